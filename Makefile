@@ -1,0 +1,146 @@
+# Tyles: NumPy stencil programs compiled to C/OpenMP/MPI.
+#
+#   make            bin/tylesc and lib/libtyles.a
+#   make check      every test (runtime unit tests, compiler tests, the same under ASan/UBSan)
+#   make demo       compile a sample, run it, show its picture and the speedup over NumPy
+#   make bench      the benchmark (not a test); `make bench RECORD=1` appends to bench/RESULTS.md
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# Missing system packages are installed with apt-get when run as root, otherwise named.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+MPICC   ?= mpicc
+PYTHON  ?= python3
+FLEX    ?= flex
+BISON   ?= bison
+CFLAGS  ?= -O2 -g
+WARN     = -Wall -Wextra -Wno-unused-function
+CPPFLAGS_ALL = -Isrc -Ibuild/gen -MMD -MP
+CSTD     = -std=c11 -D_POSIX_C_SOURCE=200809L
+VERSION  = 0.1
+
+COMPILER_SRC = $(wildcard src/util/*.c src/frontend/*.c src/ir/*.c src/backend_c/*.c \
+                          src/backend_cuda/*.c src/driver/*.c)
+GEN_SRC      = build/gen/lexer.c build/gen/parser.c
+RUNTIME_SRC  = $(wildcard src/runtime_mpi/*.c runtime/elastic/*.c)
+
+COMPILER_OBJ = $(COMPILER_SRC:%.c=build/obj/%.o) $(GEN_SRC:build/gen/%.c=build/obj/gen/%.o)
+ASAN_OBJ     = $(COMPILER_SRC:%.c=build/asan/%.o) $(GEN_SRC:build/gen/%.c=build/asan/gen/%.o)
+RUNTIME_OBJ  = $(RUNTIME_SRC:%.c=build/rt/%.o)
+SANFLAGS     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+.PHONY: all deps check check-unit check-programs check-asan demo bench install uninstall clean
+.DELETE_ON_ERROR:
+
+all: bin/tylesc lib/libtyles.a build/tools/npy2png
+
+# ---- system packages ------------------------------------------------------------------------
+DEPS_STAMP = build/.deps-ok
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP):
+	@sh tools/deps.sh
+	@mkdir -p build && touch $@
+
+# ---- the compiler ---------------------------------------------------------------------------
+build/gen/parser.c build/gen/parser.h: grammar/parser.y | $(DEPS_STAMP)
+	@mkdir -p build/gen
+	$(BISON) -Wall -Werror -d -o build/gen/parser.c $<
+
+build/gen/lexer.c build/gen/lexer.h: grammar/lexer.l build/gen/parser.h | $(DEPS_STAMP)
+	@mkdir -p build/gen
+	$(FLEX) --header-file=build/gen/lexer.h -o build/gen/lexer.c $<
+
+# Objects that include the generated headers wait for them.
+$(COMPILER_OBJ) $(ASAN_OBJ): | build/gen/parser.h build/gen/lexer.h
+
+build/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
+
+build/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -Wno-sign-compare $(CFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
+
+bin/tylesc: $(COMPILER_OBJ)
+	@mkdir -p bin
+	$(CC) $(CFLAGS) $^ -lm -o $@
+
+# The same compiler built with AddressSanitizer and UBSan, for make check-asan.
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SANFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
+
+build/asan/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -Wno-sign-compare -O1 -g $(SANFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
+
+build/asan/bin/tylesc: $(ASAN_OBJ)
+	@mkdir -p build/asan/bin
+	$(CC) $(SANFLAGS) $^ -lm -o $@
+
+# A staged installation, so the ASan compiler finds the run-time library like an installed one.
+build/stage/lib/libtyles.a: lib/libtyles.a src/runtime_mpi/tyles.h
+	@mkdir -p build/stage/lib build/stage/include/tyles
+	cp src/runtime_mpi/tyles.h build/stage/include/tyles/tyles.h
+	cp lib/libtyles.a $@
+
+# ---- the run-time library ---------------------------------------------------------------------
+build/rt/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(MPICC) $(CSTD) $(WARN) -O2 -g -fopenmp -ffp-contract=off -fwrapv $(CPPFLAGS_ALL) -c $< -o $@
+
+lib/libtyles.a: $(RUNTIME_OBJ)
+	@mkdir -p lib
+	rm -f $@
+	ar rcs $@ $^
+
+# ---- tools ----------------------------------------------------------------------------------
+build/tools/npy2png: tools/npy2png.c
+	@mkdir -p build/tools
+	$(CC) -std=c11 $(WARN) -O2 $< -lm -o $@
+
+# ---- tests ----------------------------------------------------------------------------------
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+check: all check-unit check-programs check-asan
+	@echo "make check: all test suites passed"
+
+check-unit: lib/libtyles.a build/tools/npy2png
+	@echo "== runtime unit tests"
+	@sh tests/unit/run.sh
+	@echo "== npy2png"
+	@sh tools/test_npy2png.sh build/tools/npy2png
+
+check-programs: bin/tylesc lib/libtyles.a
+	@echo "== compiler tests (NumPy vs compiled, error messages)"
+	@$(PYTHON) tests/run_tests.py --tylesc bin/tylesc -j $(JOBS)
+
+# The compiler itself under AddressSanitizer + UBSan on every test program and error test.
+check-asan: build/asan/bin/tylesc build/stage/lib/libtyles.a
+	@echo "== compiler tests with tylesc under AddressSanitizer/UBSan"
+	@TYLES_HOME=$(CURDIR)/build/stage ASAN_OPTIONS=detect_leaks=1 $(PYTHON) tests/run_tests.py --tylesc build/asan/bin/tylesc -j $(JOBS) --no-expect-single-rank
+
+# ---- demo and benchmark ---------------------------------------------------------------------
+demo: all
+	@sh tools/demo.sh
+
+bench: all
+	@$(PYTHON) bench/run_bench.py $(if $(RECORD),--record)
+
+# ---- install --------------------------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/tyles
+	install -m 755 bin/tylesc $(DESTDIR)$(PREFIX)/bin/tylesc
+	install -m 644 lib/libtyles.a $(DESTDIR)$(PREFIX)/lib/libtyles.a
+	install -m 644 src/runtime_mpi/tyles.h $(DESTDIR)$(PREFIX)/include/tyles/tyles.h
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/tylesc $(DESTDIR)$(PREFIX)/lib/libtyles.a
+	rm -rf $(DESTDIR)$(PREFIX)/include/tyles
+
+clean:
+	rm -rf build bin lib
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,147 @@
+/*
+ * Hand-written C11 + OpenMP reference for bench/jacobi2d.tyl.
+ *
+ *   gcc -std=c11 -O3 -march=native -fopenmp -ffp-contract=off \
+ *       bench/ref_jacobi2d.c -o ref_jacobi2d
+ *   OMP_NUM_THREADS=2 ./ref_jacobi2d --N=4096 --steps=100 --time
+ *
+ * Same computation and the same floating-point evaluation order as NumPy runs
+ * the .tyl program, so u.npy is bitwise equal to NumPy's and to the generated
+ * program's:
+ *
+ *   u = zeros((N, N)); u[0, :] = 1;  un = zeros((N, N)); un[0, :] = 1
+ *   repeat steps times:
+ *     un[i][j] = 0.25 * (((u[i+1][j] + u[i-1][j]) + u[i][j+1]) + u[i][j-1])
+ *     swap(u, un)
+ *   save u to u.npy
+ *
+ * Options (same spelling as a tylesc-generated program):
+ *   --N=INT --steps=INT   problem size and number of sweeps
+ *   --time                print "tyles: time X s" (whole program body: allocation,
+ *                         initialisation, time loop, np.save; same definition as
+ *                         generated code) and "ref: loop time X s" (time loop only)
+ *                         on stderr
+ *   --out=PATH            output file (default u.npy); --out= (empty) skips the save
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void sweep(long n, const double *restrict u, double *restrict un)
+{
+#pragma omp parallel for schedule(static)
+    for (long i = 1; i < n - 1; i++) {
+        const double *restrict up = u + (i - 1) * n;
+        const double *restrict uc = u + i * n;
+        const double *restrict ud = u + (i + 1) * n;
+        double *restrict o = un + i * n;
+        for (long j = 1; j < n - 1; j++)
+            o[j] = 0.25 * (((ud[j] + up[j]) + uc[j + 1]) + uc[j - 1]);
+    }
+}
+
+static double *alloc_grid(long n)
+{
+    size_t bytes = (size_t)n * (size_t)n * sizeof(double);
+    bytes = (bytes + 63) / 64 * 64;
+    double *p = aligned_alloc(64, bytes);
+    if (!p) {
+        fprintf(stderr, "ref_jacobi2d: cannot allocate %zu bytes\n", bytes);
+        exit(1);
+    }
+    /* first touch with the same static row partition as the sweep */
+#pragma omp parallel for schedule(static)
+    for (long i = 0; i < n; i++) memset(p + i * n, 0, (size_t)n * sizeof(double));
+    for (long j = 0; j < n; j++) p[j] = 1.0; /* u[0, :] = 1.0 */
+    return p;
+}
+
+static int save_npy(const char *path, const double *a, long n)
+{
+    char hdr[128];
+    int len = snprintf(hdr, sizeof hdr, "{'descr': '<f8', 'fortran_order': False, 'shape': (%ld, %ld), }",
+                       n, n);
+    int total = 10 + len + 1;
+    int pad = (64 - total % 64) % 64;
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        fprintf(stderr, "ref_jacobi2d: cannot create '%s': %s\n", path, strerror(errno));
+        return 1;
+    }
+    unsigned hl = (unsigned)(len + pad + 1);
+    unsigned char pre[10] = { 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hl & 0xff),
+                              (unsigned char)(hl >> 8) };
+    fwrite(pre, 1, 10, f);
+    fwrite(hdr, 1, (size_t)len, f);
+    for (int k = 0; k < pad; k++) fputc(' ', f);
+    fputc('\n', f);
+    size_t cnt = (size_t)n * (size_t)n;
+    size_t w = fwrite(a, sizeof(double), cnt, f); /* little-endian host assumed (x86-64) */
+    if (fclose(f) != 0 || w != cnt) {
+        fprintf(stderr, "ref_jacobi2d: cannot write '%s'\n", path);
+        return 1;
+    }
+    return 0;
+}
+
+static long parse_long(const char *s, const char *name)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno) {
+        fprintf(stderr, "ref_jacobi2d: --%s expects an integer, got '%s'\n", name, s);
+        exit(2);
+    }
+    return v;
+}
+
+int main(int argc, char **argv)
+{
+    long n = 4096, steps = 100;
+    int timing = 0;
+    const char *out = "u.npy";
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], "--N=", 4) == 0)
+            n = parse_long(argv[i] + 4, "N");
+        else if (strncmp(argv[i], "--steps=", 8) == 0)
+            steps = parse_long(argv[i] + 8, "steps");
+        else if (strcmp(argv[i], "--time") == 0)
+            timing = 1;
+        else if (strncmp(argv[i], "--out=", 6) == 0)
+            out = argv[i] + 6;
+        else {
+            fprintf(stderr, "usage: ref_jacobi2d [--N=4096] [--steps=100] [--time] [--out=u.npy]\n");
+            return 2;
+        }
+    }
+    if (n < 3 || steps < 0) {
+        fprintf(stderr, "ref_jacobi2d: need N >= 3 and steps >= 0\n");
+        return 2;
+    }
+
+    double t0 = omp_get_wtime();
+    double *u = alloc_grid(n);
+    double *un = alloc_grid(n);
+    double t1 = omp_get_wtime();
+    for (long s = 0; s < steps; s++) {
+        sweep(n, u, un);
+        double *tmp = u;
+        u = un;
+        un = tmp;
+    }
+    double t2 = omp_get_wtime();
+    int rc = 0;
+    if (out[0]) rc = save_npy(out, u, n);
+    double t3 = omp_get_wtime();
+    if (timing) {
+        fprintf(stderr, "tyles: time %.6f s\n", t3 - t0);
+        fprintf(stderr, "ref: loop time %.6f s\n", t2 - t1);
+    }
+    free(u);
+    free(un);
+    return rc;
+}

@@ -1,0 +1,932 @@
+/* emit_c.c: IR -> C11 + OpenMP (+ MPI through libtyles). See emit_c.h.
+ *
+ * A sweep becomes a static kernel function over its box, called from main() with base pointers
+ * and strides computed from the run-time slice bounds:
+ *
+ *     static void tyl_k1(int64_t n0, int64_t n1, double *restrict w, int64_t w_s0,
+ *                        const double *restrict r1, int64_t r1_s0, double s1)
+ *     {
+ *         #pragma omp parallel for schedule(static) if (n0 * n1 > TYL_PAR_MIN)
+ *         for (int64_t i0 = 0; i0 < n0; i0++) {
+ *             double *restrict wr = w + i0 * w_s0;
+ *             const double *restrict r1r = r1 + i0 * r1_s0;
+ *             for (int64_t i1 = 0; i1 < n1; i1++)
+ *                 wr[i1] = s1 * r1r[i1];
+ *         }
+ *     }
+ *
+ * Inner strides that are 1 at compile time (the last array dimension, step 1) are written as
+ * plain indexing so the inner loop vectorises. Scalar subexpressions are evaluated once before
+ * the call, in source order, and passed by value.
+ */
+#include "emit_c.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *tyname(ir_type t)
+{
+    static const char *n[] = {"TYL_BOOL", "TYL_INT32", "TYL_INT64", "TYL_FLOAT32", "TYL_FLOAT64"};
+    return n[t];
+}
+
+static void c_string(strbuf *b, const char *s)
+{
+    sb_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            sb_printf(b, "\\%c", *p);
+        else if (*p == '\n')
+            sb_puts(b, "\\n");
+        else if (*p == '\t')
+            sb_puts(b, "\\t");
+        else if (*p < 32 || *p >= 127)
+            sb_printf(b, "\\%03o", *p);
+        else
+            sb_putc(b, (char)*p);
+    }
+    sb_putc(b, '"');
+}
+
+static void where(strbuf *b, loc l) { c_string(b, diag_where(l)); }
+
+static void constant(strbuf *b, ir_expr *e)
+{
+    if (ir_type_is_float(e->type)) {
+        double v = e->c.f;
+        const char *suf = e->type == T_F32 ? "f" : "";
+        if (isnan(v))
+            sb_printf(b, e->type == T_F32 ? "NAN" : "(double)NAN");
+        else if (isinf(v))
+            sb_printf(b, "%s%s", v < 0 ? "-" : "", e->type == T_F32 ? "INFINITY" : "(double)INFINITY");
+        else {
+            char buf[40];
+            snprintf(buf, sizeof buf, e->type == T_F32 ? "%.9g" : "%.17g", v);
+            sb_puts(b, buf);
+            if (!strpbrk(buf, ".eEn"))
+                sb_puts(b, ".0");
+            sb_puts(b, suf);
+        }
+        return;
+    }
+    if (e->type == T_BOOL)
+        sb_puts(b, e->c.i ? "true" : "false");
+    else if (e->c.i >= INT32_MIN && e->c.i <= INT32_MAX)
+        sb_printf(b, "%" PRId64, e->c.i);
+    else if (e->c.i == INT64_MIN)
+        sb_puts(b, "INT64_MIN");
+    else
+        sb_printf(b, "INT64_C(%" PRId64 ")", e->c.i);
+}
+
+/* ---- kernels -------------------------------------------------------------------------------- */
+
+typedef struct kctx {
+    ir_stmt *s;
+    int B;
+    int restrict_ok;    /* pointers may be restrict-qualified */
+    int w_reads;        /* pointwise reads of the target go through the target pointer */
+    vec reads;          /* ir_view*: one kernel parameter each */
+    vec scalars;        /* ir_expr*: hoisted scalar subexpressions */
+} kctx;
+
+static void kexpr(strbuf *b, ir_expr *e, kctx *k);
+
+static int view_eq(ir_view *a, ir_view *b)
+{
+    ir_expr ea = {.kind = E_READ, .type = a->arr->type, .view = a};
+    ir_expr eb = {.kind = E_READ, .type = b->arr->type, .view = b};
+    return ir_expr_equal(&ea, &eb);
+}
+
+/* Array dimension of the view iterated by box dimension k, or -1 (broadcast / not iterated). */
+static int dim_of_box(ir_view *v, int k)
+{
+    for (int d = 0; d < v->rank; d++)
+        if (v->dim[d].kind == D_RANGE && v->dim[d].box == k)
+            return d;
+    return -1;
+}
+
+/* 1 if the stride along box dim k is 1 at compile time, 0 if 0 (broadcast), -1 if run time. */
+static int static_stride(ir_view *v, int k)
+{
+    int d = dim_of_box(v, k);
+    if (d < 0)
+        return 0;
+    if (d == v->rank - 1 && v->dim[d].step_c == 1)
+        return 1;
+    return -1;
+}
+
+/* C text of the element stride of array dimension d of a slot: the product of later extents. */
+static void elem_stride(strbuf *b, ir_var *slot, int d)
+{
+    if (d == slot->rank - 1) {
+        sb_puts(b, "1");
+        return;
+    }
+    for (int j = d + 1; j < slot->rank; j++)
+        sb_printf(b, "%s%s->shape[%d]", j > d + 1 ? " * " : "", slot->name, j);
+}
+
+static void operand_name(strbuf *b, int idx)
+{
+    if (idx < 0)
+        sb_puts(b, "w");
+    else
+        sb_printf(b, "r%d", idx + 1);
+}
+
+/* Element access of operand idx (-1: target) at the current point of the loop nest. */
+static void access(strbuf *b, kctx *k, int idx, ir_view *v)
+{
+    int L = k->B - 1;
+    operand_name(b, idx);
+    if (k->B > 1)
+        sb_putc(b, 'r');
+    int st = static_stride(v, L);
+    if (st == 1)
+        sb_printf(b, "[i%d]", L);
+    else if (st == 0)
+        sb_puts(b, "[0]");
+    else {
+        sb_printf(b, "[i%d * ", L);
+        operand_name(b, idx);
+        sb_printf(b, "_s%d]", L);
+    }
+}
+
+static int scalar_index(kctx *k, ir_expr *e)
+{
+    for (int i = 0; i < k->scalars.len; i++)
+        if (ir_expr_equal(VEC_AT(k->scalars, i, ir_expr *), e))
+            return i;
+    vec_push(&k->scalars, e);
+    return k->scalars.len - 1;
+}
+
+static const char *math_fn(ir_fn fn, ir_type t)
+{
+    static const char *d[] = {[FN_SQRT] = "sqrt", [FN_EXP] = "exp", [FN_LOG] = "log",
+                              [FN_SIN] = "sin", [FN_COS] = "cos", [FN_TAN] = "tan",
+                              [FN_TANH] = "tanh", [FN_FLOOR] = "floor", [FN_CEIL] = "ceil"};
+    static const char *f[] = {[FN_SQRT] = "sqrtf", [FN_EXP] = "expf", [FN_LOG] = "logf",
+                              [FN_SIN] = "sinf", [FN_COS] = "cosf", [FN_TAN] = "tanf",
+                              [FN_TANH] = "tanhf", [FN_FLOOR] = "floorf", [FN_CEIL] = "ceilf"};
+    return t == T_F32 ? f[fn] : d[fn];
+}
+
+/* Shared operator printing; sub() prints operands in the right context. */
+typedef void (*subfn)(strbuf *, ir_expr *, kctx *);
+
+static void binop(strbuf *b, ir_expr *e, kctx *k, subfn sub)
+{
+    ir_type t = e->type, ot = e->a->type;
+    const char *w = NULL;
+    strbuf wb = {0};
+    if (e->py) {
+        where(&wb, e->l);
+        w = wb.s;
+    }
+    const char *fn = NULL;
+    int isf = ir_type_is_float(ot);
+    switch (e->op) {
+    case OP_TRUEDIV:
+        if (e->py)
+            fn = isf ? "tyl_py_div_f" : "tyl_py_truediv_i";
+        break;
+    case OP_FDIV:
+        fn = e->py ? (isf ? "tyl_py_floordiv_f" : "tyl_py_floordiv_i")
+                   : (isf ? "tyl_np_floordiv_f64" : "tyl_np_floordiv_i64");
+        break;
+    case OP_MOD:
+        fn = e->py ? (isf ? "tyl_py_mod_f" : "tyl_py_mod_i") : (isf ? "tyl_np_mod_f64" : "tyl_np_mod_i64");
+        break;
+    case OP_POWER:
+        fn = e->py ? (isf ? "tyl_py_pow_f" : "tyl_py_pow_i") : (isf ? (t == T_F32 ? "powf" : "pow") : "tyl_np_pow_i64");
+        break;
+    case OP_MIN: fn = isf ? "tyl_min_f" : "tyl_min_i"; w = NULL; break;
+    case OP_MAX: fn = isf ? "tyl_max_f" : "tyl_max_i"; w = NULL; break;
+    default: break;
+    }
+    if (fn) {
+        int f32 = t == T_F32 && (e->op == OP_FDIV || e->op == OP_MOD);
+        if (f32)
+            sb_puts(b, "(float)");
+        sb_printf(b, "%s(", fn);
+        sub(b, e->a, k);
+        sb_puts(b, ", ");
+        sub(b, e->b, k);
+        if (w && (e->op != OP_POWER || e->py))
+            sb_printf(b, ", %s", w);
+        sb_putc(b, ')');
+        sb_free(&wb);
+        return;
+    }
+    sb_free(&wb);
+    static const char *ops[] = {
+        [OP_ADD] = "+", [OP_SUB] = "-", [OP_MUL] = "*", [OP_TRUEDIV] = "/", [OP_CLT] = "<",
+        [OP_CLE] = "<=", [OP_CGT] = ">", [OP_CGE] = ">=", [OP_CEQ] = "==", [OP_CNE] = "!=",
+        [OP_LAND] = "&&", [OP_LOR] = "||", [OP_BAND] = "&", [OP_BOR] = "|", [OP_BXOR] = "^",
+    };
+    sb_putc(b, '(');
+    sub(b, e->a, k);
+    sb_printf(b, " %s ", ops[e->op]);
+    sub(b, e->b, k);
+    sb_putc(b, ')');
+}
+
+static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
+{
+    switch (e->kind) {
+    case E_CONST: constant(b, e); return;
+    case E_VAR: sb_puts(b, e->var->name); return;
+    case E_BIN: binop(b, e, k, sub); return;
+    case E_UN:
+        switch (e->op) {
+        case OP_NEG: sb_puts(b, "(-"); break;
+        case OP_POS: sb_puts(b, "(+"); break;
+        case OP_LNOT: sb_puts(b, "(!"); break;
+        case OP_BNOT: sb_puts(b, e->type == T_BOOL ? "(!" : "(~"); break;
+        case OP_ABS:
+            sb_puts(b, ir_type_is_float(e->type) ? (e->type == T_F32 ? "fabsf(" : "fabs(") : "tyl_abs_i(");
+            break;
+        default: UNREACHABLE();
+        }
+        sub(b, e->a, k);
+        sb_putc(b, ')');
+        return;
+    case E_CAST:
+        if (e->type == T_BOOL) {
+            sb_puts(b, "(");
+            sub(b, e->a, k);
+            sb_puts(b, " != 0)");
+        } else {
+            sb_printf(b, "((%s)", ir_type_c(e->type));
+            sub(b, e->a, k);
+            sb_putc(b, ')');
+        }
+        return;
+    case E_CALL:
+        if (e->fn == FN_SLICE_LO || e->fn == FN_SLICE_LEN) {
+            sb_puts(b, e->fn == FN_SLICE_LO ? "tyl_slo(" : "tyl_slen(");
+            for (int i = 0; i < 5; i++) {
+                sub(b, e->args[i], k);
+                sb_puts(b, ", ");
+            }
+            where(b, e->l);
+            sb_putc(b, ')');
+            return;
+        }
+        if (e->fn == FN_INDEX) {
+            sb_puts(b, "tyl_index(");
+            sub(b, e->args[0], k);
+            sb_puts(b, ", ");
+            sub(b, e->args[1], k);
+            sb_puts(b, ", ");
+            sub(b, e->args[2], k);
+            sb_puts(b, ", ");
+            where(b, e->l);
+            sb_putc(b, ')');
+            return;
+        }
+        sb_printf(b, "%s(", math_fn(e->fn, e->type));
+        for (int i = 0; i < e->nargs; i++) {
+            if (i)
+                sb_puts(b, ", ");
+            sub(b, e->args[i], k);
+        }
+        sb_putc(b, ')');
+        return;
+    case E_SELECT:
+        sb_putc(b, '(');
+        sub(b, e->a, k);
+        sb_puts(b, " ? ");
+        sub(b, e->b, k);
+        sb_puts(b, " : ");
+        sub(b, e->cc, k);
+        sb_putc(b, ')');
+        return;
+    case E_SHAPE: sb_printf(b, "%s->shape[%d]", e->var->name, e->dim); return;
+    case E_ELEM: {
+        sb_printf(b, "((%s *)%s->data)[", ir_type_c(e->type), e->var->name);
+        for (int d = 0; d < e->nargs; d++) {
+            if (d)
+                sb_puts(b, " + ");
+            sub(b, e->args[d], k);
+            if (d < e->nargs - 1) {
+                sb_puts(b, " * (");
+                elem_stride(b, e->var, d);
+                sb_putc(b, ')');
+            }
+        }
+        sb_putc(b, ']');
+        return;
+    }
+    case E_READ:
+    case E_INDEX: UNREACHABLE();
+    }
+}
+
+static void hexpr(strbuf *b, ir_expr *e, kctx *k)
+{
+    (void)k;
+    if (e->kind == E_READ || e->kind == E_INDEX)
+        INTERNAL("array read in scalar code");
+    expr_common(b, e, NULL, hexpr);
+}
+
+void emit_c_scalar(strbuf *b, ir_expr *e) { hexpr(b, e, NULL); }
+
+static int read_index(kctx *k, ir_view *v)
+{
+    for (int i = 0; i < k->reads.len; i++)
+        if (view_eq(VEC_AT(k->reads, i, ir_view *), v))
+            return i;
+    vec_push(&k->reads, v);
+    return k->reads.len - 1;
+}
+
+static void kexpr(strbuf *b, ir_expr *e, kctx *k)
+{
+    if (e->kind != E_CONST && ir_expr_is_scalar(e)) {
+        sb_printf(b, "s%d", scalar_index(k, e) + 1);
+        return;
+    }
+    if (e->kind == E_READ) {
+        if (k->w_reads && view_eq(e->view, k->s->target))
+            access(b, k, -1, k->s->target);
+        else {
+            int i = read_index(k, e->view);
+            access(b, k, i, e->view);
+        }
+        return;
+    }
+    if (e->kind == E_INDEX) {
+        sb_printf(b, "((%s)i%d)", ir_type_c(e->type), e->dim);
+        return;
+    }
+    expr_common(b, e, k, kexpr);
+}
+
+/* The source line, trimmed, with comment terminators defused, for kernel comments. */
+static const char *source_line(int line)
+{
+    loc l = {line, 1, line, 100000};
+    const char *t = diag_line(l.line);
+    while (*t == ' ' || *t == '\t')
+        t++;
+    strbuf b = {0};
+    for (const char *p = t; *p && *p != '\n'; p++) {
+        if (p[0] == '*' && p[1] == '/')
+            sb_puts(&b, "* /");
+        else
+            sb_putc(&b, *p == '\r' ? ' ' : *p);
+        if (p[0] == '*' && p[1] == '/')
+            p++;
+    }
+    const char *r = arena_strdup(&util_arena, b.s ? b.s : "");
+    sb_free(&b);
+    return r;
+}
+
+static void emit_kernel(FILE *o, ir_stmt *s, kctx *k)
+{
+    int B = k->B;
+    ir_view *t = s->target;
+    const char *R = k->restrict_ok ? "restrict " : "";
+    strbuf body = {0};
+    kexpr(&body, s->e, k);
+
+    fprintf(o, "/* %s:%d: %s */\n", diag_filename(), s->l.line, source_line(s->l.line));
+    fprintf(o, "static void tyl_k%d(", s->id);
+    for (int d = 0; d < B; d++)
+        fprintf(o, "int64_t n%d, ", d);
+    fprintf(o, "%s *%sw", ir_type_c(t->arr->type), R);
+    for (int d = 0; d < B; d++)
+        if (static_stride(t, d) != 1)
+            fprintf(o, ", int64_t w_s%d", d);
+    for (int i = 0; i < k->reads.len; i++) {
+        ir_view *v = VEC_AT(k->reads, i, ir_view *);
+        fprintf(o, ",\n        const %s *%sr%d", ir_type_c(v->arr->type), R, i + 1);
+        for (int d = 0; d < B; d++)
+            if (static_stride(v, d) == -1)
+                fprintf(o, ", int64_t r%d_s%d", i + 1, d);
+    }
+    for (int i = 0; i < k->scalars.len; i++)
+        fprintf(o, ", %s s%d", ir_type_c(VEC_AT(k->scalars, i, ir_expr *)->type), i + 1);
+    fprintf(o, ")\n{\n");
+    fprintf(o, "#line %d \"%s\"\n", s->l.line, diag_filename());
+    fprintf(o, "    #pragma omp parallel for schedule(static) if (");
+    for (int d = 0; d < B; d++)
+        fprintf(o, "%sn%d", d ? " * " : "", d);
+    fprintf(o, " > TYL_PAR_MIN)\n");
+    for (int d = 0; d < B; d++) {
+        fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)%s\n", 4 * (d + 1), "", d, d, d, d,
+                d == B - 2 ? " {" : "");
+        if (d == B - 2) {
+            /* row pointers for the inner loop */
+            int ind = 4 * (d + 2);
+            for (int i = -1; i < k->reads.len; i++) {
+                ir_view *v = i < 0 ? t : VEC_AT(k->reads, i, ir_view *);
+                const char *ty = ir_type_c(v->arr->type);
+                if (i < 0)
+                    fprintf(o, "%*s%s *%swr = w", ind, "", ty, R);
+                else
+                    fprintf(o, "%*sconst %s *%sr%dr = r%d", ind, "", ty, R, i + 1, i + 1);
+                for (int j = 0; j <= d; j++) {
+                    int st = static_stride(v, j);
+                    if (st == 0)
+                        continue;
+                    if (st == 1)
+                        fprintf(o, " + i%d", j);
+                    else if (i < 0)
+                        fprintf(o, " + i%d * w_s%d", j, j);
+                    else
+                        fprintf(o, " + i%d * r%d_s%d", j, i + 1, j);
+                }
+                fprintf(o, ";\n");
+            }
+        }
+    }
+    int L = B - 1;
+    fprintf(o, "%*s", 4 * (B + 1), "");
+    strbuf lhs = {0};
+    sb_puts(&lhs, B > 1 ? "wr" : "w");
+    if (static_stride(t, L) == 1)
+        sb_printf(&lhs, "[i%d]", L);
+    else
+        sb_printf(&lhs, "[i%d * w_s%d]", L, L);
+    fprintf(o, "%s = %s;\n", lhs.s, body.s);
+    if (B > 1)
+        fprintf(o, "%*s}\n", 4 * B, "");
+    fprintf(o, "}\n\n");
+    sb_free(&body);
+    sb_free(&lhs);
+}
+
+/* ---- program ------------------------------------------------------------------------------- */
+
+typedef struct ectx {
+    FILE *o;
+    int nk;
+    vec vars;        /* ir_var* referenced (declared in main) */
+    strbuf kernels;  /* not used: kernels are written to a temporary stream */
+    FILE *kf;
+} ectx;
+
+static void note_var(ectx *c, ir_var *v)
+{
+    if (!v || v->is_param)
+        return;
+    for (int i = 0; i < c->vars.len; i++)
+        if (VEC_AT(c->vars, i, ir_var *) == v)
+            return;
+    vec_push(&c->vars, v);
+}
+
+static void vars_expr(ectx *c, ir_expr *e)
+{
+    if (!e)
+        return;
+    if (e->kind == E_VAR || e->kind == E_SHAPE || e->kind == E_ELEM)
+        note_var(c, e->var);
+    if (e->kind == E_READ) {
+        note_var(c, e->view->arr);
+        for (int d = 0; d < e->view->rank; d++) {
+            vars_expr(c, e->view->dim[d].lo);
+            vars_expr(c, e->view->dim[d].len);
+            vars_expr(c, e->view->dim[d].step);
+        }
+    }
+    for (int i = 0; i < e->nargs; i++)
+        vars_expr(c, e->args[i]);
+    vars_expr(c, e->a);
+    vars_expr(c, e->b);
+    vars_expr(c, e->cc);
+}
+
+static void vars_block(ectx *c, vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        note_var(c, s->var);
+        note_var(c, s->src_slot);
+        vars_expr(c, s->e);
+        vars_expr(c, s->e2);
+        vars_expr(c, s->e3);
+        for (int k = 0; s->kind == S_BIND && k < s->n; k++) {
+            note_var(c, s->dst[k]);
+            note_var(c, s->srcs[k]);
+        }
+        if (s->kind == S_ALLOC)
+            for (int d = 0; d < s->var->rank; d++)
+                vars_expr(c, s->shape[d]);
+        if (s->target) {
+            ir_expr r = {.kind = E_READ, .view = s->target};
+            vars_expr(c, &r);
+        }
+        if (s->kind == S_SETELEM || s->kind == S_CHECK || s->kind == S_PRINT)
+            for (int k = 0; k < (s->kind == S_CHECK ? s->na + s->nb : s->n); k++)
+                if (!(s->kind == S_PRINT && s->strs[k]))
+                    vars_expr(c, s->args[k]);
+        vars_block(c, &s->body);
+        vars_block(c, &s->orelse);
+    }
+}
+
+static void line(ectx *c, int ind, loc l)
+{
+    if (l.line)
+        fprintf(c->o, "#line %d \"%s\"\n", l.line, diag_filename());
+    (void)ind;
+}
+
+static void put(ectx *c, int ind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void put(ectx *c, int ind, const char *fmt, ...)
+{
+    fprintf(c->o, "%*s", ind * 4, "");
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(c->o, fmt, ap);
+    va_end(ap);
+}
+
+static const char *S(ir_expr *e)
+{
+    strbuf b = {0};
+    hexpr(&b, e, NULL);
+    const char *r = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    return r;
+}
+
+static const char *W(loc l)
+{
+    strbuf b = {0};
+    where(&b, l);
+    const char *r = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    return r;
+}
+
+/* Base pointer of a view at the origin of the box, as C text. */
+static const char *base_ptr(ir_view *v)
+{
+    strbuf b = {0};
+    sb_printf(&b, "(%s *)%s->data", ir_type_c(v->arr->type), v->arr->name);
+    for (int d = 0; d < v->rank; d++) {
+        int64_t k;
+        if (ir_expr_const_int(v->dim[d].lo, &k) && k == 0)
+            continue;
+        sb_printf(&b, " + (%s)", S(v->dim[d].lo));
+        if (d < v->rank - 1) {
+            sb_puts(&b, " * (");
+            elem_stride(&b, v->arr, d);
+            sb_putc(&b, ')');
+        }
+    }
+    const char *r = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    return r;
+}
+
+/* Stride of a view along box dimension k (run-time text). */
+static const char *box_stride(ir_view *v, int k)
+{
+    int d = dim_of_box(v, k);
+    strbuf b = {0};
+    if (d < 0)
+        sb_puts(&b, "0");
+    else {
+        if (v->dim[d].step_c != 1)
+            sb_printf(&b, "(%s) * ", S(v->dim[d].step));
+        sb_putc(&b, '(');
+        elem_stride(&b, v->arr, d);
+        sb_putc(&b, ')');
+    }
+    const char *r = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    return r;
+}
+
+static void kernel_call(ectx *c, int ind, ir_stmt *s, kctx *k, int scratch)
+{
+    int B = k->B;
+    put(c, ind, "tyl_k%d(", s->id);
+    for (int d = 0; d < B; d++)
+        fprintf(c->o, "n%d, ", d);
+    if (scratch) {
+        fprintf(c->o, "(%s *)scr->data", ir_type_c(s->target->arr->type));
+        for (int d = 0; d < B; d++)
+            if (static_stride(s->target, d) != 1) {
+                fprintf(c->o, ", 1");
+                for (int j = d + 1; j < B; j++)
+                    fprintf(c->o, " * n%d", j);
+            }
+    } else {
+        fprintf(c->o, "%s", base_ptr(s->target));
+        for (int d = 0; d < B; d++)
+            if (static_stride(s->target, d) != 1)
+                fprintf(c->o, ", %s", box_stride(s->target, d));
+    }
+    for (int i = 0; i < k->reads.len; i++) {
+        ir_view *v = VEC_AT(k->reads, i, ir_view *);
+        fprintf(c->o, ",\n");
+        put(c, ind + 2, "%s", base_ptr(v));
+        for (int d = 0; d < B; d++)
+            if (static_stride(v, d) == -1)
+                fprintf(c->o, ", %s", box_stride(v, d));
+    }
+    for (int i = 0; i < k->scalars.len; i++)
+        fprintf(c->o, ", s%d", i + 1);
+    fprintf(c->o, ");\n");
+}
+
+static void emit_sweep(ectx *c, int ind, ir_stmt *s)
+{
+    kctx k = {0};
+    k.s = s;
+    k.B = s->target->vrank;
+    k.restrict_ok = s->mode != M_CHECKED;
+    k.w_reads = s->mode == M_DIRECT;
+    s->id = ++c->nk;
+    emit_kernel(c->kf, s, &k);
+
+    ir_view *t = s->target;
+    put(c, ind, "{\n");
+    line(c, ind, s->l);
+    int first = 1;
+    for (int d = 0; d < t->rank; d++)
+        if (t->dim[d].kind == D_RANGE) {
+            if (first)
+                put(c, ind + 1, "const int64_t ");
+            fprintf(c->o, "%sn%d = %s", first ? "" : ", ", t->dim[d].box, S(t->dim[d].len));
+            first = 0;
+        }
+    fprintf(c->o, ";\n");
+    for (int i = 0; i < k.scalars.len; i++) {
+        ir_expr *e = VEC_AT(k.scalars, i, ir_expr *);
+        put(c, ind + 1, "const %s s%d = %s;\n", ir_type_c(e->type), i + 1, S(e));
+    }
+    if (s->mode == M_DIRECT) {
+        kernel_call(c, ind + 1, s, &k, 0);
+    } else {
+        int cind = ind + 1;
+        if (s->mode == M_CHECKED) {
+            put(c, ind + 1, "if (");
+            int n = 0;
+            for (int i = 0; i < k.reads.len; i++) {
+                ir_view *v = VEC_AT(k.reads, i, ir_view *);
+                if (v->arr == t->arr)
+                    continue;
+                int dup = 0;
+                for (int j = 0; j < i; j++)
+                    dup |= VEC_AT(k.reads, j, ir_view *)->arr == v->arr;
+                if (dup)
+                    continue;
+                fprintf(c->o, "%s%s->data == %s->data", n++ ? " || " : "", v->arr->name, t->arr->name);
+            }
+            fprintf(c->o, ") {\n");
+            cind = ind + 2;
+        }
+        put(c, cind, "tyl_array *scr = tyl_alloc(%s, %d, (int64_t[]){", tyname(t->arr->type), k.B);
+        for (int d = 0; d < k.B; d++)
+            fprintf(c->o, "%sn%d", d ? ", " : "", d);
+        fprintf(c->o, "}, TYL_INIT_NONE, %s);\n", W(s->l));
+        kernel_call(c, cind, s, &k, 1);
+        put(c, cind, "tyl_box_copy(%s, (int64_t[]){", base_ptr(t));
+        for (int d = 0; d < k.B; d++)
+            fprintf(c->o, "%s%s", d ? ", " : "", box_stride(t, d));
+        fprintf(c->o, "}, scr->data, (int64_t[]){");
+        for (int d = 0; d < k.B; d++) {
+            fprintf(c->o, "%s1", d ? ", " : "");
+            for (int j = d + 1; j < k.B; j++)
+                fprintf(c->o, " * n%d", j);
+        }
+        fprintf(c->o, "}, %d, (int64_t[]){", k.B);
+        for (int d = 0; d < k.B; d++)
+            fprintf(c->o, "%sn%d", d ? ", " : "", d);
+        fprintf(c->o, "}, sizeof(%s));\n", ir_type_c(t->arr->type));
+        put(c, cind, "tyl_release(scr);\n");
+        if (s->mode == M_CHECKED) {
+            put(c, ind + 1, "} else {\n");
+            kernel_call(c, ind + 2, s, &k, 0);
+            put(c, ind + 1, "}\n");
+        }
+    }
+    put(c, ind, "}\n");
+}
+
+static void emit_block(ectx *c, int ind, vec *body);
+
+static void shape_list(ectx *c, int n, ir_expr **e)
+{
+    fprintf(c->o, "(int64_t[]){");
+    for (int i = 0; i < n; i++)
+        fprintf(c->o, "%s%s", i ? ", " : "", S(e[i]));
+    if (n == 0)
+        fprintf(c->o, "0");
+    fprintf(c->o, "}");
+}
+
+static void emit_stmt(ectx *c, int ind, ir_stmt *s)
+{
+    switch (s->kind) {
+    case S_ASSIGN:
+        line(c, ind, s->l);
+        put(c, ind, "%s = %s;\n", s->var->name, S(s->e));
+        return;
+    case S_ALLOC: {
+        line(c, ind, s->l);
+        ir_var *v = s->var;
+        if (s->init == 3) {
+            put(c, ind, "tyl_set(&%s, tyl_copy(%s, %s));\n", v->name, s->src_slot->name, W(s->l));
+            return;
+        }
+        put(c, ind, "tyl_set(&%s, tyl_alloc(%s, %d, ", v->name, tyname(v->type), v->rank);
+        shape_list(c, v->rank, s->shape);
+        fprintf(c->o, ", %s, %s));\n", s->init == 1 ? "TYL_INIT_ZERO" : "TYL_INIT_NONE", W(s->l));
+        if (s->init == 2)
+            put(c, ind, "tyl_fill(%s, %s);\n", v->name, S(s->e));
+        return;
+    }
+    case S_BIND:
+        line(c, ind, s->l);
+        if (s->n == 1 && s->move) {
+            put(c, ind, "tyl_set(&%s, %s);\n", s->dst[0]->name, s->srcs[0]->name);
+            put(c, ind, "%s = NULL;\n", s->srcs[0]->name);
+            return;
+        }
+        if (s->n == 1) {
+            put(c, ind, "tyl_set(&%s, tyl_ref(%s));\n", s->dst[0]->name, s->srcs[0]->name);
+            return;
+        }
+        put(c, ind, "{\n");
+        for (int k = 0; k < s->n; k++)
+            put(c, ind + 1, "tyl_array *b%d = tyl_ref(%s);\n", k, s->srcs[k]->name);
+        for (int k = 0; k < s->n; k++)
+            put(c, ind + 1, "tyl_set(&%s, b%d);\n", s->dst[k]->name, k);
+        put(c, ind, "}\n");
+        return;
+    case S_RELEASE:
+        put(c, ind, "tyl_set(&%s, NULL);\n", s->var->name);
+        return;
+    case S_SWEEP: emit_sweep(c, ind, s); return;
+    case S_SETELEM: {
+        line(c, ind, s->l);
+        ir_expr el = {.kind = E_ELEM, .type = s->var->type, .var = s->var, .args = s->args, .nargs = s->n};
+        put(c, ind, "%s = %s;\n", S(&el), S(s->e));
+        return;
+    }
+    case S_FOR: {
+        line(c, ind, s->l);
+        int64_t k;
+        const char *v = s->var->name;
+        if (ir_expr_const_int(s->e3, &k)) {
+            put(c, ind, "for (%s = %s; %s %s %s; %s += %s) {\n", v, S(s->e), v,
+                k > 0 ? "<" : ">", S(s->e2), v, S(s->e3));
+        } else {
+            put(c, ind, "if (%s == 0)\n", S(s->e3));
+            put(c, ind + 1, "tyl_rt_error(%s, \"ValueError: range() arg 3 must not be zero\");\n", W(s->l));
+            put(c, ind, "for (%s = %s; %s > 0 ? %s < %s : %s > %s; %s += %s) {\n", v, S(s->e),
+                S(s->e3), v, S(s->e2), v, S(s->e2), v, S(s->e3));
+        }
+        emit_block(c, ind + 1, &s->body);
+        put(c, ind, "}\n");
+        return;
+    }
+    case S_WHILE:
+        line(c, ind, s->l);
+        put(c, ind, "while (%s) {\n", S(s->e));
+        emit_block(c, ind + 1, &s->body);
+        put(c, ind, "}\n");
+        return;
+    case S_IF:
+        line(c, ind, s->l);
+        put(c, ind, "if (%s) {\n", S(s->e));
+        emit_block(c, ind + 1, &s->body);
+        if (s->orelse.len) {
+            put(c, ind, "} else {\n");
+            emit_block(c, ind + 1, &s->orelse);
+        }
+        put(c, ind, "}\n");
+        return;
+    case S_BREAK: put(c, ind, "break;\n"); return;
+    case S_CONTINUE: put(c, ind, "continue;\n"); return;
+    case S_PRINT: {
+        line(c, ind, s->l);
+        for (int i = 0; i < s->n; i++) {
+            strbuf b = {0};
+            if (i) {
+                c_string(&b, s->str);
+                put(c, ind, "tyl_print_str(%s);\n", b.s);
+                b.len = 0;
+            }
+            if (s->strs[i]) {
+                c_string(&b, s->strs[i]);
+                put(c, ind, "tyl_print_str(%s);\n", b.s);
+            } else {
+                ir_type t = s->args[i]->type;
+                put(c, ind, "tyl_print_%s(%s);\n",
+                    t == T_BOOL ? "bool" : ir_type_is_float(t) ? (t == T_F32 ? "float32" : "float") : "int",
+                    S(s->args[i]));
+            }
+            sb_free(&b);
+        }
+        strbuf b = {0};
+        c_string(&b, s->end);
+        put(c, ind, "tyl_print_end(%s);\n", b.s);
+        sb_free(&b);
+        return;
+    }
+    case S_SAVE: {
+        line(c, ind, s->l);
+        strbuf b = {0};
+        c_string(&b, s->str);
+        put(c, ind, "tyl_save_npy(%s, %s, %s);\n", b.s, s->var->name, W(s->l));
+        sb_free(&b);
+        return;
+    }
+    case S_CHECK:
+        line(c, ind, s->l);
+        put(c, ind, "tyl_check_shapes(%s, %s, %d, ", W(s->l),
+            s->check == CK_BCAST ? "TYL_CK_BCAST" : "TYL_CK_ASSIGN", s->na);
+        shape_list(c, s->na, s->args);
+        fprintf(c->o, ", %d, ", s->nb);
+        shape_list(c, s->nb, s->args + s->na);
+        fprintf(c->o, ");\n");
+        return;
+    }
+}
+
+static void emit_block(ectx *c, int ind, vec *body)
+{
+    for (int i = 0; i < body->len; i++)
+        emit_stmt(c, ind, VEC_AT(*body, i, ir_stmt *));
+}
+
+static int cmp_var(const void *a, const void *b)
+{
+    return (*(ir_var *const *)a)->id - (*(ir_var *const *)b)->id;
+}
+
+void emit_c(ir_program *p, FILE *out)
+{
+    ectx c = {0};
+    c.o = tmpfile();
+    c.kf = tmpfile();
+    if (!c.o || !c.kf)
+        util_syserr("cannot create a temporary file: %s", strerror(errno));
+    vars_block(&c, &p->body);
+    qsort(c.vars.items, (size_t)c.vars.len, sizeof(void *), cmp_var);
+    emit_block(&c, 1, &p->body);
+
+    fprintf(out, "/* Generated by tylesc from %s. Edit the .tyl file, not this one. */\n", p->source);
+    fprintf(out, "#include \"tyles.h\"\n\n");
+    fprintf(out, "#ifndef TYL_PAR_MIN\n#define TYL_PAR_MIN 32768 /* elements below which a sweep runs serially */\n#endif\n\n");
+    /* kernels */
+    rewind(c.kf);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, c.kf)) > 0)
+        fwrite(buf, 1, n, out);
+    fclose(c.kf);
+
+    fprintf(out, "int main(int argc, char **argv)\n{\n");
+    for (int i = 0; i < p->params.len; i++) {
+        ir_var *v = VEC_AT(p->params, i, ir_var *);
+        fprintf(out, "    %s %s = %s;\n", ir_type_c(v->type), v->name, S(v->init));
+    }
+    fprintf(out, "    tyl_param params[] = {\n");
+    for (int i = 0; i < p->params.len; i++) {
+        ir_var *v = VEC_AT(p->params, i, ir_var *);
+        fprintf(out, "        {\"%s\", %s, &%s},\n", v->pyname, tyname(v->type), v->name);
+    }
+    fprintf(out, "        {NULL, TYL_INT64, NULL},\n    };\n");
+    fprintf(out, "    tyl_rt_init(&argc, &argv, \"%s\", params, %d);\n", diag_filename(), p->params.len);
+    for (int i = 0; i < c.vars.len; i++) {
+        ir_var *v = VEC_AT(c.vars, i, ir_var *);
+        if (v->is_array)
+            fprintf(out, "    tyl_array *%s = NULL;\n", v->name);
+        else
+            fprintf(out, "    %s %s = 0;\n", ir_type_c(v->type), v->name);
+    }
+    fprintf(out, "\n");
+    rewind(c.o);
+    while ((n = fread(buf, 1, sizeof buf, c.o)) > 0)
+        fwrite(buf, 1, n, out);
+    fclose(c.o);
+    fprintf(out, "\n");
+    for (int i = 0; i < c.vars.len; i++) {
+        ir_var *v = VEC_AT(c.vars, i, ir_var *);
+        if (v->is_array)
+            fprintf(out, "    tyl_release(%s);\n", v->name);
+    }
+    fprintf(out, "    return tyl_rt_finalize();\n}\n");
+}

@@ -1,0 +1,20 @@
+/* emit_c.h: the C11 + OpenMP + MPI emitter.
+ *
+ * Requires: IR after pass_copysem (sweep modes decided).
+ * Establishes: one C translation unit: a static kernel function per sweep (restrict pointers,
+ * OpenMP on the outer loop, contiguous inner loop), main() holding the scalar code, #line
+ * directives back to the .tyl source. Output is a deterministic function of the IR.
+ */
+#ifndef TYL_EMIT_C_H
+#define TYL_EMIT_C_H
+
+#include <stdio.h>
+
+#include "../ir/ir.h"
+
+void emit_c(ir_program *p, FILE *out);
+
+/* Shared with the CUDA emitter: C text of a scalar expression evaluated on the host. */
+void emit_c_scalar(strbuf *b, ir_expr *e);
+
+#endif

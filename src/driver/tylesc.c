@@ -1,0 +1,279 @@
+/* tylesc.c: the compiler driver. A straight list of passes:
+ *
+ *     parse_file -> lower_module -> pass_copysem -> emit_c  [-> cc]
+ *
+ * with ir_verify after each pass in debug builds and --dump=STAGE after any of them.
+ * Exit status: 0 success, 1 errors in the program, 2 system errors (files, cc), 3 internal.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../backend_c/emit_c.h"
+#include "../frontend/ast.h"
+#include "../frontend/diag.h"
+#include "../frontend/lower.h"
+#include "../ir/ir.h"
+#include "../util/util.h"
+
+#ifndef TYLES_VERSION
+#define TYLES_VERSION "0.1"
+#endif
+
+static const char *usage =
+    "usage: tylesc [options] PROGRAM.tyl [-o OUTPUT]\n"
+    "\n"
+    "Compiles a NumPy stencil program to C11 + OpenMP + MPI.\n"
+    "  -o FILE.c        write the generated C\n"
+    "  -o FILE          generate C and build an executable (uses $CC, default mpicc, and $CFLAGS,\n"
+    "                   default -O3 -march=native; -fopenmp -ffp-contract=off are always added)\n"
+    "                   (default: the program's name without .tyl)\n"
+    "  --target=c       the C/OpenMP back end (the only one built so far)\n"
+    "  --dump=STAGE     print the program after STAGE and stop: ast, ir (after lowering),\n"
+    "                   copysem (after the copy-semantics pass)\n"
+    "  --keep-c         keep the generated C next to the executable (FILE.c)\n"
+    "  --help, --version\n";
+
+/* Directory of this executable, for finding the run-time library and header. */
+static char *exe_dir(void)
+{
+    char buf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0)
+        return NULL;
+    buf[n] = 0;
+    char *slash = strrchr(buf, '/');
+    if (slash)
+        *slash = 0;
+    return arena_strdup(&util_arena, buf);
+}
+
+static int exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+/* Run argv, wait; returns the exit status (or 127 if it could not start). */
+static int run(char **argv)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        util_syserr("cannot fork: %s", strerror(errno));
+    if (pid == 0) {
+        execvp(argv[0], argv);
+        fprintf(stderr, "tylesc: cannot run '%s': %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            util_syserr("waitpid: %s", strerror(errno));
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Split a flags string on blanks (no quoting: like make's $(CFLAGS)). */
+static void push_words(vec *v, const char *s)
+{
+    while (s && *s) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        const char *e = s;
+        while (*e && *e != ' ' && *e != '\t')
+            e++;
+        if (e > s)
+            vec_push(v, arena_strndup(&util_arena, s, (size_t)(e - s)));
+        s = e;
+    }
+}
+
+static int build_executable(const char *cfile, const char *out)
+{
+    char *dir = exe_dir();
+    const char *home = getenv("TYLES_HOME");
+    const char *inc = NULL, *lib = NULL;
+    const char *incs[3], *libs[3];
+    int n = 0;
+    if (home) {
+        incs[n] = arena_printf(&util_arena, "%s/include/tyles", home);
+        libs[n++] = arena_printf(&util_arena, "%s/lib", home);
+    }
+    if (dir) {
+        incs[n] = arena_printf(&util_arena, "%s/../include/tyles", dir);
+        libs[n++] = arena_printf(&util_arena, "%s/../lib", dir);
+        incs[n] = arena_printf(&util_arena, "%s/../src/runtime_mpi", dir);
+        libs[n++] = arena_printf(&util_arena, "%s/../lib", dir);
+    }
+    for (int i = 0; i < n && !inc; i++)
+        if (exists(arena_printf(&util_arena, "%s/tyles.h", incs[i])) &&
+            exists(arena_printf(&util_arena, "%s/libtyles.a", libs[i]))) {
+            inc = incs[i];
+            lib = libs[i];
+        }
+    if (!inc)
+        util_syserr("cannot find the run-time library (tyles.h and libtyles.a) next to tylesc; "
+                    "set TYLES_HOME to the installation prefix");
+    const char *cc = getenv("TYLES_CC");
+    if (!cc || !*cc)
+        cc = getenv("CC");
+    if (!cc || !*cc)
+        cc = "mpicc";
+    const char *cflags = getenv("CFLAGS");
+    if (!cflags || !*cflags)
+        cflags = "-O3 -march=native";
+    vec argv = {0};
+    push_words(&argv, cc);
+    vec_push(&argv, "-std=c11");
+    vec_push(&argv, "-fopenmp");
+    vec_push(&argv, "-ffp-contract=off");
+    vec_push(&argv, "-fno-math-errno");
+    vec_push(&argv, "-fwrapv");
+    push_words(&argv, cflags);
+    vec_push(&argv, arena_printf(&util_arena, "-I%s", inc));
+    vec_push(&argv, (void *)cfile);
+    vec_push(&argv, arena_printf(&util_arena, "%s/libtyles.a", lib));
+    push_words(&argv, getenv("LDFLAGS"));
+    vec_push(&argv, "-lm");
+    vec_push(&argv, "-o");
+    vec_push(&argv, (void *)out);
+    vec_push(&argv, NULL);
+    int st = run((char **)argv.items);
+    if (st != 0) {
+        fprintf(stderr, "tylesc: the C compiler '%s' failed (exit status %d) on %s\n", cc, st, cfile);
+        return 2;
+    }
+    return 0;
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *input = NULL, *output = NULL, *dump = NULL, *target = "c";
+    int keep_c = 0;
+    arena_init(&util_arena);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-o") == 0) {
+            if (++i >= argc) {
+                fprintf(stderr, "tylesc: -o needs a file name\n%s", usage);
+                return 2;
+            }
+            output = argv[i];
+        } else if (strncmp(a, "--dump=", 7) == 0) {
+            dump = a + 7;
+            if (strcmp(dump, "ast") && strcmp(dump, "ir") && strcmp(dump, "copysem")) {
+                fprintf(stderr, "tylesc: unknown dump stage '%s' (ast, ir, copysem)\n", dump);
+                return 2;
+            }
+        } else if (strncmp(a, "--target=", 9) == 0) {
+            target = a + 9;
+            if (strcmp(target, "c") != 0) {
+                fprintf(stderr, "tylesc: target '%s' is not built yet (available: c)\n", target);
+                return 2;
+            }
+        } else if (strcmp(a, "--keep-c") == 0) {
+            keep_c = 1;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("tylesc %s\n", TYLES_VERSION);
+            return 0;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "tylesc: unknown option '%s'\n%s", a, usage);
+            return 2;
+        } else if (input) {
+            fprintf(stderr, "tylesc: more than one input file ('%s' and '%s')\n", input, a);
+            return 2;
+        } else
+            input = a;
+    }
+    if (!input) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    size_t len;
+    char *text = util_read_file(input, &len);
+    if (!text)
+        util_syserr("cannot open '%s': %s", input, strerror(errno));
+    if (strlen(text) != len) {
+        fprintf(stderr, "%s: error: the file contains a NUL byte\ntylesc: 1 error\n", input);
+        return 1;
+    }
+    diag_set_source(input, text);
+
+    ast *mod = parse_file(input, text);
+    if (!mod || diag_count()) {
+        diag_finish();
+        return 1;
+    }
+    if (dump && strcmp(dump, "ast") == 0) {
+        ast_dump(mod, stdout);
+        return 0;
+    }
+    ir_program *p = lower_module(mod, input);
+    if (diag_finish())
+        return 1;
+#ifndef NDEBUG
+    ir_verify(p, "lower");
+#endif
+    if (dump && strcmp(dump, "ir") == 0) {
+        ir_print(p, stdout);
+        return 0;
+    }
+    pass_copysem(p);
+#ifndef NDEBUG
+    ir_verify(p, "copysem");
+#endif
+    if (dump) {
+        ir_print(p, stdout);
+        return 0;
+    }
+
+    if (!output) {
+        const char *base = strrchr(input, '/');
+        base = base ? base + 1 : input;
+        output = ends_with(base, ".tyl") ? arena_strndup(&util_arena, base, strlen(base) - 4)
+                                         : arena_printf(&util_arena, "%s.out", base);
+    }
+    if (ends_with(output, ".cu")) {
+        fprintf(stderr, "tylesc: the CUDA back end is not built yet; use -o FILE.c or an executable name\n");
+        return 2;
+    }
+    int to_c = ends_with(output, ".c");
+    const char *cfile = to_c ? output : arena_printf(&util_arena, "%s.c", output);
+    char tmpdir[] = "/tmp/tylesc.XXXXXX";
+    if (!to_c && !keep_c) {
+        if (!mkdtemp(tmpdir))
+            util_syserr("cannot create a temporary directory: %s", strerror(errno));
+        const char *base = strrchr(output, '/');
+        cfile = arena_printf(&util_arena, "%s/%s.c", tmpdir, base ? base + 1 : output);
+    }
+    FILE *f = fopen(cfile, "w");
+    if (!f)
+        util_syserr("cannot write '%s': %s", cfile, strerror(errno));
+    emit_c(p, f);
+    if (fclose(f) != 0)
+        util_syserr("cannot write '%s': %s", cfile, strerror(errno));
+    int st = 0;
+    if (!to_c) {
+        st = build_executable(cfile, output);
+        if (!keep_c) {
+            unlink(cfile);
+            rmdir(tmpdir);
+        }
+    }
+    arena_free(&util_arena);
+    return st;
+}

@@ -1,0 +1,149 @@
+/* ast.h: the syntax tree of a .tyl file (a Python 3 module).
+ *
+ * The parser builds it with the constructors below (one-line grammar actions); the lowering
+ * (lower.c) walks it. Every node carries the source range it came from, so every diagnostic
+ * can point at the sub-expression it is about. Nodes live in util_arena.
+ */
+#ifndef TYL_AST_H
+#define TYL_AST_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../util/util.h"
+#include "diag.h"
+
+typedef enum ast_kind {
+    /* ---- expressions ---- */
+    A_NAME,      /* name */
+    A_INT,       /* ival (Python int literal; too large for int64 -> error at parse) */
+    A_FLOAT,     /* fval */
+    A_STR,       /* str (contents, escapes resolved) */
+    A_BOOL,      /* ival (0 or 1): True / False */
+    A_NONE,      /* None */
+    A_ATTR,      /* a = object, name = attribute: np.zeros, u.shape */
+    A_CALL,      /* a = callee, args = positional (vec of node*), kwargs = vec of A_KEYWORD */
+    A_KEYWORD,   /* name = keyword, a = value (only inside A_CALL.kwargs) */
+    A_SUBSCRIPT, /* a = object, args = index items (A_SLICE or expression); tuple_index: 1 if
+                    written with a trailing comma or several items */
+    A_SLICE,     /* a = start, b = stop, c = step; each may be NULL (omitted) */
+    A_BINOP,     /* op, a, b  (op: '+', '-', '*', '/', OP_FLOORDIV, '%', OP_POW, '&', '|', '^',
+                    OP_LSHIFT, OP_RSHIFT, '@') */
+    A_UNOP,      /* op, a      (op: '-', '+', '~', OP_NOT) */
+    A_BOOLOP,    /* op (OP_AND / OP_OR), a, b */
+    A_COMPARE,   /* a = first operand; args = further operands; cmpops[i] between them
+                    (op codes OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE, OP_IS, OP_ISNOT, OP_IN,
+                    OP_NOTIN) */
+    A_IFEXP,     /* a = body, b = test, c = orelse  (a if b else c) */
+    A_TUPLE,     /* args = elements (parenthesised or bare) */
+    A_LIST,      /* args = elements ([a, b]) */
+    A_LAMBDA,    /* params = vec of A_PARAM, a = body */
+    A_STARRED,   /* a  (*x: rejected by lowering, but parsed for a clear message) */
+    A_FSTRING,   /* args = parts: A_STR pieces and A_FORMATTED */
+    A_FORMATTED, /* a = value, str = format spec or NULL, ival = conversion char or 0 */
+
+    /* ---- statements ---- */
+    A_MODULE,    /* body */
+    A_EXPR_STMT, /* a */
+    A_ASSIGN,    /* targets = vec of target expressions (a = b = c has two), a = value */
+    A_AUGASSIGN, /* op (as in A_BINOP), b = target, a = value */
+    A_IMPORT,    /* name = module (dotted), str = alias or NULL */
+    A_FROM_IMPORT, /* name = module (rejected by lowering) */
+    A_IF,        /* a = test, body, orelse (elif becomes a nested A_IF in orelse) */
+    A_FOR,       /* b = target, a = iterable, body, orelse */
+    A_WHILE,     /* a = test, body, orelse */
+    A_BREAK,
+    A_CONTINUE,
+    A_PASS,
+    A_RETURN,    /* a = value or NULL */
+    A_DEF,       /* name, params = vec of A_PARAM, body */
+    A_PARAM,     /* name, a = default or NULL; ival = 1 for *args, 2 for **kwargs (rejected) */
+    A_GLOBAL,    /* args = names (A_NAME) */
+    A_OTHER_STMT,/* str = keyword ("class", "with", "try", "del", "assert", "raise", ...):
+                    parsed only so lowering can say it is unsupported */
+} ast_kind;
+
+/* Operator codes beyond the single characters used for the simple operators. */
+enum {
+    OP_FLOORDIV = 256, OP_POW, OP_LSHIFT, OP_RSHIFT, OP_NOT, OP_AND, OP_OR,
+    OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE, OP_IS, OP_ISNOT, OP_IN, OP_NOTIN,
+};
+
+typedef struct ast ast;
+struct ast {
+    ast_kind kind;
+    loc l;
+    int op;
+    const char *name;
+    const char *str;
+    int64_t ival;
+    double fval;
+    ast *a, *b, *c;
+    vec args;     /* ast* */
+    vec kwargs;   /* ast* (A_KEYWORD) */
+    vec targets;  /* ast* */
+    vec params;   /* ast* (A_PARAM) */
+    vec body;     /* ast* statements */
+    vec orelse;   /* ast* statements */
+    int *cmpops;  /* A_COMPARE: args.len operators */
+    int paren;    /* expression was written inside parentheses (for tuples: "(a, b)") */
+    int tuple_index;
+};
+
+/* Constructors: each returns a node of the given kind at location l, fields zeroed. */
+ast *ast_new(ast_kind k, loc l);
+ast *ast_name(loc l, const char *name);
+ast *ast_int(loc l, int64_t v);
+ast *ast_float(loc l, double v);
+ast *ast_str(loc l, const char *s);
+ast *ast_binop(loc l, int op, ast *a, ast *b);
+ast *ast_unop(loc l, int op, ast *a);
+const char *ast_op_name(int op); /* "+", "//", "**", "not", "<=", ... */
+const char *ast_kind_name(ast_kind k);
+
+/* Debug print of the tree (tylesc --dump=ast). */
+void ast_dump(ast *module, FILE *out);
+
+/* Parse a whole file: returns the A_MODULE, or NULL if the text could not be lexed at all.
+ * Syntax errors are reported through diag and counted; the tree of a file with syntax
+ * errors is not lowered. Implemented by the Flex/Bison pair in grammar/. */
+ast *parse_file(const char *filename, const char *text);
+
+
+/* ---- Parser helpers (used by the grammar actions in grammar/parser.y; built in ast.c) ----
+ * Each builds one node at l; vectors are arena-backed and passed by value. */
+vec  ast_vec1(void *x);
+vec  ast_vec_cat(vec a, vec b);                 /* a followed by b */
+ast *ast_bool(loc l, int v);
+ast *ast_seq(loc l, vec items, int trailing_comma); /* one item, no comma: the item; else A_TUPLE */
+ast *ast_paren(loc l, ast *e);                  /* (e): sets paren; a tuple takes l (with parens) */
+ast *ast_list(loc l, vec items);
+ast *ast_attr(loc l, ast *obj, const char *name);
+ast *ast_arglist(ast *list, ast *arg);          /* list NULL: start one; A_KEYWORD goes to kwargs */
+ast *ast_call(loc l, ast *callee, ast *arglist);/* arglist from ast_arglist, or NULL for f() */
+ast *ast_keyword(loc l, const char *name, ast *value); /* name NULL for **value */
+ast *ast_subscript(loc l, ast *obj, vec items, int trailing_comma);
+ast *ast_slice(loc l, ast *start, ast *stop, ast *step);
+ast *ast_boolop(loc l, int op, ast *a, ast *b);
+ast *ast_compare(loc l, ast *left, int op, ast *right); /* extends an unparenthesised chain */
+ast *ast_ifexp(loc l, ast *body, ast *test, ast *orelse);
+ast *ast_lambda(loc l, vec params, ast *body);
+ast *ast_starred(loc l, ast *e);
+ast *ast_strcat(loc l, ast *a, ast *b);         /* adjacent literals: A_STR or A_FSTRING */
+ast *ast_fstring(loc l, vec parts);
+ast *ast_formatted(loc l, ast *value, int conversion, const char *spec);
+ast *ast_expr_stmt(loc l, ast *e);
+ast *ast_assign(loc l, vec targets, ast *value);
+ast *ast_augassign(loc l, int op, ast *target, ast *value);
+ast *ast_import(loc l, const char *module, const char *alias);
+ast *ast_from_import(loc l, const char *module);
+ast *ast_if(loc l, ast *test, vec body, vec orelse);
+ast *ast_for(loc l, ast *target, ast *iter, vec body, vec orelse);
+ast *ast_while(loc l, ast *test, vec body, vec orelse);
+ast *ast_return(loc l, ast *value);
+ast *ast_def(loc l, const char *name, vec params, vec body);
+ast *ast_param(loc l, const char *name, ast *dflt, int star);
+ast *ast_global(loc l, vec names);
+ast *ast_other(loc l, const char *keyword, vec body);
+
+#endif

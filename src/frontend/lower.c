@@ -1,0 +1,2981 @@
+/* lower.c: syntax tree -> stencil IR (names, types, shapes, inlining). See lower.h.
+ *
+ * The lowering is an abstract interpreter over the module: it walks statements in order with an
+ * environment mapping Python names to what they hold at that point:
+ *   - a scalar variable (an ir_var, its type and, for ints, a symbolic value when static);
+ *   - an array slot (an ir_var holding a tyl_array*, with the static shape of its array);
+ *   - any other value (views of arrays, tuples, functions, strings, dtypes, modules).
+ * Array expressions are built lazily as elementwise trees and become sweeps when assigned.
+ * Functions are inlined at each call. Loops are lowered once, after a probe pass that finds
+ * which scalar names change type in the body (int -> float promotion at loop entry).
+ */
+#include "lower.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "sym.h"
+
+/* ------------------------------------------------------------------------------------------ */
+/* Values                                                                                     */
+
+typedef enum vkind {
+    V_ERR,     /* a diagnostic was already reported; absorbs further operations */
+    V_NONE,
+    V_SCALAR,  /* e (scalar expr), type, s (static int value or NULL), weak (Python scalar) */
+    V_ARRAY,   /* e (elementwise expr), type, rank, sh[] (static), len[] (run time);
+                  fresh = temporary slot holding exactly this value */
+    V_TUPLE,   /* items[n] */
+    V_STR,     /* str */
+    V_FUNC,    /* def, defscope */
+    V_LAMBDA,  /* def (the A_LAMBDA), defscope */
+    V_MODULE,  /* str = "numpy", "numpy.linalg", "numpy.random", ... */
+    V_DTYPE,   /* type */
+    V_BUILTIN, /* str = name ("range", "np.zeros", "copy" method...); self = receiver */
+} vkind;
+
+typedef struct scope scope;
+typedef struct value value;
+struct value {
+    vkind kind;
+    loc l;
+    ir_type type;
+    ir_expr *e;
+    const sym *s;
+    int weak;
+    int rank;
+    const sym *sh[IR_MAX_RANK];
+    ir_expr *len[IR_MAX_RANK];
+    ir_var *fresh;
+    value **items;
+    int n;
+    const char *str;
+    ast *def;
+    scope *defscope;
+    value *self;
+};
+
+typedef enum bkind { B_SCALAR, B_ARRAY, B_VALUE } bkind;
+
+typedef struct binding {
+    const char *name;
+    bkind kind;
+    ir_var *var;                  /* B_SCALAR, B_ARRAY */
+    const sym *s;                 /* B_SCALAR */
+    int weak;                     /* B_SCALAR */
+    const sym *sh[IR_MAX_RANK];   /* B_ARRAY */
+    value *val;                   /* B_VALUE */
+} binding;
+
+struct scope {
+    scope *parent;
+    vec binds;          /* binding* */
+    vec vars;           /* ir_var* owned by this scope (reused per name, type and rank) */
+    vec locals;         /* const char*: names local to a function scope; unused at module */
+    int is_function;
+    const char *prefix; /* C-name prefix of this inlining instance */
+};
+
+typedef struct lctx {
+    ir_program *prog;
+    vec *out;           /* statements being emitted */
+    scope *sc;
+    scope *module;
+    vec pending;        /* ir_var* slots to release after the current statement */
+    vec inlining;       /* ast* A_DEF being inlined (recursion check) */
+    vec names;          /* const char*: C names in use */
+    int loops;
+    vec params;         /* const char*: names that are parameters */
+} lctx;
+
+static value *lower_expr(lctx *c, ast *a);
+static void lower_block(lctx *c, vec *stmts);
+static void lower_stmt(lctx *c, ast *s);
+
+static value ERRV = {.kind = V_ERR};
+
+static value *vnew(vkind k, loc l)
+{
+    value *v = NEW(value);
+    v->kind = k;
+    v->l = l;
+    return v;
+}
+
+static ir_expr *I64(loc l, int64_t x) { return ir_const_i(l, T_I64, x); }
+
+static void emit(lctx *c, ir_stmt *s) { vec_push(c->out, s); }
+
+static const char *vkind_desc(value *v)
+{
+    switch (v->kind) {
+    case V_SCALAR: return v->type == T_BOOL ? "a bool" : ir_type_is_float(v->type) ? "a float" : "an int";
+    case V_ARRAY: return "an array";
+    case V_TUPLE: return "a tuple";
+    case V_STR: return "a string";
+    case V_FUNC: return "a function";
+    case V_LAMBDA: return "a lambda";
+    case V_MODULE: return "a module";
+    case V_DTYPE: return "a dtype";
+    case V_BUILTIN: return "a built-in function";
+    case V_NONE: return "None";
+    case V_ERR: return "an error";
+    }
+    return "?";
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* C names                                                                                    */
+
+static const char *reserved[] = {
+    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
+    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
+    "union", "unsigned", "void", "volatile", "while", "bool", "true", "false", "NULL", "main",
+    "NAN", "INFINITY", "HUGE_VAL", "EOF", "stdin", "stdout", "stderr", "errno", "assert",
+    "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t",
+    "size_t", "ptrdiff_t", "abs", "exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "floor",
+    "ceil", "fmod", "pow", "fabs", "round", "trunc", "isnan", "isinf", "signbit", "copysign",
+    "M_PI", "M_E", "y0", "y1", "yn", "j0", "j1", "jn", "gamma", "remainder", "nan",
+    "MPI_COMM_WORLD", "argc", "argv", "params", "i0", "i1", "i2", "i3", "n0", "n1", "n2", "n3",
+    NULL,
+};
+
+static const char *cname(lctx *c, const char *base)
+{
+    strbuf b = {0};
+    for (const char *p = base; *p; p++)
+        sb_putc(&b, (char)((*p == '.' || *p == ' ') ? '_' : *p));
+    const char *s = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    int bad = s[0] == '_' || strncmp(s, "tyl", 3) == 0 || strncmp(s, "TYL", 3) == 0 ||
+              strncmp(s, "MPI", 3) == 0 || strncmp(s, "omp", 3) == 0;
+    for (const char **r = reserved; *r && !bad; r++)
+        if (strcmp(*r, s) == 0)
+            bad = 1;
+    if (bad)
+        s = arena_printf(&util_arena, "v_%s", s);
+    const char *cand = s;
+    for (int k = 2;; k++) {
+        int used = 0;
+        for (int i = 0; i < c->names.len && !used; i++)
+            used = strcmp(VEC_AT(c->names, i, const char *), cand) == 0;
+        if (!used)
+            break;
+        cand = arena_printf(&util_arena, "%s_%d", s, k);
+    }
+    vec_push(&c->names, (void *)cand);
+    return cand;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Scopes                                                                                     */
+
+static int name_in(vec *names, const char *n)
+{
+    for (int i = 0; i < names->len; i++)
+        if (strcmp(VEC_AT(*names, i, const char *), n) == 0)
+            return 1;
+    return 0;
+}
+
+static binding *find_in(scope *s, const char *name)
+{
+    for (int i = s->binds.len - 1; i >= 0; i--) {
+        binding *b = VEC_AT(s->binds, i, binding *);
+        if (strcmp(b->name, name) == 0)
+            return b;
+    }
+    return NULL;
+}
+
+/* The binding a name refers to: a function's locals are local for the whole function body
+ * (Python's rule), everything else resolves in the enclosing scopes. */
+static binding *lookup(lctx *c, const char *name, int *unbound_local)
+{
+    *unbound_local = 0;
+    for (scope *s = c->sc; s; s = s->parent) {
+        binding *b = find_in(s, name);
+        if (b)
+            return b;
+        if (s->is_function && name_in(&s->locals, name)) {
+            *unbound_local = 1;
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+static binding *bind(lctx *c, const char *name)
+{
+    binding *b = find_in(c->sc, name);
+    if (!b) {
+        b = NEW(binding);
+        b->name = name;
+        vec_push(&c->sc->binds, b);
+    }
+    memset(&b->var, 0, sizeof *b - offsetof(binding, var));
+    return b;
+}
+
+/* The variable of this scope for a name, type and rank (one C variable each). */
+static ir_var *scope_var(lctx *c, const char *name, ir_type t, int rank, int is_array)
+{
+    for (int i = 0; i < c->sc->vars.len; i++) {
+        ir_var *v = VEC_AT(c->sc->vars, i, ir_var *);
+        if (strcmp(v->pyname, name) == 0 && v->type == t && v->rank == rank &&
+            v->is_array == (unsigned)is_array)
+            return v;
+    }
+    const char *base = c->sc->prefix ? arena_printf(&util_arena, "%s_%s", c->sc->prefix, name) : name;
+    ir_var *v = ir_var_new(c->prog, cname(c, base), name, t, rank, is_array);
+    vec_push(&c->sc->vars, v);
+    return v;
+}
+
+static ir_var *temp_slot(lctx *c, ir_type t, int rank)
+{
+    ir_var *v = ir_var_new(c->prog, cname(c, "tmp"), "<temporary>", t, rank, 1);
+    vec_push(&c->pending, v);
+    return v;
+}
+
+static ir_var *temp_scalar(lctx *c, ir_type t)
+{
+    return ir_var_new(c->prog, cname(c, "t"), "<temporary>", t, 0, 0);
+}
+
+/* Snapshot of a scope's bindings (for branches and loop probes). */
+typedef struct snapshot {
+    vec binds;
+    int nvars, nnames, nprogvars, npending;
+} snapshot;
+
+static snapshot snap_take(lctx *c)
+{
+    snapshot s = {0};
+    for (int i = 0; i < c->sc->binds.len; i++) {
+        binding *b = NEW(binding);
+        *b = *VEC_AT(c->sc->binds, i, binding *);
+        vec_push(&s.binds, b);
+    }
+    s.nvars = c->sc->vars.len;
+    s.nnames = c->names.len;
+    s.nprogvars = c->prog->nvars;
+    s.npending = c->pending.len;
+    return s;
+}
+
+static void snap_restore_binds(lctx *c, snapshot *s)
+{
+    vec nb = {0};
+    for (int i = 0; i < s->binds.len; i++) {
+        binding *b = NEW(binding);
+        *b = *VEC_AT(s->binds, i, binding *);
+        vec_push(&nb, b);
+    }
+    c->sc->binds = nb;
+}
+
+/* Forget everything a probe created (names, variables), as if it never ran. */
+static void snap_rewind(lctx *c, snapshot *s)
+{
+    snap_restore_binds(c, s);
+    c->sc->vars.len = s->nvars;
+    c->names.len = s->nnames;
+    c->prog->nvars = s->nprogvars;
+    c->pending.len = s->npending;
+}
+
+/* Names assigned anywhere in a statement list (not inside nested defs). */
+static void target_names(ast *t, vec *out)
+{
+    if (!t)
+        return;
+    if (t->kind == A_NAME) {
+        if (!name_in(out, t->name))
+            vec_push(out, (void *)t->name);
+    } else if (t->kind == A_TUPLE || t->kind == A_LIST) {
+        for (int i = 0; i < t->args.len; i++)
+            target_names(VEC_AT(t->args, i, ast *), out);
+    }
+}
+
+static void assigned_names(vec *stmts, vec *out)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        switch (s->kind) {
+        case A_ASSIGN:
+            for (int k = 0; k < s->targets.len; k++)
+                target_names(VEC_AT(s->targets, k, ast *), out);
+            break;
+        case A_AUGASSIGN: target_names(s->b, out); break;
+        case A_FOR:
+            target_names(s->b, out);
+            assigned_names(&s->body, out);
+            break;
+        case A_WHILE: assigned_names(&s->body, out); break;
+        case A_IF:
+            assigned_names(&s->body, out);
+            assigned_names(&s->orelse, out);
+            break;
+        case A_DEF:
+            if (!name_in(out, s->name))
+                vec_push(out, (void *)s->name);
+            break;
+        case A_IMPORT:
+            if (!name_in(out, s->str ? s->str : s->name))
+                vec_push(out, (void *)(s->str ? s->str : s->name));
+            break;
+        default: break;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Folding helpers for index arithmetic (keeps generated code and dumps readable)             */
+
+static ir_expr *iadd(loc l, ir_expr *a, ir_expr *b)
+{
+    int64_t x, y;
+    if (ir_expr_const_int(a, &x) && ir_expr_const_int(b, &y))
+        return I64(l, x + y);
+    if (ir_expr_const_int(a, &x) && x == 0)
+        return b;
+    if (ir_expr_const_int(b, &y) && y == 0)
+        return a;
+    return ir_bin(l, OP_ADD, T_I64, a, b, 0);
+}
+
+static ir_expr *imul(loc l, ir_expr *a, ir_expr *b)
+{
+    int64_t x, y;
+    if (ir_expr_const_int(a, &x) && ir_expr_const_int(b, &y))
+        return I64(l, x * y);
+    if (ir_expr_const_int(a, &x) && x == 1)
+        return b;
+    if (ir_expr_const_int(b, &y) && y == 1)
+        return a;
+    if ((ir_expr_const_int(a, &x) && x == 0) || (ir_expr_const_int(b, &y) && y == 0))
+        return I64(l, 0);
+    return ir_bin(l, OP_MUL, T_I64, a, b, 0);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Shapes                                                                                     */
+
+static const char *shape_str(int rank, const sym *const *sh)
+{
+    strbuf b = {0};
+    sb_putc(&b, '(');
+    for (int d = 0; d < rank; d++)
+        sb_printf(&b, "%s%s", d ? ", " : "", sym_str(sh[d]));
+    sb_puts(&b, rank == 1 ? ",)" : ")");
+    const char *s = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    return s;
+}
+
+/* 1: provably equal, 0: provably different, -1: unknown at compile time. */
+static int sym_cmp(const sym *a, const sym *b)
+{
+    if (sym_equal(a, b))
+        return 1;
+    const sym *d = sym_sub(a, b);
+    int64_t k;
+    if (d && sym_is_const(d, &k))
+        return k == 0;
+    return -1;
+}
+
+static int is_one(const sym *s)
+{
+    int64_t k;
+    return sym_is_const(s, &k) && k == 1;
+}
+
+/* Rewrite the box dimensions of an elementwise tree: dimension b becomes b + shift, or -1
+ * (broadcast) when bit b of bcast is set. Returns a new tree; the input is not modified. */
+static ir_expr *remap(ir_expr *e, int shift, unsigned bcast)
+{
+    if (!e || (shift == 0 && bcast == 0))
+        return e;
+    switch (e->kind) {
+    case E_READ: {
+        ir_view *v = ir_view_clone(e->view);
+        for (int d = 0; d < v->rank; d++) {
+            ir_dim *m = &v->dim[d];
+            if (m->kind != D_RANGE || m->box < 0)
+                continue;
+            m->box = (bcast >> m->box) & 1 ? -1 : m->box + shift;
+        }
+        return ir_read(e->l, v);
+    }
+    case E_INDEX:
+        if ((bcast >> e->dim) & 1)
+            return ir_cast(e->l, e->type, I64(e->l, 0));
+        return ir_index(e->l, e->type, e->dim + shift);
+    case E_CONST:
+    case E_VAR:
+    case E_SHAPE:
+    case E_ELEM: return e;
+    default: {
+        ir_expr *r = NEW(ir_expr);
+        *r = *e;
+        r->a = remap(e->a, shift, bcast);
+        r->b = remap(e->b, shift, bcast);
+        r->cc = remap(e->cc, shift, bcast);
+        if (e->nargs && e->kind == E_CALL) {
+            r->args = NEWN(ir_expr *, e->nargs);
+            for (int i = 0; i < e->nargs; i++)
+                r->args[i] = remap(e->args[i], shift, bcast);
+        }
+        return r;
+    }
+    }
+}
+
+static ir_stmt *check_stmt(loc l, ir_check k, int na, ir_expr **a, int nb, ir_expr **b)
+{
+    ir_stmt *s = ir_stmt_new(S_CHECK, l);
+    s->check = k;
+    s->na = na;
+    s->nb = nb;
+    s->args = NEWN(ir_expr *, na + nb + 1);
+    for (int i = 0; i < na; i++)
+        s->args[i] = a[i];
+    for (int i = 0; i < nb; i++)
+        s->args[na + i] = b[i];
+    return s;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Array values                                                                               */
+
+static value *slot_value(loc l, ir_var *slot, const sym *const *sh)
+{
+    value *v = vnew(V_ARRAY, l);
+    v->type = slot->type;
+    v->rank = slot->rank;
+    ir_view *vw = ir_view_full(l, slot);
+    for (int d = 0; d < slot->rank; d++) {
+        vw->dim[d].slo = sym_const(0);
+        vw->dim[d].slen = sh ? sh[d] : NULL;
+        v->sh[d] = sh ? sh[d] : NULL;
+        v->len[d] = vw->dim[d].len;
+    }
+    v->e = ir_read(l, vw);
+    return v;
+}
+
+/* The value is exactly one whole array held in a slot. */
+static ir_var *whole_slot(value *v)
+{
+    if (v->kind != V_ARRAY || v->e->kind != E_READ)
+        return NULL;
+    ir_view *w = v->e->view;
+    for (int d = 0; d < w->rank; d++) {
+        ir_dim *m = &w->dim[d];
+        int64_t k;
+        if (m->kind != D_RANGE || m->box != d || !ir_expr_const_int(m->lo, &k) || k != 0 ||
+            m->step_c != 1 || m->len->kind != E_SHAPE || m->len->var != w->arr || m->len->dim != d)
+            return NULL;
+    }
+    return w->arr;
+}
+
+static void emit_sweep(lctx *c, loc l, value *target, value *rv, int fresh);
+
+/* Compute an array value into a new temporary slot; returns the whole-slot value. */
+static value *materialize(lctx *c, value *v)
+{
+    if (v->kind != V_ARRAY || v->fresh)
+        return v;
+    ir_var *t = temp_slot(c, v->type, v->rank);
+    ir_stmt *s = ir_stmt_new(S_ALLOC, v->l);
+    s->var = t;
+    s->shape = NEWN(ir_expr *, v->rank);
+    for (int d = 0; d < v->rank; d++)
+        s->shape[d] = v->len[d];
+    s->init = 0;
+    emit(c, s);
+    value *tv = slot_value(v->l, t, v->sh);
+    emit_sweep(c, v->l, tv, v, 1);
+    tv->fresh = t;
+    return tv;
+}
+
+/* NumPy 2 promotion. Python scalars (weak) take the array's type when their kind fits. */
+static int kind_of(ir_type t) { return t == T_BOOL ? 0 : ir_type_is_int(t) ? 1 : 2; }
+
+static ir_type promote2(ir_type a, ir_type b)
+{
+    if (a == b)
+        return a;
+    int ka = kind_of(a), kb = kind_of(b);
+    if (ka == 0)
+        return b;
+    if (kb == 0)
+        return a;
+    if (ka == kb)
+        return a > b ? a : b;
+    /* int with float: int32 + float32 -> float64 and int64 + float32 -> float64 in NumPy */
+    ir_type f = ka == 2 ? a : b;
+    return f == T_F64 ? T_F64 : T_F64;
+}
+
+static ir_type promote_vals(value *a, value *b)
+{
+    int wa = a->kind == V_SCALAR && a->weak, wb = b->kind == V_SCALAR && b->weak;
+    if (wa && wb) {
+        int k = kind_of(a->type) > kind_of(b->type) ? kind_of(a->type) : kind_of(b->type);
+        return k == 0 ? T_BOOL : k == 1 ? T_I64 : T_F64;
+    }
+    if (wa || wb) {
+        value *w = wa ? a : b, *s = wa ? b : a;
+        if (kind_of(w->type) <= kind_of(s->type))
+            return s->type;
+        return kind_of(w->type) == 1 ? T_I64 : T_F64;
+    }
+    return promote2(a->type, b->type);
+}
+
+/* Broadcast two operands: result rank, shape; per-operand shifts and broadcast masks.
+ * Reports provable mismatches (returns 0) and emits run-time checks for unknown ones. */
+static int broadcast(lctx *c, loc l, value *a, value *b, value *r, int *sa, unsigned *ma, int *sb,
+                     unsigned *mb)
+{
+    int ra = a->kind == V_ARRAY ? a->rank : 0, rb = b->kind == V_ARRAY ? b->rank : 0;
+    int R = ra > rb ? ra : rb;
+    *sa = R - ra;
+    *sb = R - rb;
+    *ma = *mb = 0;
+    int need_check = 0;
+    r->rank = R;
+    for (int j = 0; j < R; j++) {
+        int da = j - *sa, db = j - *sb;
+        if (da < 0) {
+            r->sh[j] = b->sh[db];
+            r->len[j] = b->len[db];
+            continue;
+        }
+        if (db < 0) {
+            r->sh[j] = a->sh[da];
+            r->len[j] = a->len[da];
+            continue;
+        }
+        const sym *x = a->sh[da], *y = b->sh[db];
+        int cmp = sym_cmp(x, y);
+        if (cmp == 1 || (is_one(x) && is_one(y))) {
+            r->sh[j] = x;
+            r->len[j] = a->len[da];
+        } else if (is_one(x)) {
+            *ma |= 1u << da;
+            r->sh[j] = y;
+            r->len[j] = b->len[db];
+        } else if (is_one(y)) {
+            *mb |= 1u << db;
+            r->sh[j] = x;
+            r->len[j] = a->len[da];
+        } else if (cmp == 0) {
+            diag_error(b->l, "operands could not be broadcast together with shapes %s and %s",
+                       shape_str(a->rank, a->sh), shape_str(b->rank, b->sh));
+            diag_note(a->l, "left operand has shape %s", shape_str(a->rank, a->sh));
+            return 0;
+        } else {
+            need_check = 1;
+            r->sh[j] = x ? x : y;
+            r->len[j] = a->len[da];
+        }
+    }
+    if (need_check)
+        emit(c, check_stmt(l, CK_BCAST, a->rank, a->len, b->rank, b->len));
+    return 1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Scalars                                                                                    */
+
+static value *scalar(loc l, ir_expr *e, int weak)
+{
+    value *v = vnew(V_SCALAR, l);
+    v->e = e;
+    v->type = e->type;
+    v->weak = weak;
+    int64_t k;
+    if (ir_expr_const_int(e, &k) && e->type != T_BOOL)
+        v->s = sym_const(k);
+    return v;
+}
+
+static int is_int_scalar(value *v)
+{
+    return v->kind == V_SCALAR && (ir_type_is_int(v->type) || v->type == T_BOOL);
+}
+
+/* Integer value of a scalar for indexing: int or bool; error otherwise. */
+static ir_expr *int_operand(value *v, const char *what)
+{
+    if (v->kind == V_ERR)
+        return NULL;
+    if (!is_int_scalar(v)) {
+        diag_error(v->l, "%s must be an integer, not %s", what, vkind_desc(v));
+        return NULL;
+    }
+    return ir_cast(v->l, T_I64, v->e);
+}
+
+/* Python scalar binary operation (CPython semantics, folded when both are constants). */
+static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
+{
+    (void)c;
+    int isf = ir_type_is_float(a->type) || ir_type_is_float(b->type);
+    int weak = a->weak && b->weak;
+    int npsem = !weak; /* a NumPy scalar operand: NumPy semantics (inf instead of errors) */
+    ir_type t;
+    if (op >= OP_CLT && op <= OP_CNE) {
+        ir_type ct = isf ? T_F64 : T_I64;
+        if (!isf && a->type == T_BOOL && b->type == T_BOOL)
+            ct = T_BOOL;
+        ir_expr *x = ir_cast(l, ct, a->e), *y = ir_cast(l, ct, b->e);
+        int64_t p, q;
+        if (ct != T_F64 && ir_expr_const_int(x, &p) && ir_expr_const_int(y, &q)) {
+            int r = op == OP_CLT ? p < q : op == OP_CLE ? p <= q : op == OP_CGT ? p > q :
+                    op == OP_CGE ? p >= q : op == OP_CEQ ? p == q : p != q;
+            return scalar(l, ir_const_i(l, T_BOOL, r), 1);
+        }
+        return scalar(l, ir_bin(l, op, T_BOOL, x, y, 1), 1);
+    }
+    if (op == OP_BAND || op == OP_BOR || op == OP_BXOR) {
+        if (isf) {
+            diag_error(l, "unsupported operand type(s) for %s: 'float'", ir_op_name(op));
+            return &ERRV;
+        }
+        t = (a->type == T_BOOL && b->type == T_BOOL) ? T_BOOL : T_I64;
+        return scalar(l, ir_bin(l, op, t, ir_cast(l, t, a->e), ir_cast(l, t, b->e), 1), weak);
+    }
+    if (op == OP_TRUEDIV)
+        t = T_F64;
+    else if (isf)
+        t = T_F64;
+    else if (op == OP_POWER) {
+        int64_t k;
+        if (ir_expr_const_int(b->e, &k) && k < 0)
+            t = T_F64;
+        else
+            t = T_I64;
+    } else
+        t = T_I64;
+    if (!weak) {
+        /* NumPy scalar arithmetic keeps the array dtype (np.float64 stays float64). */
+        ir_type pt = promote_vals(a, b);
+        if (op == OP_TRUEDIV && !ir_type_is_float(pt))
+            pt = T_F64;
+        t = (op == OP_TRUEDIV || kind_of(pt) >= kind_of(t)) ? pt : t;
+    }
+    ir_type opt = (op == OP_TRUEDIV && !isf) ? T_I64 : t;
+    ir_expr *x = ir_cast(l, opt, a->e), *y = ir_cast(l, opt, b->e);
+    if (op == OP_TRUEDIV && !isf && weak) {
+        x = ir_cast(l, T_I64, a->e);
+        y = ir_cast(l, T_I64, b->e);
+    } else if (op == OP_TRUEDIV) {
+        x = ir_cast(l, t, a->e);
+        y = ir_cast(l, t, b->e);
+    }
+    /* Fold integer constants (exact, same semantics as the run time). */
+    int64_t p, q;
+    if (t == T_I64 && ir_expr_const_int(x, &p) && ir_expr_const_int(y, &q)) {
+        int ok = 1;
+        int64_t r = 0;
+        switch (op) {
+        case OP_ADD: r = p + q; break;
+        case OP_SUB: r = p - q; break;
+        case OP_MUL: r = p * q; break;
+        case OP_FDIV:
+            if (q == 0) { ok = 0; break; }
+            r = p / q;
+            if ((p % q != 0) && ((p < 0) != (q < 0))) r--;
+            break;
+        case OP_MOD:
+            if (q == 0) { ok = 0; break; }
+            r = p % q;
+            if (r != 0 && ((r < 0) != (q < 0))) r += q;
+            break;
+        case OP_POWER:
+            r = 1;
+            for (int64_t i = 0; i < q && i < 64; i++) r *= p;
+            if (q >= 64 && p != 0 && p != 1 && p != -1) ok = 0;
+            break;
+        default: ok = 0;
+        }
+        if (ok) {
+            value *v = scalar(l, I64(l, r), weak);
+            return v;
+        }
+        if (op == OP_FDIV || op == OP_MOD) {
+            diag_error(l, "integer division or modulo by zero");
+            return &ERRV;
+        }
+    }
+    if (ir_type_is_float(t) && x->kind == E_CONST && y->kind == E_CONST &&
+        (op == OP_ADD || op == OP_SUB || op == OP_MUL || (op == OP_TRUEDIV && y->c.f != 0.0))) {
+        double f = op == OP_ADD ? x->c.f + y->c.f : op == OP_SUB ? x->c.f - y->c.f :
+                   op == OP_MUL ? x->c.f * y->c.f : x->c.f / y->c.f;
+        if (t == T_F32)
+            f = (float)f;
+        return scalar(l, ir_const_f(l, t, f), weak);
+    }
+    ir_expr *e = ir_bin(l, op, t, x, y, !npsem);
+    value *v = scalar(l, e, weak);
+    /* Symbolic integer values for shape reasoning. */
+    if (t == T_I64 && a->s && b->s) {
+        if (op == OP_ADD)
+            v->s = sym_add(a->s, b->s);
+        else if (op == OP_SUB)
+            v->s = sym_sub(a->s, b->s);
+        else if (op == OP_MUL)
+            v->s = sym_mul(a->s, b->s);
+        if (!v->s)
+            v->s = sym_opaque(ir_op_name(op), a->s, b->s);
+    }
+    return v;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Elementwise operations                                                                     */
+
+static ir_expr *ew_leaf(value *v, ir_type t, int shift, unsigned mask)
+{
+    return ir_cast(v->l, t, v->kind == V_ARRAY ? remap(v->e, shift, mask) : v->e);
+}
+
+static value *ew_binop(lctx *c, loc l, ir_op op, value *a, value *b)
+{
+    value *r = vnew(V_ARRAY, l);
+    int sa, sb;
+    unsigned ma, mb;
+    if (!broadcast(c, l, a, b, r, &sa, &ma, &sb, &mb))
+        return &ERRV;
+    ir_type ct = promote_vals(a, b);
+    ir_type rt = ct;
+    if (op == OP_TRUEDIV && !ir_type_is_float(ct))
+        ct = rt = T_F64;
+    if (op >= OP_CLT && op <= OP_CNE)
+        rt = T_BOOL;
+    if ((op == OP_BAND || op == OP_BOR || op == OP_BXOR) && ir_type_is_float(ct)) {
+        diag_error(l, "ufunc '%s' not supported for float arrays (use it on boolean or integer arrays)",
+                   op == OP_BAND ? "bitwise_and" : op == OP_BOR ? "bitwise_or" : "bitwise_xor");
+        return &ERRV;
+    }
+    if ((op == OP_SUB) && ct == T_BOOL) {
+        diag_error(l, "numpy boolean subtract, the '-' operator, is not supported");
+        return &ERRV;
+    }
+    if (op == OP_ADD && ct == T_BOOL)
+        op = OP_BOR;
+    if (op == OP_MUL && ct == T_BOOL)
+        op = OP_BAND;
+    ir_expr *x = ew_leaf(a, ct, sa, ma), *y = ew_leaf(b, ct, sb, mb);
+    r->type = rt;
+    if (op == OP_POWER && b->kind == V_SCALAR && b->e->kind == E_CONST && a->kind == V_ARRAY) {
+        /* NumPy's fast paths for scalar exponents (array ** 2 is square, ** 0.5 is sqrt). */
+        double k = ir_type_is_float(b->e->type) ? b->e->c.f : (double)b->e->c.i;
+        if (k == 2.0) {
+            r->e = ir_bin(l, OP_MUL, rt, x, x, 0);
+            return r;
+        }
+        if (k == 1.0) {
+            r->e = x;
+            return r;
+        }
+        if (ir_type_is_float(ct) && k == 0.5) {
+            ir_expr **args = NEWN(ir_expr *, 1);
+            args[0] = x;
+            r->e = ir_call(l, FN_SQRT, rt, 1, args);
+            return r;
+        }
+        if (ir_type_is_float(ct) && k == -1.0) {
+            r->e = ir_bin(l, OP_TRUEDIV, rt, ir_cast(l, rt, I64(l, 1)), x, 0);
+            return r;
+        }
+        if (ir_type_is_float(ct) && k == 0.0) {
+            r->e = ir_bin(l, OP_ADD, rt, ir_bin(l, OP_MUL, rt, x, ir_const_f(l, rt, 0.0), 0),
+                          ir_const_f(l, rt, 1.0), 0);
+            r->e = ir_const_f(l, rt, 1.0);
+            r->e = ir_bin(l, OP_POWER, rt, x, y, 0);
+            return r;
+        }
+    }
+    r->e = ir_bin(l, op, rt, x, y, 0);
+    return r;
+}
+
+static value *binop(lctx *c, loc l, ir_op op, value *a, value *b)
+{
+    if (a->kind == V_ERR || b->kind == V_ERR)
+        return &ERRV;
+    if (a->kind == V_STR && b->kind == V_STR && (op == OP_CEQ || op == OP_CNE)) {
+        int eq = strcmp(a->str, b->str) == 0;
+        return scalar(l, ir_const_i(l, T_BOOL, op == OP_CEQ ? eq : !eq), 1);
+    }
+    int ok_a = a->kind == V_SCALAR || a->kind == V_ARRAY, ok_b = b->kind == V_SCALAR || b->kind == V_ARRAY;
+    if (!ok_a || !ok_b) {
+        value *bad = ok_a ? b : a;
+        diag_error(bad->l, "unsupported operand for '%s': %s", ir_op_name(op), vkind_desc(bad));
+        return &ERRV;
+    }
+    if (a->kind == V_SCALAR && b->kind == V_SCALAR)
+        return py_binop(c, l, op, a, b);
+    return ew_binop(c, l, op, a, b);
+}
+
+static value *unop(lctx *c, loc l, ir_op op, value *a)
+{
+    (void)c;
+    if (a->kind == V_ERR)
+        return &ERRV;
+    if (a->kind != V_SCALAR && a->kind != V_ARRAY) {
+        diag_error(a->l, "bad operand for unary '%s': %s", ir_op_name(op), vkind_desc(a));
+        return &ERRV;
+    }
+    ir_type t = a->type;
+    if (op == OP_LNOT) {
+        if (a->kind == V_ARRAY) {
+            diag_error(l, "the truth value of an array is ambiguous; use ~ for elementwise not");
+            return &ERRV;
+        }
+        ir_expr *z = ir_type_is_float(t) ? ir_const_f(l, t, 0.0) : ir_const_i(l, t, 0);
+        return scalar(l, ir_bin(l, OP_CEQ, T_BOOL, a->e, z, 1), 1);
+    }
+    if (op == OP_ABS && a->kind == V_ARRAY) {
+        value *r = vnew(V_ARRAY, l);
+        *r = *a;
+        r->l = l;
+        r->fresh = NULL;
+        r->e = t == T_BOOL ? a->e : ir_un(l, OP_ABS, t, a->e);
+        return r;
+    }
+    if (op == OP_BNOT && ir_type_is_float(t)) {
+        diag_error(l, "ufunc 'invert' not supported for float values");
+        return &ERRV;
+    }
+    if (a->kind == V_SCALAR && t == T_BOOL && op != OP_BNOT) {
+        t = T_I64; /* -True is -1 in Python */
+    }
+    if (a->kind == V_SCALAR && t == T_BOOL && op == OP_BNOT && a->weak)
+        t = T_I64; /* ~True is -2 in Python */
+    ir_expr *x = ir_cast(l, t, a->e);
+    value *r;
+    if (a->kind == V_SCALAR) {
+        int64_t k;
+        if (op == OP_NEG && ir_expr_const_int(x, &k))
+            r = scalar(l, I64(l, -k), a->weak);
+        else if (op == OP_NEG && x->kind == E_CONST && ir_type_is_float(t))
+            r = scalar(l, ir_const_f(l, t, -x->c.f), a->weak);
+        else if (op == OP_POS)
+            r = scalar(l, x, a->weak);
+        else
+            r = scalar(l, ir_un(l, op, t, x), a->weak);
+        if (!r->s && a->s && op == OP_NEG)
+            r->s = sym_neg(a->s);
+        else if (!r->s && a->s && op == OP_POS)
+            r->s = a->s;
+        return r;
+    }
+    r = vnew(V_ARRAY, l);
+    *r = *a;
+    r->l = l;
+    r->fresh = NULL;
+    r->type = t;
+    r->e = op == OP_POS ? x : ir_un(l, op, t, x);
+    return r;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Indexing                                                                                   */
+
+/* Symbolic first index and length of start:stop:step on an extent n, assuming the extent is
+ * large enough that no clipping happens (only used for compile-time reasoning). */
+static void sym_slice(const sym *n, value *start, value *stop, int64_t step, const sym **lo,
+                      const sym **len)
+{
+    *lo = *len = NULL;
+    if (step == 0)
+        return;
+    const sym *s = NULL, *e = NULL;
+    int64_t k;
+    if (step > 0) {
+        s = !start ? sym_const(0) : (sym_is_const(start->s, &k) && k < 0) ? sym_add(n, start->s) : start->s;
+        e = !stop ? n : (sym_is_const(stop->s, &k) && k < 0) ? sym_add(n, stop->s) : stop->s;
+    } else {
+        s = !start ? sym_sub(n, sym_const(1)) : (sym_is_const(start->s, &k) && k < 0) ? sym_add(n, start->s) : start->s;
+        e = !stop ? sym_const(-1) : (sym_is_const(stop->s, &k) && k < 0) ? sym_add(n, stop->s) : stop->s;
+    }
+    if (!s || !e)
+        return;
+    *lo = s;
+    const sym *d = step > 0 ? sym_sub(e, s) : sym_sub(s, e);
+    int64_t st = step > 0 ? step : -step;
+    if (!d)
+        return;
+    if (st == 1) {
+        *len = d;
+        if (sym_is_const(d, &k) && k < 0)
+            *len = sym_const(0);
+    } else if (sym_is_const(d, &k)) {
+        *len = sym_const(k > 0 ? (k + st - 1) / st : 0);
+    } else {
+        *len = sym_opaque(arena_printf(&util_arena, "ceil/%lld", (long long)st), d, sym_const(st));
+    }
+}
+
+static value *index_array(lctx *c, value *base, ast *sub)
+{
+    if (base->e->kind != E_READ)
+        base = materialize(c, base);
+    ir_view *v = ir_view_clone(base->e->view);
+    int nitems = sub->args.len;
+    if (nitems > v->vrank) {
+        diag_error(sub->l, "too many indices for array: array is %d-dimensional, but %d were indexed",
+                   v->vrank, nitems);
+        return &ERRV;
+    }
+    /* Range dimensions of the base view, in order. */
+    int own[IR_MAX_RANK], nown = 0;
+    for (int d = 0; d < v->rank; d++)
+        if (v->dim[d].kind == D_RANGE)
+            own[nown++] = d;
+    int failed = 0;
+    for (int k = 0; k < nitems; k++) {
+        ast *it = VEC_AT(sub->args, k, ast *);
+        ir_dim *m = &v->dim[own[k]];
+        ir_expr *n = m->len;
+        if (it->kind == A_SLICE) {
+            value *st = it->a ? lower_expr(c, it->a) : NULL;
+            value *sp = it->b ? lower_expr(c, it->b) : NULL;
+            value *stp = it->c ? lower_expr(c, it->c) : NULL;
+            if (st && st->kind == V_NONE) st = NULL;
+            if (sp && sp->kind == V_NONE) sp = NULL;
+            if (stp && stp->kind == V_NONE) stp = NULL;
+            ir_expr *es = st ? int_operand(st, "slice start") : I64(it->l, 0);
+            ir_expr *ee = sp ? int_operand(sp, "slice stop") : I64(it->l, 0);
+            ir_expr *ek = stp ? int_operand(stp, "slice step") : I64(it->l, 1);
+            if (!es || !ee || !ek) {
+                failed = 1;
+                continue;
+            }
+            int64_t kstep = 0;
+            int kconst = ir_expr_const_int(ek, &kstep);
+            if (kconst && kstep == 0) {
+                diag_error(it->c->l, "slice step cannot be zero");
+                failed = 1;
+                continue;
+            }
+            int flags = (st ? 1 : 0) | (sp ? 2 : 0);
+            /* Common cases fold to plain arithmetic when the bounds are constants that cannot
+             * clip: a[:] and a[k:] / a[:-k] are resolved by the run-time helper otherwise. */
+            ir_expr **args = NEWN(ir_expr *, 5);
+            args[0] = n;
+            args[1] = es;
+            args[2] = ee;
+            args[3] = ek;
+            args[4] = I64(it->l, flags);
+            ir_expr *lo, *len;
+            if (flags == 0 && kconst && kstep == 1) {
+                lo = I64(it->l, 0);
+                len = n;
+            } else {
+                lo = ir_call(it->l, FN_SLICE_LO, T_I64, 5, args);
+                len = ir_call(it->l, FN_SLICE_LEN, T_I64, 5, args);
+            }
+            const sym *slo = NULL, *slen = NULL;
+            if (kconst)
+                sym_slice(m->slen, st, sp, kstep, &slo, &slen);
+            ir_dim nd = *m;
+            nd.lo = iadd(it->l, m->lo, imul(it->l, m->step, lo));
+            nd.step = imul(it->l, m->step, ek);
+            nd.step_c = (m->step_c && kconst) ? m->step_c * kstep : 0;
+            nd.len = len;
+            nd.slo = (m->slo && slo && m->step_c) ? sym_add(m->slo, sym_mul(sym_const(m->step_c), slo)) : NULL;
+            nd.slen = slen;
+            *m = nd;
+        } else {
+            value *iv = lower_expr(c, it);
+            if (iv->kind == V_ERR) {
+                failed = 1;
+                continue;
+            }
+            if (iv->kind == V_NONE || iv->kind == V_TUPLE || iv->kind == V_ARRAY || iv->kind == V_STR) {
+                diag_error(it->l, "only integers and slices are supported as indices (fancy indexing, "
+                                  "masks and np.newaxis are not)");
+                failed = 1;
+                continue;
+            }
+            ir_expr *ie = int_operand(iv, "an index");
+            if (!ie) {
+                failed = 1;
+                continue;
+            }
+            int axis = own[k];
+            int64_t kc, nc;
+            const sym *norm = NULL;
+            if (iv->s && m->slen) {
+                int64_t ktmp;
+                norm = (sym_is_const(iv->s, &ktmp) && ktmp < 0) ? sym_add(m->slen, iv->s) : iv->s;
+                const sym *diff = sym_sub(norm, m->slen);
+                int64_t dd;
+                int oob = (diff && sym_is_const(diff, &dd) && dd >= 0) ||
+                          (sym_is_const(norm, &dd) && dd < 0);
+                if (oob) {
+                    diag_error(it->l, "index %s is out of bounds for axis %d with size %s",
+                               sym_str(iv->s), k, sym_str(m->slen));
+                    failed = 1;
+                    continue;
+                }
+            }
+            ir_expr *idx;
+            if (ir_expr_const_int(ie, &kc) && sym_is_const(m->slen, &nc) && kc >= -nc && kc < nc)
+                idx = I64(it->l, kc < 0 ? kc + nc : kc);
+            else {
+                ir_expr **args = NEWN(ir_expr *, 3);
+                args[0] = n;
+                args[1] = ie;
+                args[2] = I64(it->l, axis);
+                idx = ir_call(it->l, FN_INDEX, T_I64, 3, args);
+            }
+            ir_dim nd = {0};
+            nd.kind = D_FIXED;
+            nd.lo = iadd(it->l, m->lo, imul(it->l, m->step, idx));
+            nd.slo = (m->slo && norm && m->step_c) ? sym_add(m->slo, sym_mul(sym_const(m->step_c), norm)) : NULL;
+            *m = nd;
+        }
+    }
+    if (failed)
+        return &ERRV;
+    /* Renumber the remaining range dimensions as the new view's own dimensions. */
+    value *r = vnew(V_ARRAY, sub->l);
+    r->type = base->type;
+    v->vrank = 0;
+    v->l = sub->l;
+    for (int d = 0; d < v->rank; d++) {
+        ir_dim *m = &v->dim[d];
+        if (m->kind != D_RANGE)
+            continue;
+        m->box = v->vrank;
+        r->sh[v->vrank] = m->slen;
+        r->len[v->vrank] = m->len;
+        v->vrank++;
+    }
+    r->rank = v->vrank;
+    if (r->rank == 0) {
+        ir_expr **idx = NEWN(ir_expr *, v->rank);
+        for (int d = 0; d < v->rank; d++)
+            idx[d] = v->dim[d].lo;
+        return scalar(sub->l, ir_elem(sub->l, v->arr, idx), 0);
+    }
+    r->e = ir_read(sub->l, v);
+    return r;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Sweeps                                                                                     */
+
+static void emit_sweep(lctx *c, loc l, value *target, value *rv, int fresh)
+{
+    if (target->kind == V_ERR || rv->kind == V_ERR)
+        return;
+    ir_view *tv = target->e->view;
+    int B = tv->vrank;
+    ir_type tt = tv->arr->type;
+    ir_expr *val;
+    if (rv->kind == V_SCALAR) {
+        val = ir_cast(l, tt, rv->e);
+    } else if (rv->kind == V_ARRAY) {
+        int R = rv->rank;
+        if (R > B) {
+            diag_error(rv->l, "could not broadcast input array from shape %s into shape %s",
+                       shape_str(rv->rank, rv->sh), shape_str(B, target->sh));
+            return;
+        }
+        unsigned mask = 0;
+        int need_check = 0;
+        for (int j = 0; j < R; j++) {
+            const sym *x = rv->sh[j], *y = target->sh[B - R + j];
+            int cmp = sym_cmp(x, y);
+            if (cmp == 1)
+                continue;
+            if (is_one(x)) {
+                mask |= 1u << j;
+                continue;
+            }
+            if (cmp == 0) {
+                diag_error(rv->l, "could not broadcast input array from shape %s into shape %s",
+                           shape_str(rv->rank, rv->sh), shape_str(B, target->sh));
+                diag_note(target->l, "assignment target has shape %s", shape_str(B, target->sh));
+                return;
+            }
+            need_check = 1;
+        }
+        if (need_check)
+            emit(c, check_stmt(l, CK_ASSIGN, R, rv->len, B, target->len));
+        val = ir_cast(l, tt, remap(rv->e, B - R, mask));
+    } else {
+        diag_error(rv->l, "cannot assign %s to an array element or slice", vkind_desc(rv));
+        return;
+    }
+    ir_stmt *s = ir_stmt_new(S_SWEEP, l);
+    s->target = tv;
+    s->e = val;
+    s->fresh = fresh;
+    s->mode = M_DIRECT;
+    emit(c, s);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Names                                                                                      */
+
+static value *read_name(lctx *c, ast *a)
+{
+    int unbound;
+    binding *b = lookup(c, a->name, &unbound);
+    if (!b) {
+        if (unbound) {
+            diag_error(a->l, "local variable '%s' referenced before assignment", a->name);
+            return &ERRV;
+        }
+        static const char *builtins[] = {"range", "print", "int", "float", "abs", "min", "max",
+                                         "len", "bool", "round", NULL};
+        for (const char **p = builtins; *p; p++)
+            if (strcmp(*p, a->name) == 0) {
+                value *v = vnew(V_BUILTIN, a->l);
+                v->str = *p;
+                return v;
+            }
+        if (strcmp(a->name, "__name__") == 0) {
+            value *v = vnew(V_STR, a->l);
+            v->str = "__main__";
+            return v;
+        }
+        diag_error(a->l, "name '%s' is not defined", a->name);
+        return &ERRV;
+    }
+    switch (b->kind) {
+    case B_SCALAR: {
+        value *v = scalar(a->l, ir_varref(a->l, b->var), b->weak);
+        v->s = b->s;
+        return v;
+    }
+    case B_ARRAY: return slot_value(a->l, b->var, b->sh);
+    case B_VALUE: {
+        value *v = vnew(V_NONE, a->l);
+        *v = *b->val;
+        v->l = a->l;
+        v->fresh = NULL;
+        return v;
+    }
+    }
+    UNREACHABLE();
+}
+
+/* Does any statement in list[from..] mention slot s? */
+static int expr_refs(ir_expr *e, ir_var *s)
+{
+    if (!e)
+        return 0;
+    if ((e->kind == E_SHAPE || e->kind == E_ELEM) && e->var == s)
+        return 1;
+    if (e->kind == E_READ) {
+        if (e->view->arr == s)
+            return 1;
+        for (int d = 0; d < e->view->rank; d++)
+            if (expr_refs(e->view->dim[d].lo, s) || expr_refs(e->view->dim[d].len, s))
+                return 1;
+        return 0;
+    }
+    for (int i = 0; i < e->nargs; i++)
+        if (expr_refs(e->args[i], s))
+            return 1;
+    return expr_refs(e->a, s) || expr_refs(e->b, s) || expr_refs(e->cc, s);
+}
+
+/* Rename slot `from` to `to` in an expression tree (in place; trees of a fresh temporary are
+ * not shared). */
+static void expr_rename(ir_expr *e, ir_var *from, ir_var *to)
+{
+    if (!e)
+        return;
+    if ((e->kind == E_SHAPE || e->kind == E_ELEM) && e->var == from)
+        e->var = to;
+    if (e->kind == E_READ) {
+        if (e->view->arr == from)
+            e->view->arr = to;
+        for (int d = 0; d < e->view->rank; d++) {
+            expr_rename(e->view->dim[d].lo, from, to);
+            expr_rename(e->view->dim[d].len, from, to);
+            expr_rename(e->view->dim[d].step, from, to);
+        }
+    }
+    for (int i = 0; i < e->nargs; i++)
+        expr_rename(e->args[i], from, to);
+    expr_rename(e->a, from, to);
+    expr_rename(e->b, from, to);
+    expr_rename(e->cc, from, to);
+}
+
+/* Bind a fresh temporary to a named slot. When nothing emitted since the temporary's
+ * allocation reads the slot, the allocation writes the slot directly (no temporary). */
+static void move_fresh(lctx *c, loc l, ir_var *slot, ir_var *tmp)
+{
+    int at = -1;
+    for (int i = c->out->len - 1; i >= 0; i--) {
+        ir_stmt *s = VEC_AT(*c->out, i, ir_stmt *);
+        if (s->kind == S_ALLOC && s->var == tmp) {
+            at = i;
+            break;
+        }
+    }
+    int clean = at >= 0;
+    for (int i = at; clean && i < c->out->len; i++) {
+        ir_stmt *s = VEC_AT(*c->out, i, ir_stmt *);
+        if (s->kind == S_ALLOC) {
+            for (int d = 0; d < s->var->rank && clean; d++)
+                clean = !expr_refs(s->shape[d], slot);
+            clean = clean && s->src_slot != slot && !(s->init == 2 && expr_refs(s->e, slot));
+        } else if (s->kind == S_SWEEP) {
+            clean = s->target->arr == tmp && !expr_refs(s->e, slot);
+            for (int d = 0; d < s->target->rank && clean; d++)
+                clean = !expr_refs(s->target->dim[d].lo, slot) && !expr_refs(s->target->dim[d].len, slot);
+        } else if (s->kind == S_CHECK) {
+            for (int k = 0; k < s->na + s->nb && clean; k++)
+                clean = !expr_refs(s->args[k], slot);
+        } else
+            clean = 0;
+    }
+    if (clean) {
+        for (int i = 0; i < c->pending.len; i++)
+            if (VEC_AT(c->pending, i, ir_var *) == tmp)
+                c->pending.items[i] = c->pending.items[--c->pending.len];
+        for (int i = at; i < c->out->len; i++) {
+            ir_stmt *s = VEC_AT(*c->out, i, ir_stmt *);
+            if (s->kind == S_ALLOC) {
+                if (s->var == tmp)
+                    s->var = slot;
+                for (int d = 0; d < s->var->rank; d++)
+                    expr_rename(s->shape[d], tmp, slot);
+            } else if (s->kind == S_SWEEP) {
+                if (s->target->arr == tmp)
+                    s->target->arr = tmp == slot ? tmp : slot;
+                for (int d = 0; d < s->target->rank; d++) {
+                    expr_rename(s->target->dim[d].lo, tmp, slot);
+                    expr_rename(s->target->dim[d].len, tmp, slot);
+                }
+                expr_rename(s->e, tmp, slot);
+            } else if (s->kind == S_CHECK) {
+                for (int k = 0; k < s->na + s->nb; k++)
+                    expr_rename(s->args[k], tmp, slot);
+            }
+        }
+        return;
+    }
+    ir_stmt *b = ir_stmt_new(S_BIND, l);
+    b->n = 1;
+    b->dst = NEWN(ir_var *, 1);
+    b->srcs = NEWN(ir_var *, 1);
+    b->dst[0] = slot;
+    b->srcs[0] = tmp;
+    b->move = 1;
+    emit(c, b);
+}
+
+static int is_ephemeral(lctx *c, ir_var *slot)
+{
+    if (strcmp(slot->pyname, "<temporary>") == 0)
+        return 1;
+    /* a slot of a function scope that is not the current one (returned from a callee) */
+    for (scope *s = c->sc; s; s = s->parent)
+        for (int i = 0; i < s->vars.len; i++)
+            if (VEC_AT(s->vars, i, ir_var *) == slot)
+                return 0;
+    return 1;
+}
+
+static void assign_name(lctx *c, ast *target, value *v)
+{
+    const char *name = target->name;
+    loc l = target->l;
+    if (v->kind == V_ERR) {
+        /* keep the name defined so later uses do not cascade into more errors */
+        binding *b = bind(c, name);
+        b->kind = B_VALUE;
+        b->val = &ERRV;
+        return;
+    }
+    if (name_in(&c->params, name) && c->sc == c->module) {
+        /* the parameter's one assignment: handled by the parameter pass */
+    }
+    if (v->kind == V_SCALAR) {
+        ir_var *var = scope_var(c, name, v->type, 0, 0);
+        ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+        s->var = var;
+        s->e = v->e;
+        emit(c, s);
+        binding *b = bind(c, name);
+        b->kind = B_SCALAR;
+        b->var = var;
+        b->s = v->s;
+        b->weak = v->weak;
+        return;
+    }
+    if (v->kind == V_ARRAY) {
+        ir_var *src = whole_slot(v);
+        if (!v->fresh && !src && v->e->kind == E_READ && !is_ephemeral(c, v->e->view->arr)) {
+            binding *b = bind(c, name); /* a view: writes through it reach the array */
+            b->kind = B_VALUE;
+            b->val = v;
+            return;
+        }
+        if (!v->fresh && (!src || is_ephemeral(c, src)) && !(src && v->fresh))
+            if (!src || strcmp(src->pyname, "<temporary>") != 0 || 1) {
+                if (!src)
+                    v = materialize(c, v);
+            }
+        ir_var *slot = scope_var(c, name, v->type, v->rank, 1);
+        if (v->fresh) {
+            move_fresh(c, l, slot, v->fresh);
+        } else if (src != slot) {
+            ir_stmt *s = ir_stmt_new(S_BIND, l);
+            s->n = 1;
+            s->dst = NEWN(ir_var *, 1);
+            s->srcs = NEWN(ir_var *, 1);
+            s->dst[0] = slot;
+            s->srcs[0] = src;
+            emit(c, s);
+        }
+        binding *b = bind(c, name);
+        b->kind = B_ARRAY;
+        b->var = slot;
+        for (int d = 0; d < v->rank; d++)
+            b->sh[d] = v->sh[d];
+        return;
+    }
+    binding *b = bind(c, name);
+    b->kind = B_VALUE;
+    b->val = v;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Calls                                                                                      */
+
+typedef struct args {
+    value **pos;
+    int npos;
+    const char **kwname;
+    value **kw;
+    ast **kwast;
+    int nkw;
+} args;
+
+static args lower_args(lctx *c, ast *call)
+{
+    args r = {0};
+    r.pos = NEWN(value *, call->args.len + 1);
+    r.kw = NEWN(value *, call->kwargs.len + 1);
+    r.kwname = NEWN(const char *, call->kwargs.len + 1);
+    r.kwast = NEWN(ast *, call->kwargs.len + 1);
+    for (int i = 0; i < call->args.len; i++) {
+        ast *a = VEC_AT(call->args, i, ast *);
+        if (a->kind == A_STARRED) {
+            diag_error(a->l, "'*' arguments are not supported");
+            r.pos[r.npos++] = &ERRV;
+            continue;
+        }
+        r.pos[r.npos++] = lower_expr(c, a);
+    }
+    for (int i = 0; i < call->kwargs.len; i++) {
+        ast *k = VEC_AT(call->kwargs, i, ast *);
+        if (!k->name) {
+            diag_error(k->l, "'**' arguments are not supported");
+            continue;
+        }
+        r.kwname[r.nkw] = k->name;
+        r.kwast[r.nkw] = k;
+        r.kw[r.nkw++] = lower_expr(c, k->a);
+    }
+    return r;
+}
+
+static int any_err(args *a)
+{
+    for (int i = 0; i < a->npos; i++)
+        if (a->pos[i]->kind == V_ERR)
+            return 1;
+    for (int i = 0; i < a->nkw; i++)
+        if (a->kw[i]->kind == V_ERR)
+            return 1;
+    return 0;
+}
+
+/* Match a call's arguments to a signature "name,name=,..." (names with '=' are optional).
+ * out[i] is the value or NULL. Reports Python's messages for bad calls. */
+static int match_args(loc l, const char *fname, args *a, int nparam, const char **pnames,
+                      int nrequired, value **out)
+{
+    for (int i = 0; i < nparam; i++)
+        out[i] = NULL;
+    if (a->npos > nparam) {
+        diag_error(l, "%s() takes %d positional argument%s but %d %s given", fname, nparam,
+                   nparam == 1 ? "" : "s", a->npos, a->npos == 1 ? "was" : "were");
+        return 0;
+    }
+    for (int i = 0; i < a->npos; i++)
+        out[i] = a->pos[i];
+    for (int k = 0; k < a->nkw; k++) {
+        int found = -1;
+        for (int i = 0; i < nparam; i++)
+            if (strcmp(pnames[i], a->kwname[k]) == 0)
+                found = i;
+        if (found < 0) {
+            diag_error(a->kwast[k]->l, "%s() got an unexpected keyword argument '%s'", fname,
+                       a->kwname[k]);
+            return 0;
+        }
+        if (out[found]) {
+            diag_error(a->kwast[k]->l, "%s() got multiple values for argument '%s'", fname,
+                       a->kwname[k]);
+            return 0;
+        }
+        out[found] = a->kw[k];
+    }
+    int missing = 0;
+    for (int i = 0; i < nrequired; i++)
+        if (!out[i])
+            missing++;
+    if (missing) {
+        strbuf b = {0};
+        int seen = 0;
+        for (int i = 0; i < nrequired; i++)
+            if (!out[i]) {
+                sb_printf(&b, "%s'%s'", seen == 0 ? "" : (seen == missing - 1 ? " and " : ", "), pnames[i]);
+                seen++;
+            }
+        diag_error(l, "%s() missing %d required positional argument%s: %s", fname, missing,
+                   missing == 1 ? "" : "s", b.s);
+        sb_free(&b);
+        return 0;
+    }
+    return 1;
+}
+
+static value *inline_call(lctx *c, value *fn, ast *call)
+{
+    ast *def = fn->def;
+    for (int i = 0; i < c->inlining.len; i++)
+        if (VEC_AT(c->inlining, i, ast *) == def) {
+            diag_error(call->l, "recursive call to '%s' cannot be compiled (functions are inlined)",
+                       def->name);
+            return &ERRV;
+        }
+    args a = lower_args(c, call);
+    if (any_err(&a))
+        return &ERRV;
+    int np = def->params.len, nreq = 0;
+    const char **pn = NEWN(const char *, np + 1);
+    for (int i = 0; i < np; i++) {
+        ast *p = VEC_AT(def->params, i, ast *);
+        if (p->ival) {
+            diag_error(p->l, "'*args' and '**kwargs' parameters are not supported");
+            return &ERRV;
+        }
+        pn[i] = p->name;
+        if (!p->a)
+            nreq = i + 1;
+    }
+    value **vals = NEWN(value *, np + 1);
+    if (!match_args(call->l, def->name, &a, np, pn, nreq, vals))
+        return &ERRV;
+    /* Array expressions passed as arguments are computed first, as NumPy does. */
+    for (int i = 0; i < np; i++)
+        if (vals[i] && vals[i]->kind == V_ARRAY && vals[i]->e->kind != E_READ)
+            vals[i] = materialize(c, vals[i]);
+    /* Defaults are evaluated in the defining scope. */
+    scope *caller = c->sc;
+    for (int i = 0; i < np; i++)
+        if (!vals[i]) {
+            c->sc = fn->defscope;
+            vals[i] = lower_expr(c, VEC_AT(def->params, i, ast *)->a);
+            c->sc = caller;
+        }
+    scope *s = NEW(scope);
+    s->parent = fn->defscope;
+    s->is_function = 1;
+    s->prefix = cname(c, def->name);
+    for (int i = 0; i < np; i++)
+        vec_push(&s->locals, (void *)pn[i]);
+    assigned_names(&def->body, &s->locals);
+    vec_push(&c->inlining, def);
+    c->sc = s;
+    for (int i = 0; i < np; i++) {
+        ast t = {.kind = A_NAME, .l = VEC_AT(def->params, i, ast *)->l, .name = pn[i]};
+        value *v = vals[i];
+        if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh) {
+            binding *b = bind(c, pn[i]); /* arrays are passed by reference */
+            b->kind = B_VALUE;
+            b->val = v;
+        } else
+            assign_name(c, &t, v);
+    }
+    value *ret = vnew(V_NONE, call->l);
+    int n = def->body.len;
+    int saved_loops = c->loops;
+    c->loops = 0;
+    for (int i = 0; i < n; i++) {
+        ast *st = VEC_AT(def->body, i, ast *);
+        if (st->kind == A_RETURN) {
+            if (i != n - 1)
+                diag_error(st->l, "code after 'return' is never run");
+            if (st->a) {
+                ret = lower_expr(c, st->a);
+                if (ret->kind == V_ARRAY && ret->e->kind != E_READ)
+                    ret = materialize(c, ret);
+                if (ret->kind == V_TUPLE)
+                    for (int k = 0; k < ret->n; k++)
+                        if (ret->items[k]->kind == V_ARRAY && ret->items[k]->e->kind != E_READ)
+                            ret->items[k] = materialize(c, ret->items[k]);
+            }
+            break;
+        }
+        lower_stmt(c, st);
+    }
+    c->loops = saved_loops;
+    c->sc = caller;
+    c->inlining.len--;
+    /* The callee's arrays are released after the caller's statement (the caller holds its
+     * own references to anything it keeps). */
+    for (int i = 0; i < s->vars.len; i++) {
+        ir_var *v = VEC_AT(s->vars, i, ir_var *);
+        if (v->is_array)
+            vec_push(&c->pending, v);
+    }
+    if (ret->kind != V_ERR)
+        ret->l = call->l;
+    return ret;
+}
+
+/* Checks a return statement only appears last in a function body (inlining needs it). */
+static void check_returns(vec *body, int top)
+{
+    for (int i = 0; i < body->len; i++) {
+        ast *s = VEC_AT(*body, i, ast *);
+        if (s->kind == A_RETURN && !top)
+            diag_error(s->l, "'return' is only supported as the last statement of a function");
+        if (s->kind == A_IF) {
+            check_returns(&s->body, 0);
+            check_returns(&s->orelse, 0);
+        }
+        if (s->kind == A_FOR || s->kind == A_WHILE)
+            check_returns(&s->body, 0);
+    }
+}
+
+static int dtype_of(value *v, ir_type *t)
+{
+    if (v->kind == V_DTYPE) {
+        *t = v->type;
+        return 1;
+    }
+    if (v->kind == V_BUILTIN) {
+        if (strcmp(v->str, "float") == 0) { *t = T_F64; return 1; }
+        if (strcmp(v->str, "int") == 0) { *t = T_I64; return 1; }
+        if (strcmp(v->str, "bool") == 0) { *t = T_BOOL; return 1; }
+    }
+    if (v->kind == V_STR) {
+        static const struct { const char *n; ir_type t; } m[] = {
+            {"float64", T_F64}, {"f8", T_F64}, {"d", T_F64}, {"float", T_F64},
+            {"float32", T_F32}, {"f4", T_F32}, {"f", T_F32}, {"int64", T_I64}, {"i8", T_I64},
+            {"int", T_I64}, {"int32", T_I32}, {"i4", T_I32}, {"bool", T_BOOL}, {"?", T_BOOL},
+        };
+        for (size_t i = 0; i < sizeof m / sizeof *m; i++)
+            if (strcmp(m[i].n, v->str) == 0) {
+                *t = m[i].t;
+                return 1;
+            }
+    }
+    diag_error(v->l, "unsupported dtype (supported: np.float64, np.float32, np.int64, np.int32, bool)");
+    return 0;
+}
+
+/* Shape argument: an int or a tuple of ints. */
+static int shape_arg(value *v, int *rank, ir_expr **len, const sym **sh)
+{
+    if (v->kind == V_SCALAR) {
+        ir_expr *e = int_operand(v, "a shape");
+        if (!e)
+            return 0;
+        *rank = 1;
+        len[0] = e;
+        sh[0] = v->s;
+        return 1;
+    }
+    if (v->kind != V_TUPLE) {
+        if (v->kind != V_ERR)
+            diag_error(v->l, "a shape must be an int or a tuple of ints, not %s", vkind_desc(v));
+        return 0;
+    }
+    if (v->n < 1 || v->n > IR_MAX_RANK) {
+        diag_error(v->l, "arrays of %d dimensions are not supported (1 to %d)", v->n, IR_MAX_RANK);
+        return 0;
+    }
+    *rank = v->n;
+    for (int i = 0; i < v->n; i++) {
+        ir_expr *e = int_operand(v->items[i], "a shape entry");
+        if (!e)
+            return 0;
+        int64_t k;
+        if (sym_is_const(v->items[i]->s, &k) && k < 0) {
+            diag_error(v->items[i]->l, "negative dimensions are not allowed");
+            return 0;
+        }
+        len[i] = e;
+        sh[i] = v->items[i]->s;
+    }
+    return 1;
+}
+
+static value *new_array(lctx *c, loc l, ir_type t, int rank, ir_expr **len, const sym **sh, int init,
+                        ir_expr *fill)
+{
+    ir_var *tmp = temp_slot(c, t, rank);
+    ir_stmt *s = ir_stmt_new(S_ALLOC, l);
+    s->var = tmp;
+    s->shape = NEWN(ir_expr *, rank);
+    for (int d = 0; d < rank; d++)
+        s->shape[d] = len[d];
+    s->init = init;
+    s->e = fill ? ir_cast(l, t, fill) : NULL;
+    emit(c, s);
+    value *v = slot_value(l, tmp, sh);
+    v->fresh = tmp;
+    return v;
+}
+
+static value *array_arg(lctx *c, value *v, const char *fname)
+{
+    (void)c;
+    if (v->kind == V_ARRAY)
+        return v;
+    if (v->kind != V_ERR)
+        diag_error(v->l, "%s() expects an array here, not %s", fname, vkind_desc(v));
+    return NULL;
+}
+
+static value *copy_of(lctx *c, loc l, value *src)
+{
+    ir_var *slot = whole_slot(src);
+    if (!slot) {
+        value *m = materialize(c, src);
+        m->l = l;
+        return m;
+    }
+    ir_var *tmp = temp_slot(c, src->type, src->rank);
+    ir_stmt *s = ir_stmt_new(S_ALLOC, l);
+    s->var = tmp;
+    s->shape = NEWN(ir_expr *, src->rank);
+    for (int d = 0; d < src->rank; d++)
+        s->shape[d] = ir_shape(l, slot, d);
+    s->init = 3;
+    s->src_slot = slot;
+    emit(c, s);
+    value *v = slot_value(l, tmp, src->sh);
+    v->fresh = tmp;
+    return v;
+}
+
+static value *call_numpy(lctx *c, const char *fname, ast *call, value *self);
+
+static value *call_builtin(lctx *c, value *fn, ast *call)
+{
+    const char *f = fn->str;
+    if (strncmp(f, "np.", 3) == 0 || fn->self)
+        return call_numpy(c, f, call, fn->self);
+    args a = lower_args(c, call);
+    if (any_err(&a))
+        return &ERRV;
+    loc l = call->l;
+    if (strcmp(f, "print") == 0) {
+        ir_stmt *s = ir_stmt_new(S_PRINT, l);
+        s->n = a.npos;
+        s->args = NEWN(ir_expr *, a.npos + 1);
+        s->strs = NEWN(const char *, a.npos + 1);
+        s->str = " ";
+        s->end = "\n";
+        for (int k = 0; k < a.nkw; k++) {
+            if ((strcmp(a.kwname[k], "sep") == 0 || strcmp(a.kwname[k], "end") == 0) &&
+                (a.kw[k]->kind == V_STR || a.kw[k]->kind == V_NONE)) {
+                const char *v = a.kw[k]->kind == V_STR ? a.kw[k]->str : NULL;
+                if (a.kwname[k][0] == 's')
+                    s->str = v ? v : " ";
+                else
+                    s->end = v ? v : "\n";
+            } else if (strcmp(a.kwname[k], "flush") != 0) {
+                diag_error(a.kwast[k]->l, "print() argument '%s' is not supported (sep= and end= "
+                                          "take string literals)", a.kwname[k]);
+                return &ERRV;
+            }
+        }
+        for (int i = 0; i < a.npos; i++) {
+            value *v = a.pos[i];
+            if (v->kind == V_STR)
+                s->strs[i] = v->str;
+            else if (v->kind == V_SCALAR)
+                s->args[i] = v->e;
+            else if (v->kind == V_NONE)
+                s->strs[i] = "None";
+            else {
+                diag_error(v->l, "print() of %s is not supported (print scalars, e.g. u.max() or u[i, j])",
+                           vkind_desc(v));
+                return &ERRV;
+            }
+        }
+        emit(c, s);
+        return vnew(V_NONE, l);
+    }
+    if (strcmp(f, "range") == 0) {
+        diag_error(l, "range() is only supported as the iterable of a for loop");
+        return &ERRV;
+    }
+    if (a.nkw) {
+        diag_error(a.kwast[0]->l, "%s() takes no keyword arguments", f);
+        return &ERRV;
+    }
+    if (strcmp(f, "len") == 0) {
+        if (a.npos != 1 || a.pos[0]->kind != V_ARRAY) {
+            if (a.npos == 1 && a.pos[0]->kind == V_TUPLE)
+                return scalar(l, I64(l, a.pos[0]->n), 1);
+            diag_error(l, "len() takes one array");
+            return &ERRV;
+        }
+        value *v = scalar(l, a.pos[0]->len[0], 1);
+        v->s = a.pos[0]->sh[0];
+        return v;
+    }
+    if (strcmp(f, "min") == 0 || strcmp(f, "max") == 0) {
+        if (a.npos < 2) {
+            diag_error(l, "%s() of a single value is not supported; give two or more scalars", f);
+            return &ERRV;
+        }
+        value *r = a.pos[0];
+        int allconst = 1;
+        for (int i = 0; i < a.npos; i++)
+            allconst &= a.pos[i]->kind == V_SCALAR && a.pos[i]->e->kind == E_CONST;
+        if (allconst) {
+            /* constants: Python's rule (the first of the extreme values) decides the type too */
+            for (int i = 1; i < a.npos; i++) {
+                ir_expr *x = r->e, *y = a.pos[i]->e;
+                double fx = ir_type_is_float(x->type) ? x->c.f : (double)x->c.i;
+                double fy = ir_type_is_float(y->type) ? y->c.f : (double)y->c.i;
+                if (f[1] == 'i' ? fy < fx : fy > fx)
+                    r = a.pos[i];
+            }
+            return scalar(l, r->e, 1);
+        }
+        for (int i = 0; i < a.npos; i++) {
+            if (a.pos[i]->kind != V_SCALAR) {
+                diag_error(a.pos[i]->l, "%s() takes scalars here, not %s (use np.%s for arrays)", f,
+                           vkind_desc(a.pos[i]), strcmp(f, "min") == 0 ? "minimum" : "maximum");
+                return &ERRV;
+            }
+            if (ir_type_is_float(a.pos[i]->type) != ir_type_is_float(r->type)) {
+                diag_error(l, "%s() of an int and a float is not supported (its result type would "
+                              "depend on the values); convert with float()", f);
+                return &ERRV;
+            }
+        }
+        for (int i = 1; i < a.npos; i++) {
+            value *b = a.pos[i];
+            ir_type t = r->type == T_BOOL ? b->type : r->type;
+            ir_op op = f[1] == 'i' ? OP_MIN : OP_MAX;
+            value *nv = scalar(l, ir_bin(l, op, t, ir_cast(l, t, r->e), ir_cast(l, t, b->e), 1),
+                               r->weak && b->weak);
+            if (t == T_I64 && r->s && b->s)
+                nv->s = sym_opaque(f, r->s, b->s);
+            r = nv;
+        }
+        return r;
+    }
+    if (a.npos != 1) {
+        diag_error(l, "%s() takes exactly one argument here", f);
+        return &ERRV;
+    }
+    value *x = a.pos[0];
+    if (strcmp(f, "abs") == 0 && x->kind == V_ARRAY) /* abs() of an array is np.abs */
+        return unop(c, l, OP_ABS, x);
+    if (x->kind != V_SCALAR) {
+        diag_error(x->l, "%s() of %s is not supported", f, vkind_desc(x));
+        return &ERRV;
+    }
+    if (strcmp(f, "float") == 0)
+        return scalar(l, ir_cast(l, T_F64, x->e), 1);
+    if (strcmp(f, "int") == 0) {
+        if (!ir_type_is_float(x->type)) {
+            value *v = scalar(l, ir_cast(l, T_I64, x->e), 1);
+            v->s = x->s;
+            return v;
+        }
+        if (x->e->kind == E_CONST && isfinite(x->e->c.f))
+            return scalar(l, I64(l, (int64_t)x->e->c.f), 1);
+        return scalar(l, ir_cast(l, T_I64, x->e), 1);
+    }
+    if (strcmp(f, "bool") == 0)
+        return unop(c, l, OP_LNOT, unop(c, l, OP_LNOT, x));
+    if (strcmp(f, "abs") == 0) {
+        ir_type t = x->type == T_BOOL ? T_I64 : x->type;
+        value *v = scalar(l, ir_un(l, OP_ABS, t, ir_cast(l, t, x->e)), x->weak);
+        int64_t k;
+        if (ir_expr_const_int(x->e, &k))
+            v = scalar(l, I64(l, k < 0 ? -k : k), 1);
+        return v;
+    }
+    diag_error(l, "'%s()' is not supported in a stencil program", f);
+    return &ERRV;
+}
+
+static value *call_numpy(lctx *c, const char *f, ast *call, value *self)
+{
+    loc l = call->l;
+    if (strcmp(f, "np.fromfunction") == 0) {
+        /* The lambda is not lowered as an expression: its body is lowered with its
+         * parameters bound to index arrays. */
+        if (call->args.len < 2) {
+            diag_error(l, "np.fromfunction() takes a lambda and a shape");
+            return &ERRV;
+        }
+        ast *lam = VEC_AT(call->args, 0, ast *);
+        value *fnv = lower_expr(c, lam);
+        value *shp = lower_expr(c, VEC_AT(call->args, 1, ast *));
+        ir_type t = T_F64;
+        for (int k = 0; k < call->kwargs.len; k++) {
+            ast *kw = VEC_AT(call->kwargs, k, ast *);
+            if (strcmp(kw->name, "dtype") == 0) {
+                if (!dtype_of(lower_expr(c, kw->a), &t))
+                    return &ERRV;
+            } else {
+                diag_error(kw->l, "np.fromfunction() got an unexpected keyword argument '%s'", kw->name);
+                return &ERRV;
+            }
+        }
+        int rank;
+        ir_expr *len[IR_MAX_RANK];
+        const sym *sh[IR_MAX_RANK];
+        if (fnv->kind == V_ERR || !shape_arg(shp, &rank, len, sh))
+            return &ERRV;
+        if (fnv->kind != V_LAMBDA && fnv->kind != V_FUNC) {
+            diag_error(fnv->l, "np.fromfunction() needs a lambda or a function as its first argument");
+            return &ERRV;
+        }
+        ast *def = fnv->def;
+        if (def->params.len != rank) {
+            diag_error(fnv->l, "the function takes %d argument%s but the shape has %d dimension%s",
+                       def->params.len, def->params.len == 1 ? "" : "s", rank, rank == 1 ? "" : "s");
+            return &ERRV;
+        }
+        scope *s = NEW(scope);
+        s->parent = fnv->defscope;
+        s->is_function = 1;
+        s->prefix = cname(c, "lambda");
+        scope *caller = c->sc;
+        c->sc = s;
+        for (int d = 0; d < rank; d++) {
+            ast *p = VEC_AT(def->params, d, ast *);
+            value *iv = vnew(V_ARRAY, p->l);
+            iv->type = t;
+            iv->rank = rank;
+            for (int k = 0; k < rank; k++) {
+                iv->sh[k] = sh[k];
+                iv->len[k] = len[k];
+            }
+            iv->e = ir_index(p->l, t, d);
+            binding *b = bind(c, p->name);
+            b->kind = B_VALUE;
+            b->val = iv;
+        }
+        value *body;
+        if (def->kind == A_LAMBDA)
+            body = lower_expr(c, def->a);
+        else {
+            body = &ERRV;
+            diag_error(fnv->l, "np.fromfunction() of a def is not supported; use a lambda");
+        }
+        c->sc = caller;
+        if (body->kind == V_ERR)
+            return &ERRV;
+        if (body->kind != V_ARRAY || body->rank != rank) {
+            diag_error(def->l, "the lambda of np.fromfunction() must compute an array from its index "
+                               "arguments (it returned %s)", vkind_desc(body));
+            return &ERRV;
+        }
+        value *r = new_array(c, l, body->type, rank, len, sh, 0, NULL);
+        emit_sweep(c, l, r, body, 1);
+        return r;
+    }
+    args a = lower_args(c, call);
+    if (any_err(&a))
+        return &ERRV;
+    if (self) {
+        /* methods of arrays */
+        if (strcmp(f, "copy") == 0) {
+            if (a.npos || a.nkw) {
+                diag_error(l, "copy() arguments are not supported");
+                return &ERRV;
+            }
+            return copy_of(c, l, self);
+        }
+        diag_error(l, "the array method '%s' is not supported", f);
+        return &ERRV;
+    }
+    const char *n = f + 3;
+    static const char *creators[] = {"zeros", "ones", "empty", "full", NULL};
+    for (int i = 0; creators[i]; i++) {
+        int full = i == 3;
+        if (strcmp(n, creators[i]) == 0) {
+            const char *pn[] = {"shape", full ? "fill_value" : "dtype", "dtype", "order"};
+            int np_ = full ? 4 : 3, nreq = full ? 2 : 1;
+            if (!full)
+                pn[2] = "order";
+            value *v[4];
+            if (!match_args(l, f, &a, np_, pn, nreq, v))
+                return &ERRV;
+            int rank;
+            ir_expr *len[IR_MAX_RANK];
+            const sym *sh[IR_MAX_RANK];
+            if (!shape_arg(v[0], &rank, len, sh))
+                return &ERRV;
+            ir_type t = T_F64;
+            value *dt = full ? v[2] : v[1];
+            if (full && v[1]->kind != V_SCALAR) {
+                diag_error(v[1]->l, "np.full() takes a scalar fill value");
+                return &ERRV;
+            }
+            if (full && v[1]->kind == V_SCALAR)
+                t = v[1]->weak ? (v[1]->type == T_BOOL ? T_BOOL : ir_type_is_float(v[1]->type) ? T_F64 : T_I64)
+                               : v[1]->type;
+            if (dt && dt->kind != V_NONE && !dtype_of(dt, &t))
+                return &ERRV;
+            ir_expr *fill = full ? v[1]->e : i == 1 ? ir_const_f(l, T_F64, 1.0) : NULL;
+            return new_array(c, l, t, rank, len, sh, i == 0 ? 1 : fill ? 2 : 0, fill);
+        }
+    }
+    static const char *likes[] = {"zeros_like", "ones_like", "empty_like", "full_like", NULL};
+    for (int i = 0; likes[i]; i++) {
+        int full = i == 3;
+        if (strcmp(n, likes[i]) == 0) {
+            const char *pn[] = {"a", full ? "fill_value" : "dtype", "dtype", "order"};
+            int np_ = full ? 4 : 3, nreq = full ? 2 : 1;
+            value *v[4];
+            if (!match_args(l, f, &a, np_, pn, nreq, v))
+                return &ERRV;
+            value *src = array_arg(c, v[0], f);
+            if (!src)
+                return &ERRV;
+            ir_type t = src->type;
+            value *dt = full ? v[2] : v[1];
+            if (dt && dt->kind != V_NONE && !dtype_of(dt, &t))
+                return &ERRV;
+            if (full && v[1]->kind != V_SCALAR) {
+                diag_error(v[1]->l, "np.full_like() takes a scalar fill value");
+                return &ERRV;
+            }
+            ir_expr *fill = full ? v[1]->e : i == 1 ? ir_const_f(l, T_F64, 1.0) : NULL;
+            return new_array(c, l, t, src->rank, src->len, src->sh, i == 0 ? 1 : fill ? 2 : 0, fill);
+        }
+    }
+    if (strcmp(n, "copy") == 0) {
+        const char *pn[] = {"a"};
+        value *v[1];
+        if (!match_args(l, f, &a, 1, pn, 1, v))
+            return &ERRV;
+        value *src = array_arg(c, v[0], f);
+        return src ? copy_of(c, l, src) : &ERRV;
+    }
+    if (strcmp(n, "save") == 0) {
+        const char *pn[] = {"file", "arr"};
+        value *v[2];
+        if (!match_args(l, f, &a, 2, pn, 2, v))
+            return &ERRV;
+        if (v[0]->kind != V_STR) {
+            diag_error(v[0]->l, "np.save() needs the file name as a string literal");
+            return &ERRV;
+        }
+        value *arr = array_arg(c, v[1], f);
+        if (!arr)
+            return &ERRV;
+        ir_var *slot = whole_slot(arr);
+        if (!slot)
+            slot = whole_slot(materialize(c, arr));
+        ir_stmt *s = ir_stmt_new(S_SAVE, l);
+        size_t len = strlen(v[0]->str);
+        s->str = (len >= 4 && strcmp(v[0]->str + len - 4, ".npy") == 0)
+                     ? v[0]->str
+                     : arena_printf(&util_arena, "%s.npy", v[0]->str);
+        s->var = slot;
+        emit(c, s);
+        return vnew(V_NONE, l);
+    }
+    diag_error(l, "'%s' is not supported in a stencil program", f);
+    diag_note((loc){0}, "supported: np.zeros, np.ones, np.empty, np.full and their _like forms, "
+                        "np.copy, np.fromfunction, np.save");
+    return &ERRV;
+}
+
+static value *lower_call(lctx *c, ast *call)
+{
+    value *fn = lower_expr(c, call->a);
+    switch (fn->kind) {
+    case V_ERR: return &ERRV;
+    case V_FUNC: return inline_call(c, fn, call);
+    case V_BUILTIN: return call_builtin(c, fn, call);
+    case V_DTYPE: {
+        args a = lower_args(c, call);
+        if (any_err(&a))
+            return &ERRV;
+        if (a.npos != 1 || a.pos[0]->kind != V_SCALAR) {
+            diag_error(call->l, "%s() takes one scalar here", ir_type_name(fn->type));
+            return &ERRV;
+        }
+        return scalar(call->l, ir_cast(call->l, fn->type, a.pos[0]->e), 0);
+    }
+    default:
+        diag_error(call->a->l, "'%s' is not callable (it is %s)", diag_text(call->a->l), vkind_desc(fn));
+        return &ERRV;
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Expressions                                                                                */
+
+static value *numpy_attr(lctx *c, value *mod, ast *a)
+{
+    (void)c;
+    const char *n = a->name;
+    loc l = a->l;
+    if (strcmp(mod->str, "numpy") == 0) {
+        static const struct { const char *n; ir_type t; } dt[] = {
+            {"float64", T_F64}, {"double", T_F64}, {"float32", T_F32}, {"single", T_F32},
+            {"int64", T_I64}, {"int32", T_I32}, {"bool_", T_BOOL}, {"bool", T_BOOL},
+        };
+        for (size_t i = 0; i < sizeof dt / sizeof *dt; i++)
+            if (strcmp(dt[i].n, n) == 0) {
+                value *v = vnew(V_DTYPE, l);
+                v->type = dt[i].t;
+                return v;
+            }
+        if (strcmp(n, "pi") == 0)
+            return scalar(l, ir_const_f(l, T_F64, 3.141592653589793), 1);
+        if (strcmp(n, "e") == 0)
+            return scalar(l, ir_const_f(l, T_F64, 2.718281828459045), 1);
+        if (strcmp(n, "inf") == 0)
+            return scalar(l, ir_const_f(l, T_F64, INFINITY), 1);
+        if (strcmp(n, "nan") == 0)
+            return scalar(l, ir_const_f(l, T_F64, NAN), 1);
+        static const char *fns[] = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like",
+                                    "empty_like", "full_like", "copy", "fromfunction", "save", NULL};
+        for (const char **p = fns; *p; p++)
+            if (strcmp(*p, n) == 0) {
+                value *v = vnew(V_BUILTIN, l);
+                v->str = arena_printf(&util_arena, "np.%s", n);
+                return v;
+            }
+        if (strcmp(n, "linalg") == 0 || strcmp(n, "random") == 0 || strcmp(n, "fft") == 0) {
+            value *v = vnew(V_MODULE, l);
+            v->str = arena_printf(&util_arena, "numpy.%s", n);
+            return v;
+        }
+    }
+    diag_error(loc_span(a->a->l, l), "'%s' is not supported in a stencil program",
+               diag_text(loc_span(a->a->l, l)));
+    return &ERRV;
+}
+
+static value *lower_attr(lctx *c, ast *a)
+{
+    value *obj = lower_expr(c, a->a);
+    if (obj->kind == V_ERR)
+        return &ERRV;
+    if (obj->kind == V_MODULE)
+        return numpy_attr(c, obj, a);
+    if (obj->kind == V_ARRAY) {
+        if (strcmp(a->name, "shape") == 0) {
+            value *t = vnew(V_TUPLE, a->l);
+            t->n = obj->rank;
+            t->items = NEWN(value *, obj->rank);
+            for (int d = 0; d < obj->rank; d++) {
+                t->items[d] = scalar(a->l, obj->len[d], 1);
+                t->items[d]->s = obj->sh[d];
+            }
+            return t;
+        }
+        if (strcmp(a->name, "ndim") == 0)
+            return scalar(a->l, I64(a->l, obj->rank), 1);
+        if (strcmp(a->name, "dtype") == 0) {
+            value *v = vnew(V_DTYPE, a->l);
+            v->type = obj->type;
+            return v;
+        }
+        if (strcmp(a->name, "copy") == 0) {
+            value *v = vnew(V_BUILTIN, a->l);
+            v->str = "copy";
+            v->self = obj;
+            return v;
+        }
+    }
+    loc whole = loc_span(a->a->l, a->l);
+    diag_error(whole, "'%s' is not supported in a stencil program", diag_text(whole));
+    return &ERRV;
+}
+
+static value *lower_compare(lctx *c, ast *a)
+{
+    value *left = lower_expr(c, a->a);
+    value *result = NULL;
+    for (int i = 0; i < a->args.len; i++) {
+        ast *ra = VEC_AT(a->args, i, ast *);
+        value *right = lower_expr(c, ra);
+        int op = a->cmpops[i];
+        ir_op iop;
+        switch (op) {
+        case OP_LT: iop = OP_CLT; break;
+        case OP_LE: iop = OP_CLE; break;
+        case OP_GT: iop = OP_CGT; break;
+        case OP_GE: iop = OP_CGE; break;
+        case OP_EQ: iop = OP_CEQ; break;
+        case OP_NE: iop = OP_CNE; break;
+        default:
+            diag_error(a->l, "comparison '%s' is not supported", ast_op_name(op));
+            return &ERRV;
+        }
+        value *r = binop(c, a->l, iop, left, right);
+        if (r->kind == V_ERR)
+            return &ERRV;
+        if (result) {
+            if (result->kind != V_SCALAR || r->kind != V_SCALAR) {
+                diag_error(a->l, "chained comparisons of arrays are not supported");
+                return &ERRV;
+            }
+            result = scalar(a->l, ir_bin(a->l, OP_LAND, T_BOOL, result->e, r->e, 1), 1);
+        } else
+            result = r;
+        left = right;
+    }
+    return result;
+}
+
+static value *truth(lctx *c, value *v, const char *what)
+{
+    (void)c;
+    if (v->kind == V_ERR)
+        return v;
+    if (v->kind == V_ARRAY) {
+        diag_error(v->l, "the truth value of an array is ambiguous in %s; reduce it first "
+                         "(e.g. np.max(a) > tol)", what);
+        return &ERRV;
+    }
+    if (v->kind != V_SCALAR) {
+        diag_error(v->l, "%s must be a scalar, not %s", what, vkind_desc(v));
+        return &ERRV;
+    }
+    if (v->type == T_BOOL)
+        return v;
+    ir_expr *z = ir_type_is_float(v->type) ? ir_const_f(v->l, v->type, 0.0) : ir_const_i(v->l, v->type, 0);
+    return scalar(v->l, ir_bin(v->l, OP_CNE, T_BOOL, v->e, z, 1), 1);
+}
+
+static ir_op map_binop(int op)
+{
+    switch (op) {
+    case '+': return OP_ADD;
+    case '-': return OP_SUB;
+    case '*': return OP_MUL;
+    case '/': return OP_TRUEDIV;
+    case OP_FLOORDIV: return OP_FDIV;
+    case '%': return OP_MOD;
+    case OP_POW: return OP_POWER;
+    case '&': return OP_BAND;
+    case '|': return OP_BOR;
+    case '^': return OP_BXOR;
+    default: return (ir_op)-1;
+    }
+}
+
+static value *lower_expr(lctx *c, ast *a)
+{
+    switch (a->kind) {
+    case A_NAME: return read_name(c, a);
+    case A_INT: return scalar(a->l, I64(a->l, a->ival), 1);
+    case A_FLOAT: return scalar(a->l, ir_const_f(a->l, T_F64, a->fval), 1);
+    case A_BOOL: return scalar(a->l, ir_const_i(a->l, T_BOOL, a->ival), 1);
+    case A_NONE: return vnew(V_NONE, a->l);
+    case A_STR: {
+        value *v = vnew(V_STR, a->l);
+        v->str = a->str;
+        return v;
+    }
+    case A_ATTR: return lower_attr(c, a);
+    case A_CALL: return lower_call(c, a);
+    case A_SUBSCRIPT: {
+        value *base = lower_expr(c, a->a);
+        if (base->kind == V_ERR)
+            return &ERRV;
+        if (base->kind == V_TUPLE) {
+            if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
+                diag_error(a->l, "tuples can only be indexed by one integer");
+                return &ERRV;
+            }
+            value *iv = lower_expr(c, VEC_AT(a->args, 0, ast *));
+            int64_t k;
+            if (iv->kind != V_SCALAR || !ir_expr_const_int(iv->e, &k)) {
+                diag_error(iv->l, "a tuple index must be an integer constant");
+                return &ERRV;
+            }
+            if (k < 0)
+                k += base->n;
+            if (k < 0 || k >= base->n) {
+                diag_error(iv->l, "tuple index out of range");
+                return &ERRV;
+            }
+            return base->items[k];
+        }
+        if (base->kind != V_ARRAY) {
+            diag_error(a->a->l, "%s cannot be indexed", vkind_desc(base));
+            return &ERRV;
+        }
+        return index_array(c, base, a);
+    }
+    case A_BINOP: {
+        ir_op op = map_binop(a->op);
+        if ((int)op < 0) {
+            diag_error(a->l, "operator '%s' is not supported", ast_op_name(a->op));
+            return &ERRV;
+        }
+        value *x = lower_expr(c, a->a);
+        value *y = lower_expr(c, a->b);
+        return binop(c, a->l, op, x, y);
+    }
+    case A_UNOP: {
+        value *x = lower_expr(c, a->a);
+        ir_op op = a->op == '-' ? OP_NEG : a->op == '+' ? OP_POS : a->op == '~' ? OP_BNOT : OP_LNOT;
+        if (op == OP_LNOT)
+            x = truth(c, x, "'not'");
+        return unop(c, a->l, op, x);
+    }
+    case A_BOOLOP: {
+        value *x = truth(c, lower_expr(c, a->a), "'and'/'or'");
+        value *y = truth(c, lower_expr(c, a->b), "'and'/'or'");
+        if (x->kind == V_ERR || y->kind == V_ERR)
+            return &ERRV;
+        int64_t kx;
+        if (ir_expr_const_int(x->e, &kx))
+            return (a->op == OP_AND) == (kx != 0) ? y : x;
+        return scalar(a->l, ir_bin(a->l, a->op == OP_AND ? OP_LAND : OP_LOR, T_BOOL, x->e, y->e, 1), 1);
+    }
+    case A_COMPARE: return lower_compare(c, a);
+    case A_IFEXP: {
+        value *t = truth(c, lower_expr(c, a->b), "a conditional expression");
+        value *x = lower_expr(c, a->a);
+        value *y = lower_expr(c, a->c);
+        if (t->kind == V_ERR || x->kind == V_ERR || y->kind == V_ERR)
+            return &ERRV;
+        int64_t k;
+        if (ir_expr_const_int(t->e, &k))
+            return k ? x : y;
+        if (x->kind != V_SCALAR || y->kind != V_SCALAR || x->type != y->type) {
+            diag_error(a->l, "both branches of a conditional expression must be scalars of the same type");
+            return &ERRV;
+        }
+        return scalar(a->l, ir_select(a->l, x->type, t->e, x->e, y->e), x->weak && y->weak);
+    }
+    case A_TUPLE:
+    case A_LIST: {
+        value *t = vnew(V_TUPLE, a->l);
+        t->n = a->args.len;
+        t->items = NEWN(value *, t->n + 1);
+        for (int i = 0; i < t->n; i++)
+            t->items[i] = lower_expr(c, VEC_AT(a->args, i, ast *));
+        for (int i = 0; i < t->n; i++)
+            if (t->items[i]->kind == V_ERR)
+                return &ERRV;
+        return t;
+    }
+    case A_LAMBDA: {
+        value *v = vnew(V_LAMBDA, a->l);
+        v->def = a;
+        v->defscope = c->sc;
+        return v;
+    }
+    case A_FSTRING:
+        diag_error(a->l, "f-strings are not supported yet; pass the values to print() as separate arguments");
+        return &ERRV;
+    case A_STARRED:
+        diag_error(a->l, "starred expressions are not supported");
+        return &ERRV;
+    default:
+        diag_error(a->l, "this expression is not supported in a stencil program");
+        return &ERRV;
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Statements                                                                                 */
+
+static value *target_view(lctx *c, ast *t)
+{
+    value *base = lower_expr(c, t->a);
+    if (base->kind == V_ERR)
+        return &ERRV;
+    if (base->kind != V_ARRAY || base->e->kind != E_READ) {
+        diag_error(t->a->l, "only arrays can be assigned by index (this is %s)", vkind_desc(base));
+        return &ERRV;
+    }
+    return index_array(c, base, t);
+}
+
+static void store(lctx *c, ast *t, value *v)
+{
+    if (t->kind == A_NAME) {
+        assign_name(c, t, v);
+        return;
+    }
+    if (t->kind == A_SUBSCRIPT) {
+        value *tv = target_view(c, t);
+        if (tv->kind == V_ERR || v->kind == V_ERR)
+            return;
+        if (tv->kind == V_SCALAR) { /* all indices are integers: one element */
+            ir_expr *el = tv->e;
+            if (v->kind != V_SCALAR) {
+                diag_error(v->l, "setting an array element with a sequence (the value is %s)", vkind_desc(v));
+                return;
+            }
+            ir_stmt *s = ir_stmt_new(S_SETELEM, t->l);
+            s->var = el->var;
+            s->n = el->nargs;
+            s->args = el->args;
+            s->e = ir_cast(t->l, el->type, v->e);
+            emit(c, s);
+            return;
+        }
+        emit_sweep(c, t->l, tv, v, 0);
+        return;
+    }
+    if (t->kind == A_ATTR) {
+        diag_error(t->l, "assignment to an attribute is not supported");
+        return;
+    }
+    diag_error(t->l, "cannot assign to this expression");
+}
+
+static void lower_assign(lctx *c, ast *s)
+{
+    value *v = lower_expr(c, s->a);
+    for (int k = 0; k < s->targets.len; k++) {
+        ast *t = VEC_AT(s->targets, k, ast *);
+        if (t->kind != A_TUPLE && t->kind != A_LIST) {
+            store(c, t, v);
+            continue;
+        }
+        int n = t->args.len;
+        if (v->kind == V_ERR) {
+            for (int i = 0; i < n; i++)
+                if (VEC_AT(t->args, i, ast *)->kind == A_NAME)
+                    store(c, VEC_AT(t->args, i, ast *), &ERRV);
+            continue;
+        }
+        if (v->kind != V_TUPLE) {
+            diag_error(s->a->l, "cannot unpack %s into %d names", vkind_desc(v), n);
+            continue;
+        }
+        if (v->n != n) {
+            diag_error(s->a->l, v->n > n ? "too many values to unpack (expected %d)"
+                                         : "not enough values to unpack (expected %d, got %d)",
+                       n, v->n);
+            continue;
+        }
+        /* Evaluate every value before assigning any (Python's order): array expressions are
+         * computed, scalars copied to temporaries when more than one name is assigned. */
+        value **items = NEWN(value *, n);
+        for (int i = 0; i < n; i++) {
+            value *it = v->items[i];
+            if (it->kind == V_ARRAY && it->e->kind != E_READ)
+                it = materialize(c, it);
+            if (it->kind == V_SCALAR && it->e->kind != E_CONST && n > 1) {
+                ir_var *tv = temp_scalar(c, it->type);
+                ir_stmt *a = ir_stmt_new(S_ASSIGN, it->l);
+                a->var = tv;
+                a->e = it->e;
+                emit(c, a);
+                const sym *sv = it->s;
+                int weak = it->weak;
+                it = scalar(it->l, ir_varref(it->l, tv), weak);
+                it->s = sv;
+            }
+            items[i] = it;
+        }
+        /* Names bound to whole arrays are rebound together (a swap rotates references). */
+        ir_stmt *b = ir_stmt_new(S_BIND, s->l);
+        b->dst = NEWN(ir_var *, n);
+        b->srcs = NEWN(ir_var *, n);
+        for (int i = 0; i < n; i++) {
+            ast *ti = VEC_AT(t->args, i, ast *);
+            ir_var *src = whole_slot(items[i]);
+            if (ti->kind == A_NAME && src && items[i]->kind == V_ARRAY) {
+                ir_var *slot = scope_var(c, ti->name, items[i]->type, items[i]->rank, 1);
+                b->dst[b->n] = slot;
+                b->srcs[b->n++] = src;
+                binding *bb = bind(c, ti->name);
+                bb->kind = B_ARRAY;
+                bb->var = slot;
+                for (int d = 0; d < items[i]->rank; d++)
+                    bb->sh[d] = items[i]->sh[d];
+                items[i] = NULL;
+            }
+        }
+        if (b->n)
+            emit(c, b);
+        for (int i = 0; i < n; i++) {
+            ast *ti = VEC_AT(t->args, i, ast *);
+            if (!items[i])
+                continue;
+            if (ti->kind == A_TUPLE || ti->kind == A_STARRED) {
+                diag_error(ti->l, "nested or starred unpacking is not supported");
+                continue;
+            }
+            store(c, ti, items[i]);
+        }
+    }
+}
+
+static void lower_augassign(lctx *c, ast *s)
+{
+    ir_op op = map_binop(s->op);
+    if ((int)op < 0) {
+        diag_error(s->l, "operator '%s=' is not supported", ast_op_name(s->op));
+        return;
+    }
+    value *rhs = lower_expr(c, s->a);
+    ast *t = s->b;
+    if (t->kind == A_NAME) {
+        value *cur = read_name(c, t);
+        if (cur->kind == V_ARRAY) {
+            /* in place, as NumPy: every name bound to this array sees the update */
+            if (cur->e->kind != E_READ)
+                cur = materialize(c, cur);
+            value *r = binop(c, s->l, op, cur, rhs);
+            if (r->kind == V_ARRAY && kind_of(r->type) > kind_of(cur->type)) {
+                diag_error(s->l, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with "
+                                 "casting rule 'same_kind'", ir_op_name(op), ir_type_name(r->type),
+                           ir_type_name(cur->type));
+                return;
+            }
+            emit_sweep(c, s->l, cur, r, 0);
+            return;
+        }
+        assign_name(c, t, binop(c, s->l, op, cur, rhs));
+        return;
+    }
+    if (t->kind == A_SUBSCRIPT) {
+        value *tv = target_view(c, t);
+        if (tv->kind == V_ERR || rhs->kind == V_ERR)
+            return;
+        value *r = binop(c, s->l, op, tv, rhs);
+        if (r->kind == V_ERR)
+            return;
+        if (kind_of(r->type) > kind_of(tv->type)) {
+            diag_error(s->l, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with "
+                             "casting rule 'same_kind'", ir_op_name(op), ir_type_name(r->type),
+                       ir_type_name(tv->type));
+            return;
+        }
+        if (tv->kind == V_SCALAR) {
+            ir_stmt *st = ir_stmt_new(S_SETELEM, t->l);
+            st->var = tv->e->var;
+            st->n = tv->e->nargs;
+            st->args = tv->e->args;
+            st->e = ir_cast(t->l, tv->e->type, r->e);
+            emit(c, st);
+            return;
+        }
+        emit_sweep(c, s->l, tv, r, 0);
+        return;
+    }
+    diag_error(t->l, "cannot assign to this expression");
+}
+
+/* Lower a loop body: probe once (diagnostics off, output discarded) to find scalar names whose
+ * type changes in the body, promote them at loop entry, then lower for real. `head` is lowered
+ * at the top of each iteration (a while condition); it returns its value through *cond. */
+static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st)
+{
+    vec names = {0};
+    target_names(target, &names);
+    assigned_names(&loop->body, &names);
+    for (int i = 0; i < names.len; i++) {
+        binding *b = find_in(c->sc, VEC_AT(names, i, const char *));
+        if (b && b->kind == B_SCALAR)
+            b->s = NULL;
+    }
+    for (int iter = 0; iter < 4; iter++) {
+        snapshot before = snap_take(c);
+        int old = diag_suppress(1);
+        vec scratch = {0};
+        vec *saved = c->out;
+        c->out = &scratch;
+        c->loops++;
+        if (target) {
+            binding *b = bind(c, target->name);
+            b->kind = B_SCALAR;
+            b->var = loopvar;
+        }
+        if (condast)
+            lower_expr(c, condast);
+        lower_block(c, &loop->body);
+        c->loops--;
+        c->out = saved;
+        diag_suppress(old);
+        /* compare scalar types at the end of the body with those at entry */
+        int changed = 0;
+        vec after = {0};
+        for (int i = 0; i < names.len; i++) {
+            const char *n = VEC_AT(names, i, const char *);
+            binding *e = NULL, *x = find_in(c->sc, n);
+            for (int k = 0; k < before.binds.len; k++)
+                if (strcmp(VEC_AT(before.binds, k, binding *)->name, n) == 0)
+                    e = VEC_AT(before.binds, k, binding *);
+            if (e && x && e->kind == B_SCALAR && x->kind == B_SCALAR && e->var->type != x->var->type)
+                vec_push(&after, (void *)n), vec_push(&after, x->var);
+        }
+        snap_rewind(c, &before);
+        for (int i = 0; i < after.len; i += 2) {
+            const char *n = VEC_AT(after, i, const char *);
+            ir_var *xv = VEC_AT(after, i + 1, ir_var *);
+            binding *b = find_in(c->sc, n);
+            if (!ir_type_is_float(xv->type) || ir_type_is_float(b->var->type)) {
+                diag_error(loop->l, "variable '%s' changes type from %s to %s inside this loop; "
+                                    "give it its final type before the loop", n,
+                           ir_type_name(b->var->type), ir_type_name(xv->type));
+                continue;
+            }
+            ir_var *nv = scope_var(c, n, xv->type, 0, 0);
+            ir_stmt *a = ir_stmt_new(S_ASSIGN, loop->l);
+            a->var = nv;
+            a->e = ir_cast(loop->l, xv->type, ir_varref(loop->l, b->var));
+            emit(c, a);
+            int weak = b->weak;
+            b = bind(c, n);
+            b->kind = B_SCALAR;
+            b->var = nv;
+            b->weak = weak;
+            changed = 1;
+        }
+        if (!changed)
+            break;
+    }
+    /* array shapes at loop entry, to check they are the same at the end of the body */
+    snapshot entry = snap_take(c);
+    vec *saved = c->out;
+    c->out = &st->body;
+    c->loops++;
+    if (target) {
+        ir_stmt *a = ir_stmt_new(S_ASSIGN, target->l);
+        ir_var *uv = scope_var(c, target->name, T_I64, 0, 0);
+        a->var = uv;
+        a->e = ir_varref(target->l, loopvar);
+        emit(c, a);
+        binding *b = bind(c, target->name);
+        b->kind = B_SCALAR;
+        b->var = uv;
+        b->weak = 1;
+    }
+    if (condast) {
+        value *cv = truth(c, lower_expr(c, condast), "a while condition");
+        if (cv->kind == V_SCALAR) {
+            ir_stmt *brk = ir_stmt_new(S_IF, condast->l);
+            brk->e = ir_un(condast->l, OP_LNOT, T_BOOL, cv->e);
+            vec_push(&brk->body, ir_stmt_new(S_BREAK, condast->l));
+            emit(c, brk);
+        }
+    }
+    lower_block(c, &loop->body);
+    c->loops--;
+    c->out = saved;
+    for (int i = 0; i < names.len; i++) {
+        const char *n = VEC_AT(names, i, const char *);
+        binding *x = find_in(c->sc, n), *e = NULL;
+        for (int k = 0; k < entry.binds.len; k++)
+            if (strcmp(VEC_AT(entry.binds, k, binding *)->name, n) == 0)
+                e = VEC_AT(entry.binds, k, binding *);
+        if (x && x->kind == B_SCALAR)
+            x->s = NULL;
+        if (e && x && e->kind == B_ARRAY && x->kind == B_ARRAY) {
+            for (int d = 0; d < e->var->rank; d++)
+                if (e->var->rank != x->var->rank || sym_cmp(e->sh[d], x->sh[d]) == 0) {
+                    diag_error(loop->l, "array '%s' changes shape inside this loop (%s before, %s after "
+                                        "one iteration)", n, shape_str(e->var->rank, e->sh),
+                               shape_str(x->var->rank, x->sh));
+                    break;
+                }
+        }
+        if (e && x && e->kind == B_ARRAY && x->kind == B_ARRAY && e->var != x->var) {
+            diag_error(loop->l, "array '%s' changes dtype inside this loop", n);
+        }
+    }
+}
+
+static void lower_for(lctx *c, ast *s)
+{
+    if (s->orelse.len) {
+        diag_error(s->l, "'else' on a loop is not supported");
+        return;
+    }
+    if (s->b->kind != A_NAME) {
+        diag_error(s->b->l, "only a single name is supported as a for-loop variable");
+        return;
+    }
+    ast *it = s->a;
+    if (it->kind != A_CALL || it->a->kind != A_NAME || strcmp(it->a->name, "range") != 0 ||
+        lookup(c, "range", &(int){0})) {
+        diag_error(it->l, "only 'for NAME in range(...)' loops are supported");
+        return;
+    }
+    args a = lower_args(c, it);
+    if (any_err(&a))
+        return;
+    if (a.nkw || a.npos < 1 || a.npos > 3) {
+        diag_error(it->l, "range() takes 1 to 3 integer arguments");
+        return;
+    }
+    ir_expr *e[3];
+    for (int i = 0; i < a.npos; i++) {
+        if (a.pos[i]->kind != V_SCALAR || ir_type_is_float(a.pos[i]->type)) {
+            diag_error(a.pos[i]->l, "'%s' object cannot be interpreted as an integer",
+                       a.pos[i]->kind == V_SCALAR ? "float" : vkind_desc(a.pos[i]));
+            return;
+        }
+        e[i] = ir_cast(a.pos[i]->l, T_I64, a.pos[i]->e);
+    }
+    ir_stmt *st = ir_stmt_new(S_FOR, s->l);
+    st->e = a.npos == 1 ? I64(it->l, 0) : e[0];
+    st->e2 = a.npos == 1 ? e[0] : e[1];
+    st->e3 = a.npos == 3 ? e[2] : I64(it->l, 1);
+    int64_t k;
+    if (ir_expr_const_int(st->e3, &k) && k == 0) {
+        diag_error(a.pos[2]->l, "range() arg 3 must not be zero");
+        return;
+    }
+    /* range() arguments are evaluated once, before the loop */
+    for (int i = 0; i < 3; i++) {
+        ir_expr **p = i == 0 ? &st->e : i == 1 ? &st->e2 : &st->e3;
+        if ((*p)->kind == E_CONST || (*p)->kind == E_VAR)
+            continue;
+        ir_var *tv = temp_scalar(c, T_I64);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, s->l);
+        as->var = tv;
+        as->e = *p;
+        emit(c, as);
+        *p = ir_varref(s->l, tv);
+    }
+    st->var = ir_var_new(c->prog, cname(c, arena_printf(&util_arena, "%s_it", s->b->name)), s->b->name, T_I64, 0, 0);
+    lower_loop(c, s, s->b, st->var, NULL, st);
+    emit(c, st);
+}
+
+static void lower_if(lctx *c, ast *s)
+{
+    value *cv = truth(c, lower_expr(c, s->a), "an if condition");
+    if (cv->kind == V_ERR)
+        return;
+    int64_t k;
+    if (ir_expr_const_int(cv->e, &k)) { /* a constant condition: only the live branch exists */
+        lower_block(c, k ? &s->body : &s->orelse);
+        return;
+    }
+    ir_stmt *st = ir_stmt_new(S_IF, s->l);
+    st->e = cv->e;
+    snapshot entry = snap_take(c);
+    vec *saved = c->out;
+    c->out = &st->body;
+    lower_block(c, &s->body);
+    vec then_binds = c->sc->binds;
+    snap_restore_binds(c, &entry);
+    c->out = &st->orelse;
+    lower_block(c, &s->orelse);
+    c->out = saved;
+    /* merge: a name must have the same kind, type and shape after both branches */
+    for (int i = 0; i < then_binds.len; i++) {
+        binding *t = VEC_AT(then_binds, i, binding *);
+        binding *e = find_in(c->sc, t->name);
+        if (!e) {
+            binding *nb = bind(c, t->name);
+            *nb = *t;
+            continue;
+        }
+        if (t->kind != e->kind || (t->kind != B_VALUE && t->var != e->var)) {
+            if (t->kind == B_SCALAR && e->kind == B_SCALAR)
+                diag_error(s->l, "variable '%s' is %s after one branch of this 'if' and %s after the "
+                                 "other; give it one type", t->name, ir_type_name(t->var->type),
+                           ir_type_name(e->var->type));
+            else if (t->kind == B_VALUE && t->val->kind == V_ERR)
+                ;
+            else
+                diag_error(s->l, "'%s' refers to different kinds of values after the branches of this 'if'",
+                           t->name);
+            continue;
+        }
+        if (t->kind == B_SCALAR) {
+            if (!sym_equal(t->s, e->s))
+                e->s = NULL;
+            e->weak = e->weak && t->weak;
+        } else if (t->kind == B_ARRAY) {
+            for (int d = 0; d < t->var->rank; d++)
+                if (sym_cmp(t->sh[d], e->sh[d]) == 0) {
+                    diag_error(s->l, "array '%s' has shape %s after one branch of this 'if' and %s after "
+                                     "the other", t->name, shape_str(t->var->rank, t->sh),
+                               shape_str(e->var->rank, e->sh));
+                    break;
+                } else if (!sym_equal(t->sh[d], e->sh[d]))
+                    e->sh[d] = NULL;
+        } else if (t->val != e->val && t->val->kind != V_ERR && e->val->kind != V_ERR &&
+                   (t->val->kind == V_ARRAY || e->val->kind == V_ARRAY)) {
+            diag_error(s->l, "'%s' refers to different array views after the branches of this 'if'; "
+                             "bind it with .copy()", t->name);
+        }
+    }
+    emit(c, st);
+}
+
+static void lower_while(lctx *c, ast *s)
+{
+    if (s->orelse.len) {
+        diag_error(s->l, "'else' on a loop is not supported");
+        return;
+    }
+    ir_stmt *st = ir_stmt_new(S_WHILE, s->l);
+    st->e = ir_const_i(s->l, T_BOOL, 1);
+    lower_loop(c, s, NULL, NULL, s->a, st);
+    emit(c, st);
+}
+
+static void lower_stmt(lctx *c, ast *s)
+{
+    vec saved_pending = c->pending;
+    c->pending = (vec){0};
+    switch (s->kind) {
+    case A_EXPR_STMT: {
+        if (s->a->kind == A_STR || s->a->kind == A_FSTRING) /* docstring */
+            break;
+        value *v = lower_expr(c, s->a);
+        (void)v;
+        break;
+    }
+    case A_ASSIGN: lower_assign(c, s); break;
+    case A_AUGASSIGN: lower_augassign(c, s); break;
+    case A_IMPORT:
+        if (strcmp(s->name, "numpy") != 0) {
+            diag_error(s->l, "only numpy can be imported in a stencil program ('%s' is not available)",
+                       s->name);
+        } else {
+            binding *b = bind(c, s->str ? s->str : "numpy");
+            b->kind = B_VALUE;
+            b->val = vnew(V_MODULE, s->l);
+            b->val->str = "numpy";
+        }
+        break;
+    case A_FROM_IMPORT:
+        diag_error(s->l, "'from %s import ...' is not supported; use 'import numpy as np'", s->name);
+        break;
+    case A_IF: lower_if(c, s); break;
+    case A_FOR: lower_for(c, s); break;
+    case A_WHILE: lower_while(c, s); break;
+    case A_BREAK:
+    case A_CONTINUE:
+        if (!c->loops)
+            diag_error(s->l, "'%s' outside loop", s->kind == A_BREAK ? "break" : "continue");
+        else
+            emit(c, ir_stmt_new(s->kind == A_BREAK ? S_BREAK : S_CONTINUE, s->l));
+        break;
+    case A_PASS: break;
+    case A_RETURN: diag_error(s->l, "'return' outside function"); break;
+    case A_DEF: {
+        check_returns(&s->body, 1);
+        binding *b = bind(c, s->name);
+        b->kind = B_VALUE;
+        b->val = vnew(V_FUNC, s->l);
+        b->val->def = s;
+        b->val->defscope = c->sc;
+        break;
+    }
+    case A_GLOBAL:
+        diag_error(s->l, "'global' is not supported; pass values in as arguments and return them");
+        break;
+    case A_OTHER_STMT:
+        diag_error(s->l, "'%s' statements are not supported in a stencil program", s->str);
+        break;
+    default: diag_error(s->l, "this statement is not supported in a stencil program"); break;
+    }
+    for (int i = 0; i < c->pending.len; i++) {
+        ir_stmt *r = ir_stmt_new(S_RELEASE, s->l);
+        r->var = VEC_AT(c->pending, i, ir_var *);
+        emit(c, r);
+    }
+    c->pending = saved_pending;
+}
+
+static void lower_block(lctx *c, vec *stmts)
+{
+    for (int i = 0; i < stmts->len; i++)
+        lower_stmt(c, VEC_AT(*stmts, i, ast *));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Parameters                                                                                 */
+
+static void count_assignments(vec *stmts, vec *names, vec *counts_as_ptr, int top)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        vec here = {0};
+        if (s->kind == A_ASSIGN)
+            for (int k = 0; k < s->targets.len; k++)
+                target_names(VEC_AT(s->targets, k, ast *), &here);
+        else if (s->kind == A_AUGASSIGN)
+            target_names(s->b, &here);
+        else if (s->kind == A_FOR) {
+            target_names(s->b, &here);
+            count_assignments(&s->body, names, counts_as_ptr, 0);
+        } else if (s->kind == A_WHILE)
+            count_assignments(&s->body, names, counts_as_ptr, 0);
+        else if (s->kind == A_IF) {
+            count_assignments(&s->body, names, counts_as_ptr, 0);
+            count_assignments(&s->orelse, names, counts_as_ptr, 0);
+        }
+        for (int k = 0; k < here.len; k++) {
+            const char *n = VEC_AT(here, k, const char *);
+            int found = -1;
+            for (int j = 0; j < names->len; j++)
+                if (strcmp(VEC_AT(*names, j, const char *), n) == 0)
+                    found = j;
+            if (found < 0) {
+                vec_push(names, (void *)n);
+                vec_push(counts_as_ptr, (void *)(intptr_t)0);
+                found = names->len - 1;
+            }
+            intptr_t cnt = (intptr_t)counts_as_ptr->items[found];
+            /* a parameter is assigned once, at top level, by a plain assignment */
+            cnt += (top && s->kind == A_ASSIGN) ? 1 : 1000;
+            counts_as_ptr->items[found] = (void *)cnt;
+        }
+    }
+}
+
+static ast *literal(ast *e, int *neg)
+{
+    *neg = 0;
+    if (e->kind == A_UNOP && (e->op == '-' || e->op == '+') &&
+        (e->a->kind == A_INT || e->a->kind == A_FLOAT)) {
+        *neg = e->op == '-';
+        return e->a;
+    }
+    if (e->kind == A_INT || e->kind == A_FLOAT || e->kind == A_BOOL)
+        return e;
+    return NULL;
+}
+
+/* Module-level names assigned exactly once from literals become run-time parameters. */
+static void find_params(lctx *c, ast *mod)
+{
+    vec names = {0}, counts = {0};
+    count_assignments(&mod->body, &names, &counts, 1);
+    for (int i = 0; i < mod->body.len; i++) {
+        ast *s = VEC_AT(mod->body, i, ast *);
+        if (s->kind != A_ASSIGN || s->targets.len != 1)
+            continue;
+        ast *t = VEC_AT(s->targets, 0, ast *);
+        int n = 1;
+        ast **ts = &t, **vs = &s->a;
+        if (t->kind == A_TUPLE) {
+            if (s->a->kind != A_TUPLE || s->a->args.len != t->args.len)
+                continue;
+            n = t->args.len;
+            ts = (ast **)t->args.items;
+            vs = (ast **)s->a->args.items;
+        }
+        for (int k = 0; k < n; k++) {
+            int neg;
+            ast *lit = literal(vs[k], &neg);
+            if (!lit || ts[k]->kind != A_NAME)
+                continue;
+            int idx = -1;
+            for (int j = 0; j < names.len; j++)
+                if (strcmp(VEC_AT(names, j, const char *), ts[k]->name) == 0)
+                    idx = j;
+            if (idx < 0 || (intptr_t)counts.items[idx] != 1)
+                continue;
+            vec_push(&c->params, (void *)ts[k]->name);
+        }
+    }
+}
+
+static int is_param(lctx *c, const char *n) { return name_in(&c->params, n); }
+
+/* Lower a module-level assignment of parameters: the variable holds the run-time value. */
+static int lower_param_assign(lctx *c, ast *s)
+{
+    if (s->kind != A_ASSIGN || s->targets.len != 1)
+        return 0;
+    ast *t = VEC_AT(s->targets, 0, ast *);
+    int n = 1;
+    ast **ts = &t, **vs = &s->a;
+    if (t->kind == A_TUPLE) {
+        if (s->a->kind != A_TUPLE || s->a->args.len != t->args.len)
+            return 0;
+        n = t->args.len;
+        ts = (ast **)t->args.items;
+        vs = (ast **)s->a->args.items;
+    }
+    for (int k = 0; k < n; k++)
+        if (ts[k]->kind != A_NAME || !is_param(c, ts[k]->name))
+            return 0;
+    for (int k = 0; k < n; k++) {
+        int neg;
+        ast *lit = literal(vs[k], &neg);
+        ir_type t2 = lit->kind == A_FLOAT ? T_F64 : lit->kind == A_BOOL ? T_BOOL : T_I64;
+        ir_var *v = scope_var(c, ts[k]->name, t2, 0, 0);
+        v->is_param = 1;
+        v->init = t2 == T_F64 ? ir_const_f(lit->l, T_F64, neg ? -lit->fval : lit->fval)
+                              : ir_const_i(lit->l, t2, neg ? -lit->ival : lit->ival);
+        vec_push(&c->prog->params, v);
+        binding *b = bind(c, ts[k]->name);
+        b->kind = B_SCALAR;
+        b->var = v;
+        b->weak = 1;
+        if (t2 == T_I64)
+            b->s = sym_var(sym_atom(ts[k]->name, ts[k]->name));
+    }
+    return 1;
+}
+
+ir_program *lower_module(ast *module, const char *source)
+{
+    lctx c = {0};
+    c.prog = NEW(ir_program);
+    c.prog->source = source;
+    scope *m = NEW(scope);
+    c.sc = c.module = m;
+    c.out = &c.prog->body;
+    find_params(&c, module);
+    for (int i = 0; i < module->body.len; i++) {
+        ast *s = VEC_AT(module->body, i, ast *);
+        if (lower_param_assign(&c, s))
+            continue;
+        lower_stmt(&c, s);
+    }
+    /* Every slot still bound at the end is released by the run time's finalize. */
+    return c.prog;
+}

@@ -1,0 +1,136 @@
+/* sym.c: affine symbolic integers over parameter atoms. */
+#include "sym.h"
+
+#include <string.h>
+
+#include "../util/util.h"
+
+static vec atom_keys, atom_disp;
+
+int sym_atom(const char *key, const char *display)
+{
+    for (int i = 0; i < atom_keys.len; i++)
+        if (strcmp(VEC_AT(atom_keys, i, const char *), key) == 0)
+            return i;
+    vec_push(&atom_keys, arena_strdup(&util_arena, key));
+    vec_push(&atom_disp, arena_strdup(&util_arena, display ? display : key));
+    return atom_keys.len - 1;
+}
+
+const sym *sym_const(int64_t c)
+{
+    sym *s = NEW(sym);
+    s->c = c;
+    return s;
+}
+
+const sym *sym_var(int atom)
+{
+    sym *s = NEW(sym);
+    s->n = 1;
+    s->atom[0] = atom;
+    s->k[0] = 1;
+    return s;
+}
+
+/* a + f*b, merging sorted term lists. */
+static const sym *combine(const sym *a, const sym *b, int64_t f)
+{
+    if (!a || !b)
+        return NULL;
+    sym *r = NEW(sym);
+    r->c = a->c + f * b->c;
+    int i = 0, j = 0;
+    while (i < a->n || j < b->n) {
+        int atom;
+        int64_t k;
+        if (j >= b->n || (i < a->n && a->atom[i] < b->atom[j])) {
+            atom = a->atom[i];
+            k = a->k[i++];
+        } else if (i >= a->n || b->atom[j] < a->atom[i]) {
+            atom = b->atom[j];
+            k = f * b->k[j++];
+        } else {
+            atom = a->atom[i];
+            k = a->k[i++] + f * b->k[j++];
+        }
+        if (k == 0)
+            continue;
+        if (r->n == SYM_MAX_TERMS)
+            return NULL;
+        r->atom[r->n] = atom;
+        r->k[r->n++] = k;
+    }
+    return r;
+}
+
+const sym *sym_add(const sym *a, const sym *b) { return combine(a, b, 1); }
+const sym *sym_sub(const sym *a, const sym *b) { return combine(a, b, -1); }
+const sym *sym_neg(const sym *a) { return combine(sym_const(0), a, -1); }
+
+const sym *sym_mul(const sym *a, const sym *b)
+{
+    int64_t c;
+    if (!a || !b)
+        return NULL;
+    if (sym_is_const(b, &c))
+        return combine(sym_const(0), a, c);
+    if (sym_is_const(a, &c))
+        return combine(sym_const(0), b, c);
+    return NULL;
+}
+
+int sym_equal(const sym *a, const sym *b)
+{
+    if (!a || !b || a->c != b->c || a->n != b->n)
+        return 0;
+    for (int i = 0; i < a->n; i++)
+        if (a->atom[i] != b->atom[i] || a->k[i] != b->k[i])
+            return 0;
+    return 1;
+}
+
+int sym_is_const(const sym *a, int64_t *c)
+{
+    if (!a || a->n)
+        return 0;
+    if (c)
+        *c = a->c;
+    return 1;
+}
+
+const char *sym_str(const sym *a)
+{
+    if (!a)
+        return "?";
+    strbuf b = {0};
+    for (int i = 0; i < a->n; i++) {
+        int64_t k = a->k[i];
+        const char *name = VEC_AT(atom_disp, a->atom[i], const char *);
+        int complex = strpbrk(name, " +-*/%") != NULL;
+        if (k < 0)
+            sb_puts(&b, "-");
+        else if (i)
+            sb_puts(&b, "+");
+        if (k != 1 && k != -1)
+            sb_printf(&b, "%lld*", (long long)(k < 0 ? -k : k));
+        sb_printf(&b, complex ? "(%s)" : "%s", name);
+    }
+    if (a->c || !a->n) {
+        if (a->n && a->c > 0)
+            sb_puts(&b, "+");
+        sb_printf(&b, "%lld", (long long)a->c);
+    }
+    const char *s = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    return s;
+}
+
+const sym *sym_opaque(const char *op, const sym *a, const sym *b)
+{
+    if (!a || !b)
+        return NULL;
+    const char *sa = sym_str(a), *sb = sym_str(b);
+    const char *key = arena_printf(&util_arena, "%s %s %s", sa, op, sb);
+    return sym_var(sym_atom(key, key));
+}

@@ -1,0 +1,40 @@
+/* sym.h: symbolic integers for compile-time shape reasoning.
+ *
+ * A sym is an affine form c + sum(k_i * atom_i) over ATOMS: the program's integer parameters
+ * and opaque values derived from them ("N // 2"). Shapes are lists of syms, so (n-2, n-2) vs
+ * (n-2, n-1) is a provable mismatch at compile time, while (N,) vs (M,) is left to a run-time
+ * check. A NULL sym means "unknown at compile time".
+ */
+#ifndef TYL_SYM_H
+#define TYL_SYM_H
+
+#include <stdint.h>
+
+#define SYM_MAX_TERMS 6
+
+typedef struct sym {
+    int64_t c;
+    int n;
+    int atom[SYM_MAX_TERMS];   /* sorted ascending */
+    int64_t k[SYM_MAX_TERMS];  /* non-zero */
+} sym;
+
+/* A new atom; display is how it prints ("N", "N // 2"). Atoms with the same key are the same
+ * atom (key is a canonical text; display defaults to the key). */
+int sym_atom(const char *key, const char *display);
+
+const sym *sym_const(int64_t c);
+const sym *sym_var(int atom);
+const sym *sym_add(const sym *a, const sym *b);   /* NULL if either is NULL or too many terms */
+const sym *sym_sub(const sym *a, const sym *b);
+const sym *sym_mul(const sym *a, const sym *b);   /* NULL unless one side is constant */
+const sym *sym_neg(const sym *a);
+int sym_equal(const sym *a, const sym *b);        /* both known and identical */
+int sym_is_const(const sym *a, int64_t *c);
+/* Canonical text, e.g. "n-2", "2*N+1", "7" ("?" for NULL). */
+const char *sym_str(const sym *a);
+/* An opaque atom standing for op(a, b) (e.g. floor division), keyed canonically so the same
+ * derivation gives the same atom. NULL if a or b is NULL. */
+const sym *sym_opaque(const char *op, const sym *a, const sym *b);
+
+#endif

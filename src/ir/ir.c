@@ -1,0 +1,296 @@
+/* ir.c: IR constructors (asserting their invariants) and small queries. */
+#include "ir.h"
+
+#include <string.h>
+
+static const char *type_names[] = {"bool", "int32", "int64", "float32", "float64"};
+static const char *type_cnames[] = {"bool", "int32_t", "int64_t", "float", "double"};
+
+const char *ir_type_name(ir_type t) { return type_names[t]; }
+const char *ir_type_c(ir_type t) { return type_cnames[t]; }
+int ir_type_is_float(ir_type t) { return t == T_F32 || t == T_F64; }
+int ir_type_is_int(ir_type t) { return t == T_I32 || t == T_I64; }
+
+const char *ir_op_name(ir_op op)
+{
+    static const char *names[] = {
+        [OP_ADD] = "+", [OP_SUB] = "-", [OP_MUL] = "*", [OP_TRUEDIV] = "/", [OP_FDIV] = "//",
+        [OP_MOD] = "%", [OP_POWER] = "**", [OP_CLT] = "<", [OP_CLE] = "<=", [OP_CGT] = ">",
+        [OP_CGE] = ">=", [OP_CEQ] = "==", [OP_CNE] = "!=", [OP_LAND] = "and", [OP_LOR] = "or",
+        [OP_BAND] = "&", [OP_BOR] = "|", [OP_BXOR] = "^", [OP_MIN] = "min", [OP_MAX] = "max",
+        [OP_NEG] = "-", [OP_POS] = "+", [OP_LNOT] = "not", [OP_BNOT] = "~", [OP_ABS] = "abs",
+    };
+    return names[op];
+}
+
+const char *ir_fn_name(ir_fn fn)
+{
+    static const char *names[] = {
+        [FN_SQRT] = "sqrt", [FN_EXP] = "exp", [FN_LOG] = "log", [FN_SIN] = "sin",
+        [FN_COS] = "cos", [FN_TAN] = "tan", [FN_TANH] = "tanh", [FN_FLOOR] = "floor",
+        [FN_CEIL] = "ceil", [FN_SLICE_LO] = "slice_lo", [FN_SLICE_LEN] = "slice_len",
+        [FN_INDEX] = "index",
+    };
+    return names[fn];
+}
+
+ir_var *ir_var_new(ir_program *p, const char *cname, const char *pyname, ir_type t, int rank,
+                   int is_array)
+{
+    UTIL_ASSERT(cname && *cname);
+    UTIL_ASSERT(rank >= 0 && rank <= IR_MAX_RANK);
+    UTIL_ASSERT(is_array ? rank >= 1 : rank == 0);
+    ir_var *v = NEW(ir_var);
+    v->name = cname;
+    v->pyname = pyname ? pyname : cname;
+    v->type = t;
+    v->rank = rank;
+    v->is_array = is_array != 0;
+    v->id = p->nvars++;
+    v->alias_class = v->id;
+    return v;
+}
+
+static ir_expr *enew(ir_ekind k, loc l, ir_type t)
+{
+    ir_expr *e = NEW(ir_expr);
+    e->kind = k;
+    e->l = l;
+    e->type = t;
+    return e;
+}
+
+ir_expr *ir_const_i(loc l, ir_type t, int64_t v)
+{
+    UTIL_ASSERT(!ir_type_is_float(t));
+    ir_expr *e = enew(E_CONST, l, t);
+    e->c.i = t == T_BOOL ? (v != 0) : v;
+    return e;
+}
+
+ir_expr *ir_const_f(loc l, ir_type t, double v)
+{
+    UTIL_ASSERT(ir_type_is_float(t));
+    ir_expr *e = enew(E_CONST, l, t);
+    e->c.f = v;
+    return e;
+}
+
+ir_expr *ir_varref(loc l, ir_var *v)
+{
+    UTIL_ASSERT(v && !v->is_array);
+    ir_expr *e = enew(E_VAR, l, v->type);
+    e->var = v;
+    return e;
+}
+
+ir_expr *ir_bin(loc l, ir_op op, ir_type t, ir_expr *a, ir_expr *b, int py)
+{
+    UTIL_ASSERT(a && b && op <= OP_MAX);
+    ir_expr *e = enew(E_BIN, l, t);
+    e->op = op;
+    e->a = a;
+    e->b = b;
+    e->py = py != 0;
+    return e;
+}
+
+ir_expr *ir_un(loc l, ir_op op, ir_type t, ir_expr *a)
+{
+    UTIL_ASSERT(a && op >= OP_NEG);
+    ir_expr *e = enew(E_UN, l, t);
+    e->op = op;
+    e->a = a;
+    return e;
+}
+
+ir_expr *ir_cast(loc l, ir_type t, ir_expr *a)
+{
+    UTIL_ASSERT(a);
+    if (a->type == t)
+        return a;
+    if (a->kind == E_CONST) {
+        /* Fold conversions of constants: the value is exactly what C's conversion gives. */
+        if (ir_type_is_float(t))
+            return ir_const_f(l, t, ir_type_is_float(a->type) ? a->c.f : (double)a->c.i);
+        if (!ir_type_is_float(a->type))
+            return ir_const_i(l, t, a->c.i);
+    }
+    ir_expr *e = enew(E_CAST, l, t);
+    e->a = a;
+    return e;
+}
+
+ir_expr *ir_call(loc l, ir_fn fn, ir_type t, int nargs, ir_expr **args)
+{
+    for (int i = 0; i < nargs; i++)
+        UTIL_ASSERT(args[i]);
+    ir_expr *e = enew(E_CALL, l, t);
+    e->fn = fn;
+    e->nargs = nargs;
+    e->args = args;
+    return e;
+}
+
+ir_expr *ir_select(loc l, ir_type t, ir_expr *c, ir_expr *a, ir_expr *b)
+{
+    UTIL_ASSERT(c && a && b && a->type == t && b->type == t);
+    ir_expr *e = enew(E_SELECT, l, t);
+    e->a = c;
+    e->b = a;
+    e->cc = b;
+    return e;
+}
+
+ir_expr *ir_shape(loc l, ir_var *slot, int dim)
+{
+    UTIL_ASSERT(slot->is_array && dim >= 0 && dim < slot->rank);
+    ir_expr *e = enew(E_SHAPE, l, T_I64);
+    e->var = slot;
+    e->dim = dim;
+    return e;
+}
+
+ir_expr *ir_elem(loc l, ir_var *slot, ir_expr **idx)
+{
+    UTIL_ASSERT(slot->is_array);
+    for (int i = 0; i < slot->rank; i++)
+        UTIL_ASSERT(idx[i] && idx[i]->type == T_I64);
+    ir_expr *e = enew(E_ELEM, l, slot->type);
+    e->var = slot;
+    e->args = idx;
+    e->nargs = slot->rank;
+    return e;
+}
+
+ir_expr *ir_read(loc l, ir_view *v)
+{
+    UTIL_ASSERT(v && v->arr && v->arr->is_array);
+    ir_expr *e = enew(E_READ, l, v->arr->type);
+    e->view = v;
+    return e;
+}
+
+ir_expr *ir_index(loc l, ir_type t, int dim)
+{
+    UTIL_ASSERT(dim >= 0 && dim < IR_MAX_RANK);
+    ir_expr *e = enew(E_INDEX, l, t);
+    e->dim = dim;
+    return e;
+}
+
+ir_view *ir_view_full(loc l, ir_var *slot)
+{
+    UTIL_ASSERT(slot->is_array);
+    ir_view *v = NEW(ir_view);
+    v->arr = slot;
+    v->rank = slot->rank;
+    v->vrank = slot->rank;
+    v->l = l;
+    for (int d = 0; d < slot->rank; d++) {
+        v->dim[d].kind = D_RANGE;
+        v->dim[d].lo = ir_const_i(l, T_I64, 0);
+        v->dim[d].step = ir_const_i(l, T_I64, 1);
+        v->dim[d].step_c = 1;
+        v->dim[d].len = ir_shape(l, slot, d);
+        v->dim[d].box = d;
+    }
+    return v;
+}
+
+ir_view *ir_view_clone(ir_view *v)
+{
+    ir_view *c = NEW(ir_view);
+    *c = *v;
+    return c;
+}
+
+ir_stmt *ir_stmt_new(ir_skind k, loc l)
+{
+    ir_stmt *s = NEW(ir_stmt);
+    s->kind = k;
+    s->l = l;
+    return s;
+}
+
+static int view_equal(const ir_view *a, const ir_view *b)
+{
+    if (a->arr != b->arr || a->rank != b->rank)
+        return 0;
+    for (int d = 0; d < a->rank; d++) {
+        const ir_dim *x = &a->dim[d], *y = &b->dim[d];
+        if (x->kind != y->kind || !ir_expr_equal(x->lo, y->lo))
+            return 0;
+        if (x->kind == D_RANGE &&
+            (x->box != y->box || !ir_expr_equal(x->step, y->step) || !ir_expr_equal(x->len, y->len)))
+            return 0;
+    }
+    return 1;
+}
+
+int ir_expr_equal(const ir_expr *a, const ir_expr *b)
+{
+    if (a == b)
+        return 1;
+    if (!a || !b || a->kind != b->kind || a->type != b->type)
+        return 0;
+    switch (a->kind) {
+    case E_CONST:
+        return ir_type_is_float(a->type) ? memcmp(&a->c.f, &b->c.f, sizeof(double)) == 0
+                                         : a->c.i == b->c.i;
+    case E_VAR: return a->var == b->var;
+    case E_BIN:
+        return a->op == b->op && a->py == b->py && ir_expr_equal(a->a, b->a) &&
+               ir_expr_equal(a->b, b->b);
+    case E_UN: return a->op == b->op && ir_expr_equal(a->a, b->a);
+    case E_CAST: return ir_expr_equal(a->a, b->a);
+    case E_CALL:
+        if (a->fn != b->fn || a->nargs != b->nargs)
+            return 0;
+        for (int i = 0; i < a->nargs; i++)
+            if (!ir_expr_equal(a->args[i], b->args[i]))
+                return 0;
+        return 1;
+    case E_SELECT:
+        return ir_expr_equal(a->a, b->a) && ir_expr_equal(a->b, b->b) && ir_expr_equal(a->cc, b->cc);
+    case E_SHAPE: return a->var == b->var && a->dim == b->dim;
+    case E_ELEM:
+        if (a->var != b->var)
+            return 0;
+        for (int i = 0; i < a->nargs; i++)
+            if (!ir_expr_equal(a->args[i], b->args[i]))
+                return 0;
+        return 1;
+    case E_READ: return view_equal(a->view, b->view);
+    case E_INDEX: return a->dim == b->dim;
+    }
+    return 0;
+}
+
+int ir_expr_is_scalar(const ir_expr *e)
+{
+    if (!e)
+        return 1;
+    switch (e->kind) {
+    case E_READ:
+    case E_INDEX: return 0;
+    case E_CALL:
+        for (int i = 0; i < e->nargs; i++)
+            if (!ir_expr_is_scalar(e->args[i]))
+                return 0;
+        return 1;
+    case E_ELEM:
+        return 1;
+    default:
+        return ir_expr_is_scalar(e->a) && ir_expr_is_scalar(e->b) && ir_expr_is_scalar(e->cc);
+    }
+}
+
+int ir_expr_const_int(const ir_expr *e, int64_t *out)
+{
+    if (e && e->kind == E_CONST && !ir_type_is_float(e->type)) {
+        *out = e->c.i;
+        return 1;
+    }
+    return 0;
+}

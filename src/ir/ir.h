@@ -1,0 +1,229 @@
+/* ir.h: the stencil IR.
+ *
+ * A program is scalar code (assignments, loops, conditions, prints) around SWEEPS. A sweep
+ * writes one view of one array over a box of indices; its value is an elementwise expression
+ * whose leaves are READS of array views (an affine map from the box index to the array index:
+ * index_d = lo_d + step_d * i_box(d), or a fixed index), sweep indices (np.fromfunction), and
+ * scalar subexpressions evaluated once before the sweep.
+ *
+ * Arrays are held in SLOTS (ir_var with is_array): C variables holding a reference-counted
+ * tyl_array*. Python names bind to slots, so "names are references" holds as in NumPy.
+ *
+ * Every node has a source location. Constructors assert their invariants (a failed assertion
+ * is an internal error, never a user diagnostic). ir_verify() checks a whole program and runs
+ * after each pass in debug builds.
+ */
+#ifndef TYL_IR_H
+#define TYL_IR_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../frontend/diag.h"
+#include "../util/util.h"
+
+#define IR_MAX_RANK 4
+
+/* Element and scalar types. Same order as tyl_dtype in the runtime. */
+typedef enum ir_type { T_BOOL, T_I32, T_I64, T_F32, T_F64 } ir_type;
+const char *ir_type_name(ir_type t);   /* "bool", "int32", ..., NumPy's names */
+const char *ir_type_c(ir_type t);      /* "bool", "int32_t", ..., "double" */
+int ir_type_is_float(ir_type t);
+int ir_type_is_int(ir_type t);
+
+/* Operators of E_BIN / E_UN. */
+typedef enum ir_op {
+    OP_ADD, OP_SUB, OP_MUL, OP_TRUEDIV, OP_FDIV, OP_MOD, OP_POWER,
+    OP_CLT, OP_CLE, OP_CGT, OP_CGE, OP_CEQ, OP_CNE,
+    OP_LAND, OP_LOR,          /* scalar short-circuit and/or (operands bool) */
+    OP_BAND, OP_BOR, OP_BXOR, /* & | ^ (bool or int) */
+    OP_MIN, OP_MAX,           /* Python min()/max() of two scalars */
+    OP_NEG, OP_POS, OP_LNOT, OP_BNOT, OP_ABS, /* unary */
+} ir_op;
+const char *ir_op_name(ir_op op);
+
+/* Math functions of E_CALL. */
+typedef enum ir_fn {
+    FN_SQRT, FN_EXP, FN_LOG, FN_SIN, FN_COS, FN_TAN, FN_TANH, FN_FLOOR, FN_CEIL,
+    FN_SLICE_LO,  /* args: extent, start, stop, step, flags(const): first index of a slice */
+    FN_SLICE_LEN, /* same args: number of elements of a slice */
+    FN_INDEX,     /* args: extent, index, axis(const): normalised integer index, checked */
+} ir_fn;
+const char *ir_fn_name(ir_fn fn);
+
+typedef struct ir_var ir_var;
+typedef struct ir_expr ir_expr;
+typedef struct ir_stmt ir_stmt;
+typedef struct ir_view ir_view;
+
+/* A scalar variable or an array slot. */
+struct ir_var {
+    const char *name;     /* C identifier, unique in the program */
+    const char *pyname;   /* Python name it came from (for messages and dumps) */
+    ir_type type;         /* scalar type, or element type of the slot */
+    int rank;             /* slots: rank of the arrays it holds; scalars: 0 */
+    unsigned is_array : 1;
+    unsigned is_param : 1;   /* run-time overridable parameter (scalars only) */
+    ir_expr *init;        /* parameters: the default value (E_CONST) */
+    int id;               /* creation order, for deterministic output */
+    int alias_class;      /* slots: set by pass_copysem (union of possibly-aliased slots) */
+};
+
+typedef enum ir_ekind {
+    E_CONST,  /* type; c.i (ints, bools) or c.f (floats) */
+    E_VAR,    /* var (scalar) */
+    E_BIN,    /* op, a, b; py: Python scalar semantics (errors on zero division) */
+    E_UN,     /* op, a */
+    E_CAST,   /* a converted to type */
+    E_CALL,   /* fn, args[nargs] */
+    E_SELECT, /* a ? b : c (b, c of the node's type) */
+    E_SHAPE,  /* var (slot), dim: run-time extent of the array in the slot */
+    E_ELEM,   /* var (slot), args[rank] = normalised indices: one element, as a scalar */
+    E_READ,   /* view: the element of the view at the sweep point (inside sweeps only) */
+    E_INDEX,  /* dim: the sweep index along box dimension dim, as type (np.fromfunction) */
+} ir_ekind;
+
+struct ir_expr {
+    ir_ekind kind;
+    ir_type type;
+    loc l;
+    ir_op op;
+    ir_fn fn;
+    unsigned py : 1;
+    union { int64_t i; double f; } c;
+    ir_var *var;
+    int dim;
+    ir_expr *a, *b, *cc;
+    ir_expr **args;
+    int nargs;
+    ir_view *view;
+};
+
+/* One array dimension of a view. */
+typedef enum ir_dkind {
+    D_RANGE, /* lo, step, len: indices lo + step*k for k in [0, len); box = sweep dim or -1
+                (broadcast: the length is 1 and the index stays lo) */
+    D_FIXED, /* lo: a single normalised index (the dimension is dropped from the view) */
+} ir_dkind;
+
+typedef struct ir_dim {
+    ir_dkind kind;
+    ir_expr *lo, *step, *len;   /* D_FIXED: lo only */
+    int box;                    /* D_RANGE: box dimension iterated, -1 for broadcast */
+    int64_t step_c;             /* step when known at compile time, else 0 */
+    /* Compile-time facts from the front end, used by passes (NULL when unknown). */
+    const struct sym *slo, *slen;
+} ir_dim;
+
+struct ir_view {
+    ir_var *arr;                 /* the slot */
+    int rank;                    /* = arr->rank: one ir_dim per array dimension */
+    ir_dim dim[IR_MAX_RANK];
+    int vrank;                   /* number of D_RANGE dimensions (the view's own rank) */
+    loc l;
+};
+
+/* Runtime check kinds of S_CHECK. */
+typedef enum ir_check {
+    CK_BCAST,  /* operands could not be broadcast: shapes a[0..na), b[0..nb) */
+    CK_ASSIGN, /* could not broadcast input array from shape a into shape b */
+    CK_NONNEG, /* a[0] >= 0 (array extents) */
+} ir_check;
+
+typedef enum ir_skind {
+    S_ASSIGN,  /* var = e (scalar) */
+    S_ALLOC,   /* var (slot) = new array of var->type, shape[var->rank]; init: 0 none, 1 zeros,
+                  2 fill with e (scalar), 3 copy of src slot (same shape) */
+    S_BIND,    /* n pairs: dst[k] = src[k] (slots), all sources read before any write; each
+                  bound name takes a new reference. move: sources are temporaries handed over */
+    S_RELEASE, /* var (slot) = NULL, releasing its reference */
+    S_SWEEP,   /* target view = value (elementwise, type = target element type) over the box
+                  of the target's D_RANGE dims; fresh: target was allocated just before and
+                  aliases nothing; mode set by pass_copysem */
+    S_SETELEM, /* var[args] = e (args are normalised indices) */
+    S_FOR,     /* var in range(e, e2, e3): body */
+    S_IF,      /* e: body, orelse */
+    S_WHILE,   /* e: body */
+    S_BREAK,
+    S_CONTINUE,
+    S_PRINT,   /* items: E_* scalars or strings (strs[k] non-NULL), sep, end */
+    S_SAVE,    /* str = file name, var = slot */
+    S_CHECK,   /* check kind; shapes in args (a: na, b: nb) */
+} ir_skind;
+
+typedef enum ir_mode {
+    M_DIRECT,   /* write the target in place: no read overlaps the written elements except the
+                   same elements (pointwise) */
+    M_BUFFERED, /* a read overlaps the target at another offset: compute into a scratch box,
+                   then copy into the target (NumPy's evaluate-then-assign) */
+    M_CHECKED,  /* a read's slot may hold the target's buffer at run time: decide at run time */
+} ir_mode;
+
+struct ir_stmt {
+    ir_skind kind;
+    loc l;
+    const char *src;     /* source text of the statement, for comments in generated code */
+    ir_var *var;
+    ir_expr *e, *e2, *e3;
+    ir_expr **shape;     /* S_ALLOC: var->rank extents */
+    int init;            /* S_ALLOC */
+    ir_var *src_slot;    /* S_ALLOC copy */
+    ir_var **dst, **srcs;/* S_BIND */
+    int n;               /* S_BIND pairs, S_PRINT items, S_SETELEM/S_CHECK counts */
+    int move;            /* S_BIND */
+    ir_view *target;     /* S_SWEEP */
+    ir_mode mode;        /* S_SWEEP */
+    int fresh;           /* S_SWEEP */
+    int id;              /* S_SWEEP: number of the kernel (set by the emitter) */
+    ir_expr **args;      /* S_SETELEM indices; S_PRINT items; S_CHECK shapes */
+    const char **strs;   /* S_PRINT: string items (NULL for expression items) */
+    const char *str;     /* S_SAVE file name; S_PRINT sep */
+    const char *end;     /* S_PRINT end */
+    ir_check check;      /* S_CHECK */
+    int na, nb;          /* S_CHECK */
+    vec body, orelse;    /* ir_stmt* */
+};
+
+typedef struct ir_program {
+    const char *source;  /* .tyl file name */
+    vec params;          /* ir_var* parameters, in source order */
+    vec body;            /* ir_stmt* */
+    int nvars;           /* ids handed out */
+} ir_program;
+
+/* ---- constructors (assert invariants) ---- */
+ir_var *ir_var_new(ir_program *p, const char *cname, const char *pyname, ir_type t, int rank,
+                   int is_array);
+ir_expr *ir_const_i(loc l, ir_type t, int64_t v);
+ir_expr *ir_const_f(loc l, ir_type t, double v);
+ir_expr *ir_varref(loc l, ir_var *v);
+ir_expr *ir_bin(loc l, ir_op op, ir_type t, ir_expr *a, ir_expr *b, int py);
+ir_expr *ir_un(loc l, ir_op op, ir_type t, ir_expr *a);
+ir_expr *ir_cast(loc l, ir_type t, ir_expr *a);      /* no-op cast returns a */
+ir_expr *ir_call(loc l, ir_fn fn, ir_type t, int nargs, ir_expr **args);
+ir_expr *ir_select(loc l, ir_type t, ir_expr *c, ir_expr *a, ir_expr *b);
+ir_expr *ir_shape(loc l, ir_var *slot, int dim);
+ir_expr *ir_elem(loc l, ir_var *slot, ir_expr **idx);
+ir_expr *ir_read(loc l, ir_view *v);
+ir_expr *ir_index(loc l, ir_type t, int dim);
+ir_view *ir_view_full(loc l, ir_var *slot);          /* the whole array, box dims 0..rank-1 */
+ir_view *ir_view_clone(ir_view *v);
+ir_stmt *ir_stmt_new(ir_skind k, loc l);
+
+/* Structural equality of expressions (same tree, same constants, same variables). */
+int ir_expr_equal(const ir_expr *a, const ir_expr *b);
+/* Expression contains no E_READ / E_INDEX leaves (a scalar, evaluated once per sweep). */
+int ir_expr_is_scalar(const ir_expr *e);
+/* Constant integer value, if e is an integer E_CONST. */
+int ir_expr_const_int(const ir_expr *e, int64_t *out);
+
+/* ---- printer and verifier ---- */
+void ir_print(ir_program *p, FILE *out);
+void ir_print_expr(ir_expr *e, FILE *out);
+/* Checks every invariant; an internal error (naming the pass) if one fails. */
+void ir_verify(ir_program *p, const char *after_pass);
+
+/* ---- passes (one file each; each states what it requires and establishes) ---- */
+void pass_copysem(ir_program *p);   /* pass_copysem.c */
+
+#endif

@@ -1,0 +1,237 @@
+/* ir_print.c: the textual form of the IR (tylesc --dump=ir).
+ *
+ * Deterministic, one statement a line, nested blocks indented; views print as
+ * slot[lo:+len:step, #idx] with the box dimension each range iterates ("@k", "@b" broadcast).
+ */
+#include "ir.h"
+
+#include <inttypes.h>
+
+static void pexpr(ir_expr *e, FILE *o);
+
+static void pview(ir_view *v, FILE *o)
+{
+    fprintf(o, "%s[", v->arr->name);
+    for (int d = 0; d < v->rank; d++) {
+        ir_dim *m = &v->dim[d];
+        if (d)
+            fputs(", ", o);
+        if (m->kind == D_FIXED) {
+            fputc('#', o);
+            pexpr(m->lo, o);
+            continue;
+        }
+        pexpr(m->lo, o);
+        fputs(":+", o);
+        pexpr(m->len, o);
+        if (!(m->step_c == 1)) {
+            fputc(':', o);
+            pexpr(m->step, o);
+        }
+        if (m->box >= 0)
+            fprintf(o, "@%d", m->box);
+        else
+            fputs("@b", o);
+    }
+    fputc(']', o);
+}
+
+static void pexpr(ir_expr *e, FILE *o)
+{
+    switch (e->kind) {
+    case E_CONST:
+        if (ir_type_is_float(e->type))
+            fprintf(o, "%.17g", e->c.f);
+        else if (e->type == T_BOOL)
+            fputs(e->c.i ? "True" : "False", o);
+        else
+            fprintf(o, "%" PRId64, e->c.i);
+        return;
+    case E_VAR: fputs(e->var->name, o); return;
+    case E_BIN:
+        fputc('(', o);
+        if (e->op == OP_MIN || e->op == OP_MAX) {
+            fprintf(o, "%s ", ir_op_name(e->op));
+            pexpr(e->a, o);
+            fputs(", ", o);
+            pexpr(e->b, o);
+        } else {
+            pexpr(e->a, o);
+            fprintf(o, " %s%s ", ir_op_name(e->op), e->py ? "" : ".");
+            pexpr(e->b, o);
+        }
+        fputc(')', o);
+        return;
+    case E_UN:
+        fprintf(o, "(%s ", ir_op_name(e->op));
+        pexpr(e->a, o);
+        fputc(')', o);
+        return;
+    case E_CAST:
+        fprintf(o, "%s(", ir_type_name(e->type));
+        pexpr(e->a, o);
+        fputc(')', o);
+        return;
+    case E_CALL:
+        fprintf(o, "%s(", ir_fn_name(e->fn));
+        for (int i = 0; i < e->nargs; i++) {
+            if (i)
+                fputs(", ", o);
+            pexpr(e->args[i], o);
+        }
+        fputc(')', o);
+        return;
+    case E_SELECT:
+        fputs("(", o);
+        pexpr(e->a, o);
+        fputs(" ? ", o);
+        pexpr(e->b, o);
+        fputs(" : ", o);
+        pexpr(e->cc, o);
+        fputs(")", o);
+        return;
+    case E_SHAPE: fprintf(o, "%s.shape[%d]", e->var->name, e->dim); return;
+    case E_ELEM:
+        fprintf(o, "%s{", e->var->name);
+        for (int i = 0; i < e->nargs; i++) {
+            if (i)
+                fputs(", ", o);
+            pexpr(e->args[i], o);
+        }
+        fputc('}', o);
+        return;
+    case E_READ: pview(e->view, o); return;
+    case E_INDEX: fprintf(o, "idx%d:%s", e->dim, ir_type_name(e->type)); return;
+    }
+}
+
+void ir_print_expr(ir_expr *e, FILE *out) { pexpr(e, out); }
+
+static const char *mode_name(ir_mode m)
+{
+    return m == M_DIRECT ? "direct" : m == M_BUFFERED ? "buffered" : "checked";
+}
+
+static void pblock(vec *b, int ind, FILE *o);
+
+static void pstmt(ir_stmt *s, int ind, FILE *o)
+{
+    fprintf(o, "%*s", ind * 2, "");
+    switch (s->kind) {
+    case S_ASSIGN:
+        fprintf(o, "%s: %s = ", s->var->name, ir_type_name(s->var->type));
+        pexpr(s->e, o);
+        break;
+    case S_ALLOC:
+        fprintf(o, "%s = alloc %s(", s->var->name, ir_type_name(s->var->type));
+        for (int d = 0; d < s->var->rank; d++) {
+            if (d)
+                fputs(", ", o);
+            pexpr(s->shape[d], o);
+        }
+        fputs(")", o);
+        if (s->init == 1)
+            fputs(" zeros", o);
+        else if (s->init == 2) {
+            fputs(" fill ", o);
+            pexpr(s->e, o);
+        } else if (s->init == 3)
+            fprintf(o, " copy %s", s->src_slot->name);
+        break;
+    case S_BIND:
+        for (int k = 0; k < s->n; k++)
+            fprintf(o, "%s%s", k ? ", " : "", s->dst[k]->name);
+        fputs(s->move ? " <- move " : " <- ", o);
+        for (int k = 0; k < s->n; k++)
+            fprintf(o, "%s%s", k ? ", " : "", s->srcs[k]->name);
+        break;
+    case S_RELEASE: fprintf(o, "release %s", s->var->name); break;
+    case S_SWEEP:
+        fprintf(o, "sweep[%s%s] ", mode_name(s->mode), s->fresh ? ",fresh" : "");
+        pview(s->target, o);
+        fputs(" = ", o);
+        pexpr(s->e, o);
+        break;
+    case S_SETELEM:
+        fprintf(o, "%s{", s->var->name);
+        for (int i = 0; i < s->n; i++) {
+            if (i)
+                fputs(", ", o);
+            pexpr(s->args[i], o);
+        }
+        fputs("} = ", o);
+        pexpr(s->e, o);
+        break;
+    case S_FOR:
+        fprintf(o, "for %s in range(", s->var->name);
+        pexpr(s->e, o);
+        fputs(", ", o);
+        pexpr(s->e2, o);
+        fputs(", ", o);
+        pexpr(s->e3, o);
+        fputs("):\n", o);
+        pblock(&s->body, ind + 1, o);
+        return;
+    case S_WHILE:
+        fputs("while ", o);
+        pexpr(s->e, o);
+        fputs(":\n", o);
+        pblock(&s->body, ind + 1, o);
+        return;
+    case S_IF:
+        fputs("if ", o);
+        pexpr(s->e, o);
+        fputs(":\n", o);
+        pblock(&s->body, ind + 1, o);
+        if (s->orelse.len) {
+            fprintf(o, "%*selse:\n", ind * 2, "");
+            pblock(&s->orelse, ind + 1, o);
+        }
+        return;
+    case S_BREAK: fputs("break", o); break;
+    case S_CONTINUE: fputs("continue", o); break;
+    case S_PRINT:
+        fputs("print(", o);
+        for (int i = 0; i < s->n; i++) {
+            if (i)
+                fputs(", ", o);
+            if (s->strs[i])
+                fprintf(o, "\"%s\"", s->strs[i]);
+            else
+                pexpr(s->args[i], o);
+        }
+        fputs(")", o);
+        break;
+    case S_SAVE: fprintf(o, "save \"%s\" %s", s->str, s->var->name); break;
+    case S_CHECK:
+        fprintf(o, "check %s (", s->check == CK_BCAST ? "bcast" : s->check == CK_ASSIGN ? "assign" : "nonneg");
+        for (int i = 0; i < s->na + s->nb; i++) {
+            if (i == s->na)
+                fputs(") (", o);
+            else if (i)
+                fputs(", ", o);
+            pexpr(s->args[i], o);
+        }
+        fputs(")", o);
+        break;
+    }
+    fputc('\n', o);
+}
+
+static void pblock(vec *b, int ind, FILE *o)
+{
+    for (int i = 0; i < b->len; i++)
+        pstmt(VEC_AT(*b, i, ir_stmt *), ind, o);
+}
+
+void ir_print(ir_program *p, FILE *out)
+{
+    fprintf(out, "# IR of %s\n", p->source);
+    for (int i = 0; i < p->params.len; i++) {
+        ir_var *v = VEC_AT(p->params, i, ir_var *);
+        fprintf(out, "param %s: %s = ", v->name, ir_type_name(v->type));
+        pexpr(v->init, out);
+        fputc('\n', out);
+    }
+    pblock(&p->body, 0, out);
+}

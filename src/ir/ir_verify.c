@@ -1,0 +1,180 @@
+/* ir_verify.c: whole-program invariant check, run after every pass in debug builds.
+ *
+ * Requires: nothing. Establishes: nothing; an internal error names the pass that broke the IR.
+ * Invariants checked:
+ *  - sweep values only read arrays through views whose range dimensions iterate box dimensions
+ *    of the sweep (or broadcast), and E_INDEX dims are inside the box;
+ *  - a sweep's target has box dimensions 0..vrank-1 in order and no broadcast dimension;
+ *  - E_READ / E_INDEX appear only inside sweep values; scalar statements hold scalar expressions;
+ *  - break/continue only inside loops; every slot's views have rank = slot rank;
+ *  - types: comparison results are bool, index expressions are int64.
+ */
+#include "ir.h"
+
+static const char *pass_name;
+
+#define CHECK(c, what)                                                                      \
+    do {                                                                                    \
+        if (!(c))                                                                           \
+            util_internal(__FILE__, __LINE__, "IR invalid after %s: %s (line %d)", pass_name, \
+                          what, l.line);                                                    \
+    } while (0)
+
+static void vexpr(ir_expr *e, int box, loc l);
+
+static void vview(ir_view *v, int box, int is_target, loc l)
+{
+    CHECK(v->arr && v->arr->is_array, "view of a non-array");
+    CHECK(v->rank == v->arr->rank, "view rank differs from slot rank");
+    int vr = 0, next = 0;
+    for (int d = 0; d < v->rank; d++) {
+        ir_dim *m = &v->dim[d];
+        CHECK(m->lo && m->lo->type == T_I64, "view lo is not int64");
+        vexpr(m->lo, -1, l);
+        if (m->kind == D_FIXED)
+            continue;
+        vr++;
+        CHECK(m->len && m->step, "range without len or step");
+        vexpr(m->len, -1, l);
+        vexpr(m->step, -1, l);
+        CHECK(m->box >= -1 && m->box < box, "range iterates a dimension outside the box");
+        if (is_target) {
+            CHECK(m->box == next, "target box dimensions out of order");
+            next++;
+        }
+    }
+    CHECK(vr == v->vrank, "vrank does not count the range dimensions");
+}
+
+/* box: number of sweep dimensions when inside a sweep value, -1 in scalar context. */
+static void vexpr(ir_expr *e, int box, loc l)
+{
+    CHECK(e, "missing expression");
+    switch (e->kind) {
+    case E_CONST: break;
+    case E_VAR: CHECK(e->var && !e->var->is_array, "E_VAR of a slot"); break;
+    case E_BIN:
+        if (e->op >= OP_CLT && e->op <= OP_CNE)
+            CHECK(e->type == T_BOOL, "comparison not bool");
+        vexpr(e->a, box, l);
+        vexpr(e->b, box, l);
+        break;
+    case E_UN:
+    case E_CAST: vexpr(e->a, box, l); break;
+    case E_CALL:
+        for (int i = 0; i < e->nargs; i++)
+            vexpr(e->args[i], box, l);
+        break;
+    case E_SELECT:
+        CHECK(e->a->type == T_BOOL, "select condition not bool");
+        vexpr(e->a, box, l);
+        vexpr(e->b, box, l);
+        vexpr(e->cc, box, l);
+        break;
+    case E_SHAPE: CHECK(e->var->is_array && e->dim < e->var->rank, "bad shape query"); break;
+    case E_ELEM:
+        CHECK(e->nargs == e->var->rank, "element read with wrong index count");
+        for (int i = 0; i < e->nargs; i++)
+            vexpr(e->args[i], -1, l);
+        break;
+    case E_READ:
+        CHECK(box >= 0, "array read outside a sweep");
+        vview(e->view, box, 0, l);
+        break;
+    case E_INDEX:
+        CHECK(box >= 0 && e->dim < box, "sweep index outside a sweep box");
+        break;
+    }
+}
+
+static void vblock(vec *b, int loops);
+
+static void vstmt(ir_stmt *s, int loops)
+{
+    loc l = s->l;
+    switch (s->kind) {
+    case S_ASSIGN:
+        CHECK(s->var && !s->var->is_array, "scalar assignment to a slot");
+        vexpr(s->e, -1, l);
+        break;
+    case S_ALLOC:
+        CHECK(s->var && s->var->is_array && s->shape, "alloc without slot or shape");
+        for (int d = 0; d < s->var->rank; d++)
+            vexpr(s->shape[d], -1, l);
+        if (s->init == 2)
+            vexpr(s->e, -1, l);
+        if (s->init == 3)
+            CHECK(s->src_slot && s->src_slot->rank == s->var->rank, "copy of a different rank");
+        break;
+    case S_BIND:
+        CHECK(s->n >= 1, "empty bind");
+        for (int k = 0; k < s->n; k++)
+            CHECK(s->dst[k]->is_array && s->srcs[k]->is_array &&
+                      s->dst[k]->rank == s->srcs[k]->rank && s->dst[k]->type == s->srcs[k]->type,
+                  "bind between incompatible slots");
+        break;
+    case S_RELEASE: CHECK(s->var->is_array, "release of a scalar"); break;
+    case S_SWEEP:
+        CHECK(s->target && s->target->vrank >= 1, "sweep without a box");
+        vview(s->target, s->target->vrank, 1, l);
+        for (int d = 0; d < s->target->rank; d++)
+            CHECK(s->target->dim[d].kind == D_FIXED || s->target->dim[d].box >= 0,
+                  "broadcast dimension in a sweep target");
+        CHECK(s->e->type == s->target->arr->type, "sweep value type differs from target");
+        vexpr(s->e, s->target->vrank, l);
+        break;
+    case S_SETELEM:
+        CHECK(s->n == s->var->rank, "element store with wrong index count");
+        for (int i = 0; i < s->n; i++)
+            vexpr(s->args[i], -1, l);
+        vexpr(s->e, -1, l);
+        break;
+    case S_FOR:
+        CHECK(s->var && s->var->type == T_I64, "loop variable not int64");
+        vexpr(s->e, -1, l);
+        vexpr(s->e2, -1, l);
+        vexpr(s->e3, -1, l);
+        vblock(&s->body, loops + 1);
+        break;
+    case S_WHILE:
+        CHECK(s->e->type == T_BOOL, "while condition not bool");
+        vexpr(s->e, -1, l);
+        vblock(&s->body, loops + 1);
+        break;
+    case S_IF:
+        CHECK(s->e->type == T_BOOL, "if condition not bool");
+        vexpr(s->e, -1, l);
+        vblock(&s->body, loops);
+        vblock(&s->orelse, loops);
+        break;
+    case S_BREAK:
+    case S_CONTINUE: CHECK(loops > 0, "break outside a loop"); break;
+    case S_PRINT:
+        for (int i = 0; i < s->n; i++)
+            if (!s->strs[i])
+                vexpr(s->args[i], -1, l);
+        break;
+    case S_SAVE: CHECK(s->var->is_array && s->str, "save without slot or name"); break;
+    case S_CHECK:
+        for (int i = 0; i < s->na + s->nb; i++)
+            vexpr(s->args[i], -1, l);
+        break;
+    }
+}
+
+static void vblock(vec *b, int loops)
+{
+    for (int i = 0; i < b->len; i++)
+        vstmt(VEC_AT(*b, i, ir_stmt *), loops);
+}
+
+void ir_verify(ir_program *p, const char *after_pass)
+{
+    pass_name = after_pass;
+    for (int i = 0; i < p->params.len; i++) {
+        ir_var *v = VEC_AT(p->params, i, ir_var *);
+        loc l = {0};
+        CHECK(v->is_param && v->init && v->init->kind == E_CONST, "parameter without default");
+    }
+    vblock(&p->body, 0);
+}

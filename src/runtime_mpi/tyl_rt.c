@@ -1,0 +1,676 @@
+/* tyl_rt.c: libtyles program services: set-up and options, errors, arrays and their pool,
+ * Python scalar pow. Printing is in tyl_print.c, .npy output in tyl_npy.c. */
+#define _POSIX_C_SOURCE 200809L
+#include "tyl_internal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mpi.h>
+#include <omp.h>
+
+/* ---- program state ------------------------------------------------------------------------ */
+
+int tyl_rt_rank_ = 0;
+static int rt_size = 1;
+static const char *rt_prog = "tyles";
+static const char *rt_source = "?";
+static bool rt_time = false;
+static double rt_t0;
+static bool rt_we_initialized_mpi = false;
+
+static bool mpi_active(void)
+{
+    int init = 0, fin = 0;
+    MPI_Initialized(&init);
+    if (!init)
+        return false;
+    MPI_Finalized(&fin);
+    return !fin;
+}
+
+/* ---- errors ------------------------------------------------------------------------------- */
+
+static atomic_int rt_error_entered;
+
+_Noreturn void tyl_rt_error(const char *where, const char *fmt, ...)
+{
+    /* Several OpenMP threads may fail at once: the first reports, the others wait for exit. */
+    if (atomic_exchange(&rt_error_entered, 1)) {
+        for (;;)
+            pause();
+    }
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fflush(stdout);
+    if (where && *where)
+        fprintf(stderr, "%s: %s: error: %s\n", rt_prog, where, msg);
+    else
+        fprintf(stderr, "%s: error: %s\n", rt_prog, msg);
+    fflush(stderr);
+    if (mpi_active()) {
+        if (rt_size > 1)
+            MPI_Abort(MPI_COMM_WORLD, 1);
+        /* MPI_Finalize must come from the main thread (MPI_THREAD_FUNNELED). */
+        if (!omp_in_parallel() && rt_we_initialized_mpi)
+            MPI_Finalize();
+    }
+    exit(1);
+}
+
+/* ---- options ------------------------------------------------------------------------------ */
+
+/* Finish MPI (when we started it) and exit: every rank takes the same path, so this cannot hang. */
+static _Noreturn void init_exit(int status)
+{
+    fflush(stdout);
+    fflush(stderr);
+    if (mpi_active() && rt_we_initialized_mpi)
+        MPI_Finalize();
+    exit(status);
+}
+
+static _Noreturn void opt_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static _Noreturn void opt_error(const char *fmt, ...)
+{
+    if (tyl_rt_rank_ == 0) {
+        char msg[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        fprintf(stderr, "%s: error: %s\n", rt_prog, msg);
+    }
+    init_exit(2);
+}
+
+static int digit_value(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'Z') return c - 'A' + 10;
+    return 99;
+}
+
+/* Python int literal syntax (as int(s, 0), but leading zeros are allowed in decimal):
+ * [+-] ( digits | 0x hexdigits | 0o octdigits | 0b bindigits ), single '_' between digits
+ * (and after the base prefix). Returns 0 on success, 1 if malformed, 2 if out of int64 range. */
+static int parse_py_int(const char *s, int64_t *out)
+{
+    bool neg = false;
+    if (*s == '+' || *s == '-')
+        neg = (*s++ == '-');
+    int base = 10;
+    if (s[0] == '0' && s[1]) {
+        char c = s[1];
+        if (c == 'x' || c == 'X') base = 16;
+        else if (c == 'o' || c == 'O') base = 8;
+        else if (c == 'b' || c == 'B') base = 2;
+        if (base != 10) {
+            s += 2;
+            if (*s == '_')
+                s++;
+        }
+    }
+    if (!*s)
+        return 1;
+    uint64_t limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
+    uint64_t v = 0;
+    bool overflow = false, prev_digit = false;
+    for (; *s; s++) {
+        if (*s == '_') {
+            if (!prev_digit || !s[1] || s[1] == '_')
+                return 1;
+            prev_digit = false;
+            continue;
+        }
+        int d = digit_value(*s);
+        if (d >= base)
+            return 1;
+        prev_digit = true;
+        if (v > (limit - (uint64_t)d) / (uint64_t)base)
+            overflow = true;
+        else
+            v = v * (uint64_t)base + (uint64_t)d;
+    }
+    if (overflow)
+        return 2;
+    *out = neg ? (int64_t)(0u - v) : (int64_t)v;
+    return 0;
+}
+
+static int parse_float(const char *s, double *out)
+{
+    if (!*s)
+        return 1;
+    char *end;
+    double v = strtod(s, &end);
+    if (*end)
+        return 1;
+    *out = v; /* overflow gives inf, as float('1e999') does */
+    return 0;
+}
+
+static int parse_bool(const char *s, bool *out)
+{
+    if (!strcmp(s, "True") || !strcmp(s, "true") || !strcmp(s, "1")) { *out = true; return 0; }
+    if (!strcmp(s, "False") || !strcmp(s, "false") || !strcmp(s, "0")) { *out = false; return 0; }
+    return 1;
+}
+
+static const char *type_word(tyl_dtype t)
+{
+    return t == TYL_INT64 ? "INT" : t == TYL_BOOL ? "BOOL" : "FLOAT";
+}
+
+static void format_value(char *buf, size_t n, const tyl_param *p)
+{
+    switch (p->type) {
+    case TYL_INT64: snprintf(buf, n, "%lld", (long long)*(int64_t *)p->ptr); break;
+    case TYL_BOOL: snprintf(buf, n, "%s", *(bool *)p->ptr ? "True" : "False"); break;
+    default: tyl_repr_double(buf, *(double *)p->ptr); break;
+    }
+}
+
+static void print_help(const tyl_param *params, int nparams)
+{
+    if (tyl_rt_rank_ != 0)
+        return;
+    printf("usage: %s%s [--time] [--help]\n\n", rt_prog, nparams ? " [--NAME=VALUE ...]" : "");
+    printf("Compiled by tylesc from %s.\n\n", rt_source);
+    int w = 14;
+    for (int i = 0; i < nparams; i++) {
+        int l = (int)(strlen(params[i].name) + strlen(type_word(params[i].type))) + 3;
+        if (l > w)
+            w = l;
+    }
+    if (nparams) {
+        printf("parameters:\n");
+        for (int i = 0; i < nparams; i++) {
+            char opt[300], val[64];
+            snprintf(opt, sizeof opt, "--%s=%s", params[i].name, type_word(params[i].type));
+            format_value(val, sizeof val, &params[i]);
+            printf("  %-*s  %s (default %s)\n", w, opt,
+                   params[i].type == TYL_INT64 ? "int" : params[i].type == TYL_BOOL ? "bool" : "float",
+                   val);
+        }
+    } else {
+        printf("parameters: none\n");
+    }
+    printf("\nruntime options:\n");
+    printf("  %-*s  show this message and exit\n", w, "--help");
+    printf("  %-*s  print the run time of the program to stderr at exit\n", w, "--time");
+    fflush(stdout);
+}
+
+static _Noreturn void unknown_option(const char *arg, size_t namelen, const tyl_param *params,
+                                     int nparams)
+{
+    char list[1024];
+    size_t k = 0;
+    list[0] = '\0';
+    for (int i = 0; i < nparams && k < sizeof list - 8; i++) {
+        int n = snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "", params[i].name);
+        if (n < 0 || (size_t)n >= sizeof list - k) {
+            k = sizeof list - 1;
+            break;
+        }
+        k += (size_t)n;
+    }
+    if (nparams)
+        opt_error("unknown option '%.*s' (parameters: %s; see --help)", (int)namelen, arg, list);
+    opt_error("unknown option '%.*s' (this program has no parameters; see --help)", (int)namelen,
+              arg);
+}
+
+void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params, int nparams)
+{
+    int init = 0;
+    MPI_Initialized(&init);
+    if (!init) {
+        int provided;
+        MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+        rt_we_initialized_mpi = true;
+    }
+    MPI_Comm_rank(MPI_COMM_WORLD, &tyl_rt_rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &rt_size);
+
+    int ac = argc ? *argc : 0;
+    char **av = argv ? *argv : NULL;
+    if (ac > 0 && av && av[0] && av[0][0]) {
+        const char *slash = strrchr(av[0], '/');
+        rt_prog = slash ? slash + 1 : av[0];
+    }
+    if (source && *source)
+        rt_source = source;
+
+    for (int i = 1; i < ac; i++) {
+        const char *arg = av[i];
+        if (strncmp(arg, "--", 2) != 0 || !arg[2])
+            opt_error("unexpected argument '%s' (options are --NAME=VALUE; see --help)", arg);
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        size_t namelen = eq ? (size_t)(eq - name) : strlen(name);
+        if (namelen == 4 && !strncmp(name, "help", 4)) {
+            if (eq)
+                opt_error("option '--help' takes no value");
+            print_help(params, nparams);
+            init_exit(0);
+        }
+        if (namelen == 4 && !strncmp(name, "time", 4)) {
+            if (eq)
+                opt_error("option '--time' takes no value");
+            rt_time = true;
+            continue;
+        }
+        tyl_param *p = NULL;
+        for (int j = 0; j < nparams; j++)
+            if (strlen(params[j].name) == namelen && !strncmp(params[j].name, name, namelen))
+                p = &params[j];
+        if (!p)
+            unknown_option(arg, namelen + 2, params, nparams);
+        if (!eq)
+            opt_error("option '--%s' needs a value: --%s=VALUE", p->name, p->name);
+        const char *val = eq + 1;
+        switch (p->type) {
+        case TYL_INT64: {
+            int64_t v;
+            int r = parse_py_int(val, &v);
+            if (r == 2)
+                opt_error("invalid value '%s' for --%s: integer out of range (64-bit)", val, p->name);
+            if (r)
+                opt_error("invalid value '%s' for --%s: expected an integer", val, p->name);
+            *(int64_t *)p->ptr = v;
+            break;
+        }
+        case TYL_BOOL: {
+            bool v;
+            if (parse_bool(val, &v))
+                opt_error("invalid value '%s' for --%s: expected True or False", val, p->name);
+            *(bool *)p->ptr = v;
+            break;
+        }
+        default: {
+            double v;
+            if (parse_float(val, &v))
+                opt_error("invalid value '%s' for --%s: expected a float", val, p->name);
+            *(double *)p->ptr = v;
+            break;
+        }
+        }
+    }
+
+    if (rt_size > 1) {
+        if (tyl_rt_rank_ == 0)
+            fprintf(stderr,
+                    "%s: error: this program runs on 1 MPI rank only (distributed execution is "
+                    "not built yet); got %d ranks\n",
+                    rt_prog, rt_size);
+        init_exit(1);
+    }
+    rt_t0 = MPI_Wtime();
+}
+
+/* ---- arrays ------------------------------------------------------------------------------- */
+
+/* An array with its bookkeeping: on the live list while referenced, then on the pool list. */
+typedef struct tyl_block {
+    tyl_array a; /* first: a tyl_array * is a tyl_block * */
+    size_t cap;  /* bytes allocated for a.data (multiple of 64, at least 64) */
+    struct tyl_block *prev, *next;
+} tyl_block;
+
+static tyl_block *live_head;  /* doubly linked */
+static tyl_block *pool_head;  /* singly linked through next */
+static int pool_count;
+enum { POOL_MAX = 256 };
+#define PAR_MIN_BYTES ((size_t)1 << 20) /* below this, zero/fill/copy serially */
+
+static void live_insert(tyl_block *b)
+{
+    b->prev = NULL;
+    b->next = live_head;
+    if (live_head)
+        live_head->prev = b;
+    live_head = b;
+}
+
+static void live_remove(tyl_block *b)
+{
+    if (b->prev)
+        b->prev->next = b->next;
+    else
+        live_head = b->next;
+    if (b->next)
+        b->next->prev = b->prev;
+}
+
+static void block_free(tyl_block *b)
+{
+    free(b->a.data);
+    free(b);
+}
+
+/* Parallel first touch: thread t of the team touches the t-th contiguous part, as a
+ * schedule(static) loop over the outer axis will later. */
+static void par_zero(void *p, size_t n)
+{
+    if (n < PAR_MIN_BYTES || omp_in_parallel()) {
+        memset(p, 0, n);
+        return;
+    }
+#pragma omp parallel
+    {
+        size_t nt = (size_t)omp_get_num_threads(), t = (size_t)omp_get_thread_num();
+        size_t lo = n / nt * t, hi = t + 1 == nt ? n : n / nt * (t + 1);
+        memset((char *)p + lo, 0, hi - lo);
+    }
+}
+
+static void par_copy(void *dst, const void *src, size_t n)
+{
+    if (n < PAR_MIN_BYTES || omp_in_parallel()) {
+        memcpy(dst, src, n);
+        return;
+    }
+#pragma omp parallel
+    {
+        size_t nt = (size_t)omp_get_num_threads(), t = (size_t)omp_get_thread_num();
+        size_t lo = n / nt * t, hi = t + 1 == nt ? n : n / nt * (t + 1);
+        memcpy((char *)dst + lo, (const char *)src + lo, hi - lo);
+    }
+}
+
+static const char *dtype_name(tyl_dtype t)
+{
+    switch (t) {
+    case TYL_BOOL: return "bool";
+    case TYL_INT32: return "int32";
+    case TYL_INT64: return "int64";
+    case TYL_FLOAT32: return "float32";
+    case TYL_FLOAT64: return "float64";
+    }
+    return "?";
+}
+
+tyl_array *tyl_alloc(tyl_dtype dt, int rank, const int64_t *shape, int init, const char *where)
+{
+    if (rank < 0 || rank > TYL_MAX_RANK)
+        tyl_rt_error(where, "internal error: array rank %d not supported", rank);
+    int64_t size = 1;
+    bool too_big = false;
+    for (int i = 0; i < rank; i++)
+        if (shape[i] < 0)
+            tyl_rt_error(where, "negative dimensions are not allowed");
+    for (int i = 0; i < rank; i++) {
+        if (shape[i] == 0) {
+            size = 0;
+            too_big = false;
+            break;
+        }
+        if (size > INT64_MAX / shape[i])
+            too_big = true;
+        else
+            size *= shape[i];
+    }
+    size_t esz = tyl_dtype_size(dt);
+    if (too_big || (uint64_t)size > (uint64_t)(PTRDIFF_MAX - 64) / esz)
+        tyl_rt_error(where, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the "
+                            "maximum possible size.");
+    size_t bytes = (size_t)size * esz;
+    size_t cap = bytes ? (bytes + 63) & ~(size_t)63 : 64;
+
+    tyl_block *b = NULL;
+#pragma omp critical(tyl_rt_arrays)
+    {
+        for (tyl_block **pp = &pool_head; *pp; pp = &(*pp)->next)
+            if ((*pp)->cap == cap) {
+                b = *pp;
+                *pp = b->next;
+                pool_count--;
+                break;
+            }
+    }
+    if (!b) {
+        b = malloc(sizeof *b);
+        void *data = b ? aligned_alloc(64, cap) : NULL;
+        if (!data) {
+            free(b);
+            char sh[128];
+            double amount = (double)bytes;
+            const char *unit = "B";
+            static const char *units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+            for (int u = 0; u < 6 && amount >= 1024.0; u++) {
+                amount /= 1024.0;
+                unit = units[u];
+            }
+            tyl_rt_error(where,
+                         "MemoryError: Unable to allocate %.3g %s for an array with shape %s and "
+                         "data type %s",
+                         amount, unit, tyl_rt_shape_str(sh, rank, shape), dtype_name(dt));
+        }
+        b->a.data = data;
+        b->cap = cap;
+    }
+    tyl_array *a = &b->a;
+    for (int i = 0; i < TYL_MAX_RANK; i++)
+        a->shape[i] = i < rank ? shape[i] : 1;
+    a->size = size;
+    a->rank = rank;
+    a->dtype = dt;
+    a->refs = 1;
+#pragma omp critical(tyl_rt_arrays)
+    live_insert(b);
+    if (init == TYL_INIT_ZERO)
+        par_zero(a->data, bytes);
+    return a;
+}
+
+tyl_array *tyl_ref(tyl_array *a)
+{
+    if (a)
+        a->refs++;
+    return a;
+}
+
+void tyl_release(tyl_array *a)
+{
+    if (!a)
+        return;
+    if (a->refs <= 0)
+        tyl_rt_error("libtyles", "internal error: array released more often than referenced");
+    if (--a->refs > 0)
+        return;
+    tyl_block *b = (tyl_block *)a;
+    tyl_block *drop = NULL;
+#pragma omp critical(tyl_rt_arrays)
+    {
+        live_remove(b);
+        if (pool_count < POOL_MAX) {
+            b->next = pool_head;
+            b->prev = NULL;
+            pool_head = b;
+            pool_count++;
+        } else {
+            drop = b;
+        }
+    }
+    if (drop)
+        block_free(drop);
+}
+
+void tyl_set(tyl_array **slot, tyl_array *v)
+{
+    tyl_array *old = *slot;
+    *slot = v;
+    tyl_release(old);
+}
+
+/* double -> integer as a C cast where defined; NaN and out-of-range give the minimum value,
+ * as x86 (and so NumPy there) does, without undefined behaviour. */
+static int64_t f2i64(double v)
+{
+    if (v >= -9223372036854775808.0 && v < 9223372036854775808.0)
+        return (int64_t)v;
+    return INT64_MIN;
+}
+static int32_t f2i32(double v)
+{
+    if (v > -2147483649.0 && v < 2147483648.0)
+        return (int32_t)v;
+    return INT32_MIN;
+}
+
+#define TYL_FILL_LOOP(T, val)                                                                     \
+    do {                                                                                          \
+        T *p_ = (T *)a->data;                                                                     \
+        T x_ = (val);                                                                             \
+        int64_t n_ = a->size;                                                                     \
+        _Pragma("omp parallel for schedule(static) if(par)") for (int64_t i = 0; i < n_; i++)      \
+            p_[i] = x_;                                                                           \
+    } while (0)
+
+void tyl_fill(tyl_array *a, double v)
+{
+    int par = (size_t)a->size * tyl_dtype_size(a->dtype) >= PAR_MIN_BYTES && !omp_in_parallel();
+    switch (a->dtype) {
+    case TYL_BOOL: TYL_FILL_LOOP(bool, v != 0.0); break;
+    case TYL_INT32: TYL_FILL_LOOP(int32_t, f2i32(v)); break;
+    case TYL_INT64: TYL_FILL_LOOP(int64_t, f2i64(v)); break;
+    case TYL_FLOAT32: TYL_FILL_LOOP(float, (float)v); break;
+    case TYL_FLOAT64: TYL_FILL_LOOP(double, v); break;
+    }
+}
+
+tyl_array *tyl_copy(const tyl_array *a, const char *where)
+{
+    tyl_array *c = tyl_alloc(a->dtype, a->rank, a->shape, TYL_INIT_NONE, where);
+    par_copy(c->data, a->data, (size_t)a->size * tyl_dtype_size(a->dtype));
+    return c;
+}
+
+const char *tyl_rt_shape_str(char *buf, int rank, const int64_t *shape)
+{
+    size_t k = 0, cap = 128;
+    buf[k++] = '(';
+    for (int i = 0; i < rank; i++) {
+        int n = snprintf(buf + k, cap - k, "%s%lld", i ? ", " : "", (long long)shape[i]);
+        k += (size_t)n;
+    }
+    if (rank == 1)
+        buf[k++] = ',';
+    buf[k++] = ')';
+    buf[k] = '\0';
+    return buf;
+}
+
+/* ---- finalize ----------------------------------------------------------------------------- */
+
+int tyl_rt_finalize(void)
+{
+    double t = MPI_Wtime() - rt_t0;
+    fflush(stdout);
+    if (rt_time && tyl_rt_rank_ == 0) {
+        fprintf(stderr, "tyles: time %.6f s\n", t);
+        fflush(stderr);
+    }
+    while (pool_head) {
+        tyl_block *b = pool_head;
+        pool_head = b->next;
+        block_free(b);
+    }
+    pool_count = 0;
+    while (live_head) {
+        tyl_block *b = live_head;
+        live_head = b->next;
+        block_free(b);
+    }
+    tyl_print_reset_();
+    if (mpi_active() && rt_we_initialized_mpi)
+        MPI_Finalize();
+    return 0;
+}
+
+/* ---- Python scalar pow -------------------------------------------------------------------- */
+
+int64_t tyl_py_pow_i(int64_t a, int64_t b, const char *where)
+{
+    if (b < 0)
+        tyl_rt_error(where, "internal error: negative exponent in integer power");
+    uint64_t r = 1, x = (uint64_t)a; /* unsigned: wraps like int64 without undefined behaviour */
+    uint64_t e = (uint64_t)b;
+    while (e) {
+        if (e & 1)
+            r *= x;
+        e >>= 1;
+        if (e)
+            x *= x;
+    }
+    return (int64_t)r;
+}
+
+static bool is_odd_integer(double x)
+{
+    return fmod(fabs(x), 2.0) == 1.0;
+}
+
+/* CPython's float_pow (Objects/floatobject.c), case by case. */
+double tyl_py_pow_f(double iv, double iw, const char *where)
+{
+    bool negate_result = false;
+    if (iw == 0.0)
+        return 1.0; /* v**0 is 1, even 0**0 and nan**0 */
+    if (isnan(iv))
+        return iv;
+    if (isnan(iw))
+        return iv == 1.0 ? 1.0 : iw;
+    if (isinf(iw)) {
+        iv = fabs(iv);
+        if (iv == 1.0)
+            return 1.0;
+        if ((iw > 0.0) == (iv > 1.0))
+            return fabs(iw);
+        return 0.0;
+    }
+    if (isinf(iv)) {
+        bool odd = is_odd_integer(iw);
+        if (iw > 0.0)
+            return odd ? iv : fabs(iv);
+        return odd ? copysign(0.0, iv) : 0.0;
+    }
+    if (iv == 0.0) {
+        bool odd = is_odd_integer(iw);
+        if (iw < 0.0)
+            tyl_rt_error(where, "ZeroDivisionError: 0.0 cannot be raised to a negative power");
+        return odd ? iv : 0.0;
+    }
+    if (iv < 0.0) {
+        if (iw != floor(iw))
+            tyl_rt_error(where, "negative number cannot be raised to a fractional power (complex "
+                                "result not supported)");
+        iv = -iv;
+        negate_result = is_odd_integer(iw);
+    }
+    if (iv == 1.0)
+        return negate_result ? -1.0 : 1.0;
+    errno = 0;
+    double ix = pow(iv, iw);
+    if (errno == 0 && isinf(ix))
+        errno = ERANGE;
+    else if (errno == ERANGE && ix == 0.0)
+        errno = 0;
+    if (negate_result)
+        ix = -ix;
+    if (errno == ERANGE)
+        tyl_rt_error(where, "OverflowError: (34, 'Numerical result out of range')");
+    if (errno != 0)
+        tyl_rt_error(where, "ValueError: math domain error");
+    return ix;
+}

@@ -1,0 +1,657 @@
+#!/usr/bin/env python3
+"""End-to-end test runner for tylesc.
+
+Every test program is checked against NumPy itself: the .tyl file is run
+under python3 (the reference), compiled with tylesc, run under mpirun, and
+the two runs must print the same stdout and write the same .npy files,
+bitwise identical (or within a relative tolerance when the program says
+`# tolerance: 1e-12` in its header).
+
+Test kinds
+  samples/*.tyl, tests/programs/*.tyl   reference vs compiled   (programs/NAME)
+  tests/programs_later/*.tyl            same, only with --later (later/NAME)
+  tests/errors/NAME.tyl                 compile must fail: exit 1, stderr == NAME.err
+  tests/runtime_errors/NAME.tyl         compiled ./prog $(cat NAME.args) must
+                                        exit with NAME.status (default 1) and
+                                        stderr == NAME.err
+  single_rank/<sample>                  (--expect-single-rank, default on) the
+                                        compiled sample run with -np 2 must exit
+                                        non-zero with a message on stderr
+
+Header comments recognised in a program's leading comment block:
+  # args: --N=17 --steps=3     run-time arguments of the compiled program; the
+                               reference run substitutes them textually into
+                               the module-level `NAME = literal` lines
+  # tolerance: 1e-12           float arrays and floats in stdout compare with
+                               this relative tolerance instead of bitwise
+
+Input files: if a folder PROG.data/ sits next to PROG.tyl, its contents are
+copied into the working folder of both runs.
+
+Output: one line per test (`PASS name` or `FAIL name: reason`, details
+indented below), then exactly `N passed, N failed`. Exit status 1 if any
+test failed.
+"""
+
+import argparse
+import ast
+import concurrent.futures
+import fnmatch
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+MAX_DETAIL_LINES = 40
+
+
+class TestFailure(Exception):
+    """A test failed; args[0] is the one-line reason, args[1] optional detail."""
+
+    def __init__(self, reason, detail=""):
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+# --------------------------------------------------------------------------
+# helpers
+
+
+def rel(path):
+    return os.path.relpath(path, ROOT)
+
+
+def clip_text(text, max_lines=MAX_DETAIL_LINES):
+    lines = text.rstrip("\n").splitlines()
+    if len(lines) > max_lines:
+        keep = max_lines // 2
+        lines = lines[:keep] + ["... (%d lines omitted) ..." % (len(lines) - 2 * keep)] + lines[-keep:]
+    return "\n".join(lines)
+
+
+def run_cmd(argv, cwd, timeout, env=None, executable=None, what="command"):
+    try:
+        return subprocess.run(argv, cwd=cwd, env=env, executable=executable,
+                              stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise TestFailure("%s timed out after %gs" % (what, timeout),
+                          "command: " + " ".join(shlex.quote(a) for a in argv))
+    except OSError as e:
+        raise TestFailure("%s could not be started: %s" % (what, e),
+                          "command: " + " ".join(shlex.quote(a) for a in argv))
+
+
+def decode(b):
+    return b.decode("utf-8", errors="replace")
+
+
+def read_header(path):
+    """Return dict of header directives from the leading comment block."""
+    directives = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            s = line.strip()
+            if not s:
+                continue
+            if not s.startswith("#"):
+                break
+            m = re.match(r"#\s*(args|tolerance)\s*:\s*(.*?)\s*$", s)
+            if m:
+                directives[m.group(1)] = m.group(2)
+    return directives
+
+
+def parse_args_directive(text):
+    """'--N=17 --nu=0.5' -> [('N', '17'), ('nu', '0.5')]"""
+    out = []
+    for tok in shlex.split(text):
+        m = re.fullmatch(r"--([A-Za-z_][A-Za-z0-9_]*)=(.*)", tok)
+        if not m:
+            raise TestFailure("bad '# args:' token %r (expected --NAME=VALUE)" % tok)
+        out.append((m.group(1), m.group(2)))
+    return out
+
+
+def convert_like(original, text, name):
+    """Convert the override text to the Python type of the original literal."""
+    try:
+        if isinstance(original, bool):
+            if text in ("True", "true", "1"):
+                return True
+            if text in ("False", "false", "0"):
+                return False
+            raise ValueError(text)
+        if isinstance(original, int):
+            return int(text, 10)
+        if isinstance(original, float):
+            return float(text)
+    except ValueError:
+        raise TestFailure("'# args:' value %r does not fit parameter %s of type %s"
+                          % (text, name, type(original).__name__))
+    raise TestFailure("parameter %s has unsupported literal type %s"
+                      % (name, type(original).__name__))
+
+
+def substitute_params(source, overrides):
+    """Textually override module-level `NAME = literal` (or `A, B = lit, lit`)
+    lines at column 0. Returns the new source."""
+    lines = source.splitlines(keepends=True)
+    remaining = dict(overrides)
+    for idx, line in enumerate(lines):
+        if not remaining or not line or line[0] in " \t#":
+            continue
+        code, _, _comment = line.partition("#")
+        if "=" not in code:
+            continue
+        try:
+            tree = ast.parse(code.strip())
+        except SyntaxError:
+            continue
+        if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign):
+            continue
+        node = tree.body[0]
+        if len(node.targets) != 1:
+            continue
+        target = node.targets[0]
+        if isinstance(target, ast.Name):
+            names, values = [target.id], [node.value]
+        elif (isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple)
+              and all(isinstance(e, ast.Name) for e in target.elts)
+              and len(target.elts) == len(node.value.elts)):
+            names = [e.id for e in target.elts]
+            values = list(node.value.elts)
+        else:
+            continue
+        if not any(n in remaining for n in names):
+            continue
+        try:
+            literals = [ast.literal_eval(v) for v in values]
+        except ValueError:
+            continue  # not a literal: a derived scalar, not a parameter
+        new_vals = []
+        for n, lit in zip(names, literals):
+            if n in remaining:
+                lit = convert_like(lit, remaining.pop(n), n)
+            new_vals.append(repr(lit))
+        newline = "\n" if line.endswith("\n") else ""
+        lines[idx] = "%s = %s%s" % (", ".join(names), ", ".join(new_vals), newline)
+    if remaining:
+        raise TestFailure("'# args:' names parameter(s) %s with no module-level "
+                          "`NAME = literal` line" % ", ".join(sorted(remaining)))
+    return "".join(lines)
+
+
+def copy_inputs(tyl, dest):
+    data = os.path.splitext(tyl)[0] + ".data"
+    if os.path.isdir(data):
+        for entry in os.listdir(data):
+            src = os.path.join(data, entry)
+            if os.path.isdir(src):
+                shutil.copytree(src, os.path.join(dest, entry))
+            else:
+                shutil.copy2(src, os.path.join(dest, entry))
+
+
+def snapshot_npy(folder):
+    out = {}
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".npy"):
+            with open(os.path.join(folder, name), "rb") as f:
+                out[name] = f.read()
+    return out
+
+
+def written_npy(before, after):
+    """.npy files created or changed by a run."""
+    return sorted(n for n, b in after.items() if before.get(n) != b)
+
+
+# --------------------------------------------------------------------------
+# comparison
+
+
+def fmt_index(idx):
+    return "(" + ", ".join(str(int(i)) for i in idx) + ")" if len(idx) != 1 else "(%d,)" % int(idx[0])
+
+
+def compare_stdout(ref, got, tol):
+    if ref == got:
+        return None
+    ref_lines = ref.splitlines()
+    got_lines = got.splitlines()
+    if tol is not None and len(ref_lines) == len(got_lines):
+        ok = True
+        for a, b in zip(ref_lines, got_lines):
+            ta, tb = a.split(), b.split()
+            if len(ta) != len(tb):
+                ok = False
+                break
+            for x, y in zip(ta, tb):
+                if x == y:
+                    continue
+                try:
+                    fx, fy = float(x), float(y)
+                except ValueError:
+                    ok = False
+                    break
+                if not np.isclose(fx, fy, rtol=tol, atol=0.0, equal_nan=True):
+                    ok = False
+                    break
+            if not ok:
+                break
+        if ok and ref.endswith("\n") == got.endswith("\n"):
+            return None
+    for i in range(max(len(ref_lines), len(got_lines))):
+        a = ref_lines[i] if i < len(ref_lines) else "<missing line>"
+        b = got_lines[i] if i < len(got_lines) else "<missing line>"
+        if a != b:
+            return ("stdout differs at line %d" % (i + 1),
+                    "  numpy:    %r\n  compiled: %r\n--- numpy stdout ---\n%s\n--- compiled stdout ---\n%s"
+                    % (a, b, clip_text(ref), clip_text(got)))
+    return ("stdout differs (trailing newline / whitespace)",
+            "  numpy:    %r\n  compiled: %r" % (ref[-80:], got[-80:]))
+
+
+def load_npy(path_or_bytes, name, who):
+    import io
+    try:
+        return np.load(io.BytesIO(path_or_bytes), allow_pickle=False)
+    except Exception as e:  # noqa: BLE001
+        raise TestFailure("%s: %s output %s is not a valid .npy file: %s" % (name, who, name, e))
+
+
+def compare_arrays(name, ref, got, tol):
+    """Return None if equal, else (reason, detail)."""
+    if ref.dtype != got.dtype:
+        return ("%s: dtype %s (numpy) != %s (compiled)" % (name, ref.dtype, got.dtype), "")
+    if ref.shape != got.shape:
+        return ("%s: shape %s (numpy) != %s (compiled)" % (name, ref.shape, got.shape), "")
+    a = np.ascontiguousarray(ref)
+    b = np.ascontiguousarray(got)
+    if tol is not None and a.dtype.kind in "fc":
+        close = np.isclose(a, b, rtol=tol, atol=0.0, equal_nan=True)
+        # treat bit-identical values (e.g. same-signed infinities) as close
+        close |= (a == b)
+        diff = ~close
+    else:
+        if a.tobytes() == b.tobytes():
+            return None
+        itemsize = a.dtype.itemsize
+        av = a.view(np.uint8).reshape(a.shape + (itemsize,))
+        bv = b.view(np.uint8).reshape(b.shape + (itemsize,))
+        diff = (av != bv).any(axis=-1)
+    if not diff.any():
+        return None
+    ndiff = int(np.count_nonzero(diff))
+    first = np.argwhere(diff)[0] if diff.ndim else ()
+    idx = tuple(int(i) for i in first)
+    x, y = a[idx], b[idx]
+    detail = ""
+    if a.dtype.kind == "f":
+        detail = "  numpy: %r (bits %s)  compiled: %r (bits %s)" % (
+            float(x), x.tobytes()[::-1].hex(), float(y), y.tobytes()[::-1].hex())
+        if np.isfinite(x) and np.isfinite(y) and x != 0:
+            detail += "  rel. diff %.3g" % abs((float(y) - float(x)) / float(x))
+    else:
+        detail = "  numpy: %r  compiled: %r" % (x, y)
+    how = "values differ (rtol %g)" % tol if tol is not None and a.dtype.kind in "fc" else "not bitwise identical"
+    return ("%s: %s at index %s: numpy %r, compiled %r (%d of %d elements differ)"
+            % (name, how, fmt_index(idx) if idx else "()", x.item(), y.item(), ndiff, a.size), detail)
+
+
+# --------------------------------------------------------------------------
+# tests
+
+
+class Runner:
+    def __init__(self, opts):
+        self.opts = opts
+        self.tylesc = opts.tylesc if os.path.isabs(opts.tylesc) else os.path.join(ROOT, opts.tylesc)
+        self.mpirun = shlex.split(opts.mpirun)
+        env = dict(os.environ)
+        env.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
+        env.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+        env.setdefault("OMPI_MCA_rmaps_base_oversubscribe", "1")
+        if opts.omp_threads:
+            env["OMP_NUM_THREADS"] = str(opts.omp_threads)
+        self.env = env
+        self.py_env = dict(os.environ)
+        self.py_env.setdefault("OMP_NUM_THREADS", "1")
+        self.py_env["PYTHONDONTWRITEBYTECODE"] = "1"
+        self.local = threading.local()
+
+    # -- common steps ------------------------------------------------------
+
+    def tempdir(self, name):
+        d = tempfile.mkdtemp(prefix="tyl-" + re.sub(r"[^A-Za-z0-9_.-]", "_", name) + "-")
+        if not hasattr(self.local, "dirs"):
+            self.local.dirs = []
+        self.local.dirs.append(d)
+        return d
+
+    def cleanup(self, d, failed=False):
+        if not self.opts.keep:
+            shutil.rmtree(d, ignore_errors=True)
+
+    def compile(self, tyl, out_exe, expect_success=True):
+        """Run tylesc from the repo root with the path relative to the root."""
+        if not os.path.exists(self.tylesc):
+            raise TestFailure("compiler not found: %s (build it with make)" % rel(self.tylesc))
+        argv = [self.tylesc, rel(tyl), "-o", out_exe]
+        r = run_cmd(argv, ROOT, self.opts.timeout, env=self.env, what="tylesc")
+        if expect_success:
+            if r.returncode != 0:
+                raise TestFailure("tylesc exited with status %d" % r.returncode,
+                                  clip_text(decode(r.stderr) + decode(r.stdout)))
+            if not os.path.isfile(out_exe) or not os.access(out_exe, os.X_OK):
+                raise TestFailure("tylesc exited 0 but produced no executable %s" % out_exe,
+                                  clip_text(decode(r.stderr)))
+        return r
+
+    def python_run(self, tyl, workdir, overrides):
+        copy_inputs(tyl, workdir)
+        with open(tyl, encoding="utf-8") as f:
+            src = f.read()
+        if overrides:
+            src = substitute_params(src, overrides)
+        script = os.path.join(workdir, os.path.basename(tyl))
+        with open(script, "w", encoding="utf-8") as f:
+            f.write(src)
+        before = snapshot_npy(workdir)
+        r = run_cmd([sys.executable, os.path.basename(tyl)], workdir, self.opts.timeout,
+                    env=self.py_env, what="python reference run")
+        if r.returncode != 0:
+            raise TestFailure("python reference run exited with status %d" % r.returncode,
+                              clip_text(decode(r.stderr)))
+        os.unlink(script)
+        after = snapshot_npy(workdir)
+        return decode(r.stdout), after, written_npy(before, after)
+
+    def compiled_run(self, tyl, exe, workdir, nprocs, args):
+        copy_inputs(tyl, workdir)
+        before = snapshot_npy(workdir)
+        argv = self.mpirun + ["-np", str(nprocs), exe] + args
+        r = run_cmd(argv, workdir, self.opts.timeout, env=self.env,
+                    what="compiled run (np=%d)" % nprocs)
+        if r.returncode != 0:
+            raise TestFailure("compiled program exited with status %d (np=%d)" % (r.returncode, nprocs),
+                              clip_text(decode(r.stderr) + "\n--- stdout ---\n" + decode(r.stdout)))
+        after = snapshot_npy(workdir)
+        return decode(r.stdout), after, written_npy(before, after)
+
+    # -- test kinds --------------------------------------------------------
+
+    def test_program(self, name, tyl):
+        header = read_header(tyl)
+        tol = None
+        if "tolerance" in header:
+            try:
+                tol = float(header["tolerance"])
+            except ValueError:
+                raise TestFailure("bad '# tolerance:' header %r" % header["tolerance"])
+        overrides = parse_args_directive(header["args"]) if "args" in header else []
+        run_args = ["--%s=%s" % kv for kv in overrides]
+
+        tmp = self.tempdir(name)
+        try:
+            refdir = os.path.join(tmp, "numpy")
+            os.mkdir(refdir)
+            ref_out, ref_files, ref_written = self.python_run(tyl, refdir, overrides)
+            if not ref_written and not ref_out.strip():
+                raise TestFailure("test asserts nothing: the python run printed nothing and wrote no .npy file")
+
+            exe = os.path.join(tmp, "prog")
+            self.compile(tyl, exe)
+
+            for nprocs in self.opts.np:
+                rundir = os.path.join(tmp, "np%d" % nprocs)
+                os.mkdir(rundir)
+                out, files, written = self.compiled_run(tyl, exe, rundir, nprocs, run_args)
+                tag = "" if self.opts.np == [1] else " [np=%d]" % nprocs
+                d = compare_stdout(ref_out, out, tol)
+                if d:
+                    raise TestFailure(d[0] + tag, d[1])
+                if set(ref_written) != set(written):
+                    missing = sorted(set(ref_written) - set(written))
+                    extra = sorted(set(written) - set(ref_written))
+                    msg = []
+                    if missing:
+                        msg.append("missing " + ", ".join(missing))
+                    if extra:
+                        msg.append("unexpected " + ", ".join(extra))
+                    raise TestFailure(".npy files differ: " + "; ".join(msg) + tag)
+                for fname in ref_written:
+                    a = load_npy(ref_files[fname], fname, "numpy")
+                    b = load_npy(files[fname], fname, "compiled")
+                    d = compare_arrays(fname, a, b, tol)
+                    if d:
+                        raise TestFailure(d[0] + tag, d[1])
+            return ""
+        finally:
+            self.cleanup(tmp)
+
+    def test_single_rank(self, name, tyl):
+        tmp = self.tempdir(name)
+        try:
+            exe = os.path.join(tmp, "prog")
+            self.compile(tyl, exe)
+            rundir = os.path.join(tmp, "run")
+            os.mkdir(rundir)
+            copy_inputs(tyl, rundir)
+            argv = self.mpirun + ["-np", "2", exe]
+            r = run_cmd(argv, rundir, self.opts.timeout, env=self.env, what="compiled run (np=2)")
+            if r.returncode == 0:
+                raise TestFailure("compiled program run with -np 2 exited 0; expected a refusal "
+                                  "(distribution is not built yet; pass --no-expect-single-rank once it is)")
+            if not decode(r.stderr).strip():
+                raise TestFailure("compiled program run with -np 2 exited %d but printed nothing on stderr"
+                                  % r.returncode)
+            return ""
+        finally:
+            self.cleanup(tmp)
+
+    def check_expected_stderr(self, errfile, actual, status, expected_status):
+        """Compare stderr with the .err file; handle --update-errors."""
+        if status != expected_status:
+            raise TestFailure("exit status %d, expected %d" % (status, expected_status),
+                              "--- stderr ---\n" + clip_text(actual))
+        if not os.path.exists(errfile):
+            note = ""
+            if self.opts.update_errors and actual.strip():
+                with open(errfile, "w", encoding="utf-8") as f:
+                    f.write(actual)
+                note = " (wrote %s for review)" % rel(errfile)
+            raise TestFailure("no expected stderr file %s%s" % (rel(errfile), note),
+                              "--- actual stderr ---\n" + actual.rstrip("\n"))
+        with open(errfile, encoding="utf-8") as f:
+            expected = f.read()
+        if expected != actual:
+            note = ""
+            if self.opts.update_errors and actual.strip():
+                with open(errfile, "w", encoding="utf-8") as f:
+                    f.write(actual)
+                note = " (updated %s for review)" % rel(errfile)
+            import difflib
+            diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
+                                                "expected", "actual"))
+            raise TestFailure("stderr differs from %s%s" % (rel(errfile), note), clip_text(diff))
+
+    def test_error(self, name, tyl):
+        tmp = self.tempdir(name)
+        try:
+            exe = os.path.join(tmp, os.path.splitext(os.path.basename(tyl))[0])
+            r = self.compile(tyl, exe, expect_success=False)
+            actual = decode(r.stderr)
+            if r.returncode == 0:
+                raise TestFailure("tylesc accepted a program that must be rejected",
+                                  clip_text(actual))
+            self.check_expected_stderr(os.path.splitext(tyl)[0] + ".err", actual, r.returncode, 1)
+            return ""
+        finally:
+            self.cleanup(tmp)
+
+    def test_runtime_error(self, name, tyl):
+        base = os.path.splitext(tyl)[0]
+        args = []
+        if os.path.exists(base + ".args"):
+            with open(base + ".args", encoding="utf-8") as f:
+                args = shlex.split(f.readline())
+        expected_status = 1
+        if os.path.exists(base + ".status"):
+            with open(base + ".status", encoding="utf-8") as f:
+                try:
+                    expected_status = int(f.readline().strip())
+                except ValueError:
+                    raise TestFailure("bad %s" % rel(base + ".status"))
+        tmp = self.tempdir(name)
+        try:
+            exe = os.path.join(tmp, "prog")
+            self.compile(tyl, exe)
+            rundir = os.path.join(tmp, "run")
+            os.mkdir(rundir)
+            copy_inputs(tyl, rundir)
+            # run directly (MPI singleton) with argv[0] == "prog" so messages are stable
+            r = run_cmd(["prog"] + args, rundir, self.opts.timeout, env=self.env,
+                        executable=exe, what="compiled run")
+            self.check_expected_stderr(base + ".err", decode(r.stderr), r.returncode, expected_status)
+            return ""
+        finally:
+            self.cleanup(tmp)
+
+
+# --------------------------------------------------------------------------
+# discovery and main
+
+
+def discover(opts):
+    tests = []  # (name, kind, path)
+
+    def tyls(folder):
+        d = os.path.join(ROOT, folder)
+        if not os.path.isdir(d):
+            return []
+        return sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".tyl"))
+
+    def stem(p):
+        return os.path.splitext(os.path.basename(p))[0]
+
+    samples = tyls("samples")
+    for p in samples:
+        tests.append(("samples/" + stem(p), "program", p))
+    for p in tyls("tests/programs"):
+        tests.append(("programs/" + stem(p), "program", p))
+    if opts.later:
+        for p in tyls("tests/programs_later"):
+            tests.append(("later/" + stem(p), "program", p))
+    for p in tyls("tests/errors"):
+        tests.append(("errors/" + stem(p), "error", p))
+    for p in tyls("tests/runtime_errors"):
+        tests.append(("runtime_errors/" + stem(p), "runtime_error", p))
+    if opts.expect_single_rank:
+        pick = [p for p in samples if stem(p) == "heat2d"] or samples[:1]
+        for p in pick:
+            tests.append(("single_rank/" + stem(p), "single_rank", p))
+    if opts.k:
+        pats = opts.k
+        def match(n):
+            return any((fnmatch.fnmatch(n, pat) if any(c in pat for c in "*?[") else pat in n)
+                       for pat in pats)
+        tests = [t for t in tests if match(t[0])]
+    return tests
+
+
+def parse_np(text):
+    try:
+        vals = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a comma-separated list of rank counts, e.g. 1,2,4")
+    if not vals or any(v < 1 for v in vals):
+        raise argparse.ArgumentTypeError("rank counts must be >= 1")
+    return vals
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="tylesc end-to-end tests (NumPy is the reference)")
+    ap.add_argument("--tylesc", default="bin/tylesc",
+                    help="compiler to test (relative paths are relative to the repository root)")
+    ap.add_argument("--np", type=parse_np, default=[1], metavar="K[,K...]",
+                    help="MPI rank counts to run every compiled program at (default 1)")
+    ap.add_argument("-k", action="append", metavar="PATTERN",
+                    help="only tests whose name contains PATTERN (or matches it as a glob); repeatable")
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                    help="tests run in parallel (default: number of CPUs)")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folders")
+    ap.add_argument("--timeout", type=float, default=60.0,
+                    help="seconds allowed for each step of a test (default 60)")
+    ap.add_argument("--later", action="store_true",
+                    help="also run tests/programs_later (features beyond the first milestone)")
+    ap.add_argument("--expect-single-rank", action=argparse.BooleanOptionalAction, default=True,
+                    help="check that a compiled sample refuses to run on 2 ranks (default on, "
+                         "until distribution exists)")
+    ap.add_argument("--update-errors", action="store_true",
+                    help="write the actual stderr into missing or differing .err files for review")
+    ap.add_argument("--mpirun", default="mpirun --allow-run-as-root --oversubscribe",
+                    help="launcher command (default: %(default)s)")
+    ap.add_argument("--omp-threads", type=int, default=2,
+                    help="OMP_NUM_THREADS for compiled runs (0: inherit; default 2)")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print details for passing tests too")
+    opts = ap.parse_args(argv)
+
+    runner = Runner(opts)
+    tests = discover(opts)
+    if opts.keep:
+        print("temporary folders are kept under %s" % tempfile.gettempdir(), flush=True)
+
+    kinds = {
+        "program": runner.test_program,
+        "error": runner.test_error,
+        "runtime_error": runner.test_runtime_error,
+        "single_rank": runner.test_single_rank,
+    }
+    passed = failed = 0
+
+    def one(test):
+        name, kind, path = test
+        runner.local.dirs = []
+        try:
+            kinds[kind](name, path)
+            result = [name, None, ""]
+        except TestFailure as e:
+            result = [name, e.reason, e.detail]
+        except Exception as e:  # noqa: BLE001  -- a runner bug must not hide a test
+            import traceback
+            result = [name, "test runner error: %s: %s" % (type(e).__name__, e), traceback.format_exc()]
+        if opts.keep and runner.local.dirs:
+            result[2] = (result[2] + "\n" if result[2] else "") + "kept in " + " ".join(runner.local.dirs)
+        return result
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
+        futures = [pool.submit(one, t) for t in tests]
+        for fut in concurrent.futures.as_completed(futures):
+            name, reason, detail = fut.result()
+            if reason is None:
+                passed += 1
+                print("PASS %s" % name, flush=True)
+                if detail and (opts.verbose or opts.keep):
+                    print("\n".join("    " + l for l in detail.splitlines()), flush=True)
+            else:
+                failed += 1
+                print("FAIL %s: %s" % (name, reason), flush=True)
+                if detail:
+                    print("\n".join("    " + l for l in detail.splitlines()), flush=True)
+    print("%d passed, %d failed" % (passed, failed), flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Builds and runs the libtyles unit tests (src/runtime_mpi) under AddressSanitizer and
+# UndefinedBehaviorSanitizer. Expected values come from CPython / NumPy (python3 with numpy 2).
+# usage: tests/unit/run.sh            (from anywhere; build output in tests/unit/build)
+# Prints "N passed, N failed" at the end; exit status 1 if anything failed.
+set -u
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+UNIT=$ROOT/tests/unit
+B=${TYL_UNIT_BUILD:-$UNIT/build}
+rm -rf "$B"
+mkdir -p "$B/data" "$B/npy"
+
+CC=${MPICC:-mpicc}
+CFLAGS="-std=c11 -Wall -Wextra -Werror -O1 -g -fopenmp -fsanitize=address,undefined
+        -fno-sanitize-recover=undefined -fno-omit-frame-pointer -I$ROOT/src/runtime_mpi"
+MPIRUN=(mpirun --allow-run-as-root --oversubscribe)
+# Open MPI never frees what MPI_Init allocates: suppress those leaks, keep ours reported.
+export ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1
+export LSAN_OPTIONS=suppressions=$UNIT/lsan.supp:print_suppressions=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export OMPI_MCA_mca_base_component_disable_dlclose=1
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-4}
+export TYL_UNIT_DATA=$B/data
+
+PASS=0
+FAIL=0
+pass() { PASS=$((PASS + 1)); echo "ok $1"; }
+fail() { FAIL=$((FAIL + 1)); echo "FAIL $1"; }
+
+# Lines "ok NAME ..." / "FAIL NAME ..." of a test's output count as results.
+count_output() {
+    local out=$1 rc=$2 name=$3
+    echo "$out"
+    local p f
+    p=$(grep -c '^ok ' <<<"$out")
+    f=$(grep -c '^FAIL ' <<<"$out")
+    PASS=$((PASS + p))
+    FAIL=$((FAIL + f))
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        fail "$name (exit status $rc)"
+    fi
+}
+
+# ---- build ----------------------------------------------------------------------------------
+echo "== build"
+LIBOBJ=()
+for src in "$ROOT"/src/runtime_mpi/*.c; do
+    obj=$B/$(basename "${src%.c}").o
+    if ! $CC $CFLAGS -c "$src" -o "$obj"; then
+        fail "build $(basename "$src")"
+    fi
+    LIBOBJ+=("$obj")
+done
+# also the production flags of the brief, with all warnings
+for src in "$ROOT"/src/runtime_mpi/*.c; do
+    if ! $CC -std=c11 -Wall -Wextra -Werror -O2 -fopenmp -c "$src" -o "$B/prod.o"; then
+        fail "build -O2 $(basename "$src")"
+    fi
+done
+for t in test_values test_errors test_arrays test_npy opt_prog noparam_prog; do
+    if ! $CC $CFLAGS "$UNIT/$t.c" "${LIBOBJ[@]}" -o "$B/$t" -lm; then
+        fail "build $t"
+    fi
+done
+if ! python3 "$UNIT/gen_expected.py" "$B/data"; then
+    fail "gen_expected.py"
+fi
+
+# ---- value tests against CPython --------------------------------------------------------------
+echo "== values"
+out=$("${MPIRUN[@]}" -np 1 "$B/test_values" 2>&1)
+count_output "$out" $? test_values
+
+echo "== errors"
+out=$("$B/test_errors" 2>&1)
+count_output "$out" $? test_errors
+
+echo "== arrays"
+out=$("${MPIRUN[@]}" -np 1 "$B/test_arrays" 2>&1)
+count_output "$out" $? test_arrays
+
+echo "== npy"
+out=$(TYL_NPY_DIR=$B/npy "${MPIRUN[@]}" -np 1 "$B/test_npy" 2>&1)
+rc=$?
+if [ $rc -ne 0 ]; then
+    echo "$out"
+    fail "test_npy (exit status $rc)"
+fi
+out=$(python3 "$UNIT/check_npy.py" "$B/npy" 2>&1)
+count_output "$out" $? check_npy
+
+# ---- options ------------------------------------------------------------------------------
+# opt_case NAME WANT_RC WANT_STDOUT WANT_STDERR ARGS...: runs opt_prog directly (MPI singleton);
+# stdout and stderr must match exactly ("*" = anything).
+opt_case() {
+    local name=$1 want_rc=$2 want_out=$3 want_err=$4
+    shift 4
+    local out err rc
+    out=$("$B/opt_prog" "$@" 2>"$B/stderr") && rc=0 || rc=$?
+    err=$(cat "$B/stderr")
+    if [ "$rc" = "$want_rc" ] && { [ "$want_out" = "*" ] || [ "$out" = "$want_out" ]; } &&
+        { [ "$want_err" = "*" ] || [ "$err" = "$want_err" ]; }; then
+        pass "$name"
+    else
+        fail "$name: rc=$rc (want $want_rc)"
+        echo "  stdout: $out"
+        echo "  want:   $want_out"
+        echo "  stderr: $err"
+        echo "  want:   $want_err"
+    fi
+}
+
+echo "== options"
+E="opt_prog: error:"
+opt_case opt_defaults 0 "64 0.05 100 True" "" 
+opt_case opt_set_all 0 "128 0.25 7000 False" "" --N=128 --nu=0.25 --steps=7_000 --flag=False
+opt_case opt_int_syntax 0 "255 0.05 -1000000 True" "" --N=0xff --steps=-1_000_000
+opt_case opt_int_bases 0 "-8 0.05 5 True" "" --N=-0o10 --steps=0b101
+opt_case opt_int_plus 0 "7 0.05 9223372036854775807 True" "" --N=+007 --steps=9223372036854775807
+opt_case opt_int_min 0 "-9223372036854775808 0.05 100 True" "" --N=-9223372036854775808 --N=1 --N=-9223372036854775808
+opt_case opt_float_syntax 0 "64 inf 100 True" "" --nu=inf
+opt_case opt_float_nan 0 "64 nan 100 True" "" --nu=nan
+opt_case opt_float_exp 0 "64 1e-05 100 True" "" --nu=1e-5
+opt_case opt_float_int 0 "64 3.0 100 True" "" --nu=3
+opt_case opt_bool_forms 0 "64 0.05 100 False" "" --flag=0
+opt_case opt_bool_true 0 "64 0.05 100 True" "" --flag=false --flag=true
+opt_case opt_last_wins 0 "2 0.05 100 True" "" --N=1 --N=2
+opt_case opt_unknown 2 "" "$E unknown option '--M' (parameters: N, nu, steps, flag; see --help)" --M=3
+opt_case opt_unknown_noval 2 "" "$E unknown option '--verbose' (parameters: N, nu, steps, flag; see --help)" --verbose
+opt_case opt_case_sensitive 2 "" "$E unknown option '--n' (parameters: N, nu, steps, flag; see --help)" --n=3
+opt_case opt_missing_value 2 "" "$E option '--N' needs a value: --N=VALUE" --N
+opt_case opt_bad_int 2 "" "$E invalid value 'abc' for --N: expected an integer" --N=abc
+opt_case opt_float_for_int 2 "" "$E invalid value '2.5' for --N: expected an integer" --N=2.5
+opt_case opt_empty_int 2 "" "$E invalid value '' for --N: expected an integer" --N=
+opt_case opt_bad_underscore 2 "" "$E invalid value '1__0' for --N: expected an integer" --N=1__0
+opt_case opt_trailing_underscore 2 "" "$E invalid value '10_' for --N: expected an integer" --N=10_
+opt_case opt_int_overflow 2 "" "$E invalid value '9223372036854775808' for --N: integer out of range (64-bit)" --N=9223372036854775808
+opt_case opt_bad_float 2 "" "$E invalid value '0.1x' for --nu: expected a float" --nu=0.1x
+opt_case opt_bad_bool 2 "" "$E invalid value 'yes' for --flag: expected True or False" --flag=yes
+opt_case opt_positional 2 "" "$E unexpected argument 'foo' (options are --NAME=VALUE; see --help)" foo
+opt_case opt_help_value 2 "" "$E option '--help' takes no value" --help=1
+opt_case opt_error_first 2 "" "$E invalid value 'x' for --N: expected an integer" --N=x --M=1
+HELP="usage: opt_prog [--NAME=VALUE ...] [--time] [--help]
+
+Compiled by tylesc from opt_prog.tyl.
+
+parameters:
+  --N=INT           int (default 64)
+  --nu=FLOAT        float (default 0.05)
+  --steps=INT       int (default 100)
+  --flag=BOOL       bool (default True)
+
+runtime options:
+  --help            show this message and exit
+  --time            print the run time of the program to stderr at exit"
+opt_case opt_help 0 "$HELP" "" --help
+opt_case opt_help_after_params 0 "$HELP" "" --N=5 --help --M=1
+
+# --time
+out=$("$B/opt_prog" --time --N=10 2>"$B/stderr") && rc=0 || rc=$?
+if [ $rc -eq 0 ] && [ "$out" = "10 0.05 100 True" ] &&
+    grep -qE '^tyles: time [0-9]+\.[0-9]{6} s$' "$B/stderr" && [ "$(wc -l <"$B/stderr")" -eq 1 ]; then
+    pass opt_time
+else
+    fail "opt_time: rc=$rc stdout=$out stderr=$(cat "$B/stderr")"
+fi
+
+# run-time error from the program: exit 1, one message, nothing after
+opt_case rt_error 1 "64 0.05 7 True" "opt_prog: opt_prog.tyl:22: error: steps is 7" --steps=7
+
+# a program without parameters
+out=$("$B/noparam_prog" --N=1 2>&1) && rc=0 || rc=$?
+if [ $rc -eq 2 ] && [ "$out" = "noparam_prog: error: unknown option '--N' (this program has no parameters; see --help)" ]; then
+    pass opt_noparam_unknown
+else
+    fail "opt_noparam_unknown: rc=$rc output=$out"
+fi
+
+# under mpirun: exit codes come through, 2 ranks are refused without hanging
+out=$("${MPIRUN[@]}" -np 1 "$B/opt_prog" --N=3 2>&1) && rc=0 || rc=$?
+if [ $rc -eq 0 ] && [ "$out" = "3 0.05 100 True" ]; then pass mpirun_ok; else fail "mpirun_ok: rc=$rc $out"; fi
+out=$("${MPIRUN[@]}" -np 1 "$B/opt_prog" --N=abc 2>&1) && rc=0 || rc=$?
+if [ $rc -eq 2 ] && grep -q "^$E invalid value 'abc' for --N: expected an integer\$" <<<"$out"; then
+    pass mpirun_bad_option
+else
+    fail "mpirun_bad_option: rc=$rc $out"
+fi
+out=$(timeout 120 "${MPIRUN[@]}" -np 2 "$B/opt_prog" 2>&1) && rc=0 || rc=$?
+n=$(grep -c "^$E this program runs on 1 MPI rank only (distributed execution is not built yet); got 2 ranks\$" <<<"$out")
+if [ $rc -eq 1 ] && [ "$n" -eq 1 ] && ! grep -q '^64 ' <<<"$out"; then
+    pass mpirun_two_ranks
+else
+    fail "mpirun_two_ranks: rc=$rc $out"
+fi
+out=$(timeout 120 "${MPIRUN[@]}" -np 2 "$B/opt_prog" --help 2>&1) && rc=0 || rc=$?
+n=$(grep -c '^usage: opt_prog' <<<"$out")
+if [ $rc -eq 0 ] && [ "$n" -eq 1 ]; then pass mpirun_two_ranks_help; else fail "mpirun_two_ranks_help: rc=$rc $out"; fi
+
+echo
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
