@@ -1691,6 +1691,10 @@ static value *copy_of(lctx *c, loc l, value *src)
     return v;
 }
 
+static const char supported_numpy[] =
+    "supported from numpy: zeros, ones, empty, full and their _like forms, copy, fromfunction, "
+    "save, the dtypes float64, float32, int64, int32, bool_, and pi, e, inf, nan";
+
 static value *call_numpy(lctx *c, const char *fname, ast *call, value *self);
 
 static value *call_builtin(lctx *c, value *fn, ast *call)
@@ -2022,8 +2026,7 @@ static value *call_numpy(lctx *c, const char *f, ast *call, value *self)
         return vnew(V_NONE, l);
     }
     diag_error(l, "'%s' is not supported in a stencil program", f);
-    diag_note((loc){0}, "supported: np.zeros, np.ones, np.empty, np.full and their _like forms, "
-                        "np.copy, np.fromfunction, np.save");
+    diag_note((loc){0}, "%s", supported_numpy);
     return &ERRV;
 }
 
@@ -2093,6 +2096,7 @@ static value *numpy_attr(lctx *c, value *mod, ast *a)
     }
     diag_error(loc_span(a->a->l, l), "'%s' is not supported in a stencil program",
                diag_text(loc_span(a->a->l, l)));
+    diag_note((loc){0}, "%s", supported_numpy);
     return &ERRV;
 }
 
