@@ -109,9 +109,9 @@ check: all check-unit check-programs check-asan
 
 check-unit: lib/libtyles.a build/tools/npy2png
 	@echo "== runtime unit tests"
-	@sh tests/unit/run.sh
+	@bash tests/unit/run.sh
 	@echo "== npy2png"
-	@sh tools/test_npy2png.sh build/tools/npy2png
+	@bash tools/test_npy2png.sh build/tools/npy2png
 
 check-programs: bin/tylesc lib/libtyles.a
 	@echo "== compiler tests (NumPy vs compiled, error messages)"

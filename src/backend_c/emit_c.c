@@ -20,6 +20,7 @@
  * the call, in source order, and passed by value.
  */
 #include "emit_c.h"
+#include "emit_internal.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -27,6 +28,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Host code touching one array element: direct in C, a copy from or to the device in CUDA. */
+static const emit_target *cur_target;
 
 static const char *tyname(ir_type t)
 {
@@ -85,18 +89,8 @@ static void constant(strbuf *b, ir_expr *e)
 
 /* ---- kernels -------------------------------------------------------------------------------- */
 
-typedef struct kctx {
-    ir_stmt *s;
-    int B;
-    int restrict_ok;    /* pointers may be restrict-qualified */
-    int w_reads;        /* pointwise reads of the target go through the target pointer */
-    vec reads;          /* ir_view*: one kernel parameter each */
-    vec scalars;        /* ir_expr*: hoisted scalar subexpressions */
-} kctx;
 
-static void kexpr(strbuf *b, ir_expr *e, kctx *k);
-
-static int view_eq(ir_view *a, ir_view *b)
+int emit_view_eq(ir_view *a, ir_view *b)
 {
     ir_expr ea = {.kind = E_READ, .type = a->arr->type, .view = a};
     ir_expr eb = {.kind = E_READ, .type = b->arr->type, .view = b};
@@ -104,7 +98,7 @@ static int view_eq(ir_view *a, ir_view *b)
 }
 
 /* Array dimension of the view iterated by box dimension k, or -1 (broadcast / not iterated). */
-static int dim_of_box(ir_view *v, int k)
+int emit_dim_of_box(ir_view *v, int k)
 {
     for (int d = 0; d < v->rank; d++)
         if (v->dim[d].kind == D_RANGE && v->dim[d].box == k)
@@ -113,9 +107,9 @@ static int dim_of_box(ir_view *v, int k)
 }
 
 /* 1 if the stride along box dim k is 1 at compile time, 0 if 0 (broadcast), -1 if run time. */
-static int static_stride(ir_view *v, int k)
+int emit_static_stride(ir_view *v, int k)
 {
-    int d = dim_of_box(v, k);
+    int d = emit_dim_of_box(v, k);
     if (d < 0)
         return 0;
     if (d == v->rank - 1 && v->dim[d].step_c == 1)
@@ -124,7 +118,7 @@ static int static_stride(ir_view *v, int k)
 }
 
 /* C text of the element stride of array dimension d of a slot: the product of later extents. */
-static void elem_stride(strbuf *b, ir_var *slot, int d)
+void emit_elem_stride(strbuf *b, ir_var *slot, int d)
 {
     if (d == slot->rank - 1) {
         sb_puts(b, "1");
@@ -134,7 +128,7 @@ static void elem_stride(strbuf *b, ir_var *slot, int d)
         sb_printf(b, "%s%s->shape[%d]", j > d + 1 ? " * " : "", slot->name, j);
 }
 
-static void operand_name(strbuf *b, int idx)
+void emit_operand_name(strbuf *b, int idx)
 {
     if (idx < 0)
         sb_puts(b, "w");
@@ -142,21 +136,44 @@ static void operand_name(strbuf *b, int idx)
         sb_printf(b, "r%d", idx + 1);
 }
 
-/* Element access of operand idx (-1: target) at the current point of the loop nest. */
-static void access(strbuf *b, kctx *k, int idx, ir_view *v)
+/* Element access of operand idx (-1: target) at the current point of the loop nest: through
+ * row pointers in C (the inner loop indexes a row), through a flat offset in CUDA (one thread
+ * per point). */
+void emit_access(strbuf *b, kctx *k, int idx, ir_view *v)
 {
     int L = k->B - 1;
-    operand_name(b, idx);
+    if (k->cuda) {
+        emit_operand_name(b, idx);
+        sb_putc(b, '[');
+        int any = 0;
+        for (int d = 0; d < k->B; d++) {
+            int st = emit_static_stride(v, d);
+            if (st == 0)
+                continue;
+            if (any++)
+                sb_puts(b, " + ");
+            if (st == 1)
+                sb_printf(b, "i%d", d);
+            else {
+                sb_printf(b, "i%d * ", d);
+                emit_operand_name(b, idx);
+                sb_printf(b, "_s%d", d);
+            }
+        }
+        sb_puts(b, any ? "]" : "0]");
+        return;
+    }
+    emit_operand_name(b, idx);
     if (k->B > 1)
         sb_putc(b, 'r');
-    int st = static_stride(v, L);
+    int st = emit_static_stride(v, L);
     if (st == 1)
         sb_printf(b, "[i%d]", L);
     else if (st == 0)
         sb_puts(b, "[0]");
     else {
         sb_printf(b, "[i%d * ", L);
-        operand_name(b, idx);
+        emit_operand_name(b, idx);
         sb_printf(b, "_s%d]", L);
     }
 }
@@ -241,6 +258,21 @@ static void binop(strbuf *b, ir_expr *e, kctx *k, subfn sub)
     sb_putc(b, ')');
 }
 
+/* Row-major offset of an element from its normalised indices. */
+static void elem_offset(strbuf *b, ir_var *slot, ir_expr **idx, int n, kctx *k, subfn sub)
+{
+    for (int d = 0; d < n; d++) {
+        if (d)
+            sb_puts(b, " + ");
+        sub(b, idx[d], k);
+        if (d < n - 1) {
+            sb_puts(b, " * (");
+            emit_elem_stride(b, slot, d);
+            sb_putc(b, ')');
+        }
+    }
+}
+
 static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
 {
     switch (e->kind) {
@@ -313,21 +345,14 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
         sb_putc(b, ')');
         return;
     case E_SHAPE: sb_printf(b, "%s->shape[%d]", e->var->name, e->dim); return;
-    case E_ELEM: {
-        sb_printf(b, "((%s *)%s->data)[", ir_type_c(e->type), e->var->name);
-        for (int d = 0; d < e->nargs; d++) {
-            if (d)
-                sb_puts(b, " + ");
-            sub(b, e->args[d], k);
-            if (d < e->nargs - 1) {
-                sb_puts(b, " * (");
-                elem_stride(b, e->var, d);
-                sb_putc(b, ')');
-            }
-        }
-        sb_putc(b, ']');
+    case E_ELEM:
+        if (cur_target && cur_target->cuda)
+            sb_printf(b, "tyl_get<%s>(%s, ", ir_type_c(e->type), e->var->name);
+        else
+            sb_printf(b, "((%s *)%s->data)[", ir_type_c(e->type), e->var->name);
+        elem_offset(b, e->var, e->args, e->nargs, k, sub);
+        sb_putc(b, cur_target && cur_target->cuda ? ')' : ']');
         return;
-    }
     case E_READ:
     case E_INDEX: UNREACHABLE();
     }
@@ -346,24 +371,24 @@ void emit_c_scalar(strbuf *b, ir_expr *e) { hexpr(b, e, NULL); }
 static int read_index(kctx *k, ir_view *v)
 {
     for (int i = 0; i < k->reads.len; i++)
-        if (view_eq(VEC_AT(k->reads, i, ir_view *), v))
+        if (emit_view_eq(VEC_AT(k->reads, i, ir_view *), v))
             return i;
     vec_push(&k->reads, v);
     return k->reads.len - 1;
 }
 
-static void kexpr(strbuf *b, ir_expr *e, kctx *k)
+void emit_kexpr(strbuf *b, ir_expr *e, kctx *k)
 {
     if (e->kind != E_CONST && ir_expr_is_scalar(e)) {
         sb_printf(b, "s%d", scalar_index(k, e) + 1);
         return;
     }
     if (e->kind == E_READ) {
-        if (k->w_reads && view_eq(e->view, k->s->target))
-            access(b, k, -1, k->s->target);
+        if (k->w_reads && emit_view_eq(e->view, k->s->target))
+            emit_access(b, k, -1, k->s->target);
         else {
             int i = read_index(k, e->view);
-            access(b, k, i, e->view);
+            emit_access(b, k, i, e->view);
         }
         return;
     }
@@ -371,11 +396,11 @@ static void kexpr(strbuf *b, ir_expr *e, kctx *k)
         sb_printf(b, "((%s)i%d)", ir_type_c(e->type), e->dim);
         return;
     }
-    expr_common(b, e, k, kexpr);
+    expr_common(b, e, k, emit_kexpr);
 }
 
 /* The source line, trimmed, with comment terminators defused, for kernel comments. */
-static const char *source_line(int line)
+const char *emit_source_line(int line)
 {
     loc l = {line, 1, line, 100000};
     const char *t = diag_line(l.line);
@@ -395,32 +420,44 @@ static const char *source_line(int line)
     return r;
 }
 
-static void emit_kernel(FILE *o, ir_stmt *s, kctx *k)
+/* The parameter list of a kernel: extents, target, reads with their run-time strides, scalars.
+ * The body text must have been produced first (it collects the reads and scalars). */
+void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *R)
 {
     int B = k->B;
     ir_view *t = s->target;
-    const char *R = k->restrict_ok ? "restrict " : "";
-    strbuf body = {0};
-    kexpr(&body, s->e, k);
-
-    fprintf(o, "/* %s:%d: %s */\n", diag_filename(), s->l.line, source_line(s->l.line));
-    fprintf(o, "static void tyl_k%d(", s->id);
+    fputc('(', o);
     for (int d = 0; d < B; d++)
         fprintf(o, "int64_t n%d, ", d);
     fprintf(o, "%s *%sw", ir_type_c(t->arr->type), R);
     for (int d = 0; d < B; d++)
-        if (static_stride(t, d) != 1)
+        if (emit_static_stride(t, d) != 1)
             fprintf(o, ", int64_t w_s%d", d);
     for (int i = 0; i < k->reads.len; i++) {
         ir_view *v = VEC_AT(k->reads, i, ir_view *);
         fprintf(o, ",\n        const %s *%sr%d", ir_type_c(v->arr->type), R, i + 1);
         for (int d = 0; d < B; d++)
-            if (static_stride(v, d) == -1)
+            if (emit_static_stride(v, d) == -1)
                 fprintf(o, ", int64_t r%d_s%d", i + 1, d);
     }
     for (int i = 0; i < k->scalars.len; i++)
         fprintf(o, ", %s s%d", ir_type_c(VEC_AT(k->scalars, i, ir_expr *)->type), i + 1);
-    fprintf(o, ")\n{\n");
+    fputc(')', o);
+}
+
+/* C: a loop nest, OpenMP on the outer loop, row pointers for a contiguous inner loop. */
+static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
+{
+    int B = k->B;
+    ir_view *t = s->target;
+    const char *R = k->restrict_ok ? "restrict " : "";
+    strbuf body = {0};
+    emit_kexpr(&body, s->e, k);
+
+    fprintf(o, "/* %s:%d: %s */\n", diag_filename(), s->l.line, emit_source_line(s->l.line));
+    fprintf(o, "static void tyl_k%d", s->id);
+    emit_kernel_params(o, s, k, R);
+    fprintf(o, "\n{\n");
     fprintf(o, "#line %d \"%s\"\n", s->l.line, diag_filename());
     fprintf(o, "    #pragma omp parallel for schedule(static) if (");
     for (int d = 0; d < B; d++)
@@ -440,7 +477,7 @@ static void emit_kernel(FILE *o, ir_stmt *s, kctx *k)
                 else
                     fprintf(o, "%*sconst %s *%sr%dr = r%d", ind, "", ty, R, i + 1, i + 1);
                 for (int j = 0; j <= d; j++) {
-                    int st = static_stride(v, j);
+                    int st = emit_static_stride(v, j);
                     if (st == 0)
                         continue;
                     if (st == 1)
@@ -458,7 +495,7 @@ static void emit_kernel(FILE *o, ir_stmt *s, kctx *k)
     fprintf(o, "%*s", 4 * (B + 1), "");
     strbuf lhs = {0};
     sb_puts(&lhs, B > 1 ? "wr" : "w");
-    if (static_stride(t, L) == 1)
+    if (emit_static_stride(t, L) == 1)
         sb_printf(&lhs, "[i%d]", L);
     else
         sb_printf(&lhs, "[i%d * w_s%d]", L, L);
@@ -473,12 +510,14 @@ static void emit_kernel(FILE *o, ir_stmt *s, kctx *k)
 /* ---- program ------------------------------------------------------------------------------- */
 
 typedef struct ectx {
-    FILE *o;
+    FILE *o;         /* main()'s body */
+    FILE *kf;        /* kernels, written before main() */
     int nk;
     vec vars;        /* ir_var* referenced (declared in main) */
-    strbuf kernels;  /* not used: kernels are written to a temporary stream */
-    FILE *kf;
+    const emit_target *t;
 } ectx;
+
+
 
 static void note_var(ectx *c, ir_var *v)
 {
@@ -587,7 +626,7 @@ static const char *base_ptr(ir_view *v)
         sb_printf(&b, " + (%s)", S(v->dim[d].lo));
         if (d < v->rank - 1) {
             sb_puts(&b, " * (");
-            elem_stride(&b, v->arr, d);
+            emit_elem_stride(&b, v->arr, d);
             sb_putc(&b, ')');
         }
     }
@@ -599,7 +638,7 @@ static const char *base_ptr(ir_view *v)
 /* Stride of a view along box dimension k (run-time text). */
 static const char *box_stride(ir_view *v, int k)
 {
-    int d = dim_of_box(v, k);
+    int d = emit_dim_of_box(v, k);
     strbuf b = {0};
     if (d < 0)
         sb_puts(&b, "0");
@@ -607,7 +646,7 @@ static const char *box_stride(ir_view *v, int k)
         if (v->dim[d].step_c != 1)
             sb_printf(&b, "(%s) * ", S(v->dim[d].step));
         sb_putc(&b, '(');
-        elem_stride(&b, v->arr, d);
+        emit_elem_stride(&b, v->arr, d);
         sb_putc(&b, ')');
     }
     const char *r = arena_strdup(&util_arena, b.s);
@@ -615,24 +654,31 @@ static const char *box_stride(ir_view *v, int k)
     return r;
 }
 
+static void c_launch(FILE *o, int ind, ir_stmt *s, kctx *k)
+{
+    (void)k;
+    fprintf(o, "%*styl_k%d", ind * 4, "", s->id);
+}
+
 static void kernel_call(ectx *c, int ind, ir_stmt *s, kctx *k, int scratch)
 {
     int B = k->B;
-    put(c, ind, "tyl_k%d(", s->id);
+    c->t->launch(c->o, ind, s, k);
+    fputc('(', c->o);
     for (int d = 0; d < B; d++)
-        fprintf(c->o, "n%d, ", d);
+        fprintf(c->o, "tyl_n%d, ", d);
     if (scratch) {
-        fprintf(c->o, "(%s *)scr->data", ir_type_c(s->target->arr->type));
+        fprintf(c->o, "(%s *)tyl_scr->data", ir_type_c(s->target->arr->type));
         for (int d = 0; d < B; d++)
-            if (static_stride(s->target, d) != 1) {
+            if (emit_static_stride(s->target, d) != 1) {
                 fprintf(c->o, ", 1");
                 for (int j = d + 1; j < B; j++)
-                    fprintf(c->o, " * n%d", j);
+                    fprintf(c->o, " * tyl_n%d", j);
             }
     } else {
         fprintf(c->o, "%s", base_ptr(s->target));
         for (int d = 0; d < B; d++)
-            if (static_stride(s->target, d) != 1)
+            if (emit_static_stride(s->target, d) != 1)
                 fprintf(c->o, ", %s", box_stride(s->target, d));
     }
     for (int i = 0; i < k->reads.len; i++) {
@@ -640,11 +686,11 @@ static void kernel_call(ectx *c, int ind, ir_stmt *s, kctx *k, int scratch)
         fprintf(c->o, ",\n");
         put(c, ind + 2, "%s", base_ptr(v));
         for (int d = 0; d < B; d++)
-            if (static_stride(v, d) == -1)
+            if (emit_static_stride(v, d) == -1)
                 fprintf(c->o, ", %s", box_stride(v, d));
     }
     for (int i = 0; i < k->scalars.len; i++)
-        fprintf(c->o, ", s%d", i + 1);
+        fprintf(c->o, ", tyl_s%d", i + 1);
     fprintf(c->o, ");\n");
 }
 
@@ -655,8 +701,9 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
     k.B = s->target->vrank;
     k.restrict_ok = s->mode != M_CHECKED;
     k.w_reads = s->mode == M_DIRECT;
+    k.cuda = c->t->cuda;
     s->id = ++c->nk;
-    emit_kernel(c->kf, s, &k);
+    c->t->kernel(c->kf, s, &k);
 
     ir_view *t = s->target;
     put(c, ind, "{\n");
@@ -666,13 +713,13 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
         if (t->dim[d].kind == D_RANGE) {
             if (first)
                 put(c, ind + 1, "const int64_t ");
-            fprintf(c->o, "%sn%d = %s", first ? "" : ", ", t->dim[d].box, S(t->dim[d].len));
+            fprintf(c->o, "%styl_n%d = %s", first ? "" : ", ", t->dim[d].box, S(t->dim[d].len));
             first = 0;
         }
     fprintf(c->o, ";\n");
     for (int i = 0; i < k.scalars.len; i++) {
         ir_expr *e = VEC_AT(k.scalars, i, ir_expr *);
-        put(c, ind + 1, "const %s s%d = %s;\n", ir_type_c(e->type), i + 1, S(e));
+        put(c, ind + 1, "const %s tyl_s%d = %s;\n", ir_type_c(e->type), i + 1, S(e));
     }
     if (s->mode == M_DIRECT) {
         kernel_call(c, ind + 1, s, &k, 0);
@@ -695,25 +742,27 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
             fprintf(c->o, ") {\n");
             cind = ind + 2;
         }
-        put(c, cind, "tyl_array *scr = tyl_alloc(%s, %d, (int64_t[]){", tyname(t->arr->type), k.B);
+        put(c, cind, "const int64_t tyl_box[%d] = {", k.B);
         for (int d = 0; d < k.B; d++)
-            fprintf(c->o, "%sn%d", d ? ", " : "", d);
-        fprintf(c->o, "}, TYL_INIT_NONE, %s);\n", W(s->l));
-        kernel_call(c, cind, s, &k, 1);
-        put(c, cind, "tyl_box_copy(%s, (int64_t[]){", base_ptr(t));
+            fprintf(c->o, "%styl_n%d", d ? ", " : "", d);
+        fprintf(c->o, "};\n");
+        put(c, cind, "const int64_t tyl_dst_s[%d] = {", k.B);
         for (int d = 0; d < k.B; d++)
             fprintf(c->o, "%s%s", d ? ", " : "", box_stride(t, d));
-        fprintf(c->o, "}, scr->data, (int64_t[]){");
+        fprintf(c->o, "};\n");
+        put(c, cind, "const int64_t tyl_scr_s[%d] = {", k.B);
         for (int d = 0; d < k.B; d++) {
             fprintf(c->o, "%s1", d ? ", " : "");
             for (int j = d + 1; j < k.B; j++)
-                fprintf(c->o, " * n%d", j);
+                fprintf(c->o, " * tyl_n%d", j);
         }
-        fprintf(c->o, "}, %d, (int64_t[]){", k.B);
-        for (int d = 0; d < k.B; d++)
-            fprintf(c->o, "%sn%d", d ? ", " : "", d);
-        fprintf(c->o, "}, sizeof(%s));\n", ir_type_c(t->arr->type));
-        put(c, cind, "tyl_release(scr);\n");
+        fprintf(c->o, "};\n");
+        put(c, cind, "tyl_array *tyl_scr = tyl_alloc(%s, %d, tyl_box, TYL_INIT_NONE, %s);\n",
+            tyname(t->arr->type), k.B, W(s->l));
+        kernel_call(c, cind, s, &k, 1);
+        put(c, cind, "tyl_box_copy(%s, tyl_dst_s, tyl_scr->data, tyl_scr_s, %d, tyl_box, sizeof(%s));\n", base_ptr(t),
+            k.B, ir_type_c(t->arr->type));
+        put(c, cind, "tyl_release(tyl_scr);\n");
         if (s->mode == M_CHECKED) {
             put(c, ind + 1, "} else {\n");
             kernel_call(c, ind + 2, s, &k, 0);
@@ -725,14 +774,15 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
 
 static void emit_block(ectx *c, int ind, vec *body);
 
-static void shape_list(ectx *c, int n, ir_expr **e)
+/* A local array of extents (compound literals are not C++, so CUDA could not take them). */
+static void shape_decl(ectx *c, int ind, const char *name, int n, ir_expr **e)
 {
-    fprintf(c->o, "(int64_t[]){");
+    put(c, ind, "const int64_t %s[%d] = {", name, n ? n : 1);
     for (int i = 0; i < n; i++)
         fprintf(c->o, "%s%s", i ? ", " : "", S(e[i]));
     if (n == 0)
         fprintf(c->o, "0");
-    fprintf(c->o, "}");
+    fprintf(c->o, "};\n");
 }
 
 static void emit_stmt(ectx *c, int ind, ir_stmt *s)
@@ -749,9 +799,11 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
             put(c, ind, "tyl_set(&%s, tyl_copy(%s, %s));\n", v->name, s->src_slot->name, W(s->l));
             return;
         }
-        put(c, ind, "tyl_set(&%s, tyl_alloc(%s, %d, ", v->name, tyname(v->type), v->rank);
-        shape_list(c, v->rank, s->shape);
-        fprintf(c->o, ", %s, %s));\n", s->init == 1 ? "TYL_INIT_ZERO" : "TYL_INIT_NONE", W(s->l));
+        put(c, ind, "{\n");
+        shape_decl(c, ind + 1, "tyl_shape", v->rank, s->shape);
+        put(c, ind + 1, "tyl_set(&%s, tyl_alloc(%s, %d, tyl_shape, %s, %s));\n", v->name, tyname(v->type),
+            v->rank, s->init == 1 ? "TYL_INIT_ZERO" : "TYL_INIT_NONE", W(s->l));
+        put(c, ind, "}\n");
         if (s->init == 2)
             put(c, ind, "tyl_fill(%s, %s);\n", v->name, S(s->e));
         return;
@@ -769,9 +821,9 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         }
         put(c, ind, "{\n");
         for (int k = 0; k < s->n; k++)
-            put(c, ind + 1, "tyl_array *b%d = tyl_ref(%s);\n", k, s->srcs[k]->name);
+            put(c, ind + 1, "tyl_array *tyl_b%d = tyl_ref(%s);\n", k, s->srcs[k]->name);
         for (int k = 0; k < s->n; k++)
-            put(c, ind + 1, "tyl_set(&%s, b%d);\n", s->dst[k]->name, k);
+            put(c, ind + 1, "tyl_set(&%s, tyl_b%d);\n", s->dst[k]->name, k);
         put(c, ind, "}\n");
         return;
     case S_RELEASE:
@@ -781,7 +833,14 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
     case S_SETELEM: {
         line(c, ind, s->l);
         ir_expr el = {.kind = E_ELEM, .type = s->var->type, .var = s->var, .args = s->args, .nargs = s->n};
-        put(c, ind, "%s = %s;\n", S(&el), S(s->e));
+        if (c->t->cuda) {
+            strbuf off = {0};
+            elem_offset(&off, s->var, s->args, s->n, NULL, hexpr);
+            put(c, ind, "tyl_put<%s>(%s, %s, %s);\n", ir_type_c(s->var->type), s->var->name, off.s,
+                S(s->e));
+            sb_free(&off);
+        } else
+            put(c, ind, "%s = %s;\n", S(&el), S(s->e));
         return;
     }
     case S_FOR: {
@@ -855,12 +914,12 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
     }
     case S_CHECK:
         line(c, ind, s->l);
-        put(c, ind, "tyl_check_shapes(%s, %s, %d, ", W(s->l),
-            s->check == CK_BCAST ? "TYL_CK_BCAST" : "TYL_CK_ASSIGN", s->na);
-        shape_list(c, s->na, s->args);
-        fprintf(c->o, ", %d, ", s->nb);
-        shape_list(c, s->nb, s->args + s->na);
-        fprintf(c->o, ");\n");
+        put(c, ind, "{\n");
+        shape_decl(c, ind + 1, "tyl_a", s->na, s->args);
+        shape_decl(c, ind + 1, "tyl_b", s->nb, s->args + s->na);
+        put(c, ind + 1, "tyl_check_shapes(%s, %s, %d, tyl_a, %d, tyl_b);\n", W(s->l),
+            s->check == CK_BCAST ? "TYL_CK_BCAST" : "TYL_CK_ASSIGN", s->na, s->nb);
+        put(c, ind, "}\n");
         return;
     }
 }
@@ -876,9 +935,11 @@ static int cmp_var(const void *a, const void *b)
     return (*(ir_var *const *)a)->id - (*(ir_var *const *)b)->id;
 }
 
-void emit_c(ir_program *p, FILE *out)
+void emit_program(ir_program *p, FILE *out, const emit_target *t)
 {
     ectx c = {0};
+    c.t = t;
+    cur_target = t;
     c.o = tmpfile();
     c.kf = tmpfile();
     if (!c.o || !c.kf)
@@ -888,7 +949,7 @@ void emit_c(ir_program *p, FILE *out)
     emit_block(&c, 1, &p->body);
 
     fprintf(out, "/* Generated by tylesc from %s. Edit the .tyl file, not this one. */\n", p->source);
-    fprintf(out, "#include \"tyles.h\"\n\n");
+    fprintf(out, "#include \"%s\"\n\n", t->header);
     fprintf(out, "#ifndef TYL_PAR_MIN\n#define TYL_PAR_MIN 32768 /* elements below which a sweep runs serially */\n#endif\n\n");
     /* kernels */
     rewind(c.kf);
@@ -930,3 +991,12 @@ void emit_c(ir_program *p, FILE *out)
     }
     fprintf(out, "    return tyl_rt_finalize();\n}\n");
 }
+
+static const emit_target c_target = {
+    .header = "tyles.h",
+    .cuda = 0,
+    .kernel = c_kernel,
+    .launch = c_launch,
+};
+
+void emit_c(ir_program *p, FILE *out) { emit_program(p, out, &c_target); }

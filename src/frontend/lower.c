@@ -137,7 +137,7 @@ static const char *reserved[] = {
     "size_t", "ptrdiff_t", "abs", "exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "floor",
     "ceil", "fmod", "pow", "fabs", "round", "trunc", "isnan", "isinf", "signbit", "copysign",
     "M_PI", "M_E", "y0", "y1", "yn", "j0", "j1", "jn", "gamma", "remainder", "nan",
-    "MPI_COMM_WORLD", "argc", "argv", "params", "i0", "i1", "i2", "i3", "n0", "n1", "n2", "n3",
+    "MPI_COMM_WORLD", "argc", "argv", "params",
     NULL,
 };
 

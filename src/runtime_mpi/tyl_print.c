@@ -60,15 +60,36 @@ static int step_digits(char *digits, int *e, int dir)
         if (i < 0)
             return 0;
         digits[i]--;
-        if (digits[0] == '0') { /* 10..0 -> 09..9: one decade less, keep p digits */
-            if (n == 1)
-                return 0;
+        if (digits[0] == '0') { /* 10..0 -> 9..9 (p digits), one decade less */
             memmove(digits, digits + 1, (size_t)n - 1);
             digits[n - 1] = '9';
             (*e)--;
         }
     }
     return 1;
+}
+
+/* The p-digit decimal nearest to v if it reads back as v; else its neighbour on the other side
+ * of v if that does (the rounding interval is asymmetric at powers of two). Returns 0 if
+ * neither does: then no p-digit decimal reads back as v. */
+static int shortest_try(double v, int p, char *digits, int *e, int neg)
+{
+    char tmp[48];
+    snprintf(tmp, sizeof tmp, "%.*e", p - 1, v);
+    split_e(tmp, digits, e);
+    double r = parse_digits(digits, *e, neg);
+    if (r == v)
+        return 1;
+    int dir = (fabs(r) > fabs(v)) ? -1 : +1;
+    char d2[40];
+    int e2 = *e;
+    strcpy(d2, digits);
+    if (step_digits(d2, &e2, dir) && parse_digits(d2, e2, neg) == v) {
+        strcpy(digits, d2);
+        *e = e2;
+        return 1;
+    }
+    return 0;
 }
 
 char *tyl_repr_double(char *buf, double v)
@@ -88,28 +109,19 @@ char *tyl_repr_double(char *buf, double v)
     }
 
     /* Shortest digit string that reads back as v; among the shortest, the nearest to v (as
-     * David Gay's dtoa mode 0, which CPython uses). The correctly rounded p-digit string is the
-     * nearest; if it does not round-trip, its neighbour on the other side of v still may (the
-     * rounding interval is asymmetric at powers of two). */
-    char digits[40], tmp[48];
+     * David Gay's dtoa mode 0, which CPython uses). Whether some p-digit string round-trips is
+     * monotonic in p (pad a shorter one with zeros), so binary search p in 1..17. */
+    char digits[40];
     int e = 0;
-    for (int p = 1; p <= 17; p++) {
-        snprintf(tmp, sizeof tmp, "%.*e", p - 1, v);
-        split_e(tmp, digits, &e);
-        if (parse_digits(digits, e, neg) == v)
-            break;
-        /* neighbour on the other side of v */
-        double r = parse_digits(digits, e, neg);
-        int dir = (fabs(r) > fabs(v)) ? -1 : +1;
-        char d2[40];
-        int e2 = e;
-        strcpy(d2, digits);
-        if (step_digits(d2, &e2, dir) && parse_digits(d2, e2, neg) == v) {
-            strcpy(digits, d2);
-            e = e2;
-            break;
-        }
+    int lo = 1, hi = 17; /* 17 digits always round-trip */
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (shortest_try(v, mid, digits, &e, neg))
+            hi = mid;
+        else
+            lo = mid + 1;
     }
+    shortest_try(v, lo, digits, &e, neg);
 
     /* strip trailing zeros of the digit string */
     int n = (int)strlen(digits);

@@ -230,6 +230,69 @@ static _Noreturn void unknown_option(const char *arg, size_t namelen, const tyl_
               arg);
 }
 
+static void parse_options(int ac, char **av, tyl_param *params, int nparams, bool store)
+{
+    for (int i = 1; i < ac; i++) {
+        const char *arg = av[i];
+        if (strncmp(arg, "--", 2) != 0 || !arg[2])
+            opt_error("unexpected argument '%s' (options are --NAME=VALUE; see --help)", arg);
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        size_t namelen = eq ? (size_t)(eq - name) : strlen(name);
+        if (namelen == 4 && !strncmp(name, "help", 4)) {
+            if (eq)
+                opt_error("option '--help' takes no value");
+            print_help(params, nparams);
+            init_exit(0);
+        }
+        if (namelen == 4 && !strncmp(name, "time", 4)) {
+            if (eq)
+                opt_error("option '--time' takes no value");
+            rt_time = rt_time || store;
+            continue;
+        }
+        tyl_param *p = NULL;
+        for (int j = 0; j < nparams; j++)
+            if (strlen(params[j].name) == namelen && !strncmp(params[j].name, name, namelen))
+                p = &params[j];
+        if (!p)
+            unknown_option(arg, namelen + 2, params, nparams);
+        if (!eq)
+            opt_error("option '--%s' needs a value: --%s=VALUE", p->name, p->name);
+        const char *val = eq + 1;
+        switch (p->type) {
+        case TYL_INT64: {
+            int64_t v;
+            int r = parse_py_int(val, &v);
+            if (r == 2)
+                opt_error("invalid value '%s' for --%s: integer out of range (64-bit)", val,
+                          p->name);
+            if (r)
+                opt_error("invalid value '%s' for --%s: expected an integer", val, p->name);
+            if (store)
+                *(int64_t *)p->ptr = v;
+            break;
+        }
+        case TYL_BOOL: {
+            bool v;
+            if (parse_bool(val, &v))
+                opt_error("invalid value '%s' for --%s: expected True or False", val, p->name);
+            if (store)
+                *(bool *)p->ptr = v;
+            break;
+        }
+        default: {
+            double v;
+            if (parse_float(val, &v))
+                opt_error("invalid value '%s' for --%s: expected a float", val, p->name);
+            if (store)
+                *(double *)p->ptr = v;
+            break;
+        }
+        }
+    }
+}
+
 void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params, int nparams)
 {
     int init = 0;
@@ -251,61 +314,10 @@ void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params,
     if (source && *source)
         rt_source = source;
 
-    for (int i = 1; i < ac; i++) {
-        const char *arg = av[i];
-        if (strncmp(arg, "--", 2) != 0 || !arg[2])
-            opt_error("unexpected argument '%s' (options are --NAME=VALUE; see --help)", arg);
-        const char *name = arg + 2;
-        const char *eq = strchr(name, '=');
-        size_t namelen = eq ? (size_t)(eq - name) : strlen(name);
-        if (namelen == 4 && !strncmp(name, "help", 4)) {
-            if (eq)
-                opt_error("option '--help' takes no value");
-            print_help(params, nparams);
-            init_exit(0);
-        }
-        if (namelen == 4 && !strncmp(name, "time", 4)) {
-            if (eq)
-                opt_error("option '--time' takes no value");
-            rt_time = true;
-            continue;
-        }
-        tyl_param *p = NULL;
-        for (int j = 0; j < nparams; j++)
-            if (strlen(params[j].name) == namelen && !strncmp(params[j].name, name, namelen))
-                p = &params[j];
-        if (!p)
-            unknown_option(arg, namelen + 2, params, nparams);
-        if (!eq)
-            opt_error("option '--%s' needs a value: --%s=VALUE", p->name, p->name);
-        const char *val = eq + 1;
-        switch (p->type) {
-        case TYL_INT64: {
-            int64_t v;
-            int r = parse_py_int(val, &v);
-            if (r == 2)
-                opt_error("invalid value '%s' for --%s: integer out of range (64-bit)", val, p->name);
-            if (r)
-                opt_error("invalid value '%s' for --%s: expected an integer", val, p->name);
-            *(int64_t *)p->ptr = v;
-            break;
-        }
-        case TYL_BOOL: {
-            bool v;
-            if (parse_bool(val, &v))
-                opt_error("invalid value '%s' for --%s: expected True or False", val, p->name);
-            *(bool *)p->ptr = v;
-            break;
-        }
-        default: {
-            double v;
-            if (parse_float(val, &v))
-                opt_error("invalid value '%s' for --%s: expected a float", val, p->name);
-            *(double *)p->ptr = v;
-            break;
-        }
-        }
-    }
+    /* Two passes: the first checks every option in order (so --help shows the compiled-in
+     * defaults and the first bad option is the one reported), the second stores the values. */
+    for (int pass = 0; pass < 2; pass++)
+        parse_options(ac, av, params, nparams, pass == 1);
 
     if (rt_size > 1) {
         if (tyl_rt_rank_ == 0)

@@ -27,7 +27,7 @@ def repr_values(rng):
     vals = [0.0, -0.0, 1.0, -1.0, 0.1, 0.2, 0.1 + 0.2, 1 / 3, 2 / 3, 5e-324, -5e-324,
             1.7976931348623157e308, 2.2250738585072014e-308, 2.225073858507201e-308,
             math.inf, -math.inf, math.nan, math.pi, math.e, 1e16, 1e15, 9999999999999998.0,
-            1e-4, 1e-5, 0.0001, 0.00001, 123.456, 1e22, 1e23, 2 ** 53, 2 ** 53 + 2, 2 ** 63,
+            1e-4, 1e-5, 0.0001, 0.00001, 123.456, 1e22, 1e23, 2.0 ** 53, 2.0 ** 53 + 2, 2.0 ** 63,
             0.3, 1.5e-05, -2.5e300, 1e300 * 10, 100.0, 1234567890123456.7, 12345678901234567.0]
     for k in range(-1074, 1024):
         vals.append(math.ldexp(1.0, k))
@@ -37,6 +37,13 @@ def repr_values(rng):
         vals.append(float("1e%d" % k))
         vals.append(float("9.999999999999999e%d" % k))
         vals.append(float("5e%d" % k))
+    for k in range(-324, 309):  # neighbours of powers of ten
+        x = float("1e%d" % k)
+        vals += [math.nextafter(x, 0.0), math.nextafter(x, math.inf)]
+    for _ in range(10000):  # near powers of two: the rounding interval is asymmetric there
+        e = rng.randint(1, 2046)
+        m = rng.choice([0, 1, 2, (1 << 52) - 1, (1 << 52) - 2, rng.getrandbits(4)])
+        vals.append(from_bits((e << 52) | m | (rng.getrandbits(1) << 63)))
     for _ in range(30000):
         b = rng.getrandbits(64)
         vals.append(from_bits(b))
@@ -135,7 +142,10 @@ def gen_pow(out, rng):
                     f.write("E %s %s zero\n" % (hx(a), hx(b)))
                     continue
                 except OverflowError:
-                    f.write("E %s %s overflow\n" % (hx(a), hx(b)))
+                    # negative ** fraction goes through complex pow, which may overflow too
+                    kind = "complex" if a < 0 and math.isfinite(b) and b != math.floor(b) \
+                        else "overflow"
+                    f.write("E %s %s %s\n" % (hx(a), hx(b), kind))
                     continue
                 if isinstance(r, complex):
                     f.write("E %s %s complex\n" % (hx(a), hx(b)))

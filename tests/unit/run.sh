@@ -146,14 +146,14 @@ HELP="usage: opt_prog [--NAME=VALUE ...] [--time] [--help]
 Compiled by tylesc from opt_prog.tyl.
 
 parameters:
-  --N=INT           int (default 64)
-  --nu=FLOAT        float (default 0.05)
-  --steps=INT       int (default 100)
-  --flag=BOOL       bool (default True)
+  --N=INT         int (default 64)
+  --nu=FLOAT      float (default 0.05)
+  --steps=INT     int (default 100)
+  --flag=BOOL     bool (default True)
 
 runtime options:
-  --help            show this message and exit
-  --time            print the run time of the program to stderr at exit"
+  --help          show this message and exit
+  --time          print the run time of the program to stderr at exit"
 opt_case opt_help 0 "$HELP" "" --help
 opt_case opt_help_after_params 0 "$HELP" "" --N=5 --help --M=1
 

@@ -1,0 +1,46 @@
+/* emit_internal.h: what the C and CUDA emitters share (not an interface for other modules).
+ *
+ * Both back ends emit the same program: host code in main() and one kernel per sweep with the
+ * same parameters (box extents, base pointers, strides, hoisted scalars) and the same element
+ * arithmetic, so the CPU tests cover the index math of the GPU code. They differ only in how a
+ * kernel is written (a loop nest vs. a thread grid), how it is launched, and how host code
+ * touches single array elements.
+ */
+#ifndef TYL_EMIT_INTERNAL_H
+#define TYL_EMIT_INTERNAL_H
+
+#include <stdio.h>
+
+#include "../ir/ir.h"
+
+/* A sweep's kernel being emitted. */
+typedef struct kctx {
+    ir_stmt *s;
+    int B;              /* box rank */
+    int cuda;           /* flat per-thread offsets instead of row pointers */
+    int restrict_ok;    /* pointers may be restrict-qualified */
+    int w_reads;        /* pointwise reads of the target go through the target pointer */
+    vec reads;          /* ir_view*: one kernel parameter each */
+    vec scalars;        /* ir_expr*: hoisted scalar subexpressions */
+} kctx;
+
+typedef struct emit_target {
+    const char *header;  /* the run-time header the program includes */
+    int cuda;
+    /* Write the kernel's definition (the body text is emit_kexpr of the sweep value). */
+    void (*kernel)(FILE *o, ir_stmt *s, kctx *k);
+    /* Write what precedes the argument list of a kernel call ("tyl_k3" or a launch). */
+    void (*launch)(FILE *o, int ind, ir_stmt *s, kctx *k);
+} emit_target;
+
+void emit_program(ir_program *p, FILE *out, const emit_target *t);
+
+/* Kernel text helpers. */
+void emit_kexpr(strbuf *b, ir_expr *e, kctx *k);          /* the elementwise value */
+void emit_access(strbuf *b, kctx *k, int idx, ir_view *v);/* operand idx (-1 target) here */
+void emit_operand_name(strbuf *b, int idx);               /* "w", "r1", ... */
+int emit_static_stride(ir_view *v, int k);                /* 1, 0, or -1 (run time) */
+const char *emit_source_line(int line);
+void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *restrict_kw);
+
+#endif
