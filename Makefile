@@ -25,13 +25,30 @@ COMPILER_SRC = $(wildcard src/util/*.c src/frontend/*.c src/ir/*.c src/backend_c
                           src/backend_cuda/*.c src/driver/*.c)
 GEN_SRC      = build/gen/lexer.c build/gen/parser.c
 RUNTIME_SRC  = $(wildcard src/runtime_mpi/*.c runtime/elastic/*.c)
+# The CUDA run-time library shares everything but where array data lives.
+CUDA_RT_SRC  = $(filter-out src/runtime_mpi/tyl_mem_host.c,$(RUNTIME_SRC)) src/runtime_mpi/tyl_mem_cuda.cu
+NVCC        ?= nvcc
+CUDA_ARCH   ?= sm_90
+CUDA_NUM     = $(subst sm_,,$(CUDA_ARCH))
+NVCCFLAGS   ?= -O3
+# NO_MPI=1 builds the run-time libraries without MPI (single process; tylesc --no-mpi).
+ifeq ($(NO_MPI),1)
+RT_CC        = $(CC)
+RT_DEFS      = -DTYL_NO_MPI
+else
+RT_CC        = $(MPICC)
+RT_DEFS      =
+MPI_INC      = $(shell $(MPICC) --showme:compile 2>/dev/null)
+endif
 
 COMPILER_OBJ = $(COMPILER_SRC:%.c=build/obj/%.o) $(GEN_SRC:build/gen/%.c=build/obj/gen/%.o)
 ASAN_OBJ     = $(COMPILER_SRC:%.c=build/asan/%.o) $(GEN_SRC:build/gen/%.c=build/asan/gen/%.o)
 RUNTIME_OBJ  = $(RUNTIME_SRC:%.c=build/rt/%.o)
+CUDA_RT_OBJ  = $(patsubst %.cu,build/rtcuda/%.o,$(CUDA_RT_SRC:%.c=build/rtcuda/%.o))
 SANFLAGS     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all deps check check-unit check-programs check-asan demo bench install uninstall clean
+.PHONY: all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
+        bench-gpu install uninstall clean
 .DELETE_ON_ERROR:
 
 all: bin/tylesc lib/libtyles.a build/tools/npy2png
@@ -83,18 +100,35 @@ build/asan/bin/tylesc: $(ASAN_OBJ)
 # A staged installation, so the ASan compiler finds the run-time library like an installed one.
 build/stage/lib/libtyles.a: lib/libtyles.a src/runtime_mpi/tyles.h
 	@mkdir -p build/stage/lib build/stage/include/tyles
-	cp src/runtime_mpi/tyles.h build/stage/include/tyles/tyles.h
+	cp src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h build/stage/include/tyles/
 	cp lib/libtyles.a $@
 
 # ---- the run-time library ---------------------------------------------------------------------
 build/rt/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(MPICC) $(CSTD) $(WARN) -O2 -g -fopenmp -ffp-contract=off -fwrapv $(CPPFLAGS_ALL) -c $< -o $@
+	$(RT_CC) $(CSTD) $(WARN) $(RT_DEFS) -O2 -g -fopenmp -ffp-contract=off -fwrapv $(CPPFLAGS_ALL) -c $< -o $@
 
 lib/libtyles.a: $(RUNTIME_OBJ)
 	@mkdir -p lib
 	rm -f $@
 	ar rcs $@ $^
+
+# ---- the CUDA run-time library (make cuda; needs nvcc, no GPU) --------------------------------
+build/rtcuda/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(RT_CC) $(CSTD) $(WARN) $(RT_DEFS) -O2 -g -fopenmp -ffp-contract=off -fwrapv $(CPPFLAGS_ALL) -c $< -o $@
+
+build/rtcuda/%.o: %.cu src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyl_mem.h
+	@mkdir -p $(dir $@)
+	$(NVCC) $(NVCCFLAGS) -std=c++17 --fmad=false $(RT_DEFS) $(MPI_INC) \
+	    -gencode arch=compute_$(CUDA_NUM),code=[sm_$(CUDA_NUM),compute_$(CUDA_NUM)] -c $< -o $@
+
+lib/libtyles_cuda.a: $(CUDA_RT_OBJ)
+	@mkdir -p lib
+	rm -f $@
+	ar rcs $@ $^
+
+cuda: all lib/libtyles_cuda.a
 
 # ---- tools ----------------------------------------------------------------------------------
 build/tools/npy2png: tools/npy2png.c
@@ -104,7 +138,7 @@ build/tools/npy2png: tools/npy2png.c
 # ---- tests ----------------------------------------------------------------------------------
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-check: all check-unit check-programs check-asan
+check: all check-unit check-programs check-asan check-cuda
 	@echo "make check: all test suites passed"
 
 check-unit: lib/libtyles.a build/tools/npy2png
@@ -122,6 +156,21 @@ check-asan: build/asan/bin/tylesc build/stage/lib/libtyles.a
 	@echo "== compiler tests with tylesc under AddressSanitizer/UBSan"
 	@TYLES_HOME=$(CURDIR)/build/stage ASAN_OPTIONS=detect_leaks=1 $(PYTHON) tests/run_tests.py --tylesc build/asan/bin/tylesc -j $(JOBS) --no-expect-single-rank
 
+# Every sample and test program emitted as CUDA, compiled and linked by nvcc (no GPU needed).
+check-cuda: bin/tylesc
+	@if command -v $(NVCC) >/dev/null 2>&1; then \
+	    echo "== CUDA: every program compiled and linked by nvcc" && \
+	    $(MAKE) --no-print-directory lib/libtyles_cuda.a >/dev/null && \
+	    $(PYTHON) tests/run_tests.py --tylesc bin/tylesc --tylesc-flags=--target=cuda \
+	        --compile-only -j $(JOBS); \
+	else echo "== CUDA: skipped, $(NVCC) not found"; fi
+
+# On a machine with a GPU: every program run on the GPU and compared with NumPy.
+check-gpu: bin/tylesc lib/libtyles_cuda.a
+	@$(PYTHON) tests/run_tests.py --tylesc bin/tylesc \
+	    --tylesc-flags="--target=cuda $(if $(filter 1,$(NO_MPI)),--no-mpi)" \
+	    $(if $(filter 1,$(NO_MPI)),--mpirun=none --no-expect-single-rank) -j $(JOBS)
+
 # ---- demo and benchmark ---------------------------------------------------------------------
 demo: all
 	@sh tools/demo.sh
@@ -134,10 +183,12 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/tyles
 	install -m 755 bin/tylesc $(DESTDIR)$(PREFIX)/bin/tylesc
 	install -m 644 lib/libtyles.a $(DESTDIR)$(PREFIX)/lib/libtyles.a
-	install -m 644 src/runtime_mpi/tyles.h $(DESTDIR)$(PREFIX)/include/tyles/tyles.h
+	if [ -f lib/libtyles_cuda.a ]; then install -m 644 lib/libtyles_cuda.a $(DESTDIR)$(PREFIX)/lib/; fi
+	install -m 644 src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h $(DESTDIR)$(PREFIX)/include/tyles/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/tylesc $(DESTDIR)$(PREFIX)/lib/libtyles.a
+	rm -f $(DESTDIR)$(PREFIX)/bin/tylesc $(DESTDIR)$(PREFIX)/lib/libtyles.a \
+	      $(DESTDIR)$(PREFIX)/lib/libtyles_cuda.a
 	rm -rf $(DESTDIR)$(PREFIX)/include/tyles
 
 clean:

@@ -317,7 +317,7 @@ class Runner:
     def __init__(self, opts):
         self.opts = opts
         self.tylesc = opts.tylesc if os.path.isabs(opts.tylesc) else os.path.join(ROOT, opts.tylesc)
-        self.mpirun = shlex.split(opts.mpirun)
+        self.mpirun = [] if opts.mpirun == "none" else shlex.split(opts.mpirun)
         env = dict(os.environ)
         env.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
         env.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
@@ -347,7 +347,7 @@ class Runner:
         """Run tylesc from the repo root with the path relative to the root."""
         if not os.path.exists(self.tylesc):
             raise TestFailure("compiler not found: %s (build it with make)" % rel(self.tylesc))
-        argv = [self.tylesc, rel(tyl), "-o", out_exe]
+        argv = [self.tylesc] + shlex.split(self.opts.tylesc_flags) + [rel(tyl), "-o", out_exe]
         r = run_cmd(argv, ROOT, self.opts.timeout, env=self.env, what="tylesc")
         if expect_success:
             if r.returncode != 0:
@@ -380,7 +380,7 @@ class Runner:
     def compiled_run(self, tyl, exe, workdir, nprocs, args):
         copy_inputs(tyl, workdir)
         before = snapshot_npy(workdir)
-        argv = self.mpirun + ["-np", str(nprocs), exe] + args
+        argv = (self.mpirun + ["-np", str(nprocs)] if self.mpirun else []) + [exe] + args
         r = run_cmd(argv, workdir, self.opts.timeout, env=self.env,
                     what="compiled run (np=%d)" % nprocs)
         if r.returncode != 0:
@@ -404,6 +404,9 @@ class Runner:
 
         tmp = self.tempdir(name)
         try:
+            if self.opts.compile_only:
+                self.compile(tyl, os.path.join(tmp, "prog"))
+                return ""
             refdir = os.path.join(tmp, "numpy")
             os.mkdir(refdir)
             ref_out, ref_files, ref_written = self.python_run(tyl, refdir, overrides)
@@ -557,7 +560,9 @@ def discover(opts):
         tests.append(("errors/" + stem(p), "error", p))
     for p in tyls("tests/runtime_errors"):
         tests.append(("runtime_errors/" + stem(p), "runtime_error", p))
-    if opts.expect_single_rank:
+    if opts.compile_only:
+        tests = [t for t in tests if t[1] == "program"]
+    if opts.expect_single_rank and not opts.compile_only:
         pick = [p for p in samples if stem(p) == "heat2d"] or samples[:1]
         for p in pick:
             tests.append(("single_rank/" + stem(p), "single_rank", p))
@@ -600,6 +605,10 @@ def main(argv=None):
                          "until distribution exists)")
     ap.add_argument("--update-errors", action="store_true",
                     help="write the actual stderr into missing or differing .err files for review")
+    ap.add_argument("--tylesc-flags", default="",
+                    help="extra options for tylesc, e.g. '--target=cuda --no-mpi'")
+    ap.add_argument("--compile-only", action="store_true",
+                    help="only compile the programs and samples (e.g. CUDA on a machine without a GPU)")
     ap.add_argument("--mpirun", default="mpirun --allow-run-as-root --oversubscribe",
                     help="launcher command (default: %(default)s)")
     ap.add_argument("--omp-threads", type=int, default=2,

@@ -988,6 +988,8 @@ void emit_program(ir_program *p, FILE *out, const emit_target *t)
         ir_var *v = VEC_AT(c.vars, i, ir_var *);
         if (v->is_array)
             fprintf(out, "    tyl_release(%s);\n", v->name);
+        else
+            fprintf(out, "    (void)%s;\n", v->name); /* some are only ever written */
     }
     fprintf(out, "    return tyl_rt_finalize();\n}\n");
 }

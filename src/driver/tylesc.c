@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../backend_c/emit_c.h"
+#include "../backend_cuda/emit_cuda.h"
 #include "../frontend/ast.h"
 #include "../frontend/diag.h"
 #include "../frontend/lower.h"
@@ -34,7 +35,12 @@ static const char *usage =
     "  -o FILE          generate C and build an executable (uses $CC, default mpicc, and $CFLAGS,\n"
     "                   default -O3 -march=native; -fopenmp -ffp-contract=off are always added)\n"
     "                   (default: the program's name without .tyl)\n"
-    "  --target=c       the C/OpenMP back end (the only one built so far)\n"
+    "  -o FILE.cu       write CUDA C++ (same as --target=cuda)\n"
+    "  --target=c|cuda  the back end: C/OpenMP (default) or CUDA; a CUDA executable is built with\n"
+    "                   $NVCC (default nvcc) for $CUDA_ARCH (default sm_90, plus PTX)\n"
+    "  --fmad           let the CUDA compiler contract a*b+c into FMA (faster, no longer bitwise\n"
+    "                   equal to NumPy)\n"
+    "  --no-mpi         build against a run-time library compiled without MPI (single process)\n"
     "  --dump=STAGE     print the program after STAGE and stop: ast, ir (after lowering),\n"
     "                   copysem (after the copy-semantics pass)\n"
     "  --keep-c         keep the generated C next to the executable (FILE.c)\n"
@@ -93,7 +99,23 @@ static void push_words(vec *v, const char *s)
     }
 }
 
-static int build_executable(const char *cfile, const char *out)
+static int fmad, no_mpi; /* --fmad, --no-mpi */
+
+/* MPI's compile and link flags from the wrapper, for compilers that are not MPI wrappers. */
+static void push_mpi_flags(vec *argv, const char *which)
+{
+    FILE *p = popen(arena_printf(&util_arena, "mpicc --showme:%s 2>/dev/null", which), "r");
+    if (!p)
+        return;
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, p);
+    buf[n] = 0;
+    pclose(p);
+    buf[strcspn(buf, "\n")] = 0;
+    push_words(argv, buf);
+}
+
+static int build_executable(const char *cfile, const char *out, int cuda)
 {
     char *dir = exe_dir();
     const char *home = getenv("TYLES_HOME");
@@ -119,26 +141,60 @@ static int build_executable(const char *cfile, const char *out)
     if (!inc)
         util_syserr("cannot find the run-time library (tyles.h and libtyles.a) next to tylesc; "
                     "set TYLES_HOME to the installation prefix");
-    const char *cc = getenv("TYLES_CC");
-    if (!cc || !*cc)
-        cc = getenv("CC");
-    if (!cc || !*cc)
-        cc = "mpicc";
-    const char *cflags = getenv("CFLAGS");
-    if (!cflags || !*cflags)
-        cflags = "-O3 -march=native";
+    const char *libname = cuda ? "libtyles_cuda.a" : "libtyles.a";
+    if (cuda && !exists(arena_printf(&util_arena, "%s/%s", lib, libname)))
+        util_syserr("the CUDA run-time library %s/%s is not built (make cuda)", lib, libname);
     vec argv = {0};
-    push_words(&argv, cc);
-    vec_push(&argv, "-std=c11");
-    vec_push(&argv, "-fopenmp");
-    vec_push(&argv, "-ffp-contract=off");
-    vec_push(&argv, "-fno-math-errno");
-    vec_push(&argv, "-fwrapv");
-    push_words(&argv, cflags);
+    const char *cc;
+    if (cuda) {
+        cc = getenv("NVCC");
+        if (!cc || !*cc)
+            cc = "nvcc";
+        const char *arch = getenv("CUDA_ARCH");
+        if (!arch || !*arch)
+            arch = "sm_90";
+        const char *num = arch + strcspn(arch, "0123456789");
+        push_words(&argv, cc);
+        vec_push(&argv, "-O3");
+        vec_push(&argv, "-std=c++17");
+        vec_push(&argv, fmad ? "--fmad=true" : "--fmad=false");
+        vec_push(&argv, "-gencode");
+        vec_push(&argv, arena_printf(&util_arena, "arch=compute_%s,code=[sm_%s,compute_%s]", num, num, num));
+        vec_push(&argv, "-Xcompiler");
+        vec_push(&argv, "-fopenmp,-ffp-contract=off,-fno-math-errno,-fwrapv");
+        push_words(&argv, getenv("NVCCFLAGS"));
+        if (no_mpi)
+            vec_push(&argv, "-DTYL_NO_MPI");
+        else
+            push_mpi_flags(&argv, "compile");
+    } else {
+        cc = getenv("TYLES_CC");
+        if (!cc || !*cc)
+            cc = getenv("CC");
+        if (!cc || !*cc)
+            cc = no_mpi ? "cc" : "mpicc";
+        const char *cflags = getenv("CFLAGS");
+        if (!cflags || !*cflags)
+            cflags = "-O3 -march=native";
+        push_words(&argv, cc);
+        vec_push(&argv, "-std=c11");
+        vec_push(&argv, "-fopenmp");
+        vec_push(&argv, "-ffp-contract=off");
+        vec_push(&argv, "-fno-math-errno");
+        vec_push(&argv, "-fwrapv");
+        push_words(&argv, cflags);
+        if (no_mpi)
+            vec_push(&argv, "-DTYL_NO_MPI");
+    }
     vec_push(&argv, arena_printf(&util_arena, "-I%s", inc));
     vec_push(&argv, (void *)cfile);
-    vec_push(&argv, arena_printf(&util_arena, "%s/libtyles.a", lib));
+    vec_push(&argv, arena_printf(&util_arena, "%s/%s", lib, libname));
     push_words(&argv, getenv("LDFLAGS"));
+    if (cuda) {
+        if (!no_mpi)
+            push_mpi_flags(&argv, "link");
+        vec_push(&argv, "-lgomp");
+    }
     vec_push(&argv, "-lm");
     vec_push(&argv, "-o");
     vec_push(&argv, (void *)out);
@@ -178,10 +234,14 @@ int main(int argc, char **argv)
             }
         } else if (strncmp(a, "--target=", 9) == 0) {
             target = a + 9;
-            if (strcmp(target, "c") != 0) {
-                fprintf(stderr, "tylesc: target '%s' is not built yet (available: c)\n", target);
+            if (strcmp(target, "c") != 0 && strcmp(target, "cuda") != 0) {
+                fprintf(stderr, "tylesc: unknown target '%s' (c, cuda)\n", target);
                 return 2;
             }
+        } else if (strcmp(a, "--fmad") == 0) {
+            fmad = 1;
+        } else if (strcmp(a, "--no-mpi") == 0) {
+            no_mpi = 1;
         } else if (strcmp(a, "--keep-c") == 0) {
             keep_c = 1;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -247,28 +307,33 @@ int main(int argc, char **argv)
         output = ends_with(base, ".tyl") ? arena_strndup(&util_arena, base, strlen(base) - 4)
                                          : arena_printf(&util_arena, "%s.out", base);
     }
-    if (ends_with(output, ".cu")) {
-        fprintf(stderr, "tylesc: the CUDA back end is not built yet; use -o FILE.c or an executable name\n");
+    int cuda = strcmp(target, "cuda") == 0 || ends_with(output, ".cu");
+    int to_src = ends_with(output, cuda ? ".cu" : ".c");
+    if (!to_src && (ends_with(output, ".c") || ends_with(output, ".cu"))) {
+        fprintf(stderr, "tylesc: output '%s' does not match --target=%s\n", output, target);
         return 2;
     }
-    int to_c = ends_with(output, ".c");
-    const char *cfile = to_c ? output : arena_printf(&util_arena, "%s.c", output);
+    const char *ext = cuda ? ".cu" : ".c";
+    const char *cfile = to_src ? output : arena_printf(&util_arena, "%s%s", output, ext);
     char tmpdir[] = "/tmp/tylesc.XXXXXX";
-    if (!to_c && !keep_c) {
+    if (!to_src && !keep_c) {
         if (!mkdtemp(tmpdir))
             util_syserr("cannot create a temporary directory: %s", strerror(errno));
         const char *base = strrchr(output, '/');
-        cfile = arena_printf(&util_arena, "%s/%s.c", tmpdir, base ? base + 1 : output);
+        cfile = arena_printf(&util_arena, "%s/%s%s", tmpdir, base ? base + 1 : output, ext);
     }
     FILE *f = fopen(cfile, "w");
     if (!f)
         util_syserr("cannot write '%s': %s", cfile, strerror(errno));
-    emit_c(p, f);
+    if (cuda)
+        emit_cuda(p, f);
+    else
+        emit_c(p, f);
     if (fclose(f) != 0)
         util_syserr("cannot write '%s': %s", cfile, strerror(errno));
     int st = 0;
-    if (!to_c) {
-        st = build_executable(cfile, output);
+    if (!to_src) {
+        st = build_executable(cfile, output, cuda);
         if (!keep_c) {
             unlink(cfile);
             rmdir(tmpdir);

@@ -116,6 +116,14 @@ int diag_finish(void)
     return n_errors;
 }
 
+void diag_reset(void)
+{
+    src_name = "<input>";
+    src_text = "";
+    n_errors = 0;
+    suppressed = 0;
+}
+
 const char *diag_where(loc l)
 {
     return arena_printf(&util_arena, "%s:%d", src_name, l.line);

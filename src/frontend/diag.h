@@ -36,6 +36,10 @@ int diag_suppress(int on);
 /* Print "tylesc: N error(s)" if there were errors; return the count. */
 int diag_finish(void);
 
+/* Forget the source, the error count and suppression (for compiling several inputs in one
+ * process, e.g. the fuzzer). */
+void diag_reset(void);
+
 /* "heat.tyl:12" for messages in generated code (run-time checks). */
 const char *diag_where(loc l);
 /* The source text of a range on one line (for messages like 'np.linalg.solve'). */

@@ -7,6 +7,12 @@
 
 static vec atom_keys, atom_disp;
 
+void sym_reset(void)
+{
+    atom_keys = (vec){0};
+    atom_disp = (vec){0};
+}
+
 int sym_atom(const char *key, const char *display)
 {
     for (int i = 0; i < atom_keys.len; i++)

@@ -37,4 +37,7 @@ const char *sym_str(const sym *a);
  * derivation gives the same atom. NULL if a or b is NULL. */
 const sym *sym_opaque(const char *op, const sym *a, const sym *b);
 
+/* Forget all atoms (they live in util_arena: call before that arena is freed and reused). */
+void sym_reset(void);
+
 #endif

@@ -1,6 +1,7 @@
 /* tyl_npy.c: np.save, byte-identical to NumPy 2's .npy format 1.0 output. */
 #define _POSIX_C_SOURCE 200809L
 #include "tyl_internal.h"
+#include "tyl_mem.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -74,8 +75,20 @@ void tyl_save_npy(const char *filename, const tyl_array *a, const char *where)
     size_t nbytes = (size_t)a->size * tyl_dtype_size(a->dtype);
     errno = 0;
     int ok = fwrite(hdr, 1, hn, f) == hn;
-    if (ok && nbytes)
+    if (ok && nbytes && !tyl_mem_on_device())
         ok = fwrite(a->data, 1, nbytes, f) == nbytes;
+    else if (ok && nbytes) {
+        /* device data goes through a host buffer, a chunk at a time */
+        size_t chunk = nbytes < ((size_t)64 << 20) ? nbytes : ((size_t)64 << 20);
+        char *buf = malloc(chunk);
+        ok = buf != NULL;
+        for (size_t off = 0; ok && off < nbytes; off += chunk) {
+            size_t n = nbytes - off < chunk ? nbytes - off : chunk;
+            tyl_mem_to_host(buf, (const char *)a->data + off, n);
+            ok = fwrite(buf, 1, n, f) == n;
+        }
+        free(buf);
+    }
     int err = ok ? 0 : (errno ? errno : EIO);
     if (fclose(f) != 0 && ok) {
         ok = 0;

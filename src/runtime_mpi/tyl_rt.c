@@ -10,8 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <mpi.h>
 #include <omp.h>
+
+#include "tyl_mem.h"
+#include "tyl_mpi.h"
 
 /* ---- program state ------------------------------------------------------------------------ */
 
@@ -327,6 +329,9 @@ void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params,
                     rt_prog, rt_size);
         init_exit(1);
     }
+    /* ranks on one node take devices in turn (Open MPI tells the local rank) */
+    const char *lr = getenv("OMPI_COMM_WORLD_LOCAL_RANK");
+    tyl_mem_init(lr ? atoi(lr) : 0);
     rt_t0 = MPI_Wtime();
 }
 
@@ -366,38 +371,8 @@ static void live_remove(tyl_block *b)
 
 static void block_free(tyl_block *b)
 {
-    free(b->a.data);
+    tyl_mem_free(b->a.data);
     free(b);
-}
-
-/* Parallel first touch: thread t of the team touches the t-th contiguous part, as a
- * schedule(static) loop over the outer axis will later. */
-static void par_zero(void *p, size_t n)
-{
-    if (n < PAR_MIN_BYTES || omp_in_parallel()) {
-        memset(p, 0, n);
-        return;
-    }
-#pragma omp parallel
-    {
-        size_t nt = (size_t)omp_get_num_threads(), t = (size_t)omp_get_thread_num();
-        size_t lo = n / nt * t, hi = t + 1 == nt ? n : n / nt * (t + 1);
-        memset((char *)p + lo, 0, hi - lo);
-    }
-}
-
-static void par_copy(void *dst, const void *src, size_t n)
-{
-    if (n < PAR_MIN_BYTES || omp_in_parallel()) {
-        memcpy(dst, src, n);
-        return;
-    }
-#pragma omp parallel
-    {
-        size_t nt = (size_t)omp_get_num_threads(), t = (size_t)omp_get_thread_num();
-        size_t lo = n / nt * t, hi = t + 1 == nt ? n : n / nt * (t + 1);
-        memcpy((char *)dst + lo, (const char *)src + lo, hi - lo);
-    }
 }
 
 static const char *dtype_name(tyl_dtype t)
@@ -452,7 +427,7 @@ tyl_array *tyl_alloc(tyl_dtype dt, int rank, const int64_t *shape, int init, con
     }
     if (!b) {
         b = malloc(sizeof *b);
-        void *data = b ? aligned_alloc(64, cap) : NULL;
+        void *data = b ? tyl_mem_alloc(cap) : NULL;
         if (!data) {
             free(b);
             char sh[128];
@@ -481,7 +456,7 @@ tyl_array *tyl_alloc(tyl_dtype dt, int rank, const int64_t *shape, int init, con
 #pragma omp critical(tyl_rt_arrays)
     live_insert(b);
     if (init == TYL_INIT_ZERO)
-        par_zero(a->data, bytes);
+        tyl_mem_zero(a->data, bytes);
     return a;
 }
 
@@ -525,46 +500,12 @@ void tyl_set(tyl_array **slot, tyl_array *v)
     tyl_release(old);
 }
 
-/* double -> integer as a C cast where defined; NaN and out-of-range give the minimum value,
- * as x86 (and so NumPy there) does, without undefined behaviour. */
-static int64_t f2i64(double v)
-{
-    if (v >= -9223372036854775808.0 && v < 9223372036854775808.0)
-        return (int64_t)v;
-    return INT64_MIN;
-}
-static int32_t f2i32(double v)
-{
-    if (v > -2147483649.0 && v < 2147483648.0)
-        return (int32_t)v;
-    return INT32_MIN;
-}
-
-#define TYL_FILL_LOOP(T, val)                                                                     \
-    do {                                                                                          \
-        T *p_ = (T *)a->data;                                                                     \
-        T x_ = (val);                                                                             \
-        int64_t n_ = a->size;                                                                     \
-        _Pragma("omp parallel for schedule(static) if(par)") for (int64_t i = 0; i < n_; i++)      \
-            p_[i] = x_;                                                                           \
-    } while (0)
-
-void tyl_fill(tyl_array *a, double v)
-{
-    int par = (size_t)a->size * tyl_dtype_size(a->dtype) >= PAR_MIN_BYTES && !omp_in_parallel();
-    switch (a->dtype) {
-    case TYL_BOOL: TYL_FILL_LOOP(bool, v != 0.0); break;
-    case TYL_INT32: TYL_FILL_LOOP(int32_t, f2i32(v)); break;
-    case TYL_INT64: TYL_FILL_LOOP(int64_t, f2i64(v)); break;
-    case TYL_FLOAT32: TYL_FILL_LOOP(float, (float)v); break;
-    case TYL_FLOAT64: TYL_FILL_LOOP(double, v); break;
-    }
-}
+void tyl_fill(tyl_array *a, double v) { tyl_mem_fill(a, v); }
 
 tyl_array *tyl_copy(const tyl_array *a, const char *where)
 {
     tyl_array *c = tyl_alloc(a->dtype, a->rank, a->shape, TYL_INIT_NONE, where);
-    par_copy(c->data, a->data, (size_t)a->size * tyl_dtype_size(a->dtype));
+    tyl_mem_copy(c->data, a->data, (size_t)a->size * tyl_dtype_size(a->dtype));
     return c;
 }
 
@@ -587,7 +528,8 @@ const char *tyl_rt_shape_str(char *buf, int rank, const int64_t *shape)
 
 int tyl_rt_finalize(void)
 {
-    double t = MPI_Wtime() - rt_t0;
+    tyl_mem_sync();
+    double t = mpi_active() ? MPI_Wtime() - rt_t0 : 0.0;
     fflush(stdout);
     if (rt_time && tyl_rt_rank_ == 0) {
         fprintf(stderr, "tyles: time %.6f s\n", t);
@@ -605,6 +547,7 @@ int tyl_rt_finalize(void)
         block_free(b);
     }
     tyl_print_reset_();
+    tyl_mem_finalize();
     if (mpi_active() && rt_we_initialized_mpi)
         MPI_Finalize();
     return 0;

@@ -26,26 +26,3 @@ void tyl_check_shapes(const char *where, int kind, int na, const int64_t *a, int
         tyl_rt_error(where, "operands could not be broadcast together with shapes %s %s", sa, sb);
     tyl_rt_error(where, "could not broadcast input array from shape %s into shape %s", sa, sb);
 }
-
-void tyl_box_copy(void *dst, const int64_t *ds, const void *src, const int64_t *ss, int rank,
-                  const int64_t *n, size_t el)
-{
-    for (int d = 0; d < rank; d++)
-        if (n[d] <= 0)
-            return;
-    if (rank == 1) {
-        char *o = dst;
-        const char *i = src;
-        if (ds[0] == 1 && ss[0] == 1) {
-            memcpy(o, i, (size_t)n[0] * el);
-            return;
-        }
-        for (int64_t k = 0; k < n[0]; k++)
-            memcpy(o + (size_t)(k * ds[0]) * el, i + (size_t)(k * ss[0]) * el, el);
-        return;
-    }
-    #pragma omp parallel for schedule(static) if (rank == 2 && n[0] * n[1] > 32768)
-    for (int64_t k = 0; k < n[0]; k++)
-        tyl_box_copy((char *)dst + (size_t)(k * ds[0]) * el, ds + 1,
-                     (const char *)src + (size_t)(k * ss[0]) * el, ss + 1, rank - 1, n + 1, el);
-}

@@ -22,7 +22,23 @@
 #include <stdio.h>
 #include <stdbool.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define TYL_MAX_RANK 4
+
+/* The elementwise helpers below run inside CUDA kernels too (tyles_cuda.h includes this file). */
+#ifdef __CUDACC__
+#define TYL_HD __host__ __device__
+#else
+#define TYL_HD
+#endif
+#ifdef __cplusplus
+#define TYL_NORETURN [[noreturn]]
+#else
+#define TYL_NORETURN _Noreturn
+#endif
 
 typedef enum tyl_dtype {
     TYL_BOOL,
@@ -62,7 +78,7 @@ int tyl_rt_finalize(void);
 
 /* Run-time error: "PROG: WHERE: error: MESSAGE" on stderr (WHERE is "heat.tyl:12"),
  * then exit(1) (MPI_Abort when several ranks run). */
-_Noreturn void tyl_rt_error(const char *where, const char *fmt, ...)
+TYL_NORETURN void tyl_rt_error(const char *where, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Format a shape as NumPy does: "(3, 4)", "(5,)", "()". buf must hold 128 bytes. */
@@ -140,6 +156,8 @@ static inline int64_t tyl_py_floordiv_i(int64_t a, int64_t b, const char *where)
 {
     if (b == 0)
         tyl_rt_error(where, "ZeroDivisionError: integer division or modulo by zero");
+    if (b == -1)
+        return (int64_t)(0 - (uint64_t)a); /* INT64_MIN // -1 wraps (Python's int is wider) */
     int64_t q = a / b;
     if ((a % b != 0) && ((a < 0) != (b < 0)))
         q--;
@@ -149,6 +167,8 @@ static inline int64_t tyl_py_mod_i(int64_t a, int64_t b, const char *where)
 {
     if (b == 0)
         tyl_rt_error(where, "ZeroDivisionError: integer modulo by zero");
+    if (b == -1)
+        return 0;
     int64_t r = a % b;
     if (r != 0 && ((r < 0) != (b < 0)))
         r += b;
@@ -167,7 +187,7 @@ static inline double tyl_py_div_f(double a, double b, const char *where)
     return a / b;
 }
 /* CPython's float_divmod: the floor quotient and the modulo with the sign of b. */
-static inline void tyl_divmod_f(double vx, double wx, double *floordiv, double *mod)
+static inline TYL_HD void tyl_divmod_f(double vx, double wx, double *floordiv, double *mod)
 {
     double m = fmod(vx, wx);
     double div = (vx - m) / wx;
@@ -213,7 +233,7 @@ double tyl_py_pow_f(double a, double b, const char *where);
 
 /* ---- NumPy elementwise semantics (no errors: inf/nan as NumPy gives) ---- */
 
-static inline double tyl_np_floordiv_f64(double a, double b)
+static inline TYL_HD double tyl_np_floordiv_f64(double a, double b)
 {
     if (b == 0.0)
         return a / b; /* NumPy: inf/nan with a warning */
@@ -221,7 +241,7 @@ static inline double tyl_np_floordiv_f64(double a, double b)
     tyl_divmod_f(a, b, &q, &m);
     return q;
 }
-static inline double tyl_np_mod_f64(double a, double b)
+static inline TYL_HD double tyl_np_mod_f64(double a, double b)
 {
     if (b == 0.0)
         return fmod(a, b); /* nan */
@@ -229,7 +249,7 @@ static inline double tyl_np_mod_f64(double a, double b)
     tyl_divmod_f(a, b, &q, &m);
     return m;
 }
-static inline int64_t tyl_np_floordiv_i64(int64_t a, int64_t b)
+static inline TYL_HD int64_t tyl_np_floordiv_i64(int64_t a, int64_t b)
 {
     if (b == 0)
         return 0; /* NumPy 2: 0 with a RuntimeWarning */
@@ -240,7 +260,7 @@ static inline int64_t tyl_np_floordiv_i64(int64_t a, int64_t b)
         q--;
     return q;
 }
-static inline int64_t tyl_np_mod_i64(int64_t a, int64_t b)
+static inline TYL_HD int64_t tyl_np_mod_i64(int64_t a, int64_t b)
 {
     if (b == 0 || b == -1)
         return 0;
@@ -287,14 +307,14 @@ static inline int64_t tyl_slen(int64_t n, int64_t start, int64_t stop, int64_t s
 
 /* Python's min(a, b) / max(a, b): the first argument unless the second is strictly smaller /
  * larger (so NaN handling follows CPython's comparisons). */
-static inline int64_t tyl_min_i(int64_t a, int64_t b) { return b < a ? b : a; }
-static inline int64_t tyl_max_i(int64_t a, int64_t b) { return b > a ? b : a; }
-static inline double tyl_min_f(double a, double b) { return b < a ? b : a; }
-static inline double tyl_max_f(double a, double b) { return b > a ? b : a; }
-static inline int64_t tyl_abs_i(int64_t a) { return a < 0 ? -a : a; }
+static inline TYL_HD int64_t tyl_min_i(int64_t a, int64_t b) { return b < a ? b : a; }
+static inline TYL_HD int64_t tyl_max_i(int64_t a, int64_t b) { return b > a ? b : a; }
+static inline TYL_HD double tyl_min_f(double a, double b) { return b < a ? b : a; }
+static inline TYL_HD double tyl_max_f(double a, double b) { return b > a ? b : a; }
+static inline TYL_HD int64_t tyl_abs_i(int64_t a) { return a < 0 ? -a : a; }
 
 /* NumPy integer power (non-negative exponents; negative ones are an error in NumPy too). */
-static inline int64_t tyl_np_pow_i64(int64_t a, int64_t b)
+static inline TYL_HD int64_t tyl_np_pow_i64(int64_t a, int64_t b)
 {
     int64_t r = 1;
     uint64_t ua = (uint64_t)a, ur = 1;
@@ -321,5 +341,9 @@ void tyl_check_shapes(const char *where, int kind, int na, const int64_t *a, int
  * the second half of a buffered sweep. */
 void tyl_box_copy(void *dst, const int64_t *dst_strides, const void *src,
                   const int64_t *src_strides, int rank, const int64_t *n, size_t elsize);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -147,6 +147,10 @@ void util_internal(const char *file, int line, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fprintf(stderr, "\n(this is a bug in tylesc, not in your program)\n");
+    /* For fuzzing: abort so the fuzzer records the internal error as a crash. */
+    const char *ab = getenv("TYL_ABORT_ON_INTERNAL");
+    if (ab && *ab && strcmp(ab, "0") != 0)
+        abort();
     exit(3);
 }
 

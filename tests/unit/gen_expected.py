@@ -116,6 +116,21 @@ def gen_arith(out, rng):
                 q, m = a // b, a % b
                 assert (q, m) == divmod(a, b) or math.isnan(q) or math.isnan(m)
                 f.write("F %s %s %s %s\n" % (hx(a), hx(b), hx(q), hx(m)))
+        # NumPy elementwise // and % where Python raises: 'N a b q m' (float64), 'M a b q m' (int64)
+        import warnings
+        import numpy as np
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for a in fl:
+                for b in (0.0, -0.0):
+                    q = float(np.floor_divide(np.float64(a), np.float64(b)))
+                    m = float(np.remainder(np.float64(a), np.float64(b)))
+                    f.write("N %s %s %s %s\n" % (hx(a), hx(b), hx(q), hx(m)))
+            for a in INTS:
+                for b in (0, -1):
+                    q = int(np.floor_divide(np.int64(a), np.int64(b)))
+                    m = int(np.remainder(np.int64(a), np.int64(b)))
+                    f.write("M %d %d %d %d\n" % (a, b, q, m))
         iv = INTS + [rng.randint(-1000, 1000) for _ in range(40)]
         for a in iv:
             for b in iv:

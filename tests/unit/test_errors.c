@@ -89,6 +89,18 @@ static void f_save_bad(const void *a)
     tyl_array *x = tyl_alloc(TYL_FLOAT64, 1, sh, TYL_INIT_ZERO, "t.tyl:7");
     tyl_save_npy("/nonexistent-dir/x.npy", x, "t.tyl:7");
 }
+static void f_parallel(const void *a)
+{
+    (void)a;
+    int64_t acc = 0;
+#pragma omp parallel for schedule(static) reduction(+ : acc)
+    for (int i = 0; i < 64; i++) {
+        if (i % 2 == 0)
+            tyl_rt_error("t.tyl:7", "boom in a parallel loop");
+        acc += i;
+    }
+    sink_i = acc;
+}
 static void f_pow(const void *a)
 {
     const double *ab = a;
@@ -122,6 +134,8 @@ int main(void)
     check("err_format", f_custom, NULL, "value 3 too big");
     check("err_save_npy", f_save_bad, NULL,
           "cannot write '/nonexistent-dir/x.npy': No such file or directory");
+
+    check("err_parallel_once", f_parallel, NULL, "boom in a parallel loop");
 
     /* every error case of pow.txt */
     const char *dir = getenv("TYL_UNIT_DATA");

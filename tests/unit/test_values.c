@@ -104,7 +104,7 @@ static void test_arith(const char *dir)
 {
     FILE *f = open_data(dir, "arith.txt");
     char kind[4];
-    long nf = 0, badf = 0, ni = 0, badi = 0;
+    long nf = 0, badf = 0, ni = 0, badi = 0, nn = 0, badn = 0;
     while (fscanf(f, "%3s", kind) == 1) {
         if (kind[0] == 'F') {
             uint64_t a, b, q, m;
@@ -119,6 +119,29 @@ static void test_arith(const char *dir)
                 badf++;
                 detail("%.17g // %.17g = %.17g (want %.17g), %% = %.17g (want %.17g)", x, y, gq,
                        from_bits(q), gm, from_bits(m));
+            }
+        } else if (kind[0] == 'N') {
+            uint64_t a, b, q, m;
+            if (fscanf(f, "%" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64, &a, &b, &q, &m) != 4)
+                break;
+            nn++;
+            double x = from_bits(a), y = from_bits(b);
+            double nq = tyl_np_floordiv_f64(x, y), nm = tyl_np_mod_f64(x, y);
+            if (!same(nq, from_bits(q)) || !same(nm, from_bits(m))) {
+                badn++;
+                detail("np: %.17g // %.17g = %.17g (want %.17g), %% = %.17g (want %.17g)", x, y,
+                       nq, from_bits(q), nm, from_bits(m));
+            }
+        } else if (kind[0] == 'M') {
+            long long a, b, q, m;
+            if (fscanf(f, "%lld %lld %lld %lld", &a, &b, &q, &m) != 4)
+                break;
+            nn++;
+            int64_t nq = tyl_np_floordiv_i64(a, b), nm = tyl_np_mod_i64(a, b);
+            if (nq != q || nm != m) {
+                badn++;
+                detail("np: %lld // %lld = %lld (want %lld), %% = %lld (want %lld)", a, b,
+                       (long long)nq, q, (long long)nm, m);
             }
         } else {
             long long a, b, q, m;
@@ -137,6 +160,7 @@ static void test_arith(const char *dir)
     fclose(f);
     report("floordiv_mod_float", nf, badf);
     report("floordiv_mod_int", ni, badi);
+    report("np_floordiv_mod_by_zero", nn, badn);
 }
 
 static void test_pow(const char *dir)

@@ -1,0 +1,37 @@
+/* tyl_mem.h: where array data lives. libtyles.a implements this for host memory
+ * (tyl_mem_host.c), libtyles_cuda.a for device memory (tyl_mem_cuda.cu); everything else in
+ * the run-time library is shared and touches array data only through these calls.
+ */
+#ifndef TYL_MEM_H
+#define TYL_MEM_H
+
+#include <stddef.h>
+
+#include "tyles.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Called once from tyl_rt_init (after MPI is up) and from tyl_rt_finalize. local_rank picks
+ * the device of this rank on a node. */
+void tyl_mem_init(int local_rank);
+void tyl_mem_finalize(void);
+/* Wait for all queued work (before timing or reading results). */
+void tyl_mem_sync(void);
+
+void *tyl_mem_alloc(size_t bytes);   /* 64-byte aligned; NULL if out of memory */
+void tyl_mem_free(void *p);
+void tyl_mem_zero(void *p, size_t bytes);
+void tyl_mem_copy(void *dst, const void *src, size_t bytes);
+void tyl_mem_fill(tyl_array *a, double v);
+/* Copy array data to host memory (the same as memcpy for host arrays). */
+void tyl_mem_to_host(void *dst, const void *src, size_t bytes);
+/* Where the data is: 0 host, 1 device (so .npy writing can stage through a host buffer). */
+int tyl_mem_on_device(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

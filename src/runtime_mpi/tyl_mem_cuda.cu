@@ -1,0 +1,122 @@
+/* tyl_mem_cuda.cu: array data in GPU memory (libtyles_cuda.a). See tyl_mem.h.
+ * One device per MPI rank: local rank r uses device r % (number of devices). */
+#include <stdio.h>
+
+#include "tyl_mem.h"
+#include "tyles_cuda.h"
+
+extern "C" void tyl_cuda_check(cudaError_t err, const char *what)
+{
+    if (err != cudaSuccess)
+        tyl_rt_error("cuda", "%s failed: %s", what, cudaGetErrorString(err));
+}
+
+extern "C" void tyl_mem_init(int local_rank)
+{
+    int n = 0;
+    tyl_cuda_check(cudaGetDeviceCount(&n), "finding a CUDA device");
+    if (n <= 0)
+        tyl_rt_error("cuda", "no CUDA device is visible to this process");
+    tyl_cuda_check(cudaSetDevice(local_rank % n), "selecting the CUDA device");
+}
+
+extern "C" void tyl_mem_sync(void)
+{
+    tyl_cuda_check(cudaDeviceSynchronize(), "running a kernel");
+}
+
+extern "C" void tyl_mem_finalize(void) { tyl_mem_sync(); }
+
+extern "C" void *tyl_mem_alloc(size_t bytes)
+{
+    void *p = NULL;
+    if (cudaMalloc(&p, bytes ? bytes : 64) != cudaSuccess)
+        return NULL;
+    return p;
+}
+
+extern "C" void tyl_mem_free(void *p) { cudaFree(p); }
+
+extern "C" void tyl_mem_zero(void *p, size_t bytes)
+{
+    tyl_cuda_check(cudaMemset(p, 0, bytes), "zeroing an array");
+}
+
+extern "C" void tyl_mem_copy(void *dst, const void *src, size_t bytes)
+{
+    tyl_cuda_check(cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToDevice), "copying an array");
+}
+
+extern "C" void tyl_mem_to_host(void *dst, const void *src, size_t bytes)
+{
+    tyl_cuda_check(cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToHost), "copying an array to the host");
+}
+
+extern "C" int tyl_mem_on_device(void) { return 1; }
+
+template <typename T> __global__ void fill_kernel(T *p, int64_t n, T v)
+{
+    int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n)
+        p[i] = v;
+}
+
+template <typename T> static void fill(tyl_array *a, T v)
+{
+    if (a->size > 0)
+        fill_kernel<T><<<(unsigned)((a->size + 255) / 256), 256>>>((T *)a->data, a->size, v);
+}
+
+extern "C" void tyl_mem_fill(tyl_array *a, double v)
+{
+    switch (a->dtype) {
+    case TYL_BOOL: fill<bool>(a, v != 0); break;
+    case TYL_INT32: fill<int32_t>(a, (int32_t)v); break;
+    case TYL_INT64: fill<int64_t>(a, (int64_t)v); break;
+    case TYL_FLOAT32: fill<float>(a, (float)v); break;
+    case TYL_FLOAT64: fill<double>(a, v); break;
+    }
+    tyl_cuda_check(cudaGetLastError(), "filling an array");
+}
+
+/* Box copy between strided layouts, up to 4 dimensions, one thread per element. */
+struct box { int64_t n[4], ds[4], ss[4]; int rank; };
+
+template <typename T> __global__ void box_kernel(T *dst, const T *src, box b, int64_t total)
+{
+    int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= total)
+        return;
+    int64_t od = 0, os = 0;
+    for (int d = b.rank - 1; d >= 0; d--) {
+        int64_t k = i % b.n[d];
+        i /= b.n[d];
+        od += k * b.ds[d];
+        os += k * b.ss[d];
+    }
+    dst[od] = src[os];
+}
+
+extern "C" void tyl_box_copy(void *dst, const int64_t *ds, const void *src, const int64_t *ss, int rank,
+                             const int64_t *n, size_t el)
+{
+    box b;
+    int64_t total = 1;
+    b.rank = rank;
+    for (int d = 0; d < rank; d++) {
+        b.n[d] = n[d];
+        b.ds[d] = ds[d];
+        b.ss[d] = ss[d];
+        total *= n[d];
+    }
+    if (total <= 0)
+        return;
+    unsigned g = (unsigned)((total + 255) / 256);
+    if (el == 8)
+        box_kernel<int64_t><<<g, 256>>>((int64_t *)dst, (const int64_t *)src, b, total);
+    else if (el == 4)
+        box_kernel<int32_t><<<g, 256>>>((int32_t *)dst, (const int32_t *)src, b, total);
+    else
+        box_kernel<char><<<g, 256>>>((char *)dst, (const char *)src, b, total);
+    tyl_cuda_check(cudaGetLastError(), "copying a box");
+}

@@ -1,0 +1,109 @@
+/* tyl_mem_host.c: array data in host memory (libtyles.a). See tyl_mem.h.
+ *
+ * Large zero, fill and copy operations are split over the OpenMP team the way a
+ * schedule(static) sweep over the outer axis later touches the data (first touch puts pages
+ * near the threads that use them).
+ */
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tyl_mem.h"
+
+#define PAR_MIN_BYTES ((size_t)1 << 20) /* below this, zero/fill/copy serially */
+
+void tyl_mem_init(int local_rank) { (void)local_rank; }
+void tyl_mem_finalize(void) {}
+void tyl_mem_sync(void) {}
+int tyl_mem_on_device(void) { return 0; }
+
+void *tyl_mem_alloc(size_t bytes) { return aligned_alloc(64, bytes ? (bytes + 63) & ~(size_t)63 : 64); }
+void tyl_mem_free(void *p) { free(p); }
+void tyl_mem_to_host(void *dst, const void *src, size_t bytes) { memcpy(dst, src, bytes); }
+
+void tyl_mem_zero(void *p, size_t n)
+{
+    if (n < PAR_MIN_BYTES || omp_in_parallel()) {
+        memset(p, 0, n);
+        return;
+    }
+#pragma omp parallel
+    {
+        size_t nt = (size_t)omp_get_num_threads(), t = (size_t)omp_get_thread_num();
+        size_t lo = n / nt * t, hi = t + 1 == nt ? n : n / nt * (t + 1);
+        memset((char *)p + lo, 0, hi - lo);
+    }
+}
+
+void tyl_mem_copy(void *dst, const void *src, size_t n)
+{
+    if (n < PAR_MIN_BYTES || omp_in_parallel()) {
+        memcpy(dst, src, n);
+        return;
+    }
+#pragma omp parallel
+    {
+        size_t nt = (size_t)omp_get_num_threads(), t = (size_t)omp_get_thread_num();
+        size_t lo = n / nt * t, hi = t + 1 == nt ? n : n / nt * (t + 1);
+        memcpy((char *)dst + lo, (const char *)src + lo, hi - lo);
+    }
+}
+
+/* double -> integer as a C cast where defined; NaN and out-of-range give the minimum value,
+ * as x86 (and so NumPy there) does, without undefined behaviour. */
+static int64_t f2i64(double v)
+{
+    if (v >= -9223372036854775808.0 && v < 9223372036854775808.0)
+        return (int64_t)v;
+    return INT64_MIN;
+}
+static int32_t f2i32(double v)
+{
+    if (v > -2147483649.0 && v < 2147483648.0)
+        return (int32_t)v;
+    return INT32_MIN;
+}
+
+#define TYL_FILL_LOOP(T, val)                                                                     \
+    do {                                                                                          \
+        T *p_ = (T *)a->data;                                                                     \
+        T x_ = (val);                                                                             \
+        int64_t n_ = a->size;                                                                     \
+        _Pragma("omp parallel for schedule(static) if(par)") for (int64_t i = 0; i < n_; i++)      \
+            p_[i] = x_;                                                                           \
+    } while (0)
+
+void tyl_mem_fill(tyl_array *a, double v)
+{
+    int par = (size_t)a->size * tyl_dtype_size(a->dtype) >= PAR_MIN_BYTES && !omp_in_parallel();
+    switch (a->dtype) {
+    case TYL_BOOL: TYL_FILL_LOOP(bool, v != 0.0); break;
+    case TYL_INT32: TYL_FILL_LOOP(int32_t, f2i32(v)); break;
+    case TYL_INT64: TYL_FILL_LOOP(int64_t, f2i64(v)); break;
+    case TYL_FLOAT32: TYL_FILL_LOOP(float, (float)v); break;
+    case TYL_FLOAT64: TYL_FILL_LOOP(double, v); break;
+    }
+}
+
+void tyl_box_copy(void *dst, const int64_t *ds, const void *src, const int64_t *ss, int rank,
+                  const int64_t *n, size_t el)
+{
+    for (int d = 0; d < rank; d++)
+        if (n[d] <= 0)
+            return;
+    if (rank == 1) {
+        char *o = dst;
+        const char *i = src;
+        if (ds[0] == 1 && ss[0] == 1) {
+            memcpy(o, i, (size_t)n[0] * el);
+            return;
+        }
+        for (int64_t k = 0; k < n[0]; k++)
+            memcpy(o + (size_t)(k * ds[0]) * el, i + (size_t)(k * ss[0]) * el, el);
+        return;
+    }
+    #pragma omp parallel for schedule(static) if (rank == 2 && n[0] * n[1] > 32768)
+    for (int64_t k = 0; k < n[0]; k++)
+        tyl_box_copy((char *)dst + (size_t)(k * ds[0]) * el, ds + 1,
+                     (const char *)src + (size_t)(k * ss[0]) * el, ss + 1, rank - 1, n + 1, el);
+}

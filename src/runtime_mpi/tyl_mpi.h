@@ -1,0 +1,32 @@
+/* tyl_mpi.h: MPI, or a single-process stand-in when built with -DTYL_NO_MPI (for machines
+ * without MPI: the program then runs as one process, which is all it does before distribution
+ * is used). Only the calls libtyles makes are provided. */
+#ifndef TYL_MPI_H
+#define TYL_MPI_H
+
+#ifndef TYL_NO_MPI
+#include <mpi.h>
+#else
+#include <stdlib.h>
+#include <time.h>
+
+typedef int MPI_Comm;
+#define MPI_COMM_WORLD 0
+#define MPI_SUCCESS 0
+static inline int MPI_Init(int *argc, char ***argv) { (void)argc; (void)argv; return 0; }
+static inline int MPI_Initialized(int *flag) { *flag = 1; return 0; }
+static inline int MPI_Finalized(int *flag) { *flag = 0; return 0; }
+static inline int MPI_Finalize(void) { return 0; }
+static inline int MPI_Comm_rank(MPI_Comm c, int *r) { (void)c; *r = 0; return 0; }
+static inline int MPI_Comm_size(MPI_Comm c, int *s) { (void)c; *s = 1; return 0; }
+static inline int MPI_Abort(MPI_Comm c, int code) { (void)c; exit(code); }
+static inline int MPI_Barrier(MPI_Comm c) { (void)c; return 0; }
+static inline double MPI_Wtime(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+#endif
+
+#endif
