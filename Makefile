@@ -178,6 +178,9 @@ demo: all
 bench: all
 	@$(PYTHON) bench/run_bench.py $(if $(RECORD),--record)
 
+bench-gpu: bin/tylesc lib/libtyles_cuda.a
+	@$(PYTHON) bench/run_bench_gpu.py $(if $(filter 1,$(NO_MPI)),--no-mpi) $(if $(RECORD),--record)
+
 # ---- install --------------------------------------------------------------------------------
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/tyles

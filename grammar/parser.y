@@ -858,6 +858,7 @@ ast *parse_file(const char *filename, const char *text)
     run(&ps, text, strlen(text));
     ps.module->l.last_line = ps.line;
     ps.module->l.last_col = ps.col > 1 ? ps.col - 1 : 1;
+    ast_check_depth(ps.module, AST_MAX_DEPTH);
     return ps.module;
 }
 

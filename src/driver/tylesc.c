@@ -132,18 +132,17 @@ static int build_executable(const char *cfile, const char *out, int cuda)
         incs[n] = arena_printf(&util_arena, "%s/../src/runtime_mpi", dir);
         libs[n++] = arena_printf(&util_arena, "%s/../lib", dir);
     }
+    const char *libname = cuda ? "libtyles_cuda.a" : "libtyles.a";
     for (int i = 0; i < n && !inc; i++)
         if (exists(arena_printf(&util_arena, "%s/tyles.h", incs[i])) &&
-            exists(arena_printf(&util_arena, "%s/libtyles.a", libs[i]))) {
+            exists(arena_printf(&util_arena, "%s/%s", libs[i], libname))) {
             inc = incs[i];
             lib = libs[i];
         }
     if (!inc)
-        util_syserr("cannot find the run-time library (tyles.h and libtyles.a) next to tylesc; "
-                    "set TYLES_HOME to the installation prefix");
-    const char *libname = cuda ? "libtyles_cuda.a" : "libtyles.a";
-    if (cuda && !exists(arena_printf(&util_arena, "%s/%s", lib, libname)))
-        util_syserr("the CUDA run-time library %s/%s is not built (make cuda)", lib, libname);
+        util_syserr("cannot find the run-time library (tyles.h and %s) next to tylesc; %s", libname,
+                    cuda ? "build it with 'make cuda' or set TYLES_HOME to the installation prefix"
+                         : "set TYLES_HOME to the installation prefix");
     vec argv = {0};
     const char *cc;
     if (cuda) {
@@ -158,6 +157,7 @@ static int build_executable(const char *cfile, const char *out, int cuda)
         vec_push(&argv, "-O3");
         vec_push(&argv, "-std=c++17");
         vec_push(&argv, fmad ? "--fmad=true" : "--fmad=false");
+        vec_push(&argv, "-diag-suppress=550"); /* variables only ever written */
         vec_push(&argv, "-gencode");
         vec_push(&argv, arena_printf(&util_arena, "arch=compute_%s,code=[sm_%s,compute_%s]", num, num, num));
         vec_push(&argv, "-Xcompiler");

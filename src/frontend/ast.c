@@ -692,3 +692,58 @@ void ast_dump(ast *module, FILE *out)
 {
     dump(module, NULL, 0, out);
 }
+
+/* ---- nesting depth ---- */
+
+/* Every pass after the parser walks the tree recursively (the lowering, the IR it makes, the
+ * emitter), so a tree nested deeper than the C stack allows would crash them. The parser's own
+ * stack bounds some nestings ("too deeply nested"), but a left-associative chain such as
+ * 1+1+...+1 is parsed in constant stack yet makes a tree as deep as it is long. This walk uses
+ * an explicit stack, so any tree can be checked. */
+int ast_check_depth(ast *root, int limit)
+{
+    if (!root)
+        return 1;
+    struct item { ast *n; int depth; };
+    size_t cap = 256, top = 0;
+    struct item *st = malloc(cap * sizeof *st);
+    if (!st)
+        util_syserr("out of memory");
+    st[top++] = (struct item){root, 1};
+    int ok = 1;
+    while (top > 0 && ok) {
+        struct item it = st[--top];
+        if (it.depth > limit) {
+            diag_error(it.n->l, "too deeply nested (more than %d levels)", limit);
+            ok = 0;
+            break;
+        }
+        ast *kids[3] = {it.n->a, it.n->b, it.n->c};
+        const vec *vecs[6] = {&it.n->args, &it.n->kwargs, &it.n->targets, &it.n->params,
+                              &it.n->body, &it.n->orelse};
+        size_t need = 3;
+        for (int v = 0; v < 6; v++)
+            need += (size_t)vecs[v]->len;
+        if (top + need > cap) {
+            while (top + need > cap)
+                cap *= 2;
+            struct item *ns = realloc(st, cap * sizeof *st);
+            if (!ns) {
+                free(st);
+                util_syserr("out of memory");
+            }
+            st = ns;
+        }
+        /* Pushed in reverse so the first child is visited first (the first error in the
+         * file is the one reported). */
+        for (int v = 5; v >= 0; v--)
+            for (int i = vecs[v]->len - 1; i >= 0; i--)
+                if (vecs[v]->items[i])
+                    st[top++] = (struct item){VEC_AT(*vecs[v], i, ast *), it.depth + 1};
+        for (int k = 2; k >= 0; k--)
+            if (kids[k])
+                st[top++] = (struct item){kids[k], it.depth + 1};
+    }
+    free(st);
+    return ok;
+}

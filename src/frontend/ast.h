@@ -109,6 +109,12 @@ void ast_dump(ast *module, FILE *out);
  * errors is not lowered. Implemented by the Flex/Bison pair in grammar/. */
 ast *parse_file(const char *filename, const char *text);
 
+/* Deepest tree the passes after the parser accept (they recurse on it): CPython's compiler
+ * stops near the same depth ("maximum recursion depth exceeded during compilation"). */
+enum { AST_MAX_DEPTH = 2500 };
+/* Reports "too deeply nested" (once) and returns 0 if the tree is deeper than limit. */
+int ast_check_depth(ast *root, int limit);
+
 
 /* ---- Parser helpers (used by the grammar actions in grammar/parser.y; built in ast.c) ----
  * Each builds one node at l; vectors are arena-backed and passed by value. */

@@ -13,7 +13,15 @@
 typedef int MPI_Comm;
 #define MPI_COMM_WORLD 0
 #define MPI_SUCCESS 0
+#define MPI_THREAD_FUNNELED 1
 static inline int MPI_Init(int *argc, char ***argv) { (void)argc; (void)argv; return 0; }
+static inline int MPI_Init_thread(int *argc, char ***argv, int req, int *prov)
+{
+    (void)argc;
+    (void)argv;
+    *prov = req;
+    return 0;
+}
 static inline int MPI_Initialized(int *flag) { *flag = 1; return 0; }
 static inline int MPI_Finalized(int *flag) { *flag = 0; return 0; }
 static inline int MPI_Finalize(void) { return 0; }
