@@ -86,7 +86,35 @@ typedef struct lctx {
     vec names;          /* const char*: C names in use */
     int loops;
     vec params;         /* const char*: names that are parameters */
+    long work;          /* statements and expressions lowered so far, probes included */
+    int exhausted;      /* work passed LOWER_WORK_LIMIT: the rest is skipped */
+    ast *top;           /* the module-level statement being lowered */
 } lctx;
+
+/* Functions are inlined at every call and loop bodies are lowered several times (probes), so
+ * the work can grow exponentially in the nesting of calls and loops (f calling g twice calling
+ * h twice ...). Past this many steps the lowering stops with an error instead of running for
+ * hours or exhausting memory; real programs take a few thousand. Copying bindings for a
+ * snapshot counts too (one step per binding). */
+enum { LOWER_WORK_LIMIT = 250000 };
+
+/* Count one step of lowering; returns 0 (after reporting once) when the budget is spent. */
+static int lower_step(lctx *c)
+{
+    if (c->exhausted)
+        return 0;
+    if (++c->work <= LOWER_WORK_LIMIT)
+        return 1;
+    c->exhausted = 1;
+    int old = diag_suppress(0); /* reported even from inside a loop probe */
+    diag_error(c->top ? c->top->l : (loc){0},
+               "this statement is too large to compile: inlining its function calls and lowering "
+               "its nested loops takes more than %d steps", LOWER_WORK_LIMIT);
+    diag_note((loc){0}, "every call is inlined and every loop body is lowered at least twice, so "
+                        "deeply nested loops or calls grow exponentially");
+    diag_suppress(old);
+    return 0;
+}
 
 static value *lower_expr(lctx *c, ast *a);
 static void lower_block(lctx *c, vec *stmts);
@@ -254,6 +282,7 @@ typedef struct snapshot {
 static snapshot snap_take(lctx *c)
 {
     snapshot s = {0};
+    c->work += c->sc->binds.len;
     for (int i = 0; i < c->sc->binds.len; i++) {
         binding *b = NEW(binding);
         *b = *VEC_AT(c->sc->binds, i, binding *);
@@ -2212,6 +2241,8 @@ static ir_op map_binop(int op)
 
 static value *lower_expr(lctx *c, ast *a)
 {
+    if (!lower_step(c))
+        return &ERRV;
     switch (a->kind) {
     case A_NAME: return read_name(c, a);
     case A_INT: return scalar(a->l, I64(a->l, a->ival), 1);
@@ -2768,6 +2799,8 @@ static void lower_while(lctx *c, ast *s)
 
 static void lower_stmt(lctx *c, ast *s)
 {
+    if (!lower_step(c))
+        return;
     vec saved_pending = c->pending;
     c->pending = (vec){0};
     switch (s->kind) {
@@ -2978,8 +3011,10 @@ ir_program *lower_module(ast *module, const char *source)
         ast *s = VEC_AT(module->body, i, ast *);
         if (lower_param_assign(&c, s))
             continue;
+        c.top = s;
         lower_stmt(&c, s);
     }
     /* Every slot still bound at the end is released by the run time's finalize. */
+    if (getenv("TYL_WORK")) fprintf(stderr, "WORK %ld\n", c.work);
     return c.prog;
 }
