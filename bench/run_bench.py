@@ -146,6 +146,7 @@ def compile_generated(tylesc, builddir):
             "benchmark a stand-in executable with --generated-cmd=PATH." % tylesc)
     if not os.access(tylesc, os.X_OK):
         raise BenchError("%s is not executable" % tylesc)
+    os.makedirs(builddir, exist_ok=True)
     exe = os.path.join(builddir, "jacobi2d")
     cmd = [tylesc, TYL, "-o", exe]
     log("compile: " + sh(cmd))

@@ -106,15 +106,26 @@ int emit_dim_of_box(ir_view *v, int k)
     return -1;
 }
 
-/* 1 if the stride along box dim k is 1 at compile time, 0 if 0 (broadcast), -1 if run time. */
+/* Stride class of a view along box dim k: 1 (unit, known at compile time), 0 (broadcast),
+ * -1 (a run-time stride), -2 (a periodic np.roll dimension: the index is taken modulo). */
 int emit_static_stride(ir_view *v, int k)
 {
     int d = emit_dim_of_box(v, k);
     if (d < 0)
         return 0;
+    if (v->dim[d].wrap)
+        return -2;
     if (d == v->rank - 1 && v->dim[d].step_c == 1)
         return 1;
     return -1;
+}
+
+static int has_wrap(ir_view *v)
+{
+    for (int d = 0; d < v->rank; d++)
+        if (v->dim[d].kind == D_RANGE && v->dim[d].wrap)
+            return 1;
+    return 0;
 }
 
 /* C text of the element stride of array dimension d of a slot: the product of later extents. */
@@ -142,7 +153,8 @@ void emit_operand_name(strbuf *b, int idx)
 void emit_access(strbuf *b, kctx *k, int idx, ir_view *v)
 {
     int L = k->B - 1;
-    if (k->cuda) {
+    if (k->cuda || has_wrap(v)) {
+        /* a flat offset from the operand's base pointer */
         emit_operand_name(b, idx);
         sb_putc(b, '[');
         int any = 0;
@@ -154,10 +166,20 @@ void emit_access(strbuf *b, kctx *k, int idx, ir_view *v)
                 sb_puts(b, " + ");
             if (st == 1)
                 sb_printf(b, "i%d", d);
-            else {
+            else if (st == -1) {
                 sb_printf(b, "i%d * ", d);
                 emit_operand_name(b, idx);
                 sb_printf(b, "_s%d", d);
+            } else {
+                sb_puts(b, "tyl_wrap(");
+                emit_operand_name(b, idx);
+                sb_printf(b, "_lo%d + i%d * ", d, d);
+                emit_operand_name(b, idx);
+                sb_printf(b, "_st%d, ", d);
+                emit_operand_name(b, idx);
+                sb_printf(b, "_n%d) * ", d);
+                emit_operand_name(b, idx);
+                sb_printf(b, "_es%d", d);
             }
         }
         sb_puts(b, any ? "]" : "0]");
@@ -191,10 +213,14 @@ static const char *math_fn(ir_fn fn, ir_type t)
 {
     static const char *d[] = {[FN_SQRT] = "sqrt", [FN_EXP] = "exp", [FN_LOG] = "log",
                               [FN_SIN] = "sin", [FN_COS] = "cos", [FN_TAN] = "tan",
-                              [FN_TANH] = "tanh", [FN_FLOOR] = "floor", [FN_CEIL] = "ceil"};
+                              [FN_TANH] = "tanh", [FN_FLOOR] = "floor", [FN_CEIL] = "ceil",
+                              [FN_SIGN] = "tyl_np_sign_f64"};
     static const char *f[] = {[FN_SQRT] = "sqrtf", [FN_EXP] = "expf", [FN_LOG] = "logf",
                               [FN_SIN] = "sinf", [FN_COS] = "cosf", [FN_TAN] = "tanf",
-                              [FN_TANH] = "tanhf", [FN_FLOOR] = "floorf", [FN_CEIL] = "ceilf"};
+                              [FN_TANH] = "tanhf", [FN_FLOOR] = "floorf", [FN_CEIL] = "ceilf",
+                              [FN_SIGN] = "tyl_np_sign_f32"};
+    if (fn == FN_SIGN && !ir_type_is_float(t))
+        return "tyl_np_sign_i64";
     return t == T_F32 ? f[fn] : d[fn];
 }
 
@@ -226,6 +252,14 @@ static void binop(strbuf *b, ir_expr *e, kctx *k, subfn sub)
         break;
     case OP_POWER:
         fn = e->py ? (isf ? "tyl_py_pow_f" : "tyl_py_pow_i") : (isf ? (t == T_F32 ? "powf" : "pow") : "tyl_np_pow_i64");
+        break;
+    case OP_NPMIN:
+        fn = t == T_F32 ? "tyl_np_minimum_f32" : isf ? "tyl_np_minimum_f64" : "tyl_min_i";
+        w = NULL;
+        break;
+    case OP_NPMAX:
+        fn = t == T_F32 ? "tyl_np_maximum_f32" : isf ? "tyl_np_maximum_f64" : "tyl_max_i";
+        w = NULL;
         break;
     case OP_MIN: fn = isf ? "tyl_min_f" : "tyl_min_i"; w = NULL; break;
     case OP_MAX: fn = isf ? "tyl_max_f" : "tyl_max_i"; w = NULL; break;
@@ -428,21 +462,141 @@ void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *R)
     ir_view *t = s->target;
     fputc('(', o);
     for (int d = 0; d < B; d++)
-        fprintf(o, "int64_t n%d, ", d);
-    fprintf(o, "%s *%sw", ir_type_c(t->arr->type), R);
-    for (int d = 0; d < B; d++)
-        if (emit_static_stride(t, d) != 1)
-            fprintf(o, ", int64_t w_s%d", d);
+        fprintf(o, "int64_t n%d%s", d, d < B - 1 || t || k->reads.len ? ", " : "");
+    if (t) {
+        fprintf(o, "%s *%sw", ir_type_c(t->arr->type), R);
+        for (int d = 0; d < B; d++)
+            if (emit_static_stride(t, d) != 1)
+                fprintf(o, ", int64_t w_s%d", d);
+    }
     for (int i = 0; i < k->reads.len; i++) {
         ir_view *v = VEC_AT(k->reads, i, ir_view *);
-        fprintf(o, ",\n        const %s *%sr%d", ir_type_c(v->arr->type), R, i + 1);
-        for (int d = 0; d < B; d++)
-            if (emit_static_stride(v, d) == -1)
+        fprintf(o, "%s\n        const %s *%sr%d", t || i ? "," : "", ir_type_c(v->arr->type), R, i + 1);
+        for (int d = 0; d < B; d++) {
+            int st = emit_static_stride(v, d);
+            if (st == -1)
                 fprintf(o, ", int64_t r%d_s%d", i + 1, d);
+            else if (st == -2)
+                fprintf(o, ", int64_t r%d_lo%d, int64_t r%d_st%d, int64_t r%d_n%d, int64_t r%d_es%d", i + 1,
+                        d, i + 1, d, i + 1, d, i + 1, d);
+        }
     }
     for (int i = 0; i < k->scalars.len; i++)
         fprintf(o, ", %s s%d", ir_type_c(VEC_AT(k->scalars, i, ir_expr *)->type), i + 1);
+    if (!t) /* a reduction: its partial results */
+        fprintf(o, ", %s *part", ir_type_c(s->var->type));
     fputc(')', o);
+}
+
+/* Row pointers of the target and the reads, declared inside loop d = B - 2 so the innermost
+ * loop indexes contiguous rows. Operands with periodic dimensions use flat offsets instead. */
+static void row_pointers(FILE *o, kctx *k, int d, int ind, const char *R)
+{
+    ir_view *t = k->s->kind == S_SWEEP ? k->s->target : NULL;
+    for (int i = -1; i < k->reads.len; i++) {
+        ir_view *v = i < 0 ? t : VEC_AT(k->reads, i, ir_view *);
+        if (!v || has_wrap(v))
+            continue;
+        const char *ty = ir_type_c(v->arr->type);
+        if (i < 0)
+            fprintf(o, "%*s%s *%swr = w", ind, "", ty, R);
+        else
+            fprintf(o, "%*sconst %s *%sr%dr = r%d", ind, "", ty, R, i + 1, i + 1);
+        for (int j = 0; j <= d; j++) {
+            int st = emit_static_stride(v, j);
+            if (st == 0)
+                continue;
+            if (st == 1)
+                fprintf(o, " + i%d", j);
+            else if (i < 0)
+                fprintf(o, " + i%d * w_s%d", j, j);
+            else
+                fprintf(o, " + i%d * r%d_s%d", j, i + 1, j);
+        }
+        fprintf(o, ";\n");
+    }
+}
+
+/* The identity and the combining step of a reduction, as C text. */
+static const char *red_identity(ir_stmt *s)
+{
+    ir_type t = s->var->type;
+    if (s->op == OP_ADD)
+        return t == T_F32 ? "0.0f" : ir_type_is_float(t) ? "0.0" : "0";
+    int mx = s->op == OP_NPMAX;
+    switch (t) {
+    case T_F64: return mx ? "-(double)INFINITY" : "(double)INFINITY";
+    case T_F32: return mx ? "-INFINITY" : "INFINITY";
+    case T_I64: return mx ? "INT64_MIN" : "INT64_MAX";
+    case T_I32: return mx ? "INT32_MIN" : "INT32_MAX";
+    case T_BOOL: return mx ? "false" : "true";
+    }
+    return "0";
+}
+
+/* acc = combine(acc, v) as C text (NaN propagates through max and min). */
+void emit_red_combine(FILE *o, ir_stmt *s, const char *acc, const char *v)
+{
+    ir_type t = s->var->type;
+    if (s->op == OP_ADD)
+        fprintf(o, "%s += %s;", acc, v);
+    else if (t == T_BOOL)
+        fprintf(o, "%s = %s %s %s;", acc, acc, s->op == OP_NPMAX ? "||" : "&&", v);
+    else if (ir_type_is_float(t))
+        fprintf(o, "%s = (%s %s %s || %s != %s) ? %s : %s;", acc, v, s->op == OP_NPMAX ? ">" : "<", acc, v,
+                v, v, acc);
+    else
+        fprintf(o, "%s = %s %s %s ? %s : %s;", acc, v, s->op == OP_NPMAX ? ">" : "<", acc, v, acc);
+}
+
+const char *emit_red_identity(ir_stmt *s) { return red_identity(s); }
+
+/* C reduction kernel: one partial result per outer index (per block of 4096 in 1-D), each
+ * accumulated in order; the caller combines the partials in a fixed order, so the result does
+ * not depend on the number of threads. */
+static void c_reduce_kernel(FILE *o, ir_stmt *s, kctx *k)
+{
+    int B = k->B;
+    const char *T = ir_type_c(s->var->type);
+    strbuf body = {0};
+    emit_kexpr(&body, s->e, k);
+    fprintf(o, "/* %s:%d: %s */\n", diag_filename(), s->l.line, emit_source_line(s->l.line));
+    fprintf(o, "static void tyl_k%d", s->id);
+    emit_kernel_params(o, s, k, "restrict ");
+    fprintf(o, "\n{\n#line %d \"%s\"\n", s->l.line, diag_filename());
+    if (B == 1) {
+        fprintf(o, "    const int64_t nb = (n0 + 4095) / 4096;\n");
+        fprintf(o, "    #pragma omp parallel for schedule(static) if (n0 > TYL_PAR_MIN)\n");
+        fprintf(o, "    for (int64_t b = 0; b < nb; b++) {\n");
+        fprintf(o, "        %s acc = %s;\n", T, red_identity(s));
+        fprintf(o, "        const int64_t e = (b + 1) * 4096 < n0 ? (b + 1) * 4096 : n0;\n");
+        fprintf(o, "        for (int64_t i0 = b * 4096; i0 < e; i0++) {\n");
+        fprintf(o, "            const %s v = %s;\n            ", T, body.s);
+        emit_red_combine(o, s, "acc", "v");
+        fprintf(o, "\n        }\n        part[b] = acc;\n    }\n}\n\n");
+        sb_free(&body);
+        return;
+    }
+    fprintf(o, "    #pragma omp parallel for schedule(static) if (");
+    for (int d = 0; d < B; d++)
+        fprintf(o, "%sn%d", d ? " * " : "", d);
+    fprintf(o, " > TYL_PAR_MIN)\n");
+    fprintf(o, "    for (int64_t i0 = 0; i0 < n0; i0++) {\n");
+    fprintf(o, "        %s acc = %s;\n", T, red_identity(s));
+    if (B == 2)
+        row_pointers(o, k, 0, 8, "restrict ");
+    for (int d = 1; d < B; d++) {
+        fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++) {\n", 4 * (d + 1), "", d, d, d, d);
+        if (d == B - 2)
+            row_pointers(o, k, d, 4 * (d + 2), "restrict ");
+    }
+    fprintf(o, "%*sconst %s v = %s;\n%*s", 4 * (B + 1), "", T, body.s, 4 * (B + 1), "");
+    emit_red_combine(o, s, "acc", "v");
+    fprintf(o, "\n");
+    for (int d = B - 1; d >= 1; d--)
+        fprintf(o, "%*s}\n", 4 * (d + 1), "");
+    fprintf(o, "        part[i0] = acc;\n    }\n}\n\n");
+    sb_free(&body);
 }
 
 /* C: a loop nest, OpenMP on the outer loop, row pointers for a contiguous inner loop. */
@@ -466,30 +620,8 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
     for (int d = 0; d < B; d++) {
         fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)%s\n", 4 * (d + 1), "", d, d, d, d,
                 d == B - 2 ? " {" : "");
-        if (d == B - 2) {
-            /* row pointers for the inner loop */
-            int ind = 4 * (d + 2);
-            for (int i = -1; i < k->reads.len; i++) {
-                ir_view *v = i < 0 ? t : VEC_AT(k->reads, i, ir_view *);
-                const char *ty = ir_type_c(v->arr->type);
-                if (i < 0)
-                    fprintf(o, "%*s%s *%swr = w", ind, "", ty, R);
-                else
-                    fprintf(o, "%*sconst %s *%sr%dr = r%d", ind, "", ty, R, i + 1, i + 1);
-                for (int j = 0; j <= d; j++) {
-                    int st = emit_static_stride(v, j);
-                    if (st == 0)
-                        continue;
-                    if (st == 1)
-                        fprintf(o, " + i%d", j);
-                    else if (i < 0)
-                        fprintf(o, " + i%d * w_s%d", j, j);
-                    else
-                        fprintf(o, " + i%d * r%d_s%d", j, i + 1, j);
-                }
-                fprintf(o, ";\n");
-            }
-        }
+        if (d == B - 2)
+            row_pointers(o, k, d, 4 * (d + 2), R);
     }
     int L = B - 1;
     fprintf(o, "%*s", 4 * (B + 1), "");
@@ -566,6 +698,9 @@ static void vars_block(ectx *c, vec *body)
         if (s->kind == S_ALLOC)
             for (int d = 0; d < s->var->rank; d++)
                 vars_expr(c, s->shape[d]);
+        if (s->kind == S_REDUCE)
+            for (int d = 0; d < s->n; d++)
+                vars_expr(c, s->shape[d]);
         if (s->target) {
             ir_expr r = {.kind = E_READ, .view = s->target};
             vars_expr(c, &r);
@@ -621,7 +756,7 @@ static const char *base_ptr(ir_view *v)
     sb_printf(&b, "(%s *)%s->data", ir_type_c(v->arr->type), v->arr->name);
     for (int d = 0; d < v->rank; d++) {
         int64_t k;
-        if (ir_expr_const_int(v->dim[d].lo, &k) && k == 0)
+        if ((ir_expr_const_int(v->dim[d].lo, &k) && k == 0) || (v->dim[d].kind == D_RANGE && v->dim[d].wrap))
             continue;
         sb_printf(&b, " + (%s)", S(v->dim[d].lo));
         if (d < v->rank - 1) {
@@ -660,6 +795,30 @@ static void c_launch(FILE *o, int ind, ir_stmt *s, kctx *k)
     fprintf(o, "%*styl_k%d", ind * 4, "", s->id);
 }
 
+/* Arguments for the reads and scalars of a kernel, after its extents and target. */
+static void read_args(ectx *c, int ind, kctx *k)
+{
+    for (int i = 0; i < k->reads.len; i++) {
+        ir_view *v = VEC_AT(k->reads, i, ir_view *);
+        fprintf(c->o, ",\n");
+        put(c, ind + 2, "%s", base_ptr(v));
+        for (int d = 0; d < k->B; d++) {
+            int st = emit_static_stride(v, d);
+            if (st == -1)
+                fprintf(c->o, ", %s", box_stride(v, d));
+            else if (st == -2) {
+                int a = emit_dim_of_box(v, d);
+                strbuf es = {0};
+                emit_elem_stride(&es, v->arr, a);
+                fprintf(c->o, ", %s, %s, %s, %s", S(v->dim[a].lo), S(v->dim[a].step), S(v->dim[a].wrap), es.s);
+                sb_free(&es);
+            }
+        }
+    }
+    for (int i = 0; i < k->scalars.len; i++)
+        fprintf(c->o, ", tyl_s%d", i + 1);
+}
+
 static void kernel_call(ectx *c, int ind, ir_stmt *s, kctx *k, int scratch)
 {
     int B = k->B;
@@ -681,16 +840,7 @@ static void kernel_call(ectx *c, int ind, ir_stmt *s, kctx *k, int scratch)
             if (emit_static_stride(s->target, d) != 1)
                 fprintf(c->o, ", %s", box_stride(s->target, d));
     }
-    for (int i = 0; i < k->reads.len; i++) {
-        ir_view *v = VEC_AT(k->reads, i, ir_view *);
-        fprintf(c->o, ",\n");
-        put(c, ind + 2, "%s", base_ptr(v));
-        for (int d = 0; d < B; d++)
-            if (emit_static_stride(v, d) == -1)
-                fprintf(c->o, ", %s", box_stride(v, d));
-    }
-    for (int i = 0; i < k->scalars.len; i++)
-        fprintf(c->o, ", tyl_s%d", i + 1);
+    read_args(c, ind, k);
     fprintf(c->o, ");\n");
 }
 
@@ -773,6 +923,72 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
 }
 
 static void emit_block(ectx *c, int ind, vec *body);
+
+/* var = reduction: partial results from the kernel, combined here in a fixed order. */
+static void emit_reduce(ectx *c, int ind, ir_stmt *s)
+{
+    kctx k = {0};
+    k.s = s;
+    k.B = s->n;
+    k.restrict_ok = 1;
+    k.cuda = c->t->cuda;
+    s->id = ++c->nk;
+    c->t->reduce_kernel(c->kf, s, &k);
+    const char *T = ir_type_c(s->var->type);
+    put(c, ind, "{\n");
+    line(c, ind, s->l);
+    put(c, ind + 1, "const int64_t ");
+    for (int d = 0; d < k.B; d++)
+        fprintf(c->o, "%styl_n%d = %s", d ? ", " : "", d, S(s->shape[d]));
+    fprintf(c->o, ";\n");
+    for (int i = 0; i < k.scalars.len; i++) {
+        ir_expr *e = VEC_AT(k.scalars, i, ir_expr *);
+        put(c, ind + 1, "const %s tyl_s%d = %s;\n", ir_type_c(e->type), i + 1, S(e));
+    }
+    put(c, ind + 1, "const int64_t tyl_total = tyl_n0");
+    for (int d = 1; d < k.B; d++)
+        fprintf(c->o, " * tyl_n%d", d);
+    fprintf(c->o, ";\n");
+    if (s->op != OP_ADD)
+        put(c, ind + 1, "if (tyl_total == 0)\n%*styl_empty_reduction(%s, \"%s\");\n", (ind + 2) * 4, "",
+            W(s->l), s->op == OP_NPMAX ? "maximum" : "minimum");
+    if (c->t->cuda)
+        put(c, ind + 1, "const int64_t tyl_np = tyl_total < 262144 ? (tyl_total + 255) / 256 : 1024;\n");
+    else if (k.B == 1)
+        put(c, ind + 1, "const int64_t tyl_np = (tyl_n0 + 4095) / 4096;\n");
+    else
+        put(c, ind + 1, "const int64_t tyl_np = tyl_n0;\n");
+    put(c, ind + 1, "%s *tyl_part = (%s *)tyl_reduce_scratch((size_t)(tyl_np > 0 ? tyl_np : 1) * sizeof(%s));\n",
+        T, T, T);
+    if (c->t->cuda)
+        put(c, ind + 1, "if (tyl_total > 0)\n%*styl_k%d<<<(unsigned)tyl_np, 256>>>(", (ind + 2) * 4, "", s->id);
+    else
+        put(c, ind + 1, "tyl_k%d(", s->id);
+    for (int d = 0; d < k.B; d++)
+        fprintf(c->o, "%styl_n%d", d ? ", " : "", d);
+    read_args(c, ind + 1, &k);
+    fprintf(c->o, ", tyl_part);\n");
+    const char *parts = "tyl_part";
+    if (c->t->cuda) {
+        put(c, ind + 1, "%s tyl_hp[1024];\n", T);
+        put(c, ind + 1, "tyl_reduce_fetch(tyl_hp, tyl_part, (size_t)tyl_np * sizeof(%s));\n", T);
+        parts = "tyl_hp";
+    }
+    if (s->op == OP_ADD && ir_type_is_float(s->var->type)) {
+        put(c, ind + 1, "%s = tyl_pairwise_sum_%s(%s, tyl_np);\n", s->var->name,
+            s->var->type == T_F32 ? "f32" : "f64", parts);
+    } else {
+        put(c, ind + 1, "%s tyl_r = %s;\n", T, emit_red_identity(s));
+        put(c, ind + 1, "for (int64_t tyl_i = 0; tyl_i < tyl_np; tyl_i++) {\n");
+        put(c, ind + 2, "const %s tyl_v = %s[tyl_i];\n", T, parts);
+        put(c, ind + 2, "%s", "");
+        emit_red_combine(c->o, s, "tyl_r", "tyl_v");
+        fprintf(c->o, "\n");
+        put(c, ind + 1, "}\n");
+        put(c, ind + 1, "%s = tyl_r;\n", s->var->name);
+    }
+    put(c, ind, "}\n");
+}
 
 /* A local array of extents (compound literals are not C++, so CUDA could not take them). */
 static void shape_decl(ectx *c, int ind, const char *name, int n, ir_expr **e)
@@ -912,6 +1128,16 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         sb_free(&b);
         return;
     }
+    case S_REDUCE: emit_reduce(c, ind, s); return;
+    case S_LOAD: {
+        line(c, ind, s->l);
+        strbuf b = {0};
+        c_string(&b, s->str);
+        put(c, ind, "tyl_set(&%s, tyl_load_npy(%s, %s, %d, %s));\n", s->var->name, b.s, tyname(s->var->type),
+            s->var->rank, W(s->l));
+        sb_free(&b);
+        return;
+    }
     case S_CHECK:
         line(c, ind, s->l);
         put(c, ind, "{\n");
@@ -999,6 +1225,7 @@ static const emit_target c_target = {
     .cuda = 0,
     .kernel = c_kernel,
     .launch = c_launch,
+    .reduce_kernel = c_reduce_kernel,
 };
 
 void emit_c(ir_program *p, FILE *out) { emit_program(p, out, &c_target); }

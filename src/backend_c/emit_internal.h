@@ -31,6 +31,8 @@ typedef struct emit_target {
     void (*kernel)(FILE *o, ir_stmt *s, kctx *k);
     /* Write what precedes the argument list of a kernel call ("tyl_k3" or a launch). */
     void (*launch)(FILE *o, int ind, ir_stmt *s, kctx *k);
+    /* Write the kernel of a reduction: partial results into part[0 .. number of partials). */
+    void (*reduce_kernel)(FILE *o, ir_stmt *s, kctx *k);
 } emit_target;
 
 void emit_program(ir_program *p, FILE *out, const emit_target *t);
@@ -42,5 +44,8 @@ void emit_operand_name(strbuf *b, int idx);               /* "w", "r1", ... */
 int emit_static_stride(ir_view *v, int k);                /* 1, 0, or -1 (run time) */
 const char *emit_source_line(int line);
 void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *restrict_kw);
+/* Reductions: the identity of s->op for s->var->type, and "acc = combine(acc, v);". */
+const char *emit_red_identity(ir_stmt *s);
+void emit_red_combine(FILE *o, ir_stmt *s, const char *acc, const char *v);
 
 #endif

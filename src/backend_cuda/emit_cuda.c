@@ -76,11 +76,46 @@ static void cuda_launch(FILE *o, int ind, ir_stmt *s, kctx *k)
     fprintf(o, "), dim3(%d, %d, %d)>>>", b[0], b[1], b[2]);
 }
 
+/* A reduction: a grid-stride loop per thread (a fixed order, since the grid size depends only
+ * on the number of points), then a tree in shared memory; one partial per block. */
+static void cuda_reduce_kernel(FILE *o, ir_stmt *s, kctx *k)
+{
+    int B = k->B;
+    const char *T = ir_type_c(s->var->type);
+    strbuf body = {0};
+    emit_kexpr(&body, s->e, k);
+    fprintf(o, "/* %s:%d: %s */\n", diag_filename(), s->l.line, emit_source_line(s->l.line));
+    fprintf(o, "__global__ void tyl_k%d", s->id);
+    emit_kernel_params(o, s, k, "__restrict__ ");
+    fprintf(o, "\n{\n#line %d \"%s\"\n", s->l.line, diag_filename());
+    fprintf(o, "    __shared__ %s sh[256];\n", T);
+    fprintf(o, "    const int64_t total = n0");
+    for (int d = 1; d < B; d++)
+        fprintf(o, " * n%d", d);
+    fprintf(o, ";\n    %s acc = %s;\n", T, emit_red_identity(s));
+    fprintf(o, "    for (int64_t f = (int64_t)blockIdx.x * 256 + threadIdx.x; f < total; "
+               "f += (int64_t)gridDim.x * 256) {\n");
+    fprintf(o, "        int64_t q = f;\n");
+    for (int d = B - 1; d >= 1; d--)
+        fprintf(o, "        const int64_t i%d = q %% n%d;\n        q /= n%d;\n", d, d, d);
+    fprintf(o, "        const int64_t i0 = q;\n");
+    fprintf(o, "        const %s v = %s;\n        ", T, body.s);
+    emit_red_combine(o, s, "acc", "v");
+    fprintf(o, "\n    }\n    sh[threadIdx.x] = acc;\n    __syncthreads();\n");
+    fprintf(o, "    for (int h = 128; h > 0; h >>= 1) {\n        if (threadIdx.x < h) {\n");
+    fprintf(o, "            %s a = sh[threadIdx.x];\n            const %s v = sh[threadIdx.x + h];\n            ", T, T);
+    emit_red_combine(o, s, "a", "v");
+    fprintf(o, "\n            sh[threadIdx.x] = a;\n        }\n        __syncthreads();\n    }\n");
+    fprintf(o, "    if (threadIdx.x == 0)\n        part[blockIdx.x] = sh[0];\n}\n\n");
+    sb_free(&body);
+}
+
 static const emit_target cuda_target = {
     .header = "tyles_cuda.h",
     .cuda = 1,
     .kernel = cuda_kernel,
     .launch = cuda_launch,
+    .reduce_kernel = cuda_reduce_kernel,
 };
 
 void emit_cuda(ir_program *p, FILE *out) { emit_program(p, out, &cuda_target); }

@@ -17,7 +17,7 @@ const char *ir_op_name(ir_op op)
         [OP_ADD] = "+", [OP_SUB] = "-", [OP_MUL] = "*", [OP_TRUEDIV] = "/", [OP_FDIV] = "//",
         [OP_MOD] = "%", [OP_POWER] = "**", [OP_CLT] = "<", [OP_CLE] = "<=", [OP_CGT] = ">",
         [OP_CGE] = ">=", [OP_CEQ] = "==", [OP_CNE] = "!=", [OP_LAND] = "and", [OP_LOR] = "or",
-        [OP_BAND] = "&", [OP_BOR] = "|", [OP_BXOR] = "^", [OP_MIN] = "min", [OP_MAX] = "max",
+        [OP_BAND] = "&", [OP_BOR] = "|", [OP_BXOR] = "^", [OP_MIN] = "min", [OP_MAX] = "max", [OP_NPMIN] = "minimum", [OP_NPMAX] = "maximum",
         [OP_NEG] = "-", [OP_POS] = "+", [OP_LNOT] = "not", [OP_BNOT] = "~", [OP_ABS] = "abs",
     };
     return names[op];
@@ -28,7 +28,7 @@ const char *ir_fn_name(ir_fn fn)
     static const char *names[] = {
         [FN_SQRT] = "sqrt", [FN_EXP] = "exp", [FN_LOG] = "log", [FN_SIN] = "sin",
         [FN_COS] = "cos", [FN_TAN] = "tan", [FN_TANH] = "tanh", [FN_FLOOR] = "floor",
-        [FN_CEIL] = "ceil", [FN_SLICE_LO] = "slice_lo", [FN_SLICE_LEN] = "slice_len",
+        [FN_CEIL] = "ceil", [FN_SIGN] = "sign", [FN_SLICE_LO] = "slice_lo", [FN_SLICE_LEN] = "slice_len",
         [FN_INDEX] = "index",
     };
     return names[fn];
@@ -86,7 +86,7 @@ ir_expr *ir_varref(loc l, ir_var *v)
 
 ir_expr *ir_bin(loc l, ir_op op, ir_type t, ir_expr *a, ir_expr *b, int py)
 {
-    UTIL_ASSERT(a && b && op <= OP_MAX);
+    UTIL_ASSERT(a && b && op <= OP_NPMAX);
     ir_expr *e = enew(E_BIN, l, t);
     e->op = op;
     e->a = a;
@@ -222,7 +222,8 @@ static int view_equal(const ir_view *a, const ir_view *b)
         if (x->kind != y->kind || !ir_expr_equal(x->lo, y->lo))
             return 0;
         if (x->kind == D_RANGE &&
-            (x->box != y->box || !ir_expr_equal(x->step, y->step) || !ir_expr_equal(x->len, y->len)))
+            (x->box != y->box || !ir_expr_equal(x->step, y->step) || !ir_expr_equal(x->len, y->len) ||
+             !ir_expr_equal(x->wrap, y->wrap)))
             return 0;
     }
     return 1;

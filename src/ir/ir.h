@@ -38,6 +38,7 @@ typedef enum ir_op {
     OP_LAND, OP_LOR,          /* scalar short-circuit and/or (operands bool) */
     OP_BAND, OP_BOR, OP_BXOR, /* & | ^ (bool or int) */
     OP_MIN, OP_MAX,           /* Python min()/max() of two scalars */
+    OP_NPMIN, OP_NPMAX,       /* np.minimum / np.maximum: NaN propagates */
     OP_NEG, OP_POS, OP_LNOT, OP_BNOT, OP_ABS, /* unary */
 } ir_op;
 const char *ir_op_name(ir_op op);
@@ -45,6 +46,7 @@ const char *ir_op_name(ir_op op);
 /* Math functions of E_CALL. */
 typedef enum ir_fn {
     FN_SQRT, FN_EXP, FN_LOG, FN_SIN, FN_COS, FN_TAN, FN_TANH, FN_FLOOR, FN_CEIL,
+    FN_SIGN,      /* np.sign: -1, 0 or 1 (NaN stays NaN, -0.0 gives 0.0) */
     FN_SLICE_LO,  /* args: extent, start, stop, step, flags(const): first index of a slice */
     FN_SLICE_LEN, /* same args: number of elements of a slice */
     FN_INDEX,     /* args: extent, index, axis(const): normalised integer index, checked */
@@ -110,6 +112,7 @@ typedef struct ir_dim {
     ir_dkind kind;
     ir_expr *lo, *step, *len;   /* D_FIXED: lo only */
     int box;                    /* D_RANGE: box dimension iterated, -1 for broadcast */
+    ir_expr *wrap;              /* D_RANGE of np.roll: the extent; indices are taken modulo it */
     int64_t step_c;             /* step when known at compile time, else 0 */
     /* Compile-time facts from the front end, used by passes (NULL when unknown). */
     const struct sym *slo, *slen;
@@ -149,6 +152,9 @@ typedef enum ir_skind {
     S_PRINT,   /* items: E_* scalars or strings (strs[k] non-NULL), sep, end */
     S_SAVE,    /* str = file name, var = slot */
     S_CHECK,   /* check kind; shapes in args (a: na, b: nb) */
+    S_REDUCE,  /* var = reduction `op` (OP_ADD sum, OP_NPMAX, OP_NPMIN) of the elementwise e over
+                  the box shape[n]; e->type is the accumulation type = var->type */
+    S_LOAD,    /* var (slot) = np.load(str) of var->type and var->rank */
 } ir_skind;
 
 typedef enum ir_mode {
@@ -180,6 +186,7 @@ struct ir_stmt {
     const char *str;     /* S_SAVE file name; S_PRINT sep */
     const char *end;     /* S_PRINT end */
     ir_check check;      /* S_CHECK */
+    ir_op op;            /* S_REDUCE */
     int na, nb;          /* S_CHECK */
     vec body, orelse;    /* ir_stmt* */
 };

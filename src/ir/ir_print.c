@@ -28,6 +28,10 @@ static void pview(ir_view *v, FILE *o)
             fputc(':', o);
             pexpr(m->step, o);
         }
+        if (m->wrap) {
+            fputs(" mod ", o);
+            pexpr(m->wrap, o);
+        }
         if (m->box >= 0)
             fprintf(o, "@%d", m->box);
         else
@@ -50,7 +54,7 @@ static void pexpr(ir_expr *e, FILE *o)
     case E_VAR: fputs(e->var->name, o); return;
     case E_BIN:
         fputc('(', o);
-        if (e->op == OP_MIN || e->op == OP_MAX) {
+        if (e->op == OP_MIN || e->op == OP_MAX || e->op == OP_NPMIN || e->op == OP_NPMAX) {
             fprintf(o, "%s ", ir_op_name(e->op));
             pexpr(e->a, o);
             fputs(", ", o);
@@ -203,6 +207,18 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         fputs(")", o);
         break;
     case S_SAVE: fprintf(o, "save \"%s\" %s", s->str, s->var->name); break;
+    case S_LOAD: fprintf(o, "%s = load %s[%d] \"%s\"", s->var->name, ir_type_name(s->var->type), s->var->rank, s->str); break;
+    case S_REDUCE:
+        fprintf(o, "%s: %s = %s over (", s->var->name, ir_type_name(s->var->type),
+                s->op == OP_ADD ? "sum" : s->op == OP_NPMAX ? "max" : "min");
+        for (int d = 0; d < s->n; d++) {
+            if (d)
+                fputs(", ", o);
+            pexpr(s->shape[d], o);
+        }
+        fputs(") of ", o);
+        pexpr(s->e, o);
+        break;
     case S_CHECK:
         fprintf(o, "check %s (", s->check == CK_BCAST ? "bcast" : s->check == CK_ASSIGN ? "assign" : "nonneg");
         for (int i = 0; i < s->na + s->nb; i++) {

@@ -159,6 +159,14 @@ static void vstmt(ir_stmt *s, int loops)
         for (int i = 0; i < s->na + s->nb; i++)
             vexpr(s->args[i], -1, l);
         break;
+    case S_REDUCE:
+        CHECK(s->var && !s->var->is_array && s->n >= 1 && s->e->type == s->var->type,
+              "reduction without a scalar result of its accumulation type");
+        for (int d = 0; d < s->n; d++)
+            vexpr(s->shape[d], -1, l);
+        vexpr(s->e, s->n, l);
+        break;
+    case S_LOAD: CHECK(s->var && s->var->is_array && s->str, "load without slot or file"); break;
     }
 }
 

@@ -27,6 +27,7 @@ void tyl_mem_copy(void *dst, const void *src, size_t bytes);
 void tyl_mem_fill(tyl_array *a, double v);
 /* Copy array data to host memory (the same as memcpy for host arrays). */
 void tyl_mem_to_host(void *dst, const void *src, size_t bytes);
+void tyl_mem_from_host(void *dst, const void *src, size_t bytes);
 /* Where the data is: 0 host, 1 device (so .npy writing can stage through a host buffer). */
 int tyl_mem_on_device(void);
 

@@ -25,7 +25,33 @@ extern "C" void tyl_mem_sync(void)
     tyl_cuda_check(cudaDeviceSynchronize(), "running a kernel");
 }
 
-extern "C" void tyl_mem_finalize(void) { tyl_mem_sync(); }
+static void *scratch;
+static size_t scratch_bytes;
+
+extern "C" void *tyl_reduce_scratch(size_t bytes)
+{
+    if (bytes > scratch_bytes) {
+        cudaFree(scratch);
+        scratch = NULL;
+        scratch_bytes = 0;
+        tyl_cuda_check(cudaMalloc(&scratch, bytes), "allocating reduction scratch");
+        scratch_bytes = bytes;
+    }
+    return scratch;
+}
+
+extern "C" void tyl_reduce_fetch(void *dst, const void *src, size_t bytes)
+{
+    tyl_cuda_check(cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToHost), "reading reduction partials");
+}
+
+extern "C" void tyl_mem_finalize(void)
+{
+    tyl_mem_sync();
+    cudaFree(scratch);
+    scratch = NULL;
+    scratch_bytes = 0;
+}
 
 extern "C" void *tyl_mem_alloc(size_t bytes)
 {
@@ -50,6 +76,11 @@ extern "C" void tyl_mem_copy(void *dst, const void *src, size_t bytes)
 extern "C" void tyl_mem_to_host(void *dst, const void *src, size_t bytes)
 {
     tyl_cuda_check(cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToHost), "copying an array to the host");
+}
+
+extern "C" void tyl_mem_from_host(void *dst, const void *src, size_t bytes)
+{
+    tyl_cuda_check(cudaMemcpy(dst, src, bytes, cudaMemcpyHostToDevice), "copying an array to the device");
 }
 
 extern "C" int tyl_mem_on_device(void) { return 1; }

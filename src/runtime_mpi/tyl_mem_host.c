@@ -13,13 +13,15 @@
 #define PAR_MIN_BYTES ((size_t)1 << 20) /* below this, zero/fill/copy serially */
 
 void tyl_mem_init(int local_rank) { (void)local_rank; }
-void tyl_mem_finalize(void) {}
+void tyl_mem_release_scratch(void);
+void tyl_mem_finalize(void) { tyl_mem_release_scratch(); }
 void tyl_mem_sync(void) {}
 int tyl_mem_on_device(void) { return 0; }
 
 void *tyl_mem_alloc(size_t bytes) { return aligned_alloc(64, bytes ? (bytes + 63) & ~(size_t)63 : 64); }
 void tyl_mem_free(void *p) { free(p); }
 void tyl_mem_to_host(void *dst, const void *src, size_t bytes) { memcpy(dst, src, bytes); }
+void tyl_mem_from_host(void *dst, const void *src, size_t bytes) { memcpy(dst, src, bytes); }
 
 void tyl_mem_zero(void *p, size_t n)
 {
@@ -106,4 +108,29 @@ void tyl_box_copy(void *dst, const int64_t *ds, const void *src, const int64_t *
     for (int64_t k = 0; k < n[0]; k++)
         tyl_box_copy((char *)dst + (size_t)(k * ds[0]) * el, ds + 1,
                      (const char *)src + (size_t)(k * ss[0]) * el, ss + 1, rank - 1, n + 1, el);
+}
+
+/* The reduction scratch buffer: grows, freed at finalize. */
+static void *scratch;
+static size_t scratch_bytes;
+
+void *tyl_reduce_scratch(size_t bytes)
+{
+    if (bytes > scratch_bytes) {
+        free(scratch);
+        scratch = malloc(bytes);
+        scratch_bytes = scratch ? bytes : 0;
+        if (!scratch)
+            tyl_rt_error("libtyles", "MemoryError: cannot allocate %zu bytes for a reduction", bytes);
+    }
+    return scratch;
+}
+
+void tyl_reduce_fetch(void *dst, const void *src, size_t bytes) { memcpy(dst, src, bytes); }
+
+void tyl_mem_release_scratch(void)
+{
+    free(scratch);
+    scratch = NULL;
+    scratch_bytes = 0;
 }

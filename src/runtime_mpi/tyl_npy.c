@@ -105,3 +105,132 @@ void tyl_save_npy(const char *filename, const tyl_array *a, const char *where)
     }
     free(tmp);
 }
+
+/* ---- np.load ---------------------------------------------------------------------------------- */
+
+static const char *dtype_word(tyl_dtype t)
+{
+    static const char *w[] = {"bool", "int32", "int64", "float32", "float64"};
+    return w[t];
+}
+
+/* The value of 'key': in the header dict, or NULL. */
+static const char *dict_value(const char *dict, const char *key)
+{
+    const char *p = strstr(dict, key);
+    if (!p)
+        return NULL;
+    p += strlen(key);
+    while (*p == ' ' || *p == ':')
+        p++;
+    return p;
+}
+
+tyl_array *tyl_load_npy(const char *filename, tyl_dtype dt, int rank, const char *where)
+{
+    FILE *f = fopen(filename, "rb");
+    if (!f)
+        tyl_rt_error(where, "FileNotFoundError: cannot read '%s': %s", filename, strerror(errno));
+    unsigned char pre[12];
+    if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6) != 0) {
+        fclose(f);
+        tyl_rt_error(where, "'%s' is not a .npy file (no \\x93NUMPY magic)", filename);
+    }
+    size_t hlen;
+    int major = pre[6];
+    if (major == 1)
+        hlen = (size_t)pre[8] | (size_t)pre[9] << 8;
+    else if (major == 2 || major == 3) {
+        if (fread(pre + 10, 1, 2, f) != 2) {
+            fclose(f);
+            tyl_rt_error(where, "'%s' is truncated (in its header)", filename);
+        }
+        hlen = (size_t)pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
+    } else {
+        fclose(f);
+        tyl_rt_error(where, "'%s' has .npy format version %d.%d, which is not supported", filename,
+                     pre[6], pre[7]);
+    }
+    if (hlen > 1 << 20) {
+        fclose(f);
+        tyl_rt_error(where, "'%s' has a malformed header (length %zu)", filename, hlen);
+    }
+    char *dict = malloc(hlen + 1);
+    if (!dict || fread(dict, 1, hlen, f) != hlen) {
+        free(dict);
+        fclose(f);
+        tyl_rt_error(where, "'%s' is truncated (in its header)", filename);
+    }
+    dict[hlen] = 0;
+    const char *descr = dict_value(dict, "'descr'");
+    const char *fort = dict_value(dict, "'fortran_order'");
+    const char *shp = dict_value(dict, "'shape'");
+    char want[8];
+    snprintf(want, sizeof want, "'%s'", npy_descr(dt));
+    char got[16] = "?";
+    if (descr && *descr == '\'') {
+        size_t k = strcspn(descr + 1, "'");
+        snprintf(got, sizeof got, "%.*s", (int)(k < 12 ? k : 12), descr + 1);
+    }
+    int ok = descr && strncmp(descr, want, strlen(want)) == 0;
+    if (!ok && dt == TYL_BOOL && descr && strncmp(descr, "'<b1'", 5) == 0)
+        ok = 1;
+    if (!ok) {
+        free(dict);
+        fclose(f);
+        tyl_rt_error(where, "'%s' holds '%s' data, but the program was compiled for %s ('%s')",
+                     filename, got, dtype_word(dt), npy_descr(dt));
+    }
+    if (!fort || strncmp(fort, "False", 5) != 0) {
+        free(dict);
+        fclose(f);
+        tyl_rt_error(where, "'%s' is stored in Fortran order; save it in C order (np.ascontiguousarray)",
+                     filename);
+    }
+    int64_t shape[TYL_MAX_RANK];
+    int r = 0;
+    const char *p = shp && *shp == '(' ? shp + 1 : NULL;
+    while (p && *p != ')') {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (*p == ')')
+            break;
+        char *end;
+        long long v = strtoll(p, &end, 10);
+        if (end == p || v < 0 || r == TYL_MAX_RANK) {
+            p = NULL;
+            break;
+        }
+        shape[r++] = v;
+        p = end;
+    }
+    free(dict);
+    if (!p) {
+        fclose(f);
+        tyl_rt_error(where, "'%s' has a malformed shape in its header", filename);
+    }
+    if (r != rank) {
+        fclose(f);
+        tyl_rt_error(where, "'%s' holds a %d-dimensional array, but the program was compiled for %d "
+                            "dimensions", filename, r, rank);
+    }
+    tyl_array *a = tyl_alloc(dt, rank, shape, TYL_INIT_NONE, where);
+    size_t nbytes = (size_t)a->size * tyl_dtype_size(dt);
+    if (!tyl_mem_on_device()) {
+        if (fread(a->data, 1, nbytes, f) != nbytes) {
+            fclose(f);
+            tyl_rt_error(where, "'%s' is truncated: its data is shorter than its shape says", filename);
+        }
+    } else {
+        void *buf = malloc(nbytes ? nbytes : 1);
+        if (!buf || fread(buf, 1, nbytes, f) != nbytes) {
+            free(buf);
+            fclose(f);
+            tyl_rt_error(where, "'%s' is truncated: its data is shorter than its shape says", filename);
+        }
+        tyl_mem_from_host(a->data, buf, nbytes);
+        free(buf);
+    }
+    fclose(f);
+    return a;
+}

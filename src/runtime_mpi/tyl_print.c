@@ -232,3 +232,71 @@ void tyl_print_reset_(void)
     line = NULL;
     line_len = line_cap = 0;
 }
+
+/* ---- str(np.float32) -------------------------------------------------------------------------- */
+
+/* NumPy prints a float32 scalar with the fewest digits that read back as the same float32, laid
+ * out like Python's repr: positional for 1e-4 <= |x| < 1e16, scientific otherwise. */
+char *tyl_repr_float32(char *buf, float v)
+{
+    if (v != v)
+        return strcpy(buf, "nan");
+    if (v == (float)(1.0 / 0.0))
+        return strcpy(buf, "inf");
+    if (v == -(float)(1.0 / 0.0))
+        return strcpy(buf, "-inf");
+    char tmp[40], digits[24];
+    int e = 0, n = 0;
+    for (int p = 1; p <= 9; p++) {
+        snprintf(tmp, sizeof tmp, "%.*e", p - 1, (double)v);
+        if (strtof(tmp, NULL) == v || p == 9) {
+            n = split_e(tmp, digits, &e);
+            break;
+        }
+    }
+    while (n > 1 && digits[n - 1] == '0')
+        digits[--n] = '\0';
+    char *o = buf;
+    if (signbit(v))
+        *o++ = '-';
+    if (v == 0.0f) {
+        strcpy(o, "0.0");
+        return buf;
+    }
+    if (e >= -4 && e < 16) {
+        if (e >= 0) {
+            for (int i = 0; i <= e; i++)
+                *o++ = i < n ? digits[i] : '0';
+            *o++ = '.';
+            if (n > e + 1)
+                for (int i = e + 1; i < n; i++)
+                    *o++ = digits[i];
+            else
+                *o++ = '0';
+        } else {
+            *o++ = '0';
+            *o++ = '.';
+            for (int i = 0; i < -e - 1; i++)
+                *o++ = '0';
+            for (int i = 0; i < n; i++)
+                *o++ = digits[i];
+        }
+        *o = '\0';
+    } else {
+        *o++ = digits[0];
+        if (n > 1) {
+            *o++ = '.';
+            for (int i = 1; i < n; i++)
+                *o++ = digits[i];
+        }
+        sprintf(o, "e%c%02d", e < 0 ? '-' : '+', e < 0 ? -e : e);
+    }
+    return buf;
+}
+
+void tyl_print_float32(float v)
+{
+    char b[48];
+    tyl_repr_float32(b, v);
+    tyl_print_str(b);
+}

@@ -276,6 +276,8 @@ void tyl_print_str(const char *s);
 void tyl_print_int(int64_t v);
 void tyl_print_float(double v);      /* Python's repr(float): shortest round-trip digits */
 void tyl_print_bool(bool v);         /* True / False */
+void tyl_print_float32(float v);     /* str(np.float32): shortest digits that round-trip */
+char *tyl_repr_float32(char *buf, float v);
 void tyl_print_end(const char *end); /* appends end ("\n" by default) and flushes the line */
 /* Python's repr(float) into buf (at least 32 bytes); returns buf. */
 char *tyl_repr_double(char *buf, double v);
@@ -341,6 +343,44 @@ void tyl_check_shapes(const char *where, int kind, int na, const int64_t *a, int
  * the second half of a buffered sweep. */
 void tyl_box_copy(void *dst, const int64_t *dst_strides, const void *src,
                   const int64_t *src_strides, int rank, const int64_t *n, size_t elsize);
+
+/* ---- elementwise NumPy functions (run inside kernels too) ---- */
+
+/* Index of a periodic (np.roll) read: x modulo n, in [0, n). */
+static inline TYL_HD int64_t tyl_wrap(int64_t x, int64_t n)
+{
+    if (x >= 0 && x < n)
+        return x;
+    int64_t r = x % n;
+    return r < 0 ? r + n : r;
+}
+/* np.minimum / np.maximum: a NaN in either operand gives NaN. */
+static inline TYL_HD double tyl_np_minimum_f64(double a, double b) { return (a <= b || a != a) ? a : b; }
+static inline TYL_HD double tyl_np_maximum_f64(double a, double b) { return (a >= b || a != a) ? a : b; }
+static inline TYL_HD float tyl_np_minimum_f32(float a, float b) { return (a <= b || a != a) ? a : b; }
+static inline TYL_HD float tyl_np_maximum_f32(float a, float b) { return (a >= b || a != a) ? a : b; }
+/* np.sign: NaN stays NaN; both zeros give +0. */
+static inline TYL_HD double tyl_np_sign_f64(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x == 0 ? 0.0 : x; }
+static inline TYL_HD float tyl_np_sign_f32(float x) { return x > 0 ? 1.0f : x < 0 ? -1.0f : x == 0 ? 0.0f : x; }
+static inline TYL_HD int64_t tyl_np_sign_i64(int64_t x) { return (x > 0) - (x < 0); }
+
+/* ---- reductions ---- */
+
+/* Sum of partial sums, pairwise in a fixed order (the result depends only on n). */
+double tyl_pairwise_sum_f64(const double *p, int64_t n);
+float tyl_pairwise_sum_f32(const float *p, int64_t n);
+/* A scratch buffer of at least `bytes` where array data lives (device memory for CUDA), kept
+ * between calls: partial results of reductions. */
+void *tyl_reduce_scratch(size_t bytes);
+/* Copy `bytes` of reduction partials from the scratch buffer to host memory. */
+void tyl_reduce_fetch(void *dst, const void *scratch, size_t bytes);
+/* np.max / np.min of an empty array: NumPy's error. */
+TYL_NORETURN void tyl_empty_reduction(const char *where, const char *op);
+
+/* np.load: the global array in a .npy file (format 1.0 to 3.0, little-endian, C order), which
+ * must hold `dt` data of the given rank (the compiler took both from the file it saw at compile
+ * time); a missing, malformed or different file is a run-time error naming it. */
+tyl_array *tyl_load_npy(const char *filename, tyl_dtype dt, int rank, const char *where);
 
 #ifdef __cplusplus
 }
