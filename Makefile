@@ -150,6 +150,8 @@ check-unit: lib/libtyles.a build/tools/npy2png
 check-programs: bin/tylesc lib/libtyles.a
 	@echo "== compiler tests (NumPy vs compiled, error messages)"
 	@$(PYTHON) tests/run_tests.py --tylesc bin/tylesc -j $(JOBS)
+	@echo "== IR tests (what the passes establish)"
+	@sh tests/ir/run.sh bin/tylesc
 
 # The compiler itself under AddressSanitizer + UBSan on every test program and error test.
 check-asan: build/asan/bin/tylesc build/stage/lib/libtyles.a

@@ -1,6 +1,6 @@
 /* tylesc.c: the compiler driver. A straight list of passes:
  *
- *     parse_file -> lower_module -> pass_copysem -> emit_c  [-> cc]
+ *     parse_file -> lower_module -> pass_inline_temps -> pass_copysem -> emit_c | emit_cuda  [-> cc]
  *
  * with ir_verify after each pass in debug builds and --dump=STAGE after any of them.
  * Exit status: 0 success, 1 errors in the program, 2 system errors (files, cc), 3 internal.
@@ -42,7 +42,8 @@ static const char *usage =
     "                   equal to NumPy)\n"
     "  --no-mpi         build against a run-time library compiled without MPI (single process)\n"
     "  --dump=STAGE     print the program after STAGE and stop: ast, ir (after lowering),\n"
-    "                   copysem (after the copy-semantics pass)\n"
+    "                   inline (after inlining temporaries), copysem (after the copy-semantics\n"
+    "                   pass)\n"
     "  --keep-c         keep the generated C next to the executable (FILE.c)\n"
     "  --help, --version\n";
 
@@ -228,8 +229,8 @@ int main(int argc, char **argv)
             output = argv[i];
         } else if (strncmp(a, "--dump=", 7) == 0) {
             dump = a + 7;
-            if (strcmp(dump, "ast") && strcmp(dump, "ir") && strcmp(dump, "copysem")) {
-                fprintf(stderr, "tylesc: unknown dump stage '%s' (ast, ir, copysem)\n", dump);
+            if (strcmp(dump, "ast") && strcmp(dump, "ir") && strcmp(dump, "inline") && strcmp(dump, "copysem")) {
+                fprintf(stderr, "tylesc: unknown dump stage '%s' (ast, ir, inline, copysem)\n", dump);
                 return 2;
             }
         } else if (strncmp(a, "--target=", 9) == 0) {
@@ -289,6 +290,14 @@ int main(int argc, char **argv)
     ir_verify(p, "lower");
 #endif
     if (dump && strcmp(dump, "ir") == 0) {
+        ir_print(p, stdout);
+        return 0;
+    }
+    pass_inline_temps(p);
+#ifndef NDEBUG
+    ir_verify(p, "inline_temps");
+#endif
+    if (dump && strcmp(dump, "inline") == 0) {
         ir_print(p, stdout);
         return 0;
     }

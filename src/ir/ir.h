@@ -231,6 +231,7 @@ void ir_print_expr(ir_expr *e, FILE *out);
 void ir_verify(ir_program *p, const char *after_pass);
 
 /* ---- passes (one file each; each states what it requires and establishes) ---- */
+void pass_inline_temps(ir_program *p); /* pass_inline_temps.c */
 void pass_copysem(ir_program *p);   /* pass_copysem.c */
 
 #endif

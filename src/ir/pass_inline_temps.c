@@ -1,0 +1,496 @@
+/* pass_inline_temps.c: temporaries that are only read pointwise are never allocated.
+ *
+ * Requires: lowered IR (before pass_copysem). Establishes: for every slot T that
+ *   - is allocated (S_ALLOC, no initial values) and immediately filled by one sweep over all of
+ *     it (T = f), at the top level of a block,
+ *   - is otherwise only read, in sweeps and reductions later in the same block, before it is
+ *     rebound or released, and nowhere else in the program,
+ *   - and whose f reads nothing that a statement between the definition and a read writes,
+ * the reads of T are replaced by f composed with the read's view (u[1:-1] of T = f reads
+ * f's operands shifted by 1), and T's allocation, sweep and release are removed. A temporary
+ * read in more than MAX_USES places is kept (recomputing it would cost more than it saves).
+ * f may not contain sweep indices (np.fromfunction values are computed once and kept).
+ * Breaks: nothing; every sweep keeps M_DIRECT until pass_copysem.
+ */
+#include "ir.h"
+
+#include "../frontend/sym.h"
+
+enum { MAX_USES = 3 };
+
+/* ---- queries ---- */
+
+/* Mentions of a slot: reads in sweep values, extents (E_SHAPE, rewritable), anything else. */
+typedef struct uses {
+    int reads, shapes, other;
+} uses;
+
+static void scan_expr(ir_expr *e, ir_var *t, uses *u)
+{
+    if (!e)
+        return;
+    if (e->kind == E_SHAPE && e->var == t)
+        u->shapes++;
+    if (e->kind == E_ELEM && e->var == t)
+        u->other++;
+    if (e->kind == E_READ) {
+        if (e->view->arr == t)
+            u->reads++;
+        for (int d = 0; d < e->view->rank; d++) {
+            scan_expr(e->view->dim[d].lo, t, u);
+            scan_expr(e->view->dim[d].len, t, u);
+            scan_expr(e->view->dim[d].step, t, u);
+            scan_expr(e->view->dim[d].wrap, t, u);
+        }
+    }
+    for (int i = 0; i < e->nargs; i++)
+        scan_expr(e->args[i], t, u);
+    scan_expr(e->a, t, u);
+    scan_expr(e->b, t, u);
+    scan_expr(e->cc, t, u);
+}
+
+static void scan_stmt(ir_stmt *s, ir_var *t, uses *u)
+{
+    scan_expr(s->e, t, u);
+    scan_expr(s->e2, t, u);
+    scan_expr(s->e3, t, u);
+    if (s->kind == S_ALLOC)
+        for (int d = 0; d < s->var->rank; d++)
+            scan_expr(s->shape[d], t, u);
+    if (s->kind == S_REDUCE)
+        for (int d = 0; d < s->n; d++)
+            scan_expr(s->shape[d], t, u);
+    if (s->kind == S_SETELEM || s->kind == S_PRINT)
+        for (int i = 0; i < s->n; i++)
+            if (s->kind != S_PRINT || !s->strs[i])
+                scan_expr(s->args[i], t, u);
+    if (s->kind == S_CHECK)
+        for (int i = 0; i < s->na + s->nb; i++)
+            scan_expr(s->args[i], t, u);
+    if (s->target) {
+        ir_expr r = {.kind = E_READ, .view = s->target};
+        uses tu = {0};
+        scan_expr(&r, t, &tu);
+        u->shapes += tu.shapes;
+        u->other += tu.reads + tu.other; /* writing T */
+    }
+    if ((s->var == t && s->kind != S_SWEEP) || s->src_slot == t)
+        u->other++;
+    for (int k = 0; s->kind == S_BIND && k < s->n; k++)
+        u->other += (s->dst[k] == t) + (s->srcs[k] == t);
+    for (int i = 0; i < s->body.len; i++)
+        scan_stmt(VEC_AT(s->body, i, ir_stmt *), t, u);
+    for (int i = 0; i < s->orelse.len; i++)
+        scan_stmt(VEC_AT(s->orelse, i, ir_stmt *), t, u);
+}
+
+static uses scan_block(vec *body, int from, int to, ir_var *t)
+{
+    uses u = {0};
+    for (int i = from; i < to; i++)
+        scan_stmt(VEC_AT(*body, i, ir_stmt *), t, &u);
+    return u;
+}
+
+static int has_index(ir_expr *e)
+{
+    if (!e)
+        return 0;
+    if (e->kind == E_INDEX)
+        return 1;
+    for (int i = 0; i < e->nargs; i++)
+        if (has_index(e->args[i]))
+            return 1;
+    return has_index(e->a) || has_index(e->b) || has_index(e->cc);
+}
+
+/* Slots and scalar variables an expression depends on. */
+static void deps(ir_expr *e, vec *slots, vec *vars)
+{
+    if (!e)
+        return;
+    if (e->kind == E_VAR)
+        vec_push(vars, e->var);
+    if (e->kind == E_SHAPE || e->kind == E_ELEM)
+        vec_push(slots, e->var);
+    if (e->kind == E_READ) {
+        vec_push(slots, e->view->arr);
+        for (int d = 0; d < e->view->rank; d++) {
+            deps(e->view->dim[d].lo, slots, vars);
+            deps(e->view->dim[d].len, slots, vars);
+            deps(e->view->dim[d].step, slots, vars);
+            deps(e->view->dim[d].wrap, slots, vars);
+        }
+    }
+    for (int i = 0; i < e->nargs; i++)
+        deps(e->args[i], slots, vars);
+    deps(e->a, slots, vars);
+    deps(e->b, slots, vars);
+    deps(e->cc, slots, vars);
+}
+
+static int in(vec *v, void *x)
+{
+    for (int i = 0; i < v->len; i++)
+        if (v->items[i] == x)
+            return 1;
+    return 0;
+}
+
+/* What a statement writes: slots (targets, rebinding) and scalar variables. Nested blocks count. */
+static void writes(ir_stmt *s, vec *slots, vec *vars)
+{
+    switch (s->kind) {
+    case S_ASSIGN:
+    case S_REDUCE: vec_push(vars, s->var); break;
+    case S_FOR: vec_push(vars, s->var); break;
+    case S_ALLOC:
+    case S_RELEASE:
+    case S_SETELEM:
+    case S_LOAD: vec_push(slots, s->var); break;
+    case S_SWEEP: vec_push(slots, s->target->arr); break;
+    case S_BIND:
+        for (int k = 0; k < s->n; k++)
+            vec_push(slots, s->dst[k]);
+        break;
+    default: break;
+    }
+    for (int i = 0; i < s->body.len; i++)
+        writes(VEC_AT(s->body, i, ir_stmt *), slots, vars);
+    for (int i = 0; i < s->orelse.len; i++)
+        writes(VEC_AT(s->orelse, i, ir_stmt *), slots, vars);
+}
+
+/* ---- rewriting ---- */
+
+static ir_expr *rewrite(ir_expr *e, ir_var *t, ir_expr *f, ir_expr **shape);
+
+/* f's reads seen through a view of T: T's dimension k (= f's box dimension k) is fixed or a
+ * range of the user's box. */
+static ir_expr *compose(ir_expr *f, ir_view *u, ir_expr **shape)
+{
+    if (!f)
+        return NULL;
+    if (f->kind == E_READ) {
+        ir_view *r = ir_view_clone(f->view);
+        for (int d = 0; d < r->rank; d++) {
+            ir_dim *m = &r->dim[d];
+            if (m->kind != D_RANGE || m->box < 0)
+                continue;
+            ir_dim *ud = &u->dim[m->box];
+            ir_expr *lo = ir_bin(m->lo->l, OP_ADD, T_I64, m->lo, ir_bin(m->lo->l, OP_MUL, T_I64, m->step, ud->lo, 0), 0);
+            int64_t a, b;
+            if (ir_expr_const_int(m->lo, &a) && ir_expr_const_int(ud->lo, &b) && ir_expr_const_int(m->step, &(int64_t){0})) {
+                int64_t st;
+                ir_expr_const_int(m->step, &st);
+                lo = ir_const_i(m->lo->l, T_I64, a + st * b);
+            } else if (ir_expr_const_int(ud->lo, &b) && b == 0) {
+                lo = m->lo;
+            }
+            const struct sym *slo = (m->slo && ud->slo && m->step_c) ? sym_add(m->slo, sym_mul(sym_const(m->step_c), ud->slo)) : NULL;
+            if (ud->kind == D_FIXED) {
+                ir_dim nd = {0};
+                nd.kind = D_FIXED;
+                nd.lo = lo;
+                nd.slo = slo;
+                *m = nd;
+                continue;
+            }
+            m->lo = lo;
+            m->slo = slo;
+            if (!(ud->step_c == 1)) {
+                m->step = ir_bin(m->step->l, OP_MUL, T_I64, m->step, ud->step, 0);
+                m->step_c = (m->step_c && ud->step_c) ? m->step_c * ud->step_c : 0;
+            }
+            m->len = ud->len;
+            m->slen = ud->slen;
+            m->box = ud->box;
+        }
+        r->vrank = 0;
+        for (int d = 0; d < r->rank; d++)
+            r->vrank += r->dim[d].kind == D_RANGE;
+        return ir_read(f->l, r);
+    }
+    if (f->kind == E_CONST || f->kind == E_VAR || f->kind == E_SHAPE || f->kind == E_ELEM)
+        return f;
+    ir_expr *c = NEW(ir_expr);
+    *c = *f;
+    c->a = compose(f->a, u, shape);
+    c->b = compose(f->b, u, shape);
+    c->cc = compose(f->cc, u, shape);
+    if (f->nargs) {
+        c->args = NEWN(ir_expr *, f->nargs);
+        for (int i = 0; i < f->nargs; i++)
+            c->args[i] = compose(f->args[i], u, shape);
+    }
+    return c;
+}
+
+/* e with every read of T replaced by f composed, and T's extents by the allocation's. */
+static ir_expr *rewrite(ir_expr *e, ir_var *t, ir_expr *f, ir_expr **shape)
+{
+    if (!e)
+        return NULL;
+    if (e->kind == E_SHAPE && e->var == t)
+        return shape[e->dim];
+    if (e->kind == E_READ) {
+        ir_view *v = ir_view_clone(e->view);
+        for (int d = 0; d < v->rank; d++) {
+            v->dim[d].lo = rewrite(v->dim[d].lo, t, f, shape);
+            v->dim[d].len = rewrite(v->dim[d].len, t, f, shape);
+            v->dim[d].step = rewrite(v->dim[d].step, t, f, shape);
+        }
+        if (v->arr == t)
+            return ir_cast(e->l, e->type, compose(f, v, shape));
+        return ir_read(e->l, v);
+    }
+    if (e->kind == E_CONST || e->kind == E_VAR || e->kind == E_INDEX)
+        return e;
+    ir_expr *c = NEW(ir_expr);
+    *c = *e;
+    c->a = rewrite(e->a, t, f, shape);
+    c->b = rewrite(e->b, t, f, shape);
+    c->cc = rewrite(e->cc, t, f, shape);
+    if (e->nargs) {
+        c->args = NEWN(ir_expr *, e->nargs);
+        for (int i = 0; i < e->nargs; i++)
+            c->args[i] = rewrite(e->args[i], t, f, shape);
+    }
+    return c;
+}
+
+static void rewrite_stmt(ir_stmt *s, ir_var *t, ir_expr *f, ir_expr **shape)
+{
+    s->e = rewrite(s->e, t, f, shape);
+    s->e2 = rewrite(s->e2, t, f, shape);
+    s->e3 = rewrite(s->e3, t, f, shape);
+    if (s->kind == S_SWEEP) {
+        for (int d = 0; d < s->target->rank; d++) {
+            s->target->dim[d].lo = rewrite(s->target->dim[d].lo, t, f, shape);
+            s->target->dim[d].len = rewrite(s->target->dim[d].len, t, f, shape);
+            s->target->dim[d].step = rewrite(s->target->dim[d].step, t, f, shape);
+        }
+    }
+    if (s->kind == S_ALLOC)
+        for (int d = 0; d < s->var->rank; d++)
+            s->shape[d] = rewrite(s->shape[d], t, f, shape);
+    if (s->kind == S_REDUCE)
+        for (int d = 0; d < s->n; d++)
+            s->shape[d] = rewrite(s->shape[d], t, f, shape);
+    if (s->kind == S_SETELEM || s->kind == S_PRINT)
+        for (int i = 0; i < s->n; i++)
+            if (s->kind != S_PRINT || !s->strs[i])
+                s->args[i] = rewrite(s->args[i], t, f, shape);
+    if (s->kind == S_CHECK)
+        for (int i = 0; i < s->na + s->nb; i++)
+            s->args[i] = rewrite(s->args[i], t, f, shape);
+}
+
+/* The definition at body[a] (alloc) and body[a+1] (sweep) of a candidate, or 0. */
+static int definition(vec *body, int a, ir_var **tp, ir_expr **fp)
+{
+    if (a + 1 >= body->len)
+        return 0;
+    ir_stmt *al = VEC_AT(*body, a, ir_stmt *), *sw = VEC_AT(*body, a + 1, ir_stmt *);
+    if (al->kind != S_ALLOC || al->init != 0 || sw->kind != S_SWEEP || !sw->fresh ||
+        sw->target->arr != al->var)
+        return 0;
+    ir_view *tv = sw->target;
+    for (int d = 0; d < tv->rank; d++) {
+        int64_t k;
+        if (tv->dim[d].kind != D_RANGE || tv->dim[d].box != d || !ir_expr_const_int(tv->dim[d].lo, &k) ||
+            k != 0 || tv->dim[d].step_c != 1)
+            return 0;
+    }
+    if (has_index(sw->e))
+        return 0;
+    *tp = al->var;
+    *fp = sw->e;
+    return 1;
+}
+
+static int try_inline(ir_program *p, vec *body, int a)
+{
+    ir_var *t;
+    ir_expr *f;
+    if (!definition(body, a, &t, &f))
+        return 0;
+    ir_stmt *al = VEC_AT(*body, a, ir_stmt *);
+    /* the uses: top-level statements after the definition, up to T's next rebinding */
+    int end = body->len;
+    for (int i = a + 2; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if ((s->kind == S_RELEASE || s->kind == S_ALLOC || s->kind == S_LOAD) && s->var == t) {
+            end = i;
+            break;
+        }
+        if (s->kind == S_BIND) {
+            int rebinds = 0;
+            for (int k = 0; k < s->n; k++)
+                rebinds |= s->dst[k] == t;
+            if (rebinds) {
+                end = i;
+                break;
+            }
+        }
+    }
+    /* every mention of T in the program must be the definition, the uses or the end */
+    uses all = scan_block(&p->body, 0, p->body.len, t);
+    uses def = scan_block(body, a, a + 2, t);
+    uses fin = scan_block(body, end, end < body->len ? end + 1 : end, t);
+    uses mid = scan_block(body, a + 2, end, t);
+    if (mid.other || mid.reads == 0 || mid.reads > MAX_USES)
+        return 0;
+    if (all.reads != def.reads + fin.reads + mid.reads || all.shapes != def.shapes + fin.shapes + mid.shapes ||
+        all.other != def.other + fin.other + mid.other)
+        return 0;
+    /* the uses must be top-level statements (not inside loops or branches after the definition) */
+    for (int i = a + 2; i < end; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if (s->body.len || s->orelse.len) {
+            uses n = scan_block(body, i, i + 1, t);
+            if (n.reads || n.shapes)
+                return 0;
+        }
+    }
+    /* f's inputs must not change between the definition and the last use */
+    vec fslots = {0}, fvars = {0};
+    deps(f, &fslots, &fvars);
+    int last = a + 1;
+    for (int i = a + 2; i < end; i++) {
+        uses n = scan_block(body, i, i + 1, t);
+        if (n.reads || n.shapes)
+            last = i;
+    }
+    for (int i = a + 2; i < last; i++) {
+        vec ws = {0}, wv = {0};
+        writes(VEC_AT(*body, i, ir_stmt *), &ws, &wv);
+        for (int k = 0; k < ws.len; k++)
+            if (in(&fslots, ws.items[k]))
+                return 0;
+        for (int k = 0; k < wv.len; k++)
+            if (in(&fvars, wv.items[k]))
+                return 0;
+    }
+    for (int i = a + 2; i <= last; i++)
+        rewrite_stmt(VEC_AT(*body, i, ir_stmt *), t, f, al->shape);
+    /* drop the definition and the release that ended T's life */
+    if (end < body->len && VEC_AT(*body, end, ir_stmt *)->kind == S_RELEASE) {
+        for (int i = end; i + 1 < body->len; i++)
+            body->items[i] = body->items[i + 1];
+        body->len--;
+    }
+    for (int i = a; i + 2 < body->len; i++)
+        body->items[i] = body->items[i + 2];
+    body->len -= 2;
+    return 1;
+}
+
+/* Rename a slot in a statement (its definition) in place. */
+static void rename_expr(ir_expr *e, ir_var *from, ir_var *to)
+{
+    if (!e)
+        return;
+    if ((e->kind == E_SHAPE || e->kind == E_ELEM) && e->var == from)
+        e->var = to;
+    if (e->kind == E_READ) {
+        if (e->view->arr == from)
+            e->view->arr = to;
+        for (int d = 0; d < e->view->rank; d++) {
+            rename_expr(e->view->dim[d].lo, from, to);
+            rename_expr(e->view->dim[d].len, from, to);
+            rename_expr(e->view->dim[d].step, from, to);
+        }
+    }
+    for (int i = 0; i < e->nargs; i++)
+        rename_expr(e->args[i], from, to);
+    rename_expr(e->a, from, to);
+    rename_expr(e->b, from, to);
+    rename_expr(e->cc, from, to);
+}
+
+/* A function's result bound to the caller's names (du, dv = rates(...) binds the callee's
+ * fresh slots, then releases them): the definitions write the caller's slots directly, so the
+ * caller's names become plain temporaries for try_inline. */
+static void forward_binds(ir_program *p, vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *b = VEC_AT(*body, i, ir_stmt *);
+        if (b->kind != S_BIND)
+            continue;
+        for (int k = 0; k < b->n; k++) {
+            ir_var *src = b->srcs[k], *dst = b->dst[k];
+            int a = -1;
+            for (int j = i - 2; j >= 0; j--) {
+                ir_stmt *al = VEC_AT(*body, j, ir_stmt *);
+                if (al->kind == S_ALLOC && al->var == src) {
+                    a = j;
+                    break;
+                }
+            }
+            ir_var *t;
+            ir_expr *f;
+            if (a < 0 || !definition(body, a, &t, &f) || src->type != dst->type || src->rank != dst->rank)
+                continue;
+            int clash = 0;
+            for (int j = 0; j < b->n; j++)
+                clash |= j != k && (b->srcs[j] == dst || b->dst[j] == dst);
+            /* dst must not be mentioned from the definition to the bind */
+            uses nd = scan_block(body, a, i, dst);
+            if (clash || nd.reads || nd.shapes || nd.other)
+                continue;
+            /* src: only the definition, this bind and a release right after */
+            int rel = -1;
+            for (int j = i + 1; j < body->len; j++) {
+                ir_stmt *r = VEC_AT(*body, j, ir_stmt *);
+                if (r->kind == S_RELEASE && r->var == src) {
+                    rel = j;
+                    break;
+                }
+            }
+            uses all = scan_block(&p->body, 0, p->body.len, src);
+            uses def = scan_block(body, a, a + 2, src);
+            uses mid = scan_block(body, a + 2, i, src);
+            if (rel < 0 || mid.reads || mid.shapes || mid.other || all.reads != def.reads ||
+                all.shapes != def.shapes || all.other != def.other + 2 /* bind, release */)
+                continue;
+            ir_stmt *al = VEC_AT(*body, a, ir_stmt *), *sw = VEC_AT(*body, a + 1, ir_stmt *);
+            al->var = dst;
+            sw->target->arr = dst;
+            for (int d = 0; d < sw->target->rank; d++)
+                rename_expr(sw->target->dim[d].len, src, dst);
+            rename_expr(sw->e, src, dst);
+            for (int j = rel; j + 1 < body->len; j++)
+                body->items[j] = body->items[j + 1];
+            body->len--;
+            for (int j = k; j + 1 < b->n; j++) {
+                b->srcs[j] = b->srcs[j + 1];
+                b->dst[j] = b->dst[j + 1];
+            }
+            b->n--;
+            k--;
+        }
+        if (b->n == 0) {
+            for (int j = i; j + 1 < body->len; j++)
+                body->items[j] = body->items[j + 1];
+            body->len--;
+            i--;
+        }
+    }
+}
+
+static void block(ir_program *p, vec *body)
+{
+    forward_binds(p, body);
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        block(p, &s->body);
+        block(p, &s->orelse);
+    }
+    for (int i = 0; i < body->len;)
+        if (!try_inline(p, body, i))
+            i++;
+}
+
+void pass_inline_temps(ir_program *p) { block(p, &p->body); }
