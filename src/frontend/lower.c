@@ -12,6 +12,7 @@
 #include "lower.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sym.h"
@@ -76,6 +77,58 @@ struct scope {
     const char *prefix; /* C-name prefix of this inlining instance */
 };
 
+/* A string -> int hash map in util_arena (open addressing; never shrinks). */
+typedef struct strmap {
+    const char **keys;
+    int *vals;
+    int cap, n;
+} strmap;
+
+static uint64_t str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* The slot of key: where it is, or the empty slot where it would go. */
+static int strmap_slot(const strmap *m, const char *key)
+{
+    int i = (int)(str_hash(key) & (uint64_t)(m->cap - 1));
+    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static int strmap_get(const strmap *m, const char *key, int dflt)
+{
+    if (!m->cap)
+        return dflt;
+    int i = strmap_slot(m, key);
+    return m->keys[i] ? m->vals[i] : dflt;
+}
+
+static void strmap_put(strmap *m, const char *key, int val)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        strmap old = *m;
+        m->cap = old.cap ? 2 * old.cap : 64;
+        m->keys = NEWN(const char *, m->cap);
+        m->vals = NEWN(int, m->cap);
+        m->n = 0;
+        for (int i = 0; i < old.cap; i++)
+            if (old.keys[i])
+                strmap_put(m, old.keys[i], old.vals[i]);
+    }
+    int i = strmap_slot(m, key);
+    if (!m->keys[i]) {
+        m->keys[i] = key;
+        m->n++;
+    }
+    m->vals[i] = val;
+}
+
 typedef struct lctx {
     ir_program *prog;
     vec *out;           /* statements being emitted */
@@ -83,19 +136,22 @@ typedef struct lctx {
     scope *module;
     vec pending;        /* ir_var* slots to release after the current statement */
     vec inlining;       /* ast* A_DEF being inlined (recursion check) */
-    vec names;          /* const char*: C names in use */
+    vec names;          /* const char*: C names in use (a probe's are dropped by snap_rewind) */
+    strmap name_at;     /* C name -> its index in names (stale when past names.len) */
+    strmap next_suffix; /* base name -> the k to try first for base_k */
     int loops;
     vec params;         /* const char*: names that are parameters */
-    long work;          /* statements and expressions lowered so far, probes included */
+    long work;          /* statements and expressions lowered for top, probes included */
     int exhausted;      /* work passed LOWER_WORK_LIMIT: the rest is skipped */
     ast *top;           /* the module-level statement being lowered */
 } lctx;
 
 /* Functions are inlined at every call and loop bodies are lowered several times (probes), so
  * the work can grow exponentially in the nesting of calls and loops (f calling g twice calling
- * h twice ...). Past this many steps the lowering stops with an error instead of running for
- * hours or exhausting memory; real programs take a few thousand. Copying bindings for a
- * snapshot counts too (one step per binding). */
+ * h twice ...). Past this many steps for one module-level statement the lowering stops with an
+ * error instead of running for hours or exhausting memory; real statements take at most a few
+ * thousand. Copying the bindings for a
+ * loop's snapshot counts too (one step per 8 bindings). */
 enum { LOWER_WORK_LIMIT = 250000 };
 
 /* Count one step of lowering; returns 0 (after reporting once) when the budget is spent. */
@@ -108,10 +164,10 @@ static int lower_step(lctx *c)
     c->exhausted = 1;
     int old = diag_suppress(0); /* reported even from inside a loop probe */
     diag_error(c->top ? c->top->l : (loc){0},
-               "this statement is too large to compile: inlining its function calls and lowering "
-               "its nested loops takes more than %d steps", LOWER_WORK_LIMIT);
+               "this statement is too large to compile: lowering it takes more than %d steps",
+               LOWER_WORK_LIMIT);
     diag_note((loc){0}, "every call is inlined and every loop body is lowered at least twice, so "
-                        "deeply nested loops or calls grow exponentially");
+                        "deeply nested calls or loops grow exponentially");
     diag_suppress(old);
     return 0;
 }
@@ -183,15 +239,22 @@ static const char *cname(lctx *c, const char *base)
             bad = 1;
     if (bad)
         s = arena_printf(&util_arena, "v_%s", s);
+    /* Unique among the names in use: s, else s_2, s_3, ... Both lookups are hashed (a
+     * program inlines thousands of calls, each naming its temporaries "t"): a name is in use
+     * if its recorded index is still below names.len and holds it (a probe's names are
+     * dropped by truncating the vector), and the suffixes of s are tried from where the
+     * last search stopped (a few numbers freed by a probe are not reused; that is harmless). */
     const char *cand = s;
-    for (int k = 2;; k++) {
-        int used = 0;
-        for (int i = 0; i < c->names.len && !used; i++)
-            used = strcmp(VEC_AT(c->names, i, const char *), cand) == 0;
-        if (!used)
+    int k = strmap_get(&c->next_suffix, s, 2);
+    for (;;) {
+        int at = strmap_get(&c->name_at, cand, -1);
+        if (at < 0 || at >= c->names.len || strcmp(VEC_AT(c->names, at, const char *), cand) != 0)
             break;
-        cand = arena_printf(&util_arena, "%s_%d", s, k);
+        cand = arena_printf(&util_arena, "%s_%d", s, k++);
     }
+    if (cand != s)
+        strmap_put(&c->next_suffix, s, k);
+    strmap_put(&c->name_at, cand, c->names.len);
     vec_push(&c->names, (void *)cand);
     return cand;
 }
@@ -282,7 +345,7 @@ typedef struct snapshot {
 static snapshot snap_take(lctx *c)
 {
     snapshot s = {0};
-    c->work += c->sc->binds.len;
+    c->work += c->sc->binds.len / 8;
     for (int i = 0; i < c->sc->binds.len; i++) {
         binding *b = NEW(binding);
         *b = *VEC_AT(c->sc->binds, i, binding *);
@@ -712,31 +775,45 @@ static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
         x = ir_cast(l, t, a->e);
         y = ir_cast(l, t, b->e);
     }
-    /* Fold integer constants (exact, same semantics as the run time). */
+    /* Fold integer constants (exact, same semantics as the run time). A result that does not
+     * fit in 64 bits is an error: Python's int would be exact, the run time would wrap. */
     int64_t p, q;
     if (t == T_I64 && ir_expr_const_int(x, &p) && ir_expr_const_int(y, &q)) {
-        int ok = 1;
+        int ok = 1, overflow = 0;
         int64_t r = 0;
         switch (op) {
-        case OP_ADD: r = p + q; break;
-        case OP_SUB: r = p - q; break;
-        case OP_MUL: r = p * q; break;
+        case OP_ADD: overflow = __builtin_add_overflow(p, q, &r); break;
+        case OP_SUB: overflow = __builtin_sub_overflow(p, q, &r); break;
+        case OP_MUL: overflow = __builtin_mul_overflow(p, q, &r); break;
         case OP_FDIV:
             if (q == 0) { ok = 0; break; }
+            if (q == -1) { overflow = __builtin_sub_overflow((int64_t)0, p, &r); break; }
             r = p / q;
             if ((p % q != 0) && ((p < 0) != (q < 0))) r--;
             break;
         case OP_MOD:
             if (q == 0) { ok = 0; break; }
+            if (q == -1) { r = 0; break; }
             r = p % q;
             if (r != 0 && ((r < 0) != (q < 0))) r += q;
             break;
         case OP_POWER:
+            /* q < 0 made t float above; square-and-multiply stops at the first overflow */
+            if (q < 0) { ok = 0; break; }
             r = 1;
-            for (int64_t i = 0; i < q && i < 64; i++) r *= p;
-            if (q >= 64 && p != 0 && p != 1 && p != -1) ok = 0;
+            for (int64_t e = q, base = p; e > 0 && !overflow; e >>= 1) {
+                if (e & 1)
+                    overflow = __builtin_mul_overflow(r, base, &r);
+                if (e > 1 && !overflow)
+                    overflow = __builtin_mul_overflow(base, base, &base);
+            }
             break;
         default: ok = 0;
+        }
+        if (ok && overflow) {
+            diag_error(l, "integer overflow: %lld %s %lld does not fit in tylesc's 64-bit integers",
+                       (long long)p, ir_op_name(op), (long long)q);
+            return &ERRV;
         }
         if (ok) {
             value *v = scalar(l, I64(l, r), weak);
@@ -854,8 +931,13 @@ static value *binop(lctx *c, loc l, ir_op op, value *a, value *b)
         diag_error(bad->l, "unsupported operand for '%s': %s", ir_op_name(op), vkind_desc(bad));
         return &ERRV;
     }
-    if (a->kind == V_SCALAR && b->kind == V_SCALAR)
+    if (a->kind == V_SCALAR && b->kind == V_SCALAR) {
+        if (op == OP_NPMIN || op == OP_NPMAX) { /* np.minimum of scalars: a NumPy scalar */
+            ir_type t = promote_vals(a, b);
+            return scalar(l, ir_bin(l, op, t, ir_cast(l, t, a->e), ir_cast(l, t, b->e), 0), 0);
+        }
         return py_binop(c, l, op, a, b);
+    }
     return ew_binop(c, l, op, a, b);
 }
 
@@ -898,7 +980,11 @@ static value *unop(lctx *c, loc l, ir_op op, value *a)
     value *r;
     if (a->kind == V_SCALAR) {
         int64_t k;
-        if (op == OP_NEG && ir_expr_const_int(x, &k))
+        if (op == OP_NEG && ir_expr_const_int(x, &k) && k == INT64_MIN) {
+            diag_error(l, "integer overflow: -(%lld) does not fit in tylesc's 64-bit integers",
+                       (long long)k);
+            return &ERRV;
+        } else if (op == OP_NEG && ir_expr_const_int(x, &k))
             r = scalar(l, I64(l, -k), a->weak);
         else if (op == OP_NEG && x->kind == E_CONST && ir_type_is_float(t))
             r = scalar(l, ir_const_f(l, t, -x->c.f), a->weak);
@@ -924,28 +1010,71 @@ static value *unop(lctx *c, loc l, ir_op op, value *a)
 /* ------------------------------------------------------------------------------------------ */
 /* Indexing                                                                                   */
 
-/* Symbolic first index and length of start:stop:step on an extent n, assuming the extent is
- * large enough that no clipping happens (only used for compile-time reasoning). */
+/* ceil(d / st) for d > 0, st > 0 (as unsigned: st may be 2**63), without overflow. */
+static int64_t ceil_div_pos(int64_t d, uint64_t st)
+{
+    return (int64_t)(((uint64_t)d - 1) / st + 1);
+}
+
+/* The value of a slice bound when it is an int known at compile time (or omitted). */
+static int const_bound(value *b, int64_t *k)
+{
+    return !b || sym_is_const(b->s, k);
+}
+
+/* Symbolic first index and length of start:stop:step on an extent n (only used for
+ * compile-time reasoning). With n and the bounds known, they are exact (Python's clipping).
+ * Otherwise clipping that is certain (a stop at n+10) is applied, and clipping that depends on
+ * the parameters' values (u[1:-1] when N < 2) is assumed not to happen. */
 static void sym_slice(const sym *n, value *start, value *stop, int64_t step, const sym **lo,
                       const sym **len)
 {
     *lo = *len = NULL;
     if (step == 0)
         return;
+    uint64_t st = step > 0 ? (uint64_t)step : 0 - (uint64_t)step;
+    int64_t nc, ks = 0, ke = 0, k;
+    if (sym_is_const(n, &nc) && nc >= 0 && const_bound(start, &ks) && const_bound(stop, &ke)) {
+        /* PySlice_AdjustIndices */
+        int64_t lower = step > 0 ? 0 : -1, upper = step > 0 ? nc : nc - 1;
+        int64_t s = !start ? (step > 0 ? lower : upper) : ks;
+        int64_t e = !stop ? (step > 0 ? upper : lower) : ke;
+        if (start) {
+            if (s < 0)
+                s = s + nc < lower ? lower : s + nc;
+            else if (s > upper)
+                s = upper;
+        }
+        if (stop) {
+            if (e < 0)
+                e = e + nc < lower ? lower : e + nc;
+            else if (e > upper)
+                e = upper;
+        }
+        int64_t l = step > 0 ? (s < e ? ceil_div_pos(e - s, st) : 0)
+                             : (e < s ? ceil_div_pos(s - e, st) : 0);
+        *lo = sym_const(s);
+        *len = sym_const(l);
+        return;
+    }
     const sym *s = NULL, *e = NULL;
-    int64_t k;
+    const sym *upper = step > 0 ? n : sym_sub(n, sym_const(1));
     if (step > 0) {
         s = !start ? sym_const(0) : (sym_is_const(start->s, &k) && k < 0) ? sym_add(n, start->s) : start->s;
         e = !stop ? n : (sym_is_const(stop->s, &k) && k < 0) ? sym_add(n, stop->s) : stop->s;
     } else {
-        s = !start ? sym_sub(n, sym_const(1)) : (sym_is_const(start->s, &k) && k < 0) ? sym_add(n, start->s) : start->s;
+        s = !start ? upper : (sym_is_const(start->s, &k) && k < 0) ? sym_add(n, start->s) : start->s;
         e = !stop ? sym_const(-1) : (sym_is_const(stop->s, &k) && k < 0) ? sym_add(n, stop->s) : stop->s;
     }
     if (!s || !e)
         return;
+    /* bounds certainly past the end are clipped to it */
+    if (sym_is_const(sym_sub(s, upper), &k) && k > 0)
+        s = upper;
+    if (sym_is_const(sym_sub(e, upper), &k) && k > 0)
+        e = upper;
     *lo = s;
     const sym *d = step > 0 ? sym_sub(e, s) : sym_sub(s, e);
-    int64_t st = step > 0 ? step : -step;
     if (!d)
         return;
     if (st == 1) {
@@ -953,15 +1082,18 @@ static void sym_slice(const sym *n, value *start, value *stop, int64_t step, con
         if (sym_is_const(d, &k) && k < 0)
             *len = sym_const(0);
     } else if (sym_is_const(d, &k)) {
-        *len = sym_const(k > 0 ? (k + st - 1) / st : 0);
+        *len = sym_const(k > 0 ? ceil_div_pos(k, st) : 0);
     } else {
-        *len = sym_opaque(arena_printf(&util_arena, "ceil/%lld", (long long)st), d, sym_const(st));
+        *len = sym_opaque(arena_printf(&util_arena, "ceil/%llu", (unsigned long long)st), d,
+                          sym_const((int64_t)st));
     }
 }
 
+static int view_has_wrap(ir_view *v);
+
 static value *index_array(lctx *c, value *base, ast *sub)
 {
-    if (base->e->kind != E_READ)
+    if (base->e->kind != E_READ || view_has_wrap(base->e->view))
         base = materialize(c, base);
     ir_view *v = ir_view_clone(base->e->view);
     int nitems = sub->args.len;
@@ -1358,7 +1490,8 @@ static void assign_name(lctx *c, ast *target, value *v)
     }
     if (v->kind == V_ARRAY) {
         ir_var *src = whole_slot(v);
-        if (!v->fresh && !src && v->e->kind == E_READ && !is_ephemeral(c, v->e->view->arr)) {
+        if (!v->fresh && !src && v->e->kind == E_READ && !is_ephemeral(c, v->e->view->arr) &&
+            !view_has_wrap(v->e->view)) {
             binding *b = bind(c, name); /* a view: writes through it reach the array */
             b->kind = B_VALUE;
             b->val = v;
@@ -1722,7 +1855,9 @@ static value *copy_of(lctx *c, loc l, value *src)
 
 static const char supported_numpy[] =
     "supported from numpy: zeros, ones, empty, full and their _like forms, copy, fromfunction, "
-    "save, the dtypes float64, float32, int64, int32, bool_, and pi, e, inf, nan";
+    "save, load, sqrt, exp, log, sin, cos, tan, tanh, abs, absolute, floor, ceil, sign, minimum, "
+    "maximum, where, clip, power, roll, sum, max, min, mean, amax, amin, linalg.norm, the dtypes "
+    "float64, float32, int64, int32, bool_, and pi, e, inf, nan";
 
 static value *call_numpy(lctx *c, const char *fname, ast *call, value *self);
 
@@ -1855,8 +1990,15 @@ static value *call_builtin(lctx *c, value *fn, ast *call)
             v->s = x->s;
             return v;
         }
-        if (x->e->kind == E_CONST && isfinite(x->e->c.f))
-            return scalar(l, I64(l, (int64_t)x->e->c.f), 1);
+        if (x->e->kind == E_CONST && isfinite(x->e->c.f)) {
+            /* exactly the doubles in [-2**63, 2**63) truncate to an int64 */
+            double f = x->e->c.f;
+            if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0)) {
+                diag_error(l, "integer overflow: int(%g) does not fit in tylesc's 64-bit integers", f);
+                return &ERRV;
+            }
+            return scalar(l, I64(l, (int64_t)f), 1);
+        }
         return scalar(l, ir_cast(l, T_I64, x->e), 1);
     }
     if (strcmp(f, "bool") == 0)
@@ -1865,12 +2007,358 @@ static value *call_builtin(lctx *c, value *fn, ast *call)
         ir_type t = x->type == T_BOOL ? T_I64 : x->type;
         value *v = scalar(l, ir_un(l, OP_ABS, t, ir_cast(l, t, x->e)), x->weak);
         int64_t k;
+        if (ir_expr_const_int(x->e, &k) && k == INT64_MIN) {
+            diag_error(l, "integer overflow: abs(%lld) does not fit in tylesc's 64-bit integers",
+                       (long long)k);
+            return &ERRV;
+        }
         if (ir_expr_const_int(x->e, &k))
             v = scalar(l, I64(l, k < 0 ? -k : k), 1);
         return v;
     }
     diag_error(l, "'%s()' is not supported in a stencil program", f);
     return &ERRV;
+}
+
+/* ---- ufuncs, reductions, np.roll, np.load --------------------------------------------------- */
+
+static const struct { const char *name; ir_fn fn; } ufuncs[] = {
+    {"sqrt", FN_SQRT}, {"exp", FN_EXP}, {"log", FN_LOG}, {"sin", FN_SIN}, {"cos", FN_COS},
+    {"tan", FN_TAN}, {"tanh", FN_TANH}, {"floor", FN_FLOOR}, {"ceil", FN_CEIL}, {"sign", FN_SIGN},
+};
+
+static value *ufunc1(lctx *c, loc l, ir_fn fn, value *x)
+{
+    (void)c;
+    if (x->kind != V_SCALAR && x->kind != V_ARRAY) {
+        diag_error(x->l, "np.%s() of %s is not supported", ir_fn_name(fn), vkind_desc(x));
+        return &ERRV;
+    }
+    ir_type t = x->type;
+    if ((fn == FN_FLOOR || fn == FN_CEIL) && !ir_type_is_float(t))
+        return x; /* NumPy 2 keeps integers as they are */
+    ir_type rt = fn == FN_SIGN ? (t == T_BOOL ? T_I64 : t) : ir_type_is_float(t) ? t : T_F64;
+    ir_expr **args = NEWN(ir_expr *, 1);
+    args[0] = ir_cast(l, rt, x->e);
+    ir_expr *e = ir_call(l, fn, rt, 1, args);
+    if (x->kind == V_SCALAR)
+        return scalar(l, e, 0);
+    value *r = vnew(V_ARRAY, l);
+    *r = *x;
+    r->l = l;
+    r->fresh = NULL;
+    r->type = rt;
+    r->e = e;
+    return r;
+}
+
+/* np.where(c, a, b): three operands broadcast together. */
+static value *where3(lctx *c, loc l, value *cond, value *a, value *b)
+{
+    if (cond->kind == V_ERR || a->kind == V_ERR || b->kind == V_ERR)
+        return &ERRV;
+    for (value **v = (value *[]){cond, a, b}, **e = v + 3; v < e; v++)
+        if ((*v)->kind != V_SCALAR && (*v)->kind != V_ARRAY) {
+            diag_error((*v)->l, "np.where() of %s is not supported", vkind_desc(*v));
+            return &ERRV;
+        }
+    ir_type t = promote_vals(a, b);
+    ir_expr *ce = cond->type == T_BOOL ? cond->e
+                  : ir_bin(l, OP_CNE, T_BOOL, cond->e,
+                           ir_type_is_float(cond->type) ? ir_const_f(l, cond->type, 0.0) : ir_const_i(l, cond->type, 0), 0);
+    if (cond->kind == V_SCALAR && a->kind == V_SCALAR && b->kind == V_SCALAR)
+        return scalar(l, ir_select(l, t, ce, ir_cast(l, t, a->e), ir_cast(l, t, b->e)), 0);
+    value ab = {0}, r = {0};
+    ab.kind = V_ARRAY;
+    ab.l = a->l;
+    int sa, sb, sab, sc;
+    unsigned ma, mb, mab, mc;
+    if (!broadcast(c, l, a, b, &ab, &sa, &ma, &sb, &mb))
+        return &ERRV;
+    if (ab.rank == 0) { /* a and b are scalars: the condition gives the shape */
+        ab.kind = V_SCALAR;
+    }
+    value cv = *cond;
+    cv.e = ce;
+    if (!broadcast(c, l, &cv, &ab, &r, &sc, &mc, &sab, &mab))
+        return &ERRV;
+    ir_expr *ea = ir_cast(l, t, a->kind == V_ARRAY ? remap(remap(a->e, sa, ma), sab, mab) : a->e);
+    ir_expr *eb = ir_cast(l, t, b->kind == V_ARRAY ? remap(remap(b->e, sb, mb), sab, mab) : b->e);
+    ir_expr *ec = cond->kind == V_ARRAY ? remap(ce, sc, mc) : ce;
+    value *res = vnew(V_ARRAY, l);
+    res->type = t;
+    res->rank = r.rank;
+    for (int d = 0; d < r.rank; d++) {
+        res->sh[d] = r.sh[d];
+        res->len[d] = r.len[d];
+    }
+    res->e = ir_select(l, t, ec, ea, eb);
+    return res;
+}
+
+/* sum, max, min, mean, norm of a whole array: an S_REDUCE into a new scalar. */
+static value *reduce(lctx *c, loc l, const char *kind, value *x)
+{
+    if (x->kind == V_ERR)
+        return &ERRV;
+    if (x->kind != V_SCALAR && x->kind != V_ARRAY) {
+        diag_error(x->l, "%s() of %s is not supported", kind, vkind_desc(x));
+        return &ERRV;
+    }
+    int sum = strcmp(kind, "sum") == 0, mean = strcmp(kind, "mean") == 0, norm = strcmp(kind, "norm") == 0;
+    int mx = strcmp(kind, "max") == 0 || strcmp(kind, "amax") == 0;
+    ir_type t = x->type, acc;
+    if (sum)
+        acc = ir_type_is_float(t) ? t : T_I64;
+    else if (mean || norm)
+        acc = t == T_F32 ? T_F32 : T_F64;
+    else
+        acc = t;
+    ir_expr *v = ir_cast(l, acc, x->e);
+    if (norm)
+        v = ir_bin(l, OP_MUL, acc, v, v, 0);
+    if (x->kind == V_SCALAR) {
+        if (norm) {
+            ir_expr **args = NEWN(ir_expr *, 1);
+            args[0] = v;
+            return scalar(l, ir_call(l, FN_SQRT, acc, 1, args), 0);
+        }
+        return scalar(l, v, 0);
+    }
+    ir_var *r = temp_scalar(c, acc);
+    ir_stmt *s = ir_stmt_new(S_REDUCE, l);
+    s->var = r;
+    s->op = (sum || mean || norm) ? OP_ADD : mx ? OP_NPMAX : OP_NPMIN;
+    s->e = v;
+    s->n = x->rank;
+    s->shape = NEWN(ir_expr *, x->rank);
+    for (int d = 0; d < x->rank; d++)
+        s->shape[d] = x->len[d];
+    emit(c, s);
+    ir_expr *res = ir_varref(l, r);
+    if (mean) {
+        ir_expr *n = x->len[0];
+        for (int d = 1; d < x->rank; d++)
+            n = ir_bin(l, OP_MUL, T_I64, n, x->len[d], 0);
+        res = ir_bin(l, OP_TRUEDIV, acc, res, ir_cast(l, acc, n), 0);
+    }
+    if (norm) {
+        ir_expr **args = NEWN(ir_expr *, 1);
+        args[0] = res;
+        res = ir_call(l, FN_SQRT, acc, 1, args);
+    }
+    return scalar(l, res, 0);
+}
+
+/* np.roll(a, shift, axis): a periodic view (indices taken modulo the extent). */
+static value *roll(lctx *c, loc l, value *a, value *shift, value *axis)
+{
+    if (a->kind != V_ARRAY) {
+        if (a->kind != V_ERR)
+            diag_error(a->l, "np.roll() of %s is not supported", vkind_desc(a));
+        return &ERRV;
+    }
+    ir_expr *sh = int_operand(shift, "the shift of np.roll()");
+    if (!sh)
+        return &ERRV;
+    int64_t ax = 0;
+    if (axis && axis->kind != V_NONE) {
+        if (axis->kind != V_SCALAR || !ir_expr_const_int(axis->e, &ax)) {
+            diag_error(axis->l, "the axis of np.roll() must be an integer constant");
+            return &ERRV;
+        }
+    } else if (a->rank != 1) {
+        diag_error(l, "np.roll() without axis= flattens the array, which is not supported; give axis=");
+        return &ERRV;
+    }
+    if (ax < 0)
+        ax += a->rank;
+    if (ax < 0 || ax >= a->rank) {
+        diag_error(axis->l, "axis %lld is out of bounds for array of dimension %d", (long long)ax, a->rank);
+        return &ERRV;
+    }
+    /* roll whole dimensions of an array: anything else is computed first */
+    if (a->e->kind != E_READ || !whole_slot(a))
+        a = materialize(c, a);
+    ir_view *v = ir_view_clone(a->e->view);
+    ir_dim *m = &v->dim[ax];
+    m->wrap = m->len;
+    m->lo = ir_un(l, OP_NEG, T_I64, sh);
+    m->slo = NULL;
+    value *r = vnew(V_ARRAY, l);
+    *r = *a;
+    r->l = l;
+    r->fresh = NULL;
+    r->e = ir_read(l, v);
+    return r;
+}
+
+static int view_has_wrap(ir_view *v)
+{
+    for (int d = 0; d < v->rank; d++)
+        if (v->dim[d].kind == D_RANGE && v->dim[d].wrap)
+            return 1;
+    return 0;
+}
+
+/* The dtype and rank of a .npy file that the program loads, read at compile time: in the
+ * working directory, next to the program, or in PROGRAM.data/ beside it. */
+static int npy_peek(const char *name, ir_type *t, int *rank, const char **where)
+{
+    const char *src = diag_filename();
+    const char *slash = strrchr(src, '/');
+    const char *dir = slash ? arena_strndup(&util_arena, src, (size_t)(slash - src)) : ".";
+    const char *stem = slash ? slash + 1 : src;
+    size_t sl = strlen(stem);
+    if (sl > 4 && strcmp(stem + sl - 4, ".tyl") == 0)
+        stem = arena_strndup(&util_arena, stem, sl - 4);
+    const char *cands[3] = {name, arena_printf(&util_arena, "%s/%s", dir, name),
+                            arena_printf(&util_arena, "%s/%s.data/%s", dir, stem, name)};
+    for (int i = 0; i < 3; i++) {
+        FILE *f = fopen(cands[i], "rb");
+        if (!f)
+            continue;
+        char hdr[1024] = {0};
+        size_t n = fread(hdr, 1, sizeof hdr - 1, f);
+        fclose(f);
+        *where = cands[i];
+        if (n < 12 || memcmp(hdr, "\x93NUMPY", 6) != 0)
+            return -1;
+        const char *dict = hdr + (hdr[6] == 1 ? 10 : 12); /* after magic, version, length */
+        const char *d = strstr(dict, "'descr'");
+        const char *sh = strstr(dict, "'shape'");
+        if (!d || !sh)
+            return -1;
+        d = strchr(d + 7, '\'');
+        static const struct { const char *s; ir_type t; } m[] = {
+            {"'<f8'", T_F64}, {"'<f4'", T_F32}, {"'<i8'", T_I64}, {"'<i4'", T_I32}, {"'|b1'", T_BOOL},
+        };
+        int found = 0;
+        for (size_t k = 0; d && k < sizeof m / sizeof *m; k++)
+            if (strncmp(d, m[k].s, 5) == 0) {
+                *t = m[k].t;
+                found = 1;
+            }
+        if (!found)
+            return -2;
+        sh = strchr(sh, '(');
+        const char *e = sh ? strchr(sh, ')') : NULL;
+        if (!e)
+            return -1;
+        int commas = 0, digits = 0;
+        for (const char *p = sh; p < e; p++) {
+            commas += *p == ',';
+            digits |= *p >= '0' && *p <= '9';
+        }
+        *rank = !digits ? 0 : (e[-1] == ',' || (e > sh + 1 && e[-1] == ' ' && e[-2] == ',')) ? commas : commas + 1;
+        return 1;
+    }
+    return 0;
+}
+
+static value *load(lctx *c, loc l, value *fname)
+{
+    if (fname->kind != V_STR) {
+        diag_error(fname->l, "np.load() needs the file name as a string literal");
+        return &ERRV;
+    }
+    ir_type t;
+    int rank;
+    const char *where = NULL;
+    int st = npy_peek(fname->str, &t, &rank, &where);
+    if (st == 0) {
+        diag_error(fname->l, "cannot see '%s' at compile time: the compiler reads its dtype and number "
+                             "of dimensions from the file (looked in the working directory, next to "
+                             "the program and in PROGRAM.data/)", fname->str);
+        return &ERRV;
+    }
+    if (st < 0 || rank < 1 || rank > IR_MAX_RANK) {
+        diag_error(fname->l, st == -2 ? "'%s' holds a dtype that is not supported (float64, float32, "
+                                        "int64, int32, bool)"
+                                      : "'%s' is not a .npy file of 1 to 4 dimensions", where);
+        return &ERRV;
+    }
+    ir_var *tmp = temp_slot(c, t, rank);
+    ir_stmt *s = ir_stmt_new(S_LOAD, l);
+    s->var = tmp;
+    s->str = fname->str;
+    emit(c, s);
+    value *v = slot_value(l, tmp, NULL);
+    v->fresh = tmp;
+    return v;
+}
+
+/* The numpy functions that are not creators: NULL if f is none of them. */
+static value *numpy_function(lctx *c, loc l, const char *f, args *a)
+{
+    for (size_t i = 0; i < sizeof ufuncs / sizeof *ufuncs; i++)
+        if (strcmp(f, ufuncs[i].name) == 0) {
+            if (a->npos != 1 || a->nkw) {
+                diag_error(l, "np.%s() takes one argument here", f);
+                return &ERRV;
+            }
+            return ufunc1(c, l, ufuncs[i].fn, a->pos[0]);
+        }
+    if (strcmp(f, "abs") == 0 || strcmp(f, "absolute") == 0) {
+        if (a->npos != 1 || a->nkw) {
+            diag_error(l, "np.%s() takes one argument here", f);
+            return &ERRV;
+        }
+        value *r = unop(c, l, OP_ABS, a->pos[0]);
+        if (r->kind == V_SCALAR)
+            r->weak = 0;
+        return r;
+    }
+    if (strcmp(f, "minimum") == 0 || strcmp(f, "maximum") == 0 || strcmp(f, "power") == 0) {
+        if (a->npos != 2 || a->nkw) {
+            diag_error(l, "np.%s() takes two arguments here", f);
+            return &ERRV;
+        }
+        return binop(c, l, f[0] == 'p' ? OP_POWER : f[1] == 'i' ? OP_NPMIN : OP_NPMAX, a->pos[0], a->pos[1]);
+    }
+    if (strcmp(f, "where") == 0) {
+        if (a->npos != 3 || a->nkw) {
+            diag_error(l, "np.where() takes a condition and two values (the one-argument form is not supported)");
+            return &ERRV;
+        }
+        return where3(c, l, a->pos[0], a->pos[1], a->pos[2]);
+    }
+    if (strcmp(f, "clip") == 0) {
+        const char *pn[] = {"a", "a_min", "a_max"};
+        value *v[3];
+        if (!match_args(l, "np.clip", a, 3, pn, 3, v))
+            return &ERRV;
+        return binop(c, l, OP_NPMIN, binop(c, l, OP_NPMAX, v[0], v[1]), v[2]);
+    }
+    static const char *reds[] = {"sum", "max", "min", "mean", "amax", "amin", "linalg.norm", NULL};
+    for (const char **r = reds; *r; r++)
+        if (strcmp(f, *r) == 0) {
+            if (a->npos != 1 || a->nkw) {
+                diag_error(l, "np.%s() takes one array (axis= and other arguments are not supported; "
+                              "reductions cover the whole array)", f);
+                return &ERRV;
+            }
+            return reduce(c, l, strcmp(f, "linalg.norm") == 0 ? "norm" : f, a->pos[0]);
+        }
+    if (strcmp(f, "roll") == 0) {
+        const char *pn[] = {"a", "shift", "axis"};
+        value *v[3];
+        if (!match_args(l, "np.roll", a, 3, pn, 2, v))
+            return &ERRV;
+        if (v[1]->kind == V_TUPLE) {
+            diag_error(v[1]->l, "np.roll() with several shifts is not supported; roll one axis at a time");
+            return &ERRV;
+        }
+        return roll(c, l, v[0], v[1], v[2]);
+    }
+    if (strcmp(f, "load") == 0) {
+        if (a->npos != 1 || a->nkw) {
+            diag_error(l, "np.load() takes one file name");
+            return &ERRV;
+        }
+        return load(c, l, a->pos[0]);
+    }
+    return NULL;
 }
 
 static value *call_numpy(lctx *c, const char *f, ast *call, value *self)
@@ -1963,8 +2451,40 @@ static value *call_numpy(lctx *c, const char *f, ast *call, value *self)
             }
             return copy_of(c, l, self);
         }
+        if (strcmp(f, "sum") == 0 || strcmp(f, "max") == 0 || strcmp(f, "min") == 0 ||
+            strcmp(f, "mean") == 0) {
+            if (a.npos || a.nkw) {
+                diag_error(l, "%s() arguments (axis=, ...) are not supported; reductions cover the whole array", f);
+                return &ERRV;
+            }
+            return reduce(c, l, f, self);
+        }
+        if (strcmp(f, "astype") == 0) {
+            ir_type t;
+            if (a.npos != 1 || a.nkw || !dtype_of(a.pos[0], &t))
+                return a.npos == 1 ? &ERRV : (diag_error(l, "astype() takes one dtype"), &ERRV);
+            value *r = vnew(V_ARRAY, l);
+            *r = *self;
+            r->l = l;
+            r->fresh = NULL;
+            r->type = t;
+            r->e = ir_cast(l, t, self->e);
+            return r->e == self->e ? copy_of(c, l, self) : r;
+        }
+        if (strcmp(f, "clip") == 0) {
+            if (a.npos != 2 || a.nkw) {
+                diag_error(l, "clip() takes a lower and an upper bound");
+                return &ERRV;
+            }
+            return binop(c, l, OP_NPMIN, binop(c, l, OP_NPMAX, self, a.pos[0]), a.pos[1]);
+        }
         diag_error(l, "the array method '%s' is not supported", f);
         return &ERRV;
+    }
+    {
+        value *r = numpy_function(c, l, f + 3, &a);
+        if (r)
+            return r;
     }
     const char *n = f + 3;
     static const char *creators[] = {"zeros", "ones", "empty", "full", NULL};
@@ -2110,7 +2630,11 @@ static value *numpy_attr(lctx *c, value *mod, ast *a)
         if (strcmp(n, "nan") == 0)
             return scalar(l, ir_const_f(l, T_F64, NAN), 1);
         static const char *fns[] = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like",
-                                    "empty_like", "full_like", "copy", "fromfunction", "save", NULL};
+                                    "empty_like", "full_like", "copy", "fromfunction", "save",
+                                    "load", "sqrt", "exp", "log", "sin", "cos", "tan", "tanh",
+                                    "abs", "absolute", "floor", "ceil", "sign", "minimum",
+                                    "maximum", "where", "clip", "sum", "max", "min", "mean",
+                                    "amax", "amin", "roll", "power", NULL};
         for (const char **p = fns; *p; p++)
             if (strcmp(*p, n) == 0) {
                 value *v = vnew(V_BUILTIN, l);
@@ -2122,6 +2646,11 @@ static value *numpy_attr(lctx *c, value *mod, ast *a)
             v->str = arena_printf(&util_arena, "numpy.%s", n);
             return v;
         }
+    }
+    if (strcmp(mod->str, "numpy.linalg") == 0 && strcmp(n, "norm") == 0) {
+        value *v = vnew(V_BUILTIN, l);
+        v->str = "np.linalg.norm";
+        return v;
     }
     diag_error(loc_span(a->a->l, l), "'%s' is not supported in a stencil program",
                diag_text(loc_span(a->a->l, l)));
@@ -2154,10 +2683,23 @@ static value *lower_attr(lctx *c, ast *a)
             v->type = obj->type;
             return v;
         }
-        if (strcmp(a->name, "copy") == 0) {
-            value *v = vnew(V_BUILTIN, a->l);
-            v->str = "copy";
-            v->self = obj;
+        static const char *methods[] = {"copy", "sum", "max", "min", "mean", "astype", "clip", NULL};
+        for (const char **m = methods; *m; m++)
+            if (strcmp(a->name, *m) == 0) {
+                value *v = vnew(V_BUILTIN, a->l);
+                v->str = *m;
+                v->self = obj;
+                return v;
+            }
+        if (strcmp(a->name, "size") == 0) {
+            ir_expr *n = obj->len[0];
+            const sym *sn = obj->sh[0];
+            for (int d = 1; d < obj->rank; d++) {
+                n = ir_bin(a->l, OP_MUL, T_I64, n, obj->len[d], 0);
+                sn = sym_mul(sn, obj->sh[d]);
+            }
+            value *v = scalar(a->l, n, 1);
+            v->s = sn;
             return v;
         }
     }
@@ -2529,6 +3071,11 @@ static void lower_augassign(lctx *c, ast *s)
             return;
         }
         if (tv->kind == V_SCALAR) {
+            if (r->kind != V_SCALAR) { /* u[i] += array */
+                diag_error(s->a->l, "setting an array element with a sequence (the value is %s)",
+                           vkind_desc(rhs));
+                return;
+            }
             ir_stmt *st = ir_stmt_new(S_SETELEM, t->l);
             st->var = tv->e->var;
             st->n = tv->e->nargs;
@@ -3012,9 +3559,9 @@ ir_program *lower_module(ast *module, const char *source)
         if (lower_param_assign(&c, s))
             continue;
         c.top = s;
+        c.work = 0;
         lower_stmt(&c, s);
     }
     /* Every slot still bound at the end is released by the run time's finalize. */
-    if (getenv("TYL_WORK")) fprintf(stderr, "WORK %ld\n", c.work);
     return c.prog;
 }

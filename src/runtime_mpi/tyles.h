@@ -126,7 +126,7 @@ static inline void tyl_slice(int64_t n, int64_t start, int64_t stop, int64_t ste
         else if (stop < 0) { e = stop + n; if (e < 0) e = 0; }
         else e = stop > n ? n : stop;
         *lo = s;
-        *len = e > s ? (e - s + step - 1) / step : 0;
+        *len = e > s ? (e - s - 1) / step + 1 : 0; /* no overflow for huge steps */
     } else {
         if (!(flags & TYL_HAS_START)) s = n - 1;
         else if (start < 0) { s = start + n; if (s < 0) s = -1; }
@@ -135,7 +135,7 @@ static inline void tyl_slice(int64_t n, int64_t start, int64_t stop, int64_t ste
         else if (stop < 0) { e = stop + n; if (e < 0) e = -1; }
         else e = stop >= n ? n - 1 : stop;
         *lo = s;
-        *len = s > e ? (s - e - step - 1) / (-step) : 0;
+        *len = s > e ? (int64_t)((uint64_t)(s - e - 1) / (0 - (uint64_t)step)) + 1 : 0;
     }
 }
 
