@@ -139,10 +139,12 @@ void emit_elem_stride(strbuf *b, ir_var *slot, int d)
         sb_printf(b, "%s%s->shape[%d]", j > d + 1 ? " * " : "", slot->name, j);
 }
 
-void emit_operand_name(strbuf *b, int idx)
+void emit_operand_name(strbuf *b, kctx *k, int idx)
 {
-    if (idx < 0)
+    if (idx < 0 && k->nt <= 1)
         sb_puts(b, "w");
+    else if (idx < 0)
+        sb_printf(b, "w%d", -idx);
     else
         sb_printf(b, "r%d", idx + 1);
 }
@@ -155,7 +157,7 @@ void emit_access(strbuf *b, kctx *k, int idx, ir_view *v)
     int L = k->B - 1;
     if (k->cuda || has_wrap(v)) {
         /* a flat offset from the operand's base pointer */
-        emit_operand_name(b, idx);
+        emit_operand_name(b, k, idx);
         sb_putc(b, '[');
         int any = 0;
         for (int d = 0; d < k->B; d++) {
@@ -168,24 +170,24 @@ void emit_access(strbuf *b, kctx *k, int idx, ir_view *v)
                 sb_printf(b, "i%d", d);
             else if (st == -1) {
                 sb_printf(b, "i%d * ", d);
-                emit_operand_name(b, idx);
+                emit_operand_name(b, k, idx);
                 sb_printf(b, "_s%d", d);
             } else {
                 sb_puts(b, "tyl_wrap(");
-                emit_operand_name(b, idx);
+                emit_operand_name(b, k, idx);
                 sb_printf(b, "_lo%d + i%d * ", d, d);
-                emit_operand_name(b, idx);
+                emit_operand_name(b, k, idx);
                 sb_printf(b, "_st%d, ", d);
-                emit_operand_name(b, idx);
+                emit_operand_name(b, k, idx);
                 sb_printf(b, "_n%d) * ", d);
-                emit_operand_name(b, idx);
+                emit_operand_name(b, k, idx);
                 sb_printf(b, "_es%d", d);
             }
         }
         sb_puts(b, any ? "]" : "0]");
         return;
     }
-    emit_operand_name(b, idx);
+    emit_operand_name(b, k, idx);
     if (k->B > 1)
         sb_putc(b, 'r');
     int st = emit_static_stride(v, L);
@@ -195,7 +197,7 @@ void emit_access(strbuf *b, kctx *k, int idx, ir_view *v)
         sb_puts(b, "[0]");
     else {
         sb_printf(b, "[i%d * ", L);
-        emit_operand_name(b, idx);
+        emit_operand_name(b, k, idx);
         sb_printf(b, "_s%d]", L);
     }
 }
@@ -315,8 +317,8 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
     case E_BIN: binop(b, e, k, sub); return;
     case E_UN:
         switch (e->op) {
-        case OP_NEG: sb_puts(b, "(-"); break;
-        case OP_POS: sb_puts(b, "(+"); break;
+        case OP_NEG: sb_puts(b, "(- "); break; /* never "--" */
+        case OP_POS: sb_puts(b, "(+ "); break;
         case OP_LNOT: sb_puts(b, "(!"); break;
         case OP_BNOT: sb_puts(b, e->type == T_BOOL ? "(!" : "(~"); break;
         case OP_ABS:
@@ -418,12 +420,14 @@ void emit_kexpr(strbuf *b, ir_expr *e, kctx *k)
         return;
     }
     if (e->kind == E_READ) {
-        if (k->w_reads && emit_view_eq(e->view, k->s->target))
-            emit_access(b, k, -1, k->s->target);
-        else {
-            int i = read_index(k, e->view);
-            emit_access(b, k, i, e->view);
-        }
+        /* a pointwise read of a target goes through the target's own pointer (restrict) */
+        for (int j = 0; k->w_reads && j < k->nt; j++)
+            if (emit_view_eq(e->view, k->sw[j]->target)) {
+                emit_access(b, k, -1 - j, k->sw[j]->target);
+                return;
+            }
+        int i = read_index(k, e->view);
+        emit_access(b, k, i, e->view);
         return;
     }
     if (e->kind == E_INDEX) {
@@ -459,19 +463,22 @@ const char *emit_source_line(int line)
 void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *R)
 {
     int B = k->B;
-    ir_view *t = s->target;
     fputc('(', o);
     for (int d = 0; d < B; d++)
-        fprintf(o, "int64_t n%d%s", d, d < B - 1 || t || k->reads.len ? ", " : "");
-    if (t) {
-        fprintf(o, "%s *%sw", ir_type_c(t->arr->type), R);
+        fprintf(o, "int64_t n%d%s", d, d < B - 1 || k->nt || k->reads.len ? ", " : "");
+    for (int j = 0; j < k->nt; j++) {
+        ir_view *t = k->sw[j]->target;
+        strbuf nm = {0};
+        emit_operand_name(&nm, k, -1 - j);
+        fprintf(o, "%s%s *%s%s", j ? ",\n        " : "", ir_type_c(t->arr->type), R, nm.s);
         for (int d = 0; d < B; d++)
             if (emit_static_stride(t, d) != 1)
-                fprintf(o, ", int64_t w_s%d", d);
+                fprintf(o, ", int64_t %s_s%d", nm.s, d);
+        sb_free(&nm);
     }
     for (int i = 0; i < k->reads.len; i++) {
         ir_view *v = VEC_AT(k->reads, i, ir_view *);
-        fprintf(o, "%s\n        const %s *%sr%d", t || i ? "," : "", ir_type_c(v->arr->type), R, i + 1);
+        fprintf(o, "%s\n        const %s *%sr%d", k->nt || i ? "," : "", ir_type_c(v->arr->type), R, i + 1);
         for (int d = 0; d < B; d++) {
             int st = emit_static_stride(v, d);
             if (st == -1)
@@ -483,7 +490,7 @@ void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *R)
     }
     for (int i = 0; i < k->scalars.len; i++)
         fprintf(o, ", %s s%d", ir_type_c(VEC_AT(k->scalars, i, ir_expr *)->type), i + 1);
-    if (!t) /* a reduction: its partial results */
+    if (!k->nt) /* a reduction: its partial results */
         fprintf(o, ", %s *part", ir_type_c(s->var->type));
     fputc(')', o);
 }
@@ -492,28 +499,28 @@ void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *R)
  * loop indexes contiguous rows. Operands with periodic dimensions use flat offsets instead. */
 static void row_pointers(FILE *o, kctx *k, int d, int ind, const char *R)
 {
-    ir_view *t = k->s->kind == S_SWEEP ? k->s->target : NULL;
-    for (int i = -1; i < k->reads.len; i++) {
-        ir_view *v = i < 0 ? t : VEC_AT(k->reads, i, ir_view *);
-        if (!v || has_wrap(v))
+    for (int i = -k->nt; i < k->reads.len; i++) {
+        ir_view *v = i < 0 ? k->sw[-1 - i]->target : VEC_AT(k->reads, i, ir_view *);
+        if (has_wrap(v))
             continue;
         const char *ty = ir_type_c(v->arr->type);
+        strbuf nm = {0};
+        emit_operand_name(&nm, k, i);
         if (i < 0)
-            fprintf(o, "%*s%s *%swr = w", ind, "", ty, R);
+            fprintf(o, "%*s%s *%s%sr = %s", ind, "", ty, R, nm.s, nm.s);
         else
-            fprintf(o, "%*sconst %s *%sr%dr = r%d", ind, "", ty, R, i + 1, i + 1);
+            fprintf(o, "%*sconst %s *%s%sr = %s", ind, "", ty, R, nm.s, nm.s);
         for (int j = 0; j <= d; j++) {
             int st = emit_static_stride(v, j);
             if (st == 0)
                 continue;
             if (st == 1)
                 fprintf(o, " + i%d", j);
-            else if (i < 0)
-                fprintf(o, " + i%d * w_s%d", j, j);
             else
-                fprintf(o, " + i%d * r%d_s%d", j, i + 1, j);
+                fprintf(o, " + i%d * %s_s%d", j, nm.s, j);
         }
         fprintf(o, ";\n");
+        sb_free(&nm);
     }
 }
 
@@ -603,12 +610,12 @@ static void c_reduce_kernel(FILE *o, ir_stmt *s, kctx *k)
 static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
 {
     int B = k->B;
-    ir_view *t = s->target;
     const char *R = k->restrict_ok ? "restrict " : "";
     strbuf body = {0};
-    emit_kexpr(&body, s->e, k);
+    emit_kernel_body(&body, k, B > 1 ? "r" : "");
 
-    fprintf(o, "/* %s:%d: %s */\n", diag_filename(), s->l.line, emit_source_line(s->l.line));
+    for (int j = 0; j < k->nt; j++)
+        fprintf(o, "/* %s:%d: %s */\n", diag_filename(), k->sw[j]->l.line, emit_source_line(k->sw[j]->l.line));
     fprintf(o, "static void tyl_k%d", s->id);
     emit_kernel_params(o, s, k, R);
     fprintf(o, "\n{\n");
@@ -619,24 +626,50 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
     fprintf(o, " > TYL_PAR_MIN)\n");
     for (int d = 0; d < B; d++) {
         fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)%s\n", 4 * (d + 1), "", d, d, d, d,
-                d == B - 2 ? " {" : "");
+                d == B - 2 || (d == B - 1 && k->nt > 1) ? " {" : "");
         if (d == B - 2)
             row_pointers(o, k, d, 4 * (d + 2), R);
     }
-    int L = B - 1;
-    fprintf(o, "%*s", 4 * (B + 1), "");
-    strbuf lhs = {0};
-    sb_puts(&lhs, B > 1 ? "wr" : "w");
-    if (emit_static_stride(t, L) == 1)
-        sb_printf(&lhs, "[i%d]", L);
-    else
-        sb_printf(&lhs, "[i%d * w_s%d]", L, L);
-    fprintf(o, "%s = %s;\n", lhs.s, body.s);
-    if (B > 1)
+    /* the assignments, indented under the innermost loop */
+    for (const char *p = body.s; *p;) {
+        const char *e = strchr(p, '\n');
+        fprintf(o, "%*s%.*s\n", 4 * (B + 1), "", (int)(e - p), p);
+        p = e + 1;
+    }
+    if (k->nt > 1)
         fprintf(o, "%*s}\n", 4 * B, "");
+    if (B > 1)
+        fprintf(o, "%*s}\n", 4 * (B - 1), "");
     fprintf(o, "}\n\n");
     sb_free(&body);
-    sb_free(&lhs);
+}
+
+/* "w[i] = value;" per target (row pointers when rowsuf is "r"), in the sweeps' order. The values
+ * are produced first so the reads and scalars they collect are known. */
+void emit_kernel_body(strbuf *b, kctx *k, const char *rowsuf)
+{
+    for (int j = 0; j < k->nt; j++) {
+        strbuf v = {0}, lhs = {0};
+        emit_kexpr(&v, k->sw[j]->e, k);
+        ir_view *t = k->sw[j]->target;
+        if (k->cuda) {
+            emit_access(&lhs, k, -1 - j, t);
+        } else {
+            int L = k->B - 1;
+            emit_operand_name(&lhs, k, -1 - j);
+            sb_puts(&lhs, rowsuf);
+            if (emit_static_stride(t, L) == 1)
+                sb_printf(&lhs, "[i%d]", L);
+            else {
+                sb_printf(&lhs, "[i%d * ", L);
+                emit_operand_name(&lhs, k, -1 - j);
+                sb_printf(&lhs, "_s%d]", L);
+            }
+        }
+        sb_printf(b, "%s = %s;\n", lhs.s, v.s);
+        sb_free(&v);
+        sb_free(&lhs);
+    }
 }
 
 /* ---- program ------------------------------------------------------------------------------- */
@@ -826,19 +859,24 @@ static void kernel_call(ectx *c, int ind, ir_stmt *s, kctx *k, int scratch)
     fputc('(', c->o);
     for (int d = 0; d < B; d++)
         fprintf(c->o, "tyl_n%d, ", d);
-    if (scratch) {
-        fprintf(c->o, "(%s *)tyl_scr->data", ir_type_c(s->target->arr->type));
-        for (int d = 0; d < B; d++)
-            if (emit_static_stride(s->target, d) != 1) {
-                fprintf(c->o, ", 1");
-                for (int j = d + 1; j < B; j++)
-                    fprintf(c->o, " * tyl_n%d", j);
-            }
-    } else {
-        fprintf(c->o, "%s", base_ptr(s->target));
-        for (int d = 0; d < B; d++)
-            if (emit_static_stride(s->target, d) != 1)
-                fprintf(c->o, ", %s", box_stride(s->target, d));
+    for (int j = 0; j < k->nt; j++) {
+        ir_view *t = k->sw[j]->target;
+        if (j)
+            fprintf(c->o, ", ");
+        if (scratch) {
+            fprintf(c->o, "(%s *)tyl_scr->data", ir_type_c(t->arr->type));
+            for (int d = 0; d < B; d++)
+                if (emit_static_stride(t, d) != 1) {
+                    fprintf(c->o, ", 1");
+                    for (int jj = d + 1; jj < B; jj++)
+                        fprintf(c->o, " * tyl_n%d", jj);
+                }
+        } else {
+            fprintf(c->o, "%s", base_ptr(t));
+            for (int d = 0; d < B; d++)
+                if (emit_static_stride(t, d) != 1)
+                    fprintf(c->o, ", %s", box_stride(t, d));
+        }
     }
     read_args(c, ind, k);
     fprintf(c->o, ");\n");
@@ -848,14 +886,22 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
 {
     kctx k = {0};
     k.s = s;
-    k.B = s->target->vrank;
+    if (s->kind == S_FUSED) {
+        for (int j = 0; j < s->body.len && j < EMIT_MAX_TARGETS; j++)
+            k.sw[k.nt++] = VEC_AT(s->body, j, ir_stmt *);
+        UTIL_ASSERT(k.nt == s->body.len);
+        s->mode = M_DIRECT;
+    } else {
+        k.sw[k.nt++] = s;
+    }
+    k.B = k.sw[0]->target->vrank;
     k.restrict_ok = s->mode != M_CHECKED;
     k.w_reads = s->mode == M_DIRECT;
     k.cuda = c->t->cuda;
     s->id = ++c->nk;
     c->t->kernel(c->kf, s, &k);
 
-    ir_view *t = s->target;
+    ir_view *t = k.sw[0]->target;
     put(c, ind, "{\n");
     line(c, ind, s->l);
     int first = 1;
@@ -1045,7 +1091,8 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
     case S_RELEASE:
         put(c, ind, "tyl_set(&%s, NULL);\n", s->var->name);
         return;
-    case S_SWEEP: emit_sweep(c, ind, s); return;
+    case S_SWEEP:
+    case S_FUSED: emit_sweep(c, ind, s); return;
     case S_SETELEM: {
         line(c, ind, s->l);
         ir_expr el = {.kind = E_ELEM, .type = s->var->type, .var = s->var, .args = s->args, .nargs = s->n};

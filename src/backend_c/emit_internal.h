@@ -14,8 +14,12 @@
 #include "../ir/ir.h"
 
 /* A sweep's kernel being emitted. */
+enum { EMIT_MAX_TARGETS = 16 };
+
 typedef struct kctx {
-    ir_stmt *s;
+    ir_stmt *s;         /* the sweep, fused group or reduction */
+    int nt;             /* targets written (sweeps of a fused group), 0 for a reduction */
+    ir_stmt *sw[EMIT_MAX_TARGETS]; /* the sweeps, in order */
     int B;              /* box rank */
     int cuda;           /* flat per-thread offsets instead of row pointers */
     int restrict_ok;    /* pointers may be restrict-qualified */
@@ -40,7 +44,9 @@ void emit_program(ir_program *p, FILE *out, const emit_target *t);
 /* Kernel text helpers. */
 void emit_kexpr(strbuf *b, ir_expr *e, kctx *k);          /* the elementwise value */
 void emit_access(strbuf *b, kctx *k, int idx, ir_view *v);/* operand idx (-1 target) here */
-void emit_operand_name(strbuf *b, int idx);               /* "w", "r1", ... */
+void emit_operand_name(strbuf *b, kctx *k, int idx);      /* "w", "w2", "r1", ... */
+/* The kernel's targets' assignments, one a line ("wr[i1] = ...;"), as text. */
+void emit_kernel_body(strbuf *b, kctx *k, const char *rowsuf);
 int emit_static_stride(ir_view *v, int k);                /* 1, 0, or -1 (run time) */
 const char *emit_source_line(int line);
 void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *restrict_kw);

@@ -12,6 +12,8 @@
  */
 #include "emit_cuda.h"
 
+#include <string.h>
+
 #include "../backend_c/emit_internal.h"
 
 static const int blk[5][3] = {{0, 0, 0}, {256, 1, 1}, {32, 8, 1}, {32, 4, 2}, {32, 4, 2}};
@@ -19,13 +21,11 @@ static const int blk[5][3] = {{0, 0, 0}, {256, 1, 1}, {32, 8, 1}, {32, 4, 2}, {3
 static void cuda_kernel(FILE *o, ir_stmt *s, kctx *k)
 {
     int B = k->B;
-    ir_view *t = s->target;
     strbuf body = {0};
-    emit_kexpr(&body, s->e, k);
-    strbuf lhs = {0};
-    emit_access(&lhs, k, -1, t);
+    emit_kernel_body(&body, k, "");
 
-    fprintf(o, "/* %s:%d: %s */\n", diag_filename(), s->l.line, emit_source_line(s->l.line));
+    for (int j = 0; j < k->nt; j++)
+        fprintf(o, "/* %s:%d: %s */\n", diag_filename(), k->sw[j]->l.line, emit_source_line(k->sw[j]->l.line));
     fprintf(o, "__global__ void tyl_k%d", s->id);
     emit_kernel_params(o, s, k, k->restrict_ok ? "__restrict__ " : "");
     fprintf(o, "\n{\n");
@@ -46,9 +46,13 @@ static void cuda_kernel(FILE *o, ir_stmt *s, kctx *k)
     for (int d = 0; d < B; d++)
         fprintf(o, "%si%d >= n%d", d ? " || " : "", d, d);
     fprintf(o, ")\n        return;\n");
-    fprintf(o, "    %s = %s;\n}\n\n", lhs.s, body.s);
+    for (const char *p = body.s; *p;) {
+        const char *e = strchr(p, '\n');
+        fprintf(o, "    %.*s\n", (int)(e - p), p);
+        p = e + 1;
+    }
+    fprintf(o, "}\n\n");
     sb_free(&body);
-    sb_free(&lhs);
 }
 
 static void cuda_launch(FILE *o, int ind, ir_stmt *s, kctx *k)

@@ -1,6 +1,7 @@
 /* tylesc.c: the compiler driver. A straight list of passes:
  *
- *     parse_file -> lower_module -> pass_inline_temps -> pass_copysem -> emit_c | emit_cuda  [-> cc]
+ *     parse_file -> lower_module -> pass_inline_temps -> pass_copysem -> pass_fuse
+ *         -> emit_c | emit_cuda  [-> cc]
  *
  * with ir_verify after each pass in debug builds and --dump=STAGE after any of them.
  * Exit status: 0 success, 1 errors in the program, 2 system errors (files, cc), 3 internal.
@@ -43,7 +44,7 @@ static const char *usage =
     "  --no-mpi         build against a run-time library compiled without MPI (single process)\n"
     "  --dump=STAGE     print the program after STAGE and stop: ast, ir (after lowering),\n"
     "                   inline (after inlining temporaries), copysem (after the copy-semantics\n"
-    "                   pass)\n"
+    "                   pass), fuse (after fusing sweeps into loop nests)\n"
     "  --keep-c         keep the generated C next to the executable (FILE.c)\n"
     "  --help, --version\n";
 
@@ -229,8 +230,9 @@ int main(int argc, char **argv)
             output = argv[i];
         } else if (strncmp(a, "--dump=", 7) == 0) {
             dump = a + 7;
-            if (strcmp(dump, "ast") && strcmp(dump, "ir") && strcmp(dump, "inline") && strcmp(dump, "copysem")) {
-                fprintf(stderr, "tylesc: unknown dump stage '%s' (ast, ir, inline, copysem)\n", dump);
+            if (strcmp(dump, "ast") && strcmp(dump, "ir") && strcmp(dump, "inline") && strcmp(dump, "copysem") &&
+                strcmp(dump, "fuse")) {
+                fprintf(stderr, "tylesc: unknown dump stage '%s' (ast, ir, inline, copysem, fuse)\n", dump);
                 return 2;
             }
         } else if (strncmp(a, "--target=", 9) == 0) {
@@ -304,6 +306,14 @@ int main(int argc, char **argv)
     pass_copysem(p);
 #ifndef NDEBUG
     ir_verify(p, "copysem");
+#endif
+    if (dump && strcmp(dump, "copysem") == 0) {
+        ir_print(p, stdout);
+        return 0;
+    }
+    pass_fuse(p);
+#ifndef NDEBUG
+    ir_verify(p, "fuse");
 #endif
     if (dump) {
         ir_print(p, stdout);

@@ -2183,7 +2183,8 @@ static value *roll(lctx *c, loc l, value *a, value *shift, value *axis)
     ir_view *v = ir_view_clone(a->e->view);
     ir_dim *m = &v->dim[ax];
     m->wrap = m->len;
-    m->lo = ir_un(l, OP_NEG, T_I64, sh);
+    int64_t k;
+    m->lo = ir_expr_const_int(sh, &k) && k != INT64_MIN ? I64(l, -k) : ir_un(l, OP_NEG, T_I64, sh);
     m->slo = NULL;
     value *r = vnew(V_ARRAY, l);
     *r = *a;

@@ -39,13 +39,15 @@ const sym *sym_var(int atom)
     return s;
 }
 
-/* a + f*b, merging sorted term lists. */
+/* a + f*b, merging sorted term lists; NULL (unknown) if a coefficient overflows 64 bits. */
 static const sym *combine(const sym *a, const sym *b, int64_t f)
 {
     if (!a || !b)
         return NULL;
     sym *r = NEW(sym);
-    r->c = a->c + f * b->c;
+    int64_t fb;
+    if (__builtin_mul_overflow(f, b->c, &fb) || __builtin_add_overflow(a->c, fb, &r->c))
+        return NULL;
     int i = 0, j = 0;
     while (i < a->n || j < b->n) {
         int atom;
@@ -55,10 +57,12 @@ static const sym *combine(const sym *a, const sym *b, int64_t f)
             k = a->k[i++];
         } else if (i >= a->n || b->atom[j] < a->atom[i]) {
             atom = b->atom[j];
-            k = f * b->k[j++];
+            if (__builtin_mul_overflow(f, b->k[j++], &k))
+                return NULL;
         } else {
             atom = a->atom[i];
-            k = a->k[i++] + f * b->k[j++];
+            if (__builtin_mul_overflow(f, b->k[j++], &fb) || __builtin_add_overflow(a->k[i++], fb, &k))
+                return NULL;
         }
         if (k == 0)
             continue;
@@ -119,7 +123,7 @@ const char *sym_str(const sym *a)
         else if (i)
             sb_puts(&b, "+");
         if (k != 1 && k != -1)
-            sb_printf(&b, "%lld*", (long long)(k < 0 ? -k : k));
+            sb_printf(&b, "%llu*", (unsigned long long)(k < 0 ? 0 - (uint64_t)k : (uint64_t)k));
         sb_printf(&b, complex ? "(%s)" : "%s", name);
     }
     if (a->c || !a->n) {

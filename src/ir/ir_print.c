@@ -207,6 +207,10 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         fputs(")", o);
         break;
     case S_SAVE: fprintf(o, "save \"%s\" %s", s->str, s->var->name); break;
+    case S_FUSED:
+        fputs("fused:\n", o);
+        pblock(&s->body, ind + 1, o);
+        return;
     case S_LOAD: fprintf(o, "%s = load %s[%d] \"%s\"", s->var->name, ir_type_name(s->var->type), s->var->rank, s->str); break;
     case S_REDUCE:
         fprintf(o, "%s: %s = %s over (", s->var->name, ir_type_name(s->var->type),

@@ -167,6 +167,16 @@ static void vstmt(ir_stmt *s, int loops)
         vexpr(s->e, s->n, l);
         break;
     case S_LOAD: CHECK(s->var && s->var->is_array && s->str, "load without slot or file"); break;
+    case S_FUSED:
+        CHECK(s->body.len >= 2, "fused group of fewer than two sweeps");
+        for (int i = 0; i < s->body.len; i++) {
+            ir_stmt *w = VEC_AT(s->body, i, ir_stmt *);
+            CHECK(w->kind == S_SWEEP && w->mode == M_DIRECT &&
+                      w->target->vrank == VEC_AT(s->body, 0, ir_stmt *)->target->vrank,
+                  "fused group holds something other than direct sweeps of one box rank");
+            vstmt(w, loops);
+        }
+        break;
     }
 }
 

@@ -1,0 +1,144 @@
+/* pass_fuse.c: consecutive sweeps over the same box become one loop nest.
+ *
+ * Requires: IR after pass_copysem (modes decided, alias classes set).
+ * Establishes: runs of consecutive S_SWEEP statements of one block are replaced by an S_FUSED
+ * statement whose body holds them in order, when
+ *   - every sweep is M_DIRECT and their boxes have the same rank and provably equal extents
+ *     (equal symbolic lengths);
+ *   - a sweep reads an array that another sweep of the group writes only at the very point
+ *     being computed (the same view), so computing all statements point by point gives what
+ *     computing them one after the other gives;
+ *   - two targets in one array are the same view or provably disjoint;
+ *   - no scalar evaluated for a later sweep reads an element of an earlier sweep's target.
+ * Run-time checks (S_CHECK) between the sweeps only read extents and move before the group.
+ * Breaks: nothing.
+ */
+#include "../frontend/sym.h"
+#include "ir.h"
+
+static int same_view(ir_view *a, ir_view *b)
+{
+    ir_expr ea = {.kind = E_READ, .type = a->arr->type, .view = a};
+    ir_expr eb = {.kind = E_READ, .type = b->arr->type, .view = b};
+    return ir_expr_equal(&ea, &eb);
+}
+
+/* Reads of slots of target t's alias class in e: each must be t's own view (pointwise). */
+static int pointwise_only(ir_expr *e, ir_view *t)
+{
+    if (!e)
+        return 1;
+    if (e->kind == E_READ) {
+        ir_var *a = e->view->arr;
+        if (a->alias_class == t->arr->alias_class && !(a == t->arr && same_view(e->view, t)))
+            return 0;
+        return 1;
+    }
+    if (e->kind == E_ELEM && e->var->alias_class == t->arr->alias_class)
+        return 0;
+    for (int i = 0; i < e->nargs; i++)
+        if (!pointwise_only(e->args[i], t))
+            return 0;
+    return pointwise_only(e->a, t) && pointwise_only(e->b, t) && pointwise_only(e->cc, t);
+}
+
+static int disjoint_targets(ir_view *a, ir_view *b)
+{
+    for (int d = 0; d < a->rank; d++) {
+        ir_dim *x = &a->dim[d], *y = &b->dim[d];
+        if (!x->slo || !y->slo)
+            continue;
+        const sym *diff = sym_sub(x->slo, y->slo);
+        int64_t k;
+        if (diff && sym_is_const(diff, &k) && k != 0 && x->kind == D_FIXED && y->kind == D_FIXED)
+            return 1;
+    }
+    return 0;
+}
+
+static int same_box(ir_stmt *a, ir_stmt *b)
+{
+    if (a->target->vrank != b->target->vrank)
+        return 0;
+    const ir_dim *da[IR_MAX_RANK], *db[IR_MAX_RANK];
+    int na = 0, nb = 0;
+    for (int d = 0; d < a->target->rank; d++)
+        if (a->target->dim[d].kind == D_RANGE)
+            da[na++] = &a->target->dim[d];
+    for (int d = 0; d < b->target->rank; d++)
+        if (b->target->dim[d].kind == D_RANGE)
+            db[nb++] = &b->target->dim[d];
+    for (int k = 0; k < na; k++)
+        if (!ir_expr_equal(da[k]->len, db[k]->len) && !sym_equal(da[k]->slen, db[k]->slen))
+            return 0;
+    return 1;
+}
+
+/* Can sweep s join the group g (sweeps already in it, in order)? */
+static int joins(vec *g, ir_stmt *s)
+{
+    if (s->kind != S_SWEEP || s->mode != M_DIRECT)
+        return 0;
+    ir_stmt *first = VEC_AT(*g, 0, ir_stmt *);
+    if (!same_box(first, s))
+        return 0;
+    for (int i = 0; i < g->len; i++) {
+        ir_stmt *p = VEC_AT(*g, i, ir_stmt *);
+        /* s reads what p wrote only at the point; p read what s writes only at the point */
+        if (!pointwise_only(s->e, p->target) || !pointwise_only(p->e, s->target))
+            return 0;
+        if (p->target->arr->alias_class == s->target->arr->alias_class &&
+            !(p->target->arr == s->target->arr &&
+              (same_view(p->target, s->target) || disjoint_targets(p->target, s->target))))
+            return 0;
+    }
+    return 1;
+}
+
+static void block(vec *body)
+{
+    vec out = {0};
+    for (int i = 0; i < body->len;) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        block(&s->body);
+        block(&s->orelse);
+        if (s->kind != S_SWEEP || s->mode != M_DIRECT) {
+            vec_push(&out, s);
+            i++;
+            continue;
+        }
+        vec g = {0}, checks = {0};
+        vec_push(&g, s);
+        int j = i + 1;
+        for (; j < body->len; j++) {
+            ir_stmt *n = VEC_AT(*body, j, ir_stmt *);
+            if (n->kind == S_CHECK) {
+                vec_push(&checks, n);
+                continue;
+            }
+            if (!joins(&g, n))
+                break;
+            vec_push(&g, n);
+        }
+        /* trailing checks belong to what follows the group */
+        int used = j;
+        while (checks.len && used > i && VEC_AT(*body, used - 1, ir_stmt *)->kind == S_CHECK) {
+            used--;
+            checks.len--;
+        }
+        if (g.len == 1) {
+            vec_push(&out, s);
+            i++;
+            continue;
+        }
+        for (int k = 0; k < checks.len; k++)
+            vec_push(&out, checks.items[k]);
+        ir_stmt *f = ir_stmt_new(S_FUSED, s->l);
+        f->body = g;
+        vec_push(&out, f);
+        i = used;
+    }
+    *body = out;
+}
+
+void pass_fuse(ir_program *p) { block(&p->body); }
