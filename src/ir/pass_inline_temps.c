@@ -29,6 +29,11 @@ static void scan_expr(ir_expr *e, ir_var *t, uses *u)
 {
     if (!e)
         return;
+    /* a periodic (np.roll) read of T cannot be composed with f: T stays an array */
+    if (e->kind == E_READ && e->view->arr == t)
+        for (int d = 0; d < e->view->rank; d++)
+            if (e->view->dim[d].kind == D_RANGE && e->view->dim[d].wrap)
+                u->other++;
     if (e->kind == E_SHAPE && e->var == t)
         u->shapes++;
     if (e->kind == E_ELEM && e->var == t)

@@ -2,7 +2,7 @@
  *
  * Runs the whole compiler pipeline of src/driver/tylesc.c on the input bytes:
  *
- *     parse_file -> lower_module -> pass_copysem -> emit_c  (into /dev/null)
+ *     parse_file -> lower_module -> pass_inline_temps -> pass_copysem -> emit_c  (into /dev/null)
  *
  * with ir_verify after each IR pass, as a debug build of the driver does. Bad input must end
  * in diagnostics; anything else (a sanitizer report, a hang, an internal error) is a bug.
@@ -63,6 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ir_program *p = lower_module(mod, name);
         if (!diag_count()) {
             ir_verify(p, "lower");
+            pass_inline_temps(p);
+            ir_verify(p, "inline_temps");
             pass_copysem(p);
             ir_verify(p, "copysem");
             emit_c(p, devnull);
