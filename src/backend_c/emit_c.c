@@ -721,6 +721,10 @@ static void vars_block(ectx *c, vec *body)
         ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
         note_var(c, s->var);
         note_var(c, s->src_slot);
+        if (s->kind == S_ROTATE) {
+            ir_expr r = {.kind = E_READ, .view = s->target};
+            vars_expr(c, &r);
+        }
         vars_expr(c, s->e);
         vars_expr(c, s->e2);
         vars_expr(c, s->e3);
@@ -1176,6 +1180,29 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         return;
     }
     case S_REDUCE: emit_reduce(c, ind, s); return;
+    case S_ROTATE: {
+        /* X = Y.copy() where Y's view `target` is overwritten next: X takes Y's buffer */
+        ir_var *x = s->var, *y = s->src_slot;
+        ir_view *v = s->target;
+        line(c, ind, s->l);
+        put(c, ind, "{\n");
+        put(c, ind + 1, "tyl_array *tyl_old = %s;\n", x->name);
+        put(c, ind + 1, "%s = %s;\n", x->name, y->name);
+        put(c, ind + 1, "tyl_release(tyl_old);\n");
+        put(c, ind + 1, "%s = tyl_alloc(%s->dtype, %s->rank, %s->shape, TYL_INIT_NONE, %s);\n", y->name,
+            x->name, x->name, x->name, W(s->l));
+        put(c, ind + 1, "const int64_t tyl_lo[%d] = {", v->rank);
+        for (int d = 0; d < v->rank; d++)
+            fprintf(c->o, "%s%s", d ? ", " : "", S(v->dim[d].lo));
+        fprintf(c->o, "};\n");
+        put(c, ind + 1, "const int64_t tyl_len[%d] = {", v->rank);
+        for (int d = 0; d < v->rank; d++)
+            fprintf(c->o, "%s%s", d ? ", " : "", v->dim[d].kind == D_FIXED ? "1" : S(v->dim[d].len));
+        fprintf(c->o, "};\n");
+        put(c, ind + 1, "tyl_copy_outside(%s, %s, tyl_lo, tyl_len);\n", y->name, x->name);
+        put(c, ind, "}\n");
+        return;
+    }
     case S_LOAD: {
         line(c, ind, s->l);
         strbuf b = {0};

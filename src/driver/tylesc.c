@@ -1,6 +1,6 @@
 /* tylesc.c: the compiler driver. A straight list of passes:
  *
- *     parse_file -> lower_module -> pass_inline_temps -> pass_copysem -> pass_fuse
+ *     parse_file -> lower_module -> pass_inline_temps -> pass_rotate -> pass_copysem -> pass_fuse
  *         -> emit_c | emit_cuda  [-> cc]
  *
  * with ir_verify after each pass in debug builds and --dump=STAGE after any of them.
@@ -303,6 +303,10 @@ int main(int argc, char **argv)
         ir_print(p, stdout);
         return 0;
     }
+    pass_rotate(p);
+#ifndef NDEBUG
+    ir_verify(p, "rotate");
+#endif
     pass_copysem(p);
 #ifndef NDEBUG
     ir_verify(p, "copysem");

@@ -155,6 +155,8 @@ typedef enum ir_skind {
     S_REDUCE,  /* var = reduction `op` (OP_ADD sum, OP_NPMAX, OP_NPMIN) of the elementwise e over
                   the box shape[n]; e->type is the accumulation type = var->type */
     S_LOAD,    /* var (slot) = np.load(str) of var->type and var->rank */
+    S_ROTATE,  /* var (X) takes src_slot's (Y's) buffer, Y gets a new one, and Y's elements
+                  outside the view `target` (step 1) are copied from X (pass_rotate) */
     S_FUSED,   /* body: S_SWEEPs over one box, computed point by point in one loop nest
                   (pass_fuse) */
 } ir_skind;
@@ -234,7 +236,9 @@ void ir_verify(ir_program *p, const char *after_pass);
 
 /* ---- passes (one file each; each states what it requires and establishes) ---- */
 void pass_inline_temps(ir_program *p); /* pass_inline_temps.c */
+void pass_rotate(ir_program *p);    /* pass_rotate.c */
 void pass_copysem(ir_program *p);   /* pass_copysem.c */
+void ir_alias_classes(ir_program *p); /* pass_copysem.c: slots that may share a buffer */
 void pass_fuse(ir_program *p);      /* pass_fuse.c */
 
 #endif

@@ -207,6 +207,11 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         fputs(")", o);
         break;
     case S_SAVE: fprintf(o, "save \"%s\" %s", s->str, s->var->name); break;
+    case S_ROTATE:
+        fprintf(o, "%s <- buffer of %s; %s = new, outside ", s->var->name, s->src_slot->name, s->src_slot->name);
+        pview(s->target, o);
+        fprintf(o, " copied from %s", s->var->name);
+        break;
     case S_FUSED:
         fputs("fused:\n", o);
         pblock(&s->body, ind + 1, o);

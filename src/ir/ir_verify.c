@@ -167,6 +167,10 @@ static void vstmt(ir_stmt *s, int loops)
         vexpr(s->e, s->n, l);
         break;
     case S_LOAD: CHECK(s->var && s->var->is_array && s->str, "load without slot or file"); break;
+    case S_ROTATE:
+        CHECK(s->var && s->src_slot && s->var != s->src_slot && s->target && s->target->arr == s->src_slot,
+              "rotation without two slots and the view it keeps");
+        break;
     case S_FUSED:
         CHECK(s->body.len >= 2, "fused group of fewer than two sweeps");
         for (int i = 0; i < s->body.len; i++) {

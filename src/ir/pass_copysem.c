@@ -113,7 +113,7 @@ static int same_view(ir_view *a, ir_view *b)
     return ir_expr_equal(&ea, &eb);
 }
 
-static void reads(ir_expr *e, ir_stmt *s, ir_var **byid)
+static void reads(ir_expr *e, ir_stmt *s, ir_var **unused)
 {
     if (!e)
         return;
@@ -122,17 +122,17 @@ static void reads(ir_expr *e, ir_stmt *s, ir_var **byid)
         if (r->arr == t->arr) {
             if (!same_view(r, t) && !disjoint(r, t))
                 s->mode = M_BUFFERED;
-        } else if (!s->fresh && find(byid, r->arr->alias_class) == find(byid, t->arr->alias_class)) {
+        } else if (!s->fresh && r->arr->alias_class == t->arr->alias_class) {
             if (s->mode == M_DIRECT)
                 s->mode = M_CHECKED;
         }
         return;
     }
     for (int i = 0; i < e->nargs; i++)
-        reads(e->args[i], s, byid);
-    reads(e->a, s, byid);
-    reads(e->b, s, byid);
-    reads(e->cc, s, byid);
+        reads(e->args[i], s, unused);
+    reads(e->a, s, unused);
+    reads(e->b, s, unused);
+    reads(e->cc, s, unused);
 }
 
 static void modes(vec *body, ir_var **byid)
@@ -150,7 +150,8 @@ static void modes(vec *body, ir_var **byid)
     }
 }
 
-void pass_copysem(ir_program *p)
+/* Sets ir_var.alias_class of every slot (see the comment at the top). */
+void ir_alias_classes(ir_program *p)
 {
     ir_var **byid = NEWN(ir_var *, p->nvars + 1);
     collect_vars(&p->body, byid);
@@ -161,5 +162,10 @@ void pass_copysem(ir_program *p)
     for (int i = 0; i < p->nvars; i++)
         if (byid[i])
             byid[i]->alias_class = find(byid, i);
-    modes(&p->body, byid);
+}
+
+void pass_copysem(ir_program *p)
+{
+    ir_alias_classes(p);
+    modes(&p->body, NULL);
 }

@@ -377,6 +377,11 @@ void tyl_reduce_fetch(void *dst, const void *scratch, size_t bytes);
 /* np.max / np.min of an empty array: NumPy's error. */
 TYL_NORETURN void tyl_empty_reduction(const char *where, const char *op);
 
+/* The elements of dst outside the box [lo, lo + len) (per dimension) are copied from src, an
+ * array of the same shape and dtype: what a buffer hand-over (`un = u.copy()` turned into a
+ * rotation) must restore around the part that is about to be overwritten. */
+void tyl_copy_outside(tyl_array *dst, const tyl_array *src, const int64_t *lo, const int64_t *len);
+
 /* np.load: the global array in a .npy file (format 1.0 to 3.0, little-endian, C order), which
  * must hold `dt` data of the given rank (the compiler took both from the file it saw at compile
  * time); a missing, malformed or different file is a run-time error naming it. */
