@@ -1,13 +1,24 @@
 #!/usr/bin/env python3
-"""Benchmark: tylesc-generated 2-D Jacobi vs hand-written C/OpenMP vs NumPy vs the
-streaming roofline, measured side by side in one run (BRIEF.md section 6).
+"""Benchmark: tylesc-generated code vs hand-written C/OpenMP vs NumPy, side by side in one run.
 
-    python3 bench/run_bench.py              # build, compile bench/jacobi2d.tyl, measure, print
-    python3 bench/run_bench.py --record     # ... and append the table to bench/RESULTS.md
-    python3 bench/run_bench.py --generated-cmd=PATH   # benchmark a stand-in executable
+Every figure is a ratio measured in the same run on the same machine (BRIEF.md section 6).
+
+Suites (--suite=jacobi,burgers,grayscott, default all):
+  jacobi     bench/jacobi2d.tyl    vs bench/ref_jacobi2d.c, copy-bandwidth roofline
+  burgers    bench/burgers2d.tyl   vs bench/ref_burgers2d.c   (CFD Python step 8)
+  grayscott  bench/gray_scott.tyl  vs bench/ref_gray_scott.c  (periodic, np.roll)
+The burgers and grayscott suites report time per step, speed ratios, bitwise checks
+(generated = reference = NumPy at the same number of steps) and the peak memory (max
+RSS) of every run next to the bytes the program's own arrays need.
+
+    python3 bench/run_bench.py              # build, compile the .tyl programs, measure, print
+    python3 bench/run_bench.py --record     # ... and append the tables to bench/RESULTS.md
+    python3 bench/run_bench.py --generated-cmd=PATH   # benchmark a stand-in (Jacobi)
+    python3 bench/run_bench.py --generated-cmd=burgers=PATH   # ... for another suite
     python3 bench/run_bench.py --quick      # small sizes, to check the harness itself
+    python3 bench/run_bench.py --suite=burgers,grayscott      # only some suites
 
-For every size (N, steps) and OpenMP thread count T it measures
+The Jacobi suite: for every size (N, steps) and OpenMP thread count T it measures
   * copy bandwidth (bench/copybw.c, arrays of N*N doubles: the Jacobi's own footprint),
     roofline GStencil/s = copy GB/s / 16 B per point;
   * the generated program: OMP_NUM_THREADS=T mpirun ... -np 1 --bind-to none ./prog
@@ -25,16 +36,38 @@ import datetime
 import os
 import platform
 import re
+import resource
 import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 TYL = os.path.join(HERE, "jacobi2d.tyl")
+SUITES = ("jacobi", "burgers", "grayscott")
+# The operator-heavy suites: generated vs reference vs NumPy, time per step, peak memory.
+STENCIL_SUITES = {
+    "burgers": {
+        "title": "2-D viscous Burgers (CFD Python step 8): bench/burgers2d.tyl",
+        "tyl": "burgers2d.tyl", "exe": "burgers2d", "ref": "ref_burgers2d",
+        "outputs": ("u.npy", "v.npy"),
+        "arrays": 4, "arrays_what": "u, v, un, vn",
+        "sizes": "1024:200:20,2048:50:5", "quick": "256:100:100",
+    },
+    "grayscott": {
+        "title": "Gray-Scott, periodic with np.roll (float64): bench/gray_scott.tyl",
+        "tyl": "gray_scott.tyl", "exe": "gray_scott", "ref": "ref_gray_scott",
+        "outputs": ("U.npy", "V.npy"),
+        "arrays": 4, "arrays_what": "U, V and one next-step buffer each (uvv needs none)",
+        "sizes": "1024:200:20,2048:50:5", "quick": "256:100:100",
+    },
+}
+RSS_RE = re.compile(r"^tyles-maxrss (\d+)\s*$", re.M)
+BASELINE_N = 8  # size of the runs that measure each code's memory baseline
 RESULTS = os.path.join(HERE, "RESULTS.md")
 DEFAULT_TYLESC = os.path.join(REPO, "bin", "tylesc")
 DEFAULT_LAUNCHER = "mpirun --allow-run-as-root --oversubscribe -np 1 --bind-to none"
@@ -122,8 +155,9 @@ def machine_info():
     return info
 
 
-def build_c(builddir, cc):
-    """Build the reference and the bandwidth kernel; return their paths."""
+def build_c(builddir, cc, refs=()):
+    """Build the Jacobi reference, the bandwidth kernel and the references named in refs
+    (e.g. "ref_burgers2d"); return (ref_jacobi2d, copybw, {name: path})."""
     os.makedirs(builddir, exist_ok=True)
     common = ["-std=c11", "-O3", "-march=native", "-fopenmp", "-Wall", "-Wextra"]
     ref = os.path.join(builddir, "ref_jacobi2d")
@@ -133,27 +167,38 @@ def build_c(builddir, cc):
         [cc] + common + ["-fno-tree-loop-distribute-patterns", os.path.join(HERE, "copybw.c"),
                          "-o", copy],
     ]
+    others = {}
+    for name in refs:
+        others[name] = os.path.join(builddir, name)
+        cmds.append([cc] + common + ["-ffp-contract=off", os.path.join(HERE, name + ".c"),
+                                     "-o", others[name], "-lm"])
     for c in cmds:
         log("build: " + sh(c))
         run(c)
-    return ref, copy
+    return ref, copy, others
 
 
-def compile_generated(tylesc, builddir):
+def check_tylesc(tylesc):
     if not os.path.exists(tylesc):
         raise BenchError(
             "the compiler %s does not exist yet. Build it first (make), pass --tylesc=PATH, or "
             "benchmark a stand-in executable with --generated-cmd=PATH." % tylesc)
     if not os.access(tylesc, os.X_OK):
         raise BenchError("%s is not executable" % tylesc)
+
+
+def compile_generated(tylesc, builddir, tyl=TYL, name="jacobi2d"):
+    check_tylesc(tylesc)
     os.makedirs(builddir, exist_ok=True)
-    exe = os.path.join(builddir, "jacobi2d")
-    cmd = [tylesc, TYL, "-o", exe]
+    exe = os.path.join(builddir, name)
+    if os.path.exists(exe):
+        os.remove(exe)  # never benchmark a stale executable from an earlier run
+    cmd = [tylesc, tyl, "-o", exe]
     log("compile: " + sh(cmd))
     try:
         run(cmd)
     except BenchError as e:
-        raise BenchError("tylesc could not compile bench/jacobi2d.tyl:\n%s" % e)
+        raise BenchError("tylesc could not compile %s:\n%s" % (os.path.relpath(tyl, REPO), e))
     if not os.access(exe, os.X_OK):
         raise BenchError("tylesc exited 0 but produced no executable %s" % exe)
     return exe
@@ -191,17 +236,59 @@ def run_program(cmd, cwd, threads, bind):
     return wall, False, loop_s
 
 
-def run_numpy(n, steps, cwd):
-    os.makedirs(cwd, exist_ok=True)
+def numpy_cmd(tyl, n, steps):
+    return [sys.executable, "-c", NUMPY_DRIVER, tyl, "N=%d" % n, "steps=%d" % steps]
+
+
+def numpy_env():
     env = omp_env(1, None)
     for k in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env[k] = "1"
-    cmd = [sys.executable, "-c", NUMPY_DRIVER, TYL, "N=%d" % n, "steps=%d" % steps]
-    _, _, err = run(cmd, cwd=cwd, env=env)
+    return env
+
+
+def run_numpy(n, steps, cwd):
+    os.makedirs(cwd, exist_ok=True)
+    _, _, err = run(numpy_cmd(TYL, n, steps), cwd=cwd, env=numpy_env())
     m = NUMPY_RE.search(err)
     if not m:
         raise BenchError("NumPy driver printed no time: %r" % err)
     return float(m.group(1))
+
+
+def run_rss(cmd, cwd, env):
+    """Run cmd like run(); also return a peak resident set size in KiB.  A "tyles-maxrss K"
+    line on stderr (GNU time -f "tyles-maxrss %M" wrapped around the program, inside the
+    launcher if any) is used when present; otherwise os.wait4's ru_maxrss of cmd, which
+    on Linux also holds the pre-exec RSS of this Python process (a floor of ~30 MiB).
+    Returns (wall s, stdout, stderr, KiB)."""
+    os.makedirs(cwd, exist_ok=True)
+    with tempfile.TemporaryFile() as fo, tempfile.TemporaryFile() as fe:
+        t0 = time.perf_counter()
+        try:
+            p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=fo, stderr=fe)
+        except OSError as e:
+            raise BenchError("cannot run %s: %s" % (sh(cmd), e))
+        timer = threading.Timer(RUN_TIMEOUT, p.kill)
+        timer.start()
+        try:
+            _, status, ru = os.wait4(p.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        fo.seek(0)
+        fe.seek(0)
+        out = fo.read().decode(errors="replace")
+        err = fe.read().decode(errors="replace")
+    if p.returncode != 0:
+        what = "timed out after %d s" % RUN_TIMEOUT if wall >= RUN_TIMEOUT else \
+            "command failed (exit %d)" % p.returncode
+        raise BenchError("%s: %s\n--- stdout ---\n%s\n--- stderr ---\n%s"
+                         % (what, sh(cmd), out[-4000:], err[-4000:]))
+    m = RSS_RE.findall(err)
+    kib = int(m[-1]) if m else ru.ru_maxrss  # Linux: ru_maxrss in KiB
+    return wall, out, err, kib
 
 
 def same_bits(path_a, path_b):
@@ -246,136 +333,68 @@ def parse_sizes(text):
     return sizes
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="sizes: N:steps[:numpy_steps], numpy_steps 0 skips NumPy")
-    ap.add_argument("--tylesc", default=DEFAULT_TYLESC, help="compiler (default bin/tylesc)")
-    ap.add_argument("--generated-cmd", metavar="EXE",
-                    help="benchmark this executable as the 'generated' program instead of "
-                         "compiling bench/jacobi2d.tyl (stand-in; labelled as such)")
-    ap.add_argument("--launcher", default=DEFAULT_LAUNCHER,
-                    help="how the generated program is started (default: %(default)s); "
-                         "'' runs it directly")
-    ap.add_argument("--sizes", type=parse_sizes, default=parse_sizes("4096:100:10,512:2000:2000"),
-                    help="default 4096:100:10,512:2000:2000")
-    ap.add_argument("--threads", default="1,2", help="OpenMP thread counts (default 1,2)")
-    ap.add_argument("--reps", type=int, default=3, help="runs per compiled code, best kept")
-    ap.add_argument("--omp-bind", default="", metavar="POLICY",
-                    help="set OMP_PROC_BIND=POLICY and OMP_PLACES=cores for every code "
-                         "(default: unset)")
-    ap.add_argument("--quick", action="store_true",
-                    help="sizes 1024:20:5,256:200:200 and 2 reps (harness check)")
-    ap.add_argument("--keep", action="store_true", help="keep bench/build/run (outputs)")
-    ap.add_argument("--record", action="store_true", help="append the results to bench/RESULTS.md")
-    args = ap.parse_args()
-    if args.quick:
-        args.sizes = parse_sizes("1024:20:5,256:200:200")
-        args.reps = 2
-    threads = [int(t) for t in args.threads.split(",") if t.strip()]
-    if not threads or min(threads) < 1 or args.reps < 1:
-        ap.error("need thread counts >= 1 and --reps >= 1")
-
-    builddir = os.path.join(HERE, "build")
-    rundir = os.path.join(builddir, "run")
-    t_start = time.perf_counter()
-    try:
-        import numpy  # noqa: F401  (needed for the bitwise checks)
-    except ImportError:
-        raise SystemExit("run_bench.py: error: numpy is required")
-
-    try:
-        if args.generated_cmd:
-            gen_exe = os.path.abspath(args.generated_cmd)
-            if not os.access(gen_exe, os.X_OK):
-                raise BenchError("--generated-cmd %s is not an executable" % gen_exe)
-            gen_label = "STAND-IN %s (not tylesc output)" % os.path.relpath(gen_exe, REPO)
-        else:
-            gen_exe = compile_generated(os.path.abspath(args.tylesc), builddir)
-            gen_label = "%s bench/jacobi2d.tyl" % os.path.relpath(os.path.abspath(args.tylesc), REPO)
-        ref_exe, copy_exe = build_c(builddir, os.environ.get("CC", "gcc"))
-    except BenchError as e:
-        print("run_bench.py: error: %s" % e, file=sys.stderr)
-        return 2
-
-    launcher = shlex.split(args.launcher)
-    info = machine_info()
-    load_before = os.getloadavg()
-    if load_before[0] > 0.5:
-        log("warning: load average %.2f before the run: other processes share the machine, "
-            "figures will be noisy" % load_before[0])
-    if os.path.isdir(rundir):
-        shutil.rmtree(rundir)
-
+def bench_jacobi(args, threads, gen_exe, gen_label, ref_exe, copy_exe, launcher, rundir):
+    """The Jacobi suite; returns (Markdown text, number of failed bitwise checks)."""
     rows, checks, failures = [], [], 0
-    try:
-        for (n, steps, np_steps) in args.sizes:
-            numpy_gst = None
-            if np_steps > 0:
-                d = os.path.join(rundir, "numpy-%d" % n)
-                log("numpy: N=%d steps=%d" % (n, np_steps))
-                numpy_gst = gst(n, np_steps, run_numpy(n, np_steps, d))
-            for t in threads:
-                prog_args = ["--N=%d" % n, "--steps=%d" % steps, "--time"]
-                gdir = os.path.join(rundir, "gen-%d-%d" % (n, t))
-                rdir = os.path.join(rundir, "ref-%d-%d" % (n, t))
-                copies = [measure_copy(copy_exe, n * n, t, args.omp_bind)]
-                gen_best = ref_best = ref_loop_best = None
-                gen_flag = True
-                for r in range(args.reps):
-                    order = ("gen", "ref") if r % 2 == 0 else ("ref", "gen")
-                    for which in order:
-                        log("%s: N=%d steps=%d threads=%d rep %d/%d"
-                            % (which, n, steps, t, r + 1, args.reps))
-                        if which == "gen":
-                            s, flag, _ = run_program(launcher + [gen_exe] + prog_args, gdir, t,
-                                                     args.omp_bind)
-                            gen_flag = gen_flag and flag
-                            gen_best = s if gen_best is None else min(gen_best, s)
-                        else:
-                            s, _, loop = run_program([ref_exe] + prog_args, rdir, t, args.omp_bind)
-                            ref_best = s if ref_best is None else min(ref_best, s)
-                            if loop is not None:
-                                ref_loop_best = loop if ref_loop_best is None else min(ref_loop_best, loop)
-                copies.append(measure_copy(copy_exe, n * n, t, args.omp_bind))
-                copy = max(copies)
-                eq, why = same_bits(os.path.join(gdir, "u.npy"), os.path.join(rdir, "u.npy"))
-                checks.append("N=%d steps=%d threads=%d: generated vs reference u.npy: %s"
-                              % (n, steps, t, why))
-                failures += not eq
-                if np_steps == steps and t == threads[0]:
-                    eqn, whyn = same_bits(os.path.join(rundir, "numpy-%d" % n, "u.npy"),
-                                          os.path.join(rdir, "u.npy"))
-                    checks.append("N=%d steps=%d: NumPy vs reference u.npy: %s" % (n, steps, whyn))
-                    failures += not eqn
-                roof = copy / 16.0
-                g = gst(n, steps, gen_best)
-                rf = gst(n, steps, ref_best)
-                rows.append({
-                    "n": n, "steps": steps, "np_steps": np_steps, "t": t, "copy": copy,
-                    "roof": roof, "gen": g, "gen_flag": gen_flag, "ref": rf,
-                    "ref_loop": gst(n, steps, ref_loop_best) if ref_loop_best else None,
-                    "numpy": numpy_gst if t == 1 else None,
-                    "gen_ref": g / rf,
-                    "gen_np": g / numpy_gst if numpy_gst else None,
-                    "gen_roof": g / roof,
-                    "bitwise": "yes" if eq else "**NO**",
-                })
-                # large outputs are not needed any more
-                if not args.keep:
-                    for dd in (gdir, rdir):
-                        shutil.rmtree(dd, ignore_errors=True)
+    for (n, steps, np_steps) in args.sizes:
+        numpy_gst = None
+        if np_steps > 0:
+            d = os.path.join(rundir, "numpy-%d" % n)
+            log("numpy: N=%d steps=%d" % (n, np_steps))
+            numpy_gst = gst(n, np_steps, run_numpy(n, np_steps, d))
+        for t in threads:
+            prog_args = ["--N=%d" % n, "--steps=%d" % steps, "--time"]
+            gdir = os.path.join(rundir, "gen-%d-%d" % (n, t))
+            rdir = os.path.join(rundir, "ref-%d-%d" % (n, t))
+            copies = [measure_copy(copy_exe, n * n, t, args.omp_bind)]
+            gen_best = ref_best = ref_loop_best = None
+            gen_flag = True
+            for r in range(args.reps):
+                order = ("gen", "ref") if r % 2 == 0 else ("ref", "gen")
+                for which in order:
+                    log("%s: N=%d steps=%d threads=%d rep %d/%d"
+                        % (which, n, steps, t, r + 1, args.reps))
+                    if which == "gen":
+                        s, flag, _ = run_program(launcher + [gen_exe] + prog_args, gdir, t,
+                                                 args.omp_bind)
+                        gen_flag = gen_flag and flag
+                        gen_best = s if gen_best is None else min(gen_best, s)
+                    else:
+                        s, _, loop = run_program([ref_exe] + prog_args, rdir, t, args.omp_bind)
+                        ref_best = s if ref_best is None else min(ref_best, s)
+                        if loop is not None:
+                            ref_loop_best = loop if ref_loop_best is None else min(ref_loop_best, loop)
+            copies.append(measure_copy(copy_exe, n * n, t, args.omp_bind))
+            copy = max(copies)
+            eq, why = same_bits(os.path.join(gdir, "u.npy"), os.path.join(rdir, "u.npy"))
+            checks.append("N=%d steps=%d threads=%d: generated vs reference u.npy: %s"
+                          % (n, steps, t, why))
+            failures += not eq
+            if np_steps == steps and t == threads[0]:
+                eqn, whyn = same_bits(os.path.join(rundir, "numpy-%d" % n, "u.npy"),
+                                      os.path.join(rdir, "u.npy"))
+                checks.append("N=%d steps=%d: NumPy vs reference u.npy: %s" % (n, steps, whyn))
+                failures += not eqn
+            roof = copy / 16.0
+            g = gst(n, steps, gen_best)
+            rf = gst(n, steps, ref_best)
+            rows.append({
+                "n": n, "steps": steps, "np_steps": np_steps, "t": t, "copy": copy,
+                "roof": roof, "gen": g, "gen_flag": gen_flag, "ref": rf,
+                "ref_loop": gst(n, steps, ref_loop_best) if ref_loop_best else None,
+                "numpy": numpy_gst if t == 1 else None,
+                "gen_ref": g / rf,
+                "gen_np": g / numpy_gst if numpy_gst else None,
+                "gen_roof": g / roof,
+                "bitwise": "yes" if eq else "**NO**",
+            })
+            # large outputs are not needed any more
             if not args.keep:
-                shutil.rmtree(os.path.join(rundir, "numpy-%d" % n), ignore_errors=True)
-    except BenchError as e:
-        print("run_bench.py: error: %s" % e, file=sys.stderr)
-        return 1
-    finally:
+                for dd in (gdir, rdir):
+                    shutil.rmtree(dd, ignore_errors=True)
         if not args.keep:
-            shutil.rmtree(rundir, ignore_errors=True)
+            shutil.rmtree(os.path.join(rundir, "numpy-%d" % n), ignore_errors=True)
 
-    elapsed = time.perf_counter() - t_start
-    load_after = os.getloadavg()
     table = [
         "| N | steps | threads | copy GB/s | roofline GSt/s | generated GSt/s | reference GSt/s "
         "(loop only) | NumPy GSt/s | gen/ref | gen/NumPy(1T) | gen/roofline | bitwise gen=ref |",
@@ -399,15 +418,321 @@ def main():
     ]
     if any(not r["gen_flag"] for r in rows):
         notes.append("† no `tyles: time` line: wall time of the launcher + program.")
-    if args.omp_bind:
-        notes.append("OMP_PROC_BIND=%s OMP_PLACES=cores for every code." % args.omp_bind)
-    notes.append("load average before/after: %.2f / %.2f; run took %.0f s."
-                 % (load_before[0], load_after[0], elapsed))
+    text = ("### 2-D Jacobi: bench/jacobi2d.tyl\n\n" + "\n".join(table) + "\n\n"
+            + "\n".join("- " + s for s in notes + checks) + "\n")
+    return text, failures
 
-    out = "\n".join(table) + "\n\n" + "\n".join("- " + s for s in notes + checks) + "\n"
+
+def mib(kib):
+    return None if kib is None else kib / 1024.0
+
+
+def bench_stencil(key, args, threads, gen_exe, gen_label, gen_error, ref_exe, launcher,
+                  time_bin, rundir):
+    """A burgers/grayscott suite: generated vs reference vs NumPy, time per step, peak RSS.
+    gen_exe None (with gen_error) when tylesc could not compile the program: the
+    reference and NumPy are still measured and checked against each other.
+    Returns (Markdown text, number of failures)."""
+    spec = STENCIL_SUITES[key]
+    tyl = os.path.join(HERE, spec["tyl"])
+    outputs = spec["outputs"]
+    sizes = args.suite_sizes[key]
+    rows, checks, failures = [], [], 0
+    rss_note = None
+
+    def wrap(cmd):
+        # /usr/bin/time reports the peak RSS of exactly its child.  Without it, os.wait4's
+        # ru_maxrss also holds the RSS the child inherited from this Python process up to
+        # exec (Linux keeps the pre-exec high-water mark), a floor of some 30 MiB.
+        return [time_bin, "-f", "tyles-maxrss %M"] + cmd if time_bin else cmd
+
+    def gen_cmd(prog_args):
+        # inside the launcher, so that mpirun's own RSS is not counted
+        return launcher + wrap([gen_exe] + prog_args)
+
+    def timed(cmd, cwd, t):
+        _, out, err, kib = run_rss(cmd, cwd, omp_env(t, args.omp_bind))
+        m = TIME_RE.search(out + "\n" + err)
+        loop = LOOP_RE.search(out + "\n" + err)
+        if not m:
+            raise BenchError("no `tyles: time` line from %s" % sh(cmd))
+        return float(m.group(1)), float(loop.group(1)) if loop else None, kib
+
+    def check(what, dir_a, dir_b, label):
+        nonlocal failures
+        res = [(o,) + same_bits(os.path.join(dir_a, o), os.path.join(dir_b, o)) for o in outputs]
+        ok = all(eq for _, eq, _ in res)
+        why = "bitwise equal" if ok else "; ".join("%s %s" % (o, w) for o, eq, w in res if not eq)
+        checks.append("%s: %s %s: %s" % (what, label, ", ".join(outputs), why))
+        failures += not ok
+        return ok
+
+    # memory baselines: the same codes on a tiny grid (interpreter, libraries, MPI)
+    base = {}
+    bdir = os.path.join(rundir, key, "baseline")
+    small = ["--N=%d" % BASELINE_N, "--steps=1"]
+    log("%s: memory baselines (N=%d)" % (key, BASELINE_N))
+    if gen_exe:
+        base["gen"] = timed(gen_cmd(small + ["--time"]), bdir, 1)[2]
+    base["ref"] = timed(wrap([ref_exe] + small + ["--time", "--no-save"]), bdir, 1)[2]
+    base["numpy"] = run_rss(wrap(numpy_cmd(tyl, BASELINE_N, 1)), bdir, numpy_env())[3]
+
+    for (n, steps, np_steps) in sizes:
+        arrays_kib = spec["arrays"] * n * n * 8 / 1024.0
+        np_ms = np_kib = None
+        ndir = os.path.join(rundir, key, "numpy-%d" % n)
+        if np_steps > 0:
+            log("%s numpy: N=%d steps=%d" % (key, n, np_steps))
+            _, _, err, np_kib = run_rss(wrap(numpy_cmd(tyl, n, np_steps)), ndir, numpy_env())
+            m = NUMPY_RE.search(err)
+            if not m:
+                raise BenchError("NumPy driver printed no time: %r" % err)
+            np_ms = float(m.group(1)) / np_steps * 1e3
+            # bitwise: NumPy vs reference vs generated at NumPy's number of steps
+            cdir_r = os.path.join(rundir, key, "check-ref-%d" % n)
+            cdir_g = os.path.join(rundir, key, "check-gen-%d" % n)
+            cargs = ["--N=%d" % n, "--steps=%d" % np_steps]
+            log("%s check: N=%d steps=%d" % (key, n, np_steps))
+            run_rss([ref_exe] + cargs, cdir_r, omp_env(threads[0], args.omp_bind))
+            check("N=%d steps=%d threads=%d" % (n, np_steps, threads[0]), ndir, cdir_r,
+                  "NumPy vs reference")
+            if gen_exe:
+                run_rss(gen_cmd(cargs), cdir_g, omp_env(threads[0], args.omp_bind))
+                check("N=%d steps=%d threads=%d" % (n, np_steps, threads[0]), ndir, cdir_g,
+                      "NumPy vs generated")
+            if not args.keep:
+                for dd in (ndir, cdir_r, cdir_g):
+                    shutil.rmtree(dd, ignore_errors=True)
+        for t in threads:
+            prog_args = ["--N=%d" % n, "--steps=%d" % steps, "--time"]
+            gdir = os.path.join(rundir, key, "gen-%d-%d" % (n, t))
+            rdir = os.path.join(rundir, key, "ref-%d-%d" % (n, t))
+            best = {"gen": None, "ref": None, "ref_loop": None}
+            kib = {"gen": 0, "ref": 0}
+            for r in range(args.reps):
+                order = ("gen", "ref") if r % 2 == 0 else ("ref", "gen")
+                for which in order:
+                    if which == "gen" and not gen_exe:
+                        continue
+                    log("%s %s: N=%d steps=%d threads=%d rep %d/%d"
+                        % (key, which, n, steps, t, r + 1, args.reps))
+                    if which == "gen":
+                        s, _, k = timed(gen_cmd(prog_args), gdir, t)
+                    else:
+                        s, loop, k = timed(wrap([ref_exe] + prog_args), rdir, t)
+                        if loop is not None:
+                            best["ref_loop"] = loop if best["ref_loop"] is None \
+                                else min(best["ref_loop"], loop)
+                    best[which] = s if best[which] is None else min(best[which], s)
+                    kib[which] = max(kib[which], k)
+            eq = None
+            if gen_exe:
+                eq = check("N=%d steps=%d threads=%d" % (n, steps, t), gdir, rdir,
+                           "generated vs reference")
+            if not args.keep:
+                for dd in (gdir, rdir):
+                    shutil.rmtree(dd, ignore_errors=True)
+            g_ms = best["gen"] / steps * 1e3 if gen_exe else None
+            r_ms = best["ref"] / steps * 1e3
+            rows.append({
+                "n": n, "steps": steps, "np_steps": np_steps, "t": t,
+                "gen": g_ms, "ref": r_ms,
+                "ref_loop": best["ref_loop"] / steps * 1e3 if best["ref_loop"] else None,
+                "numpy": np_ms if t == 1 else None,
+                "gen_ref": r_ms / g_ms if g_ms else None,
+                "gen_np": np_ms / g_ms if (g_ms and np_ms) else None,
+                "rss_gen": mib(kib["gen"]) if gen_exe else None, "rss_ref": mib(kib["ref"]),
+                "rss_np": mib(np_kib) if t == 1 else None, "arrays": mib(arrays_kib),
+                "excess": ((kib["gen"] - base["gen"]) / arrays_kib) if (gen_exe and time_bin) else None,
+                "bitwise": "—" if eq is None else ("yes" if eq else "**NO**"),
+            })
+
+    table = [
+        "| N | steps | threads | generated ms/step | reference ms/step (loop only) | NumPy ms/step "
+        "| gen/ref | gen/NumPy(1T) | peak RSS MiB gen / ref / NumPy | arrays MiB "
+        "| gen (RSS−base)/arrays | bitwise gen=ref |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
+    ]
+    for r in rows:
+        table.append("| %d | %d | %d | %s | %s (%s) | %s | %s | %s | %s / %s / %s | %s | %s | %s |" % (
+            r["n"], r["steps"], r["t"],
+            fmt(r["gen"]) if gen_exe else "compile failed", fmt(r["ref"]), fmt(r["ref_loop"]),
+            fmt(r["numpy"]) + ("" if r["numpy"] is None or r["np_steps"] == r["steps"]
+                               else " (%d steps)" % r["np_steps"]),
+            fmt(r["gen_ref"]), fmt(r["gen_np"]),
+            fmt(r["rss_gen"]), fmt(r["rss_ref"]), fmt(r["rss_np"]), fmt(r["arrays"]),
+            fmt(r["excess"]), r["bitwise"]))
+    if not time_bin:
+        rss_note = ("no /usr/bin/time (apt-get install time): peak RSS from os.wait4, which "
+                    "also counts the harness's RSS inherited up to exec (a floor of about "
+                    "%s MiB) and, behind a launcher, the launcher's own; gen "
+                    "(RSS−base)/arrays is left out."
+                    % fmt(mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
+    if gen_exe:
+        how = "`OMP_NUM_THREADS=T %s%s./prog --N=N --steps=S --time`%s" % (
+            args.launcher + " " if launcher else "",
+            "/usr/bin/time -f %M " if time_bin else "",
+            "" if launcher else " (MPI singleton)")
+        notes = ["generated: %s; launched as %s" % (gen_label, how)]
+    else:
+        notes = ["generated: **tylesc could not compile %s** (error below); reference and NumPy "
+                 "still measured." % os.path.relpath(tyl, REPO)]
+    notes += [
+        "ms/step = time / steps; generated and reference: best of %d, time = whole program body "
+        "(`tyles: time`: allocation, initialisation, time loop, np.save), reference loop-only "
+        "figure in parentheses. NumPy: one run of %s, 1 thread, whole runpy.run_path time, "
+        "per step." % (args.reps, os.path.relpath(tyl, REPO)),
+        "gen/ref and gen/NumPy(1T) are speed ratios (time of the other / time of generated): "
+        "> 1 means the generated program is faster.",
+        "peak RSS = max resident set size of the program (largest over the reps; "
+        "`/usr/bin/time -f %%M` around the program itself, inside the launcher); arrays = %d x N*N float64 (%s), what the "
+        "computation itself needs. Baselines (same codes, N=%d, 1 step): generated %s MiB, "
+        "reference %s MiB, NumPy %s MiB (interpreter + numpy). gen (RSS−base)/arrays = "
+        "(generated peak RSS − its baseline) / arrays: 1 means no memory beyond the four "
+        "grids." % (spec["arrays"], spec["arrays_what"], BASELINE_N,
+                    fmt(mib(base.get("gen"))), fmt(mib(base["ref"])), fmt(mib(base["numpy"]))),
+    ]
+    if rss_note:
+        notes.append(rss_note)
+    if gen_error:
+        notes.append("tylesc error:\n\n```\n%s\n```" % gen_error.strip()[-3000:])
+    text = ("### %s\n\n" % spec["title"] + "\n".join(table) + "\n\n"
+            + "\n".join("- " + s for s in notes + checks) + "\n")
+    return text, failures
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog="sizes: N:steps[:numpy_steps], numpy_steps 0 skips NumPy")
+    ap.add_argument("--suite", default=",".join(SUITES),
+                    help="comma-separated suites to run (default %(default)s)")
+    ap.add_argument("--tylesc", default=DEFAULT_TYLESC, help="compiler (default bin/tylesc)")
+    ap.add_argument("--generated-cmd", metavar="[SUITE=]EXE", action="append", default=[],
+                    help="benchmark this executable as the 'generated' program instead of "
+                         "compiling the suite's .tyl (stand-in; labelled as such); a bare EXE "
+                         "is for the jacobi suite; repeatable, e.g. --generated-cmd=burgers=EXE")
+    ap.add_argument("--launcher", default=DEFAULT_LAUNCHER,
+                    help="how the generated program is started (default: %(default)s); "
+                         "'' runs it directly")
+    ap.add_argument("--sizes", type=parse_sizes, default=parse_sizes("4096:100:10,512:2000:2000"),
+                    help="jacobi sizes, default 4096:100:10,512:2000:2000")
+    for key, spec in STENCIL_SUITES.items():
+        ap.add_argument("--%s-sizes" % key, type=parse_sizes, default=parse_sizes(spec["sizes"]),
+                        help="%s sizes, default %s" % (key, spec["sizes"]))
+    ap.add_argument("--threads", default="1,2", help="OpenMP thread counts (default 1,2)")
+    ap.add_argument("--reps", type=int, default=3, help="runs per compiled code, best kept")
+    ap.add_argument("--omp-bind", default="", metavar="POLICY",
+                    help="set OMP_PROC_BIND=POLICY and OMP_PLACES=cores for every code "
+                         "(default: unset)")
+    ap.add_argument("--quick", action="store_true",
+                    help="small sizes (jacobi 1024:20:5,256:200:200; burgers and grayscott "
+                         "256:100:100) and 2 reps (harness check)")
+    ap.add_argument("--keep", action="store_true", help="keep bench/build/run (outputs)")
+    ap.add_argument("--record", action="store_true", help="append the results to bench/RESULTS.md")
+    args = ap.parse_args()
+    args.suite_sizes = {key: getattr(args, "%s_sizes" % key) for key in STENCIL_SUITES}
+    if args.quick:
+        args.sizes = parse_sizes("1024:20:5,256:200:200")
+        args.suite_sizes = {key: parse_sizes(spec["quick"]) for key, spec in STENCIL_SUITES.items()}
+        args.reps = 2
+    threads = [int(t) for t in args.threads.split(",") if t.strip()]
+    if not threads or min(threads) < 1 or args.reps < 1:
+        ap.error("need thread counts >= 1 and --reps >= 1")
+    suites = [s.strip() for s in args.suite.split(",") if s.strip()]
+    if not suites or any(s not in SUITES for s in suites):
+        ap.error("--suite: choose from %s" % ",".join(SUITES))
+    suites = [s for s in SUITES if s in suites]  # fixed order
+    stand_ins = {}
+    for g in args.generated_cmd:
+        key, sep, exe = g.partition("=")
+        if sep and key in SUITES:
+            stand_ins[key] = exe
+        else:
+            stand_ins["jacobi"] = g
+
+    builddir = os.path.join(HERE, "build")
+    rundir = os.path.join(builddir, "run")
+    t_start = time.perf_counter()
+    try:
+        import numpy  # noqa: F401  (needed for the bitwise checks)
+    except ImportError:
+        raise SystemExit("run_bench.py: error: numpy is required")
+
+    tylesc = os.path.abspath(args.tylesc)
+    tylesc_rel = os.path.relpath(tylesc, REPO)
+    gens = {}  # suite -> (exe or None, label, compile error or None)
+    try:
+        for key in suites:
+            if key in stand_ins:
+                exe = os.path.abspath(stand_ins[key])
+                if not os.access(exe, os.X_OK):
+                    raise BenchError("--generated-cmd %s is not an executable" % exe)
+                gens[key] = (exe, "STAND-IN %s (not tylesc output)" % os.path.relpath(exe, REPO),
+                             None)
+            elif key == "jacobi":
+                gens[key] = (compile_generated(tylesc, builddir),
+                             "%s bench/jacobi2d.tyl" % tylesc_rel, None)
+            else:
+                spec = STENCIL_SUITES[key]
+                tyl = os.path.join(HERE, spec["tyl"])
+                label = "%s bench/%s" % (tylesc_rel, spec["tyl"])
+                check_tylesc(tylesc)
+                try:
+                    gens[key] = (compile_generated(tylesc, builddir, tyl, spec["exe"]), label, None)
+                except BenchError as e:
+                    log("run_bench.py: error: %s\n(the %s suite goes on with the reference and "
+                        "NumPy only)" % (e, key))
+                    gens[key] = (None, label, str(e))
+        ref_exe, copy_exe, refs = build_c(
+            builddir, os.environ.get("CC", "gcc"),
+            [STENCIL_SUITES[k]["ref"] for k in suites if k in STENCIL_SUITES])
+    except BenchError as e:
+        print("run_bench.py: error: %s" % e, file=sys.stderr)
+        return 2
+
+    launcher = shlex.split(args.launcher)
+    time_bin = shutil.which("time", path="/usr/bin:/bin")
+    info = machine_info()
+    load_before = os.getloadavg()
+    if load_before[0] > 0.5:
+        log("warning: load average %.2f before the run: other processes share the machine, "
+            "figures will be noisy" % load_before[0])
+    if os.path.isdir(rundir):
+        shutil.rmtree(rundir)
+
+    parts, failures = [], 0
+    try:
+        for key in suites:
+            gen_exe, gen_label, gen_error = gens[key]
+            if key == "jacobi":
+                text, f = bench_jacobi(args, threads, gen_exe, gen_label, ref_exe, copy_exe,
+                                       launcher, rundir)
+            else:
+                text, f = bench_stencil(key, args, threads, gen_exe, gen_label, gen_error,
+                                        refs[STENCIL_SUITES[key]["ref"]], launcher, time_bin,
+                                        rundir)
+                f += gen_error is not None
+            parts.append(text)
+            failures += f
+    except BenchError as e:
+        print("run_bench.py: error: %s" % e, file=sys.stderr)
+        return 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(rundir, ignore_errors=True)
+
+    elapsed = time.perf_counter() - t_start
+    load_after = os.getloadavg()
+    tail = ["OMP_PROC_BIND=%s OMP_PLACES=cores for every code." % args.omp_bind] \
+        if args.omp_bind else []
+    tail.append("load average before/after: %.2f / %.2f; run took %.0f s."
+                % (load_before[0], load_after[0], elapsed))
+    out = "\n".join(parts) + "\n" + "\n".join("- " + s for s in tail) + "\n"
     print(out)
     if failures:
-        print("run_bench.py: error: %d bitwise check(s) failed" % failures, file=sys.stderr)
+        print("run_bench.py: error: %d check(s) failed (bitwise or compilation)" % failures,
+              file=sys.stderr)
 
     if args.record:
         cmd = "python3 " + " ".join(shlex.quote(a) for a in
@@ -416,8 +741,7 @@ def main():
         stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         header = [
             "## %s — %s, %s cores%s" % (stamp, info["model"], info["cores"],
-                                         " — STAND-IN, not tylesc output" if args.generated_cmd
-                                         else ""),
+                                         " — STAND-IN, not tylesc output" if stand_ins else ""),
             "",
             "- command: `%s` (from the repository root)" % cmd,
             "- %s; %s; Python %s, NumPy %s; git %s"

@@ -960,9 +960,13 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
         put(c, cind, "tyl_array *tyl_scr = tyl_alloc(%s, %d, tyl_box, TYL_INIT_NONE, %s);\n",
             tyname(t->arr->type), k.B, W(s->l));
         kernel_call(c, cind, s, &k, 1);
-        put(c, cind, "tyl_box_copy(%s, tyl_dst_s, tyl_scr->data, tyl_scr_s, %d, tyl_box, sizeof(%s));\n", base_ptr(t),
-            k.B, ir_type_c(t->arr->type));
-        put(c, cind, "tyl_release(tyl_scr);\n");
+        if (s->replace) { /* the new values are the whole array: they replace its buffer */
+            put(c, cind, "tyl_set(&%s, tyl_scr);\n", t->arr->name);
+        } else {
+            put(c, cind, "tyl_box_copy(%s, tyl_dst_s, tyl_scr->data, tyl_scr_s, %d, tyl_box, sizeof(%s));\n",
+                base_ptr(t), k.B, ir_type_c(t->arr->type));
+            put(c, cind, "tyl_release(tyl_scr);\n");
+        }
         if (s->mode == M_CHECKED) {
             put(c, ind + 1, "} else {\n");
             kernel_call(c, ind + 2, s, &k, 0);

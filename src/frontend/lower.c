@@ -1360,29 +1360,6 @@ static int expr_refs(ir_expr *e, ir_var *s)
     return expr_refs(e->a, s) || expr_refs(e->b, s) || expr_refs(e->cc, s);
 }
 
-/* Rename slot `from` to `to` in an expression tree (in place; trees of a fresh temporary are
- * not shared). */
-static void expr_rename(ir_expr *e, ir_var *from, ir_var *to)
-{
-    if (!e)
-        return;
-    if ((e->kind == E_SHAPE || e->kind == E_ELEM) && e->var == from)
-        e->var = to;
-    if (e->kind == E_READ) {
-        if (e->view->arr == from)
-            e->view->arr = to;
-        for (int d = 0; d < e->view->rank; d++) {
-            expr_rename(e->view->dim[d].lo, from, to);
-            expr_rename(e->view->dim[d].len, from, to);
-            expr_rename(e->view->dim[d].step, from, to);
-        }
-    }
-    for (int i = 0; i < e->nargs; i++)
-        expr_rename(e->args[i], from, to);
-    expr_rename(e->a, from, to);
-    expr_rename(e->b, from, to);
-    expr_rename(e->cc, from, to);
-}
 
 /* Bind a fresh temporary to a named slot. When nothing emitted since the temporary's
  * allocation reads the slot, the allocation writes the slot directly (no temporary). */
@@ -1423,18 +1400,18 @@ static void move_fresh(lctx *c, loc l, ir_var *slot, ir_var *tmp)
                 if (s->var == tmp)
                     s->var = slot;
                 for (int d = 0; d < s->var->rank; d++)
-                    expr_rename(s->shape[d], tmp, slot);
+                    ir_rename_slot(s->shape[d], tmp, slot);
             } else if (s->kind == S_SWEEP) {
                 if (s->target->arr == tmp)
                     s->target->arr = tmp == slot ? tmp : slot;
                 for (int d = 0; d < s->target->rank; d++) {
-                    expr_rename(s->target->dim[d].lo, tmp, slot);
-                    expr_rename(s->target->dim[d].len, tmp, slot);
+                    ir_rename_slot(s->target->dim[d].lo, tmp, slot);
+                    ir_rename_slot(s->target->dim[d].len, tmp, slot);
                 }
-                expr_rename(s->e, tmp, slot);
+                ir_rename_slot(s->e, tmp, slot);
             } else if (s->kind == S_CHECK) {
                 for (int k = 0; k < s->na + s->nb; k++)
-                    expr_rename(s->args[k], tmp, slot);
+                    ir_rename_slot(s->args[k], tmp, slot);
             }
         }
         return;

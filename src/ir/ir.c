@@ -295,3 +295,26 @@ int ir_expr_const_int(const ir_expr *e, int64_t *out)
     }
     return 0;
 }
+
+void ir_rename_slot(ir_expr *e, ir_var *from, ir_var *to)
+{
+    if (!e)
+        return;
+    if ((e->kind == E_SHAPE || e->kind == E_ELEM) && e->var == from)
+        e->var = to;
+    if (e->kind == E_READ) {
+        if (e->view->arr == from)
+            e->view->arr = to;
+        for (int d = 0; d < e->view->rank; d++) {
+            ir_rename_slot(e->view->dim[d].lo, from, to);
+            ir_rename_slot(e->view->dim[d].len, from, to);
+            ir_rename_slot(e->view->dim[d].step, from, to);
+            ir_rename_slot(e->view->dim[d].wrap, from, to);
+        }
+    }
+    for (int i = 0; i < e->nargs; i++)
+        ir_rename_slot(e->args[i], from, to);
+    ir_rename_slot(e->a, from, to);
+    ir_rename_slot(e->b, from, to);
+    ir_rename_slot(e->cc, from, to);
+}

@@ -184,6 +184,8 @@ struct ir_stmt {
     ir_view *target;     /* S_SWEEP */
     ir_mode mode;        /* S_SWEEP */
     int fresh;           /* S_SWEEP */
+    int replace;         /* S_SWEEP, M_BUFFERED: the target is a whole array no other slot may
+                            hold, so the new values go to a new buffer that replaces it */
     int id;              /* S_SWEEP: number of the kernel (set by the emitter) */
     ir_expr **args;      /* S_SETELEM indices; S_PRINT items; S_CHECK shapes */
     const char **strs;   /* S_PRINT: string items (NULL for expression items) */
@@ -221,6 +223,8 @@ ir_view *ir_view_full(loc l, ir_var *slot);          /* the whole array, box dim
 ir_view *ir_view_clone(ir_view *v);
 ir_stmt *ir_stmt_new(ir_skind k, loc l);
 
+/* Rename slot `from` to `to` everywhere in an expression tree, in place (views included). */
+void ir_rename_slot(ir_expr *e, ir_var *from, ir_var *to);
 /* Structural equality of expressions (same tree, same constants, same variables). */
 int ir_expr_equal(const ir_expr *a, const ir_expr *b);
 /* Expression contains no E_READ / E_INDEX leaves (a scalar, evaluated once per sweep). */
@@ -239,6 +243,7 @@ void pass_inline_temps(ir_program *p); /* pass_inline_temps.c */
 void pass_rotate(ir_program *p);    /* pass_rotate.c */
 void pass_copysem(ir_program *p);   /* pass_copysem.c */
 void ir_alias_classes(ir_program *p); /* pass_copysem.c: slots that may share a buffer */
+int ir_views_disjoint(ir_view *a, ir_view *b); /* pass_copysem.c: views of one array */
 void pass_fuse(ir_program *p);      /* pass_fuse.c */
 
 #endif

@@ -80,8 +80,8 @@ static void classes(vec *body, ir_var **byid)
     }
 }
 
-/* The two views provably touch no common element. */
-static int disjoint(ir_view *a, ir_view *b)
+/* The two views of one array provably touch no common element. */
+int ir_views_disjoint(ir_view *a, ir_view *b)
 {
     for (int d = 0; d < a->rank; d++) {
         ir_dim *x = &a->dim[d], *y = &b->dim[d];
@@ -120,7 +120,7 @@ static void reads(ir_expr *e, ir_stmt *s, ir_var **unused)
     if (e->kind == E_READ) {
         ir_view *t = s->target, *r = e->view;
         if (r->arr == t->arr) {
-            if (!same_view(r, t) && !disjoint(r, t))
+            if (!same_view(r, t) && !ir_views_disjoint(r, t))
                 s->mode = M_BUFFERED;
         } else if (!s->fresh && r->arr->alias_class == t->arr->alias_class) {
             if (s->mode == M_DIRECT)
@@ -164,8 +164,42 @@ void ir_alias_classes(ir_program *p)
             byid[i]->alias_class = find(byid, i);
 }
 
+/* A view covering its whole array, in order. */
+static int whole(ir_view *v)
+{
+    for (int d = 0; d < v->rank; d++) {
+        ir_dim *m = &v->dim[d];
+        int64_t k;
+        if (m->kind != D_RANGE || m->box != d || !ir_expr_const_int(m->lo, &k) || k != 0 || m->step_c != 1 ||
+            m->len->kind != E_SHAPE || m->len->var != v->arr || m->len->dim != d)
+            return 0;
+    }
+    return 1;
+}
+
+static void replaceable(vec *body, int *members)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if (s->kind == S_SWEEP && s->mode == M_BUFFERED && whole(s->target) &&
+            members[s->target->arr->alias_class] == 1)
+            s->replace = 1;
+        replaceable(&s->body, members);
+        replaceable(&s->orelse, members);
+    }
+}
+
 void pass_copysem(ir_program *p)
 {
     ir_alias_classes(p);
     modes(&p->body, NULL);
+    /* slots per alias class: a buffered sweep over a whole array alone in its class can write a
+     * new buffer instead of a scratch box that is copied back */
+    ir_var **byid = NEWN(ir_var *, p->nvars + 1);
+    int *members = NEWN(int, p->nvars + 1);
+    collect_vars(&p->body, byid);
+    for (int i = 0; i < p->nvars; i++)
+        if (byid[i])
+            members[byid[i]->alias_class]++;
+    replaceable(&p->body, members);
 }

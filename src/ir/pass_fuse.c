@@ -42,19 +42,6 @@ static int pointwise_only(ir_expr *e, ir_view *t)
     return pointwise_only(e->a, t) && pointwise_only(e->b, t) && pointwise_only(e->cc, t);
 }
 
-static int disjoint_targets(ir_view *a, ir_view *b)
-{
-    for (int d = 0; d < a->rank; d++) {
-        ir_dim *x = &a->dim[d], *y = &b->dim[d];
-        if (!x->slo || !y->slo)
-            continue;
-        const sym *diff = sym_sub(x->slo, y->slo);
-        int64_t k;
-        if (diff && sym_is_const(diff, &k) && k != 0 && x->kind == D_FIXED && y->kind == D_FIXED)
-            return 1;
-    }
-    return 0;
-}
 
 static int same_box(ir_stmt *a, ir_stmt *b)
 {
@@ -89,7 +76,7 @@ static int joins(vec *g, ir_stmt *s)
             return 0;
         if (p->target->arr->alias_class == s->target->arr->alias_class &&
             !(p->target->arr == s->target->arr &&
-              (same_view(p->target, s->target) || disjoint_targets(p->target, s->target))))
+              (same_view(p->target, s->target) || ir_views_disjoint(p->target, s->target))))
             return 0;
     }
     return 1;

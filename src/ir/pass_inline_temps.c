@@ -392,28 +392,6 @@ static int try_inline(ir_program *p, vec *body, int a)
     return 1;
 }
 
-/* Rename a slot in a statement (its definition) in place. */
-static void rename_expr(ir_expr *e, ir_var *from, ir_var *to)
-{
-    if (!e)
-        return;
-    if ((e->kind == E_SHAPE || e->kind == E_ELEM) && e->var == from)
-        e->var = to;
-    if (e->kind == E_READ) {
-        if (e->view->arr == from)
-            e->view->arr = to;
-        for (int d = 0; d < e->view->rank; d++) {
-            rename_expr(e->view->dim[d].lo, from, to);
-            rename_expr(e->view->dim[d].len, from, to);
-            rename_expr(e->view->dim[d].step, from, to);
-        }
-    }
-    for (int i = 0; i < e->nargs; i++)
-        rename_expr(e->args[i], from, to);
-    rename_expr(e->a, from, to);
-    rename_expr(e->b, from, to);
-    rename_expr(e->cc, from, to);
-}
 
 /* A function's result bound to the caller's names (du, dv = rates(...) binds the callee's
  * fresh slots, then releases them): the definitions write the caller's slots directly, so the
@@ -464,8 +442,8 @@ static void forward_binds(ir_program *p, vec *body)
             al->var = dst;
             sw->target->arr = dst;
             for (int d = 0; d < sw->target->rank; d++)
-                rename_expr(sw->target->dim[d].len, src, dst);
-            rename_expr(sw->e, src, dst);
+                ir_rename_slot(sw->target->dim[d].len, src, dst);
+            ir_rename_slot(sw->e, src, dst);
             for (int j = rel; j + 1 < body->len; j++)
                 body->items[j] = body->items[j + 1];
             body->len--;
