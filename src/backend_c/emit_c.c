@@ -155,6 +155,28 @@ void emit_operand_name(strbuf *b, kctx *k, int idx)
 void emit_access(strbuf *b, kctx *k, int idx, ir_view *v)
 {
     int L = k->B - 1;
+    if (!k->cuda && has_wrap(v) && k->wrap_fast) {
+        /* the row pointer already wrapped the outer indices; in the middle of the row the
+         * inner index does not wrap */
+        emit_operand_name(b, k, idx);
+        if (k->B > 1)
+            sb_putc(b, 'r');
+        int st = emit_static_stride(v, L);
+        if (st == 1)
+            sb_printf(b, "[i%d]", L);
+        else if (st == 0)
+            sb_puts(b, "[0]");
+        else if (st == -1) {
+            sb_printf(b, "[i%d * ", L);
+            emit_operand_name(b, k, idx);
+            sb_printf(b, "_s%d]", L);
+        } else {
+            sb_puts(b, "[");
+            emit_operand_name(b, k, idx);
+            sb_printf(b, "_lo%d + i%d]", L, L);
+        }
+        return;
+    }
     if (k->cuda || has_wrap(v)) {
         /* a flat offset from the operand's base pointer */
         emit_operand_name(b, k, idx);
@@ -501,7 +523,7 @@ static void row_pointers(FILE *o, kctx *k, int d, int ind, const char *R)
 {
     for (int i = -k->nt; i < k->reads.len; i++) {
         ir_view *v = i < 0 ? k->sw[-1 - i]->target : VEC_AT(k->reads, i, ir_view *);
-        if (has_wrap(v))
+        if (has_wrap(v) != k->wrap_fast) /* periodic operands get their rows in a second call */
             continue;
         const char *ty = ir_type_c(v->arr->type);
         strbuf nm = {0};
@@ -516,8 +538,11 @@ static void row_pointers(FILE *o, kctx *k, int d, int ind, const char *R)
                 continue;
             if (st == 1)
                 fprintf(o, " + i%d", j);
-            else
+            else if (st == -1)
                 fprintf(o, " + i%d * %s_s%d", j, nm.s, j);
+            else
+                fprintf(o, " + tyl_wrap(%s_lo%d + i%d * %s_st%d, %s_n%d) * %s_es%d", nm.s, j, j, nm.s, j, nm.s, j,
+                        nm.s, j);
         }
         fprintf(o, ";\n");
         sb_free(&nm);
@@ -607,12 +632,44 @@ static void c_reduce_kernel(FILE *o, ir_stmt *s, kctx *k)
 }
 
 /* C: a loop nest, OpenMP on the outer loop, row pointers for a contiguous inner loop. */
+/* Periodic reads whose inner dimension wraps with step 1 (or does not wrap): the row splits into
+ * two edges where indices wrap and a middle where they do not (peel). */
+static int peelable(kctx *k)
+{
+    int any = 0;
+    for (int i = 0; i < k->reads.len; i++) {
+        ir_view *v = VEC_AT(k->reads, i, ir_view *);
+        if (!has_wrap(v))
+            continue;
+        any = 1;
+        int d = emit_dim_of_box(v, k->B - 1);
+        if (d >= 0 && v->dim[d].wrap && (v->dim[d].step_c != 1 || d != v->rank - 1))
+            return 0; /* the middle indexes the row directly: unit steps along the last axis */
+    }
+    return any;
+}
+
+static void print_lines(FILE *o, int ind, const char *text)
+{
+    for (const char *p = text; *p;) {
+        const char *e = strchr(p, '\n');
+        fprintf(o, "%*s%.*s\n", ind, "", (int)(e - p), p);
+        p = e + 1;
+    }
+}
+
 static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
 {
-    int B = k->B;
+    int B = k->B, L = B - 1;
     const char *R = k->restrict_ok ? "restrict " : "";
-    strbuf body = {0};
+    strbuf body = {0}, fast = {0};
     emit_kernel_body(&body, k, B > 1 ? "r" : "");
+    int peel = peelable(k);
+    if (peel) {
+        k->wrap_fast = 1;
+        emit_kernel_body(&fast, k, B > 1 ? "r" : "");
+        k->wrap_fast = 0;
+    }
 
     for (int j = 0; j < k->nt; j++)
         fprintf(o, "/* %s:%d: %s */\n", diag_filename(), k->sw[j]->l.line, emit_source_line(k->sw[j]->l.line));
@@ -620,28 +677,61 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
     emit_kernel_params(o, s, k, R);
     fprintf(o, "\n{\n");
     fprintf(o, "#line %d \"%s\"\n", s->l.line, diag_filename());
-    fprintf(o, "    #pragma omp parallel for schedule(static) if (");
-    for (int d = 0; d < B; d++)
-        fprintf(o, "%sn%d", d ? " * " : "", d);
-    fprintf(o, " > TYL_PAR_MIN)\n");
-    for (int d = 0; d < B; d++) {
+    if (peel) {
+        /* the middle of a row, [a, b), where no periodic read wraps in the inner dimension */
+        fprintf(o, "    int64_t a = 0, b = n%d;\n", L);
+        for (int i = 0; i < k->reads.len; i++) {
+            ir_view *v = VEC_AT(k->reads, i, ir_view *);
+            if (emit_static_stride(v, L) != -2)
+                continue;
+            fprintf(o, "    r%d_lo%d %%= r%d_n%d > 0 ? r%d_n%d : 1;\n", i + 1, L, i + 1, L, i + 1, L);
+            fprintf(o, "    if (-r%d_lo%d > a)\n        a = -r%d_lo%d;\n", i + 1, L, i + 1, L);
+            fprintf(o, "    if (r%d_n%d - r%d_lo%d < b)\n        b = r%d_n%d - r%d_lo%d;\n", i + 1, L, i + 1, L, i + 1,
+                    L, i + 1, L);
+        }
+        fprintf(o, "    if (a > n%d)\n        a = n%d;\n    if (b < a)\n        b = a;\n", L, L);
+    }
+    if (!(peel && B == 1)) {
+        fprintf(o, "    #pragma omp parallel for schedule(static) if (");
+        for (int d = 0; d < B; d++)
+            fprintf(o, "%sn%d", d ? " * " : "", d);
+        fprintf(o, " > TYL_PAR_MIN)\n");
+    }
+    for (int d = 0; d < B - 1; d++) {
         fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)%s\n", 4 * (d + 1), "", d, d, d, d,
-                d == B - 2 || (d == B - 1 && k->nt > 1) ? " {" : "");
-        if (d == B - 2)
+                d == B - 2 ? " {" : "");
+        if (d == B - 2) {
             row_pointers(o, k, d, 4 * (d + 2), R);
+            if (peel) {
+                k->wrap_fast = 1;
+                row_pointers(o, k, d, 4 * (d + 2), R);
+                k->wrap_fast = 0;
+            }
+        }
     }
-    /* the assignments, indented under the innermost loop */
-    for (const char *p = body.s; *p;) {
-        const char *e = strchr(p, '\n');
-        fprintf(o, "%*s%.*s\n", 4 * (B + 1), "", (int)(e - p), p);
-        p = e + 1;
+    int ind = 4 * B;
+    if (peel) {
+        /* edges with wrapped indices, then the contiguous middle */
+        const char *ranges[3][2] = {{"0", "a"}, {"a", "b"}, {"b", arena_printf(&util_arena, "n%d", L)}};
+        for (int seg = 0; seg < 3; seg++) {
+            if (B == 1 && seg == 1)
+                fprintf(o, "    #pragma omp parallel for schedule(static) if (b - a > TYL_PAR_MIN)\n");
+            fprintf(o, "%*sfor (int64_t i%d = %s; i%d < %s; i%d++) {\n", ind, "", L, ranges[seg][0], L,
+                    ranges[seg][1], L);
+            print_lines(o, ind + 4, seg == 1 ? fast.s : body.s);
+            fprintf(o, "%*s}\n", ind, "");
+        }
+    } else {
+        fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)%s\n", ind, "", L, L, L, L, k->nt > 1 ? " {" : "");
+        print_lines(o, ind + 4, body.s);
+        if (k->nt > 1)
+            fprintf(o, "%*s}\n", ind, "");
     }
-    if (k->nt > 1)
-        fprintf(o, "%*s}\n", 4 * B, "");
     if (B > 1)
         fprintf(o, "%*s}\n", 4 * (B - 1), "");
     fprintf(o, "}\n\n");
     sb_free(&body);
+    sb_free(&fast);
 }
 
 /* "w[i] = value;" per target (row pointers when rowsuf is "r"), in the sweeps' order. The values

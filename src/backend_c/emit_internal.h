@@ -24,6 +24,7 @@ typedef struct kctx {
     int cuda;           /* flat per-thread offsets instead of row pointers */
     int restrict_ok;    /* pointers may be restrict-qualified */
     int w_reads;        /* pointwise reads of the target go through the target pointer */
+    int wrap_fast;      /* C, middle of a peeled row: periodic reads index their row directly */
     vec reads;          /* ir_view*: one kernel parameter each */
     vec scalars;        /* ir_expr*: hoisted scalar subexpressions */
 } kctx;
