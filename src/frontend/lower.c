@@ -2557,12 +2557,57 @@ static value *call_numpy(lctx *c, const char *f, ast *call, value *self)
     return &ERRV;
 }
 
+/* A lambda bound to a name and called (f = lambda x: ...; f(u)): its parameters are bound to
+ * the arguments in a scope of its own and its expression is the value. */
+static value *call_lambda(lctx *c, value *fn, ast *call)
+{
+    ast *lam = fn->def;
+    args a = lower_args(c, call);
+    if (any_err(&a))
+        return &ERRV;
+    int np = lam->params.len;
+    const char **pn = NEWN(const char *, np + 1);
+    int nreq = 0;
+    for (int i = 0; i < np; i++) {
+        ast *p = VEC_AT(lam->params, i, ast *);
+        pn[i] = p->name;
+        if (!p->a)
+            nreq = i + 1;
+    }
+    value **vals = NEWN(value *, np + 1);
+    if (!match_args(call->l, "<lambda>", &a, np, pn, nreq, vals))
+        return &ERRV;
+    scope *s = NEW(scope);
+    s->parent = fn->defscope;
+    s->is_function = 1;
+    s->prefix = cname(c, "lambda");
+    for (int i = 0; i < np; i++)
+        vec_push(&s->locals, (void *)pn[i]);
+    scope *caller = c->sc;
+    for (int i = 0; i < np; i++)
+        if (!vals[i]) {
+            c->sc = fn->defscope;
+            vals[i] = lower_expr(c, VEC_AT(lam->params, i, ast *)->a);
+            c->sc = caller;
+        }
+    c->sc = s;
+    for (int i = 0; i < np; i++) {
+        binding *b = bind(c, pn[i]);
+        b->kind = B_VALUE;
+        b->val = vals[i];
+    }
+    value *r = lower_expr(c, lam->a);
+    c->sc = caller;
+    return r;
+}
+
 static value *lower_call(lctx *c, ast *call)
 {
     value *fn = lower_expr(c, call->a);
     switch (fn->kind) {
     case V_ERR: return &ERRV;
     case V_FUNC: return inline_call(c, fn, call);
+    case V_LAMBDA: return call_lambda(c, fn, call);
     case V_BUILTIN: return call_builtin(c, fn, call);
     case V_DTYPE: {
         args a = lower_args(c, call);
