@@ -120,7 +120,7 @@ int emit_static_stride(ir_view *v, int k)
     return -1;
 }
 
-static int has_wrap(ir_view *v)
+int emit_has_wrap(ir_view *v)
 {
     for (int d = 0; d < v->rank; d++)
         if (v->dim[d].kind == D_RANGE && v->dim[d].wrap)
@@ -155,7 +155,7 @@ void emit_operand_name(strbuf *b, kctx *k, int idx)
 void emit_access(strbuf *b, kctx *k, int idx, ir_view *v)
 {
     int L = k->B - 1;
-    if (!k->cuda && has_wrap(v) && k->wrap_fast) {
+    if (!k->cuda && emit_has_wrap(v) && k->wrap_fast) {
         /* the row pointer already wrapped the outer indices; in the middle of the row the
          * inner index does not wrap */
         emit_operand_name(b, k, idx);
@@ -177,7 +177,7 @@ void emit_access(strbuf *b, kctx *k, int idx, ir_view *v)
         }
         return;
     }
-    if (k->cuda || has_wrap(v)) {
+    if (k->cuda || emit_has_wrap(v)) {
         /* a flat offset from the operand's base pointer */
         emit_operand_name(b, k, idx);
         sb_putc(b, '[');
@@ -519,11 +519,11 @@ void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *R)
 
 /* Row pointers of the target and the reads, declared inside loop d = B - 2 so the innermost
  * loop indexes contiguous rows. Operands with periodic dimensions use flat offsets instead. */
-static void row_pointers(FILE *o, kctx *k, int d, int ind, const char *R)
+void emit_row_pointers(FILE *o, kctx *k, int d, int ind, const char *R)
 {
     for (int i = -k->nt; i < k->reads.len; i++) {
         ir_view *v = i < 0 ? k->sw[-1 - i]->target : VEC_AT(k->reads, i, ir_view *);
-        if (has_wrap(v) != k->wrap_fast) /* periodic operands get their rows in a second call */
+        if (emit_has_wrap(v) != k->wrap_fast) /* periodic operands get their rows in a second call */
             continue;
         const char *ty = ir_type_c(v->arr->type);
         strbuf nm = {0};
@@ -616,11 +616,11 @@ static void c_reduce_kernel(FILE *o, ir_stmt *s, kctx *k)
     fprintf(o, "    for (int64_t i0 = 0; i0 < n0; i0++) {\n");
     fprintf(o, "        %s acc = %s;\n", T, red_identity(s));
     if (B == 2)
-        row_pointers(o, k, 0, 8, "restrict ");
+        emit_row_pointers(o, k, 0, 8, "restrict ");
     for (int d = 1; d < B; d++) {
         fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++) {\n", 4 * (d + 1), "", d, d, d, d);
         if (d == B - 2)
-            row_pointers(o, k, d, 4 * (d + 2), "restrict ");
+            emit_row_pointers(o, k, d, 4 * (d + 2), "restrict ");
     }
     fprintf(o, "%*sconst %s v = %s;\n%*s", 4 * (B + 1), "", T, body.s, 4 * (B + 1), "");
     emit_red_combine(o, s, "acc", "v");
@@ -639,7 +639,7 @@ static int peelable(kctx *k)
     int any = 0;
     for (int i = 0; i < k->reads.len; i++) {
         ir_view *v = VEC_AT(k->reads, i, ir_view *);
-        if (!has_wrap(v))
+        if (!emit_has_wrap(v))
             continue;
         any = 1;
         int d = emit_dim_of_box(v, k->B - 1);
@@ -701,10 +701,10 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
         fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)%s\n", 4 * (d + 1), "", d, d, d, d,
                 d == B - 2 ? " {" : "");
         if (d == B - 2) {
-            row_pointers(o, k, d, 4 * (d + 2), R);
+            emit_row_pointers(o, k, d, 4 * (d + 2), R);
             if (peel) {
                 k->wrap_fast = 1;
-                row_pointers(o, k, d, 4 * (d + 2), R);
+                emit_row_pointers(o, k, d, 4 * (d + 2), R);
                 k->wrap_fast = 0;
             }
         }

@@ -50,6 +50,9 @@ void emit_operand_name(strbuf *b, kctx *k, int idx);      /* "w", "w2", "r1", ..
 void emit_kernel_body(strbuf *b, kctx *k, const char *rowsuf);
 int emit_static_stride(ir_view *v, int k);                /* 1, 0, or -1 (run time) */
 const char *emit_source_line(int line);
+/* Row pointers ("wr", "r1r", ...) declared inside loop d for a contiguous innermost loop. */
+void emit_row_pointers(FILE *o, kctx *k, int d, int ind, const char *restrict_kw);
+int emit_has_wrap(ir_view *v);            /* a periodic (np.roll) dimension */
 void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *restrict_kw);
 /* Reductions: the identity of s->op for s->var->type, and "acc = combine(acc, v);". */
 const char *emit_red_identity(ir_stmt *s);

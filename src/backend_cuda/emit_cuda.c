@@ -18,11 +18,62 @@
 
 static const int blk[5][3] = {{0, 0, 0}, {256, 1, 1}, {32, 8, 1}, {32, 4, 2}, {32, 4, 2}};
 
+/* 2-D and 3-D kernels without periodic reads: each thread computes ROWS consecutive rows of its
+ * column, with row pointers per row (fewer 64-bit index products, more loads in flight). */
+enum { ROWS = 4 };
+
+static int by_rows(kctx *k)
+{
+    if (k->B != 2 && k->B != 3)
+        return 0;
+    for (int i = 0; i < k->reads.len; i++)
+        if (emit_has_wrap(VEC_AT(k->reads, i, ir_view *)))
+            return 0;
+    return 1;
+}
+
+static void cuda_rows_kernel(FILE *o, ir_stmt *s, kctx *k)
+{
+    int B = k->B, L = B - 1, Y = B - 2;
+    const char *R = k->restrict_ok ? "__restrict__ " : "";
+    strbuf body = {0};
+    k->cuda = 0; /* row-pointer accesses, as in the C kernels */
+    emit_kernel_body(&body, k, "r");
+    k->cuda = 1;
+    for (int j = 0; j < k->nt; j++)
+        fprintf(o, "/* %s:%d: %s */\n", diag_filename(), k->sw[j]->l.line, emit_source_line(k->sw[j]->l.line));
+    fprintf(o, "__global__ void tyl_k%d", s->id);
+    emit_kernel_params(o, s, k, R);
+    fprintf(o, "\n{\n#line %d \"%s\"\n", s->l.line, diag_filename());
+    fprintf(o, "    const int64_t i%d = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;\n", L);
+    fprintf(o, "    if (i%d >= n%d)\n        return;\n", L, L);
+    if (B == 3) {
+        fprintf(o, "    const int64_t i0 = (int64_t)blockIdx.z * blockDim.z + threadIdx.z;\n");
+        fprintf(o, "    if (i0 >= n0)\n        return;\n");
+    }
+    fprintf(o, "    const int64_t y = ((int64_t)blockIdx.y * blockDim.y + threadIdx.y) * %d;\n", ROWS);
+    fprintf(o, "    for (int64_t i%d = y; i%d < y + %d && i%d < n%d; i%d++) {\n", Y, Y, ROWS, Y, Y, Y);
+    emit_row_pointers(o, k, Y, 8, R);
+    for (const char *p = body.s; *p;) {
+        const char *e = strchr(p, '\n');
+        fprintf(o, "        %.*s\n", (int)(e - p), p);
+        p = e + 1;
+    }
+    fprintf(o, "    }\n}\n\n");
+    sb_free(&body);
+}
+
 static void cuda_kernel(FILE *o, ir_stmt *s, kctx *k)
 {
     int B = k->B;
     strbuf body = {0};
+    /* the reads are known only once the body is produced: decide the shape after a dry run */
     emit_kernel_body(&body, k, "");
+    if (by_rows(k)) {
+        sb_free(&body);
+        cuda_rows_kernel(o, s, k);
+        return;
+    }
 
     for (int j = 0; j < k->nt; j++)
         fprintf(o, "/* %s:%d: %s */\n", diag_filename(), k->sw[j]->l.line, emit_source_line(k->sw[j]->l.line));
@@ -66,13 +117,16 @@ static void cuda_launch(FILE *o, int ind, ir_stmt *s, kctx *k)
     /* grid: x covers the innermost dimension */
     if (B == 1)
         fprintf(o, "(unsigned)((tyl_n0 + %d) / %d)", b[0] - 1, b[0]);
-    else if (B == 2)
+    else if (B == 2) {
+        int r = by_rows(k) ? ROWS : 1;
         fprintf(o, "(unsigned)((tyl_n1 + %d) / %d), (unsigned)((tyl_n0 + %d) / %d)", b[0] - 1, b[0],
-                b[1] - 1, b[1]);
-    else if (B == 3)
+                b[1] * r - 1, b[1] * r);
+    } else if (B == 3) {
+        int r = by_rows(k) ? ROWS : 1;
         fprintf(o, "(unsigned)((tyl_n2 + %d) / %d), (unsigned)((tyl_n1 + %d) / %d), "
                    "(unsigned)((tyl_n0 + %d) / %d)",
-                b[0] - 1, b[0], b[1] - 1, b[1], b[2] - 1, b[2]);
+                b[0] - 1, b[0], b[1] * r - 1, b[1] * r, b[2] - 1, b[2]);
+    }
     else
         fprintf(o, "(unsigned)((tyl_n3 + %d) / %d), (unsigned)((tyl_n2 + %d) / %d), "
                    "(unsigned)((tyl_n0 * tyl_n1 + %d) / %d)",
