@@ -767,6 +767,7 @@ void emit_kernel_body(strbuf *b, kctx *k, const char *rowsuf)
 typedef struct ectx {
     FILE *o;         /* main()'s body */
     FILE *kf;        /* kernels, written before main() */
+    FILE *sink;      /* kernels written a second time go nowhere */
     int nk;
     vec vars;        /* ir_var* referenced (declared in main) */
     const emit_target *t;
@@ -992,8 +993,13 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
     k.restrict_ok = s->mode != M_CHECKED;
     k.w_reads = s->mode == M_DIRECT;
     k.cuda = c->t->cuda;
-    s->id = ++c->nk;
-    c->t->kernel(c->kf, s, &k);
+    /* a statement emitted twice (a captured loop body and its plain form) keeps one kernel */
+    if (s->id)
+        c->t->kernel(c->sink, s, &k);
+    else {
+        s->id = ++c->nk;
+        c->t->kernel(c->kf, s, &k);
+    }
 
     ir_view *t = k.sw[0]->target;
     put(c, ind, "{\n");
@@ -1067,6 +1073,7 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
 }
 
 static void emit_block(ectx *c, int ind, vec *body);
+static void emit_stmt(ectx *c, int ind, ir_stmt *s);
 
 /* var = reduction: partial results from the kernel, combined here in a fixed order. */
 static void emit_reduce(ectx *c, int ind, ir_stmt *s)
@@ -1076,8 +1083,12 @@ static void emit_reduce(ectx *c, int ind, ir_stmt *s)
     k.B = s->n;
     k.restrict_ok = 1;
     k.cuda = c->t->cuda;
-    s->id = ++c->nk;
-    c->t->reduce_kernel(c->kf, s, &k);
+    if (s->id)
+        c->t->reduce_kernel(c->sink, s, &k);
+    else {
+        s->id = ++c->nk;
+        c->t->reduce_kernel(c->kf, s, &k);
+    }
     const char *T = ir_type_c(s->var->type);
     put(c, ind, "{\n");
     line(c, ind, s->l);
@@ -1105,7 +1116,7 @@ static void emit_reduce(ectx *c, int ind, ir_stmt *s)
     put(c, ind + 1, "%s *tyl_part = (%s *)tyl_reduce_scratch((size_t)(tyl_np > 0 ? tyl_np : 1) * sizeof(%s));\n",
         T, T, T);
     if (c->t->cuda)
-        put(c, ind + 1, "if (tyl_total > 0)\n%*styl_k%d<<<(unsigned)tyl_np, 256>>>(", (ind + 2) * 4, "", s->id);
+        put(c, ind + 1, "if (tyl_total > 0)\n%*styl_k%d<<<(unsigned)tyl_np, 256, 0, tyl_cuda_stream()>>>(", (ind + 2) * 4, "", s->id);
     else
         put(c, ind + 1, "tyl_k%d(", s->id);
     for (int d = 0; d < k.B; d++)
@@ -1143,6 +1154,185 @@ static void shape_decl(ectx *c, int ind, const char *name, int n, ir_expr **e)
     if (n == 0)
         fprintf(c->o, "0");
     fprintf(c->o, "};\n");
+}
+
+/* ---- CUDA graphs: a time loop whose body only launches kernels and swaps names ---- */
+
+static int has_elem(ir_expr *e)
+{
+    if (!e)
+        return 0;
+    if (e->kind == E_ELEM)
+        return 1;
+    if (e->kind == E_READ)
+        for (int d = 0; d < e->view->rank; d++)
+            if (has_elem(e->view->dim[d].lo) || has_elem(e->view->dim[d].len))
+                return 1;
+    for (int i = 0; i < e->nargs; i++)
+        if (has_elem(e->args[i]))
+            return 1;
+    return has_elem(e->a) || has_elem(e->b) || has_elem(e->cc);
+}
+
+static int uses_var(ir_expr *e, ir_var *v)
+{
+    if (!e)
+        return 0;
+    if (e->kind == E_VAR && e->var == v)
+        return 1;
+    if (e->kind == E_READ)
+        for (int d = 0; d < e->view->rank; d++)
+            if (uses_var(e->view->dim[d].lo, v) || uses_var(e->view->dim[d].len, v))
+                return 1;
+    for (int i = 0; i < e->nargs; i++)
+        if (uses_var(e->args[i], v))
+            return 1;
+    return uses_var(e->a, v) || uses_var(e->b, v) || uses_var(e->cc, v);
+}
+
+static int sweep_uses_var(ir_stmt *w, ir_var *v)
+{
+    if (w->kind == S_FUSED) {
+        for (int i = 0; i < w->body.len; i++)
+            if (sweep_uses_var(VEC_AT(w->body, i, ir_stmt *), v))
+                return 1;
+        return 0;
+    }
+    ir_expr r = {.kind = E_READ, .view = w->target};
+    return uses_var(w->e, v) || uses_var(&r, v);
+}
+
+static int sweep_has_elem(ir_stmt *w)
+{
+    if (w->kind == S_FUSED) {
+        for (int i = 0; i < w->body.len; i++)
+            if (sweep_has_elem(VEC_AT(w->body, i, ir_stmt *)))
+                return 1;
+        return 0;
+    }
+    ir_expr r = {.kind = E_READ, .view = w->target};
+    return has_elem(w->e) || has_elem(&r);
+}
+
+/* The number of iterations after which the body's renamings come back to the start (1 without
+ * swaps, 2 for u, un = un, u), if the loop can be captured once in a CUDA graph and replayed:
+ * a constant positive step, a body of direct sweeps, swaps of names (permutations), run-time
+ * checks, and scalar assignments no kernel reads. 0 otherwise. */
+static int graph_period(ir_stmt *loop)
+{
+    int64_t step;
+    if (!ir_expr_const_int(loop->e3, &step) || step <= 0)
+        return 0;
+    vec slots = {0}, perm = {0}; /* perm[i]: the slot whose original buffer slots[i] holds now */
+    for (int i = 0; i < loop->body.len; i++) {
+        ir_stmt *s = VEC_AT(loop->body, i, ir_stmt *);
+        switch (s->kind) {
+        case S_SWEEP:
+        case S_FUSED:
+            if (s->mode != M_DIRECT || sweep_has_elem(s))
+                return 0;
+            break;
+        case S_CHECK: break;
+        case S_ASSIGN:
+            for (int j = 0; j < loop->body.len; j++) {
+                ir_stmt *w = VEC_AT(loop->body, j, ir_stmt *);
+                if ((w->kind == S_SWEEP || w->kind == S_FUSED) && sweep_uses_var(w, s->var))
+                    return 0;
+                if (w->kind == S_CHECK)
+                    for (int a = 0; a < w->na + w->nb; a++)
+                        if (uses_var(w->args[a], s->var))
+                            return 0;
+            }
+            break;
+        case S_BIND: {
+            if (s->move)
+                return 0;
+            void *old[16];
+            for (int k = 0; k < s->n; k++) {
+                int found = 0;
+                for (int j = 0; j < s->n; j++)
+                    found |= s->srcs[k] == s->dst[j];
+                if (!found || s->n > 16)
+                    return 0;
+            }
+            for (int k = 0; k < s->n; k++) {
+                int at = -1;
+                for (int j = 0; j < slots.len; j++)
+                    if (slots.items[j] == s->srcs[k])
+                        at = j;
+                old[k] = at >= 0 ? perm.items[at] : s->srcs[k];
+            }
+            for (int k = 0; k < s->n; k++) {
+                int at = -1;
+                for (int j = 0; j < slots.len; j++)
+                    if (slots.items[j] == s->dst[k])
+                        at = j;
+                if (at < 0) {
+                    vec_push(&slots, s->dst[k]);
+                    vec_push(&perm, old[k]);
+                } else
+                    perm.items[at] = old[k];
+            }
+            break;
+        }
+        default: return 0;
+        }
+    }
+    /* period of the permutation */
+    for (int p = 1; p <= 8; p++) {
+        int ident = 1;
+        for (int j = 0; j < slots.len && ident; j++) {
+            void *x = slots.items[j];
+            for (int r = 0; r < p; r++) { /* follow x through p applications */
+                int at = -1;
+                for (int q = 0; q < slots.len; q++)
+                    if (slots.items[q] == x)
+                        at = q;
+                x = at >= 0 ? perm.items[at] : x;
+            }
+            ident = x == slots.items[j];
+        }
+        if (ident)
+            return p;
+    }
+    return 0;
+}
+
+static void emit_graph_loop(ectx *c, int ind, ir_stmt *s, int period)
+{
+    const char *v = s->var->name;
+    put(c, ind, "{\n");
+    put(c, ind + 1, "/* time loop captured in a CUDA graph (%d iteration%s) and replayed */\n", period,
+        period == 1 ? "" : "s");
+    put(c, ind + 1, "const int64_t tyl_start = %s, tyl_stop = %s, tyl_step = %s;\n", S(s->e), S(s->e2), S(s->e3));
+    put(c, ind + 1, "const int64_t tyl_trip = tyl_stop > tyl_start ? (tyl_stop - tyl_start - 1) / tyl_step + 1 : 0;\n");
+    put(c, ind + 1, "int64_t tyl_done = 0;\n");
+    put(c, ind + 1, "if (tyl_use_graphs() && tyl_trip >= 16 && tyl_trip >= 2 * %d) {\n", period);
+    put(c, ind + 2, "cudaGraph_t tyl_g;\n");
+    put(c, ind + 2, "cudaGraphExec_t tyl_ge;\n");
+    put(c, ind + 2, "tyl_cuda_check(cudaStreamBeginCapture(tyl_cuda_stream(), cudaStreamCaptureModeThreadLocal), "
+                    "\"capturing a time loop\");\n");
+    put(c, ind + 2, "for (int64_t tyl_p = 0; tyl_p < %d; tyl_p++) {\n", period);
+    put(c, ind + 3, "%s = tyl_start + tyl_p * tyl_step;\n", v);
+    emit_block(c, ind + 3, &s->body);
+    put(c, ind + 2, "}\n");
+    put(c, ind + 2, "tyl_cuda_check(cudaStreamEndCapture(tyl_cuda_stream(), &tyl_g), \"capturing a time loop\");\n");
+    put(c, ind + 2, "tyl_cuda_check(cudaGraphInstantiate(&tyl_ge, tyl_g, 0), \"instantiating a CUDA graph\");\n");
+    put(c, ind + 2, "for (int64_t tyl_r = 0; tyl_r < tyl_trip / %d; tyl_r++)\n", period);
+    put(c, ind + 3, "tyl_cuda_check(cudaGraphLaunch(tyl_ge, tyl_cuda_stream()), \"replaying a time loop\");\n");
+    put(c, ind + 2, "cudaGraphExecDestroy(tyl_ge);\n");
+    put(c, ind + 2, "cudaGraphDestroy(tyl_g);\n");
+    put(c, ind + 2, "tyl_done = tyl_trip / %d * %d;\n", period, period);
+    put(c, ind + 2, "%s = tyl_start + (tyl_done - 1) * tyl_step;\n", v);
+    /* the body's scalar assignments (the Python loop variable) take their last values */
+    for (int i = 0; i < s->body.len; i++)
+        if (VEC_AT(s->body, i, ir_stmt *)->kind == S_ASSIGN)
+            emit_stmt(c, ind + 2, VEC_AT(s->body, i, ir_stmt *));
+    put(c, ind + 1, "}\n");
+    put(c, ind + 1, "for (%s = tyl_start + tyl_done * tyl_step; %s < tyl_stop; %s += tyl_step) {\n", v, v, v);
+    emit_block(c, ind + 2, &s->body);
+    put(c, ind + 1, "}\n");
+    put(c, ind, "}\n");
 }
 
 static void emit_stmt(ectx *c, int ind, ir_stmt *s)
@@ -1208,6 +1398,11 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         line(c, ind, s->l);
         int64_t k;
         const char *v = s->var->name;
+        int period = c->t->cuda ? graph_period(s) : 0;
+        if (period) {
+            emit_graph_loop(c, ind, s, period);
+            return;
+        }
         if (ir_expr_const_int(s->e3, &k)) {
             put(c, ind, "for (%s = %s; %s %s %s; %s += %s) {\n", v, S(s->e), v,
                 k > 0 ? "<" : ">", S(s->e2), v, S(s->e3));
@@ -1329,14 +1524,26 @@ static int cmp_var(const void *a, const void *b)
     return (*(ir_var *const *)a)->id - (*(ir_var *const *)b)->id;
 }
 
+static void reset_ids(vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        s->id = 0;
+        reset_ids(&s->body);
+        reset_ids(&s->orelse);
+    }
+}
+
 void emit_program(ir_program *p, FILE *out, const emit_target *t)
 {
+    reset_ids(&p->body);
     ectx c = {0};
     c.t = t;
     cur_target = t;
     c.o = tmpfile();
     c.kf = tmpfile();
-    if (!c.o || !c.kf)
+    c.sink = fopen("/dev/null", "w");
+    if (!c.o || !c.kf || !c.sink)
         util_syserr("cannot create a temporary file: %s", strerror(errno));
     vars_block(&c, &p->body);
     qsort(c.vars.items, (size_t)c.vars.len, sizeof(void *), cmp_var);
@@ -1352,6 +1559,7 @@ void emit_program(ir_program *p, FILE *out, const emit_target *t)
     while ((n = fread(buf, 1, sizeof buf, c.kf)) > 0)
         fwrite(buf, 1, n, out);
     fclose(c.kf);
+    fclose(c.sink);
 
     fprintf(out, "int main(int argc, char **argv)\n{\n");
     for (int i = 0; i < p->params.len; i++) {

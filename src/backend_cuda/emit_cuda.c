@@ -136,7 +136,7 @@ static void cuda_launch(FILE *o, int ind, ir_stmt *s, kctx *k)
         fprintf(o, "(unsigned)((tyl_n3 + %d) / %d), (unsigned)((tyl_n2 + %d) / %d), "
                    "(unsigned)((tyl_n0 * tyl_n1 + %d) / %d)",
                 b[0] - 1, b[0], b[1] - 1, b[1], b[2] - 1, b[2]);
-    fprintf(o, "), dim3(%d, %d, %d)>>>", b[0], b[1], b[2]);
+    fprintf(o, "), dim3(%d, %d, %d), 0, tyl_cuda_stream()>>>", b[0], b[1], b[2]);
 }
 
 /* A reduction: a grid-stride loop per thread (a fixed order, since the grid size depends only

@@ -1,6 +1,7 @@
 /* tyl_mem_cuda.cu: array data in GPU memory (libtyles_cuda.a). See tyl_mem.h.
  * One device per MPI rank: local rank r uses device r % (number of devices). */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "tyl_mem.h"
 #include "tyles_cuda.h"
@@ -9,6 +10,25 @@ extern "C" void tyl_cuda_check(cudaError_t err, const char *what)
 {
     if (err != cudaSuccess)
         tyl_rt_error("cuda", "%s failed: %s", what, cudaGetErrorString(err));
+}
+
+static cudaStream_t stream;
+static int graphs = -1;
+
+extern "C" cudaStream_t tyl_cuda_stream(void)
+{
+    if (!stream)
+        tyl_cuda_check(cudaStreamCreate(&stream), "creating the kernel stream");
+    return stream;
+}
+
+extern "C" int tyl_use_graphs(void)
+{
+    if (graphs < 0) {
+        const char *e = getenv("TYLES_NO_GRAPHS");
+        graphs = !(e && *e && *e != '0');
+    }
+    return graphs;
 }
 
 extern "C" void tyl_mem_init(int local_rank)
@@ -48,6 +68,9 @@ extern "C" void tyl_reduce_fetch(void *dst, const void *src, size_t bytes)
 extern "C" void tyl_mem_finalize(void)
 {
     tyl_mem_sync();
+    if (stream)
+        cudaStreamDestroy(stream);
+    stream = NULL;
     cudaFree(scratch);
     scratch = NULL;
     scratch_bytes = 0;

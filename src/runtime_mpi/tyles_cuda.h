@@ -15,6 +15,11 @@
 extern "C" {
 /* Stops with a message naming the failed CUDA call (never returns on error). */
 void tyl_cuda_check(cudaError_t err, const char *what);
+/* The stream every generated kernel runs on (blocking: it stays ordered with the copies that
+ * the run time makes on the default stream). */
+cudaStream_t tyl_cuda_stream(void);
+/* Time loops are captured in CUDA graphs unless TYLES_NO_GRAPHS is set (for comparisons). */
+int tyl_use_graphs(void);
 }
 
 template <typename T> static inline T tyl_get(const tyl_array *a, int64_t off)
