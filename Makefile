@@ -152,6 +152,8 @@ check-programs: bin/tylesc lib/libtyles.a
 	@$(PYTHON) tests/run_tests.py --tylesc bin/tylesc -j $(JOBS)
 	@echo "== IR tests (what the passes establish)"
 	@sh tests/ir/run.sh bin/tylesc
+	@echo "== run-time np.load errors"
+	@sh tests/runtime_errors/npy_inputs.sh bin/tylesc
 
 # The compiler itself under AddressSanitizer + UBSan on every test program and error test.
 check-asan: build/asan/bin/tylesc build/stage/lib/libtyles.a
