@@ -28,7 +28,7 @@ typedef struct {
     int timing, save;
 } ref_opts;
 
-static long ref_parse_long(const char *prog, const char *s, const char *name)
+static inline long ref_parse_long(const char *prog, const char *s, const char *name)
 {
     char *end;
     errno = 0;
@@ -40,7 +40,7 @@ static long ref_parse_long(const char *prog, const char *s, const char *name)
     return v;
 }
 
-static ref_opts ref_parse_args(int argc, char **argv, const char *prog, long n, long steps,
+static inline ref_opts ref_parse_args(int argc, char **argv, const char *prog, long n, long steps,
                                long min_n)
 {
     ref_opts o = { n, steps, 0, 1 };
@@ -68,7 +68,7 @@ static ref_opts ref_parse_args(int argc, char **argv, const char *prog, long n, 
 
 /* N x N doubles, every element set to `value`, rows first touched by the
    thread that owns them in a static partition of rows 0..n-1. */
-static double *ref_alloc_grid(const char *prog, long n, double value)
+static inline double *ref_alloc_grid(const char *prog, long n, double value)
 {
     size_t bytes = (size_t)n * (size_t)n * sizeof(double);
     bytes = (bytes + 63) / 64 * 64;
@@ -83,7 +83,7 @@ static double *ref_alloc_grid(const char *prog, long n, double value)
     return p;
 }
 
-static int ref_save_npy(const char *prog, const char *path, const double *a, long n)
+static inline int ref_save_npy(const char *prog, const char *path, const double *a, long n)
 {
     char hdr[128];
     int len = snprintf(hdr, sizeof hdr,

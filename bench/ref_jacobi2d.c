@@ -30,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ref_common.h"
+
 static void sweep(long n, const double *restrict u, double *restrict un)
 {
 #pragma omp parallel for schedule(static)
@@ -59,46 +61,6 @@ static double *alloc_grid(long n)
     return p;
 }
 
-static int save_npy(const char *path, const double *a, long n)
-{
-    char hdr[128];
-    int len = snprintf(hdr, sizeof hdr, "{'descr': '<f8', 'fortran_order': False, 'shape': (%ld, %ld), }",
-                       n, n);
-    int total = 10 + len + 1;
-    int pad = (64 - total % 64) % 64;
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        fprintf(stderr, "ref_jacobi2d: cannot create '%s': %s\n", path, strerror(errno));
-        return 1;
-    }
-    unsigned hl = (unsigned)(len + pad + 1);
-    unsigned char pre[10] = { 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hl & 0xff),
-                              (unsigned char)(hl >> 8) };
-    fwrite(pre, 1, 10, f);
-    fwrite(hdr, 1, (size_t)len, f);
-    for (int k = 0; k < pad; k++) fputc(' ', f);
-    fputc('\n', f);
-    size_t cnt = (size_t)n * (size_t)n;
-    size_t w = fwrite(a, sizeof(double), cnt, f); /* little-endian host assumed (x86-64) */
-    if (fclose(f) != 0 || w != cnt) {
-        fprintf(stderr, "ref_jacobi2d: cannot write '%s'\n", path);
-        return 1;
-    }
-    return 0;
-}
-
-static long parse_long(const char *s, const char *name)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || errno) {
-        fprintf(stderr, "ref_jacobi2d: --%s expects an integer, got '%s'\n", name, s);
-        exit(2);
-    }
-    return v;
-}
-
 int main(int argc, char **argv)
 {
     long n = 4096, steps = 100;
@@ -106,9 +68,9 @@ int main(int argc, char **argv)
     const char *out = "u.npy";
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "--N=", 4) == 0)
-            n = parse_long(argv[i] + 4, "N");
+            n = ref_parse_long("ref_jacobi2d", argv[i] + 4, "N");
         else if (strncmp(argv[i], "--steps=", 8) == 0)
-            steps = parse_long(argv[i] + 8, "steps");
+            steps = ref_parse_long("ref_jacobi2d", argv[i] + 8, "steps");
         else if (strcmp(argv[i], "--time") == 0)
             timing = 1;
         else if (strncmp(argv[i], "--out=", 6) == 0)
@@ -135,7 +97,7 @@ int main(int argc, char **argv)
     }
     double t2 = omp_get_wtime();
     int rc = 0;
-    if (out[0]) rc = save_npy(out, u, n);
+    if (out[0]) rc = ref_save_npy("ref_jacobi2d", out, u, n);
     double t3 = omp_get_wtime();
     if (timing) {
         fprintf(stderr, "tyles: time %.6f s\n", t3 - t0);
