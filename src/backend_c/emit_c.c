@@ -373,6 +373,14 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
             sb_putc(b, ')');
             return;
         }
+        if (e->fn == FN_PYINT) {
+            sb_puts(b, "tyl_py_int(");
+            sub(b, e->args[0], k);
+            sb_puts(b, ", ");
+            where(b, e->l);
+            sb_putc(b, ')');
+            return;
+        }
         if (e->fn == FN_INDEX) {
             sb_puts(b, "tyl_index(");
             sub(b, e->args[0], k);

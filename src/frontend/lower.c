@@ -1976,7 +1976,10 @@ static value *call_builtin(lctx *c, value *fn, ast *call)
             }
             return scalar(l, I64(l, (int64_t)f), 1);
         }
-        return scalar(l, ir_cast(l, T_I64, x->e), 1);
+        /* at run time: Python's errors for inf and nan, and a message for what int64 cannot hold */
+        ir_expr **args = NEWN(ir_expr *, 1);
+        args[0] = ir_cast(l, T_F64, x->e);
+        return scalar(l, ir_call(l, FN_PYINT, T_I64, 1, args), 1);
     }
     if (strcmp(f, "bool") == 0)
         return unop(c, l, OP_LNOT, unop(c, l, OP_LNOT, x));

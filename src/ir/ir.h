@@ -50,6 +50,7 @@ typedef enum ir_fn {
     FN_SLICE_LO,  /* args: extent, start, stop, step, flags(const): first index of a slice */
     FN_SLICE_LEN, /* same args: number of elements of a slice */
     FN_INDEX,     /* args: extent, index, axis(const): normalised integer index, checked */
+    FN_PYINT,     /* args: a float: Python's int() (errors for inf, nan and what int64 cannot hold) */
 } ir_fn;
 const char *ir_fn_name(ir_fn fn);
 

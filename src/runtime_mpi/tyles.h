@@ -226,6 +226,19 @@ static inline double tyl_py_mod_f(double a, double b, const char *where)
     tyl_divmod_f(a, b, &q, &m);
     return m;
 }
+/* Python's int() of a float: truncation toward zero; inf and nan are Python's errors, and a
+ * value int64 cannot hold is an overflow error (Python's int is unbounded). */
+static inline int64_t tyl_py_int(double x, const char *where)
+{
+    if (x != x)
+        tyl_rt_error(where, "ValueError: cannot convert float NaN to integer");
+    if (x == (double)INFINITY || x == -(double)INFINITY)
+        tyl_rt_error(where, "OverflowError: cannot convert float infinity to integer");
+    if (!(x >= -9223372036854775808.0 && x < 9223372036854775808.0))
+        tyl_rt_error(where, "OverflowError: int(%g) does not fit in a 64-bit integer", x);
+    return (int64_t)x;
+}
+
 /* int ** int with b >= 0 (b < 0 gives a float in Python: the emitter uses tyl_py_pow_f). */
 int64_t tyl_py_pow_i(int64_t a, int64_t b, const char *where);
 /* float ** float as CPython's float_pow (errors for 0.0 ** negative, negative ** fraction). */
