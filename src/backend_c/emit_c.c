@@ -1313,7 +1313,7 @@ static void emit_graph_loop(ectx *c, int ind, ir_stmt *s, int period)
     put(c, ind + 1, "/* time loop captured in a CUDA graph (%d iteration%s) and replayed */\n", period,
         period == 1 ? "" : "s");
     put(c, ind + 1, "const int64_t tyl_start = %s, tyl_stop = %s, tyl_step = %s;\n", S(s->e), S(s->e2), S(s->e3));
-    put(c, ind + 1, "const int64_t tyl_trip = tyl_stop > tyl_start ? (tyl_stop - tyl_start - 1) / tyl_step + 1 : 0;\n");
+    put(c, ind + 1, "const int64_t tyl_trip = tyl_range_len(tyl_start, tyl_stop, tyl_step);\n");
     put(c, ind + 1, "int64_t tyl_done = 0;\n");
     put(c, ind + 1, "if (tyl_use_graphs() && tyl_trip >= 16 && tyl_trip >= 2 * %d) {\n", period);
     put(c, ind + 2, "cudaGraph_t tyl_g;\n");
@@ -1337,7 +1337,8 @@ static void emit_graph_loop(ectx *c, int ind, ir_stmt *s, int period)
         if (VEC_AT(s->body, i, ir_stmt *)->kind == S_ASSIGN)
             emit_stmt(c, ind + 2, VEC_AT(s->body, i, ir_stmt *));
     put(c, ind + 1, "}\n");
-    put(c, ind + 1, "for (%s = tyl_start + tyl_done * tyl_step; %s < tyl_stop; %s += tyl_step) {\n", v, v, v);
+    put(c, ind + 1, "for (int64_t tyl_k = tyl_done; tyl_k < tyl_trip; tyl_k++) {\n");
+    put(c, ind + 2, "%s = tyl_start + tyl_k * tyl_step;\n", v);
     emit_block(c, ind + 2, &s->body);
     put(c, ind + 1, "}\n");
     put(c, ind, "}\n");
@@ -1411,15 +1412,14 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
             emit_graph_loop(c, ind, s, period);
             return;
         }
-        if (ir_expr_const_int(s->e3, &k)) {
-            put(c, ind, "for (%s = %s; %s %s %s; %s += %s) {\n", v, S(s->e), v,
-                k > 0 ? "<" : ">", S(s->e2), v, S(s->e3));
-        } else {
+        if (!ir_expr_const_int(s->e3, &k)) {
             put(c, ind, "if (%s == 0)\n", S(s->e3));
             put(c, ind + 1, "tyl_rt_error(%s, \"ValueError: range() arg 3 must not be zero\");\n", W(s->l));
-            put(c, ind, "for (%s = %s; %s > 0 ? %s < %s : %s > %s; %s += %s) {\n", v, S(s->e),
-                S(s->e3), v, S(s->e2), v, S(s->e2), v, S(s->e3));
         }
+        /* a trip count, so no bound near the ends of int64 can overflow the loop variable */
+        put(c, ind, "for (int64_t tyl_k = 0, tyl_nk = tyl_range_len(%s, %s, %s); tyl_k < tyl_nk; tyl_k++) {\n",
+            S(s->e), S(s->e2), S(s->e3));
+        put(c, ind + 1, "%s = (int64_t)((uint64_t)%s + (uint64_t)tyl_k * (uint64_t)%s);\n", v, S(s->e), S(s->e3));
         emit_block(c, ind + 1, &s->body);
         put(c, ind, "}\n");
         return;

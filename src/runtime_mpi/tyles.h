@@ -226,6 +226,14 @@ static inline double tyl_py_mod_f(double a, double b, const char *where)
     tyl_divmod_f(a, b, &q, &m);
     return m;
 }
+/* len(range(start, stop, step)) without overflow (step != 0). */
+static inline int64_t tyl_range_len(int64_t start, int64_t stop, int64_t step)
+{
+    if (step > 0)
+        return start < stop ? (int64_t)(((uint64_t)stop - (uint64_t)start - 1) / (uint64_t)step) + 1 : 0;
+    return start > stop ? (int64_t)(((uint64_t)start - (uint64_t)stop - 1) / (0 - (uint64_t)step)) + 1 : 0;
+}
+
 /* Python's int() of a float: truncation toward zero; inf and nan are Python's errors, and a
  * value int64 cannot hold is an overflow error (Python's int is unbounded). */
 static inline int64_t tyl_py_int(double x, const char *where)
