@@ -612,9 +612,8 @@ static ir_type promote2(ir_type a, ir_type b)
         return a;
     if (ka == kb)
         return a > b ? a : b;
-    /* int with float: int32 + float32 -> float64 and int64 + float32 -> float64 in NumPy */
-    ir_type f = ka == 2 ? a : b;
-    return f == T_F64 ? T_F64 : T_F64;
+    /* int with float: int32 + float32 and int64 + float32 are float64 in NumPy */
+    return T_F64;
 }
 
 static ir_type promote_vals(value *a, value *b)
@@ -903,13 +902,6 @@ static value *ew_binop(lctx *c, loc l, ir_op op, value *a, value *b)
         }
         if (ir_type_is_float(ct) && k == -1.0) {
             r->e = ir_bin(l, OP_TRUEDIV, rt, ir_cast(l, rt, I64(l, 1)), x, 0);
-            return r;
-        }
-        if (ir_type_is_float(ct) && k == 0.0) {
-            r->e = ir_bin(l, OP_ADD, rt, ir_bin(l, OP_MUL, rt, x, ir_const_f(l, rt, 0.0), 0),
-                          ir_const_f(l, rt, 1.0), 0);
-            r->e = ir_const_f(l, rt, 1.0);
-            r->e = ir_bin(l, OP_POWER, rt, x, y, 0);
             return r;
         }
     }
@@ -1449,9 +1441,6 @@ static void assign_name(lctx *c, ast *target, value *v)
         b->val = &ERRV;
         return;
     }
-    if (name_in(&c->params, name) && c->sc == c->module) {
-        /* the parameter's one assignment: handled by the parameter pass */
-    }
     if (v->kind == V_SCALAR) {
         ir_var *var = scope_var(c, name, v->type, 0, 0);
         ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
@@ -1474,11 +1463,8 @@ static void assign_name(lctx *c, ast *target, value *v)
             b->val = v;
             return;
         }
-        if (!v->fresh && (!src || is_ephemeral(c, src)) && !(src && v->fresh))
-            if (!src || strcmp(src->pyname, "<temporary>") != 0 || 1) {
-                if (!src)
-                    v = materialize(c, v);
-            }
+        if (!v->fresh && !src) /* an expression: computed into a new array */
+            v = materialize(c, v);
         ir_var *slot = scope_var(c, name, v->type, v->rank, 1);
         if (v->fresh) {
             move_fresh(c, l, slot, v->fresh);
