@@ -765,15 +765,9 @@ static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
             pt = T_F64;
         t = (op == OP_TRUEDIV || kind_of(pt) >= kind_of(t)) ? pt : t;
     }
-    ir_type opt = (op == OP_TRUEDIV && !isf) ? T_I64 : t;
+    /* Python's int / int divides the ints (correctly rounded); everything else in the result type */
+    ir_type opt = (op == OP_TRUEDIV && !isf && weak) ? T_I64 : t;
     ir_expr *x = ir_cast(l, opt, a->e), *y = ir_cast(l, opt, b->e);
-    if (op == OP_TRUEDIV && !isf && weak) {
-        x = ir_cast(l, T_I64, a->e);
-        y = ir_cast(l, T_I64, b->e);
-    } else if (op == OP_TRUEDIV) {
-        x = ir_cast(l, t, a->e);
-        y = ir_cast(l, t, b->e);
-    }
     /* Fold integer constants (exact, same semantics as the run time). A result that does not
      * fit in 64 bits is an error: Python's int would be exact, the run time would wrap. */
     int64_t p, q;
