@@ -765,7 +765,7 @@ static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
             pt = T_F64;
         t = (op == OP_TRUEDIV || kind_of(pt) >= kind_of(t)) ? pt : t;
     }
-    /* Python's int / int divides the ints (correctly rounded); everything else in the result type */
+    /* Python's int / int divides the ints as doubles (exact below 2**53); the rest in the result type */
     ir_type opt = (op == OP_TRUEDIV && !isf && weak) ? T_I64 : t;
     ir_expr *x = ir_cast(l, opt, a->e), *y = ir_cast(l, opt, b->e);
     /* Fold integer constants (exact, same semantics as the run time). A result that does not
