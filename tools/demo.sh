@@ -2,7 +2,7 @@
 # demo.sh (make demo): compile samples/heat2d.tyl, run it, draw its final field as a PNG, and
 # compare with NumPy running the very same file with the same parameters.
 set -e
-N=${N:-768}
+N=${N:-512}
 STEPS=${STEPS:-3000}
 NP=${NP:-1}
 THREADS=${THREADS:-$(nproc 2>/dev/null || echo 2)}
