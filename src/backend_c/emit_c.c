@@ -155,9 +155,9 @@ void emit_operand_name(strbuf *b, kctx *k, int idx)
 void emit_access(strbuf *b, kctx *k, int idx, ir_view *v)
 {
     int L = k->B - 1;
-    if (!k->cuda && emit_has_wrap(v) && k->wrap_fast) {
-        /* the row pointer already wrapped the outer indices; in the middle of the row the
-         * inner index does not wrap */
+    if (!k->cuda && (!emit_has_wrap(v) || k->wrap_fast)) {
+        /* the row pointer holds the outer indices (wrapped for periodic reads); in the middle of
+         * a peeled row the inner index of a periodic read does not wrap */
         emit_operand_name(b, k, idx);
         if (k->B > 1)
             sb_putc(b, 'r');
@@ -166,62 +166,47 @@ void emit_access(strbuf *b, kctx *k, int idx, ir_view *v)
             sb_printf(b, "[i%d]", L);
         else if (st == 0)
             sb_puts(b, "[0]");
-        else if (st == -1) {
-            sb_printf(b, "[i%d * ", L);
+        else {
+            sb_putc(b, '[');
+            if (st == -1)
+                sb_printf(b, "i%d * ", L);
             emit_operand_name(b, k, idx);
-            sb_printf(b, "_s%d]", L);
-        } else {
-            sb_puts(b, "[");
-            emit_operand_name(b, k, idx);
-            sb_printf(b, "_lo%d + i%d]", L, L);
+            if (st == -1)
+                sb_printf(b, "_s%d]", L);
+            else
+                sb_printf(b, "_lo%d + i%d]", L, L);
         }
         return;
     }
-    if (k->cuda || emit_has_wrap(v)) {
-        /* a flat offset from the operand's base pointer */
-        emit_operand_name(b, k, idx);
-        sb_putc(b, '[');
-        int any = 0;
-        for (int d = 0; d < k->B; d++) {
-            int st = emit_static_stride(v, d);
-            if (st == 0)
-                continue;
-            if (any++)
-                sb_puts(b, " + ");
-            if (st == 1)
-                sb_printf(b, "i%d", d);
-            else if (st == -1) {
-                sb_printf(b, "i%d * ", d);
-                emit_operand_name(b, k, idx);
-                sb_printf(b, "_s%d", d);
-            } else {
-                sb_puts(b, "tyl_wrap(");
-                emit_operand_name(b, k, idx);
-                sb_printf(b, "_lo%d + i%d * ", d, d);
-                emit_operand_name(b, k, idx);
-                sb_printf(b, "_st%d, ", d);
-                emit_operand_name(b, k, idx);
-                sb_printf(b, "_n%d) * ", d);
-                emit_operand_name(b, k, idx);
-                sb_printf(b, "_es%d", d);
-            }
-        }
-        sb_puts(b, any ? "]" : "0]");
-        return;
-    }
+    /* a flat offset from the operand's base pointer (CUDA, and the wrapped edges of a row) */
     emit_operand_name(b, k, idx);
-    if (k->B > 1)
-        sb_putc(b, 'r');
-    int st = emit_static_stride(v, L);
-    if (st == 1)
-        sb_printf(b, "[i%d]", L);
-    else if (st == 0)
-        sb_puts(b, "[0]");
-    else {
-        sb_printf(b, "[i%d * ", L);
-        emit_operand_name(b, k, idx);
-        sb_printf(b, "_s%d]", L);
+    sb_putc(b, '[');
+    int any = 0;
+    for (int d = 0; d < k->B; d++) {
+        int st = emit_static_stride(v, d);
+        if (st == 0)
+            continue;
+        if (any++)
+            sb_puts(b, " + ");
+        if (st == 1)
+            sb_printf(b, "i%d", d);
+        else if (st == -1) {
+            sb_printf(b, "i%d * ", d);
+            emit_operand_name(b, k, idx);
+            sb_printf(b, "_s%d", d);
+        } else {
+            sb_puts(b, "tyl_wrap(");
+            emit_operand_name(b, k, idx);
+            sb_printf(b, "_lo%d + i%d * ", d, d);
+            emit_operand_name(b, k, idx);
+            sb_printf(b, "_st%d, ", d);
+            emit_operand_name(b, k, idx);
+            sb_printf(b, "_n%d) * ", d);
+            emit_operand_name(b, k, idx);
+            sb_printf(b, "_es%d", d);
+        }
     }
+    sb_puts(b, any ? "]" : "0]");
 }
 
 static int scalar_index(kctx *k, ir_expr *e)
