@@ -1151,37 +1151,7 @@ static void shape_decl(ectx *c, int ind, const char *name, int n, ir_expr **e)
 
 /* ---- CUDA graphs: a time loop whose body only launches kernels and swaps names ---- */
 
-static int has_elem(ir_expr *e)
-{
-    if (!e)
-        return 0;
-    if (e->kind == E_ELEM)
-        return 1;
-    if (e->kind == E_READ)
-        for (int d = 0; d < e->view->rank; d++)
-            if (has_elem(e->view->dim[d].lo) || has_elem(e->view->dim[d].len))
-                return 1;
-    for (int i = 0; i < e->nargs; i++)
-        if (has_elem(e->args[i]))
-            return 1;
-    return has_elem(e->a) || has_elem(e->b) || has_elem(e->cc);
-}
 
-static int uses_var(ir_expr *e, ir_var *v)
-{
-    if (!e)
-        return 0;
-    if (e->kind == E_VAR && e->var == v)
-        return 1;
-    if (e->kind == E_READ)
-        for (int d = 0; d < e->view->rank; d++)
-            if (uses_var(e->view->dim[d].lo, v) || uses_var(e->view->dim[d].len, v))
-                return 1;
-    for (int i = 0; i < e->nargs; i++)
-        if (uses_var(e->args[i], v))
-            return 1;
-    return uses_var(e->a, v) || uses_var(e->b, v) || uses_var(e->cc, v);
-}
 
 static int sweep_uses_var(ir_stmt *w, ir_var *v)
 {
@@ -1192,7 +1162,7 @@ static int sweep_uses_var(ir_stmt *w, ir_var *v)
         return 0;
     }
     ir_expr r = {.kind = E_READ, .view = w->target};
-    return uses_var(w->e, v) || uses_var(&r, v);
+    return ir_expr_uses_var(w->e, v) || ir_expr_uses_var(&r, v);
 }
 
 static int sweep_has_elem(ir_stmt *w)
@@ -1204,7 +1174,7 @@ static int sweep_has_elem(ir_stmt *w)
         return 0;
     }
     ir_expr r = {.kind = E_READ, .view = w->target};
-    return has_elem(w->e) || has_elem(&r);
+    return ir_expr_has_elem(w->e) || ir_expr_has_elem(&r);
 }
 
 /* The number of iterations after which the body's renamings come back to the start (1 without
@@ -1233,7 +1203,7 @@ static int graph_period(ir_stmt *loop)
                     return 0;
                 if (w->kind == S_CHECK)
                     for (int a = 0; a < w->na + w->nb; a++)
-                        if (uses_var(w->args[a], s->var))
+                        if (ir_expr_uses_var(w->args[a], s->var))
                             return 0;
             }
             break;

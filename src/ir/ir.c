@@ -318,3 +318,35 @@ void ir_rename_slot(ir_expr *e, ir_var *from, ir_var *to)
     ir_rename_slot(e->b, from, to);
     ir_rename_slot(e->cc, from, to);
 }
+
+int ir_expr_any(const ir_expr *e, int (*pred)(const ir_expr *, void *), void *ctx)
+{
+    if (!e)
+        return 0;
+    if (pred(e, ctx))
+        return 1;
+    if (e->kind == E_READ)
+        for (int d = 0; d < e->view->rank; d++) {
+            const ir_dim *m = &e->view->dim[d];
+            if (ir_expr_any(m->lo, pred, ctx) || ir_expr_any(m->len, pred, ctx) ||
+                ir_expr_any(m->step, pred, ctx) || ir_expr_any(m->wrap, pred, ctx))
+                return 1;
+        }
+    for (int i = 0; i < e->nargs; i++)
+        if (ir_expr_any(e->args[i], pred, ctx))
+            return 1;
+    return ir_expr_any(e->a, pred, ctx) || ir_expr_any(e->b, pred, ctx) || ir_expr_any(e->cc, pred, ctx);
+}
+
+static int is_elem(const ir_expr *e, void *ctx) { (void)ctx; return e->kind == E_ELEM; }
+static int is_index(const ir_expr *e, void *ctx) { (void)ctx; return e->kind == E_INDEX; }
+static int is_var(const ir_expr *e, void *v) { return e->kind == E_VAR && e->var == v; }
+static int reads_slot(const ir_expr *e, void *v)
+{
+    return (e->kind == E_READ && e->view->arr == v) || (e->kind == E_ELEM && e->var == v);
+}
+
+int ir_expr_has_elem(const ir_expr *e) { return ir_expr_any(e, is_elem, NULL); }
+int ir_expr_has_index(const ir_expr *e) { return ir_expr_any(e, is_index, NULL); }
+int ir_expr_uses_var(const ir_expr *e, ir_var *v) { return ir_expr_any(e, is_var, v); }
+int ir_expr_reads_slot(const ir_expr *e, ir_var *s) { return ir_expr_any(e, reads_slot, s); }

@@ -224,6 +224,13 @@ ir_view *ir_view_full(loc l, ir_var *slot);          /* the whole array, box dim
 ir_view *ir_view_clone(ir_view *v);
 ir_stmt *ir_stmt_new(ir_skind k, loc l);
 
+/* Does any node of e (view extents and offsets included) satisfy pred? And the common queries:
+ * an element read (host access), a sweep index, a scalar variable, a read of a slot. */
+int ir_expr_any(const ir_expr *e, int (*pred)(const ir_expr *, void *), void *ctx);
+int ir_expr_has_elem(const ir_expr *e);
+int ir_expr_has_index(const ir_expr *e);
+int ir_expr_uses_var(const ir_expr *e, ir_var *v);
+int ir_expr_reads_slot(const ir_expr *e, ir_var *s);
 /* Rename slot `from` to `to` everywhere in an expression tree, in place (views included). */
 void ir_rename_slot(ir_expr *e, ir_var *from, ir_var *to);
 /* Structural equality of expressions (same tree, same constants, same variables). */

@@ -98,17 +98,6 @@ static uses scan_block(vec *body, int from, int to, ir_var *t)
     return u;
 }
 
-static int has_index(ir_expr *e)
-{
-    if (!e)
-        return 0;
-    if (e->kind == E_INDEX)
-        return 1;
-    for (int i = 0; i < e->nargs; i++)
-        if (has_index(e->args[i]))
-            return 1;
-    return has_index(e->a) || has_index(e->b) || has_index(e->cc);
-}
 
 /* Slots and scalar variables an expression depends on. */
 static void deps(ir_expr *e, vec *slots, vec *vars)
@@ -308,7 +297,7 @@ static int definition(vec *body, int a, ir_var **tp, ir_expr **fp)
             k != 0 || tv->dim[d].step_c != 1)
             return 0;
     }
-    if (has_index(sw->e))
+    if (ir_expr_has_index(sw->e))
         return 0;
     *tp = al->var;
     *fp = sw->e;

@@ -86,17 +86,6 @@ static void redirect(ir_expr *e, ir_var *y, ir_var *x)
 }
 
 
-static int expr_reads(ir_expr *e, ir_var *v)
-{
-    if (!e)
-        return 0;
-    if ((e->kind == E_READ && e->view->arr == v) || (e->kind == E_ELEM && e->var == v))
-        return 1;
-    for (int i = 0; i < e->nargs; i++)
-        if (expr_reads(e->args[i], v))
-            return 1;
-    return expr_reads(e->a, v) || expr_reads(e->b, v) || expr_reads(e->cc, v);
-}
 
 /* Does s write slot v (or, with reads, read it too)? Nested statements count. */
 static int stmt_mentions(ir_stmt *s, ir_var *v, int reads)
@@ -107,10 +96,10 @@ static int stmt_mentions(ir_stmt *s, ir_var *v, int reads)
         if (s->dst[k] == v || (reads && s->srcs[k] == v))
             return 1;
     if (reads) {
-        if (s->src_slot == v || expr_reads(s->e, v) || expr_reads(s->e2, v) || expr_reads(s->e3, v))
+        if (s->src_slot == v || ir_expr_reads_slot(s->e, v) || ir_expr_reads_slot(s->e2, v) || ir_expr_reads_slot(s->e3, v))
             return 1;
         for (int k = 0; (s->kind == S_PRINT || s->kind == S_SETELEM) && k < s->n; k++)
-            if ((s->kind != S_PRINT || !s->strs[k]) && expr_reads(s->args[k], v))
+            if ((s->kind != S_PRINT || !s->strs[k]) && ir_expr_reads_slot(s->args[k], v))
                 return 1;
         if (s->kind == S_SAVE && s->var == v)
             return 1;
