@@ -149,7 +149,7 @@ check-unit: lib/libtyles.a build/tools/npy2png
 
 check-programs: bin/tylesc lib/libtyles.a
 	@echo "== compiler tests (NumPy vs compiled, error messages)"
-	@$(PYTHON) tests/run_tests.py --tylesc bin/tylesc -j $(JOBS)
+	@$(PYTHON) tests/run_tests.py --tylesc bin/tylesc --np 1,2,3,4 -j $(JOBS)
 	@echo "== IR tests (what the passes establish)"
 	@sh tests/ir/run.sh bin/tylesc
 	@echo "== run-time np.load errors"

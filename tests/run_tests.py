@@ -14,7 +14,7 @@ Test kinds
   tests/runtime_errors/NAME.tyl         compiled ./prog $(cat NAME.args) must
                                         exit with NAME.status (default 1) and
                                         stderr == NAME.err
-  single_rank/<sample>                  (--expect-single-rank, default on) the
+  single_rank/<sample>                  (--expect-single-rank, default off: a check from before distribution existed) the
                                         compiled sample run with -np 2 must exit
                                         non-zero with a message on stderr
 
@@ -607,7 +607,7 @@ def main(argv=None):
                     help="seconds allowed for each step of a test (default 60)")
     ap.add_argument("--later", action="store_true",
                     help="also run tests/programs_later (features beyond the first milestone)")
-    ap.add_argument("--expect-single-rank", action=argparse.BooleanOptionalAction, default=True,
+    ap.add_argument("--expect-single-rank", action=argparse.BooleanOptionalAction, default=False,
                     help="check that a compiled sample refuses to run on 2 ranks (default on, "
                          "until distribution exists)")
     ap.add_argument("--update-errors", action="store_true",

@@ -135,8 +135,20 @@ void emit_elem_stride(strbuf *b, ir_var *slot, int d)
         sb_puts(b, "1");
         return;
     }
-    for (int j = d + 1; j < slot->rank; j++)
-        sb_printf(b, "%s%s->shape[%d]", j > d + 1 ? " * " : "", slot->name, j);
+    sb_printf(b, "%s->stride[%d]", slot->name, d);
+}
+
+/* Is the slot's array distributed over the ranks (pass_dist)? */
+static int dist_slot(ir_var *v) { return v->layout && v->layout->dist; }
+
+/* The layout table of a slot's arrays, as a C expression ("NULL": replicated). */
+static const char *layout_ref(ir_var *v)
+{
+    if (!dist_slot(v))
+        return "NULL";
+    char buf[32];
+    snprintf(buf, sizeof buf, "&tyl_L%d", v->layout->id);
+    return arena_strdup(&util_arena, buf);
 }
 
 void emit_operand_name(strbuf *b, kctx *k, int idx)
@@ -308,12 +320,26 @@ static void elem_offset(strbuf *b, ir_var *slot, ir_expr **idx, int n, kctx *k, 
         if (d)
             sb_puts(b, " + ");
         sub(b, idx[d], k);
+        if (dist_slot(slot))
+            sb_printf(b, " - %s->lo[%d]", slot->name, d);
         if (d < n - 1) {
             sb_puts(b, " * (");
             emit_elem_stride(b, slot, d);
             sb_putc(b, ')');
         }
     }
+}
+
+static const char *elem_suffix(ir_type t)
+{
+    switch (t) {
+    case T_BOOL: return "bool";
+    case T_I32: return "i32";
+    case T_I64: return "i64";
+    case T_F32: return "f32";
+    case T_F64: return "f64";
+    }
+    return "f64";
 }
 
 static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
@@ -397,12 +423,22 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
         return;
     case E_SHAPE: sb_printf(b, "%s->shape[%d]", e->var->name, e->dim); return;
     case E_ELEM:
-        if (cur_target && cur_target->cuda)
-            sb_printf(b, "tyl_get<%s>(%s, ", ir_type_c(e->type), e->var->name);
-        else
-            sb_printf(b, "((%s *)%s->data)[", ir_type_c(e->type), e->var->name);
+        if ((cur_target && cur_target->cuda) || dist_slot(e->var)) {
+            /* through the run time: device memory, or the owner's broadcast */
+            sb_printf(b, "tyl_eget_%s(%s", elem_suffix(e->var->type), e->var->name);
+            for (int d = 0; d < 4; d++) {
+                sb_puts(b, ", ");
+                if (d < e->nargs)
+                    sub(b, e->args[d], k);
+                else
+                    sb_puts(b, "0");
+            }
+            sb_putc(b, ')');
+            return;
+        }
+        sb_printf(b, "((%s *)%s->data)[", ir_type_c(e->type), e->var->name);
         elem_offset(b, e->var, e->args, e->nargs, k, sub);
-        sb_putc(b, cur_target && cur_target->cuda ? ')' : ']');
+        sb_putc(b, ']');
         return;
     case E_READ:
     case E_INDEX: UNREACHABLE();
@@ -446,7 +482,8 @@ void emit_kexpr(strbuf *b, ir_expr *e, kctx *k)
         return;
     }
     if (e->kind == E_INDEX) {
-        sb_printf(b, "((%s)i%d)", ir_type_c(e->type), e->dim);
+        k->uses_index = 1;
+        sb_printf(b, "((%s)(i%d + o%d))", ir_type_c(e->type), e->dim, e->dim);
         return;
     }
     expr_common(b, e, k, emit_kexpr);
@@ -480,7 +517,9 @@ void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *R)
     int B = k->B;
     fputc('(', o);
     for (int d = 0; d < B; d++)
-        fprintf(o, "int64_t n%d%s", d, d < B - 1 || k->nt || k->reads.len ? ", " : "");
+        fprintf(o, "int64_t n%d%s", d, d < B - 1 || k->nt || k->reads.len || k->uses_index ? ", " : "");
+    for (int d = 0; k->uses_index && d < B; d++)
+        fprintf(o, "int64_t o%d%s", d, d < B - 1 || k->nt || k->reads.len ? ", " : "");
     for (int j = 0; j < k->nt; j++) {
         ir_view *t = k->sw[j]->target;
         strbuf nm = {0};
@@ -870,26 +909,51 @@ static const char *W(loc l)
     return r;
 }
 
-/* Base pointer of a view at the origin of the box, as C text. */
-static const char *base_ptr(ir_view *v)
+/* Base pointer of view v, of the array held in C variable `arr` (the view's slot, or a new
+ * buffer of the same layout), at box offsets given by `off` ("tyl_o%d": the part being
+ * computed; "tyl_b[%d]": the rank's local box), as C text. Distributed arrays are indexed
+ * from their owned block's origin (data is global index lo). */
+static const char *base_ptr_at(ir_view *v, const char *arr, const char *off)
 {
     strbuf b = {0};
-    sb_printf(&b, "(%s *)%s->data", ir_type_c(v->arr->type), v->arr->name);
+    sb_printf(&b, "(%s *)%s->data", ir_type_c(v->arr->type), arr);
+    int dist = dist_slot(v->arr);
     for (int d = 0; d < v->rank; d++) {
+        const ir_dim *m = &v->dim[d];
+        if (m->kind == D_RANGE && m->wrap)
+            continue; /* the kernel takes the index modulo the extent */
+        strbuf ix = {0};
         int64_t k;
-        if ((ir_expr_const_int(v->dim[d].lo, &k) && k == 0) || (v->dim[d].kind == D_RANGE && v->dim[d].wrap))
-            continue;
-        sb_printf(&b, " + (%s)", S(v->dim[d].lo));
-        if (d < v->rank - 1) {
-            sb_puts(&b, " * (");
-            emit_elem_stride(&b, v->arr, d);
-            sb_putc(&b, ')');
+        int lo0 = ir_expr_const_int(m->lo, &k) && k == 0;
+        if (!lo0)
+            sb_printf(&ix, "(%s)", S(m->lo));
+        if (m->kind == D_RANGE && m->box >= 0) {
+            if (ix.len)
+                sb_puts(&ix, " + ");
+            if (m->step_c != 1)
+                sb_printf(&ix, "(%s) * ", S(m->step));
+            sb_printf(&ix, off, m->box);
         }
+        if (dist) {
+            if (ix.len)
+                sb_puts(&ix, " - ");
+            else
+                sb_puts(&ix, "-");
+            sb_printf(&ix, "%s->lo[%d]", arr, d);
+        }
+        if (ix.len) {
+            sb_printf(&b, " + (%s)", ix.s);
+            if (d < v->rank - 1)
+                sb_printf(&b, " * %s->stride[%d]", arr, d);
+        }
+        sb_free(&ix);
     }
     const char *r = arena_strdup(&util_arena, b.s);
     sb_free(&b);
     return r;
 }
+
+static const char *base_ptr(ir_view *v) { return base_ptr_at(v, v->arr->name, "tyl_o%d"); }
 
 /* Stride of a view along box dimension k (run-time text). */
 static const char *box_stride(ir_view *v, int k)
@@ -931,7 +995,8 @@ static void read_args(ectx *c, int ind, kctx *k)
                 int a = emit_dim_of_box(v, d);
                 strbuf es = {0};
                 emit_elem_stride(&es, v->arr, a);
-                fprintf(c->o, ", %s, %s, %s, %s", S(v->dim[a].lo), S(v->dim[a].step), S(v->dim[a].wrap), es.s);
+                fprintf(c->o, ", (%s) + (%s) * tyl_o%d, %s, %s, %s", S(v->dim[a].lo), S(v->dim[a].step), d,
+                        S(v->dim[a].step), S(v->dim[a].wrap), es.s);
                 sb_free(&es);
             }
         }
@@ -940,6 +1005,9 @@ static void read_args(ectx *c, int ind, kctx *k)
         fprintf(c->o, ", tyl_s%d", i + 1);
 }
 
+/* The kernel call for the part tyl_o / tyl_n of the box. scratch: 0 the targets themselves,
+ * 1 a scratch box over the local box (tyl_scr, strides tyl_scr_s), 2 a new buffer of the
+ * target's layout that replaces it (tyl_scr). */
 static void kernel_call(ectx *c, int ind, ir_stmt *s, kctx *k, int scratch)
 {
     int B = k->B;
@@ -947,20 +1015,21 @@ static void kernel_call(ectx *c, int ind, ir_stmt *s, kctx *k, int scratch)
     fputc('(', c->o);
     for (int d = 0; d < B; d++)
         fprintf(c->o, "tyl_n%d, ", d);
+    for (int d = 0; k->uses_index && d < B; d++)
+        fprintf(c->o, "tyl_o%d, ", d);
     for (int j = 0; j < k->nt; j++) {
         ir_view *t = k->sw[j]->target;
         if (j)
             fprintf(c->o, ", ");
-        if (scratch) {
+        if (scratch == 1) {
             fprintf(c->o, "(%s *)tyl_scr->data", ir_type_c(t->arr->type));
             for (int d = 0; d < B; d++)
-                if (emit_static_stride(t, d) != 1) {
-                    fprintf(c->o, ", 1");
-                    for (int jj = d + 1; jj < B; jj++)
-                        fprintf(c->o, " * tyl_n%d", jj);
-                }
+                fprintf(c->o, " + (tyl_o%d - tyl_b[%d]) * tyl_scr_s[%d]", d, d, d);
+            for (int d = 0; d < B; d++)
+                if (emit_static_stride(t, d) != 1)
+                    fprintf(c->o, ", tyl_scr_s[%d]", d);
         } else {
-            fprintf(c->o, "%s", base_ptr(t));
+            fprintf(c->o, "%s", scratch == 2 ? base_ptr_at(t, "tyl_scr", "tyl_o%d") : base_ptr(t));
             for (int d = 0; d < B; d++)
                 if (emit_static_stride(t, d) != 1)
                     fprintf(c->o, ", %s", box_stride(t, d));
@@ -968,6 +1037,46 @@ static void kernel_call(ectx *c, int ind, ir_stmt *s, kctx *k, int scratch)
     }
     read_args(c, ind, k);
     fprintf(c->o, ");\n");
+}
+
+/* The rank's local box tyl_b / tyl_nb of a box of extents tyl_N<k>: the points whose element of
+ * view t (the target, or a reduction's anchor) this rank owns. */
+static void local_box(ectx *c, int ind, ir_view *t, int B)
+{
+    put(c, ind, "int64_t tyl_b[%d], tyl_nb[%d];\n", B ? B : 1, B ? B : 1);
+    if (!t || !dist_slot(t->arr)) {
+        for (int k = 0; k < B; k++)
+            put(c, ind, "tyl_b[%d] = 0, tyl_nb[%d] = tyl_N%d;\n", k, k, k);
+        return;
+    }
+    for (int d = 0; d < t->rank; d++)
+        if (t->dim[d].kind == D_RANGE)
+            put(c, ind, "tyl_lrange(%s, %d, %s, %s, tyl_N%d, &tyl_b[%d], &tyl_nb[%d]);\n", t->arr->name, d,
+                S(t->dim[d].lo), S(t->dim[d].step), t->dim[d].box, t->dim[d].box, t->dim[d].box);
+    for (int d = 0; d < t->rank; d++)
+        if (t->dim[d].kind == D_FIXED) {
+            put(c, ind, "if (!tyl_owns(%s, %d, %s))\n", t->arr->name, d, S(t->dim[d].lo));
+            put(c, ind + 1, "tyl_nb[0] = 0;\n");
+        }
+}
+
+/* Start the halo exchanges a sweep needs (tyl_hx; NULL when nothing travels). */
+static void halo_begin(ectx *c, int ind, ir_halo *h)
+{
+    if (!h) {
+        put(c, ind, "tyl_halo *tyl_hx = NULL;\n");
+        return;
+    }
+    put(c, ind, "tyl_array *tyl_ha[%d] = {", h->n);
+    for (int i = 0; i < h->n; i++)
+        fprintf(c->o, "%s%s", i ? ", " : "", h->slot[i]->name);
+    fprintf(c->o, "};\n");
+    put(c, ind, "static const uint64_t tyl_hm[%d] = {", 2 * h->n);
+    for (int i = 0; i < h->n; i++)
+        fprintf(c->o, "%s0x%llxull, 0x%llxull", i ? ", " : "", (unsigned long long)h->zones[i][0],
+                (unsigned long long)h->zones[i][1]);
+    fprintf(c->o, "};\n");
+    put(c, ind, "tyl_halo *tyl_hx = tyl_halo_begin(tyl_ha, tyl_hm, %d);\n", h->n);
 }
 
 static void emit_sweep(ectx *c, int ind, ir_stmt *s)
@@ -995,6 +1104,7 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
     }
 
     ir_view *t = k.sw[0]->target;
+    int B = k.B;
     put(c, ind, "{\n");
     line(c, ind, s->l);
     int first = 1;
@@ -1002,66 +1112,111 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
         if (t->dim[d].kind == D_RANGE) {
             if (first)
                 put(c, ind + 1, "const int64_t ");
-            fprintf(c->o, "%styl_n%d = %s", first ? "" : ", ", t->dim[d].box, S(t->dim[d].len));
+            fprintf(c->o, "%styl_N%d = %s", first ? "" : ", ", t->dim[d].box, S(t->dim[d].len));
             first = 0;
         }
-    fprintf(c->o, ";\n");
+    if (!first)
+        fprintf(c->o, ";\n");
     for (int i = 0; i < k.scalars.len; i++) {
         ir_expr *e = VEC_AT(k.scalars, i, ir_expr *);
         put(c, ind + 1, "const %s tyl_s%d = %s;\n", ir_type_c(e->type), i + 1, S(e));
     }
-    if (s->mode == M_DIRECT) {
-        kernel_call(c, ind + 1, s, &k, 0);
-    } else {
-        int cind = ind + 1;
-        if (s->mode == M_CHECKED) {
-            put(c, ind + 1, "if (");
-            int n = 0;
-            for (int i = 0; i < k.reads.len; i++) {
-                ir_view *v = VEC_AT(k.reads, i, ir_view *);
-                if (v->arr == t->arr)
-                    continue;
-                int dup = 0;
-                for (int j = 0; j < i; j++)
-                    dup |= VEC_AT(k.reads, j, ir_view *)->arr == v->arr;
-                if (dup)
-                    continue;
-                fprintf(c->o, "%s%s->data == %s->data", n++ ? " || " : "", v->arr->name, t->arr->name);
-            }
-            fprintf(c->o, ") {\n");
-            cind = ind + 2;
+    local_box(c, ind + 1, t, B);
+    halo_begin(c, ind + 1, s->halo);
+    /* the parts: with halos in flight, the interior first, then the strips along the edges */
+    put(c, ind + 1, "const int tyl_shl[%d] = {", B ? B : 1);
+    for (int d = 0; d < B; d++)
+        fprintf(c->o, "%s%d", d ? ", " : "", s->halo ? s->halo->shl[d] : 0);
+    fprintf(c->o, "%s}, tyl_shh[%d] = {", B ? "" : "0", B ? B : 1);
+    for (int d = 0; d < B; d++)
+        fprintf(c->o, "%s%d", d ? ", " : "", s->halo ? s->halo->shh[d] : 0);
+    fprintf(c->o, "%s};\n", B ? "" : "0");
+    put(c, ind + 1, "const int tyl_ov = tyl_hx != NULL && tyl_dist_overlap();\n");
+    put(c, ind + 1, "if (!tyl_ov) {\n");
+    put(c, ind + 2, "tyl_halo_end(tyl_hx);\n");
+    put(c, ind + 2, "tyl_hx = NULL;\n");
+    put(c, ind + 1, "}\n");
+    put(c, ind + 1, "int64_t tyl_part[%d][2][TYL_MAX_RANK];\n", 2 * B + 1);
+    put(c, ind + 1, "const int tyl_nparts = tyl_split_box(%d, tyl_b, tyl_nb, tyl_shl, tyl_shh, tyl_ov, tyl_part);\n", B);
+
+    int scratch = s->mode == M_DIRECT ? 0 : s->replace ? 2 : 1;
+    int cind = ind + 1;
+    if (s->mode == M_CHECKED) {
+        put(c, ind + 1, "int tyl_alias = 0");
+        for (int i = 0; i < k.reads.len; i++) {
+            ir_view *v = VEC_AT(k.reads, i, ir_view *);
+            if (v->arr == t->arr)
+                continue;
+            int dup = 0;
+            for (int j = 0; j < i; j++)
+                dup |= VEC_AT(k.reads, j, ir_view *)->arr == v->arr;
+            if (!dup)
+                fprintf(c->o, " || %s->data == %s->data", v->arr->name, t->arr->name);
         }
-        put(c, cind, "const int64_t tyl_box[%d] = {", k.B);
-        for (int d = 0; d < k.B; d++)
-            fprintf(c->o, "%styl_n%d", d ? ", " : "", d);
-        fprintf(c->o, "};\n");
-        put(c, cind, "const int64_t tyl_dst_s[%d] = {", k.B);
-        for (int d = 0; d < k.B; d++)
-            fprintf(c->o, "%s%s", d ? ", " : "", box_stride(t, d));
-        fprintf(c->o, "};\n");
-        put(c, cind, "const int64_t tyl_scr_s[%d] = {", k.B);
-        for (int d = 0; d < k.B; d++) {
-            fprintf(c->o, "%s1", d ? ", " : "");
-            for (int j = d + 1; j < k.B; j++)
-                fprintf(c->o, " * tyl_n%d", j);
-        }
-        fprintf(c->o, "};\n");
-        put(c, cind, "tyl_array *tyl_scr = tyl_alloc(%s, %d, tyl_box, TYL_INIT_NONE, %s);\n",
-            tyname(t->arr->type), k.B, W(s->l));
-        kernel_call(c, cind, s, &k, 1);
-        if (s->replace) { /* the new values are the whole array: they replace its buffer */
-            put(c, cind, "tyl_set(&%s, tyl_scr);\n", t->arr->name);
-        } else {
-            put(c, cind, "tyl_box_copy(%s, tyl_dst_s, tyl_scr->data, tyl_scr_s, %d, tyl_box, sizeof(%s));\n",
-                base_ptr(t), k.B, ir_type_c(t->arr->type));
-            put(c, cind, "tyl_release(tyl_scr);\n");
-        }
-        if (s->mode == M_CHECKED) {
-            put(c, ind + 1, "} else {\n");
-            kernel_call(c, ind + 2, s, &k, 0);
-            put(c, ind + 1, "}\n");
-        }
+        fprintf(c->o, ";\n");
     }
+    if (scratch) {
+        put(c, cind, "tyl_array *tyl_scr = NULL;\n");
+        if (scratch == 1) {
+            put(c, cind, "int64_t tyl_scr_s[%d];\n", B ? B : 1);
+            for (int d = B - 1; d >= 0; d--)
+                put(c, cind, "tyl_scr_s[%d] = %s;\n", d, d == B - 1 ? "1" : "0");
+            for (int d = B - 2; d >= 0; d--)
+                put(c, cind, "tyl_scr_s[%d] = tyl_scr_s[%d] * tyl_nb[%d];\n", d, d + 1, d + 1);
+        }
+        int aind = cind;
+        if (s->mode == M_CHECKED) {
+            put(c, cind, "if (tyl_alias)\n");
+            aind++;
+        }
+        if (scratch == 1)
+            put(c, aind, "tyl_scr = tyl_alloc(%s, %d, tyl_nb, TYL_INIT_NONE, %s);\n", tyname(t->arr->type), B, W(s->l));
+        else
+            put(c, aind, "tyl_scr = tyl_alloc_like(%s, TYL_INIT_NONE, %s);\n", t->arr->name, W(s->l));
+    }
+    put(c, cind, "for (int tyl_q = 0; tyl_q < tyl_nparts; tyl_q++) {\n");
+    put(c, cind + 1, "if (tyl_q == 1 && tyl_hx) {\n");
+    put(c, cind + 2, "tyl_halo_end(tyl_hx);\n");
+    put(c, cind + 2, "tyl_hx = NULL;\n");
+    put(c, cind + 1, "}\n");
+    for (int d = 0; d < B; d++)
+        put(c, cind + 1, "const int64_t tyl_o%d = tyl_part[tyl_q][0][%d], tyl_n%d = tyl_part[tyl_q][1][%d];\n", d, d, d, d);
+    if (B) {
+        put(c, cind + 1, "if (");
+        for (int d = 0; d < B; d++)
+            fprintf(c->o, "%styl_n%d <= 0", d ? " || " : "", d);
+        fprintf(c->o, ")\n");
+        put(c, cind + 2, "continue;\n");
+    }
+    for (int d = 0; d < B; d++)
+        put(c, cind + 1, "(void)tyl_o%d;\n", d);
+    if (s->mode == M_CHECKED && scratch) {
+        put(c, cind + 1, "if (tyl_alias)\n");
+        kernel_call(c, cind + 2, s, &k, scratch);
+        put(c, cind + 1, "else\n");
+        kernel_call(c, cind + 2, s, &k, 0);
+    } else {
+        kernel_call(c, cind + 1, s, &k, scratch);
+    }
+    put(c, cind, "}\n");
+    put(c, cind, "tyl_halo_end(tyl_hx);\n");
+    if (scratch == 1) {
+        put(c, cind, "if (tyl_scr) {\n");
+        put(c, cind + 1, "const int64_t tyl_dst_s[%d] = {", B ? B : 1);
+        for (int d = 0; d < B; d++)
+            fprintf(c->o, "%s%s", d ? ", " : "", box_stride(t, d));
+        fprintf(c->o, "%s};\n", B ? "" : "0");
+        put(c, cind + 1, "tyl_box_copy(%s, tyl_dst_s, tyl_scr->data, tyl_scr_s, %d, tyl_nb, sizeof(%s));\n",
+            base_ptr_at(t, t->arr->name, "tyl_b[%d]"), B, ir_type_c(t->arr->type));
+        put(c, cind + 1, "tyl_release(tyl_scr);\n");
+        put(c, cind, "}\n");
+    } else if (scratch == 2) {
+        put(c, cind, "if (tyl_scr)\n");
+        put(c, cind + 1, "tyl_set(&%s, tyl_scr);\n", t->arr->name);
+    }
+    for (int j = 0; j < k.nt; j++)
+        if (dist_slot(k.sw[j]->target->arr))
+            put(c, ind + 1, "tyl_dirty(%s);\n", k.sw[j]->target->arr->name);
     put(c, ind, "}\n");
 }
 
@@ -1087,33 +1242,48 @@ static void emit_reduce(ectx *c, int ind, ir_stmt *s)
     line(c, ind, s->l);
     put(c, ind + 1, "const int64_t ");
     for (int d = 0; d < k.B; d++)
-        fprintf(c->o, "%styl_n%d = %s", d ? ", " : "", d, S(s->shape[d]));
+        fprintf(c->o, "%styl_N%d = %s", d ? ", " : "", d, S(s->shape[d]));
     fprintf(c->o, ";\n");
     for (int i = 0; i < k.scalars.len; i++) {
         ir_expr *e = VEC_AT(k.scalars, i, ir_expr *);
         put(c, ind + 1, "const %s tyl_s%d = %s;\n", ir_type_c(e->type), i + 1, S(e));
     }
-    put(c, ind + 1, "const int64_t tyl_total = tyl_n0");
+    put(c, ind + 1, "const int64_t tyl_total = tyl_N0");
     for (int d = 1; d < k.B; d++)
-        fprintf(c->o, " * tyl_n%d", d);
+        fprintf(c->o, " * tyl_N%d", d);
     fprintf(c->o, ";\n");
     if (s->op != OP_ADD)
         put(c, ind + 1, "if (tyl_total == 0)\n%*styl_empty_reduction(%s, \"%s\");\n", (ind + 2) * 4, "",
             W(s->l), s->op == OP_NPMAX ? "maximum" : "minimum");
+    /* a distributed reduction: each rank reduces the points of its block of the anchor */
+    local_box(c, ind + 1, s->anchor, k.B);
+    halo_begin(c, ind + 1, s->halo);
+    put(c, ind + 1, "tyl_halo_end(tyl_hx);\n");
+    put(c, ind + 1, "const int64_t ");
+    for (int d = 0; d < k.B; d++)
+        fprintf(c->o, "%styl_n%d = tyl_nb[%d], tyl_o%d = tyl_b[%d]", d ? ", " : "", d, d, d, d);
+    fprintf(c->o, ";\n");
+    for (int d = 0; d < k.B; d++)
+        put(c, ind + 1, "(void)tyl_o%d;\n", d);
+    put(c, ind + 1, "int64_t tyl_ltotal = 1;\n");
+    for (int d = 0; d < k.B; d++)
+        put(c, ind + 1, "tyl_ltotal *= tyl_n%d > 0 ? tyl_n%d : 0;\n", d, d);
     if (c->t->cuda)
-        put(c, ind + 1, "const int64_t tyl_np = tyl_total < 262144 ? (tyl_total + 255) / 256 : 1024;\n");
+        put(c, ind + 1, "const int64_t tyl_np = tyl_ltotal < 262144 ? (tyl_ltotal + 255) / 256 : 1024;\n");
     else if (k.B == 1)
-        put(c, ind + 1, "const int64_t tyl_np = (tyl_n0 + 4095) / 4096;\n");
+        put(c, ind + 1, "const int64_t tyl_np = tyl_ltotal ? (tyl_n0 + 4095) / 4096 : 0;\n");
     else
-        put(c, ind + 1, "const int64_t tyl_np = tyl_n0;\n");
+        put(c, ind + 1, "const int64_t tyl_np = tyl_ltotal ? tyl_n0 : 0;\n");
     put(c, ind + 1, "%s *tyl_part = (%s *)tyl_reduce_scratch((size_t)(tyl_np > 0 ? tyl_np : 1) * sizeof(%s));\n",
         T, T, T);
     if (c->t->cuda)
-        put(c, ind + 1, "if (tyl_total > 0)\n%*styl_k%d<<<(unsigned)tyl_np, 256, 0, tyl_cuda_stream()>>>(", (ind + 2) * 4, "", s->id);
+        put(c, ind + 1, "if (tyl_ltotal > 0)\n%*styl_k%d<<<(unsigned)tyl_np, 256, 0, tyl_cuda_stream()>>>(", (ind + 2) * 4, "", s->id);
     else
-        put(c, ind + 1, "tyl_k%d(", s->id);
+        put(c, ind + 1, "if (tyl_ltotal > 0)\n%*styl_k%d(", (ind + 2) * 4, "", s->id);
     for (int d = 0; d < k.B; d++)
         fprintf(c->o, "%styl_n%d", d ? ", " : "", d);
+    for (int d = 0; k.uses_index && d < k.B; d++)
+        fprintf(c->o, ", tyl_o%d", d);
     read_args(c, ind + 1, &k);
     fprintf(c->o, ", tyl_part);\n");
     const char *parts = "tyl_part";
@@ -1135,6 +1305,9 @@ static void emit_reduce(ectx *c, int ind, ir_stmt *s)
         put(c, ind + 1, "}\n");
         put(c, ind + 1, "%s = tyl_r;\n", s->var->name);
     }
+    if (s->anchor)
+        put(c, ind + 1, "tyl_reduce_ranks(&%s, %s, %d);\n", s->var->name, tyname(s->var->type),
+            s->op == OP_ADD ? 0 : s->op == OP_NPMAX ? 1 : 2);
     put(c, ind, "}\n");
 }
 
@@ -1310,13 +1483,13 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         line(c, ind, s->l);
         ir_var *v = s->var;
         if (s->init == 3) {
-            put(c, ind, "tyl_set(&%s, tyl_copy(%s, %s));\n", v->name, s->src_slot->name, W(s->l));
+            put(c, ind, "tyl_set(&%s, tyl_copy_l(%s, %s, %s));\n", v->name, s->src_slot->name, layout_ref(v), W(s->l));
             return;
         }
         put(c, ind, "{\n");
         shape_decl(c, ind + 1, "tyl_shape", v->rank, s->shape);
-        put(c, ind + 1, "tyl_set(&%s, tyl_alloc(%s, %d, tyl_shape, %s, %s));\n", v->name, tyname(v->type),
-            v->rank, s->init == 1 ? "TYL_INIT_ZERO" : "TYL_INIT_NONE", W(s->l));
+        put(c, ind + 1, "tyl_set(&%s, tyl_alloc_l(%s, %d, tyl_shape, %s, %s, %s));\n", v->name, tyname(v->type),
+            v->rank, s->init == 1 ? "TYL_INIT_ZERO" : "TYL_INIT_NONE", layout_ref(v), W(s->l));
         put(c, ind, "}\n");
         if (s->init == 2)
             put(c, ind, "tyl_fill(%s, %s);\n", v->name, S(s->e));
@@ -1348,12 +1521,11 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
     case S_SETELEM: {
         line(c, ind, s->l);
         ir_expr el = {.kind = E_ELEM, .type = s->var->type, .var = s->var, .args = s->args, .nargs = s->n};
-        if (c->t->cuda) {
-            strbuf off = {0};
-            elem_offset(&off, s->var, s->args, s->n, NULL, hexpr);
-            put(c, ind, "tyl_put<%s>(%s, %s, %s);\n", ir_type_c(s->var->type), s->var->name, off.s,
-                S(s->e));
-            sb_free(&off);
+        if (c->t->cuda || dist_slot(s->var)) {
+            put(c, ind, "tyl_eset_%s(%s", elem_suffix(s->var->type), s->var->name);
+            for (int d = 0; d < 4; d++)
+                fprintf(c->o, ", %s", d < s->n ? S(s->args[d]) : "0");
+            fprintf(c->o, ", %s);\n", S(s->e));
         } else
             put(c, ind, "%s = %s;\n", S(&el), S(s->e));
         return;
@@ -1441,8 +1613,7 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         put(c, ind + 1, "tyl_array *tyl_old = %s;\n", x->name);
         put(c, ind + 1, "%s = %s;\n", x->name, y->name);
         put(c, ind + 1, "tyl_release(tyl_old);\n");
-        put(c, ind + 1, "%s = tyl_alloc(%s->dtype, %s->rank, %s->shape, TYL_INIT_NONE, %s);\n", y->name,
-            x->name, x->name, x->name, W(s->l));
+        put(c, ind + 1, "%s = tyl_alloc_like(%s, TYL_INIT_NONE, %s);\n", y->name, x->name, W(s->l));
         put(c, ind + 1, "const int64_t tyl_lo[%d] = {", v->rank);
         for (int d = 0; d < v->rank; d++)
             fprintf(c->o, "%s%s", d ? ", " : "", S(v->dim[d].lo));
@@ -1459,8 +1630,8 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         line(c, ind, s->l);
         strbuf b = {0};
         c_string(&b, s->str);
-        put(c, ind, "tyl_set(&%s, tyl_load_npy(%s, %s, %d, %s));\n", s->var->name, b.s, tyname(s->var->type),
-            s->var->rank, W(s->l));
+        put(c, ind, "tyl_set(&%s, tyl_load_npy_l(%s, %s, %d, %s, %s));\n", s->var->name, b.s, tyname(s->var->type),
+            s->var->rank, layout_ref(s->var), W(s->l));
         sb_free(&b);
         return;
     }
@@ -1515,6 +1686,15 @@ void emit_program(ir_program *p, FILE *out, const emit_target *t)
     fprintf(out, "/* Generated by tylesc from %s. Edit the .tyl file, not this one. */\n", p->source);
     fprintf(out, "#include \"%s\"\n\n", t->header);
     fprintf(out, "#ifndef TYL_PAR_MIN\n#define TYL_PAR_MIN 32768 /* elements below which a sweep runs serially */\n#endif\n\n");
+    /* layouts of the distributed arrays: halo layers below / above per dimension, periodic */
+    for (int i = 0; i < p->layouts.len; i++) {
+        ir_layout *L = VEC_AT(p->layouts, i, ir_layout *);
+        if (!L->dist)
+            continue;
+        fprintf(out, "static const tyl_layout tyl_L%d = {1, {%d, %d, %d, %d}, {%d, %d, %d, %d}, 0x%xu};\n", L->id,
+                L->hl[0], L->hl[1], L->hl[2], L->hl[3], L->hh[0], L->hh[1], L->hh[2], L->hh[3], L->periodic);
+    }
+    fprintf(out, "\n");
     /* kernels */
     rewind(c.kf);
     char buf[65536];
@@ -1535,6 +1715,7 @@ void emit_program(ir_program *p, FILE *out, const emit_target *t)
         fprintf(out, "        {\"%s\", %s, &%s},\n", v->pyname, tyname(v->type), v->name);
     }
     fprintf(out, "        {NULL, TYL_INT64, NULL},\n    };\n");
+    fprintf(out, "    tyl_rt_set_grid(%d);\n", p->grid_rank);
     fprintf(out, "    tyl_rt_init(&argc, &argv, \"%s\", params, %d);\n", diag_filename(), p->params.len);
     for (int i = 0; i < c.vars.len; i++) {
         ir_var *v = VEC_AT(c.vars, i, ir_var *);

@@ -27,6 +27,7 @@ typedef struct kctx {
     int wrap_fast;      /* C, middle of a peeled row: periodic reads index their row directly */
     vec reads;          /* ir_view*: one kernel parameter each */
     vec scalars;        /* ir_expr*: hoisted scalar subexpressions */
+    int uses_index;     /* the kernel reads sweep indices: it takes the part's origin o0.. */
 } kctx;
 
 typedef struct emit_target {

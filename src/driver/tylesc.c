@@ -1,6 +1,6 @@
 /* tylesc.c: the compiler driver. A straight list of passes:
  *
- *     parse_file -> lower_module -> pass_inline_temps -> pass_rotate -> pass_copysem -> pass_fuse
+ *     parse_file -> lower_module -> pass_inline_temps -> pass_rotate -> pass_copysem -> pass_dist -> pass_fuse -> pass_halo
  *         -> emit_c | emit_cuda  [-> cc]
  *
  * with ir_verify after each pass in debug builds and --dump=STAGE after any of them.
@@ -44,7 +44,8 @@ static const char *usage =
     "  --no-mpi         build against a run-time library compiled without MPI (single process)\n"
     "  --dump=STAGE     print the program after STAGE and stop: ast, ir (after lowering),\n"
     "                   inline (after inlining temporaries), copysem (after the copy-semantics\n"
-    "                   pass), fuse (after fusing sweeps into loop nests)\n"
+    "                   pass), fuse (after fusing sweeps into loop nests), halo (the\n"
+    "                   distributed arrays, their halo widths and each sweep's exchanges)\n"
     "  --keep-c         keep the generated C next to the executable (FILE.c)\n"
     "  --help, --version\n";
 
@@ -231,8 +232,8 @@ int main(int argc, char **argv)
         } else if (strncmp(a, "--dump=", 7) == 0) {
             dump = a + 7;
             if (strcmp(dump, "ast") && strcmp(dump, "ir") && strcmp(dump, "inline") && strcmp(dump, "copysem") &&
-                strcmp(dump, "fuse")) {
-                fprintf(stderr, "tylesc: unknown dump stage '%s' (ast, ir, inline, copysem, fuse)\n", dump);
+                strcmp(dump, "fuse") && strcmp(dump, "halo")) {
+                fprintf(stderr, "tylesc: unknown dump stage '%s' (ast, ir, inline, copysem, fuse, halo)\n", dump);
                 return 2;
             }
         } else if (strncmp(a, "--target=", 9) == 0) {
@@ -315,9 +316,21 @@ int main(int argc, char **argv)
         ir_print(p, stdout);
         return 0;
     }
+    pass_dist(p);
+#ifndef NDEBUG
+    ir_verify(p, "dist");
+#endif
     pass_fuse(p);
 #ifndef NDEBUG
     ir_verify(p, "fuse");
+#endif
+    if (dump && strcmp(dump, "fuse") == 0) {
+        ir_print(p, stdout);
+        return 0;
+    }
+    pass_halo(p);
+#ifndef NDEBUG
+    ir_verify(p, "halo");
 #endif
     if (dump) {
         ir_print(p, stdout);

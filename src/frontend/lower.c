@@ -554,6 +554,7 @@ static value *slot_value(loc l, ir_var *slot, const sym *const *sh)
     for (int d = 0; d < slot->rank; d++) {
         vw->dim[d].slo = sym_const(0);
         vw->dim[d].slen = sh ? sh[d] : NULL;
+        vw->dim[d].aext = sh ? sh[d] : NULL;
         v->sh[d] = sh ? sh[d] : NULL;
         v->len[d] = vw->dim[d].len;
     }
@@ -1193,6 +1194,7 @@ static value *index_array(lctx *c, value *base, ast *sub)
             }
             ir_dim nd = {0};
             nd.kind = D_FIXED;
+            nd.aext = m->aext;
             nd.lo = iadd(it->l, m->lo, imul(it->l, m->step, idx));
             nd.slo = (m->slo && norm && m->step_c) ? sym_add(m->slo, sym_mul(sym_const(m->step_c), norm)) : NULL;
             *m = nd;
@@ -2244,7 +2246,16 @@ static value *load(lctx *c, loc l, value *fname)
     s->var = tmp;
     s->str = fname->str;
     emit(c, s);
-    value *v = slot_value(l, tmp, NULL);
+    /* the file's shape is known only at run time: one opaque atom per extent, so arrays
+     * derived from it have extents that differ from it by constants (halo reasoning) */
+    const sym **sh = NEWN(const sym *, rank);
+    for (int d = 0; d < rank; d++) {
+        char key[96], disp[96];
+        snprintf(key, sizeof key, "np.load@%d:%d#%d", l.line, l.col, d);
+        snprintf(disp, sizeof disp, "np.load(...).shape[%d]", d);
+        sh[d] = sym_var(sym_atom(arena_strdup(&util_arena, key), arena_strdup(&util_arena, disp)));
+    }
+    value *v = slot_value(l, tmp, sh);
     v->fresh = tmp;
     return v;
 }

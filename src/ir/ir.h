@@ -59,6 +59,25 @@ typedef struct ir_expr ir_expr;
 typedef struct ir_stmt ir_stmt;
 typedef struct ir_view ir_view;
 
+/* How the arrays a slot holds are laid out over MPI ranks (pass_dist, pass_halo). One per alias
+ * class of slots: slots that may share a buffer share a layout. */
+typedef struct ir_layout {
+    int id;                     /* number of its table in the generated code */
+    int dist;                   /* 1: block-distributed over the process grid; 0: replicated */
+    int hl[IR_MAX_RANK], hh[IR_MAX_RANK]; /* halo layers below / above the owned block */
+    unsigned periodic;          /* bit d: dimension d's halo wraps around (np.roll reads) */
+} ir_layout;
+
+/* What a sweep, fused group or reduction needs before it runs on distributed arrays
+ * (pass_halo). */
+typedef struct ir_halo {
+    int n;                      /* exchanges: slot[i]'s halo zones zones[i] (bit z: zone z) */
+    struct ir_var **slot;
+    uint64_t (*zones)[2];
+    int shl[IR_MAX_RANK], shh[IR_MAX_RANK]; /* per box dimension: points near the block's edges
+                                   (below / above) whose reads touch the halo */
+} ir_halo;
+
 /* A scalar variable or an array slot. */
 struct ir_var {
     const char *name;     /* C identifier, unique in the program */
@@ -70,6 +89,7 @@ struct ir_var {
     ir_expr *init;        /* parameters: the default value (E_CONST) */
     int id;               /* creation order, for deterministic output */
     int alias_class;      /* slots: set by pass_copysem (union of possibly-aliased slots) */
+    ir_layout *layout;    /* slots: set by pass_dist */
 };
 
 typedef enum ir_ekind {
@@ -117,6 +137,7 @@ typedef struct ir_dim {
     int64_t step_c;             /* step when known at compile time, else 0 */
     /* Compile-time facts from the front end, used by passes (NULL when unknown). */
     const struct sym *slo, *slen;
+    const struct sym *aext;     /* the extent of the array itself along this dimension */
 } ir_dim;
 
 struct ir_view {
@@ -196,6 +217,9 @@ struct ir_stmt {
     ir_op op;            /* S_REDUCE */
     int na, nb;          /* S_CHECK */
     vec body, orelse;    /* ir_stmt* */
+    ir_halo *halo;       /* S_SWEEP, S_FUSED, S_REDUCE: set by pass_halo (NULL: no exchange) */
+    ir_view *anchor;     /* S_REDUCE: the read whose distribution splits the box over the ranks
+                            (pass_halo; NULL: every rank reduces the whole box) */
 };
 
 typedef struct ir_program {
@@ -203,6 +227,8 @@ typedef struct ir_program {
     vec params;          /* ir_var* parameters, in source order */
     vec body;            /* ir_stmt* */
     int nvars;           /* ids handed out */
+    int grid_rank;       /* pass_dist: rank of the distributed arrays (0: none) */
+    vec layouts;         /* ir_layout*: pass_dist */
 } ir_program;
 
 /* ---- constructors (assert invariants) ---- */
@@ -253,5 +279,9 @@ void pass_copysem(ir_program *p);   /* pass_copysem.c */
 void ir_alias_classes(ir_program *p); /* pass_copysem.c: slots that may share a buffer */
 int ir_views_disjoint(ir_view *a, ir_view *b); /* pass_copysem.c: views of one array */
 void pass_fuse(ir_program *p);      /* pass_fuse.c */
+void pass_dist(ir_program *p);      /* pass_dist.c: which arrays are distributed */
+void pass_halo(ir_program *p);      /* pass_dist.c: halo widths, exchanges, anchors */
+/* pass_dist.c: may the sweeps with targets a and b share one local box on every rank? */
+int ir_dist_aligned(ir_view *a, ir_view *b);
 
 #endif

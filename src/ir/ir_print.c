@@ -243,10 +243,49 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
     fputc('\n', o);
 }
 
+/* The exchanges before a sweep: per array the zones read outside the owned block, one
+ * character per dimension (- below, 0 inside, + above), and the interior's margins. */
+static void phalo(ir_stmt *s, int ind, FILE *o)
+{
+    if (s->anchor) {
+        fprintf(o, "%*s# split over the ranks by ", ind * 2, "");
+        pview(s->anchor, o);
+        fputc('\n', o);
+    }
+    ir_halo *h = s->halo;
+    if (!h)
+        return;
+    for (int i = 0; i < h->n; i++) {
+        int r = h->slot[i]->rank, Z = 1;
+        for (int d = 0; d < r; d++)
+            Z *= 3;
+        fprintf(o, "%*s# halo %s:", ind * 2, "", h->slot[i]->name);
+        for (int z = 0; z < Z; z++)
+            if (h->zones[i][z / 64] >> (z % 64) & 1) {
+                fputc(' ', o);
+                for (int d = 0, q = z; d < r; d++, q /= 3)
+                    fputc("-0+"[q % 3], o);
+            }
+        fputc('\n', o);
+    }
+    fprintf(o, "%*s# interior margins", ind * 2, "");
+    int B = s->kind == S_REDUCE ? s->n : s->kind == S_FUSED ? VEC_AT(s->body, 0, ir_stmt *)->target->vrank
+                                                            : s->target->vrank;
+    for (int b = 0; b < B; b++) {
+        if (h->shl[b] >= (1 << 30))
+            fprintf(o, " all");
+        else
+            fprintf(o, " %d/%d", h->shl[b], h->shh[b]);
+    }
+    fputc('\n', o);
+}
+
 static void pblock(vec *b, int ind, FILE *o)
 {
-    for (int i = 0; i < b->len; i++)
+    for (int i = 0; i < b->len; i++) {
+        phalo(VEC_AT(*b, i, ir_stmt *), ind, o);
         pstmt(VEC_AT(*b, i, ir_stmt *), ind, o);
+    }
 }
 
 void ir_print(ir_program *p, FILE *out)
@@ -256,6 +295,15 @@ void ir_print(ir_program *p, FILE *out)
         ir_var *v = VEC_AT(p->params, i, ir_var *);
         fprintf(out, "param %s: %s = ", v->name, ir_type_name(v->type));
         pexpr(v->init, out);
+        fputc('\n', out);
+    }
+    for (int i = 0; i < p->layouts.len; i++) {
+        ir_layout *L = VEC_AT(p->layouts, i, ir_layout *);
+        if (!L->dist)
+            continue;
+        fprintf(out, "layout %d: distributed over a %d-D grid, halo", L->id, p->grid_rank);
+        for (int d = 0; d < p->grid_rank; d++)
+            fprintf(out, " %d/%d%s", L->hl[d], L->hh[d], L->periodic >> d & 1 ? " periodic" : "");
         fputc('\n', out);
     }
     pblock(&p->body, 0, out);

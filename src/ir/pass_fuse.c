@@ -1,6 +1,6 @@
 /* pass_fuse.c: consecutive sweeps over the same box become one loop nest.
  *
- * Requires: IR after pass_copysem (modes decided, alias classes set).
+ * Requires: IR after pass_copysem (modes decided, alias classes set) and pass_dist (layouts).
  * Establishes: runs of consecutive S_SWEEP statements of one block are replaced by an S_FUSED
  * statement whose body holds them in order, when
  *   - every sweep is M_DIRECT and their boxes have the same rank and provably equal extents
@@ -10,6 +10,8 @@
  *     computing them one after the other gives;
  *   - two targets in one array are the same view or provably disjoint;
  *   - no scalar evaluated for a later sweep reads an element of an earlier sweep's target.
+ *   - the targets share their part of the box on every rank (ir_dist_aligned: both replicated,
+ *     or both distributed with the same block boundaries).
  * Run-time checks (S_CHECK) between the sweeps only read extents and move before the group.
  * Breaks: nothing.
  */
@@ -67,7 +69,7 @@ static int joins(vec *g, ir_stmt *s)
     if (s->kind != S_SWEEP || s->mode != M_DIRECT)
         return 0;
     ir_stmt *first = VEC_AT(*g, 0, ir_stmt *);
-    if (!same_box(first, s))
+    if (!same_box(first, s) || !ir_dist_aligned(first->target, s->target))
         return 0;
     for (int i = 0; i < g->len; i++) {
         ir_stmt *p = VEC_AT(*g, i, ir_stmt *);

@@ -186,6 +186,7 @@ static ir_expr *compose(ir_expr *f, ir_view *u, ir_expr **shape)
             if (ud->kind == D_FIXED) {
                 ir_dim nd = {0};
                 nd.kind = D_FIXED;
+                nd.aext = m->aext;
                 nd.lo = lo;
                 nd.slo = slo;
                 *m = nd;

@@ -117,8 +117,8 @@ template <typename T> __global__ void fill_kernel(T *p, int64_t n, T v)
 
 template <typename T> static void fill(tyl_array *a, T v)
 {
-    if (a->size > 0)
-        fill_kernel<T><<<(unsigned)((a->size + 255) / 256), 256>>>((T *)a->data, a->size, v);
+    if (a->lsize > 0)
+        fill_kernel<T><<<(unsigned)((a->lsize + 255) / 256), 256>>>((T *)a->base, a->lsize, v);
 }
 
 extern "C" void tyl_mem_fill(tyl_array *a, double v)

@@ -68,16 +68,16 @@ static int32_t f2i32(double v)
 
 #define TYL_FILL_LOOP(T, val)                                                                     \
     do {                                                                                          \
-        T *p_ = (T *)a->data;                                                                     \
+        T *p_ = (T *)a->base;                                                                     \
         T x_ = (val);                                                                             \
-        int64_t n_ = a->size;                                                                     \
+        int64_t n_ = a->lsize;                                                                    \
         _Pragma("omp parallel for schedule(static) if(par)") for (int64_t i = 0; i < n_; i++)      \
             p_[i] = x_;                                                                           \
     } while (0)
 
 void tyl_mem_fill(tyl_array *a, double v)
 {
-    int par = (size_t)a->size * tyl_dtype_size(a->dtype) >= PAR_MIN_BYTES && !omp_in_parallel();
+    int par = (size_t)a->lsize * tyl_dtype_size(a->dtype) >= PAR_MIN_BYTES && !omp_in_parallel();
     switch (a->dtype) {
     case TYL_BOOL: TYL_FILL_LOOP(bool, v != 0.0); break;
     case TYL_INT32: TYL_FILL_LOOP(int32_t, f2i32(v)); break;

@@ -1,11 +1,28 @@
-/* tyl_npy.c: np.save, byte-identical to NumPy 2's .npy format 1.0 output. */
+/* tyl_npy.c: np.save and np.load. Files are byte-identical to NumPy 2's .npy format 1.0 output,
+ * at any rank count.
+ *
+ * Replicated arrays (and any array on a single rank) go through stdio on rank 0. The blocks of a
+ * distributed array go through MPI-IO: rank 0 writes the header into a temporary file, every rank
+ * writes its owned block through a subarray file view (MPI_File_write_all), then rank 0 renames
+ * the file. Loading: rank 0 reads and checks the header and broadcasts the shape and data offset;
+ * a replicated array is read by rank 0 and broadcast, a distributed one is read by every rank
+ * through its view (MPI_File_read_all).
+ *
+ * Data moves in pieces of at most 64 MiB (TYL_NPY_CHUNK_BYTES in the environment overrides this,
+ * for tests), packed from / unpacked into the padded local block, staged through the device when
+ * array data lives there. Every step that can fail is agreed over the ranks, so errors are
+ * reported once by rank 0 and every rank exits 1 (tyl_rt_error_all); no rank is left waiting.
+ */
 #define _POSIX_C_SOURCE 200809L
 #include "tyl_internal.h"
 #include "tyl_mem.h"
+#include "tyl_mpi.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -13,6 +30,7 @@
 #endif
 
 enum { NPY_ALIGN = 64, NPY_GROWTH_AXIS_MAX_DIGITS = 21, NPY_MAGIC_LEN = 8 };
+enum { MSG_LEN = 1024 };
 
 static const char *npy_descr(tyl_dtype t)
 {
@@ -53,57 +71,422 @@ static size_t npy_header(char *hdr, const tyl_array *a)
     return 10 + total_dict;
 }
 
-void tyl_save_npy(const char *filename, const tyl_array *a, const char *where)
+/* ---- collective errors -------------------------------------------------------------------- */
+
+/* Whether any rank failed (err != 0). If so, the message of the lowest failing rank is in msg
+ * (MSG_LEN bytes) on every rank. Collective: every rank calls it at the same point. */
+static int agree(int err, char *msg)
 {
-    if (tyl_rt_rank_ != 0) /* the global array is written once, by rank 0 */
+#ifndef TYL_NO_MPI
+    int n = tyl_rt_nranks();
+    if (n > 1) {
+        int mine = err ? tyl_rt_rank_ : n, first = n;
+        MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+        if (first == n)
+            return 0;
+        MPI_Bcast(msg, MSG_LEN, MPI_CHAR, first, MPI_COMM_WORLD);
+        return 1;
+    }
+#endif
+    (void)msg;
+    return err != 0;
+}
+
+/* ---- moving an owned block in pieces -------------------------------------------------------- */
+
+static size_t chunk_bytes(void)
+{
+    static size_t chunk;
+    if (!chunk) {
+        const char *e = getenv("TYL_NPY_CHUNK_BYTES");
+        long long v = e ? atoll(e) : 0;
+        chunk = v > 0 ? (size_t)v : (size_t)64 << 20;
+        if (chunk < 8)
+            chunk = 8;
+        if (chunk > (size_t)1 << 30)
+            chunk = (size_t)1 << 30;
+    }
+    return chunk;
+}
+
+/* The owned block of an array (the whole array when replicated) in pieces, in C order: piece i
+ * is a box of extent 1 in dimensions < s, at most k indices in dimension s and whole in the
+ * dimensions after s, so consecutive pieces are consecutive runs of the block's C order, each
+ * at most chunk_bytes(). */
+typedef struct xfer {
+    tyl_array *a;
+    size_t el;
+    int r, s;
+    int64_t n[TYL_MAX_RANK];
+    int64_t k, nseg, count; /* nseg pieces along dimension s; count pieces in all */
+    int contig;             /* the block is C-contiguous in the local allocation */
+    int direct;             /* ... and in host memory: pieces move straight from/to the array */
+    char *host;             /* host buffer of one piece */
+    void *dev;              /* device buffer of one piece (non-contiguous device blocks) */
+} xfer;
+
+/* Returns 0, or -1 when the buffers cannot be allocated. */
+static int xfer_init(xfer *x, tyl_array *a)
+{
+    memset(x, 0, sizeof *x);
+    x->a = a;
+    x->el = tyl_dtype_size(a->dtype);
+    x->r = a->rank;
+    size_t chunk = chunk_bytes();
+    int empty = 0;
+    int64_t nat = 1;
+    x->contig = 1;
+    for (int d = x->r - 1; d >= 0; d--) {
+        x->n[d] = a->n[d];
+        empty |= a->n[d] == 0;
+        if (a->n[d] > 1 && a->stride[d] != nat)
+            x->contig = 0;
+        nat *= a->n[d];
+    }
+    if (empty)
+        return 0;
+    size_t piece_bytes = x->el;
+    x->k = x->nseg = x->count = 1;
+    if (x->r > 0) {
+        int s = x->r - 1;
+        size_t inner = x->el; /* bytes of one index of dimension s */
+        while (s > 0 && (uint64_t)x->n[s] <= chunk / inner) {
+            inner *= (size_t)x->n[s];
+            s--;
+        }
+        int64_t k = (int64_t)(chunk / inner);
+        if (k < 1)
+            k = 1;
+        if (k > x->n[s])
+            k = x->n[s];
+        x->s = s;
+        x->k = k;
+        x->nseg = (x->n[s] + k - 1) / k;
+        x->count = x->nseg;
+        for (int d = 0; d < s; d++)
+            x->count *= x->n[d];
+        piece_bytes = (size_t)k * inner;
+    }
+    int dev = tyl_mem_on_device();
+    x->direct = x->contig && !dev;
+    if (!x->direct) {
+        x->host = malloc(piece_bytes);
+        if (!x->host)
+            return -1;
+    }
+    if (dev && !x->contig) {
+        x->dev = tyl_mem_alloc(piece_bytes);
+        if (!x->dev)
+            return -1;
+    }
+    return 0;
+}
+
+static void xfer_free(xfer *x)
+{
+    free(x->host);
+    if (x->dev)
+        tyl_mem_free(x->dev);
+    x->host = NULL;
+    x->dev = NULL;
+}
+
+/* Piece i: where it starts in the local data, its extents e, natural strides bs (elements) and
+ * element count. */
+static int64_t xfer_piece(const xfer *x, int64_t i, char **at, int64_t *e, int64_t *bs)
+{
+    int64_t o[TYL_MAX_RANK], q = i / x->nseg, seg = i % x->nseg, cnt = 1, off = 0;
+    for (int d = x->s - 1; d >= 0; d--) {
+        o[d] = q % x->n[d];
+        q /= x->n[d];
+        e[d] = 1;
+    }
+    for (int d = x->s; d < x->r; d++) {
+        o[d] = d == x->s ? seg * x->k : 0;
+        e[d] = d == x->s ? (x->n[d] - o[d] < x->k ? x->n[d] - o[d] : x->k) : x->n[d];
+    }
+    for (int d = x->r - 1; d >= 0; d--) {
+        bs[d] = cnt;
+        cnt *= e[d];
+        off += o[d] * x->a->stride[d];
+    }
+    *at = (char *)x->a->data + (size_t)off * x->el;
+    return cnt;
+}
+
+/* Saving: piece i as contiguous host bytes (*nel elements). */
+static const void *xfer_out(xfer *x, int64_t i, int64_t *nel)
+{
+    char *at;
+    int64_t e[TYL_MAX_RANK], bs[TYL_MAX_RANK];
+    *nel = xfer_piece(x, i, &at, e, bs);
+    size_t bytes = (size_t)*nel * x->el;
+    if (x->direct)
+        return at;
+    if (x->contig) {
+        tyl_mem_to_host(x->host, at, bytes);
+    } else if (x->dev) {
+        tyl_box_copy(x->dev, bs, at, x->a->stride, x->r, e, x->el);
+        tyl_mem_to_host(x->host, x->dev, bytes);
+    } else {
+        tyl_box_copy(x->host, bs, at, x->a->stride, x->r, e, x->el);
+    }
+    return x->host;
+}
+
+/* Loading: where to read piece i (*nel elements) into; xfer_in then puts it in place. */
+static void *xfer_in_buf(xfer *x, int64_t i, int64_t *nel)
+{
+    char *at;
+    int64_t e[TYL_MAX_RANK], bs[TYL_MAX_RANK];
+    *nel = xfer_piece(x, i, &at, e, bs);
+    return x->direct ? at : x->host;
+}
+
+static void xfer_in(xfer *x, int64_t i)
+{
+    if (x->direct)
         return;
+    char *at;
+    int64_t e[TYL_MAX_RANK], bs[TYL_MAX_RANK];
+    int64_t nel = xfer_piece(x, i, &at, e, bs);
+    size_t bytes = (size_t)nel * x->el;
+    if (x->contig) {
+        tyl_mem_from_host(at, x->host, bytes);
+    } else if (x->dev) {
+        tyl_mem_from_host(x->dev, x->host, bytes);
+        tyl_box_copy(at, x->a->stride, x->dev, bs, x->r, e, x->el);
+    } else {
+        tyl_box_copy(at, x->a->stride, x->host, bs, x->r, e, x->el);
+    }
+}
+
+/* ---- MPI-IO ----------------------------------------------------------------------------------- */
+
+#ifndef TYL_NO_MPI
+static void mpi_msg(char *msg, const char *what, const char *filename, int rc)
+{
+    char s[MPI_MAX_ERROR_STRING + 1];
+    int len = 0;
+    if (MPI_Error_string(rc, s, &len) != MPI_SUCCESS)
+        len = snprintf(s, sizeof s, "MPI-IO error %d", rc);
+    s[len < 0 ? 0 : len > MPI_MAX_ERROR_STRING ? MPI_MAX_ERROR_STRING : len] = '\0';
+    snprintf(msg, MSG_LEN, "cannot %s '%s': %s", what, filename, s);
+}
+
+/* Every rank's view of a: its owned block inside the global array, in elements of etype. The
+ * global extents must fit MPI's int (checked by the caller). */
+static void block_types(const tyl_array *a, MPI_Datatype *etype, MPI_Datatype *ftype)
+{
+    MPI_Type_contiguous((int)tyl_dtype_size(a->dtype), MPI_BYTE, etype);
+    MPI_Type_commit(etype);
+    int sizes[TYL_MAX_RANK], sub[TYL_MAX_RANK], start[TYL_MAX_RANK], empty = 0;
+    for (int d = 0; d < a->rank; d++) {
+        sizes[d] = (int)a->shape[d];
+        sub[d] = (int)a->n[d];
+        start[d] = (int)a->lo[d];
+        empty |= a->n[d] == 0;
+    }
+    if (empty) { /* nothing to read or write here: any type with etype's extent will do */
+        *ftype = *etype;
+        return;
+    }
+    MPI_Type_create_subarray(a->rank, sizes, sub, start, MPI_ORDER_C, *etype, ftype);
+    MPI_Type_commit(ftype);
+}
+
+static int extents_fit(const tyl_array *a, const char *what, const char *filename, char *msg)
+{
+    for (int d = 0; d < a->rank; d++)
+        if (a->shape[d] > INT_MAX) {
+            snprintf(msg, MSG_LEN, "cannot %s '%s': axis %d has %lld elements, more than MPI-IO "
+                     "file views can address (%d)", what, filename, d, (long long)a->shape[d],
+                     INT_MAX);
+            return 0;
+        }
+    return 1;
+}
+
+/* Write (dir 0) or read (dir 1) every rank's owned block of a at offset disp of the file `path`
+ * (which exists), collectively. Returns 0, or 1 with msg set on this rank. */
+static int mpiio_blocks(int dir, const char *path, MPI_Offset disp, tyl_array *a,
+                        const char *filename, char *msg)
+{
+    const char *what = dir ? "read" : "write";
+    int err = 0, rc;
+    xfer x;
+    if (!extents_fit(a, what, filename, msg))
+        return 1; /* the same on every rank */
+    if (xfer_init(&x, a)) {
+        snprintf(msg, MSG_LEN, "cannot %s '%s': out of memory", what, filename);
+        err = 1;
+    }
+    if (agree(err, msg)) {
+        xfer_free(&x);
+        return 1;
+    }
+    MPI_File fh;
+    rc = MPI_File_open(MPI_COMM_WORLD, path, dir ? MPI_MODE_RDONLY : MPI_MODE_WRONLY, MPI_INFO_NULL,
+                       &fh);
+    if (rc != MPI_SUCCESS) {
+        mpi_msg(msg, what, filename, rc);
+        err = 1;
+    }
+    if (agree(err, msg)) {
+        /* (a rank that did open it cannot close it alone: the process exits anyway) */
+        xfer_free(&x);
+        return 1;
+    }
+    MPI_Datatype etype, ftype;
+    block_types(a, &etype, &ftype);
+    rc = MPI_File_set_view(fh, disp, etype, ftype, "native", MPI_INFO_NULL);
+    if (rc != MPI_SUCCESS) {
+        mpi_msg(msg, what, filename, rc);
+        err = 1;
+    }
+    if (!agree(err, msg)) {
+        /* the same number of collective calls everywhere: ranks with fewer pieces add empty ones */
+        int64_t rounds = x.count;
+        MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD);
+        for (int64_t i = 0; i < rounds; i++) {
+            int64_t nel = 0;
+            MPI_Status st;
+            if (dir == 0) {
+                const void *buf = i < x.count ? xfer_out(&x, i, &nel) : x.host;
+                rc = MPI_File_write_all(fh, buf, (int)nel, etype, &st);
+            } else {
+                void *buf = i < x.count ? xfer_in_buf(&x, i, &nel) : x.host;
+                rc = MPI_File_read_all(fh, buf, (int)nel, etype, &st);
+            }
+            if (rc != MPI_SUCCESS) {
+                if (!err)
+                    mpi_msg(msg, what, filename, rc);
+                err = 1;
+            } else if (dir == 1 && nel > 0) {
+                int got = 0;
+                MPI_Get_count(&st, etype, &got);
+                if (got != nel && !err) {
+                    snprintf(msg, MSG_LEN, "'%s' is truncated: its data is shorter than its shape says",
+                             filename);
+                    err = 1;
+                }
+                if (!err)
+                    xfer_in(&x, i);
+            }
+        }
+    } else {
+        err = 1;
+    }
+    rc = MPI_File_close(&fh);
+    if (rc != MPI_SUCCESS && !err) {
+        mpi_msg(msg, what, filename, rc);
+        err = 1;
+    }
+    if (ftype != etype)
+        MPI_Type_free(&ftype);
+    MPI_Type_free(&etype);
+    xfer_free(&x);
+    return err;
+}
+#endif
+
+/* ---- np.save ---------------------------------------------------------------------------------- */
+
+/* A temporary name next to filename, the same on every rank (rank 0's process id). NULL if out of
+ * memory. */
+static char *temp_name(const char *filename)
+{
+    long pid = (long)getpid();
+#ifndef TYL_NO_MPI
+    if (tyl_rt_nranks() > 1)
+        MPI_Bcast(&pid, 1, MPI_LONG, 0, MPI_COMM_WORLD);
+#endif
+    size_t len = strlen(filename) + 32;
+    char *tmp = malloc(len);
+    if (tmp)
+        snprintf(tmp, len, "%s.tmp.%ld", filename, pid);
+    return tmp;
+}
+
+/* Rank 0 alone: the whole file into tmp with stdio (the header; with all_data, the data too:
+ * the array is replicated, or this is the only rank). Returns 0, or 1 with msg set and tmp
+ * removed. */
+static int save_stdio(const char *tmp, const char *filename, tyl_array *a, int all_data, char *msg)
+{
     char hdr[512];
     size_t hn = npy_header(hdr, a);
-
-    size_t tmplen = strlen(filename) + 32;
-    char *tmp = malloc(tmplen);
-    if (!tmp)
-        tyl_rt_error(where, "cannot save '%s': out of memory", filename);
-    snprintf(tmp, tmplen, "%s.tmp.%ld", filename, (long)getpid());
-
     FILE *f = fopen(tmp, "wb");
     if (!f) {
-        int err = errno;
-        free(tmp);
-        tyl_rt_error(where, "cannot write '%s': %s", filename, strerror(err));
+        snprintf(msg, MSG_LEN, "cannot write '%s': %s", filename, strerror(errno));
+        return 1;
     }
-    size_t nbytes = (size_t)a->size * tyl_dtype_size(a->dtype);
     errno = 0;
-    int ok = fwrite(hdr, 1, hn, f) == hn;
-    if (ok && nbytes && !tyl_mem_on_device())
-        ok = fwrite(a->data, 1, nbytes, f) == nbytes;
-    else if (ok && nbytes) {
-        /* device data goes through a host buffer, a chunk at a time */
-        size_t chunk = nbytes < ((size_t)64 << 20) ? nbytes : ((size_t)64 << 20);
-        char *buf = malloc(chunk);
-        ok = buf != NULL;
-        for (size_t off = 0; ok && off < nbytes; off += chunk) {
-            size_t n = nbytes - off < chunk ? nbytes - off : chunk;
-            tyl_mem_to_host(buf, (const char *)a->data + off, n);
-            ok = fwrite(buf, 1, n, f) == n;
+    int ok = fwrite(hdr, 1, hn, f) == hn, err = 0;
+    if (ok && all_data && a->size > 0) {
+        xfer x;
+        if (xfer_init(&x, a)) {
+            ok = 0;
+            err = ENOMEM;
         }
-        free(buf);
+        for (int64_t i = 0; ok && i < x.count; i++) {
+            int64_t nel;
+            const void *buf = xfer_out(&x, i, &nel);
+            ok = fwrite(buf, x.el, (size_t)nel, f) == (size_t)nel;
+        }
+        xfer_free(&x);
     }
-    int err = ok ? 0 : (errno ? errno : EIO);
+    if (!ok && !err)
+        err = errno ? errno : EIO;
     if (fclose(f) != 0 && ok) {
         ok = 0;
         err = errno ? errno : EIO;
     }
-    if (ok && rename(tmp, filename) != 0) {
-        ok = 0;
-        err = errno;
-    }
     if (!ok) {
         remove(tmp);
+        snprintf(msg, MSG_LEN, "cannot write '%s': %s", filename, strerror(err));
+        return 1;
+    }
+    return 0;
+}
+
+void tyl_save_npy(const char *filename, const tyl_array *ca, const char *where)
+{
+    tyl_array *a = (tyl_array *)ca; /* read only: xfer serves loading too */
+    char msg[MSG_LEN] = "";
+    int me = tyl_rt_rank_, err = 0;
+    int spread = a->layout != NULL && tyl_rt_nranks() > 1; /* data from every rank: MPI-IO */
+    char *tmp = temp_name(filename);
+    if (!tmp) {
+        snprintf(msg, MSG_LEN, "cannot write '%s': out of memory", filename);
+        err = 1;
+    } else if (me == 0) {
+        err = save_stdio(tmp, filename, a, !spread, msg);
+    }
+    if (agree(err, msg)) {
         free(tmp);
-        tyl_rt_error(where, "cannot write '%s': %s", filename, strerror(err));
+        tyl_rt_error_all(where, "%s", msg);
+    }
+#ifndef TYL_NO_MPI
+    if (spread && a->size > 0) {
+        char hdr[512];
+        err = mpiio_blocks(0, tmp, (MPI_Offset)npy_header(hdr, a), a, filename, msg);
+        if (agree(err, msg)) {
+            if (me == 0)
+                remove(tmp);
+            free(tmp);
+            tyl_rt_error_all(where, "%s", msg);
+        }
+    }
+#endif
+    /* every rank has closed the file (the agreement above waited for them): rank 0 renames */
+    if (me == 0 && rename(tmp, filename) != 0) {
+        snprintf(msg, MSG_LEN, "cannot write '%s': %s", filename, strerror(errno));
+        remove(tmp);
+        err = 1;
     }
     free(tmp);
+    if (agree(err, msg)) /* also: the file is there when save returns on any rank */
+        tyl_rt_error_all(where, "%s", msg);
 }
 
 /* ---- np.load ---------------------------------------------------------------------------------- */
@@ -126,40 +509,47 @@ static const char *dict_value(const char *dict, const char *key)
     return p;
 }
 
-tyl_array *tyl_load_npy(const char *filename, tyl_dtype dt, int rank, const char *where)
+/* Rank 0: open filename and check that it holds `dt` data of the given rank, in C order, all of
+ * it. Returns the file positioned at the data (shape and data offset filled in), or NULL with
+ * msg set. */
+static FILE *npy_open(const char *filename, tyl_dtype dt, int rank, int64_t *shape, int64_t *offset,
+                      char *msg)
 {
     FILE *f = fopen(filename, "rb");
-    if (!f)
-        tyl_rt_error(where, "FileNotFoundError: cannot read '%s': %s", filename, strerror(errno));
+    if (!f) {
+        snprintf(msg, MSG_LEN, "FileNotFoundError: cannot read '%s': %s", filename, strerror(errno));
+        return NULL;
+    }
     unsigned char pre[12];
     if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6) != 0) {
-        fclose(f);
-        tyl_rt_error(where, "'%s' is not a .npy file (no \\x93NUMPY magic)", filename);
+        snprintf(msg, MSG_LEN, "'%s' is not a .npy file (no \\x93NUMPY magic)", filename);
+        goto fail;
     }
-    size_t hlen;
+    size_t hlen, pre_len = 10;
     int major = pre[6];
     if (major == 1)
         hlen = (size_t)pre[8] | (size_t)pre[9] << 8;
     else if (major == 2 || major == 3) {
         if (fread(pre + 10, 1, 2, f) != 2) {
-            fclose(f);
-            tyl_rt_error(where, "'%s' is truncated (in its header)", filename);
+            snprintf(msg, MSG_LEN, "'%s' is truncated (in its header)", filename);
+            goto fail;
         }
         hlen = (size_t)pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
+        pre_len = 12;
     } else {
-        fclose(f);
-        tyl_rt_error(where, "'%s' has .npy format version %d.%d, which is not supported", filename,
-                     pre[6], pre[7]);
+        snprintf(msg, MSG_LEN, "'%s' has .npy format version %d.%d, which is not supported",
+                 filename, pre[6], pre[7]);
+        goto fail;
     }
     if (hlen > 1 << 20) {
-        fclose(f);
-        tyl_rt_error(where, "'%s' has a malformed header (length %zu)", filename, hlen);
+        snprintf(msg, MSG_LEN, "'%s' has a malformed header (length %zu)", filename, hlen);
+        goto fail;
     }
     char *dict = malloc(hlen + 1);
     if (!dict || fread(dict, 1, hlen, f) != hlen) {
         free(dict);
-        fclose(f);
-        tyl_rt_error(where, "'%s' is truncated (in its header)", filename);
+        snprintf(msg, MSG_LEN, "'%s' is truncated (in its header)", filename);
+        goto fail;
     }
     dict[hlen] = 0;
     const char *descr = dict_value(dict, "'descr'");
@@ -177,17 +567,16 @@ tyl_array *tyl_load_npy(const char *filename, tyl_dtype dt, int rank, const char
         ok = 1;
     if (!ok) {
         free(dict);
-        fclose(f);
-        tyl_rt_error(where, "'%s' holds '%s' data, but the program was compiled for %s ('%s')",
-                     filename, got, dtype_word(dt), npy_descr(dt));
+        snprintf(msg, MSG_LEN, "'%s' holds '%s' data, but the program was compiled for %s ('%s')",
+                 filename, got, dtype_word(dt), npy_descr(dt));
+        goto fail;
     }
     if (!fort || strncmp(fort, "False", 5) != 0) {
         free(dict);
-        fclose(f);
-        tyl_rt_error(where, "'%s' is stored in Fortran order; save it in C order (np.ascontiguousarray)",
-                     filename);
+        snprintf(msg, MSG_LEN, "'%s' is stored in Fortran order; save it in C order "
+                 "(np.ascontiguousarray)", filename);
+        goto fail;
     }
-    int64_t shape[TYL_MAX_RANK];
     int r = 0;
     const char *p = shp && *shp == '(' ? shp + 1 : NULL;
     while (p && *p != ')') {
@@ -206,31 +595,111 @@ tyl_array *tyl_load_npy(const char *filename, tyl_dtype dt, int rank, const char
     }
     free(dict);
     if (!p) {
-        fclose(f);
-        tyl_rt_error(where, "'%s' has a malformed shape in its header", filename);
+        snprintf(msg, MSG_LEN, "'%s' has a malformed shape in its header", filename);
+        goto fail;
     }
     if (r != rank) {
-        fclose(f);
-        tyl_rt_error(where, "'%s' holds a %d-dimensional array, but the program was compiled for %d "
-                            "dimensions", filename, r, rank);
+        snprintf(msg, MSG_LEN, "'%s' holds a %d-dimensional array, but the program was compiled "
+                 "for %d dimensions", filename, r, rank);
+        goto fail;
     }
-    tyl_array *a = tyl_alloc(dt, rank, shape, TYL_INIT_NONE, where);
-    size_t nbytes = (size_t)a->size * tyl_dtype_size(dt);
-    if (!tyl_mem_on_device()) {
-        if (fread(a->data, 1, nbytes, f) != nbytes) {
-            fclose(f);
-            tyl_rt_error(where, "'%s' is truncated: its data is shorter than its shape says", filename);
+    *offset = (int64_t)(pre_len + hlen);
+    /* all the data there? (from the size of a regular file; otherwise reading finds out) */
+    uint64_t nbytes = tyl_dtype_size(dt);
+    int too_big = 0;
+    for (int d = 0; d < r; d++) {
+        if (shape[d] == 0) {
+            nbytes = 0;
+            too_big = 0;
+            break;
         }
-    } else {
-        void *buf = malloc(nbytes ? nbytes : 1);
-        if (!buf || fread(buf, 1, nbytes, f) != nbytes) {
-            free(buf);
-            fclose(f);
-            tyl_rt_error(where, "'%s' is truncated: its data is shorter than its shape says", filename);
-        }
-        tyl_mem_from_host(a->data, buf, nbytes);
-        free(buf);
+        if (nbytes > UINT64_MAX / 2 / (uint64_t)shape[d])
+            too_big = 1;
+        else
+            nbytes *= (uint64_t)shape[d];
     }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+        (too_big || (uint64_t)st.st_size < (uint64_t)*offset + nbytes)) {
+        snprintf(msg, MSG_LEN, "'%s' is truncated: its data is shorter than its shape says", filename);
+        goto fail;
+    }
+    return f;
+fail:
     fclose(f);
+    return NULL;
+}
+
+/* The whole array from f on rank 0 (positioned at the data): replicated arrays are broadcast to
+ * the other ranks; a distributed array here is on one rank, whose block is the whole array.
+ * Collective. Returns 0, or 1 with msg set. */
+static int load_stdio(FILE *f, const char *filename, tyl_array *a, char *msg)
+{
+    int err = 0, me = tyl_rt_rank_;
+    xfer x;
+    if (xfer_init(&x, a)) {
+        snprintf(msg, MSG_LEN, "cannot read '%s': out of memory", filename);
+        err = 1;
+    }
+    if (agree(err, msg)) {
+        xfer_free(&x);
+        return 1;
+    }
+    for (int64_t i = 0; i < x.count; i++) {
+        int64_t nel;
+        void *buf = xfer_in_buf(&x, i, &nel);
+        if (me == 0 && !err && fread(buf, x.el, (size_t)nel, f) != (size_t)nel) {
+            snprintf(msg, MSG_LEN, "'%s' is truncated: its data is shorter than its shape says",
+                     filename);
+            err = 1;
+        }
+#ifndef TYL_NO_MPI
+        if (tyl_rt_nranks() > 1)
+            MPI_Bcast(buf, (int)((size_t)nel * x.el), MPI_BYTE, 0, MPI_COMM_WORLD);
+#endif
+        xfer_in(&x, i);
+    }
+    xfer_free(&x);
+    return err;
+}
+
+tyl_array *tyl_load_npy_l(const char *filename, tyl_dtype dt, int rank, const tyl_layout *L,
+                          const char *where)
+{
+    char msg[MSG_LEN] = "";
+    int me = tyl_rt_rank_;
+    int64_t info[2 + TYL_MAX_RANK] = {0}; /* failed, data offset, shape */
+    FILE *f = NULL;
+    if (me == 0) {
+        f = npy_open(filename, dt, rank, info + 2, &info[1], msg);
+        info[0] = f == NULL;
+    }
+#ifndef TYL_NO_MPI
+    if (tyl_rt_nranks() > 1)
+        MPI_Bcast(info, 2 + TYL_MAX_RANK, MPI_INT64_T, 0, MPI_COMM_WORLD);
+#endif
+    if (info[0])
+        tyl_rt_error_all(where, "%s", msg);
+    tyl_array *a = tyl_alloc_l(dt, rank, info + 2, TYL_INIT_NONE, L, where);
+    int err;
+#ifndef TYL_NO_MPI
+    if (a->layout && tyl_rt_nranks() > 1) {
+        if (f)
+            fclose(f);
+        f = NULL;
+        err = a->size > 0 ? mpiio_blocks(1, filename, (MPI_Offset)info[1], a, filename, msg) : 0;
+    } else
+#endif
+        err = load_stdio(f, filename, a, msg);
+    if (f)
+        fclose(f);
+    if (agree(err, msg))
+        tyl_rt_error_all(where, "%s", msg);
+    tyl_dirty(a);
     return a;
+}
+
+tyl_array *tyl_load_npy(const char *filename, tyl_dtype dt, int rank, const char *where)
+{
+    return tyl_load_npy_l(filename, dt, rank, NULL, where);
 }

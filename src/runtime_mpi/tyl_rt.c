@@ -24,6 +24,13 @@ static const char *rt_source = "?";
 static bool rt_time = false;
 static double rt_t0;
 static bool rt_we_initialized_mpi = false;
+static int rt_grid_rank = 0;        /* set by the generated code before tyl_rt_init */
+static const char *rt_procs = NULL; /* --procs=PxQ[xR] */
+static bool rt_no_overlap = false;  /* --no-overlap */
+bool tyl_rt_stats_ = false;         /* --stats */
+bool tyl_rt_progress_ = false;      /* --progress */
+
+void tyl_rt_set_grid(int grid_rank) { rt_grid_rank = grid_rank; }
 
 static bool mpi_active(void)
 {
@@ -64,6 +71,29 @@ _Noreturn void tyl_rt_error(const char *where, const char *fmt, ...)
         if (!omp_in_parallel() && rt_we_initialized_mpi)
             MPI_Finalize();
     }
+    exit(1);
+}
+
+/* A run-time error that every rank reaches together (the ranks agreed on it, as tyl_npy.c does):
+ * rank 0 prints it once in tyl_rt_error's format, then every rank finishes MPI and exits 1, so
+ * there is no MPI_Abort and no rank is left waiting. Call it from the main thread. */
+_Noreturn void tyl_rt_error_all(const char *where, const char *fmt, ...)
+{
+    fflush(stdout);
+    if (tyl_rt_rank_ == 0) {
+        char msg[2048];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        if (where && *where)
+            fprintf(stderr, "%s: %s: error: %s\n", rt_prog, where, msg);
+        else
+            fprintf(stderr, "%s: error: %s\n", rt_prog, msg);
+    }
+    fflush(stderr);
+    if (mpi_active() && rt_we_initialized_mpi && !omp_in_parallel())
+        MPI_Finalize();
     exit(1);
 }
 
@@ -209,6 +239,10 @@ static void print_help(const tyl_param *params, int nparams)
     printf("\nruntime options:\n");
     printf("  %-*s  show this message and exit\n", w, "--help");
     printf("  %-*s  print the run time of the program to stderr at exit\n", w, "--time");
+    printf("  %-*s  the process grid, ranks per dimension (default: MPI_Dims_create)\n", w, "--procs=PxQ");
+    printf("  %-*s  exchange halos before computing instead of during (for comparisons)\n", w, "--no-overlap");
+    printf("  %-*s  print time per phase, bytes exchanged and imbalance at exit\n", w, "--stats");
+    printf("  %-*s  one line on rank 0 per outer time step: step, steps/s, ETA\n", w, "--progress");
     fflush(stdout);
 }
 
@@ -246,6 +280,25 @@ static void parse_options(int ac, char **av, tyl_param *params, int nparams, boo
                 opt_error("option '--help' takes no value");
             print_help(params, nparams);
             init_exit(0);
+        }
+        if (namelen == 5 && !strncmp(name, "procs", 5)) {
+            if (!eq || !eq[1])
+                opt_error("option '--procs' needs a value: --procs=PxQ (ranks per dimension)");
+            if (store)
+                rt_procs = eq + 1;
+            continue;
+        }
+        if ((namelen == 10 && !strncmp(name, "no-overlap", 10)) || (namelen == 5 && !strncmp(name, "stats", 5)) ||
+            (namelen == 8 && !strncmp(name, "progress", 8))) {
+            if (eq)
+                opt_error("option '--%.*s' takes no value", (int)namelen, name);
+            if (store && name[0] == 'n')
+                rt_no_overlap = true;
+            else if (store && name[0] == 's')
+                tyl_rt_stats_ = true;
+            else if (store)
+                tyl_rt_progress_ = true;
+            continue;
         }
         if (namelen == 4 && !strncmp(name, "time", 4)) {
             if (eq)
@@ -295,6 +348,8 @@ static void parse_options(int ac, char **av, tyl_param *params, int nparams, boo
     }
 }
 
+static void setup_fail(const char *msg) { opt_error("%s", msg); }
+
 void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params, int nparams)
 {
     int init = 0;
@@ -321,14 +376,7 @@ void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params,
     for (int pass = 0; pass < 2; pass++)
         parse_options(ac, av, params, nparams, pass == 1);
 
-    if (rt_size > 1) {
-        if (tyl_rt_rank_ == 0)
-            fprintf(stderr,
-                    "%s: error: this program runs on 1 MPI rank only (distributed execution is "
-                    "not built yet); got %d ranks\n",
-                    rt_prog, rt_size);
-        init_exit(1);
-    }
+    tyl_dist_setup(rt_grid_rank, rt_procs, rt_size, tyl_rt_rank_, !rt_no_overlap, setup_fail);
     /* ranks on one node take devices in turn (Open MPI tells the local rank) */
     const char *lr = getenv("OMPI_COMM_WORLD_LOCAL_RANK");
     tyl_mem_init(lr ? atoi(lr) : 0);
@@ -340,7 +388,8 @@ void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params,
 /* An array with its bookkeeping: on the live list while referenced, then on the pool list. */
 typedef struct tyl_block {
     tyl_array a; /* first: a tyl_array * is a tyl_block * */
-    size_t cap;  /* bytes allocated for a.data (multiple of 64, at least 64) */
+    void *mem;   /* the allocation (a.base) */
+    size_t cap;  /* bytes allocated (multiple of 64, at least 64) */
     struct tyl_block *prev, *next;
 } tyl_block;
 
@@ -371,7 +420,7 @@ static void live_remove(tyl_block *b)
 
 static void block_free(tyl_block *b)
 {
-    tyl_mem_free(b->a.data);
+    tyl_mem_free(b->mem);
     free(b);
 }
 
@@ -388,6 +437,19 @@ static const char *dtype_name(tyl_dtype t)
 }
 
 tyl_array *tyl_alloc(tyl_dtype dt, int rank, const int64_t *shape, int init, const char *where)
+{
+    return tyl_alloc_l(dt, rank, shape, init, NULL, where);
+}
+
+tyl_array *tyl_alloc_like(const tyl_array *a, int init, const char *where)
+{
+    return tyl_alloc_l(a->dtype, a->rank, a->shape, init, a->layout, where);
+}
+
+int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where);
+
+tyl_array *tyl_alloc_l(tyl_dtype dt, int rank, const int64_t *shape, int init, const tyl_layout *L,
+                       const char *where)
 {
     if (rank < 0 || rank > TYL_MAX_RANK)
         tyl_rt_error(where, "internal error: array rank %d not supported", rank);
@@ -411,7 +473,17 @@ tyl_array *tyl_alloc(tyl_dtype dt, int rank, const int64_t *shape, int init, con
     if (too_big || (uint64_t)size > (uint64_t)(PTRDIFF_MAX - 64) / esz)
         tyl_rt_error(where, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the "
                             "maximum possible size.");
-    size_t bytes = (size_t)size * esz;
+    /* the local part: owned block and halo (the whole array when replicated) */
+    tyl_array proto;
+    memset(&proto, 0, sizeof proto);
+    proto.rank = rank;
+    for (int i = 0; i < TYL_MAX_RANK; i++)
+        proto.shape[i] = i < rank ? shape[i] : 1;
+    int64_t lsize = tyl_dist_layout(&proto, L, where);
+    if ((uint64_t)lsize > (uint64_t)(PTRDIFF_MAX - 64) / esz)
+        tyl_rt_error(where, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the "
+                            "maximum possible size.");
+    size_t bytes = (size_t)lsize * esz;
     size_t cap = bytes ? (bytes + 63) & ~(size_t)63 : 64;
 
     tyl_block *b = NULL;
@@ -443,20 +515,29 @@ tyl_array *tyl_alloc(tyl_dtype dt, int rank, const int64_t *shape, int init, con
                          "data type %s",
                          amount, unit, tyl_rt_shape_str(sh, rank, shape), dtype_name(dt));
         }
-        b->a.data = data;
+        b->mem = data;
         b->cap = cap;
     }
     tyl_array *a = &b->a;
-    for (int i = 0; i < TYL_MAX_RANK; i++)
-        a->shape[i] = i < rank ? shape[i] : 1;
+    *a = proto;
+    a->base = b->mem;
+    a->lsize = lsize;
+    {
+        int64_t off = 0; /* the owned origin inside the allocation */
+        for (int i = 0; i < rank; i++)
+            off += a->hl[i] * a->stride[i];
+        a->data = (char *)b->mem + (size_t)off * esz;
+    }
     a->size = size;
     a->rank = rank;
     a->dtype = dt;
     a->refs = 1;
 #pragma omp critical(tyl_rt_arrays)
     live_insert(b);
-    if (init == TYL_INIT_ZERO)
-        tyl_mem_zero(a->data, bytes);
+    if (init == TYL_INIT_ZERO) {
+        tyl_mem_zero(a->base, bytes);
+        a->hvalid[0] = a->hvalid[1] = ~(uint64_t)0; /* the halo holds the neighbours' zeros */
+    }
     return a;
 }
 
@@ -500,12 +581,19 @@ void tyl_set(tyl_array **slot, tyl_array *v)
     tyl_release(old);
 }
 
-void tyl_fill(tyl_array *a, double v) { tyl_mem_fill(a, v); }
+void tyl_fill(tyl_array *a, double v)
+{
+    /* the halo too: it then holds the neighbours' values, so it is current */
+    tyl_mem_fill(a, v);
+    a->hvalid[0] = a->hvalid[1] = ~(uint64_t)0;
+}
 
 tyl_array *tyl_copy(const tyl_array *a, const char *where)
 {
-    tyl_array *c = tyl_alloc(a->dtype, a->rank, a->shape, TYL_INIT_NONE, where);
-    tyl_mem_copy(c->data, a->data, (size_t)a->size * tyl_dtype_size(a->dtype));
+    tyl_array *c = tyl_alloc_like(a, TYL_INIT_NONE, where);
+    tyl_mem_copy(c->base, a->base, (size_t)a->lsize * tyl_dtype_size(a->dtype));
+    c->hvalid[0] = a->hvalid[0];
+    c->hvalid[1] = a->hvalid[1];
     return c;
 }
 
@@ -547,6 +635,9 @@ int tyl_rt_finalize(void)
         block_free(b);
     }
     tyl_print_reset_();
+    tyl_dist_report(t);
+    tyl_dist_release_staging();
+    tyl_dist_finalize();
     tyl_mem_finalize();
     if (mpi_active() && rt_we_initialized_mpi)
         MPI_Finalize();

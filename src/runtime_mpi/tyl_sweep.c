@@ -56,38 +56,38 @@ void tyl_empty_reduction(const char *where, const char *op)
     tyl_rt_error(where, "ValueError: zero-size array to reduction operation %s which has no identity", op);
 }
 
-/* The elements of dst outside the box [lo, lo + len) come from src (same shape): the complement
- * of a box is at most 2 * rank boxes (before and after the box in dimension d, inside it in the
- * dimensions before d, whole in those after), each one tyl_box_copy. */
+/* The elements of dst outside the box [lo, lo + len) come from src (same shape and layout): the
+ * complement of a box is at most 2 * rank boxes (before and after the box in dimension d, inside
+ * it in the dimensions before d, whole in those after), each one tyl_box_copy. A distributed
+ * array does this on its owned block only. */
 void tyl_copy_outside(tyl_array *dst, const tyl_array *src, const int64_t *lo_in, const int64_t *len_in)
 {
     int r = dst->rank;
     size_t el = tyl_dtype_size(dst->dtype);
-    int64_t lo[TYL_MAX_RANK], hi[TYL_MAX_RANK], st[TYL_MAX_RANK];
+    int64_t olo[TYL_MAX_RANK], ohi[TYL_MAX_RANK], lo[TYL_MAX_RANK], hi[TYL_MAX_RANK];
     for (int d = 0; d < r; d++) {
-        int64_t n = dst->shape[d];
-        lo[d] = lo_in[d] < 0 ? 0 : lo_in[d] > n ? n : lo_in[d];
+        olo[d] = dst->lo[d];
+        ohi[d] = dst->lo[d] + dst->n[d];
+        lo[d] = lo_in[d] < olo[d] ? olo[d] : lo_in[d] > ohi[d] ? ohi[d] : lo_in[d];
         hi[d] = lo_in[d] + (len_in[d] > 0 ? len_in[d] : 0);
-        hi[d] = hi[d] < lo[d] ? lo[d] : hi[d] > n ? n : hi[d];
+        hi[d] = hi[d] < lo[d] ? lo[d] : hi[d] > ohi[d] ? ohi[d] : hi[d];
     }
-    for (int d = r - 1; d >= 0; d--)
-        st[d] = d == r - 1 ? 1 : st[d + 1] * dst->shape[d + 1];
     for (int d = 0; d < r; d++) {
         for (int side = 0; side < 2; side++) {
-            int64_t a = side ? hi[d] : 0, b = side ? dst->shape[d] : lo[d];
+            int64_t a = side ? hi[d] : olo[d], b = side ? ohi[d] : lo[d];
             if (b <= a)
                 continue;
-            int64_t start[TYL_MAX_RANK], n[TYL_MAX_RANK], off = 0;
+            int64_t n[TYL_MAX_RANK], off = 0;
             int empty = 0;
             for (int k = 0; k < r; k++) {
-                start[k] = k < d ? lo[k] : k == d ? a : 0;
-                n[k] = k < d ? hi[k] - lo[k] : k == d ? b - a : dst->shape[k];
+                int64_t start = k < d ? lo[k] : k == d ? a : olo[k];
+                n[k] = k < d ? hi[k] - lo[k] : k == d ? b - a : ohi[k] - olo[k];
                 empty |= n[k] <= 0;
-                off += start[k] * st[k];
+                off += (start - dst->lo[k]) * dst->stride[k];
             }
             if (!empty)
-                tyl_box_copy((char *)dst->data + (size_t)off * el, st, (const char *)src->data + (size_t)off * el,
-                             st, r, n, el);
+                tyl_box_copy((char *)dst->data + off * (int64_t)el, dst->stride,
+                             (const char *)src->data + off * (int64_t)el, src->stride, r, n, el);
         }
     }
 }

@@ -48,13 +48,33 @@ typedef enum tyl_dtype {
     TYL_FLOAT64,
 } tyl_dtype;
 
+/* How the arrays of one alias class of slots are laid out over the ranks (tables in the
+ * generated code, from the compiler's halo pass). dist == 0: every rank holds the whole array
+ * (replicated). dist == 1: the array is block-distributed over the process grid (its rank must
+ * be the grid's), each rank holding its owned block plus hl/hh halo layers below and above it in
+ * every dimension; `periodic` has bit d set when dimension d's halo wraps around (np.roll). */
+typedef struct tyl_layout {
+    int dist;
+    int hl[TYL_MAX_RANK], hh[TYL_MAX_RANK];
+    unsigned periodic;
+} tyl_layout;
+
 typedef struct tyl_array {
-    void *data;                    /* C-contiguous, 64-byte aligned */
-    int64_t shape[TYL_MAX_RANK];   /* shape[0..rank-1]; the rest are 1 */
-    int64_t size;                  /* product of the shape */
+    void *data;                    /* the element at global index lo[] (owned block's origin) */
+    int64_t shape[TYL_MAX_RANK];   /* global shape[0..rank-1]; the rest are 1 */
+    int64_t size;                  /* product of the global shape */
     int rank;
     tyl_dtype dtype;
     int refs;                      /* references held by names and temporaries */
+    /* Distribution. Replicated arrays: lo = 0, n = shape, no halo, C-contiguous strides. */
+    const tyl_layout *layout;      /* NULL or dist == 0: replicated */
+    int64_t lo[TYL_MAX_RANK];      /* owned block: global indices [lo, lo + n) per dimension */
+    int64_t n[TYL_MAX_RANK];
+    int64_t hl[TYL_MAX_RANK], hh[TYL_MAX_RANK]; /* halo layers allocated below / above */
+    int64_t stride[TYL_MAX_RANK];  /* element strides of the local allocation (last is 1) */
+    int64_t lsize;                 /* elements allocated here (owned block and halo) */
+    void *base;                    /* the local allocation (64-byte aligned) */
+    uint64_t hvalid[2];            /* halo zones whose contents are current (tyl_dist.c) */
 } tyl_array;
 
 /* ---- program set-up ---------------------------------------------------------------------- */
@@ -105,6 +125,105 @@ static inline size_t tyl_dtype_size(tyl_dtype t)
 {
     return t == TYL_BOOL ? 1 : (t == TYL_INT32 || t == TYL_FLOAT32) ? 4 : 8;
 }
+
+/* ---- distribution (tyl_dist.c) ------------------------------------------------------------ */
+
+/* The number of dimensions of the process grid: the rank of the program's distributed arrays
+ * (0 if none). Generated code calls this before tyl_rt_init, which builds the grid. */
+void tyl_rt_set_grid(int grid_rank);
+int tyl_rt_nranks(void);
+/* A new array laid out as L says (NULL: replicated). */
+tyl_array *tyl_alloc_l(tyl_dtype dt, int rank, const int64_t *shape, int init, const tyl_layout *L,
+                       const char *where);
+/* A copy of a laid out as L says (a.copy() into a slot of another layout). */
+tyl_array *tyl_copy_l(const tyl_array *a, const tyl_layout *L, const char *where);
+/* A new array of a's dtype, shape and layout. */
+tyl_array *tyl_alloc_like(const tyl_array *a, int init, const char *where);
+
+/* Floor and ceiling of x / y for y > 0. */
+static inline TYL_HD int64_t tyl_fdiv(int64_t x, int64_t y) { return x >= 0 ? x / y : -((-x + y - 1) / y); }
+static inline TYL_HD int64_t tyl_cdiv(int64_t x, int64_t y) { return x >= 0 ? (x + y - 1) / y : -((-x) / y); }
+
+/* The part of a sweep's box this rank computes: the box indices i in [0, len) whose target
+ * index lo + st * i along dimension d of a lies in a's owned block, as [*blo, *blo + *bn). */
+static inline void tyl_lrange(const tyl_array *a, int d, int64_t lo, int64_t st, int64_t len,
+                              int64_t *blo, int64_t *bn)
+{
+    if (!a->layout) {
+        *blo = 0;
+        *bn = len;
+        return;
+    }
+    int64_t L = a->lo[d], H = a->lo[d] + a->n[d], b, e;
+    if (st > 0) {
+        b = tyl_cdiv(L - lo, st);
+        e = tyl_cdiv(H - lo, st);
+    } else {
+        b = tyl_fdiv(lo - H, -st) + 1;
+        e = tyl_fdiv(lo - L, -st) + 1;
+    }
+    if (b < 0) b = 0;
+    if (e > len) e = len;
+    *blo = b;
+    *bn = e > b ? e - b : 0;
+}
+/* Does this rank own index i along dimension d of a (a fixed index of a sweep's target)? */
+static inline int tyl_owns(const tyl_array *a, int d, int64_t i)
+{
+    return !a->layout || (i >= a->lo[d] && i < a->lo[d] + a->n[d]);
+}
+/* The array was written: its halo copies are stale. */
+static inline void tyl_dirty(tyl_array *a) { a->hvalid[0] = a->hvalid[1] = 0; }
+
+/* Halo exchange of the zones masks[2i], masks[2i+1] (bit z: zone z, see tyl_dist.c) of arrays
+ * arrs[i] that are not current: begin packs and posts the messages (and copies periodic images
+ * of the rank's own block), end waits and unpacks. begin returns NULL when nothing travels.
+ * Every rank must make the same calls in the same order. */
+typedef struct tyl_halo tyl_halo;
+tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr);
+void tyl_halo_end(tyl_halo *h);
+/* Whether to compute the interior while halos travel (--overlap, default on). */
+int tyl_dist_overlap(void);
+/* Split a local box [blo, blo + bn) into the interior (shrunk by shl/shh per dimension: the
+ * points whose reads need no halo), then up to 2*B boundary strips. sub[k][0] is the origin
+ * and sub[k][1] the extents of part k. Returns the number of parts (0 for an empty box); part 0
+ * is the interior and may be empty. Without overlap, one part: the whole box. */
+int tyl_split_box(int B, const int64_t *blo, const int64_t *bn, const int *shl, const int *shh,
+                  int overlap, int64_t (*sub)[2][TYL_MAX_RANK]);
+
+/* One element by global indices idx[0..rank): a distributed array's owner broadcasts it. */
+void tyl_elem_get(const tyl_array *a, const int64_t *idx, void *out);
+/* Store one element: only its owner stores it (the value is the same on every rank). */
+void tyl_elem_set(tyl_array *a, const int64_t *idx, const void *val);
+#define TYL_ELEM_ACCESSORS(T, S)                                                                   \
+    static inline T tyl_eget_##S(const tyl_array *a, int64_t i0, int64_t i1, int64_t i2, int64_t i3) \
+    {                                                                                              \
+        const int64_t ix[4] = {i0, i1, i2, i3};                                                    \
+        T v;                                                                                       \
+        tyl_elem_get(a, ix, &v);                                                                   \
+        return v;                                                                                  \
+    }                                                                                              \
+    static inline void tyl_eset_##S(tyl_array *a, int64_t i0, int64_t i1, int64_t i2, int64_t i3, T v) \
+    {                                                                                              \
+        const int64_t ix[4] = {i0, i1, i2, i3};                                                    \
+        tyl_elem_set(a, ix, &v);                                                                   \
+    }
+TYL_ELEM_ACCESSORS(bool, bool)
+TYL_ELEM_ACCESSORS(int32_t, i32)
+TYL_ELEM_ACCESSORS(int64_t, i64)
+TYL_ELEM_ACCESSORS(float, f32)
+TYL_ELEM_ACCESSORS(double, f64)
+
+/* A reduction's partial result on this rank, combined over the ranks in rank order (sum:
+ * pairwise over the partials, so it depends on the rank count only; op 1 max, 2 min). */
+void tyl_reduce_ranks(void *val, tyl_dtype t, int op);
+
+/* Counters for --stats. */
+typedef struct tyl_dist_stats {
+    double t_wait, t_pack, t_reduce;
+    int64_t bytes_sent, msgs_sent, n_exchanges, n_reduce;
+} tyl_dist_stats;
+extern tyl_dist_stats tyl_dist_stats_;
 
 /* ---- indexing ------------------------------------------------------------------------------- */
 
@@ -407,6 +526,9 @@ void tyl_copy_outside(tyl_array *dst, const tyl_array *src, const int64_t *lo, c
  * must hold `dt` data of the given rank (the compiler took both from the file it saw at compile
  * time); a missing, malformed or different file is a run-time error naming it. */
 tyl_array *tyl_load_npy(const char *filename, tyl_dtype dt, int rank, const char *where);
+/* The same, laid out as L says (NULL: replicated); collective. */
+tyl_array *tyl_load_npy_l(const char *filename, tyl_dtype dt, int rank, const tyl_layout *L,
+                          const char *where);
 
 #ifdef __cplusplus
 }

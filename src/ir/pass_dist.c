@@ -1,0 +1,537 @@
+/* pass_dist.c: which arrays are distributed over the MPI ranks (pass_dist), and what each
+ * sweep must exchange before it runs (pass_halo).
+ *
+ * The model (docs/DISTRIBUTION.md): every rank runs the scalar code; a DISTRIBUTED array is
+ * split in blocks over one Cartesian process grid, each rank computing the points of a sweep
+ * whose target element it owns ("owner computes"); a REPLICATED array is whole on every rank and
+ * every rank computes all of it. Reads of a distributed array must then stay within the block
+ * plus a halo of constant width, which holds when the read is the target's own index plus a
+ * compile-time constant along every dimension (a stencil), the two arrays' extents differ by a
+ * constant (their blocks are then misaligned by at most that constant), and periodic (np.roll)
+ * reads shift by a constant. Anything else makes the array replicated, which is always correct:
+ * a replicated target reads its operands whole, so their arrays become replicated too, and so on
+ * to a fixed point. Element writes in loops and element reads in nested loops (scalar-loop
+ * programs) also make an array replicated, so they cost no message per element.
+ *
+ * pass_dist requires: alias classes (pass_copysem); runs before pass_fuse, which fuses only
+ * sweeps whose targets share their local box on every rank (ir_dist_aligned).
+ * Establishes: ir_var.layout of every slot (one ir_layout per alias class, dist decided),
+ * ir_program.grid_rank and .layouts.
+ *
+ * pass_halo requires: pass_dist, pass_fuse.
+ * Establishes: per layout the halo widths (the largest any read needs, per dimension and side)
+ * and periodic dimensions; periodic reads of distributed arrays lose their `wrap` (the halo
+ * holds the wrapped-around neighbours); per sweep, fused group and reduction an ir_halo naming
+ * the zones of each array it reads outside the owned block (so corners travel only when a
+ * stencil reads them) and how far from the block's edges points need halo data (the interior
+ * computed while the messages travel); per reduction the anchor read that splits its box.
+ * Exchanges happen at run time only when the array was written since its last exchange.
+ */
+#include "../frontend/sym.h"
+#include "ir.h"
+
+#include <stdlib.h>
+
+enum { MAX_HALO = 16 }; /* wider reads make the array replicated */
+
+typedef struct dctx {
+    ir_program *p;
+    int G;           /* grid rank */
+    char *dist;      /* by layout class: 1 distributed */
+    int *cls;        /* layout class of each slot id */
+    int changed;
+} dctx;
+
+/* Layout classes: slots between which a buffer can move (any binding, moves and permutations
+ * included, and rotations), coarser than alias classes: a buffer keeps its layout for life. */
+static int lfind(int *cls, int i)
+{
+    while (cls[i] != i)
+        i = cls[i] = cls[cls[i]];
+    return i;
+}
+static void lunite(int *cls, ir_var *a, ir_var *b)
+{
+    int x = lfind(cls, a->id), y = lfind(cls, b->id);
+    if (x != y)
+        cls[x > y ? x : y] = x < y ? x : y;
+}
+static void layout_classes(vec *body, int *cls)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if (s->kind == S_BIND)
+            for (int k = 0; k < s->n; k++)
+                lunite(cls, s->dst[k], s->srcs[k]);
+        if (s->kind == S_ROTATE)
+            lunite(cls, s->var, s->src_slot);
+        layout_classes(&s->body, cls);
+        layout_classes(&s->orelse, cls);
+    }
+}
+
+static int is_dist(dctx *c, ir_var *v) { return v && v->is_array && c->dist[lfind(c->cls, v->id)]; }
+#define make_repl(c, v) make_repl_at(c, v, __LINE__)
+
+static void make_repl_at(dctx *c, ir_var *v, int line)
+{
+    if (is_dist(c, v)) {
+        if (getenv("TYLES_DEBUG_DIST"))
+            fprintf(stderr, "pass_dist: %s replicated (pass_dist.c:%d)\n", v->name, line);
+        c->dist[lfind(c->cls, v->id)] = 0;
+        c->changed = 1;
+    }
+}
+
+/* The offset of the read's start along a dimension, as a sym: np.roll views keep their shift
+ * in `lo` (relative to the whole array), so a constant lo is their offset. */
+static const sym *dim_start(const ir_dim *m)
+{
+    int64_t k;
+    if (m->wrap)
+        return ir_expr_const_int(m->lo, &k) ? sym_const(k) : NULL;
+    return m->slo;
+}
+
+/* Is read view r, in a sweep whose points are owned through view t, the target's index plus a
+ * constant along every dimension? Then off[d] is that constant and k[d] the difference of the
+ * arrays' extents (their blocks' misalignment bound). */
+static int relate(ir_view *t, ir_view *r, int64_t *off, int64_t *k)
+{
+    if (t->rank != r->rank)
+        return 0;
+    for (int d = 0; d < t->rank; d++) {
+        const ir_dim *td = &t->dim[d], *rd = &r->dim[d];
+        if (td->kind != rd->kind || td->wrap)
+            return 0;
+        if (td->kind == D_RANGE) {
+            if (td->box != rd->box || rd->box < 0 || td->step_c == 0 || td->step_c != rd->step_c)
+                return 0;
+        }
+        const sym *diff = sym_sub(dim_start(rd), dim_start(td));
+        if (!diff || !sym_is_const(diff, &off[d]))
+            return 0;
+        if (r->arr == t->arr)
+            k[d] = 0;
+        else {
+            const sym *ke = sym_sub(rd->aext, td->aext);
+            if (!ke || !sym_is_const(ke, &k[d]))
+                return 0;
+        }
+        if (rd->wrap && k[d] != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* Halo layers a related read needs below (hl) and above (hh) the owned block. */
+static void need_widths(int rank, const int64_t *off, const int64_t *k, int64_t *hl, int64_t *hh)
+{
+    for (int d = 0; d < rank; d++) {
+        int64_t kp = k[d] > 0 ? k[d] : 0, kn = k[d] < 0 ? -k[d] : 0;
+        hl[d] = kp - off[d] > 0 ? kp - off[d] : 0;
+        hh[d] = off[d] + kn > 0 ? off[d] + kn : 0;
+    }
+}
+
+static int halo_ok(ir_view *t, ir_view *r)
+{
+    int64_t off[IR_MAX_RANK], k[IR_MAX_RANK], hl[IR_MAX_RANK], hh[IR_MAX_RANK];
+    if (!relate(t, r, off, k))
+        return 0;
+    need_widths(r->rank, off, k, hl, hh);
+    for (int d = 0; d < r->rank; d++)
+        if (hl[d] > MAX_HALO || hh[d] > MAX_HALO)
+            return 0;
+    return 1;
+}
+
+/* ---- visiting reads ---------------------------------------------------------------------------- */
+
+typedef struct reads {
+    ir_view *v[256];
+    int n;
+} reads;
+
+static int collect_read(const ir_expr *e, void *ctx)
+{
+    reads *r = ctx;
+    if (e->kind == E_READ && r->n < 256)
+        r->v[r->n++] = e->view;
+    return 0;
+}
+
+static void reads_of(ir_expr *e, reads *r)
+{
+    if (e)
+        ir_expr_any(e, collect_read, r);
+}
+
+static int has_elem_pred(const ir_expr *e, void *ctx)
+{
+    (void)ctx;
+    return e->kind == E_ELEM;
+}
+
+typedef struct elem_ctx {
+    dctx *c;
+} elem_ctx;
+static int repl_elem(const ir_expr *e, void *ctx)
+{
+    if (e->kind == E_ELEM)
+        make_repl(((elem_ctx *)ctx)->c, e->var);
+    return 0;
+}
+
+/* The reduction's anchor: its first read of a distributed array that iterates every box
+ * dimension (no broadcast), so owning its elements splits the box. */
+static ir_view *reduce_anchor(dctx *c, ir_stmt *s)
+{
+    reads r = {.n = 0};
+    reads_of(s->e, &r);
+    for (int i = 0; i < r.n; i++) {
+        ir_view *v = r.v[i];
+        if (!is_dist(c, v->arr) || v->vrank != s->n)
+            continue;
+        int ok = 1;
+        for (int d = 0; d < v->rank; d++)
+            if (v->dim[d].kind == D_RANGE && (v->dim[d].box < 0 || v->dim[d].wrap))
+                ok = 0;
+        if (ok)
+            return v;
+    }
+    return NULL;
+}
+
+/* A target (or anchor) t: its distributed reads must be halo reads, else they are replicated;
+ * a replicated target makes its reads replicated. */
+static void constrain(dctx *c, ir_view *t, ir_expr *e)
+{
+    reads r = {.n = 0};
+    reads_of(e, &r);
+    if (r.n == 256) { /* too many to track: keep it simple */
+        if (t)
+            make_repl(c, t->arr);
+    }
+    for (int i = 0; i < r.n; i++) {
+        ir_view *v = r.v[i];
+        if (!is_dist(c, v->arr))
+            continue;
+        if (!t || !is_dist(c, t->arr) || !halo_ok(t, v)) {
+            if (getenv("TYLES_DEBUG_DIST") && is_dist(c, v->arr)) {
+                fprintf(stderr, "  target %s read %s:", t ? t->arr->name : "-", v->arr->name);
+                for (int d = 0; t && d < v->rank; d++)
+                    fprintf(stderr, " [%s vs %s ext %s vs %s]", sym_str(dim_start(&v->dim[d])), sym_str(dim_start(&t->dim[d])),
+                            sym_str(v->dim[d].aext), sym_str(t->dim[d].aext));
+                fprintf(stderr, "\n");
+            }
+            make_repl(c, v->arr);
+        }
+    }
+}
+
+static void any_expr_elem(dctx *c, ir_expr *e)
+{
+    elem_ctx ec = {c};
+    if (e)
+        ir_expr_any(e, repl_elem, &ec);
+}
+
+static void stmt_exprs_elem(dctx *c, ir_stmt *s)
+{
+    any_expr_elem(c, s->e);
+    any_expr_elem(c, s->e2);
+    any_expr_elem(c, s->e3);
+    if (s->kind == S_SETELEM || s->kind == S_PRINT)
+        for (int i = 0; i < s->n; i++)
+            if (s->args && s->args[i])
+                any_expr_elem(c, s->args[i]);
+}
+
+static void visit(dctx *c, vec *body, int depth)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if (depth >= 2)
+            stmt_exprs_elem(c, s);
+        switch (s->kind) {
+        case S_SWEEP: constrain(c, s->target, s->e); break;
+        case S_FUSED:
+            for (int j = 0; j < s->body.len; j++) {
+                ir_stmt *w = VEC_AT(s->body, j, ir_stmt *);
+                constrain(c, w->target, w->e);
+            }
+            break;
+        case S_REDUCE: constrain(c, reduce_anchor(c, s), s->e); break;
+        case S_ALLOC:
+            if (s->init == 3 && !is_dist(c, s->var))
+                make_repl(c, s->src_slot);
+            break;
+        case S_ROTATE:
+            if (!is_dist(c, s->var) || !is_dist(c, s->src_slot)) {
+                make_repl(c, s->var);
+                make_repl(c, s->src_slot);
+            }
+            break;
+        case S_SETELEM:
+            if (depth >= 1)
+                make_repl(c, s->var);
+            break;
+        default: break;
+        }
+        visit(c, &s->body, depth + (s->kind == S_FOR || s->kind == S_WHILE));
+        visit(c, &s->orelse, depth);
+    }
+}
+
+/* Every array slot of the program, by id. */
+static int note_slot(const ir_expr *e, void *ctx)
+{
+    ir_var **byid = ctx;
+    if (e->kind == E_READ)
+        byid[e->view->arr->id] = e->view->arr;
+    if ((e->kind == E_ELEM || e->kind == E_SHAPE) && e->var->is_array)
+        byid[e->var->id] = e->var;
+    return 0;
+}
+static void slots_expr(ir_var **byid, ir_expr *e)
+{
+    if (e)
+        ir_expr_any(e, note_slot, byid);
+}
+static void slots_block(ir_var **byid, vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if (s->var && s->var->is_array)
+            byid[s->var->id] = s->var;
+        if (s->src_slot)
+            byid[s->src_slot->id] = s->src_slot;
+        if (s->target) {
+            byid[s->target->arr->id] = s->target->arr;
+            ir_expr r = {.kind = E_READ, .view = s->target};
+            slots_expr(byid, &r);
+        }
+        if (s->kind == S_BIND)
+            for (int k = 0; k < s->n; k++) {
+                byid[s->dst[k]->id] = s->dst[k];
+                byid[s->srcs[k]->id] = s->srcs[k];
+            }
+        slots_expr(byid, s->e);
+        slots_expr(byid, s->e2);
+        slots_expr(byid, s->e3);
+        if (s->kind == S_ALLOC && s->shape)
+            for (int d = 0; d < s->var->rank; d++)
+                slots_expr(byid, s->shape[d]);
+        if ((s->kind == S_SETELEM || s->kind == S_PRINT || s->kind == S_CHECK) && s->args)
+            for (int k = 0; k < (s->kind == S_CHECK ? s->na + s->nb : s->n); k++)
+                if (s->args[k])
+                    slots_expr(byid, s->args[k]);
+        slots_block(byid, &s->body);
+        slots_block(byid, &s->orelse);
+    }
+}
+
+void pass_dist(ir_program *p)
+{
+    ir_alias_classes(p);
+    ir_var **byid = NEWN(ir_var *, p->nvars + 1);
+    slots_block(byid, &p->body);
+    dctx c = {.p = p};
+    c.dist = NEWN(char, p->nvars + 1);
+    c.cls = NEWN(int, p->nvars + 1);
+    for (int i = 0; i <= p->nvars; i++)
+        c.cls[i] = i;
+    for (int i = 0; i < p->nvars; i++)
+        if (byid[i])
+            lunite(c.cls, byid[i], byid[byid[i]->alias_class] ? byid[byid[i]->alias_class] : byid[i]);
+    layout_classes(&p->body, c.cls);
+    for (int i = 0; i < p->nvars; i++)
+        if (byid[i] && byid[i]->rank > c.G)
+            c.G = byid[i]->rank;
+    for (int i = 0; i < p->nvars; i++)
+        if (byid[i])
+            c.dist[lfind(c.cls, i)] = 1;
+    for (int i = 0; i < p->nvars; i++) /* a class with a member of another rank stays whole */
+        if (byid[i] && byid[i]->rank != c.G)
+            c.dist[lfind(c.cls, i)] = 0;
+    do {
+        c.changed = 0;
+        visit(&c, &p->body, 0);
+    } while (c.changed);
+
+    ir_layout **bycls = NEWN(ir_layout *, p->nvars + 1);
+    int any = 0;
+    for (int i = 0; i < p->nvars; i++) {
+        ir_var *v = byid[i];
+        if (!v)
+            continue;
+        int cls = lfind(c.cls, i);
+        if (!bycls[cls]) {
+            ir_layout *L = NEW(ir_layout);
+            L->id = p->layouts.len;
+            L->dist = c.dist[cls];
+            vec_push(&p->layouts, L);
+            bycls[cls] = L;
+        }
+        v->layout = bycls[cls];
+        any |= v->layout->dist;
+    }
+    p->grid_rank = any ? c.G : 0;
+}
+
+/* ---- pass_halo ------------------------------------------------------------------------------ */
+
+static int dist_slot(ir_var *v) { return v && v->layout && v->layout->dist; }
+
+int ir_dist_aligned(ir_view *a, ir_view *b)
+{
+    if (!a->arr->layout || !b->arr->layout)
+        return 1;
+    if (a->arr->layout->dist != b->arr->layout->dist)
+        return 0;
+    if (!a->arr->layout->dist)
+        return 1;
+    int64_t off[IR_MAX_RANK], k[IR_MAX_RANK];
+    if (!relate(a, b, off, k))
+        return 0;
+    for (int d = 0; d < a->rank; d++)
+        if (off[d] || k[d])
+            return 0;
+    return 1;
+}
+
+/* Zones touched by reads needing hl / hh layers (see tyl_dist.c: zone = sum (s_d + 1) * 3^d). */
+static void zones_of(int rank, const int64_t *hl, const int64_t *hh, uint64_t *z)
+{
+    int Z = 1;
+    for (int d = 0; d < rank; d++)
+        Z *= 3;
+    for (int zi = 0; zi < Z; zi++) {
+        int q = zi, ok = 1, center = 1;
+        for (int d = 0; d < rank; d++) {
+            int s = q % 3 - 1;
+            q /= 3;
+            if ((s < 0 && !hl[d]) || (s > 0 && !hh[d]))
+                ok = 0;
+            center &= s == 0;
+        }
+        if (ok && !center)
+            z[zi / 64] |= (uint64_t)1 << (zi % 64);
+    }
+}
+
+static void add_need(ir_stmt *s, ir_view *t, ir_view *r)
+{
+    int64_t off[IR_MAX_RANK], k[IR_MAX_RANK], hl[IR_MAX_RANK], hh[IR_MAX_RANK];
+    if (!relate(t, r, off, k))
+        INTERNAL("pass_halo: a read of a distributed array is not a halo read");
+    need_widths(r->rank, off, k, hl, hh);
+    ir_layout *L = r->arr->layout;
+    for (int d = 0; d < r->rank; d++) {
+        if (hl[d] > L->hl[d]) L->hl[d] = (int)hl[d];
+        if (hh[d] > L->hh[d]) L->hh[d] = (int)hh[d];
+        if (r->dim[d].kind == D_RANGE && r->dim[d].wrap) {
+            L->periodic |= 1u << d;
+            r->dim[d].slo = dim_start(&r->dim[d]);
+            r->dim[d].wrap = NULL; /* the halo holds the wrapped-around neighbours */
+        }
+    }
+    uint64_t z[2] = {0, 0};
+    zones_of(r->rank, hl, hh, z);
+    if (!z[0] && !z[1])
+        return;
+    if (!s->halo)
+        s->halo = NEW(ir_halo);
+    ir_halo *h = s->halo;
+    int at = -1;
+    for (int i = 0; i < h->n; i++)
+        if (h->slot[i] == r->arr)
+            at = i;
+    if (at < 0) {
+        ir_var **ns = NEWN(ir_var *, h->n + 1);
+        uint64_t(*nz)[2] = (uint64_t(*)[2])NEWN(uint64_t, 2 * (h->n + 1));
+        for (int i = 0; i < h->n; i++) {
+            ns[i] = h->slot[i];
+            nz[i][0] = h->zones[i][0];
+            nz[i][1] = h->zones[i][1];
+        }
+        h->slot = ns;
+        h->zones = nz;
+        at = h->n++;
+        h->slot[at] = r->arr;
+        h->zones[at][0] = h->zones[at][1] = 0;
+    }
+    h->zones[at][0] |= z[0];
+    h->zones[at][1] |= z[1];
+    /* points within these distances of the block's edges (in box steps) read the halo */
+    for (int d = 0; d < t->rank; d++) {
+        const ir_dim *td = &t->dim[d];
+        if (!hl[d] && !hh[d])
+            continue;
+        if (td->kind == D_FIXED) { /* every point reads the neighbour's plane */
+            for (int b = 0; b < IR_MAX_RANK; b++)
+                h->shl[b] = 1 << 30;
+            continue;
+        }
+        int64_t st = td->step_c > 0 ? td->step_c : -td->step_c;
+        int64_t lo = (hl[d] + st - 1) / st, hi = (hh[d] + st - 1) / st;
+        if (td->step_c < 0) {
+            int64_t x = lo;
+            lo = hi;
+            hi = x;
+        }
+        if (lo > h->shl[td->box]) h->shl[td->box] = (int)lo;
+        if (hi > h->shh[td->box]) h->shh[td->box] = (int)hi;
+    }
+}
+
+static void halo_sweep(ir_stmt *s, ir_view *t, ir_expr *e)
+{
+    if (!t || !dist_slot(t->arr))
+        return;
+    reads r = {.n = 0};
+    reads_of(e, &r);
+    for (int i = 0; i < r.n; i++)
+        if (dist_slot(r.v[i]->arr))
+            add_need(s, t, r.v[i]);
+}
+
+static void halo_block(vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        switch (s->kind) {
+        case S_SWEEP: halo_sweep(s, s->target, s->e); break;
+        case S_FUSED:
+            for (int j = 0; j < s->body.len; j++) {
+                ir_stmt *w = VEC_AT(s->body, j, ir_stmt *);
+                halo_sweep(s, w->target, w->e);
+            }
+            break;
+        case S_REDUCE: {
+            reads r = {.n = 0};
+            reads_of(s->e, &r);
+            s->anchor = NULL;
+            for (int k = 0; k < r.n && !s->anchor; k++) {
+                ir_view *v = r.v[k];
+                if (!dist_slot(v->arr) || v->vrank != s->n)
+                    continue;
+                int ok = 1;
+                for (int d = 0; d < v->rank; d++)
+                    if (v->dim[d].kind == D_RANGE && (v->dim[d].box < 0 || v->dim[d].wrap))
+                        ok = 0;
+                if (ok)
+                    s->anchor = v;
+            }
+            halo_sweep(s, s->anchor, s->e);
+            break;
+        }
+        default: break;
+        }
+        halo_block(&s->body);
+        halo_block(&s->orelse);
+    }
+}
+
+void pass_halo(ir_program *p) { halo_block(&p->body); }

@@ -1,0 +1,801 @@
+/* tyl_dist.c: distributed arrays: the process grid, block ownership, halo exchange, element
+ * access by global index, and reductions over ranks.
+ *
+ * One Cartesian process grid of G dimensions (G = the rank of the program's distributed arrays,
+ * fixed by the compiler). A distributed array of extent n along dimension d is split by its own
+ * extent: the rank at grid coordinate c of P owns [floor(c*n/P), floor((c+1)*n/P)). Arrays of
+ * extents that differ by a constant (N and N+1, an (I+4, J+4) input and its (I, J) output)
+ * therefore have block boundaries that differ by at most that constant, which the compiler's
+ * halo widths absorb. A block may be empty; its rank still takes part in every collective.
+ *
+ * Every rank runs the same scalar code, so every decision here (whether a halo is current,
+ * who owns an element, which pieces a neighbour needs) is computed identically everywhere
+ * without messages: a rank works out what each other rank needs from the same formulas.
+ *
+ * Halo ZONES: around an owned block, each dimension is below (-1), inside (0) or above (+1) it;
+ * the 3^G - 1 combinations other than all-inside are the zones (faces, edges, corners). The
+ * compiler says which zones a sweep reads; only those travel, so a 5-point stencil exchanges
+ * faces and no corners. hvalid has a bit per zone that holds current data; any write to the
+ * array clears them all.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "tyl_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tyl_mem.h"
+#include "tyl_mpi.h"
+
+/* ---- the process grid ---------------------------------------------------------------------- */
+
+static int g_rank;                    /* G: dimensions of the grid (0: nothing distributed) */
+static int g_P[TYL_MAX_RANK] = {1, 1, 1, 1};
+static int g_me[TYL_MAX_RANK];        /* this rank's coordinates */
+static int g_size = 1, g_self;
+static int g_first_checked;
+#ifndef TYL_NO_MPI
+static MPI_Comm g_comm = MPI_COMM_NULL;
+#endif
+static int g_overlap = 1;
+tyl_dist_stats tyl_dist_stats_;
+
+int tyl_rt_nranks(void) { return g_size; }
+int tyl_rt_grid_rank(void) { return g_rank; }
+const int *tyl_rt_grid_dims(void) { return g_P; }
+
+/* rank number <-> coordinates, row-major over the grid (as MPI_Cart_create with reorder 0) */
+static void coords_of(int r, int *c)
+{
+    for (int d = g_rank - 1; d >= 0; d--) {
+        c[d] = r % g_P[d];
+        r /= g_P[d];
+    }
+}
+static int rank_of(const int *c)
+{
+    int r = 0;
+    for (int d = 0; d < g_rank; d++)
+        r = r * g_P[d] + c[d];
+    return r;
+}
+
+void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int overlap,
+                    void (*fail)(const char *msg))
+{
+    g_rank = grid_rank < 0 ? 0 : grid_rank > TYL_MAX_RANK ? TYL_MAX_RANK : grid_rank;
+    g_size = size;
+    g_self = me;
+    g_overlap = overlap;
+    char msg[512];
+    for (int d = 0; d < TYL_MAX_RANK; d++)
+        g_P[d] = 1;
+    if (procs) {
+        int dims[TYL_MAX_RANK + 1], nd = 0;
+        const char *p = procs;
+        while (*p) {
+            char *end;
+            long v = strtol(p, &end, 10);
+            if (end == p || v <= 0 || v > 1000000 || nd == TYL_MAX_RANK + 1 ||
+                (*end && *end != 'x' && *end != 'X') || (*end && !end[1])) {
+                snprintf(msg, sizeof msg, "invalid value '%s' for --procs: expected ranks per "
+                         "dimension such as 4, 2x2 or 2x2x1", procs);
+                fail(msg);
+            }
+            dims[nd++] = (int)v;
+            p = *end ? end + 1 : end;
+        }
+        long prod = 1;
+        for (int i = 0; i < nd; i++)
+            prod *= dims[i];
+        if (prod != size) {
+            snprintf(msg, sizeof msg, "--procs=%s is a grid of %ld ranks, but the job has %d", procs,
+                     prod, size);
+            fail(msg);
+        }
+        if (nd != (g_rank ? g_rank : 1)) {
+            int extra_ones = 1;
+            for (int i = g_rank; i < nd; i++)
+                extra_ones &= dims[i] == 1;
+            if (nd < g_rank || !extra_ones) {
+                snprintf(msg, sizeof msg, "--procs=%s has %d dimension%s, but this program's "
+                         "distributed arrays have %d", procs, nd, nd == 1 ? "" : "s", g_rank);
+                fail(msg);
+            }
+        }
+        for (int d = 0; d < g_rank; d++)
+            g_P[d] = dims[d];
+    } else if (g_rank > 0) {
+#ifndef TYL_NO_MPI
+        int dims[TYL_MAX_RANK] = {0, 0, 0, 0};
+        MPI_Dims_create(size, g_rank, dims);
+        for (int d = 0; d < g_rank; d++)
+            g_P[d] = dims[d];
+#endif
+    }
+    if (g_rank == 0 && size > 1 && procs == NULL)
+        g_P[0] = 1;
+    if (g_rank > 0)
+        coords_of(me, g_me);
+#ifndef TYL_NO_MPI
+    MPI_Comm_dup(MPI_COMM_WORLD, &g_comm);
+#endif
+}
+
+void tyl_dist_finalize(void)
+{
+#ifndef TYL_NO_MPI
+    if (g_comm != MPI_COMM_NULL)
+        MPI_Comm_free(&g_comm);
+#endif
+}
+
+void tyl_dist_set_overlap(int on) { g_overlap = on; }
+int tyl_dist_overlap(void) { return g_overlap; }
+
+/* Owned range of coordinate c of P along an extent n. */
+static inline void block_of(int64_t n, int c, int P, int64_t *lo, int64_t *hi)
+{
+    *lo = (int64_t)((__int128)n * c / P);
+    *hi = (int64_t)((__int128)n * (c + 1) / P);
+}
+
+/* Grid coordinate owning index i of extent n over P (i in [0, n)). */
+static int owner_coord(int64_t i, int64_t n, int P)
+{
+    int c = (int)((__int128)i * P / n);
+    int64_t lo, hi;
+    for (;;) {
+        block_of(n, c, P, &lo, &hi);
+        if (i < lo)
+            c--;
+        else if (i >= hi)
+            c++;
+        else
+            return c;
+    }
+}
+
+/* Fill in the distribution fields of a new array (shape, rank, dtype set). Returns the number
+ * of elements to allocate here. */
+int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where)
+{
+    int r = a->rank;
+    int dist = L && L->dist && g_rank > 0 && r == g_rank;
+    a->layout = dist ? L : NULL;
+    for (int d = 0; d < TYL_MAX_RANK; d++) {
+        a->lo[d] = 0;
+        a->n[d] = d < r ? a->shape[d] : 1;
+        a->hl[d] = a->hh[d] = 0;
+    }
+    if (dist) {
+        if (!g_first_checked) {
+            /* the first distributed array says whether the grid makes sense at all */
+            g_first_checked = 1;
+            for (int d = 0; d < r; d++)
+                if (g_P[d] > 1 && g_P[d] > a->shape[d]) {
+                    char sh[128];
+                    tyl_rt_shape_str(sh, r, a->shape);
+                    tyl_rt_error_all(where, "the process grid has %d ranks along axis %d, more than the "
+                                 "%lld elements of the program's first distributed array (shape %s) "
+                                 "there; run on fewer ranks or choose another --procs",
+                                 g_P[d], d, (long long)a->shape[d], sh);
+                }
+        }
+        for (int d = 0; d < r; d++) {
+            int64_t lo, hi;
+            block_of(a->shape[d], g_me[d], g_P[d], &lo, &hi);
+            a->lo[d] = lo;
+            a->n[d] = hi - lo;
+            a->hl[d] = L->hl[d];
+            a->hh[d] = L->hh[d];
+        }
+    }
+    int64_t total = 1;
+    for (int d = r - 1; d >= 0; d--) {
+        a->stride[d] = total;
+        int64_t ext = a->n[d] + a->hl[d] + a->hh[d];
+        total = ext == 0 ? 0 : (total > INT64_MAX / ext ? INT64_MAX : total * ext);
+    }
+    for (int d = r; d < TYL_MAX_RANK; d++)
+        a->stride[d] = 0;
+    if (r == 0)
+        total = 1;
+    a->hvalid[0] = a->hvalid[1] = 0;
+    return total;
+}
+
+/* Offset (elements) of global index g inside the local allocation, from data. */
+static inline int64_t loc_off(const tyl_array *a, const int64_t *g)
+{
+    int64_t o = 0;
+    for (int d = 0; d < a->rank; d++)
+        o += (g[d] - a->lo[d]) * a->stride[d];
+    return o;
+}
+
+/* ---- element access -------------------------------------------------------------------------- */
+
+static void check_index(const tyl_array *a, const int64_t *idx)
+{
+    for (int d = 0; d < a->rank; d++)
+        if (idx[d] < 0 || idx[d] >= a->shape[d])
+            tyl_rt_error("libtyles", "internal error: element index %lld out of range on axis %d",
+                         (long long)idx[d], d);
+}
+
+/* The rank owning an element of a distributed array. */
+static int elem_owner(const tyl_array *a, const int64_t *idx)
+{
+    int c[TYL_MAX_RANK];
+    for (int d = 0; d < g_rank; d++)
+        c[d] = owner_coord(idx[d], a->shape[d], g_P[d]);
+    return rank_of(c);
+}
+
+void tyl_elem_get(const tyl_array *a, const int64_t *idx, void *out)
+{
+    size_t el = tyl_dtype_size(a->dtype);
+    check_index(a, idx);
+    if (!a->layout) {
+        tyl_mem_to_host(out, (const char *)a->data + (size_t)loc_off(a, idx) * el, el);
+        return;
+    }
+    int own = elem_owner(a, idx);
+    if (own == g_self)
+        tyl_mem_to_host(out, (const char *)a->data + (size_t)loc_off(a, idx) * el, el);
+#ifndef TYL_NO_MPI
+    if (g_size > 1)
+        MPI_Bcast(out, (int)el, MPI_BYTE, own, g_comm);
+#endif
+}
+
+void tyl_elem_set(tyl_array *a, const int64_t *idx, const void *val)
+{
+    size_t el = tyl_dtype_size(a->dtype);
+    check_index(a, idx);
+    a->hvalid[0] = a->hvalid[1] = 0;
+    if (a->layout && elem_owner(a, idx) != g_self)
+        return;
+    tyl_mem_from_host((char *)a->data + (size_t)loc_off(a, idx) * el, val, el);
+}
+
+/* ---- reductions over ranks ----------------------------------------------------------------- */
+
+/* Combine each rank's partial result in rank order, the same way on every rank: a sum is a
+ * pairwise sum over the ranks' partials (so it depends on the rank count, never on timing);
+ * max/min propagate NaN. op: 0 sum, 1 max, 2 min. */
+void tyl_reduce_ranks(void *val, tyl_dtype t, int op)
+{
+    if (g_size == 1)
+        return;
+#ifndef TYL_NO_MPI
+    size_t el = tyl_dtype_size(t);
+    char *all = malloc(el * (size_t)g_size);
+    if (!all)
+        tyl_rt_error("libtyles", "MemoryError: reduction over %d ranks", g_size);
+    double t0 = MPI_Wtime();
+    MPI_Allgather(val, (int)el, MPI_BYTE, all, (int)el, MPI_BYTE, g_comm);
+    tyl_dist_stats_.t_reduce += MPI_Wtime() - t0;
+    tyl_dist_stats_.n_reduce++;
+    switch (t) {
+    case TYL_FLOAT64: {
+        double *p = (double *)all, r = p[0];
+        if (op == 0)
+            r = tyl_pairwise_sum_f64(p, g_size);
+        else
+            for (int i = 1; i < g_size; i++)
+                r = op == 1 ? tyl_np_maximum_f64(r, p[i]) : tyl_np_minimum_f64(r, p[i]);
+        *(double *)val = r;
+        break;
+    }
+    case TYL_FLOAT32: {
+        float *p = (float *)all, r = p[0];
+        if (op == 0)
+            r = tyl_pairwise_sum_f32(p, g_size);
+        else
+            for (int i = 1; i < g_size; i++)
+                r = op == 1 ? tyl_np_maximum_f32(r, p[i]) : tyl_np_minimum_f32(r, p[i]);
+        *(float *)val = r;
+        break;
+    }
+    case TYL_INT64: {
+        int64_t *p = (int64_t *)all;
+        uint64_t s = (uint64_t)p[0];
+        int64_t r = p[0];
+        for (int i = 1; i < g_size; i++) {
+            s += (uint64_t)p[i];
+            r = op == 1 ? (p[i] > r ? p[i] : r) : (p[i] < r ? p[i] : r);
+        }
+        *(int64_t *)val = op == 0 ? (int64_t)s : r;
+        break;
+    }
+    case TYL_INT32: {
+        int32_t *p = (int32_t *)all;
+        uint32_t s = (uint32_t)p[0];
+        int32_t r = p[0];
+        for (int i = 1; i < g_size; i++) {
+            s += (uint32_t)p[i];
+            r = op == 1 ? (p[i] > r ? p[i] : r) : (p[i] < r ? p[i] : r);
+        }
+        *(int32_t *)val = op == 0 ? (int32_t)s : r;
+        break;
+    }
+    case TYL_BOOL: {
+        bool *p = (bool *)all, r = p[0];
+        for (int i = 1; i < g_size; i++)
+            r = op == 2 ? (r && p[i]) : (r || p[i]);
+        *(bool *)val = r;
+        break;
+    }
+    }
+    free(all);
+#else
+    (void)val;
+    (void)t;
+    (void)op;
+#endif
+}
+
+/* ---- halo exchange ------------------------------------------------------------------------- */
+
+typedef struct box {
+    int64_t lo[TYL_MAX_RANK], hi[TYL_MAX_RANK];
+} box;
+
+static int box_empty(const box *b, int r)
+{
+    for (int d = 0; d < r; d++)
+        if (b->hi[d] <= b->lo[d])
+            return 1;
+    return 0;
+}
+
+/* Owned block of the rank at coordinates c for array a. */
+static void owned_box(const tyl_array *a, const int *c, box *b)
+{
+    for (int d = 0; d < a->rank; d++)
+        block_of(a->shape[d], c[d], g_P[d], &b->lo[d], &b->hi[d]);
+}
+
+/* Zone z of the block o (the halo part the layout allocates), clipped to the array except
+ * along periodic dimensions. Returns 0 if the zone is empty. */
+static int zone_box(const tyl_array *a, const box *o, int z, box *b)
+{
+    int r = a->rank;
+    for (int d = 0; d < r; d++) {
+        int s = z % 3 - 1;
+        z /= 3;
+        if (o->hi[d] <= o->lo[d])
+            return 0; /* an empty block reads nothing */
+        if (s < 0) {
+            b->lo[d] = o->lo[d] - a->hl[d];
+            b->hi[d] = o->lo[d];
+        } else if (s == 0) {
+            b->lo[d] = o->lo[d];
+            b->hi[d] = o->hi[d];
+        } else {
+            b->lo[d] = o->hi[d];
+            b->hi[d] = o->hi[d] + a->hh[d];
+        }
+        if (!(a->layout->periodic >> d & 1)) {
+            if (b->lo[d] < 0) b->lo[d] = 0;
+            if (b->hi[d] > a->shape[d]) b->hi[d] = a->shape[d];
+        }
+        if (b->hi[d] <= b->lo[d])
+            return 0;
+    }
+    return 1;
+}
+
+/* One piece of a message: a box of one array, in the receiver's (possibly shifted) global
+ * coordinates `at`, taken from the sender's owned data at `at - shift`. */
+typedef struct piece {
+    tyl_array *a;
+    box at;
+    int64_t shift[TYL_MAX_RANK];
+    int64_t count;
+} piece;
+
+typedef struct peer_msg {
+    int peer;
+    piece *p;
+    int np, cap;
+    int64_t bytes;
+    char *buf;      /* host staging */
+} peer_msg;
+
+struct tyl_halo {
+    int active;
+    int nsend, nrecv;
+    peer_msg *send, *recv;
+#ifndef TYL_NO_MPI
+    MPI_Request *req;
+#endif
+    double t0;
+};
+
+static peer_msg *msg_for(peer_msg **list, int *n, int peer)
+{
+    for (int i = 0; i < *n; i++)
+        if ((*list)[i].peer == peer)
+            return &(*list)[i];
+    *list = realloc(*list, sizeof **list * (size_t)(*n + 1));
+    if (!*list)
+        tyl_rt_error("libtyles", "MemoryError: halo exchange plan");
+    peer_msg *m = &(*list)[(*n)++];
+    memset(m, 0, sizeof *m);
+    m->peer = peer;
+    return m;
+}
+
+static void add_piece(peer_msg *m, tyl_array *a, const box *at, const int64_t *shift)
+{
+    if (m->np == m->cap) {
+        m->cap = m->cap ? 2 * m->cap : 8;
+        m->p = realloc(m->p, sizeof *m->p * (size_t)m->cap);
+        if (!m->p)
+            tyl_rt_error("libtyles", "MemoryError: halo exchange plan");
+    }
+    piece *p = &m->p[m->np++];
+    p->a = a;
+    p->at = *at;
+    int64_t cnt = 1;
+    for (int d = 0; d < a->rank; d++) {
+        p->shift[d] = shift[d];
+        cnt *= at->hi[d] - at->lo[d];
+    }
+    p->count = cnt;
+    m->bytes += cnt * (int64_t)tyl_dtype_size(a->dtype);
+}
+
+/* Pieces rank `recv` needs from rank `send` for zone z of array a: recv's zone box cut by
+ * send's owned block and its periodic images. Calls f for each. */
+static void pieces_between(tyl_array *a, int z, const int *crecv, const int *csend,
+                           void (*f)(void *, tyl_array *, const box *, const int64_t *), void *ctx)
+{
+    int r = a->rank;
+    box orecv, osend, zb;
+    owned_box(a, crecv, &orecv);
+    owned_box(a, csend, &osend);
+    if (box_empty(&osend, r) || !zone_box(a, &orecv, z, &zb))
+        return;
+    /* images: shift by -n, 0, +n along periodic dimensions */
+    int nimg = 1;
+    for (int d = 0; d < r; d++)
+        if (a->layout->periodic >> d & 1)
+            nimg *= 3;
+    for (int im = 0; im < nimg; im++) {
+        int64_t shift[TYL_MAX_RANK] = {0, 0, 0, 0};
+        int k = im;
+        box cut;
+        int empty = 0;
+        for (int d = 0; d < r; d++) {
+            if (a->layout->periodic >> d & 1) {
+                shift[d] = (int64_t)(k % 3 - 1) * a->shape[d];
+                k /= 3;
+            }
+            cut.lo[d] = zb.lo[d] > osend.lo[d] + shift[d] ? zb.lo[d] : osend.lo[d] + shift[d];
+            cut.hi[d] = zb.hi[d] < osend.hi[d] + shift[d] ? zb.hi[d] : osend.hi[d] + shift[d];
+            empty |= cut.hi[d] <= cut.lo[d];
+        }
+        if (!empty)
+            f(ctx, a, &cut, shift);
+    }
+}
+
+typedef struct add_ctx {
+    peer_msg *m;
+} add_ctx;
+static void add_cb(void *ctx, tyl_array *a, const box *at, const int64_t *shift)
+{
+    add_piece(((add_ctx *)ctx)->m, a, at, shift);
+}
+
+/* Copy a piece between a box of the local allocation and a contiguous buffer (host memory).
+ * dir 0: array -> buffer (from the owned data at at - shift); 1: buffer -> array (at at). */
+static void *stage_dev;
+static size_t stage_dev_bytes;
+static void piece_copy(piece *p, char *buf, int dir)
+{
+    tyl_array *a = p->a;
+    int r = a->rank;
+    size_t el = tyl_dtype_size(a->dtype);
+    int64_t g[TYL_MAX_RANK], n[TYL_MAX_RANK], bs[TYL_MAX_RANK];
+    for (int d = 0; d < r; d++) {
+        g[d] = dir == 0 ? p->at.lo[d] - p->shift[d] : p->at.lo[d];
+        n[d] = p->at.hi[d] - p->at.lo[d];
+    }
+    int64_t t = 1;
+    for (int d = r - 1; d >= 0; d--) {
+        bs[d] = t;
+        t *= n[d];
+    }
+    char *ap = (char *)a->data + (size_t)loc_off(a, g) * el;
+    size_t bytes = (size_t)p->count * el;
+    if (!tyl_mem_on_device()) {
+        if (dir == 0)
+            tyl_box_copy(buf, bs, ap, a->stride, r, n, el);
+        else
+            tyl_box_copy(ap, a->stride, buf, bs, r, n, el);
+        return;
+    }
+    if (bytes > stage_dev_bytes) {
+        tyl_mem_free(stage_dev);
+        stage_dev = tyl_mem_alloc(bytes);
+        stage_dev_bytes = stage_dev ? bytes : 0;
+        if (!stage_dev)
+            tyl_rt_error("libtyles", "MemoryError: halo staging buffer of %zu bytes", bytes);
+    }
+    if (dir == 0) {
+        tyl_box_copy(stage_dev, bs, ap, a->stride, r, n, el);
+        tyl_mem_to_host(buf, stage_dev, bytes);
+    } else {
+        tyl_mem_from_host(stage_dev, buf, bytes);
+        tyl_box_copy(ap, a->stride, stage_dev, bs, r, n, el);
+    }
+}
+
+static int zone_count(int r)
+{
+    int z = 1;
+    for (int d = 0; d < r; d++)
+        z *= 3;
+    return z;
+}
+
+tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
+{
+    tyl_halo *h = NULL;
+    for (int i = 0; i < narr; i++) {
+        tyl_array *a = arrs[i];
+        if (!a || !a->layout)
+            continue;
+        uint64_t need0 = masks[2 * i] & ~a->hvalid[0], need1 = masks[2 * i + 1] & ~a->hvalid[1];
+        if (!need0 && !need1)
+            continue;
+        if (!h) {
+            h = calloc(1, sizeof *h);
+            if (!h)
+                tyl_rt_error("libtyles", "MemoryError: halo exchange");
+            h->t0 = MPI_Wtime();
+        }
+        int Z = zone_count(a->rank);
+        int cme[TYL_MAX_RANK], cq[TYL_MAX_RANK];
+        coords_of(g_self, cme);
+        for (int z = 0; z < Z; z++) {
+            if (!((z < 64 ? need0 >> z : need1 >> (z - 64)) & 1))
+                continue;
+            for (int q = 0; q < g_size; q++) {
+                coords_of(q, cq);
+                /* what q needs from me, and what I need from q */
+                add_ctx cs = {NULL}, cr = {NULL};
+                cs.m = msg_for(&h->send, &h->nsend, q);
+                pieces_between(a, z, cq, cme, add_cb, &cs);
+                cr.m = msg_for(&h->recv, &h->nrecv, q);
+                pieces_between(a, z, cme, cq, add_cb, &cr);
+            }
+        }
+        a->hvalid[0] |= need0;
+        a->hvalid[1] |= need1;
+    }
+    if (!h)
+        return NULL;
+    h->active = 1;
+#ifndef TYL_NO_MPI
+    h->req = calloc((size_t)(h->nsend + h->nrecv) + 1, sizeof *h->req);
+    if (!h->req)
+        tyl_rt_error("libtyles", "MemoryError: halo exchange");
+#endif
+    int nreq = 0;
+    for (int i = 0; i < h->nrecv; i++) {
+        peer_msg *m = &h->recv[i];
+        if (!m->bytes || m->peer == g_self)
+            continue;
+        m->buf = malloc((size_t)m->bytes);
+        if (!m->buf)
+            tyl_rt_error("libtyles", "MemoryError: halo receive buffer of %lld bytes", (long long)m->bytes);
+#ifndef TYL_NO_MPI
+        MPI_Irecv(m->buf, (int)m->bytes, MPI_BYTE, m->peer, 77, g_comm, &h->req[nreq++]);
+#endif
+    }
+    for (int i = 0; i < h->nsend; i++) {
+        peer_msg *m = &h->send[i];
+        if (!m->bytes)
+            continue;
+        m->buf = malloc((size_t)m->bytes);
+        if (!m->buf)
+            tyl_rt_error("libtyles", "MemoryError: halo send buffer of %lld bytes", (long long)m->bytes);
+        char *p = m->buf;
+        for (int k = 0; k < m->np; k++) {
+            piece_copy(&m->p[k], p, 0);
+            p += m->p[k].count * (int64_t)tyl_dtype_size(m->p[k].a->dtype);
+        }
+        if (m->peer == g_self)
+            continue;
+        tyl_dist_stats_.bytes_sent += m->bytes;
+        tyl_dist_stats_.msgs_sent++;
+#ifndef TYL_NO_MPI
+        MPI_Isend(m->buf, (int)m->bytes, MPI_BYTE, m->peer, 77, g_comm, &h->req[nreq++]);
+#endif
+    }
+    /* periodic images of my own block: the send list to myself is my receive list too */
+    for (int i = 0; i < h->nsend; i++) {
+        peer_msg *m = &h->send[i];
+        if (m->peer != g_self || !m->bytes)
+            continue;
+        char *p = m->buf;
+        for (int k = 0; k < m->np; k++) {
+            piece_copy(&m->p[k], p, 1);
+            p += m->p[k].count * (int64_t)tyl_dtype_size(m->p[k].a->dtype);
+        }
+    }
+    h->active = nreq;
+    tyl_dist_stats_.t_pack += MPI_Wtime() - h->t0;
+    tyl_dist_stats_.n_exchanges++;
+    return h;
+}
+
+void tyl_halo_end(tyl_halo *h)
+{
+    if (!h)
+        return;
+    double t0 = MPI_Wtime();
+#ifndef TYL_NO_MPI
+    if (h->active)
+        MPI_Waitall(h->active, h->req, MPI_STATUSES_IGNORE);
+    free(h->req);
+#endif
+    double t1 = MPI_Wtime();
+    tyl_dist_stats_.t_wait += t1 - t0;
+    for (int i = 0; i < h->nrecv; i++) {
+        peer_msg *m = &h->recv[i];
+        if (m->peer != g_self && m->bytes) {
+            char *p = m->buf;
+            for (int k = 0; k < m->np; k++) {
+                piece_copy(&m->p[k], p, 1);
+                p += m->p[k].count * (int64_t)tyl_dtype_size(m->p[k].a->dtype);
+            }
+        }
+        free(m->buf);
+        free(m->p);
+    }
+    for (int i = 0; i < h->nsend; i++) {
+        free(h->send[i].buf);
+        free(h->send[i].p);
+    }
+    free(h->send);
+    free(h->recv);
+    free(h);
+    tyl_dist_stats_.t_pack += MPI_Wtime() - t1;
+}
+
+void tyl_dist_release_staging(void)
+{
+    tyl_mem_free(stage_dev);
+    stage_dev = NULL;
+    stage_dev_bytes = 0;
+}
+
+/* ---- sub-boxes for overlap ----------------------------------------------------------------- */
+
+int tyl_split_box(int B, const int64_t *blo, const int64_t *bn, const int *shl, const int *shh,
+                  int overlap, int64_t (*sub)[2][TYL_MAX_RANK])
+{
+    for (int k = 0; k < B; k++)
+        if (bn[k] <= 0)
+            return 0;
+    if (!overlap) {
+        for (int k = 0; k < B; k++) {
+            sub[0][0][k] = blo[k];
+            sub[0][1][k] = bn[k];
+        }
+        return 1;
+    }
+    int64_t ilo[TYL_MAX_RANK], ihi[TYL_MAX_RANK];
+    for (int k = 0; k < B; k++) {
+        ilo[k] = blo[k] + shl[k];
+        ihi[k] = blo[k] + bn[k] - shh[k];
+        if (ihi[k] < ilo[k])
+            ihi[k] = ilo[k];
+        if (ilo[k] > blo[k] + bn[k])
+            ilo[k] = ihi[k] = blo[k] + bn[k];
+    }
+    int ns = 0;
+    /* the interior first (possibly empty: then a placeholder of extent 0) */
+    for (int k = 0; k < B; k++) {
+        sub[ns][0][k] = ilo[k];
+        sub[ns][1][k] = ihi[k] - ilo[k];
+    }
+    ns++;
+    /* then the strips: below and above the interior in dimension k, inside it before k, whole
+     * after k */
+    for (int k = 0; k < B; k++)
+        for (int side = 0; side < 2; side++) {
+            int64_t a = side ? ihi[k] : blo[k], b = side ? blo[k] + bn[k] : ilo[k];
+            if (b <= a)
+                continue;
+            int empty = 0;
+            for (int j = 0; j < B; j++) {
+                int64_t lo = j < k ? ilo[j] : j == k ? a : blo[j];
+                int64_t hi = j < k ? ihi[j] : j == k ? b : blo[j] + bn[j];
+                sub[ns][0][j] = lo;
+                sub[ns][1][j] = hi - lo;
+                empty |= hi <= lo;
+            }
+            if (!empty)
+                ns++;
+        }
+    return ns;
+}
+
+/* ---- --stats ---------------------------------------------------------------------------------- */
+
+void tyl_dist_report(double total)
+{
+    if (!tyl_rt_stats_)
+        return;
+    double mine[4] = {total, tyl_dist_stats_.t_wait, tyl_dist_stats_.t_pack, tyl_dist_stats_.t_reduce};
+    double mx[4] = {0}, sum[4] = {0};
+    int64_t bytes = tyl_dist_stats_.bytes_sent, msgs = tyl_dist_stats_.msgs_sent, tb = bytes, tm = msgs;
+#ifndef TYL_NO_MPI
+    if (g_size > 1) {
+        MPI_Allreduce(mine, mx, 4, MPI_DOUBLE, MPI_MAX, g_comm);
+        MPI_Allreduce(mine, sum, 4, MPI_DOUBLE, MPI_SUM, g_comm);
+        MPI_Allreduce(&bytes, &tb, 1, MPI_INT64_T, MPI_SUM, g_comm);
+        MPI_Allreduce(&msgs, &tm, 1, MPI_INT64_T, MPI_SUM, g_comm);
+    } else
+#endif
+    {
+        for (int i = 0; i < 4; i++)
+            mx[i] = sum[i] = mine[i];
+    }
+    if (g_self != 0)
+        return;
+    double avg[4];
+    for (int i = 0; i < 4; i++)
+        avg[i] = sum[i] / g_size;
+    char grid[64] = "1";
+    int k = 0;
+    for (int d = 0; d < (g_rank ? g_rank : 1); d++)
+        k += snprintf(grid + k, sizeof grid - (size_t)k, "%s%d", d ? "x" : "", g_P[d]);
+    double comp = avg[0] - avg[1] - avg[2] - avg[3];
+    fprintf(stderr, "tyles stats: %d rank%s, grid %s, overlap %s\n", g_size, g_size == 1 ? "" : "s", grid,
+            g_overlap ? "on" : "off");
+    fprintf(stderr, "  total        %10.6f s (max over ranks)\n", mx[0]);
+    fprintf(stderr, "  compute      %10.6f s (mean; the rest of the time)\n", comp > 0 ? comp : 0.0);
+    fprintf(stderr, "  halo wait    %10.6f s mean, %10.6f s max (%.1f%% of total)\n", avg[1], mx[1],
+            mx[0] > 0 ? 100.0 * avg[1] / mx[0] : 0.0);
+    fprintf(stderr, "  halo pack    %10.6f s mean, %10.6f s max\n", avg[2], mx[2]);
+    fprintf(stderr, "  reductions   %10.6f s mean, %10.6f s max (%lld)\n", avg[3], mx[3],
+            (long long)tyl_dist_stats_.n_reduce);
+    fprintf(stderr, "  exchanges    %lld, %lld messages, %.3f MB sent in all\n",
+            (long long)tyl_dist_stats_.n_exchanges, (long long)tm, (double)tb / 1e6);
+    fprintf(stderr, "  imbalance    %.3f (max / mean of the time outside halo waits)\n",
+            (avg[0] - avg[1]) > 0 ? (mx[0] - avg[1]) / (avg[0] - avg[1]) : 1.0);
+    fflush(stderr);
+}
+
+/* ---- copies between layouts ---------------------------------------------------------------- */
+
+tyl_array *tyl_copy_l(const tyl_array *a, const tyl_layout *L, const char *where)
+{
+    const tyl_layout *want = (L && L->dist && g_rank > 0 && a->rank == g_rank) ? L : NULL;
+    if (want == a->layout)
+        return tyl_copy(a, where);
+    if (a->layout && !want)
+        tyl_rt_error(where, "internal error: copy of a distributed array into a replicated one");
+    tyl_array *c = tyl_alloc_l(a->dtype, a->rank, a->shape, TYL_INIT_NONE, L, where);
+    /* the owned block (the same block of the same global shape in both) */
+    int64_t n[TYL_MAX_RANK], g[TYL_MAX_RANK];
+    for (int d = 0; d < a->rank; d++) {
+        n[d] = c->n[d];
+        g[d] = c->lo[d];
+        if (n[d] <= 0)
+            return c;
+    }
+    size_t el = tyl_dtype_size(a->dtype);
+    tyl_box_copy((char *)c->data, c->stride, (const char *)a->data + (size_t)loc_off(a, g) * el, a->stride,
+                 a->rank, n, el);
+    return c;
+}
