@@ -1,11 +1,13 @@
 #!/bin/sh
-# demo.sh (make demo): compile samples/heat2d.tyl, run it, draw its final field as a PNG, and
-# compare with NumPy running the very same file with the same parameters.
+# demo.sh (make demo): compile samples/heat2d.tyl, run it on several MPI ranks (NP, default 2),
+# draw its final field as a PNG, and compare with NumPy running the very same file with the same
+# parameters (the distributed result must be bitwise identical).
 set -e
 N=${N:-512}
 STEPS=${STEPS:-3000}
-NP=${NP:-1}
-THREADS=${THREADS:-$(nproc 2>/dev/null || echo 2)}
+NP=${NP:-2}
+CORES=$(nproc 2>/dev/null || echo 2)
+THREADS=${THREADS:-$(( CORES / NP > 0 ? CORES / NP : 1 ))}
 top=$(pwd)
 out=build/demo
 mkdir -p $out
@@ -14,7 +16,7 @@ bin/tylesc samples/heat2d.tyl -o $out/heat2d
 echo "== mpirun -np $NP ./heat2d --N=$N --steps=$STEPS   (OMP_NUM_THREADS=$THREADS)"
 cd $out
 OMP_NUM_THREADS=$THREADS mpirun --allow-run-as-root --oversubscribe --bind-to none -np $NP \
-    ./heat2d --N=$N --steps=$STEPS --time 2> time.txt
+    ./heat2d --N=$N --steps=$STEPS --time --stats 2> time.txt
 cat time.txt
 t_c=$(sed -n 's/^tyles: time \([0-9.e+-]*\) s$/\1/p' time.txt)
 "$top/build/tools/npy2png" heat2d.npy heat2d.png

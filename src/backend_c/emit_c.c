@@ -803,6 +803,7 @@ typedef struct ectx {
     int nk;
     vec vars;        /* ir_var* referenced (declared in main) */
     const emit_target *t;
+    int loops;       /* loops enclosing the statement being emitted */
 } ectx;
 
 
@@ -1367,6 +1368,10 @@ static int graph_period(ir_stmt *loop)
         case S_FUSED:
             if (s->mode != M_DIRECT || sweep_has_elem(s))
                 return 0;
+            /* a periodic halo is copied by the host even on one rank: not capturable */
+            for (int h = 0; s->halo && h < s->halo->n; h++)
+                if (s->halo->slot[h]->layout->periodic)
+                    return 0;
             break;
         case S_CHECK: break;
         case S_ASSIGN:
@@ -1443,7 +1448,8 @@ static void emit_graph_loop(ectx *c, int ind, ir_stmt *s, int period)
     put(c, ind + 1, "const int64_t tyl_start = %s, tyl_stop = %s, tyl_step = %s;\n", S(s->e), S(s->e2), S(s->e3));
     put(c, ind + 1, "const int64_t tyl_trip = tyl_range_len(tyl_start, tyl_stop, tyl_step);\n");
     put(c, ind + 1, "int64_t tyl_done = 0;\n");
-    put(c, ind + 1, "if (tyl_use_graphs() && tyl_trip >= 16 && tyl_trip >= 2 * %d) {\n", period);
+    /* with several ranks the body exchanges halos through the host between kernels */
+    put(c, ind + 1, "if (tyl_use_graphs() && tyl_rt_nranks() == 1 && tyl_trip >= 16 && tyl_trip >= 2 * %d) {\n", period);
     put(c, ind + 2, "cudaGraph_t tyl_g;\n");
     put(c, ind + 2, "cudaGraphExec_t tyl_ge;\n");
     put(c, ind + 2, "tyl_cuda_check(cudaStreamBeginCapture(tyl_cuda_stream(), cudaStreamCaptureModeThreadLocal), "
@@ -1547,14 +1553,24 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         put(c, ind, "for (int64_t tyl_k = 0, tyl_nk = tyl_range_len(%s, %s, %s); tyl_k < tyl_nk; tyl_k++) {\n",
             S(s->e), S(s->e2), S(s->e3));
         put(c, ind + 1, "%s = (int64_t)((uint64_t)%s + (uint64_t)tyl_k * (uint64_t)%s);\n", v, S(s->e), S(s->e3));
+        if (c->loops == 0) /* the outermost time loop reports --progress */
+            put(c, ind + 1, "tyl_progress(tyl_k, tyl_nk);\n");
+        c->loops++;
         emit_block(c, ind + 1, &s->body);
+        c->loops--;
         put(c, ind, "}\n");
         return;
     }
     case S_WHILE:
         line(c, ind, s->l);
-        put(c, ind, "while (%s) {\n", S(s->e));
+        if (c->loops == 0) {
+            put(c, ind, "for (int64_t tyl_w = 0; %s; tyl_w++) {\n", S(s->e));
+            put(c, ind + 1, "tyl_progress(tyl_w, -1);\n");
+        } else
+            put(c, ind, "while (%s) {\n", S(s->e));
+        c->loops++;
         emit_block(c, ind + 1, &s->body);
+        c->loops--;
         put(c, ind, "}\n");
         return;
     case S_IF:

@@ -799,3 +799,27 @@ tyl_array *tyl_copy_l(const tyl_array *a, const tyl_layout *L, const char *where
                  a->rank, n, el);
     return c;
 }
+
+/* ---- --progress ------------------------------------------------------------------------------- */
+
+void tyl_progress(int64_t k, int64_t n)
+{
+    static double t0, last;
+    if (!tyl_rt_progress_ || g_self != 0)
+        return;
+    double t = MPI_Wtime();
+    if (k == 0) {
+        t0 = last = t;
+        return;
+    }
+    if (t - last < 1.0 && !(n > 0 && k == n - 1))
+        return;
+    last = t;
+    double rate = k / (t - t0 > 0 ? t - t0 : 1e-9);
+    if (n > 0)
+        fprintf(stderr, "progress: step %lld/%lld, %.1f steps/s, ETA %.1f s\n", (long long)k, (long long)n, rate,
+                (double)(n - k) / rate);
+    else
+        fprintf(stderr, "progress: step %lld, %.1f steps/s\n", (long long)k, rate);
+    fflush(stderr);
+}

@@ -218,6 +218,10 @@ TYL_ELEM_ACCESSORS(double, f64)
  * pairwise over the partials, so it depends on the rank count only; op 1 max, 2 min). */
 void tyl_reduce_ranks(void *val, tyl_dtype t, int op);
 
+/* --progress: called at the top of each iteration k of the outermost loop (of n iterations,
+ * -1 if unknown); prints "step k/n, steps/s, ETA" on rank 0 about once a second. */
+void tyl_progress(int64_t k, int64_t n);
+
 /* Counters for --stats. */
 typedef struct tyl_dist_stats {
     double t_wait, t_pack, t_reduce;
