@@ -242,7 +242,7 @@ static void print_help(const tyl_param *params, int nparams)
     printf("  %-*s  the process grid, ranks per dimension (default: MPI_Dims_create)\n", w, "--procs=PxQ");
     printf("  %-*s  exchange halos before computing instead of during (for comparisons)\n", w, "--no-overlap");
     printf("  %-*s  print time per phase, bytes exchanged and imbalance at exit\n", w, "--stats");
-    printf("  %-*s  one line on rank 0 per outer time step: step, steps/s, ETA\n", w, "--progress");
+    printf("  %-*s  about once a second on rank 0: outer step, steps/s, ETA\n", w, "--progress");
     fflush(stdout);
 }
 
