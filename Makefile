@@ -144,6 +144,8 @@ check: all check-unit check-programs check-asan check-cuda
 check-unit: lib/libtyles.a build/tools/npy2png
 	@echo "== runtime unit tests"
 	@bash tests/unit/run.sh
+	@echo "== np.save / np.load of distributed arrays (MPI-IO) at 1-4 ranks"
+	@bash tests/unit/npy_dist.sh lib/libtyles.a src/runtime_mpi
 	@echo "== npy2png"
 	@bash tools/test_npy2png.sh build/tools/npy2png
 
@@ -181,6 +183,7 @@ demo: all
 
 bench: all
 	@$(PYTHON) bench/run_bench.py $(if $(RECORD),--record)
+	@$(PYTHON) bench/run_bench_dist.py $(if $(RECORD),--record)
 
 bench-gpu: bin/tylesc lib/libtyles_cuda.a
 	@$(PYTHON) bench/run_bench_gpu.py $(if $(filter 1,$(NO_MPI)),--no-mpi) $(if $(RECORD),--record)

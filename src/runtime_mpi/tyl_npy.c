@@ -8,10 +8,11 @@
  * a replicated array is read by rank 0 and broadcast, a distributed one is read by every rank
  * through its view (MPI_File_read_all).
  *
- * Data moves in pieces of at most 64 MiB (TYL_NPY_CHUNK_BYTES in the environment overrides this,
- * for tests), packed from / unpacked into the padded local block, staged through the device when
- * array data lives there. Every step that can fail is agreed over the ranks, so errors are
- * reported once by rank 0 and every rank exits 1 (tyl_rt_error_all); no rank is left waiting.
+ * Data moves in pieces (1 MiB through stdio on one rank, 64 MiB per collective call;
+ * TYL_NPY_CHUNK_BYTES in the environment overrides both, for tests), packed from / unpacked into
+ * the padded local block, staged through the device when array data lives there. Every step
+ * that can fail is agreed over the ranks, so errors are reported once by rank 0 and every rank
+ * exits 1 (tyl_rt_error_all); no rank is left waiting.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "tyl_internal.h"
@@ -94,25 +95,31 @@ static int agree(int err, char *msg)
 
 /* ---- moving an owned block in pieces -------------------------------------------------------- */
 
-static size_t chunk_bytes(void)
+/* Piece sizes: small ones where one process copies through a buffer it reuses (it stays in the
+ * cache), large ones for collective calls (each has a fixed cost). */
+enum { CHUNK_LOCAL = 1 << 20, CHUNK_COLLECTIVE = 64 << 20 };
+
+static size_t chunk_bytes(size_t dflt)
 {
-    static size_t chunk;
-    if (!chunk) {
+    static long long env = -1;
+    if (env < 0) {
         const char *e = getenv("TYL_NPY_CHUNK_BYTES");
-        long long v = e ? atoll(e) : 0;
-        chunk = v > 0 ? (size_t)v : (size_t)64 << 20;
-        if (chunk < 8)
-            chunk = 8;
-        if (chunk > (size_t)1 << 30)
-            chunk = (size_t)1 << 30;
+        env = e ? atoll(e) : 0;
+        if (env < 0)
+            env = 0;
     }
+    size_t chunk = env > 0 ? (size_t)env : dflt;
+    if (chunk < 8)
+        chunk = 8;
+    if (chunk > (size_t)1 << 30)
+        chunk = (size_t)1 << 30;
     return chunk;
 }
 
 /* The owned block of an array (the whole array when replicated) in pieces, in C order: piece i
  * is a box of extent 1 in dimensions < s, at most k indices in dimension s and whole in the
  * dimensions after s, so consecutive pieces are consecutive runs of the block's C order, each
- * at most chunk_bytes(). */
+ * at most `chunk` bytes (one element at least). */
 typedef struct xfer {
     tyl_array *a;
     size_t el;
@@ -126,13 +133,12 @@ typedef struct xfer {
 } xfer;
 
 /* Returns 0, or -1 when the buffers cannot be allocated. */
-static int xfer_init(xfer *x, tyl_array *a)
+static int xfer_init(xfer *x, tyl_array *a, size_t chunk)
 {
     memset(x, 0, sizeof *x);
     x->a = a;
     x->el = tyl_dtype_size(a->dtype);
     x->r = a->rank;
-    size_t chunk = chunk_bytes();
     int empty = 0;
     int64_t nat = 1;
     x->contig = 1;
@@ -317,7 +323,7 @@ static int mpiio_blocks(int dir, const char *path, MPI_Offset disp, tyl_array *a
     xfer x;
     if (!extents_fit(a, what, filename, msg))
         return 1; /* the same on every rank */
-    if (xfer_init(&x, a)) {
+    if (xfer_init(&x, a, chunk_bytes(CHUNK_COLLECTIVE))) {
         snprintf(msg, MSG_LEN, "cannot %s '%s': out of memory", what, filename);
         err = 1;
     }
@@ -424,7 +430,7 @@ static int save_stdio(const char *tmp, const char *filename, tyl_array *a, int a
     int ok = fwrite(hdr, 1, hn, f) == hn, err = 0;
     if (ok && all_data && a->size > 0) {
         xfer x;
-        if (xfer_init(&x, a)) {
+        if (xfer_init(&x, a, chunk_bytes(CHUNK_LOCAL))) {
             ok = 0;
             err = ENOMEM;
         }
@@ -637,7 +643,8 @@ static int load_stdio(FILE *f, const char *filename, tyl_array *a, char *msg)
 {
     int err = 0, me = tyl_rt_rank_;
     xfer x;
-    if (xfer_init(&x, a)) {
+    size_t chunk = chunk_bytes(tyl_rt_nranks() > 1 ? CHUNK_COLLECTIVE : CHUNK_LOCAL);
+    if (xfer_init(&x, a, chunk)) {
         snprintf(msg, MSG_LEN, "cannot read '%s': out of memory", filename);
         err = 1;
     }

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# np.save / np.load of distributed arrays (MPI-IO) at 1 to 4 ranks: files byte-identical to
+# NumPy's, round trips through three layouts, and the input/output errors reported once by rank 0
+# with every rank exiting 1 (no hang: each run is under `timeout 60`).
+# usage: tests/unit/npy_dist.sh [LIB [INCLUDE_DIR]]   (defaults lib/libtyles.a src/runtime_mpi)
+# Prints "ok NAME" / "FAIL NAME" lines, then "N passed, N failed"; exit status 1 on any failure.
+set -u
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+LIB=$(realpath "${1:-lib/libtyles.a}")
+INC=$(realpath "${2:-src/runtime_mpi}")
+UNIT=$ROOT/tests/unit
+CC=${MPICC:-mpicc}
+# -q: no "mpirun detected that one or more processes exited with non-zero status" banner
+MPIRUN=(timeout 60 mpirun --allow-run-as-root --oversubscribe -q)
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
+tmp=$(mktemp -d /tmp/tyl-npy-dist-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+PASS=0
+FAIL=0
+pass() { PASS=$((PASS + 1)); echo "ok $1"; }
+fail() { FAIL=$((FAIL + 1)); echo "FAIL $1"; }
+count_output() { # OUTPUT RC NAME: the "ok"/"FAIL" lines of a run count as results
+    local out=$1 rc=$2 name=$3 p f
+    echo "$out" | grep -E '^(ok|FAIL) ' || true
+    p=$(grep -c '^ok ' <<<"$out")
+    f=$(grep -c '^FAIL ' <<<"$out")
+    PASS=$((PASS + p))
+    FAIL=$((FAIL + f))
+    if [ "$rc" -ne 0 ] || [ "$p" -eq 0 ]; then
+        fail "$name (exit status $rc)"
+        echo "$out" | grep -vE '^(ok|FAIL) ' | head -20
+    fi
+}
+
+if ! $CC -std=c11 -Wall -Wextra -Werror -O1 -g -fopenmp -I"$INC" "$UNIT/npy_dist.c" "$LIB" -lm \
+    -o "$tmp/npy_dist"; then
+    fail "build npy_dist"
+    echo "$PASS passed, $FAIL failed"
+    exit 1
+fi
+P=$tmp/npy_dist
+
+# ---- round trips: every grid rank at 1..4 ranks, whole pieces and tiny ones ----------------------
+for chunk in default 24; do
+    for np in 1 2 3 4; do
+        for G in 1 2 3; do
+            d=$tmp/save-$chunk-$np-$G
+            mkdir -p "$d"
+            tag="@np$np/G$G/chunk-$chunk"
+            if [ "$chunk" = default ]; then
+                out=$("${MPIRUN[@]}" -np "$np" "$P" save "$G" "$d" 2>&1)
+            else
+                out=$(TYL_NPY_CHUNK_BYTES=$chunk "${MPIRUN[@]}" -x TYL_NPY_CHUNK_BYTES -np "$np" \
+                    "$P" save "$G" "$d" 2>&1)
+            fi
+            rc=$?
+            count_output "$(sed "s|^\(ok\|FAIL\) \(.*\)|\1 \2$tag|" <<<"$out")" $rc "npy_dist_save$tag"
+            out=$(python3 "$UNIT/npy_dist_check.py" "$d" "$tag" 2>&1)
+            count_output "$out" $? "npy_dist_check$tag"
+        done
+    done
+done
+
+# ---- errors: one line from rank 0, exit status 1, nothing on stdout --------------------------------
+E="npy_dist: npy_dist.tyl:10: error:"
+expect_error() { # NAME NP WANT_STDERR ARGS...
+    local name=$1 np=$2 want=$3
+    shift 3
+    local out err rc
+    out=$("${MPIRUN[@]}" -np "$np" "$P" "$@" 2>"$tmp/stderr")
+    rc=$?
+    err=$(cat "$tmp/stderr")
+    if [ "$rc" -eq 1 ] && [ -z "$out" ] && [ "$err" = "$want" ]; then
+        pass "npy_dist_error_$name@np$np"
+    else
+        fail "npy_dist_error_$name@np$np: exit $rc (want 1)"
+        echo "  stdout: $out"
+        echo "  stderr: $err"
+        echo "  want:   $want"
+    fi
+}
+e=$tmp/err
+mkdir -p "$e/isdir"
+python3 - "$e" <<'EOF'
+import sys
+import numpy as np
+d = sys.argv[1]
+np.save(d + "/f4.npy", np.zeros((12, 10), dtype=np.float32))
+np.save(d + "/rank3.npy", np.zeros((3, 4, 5)))
+np.save(d + "/fortran.npy", np.asfortranarray(np.zeros((12, 10))))
+np.save(d + "/good.npy", np.arange(120.0).reshape(12, 10))
+with open(d + "/good.npy", "rb") as f:
+    data = f.read()
+open(d + "/trunc.npy", "wb").write(data[:300])
+open(d + "/trunc1.npy", "wb").write(data[:-1])
+open(d + "/trunchdr.npy", "wb").write(data[:40])
+open(d + "/magic.npy", "wb").write(b"not a numpy file at all")
+EOF
+for np in 1 2 3; do
+    expect_error missing $np "$E FileNotFoundError: cannot read '$e/none.npy': No such file or directory" \
+        load 2 "$e/none.npy"
+    expect_error dtype $np "$E '$e/f4.npy' holds '<f4' data, but the program was compiled for float64 ('<f8')" \
+        load 2 "$e/f4.npy"
+    expect_error rank $np "$E '$e/rank3.npy' holds a 3-dimensional array, but the program was compiled for 2 dimensions" \
+        load 2 "$e/rank3.npy"
+    expect_error fortran $np "$E '$e/fortran.npy' is stored in Fortran order; save it in C order (np.ascontiguousarray)" \
+        load 2 "$e/fortran.npy"
+    expect_error truncated $np "$E '$e/trunc.npy' is truncated: its data is shorter than its shape says" \
+        load 2 "$e/trunc.npy"
+    expect_error truncated_1byte $np "$E '$e/trunc1.npy' is truncated: its data is shorter than its shape says" \
+        load 2 "$e/trunc1.npy"
+    expect_error truncated_header $np "$E '$e/trunchdr.npy' is truncated (in its header)" \
+        load 2 "$e/trunchdr.npy"
+    expect_error magic $np "$E '$e/magic.npy' is not a .npy file (no \\x93NUMPY magic)" \
+        load 2 "$e/magic.npy"
+    for kind in dist repl; do
+        expect_error save_nodir_$kind $np "$E cannot write '$e/nodir/x.npy': No such file or directory" \
+            savebad 2 "$e/nodir/x.npy" $kind
+        expect_error save_onto_dir_$kind $np "$E cannot write '$e/isdir': Is a directory" \
+            savebad 2 "$e/isdir" $kind
+    done
+    # and the good file loads
+    out=$("${MPIRUN[@]}" -np $np "$P" load 2 "$e/good.npy" 2>&1) && rc=0 || rc=$?
+    if [ $rc -eq 0 ] && [ "$out" = "loaded 120 elements" ]; then
+        pass "npy_dist_load_good@np$np"
+    else
+        fail "npy_dist_load_good@np$np: exit $rc: $out"
+    fi
+done
+left=$(ls "$e" | grep '\.tmp\.')
+if [ -z "$left" ] && [ -z "$(ls "$e/isdir")" ]; then
+    pass npy_dist_error_no_temporaries
+else
+    fail "npy_dist_error_no_temporaries: $left $(ls "$e/isdir")"
+fi
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]

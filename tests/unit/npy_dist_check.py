@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Compares the .npy files npy_dist wrote in DIR (listed in DIR/manifest.txt) with np.save output
+for the same arrays, byte for byte. Prints "ok NAME" / "FAIL NAME"; exit status 1 on any failure.
+Keep values() in step with set_value() in npy_dist.c."""
+import os
+import sys
+
+import numpy as np
+
+DTYPES = {"bool": np.bool_, "int32": np.int32, "int64": np.int64, "float32": np.float32,
+          "float64": np.float64}
+
+
+def values(dtype, shape):
+    n = int(np.prod(shape, dtype=np.int64))
+    i = np.arange(n, dtype=np.int64)
+    if dtype == np.bool_:
+        v = i % 3 == 0
+    elif dtype == np.int32:
+        v = (i * 7 - 100).astype(np.int32)
+    elif dtype == np.int64:
+        v = i * 1000000000007 - 5
+    elif dtype == np.float32:
+        v = i.astype(np.float32) * np.float32(0.25) - np.float32(1.0)
+    else:
+        v = i / 3.0 - 2.0
+    return v.reshape(shape)
+
+
+def main():
+    d = sys.argv[1]
+    tag = sys.argv[2] if len(sys.argv) > 2 else ""
+    bad = 0
+    with open(os.path.join(d, "manifest.txt")) as f:
+        entries = [line.split() for line in f if line.strip()]
+    if not entries:
+        print("FAIL npy_dist%s: empty manifest" % tag)
+        return 1
+    refdir = os.path.join(d, "ref")
+    os.makedirs(refdir, exist_ok=True)
+    for name, dt, *ext in entries:
+        shape = tuple(int(x) for x in ext)
+        ref = os.path.join(refdir, name + ".npy")
+        np.save(ref, values(DTYPES[dt], shape))
+        with open(ref, "rb") as f:
+            want = f.read()
+        try:
+            with open(os.path.join(d, name + ".npy"), "rb") as f:
+                got = f.read()
+        except OSError as e:
+            got = None
+            print("  %s" % e)
+        ok = got == want
+        print(("ok %s%s" if ok else "FAIL %s%s") % (name, tag))
+        bad += not ok
+    leftovers = [x for x in os.listdir(d) if ".tmp." in x]
+    if leftovers:
+        print("FAIL npy_dist%s: temporary files left: %s" % (tag, " ".join(leftovers)))
+        bad += 1
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
