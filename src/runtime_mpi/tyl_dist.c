@@ -581,6 +581,21 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
     }
     if (!h)
         return NULL;
+    int64_t any = 0;
+    for (int i = 0; i < h->nsend; i++)
+        any += h->send[i].bytes;
+    for (int i = 0; i < h->nrecv; i++)
+        any += h->recv[i].bytes;
+    if (!any) { /* one rank, no periodic dimension: nothing travels, no parts needed */
+        for (int i = 0; i < h->nsend; i++)
+            free(h->send[i].p);
+        for (int i = 0; i < h->nrecv; i++)
+            free(h->recv[i].p);
+        free(h->send);
+        free(h->recv);
+        free(h);
+        return NULL;
+    }
     h->active = 1;
 #ifndef TYL_NO_MPI
     h->req = calloc((size_t)(h->nsend + h->nrecv) + 1, sizeof *h->req);
