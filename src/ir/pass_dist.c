@@ -183,15 +183,15 @@ static int repl_elem(const ir_expr *e, void *ctx)
     return 0;
 }
 
-/* The reduction's anchor: its first read of a distributed array that iterates every box
- * dimension (no broadcast), so owning its elements splits the box. */
-static ir_view *reduce_anchor(dctx *c, ir_stmt *s)
+/* The reduction's anchor: its first read of a distributed array (dist says which) that iterates
+ * every box dimension (no broadcast), so owning its elements splits the box. */
+static ir_view *anchor_of(ir_stmt *s, int (*dist)(void *, ir_var *), void *ctx)
 {
     reads r = {.n = 0};
     reads_of(s->e, &r);
     for (int i = 0; i < r.n; i++) {
         ir_view *v = r.v[i];
-        if (!is_dist(c, v->arr) || v->vrank != s->n)
+        if (!dist(ctx, v->arr) || v->vrank != s->n)
             continue;
         int ok = 1;
         for (int d = 0; d < v->rank; d++)
@@ -202,6 +202,9 @@ static ir_view *reduce_anchor(dctx *c, ir_stmt *s)
     }
     return NULL;
 }
+
+static int dctx_dist(void *c, ir_var *v) { return is_dist(c, v); }
+static ir_view *reduce_anchor(dctx *c, ir_stmt *s) { return anchor_of(s, dctx_dist, c); }
 
 /* A target (or anchor) t: its distributed reads must be halo reads, else they are replicated;
  * a replicated target makes its reads replicated. */
@@ -383,6 +386,11 @@ void pass_dist(ir_program *p)
 /* ---- pass_halo ------------------------------------------------------------------------------ */
 
 static int dist_slot(ir_var *v) { return v && v->layout && v->layout->dist; }
+static int layout_dist(void *ctx, ir_var *v)
+{
+    (void)ctx;
+    return dist_slot(v);
+}
 
 int ir_dist_aligned(ir_view *a, ir_view *b)
 {
@@ -510,20 +518,7 @@ static void halo_block(vec *body)
             }
             break;
         case S_REDUCE: {
-            reads r = {.n = 0};
-            reads_of(s->e, &r);
-            s->anchor = NULL;
-            for (int k = 0; k < r.n && !s->anchor; k++) {
-                ir_view *v = r.v[k];
-                if (!dist_slot(v->arr) || v->vrank != s->n)
-                    continue;
-                int ok = 1;
-                for (int d = 0; d < v->rank; d++)
-                    if (v->dim[d].kind == D_RANGE && (v->dim[d].box < 0 || v->dim[d].wrap))
-                        ok = 0;
-                if (ok)
-                    s->anchor = v;
-            }
+            s->anchor = anchor_of(s, layout_dist, NULL);
             halo_sweep(s, s->anchor, s->e);
             break;
         }
