@@ -47,7 +47,7 @@ RUNTIME_OBJ  = $(RUNTIME_SRC:%.c=build/rt/%.o)
 CUDA_RT_OBJ  = $(patsubst %.cu,build/rtcuda/%.o,$(CUDA_RT_SRC:%.c=build/rtcuda/%.o))
 SANFLAGS     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
+.PHONY: check-dist all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
         bench-gpu install uninstall clean
 .DELETE_ON_ERROR:
 
@@ -138,7 +138,7 @@ build/tools/npy2png: tools/npy2png.c
 # ---- tests ----------------------------------------------------------------------------------
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-check: all check-unit check-programs check-asan check-cuda
+check: all check-unit check-programs check-dist check-asan check-cuda
 	@echo "make check: all test suites passed"
 
 check-unit: lib/libtyles.a build/tools/npy2png
@@ -148,6 +148,10 @@ check-unit: lib/libtyles.a build/tools/npy2png
 	@bash tests/unit/npy_dist.sh lib/libtyles.a src/runtime_mpi
 	@echo "== npy2png"
 	@bash tools/test_npy2png.sh build/tools/npy2png
+
+check-dist: bin/tylesc lib/libtyles.a
+	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"
+	@bash tests/dist/run.sh $(CURDIR)
 
 check-programs: bin/tylesc lib/libtyles.a
 	@echo "== compiler tests (NumPy vs compiled, error messages)"

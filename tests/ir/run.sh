@@ -3,7 +3,11 @@
 #   burgers_step.tyl: after pass_inline_temps the time loop holds one sweep per output array
 #   (un, vn) and allocates nothing (the six named temporaries are computed inside the sweeps);
 #   after pass_fuse both sweeps are one loop nest.
-# The program itself is also compared with NumPy by tests/run_tests.py (it is linked there).
+# burgers_step.tyl itself is also compared with NumPy by tests/run_tests.py (it is linked there).
+#   halo_*.tyl: pass_dist / pass_halo on small programs; the distribution-relevant part of
+#   --dump=halo (layout lines, per-sweep '# halo ARRAY: ZONES', '# interior margins', reduction
+#   splits, and each statement cut to its kind and target) must equal halo_*.expected exactly.
+#   TYLES_IR_UPDATE=1 rewrites the .expected files from the actual output, for review.
 set -u
 TYLESC=${1:-bin/tylesc}
 pass=0 fail=0
@@ -20,5 +24,43 @@ dump=$($TYLESC tests/ir/burgers_step.tyl --dump=fuse) || { echo "FAIL burgers_st
 loop=$(printf '%s\n' "$dump" | sed -n '/^for n_it/,/^[^ ]/p' | sed '$d')
 check burgers_step/fused "fused groups in the time loop" 1 "$(printf '%s\n' "$loop" | grep -c 'fused:')"
 check burgers_step/fused_sweeps "sweeps inside the fused group" 2 "$(printf '%s\n' "$loop" | grep -c '^    sweep\[')"
+
+# ---- pass_dist / pass_halo: exact expected output ----------------------------------------------
+# halo_view FILE: the lines of --dump=halo that the distribution passes decide, statements cut to
+# their kind and target (sweeps), name, operation and first array read (reductions), control flow
+# kept for context
+halo_view() {
+    hv=$($TYLESC "$1" --dump=halo) || return 1
+    printf '%s\n' "$hv" | awk '
+        /^layout / || /^ *# halo / || /^ *# interior margins/ || /^ *fused:/ { print; next }
+        /^ *# split over the ranks by / { sub(/\[.*$/, ""); print; next }
+        /^ *(for|while|if|elif|else)[ :]/ { print; next }
+        /^ *sweep\[/ {
+            n = match($0, /[^ ]/); s = $0; sub(/^ *sweep\[[^]]*\] /, "", s); sub(/\[.*$/, "", s)
+            print substr($0, 1, n - 1) "sweep " s; next }
+        /^ *[A-Za-z_][A-Za-z_0-9]*: [a-z0-9]+ = [a-z_]+ over / {
+            n = match($0, /[^ ]/); split(substr($0, n), w, " ")
+            r = substr($0, index($0, " of ") + 4); sub(/\[.*$/, "", r); gsub(/[()]/, "", r)
+            k = split(r, a, " ")
+            print substr($0, 1, n - 1) substr(w[1], 1, length(w[1]) - 1) " = " w[4] " over " a[k]; next }'
+}
+for t in tests/ir/halo_*.tyl; do
+    name=$(basename "$t" .tyl)
+    exp=${t%.tyl}.expected
+    if ! got=$(halo_view "$t"); then fail=$((fail + 1)); echo "FAIL $name: tylesc --dump=halo failed"; continue; fi
+    if [ -n "${TYLES_IR_UPDATE:-}" ]; then printf '%s\n' "$got" >"$exp"; echo "wrote $exp"; fi
+    if [ ! -f "$exp" ]; then fail=$((fail + 1)); echo "FAIL $name: no $exp"; continue; fi
+    if [ "$got" = "$(cat "$exp")" ]; then pass=$((pass + 1)); echo "PASS $name"
+    else
+        fail=$((fail + 1)); echo "FAIL $name: --dump=halo differs from $exp (< expected, > actual)"
+        printf '%s\n' "$got" | diff "$exp" - | sed 's/^/    /'
+    fi
+done
+# np.roll reads carry a wrap (printed `mod`) until pass_halo, which turns them into plain reads of
+# the periodic halo: two before, none after
+check halo_roll/wrap_before "wrapped reads after pass_fuse" 2 "$($TYLESC tests/ir/halo_roll.tyl --dump=fuse | grep -o ' mod ' | wc -l | tr -d ' ')"
+check halo_roll/wrap_after "wrapped reads after pass_halo" 0 "$($TYLESC tests/ir/halo_roll.tyl --dump=halo | grep -o ' mod ' | wc -l | tr -d ' ')"
+# the replicated arrays of halo_replicated.tyl (a, c, r) appear in no halo and split no reduction
+check halo_replicated/untouched "halo or split lines naming a, c or r" 0 "$($TYLESC tests/ir/halo_replicated.tyl --dump=halo | grep -Ec '# (halo|split over the ranks by) (a|c|r)[:[]')"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
