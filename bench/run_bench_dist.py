@@ -40,11 +40,9 @@ import argparse
 import datetime
 import math
 import os
-import platform
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -55,7 +53,6 @@ TYL = os.path.join(HERE, "dist", "jacobi2d_dist.tyl")
 RESULTS = os.path.join(HERE, "RESULTS.md")
 DEFAULT_TYLESC = os.path.join(REPO, "bin", "tylesc")
 DEFAULT_LAUNCHER = "mpirun --allow-run-as-root --oversubscribe"
-RUN_TIMEOUT = 300
 
 STATS_HEAD = re.compile(r"tyles stats: (\d+) ranks?, grid (\S+), overlap (on|off)")
 STATS_TOTAL = re.compile(r"^\s*total\s+([0-9.eE+-]+) s", re.M)
@@ -69,30 +66,16 @@ HALO_LAYOUT = re.compile(r"^layout \d+: distributed over a (\d+)-D grid, halo ((
 HALO_ZONES = re.compile(r"^\s*# halo (\w+): ([-+0 ]+)$", re.M)
 
 
-class BenchError(Exception):
-    pass
-
-
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
-
-
-def sh(cmd):
-    return " ".join(shlex.quote(c) for c in cmd)
+# The harness helpers are run_bench.py's (same folder; its main() runs only as a script).
+sys.path.insert(0, HERE)
+from run_bench import BenchError, log, machine_info, same_bits, sh  # noqa: E402
+import run_bench  # noqa: E402
 
 
 def run(cmd, cwd=None, env=None):
-    try:
-        p = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True,
-                           timeout=RUN_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise BenchError("timed out after %d s: %s" % (RUN_TIMEOUT, sh(cmd)))
-    except OSError as e:
-        raise BenchError("cannot run %s: %s" % (sh(cmd), e))
-    if p.returncode != 0:
-        raise BenchError("command failed (exit %d): %s\n--- stdout ---\n%s\n--- stderr ---\n%s"
-                         % (p.returncode, sh(cmd), p.stdout[-3000:], p.stderr[-3000:]))
-    return p.stdout, p.stderr
+    """run_bench.run with this script's timeout; returns (stdout, stderr)."""
+    _, out, err = run_bench.run(cmd, cwd=cwd, env=env)
+    return out, err
 
 
 def cpu_busy(interval=1.0):
@@ -109,30 +92,6 @@ def cpu_busy(interval=1.0):
     except (OSError, ValueError, IndexError):
         return None
     return 1.0 - (i1 - i0) / (t1 - t0) if t1 > t0 else None
-
-
-def machine_info():
-    model = platform.processor() or "unknown"
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-        m = re.search(r"^Model name:\s*(.+)$", out, re.M)
-        if m:
-            model = m.group(1).strip()
-    except OSError:
-        pass
-    info = {"model": model, "cores": os.cpu_count()}
-    for key, cmd in (("gcc", ["mpicc", "--version"]), ("mpirun", ["mpirun", "--version"])):
-        try:
-            info[key] = subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0]
-        except (OSError, IndexError):
-            info[key] = "?"
-    info["python"] = platform.python_version()
-    try:
-        info["git"] = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
-                                     capture_output=True, text=True).stdout.strip() or "no commit"
-    except OSError:
-        info["git"] = "?"
-    return info
 
 
 # ---- the halo pass's prediction ---------------------------------------------------------------
@@ -250,19 +209,6 @@ def run_prog(args, exe, ranks, nx, ny, steps, overlap, cwd):
     if st["ranks"] != ranks or st["overlap"] != overlap:
         raise BenchError("%s reported %d ranks, overlap %s" % (sh(cmd), st["ranks"], st["overlap"]))
     return st
-
-
-def same_bits(a_path, b_path):
-    import numpy as np
-    if not (os.path.exists(a_path) and os.path.exists(b_path)):
-        return False, "missing output"
-    a = np.load(a_path, mmap_mode="r")
-    b = np.load(b_path, mmap_mode="r")
-    if a.shape != b.shape or a.dtype != b.dtype:
-        return False, "shape/dtype differ"
-    if np.array_equal(np.ascontiguousarray(a).view(np.uint8), np.ascontiguousarray(b).view(np.uint8)):
-        return True, "bitwise equal"
-    return False, "differ in %d elements" % int(np.count_nonzero(np.asarray(a) != np.asarray(b)))
 
 
 def bench_case(args, exe, case, configs, rundir, predicted):

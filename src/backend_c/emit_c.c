@@ -138,13 +138,11 @@ void emit_elem_stride(strbuf *b, ir_var *slot, int d)
     sb_printf(b, "%s->stride[%d]", slot->name, d);
 }
 
-/* Is the slot's array distributed over the ranks (pass_dist)? */
-static int dist_slot(ir_var *v) { return v->layout && v->layout->dist; }
 
 /* The layout table of a slot's arrays, as a C expression ("NULL": replicated). */
 static const char *layout_ref(ir_var *v)
 {
-    if (!dist_slot(v))
+    if (!ir_slot_dist(v))
         return "NULL";
     char buf[32];
     snprintf(buf, sizeof buf, "&tyl_L%d", v->layout->id);
@@ -320,7 +318,7 @@ static void elem_offset(strbuf *b, ir_var *slot, ir_expr **idx, int n, kctx *k, 
         if (d)
             sb_puts(b, " + ");
         sub(b, idx[d], k);
-        if (dist_slot(slot))
+        if (ir_slot_dist(slot))
             sb_printf(b, " - %s->lo[%d]", slot->name, d);
         if (d < n - 1) {
             sb_puts(b, " * (");
@@ -423,7 +421,7 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
         return;
     case E_SHAPE: sb_printf(b, "%s->shape[%d]", e->var->name, e->dim); return;
     case E_ELEM:
-        if ((cur_target && cur_target->cuda) || dist_slot(e->var)) {
+        if ((cur_target && cur_target->cuda) || ir_slot_dist(e->var)) {
             /* through the run time: device memory, or the owner's broadcast */
             sb_printf(b, "tyl_eget_%s(%s", elem_suffix(e->var->type), e->var->name);
             for (int d = 0; d < 4; d++) {
@@ -918,7 +916,7 @@ static const char *base_ptr_at(ir_view *v, const char *arr, const char *off)
 {
     strbuf b = {0};
     sb_printf(&b, "(%s *)%s->data", ir_type_c(v->arr->type), arr);
-    int dist = dist_slot(v->arr);
+    int dist = ir_slot_dist(v->arr);
     for (int d = 0; d < v->rank; d++) {
         const ir_dim *m = &v->dim[d];
         if (m->kind == D_RANGE && m->wrap)
@@ -1045,7 +1043,7 @@ static void kernel_call(ectx *c, int ind, ir_stmt *s, kctx *k, int scratch)
 static void local_box(ectx *c, int ind, ir_view *t, int B)
 {
     put(c, ind, "int64_t tyl_b[%d], tyl_nb[%d];\n", B ? B : 1, B ? B : 1);
-    if (!t || !dist_slot(t->arr)) {
+    if (!t || !ir_slot_dist(t->arr)) {
         for (int k = 0; k < B; k++)
             put(c, ind, "tyl_b[%d] = 0, tyl_nb[%d] = tyl_N%d;\n", k, k, k);
         return;
@@ -1216,7 +1214,7 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
         put(c, cind + 1, "tyl_set(&%s, tyl_scr);\n", t->arr->name);
     }
     for (int j = 0; j < k.nt; j++)
-        if (dist_slot(k.sw[j]->target->arr))
+        if (ir_slot_dist(k.sw[j]->target->arr))
             put(c, ind + 1, "tyl_dirty(%s);\n", k.sw[j]->target->arr->name);
     put(c, ind, "}\n");
 }
@@ -1527,7 +1525,7 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
     case S_SETELEM: {
         line(c, ind, s->l);
         ir_expr el = {.kind = E_ELEM, .type = s->var->type, .var = s->var, .args = s->args, .nargs = s->n};
-        if (c->t->cuda || dist_slot(s->var)) {
+        if (c->t->cuda || ir_slot_dist(s->var)) {
             put(c, ind, "tyl_eset_%s(%s", elem_suffix(s->var->type), s->var->name);
             for (int d = 0; d < 4; d++)
                 fprintf(c->o, ", %s", d < s->n ? S(s->args[d]) : "0");

@@ -2225,8 +2225,8 @@ static value *load(lctx *c, loc l, value *fname)
         diag_error(fname->l, "np.load() needs the file name as a string literal");
         return &ERRV;
     }
-    ir_type t;
-    int rank;
+    ir_type t = T_F64; /* set by npy_peek when it succeeds */
+    int rank = 0;
     const char *where = NULL;
     int st = npy_peek(fname->str, &t, &rank, &where);
     if (st == 0) {

@@ -281,6 +281,8 @@ int ir_views_disjoint(ir_view *a, ir_view *b); /* pass_copysem.c: views of one a
 void pass_fuse(ir_program *p);      /* pass_fuse.c */
 void pass_dist(ir_program *p);      /* pass_dist.c: which arrays are distributed */
 void pass_halo(ir_program *p);      /* pass_dist.c: halo widths, exchanges, anchors */
+/* Is the slot's array distributed over the ranks (after pass_dist)? */
+static inline int ir_slot_dist(const ir_var *v) { return v->layout && v->layout->dist; }
 /* pass_dist.c: may the sweeps with targets a and b share one local box on every rank? */
 int ir_dist_aligned(ir_view *a, ir_view *b);
 

@@ -30,8 +30,6 @@
 #include "../frontend/sym.h"
 #include "ir.h"
 
-#include <stdlib.h>
-
 enum { MAX_HALO = 16 }; /* wider reads make the array replicated */
 
 typedef struct dctx {
@@ -71,13 +69,10 @@ static void layout_classes(vec *body, int *cls)
 }
 
 static int is_dist(dctx *c, ir_var *v) { return v && v->is_array && c->dist[lfind(c->cls, v->id)]; }
-#define make_repl(c, v) make_repl_at(c, v, __LINE__)
 
-static void make_repl_at(dctx *c, ir_var *v, int line)
+static void make_repl(dctx *c, ir_var *v)
 {
     if (is_dist(c, v)) {
-        if (getenv("TYLES_DEBUG_DIST"))
-            fprintf(stderr, "pass_dist: %s replicated (pass_dist.c:%d)\n", v->name, line);
         c->dist[lfind(c->cls, v->id)] = 0;
         c->changed = 1;
     }
@@ -148,16 +143,22 @@ static int halo_ok(ir_view *t, ir_view *r)
 
 /* ---- visiting reads ---------------------------------------------------------------------------- */
 
+/* The views an expression reads, in walk order (every one: a missed read would be a missed
+ * constraint or exchange). */
 typedef struct reads {
-    ir_view *v[256];
+    vec all; /* ir_view* */
+    ir_view **v;
     int n;
 } reads;
 
 static int collect_read(const ir_expr *e, void *ctx)
 {
     reads *r = ctx;
-    if (e->kind == E_READ && r->n < 256)
-        r->v[r->n++] = e->view;
+    if (e->kind == E_READ) {
+        vec_push(&r->all, e->view);
+        r->v = (ir_view **)r->all.items;
+        r->n = r->all.len;
+    }
     return 0;
 }
 
@@ -165,12 +166,6 @@ static void reads_of(ir_expr *e, reads *r)
 {
     if (e)
         ir_expr_any(e, collect_read, r);
-}
-
-static int has_elem_pred(const ir_expr *e, void *ctx)
-{
-    (void)ctx;
-    return e->kind == E_ELEM;
 }
 
 typedef struct elem_ctx {
@@ -187,7 +182,7 @@ static int repl_elem(const ir_expr *e, void *ctx)
  * every box dimension (no broadcast), so owning its elements splits the box. */
 static ir_view *anchor_of(ir_stmt *s, int (*dist)(void *, ir_var *), void *ctx)
 {
-    reads r = {.n = 0};
+    reads r = {0};
     reads_of(s->e, &r);
     for (int i = 0; i < r.n; i++) {
         ir_view *v = r.v[i];
@@ -210,26 +205,14 @@ static ir_view *reduce_anchor(dctx *c, ir_stmt *s) { return anchor_of(s, dctx_di
  * a replicated target makes its reads replicated. */
 static void constrain(dctx *c, ir_view *t, ir_expr *e)
 {
-    reads r = {.n = 0};
+    reads r = {0};
     reads_of(e, &r);
-    if (r.n == 256) { /* too many to track: keep it simple */
-        if (t)
-            make_repl(c, t->arr);
-    }
     for (int i = 0; i < r.n; i++) {
         ir_view *v = r.v[i];
         if (!is_dist(c, v->arr))
             continue;
-        if (!t || !is_dist(c, t->arr) || !halo_ok(t, v)) {
-            if (getenv("TYLES_DEBUG_DIST") && is_dist(c, v->arr)) {
-                fprintf(stderr, "  target %s read %s:", t ? t->arr->name : "-", v->arr->name);
-                for (int d = 0; t && d < v->rank; d++)
-                    fprintf(stderr, " [%s vs %s ext %s vs %s]", sym_str(dim_start(&v->dim[d])), sym_str(dim_start(&t->dim[d])),
-                            sym_str(v->dim[d].aext), sym_str(t->dim[d].aext));
-                fprintf(stderr, "\n");
-            }
+        if (!t || !is_dist(c, t->arr) || !halo_ok(t, v))
             make_repl(c, v->arr);
-        }
     }
 }
 
@@ -385,7 +368,7 @@ void pass_dist(ir_program *p)
 
 /* ---- pass_halo ------------------------------------------------------------------------------ */
 
-static int dist_slot(ir_var *v) { return v && v->layout && v->layout->dist; }
+static int dist_slot(ir_var *v) { return v && ir_slot_dist(v); }
 static int layout_dist(void *ctx, ir_var *v)
 {
     (void)ctx;
@@ -498,7 +481,7 @@ static void halo_sweep(ir_stmt *s, ir_view *t, ir_expr *e)
 {
     if (!t || !dist_slot(t->arr))
         return;
-    reads r = {.n = 0};
+    reads r = {0};
     reads_of(e, &r);
     for (int i = 0; i < r.n; i++)
         if (dist_slot(r.v[i]->arr))

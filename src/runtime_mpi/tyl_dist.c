@@ -406,6 +406,7 @@ typedef struct peer_msg {
 } peer_msg;
 
 struct tyl_halo {
+    int *sat, *rat; /* peer -> index in send / recv (-1: no message) */
     int active;
     int nsend, nrecv;
     peer_msg *send, *recv;
@@ -415,11 +416,13 @@ struct tyl_halo {
     double t0;
 };
 
-static peer_msg *msg_for(peer_msg **list, int *n, int peer)
+/* The message to or from `peer` in a list, created when the first piece for it appears;
+ * at[peer] is its index (-1 until then), so finding it costs no search. */
+static peer_msg *msg_for(peer_msg **list, int *n, int *at, int peer)
 {
-    for (int i = 0; i < *n; i++)
-        if ((*list)[i].peer == peer)
-            return &(*list)[i];
+    if (at[peer] >= 0)
+        return &(*list)[at[peer]];
+    at[peer] = *n;
     *list = realloc(*list, sizeof **list * (size_t)(*n + 1));
     if (!*list)
         tyl_rt_error("libtyles", "MemoryError: halo exchange plan");
@@ -485,11 +488,13 @@ static void pieces_between(tyl_array *a, int z, const int *crecv, const int *cse
 }
 
 typedef struct add_ctx {
-    peer_msg *m;
+    peer_msg **list;
+    int *n, *at, peer;
 } add_ctx;
 static void add_cb(void *ctx, tyl_array *a, const box *at, const int64_t *shift)
 {
-    add_piece(((add_ctx *)ctx)->m, a, at, shift);
+    add_ctx *c = ctx;
+    add_piece(msg_for(c->list, c->n, c->at, c->peer), a, at, shift);
 }
 
 /* Copy a piece between a box of the local allocation and a contiguous buffer (host memory).
@@ -536,12 +541,38 @@ static void piece_copy(piece *p, char *buf, int dir)
     }
 }
 
+/* Every piece of a message, between the arrays and the message's buffer (dir as piece_copy). */
+static void msg_copy(peer_msg *m, int dir)
+{
+    char *p = m->buf;
+    for (int k = 0; k < m->np; k++) {
+        piece_copy(&m->p[k], p, dir);
+        p += m->p[k].count * (int64_t)tyl_dtype_size(m->p[k].a->dtype);
+    }
+}
+
 static int zone_count(int r)
 {
     int z = 1;
     for (int d = 0; d < r; d++)
         z *= 3;
     return z;
+}
+
+static void halo_free(tyl_halo *h)
+{
+    for (int i = 0; i < h->nsend; i++) {
+        free(h->send[i].buf);
+        free(h->send[i].p);
+    }
+    for (int i = 0; i < h->nrecv; i++) {
+        free(h->recv[i].buf);
+        free(h->recv[i].p);
+    }
+    free(h->send);
+    free(h->recv);
+    free(h->sat);
+    free(h);
 }
 
 tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
@@ -556,8 +587,13 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
             continue;
         if (!h) {
             h = calloc(1, sizeof *h);
-            if (!h)
+            int *idx = h ? malloc(2 * sizeof *idx * (size_t)g_size) : NULL;
+            if (!idx)
                 tyl_rt_error("libtyles", "MemoryError: halo exchange");
+            for (int q = 0; q < 2 * g_size; q++)
+                idx[q] = -1;
+            h->sat = idx;
+            h->rat = idx + g_size;
             h->t0 = MPI_Wtime();
         }
         int Z = zone_count(a->rank);
@@ -569,10 +605,8 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
             for (int q = 0; q < g_size; q++) {
                 coords_of(q, cq);
                 /* what q needs from me, and what I need from q */
-                add_ctx cs = {NULL}, cr = {NULL};
-                cs.m = msg_for(&h->send, &h->nsend, q);
+                add_ctx cs = {&h->send, &h->nsend, h->sat, q}, cr = {&h->recv, &h->nrecv, h->rat, q};
                 pieces_between(a, z, cq, cme, add_cb, &cs);
-                cr.m = msg_for(&h->recv, &h->nrecv, q);
                 pieces_between(a, z, cme, cq, add_cb, &cr);
             }
         }
@@ -587,13 +621,7 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
     for (int i = 0; i < h->nrecv; i++)
         any += h->recv[i].bytes;
     if (!any) { /* one rank, no periodic dimension: nothing travels, no parts needed */
-        for (int i = 0; i < h->nsend; i++)
-            free(h->send[i].p);
-        for (int i = 0; i < h->nrecv; i++)
-            free(h->recv[i].p);
-        free(h->send);
-        free(h->recv);
-        free(h);
+        halo_free(h);
         return NULL;
     }
     h->active = 1;
@@ -621,11 +649,7 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
         m->buf = malloc((size_t)m->bytes);
         if (!m->buf)
             tyl_rt_error("libtyles", "MemoryError: halo send buffer of %lld bytes", (long long)m->bytes);
-        char *p = m->buf;
-        for (int k = 0; k < m->np; k++) {
-            piece_copy(&m->p[k], p, 0);
-            p += m->p[k].count * (int64_t)tyl_dtype_size(m->p[k].a->dtype);
-        }
+        msg_copy(m, 0);
         if (m->peer == g_self)
             continue;
         tyl_dist_stats_.bytes_sent += m->bytes;
@@ -637,13 +661,8 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
     /* periodic images of my own block: the send list to myself is my receive list too */
     for (int i = 0; i < h->nsend; i++) {
         peer_msg *m = &h->send[i];
-        if (m->peer != g_self || !m->bytes)
-            continue;
-        char *p = m->buf;
-        for (int k = 0; k < m->np; k++) {
-            piece_copy(&m->p[k], p, 1);
-            p += m->p[k].count * (int64_t)tyl_dtype_size(m->p[k].a->dtype);
-        }
+        if (m->peer == g_self && m->bytes)
+            msg_copy(m, 1);
     }
     h->active = nreq;
     tyl_dist_stats_.t_pack += MPI_Wtime() - h->t0;
@@ -665,23 +684,10 @@ void tyl_halo_end(tyl_halo *h)
     tyl_dist_stats_.t_wait += t1 - t0;
     for (int i = 0; i < h->nrecv; i++) {
         peer_msg *m = &h->recv[i];
-        if (m->peer != g_self && m->bytes) {
-            char *p = m->buf;
-            for (int k = 0; k < m->np; k++) {
-                piece_copy(&m->p[k], p, 1);
-                p += m->p[k].count * (int64_t)tyl_dtype_size(m->p[k].a->dtype);
-            }
-        }
-        free(m->buf);
-        free(m->p);
+        if (m->peer != g_self && m->bytes)
+            msg_copy(m, 1);
     }
-    for (int i = 0; i < h->nsend; i++) {
-        free(h->send[i].buf);
-        free(h->send[i].p);
-    }
-    free(h->send);
-    free(h->recv);
-    free(h);
+    halo_free(h);
     tyl_dist_stats_.t_pack += MPI_Wtime() - t1;
 }
 

@@ -46,6 +46,19 @@ static bool mpi_active(void)
 
 static atomic_int rt_error_entered;
 
+/* "PROG: WHERE: error: MESSAGE" (or "PROG: error: MESSAGE") on stderr, after stdout. */
+static void print_error(const char *where, const char *fmt, va_list ap)
+{
+    char msg[2048];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    fflush(stdout);
+    if (where && *where)
+        fprintf(stderr, "%s: %s: error: %s\n", rt_prog, where, msg);
+    else
+        fprintf(stderr, "%s: error: %s\n", rt_prog, msg);
+    fflush(stderr);
+}
+
 _Noreturn void tyl_rt_error(const char *where, const char *fmt, ...)
 {
     /* Several OpenMP threads may fail at once: the first reports, the others wait for exit. */
@@ -53,17 +66,10 @@ _Noreturn void tyl_rt_error(const char *where, const char *fmt, ...)
         for (;;)
             pause();
     }
-    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    print_error(where, fmt, ap);
     va_end(ap);
-    fflush(stdout);
-    if (where && *where)
-        fprintf(stderr, "%s: %s: error: %s\n", rt_prog, where, msg);
-    else
-        fprintf(stderr, "%s: error: %s\n", rt_prog, msg);
-    fflush(stderr);
     if (mpi_active()) {
         if (rt_size > 1)
             MPI_Abort(MPI_COMM_WORLD, 1);
@@ -81,15 +87,10 @@ _Noreturn void tyl_rt_error_all(const char *where, const char *fmt, ...)
 {
     fflush(stdout);
     if (tyl_rt_rank_ == 0) {
-        char msg[2048];
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
+        print_error(where, fmt, ap);
         va_end(ap);
-        if (where && *where)
-            fprintf(stderr, "%s: %s: error: %s\n", rt_prog, where, msg);
-        else
-            fprintf(stderr, "%s: error: %s\n", rt_prog, msg);
     }
     fflush(stderr);
     if (mpi_active() && rt_we_initialized_mpi && !omp_in_parallel())

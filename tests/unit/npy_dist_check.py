@@ -1,30 +1,17 @@
 #!/usr/bin/env python3
 """Compares the .npy files npy_dist wrote in DIR (listed in DIR/manifest.txt) with np.save output
 for the same arrays, byte for byte. Prints "ok NAME" / "FAIL NAME"; exit status 1 on any failure.
-Keep values() in step with set_value() in npy_dist.c."""
+The values are check_npy.values(), which set_value() in npy_dist.c must match."""
 import os
 import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_npy import values  # noqa: E402
+
 DTYPES = {"bool": np.bool_, "int32": np.int32, "int64": np.int64, "float32": np.float32,
           "float64": np.float64}
-
-
-def values(dtype, shape):
-    n = int(np.prod(shape, dtype=np.int64))
-    i = np.arange(n, dtype=np.int64)
-    if dtype == np.bool_:
-        v = i % 3 == 0
-    elif dtype == np.int32:
-        v = (i * 7 - 100).astype(np.int32)
-    elif dtype == np.int64:
-        v = i * 1000000000007 - 5
-    elif dtype == np.float32:
-        v = i.astype(np.float32) * np.float32(0.25) - np.float32(1.0)
-    else:
-        v = i / 3.0 - 2.0
-    return v.reshape(shape)
 
 
 def main():
