@@ -802,6 +802,7 @@ typedef struct ectx {
     vec vars;        /* ir_var* referenced (declared in main) */
     const emit_target *t;
     int loops;       /* loops enclosing the statement being emitted */
+    vec ck_loops;    /* ir_stmt*: top-level time loops, numbered by position (checkpoints) */
 } ectx;
 
 
@@ -828,6 +829,7 @@ static void vars_expr(ectx *c, ir_expr *e)
             vars_expr(c, e->view->dim[d].lo);
             vars_expr(c, e->view->dim[d].len);
             vars_expr(c, e->view->dim[d].step);
+            vars_expr(c, e->view->dim[d].wrap);
         }
     }
     for (int i = 0; i < e->nargs; i++)
@@ -1476,6 +1478,20 @@ static void emit_graph_loop(ectx *c, int ind, ir_stmt *s, int period)
     put(c, ind, "}\n");
 }
 
+/* The number of a checkpointed time loop, or -1. The loops of main()'s own statement list
+ * (not those nested in an if) are the program's time loops: their step boundaries are where
+ * checkpoints are taken and where a restart resumes. A CUDA loop replayed as a graph has no
+ * step boundaries on the host, so it is not one. */
+static int ck_loop_id(ectx *c, int ind, ir_stmt *s)
+{
+    if (ind != 1 || c->loops != 0)
+        return -1;
+    for (int i = 0; i < c->ck_loops.len; i++)
+        if (VEC_AT(c->ck_loops, i, ir_stmt *) == s)
+            return i;
+    return -1;
+}
+
 static void emit_stmt(ectx *c, int ind, ir_stmt *s)
 {
     switch (s->kind) {
@@ -1548,29 +1564,52 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
             put(c, ind + 1, "tyl_rt_error(%s, \"ValueError: range() arg 3 must not be zero\");\n", W(s->l));
         }
         /* a trip count, so no bound near the ends of int64 can overflow the loop variable */
-        put(c, ind, "for (int64_t tyl_k = 0, tyl_nk = tyl_range_len(%s, %s, %s); tyl_k < tyl_nk; tyl_k++) {\n",
-            S(s->e), S(s->e2), S(s->e3));
+        int L = ck_loop_id(c, ind, s);
+        if (L >= 0) {
+            /* a checkpointed time loop: a restart jumps to the label with the state restored,
+             * and the loop goes on from the checkpoint's iteration (runtime/elastic) */
+            put(c, ind - 1, "tyl_ck_L%d:\n", L);
+            put(c, ind, "tyl_ck_k0 = tyl_ck_enter(%d, tyl_ck_live%d, &tyl_ck_nk);\n", L, L);
+            put(c, ind, "for (int64_t tyl_k = tyl_ck_k0, tyl_nk = tyl_ck_nk >= 0 ? tyl_ck_nk : "
+                "tyl_range_len(%s, %s, %s); tyl_k < tyl_nk; tyl_k++) {\n", S(s->e), S(s->e2), S(s->e3));
+        } else
+            put(c, ind, "for (int64_t tyl_k = 0, tyl_nk = tyl_range_len(%s, %s, %s); tyl_k < tyl_nk; tyl_k++) {\n",
+                S(s->e), S(s->e2), S(s->e3));
         put(c, ind + 1, "%s = (int64_t)((uint64_t)%s + (uint64_t)tyl_k * (uint64_t)%s);\n", v, S(s->e), S(s->e3));
         if (c->loops == 0) /* the outermost time loop reports --progress */
             put(c, ind + 1, "tyl_progress(tyl_k, tyl_nk);\n");
+        if (L >= 0)
+            put(c, ind + 1, "tyl_ck_step(%d, tyl_k, tyl_nk, tyl_ck_live%d);\n", L, L);
         c->loops++;
         emit_block(c, ind + 1, &s->body);
         c->loops--;
         put(c, ind, "}\n");
+        if (L >= 0)
+            put(c, ind, "tyl_ck_leave(%d);\n", L);
         return;
     }
-    case S_WHILE:
+    case S_WHILE: {
         line(c, ind, s->l);
+        int L = ck_loop_id(c, ind, s);
+        if (L >= 0) {
+            put(c, ind - 1, "tyl_ck_L%d:\n", L);
+            put(c, ind, "tyl_ck_k0 = tyl_ck_enter(%d, tyl_ck_live%d, &tyl_ck_nk);\n", L, L);
+        }
         if (c->loops == 0) {
-            put(c, ind, "for (int64_t tyl_w = 0; %s; tyl_w++) {\n", S(s->e));
+            put(c, ind, "for (int64_t tyl_w = %s; %s; tyl_w++) {\n", L >= 0 ? "tyl_ck_k0" : "0", S(s->e));
             put(c, ind + 1, "tyl_progress(tyl_w, -1);\n");
+            if (L >= 0)
+                put(c, ind + 1, "tyl_ck_step(%d, tyl_w, -1, tyl_ck_live%d);\n", L, L);
         } else
             put(c, ind, "while (%s) {\n", S(s->e));
         c->loops++;
         emit_block(c, ind + 1, &s->body);
         c->loops--;
         put(c, ind, "}\n");
+        if (L >= 0)
+            put(c, ind, "tyl_ck_leave(%d);\n", L);
         return;
+    }
     case S_IF:
         line(c, ind, s->l);
         put(c, ind, "if (%s) {\n", S(s->e));
@@ -1682,6 +1721,56 @@ static void reset_ids(vec *body)
     }
 }
 
+/* The state a checkpoint holds and a restart restores: a table of main()'s variables (every
+ * scalar and array slot, by C name) and, per time loop, the variables live at its step
+ * boundaries (those the loop and the statements after it refer to), then the set-up call and
+ * the jump of a restart to the loop it resumes in. */
+static void emit_ck_tables(ectx *c, ir_program *p, FILE *out)
+{
+    fprintf(out, "    int64_t tyl_ck_k0 = 0, tyl_ck_nk = -1;\n");
+    fprintf(out, "    tyl_ck_var tyl_ck_vars[] = {\n");
+    for (int i = 0; i < c->vars.len; i++) {
+        ir_var *v = VEC_AT(c->vars, i, ir_var *);
+        if (v->is_array)
+            fprintf(out, "        {\"%s\", %s, %d, %s, &%s},\n", v->name, tyname(v->type), v->rank,
+                    layout_ref(v), v->name);
+        else
+            fprintf(out, "        {\"%s\", %s, -1, NULL, &%s},\n", v->name, tyname(v->type), v->name);
+    }
+    fprintf(out, "        {NULL, TYL_INT64, -1, NULL, NULL},\n    };\n");
+    for (int L = 0; L < c->ck_loops.len; L++) {
+        ir_stmt *loop = VEC_AT(c->ck_loops, L, ir_stmt *);
+        int at = 0;
+        while (VEC_AT(p->body, at, ir_stmt *) != loop)
+            at++;
+        ectx live = {0};
+        vec tail = {.items = p->body.items + at, .len = p->body.len - at, .cap = 0};
+        vars_block(&live, &tail);
+        fprintf(out, "    static const int tyl_ck_live%d[] = {", L);
+        for (int i = 0; i < c->vars.len; i++)
+            for (int j = 0; j < live.vars.len; j++)
+                if (VEC_AT(live.vars, j, ir_var *) == VEC_AT(c->vars, i, ir_var *))
+                    fprintf(out, "%d, ", i);
+        fprintf(out, "-1};\n");
+    }
+    /* the program's identity covers the state table too */
+    uint64_t h = p->hash;
+    for (int i = 0; i < c->vars.len; i++) {
+        ir_var *v = VEC_AT(c->vars, i, ir_var *);
+        int sig[3] = {(int)v->type, v->is_array ? v->rank : -1, ir_slot_dist(v)};
+        h = util_hash(util_hash(h, v->name, strlen(v->name) + 1), sig, sizeof sig);
+    }
+    fprintf(out, "    tyl_ck_setup(0x%016llxull, tyl_ck_vars, %d, %d);\n", (unsigned long long)h,
+            c->vars.len, c->ck_loops.len);
+    if (c->ck_loops.len) {
+        fprintf(out, "    switch (tyl_ck_resume_loop()) {\n");
+        for (int L = 0; L < c->ck_loops.len; L++)
+            fprintf(out, "    case %d: goto tyl_ck_L%d;\n", L, L);
+        fprintf(out, "    default: break;\n    }\n");
+    }
+    fprintf(out, "    (void)tyl_ck_k0;\n    (void)tyl_ck_nk;\n");
+}
+
 void emit_program(ir_program *p, FILE *out, const emit_target *t)
 {
     reset_ids(&p->body);
@@ -1695,6 +1784,11 @@ void emit_program(ir_program *p, FILE *out, const emit_target *t)
         util_syserr("cannot create a temporary file: %s", strerror(errno));
     vars_block(&c, &p->body);
     qsort(c.vars.items, (size_t)c.vars.len, sizeof(void *), cmp_var);
+    for (int i = 0; i < p->body.len; i++) {
+        ir_stmt *s = VEC_AT(p->body, i, ir_stmt *);
+        if ((s->kind == S_FOR && !(t->cuda && graph_period(s))) || s->kind == S_WHILE)
+            vec_push(&c.ck_loops, s);
+    }
     emit_block(&c, 1, &p->body);
 
     fprintf(out, "/* Generated by tylesc from %s. Edit the .tyl file, not this one. */\n", p->source);
@@ -1738,6 +1832,7 @@ void emit_program(ir_program *p, FILE *out, const emit_target *t)
         else
             fprintf(out, "    %s %s = 0;\n", ir_type_c(v->type), v->name);
     }
+    emit_ck_tables(&c, p, out);
     fprintf(out, "\n");
     rewind(c.o);
     while ((n = fread(buf, 1, sizeof buf, c.o)) > 0)

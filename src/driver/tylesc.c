@@ -289,6 +289,7 @@ int main(int argc, char **argv)
     ir_program *p = lower_module(mod, input);
     if (diag_finish())
         return 1;
+    p->hash = util_hash(util_hash(UTIL_HASH_INIT, TYLES_VERSION, strlen(TYLES_VERSION)), text, len);
 #ifndef NDEBUG
     ir_verify(p, "lower");
 #endif

@@ -229,6 +229,8 @@ typedef struct ir_program {
     int nvars;           /* ids handed out */
     int grid_rank;       /* pass_dist: rank of the distributed arrays (0: none) */
     vec layouts;         /* ir_layout*: pass_dist */
+    uint64_t hash;       /* identity of the program (its source text and the compiler version):
+                            a checkpoint written by another program is refused */
 } ir_program;
 
 /* ---- constructors (assert invariants) ---- */

@@ -118,7 +118,7 @@ void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int over
     if (g_rank > 0)
         coords_of(me, g_me);
 #ifndef TYL_NO_MPI
-    MPI_Comm_dup(MPI_COMM_WORLD, &g_comm);
+    MPI_Comm_dup(tyl_rt_comm_, &g_comm);
 #endif
 }
 
@@ -128,6 +128,48 @@ void tyl_dist_finalize(void)
     if (g_comm != MPI_COMM_NULL)
         MPI_Comm_free(&g_comm);
 #endif
+}
+
+static inline void block_of(int64_t n, int c, int P, int64_t *lo, int64_t *hi);
+
+/* In-process rescale: the job is now `size` ranks on tyl_rt_comm_, this one is `me`; a new
+ * grid from MPI_Dims_create (a --procs grid cannot hold for another rank count). */
+void tyl_dist_regrid(int size, int me)
+{
+    tyl_dist_finalize();
+    tyl_dist_setup(g_rank, NULL, size, me, g_overlap, NULL);
+}
+
+/* The grid of `size` ranks a rescale would build (dims[G]). */
+void tyl_dist_dims_for(int size, int *dims)
+{
+    for (int d = 0; d < TYL_MAX_RANK; d++)
+        dims[d] = 1;
+#ifndef TYL_NO_MPI
+    if (g_rank > 0) {
+        int v[TYL_MAX_RANK] = {0, 0, 0, 0};
+        MPI_Dims_create(size, g_rank, v);
+        for (int d = 0; d < g_rank; d++)
+            dims[d] = v[d];
+    } else
+        dims[0] = 1;
+#endif
+}
+
+/* The block rank r owns of a distributed array of global shape[G] on a grid dims[G]. */
+void tyl_dist_owned_on(const int64_t *shape, const int *dims, int r, int64_t *lo, int64_t *n)
+{
+    int c[TYL_MAX_RANK];
+    for (int d = g_rank - 1; d >= 0; d--) {
+        c[d] = r % dims[d];
+        r /= dims[d];
+    }
+    for (int d = 0; d < g_rank; d++) {
+        int64_t l, h;
+        block_of(shape[d], c[d], dims[d], &l, &h);
+        lo[d] = l;
+        n[d] = h - l;
+    }
 }
 
 void tyl_dist_set_overlap(int on) { g_overlap = on; }

@@ -13,6 +13,11 @@ void tyl_print_reset_(void);
 void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int overlap,
                     void (*fail)(const char *msg));
 void tyl_dist_finalize(void);
+void tyl_dist_regrid(int size, int me);
+void tyl_dist_dims_for(int size, int *dims);
+void tyl_dist_owned_on(const int64_t *shape, const int *dims, int r, int64_t *lo, int64_t *n);
+int tyl_rt_grid_rank(void);
+const int *tyl_rt_grid_dims(void);
 void tyl_dist_release_staging(void);
 /* --stats: the summary on rank 0 (collective: every rank calls it). */
 void tyl_dist_report(double total_seconds);
@@ -27,5 +32,32 @@ TYL_NORETURN void tyl_rt_error_all(const char *where, const char *fmt, ...)
  * (Until tyles.h declares it.) */
 tyl_array *tyl_load_npy_l(const char *filename, tyl_dtype dt, int rank, const tyl_layout *L,
                           const char *where);
+
+/* Run-time options of the elastic layer (parsed by tyl_rt.c, used by runtime/elastic). */
+typedef struct tyl_ck_opts {
+    int64_t every;             /* --checkpoint-every=K (0: only on signals) */
+    const char *dir;           /* --checkpoint-dir=DIR (NULL: PROG.ckpt) */
+    int restart;               /* --restart[=DIR] */
+    const char *restart_dir;   /* its DIR (NULL: the checkpoint folder) */
+    const char *prog;          /* program name, for messages and the default folder */
+    char *exe;                 /* this executable (/proc/self/exe), for MPI_Comm_spawn */
+    char **argv;               /* the command line, NULL-terminated */
+} tyl_ck_opts;
+extern tyl_ck_opts tyl_ck_opts_;
+/* The program's parameters as tyl_rt_init received them. */
+tyl_param *tyl_rt_params_(int *n);
+/* tyl_rt.c: this process's rank and the job's size changed (in-process rescale). */
+void tyl_rt_set_size_(int rank, int size);
+/* tyl_rt.c: a rank that leaves a shrinking job: release everything, finish MPI, exit 0. */
+TYL_NORETURN void tyl_rt_leave_(void);
+/* tyl_rt.c: release everything, finish MPI and exit with status (every rank of the job). */
+TYL_NORETURN void tyl_rt_exit_(int status);
+/* runtime/elastic: the elastic layer's finalisation (before MPI_Finalize). */
+void tyl_ck_finalize_(void);
+/* runtime/elastic/tyl_event.c: append "TIME EVENT fmt..." to $TYLES_EVENT_LOG (rank 0 only,
+ * unless any_rank). */
+void tyl_event(int any_rank, const char *event, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+double tyl_wall_(void);
 
 #endif

@@ -82,10 +82,10 @@ static int agree(int err, char *msg)
     int n = tyl_rt_nranks();
     if (n > 1) {
         int mine = err ? tyl_rt_rank_ : n, first = n;
-        MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+        MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, tyl_rt_comm_);
         if (first == n)
             return 0;
-        MPI_Bcast(msg, MSG_LEN, MPI_CHAR, first, MPI_COMM_WORLD);
+        MPI_Bcast(msg, MSG_LEN, MPI_CHAR, first, tyl_rt_comm_);
         return 1;
     }
 #endif
@@ -332,7 +332,7 @@ static int mpiio_blocks(int dir, const char *path, MPI_Offset disp, tyl_array *a
         return 1;
     }
     MPI_File fh;
-    rc = MPI_File_open(MPI_COMM_WORLD, path, dir ? MPI_MODE_RDONLY : MPI_MODE_WRONLY, MPI_INFO_NULL,
+    rc = MPI_File_open(tyl_rt_comm_, path, dir ? MPI_MODE_RDONLY : MPI_MODE_WRONLY, MPI_INFO_NULL,
                        &fh);
     if (rc != MPI_SUCCESS) {
         mpi_msg(msg, what, filename, rc);
@@ -353,7 +353,7 @@ static int mpiio_blocks(int dir, const char *path, MPI_Offset disp, tyl_array *a
     if (!agree(err, msg)) {
         /* the same number of collective calls everywhere: ranks with fewer pieces add empty ones */
         int64_t rounds = x.count;
-        MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD);
+        MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_INT64_T, MPI_MAX, tyl_rt_comm_);
         for (int64_t i = 0; i < rounds; i++) {
             int64_t nel = 0;
             MPI_Status st;
@@ -405,7 +405,7 @@ static char *temp_name(const char *filename)
     long pid = (long)getpid();
 #ifndef TYL_NO_MPI
     if (tyl_rt_nranks() > 1)
-        MPI_Bcast(&pid, 1, MPI_LONG, 0, MPI_COMM_WORLD);
+        MPI_Bcast(&pid, 1, MPI_LONG, 0, tyl_rt_comm_);
 #endif
     size_t len = strlen(filename) + 32;
     char *tmp = malloc(len);
@@ -662,7 +662,7 @@ static int load_stdio(FILE *f, const char *filename, tyl_array *a, char *msg)
         }
 #ifndef TYL_NO_MPI
         if (tyl_rt_nranks() > 1)
-            MPI_Bcast(buf, (int)((size_t)nel * x.el), MPI_BYTE, 0, MPI_COMM_WORLD);
+            MPI_Bcast(buf, (int)((size_t)nel * x.el), MPI_BYTE, 0, tyl_rt_comm_);
 #endif
         xfer_in(&x, i);
     }
@@ -683,7 +683,7 @@ tyl_array *tyl_load_npy_l(const char *filename, tyl_dtype dt, int rank, const ty
     }
 #ifndef TYL_NO_MPI
     if (tyl_rt_nranks() > 1)
-        MPI_Bcast(info, 2 + TYL_MAX_RANK, MPI_INT64_T, 0, MPI_COMM_WORLD);
+        MPI_Bcast(info, 2 + TYL_MAX_RANK, MPI_INT64_T, 0, tyl_rt_comm_);
 #endif
     if (info[0])
         tyl_rt_error_all(where, "%s", msg);

@@ -1,6 +1,7 @@
 /* tyl_rt.c: libtyles program services: set-up and options, errors, arrays and their pool,
  * Python scalar pow. Printing is in tyl_print.c, .npy output in tyl_npy.c. */
 #define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include "tyl_internal.h"
 
 #include <errno.h>
@@ -18,6 +19,10 @@
 /* ---- program state ------------------------------------------------------------------------ */
 
 int tyl_rt_rank_ = 0;
+MPI_Comm tyl_rt_comm_ = MPI_COMM_WORLD;
+tyl_ck_opts tyl_ck_opts_;
+static tyl_param *rt_params;
+static int rt_nparams;
 static int rt_size = 1;
 static const char *rt_prog = "tyles";
 static const char *rt_source = "?";
@@ -244,6 +249,12 @@ static void print_help(const tyl_param *params, int nparams)
     printf("  %-*s  exchange halos before computing instead of during (for comparisons)\n", w, "--no-overlap");
     printf("  %-*s  print time per phase, bytes exchanged and imbalance at exit\n", w, "--stats");
     printf("  %-*s  about once a second on rank 0: outer step, steps/s, ETA\n", w, "--progress");
+    printf("  %-*s  write a checkpoint every K steps of the time loop\n", w, "--checkpoint-every=K");
+    printf("  %-*s  where checkpoints go (default %s.ckpt)\n", w, "--checkpoint-dir=DIR", rt_prog);
+    printf("  %-*s  resume from the newest valid checkpoint (on any number of ranks)\n", w,
+           "--restart[=DIR]");
+    printf("\nsignals: SIGUSR1 checkpoints at the next step, SIGTERM and SIGUSR2 checkpoint and stop\n"
+           "(exit status 75; resume with --restart).\n");
     fflush(stdout);
 }
 
@@ -299,6 +310,32 @@ static void parse_options(int ac, char **av, tyl_param *params, int nparams, boo
                 tyl_rt_stats_ = true;
             else if (store)
                 tyl_rt_progress_ = true;
+            continue;
+        }
+        if (namelen == 16 && !strncmp(name, "checkpoint-every", 16)) {
+            int64_t v;
+            if (!eq || parse_py_int(eq + 1, &v) || v < 1)
+                opt_error("option '--checkpoint-every' needs a positive number of steps: "
+                          "--checkpoint-every=K");
+            if (store)
+                tyl_ck_opts_.every = v;
+            continue;
+        }
+        if (namelen == 14 && !strncmp(name, "checkpoint-dir", 14)) {
+            if (!eq || !eq[1])
+                opt_error("option '--checkpoint-dir' needs a value: --checkpoint-dir=DIR");
+            if (store)
+                tyl_ck_opts_.dir = eq + 1;
+            continue;
+        }
+        if (namelen == 7 && !strncmp(name, "restart", 7)) {
+            if (eq && !eq[1])
+                opt_error("option '--restart=' needs a folder: --restart or --restart=DIR");
+            if (store) {
+                tyl_ck_opts_.restart = 1;
+                if (eq)
+                    tyl_ck_opts_.restart_dir = eq + 1;
+            }
             continue;
         }
         if (namelen == 4 && !strncmp(name, "time", 4)) {
@@ -360,8 +397,11 @@ void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params,
         MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
         rt_we_initialized_mpi = true;
     }
-    MPI_Comm_rank(MPI_COMM_WORLD, &tyl_rt_rank_);
-    MPI_Comm_size(MPI_COMM_WORLD, &rt_size);
+    tyl_rt_comm_ = tyl_rs_world_();
+    MPI_Comm_rank(tyl_rt_comm_, &tyl_rt_rank_);
+    MPI_Comm_size(tyl_rt_comm_, &rt_size);
+    rt_params = params;
+    rt_nparams = nparams;
 
     int ac = argc ? *argc : 0;
     char **av = argv ? *argv : NULL;
@@ -371,6 +411,9 @@ void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params,
     }
     if (source && *source)
         rt_source = source;
+    tyl_ck_opts_.prog = rt_prog;
+    tyl_ck_opts_.argv = av;
+    tyl_ck_opts_.exe = realpath("/proc/self/exe", NULL);
 
     /* Two passes: the first checks every option in order (so --help shows the compiled-in
      * defaults and the first bad option is the one reported), the second stores the values. */
@@ -615,6 +658,46 @@ const char *tyl_rt_shape_str(char *buf, int rank, const int64_t *shape)
 
 /* ---- finalize ----------------------------------------------------------------------------- */
 
+tyl_param *tyl_rt_params_(int *n)
+{
+    *n = rt_nparams;
+    return rt_params;
+}
+
+void tyl_rt_set_size_(int rank, int size)
+{
+    tyl_rt_rank_ = rank;
+    rt_size = size;
+}
+
+_Noreturn void tyl_rt_leave_(void)
+{
+    tyl_mem_sync();
+    fflush(stdout);
+    while (pool_head) {
+        tyl_block *b = pool_head;
+        pool_head = b->next;
+        block_free(b);
+    }
+    while (live_head) {
+        tyl_block *b = live_head;
+        live_head = b->next;
+        block_free(b);
+    }
+    tyl_print_reset_();
+    tyl_dist_release_staging();
+    tyl_mem_finalize();
+    if (mpi_active() && rt_we_initialized_mpi)
+        MPI_Finalize();
+    exit(0);
+}
+
+_Noreturn void tyl_rt_exit_(int status)
+{
+    tyl_rt_finalize();
+    exit(status);
+}
+
 int tyl_rt_finalize(void)
 {
     tyl_mem_sync();
@@ -636,10 +719,13 @@ int tyl_rt_finalize(void)
         block_free(b);
     }
     tyl_print_reset_();
+    tyl_ck_finalize_();
     tyl_dist_report(t);
     tyl_dist_release_staging();
     tyl_dist_finalize();
     tyl_mem_finalize();
+    free(tyl_ck_opts_.exe);
+    tyl_ck_opts_.exe = NULL;
     if (mpi_active() && rt_we_initialized_mpi)
         MPI_Finalize();
     return 0;

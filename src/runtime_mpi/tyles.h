@@ -229,6 +229,34 @@ typedef struct tyl_dist_stats {
 } tyl_dist_stats;
 extern tyl_dist_stats tyl_dist_stats_;
 
+/* ---- checkpoints, restart and rescale (runtime/elastic) -------------------------------------
+ * The generated main() describes its state: every scalar and array slot, by C name. Its time
+ * loops (the loops of main's own statement list, numbered from 0) call tyl_ck_step at the top
+ * of every iteration: a step boundary, where checkpoints are written (--checkpoint-every,
+ * SIGUSR1, SIGTERM/SIGUSR2 then exit 75), faults are injected and in-process rescales happen.
+ * A restart (--restart) jumps to the label of the loop the checkpoint was taken in, where
+ * tyl_ck_enter restores the loop's live variables and returns the iteration to resume at. */
+typedef struct tyl_ck_var {
+    const char *name;          /* C name in main(), unique */
+    tyl_dtype type;            /* scalar type, or element type of an array slot */
+    int rank;                  /* array slots: the rank of their arrays; scalars: -1 */
+    const tyl_layout *layout;  /* array slots: their layout table (NULL: replicated) */
+    void *ptr;                 /* scalars: the variable; array slots: the tyl_array * */
+} tyl_ck_var;
+/* After tyl_rt_init: the program's identity and state table (vars[nvars]) and its number of
+ * time loops. With --restart, finds the newest valid checkpoint (verifying every checksum). */
+void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops);
+/* The time loop a restart resumes in (-1: run from the beginning). */
+int tyl_ck_resume_loop(void);
+/* At the head of time loop `loop`: when resuming there, restore the variables listed in live
+ * (indices into the state table, -1 ends), set *nk to the loop's trip count (-1: unknown) and
+ * return the iteration to resume at; otherwise return 0 and set *nk = -1. */
+int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk);
+/* Step boundary: iteration k of nk (-1: a while loop) is about to run. */
+void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live);
+/* After the loop. */
+void tyl_ck_leave(int loop);
+
 /* ---- indexing ------------------------------------------------------------------------------- */
 
 enum { TYL_HAS_START = 1, TYL_HAS_STOP = 2 };

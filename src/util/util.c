@@ -70,6 +70,16 @@ void arena_free(arena *a)
     a->head = NULL;
 }
 
+uint64_t util_hash(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
 void vec_push(vec *v, void *item)
 {
     if (v->len == v->cap) {

@@ -38,6 +38,10 @@ typedef struct vec {
     int len, cap;
 } vec;
 void vec_push(vec *v, void *item);
+
+/* 64-bit FNV-1a hash of n bytes, continuing from h (start with UTIL_HASH_INIT). */
+#define UTIL_HASH_INIT 0xcbf29ce484222325ull
+uint64_t util_hash(uint64_t h, const void *p, size_t n);
 #define VEC_AT(v, i, T) ((T)(v).items[i])
 
 /* ---- string buffer (heap-backed, freed by the owner) ---- */

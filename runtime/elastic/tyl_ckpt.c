@@ -1,0 +1,1201 @@
+/* tyl_ckpt.c: checkpoints and restart.
+ *
+ * A checkpoint is a folder DIR/ckpt-LLL-SSSSSSSSSSSS (time loop L, iteration S about to run)
+ * holding every live array of the generated main() as one global .npy file (np.save's own
+ * MPI-IO writer, so the files do not depend on the rank count and NumPy reads them), one file
+ * per buffer (slots that share a buffer share the file), and MANIFEST: a text file with the
+ * format version, the program's identity hash, its parameters, the loop counters and scalars
+ * (floats as their bit patterns), shapes and dtypes, and a CRC32C per record of every file (a
+ * record is a row a[i, ...], rows grouped to at least 4 KiB; 64 KiB pieces for 1-D arrays),
+ * ending with the CRC32C of the manifest itself.
+ *
+ * Writing: the folder is filled under a temporary name (.tmp-ckpt-...), every file and the
+ * folder are fsync'ed, then rank 0 renames it and updates LATEST (write LATEST.tmp, fsync,
+ * rename, fsync the folder). The checkpoint just written and the one before it are kept;
+ * older ones and leftovers of interrupted writes are removed.
+ *
+ * Reading (--restart): the candidates are LATEST's target, then every ckpt-* folder, newest
+ * first. A candidate is used only if its manifest parses and its own checksum matches, every
+ * file has exactly the size the manifest says and every record's CRC32C matches (the ranks
+ * split the records). Anything else (truncation, a flipped bit, a missing file, another format
+ * version) is reported with the reason and the next candidate is tried. A checkpoint of
+ * another program, or taken with other parameters, is refused with an error: resuming it
+ * could only give wrong results.
+ *
+ * Step boundaries: tyl_ck_step runs at the top of every iteration of a time loop. Signals set
+ * flags there; the ranks agree on them with a non-blocking MPI_Iallreduce started at one step
+ * boundary and completed at the next, so the agreement costs no waiting and every rank acts
+ * at the same step. Fault injection (TYLES_FAULT_* variables, for tests) also happens here.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "tyl_elastic.h"
+#include "runtime_mpi/tyl_mpi.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { CK_VERSION = 1, REASON_LEN = 512, NAME_LEN = 64 };
+
+tyl_ck_state tyl_ck_state_;
+
+static uint64_t ck_hash;
+static int ck_nloops;
+static char ck_dir[4096];
+
+/* ---- MPI wrappers (a single process without MPI) ----------------------------------------- */
+
+#ifndef TYL_NO_MPI
+static MPI_Comm ck_comm = MPI_COMM_NULL; /* for the flag agreement */
+#endif
+
+static int nranks(void) { return tyl_rt_nranks(); }
+
+static void bcast(void *p, size_t n)
+{
+#ifndef TYL_NO_MPI
+    if (nranks() > 1)
+        MPI_Bcast(p, (int)n, MPI_BYTE, 0, tyl_rt_comm_);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+static int64_t all_min(int64_t v)
+{
+#ifndef TYL_NO_MPI
+    if (nranks() > 1)
+        MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_INT64_T, MPI_MIN, tyl_rt_comm_);
+#endif
+    return v;
+}
+
+/* Each rank filled some entries of v[n] (the others are 0): the union on rank 0. */
+static void reduce_or(uint32_t *v, int64_t n)
+{
+#ifndef TYL_NO_MPI
+    for (int64_t at = 0; nranks() > 1 && at < n;) {
+        int c = n - at > (1 << 26) ? (1 << 26) : (int)(n - at);
+        if (tyl_rt_rank_ == 0)
+            MPI_Reduce(MPI_IN_PLACE, v + at, c, MPI_UINT32_T, MPI_BOR, 0, tyl_rt_comm_);
+        else
+            MPI_Reduce(v + at, NULL, c, MPI_UINT32_T, MPI_BOR, 0, tyl_rt_comm_);
+        at += c;
+    }
+#else
+    (void)v;
+    (void)n;
+#endif
+}
+
+/* ---- messages ------------------------------------------------------------------------------ */
+
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...)
+{
+    if (tyl_rt_rank_ != 0)
+        return;
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fflush(stdout);
+    fprintf(stderr, "%s: %s\n", tyl_ck_opts_.prog, msg);
+    fflush(stderr);
+}
+
+/* ---- files ----------------------------------------------------------------------------------- */
+
+static int fsync_path(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+/* Remove a folder of plain files (a checkpoint). */
+static void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        char p[4096 + 300];
+        while ((e = readdir(d)))
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+                unlink(p);
+            }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+static int mkdir_p(const char *path)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s", path);
+    for (char *s = p + 1; *s; s++)
+        if (*s == '/') {
+            *s = '\0';
+            if (mkdir(p, 0755) != 0 && errno != EEXIST)
+                return -1;
+            *s = '/';
+        }
+    if (mkdir(p, 0755) != 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+static int is_ckpt_name(const char *n)
+{
+    int L;
+    long long k;
+    char tail;
+    return strlen(n) == 21 && sscanf(n, "ckpt-%3d-%12lld%c", &L, &k, &tail) == 2;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)b, *(char *const *)a);
+}
+
+/* The checkpoint folders in dir, newest first (names sort by loop and step). */
+static int list_ckpts(const char *dir, char ***out)
+{
+    DIR *d = opendir(dir);
+    int n = 0, cap = 0;
+    char **v = NULL;
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)))
+            if (is_ckpt_name(e->d_name)) {
+                if (n == cap) {
+                    cap = cap ? 2 * cap : 16;
+                    v = realloc(v, sizeof *v * (size_t)cap);
+                }
+                v[n++] = strdup(e->d_name);
+            }
+        closedir(d);
+    }
+    if (n)
+        qsort(v, (size_t)n, sizeof *v, cmp_desc);
+    *out = v;
+    return n;
+}
+
+static void free_list(char **v, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static int read_latest(const char *dir, char *name)
+{
+    char p[4200];
+    snprintf(p, sizeof p, "%s/LATEST", dir);
+    FILE *f = fopen(p, "r");
+    if (!f)
+        return 0;
+    int ok = fscanf(f, "%63s", name) == 1 && is_ckpt_name(name);
+    fclose(f);
+    return ok;
+}
+
+/* ---- the manifest ---------------------------------------------------------------------------- */
+
+typedef struct ck_buf {
+    char file[NAME_LEN];
+    tyl_dtype dt;
+    int rank;
+    int64_t shape[TYL_MAX_RANK];
+    int64_t header, record, nrec; /* header bytes; record bytes; records */
+    uint32_t hcrc;
+    uint32_t *crc;
+} ck_buf;
+
+enum { ENT_SCALAR, ENT_ARRAY, ENT_EMPTY, ENT_PARAM };
+typedef struct ck_ent {
+    char name[128];
+    int kind;
+    tyl_dtype dt;
+    uint64_t bits; /* scalars and parameters */
+    int buf;       /* arrays */
+} ck_ent;
+
+typedef struct ck_man {
+    uint64_t hash;
+    int loop, ranks;
+    int64_t k, nk;
+    int nent, nbuf;
+    ck_ent *ent;
+    ck_buf *buf;
+} ck_man;
+
+static void man_free(ck_man *m)
+{
+    for (int i = 0; i < m->nbuf; i++)
+        free(m->buf[i].crc);
+    free(m->buf);
+    free(m->ent);
+    memset(m, 0, sizeof *m);
+}
+
+static const char *dt_word(tyl_dtype t)
+{
+    switch (t) {
+    case TYL_BOOL: return "bool";
+    case TYL_INT32: return "int32";
+    case TYL_INT64: return "int64";
+    case TYL_FLOAT32: return "float32";
+    case TYL_FLOAT64: return "float64";
+    }
+    return "?";
+}
+
+static int dt_parse(const char *w, tyl_dtype *t)
+{
+    static const tyl_dtype all[] = {TYL_BOOL, TYL_INT32, TYL_INT64, TYL_FLOAT32, TYL_FLOAT64};
+    for (int i = 0; i < 5; i++)
+        if (!strcmp(w, dt_word(all[i]))) {
+            *t = all[i];
+            return 1;
+        }
+    return 0;
+}
+
+/* A scalar's value as 64 bits (its bit pattern, zero-extended) and back. */
+static uint64_t scalar_bits(tyl_dtype t, const void *p)
+{
+    uint64_t b = 0;
+    switch (t) {
+    case TYL_BOOL: b = *(const bool *)p; break;
+    case TYL_INT32: { uint32_t u; memcpy(&u, p, 4); b = u; break; }
+    case TYL_FLOAT32: { uint32_t u; memcpy(&u, p, 4); b = u; break; }
+    default: memcpy(&b, p, 8); break;
+    }
+    return b;
+}
+
+static void scalar_store(tyl_dtype t, void *p, uint64_t b)
+{
+    switch (t) {
+    case TYL_BOOL: *(bool *)p = b != 0; break;
+    case TYL_INT32:
+    case TYL_FLOAT32: { uint32_t u = (uint32_t)b; memcpy(p, &u, 4); break; }
+    default: memcpy(p, &b, 8); break;
+    }
+}
+
+/* A value for people reading the manifest (floats are stored as bits beside it). */
+static void scalar_show(char *buf, size_t n, tyl_dtype t, uint64_t b)
+{
+    switch (t) {
+    case TYL_BOOL: snprintf(buf, n, "%s", b ? "True" : "False"); break;
+    case TYL_INT32: snprintf(buf, n, "%d", (int32_t)(uint32_t)b); break;
+    case TYL_INT64: snprintf(buf, n, "%lld", (long long)(int64_t)b); break;
+    case TYL_FLOAT32: { float f; uint32_t u = (uint32_t)b; memcpy(&f, &u, 4); tyl_repr_float32(buf, f); break; }
+    case TYL_FLOAT64: { double d; memcpy(&d, &b, 8); tyl_repr_double(buf, d); break; }
+    }
+}
+
+typedef struct sbuf {
+    char *s;
+    size_t len, cap;
+} sbuf;
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (b->s && b->len + (size_t)n < b->cap) {
+            b->len += (size_t)n;
+            return;
+        }
+        b->cap = (b->cap + (size_t)n + 1) * 2;
+        b->s = realloc(b->s, b->cap);
+        if (!b->s)
+            abort();
+    }
+}
+
+static void man_text(const ck_man *m, sbuf *b)
+{
+    int np;
+    tyl_param *pr = tyl_rt_params_(&np);
+    char show[64];
+    sb_printf(b, "tyles-checkpoint %d\n", CK_VERSION);
+    sb_printf(b, "program %016llx\n", (unsigned long long)m->hash);
+    sb_printf(b, "loop %d step %lld of %lld\n", m->loop, (long long)m->k, (long long)m->nk);
+    sb_printf(b, "ranks %d\n", m->ranks);
+    for (int i = 0; i < np; i++) {
+        uint64_t bits = scalar_bits(pr[i].type, pr[i].ptr);
+        scalar_show(show, sizeof show, pr[i].type, bits);
+        sb_printf(b, "param %s %s %016llx %s\n", pr[i].name, dt_word(pr[i].type), (unsigned long long)bits, show);
+    }
+    for (int i = 0; i < m->nbuf; i++) {
+        const ck_buf *f = &m->buf[i];
+        sb_printf(b, "buffer %s %s %d", f->file, dt_word(f->dt), f->rank);
+        for (int d = 0; d < f->rank; d++)
+            sb_printf(b, " %lld", (long long)f->shape[d]);
+        sb_printf(b, " header %lld %08x record %lld records %lld\n", (long long)f->header, f->hcrc,
+                  (long long)f->record, (long long)f->nrec);
+        for (int64_t r = 0; r < f->nrec; r += 8) {
+            sb_printf(b, "crc %s %lld", f->file, (long long)r);
+            for (int64_t q = r; q < f->nrec && q < r + 8; q++)
+                sb_printf(b, " %08x", f->crc[q]);
+            sb_printf(b, "\n");
+        }
+    }
+    for (int i = 0; i < m->nent; i++) {
+        const ck_ent *e = &m->ent[i];
+        if (e->kind == ENT_SCALAR) {
+            scalar_show(show, sizeof show, e->dt, e->bits);
+            sb_printf(b, "scalar %s %s %016llx %s\n", e->name, dt_word(e->dt), (unsigned long long)e->bits, show);
+        } else if (e->kind == ENT_ARRAY)
+            sb_printf(b, "array %s %s %s\n", e->name, dt_word(e->dt), m->buf[e->buf].file);
+        else
+            sb_printf(b, "array %s %s none\n", e->name, dt_word(e->dt));
+    }
+    sb_printf(b, "end %08x\n", tyl_crc32c(0, b->s, b->len));
+}
+
+/* Parse a manifest. Returns 1, or 0 with the reason. The program hash and the parameters are
+ * compared by the caller (they refuse rather than fall back). */
+static int man_parse(char *text, size_t len, ck_man *m, char *why)
+{
+    memset(m, 0, sizeof *m);
+    char *endl = NULL;
+    /* the last line is "end CRC" and covers everything before it */
+    if (len < 14 || text[len - 1] != '\n') {
+        snprintf(why, REASON_LEN, "MANIFEST is truncated");
+        return 0;
+    }
+    for (size_t i = len - 1; i > 0; i--)
+        if (text[i - 1] == '\n') {
+            endl = text + i;
+            break;
+        }
+    unsigned crc;
+    if (!endl || sscanf(endl, "end %8x", &crc) != 1) {
+        snprintf(why, REASON_LEN, "MANIFEST is truncated (no end line)");
+        return 0;
+    }
+    if (tyl_crc32c(0, text, (size_t)(endl - text)) != crc) {
+        snprintf(why, REASON_LEN, "MANIFEST checksum mismatch");
+        return 0;
+    }
+    *endl = '\0';
+    int version = 0, cap_e = 0, cap_b = 0;
+    char *save = NULL;
+    for (char *ln = strtok_r(text, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
+        char w[32], a[128], b[64], c[64];
+        long long x, y;
+        unsigned long long bits;
+        int L, r;
+        if (sscanf(ln, "tyles-checkpoint %d", &version) == 1) {
+            if (version != CK_VERSION) {
+                snprintf(why, REASON_LEN, "format version %d (this program reads version %d)", version, CK_VERSION);
+                return 0;
+            }
+        } else if (sscanf(ln, "program %llx", &bits) == 1) {
+            m->hash = bits;
+        } else if (sscanf(ln, "loop %d step %lld of %lld", &L, &x, &y) == 3) {
+            m->loop = L;
+            m->k = x;
+            m->nk = y;
+        } else if (sscanf(ln, "ranks %d", &r) == 1) {
+            m->ranks = r;
+        } else if (sscanf(ln, "%31s %127s %63s %63s", w, a, b, c) == 4 &&
+                   (!strcmp(w, "param") || !strcmp(w, "scalar") || !strcmp(w, "array")) && strcmp(w, "crc")) {
+            if (m->nent == cap_e) {
+                cap_e = cap_e ? 2 * cap_e : 32;
+                m->ent = realloc(m->ent, sizeof *m->ent * (size_t)cap_e);
+            }
+            ck_ent *e = &m->ent[m->nent++];
+            memset(e, 0, sizeof *e);
+            snprintf(e->name, sizeof e->name, "%s", a);
+            if (!dt_parse(b, &e->dt))
+                goto bad;
+            if (w[0] == 'a') {
+                e->kind = strcmp(c, "none") ? ENT_ARRAY : ENT_EMPTY;
+                e->buf = -1;
+                for (int i = 0; e->kind == ENT_ARRAY && i < m->nbuf; i++)
+                    if (!strcmp(m->buf[i].file, c))
+                        e->buf = i;
+                if (e->kind == ENT_ARRAY && (e->buf < 0 || m->buf[e->buf].dt != e->dt))
+                    goto bad; /* the buffers come first */
+            } else {
+                e->kind = w[0] == 'p' ? ENT_PARAM : ENT_SCALAR;
+                if (sscanf(c, "%llx", &bits) != 1)
+                    goto bad;
+                e->bits = bits;
+            }
+        } else if (!strncmp(ln, "buffer ", 7)) {
+            if (m->nbuf == cap_b) {
+                cap_b = cap_b ? 2 * cap_b : 16;
+                m->buf = realloc(m->buf, sizeof *m->buf * (size_t)cap_b);
+            }
+            ck_buf *f = &m->buf[m->nbuf++];
+            memset(f, 0, sizeof *f);
+            int n = 0;
+            if (sscanf(ln, "buffer %63s %63s %d%n", f->file, b, &f->rank, &n) != 3 || !dt_parse(b, &f->dt) ||
+                f->rank < 0 || f->rank > TYL_MAX_RANK)
+                goto bad;
+            char *p = ln + n;
+            for (int d = 0; d < f->rank; d++) {
+                int k = 0;
+                if (sscanf(p, " %lld%n", &x, &k) != 1 || x < 0)
+                    goto bad;
+                f->shape[d] = x;
+                p += k;
+            }
+            unsigned hc;
+            long long hd, rb, nr;
+            if (sscanf(p, " header %lld %8x record %lld records %lld", &hd, &hc, &rb, &nr) != 4 || hd < 10 ||
+                rb < 1 || nr < 0 || nr > ((long long)1 << 40))
+                goto bad;
+            f->header = hd;
+            f->hcrc = hc;
+            f->record = rb;
+            f->nrec = nr;
+            f->crc = calloc((size_t)nr + 1, sizeof *f->crc);
+        } else if (!strncmp(ln, "crc ", 4)) {
+            int n = 0;
+            if (sscanf(ln, "crc %63s %lld%n", a, &x, &n) != 2)
+                goto bad;
+            ck_buf *f = NULL;
+            for (int i = 0; i < m->nbuf; i++)
+                if (!strcmp(m->buf[i].file, a))
+                    f = &m->buf[i];
+            if (!f)
+                goto bad;
+            char *p = ln + n;
+            unsigned v;
+            int k;
+            for (int64_t q = x; sscanf(p, " %8x%n", &v, &k) == 1; q++, p += k) {
+                if (q < 0 || q >= f->nrec)
+                    goto bad;
+                f->crc[q] = v;
+            }
+        } else {
+            goto bad;
+        }
+    }
+    if (version != CK_VERSION)
+        goto bad;
+    return 1;
+bad:
+    snprintf(why, REASON_LEN, "MANIFEST is malformed");
+    man_free(m);
+    return 0;
+}
+
+/* Bytes per checksummed record of a buffer: rows a[i, ...] grouped to at least 4 KiB, or 64 KiB
+ * pieces of 1-D and 0-D arrays. */
+static int64_t record_bytes(int rank, const int64_t *shape, tyl_dtype dt)
+{
+    int64_t row = (int64_t)tyl_dtype_size(dt);
+    if (rank < 2)
+        return 65536;
+    for (int d = 1; d < rank; d++)
+        row *= shape[d];
+    if (row <= 0)
+        return 65536;
+    return row >= 4096 ? row : row * ((4096 + row - 1) / row);
+}
+
+static int64_t data_bytes(const ck_buf *f)
+{
+    int64_t n = (int64_t)tyl_dtype_size(f->dt);
+    for (int d = 0; d < f->rank; d++)
+        n *= f->shape[d];
+    return n;
+}
+
+/* CRC32C of this rank's share of a file's records: [r*nrec/P, (r+1)*nrec/P). With expect,
+ * compare; returns the first mismatching record (or -2 for a read error), -1 if all match.
+ * Without, store into crc[] (the other entries untouched). */
+static int64_t crc_records(const char *path, const ck_buf *f, uint32_t *crc, const uint32_t *expect)
+{
+    int P = nranks(), me = tyl_rt_rank_;
+    int64_t lo = (int64_t)((__int128)f->nrec * me / P), hi = (int64_t)((__int128)f->nrec * (me + 1) / P);
+    if (lo >= hi)
+        return -1;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return -2;
+    int64_t total = data_bytes(f), bad = -1;
+    size_t cap = 4 << 20;
+    char *buf = malloc(cap);
+    for (int64_t r = lo; r < hi && bad < 0 && buf; r++) {
+        int64_t off = r * f->record, n = total - off < f->record ? total - off : f->record;
+        uint32_t c = 0;
+        for (int64_t done = 0; done < n;) {
+            size_t want = (size_t)(n - done) < cap ? (size_t)(n - done) : cap;
+            ssize_t got = pread(fd, buf, want, (off_t)(f->header + off + done));
+            if (got <= 0) {
+                bad = expect ? r : -2;
+                break;
+            }
+            c = tyl_crc32c(c, buf, (size_t)got);
+            done += got;
+        }
+        if (bad >= 0 || bad == -2)
+            break;
+        if (expect && c != expect[r])
+            bad = r;
+        else if (!expect)
+            crc[r] = c;
+    }
+    if (!buf)
+        bad = -2;
+    free(buf);
+    close(fd);
+    return bad;
+}
+
+/* ---- options, signals, faults ------------------------------------------------------------- */
+
+static volatile sig_atomic_t sig_ck, sig_stop, in_loop;
+static int seen_ck;
+
+static void on_signal(int sig)
+{
+    if (sig == SIGUSR1) {
+        sig_ck++;
+        return;
+    }
+    /* outside a time loop (or asked twice) a stop request cannot wait for a step boundary */
+    if (!in_loop || sig_stop) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    sig_stop = 1;
+}
+
+static struct {
+    int kill_rank;        /* -1: none */
+    int64_t kill_step;    /* -1: random (drawn when the loop's length is known) */
+    int kill_in_ckpt;     /* kill rank 0 inside the n-th checkpoint write (0: no) */
+    int corrupt_mode;     /* 1 truncate, 2 flip a bit */
+    int corrupt_n;        /* ... in the n-th checkpoint written */
+    uint64_t seed;
+    int armed;
+} flt = {.kill_rank = -1};
+
+static uint64_t splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static void faults_setup(void)
+{
+    const char *r = getenv("TYLES_FAULT_KILL_RANK"), *k = getenv("TYLES_FAULT_KILL_STEP");
+    const char *c = getenv("TYLES_FAULT_KILL_IN_CKPT"), *x = getenv("TYLES_FAULT_CORRUPT");
+    const char *s = getenv("TYLES_FAULT_SEED");
+    uint64_t seed = s ? strtoull(s, NULL, 0) : (uint64_t)(tyl_wall_() * 1e6);
+    bcast(&seed, sizeof seed); /* every rank draws the same */
+    flt.seed = seed;
+    if (r || k) {
+        flt.armed = 1;
+        flt.kill_rank = !r || !strcmp(r, "random") ? (int)(splitmix(&flt.seed) % (uint64_t)nranks()) : atoi(r);
+        flt.kill_step = !k || !strcmp(k, "random") ? -1 : atoll(k);
+    }
+    if (c)
+        flt.kill_in_ckpt = atoi(c);
+    if (x) {
+        flt.corrupt_mode = !strncmp(x, "truncate", 8) ? 1 : !strncmp(x, "flip", 4) ? 2 : 0;
+        const char *colon = strchr(x, ':');
+        flt.corrupt_n = colon ? atoi(colon + 1) : 1;
+    }
+}
+
+static void die_now(const char *why, int64_t step)
+{
+    tyl_event(1, "killed", "rank=%d step=%lld at=%s", tyl_rt_rank_, (long long)step, why);
+    fflush(stdout);
+    fflush(stderr);
+    raise(SIGKILL);
+}
+
+/* Damage a file of a finished checkpoint, as a disk or a careless user might. */
+static void corrupt(const char *ck)
+{
+    char p[4400];
+    snprintf(p, sizeof p, "%s/buf0.npy", ck);
+    struct stat st;
+    if (stat(p, &st) != 0 || st.st_size < 2)
+        return;
+    if (flt.corrupt_mode == 1) {
+        if (truncate(p, st.st_size - (st.st_size - 128) / 2) != 0)
+            return;
+    } else {
+        int fd = open(p, O_RDWR);
+        if (fd < 0)
+            return;
+        off_t at = 128 + (st.st_size - 128) / 2;
+        unsigned char b;
+        if (pread(fd, &b, 1, at) == 1) {
+            b ^= 0x10;
+            if (pwrite(fd, &b, 1, at) != 1)
+                b = 0;
+        }
+        close(fd);
+    }
+    tyl_event(0, "corrupted", "mode=%s checkpoint=%s", flt.corrupt_mode == 1 ? "truncate" : "flip", ck);
+}
+
+/* ---- writing --------------------------------------------------------------------------------- */
+
+static int n_written;
+static int64_t resumed_k = -1;
+static int resumed_loop = -1;
+
+/* Collective: rank 0's status to everyone; a failure is an error of the whole job. */
+static void agree_ok(int ok, const char *what, const char *path)
+{
+    int v = ok;
+    bcast(&v, sizeof v);
+    if (!v)
+        tyl_rt_error_all("checkpoint", "cannot %s '%s': %s", what, path, strerror(errno));
+}
+
+static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
+{
+    double t0 = tyl_wall_();
+    tyl_ck_var *vars = tyl_ck_state_.vars;
+    char name[NAME_LEN], tmp[4200], fin[4200], p[4400];
+    snprintf(name, sizeof name, "ckpt-%03d-%012lld", loop, (long long)k);
+    snprintf(tmp, sizeof tmp, "%s/.tmp-%s", ck_dir, name);
+    snprintf(fin, sizeof fin, "%s/%s", ck_dir, name);
+    int ok = 1;
+    if (tyl_rt_rank_ == 0) {
+        ok = mkdir_p(ck_dir) == 0;
+        if (ok) {
+            remove_tree(tmp);
+            ok = mkdir(tmp, 0755) == 0;
+        }
+    }
+    agree_ok(ok, "create the checkpoint folder", tmp);
+
+    ck_man m = {.hash = ck_hash, .loop = loop, .k = k, .nk = nk, .ranks = nranks()};
+    int n = 0;
+    while (live[n] >= 0)
+        n++;
+    m.ent = calloc((size_t)n + 1, sizeof *m.ent);
+    m.buf = calloc((size_t)n + 1, sizeof *m.buf);
+    tyl_array **held = calloc((size_t)n + 1, sizeof *held);
+    int64_t bytes = 0;
+    for (int i = 0; i < n; i++) {
+        tyl_ck_var *v = &vars[live[i]];
+        ck_ent *e = &m.ent[m.nent++];
+        snprintf(e->name, sizeof e->name, "%s", v->name);
+        e->dt = v->type;
+        if (v->rank < 0) {
+            e->kind = ENT_SCALAR;
+            e->bits = scalar_bits(v->type, v->ptr);
+            continue;
+        }
+        tyl_array *a = *(tyl_array **)v->ptr;
+        if (!a) {
+            e->kind = ENT_EMPTY;
+            continue;
+        }
+        e->kind = ENT_ARRAY;
+        e->buf = -1;
+        for (int j = 0; j < m.nbuf; j++)
+            if (held[j] == a)
+                e->buf = j;
+        if (e->buf >= 0)
+            continue;
+        e->buf = m.nbuf;
+        held[m.nbuf] = a;
+        ck_buf *f = &m.buf[m.nbuf++];
+        snprintf(f->file, sizeof f->file, "buf%d.npy", e->buf);
+        f->dt = a->dtype;
+        f->rank = a->rank;
+        for (int d = 0; d < a->rank; d++)
+            f->shape[d] = a->shape[d];
+        f->record = record_bytes(f->rank, f->shape, f->dt);
+        int64_t db = data_bytes(f);
+        f->nrec = (db + f->record - 1) / f->record;
+        f->crc = calloc((size_t)f->nrec + 1, sizeof *f->crc);
+        snprintf(p, sizeof p, "%s/%s", tmp, f->file);
+        tyl_save_npy(p, a, "checkpoint");
+        bytes += db;
+        /* the header's length, from the file rank 0 wrote */
+        unsigned char h[10] = {0};
+        int64_t hl = 0;
+        if (tyl_rt_rank_ == 0) {
+            FILE *fp = fopen(p, "rb");
+            if (fp && fread(h, 1, 10, fp) == 10)
+                hl = 10 + (h[8] | h[9] << 8);
+            if (fp) {
+                char hdr[65536];
+                fseek(fp, 0, SEEK_SET);
+                if (hl > 0 && hl <= (int64_t)sizeof hdr && fread(hdr, 1, (size_t)hl, fp) == (size_t)hl)
+                    f->hcrc = tyl_crc32c(0, hdr, (size_t)hl);
+                else
+                    hl = 0;
+                fclose(fp);
+            }
+        }
+        bcast(&hl, sizeof hl);
+        agree_ok(hl > 0, "read back the checkpoint file", p);
+        f->header = hl;
+        ok = crc_records(p, f, f->crc, NULL) != -2;
+        agree_ok((int)all_min(ok), "read back the checkpoint file", p);
+        reduce_or(f->crc, f->nrec);
+        if (tyl_rt_rank_ == 0 && fsync_path(p) != 0)
+            ok = 0;
+        agree_ok(ok, "sync the checkpoint file", p);
+    }
+    free(held);
+
+    n_written++;
+    if (tyl_rt_rank_ == 0) {
+        sbuf b = {0};
+        man_text(&m, &b);
+        snprintf(p, sizeof p, "%s/MANIFEST", tmp);
+        FILE *fp = fopen(p, "wb");
+        ok = fp && fwrite(b.s, 1, b.len, fp) == b.len;
+        ok = fp && fflush(fp) == 0 && fsync(fileno(fp)) == 0 && ok;
+        if (fp)
+            ok = fclose(fp) == 0 && ok;
+        free(b.s);
+        ok = ok && fsync_path(tmp) == 0;
+        if (ok && flt.kill_in_ckpt == n_written)
+            die_now("checkpoint-before-rename", k); /* everything written, nothing renamed */
+        /* the checkpoint LATEST named before this one is kept; everything else goes */
+        char prev[NAME_LEN] = "";
+        read_latest(ck_dir, prev);
+        if (ok) {
+            struct stat st;
+            if (stat(fin, &st) == 0) /* a checkpoint of the same step (after a fall-back) */
+                remove_tree(fin);
+            ok = rename(tmp, fin) == 0 && fsync_path(ck_dir) == 0;
+        }
+        if (ok) {
+            char lt[4200], lf[4200];
+            snprintf(lt, sizeof lt, "%s/LATEST.tmp", ck_dir);
+            snprintf(lf, sizeof lf, "%s/LATEST", ck_dir);
+            fp = fopen(lt, "w");
+            ok = fp && fprintf(fp, "%s\n", name) > 0;
+            ok = fp && fflush(fp) == 0 && fsync(fileno(fp)) == 0 && ok;
+            if (fp)
+                ok = fclose(fp) == 0 && ok;
+            ok = ok && rename(lt, lf) == 0 && fsync_path(ck_dir) == 0;
+        }
+        if (ok) {
+            DIR *d = opendir(ck_dir);
+            struct dirent *e;
+            while (d && (e = readdir(d))) {
+                int stale = (is_ckpt_name(e->d_name) && strcmp(e->d_name, name) && strcmp(e->d_name, prev)) ||
+                            !strncmp(e->d_name, ".tmp-ckpt-", 10);
+                if (stale) {
+                    snprintf(p, sizeof p, "%s/%s", ck_dir, e->d_name);
+                    remove_tree(p);
+                }
+            }
+            if (d)
+                closedir(d);
+        }
+    }
+    agree_ok(ok, "write the checkpoint", fin);
+    man_free(&m);
+    double dt = tyl_wall_() - t0;
+    tyl_event(0, "ckpt-write", "step=%lld bytes=%lld seconds=%.6f ranks=%d dir=%s", (long long)k,
+              (long long)bytes, dt, nranks(), fin);
+    if (tyl_rt_rank_ == 0 && flt.corrupt_mode && flt.corrupt_n == n_written)
+        corrupt(fin);
+}
+
+/* ---- reading --------------------------------------------------------------------------------- */
+
+static ck_man resume;     /* the checkpoint chosen by setup */
+static char resume_path[4200];
+static int resume_loop = -1;
+static double restart_t0;
+
+/* Whether the candidate checkpoint `name` is sound. Collective. On failure, why is set. */
+static int verify(const char *name, ck_man *m, char *why)
+{
+    char path[4200], p[4400];
+    snprintf(path, sizeof path, "%s/%s", ck_dir, name);
+    /* rank 0 reads the manifest and hands its bytes to everyone */
+    int64_t len = -1;
+    char *text = NULL;
+    if (tyl_rt_rank_ == 0) {
+        snprintf(p, sizeof p, "%s/MANIFEST", path);
+        FILE *f = fopen(p, "rb");
+        if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && len < ((int64_t)1 << 31)) {
+            text = malloc((size_t)len + 1);
+            fseek(f, 0, SEEK_SET);
+            if (!text || fread(text, 1, (size_t)len, f) != (size_t)len)
+                len = -1;
+        } else
+            len = -1;
+        if (f)
+            fclose(f);
+    }
+    bcast(&len, sizeof len);
+    if (len < 0) {
+        free(text);
+        snprintf(why, REASON_LEN, "cannot read MANIFEST");
+        return 0;
+    }
+    if (tyl_rt_rank_ != 0)
+        text = malloc((size_t)len + 1);
+    bcast(text, (size_t)len);
+    text[len] = '\0';
+    int ok = man_parse(text, (size_t)len, m, why);
+    free(text);
+    if (!ok)
+        return 0;
+    /* every file: size, header checksum, then every record (the ranks share the work) */
+    for (int i = 0; i < m->nbuf; i++) {
+        ck_buf *f = &m->buf[i];
+        snprintf(p, sizeof p, "%s/%s", path, f->file);
+        int64_t code = 0; /* 0 fine, 1 missing, 2 size, 3 header */
+        struct stat st;
+        if (stat(p, &st) != 0)
+            code = 1;
+        else if ((int64_t)st.st_size != f->header + data_bytes(f))
+            code = 2;
+        else if (tyl_rt_rank_ == 0) {
+            char *hdr = malloc((size_t)f->header);
+            FILE *fp = fopen(p, "rb");
+            if (!hdr || !fp || fread(hdr, 1, (size_t)f->header, fp) != (size_t)f->header ||
+                tyl_crc32c(0, hdr, (size_t)f->header) != f->hcrc)
+                code = 3;
+            if (fp)
+                fclose(fp);
+            free(hdr);
+        }
+        int64_t worst = -all_min(-code);
+        if (worst == 1 || worst == 2) {
+            if (worst == 1)
+                snprintf(why, REASON_LEN, "%s is missing", f->file);
+            else
+                snprintf(why, REASON_LEN, "%s has %lld bytes, the manifest says %lld (truncated?)", f->file,
+                         (long long)st.st_size, (long long)(f->header + data_bytes(f)));
+            return 0;
+        }
+        if (worst == 3) {
+            snprintf(why, REASON_LEN, "%s: header checksum mismatch", f->file);
+            return 0;
+        }
+        int64_t bad = crc_records(p, f, NULL, f->crc);
+        bad = all_min(bad < 0 && bad != -2 ? INT64_MAX : bad == -2 ? -1 : bad);
+        if (bad != INT64_MAX) {
+            if (bad < 0)
+                snprintf(why, REASON_LEN, "%s cannot be read", f->file);
+            else
+                snprintf(why, REASON_LEN, "%s: checksum mismatch in record %lld (bytes %lld-%lld of the data)",
+                         f->file, (long long)bad, (long long)(bad * f->record),
+                         (long long)((bad + 1) * f->record - 1));
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Refuse a checkpoint this run cannot resume correctly (another program, other parameters). */
+static void check_compatible(const ck_man *m, const char *name)
+{
+    char where[4200];
+    snprintf(where, sizeof where, "%s/%s", ck_dir, name);
+    if (m->hash != ck_hash)
+        tyl_rt_error_all(where, "this checkpoint was written by another program (or another version of "
+                         "it: identity %016llx, this program %016llx); restart from a checkpoint of this "
+                         "program, or use another --checkpoint-dir",
+                         (unsigned long long)m->hash, (unsigned long long)ck_hash);
+    int np;
+    tyl_param *pr = tyl_rt_params_(&np);
+    for (int i = 0; i < np; i++) {
+        const ck_ent *e = NULL;
+        for (int j = 0; j < m->nent; j++)
+            if (m->ent[j].kind == ENT_PARAM && !strcmp(m->ent[j].name, pr[i].name))
+                e = &m->ent[j];
+        uint64_t now = scalar_bits(pr[i].type, pr[i].ptr);
+        if (!e || e->dt != pr[i].type || e->bits != now) {
+            char a[64] = "?", b[64];
+            if (e)
+                scalar_show(a, sizeof a, e->dt, e->bits);
+            scalar_show(b, sizeof b, pr[i].type, now);
+            tyl_rt_error_all(where, "this checkpoint was taken with --%s=%s, this run has --%s=%s; "
+                             "restart with the checkpoint's parameters", pr[i].name, a, pr[i].name, b);
+        }
+    }
+}
+
+static void find_checkpoint(void)
+{
+    double t0 = tyl_wall_();
+    restart_t0 = t0;
+    /* rank 0 lists the candidates; every rank verifies each one with it */
+    char names[64][NAME_LEN];
+    int n = 0;
+    if (tyl_rt_rank_ == 0) {
+        char latest[NAME_LEN] = "";
+        if (read_latest(ck_dir, latest))
+            snprintf(names[n++], NAME_LEN, "%s", latest);
+        char **v;
+        int k = list_ckpts(ck_dir, &v);
+        for (int i = 0; i < k && n < 64; i++)
+            if (strcmp(v[i], latest))
+                snprintf(names[n++], NAME_LEN, "%s", v[i]);
+        free_list(v, k);
+    }
+    bcast(&n, sizeof n);
+    bcast(names, sizeof names);
+    for (int i = 0; i < n; i++) {
+        char why[REASON_LEN];
+        ck_man m;
+        if (verify(names[i], &m, why)) {
+            check_compatible(&m, names[i]);
+            resume = m;
+            resume_loop = m.loop;
+            snprintf(resume_path, sizeof resume_path, "%s/%s", ck_dir, names[i]);
+            tyl_event(0, "ckpt-verify", "dir=%s step=%lld seconds=%.6f", resume_path, (long long)m.k,
+                      tyl_wall_() - t0);
+            return;
+        }
+        note("checkpoint %s/%s is unusable: %s; %s", ck_dir, names[i], why,
+             i + 1 < n ? "trying the previous one" : "no other checkpoint is left");
+        tyl_event(0, "ckpt-rejected", "dir=%s/%s reason=\"%s\"", ck_dir, names[i], why);
+    }
+    note(n ? "no valid checkpoint in %s: starting from the beginning" : "no checkpoint in %s: starting from the beginning",
+         ck_dir);
+}
+
+/* ---- the interface of the generated code ----------------------------------------------------- */
+
+void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops)
+{
+    ck_hash = hash;
+    ck_nloops = nloops;
+    tyl_ck_state_.vars = vars;
+    tyl_ck_state_.nvars = nvars;
+    const char *dir = tyl_ck_opts_.restart_dir ? tyl_ck_opts_.restart_dir : tyl_ck_opts_.dir;
+    if (dir)
+        snprintf(ck_dir, sizeof ck_dir, "%s", dir);
+    else
+        snprintf(ck_dir, sizeof ck_dir, "%s.ckpt", tyl_ck_opts_.prog);
+    if (!tyl_rs_spawned())
+        faults_setup(); /* a fault is injected in the job as first launched */
+#ifndef TYL_NO_MPI
+    MPI_Comm_dup(tyl_rt_comm_, &ck_comm);
+#endif
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGUSR2, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    tyl_event(0, "init", "ranks=%d restart=%d", nranks(), tyl_ck_opts_.restart);
+    if (tyl_rs_spawned()) {
+        /* a process that joins a growing job resumes where its parents are */
+        int64_t k, nk;
+        resume_loop = tyl_rs_join(&k, &nk);
+        resume.k = k;
+        resume.nk = nk;
+        return;
+    }
+    if (tyl_ck_opts_.restart) {
+        if (nloops == 0)
+            note("--restart: this program has no time loop, so it never writes checkpoints; "
+                 "starting from the beginning");
+        else
+            find_checkpoint();
+    }
+    if (tyl_ck_opts_.restart_dir && tyl_ck_opts_.dir && strcmp(tyl_ck_opts_.dir, tyl_ck_opts_.restart_dir))
+        snprintf(ck_dir, sizeof ck_dir, "%s", tyl_ck_opts_.dir); /* new checkpoints go there */
+}
+
+int tyl_ck_resume_loop(void) { return resume_loop; }
+
+static int first_step_pending;
+
+int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk)
+{
+    in_loop = 1;
+    *nk = -1;
+    if (loop != resume_loop)
+        return 0;
+    resume_loop = -1;
+    resumed_loop = loop;
+    resumed_k = resume.k;
+    *nk = resume.nk;
+    first_step_pending = 1;
+    if (tyl_rs_spawned()) {
+        tyl_rs_receive(live);
+        return resume.k;
+    }
+    double t0 = tyl_wall_();
+    tyl_ck_var *vars = tyl_ck_state_.vars;
+    tyl_array **loaded = calloc((size_t)resume.nbuf + 1, sizeof *loaded);
+    int64_t bytes = 0;
+    for (int i = 0; live[i] >= 0; i++) {
+        tyl_ck_var *v = &vars[live[i]];
+        const ck_ent *e = NULL;
+        for (int j = 0; j < resume.nent; j++)
+            if (resume.ent[j].kind != ENT_PARAM && !strcmp(resume.ent[j].name, v->name))
+                e = &resume.ent[j];
+        if (!e)
+            tyl_rt_error_all(resume_path, "the checkpoint has no value for '%s'", v->name);
+        if (v->rank < 0) {
+            scalar_store(v->type, v->ptr, e->bits);
+            continue;
+        }
+        if (e->kind == ENT_EMPTY) {
+            tyl_set((tyl_array **)v->ptr, NULL);
+            continue;
+        }
+        if (!loaded[e->buf]) {
+            char p[4400];
+            snprintf(p, sizeof p, "%s/%s", resume_path, resume.buf[e->buf].file);
+            loaded[e->buf] = tyl_load_npy_l(p, v->type, v->rank, v->layout, "checkpoint");
+            bytes += data_bytes(&resume.buf[e->buf]);
+        }
+        tyl_set((tyl_array **)v->ptr, tyl_ref(loaded[e->buf]));
+    }
+    for (int j = 0; j < resume.nbuf; j++)
+        tyl_release(loaded[j]);
+    free(loaded);
+    tyl_event(0, "ckpt-read", "dir=%s step=%lld bytes=%lld seconds=%.6f ranks=%d", resume_path,
+              (long long)resume.k, (long long)bytes, tyl_wall_() - t0, nranks());
+    int64_t k = resume.k;
+    man_free(&resume);
+    return k;
+}
+
+void tyl_ck_recomm_(void)
+{
+#ifndef TYL_NO_MPI
+    if (ck_comm != MPI_COMM_NULL)
+        MPI_Comm_free(&ck_comm);
+    MPI_Comm_dup(tyl_rt_comm_, &ck_comm);
+#endif
+}
+
+/* The flags of all ranks, OR'ed: the ones raised before the previous step boundary. */
+static int agree_flags(int mine)
+{
+#ifndef TYL_NO_MPI
+    static MPI_Request rq = MPI_REQUEST_NULL;
+    static int sendv, recvv;
+    if (nranks() > 1) {
+        int got = 0;
+        if (rq != MPI_REQUEST_NULL) {
+            MPI_Wait(&rq, MPI_STATUS_IGNORE);
+            got = recvv;
+        }
+        if (mine < 0) /* the loop ends: nothing more to start */
+            return got;
+        sendv = mine;
+        MPI_Iallreduce(&sendv, &recvv, 1, MPI_INT, MPI_BOR, ck_comm, &rq);
+        return got;
+    }
+#endif
+    return mine < 0 ? 0 : mine;
+}
+
+enum { F_CKPT = 1, F_STOP = 2 };
+
+void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
+{
+    if (first_step_pending && k > resumed_k) {
+        first_step_pending = 0;
+        tyl_event(0, "first-step", "step=%lld ranks=%d", (long long)k, nranks());
+    }
+    if (flt.armed) {
+        if (flt.kill_step < 0) /* a random step of this loop */
+            flt.kill_step = 1 + (int64_t)(splitmix(&flt.seed) % (uint64_t)(nk > 2 ? nk - 1 : 100));
+        if (k == flt.kill_step) {
+            flt.armed = 0;
+            if (tyl_rt_rank_ == flt.kill_rank)
+                die_now("step", k);
+        }
+    }
+    int mine = 0, c = sig_ck;
+    if (c != seen_ck) {
+        seen_ck = c;
+        mine |= F_CKPT;
+    }
+    if (sig_stop)
+        mine |= F_STOP;
+    int f = agree_flags(mine);
+    int want = (tyl_ck_opts_.every > 0 && k > 0 && k % tyl_ck_opts_.every == 0) || (f & (F_CKPT | F_STOP));
+    if (f & F_CKPT) {
+        /* a rescale request in the folder turns SIGUSR1 into an in-process rescale */
+        int to = 0;
+        if (tyl_rt_rank_ == 0) {
+            char p[4200];
+            snprintf(p, sizeof p, "%s/RESCALE", ck_dir);
+            FILE *fp = fopen(p, "r");
+            if (fp) {
+                if (fscanf(fp, "%d", &to) != 1 || to < 1)
+                    to = 0;
+                fclose(fp);
+                unlink(p);
+            }
+        }
+        bcast(&to, sizeof to);
+        if (to > 0) {
+            agree_flags(-1);
+            tyl_rs_rescale(loop, k, nk, live, to);
+            agree_flags(0); /* in step with new ranks, which start their agreement at this step */
+            want = (f & F_STOP) != 0;
+        }
+    }
+    if (want && !(loop == resumed_loop && k == resumed_k))
+        write_checkpoint(loop, k, nk, live);
+    if (f & F_STOP) {
+        agree_flags(-1);
+        tyl_event(0, "stop", "step=%lld status=75", (long long)k);
+        note("stopped at step %lld after a checkpoint in %s; resume with --restart", (long long)k, ck_dir);
+        tyl_rt_exit_(75);
+    }
+}
+
+void tyl_ck_leave(int loop)
+{
+    (void)loop;
+    agree_flags(-1);
+    in_loop = 0;
+}
+
+void tyl_ck_finalize_(void)
+{
+    agree_flags(-1);
+#ifndef TYL_NO_MPI
+    if (ck_comm != MPI_COMM_NULL)
+        MPI_Comm_free(&ck_comm);
+#endif
+    man_free(&resume);
+    tyl_event(0, "done", "ranks=%d", nranks());
+}

@@ -1,0 +1,42 @@
+/* tyl_elastic.h: the elastic layer's internal interface (runtime/elastic; not part of tyles.h).
+ *
+ * tyl_ckpt.c   checkpoints (write, verify, read), --restart, signals, fault injection
+ * tyl_rescale.c in-process shrink and grow: redistribution of the live arrays onto a new
+ *               process grid, MPI_Comm_spawn for new ranks
+ * tyl_crc32c.c  CRC32C (Castagnoli), the checksum of checkpoint files
+ * tyl_event.c   the event log ($TYLES_EVENT_LOG) read by tylesrun and bench-elastic
+ */
+#ifndef TYL_ELASTIC_H
+#define TYL_ELASTIC_H
+
+#include "runtime_mpi/tyl_internal.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* CRC32C of n bytes continuing from crc (start with 0): SSE4.2 where the CPU has it. */
+uint32_t tyl_crc32c(uint32_t crc, const void *p, size_t n);
+
+/* The state table of the generated main() (tyl_ck_setup). */
+typedef struct tyl_ck_state {
+    tyl_ck_var *vars;
+    int nvars;
+} tyl_ck_state;
+extern tyl_ck_state tyl_ck_state_;
+
+/* Move every live array of loop state (live: indices into the state table, -1 ends) onto a
+ * process grid of `to` ranks, in this process (tyl_rescale.c). Collective over the job. On the
+ * ranks that leave, it does not return (they finish MPI and exit 0). */
+void tyl_rs_rescale(int loop, int64_t k, int64_t nk, const int *live, int to);
+/* For a process spawned to grow a job: the loop, step and scalars to resume with come from the
+ * parents, and the arrays arrive by redistribution. Returns 1 in such a process. */
+int tyl_rs_spawned(void);
+/* tyl_ckpt.c: the job's communicator changed; rebuild the one of the step-boundary agreement
+ * (collective over the new communicator, right after tyl_dist_regrid). */
+void tyl_ck_recomm_(void);
+/* Spawned process: receive the resume point (loop id, k, nk) and every live variable from the
+ * parents (the other half of tyl_rs_rescale); returns the loop id. */
+int tyl_rs_join(int64_t *k, int64_t *nk);
+void tyl_rs_receive(const int *live);
+
+#endif
