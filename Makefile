@@ -4,6 +4,7 @@
 #   make check      every test (runtime unit tests, compiler tests, the same under ASan/UBSan)
 #   make demo       compile a sample, run it, show its picture and the speedup over NumPy
 #   make bench      the benchmark (not a test); `make bench RECORD=1` appends to bench/RESULTS.md
+#   make bench-elastic  checkpoint, restart and rescale latencies, kill campaign
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Missing system packages are installed with apt-get when run as root, otherwise named.
@@ -47,11 +48,17 @@ RUNTIME_OBJ  = $(RUNTIME_SRC:%.c=build/rt/%.o)
 CUDA_RT_OBJ  = $(patsubst %.cu,build/rtcuda/%.o,$(CUDA_RT_SRC:%.c=build/rtcuda/%.o))
 SANFLAGS     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: check-dist all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
+.PHONY: check-dist check-elastic bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
         bench-gpu install uninstall clean
 .DELETE_ON_ERROR:
 
-all: bin/tylesc lib/libtyles.a build/tools/npy2png
+all: bin/tylesc bin/tylesrun lib/libtyles.a build/tools/npy2png
+
+# the supervisor (runtime/elastic/tylesrun.sh, POSIX sh)
+bin/tylesrun: runtime/elastic/tylesrun.sh
+	@mkdir -p bin
+	cp $< $@
+	chmod 755 $@
 
 # ---- system packages ------------------------------------------------------------------------
 DEPS_STAMP = build/.deps-ok
@@ -138,7 +145,7 @@ build/tools/npy2png: tools/npy2png.c
 # ---- tests ----------------------------------------------------------------------------------
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-check: all check-unit check-programs check-dist check-asan check-cuda
+check: all check-unit check-programs check-dist check-elastic check-asan check-cuda
 	@echo "make check: all test suites passed"
 
 check-unit: lib/libtyles.a build/tools/npy2png
@@ -152,6 +159,11 @@ check-unit: lib/libtyles.a build/tools/npy2png
 check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"
 	@bash tests/dist/run.sh $(CURDIR)
+
+check-elastic: bin/tylesc bin/tylesrun lib/libtyles.a
+	@echo "== elastic runtime: checkpoints, restart N->M, faults, in-process rescale, tylesrun"
+	@bash tests/elastic/run.sh $(CURDIR)
+	@sh tests/elastic/tylesrun_selftest.sh
 
 check-programs: bin/tylesc lib/libtyles.a
 	@echo "== compiler tests (NumPy vs compiled, error messages)"
@@ -189,6 +201,9 @@ bench: all
 	@$(PYTHON) bench/run_bench.py $(if $(RECORD),--record)
 	@$(PYTHON) bench/run_bench_dist.py $(if $(RECORD),--record)
 
+bench-elastic: all
+	@$(PYTHON) bench/run_bench_elastic.py $(if $(RECORD),--record)
+
 bench-gpu: bin/tylesc lib/libtyles_cuda.a
 	@$(PYTHON) bench/run_bench_gpu.py $(if $(filter 1,$(NO_MPI)),--no-mpi) $(if $(RECORD),--record)
 
@@ -196,12 +211,13 @@ bench-gpu: bin/tylesc lib/libtyles_cuda.a
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/tyles
 	install -m 755 bin/tylesc $(DESTDIR)$(PREFIX)/bin/tylesc
+	install -m 755 bin/tylesrun $(DESTDIR)$(PREFIX)/bin/tylesrun
 	install -m 644 lib/libtyles.a $(DESTDIR)$(PREFIX)/lib/libtyles.a
 	if [ -f lib/libtyles_cuda.a ]; then install -m 644 lib/libtyles_cuda.a $(DESTDIR)$(PREFIX)/lib/; fi
 	install -m 644 src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h $(DESTDIR)$(PREFIX)/include/tyles/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/tylesc $(DESTDIR)$(PREFIX)/lib/libtyles.a \
+	rm -f $(DESTDIR)$(PREFIX)/bin/tylesc $(DESTDIR)$(PREFIX)/bin/tylesrun $(DESTDIR)$(PREFIX)/lib/libtyles.a \
 	      $(DESTDIR)$(PREFIX)/lib/libtyles_cuda.a
 	rm -rf $(DESTDIR)$(PREFIX)/include/tyles
 

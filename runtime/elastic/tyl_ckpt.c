@@ -48,7 +48,7 @@ tyl_ck_state tyl_ck_state_;
 
 static uint64_t ck_hash;
 static int ck_nloops;
-static char ck_dir[4096];
+static char ck_dir[3800]; /* leaves room for "/ckpt-.../MANIFEST" in 4200-byte paths */
 
 /* ---- MPI wrappers (a single process without MPI) ----------------------------------------- */
 
@@ -842,7 +842,7 @@ static double restart_t0;
 static int verify(const char *name, ck_man *m, char *why)
 {
     char path[4200], p[4400];
-    snprintf(path, sizeof path, "%s/%s", ck_dir, name);
+    snprintf(path, sizeof path, "%s/%.63s", ck_dir, name);
     /* rank 0 reads the manifest and hands its bytes to everyone */
     int64_t len = -1;
     char *text = NULL;
@@ -925,7 +925,7 @@ static int verify(const char *name, ck_man *m, char *why)
 static void check_compatible(const ck_man *m, const char *name)
 {
     char where[4200];
-    snprintf(where, sizeof where, "%s/%s", ck_dir, name);
+    snprintf(where, sizeof where, "%s/%.63s", ck_dir, name);
     if (m->hash != ck_hash)
         tyl_rt_error_all(where, "this checkpoint was written by another program (or another version of "
                          "it: identity %016llx, this program %016llx); restart from a checkpoint of this "
@@ -977,7 +977,7 @@ static void find_checkpoint(void)
             check_compatible(&m, names[i]);
             resume = m;
             resume_loop = m.loop;
-            snprintf(resume_path, sizeof resume_path, "%s/%s", ck_dir, names[i]);
+            snprintf(resume_path, sizeof resume_path, "%s/%.63s", ck_dir, names[i]);
             tyl_event(0, "ckpt-verify", "dir=%s step=%lld seconds=%.6f", resume_path, (long long)m.k,
                       tyl_wall_() - t0);
             return;

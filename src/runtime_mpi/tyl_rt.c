@@ -242,6 +242,8 @@ static void print_help(const tyl_param *params, int nparams)
     } else {
         printf("parameters: none\n");
     }
+    if (w < 20)
+        w = 20; /* the runtime options' column */
     printf("\nruntime options:\n");
     printf("  %-*s  show this message and exit\n", w, "--help");
     printf("  %-*s  print the run time of the program to stderr at exit\n", w, "--time");

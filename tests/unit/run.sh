@@ -13,7 +13,7 @@ mkdir -p "$B/data" "$B/npy"
 
 CC=${MPICC:-mpicc}
 CFLAGS="-std=c11 -Wall -Wextra -Werror -O1 -g -fopenmp -fsanitize=address,undefined
-        -fno-sanitize-recover=undefined -fno-omit-frame-pointer -I$ROOT/src/runtime_mpi"
+        -fno-sanitize-recover=undefined -fno-omit-frame-pointer -I$ROOT/src/runtime_mpi -I$ROOT/src -I$ROOT"
 MPIRUN=(mpirun --allow-run-as-root --oversubscribe)
 # Open MPI never frees what MPI_Init allocates: suppress those leaks, keep ours reported.
 export ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1
@@ -45,7 +45,7 @@ count_output() {
 # ---- build ----------------------------------------------------------------------------------
 echo "== build"
 LIBOBJ=()
-for src in "$ROOT"/src/runtime_mpi/*.c; do
+for src in "$ROOT"/src/runtime_mpi/*.c "$ROOT"/runtime/elastic/*.c; do
     obj=$B/$(basename "${src%.c}").o
     if ! $CC $CFLAGS -c "$src" -o "$obj"; then
         fail "build $(basename "$src")"
@@ -53,12 +53,12 @@ for src in "$ROOT"/src/runtime_mpi/*.c; do
     LIBOBJ+=("$obj")
 done
 # also the production flags of the brief, with all warnings
-for src in "$ROOT"/src/runtime_mpi/*.c; do
-    if ! $CC -std=c11 -Wall -Wextra -Werror -O2 -fopenmp -c "$src" -o "$B/prod.o"; then
+for src in "$ROOT"/src/runtime_mpi/*.c "$ROOT"/runtime/elastic/*.c; do
+    if ! $CC -std=c11 -Wall -Wextra -Werror -O2 -fopenmp -I"$ROOT/src" -c "$src" -o "$B/prod.o"; then
         fail "build -O2 $(basename "$src")"
     fi
 done
-for t in test_values test_errors test_arrays test_npy opt_prog noparam_prog; do
+for t in test_values test_errors test_arrays test_npy test_crc32c opt_prog noparam_prog; do
     if ! $CC $CFLAGS "$UNIT/$t.c" "${LIBOBJ[@]}" -o "$B/$t" -lm; then
         fail "build $t"
     fi
@@ -73,6 +73,9 @@ out=$("${MPIRUN[@]}" -np 1 "$B/test_values" 2>&1)
 count_output "$out" $? test_values
 
 echo "== errors"
+out=$("$B/test_crc32c" 2>&1)
+count_output "$out" $? test_crc32c
+
 out=$("$B/test_errors" 2>&1)
 count_output "$out" $? test_errors
 
@@ -152,12 +155,18 @@ parameters:
   --flag=BOOL     bool (default True)
 
 runtime options:
-  --help          show this message and exit
-  --time          print the run time of the program to stderr at exit
-  --procs=PxQ     the process grid, ranks per dimension (default: MPI_Dims_create)
-  --no-overlap    exchange halos before computing instead of during (for comparisons)
-  --stats         print time per phase, bytes exchanged and imbalance at exit
-  --progress      about once a second on rank 0: outer step, steps/s, ETA"
+  --help                show this message and exit
+  --time                print the run time of the program to stderr at exit
+  --procs=PxQ           the process grid, ranks per dimension (default: MPI_Dims_create)
+  --no-overlap          exchange halos before computing instead of during (for comparisons)
+  --stats               print time per phase, bytes exchanged and imbalance at exit
+  --progress            about once a second on rank 0: outer step, steps/s, ETA
+  --checkpoint-every=K  write a checkpoint every K steps of the time loop
+  --checkpoint-dir=DIR  where checkpoints go (default opt_prog.ckpt)
+  --restart[=DIR]       resume from the newest valid checkpoint (on any number of ranks)
+
+signals: SIGUSR1 checkpoints at the next step, SIGTERM and SIGUSR2 checkpoint and stop
+(exit status 75; resume with --restart)."
 opt_case opt_help 0 "$HELP" "" --help
 opt_case opt_help_after_params 0 "$HELP" "" --N=5 --help --M=1
 
