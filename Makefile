@@ -38,7 +38,8 @@ RT_CC        = $(CC)
 RT_DEFS      = -DTYL_NO_MPI
 else
 RT_CC        = $(MPICC)
-RT_DEFS      =
+# ULFM (MPIX_Comm_shrink/revoke/agree) where <mpi-ext.h> has it: runtime/elastic/tyl_ulfm.c
+RT_DEFS     := $(shell printf '\043include <mpi.h>\n\043include <mpi-ext.h>\n\043ifndef MPIX_ERR_PROC_FAILED\n\043error no ULFM\n\043endif\n' | $(MPICC) -x c -fsyntax-only - >/dev/null 2>&1 && echo -DTYL_HAVE_ULFM)
 MPI_INC      = $(shell $(MPICC) --showme:compile 2>/dev/null)
 endif
 

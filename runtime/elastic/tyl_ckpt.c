@@ -54,6 +54,7 @@ static char ck_dir[3800]; /* leaves room for "/ckpt-.../MANIFEST" in 4200-byte p
 
 #ifndef TYL_NO_MPI
 static MPI_Comm ck_comm = MPI_COMM_NULL; /* for the flag agreement */
+static MPI_Request agree_rq = MPI_REQUEST_NULL;
 #endif
 
 static int nranks(void) { return tyl_rt_nranks(); }
@@ -669,6 +670,7 @@ static void corrupt(const char *ck)
 /* ---- writing --------------------------------------------------------------------------------- */
 
 static int n_written;
+static int first_step_pending; /* log first-step at the end of the first step after a resume */
 static int64_t resumed_k = -1;
 static int resumed_loop = -1;
 
@@ -1016,6 +1018,7 @@ void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops)
     sigaction(SIGUSR1, &sa, NULL);
     sigaction(SIGUSR2, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    tyl_ulfm_setup_();
     tyl_event(0, "init", "ranks=%d restart=%d", nranks(), tyl_ck_opts_.restart);
     if (tyl_rs_spawned()) {
         /* a process that joins a growing job resumes where its parents are */
@@ -1037,8 +1040,6 @@ void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops)
 }
 
 int tyl_ck_resume_loop(void) { return resume_loop; }
-
-static int first_step_pending;
 
 int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk)
 {
@@ -1102,22 +1103,46 @@ void tyl_ck_recomm_(void)
 #endif
 }
 
+int tyl_ck_find_(void)
+{
+    man_free(&resume);
+    resume_loop = -1;
+    find_checkpoint();
+    return resume_loop;
+}
+
+void tyl_ck_drop_arrays_(void)
+{
+    for (int i = 0; i < tyl_ck_state_.nvars; i++)
+        if (tyl_ck_state_.vars[i].rank >= 0)
+            tyl_set((tyl_array **)tyl_ck_state_.vars[i].ptr, NULL);
+    in_loop = 0;
+    first_step_pending = 0;
+#ifndef TYL_NO_MPI
+    agree_rq = MPI_REQUEST_NULL; /* its communicator was revoked and is gone */
+#endif
+}
+
+#ifdef TYL_HAVE_ULFM
+void tyl_ck_set_errhandler_(MPI_Errhandler eh) { MPI_Comm_set_errhandler(ck_comm, eh); }
+#endif
+
 /* The flags of all ranks, OR'ed: the ones raised before the previous step boundary. */
 static int agree_flags(int mine)
 {
 #ifndef TYL_NO_MPI
-    static MPI_Request rq = MPI_REQUEST_NULL;
+    MPI_Request *rq = &agree_rq;
     static int sendv, recvv;
     if (nranks() > 1) {
         int got = 0;
-        if (rq != MPI_REQUEST_NULL) {
-            MPI_Wait(&rq, MPI_STATUS_IGNORE);
+        if (*rq != MPI_REQUEST_NULL) {
+            MPI_Wait(rq, MPI_STATUS_IGNORE);
             got = recvv;
         }
         if (mine < 0) /* the loop ends: nothing more to start */
             return got;
         sendv = mine;
-        MPI_Iallreduce(&sendv, &recvv, 1, MPI_INT, MPI_BOR, ck_comm, &rq);
+        MPI_Iallreduce(&sendv, &recvv, 1, MPI_INT, MPI_BOR, ck_comm, rq);
         return got;
     }
 #endif

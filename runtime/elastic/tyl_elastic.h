@@ -39,4 +39,18 @@ void tyl_ck_recomm_(void);
 int tyl_rs_join(int64_t *k, int64_t *nk);
 void tyl_rs_receive(const int *live);
 
+/* tyl_ulfm.c: ULFM recovery (compiled in with TYL_HAVE_ULFM, on with TYLES_ULFM=1). */
+void tyl_ulfm_setup_(void);
+int tyl_ulfm_enabled_(void);
+#ifdef TYL_HAVE_ULFM
+#include <mpi.h>
+TYL_NORETURN void tyl_ulfm_recover_(void);
+void tyl_dist_set_errhandler_(MPI_Errhandler eh);
+void tyl_ck_set_errhandler_(MPI_Errhandler eh);
+#endif
+/* tyl_ckpt.c, for recovery: search the checkpoint folder as --restart does (collective);
+ * returns the loop to resume in, -1 for none. And: empty every array slot of the state. */
+int tyl_ck_find_(void);
+void tyl_ck_drop_arrays_(void);
+
 #endif

@@ -1763,6 +1763,8 @@ static void emit_ck_tables(ectx *c, ir_program *p, FILE *out)
     fprintf(out, "    tyl_ck_setup(0x%016llxull, tyl_ck_vars, %d, %d);\n", (unsigned long long)h,
             c->vars.len, c->ck_loops.len);
     if (c->ck_loops.len) {
+        /* recovery point (ULFM): the locals the loops use are restored from the checkpoint */
+        fprintf(out, "    if (setjmp(tyl_ck_jmp) != 0) {\n    }\n");
         fprintf(out, "    switch (tyl_ck_resume_loop()) {\n");
         for (int L = 0; L < c->ck_loops.len; L++)
             fprintf(out, "    case %d: goto tyl_ck_L%d;\n", L, L);

@@ -172,6 +172,10 @@ void tyl_dist_owned_on(const int64_t *shape, const int *dims, int r, int64_t *lo
     }
 }
 
+#ifdef TYL_HAVE_ULFM
+void tyl_dist_set_errhandler_(MPI_Errhandler eh) { MPI_Comm_set_errhandler(g_comm, eh); }
+#endif
+
 void tyl_dist_set_overlap(int on) { g_overlap = on; }
 int tyl_dist_overlap(void) { return g_overlap; }
 

@@ -18,6 +18,7 @@
 #define TYLES_H
 
 #include <math.h>
+#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdbool.h>
@@ -256,6 +257,9 @@ int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk);
 void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live);
 /* After the loop. */
 void tyl_ck_leave(int loop);
+/* main()'s recovery point (setjmp right after tyl_ck_setup): with ULFM, the survivors of a lost
+ * rank come back here with the job shrunk and a checkpoint chosen, and resume from it. */
+extern jmp_buf tyl_ck_jmp;
 
 /* ---- indexing ------------------------------------------------------------------------------- */
 
