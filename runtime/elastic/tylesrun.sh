@@ -57,6 +57,11 @@ a usage error of tylesrun itself or when another tylesrun runs in the same DIR.
 EOF
 }
 
+# plural N WORD: "1 rank", "3 ranks"
+plural() {
+    if [ "$1" = 1 ]; then echo "$1 $2"; else echo "$1 ${2}s"; fi
+}
+
 die_usage() {
     echo "$me: error: $*" >&2
     echo "$me: run '$me --help' for usage" >&2
@@ -331,13 +336,13 @@ handle_request() {
     event rescale-request ranks="$ranks" mode="$mode"
     if [ -z "$CHILD" ]; then
         RESCALE_TO=$ranks
-        reply ok "the job is between launches; it will be relaunched on $ranks ranks"
+        reply ok "the job is between launches; it will be relaunched on $(plural "$ranks" rank)"
     elif [ "$mode" = relaunch ]; then
         if [ -z "$RESCALE_TO" ]; then
             kill -USR2 "$CHILD" 2>/dev/null
         fi
         RESCALE_TO=$ranks
-        reply ok "the job (mpirun pid $CHILD) will checkpoint, stop and be relaunched on $ranks ranks"
+        reply ok "the job (mpirun pid $CHILD) will checkpoint, stop and be relaunched on $(plural "$ranks" rank)"
     else
         if ! write_atomic "$DIR/RESCALE" "$ranks"; then
             reply error "cannot write $DIR/RESCALE"
@@ -345,7 +350,7 @@ handle_request() {
         fi
         kill -USR1 "$CHILD" 2>/dev/null
         NP=$ranks
-        reply ok "asked the job (mpirun pid $CHILD) to rescale in process to $ranks ranks"
+        reply ok "asked the job (mpirun pid $CHILD) to rescale in process to $(plural "$ranks" rank)"
     fi
 }
 
