@@ -165,6 +165,7 @@ check-elastic: bin/tylesc bin/tylesrun lib/libtyles.a
 	@echo "== elastic runtime: checkpoints, restart N->M, faults, in-process rescale, tylesrun"
 	@bash tests/elastic/run.sh $(CURDIR)
 	@sh tests/elastic/tylesrun_selftest.sh
+	@bash tests/elastic/asan.sh $(CURDIR)
 
 check-programs: bin/tylesc lib/libtyles.a
 	@echo "== compiler tests (NumPy vs compiled, error messages)"

@@ -843,6 +843,7 @@ static double restart_t0;
 /* Whether the candidate checkpoint `name` is sound. Collective. On failure, why is set. */
 static int verify(const char *name, ck_man *m, char *why)
 {
+    memset(m, 0, sizeof *m);
     char path[4200], p[4400];
     snprintf(path, sizeof path, "%s/%.63s", ck_dir, name);
     /* rank 0 reads the manifest and hands its bytes to everyone */
@@ -984,6 +985,7 @@ static void find_checkpoint(void)
                       tyl_wall_() - t0);
             return;
         }
+        man_free(&m);
         note("checkpoint %s/%s is unusable: %s; %s", ck_dir, names[i], why,
              i + 1 < n ? "trying the previous one" : "no other checkpoint is left");
         tyl_event(0, "ckpt-rejected", "dir=%s/%s reason=\"%s\"", ck_dir, names[i], why);
@@ -1028,6 +1030,9 @@ void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops)
         resume.nk = nk;
         return;
     }
+    if (nloops == 0 && tyl_ck_opts_.every > 0)
+        note("--checkpoint-every: this program has no time loop (a loop at its top level), so it "
+             "takes no checkpoints");
     if (tyl_ck_opts_.restart) {
         if (nloops == 0)
             note("--restart: this program has no time loop, so it never writes checkpoints; "
