@@ -24,13 +24,16 @@
 #include "runtime_mpi/tyl_mpi.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifdef TYL_NO_MPI
 
 MPI_Comm tyl_rs_world_(void) { return MPI_COMM_WORLD; }
 int tyl_rs_spawned(void) { return 0; }
+void tyl_rs_before_finalize_(void) {}
 int tyl_rs_join(int64_t *k, int64_t *nk)
 {
     *k = 0;
@@ -50,7 +53,16 @@ void tyl_rs_rescale(int loop, int64_t k, int64_t nk, const int *live, int to)
 
 #else
 
-static int spawned = -1;
+static int spawned = -1, did_spawn;
+
+/* Open MPI's teardown between a spawned job and its parents can write to a socket the other
+ * side already closed: a process that took part in a spawn must not die of SIGPIPE there,
+ * after its work is done (tyl_rt_finalize calls this before MPI_Finalize). */
+void tyl_rs_before_finalize_(void)
+{
+    if (spawned == 1 || did_spawn)
+        signal(SIGPIPE, SIG_IGN);
+}
 static MPI_Comm parent_merged = MPI_COMM_NULL;
 
 int tyl_rs_spawned(void) { return spawned == 1; }
@@ -380,6 +392,14 @@ void tyl_rs_rescale(int loop, int64_t k, int64_t nk, const int *live, int to)
         MPI_Info info;
         MPI_Info_create(&info);
         MPI_Info_set(info, "map_by", ":OVERSUBSCRIBE");
+        /* more ranks than cores: the new ranks must yield the core while they wait, as mpirun
+         * --oversubscribe makes the first ones do (else they spin and the job runs ~40x
+         * slower) */
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        const char *y = getenv("OMPI_MCA_mpi_yield_when_idle");
+        if ((cores > 0 && to > cores) || (y && !strcmp(y, "1")))
+            MPI_Info_set(info, "env", "OMPI_MCA_mpi_yield_when_idle=1");
+        did_spawn = 1;
         MPI_Comm_spawn(tyl_ck_opts_.exe, tyl_ck_opts_.argv + 1, n, info, 0, old, &inter, errs);
         MPI_Info_free(&info);
         free(errs);

@@ -689,6 +689,7 @@ _Noreturn void tyl_rt_leave_(void)
     tyl_print_reset_();
     tyl_dist_release_staging();
     tyl_mem_finalize();
+    tyl_rs_before_finalize_();
     if (mpi_active() && rt_we_initialized_mpi)
         MPI_Finalize();
     exit(0);
@@ -728,6 +729,7 @@ int tyl_rt_finalize(void)
     tyl_mem_finalize();
     free(tyl_ck_opts_.exe);
     tyl_ck_opts_.exe = NULL;
+    tyl_rs_before_finalize_();
     if (mpi_active() && rt_we_initialized_mpi)
         MPI_Finalize();
     return 0;

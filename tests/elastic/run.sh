@@ -1,0 +1,475 @@
+#!/bin/bash
+# Elastic runtime checks (checkpoints, --restart on another rank count, fault injection,
+# damaged checkpoints, stop signals, in-process rescale). Three programs in this folder, each
+# also run by python3 with NumPy 2 as the reference (its .npy files and stdout must equal an
+# uninterrupted 1-rank run byte for byte), each printing one line before its time loop (so a
+# resumed run prints the reference's stdout less its first line):
+#   stencil2d_odd      9-point stencil on 37 x 23 (no rank count 2..4 divides it), float, int
+#                      and reduction scalars carried through a for loop
+#   staggered_while    staggered 2-D acoustic wave, N = 29, four array shapes, a while loop
+#   heat3d_two_loops   3-D heat on 13 x 11 x 9 in two time loops (checkpoints in either)
+# Cases (every result compared with `cmp` to the uninterrupted run, every mpirun under timeout):
+#   roundtrip/P/NtoM  kill rank r at step k (TYLES_FAULT_KILL_*) with --checkpoint-every on N
+#                     ranks, --restart on M: resumes from the last checkpoint written, same
+#                     result. All 16 (N, M) in 1..4 for stencil2d_odd, 5 pairs for the others
+#   random/*          a seeded random rank and step (the same draw twice), then a restart
+#   kill-in-ckpt      rank 0 dies inside a checkpoint write: the complete-looking .tmp folder
+#                     is ignored (resume from the previous one) and removed by the next write
+#   damaged/*         flipped bit, truncated file (TYLES_FAULT_CORRUPT), edited MANIFEST, all
+#                     checkpoints damaged, LATEST missing / naming a deleted folder / stale,
+#                     empty or missing folder: the fall-back, its message and the result
+#   refused/*         a checkpoint of another program or taken with other parameters: exit 1
+#                     and the error message, nothing saved
+#   signal/*          SIGUSR2 to mpirun, SIGTERM to one rank process: exit 75 after a
+#                     checkpoint, --restart on another rank count finishes identically
+#   rescale/NtoM      RESCALE file + SIGUSR1 to mpirun mid-run: in-process shrink or grow,
+#                     "rescale from=N to=M" in the event log, same result
+# Usage: tests/elastic/run.sh [REPO_ROOT]  (default: the current folder); needs bin/tylesc and
+# lib/libtyles.a built (make), mpirun and python3 with NumPy 2. KEEP=1 keeps the scratch folder.
+# Exit status 1 if a check fails.
+set -u
+ROOT=$(cd "${1:-.}" && pwd) || exit 2
+TYLESC=${TYLESC:-$ROOT/bin/tylesc}
+MPIRUN=${MPIRUN:-mpirun --allow-run-as-root --oversubscribe --mca odls_base_sigkill_timeout 0}
+PY=${PYTHON:-python3}
+HERE=$ROOT/tests/elastic
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
+unset TYLES_EVENT_LOG
+for v in $(env | sed -n 's/^\(TYLES_FAULT_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
+T=$(mktemp -d "${TMPDIR:-/tmp}/tyl-elastic-XXXXXX") || exit 2
+[ -n "${KEEP:-}" ] && echo "scratch folder: $T"
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
+LIMIT=${LIMIT:-60} # seconds for any one mpirun
+pass=0 fail=0
+t_start=$(date +%s)
+
+ok() { pass=$((pass + 1)); echo "PASS $1"; }
+bad() { # name reason [detail file or text...]
+    fail=$((fail + 1)); echo "FAIL $1: $2"; shift 2
+    for d in "$@"; do
+        if [ -f "$d" ]; then echo "    --- $(basename "$d") ---"; sed -n '1,40s/^/    /p' "$d"
+        else printf '%s\n' "$d" | sed 's/^/    /'; fi
+    done
+    return 1
+}
+
+if ! [ -x "$TYLESC" ]; then echo "FAIL setup: $TYLESC not found (run make)"; exit 1; fi
+if ! $PY -c 'import numpy, sys; sys.exit(int(numpy.__version__.split(".")[0]) < 2)' 2>/dev/null; then
+    echo "FAIL setup: $PY has no NumPy 2 (pip install 'numpy>=2')"; exit 1
+fi
+
+# ---- helpers ----------------------------------------------------------------------------------
+# build P: compile tests/elastic/P.tyl to $T/P/P, run NumPy in $T/P/numpy and the program
+# uninterrupted on 1 rank in $T/P/base; the two must agree (stdout, every .npy with cmp)
+build() {
+    local p=$1 d=$T/$1
+    mkdir -p "$d/numpy" "$d/base"
+    if ! (cd "$ROOT" && "$TYLESC" "$HERE/$p.tyl" -o "$d/$p") >"$d/build.log" 2>&1; then
+        bad "$p/build" "tylesc $p.tyl failed" "$d/build.log"; return 1
+    fi
+    if ! (cd "$d/numpy" && $PY "$HERE/$p.tyl") >"$d/numpy/out" 2>"$d/numpy/err"; then
+        bad "$p/numpy" "python3 $p.tyl failed" "$d/numpy/err"; return 1
+    fi
+    run "$p" base 1
+    if [ "$rc" -ne 0 ]; then bad "$p/base" "uninterrupted 1-rank run: exit status $rc" "$d/base/err"; return 1; fi
+    if ! cmp -s "$d/numpy/out" "$d/base/out"; then
+        bad "$p/base" "stdout differs from NumPy's" "$(diff "$d/numpy/out" "$d/base/out" | head -20)"; return 1
+    fi
+    same_npy "$p/base" "$d/numpy" "$d/base" || return 1
+    ok "$p/base=numpy"
+}
+# run P CASE NP ARGS...: run $T/P/P on NP ranks in $T/P/CASE (created if needed); stdout in
+# CASE/out, stderr in CASE/err, the event log appended to CASE/ev; sets rc. Environment
+# variables for the run (TYLES_FAULT_*) are given by the caller as `env ... run` cannot be
+# used with functions: put them in the array RUNENV.
+RUNENV=()
+run() {
+    local p=$1 d=$T/$1/$2 np=$3; shift 3
+    mkdir -p "$d"
+    (cd "$d" && exec env ${RUNENV[@]+"${RUNENV[@]}"} TYLES_EVENT_LOG="$d/ev" \
+        timeout -k 5 "$LIMIT" $MPIRUN -np "$np" "$T/$p/$p" "$@") >"$d/out" 2>"$d/err" </dev/null
+    rc=$?
+    RUNENV=()
+}
+# same_npy NAME REFDIR DIR: every .npy of REFDIR is in DIR, byte for byte (and nothing more)
+same_npy() {
+    local f n=0 why=""
+    for f in "$2"/*.npy; do
+        [ -f "$f" ] || continue
+        n=$((n + 1))
+        if ! [ -f "$3/$(basename "$f")" ]; then why+="$(basename "$f") is missing"$'\n'
+        elif ! cmp "$f" "$3/$(basename "$f")" >/dev/null 2>&1; then
+            why+="$(basename "$f") differs: $(cmp "$f" "$3/$(basename "$f")" 2>&1)"$'\n'
+        fi
+    done
+    [ "$n" -gt 0 ] || why+="no .npy in $2"$'\n'
+    for f in "$3"/*.npy; do
+        [ -f "$f" ] && ! [ -f "$2/$(basename "$f")" ] && why+="$(basename "$f") was not expected"$'\n'
+    done
+    [ -z "$why" ] || bad "$1" ".npy files differ from the uninterrupted run's" "$why"
+}
+# finished_like P CASE FROM_START: exit 0, .npy identical to the base run's, stdout = the base
+# run's (FROM_START=1) or the base run's less its first line (a resumed run)
+finished_like() {
+    local p=$1 d=$T/$1/$2 want
+    if [ "$rc" -ne 0 ]; then bad "$p/$2" "exit status $rc, expected 0" "$d/err" "$d/ev"; return 1; fi
+    if [ "$3" = 1 ]; then want=$(cat "$T/$p/base/out"); else want=$(tail -n +2 "$T/$p/base/out"); fi
+    if [ "$want" != "$(cat "$d/out")" ]; then
+        bad "$p/$2" "stdout differs from the uninterrupted run's$([ "$3" = 1 ] || echo ' (less its first line)')" \
+            "$(diff <(printf '%s\n' "$want") "$d/out" | head -20)"; return 1
+    fi
+    same_npy "$p/$2" "$T/$p/base" "$d"
+}
+# has_event CASE_DIR REGEX: a line of the event log matches (grep -E)
+has_event() { grep -Eq -- "$2" "$1/ev" 2>/dev/null; }
+# last_ckpt CASE_DIR: the folder of the last ckpt-write event (ck/ckpt-LLL-SSSSSSSSSSSS)
+last_ckpt() { sed -n 's/.* ckpt-write .* dir=\([^ ]*\).*/\1/p' "$1/ev" 2>/dev/null | tail -n 1; }
+# resumed_from CASE_DIR CKPT: the restart read exactly this checkpoint
+resumed_from() { has_event "$1" " ckpt-read dir=[^ ]*$(basename "$2") "; }
+# killed P CASE NP EVERY STEP RANK: the first leg, killed by fault injection; checks that the
+# kill happened as asked and that a checkpoint was written before it; sets ck
+killed() {
+    local p=$1 c=$2 np=$3 every=$4 step=$5 rank=$6 d=$T/$1/$2
+    RUNENV=(TYLES_FAULT_KILL_STEP="$step" TYLES_FAULT_KILL_RANK="$rank" ${SEED:+TYLES_FAULT_SEED=$SEED})
+    run "$p" "$c" "$np" --checkpoint-every="$every"
+    if [ "$rc" -eq 0 ] || [ "$rc" -eq 124 ]; then
+        bad "$p/$c" "killed run: exit status $rc, expected the job to die" "$d/err" "$d/ev"; return 1
+    fi
+    if ! has_event "$d" " killed rank=$([ "$rank" = random ] && echo '[0-9]+' || echo "$rank") step=$([ "$step" = random ] && echo '[0-9]+' || echo "$step") "; then
+        bad "$p/$c" "no 'killed rank=$rank step=$step' event" "$d/ev" "$d/err"; return 1
+    fi
+    ck=$(last_ckpt "$d")
+    mv "$d/ev" "$d/ev.killed"; mv "$d/out" "$d/out.killed"; mv "$d/err" "$d/err.killed"
+}
+# restarted P CASE NP CKPT [ARGS...]: the second leg, --restart (unless ARGS have a --restart=DIR)
+# on NP ranks; resumed from CKPT (empty: from the beginning, with the notice) and finished like
+# the base run
+restarted() {
+    local p=$1 c=$2 np=$3 want=$4 d=$T/$1/$2; shift 4
+    if [[ " $* " == *" --restart="* ]]; then run "$p" "$c" "$np" "$@"; else run "$p" "$c" "$np" --restart "$@"; fi
+    finished_like "$p" "$c" "$([ -n "$want" ] && echo 0 || echo 1)" || return 1
+    if [ -n "$want" ]; then
+        if ! resumed_from "$d" "$want"; then
+            bad "$p/$c" "did not resume from $want" "$d/ev" "$d/err"; return 1
+        fi
+        if ! has_event "$d" " first-step step=[0-9]+ ranks=$np\$"; then
+            bad "$p/$c" "no 'first-step ... ranks=$np' event after the restart" "$d/ev"; return 1
+        fi
+    elif ! grep -q "starting from the beginning" "$d/err"; then
+        bad "$p/$c" "started from the beginning without the notice on stderr" "$d/err"; return 1
+    fi
+}
+# roundtrip P N M EVERY STEP RANK: kill on N ranks, restart on M ranks
+roundtrip() {
+    local p=$1 c=rt_$2to$3_k$5
+    killed "$p" "$c" "$2" "$4" "$5" "$6" || return
+    [ -n "$ck" ] || { bad "$p/$c" "no checkpoint was written before the kill" "$T/$p/$c/ev.killed"; return; }
+    restarted "$p" "$c" "$3" "$ck" && ok "roundtrip/$p/$2to$3 (rank $6 killed at step $5, resumed from $(basename "$ck"))"
+}
+# expect_stderr NAME FILE REGEX: a line of FILE matches (grep -E)
+expect_stderr() {
+    grep -Eq -- "$3" "$2" || bad "$1" "stderr has no line matching /$3/" "$2"
+}
+
+S=stencil2d_odd W=staggered_while H=heat3d_two_loops
+have=()
+for p in $S $W $H; do build "$p" && have+=("$p"); done
+has() { [[ " ${have[*]} " == *" $1 "* ]]; }
+
+# ---- 1. N -> M round trips ----------------------------------------------------------------------
+if has $S; then # all 16 pairs; steps 12..27 of 40, checkpoints every 5, each rank in turn killed
+    for n in 1 2 3 4; do for m in 1 2 3 4; do
+        roundtrip $S "$n" "$m" 5 $((7 + 4 * n + m)) $(((n + m) % n))
+    done; done
+fi
+if has $W; then # the while loop (trip count unknown to the runtime)
+    roundtrip $W 1 3 4 9 0
+    roundtrip $W 2 4 4 30 1
+    roundtrip $W 3 2 4 17 2
+    roundtrip $W 4 1 4 22 3
+    roundtrip $W 4 3 4 6 0
+fi
+if has $H; then # warm-up loop 0 has steps 0..11, loop 1 steps 12..29 (a kill at k fires in the first loop reaching k)
+    roundtrip $H 1 4 5 8 0  # loop 0
+    roundtrip $H 2 3 5 13 1 # loop 1, resumes in loop 1 from its step 10
+    roundtrip $H 3 1 5 11 2 # loop 0, resumes at loop 0 step 10
+    roundtrip $H 4 2 5 27 1 # loop 1
+    roundtrip $H 2 2 5 21 0 # same rank count
+fi
+
+# ---- 2. random faults, a kill inside a checkpoint write ---------------------------------------
+if has $S; then
+    for sm in "11 4 2" "12 3 1" "13 2 4"; do
+        set -- $sm
+        c=random_s$1
+        SEED=$1 killed $S "$c" "$2" 3 random random || continue
+        line=$(grep ' killed ' "$T/$S/$c/ev.killed" | sed 's/^[^ ]* //')
+        # the same seed draws the same rank and step
+        SEED=$1 killed $S "${c}_again" "$2" 3 random random || continue
+        again=$(grep ' killed ' "$T/$S/${c}_again/ev.killed" | sed 's/^[^ ]* //')
+        if [ "$line" != "$again" ]; then bad "random/$S/seed$1" "seed $1 drew '$line' then '$again'"; continue; fi
+        kr=$(echo "$line" | sed 's/.*rank=\([0-9]*\).*/\1/') ks=$(echo "$line" | sed 's/.*step=\([0-9]*\).*/\1/')
+        if [ "$kr" -ge "$2" ] || [ "$ks" -lt 1 ] || [ "$ks" -gt 39 ]; then
+            bad "random/$S/seed$1" "drew rank $kr step $ks for a 40-step loop on $2 ranks"; continue
+        fi
+        from=the-beginning; [ -n "$ck" ] && from=$(basename "$ck")
+        restarted $S "$c" "$3" "$ck" && ok "random/$S/seed$1 (killed rank $kr at step $ks on $2 ranks, resumed on $3 from $from)"
+    done
+
+    # rank 0 dies in its 2nd checkpoint write (step 20) after writing everything, before the rename
+    c=kill_in_ckpt d=$T/$S/kill_in_ckpt
+    RUNENV=(TYLES_FAULT_KILL_IN_CKPT=2)
+    run $S $c 3 --checkpoint-every=10 --checkpoint-dir=ck
+    tmpd=$d/ck/.tmp-ckpt-000-000000000020
+    if [ "$rc" -eq 0 ] || ! has_event "$d" " killed rank=0 step=20 "; then
+        bad "kill-in-ckpt" "expected rank 0 killed in the step-20 checkpoint (exit status $rc)" "$d/ev" "$d/err"
+    elif ! [ -f "$tmpd/MANIFEST" ]; then
+        bad "kill-in-ckpt" "no complete leftover $tmpd" "$(ls -la "$d/ck")"
+    elif [ "$(cat "$d/ck/LATEST" 2>/dev/null)" != ckpt-000-000000000010 ]; then
+        bad "kill-in-ckpt" "LATEST should still name ckpt-000-000000000010" "$(cat "$d/ck/LATEST" 2>&1)"
+    else
+        mv "$d/ev" "$d/ev.killed"
+        # resumes from step 10 (not the leftover's 20); the first write (step 14) removes the leftover
+        if restarted $S $c 2 ck/ckpt-000-000000000010 --checkpoint-dir=ck --checkpoint-every=7; then
+            if [ -e "$tmpd" ] || ls -d "$d"/ck/.tmp-* >/dev/null 2>&1; then
+                bad "kill-in-ckpt" "the leftover temporary folder was not removed" "$(ls -la "$d/ck")"
+            elif ! [ -d "$d/ck/ckpt-000-000000000035" ] || ! [ -d "$d/ck/ckpt-000-000000000028" ] ||
+                 [ "$(ls -d "$d"/ck/ckpt-* | wc -l)" -ne 2 ]; then
+                bad "kill-in-ckpt" "expected exactly the last two checkpoints (28, 35) to be kept" "$(ls -la "$d/ck")"
+            else
+                ok "kill-in-ckpt (leftover .tmp-ckpt-000-000000000020 ignored, resumed from step 10, leftover removed)"
+            fi
+        fi
+    fi
+fi
+
+# ---- 3. damaged checkpoints, refused checkpoints ------------------------------------------------
+CK10=ckpt-000-000000000010 CK20=ckpt-000-000000000020
+if has $S; then
+    for mode in flip truncate; do
+        c=corrupt_$mode d=$T/$S/corrupt_$mode
+        RUNENV=(TYLES_FAULT_CORRUPT=$mode:2 TYLES_FAULT_KILL_STEP=25 TYLES_FAULT_KILL_RANK=1)
+        run $S $c 3 --checkpoint-every=10
+        if [ "$rc" -eq 0 ] || ! has_event "$d" " corrupted mode=$mode checkpoint=[^ ]*$CK20\$"; then
+            bad "damaged/$mode" "expected the step-20 checkpoint to be damaged and the job killed (exit status $rc)" "$d/ev" "$d/err"
+            continue
+        fi
+        mv "$d/ev" "$d/ev.killed"
+        if [ $mode = flip ]; then
+            why="buf0\.npy: checksum mismatch in record [0-9]+ \(bytes [0-9]+-[0-9]+ of the data\)"
+        else
+            why="buf0\.npy has [0-9]+ bytes, the manifest says [0-9]+ \(truncated\?\)"
+        fi
+        restarted $S $c 2 $CK10 &&
+            expect_stderr "damaged/$mode" "$d/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: $why; trying the previous one\$" &&
+            { has_event "$d" " ckpt-rejected dir=$S\.ckpt/$CK20 " || bad "damaged/$mode" "no ckpt-rejected event" "$d/ev"; } &&
+            ok "damaged/$mode (rejected with the reason, resumed from the previous checkpoint)"
+    done
+
+    # a clean fixture: 2 ranks, checkpoints at 10 and 20, rank 1 killed at 25
+    if killed $S fixture 2 10 25 1 && [ "$ck" = "$S.ckpt/$CK20" ] && [ -d "$T/$S/fixture/$S.ckpt/$CK10" ]; then
+        FX=$T/$S/fixture/$S.ckpt
+    else
+        bad "damaged/fixture" "expected checkpoints $CK10 and $CK20 (last: '${ck:-}')" "$(ls -la "$T/$S/fixture/$S.ckpt" 2>&1)"
+        FX=
+    fi
+    # case C: a fresh case folder holding a copy of the fixture's checkpoints
+    case_from_fixture() { rm -rf "$T/$S/$1"; mkdir -p "$T/$S/$1"; cp -r "$FX" "$T/$S/$1/$S.ckpt"; }
+    if [ -n "$FX" ]; then
+        c=manifest_edit; case_from_fixture $c
+        m=$T/$S/$c/$S.ckpt/$CK20/MANIFEST
+        cp "$m" "$m.orig"
+        sed -i 's/^loop 0 step 20 /loop 0 step 19 /' "$m" # a plausible edit: the step
+        if cmp -s "$m" "$m.orig"; then bad "damaged/manifest" "could not edit the MANIFEST's step line" "$m"
+        else
+            restarted $S $c 3 $CK10 &&
+                expect_stderr "damaged/manifest" "$T/$S/$c/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: MANIFEST checksum mismatch; trying the previous one\$" &&
+                ok "damaged/manifest-edited (checksum mismatch, resumed from the previous checkpoint)"
+        fi
+        rm -f "$m.orig"
+
+        c=manifest_byte; case_from_fixture $c
+        m=$T/$S/$c/$S.ckpt/$CK20/MANIFEST
+        # flip one bit of a byte in the middle of the manifest
+        $PY - "$m" <<'EOF'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+i = len(b) // 2
+while b[i] in b"\n ":
+    i += 1
+b[i] ^= 0x01
+open(p, "wb").write(b)
+EOF
+        restarted $S $c 4 $CK10 &&
+            expect_stderr "damaged/manifest-byte" "$T/$S/$c/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: MANIFEST (checksum mismatch|is malformed|is truncated)" &&
+            ok "damaged/manifest-byte (rejected, resumed from the previous checkpoint)"
+
+        c=all_damaged; case_from_fixture $c
+        for k in $CK10 $CK20; do truncate -s -8 "$T/$S/$c/$S.ckpt/$k/buf0.npy"; done
+        restarted $S $c 2 "" &&
+            expect_stderr "damaged/all" "$T/$S/$c/err" "$CK10 is unusable: .*; no other checkpoint is left\$" &&
+            expect_stderr "damaged/all" "$T/$S/$c/err" "^$S: no valid checkpoint in $S\.ckpt: starting from the beginning\$" &&
+            ok "damaged/all (both rejected, started from the beginning with a notice)"
+
+        c=latest_missing; case_from_fixture $c
+        rm "$T/$S/$c/$S.ckpt/LATEST"
+        restarted $S $c 3 $CK20 && ok "damaged/latest-missing (resumed from the newest checkpoint)"
+
+        c=latest_deleted; case_from_fixture $c
+        rm -rf "$T/$S/$c/$S.ckpt/$CK20"
+        restarted $S $c 1 $CK10 &&
+            expect_stderr "damaged/latest-deleted" "$T/$S/$c/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: .*; trying the previous one\$" &&
+            ok "damaged/latest-deleted (LATEST names a deleted folder: resumed from the other one)"
+
+        c=latest_stale; case_from_fixture $c
+        echo $CK10 >"$T/$S/$c/$S.ckpt/LATEST"
+        run $S $c 4 --restart # either checkpoint is a correct answer
+        if finished_like $S $c 0; then
+            if resumed_from "$T/$S/$c" $CK10 || resumed_from "$T/$S/$c" $CK20; then
+                ok "damaged/latest-stale (LATEST names the older checkpoint: resumed from a valid one)"
+            else bad "damaged/latest-stale" "did not resume from a checkpoint" "$T/$S/$c/ev" "$T/$S/$c/err"; fi
+        fi
+
+        # the checkpoint folder given with --restart=DIR; new checkpoints go to --checkpoint-dir
+        c=restart_dir; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c"; cp -r "$FX" "$T/$S/$c/old"
+        run $S $c 3 --restart=old --checkpoint-dir=new --checkpoint-every=10
+        if finished_like $S $c 0 && resumed_from "$T/$S/$c" "old/$CK20"; then
+            if [ -d "$T/$S/$c/new/ckpt-000-000000000030" ] && ! [ -d "$T/$S/$c/old/ckpt-000-000000000030" ]; then
+                ok "restart-dir (--restart=old --checkpoint-dir=new: read old, wrote new)"
+            else bad "restart-dir" "new checkpoints not in new/" "$(ls -R "$T/$S/$c" | head -30)"; fi
+        elif [ "$rc" -eq 0 ]; then bad "restart-dir" "did not resume from old/$CK20" "$T/$S/$c/ev"; fi
+
+        # refusals: another program, other parameters
+        refused() { # NAME P CASE REGEX ARGS...
+            local name=$1 p=$2 c=$3 re=$4 d=$T/$2/$3; shift 4
+            run "$p" "$c" 2 "$@"
+            if [ "$rc" -ne 1 ]; then bad "refused/$name" "exit status $rc, expected 1" "$d/err"; return; fi
+            if [ "$(grep -c "^$p: .*error:" "$d/err")" -ne 1 ]; then
+                bad "refused/$name" "expected exactly one '$p: ... error:' line" "$d/err"; return
+            fi
+            expect_stderr "refused/$name" "$d/err" "$re" || return
+            if ls "$d"/*.npy >/dev/null 2>&1 || [ -s "$d/out" ]; then
+                bad "refused/$name" "saved or printed results" "$d/out" "$(ls "$d")"; return
+            fi
+            ok "refused/$name"
+        }
+        if has $W; then
+            rm -rf "$T/$W/other_program"; mkdir -p "$T/$W/other_program"; cp -r "$FX" "$T/$W/other_program/foreign"
+            refused other-program $W other_program \
+                "^$W: foreign/$CK20: error: this checkpoint was written by another program" --restart=foreign
+        fi
+        c=other_param; case_from_fixture $c
+        refused other-param-int $S $c \
+            "^$S: $S\.ckpt/$CK20: error: this checkpoint was taken with --NX=37, this run has --NX=39; restart with the checkpoint's parameters\$" \
+            --restart --NX=39
+        refused other-param-float $S $c \
+            "^$S: $S\.ckpt/$CK20: error: this checkpoint was taken with --alpha=0\.1, this run has --alpha=0\.11; restart with the checkpoint's parameters\$" \
+            --restart --alpha=0.11
+    fi
+
+    for kind in empty missing; do
+        c=restart_$kind; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c"
+        [ $kind = empty ] && mkdir "$T/$S/$c/nothing"
+        restarted $S $c 2 "" --restart=nothing &&
+            expect_stderr "restart-$kind" "$T/$S/$c/err" "^$S: no checkpoint in nothing: starting from the beginning\$" &&
+            ok "restart-$kind-dir (notice, started from the beginning)"
+    done
+fi
+
+# ---- 4, 5. signals: stop with exit 75, in-process rescale ---------------------------------------
+# A larger run of stencil2d_odd (about 0.5-1 s at any rank count): the signal is sent once the
+# first checkpoint is written (every rank is then inside the time loop), thousands of steps
+# before the end. The reference is an uninterrupted 1-rank run with the same parameters.
+BIG=(--NX=401 --NY=301 --steps=5000)
+if has $S; then
+    run $S big_base 1 "${BIG[@]}"
+    if [ "$rc" -ne 0 ]; then bad "signal/base" "exit status $rc" "$T/$S/big_base/err"; BIGOK=0; else BIGOK=1; fi
+fi
+# bg P CASE NP ARGS...: start the program in the background (tpid = timeout's pid); BGMCA: more
+# mpirun options
+BGMCA=
+bg() {
+    local p=$1 d=$T/$1/$2 np=$3; shift 3
+    mkdir -p "$d"
+    (cd "$d" && exec env TYLES_EVENT_LOG="$d/ev" timeout -k 5 "$LIMIT" $MPIRUN $BGMCA -np "$np" "$T/$p/$p" "$@") \
+        >"$d/out" 2>"$d/err" </dev/null &
+    tpid=$!
+}
+# started CASE_DIR: wait (up to LIMIT s) for the first checkpoint; sets mpid (mpirun's pid)
+started() {
+    local i
+    for ((i = 0; i < LIMIT * 100; i++)); do
+        has_event "$1" " ckpt-write " && break
+        kill -0 "$tpid" 2>/dev/null || break
+        sleep 0.01
+    done
+    mpid=$(ps -o pid= --ppid "$tpid" | tr -d ' ' | head -n 1)
+    has_event "$1" " ckpt-write " && [ -n "$mpid" ]
+}
+# big_like CASE_DIR ROUTINE: .npy identical to big_base
+big_same() { same_npy "$1" "$T/$S/big_base" "$T/$S/$2"; }
+if has $S && [ "$BIGOK" = 1 ]; then
+    # SIGUSR2 to mpirun (forwarded to the ranks), 3 ranks, then --restart on 2
+    for sc in "usr2 3 2" "term 2 4"; do
+        set -- $sc
+        c=sig_$1 d=$T/$S/sig_$1
+        bg $S $c "$2" "${BIG[@]}" --checkpoint-every=500 --checkpoint-dir=ck
+        if ! started "$d"; then
+            wait "$tpid"; bad "signal/$1" "the run ended (status $?) before its first checkpoint" "$d/err" "$d/ev"; continue
+        fi
+        if [ "$1" = usr2 ]; then kill -USR2 "$mpid"
+        else kill -TERM "$(ps -o pid= --ppid "$mpid" | tr -d ' ' | tail -n 1)" # one rank process only
+        fi
+        wait "$tpid"; rc=$?
+        if [ "$rc" -ne 75 ]; then bad "signal/$1" "exit status $rc, expected 75" "$d/err" "$d/ev"; continue; fi
+        stop=$(sed -n 's/.* stop step=\([0-9]*\) status=75$/\1/p' "$d/ev")
+        ck=$(last_ckpt "$d")
+        if [ -z "$stop" ] || [ "$ck" != "ck/ckpt-000-$(printf %012d "$stop")" ]; then
+            bad "signal/$1" "expected a 'stop step=K status=75' event after a checkpoint of step K" "$d/ev"; continue
+        fi
+        expect_stderr "signal/$1" "$d/err" "^$S: stopped at step $stop after a checkpoint in ck; resume with --restart\$" || continue
+        mv "$d/ev" "$d/ev.stopped"
+        run $S $c "$3" "${BIG[@]}" --restart --checkpoint-dir=ck
+        if [ "$rc" -ne 0 ]; then bad "signal/$1" "restart on $3 ranks: exit status $rc" "$d/err"; continue; fi
+        if [ "$(tail -n +2 "$T/$S/big_base/out")" != "$(cat "$d/out")" ]; then
+            bad "signal/$1" "stdout of the restart differs" "$d/out"; continue
+        fi
+        big_same "signal/$1" $c && resumed_from "$d" "$ck" && ok "signal/$1 ($2 ranks stopped at step $stop with exit 75, finished on $3)"
+    done
+
+    # A grow beyond the core count oversubscribes the first ranks too, which Open MPI started in
+    # busy-polling mode (the runtime makes the ranks it spawns yield, but cannot change the
+    # running ones): a step gets ~20x slower unless the job starts with mpi_yield_when_idle, as
+    # tylesrun starts it.
+    BGMCA="--mca mpi_yield_when_idle 1"
+    for sc in "4 2" "3 1" "1 2" "2 4"; do
+        set -- $sc
+        c=rescale_$1to$2 d=$T/$S/rescale_$1to$2
+        bg $S $c "$1" "${BIG[@]}" --checkpoint-every=500 --checkpoint-dir=ck
+        if ! started "$d"; then
+            wait "$tpid"; bad "rescale/$1to$2" "the run ended (status $?) before its first checkpoint" "$d/err" "$d/ev"; continue
+        fi
+        echo "$2" >"$d/ck/RESCALE"
+        kill -USR1 "$mpid"
+        wait "$tpid"; rc=$?
+        if [ "$rc" -ne 0 ]; then
+            why="exit status $rc"
+            has_event "$d" " done ranks=$2\$" && why+=" after the run finished (done ranks=$2 logged): a process died at exit"
+            bad "rescale/$1to$2" "$why" "$d/err" "$d/ev"; continue
+        fi
+        if ! has_event "$d" " rescale from=$1 to=$2( |\$)"; then
+            bad "rescale/$1to$2" "no 'rescale from=$1 to=$2' event (did the signal land after the loop?)" "$d/ev" "$d/err"; continue
+        fi
+        if ! has_event "$d" " done ranks=$2\$"; then bad "rescale/$1to$2" "no 'done ranks=$2' event" "$d/ev"; continue; fi
+        if [ -e "$d/ck/RESCALE" ]; then bad "rescale/$1to$2" "the RESCALE request was not consumed"; continue; fi
+        if ! cmp -s "$T/$S/big_base/out" "$d/out"; then
+            bad "rescale/$1to$2" "stdout differs from the uninterrupted run's" "$(diff "$T/$S/big_base/out" "$d/out")"; continue
+        fi
+        big_same "rescale/$1to$2" $c && ok "rescale/$1to$2 ($(grep -o 'rescale from=.*' "$d/ev" | head -n 1))"
+    done
+fi
+
+echo "elastic tests: $pass passed, $fail failed ($(($(date +%s) - t_start)) s)"
+[ "$fail" -eq 0 ]
