@@ -254,23 +254,11 @@ static void man_free(ck_man *m)
     memset(m, 0, sizeof *m);
 }
 
-static const char *dt_word(tyl_dtype t)
-{
-    switch (t) {
-    case TYL_BOOL: return "bool";
-    case TYL_INT32: return "int32";
-    case TYL_INT64: return "int64";
-    case TYL_FLOAT32: return "float32";
-    case TYL_FLOAT64: return "float64";
-    }
-    return "?";
-}
-
 static int dt_parse(const char *w, tyl_dtype *t)
 {
     static const tyl_dtype all[] = {TYL_BOOL, TYL_INT32, TYL_INT64, TYL_FLOAT32, TYL_FLOAT64};
     for (int i = 0; i < 5; i++)
-        if (!strcmp(w, dt_word(all[i]))) {
+        if (!strcmp(w, tyl_dtype_name_(all[i]))) {
             *t = all[i];
             return 1;
         }
@@ -348,11 +336,11 @@ static void man_text(const ck_man *m, sbuf *b)
     for (int i = 0; i < np; i++) {
         uint64_t bits = scalar_bits(pr[i].type, pr[i].ptr);
         scalar_show(show, sizeof show, pr[i].type, bits);
-        sb_printf(b, "param %s %s %016llx %s\n", pr[i].name, dt_word(pr[i].type), (unsigned long long)bits, show);
+        sb_printf(b, "param %s %s %016llx %s\n", pr[i].name, tyl_dtype_name_(pr[i].type), (unsigned long long)bits, show);
     }
     for (int i = 0; i < m->nbuf; i++) {
         const ck_buf *f = &m->buf[i];
-        sb_printf(b, "buffer %s %s %d", f->file, dt_word(f->dt), f->rank);
+        sb_printf(b, "buffer %s %s %d", f->file, tyl_dtype_name_(f->dt), f->rank);
         for (int d = 0; d < f->rank; d++)
             sb_printf(b, " %lld", (long long)f->shape[d]);
         sb_printf(b, " header %lld %08x record %lld records %lld\n", (long long)f->header, f->hcrc,
@@ -368,11 +356,11 @@ static void man_text(const ck_man *m, sbuf *b)
         const ck_ent *e = &m->ent[i];
         if (e->kind == ENT_SCALAR) {
             scalar_show(show, sizeof show, e->dt, e->bits);
-            sb_printf(b, "scalar %s %s %016llx %s\n", e->name, dt_word(e->dt), (unsigned long long)e->bits, show);
+            sb_printf(b, "scalar %s %s %016llx %s\n", e->name, tyl_dtype_name_(e->dt), (unsigned long long)e->bits, show);
         } else if (e->kind == ENT_ARRAY)
-            sb_printf(b, "array %s %s %s\n", e->name, dt_word(e->dt), m->buf[e->buf].file);
+            sb_printf(b, "array %s %s %s\n", e->name, tyl_dtype_name_(e->dt), m->buf[e->buf].file);
         else
-            sb_printf(b, "array %s %s none\n", e->name, dt_word(e->dt));
+            sb_printf(b, "array %s %s none\n", e->name, tyl_dtype_name_(e->dt));
     }
     sb_printf(b, "end %08x\n", tyl_crc32c(0, b->s, b->len));
 }

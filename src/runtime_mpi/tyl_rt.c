@@ -470,7 +470,7 @@ static void block_free(tyl_block *b)
     free(b);
 }
 
-static const char *dtype_name(tyl_dtype t)
+const char *tyl_dtype_name_(tyl_dtype t)
 {
     switch (t) {
     case TYL_BOOL: return "bool";
@@ -559,7 +559,7 @@ tyl_array *tyl_alloc_l(tyl_dtype dt, int rank, const int64_t *shape, int init, c
             tyl_rt_error(where,
                          "MemoryError: Unable to allocate %.3g %s for an array with shape %s and "
                          "data type %s",
-                         amount, unit, tyl_rt_shape_str(sh, rank, shape), dtype_name(dt));
+                         amount, unit, tyl_rt_shape_str(sh, rank, shape), tyl_dtype_name_(dt));
         }
         b->mem = data;
         b->cap = cap;
@@ -660,6 +660,22 @@ const char *tyl_rt_shape_str(char *buf, int rank, const int64_t *shape)
 
 /* ---- finalize ----------------------------------------------------------------------------- */
 
+/* Every array, referenced or pooled: the end of the program (or of this rank's part in it). */
+static void free_blocks(void)
+{
+    while (pool_head) {
+        tyl_block *b = pool_head;
+        pool_head = b->next;
+        block_free(b);
+    }
+    pool_count = 0;
+    while (live_head) {
+        tyl_block *b = live_head;
+        live_head = b->next;
+        block_free(b);
+    }
+}
+
 tyl_param *tyl_rt_params_(int *n)
 {
     *n = rt_nparams;
@@ -676,16 +692,7 @@ _Noreturn void tyl_rt_leave_(void)
 {
     tyl_mem_sync();
     fflush(stdout);
-    while (pool_head) {
-        tyl_block *b = pool_head;
-        pool_head = b->next;
-        block_free(b);
-    }
-    while (live_head) {
-        tyl_block *b = live_head;
-        live_head = b->next;
-        block_free(b);
-    }
+    free_blocks();
     tyl_print_reset_();
     tyl_dist_release_staging();
     tyl_mem_finalize();
@@ -710,17 +717,7 @@ int tyl_rt_finalize(void)
         fprintf(stderr, "tyles: time %.6f s\n", t);
         fflush(stderr);
     }
-    while (pool_head) {
-        tyl_block *b = pool_head;
-        pool_head = b->next;
-        block_free(b);
-    }
-    pool_count = 0;
-    while (live_head) {
-        tyl_block *b = live_head;
-        live_head = b->next;
-        block_free(b);
-    }
+    free_blocks();
     tyl_print_reset_();
     tyl_ck_finalize_();
     tyl_dist_report(t);
