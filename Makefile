@@ -204,7 +204,7 @@ bench: all
 	@$(PYTHON) bench/run_bench_dist.py $(if $(RECORD),--record)
 
 bench-elastic: all
-	@$(PYTHON) bench/run_bench_elastic.py $(if $(RECORD),--record)
+	@$(PYTHON) bench/run_bench_elastic.py --wait-idle=300 $(if $(RECORD),--record)
 
 bench-gpu: bin/tylesc lib/libtyles_cuda.a
 	@$(PYTHON) bench/run_bench_gpu.py $(if $(filter 1,$(NO_MPI)),--no-mpi) $(if $(RECORD),--record)
