@@ -1187,6 +1187,8 @@ void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
             agree_flags(-1);
             tyl_rs_rescale(loop, k, nk, live, to);
             agree_flags(0); /* in step with new ranks, which start their agreement at this step */
+            first_step_pending = 1; /* the first step on the new ranks is logged */
+            resumed_k = k;
             want = (f & F_STOP) != 0;
         }
     }

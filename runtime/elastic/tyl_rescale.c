@@ -132,6 +132,75 @@ static void box_copy(tyl_array *a, const rbox *b, char *buf, int to_buf)
     }
 }
 
+/* The part `box` of a's local allocation (owned block plus halo layers) as an MPI datatype
+ * based at a->base, so data moves between the old and new arrays without packing. */
+static MPI_Datatype box_type(const tyl_array *a, const rbox *b, MPI_Datatype el)
+{
+    int r = a->rank, sizes[TYL_MAX_RANK], sub[TYL_MAX_RANK], start[TYL_MAX_RANK];
+    for (int d = 0; d < r; d++) {
+        sizes[d] = (int)(a->n[d] + a->hl[d] + a->hh[d]);
+        sub[d] = (int)b->n[d];
+        start[d] = (int)(b->lo[d] - a->lo[d] + a->hl[d]);
+    }
+    MPI_Datatype t;
+    MPI_Type_create_subarray(r, sizes, sub, start, MPI_ORDER_C, el, &t);
+    MPI_Type_commit(&t);
+    return t;
+}
+
+/* Host arrays: one MPI_Alltoallw with a subarray type per peer, from the old allocation
+ * straight into the new one (the rank's own part included), so nothing is packed or staged. */
+static void move_array_direct(MPI_Comm all, int me, int nall, tyl_array *old, tyl_array *nw,
+                              const int64_t *shape, int r, tyl_dtype dt, int P, const int *odims, int M,
+                              const int *ndims)
+{
+    size_t es = tyl_dtype_size(dt);
+    MPI_Datatype el;
+    MPI_Type_contiguous((int)es, MPI_BYTE, &el);
+    MPI_Type_commit(&el);
+    int *sc = calloc((size_t)nall, sizeof(int)), *rc = calloc((size_t)nall, sizeof(int));
+    int *zd = calloc((size_t)nall, sizeof(int));
+    MPI_Datatype *st = malloc(sizeof *st * (size_t)nall), *rt = malloc(sizeof *rt * (size_t)nall);
+    rbox mine_old = {0}, mine_new = {0};
+    if (me < P)
+        tyl_dist_owned_on(shape, odims, me, mine_old.lo, mine_old.n);
+    if (me < M)
+        tyl_dist_owned_on(shape, ndims, me, mine_new.lo, mine_new.n);
+    for (int j = 0; j < nall; j++) {
+        rbox b, x;
+        st[j] = rt[j] = MPI_BYTE;
+        if (me < P && j < M) {
+            tyl_dist_owned_on(shape, ndims, j, b.lo, b.n);
+            intersect(&mine_old, &b, r, &x);
+            if (box_elems(&x, r) > 0) {
+                st[j] = box_type(old, &x, el);
+                sc[j] = 1;
+            }
+        }
+        if (me < M && j < P) {
+            tyl_dist_owned_on(shape, odims, j, b.lo, b.n);
+            intersect(&b, &mine_new, r, &x);
+            if (box_elems(&x, r) > 0) {
+                rt[j] = box_type(nw, &x, el);
+                rc[j] = 1;
+            }
+        }
+    }
+    MPI_Alltoallw(old ? old->base : NULL, sc, zd, st, nw ? nw->base : NULL, rc, zd, rt, all);
+    for (int j = 0; j < nall; j++) {
+        if (sc[j])
+            MPI_Type_free(&st[j]);
+        if (rc[j])
+            MPI_Type_free(&rt[j]);
+    }
+    MPI_Type_free(&el);
+    free(sc);
+    free(rc);
+    free(zd);
+    free(st);
+    free(rt);
+}
+
 /* Move one distributed array from the old grid (P ranks, odims) to the new one (M ranks,
  * ndims) over `all` (old ranks and new ranks numbered from 0 in it). old: this rank's array
  * (NULL for a new rank); nw: its new array (NULL for a leaving rank). */
@@ -306,8 +375,12 @@ static void move_all(MPI_Comm all, int me, int nall, const int *live, live_set *
         }
         if (keep)
             nw[b] = tyl_alloc_l((tyl_dtype)m->dt, m->rank, m->shape, TYL_INIT_NONE, v->layout, "rescale");
-        move_array(all, me, nall, me < P ? ls->buf[b] : NULL, nw[b], m->shape, m->rank, (tyl_dtype)m->dt, P, odims,
-                   M, ndims);
+        if (tyl_mem_on_device()) /* MPI may not reach device memory: pack through the host */
+            move_array(all, me, nall, me < P ? ls->buf[b] : NULL, nw[b], m->shape, m->rank, (tyl_dtype)m->dt, P,
+                       odims, M, ndims);
+        else
+            move_array_direct(all, me, nall, me < P ? ls->buf[b] : NULL, nw[b], m->shape, m->rank,
+                              (tyl_dtype)m->dt, P, odims, M, ndims);
     }
     if (keep)
         for (int i = 0; live[i] >= 0; i++)
