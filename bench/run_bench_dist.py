@@ -461,6 +461,27 @@ def model_text(args, rows, widths, arrays):
     return "\n".join(lines)
 
 
+def record_section(title, info, quick, text):
+    """Append `text` to bench/RESULTS.md under a heading with the time, the machine, the exact
+    command line of this run and the tool versions (shared by the benchmark scripts)."""
+    cmd = "python3 " + " ".join(shlex.quote(a) for a in
+                                [os.path.relpath(os.path.abspath(sys.argv[0]), REPO)] + sys.argv[1:])
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    header = [
+        "",
+        "## %s — %s — %s, %s cores%s" % (title, stamp, info["model"], info["cores"],
+                                         " — QUICK sizes" if quick else ""),
+        "",
+        "- command: `%s` (from the repository root)" % cmd,
+        "- %s; %s; Python %s; git %s" % (info["gcc"], info["mpirun"], info["python"], info["git"]),
+        "",
+        "",
+    ]
+    with open(RESULTS, "a") as f:
+        f.write("\n".join(header) + text)
+    log("recorded in %s" % os.path.relpath(RESULTS, REPO))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -581,24 +602,7 @@ def main():
     if failures:
         print("run_bench_dist.py: error: %d bitwise check(s) failed" % failures, file=sys.stderr)
     if args.record:
-        cmd = "python3 " + " ".join(shlex.quote(a) for a in
-                                    [os.path.relpath(os.path.abspath(sys.argv[0]), REPO)]
-                                    + sys.argv[1:])
-        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        header = [
-            "",
-            "## Distributed (MPI) — %s — %s, %s cores%s" % (
-                stamp, info["model"], info["cores"], " — QUICK sizes" if args.quick else ""),
-            "",
-            "- command: `%s` (from the repository root)" % cmd,
-            "- %s; %s; Python %s; git %s" % (info["gcc"], info["mpirun"], info["python"],
-                                             info["git"]),
-            "",
-            "",
-        ]
-        with open(RESULTS, "a") as f:
-            f.write("\n".join(header) + text)
-        log("recorded in %s" % os.path.relpath(RESULTS, REPO))
+        record_section("Distributed (MPI)", info, args.quick, text)
     return 1 if failures else 0
 
 

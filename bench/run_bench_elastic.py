@@ -43,12 +43,10 @@ same clock.
 Nothing printed is a figure not measured in the run, except what is labelled assumed/predicted.
 """
 import argparse
-import datetime
 import math
 import os
 import random
 import re
-import shlex
 import shutil
 import signal
 import statistics
@@ -78,7 +76,7 @@ SIZES = {
 sys.path.insert(0, HERE)
 from run_bench import BenchError, log, machine_info, same_bits, sh  # noqa: E402
 import run_bench  # noqa: E402
-from run_bench_dist import cpu_busy  # noqa: E402
+from run_bench_dist import cpu_busy, record_section  # noqa: E402
 
 EV_RE = re.compile(r'([A-Za-z_][\w-]*)=("[^"]*"|\S+)')
 
@@ -784,24 +782,7 @@ def main():
         print("run_bench_elastic.py: error: %d run(s) did not survive or differ bitwise" % bad,
               file=sys.stderr)
     if args.record:
-        cmd = "python3 " + " ".join(shlex.quote(a) for a in
-                                    [os.path.relpath(os.path.abspath(sys.argv[0]), REPO)]
-                                    + sys.argv[1:])
-        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        header = [
-            "",
-            "## Elastic runtime — %s — %s, %s cores%s" % (
-                stamp, info["model"], info["cores"], " — QUICK sizes" if args.quick else ""),
-            "",
-            "- command: `%s` (from the repository root)" % cmd,
-            "- %s; %s; Python %s; git %s" % (info["gcc"], info["mpirun"], info["python"],
-                                             info["git"]),
-            "",
-            "",
-        ]
-        with open(RESULTS, "a") as f:
-            f.write("\n".join(header) + text)
-        log("recorded in %s" % os.path.relpath(RESULTS, REPO))
+        record_section("Elastic runtime", info, args.quick, text)
     return 1 if bad else 0
 
 
