@@ -282,10 +282,26 @@ static void mpi_msg(char *msg, const char *what, const char *filename, int rc)
 
 /* Every rank's view of a: its owned block inside the global array, in elements of etype. The
  * global extents must fit MPI's int (checked by the caller). */
-static void block_types(const tyl_array *a, MPI_Datatype *etype, MPI_Datatype *ftype)
+/* The file view of a's owned block: a subarray type, or, when the block is whole rows (the
+ * grid splits the first axis only) and so one contiguous range of the file, no type at all but
+ * the range's offset in *skip (MPI-IO then has no strided view to aggregate: several times
+ * faster for this common case). */
+static void block_types(const tyl_array *a, MPI_Datatype *etype, MPI_Datatype *ftype, MPI_Offset *skip)
 {
     MPI_Type_contiguous((int)tyl_dtype_size(a->dtype), MPI_BYTE, etype);
     MPI_Type_commit(etype);
+    *skip = 0;
+    int rows = 1;
+    MPI_Offset row = (MPI_Offset)tyl_dtype_size(a->dtype);
+    for (int d = 1; d < a->rank; d++) {
+        rows &= a->n[d] == a->shape[d];
+        row *= a->shape[d];
+    }
+    if (rows) {
+        *skip = a->rank ? (MPI_Offset)a->lo[0] * row : 0;
+        *ftype = *etype;
+        return;
+    }
     int sizes[TYL_MAX_RANK], sub[TYL_MAX_RANK], start[TYL_MAX_RANK], empty = 0;
     for (int d = 0; d < a->rank; d++) {
         sizes[d] = (int)a->shape[d];
@@ -344,8 +360,9 @@ static int mpiio_blocks(int dir, const char *path, MPI_Offset disp, tyl_array *a
         return 1;
     }
     MPI_Datatype etype, ftype;
-    block_types(a, &etype, &ftype);
-    rc = MPI_File_set_view(fh, disp, etype, ftype, "native", MPI_INFO_NULL);
+    MPI_Offset skip;
+    block_types(a, &etype, &ftype, &skip);
+    rc = MPI_File_set_view(fh, disp + skip, etype, ftype, "native", MPI_INFO_NULL);
     if (rc != MPI_SUCCESS) {
         mpi_msg(msg, what, filename, rc);
         err = 1;
