@@ -690,9 +690,7 @@ static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
     agree_ok(ok, "create the checkpoint folder", tmp);
 
     ck_man m = {.hash = ck_hash, .loop = loop, .k = k, .nk = nk, .ranks = nranks()};
-    int n = 0;
-    while (live[n] >= 0)
-        n++;
+    int n = tyl_live_count(live);
     m.ent = calloc((size_t)n + 1, sizeof *m.ent);
     m.buf = calloc((size_t)n + 1, sizeof *m.buf);
     tyl_array **held = calloc((size_t)n + 1, sizeof *held);
@@ -734,26 +732,10 @@ static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
         snprintf(p, sizeof p, "%s/%s", tmp, f->file);
         tyl_save_npy(p, a, "checkpoint");
         bytes += db;
-        /* the header's length, from the file rank 0 wrote */
-        unsigned char h[10] = {0};
-        int64_t hl = 0;
-        if (tyl_rt_rank_ == 0) {
-            FILE *fp = fopen(p, "rb");
-            if (fp && fread(h, 1, 10, fp) == 10)
-                hl = 10 + (h[8] | h[9] << 8);
-            if (fp) {
-                char hdr[65536];
-                fseek(fp, 0, SEEK_SET);
-                if (hl > 0 && hl <= (int64_t)sizeof hdr && fread(hdr, 1, (size_t)hl, fp) == (size_t)hl)
-                    f->hcrc = tyl_crc32c(0, hdr, (size_t)hl);
-                else
-                    hl = 0;
-                fclose(fp);
-            }
-        }
-        bcast(&hl, sizeof hl);
-        agree_ok(hl > 0, "read back the checkpoint file", p);
-        f->header = hl;
+        /* the header np.save wrote, computed again here: every rank knows its length */
+        char hdr[512];
+        f->header = (int64_t)tyl_npy_header_(hdr, a);
+        f->hcrc = tyl_crc32c(0, hdr, (size_t)f->header);
         ok = crc_records(p, f, f->crc, NULL) != -2;
         agree_ok((int)all_min(ok), "read back the checkpoint file", p);
         reduce_or(f->crc, f->nrec);

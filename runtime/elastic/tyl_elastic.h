@@ -23,6 +23,14 @@ typedef struct tyl_ck_state {
     int nvars;
 } tyl_ck_state;
 extern tyl_ck_state tyl_ck_state_;
+/* Entries of a live list (state-table indices ending with -1). */
+static inline int tyl_live_count(const int *live)
+{
+    int n = 0;
+    while (live[n] >= 0)
+        n++;
+    return n;
+}
 
 /* Move every live array of loop state (live: indices into the state table, -1 ends) onto a
  * process grid of `to` ranks, in this process (tyl_rescale.c). Collective over the job. On the

@@ -300,9 +300,7 @@ typedef struct buf_meta {
 static void collect(const int *live, live_set *ls)
 {
     tyl_ck_var *vars = tyl_ck_state_.vars;
-    int n = 0;
-    while (live[n] >= 0)
-        n++;
+    int n = tyl_live_count(live);
     ls->buf = calloc((size_t)n + 1, sizeof *ls->buf);
     ls->first = calloc((size_t)n + 1, sizeof *ls->first);
     ls->slot_buf = calloc((size_t)n + 1, sizeof *ls->slot_buf);
@@ -405,6 +403,21 @@ static void meta_of(const live_set *ls, buf_meta *meta)
     }
 }
 
+/* Grow, after the resume point (tyl_rs_join): rank 0 hands the scalars, the buffer table and
+ * which slot holds which buffer to the new ranks, then every rank takes part in the data
+ * movement. Parents (ls, meta filled) and children (empty, filled here) call this same
+ * function, so their collectives match one for one. */
+static void grow_share(MPI_Comm c, const int *live, live_set *ls, buf_meta *meta, int P, const int *odims,
+                       const int *ndims)
+{
+    bcast_scalars(c, live);
+    MPI_Bcast(meta, (int)(sizeof *meta * (size_t)ls->nbuf), MPI_BYTE, 0, c);
+    MPI_Bcast(ls->slot_buf, tyl_live_count(live), MPI_INT, 0, c);
+    int M;
+    MPI_Comm_size(c, &M);
+    move_all(c, tyl_rt_rank_, M, live, ls, meta, P, odims, M, ndims, 1);
+}
+
 /* What spawned ranks need before the data: the resume point, the old grid and the buffers. */
 enum { H_LOOP, H_K, H_NK, H_NBUF, H_P, H_DIMS, H_LEN = H_DIMS + TYL_MAX_RANK };
 static int64_t join_hdr[H_LEN];
@@ -489,13 +502,7 @@ void tyl_rs_rescale(int loop, int64_t k, int64_t nk, const int *live, int to)
         for (int d = 0; d < TYL_MAX_RANK; d++)
             hdr[H_DIMS + d] = odims[d];
         MPI_Bcast(hdr, H_LEN, MPI_INT64_T, 0, merged);
-        bcast_scalars(merged, live);
-        int nl = 0;
-        while (live[nl] >= 0)
-            nl++;
-        MPI_Bcast(meta, (int)(sizeof *meta * (size_t)ls.nbuf), MPI_BYTE, 0, merged);
-        MPI_Bcast(ls.slot_buf, nl, MPI_INT, 0, merged);
-        move_all(merged, me, to, live, &ls, meta, P, odims, to, ndims, 1);
+        grow_share(merged, live, &ls, meta, P, odims, ndims);
         free(meta);
         free_set(&ls);
     }
@@ -516,25 +523,18 @@ int tyl_rs_join(int64_t *k, int64_t *nk)
 
 void tyl_rs_receive(const int *live)
 {
-    int P = (int)join_hdr[H_P], M = tyl_rt_nranks(), me = tyl_rt_rank_;
     int odims[TYL_MAX_RANK], ndims[TYL_MAX_RANK];
     for (int d = 0; d < TYL_MAX_RANK; d++) {
         odims[d] = (int)join_hdr[H_DIMS + d];
         ndims[d] = d < tyl_rt_grid_rank() ? tyl_rt_grid_dims()[d] : 1;
     }
-    bcast_scalars(tyl_rt_comm_, live);
-    int nl = 0;
-    while (live[nl] >= 0)
-        nl++;
     live_set ls;
     ls.nbuf = (int)join_hdr[H_NBUF];
     ls.buf = calloc((size_t)ls.nbuf + 1, sizeof *ls.buf);
     ls.first = calloc((size_t)ls.nbuf + 1, sizeof *ls.first);
-    ls.slot_buf = calloc((size_t)nl + 1, sizeof *ls.slot_buf);
+    ls.slot_buf = calloc((size_t)tyl_live_count(live) + 1, sizeof *ls.slot_buf);
     buf_meta *meta = calloc((size_t)ls.nbuf + 1, sizeof *meta);
-    MPI_Bcast(meta, (int)(sizeof *meta * (size_t)ls.nbuf), MPI_BYTE, 0, tyl_rt_comm_);
-    MPI_Bcast(ls.slot_buf, nl, MPI_INT, 0, tyl_rt_comm_);
-    move_all(tyl_rt_comm_, me, M, live, &ls, meta, P, odims, M, ndims, 1);
+    grow_share(tyl_rt_comm_, live, &ls, meta, (int)join_hdr[H_P], odims, ndims);
     free(meta);
     free_set(&ls);
     MPI_Barrier(tyl_rt_comm_);

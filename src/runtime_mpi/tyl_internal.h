@@ -30,6 +30,8 @@ TYL_NORETURN void tyl_rt_error_all(const char *where, const char *fmt, ...)
 
 /* tyl_npy.c: np.load into an array laid out as L says (NULL: replicated); collective.
  * (Until tyles.h declares it.) */
+/* tyl_npy.c: the .npy header np.save writes for a (hdr: 512 bytes); returns its length. */
+size_t tyl_npy_header_(char *hdr, const tyl_array *a);
 tyl_array *tyl_load_npy_l(const char *filename, tyl_dtype dt, int rank, const tyl_layout *L,
                           const char *where);
 

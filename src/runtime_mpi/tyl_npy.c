@@ -47,7 +47,7 @@ static const char *npy_descr(tyl_dtype t)
 
 /* Header (magic, version, length, dict, padding, '\n') exactly as numpy.lib.format writes it.
  * Returns its length; hdr must hold 512 bytes. */
-static size_t npy_header(char *hdr, const tyl_array *a)
+size_t tyl_npy_header_(char *hdr, const tyl_array *a)
 {
     char shape[128], dict[400];
     tyl_rt_shape_str(shape, a->rank, a->shape);
@@ -437,7 +437,7 @@ static char *temp_name(const char *filename)
 static int save_stdio(const char *tmp, const char *filename, tyl_array *a, int all_data, char *msg)
 {
     char hdr[512];
-    size_t hn = npy_header(hdr, a);
+    size_t hn = tyl_npy_header_(hdr, a);
     FILE *f = fopen(tmp, "wb");
     if (!f) {
         snprintf(msg, MSG_LEN, "cannot write '%s': %s", filename, strerror(errno));
@@ -492,7 +492,7 @@ void tyl_save_npy(const char *filename, const tyl_array *ca, const char *where)
 #ifndef TYL_NO_MPI
     if (spread && a->size > 0) {
         char hdr[512];
-        err = mpiio_blocks(0, tmp, (MPI_Offset)npy_header(hdr, a), a, filename, msg);
+        err = mpiio_blocks(0, tmp, (MPI_Offset)tyl_npy_header_(hdr, a), a, filename, msg);
         if (agree(err, msg)) {
             if (me == 0)
                 remove(tmp);
