@@ -152,6 +152,10 @@ opt_case opt_bad_float 2 "" "$E invalid value '0.1x' for --nu: expected a float"
 opt_case opt_bad_bool 2 "" "$E invalid value 'yes' for --flag: expected True or False" --flag=yes
 opt_case opt_positional 2 "" "$E unexpected argument 'foo' (options are --NAME=VALUE; see --help)" foo
 opt_case opt_help_value 2 "" "$E option '--help' takes no value" --help=1
+opt_case opt_ckpt_every_zero 2 "" "$E option '--checkpoint-every' needs a positive number of steps: --checkpoint-every=K" --checkpoint-every=0
+opt_case opt_ckpt_every_word 2 "" "$E option '--checkpoint-every' needs a positive number of steps: --checkpoint-every=K" --checkpoint-every=often
+opt_case opt_ckpt_dir_empty 2 "" "$E option '--checkpoint-dir' needs a value: --checkpoint-dir=DIR" --checkpoint-dir=
+opt_case opt_restart_empty 2 "" "$E option '--restart=' needs a folder: --restart or --restart=DIR" --restart=
 opt_case opt_error_first 2 "" "$E invalid value 'x' for --N: expected an integer" --N=x --M=1
 HELP="usage: opt_prog [--NAME=VALUE ...] [--time] [--help]
 
