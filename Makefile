@@ -26,12 +26,22 @@ COMPILER_SRC = $(wildcard src/util/*.c src/frontend/*.c src/ir/*.c src/backend_c
                           src/backend_cuda/*.c src/driver/*.c)
 GEN_SRC      = build/gen/lexer.c build/gen/parser.c
 RUNTIME_SRC  = $(wildcard src/runtime_mpi/*.c runtime/elastic/*.c)
-# The CUDA run-time library shares everything but where array data lives.
-CUDA_RT_SRC  = $(filter-out src/runtime_mpi/tyl_mem_host.c,$(RUNTIME_SRC)) src/runtime_mpi/tyl_mem_cuda.cu
+# The CUDA run-time library shares everything but where array data lives and how halos move.
+HOST_ONLY    = src/runtime_mpi/tyl_mem_host.c src/runtime_mpi/tyl_xchg_host.c
+CUDA_RT_SRC  = $(filter-out $(HOST_ONLY),$(RUNTIME_SRC)) src/runtime_mpi/tyl_mem_cuda.cu \
+               src/runtime_mpi/tyl_xchg_cuda.cu
 NVCC        ?= nvcc
 CUDA_ARCH   ?= sm_90
 CUDA_NUM     = $(subst sm_,,$(CUDA_ARCH))
 NVCCFLAGS   ?= -O3
+# NCCL for GPU-to-GPU halos (NCCL=0 leaves it out; NCCL_HOME where nccl.h and libnccl are not
+# in nvcc's own paths). Found by compiling and linking a probe with nvcc; what programs then
+# need at link time is written to lib/libtyles_cuda.ldflags, which tylesc reads.
+NCCL        ?= 1
+NCCL_HOME   ?=
+NCCL_CPP     = $(if $(NCCL_HOME),-I$(NCCL_HOME)/include)
+NCCL_LIBDIR  = $(if $(NCCL_HOME),$(NCCL_HOME)/lib)
+NCCL_LD      = $(if $(NCCL_LIBDIR),-L$(NCCL_LIBDIR) -Xlinker -rpath=$(NCCL_LIBDIR)) -lnccl
 # NO_MPI=1 builds the run-time libraries without MPI (single process; tylesc --no-mpi).
 ifeq ($(NO_MPI),1)
 RT_CC        = $(CC)
@@ -126,15 +136,27 @@ build/rtcuda/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(RT_CC) $(CSTD) $(WARN) $(RT_DEFS) -O2 -g -fopenmp -ffp-contract=off -fwrapv $(CPPFLAGS_ALL) -c $< -o $@
 
-build/rtcuda/%.o: %.cu src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyl_mem.h
+# -DTYL_HAVE_NCCL and the link flags, or nothing, from a probe (rebuilt when NCCL changes)
+build/rtcuda/nccl.flags: | $(DEPS_STAMP)
+	@mkdir -p build/rtcuda
+	@printf '#include <nccl.h>\nint main(void){ncclUniqueId i; return ncclGetUniqueId(&i);}\n' >build/rtcuda/probe.cu
+	@if [ "$(NCCL)" = 1 ] && $(NVCC) $(NCCL_CPP) build/rtcuda/probe.cu -o build/rtcuda/probe $(NCCL_LD) \
+	        >/dev/null 2>&1; then \
+	    echo "-DTYL_HAVE_NCCL $(NCCL_CPP)" >$@; echo "$(NCCL_LD)" >build/rtcuda/nccl.ld; \
+	    echo "libtyles_cuda: with NCCL"; \
+	else : >$@; : >build/rtcuda/nccl.ld; echo "libtyles_cuda: without NCCL (nccl.h or libnccl not found)"; fi
+
+build/rtcuda/%.o: %.cu src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyl_mem.h \
+                  src/runtime_mpi/tyl_xchg.h build/rtcuda/nccl.flags
 	@mkdir -p $(dir $@)
-	$(NVCC) $(NVCCFLAGS) -std=c++17 --fmad=false $(RT_DEFS) $(MPI_INC) \
+	$(NVCC) $(NVCCFLAGS) -std=c++17 --fmad=false $(RT_DEFS) $(MPI_INC) $$(cat build/rtcuda/nccl.flags) \
 	    -gencode arch=compute_$(CUDA_NUM),code=[sm_$(CUDA_NUM),compute_$(CUDA_NUM)] -c $< -o $@
 
 lib/libtyles_cuda.a: $(CUDA_RT_OBJ)
 	@mkdir -p lib
 	rm -f $@
 	ar rcs $@ $^
+	cp build/rtcuda/nccl.ld lib/libtyles_cuda.ldflags
 
 cuda: all lib/libtyles_cuda.a
 
@@ -145,6 +167,7 @@ build/tools/npy2png: tools/npy2png.c
 
 # ---- tests ----------------------------------------------------------------------------------
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+COMMA := ,
 
 check: all check-unit check-programs check-dist check-elastic check-asan check-cuda
 	@echo "make check: all test suites passed"
@@ -189,11 +212,17 @@ check-cuda: bin/tylesc
 	        --compile-only -j $(JOBS); \
 	else echo "== CUDA: skipped, $(NVCC) not found"; fi
 
-# On a machine with a GPU: every program run on the GPU and compared with NumPy.
+# On a machine with a GPU: every program run on the GPU and compared with NumPy, at 1 rank and
+# at 2 ranks sharing the device (halos through pinned host buffers and MPI), at 1 rank again
+# with plain launches instead of CUDA graphs, and, where the library has NCCL, at 1 rank with
+# the periodic halos sent to the rank itself through NCCL.
 check-gpu: bin/tylesc lib/libtyles_cuda.a
-	@$(PYTHON) tests/run_tests.py --tylesc bin/tylesc \
+	@set --; if grep -q NCCL build/rtcuda/nccl.flags 2>/dev/null; then \
+	    set -- --variant "np=1 TYLES_HALO=nccl"; fi; \
+	$(PYTHON) tests/run_tests.py --tylesc bin/tylesc \
 	    --tylesc-flags="--target=cuda $(if $(filter 1,$(NO_MPI)),--no-mpi)" \
-	    $(if $(filter 1,$(NO_MPI)),--mpirun=none --no-expect-single-rank) -j $(JOBS)
+	    $(if $(filter 1,$(NO_MPI)),--mpirun=none --no-expect-single-rank,--np 1$(COMMA)2 "$$@") \
+	    --variant "np=1 TYLES_NO_GRAPHS=1" -j $(JOBS)
 
 # ---- demo and benchmark ---------------------------------------------------------------------
 demo: all
@@ -215,12 +244,13 @@ install: all
 	install -m 755 bin/tylesc $(DESTDIR)$(PREFIX)/bin/tylesc
 	install -m 755 bin/tylesrun $(DESTDIR)$(PREFIX)/bin/tylesrun
 	install -m 644 lib/libtyles.a $(DESTDIR)$(PREFIX)/lib/libtyles.a
-	if [ -f lib/libtyles_cuda.a ]; then install -m 644 lib/libtyles_cuda.a $(DESTDIR)$(PREFIX)/lib/; fi
+	if [ -f lib/libtyles_cuda.a ]; then install -m 644 lib/libtyles_cuda.a lib/libtyles_cuda.ldflags \
+	    $(DESTDIR)$(PREFIX)/lib/; fi
 	install -m 644 src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h $(DESTDIR)$(PREFIX)/include/tyles/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/tylesc $(DESTDIR)$(PREFIX)/bin/tylesrun $(DESTDIR)$(PREFIX)/lib/libtyles.a \
-	      $(DESTDIR)$(PREFIX)/lib/libtyles_cuda.a
+	      $(DESTDIR)$(PREFIX)/lib/libtyles_cuda.a $(DESTDIR)$(PREFIX)/lib/libtyles_cuda.ldflags
 	rm -rf $(DESTDIR)$(PREFIX)/include/tyles
 
 clean:

@@ -194,6 +194,16 @@ static int build_executable(const char *cfile, const char *out, int cuda)
     vec_push(&argv, arena_printf(&util_arena, "%s/%s", lib, libname));
     push_words(&argv, getenv("LDFLAGS"));
     if (cuda) {
+        /* what the library itself links against (NCCL), as its build found it */
+        FILE *f = fopen(arena_printf(&util_arena, "%s/libtyles_cuda.ldflags", lib), "r");
+        if (f) {
+            char buf[4096];
+            size_t k = fread(buf, 1, sizeof buf - 1, f);
+            buf[k] = 0;
+            fclose(f);
+            buf[strcspn(buf, "\n")] = 0;
+            push_words(&argv, buf);
+        }
         if (!no_mpi)
             push_mpi_flags(&argv, "link");
         vec_push(&argv, "-lgomp");

@@ -21,11 +21,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tyl_internal.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
+#include "tyl_xchg.h"
 
 /* ---- the process grid ---------------------------------------------------------------------- */
 
@@ -117,13 +119,25 @@ void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int over
         g_P[0] = 1;
     if (g_rank > 0)
         coords_of(me, g_me);
+    /* The ranks of a node take its devices in turn, before the exchange layer (which may build
+     * an NCCL communicator over them). Here rather than in tyl_rt_init: processes spawned to
+     * grow a job meet their parents' tyl_dist_regrid in these same collectives. */
+    int local_rank = 0, local_size = 1;
 #ifndef TYL_NO_MPI
+    MPI_Comm node;
+    MPI_Comm_split_type(tyl_rt_comm_, MPI_COMM_TYPE_SHARED, me, MPI_INFO_NULL, &node);
+    MPI_Comm_rank(node, &local_rank);
+    MPI_Comm_size(node, &local_size);
+    MPI_Comm_free(&node);
     MPI_Comm_dup(tyl_rt_comm_, &g_comm);
 #endif
+    tyl_mem_init(local_rank, local_size);
+    tyl_xchg_setup(size, me);
 }
 
 void tyl_dist_finalize(void)
 {
+    tyl_xchg_finalize();
 #ifndef TYL_NO_MPI
     if (g_comm != MPI_COMM_NULL)
         MPI_Comm_free(&g_comm);
@@ -447,23 +461,21 @@ typedef struct peer_msg {
     int peer;
     piece *p;
     int np, cap;
-    int64_t bytes;
-    char *buf;      /* host staging */
 } peer_msg;
 
 struct tyl_halo {
-    int *sat, *rat; /* peer -> index in send / recv (-1: no message) */
-    int active;
-    int nsend, nrecv;
-    peer_msg *send, *recv;
-#ifndef TYL_NO_MPI
-    MPI_Request *req;
-#endif
+    tyl_xchg x;
     double t0;
 };
 
-/* The message to or from `peer` in a list, created when the first piece for it appears;
- * at[peer] is its index (-1 until then), so finding it costs no search. */
+/* The plan under construction: messages per peer, found by index (at[peer]; -1 until the first
+ * piece for that peer appears), so adding a piece costs no search. */
+typedef struct plan {
+    peer_msg *send, *recv;
+    int nsend, nrecv;
+    int *sat, *rat;
+} plan;
+
 static peer_msg *msg_for(peer_msg **list, int *n, int *at, int peer)
 {
     if (at[peer] >= 0)
@@ -495,7 +507,6 @@ static void add_piece(peer_msg *m, tyl_array *a, const box *at, const int64_t *s
         cnt *= at->hi[d] - at->lo[d];
     }
     p->count = cnt;
-    m->bytes += cnt * (int64_t)tyl_dtype_size(a->dtype);
 }
 
 /* Pieces rank `recv` needs from rank `send` for zone z of array a: recv's zone box cut by
@@ -543,60 +554,6 @@ static void add_cb(void *ctx, tyl_array *a, const box *at, const int64_t *shift)
     add_piece(msg_for(c->list, c->n, c->at, c->peer), a, at, shift);
 }
 
-/* Copy a piece between a box of the local allocation and a contiguous buffer (host memory).
- * dir 0: array -> buffer (from the owned data at at - shift); 1: buffer -> array (at at). */
-static void *stage_dev;
-static size_t stage_dev_bytes;
-static void piece_copy(piece *p, char *buf, int dir)
-{
-    tyl_array *a = p->a;
-    int r = a->rank;
-    size_t el = tyl_dtype_size(a->dtype);
-    int64_t g[TYL_MAX_RANK], n[TYL_MAX_RANK], bs[TYL_MAX_RANK];
-    for (int d = 0; d < r; d++) {
-        g[d] = dir == 0 ? p->at.lo[d] - p->shift[d] : p->at.lo[d];
-        n[d] = p->at.hi[d] - p->at.lo[d];
-    }
-    int64_t t = 1;
-    for (int d = r - 1; d >= 0; d--) {
-        bs[d] = t;
-        t *= n[d];
-    }
-    char *ap = (char *)a->data + (size_t)loc_off(a, g) * el;
-    size_t bytes = (size_t)p->count * el;
-    if (!tyl_mem_on_device()) {
-        if (dir == 0)
-            tyl_box_copy(buf, bs, ap, a->stride, r, n, el);
-        else
-            tyl_box_copy(ap, a->stride, buf, bs, r, n, el);
-        return;
-    }
-    if (bytes > stage_dev_bytes) {
-        tyl_mem_free(stage_dev);
-        stage_dev = tyl_mem_alloc(bytes);
-        stage_dev_bytes = stage_dev ? bytes : 0;
-        if (!stage_dev)
-            tyl_rt_error("libtyles", "MemoryError: halo staging buffer of %zu bytes", bytes);
-    }
-    if (dir == 0) {
-        tyl_box_copy(stage_dev, bs, ap, a->stride, r, n, el);
-        tyl_mem_to_host(buf, stage_dev, bytes);
-    } else {
-        tyl_mem_from_host(stage_dev, buf, bytes);
-        tyl_box_copy(ap, a->stride, stage_dev, bs, r, n, el);
-    }
-}
-
-/* Every piece of a message, between the arrays and the message's buffer (dir as piece_copy). */
-static void msg_copy(peer_msg *m, int dir)
-{
-    char *p = m->buf;
-    for (int k = 0; k < m->np; k++) {
-        piece_copy(&m->p[k], p, dir);
-        p += m->p[k].count * (int64_t)tyl_dtype_size(m->p[k].a->dtype);
-    }
-}
-
 static int zone_count(int r)
 {
     int z = 1;
@@ -605,25 +562,104 @@ static int zone_count(int r)
     return z;
 }
 
+static void plan_free(plan *pl)
+{
+    for (int i = 0; i < pl->nsend; i++)
+        free(pl->send[i].p);
+    for (int i = 0; i < pl->nrecv; i++)
+        free(pl->recv[i].p);
+    free(pl->send);
+    free(pl->recv);
+    free(pl->sat);
+}
+
+static void *grow(void *p, int n, size_t size)
+{
+    p = realloc(p, size * (size_t)(n + 1));
+    if (!p)
+        tyl_rt_error("libtyles", "MemoryError: halo exchange plan");
+    return p;
+}
+
+/* A piece as the exchange layer sees it: src 1 for the sender's side (the owned data at
+ * at - shift), 0 for the receiver's (at). */
+static tyl_xpiece xpiece(const piece *p, int src, int64_t off)
+{
+    tyl_xpiece x;
+    tyl_array *a = p->a;
+    int64_t g[TYL_MAX_RANK];
+    memset(&x, 0, sizeof x);
+    for (int d = 0; d < a->rank; d++) {
+        g[d] = src ? p->at.lo[d] - p->shift[d] : p->at.lo[d];
+        x.n[d] = p->at.hi[d] - p->at.lo[d];
+        x.stride[d] = a->stride[d];
+    }
+    x.el = (int)tyl_dtype_size(a->dtype);
+    x.arr = (char *)a->data + (size_t)loc_off(a, g) * (size_t)x.el;
+    x.off = off;
+    x.rank = a->rank;
+    return x;
+}
+
+/* Lay out a list of messages one after another in one buffer, every piece 8-byte aligned (the
+ * receiver computes the same pieces in the same order, so the same offsets). Messages to this
+ * rank itself are packed too; unless they travel, their pieces are also unpacked from the send
+ * buffer (selfpk) and no message is made. */
+static int64_t lay_out(const peer_msg *list, int n, int sending, tyl_xchg *x, int self_travels)
+{
+    int64_t total = 0;
+    for (int i = 0; i < n; i++) {
+        const peer_msg *m = &list[i];
+        int local = m->peer == g_self && !self_travels;
+        if (local && !sending)
+            continue;
+        int64_t start = total;
+        for (int k = 0; k < m->np; k++) {
+            const piece *p = &m->p[k];
+            int64_t off = total;
+            total = (total + p->count * (int64_t)tyl_dtype_size(p->a->dtype) + 7) & ~(int64_t)7;
+            if (sending) {
+                x->spk = grow(x->spk, x->nspk, sizeof *x->spk);
+                x->spk[x->nspk++] = xpiece(p, 1, off);
+                if (local) {
+                    x->selfpk = grow(x->selfpk, x->nselfpk, sizeof *x->selfpk);
+                    x->selfpk[x->nselfpk++] = xpiece(p, 0, off);
+                }
+            } else {
+                x->rpk = grow(x->rpk, x->nrpk, sizeof *x->rpk);
+                x->rpk[x->nrpk++] = xpiece(p, 0, off);
+            }
+        }
+        if (local || total == start)
+            continue;
+        tyl_xmsg **ml = sending ? &x->send : &x->recv;
+        int *mn = sending ? &x->nsend : &x->nrecv;
+        *ml = grow(*ml, *mn, sizeof **ml);
+        (*ml)[(*mn)++] = (tyl_xmsg){.peer = m->peer, .off = start, .bytes = total - start};
+        if (sending && m->peer != g_self) {
+            tyl_dist_stats_.bytes_sent += total - start;
+            tyl_dist_stats_.msgs_sent++;
+        }
+    }
+    return total;
+}
+
 static void halo_free(tyl_halo *h)
 {
-    for (int i = 0; i < h->nsend; i++) {
-        free(h->send[i].buf);
-        free(h->send[i].p);
-    }
-    for (int i = 0; i < h->nrecv; i++) {
-        free(h->recv[i].buf);
-        free(h->recv[i].p);
-    }
-    free(h->send);
-    free(h->recv);
-    free(h->sat);
+    free(h->x.send);
+    free(h->x.recv);
+    free(h->x.spk);
+    free(h->x.rpk);
+    free(h->x.selfpk);
     free(h);
 }
 
+static int in_flight; /* one exchange at a time (the layer reuses its buffers) */
+
 tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
 {
-    tyl_halo *h = NULL;
+    plan pl = {0};
+    double t0 = MPI_Wtime();
     for (int i = 0; i < narr; i++) {
         tyl_array *a = arrs[i];
         if (!a || !a->layout)
@@ -631,16 +667,14 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
         uint64_t need0 = masks[2 * i] & ~a->hvalid[0], need1 = masks[2 * i + 1] & ~a->hvalid[1];
         if (!need0 && !need1)
             continue;
-        if (!h) {
-            h = calloc(1, sizeof *h);
-            int *idx = h ? malloc(2 * sizeof *idx * (size_t)g_size) : NULL;
+        if (!pl.sat) {
+            int *idx = malloc(2 * sizeof *idx * (size_t)g_size);
             if (!idx)
                 tyl_rt_error("libtyles", "MemoryError: halo exchange");
             for (int q = 0; q < 2 * g_size; q++)
                 idx[q] = -1;
-            h->sat = idx;
-            h->rat = idx + g_size;
-            h->t0 = MPI_Wtime();
+            pl.sat = idx;
+            pl.rat = idx + g_size;
         }
         int Z = zone_count(a->rank);
         int cme[TYL_MAX_RANK], cq[TYL_MAX_RANK];
@@ -651,7 +685,7 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
             for (int q = 0; q < g_size; q++) {
                 coords_of(q, cq);
                 /* what q needs from me, and what I need from q */
-                add_ctx cs = {&h->send, &h->nsend, h->sat, q}, cr = {&h->recv, &h->nrecv, h->rat, q};
+                add_ctx cs = {&pl.send, &pl.nsend, pl.sat, q}, cr = {&pl.recv, &pl.nrecv, pl.rat, q};
                 pieces_between(a, z, cq, cme, add_cb, &cs);
                 pieces_between(a, z, cme, cq, add_cb, &cr);
             }
@@ -659,59 +693,25 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
         a->hvalid[0] |= need0;
         a->hvalid[1] |= need1;
     }
-    if (!h)
+    if (!pl.sat)
         return NULL;
-    int64_t any = 0;
-    for (int i = 0; i < h->nsend; i++)
-        any += h->send[i].bytes;
-    for (int i = 0; i < h->nrecv; i++)
-        any += h->recv[i].bytes;
-    if (!any) { /* one rank, no periodic dimension: nothing travels, no parts needed */
+    tyl_halo *h = calloc(1, sizeof *h);
+    if (!h)
+        tyl_rt_error("libtyles", "MemoryError: halo exchange");
+    int self_travels = tyl_xchg_self_travels();
+    h->x.sbytes = lay_out(pl.send, pl.nsend, 1, &h->x, self_travels);
+    h->x.rbytes = lay_out(pl.recv, pl.nrecv, 0, &h->x, self_travels);
+    plan_free(&pl);
+    if (!h->x.nspk && !h->x.nrpk) { /* one rank, no periodic dimension: nothing travels */
         halo_free(h);
         return NULL;
     }
-    h->active = 1;
-#ifndef TYL_NO_MPI
-    h->req = calloc((size_t)(h->nsend + h->nrecv) + 1, sizeof *h->req);
-    if (!h->req)
-        tyl_rt_error("libtyles", "MemoryError: halo exchange");
-#endif
-    int nreq = 0;
-    for (int i = 0; i < h->nrecv; i++) {
-        peer_msg *m = &h->recv[i];
-        if (!m->bytes || m->peer == g_self)
-            continue;
-        m->buf = malloc((size_t)m->bytes);
-        if (!m->buf)
-            tyl_rt_error("libtyles", "MemoryError: halo receive buffer of %lld bytes", (long long)m->bytes);
-#ifndef TYL_NO_MPI
-        MPI_Irecv(m->buf, (int)m->bytes, MPI_BYTE, m->peer, 77, g_comm, &h->req[nreq++]);
-#endif
-    }
-    for (int i = 0; i < h->nsend; i++) {
-        peer_msg *m = &h->send[i];
-        if (!m->bytes)
-            continue;
-        m->buf = malloc((size_t)m->bytes);
-        if (!m->buf)
-            tyl_rt_error("libtyles", "MemoryError: halo send buffer of %lld bytes", (long long)m->bytes);
-        msg_copy(m, 0);
-        if (m->peer == g_self)
-            continue;
-        tyl_dist_stats_.bytes_sent += m->bytes;
-        tyl_dist_stats_.msgs_sent++;
-#ifndef TYL_NO_MPI
-        MPI_Isend(m->buf, (int)m->bytes, MPI_BYTE, m->peer, 77, g_comm, &h->req[nreq++]);
-#endif
-    }
-    /* periodic images of my own block: the send list to myself is my receive list too */
-    for (int i = 0; i < h->nsend; i++) {
-        peer_msg *m = &h->send[i];
-        if (m->peer == g_self && m->bytes)
-            msg_copy(m, 1);
-    }
-    h->active = nreq;
-    tyl_dist_stats_.t_pack += MPI_Wtime() - h->t0;
+    if (in_flight)
+        tyl_rt_error("libtyles", "internal error: a halo exchange started while another is in flight");
+    in_flight = 1;
+    h->t0 = t0;
+    tyl_xchg_start(&h->x);
+    tyl_dist_stats_.t_pack += MPI_Wtime() - t0;
     tyl_dist_stats_.n_exchanges++;
     return h;
 }
@@ -721,27 +721,46 @@ void tyl_halo_end(tyl_halo *h)
     if (!h)
         return;
     double t0 = MPI_Wtime();
-#ifndef TYL_NO_MPI
-    if (h->active)
-        MPI_Waitall(h->active, h->req, MPI_STATUSES_IGNORE);
-    free(h->req);
-#endif
-    double t1 = MPI_Wtime();
-    tyl_dist_stats_.t_wait += t1 - t0;
-    for (int i = 0; i < h->nrecv; i++) {
-        peer_msg *m = &h->recv[i];
-        if (m->peer != g_self && m->bytes)
-            msg_copy(m, 1);
-    }
+    tyl_xchg_finish(&h->x);
+    tyl_dist_stats_.t_wait += MPI_Wtime() - t0;
+    in_flight = 0;
     halo_free(h);
-    tyl_dist_stats_.t_pack += MPI_Wtime() - t1;
 }
 
-void tyl_dist_release_staging(void)
+void tyl_xchg_mpi_post(tyl_xchg *x, char *sbuf, char *rbuf)
 {
-    tyl_mem_free(stage_dev);
-    stage_dev = NULL;
-    stage_dev_bytes = 0;
+#ifndef TYL_NO_MPI
+    x->req = malloc(sizeof *x->req * (size_t)(x->nsend + x->nrecv + 1));
+    if (!x->req)
+        tyl_rt_error("libtyles", "MemoryError: halo exchange");
+    x->nreq = 0;
+    for (int i = 0; i < x->nrecv + x->nsend; i++) {
+        const tyl_xmsg *m = i < x->nrecv ? &x->recv[i] : &x->send[i - x->nrecv];
+        if (m->bytes > INT_MAX)
+            tyl_rt_error("libtyles", "a halo message of %lld bytes is over MPI's count limit", (long long)m->bytes);
+        if (i < x->nrecv)
+            MPI_Irecv(rbuf + m->off, (int)m->bytes, MPI_BYTE, m->peer, 77, g_comm, &x->req[x->nreq++]);
+        else
+            MPI_Isend(sbuf + m->off, (int)m->bytes, MPI_BYTE, m->peer, 77, g_comm, &x->req[x->nreq++]);
+    }
+#else
+    (void)x;
+    (void)sbuf;
+    (void)rbuf;
+#endif
+}
+
+void tyl_xchg_mpi_wait(tyl_xchg *x)
+{
+#ifndef TYL_NO_MPI
+    if (x->nreq)
+        MPI_Waitall(x->nreq, x->req, MPI_STATUSES_IGNORE);
+    free(x->req);
+    x->req = NULL;
+    x->nreq = 0;
+#else
+    (void)x;
+#endif
 }
 
 /* ---- sub-boxes for overlap ----------------------------------------------------------------- */
@@ -836,8 +855,8 @@ void tyl_dist_report(double total)
     fprintf(stderr, "  halo pack    %10.6f s mean, %10.6f s max\n", avg[2], mx[2]);
     fprintf(stderr, "  reductions   %10.6f s mean, %10.6f s max (%lld)\n", avg[3], mx[3],
             (long long)tyl_dist_stats_.n_reduce);
-    fprintf(stderr, "  exchanges    %lld, %lld messages, %.3f MB sent in all\n",
-            (long long)tyl_dist_stats_.n_exchanges, (long long)tm, (double)tb / 1e6);
+    fprintf(stderr, "  exchanges    %lld, %lld messages, %.3f MB sent in all, through %s\n",
+            (long long)tyl_dist_stats_.n_exchanges, (long long)tm, (double)tb / 1e6, tyl_xchg_name());
     fprintf(stderr, "  imbalance    %.3f (max / mean of the time outside halo waits)\n",
             (avg[0] - avg[1]) > 0 ? (mx[0] - avg[1]) / (avg[0] - avg[1]) : 1.0);
     fflush(stderr);

@@ -18,7 +18,6 @@ void tyl_dist_dims_for(int size, int *dims);
 void tyl_dist_owned_on(const int64_t *shape, const int *dims, int r, int64_t *lo, int64_t *n);
 int tyl_rt_grid_rank(void);
 const int *tyl_rt_grid_dims(void);
-void tyl_dist_release_staging(void);
 /* --stats: the summary on rank 0 (collective: every rank calls it). */
 void tyl_dist_report(double total_seconds);
 extern bool tyl_rt_stats_, tyl_rt_progress_;

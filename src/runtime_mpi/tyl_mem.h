@@ -13,9 +13,12 @@
 extern "C" {
 #endif
 
-/* Called once from tyl_rt_init (after MPI is up) and from tyl_rt_finalize. local_rank picks
- * the device of this rank on a node. */
-void tyl_mem_init(int local_rank);
+/* Called by tyl_dist_setup, at start-up and again after every rescale: local_rank is this rank
+ * among the local_size ranks of its node. The first call picks the device (local rank modulo
+ * the devices); later ones only update tyl_mem_shared_device_. tyl_mem_finalize at the end. */
+void tyl_mem_init(int local_rank, int local_size);
+/* Whether this rank shares its device with another rank of the job (set by tyl_mem_init). */
+extern int tyl_mem_shared_device_;
 void tyl_mem_finalize(void);
 /* Wait for all queued work (before timing or reading results). */
 void tyl_mem_sync(void);

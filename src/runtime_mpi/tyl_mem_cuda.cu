@@ -1,5 +1,10 @@
 /* tyl_mem_cuda.cu: array data in GPU memory (libtyles_cuda.a). See tyl_mem.h.
- * One device per MPI rank: local rank r uses device r % (number of devices). */
+ * One device per MPI rank: local rank r uses device r % (number of devices).
+ *
+ * Every operation here runs on the kernel stream (tyl_cuda_stream), in order with the
+ * generated kernels; the halo exchange layer (tyl_xchg_cuda.cu) orders its own stream against
+ * that one with events, so nothing may use the legacy default stream behind its back. Copies
+ * to the host wait for the stream; everything else is queued. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -31,13 +36,19 @@ extern "C" int tyl_use_graphs(void)
     return graphs;
 }
 
-extern "C" void tyl_mem_init(int local_rank)
+int tyl_mem_shared_device_;
+
+extern "C" void tyl_mem_init(int local_rank, int local_size)
 {
     int n = 0;
     tyl_cuda_check(cudaGetDeviceCount(&n), "finding a CUDA device");
     if (n <= 0)
         tyl_rt_error("cuda", "no CUDA device is visible to this process");
-    tyl_cuda_check(cudaSetDevice(local_rank % n), "selecting the CUDA device");
+    static int placed;
+    if (!placed)
+        tyl_cuda_check(cudaSetDevice(local_rank % n), "selecting the CUDA device");
+    placed = 1;
+    tyl_mem_shared_device_ = local_size > n;
 }
 
 extern "C" void tyl_mem_sync(void)
@@ -62,7 +73,7 @@ extern "C" void *tyl_reduce_scratch(size_t bytes)
 
 extern "C" void tyl_reduce_fetch(void *dst, const void *src, size_t bytes)
 {
-    tyl_cuda_check(cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToHost), "reading reduction partials");
+    tyl_mem_to_host(dst, src, bytes);
 }
 
 extern "C" void tyl_mem_finalize(void)
@@ -88,22 +99,26 @@ extern "C" void tyl_mem_free(void *p) { cudaFree(p); }
 
 extern "C" void tyl_mem_zero(void *p, size_t bytes)
 {
-    tyl_cuda_check(cudaMemset(p, 0, bytes), "zeroing an array");
+    tyl_cuda_check(cudaMemsetAsync(p, 0, bytes, tyl_cuda_stream()), "zeroing an array");
 }
 
 extern "C" void tyl_mem_copy(void *dst, const void *src, size_t bytes)
 {
-    tyl_cuda_check(cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToDevice), "copying an array");
+    tyl_cuda_check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToDevice, tyl_cuda_stream()), "copying an array");
 }
 
 extern "C" void tyl_mem_to_host(void *dst, const void *src, size_t bytes)
 {
-    tyl_cuda_check(cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToHost), "copying an array to the host");
+    tyl_cuda_check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, tyl_cuda_stream()),
+                   "copying an array to the host");
+    tyl_cuda_check(cudaStreamSynchronize(tyl_cuda_stream()), "copying an array to the host");
 }
 
 extern "C" void tyl_mem_from_host(void *dst, const void *src, size_t bytes)
 {
-    tyl_cuda_check(cudaMemcpy(dst, src, bytes, cudaMemcpyHostToDevice), "copying an array to the device");
+    tyl_cuda_check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, tyl_cuda_stream()),
+                   "copying an array to the device");
+    tyl_cuda_check(cudaStreamSynchronize(tyl_cuda_stream()), "copying an array to the device");
 }
 
 extern "C" int tyl_mem_on_device(void) { return 1; }
@@ -118,7 +133,7 @@ template <typename T> __global__ void fill_kernel(T *p, int64_t n, T v)
 template <typename T> static void fill(tyl_array *a, T v)
 {
     if (a->lsize > 0)
-        fill_kernel<T><<<(unsigned)((a->lsize + 255) / 256), 256>>>((T *)a->base, a->lsize, v);
+        fill_kernel<T><<<(unsigned)((a->lsize + 255) / 256), 256, 0, tyl_cuda_stream()>>>((T *)a->base, a->lsize, v);
 }
 
 extern "C" void tyl_mem_fill(tyl_array *a, double v)
@@ -167,10 +182,10 @@ extern "C" void tyl_box_copy(void *dst, const int64_t *ds, const void *src, cons
         return;
     unsigned g = (unsigned)((total + 255) / 256);
     if (el == 8)
-        box_kernel<int64_t><<<g, 256>>>((int64_t *)dst, (const int64_t *)src, b, total);
+        box_kernel<int64_t><<<g, 256, 0, tyl_cuda_stream()>>>((int64_t *)dst, (const int64_t *)src, b, total);
     else if (el == 4)
-        box_kernel<int32_t><<<g, 256>>>((int32_t *)dst, (const int32_t *)src, b, total);
+        box_kernel<int32_t><<<g, 256, 0, tyl_cuda_stream()>>>((int32_t *)dst, (const int32_t *)src, b, total);
     else
-        box_kernel<char><<<g, 256>>>((char *)dst, (const char *)src, b, total);
+        box_kernel<char><<<g, 256, 0, tyl_cuda_stream()>>>((char *)dst, (const char *)src, b, total);
     tyl_cuda_check(cudaGetLastError(), "copying a box");
 }

@@ -12,7 +12,12 @@
 
 #define PAR_MIN_BYTES ((size_t)1 << 20) /* below this, zero/fill/copy serially */
 
-void tyl_mem_init(int local_rank) { (void)local_rank; }
+int tyl_mem_shared_device_;
+void tyl_mem_init(int local_rank, int local_size)
+{
+    (void)local_rank;
+    (void)local_size;
+}
 void tyl_mem_release_scratch(void);
 void tyl_mem_finalize(void) { tyl_mem_release_scratch(); }
 void tyl_mem_sync(void) {}

@@ -423,9 +423,6 @@ void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params,
         parse_options(ac, av, params, nparams, pass == 1);
 
     tyl_dist_setup(rt_grid_rank, rt_procs, rt_size, tyl_rt_rank_, !rt_no_overlap, setup_fail);
-    /* ranks on one node take devices in turn (Open MPI tells the local rank) */
-    const char *lr = getenv("OMPI_COMM_WORLD_LOCAL_RANK");
-    tyl_mem_init(lr ? atoi(lr) : 0);
     rt_t0 = MPI_Wtime();
 }
 
@@ -694,7 +691,7 @@ _Noreturn void tyl_rt_leave_(void)
     fflush(stdout);
     free_blocks();
     tyl_print_reset_();
-    tyl_dist_release_staging();
+    tyl_dist_finalize();
     tyl_mem_finalize();
     tyl_rs_before_finalize_();
     if (mpi_active() && rt_we_initialized_mpi)
@@ -721,7 +718,6 @@ int tyl_rt_finalize(void)
     tyl_print_reset_();
     tyl_ck_finalize_();
     tyl_dist_report(t);
-    tyl_dist_release_staging();
     tyl_dist_finalize();
     tyl_mem_finalize();
     free(tyl_ck_opts_.exe);

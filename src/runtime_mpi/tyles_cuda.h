@@ -15,25 +15,29 @@
 extern "C" {
 /* Stops with a message naming the failed CUDA call (never returns on error). */
 void tyl_cuda_check(cudaError_t err, const char *what);
-/* The stream every generated kernel runs on (blocking: it stays ordered with the copies that
- * the run time makes on the default stream). */
+/* The stream every generated kernel and every run-time copy runs on. */
 cudaStream_t tyl_cuda_stream(void);
 /* Time loops are captured in CUDA graphs unless TYLES_NO_GRAPHS is set (for comparisons). */
 int tyl_use_graphs(void);
+/* Whether halo exchanges can be captured in a graph: nothing waits on the host (one rank, or
+ * halos through NCCL). */
+int tyl_halo_capturable(void);
 }
 
 template <typename T> static inline T tyl_get(const tyl_array *a, int64_t off)
 {
     T v;
-    tyl_cuda_check(cudaMemcpy(&v, (const T *)a->data + off, sizeof(T), cudaMemcpyDeviceToHost),
-                   "reading an array element");
+    tyl_cuda_check(cudaMemcpyAsync(&v, (const T *)a->data + off, sizeof(T), cudaMemcpyDeviceToHost,
+                                   tyl_cuda_stream()), "reading an array element");
+    tyl_cuda_check(cudaStreamSynchronize(tyl_cuda_stream()), "reading an array element");
     return v;
 }
 
 template <typename T> static inline void tyl_put(tyl_array *a, int64_t off, T v)
 {
-    tyl_cuda_check(cudaMemcpy((T *)a->data + off, &v, sizeof(T), cudaMemcpyHostToDevice),
-                   "writing an array element");
+    tyl_cuda_check(cudaMemcpyAsync((T *)a->data + off, &v, sizeof(T), cudaMemcpyHostToDevice,
+                                   tyl_cuda_stream()), "writing an array element");
+    tyl_cuda_check(cudaStreamSynchronize(tyl_cuda_stream()), "writing an array element");
 }
 
 #endif
