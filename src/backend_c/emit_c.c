@@ -1192,10 +1192,13 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
     for (int d = 0; d < B; d++)
         put(c, cind + 1, "(void)tyl_o%d;\n", d);
     if (s->mode == M_CHECKED && scratch) {
-        put(c, cind + 1, "if (tyl_alias)\n");
+        /* braces: a CUDA launch is itself an if (an empty box launches nothing), which an
+         * unbraced else would attach to */
+        put(c, cind + 1, "if (tyl_alias) {\n");
         kernel_call(c, cind + 2, s, &k, scratch);
-        put(c, cind + 1, "else\n");
+        put(c, cind + 1, "} else {\n");
         kernel_call(c, cind + 2, s, &k, 0);
+        put(c, cind + 1, "}\n");
     } else {
         kernel_call(c, cind + 1, s, &k, scratch);
     }
@@ -1366,12 +1369,9 @@ static int graph_period(ir_stmt *loop)
         switch (s->kind) {
         case S_SWEEP:
         case S_FUSED:
-            if (s->mode != M_DIRECT || sweep_has_elem(s))
+            /* a kernel reading the loop variable would replay its captured value */
+            if (s->mode != M_DIRECT || sweep_has_elem(s) || sweep_uses_var(s, loop->var))
                 return 0;
-            /* a periodic halo is copied by the host even on one rank: not capturable */
-            for (int h = 0; s->halo && h < s->halo->n; h++)
-                if (s->halo->slot[h]->layout->periodic)
-                    return 0;
             break;
         case S_CHECK: break;
         case S_ASSIGN:
@@ -1448,23 +1448,32 @@ static void emit_graph_loop(ectx *c, int ind, ir_stmt *s, int period)
     put(c, ind + 1, "const int64_t tyl_start = %s, tyl_stop = %s, tyl_step = %s;\n", S(s->e), S(s->e2), S(s->e3));
     put(c, ind + 1, "const int64_t tyl_trip = tyl_range_len(tyl_start, tyl_stop, tyl_step);\n");
     put(c, ind + 1, "int64_t tyl_done = 0;\n");
-    /* with several ranks the body exchanges halos through the host between kernels */
-    put(c, ind + 1, "if (tyl_use_graphs() && tyl_rt_nranks() == 1 && tyl_trip >= 16 && tyl_trip >= 2 * %d) {\n", period);
+    /* halos that travel through the host (MPI) cannot be captured; through NCCL, or as
+     * device copies on one rank, they can */
+    put(c, ind + 1, "if (tyl_use_graphs() && tyl_halo_capturable() && tyl_trip >= 16 && tyl_trip >= 3 * %d) {\n",
+        period);
+    /* one period of plain launches first: the halo buffers take their sizes and the halo
+     * bookkeeping (which zones are current) its steady state, which the captured period
+     * assumes at every replay */
+    put(c, ind + 2, "for (; tyl_done < %d; tyl_done++) {\n", period);
+    put(c, ind + 3, "%s = tyl_start + tyl_done * tyl_step;\n", v);
+    emit_block(c, ind + 3, &s->body);
+    put(c, ind + 2, "}\n");
     put(c, ind + 2, "cudaGraph_t tyl_g;\n");
     put(c, ind + 2, "cudaGraphExec_t tyl_ge;\n");
     put(c, ind + 2, "tyl_cuda_check(cudaStreamBeginCapture(tyl_cuda_stream(), cudaStreamCaptureModeThreadLocal), "
                     "\"capturing a time loop\");\n");
     put(c, ind + 2, "for (int64_t tyl_p = 0; tyl_p < %d; tyl_p++) {\n", period);
-    put(c, ind + 3, "%s = tyl_start + tyl_p * tyl_step;\n", v);
+    put(c, ind + 3, "%s = tyl_start + (tyl_done + tyl_p) * tyl_step;\n", v);
     emit_block(c, ind + 3, &s->body);
     put(c, ind + 2, "}\n");
     put(c, ind + 2, "tyl_cuda_check(cudaStreamEndCapture(tyl_cuda_stream(), &tyl_g), \"capturing a time loop\");\n");
     put(c, ind + 2, "tyl_cuda_check(cudaGraphInstantiate(&tyl_ge, tyl_g, 0), \"instantiating a CUDA graph\");\n");
-    put(c, ind + 2, "for (int64_t tyl_r = 0; tyl_r < tyl_trip / %d; tyl_r++)\n", period);
+    put(c, ind + 2, "for (int64_t tyl_r = 0; tyl_r < (tyl_trip - tyl_done) / %d; tyl_r++)\n", period);
     put(c, ind + 3, "tyl_cuda_check(cudaGraphLaunch(tyl_ge, tyl_cuda_stream()), \"replaying a time loop\");\n");
     put(c, ind + 2, "cudaGraphExecDestroy(tyl_ge);\n");
     put(c, ind + 2, "cudaGraphDestroy(tyl_g);\n");
-    put(c, ind + 2, "tyl_done = tyl_trip / %d * %d;\n", period, period);
+    put(c, ind + 2, "tyl_done += (tyl_trip - tyl_done) / %d * %d;\n", period, period);
     put(c, ind + 2, "%s = tyl_start + (tyl_done - 1) * tyl_step;\n", v);
     /* the body's scalar assignments (the Python loop variable) take their last values */
     for (int i = 0; i < s->body.len; i++)
