@@ -14,6 +14,7 @@ import datetime
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -35,16 +36,16 @@ def run(argv, **kw):
     return r
 
 
-def prog_time(exe, n, steps):
-    r = run([exe, "--N=%d" % n, "--steps=%d" % steps, "--time"], cwd=B)
+def prog_time(exe, n, steps, pre=(), extra=()):
+    r = run(list(pre) + [exe, "--N=%d" % n, "--steps=%d" % steps, "--time"] + list(extra), cwd=B)
     m = re.search(r"tyles: time ([0-9.eE+-]+) s", r.stderr)
     return float(m.group(1))
 
 
-def per_step(exe, n, lo, hi, reps=3):
+def per_step(exe, n, lo, hi, reps=3, pre=(), extra=()):
     best = None
     for _ in range(reps):
-        t = (prog_time(exe, n, hi) - prog_time(exe, n, lo)) / (hi - lo)
+        t = (prog_time(exe, n, hi, pre, extra) - prog_time(exe, n, lo, pre, extra)) / (hi - lo)
         best = t if best is None or t < best else best
     return best
 
@@ -96,6 +97,19 @@ def main():
     os.environ["TYLES_NO_GRAPHS"] = "1"
     overhead_plain = per_step(small, 64, 100, 2100)
     del os.environ["TYLES_NO_GRAPHS"]
+    # two ranks on the one device: halos through pinned host buffers and MPI, the interior
+    # computed while they travel (the default) or not (--no-overlap)
+    shared = None
+    if not opts.no_mpi and shutil.which("mpirun"):
+        f, label, n, lo, hi = CASES[0][:5]
+        if opts.quick:
+            n = 1024
+        exe = os.path.join(B, f[:-4])
+        mpi = ["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", "2"]
+        st = run(mpi + [exe, "--N=%d" % n, "--steps=%d" % lo, "--stats"], cwd=B).stderr
+        how = re.search(r"sent in all, through (.*)", st).group(1)
+        shared = (label, n, per_step(exe, n, lo, hi, pre=mpi), per_step(exe, n, lo, hi, pre=mpi, extra=["--no-overlap"]),
+                  rows[0]["ms"] / 1e3, how)
     lines = []
     lines.append("Device: %s. Command: `%s`." % (device, " ".join(shlex.quote(a) for a in sys.argv)))
     lines.append("")
@@ -108,6 +122,12 @@ def main():
     lines.append("")
     lines.append("Per-step cost of a 64x64 Jacobi: %.2f us with the time loop replayed from a CUDA graph, "
                  "%.2f us with plain kernel launches (TYLES_NO_GRAPHS=1)." % (overhead * 1e6, overhead_plain * 1e6))
+    if shared:
+        label, n, t_ov, t_no, t_one, how = shared
+        lines.append("")
+        lines.append("%s %d^2 on 2 ranks sharing the device (halos through %s, as --stats reports): "
+                     "%.3f ms/step with the interior computed while the halos travel, %.3f ms/step with "
+                     "--no-overlap; %.3f ms/step on 1 rank." % (label, n, how, t_ov * 1e3, t_no * 1e3, t_one * 1e3))
     text = "\n".join(lines)
     print(text)
     out = os.environ.get("OUT")

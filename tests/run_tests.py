@@ -377,11 +377,12 @@ class Runner:
         after = snapshot_npy(workdir)
         return decode(r.stdout), after, written_npy(before, after)
 
-    def compiled_run(self, tyl, exe, workdir, nprocs, args):
+    def compiled_run(self, tyl, exe, workdir, nprocs, args, extra_env=None):
         copy_inputs(tyl, workdir)
         before = snapshot_npy(workdir)
         argv = (self.mpirun + ["-np", str(nprocs)] if self.mpirun else []) + [exe] + args
-        r = run_cmd(argv, workdir, self.opts.timeout, env=self.env,
+        env = dict(self.env, **extra_env) if extra_env else self.env
+        r = run_cmd(argv, workdir, self.opts.timeout, env=env,
                     what="compiled run (np=%d)" % nprocs)
         if r.returncode != 0:
             raise TestFailure("compiled program exited with status %d (np=%d)" % (r.returncode, nprocs),
@@ -423,11 +424,14 @@ class Runner:
             exe = os.path.join(tmp, "prog")
             self.compile(tyl, exe)
 
-            for nprocs in self.opts.np:
-                rundir = os.path.join(tmp, "np%d" % nprocs)
+            runs = [(n, None, {}) for n in self.opts.np]
+            for only, env, label in self.opts.variant:
+                runs += [(n, label, env) for n in self.opts.np if only is None or n == only]
+            for i, (nprocs, label, env) in enumerate(runs):
+                rundir = os.path.join(tmp, "run%d" % i)
                 os.mkdir(rundir)
-                out, files, written = self.compiled_run(tyl, exe, rundir, nprocs, run_args)
-                tag = "" if self.opts.np == [1] else " [np=%d]" % nprocs
+                out, files, written = self.compiled_run(tyl, exe, rundir, nprocs, run_args, env)
+                tag = "" if len(runs) == 1 else " [np=%d%s]" % (nprocs, ", " + label if label else "")
                 d = compare_stdout(ref_out, out, tol)
                 if d:
                     raise TestFailure(d[0] + tag, d[1])
@@ -592,6 +596,23 @@ def parse_np(text):
     return vals
 
 
+def parse_variant(spec):
+    """'[np=K] VAR=VALUE ...': the compiled programs run once more with these variables set
+    (at rank count K only, if given)."""
+    only, env = None, {}
+    for word in spec.split():
+        k, eq, v = word.partition("=")
+        if not eq or not k:
+            raise argparse.ArgumentTypeError("expected VAR=VALUE words, got %r" % word)
+        if k == "np":
+            only = parse_np(v)[0]
+        else:
+            env[k] = v
+    if not env:
+        raise argparse.ArgumentTypeError("a variant sets at least one variable")
+    return only, env, " ".join("%s=%s" % kv for kv in env.items())
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="tylesc end-to-end tests (NumPy is the reference)")
     ap.add_argument("--tylesc", default="bin/tylesc",
@@ -620,6 +641,10 @@ def main(argv=None):
                     help="launcher command (default: %(default)s)")
     ap.add_argument("--omp-threads", type=int, default=2,
                     help="OMP_NUM_THREADS for compiled runs (0: inherit; default 2)")
+    ap.add_argument("--variant", type=parse_variant, action="append", default=[],
+                    metavar="'[np=K] VAR=VALUE ...'",
+                    help="also run every compiled program with these environment variables "
+                         "(at every --np count, or at K only); repeatable")
     ap.add_argument("-v", "--verbose", action="store_true", help="print details for passing tests too")
     opts = ap.parse_args(argv)
 

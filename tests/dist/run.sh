@@ -13,11 +13,12 @@
 #               do not start with the program's name, are ignored); nothing on stdout
 #   flags/*     --stats, --no-overlap and both give the same stdout and .npy as a plain run at
 #               -np 4; --stats prints its report on stderr only
-# Usage: tests/dist/run.sh [REPO_ROOT]   (default: the current folder); needs bin/tylesc and
+# Usage: [TYLESC_FLAGS=--target=cuda] tests/dist/run.sh [REPO_ROOT]   (default: the current folder); needs bin/tylesc and
 # lib/libtyles.a built (make), mpirun and python3 with NumPy 2. Exit status 1 if a check fails.
 set -u
 ROOT=$(cd "${1:-.}" && pwd) || exit 2
 TYLESC=${TYLESC:-$ROOT/bin/tylesc}
+TYLESC_FLAGS=${TYLESC_FLAGS:-}   # e.g. --target=cuda, on a machine with a GPU
 MPIRUN=${MPIRUN:-mpirun --allow-run-as-root --oversubscribe}
 PY=${PYTHON:-python3}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
@@ -43,7 +44,7 @@ fi
 # build NAME TYL: compile tests/.../TYL to $T/NAME/NAME (the program's messages start "NAME:")
 build() {
     mkdir -p "$T/$1"
-    if ! (cd "$ROOT" && "$TYLESC" "$2" -o "$T/$1/$1") >"$T/$1/build.log" 2>&1; then
+    if ! (cd "$ROOT" && "$TYLESC" $TYLESC_FLAGS "$2" -o "$T/$1/$1") >"$T/$1/build.log" 2>&1; then
         bad "$1/build" "tylesc $2 failed" "$T/$1/build.log"; return 1
     fi
 }
