@@ -24,12 +24,13 @@
 #                     checkpoint, --restart on another rank count finishes identically
 #   rescale/NtoM      RESCALE file + SIGUSR1 to mpirun mid-run: in-process shrink or grow,
 #                     "rescale from=N to=M" in the event log, same result
-# Usage: tests/elastic/run.sh [REPO_ROOT]  (default: the current folder); needs bin/tylesc and
+# Usage: [TYLESC_FLAGS=--target=cuda] tests/elastic/run.sh [REPO_ROOT]  (default: the current folder); needs bin/tylesc and
 # lib/libtyles.a built (make), mpirun and python3 with NumPy 2. KEEP=1 keeps the scratch folder.
 # Exit status 1 if a check fails.
 set -u
 ROOT=$(cd "${1:-.}" && pwd) || exit 2
 TYLESC=${TYLESC:-$ROOT/bin/tylesc}
+TYLESC_FLAGS=${TYLESC_FLAGS:-}   # e.g. --target=cuda, on a machine with a GPU
 MPIRUN=${MPIRUN:-mpirun --allow-run-as-root --oversubscribe --mca odls_base_sigkill_timeout 0}
 PY=${PYTHON:-python3}
 HERE=$ROOT/tests/elastic
@@ -65,7 +66,7 @@ fi
 build() {
     local p=$1 d=$T/$1
     mkdir -p "$d/numpy" "$d/base"
-    if ! (cd "$ROOT" && "$TYLESC" "$HERE/$p.tyl" -o "$d/$p") >"$d/build.log" 2>&1; then
+    if ! (cd "$ROOT" && "$TYLESC" $TYLESC_FLAGS "$HERE/$p.tyl" -o "$d/$p") >"$d/build.log" 2>&1; then
         bad "$p/build" "tylesc $p.tyl failed" "$d/build.log"; return 1
     fi
     if ! (cd "$d/numpy" && $PY "$HERE/$p.tyl") >"$d/numpy/out" 2>"$d/numpy/err"; then
