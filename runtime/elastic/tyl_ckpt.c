@@ -1146,6 +1146,20 @@ void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
         seen_ck = c;
         mine |= F_CKPT;
     }
+    /* A rescale request needs no signal: some mpirun builds do not forward SIGUSR1 (Open MPI
+     * 4.1.6 on an Ubuntu GPU machine did not), so rank 0 also looks for the RESCALE file, at
+     * most four times a second, and treats it as the signal. */
+    if (tyl_rt_rank_ == 0) {
+        static double last_look;
+        double now = tyl_wall_();
+        if (now - last_look >= 0.25) {
+            char p[4200];
+            last_look = now;
+            snprintf(p, sizeof p, "%s/RESCALE", ck_dir);
+            if (access(p, F_OK) == 0)
+                mine |= F_CKPT;
+        }
+    }
     if (sig_stop)
         mine |= F_STOP;
     int f = agree_flags(mine);
