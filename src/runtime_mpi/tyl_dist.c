@@ -135,8 +135,11 @@ void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int over
     tyl_xchg_setup(size, me);
 }
 
+static void halo_drop_in_flight(void);
+
 void tyl_dist_finalize(void)
 {
+    halo_drop_in_flight();
     tyl_xchg_finalize();
 #ifndef TYL_NO_MPI
     if (g_comm != MPI_COMM_NULL)
@@ -654,7 +657,21 @@ static void halo_free(tyl_halo *h)
     free(h);
 }
 
-static int in_flight; /* one exchange at a time (the layer reuses its buffers) */
+/* One exchange at a time (the layer reuses its buffers). A ULFM recovery longjmps out of one
+ * in flight: tyl_dist_finalize (from tyl_dist_regrid) drops it; its requests died with the
+ * old communicator. */
+static tyl_halo *in_flight;
+
+static void halo_drop_in_flight(void)
+{
+    if (!in_flight)
+        return;
+#ifndef TYL_NO_MPI
+    free(in_flight->x.req);
+#endif
+    halo_free(in_flight);
+    in_flight = NULL;
+}
 
 tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
 {
@@ -708,7 +725,7 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
     }
     if (in_flight)
         tyl_rt_error("libtyles", "internal error: a halo exchange started while another is in flight");
-    in_flight = 1;
+    in_flight = h;
     h->t0 = t0;
     tyl_xchg_start(&h->x);
     tyl_dist_stats_.t_pack += MPI_Wtime() - t0;
@@ -723,7 +740,7 @@ void tyl_halo_end(tyl_halo *h)
     double t0 = MPI_Wtime();
     tyl_xchg_finish(&h->x);
     tyl_dist_stats_.t_wait += MPI_Wtime() - t0;
-    in_flight = 0;
+    in_flight = NULL;
     halo_free(h);
 }
 
