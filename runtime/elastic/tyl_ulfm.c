@@ -25,6 +25,7 @@ jmp_buf tyl_ck_jmp;
 
 #ifdef TYL_HAVE_ULFM
 #include "runtime_mpi/tyl_mpi.h"
+#include "runtime_mpi/tyl_xchg.h"
 
 #include <mpi-ext.h>
 #include <stdlib.h>
@@ -76,6 +77,7 @@ _Noreturn void tyl_ulfm_recover_(void)
         MPI_Comm_size(shrunk, &size);
         tyl_rt_comm_ = shrunk;
         tyl_rt_set_size_(me, size);
+        tyl_xchg_peer_failed_ = 1;
         tyl_dist_regrid(size, me);
         tyl_dist_set_errhandler_(ulfm_eh);
         tyl_ck_recomm_();

@@ -57,6 +57,10 @@ typedef struct tyl_xchg {
  * builds what it needs (an NCCL communicator). tyl_xchg_finalize releases everything. */
 void tyl_xchg_setup(int size, int me);
 void tyl_xchg_finalize(void);
+/* Set by the ULFM recovery before it rebuilds the grid: a peer died, so the next
+ * tyl_xchg_finalize aborts (ncclCommAbort) instead of finalizing collectively, which would wait
+ * for the dead rank. */
+extern int tyl_xchg_peer_failed_;
 /* The transport's name, for --stats ("mpi", "nccl", "cuda-aware mpi", "mpi via host"). */
 const char *tyl_xchg_name(void);
 /* Whether this rank's messages to itself go through the transport (TYLES_HALO=nccl on one

@@ -120,10 +120,20 @@ extern "C" void tyl_xchg_setup(int size, int me)
     tyl_cuda_check(cudaEventCreateWithFlags(&ev_join, cudaEventDisableTiming), "creating an event");
 }
 
+int tyl_xchg_peer_failed_;
+
 extern "C" void tyl_xchg_finalize(void)
 {
+    int failed = tyl_xchg_peer_failed_;
+    tyl_xchg_peer_failed_ = 0;
     if (!xs)
         return;
+#ifdef TYL_HAVE_NCCL
+    if (nccl && failed) { /* operations with the dead rank never complete: cancel them */
+        ncclCommAbort(nccl);
+        nccl = NULL;
+    }
+#endif
     cudaStreamSynchronize(xs);
 #ifdef TYL_HAVE_NCCL
     if (nccl) {

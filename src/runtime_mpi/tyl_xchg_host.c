@@ -8,6 +8,8 @@
 #include "tyl_internal.h"
 #include "tyl_xchg.h"
 
+int tyl_xchg_peer_failed_;
+
 static char *sbuf, *rbuf;
 static int64_t scap, rcap;
 
@@ -47,6 +49,7 @@ void tyl_xchg_setup(int size, int me)
 
 void tyl_xchg_finalize(void)
 {
+    tyl_xchg_peer_failed_ = 0;
     free(sbuf);
     free(rbuf);
     sbuf = rbuf = NULL;
