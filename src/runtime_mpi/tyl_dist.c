@@ -136,10 +136,12 @@ void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int over
 }
 
 static void halo_drop_in_flight(void);
+static void plan_cache_clear(void);
 
 void tyl_dist_finalize(void)
 {
     halo_drop_in_flight();
+    plan_cache_clear();
     tyl_xchg_finalize();
 #ifndef TYL_NO_MPI
     if (g_comm != MPI_COMM_NULL)
@@ -454,7 +456,8 @@ static int zone_box(const tyl_array *a, const box *o, int z, box *b)
 /* One piece of a message: a box of one array, in the receiver's (possibly shifted) global
  * coordinates `at`, taken from the sender's owned data at `at - shift`. */
 typedef struct piece {
-    tyl_array *a;
+    int ai; /* the array: its index in the exchange's list (plans outlive the arrays) */
+    int el; /* its element size */
     box at;
     int64_t shift[TYL_MAX_RANK];
     int64_t count;
@@ -493,7 +496,7 @@ static peer_msg *msg_for(peer_msg **list, int *n, int *at, int peer)
     return m;
 }
 
-static void add_piece(peer_msg *m, tyl_array *a, const box *at, const int64_t *shift)
+static void add_piece(peer_msg *m, int ai, tyl_array *a, const box *at, const int64_t *shift)
 {
     if (m->np == m->cap) {
         m->cap = m->cap ? 2 * m->cap : 8;
@@ -502,7 +505,8 @@ static void add_piece(peer_msg *m, tyl_array *a, const box *at, const int64_t *s
             tyl_rt_error("libtyles", "MemoryError: halo exchange plan");
     }
     piece *p = &m->p[m->np++];
-    p->a = a;
+    p->ai = ai;
+    p->el = (int)tyl_dtype_size(a->dtype);
     p->at = *at;
     int64_t cnt = 1;
     for (int d = 0; d < a->rank; d++) {
@@ -549,12 +553,12 @@ static void pieces_between(tyl_array *a, int z, const int *crecv, const int *cse
 
 typedef struct add_ctx {
     peer_msg **list;
-    int *n, *at, peer;
+    int *n, *at, peer, ai;
 } add_ctx;
 static void add_cb(void *ctx, tyl_array *a, const box *at, const int64_t *shift)
 {
     add_ctx *c = ctx;
-    add_piece(msg_for(c->list, c->n, c->at, c->peer), a, at, shift);
+    add_piece(msg_for(c->list, c->n, c->at, c->peer), c->ai, a, at, shift);
 }
 
 static int zone_count(int r)
@@ -586,10 +590,10 @@ static void *grow(void *p, int n, size_t size)
 
 /* A piece as the exchange layer sees it: src 1 for the sender's side (the owned data at
  * at - shift), 0 for the receiver's (at). */
-static tyl_xpiece xpiece(const piece *p, int src, int64_t off)
+static tyl_xpiece xpiece(const piece *p, tyl_array *const *arrs, int src, int64_t off)
 {
     tyl_xpiece x;
-    tyl_array *a = p->a;
+    tyl_array *a = arrs[p->ai];
     int64_t g[TYL_MAX_RANK];
     memset(&x, 0, sizeof x);
     for (int d = 0; d < a->rank; d++) {
@@ -608,7 +612,8 @@ static tyl_xpiece xpiece(const piece *p, int src, int64_t off)
  * receiver computes the same pieces in the same order, so the same offsets). Messages to this
  * rank itself are packed too; unless they travel, their pieces are also unpacked from the send
  * buffer (selfpk) and no message is made. */
-static int64_t lay_out(const peer_msg *list, int n, int sending, tyl_xchg *x, int self_travels)
+static int64_t lay_out(const peer_msg *list, int n, int sending, tyl_xchg *x, int self_travels,
+                       tyl_array *const *arrs)
 {
     int64_t total = 0;
     for (int i = 0; i < n; i++) {
@@ -620,17 +625,17 @@ static int64_t lay_out(const peer_msg *list, int n, int sending, tyl_xchg *x, in
         for (int k = 0; k < m->np; k++) {
             const piece *p = &m->p[k];
             int64_t off = total;
-            total = (total + p->count * (int64_t)tyl_dtype_size(p->a->dtype) + 7) & ~(int64_t)7;
+            total = (total + p->count * (int64_t)p->el + 7) & ~(int64_t)7;
             if (sending) {
                 x->spk = grow(x->spk, x->nspk, sizeof *x->spk);
-                x->spk[x->nspk++] = xpiece(p, 1, off);
+                x->spk[x->nspk++] = xpiece(p, arrs, 1, off);
                 if (local) {
                     x->selfpk = grow(x->selfpk, x->nselfpk, sizeof *x->selfpk);
-                    x->selfpk[x->nselfpk++] = xpiece(p, 0, off);
+                    x->selfpk[x->nselfpk++] = xpiece(p, arrs, 0, off);
                 }
             } else {
                 x->rpk = grow(x->rpk, x->nrpk, sizeof *x->rpk);
-                x->rpk[x->nrpk++] = xpiece(p, 0, off);
+                x->rpk[x->nrpk++] = xpiece(p, arrs, 0, off);
             }
         }
         if (local || total == start)
@@ -673,52 +678,156 @@ static void halo_drop_in_flight(void)
     in_flight = NULL;
 }
 
-tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
+/* ---- the plan cache -------------------------------------------------------------------- */
+/* The pieces of an exchange depend on the grid and on the shapes, halo widths and zones of its
+ * arrays, not on their data, and a time loop repeats the same few exchanges: each is planned
+ * once (a plan costs O(zones x ranks)) and found again by a key of exactly those inputs. */
+enum { PLAN_CACHE = 32 };
+typedef struct cached_plan {
+    int64_t *key;
+    int klen;
+    plan pl;
+    uint64_t used;
+} cached_plan;
+static cached_plan cache[PLAN_CACHE];
+static uint64_t cache_clock;
+static int64_t *key;
+static int klen, kcap;
+static uint64_t *needs;
+static int needs_cap;
+
+static void key_push(int64_t v)
+{
+    if (klen == kcap) {
+        kcap = kcap ? 2 * kcap : 64;
+        key = realloc(key, sizeof *key * (size_t)kcap);
+        if (!key)
+            tyl_rt_error("libtyles", "MemoryError: halo plan cache");
+    }
+    key[klen++] = v;
+}
+
+static void plan_cache_clear(void)
+{
+    for (int i = 0; i < PLAN_CACHE; i++) {
+        if (cache[i].key) {
+            free(cache[i].key);
+            plan_free(&cache[i].pl);
+        }
+        memset(&cache[i], 0, sizeof cache[i]);
+    }
+    free(key);
+    free(needs);
+    key = NULL;
+    needs = NULL;
+    klen = kcap = needs_cap = 0;
+}
+
+/* Plan the exchange of zones needs[2i], needs[2i+1] of arrs[i] (0: nothing for that array). */
+static plan plan_build(tyl_array *const *arrs, const uint64_t *need, int narr)
 {
     plan pl = {0};
-    double t0 = MPI_Wtime();
+    int *idx = malloc(2 * sizeof *idx * (size_t)g_size);
+    if (!idx)
+        tyl_rt_error("libtyles", "MemoryError: halo exchange");
+    for (int q = 0; q < 2 * g_size; q++)
+        idx[q] = -1;
+    pl.sat = idx;
+    pl.rat = idx + g_size;
+    int cme[TYL_MAX_RANK], cq[TYL_MAX_RANK];
+    coords_of(g_self, cme);
     for (int i = 0; i < narr; i++) {
         tyl_array *a = arrs[i];
-        if (!a || !a->layout)
-            continue;
-        uint64_t need0 = masks[2 * i] & ~a->hvalid[0], need1 = masks[2 * i + 1] & ~a->hvalid[1];
+        uint64_t need0 = need[2 * i], need1 = need[2 * i + 1];
         if (!need0 && !need1)
             continue;
-        if (!pl.sat) {
-            int *idx = malloc(2 * sizeof *idx * (size_t)g_size);
-            if (!idx)
-                tyl_rt_error("libtyles", "MemoryError: halo exchange");
-            for (int q = 0; q < 2 * g_size; q++)
-                idx[q] = -1;
-            pl.sat = idx;
-            pl.rat = idx + g_size;
-        }
         int Z = zone_count(a->rank);
-        int cme[TYL_MAX_RANK], cq[TYL_MAX_RANK];
-        coords_of(g_self, cme);
         for (int z = 0; z < Z; z++) {
             if (!((z < 64 ? need0 >> z : need1 >> (z - 64)) & 1))
                 continue;
             for (int q = 0; q < g_size; q++) {
                 coords_of(q, cq);
                 /* what q needs from me, and what I need from q */
-                add_ctx cs = {&pl.send, &pl.nsend, pl.sat, q}, cr = {&pl.recv, &pl.nrecv, pl.rat, q};
+                add_ctx cs = {&pl.send, &pl.nsend, pl.sat, q, i}, cr = {&pl.recv, &pl.nrecv, pl.rat, q, i};
                 pieces_between(a, z, cq, cme, add_cb, &cs);
                 pieces_between(a, z, cme, cq, add_cb, &cr);
             }
         }
+    }
+    return pl;
+}
+
+static const plan *plan_for(tyl_array *const *arrs, const uint64_t *need, int narr)
+{
+    cached_plan *lru = &cache[0];
+    for (int i = 0; i < PLAN_CACHE; i++) {
+        cached_plan *c = &cache[i];
+        if (c->key && c->klen == klen && !memcmp(c->key, key, sizeof *key * (size_t)klen)) {
+            c->used = ++cache_clock;
+            return &c->pl;
+        }
+        if (!c->key || (lru->key && c->used < lru->used))
+            lru = c;
+    }
+    if (lru->key) {
+        free(lru->key);
+        plan_free(&lru->pl);
+    }
+    lru->key = malloc(sizeof *key * (size_t)klen);
+    if (!lru->key)
+        tyl_rt_error("libtyles", "MemoryError: halo plan cache");
+    memcpy(lru->key, key, sizeof *key * (size_t)klen);
+    lru->klen = klen;
+    lru->pl = plan_build(arrs, need, narr);
+    lru->used = ++cache_clock;
+    return &lru->pl;
+}
+
+tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
+{
+    double t0 = MPI_Wtime();
+    if (2 * narr > needs_cap) {
+        needs_cap = 2 * narr;
+        needs = realloc(needs, sizeof *needs * (size_t)needs_cap);
+        if (!needs)
+            tyl_rt_error("libtyles", "MemoryError: halo exchange");
+    }
+    int any = 0;
+    klen = 0;
+    for (int i = 0; i < narr; i++) {
+        tyl_array *a = arrs[i];
+        needs[2 * i] = needs[2 * i + 1] = 0;
+        if (!a || !a->layout)
+            continue;
+        uint64_t need0 = masks[2 * i] & ~a->hvalid[0], need1 = masks[2 * i + 1] & ~a->hvalid[1];
+        if (!need0 && !need1)
+            continue;
+        needs[2 * i] = need0;
+        needs[2 * i + 1] = need1;
+        key_push(i);
+        key_push((int64_t)need0);
+        key_push((int64_t)need1);
+        key_push(a->rank);
+        key_push(a->dtype);
+        key_push(a->layout->periodic);
+        for (int d = 0; d < a->rank; d++) {
+            key_push(a->shape[d]);
+            key_push(a->hl[d]);
+            key_push(a->hh[d]);
+        }
         a->hvalid[0] |= need0;
         a->hvalid[1] |= need1;
+        any = 1;
     }
-    if (!pl.sat)
+    if (!any)
         return NULL;
+    const plan *pl = plan_for(arrs, needs, narr);
     tyl_halo *h = calloc(1, sizeof *h);
     if (!h)
         tyl_rt_error("libtyles", "MemoryError: halo exchange");
     int self_travels = tyl_xchg_self_travels();
-    h->x.sbytes = lay_out(pl.send, pl.nsend, 1, &h->x, self_travels);
-    h->x.rbytes = lay_out(pl.recv, pl.nrecv, 0, &h->x, self_travels);
-    plan_free(&pl);
+    h->x.sbytes = lay_out(pl->send, pl->nsend, 1, &h->x, self_travels, arrs);
+    h->x.rbytes = lay_out(pl->recv, pl->nrecv, 0, &h->x, self_travels, arrs);
     if (!h->x.nspk && !h->x.nrpk) { /* one rank, no periodic dimension: nothing travels */
         halo_free(h);
         return NULL;
