@@ -104,18 +104,24 @@ static void push_words(vec *v, const char *s)
 
 static int fmad, no_mpi; /* --fmad, --no-mpi */
 
+/* The words of the first line of f (up to 4 KiB), as arguments. */
+static void push_first_line(vec *argv, FILE *f)
+{
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    buf[strcspn(buf, "\n")] = 0;
+    push_words(argv, buf);
+}
+
 /* MPI's compile and link flags from the wrapper, for compilers that are not MPI wrappers. */
 static void push_mpi_flags(vec *argv, const char *which)
 {
     FILE *p = popen(arena_printf(&util_arena, "mpicc --showme:%s 2>/dev/null", which), "r");
     if (!p)
         return;
-    char buf[4096];
-    size_t n = fread(buf, 1, sizeof buf - 1, p);
-    buf[n] = 0;
+    push_first_line(argv, p);
     pclose(p);
-    buf[strcspn(buf, "\n")] = 0;
-    push_words(argv, buf);
 }
 
 static int build_executable(const char *cfile, const char *out, int cuda)
@@ -197,12 +203,8 @@ static int build_executable(const char *cfile, const char *out, int cuda)
         /* what the library itself links against (NCCL), as its build found it */
         FILE *f = fopen(arena_printf(&util_arena, "%s/libtyles_cuda.ldflags", lib), "r");
         if (f) {
-            char buf[4096];
-            size_t k = fread(buf, 1, sizeof buf - 1, f);
-            buf[k] = 0;
+            push_first_line(&argv, f);
             fclose(f);
-            buf[strcspn(buf, "\n")] = 0;
-            push_words(&argv, buf);
         }
         if (!no_mpi)
             push_mpi_flags(&argv, "link");

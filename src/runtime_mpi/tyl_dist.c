@@ -469,9 +469,9 @@ typedef struct peer_msg {
     int np, cap;
 } peer_msg;
 
+/* An exchange in flight: a copy of its cached tyl_xchg (whose lists belong to the cache). */
 struct tyl_halo {
     tyl_xchg x;
-    double t0;
 };
 
 /* The plan under construction: messages per peer, found by index (at[peer]; -1 until the first
@@ -590,6 +590,8 @@ static void *grow(void *p, int n, size_t size)
 
 /* A piece as the exchange layer sees it: src 1 for the sender's side (the owned data at
  * at - shift), 0 for the receiver's (at). */
+/* The address `arr` is left for each exchange to fill from ai and aoff (the plan outlives the
+ * arrays). */
 static tyl_xpiece xpiece(const piece *p, tyl_array *const *arrs, int src, int64_t off)
 {
     tyl_xpiece x;
@@ -602,7 +604,8 @@ static tyl_xpiece xpiece(const piece *p, tyl_array *const *arrs, int src, int64_
         x.stride[d] = a->stride[d];
     }
     x.el = (int)tyl_dtype_size(a->dtype);
-    x.arr = (char *)a->data + (size_t)loc_off(a, g) * (size_t)x.el;
+    x.ai = p->ai;
+    x.aoff = loc_off(a, g) * (int64_t)x.el;
     x.off = off;
     x.rank = a->rank;
     return x;
@@ -644,22 +647,18 @@ static int64_t lay_out(const peer_msg *list, int n, int sending, tyl_xchg *x, in
         int *mn = sending ? &x->nsend : &x->nrecv;
         *ml = grow(*ml, *mn, sizeof **ml);
         (*ml)[(*mn)++] = (tyl_xmsg){.peer = m->peer, .off = start, .bytes = total - start};
-        if (sending && m->peer != g_self) {
-            tyl_dist_stats_.bytes_sent += total - start;
-            tyl_dist_stats_.msgs_sent++;
-        }
     }
     return total;
 }
 
-static void halo_free(tyl_halo *h)
+static void xchg_free(tyl_xchg *x)
 {
-    free(h->x.send);
-    free(h->x.recv);
-    free(h->x.spk);
-    free(h->x.rpk);
-    free(h->x.selfpk);
-    free(h);
+    free(x->send);
+    free(x->recv);
+    free(x->spk);
+    free(x->rpk);
+    free(x->selfpk);
+    memset(x, 0, sizeof *x);
 }
 
 /* One exchange at a time (the layer reuses its buffers). A ULFM recovery longjmps out of one
@@ -674,7 +673,7 @@ static void halo_drop_in_flight(void)
 #ifndef TYL_NO_MPI
     free(in_flight->x.req);
 #endif
-    halo_free(in_flight);
+    free(in_flight);
     in_flight = NULL;
 }
 
@@ -686,7 +685,7 @@ enum { PLAN_CACHE = 32 };
 typedef struct cached_plan {
     int64_t *key;
     int klen;
-    plan pl;
+    tyl_xchg x; /* laid out; the pieces' addresses are filled at each use */
     uint64_t used;
 } cached_plan;
 static cached_plan cache[PLAN_CACHE];
@@ -712,7 +711,7 @@ static void plan_cache_clear(void)
     for (int i = 0; i < PLAN_CACHE; i++) {
         if (cache[i].key) {
             free(cache[i].key);
-            plan_free(&cache[i].pl);
+            xchg_free(&cache[i].x);
         }
         memset(&cache[i], 0, sizeof cache[i]);
     }
@@ -757,30 +756,35 @@ static plan plan_build(tyl_array *const *arrs, const uint64_t *need, int narr)
     return pl;
 }
 
-static const plan *plan_for(tyl_array *const *arrs, const uint64_t *need, int narr)
+/* The exchange of zones need[] of arrs, from the cache or planned and laid out now. */
+static tyl_xchg *xchg_for(tyl_array *const *arrs, const uint64_t *need, int narr)
 {
     cached_plan *lru = &cache[0];
     for (int i = 0; i < PLAN_CACHE; i++) {
         cached_plan *c = &cache[i];
         if (c->key && c->klen == klen && !memcmp(c->key, key, sizeof *key * (size_t)klen)) {
             c->used = ++cache_clock;
-            return &c->pl;
+            return &c->x;
         }
         if (!c->key || (lru->key && c->used < lru->used))
             lru = c;
     }
     if (lru->key) {
         free(lru->key);
-        plan_free(&lru->pl);
+        xchg_free(&lru->x);
     }
     lru->key = malloc(sizeof *key * (size_t)klen);
     if (!lru->key)
         tyl_rt_error("libtyles", "MemoryError: halo plan cache");
     memcpy(lru->key, key, sizeof *key * (size_t)klen);
     lru->klen = klen;
-    lru->pl = plan_build(arrs, need, narr);
+    plan pl = plan_build(arrs, need, narr);
+    int self_travels = tyl_xchg_self_travels();
+    lru->x.sbytes = lay_out(pl.send, pl.nsend, 1, &lru->x, self_travels, arrs);
+    lru->x.rbytes = lay_out(pl.recv, pl.nrecv, 0, &lru->x, self_travels, arrs);
+    plan_free(&pl);
     lru->used = ++cache_clock;
-    return &lru->pl;
+    return &lru->x;
 }
 
 tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
@@ -821,21 +825,26 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
     }
     if (!any)
         return NULL;
-    const plan *pl = plan_for(arrs, needs, narr);
+    tyl_xchg *x = xchg_for(arrs, needs, narr);
+    if (!x->nspk && !x->nrpk) /* one rank, no periodic dimension: nothing travels */
+        return NULL;
+    if (in_flight)
+        tyl_rt_error("libtyles", "internal error: a halo exchange started while another is in flight");
+    tyl_xpiece *lists[3] = {x->spk, x->rpk, x->selfpk};
+    int counts[3] = {x->nspk, x->nrpk, x->nselfpk};
+    for (int l = 0; l < 3; l++)
+        for (int k = 0; k < counts[l]; k++)
+            lists[l][k].arr = (char *)arrs[lists[l][k].ai]->data + lists[l][k].aoff;
+    for (int i = 0; i < x->nsend; i++)
+        if (x->send[i].peer != g_self) {
+            tyl_dist_stats_.bytes_sent += x->send[i].bytes;
+            tyl_dist_stats_.msgs_sent++;
+        }
     tyl_halo *h = calloc(1, sizeof *h);
     if (!h)
         tyl_rt_error("libtyles", "MemoryError: halo exchange");
-    int self_travels = tyl_xchg_self_travels();
-    h->x.sbytes = lay_out(pl->send, pl->nsend, 1, &h->x, self_travels, arrs);
-    h->x.rbytes = lay_out(pl->recv, pl->nrecv, 0, &h->x, self_travels, arrs);
-    if (!h->x.nspk && !h->x.nrpk) { /* one rank, no periodic dimension: nothing travels */
-        halo_free(h);
-        return NULL;
-    }
-    if (in_flight)
-        tyl_rt_error("libtyles", "internal error: a halo exchange started while another is in flight");
+    h->x = *x;
     in_flight = h;
-    h->t0 = t0;
     tyl_xchg_start(&h->x);
     tyl_dist_stats_.t_pack += MPI_Wtime() - t0;
     tyl_dist_stats_.n_exchanges++;
@@ -850,7 +859,7 @@ void tyl_halo_end(tyl_halo *h)
     tyl_xchg_finish(&h->x);
     tyl_dist_stats_.t_wait += MPI_Wtime() - t0;
     in_flight = NULL;
-    halo_free(h);
+    free(h);
 }
 
 void tyl_xchg_mpi_post(tyl_xchg *x, char *sbuf, char *rbuf)

@@ -30,6 +30,8 @@ typedef struct tyl_xpiece {
     int64_t n[TYL_MAX_RANK];        /* extents */
     int64_t stride[TYL_MAX_RANK];   /* the array's strides, in elements */
     int rank, el;                   /* dimensions; element size in bytes */
+    int ai;                         /* tyl_dist.c: the array's index in the exchange, and */
+    int64_t aoff;                   /* the box's byte offset in it (arr = data + aoff) */
 } tyl_xpiece;
 
 /* A message: `bytes` at `off` of the send (or receive) buffer, to (or from) rank `peer`. */

@@ -265,7 +265,7 @@ extern "C" void tyl_xchg_start(tyl_xchg *x)
 {
     buffer(&dsend, &dscap, x->sbytes, 0);
     buffer(&drecv, &drcap, x->rbytes, 0);
-    if (mode == X_HOST) {
+    if (mode == X_HOST && (x->nsend || x->nrecv)) { /* not for copies within the rank */
         buffer(&hsend, &hscap, x->sbytes, 1);
         buffer(&hrecv, &hrcap, x->rbytes, 1);
     }
