@@ -28,6 +28,12 @@ Header comments recognised in a program's leading comment block:
 Input files: if a folder PROG.data/ sits next to PROG.tyl, its contents are
 copied into the working folder of both runs.
 
+Transcendental functions: the compiled code calls libm. Where NumPy dispatches its own
+AVX-512 SIMD exp/log/sin/cos/tan (and an AVX2 tanh), which round some results differently, a
+program that is not bitwise equal to plain NumPy is run once more under NumPy restricted to libm
+(NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR"); if that matches, the test passes
+and its PASS line says which reference it matched.
+
 Output: one line per test (`PASS name` or `FAIL name: reason`, details
 indented below), then exactly `N passed, N failed`. Exit status 1 if any
 test failed.
@@ -309,6 +315,37 @@ def compare_arrays(name, ref, got, tol):
             % (name, how, fmt_index(idx) if idx else "()", x.item(), y.item(), ndiff, a.size), detail)
 
 
+# X86_V3 too: NumPy 2.4 has an AVX2 float64 tanh that differs from libm's.
+LIBM_ENV = {"NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR"}
+LIBM_NOTE = "NPY_DISABLE_CPU_FEATURES=\"%s\"" % LIBM_ENV["NPY_DISABLE_CPU_FEATURES"]
+
+
+def compare_runs(ref, results, tol):
+    """Compare the compiled runs [(tag, stdout, files, written)] with one reference run
+    (stdout, files, written); None if all agree, else (reason, detail) of the first difference."""
+    ref_out, ref_files, ref_written = ref
+    for tag, out, files, written in results:
+        d = compare_stdout(ref_out, out, tol)
+        if d:
+            return (d[0] + tag, d[1])
+        if set(ref_written) != set(written):
+            missing = sorted(set(ref_written) - set(written))
+            extra = sorted(set(written) - set(ref_written))
+            msg = []
+            if missing:
+                msg.append("missing " + ", ".join(missing))
+            if extra:
+                msg.append("unexpected " + ", ".join(extra))
+            return (".npy files differ: " + "; ".join(msg) + tag, "")
+        for fname in ref_written:
+            a = load_npy(ref_files[fname], fname, "numpy")
+            b = load_npy(files[fname], fname, "compiled")
+            d = compare_arrays(fname, a, b, tol)
+            if d:
+                return (d[0] + tag, d[1])
+    return None
+
+
 # --------------------------------------------------------------------------
 # tests
 
@@ -358,7 +395,7 @@ class Runner:
                                   clip_text(decode(r.stderr)))
         return r
 
-    def python_run(self, tyl, workdir, overrides):
+    def python_run(self, tyl, workdir, overrides, extra_env=None):
         copy_inputs(tyl, workdir)
         with open(tyl, encoding="utf-8") as f:
             src = f.read()
@@ -368,8 +405,9 @@ class Runner:
         with open(script, "w", encoding="utf-8") as f:
             f.write(src)
         before = snapshot_npy(workdir)
+        env = dict(self.py_env, **extra_env) if extra_env else self.py_env
         r = run_cmd([sys.executable, os.path.basename(tyl)], workdir, self.opts.timeout,
-                    env=self.py_env, what="python reference run")
+                    env=env, what="python reference run")
         if r.returncode != 0:
             raise TestFailure("python reference run exited with status %d" % r.returncode,
                               clip_text(decode(r.stderr)))
@@ -427,29 +465,24 @@ class Runner:
             runs = [(n, None, {}) for n in self.opts.np]
             for only, env, label in self.opts.variant:
                 runs += [(n, label, env) for n in self.opts.np if only is None or n == only]
+            results = []
             for i, (nprocs, label, env) in enumerate(runs):
                 rundir = os.path.join(tmp, "run%d" % i)
                 os.mkdir(rundir)
                 out, files, written = self.compiled_run(tyl, exe, rundir, nprocs, run_args, env)
                 tag = "" if len(runs) == 1 else " [np=%d%s]" % (nprocs, ", " + label if label else "")
-                d = compare_stdout(ref_out, out, tol)
-                if d:
-                    raise TestFailure(d[0] + tag, d[1])
-                if set(ref_written) != set(written):
-                    missing = sorted(set(ref_written) - set(written))
-                    extra = sorted(set(written) - set(ref_written))
-                    msg = []
-                    if missing:
-                        msg.append("missing " + ", ".join(missing))
-                    if extra:
-                        msg.append("unexpected " + ", ".join(extra))
-                    raise TestFailure(".npy files differ: " + "; ".join(msg) + tag)
-                for fname in ref_written:
-                    a = load_npy(ref_files[fname], fname, "numpy")
-                    b = load_npy(files[fname], fname, "compiled")
-                    d = compare_arrays(fname, a, b, tol)
-                    if d:
-                        raise TestFailure(d[0] + tag, d[1])
+                results.append((tag, out, files, written))
+            d = compare_runs((ref_out, ref_files, ref_written), results, tol)
+            if d is None:
+                return ""
+            # NumPy's own SIMD exp/log/sin/cos/... (AVX-512) round some results differently from
+            # libm, which the compiled code calls; NumPy restricted to libm is the second reference.
+            libdir = os.path.join(tmp, "numpy-libm")
+            os.mkdir(libdir)
+            libm_ref = self.python_run(tyl, libdir, overrides, LIBM_ENV)
+            if compare_runs(libm_ref, results, tol) is None:
+                return "bitwise equal to NumPy restricted to libm (%s), not to NumPy's own SIMD" % LIBM_NOTE
+            raise TestFailure(d[0], d[1] + "\n(also differs from NumPy restricted to libm, %s)" % LIBM_NOTE)
             return ""
         finally:
             self.cleanup(tmp)
@@ -665,13 +698,13 @@ def main(argv=None):
         name, kind, path = test
         runner.local.dirs = []
         try:
-            kinds[kind](name, path)
-            result = [name, None, ""]
+            note = kinds[kind](name, path)
+            result = [name, None, "", note]
         except TestFailure as e:
-            result = [name, e.reason, e.detail]
+            result = [name, e.reason, e.detail, ""]
         except Exception as e:  # noqa: BLE001  -- a runner bug must not hide a test
             import traceback
-            result = [name, "test runner error: %s: %s" % (type(e).__name__, e), traceback.format_exc()]
+            result = [name, "test runner error: %s: %s" % (type(e).__name__, e), traceback.format_exc(), ""]
         if opts.keep and runner.local.dirs:
             result[2] = (result[2] + "\n" if result[2] else "") + "kept in " + " ".join(runner.local.dirs)
         return result
@@ -679,10 +712,10 @@ def main(argv=None):
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
         futures = [pool.submit(one, t) for t in tests]
         for fut in concurrent.futures.as_completed(futures):
-            name, reason, detail = fut.result()
+            name, reason, detail, note = fut.result()
             if reason is None:
                 passed += 1
-                print("PASS %s" % name, flush=True)
+                print("PASS %s%s" % (name, " (%s)" % note if note else ""), flush=True)
                 if detail and (opts.verbose or opts.keep):
                     print("\n".join("    " + l for l in detail.splitlines()), flush=True)
             else:
