@@ -283,11 +283,20 @@ int main(int argc, char **argv)
     char *text = util_read_file(input, &len);
     if (!text)
         util_syserr("cannot open '%s': %s", input, strerror(errno));
+    len = util_universal_newlines(text, len);
+    diag_set_source(input, text);
     if (strlen(text) != len) {
-        fprintf(stderr, "%s: error: the file contains a NUL byte\ntylesc: 1 error\n", input);
+        loc l = {1, 1, 1, 1};
+        for (const char *p = text; *p; p++)
+            if (*p == '\n')
+                l.line++, l.col = 1;
+            else
+                l.col++;
+        l.last_line = l.line, l.last_col = l.col;
+        diag_error(l, "source code cannot contain null bytes");
+        diag_finish();
         return 1;
     }
-    diag_set_source(input, text);
 
     ast *mod = parse_file(input, text);
     if (!mod || diag_count()) {

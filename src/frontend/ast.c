@@ -4,6 +4,7 @@
  * errors that are easiest to see while building a node (keyword argument order).
  */
 #include "ast.h"
+#include "diag.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -211,8 +212,30 @@ ast *ast_ifexp(loc l, ast *body, ast *test, ast *orelse)
     return n;
 }
 
+/* What Python's compiler rejects in a parameter list, so a program tylesc accepts also runs. */
+static void check_params(vec *params)
+{
+    int seen_default = 0, seen_star = 0;
+    for (int i = 0; i < params->len; i++) {
+        ast *p = params->items[i];
+        for (int j = 0; j < i; j++)
+            if (strcmp(((ast *)params->items[j])->name, p->name) == 0) {
+                diag_error(p->l, "duplicate argument '%s' in function definition", p->name);
+                break;
+            }
+        if (p->ival)
+            seen_star = 1;
+        else if (p->a)
+            seen_default = 1;
+        else if (seen_default && !seen_star)
+            diag_error(p->l, "parameter '%s' without a default follows a parameter with a default",
+                       p->name);
+    }
+}
+
 ast *ast_lambda(loc l, vec params, ast *body)
 {
+    check_params(&params);
     ast *n = ast_new(A_LAMBDA, l);
     n->params = params;
     n->a = body;
@@ -345,6 +368,7 @@ ast *ast_return(loc l, ast *value)
 
 ast *ast_def(loc l, const char *name, vec params, vec body)
 {
+    check_params(&params);
     ast *n = ast_new(A_DEF, l);
     n->name = name;
     n->params = params;

@@ -176,6 +176,21 @@ void util_syserr(const char *fmt, ...)
     exit(2);
 }
 
+size_t util_universal_newlines(char *s, size_t n)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\r') {
+            s[o++] = '\n';
+            if (i + 1 < n && s[i + 1] == '\n')
+                i++;
+        } else
+            s[o++] = s[i];
+    }
+    s[o] = '\0';
+    return o;
+}
+
 char *util_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");

@@ -65,5 +65,8 @@ _Noreturn void util_syserr(const char *fmt, ...) __attribute__((format(printf, 1
 
 /* Read a whole file into an arena string (NUL-terminated); NULL and errno set on failure. */
 char *util_read_file(const char *path, size_t *len);
+/* Python reads source with universal newlines: \r\n and a lone \r become \n, in place
+ * (NUL-terminated again); returns the new length. */
+size_t util_universal_newlines(char *s, size_t n);
 
 #endif
