@@ -1078,15 +1078,58 @@ static void sym_slice(const sym *n, value *start, value *stop, int64_t step, con
 
 static int view_has_wrap(ir_view *v);
 
-static value *index_array(lctx *c, value *base, ast *sub)
+/* What one item of a subscript is. */
+enum { IX_SLICE, IX_INDEX, IX_NEWAXIS, IX_ELLIPSIS };
+
+/* base[sub]: NumPy's basic indexing. `...` stands for as many full slices as the array has
+ * dimensions left over; None (np.newaxis) inserts a dimension of extent 1. A result with new
+ * axes is computed into a temporary (as large as the view itself), since a view's dimensions
+ * are the array's own; target is set for an assignment target, which cannot have new axes. */
+static value *index_array(lctx *c, value *base, ast *sub, int target)
 {
     if (base->e->kind != E_READ || view_has_wrap(base->e->view))
         base = materialize(c, base);
     ir_view *v = ir_view_clone(base->e->view);
     int nitems = sub->args.len;
-    if (nitems > v->vrank) {
+    int *kind = NEWN(int, nitems);
+    value **ival = NEWN(value *, nitems);
+    int nreal = 0, nnew = 0, nell = 0, failed = 0, unbound;
+    for (int k = 0; k < nitems; k++) {
+        ast *it = VEC_AT(sub->args, k, ast *);
+        if (it->kind == A_SLICE) {
+            kind[k] = IX_SLICE;
+            nreal++;
+        } else if (it->kind == A_NAME && strcmp(it->name, "Ellipsis") == 0 && !lookup(c, it->name, &unbound)) {
+            kind[k] = IX_ELLIPSIS;
+            if (nell++) {
+                diag_error(it->l, "an index can only have a single ellipsis ('...')");
+                failed = 1;
+            }
+        } else {
+            ival[k] = lower_expr(c, it);
+            kind[k] = ival[k]->kind == V_NONE ? IX_NEWAXIS : IX_INDEX;
+            if (ival[k]->kind == V_ERR)
+                failed = 1;
+            if (kind[k] == IX_NEWAXIS) {
+                nnew++;
+                if (target) {
+                    diag_error(it->l, "np.newaxis (None) in an assignment target is not supported");
+                    failed = 1;
+                }
+            } else
+                nreal++;
+        }
+    }
+    if (failed)
+        return &ERRV;
+    if (nreal > v->vrank) {
         diag_error(sub->l, "too many indices for array: array is %d-dimensional, but %d were indexed",
-                   v->vrank, nitems);
+                   v->vrank, nreal);
+        return &ERRV;
+    }
+    if (v->vrank - nreal + nnew > IR_MAX_RANK) {
+        diag_error(sub->l, "the result would have %d dimensions; at most %d are supported",
+                   v->vrank - nreal + nnew, IR_MAX_RANK);
         return &ERRV;
     }
     /* Range dimensions of the base view, in order. */
@@ -1094,12 +1137,27 @@ static value *index_array(lctx *c, value *base, ast *sub)
     for (int d = 0; d < v->rank; d++)
         if (v->dim[d].kind == D_RANGE)
             own[nown++] = d;
-    int failed = 0;
-    for (int k = 0; k < nitems; k++) {
-        ast *it = VEC_AT(sub->args, k, ast *);
+    /* The result's dimensions in order: an own dimension of the view (>= 0) or a new axis (-1). */
+    int out[2 * IR_MAX_RANK], nout = 0;
+    int k = 0;
+    for (int i = 0; i < nitems; i++) {
+        ast *it = VEC_AT(sub->args, i, ast *);
+        if (kind[i] == IX_NEWAXIS) {
+            out[nout++] = -1;
+            continue;
+        }
+        if (kind[i] == IX_ELLIPSIS) {
+            for (int e = 0; e < v->vrank - nreal; e++)
+                out[nout++] = own[k++];
+            continue;
+        }
         ir_dim *m = &v->dim[own[k]];
         ir_expr *n = m->len;
-        if (it->kind == A_SLICE) {
+        int axis = own[k];
+        if (kind[i] == IX_SLICE)
+            out[nout++] = own[k];
+        k++;
+        if (kind[i] == IX_SLICE) {
             value *st = it->a ? lower_expr(c, it->a) : NULL;
             value *sp = it->b ? lower_expr(c, it->b) : NULL;
             value *stp = it->c ? lower_expr(c, it->c) : NULL;
@@ -1149,14 +1207,10 @@ static value *index_array(lctx *c, value *base, ast *sub)
             nd.slen = slen;
             *m = nd;
         } else {
-            value *iv = lower_expr(c, it);
-            if (iv->kind == V_ERR) {
-                failed = 1;
-                continue;
-            }
-            if (iv->kind == V_NONE || iv->kind == V_TUPLE || iv->kind == V_ARRAY || iv->kind == V_STR) {
-                diag_error(it->l, "only integers and slices are supported as indices (fancy indexing, "
-                                  "masks and np.newaxis are not)");
+            value *iv = ival[i];
+            if (iv->kind == V_TUPLE || iv->kind == V_ARRAY || iv->kind == V_STR) {
+                diag_error(it->l, "only integers, slices, '...' and np.newaxis are supported as "
+                                  "indices (fancy indexing and masks are not)");
                 failed = 1;
                 continue;
             }
@@ -1165,7 +1219,6 @@ static value *index_array(lctx *c, value *base, ast *sub)
                 failed = 1;
                 continue;
             }
-            int axis = own[k];
             int64_t kc, nc;
             const sym *norm = NULL;
             if (iv->s && m->slen) {
@@ -1177,7 +1230,7 @@ static value *index_array(lctx *c, value *base, ast *sub)
                           (sym_is_const(norm, &dd) && dd < 0);
                 if (oob) {
                     diag_error(it->l, "index %s is out of bounds for axis %d with size %s",
-                               sym_str(iv->s), k, sym_str(m->slen));
+                               sym_str(iv->s), k - 1, sym_str(m->slen));
                     failed = 1;
                     continue;
                 }
@@ -1202,21 +1255,30 @@ static value *index_array(lctx *c, value *base, ast *sub)
     }
     if (failed)
         return &ERRV;
-    /* Renumber the remaining range dimensions as the new view's own dimensions. */
+    while (k < nown)
+        out[nout++] = own[k++];
+    /* Renumber the remaining range dimensions as the result's dimensions. */
     value *r = vnew(V_ARRAY, sub->l);
     r->type = base->type;
     v->vrank = 0;
     v->l = sub->l;
-    for (int d = 0; d < v->rank; d++) {
-        ir_dim *m = &v->dim[d];
-        if (m->kind != D_RANGE)
+    for (int p = 0; p < nout; p++) {
+        if (out[p] < 0) {
+            r->sh[p] = sym_const(1);
+            r->len[p] = I64(sub->l, 1);
             continue;
-        m->box = v->vrank;
-        r->sh[v->vrank] = m->slen;
-        r->len[v->vrank] = m->len;
+        }
+        ir_dim *m = &v->dim[out[p]];
+        m->box = p;
+        r->sh[p] = m->slen;
+        r->len[p] = m->len;
         v->vrank++;
     }
-    r->rank = v->vrank;
+    r->rank = nout;
+    if (nnew) {
+        r->e = ir_read(sub->l, v);
+        return materialize(c, r);
+    }
     if (r->rank == 0) {
         ir_expr **idx = NEWN(ir_expr *, v->rank);
         for (int d = 0; d < v->rank; d++)
@@ -1306,6 +1368,25 @@ static value *read_name(lctx *c, ast *a)
             v->str = "__main__";
             return v;
         }
+        if (strcmp(a->name, "Ellipsis") == 0) {
+            diag_error(a->l, "'...' (Ellipsis) is only supported as an index item, e.g. u[..., 0]");
+            return &ERRV;
+        }
+        /* Python built-ins that a stencil program cannot use yet: say so rather than calling
+         * them undefined, which would send the user looking for a typo. */
+        static const char *unsupported[] = {"slice", "list", "tuple", "dict", "set", "zip",
+                                            "enumerate", "map", "filter", "sorted", "reversed",
+                                            "sum", "any", "all", "isinstance", "open", "input",
+                                            "iter", "next", "type", "str", "repr", "format",
+                                            "getattr", "setattr", "super", "object", "complex", NULL};
+        for (const char **p = unsupported; *p; p++)
+            if (strcmp(*p, a->name) == 0) {
+                diag_error(a->l, "the Python built-in '%s' is not supported in a stencil program",
+                           a->name);
+                diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, min, max, "
+                                    "len, bool, round");
+                return &ERRV;
+            }
         diag_error(a->l, "name '%s' is not defined", a->name);
         return &ERRV;
     }
@@ -2646,6 +2727,8 @@ static value *numpy_attr(lctx *c, value *mod, ast *a)
             return scalar(l, ir_const_f(l, T_F64, INFINITY), 1);
         if (strcmp(n, "nan") == 0)
             return scalar(l, ir_const_f(l, T_F64, NAN), 1);
+        if (strcmp(n, "newaxis") == 0)
+            return vnew(V_NONE, l);
         static const char *fns[] = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like",
                                     "empty_like", "full_like", "copy", "fromfunction", "save",
                                     "load", "sqrt", "exp", "log", "sin", "cos", "tan", "tanh",
@@ -2842,7 +2925,7 @@ static value *lower_expr(lctx *c, ast *a)
             diag_error(a->a->l, "%s cannot be indexed", vkind_desc(base));
             return &ERRV;
         }
-        return index_array(c, base, a);
+        return index_array(c, base, a, 0);
     }
     case A_BINOP: {
         ir_op op = map_binop(a->op);
@@ -2929,7 +3012,7 @@ static value *target_view(lctx *c, ast *t)
         diag_error(t->a->l, "only arrays can be assigned by index (this is %s)", vkind_desc(base));
         return &ERRV;
     }
-    return index_array(c, base, t);
+    return index_array(c, base, t, 1);
 }
 
 static void store(lctx *c, ast *t, value *v)
