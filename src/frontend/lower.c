@@ -818,10 +818,15 @@ static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
             return &ERRV;
         }
     }
+    /* int / int operands are int constants here (opt): their value is c.i, not c.f */
+    double fx = 0, fy = 0;
+    if (x->kind == E_CONST && y->kind == E_CONST) {
+        fx = ir_type_is_float(x->type) ? x->c.f : (double)x->c.i;
+        fy = ir_type_is_float(y->type) ? y->c.f : (double)y->c.i;
+    }
     if (ir_type_is_float(t) && x->kind == E_CONST && y->kind == E_CONST &&
-        (op == OP_ADD || op == OP_SUB || op == OP_MUL || (op == OP_TRUEDIV && y->c.f != 0.0))) {
-        double f = op == OP_ADD ? x->c.f + y->c.f : op == OP_SUB ? x->c.f - y->c.f :
-                   op == OP_MUL ? x->c.f * y->c.f : x->c.f / y->c.f;
+        (op == OP_ADD || op == OP_SUB || op == OP_MUL || (op == OP_TRUEDIV && fy != 0.0))) {
+        double f = op == OP_ADD ? fx + fy : op == OP_SUB ? fx - fy : op == OP_MUL ? fx * fy : fx / fy;
         if (t == T_F32)
             f = (float)f;
         return scalar(l, ir_const_f(l, t, f), weak);
@@ -1895,6 +1900,7 @@ static value *copy_of(lctx *c, loc l, value *src)
 
 static const char supported_numpy[] =
     "supported from numpy: zeros, ones, empty, full and their _like forms, copy, fromfunction, "
+    "linspace, arange, "
     "save, load, sqrt, exp, log, sin, cos, tan, tanh, abs, absolute, floor, ceil, sign, minimum, "
     "maximum, where, clip, power, roll, sum, max, min, mean, amax, amin, linalg.norm, the dtypes "
     "float64, float32, int64, int32, bool_, and pi, e, inf, nan";
@@ -2341,6 +2347,183 @@ static value *load(lctx *c, loc l, value *fname)
     return v;
 }
 
+/* ---- grid constructors: np.linspace, np.arange ---------------------------------------------- */
+
+/* A scalar argument that must be a compile-time bool (endpoint=, retstep=); dflt if absent. */
+static int const_flag(value *v, int dflt, const char *what, int *ok)
+{
+    int64_t k;
+    if (!v)
+        return dflt;
+    if (v->kind == V_SCALAR && ir_expr_const_int(ir_cast(v->l, T_I64, v->e), &k))
+        return k != 0;
+    diag_error(v->l, "%s must be True or False (a value known when compiling)", what);
+    *ok = 0;
+    return dflt;
+}
+
+/* fn(x) (ir_call keeps its argument array, so it lives in the arena). */
+static ir_expr *call1(loc l, ir_fn fn, ir_type t, ir_expr *x)
+{
+    ir_expr **args = NEWN(ir_expr *, 1);
+    args[0] = x;
+    return ir_call(l, fn, t, 1, args);
+}
+
+/* A new 1-D array of n elements, element i computed by e from the sweep index (E_INDEX). */
+static value *grid_1d(lctx *c, loc l, ir_type t, ir_expr *n, const sym *sn, ir_expr *e)
+{
+    ir_expr *len[1] = {n};
+    const sym *sh[1] = {sn};
+    value *body = vnew(V_ARRAY, l);
+    body->type = t;
+    body->rank = 1;
+    body->sh[0] = sn;
+    body->len[0] = n;
+    body->e = e;
+    value *r = new_array(c, l, t, 1, len, sh, 0, NULL);
+    emit_sweep(c, l, r, body, 1);
+    return r;
+}
+
+static int real_scalar(value *v, const char *fname, const char *what)
+{
+    if (v->kind == V_SCALAR && v->type != T_BOOL)
+        return 1;
+    diag_error(v->l, "%s(): %s must be an int or float scalar (arrays are not supported), not %s",
+               fname, what, vkind_desc(v));
+    return 0;
+}
+
+/* np.linspace with NumPy 2's own formula: step = (stop - start) / div, y[i] = i * step + start
+ * (i / div * delta + start where the step underflows to zero), y[-1] = stop with endpoint. */
+static value *linspace(lctx *c, loc l, args *a)
+{
+    const char *pn[] = {"start", "stop", "num", "endpoint", "retstep", "dtype", "axis"};
+    value *v[7];
+    if (!match_args(l, "np.linspace", a, 7, pn, 2, v))
+        return &ERRV;
+    if (!real_scalar(v[0], "np.linspace", "start") || !real_scalar(v[1], "np.linspace", "stop"))
+        return &ERRV;
+    int ok = 1;
+    int endpoint = const_flag(v[3], 1, "endpoint", &ok);
+    int retstep = const_flag(v[4], 0, "retstep", &ok);
+    ir_type t = T_F64;
+    if (v[5] && v[5]->kind != V_NONE && !dtype_of(v[5], &t))
+        return &ERRV;
+    int64_t k;
+    if (v[6] && !(v[6]->kind == V_SCALAR && ir_expr_const_int(v[6]->e, &k) && k == 0)) {
+        diag_error(v[6]->l, "np.linspace(): only axis=0 is supported (start and stop are scalars)");
+        ok = 0;
+    }
+    ir_expr *num = v[2] ? int_operand(v[2], "np.linspace(): num") : I64(l, 50);
+    if (!num || !ok)
+        return &ERRV;
+    if (ir_expr_const_int(num, &k) && k < 0) {
+        diag_error(v[2]->l, "Number of samples, %lld, must be non-negative.", (long long)k);
+        return &ERRV;
+    }
+    const sym *snum = v[2] ? v[2]->s : sym_const(50);
+    ir_expr *start = ir_cast(l, T_F64, v[0]->e), *stop = ir_cast(l, T_F64, v[1]->e);
+    ir_expr *div = endpoint ? ir_bin(l, OP_SUB, T_I64, num, I64(l, 1), 0) : num;
+    ir_expr *fdiv = ir_cast(l, T_F64, div);
+    ir_expr *delta = ir_bin(l, OP_SUB, T_F64, stop, start, 0);
+    ir_expr *step = ir_bin(l, OP_TRUEDIV, T_F64, delta, fdiv, 0);
+    ir_expr *has_div = ir_bin(l, OP_CGT, T_BOOL, div, I64(l, 0), 0);
+    ir_expr *i = ir_index(l, T_F64, 0);
+    ir_expr *scaled = ir_select(
+        l, T_F64, has_div,
+        ir_select(l, T_F64, ir_bin(l, OP_CEQ, T_BOOL, step, ir_const_f(l, T_F64, 0.0), 0),
+                  ir_bin(l, OP_MUL, T_F64, ir_bin(l, OP_TRUEDIV, T_F64, i, fdiv, 0), delta, 0),
+                  ir_bin(l, OP_MUL, T_F64, i, step, 0)),
+        ir_bin(l, OP_MUL, T_F64, i, delta, 0));
+    ir_expr *y = ir_bin(l, OP_ADD, T_F64, scaled, start, 0);
+    if (endpoint) {
+        ir_expr *last = ir_bin(l, OP_LAND, T_BOOL,
+                               ir_bin(l, OP_CEQ, T_BOOL, ir_index(l, T_I64, 0), div, 0),
+                               ir_bin(l, OP_CGT, T_BOOL, num, I64(l, 1), 0), 0);
+        y = ir_select(l, T_F64, last, stop, y);
+    }
+    if (ir_type_is_int(t))
+        y = call1(l, FN_FLOOR, T_F64, y);
+    value *r = grid_1d(c, l, t, num, snum, ir_cast(l, t, y));
+    if (!retstep)
+        return r;
+    value *tup = vnew(V_TUPLE, l);
+    tup->n = 2;
+    tup->items = NEWN(value *, 2);
+    tup->items[0] = r;
+    tup->items[1] = scalar(l, ir_select(l, T_F64, has_div, step, ir_const_f(l, T_F64, NAN)), 0);
+    return tup;
+}
+
+/* np.arange: the length is ceil((stop - start) / step) as NumPy computes it (in double, 1 when
+ * that underflows to zero from a positive quotient); ints give int64 start + i * step, floats
+ * NumPy's fill: y[0] = start, y[1] = start + step, y[i] = y[0] + i * (y[1] - y[0]). */
+static value *arange(lctx *c, loc l, args *a)
+{
+    const char *pn[] = {"start", "stop", "step", "dtype"};
+    value *v[4];
+    if (!match_args(l, "np.arange", a, 4, pn, 1, v))
+        return &ERRV;
+    value *start = v[0], *stop = v[1], *step = v[2];
+    if (!stop) { /* arange(stop) */
+        stop = start;
+        start = scalar(l, I64(l, 0), 1);
+        start->s = sym_const(0);
+    }
+    if (!step) {
+        step = scalar(l, I64(l, 1), 1);
+        step->s = sym_const(1);
+    }
+    if (!real_scalar(start, "np.arange", "start") || !real_scalar(stop, "np.arange", "stop") ||
+        !real_scalar(step, "np.arange", "step"))
+        return &ERRV;
+    int isf = ir_type_is_float(start->type) || ir_type_is_float(stop->type) ||
+              ir_type_is_float(step->type);
+    ir_type t = isf ? T_F64 : T_I64;
+    if (v[3] && v[3]->kind != V_NONE && !dtype_of(v[3], &t))
+        return &ERRV;
+    if (t == T_BOOL || (isf && ir_type_is_int(t))) {
+        diag_error(v[3]->l, "np.arange(): dtype %s with these arguments is not supported",
+                   t == T_BOOL ? "bool" : "int");
+        return &ERRV;
+    }
+    /* Python's (stop - start) / step: a zero step is Python's ZeroDivisionError. */
+    value *q = py_binop(c, l, OP_TRUEDIV, py_binop(c, l, OP_SUB, stop, start), step);
+    if (q->kind == V_ERR)
+        return &ERRV;
+    ir_expr *qe = ir_cast(l, T_F64, q->e);
+    ir_expr *zero = ir_const_f(l, T_F64, 0.0);
+    ir_expr *nonzero = ir_bin(l, OP_CNE, T_BOOL, ir_cast(l, T_F64, stop->e), ir_cast(l, T_F64, start->e), 0);
+    ir_expr *under = ir_bin(l, OP_LAND, T_BOOL, ir_bin(l, OP_CEQ, T_BOOL, qe, zero, 0), nonzero, 0);
+    ir_expr *positive = ir_bin(l, OP_CGT, T_BOOL, ir_bin(l, OP_TRUEDIV, T_F64, ir_const_f(l, T_F64, 1.0), qe, 0),
+                               zero, 0);
+    ir_expr *ceil_len = call1(l, FN_PYINT, T_I64, call1(l, FN_CEIL, T_F64, qe));
+    ir_expr *n = ir_select(l, T_I64, under, ir_cast(l, T_I64, positive), ceil_len);
+    n = ir_bin(l, OP_MAX, T_I64, n, I64(l, 0), 0);
+    const sym *sn = NULL;
+    int64_t k;
+    if (ir_expr_const_int(n, &k))
+        sn = sym_const(k);
+    else if (!isf && is_one(step->s) && start->s && stop->s)
+        sn = sym_sub(stop->s, start->s); /* as long as stop >= start, which the run checks */
+    ir_expr *y;
+    ir_expr *i = ir_index(l, T_I64, 0);
+    if (!isf && ir_type_is_int(t)) {
+        y = ir_bin(l, OP_ADD, T_I64, ir_cast(l, T_I64, start->e),
+                   ir_bin(l, OP_MUL, T_I64, i, ir_cast(l, T_I64, step->e), 0), 0);
+    } else {
+        value *next = py_binop(c, l, OP_ADD, start, step);
+        ir_expr *y0 = ir_cast(l, t, start->e), *y1 = ir_cast(l, t, next->e);
+        ir_expr *delta = ir_bin(l, OP_SUB, t, y1, y0, 0);
+        y = ir_select(l, t, ir_bin(l, OP_CEQ, T_BOOL, i, I64(l, 0), 0), y0,
+                      ir_select(l, t, ir_bin(l, OP_CEQ, T_BOOL, i, I64(l, 1), 0), y1,
+                                ir_bin(l, OP_ADD, t, y0, ir_bin(l, OP_MUL, t, ir_cast(l, t, i), delta, 0), 0)));
+    }
+    return grid_1d(c, l, t, n, sn, ir_cast(l, t, y));
+}
+
 /* The numpy functions that are not creators: NULL if f is none of them. */
 static value *numpy_function(lctx *c, loc l, const char *f, args *a)
 {
@@ -2540,6 +2723,10 @@ static value *call_numpy(lctx *c, const char *f, ast *call, value *self)
             return r;
     }
     const char *n = f + 3;
+    if (strcmp(n, "linspace") == 0)
+        return linspace(c, l, &a);
+    if (strcmp(n, "arange") == 0)
+        return arange(c, l, &a);
     static const char *creators[] = {"zeros", "ones", "empty", "full", NULL};
     for (int i = 0; creators[i]; i++) {
         int full = i == 3;
@@ -2734,7 +2921,7 @@ static value *numpy_attr(lctx *c, value *mod, ast *a)
                                     "load", "sqrt", "exp", "log", "sin", "cos", "tan", "tanh",
                                     "abs", "absolute", "floor", "ceil", "sign", "minimum",
                                     "maximum", "where", "clip", "sum", "max", "min", "mean",
-                                    "amax", "amin", "roll", "power", NULL};
+                                    "amax", "amin", "roll", "power", "linspace", "arange", NULL};
         for (const char **p = fns; *p; p++)
             if (strcmp(*p, n) == 0) {
                 value *v = vnew(V_BUILTIN, l);
