@@ -1900,7 +1900,7 @@ static value *copy_of(lctx *c, loc l, value *src)
 
 static const char supported_numpy[] =
     "supported from numpy: zeros, ones, empty, full and their _like forms, copy, fromfunction, "
-    "linspace, arange, "
+    "linspace, arange, meshgrid, "
     "save, load, sqrt, exp, log, sin, cos, tan, tanh, abs, absolute, floor, ceil, sign, minimum, "
     "maximum, where, clip, power, roll, sum, max, min, mean, amax, amin, linalg.norm, the dtypes "
     "float64, float32, int64, int32, bool_, and pi, e, inf, nan";
@@ -2524,6 +2524,91 @@ static value *arange(lctx *c, loc l, args *a)
     return grid_1d(c, l, t, n, sn, ir_cast(l, t, y));
 }
 
+/* The 1-D array a as a value of rank ndim that varies along axis (extent 1 elsewhere): a read
+ * whose one range dimension iterates box dimension `axis`. */
+static value *along_axis(lctx *c, loc l, value *a, int axis, int ndim)
+{
+    if (a->e->kind != E_READ || view_has_wrap(a->e->view))
+        a = materialize(c, a);
+    ir_view *v = ir_view_clone(a->e->view);
+    value *r = vnew(V_ARRAY, l);
+    r->type = a->type;
+    r->rank = ndim;
+    for (int p = 0; p < ndim; p++) {
+        r->sh[p] = sym_const(1);
+        r->len[p] = I64(l, 1);
+    }
+    r->sh[axis] = a->sh[0];
+    r->len[axis] = a->len[0];
+    for (int d = 0; d < v->rank; d++)
+        if (v->dim[d].kind == D_RANGE)
+            v->dim[d].box = axis;
+    r->e = ir_read(l, v);
+    return r;
+}
+
+/* np.meshgrid(x0, x1, ..., indexing='xy'|'ij', sparse=, copy=): output k varies along axis k
+ * (axes 0 and 1 swapped for 'xy'); sparse outputs have extent 1 elsewhere, full ones are
+ * broadcast into new arrays (NumPy's copy=True; copy=False views are copies here too). */
+static value *meshgrid(lctx *c, loc l, args *a)
+{
+    int n = a->npos, ok = 1, sparse = 0, xy = 1;
+    if (n < 1 || n > IR_MAX_RANK) {
+        diag_error(l, "np.meshgrid() of %d arrays is not supported (1 to %d)", n, IR_MAX_RANK);
+        return &ERRV;
+    }
+    for (int k = 0; k < a->nkw; k++) {
+        value *kv = a->kw[k];
+        if (strcmp(a->kwname[k], "sparse") == 0)
+            sparse = const_flag(kv, 0, "sparse", &ok);
+        else if (strcmp(a->kwname[k], "copy") == 0)
+            (void)const_flag(kv, 1, "copy", &ok);
+        else if (strcmp(a->kwname[k], "indexing") == 0) {
+            if (kv->kind == V_STR && (strcmp(kv->str, "xy") == 0 || strcmp(kv->str, "ij") == 0))
+                xy = kv->str[0] == 'x';
+            else {
+                diag_error(kv->l, "Valid values for `indexing` are 'xy' and 'ij'.");
+                ok = 0;
+            }
+        } else {
+            diag_error(a->kwast[k]->l, "np.meshgrid() got an unexpected keyword argument '%s'",
+                       a->kwname[k]);
+            ok = 0;
+        }
+    }
+    for (int k = 0; k < n; k++)
+        if (a->pos[k]->kind != V_ARRAY || a->pos[k]->rank != 1) {
+            diag_error(a->pos[k]->l, "np.meshgrid() takes 1-D arrays (this is %s)",
+                       a->pos[k]->kind == V_ARRAY ? "an array of several dimensions"
+                                                  : vkind_desc(a->pos[k]));
+            ok = 0;
+        }
+    if (!ok)
+        return &ERRV;
+    int axis[IR_MAX_RANK];
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    for (int k = 0; k < n; k++) {
+        axis[k] = (xy && n > 1 && k < 2) ? 1 - k : k;
+        len[axis[k]] = a->pos[k]->len[0];
+        sh[axis[k]] = a->pos[k]->sh[0];
+    }
+    value *tup = vnew(V_TUPLE, l);
+    tup->n = n;
+    tup->items = NEWN(value *, n);
+    for (int k = 0; k < n; k++) {
+        value *g = along_axis(c, l, a->pos[k], axis[k], n);
+        if (sparse)
+            tup->items[k] = materialize(c, g);
+        else {
+            value *r = new_array(c, l, g->type, n, len, sh, 0, NULL);
+            emit_sweep(c, l, r, g, 1);
+            tup->items[k] = r;
+        }
+    }
+    return tup;
+}
+
 /* The numpy functions that are not creators: NULL if f is none of them. */
 static value *numpy_function(lctx *c, loc l, const char *f, args *a)
 {
@@ -2727,6 +2812,8 @@ static value *call_numpy(lctx *c, const char *f, ast *call, value *self)
         return linspace(c, l, &a);
     if (strcmp(n, "arange") == 0)
         return arange(c, l, &a);
+    if (strcmp(n, "meshgrid") == 0)
+        return meshgrid(c, l, &a);
     static const char *creators[] = {"zeros", "ones", "empty", "full", NULL};
     for (int i = 0; creators[i]; i++) {
         int full = i == 3;
@@ -2921,7 +3008,7 @@ static value *numpy_attr(lctx *c, value *mod, ast *a)
                                     "load", "sqrt", "exp", "log", "sin", "cos", "tan", "tanh",
                                     "abs", "absolute", "floor", "ceil", "sign", "minimum",
                                     "maximum", "where", "clip", "sum", "max", "min", "mean",
-                                    "amax", "amin", "roll", "power", "linspace", "arange", NULL};
+                                    "amax", "amin", "roll", "power", "linspace", "arange", "meshgrid", NULL};
         for (const char **p = fns; *p; p++)
             if (strcmp(*p, n) == 0) {
                 value *v = vnew(V_BUILTIN, l);

@@ -4,6 +4,7 @@
 #   (un, vn) and allocates nothing (the six named temporaries are computed inside the sweeps);
 #   after pass_fuse both sweeps are one loop nest.
 # burgers_step.tyl itself is also compared with NumPy by tests/run_tests.py (it is linked there).
+#   meshgrid_read_only.tyl: np.meshgrid's coordinate arrays, only read, are never allocated.
 #   halo_*.tyl: pass_dist / pass_halo on small programs; the distribution-relevant part of
 #   --dump=halo (layout lines, per-sweep '# halo ARRAY: ZONES', '# interior margins', reduction
 #   splits, and each statement cut to its kind and target) must equal halo_*.expected exactly.
@@ -24,6 +25,11 @@ dump=$($TYLESC tests/ir/burgers_step.tyl --dump=fuse) || { echo "FAIL burgers_st
 loop=$(printf '%s\n' "$dump" | sed -n '/^for n_it/,/^[^ ]/p' | sed '$d')
 check burgers_step/fused "fused groups in the time loop" 1 "$(printf '%s\n' "$loop" | grep -c 'fused:')"
 check burgers_step/fused_sweeps "sweeps inside the fused group" 2 "$(printf '%s\n' "$loop" | grep -c '^    sweep\[')"
+
+# meshgrid coordinates read only pointwise or at offsets are not stored: X[i, j] reads x[j]
+dump=$($TYLESC tests/ir/meshgrid_read_only.tyl --dump=inline) || { echo "FAIL meshgrid_read_only: tylesc failed"; exit 1; }
+check meshgrid_read_only/allocs "arrays allocated (x, y, u, v; not X, Y)" "u v x y" \
+    "$(printf '%s\n' "$dump" | sed -n 's/^\([A-Za-z_]*\) = alloc.*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
 
 # ---- pass_dist / pass_halo: exact expected output ----------------------------------------------
 # halo_view FILE: the lines of --dump=halo that the distribution passes decide, statements cut to
