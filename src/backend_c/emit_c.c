@@ -382,6 +382,18 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
             sb_putc(b, ')');
             return;
         }
+        if (e->fn == FN_NONEMPTY) {
+            int64_t mx = 0;
+            ir_expr_const_int(e->args[2], &mx);
+            sb_puts(b, "(tyl_nonempty(");
+            sub(b, e->args[0], k);
+            sb_printf(b, ", \"%s\", ", mx ? "maximum" : "minimum");
+            where(b, e->l);
+            sb_puts(b, "), ");
+            sub(b, e->args[1], k);
+            sb_putc(b, ')');
+            return;
+        }
         if (e->fn == FN_PYINT) {
             sb_puts(b, "tyl_py_int(");
             sub(b, e->args[0], k);

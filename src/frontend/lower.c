@@ -33,6 +33,10 @@ typedef enum vkind {
     V_MODULE,  /* str = "numpy", "numpy.linalg", "numpy.random", ... */
     V_DTYPE,   /* type */
     V_BUILTIN, /* str = name ("range", "np.zeros", "copy" method...); self = receiver */
+    V_MASKED,  /* self[mask] with a bool array mask of self's shape: self (the indexed view),
+                  mask (the bool array), str (the mask's source text). Its shape depends on the
+                  data, so it is only an assignment target, the value assigned to a selection with
+                  the same mask, or the operand of a reduction */
 } vkind;
 
 typedef struct scope scope;
@@ -54,6 +58,7 @@ struct value {
     ast *def;
     scope *defscope;
     value *self;
+    value *mask;
 };
 
 typedef enum bkind { B_SCALAR, B_ARRAY, B_VALUE } bkind;
@@ -203,6 +208,7 @@ static const char *vkind_desc(value *v)
     case V_DTYPE: return "a dtype";
     case V_BUILTIN: return "a built-in function";
     case V_NONE: return "None";
+    case V_MASKED: return "a boolean-mask selection (its shape depends on the data)";
     case V_ERR: return "an error";
     }
     return "?";
@@ -222,6 +228,14 @@ static const char *reserved[] = {
     "ceil", "fmod", "pow", "fabs", "round", "trunc", "isnan", "isinf", "signbit", "copysign",
     "M_PI", "M_E", "y0", "y1", "yn", "j0", "j1", "jn", "gamma", "remainder", "nan",
     "MPI_COMM_WORLD", "argc", "argv", "params",
+    /* the CUDA back end is compiled as C++: its keywords and CUDA's built-in names */
+    "new", "delete", "this", "template", "typename", "namespace", "using", "operator", "private",
+    "public", "protected", "virtual", "friend", "explicit", "export", "mutable", "throw", "catch",
+    "try", "nullptr", "typeid", "constexpr", "consteval", "constinit", "decltype", "noexcept",
+    "concept", "requires", "asm", "std", "alignas", "alignof", "thread_local", "static_assert",
+    "static_cast", "dynamic_cast", "const_cast", "reinterpret_cast", "wchar_t", "char8_t",
+    "char16_t", "char32_t", "co_await", "co_return", "co_yield", "threadIdx", "blockIdx",
+    "blockDim", "gridDim", "warpSize", "dim3", "min", "max",
     NULL,
 };
 
@@ -1083,6 +1097,33 @@ static void sym_slice(const sym *n, value *start, value *stop, int64_t step, con
 
 static int view_has_wrap(ir_view *v);
 
+/* base[m] with a bool array m: NumPy requires m to have base's shape. */
+static value *mask_select(lctx *c, value *base, value *m, ast *item)
+{
+    if (m->rank != base->rank) {
+        diag_error(item->l, "a boolean mask of %d dimension%s indexing an array of %d is not supported "
+                            "(the mask must have the array's shape)",
+                   m->rank, m->rank == 1 ? "" : "s", base->rank);
+        return &ERRV;
+    }
+    for (int d = 0; d < m->rank; d++)
+        if (sym_cmp(m->sh[d], base->sh[d]) == 0) {
+            diag_error(item->l, "boolean index did not match indexed array along axis %d; size of axis "
+                                "is %s but size of corresponding boolean axis is %s",
+                       d, sym_str(base->sh[d]), sym_str(m->sh[d]));
+            return &ERRV;
+        }
+    /* extents known only at run time: equal, as two assignment checks in both directions */
+    emit(c, check_stmt(item->l, CK_ASSIGN, m->rank, m->len, base->rank, base->len));
+    emit(c, check_stmt(item->l, CK_ASSIGN, base->rank, base->len, m->rank, m->len));
+    value *r = vnew(V_MASKED, item->l);
+    r->self = base;
+    r->mask = m;
+    r->type = base->type;
+    r->str = diag_text(item->l);
+    return r;
+}
+
 /* What one item of a subscript is. */
 enum { IX_SLICE, IX_INDEX, IX_NEWAXIS, IX_ELLIPSIS };
 
@@ -1127,6 +1168,8 @@ static value *index_array(lctx *c, value *base, ast *sub, int target)
     }
     if (failed)
         return &ERRV;
+    if (nitems == 1 && kind[0] == IX_INDEX && ival[0]->kind == V_ARRAY && ival[0]->type == T_BOOL)
+        return mask_select(c, base, ival[0], VEC_AT(sub->args, 0, ast *));
     if (nreal > v->vrank) {
         diag_error(sub->l, "too many indices for array: array is %d-dimensional, but %d were indexed",
                    v->vrank, nreal);
@@ -1516,6 +1559,13 @@ static void assign_name(lctx *c, ast *target, value *v)
 {
     const char *name = target->name;
     loc l = target->l;
+    if (v->kind == V_MASKED) {
+        diag_error(v->l, "'%s = a[%s]' is not supported: a boolean-mask selection has a shape that "
+                         "depends on the data", name, v->str);
+        diag_note((loc){0}, "masks are supported in a[m] = scalar, a[m] = b[m], a[m] += scalar and "
+                            "in reductions such as np.sum(a[m]) and a[m].max()");
+        v = &ERRV;
+    }
     if (v->kind == V_ERR) {
         /* keep the name defined so later uses do not cascade into more errors */
         binding *b = bind(c, name);
@@ -2146,10 +2196,53 @@ static value *where3(lctx *c, loc l, value *cond, value *a, value *b)
 }
 
 /* sum, max, min, mean, norm of a whole array: an S_REDUCE into a new scalar. */
+static value *reduce(lctx *c, loc l, const char *kind, value *x);
+
+/* A reduction of a[m]: the unselected elements are the reduction's identity (0 for sums, -inf
+ * or the type's least value for max, ...), and max/min of an empty selection is NumPy's error;
+ * mean divides by the number selected (0/0 is nan, as NumPy's mean of an empty array). */
+static value *reduce_masked(lctx *c, loc l, const char *kind, value *x)
+{
+    int mx = strcmp(kind, "max") == 0 || strcmp(kind, "amax") == 0;
+    int mn = strcmp(kind, "min") == 0 || strcmp(kind, "amin") == 0;
+    int mean = strcmp(kind, "mean") == 0;
+    ir_type t = x->self->type;
+    ir_expr *fill;
+    if (mx || mn) {
+        if (ir_type_is_float(t))
+            fill = ir_const_f(l, t, mx ? -INFINITY : INFINITY);
+        else if (t == T_BOOL)
+            fill = ir_const_i(l, t, mx ? 0 : 1);
+        else
+            fill = ir_const_i(l, t, t == T_I32 ? (mx ? INT32_MIN : INT32_MAX) : (mx ? INT64_MIN : INT64_MAX));
+    } else
+        fill = ir_type_is_float(t) ? ir_const_f(l, t, 0.0) : ir_const_i(l, t, 0);
+    value *w = where3(c, l, x->mask, x->self, scalar(l, fill, 0));
+    if (w->kind == V_ERR)
+        return &ERRV;
+    value *r = reduce(c, l, mean ? "sum" : kind, w);
+    if (!(mx || mn || mean) || r->kind == V_ERR)
+        return r;
+    value *count = reduce(c, l, "sum", x->mask);
+    if (count->kind == V_ERR)
+        return &ERRV;
+    if (mean) {
+        ir_type acc = t == T_F32 ? T_F32 : T_F64;
+        return scalar(l, ir_bin(l, OP_TRUEDIV, acc, ir_cast(l, acc, r->e), ir_cast(l, acc, count->e), 0), 0);
+    }
+    ir_expr **args = NEWN(ir_expr *, 3);
+    args[0] = count->e;
+    args[1] = r->e;
+    args[2] = I64(l, mx);
+    return scalar(l, ir_call(l, FN_NONEMPTY, r->type, 3, args), 0);
+}
+
 static value *reduce(lctx *c, loc l, const char *kind, value *x)
 {
     if (x->kind == V_ERR)
         return &ERRV;
+    if (x->kind == V_MASKED && strcmp(kind, "norm") != 0)
+        return reduce_masked(c, l, kind, x);
     if (x->kind != V_SCALAR && x->kind != V_ARRAY) {
         diag_error(x->l, "%s() of %s is not supported", kind, vkind_desc(x));
         return &ERRV;
@@ -3039,6 +3132,19 @@ static value *lower_attr(lctx *c, ast *a)
         return &ERRV;
     if (obj->kind == V_MODULE)
         return numpy_attr(c, obj, a);
+    if (obj->kind == V_MASKED) {
+        static const char *methods[] = {"sum", "max", "min", "mean", NULL};
+        for (const char **m = methods; *m; m++)
+            if (strcmp(a->name, *m) == 0) {
+                value *v = vnew(V_BUILTIN, a->l);
+                v->str = *m;
+                v->self = obj;
+                return v;
+            }
+        diag_error(a->l, "'.%s' of a boolean-mask selection is not supported (its shape depends on "
+                         "the data; sum, max, min and mean are)", a->name);
+        return &ERRV;
+    }
     if (obj->kind == V_ARRAY) {
         if (strcmp(a->name, "shape") == 0) {
             value *t = vnew(V_TUPLE, a->l);
@@ -3289,6 +3395,30 @@ static value *target_view(lctx *c, ast *t)
     return index_array(c, base, t, 1);
 }
 
+/* a[m] = v as one sweep over a: a = where(m, v, a). v is a scalar, or b[m] with the same mask
+ * (then b's elements land where they were selected); any other array would need as many
+ * elements as m selects, which only the data says. */
+static void store_masked(lctx *c, loc l, value *tv, value *v)
+{
+    if (v->kind == V_MASKED) {
+        if (!*v->str || strcmp(v->str, tv->str) != 0) {
+            diag_error(v->l, "assigning a selection with another mask to a[%s] is not supported "
+                             "(write b[m] with the same mask m on both sides)", tv->str);
+            return;
+        }
+        v = v->self;
+    } else if (v->kind != V_SCALAR) {
+        diag_error(v->l, "assigning %s to a[%s] is not supported: the number of elements the mask "
+                         "selects depends on the data; assign a scalar or b[%s]",
+                   vkind_desc(v), tv->str, tv->str);
+        return;
+    }
+    value *w = where3(c, l, tv->mask, v, tv->self);
+    if (w->kind == V_ERR)
+        return;
+    emit_sweep(c, l, tv->self, w, 0);
+}
+
 static void store(lctx *c, ast *t, value *v)
 {
     if (t->kind == A_NAME) {
@@ -3299,6 +3429,10 @@ static void store(lctx *c, ast *t, value *v)
         value *tv = target_view(c, t);
         if (tv->kind == V_ERR || v->kind == V_ERR)
             return;
+        if (tv->kind == V_MASKED) {
+            store_masked(c, t->l, tv, v);
+            return;
+        }
         if (tv->kind == V_SCALAR) { /* all indices are integers: one element */
             ir_expr *el = tv->e;
             if (v->kind != V_SCALAR) {
@@ -3435,6 +3569,17 @@ static void lower_augassign(lctx *c, ast *s)
         value *tv = target_view(c, t);
         if (tv->kind == V_ERR || rhs->kind == V_ERR)
             return;
+        value *masked = NULL;
+        if (tv->kind == V_MASKED) { /* a[m] += x: a = where(m, a + x, a) */
+            if (rhs->kind != V_SCALAR) {
+                diag_error(s->a->l, "'%s=' of %s on a[%s] is not supported: the number of elements "
+                                    "the mask selects depends on the data; use a scalar",
+                           ast_op_name(s->op), vkind_desc(rhs), tv->str);
+                return;
+            }
+            masked = tv;
+            tv = tv->self;
+        }
         value *r = binop(c, s->l, op, tv, rhs);
         if (r->kind == V_ERR)
             return;
@@ -3442,6 +3587,12 @@ static void lower_augassign(lctx *c, ast *s)
             diag_error(s->l, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with "
                              "casting rule 'same_kind'", ir_op_name(op), ir_type_name(r->type),
                        ir_type_name(tv->type));
+            return;
+        }
+        if (masked) {
+            r = where3(c, s->l, masked->mask, r, tv);
+            if (r->kind != V_ERR)
+                emit_sweep(c, s->l, tv, r, 0);
             return;
         }
         if (tv->kind == V_SCALAR) {

@@ -29,7 +29,7 @@ const char *ir_fn_name(ir_fn fn)
         [FN_SQRT] = "sqrt", [FN_EXP] = "exp", [FN_LOG] = "log", [FN_SIN] = "sin",
         [FN_COS] = "cos", [FN_TAN] = "tan", [FN_TANH] = "tanh", [FN_FLOOR] = "floor",
         [FN_CEIL] = "ceil", [FN_SIGN] = "sign", [FN_SLICE_LO] = "slice_lo", [FN_SLICE_LEN] = "slice_len",
-        [FN_INDEX] = "index", [FN_PYINT] = "int",
+        [FN_INDEX] = "index", [FN_PYINT] = "int", [FN_NONEMPTY] = "nonempty",
     };
     return names[fn];
 }

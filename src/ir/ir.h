@@ -51,6 +51,8 @@ typedef enum ir_fn {
     FN_SLICE_LEN, /* same args: number of elements of a slice */
     FN_INDEX,     /* args: extent, index, axis(const): normalised integer index, checked */
     FN_PYINT,     /* args: a float: Python's int() (errors for inf, nan and what int64 cannot hold) */
+    FN_NONEMPTY,  /* args: count, value, is_max(const): value, after an error if count is 0 (a
+                     max or min of an empty selection has no identity) */
 } ir_fn;
 const char *ir_fn_name(ir_fn fn);
 

@@ -402,6 +402,14 @@ static inline int64_t tyl_py_int(double x, const char *where)
     return (int64_t)x;
 }
 
+/* A max or min of a boolean-mask selection (np.max(a[m])) that selects nothing: NumPy's error. */
+static inline void tyl_nonempty(int64_t count, const char *op, const char *where)
+{
+    if (count == 0)
+        tyl_rt_error(where, "ValueError: zero-size array to reduction operation %s which has no "
+                            "identity", op);
+}
+
 /* int ** int with b >= 0 (b < 0 gives a float in Python: the emitter uses tyl_py_pow_f). */
 int64_t tyl_py_pow_i(int64_t a, int64_t b, const char *where);
 /* float ** float as CPython's float_pow (errors for 0.0 ** negative, negative ** fraction). */
