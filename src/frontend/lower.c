@@ -1952,7 +1952,8 @@ static const char supported_numpy[] =
     "supported from numpy: zeros, ones, empty, full and their _like forms, copy, fromfunction, "
     "linspace, arange, meshgrid, "
     "save, load, sqrt, exp, log, sin, cos, tan, tanh, abs, absolute, floor, ceil, sign, minimum, "
-    "maximum, where, clip, power, roll, sum, max, min, mean, amax, amin, linalg.norm, the dtypes "
+    "maximum, where, clip, power, roll, sum, max, min, mean, amax, amin, any, all (also with axis=), "
+    "cumsum, diff, linalg.norm, the dtypes "
     "float64, float32, int64, int32, bool_, and pi, e, inf, nan";
 
 static value *call_numpy(lctx *c, const char *fname, ast *call, value *self);
@@ -2702,6 +2703,339 @@ static value *meshgrid(lctx *c, loc l, args *a)
     return tup;
 }
 
+/* ---- reductions along an axis, cumsum, diff ------------------------------------------------- */
+
+/* a with its axis-th own dimension fixed at index k (a value of one dimension less). */
+static value *fix_axis(lctx *c, loc l, value *a, int axis, ir_expr *k)
+{
+    if (a->e->kind != E_READ || view_has_wrap(a->e->view))
+        a = materialize(c, a);
+    ir_view *v = ir_view_clone(a->e->view);
+    value *r = vnew(V_ARRAY, l);
+    r->type = a->type;
+    int own = 0;
+    v->vrank = 0;
+    for (int d = 0; d < v->rank; d++) {
+        ir_dim *m = &v->dim[d];
+        if (m->kind != D_RANGE)
+            continue;
+        if (own++ == axis) {
+            m->kind = D_FIXED;
+            m->lo = iadd(l, m->lo, imul(l, m->step, k));
+            m->slo = NULL;
+            continue;
+        }
+        m->box = v->vrank;
+        r->sh[v->vrank] = m->slen;
+        r->len[v->vrank] = m->len;
+        v->vrank++;
+    }
+    r->rank = v->vrank;
+    r->e = ir_read(l, v);
+    return r;
+}
+
+/* r (rank n) read as rank n + 1 with an extent-1 dimension at axis (keepdims=True), computed
+ * into a new array. */
+static value *insert_axis(lctx *c, loc l, value *r, int axis)
+{
+    if (r->e->kind != E_READ || view_has_wrap(r->e->view))
+        r = materialize(c, r);
+    ir_view *v = ir_view_clone(r->e->view);
+    value *k = vnew(V_ARRAY, l);
+    k->type = r->type;
+    k->rank = r->rank + 1;
+    for (int p = 0, q = 0; p < k->rank; p++) {
+        if (p == axis) {
+            k->sh[p] = sym_const(1);
+            k->len[p] = I64(l, 1);
+            continue;
+        }
+        k->sh[p] = r->sh[q];
+        k->len[p] = r->len[q++];
+    }
+    for (int d = 0; d < v->rank; d++)
+        if (v->dim[d].kind == D_RANGE && v->dim[d].box >= axis)
+            v->dim[d].box++;
+    k->e = ir_read(l, v);
+    return materialize(c, k);
+}
+
+/* An axis= argument: a compile-time int in [-rank, rank), normalised. */
+static int axis_arg(value *v, int rank, const char *fname, int *axis)
+{
+    int64_t k;
+    if (v->kind == V_TUPLE) {
+        diag_error(v->l, "%s() over a tuple of axes is not supported; reduce one axis at a time", fname);
+        return 0;
+    }
+    if (v->kind != V_SCALAR || !ir_type_is_int(v->type) || !ir_expr_const_int(v->e, &k)) {
+        diag_error(v->l, "%s(): axis must be an int known when compiling", fname);
+        return 0;
+    }
+    if (k < -rank || k >= rank) {
+        diag_error(v->l, "axis %lld is out of bounds for array of dimension %d", (long long)k, rank);
+        return 0;
+    }
+    *axis = (int)(k < 0 ? k + rank : k);
+    return 1;
+}
+
+/* for k in range(lo, n): body, where body() emits the loop's statements reading k. */
+static ir_stmt *loop_over(lctx *c, loc l, ir_expr *lo, ir_expr *n, ir_var **k)
+{
+    ir_stmt *st = ir_stmt_new(S_FOR, l);
+    st->e = lo;
+    st->e2 = n;
+    st->e3 = I64(l, 1);
+    if (n->kind != E_CONST && n->kind != E_VAR) {
+        ir_var *tv = temp_scalar(c, T_I64);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+        as->var = tv;
+        as->e = n;
+        emit(c, as);
+        st->e2 = ir_varref(l, tv);
+    }
+    st->var = *k = ir_var_new(c->prog, cname(c, "axis_it"), "axis_it", T_I64, 0, 0);
+    return st;
+}
+
+/* np.sum/mean/max/min/any/all(a, axis=k, keepdims=): the slices along the axis are combined in
+ * order, one sweep per slice (as NumPy does for all but the last axis; along the last axis
+ * NumPy sums pairwise, so sums and means may differ by rounding there); max and min of an
+ * empty axis are NumPy's error. */
+static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims)
+{
+    int sum = strcmp(kind, "sum") == 0, mean = strcmp(kind, "mean") == 0;
+    int mx = strcmp(kind, "max") == 0 || strcmp(kind, "amax") == 0;
+    int any = strcmp(kind, "any") == 0, all = strcmp(kind, "all") == 0;
+    ir_type t = x->type, acc;
+    if (sum)
+        acc = ir_type_is_float(t) ? t : T_I64;
+    else if (mean)
+        acc = t == T_F32 ? T_F32 : T_F64;
+    else if (any || all)
+        acc = T_BOOL;
+    else
+        acc = t;
+    ir_op op = (sum || mean) ? OP_ADD : any ? OP_BOR : all ? OP_BAND : mx ? OP_NPMAX : OP_NPMIN;
+    ir_expr *n = x->len[axis];
+    if (x->e->kind != E_READ || view_has_wrap(x->e->view))
+        x = materialize(c, x);
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    for (int d = 0, q = 0; d < x->rank; d++)
+        if (d != axis) {
+            len[q] = x->len[d];
+            sh[q++] = x->sh[d];
+        }
+    value *r;
+    ir_expr *first;
+    if (x->rank == 1) { /* a 1-D array reduces to a scalar: the whole-array reduction */
+        r = reduce(c, l, any ? "max" : all ? "min" : kind, x);
+        if (r->kind == V_ERR)
+            return r;
+        if (any || all)
+            r->e = ir_cast(l, T_BOOL, r->e);
+        if (!keepdims)
+            return r;
+        ir_expr *one[1] = {I64(l, 1)};
+        const sym *sone[1] = {sym_const(1)};
+        return new_array(c, l, any || all ? T_BOOL : r->type, 1, one, sone, 2, r->e);
+    }
+    if (sum || mean || any || all) {
+        ir_expr *zero = acc == T_BOOL ? ir_const_i(l, T_BOOL, all) :
+                        ir_type_is_float(acc) ? ir_const_f(l, acc, 0.0) : ir_const_i(l, acc, 0);
+        r = new_array(c, l, acc, x->rank - 1, len, sh, 2, zero);
+        first = I64(l, 0);
+    } else {
+        r = new_array(c, l, acc, x->rank - 1, len, sh, 0, NULL);
+        ir_expr **args = NEWN(ir_expr *, 3);
+        args[0] = n;
+        args[1] = I64(l, 0);
+        args[2] = I64(l, axis);
+        emit_sweep(c, l, r, fix_axis(c, l, x, axis, ir_call(l, FN_INDEX, T_I64, 3, args)), 1);
+        first = I64(l, 1);
+    }
+    ir_var *k;
+    ir_stmt *st = loop_over(c, l, first, n, &k);
+    vec *saved = c->out;
+    c->out = &st->body;
+    value *slice = fix_axis(c, l, x, axis, ir_varref(l, k));
+    if (any || all) {
+        value *b = vnew(V_ARRAY, l);
+        *b = *slice;
+        b->e = ir_cast(l, T_BOOL, slice->e);
+        b->type = T_BOOL;
+        slice = b;
+    }
+    value *upd = binop(c, l, op, r, slice);
+    if (upd->kind != V_ERR)
+        emit_sweep(c, l, r, upd, 0);
+    c->out = saved;
+    emit(c, st);
+    if (mean) {
+        value *cnt = scalar(l, ir_cast(l, acc, n), 0);
+        value *q = binop(c, l, OP_TRUEDIV, r, cnt);
+        if (q->kind == V_ERR)
+            return &ERRV;
+        emit_sweep(c, l, r, q, 0);
+    }
+    return keepdims ? insert_axis(c, l, r, axis) : r;
+}
+
+/* np.cumsum(a, axis=k): a running sum along the axis, one sweep per slice. */
+static value *cumsum(lctx *c, loc l, value *x, value *axisv)
+{
+    int axis = 0;
+    if (x->kind != V_ARRAY) {
+        diag_error(x->l, "np.cumsum() takes an array, not %s", vkind_desc(x));
+        return &ERRV;
+    }
+    if (!axisv || axisv->kind == V_NONE) {
+        if (x->rank != 1) {
+            diag_error(l, "np.cumsum() of a %d-D array without axis= (it flattens) is not supported",
+                       x->rank);
+            return &ERRV;
+        }
+    } else if (!axis_arg(axisv, x->rank, "np.cumsum", &axis))
+        return &ERRV;
+    ir_type acc = ir_type_is_float(x->type) ? x->type : T_I64;
+    value *r = new_array(c, l, acc, x->rank, x->len, x->sh, 0, NULL);
+    emit_sweep(c, l, r, x, 1);
+    ir_var *k;
+    ir_stmt *st = loop_over(c, l, I64(l, 1), x->len[axis], &k);
+    vec *saved = c->out;
+    c->out = &st->body;
+    ir_expr *km1 = ir_bin(l, OP_SUB, T_I64, ir_varref(l, k), I64(l, 1), 0);
+    if (x->rank == 1) { /* element by element: r[k] = r[k - 1] + r[k] */
+        ir_var *slot = whole_slot(r);
+        ir_expr **ik = NEWN(ir_expr *, 1), **ikm1 = NEWN(ir_expr *, 1);
+        ik[0] = ir_varref(l, k);
+        ikm1[0] = km1;
+        ir_stmt *se = ir_stmt_new(S_SETELEM, l);
+        se->var = slot;
+        se->n = 1;
+        se->args = ik;
+        se->e = ir_bin(l, OP_ADD, acc, ir_elem(l, slot, ikm1), ir_elem(l, slot, ik), 0);
+        emit(c, se);
+        c->out = saved;
+        emit(c, st);
+        return r;
+    }
+    value *cur = fix_axis(c, l, r, axis, ir_varref(l, k));
+    value *upd = binop(c, l, OP_ADD, fix_axis(c, l, r, axis, km1), cur);
+    if (upd->kind != V_ERR)
+        emit_sweep(c, l, cur, upd, 0);
+    c->out = saved;
+    emit(c, st);
+    return r;
+}
+
+/* np.diff(a, n=1, axis=-1): a[..., 1:] - a[..., :-1], n times. */
+static value *diff(lctx *c, loc l, value *x, value *nv, value *axisv)
+{
+    int axis = x->kind == V_ARRAY ? x->rank - 1 : 0;
+    int64_t n = 1;
+    if (x->kind != V_ARRAY) {
+        diag_error(x->l, "np.diff() takes an array, not %s", vkind_desc(x));
+        return &ERRV;
+    }
+    if (nv && !(nv->kind == V_SCALAR && ir_expr_const_int(ir_cast(l, T_I64, nv->e), &n) && n >= 0)) {
+        diag_error(nv->l, "np.diff(): n must be a non-negative int known when compiling");
+        return &ERRV;
+    }
+    if (axisv && axisv->kind != V_NONE && !axis_arg(axisv, x->rank, "np.diff", &axis))
+        return &ERRV;
+    for (int64_t i = 0; i < n; i++) {
+        if (x->e->kind != E_READ || view_has_wrap(x->e->view))
+            x = materialize(c, x);
+        value *hi = vnew(V_ARRAY, l), *lo = vnew(V_ARRAY, l);
+        *hi = *x;
+        *lo = *x;
+        ir_view *vh = ir_view_clone(x->e->view), *vl = ir_view_clone(x->e->view);
+        int own = 0;
+        for (int d = 0; d < vh->rank; d++) {
+            if (vh->dim[d].kind != D_RANGE || own++ != axis)
+                continue;
+            ir_expr *m1 = ir_bin(l, OP_MAX, T_I64, ir_bin(l, OP_SUB, T_I64, x->len[axis], I64(l, 1), 0),
+                                 I64(l, 0), 0);
+            vh->dim[d].lo = iadd(l, vh->dim[d].lo, vh->dim[d].step);
+            vh->dim[d].len = vl->dim[d].len = m1;
+            vh->dim[d].slo = vl->dim[d].slo = NULL;
+            vh->dim[d].slen = vl->dim[d].slen = x->sh[axis] ? sym_sub(x->sh[axis], sym_const(1)) : NULL;
+            hi->len[axis] = lo->len[axis] = m1;
+            hi->sh[axis] = lo->sh[axis] = vh->dim[d].slen;
+        }
+        hi->e = ir_read(l, vh);
+        lo->e = ir_read(l, vl);
+        hi->fresh = lo->fresh = NULL;
+        x = binop(c, l, x->type == T_BOOL ? OP_BXOR : OP_SUB, hi, lo);
+        if (x->kind == V_ERR)
+            return &ERRV;
+    }
+    return x;
+}
+
+/* np.sum(a, axis=None, dtype=None, out=None, keepdims=False) and its relatives, functions and
+ * methods alike. */
+static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self)
+{
+    const char *pn[] = {"a", "axis", "keepdims"};
+    value *v[3];
+    args sa = *a;
+    if (self) { /* a.sum(axis, ...): the receiver is the first argument */
+        sa.pos = NEWN(value *, a->npos + 1);
+        sa.pos[0] = self;
+        for (int i = 0; i < a->npos; i++)
+            sa.pos[i + 1] = a->pos[i];
+        sa.npos = a->npos + 1;
+    }
+    char fname[32];
+    snprintf(fname, sizeof fname, "%s%s", self ? "" : "np.", kind);
+    if (!match_args(l, fname, &sa, 3, pn, 1, v))
+        return &ERRV;
+    int ok = 1;
+    int keepdims = const_flag(v[2], 0, "keepdims", &ok);
+    if (!ok)
+        return &ERRV;
+    value *x = v[0];
+    if (!v[1] || v[1]->kind == V_NONE) {
+        if (keepdims) {
+            diag_error(v[2]->l, "%s(): keepdims=True without axis= is not supported", fname);
+            return &ERRV;
+        }
+        if (strcmp(kind, "any") == 0 || strcmp(kind, "all") == 0) {
+            if (x->kind != V_ARRAY) {
+                diag_error(x->l, "%s() takes an array, not %s", fname, vkind_desc(x));
+                return &ERRV;
+            }
+            value *b = vnew(V_ARRAY, l);
+            *b = *x;
+            b->e = ir_cast(l, T_BOOL, x->e);
+            b->type = T_BOOL;
+            b->fresh = NULL;
+            value *r = reduce(c, l, kind[1] == 'n' ? "max" : "min", b);
+            if (r->kind != V_ERR)
+                r->e = ir_cast(l, T_BOOL, r->e);
+            return r;
+        }
+        return reduce(c, l, kind, x);
+    }
+    if (x->kind != V_ARRAY) {
+        diag_error(x->l, "%s() with axis= takes an array, not %s", fname, vkind_desc(x));
+        return &ERRV;
+    }
+    if (strcmp(kind, "norm") == 0) {
+        diag_error(v[1]->l, "np.linalg.norm() with axis= is not supported");
+        return &ERRV;
+    }
+    int axis;
+    if (!axis_arg(v[1], x->rank, fname, &axis))
+        return &ERRV;
+    return reduce_axis(c, l, kind, x, axis, keepdims);
+}
+
 /* The numpy functions that are not creators: NULL if f is none of them. */
 static value *numpy_function(lctx *c, loc l, const char *f, args *a)
 {
@@ -2744,16 +3078,25 @@ static value *numpy_function(lctx *c, loc l, const char *f, args *a)
             return &ERRV;
         return binop(c, l, OP_NPMIN, binop(c, l, OP_NPMAX, v[0], v[1]), v[2]);
     }
-    static const char *reds[] = {"sum", "max", "min", "mean", "amax", "amin", "linalg.norm", NULL};
+    static const char *reds[] = {"sum", "max", "min", "mean", "amax", "amin", "any", "all",
+                                 "linalg.norm", NULL};
     for (const char **r = reds; *r; r++)
-        if (strcmp(f, *r) == 0) {
-            if (a->npos != 1 || a->nkw) {
-                diag_error(l, "np.%s() takes one array (axis= and other arguments are not supported; "
-                              "reductions cover the whole array)", f);
-                return &ERRV;
-            }
-            return reduce(c, l, strcmp(f, "linalg.norm") == 0 ? "norm" : f, a->pos[0]);
-        }
+        if (strcmp(f, *r) == 0)
+            return reduce_call(c, l, strcmp(f, "linalg.norm") == 0 ? "norm" : f, a, NULL);
+    if (strcmp(f, "cumsum") == 0) {
+        const char *pn[] = {"a", "axis"};
+        value *v[2];
+        if (!match_args(l, "np.cumsum", a, 2, pn, 1, v))
+            return &ERRV;
+        return cumsum(c, l, v[0], v[1]);
+    }
+    if (strcmp(f, "diff") == 0) {
+        const char *pn[] = {"a", "n", "axis"};
+        value *v[3];
+        if (!match_args(l, "np.diff", a, 3, pn, 1, v))
+            return &ERRV;
+        return diff(c, l, v[0], v[1], v[2]);
+    }
     if (strcmp(f, "roll") == 0) {
         const char *pn[] = {"a", "shift", "axis"};
         value *v[3];
@@ -2866,12 +3209,16 @@ static value *call_numpy(lctx *c, const char *f, ast *call, value *self)
             return copy_of(c, l, self);
         }
         if (strcmp(f, "sum") == 0 || strcmp(f, "max") == 0 || strcmp(f, "min") == 0 ||
-            strcmp(f, "mean") == 0) {
-            if (a.npos || a.nkw) {
-                diag_error(l, "%s() arguments (axis=, ...) are not supported; reductions cover the whole array", f);
+            strcmp(f, "mean") == 0 || strcmp(f, "any") == 0 || strcmp(f, "all") == 0)
+            return self->kind == V_MASKED && (a.npos || a.nkw)
+                       ? (diag_error(l, "%s() of a boolean-mask selection takes no arguments", f), &ERRV)
+                       : reduce_call(c, l, f, &a, self);
+        if (strcmp(f, "cumsum") == 0) {
+            const char *pn[] = {"axis"};
+            value *v[1];
+            if (!match_args(l, "cumsum", &a, 1, pn, 0, v))
                 return &ERRV;
-            }
-            return reduce(c, l, f, self);
+            return cumsum(c, l, self, v[0]);
         }
         if (strcmp(f, "astype") == 0) {
             ir_type t;
@@ -3101,7 +3448,8 @@ static value *numpy_attr(lctx *c, value *mod, ast *a)
                                     "load", "sqrt", "exp", "log", "sin", "cos", "tan", "tanh",
                                     "abs", "absolute", "floor", "ceil", "sign", "minimum",
                                     "maximum", "where", "clip", "sum", "max", "min", "mean",
-                                    "amax", "amin", "roll", "power", "linspace", "arange", "meshgrid", NULL};
+                                    "amax", "amin", "roll", "power", "linspace", "arange", "meshgrid", "any", "all",
+                                    "cumsum", "diff", NULL};
         for (const char **p = fns; *p; p++)
             if (strcmp(*p, n) == 0) {
                 value *v = vnew(V_BUILTIN, l);
@@ -3163,7 +3511,8 @@ static value *lower_attr(lctx *c, ast *a)
             v->type = obj->type;
             return v;
         }
-        static const char *methods[] = {"copy", "sum", "max", "min", "mean", "astype", "clip", NULL};
+        static const char *methods[] = {"copy", "sum", "max", "min", "mean", "any", "all", "cumsum",
+                                        "astype", "clip", NULL};
         for (const char **m = methods; *m; m++)
             if (strcmp(a->name, *m) == 0) {
                 value *v = vnew(V_BUILTIN, a->l);

@@ -234,7 +234,10 @@ int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where)
         a->hl[d] = a->hh[d] = 0;
     }
     if (dist) {
-        if (!g_first_checked) {
+        int thin = 0; /* an extent-1 dimension (keepdims=, np.newaxis) is no measure of the grid */
+        for (int d = 0; d < r; d++)
+            thin |= a->shape[d] == 1;
+        if (!g_first_checked && !thin) {
             /* the first distributed array says whether the grid makes sense at all */
             g_first_checked = 1;
             for (int d = 0; d < r; d++)
