@@ -1950,7 +1950,7 @@ static value *copy_of(lctx *c, loc l, value *src)
 
 static const char supported_numpy[] =
     "supported from numpy: zeros, ones, empty, full and their _like forms, copy, fromfunction, "
-    "linspace, arange, meshgrid, "
+    "linspace, arange, meshgrid, array, asarray, ndarray, pad, "
     "save, load, sqrt, exp, log, sin, cos, tan, tanh, abs, absolute, floor, ceil, sign, minimum, "
     "maximum, where, clip, power, roll, sum, max, min, mean, amax, amin, any, all (also with axis=), "
     "cumsum, diff, linalg.norm, the dtypes "
@@ -3036,6 +3036,268 @@ static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self
     return reduce_axis(c, l, kind, x, axis, keepdims);
 }
 
+/* ---- np.array / np.asarray of literals, np.pad ------------------------------------------------ */
+
+enum { MAX_LITERAL_ELEMS = 4096 };
+
+/* The shape of a nested list/tuple of scalars; 0 (after a diagnostic) when it is ragged, too
+ * deep or holds something other than scalars. */
+static int literal_shape(value *v, int depth, int *rank, int64_t *ext)
+{
+    if (v->kind == V_SCALAR) {
+        if (*rank < 0)
+            *rank = depth;
+        if (*rank != depth) {
+            diag_error(v->l, "setting an array element with a sequence. The requested array has an "
+                             "inhomogeneous shape after %d dimension%s", depth, depth == 1 ? "" : "s");
+            return 0;
+        }
+        return 1;
+    }
+    if (v->kind != V_TUPLE) {
+        diag_error(v->l, "np.array() of %s is not supported (nested lists or tuples of scalars are)",
+                   vkind_desc(v));
+        return 0;
+    }
+    if (depth >= IR_MAX_RANK) {
+        diag_error(v->l, "arrays of more than %d dimensions are not supported", IR_MAX_RANK);
+        return 0;
+    }
+    if (*rank >= 0 && depth < *rank && ext[depth] != v->n) {
+        diag_error(v->l, "setting an array element with a sequence. The requested array has an "
+                         "inhomogeneous shape after %d dimension%s", depth, depth == 1 ? "" : "s");
+        return 0;
+    }
+    ext[depth] = v->n;
+    if (v->n == 0 && *rank < 0)
+        *rank = depth + 1;
+    for (int i = 0; i < v->n; i++)
+        if (!literal_shape(v->items[i], depth + 1, rank, ext))
+            return 0;
+    return 1;
+}
+
+/* The element type NumPy gives a list of these scalars: Python scalars are not weak inside a
+ * list (bool, int64, float64), NumPy scalars keep their type. */
+static ir_type literal_type(value *v, ir_type t)
+{
+    if (v->kind == V_SCALAR) {
+        ir_type e = v->weak ? (v->type == T_BOOL ? T_BOOL : ir_type_is_float(v->type) ? T_F64 : T_I64)
+                            : v->type;
+        return (int)t < 0 ? e : promote2(t, e);
+    }
+    for (int i = 0; i < v->n; i++)
+        t = literal_type(v->items[i], t);
+    return t;
+}
+
+static void literal_fill(lctx *c, loc l, ir_var *slot, value *v, int depth, ir_expr **idx)
+{
+    if (v->kind == V_SCALAR) {
+        ir_stmt *s = ir_stmt_new(S_SETELEM, l);
+        s->var = slot;
+        s->n = depth;
+        s->args = NEWN(ir_expr *, depth);
+        for (int d = 0; d < depth; d++)
+            s->args[d] = idx[d];
+        s->e = ir_cast(l, slot->type, v->e);
+        emit(c, s);
+        return;
+    }
+    for (int i = 0; i < v->n; i++) {
+        idx[depth] = I64(l, i);
+        literal_fill(c, l, slot, v->items[i], depth + 1, idx);
+    }
+}
+
+/* np.array(object, dtype=) and np.asarray: an array (copied by np.array, as is by asarray) or
+ * nested lists/tuples of scalars, element by element. */
+static value *array_literal(lctx *c, loc l, args *a, int copy)
+{
+    const char *pn[] = {"object", "dtype"};
+    value *v[2];
+    if (!match_args(l, copy ? "np.array" : "np.asarray", a, 2, pn, 1, v))
+        return &ERRV;
+    ir_type t = (ir_type)-1;
+    if (v[1] && v[1]->kind != V_NONE && !dtype_of(v[1], &t))
+        return &ERRV;
+    if (v[0]->kind == V_ARRAY) {
+        value *r = (int)t >= 0 && t != v[0]->type ? NULL : v[0];
+        if (!r) {
+            r = vnew(V_ARRAY, l);
+            *r = *v[0];
+            r->e = ir_cast(l, t, v[0]->e);
+            r->type = t;
+            r->fresh = NULL;
+            return materialize(c, r);
+        }
+        return copy ? copy_of(c, l, r) : r;
+    }
+    int rank = -1;
+    int64_t ext[IR_MAX_RANK];
+    if (!literal_shape(v[0], 0, &rank, ext))
+        return &ERRV;
+    if (rank == 0) {
+        diag_error(v[0]->l, "np.array() of a scalar (a 0-dimensional array) is not supported");
+        return &ERRV;
+    }
+    int64_t total = 1;
+    for (int d = 0; d < rank; d++)
+        total *= ext[d];
+    if (total > MAX_LITERAL_ELEMS) {
+        diag_error(v[0]->l, "an array literal of %lld elements is too long (at most %d)", (long long)total,
+                   MAX_LITERAL_ELEMS);
+        return &ERRV;
+    }
+    if ((int)t < 0)
+        t = literal_type(v[0], (ir_type)-1);
+    if ((int)t < 0)
+        t = T_F64; /* np.array([]) */
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    for (int d = 0; d < rank; d++) {
+        len[d] = I64(l, ext[d]);
+        sh[d] = sym_const(ext[d]);
+    }
+    value *r = new_array(c, l, t, rank, len, sh, 0, NULL);
+    ir_expr *idx[IR_MAX_RANK];
+    literal_fill(c, l, whole_slot(r), v[0], 0, idx);
+    return r;
+}
+
+/* a's view narrowed to [lo, lo + n) along its axis-th own dimension. */
+static value *slice_axis(value *a, loc l, int axis, ir_expr *lo, ir_expr *n, const sym *sn)
+{
+    ir_view *v = ir_view_clone(a->e->view);
+    value *r = vnew(V_ARRAY, l);
+    *r = *a;
+    r->fresh = NULL;
+    for (int d = 0, own = 0; d < v->rank; d++) {
+        ir_dim *m = &v->dim[d];
+        if (m->kind != D_RANGE || own++ != axis)
+            continue;
+        m->lo = iadd(l, m->lo, imul(l, m->step, lo));
+        m->len = n;
+        m->slo = NULL;
+        m->slen = sn;
+    }
+    r->len[axis] = n;
+    r->sh[axis] = sn;
+    r->e = ir_read(l, v);
+    return r;
+}
+
+/* pad_width: an int, (before, after), or one (before, after) per axis. */
+static int pad_widths(value *pw, int rank, value **before, value **after)
+{
+    for (int d = 0; d < rank; d++) {
+        value *p = pw;
+        if (p->kind == V_TUPLE && p->n == rank && rank > 1 && p->items[0]->kind == V_TUPLE)
+            p = p->items[d];
+        else if (p->kind == V_TUPLE && p->n == 1 && p->items[0]->kind == V_TUPLE)
+            p = p->items[0];
+        if (p->kind == V_TUPLE && p->n == 1)
+            p = p->items[0];
+        if (p->kind == V_SCALAR)
+            before[d] = after[d] = p;
+        else if (p->kind == V_TUPLE && p->n == 2 && p->items[0]->kind == V_SCALAR &&
+                 p->items[1]->kind == V_SCALAR) {
+            before[d] = p->items[0];
+            after[d] = p->items[1];
+        } else {
+            diag_error(pw->l, "np.pad(): pad_width must be an int, (before, after) or one "
+                              "(before, after) per axis");
+            return 0;
+        }
+        for (value **w = (value *[]){before[d], after[d]}, **e = w + 2; w < e; w++)
+            if (!is_int_scalar(*w)) {
+                diag_error((*w)->l, "np.pad(): pad widths must be integers, not %s", vkind_desc(*w));
+                return 0;
+            }
+    }
+    return 1;
+}
+
+/* np.pad(a, pad_width, mode='constant'|'edge'|'wrap', constant_values=): the array is copied
+ * into the middle of a larger one and each axis padded in turn (so corners come out as
+ * NumPy's): constant by the fill, edge by broadcasting the first and last slices, wrap by
+ * copying the opposite end (widths at most the extent). */
+static value *pad(lctx *c, loc l, args *a)
+{
+    const char *pn[] = {"array", "pad_width", "mode", "constant_values"};
+    value *v[4];
+    if (!match_args(l, "np.pad", a, 4, pn, 2, v))
+        return &ERRV;
+    value *x = array_arg(c, v[0], "np.pad");
+    if (!x)
+        return &ERRV;
+    const char *mode = "constant";
+    if (v[2]) {
+        if (v[2]->kind != V_STR || (strcmp(v[2]->str, "constant") && strcmp(v[2]->str, "edge") &&
+                                    strcmp(v[2]->str, "wrap"))) {
+            diag_error(v[2]->l, "np.pad(): supported modes are 'constant', 'edge' and 'wrap'");
+            return &ERRV;
+        }
+        mode = v[2]->str;
+    }
+    if (v[3] && (strcmp(mode, "constant") || v[3]->kind != V_SCALAR)) {
+        diag_error(v[3]->l, "np.pad(): constant_values must be one scalar, with mode 'constant'");
+        return &ERRV;
+    }
+    value *before[IR_MAX_RANK], *after[IR_MAX_RANK];
+    if (!pad_widths(v[1], x->rank, before, after))
+        return &ERRV;
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    ir_expr *b[IR_MAX_RANK], *e[IR_MAX_RANK];
+    for (int d = 0; d < x->rank; d++) {
+        b[d] = int_operand(before[d], "a pad width");
+        e[d] = int_operand(after[d], "a pad width");
+        int64_t kb, ke;
+        if ((ir_expr_const_int(b[d], &kb) && kb < 0) || (ir_expr_const_int(e[d], &ke) && ke < 0)) {
+            diag_error(v[1]->l, "index can't contain negative values");
+            return &ERRV;
+        }
+        len[d] = iadd(l, iadd(l, b[d], x->len[d]), e[d]);
+        sh[d] = (x->sh[d] && before[d]->s && after[d]->s)
+                    ? sym_add(sym_add(before[d]->s, x->sh[d]), after[d]->s) : NULL;
+    }
+    int constant = strcmp(mode, "constant") == 0;
+    ir_expr *fill = constant ? (v[3] ? v[3]->e : ir_const_i(l, T_I64, 0)) : NULL;
+    value *r = new_array(c, l, x->type, x->rank, len, sh, constant ? 2 : 0, fill);
+    value *mid = r;
+    for (int d = 0; d < x->rank; d++)
+        mid = slice_axis(mid, l, d, b[d], x->len[d], x->sh[d]);
+    emit_sweep(c, l, mid, x, 0);
+    if (constant)
+        return r;
+    int wrap = strcmp(mode, "wrap") == 0;
+    for (int d = 0; d < x->rank; d++) {
+        /* the part of r already filled: the middle along later axes, everything along earlier */
+        value *done = r;
+        for (int q = d + 1; q < x->rank; q++)
+            done = slice_axis(done, l, q, b[q], x->len[q], x->sh[q]);
+        ir_expr *n = x->len[d];
+        ir_expr *one = I64(l, 1);
+        value *lo_t = slice_axis(done, l, d, I64(l, 0), b[d], before[d]->s);
+        value *hi_t = slice_axis(done, l, d, iadd(l, b[d], n), e[d], after[d]->s);
+        value *lo_s, *hi_s;
+        if (wrap) {
+            /* a wrap wider than the extent (NumPy repeats the array) is a run-time error here */
+            for (ir_expr **w = (ir_expr *[]){b[d], e[d]}, **we = w + 2; w < we; w++)
+                emit(c, check_stmt(l, CK_NONNEG, 1, (ir_expr *[]){ir_bin(l, OP_SUB, T_I64, n, *w, 0)}, 0, NULL));
+            lo_s = slice_axis(done, l, d, n, b[d], before[d]->s);
+            hi_s = slice_axis(done, l, d, b[d], e[d], after[d]->s);
+        } else {
+            lo_s = slice_axis(done, l, d, b[d], one, sym_const(1));
+            hi_s = slice_axis(done, l, d, ir_bin(l, OP_SUB, T_I64, iadd(l, b[d], n), one, 0), one, sym_const(1));
+        }
+        emit_sweep(c, l, lo_t, lo_s, 0);
+        emit_sweep(c, l, hi_t, hi_s, 0);
+    }
+    return r;
+}
+
 /* The numpy functions that are not creators: NULL if f is none of them. */
 static value *numpy_function(lctx *c, loc l, const char *f, args *a)
 {
@@ -3254,6 +3516,22 @@ static value *call_numpy(lctx *c, const char *f, ast *call, value *self)
         return arange(c, l, &a);
     if (strcmp(n, "meshgrid") == 0)
         return meshgrid(c, l, &a);
+    if (strcmp(n, "array") == 0 || strcmp(n, "asarray") == 0)
+        return array_literal(c, l, &a, n[1] == 'r');
+    if (strcmp(n, "pad") == 0)
+        return pad(c, l, &a);
+    if (strcmp(n, "ndarray") == 0) { /* np.ndarray(shape, dtype=): uninitialised, as np.empty */
+        const char *pn[] = {"shape", "dtype"};
+        value *v[2];
+        int rank;
+        ir_expr *len[IR_MAX_RANK];
+        const sym *sh[IR_MAX_RANK];
+        ir_type t = T_F64;
+        if (!match_args(l, f, &a, 2, pn, 1, v) || !shape_arg(v[0], &rank, len, sh) ||
+            (v[1] && v[1]->kind != V_NONE && !dtype_of(v[1], &t)))
+            return &ERRV;
+        return new_array(c, l, t, rank, len, sh, 0, NULL);
+    }
     static const char *creators[] = {"zeros", "ones", "empty", "full", NULL};
     for (int i = 0; creators[i]; i++) {
         int full = i == 3;
@@ -3449,7 +3727,7 @@ static value *numpy_attr(lctx *c, value *mod, ast *a)
                                     "abs", "absolute", "floor", "ceil", "sign", "minimum",
                                     "maximum", "where", "clip", "sum", "max", "min", "mean",
                                     "amax", "amin", "roll", "power", "linspace", "arange", "meshgrid", "any", "all",
-                                    "cumsum", "diff", NULL};
+                                    "cumsum", "diff", "array", "asarray", "ndarray", "pad", NULL};
         for (const char **p = fns; *p; p++)
             if (strcmp(*p, n) == 0) {
                 value *v = vnew(V_BUILTIN, l);

@@ -234,11 +234,13 @@ int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where)
         a->hl[d] = a->hh[d] = 0;
     }
     if (dist) {
-        int thin = 0; /* an extent-1 dimension (keepdims=, np.newaxis) is no measure of the grid */
+        /* Only a stencil's array (one with halos) measures the grid: small tables (np.array
+         * literals), keepdims results and new axes are legitimately thinner than it. */
+        int stencil = 0;
         for (int d = 0; d < r; d++)
-            thin |= a->shape[d] == 1;
-        if (!g_first_checked && !thin) {
-            /* the first distributed array says whether the grid makes sense at all */
+            stencil |= L->hl[d] || L->hh[d];
+        if (!g_first_checked && stencil) {
+            /* the first stencil array says whether the grid makes sense at all */
             g_first_checked = 1;
             for (int d = 0; d < r; d++)
                 if (g_P[d] > 1 && g_P[d] > a->shape[d]) {
