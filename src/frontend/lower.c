@@ -3952,14 +3952,28 @@ static value *lower_expr(lctx *c, ast *a)
         return unop(c, a->l, op, x);
     }
     case A_BOOLOP: {
-        value *x = truth(c, lower_expr(c, a->a), "'and'/'or'");
-        value *y = truth(c, lower_expr(c, a->b), "'and'/'or'");
+        /* Python's `x or y` is x when x is true, else y (`and`: y when x is true, else x): the
+         * value of an operand, not a bool, and y is evaluated only when needed. */
+        value *x0 = lower_expr(c, a->a), *y0 = lower_expr(c, a->b);
+        value *x = truth(c, x0, "'and'/'or'");
+        value *y = truth(c, y0, "'and'/'or'");
         if (x->kind == V_ERR || y->kind == V_ERR)
             return &ERRV;
+        int and = a->op == OP_AND;
         int64_t kx;
         if (ir_expr_const_int(x->e, &kx))
-            return (a->op == OP_AND) == (kx != 0) ? y : x;
-        return scalar(a->l, ir_bin(a->l, a->op == OP_AND ? OP_LAND : OP_LOR, T_BOOL, x->e, y->e, 1), 1);
+            return and == (kx != 0) ? y0 : x0;
+        if (x0->type == T_BOOL && y0->type == T_BOOL)
+            return scalar(a->l, ir_bin(a->l, and ? OP_LAND : OP_LOR, T_BOOL, x->e, y->e, 1), 1);
+        if (x0->type != y0->type) {
+            diag_error(a->l, "the value of this '%s' is %s or %s depending on the values; give both "
+                             "operands one type (or compare them, for a bool)", and ? "and" : "or",
+                       vkind_desc(x0), vkind_desc(y0));
+            return &ERRV;
+        }
+        value *r = scalar(a->l, ir_select(a->l, x0->type, x->e, and ? y0->e : x0->e, and ? x0->e : y0->e),
+                          x0->weak && y0->weak);
+        return r;
     }
     case A_COMPARE: return lower_compare(c, a);
     case A_IFEXP: {
