@@ -33,6 +33,7 @@ typedef enum vkind {
     V_MODULE,  /* str = "numpy", "numpy.linalg", "numpy.random", ... */
     V_DTYPE,   /* type */
     V_BUILTIN, /* str = name ("range", "np.zeros", "copy" method...); self = receiver */
+    V_SLICE,   /* slice(start, stop, step): items[3], each a scalar or None */
     V_MASKED,  /* self[mask] with a bool array mask of self's shape: self (the indexed view),
                   mask (the bool array), str (the mask's source text). Its shape depends on the
                   data, so it is only an assignment target, the value assigned to a selection with
@@ -209,6 +210,7 @@ static const char *vkind_desc(value *v)
     case V_BUILTIN: return "a built-in function";
     case V_NONE: return "None";
     case V_MASKED: return "a boolean-mask selection (its shape depends on the data)";
+    case V_SLICE: return "a slice";
     case V_ERR: return "an error";
     }
     return "?";
@@ -1097,6 +1099,21 @@ static void sym_slice(const sym *n, value *start, value *stop, int64_t step, con
 
 static int view_has_wrap(ir_view *v);
 
+/* A slice bound: NULL when omitted; `x or None` gives x and sets *present to x != 0. */
+static value *slice_bound(lctx *c, ast *b, ir_expr **present)
+{
+    if (!b)
+        return NULL;
+    if (present && b->kind == A_BOOLOP && b->op == OP_OR && b->b->kind == A_NONE) {
+        value *x = lower_expr(c, b->a);
+        if (x->kind == V_ERR || !int_operand(x, "slice bound"))
+            return &ERRV;
+        *present = ir_bin(b->l, OP_CNE, T_BOOL, ir_cast(b->l, T_I64, x->e), I64(b->l, 0), 0);
+        return x;
+    }
+    return lower_expr(c, b);
+}
+
 /* base[m] with a bool array m: NumPy requires m to have base's shape. */
 static value *mask_select(lctx *c, value *base, value *m, ast *item)
 {
@@ -1153,7 +1170,7 @@ static value *index_array(lctx *c, value *base, ast *sub, int target)
             }
         } else {
             ival[k] = lower_expr(c, it);
-            kind[k] = ival[k]->kind == V_NONE ? IX_NEWAXIS : IX_INDEX;
+            kind[k] = ival[k]->kind == V_NONE ? IX_NEWAXIS : ival[k]->kind == V_SLICE ? IX_SLICE : IX_INDEX;
             if (ival[k]->kind == V_ERR)
                 failed = 1;
             if (kind[k] == IX_NEWAXIS) {
@@ -1206,9 +1223,23 @@ static value *index_array(lctx *c, value *base, ast *sub, int target)
             out[nout++] = own[k];
         k++;
         if (kind[i] == IX_SLICE) {
-            value *st = it->a ? lower_expr(c, it->a) : NULL;
-            value *sp = it->b ? lower_expr(c, it->b) : NULL;
-            value *stp = it->c ? lower_expr(c, it->c) : NULL;
+            /* bounds from the syntax a:b:c or from a slice() object; `x or None` is a bound
+             * that is omitted when x is 0 (`a[k:-k or None]`), known only at run time */
+            ir_expr *pst = NULL, *psp = NULL;
+            value *st, *sp, *stp;
+            if (it->kind == A_SLICE) {
+                st = slice_bound(c, it->a, &pst);
+                sp = slice_bound(c, it->b, &psp);
+                stp = slice_bound(c, it->c, NULL);
+            } else {
+                st = ival[i]->items[0];
+                sp = ival[i]->items[1];
+                stp = ival[i]->items[2];
+            }
+            if ((st && st->kind == V_ERR) || (sp && sp->kind == V_ERR) || (stp && stp->kind == V_ERR)) {
+                failed = 1;
+                continue;
+            }
             if (st && st->kind == V_NONE) st = NULL;
             if (sp && sp->kind == V_NONE) sp = NULL;
             if (stp && stp->kind == V_NONE) stp = NULL;
@@ -1222,11 +1253,18 @@ static value *index_array(lctx *c, value *base, ast *sub, int target)
             int64_t kstep = 0;
             int kconst = ir_expr_const_int(ek, &kstep);
             if (kconst && kstep == 0) {
-                diag_error(it->c->l, "slice step cannot be zero");
+                diag_error(stp->l, "slice step cannot be zero");
                 failed = 1;
                 continue;
             }
             int flags = (st ? 1 : 0) | (sp ? 2 : 0);
+            ir_expr *eflags = I64(it->l, flags);
+            if (pst || psp) {
+                ir_expr *fs = pst ? ir_select(it->l, T_I64, pst, I64(it->l, 1), I64(it->l, 0)) : I64(it->l, flags & 1);
+                ir_expr *fe = psp ? ir_select(it->l, T_I64, psp, I64(it->l, 2), I64(it->l, 0)) : I64(it->l, flags & 2);
+                eflags = ir_bin(it->l, OP_BOR, T_I64, fs, fe, 0);
+                flags = -1; /* known at run time only */
+            }
             /* Common cases fold to plain arithmetic when the bounds are constants that cannot
              * clip: a[:] and a[k:] / a[:-k] are resolved by the run-time helper otherwise. */
             ir_expr **args = NEWN(ir_expr *, 5);
@@ -1234,7 +1272,7 @@ static value *index_array(lctx *c, value *base, ast *sub, int target)
             args[1] = es;
             args[2] = ee;
             args[3] = ek;
-            args[4] = I64(it->l, flags);
+            args[4] = eflags;
             ir_expr *lo, *len;
             if (flags == 0 && kconst && kstep == 1) {
                 lo = I64(it->l, 0);
@@ -1244,7 +1282,7 @@ static value *index_array(lctx *c, value *base, ast *sub, int target)
                 len = ir_call(it->l, FN_SLICE_LEN, T_I64, 5, args);
             }
             const sym *slo = NULL, *slen = NULL;
-            if (kconst)
+            if (kconst && flags >= 0)
                 sym_slice(m->slen, st, sp, kstep, &slo, &slen);
             ir_dim nd = *m;
             nd.lo = iadd(it->l, m->lo, imul(it->l, m->step, lo));
@@ -1404,7 +1442,7 @@ static value *read_name(lctx *c, ast *a)
             return &ERRV;
         }
         static const char *builtins[] = {"range", "print", "int", "float", "abs", "min", "max",
-                                         "len", "bool", "round", NULL};
+                                         "len", "bool", "round", "slice", NULL};
         for (const char **p = builtins; *p; p++)
             if (strcmp(*p, a->name) == 0) {
                 value *v = vnew(V_BUILTIN, a->l);
@@ -1422,7 +1460,7 @@ static value *read_name(lctx *c, ast *a)
         }
         /* Python built-ins that a stencil program cannot use yet: say so rather than calling
          * them undefined, which would send the user looking for a typo. */
-        static const char *unsupported[] = {"slice", "list", "tuple", "dict", "set", "zip",
+        static const char *unsupported[] = {"list", "tuple", "dict", "set", "zip",
                                             "enumerate", "map", "filter", "sorted", "reversed",
                                             "sum", "any", "all", "isinstance", "open", "input",
                                             "iter", "next", "type", "str", "repr", "format",
@@ -1432,7 +1470,7 @@ static value *read_name(lctx *c, ast *a)
                 diag_error(a->l, "the Python built-in '%s' is not supported in a stencil program",
                            a->name);
                 diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, min, max, "
-                                    "len, bool, round");
+                                    "len, bool, round, slice");
                 return &ERRV;
             }
         diag_error(a->l, "name '%s' is not defined", a->name);
@@ -2004,6 +2042,26 @@ static value *call_builtin(lctx *c, value *fn, ast *call)
         }
         emit(c, s);
         return vnew(V_NONE, l);
+    }
+    if (strcmp(f, "slice") == 0) { /* slice(stop), slice(start, stop[, step]) */
+        if (a.nkw || a.npos < 1 || a.npos > 3) {
+            diag_error(l, "slice() takes 1 to 3 positional arguments");
+            return &ERRV;
+        }
+        value *r = vnew(V_SLICE, l);
+        r->n = 3;
+        r->items = NEWN(value *, 3);
+        value *none = vnew(V_NONE, l);
+        r->items[0] = a.npos == 1 ? none : a.pos[0];
+        r->items[1] = a.npos == 1 ? a.pos[0] : a.pos[1];
+        r->items[2] = a.npos == 3 ? a.pos[2] : none;
+        for (int i = 0; i < 3; i++)
+            if (r->items[i]->kind != V_NONE && !is_int_scalar(r->items[i])) {
+                diag_error(r->items[i]->l, "slice indices must be integers or None, not %s",
+                           vkind_desc(r->items[i]));
+                return &ERRV;
+            }
+        return r;
     }
     if (strcmp(f, "range") == 0) {
         diag_error(l, "range() is only supported as the iterable of a for loop");
