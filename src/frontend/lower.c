@@ -1099,6 +1099,86 @@ static void sym_slice(const sym *n, value *start, value *stop, int64_t step, con
 
 static int view_has_wrap(ir_view *v);
 
+/* The position of the one literal list of a subscript (`a[[0, 2, 5], :]`), or -1. */
+static int list_item(ast *sub)
+{
+    int k = -1;
+    for (int i = 0; i < sub->args.len; i++)
+        if (VEC_AT(sub->args, i, ast *)->kind == A_LIST) {
+            if (k >= 0)
+                return -2; /* several lists: NumPy's broadcasting of index arrays, not supported */
+            k = i;
+        }
+    return k;
+}
+
+static int sym_is_one_ext(const sym *s)
+{
+    int64_t k;
+    return sym_is_const(s, &k) && k == 1;
+}
+
+/* The subscript with its item k replaced. */
+static ast *subscript_with(ast *sub, int k, ast *item)
+{
+    ast *r = NEW(ast);
+    *r = *sub;
+    r->args = (vec){0};
+    for (int i = 0; i < sub->args.len; i++)
+        vec_push(&r->args, i == k ? item : VEC_AT(sub->args, i, ast *));
+    return r;
+}
+
+static value *index_array(lctx *c, value *base, ast *sub, int target);
+static value *fix_axis(lctx *c, loc l, value *a, int axis, ir_expr *k);
+static value *new_array(lctx *c, loc l, ir_type t, int rank, ir_expr **len, const sym **sh, int init,
+                        ir_expr *fill);
+
+/* base[..., [i0, i1, ...], ...] read: a new array whose dimension at the list's place holds
+ * base[..., i0, ...], base[..., i1, ...], ... (NumPy's indexing by a list of integers). */
+static value *list_index(lctx *c, value *base, ast *sub, int k, int pos)
+{
+    ast *lst = VEC_AT(sub->args, k, ast *);
+    int n = lst->args.len;
+    value **parts = NEWN(value *, n);
+    for (int j = 0; j < n; j++) {
+        parts[j] = index_array(c, base, subscript_with(sub, k, VEC_AT(lst->args, j, ast *)), 0);
+        if (parts[j]->kind == V_ERR)
+            return &ERRV;
+    }
+    value *p0 = parts[0];
+    int rank = p0->kind == V_ARRAY ? p0->rank + 1 : 1;
+    if (rank > IR_MAX_RANK) {
+        diag_error(sub->l, "the result would have %d dimensions; at most %d are supported", rank, IR_MAX_RANK);
+        return &ERRV;
+    }
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    for (int d = 0, q = 0; d < rank; d++) {
+        if (d == pos) {
+            len[d] = I64(lst->l, n);
+            sh[d] = sym_const(n);
+            continue;
+        }
+        len[d] = p0->len[q];
+        sh[d] = p0->sh[q++];
+    }
+    value *r = new_array(c, sub->l, base->type, rank, len, sh, 0, NULL);
+    for (int j = 0; j < n; j++) {
+        if (rank == 1) {
+            ir_stmt *se = ir_stmt_new(S_SETELEM, sub->l);
+            se->var = whole_slot(r);
+            se->n = 1;
+            se->args = NEWN(ir_expr *, 1);
+            se->args[0] = I64(sub->l, j);
+            se->e = ir_cast(sub->l, base->type, parts[j]->e);
+            emit(c, se);
+        } else
+            emit_sweep(c, sub->l, fix_axis(c, sub->l, r, pos, I64(sub->l, j)), parts[j], 0);
+    }
+    return r;
+}
+
 /* A slice bound: NULL when omitted; `x or None` gives x and sets *present to x != 0. */
 static value *slice_bound(lctx *c, ast *b, ir_expr **present)
 {
@@ -1187,6 +1267,35 @@ static value *index_array(lctx *c, value *base, ast *sub, int target)
         return &ERRV;
     if (nitems == 1 && kind[0] == IX_INDEX && ival[0]->kind == V_ARRAY && ival[0]->type == T_BOOL)
         return mask_select(c, base, ival[0], VEC_AT(sub->args, 0, ast *));
+    int li = list_item(sub);
+    if (li == -2) {
+        diag_error(sub->l, "indexing by several lists at once is not supported (one list of integers is)");
+        return &ERRV;
+    }
+    if (li >= 0) {
+        ast *lst = VEC_AT(sub->args, li, ast *);
+        if (target) {
+            diag_error(lst->l, "internal: a list index in a target reaches index_array");
+            return &ERRV;
+        }
+        if (lst->args.len == 0) {
+            diag_error(lst->l, "indexing by an empty list is not supported");
+            return &ERRV;
+        }
+        for (int j = 0; j < lst->args.len; j++) {
+            value *e = ival[li]->items[j];
+            if (e->kind != V_SCALAR || e->type == T_BOOL || !is_int_scalar(e)) {
+                diag_error(e->l, "only lists of integers are supported as indices (this element is %s)",
+                           vkind_desc(e));
+                return &ERRV;
+            }
+        }
+        int pos = 0;
+        for (int i = 0; i < li; i++)
+            pos += kind[i] == IX_SLICE || kind[i] == IX_NEWAXIS ? 1
+                 : kind[i] == IX_ELLIPSIS ? v->vrank - nreal : 0;
+        return list_index(c, base, sub, li, pos);
+    }
     if (nreal > v->vrank) {
         diag_error(sub->l, "too many indices for array: array is %d-dimensional, but %d were indexed",
                    v->vrank, nreal);
@@ -4122,6 +4231,44 @@ static void store(lctx *c, ast *t, value *v)
 {
     if (t->kind == A_NAME) {
         assign_name(c, t, v);
+        return;
+    }
+    if (t->kind == A_SUBSCRIPT && list_item(t) >= 0) {
+        /* a[..., [i0, i1], ...] = v: one store per listed index, v computed first (it may read
+         * a: a[[0, 1]] = a[[1, 0]] swaps) and split along the list's dimension when it has it */
+        int k = list_item(t);
+        ast *lst = VEC_AT(t->args, k, ast *);
+        if (v->kind == V_ERR)
+            return;
+        if (v->kind == V_ARRAY)
+            v = materialize(c, v);
+        value *first = target_view(c, subscript_with(t, k, VEC_AT(lst->args, 0, ast *)));
+        if (first->kind == V_ERR)
+            return;
+        int rank = first->kind == V_ARRAY ? first->rank + 1 : 1;
+        int pos = v->kind == V_ARRAY && v->rank == rank ? 0 : -1;
+        if (pos == 0) { /* the list's dimension in the target's shape */
+            for (int i = 0; i < k; i++) {
+                ast *it = VEC_AT(t->args, i, ast *);
+                if (it->kind == A_NAME && strcmp(it->name, "Ellipsis") == 0) {
+                    diag_error(it->l, "'...' before a list index in an assignment of an array is "
+                                      "not supported; write the slices out");
+                    return;
+                }
+                pos += it->kind == A_SLICE;
+            }
+            int64_t ext;
+            if (sym_is_const(v->sh[pos], &ext) && ext != lst->args.len && ext != 1) {
+                diag_error(v->l, "shape mismatch: value array of shape %s could not be broadcast to "
+                                 "indexing result with %d elements along the list's dimension",
+                           shape_str(v->rank, v->sh), lst->args.len);
+                return;
+            }
+        }
+        for (int j = 0; j < lst->args.len; j++) {
+            value *vj = pos < 0 ? v : fix_axis(c, t->l, v, pos, I64(t->l, sym_is_one_ext(v->sh[pos]) ? 0 : j));
+            store(c, subscript_with(t, k, VEC_AT(lst->args, j, ast *)), vj);
+        }
         return;
     }
     if (t->kind == A_SUBSCRIPT) {
