@@ -17,7 +17,7 @@ typedef enum ast_kind {
     /* ---- expressions ---- */
     A_NAME,      /* name */
     A_INT,       /* ival (Python int literal; too large for int64 -> error at parse) */
-    A_FLOAT,     /* fval */
+    A_FLOAT,     /* fval; ival = 1 for an imaginary literal (5j: only np.mgrid/ogrid steps) */
     A_STR,       /* str (contents, escapes resolved) */
     A_BOOL,      /* ival (0 or 1): True / False */
     A_NONE,      /* None */

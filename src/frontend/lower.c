@@ -2097,7 +2097,7 @@ static value *copy_of(lctx *c, loc l, value *src)
 
 static const char supported_numpy[] =
     "supported from numpy: zeros, ones, empty, full and their _like forms, copy, fromfunction, "
-    "linspace, arange, meshgrid, array, asarray, ndarray, pad, "
+    "linspace, arange, meshgrid, indices, mgrid, ogrid, array, asarray, ndarray, pad, "
     "save, load, sqrt, exp, log, sin, cos, tan, tanh, abs, absolute, floor, ceil, sign, minimum, "
     "maximum, where, clip, power, roll, sum, max, min, mean, amax, amin, any, all (also with axis=), "
     "cumsum, diff, linalg.norm, the dtypes "
@@ -3465,6 +3465,146 @@ static value *pad(lctx *c, loc l, args *a)
     return r;
 }
 
+/* ---- np.indices, np.mgrid, np.ogrid ---------------------------------------------------------- */
+
+/* Grid k of n: (index along axis k as type t) * step[k] + start[k], over the full shape (len,
+ * sh) or, sparse, extent 1 off axis k. NULL steps and starts leave the index as it is. */
+static value *grid_arrays(lctx *c, loc l, int n, ir_expr **len, const sym **sh, ir_type t,
+                          value **start, value **step, int sparse)
+{
+    value *tup = vnew(V_TUPLE, l);
+    tup->n = n;
+    tup->items = NEWN(value *, n);
+    for (int k = 0; k < n; k++) {
+        ir_expr *gl[IR_MAX_RANK];
+        const sym *gs[IR_MAX_RANK];
+        for (int d = 0; d < n; d++) {
+            int full = !sparse || d == k;
+            gl[d] = full ? len[d] : I64(l, 1);
+            gs[d] = full ? sh[d] : sym_const(1);
+        }
+        value *iv = vnew(V_ARRAY, l);
+        iv->type = t;
+        iv->rank = n;
+        for (int d = 0; d < n; d++) {
+            iv->len[d] = gl[d];
+            iv->sh[d] = gs[d];
+        }
+        iv->e = ir_index(l, t, k);
+        value *g = iv;
+        if (step && step[k])
+            g = binop(c, l, OP_MUL, g, step[k]);
+        if (start && start[k])
+            g = binop(c, l, OP_ADD, g, start[k]);
+        if (g->kind == V_ERR)
+            return &ERRV;
+        value *r = new_array(c, l, g->type, n, gl, gs, 0, NULL);
+        emit_sweep(c, l, r, g, 1);
+        tup->items[k] = r;
+    }
+    return tup;
+}
+
+/* np.indices(dimensions, dtype=int, sparse=False): the grids of the indices, as a tuple (so
+ * `i, j = np.indices((n, m))` and `np.indices(s)[0]` work; the stacked array is not built). */
+static value *indices(lctx *c, loc l, args *a)
+{
+    const char *pn[] = {"dimensions", "dtype", "sparse"};
+    value *v[3];
+    if (!match_args(l, "np.indices", a, 3, pn, 1, v))
+        return &ERRV;
+    int rank, ok = 1;
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    ir_type t = T_I64;
+    if (!shape_arg(v[0], &rank, len, sh) || (v[1] && v[1]->kind != V_NONE && !dtype_of(v[1], &t)))
+        return &ERRV;
+    int sparse = const_flag(v[2], 0, "sparse", &ok);
+    return ok ? grid_arrays(c, l, rank, len, sh, t, NULL, NULL, sparse) : &ERRV;
+}
+
+/* np.mgrid[s0, s1, ...] / np.ogrid[...] with NumPy's nd_grid rules: a slice a:b:c gives
+ * ceil((b - a) / c) points a + i * c; an imaginary step a:b:Nj gives N points from a to b
+ * inclusive, a + i * (b - a) / (N - 1); the element type is that of all bounds and steps. One
+ * slice gives one array; several, a tuple of grids (mgrid's stacked array, unpacked). */
+static value *index_grid(lctx *c, const char *which, ast *sub)
+{
+    loc l = sub->l;
+    int n = sub->args.len, sparse = which[3] == 'o';
+    if (n < 1 || n > IR_MAX_RANK) {
+        diag_error(l, "%s of %d dimensions is not supported (1 to %d)", which, n, IR_MAX_RANK);
+        return &ERRV;
+    }
+    value *start[IR_MAX_RANK], *step[IR_MAX_RANK];
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    int isf = 0;
+    for (int k = 0; k < n; k++) {
+        ast *it = VEC_AT(sub->args, k, ast *);
+        if (it->kind != A_SLICE || !it->b) {
+            diag_error(it->l, "%s[...] takes slices with a stop (start:stop:step)", which);
+            return &ERRV;
+        }
+        value *a = it->a ? lower_expr(c, it->a) : NULL;
+        value *b = lower_expr(c, it->b);
+        if ((a && a->kind == V_ERR) || b->kind == V_ERR)
+            return &ERRV;
+        if (!a) {
+            a = scalar(l, I64(l, 0), 1);
+            a->s = sym_const(0);
+        }
+        for (value **w = (value *[]){a, b}, **we = w + 2; w < we; w++)
+            if ((*w)->kind != V_SCALAR || (*w)->type == T_BOOL) {
+                diag_error((*w)->l, "%s[...] bounds must be int or float scalars, not %s", which,
+                           vkind_desc(*w));
+                return &ERRV;
+            }
+        isf |= ir_type_is_float(a->type) || ir_type_is_float(b->type);
+        start[k] = a;
+        if (it->c && it->c->kind == A_FLOAT && it->c->ival) { /* a:b:Nj */
+            int64_t num = (int64_t)fabs(it->c->fval);
+            isf = 1;
+            len[k] = I64(it->c->l, num);
+            sh[k] = sym_const(num);
+            step[k] = num == 1 ? scalar(l, I64(l, 1), 1)
+                               : py_binop(c, l, OP_TRUEDIV, py_binop(c, l, OP_SUB, b, a),
+                                          scalar(l, ir_const_f(l, T_F64, (double)(num - 1)), 1));
+            continue;
+        }
+        value *st = it->c ? lower_expr(c, it->c) : NULL;
+        if (st && st->kind == V_ERR)
+            return &ERRV;
+        if (!st || st->kind == V_NONE) {
+            st = scalar(l, I64(l, 1), 1);
+            st->s = sym_const(1);
+        }
+        if (n == 1 && !sub->tuple_index) { /* one plain slice: NumPy calls np.arange */
+            args ar = {0};
+            ar.pos = (value *[]){a, b, st};
+            ar.npos = 3;
+            return arange(c, l, &ar);
+        }
+        if (st->kind != V_SCALAR || st->type == T_BOOL) {
+            diag_error(st->l, "%s[...] steps must be int or float scalars (or imaginary: 5j), not %s",
+                       which, vkind_desc(st));
+            return &ERRV;
+        }
+        isf |= ir_type_is_float(st->type);
+        step[k] = st;
+        /* int(math.ceil((stop - start) / (step * 1.0))) */
+        value *q = py_binop(c, l, OP_TRUEDIV, py_binop(c, l, OP_SUB, b, a),
+                            py_binop(c, l, OP_MUL, st, scalar(l, ir_const_f(l, T_F64, 1.0), 1)));
+        if (q->kind == V_ERR)
+            return &ERRV;
+        len[k] = call1(l, FN_PYINT, T_I64, call1(l, FN_CEIL, T_F64, ir_cast(l, T_F64, q->e)));
+        int64_t kk;
+        sh[k] = ir_expr_const_int(len[k], &kk) ? sym_const(kk)
+                : (!isf && is_one(st->s) && a->s && b->s) ? sym_sub(b->s, a->s) : NULL;
+    }
+    value *g = grid_arrays(c, l, n, len, sh, isf ? T_F64 : T_I64, start, step, sparse);
+    return g->kind == V_TUPLE && n == 1 ? g->items[0] : g;
+}
+
 /* The numpy functions that are not creators: NULL if f is none of them. */
 static value *numpy_function(lctx *c, loc l, const char *f, args *a)
 {
@@ -3687,6 +3827,8 @@ static value *call_numpy(lctx *c, const char *f, ast *call, value *self)
         return array_literal(c, l, &a, n[1] == 'r');
     if (strcmp(n, "pad") == 0)
         return pad(c, l, &a);
+    if (strcmp(n, "indices") == 0)
+        return indices(c, l, &a);
     if (strcmp(n, "ndarray") == 0) { /* np.ndarray(shape, dtype=): uninitialised, as np.empty */
         const char *pn[] = {"shape", "dtype"};
         value *v[2];
@@ -3894,7 +4036,8 @@ static value *numpy_attr(lctx *c, value *mod, ast *a)
                                     "abs", "absolute", "floor", "ceil", "sign", "minimum",
                                     "maximum", "where", "clip", "sum", "max", "min", "mean",
                                     "amax", "amin", "roll", "power", "linspace", "arange", "meshgrid", "any", "all",
-                                    "cumsum", "diff", "array", "asarray", "ndarray", "pad", NULL};
+                                    "cumsum", "diff", "array", "asarray", "ndarray", "pad", "indices",
+                                    "mgrid", "ogrid", NULL};
         for (const char **p = fns; *p; p++)
             if (strcmp(*p, n) == 0) {
                 value *v = vnew(V_BUILTIN, l);
@@ -4062,7 +4205,13 @@ static value *lower_expr(lctx *c, ast *a)
     switch (a->kind) {
     case A_NAME: return read_name(c, a);
     case A_INT: return scalar(a->l, I64(a->l, a->ival), 1);
-    case A_FLOAT: return scalar(a->l, ir_const_f(a->l, T_F64, a->fval), 1);
+    case A_FLOAT:
+        if (a->ival) {
+            diag_error(a->l, "complex numbers are not supported (an imaginary step such as 5j is "
+                             "supported in np.mgrid[...] and np.ogrid[...])");
+            return &ERRV;
+        }
+        return scalar(a->l, ir_const_f(a->l, T_F64, a->fval), 1);
     case A_BOOL: return scalar(a->l, ir_const_i(a->l, T_BOOL, a->ival), 1);
     case A_NONE: return vnew(V_NONE, a->l);
     case A_STR: {
@@ -4076,6 +4225,8 @@ static value *lower_expr(lctx *c, ast *a)
         value *base = lower_expr(c, a->a);
         if (base->kind == V_ERR)
             return &ERRV;
+        if (base->kind == V_BUILTIN && (strcmp(base->str, "np.mgrid") == 0 || strcmp(base->str, "np.ogrid") == 0))
+            return index_grid(c, base->str, a);
         if (base->kind == V_TUPLE) {
             if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
                 diag_error(a->l, "tuples can only be indexed by one integer");
