@@ -11,6 +11,39 @@ static const char *src_text = "";
 static int n_errors;
 static int suppressed;
 
+/* Errors already reported, so one found again (in a function inlined at every call, a loop
+ * body lowered twice) is reported once; the notes of a repeat are dropped with it. */
+typedef struct seen_error {
+    loc l;
+    const char *msg;
+    int repeats;
+} seen_error;
+static vec seen;
+static int last_repeated;
+
+/* 1 if this error was reported before (and counts the repeat). */
+static int repeated(loc l, const char *fmt, va_list ap)
+{
+    char buf[1024];
+    va_list aq;
+    va_copy(aq, ap);
+    vsnprintf(buf, sizeof buf, fmt, aq);
+    va_end(aq);
+    const char *msg = arena_strdup(&util_arena, buf);
+    for (int i = 0; i < seen.len; i++) {
+        seen_error *e = seen.items[i];
+        if (e->l.line == l.line && e->l.col == l.col && e->l.last_col == l.last_col &&
+            strcmp(e->msg, msg) == 0) {
+            e->repeats++;
+            return 1;
+        }
+    }
+    seen_error *e = arena_alloc(&util_arena, sizeof *e);
+    *e = (seen_error){l, msg, 0};
+    vec_push(&seen, e);
+    return 0;
+}
+
 void diag_set_source(const char *filename, const char *text)
 {
     src_name = filename;
@@ -71,6 +104,9 @@ static void emit(const char *kind, loc l, const char *fmt, va_list ap)
 
 void diag_verror(loc l, const char *fmt, va_list ap)
 {
+    last_repeated = !suppressed && repeated(l, fmt, ap);
+    if (last_repeated)
+        return;
     if (!suppressed)
         n_errors++;
     emit("error", l, fmt, ap);
@@ -86,6 +122,8 @@ void diag_error(loc l, const char *fmt, ...)
 
 void diag_note(loc l, const char *fmt, ...)
 {
+    if (last_repeated)
+        return;
     va_list ap;
     va_start(ap, fmt);
     emit("note", l, fmt, ap);
@@ -94,6 +132,7 @@ void diag_note(loc l, const char *fmt, ...)
 
 void diag_warning(loc l, const char *fmt, ...)
 {
+    last_repeated = 0;
     va_list ap;
     va_start(ap, fmt);
     emit("warning", l, fmt, ap);
@@ -111,6 +150,14 @@ int diag_suppress(int on)
 
 int diag_finish(void)
 {
+    last_repeated = 0;
+    for (int i = 0; i < seen.len; i++) {
+        seen_error *e = seen.items[i];
+        if (e->repeats)
+            diag_note(e->l, "the error at line %d was found %d more time%s (its function is inlined "
+                            "at each call, or its loop body lowered again) and is reported once",
+                      e->l.line, e->repeats, e->repeats == 1 ? "" : "s");
+    }
     if (n_errors)
         fprintf(stderr, "tylesc: %d error%s\n", n_errors, n_errors == 1 ? "" : "s");
     return n_errors;
@@ -122,6 +169,8 @@ void diag_reset(void)
     src_text = "";
     n_errors = 0;
     suppressed = 0;
+    seen = (vec){0};
+    last_repeated = 0;
 }
 
 const char *diag_where(loc l)
