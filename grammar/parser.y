@@ -378,9 +378,9 @@ annot_opt:
 
 /* class, with, try, async, decorators: parsed (bodies included) only to be rejected by name */
 other_compound:
-    CLASS NAME ':' suite                    { $$ = ast_other(@$, "class", $4); }
-  | CLASS NAME '(' ')' ':' suite            { $$ = ast_other(@$, "class", $6); }
-  | CLASS NAME '(' arglist_items ')' ':' suite { $$ = ast_other(@$, "class", $7); }
+    CLASS NAME ':' suite                    { $$ = ast_other(@$, "class", $4); $$->name = $2; }
+  | CLASS NAME '(' ')' ':' suite            { $$ = ast_other(@$, "class", $6); $$->name = $2; }
+  | CLASS NAME '(' arglist_items ')' ':' suite { $$ = ast_other(@$, "class", $7); $$->name = $2; }
   | WITH with_items ':' suite               { $$ = ast_other(@$, "with", $4); }
   | TRY ':' suite try_tail                  { $$ = ast_other(@$, "try", $3); }
   | ASYNC funcdef                           { $$ = ast_other(@$, "async", no_stmts); }

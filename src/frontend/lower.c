@@ -4866,12 +4866,43 @@ static void lower_while(lctx *c, ast *s)
     emit(c, st);
 }
 
+/* After a statement was rejected, the names it would have bound are defined (as errors), so
+ * their uses do not cascade into "not defined" messages. */
+static void poison_names(lctx *c, ast *s)
+{
+    vec names = {0};
+    vec one = {0};
+    vec_push(&one, s);
+    assigned_names(&one, &names);
+    if (s->kind == A_OTHER_STMT) {
+        assigned_names(&s->body, &names);
+        if (s->name && !name_in(&names, s->name))
+            vec_push(&names, (void *)s->name);
+    }
+    if (s->kind == A_FROM_IMPORT)
+        for (int i = 0; i < s->args.len; i++) {
+            ast *n = VEC_AT(s->args, i, ast *);
+            if (n->kind == A_NAME && !name_in(&names, n->name))
+                vec_push(&names, (void *)n->name);
+        }
+    for (int i = 0; i < names.len; i++) {
+        const char *n = VEC_AT(names, i, const char *);
+        int unbound;
+        if (lookup(c, n, &unbound))
+            continue;
+        binding *b = bind(c, n);
+        b->kind = B_VALUE;
+        b->val = &ERRV;
+    }
+}
+
 static void lower_stmt(lctx *c, ast *s)
 {
     if (!lower_step(c))
         return;
     vec saved_pending = c->pending;
     c->pending = (vec){0};
+    int errors = diag_count();
     switch (s->kind) {
     case A_EXPR_STMT: {
         if (s->a->kind == A_STR || s->a->kind == A_FSTRING) /* docstring */
@@ -4925,6 +4956,8 @@ static void lower_stmt(lctx *c, ast *s)
         break;
     default: diag_error(s->l, "this statement is not supported in a stencil program"); break;
     }
+    if (diag_count() > errors)
+        poison_names(c, s);
     for (int i = 0; i < c->pending.len; i++) {
         ir_stmt *r = ir_stmt_new(S_RELEASE, s->l);
         r->var = VEC_AT(c->pending, i, ir_var *);
