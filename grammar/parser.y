@@ -245,11 +245,11 @@ flow_stmt:
 /* Statements that are parsed only to be rejected by name later. */
 other_simple:
     DEL target_items                        { $$ = ast_other(@$, "del", no_stmts); }
-  | ASSERT test                             { $$ = ast_other(@$, "assert", no_stmts); }
-  | ASSERT test ',' test                    { $$ = ast_other(@$, "assert", no_stmts); }
+  | ASSERT test                             { $$ = ast_assert(@$, $2, NULL); }
+  | ASSERT test ',' test                    { $$ = ast_assert(@$, $2, $4); }
   | RAISE                                   { $$ = ast_other(@$, "raise", no_stmts); }
-  | RAISE test                              { $$ = ast_other(@$, "raise", no_stmts); }
-  | RAISE test FROM test                    { $$ = ast_other(@$, "raise", no_stmts); }
+  | RAISE test                              { $$ = ast_raise(@$, $2); }
+  | RAISE test FROM test                    { $$ = ast_raise(@$, $2); }
   | NONLOCAL names                          { $$ = ast_other(@$, "nonlocal", no_stmts); }
   | YIELD                                   { $$ = ast_other(@$, "yield", no_stmts); }
   | YIELD testlist_star                     { $$ = ast_other(@$, "yield", no_stmts); }

@@ -1641,6 +1641,16 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         }
         put(c, ind, "}\n");
         return;
+    case S_RAISE: {
+        strbuf b = {0};
+        c_string(&b, s->str);
+        line(c, ind, s->l);
+        put(c, ind, "if (%s)\n", S(s->e));
+        /* scalars are the same on every rank, so every rank stops here: rank 0 tells */
+        put(c, ind + 1, "tyl_rt_error_all(%s, \"%%s\", %s);\n", W(s->l), b.s);
+        sb_free(&b);
+        return;
+    }
     case S_BREAK: put(c, ind, "break;\n"); return;
     case S_CONTINUE: put(c, ind, "continue;\n"); return;
     case S_PRINT: {

@@ -392,6 +392,21 @@ ast *ast_global(loc l, vec names)
     return n;
 }
 
+ast *ast_assert(loc l, ast *test, ast *msg)
+{
+    ast *n = ast_new(A_ASSERT, l);
+    n->a = test;
+    n->b = msg;
+    return n;
+}
+
+ast *ast_raise(loc l, ast *exc)
+{
+    ast *n = ast_new(A_RAISE, l);
+    n->a = exc;
+    return n;
+}
+
 ast *ast_other(loc l, const char *keyword, vec body)
 {
     ast *n = ast_new(A_OTHER_STMT, l);
@@ -477,6 +492,8 @@ const char *ast_kind_name(ast_kind k)
     case A_DEF: return "Def";
     case A_PARAM: return "Param";
     case A_GLOBAL: return "Global";
+    case A_ASSERT: return "Assert";
+    case A_RAISE: return "Raise";
     case A_OTHER_STMT: return "OtherStmt";
     }
     return "?";
@@ -699,6 +716,14 @@ static void dump(ast *n, const char *role, int depth, FILE *out)
     case A_RETURN:
         if (n->a)
             dump(n->a, NULL, d, out);
+        break;
+    case A_ASSERT:
+        dump(n->a, "test", d, out);
+        if (n->b)
+            dump(n->b, "msg", d, out);
+        break;
+    case A_RAISE:
+        dump(n->a, "exc", d, out);
         break;
     case A_DEF:
         dump_vec(n->params, NULL, d, out);

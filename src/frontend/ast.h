@@ -59,6 +59,8 @@ typedef enum ast_kind {
     A_DEF,       /* name, params = vec of A_PARAM, body */
     A_PARAM,     /* name, a = default or NULL; ival = 1 for *args, 2 for **kwargs (rejected) */
     A_GLOBAL,    /* args = names (A_NAME) */
+    A_ASSERT,    /* a = test, b = message or NULL */
+    A_RAISE,     /* a = the exception (a call such as ValueError("...") or a name) */
     A_OTHER_STMT,/* str = keyword ("class", "with", "try", "del", "assert", "raise", ...):
                     parsed only so lowering can say it is unsupported */
 } ast_kind;
@@ -150,6 +152,8 @@ ast *ast_return(loc l, ast *value);
 ast *ast_def(loc l, const char *name, vec params, vec body);
 ast *ast_param(loc l, const char *name, ast *dflt, int star);
 ast *ast_global(loc l, vec names);
+ast *ast_assert(loc l, ast *test, ast *msg);
+ast *ast_raise(loc l, ast *exc);
 ast *ast_other(loc l, const char *keyword, vec body);
 
 #endif

@@ -2098,7 +2098,8 @@ static value *copy_of(lctx *c, loc l, value *src)
 static const char supported_numpy[] =
     "supported from numpy: zeros, ones, empty, full and their _like forms, copy, fromfunction, "
     "linspace, arange, meshgrid, indices, mgrid, ogrid, array, asarray, ndarray, pad, "
-    "save, load, sqrt, exp, log, sin, cos, tan, tanh, abs, absolute, floor, ceil, sign, minimum, "
+    "save, load, sqrt, exp, log, sin, cos, tan, tanh, abs, absolute, floor, ceil, sign, isnan, "
+    "isinf, isfinite, minimum, "
     "maximum, where, clip, power, roll, sum, max, min, mean, amax, amin, any, all (also with axis=), "
     "cumsum, diff, linalg.norm, the dtypes "
     "float64, float32, int64, int32, bool_, and pi, e, inf, nan";
@@ -3205,6 +3206,8 @@ static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self
 
 /* ---- np.array / np.asarray of literals, np.pad ------------------------------------------------ */
 
+static void emit_raise(lctx *c, loc l, ir_expr *cond, const char *msg);
+
 enum { MAX_LITERAL_ELEMS = 4096 };
 
 /* The shape of a nested list/tuple of scalars; 0 (after a diagnostic) when it is ragged, too
@@ -3452,7 +3455,9 @@ static value *pad(lctx *c, loc l, args *a)
         if (wrap) {
             /* a wrap wider than the extent (NumPy repeats the array) is a run-time error here */
             for (ir_expr **w = (ir_expr *[]){b[d], e[d]}, **we = w + 2; w < we; w++)
-                emit(c, check_stmt(l, CK_NONNEG, 1, (ir_expr *[]){ir_bin(l, OP_SUB, T_I64, n, *w, 0)}, 0, NULL));
+                emit_raise(c, l, ir_bin(l, OP_CGT, T_BOOL, *w, n, 0),
+                           "ValueError: np.pad(mode='wrap') wider than the axis is not supported "
+                           "by tylesc");
             lo_s = slice_axis(done, l, d, n, b[d], before[d]->s);
             hi_s = slice_axis(done, l, d, b[d], e[d], after[d]->s);
         } else {
@@ -3632,6 +3637,17 @@ static value *numpy_function(lctx *c, loc l, const char *f, args *a)
             return &ERRV;
         }
         return binop(c, l, f[0] == 'p' ? OP_POWER : f[1] == 'i' ? OP_NPMIN : OP_NPMAX, a->pos[0], a->pos[1]);
+    }
+    if (strcmp(f, "isnan") == 0 || strcmp(f, "isinf") == 0 || strcmp(f, "isfinite") == 0) {
+        if (a->npos != 1 || a->nkw) {
+            diag_error(l, "np.%s() takes one argument here", f);
+            return &ERRV;
+        }
+        value *x = a->pos[0];
+        if (f[2] == 'n') /* NaN is the one value unequal to itself */
+            return binop(c, l, OP_CNE, x, x);
+        value *inf = scalar(l, ir_const_f(l, T_F64, INFINITY), 1);
+        return binop(c, l, f[2] == 'i' ? OP_CEQ : OP_CLT, unop(c, l, OP_ABS, x), inf);
     }
     if (strcmp(f, "where") == 0) {
         if (a->npos != 3 || a->nkw) {
@@ -4037,7 +4053,7 @@ static value *numpy_attr(lctx *c, value *mod, ast *a)
                                     "maximum", "where", "clip", "sum", "max", "min", "mean",
                                     "amax", "amin", "roll", "power", "linspace", "arange", "meshgrid", "any", "all",
                                     "cumsum", "diff", "array", "asarray", "ndarray", "pad", "indices",
-                                    "mgrid", "ogrid", NULL};
+                                    "mgrid", "ogrid", "isnan", "isinf", "isfinite", NULL};
         for (const char **p = fns; *p; p++)
             if (strcmp(*p, n) == 0) {
                 value *v = vnew(V_BUILTIN, l);
@@ -4866,6 +4882,80 @@ static void lower_while(lctx *c, ast *s)
     emit(c, st);
 }
 
+/* ---- assert and raise: run-time checks ending the program with Python's message ----------- */
+
+static void emit_raise(lctx *c, loc l, ir_expr *cond, const char *msg)
+{
+    ir_stmt *r = ir_stmt_new(S_RAISE, l);
+    r->e = cond;
+    r->str = msg;
+    emit(c, r);
+}
+
+/* A string literal message, or NULL (after a diagnostic) for anything else. */
+static const char *raise_message(lctx *c, ast *a, const char *what)
+{
+    value *m = lower_expr(c, a);
+    if (m->kind == V_STR)
+        return m->str;
+    if (m->kind != V_ERR)
+        diag_error(a->l, "%s messages must be string literals here (not %s)", what, vkind_desc(m));
+    return NULL;
+}
+
+/* assert test[, "msg"]: AssertionError[: msg] when test is false. */
+static void lower_assert(lctx *c, ast *s)
+{
+    value *t = truth(c, lower_expr(c, s->a), "an assert");
+    const char *msg = "AssertionError";
+    if (s->b) {
+        const char *m = raise_message(c, s->b, "assert");
+        if (!m)
+            return;
+        msg = arena_printf(&util_arena, "AssertionError: %s", m);
+    }
+    if (t->kind == V_ERR)
+        return;
+    int64_t k;
+    if (ir_expr_const_int(t->e, &k) && k)
+        return;
+    emit_raise(c, s->l, ir_un(s->l, OP_LNOT, T_BOOL, t->e), msg);
+}
+
+/* raise ValueError("msg") (or another built-in exception, with one string literal or none). */
+static void lower_raise(lctx *c, ast *s)
+{
+    static const char *excs[] = {"Exception", "ValueError", "RuntimeError", "AssertionError",
+                                 "ArithmeticError", "ZeroDivisionError", "OverflowError",
+                                 "FloatingPointError", "TypeError", "IndexError", "KeyError",
+                                 "NotImplementedError", "StopIteration", NULL};
+    ast *e = s->a;
+    ast *callee = e->kind == A_CALL ? e->a : e;
+    const char *name = callee->kind == A_NAME ? callee->name : NULL;
+    int known = 0;
+    for (const char **x = excs; name && *x; x++)
+        known |= strcmp(*x, name) == 0;
+    if (!known) {
+        diag_error(e->l, "raise is supported with Python's built-in exceptions (ValueError(\"...\"), "
+                         "RuntimeError(...), ...), not this");
+        return;
+    }
+    const char *msg = name;
+    if (e->kind == A_CALL) {
+        if (e->args.len > 1 || e->kwargs.len) {
+            diag_error(e->l, "%s() here takes one string literal", name);
+            return;
+        }
+        if (e->args.len == 1) {
+            const char *m = raise_message(c, VEC_AT(e->args, 0, ast *), "exception");
+            if (!m)
+                return;
+            msg = arena_printf(&util_arena, "%s: %s", name, m);
+        }
+    }
+    emit_raise(c, s->l, ir_const_i(s->l, T_BOOL, 1), msg);
+}
+
 /* After a statement was rejected, the names it would have bound are defined (as errors), so
  * their uses do not cascade into "not defined" messages. */
 static void poison_names(lctx *c, ast *s)
@@ -4951,6 +5041,8 @@ static void lower_stmt(lctx *c, ast *s)
     case A_GLOBAL:
         diag_error(s->l, "'global' is not supported; pass values in as arguments and return them");
         break;
+    case A_ASSERT: lower_assert(c, s); break;
+    case A_RAISE: lower_raise(c, s); break;
     case A_OTHER_STMT:
         diag_error(s->l, "'%s' statements are not supported in a stencil program", s->str);
         break;

@@ -176,6 +176,8 @@ typedef enum ir_skind {
     S_PRINT,   /* items: E_* scalars or strings (strs[k] non-NULL), sep, end */
     S_SAVE,    /* str = file name, var = slot */
     S_CHECK,   /* check kind; shapes in args (a: na, b: nb) */
+    S_RAISE,   /* e (bool): when true, the program stops with str ("AssertionError: ...",
+                  "ValueError: ..."), as Python's uncaught exception, exit status 1 */
     S_REDUCE,  /* var = reduction `op` (OP_ADD sum, OP_NPMAX, OP_NPMIN) of the elementwise e over
                   the box shape[n]; e->type is the accumulation type = var->type */
     S_LOAD,    /* var (slot) = np.load(str) of var->type and var->rank */

@@ -192,6 +192,11 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
             pblock(&s->orelse, ind + 1, o);
         }
         return;
+    case S_RAISE:
+        fputs("raise if ", o);
+        pexpr(s->e, o);
+        fprintf(o, ": \"%s\"", s->str);
+        break;
     case S_BREAK: fputs("break", o); break;
     case S_CONTINUE: fputs("continue", o); break;
     case S_PRINT:

@@ -149,6 +149,10 @@ static void vstmt(ir_stmt *s, int loops)
         break;
     case S_BREAK:
     case S_CONTINUE: CHECK(loops > 0, "break outside a loop"); break;
+    case S_RAISE:
+        CHECK(s->e->type == T_BOOL && s->str, "raise without a bool condition and a message");
+        vexpr(s->e, -1, l);
+        break;
     case S_PRINT:
         for (int i = 0; i < s->n; i++)
             if (!s->strs[i])

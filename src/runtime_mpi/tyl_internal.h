@@ -22,11 +22,6 @@ const int *tyl_rt_grid_dims(void);
 void tyl_dist_report(double total_seconds);
 extern bool tyl_rt_stats_, tyl_rt_progress_;
 
-/* tyl_rt.c: a run-time error every rank reaches together (collective): rank 0 prints
- * "PROG: WHERE: error: MESSAGE" once, then every rank calls MPI_Finalize and exits 1. */
-TYL_NORETURN void tyl_rt_error_all(const char *where, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* tyl_npy.c: np.load into an array laid out as L says (NULL: replicated); collective.
  * (Until tyles.h declares it.) */
 /* tyl_npy.c: the .npy header np.save writes for a (hdr: 512 bytes); returns its length. */

@@ -101,6 +101,10 @@ int tyl_rt_finalize(void);
  * then exit(1) (MPI_Abort when several ranks run). */
 TYL_NORETURN void tyl_rt_error(const char *where, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The same error reached by every rank together (a failed assert: scalars agree everywhere):
+ * rank 0 prints it once, every rank calls MPI_Finalize and exits 1. Collective. */
+TYL_NORETURN void tyl_rt_error_all(const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Format a shape as NumPy does: "(3, 4)", "(5,)", "()". buf must hold 128 bytes. */
 const char *tyl_rt_shape_str(char *buf, int rank, const int64_t *shape);
