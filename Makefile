@@ -23,7 +23,8 @@ CSTD     = -std=c11 -D_POSIX_C_SOURCE=200809L
 VERSION  = 0.1
 
 COMPILER_SRC = $(wildcard src/util/*.c src/frontend/*.c src/ir/*.c src/backend_c/*.c \
-                          src/backend_cuda/*.c src/driver/*.c)
+                          src/backend_cuda/*.c src/driver/*.c) \
+               src/runtime_mpi/tyl_npyhdr.c # the .npy header parser np.load uses, for np.load's inputs
 GEN_SRC      = build/gen/lexer.c build/gen/parser.c
 RUNTIME_SRC  = $(wildcard src/runtime_mpi/*.c runtime/elastic/*.c)
 # The CUDA run-time library shares everything but where array data lives and how halos move.

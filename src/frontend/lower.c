@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "npy_input.h"
 #include "sym.h"
 
 /* ------------------------------------------------------------------------------------------ */
@@ -2513,81 +2514,24 @@ static int view_has_wrap(ir_view *v)
     return 0;
 }
 
-/* The dtype and rank of a .npy file that the program loads, read at compile time: in the
- * working directory, next to the program, or in PROGRAM.data/ beside it. */
-static int npy_peek(const char *name, ir_type *t, int *rank, const char **where)
-{
-    const char *src = diag_filename();
-    const char *slash = strrchr(src, '/');
-    const char *dir = slash ? arena_strndup(&util_arena, src, (size_t)(slash - src)) : ".";
-    const char *stem = slash ? slash + 1 : src;
-    size_t sl = strlen(stem);
-    if (sl > 4 && strcmp(stem + sl - 4, ".tyl") == 0)
-        stem = arena_strndup(&util_arena, stem, sl - 4);
-    const char *cands[3] = {name, arena_printf(&util_arena, "%s/%s", dir, name),
-                            arena_printf(&util_arena, "%s/%s.data/%s", dir, stem, name)};
-    for (int i = 0; i < 3; i++) {
-        FILE *f = fopen(cands[i], "rb");
-        if (!f)
-            continue;
-        char hdr[1024] = {0};
-        size_t n = fread(hdr, 1, sizeof hdr - 1, f);
-        fclose(f);
-        *where = cands[i];
-        if (n < 12 || memcmp(hdr, "\x93NUMPY", 6) != 0)
-            return -1;
-        const char *dict = hdr + (hdr[6] == 1 ? 10 : 12); /* after magic, version, length */
-        const char *d = strstr(dict, "'descr'");
-        const char *sh = strstr(dict, "'shape'");
-        if (!d || !sh)
-            return -1;
-        d = strchr(d + 7, '\'');
-        static const struct { const char *s; ir_type t; } m[] = {
-            {"'<f8'", T_F64}, {"'<f4'", T_F32}, {"'<i8'", T_I64}, {"'<i4'", T_I32}, {"'|b1'", T_BOOL},
-        };
-        int found = 0;
-        for (size_t k = 0; d && k < sizeof m / sizeof *m; k++)
-            if (strncmp(d, m[k].s, 5) == 0) {
-                *t = m[k].t;
-                found = 1;
-            }
-        if (!found)
-            return -2;
-        sh = strchr(sh, '(');
-        const char *e = sh ? strchr(sh, ')') : NULL;
-        if (!e)
-            return -1;
-        int commas = 0, digits = 0;
-        for (const char *p = sh; p < e; p++) {
-            commas += *p == ',';
-            digits |= *p >= '0' && *p <= '9';
-        }
-        *rank = !digits ? 0 : (e[-1] == ',' || (e > sh + 1 && e[-1] == ' ' && e[-2] == ',')) ? commas : commas + 1;
-        return 1;
-    }
-    return 0;
-}
-
 static value *load(lctx *c, loc l, value *fname)
 {
     if (fname->kind != V_STR) {
         diag_error(fname->l, "np.load() needs the file name as a string literal");
         return &ERRV;
     }
-    ir_type t = T_F64; /* set by npy_peek when it succeeds */
+    ir_type t = T_F64; /* set by npy_input_peek when it succeeds */
     int rank = 0;
-    const char *where = NULL;
-    int st = npy_peek(fname->str, &t, &rank, &where);
+    const char *why = NULL;
+    int st = npy_input_peek(fname->str, &t, &rank, &why);
     if (st == 0) {
         diag_error(fname->l, "cannot see '%s' at compile time: the compiler reads its dtype and number "
                              "of dimensions from the file (looked in the working directory, next to "
                              "the program and in PROGRAM.data/)", fname->str);
         return &ERRV;
     }
-    if (st < 0 || rank < 1 || rank > IR_MAX_RANK) {
-        diag_error(fname->l, st == -2 ? "'%s' holds a dtype that is not supported (float64, float32, "
-                                        "int64, int32, bool)"
-                                      : "'%s' is not a .npy file of 1 to 4 dimensions", where);
+    if (st < 0) {
+        diag_error(fname->l, "%s", why);
         return &ERRV;
     }
     ir_var *tmp = temp_slot(c, t, rank);

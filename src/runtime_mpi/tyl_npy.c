@@ -18,12 +18,15 @@
 #include "tyl_internal.h"
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
+#include "tyl_npyhdr.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -267,6 +270,18 @@ static void xfer_in(xfer *x, int64_t i)
     }
 }
 
+/* Big-endian data ('>f8') into the host's order, in place. */
+static void swap_bytes(void *buf, int64_t nel, size_t el)
+{
+    unsigned char *b = buf;
+    for (int64_t i = 0; i < nel; i++, b += el)
+        for (size_t j = 0; j < el / 2; j++) {
+            unsigned char t = b[j];
+            b[j] = b[el - 1 - j];
+            b[el - 1 - j] = t;
+        }
+}
+
 /* ---- MPI-IO ----------------------------------------------------------------------------------- */
 
 #ifndef TYL_NO_MPI
@@ -330,8 +345,9 @@ static int extents_fit(const tyl_array *a, const char *what, const char *filenam
 }
 
 /* Write (dir 0) or read (dir 1) every rank's owned block of a at offset disp of the file `path`
- * (which exists), collectively. Returns 0, or 1 with msg set on this rank. */
-static int mpiio_blocks(int dir, const char *path, MPI_Offset disp, tyl_array *a,
+ * (which exists), collectively; swap: the file's data is big-endian (reading). Returns 0, or 1
+ * with msg set on this rank. */
+static int mpiio_blocks(int dir, const char *path, MPI_Offset disp, tyl_array *a, int swap,
                         const char *filename, char *msg)
 {
     const char *what = dir ? "read" : "write";
@@ -373,28 +389,36 @@ static int mpiio_blocks(int dir, const char *path, MPI_Offset disp, tyl_array *a
         MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_INT64_T, MPI_MAX, tyl_rt_comm_);
         for (int64_t i = 0; i < rounds; i++) {
             int64_t nel = 0;
+            void *buf = NULL;
             MPI_Status st;
             if (dir == 0) {
                 const void *buf = i < x.count ? xfer_out(&x, i, &nel) : x.host;
                 rc = MPI_File_write_all(fh, buf, (int)nel, etype, &st);
             } else {
-                void *buf = i < x.count ? xfer_in_buf(&x, i, &nel) : x.host;
+                buf = i < x.count ? xfer_in_buf(&x, i, &nel) : x.host;
                 rc = MPI_File_read_all(fh, buf, (int)nel, etype, &st);
             }
             if (rc != MPI_SUCCESS) {
                 if (!err)
                     mpi_msg(msg, what, filename, rc);
                 err = 1;
-            } else if (dir == 1 && nel > 0) {
+            } else if (nel > 0) {
+                /* a short count is an error too: Open MPI reports a full disk only this way */
                 int got = 0;
                 MPI_Get_count(&st, etype, &got);
                 if (got != nel && !err) {
-                    snprintf(msg, MSG_LEN, "'%s' is truncated: its data is shorter than its shape says",
-                             filename);
+                    if (dir == 1)
+                        snprintf(msg, MSG_LEN, "'%s' is truncated: its data is shorter than its "
+                                 "shape says", filename);
+                    else
+                        snprintf(msg, MSG_LEN, "cannot write '%s': %s", filename, strerror(ENOSPC));
                     err = 1;
                 }
-                if (!err)
+                if (dir == 1 && !err) {
+                    if (swap)
+                        swap_bytes(buf, nel, x.el);
                     xfer_in(&x, i);
+                }
             }
         }
     } else {
@@ -415,36 +439,83 @@ static int mpiio_blocks(int dir, const char *path, MPI_Offset disp, tyl_array *a
 
 /* ---- np.save ---------------------------------------------------------------------------------- */
 
-/* A temporary name next to filename, the same on every rank (rank 0's process id). NULL if out of
- * memory. */
-static char *temp_name(const char *filename)
+/* The temporary name of a save to filename: the process id and random number in id. NULL if out
+ * of memory. */
+static char *temp_name(const char *filename, const int64_t *id)
 {
-    long pid = (long)getpid();
-#ifndef TYL_NO_MPI
-    if (tyl_rt_nranks() > 1)
-        MPI_Bcast(&pid, 1, MPI_LONG, 0, tyl_rt_comm_);
-#endif
-    size_t len = strlen(filename) + 32;
-    char *tmp = malloc(len);
-    if (tmp)
-        snprintf(tmp, len, "%s.tmp.%ld", filename, pid);
-    return tmp;
+    size_t len = strlen(filename) + 64;
+    char *t = malloc(len);
+    if (t)
+        snprintf(t, len, "%s.tmp.%lld.%08llx", filename, (long long)id[0], (long long)id[1]);
+    return t;
 }
 
-/* Rank 0 alone: the whole file into tmp with stdio (the header; with all_data, the data too:
- * the array is replicated, or this is the only rank). Returns 0, or 1 with msg set and tmp
- * removed. */
-static int save_stdio(const char *tmp, const char *filename, tyl_array *a, int all_data, char *msg)
+/* Rank 0: a new file next to filename, created for this save alone, as a stdio stream; its name
+ * in *tmp (malloc'd), what makes the name (temp_name) in id[2]. O_EXCL never opens an existing
+ * file nor follows a symbolic link, so a link planted under the temporary name cannot redirect
+ * the write; the random part of the name makes planting one in advance a guess, and a taken
+ * name only costs another try. NULL with msg set on failure. */
+static FILE *temp_create(const char *filename, char **tmp, int64_t *id, char *msg)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t x = (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec << 30 ^ (uint64_t)getpid() << 40;
+    char *t = NULL;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        id[0] = (int64_t)getpid();
+        id[1] = (int64_t)(x >> 32);
+        free(t);
+        if (!(t = temp_name(filename, id))) {
+            snprintf(msg, MSG_LEN, "cannot write '%s': out of memory", filename);
+            return NULL;
+        }
+        int fd = open(t, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            FILE *f = fdopen(fd, "wb");
+            if (!f) {
+                int e = errno;
+                close(fd);
+                remove(t);
+                errno = e;
+                break;
+            }
+            *tmp = t;
+            return f;
+        }
+        if (errno != EEXIST)
+            break;
+    }
+    snprintf(msg, MSG_LEN, "cannot write '%s': %s", filename, strerror(errno));
+    free(t);
+    return NULL;
+}
+
+/* Rank 0 alone: the whole file into a new temporary file with stdio (the header; with all_data,
+ * the data too: the array is replicated, or this is the only rank). Returns 0 with its name in
+ * *tmp, or 1 with msg set and no file left. */
+static int save_stdio(char **tmp, int64_t *id, const char *filename, tyl_array *a, int all_data,
+                      char *msg)
 {
     char hdr[512];
     size_t hn = tyl_npy_header_(hdr, a);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        snprintf(msg, MSG_LEN, "cannot write '%s': %s", filename, strerror(errno));
+    FILE *f = temp_create(filename, tmp, id, msg);
+    if (!f)
         return 1;
-    }
     errno = 0;
     int ok = fwrite(hdr, 1, hn, f) == hn, err = 0;
+    if (ok && !all_data && a->size > 0) {
+        /* The ranks write the data through MPI-IO, and Open MPI's collective writes can lose
+         * a full disk's error (ENOSPC on the aggregator, success everywhere): reserve the whole
+         * file now so that a full disk or quota shows here. Where the file system cannot
+         * reserve space, the writes go ahead unreserved. */
+        off_t total = (off_t)hn + (off_t)a->size * (off_t)tyl_dtype_size(a->dtype);
+        int rc = posix_fallocate(fileno(f), 0, total);
+        if (rc != 0 && rc != EOPNOTSUPP && rc != EINVAL) {
+            ok = 0;
+            err = rc;
+        }
+    }
     if (ok && all_data && a->size > 0) {
         xfer x;
         if (xfer_init(&x, a, chunk_bytes(CHUNK_LOCAL))) {
@@ -465,7 +536,9 @@ static int save_stdio(const char *tmp, const char *filename, tyl_array *a, int a
         err = errno ? errno : EIO;
     }
     if (!ok) {
-        remove(tmp);
+        remove(*tmp);
+        free(*tmp);
+        *tmp = NULL;
         snprintf(msg, MSG_LEN, "cannot write '%s': %s", filename, strerror(err));
         return 1;
     }
@@ -478,21 +551,39 @@ void tyl_save_npy(const char *filename, const tyl_array *ca, const char *where)
     char msg[MSG_LEN] = "";
     int me = tyl_rt_rank_, err = 0;
     int spread = a->layout != NULL && tyl_rt_nranks() > 1; /* data from every rank: MPI-IO */
-    char *tmp = temp_name(filename);
-    if (!tmp) {
-        snprintf(msg, MSG_LEN, "cannot write '%s': out of memory", filename);
-        err = 1;
-    } else if (me == 0) {
-        err = save_stdio(tmp, filename, a, !spread, msg);
-    }
-    if (agree(err, msg)) {
-        free(tmp);
+    char *tmp = NULL;
+    char hdr[512];
+    size_t hn = tyl_npy_header_(hdr, a);
+    int64_t id[2] = {0, 0};
+    if (me == 0)
+        err = save_stdio(&tmp, id, filename, a, !spread, msg);
+    if (agree(err, msg))
         tyl_rt_error_all(where, "%s", msg);
-    }
 #ifndef TYL_NO_MPI
     if (spread && a->size > 0) {
-        char hdr[512];
-        err = mpiio_blocks(0, tmp, (MPI_Offset)tyl_npy_header_(hdr, a), a, filename, msg);
+        /* rank 0's temporary name on every rank */
+        MPI_Bcast(id, 2, MPI_INT64_T, 0, tyl_rt_comm_);
+        if (me != 0 && !(tmp = temp_name(filename, id))) {
+            snprintf(msg, MSG_LEN, "cannot write '%s': out of memory", filename);
+            err = 1;
+        }
+        if (!agree(err, msg))
+            err = mpiio_blocks(0, tmp, (MPI_Offset)hn, a, 0, filename, msg);
+        else
+            err = 1;
+        if (me == 0 && !err) {
+            /* the size the file must have: a write lost without an error code shows here */
+            struct stat st;
+            uint64_t want = (uint64_t)hn + (uint64_t)a->size * tyl_dtype_size(a->dtype);
+            if (stat(tmp, &st) != 0) {
+                snprintf(msg, MSG_LEN, "cannot write '%s': %s", filename, strerror(errno));
+                err = 1;
+            } else if ((uint64_t)st.st_size != want) {
+                snprintf(msg, MSG_LEN, "cannot write '%s': the file has %lld bytes instead of %llu",
+                         filename, (long long)st.st_size, (unsigned long long)want);
+                err = 1;
+            }
+        }
         if (agree(err, msg)) {
             if (me == 0)
                 remove(tmp);
@@ -501,7 +592,9 @@ void tyl_save_npy(const char *filename, const tyl_array *ca, const char *where)
         }
     }
 #endif
-    /* every rank has closed the file (the agreement above waited for them): rank 0 renames */
+    (void)hn;
+    /* every rank has closed the file (the agreement above waited for them): rank 0 renames, which
+     * replaces filename (even a symbolic link there) only now that the new file is complete */
     if (me == 0 && rename(tmp, filename) != 0) {
         snprintf(msg, MSG_LEN, "cannot write '%s': %s", filename, strerror(errno));
         remove(tmp);
@@ -520,113 +613,44 @@ static const char *dtype_word(tyl_dtype t)
     return w[t];
 }
 
-/* The value of 'key': in the header dict, or NULL. */
-static const char *dict_value(const char *dict, const char *key)
-{
-    const char *p = strstr(dict, key);
-    if (!p)
-        return NULL;
-    p += strlen(key);
-    while (*p == ' ' || *p == ':')
-        p++;
-    return p;
-}
-
 /* Rank 0: open filename and check that it holds `dt` data of the given rank, in C order, all of
- * it. Returns the file positioned at the data (shape and data offset filled in), or NULL with
- * msg set. */
+ * it. Returns the file positioned at the data (shape, data offset and whether the data is
+ * big-endian filled in), or NULL with msg set. */
 static FILE *npy_open(const char *filename, tyl_dtype dt, int rank, int64_t *shape, int64_t *offset,
-                      char *msg)
+                      int64_t *swap, char *msg)
 {
     FILE *f = fopen(filename, "rb");
     if (!f) {
         snprintf(msg, MSG_LEN, "FileNotFoundError: cannot read '%s': %s", filename, strerror(errno));
         return NULL;
     }
-    unsigned char pre[12];
-    if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6) != 0) {
-        snprintf(msg, MSG_LEN, "'%s' is not a .npy file (no \\x93NUMPY magic)", filename);
+    tyl_npyhdr h;
+    char why[TYL_NPYHDR_WHY_LEN];
+    if (tyl_npyhdr_read(f, &h, why) != 0) {
+        snprintf(msg, MSG_LEN, "'%s' %s", filename, why);
         goto fail;
     }
-    size_t hlen, pre_len = 10;
-    int major = pre[6];
-    if (major == 1)
-        hlen = (size_t)pre[8] | (size_t)pre[9] << 8;
-    else if (major == 2 || major == 3) {
-        if (fread(pre + 10, 1, 2, f) != 2) {
-            snprintf(msg, MSG_LEN, "'%s' is truncated (in its header)", filename);
-            goto fail;
-        }
-        hlen = (size_t)pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
-        pre_len = 12;
-    } else {
-        snprintf(msg, MSG_LEN, "'%s' has .npy format version %d.%d, which is not supported",
-                 filename, pre[6], pre[7]);
-        goto fail;
-    }
-    if (hlen > 1 << 20) {
-        snprintf(msg, MSG_LEN, "'%s' has a malformed header (length %zu)", filename, hlen);
-        goto fail;
-    }
-    char *dict = malloc(hlen + 1);
-    if (!dict || fread(dict, 1, hlen, f) != hlen) {
-        free(dict);
-        snprintf(msg, MSG_LEN, "'%s' is truncated (in its header)", filename);
-        goto fail;
-    }
-    dict[hlen] = 0;
-    const char *descr = dict_value(dict, "'descr'");
-    const char *fort = dict_value(dict, "'fortran_order'");
-    const char *shp = dict_value(dict, "'shape'");
-    char want[8];
-    snprintf(want, sizeof want, "'%s'", npy_descr(dt));
-    char got[16] = "?";
-    if (descr && *descr == '\'') {
-        size_t k = strcspn(descr + 1, "'");
-        snprintf(got, sizeof got, "%.*s", (int)(k < 12 ? k : 12), descr + 1);
-    }
-    int ok = descr && strncmp(descr, want, strlen(want)) == 0;
-    if (!ok && dt == TYL_BOOL && descr && strncmp(descr, "'<b1'", 5) == 0)
-        ok = 1;
-    if (!ok) {
-        free(dict);
+    static const char kinds[] = {'b', 'i', 'i', 'f', 'f'}; /* by tyl_dtype */
+    if (h.kind != kinds[dt] || (size_t)h.size != tyl_dtype_size(dt)) {
         snprintf(msg, MSG_LEN, "'%s' holds '%s' data, but the program was compiled for %s ('%s')",
-                 filename, got, dtype_word(dt), npy_descr(dt));
+                 filename, h.descr, dtype_word(dt), npy_descr(dt));
         goto fail;
     }
-    if (!fort || strncmp(fort, "False", 5) != 0) {
-        free(dict);
+    if (h.fortran_order) {
         snprintf(msg, MSG_LEN, "'%s' is stored in Fortran order; save it in C order "
                  "(np.ascontiguousarray)", filename);
         goto fail;
     }
-    int r = 0;
-    const char *p = shp && *shp == '(' ? shp + 1 : NULL;
-    while (p && *p != ')') {
-        while (*p == ' ' || *p == ',')
-            p++;
-        if (*p == ')')
-            break;
-        char *end;
-        long long v = strtoll(p, &end, 10);
-        if (end == p || v < 0 || r == TYL_MAX_RANK) {
-            p = NULL;
-            break;
-        }
-        shape[r++] = v;
-        p = end;
-    }
-    free(dict);
-    if (!p) {
-        snprintf(msg, MSG_LEN, "'%s' has a malformed shape in its header", filename);
-        goto fail;
-    }
+    int r = h.ndim;
     if (r != rank) {
         snprintf(msg, MSG_LEN, "'%s' holds a %d-dimensional array, but the program was compiled "
                  "for %d dimensions", filename, r, rank);
         goto fail;
     }
-    *offset = (int64_t)(pre_len + hlen);
+    for (int d = 0; d < r; d++)
+        shape[d] = h.shape[d];
+    *swap = h.big_endian;
+    *offset = h.data_offset;
     /* all the data there? (from the size of a regular file; otherwise reading finds out) */
     uint64_t nbytes = tyl_dtype_size(dt);
     int too_big = 0;
@@ -656,7 +680,7 @@ fail:
 /* The whole array from f on rank 0 (positioned at the data): replicated arrays are broadcast to
  * the other ranks; a distributed array here is on one rank, whose block is the whole array.
  * Collective. Returns 0, or 1 with msg set. */
-static int load_stdio(FILE *f, const char *filename, tyl_array *a, char *msg)
+static int load_stdio(FILE *f, const char *filename, tyl_array *a, int swap, char *msg)
 {
     int err = 0, me = tyl_rt_rank_;
     xfer x;
@@ -681,6 +705,8 @@ static int load_stdio(FILE *f, const char *filename, tyl_array *a, char *msg)
         if (tyl_rt_nranks() > 1)
             MPI_Bcast(buf, (int)((size_t)nel * x.el), MPI_BYTE, 0, tyl_rt_comm_);
 #endif
+        if (swap)
+            swap_bytes(buf, nel, x.el);
         xfer_in(&x, i);
     }
     xfer_free(&x);
@@ -692,29 +718,30 @@ tyl_array *tyl_load_npy_l(const char *filename, tyl_dtype dt, int rank, const ty
 {
     char msg[MSG_LEN] = "";
     int me = tyl_rt_rank_;
-    int64_t info[2 + TYL_MAX_RANK] = {0}; /* failed, data offset, shape */
+    int64_t info[3 + TYL_MAX_RANK] = {0}; /* failed, data offset, big-endian, shape */
     FILE *f = NULL;
     if (me == 0) {
-        f = npy_open(filename, dt, rank, info + 2, &info[1], msg);
+        f = npy_open(filename, dt, rank, info + 3, &info[1], &info[2], msg);
         info[0] = f == NULL;
     }
 #ifndef TYL_NO_MPI
     if (tyl_rt_nranks() > 1)
-        MPI_Bcast(info, 2 + TYL_MAX_RANK, MPI_INT64_T, 0, tyl_rt_comm_);
+        MPI_Bcast(info, 3 + TYL_MAX_RANK, MPI_INT64_T, 0, tyl_rt_comm_);
 #endif
     if (info[0])
         tyl_rt_error_all(where, "%s", msg);
-    tyl_array *a = tyl_alloc_l(dt, rank, info + 2, TYL_INIT_NONE, L, where);
+    tyl_array *a = tyl_alloc_l(dt, rank, info + 3, TYL_INIT_NONE, L, where);
     int err;
 #ifndef TYL_NO_MPI
     if (a->layout && tyl_rt_nranks() > 1) {
         if (f)
             fclose(f);
         f = NULL;
-        err = a->size > 0 ? mpiio_blocks(1, filename, (MPI_Offset)info[1], a, filename, msg) : 0;
+        err = a->size > 0 ? mpiio_blocks(1, filename, (MPI_Offset)info[1], a, (int)info[2],
+                                                 filename, msg) : 0;
     } else
 #endif
-        err = load_stdio(f, filename, a, msg);
+        err = load_stdio(f, filename, a, (int)info[2], msg);
     if (f)
         fclose(f);
     if (agree(err, msg))

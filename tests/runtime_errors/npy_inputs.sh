@@ -27,5 +27,65 @@ head -c 300 "$tmp/run/input.npy" > "$tmp/run/t.npy" && mv "$tmp/run/t.npy" "$tmp
 expect truncated "is truncated"
 printf 'not a numpy file at all' > "$tmp/run/input.npy"
 expect magic "is not a .npy file"
+
+# ---- crafted headers (npy_craft.py): the same verdict from tylesc, which reads the header of an
+# np.load input when compiling, and from the compiled program at 1 and 2 ranks, with exact messages
+MPIRUN="timeout 120 mpirun --allow-run-as-root --oversubscribe -q"
+export OMP_NUM_THREADS=1
+ok() { pass=$((pass + 1)); echo "PASS runtime_errors/npy_$1"; }
+ko() { fail=$((fail + 1)); echo "FAIL runtime_errors/npy_$1"; }
+same() { # name got want
+    if [ "$2" = "$3" ]; then ok "$1"; else ko "$1"; echo "  got:  $2"; echo "  want: $3"; fi
+}
+mkdir -p "$tmp/craft"
+if ! python3 tests/runtime_errors/npy_craft.py "$tmp/craft" >"$tmp/craft/list"; then
+    ko "craft: npy_craft.py failed"
+fi
+cp tests/programs/load_input.tyl "$tmp/craft/prog.tyl"
+TAB=$(printf '\t')
+while IFS=$TAB read -r name rt ct; do
+    # compile time: the file next to the program
+    c=$tmp/c/$name
+    mkdir -p "$c"
+    cp "$tmp/craft/prog.tyl" "$c/prog.tyl"
+    cp "$tmp/craft/$name.npy" "$c/input.npy"
+    $TYLESC "$c/prog.tyl" -o "$c/prog.c" </dev/null >/dev/null 2>"$c/stderr"
+    rc=$?
+    if [ "$ct" = OK ]; then
+        same "compile_$name" "exit $rc" "exit 0"
+    else
+        same "compile_$name" "exit $rc: $(head -n 1 "$c/stderr")" \
+            "exit 1: $c/prog.tyl:5:13: error: '$c/input.npy' $ct"
+    fi
+    # run time: the program compiled for a good file is given this one
+    for np in 1 2; do
+        r=$tmp/r/$name-$np
+        mkdir -p "$r"
+        cp "$tmp/craft/$name.npy" "$r/input.npy"
+        if [ $np = 1 ]; then
+            (cd "$r" && ../../prog </dev/null >/dev/null 2>stderr)
+        else
+            (cd "$r" && $MPIRUN -np 2 ../../prog </dev/null >/dev/null 2>stderr)
+        fi
+        rc=$?
+        if [ "$rt" = OK ]; then
+            got="exit $rc: $(cat "$r/stderr")"
+            if [ $rc = 0 ] && ! python3 -c "
+import sys, numpy as np
+a = np.load(sys.argv[1]); b = np.zeros_like(a)
+b[1:-1, 1:-1] = 0.25 * (a[2:, 1:-1] + a[:-2, 1:-1] + a[1:-1, 2:] + a[1:-1, :-2])
+sys.exit(0 if np.array_equal(np.load(sys.argv[2]), b) else 1)" "$tmp/craft/$name.want.npy" "$r/b.npy"
+            then
+                got="exit 0, but b.npy is not what NumPy computes from the array meant"
+            fi
+            same "run_${name}@np$np" "$got" "exit 0: "
+        else
+            same "run_${name}@np$np" "exit $rc: $(cat "$r/stderr")" \
+                "exit 1: prog: tests/programs/load_input.tyl:5: error: 'input.npy' $rt"
+        fi
+    done
+done <"$tmp/craft/list"
+[ -s "$tmp/craft/list" ] || ko "craft: no cases"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

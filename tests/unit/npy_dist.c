@@ -6,7 +6,11 @@
  *                              DIR/manifest.txt ("NAME DTYPE EXTENTS...") for npy_dist_check.py.
  *                              Prints "ok NAME" / "FAIL NAME" (rank 0).
  *   npy_dist load G FILE       np.load of a float64 array of rank G over the grid (error tests)
- *   npy_dist savebad G PATH dist|repl   np.save of a small array to PATH (error tests)
+ *   npy_dist savebad G PATH dist|repl [N]  np.save to PATH of an array of zeros, 12 x 10 (x 8 x 8)
+ *                              or N x N (x 8 x 8), then of ones when N is given (error tests:
+ *                              a failed save must leave the file of zeros)
+ *   npy_dist copy G IN OUT DTYPE dist|repl   np.load of IN (DTYPE: float64, int32...) laid out
+ *                              over the grid or replicated, then np.save to OUT
  *
  * Element values are a function of the global C-order index, as in npy_dist_check.py.
  */
@@ -208,7 +212,7 @@ static int save_all(int G, const char *dir)
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: npy_dist save|load|savebad G PATH [dist|repl]\n");
+        fprintf(stderr, "usage: npy_dist save|load|savebad|copy G PATH [...]\n");
         return 2;
     }
     int G = atoi(argv[2]);
@@ -227,10 +231,28 @@ int main(int argc, char **argv)
     } else if (!strcmp(mode, "savebad")) {
         int64_t shape[4] = {12, 10, 8, 8};
         int dist = !strcmp(kind, "dist");
+        int64_t n = argc > 5 ? atoll(argv[5]) : 0;
+        if (n > 0)
+            shape[0] = shape[1] = n;
         tyl_array *a = tyl_alloc_l(TYL_FLOAT64, G, shape, TYL_INIT_ZERO, dist ? &L_HALO : NULL, WHERE);
         tyl_save_npy(path, a, WHERE);
         if (tyl_rt_rank_ == 0)
             printf("saved\n");
+        if (n > 0) {
+            tyl_fill(a, 1.0);
+            tyl_save_npy(path, a, WHERE);
+            if (tyl_rt_rank_ == 0)
+                printf("saved again\n");
+        }
+        tyl_release(a);
+    } else if (!strcmp(mode, "copy") && argc > 6) {
+        tyl_dtype dt = TYL_FLOAT64;
+        for (int t = TYL_BOOL; t <= TYL_FLOAT64; t++)
+            if (!strcmp(argv[5], dname((tyl_dtype)t)))
+                dt = (tyl_dtype)t;
+        const tyl_layout *L = strcmp(argv[6], "dist") ? NULL : &L_HALO;
+        tyl_array *a = tyl_load_npy_l(path, dt, G, L, WHERE);
+        tyl_save_npy(argv[4], a, WHERE);
         tyl_release(a);
     } else {
         rc = 2;

@@ -136,5 +136,109 @@ else
     fail "npy_dist_error_no_temporaries: $left $(ls "$e/isdir")"
 fi
 
+# ---- big-endian data ('>f8'): byte-swapped on loading, through stdio (one rank, replicated
+# arrays) and through MPI-IO (distributed arrays), whole and in pieces of 24 bytes ---------------
+b=$tmp/be
+mkdir -p "$b"
+python3 - "$b" <<'EOF'
+import sys
+import numpy as np
+d = sys.argv[1]
+i = np.arange(13 * 7).reshape(13, 7)
+want = {"float64": i / 3.0 - 2.0, "float32": (i * 0.25 - 1.0).astype(np.float32),
+        "int64": i * 1000000000007 - 5, "int32": (i * 7 - 100).astype(np.int32)}
+for name, a in want.items():
+    np.save(d + "/" + name + ".npy", a)
+    np.save(d + "/" + name + ".be.npy", a.astype(a.dtype.newbyteorder(">")))
+    assert open(d + "/" + name + ".be.npy", "rb").read()[20:22] == b"'>"
+EOF
+be_case() { # NP DTYPE KIND [CHUNK]
+    local np=$1 dt=$2 kind=$3 chunk=${4:-0} tag out rc
+    tag="npy_dist_big_endian_${dt}_$kind@np$np${4:+/chunk-$chunk}"
+    out=$(TYL_NPY_CHUNK_BYTES=$chunk "${MPIRUN[@]}" -x TYL_NPY_CHUNK_BYTES -np "$np" "$P" copy 2 \
+        "$b/$dt.be.npy" "$b/out.npy" "$dt" "$kind" 2>&1) && rc=0 || rc=$?
+    if [ $rc -eq 0 ] && cmp -s "$b/$dt.npy" "$b/out.npy"; then
+        pass "$tag"
+    else
+        fail "$tag: exit $rc: $out"
+    fi
+    rm -f "$b/out.npy"
+}
+for dt in float64 float32 int64 int32; do
+    for kind in dist repl; do be_case 2 $dt $kind; done
+done
+for np in 1 3; do
+    for kind in dist repl; do be_case $np float64 $kind; be_case $np int32 $kind; done
+done
+be_case 3 float64 dist 24
+be_case 2 int32 repl 24
+
+# ---- np.save never writes through a symbolic link planted under its temporary name: each rank
+# plants OUT.tmp.PID (its own process id: the name saves used) before it becomes the program ----
+for np in 1 2; do
+    for kind in dist repl; do
+        d=$tmp/link-$np-$kind
+        mkdir -p "$d"
+        echo precious >"$d/victim"
+        out=$("${MPIRUN[@]}" -np $np sh -c 'ln -s "$1/victim" "$1/x.npy.tmp.$$"; exec "$2" savebad 2 "$1/x.npy" "$3"' \
+            sh "$d" "$P" $kind 2>&1) && rc=0 || rc=$?
+        if [ $rc -eq 0 ] && echo precious | cmp -s - "$d/victim" && [ -f "$d/x.npy" ] && [ ! -L "$d/x.npy" ] &&
+            python3 -c "import sys, numpy as np; a = np.load(sys.argv[1]); sys.exit(1 if a.shape != (12, 10) or a.any() else 0)" \
+                "$d/x.npy"; then
+            pass "npy_dist_save_planted_link_$kind@np$np"
+        else
+            fail "npy_dist_save_planted_link_$kind@np$np: exit $rc, $(ls -l "$d"): $out"
+        fi
+    done
+done
+
+# ---- a save that fails (full disk, read-only folder) exits 1 on every rank count, leaves the old
+# file as it was and no temporary file: a tmpfs of 64 KiB holds one file of 64 x 64 float64 (36
+# KiB) but not a second copy next to it; a read-only tmpfs refuses any new file. Needs root. -----
+f=$tmp/full
+if [ "$(id -u)" -eq 0 ] && mkdir -p "$f" && mount -t tmpfs -o size=64k tyl-npy-test "$f" 2>/dev/null; then
+    trap 'umount "$f" 2>/dev/null; rm -rf "$tmp"' EXIT
+    for np in 1 2 3; do
+        for kind in dist repl; do
+            rm -f "$f"/*
+            out=$("${MPIRUN[@]}" -np $np "$P" savebad 2 "$f/x.npy" $kind 64 2>"$tmp/stderr") && rc=0 || rc=$?
+            err=$(cat "$tmp/stderr")
+            want="$E cannot write '$f/x.npy': No space left on device"
+            if [ $rc -eq 1 ] && [ "$out" = saved ] && [ "$err" = "$want" ] && [ "$(ls "$f")" = x.npy ] &&
+                python3 -c "import sys, numpy as np; a = np.load(sys.argv[1]); sys.exit(1 if a.shape != (64, 64) or a.any() else 0)" \
+                    "$f/x.npy"; then
+                pass "npy_dist_save_full_disk_$kind@np$np"
+            else
+                fail "npy_dist_save_full_disk_$kind@np$np: exit $rc (want 1), files: $(ls "$f")"
+                echo "  stdout: $out"
+                echo "  stderr: $err"
+                echo "  want:   $want"
+            fi
+        done
+    done
+    rm -f "$f"/*
+    python3 -c "import sys, numpy as np; np.save(sys.argv[1], np.ones((3, 3)))" "$f/x.npy"
+    mount -o remount,ro "$f"
+    for np in 1 2; do
+        for kind in dist repl; do
+            out=$("${MPIRUN[@]}" -np $np "$P" savebad 2 "$f/x.npy" $kind 2>"$tmp/stderr") && rc=0 || rc=$?
+            err=$(cat "$tmp/stderr")
+            want="$E cannot write '$f/x.npy': Read-only file system"
+            if [ $rc -eq 1 ] && [ -z "$out" ] && [ "$err" = "$want" ] && [ "$(ls "$f")" = x.npy ] &&
+                python3 -c "import sys, numpy as np; sys.exit(0 if (np.load(sys.argv[1]) == 1).all() else 1)" "$f/x.npy"; then
+                pass "npy_dist_save_read_only_$kind@np$np"
+            else
+                fail "npy_dist_save_read_only_$kind@np$np: exit $rc (want 1), files: $(ls "$f")"
+                echo "  stdout: $out"
+                echo "  stderr: $err"
+                echo "  want:   $want"
+            fi
+        done
+    done
+    umount "$f"
+else
+    echo "skip npy_dist_save_full_disk, npy_dist_save_read_only: need root to mount a small tmpfs"
+fi
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -67,7 +67,7 @@ for src in runtime/elastic/tyl_ulfm.c runtime/elastic/tyl_ckpt.c src/runtime_mpi
         fail "build ULFM $(basename "$src")"
     fi
 done
-for t in test_values test_errors test_arrays test_npy test_crc32c opt_prog noparam_prog; do
+for t in test_values test_errors test_arrays test_npy test_npyhdr test_crc32c opt_prog noparam_prog; do
     if ! $CC $CFLAGS "$UNIT/$t.c" "${LIBOBJ[@]}" -o "$B/$t" -lm; then
         fail "build $t"
     fi
@@ -87,6 +87,9 @@ count_output "$out" $? test_crc32c
 
 out=$("$B/test_errors" 2>&1)
 count_output "$out" $? test_errors
+
+out=$("$B/test_npyhdr" 2>&1)
+count_output "$out" $? test_npyhdr
 
 echo "== arrays"
 out=$("${MPIRUN[@]}" -np 1 "$B/test_arrays" 2>&1)

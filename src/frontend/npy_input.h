@@ -1,0 +1,12 @@
+/* npy_input.h: the .npy files a program loads, seen at compile time (see npy_input.c). */
+#ifndef NPY_INPUT_H
+#define NPY_INPUT_H
+
+#include "../ir/ir.h"
+
+/* The dtype and rank of the .npy file `name` that np.load reads: 1 with *t and *rank set, 0 when
+ * the file is nowhere to be found, -1 with *msg (in util_arena) naming the file and what is
+ * wrong with it. */
+int npy_input_peek(const char *name, ir_type *t, int *rank, const char **msg);
+
+#endif
