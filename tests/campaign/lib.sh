@@ -10,7 +10,7 @@ campaign_setup() {
     TYLESC=${TYLESC:-$ROOT/bin/tylesc}
     TYLESRUN=$ROOT/bin/tylesrun
     PY=${PYTHON:-python3}
-    LIMIT=${LIMIT:-90} # seconds for any one job
+    LIMIT=${LIMIT:-60} # seconds for any one job
     MPIRUN="mpirun --allow-run-as-root --oversubscribe --mca odls_base_sigkill_timeout 0 --mca mpi_yield_when_idle 1"
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
     export OMP_NUM_THREADS=1
@@ -111,6 +111,14 @@ campaign_summary() {
 
 # died_in EVENTLOG: how a launch of the job died (tylesrun's 'failure' events), or nothing
 died_in() {
-    awk '$2 == "failure" { s = $3; sub("status=", "", s); printf "%sthe job died with status %s%s", n++ ? "; " : "", s,
-        s > 128 ? " (signal " s - 128 ")" : "" } END { if (n) printf " and tylesrun relaunched it" }' "$1" 2>/dev/null
+    awk '$2 == "failure" { s = $3; sub("status=", "", s); sig = s > 128 ? " (signal " (s - 128) ")" : ""
+        printf "%sthe job died with status %s%s", (n++ ? "; " : ""), s, sig }
+        END { if (n) printf ", tylesrun relaunched it" }' "$1" 2>/dev/null
+}
+# status RC: "exit status RC", or what a timeout's status means
+status() {
+    case $1 in
+    124 | 137) echo "timed out after $LIMIT s (a hang; exit status $1)" ;;
+    *) echo "exit status $1" ;;
+    esac
 }

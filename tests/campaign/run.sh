@@ -66,7 +66,7 @@ for ((i = 0; i < NKILL; i++)); do
         "$TYLESRUN" -np "$np" --checkpoint-every="$every" --on-failure="$onf" --checkpoint-dir=ck \
         "$T/$p/$p") >"$d/out" 2>"$d/err" </dev/null
     rc=$?
-    if [ $rc -ne 0 ]; then lost "$c" "$what: tylesrun exit status $rc" "$d/err" "$d/ck/events.log"; continue; fi
+    if [ $rc -ne 0 ]; then lost "$c" "$what: tylesrun $(status $rc)" "$d/err" "$d/ck/events.log"; continue; fi
     fault_survived=$((fault_survived + 1))
     if ! grep -q " killed rank=$r step=$k " "$d/ck/events.log"; then
         lost "$c" "$what: no 'killed rank=$r step=$k' event (the fault did not fire)" "$d/ck/events.log"; continue
@@ -126,8 +126,8 @@ rescale_job() {
     done
     wait "$jpid"; rc=$?
     died=$(died_in "$d/ck/events.log")
-    if [ -n "$why" ]; then lost "$c" "$what: $why${died:+: $died}; final exit status $rc" "$d/client" "$d/ck/events.log" "$d/err"; return; fi
-    if [ $rc -ne 0 ] || [ -n "$died" ]; then lost "$c" "$what: exit status $rc${died:+, $died}" "$d/ck/events.log" "$d/err"; return; fi
+    if [ -n "$why" ]; then lost "$c" "$what: $why${died:+: $died}; then $(status $rc)" "$d/client" "$d/ck/events.log" "$d/err"; return; fi
+    if [ $rc -ne 0 ] || [ -n "$died" ]; then lost "$c" "$what: $(status $rc)${died:+, $died}" "$d/ck/events.log" "$d/err"; return; fi
     fault_survived=$((fault_survived + ${#ms[@]}))
     same_result "$c" "$p" "$d" "$T/$p/bigbase" || return
     fault_identical=$((fault_identical + ${#ms[@]}))
@@ -156,7 +156,7 @@ if big_base $S && start_job $S "$d" 2; then
     wait "$jpid"; rc=$?
     died=$(died_in "$d/ck/events.log")
     if [ $rc -ne 0 ] || [ -n "$died" ]; then
-        bad "$c" "second request during the first rescale: exit status $rc${died:+, $died}" "$d/client" "$d/ck/events.log" "$d/err"
+        bad "$c" "second request during the first rescale: $(status $rc)${died:+, $died}" "$d/client" "$d/ck/events.log" "$d/err"
     elif grep -v '^tylesrun: \(the job\|asked the job\|error: \(a relaunch on\|the job is\|.*already under way\)\)' "$d/client" | grep -q .; then
         bad "$c" "a request got an unexpected answer (client status $r1, $r2)" "$d/client"
     else same_result "$c" $S "$d" "$T/$S/bigbase" && ok "$c (answers: $(tr '\n' '|' <"$d/client"))"
@@ -186,7 +186,7 @@ restart_case() {
         ok "$c ($what; resumed on $n ranks from ${from:-the beginning}, identical$(grep -q 'is unusable' "$d/err" && echo ', the damaged one rejected'))"
     elif [ $rc -eq 1 ] && grep -Eq "^$S: (checkpoint: |ck/[^ ]*: )error: " "$d/err" && ! ls "$d"/*.npy >/dev/null 2>&1; then
         ok "$c ($what; refused: $(grep -Em1 "^$S: (checkpoint: |ck/[^ ]*: )error: " "$d/err"))"
-    else bad "$c" "$what: exit status $rc on $n ranks (expected 0 and an identical result, or 1 and a checkpoint error)" "$d/err" "$d/ev"
+    else bad "$c" "$what: $(status $rc) on $n ranks (expected 0 and an identical result, or 1 and a checkpoint error)" "$d/err" "$d/ev"
     fi
 }
 fixture_copy() { rm -rf "$1"; mkdir -p "$1"; cp -r "$FX/ck" "$1/ck"; }
