@@ -59,23 +59,25 @@ build() {
 # killed or relaunched prints the line before the time loop once per launch that reached it
 # (or not at all when the killed launch's buffer was lost): leading copies of that line are
 # ignored, the rest must match exactly.
-same_result() {
+same_result() { # QUIET=1: only the status
     local c=$1 d=$3 ref=$4 first f why=
     first=$(head -n 1 "$ref/out")
     if [ "$(awk -v f="$first" 'h || $0 != f { h = 1; print }' "$d/out")" != "$(tail -n +2 "$ref/out")" ]; then
-        bad "$c" "stdout differs from the uninterrupted run's" "$(diff "$ref/out" "$d/out" | head -n 20)"; return 1
+        [ -n "${QUIET:-}" ] || bad "$c" "stdout differs from the uninterrupted run's" "$(diff "$ref/out" "$d/out" | head -n 20)"; return 1
     fi
     for f in "$ref"/*.npy; do
         [ -f "$f" ] || continue
         if ! [ -f "$d/${f##*/}" ]; then why+="${f##*/} is missing"$'\n'
         elif ! cmp -s "$f" "$d/${f##*/}"; then why+="${f##*/} differs: $(cmp "$f" "$d/${f##*/}" 2>&1)"$'\n'; fi
     done
-    [ -z "$why" ] || { bad "$c" "silently different data: .npy files differ from the uninterrupted run's" "$why"; return 1; }
+    [ -z "$why" ] || { [ -n "${QUIET:-}" ] || bad "$c" "silently different data: .npy files differ from the uninterrupted run's" "$why"; return 1; }
 }
 
 # recovery EVENTLOG: rec_s = the first 'first-step' after the 'killed' event, minus that event
+# (a job killed before its first checkpoint starts anew: its 'init' with restart=1 then)
 recovery() {
-    rec_s=$(awk '$2 == "killed" && !k { k = $1 } k && $2 == "first-step" && $1 >= k { printf "%.3f", $1 - k; exit }' "$1")
+    rec_s=$(awk '$2 == "killed" && !k { k = $1 } k && $1 >= k && ($2 == "first-step" || ($2 == "init" && $4 == "restart=1")) { t = $1 }
+        k && $1 >= k && $2 == "first-step" { exit } END { if (t) printf "%.3f", t - k }' "$1")
     [ -n "$rec_s" ] && recov+=("$rec_s")
 }
 
@@ -100,8 +102,8 @@ stats() {
 
 campaign_summary() {
     echo "---- campaign summary (seed $SEED, $MODE, $(($(date +%s) - t_start)) s)"
-    echo "fault runs (kills and rescales): tried $fault_tried, survived $fault_survived," \
-        "bitwise identical $fault_identical, lost $((fault_tried - fault_identical))"
+    echo "faults (kills, rescales): tried $fault_tried, survived $fault_survived (the job finished)," \
+        "bitwise identical $fault_identical, lost $((fault_tried - fault_identical)) (not finished, or different data)"
     echo "recovery after a kill (killed -> first step of the relaunched job): $(printf '%s\n' ${recov[@]+"${recov[@]}"} | stats)"
     echo "in-process rescale / relaunch for a rescale: $(printf '%s\n' ${rescale_s[@]+"${rescale_s[@]}"} | grep . | stats)"
     [ "$nskip" -eq 0 ] || echo "skipped: $nskip (see SKIP lines)"
