@@ -161,7 +161,7 @@ static void unexpected_indent(tyl_pstate *ps, loc l, int recovering);
 %type <node> expr xor_expr and_expr shift_expr arith term factor power atom_expr atom strings
 %type <node> lambdef subscript sl_opt argument tparam lparam annot_opt ret_opt target_list
 %type <node> targets_rhs arglist_items
-%type <list> assign_targets
+%type <list> assign_targets import_what import_names
 %type <op> comp_op
 %type <str> dotted_name from_module
 
@@ -276,7 +276,7 @@ dotted_name:
   ;
 
 from_import:
-    FROM from_module IMPORT import_what     { $$ = ast_from_import(@$, $2); }
+    FROM from_module IMPORT import_what     { $$ = ast_from_import(@$, $2, $4); }
   ;
 
 from_module:
@@ -287,19 +287,20 @@ from_module:
   | ELLIPSIS from_module                    { $$ = dotted("..", $2); }
   ;
 
+/* the imported names: A_NAME nodes, str = the alias (NULL without 'as'); '*' is the name "*" */
 import_what:
-    '*'
-  | import_names
-  | import_names ','
-  | '(' import_names ')'
-  | '(' import_names ',' ')'
+    '*'                                     { $$ = ast_vec1(ast_name(@1, "*")); }
+  | import_names                            { $$ = $1; }
+  | import_names ','                        { $$ = $1; }
+  | '(' import_names ')'                    { $$ = $2; }
+  | '(' import_names ',' ')'                { $$ = $2; }
   ;
 
 import_names:
-    NAME
-  | NAME AS NAME
-  | import_names ',' NAME
-  | import_names ',' NAME AS NAME
+    NAME                                    { $$ = ast_vec1(ast_alias(@1, $1, NULL)); }
+  | NAME AS NAME                            { $$ = ast_vec1(ast_alias(@$, $1, $3)); }
+  | import_names ',' NAME                   { vec_push(&$1, ast_alias(@3, $3, NULL)); $$ = $1; }
+  | import_names ',' NAME AS NAME           { vec_push(&$1, ast_alias(loc_span(@3, @5), $3, $5)); $$ = $1; }
   ;
 
 /* ---- compound statements ---- */

@@ -238,8 +238,18 @@ static const char *math_fn(ir_fn fn, ir_type t)
                               [FN_SIN] = "sinf", [FN_COS] = "cosf", [FN_TAN] = "tanf",
                               [FN_TANH] = "tanhf", [FN_FLOOR] = "floorf", [FN_CEIL] = "ceilf",
                               [FN_SIGN] = "tyl_np_sign_f32"};
+    /* the rest are libm's own names: double, and float with an f */
+    static const char *libm[] = {[FN_ASIN] = "asin", [FN_ACOS] = "acos", [FN_ATAN] = "atan",
+                                 [FN_SINH] = "sinh", [FN_COSH] = "cosh", [FN_ASINH] = "asinh",
+                                 [FN_ACOSH] = "acosh", [FN_ATANH] = "atanh", [FN_LOG10] = "log10",
+                                 [FN_LOG2] = "log2", [FN_EXP2] = "exp2", [FN_EXPM1] = "expm1",
+                                 [FN_LOG1P] = "log1p", [FN_CBRT] = "cbrt", [FN_TRUNC] = "trunc",
+                                 [FN_RINT] = "rint", [FN_ATAN2] = "atan2", [FN_HYPOT] = "hypot",
+                                 [FN_COPYSIGN] = "copysign", [FN_FMOD] = "fmod"};
     if (fn == FN_SIGN && !ir_type_is_float(t))
         return "tyl_np_sign_i64";
+    if (fn >= FN_ASIN && fn <= FN_FMOD)
+        return t == T_F32 ? arena_printf(&util_arena, "%sf", libm[fn]) : libm[fn];
     return t == T_F32 ? f[fn] : d[fn];
 }
 

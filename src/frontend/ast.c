@@ -324,10 +324,18 @@ ast *ast_import(loc l, const char *module, const char *alias)
     return n;
 }
 
-ast *ast_from_import(loc l, const char *module)
+ast *ast_from_import(loc l, const char *module, vec names)
 {
     ast *n = ast_new(A_FROM_IMPORT, l);
     n->name = module;
+    n->args = names;
+    return n;
+}
+
+ast *ast_alias(loc l, const char *name, const char *as)
+{
+    ast *n = ast_name(l, name);
+    n->str = as;
     return n;
 }
 

@@ -48,7 +48,7 @@ typedef enum ast_kind {
     A_ASSIGN,    /* targets = vec of target expressions (a = b = c has two), a = value */
     A_AUGASSIGN, /* op (as in A_BINOP), b = target, a = value */
     A_IMPORT,    /* name = module (dotted), str = alias or NULL */
-    A_FROM_IMPORT, /* name = module (rejected by lowering) */
+    A_FROM_IMPORT, /* name = module, args = the imported A_NAMEs (str = alias; "*" for all) */
     A_IF,        /* a = test, body, orelse (elif becomes a nested A_IF in orelse) */
     A_FOR,       /* b = target, a = iterable, body, orelse */
     A_WHILE,     /* a = test, body, orelse */
@@ -144,7 +144,8 @@ ast *ast_expr_stmt(loc l, ast *e);
 ast *ast_assign(loc l, vec targets, ast *value);
 ast *ast_augassign(loc l, int op, ast *target, ast *value);
 ast *ast_import(loc l, const char *module, const char *alias);
-ast *ast_from_import(loc l, const char *module);
+ast *ast_from_import(loc l, const char *module, vec names);
+ast *ast_alias(loc l, const char *name, const char *as); /* an imported name, str = alias */
 ast *ast_if(loc l, ast *test, vec body, vec orelse);
 ast *ast_for(loc l, ast *target, ast *iter, vec body, vec orelse);
 ast *ast_while(loc l, ast *test, vec body, vec orelse);

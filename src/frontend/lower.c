@@ -2099,7 +2099,9 @@ static value *copy_of(lctx *c, loc l, value *src)
 static const char supported_numpy[] =
     "supported from numpy: zeros, ones, empty, full and their _like forms, copy, fromfunction, "
     "linspace, arange, meshgrid, indices, mgrid, ogrid, array, asarray, ndarray, pad, "
-    "save, load, sqrt, exp, log, sin, cos, tan, tanh, abs, absolute, floor, ceil, sign, isnan, "
+    "save, load, sqrt, exp, log, sin, cos, tan, tanh, arcsin, arccos, arctan, sinh, cosh, "
+    "arcsinh, arccosh, arctanh, log10, log2, exp2, expm1, log1p, cbrt, trunc, rint, arctan2, "
+    "hypot, copysign, fmod, degrees, radians, square, abs, absolute, floor, ceil, sign, isnan, "
     "isinf, isfinite, minimum, "
     "maximum, where, clip, power, roll, sum, max, min, mean, amax, amin, any, all (also with axis=), "
     "cumsum, diff, linalg.norm, the dtypes "
@@ -2294,7 +2296,47 @@ static value *call_builtin(lctx *c, value *fn, ast *call)
 static const struct { const char *name; ir_fn fn; } ufuncs[] = {
     {"sqrt", FN_SQRT}, {"exp", FN_EXP}, {"log", FN_LOG}, {"sin", FN_SIN}, {"cos", FN_COS},
     {"tan", FN_TAN}, {"tanh", FN_TANH}, {"floor", FN_FLOOR}, {"ceil", FN_CEIL}, {"sign", FN_SIGN},
+    {"arcsin", FN_ASIN}, {"arccos", FN_ACOS}, {"arctan", FN_ATAN}, {"sinh", FN_SINH},
+    {"cosh", FN_COSH}, {"arcsinh", FN_ASINH}, {"arccosh", FN_ACOSH}, {"arctanh", FN_ATANH},
+    {"log10", FN_LOG10}, {"log2", FN_LOG2}, {"exp2", FN_EXP2}, {"expm1", FN_EXPM1},
+    {"log1p", FN_LOG1P}, {"cbrt", FN_CBRT}, {"trunc", FN_TRUNC}, {"rint", FN_RINT},
 };
+
+/* NumPy's two-argument float ufuncs that are libm functions. */
+static const struct { const char *name; ir_fn fn; } ufuncs2[] = {
+    {"arctan2", FN_ATAN2}, {"hypot", FN_HYPOT}, {"copysign", FN_COPYSIGN}, {"fmod", FN_FMOD},
+};
+
+/* np.arctan2(y, x) and the other two-argument libm ufuncs: broadcast and promoted as an
+ * addition would be (ints become float64), then the function of the two operands. */
+static value *ufunc2(lctx *c, loc l, ir_fn fn, value *x, value *y)
+{
+    if (x->kind == V_ERR || y->kind == V_ERR)
+        return &ERRV;
+    if (fn == FN_FMOD && !ir_type_is_float(x->type) && !ir_type_is_float(y->type)) {
+        diag_error(l, "np.fmod() of integers is not supported (use %% for Python's modulo)");
+        return &ERRV;
+    }
+    if (x->kind == V_SCALAR && y->kind == V_SCALAR) {
+        ir_type t = promote_vals(x, y);
+        t = ir_type_is_float(t) ? t : T_F64;
+        ir_expr **args = NEWN(ir_expr *, 2);
+        args[0] = ir_cast(l, t, x->e);
+        args[1] = ir_cast(l, t, y->e);
+        return scalar(l, ir_call(l, fn, t, 2, args), 0);
+    }
+    value *r = binop(c, l, OP_ADD, x, y);
+    if (r->kind != V_ARRAY || r->e->kind != E_BIN)
+        return r->kind == V_ERR ? r : (diag_error(l, "np.%s() of these operands is not supported",
+                                                  ir_fn_name(fn)), &ERRV);
+    ir_type t = ir_type_is_float(r->type) ? r->type : T_F64;
+    ir_expr **args = NEWN(ir_expr *, 2);
+    args[0] = ir_cast(l, t, r->e->a);
+    args[1] = ir_cast(l, t, r->e->b);
+    r->type = t;
+    r->e = ir_call(l, fn, t, 2, args);
+    return r;
+}
 
 static value *ufunc1(lctx *c, loc l, ir_fn fn, value *x)
 {
@@ -2304,7 +2346,7 @@ static value *ufunc1(lctx *c, loc l, ir_fn fn, value *x)
         return &ERRV;
     }
     ir_type t = x->type;
-    if ((fn == FN_FLOOR || fn == FN_CEIL) && !ir_type_is_float(t))
+    if ((fn == FN_FLOOR || fn == FN_CEIL || fn == FN_TRUNC) && !ir_type_is_float(t))
         return x; /* NumPy 2 keeps integers as they are */
     ir_type rt = fn == FN_SIGN ? (t == T_BOOL ? T_I64 : t) : ir_type_is_float(t) ? t : T_F64;
     ir_expr **args = NEWN(ir_expr *, 1);
@@ -3582,6 +3624,28 @@ static value *numpy_function(lctx *c, loc l, const char *f, args *a)
         }
         return binop(c, l, f[0] == 'p' ? OP_POWER : f[1] == 'i' ? OP_NPMIN : OP_NPMAX, a->pos[0], a->pos[1]);
     }
+    for (size_t i = 0; i < sizeof ufuncs2 / sizeof *ufuncs2; i++)
+        if (strcmp(f, ufuncs2[i].name) == 0) {
+            if (a->npos != 2 || a->nkw) {
+                diag_error(l, "np.%s() takes two arguments here", f);
+                return &ERRV;
+            }
+            return ufunc2(c, l, ufuncs2[i].fn, a->pos[0], a->pos[1]);
+        }
+    if (strcmp(f, "degrees") == 0 || strcmp(f, "radians") == 0 || strcmp(f, "rad2deg") == 0 ||
+        strcmp(f, "deg2rad") == 0 || strcmp(f, "square") == 0) {
+        if (a->npos != 1 || a->nkw) {
+            diag_error(l, "np.%s() takes one argument here", f);
+            return &ERRV;
+        }
+        value *x = a->pos[0];
+        if (f[0] == 's') /* np.square: x * x in x's type */
+            return binop(c, l, OP_MUL, x, x);
+        /* NumPy multiplies by the constant 180/pi (or pi/180); ints become float64 */
+        int to_deg = strcmp(f, "degrees") == 0 || strcmp(f, "rad2deg") == 0;
+        double k = to_deg ? 180.0 / 3.141592653589793 : 3.141592653589793 / 180.0;
+        return binop(c, l, OP_MUL, x, scalar(l, ir_const_f(l, T_F64, k), 1));
+    }
     if (strcmp(f, "isnan") == 0 || strcmp(f, "isinf") == 0 || strcmp(f, "isfinite") == 0) {
         if (a->npos != 1 || a->nkw) {
             diag_error(l, "np.%s() takes one argument here", f);
@@ -3997,7 +4061,11 @@ static value *numpy_attr(lctx *c, value *mod, ast *a)
                                     "maximum", "where", "clip", "sum", "max", "min", "mean",
                                     "amax", "amin", "roll", "power", "linspace", "arange", "meshgrid", "any", "all",
                                     "cumsum", "diff", "array", "asarray", "ndarray", "pad", "indices",
-                                    "mgrid", "ogrid", "isnan", "isinf", "isfinite", NULL};
+                                    "mgrid", "ogrid", "isnan", "isinf", "isfinite", "arcsin", "arccos",
+                                    "arctan", "sinh", "cosh", "arcsinh", "arccosh", "arctanh",
+                                    "log10", "log2", "exp2", "expm1", "log1p", "cbrt", "trunc",
+                                    "rint", "arctan2", "hypot", "copysign", "fmod", "degrees",
+                                    "radians", "rad2deg", "deg2rad", "square", NULL};
         for (const char **p = fns; *p; p++)
             if (strcmp(*p, n) == 0) {
                 value *v = vnew(V_BUILTIN, l);

@@ -46,6 +46,9 @@ const char *ir_op_name(ir_op op);
 /* Math functions of E_CALL. */
 typedef enum ir_fn {
     FN_SQRT, FN_EXP, FN_LOG, FN_SIN, FN_COS, FN_TAN, FN_TANH, FN_FLOOR, FN_CEIL,
+    FN_ASIN, FN_ACOS, FN_ATAN, FN_SINH, FN_COSH, FN_ASINH, FN_ACOSH, FN_ATANH, FN_LOG10,
+    FN_LOG2, FN_EXP2, FN_EXPM1, FN_LOG1P, FN_CBRT, FN_TRUNC, FN_RINT, /* libm, one argument */
+    FN_ATAN2, FN_HYPOT, FN_COPYSIGN, FN_FMOD,                          /* libm, two arguments */
     FN_SIGN,      /* np.sign: -1, 0 or 1 (NaN stays NaN, -0.0 gives 0.0) */
     FN_SLICE_LO,  /* args: extent, start, stop, step, flags(const): first index of a slice */
     FN_SLICE_LEN, /* same args: number of elements of a slice */
