@@ -24,6 +24,7 @@
 #                     checkpoint, --restart on another rank count finishes identically
 #   rescale/NtoM      RESCALE file + SIGUSR1 to mpirun mid-run: in-process shrink or grow,
 #                     "rescale from=N to=M" in the event log, same result
+#   links/*, full-disk/*, lock/*   see section 6
 # Usage: [TYLESC_FLAGS=--target=cuda] tests/elastic/run.sh [REPO_ROOT]  (default: the current folder); needs bin/tylesc and
 # lib/libtyles.a built (make), mpirun and python3 with NumPy 2. KEEP=1 keeps the scratch folder.
 # Exit status 1 if a check fails.
@@ -470,6 +471,94 @@ if has $S && [ "$BIGOK" = 1 ]; then
         fi
         big_same "rescale/$1to$2" $c && ok "rescale/$1to$2 ($(grep -o 'rescale from=.*' "$d/ev" | head -n 1))"
     done
+fi
+
+# ---- 6. folder safety: links, a full disk, the lock -------------------------------------------------
+# links/*     a symbolic link planted as LATEST.tmp, as the temporary folder or as an old checkpoint
+#             (pointing at a victim file or folder outside): the run finishes like the base run and
+#             the victim is untouched; a linked checkpoint is not read
+# full-disk/* a checkpoint folder on a small tmpfs (root only): the job exits 1 with "No space left
+#             on device" and the path, the partial checkpoint is gone, the previous one is kept and
+#             a restart from it finishes like the base run
+# lock/*      a second job on a folder in use exits 1 before any output, naming the first; the
+#             folder is free again once the first ends or is killed
+if has $S; then
+    # each planted alone: LATEST.tmp -> a file, an old checkpoint and the temporary folder -> a folder
+    for plant in "LATEST.tmp victim" "ckpt-000-000000000001 victim_dir" ".tmp-ckpt-000-000000000010 victim_dir"; do
+        set -- $plant
+        c=links_${1#.} d=$T/$S/links_${1#.}
+        mkdir -p "$d/ck" "$d/victim_dir"
+        echo "precious" >"$d/victim"; echo "data" >"$d/victim_dir/keep.txt"
+        ln -s "$d/$2" "$d/ck/$1"
+        run $S $c 2 --checkpoint-every=10 --checkpoint-dir=ck
+        finished_like $S $c 1 || continue
+        why=""
+        [ "$(cat "$d/victim")" = precious ] || why+="the file LATEST.tmp linked to was overwritten"$'\n'
+        [ -f "$d/victim_dir/keep.txt" ] || why+="files of the folder $1 linked to were deleted"$'\n'
+        [ "$(cat "$d/ck/LATEST" 2>/dev/null)" = ckpt-000-000000000030 ] || why+="LATEST does not name ckpt-000-000000000030"$'\n'
+        [ -z "$why" ] && ok "links/$1 (a planted link is unlinked, never followed)" ||
+            bad "links/$1" "$why" "$(ls -la "$d/ck" "$d/victim_dir")"
+    done
+    # a checkpoint folder that is a link (to a real checkpoint elsewhere) is not read
+    c=links_read d=$T/$S/links_read
+    run $S $c 2 --checkpoint-every=10 --checkpoint-dir=ck
+    if [ "$rc" -ne 0 ] || ! [ -d "$d/ck/ckpt-000-000000000030" ]; then
+        bad "links/read" "expected a run leaving ckpt-000-000000000030 (exit status $rc)" "$d/err"
+    else
+        mv "$d/ck/ckpt-000-000000000030" "$d/elsewhere"
+        ln -s "$d/elsewhere" "$d/ck/ckpt-000-000000000030"
+        mv "$d/ev" "$d/ev.first"
+        run $S $c 1 --restart --checkpoint-dir=ck
+        finished_like $S $c 0 && resumed_from "$d" ckpt-000-000000000020 &&
+            expect_stderr "links/read" "$d/err" "^$S: checkpoint ck/ckpt-000-000000000030 is unusable: it is a symbolic link \(checkpoints are read only from folders inside the checkpoint folder\); trying the previous one\$" &&
+            ok "links/read (a linked checkpoint folder is refused, the previous one used)"
+    fi
+
+    for np in 3 1; do # MPI-IO writes the data on 3 ranks, stdio on 1
+        c=full_$np d=$T/$S/full_$np
+        mkdir -p "$d/disk"
+        if [ "$(id -u)" != 0 ] || ! mount -t tmpfs -o size=40k tmpfs "$d/disk" 2>/dev/null; then
+            echo "SKIP full-disk/$np (needs root to mount a small tmpfs)"; continue
+        fi
+        # 37 x 23 float64: each .npy takes 2 pages of 4 KiB, a MANIFEST and LATEST 1 each: the
+        # step-10 checkpoint fits (6 pages), the step-20 one does not (both kept: 12)
+        run $S $c $np --checkpoint-every=10 --checkpoint-dir=disk
+        left=$(ls -A "$d/disk" | tr '\n' ' ')
+        if [ "$rc" -ne 1 ]; then bad "full-disk/$np" "exit status $rc, expected 1" "$d/err"
+        elif expect_stderr "full-disk/$np" "$d/err" "^$S: checkpoint: error: cannot write 'disk/\.tmp-ckpt-000-000000000020/[A-Za-z0-9.]+': No space left on device\$" &&
+            expect_stderr "full-disk/$np" "$d/err" "^$S: the partial checkpoint disk/\.tmp-ckpt-000-000000000020 was removed; the last good one, disk/ckpt-000-000000000010, is kept \(resume from it with --restart\)\$"; then
+            if [ "$left" != "LATEST LOCK ckpt-000-000000000010 " ]; then
+                bad "full-disk/$np" "the checkpoint folder holds '$left', expected the step-10 checkpoint alone"
+            else
+                cp -r "$d/disk" "$d/kept"; umount "$d/disk"; rmdir "$d/disk"; mv "$d/kept" "$d/disk"
+                run $S $c 2 --restart --checkpoint-dir=disk
+                finished_like $S $c 0 && resumed_from "$d" ckpt-000-000000000010 &&
+                    ok "full-disk/$np (ENOSPC reported with the path, partial checkpoint removed, restart from the kept one)"
+            fi
+        fi
+        umount "$d/disk" 2>/dev/null
+    done
+
+    # lock: job A (a long run) holds the folder; job B on it is refused; B runs once A is gone
+    c=lock d=$T/$S/lock
+    bg $S $c 2 --NX=401 --NY=301 --steps=200000 --checkpoint-every=500 --checkpoint-dir=ck
+    if ! started "$d"; then
+        wait "$tpid"; bad "lock" "job A ended (status $?) before its first checkpoint" "$d/err" "$d/ev"
+    else
+        rank0=$(ps -o pid= --ppid "$mpid" | tr -d ' ' | head -n 1)
+        run $S lock_b 1 --checkpoint-every=10 --checkpoint-dir=../lock/ck
+        if [ "$rc" -ne 1 ]; then bad "lock/busy" "job B: exit status $rc, expected 1" "$T/$S/lock_b/err"
+        elif [ -s "$T/$S/lock_b/out" ]; then bad "lock/busy" "job B printed before stopping" "$T/$S/lock_b/out"
+        else
+            expect_stderr "lock/busy" "$T/$S/lock_b/err" "^$S: error: checkpoint folder '\.\./lock/ck' is in use by job $rank0 on $(hostname) since [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} [A-Z]+; wait for that job to end, or give this one another --checkpoint-dir\$" &&
+                ok "lock/busy (a second job is refused before any work, naming the first)"
+        fi
+        kill -KILL "$rank0"; wait "$tpid"
+        run $S lock_b 1 --checkpoint-every=10 --checkpoint-dir=../lock/ck
+        [ "$rc" -eq 0 ] && grep -q "^t 5\.0 count" "$T/$S/lock_b/out" && ok "lock/released (the folder is free once the holder was killed)" ||
+            bad "lock/released" "job B after A was killed: exit status $rc" "$T/$S/lock_b/err"
+    fi
+
 fi
 
 echo "elastic tests: $pass passed, $fail failed ($(($(date +%s) - t_start)) s)"
