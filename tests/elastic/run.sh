@@ -24,7 +24,7 @@
 #                     checkpoint, --restart on another rank count finishes identically
 #   rescale/NtoM      RESCALE file + SIGUSR1 to mpirun mid-run: in-process shrink or grow,
 #                     "rescale from=N to=M" in the event log, same result
-#   links/*, full-disk/*, lock/*   see section 6
+#   links/*, full-disk/*, lock/*, progress/restart   see section 6
 # Usage: [TYLESC_FLAGS=--target=cuda] tests/elastic/run.sh [REPO_ROOT]  (default: the current folder); needs bin/tylesc and
 # lib/libtyles.a built (make), mpirun and python3 with NumPy 2. KEEP=1 keeps the scratch folder.
 # Exit status 1 if a check fails.
@@ -473,7 +473,7 @@ if has $S && [ "$BIGOK" = 1 ]; then
     done
 fi
 
-# ---- 6. folder safety: links, a full disk, the lock -------------------------------------------------
+# ---- 6. folder safety: links, a full disk, the lock, --progress after a restart ------------------
 # links/*     a symbolic link planted as LATEST.tmp, as the temporary folder or as an old checkpoint
 #             (pointing at a victim file or folder outside): the run finishes like the base run and
 #             the victim is untouched; a linked checkpoint is not read
@@ -482,6 +482,7 @@ fi
 #             a restart from it finishes like the base run
 # lock/*      a second job on a folder in use exits 1 before any output, naming the first; the
 #             folder is free again once the first ends or is killed
+# progress/restart  the steps/s of --progress after --restart count the steps this run made
 if has $S; then
     # each planted alone: LATEST.tmp -> a file, an old checkpoint and the temporary folder -> a folder
     for plant in "LATEST.tmp victim" "ckpt-000-000000000001 victim_dir" ".tmp-ckpt-000-000000000010 victim_dir"; do
@@ -559,6 +560,25 @@ if has $S; then
             bad "lock/released" "job B after A was killed: exit status $rc" "$T/$S/lock_b/err"
     fi
 
+    # progress: 2400 of 3200 steps in a first run, 800 after the restart
+    c=progress d=$T/$S/progress
+    RUNENV=(TYLES_FAULT_KILL_STEP=2401 TYLES_FAULT_KILL_RANK=0)
+    run $S $c 2 --NX=401 --NY=301 --steps=3200 --checkpoint-every=2400
+    mv "$d/ev" "$d/ev.killed" 2>/dev/null
+    run $S $c 1 --NX=401 --NY=301 --steps=3200 --restart --progress
+    rate=$(sed -n 's/^progress: step 3199\/3200, \([0-9.]*\) steps\/s.*/\1/p' "$d/err")
+    t_read=$(sed -n 's/^\([0-9.]*\) ckpt-read .*step=2400 .*/\1/p' "$d/ev")
+    t_done=$(sed -n 's/^\([0-9.]*\) done .*/\1/p' "$d/ev")
+    if [ "$rc" -ne 0 ] || [ -z "$rate" ] || [ -z "$t_read" ] || [ -z "$t_done" ]; then
+        bad "progress/restart" "expected a resumed run (exit status $rc) with a progress line for step 3199/3200" "$d/err" "$d/ev"
+    else
+        real=$(awk -v a="$t_read" -v b="$t_done" 'BEGIN { printf "%.1f", 800 / (b - a) }')
+        if awk -v r="$rate" -v x="$real" 'BEGIN { exit !(r <= 2 * x && r >= x / 2) }'; then
+            ok "progress/restart ($rate steps/s reported, $real measured)"
+        else
+            bad "progress/restart" "reported $rate steps/s, the run made 800 steps at $real steps/s" "$d/err"
+        fi
+    fi
 fi
 
 echo "elastic tests: $pass passed, $fail failed ($(($(date +%s) - t_start)) s)"
