@@ -480,8 +480,9 @@ fi
 # full-disk/* a checkpoint folder on a small tmpfs (root only): the job exits 1 with "No space left
 #             on device" and the path, the partial checkpoint is gone, the previous one is kept and
 #             a restart from it finishes like the base run
-# lock/*      a second job on a folder in use exits 1 before any output, naming the first; the
-#             folder is free again once the first ends or is killed
+# lock/*      a second job on a folder in use (by a job grown in process) exits 1 before any
+#             output, naming the first; the folder is free again once the first is killed, and
+#             tylesrun relaunches a job whose rank 0 was killed
 # progress/restart  the steps/s of --progress after --restart count the steps this run made
 if has $S; then
     # each planted alone: LATEST.tmp -> a file, an old checkpoint and the temporary folder -> a folder
@@ -542,22 +543,46 @@ if has $S; then
 
     # lock: job A (a long run) holds the folder; job B on it is refused; B runs once A is gone
     c=lock d=$T/$S/lock
+    BGMCA="--mca mpi_yield_when_idle 1"
     bg $S $c 2 --NX=401 --NY=301 --steps=200000 --checkpoint-every=500 --checkpoint-dir=ck
     if ! started "$d"; then
         wait "$tpid"; bad "lock" "job A ended (status $?) before its first checkpoint" "$d/err" "$d/ev"
     else
         rank0=$(ps -o pid= --ppid "$mpid" | tr -d ' ' | head -n 1)
+        # grown in process to 3 ranks first: the new rank does not take the lock, rank 0 keeps it
+        echo 3 >"$d/ck/RESCALE"; kill -USR1 "$mpid"
+        for ((i = 0; i < LIMIT * 100; i++)); do
+            has_event "$d" " rescale from=2 to=3" && break
+            sleep 0.01
+        done
+        has_event "$d" " rescale from=2 to=3" || bad "lock/busy" "job A did not grow to 3 ranks" "$d/ev" "$d/err"
         run $S lock_b 1 --checkpoint-every=10 --checkpoint-dir=../lock/ck
         if [ "$rc" -ne 1 ]; then bad "lock/busy" "job B: exit status $rc, expected 1" "$T/$S/lock_b/err"
         elif [ -s "$T/$S/lock_b/out" ]; then bad "lock/busy" "job B printed before stopping" "$T/$S/lock_b/out"
         else
-            expect_stderr "lock/busy" "$T/$S/lock_b/err" "^$S: error: checkpoint folder '\.\./lock/ck' is in use by job $rank0 on $(hostname) since [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} [A-Z]+; wait for that job to end, or give this one another --checkpoint-dir\$" &&
-                ok "lock/busy (a second job is refused before any work, naming the first)"
+            expect_stderr "lock/busy" "$T/$S/lock_b/err" "^$S: error: checkpoint folder '\.\./lock/ck' is in use by job $rank0 on $(hostname) since [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}( [^;]+)?; wait for that job to end, or give this one another --checkpoint-dir\$" &&
+                ok "lock/busy (a second job is refused before any work, naming the first, grown to 3 ranks)"
         fi
         kill -KILL "$rank0"; wait "$tpid"
         run $S lock_b 1 --checkpoint-every=10 --checkpoint-dir=../lock/ck
         [ "$rc" -eq 0 ] && grep -q "^t 5\.0 count" "$T/$S/lock_b/out" && ok "lock/released (the folder is free once the holder was killed)" ||
             bad "lock/released" "job B after A was killed: exit status $rc" "$T/$S/lock_b/err"
+    fi
+
+    # tylesrun relaunches a job whose rank 0 (the lock's holder) was killed: the folder is free
+    c=lock_tylesrun d=$T/$S/lock_tylesrun
+    mkdir -p "$d"
+    (cd "$d" && exec env TYLES_FAULT_KILL_STEP=25 TYLES_FAULT_KILL_RANK=0 timeout -k 5 "$LIMIT" "$ROOT/bin/tylesrun" \
+        -np 3 --checkpoint-every=10 --checkpoint-dir=ck --mpi-args="--mca odls_base_sigkill_timeout 0" \
+        "$T/$S/$S") >"$d/out" 2>"$d/err" </dev/null
+    rc=$?
+    if [ "$rc" -ne 0 ] || ! grep -q "killed rank=0 step=25" "$d/ck/events.log" 2>/dev/null ||
+        ! grep -q " ckpt-read dir=ck/ckpt-000-000000000020 " "$d/ck/events.log"; then
+        bad "lock/tylesrun" "expected rank 0 killed at step 25 and a relaunch from step 20 (exit status $rc)" "$d/err" "$d/ck/events.log"
+    elif ! cmp -s "$T/$S/base/out" "$d/out"; then
+        bad "lock/tylesrun" "stdout of the two legs differs from the uninterrupted run's" "$(diff "$T/$S/base/out" "$d/out")"
+    else
+        same_npy "lock/tylesrun" "$T/$S/base" "$d" && ok "lock/tylesrun (rank 0 killed, relaunched from step 20 with the folder free)"
     fi
 
     # progress: 2400 of 3200 steps in a first run, 800 after the restart
