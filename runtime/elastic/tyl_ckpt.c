@@ -1133,7 +1133,7 @@ static void find_checkpoint(void)
             resume = m;
             resume_loop = m.loop;
             if (!tyl_ck_opts_.restart_dir || !tyl_ck_opts_.dir || !strcmp(tyl_ck_opts_.dir, tyl_ck_opts_.restart_dir))
-                snprintf(wr_good, sizeof wr_good, "%s", names[i]); /* new checkpoints go beside it */
+                snprintf(wr_good, sizeof wr_good, "%.63s", names[i]); /* new checkpoints go beside it */
             snprintf(resume_path, sizeof resume_path, "%s/%.63s", ck_dir, names[i]);
             tyl_event(0, "ckpt-verify", "dir=%s step=%lld seconds=%.6f", resume_path, (long long)m.k,
                       tyl_wall_() - t0);
@@ -1215,6 +1215,73 @@ void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops)
 
 int tyl_ck_resume_loop(void) { return resume_loop; }
 
+/* Per state-table entry: the shape its arrays have at the head of the loop being entered, from
+ * the parameters (tyl_ck_expect; -1 where unknown), and whether it was given. */
+static int64_t (*ck_expect)[TYL_MAX_RANK];
+static char *ck_expected;
+
+void tyl_ck_expect(int var, const int64_t *shape)
+{
+    if (var < 0 || var >= tyl_ck_state_.nvars)
+        return;
+    if (!ck_expect) {
+        ck_expect = calloc((size_t)tyl_ck_state_.nvars, sizeof *ck_expect);
+        ck_expected = calloc((size_t)tyl_ck_state_.nvars, 1);
+        if (!ck_expect || !ck_expected)
+            return;
+    }
+    for (int d = 0; d < tyl_ck_state_.vars[var].rank && d < TYL_MAX_RANK; d++)
+        ck_expect[var][d] = shape[d];
+    ck_expected[var] = 1;
+}
+
+static void shape_text(char *buf, size_t n, int rank, const int64_t *shape)
+{
+    size_t at = (size_t)snprintf(buf, n, "(");
+    for (int d = 0; d < rank && at < n; d++)
+        at += (size_t)snprintf(buf + at, n - at, shape[d] < 0 ? "%s?" : "%s%lld", d ? ", " : "",
+                               (long long)shape[d]);
+    if (at < n)
+        snprintf(buf + at, n - at, rank == 1 ? ",)" : ")");
+}
+
+/* A checkpoint that passed every checksum can still hold arrays this run cannot use: edited by
+ * hand (checksums recomputed), or of a program whose shapes do not follow from the parameters
+ * the manifest records. Resuming would run the loop on arrays of the wrong shape and give a
+ * wrong result without an error, so the run stops, and no older checkpoint is tried: it was
+ * written by the same hands. */
+static void check_arrays(const int *live)
+{
+    tyl_ck_var *vars = tyl_ck_state_.vars;
+    for (int i = 0; live[i] >= 0; i++) {
+        tyl_ck_var *v = &vars[live[i]];
+        const ck_ent *e = NULL;
+        for (int j = 0; j < resume.nent; j++)
+            if (resume.ent[j].kind != ENT_PARAM && !strcmp(resume.ent[j].name, v->name))
+                e = &resume.ent[j];
+        if (!e || v->rank < 0 || e->kind != ENT_ARRAY)
+            continue;
+        const ck_buf *f = &resume.buf[e->buf];
+        if (f->dt != v->type)
+            tyl_rt_error_all(resume_path, "checkpoint array '%s' is %s, this program's is %s; refusing the "
+                             "checkpoint (no older one is tried)", v->name, tyl_dtype_name_(f->dt),
+                             tyl_dtype_name_(v->type));
+        int wrong = f->rank != v->rank;
+        const int64_t *want = ck_expect && ck_expected[live[i]] ? ck_expect[live[i]] : NULL;
+        for (int d = 0; !wrong && want && d < v->rank; d++)
+            wrong = want[d] >= 0 && want[d] != f->shape[d];
+        if (wrong) {
+            char a[256], b[256] = "";
+            shape_text(a, sizeof a, f->rank, f->shape);
+            if (want)
+                shape_text(b, sizeof b, v->rank, want);
+            tyl_rt_error_all(resume_path, "checkpoint array '%s' has shape %s, this run computes %s from its "
+                             "parameters; refusing the checkpoint (no older one is tried)", v->name, a,
+                             want ? b : "another rank");
+        }
+    }
+}
+
 int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk)
 {
     in_loop = 1;
@@ -1230,6 +1297,7 @@ int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk)
         tyl_rs_receive(live);
         return resume.k;
     }
+    check_arrays(live);
     double t0 = tyl_wall_();
     tyl_ck_var *vars = tyl_ck_state_.vars;
     tyl_array **loaded = calloc((size_t)resume.nbuf + 1, sizeof *loaded);
@@ -1412,5 +1480,9 @@ void tyl_ck_finalize_(void)
         MPI_Comm_free(&ck_comm);
 #endif
     man_free(&resume);
+    free(ck_expect);
+    free(ck_expected);
+    ck_expect = NULL;
+    ck_expected = NULL;
     tyl_event(0, "done", "ranks=%d", nranks());
 }

@@ -24,7 +24,7 @@
 #                     checkpoint, --restart on another rank count finishes identically
 #   rescale/NtoM      RESCALE file + SIGUSR1 to mpirun mid-run: in-process shrink or grow,
 #                     "rescale from=N to=M" in the event log, same result
-#   links/*, full-disk/*, lock/*, progress/restart   see section 6
+#   links/*, full-disk/*, lock/*, shapes/forged, progress/restart   see section 6
 # Usage: [TYLESC_FLAGS=--target=cuda] tests/elastic/run.sh [REPO_ROOT]  (default: the current folder); needs bin/tylesc and
 # lib/libtyles.a built (make), mpirun and python3 with NumPy 2. KEEP=1 keeps the scratch folder.
 # Exit status 1 if a check fails.
@@ -473,7 +473,7 @@ if has $S && [ "$BIGOK" = 1 ]; then
     done
 fi
 
-# ---- 6. folder safety: links, a full disk, the lock, --progress after a restart ------------------
+# ---- 6. links, a full disk, the lock, forged shapes, --progress after a restart ----------------
 # links/*     a symbolic link planted as LATEST.tmp, as the temporary folder or as an old checkpoint
 #             (pointing at a victim file or folder outside): the run finishes like the base run and
 #             the victim is untouched; a linked checkpoint is not read
@@ -483,6 +483,8 @@ fi
 # lock/*      a second job on a folder in use (by a job grown in process) exits 1 before any
 #             output, naming the first; the folder is free again once the first is killed, and
 #             tylesrun relaunches a job whose rank 0 was killed
+# shapes/forged     a checkpoint whose array shapes contradict its parameters (checksums
+#             recomputed) is refused with exit 1, the array and both shapes named, no fall-back
 # progress/restart  the steps/s of --progress after --restart count the steps this run made
 if has $S; then
     # each planted alone: LATEST.tmp -> a file, an old checkpoint and the temporary folder -> a folder
@@ -583,6 +585,44 @@ if has $S; then
         bad "lock/tylesrun" "stdout of the two legs differs from the uninterrupted run's" "$(diff "$T/$S/base/out" "$d/out")"
     else
         same_npy "lock/tylesrun" "$T/$S/base" "$d" && ok "lock/tylesrun (rank 0 killed, relaunched from step 20 with the folder free)"
+    fi
+
+    # shapes: checkpoints of a 20 x 12 run whose MANIFEST param lines were edited to the defaults
+    # (37 x 23) and its checksum recomputed: every checksum matches, the shapes do not
+    c=forged d=$T/$S/forged
+    run $S $c 2 --NX=20 --NY=12 --checkpoint-every=10 --checkpoint-dir=ck
+    if [ "$rc" -ne 0 ] || ! [ -d "$d/ck/ckpt-000-000000000030" ]; then
+        bad "shapes/forged" "the 20 x 12 run: exit status $rc, or no checkpoint of step 30" "$d/err"
+    elif ! $PY - "$d/ck" <<'PYEOF'
+import glob, struct, sys
+def crc32c(b, crc=0):
+    crc ^= 0xffffffff
+    for x in b:
+        crc ^= x
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82f63b78 & -(crc & 1))
+    return crc ^ 0xffffffff
+assert crc32c(b"123456789") == 0xe3069283
+for m in glob.glob(sys.argv[1] + "/ckpt-*/MANIFEST"):
+    lines = open(m, "rb").read().decode().split("\n")[:-2] # less "end CRC" and the final ""
+    for i, ln in enumerate(lines):
+        for name, val in (("NX", 37), ("NY", 23)):
+            if ln.startswith("param %s int64 " % name):
+                lines[i] = "param %s int64 %016x %d" % (name, val, val)
+    text = "\n".join(lines) + "\n"
+    open(m, "wb").write((text + "end %08x\n" % crc32c(text.encode())).encode())
+PYEOF
+    then bad "shapes/forged" "could not edit the manifests"
+    else
+        mv "$d/ev" "$d/ev.first"; rm -f "$d"/*.npy
+        run $S $c 3 --restart --checkpoint-dir=ck
+        if [ "$rc" -ne 1 ]; then bad "shapes/forged" "restart: exit status $rc, expected 1" "$d/err" "$d/out"
+        elif [ -s "$d/out" ] || ls "$d"/*.npy >/dev/null 2>&1 || grep -q "trying the previous one" "$d/err"; then
+            bad "shapes/forged" "the restart printed, saved or tried an older checkpoint" "$d/out" "$d/err"
+        else
+            expect_stderr "shapes/forged" "$d/err" "^$S: ck/ckpt-000-000000000030: error: checkpoint array 'u' has shape \(20, 12\), this run computes \(37, 23\) from its parameters; refusing the checkpoint \(no older one is tried\)\$" &&
+                ok "shapes/forged (a checkpoint whose shapes contradict its parameters is refused, exit 1)"
+        fi
     fi
 
     # progress: 2400 of 3200 steps in a first run, 800 after the restart
