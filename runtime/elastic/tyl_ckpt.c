@@ -12,15 +12,18 @@
  * Writing: the folder is filled under a temporary name (.tmp-ckpt-...), every file and the
  * folder are fsync'ed, then rank 0 renames it and updates LATEST (write LATEST.tmp, fsync,
  * rename, fsync the folder). The checkpoint just written and the one before it are kept;
- * older ones and leftovers of interrupted writes are removed.
+ * older ones and leftovers of interrupted writes are removed. Nothing in the folder is followed
+ * through a symbolic link, written or read. A failed write ends the job with the errno and the
+ * file, after removing the partial folder. Rank 0 holds an flock on DIR/LOCK: one job per folder.
  *
  * Reading (--restart): the candidates are LATEST's target, then every ckpt-* folder, newest
  * first. A candidate is used only if its manifest parses and its own checksum matches, every
  * file has exactly the size the manifest says and every record's CRC32C matches (the ranks
  * split the records). Anything else (truncation, a flipped bit, a missing file, another format
  * version) is reported with the reason and the next candidate is tried. A checkpoint of
- * another program, or taken with other parameters, is refused with an error: resuming it
- * could only give wrong results.
+ * another program, or taken with other parameters, or holding arrays whose shapes differ from
+ * those the program computes from its parameters (tyl_ck_expect), is refused with an error:
+ * resuming it could only give wrong results.
  *
  * Step boundaries: tyl_ck_step runs at the top of every iteration of a time loop. Signals set
  * flags there; the ranks agree on them with a non-blocking MPI_Iallreduce started at one step
