@@ -519,7 +519,7 @@ if has $S; then
     fi
 
     for np in 3 1; do # MPI-IO writes the data on 3 ranks, stdio on 1
-        c=full_$np d=$T/$S/full_$np
+        c=full_$np d=$T/$S/full_$np disk=$T/$S/full_$np/disk
         mkdir -p "$d/disk"
         if [ "$(id -u)" != 0 ] || ! mount -t tmpfs -o size=40k tmpfs "$d/disk" 2>/dev/null; then
             echo "SKIP full-disk/$np (needs root to mount a small tmpfs)"; continue
@@ -540,7 +540,9 @@ if has $S; then
                     ok "full-disk/$np (ENOSPC reported with the path, partial checkpoint removed, restart from the kept one)"
             fi
         fi
-        umount "$d/disk" 2>/dev/null
+        # ($disk: bad() reuses $d as its loop variable)
+        for i in 1 2 3 4 5 6 7 8 9 10; do mountpoint -q "$disk" && ! umount "$disk" 2>/dev/null && sleep 0.2; done
+        mountpoint -q "$disk" && umount -l "$disk"
     done
 
     # lock: job A (a long run) holds the folder; job B on it is refused; B runs once A is gone
