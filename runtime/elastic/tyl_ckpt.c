@@ -12,15 +12,18 @@
  * Writing: the folder is filled under a temporary name (.tmp-ckpt-...), every file and the
  * folder are fsync'ed, then rank 0 renames it and updates LATEST (write LATEST.tmp, fsync,
  * rename, fsync the folder). The checkpoint just written and the one before it are kept;
- * older ones and leftovers of interrupted writes are removed.
+ * older ones and leftovers of interrupted writes are removed. Nothing in the folder is followed
+ * through a symbolic link, written or read. A failed write ends the job with the errno and the
+ * file, after removing the partial folder. Rank 0 holds an flock on DIR/LOCK: one job per folder.
  *
  * Reading (--restart): the candidates are LATEST's target, then every ckpt-* folder, newest
  * first. A candidate is used only if its manifest parses and its own checksum matches, every
  * file has exactly the size the manifest says and every record's CRC32C matches (the ranks
  * split the records). Anything else (truncation, a flipped bit, a missing file, another format
  * version) is reported with the reason and the next candidate is tried. A checkpoint of
- * another program, or taken with other parameters, is refused with an error: resuming it
- * could only give wrong results.
+ * another program, or taken with other parameters, or holding arrays whose shapes differ from
+ * those the program computes from its parameters (tyl_ck_expect), is refused with an error:
+ * resuming it could only give wrong results.
  *
  * Step boundaries: tyl_ck_step runs at the top of every iteration of a time loop. Signals set
  * flags there; the ranks agree on them with a non-blocking MPI_Iallreduce started at one step
@@ -28,6 +31,7 @@
  * at the same step. Fault injection (TYLES_FAULT_* variables, for tests) also happens here.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* flock */
 #include "tyl_elastic.h"
 #include "runtime_mpi/tyl_mpi.h"
 
@@ -39,7 +43,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { CK_VERSION = 1, REASON_LEN = 512, NAME_LEN = 64 };
@@ -126,21 +133,33 @@ static int fsync_path(const char *path)
     return rc;
 }
 
-/* Remove a folder of plain files (a checkpoint). */
-static void remove_tree(const char *dir)
+/* Remove the entry `name` of the checkpoint folder: a folder (a checkpoint) is emptied of its
+ * files and removed; anything else, a symbolic link above all, is unlinked itself. Nothing is
+ * followed, so pruning never deletes a file outside the checkpoint folder, whatever was planted
+ * in it (a checkpoint folder that is a link to the user's data, say). */
+static void remove_entry(const char *dir, const char *name)
 {
-    DIR *d = opendir(dir);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return;
+    int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno != ENOENT)
+            unlinkat(dfd, name, 0);
+        close(dfd);
+        return;
+    }
+    DIR *d = fdopendir(fd);
     if (d) {
         struct dirent *e;
-        char p[4096 + 300];
         while ((e = readdir(d)))
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-                unlink(p);
-            }
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+                unlinkat(fd, e->d_name, 0); /* a link goes, not its target; a subfolder stays */
         closedir(d);
-    }
-    rmdir(dir);
+    } else
+        close(fd);
+    unlinkat(dfd, name, AT_REMOVEDIR);
+    close(dfd);
 }
 
 static int mkdir_p(const char *path)
@@ -203,11 +222,46 @@ static void free_list(char **v, int n)
     free(v);
 }
 
+/* Open a file of the checkpoint folder for reading, never through a symbolic link. */
+static FILE *open_read(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (fd >= 0 && !f)
+        close(fd);
+    return f;
+}
+
+/* Write a new file (O_EXCL: never over another file, never through a link) and sync it. Returns
+ * 0, or the errno of the failure with the file removed. */
+static int write_new(const char *path, const char *s, size_t n)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return errno;
+    int err = 0;
+    while (n > 0 && !err) {
+        ssize_t w = write(fd, s, n);
+        if (w > 0) {
+            s += w;
+            n -= (size_t)w;
+        } else if (w == 0 || errno != EINTR)
+            err = w == 0 ? EIO : errno;
+    }
+    if (!err && fsync(fd) != 0)
+        err = errno;
+    if (close(fd) != 0 && !err)
+        err = errno;
+    if (err)
+        unlink(path);
+    return err;
+}
+
 static int read_latest(const char *dir, char *name)
 {
     char p[4200];
     snprintf(p, sizeof p, "%s/LATEST", dir);
-    FILE *f = fopen(p, "r");
+    FILE *f = open_read(p);
     if (!f)
         return 0;
     int ok = fscanf(f, "%63s", name) == 1 && is_ckpt_name(name);
@@ -527,7 +581,7 @@ static int64_t crc_records(const char *path, const ck_buf *f, uint32_t *crc, con
     int64_t lo = (int64_t)((__int128)f->nrec * me / P), hi = (int64_t)((__int128)f->nrec * (me + 1) / P);
     if (lo >= hi)
         return -1;
-    int fd = open(path, O_RDONLY);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return -2;
     int64_t total = data_bytes(f), bad = -1;
@@ -662,32 +716,76 @@ static int first_step_pending; /* log first-step at the end of the first step af
 static int64_t resumed_k = -1;
 static int resumed_loop = -1;
 
-/* Collective: rank 0's status to everyone; a failure is an error of the whole job. */
-static void agree_ok(int ok, const char *what, const char *path)
+/* The temporary folder rank 0 is filling (its name in ck_dir; empty between checkpoints) and
+ * the last good checkpoint. A write that fails ends the job (np.save's own errors end it too):
+ * at exit the partial folder is removed, so a full disk is not left full, and the user is told
+ * which checkpoint is kept. */
+static char wr_tmp[NAME_LEN + 8], wr_good[NAME_LEN];
+
+static void wr_cleanup(void)
 {
-    int v = ok;
-    bcast(&v, sizeof v);
-    if (!v)
-        tyl_rt_error_all("checkpoint", "cannot %s '%s': %s", what, path, strerror(errno));
+    if (tyl_rt_rank_ != 0 || !wr_tmp[0])
+        return;
+    remove_entry(ck_dir, wr_tmp);
+    if (wr_good[0])
+        note("the partial checkpoint %s/%s was removed; the last good one, %s/%s, is kept (resume from it "
+             "with --restart)", ck_dir, wr_tmp, ck_dir, wr_good);
+    else
+        note("the partial checkpoint %s/%s was removed; there is no earlier checkpoint", ck_dir, wr_tmp);
+    wr_tmp[0] = '\0';
 }
+
+#ifndef TYL_NO_MPI
+/* MPI_Finalize deletes MPI_COMM_SELF's attributes first, before the ranks synchronise: the
+ * partial folder goes even when mpirun kills rank 0 as soon as another rank has exited 1, which
+ * it may do before rank 0 reaches its atexit handlers. */
+static int wr_cleanup_attr(MPI_Comm comm, int key, void *val, void *extra)
+{
+    (void)comm;
+    (void)key;
+    (void)val;
+    (void)extra;
+    wr_cleanup();
+    return MPI_SUCCESS;
+}
+#endif
+
+/* Collective: the worst errno of the ranks (rank 0's alone when only it worked); a failure is an
+ * error of the whole job, with the system's reason and the file. */
+static void wr_agree(int err, const char *what, const char *path)
+{
+    err = (int)-all_min(-(int64_t)err);
+    if (err)
+        tyl_rt_error_all("checkpoint", "cannot %s '%s': %s", what, path, strerror(err));
+}
+
+static void lock_dir(const char *dir);
 
 static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
 {
     double t0 = tyl_wall_();
     tyl_ck_var *vars = tyl_ck_state_.vars;
-    char name[NAME_LEN], tmp[4200], fin[4200], p[4400];
+    char name[NAME_LEN], tmpname[NAME_LEN + 8], tmp[4200], fin[4200], p[4400];
     snprintf(name, sizeof name, "ckpt-%03d-%012lld", loop, (long long)k);
-    snprintf(tmp, sizeof tmp, "%s/.tmp-%s", ck_dir, name);
+    snprintf(tmpname, sizeof tmpname, ".tmp-%s", name);
+    snprintf(tmp, sizeof tmp, "%s/%s", ck_dir, tmpname);
     snprintf(fin, sizeof fin, "%s/%s", ck_dir, name);
-    int ok = 1;
+    lock_dir(ck_dir); /* a run without checkpoint options takes the folder at its first one */
+    int err = 0;
     if (tyl_rt_rank_ == 0) {
-        ok = mkdir_p(ck_dir) == 0;
-        if (ok) {
-            remove_tree(tmp);
-            ok = mkdir(tmp, 0755) == 0;
+        if (!wr_good[0])
+            read_latest(ck_dir, wr_good);
+        if (mkdir_p(ck_dir) != 0)
+            err = errno;
+        else {
+            remove_entry(ck_dir, tmpname); /* a leftover, or whatever was planted under its name */
+            if (mkdir(tmp, 0755) != 0) /* a new folder, never an existing one or a link's target */
+                err = errno;
+            else
+                snprintf(wr_tmp, sizeof wr_tmp, "%s", tmpname);
         }
     }
-    agree_ok(ok, "create the checkpoint folder", tmp);
+    wr_agree(err, "create the checkpoint folder", tmp);
 
     ck_man m = {.hash = ck_hash, .loop = loop, .k = k, .nk = nk, .ranks = nranks()};
     int n = tyl_live_count(live);
@@ -730,77 +828,150 @@ static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
         f->nrec = (db + f->record - 1) / f->record;
         f->crc = calloc((size_t)f->nrec + 1, sizeof *f->crc);
         snprintf(p, sizeof p, "%s/%s", tmp, f->file);
-        tyl_save_npy(p, a, "checkpoint");
+        tyl_save_npy(p, a, "checkpoint"); /* on failure: its message, exit 1, wr_cleanup */
         bytes += db;
         /* the header np.save wrote, computed again here: every rank knows its length */
         char hdr[512];
         f->header = (int64_t)tyl_npy_header_(hdr, a);
         f->hcrc = tyl_crc32c(0, hdr, (size_t)f->header);
-        ok = crc_records(p, f, f->crc, NULL) != -2;
-        agree_ok((int)all_min(ok), "read back the checkpoint file", p);
+        /* np.save's MPI-IO writer can return with less on disk than it wrote and no error (a
+         * full disk, seen with Open MPI on tmpfs): the file must hold its header and data */
+        if (tyl_rt_rank_ == 0) {
+            struct stat st;
+            struct statvfs vs;
+            if (lstat(p, &st) != 0)
+                err = errno;
+            else if ((int64_t)st.st_size != f->header + db)
+                err = statvfs(tmp, &vs) == 0 && vs.f_bavail == 0 ? ENOSPC : EIO;
+        }
+        wr_agree(err, "write", p);
+        errno = 0;
+        err = crc_records(p, f, f->crc, NULL) == -2 ? (errno ? errno : EIO) : 0;
+        wr_agree(err, "read back the checkpoint file", p);
         reduce_or(f->crc, f->nrec);
-        if (tyl_rt_rank_ == 0 && fsync_path(p) != 0)
-            ok = 0;
-        agree_ok(ok, "sync the checkpoint file", p);
+        err = tyl_rt_rank_ == 0 && fsync_path(p) != 0 ? errno : 0;
+        wr_agree(err, "sync the checkpoint file", p);
     }
     free(held);
 
     n_written++;
+    const char *what = "write", *where = fin;
     if (tyl_rt_rank_ == 0) {
         sbuf b = {0};
         man_text(&m, &b);
         snprintf(p, sizeof p, "%s/MANIFEST", tmp);
-        FILE *fp = fopen(p, "wb");
-        ok = fp && fwrite(b.s, 1, b.len, fp) == b.len;
-        ok = fp && fflush(fp) == 0 && fsync(fileno(fp)) == 0 && ok;
-        if (fp)
-            ok = fclose(fp) == 0 && ok;
+        err = write_new(p, b.s, b.len);
         free(b.s);
-        ok = ok && fsync_path(tmp) == 0;
-        if (ok && flt.kill_in_ckpt == n_written)
+        where = p;
+        if (!err && fsync_path(tmp) != 0) {
+            err = errno;
+            what = "sync";
+            where = tmp;
+        }
+        if (!err && flt.kill_in_ckpt == n_written)
             die_now("checkpoint-before-rename", k); /* everything written, nothing renamed */
         /* the checkpoint LATEST named before this one is kept; everything else goes */
         char prev[NAME_LEN] = "";
         read_latest(ck_dir, prev);
-        if (ok) {
-            struct stat st;
-            if (stat(fin, &st) == 0) /* a checkpoint of the same step (after a fall-back) */
-                remove_tree(fin);
-            ok = rename(tmp, fin) == 0 && fsync_path(ck_dir) == 0;
+        if (!err) {
+            remove_entry(ck_dir, name); /* a checkpoint of the same step (after a fall-back) */
+            if (rename(tmp, fin) != 0 || fsync_path(ck_dir) != 0) {
+                err = errno;
+                what = "rename the checkpoint folder to";
+                where = fin;
+            } else
+                wr_tmp[0] = '\0';
         }
-        if (ok) {
-            char lt[4200], lf[4200];
-            snprintf(lt, sizeof lt, "%s/LATEST.tmp", ck_dir);
-            snprintf(lf, sizeof lf, "%s/LATEST", ck_dir);
-            fp = fopen(lt, "w");
-            ok = fp && fprintf(fp, "%s\n", name) > 0;
-            ok = fp && fflush(fp) == 0 && fsync(fileno(fp)) == 0 && ok;
-            if (fp)
-                ok = fclose(fp) == 0 && ok;
-            ok = ok && rename(lt, lf) == 0 && fsync_path(ck_dir) == 0;
+        char lt[4200], lf[4200];
+        snprintf(lt, sizeof lt, "%s/LATEST.tmp", ck_dir);
+        snprintf(lf, sizeof lf, "%s/LATEST", ck_dir);
+        if (!err) {
+            char text[NAME_LEN + 2];
+            int len = snprintf(text, sizeof text, "%s\n", name);
+            unlink(lt); /* a leftover, or a planted link: it goes, its target is not touched */
+            err = write_new(lt, text, (size_t)len);
+            where = lt;
+            if (!err && (rename(lt, lf) != 0 || fsync_path(ck_dir) != 0)) {
+                err = errno;
+                what = "update";
+                where = lf;
+            }
+            if (!err)
+                snprintf(wr_good, sizeof wr_good, "%s", name);
         }
-        if (ok) {
+        if (!err) {
             DIR *d = opendir(ck_dir);
             struct dirent *e;
             while (d && (e = readdir(d))) {
                 int stale = (is_ckpt_name(e->d_name) && strcmp(e->d_name, name) && strcmp(e->d_name, prev)) ||
                             !strncmp(e->d_name, ".tmp-ckpt-", 10);
-                if (stale) {
-                    snprintf(p, sizeof p, "%s/%s", ck_dir, e->d_name);
-                    remove_tree(p);
-                }
+                if (stale)
+                    remove_entry(ck_dir, e->d_name);
             }
             if (d)
                 closedir(d);
         }
     }
-    agree_ok(ok, "write the checkpoint", fin);
+    /* rank 0 prints the error: the others' what and where are not used */
+    bcast(&err, sizeof err);
+    if (err)
+        tyl_rt_error_all("checkpoint", "cannot %s '%s': %s", what, where, strerror(err));
     man_free(&m);
     double dt = tyl_wall_() - t0;
     tyl_event(0, "ckpt-write", "step=%lld bytes=%lld seconds=%.6f ranks=%d dir=%s", (long long)k,
               (long long)bytes, dt, nranks(), fin);
     if (tyl_rt_rank_ == 0 && flt.corrupt_mode && flt.corrupt_n == n_written)
         corrupt(fin);
+}
+
+/* ---- the lock ---------------------------------------------------------------------------------- */
+
+static int lock_fd = -1; /* rank 0's LOCK file, held until the process ends */
+
+/* Take the checkpoint folder for this job. Two jobs writing one folder destroy each other's
+ * checkpoints (each prunes what it did not write), so rank 0 holds an flock on DIR/LOCK, which
+ * names the job: rank 0's pid, host and start time. The kernel releases it when the process ends
+ * in any way, so a job relaunched after the old one ended (by tylesrun, or a --restart) finds it
+ * free; ranks that join or leave in a rescale never hold it (rank 0 stays). A second job stops
+ * with the holder's name. Collective; nothing to do once held. */
+static void lock_dir(const char *dir)
+{
+    int err = 0;
+    char holder[300] = "", p[4200];
+    if (tyl_rt_rank_ == 0 && lock_fd < 0) {
+        snprintf(p, sizeof p, "%s/LOCK", dir);
+        int fd = mkdir_p(dir) == 0 ? open(p, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644) : -1;
+        if (fd < 0)
+            err = errno;
+        else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            err = errno;
+            ssize_t n = pread(fd, holder, sizeof holder - 1, 0);
+            holder[n > 0 ? n : 0] = '\0';
+            holder[strcspn(holder, "\n")] = '\0';
+            close(fd);
+        } else {
+            char host[256] = "?", when[64] = "?", text[400];
+            gethostname(host, sizeof host);
+            host[sizeof host - 1] = '\0';
+            time_t now = time(NULL);
+            struct tm tm;
+            if (localtime_r(&now, &tm))
+                strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %Z", &tm);
+            int len = snprintf(text, sizeof text, "job %ld on %s since %s\n", (long)getpid(), host, when);
+            if (ftruncate(fd, 0) != 0 || pwrite(fd, text, (size_t)len, 0) != len)
+                len = 0; /* the lock holds all the same; only the name is missing */
+            lock_fd = fd;
+        }
+    }
+    bcast(&err, sizeof err);
+    if (err == EWOULDBLOCK) {
+        bcast(holder, sizeof holder);
+        tyl_rt_error_all(NULL, "checkpoint folder '%s' is in use by %s; wait for that job to end, or give "
+                         "this one another --checkpoint-dir", dir, holder[0] ? holder : "another job");
+    }
+    if (err)
+        tyl_rt_error_all("checkpoint", "cannot lock the checkpoint folder: cannot open '%s/LOCK': %s", dir,
+                         strerror(err));
 }
 
 /* ---- reading --------------------------------------------------------------------------------- */
@@ -816,12 +987,21 @@ static int verify(const char *name, ck_man *m, char *why)
     memset(m, 0, sizeof *m);
     char path[4200], p[4400];
     snprintf(path, sizeof path, "%s/%.63s", ck_dir, name);
+    /* nothing is read through a link: whatever it points to is not a checkpoint of this folder */
+    struct stat st;
+    int64_t islink = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+    bcast(&islink, sizeof islink);
+    if (islink) {
+        snprintf(why, REASON_LEN, "it is a symbolic link (checkpoints are read only from folders inside the "
+                 "checkpoint folder)");
+        return 0;
+    }
     /* rank 0 reads the manifest and hands its bytes to everyone */
     int64_t len = -1;
     char *text = NULL;
     if (tyl_rt_rank_ == 0) {
         snprintf(p, sizeof p, "%s/MANIFEST", path);
-        FILE *f = fopen(p, "rb");
+        FILE *f = open_read(p);
         if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && len < ((int64_t)1 << 31)) {
             text = malloc((size_t)len + 1);
             fseek(f, 0, SEEK_SET);
@@ -850,15 +1030,16 @@ static int verify(const char *name, ck_man *m, char *why)
     for (int i = 0; i < m->nbuf; i++) {
         ck_buf *f = &m->buf[i];
         snprintf(p, sizeof p, "%s/%s", path, f->file);
-        int64_t code = 0; /* 0 fine, 1 missing, 2 size, 3 header */
-        struct stat st;
-        if (stat(p, &st) != 0)
+        int64_t code = 0; /* 0 fine, 1 missing, 2 size, 3 header, 4 not a plain file */
+        if (lstat(p, &st) != 0)
             code = 1;
+        else if (!S_ISREG(st.st_mode))
+            code = 4;
         else if ((int64_t)st.st_size != f->header + data_bytes(f))
             code = 2;
         else if (tyl_rt_rank_ == 0) {
             char *hdr = malloc((size_t)f->header);
-            FILE *fp = fopen(p, "rb");
+            FILE *fp = open_read(p);
             if (!hdr || !fp || fread(hdr, 1, (size_t)f->header, fp) != (size_t)f->header ||
                 tyl_crc32c(0, hdr, (size_t)f->header) != f->hcrc)
                 code = 3;
@@ -873,6 +1054,10 @@ static int verify(const char *name, ck_man *m, char *why)
             else
                 snprintf(why, REASON_LEN, "%s has %lld bytes, the manifest says %lld (truncated?)", f->file,
                          (long long)st.st_size, (long long)(f->header + data_bytes(f)));
+            return 0;
+        }
+        if (worst == 4) {
+            snprintf(why, REASON_LEN, "%s is not a plain file (a symbolic link?)", f->file);
             return 0;
         }
         if (worst == 3) {
@@ -950,6 +1135,8 @@ static void find_checkpoint(void)
             check_compatible(&m, names[i]);
             resume = m;
             resume_loop = m.loop;
+            if (!tyl_ck_opts_.restart_dir || !tyl_ck_opts_.dir || !strcmp(tyl_ck_opts_.dir, tyl_ck_opts_.restart_dir))
+                snprintf(wr_good, sizeof wr_good, "%.63s", names[i]); /* new checkpoints go beside it */
             snprintf(resume_path, sizeof resume_path, "%s/%.63s", ck_dir, names[i]);
             tyl_event(0, "ckpt-verify", "dir=%s step=%lld seconds=%.6f", resume_path, (long long)m.k,
                       tyl_wall_() - t0);
@@ -1000,6 +1187,21 @@ void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops)
         resume.nk = nk;
         return;
     }
+    atexit(wr_cleanup);
+#ifndef TYL_NO_MPI
+    int key;
+    MPI_Comm_create_keyval(MPI_COMM_NULL_COPY_FN, wr_cleanup_attr, &key, NULL);
+    MPI_Comm_set_attr(MPI_COMM_SELF, key, NULL);
+#endif
+    if (nloops > 0 && (tyl_ck_opts_.every > 0 || tyl_ck_opts_.restart || tyl_ck_opts_.dir)) {
+        /* the folder checkpoints will be written to is this job's before any work is done */
+        char keep[sizeof ck_dir];
+        snprintf(keep, sizeof keep, "%s", ck_dir);
+        if (tyl_ck_opts_.dir)
+            snprintf(ck_dir, sizeof ck_dir, "%s", tyl_ck_opts_.dir);
+        lock_dir(ck_dir);
+        snprintf(ck_dir, sizeof ck_dir, "%s", keep);
+    }
     if (nloops == 0 && tyl_ck_opts_.every > 0)
         note("--checkpoint-every: this program has no time loop (a loop at its top level), so it "
              "takes no checkpoints");
@@ -1016,6 +1218,73 @@ void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops)
 
 int tyl_ck_resume_loop(void) { return resume_loop; }
 
+/* Per state-table entry: the shape its arrays have at the head of the loop being entered, from
+ * the parameters (tyl_ck_expect; -1 where unknown), and whether it was given. */
+static int64_t (*ck_expect)[TYL_MAX_RANK];
+static char *ck_expected;
+
+void tyl_ck_expect(int var, const int64_t *shape)
+{
+    if (var < 0 || var >= tyl_ck_state_.nvars)
+        return;
+    if (!ck_expect) {
+        ck_expect = calloc((size_t)tyl_ck_state_.nvars, sizeof *ck_expect);
+        ck_expected = calloc((size_t)tyl_ck_state_.nvars, 1);
+        if (!ck_expect || !ck_expected)
+            return;
+    }
+    for (int d = 0; d < tyl_ck_state_.vars[var].rank && d < TYL_MAX_RANK; d++)
+        ck_expect[var][d] = shape[d];
+    ck_expected[var] = 1;
+}
+
+static void shape_text(char *buf, size_t n, int rank, const int64_t *shape)
+{
+    size_t at = (size_t)snprintf(buf, n, "(");
+    for (int d = 0; d < rank && at < n; d++)
+        at += (size_t)snprintf(buf + at, n - at, shape[d] < 0 ? "%s?" : "%s%lld", d ? ", " : "",
+                               (long long)shape[d]);
+    if (at < n)
+        snprintf(buf + at, n - at, rank == 1 ? ",)" : ")");
+}
+
+/* A checkpoint that passed every checksum can still hold arrays this run cannot use: edited by
+ * hand (checksums recomputed), or of a program whose shapes do not follow from the parameters
+ * the manifest records. Resuming would run the loop on arrays of the wrong shape and give a
+ * wrong result without an error, so the run stops, and no older checkpoint is tried: it was
+ * written by the same hands. */
+static void check_arrays(const int *live)
+{
+    tyl_ck_var *vars = tyl_ck_state_.vars;
+    for (int i = 0; live[i] >= 0; i++) {
+        tyl_ck_var *v = &vars[live[i]];
+        const ck_ent *e = NULL;
+        for (int j = 0; j < resume.nent; j++)
+            if (resume.ent[j].kind != ENT_PARAM && !strcmp(resume.ent[j].name, v->name))
+                e = &resume.ent[j];
+        if (!e || v->rank < 0 || e->kind != ENT_ARRAY)
+            continue;
+        const ck_buf *f = &resume.buf[e->buf];
+        if (f->dt != v->type)
+            tyl_rt_error_all(resume_path, "checkpoint array '%s' is %s, this program's is %s; refusing the "
+                             "checkpoint (no older one is tried)", v->name, tyl_dtype_name_(f->dt),
+                             tyl_dtype_name_(v->type));
+        int wrong = f->rank != v->rank;
+        const int64_t *want = ck_expect && ck_expected[live[i]] ? ck_expect[live[i]] : NULL;
+        for (int d = 0; !wrong && want && d < v->rank; d++)
+            wrong = want[d] >= 0 && want[d] != f->shape[d];
+        if (wrong) {
+            char a[256], b[256] = "";
+            shape_text(a, sizeof a, f->rank, f->shape);
+            if (want)
+                shape_text(b, sizeof b, v->rank, want);
+            tyl_rt_error_all(resume_path, "checkpoint array '%s' has shape %s, this run computes %s from its "
+                             "parameters; refusing the checkpoint (no older one is tried)", v->name, a,
+                             want ? b : "another rank");
+        }
+    }
+}
+
 int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk)
 {
     in_loop = 1;
@@ -1031,6 +1300,7 @@ int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk)
         tyl_rs_receive(live);
         return resume.k;
     }
+    check_arrays(live);
     double t0 = tyl_wall_();
     tyl_ck_var *vars = tyl_ck_state_.vars;
     tyl_array **loaded = calloc((size_t)resume.nbuf + 1, sizeof *loaded);
@@ -1213,5 +1483,9 @@ void tyl_ck_finalize_(void)
         MPI_Comm_free(&ck_comm);
 #endif
     man_free(&resume);
+    free(ck_expect);
+    free(ck_expected);
+    ck_expect = NULL;
+    ck_expected = NULL;
     tyl_event(0, "done", "ranks=%d", nranks());
 }

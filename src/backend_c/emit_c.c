@@ -1338,6 +1338,30 @@ static void emit_reduce(ectx *c, int ind, ir_stmt *s)
 }
 
 /* A local array of extents (compound literals are not C++, so CUDA could not take them). */
+/* At a checkpointed loop's label: the shapes its arrays have, from the parameters (lower.c), for
+ * a restart to check the checkpoint's against (-1: an extent that does not follow from them). */
+static void emit_ck_expect(ectx *c, int ind, ir_stmt *s)
+{
+    for (int j = 0; j < s->ck_n; j++) {
+        ir_var *v = s->ck_slot[j];
+        int at = -1;
+        for (int i = 0; i < c->vars.len; i++)
+            if (VEC_AT(c->vars, i, ir_var *) == v)
+                at = i;
+        if (at < 0)
+            continue;
+        put(c, ind, "{\n");
+        put(c, ind + 1, "const int64_t tyl_e[%d] = {", v->rank);
+        for (int d = 0; d < v->rank; d++) {
+            ir_expr *e = s->ck_shape[j * IR_MAX_RANK + d];
+            fprintf(c->o, "%s%s", d ? ", " : "", e ? S(e) : "-1");
+        }
+        fprintf(c->o, "};\n");
+        put(c, ind + 1, "tyl_ck_expect(%d, tyl_e);\n", at);
+        put(c, ind, "}\n");
+    }
+}
+
 static void shape_decl(ectx *c, int ind, const char *name, int n, ir_expr **e)
 {
     put(c, ind, "const int64_t %s[%d] = {", name, n ? n : 1);
@@ -1600,6 +1624,7 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
             /* a checkpointed time loop: a restart jumps to the label with the state restored,
              * and the loop goes on from the checkpoint's iteration (runtime/elastic) */
             put(c, ind - 1, "tyl_ck_L%d:\n", L);
+            emit_ck_expect(c, ind, s);
             put(c, ind, "tyl_ck_k0 = tyl_ck_enter(%d, tyl_ck_live%d, &tyl_ck_nk);\n", L, L);
             put(c, ind, "for (int64_t tyl_k = tyl_ck_k0, tyl_nk = tyl_ck_nk >= 0 ? tyl_ck_nk : "
                 "tyl_range_len(%s, %s, %s); tyl_k < tyl_nk; tyl_k++) {\n", S(s->e), S(s->e2), S(s->e3));
@@ -1624,6 +1649,7 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         int L = ck_loop_id(c, ind, s);
         if (L >= 0) {
             put(c, ind - 1, "tyl_ck_L%d:\n", L);
+            emit_ck_expect(c, ind, s);
             put(c, ind, "tyl_ck_k0 = tyl_ck_enter(%d, tyl_ck_live%d, &tyl_ck_nk);\n", L, L);
         }
         if (c->loops == 0) {

@@ -4640,6 +4640,57 @@ static void lower_augassign(lctx *c, ast *s)
     diag_error(t->l, "cannot assign to this expression");
 }
 
+/* An affine form over the parameters as an expression of their variables, or NULL when one of
+ * its atoms is not a parameter that still holds its value from the command line. */
+static ir_expr *sym_param_expr(lctx *c, loc l, const sym *s)
+{
+    if (!s)
+        return NULL;
+    ir_expr *e = NULL;
+    for (int t = 0; t < s->n; t++) {
+        ir_var *pv = NULL;
+        for (int i = 0; i < c->prog->params.len && !pv; i++) {
+            ir_var *p = VEC_AT(c->prog->params, i, ir_var *);
+            binding *b = find_in(c->module, p->pyname);
+            if (b && b->kind == B_SCALAR && b->var == p && sym_equal(b->s, sym_var(s->atom[t])))
+                pv = p;
+        }
+        if (!pv)
+            return NULL;
+        ir_expr *term = ir_varref(l, pv);
+        if (s->k[t] != 1)
+            term = ir_bin(l, OP_MUL, T_I64, ir_const_i(l, T_I64, s->k[t]), term, 0);
+        e = e ? ir_bin(l, OP_ADD, T_I64, e, term, 0) : term;
+    }
+    if (!e || s->c)
+        e = e ? ir_bin(l, OP_ADD, T_I64, e, ir_const_i(l, T_I64, s->c), 0) : ir_const_i(l, T_I64, s->c);
+    return e;
+}
+
+/* The shapes of the arrays bound when a top-level loop starts (they cannot change inside it),
+ * where they follow from the parameters: a restart jumps past the statements that computed them,
+ * so it checks a checkpoint's arrays against these. */
+static void record_ck_shapes(lctx *c, ir_stmt *st)
+{
+    vec *bs = &c->module->binds;
+    st->ck_n = 0;
+    st->ck_slot = NEWN(ir_var *, bs->len + 1);
+    st->ck_shape = NEWN(ir_expr *, (size_t)(bs->len + 1) * IR_MAX_RANK);
+    for (int i = 0; i < bs->len; i++) {
+        binding *b = VEC_AT(*bs, i, binding *);
+        if (b->kind != B_ARRAY || !b->var || b->var->rank < 1)
+            continue;
+        int any = 0;
+        for (int d = 0; d < b->var->rank; d++) {
+            ir_expr *e = sym_param_expr(c, st->l, b->sh[d]);
+            st->ck_shape[st->ck_n * IR_MAX_RANK + d] = e;
+            any |= e != NULL;
+        }
+        if (any)
+            st->ck_slot[st->ck_n++] = b->var;
+    }
+}
+
 /* Lower a loop body: probe once (diagnostics off, output discarded) to find scalar names whose
  * type changes in the body, promote them at loop entry, then lower for real. `head` is lowered
  * at the top of each iteration (a while condition); it returns its value through *cond. */
@@ -4711,6 +4762,8 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
     }
     /* array shapes at loop entry, to check they are the same at the end of the body */
     snapshot entry = snap_take(c);
+    if (c->loops == 0 && c->sc == c->module)
+        record_ck_shapes(c, st);
     vec *saved = c->out;
     c->out = &st->body;
     c->loops++;

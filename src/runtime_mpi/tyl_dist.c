@@ -1030,18 +1030,23 @@ tyl_array *tyl_copy_l(const tyl_array *a, const tyl_layout *L, const char *where
 
 void tyl_progress(int64_t k, int64_t n)
 {
+    /* The rate counts the steps this process ran, from the first it saw: a resumed run starts at
+     * the checkpoint's step, and a second time loop starts again at 0. */
     static double t0, last;
+    static int64_t k0 = -1, prev = -1;
     if (!tyl_rt_progress_ || g_self != 0)
         return;
     double t = MPI_Wtime();
-    if (k == 0) {
+    if (k0 < 0 || k <= prev) {
         t0 = last = t;
+        k0 = prev = k;
         return;
     }
+    prev = k;
     if (t - last < 1.0 && !(n > 0 && k == n - 1))
         return;
     last = t;
-    double rate = k / (t - t0 > 0 ? t - t0 : 1e-9);
+    double rate = (double)(k - k0) / (t - t0 > 0 ? t - t0 : 1e-9);
     if (n > 0)
         fprintf(stderr, "progress: step %lld/%lld, %.1f steps/s, ETA %.1f s\n", (long long)k, (long long)n, rate,
                 (double)(n - k) / rate);

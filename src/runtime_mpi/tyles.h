@@ -251,6 +251,10 @@ typedef struct tyl_ck_var {
 /* After tyl_rt_init: the program's identity and state table (vars[nvars]) and its number of
  * time loops. With --restart, finds the newest valid checkpoint (verifying every checksum). */
 void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops);
+/* At a time loop's label: the shape (rank extents, -1 where unknown) that the arrays of state
+ * table entry var have there, as the program computes it from its parameters; a restart refuses
+ * a checkpoint whose array has another. */
+void tyl_ck_expect(int var, const int64_t *shape);
 /* The time loop a restart resumes in (-1: run from the beginning). */
 int tyl_ck_resume_loop(void);
 /* At the head of time loop `loop`: when resuming there, restore the variables listed in live

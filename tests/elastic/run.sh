@@ -24,6 +24,7 @@
 #                     checkpoint, --restart on another rank count finishes identically
 #   rescale/NtoM      RESCALE file + SIGUSR1 to mpirun mid-run: in-process shrink or grow,
 #                     "rescale from=N to=M" in the event log, same result
+#   links/*, full-disk/*, lock/*, shapes/forged, progress/restart   see section 6
 # Usage: [TYLESC_FLAGS=--target=cuda] tests/elastic/run.sh [REPO_ROOT]  (default: the current folder); needs bin/tylesc and
 # lib/libtyles.a built (make), mpirun and python3 with NumPy 2. KEEP=1 keeps the scratch folder.
 # Exit status 1 if a check fails.
@@ -470,6 +471,181 @@ if has $S && [ "$BIGOK" = 1 ]; then
         fi
         big_same "rescale/$1to$2" $c && ok "rescale/$1to$2 ($(grep -o 'rescale from=.*' "$d/ev" | head -n 1))"
     done
+fi
+
+# ---- 6. links, a full disk, the lock, forged shapes, --progress after a restart ----------------
+# links/*     a symbolic link planted as LATEST.tmp, as the temporary folder or as an old checkpoint
+#             (pointing at a victim file or folder outside): the run finishes like the base run and
+#             the victim is untouched; a linked checkpoint is not read
+# full-disk/* a checkpoint folder on a small tmpfs (root only): the job exits 1 with "No space left
+#             on device" and the path, the partial checkpoint is gone, the previous one is kept and
+#             a restart from it finishes like the base run
+# lock/*      a second job on a folder in use (by a job grown in process) exits 1 before any
+#             output, naming the first; the folder is free again once the first is killed, and
+#             tylesrun relaunches a job whose rank 0 was killed
+# shapes/forged     a checkpoint whose array shapes contradict its parameters (checksums
+#             recomputed) is refused with exit 1, the array and both shapes named, no fall-back
+# progress/restart  the steps/s of --progress after --restart count the steps this run made
+if has $S; then
+    # each planted alone: LATEST.tmp -> a file, an old checkpoint and the temporary folder -> a folder
+    for plant in "LATEST.tmp victim" "ckpt-000-000000000001 victim_dir" ".tmp-ckpt-000-000000000010 victim_dir"; do
+        set -- $plant
+        c=links_${1#.} d=$T/$S/links_${1#.}
+        mkdir -p "$d/ck" "$d/victim_dir"
+        echo "precious" >"$d/victim"; echo "data" >"$d/victim_dir/keep.txt"
+        ln -s "$d/$2" "$d/ck/$1"
+        run $S $c 2 --checkpoint-every=10 --checkpoint-dir=ck
+        finished_like $S $c 1 || continue
+        why=""
+        [ "$(cat "$d/victim")" = precious ] || why+="the file LATEST.tmp linked to was overwritten"$'\n'
+        [ -f "$d/victim_dir/keep.txt" ] || why+="files of the folder $1 linked to were deleted"$'\n'
+        [ "$(cat "$d/ck/LATEST" 2>/dev/null)" = ckpt-000-000000000030 ] || why+="LATEST does not name ckpt-000-000000000030"$'\n'
+        [ -z "$why" ] && ok "links/$1 (a planted link is unlinked, never followed)" ||
+            bad "links/$1" "$why" "$(ls -la "$d/ck" "$d/victim_dir")"
+    done
+    # a checkpoint folder that is a link (to a real checkpoint elsewhere) is not read
+    c=links_read d=$T/$S/links_read
+    run $S $c 2 --checkpoint-every=10 --checkpoint-dir=ck
+    if [ "$rc" -ne 0 ] || ! [ -d "$d/ck/ckpt-000-000000000030" ]; then
+        bad "links/read" "expected a run leaving ckpt-000-000000000030 (exit status $rc)" "$d/err"
+    else
+        mv "$d/ck/ckpt-000-000000000030" "$d/elsewhere"
+        ln -s "$d/elsewhere" "$d/ck/ckpt-000-000000000030"
+        mv "$d/ev" "$d/ev.first"
+        run $S $c 1 --restart --checkpoint-dir=ck
+        finished_like $S $c 0 && resumed_from "$d" ckpt-000-000000000020 &&
+            expect_stderr "links/read" "$d/err" "^$S: checkpoint ck/ckpt-000-000000000030 is unusable: it is a symbolic link \(checkpoints are read only from folders inside the checkpoint folder\); trying the previous one\$" &&
+            ok "links/read (a linked checkpoint folder is refused, the previous one used)"
+    fi
+
+    for np in 3 1; do # MPI-IO writes the data on 3 ranks, stdio on 1
+        c=full_$np d=$T/$S/full_$np disk=$T/$S/full_$np/disk
+        mkdir -p "$d/disk"
+        if [ "$(id -u)" != 0 ] || ! mount -t tmpfs -o size=40k tmpfs "$d/disk" 2>/dev/null; then
+            echo "SKIP full-disk/$np (needs root to mount a small tmpfs)"; continue
+        fi
+        # 37 x 23 float64: each .npy takes 2 pages of 4 KiB, a MANIFEST and LATEST 1 each: the
+        # step-10 checkpoint fits (6 pages), the step-20 one does not (both kept: 12)
+        run $S $c $np --checkpoint-every=10 --checkpoint-dir=disk
+        left=$(ls -A "$d/disk" | tr '\n' ' ')
+        if [ "$rc" -ne 1 ]; then bad "full-disk/$np" "exit status $rc, expected 1" "$d/err"
+        elif expect_stderr "full-disk/$np" "$d/err" "^$S: checkpoint: error: cannot write 'disk/\.tmp-ckpt-000-000000000020/[A-Za-z0-9.]+': No space left on device\$" &&
+            expect_stderr "full-disk/$np" "$d/err" "^$S: the partial checkpoint disk/\.tmp-ckpt-000-000000000020 was removed; the last good one, disk/ckpt-000-000000000010, is kept \(resume from it with --restart\)\$"; then
+            if [ "$left" != "LATEST LOCK ckpt-000-000000000010 " ]; then
+                bad "full-disk/$np" "the checkpoint folder holds '$left', expected the step-10 checkpoint alone"
+            else
+                cp -r "$d/disk" "$d/kept"; umount "$d/disk"; rmdir "$d/disk"; mv "$d/kept" "$d/disk"
+                run $S $c 2 --restart --checkpoint-dir=disk
+                finished_like $S $c 0 && resumed_from "$d" ckpt-000-000000000010 &&
+                    ok "full-disk/$np (ENOSPC reported with the path, partial checkpoint removed, restart from the kept one)"
+            fi
+        fi
+        # ($disk: bad() reuses $d as its loop variable)
+        for i in 1 2 3 4 5 6 7 8 9 10; do mountpoint -q "$disk" && ! umount "$disk" 2>/dev/null && sleep 0.2; done
+        mountpoint -q "$disk" && umount -l "$disk"
+    done
+
+    # lock: job A (a long run) holds the folder; job B on it is refused; B runs once A is gone
+    c=lock d=$T/$S/lock
+    BGMCA="--mca mpi_yield_when_idle 1"
+    bg $S $c 2 --NX=401 --NY=301 --steps=200000 --checkpoint-every=500 --checkpoint-dir=ck
+    if ! started "$d"; then
+        wait "$tpid"; bad "lock" "job A ended (status $?) before its first checkpoint" "$d/err" "$d/ev"
+    else
+        rank0=$(ps -o pid= --ppid "$mpid" | tr -d ' ' | head -n 1)
+        # grown in process to 3 ranks first: the new rank does not take the lock, rank 0 keeps it
+        echo 3 >"$d/ck/RESCALE"; kill -USR1 "$mpid"
+        for ((i = 0; i < LIMIT * 100; i++)); do
+            has_event "$d" " rescale from=2 to=3" && break
+            sleep 0.01
+        done
+        has_event "$d" " rescale from=2 to=3" || bad "lock/busy" "job A did not grow to 3 ranks" "$d/ev" "$d/err"
+        run $S lock_b 1 --checkpoint-every=10 --checkpoint-dir=../lock/ck
+        if [ "$rc" -ne 1 ]; then bad "lock/busy" "job B: exit status $rc, expected 1" "$T/$S/lock_b/err"
+        elif [ -s "$T/$S/lock_b/out" ]; then bad "lock/busy" "job B printed before stopping" "$T/$S/lock_b/out"
+        else
+            expect_stderr "lock/busy" "$T/$S/lock_b/err" "^$S: error: checkpoint folder '\.\./lock/ck' is in use by job $rank0 on $(hostname) since [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}( [^;]+)?; wait for that job to end, or give this one another --checkpoint-dir\$" &&
+                ok "lock/busy (a second job is refused before any work, naming the first, grown to 3 ranks)"
+        fi
+        kill -KILL "$rank0"; wait "$tpid"
+        run $S lock_b 1 --checkpoint-every=10 --checkpoint-dir=../lock/ck
+        [ "$rc" -eq 0 ] && grep -q "^t 5\.0 count" "$T/$S/lock_b/out" && ok "lock/released (the folder is free once the holder was killed)" ||
+            bad "lock/released" "job B after A was killed: exit status $rc" "$T/$S/lock_b/err"
+    fi
+
+    # tylesrun relaunches a job whose rank 0 (the lock's holder) was killed: the folder is free
+    c=lock_tylesrun d=$T/$S/lock_tylesrun
+    mkdir -p "$d"
+    (cd "$d" && exec env TYLES_FAULT_KILL_STEP=25 TYLES_FAULT_KILL_RANK=0 timeout -k 5 "$LIMIT" "$ROOT/bin/tylesrun" \
+        -np 3 --checkpoint-every=10 --checkpoint-dir=ck --mpi-args="--mca odls_base_sigkill_timeout 0" \
+        "$T/$S/$S") >"$d/out" 2>"$d/err" </dev/null
+    rc=$?
+    if [ "$rc" -ne 0 ] || ! grep -q "killed rank=0 step=25" "$d/ck/events.log" 2>/dev/null ||
+        ! grep -q " ckpt-read dir=ck/ckpt-000-000000000020 " "$d/ck/events.log"; then
+        bad "lock/tylesrun" "expected rank 0 killed at step 25 and a relaunch from step 20 (exit status $rc)" "$d/err" "$d/ck/events.log"
+    elif ! cmp -s "$T/$S/base/out" "$d/out"; then
+        bad "lock/tylesrun" "stdout of the two legs differs from the uninterrupted run's" "$(diff "$T/$S/base/out" "$d/out")"
+    else
+        same_npy "lock/tylesrun" "$T/$S/base" "$d" && ok "lock/tylesrun (rank 0 killed, relaunched from step 20 with the folder free)"
+    fi
+
+    # shapes: checkpoints of a 20 x 12 run whose MANIFEST param lines were edited to the defaults
+    # (37 x 23) and its checksum recomputed: every checksum matches, the shapes do not
+    c=forged d=$T/$S/forged
+    run $S $c 2 --NX=20 --NY=12 --checkpoint-every=10 --checkpoint-dir=ck
+    if [ "$rc" -ne 0 ] || ! [ -d "$d/ck/ckpt-000-000000000030" ]; then
+        bad "shapes/forged" "the 20 x 12 run: exit status $rc, or no checkpoint of step 30" "$d/err"
+    elif ! $PY - "$d/ck" <<'PYEOF'
+import glob, struct, sys
+def crc32c(b, crc=0):
+    crc ^= 0xffffffff
+    for x in b:
+        crc ^= x
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82f63b78 & -(crc & 1))
+    return crc ^ 0xffffffff
+assert crc32c(b"123456789") == 0xe3069283
+for m in glob.glob(sys.argv[1] + "/ckpt-*/MANIFEST"):
+    lines = open(m, "rb").read().decode().split("\n")[:-2] # less "end CRC" and the final ""
+    for i, ln in enumerate(lines):
+        for name, val in (("NX", 37), ("NY", 23)):
+            if ln.startswith("param %s int64 " % name):
+                lines[i] = "param %s int64 %016x %d" % (name, val, val)
+    text = "\n".join(lines) + "\n"
+    open(m, "wb").write((text + "end %08x\n" % crc32c(text.encode())).encode())
+PYEOF
+    then bad "shapes/forged" "could not edit the manifests"
+    else
+        mv "$d/ev" "$d/ev.first"; rm -f "$d"/*.npy
+        run $S $c 3 --restart --checkpoint-dir=ck
+        if [ "$rc" -ne 1 ]; then bad "shapes/forged" "restart: exit status $rc, expected 1" "$d/err" "$d/out"
+        elif [ -s "$d/out" ] || ls "$d"/*.npy >/dev/null 2>&1 || grep -q "trying the previous one" "$d/err"; then
+            bad "shapes/forged" "the restart printed, saved or tried an older checkpoint" "$d/out" "$d/err"
+        else
+            expect_stderr "shapes/forged" "$d/err" "^$S: ck/ckpt-000-000000000030: error: checkpoint array 'u' has shape \(20, 12\), this run computes \(37, 23\) from its parameters; refusing the checkpoint \(no older one is tried\)\$" &&
+                ok "shapes/forged (a checkpoint whose shapes contradict its parameters is refused, exit 1)"
+        fi
+    fi
+
+    # progress: 2400 of 3200 steps in a first run, 800 after the restart
+    c=progress d=$T/$S/progress
+    RUNENV=(TYLES_FAULT_KILL_STEP=2401 TYLES_FAULT_KILL_RANK=0)
+    run $S $c 2 --NX=401 --NY=301 --steps=3200 --checkpoint-every=2400
+    mv "$d/ev" "$d/ev.killed" 2>/dev/null
+    run $S $c 1 --NX=401 --NY=301 --steps=3200 --restart --progress
+    rate=$(sed -n 's/^progress: step 3199\/3200, \([0-9.]*\) steps\/s.*/\1/p' "$d/err")
+    t_read=$(sed -n 's/^\([0-9.]*\) ckpt-read .*step=2400 .*/\1/p' "$d/ev")
+    t_done=$(sed -n 's/^\([0-9.]*\) done .*/\1/p' "$d/ev")
+    if [ "$rc" -ne 0 ] || [ -z "$rate" ] || [ -z "$t_read" ] || [ -z "$t_done" ]; then
+        bad "progress/restart" "expected a resumed run (exit status $rc) with a progress line for step 3199/3200" "$d/err" "$d/ev"
+    else
+        real=$(awk -v a="$t_read" -v b="$t_done" 'BEGIN { printf "%.1f", 800 / (b - a) }')
+        if awk -v r="$rate" -v x="$real" 'BEGIN { exit !(r <= 2 * x && r >= x / 2) }'; then
+            ok "progress/restart ($rate steps/s reported, $real measured)"
+        else
+            bad "progress/restart" "reported $rate steps/s, the run made 800 steps at $real steps/s" "$d/err"
+        fi
+    fi
 fi
 
 echo "elastic tests: $pass passed, $fail failed ($(($(date +%s) - t_start)) s)"
