@@ -288,6 +288,10 @@ static void binop(strbuf *b, ir_expr *e, kctx *k, subfn sub)
         break;
     case OP_MIN: fn = isf ? "tyl_min_f" : "tyl_min_i"; w = NULL; break;
     case OP_MAX: fn = isf ? "tyl_max_f" : "tyl_max_i"; w = NULL; break;
+    /* Python ints stop at int64 with a located error instead of wrapping */
+    case OP_ADD: fn = e->py && t == T_I64 ? "tyl_py_add_i" : NULL; break;
+    case OP_SUB: fn = e->py && t == T_I64 ? "tyl_py_sub_i" : NULL; break;
+    case OP_MUL: fn = e->py && t == T_I64 ? "tyl_py_mul_i" : NULL; break;
     default: break;
     }
     if (fn) {
@@ -346,6 +350,8 @@ static const char *elem_suffix(ir_type t)
     return "f64";
 }
 
+static void hexpr(strbuf *b, ir_expr *e, kctx *k);
+
 static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
 {
     switch (e->kind) {
@@ -353,6 +359,15 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
     case E_VAR: sb_puts(b, e->var->name); return;
     case E_BIN: binop(b, e, k, sub); return;
     case E_UN:
+        if (e->op == OP_NEG && e->type == T_I64 && sub == hexpr) {
+            /* host scalar code: -INT64_MIN is an error, not a wrap */
+            sb_puts(b, "tyl_py_neg_i(");
+            sub(b, e->a, k);
+            sb_puts(b, ", ");
+            where(b, e->l);
+            sb_putc(b, ')');
+            return;
+        }
         switch (e->op) {
         case OP_NEG: sb_puts(b, "(- "); break; /* never "--" */
         case OP_POS: sb_puts(b, "(+ "); break;
