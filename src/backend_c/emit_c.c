@@ -359,9 +359,9 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
     case E_VAR: sb_puts(b, e->var->name); return;
     case E_BIN: binop(b, e, k, sub); return;
     case E_UN:
-        if (e->op == OP_NEG && e->type == T_I64 && sub == hexpr) {
-            /* host scalar code: -INT64_MIN is an error, not a wrap */
-            sb_puts(b, "tyl_py_neg_i(");
+        if ((e->op == OP_NEG || e->op == OP_ABS) && e->type == T_I64 && sub == hexpr) {
+            /* host scalar code: -INT64_MIN and abs(INT64_MIN) are errors, not wraps */
+            sb_puts(b, e->op == OP_NEG ? "tyl_py_neg_i(" : "tyl_py_abs_i(");
             sub(b, e->a, k);
             sb_puts(b, ", ");
             where(b, e->l);

@@ -735,8 +735,9 @@ int tyl_rt_finalize(void)
 
 void tyl_int_overflow(const char *where, int64_t a, const char *op, int64_t b)
 {
-    if (op[0] == '-' && a == 0) /* unary minus */
-        tyl_rt_error(where, "integer overflow: -(%lld) does not fit in a 64-bit integer", (long long)b);
+    if (strcmp(op, "neg") == 0 || strcmp(op, "abs") == 0)
+        tyl_rt_error(where, "integer overflow: %s(%lld) does not fit in a 64-bit integer", op[0] == 'n' ? "-" : "abs",
+                     (long long)b);
     tyl_rt_error(where, "integer overflow: %lld %s %lld does not fit in a 64-bit integer", (long long)a, op,
                  (long long)b);
 }

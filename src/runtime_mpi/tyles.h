@@ -309,7 +309,7 @@ static inline int64_t tyl_index(int64_t n, int64_t i, int axis, const char *wher
  * Python's int is unbounded: a result that leaves int64 stops the program with
  * "WHERE: error: integer overflow: A OP B does not fit in a 64-bit integer" (exit 1), never a
  * wrapped value. */
-TYL_NORETURN void tyl_int_overflow(const char *where, int64_t a, const char *op, int64_t b);
+TYL_NORETURN void tyl_int_overflow(const char *where, int64_t a, const char *op, int64_t b); /* op "neg", "abs": of b */
 
 static inline int64_t tyl_py_add_i(int64_t a, int64_t b, const char *where)
 {
@@ -335,8 +335,14 @@ static inline int64_t tyl_py_mul_i(int64_t a, int64_t b, const char *where)
 static inline int64_t tyl_py_neg_i(int64_t a, const char *where)
 {
     if (a == INT64_MIN)
-        tyl_int_overflow(where, 0, "-", a);
+        tyl_int_overflow(where, 0, "neg", a);
     return -a;
+}
+static inline int64_t tyl_py_abs_i(int64_t a, const char *where)
+{
+    if (a == INT64_MIN)
+        tyl_int_overflow(where, 0, "abs", a);
+    return a < 0 ? -a : a;
 }
 
 static inline int64_t tyl_py_floordiv_i(int64_t a, int64_t b, const char *where)
