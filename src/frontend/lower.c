@@ -58,10 +58,20 @@ struct value {
 
 typedef enum bkind { B_SCALAR, B_ARRAY, B_VALUE } bkind;
 
+/* A scalar name that holds an int on some paths and a float on others keeps Python's dynamic
+ * type: its int64 and float64 variables (the ones plain bindings of the name use) and a tag
+ * saying which holds the value. Once a name needs one in a scope, every int or float assigned
+ * to it there goes through it, so loops and branches agree on where the value lives. */
+typedef struct dynvar {
+    const char *name;
+    ir_var *i, *f, *tag; /* tag true: f holds the value */
+} dynvar;
+
 typedef struct binding {
     const char *name;
     bkind kind;
-    ir_var *var;                  /* B_SCALAR, B_ARRAY */
+    ir_var *var;                  /* B_SCALAR, B_ARRAY (a dyn scalar: its tag) */
+    dynvar *dyn;                  /* B_SCALAR of changing type, else NULL */
     const sym *s;                 /* B_SCALAR */
     int weak;                     /* B_SCALAR */
     const sym *sh[IR_MAX_RANK];   /* B_ARRAY */
@@ -73,6 +83,7 @@ struct scope {
     vec binds;          /* binding* */
     vec vars;           /* ir_var* owned by this scope (reused per name, type and rank) */
     vec locals;         /* const char*: names local to a function scope; unused at module */
+    vec dyns;           /* dynvar*: names of this scope that have changed type */
     int is_function;
     const char *prefix; /* C-name prefix of this inlining instance */
 };
@@ -339,7 +350,7 @@ static ir_var *temp_scalar(lctx *c, ir_type t)
 /* Snapshot of a scope's bindings (for branches and loop probes). */
 typedef struct snapshot {
     vec binds;
-    int nvars, nnames, nprogvars, npending;
+    int nvars, nnames, nprogvars, npending, ndyns;
 } snapshot;
 
 static snapshot snap_take(lctx *c)
@@ -355,6 +366,7 @@ static snapshot snap_take(lctx *c)
     s.nnames = c->names.len;
     s.nprogvars = c->prog->nvars;
     s.npending = c->pending.len;
+    s.ndyns = c->sc->dyns.len;
     return s;
 }
 
@@ -377,6 +389,7 @@ static void snap_rewind(lctx *c, snapshot *s)
     c->names.len = s->nnames;
     c->prog->nvars = s->nprogvars;
     c->pending.len = s->npending;
+    c->sc->dyns.len = s->ndyns;
 }
 
 /* Names assigned anywhere in a statement list (not inside nested defs). */
@@ -1311,6 +1324,9 @@ static value *read_name(lctx *c, ast *a)
     }
     switch (b->kind) {
     case B_SCALAR: {
+        if (b->dyn) /* where the tag is not split on (dyn_split): its value as a float */
+            return scalar(a->l, ir_select(a->l, T_F64, ir_varref(a->l, b->dyn->tag), ir_varref(a->l, b->dyn->f),
+                                          ir_cast(a->l, T_F64, ir_varref(a->l, b->dyn->i))), b->weak);
         value *v = scalar(a->l, ir_varref(a->l, b->var), b->weak);
         v->s = b->s;
         return v;
@@ -1426,6 +1442,71 @@ static int is_ephemeral(lctx *c, ir_var *slot)
     return 1;
 }
 
+/* ---- names of changing type (dynvar) ---- */
+
+static dynvar *dyn_of(lctx *c, const char *name)
+{
+    for (int i = 0; i < c->sc->dyns.len; i++)
+        if (strcmp(VEC_AT(c->sc->dyns, i, dynvar *)->name, name) == 0)
+            return VEC_AT(c->sc->dyns, i, dynvar *);
+    return NULL;
+}
+
+static dynvar *dyn_get(lctx *c, const char *name)
+{
+    dynvar *d = dyn_of(c, name);
+    if (d)
+        return d;
+    d = NEW(dynvar);
+    d->name = name;
+    d->i = scope_var(c, name, T_I64, 0, 0);
+    d->f = scope_var(c, name, T_F64, 0, 0);
+    /* "." cannot be in a Python name: no user variable shares the tag */
+    d->tag = scope_var(c, arena_printf(&util_arena, "%s.isfloat", name), T_BOOL, 0, 0);
+    vec_push(&c->sc->dyns, d);
+    return d;
+}
+
+static void dyn_set_tag(lctx *c, vec *out, loc l, dynvar *d, int isfloat)
+{
+    (void)c;
+    ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+    s->var = d->tag;
+    s->e = ir_const_i(l, T_BOOL, isfloat);
+    vec_push(out, s);
+}
+
+static void dyn_bind(lctx *c, dynvar *d, int weak)
+{
+    binding *b = bind(c, d->name);
+    b->kind = B_SCALAR;
+    b->var = d->tag;
+    b->dyn = d;
+    b->weak = weak;
+}
+
+/* A plain int or float binding (or one already of d) that may join d. */
+static int dyn_joins(binding *b)
+{
+    return b && b->kind == B_SCALAR && (b->dyn || b->var->type == T_I64 || b->var->type == T_F64);
+}
+
+/* Statements at the end of `out` that move binding b's value into d. */
+static void dyn_convert(lctx *c, vec *out, loc l, dynvar *d, binding *b)
+{
+    if (b->dyn)
+        return;
+    int isf = b->var->type == T_F64;
+    ir_var *dst = isf ? d->f : d->i;
+    if (b->var != dst) {
+        ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+        s->var = dst;
+        s->e = ir_varref(l, b->var);
+        vec_push(out, s);
+    }
+    dyn_set_tag(c, out, l, d, isf);
+}
+
 static void assign_name(lctx *c, ast *target, value *v)
 {
     const char *name = target->name;
@@ -1435,6 +1516,16 @@ static void assign_name(lctx *c, ast *target, value *v)
         binding *b = bind(c, name);
         b->kind = B_VALUE;
         b->val = &ERRV;
+        return;
+    }
+    dynvar *d = dyn_of(c, name);
+    if (v->kind == V_SCALAR && d && (v->type == T_I64 || v->type == T_F64)) {
+        ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+        s->var = v->type == T_F64 ? d->f : d->i;
+        s->e = v->e;
+        emit(c, s);
+        dyn_set_tag(c, c->out, l, d, v->type == T_F64);
+        dyn_bind(c, d, v->weak);
         return;
     }
     if (v->kind == V_SCALAR) {
@@ -3147,14 +3238,25 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
             for (int k = 0; k < before.binds.len; k++)
                 if (strcmp(VEC_AT(before.binds, k, binding *)->name, n) == 0)
                     e = VEC_AT(before.binds, k, binding *);
-            if (e && x && e->kind == B_SCALAR && x->kind == B_SCALAR && e->var->type != x->var->type)
-                vec_push(&after, (void *)n), vec_push(&after, x->var);
+            if (e && x && e->kind == B_SCALAR && x->kind == B_SCALAR &&
+                (e->dyn != x->dyn || e->var->type != x->var->type))
+                vec_push(&after, (void *)n), vec_push(&after, x);
         }
         snap_rewind(c, &before);
         for (int i = 0; i < after.len; i += 2) {
             const char *n = VEC_AT(after, i, const char *);
-            ir_var *xv = VEC_AT(after, i + 1, ir_var *);
+            binding *x = VEC_AT(after, i + 1, binding *);
+            ir_var *xv = x->var;
             binding *b = find_in(c->sc, n);
+            if (dyn_joins(b) && dyn_joins(x) && !(target && strcmp(n, target->name) == 0)) {
+                /* an int on entry and a float after the body (or the reverse): Python's value
+                 * and type on every path, e.g. when the loop runs no iteration (dynvar) */
+                dynvar *d = b->dyn ? b->dyn : dyn_get(c, n);
+                dyn_convert(c, c->out, loop->l, d, b);
+                dyn_bind(c, d, b->weak && x->weak);
+                changed = 1;
+                continue;
+            }
             if (!ir_type_is_float(xv->type) || ir_type_is_float(b->var->type)) {
                 diag_error(loop->l, "variable '%s' changes type from %s to %s inside this loop; "
                                     "give it its final type before the loop", n,
@@ -3285,6 +3387,60 @@ static void lower_for(lctx *c, ast *s)
     emit(c, st);
 }
 
+/* After an if's branches (st->body lowered with then_binds as result, st->orelse with the
+ * current bindings): a name must have the same kind, type and shape after both, except a
+ * scalar that is an int after one and a float after the other, which keeps both (dynvar). */
+static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
+{
+    loc l = st->l;
+    for (int i = 0; i < then_binds.len; i++) {
+        binding *t = VEC_AT(then_binds, i, binding *);
+        binding *e = find_in(c->sc, t->name);
+        if (!e) {
+            binding *nb = bind(c, t->name);
+            *nb = *t;
+            continue;
+        }
+        if (t->kind == B_SCALAR && e->kind == B_SCALAR && t->var != e->var && dyn_joins(t) && dyn_joins(e)) {
+            dynvar *d = t->dyn ? t->dyn : e->dyn ? e->dyn : dyn_get(c, t->name);
+            dyn_convert(c, &st->body, l, d, t);
+            dyn_convert(c, &st->orelse, l, d, e);
+            dyn_bind(c, d, t->weak && e->weak);
+            continue;
+        }
+        if (t->kind != e->kind || (t->kind != B_VALUE && t->var != e->var)) {
+            if (t->kind == B_SCALAR && e->kind == B_SCALAR)
+                diag_error(l, "variable '%s' is %s after one branch of this 'if' and %s after the "
+                              "other; give it one type", t->name, ir_type_name(t->var->type),
+                           ir_type_name(e->var->type));
+            else if (t->kind == B_VALUE && t->val->kind == V_ERR)
+                ;
+            else
+                diag_error(l, "'%s' refers to different kinds of values after the branches of this 'if'",
+                           t->name);
+            continue;
+        }
+        if (t->kind == B_SCALAR) {
+            if (!sym_equal(t->s, e->s))
+                e->s = NULL;
+            e->weak = e->weak && t->weak;
+        } else if (t->kind == B_ARRAY) {
+            for (int d = 0; d < t->var->rank; d++)
+                if (sym_cmp(t->sh[d], e->sh[d]) == 0) {
+                    diag_error(l, "array '%s' has shape %s after one branch of this 'if' and %s after "
+                                  "the other", t->name, shape_str(t->var->rank, t->sh),
+                               shape_str(e->var->rank, e->sh));
+                    break;
+                } else if (!sym_equal(t->sh[d], e->sh[d]))
+                    e->sh[d] = NULL;
+        } else if (t->val != e->val && t->val->kind != V_ERR && e->val->kind != V_ERR &&
+                   (t->val->kind == V_ARRAY || e->val->kind == V_ARRAY)) {
+            diag_error(l, "'%s' refers to different array views after the branches of this 'if'; "
+                          "bind it with .copy()", t->name);
+        }
+    }
+}
+
 static void lower_if(lctx *c, ast *s)
 {
     value *cv = truth(c, lower_expr(c, s->a), "an if condition");
@@ -3306,46 +3462,7 @@ static void lower_if(lctx *c, ast *s)
     c->out = &st->orelse;
     lower_block(c, &s->orelse);
     c->out = saved;
-    /* merge: a name must have the same kind, type and shape after both branches */
-    for (int i = 0; i < then_binds.len; i++) {
-        binding *t = VEC_AT(then_binds, i, binding *);
-        binding *e = find_in(c->sc, t->name);
-        if (!e) {
-            binding *nb = bind(c, t->name);
-            *nb = *t;
-            continue;
-        }
-        if (t->kind != e->kind || (t->kind != B_VALUE && t->var != e->var)) {
-            if (t->kind == B_SCALAR && e->kind == B_SCALAR)
-                diag_error(s->l, "variable '%s' is %s after one branch of this 'if' and %s after the "
-                                 "other; give it one type", t->name, ir_type_name(t->var->type),
-                           ir_type_name(e->var->type));
-            else if (t->kind == B_VALUE && t->val->kind == V_ERR)
-                ;
-            else
-                diag_error(s->l, "'%s' refers to different kinds of values after the branches of this 'if'",
-                           t->name);
-            continue;
-        }
-        if (t->kind == B_SCALAR) {
-            if (!sym_equal(t->s, e->s))
-                e->s = NULL;
-            e->weak = e->weak && t->weak;
-        } else if (t->kind == B_ARRAY) {
-            for (int d = 0; d < t->var->rank; d++)
-                if (sym_cmp(t->sh[d], e->sh[d]) == 0) {
-                    diag_error(s->l, "array '%s' has shape %s after one branch of this 'if' and %s after "
-                                     "the other", t->name, shape_str(t->var->rank, t->sh),
-                               shape_str(e->var->rank, e->sh));
-                    break;
-                } else if (!sym_equal(t->sh[d], e->sh[d]))
-                    e->sh[d] = NULL;
-        } else if (t->val != e->val && t->val->kind != V_ERR && e->val->kind != V_ERR &&
-                   (t->val->kind == V_ARRAY || e->val->kind == V_ARRAY)) {
-            diag_error(s->l, "'%s' refers to different array views after the branches of this 'if'; "
-                             "bind it with .copy()", t->name);
-        }
-    }
+    merge_branches(c, st, then_binds);
     emit(c, st);
 }
 
@@ -3361,9 +3478,98 @@ static void lower_while(lctx *c, ast *s)
     emit(c, st);
 }
 
+/* ---- statements that read a name of changing type ----
+ * A print, or an assignment of a scalar value, that reads a dynvar name of this scope is
+ * lowered twice under an if on its tag, with the name a plain float in one branch and a plain
+ * int in the other, so the value printed or computed has Python's type and exact value on each
+ * path; merge_branches joins what the branches assign. Elsewhere (array expressions,
+ * conditions, indices) the name reads as its value converted to float. */
+
+static void merge_branches(lctx *c, ir_stmt *st, vec then_binds);
+
+static const char *dyn_name_in(lctx *c, ast *a)
+{
+    if (!a || a->kind == A_LAMBDA)
+        return NULL;
+    if (a->kind == A_NAME) {
+        binding *b = find_in(c->sc, a->name);
+        return b && b->kind == B_SCALAR && b->dyn ? a->name : NULL;
+    }
+    const char *n = dyn_name_in(c, a->a);
+    n = n ? n : dyn_name_in(c, a->b);
+    n = n ? n : dyn_name_in(c, a->c);
+    for (int i = 0; !n && i < a->args.len; i++)
+        n = dyn_name_in(c, VEC_AT(a->args, i, ast *));
+    for (int i = 0; !n && i < a->kwargs.len; i++)
+        n = dyn_name_in(c, VEC_AT(a->kwargs, i, ast *));
+    return n;
+}
+
+/* Is the value of e a scalar? (lowered as a probe: nothing emitted, no diagnostics) */
+static int probe_scalar(lctx *c, ast *e)
+{
+    snapshot before = snap_take(c);
+    int old = diag_suppress(1);
+    vec scratch = {0};
+    vec *saved = c->out;
+    c->out = &scratch;
+    value *v = lower_expr(c, e);
+    int r = v->kind == V_SCALAR;
+    c->out = saved;
+    diag_suppress(old);
+    snap_rewind(c, &before);
+    return r;
+}
+
+static int dyn_split(lctx *c, ast *s)
+{
+    const char *n = NULL;
+    if (s->kind == A_EXPR_STMT && s->a->kind == A_CALL && s->a->a->kind == A_NAME &&
+        strcmp(s->a->a->name, "print") == 0 && !lookup(c, "print", &(int){0}))
+        n = dyn_name_in(c, s->a);
+    else if (s->kind == A_ASSIGN && s->targets.len == 1 && VEC_AT(s->targets, 0, ast *)->kind == A_NAME)
+        n = dyn_name_in(c, s->a);
+    else if (s->kind == A_AUGASSIGN && s->b->kind == A_NAME) {
+        binding *t = find_in(c->sc, s->b->name);
+        if (t && t->kind == B_SCALAR)
+            n = t->dyn ? s->b->name : dyn_name_in(c, s->a);
+    }
+    if (!n || (s->kind != A_EXPR_STMT && !probe_scalar(c, s->a)))
+        return 0;
+    binding *b = find_in(c->sc, n);
+    dynvar *d = b->dyn;
+    int weak = b->weak;
+    ir_stmt *st = ir_stmt_new(S_IF, s->l);
+    st->e = ir_varref(s->l, d->tag);
+    snapshot entry = snap_take(c);
+    vec *saved = c->out;
+    vec then_binds = {0};
+    for (int isf = 1; isf >= 0; isf--) {
+        c->out = isf ? &st->body : &st->orelse;
+        b = bind(c, n);
+        b->kind = B_SCALAR;
+        b->var = isf ? d->f : d->i;
+        b->weak = weak;
+        lower_stmt(c, s); /* splits again on the next such name */
+        binding *nb = find_in(c->sc, n);
+        if (nb && nb->kind == B_SCALAR && !nb->dyn && nb->var == (isf ? d->f : d->i))
+            dyn_bind(c, d, nb->weak); /* unchanged: the tag still says so */
+        if (isf) {
+            then_binds = c->sc->binds;
+            snap_restore_binds(c, &entry);
+        }
+    }
+    c->out = saved;
+    merge_branches(c, st, then_binds);
+    emit(c, st);
+    return 1;
+}
+
 static void lower_stmt(lctx *c, ast *s)
 {
     if (!lower_step(c))
+        return;
+    if (dyn_split(c, s))
         return;
     vec saved_pending = c->pending;
     c->pending = (vec){0};
