@@ -1266,13 +1266,13 @@ static void emit_reduce(ectx *c, int ind, ir_stmt *s)
         ir_expr *e = VEC_AT(k.scalars, i, ir_expr *);
         put(c, ind + 1, "const %s tyl_s%d = %s;\n", ir_type_c(e->type), i + 1, S(e));
     }
-    put(c, ind + 1, "const int64_t tyl_total = tyl_N0");
-    for (int d = 1; d < k.B; d++)
-        fprintf(c->o, " * tyl_N%d", d);
-    fprintf(c->o, ";\n");
-    if (s->op != OP_ADD)
-        put(c, ind + 1, "if (tyl_total == 0)\n%*styl_empty_reduction(%s, \"%s\");\n", (ind + 2) * 4, "",
-            W(s->l), s->op == OP_NPMAX ? "maximum" : "minimum");
+    if (s->op != OP_ADD) { /* max/min of no element (sum's is 0) */
+        put(c, ind + 1, "if (tyl_N0 == 0");
+        for (int d = 1; d < k.B; d++)
+            fprintf(c->o, " || tyl_N%d == 0", d);
+        fprintf(c->o, ")\n%*styl_empty_reduction(%s, \"%s\");\n", (ind + 2) * 4, "", W(s->l),
+                s->op == OP_NPMAX ? "maximum" : "minimum");
+    }
     /* a distributed reduction: each rank reduces the points of its block of the anchor */
     local_box(c, ind + 1, s->anchor, k.B);
     halo_begin(c, ind + 1, s->halo);
