@@ -1808,7 +1808,8 @@ void emit_program(ir_program *p, FILE *out, const emit_target *t)
     if (!c.o || !c.kf || !c.sink)
         util_syserr("cannot create a temporary file: %s", strerror(errno));
     vars_block(&c, &p->body);
-    qsort(c.vars.items, (size_t)c.vars.len, sizeof(void *), cmp_var);
+    if (c.vars.len) /* items is NULL when there is none */
+        qsort(c.vars.items, (size_t)c.vars.len, sizeof(void *), cmp_var);
     for (int i = 0; i < p->body.len; i++) {
         ir_stmt *s = VEC_AT(p->body, i, ir_stmt *);
         if ((s->kind == S_FOR && !(t->cuda && graph_period(s))) || s->kind == S_WHILE)

@@ -443,9 +443,9 @@ static void assigned_names(vec *stmts, vec *out)
 
 static ir_expr *iadd(loc l, ir_expr *a, ir_expr *b)
 {
-    int64_t x, y;
-    if (ir_expr_const_int(a, &x) && ir_expr_const_int(b, &y))
-        return I64(l, x + y);
+    int64_t x, y, r;
+    if (ir_expr_const_int(a, &x) && ir_expr_const_int(b, &y) && !__builtin_add_overflow(x, y, &r))
+        return I64(l, r);
     if (ir_expr_const_int(a, &x) && x == 0)
         return b;
     if (ir_expr_const_int(b, &y) && y == 0)
@@ -455,9 +455,9 @@ static ir_expr *iadd(loc l, ir_expr *a, ir_expr *b)
 
 static ir_expr *imul(loc l, ir_expr *a, ir_expr *b)
 {
-    int64_t x, y;
-    if (ir_expr_const_int(a, &x) && ir_expr_const_int(b, &y))
-        return I64(l, x * y);
+    int64_t x, y, r;
+    if (ir_expr_const_int(a, &x) && ir_expr_const_int(b, &y) && !__builtin_mul_overflow(x, y, &r))
+        return I64(l, r);
     if (ir_expr_const_int(a, &x) && x == 1)
         return b;
     if (ir_expr_const_int(b, &y) && y == 1)
@@ -1156,7 +1156,9 @@ static value *index_array(lctx *c, value *base, ast *sub)
             ir_dim nd = *m;
             nd.lo = iadd(it->l, m->lo, imul(it->l, m->step, lo));
             nd.step = imul(it->l, m->step, ek);
-            nd.step_c = (m->step_c && kconst) ? m->step_c * kstep : 0;
+            /* 0: not known at compile time (also when the product leaves int64) */
+            if (!m->step_c || !kconst || __builtin_mul_overflow(m->step_c, kstep, &nd.step_c))
+                nd.step_c = 0;
             nd.len = len;
             nd.slo = (m->slo && slo && m->step_c) ? sym_add(m->slo, sym_mul(sym_const(m->step_c), slo)) : NULL;
             nd.slen = slen;
