@@ -7,7 +7,8 @@
  *   - any other value (views of arrays, tuples, functions, strings, dtypes, modules).
  * Array expressions are built lazily as elementwise trees and become sweeps when assigned.
  * Functions are inlined at each call. Loops are lowered once, after a probe pass that finds
- * which scalar names change type in the body (int -> float promotion at loop entry).
+ * which scalar names change type in the body (those then keep Python's int/float type through a
+ * tag: dynvar).
  */
 #include "lower.h"
 
