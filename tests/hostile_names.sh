@@ -92,5 +92,14 @@ if out=$(cd "$T/dash" && "$TYLESC" -o -kout --keep-c -- -p.tyl 2>&1) && [ -f "$T
 else
     bad dash_output "tylesc -o -kout --keep-c -- -p.tyl" "$out"
 fi
+# the run-time library found through a TYLES_HOME beginning with '-' (a relative path)
+mkdir -p "$T/dash/-home/include/tyles" "$T/dash/-home/lib"
+cp "$ROOT/src/runtime_mpi/tyles.h" "$T/dash/-home/include/tyles/" && cp "$ROOT/lib/libtyles.a" "$T/dash/-home/lib/"
+if out=$(cd "$T/dash" && TYLES_HOME=-home "$TYLESC" -o home_prog ../prog.tyl 2>&1) &&
+        (cd "$T/dash" && ./home_prog >stdout2 2>&1) && cmp -s "$T/ref/stdout" "$T/dash/stdout2"; then
+    ok dash_tyles_home
+else
+    bad dash_tyles_home "TYLES_HOME=-home tylesc ../prog.tyl -o home_prog" "$out"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

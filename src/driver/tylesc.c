@@ -204,7 +204,7 @@ static int build_executable(const char *cfile, const char *out, int cuda)
     }
     vec_push(&argv, arena_printf(&util_arena, "-I%s", inc));
     vec_push(&argv, (void *)cc_path(cfile));
-    vec_push(&argv, arena_printf(&util_arena, "%s/%s", lib, libname));
+    vec_push(&argv, (void *)cc_path(arena_printf(&util_arena, "%s/%s", lib, libname)));
     push_words(&argv, getenv("LDFLAGS"));
     if (cuda) {
         /* what the library itself links against (NCCL), as its build found it */
