@@ -36,6 +36,15 @@ typedef enum vkind {
     V_BUILTIN, /* str = name ("range", "np.zeros", "copy" method...); self = receiver */
 } vkind;
 
+/* A scalar name that holds an int on some paths and a float on others keeps Python's dynamic
+ * type: its int64 and float64 variables (the ones plain bindings of the name use) and a tag
+ * saying which holds the value. Once a name needs one in a scope, every int or float assigned
+ * to it there goes through it, so loops and branches agree on where the value lives. */
+typedef struct dynvar {
+    const char *name;
+    ir_var *i, *f, *tag; /* tag true: f holds the value */
+} dynvar;
+
 typedef struct scope scope;
 typedef struct value value;
 struct value {
@@ -55,18 +64,11 @@ struct value {
     ast *def;
     scope *defscope;
     value *self;
+    dynvar *dyn;       /* V_SCALAR: exactly the current value of this dynvar (e: as a float) */
+    int mixed;         /* V_SCALAR: computed from a dynvar's float view (int or float at run time) */
 };
 
 typedef enum bkind { B_SCALAR, B_ARRAY, B_VALUE } bkind;
-
-/* A scalar name that holds an int on some paths and a float on others keeps Python's dynamic
- * type: its int64 and float64 variables (the ones plain bindings of the name use) and a tag
- * saying which holds the value. Once a name needs one in a scope, every int or float assigned
- * to it there goes through it, so loops and branches agree on where the value lives. */
-typedef struct dynvar {
-    const char *name;
-    ir_var *i, *f, *tag; /* tag true: f holds the value */
-} dynvar;
 
 typedef struct binding {
     const char *name;
@@ -937,7 +939,19 @@ static value *binop(lctx *c, loc l, ir_op op, value *a, value *b)
             ir_type t = promote_vals(a, b);
             return scalar(l, ir_bin(l, op, t, ir_cast(l, t, a->e), ir_cast(l, t, b->e), 0), 0);
         }
-        return py_binop(c, l, op, a, b);
+        value *r = py_binop(c, l, op, a, b);
+        if (r->kind == V_SCALAR && (a->mixed || b->mixed) && r->type != T_BOOL) {
+            r = scalar(r->l, r->e, r->weak); /* a fresh value: constants are shared */
+            r->mixed = 1;
+        }
+        return r;
+    }
+    value *sc = a->kind == V_SCALAR ? a : b, *ar = a->kind == V_SCALAR ? b : a;
+    if (sc->mixed && !ir_type_is_float(ar->type)) {
+        diag_error(sc->l, "this value is an int or a float depending on the path taken, so the "
+                          "dtype of the %s result would too; convert it with float() or int()",
+                   ir_type_name(ar->type));
+        return &ERRV;
     }
     return ew_binop(c, l, op, a, b);
 }
@@ -997,6 +1011,7 @@ static value *unop(lctx *c, loc l, ir_op op, value *a)
             r->s = sym_neg(a->s);
         else if (!r->s && a->s && op == OP_POS)
             r->s = a->s;
+        r->mixed = a->mixed && r->type != T_BOOL;
         return r;
     }
     r = vnew(V_ARRAY, l);
@@ -1327,9 +1342,13 @@ static value *read_name(lctx *c, ast *a)
     }
     switch (b->kind) {
     case B_SCALAR: {
-        if (b->dyn) /* where the tag is not split on (dyn_split): its value as a float */
-            return scalar(a->l, ir_select(a->l, T_F64, ir_varref(a->l, b->dyn->tag), ir_varref(a->l, b->dyn->f),
-                                          ir_cast(a->l, T_F64, ir_varref(a->l, b->dyn->i))), b->weak);
+        if (b->dyn) { /* where the tag is not split on (dyn_split): its value as a float */
+            value *v = scalar(a->l, ir_select(a->l, T_F64, ir_varref(a->l, b->dyn->tag), ir_varref(a->l, b->dyn->f),
+                                              ir_cast(a->l, T_F64, ir_varref(a->l, b->dyn->i))), b->weak);
+            v->dyn = b->dyn;
+            v->mixed = 1;
+            return v;
+        }
         value *v = scalar(a->l, ir_varref(a->l, b->var), b->weak);
         v->s = b->s;
         return v;
@@ -1522,6 +1541,21 @@ static void assign_name(lctx *c, ast *target, value *v)
         return;
     }
     dynvar *d = dyn_of(c, name);
+    if (v->kind == V_SCALAR && v->dyn) { /* a copy keeps the type the value has at run time */
+        if (!d)
+            d = dyn_get(c, name);
+        if (d != v->dyn) {
+            ir_var *from[3] = {v->dyn->i, v->dyn->f, v->dyn->tag}, *to[3] = {d->i, d->f, d->tag};
+            for (int k = 0; k < 3; k++) {
+                ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+                s->var = to[k];
+                s->e = ir_varref(l, from[k]);
+                emit(c, s);
+            }
+        }
+        dyn_bind(c, d, v->weak);
+        return;
+    }
     if (v->kind == V_SCALAR && d && (v->type == T_I64 || v->type == T_F64)) {
         ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
         s->var = v->type == T_F64 ? d->f : d->i;
@@ -1914,6 +1948,32 @@ static const char supported_numpy[] =
 
 static value *call_numpy(lctx *c, const char *fname, ast *call, value *self);
 
+/* A print of values of changing type (a function's result): one print per combination of
+ * their tags, each printing the int or the float as Python would. */
+static ir_stmt *print_variants(ir_stmt *s, value **vals, int from)
+{
+    for (int i = from; i < s->n; i++) {
+        if (s->strs[i] || !vals[i]->dyn)
+            continue;
+        dynvar *d = vals[i]->dyn;
+        ir_stmt *st = ir_stmt_new(S_IF, s->l);
+        st->e = ir_varref(s->l, d->tag);
+        for (int isf = 1; isf >= 0; isf--) {
+            ir_stmt *p = ir_stmt_new(S_PRINT, s->l);
+            p->n = s->n;
+            p->strs = s->strs;
+            p->str = s->str;
+            p->end = s->end;
+            p->args = NEWN(ir_expr *, s->n + 1);
+            memcpy(p->args, s->args, sizeof(ir_expr *) * (size_t)s->n);
+            p->args[i] = ir_varref(s->l, isf ? d->f : d->i);
+            vec_push(isf ? &st->body : &st->orelse, print_variants(p, vals, i + 1));
+        }
+        return st;
+    }
+    return s;
+}
+
 static value *call_builtin(lctx *c, value *fn, ast *call)
 {
     const char *f = fn->str;
@@ -1924,6 +1984,7 @@ static value *call_builtin(lctx *c, value *fn, ast *call)
         return &ERRV;
     loc l = call->l;
     if (strcmp(f, "print") == 0) {
+        value **vals = a.pos;
         ir_stmt *s = ir_stmt_new(S_PRINT, l);
         s->n = a.npos;
         s->args = NEWN(ir_expr *, a.npos + 1);
@@ -1958,7 +2019,7 @@ static value *call_builtin(lctx *c, value *fn, ast *call)
                 return &ERRV;
             }
         }
-        emit(c, s);
+        emit(c, print_variants(s, vals, 0));
         return vnew(V_NONE, l);
     }
     if (strcmp(f, "range") == 0) {
@@ -2575,6 +2636,12 @@ static value *call_numpy(lctx *c, const char *f, ast *call, value *self)
                 diag_error(v[1]->l, "np.full() takes a scalar fill value");
                 return &ERRV;
             }
+            if (full && v[1]->mixed && !(dt && dt->kind != V_NONE)) {
+                diag_error(v[1]->l, "this value is an int or a float depending on the path taken, so "
+                                    "the dtype of the array would too; give dtype= or convert it with "
+                                    "float() or int()");
+                return &ERRV;
+            }
             if (full && v[1]->kind == V_SCALAR)
                 t = v[1]->weak ? (v[1]->type == T_BOOL ? T_BOOL : ir_type_is_float(v[1]->type) ? T_F64 : T_I64)
                                : v[1]->type;
@@ -3093,7 +3160,24 @@ static void lower_assign(lctx *c, ast *s)
             value *it = v->items[i];
             if (it->kind == V_ARRAY && it->e->kind != E_READ)
                 it = materialize(c, it);
-            if (it->kind == V_SCALAR && it->e->kind != E_CONST && n > 1) {
+            if (it->kind == V_SCALAR && it->dyn && n > 1) {
+                dynvar *td = NEW(dynvar); /* the value's int, float and tag, copied */
+                td->name = "<temporary>";
+                td->i = temp_scalar(c, T_I64);
+                td->f = temp_scalar(c, T_F64);
+                td->tag = temp_scalar(c, T_BOOL);
+                ir_var *from[3] = {it->dyn->i, it->dyn->f, it->dyn->tag}, *to[3] = {td->i, td->f, td->tag};
+                for (int k = 0; k < 3; k++) {
+                    ir_stmt *a = ir_stmt_new(S_ASSIGN, it->l);
+                    a->var = to[k];
+                    a->e = ir_varref(it->l, from[k]);
+                    emit(c, a);
+                }
+                value *nv = scalar(it->l, ir_select(it->l, T_F64, ir_varref(it->l, td->tag), ir_varref(it->l, td->f),
+                                                    ir_cast(it->l, T_F64, ir_varref(it->l, td->i))), it->weak);
+                nv->dyn = td;
+                it = nv;
+            } else if (it->kind == V_SCALAR && it->e->kind != E_CONST && n > 1) {
                 ir_var *tv = temp_scalar(c, it->type);
                 ir_stmt *a = ir_stmt_new(S_ASSIGN, it->l);
                 a->var = tv;
@@ -3547,13 +3631,18 @@ static int dyn_split(lctx *c, ast *s)
     snapshot entry = snap_take(c);
     vec *saved = c->out;
     vec then_binds = {0};
+    int errs = diag_count(), old = -1;
     for (int isf = 1; isf >= 0; isf--) {
         c->out = isf ? &st->body : &st->orelse;
         b = bind(c, n);
         b->kind = B_SCALAR;
         b->var = isf ? d->f : d->i;
         b->weak = weak;
+        if (!isf && diag_count() > errs)
+            old = diag_suppress(1); /* errors of the statement are reported once */
         lower_stmt(c, s); /* splits again on the next such name */
+        if (old >= 0)
+            diag_suppress(old);
         binding *nb = find_in(c->sc, n);
         if (nb && nb->kind == B_SCALAR && !nb->dyn && nb->var == (isf ? d->f : d->i))
             dyn_bind(c, d, nb->weak); /* unchanged: the tag still says so */
