@@ -3347,7 +3347,8 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
             if (!ir_type_is_float(xv->type) || ir_type_is_float(b->var->type)) {
                 diag_error(loop->l, "variable '%s' changes type from %s to %s inside this loop; "
                                     "give it its final type before the loop", n,
-                           ir_type_name(b->var->type), ir_type_name(xv->type));
+                           b->dyn ? "int or float" : ir_type_name(b->var->type),
+                           x->dyn ? "int or float" : ir_type_name(xv->type));
                 continue;
             }
             ir_var *nv = scope_var(c, n, xv->type, 0, 0);
