@@ -214,6 +214,8 @@ check-programs: bin/tylesc lib/libtyles.a
 	@sh tests/ir/run.sh bin/tylesc
 	@echo "== run-time np.load errors"
 	@sh tests/runtime_errors/npy_inputs.sh bin/tylesc
+	@echo "== hostile file names and strings (escaping into the generated source)"
+	@bash tests/hostile_names.sh $(CURDIR)
 
 # The compiler itself under AddressSanitizer + UBSan on every test program and error test.
 check-asan: build/asan/bin/tylesc build/stage/lib/libtyles.a

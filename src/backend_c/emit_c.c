@@ -38,22 +38,28 @@ static const char *tyname(ir_type t)
     return n[t];
 }
 
-static void c_string(strbuf *b, const char *s)
+static void c_string(strbuf *b, const char *s) { util_c_string(b, s); }
+
+/* The input's path as a C string literal, for #line and the run time. */
+const char *emit_file_literal(void)
 {
-    sb_putc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            sb_printf(b, "\\%c", *p);
-        else if (*p == '\n')
-            sb_puts(b, "\\n");
-        else if (*p == '\t')
-            sb_puts(b, "\\t");
-        else if (*p < 32 || *p >= 127)
-            sb_printf(b, "\\%03o", *p);
-        else
-            sb_putc(b, (char)*p);
+    static const char *lit;
+    if (!lit) {
+        strbuf b = {0};
+        util_c_string(&b, diag_filename());
+        lit = arena_strdup(&util_arena, b.s);
+        sb_free(&b);
     }
-    sb_putc(b, '"');
+    return lit;
+}
+
+/* "/ * PATH:LINE: source line * /", safe whatever the path and the line hold. */
+void emit_line_comment(FILE *o, int line)
+{
+    strbuf b = {0};
+    util_c_comment(&b, diag_filename());
+    fprintf(o, "/* %s:%d: %s */\n", b.s ? b.s : "", line, emit_source_line(line));
+    sb_free(&b);
 }
 
 static void where(strbuf *b, loc l) { c_string(b, diag_where(l)); }
@@ -292,6 +298,10 @@ static void binop(strbuf *b, ir_expr *e, kctx *k, subfn sub)
         break;
     case OP_MIN: fn = isf ? "tyl_min_f" : "tyl_min_i"; w = NULL; break;
     case OP_MAX: fn = isf ? "tyl_max_f" : "tyl_max_i"; w = NULL; break;
+    /* Python ints stop at int64 with a located error instead of wrapping */
+    case OP_ADD: fn = e->py && t == T_I64 ? "tyl_py_add_i" : NULL; break;
+    case OP_SUB: fn = e->py && t == T_I64 ? "tyl_py_sub_i" : NULL; break;
+    case OP_MUL: fn = e->py && t == T_I64 ? "tyl_py_mul_i" : NULL; break;
     default: break;
     }
     if (fn) {
@@ -350,6 +360,8 @@ static const char *elem_suffix(ir_type t)
     return "f64";
 }
 
+static void hexpr(strbuf *b, ir_expr *e, kctx *k);
+
 static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
 {
     switch (e->kind) {
@@ -357,6 +369,15 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
     case E_VAR: sb_puts(b, e->var->name); return;
     case E_BIN: binop(b, e, k, sub); return;
     case E_UN:
+        if ((e->op == OP_NEG || e->op == OP_ABS) && e->type == T_I64 && sub == hexpr) {
+            /* host scalar code: -INT64_MIN and abs(INT64_MIN) are errors, not wraps */
+            sb_puts(b, e->op == OP_NEG ? "tyl_py_neg_i(" : "tyl_py_abs_i(");
+            sub(b, e->a, k);
+            sb_puts(b, ", ");
+            where(b, e->l);
+            sb_putc(b, ')');
+            return;
+        }
         switch (e->op) {
         case OP_NEG: sb_puts(b, "(- "); break; /* never "--" */
         case OP_POS: sb_puts(b, "(+ "); break;
@@ -512,19 +533,12 @@ void emit_kexpr(strbuf *b, ir_expr *e, kctx *k)
 /* The source line, trimmed, with comment terminators defused, for kernel comments. */
 const char *emit_source_line(int line)
 {
-    loc l = {line, 1, line, 100000};
-    const char *t = diag_line(l.line);
+    const char *t = diag_line(line);
     while (*t == ' ' || *t == '\t')
         t++;
+    size_t n = strcspn(t, "\n");
     strbuf b = {0};
-    for (const char *p = t; *p && *p != '\n'; p++) {
-        if (p[0] == '*' && p[1] == '/')
-            sb_puts(&b, "* /");
-        else
-            sb_putc(&b, *p == '\r' ? ' ' : *p);
-        if (p[0] == '*' && p[1] == '/')
-            p++;
-    }
+    util_c_comment(&b, arena_strndup(&util_arena, t, n));
     const char *r = arena_strdup(&util_arena, b.s ? b.s : "");
     sb_free(&b);
     return r;
@@ -644,10 +658,10 @@ static void c_reduce_kernel(FILE *o, ir_stmt *s, kctx *k)
     const char *T = ir_type_c(s->var->type);
     strbuf body = {0};
     emit_kexpr(&body, s->e, k);
-    fprintf(o, "/* %s:%d: %s */\n", diag_filename(), s->l.line, emit_source_line(s->l.line));
+    emit_line_comment(o, s->l.line);
     fprintf(o, "static void tyl_k%d", s->id);
     emit_kernel_params(o, s, k, "restrict ");
-    fprintf(o, "\n{\n#line %d \"%s\"\n", s->l.line, diag_filename());
+    fprintf(o, "\n{\n#line %d %s\n", s->l.line, emit_file_literal());
     if (B == 1) {
         fprintf(o, "    const int64_t nb = (n0 + 4095) / 4096;\n");
         fprintf(o, "    #pragma omp parallel for schedule(static) if (n0 > TYL_PAR_MIN)\n");
@@ -724,11 +738,11 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
     }
 
     for (int j = 0; j < k->nt; j++)
-        fprintf(o, "/* %s:%d: %s */\n", diag_filename(), k->sw[j]->l.line, emit_source_line(k->sw[j]->l.line));
+        emit_line_comment(o, k->sw[j]->l.line);
     fprintf(o, "static void tyl_k%d", s->id);
     emit_kernel_params(o, s, k, R);
     fprintf(o, "\n{\n");
-    fprintf(o, "#line %d \"%s\"\n", s->l.line, diag_filename());
+    fprintf(o, "#line %d %s\n", s->l.line, emit_file_literal());
     if (peel) {
         /* the middle of a row, [a, b), where no periodic read wraps in the inner dimension */
         fprintf(o, "    int64_t a = 0, b = n%d;\n", L);
@@ -900,7 +914,7 @@ static void vars_block(ectx *c, vec *body)
 static void line(ectx *c, int ind, loc l)
 {
     if (l.line)
-        fprintf(c->o, "#line %d \"%s\"\n", l.line, diag_filename());
+        fprintf(c->o, "#line %d %s\n", l.line, emit_file_literal());
     (void)ind;
 }
 
@@ -1274,13 +1288,13 @@ static void emit_reduce(ectx *c, int ind, ir_stmt *s)
         ir_expr *e = VEC_AT(k.scalars, i, ir_expr *);
         put(c, ind + 1, "const %s tyl_s%d = %s;\n", ir_type_c(e->type), i + 1, S(e));
     }
-    put(c, ind + 1, "const int64_t tyl_total = tyl_N0");
-    for (int d = 1; d < k.B; d++)
-        fprintf(c->o, " * tyl_N%d", d);
-    fprintf(c->o, ";\n");
-    if (s->op != OP_ADD)
-        put(c, ind + 1, "if (tyl_total == 0)\n%*styl_empty_reduction(%s, \"%s\");\n", (ind + 2) * 4, "",
-            W(s->l), s->op == OP_NPMAX ? "maximum" : "minimum");
+    if (s->op != OP_ADD) { /* max/min of no element (sum's is 0) */
+        put(c, ind + 1, "if (tyl_N0 == 0");
+        for (int d = 1; d < k.B; d++)
+            fprintf(c->o, " || tyl_N%d == 0", d);
+        fprintf(c->o, ")\n%*styl_empty_reduction(%s, \"%s\");\n", (ind + 2) * 4, "", W(s->l),
+                s->op == OP_NPMAX ? "maximum" : "minimum");
+    }
     /* a distributed reduction: each rank reduces the points of its block of the anchor */
     local_box(c, ind + 1, s->anchor, k.B);
     halo_begin(c, ind + 1, s->halo);
@@ -1852,7 +1866,8 @@ void emit_program(ir_program *p, FILE *out, const emit_target *t)
     if (!c.o || !c.kf || !c.sink)
         util_syserr("cannot create a temporary file: %s", strerror(errno));
     vars_block(&c, &p->body);
-    qsort(c.vars.items, (size_t)c.vars.len, sizeof(void *), cmp_var);
+    if (c.vars.len) /* items is NULL when there is none */
+        qsort(c.vars.items, (size_t)c.vars.len, sizeof(void *), cmp_var);
     for (int i = 0; i < p->body.len; i++) {
         ir_stmt *s = VEC_AT(p->body, i, ir_stmt *);
         if ((s->kind == S_FOR && !(t->cuda && graph_period(s))) || s->kind == S_WHILE)
@@ -1860,7 +1875,10 @@ void emit_program(ir_program *p, FILE *out, const emit_target *t)
     }
     emit_block(&c, 1, &p->body);
 
-    fprintf(out, "/* Generated by tylesc from %s. Edit the .tyl file, not this one. */\n", p->source);
+    strbuf src = {0};
+    util_c_comment(&src, p->source);
+    fprintf(out, "/* Generated by tylesc from %s. Edit the .tyl file, not this one. */\n", src.s ? src.s : "");
+    sb_free(&src);
     fprintf(out, "#include \"%s\"\n\n", t->header);
     fprintf(out, "#ifndef TYL_PAR_MIN\n#define TYL_PAR_MIN 32768 /* elements below which a sweep runs serially */\n#endif\n\n");
     /* layouts of the distributed arrays: halo layers below / above per dimension, periodic */
@@ -1889,11 +1907,14 @@ void emit_program(ir_program *p, FILE *out, const emit_target *t)
     fprintf(out, "    tyl_param params[] = {\n");
     for (int i = 0; i < p->params.len; i++) {
         ir_var *v = VEC_AT(p->params, i, ir_var *);
-        fprintf(out, "        {\"%s\", %s, &%s},\n", v->pyname, tyname(v->type), v->name);
+        strbuf nm = {0};
+        c_string(&nm, v->pyname);
+        fprintf(out, "        {%s, %s, &%s},\n", nm.s, tyname(v->type), v->name);
+        sb_free(&nm);
     }
     fprintf(out, "        {NULL, TYL_INT64, NULL},\n    };\n");
     fprintf(out, "    tyl_rt_set_grid(%d);\n", p->grid_rank);
-    fprintf(out, "    tyl_rt_init(&argc, &argv, \"%s\", params, %d);\n", diag_filename(), p->params.len);
+    fprintf(out, "    tyl_rt_init(&argc, &argv, %s, params, %d);\n", emit_file_literal(), p->params.len);
     for (int i = 0; i < c.vars.len; i++) {
         ir_var *v = VEC_AT(c.vars, i, ir_var *);
         if (v->is_array)

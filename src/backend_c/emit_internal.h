@@ -50,7 +50,9 @@ void emit_operand_name(strbuf *b, kctx *k, int idx);      /* "w", "w2", "r1", ..
 /* The kernel's targets' assignments, one a line ("wr[i1] = ...;"), as text. */
 void emit_kernel_body(strbuf *b, kctx *k, const char *rowsuf);
 int emit_static_stride(ir_view *v, int k);                /* 1, 0, or -1 (run time) */
-const char *emit_source_line(int line);
+const char *emit_source_line(int line);     /* comment-safe (util_c_comment) */
+const char *emit_file_literal(void);        /* the input path as an escaped C string literal */
+void emit_line_comment(FILE *o, int line);  /* a comment naming PATH:LINE and the source line */
 /* Row pointers ("wr", "r1r", ...) declared inside loop d for a contiguous innermost loop. */
 void emit_row_pointers(FILE *o, kctx *k, int d, int ind, const char *restrict_kw);
 int emit_has_wrap(ir_view *v);            /* a periodic (np.roll) dimension */

@@ -46,10 +46,10 @@ static void cuda_rows_kernel(FILE *o, ir_stmt *s, kctx *k)
     emit_kernel_body(&body, k, "r");
     k->cuda = 1;
     for (int j = 0; j < k->nt; j++)
-        fprintf(o, "/* %s:%d: %s */\n", diag_filename(), k->sw[j]->l.line, emit_source_line(k->sw[j]->l.line));
+        emit_line_comment(o, k->sw[j]->l.line);
     fprintf(o, "__global__ void tyl_k%d", s->id);
     emit_kernel_params(o, s, k, R);
-    fprintf(o, "\n{\n#line %d \"%s\"\n", s->l.line, diag_filename());
+    fprintf(o, "\n{\n#line %d %s\n", s->l.line, emit_file_literal());
     fprintf(o, "    const int64_t i%d = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;\n", L);
     fprintf(o, "    if (i%d >= n%d)\n        return;\n", L, L);
     if (B == 3) {
@@ -81,11 +81,11 @@ static void cuda_kernel(FILE *o, ir_stmt *s, kctx *k)
     }
 
     for (int j = 0; j < k->nt; j++)
-        fprintf(o, "/* %s:%d: %s */\n", diag_filename(), k->sw[j]->l.line, emit_source_line(k->sw[j]->l.line));
+        emit_line_comment(o, k->sw[j]->l.line);
     fprintf(o, "__global__ void tyl_k%d", s->id);
     emit_kernel_params(o, s, k, k->restrict_ok ? "__restrict__ " : "");
     fprintf(o, "\n{\n");
-    fprintf(o, "#line %d \"%s\"\n", s->l.line, diag_filename());
+    fprintf(o, "#line %d %s\n", s->l.line, emit_file_literal());
     static const char *axis[3] = {"x", "y", "z"};
     if (B <= 3) {
         for (int d = B - 1, a = 0; d >= 0; d--, a++)
@@ -147,10 +147,10 @@ static void cuda_reduce_kernel(FILE *o, ir_stmt *s, kctx *k)
     const char *T = ir_type_c(s->var->type);
     strbuf body = {0};
     emit_kexpr(&body, s->e, k);
-    fprintf(o, "/* %s:%d: %s */\n", diag_filename(), s->l.line, emit_source_line(s->l.line));
+    emit_line_comment(o, s->l.line);
     fprintf(o, "__global__ void tyl_k%d", s->id);
     emit_kernel_params(o, s, k, "__restrict__ ");
-    fprintf(o, "\n{\n#line %d \"%s\"\n", s->l.line, diag_filename());
+    fprintf(o, "\n{\n#line %d %s\n", s->l.line, emit_file_literal());
     fprintf(o, "    __shared__ %s sh[256];\n", T);
     fprintf(o, "    const int64_t total = n0");
     for (int d = 1; d < B; d++)

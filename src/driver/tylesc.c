@@ -47,6 +47,7 @@ static const char *usage =
     "                   pass), fuse (after fusing sweeps into loop nests), halo (the\n"
     "                   distributed arrays, their halo widths and each sweep's exchanges)\n"
     "  --keep-c         keep the generated C next to the executable (FILE.c)\n"
+    "  --               ends the options (for a PROGRAM.tyl whose name begins with '-')\n"
     "  --help, --version\n";
 
 /* Directory of this executable, for finding the run-time library and header. */
@@ -124,6 +125,12 @@ static void push_mpi_flags(vec *argv, const char *which)
     pclose(p);
 }
 
+/* A path as an argument of the C compiler: "-kout.c" would be read as an option. */
+static const char *cc_path(const char *p)
+{
+    return p[0] == '-' ? arena_printf(&util_arena, "./%s", p) : p;
+}
+
 static int build_executable(const char *cfile, const char *out, int cuda)
 {
     char *dir = exe_dir();
@@ -196,8 +203,8 @@ static int build_executable(const char *cfile, const char *out, int cuda)
             vec_push(&argv, "-DTYL_NO_MPI");
     }
     vec_push(&argv, arena_printf(&util_arena, "-I%s", inc));
-    vec_push(&argv, (void *)cfile);
-    vec_push(&argv, arena_printf(&util_arena, "%s/%s", lib, libname));
+    vec_push(&argv, (void *)cc_path(cfile));
+    vec_push(&argv, (void *)cc_path(arena_printf(&util_arena, "%s/%s", lib, libname)));
     push_words(&argv, getenv("LDFLAGS"));
     if (cuda) {
         /* what the library itself links against (NCCL), as its build found it */
@@ -212,7 +219,7 @@ static int build_executable(const char *cfile, const char *out, int cuda)
     }
     vec_push(&argv, "-lm");
     vec_push(&argv, "-o");
-    vec_push(&argv, (void *)out);
+    vec_push(&argv, (void *)cc_path(out));
     vec_push(&argv, NULL);
     int st = run((char **)argv.items);
     if (st != 0) {
@@ -231,11 +238,19 @@ static int ends_with(const char *s, const char *suf)
 int main(int argc, char **argv)
 {
     const char *input = NULL, *output = NULL, *dump = NULL, *target = "c";
-    int keep_c = 0;
+    int keep_c = 0, end_opts = 0;
     arena_init(&util_arena);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "-o") == 0) {
+        if (end_opts) {
+            if (input) {
+                fprintf(stderr, "tylesc: more than one input file ('%s' and '%s')\n", input, a);
+                return 2;
+            }
+            input = a;
+        } else if (strcmp(a, "--") == 0) {
+            end_opts = 1; /* what follows is a file name, even one beginning with '-' */
+        } else if (strcmp(a, "-o") == 0) {
             if (++i >= argc) {
                 fprintf(stderr, "tylesc: -o needs a file name\n%s", usage);
                 return 2;

@@ -7,7 +7,8 @@
  *   - any other value (views of arrays, tuples, functions, strings, dtypes, modules).
  * Array expressions are built lazily as elementwise trees and become sweeps when assigned.
  * Functions are inlined at each call. Loops are lowered once, after a probe pass that finds
- * which scalar names change type in the body (int -> float promotion at loop entry).
+ * which scalar names change type in the body (those then keep Python's int/float type through a
+ * tag: dynvar).
  */
 #include "lower.h"
 
@@ -41,6 +42,15 @@ typedef enum vkind {
                   the same mask, or the operand of a reduction */
 } vkind;
 
+/* A scalar name that holds an int on some paths and a float on others keeps Python's dynamic
+ * type: its int64 and float64 variables (the ones plain bindings of the name use) and a tag
+ * saying which holds the value. Once a name needs one in a scope, every int or float assigned
+ * to it there goes through it, so loops and branches agree on where the value lives. */
+typedef struct dynvar {
+    const char *name;
+    ir_var *i, *f, *tag; /* tag true: f holds the value */
+} dynvar;
+
 typedef struct scope scope;
 typedef struct value value;
 struct value {
@@ -61,6 +71,8 @@ struct value {
     scope *defscope;
     value *self;
     value *mask;
+    dynvar *dyn;       /* V_SCALAR: exactly the current value of this dynvar (e: as a float) */
+    int mixed;         /* V_SCALAR: computed from a dynvar's float view (int or float at run time) */
 };
 
 typedef enum bkind { B_SCALAR, B_ARRAY, B_VALUE } bkind;
@@ -68,7 +80,8 @@ typedef enum bkind { B_SCALAR, B_ARRAY, B_VALUE } bkind;
 typedef struct binding {
     const char *name;
     bkind kind;
-    ir_var *var;                  /* B_SCALAR, B_ARRAY */
+    ir_var *var;                  /* B_SCALAR, B_ARRAY (a dyn scalar: its tag) */
+    dynvar *dyn;                  /* B_SCALAR of changing type, else NULL */
     const sym *s;                 /* B_SCALAR */
     int weak;                     /* B_SCALAR */
     const sym *sh[IR_MAX_RANK];   /* B_ARRAY */
@@ -80,6 +93,7 @@ struct scope {
     vec binds;          /* binding* */
     vec vars;           /* ir_var* owned by this scope (reused per name, type and rank) */
     vec locals;         /* const char*: names local to a function scope; unused at module */
+    vec dyns;           /* dynvar*: names of this scope that have changed type */
     int is_function;
     const char *prefix; /* C-name prefix of this inlining instance */
 };
@@ -356,7 +370,7 @@ static ir_var *temp_scalar(lctx *c, ir_type t)
 /* Snapshot of a scope's bindings (for branches and loop probes). */
 typedef struct snapshot {
     vec binds;
-    int nvars, nnames, nprogvars, npending;
+    int nvars, nnames, nprogvars, npending, ndyns;
 } snapshot;
 
 static snapshot snap_take(lctx *c)
@@ -372,6 +386,7 @@ static snapshot snap_take(lctx *c)
     s.nnames = c->names.len;
     s.nprogvars = c->prog->nvars;
     s.npending = c->pending.len;
+    s.ndyns = c->sc->dyns.len;
     return s;
 }
 
@@ -394,6 +409,7 @@ static void snap_rewind(lctx *c, snapshot *s)
     c->names.len = s->nnames;
     c->prog->nvars = s->nprogvars;
     c->pending.len = s->npending;
+    c->sc->dyns.len = s->ndyns;
 }
 
 /* Names assigned anywhere in a statement list (not inside nested defs). */
@@ -447,9 +463,9 @@ static void assigned_names(vec *stmts, vec *out)
 
 static ir_expr *iadd(loc l, ir_expr *a, ir_expr *b)
 {
-    int64_t x, y;
-    if (ir_expr_const_int(a, &x) && ir_expr_const_int(b, &y))
-        return I64(l, x + y);
+    int64_t x, y, r;
+    if (ir_expr_const_int(a, &x) && ir_expr_const_int(b, &y) && !__builtin_add_overflow(x, y, &r))
+        return I64(l, r);
     if (ir_expr_const_int(a, &x) && x == 0)
         return b;
     if (ir_expr_const_int(b, &y) && y == 0)
@@ -459,9 +475,9 @@ static ir_expr *iadd(loc l, ir_expr *a, ir_expr *b)
 
 static ir_expr *imul(loc l, ir_expr *a, ir_expr *b)
 {
-    int64_t x, y;
-    if (ir_expr_const_int(a, &x) && ir_expr_const_int(b, &y))
-        return I64(l, x * y);
+    int64_t x, y, r;
+    if (ir_expr_const_int(a, &x) && ir_expr_const_int(b, &y) && !__builtin_mul_overflow(x, y, &r))
+        return I64(l, r);
     if (ir_expr_const_int(a, &x) && x == 1)
         return b;
     if (ir_expr_const_int(b, &y) && y == 1)
@@ -945,7 +961,19 @@ static value *binop(lctx *c, loc l, ir_op op, value *a, value *b)
             ir_type t = promote_vals(a, b);
             return scalar(l, ir_bin(l, op, t, ir_cast(l, t, a->e), ir_cast(l, t, b->e), 0), 0);
         }
-        return py_binop(c, l, op, a, b);
+        value *r = py_binop(c, l, op, a, b);
+        if (r->kind == V_SCALAR && (a->mixed || b->mixed) && r->type != T_BOOL) {
+            r = scalar(r->l, r->e, r->weak); /* a fresh value: constants are shared */
+            r->mixed = 1;
+        }
+        return r;
+    }
+    value *sc = a->kind == V_SCALAR ? a : b, *ar = a->kind == V_SCALAR ? b : a;
+    if (sc->mixed && !ir_type_is_float(ar->type)) {
+        diag_error(sc->l, "this value is an int or a float depending on the path taken, so the "
+                          "dtype of the %s result would too; convert it with float() or int()",
+                   ir_type_name(ar->type));
+        return &ERRV;
     }
     return ew_binop(c, l, op, a, b);
 }
@@ -1005,6 +1033,7 @@ static value *unop(lctx *c, loc l, ir_op op, value *a)
             r->s = sym_neg(a->s);
         else if (!r->s && a->s && op == OP_POS)
             r->s = a->s;
+        r->mixed = a->mixed && r->type != T_BOOL;
         return r;
     }
     r = vnew(V_ARRAY, l);
@@ -1397,7 +1426,9 @@ static value *index_array(lctx *c, value *base, ast *sub, int target)
             ir_dim nd = *m;
             nd.lo = iadd(it->l, m->lo, imul(it->l, m->step, lo));
             nd.step = imul(it->l, m->step, ek);
-            nd.step_c = (m->step_c && kconst) ? m->step_c * kstep : 0;
+            /* 0: not known at compile time (also when the product leaves int64) */
+            if (!m->step_c || !kconst || __builtin_mul_overflow(m->step_c, kstep, &nd.step_c))
+                nd.step_c = 0;
             nd.len = len;
             nd.slo = (m->slo && slo && m->step_c) ? sym_add(m->slo, sym_mul(sym_const(m->step_c), slo)) : NULL;
             nd.slen = slen;
@@ -1588,6 +1619,13 @@ static value *read_name(lctx *c, ast *a)
     }
     switch (b->kind) {
     case B_SCALAR: {
+        if (b->dyn) { /* where the tag is not split on (dyn_split): its value as a float */
+            value *v = scalar(a->l, ir_select(a->l, T_F64, ir_varref(a->l, b->dyn->tag), ir_varref(a->l, b->dyn->f),
+                                              ir_cast(a->l, T_F64, ir_varref(a->l, b->dyn->i))), b->weak);
+            v->dyn = b->dyn;
+            v->mixed = 1;
+            return v;
+        }
         value *v = scalar(a->l, ir_varref(a->l, b->var), b->weak);
         v->s = b->s;
         return v;
@@ -1703,6 +1741,71 @@ static int is_ephemeral(lctx *c, ir_var *slot)
     return 1;
 }
 
+/* ---- names of changing type (dynvar) ---- */
+
+static dynvar *dyn_of(lctx *c, const char *name)
+{
+    for (int i = 0; i < c->sc->dyns.len; i++)
+        if (strcmp(VEC_AT(c->sc->dyns, i, dynvar *)->name, name) == 0)
+            return VEC_AT(c->sc->dyns, i, dynvar *);
+    return NULL;
+}
+
+static dynvar *dyn_get(lctx *c, const char *name)
+{
+    dynvar *d = dyn_of(c, name);
+    if (d)
+        return d;
+    d = NEW(dynvar);
+    d->name = name;
+    d->i = scope_var(c, name, T_I64, 0, 0);
+    d->f = scope_var(c, name, T_F64, 0, 0);
+    /* "." cannot be in a Python name: no user variable shares the tag */
+    d->tag = scope_var(c, arena_printf(&util_arena, "%s.isfloat", name), T_BOOL, 0, 0);
+    vec_push(&c->sc->dyns, d);
+    return d;
+}
+
+static void dyn_set_tag(lctx *c, vec *out, loc l, dynvar *d, int isfloat)
+{
+    (void)c;
+    ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+    s->var = d->tag;
+    s->e = ir_const_i(l, T_BOOL, isfloat);
+    vec_push(out, s);
+}
+
+static void dyn_bind(lctx *c, dynvar *d, int weak)
+{
+    binding *b = bind(c, d->name);
+    b->kind = B_SCALAR;
+    b->var = d->tag;
+    b->dyn = d;
+    b->weak = weak;
+}
+
+/* A plain int or float binding (or one already of d) that may join d. */
+static int dyn_joins(binding *b)
+{
+    return b && b->kind == B_SCALAR && (b->dyn || b->var->type == T_I64 || b->var->type == T_F64);
+}
+
+/* Statements at the end of `out` that move binding b's value into d. */
+static void dyn_convert(lctx *c, vec *out, loc l, dynvar *d, binding *b)
+{
+    if (b->dyn)
+        return;
+    int isf = b->var->type == T_F64;
+    ir_var *dst = isf ? d->f : d->i;
+    if (b->var != dst) {
+        ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+        s->var = dst;
+        s->e = ir_varref(l, b->var);
+        vec_push(out, s);
+    }
+    dyn_set_tag(c, out, l, d, isf);
+}
+
 static void assign_name(lctx *c, ast *target, value *v)
 {
     const char *name = target->name;
@@ -1719,6 +1822,31 @@ static void assign_name(lctx *c, ast *target, value *v)
         binding *b = bind(c, name);
         b->kind = B_VALUE;
         b->val = &ERRV;
+        return;
+    }
+    dynvar *d = dyn_of(c, name);
+    if (v->kind == V_SCALAR && v->dyn) { /* a copy keeps the type the value has at run time */
+        if (!d)
+            d = dyn_get(c, name);
+        if (d != v->dyn) {
+            ir_var *from[3] = {v->dyn->i, v->dyn->f, v->dyn->tag}, *to[3] = {d->i, d->f, d->tag};
+            for (int k = 0; k < 3; k++) {
+                ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+                s->var = to[k];
+                s->e = ir_varref(l, from[k]);
+                emit(c, s);
+            }
+        }
+        dyn_bind(c, d, v->weak);
+        return;
+    }
+    if (v->kind == V_SCALAR && d && (v->type == T_I64 || v->type == T_F64)) {
+        ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+        s->var = v->type == T_F64 ? d->f : d->i;
+        s->e = v->e;
+        emit(c, s);
+        dyn_set_tag(c, c->out, l, d, v->type == T_F64);
+        dyn_bind(c, d, v->weak);
         return;
     }
     if (v->kind == V_SCALAR) {
@@ -2109,6 +2237,32 @@ static const char supported_numpy[] =
 
 static value *call_numpy(lctx *c, const char *fname, ast *call, value *self);
 
+/* A print of values of changing type (a function's result): one print per combination of
+ * their tags, each printing the int or the float as Python would. */
+static ir_stmt *print_variants(ir_stmt *s, value **vals, int from)
+{
+    for (int i = from; i < s->n; i++) {
+        if (s->strs[i] || !vals[i]->dyn)
+            continue;
+        dynvar *d = vals[i]->dyn;
+        ir_stmt *st = ir_stmt_new(S_IF, s->l);
+        st->e = ir_varref(s->l, d->tag);
+        for (int isf = 1; isf >= 0; isf--) {
+            ir_stmt *p = ir_stmt_new(S_PRINT, s->l);
+            p->n = s->n;
+            p->strs = s->strs;
+            p->str = s->str;
+            p->end = s->end;
+            p->args = NEWN(ir_expr *, s->n + 1);
+            memcpy(p->args, s->args, sizeof(ir_expr *) * (size_t)s->n);
+            p->args[i] = ir_varref(s->l, isf ? d->f : d->i);
+            vec_push(isf ? &st->body : &st->orelse, print_variants(p, vals, i + 1));
+        }
+        return st;
+    }
+    return s;
+}
+
 static value *call_builtin(lctx *c, value *fn, ast *call)
 {
     const char *f = fn->str;
@@ -2119,6 +2273,7 @@ static value *call_builtin(lctx *c, value *fn, ast *call)
         return &ERRV;
     loc l = call->l;
     if (strcmp(f, "print") == 0) {
+        value **vals = a.pos;
         ir_stmt *s = ir_stmt_new(S_PRINT, l);
         s->n = a.npos;
         s->args = NEWN(ir_expr *, a.npos + 1);
@@ -2153,7 +2308,7 @@ static value *call_builtin(lctx *c, value *fn, ast *call)
                 return &ERRV;
             }
         }
-        emit(c, s);
+        emit(c, print_variants(s, vals, 0));
         return vnew(V_NONE, l);
     }
     if (strcmp(f, "slice") == 0) { /* slice(stop), slice(start, stop[, step]) */
@@ -3887,6 +4042,12 @@ static value *call_numpy(lctx *c, const char *f, ast *call, value *self)
                 diag_error(v[1]->l, "np.full() takes a scalar fill value");
                 return &ERRV;
             }
+            if (full && v[1]->mixed && !(dt && dt->kind != V_NONE)) {
+                diag_error(v[1]->l, "this value is an int or a float depending on the path taken, so "
+                                    "the dtype of the array would too; give dtype= or convert it with "
+                                    "float() or int()");
+                return &ERRV;
+            }
             if (full && v[1]->kind == V_SCALAR)
                 t = v[1]->weak ? (v[1]->type == T_BOOL ? T_BOOL : ir_type_is_float(v[1]->type) ? T_F64 : T_I64)
                                : v[1]->type;
@@ -4515,7 +4676,24 @@ static void lower_assign(lctx *c, ast *s)
             value *it = v->items[i];
             if (it->kind == V_ARRAY && it->e->kind != E_READ)
                 it = materialize(c, it);
-            if (it->kind == V_SCALAR && it->e->kind != E_CONST && n > 1) {
+            if (it->kind == V_SCALAR && it->dyn && n > 1) {
+                dynvar *td = NEW(dynvar); /* the value's int, float and tag, copied */
+                td->name = "<temporary>";
+                td->i = temp_scalar(c, T_I64);
+                td->f = temp_scalar(c, T_F64);
+                td->tag = temp_scalar(c, T_BOOL);
+                ir_var *from[3] = {it->dyn->i, it->dyn->f, it->dyn->tag}, *to[3] = {td->i, td->f, td->tag};
+                for (int k = 0; k < 3; k++) {
+                    ir_stmt *a = ir_stmt_new(S_ASSIGN, it->l);
+                    a->var = to[k];
+                    a->e = ir_varref(it->l, from[k]);
+                    emit(c, a);
+                }
+                value *nv = scalar(it->l, ir_select(it->l, T_F64, ir_varref(it->l, td->tag), ir_varref(it->l, td->f),
+                                                    ir_cast(it->l, T_F64, ir_varref(it->l, td->i))), it->weak);
+                nv->dyn = td;
+                it = nv;
+            } else if (it->kind == V_SCALAR && it->e->kind != E_CONST && n > 1) {
                 ir_var *tv = temp_scalar(c, it->type);
                 ir_stmt *a = ir_stmt_new(S_ASSIGN, it->l);
                 a->var = tv;
@@ -4731,18 +4909,30 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
             for (int k = 0; k < before.binds.len; k++)
                 if (strcmp(VEC_AT(before.binds, k, binding *)->name, n) == 0)
                     e = VEC_AT(before.binds, k, binding *);
-            if (e && x && e->kind == B_SCALAR && x->kind == B_SCALAR && e->var->type != x->var->type)
-                vec_push(&after, (void *)n), vec_push(&after, x->var);
+            if (e && x && e->kind == B_SCALAR && x->kind == B_SCALAR &&
+                (e->dyn != x->dyn || e->var->type != x->var->type))
+                vec_push(&after, (void *)n), vec_push(&after, x);
         }
         snap_rewind(c, &before);
         for (int i = 0; i < after.len; i += 2) {
             const char *n = VEC_AT(after, i, const char *);
-            ir_var *xv = VEC_AT(after, i + 1, ir_var *);
+            binding *x = VEC_AT(after, i + 1, binding *);
+            ir_var *xv = x->var;
             binding *b = find_in(c->sc, n);
+            if (dyn_joins(b) && dyn_joins(x) && !(target && strcmp(n, target->name) == 0)) {
+                /* an int on entry and a float after the body (or the reverse): Python's value
+                 * and type on every path, e.g. when the loop runs no iteration (dynvar) */
+                dynvar *d = b->dyn ? b->dyn : dyn_get(c, n);
+                dyn_convert(c, c->out, loop->l, d, b);
+                dyn_bind(c, d, b->weak && x->weak);
+                changed = 1;
+                continue;
+            }
             if (!ir_type_is_float(xv->type) || ir_type_is_float(b->var->type)) {
                 diag_error(loop->l, "variable '%s' changes type from %s to %s inside this loop; "
                                     "give it its final type before the loop", n,
-                           ir_type_name(b->var->type), ir_type_name(xv->type));
+                           b->dyn ? "int or float" : ir_type_name(b->var->type),
+                           x->dyn ? "int or float" : ir_type_name(xv->type));
                 continue;
             }
             ir_var *nv = scope_var(c, n, xv->type, 0, 0);
@@ -4871,6 +5061,60 @@ static void lower_for(lctx *c, ast *s)
     emit(c, st);
 }
 
+/* After an if's branches (st->body lowered with then_binds as result, st->orelse with the
+ * current bindings): a name must have the same kind, type and shape after both, except a
+ * scalar that is an int after one and a float after the other, which keeps both (dynvar). */
+static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
+{
+    loc l = st->l;
+    for (int i = 0; i < then_binds.len; i++) {
+        binding *t = VEC_AT(then_binds, i, binding *);
+        binding *e = find_in(c->sc, t->name);
+        if (!e) {
+            binding *nb = bind(c, t->name);
+            *nb = *t;
+            continue;
+        }
+        if (t->kind == B_SCALAR && e->kind == B_SCALAR && t->var != e->var && dyn_joins(t) && dyn_joins(e)) {
+            dynvar *d = t->dyn ? t->dyn : e->dyn ? e->dyn : dyn_get(c, t->name);
+            dyn_convert(c, &st->body, l, d, t);
+            dyn_convert(c, &st->orelse, l, d, e);
+            dyn_bind(c, d, t->weak && e->weak);
+            continue;
+        }
+        if (t->kind != e->kind || (t->kind != B_VALUE && t->var != e->var)) {
+            if (t->kind == B_SCALAR && e->kind == B_SCALAR)
+                diag_error(l, "variable '%s' is %s after one branch of this 'if' and %s after the "
+                              "other; give it one type", t->name, ir_type_name(t->var->type),
+                           ir_type_name(e->var->type));
+            else if (t->kind == B_VALUE && t->val->kind == V_ERR)
+                ;
+            else
+                diag_error(l, "'%s' refers to different kinds of values after the branches of this 'if'",
+                           t->name);
+            continue;
+        }
+        if (t->kind == B_SCALAR) {
+            if (!sym_equal(t->s, e->s))
+                e->s = NULL;
+            e->weak = e->weak && t->weak;
+        } else if (t->kind == B_ARRAY) {
+            for (int d = 0; d < t->var->rank; d++)
+                if (sym_cmp(t->sh[d], e->sh[d]) == 0) {
+                    diag_error(l, "array '%s' has shape %s after one branch of this 'if' and %s after "
+                                  "the other", t->name, shape_str(t->var->rank, t->sh),
+                               shape_str(e->var->rank, e->sh));
+                    break;
+                } else if (!sym_equal(t->sh[d], e->sh[d]))
+                    e->sh[d] = NULL;
+        } else if (t->val != e->val && t->val->kind != V_ERR && e->val->kind != V_ERR &&
+                   (t->val->kind == V_ARRAY || e->val->kind == V_ARRAY)) {
+            diag_error(l, "'%s' refers to different array views after the branches of this 'if'; "
+                          "bind it with .copy()", t->name);
+        }
+    }
+}
+
 static void lower_if(lctx *c, ast *s)
 {
     value *cv = truth(c, lower_expr(c, s->a), "an if condition");
@@ -4892,46 +5136,7 @@ static void lower_if(lctx *c, ast *s)
     c->out = &st->orelse;
     lower_block(c, &s->orelse);
     c->out = saved;
-    /* merge: a name must have the same kind, type and shape after both branches */
-    for (int i = 0; i < then_binds.len; i++) {
-        binding *t = VEC_AT(then_binds, i, binding *);
-        binding *e = find_in(c->sc, t->name);
-        if (!e) {
-            binding *nb = bind(c, t->name);
-            *nb = *t;
-            continue;
-        }
-        if (t->kind != e->kind || (t->kind != B_VALUE && t->var != e->var)) {
-            if (t->kind == B_SCALAR && e->kind == B_SCALAR)
-                diag_error(s->l, "variable '%s' is %s after one branch of this 'if' and %s after the "
-                                 "other; give it one type", t->name, ir_type_name(t->var->type),
-                           ir_type_name(e->var->type));
-            else if (t->kind == B_VALUE && t->val->kind == V_ERR)
-                ;
-            else
-                diag_error(s->l, "'%s' refers to different kinds of values after the branches of this 'if'",
-                           t->name);
-            continue;
-        }
-        if (t->kind == B_SCALAR) {
-            if (!sym_equal(t->s, e->s))
-                e->s = NULL;
-            e->weak = e->weak && t->weak;
-        } else if (t->kind == B_ARRAY) {
-            for (int d = 0; d < t->var->rank; d++)
-                if (sym_cmp(t->sh[d], e->sh[d]) == 0) {
-                    diag_error(s->l, "array '%s' has shape %s after one branch of this 'if' and %s after "
-                                     "the other", t->name, shape_str(t->var->rank, t->sh),
-                               shape_str(e->var->rank, e->sh));
-                    break;
-                } else if (!sym_equal(t->sh[d], e->sh[d]))
-                    e->sh[d] = NULL;
-        } else if (t->val != e->val && t->val->kind != V_ERR && e->val->kind != V_ERR &&
-                   (t->val->kind == V_ARRAY || e->val->kind == V_ARRAY)) {
-            diag_error(s->l, "'%s' refers to different array views after the branches of this 'if'; "
-                             "bind it with .copy()", t->name);
-        }
-    }
+    merge_branches(c, st, then_binds);
     emit(c, st);
 }
 
@@ -5051,9 +5256,103 @@ static void poison_names(lctx *c, ast *s)
     }
 }
 
+/* ---- statements that read a name of changing type ----
+ * A print, or an assignment of a scalar value, that reads a dynvar name of this scope is
+ * lowered twice under an if on its tag, with the name a plain float in one branch and a plain
+ * int in the other, so the value printed or computed has Python's type and exact value on each
+ * path; merge_branches joins what the branches assign. Elsewhere (array expressions,
+ * conditions, indices) the name reads as its value converted to float. */
+
+static void merge_branches(lctx *c, ir_stmt *st, vec then_binds);
+
+static const char *dyn_name_in(lctx *c, ast *a)
+{
+    if (!a || a->kind == A_LAMBDA)
+        return NULL;
+    if (a->kind == A_NAME) {
+        binding *b = find_in(c->sc, a->name);
+        return b && b->kind == B_SCALAR && b->dyn ? a->name : NULL;
+    }
+    const char *n = dyn_name_in(c, a->a);
+    n = n ? n : dyn_name_in(c, a->b);
+    n = n ? n : dyn_name_in(c, a->c);
+    for (int i = 0; !n && i < a->args.len; i++)
+        n = dyn_name_in(c, VEC_AT(a->args, i, ast *));
+    for (int i = 0; !n && i < a->kwargs.len; i++)
+        n = dyn_name_in(c, VEC_AT(a->kwargs, i, ast *));
+    return n;
+}
+
+/* Is the value of e a scalar? (lowered as a probe: nothing emitted, no diagnostics) */
+static int probe_scalar(lctx *c, ast *e)
+{
+    snapshot before = snap_take(c);
+    int old = diag_suppress(1);
+    vec scratch = {0};
+    vec *saved = c->out;
+    c->out = &scratch;
+    value *v = lower_expr(c, e);
+    int r = v->kind == V_SCALAR;
+    c->out = saved;
+    diag_suppress(old);
+    snap_rewind(c, &before);
+    return r;
+}
+
+static int dyn_split(lctx *c, ast *s)
+{
+    const char *n = NULL;
+    if (s->kind == A_EXPR_STMT && s->a->kind == A_CALL && s->a->a->kind == A_NAME &&
+        strcmp(s->a->a->name, "print") == 0 && !lookup(c, "print", &(int){0}))
+        n = dyn_name_in(c, s->a);
+    else if (s->kind == A_ASSIGN && s->targets.len == 1 && VEC_AT(s->targets, 0, ast *)->kind == A_NAME)
+        n = dyn_name_in(c, s->a);
+    else if (s->kind == A_AUGASSIGN && s->b->kind == A_NAME) {
+        binding *t = find_in(c->sc, s->b->name);
+        if (t && t->kind == B_SCALAR)
+            n = t->dyn ? s->b->name : dyn_name_in(c, s->a);
+    }
+    if (!n || (s->kind != A_EXPR_STMT && !probe_scalar(c, s->a)))
+        return 0;
+    binding *b = find_in(c->sc, n);
+    dynvar *d = b->dyn;
+    int weak = b->weak;
+    ir_stmt *st = ir_stmt_new(S_IF, s->l);
+    st->e = ir_varref(s->l, d->tag);
+    snapshot entry = snap_take(c);
+    vec *saved = c->out;
+    vec then_binds = {0};
+    int errs = diag_count(), old = -1;
+    for (int isf = 1; isf >= 0; isf--) {
+        c->out = isf ? &st->body : &st->orelse;
+        b = bind(c, n);
+        b->kind = B_SCALAR;
+        b->var = isf ? d->f : d->i;
+        b->weak = weak;
+        if (!isf && diag_count() > errs)
+            old = diag_suppress(1); /* errors of the statement are reported once */
+        lower_stmt(c, s); /* splits again on the next such name */
+        if (old >= 0)
+            diag_suppress(old);
+        binding *nb = find_in(c->sc, n);
+        if (nb && nb->kind == B_SCALAR && !nb->dyn && nb->var == (isf ? d->f : d->i))
+            dyn_bind(c, d, nb->weak); /* unchanged: the tag still says so */
+        if (isf) {
+            then_binds = c->sc->binds;
+            snap_restore_binds(c, &entry);
+        }
+    }
+    c->out = saved;
+    merge_branches(c, st, then_binds);
+    emit(c, st);
+    return 1;
+}
+
 static void lower_stmt(lctx *c, ast *s)
 {
     if (!lower_step(c))
+        return;
+    if (dyn_split(c, s))
         return;
     vec saved_pending = c->pending;
     c->pending = (vec){0};

@@ -513,9 +513,11 @@ tyl_array *tyl_alloc_l(tyl_dtype dt, int rank, const int64_t *shape, int init, c
             size *= shape[i];
     }
     size_t esz = tyl_dtype_size(dt);
+    char shs[128];
     if (too_big || (uint64_t)size > (uint64_t)(PTRDIFF_MAX - 64) / esz)
-        tyl_rt_error(where, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the "
-                            "maximum possible size.");
+        tyl_rt_error(where, "ValueError: array is too big; `arr.size * arr.dtype.itemsize` is larger than the "
+                            "maximum possible size (an array with shape %s and data type %s)",
+                     tyl_rt_shape_str(shs, rank, shape), tyl_dtype_name_(dt));
     /* the local part: owned block and halo (the whole array when replicated) */
     tyl_array proto;
     memset(&proto, 0, sizeof proto);
@@ -524,8 +526,9 @@ tyl_array *tyl_alloc_l(tyl_dtype dt, int rank, const int64_t *shape, int init, c
         proto.shape[i] = i < rank ? shape[i] : 1;
     int64_t lsize = tyl_dist_layout(&proto, L, where);
     if ((uint64_t)lsize > (uint64_t)(PTRDIFF_MAX - 64) / esz)
-        tyl_rt_error(where, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the "
-                            "maximum possible size.");
+        tyl_rt_error(where, "ValueError: array is too big; `arr.size * arr.dtype.itemsize` is larger than the "
+                            "maximum possible size (an array with shape %s and data type %s)",
+                     tyl_rt_shape_str(shs, rank, shape), tyl_dtype_name_(dt));
     size_t bytes = (size_t)lsize * esz;
     size_t cap = bytes ? (bytes + 63) & ~(size_t)63 : 64;
 
@@ -730,20 +733,28 @@ int tyl_rt_finalize(void)
 
 /* ---- Python scalar pow -------------------------------------------------------------------- */
 
+void tyl_int_overflow(const char *where, int64_t a, const char *op, int64_t b)
+{
+    if (strcmp(op, "neg") == 0 || strcmp(op, "abs") == 0)
+        tyl_rt_error(where, "integer overflow: %s(%lld) does not fit in a 64-bit integer", op[0] == 'n' ? "-" : "abs",
+                     (long long)b);
+    tyl_rt_error(where, "integer overflow: %lld %s %lld does not fit in a 64-bit integer", (long long)a, op,
+                 (long long)b);
+}
+
 int64_t tyl_py_pow_i(int64_t a, int64_t b, const char *where)
 {
     if (b < 0)
         tyl_rt_error(where, "internal error: negative exponent in integer power");
-    uint64_t r = 1, x = (uint64_t)a; /* unsigned: wraps like int64 without undefined behaviour */
-    uint64_t e = (uint64_t)b;
-    while (e) {
-        if (e & 1)
-            r *= x;
-        e >>= 1;
-        if (e)
-            x *= x;
+    /* square-and-multiply; the base is squared only while bits of the exponent remain */
+    int64_t r = 1, x = a;
+    for (int64_t e = b; e > 0; e >>= 1) {
+        if ((e & 1) && __builtin_mul_overflow(r, x, &r))
+            tyl_int_overflow(where, a, "**", b);
+        if (e > 1 && __builtin_mul_overflow(x, x, &x))
+            tyl_int_overflow(where, a, "**", b);
     }
-    return (int64_t)r;
+    return r;
 }
 
 static bool is_odd_integer(double x)

@@ -313,14 +313,54 @@ static inline int64_t tyl_index(int64_t n, int64_t i, int axis, const char *wher
     return j;
 }
 
-/* ---- Python scalar arithmetic (CPython semantics; int is int64, overflow is not checked) ---- */
+/* ---- Python scalar arithmetic (CPython semantics; int is int64) ----
+ * Python's int is unbounded: a result that leaves int64 stops the program with
+ * "WHERE: error: integer overflow: A OP B does not fit in a 64-bit integer" (exit 1), never a
+ * wrapped value. */
+TYL_NORETURN void tyl_int_overflow(const char *where, int64_t a, const char *op, int64_t b); /* op "neg", "abs": of b */
+
+static inline int64_t tyl_py_add_i(int64_t a, int64_t b, const char *where)
+{
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r))
+        tyl_int_overflow(where, a, "+", b);
+    return r;
+}
+static inline int64_t tyl_py_sub_i(int64_t a, int64_t b, const char *where)
+{
+    int64_t r;
+    if (__builtin_sub_overflow(a, b, &r))
+        tyl_int_overflow(where, a, "-", b);
+    return r;
+}
+static inline int64_t tyl_py_mul_i(int64_t a, int64_t b, const char *where)
+{
+    int64_t r;
+    if (__builtin_mul_overflow(a, b, &r))
+        tyl_int_overflow(where, a, "*", b);
+    return r;
+}
+static inline int64_t tyl_py_neg_i(int64_t a, const char *where)
+{
+    if (a == INT64_MIN)
+        tyl_int_overflow(where, 0, "neg", a);
+    return -a;
+}
+static inline int64_t tyl_py_abs_i(int64_t a, const char *where)
+{
+    if (a == INT64_MIN)
+        tyl_int_overflow(where, 0, "abs", a);
+    return a < 0 ? -a : a;
+}
 
 static inline int64_t tyl_py_floordiv_i(int64_t a, int64_t b, const char *where)
 {
     if (b == 0)
         tyl_rt_error(where, "ZeroDivisionError: integer division or modulo by zero");
+    if (b == -1 && a == INT64_MIN)
+        tyl_int_overflow(where, a, "//", b);
     if (b == -1)
-        return (int64_t)(0 - (uint64_t)a); /* INT64_MIN // -1 wraps (Python's int is wider) */
+        return -a;
     int64_t q = a / b;
     if ((a % b != 0) && ((a < 0) != (b < 0)))
         q--;

@@ -217,3 +217,36 @@ char *util_read_file(const char *path, size_t *len)
     sb_free(&b);
     return s;
 }
+
+void util_c_string(strbuf *b, const char *s)
+{
+    sb_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\' || *p == '?') /* "\?": no "??=" trigraph can form */
+            sb_printf(b, "\\%c", *p);
+        else if (*p == '\n')
+            sb_puts(b, "\\n");
+        else if (*p == '\t')
+            sb_puts(b, "\\t");
+        else if (*p < 32 || *p >= 127) /* three digits: a following digit is not absorbed */
+            sb_printf(b, "\\%03o", *p);
+        else
+            sb_putc(b, (char)*p);
+    }
+    sb_putc(b, '"');
+}
+
+void util_c_comment(strbuf *b, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((p[0] == '*' && p[1] == '/') || (p[0] == '/' && p[1] == '*') || (p[0] == '?' && p[1] == '?')) {
+            sb_putc(b, (char)p[0]); /* "* /", "/ *", "? ?": no terminator, nested opener, trigraph */
+            sb_putc(b, ' ');
+        } else if (*p == '\\')
+            sb_puts(b, "\\ "); /* never a line splice, whatever follows */
+        else if (*p < 32 || *p == 127)
+            sb_printf(b, "\\%03o", *p);
+        else
+            sb_putc(b, (char)*p);
+    }
+}

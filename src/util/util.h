@@ -63,6 +63,13 @@ _Noreturn void util_syserr(const char *fmt, ...) __attribute__((format(printf, 1
 #define UTIL_ASSERT(c) ((c) ? (void)0 : util_internal(__FILE__, __LINE__, "assertion '%s' failed", #c))
 #define UNREACHABLE() util_internal(__FILE__, __LINE__, "unreachable")
 
+/* ---- text from the input inside generated C/CUDA source ----
+ * Paths, string literals and names come from the user and may hold any byte; they reach the
+ * generated source only through these, so that no input can end a literal, a comment or a
+ * directive early, form a trigraph (gcc honours them under -std=c11) or splice lines. */
+void util_c_string(strbuf *b, const char *s);    /* a quoted C string literal of s's bytes */
+void util_c_comment(strbuf *b, const char *s);   /* s as text safe inside a block comment, one line */
+
 /* Read a whole file into an arena string (NUL-terminated); NULL and errno set on failure. */
 char *util_read_file(const char *path, size_t *len);
 /* Python reads source with universal newlines: \r\n and a lone \r become \n, in place

@@ -129,8 +129,8 @@ int main(void)
     check("err_index_neg", f_index_neg, NULL, "index -6 is out of bounds for axis 1 with size 5");
     check("err_negative_dims", f_negdim, NULL, "negative dimensions are not allowed");
     check("err_too_big", f_toobig, NULL,
-          "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible "
-          "size.");
+          "ValueError: array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum "
+          "possible size (an array with shape (1099511627776, 1099511627776) and data type float64)");
     check("err_format", f_custom, NULL, "value 3 too big");
     check("err_save_npy", f_save_bad, NULL,
           "cannot write '/nonexistent-dir/x.npy': No such file or directory");
