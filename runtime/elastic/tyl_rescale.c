@@ -464,6 +464,14 @@ void tyl_rs_rescale(int loop, int64_t k, int64_t nk, const int *live, int to)
             tyl_ck_recomm_();
         }
         move_all(old, me, P, live, &ls, meta, P, odims, to, ndims, me < to);
+        /* A leaving rank's MPI_Alltoallw returns once its pieces are handed to the transport,
+         * not once the survivors hold them. Leavers that were spawned by a grow form a job of
+         * their own: their MPI_Finalize waits only for that job, so they exit at once, closing
+         * their connections while a survivor is still receiving (it then crashed in Open MPI's
+         * ob1/TCP progress, in this exchange, the barrier below or the next halo wait). Every
+         * rank of the old communicator passes this barrier only when every rank has finished
+         * its part of the exchange. */
+        MPI_Barrier(old);
         free(meta);
         free_set(&ls);
         if (me >= to) {

@@ -1,0 +1,100 @@
+#!/bin/bash
+# In-process rescale under stress (issue 15, items 8 and 9), on stencil2d_odd at 401 x 301:
+#   grow-shrink/i   2 -> 4 -> 1 ranks in one run (RESCALE file + SIGUSR1 to mpirun, as tylesrun
+#                   --in-process did), ROUNDS times: the ranks spawned by the grow leave in the
+#                   shrink, and the survivor must not crash as they exit (it did about 2 runs
+#                   in 3). Exit 0 and stdout and .npy equal to an uninterrupted 1-rank run (cmp).
+#   usr1-in-grow/i  2 -> 4 with SIGUSR1 sent to mpirun every 50 ms while the new ranks start:
+#                   mpirun forwards it to them too, before their handler exists (it killed
+#                   the job with status 138, 2 runs of 2). Same result as the uninterrupted run.
+# Usage: tests/elastic/rescale_faults.sh [REPO_ROOT]; ROUNDS=N (default 5), KEEP=1 keeps the
+# scratch folder. Exit status 1 if a check fails.
+set -u
+ROOT=$(cd "${1:-.}" && pwd) || exit 2
+TYLESC=${TYLESC:-$ROOT/bin/tylesc}
+MPIRUN=${MPIRUN:-mpirun --allow-run-as-root --oversubscribe --mca odls_base_sigkill_timeout 0}
+ROUNDS=${ROUNDS:-5}
+LIMIT=${LIMIT:-60}
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+export OMP_NUM_THREADS=1
+unset TYLES_EVENT_LOG
+for v in $(env | sed -n 's/^\(TYLES_FAULT_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
+T=$(mktemp -d "${TMPDIR:-/tmp}/tyl-rescale-faults-XXXXXX") || exit 2
+[ -n "${KEEP:-}" ] && echo "scratch folder: $T"
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "PASS $1"; }
+bad() { # NAME REASON [FILE...]
+    fail=$((fail + 1)); echo "FAIL $1: $2"; shift 2
+    for f in "$@"; do [ -f "$f" ] && { echo "    --- $(basename "$f") ---"; sed -n '1,30s/^/    /p' "$f"; }; done
+    return 1
+}
+
+P=$T/stencil2d_odd
+ARGS=(--NX=401 --NY=301 --steps=8000)
+if ! "$TYLESC" "$ROOT/tests/elastic/stencil2d_odd.tyl" -o "$P" >"$T/build.log" 2>&1; then
+    bad build "tylesc failed" "$T/build.log"; exit 1
+fi
+mkdir -p "$T/base"
+(cd "$T/base" && timeout -k 5 "$LIMIT" $MPIRUN -np 1 "$P" "${ARGS[@]}") >"$T/base/out" 2>"$T/base/err" </dev/null ||
+    { bad base "uninterrupted 1-rank run failed" "$T/base/err"; exit 1; }
+
+has_event() { grep -Eq -- "$2" "$1/ev" 2>/dev/null; }
+# start CASE NP: the program in the background on NP ranks in $T/CASE, checkpoints every 500
+# steps (so a checkpoint event says every rank is in the time loop); tpid: timeout's pid
+start() {
+    d=$T/$1
+    rm -rf "$d"; mkdir -p "$d"
+    (cd "$d" && exec env TYLES_EVENT_LOG="$d/ev" timeout -k 5 "$LIMIT" $MPIRUN --mca mpi_yield_when_idle 1 \
+        -np "$2" "$P" "${ARGS[@]}" --checkpoint-every=500 --checkpoint-dir=ck) >"$d/out" 2>"$d/err" </dev/null &
+    tpid=$!
+}
+# wait_event CASE REGEX: until the event log has a matching line or the run ended; then mpid
+wait_event() {
+    local i
+    for ((i = 0; i < LIMIT * 100; i++)); do
+        has_event "$T/$1" "$2" && break
+        kill -0 "$tpid" 2>/dev/null || break
+        sleep 0.01
+    done
+    mpid=$(ps -o pid= --ppid "$tpid" | tr -d ' ' | head -n 1)
+    has_event "$T/$1" "$2" && [ -n "$mpid" ]
+}
+# finished CASE WANT-EVENTS...: exit 0, each event present, stdout and .npy as the base run's
+finished() {
+    local c=$1 d=$T/$1 e f; shift
+    wait "$tpid"; rc=$?
+    [ "$rc" -eq 0 ] || { bad "$c" "exit status $rc" "$d/err" "$d/ev"; return 1; }
+    for e in "$@"; do has_event "$d" "$e" || { bad "$c" "no event matching /$e/" "$d/ev"; return 1; }; done
+    cmp -s "$T/base/out" "$d/out" || { bad "$c" "stdout differs from the uninterrupted run's" "$d/out"; return 1; }
+    for f in u.npy un.npy; do
+        cmp -s "$T/base/$f" "$d/$f" || { bad "$c" "$f differs from the uninterrupted run's" "$d/err"; return 1; }
+    done
+}
+
+for ((i = 1; i <= ROUNDS; i++)); do
+    c=grow-shrink-$i
+    start "$c" 2
+    wait_event "$c" ' ckpt-write ' || { wait "$tpid"; bad "$c" "ended before its first checkpoint" "$T/$c/err"; continue; }
+    echo 4 >"$T/$c/ck/RESCALE"; kill -USR1 "$mpid"
+    wait_event "$c" ' rescale from=2 to=4 ' || { wait "$tpid"; bad "$c" "no grow to 4 ranks" "$T/$c/err" "$T/$c/ev"; continue; }
+    sleep 0.2
+    echo 1 >"$T/$c/ck/RESCALE"; kill -USR1 "$mpid"
+    finished "$c" ' rescale from=4 to=1 ' ' done ranks=1$' && ok "$c (2 -> 4 -> 1, same result)"
+done
+
+for i in 1 2; do
+    c=usr1-in-grow-$i
+    start "$c" 2
+    wait_event "$c" ' ckpt-write ' || { wait "$tpid"; bad "$c" "ended before its first checkpoint" "$T/$c/err"; continue; }
+    echo 4 >"$T/$c/ck/RESCALE"; kill -USR1 "$mpid"
+    # more requests while the new ranks start (until the grow is logged, at most 3 s)
+    for ((n = 0; n < 60; n++)); do
+        has_event "$T/$c" ' rescale from=' && break
+        sleep 0.05; kill -USR1 "$mpid" 2>/dev/null || break
+    done
+    finished "$c" ' rescale from=2 to=4 ' ' done ranks=4$' && ok "$c (SIGUSR1 to mpirun during a grow, same result)"
+done
+
+echo "rescale faults: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
