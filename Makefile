@@ -189,6 +189,7 @@ check-dist: bin/tylesc lib/libtyles.a
 check-elastic: bin/tylesc bin/tylesrun lib/libtyles.a
 	@echo "== elastic runtime: checkpoints, restart N->M, faults, in-process rescale, tylesrun"
 	@bash tests/elastic/run.sh $(CURDIR)
+	@bash tests/elastic/rescale_faults.sh $(CURDIR)
 	@sh tests/elastic/tylesrun_selftest.sh
 	@bash tests/elastic/asan.sh $(CURDIR)
 

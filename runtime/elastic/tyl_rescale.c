@@ -418,6 +418,31 @@ static void grow_share(MPI_Comm c, const int *live, live_set *ls, buf_meta *meta
     move_all(c, tyl_rt_rank_, M, live, ls, meta, P, odims, M, ndims, 1);
 }
 
+/* The new ranks run `/bin/sh -c "trap '' USR1; exec EXE ARGS"`: mpirun forwards a SIGUSR1 to
+ * every process of the job, and the program's own process has no handler until its constructor
+ * (tyl_rt.c) runs, after the dynamic loader has mapped libmpi and the rest; sh ignores the signal
+ * within about a millisecond of its start, and exec keeps an ignored signal ignored. NULL (spawn
+ * the program itself) without /bin/sh. */
+static char **spawn_argv(void)
+{
+    static char script[] = "trap '' USR1; exec \"$0\" \"$@\"", dash_c[] = "-c";
+    char **argv = tyl_ck_opts_.argv;
+    int argc = 0;
+    while (argv && argv[argc])
+        argc++;
+    if (access("/bin/sh", X_OK) != 0 || !tyl_ck_opts_.exe)
+        return NULL;
+    char **av = calloc((size_t)argc + 4, sizeof *av); /* -c, script, exe, arguments, NULL */
+    if (!av)
+        return NULL;
+    av[0] = dash_c;
+    av[1] = script;
+    av[2] = tyl_ck_opts_.exe;
+    for (int i = 1; i < argc; i++)
+        av[2 + i] = argv[i];
+    return av;
+}
+
 /* What spawned ranks need before the data: the resume point, the old grid and the buffers. */
 enum { H_LOOP, H_K, H_NK, H_NBUF, H_P, H_DIMS, H_LEN = H_DIMS + TYL_MAX_RANK };
 static int64_t join_hdr[H_LEN];
@@ -464,6 +489,14 @@ void tyl_rs_rescale(int loop, int64_t k, int64_t nk, const int *live, int to)
             tyl_ck_recomm_();
         }
         move_all(old, me, P, live, &ls, meta, P, odims, to, ndims, me < to);
+        /* A leaving rank's MPI_Alltoallw returns once its pieces are handed to the transport,
+         * not once the survivors hold them. Leavers that were spawned by a grow form a job of
+         * their own: their MPI_Finalize waits only for that job, so they exit at once, closing
+         * their connections while a survivor is still receiving (it then crashed in Open MPI's
+         * ob1/TCP progress, in this exchange, the barrier below or the next halo wait). Every
+         * rank of the old communicator passes this barrier only when every rank has finished
+         * its part of the exchange. */
+        MPI_Barrier(old);
         free(meta);
         free_set(&ls);
         if (me >= to) {
@@ -486,7 +519,12 @@ void tyl_rs_rescale(int loop, int64_t k, int64_t nk, const int *live, int to)
         if ((cores > 0 && to > cores) || (y && !strcmp(y, "1")))
             MPI_Info_set(info, "env", "OMPI_MCA_mpi_yield_when_idle=1");
         did_spawn = 1;
-        MPI_Comm_spawn(tyl_ck_opts_.exe, tyl_ck_opts_.argv + 1, n, info, 0, old, &inter, errs);
+        char **av = spawn_argv();
+        if (av)
+            MPI_Comm_spawn("/bin/sh", av, n, info, 0, old, &inter, errs);
+        else
+            MPI_Comm_spawn(tyl_ck_opts_.exe, tyl_ck_opts_.argv + 1, n, info, 0, old, &inter, errs);
+        free(av);
         MPI_Info_free(&info);
         free(errs);
         MPI_Intercomm_merge(inter, 0, &merged);

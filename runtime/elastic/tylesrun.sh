@@ -8,11 +8,17 @@
 # Protocol with the program (see the runtime's elastic support):
 #   exit 0 finished; 75 stopped after a checkpoint; 1 run-time error, 2 usage error (never
 #   relaunched); anything else is a failure (relaunched).  SIGUSR2 to mpirun: checkpoint and exit 75.
-#   SIGUSR1 to mpirun: rescale in process to the count in DIR/RESCALE if it exists, else checkpoint.
+#   SIGUSR1 to mpirun: checkpoint and go on. DIR/RESCALE holding M: rescale in process to M ranks
+#   (rank 0 looks for the file at step boundaries; tylesrun sends no signal for it, as a signal
+#   can reach processes that cannot take it: ranks being spawned, mpirun starting or ending).
+#   The program logs `done` once its results are written.
 # Protocol with `tylesrun --rescale` (the client):
 #   the supervisor's pid is in DIR/tylesrun.pid; the client writes DIR/tylesrun.request
 #   ("ranks=M" and "mode=relaunch|in-process" lines), sends SIGUSR1 to the supervisor and waits for
 #   DIR/tylesrun.reply ("ok ..." or "error ...").
+# The job: mpirun runs in a session of its own (setsid) and its pid, which is the session id, is
+# in DIR/tylesrun.job while it runs. A watcher process stops the job when the supervisor dies
+# (even of SIGKILL), and a new supervisor refuses to start while that session still has processes.
 
 set -f          # no globbing: --mpirun and --mpi-args are split on blanks only
 
@@ -44,16 +50,19 @@ options:
 
 rescale (asks the supervisor running in DIR to move the job to M ranks):
   --rescale M           checkpoint, stop and relaunch the job on M ranks
-  --in-process          instead, write M to DIR/RESCALE and signal the job to rescale itself
-                        without stopping
+  --in-process          instead, write M to DIR/RESCALE: the job rescales itself at a step
+                        boundary without stopping. A second one is refused until the first is done
   If --checkpoint-dir is not given, the one *.ckpt directory of the current directory that
   holds a tylesrun.pid is used.
 
 Environment variables named TYLES_FAULT_* reach the first launch only.
+If tylesrun dies (even of SIGKILL), a watcher stops its job: SIGUSR2 (checkpoint and stop),
+then SIGTERM after TYLESRUN_STOP_GRACE seconds (default 30).
 Exit status: the program's (0 finished, 1 run-time error, 2 usage error); 75 when stopped by
 SIGTERM, SIGINT or SIGHUP to tylesrun (the job checkpoints first); 128+signal when a second
 signal terminated the job without a checkpoint; the last failure status when it gives up; 2 for
-a usage error of tylesrun itself or when another tylesrun runs in the same DIR.
+a usage error of tylesrun itself or when another tylesrun, or the job of one that was killed,
+runs in the same DIR. A job that logged `done` has finished, whatever status mpirun exits with.
 EOF
 }
 
@@ -146,6 +155,9 @@ rescale_client() {
             die_usage "give --checkpoint-dir=DIR (found $_n running supervisors' *.ckpt directories here)"
         _dir=${_found#./}
     fi
+    case $_dir in
+    -*) _dir=./$_dir ;;      # not an option to the commands below
+    esac
     _pidf=$_dir/tylesrun.pid
     [ -f "$_pidf" ] || { echo "$me: error: no supervisor is running in $_dir (no $_pidf)" >&2; exit 1; }
     _pid=$(cat "$_pidf" 2>/dev/null)
@@ -244,18 +256,25 @@ PROGRAM=$1
 shift
 case $PROGRAM in
 */*) { [ -f "$PROGRAM" ] && [ -x "$PROGRAM" ]; } || die_usage "PROGRAM '$PROGRAM' is not an executable file" ;;
-*) [ -x "$PROGRAM" ] || command -v "$PROGRAM" >/dev/null 2>&1 ||
+*) [ -x "$PROGRAM" ] || command -v -- "$PROGRAM" >/dev/null 2>&1 ||
        die_usage "PROGRAM '$PROGRAM' is not an executable file, nor on PATH" ;;
+esac
+case $PROGRAM in
+-*)     # mpirun would take it for one of its options
+    if [ -f "$PROGRAM" ]; then PROGRAM=./$PROGRAM; else PROGRAM=$(command -v -- "$PROGRAM"); fi ;;
 esac
 
 first_word() { echo "${1:-}"; }
 # shellcheck disable=SC2086  # MPIRUN may carry arguments of its own
 LAUNCHER=$(first_word $MPIRUN)
 [ -n "$LAUNCHER" ] || die_usage "--mpirun needs a command"
-command -v "$LAUNCHER" >/dev/null 2>&1 || die_usage "the launcher '$LAUNCHER' is not found (give --mpirun=CMD)"
+command -v -- "$LAUNCHER" >/dev/null 2>&1 || die_usage "the launcher '$LAUNCHER' is not found (give --mpirun=CMD)"
 
-[ -n "$DIR" ] || DIR=$(basename "$PROGRAM").ckpt
-mkdir -p "$DIR" 2>/dev/null || { echo "$me: error: cannot create the checkpoint directory $DIR" >&2; exit 1; }
+[ -n "$DIR" ] || DIR=${PROGRAM##*/}.ckpt
+case $DIR in
+-*) DIR=./$DIR ;;          # not an option to the commands below
+esac
+mkdir -p -- "$DIR" 2>/dev/null || { echo "$me: error: cannot create the checkpoint directory $DIR" >&2; exit 1; }
 [ -n "$LOG" ] || LOG=$DIR/events.log
 case $LOG in
 /*) ;;
@@ -267,6 +286,8 @@ export TYLES_EVENT_LOG
 PIDF=$DIR/tylesrun.pid
 REQF=$DIR/tylesrun.request
 REPLYF=$DIR/tylesrun.reply
+JOBF=$DIR/tylesrun.job          # "MPIRUN-PID SUPERVISOR-PID" while a job runs
+RESCALEF=$DIR/RESCALE
 
 # the pid file, created atomically (noclobber); a live supervisor in DIR makes us refuse to start
 if ! (set -C; echo "$$" >"$PIDF") 2>/dev/null; then
@@ -284,10 +305,13 @@ if ! (set -C; echo "$$" >"$PIDF") 2>/dev/null; then
 fi
 
 CHILD=          # the pid of mpirun while it runs
+WATCHER=        # the pid of its watcher (watch_job)
 cleanup() {
     if [ -n "$CHILD" ] && kill -0 "$CHILD" 2>/dev/null; then
         kill -TERM "$CHILD" 2>/dev/null      # never leave a job behind
     fi
+    [ -z "$WATCHER" ] || kill -USR1 "$WATCHER" 2>/dev/null
+    [ "$(cat "$JOBF" 2>/dev/null)" != "$CHILD $$" ] || rm -f "$JOBF"
     [ "$(cat "$PIDF" 2>/dev/null)" != "$$" ] || rm -f "$PIDF"
 }
 trap cleanup EXIT
@@ -301,6 +325,27 @@ trap 'SIGFLAG=1; STOP_REQ=$((STOP_REQ + 1)); STOP_SIG=INT' INT
 trap 'SIGFLAG=1; STOP_REQ=$((STOP_REQ + 1)); STOP_SIG=HUP' HUP
 
 RESCALE_TO=     # the rank count of a relaunch asked for by --rescale, while one is under way
+IP_PENDING=     # the rank count of an in-process rescale asked of the job and not yet logged by it
+IP_LINE=0       # the event log's length when it was asked
+
+log_lines() {
+    _n=$({ wc -l <"$LOG"; } 2>/dev/null | tr -d ' ')
+    echo "${_n:-0}"
+}
+
+# ip_settle: the job logged the outcome of the pending in-process rescale: the new rank count
+ip_settle() {
+    [ -n "$IP_PENDING" ] || return 0
+    _l=$(tail -n +"$((IP_LINE + 1))" "$LOG" 2>/dev/null | sed -n '/ rescale\(-refused\)\{0,1\} from=/{p;q;}')
+    case $_l in
+    *' rescale from='*)
+        _to=$(echo "$_l" | sed -n 's/.* to=\([0-9][0-9]*\).*/\1/p')
+        [ -z "$_to" ] || NP=$_to
+        IP_PENDING= ;;
+    *' rescale-refused '*)
+        IP_PENDING= ;;
+    esac
+}
 
 reply() {       # reply ok|error TEXT: the answer to `tylesrun --rescale`
     write_atomic "$REPLYF" "$*"
@@ -333,6 +378,17 @@ handle_request() {
         reply error "a relaunch on $RESCALE_TO ranks is already under way"
         return 0
     fi
+    ip_settle
+    if [ "$mode" = in-process ] && [ -n "$CHILD" ] && [ -n "$IP_PENDING" ]; then
+        # one at a time: the job takes one request per step boundary, and a grow in progress
+        # cannot take another
+        reply error "an in-process rescale to $(plural "$IP_PENDING" rank) is under way; ask again when it is done"
+        return 0
+    fi
+    if [ "$mode" = in-process ] && [ -n "$CHILD" ] && [ "$ranks" = "$NP" ]; then
+        reply ok "the job already runs on $(plural "$ranks" rank)"
+        return 0
+    fi
     event rescale-request ranks="$ranks" mode="$mode"
     if [ -z "$CHILD" ]; then
         RESCALE_TO=$ranks
@@ -344,12 +400,14 @@ handle_request() {
         RESCALE_TO=$ranks
         reply ok "the job (mpirun pid $CHILD) will checkpoint, stop and be relaunched on $(plural "$ranks" rank)"
     else
-        if ! write_atomic "$DIR/RESCALE" "$ranks"; then
-            reply error "cannot write $DIR/RESCALE"
+        # No signal: rank 0 reads the file at its step boundaries. A SIGUSR1 to mpirun reached
+        # ranks still starting (a grow's new ranks) and killed mpirun itself as it ended.
+        IP_LINE=$(log_lines)
+        if ! write_atomic "$RESCALEF" "$ranks"; then
+            reply error "cannot write $RESCALEF"
             return 0
         fi
-        kill -USR1 "$CHILD" 2>/dev/null
-        NP=$ranks
+        IP_PENDING=$ranks
         reply ok "asked the job (mpirun pid $CHILD) to rescale in process to $(plural "$ranks" rank)"
     fi
 }
@@ -375,6 +433,38 @@ ROOT_ARG=
 [ "$(id -u 2>/dev/null)" != 0 ] || ROOT_ARG=--allow-run-as-root
 SETSID=         # mpirun in a session of its own: a terminal's ^C reaches only us, and we stop it
 ! command -v setsid >/dev/null 2>&1 || SETSID=setsid
+
+# alive PID: running (a zombie is not: a killed supervisor may wait a while for its parent)
+alive() {
+    kill -0 "$1" 2>/dev/null || return 1
+    case $(ps -o stat= -p "$1" 2>/dev/null) in
+    Z*) return 1 ;;
+    esac
+    return 0
+}
+
+# job_alive PID: the job that mpirun PID leads has a process left: mpirun, or with setsid any
+# process of its session (ranks outlive an mpirun killed with SIGKILL)
+job_alive() {
+    is_count "$1" || return 1
+    alive "$1" && return 0
+    [ -n "$SETSID" ] || return 1
+    ps -e -o sid= -o stat= 2>/dev/null | awk -v s="$1" '$1 == s && $2 !~ /^Z/ { n++ } END { exit !n }'
+}
+
+# A job whose supervisor was killed (SIGKILL leaves it no time to stop the job) may still run:
+# its watcher is stopping it. A second job in the same DIR would write the same checkpoints.
+if [ -f "$JOBF" ]; then
+    old_job='' old_sup=''
+    read -r old_job old_sup <"$JOBF" 2>/dev/null
+    if job_alive "$old_job"; then
+        echo "$me: error: the job of an earlier tylesrun (pid ${old_sup:-?}, no longer running) is still running in $DIR: mpirun pid $old_job$([ -z "$SETSID" ] || echo ", session $old_job"); wait for it to stop, or end it with 'kill -TERM $old_job'" >&2
+        exit 2
+    fi
+    rm -f "$JOBF"
+fi
+# a request left by an earlier job is not for this one
+rm -f "$RESCALEF"
 IS_OMPI=0       # Open MPI passes only the variables named by -x to ranks on other hosts
 # shellcheck disable=SC2086
 ! $MPIRUN --version 2>&1 | grep -qi 'open mpi' || IS_OMPI=1
@@ -383,7 +473,7 @@ fault_vars() {
     env | sed -n 's/^\(TYLES_FAULT_[A-Za-z0-9_]*\)=.*/\1/p' | sort -u
 }
 
-ATTEMPT=0 RESTARTS=0 STATUS=0 T_LAUNCH=0 T_EXIT=0
+ATTEMPT=0 RESTARTS=0 STATUS=0 T_LAUNCH=0 T_EXIT=0 LAUNCH_LINE=0
 
 # launch PROGRAM-ARGS...: start mpirun in the background
 launch() {
@@ -419,10 +509,51 @@ launch() {
         done
     fi
     T_LAUNCH=$(now)
+    LAUNCH_LINE=$(log_lines)
     event_at "$T_LAUNCH" launch ranks="$NP" attempt="$ATTEMPT" restart="$restart"
     # shellcheck disable=SC2086  # the launcher and its arguments are split on blanks
     $SETSID $MPIRUN -np "$NP" --oversubscribe $ROOT_ARG $xargs $MPI_ARGS "$PROGRAM" "$@" &
     CHILD=$!
+    write_atomic "$JOBF" "$CHILD $$" ||
+        echo "$me: warning: cannot write $JOBF: a later tylesrun will not see this job" >&2
+    watch_job "$$" "$CHILD" &
+    WATCHER=$!
+}
+
+# watch_job SUPERVISOR MPIRUN (in the background): stops the job when its supervisor is gone
+# (killed with SIGKILL, say, which it cannot trap): SIGUSR2 first (checkpoint and stop), then
+# after $TYLESRUN_STOP_GRACE seconds (30) SIGTERM to mpirun, then SIGKILL to its session.
+watch_job() {
+    trap - EXIT
+    trap '' INT HUP TERM        # a terminal's signals and stop requests are for the supervisor
+    trap 'exit 0' USR1          # the supervisor saw the job end
+    while alive "$2"; do
+        if ! alive "$1"; then
+            event supervisor-lost pid="$1" mpirun="$2"
+            echo "$me: the supervisor (pid $1) is gone: stopping its job (mpirun pid $2)" >&2
+            kill -USR2 "$2" 2>/dev/null
+            _g=${TYLESRUN_STOP_GRACE:-30}
+            is_uint "$_g" || _g=30
+            _i=$((_g * 10))
+            while [ "$_i" -gt 0 ] && alive "$2"; do nap; _i=$((_i - 1)); done
+            if alive "$2"; then
+                event supervisor-lost-terminate mpirun="$2"
+                kill -TERM "$2" 2>/dev/null
+                _i=50
+                while [ "$_i" -gt 0 ] && alive "$2"; do nap; _i=$((_i - 1)); done
+            fi
+            if [ -n "$SETSID" ]; then   # what is left of the session
+                for _p in $(ps -e -o sid= -o pid= 2>/dev/null | awk -v s="$2" '$1 == s { print $2 }'); do
+                    kill -KILL "$_p" 2>/dev/null
+                done
+            fi
+            [ "$(cat "$JOBF" 2>/dev/null)" != "$2 $1" ] || rm -f "$JOBF"
+            exit 0
+        fi
+        sleep 1 </dev/null >/dev/null 2>&1 &   # in the background: the USR1 trap runs at once
+        wait $! 2>/dev/null
+    done
+    exit 0
 }
 
 # wait_child: wait until mpirun has really exited; its status in STATUS
@@ -441,8 +572,18 @@ wait_child() {
         break
     done
     T_EXIT=$(now)
+    [ -z "$WATCHER" ] || kill -USR1 "$WATCHER" 2>/dev/null
+    WATCHER=
+    [ "$(cat "$JOBF" 2>/dev/null)" != "$CHILD $$" ] || rm -f "$JOBF"
     CHILD=
     STATUS=$rc
+}
+
+# reported_done: since its launch the job logged `done` without a `stop` (the runtime logs
+# `done` as it finishes MPI, also after a stop): its results are written
+reported_done() {
+    tail -n +"$((LAUNCH_LINE + 1))" "$LOG" 2>/dev/null | awk '
+        $2 == "done" { d = 1 } $2 == "stop" { s = 1 } END { exit !(d && !s) }'
 }
 
 # stop_if_asked: between launches, a stop request ends the run
@@ -461,6 +602,17 @@ while :; do
     launch "$@"
     wait_child
     event_at "$T_EXIT" exit status="$STATUS" seconds="$(elapsed "$T_LAUNCH" "$T_EXIT")"
+    ip_settle
+    if [ -n "$IP_PENDING" ]; then       # asked of the job, which ended before taking it
+        rm -f "$RESCALEF"
+        [ -n "$RESCALE_TO" ] || RESCALE_TO=$IP_PENDING
+        IP_PENDING=
+    fi
+    if [ "$STATUS" != 0 ] && reported_done; then
+        # e.g. a signal that reached mpirun as it ended: the job itself finished
+        echo "$me: the job reported done (its results are written); ignoring mpirun's exit status $STATUS" >&2
+        STATUS=0
+    fi
     reason=failure
     if [ "$STOP_SEEN" -gt 1 ] && [ "$STATUS" != 0 ] && [ "$STATUS" != "$EX_STOPPED" ]; then
         # stopped by force (a second signal): not a failure of the program, and no fresh checkpoint
@@ -475,6 +627,7 @@ while :; do
     fi
     case $STATUS in
     0)
+        rm -f "$RESCALEF"
         event finished attempts="$ATTEMPT" restarts="$RESTARTS"
         exit 0 ;;
     1 | 2)

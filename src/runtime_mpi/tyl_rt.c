@@ -5,6 +5,7 @@
 #include "tyl_internal.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -36,6 +37,23 @@ bool tyl_rt_stats_ = false;         /* --stats */
 bool tyl_rt_progress_ = false;      /* --progress */
 
 void tyl_rt_set_grid(int grid_rank) { rt_grid_rank = grid_rank; }
+
+/* ---- signals before the checkpoint layer's handlers --------------------------------------- */
+
+/* SIGUSR1 asks for a checkpoint or an in-process rescale (tyl_ckpt.c installs the handler in
+ * tyl_ck_setup). mpirun forwards it to every process of the job, including processes being
+ * spawned by a grow, which spend most of a second in MPI_Init before that handler exists: by
+ * default SIGUSR1 would kill them (status 138) and with them the job. Ignored from before
+ * main(); a request lost this way is not lost for the job, as the parents take it at their
+ * next step boundary and rank 0 also reads a rescale request from the RESCALE file. */
+__attribute__((constructor)) static void tyl_rt_early_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+}
 
 static bool mpi_active(void)
 {

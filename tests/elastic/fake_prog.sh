@@ -3,8 +3,9 @@
 # It speaks the program side of the tylesrun protocol without MPI calls:
 #   --checkpoint-dir=DIR, --checkpoint-every=K and --restart in its arguments;
 #   exit 0 done, 75 stopped after a "checkpoint", 1 or 2 errors, anything else a failure;
-#   SIGUSR2: "checkpoint" and exit 75; SIGUSR1: rescale to the count in DIR/RESCALE (and delete it)
-#   or "checkpoint" and go on; events appended by rank 0 to $TYLES_EVENT_LOG.
+#   SIGUSR2: "checkpoint" and exit 75; SIGUSR1: "checkpoint" and go on; DIR/RESCALE (looked for
+#   while running, as rank 0 of the real program does at step boundaries): "rescale" to that
+#   count and delete it; events appended by rank 0 to $TYLES_EVENT_LOG.
 # What it does is set by the environment:
 #   FAKE_PLAN  comma-separated actions, one per launch (the attempt number is read from the last
 #              `launch` event of the log); the last action repeats.  An action is
@@ -12,11 +13,14 @@
 #              run  run until signalled; exits with the status in DIR/fake_exit once that file
 #                   appears, or 0 after FAKE_RUN_SECS seconds (default 20)
 #              hang like run, but deaf to SIGUSR2 (a job that never reaches a step boundary)
+#              done:N  log `done` (the job finished), then exit with status N (as when a
+#                   signal reaches mpirun as it ends)
+#   FAKE_NO_RESCALE=1  leave DIR/RESCALE alone (a rescale request the job has not taken yet)
 #   TYLES_FAULT_KILL_RANK=r  rank r kills itself with SIGKILL after a short while (a fault, as
 #                            the real program's TYLES_FAULT_* variables inject)
 # Rank 0 appends what it got to DIR/fake_args.log:
 #   attempt=A np=N args=<arguments> faults=<names of TYLES_FAULT_* variables>
-# and USR1 handling to the same file (`usr1 rescale=M` or `usr1 checkpoint`).
+# and what it did with requests to the same file (`rescale=M`, `usr1 checkpoint`).
 
 rank=${OMPI_COMM_WORLD_RANK:-0}
 size=${OMPI_COMM_WORLD_SIZE:-1}
@@ -67,6 +71,7 @@ ev start ranks="$size" action="$action"
 stop() {
     ev ckpt-write
     ev stop
+    ev "done"               # the runtime logs `done` as it finishes MPI, after a stop too
     # the real program's ranks meet in MPI_Finalize before exiting 75; without that, the other
     # ranks wait a moment so rank 0's events are written before mpirun ends the job
     [ "$rank" = 0 ] || sleep 0.3
@@ -74,17 +79,16 @@ stop() {
 }
 # shellcheck disable=SC2317
 usr1() {
-    if [ -f "$dir/RESCALE" ]; then
-        m=$(cat "$dir/RESCALE")
-        if [ "$rank" = 0 ]; then
-            echo "usr1 rescale=$m" >>"$dir/fake_args.log"
-            rm -f "$dir/RESCALE"
-        fi
-        ev rescale ranks="$m"
-    else
-        [ "$rank" != 0 ] || echo "usr1 checkpoint" >>"$dir/fake_args.log"
-        ev ckpt-write
-    fi
+    [ "$rank" != 0 ] || echo "usr1 checkpoint" >>"$dir/fake_args.log"
+    ev ckpt-write
+}
+# rank 0 takes a rescale request (the fake does not change its rank count)
+take_rescale() {
+    [ "$rank" = 0 ] && [ -z "${FAKE_NO_RESCALE:-}" ] && [ -f "$dir/RESCALE" ] || return 0
+    m=$(cat "$dir/RESCALE")
+    rm -f "$dir/RESCALE"
+    echo "rescale=$m" >>"$dir/fake_args.log"
+    ev rescale from="$size" to="$m"
 }
 trap stop USR2
 trap usr1 USR1
@@ -114,6 +118,7 @@ run | hang)
     n=0
     while [ "$n" -lt $((${FAKE_RUN_SECS:-20} * 10)) ]; do
         nap
+        take_rescale
         if [ -f "$dir/fake_exit" ]; then
             code=$(cat "$dir/fake_exit")
             ev killed status="$code"
@@ -123,6 +128,11 @@ run | hang)
     done
     ev "done"
     exit 0 ;;
+done:[0-9]*)
+    nap
+    ev "done"
+    [ "$rank" = 0 ] || sleep 0.5
+    exit "${action#done:}" ;;
 *[!0-9]* | '')
     echo "fake_prog: bad action '$action' in FAKE_PLAN" >&2
     exit 2 ;;

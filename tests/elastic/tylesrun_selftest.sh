@@ -195,8 +195,10 @@ sup=$!
 wait_for 10 has ck/events.log ' first-step' || fail "the job did not start"
 "$T" --rescale 2 --in-process --checkpoint-dir=ck >client.out 2>&1
 check "client status 0" eq "$?" 0
-wait_for 10 has ck/fake_args.log '^usr1 rescale=2$'
-check "the job got SIGUSR1 with RESCALE holding 2" has ck/fake_args.log '^usr1 rescale=2$'
+wait_for 10 has ck/fake_args.log '^rescale=2$'
+check "the job took the request from RESCALE" has ck/fake_args.log '^rescale=2$'
+check "no SIGUSR1: it reached ranks that could not take it, and mpirun as it ended" \
+    eq "$(count ck/fake_args.log usr1)" 0
 check "RESCALE consumed" test ! -e ck/RESCALE
 check "rescale-request event" has ck/events.log ' rescale-request ranks=2 mode=in-process$'
 echo 143 >ck/fake_exit
@@ -241,6 +243,93 @@ check "status 143" eq "$rc" 143
 check "forced stop-request event" has ck/events.log ' stop-request signal=TERM force=1$'
 check "stopped event" has ck/events.log ' stopped status=[0-9]+ forced=1$'
 check "not relaunched" eq "$(count ck/events.log ' launch ')" 1
+
+# ---- in-process requests one at a time: a second is refused while the first is pending
+begin one_at_a_time
+FAKE_NO_RESCALE=1 FAKE_PLAN=run,0 "$T" --checkpoint-dir=ck -np 2 "$FAKE" >out 2>&1 &
+sup=$!
+wait_for 10 has ck/events.log ' first-step' || fail "the job did not start"
+"$T" --rescale 3 --in-process --checkpoint-dir=ck >client.out 2>&1
+check "first request: status 0" eq "$?" 0
+"$T" --rescale 4 --in-process --checkpoint-dir=ck >client2.out 2>&1
+check "second request while the first is pending: status 1" eq "$?" 1
+check "with a message" has client2.out \
+    '^tylesrun: error: an in-process rescale to 3 ranks is under way; ask again when it is done$'
+check "RESCALE still holds the first request" eq "$(cat ck/RESCALE 2>/dev/null)" 3
+# the job takes it (as the real program does: removes the file, logs the rescale)
+rm -f ck/RESCALE
+echo "$(date +%s).000000 rescale from=2 to=3" >>ck/events.log
+"$T" --rescale 3 --in-process --checkpoint-dir=ck >client3.out 2>&1
+check "then a request for the new count: status 0" eq "$?" 0
+check "says it already runs on 3" has client3.out 'the job already runs on 3 ranks$'
+check "and writes no request" test ! -e ck/RESCALE
+echo 143 >ck/fake_exit
+finish "$sup"
+check "status 0" eq "$rc" 0
+check "a failure after the rescale relaunches on 3 - 1 ranks" \
+    has ck/fake_args.log '^attempt=2 np=2 args=--checkpoint-dir=ck --restart'
+
+# ---- a job that reported done is finished, whatever mpirun's status (a late signal)
+begin late_signal
+FAKE_PLAN=done:138,0 run_tylesrun --checkpoint-dir=ck -np 2 "$FAKE"
+check "status 0" eq "$rc" 0
+check "not relaunched" eq "$(count ck/events.log ' launch ')" 1
+check "finished event" has ck/events.log ' finished attempts=1 restarts=0$'
+check "says why" has out "^tylesrun: the job reported done \(its results are written\); ignoring mpirun's exit status 138$"
+
+# ---- tylesrun killed with SIGKILL: its job is stopped by the watcher, a new tylesrun refuses
+# to start beside it
+job_gone() {    # job_gone PID: no process left in the session mpirun PID leads
+    ! ps -e -o sid= -o stat= | awk -v s="$1" '$1 == s && $2 !~ /^Z/ { n++ } END { exit !n }'
+}
+begin killed
+FAKE_PLAN=hang TYLESRUN_STOP_GRACE=4 "$T" --checkpoint-dir=ck -np 2 "$FAKE" >out 2>&1 &
+sup=$!
+wait_for 10 has ck/events.log ' first-step' || fail "the job did not start"
+job=$(cut -d' ' -f1 ck/tylesrun.job 2>/dev/null)
+check "the job is recorded" test -n "$job"
+kill -KILL "$sup"
+wait "$sup" 2>/dev/null
+FAKE_PLAN=0 "$T" --checkpoint-dir=ck -np 2 "$FAKE" >second.out 2>&1
+check "a new tylesrun refuses while the job runs" eq "$?" 2
+check "naming it" has second.out \
+    "^tylesrun: error: the job of an earlier tylesrun \(pid $sup, no longer running\) is still running in ck: mpirun pid $job, session $job; wait for it to stop, or end it with 'kill -TERM $job'$"
+check "one launch only" eq "$(count ck/events.log ' launch ')" 1
+wait_for 20 job_gone "$job"
+check "the watcher ended the job (deaf to SIGUSR2: SIGTERM after the grace)" job_gone "$job"
+check "supervisor-lost event" has ck/events.log " supervisor-lost pid=$sup mpirun=$job$"
+check "supervisor-lost-terminate event" has ck/events.log " supervisor-lost-terminate mpirun=$job$"
+wait_for 5 test ! -e ck/tylesrun.job
+check "job file removed by the watcher" test ! -e ck/tylesrun.job
+FAKE_PLAN=0 run_tylesrun --checkpoint-dir=ck -np 2 "$FAKE"
+check "then a new tylesrun runs" eq "$rc" 0
+
+begin killed_stops
+FAKE_PLAN=run "$T" --checkpoint-dir=ck -np 2 "$FAKE" >out 2>&1 &
+sup=$!
+wait_for 10 has ck/events.log ' first-step' || fail "the job did not start"
+job=$(cut -d' ' -f1 ck/tylesrun.job 2>/dev/null)
+kill -KILL "$sup"
+wait "$sup" 2>/dev/null
+wait_for 20 job_gone "$job"
+check "the watcher stopped the job" job_gone "$job"
+check "with a checkpoint (SIGUSR2)" has ck/events.log ' stop$'
+check "no SIGTERM needed" eq "$(count ck/events.log supervisor-lost-terminate)" 0
+
+# ---- program paths: one starting with '-', with spaces
+begin odd_paths
+mkdir -p "sp dir"
+cp "$FAKE" "sp dir/-fake prog"
+(cd "sp dir" && FAKE_PLAN=0 $TIMEOUT "$T" -np 1 -- "-fake prog" 'x y') >out 2>&1
+check "'tylesrun -np 1 -- -fake\ prog': status 0" eq "$?" 0
+check "default DIR from the name" has "sp dir/-fake prog.ckpt/fake_args.log" \
+    '^attempt=1 np=1 args=x y --checkpoint-dir=./-fake prog.ckpt faults=$'
+FAKE_PLAN=0 run_tylesrun -np 2 "$case_dir/sp dir/-fake prog"
+check "a full path with a space: status 0" eq "$rc" 0
+check "its DIR" has "./-fake prog.ckpt/events.log" ' finished'
+"$T" -np 2 -- "-no such prog" >out 2>&1
+check "a missing one: status 2" eq "$?" 2
+check "a missing one: message" has out "^tylesrun: error: PROGRAM '-no such prog' is not an executable file, nor on PATH$"
 
 # ---- usage errors
 begin usage
