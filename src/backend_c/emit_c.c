@@ -251,10 +251,10 @@ static const char *math_fn(ir_fn fn, ir_type t)
                                  [FN_LOG2] = "log2", [FN_EXP2] = "exp2", [FN_EXPM1] = "expm1",
                                  [FN_LOG1P] = "log1p", [FN_CBRT] = "cbrt", [FN_TRUNC] = "trunc",
                                  [FN_RINT] = "rint", [FN_ATAN2] = "atan2", [FN_HYPOT] = "hypot",
-                                 [FN_COPYSIGN] = "copysign", [FN_FMOD] = "fmod"};
+                                 [FN_COPYSIGN] = "copysign", [FN_FMOD] = "fmod", [FN_POW] = "pow"};
     if (fn == FN_SIGN && !ir_type_is_float(t))
         return "tyl_np_sign_i64";
-    if (fn >= FN_ASIN && fn <= FN_FMOD)
+    if (fn >= FN_ASIN && fn <= FN_POW)
         return t == T_F32 ? arena_printf(&util_arena, "%sf", libm[fn]) : libm[fn];
     return t == T_F32 ? f[fn] : d[fn];
 }
@@ -411,6 +411,12 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
             }
             where(b, e->l);
             sb_putc(b, ')');
+            return;
+        }
+        if (e->fn == FN_WALLTIME) {
+            int64_t kind = 0;
+            ir_expr_const_int(e->args[0], &kind);
+            sb_printf(b, "tyl_wall_time(%d)", (int)kind);
             return;
         }
         if (e->fn == FN_NONEMPTY) {

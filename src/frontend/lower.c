@@ -2263,6 +2263,8 @@ static ir_stmt *print_variants(ir_stmt *s, value **vals, int from)
     return s;
 }
 
+static value *call_math(lctx *c, loc l, const char *f, args *a);
+
 static value *call_builtin(lctx *c, value *fn, ast *call)
 {
     const char *f = fn->str;
@@ -2272,6 +2274,17 @@ static value *call_builtin(lctx *c, value *fn, ast *call)
     if (any_err(&a))
         return &ERRV;
     loc l = call->l;
+    if (strncmp(f, "math.", 5) == 0)
+        return call_math(c, l, f, &a);
+    if (strncmp(f, "time.", 5) == 0) {
+        if (a.npos || a.nkw) {
+            diag_error(l, "%s() takes no arguments", f);
+            return &ERRV;
+        }
+        ir_expr **args = NEWN(ir_expr *, 1);
+        args[0] = I64(l, strcmp(f, "time.time") == 0 ? 0 : 1);
+        return scalar(l, ir_call(l, FN_WALLTIME, T_F64, 1, args), 1);
+    }
     if (strcmp(f, "print") == 0) {
         value **vals = a.pos;
         ir_stmt *s = ir_stmt_new(S_PRINT, l);
@@ -3751,6 +3764,129 @@ static value *index_grid(lctx *c, const char *which, ast *sub)
     return g->kind == V_TUPLE && n == 1 ? g->items[0] : g;
 }
 
+/* ---- math and time: Python's scalar functions ------------------------------------------------ */
+
+/* math.f(x...) of Python scalars, with Python's errors: "math domain error" (ValueError) for
+ * arguments outside the domain, "math range error" (OverflowError) for a finite argument whose
+ * result overflows. floor/ceil/trunc give ints. */
+static value *call_math(lctx *c, loc l, const char *f, args *a)
+{
+    const char *n = f + 5;
+    int two = !strcmp(n, "atan2") || !strcmp(n, "hypot") || !strcmp(n, "pow") ||
+              !strcmp(n, "copysign") || !strcmp(n, "fmod");
+    int isclose = !strcmp(n, "isclose");
+    int logb = !strcmp(n, "log") && a->npos == 2;
+    int want = two || isclose || logb ? 2 : 1;
+    if (a->npos != want || (a->nkw && !isclose)) {
+        diag_error(l, "%s() takes %s argument%s here", f, want == 1 ? "one" : "two", want == 1 ? "" : "s");
+        return &ERRV;
+    }
+    ir_expr *x[2];
+    for (int i = 0; i < want; i++) {
+        value *v = a->pos[i];
+        if (v->kind != V_SCALAR) {
+            diag_error(v->l, "%s() takes numbers, not %s%s", f, vkind_desc(v),
+                       v->kind == V_ARRAY ? " (use the np. function for arrays)" : "");
+            return &ERRV;
+        }
+        x[i] = ir_cast(l, T_F64, v->e);
+    }
+    ir_expr *zero = ir_const_f(l, T_F64, 0.0), *one = ir_const_f(l, T_F64, 1.0);
+    ir_expr *inf = ir_const_f(l, T_F64, INFINITY);
+#define CMP(op, p, q) ir_bin(l, op, T_BOOL, p, q, 0)
+#define ABSF(p) ir_un(l, OP_ABS, T_F64, p)
+    const char *domain = "ValueError: math domain error", *range = "OverflowError: math range error";
+    if (!strcmp(n, "floor") || !strcmp(n, "ceil") || !strcmp(n, "trunc")) {
+        if (is_int_scalar(a->pos[0]))
+            return scalar(l, ir_cast(l, T_I64, a->pos[0]->e), 1);
+        ir_fn fn = n[0] == 'f' ? FN_FLOOR : n[0] == 'c' ? FN_CEIL : FN_TRUNC;
+        return scalar(l, call1(l, FN_PYINT, T_I64, call1(l, fn, T_F64, x[0])), 1);
+    }
+    if (!strcmp(n, "isnan"))
+        return scalar(l, CMP(OP_CNE, x[0], x[0]), 1);
+    if (!strcmp(n, "isinf"))
+        return scalar(l, CMP(OP_CEQ, ABSF(x[0]), inf), 1);
+    if (!strcmp(n, "isfinite"))
+        return scalar(l, CMP(OP_CLT, ABSF(x[0]), inf), 1);
+    if (!strcmp(n, "fabs"))
+        return scalar(l, ABSF(x[0]), 1);
+    if (!strcmp(n, "degrees") || !strcmp(n, "radians"))
+        return scalar(l, ir_bin(l, OP_MUL, T_F64, x[0],
+                                ir_const_f(l, T_F64, n[0] == 'd' ? 180.0 / 3.141592653589793
+                                                                 : 3.141592653589793 / 180.0), 0), 1);
+    if (isclose) { /* abs(a - b) <= max(rel_tol * max(abs(a), abs(b)), abs_tol), or a == b */
+        ir_expr *rel = ir_const_f(l, T_F64, 1e-9), *abst = zero;
+        for (int k = 0; k < a->nkw; k++) {
+            value *kv = a->kw[k];
+            if ((strcmp(a->kwname[k], "rel_tol") && strcmp(a->kwname[k], "abs_tol")) || kv->kind != V_SCALAR) {
+                diag_error(a->kwast[k]->l, "math.isclose() takes rel_tol= and abs_tol= numbers");
+                return &ERRV;
+            }
+            *(a->kwname[k][0] == 'r' ? &rel : &abst) = ir_cast(l, T_F64, kv->e);
+        }
+        ir_expr *tol = ir_bin(l, OP_MAX, T_F64,
+                              ir_bin(l, OP_MUL, T_F64, rel, ir_bin(l, OP_MAX, T_F64, ABSF(x[0]), ABSF(x[1]), 0), 0),
+                              abst, 0);
+        ir_expr *close = CMP(OP_CLE, ABSF(ir_bin(l, OP_SUB, T_F64, x[0], x[1], 0)), tol);
+        return scalar(l, ir_bin(l, OP_LOR, T_BOOL, CMP(OP_CEQ, x[0], x[1]), close, 0), 1);
+    }
+    static const struct { const char *n; ir_fn fn; int dom; } fns[] = {
+        /* dom: 0 none, 1 x < 0, 2 x <= 0, 3 |x| > 1, 4 x < 1, 5 |x| >= 1, 6 x <= -1, 7 x infinite */
+        {"sqrt", FN_SQRT, 1}, {"exp", FN_EXP, 0}, {"log", FN_LOG, 2}, {"log10", FN_LOG10, 2},
+        {"log2", FN_LOG2, 2}, {"log1p", FN_LOG1P, 6}, {"expm1", FN_EXPM1, 0}, {"exp2", FN_EXP2, 0},
+        {"cbrt", FN_CBRT, 0}, {"sin", FN_SIN, 7}, {"cos", FN_COS, 7}, {"tan", FN_TAN, 7},
+        {"asin", FN_ASIN, 3}, {"acos", FN_ACOS, 3}, {"atan", FN_ATAN, 0}, {"sinh", FN_SINH, 0},
+        {"cosh", FN_COSH, 0}, {"tanh", FN_TANH, 0}, {"asinh", FN_ASINH, 0}, {"acosh", FN_ACOSH, 4},
+        {"atanh", FN_ATANH, 5}, {"atan2", FN_ATAN2, 0}, {"hypot", FN_HYPOT, 0},
+        {"copysign", FN_COPYSIGN, 0}, {"fmod", FN_FMOD, 0}, {"pow", FN_POW, 0},
+    };
+    for (size_t i = 0; i < sizeof fns / sizeof *fns; i++) {
+        if (strcmp(fns[i].n, n) != 0)
+            continue;
+        ir_expr *bad = NULL, *p = x[0];
+        switch (fns[i].dom) {
+        case 1: bad = CMP(OP_CLT, p, zero); break;
+        case 2: bad = CMP(OP_CLE, p, zero); break;
+        case 3: bad = CMP(OP_CGT, ABSF(p), one); break;
+        case 4: bad = CMP(OP_CLT, p, one); break;
+        case 5: bad = CMP(OP_CGE, ABSF(p), one); break;
+        case 6: bad = CMP(OP_CLE, p, ir_const_f(l, T_F64, -1.0)); break;
+        case 7: bad = CMP(OP_CEQ, ABSF(p), inf); break;
+        }
+        if (fns[i].fn == FN_FMOD) /* fmod(x, 0) and fmod(inf, y) */
+            bad = ir_bin(l, OP_LOR, T_BOOL, CMP(OP_CEQ, x[1], zero), CMP(OP_CEQ, ABSF(x[0]), inf), 0);
+        if (logb) /* log(x, base) = log(x) / log(base) */
+            bad = ir_bin(l, OP_LOR, T_BOOL, bad, CMP(OP_CLE, x[1], zero), 0);
+        if (bad)
+            emit_raise(c, l, bad, domain);
+        ir_expr **args = NEWN(ir_expr *, 2);
+        args[0] = x[0];
+        args[1] = want == 2 ? x[1] : NULL;
+        ir_expr *r = ir_call(l, fns[i].fn, T_F64, logb ? 1 : want, args);
+        if (logb)
+            r = ir_bin(l, OP_TRUEDIV, T_F64, r, call1(l, FN_LOG, T_F64, x[1]), 1);
+        if (fns[i].fn == FN_POW) /* a negative base to a non-integer power, 0 to a negative one */
+            emit_raise(c, l, ir_bin(l, OP_LOR, T_BOOL,
+                                    ir_bin(l, OP_LAND, T_BOOL, CMP(OP_CLT, x[0], zero),
+                                           CMP(OP_CNE, call1(l, FN_FLOOR, T_F64, x[1]), x[1]), 0),
+                                    ir_bin(l, OP_LAND, T_BOOL, CMP(OP_CEQ, x[0], zero),
+                                           CMP(OP_CLT, x[1], zero), 0), 0),
+                       domain);
+        if (fns[i].fn == FN_EXP || fns[i].fn == FN_EXPM1 || fns[i].fn == FN_EXP2 ||
+            fns[i].fn == FN_SINH || fns[i].fn == FN_COSH || fns[i].fn == FN_POW || fns[i].fn == FN_HYPOT) {
+            ir_expr *fin = CMP(OP_CLT, ABSF(x[0]), inf);
+            if (want == 2)
+                fin = ir_bin(l, OP_LAND, T_BOOL, fin, CMP(OP_CLT, ABSF(x[1]), inf), 0);
+            emit_raise(c, l, ir_bin(l, OP_LAND, T_BOOL, fin, CMP(OP_CEQ, ABSF(r), inf), 0), range);
+        }
+        return scalar(l, r, 1);
+    }
+#undef CMP
+#undef ABSF
+    diag_error(l, "%s() is not supported", f);
+    return &ERRV;
+}
+
 /* The numpy functions that are not creators: NULL if f is none of them. */
 static value *numpy_function(lctx *c, loc l, const char *f, args *a)
 {
@@ -4189,11 +4325,57 @@ static value *lower_call(lctx *c, ast *call)
 /* ------------------------------------------------------------------------------------------ */
 /* Expressions                                                                                */
 
+/* math.NAME and time.NAME: constants are Python floats, functions built-ins "math.NAME". */
+static value *pymodule_attr(value *mod, ast *a)
+{
+    const char *n = a->name;
+    loc l = a->l;
+    if (strcmp(mod->str, "math") == 0) {
+        static const struct { const char *n; double v; } k[] = {
+            {"pi", 3.141592653589793}, {"e", 2.718281828459045}, {"tau", 6.283185307179586},
+            {"inf", INFINITY}, {"nan", NAN},
+        };
+        for (size_t i = 0; i < sizeof k / sizeof *k; i++)
+            if (strcmp(k[i].n, n) == 0)
+                return scalar(l, ir_const_f(l, T_F64, k[i].v), 1);
+        static const char *fns[] = {"sqrt", "exp", "log", "log10", "log2", "log1p", "expm1",
+                                    "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh",
+                                    "cosh", "tanh", "asinh", "acosh", "atanh", "hypot", "fabs",
+                                    "floor", "ceil", "trunc", "pow", "copysign", "fmod", "isnan",
+                                    "isinf", "isfinite", "degrees", "radians", "isclose", "cbrt",
+                                    "exp2", NULL};
+        for (const char **p = fns; *p; p++)
+            if (strcmp(*p, n) == 0) {
+                value *v = vnew(V_BUILTIN, l);
+                v->str = arena_printf(&util_arena, "math.%s", n);
+                return v;
+            }
+    }
+    if (strcmp(mod->str, "time") == 0 &&
+        (strcmp(n, "time") == 0 || strcmp(n, "perf_counter") == 0 || strcmp(n, "monotonic") == 0)) {
+        value *v = vnew(V_BUILTIN, l);
+        v->str = arena_printf(&util_arena, "time.%s", n);
+        return v;
+    }
+    loc whole = a->a ? loc_span(a->a->l, l) : l;
+    diag_error(whole, "'%s.%s' is not supported in a stencil program", mod->str, n);
+    diag_note((loc){0}, "%s", strcmp(mod->str, "time") == 0
+                                  ? "supported from time: time, perf_counter, monotonic"
+                                  : "supported from math: pi, e, tau, inf, nan, sqrt, exp, log, log10, "
+                                    "log2, log1p, expm1, exp2, cbrt, sin, cos, tan, asin, acos, atan, "
+                                    "atan2, sinh, cosh, tanh, asinh, acosh, atanh, hypot, fabs, floor, "
+                                    "ceil, trunc, pow, copysign, fmod, isnan, isinf, isfinite, "
+                                    "isclose, degrees, radians");
+    return &ERRV;
+}
+
 static value *numpy_attr(lctx *c, value *mod, ast *a)
 {
     (void)c;
     const char *n = a->name;
     loc l = a->l;
+    if (strcmp(mod->str, "math") == 0 || strcmp(mod->str, "time") == 0)
+        return pymodule_attr(mod, a);
     if (strcmp(mod->str, "numpy") == 0) {
         static const struct { const char *n; ir_type t; } dt[] = {
             {"float64", T_F64}, {"double", T_F64}, {"float32", T_F32}, {"single", T_F32},
@@ -4244,8 +4426,9 @@ static value *numpy_attr(lctx *c, value *mod, ast *a)
         v->str = "np.linalg.norm";
         return v;
     }
-    diag_error(loc_span(a->a->l, l), "'%s' is not supported in a stencil program",
-               diag_text(loc_span(a->a->l, l)));
+    loc whole = a->a ? loc_span(a->a->l, l) : l;
+    diag_error(whole, "'%s' is not supported in a stencil program",
+               a->a ? diag_text(whole) : arena_printf(&util_arena, "%s.%s", mod->str, n));
     diag_note((loc){0}, "%s", supported_numpy);
     return &ERRV;
 }
@@ -5226,6 +5409,33 @@ static void lower_raise(lctx *c, ast *s)
     emit_raise(c, s->l, ir_const_i(s->l, T_BOOL, 1), msg);
 }
 
+/* from numpy|math|time import a, b as c: each name bound to the module's attribute. */
+static void lower_from_import(lctx *c, ast *s)
+{
+    if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0) {
+        diag_error(s->l, "only numpy, math and time can be imported in a stencil program ('%s' is "
+                         "not available)", s->name);
+        return;
+    }
+    value *mod = vnew(V_MODULE, s->l);
+    mod->str = s->name;
+    for (int i = 0; i < s->args.len; i++) {
+        ast *n = VEC_AT(s->args, i, ast *);
+        if (strcmp(n->name, "*") == 0) {
+            diag_error(n->l, "'from %s import *' is not supported; import the names the program uses",
+                       s->name);
+            return;
+        }
+        ast *attr = ast_new(A_ATTR, n->l);
+        attr->a = NULL;
+        attr->name = n->name;
+        value *v = strcmp(s->name, "numpy") == 0 ? numpy_attr(c, mod, attr) : pymodule_attr(mod, attr);
+        binding *b = bind(c, n->str ? n->str : n->name);
+        b->kind = B_VALUE;
+        b->val = v;
+    }
+}
+
 /* After a statement was rejected, the names it would have bound are defined (as errors), so
  * their uses do not cascade into "not defined" messages. */
 static void poison_names(lctx *c, ast *s)
@@ -5242,8 +5452,9 @@ static void poison_names(lctx *c, ast *s)
     if (s->kind == A_FROM_IMPORT)
         for (int i = 0; i < s->args.len; i++) {
             ast *n = VEC_AT(s->args, i, ast *);
-            if (n->kind == A_NAME && !name_in(&names, n->name))
-                vec_push(&names, (void *)n->name);
+            const char *bound = n->str ? n->str : n->name;
+            if (n->kind == A_NAME && strcmp(bound, "*") != 0 && !name_in(&names, bound))
+                vec_push(&names, (void *)bound);
         }
     for (int i = 0; i < names.len; i++) {
         const char *n = VEC_AT(names, i, const char *);
@@ -5368,19 +5579,17 @@ static void lower_stmt(lctx *c, ast *s)
     case A_ASSIGN: lower_assign(c, s); break;
     case A_AUGASSIGN: lower_augassign(c, s); break;
     case A_IMPORT:
-        if (strcmp(s->name, "numpy") != 0) {
-            diag_error(s->l, "only numpy can be imported in a stencil program ('%s' is not available)",
-                       s->name);
+        if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0) {
+            diag_error(s->l, "only numpy, math and time can be imported in a stencil program ('%s' is "
+                             "not available)", s->name);
         } else {
-            binding *b = bind(c, s->str ? s->str : "numpy");
+            binding *b = bind(c, s->str ? s->str : s->name);
             b->kind = B_VALUE;
             b->val = vnew(V_MODULE, s->l);
-            b->val->str = "numpy";
+            b->val->str = s->name;
         }
         break;
-    case A_FROM_IMPORT:
-        diag_error(s->l, "'from %s import ...' is not supported; use 'import numpy as np'", s->name);
-        break;
+    case A_FROM_IMPORT: lower_from_import(c, s); break;
     case A_IF: lower_if(c, s); break;
     case A_FOR: lower_for(c, s); break;
     case A_WHILE: lower_while(c, s); break;

@@ -24,6 +24,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
@@ -318,6 +319,18 @@ void tyl_elem_get(const tyl_array *a, const int64_t *idx, void *out)
     if (g_size > 1)
         MPI_Bcast(out, (int)el, MPI_BYTE, own, g_comm);
 #endif
+}
+
+double tyl_wall_time(int kind)
+{
+    struct timespec ts;
+    clock_gettime(kind ? CLOCK_MONOTONIC : CLOCK_REALTIME, &ts);
+    double t = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+#ifndef TYL_NO_MPI
+    if (g_size > 1)
+        MPI_Bcast(&t, 1, MPI_DOUBLE, 0, g_comm);
+#endif
+    return t;
 }
 
 void tyl_elem_set(tyl_array *a, const int64_t *idx, const void *val)

@@ -450,6 +450,10 @@ static inline int64_t tyl_py_int(double x, const char *where)
     return (int64_t)x;
 }
 
+/* time.time() (kind 0) or time.perf_counter() (kind 1) in seconds: rank 0's clock, sent to
+ * every rank so that scalars stay the same everywhere. Collective. */
+double tyl_wall_time(int kind);
+
 /* A max or min of a boolean-mask selection (np.max(a[m])) that selects nothing: NumPy's error. */
 static inline void tyl_nonempty(int64_t count, const char *op, const char *where)
 {
