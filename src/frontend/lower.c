@@ -1806,6 +1806,8 @@ static void dyn_convert(lctx *c, vec *out, loc l, dynvar *d, binding *b)
     dyn_set_tag(c, out, l, d, isf);
 }
 
+static value *pin_items(lctx *c, const char *name, loc l, value *v);
+
 static void assign_name(lctx *c, ast *target, value *v)
 {
     const char *name = target->name;
@@ -1892,9 +1894,42 @@ static void assign_name(lctx *c, ast *target, value *v)
             b->sh[d] = v->sh[d];
         return;
     }
+    if (v->kind == V_TUPLE)
+        v = pin_items(c, name, l, v);
     binding *b = bind(c, name);
     b->kind = B_VALUE;
     b->val = v;
+}
+
+/* A tuple or list bound to a name keeps the values its items had then: each scalar or array
+ * item is assigned to a hidden name ("t.0", never a Python name), as if by `t0 = item`, and
+ * the item becomes a read of that name. (Items that are expressions were otherwise computed
+ * again at every use, after their operands may have changed.) */
+static value *pin_items(lctx *c, const char *name, loc l, value *v)
+{
+    value *r = vnew(V_TUPLE, v->l);
+    *r = *v;
+    r->items = NEWN(value *, v->n + 1);
+    for (int i = 0; i < v->n; i++) {
+        value *it = v->items[i];
+        const char *hidden = arena_printf(&util_arena, "%s.%d", name, i);
+        if (it->kind == V_TUPLE) {
+            r->items[i] = pin_items(c, hidden, l, it);
+            continue;
+        }
+        if (it->kind != V_SCALAR && it->kind != V_ARRAY) {
+            r->items[i] = it;
+            continue;
+        }
+        if (it->kind == V_SCALAR && it->e->kind == E_CONST) {
+            r->items[i] = it;
+            continue;
+        }
+        ast *h = ast_name(l, hidden);
+        assign_name(c, h, it);
+        r->items[i] = read_name(c, h);
+    }
+    return r;
 }
 
 /* ------------------------------------------------------------------------------------------ */
