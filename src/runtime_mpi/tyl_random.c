@@ -369,12 +369,12 @@ int64_t tyl_random_draw_int(int gen, int64_t lo, int64_t hi, const char *where)
     return draw_i(&d);
 }
 
-tyl_array *tyl_random_array(int gen, int kind, double a, double b, int64_t lo, int64_t hi,
-                            tyl_dtype dt, int rank, const int64_t *shape, const tyl_layout *L,
-                            const char *where)
+void tyl_random_fill(int gen, int kind, double a, double b, int64_t lo, int64_t hi, tyl_array *arr,
+                     const char *where)
 {
     draw d;
-    tyl_array *arr = tyl_alloc_l(dt, rank, shape, TYL_INIT_NONE, L, where);
+    tyl_dtype dt = arr->dtype;
+    int rank = arr->rank;
     draw_init(&d, gen, kind, a, b, lo, hi, where);
     size_t el = tyl_dtype_size(dt);
     int64_t inner = rank ? arr->n[rank - 1] : 1;
@@ -421,5 +421,4 @@ tyl_array *tyl_random_array(int gen, int kind, double a, double b, int64_t lo, i
     }
     free(row);
     tyl_dirty(arr);
-    return arr;
 }

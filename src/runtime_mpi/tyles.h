@@ -592,12 +592,10 @@ void tyl_random_seed(int gen, int64_t seed, int clock, const char *where);
 double tyl_random_draw(int gen, int kind, double a, double b, const char *where);
 /* One int in [lo, hi) (lo >= hi: NumPy's "low >= high"). */
 int64_t tyl_random_draw_int(int gen, int64_t lo, int64_t hi, const char *where);
-/* A new array of the given shape filled from the stream in C order of the global array, laid
- * out as L says (NULL: replicated); collective. a, b: TYL_RK_GAUSS/UNIFORM parameters; lo, hi:
- * TYL_RK_INT's bounds. */
-tyl_array *tyl_random_array(int gen, int kind, double a, double b, int64_t lo, int64_t hi,
-                            tyl_dtype dt, int rank, const int64_t *shape, const tyl_layout *L,
-                            const char *where);
+/* Fill arr from the stream in C order of the global array (each rank keeps its own block);
+ * collective. a, b: TYL_RK_GAUSS/UNIFORM parameters; lo, hi: TYL_RK_INT's bounds. */
+void tyl_random_fill(int gen, int kind, double a, double b, int64_t lo, int64_t hi, tyl_array *arr,
+                     const char *where);
 
 #ifdef __cplusplus
 }

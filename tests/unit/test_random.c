@@ -38,7 +38,8 @@ int main(int argc, char **argv)
             tyl_dtype t = !strcmp(dt, "f8") ? TYL_FLOAT64 : !strcmp(dt, "f4") ? TYL_FLOAT32
                         : !strcmp(dt, "i4") ? TYL_INT32 : TYL_INT64;
             int64_t shape[1] = {n};
-            arr = tyl_random_array(gen, kind, a, b, lo, hi, t, 1, shape, NULL, "t:2");
+            arr = tyl_alloc(t, 1, shape, TYL_INIT_NONE, "t:2");
+            tyl_random_fill(gen, kind, a, b, lo, hi, arr, "t:2");
             data = arr->data;
             bytes = (size_t)n * tyl_dtype_size(t);
         } else if (sscanf(line, "D %d %d %lf %lf", &gen, &kind, &a, &b) == 4) {
