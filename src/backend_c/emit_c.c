@@ -1250,13 +1250,14 @@ static void emit_random(ectx *c, int ind, ir_stmt *s)
     }
     const char *a = s->e ? S(s->e) : "0", *b = s->e2 ? S(s->e2) : "0";
     int ints = s->init == R_INT;
+    const char *k = s->na ? arena_printf(&util_arena, "%s | TYL_RK_SEEDED", kind[s->init]) : kind[s->init];
     if (s->var->is_array)
-        put(c, ind, "tyl_random_fill(%d, %s, %s, %s, %s, %s, %s, %s);\n", s->n, kind[s->init],
+        put(c, ind, "tyl_random_fill(%d, %s, %s, %s, %s, %s, %s, %s);\n", s->n, k,
             ints ? "0" : a, ints ? "0" : b, ints ? a : "0", ints ? b : "1", s->var->name, W(s->l));
     else if (ints)
-        put(c, ind, "%s = tyl_random_draw_int(%d, %s, %s, %s);\n", s->var->name, s->n, a, b, W(s->l));
+        put(c, ind, "%s = tyl_random_draw_int(%d, %s, %s, %s, %s);\n", s->var->name, s->n, k, a, b, W(s->l));
     else
-        put(c, ind, "%s = tyl_random_draw(%d, %s, %s, %s, %s);\n", s->var->name, s->n, kind[s->init], a, b,
+        put(c, ind, "%s = tyl_random_draw(%d, %s, %s, %s, %s);\n", s->var->name, s->n, k, a, b,
             W(s->l));
 }
 

@@ -2023,6 +2023,7 @@ static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr 
     ir_stmt *s = ir_stmt_new(S_RANDOM, l);
     s->n = gen;
     s->init = k;
+    s->na = gen != 0 || rnd_legacy_seeded;
     s->e = e;
     s->e2 = e2;
     value *r;

@@ -187,7 +187,9 @@ typedef enum ir_skind {
                   np.random.default_rng Generator), init = ir_rkind: R_SEED seeds it with e
                   (NULL: from the clock); otherwise var (a whole slot, allocated before) is filled
                   in C order of the global array, or var (a scalar) takes one draw; parameters
-                  e, e2 (R_GAUSS: loc, scale; R_UNIFORM: low, high; R_INT: low, high as int64) */
+                  e, e2 (R_GAUSS: loc, scale; R_UNIFORM: low, high; R_INT: low, high as int64);
+                  na = 1: a seed comes before the draw in program order, so a stream found
+                  unseeded at run time lost its state to a restart */
 } ir_skind;
 
 /* What S_RANDOM does; same order as TYL_RK_* in the runtime (R_SEED aside). */

@@ -16,6 +16,7 @@
 #include "tyl_internal.h"
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
+#include "../../runtime/elastic/tyl_elastic.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -239,11 +240,11 @@ void tyl_random_seed(int gen, int64_t seed, int clock, const char *where)
         seed = (int64_t)(clock_seed() & (gen ? INT64_MAX : 0xffffffffu));
     if (gen == 0) {
         if (seed < 0 || seed > 0xffffffffLL)
-            tyl_rt_error_all(where, "Seed must be between 0 and 2**32 - 1");
+            tyl_rt_error_all(where, "ValueError: Seed must be between 0 and 2**32 - 1");
         mt_seed(&mt_, (uint32_t)seed);
     } else {
         if (seed < 0)
-            tyl_rt_error_all(where, "SeedSequence expects non-negative integers (got %lld)", (long long)seed);
+            tyl_rt_error_all(where, "ValueError: expected non-negative integer");
         pcg_seed(pcg_get(gen), (uint64_t)seed);
     }
 }
@@ -262,24 +263,38 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
                       const char *where)
 {
     memset(d, 0, sizeof *d);
+    int was_seeded = kind & TYL_RK_SEEDED;
+    kind &= ~TYL_RK_SEEDED;
     d->gen = gen;
     d->kind = kind;
     d->a = a;
     d->b = b;
+    int unseeded = gen == 0 ? !mt_.seeded : gen > npcg_ || !pcg_[gen - 1].inc;
+    /* A restart skips the code before the loop it resumes, and a process spawned to grow the
+     * job starts in the loop: neither has the state of a stream the program seeded before
+     * (checkpoints do not hold it), and a fresh stream would silently differ from the
+     * uninterrupted run. (A spawned process would also wait alone in clock_seed.) */
+    if (unseeded && (tyl_rs_spawned() || (was_seeded && tyl_ck_opts_.restart))) {
+        const char *msg = "cannot draw random numbers after a restart or a rescale: the state of "
+                          "the random stream is not in the checkpoint";
+        if (tyl_rs_spawned()) /* only the new ranks are here */
+            tyl_rt_error(where, "%s", msg);
+        tyl_rt_error_all(where, "%s", msg);
+    }
     if (gen == 0) {
         d->mt = &mt_;
-        if (!mt_.seeded)
+        if (unseeded)
             mt_seed(&mt_, (uint32_t)clock_seed());
     } else {
         d->pcg = pcg_get(gen);
-        if (!d->pcg->inc) /* never seeded: cannot happen from generated code, which seeds first */
+        if (unseeded) /* generated code seeds a Generator before its draws */
             pcg_seed(d->pcg, clock_seed());
     }
     if (kind == TYL_RK_UNIFORM)
         d->b = b - a; /* NumPy draws low + (high - low) * u */
     if (kind == TYL_RK_INT) {
         if (lo >= hi)
-            tyl_rt_error_all(where, "low >= high");
+            tyl_rt_error_all(where, "ValueError: low >= high");
         d->off = (uint64_t)lo;
         d->rng = (uint64_t)hi - (uint64_t)lo - 1u;
         uint64_t m = d->rng;
@@ -362,10 +377,10 @@ double tyl_random_draw(int gen, int kind, double a, double b, const char *where)
     return draw_f(&d);
 }
 
-int64_t tyl_random_draw_int(int gen, int64_t lo, int64_t hi, const char *where)
+int64_t tyl_random_draw_int(int gen, int kind, int64_t lo, int64_t hi, const char *where)
 {
     draw d;
-    draw_init(&d, gen, TYL_RK_INT, 0, 0, lo, hi, where);
+    draw_init(&d, gen, kind, 0, 0, lo, hi, where);
     return draw_i(&d);
 }
 
@@ -376,6 +391,7 @@ void tyl_random_fill(int gen, int kind, double a, double b, int64_t lo, int64_t 
     tyl_dtype dt = arr->dtype;
     int rank = arr->rank;
     draw_init(&d, gen, kind, a, b, lo, hi, where);
+    kind = d.kind;
     size_t el = tyl_dtype_size(dt);
     int64_t inner = rank ? arr->n[rank - 1] : 1;
     char *row = malloc((size_t)(inner > 0 ? inner : 1) * el);

@@ -46,7 +46,7 @@ int main(int argc, char **argv)
             double v = tyl_random_draw(gen, kind, a, b, "t:3");
             memcpy(buf, &v, 8);
         } else if (sscanf(line, "I %d %lld %lld", &gen, &lo, &hi) == 3) {
-            int64_t v = tyl_random_draw_int(gen, lo, hi, "t:4");
+            int64_t v = tyl_random_draw_int(gen, TYL_RK_INT, lo, hi, "t:4");
             memcpy(buf, &v, 8);
         } else {
             fprintf(stderr, "test_random: bad plan line: %s", line);
