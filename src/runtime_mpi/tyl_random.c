@@ -265,6 +265,10 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
     memset(d, 0, sizeof *d);
     int was_seeded = kind & TYL_RK_SEEDED;
     kind &= ~TYL_RK_SEEDED;
+    /* the compiler emits the legacy normal only for generator 0, float32 only for Generators */
+    if ((kind == TYL_RK_GAUSS && gen != 0) || (kind == TYL_RK_SAMPLE_F32 && gen == 0) || gen < 0 ||
+        kind < TYL_RK_SAMPLE || kind > TYL_RK_INT)
+        tyl_rt_error(where, "internal error: random draw of kind %d from generator %d", kind, gen);
     d->gen = gen;
     d->kind = kind;
     d->a = a;
