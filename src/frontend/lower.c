@@ -33,7 +33,8 @@ typedef enum vkind {
     V_MODULE,  /* str = "numpy", "numpy.linalg", "numpy.random", ... */
     V_DTYPE,   /* type */
     V_BUILTIN, /* str = name ("range", "np.zeros", "copy" method...); self = receiver */
-    V_RNG,     /* an np.random.default_rng Generator: n = its number in the runtime */
+    V_RNG,     /* an np.random.default_rng Generator (n > 0) or np.random.RandomState (n < 0):
+                  n = its number in the runtime */
     V_MASKED,  /* self[mask] with a bool array mask of self's shape: self (the indexed view),
                   mask (the bool array), str (the mask's source text). Its shape depends on the
                   data, so it is only an assignment target, the value assigned to a selection with
@@ -1962,26 +1963,28 @@ static value *call_numpy(lctx *c, const char *fname, ast *call, value *self);
 /* ---- np.random: NumPy's streams, bit for bit (libtyles' tyl_random.c) ----------------------- */
 
 /* Generator numbers: 0 is the legacy global RandomState; each np.random.default_rng call lowered
- * takes the next (a call lowered again by a loop probe takes a new one; unused ones cost
- * nothing). */
-static int rnd_ngen;
+ * takes the next of 1, 2, ..., each np.random.RandomState call the next of -1, -2, ... (a call
+ * lowered again by a loop probe takes a new one; unused ones cost nothing). */
+static int rnd_ngen, rnd_nstates;
 static int rnd_legacy_seeded; /* np.random.seed(int) came before: legacy draws are reproducible */
 static int rnd_warned;        /* the clock-seed warning was given */
 
 static const char rnd_supported[] =
     "supported from numpy.random: seed, rand, randn, random, random_sample, standard_normal, "
-    "normal, uniform, randint, default_rng; of a Generator: random, uniform, integers";
+    "normal, uniform, randint, default_rng, RandomState (with the same methods); of a Generator: "
+    "random, uniform, integers";
 
 /* np.random.NAME or GENERATOR.NAME: a built-in whose call random_call lowers. */
 static value *random_attr(value *obj, ast *a)
 {
     static const char *legacy[] = {"seed", "rand", "randn", "random", "random_sample",
                                    "standard_normal", "normal", "uniform", "randint",
-                                   "default_rng", NULL};
+                                   "default_rng", "RandomState", NULL};
     static const char *methods[] = {"random", "uniform", "integers", "standard_normal", "normal", NULL};
     int gen = obj->kind == V_RNG;
-    for (const char **p = gen ? methods : legacy; *p; p++)
-        if (strcmp(*p, a->name) == 0) {
+    /* a RandomState object has the module's functions (less the constructors) as methods */
+    for (const char **p = gen && obj->n > 0 ? methods : legacy; *p; p++)
+        if (strcmp(*p, a->name) == 0 && !(gen && (!strcmp(*p, "default_rng") || !strcmp(*p, "RandomState")))) {
             value *v = vnew(V_BUILTIN, a->l);
             v->str = arena_printf(&util_arena, "%s%s", gen ? "rng." : "np.random.", a->name);
             v->self = gen ? obj : NULL;
@@ -2073,18 +2076,20 @@ static value *random_call(lctx *c, value *fn, ast *call)
     if (any_err(&a))
         return &ERRV;
     int gen = fn->self ? fn->self->n : 0;
+    int pcg = gen > 0; /* a Generator; otherwise the legacy stream or a RandomState */
     const char *n = strchr(fn->str, '.') + 1;
     if (!fn->self)
         n = strchr(n, '.') + 1;
-    const char *fname = fn->self ? arena_printf(&util_arena, "Generator.%s", n) : fn->str;
+    const char *fname = fn->self ? arena_printf(&util_arena, "%s.%s", pcg ? "Generator" : "RandomState", n)
+                                 : fn->str;
     value *v[5] = {0};
-    if (!fn->self && (strcmp(n, "seed") == 0 || strcmp(n, "default_rng") == 0)) {
+    if (strcmp(n, "seed") == 0 || strcmp(n, "default_rng") == 0 || strcmp(n, "RandomState") == 0) {
         const char *pn[] = {"seed"};
         if (!match_args(l, fname, &a, 1, pn, 0, v))
             return &ERRV;
         ir_stmt *s = ir_stmt_new(S_RANDOM, l);
         s->init = R_SEED;
-        s->n = n[0] == 's' ? 0 : ++rnd_ngen;
+        s->n = n[0] == 's' ? gen : n[0] == 'd' ? ++rnd_ngen : -++rnd_nstates;
         if (v[0] && v[0]->kind != V_NONE) {
             s->e = int_operand(v[0], "a seed");
             if (!s->e)
@@ -2093,13 +2098,13 @@ static value *random_call(lctx *c, value *fn, ast *call)
             rnd_clock_warning(l, arena_printf(&util_arena, "%s() without a seed", fname));
         rnd_legacy_seeded |= s->n == 0 && s->e;
         emit(c, s);
-        if (s->n == 0)
+        if (n[0] == 's')
             return vnew(V_NONE, l);
         value *g = vnew(V_RNG, l);
         g->n = s->n;
         return g;
     }
-    if (!fn->self && (strcmp(n, "rand") == 0 || strcmp(n, "randn") == 0)) {
+    if (!pcg && (strcmp(n, "rand") == 0 || strcmp(n, "randn") == 0)) {
         /* the shape as separate ints */
         if (a.nkw) {
             diag_error(a.kwast[0]->l, "%s() takes no keyword arguments", fname);
@@ -2111,15 +2116,15 @@ static value *random_call(lctx *c, value *fn, ast *call)
             size->n = a.npos;
             size->items = a.pos;
         }
-        return rnd_draw(c, l, 0, n[4] ? R_GAUSS : R_SAMPLE, n[4] ? ir_const_f(l, T_F64, 0.0) : NULL,
+        return rnd_draw(c, l, gen, n[4] ? R_GAUSS : R_SAMPLE, n[4] ? ir_const_f(l, T_F64, 0.0) : NULL,
                         n[4] ? ir_const_f(l, T_F64, 1.0) : NULL, size, T_F64, fname);
     }
     if (strcmp(n, "random") == 0 || strcmp(n, "random_sample") == 0) {
         const char *pn[] = {"size", "dtype"};
-        if (!match_args(l, fname, &a, fn->self ? 2 : 1, pn, 0, v))
+        if (!match_args(l, fname, &a, pcg ? 2 : 1, pn, 0, v))
             return &ERRV;
         ir_type t = T_F64;
-        if (fn->self && v[1] && !dtype_of(v[1], &t))
+        if (pcg && v[1] && !dtype_of(v[1], &t))
             return &ERRV;
         if (t != T_F64 && t != T_F32) {
             diag_error(v[1]->l, "%s(): dtype= must be np.float64 or np.float32", fname);
@@ -2127,7 +2132,7 @@ static value *random_call(lctx *c, value *fn, ast *call)
         }
         return rnd_draw(c, l, gen, t == T_F32 ? R_SAMPLE_F32 : R_SAMPLE, NULL, NULL, v[0], t, fname);
     }
-    if (fn->self && (strcmp(n, "standard_normal") == 0 || strcmp(n, "normal") == 0)) {
+    if (pcg && (strcmp(n, "standard_normal") == 0 || strcmp(n, "normal") == 0)) {
         diag_error(l, "%s() is not supported yet: it draws with NumPy's ziggurat, whose tables "
                       "libtyles does not have", fname);
         diag_note((loc){0}, "np.random.seed(s) with np.random.randn / np.random.normal gives NumPy's "
@@ -2152,7 +2157,7 @@ static value *random_call(lctx *c, value *fn, ast *call)
     }
     if (strcmp(n, "randint") == 0 || strcmp(n, "integers") == 0) {
         const char *pn[] = {"low", "high", "size", "dtype", "endpoint"};
-        if (!match_args(l, fname, &a, fn->self ? 5 : 4, pn, 1, v))
+        if (!match_args(l, fname, &a, pcg ? 5 : 4, pn, 1, v))
             return &ERRV;
         int64_t k = 0;
         if (v[4] && !(v[4]->kind == V_SCALAR && ir_expr_const_int(ir_cast(l, T_I64, v[4]->e), &k))) {

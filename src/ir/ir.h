@@ -184,7 +184,7 @@ typedef enum ir_skind {
     S_FUSED,   /* body: S_SWEEPs over one box, computed point by point in one loop nest
                   (pass_fuse) */
     S_RANDOM,  /* NumPy random stream n (0: the legacy global RandomState; k >= 1: the k-th
-                  np.random.default_rng Generator), init = ir_rkind: R_SEED seeds it with e
+                  np.random.default_rng Generator; -k: the k-th np.random.RandomState), init = ir_rkind: R_SEED seeds it with e
                   (NULL: from the clock); otherwise var (a whole slot, allocated before) is filled
                   in C order of the global array, or var (a scalar) takes one draw; parameters
                   e, e2 (R_GAUSS: loc, scale; R_UNIFORM: low, high; R_INT: low, high as int64);

@@ -9,6 +9,7 @@
  *    LCG with the XSL-RR output) seeded through SeedSequence (a hash mixed into a pool of four
  *    32-bit words), doubles from the top 53 bits of one output, bounded ints by Lemire's
  *    multiply-and-reject.
+ * Generators -1, -2, ... are np.random.RandomState(seed) objects, legacy streams of their own.
  * An array takes the stream's values in C order of the global array: every rank runs the
  * stream over the whole array and keeps its own block, so the state afterwards is the same on
  * every rank, as later draws need. Unseeded generators take a seed from rank 0's clock.
@@ -34,7 +35,9 @@ typedef struct mt_state {
     double gauss;
 } mt_state;
 
-static mt_state mt_;
+static mt_state mt_;    /* generator 0, the global RandomState */
+static mt_state *mts_;  /* [-gen - 1]: np.random.RandomState objects */
+static int nmts_;
 
 static void mt_seed(mt_state *s, uint32_t seed)
 {
@@ -219,6 +222,23 @@ static uint64_t clock_seed(void)
     return v;
 }
 
+static mt_state *mt_get(int gen)
+{
+    if (gen == 0)
+        return &mt_;
+    if (-gen > nmts_) {
+        mt_state *p = realloc(mts_, (size_t)-gen * sizeof *p);
+        if (!p) {
+            fprintf(stderr, "tyles: out of memory for a random generator\n");
+            exit(1);
+        }
+        memset(p + nmts_, 0, (size_t)(-gen - nmts_) * sizeof *p);
+        mts_ = p;
+        nmts_ = -gen;
+    }
+    return &mts_[-gen - 1];
+}
+
 static pcg_state *pcg_get(int gen)
 {
     if (gen > npcg_) {
@@ -238,10 +258,10 @@ void tyl_random_seed(int gen, int64_t seed, int clock, const char *where)
 {
     if (clock)
         seed = (int64_t)(clock_seed() & (gen ? INT64_MAX : 0xffffffffu));
-    if (gen == 0) {
+    if (gen <= 0) {
         if (seed < 0 || seed > 0xffffffffLL)
             tyl_rt_error_all(where, "ValueError: Seed must be between 0 and 2**32 - 1");
-        mt_seed(&mt_, (uint32_t)seed);
+        mt_seed(mt_get(gen), (uint32_t)seed);
     } else {
         if (seed < 0)
             tyl_rt_error_all(where, "ValueError: expected non-negative integer");
@@ -266,14 +286,14 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
     int was_seeded = kind & TYL_RK_SEEDED;
     kind &= ~TYL_RK_SEEDED;
     /* the compiler emits the legacy normal only for generator 0, float32 only for Generators */
-    if ((kind == TYL_RK_GAUSS && gen != 0) || (kind == TYL_RK_SAMPLE_F32 && gen == 0) || gen < 0 ||
+    if ((kind == TYL_RK_GAUSS && gen > 0) || (kind == TYL_RK_SAMPLE_F32 && gen <= 0) ||
         kind < TYL_RK_SAMPLE || kind > TYL_RK_INT)
         tyl_rt_error(where, "internal error: random draw of kind %d from generator %d", kind, gen);
     d->gen = gen;
     d->kind = kind;
     d->a = a;
     d->b = b;
-    int unseeded = gen == 0 ? !mt_.seeded : gen > npcg_ || !pcg_[gen - 1].inc;
+    int unseeded = gen <= 0 ? !mt_get(gen)->seeded : gen > npcg_ || !pcg_[gen - 1].inc;
     /* A restart skips the code before the loop it resumes, and a process spawned to grow the
      * job starts in the loop: neither has the state of a stream the program seeded before
      * (checkpoints do not hold it), and a fresh stream would silently differ from the
@@ -285,10 +305,10 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
             tyl_rt_error(where, "%s", msg);
         tyl_rt_error_all(where, "%s", msg);
     }
-    if (gen == 0) {
-        d->mt = &mt_;
+    if (gen <= 0) {
+        d->mt = mt_get(gen);
         if (unseeded)
-            mt_seed(&mt_, (uint32_t)clock_seed());
+            mt_seed(d->mt, (uint32_t)clock_seed());
     } else {
         d->pcg = pcg_get(gen);
         if (unseeded) /* generated code seeds a Generator before its draws */

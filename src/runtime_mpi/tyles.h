@@ -576,12 +576,13 @@ tyl_array *tyl_load_npy_l(const char *filename, tyl_dtype dt, int rank, const ty
 
 /* ---- random numbers (tyl_random.c) ------------------------------------------------------------ */
 
-/* NumPy's streams bit for bit. Generator 0 is the legacy global RandomState (MT19937);
- * generators 1, 2, ... are np.random.default_rng Generators (PCG64 seeded by SeedSequence). */
+/* NumPy's streams bit for bit. Generator 0 is the legacy global RandomState (MT19937), -1, -2,
+ * ... are np.random.RandomState objects (MT19937 too); generators 1, 2, ... are
+ * np.random.default_rng Generators (PCG64 seeded by SeedSequence). */
 enum {
     TYL_RK_SAMPLE,     /* uniform [0, 1): legacy random_sample, Generator.random */
     TYL_RK_SAMPLE_F32, /* Generator.random(dtype=np.float32) */
-    TYL_RK_GAUSS,      /* a + b * standard normal (legacy polar method; generator 0 only) */
+    TYL_RK_GAUSS,      /* a + b * standard normal (legacy polar method; generators <= 0) */
     TYL_RK_UNIFORM,    /* a + (b - a) * uniform */
     TYL_RK_INT,        /* an int in [lo, hi): legacy masked rejection, Generator Lemire */
     TYL_RK_SEEDED = 0x100, /* or'ed in: the program seeds this stream before the draw, so a

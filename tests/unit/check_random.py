@@ -3,7 +3,7 @@
 usage: check_random.py plan DIR   writes DIR/plan.txt, the draws test_random makes
        check_random.py check DIR  compares DIR/out_K.bin with NumPy's draws; prints
                                   "ok NAME" / "FAIL NAME"
-Plan lines: "S gen seed", "A gen kind a b lo hi dtype n" (n draws into an array),
+Plan lines: "S gen seed" (gen 0: the global RandomState, < 0: RandomState objects), "A gen kind a b lo hi dtype n" (n draws into an array),
 "D gen kind a b" (one float), "I gen lo hi" (one int). Kinds as in tyles.h."""
 import os
 import sys
@@ -56,8 +56,22 @@ def generator(seed, gen):
     ]
     return [(f"gen_{seed}_{n}", l, f) for n, l, f in ops], f"S {gen} {seed}"
 
+def objects():
+    """RandomState objects (generators -1, -2) interleaved with the global stream (0)."""
+    a, b, g = np.random.RandomState(7), np.random.RandomState(2**32 - 2), np.random.RandomState(5)
+    out = [(None, "S -1 7", None), (None, "S -2 4294967294", None), (None, "S 0 5", None)]
+    ops = [
+        ("a_randn", f"A -1 {GAUSS} 0 1 0 0 f8 {N}", lambda: a.randn(N)),
+        ("global_rand", f"A 0 {SAMPLE} 0 0 0 0 f8 {N}", lambda: g.rand(N)),
+        ("b_randint", f"A -2 {INT} 0 0 0 6 i8 {N}", lambda: b.randint(0, 6, N)),
+        ("a_randn_cached", f"D -1 {GAUSS} 0 1", lambda: np.float64(a.randn())),
+        ("b_normal", f"A -2 {GAUSS} 2 3 0 0 f8 {N}", lambda: b.normal(2, 3, N)),
+        ("global_randn", f"A 0 {GAUSS} 0 1 0 0 f8 {N}", lambda: g.randn(N)),
+    ]
+    return out + [(f"objects_{n}", l, f) for n, l, f in ops]
+
 def cases():
-    out = []
+    out = objects()
     for seed in [0, 1, 42, 12345, 2**32 - 1]:
         ops, s = legacy(seed)
         out.append((None, s, None))
