@@ -1267,6 +1267,30 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
 }
 
 static void emit_block(ectx *c, int ind, vec *body);
+/* S_RANDOM: libtyles' NumPy streams (tyl_random.c); the same on the host and CUDA back ends,
+ * since the fill goes through tyl_mem. */
+static void emit_random(ectx *c, int ind, ir_stmt *s)
+{
+    static const char *kind[] = {"TYL_RK_SAMPLE", "TYL_RK_SAMPLE_F32", "TYL_RK_GAUSS",
+                                 "TYL_RK_UNIFORM", "TYL_RK_INT"};
+    line(c, ind, s->l);
+    if (s->init == R_SEED) {
+        put(c, ind, "tyl_random_seed(%d, %s, %d, %s);\n", s->n, s->e ? S(s->e) : "0", !s->e, W(s->l));
+        return;
+    }
+    const char *a = s->e ? S(s->e) : "0", *b = s->e2 ? S(s->e2) : "0";
+    int ints = s->init == R_INT;
+    const char *k = s->na ? arena_printf(&util_arena, "%s | TYL_RK_SEEDED", kind[s->init]) : kind[s->init];
+    if (s->var->is_array)
+        put(c, ind, "tyl_random_fill(%d, %s, %s, %s, %s, %s, %s, %s);\n", s->n, k,
+            ints ? "0" : a, ints ? "0" : b, ints ? a : "0", ints ? b : "1", s->var->name, W(s->l));
+    else if (ints)
+        put(c, ind, "%s = tyl_random_draw_int(%d, %s, %s, %s, %s);\n", s->var->name, s->n, k, a, b, W(s->l));
+    else
+        put(c, ind, "%s = tyl_random_draw(%d, %s, %s, %s, %s);\n", s->var->name, s->n, k, a, b,
+            W(s->l));
+}
+
 static void emit_stmt(ectx *c, int ind, ir_stmt *s);
 
 /* var = reduction: partial results from the kernel, combined here in a fixed order. */
@@ -1766,6 +1790,7 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         put(c, ind, "}\n");
         return;
     }
+    case S_RANDOM: emit_random(c, ind, s); return;
     case S_LOAD: {
         line(c, ind, s->l);
         strbuf b = {0};

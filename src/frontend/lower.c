@@ -36,6 +36,8 @@ typedef enum vkind {
     V_DTYPE,   /* type */
     V_BUILTIN, /* str = name ("range", "np.zeros", "copy" method...); self = receiver */
     V_SLICE,   /* slice(start, stop, step): items[3], each a scalar or None */
+    V_RNG,     /* an np.random.default_rng Generator (n > 0) or np.random.RandomState (n < 0):
+                  n = its number in the runtime */
     V_MASKED,  /* self[mask] with a bool array mask of self's shape: self (the indexed view),
                   mask (the bool array), str (the mask's source text). Its shape depends on the
                   data, so it is only an assignment target, the value assigned to a selection with
@@ -221,6 +223,7 @@ static const char *vkind_desc(value *v)
     case V_FUNC: return "a function";
     case V_LAMBDA: return "a lambda";
     case V_MODULE: return "a module";
+    case V_RNG: return "a random Generator";
     case V_DTYPE: return "a dtype";
     case V_BUILTIN: return "a built-in function";
     case V_NONE: return "None";
@@ -2299,9 +2302,221 @@ static ir_stmt *print_variants(ir_stmt *s, value **vals, int from)
 }
 
 static value *call_math(lctx *c, loc l, const char *f, args *a);
+/* ---- np.random: NumPy's streams, bit for bit (libtyles' tyl_random.c) ----------------------- */
+
+/* Generator numbers: 0 is the legacy global RandomState; each np.random.default_rng call lowered
+ * takes the next of 1, 2, ..., each np.random.RandomState call the next of -1, -2, ... (a call
+ * lowered again by a loop probe takes a new one; unused ones cost nothing). */
+static int rnd_ngen, rnd_nstates;
+static int rnd_legacy_seeded; /* np.random.seed(int) came before: legacy draws are reproducible */
+static int rnd_warned;        /* the clock-seed warning was given */
+
+static const char rnd_supported[] =
+    "supported from numpy.random: seed, rand, randn, random, random_sample, standard_normal, "
+    "normal, uniform, randint, default_rng, RandomState (with the same methods); of a Generator: "
+    "random, uniform, integers";
+
+/* np.random.NAME or GENERATOR.NAME: a built-in whose call random_call lowers. */
+static value *random_attr(value *obj, ast *a)
+{
+    static const char *legacy[] = {"seed", "rand", "randn", "random", "random_sample",
+                                   "standard_normal", "normal", "uniform", "randint",
+                                   "default_rng", "RandomState", NULL};
+    static const char *methods[] = {"random", "uniform", "integers", "standard_normal", "normal", NULL};
+    int gen = obj->kind == V_RNG;
+    /* a RandomState object has the module's functions (less the constructors) as methods */
+    for (const char **p = gen && obj->n > 0 ? methods : legacy; *p; p++)
+        if (strcmp(*p, a->name) == 0 && !(gen && (!strcmp(*p, "default_rng") || !strcmp(*p, "RandomState")))) {
+            value *v = vnew(V_BUILTIN, a->l);
+            v->str = arena_printf(&util_arena, "%s%s", gen ? "rng." : "np.random.", a->name);
+            v->self = gen ? obj : NULL;
+            return v;
+        }
+    loc whole = loc_span(a->a->l, a->l);
+    diag_error(whole, "'%s' is not supported in a stencil program", diag_text(whole));
+    diag_note((loc){0}, "%s", rnd_supported);
+    return &ERRV;
+}
+
+/* A clock seed: results cannot be compared with NumPy's; said once. */
+static void rnd_clock_warning(loc l, const char *what)
+{
+    int sup = diag_suppress(1);
+    diag_suppress(sup);
+    if (rnd_warned || sup)
+        return;
+    rnd_warned = 1;
+    diag_warning(l, "%s: the seed comes from the clock, so the numbers cannot match NumPy's; "
+                    "seed it with an int to reproduce a NumPy run", what);
+}
+
+static ir_expr *rnd_float(value *v, const char *fname, const char *what)
+{
+    if (v->kind == V_SCALAR)
+        return ir_cast(v->l, T_F64, v->e);
+    diag_error(v->l, "%s(): %s must be a scalar here, not %s", fname, what, vkind_desc(v));
+    return NULL;
+}
+
+/* Draws of kind k from generator gen: an array of shape `size`, or one scalar when size is
+ * absent or None. */
+static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr *e2, value *size,
+                       ir_type t, const char *fname)
+{
+    if (gen == 0 && !rnd_legacy_seeded)
+        rnd_clock_warning(l, arena_printf(&util_arena, "%s() before np.random.seed()", fname));
+    ir_stmt *s = ir_stmt_new(S_RANDOM, l);
+    s->n = gen;
+    s->init = k;
+    s->na = gen != 0 || rnd_legacy_seeded;
+    s->e = e;
+    s->e2 = e2;
+    value *r;
+    if (size && size->kind != V_NONE) {
+        int rank;
+        ir_expr *len[IR_MAX_RANK];
+        const sym *sh[IR_MAX_RANK];
+        if (!shape_arg(size, &rank, len, sh))
+            return &ERRV;
+        r = new_array(c, l, t, rank, len, sh, 0, NULL);
+        s->var = r->fresh;
+    } else {
+        /* NumPy returns a Python float or int, even for dtype=np.float32 */
+        s->var = temp_scalar(c, k == R_INT ? T_I64 : T_F64);
+        r = scalar(l, ir_varref(l, s->var), 1);
+    }
+    emit(c, s);
+    return r;
+}
+
+/* randint / integers: [low, high) (high None: [0, low)), dtype int64 or int32. */
+static value *rnd_ints(lctx *c, loc l, int gen, value **v, const char *fname, int endpoint)
+{
+    ir_type t = T_I64;
+    if (v[3] && v[3]->kind != V_NONE && !dtype_of(v[3], &t))
+        return &ERRV;
+    if (t != T_I64 && t != T_I32) {
+        diag_error(v[3]->l, "%s(): dtype= must be an int64 or int32 type here", fname);
+        return &ERRV;
+    }
+    int nohigh = !v[1] || v[1]->kind == V_NONE;
+    ir_expr *lo = int_operand(v[0], nohigh ? "high" : "low");
+    ir_expr *hi = nohigh ? lo : int_operand(v[1], "high");
+    if (!lo || !hi)
+        return &ERRV;
+    if (nohigh)
+        lo = I64(l, 0);
+    if (endpoint)
+        hi = ir_bin(l, OP_ADD, T_I64, hi, I64(l, 1), 0);
+    return rnd_draw(c, l, gen, R_INT, lo, hi, v[2], t, fname);
+}
+
+static value *random_call(lctx *c, value *fn, ast *call)
+{
+    loc l = call->l;
+    args a = lower_args(c, call);
+    if (any_err(&a))
+        return &ERRV;
+    int gen = fn->self ? fn->self->n : 0;
+    int pcg = gen > 0; /* a Generator; otherwise the legacy stream or a RandomState */
+    const char *n = strchr(fn->str, '.') + 1;
+    if (!fn->self)
+        n = strchr(n, '.') + 1;
+    const char *fname = fn->self ? arena_printf(&util_arena, "%s.%s", pcg ? "Generator" : "RandomState", n)
+                                 : fn->str;
+    value *v[5] = {0};
+    if (strcmp(n, "seed") == 0 || strcmp(n, "default_rng") == 0 || strcmp(n, "RandomState") == 0) {
+        const char *pn[] = {"seed"};
+        if (!match_args(l, fname, &a, 1, pn, 0, v))
+            return &ERRV;
+        ir_stmt *s = ir_stmt_new(S_RANDOM, l);
+        s->init = R_SEED;
+        s->n = n[0] == 's' ? gen : n[0] == 'd' ? ++rnd_ngen : -++rnd_nstates;
+        if (v[0] && v[0]->kind != V_NONE) {
+            s->e = int_operand(v[0], "a seed");
+            if (!s->e)
+                return &ERRV;
+        } else
+            rnd_clock_warning(l, arena_printf(&util_arena, "%s() without a seed", fname));
+        rnd_legacy_seeded |= s->n == 0 && s->e;
+        emit(c, s);
+        if (n[0] == 's')
+            return vnew(V_NONE, l);
+        value *g = vnew(V_RNG, l);
+        g->n = s->n;
+        return g;
+    }
+    if (!pcg && (strcmp(n, "rand") == 0 || strcmp(n, "randn") == 0)) {
+        /* the shape as separate ints */
+        if (a.nkw) {
+            diag_error(a.kwast[0]->l, "%s() takes no keyword arguments", fname);
+            return &ERRV;
+        }
+        value *size = NULL;
+        if (a.npos) {
+            size = vnew(V_TUPLE, l);
+            size->n = a.npos;
+            size->items = a.pos;
+        }
+        return rnd_draw(c, l, gen, n[4] ? R_GAUSS : R_SAMPLE, n[4] ? ir_const_f(l, T_F64, 0.0) : NULL,
+                        n[4] ? ir_const_f(l, T_F64, 1.0) : NULL, size, T_F64, fname);
+    }
+    if (strcmp(n, "random") == 0 || strcmp(n, "random_sample") == 0) {
+        const char *pn[] = {"size", "dtype"};
+        if (!match_args(l, fname, &a, pcg ? 2 : 1, pn, 0, v))
+            return &ERRV;
+        ir_type t = T_F64;
+        if (pcg && v[1] && !dtype_of(v[1], &t))
+            return &ERRV;
+        if (t != T_F64 && t != T_F32) {
+            diag_error(v[1]->l, "%s(): dtype= must be np.float64 or np.float32", fname);
+            return &ERRV;
+        }
+        return rnd_draw(c, l, gen, t == T_F32 ? R_SAMPLE_F32 : R_SAMPLE, NULL, NULL, v[0], t, fname);
+    }
+    if (pcg && (strcmp(n, "standard_normal") == 0 || strcmp(n, "normal") == 0)) {
+        diag_error(l, "%s() is not supported yet: it draws with NumPy's ziggurat, whose tables "
+                      "libtyles does not have", fname);
+        diag_note((loc){0}, "np.random.seed(s) with np.random.randn / np.random.normal gives NumPy's "
+                            "legacy normal stream bit for bit");
+        return &ERRV;
+    }
+    if (strcmp(n, "standard_normal") == 0 || strcmp(n, "normal") == 0 || strcmp(n, "uniform") == 0) {
+        int unif = n[0] == 'u', std = n[0] == 's';
+        const char *pn[] = {unif ? "low" : "loc", unif ? "high" : "scale", "size"};
+        const char *pstd[] = {"size"};
+        if (!match_args(l, fname, &a, std ? 1 : 3, std ? pstd : pn, 0, v))
+            return &ERRV;
+        if (std) {
+            v[2] = v[0];
+            v[0] = v[1] = NULL;
+        }
+        ir_expr *p0 = v[0] ? rnd_float(v[0], fname, pn[0]) : ir_const_f(l, T_F64, 0.0);
+        ir_expr *p1 = v[1] ? rnd_float(v[1], fname, pn[1]) : ir_const_f(l, T_F64, 1.0);
+        if (!p0 || !p1)
+            return &ERRV;
+        return rnd_draw(c, l, gen, unif ? R_UNIFORM : R_GAUSS, p0, p1, v[2], T_F64, fname);
+    }
+    if (strcmp(n, "randint") == 0 || strcmp(n, "integers") == 0) {
+        const char *pn[] = {"low", "high", "size", "dtype", "endpoint"};
+        if (!match_args(l, fname, &a, pcg ? 5 : 4, pn, 1, v))
+            return &ERRV;
+        int64_t k = 0;
+        if (v[4] && !(v[4]->kind == V_SCALAR && ir_expr_const_int(ir_cast(l, T_I64, v[4]->e), &k))) {
+            diag_error(v[4]->l, "endpoint must be True or False (a value known when compiling)");
+            return &ERRV;
+        }
+        return rnd_ints(c, l, gen, v, fname, k != 0);
+    }
+    diag_error(l, "'%s' is not supported in a stencil program", fname);
+    diag_note((loc){0}, "%s", rnd_supported);
+    return &ERRV;
+}
 
 static value *call_builtin(lctx *c, value *fn, ast *call)
 {
+    if (strncmp(fn->str, "np.random.", 10) == 0 || strncmp(fn->str, "rng.", 4) == 0)
+        return random_call(c, fn, call);
     const char *f = fn->str;
     if (strncmp(f, "np.", 3) == 0 || fn->self)
         return call_numpy(c, f, call, fn->self);
@@ -4456,6 +4671,8 @@ static value *numpy_attr(lctx *c, value *mod, ast *a)
             return v;
         }
     }
+    if (strcmp(mod->str, "numpy.random") == 0)
+        return random_attr(mod, a);
     if (strcmp(mod->str, "numpy.linalg") == 0 && strcmp(n, "norm") == 0) {
         value *v = vnew(V_BUILTIN, l);
         v->str = "np.linalg.norm";
@@ -4475,6 +4692,8 @@ static value *lower_attr(lctx *c, ast *a)
         return &ERRV;
     if (obj->kind == V_MODULE)
         return numpy_attr(c, obj, a);
+    if (obj->kind == V_RNG)
+        return random_attr(obj, a);
     if (obj->kind == V_MASKED) {
         static const char *methods[] = {"sum", "max", "min", "mean", NULL};
         for (const char **m = methods; *m; m++)

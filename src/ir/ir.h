@@ -191,7 +191,17 @@ typedef enum ir_skind {
                   outside the view `target` (step 1) are copied from X (pass_rotate) */
     S_FUSED,   /* body: S_SWEEPs over one box, computed point by point in one loop nest
                   (pass_fuse) */
+    S_RANDOM,  /* NumPy random stream n (0: the legacy global RandomState; k >= 1: the k-th
+                  np.random.default_rng Generator; -k: the k-th np.random.RandomState), init = ir_rkind: R_SEED seeds it with e
+                  (NULL: from the clock); otherwise var (a whole slot, allocated before) is filled
+                  in C order of the global array, or var (a scalar) takes one draw; parameters
+                  e, e2 (R_GAUSS: loc, scale; R_UNIFORM: low, high; R_INT: low, high as int64);
+                  na = 1: a seed comes before the draw in program order, so a stream found
+                  unseeded at run time lost its state to a restart */
 } ir_skind;
+
+/* What S_RANDOM does; same order as TYL_RK_* in the runtime (R_SEED aside). */
+typedef enum ir_rkind { R_SAMPLE, R_SAMPLE_F32, R_GAUSS, R_UNIFORM, R_INT, R_SEED } ir_rkind;
 
 typedef enum ir_mode {
     M_DIRECT,   /* write the target in place: no read overlaps the written elements except the

@@ -221,6 +221,19 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         fputs("fused:\n", o);
         pblock(&s->body, ind + 1, o);
         return;
+    case S_RANDOM: {
+        static const char *k[] = {"sample", "sample_f32", "gauss", "uniform", "int", "seed"};
+        fprintf(o, "%s%srandom[%d].%s", s->var ? s->var->name : "", s->var ? " = " : "", s->n, k[s->init]);
+        if (s->e) {
+            fprintf(o, " ");
+            ir_print_expr(s->e, o);
+        }
+        if (s->e2) {
+            fprintf(o, " ");
+            ir_print_expr(s->e2, o);
+        }
+        break;
+    }
     case S_LOAD: fprintf(o, "%s = load %s[%d] \"%s\"", s->var->name, ir_type_name(s->var->type), s->var->rank, s->str); break;
     case S_REDUCE:
         fprintf(o, "%s: %s = %s over (", s->var->name, ir_type_name(s->var->type),

@@ -170,6 +170,21 @@ static void vstmt(ir_stmt *s, int loops)
             vexpr(s->shape[d], -1, l);
         vexpr(s->e, s->n, l);
         break;
+    case S_RANDOM:
+        CHECK(s->init >= R_SAMPLE && s->init <= R_SEED, "random of a bad kind");
+        CHECK((s->init != R_GAUSS || s->n <= 0) && (s->init != R_SAMPLE_F32 || s->n > 0),
+              "random draw of a kind its generator does not have");
+        CHECK((s->init == R_SEED) == !s->var, "random seed with a target, or draw without one");
+        CHECK(s->init != R_SEED || !s->e || ir_type_is_int(s->e->type), "random seed not an int");
+        CHECK(s->init != R_INT || (s->e && s->e2 && s->e->type == T_I64 && s->e2->type == T_I64),
+              "random ints without int64 bounds");
+        CHECK(s->init == R_SEED || s->init == R_INT || !s->var || s->var->is_array ||
+              ir_type_is_float(s->var->type), "random float draw into a non-float");
+        if (s->e)
+            vexpr(s->e, -1, l);
+        if (s->e2)
+            vexpr(s->e2, -1, l);
+        break;
     case S_LOAD: CHECK(s->var && s->var->is_array && s->str, "load without slot or file"); break;
     case S_ROTATE:
         CHECK(s->var && s->src_slot && s->var != s->src_slot && s->target && s->target->arr == s->src_slot,

@@ -626,6 +626,33 @@ tyl_array *tyl_load_npy(const char *filename, tyl_dtype dt, int rank, const char
 tyl_array *tyl_load_npy_l(const char *filename, tyl_dtype dt, int rank, const tyl_layout *L,
                           const char *where);
 
+/* ---- random numbers (tyl_random.c) ------------------------------------------------------------ */
+
+/* NumPy's streams bit for bit. Generator 0 is the legacy global RandomState (MT19937), -1, -2,
+ * ... are np.random.RandomState objects (MT19937 too); generators 1, 2, ... are
+ * np.random.default_rng Generators (PCG64 seeded by SeedSequence). */
+enum {
+    TYL_RK_SAMPLE,     /* uniform [0, 1): legacy random_sample, Generator.random */
+    TYL_RK_SAMPLE_F32, /* Generator.random(dtype=np.float32) */
+    TYL_RK_GAUSS,      /* a + b * standard normal (legacy polar method; generators <= 0) */
+    TYL_RK_UNIFORM,    /* a + (b - a) * uniform */
+    TYL_RK_INT,        /* an int in [lo, hi): legacy masked rejection, Generator Lemire */
+    TYL_RK_SEEDED = 0x100, /* or'ed in: the program seeds this stream before the draw, so a
+                              fresh stream after a restart or rescale is an error, not a clock
+                              seed (checkpoints do not hold the streams' state) */
+};
+/* Seed generator gen with seed (clock != 0: from rank 0's clock); collective. A generator never
+ * seeded takes a clock seed at its first draw. Seeds outside NumPy's range are run-time errors. */
+void tyl_random_seed(int gen, int64_t seed, int clock, const char *where);
+/* One draw of `kind` (not TYL_RK_INT) as a Python float; the same on every rank. */
+double tyl_random_draw(int gen, int kind, double a, double b, const char *where);
+/* One int in [lo, hi) (lo >= hi: NumPy's "low >= high"); kind is TYL_RK_INT (| TYL_RK_SEEDED). */
+int64_t tyl_random_draw_int(int gen, int kind, int64_t lo, int64_t hi, const char *where);
+/* Fill arr from the stream in C order of the global array (each rank keeps its own block);
+ * collective. a, b: TYL_RK_GAUSS/UNIFORM parameters; lo, hi: TYL_RK_INT's bounds. */
+void tyl_random_fill(int gen, int kind, double a, double b, int64_t lo, int64_t hi, tyl_array *arr,
+                     const char *where);
+
 #ifdef __cplusplus
 }
 #endif

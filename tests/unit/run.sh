@@ -67,7 +67,7 @@ for src in runtime/elastic/tyl_ulfm.c runtime/elastic/tyl_ckpt.c src/runtime_mpi
         fail "build ULFM $(basename "$src")"
     fi
 done
-for t in test_values test_errors test_arrays test_npy test_npyhdr test_crc32c opt_prog noparam_prog; do
+for t in test_values test_errors test_arrays test_npy test_npyhdr test_crc32c test_random opt_prog noparam_prog; do
     if ! $CC $CFLAGS "$UNIT/$t.c" "${LIBOBJ[@]}" -o "$B/$t" -lm; then
         fail "build $t"
     fi
@@ -104,6 +104,21 @@ if [ $rc -ne 0 ]; then
 fi
 out=$(python3 "$UNIT/check_npy.py" "$B/npy" 2>&1)
 count_output "$out" $? check_npy
+
+echo "== random"
+mkdir -p "$B/random"
+if python3 "$UNIT/check_random.py" plan "$B/random"; then
+    out=$(TYL_RANDOM_DIR=$B/random "${MPIRUN[@]}" -np 1 "$B/test_random" 2>&1)
+    rc=$?
+    if [ $rc -ne 0 ]; then
+        echo "$out"
+        fail "test_random (exit status $rc)"
+    fi
+    out=$(python3 "$UNIT/check_random.py" check "$B/random" 2>&1)
+    count_output "$out" $? check_random
+else
+    fail "check_random.py plan"
+fi
 
 # ---- options ------------------------------------------------------------------------------
 # opt_case NAME WANT_RC WANT_STDOUT WANT_STDERR ARGS...: runs opt_prog directly (MPI singleton);

@@ -1,0 +1,464 @@
+/* tyl_random.c: NumPy's random streams, bit for bit.
+ *
+ * Two generators, written from their published algorithms:
+ *  - generator 0 is NumPy's legacy global RandomState (np.random.seed, rand, randn, ...):
+ *    MT19937 (Matsumoto and Nishimura) seeded by init_genrand from a 32-bit int, doubles from
+ *    two 32-bit outputs (27 + 26 bits), normals by the polar method whose second value is kept
+ *    for the next call, bounded ints by masked rejection;
+ *  - generators 1, 2, ... are np.random.default_rng(seed) Generators: PCG64 (O'Neill's 128-bit
+ *    LCG with the XSL-RR output) seeded through SeedSequence (a hash mixed into a pool of four
+ *    32-bit words), doubles from the top 53 bits of one output, bounded ints by Lemire's
+ *    multiply-and-reject.
+ * Generators -1, -2, ... are np.random.RandomState(seed) objects, legacy streams of their own.
+ * An array takes the stream's values in C order of the global array: every rank runs the
+ * stream over the whole array and keeps its own block, so the state afterwards is the same on
+ * every rank, as later draws need. Unseeded generators take a seed from rank 0's clock.
+ */
+#include "tyl_internal.h"
+#include "tyl_mem.h"
+#include "tyl_mpi.h"
+#include "../../runtime/elastic/tyl_elastic.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- MT19937 (legacy RandomState) ----------------------------------------------------------- */
+
+enum { MT_N = 624, MT_M = 397 };
+
+typedef struct mt_state {
+    uint32_t key[MT_N];
+    int pos;
+    int seeded;
+    int has_gauss;   /* the polar method's second value is waiting in gauss */
+    double gauss;
+} mt_state;
+
+static mt_state mt_;    /* generator 0, the global RandomState */
+static mt_state *mts_;  /* [-gen - 1]: np.random.RandomState objects */
+static int nmts_;
+
+static void mt_seed(mt_state *s, uint32_t seed)
+{
+    for (int i = 0; i < MT_N; i++) {
+        s->key[i] = seed;
+        seed = 1812433253u * (seed ^ (seed >> 30)) + (uint32_t)i + 1u;
+    }
+    s->pos = MT_N;
+    s->seeded = 1;
+    s->has_gauss = 0;
+    s->gauss = 0.0;
+}
+
+/* The next 624 words of the recurrence, all at once. */
+static void mt_refill(mt_state *s)
+{
+    static const uint32_t mag[2] = {0u, 0x9908b0dfu};
+    uint32_t *k = s->key;
+    for (int i = 0; i < MT_N; i++) {
+        uint32_t y = (k[i] & 0x80000000u) | (k[(i + 1) % MT_N] & 0x7fffffffu);
+        k[i] = k[(i + MT_M) % MT_N] ^ (y >> 1) ^ mag[y & 1u];
+    }
+    s->pos = 0;
+}
+
+static uint32_t mt_next32(mt_state *s)
+{
+    if (s->pos == MT_N)
+        mt_refill(s);
+    uint32_t y = s->key[s->pos++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    return y ^ (y >> 18);
+}
+
+static uint64_t mt_next64(mt_state *s)
+{
+    uint64_t hi = mt_next32(s);
+    return hi << 32 | mt_next32(s);
+}
+
+static double mt_double(mt_state *s)
+{
+    int32_t a = (int32_t)(mt_next32(s) >> 5), b = (int32_t)(mt_next32(s) >> 6);
+    return (a * 67108864.0 + b) / 9007199254740992.0;
+}
+
+static double mt_gauss(mt_state *s)
+{
+    if (s->has_gauss) {
+        s->has_gauss = 0;
+        return s->gauss;
+    }
+    double x1, x2, r2;
+    do {
+        x1 = 2.0 * mt_double(s) - 1.0;
+        x2 = 2.0 * mt_double(s) - 1.0;
+        r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1.0 || r2 == 0.0);
+    double f = sqrt(-2.0 * log(r2) / r2);
+    s->gauss = f * x1;
+    s->has_gauss = 1;
+    return f * x2;
+}
+
+/* ---- PCG64 with SeedSequence (Generator) ---------------------------------------------------- */
+
+typedef unsigned __int128 u128;
+
+typedef struct pcg_state {
+    u128 state, inc;
+    int has32;        /* the high half of the last 64-bit output is waiting in w32 */
+    uint32_t w32;
+} pcg_state;
+
+static pcg_state *pcg_;  /* [gen - 1] */
+static int npcg_;
+
+#define PCG_MULT ((u128)0x2360ed051fc65da4u << 64 | 0x4385df649fccf645u)
+
+static uint64_t pcg_next64(pcg_state *s)
+{
+    s->state = s->state * PCG_MULT + s->inc;
+    uint64_t x = (uint64_t)(s->state >> 64) ^ (uint64_t)s->state;
+    unsigned rot = (unsigned)(s->state >> 122);
+    return (x >> rot) | (x << ((64u - rot) & 63u));
+}
+
+static uint32_t pcg_next32(pcg_state *s)
+{
+    if (s->has32) {
+        s->has32 = 0;
+        return s->w32;
+    }
+    uint64_t v = pcg_next64(s);
+    s->has32 = 1;
+    s->w32 = (uint32_t)(v >> 32);
+    return (uint32_t)v;
+}
+
+static double pcg_double(pcg_state *s) { return (double)(pcg_next64(s) >> 11) * (1.0 / 9007199254740992.0); }
+
+static float pcg_float(pcg_state *s) { return (float)(pcg_next32(s) >> 8) * (1.0f / 16777216.0f); }
+
+/* SeedSequence's hash constants (O'Neill's seed_seq_fe). */
+enum {
+    SS_POOL = 4,
+    SS_XSHIFT = 16,
+};
+#define SS_INIT_A 0x43b0d7e5u
+#define SS_MULT_A 0x931e8875u
+#define SS_INIT_B 0x8b51f9ddu
+#define SS_MULT_B 0x58f38dedu
+#define SS_MIX_L 0xca01f9ddu
+#define SS_MIX_R 0x4973f715u
+
+static uint32_t ss_hash(uint32_t v, uint32_t *h)
+{
+    v ^= *h;
+    *h *= SS_MULT_A;
+    v *= *h;
+    return v ^ (v >> SS_XSHIFT);
+}
+
+static uint32_t ss_mix(uint32_t x, uint32_t y)
+{
+    uint32_t r = SS_MIX_L * x - SS_MIX_R * y;
+    return r ^ (r >> SS_XSHIFT);
+}
+
+/* PCG64's state and increment from SeedSequence(seed) for a non-negative int seed: its entropy
+ * is the seed's 32-bit words, least significant first (one word for 0). */
+static void pcg_seed(pcg_state *s, uint64_t seed)
+{
+    uint32_t ent[2] = {(uint32_t)seed, (uint32_t)(seed >> 32)};
+    int nent = seed >> 32 ? 2 : 1;
+    uint32_t pool[SS_POOL], h = SS_INIT_A;
+    for (int i = 0; i < SS_POOL; i++)
+        pool[i] = ss_hash(i < nent ? ent[i] : 0u, &h);
+    for (int src = 0; src < SS_POOL; src++)
+        for (int dst = 0; dst < SS_POOL; dst++)
+            if (src != dst)
+                pool[dst] = ss_mix(pool[dst], ss_hash(pool[src], &h));
+    /* generate_state(4, uint64): eight 32-bit words, paired little-endian */
+    uint32_t w[8];
+    uint32_t hb = SS_INIT_B;
+    for (int i = 0; i < 8; i++) {
+        uint32_t v = pool[i % SS_POOL] ^ hb;
+        hb *= SS_MULT_B;
+        v *= hb;
+        w[i] = v ^ (v >> SS_XSHIFT);
+    }
+    uint64_t q[4];
+    for (int i = 0; i < 4; i++)
+        q[i] = (uint64_t)w[2 * i + 1] << 32 | w[2 * i];
+    u128 initstate = (u128)q[0] << 64 | q[1], initseq = (u128)q[2] << 64 | q[3];
+    s->state = 0;
+    s->inc = initseq << 1 | 1u;
+    pcg_next64(s);
+    s->state += initstate;
+    pcg_next64(s);
+    s->has32 = 0;
+    s->w32 = 0;
+}
+
+/* ---- seeds ------------------------------------------------------------------------------------ */
+
+/* A seed from rank 0's clock, the same on every rank (collective). */
+static uint64_t clock_seed(void)
+{
+    uint64_t v = 0;
+    if (tyl_rt_rank_ == 0) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        v = (uint64_t)t.tv_sec * 1000000007u ^ (uint64_t)t.tv_nsec;
+    }
+#ifndef TYL_NO_MPI
+    if (tyl_rt_nranks() > 1)
+        MPI_Bcast(&v, 1, MPI_UINT64_T, 0, tyl_rt_comm_);
+#endif
+    return v;
+}
+
+static mt_state *mt_get(int gen)
+{
+    if (gen == 0)
+        return &mt_;
+    if (-gen > nmts_) {
+        mt_state *p = realloc(mts_, (size_t)-gen * sizeof *p);
+        if (!p) {
+            fprintf(stderr, "tyles: out of memory for a random generator\n");
+            exit(1);
+        }
+        memset(p + nmts_, 0, (size_t)(-gen - nmts_) * sizeof *p);
+        mts_ = p;
+        nmts_ = -gen;
+    }
+    return &mts_[-gen - 1];
+}
+
+static pcg_state *pcg_get(int gen)
+{
+    if (gen > npcg_) {
+        pcg_state *p = realloc(pcg_, (size_t)gen * sizeof *p);
+        if (!p) {
+            fprintf(stderr, "tyles: out of memory for a random generator\n");
+            exit(1);
+        }
+        memset(p + npcg_, 0, (size_t)(gen - npcg_) * sizeof *p);
+        pcg_ = p;
+        npcg_ = gen;
+    }
+    return &pcg_[gen - 1];
+}
+
+void tyl_random_seed(int gen, int64_t seed, int clock, const char *where)
+{
+    if (clock)
+        seed = (int64_t)(clock_seed() & (gen ? INT64_MAX : 0xffffffffu));
+    if (gen <= 0) {
+        if (seed < 0 || seed > 0xffffffffLL)
+            tyl_rt_error_all(where, "ValueError: Seed must be between 0 and 2**32 - 1");
+        mt_seed(mt_get(gen), (uint32_t)seed);
+    } else {
+        if (seed < 0)
+            tyl_rt_error_all(where, "ValueError: expected non-negative integer");
+        pcg_seed(pcg_get(gen), (uint64_t)seed);
+    }
+}
+
+/* ---- draws ---------------------------------------------------------------------------------- */
+
+typedef struct draw {
+    int gen, kind;
+    double a, b;
+    uint64_t off, rng, mask; /* TYL_RK_INT: off + a value in [0, rng] */
+    mt_state *mt;
+    pcg_state *pcg;
+} draw;
+
+static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo, int64_t hi,
+                      const char *where)
+{
+    memset(d, 0, sizeof *d);
+    int was_seeded = kind & TYL_RK_SEEDED;
+    kind &= ~TYL_RK_SEEDED;
+    /* the compiler emits the legacy normal only for generator 0, float32 only for Generators */
+    if ((kind == TYL_RK_GAUSS && gen > 0) || (kind == TYL_RK_SAMPLE_F32 && gen <= 0) ||
+        kind < TYL_RK_SAMPLE || kind > TYL_RK_INT)
+        tyl_rt_error(where, "internal error: random draw of kind %d from generator %d", kind, gen);
+    d->gen = gen;
+    d->kind = kind;
+    d->a = a;
+    d->b = b;
+    int unseeded = gen <= 0 ? !mt_get(gen)->seeded : gen > npcg_ || !pcg_[gen - 1].inc;
+    /* A restart skips the code before the loop it resumes, and a process spawned to grow the
+     * job starts in the loop: neither has the state of a stream the program seeded before
+     * (checkpoints do not hold it), and a fresh stream would silently differ from the
+     * uninterrupted run. (A spawned process would also wait alone in clock_seed.) */
+    if (unseeded && (tyl_rs_spawned() || (was_seeded && tyl_ck_opts_.restart))) {
+        const char *msg = "cannot draw random numbers after a restart or a rescale: the state of "
+                          "the random stream is not in the checkpoint";
+        if (tyl_rs_spawned()) /* only the new ranks are here */
+            tyl_rt_error(where, "%s", msg);
+        tyl_rt_error_all(where, "%s", msg);
+    }
+    if (gen <= 0) {
+        d->mt = mt_get(gen);
+        if (unseeded)
+            mt_seed(d->mt, (uint32_t)clock_seed());
+    } else {
+        d->pcg = pcg_get(gen);
+        if (unseeded) /* generated code seeds a Generator before its draws */
+            pcg_seed(d->pcg, clock_seed());
+    }
+    if (kind == TYL_RK_UNIFORM)
+        d->b = b - a; /* NumPy draws low + (high - low) * u */
+    if (kind == TYL_RK_INT) {
+        if (lo >= hi)
+            tyl_rt_error_all(where, "ValueError: low >= high");
+        d->off = (uint64_t)lo;
+        d->rng = (uint64_t)hi - (uint64_t)lo - 1u;
+        uint64_t m = d->rng;
+        m |= m >> 1;
+        m |= m >> 2;
+        m |= m >> 4;
+        m |= m >> 8;
+        m |= m >> 16;
+        m |= m >> 32;
+        d->mask = m;
+    }
+}
+
+/* A bounded int in [0, rng]: masked rejection (legacy) or Lemire's method (Generator), with
+ * 32-bit draws when the range fits in 32 bits, as NumPy does. */
+static uint64_t draw_bounded(draw *d)
+{
+    uint64_t rng = d->rng;
+    if (rng == 0)
+        return 0;
+    if (rng <= 0xffffffffu) {
+        if (rng == 0xffffffffu)
+            return d->mt ? mt_next32(d->mt) : pcg_next32(d->pcg);
+        if (d->mt) {
+            uint32_t v;
+            while ((v = mt_next32(d->mt) & (uint32_t)d->mask) > rng)
+                ;
+            return v;
+        }
+        uint32_t excl = (uint32_t)rng + 1u;
+        uint64_t m = (uint64_t)pcg_next32(d->pcg) * excl;
+        uint32_t left = (uint32_t)m;
+        if (left < excl) {
+            uint32_t thr = (uint32_t)(UINT32_MAX - (uint32_t)rng) % excl;
+            while (left < thr) {
+                m = (uint64_t)pcg_next32(d->pcg) * excl;
+                left = (uint32_t)m;
+            }
+        }
+        return m >> 32;
+    }
+    if (rng == UINT64_MAX)
+        return d->mt ? mt_next64(d->mt) : pcg_next64(d->pcg);
+    if (d->mt) {
+        uint64_t v;
+        while ((v = mt_next64(d->mt) & d->mask) > rng)
+            ;
+        return v;
+    }
+    uint64_t excl = rng + 1u;
+    u128 m = (u128)pcg_next64(d->pcg) * excl;
+    uint64_t left = (uint64_t)m;
+    if (left < excl) {
+        uint64_t thr = (UINT64_MAX - rng) % excl;
+        while (left < thr) {
+            m = (u128)pcg_next64(d->pcg) * excl;
+            left = (uint64_t)m;
+        }
+    }
+    return (uint64_t)(m >> 64);
+}
+
+static double draw_f(draw *d)
+{
+    switch (d->kind) {
+    case TYL_RK_SAMPLE: return d->mt ? mt_double(d->mt) : pcg_double(d->pcg);
+    case TYL_RK_SAMPLE_F32: return pcg_float(d->pcg);
+    case TYL_RK_GAUSS: return d->a + d->b * mt_gauss(d->mt);
+    case TYL_RK_UNIFORM: return d->a + d->b * (d->mt ? mt_double(d->mt) : pcg_double(d->pcg));
+    default: return (double)(int64_t)(d->off + draw_bounded(d));
+    }
+}
+
+static int64_t draw_i(draw *d) { return (int64_t)(d->off + draw_bounded(d)); }
+
+double tyl_random_draw(int gen, int kind, double a, double b, const char *where)
+{
+    draw d;
+    draw_init(&d, gen, kind, a, b, 0, 1, where);
+    return draw_f(&d);
+}
+
+int64_t tyl_random_draw_int(int gen, int kind, int64_t lo, int64_t hi, const char *where)
+{
+    draw d;
+    draw_init(&d, gen, kind, 0, 0, lo, hi, where);
+    return draw_i(&d);
+}
+
+void tyl_random_fill(int gen, int kind, double a, double b, int64_t lo, int64_t hi, tyl_array *arr,
+                     const char *where)
+{
+    draw d;
+    tyl_dtype dt = arr->dtype;
+    int rank = arr->rank;
+    draw_init(&d, gen, kind, a, b, lo, hi, where);
+    kind = d.kind;
+    size_t el = tyl_dtype_size(dt);
+    int64_t inner = rank ? arr->n[rank - 1] : 1;
+    char *row = malloc((size_t)(inner > 0 ? inner : 1) * el);
+    if (!row)
+        tyl_rt_error(where, "out of memory for random numbers");
+    /* walk the global array in C order; elements in the owned block go into `row` and each
+     * finished row of the block is copied into place */
+    int64_t idx[TYL_MAX_RANK] = {0};
+    int64_t total = arr->size;
+    int64_t inrow = 0;
+    for (int64_t i = 0; i < total; i++) {
+        int mine = 1;
+        for (int k = 0; k < rank; k++)
+            mine &= idx[k] >= arr->lo[k] && idx[k] < arr->lo[k] + arr->n[k];
+        int64_t iv = 0;
+        double fv = 0.0;
+        if (kind == TYL_RK_INT)
+            iv = draw_i(&d);
+        else
+            fv = draw_f(&d);
+        if (mine) {
+            void *p = row + (size_t)inrow * el;
+            switch (dt) {
+            case TYL_INT64: *(int64_t *)p = iv; break;
+            case TYL_INT32: *(int32_t *)p = (int32_t)iv; break;
+            case TYL_FLOAT32: *(float *)p = (float)fv; break;
+            case TYL_FLOAT64: *(double *)p = fv; break;
+            default: *(bool *)p = iv != 0; break;
+            }
+            if (++inrow == inner) {
+                int64_t off = 0;
+                for (int k = 0; k + 1 < rank; k++)
+                    off += (idx[k] - arr->lo[k]) * arr->stride[k];
+                tyl_mem_from_host((char *)arr->data + (size_t)off * el, row, (size_t)inner * el);
+                inrow = 0;
+            }
+        }
+        for (int k = rank - 1; k >= 0; k--) {
+            if (++idx[k] < arr->shape[k])
+                break;
+            idx[k] = 0;
+        }
+    }
+    free(row);
+    tyl_dirty(arr);
+}
