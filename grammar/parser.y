@@ -161,7 +161,7 @@ static void unexpected_indent(tyl_pstate *ps, loc l, int recovering);
 %type <node> expr xor_expr and_expr shift_expr arith term factor power atom_expr atom strings
 %type <node> lambdef subscript sl_opt argument tparam lparam annot_opt ret_opt target_list
 %type <node> targets_rhs arglist_items
-%type <list> assign_targets import_what import_names
+%type <list> assign_targets import_what import_names comp_for
 %type <op> comp_op
 %type <str> dotted_name from_module
 
@@ -579,7 +579,7 @@ argument:
   | NAME '=' test                           { $$ = ast_keyword(@$, $1, $3); }
   | '*' test                                { $$ = ast_starred(@$, $2); }
   | POW test                                { $$ = ast_keyword(@$, NULL, $2); }
-  | test comp_for                           { $$ = unsupported(@$, "generator expressions are"); }
+  | test comp_for                           { $$ = ast_comp(@$, 0, $1, $2); }
   ;
 
 subscripts:
@@ -609,13 +609,13 @@ atom:
   | ELLIPSIS                                { $$ = ast_name(@$, "Ellipsis"); }
   | '(' ')'                                 { $$ = ast_paren(@$, ast_seq(@$, no_stmts, 1)); }
   | '(' testlist_star ')'                   { $$ = ast_paren(@$, $2); }
-  | '(' test comp_for ')'                   { $$ = unsupported(@$, "generator expressions are"); }
+  | '(' test comp_for ')'                   { $$ = ast_comp(@$, 0, $2, $3); }
   | '(' YIELD ')'                           { $$ = unsupported(@$, "'yield' expressions are"); }
   | '(' YIELD testlist_star ')'             { $$ = unsupported(@$, "'yield' expressions are"); }
   | '[' ']'                                 { $$ = ast_list(@$, no_stmts); }
   | '[' exprs ']'                           { $$ = ast_list(@$, $2); }
   | '[' exprs ',' ']'                       { $$ = ast_list(@$, $2); }
-  | '[' test comp_for ']'                   { $$ = unsupported(@$, "list comprehensions are"); }
+  | '[' test comp_for ']'                   { $$ = ast_comp(@$, 1, $2, $3); }
   | '{' '}'                                 { $$ = unsupported(@$, "dict literals are"); }
   | '{' dict_items '}'                      { $$ = unsupported(@$, "dict literals are"); }
   | '{' dict_items ',' '}'                  { $$ = unsupported(@$, "dict literals are"); }
@@ -638,10 +638,11 @@ dict_items:
   | dict_items ',' POW expr
   ;
 
+/* the clauses of a comprehension: A_FOR (b = target, a = iterable) and A_IF (a = test) */
 comp_for:
-    FOR target_list IN or_test
-  | comp_for FOR target_list IN or_test
-  | comp_for IF or_test
+    FOR target_list IN or_test              { $$ = ast_vec1(ast_for(@$, $2, $4, no_stmts, no_stmts)); }
+  | comp_for FOR target_list IN or_test     { vec_push(&$1, ast_for(loc_span(@2, @5), $3, $5, no_stmts, no_stmts)); $$ = $1; }
+  | comp_for IF or_test                     { vec_push(&$1, ast_if(loc_span(@2, @3), $3, no_stmts, no_stmts)); $$ = $1; }
   ;
 
 %%

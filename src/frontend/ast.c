@@ -400,6 +400,15 @@ ast *ast_global(loc l, vec names)
     return n;
 }
 
+ast *ast_comp(loc l, int is_list, ast *elem, vec clauses)
+{
+    ast *n = ast_new(A_COMP, l);
+    n->a = elem;
+    n->args = clauses;
+    n->ival = is_list;
+    return n;
+}
+
 ast *ast_assert(loc l, ast *test, ast *msg)
 {
     ast *n = ast_new(A_ASSERT, l);
@@ -501,6 +510,7 @@ const char *ast_kind_name(ast_kind k)
     case A_PARAM: return "Param";
     case A_GLOBAL: return "Global";
     case A_ASSERT: return "Assert";
+    case A_COMP: return "Comprehension";
     case A_RAISE: return "Raise";
     case A_OTHER_STMT: return "OtherStmt";
     }

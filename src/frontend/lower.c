@@ -1586,7 +1586,8 @@ static value *read_name(lctx *c, ast *a)
             return &ERRV;
         }
         static const char *builtins[] = {"range", "print", "int", "float", "abs", "min", "max",
-                                         "len", "bool", "round", "slice", NULL};
+                                         "len", "bool", "round", "slice", "list", "tuple", "sum",
+                                         "zip", "enumerate", NULL};
         for (const char **p = builtins; *p; p++)
             if (strcmp(*p, a->name) == 0) {
                 value *v = vnew(V_BUILTIN, a->l);
@@ -1604,9 +1605,8 @@ static value *read_name(lctx *c, ast *a)
         }
         /* Python built-ins that a stencil program cannot use yet: say so rather than calling
          * them undefined, which would send the user looking for a typo. */
-        static const char *unsupported[] = {"list", "tuple", "dict", "set", "zip",
-                                            "enumerate", "map", "filter", "sorted", "reversed",
-                                            "sum", "any", "all", "isinstance", "open", "input",
+        static const char *unsupported[] = {"dict", "set", "map", "filter", "sorted", "reversed",
+                                            "any", "all", "isinstance", "open", "input",
                                             "iter", "next", "type", "str", "repr", "format",
                                             "getattr", "setattr", "super", "object", "complex", NULL};
         for (const char **p = unsupported; *p; p++)
@@ -1614,7 +1614,7 @@ static value *read_name(lctx *c, ast *a)
                 diag_error(a->l, "the Python built-in '%s' is not supported in a stencil program",
                            a->name);
                 diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, min, max, "
-                                    "len, bool, round, slice");
+                                    "len, bool, round, slice, list, tuple, sum, zip, enumerate");
                 return &ERRV;
             }
         diag_error(a->l, "name '%s' is not defined", a->name);
@@ -2513,8 +2513,42 @@ static value *random_call(lctx *c, value *fn, ast *call)
     return &ERRV;
 }
 
+static value *iter_items(lctx *c, ast *it);
+static value *truth(lctx *c, value *v, const char *what);
+
+/* list(it), tuple(it), zip(...), enumerate(...) and sum(it[, start]) of sequences known when
+ * compiling; sum adds from the left starting at start (0), as Python does. */
+static value *call_sequence(lctx *c, const char *f, ast *call)
+{
+    loc l = call->l;
+    if (strcmp(f, "zip") == 0 || strcmp(f, "enumerate") == 0) {
+        value *v = iter_items(c, call);
+        return v ? v : &ERRV;
+    }
+    if (call->args.len < 1 || call->args.len > (f[0] == 's' ? 2 : 1) || call->kwargs.len) {
+        diag_error(l, "%s() takes %s here", f, f[0] == 's' ? "a sequence and a start value" : "one sequence");
+        return &ERRV;
+    }
+    value *items = iter_items(c, VEC_AT(call->args, 0, ast *));
+    if (!items) {
+        diag_error(VEC_AT(call->args, 0, ast *)->l, "%s() is supported over sequences known when "
+                   "compiling (a list, tuple, comprehension, range() of constants)", f);
+        return &ERRV;
+    }
+    if (items->kind == V_ERR || f[0] != 's')
+        return items;
+    value *acc = call->args.len == 2 ? lower_expr(c, VEC_AT(call->args, 1, ast *)) : scalar(l, I64(l, 0), 1);
+    for (int i = 0; i < items->n && acc->kind != V_ERR; i++)
+        acc = binop(c, l, OP_ADD, acc, items->items[i]);
+    return acc;
+}
+
 static value *call_builtin(lctx *c, value *fn, ast *call)
 {
+    if (!fn->self && (strcmp(fn->str, "list") == 0 || strcmp(fn->str, "tuple") == 0 ||
+                      strcmp(fn->str, "sum") == 0 || strcmp(fn->str, "zip") == 0 ||
+                      strcmp(fn->str, "enumerate") == 0))
+        return call_sequence(c, fn->str, call);
     if (strncmp(fn->str, "np.random.", 10) == 0 || strncmp(fn->str, "rng.", 4) == 0)
         return random_call(c, fn, call);
     const char *f = fn->str;
@@ -4137,6 +4171,275 @@ static value *call_math(lctx *c, loc l, const char *f, args *a)
     return &ERRV;
 }
 
+/* ---- compile-time iteration: comprehensions, for over lists, zip, enumerate ------------------ */
+
+enum { MAX_UNROLL = 256 }; /* items a compile-time sequence may have */
+
+/* The items of an iterable known when compiling, as a V_TUPLE: range() of constant ints, a
+ * list or tuple value, zip() and enumerate() of such. NULL (no diagnostic) when the iterable is
+ * not one of these; &ERRV after a diagnostic. */
+static value *iter_items(lctx *c, ast *it)
+{
+    int unbound;
+    if (it->kind == A_CALL && it->a->kind == A_NAME && !lookup(c, it->a->name, &unbound)) {
+        const char *f = it->a->name;
+        if (strcmp(f, "range") == 0) {
+            args a = lower_args(c, it);
+            if (any_err(&a))
+                return &ERRV;
+            int64_t k[3] = {0, 0, 1};
+            if (a.nkw || a.npos < 1 || a.npos > 3)
+                return NULL;
+            for (int i = 0; i < a.npos; i++)
+                if (a.pos[i]->kind != V_SCALAR || !ir_type_is_int(a.pos[i]->type) ||
+                    !ir_expr_const_int(a.pos[i]->e, &k[a.npos == 1 ? 1 : i]))
+                    return NULL;
+            if (k[2] == 0)
+                return NULL;
+            int64_t n = k[2] > 0 ? (k[1] > k[0] ? (k[1] - k[0] + k[2] - 1) / k[2] : 0)
+                                 : (k[0] > k[1] ? (k[0] - k[1] - k[2] - 1) / -k[2] : 0);
+            if (n > MAX_UNROLL)
+                return NULL;
+            value *t = vnew(V_TUPLE, it->l);
+            t->n = (int)n;
+            t->items = NEWN(value *, n + 1);
+            for (int64_t i = 0; i < n; i++) {
+                t->items[i] = scalar(it->l, I64(it->l, k[0] + i * k[2]), 1);
+                t->items[i]->s = sym_const(k[0] + i * k[2]);
+            }
+            return t;
+        }
+        if (strcmp(f, "zip") == 0 || strcmp(f, "enumerate") == 0) {
+            int zip = f[0] == 'z';
+            int npos = it->args.len;
+            if ((zip && npos < 1) || (!zip && (npos != 1 || it->kwargs.len > 1))) {
+                diag_error(it->l, "%s() takes %s here", f, zip ? "one or more sequences" : "a sequence and start=");
+                return &ERRV;
+            }
+            value **seqs = NEWN(value *, npos + 1);
+            int n = MAX_UNROLL;
+            for (int i = 0; i < npos; i++) {
+                seqs[i] = iter_items(c, VEC_AT(it->args, i, ast *));
+                if (!seqs[i]) {
+                    diag_error(VEC_AT(it->args, i, ast *)->l, "%s() is supported over sequences known "
+                               "when compiling (lists, tuples, range() of constants)", f);
+                    return &ERRV;
+                }
+                if (seqs[i]->kind == V_ERR)
+                    return &ERRV;
+                n = seqs[i]->n < n ? seqs[i]->n : n;
+            }
+            int64_t start = 0;
+            if (!zip && it->kwargs.len) {
+                ast *kw = VEC_AT(it->kwargs, 0, ast *);
+                value *sv = lower_expr(c, kw->a);
+                if (!kw->name || strcmp(kw->name, "start") || sv->kind != V_SCALAR ||
+                    !ir_expr_const_int(sv->e, &start)) {
+                    diag_error(kw->l, "enumerate() takes start= as an int known when compiling");
+                    return &ERRV;
+                }
+            }
+            value *t = vnew(V_TUPLE, it->l);
+            t->n = n;
+            t->items = NEWN(value *, n + 1);
+            for (int k = 0; k < n; k++) {
+                value *p = vnew(V_TUPLE, it->l);
+                p->n = zip ? npos : 2;
+                p->items = NEWN(value *, p->n + 1);
+                if (zip)
+                    for (int i = 0; i < npos; i++)
+                        p->items[i] = seqs[i]->items[k];
+                else {
+                    p->items[0] = scalar(it->l, I64(it->l, start + k), 1);
+                    p->items[0]->s = sym_const(start + k);
+                    p->items[1] = seqs[0]->items[k];
+                }
+                t->items[k] = p;
+            }
+            return t;
+        }
+    }
+    value *v = lower_expr(c, it);
+    if (v->kind == V_ERR)
+        return &ERRV;
+    return v->kind == V_TUPLE ? v : NULL;
+}
+
+/* Bind a loop or comprehension target (a name or nested tuple of names) to one item. */
+static void bind_target(lctx *c, ast *t, value *v, int store_it)
+{
+    if (t->kind == A_TUPLE || t->kind == A_LIST) {
+        if (v->kind != V_TUPLE || v->n != t->args.len) {
+            diag_error(t->l, "cannot unpack %s into %d names", vkind_desc(v), t->args.len);
+            return;
+        }
+        for (int i = 0; i < v->n; i++)
+            bind_target(c, VEC_AT(t->args, i, ast *), v->items[i], store_it);
+        return;
+    }
+    if (t->kind != A_NAME) {
+        diag_error(t->l, "only names and tuples of names are supported as loop targets");
+        return;
+    }
+    /* a for statement's variable lives on after the loop, as in Python; a constant stays a
+     * constant (F[i] of an unrolled loop names one item) */
+    if (store_it && !(v->kind == V_SCALAR && v->e->kind == E_CONST)) {
+        assign_name(c, t, v);
+        return;
+    }
+    binding *b = bind(c, t->name);
+    b->kind = B_VALUE;
+    b->val = v;
+}
+
+/* [elem for t in it if cond ...] and (elem for ...): the clauses are unrolled when compiling
+ * (their iterables and conditions must be known then), each element computed in turn; the
+ * result is a list value. Comprehension variables are local to it, as in Python 3. */
+static void comp_clause(lctx *c, ast *comp, int k, value *out)
+{
+    if (k == comp->args.len) {
+        if (out->n >= MAX_UNROLL) {
+            diag_error(comp->l, "a comprehension of more than %d items is not supported", MAX_UNROLL);
+            return;
+        }
+        out->items[out->n++] = lower_expr(c, comp->a);
+        return;
+    }
+    ast *cl = VEC_AT(comp->args, k, ast *);
+    if (cl->kind == A_IF) {
+        value *t = truth(c, lower_expr(c, cl->a), "a comprehension's 'if'");
+        int64_t kv;
+        if (t->kind == V_ERR)
+            return;
+        if (!ir_expr_const_int(t->e, &kv)) {
+            diag_error(cl->a->l, "a comprehension's 'if' must be known when compiling (its length "
+                                 "must be)");
+            return;
+        }
+        if (kv)
+            comp_clause(c, comp, k + 1, out);
+        return;
+    }
+    value *items = iter_items(c, cl->a);
+    if (!items) {
+        diag_error(cl->a->l, "a comprehension must iterate over a sequence known when compiling "
+                             "(range() of constants, a list or tuple, zip() or enumerate() of those)");
+        return;
+    }
+    if (items->kind == V_ERR)
+        return;
+    for (int i = 0; i < items->n; i++) {
+        bind_target(c, cl->b, items->items[i], 0);
+        comp_clause(c, comp, k + 1, out);
+    }
+}
+
+static value *comprehension(lctx *c, ast *a)
+{
+    scope *s = NEW(scope);
+    s->parent = c->sc;
+    s->prefix = c->sc->prefix;
+    scope *outer = c->sc;
+    c->sc = s;
+    value *out = vnew(V_TUPLE, a->l);
+    out->items = NEWN(value *, MAX_UNROLL + 1);
+    int errors = diag_count();
+    comp_clause(c, a, 0, out);
+    c->sc = outer;
+    if (diag_count() > errors)
+        return &ERRV;
+    for (int i = 0; i < out->n; i++)
+        if (out->items[i]->kind == V_ERR)
+            return &ERRV;
+    return out;
+}
+
+/* Does this statement list break or continue the loop around it (not an inner one)? */
+static int breaks_out(vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        ast *s = VEC_AT(*body, i, ast *);
+        if (s->kind == A_BREAK || s->kind == A_CONTINUE)
+            return 1;
+        if (s->kind == A_IF && (breaks_out(&s->body) || breaks_out(&s->orelse)))
+            return 1;
+    }
+    return 0;
+}
+
+/* Does the statement list index a name bound to a list (F[i])? Then a loop over a constant
+ * range is unrolled, so that every F[i] names one array. */
+static int indexes_list(lctx *c, ast *a)
+{
+    if (!a)
+        return 0;
+    if (a->kind == A_SUBSCRIPT && a->a->kind == A_NAME) {
+        int unbound;
+        binding *b = lookup(c, a->a->name, &unbound);
+        if (b && b->kind == B_VALUE && b->val->kind == V_TUPLE)
+            return 1;
+    }
+    if (indexes_list(c, a->a) || indexes_list(c, a->b) || indexes_list(c, a->c))
+        return 1;
+    vec *vs[] = {&a->args, &a->body, &a->orelse, &a->targets, &a->kwargs};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            if (indexes_list(c, VEC_AT(*vs[k], i, ast *)))
+                return 1;
+    return 0;
+}
+
+/* for t in ITEMS: body, unrolled when compiling. */
+static int lower_for_unrolled(lctx *c, ast *s, int range_loop)
+{
+    if (range_loop && !indexes_list(c, s))
+        return 0;
+    value *items = iter_items(c, s->a);
+    if (!items)
+        return 0;
+    if (items->kind == V_ERR)
+        return 1;
+    if (breaks_out(&s->body)) {
+        diag_error(s->l, "break and continue are not supported in a loop over %s (it is unrolled "
+                         "when compiling)", range_loop ? "a range that indexes a list" : "a list, zip() "
+                         "or enumerate()");
+        return 1;
+    }
+    for (int i = 0; i < items->n; i++) {
+        bind_target(c, s->b, items->items[i], 1);
+        lower_block(c, &s->body);
+    }
+    return 1;
+}
+
+/* F[k] of a name bound to a list, k a constant: the hidden name holding item k ("F.k"). */
+static ast *list_elem(lctx *c, ast *t, value **list, int *index)
+{
+    if (t->kind != A_SUBSCRIPT || t->a->kind != A_NAME || t->args.len != 1)
+        return NULL;
+    int unbound;
+    binding *b = lookup(c, t->a->name, &unbound);
+    if (!b || b->kind != B_VALUE || b->val->kind != V_TUPLE)
+        return NULL;
+    value *iv = lower_expr(c, VEC_AT(t->args, 0, ast *));
+    int64_t k;
+    if (iv->kind != V_SCALAR || !ir_expr_const_int(iv->e, &k)) {
+        if (iv->kind != V_ERR)
+            diag_error(iv->l, "a list element assigned to needs an index known when compiling (a loop "
+                              "over a constant range() that indexes the list is unrolled)");
+        return ast_name(t->l, "<error>");
+    }
+    if (k < 0)
+        k += b->val->n;
+    if (k < 0 || k >= b->val->n) {
+        diag_error(iv->l, "list assignment index out of range");
+        return ast_name(t->l, "<error>");
+    }
+    *list = b->val;
+    *index = (int)k;
+    return ast_name(t->l, arena_printf(&util_arena, "%s.%d", t->a->name, (int)k));
+}
+
 /* The numpy functions that are not creators: NULL if f is none of them. */
 static value *numpy_function(lctx *c, loc l, const char *f, args *a)
 {
@@ -4855,13 +5158,14 @@ static value *lower_expr(lctx *c, ast *a)
             return index_grid(c, base->str, a);
         if (base->kind == V_TUPLE) {
             if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
-                diag_error(a->l, "tuples can only be indexed by one integer");
+                diag_error(a->l, "lists and tuples can only be indexed by one integer");
                 return &ERRV;
             }
             value *iv = lower_expr(c, VEC_AT(a->args, 0, ast *));
             int64_t k;
             if (iv->kind != V_SCALAR || !ir_expr_const_int(iv->e, &k)) {
-                diag_error(iv->l, "a tuple index must be an integer constant");
+                diag_error(iv->l, "a list or tuple index must be an integer known when compiling (a "
+                                  "loop over a constant range() that indexes the list is unrolled)");
                 return &ERRV;
             }
             if (k < 0)
@@ -4947,6 +5251,7 @@ static value *lower_expr(lctx *c, ast *a)
                 return &ERRV;
         return t;
     }
+    case A_COMP: return comprehension(c, a);
     case A_LAMBDA: {
         value *v = vnew(V_LAMBDA, a->l);
         v->def = a;
@@ -4980,6 +5285,11 @@ static value *target_view(lctx *c, ast *t)
     return index_array(c, base, t, 1);
 }
 
+static ast *list_elem(lctx *c, ast *t, value **list, int *index);
+static value *iter_items(lctx *c, ast *it);
+static value *comprehension(lctx *c, ast *a);
+static int lower_for_unrolled(lctx *c, ast *s, int range_loop);
+
 /* a[m] = v as one sweep over a: a = where(m, v, a). v is a scalar, or b[m] with the same mask
  * (then b's elements land where they were selected); any other array would need as many
  * elements as m selects, which only the data says. */
@@ -5008,6 +5318,16 @@ static void store(lctx *c, ast *t, value *v)
 {
     if (t->kind == A_NAME) {
         assign_name(c, t, v);
+        return;
+    }
+    value *list;
+    int li;
+    ast *h = t->kind == A_SUBSCRIPT ? list_elem(c, t, &list, &li) : NULL;
+    if (h) { /* F[k] = v of a list F: item k rebound, as Python's lists do */
+        if (strcmp(h->name, "<error>") != 0 && v->kind != V_ERR) {
+            assign_name(c, h, v);
+            list->items[li] = read_name(c, h);
+        }
         return;
     }
     if (t->kind == A_SUBSCRIPT && list_item(t) >= 0) {
@@ -5186,6 +5506,13 @@ static void lower_augassign(lctx *c, ast *s)
     }
     value *rhs = lower_expr(c, s->a);
     ast *t = s->b;
+    value *list = NULL;
+    int li = 0;
+    ast *h = t->kind == A_SUBSCRIPT ? list_elem(c, t, &list, &li) : NULL;
+    if (h && strcmp(h->name, "<error>") == 0)
+        return;
+    if (h)
+        t = h; /* F[k] += x: the array item updated in place (a scalar item rebound) */
     if (t->kind == A_NAME) {
         value *cur = read_name(c, t);
         if (cur->kind == V_ARRAY) {
@@ -5203,6 +5530,8 @@ static void lower_augassign(lctx *c, ast *s)
             return;
         }
         assign_name(c, t, binop(c, s->l, op, cur, rhs));
+        if (list)
+            list->items[li] = read_name(c, t);
         return;
     }
     if (t->kind == A_SUBSCRIPT) {
@@ -5446,14 +5775,18 @@ static void lower_for(lctx *c, ast *s)
         diag_error(s->l, "'else' on a loop is not supported");
         return;
     }
-    if (s->b->kind != A_NAME) {
-        diag_error(s->b->l, "only a single name is supported as a for-loop variable");
+    ast *it = s->a;
+    int is_range = it->kind == A_CALL && it->a->kind == A_NAME && strcmp(it->a->name, "range") == 0 &&
+                   !lookup(c, "range", &(int){0});
+    if ((!is_range || s->b->kind == A_NAME) && lower_for_unrolled(c, s, is_range))
+        return;
+    if (!is_range) {
+        diag_error(it->l, "only 'for NAME in range(...)' loops and loops over sequences known when "
+                          "compiling (lists, tuples, zip(), enumerate()) are supported");
         return;
     }
-    ast *it = s->a;
-    if (it->kind != A_CALL || it->a->kind != A_NAME || strcmp(it->a->name, "range") != 0 ||
-        lookup(c, "range", &(int){0})) {
-        diag_error(it->l, "only 'for NAME in range(...)' loops are supported");
+    if (s->b->kind != A_NAME) {
+        diag_error(s->b->l, "only a single name is supported as the variable of a range() loop");
         return;
     }
     args a = lower_args(c, it);
