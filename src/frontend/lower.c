@@ -5063,6 +5063,16 @@ static value *lower_compare(lctx *c, ast *a)
         value *right = lower_expr(c, ra);
         int op = a->cmpops[i];
         ir_op iop;
+        if ((op == OP_IS || op == OP_ISNOT) && (left->kind == V_NONE || right->kind == V_NONE)) {
+            /* x is None: known when compiling (a defaulted parameter, an optional argument) */
+            if (left->kind == V_ERR || right->kind == V_ERR)
+                return &ERRV;
+            int same = left->kind == right->kind;
+            value *r = scalar(a->l, ir_const_i(a->l, T_BOOL, (op == OP_IS) == same), 1);
+            result = result ? scalar(a->l, ir_bin(a->l, OP_LAND, T_BOOL, result->e, r->e, 1), 1) : r;
+            left = right;
+            continue;
+        }
         switch (op) {
         case OP_LT: iop = OP_CLT; break;
         case OP_LE: iop = OP_CLE; break;
@@ -5071,7 +5081,8 @@ static value *lower_compare(lctx *c, ast *a)
         case OP_EQ: iop = OP_CEQ; break;
         case OP_NE: iop = OP_CNE; break;
         default:
-            diag_error(a->l, "comparison '%s' is not supported", ast_op_name(op));
+            diag_error(a->l, "comparison '%s' is not supported%s", ast_op_name(op),
+                       op == OP_IS || op == OP_ISNOT ? " (except with None: x is None, x is not None)" : "");
             return &ERRV;
         }
         value *r = binop(c, a->l, iop, left, right);
