@@ -98,6 +98,7 @@ struct scope {
     vec dyns;           /* dynvar*: names of this scope that have changed type */
     int is_function;
     const char *prefix; /* C-name prefix of this inlining instance */
+    vec globals;        /* const char*: names a function declares `global` (bound at module level) */
 };
 
 /* A string -> int hash map in util_arena (open addressing; never shrinks). */
@@ -155,6 +156,7 @@ static void strmap_put(strmap *m, const char *key, int val)
 typedef struct lctx {
     ir_program *prog;
     vec *out;           /* statements being emitted */
+    vec global_writes;  /* const char*: module names some function assigns through `global` */
     scope *sc;
     scope *module;
     vec pending;        /* ir_var* slots to release after the current statement */
@@ -331,30 +333,49 @@ static binding *lookup(lctx *c, const char *name, int *unbound_local)
     return NULL;
 }
 
+/* The scope a name is bound in: the current one, or the module's for a name the enclosing
+ * function declares `global` (its variable is then the module's too). */
+static scope *binding_scope(lctx *c, const char *name)
+{
+    scope *sc = c->sc;
+    for (scope *f = sc; f; f = f->parent)
+        if (f->is_function) {
+            if (name_in(&f->globals, name))
+                while (sc->parent)
+                    sc = sc->parent;
+            break;
+        }
+    return sc;
+}
+
 static binding *bind(lctx *c, const char *name)
 {
-    binding *b = find_in(c->sc, name);
+    scope *sc = binding_scope(c, name);
+    binding *b = find_in(sc, name);
     if (!b) {
         b = NEW(binding);
         b->name = name;
-        vec_push(&c->sc->binds, b);
+        vec_push(&sc->binds, b);
     }
     memset(&b->var, 0, sizeof *b - offsetof(binding, var));
     return b;
 }
 
 /* The variable of this scope for a name, type and rank (one C variable each). */
+static scope *binding_scope(lctx *c, const char *name);
+
 static ir_var *scope_var(lctx *c, const char *name, ir_type t, int rank, int is_array)
 {
-    for (int i = 0; i < c->sc->vars.len; i++) {
-        ir_var *v = VEC_AT(c->sc->vars, i, ir_var *);
+    scope *sc = binding_scope(c, name);
+    for (int i = 0; i < sc->vars.len; i++) {
+        ir_var *v = VEC_AT(sc->vars, i, ir_var *);
         if (strcmp(v->pyname, name) == 0 && v->type == t && v->rank == rank &&
             v->is_array == (unsigned)is_array)
             return v;
     }
-    const char *base = c->sc->prefix ? arena_printf(&util_arena, "%s_%s", c->sc->prefix, name) : name;
+    const char *base = sc->prefix ? arena_printf(&util_arena, "%s_%s", sc->prefix, name) : name;
     ir_var *v = ir_var_new(c->prog, cname(c, base), name, t, rank, is_array);
-    vec_push(&c->sc->vars, v);
+    vec_push(&sc->vars, v);
     return v;
 }
 
@@ -426,6 +447,24 @@ static void target_names(ast *t, vec *out)
     } else if (t->kind == A_TUPLE || t->kind == A_LIST) {
         for (int i = 0; i < t->args.len; i++)
             target_names(VEC_AT(t->args, i, ast *), out);
+    }
+}
+
+/* Names declared `global` anywhere in a function body (not in nested defs). */
+static void declared_globals(vec *stmts, vec *out)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind == A_GLOBAL)
+            for (int k = 0; k < s->args.len; k++) {
+                ast *n = VEC_AT(s->args, k, ast *);
+                if (!name_in(out, n->name))
+                    vec_push(out, (void *)n->name);
+            }
+        if (s->kind == A_IF || s->kind == A_FOR || s->kind == A_WHILE) {
+            declared_globals(&s->body, out);
+            declared_globals(&s->orelse, out);
+        }
     }
 }
 
@@ -2083,7 +2122,12 @@ static value *inline_call(lctx *c, value *fn, ast *call)
     s->prefix = cname(c, def->name);
     for (int i = 0; i < np; i++)
         vec_push(&s->locals, (void *)pn[i]);
-    assigned_names(&def->body, &s->locals);
+    declared_globals(&def->body, &s->globals);
+    vec assigned = {0};
+    assigned_names(&def->body, &assigned);
+    for (int i = 0; i < assigned.len; i++)
+        if (!name_in(&s->globals, VEC_AT(assigned, i, const char *)))
+            vec_push(&s->locals, assigned.items[i]);
     vec_push(&c->inlining, def);
     c->sc = s;
     for (int i = 0; i < np; i++) {
@@ -5654,6 +5698,9 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
     vec names = {0};
     target_names(target, &names);
     assigned_names(&loop->body, &names);
+    for (int i = 0; i < c->global_writes.len; i++) /* a call in the body may assign them */
+        if (!name_in(&names, VEC_AT(c->global_writes, i, const char *)))
+            vec_push(&names, c->global_writes.items[i]);
     for (int i = 0; i < names.len; i++) {
         binding *b = find_in(c->sc, VEC_AT(names, i, const char *));
         if (b && b->kind == B_SCALAR)
@@ -6209,9 +6256,7 @@ static void lower_stmt(lctx *c, ast *s)
         b->val->defscope = c->sc;
         break;
     }
-    case A_GLOBAL:
-        diag_error(s->l, "'global' is not supported; pass values in as arguments and return them");
-        break;
+    case A_GLOBAL: break; /* a function's globals are collected when it is inlined */
     case A_ASSERT: lower_assert(c, s); break;
     case A_RAISE: lower_raise(c, s); break;
     case A_OTHER_STMT:
@@ -6238,6 +6283,17 @@ static void lower_block(lctx *c, vec *stmts)
 /* ------------------------------------------------------------------------------------------ */
 /* Parameters                                                                                 */
 
+/* The names a def assigns that it declares `global` (module state it changes). */
+static void global_writes(ast *def, vec *out)
+{
+    vec g = {0}, a = {0};
+    declared_globals(&def->body, &g);
+    assigned_names(&def->body, &a);
+    for (int i = 0; i < a.len; i++)
+        if (name_in(&g, VEC_AT(a, i, const char *)) && !name_in(out, VEC_AT(a, i, const char *)))
+            vec_push(out, a.items[i]);
+}
+
 static void count_assignments(vec *stmts, vec *names, vec *counts_as_ptr, int top)
 {
     for (int i = 0; i < stmts->len; i++) {
@@ -6256,7 +6312,8 @@ static void count_assignments(vec *stmts, vec *names, vec *counts_as_ptr, int to
         else if (s->kind == A_IF) {
             count_assignments(&s->body, names, counts_as_ptr, 0);
             count_assignments(&s->orelse, names, counts_as_ptr, 0);
-        }
+        } else if (s->kind == A_DEF) /* names it assigns through `global` */
+            global_writes(s, &here);
         for (int k = 0; k < here.len; k++) {
             const char *n = VEC_AT(here, k, const char *);
             int found = -1;
@@ -6371,6 +6428,9 @@ ir_program *lower_module(ast *module, const char *source)
     scope *m = NEW(scope);
     c.sc = c.module = m;
     c.out = &c.prog->body;
+    for (int i = 0; i < module->body.len; i++)
+        if (VEC_AT(module->body, i, ast *)->kind == A_DEF)
+            global_writes(VEC_AT(module->body, i, ast *), &c.global_writes);
     find_params(&c, module);
     for (int i = 0; i < module->body.len; i++) {
         ast *s = VEC_AT(module->body, i, ast *);
