@@ -50,6 +50,8 @@ void tyl_rs_receive(const int *live);
 /* tyl_ulfm.c: ULFM recovery (compiled in with TYL_HAVE_ULFM, on with TYLES_ULFM=1). */
 void tyl_ulfm_setup_(void);
 int tyl_ulfm_enabled_(void);
+/* 1 once this process has recovered in place from a lost rank. */
+int tyl_ulfm_recovered_(void);
 #ifdef TYL_HAVE_ULFM
 #include <mpi.h>
 TYL_NORETURN void tyl_ulfm_recover_(void);

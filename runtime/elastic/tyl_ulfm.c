@@ -65,9 +65,13 @@ void tyl_ulfm_setup_(void)
 
 int tyl_ulfm_enabled_(void) { return ulfm_on; }
 
+static int ulfm_recovered;
+int tyl_ulfm_recovered_(void) { return ulfm_recovered; }
+
 _Noreturn void tyl_ulfm_recover_(void)
 {
     double t0 = tyl_wall_();
+    ulfm_recovered = 1;
     for (;;) {
         MPI_Comm shrunk;
         MPIX_Comm_shrink(tyl_rt_comm_, &shrunk);
@@ -98,5 +102,6 @@ _Noreturn void tyl_ulfm_recover_(void)
 
 void tyl_ulfm_setup_(void) {}
 int tyl_ulfm_enabled_(void) { return 0; }
+int tyl_ulfm_recovered_(void) { return 0; }
 
 #endif

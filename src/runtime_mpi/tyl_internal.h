@@ -53,6 +53,7 @@ TYL_NORETURN void tyl_rt_exit_(int status);
 /* runtime/elastic: the elastic layer's finalisation (before MPI_Finalize). */
 void tyl_ck_finalize_(void);
 void tyl_rs_before_finalize_(void);
+int tyl_ulfm_recovered_(void); /* tyl_ulfm.c: 1 once this process recovered in place */
 /* runtime/elastic/tyl_event.c: append "TIME EVENT fmt..." to $TYLES_EVENT_LOG (rank 0 only,
  * unless any_rank). */
 void tyl_event(int any_rank, const char *event, const char *fmt, ...)
