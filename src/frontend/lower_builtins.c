@@ -1,0 +1,595 @@
+/* lower_builtins.c: built-ins that are not NumPy array functions: print, the Python built-ins
+ * (abs, min, max, int, float, len, range, sum, ...), the math module and numpy.random (legacy
+ * global state, RandomState and Generator). Requires: arguments already lowered by lw_args.
+ * Establishes: random draws get a generator number each; a clock-seeded draw is warned about
+ * once. */
+
+#include "lower_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static value *call_math(lctx *c, loc l, const char *f, args *a);
+
+/* A print of values of changing type (a function's result): one print per combination of
+ * their tags, each printing the int or the float as Python would. */
+static ir_stmt *print_variants(ir_stmt *s, value **vals, int from)
+{
+    for (int i = from; i < s->n; i++) {
+        if (s->strs[i] || !vals[i]->dyn)
+            continue;
+        dynvar *d = vals[i]->dyn;
+        ir_stmt *st = ir_stmt_new(S_IF, s->l);
+        st->e = ir_varref(s->l, d->tag);
+        for (int isf = 1; isf >= 0; isf--) {
+            ir_stmt *p = ir_stmt_new(S_PRINT, s->l);
+            p->n = s->n;
+            p->strs = s->strs;
+            p->str = s->str;
+            p->end = s->end;
+            p->args = NEWN(ir_expr *, s->n + 1);
+            memcpy(p->args, s->args, sizeof(ir_expr *) * (size_t)s->n);
+            p->args[i] = ir_varref(s->l, isf ? d->f : d->i);
+            vec_push(isf ? &st->body : &st->orelse, print_variants(p, vals, i + 1));
+        }
+        return st;
+    }
+    return s;
+}
+/* ---- np.random: NumPy's streams, bit for bit (libtyles' tyl_random.c) ----------------------- */
+
+/* Generator numbers: 0 is the legacy global RandomState; each np.random.default_rng call lowered
+ * takes the next of 1, 2, ..., each np.random.RandomState call the next of -1, -2, ... (a call
+ * lowered again by a loop probe takes a new one; unused ones cost nothing). */
+static int rnd_ngen, rnd_nstates;
+static int rnd_legacy_seeded; /* np.random.seed(int) came before: legacy draws are reproducible */
+static int rnd_warned;        /* the clock-seed warning was given */
+static const char rnd_supported[] =
+    "supported from numpy.random: seed, rand, randn, random, random_sample, standard_normal, "
+    "normal, uniform, randint, default_rng, RandomState (with the same methods); of a Generator: "
+    "random, uniform, integers";
+
+/* np.random.NAME or GENERATOR.NAME: a built-in whose call random_call lowers. */
+value *lw_random_attr(value *obj, ast *a)
+{
+    static const char *legacy[] = {"seed", "rand", "randn", "random", "random_sample",
+                                   "standard_normal", "normal", "uniform", "randint",
+                                   "default_rng", "RandomState", NULL};
+    static const char *methods[] = {"random", "uniform", "integers", "standard_normal", "normal", NULL};
+    int gen = obj->kind == V_RNG;
+    /* a RandomState object has the module's functions (less the constructors) as methods */
+    for (const char **p = gen && obj->n > 0 ? methods : legacy; *p; p++)
+        if (strcmp(*p, a->name) == 0 && !(gen && (!strcmp(*p, "default_rng") || !strcmp(*p, "RandomState")))) {
+            value *v = lw_vnew(V_BUILTIN, a->l);
+            v->str = arena_printf(&util_arena, "%s%s", gen ? "rng." : "np.random.", a->name);
+            v->self = gen ? obj : NULL;
+            return v;
+        }
+    loc whole = loc_span(a->a->l, a->l);
+    diag_error(whole, "'%s' is not supported in a stencil program", diag_text(whole));
+    diag_note((loc){0}, "%s", rnd_supported);
+    return &lw_ERRV;
+}
+
+/* A clock seed: results cannot be compared with NumPy's; said once. */
+static void rnd_clock_warning(loc l, const char *what)
+{
+    int sup = diag_suppress(1);
+    diag_suppress(sup);
+    if (rnd_warned || sup)
+        return;
+    rnd_warned = 1;
+    diag_warning(l, "%s: the seed comes from the clock, so the numbers cannot match NumPy's; "
+                    "seed it with an int to reproduce a NumPy run", what);
+}
+static ir_expr *rnd_float(value *v, const char *fname, const char *what)
+{
+    if (v->kind == V_SCALAR)
+        return ir_cast(v->l, T_F64, v->e);
+    diag_error(v->l, "%s(): %s must be a scalar here, not %s", fname, what, lw_vkind_desc(v));
+    return NULL;
+}
+
+/* Draws of kind k from generator gen: an array of shape `size`, or one scalar when size is
+ * absent or None. */
+static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr *e2, value *size,
+                       ir_type t, const char *fname)
+{
+    if (gen == 0 && !rnd_legacy_seeded)
+        rnd_clock_warning(l, arena_printf(&util_arena, "%s() before np.random.seed()", fname));
+    ir_stmt *s = ir_stmt_new(S_RANDOM, l);
+    s->n = gen;
+    s->init = k;
+    s->na = gen != 0 || rnd_legacy_seeded;
+    s->e = e;
+    s->e2 = e2;
+    value *r;
+    if (size && size->kind != V_NONE) {
+        int rank;
+        ir_expr *len[IR_MAX_RANK];
+        const sym *sh[IR_MAX_RANK];
+        if (!lw_shape_arg(size, &rank, len, sh))
+            return &lw_ERRV;
+        r = lw_new_array(c, l, t, rank, len, sh, 0, NULL);
+        s->var = r->fresh;
+    } else {
+        /* NumPy returns a Python float or int, even for dtype=np.float32 */
+        s->var = lw_temp_scalar(c, k == R_INT ? T_I64 : T_F64);
+        r = lw_scalar(l, ir_varref(l, s->var), 1);
+    }
+    lw_emit(c, s);
+    return r;
+}
+
+/* randint / integers: [low, high) (high None: [0, low)), dtype int64 or int32. */
+static value *rnd_ints(lctx *c, loc l, int gen, value **v, const char *fname, int endpoint)
+{
+    ir_type t = T_I64;
+    if (v[3] && v[3]->kind != V_NONE && !lw_dtype_of(v[3], &t))
+        return &lw_ERRV;
+    if (t != T_I64 && t != T_I32) {
+        diag_error(v[3]->l, "%s(): dtype= must be an int64 or int32 type here", fname);
+        return &lw_ERRV;
+    }
+    int nohigh = !v[1] || v[1]->kind == V_NONE;
+    ir_expr *lo = lw_int_operand(v[0], nohigh ? "high" : "low");
+    ir_expr *hi = nohigh ? lo : lw_int_operand(v[1], "high");
+    if (!lo || !hi)
+        return &lw_ERRV;
+    if (nohigh)
+        lo = lw_I64(l, 0);
+    if (endpoint)
+        hi = ir_bin(l, OP_ADD, T_I64, hi, lw_I64(l, 1), 0);
+    return rnd_draw(c, l, gen, R_INT, lo, hi, v[2], t, fname);
+}
+static value *random_call(lctx *c, value *fn, ast *call)
+{
+    loc l = call->l;
+    args a = lw_args(c, call);
+    if (lw_any_err(&a))
+        return &lw_ERRV;
+    int gen = fn->self ? fn->self->n : 0;
+    int pcg = gen > 0; /* a Generator; otherwise the legacy stream or a RandomState */
+    const char *n = strchr(fn->str, '.') + 1;
+    if (!fn->self)
+        n = strchr(n, '.') + 1;
+    const char *fname = fn->self ? arena_printf(&util_arena, "%s.%s", pcg ? "Generator" : "RandomState", n)
+                                 : fn->str;
+    value *v[5] = {0};
+    if (strcmp(n, "seed") == 0 || strcmp(n, "default_rng") == 0 || strcmp(n, "RandomState") == 0) {
+        const char *pn[] = {"seed"};
+        if (!lw_match_args(l, fname, &a, 1, pn, 0, v))
+            return &lw_ERRV;
+        ir_stmt *s = ir_stmt_new(S_RANDOM, l);
+        s->init = R_SEED;
+        s->n = n[0] == 's' ? gen : n[0] == 'd' ? ++rnd_ngen : -++rnd_nstates;
+        if (v[0] && v[0]->kind != V_NONE) {
+            s->e = lw_int_operand(v[0], "a seed");
+            if (!s->e)
+                return &lw_ERRV;
+        } else
+            rnd_clock_warning(l, arena_printf(&util_arena, "%s() without a seed", fname));
+        rnd_legacy_seeded |= s->n == 0 && s->e;
+        lw_emit(c, s);
+        if (n[0] == 's')
+            return lw_vnew(V_NONE, l);
+        value *g = lw_vnew(V_RNG, l);
+        g->n = s->n;
+        return g;
+    }
+    if (!pcg && (strcmp(n, "rand") == 0 || strcmp(n, "randn") == 0)) {
+        /* the shape as separate ints */
+        if (a.nkw) {
+            diag_error(a.kwast[0]->l, "%s() takes no keyword arguments", fname);
+            return &lw_ERRV;
+        }
+        value *size = NULL;
+        if (a.npos) {
+            size = lw_vnew(V_TUPLE, l);
+            size->n = a.npos;
+            size->items = a.pos;
+        }
+        return rnd_draw(c, l, gen, n[4] ? R_GAUSS : R_SAMPLE, n[4] ? ir_const_f(l, T_F64, 0.0) : NULL,
+                        n[4] ? ir_const_f(l, T_F64, 1.0) : NULL, size, T_F64, fname);
+    }
+    if (strcmp(n, "random") == 0 || strcmp(n, "random_sample") == 0) {
+        const char *pn[] = {"size", "dtype"};
+        if (!lw_match_args(l, fname, &a, pcg ? 2 : 1, pn, 0, v))
+            return &lw_ERRV;
+        ir_type t = T_F64;
+        if (pcg && v[1] && !lw_dtype_of(v[1], &t))
+            return &lw_ERRV;
+        if (t != T_F64 && t != T_F32) {
+            diag_error(v[1]->l, "%s(): dtype= must be np.float64 or np.float32", fname);
+            return &lw_ERRV;
+        }
+        return rnd_draw(c, l, gen, t == T_F32 ? R_SAMPLE_F32 : R_SAMPLE, NULL, NULL, v[0], t, fname);
+    }
+    if (pcg && (strcmp(n, "standard_normal") == 0 || strcmp(n, "normal") == 0)) {
+        diag_error(l, "%s() is not supported yet: it draws with NumPy's ziggurat, whose tables "
+                      "libtyles does not have", fname);
+        diag_note((loc){0}, "np.random.seed(s) with np.random.randn / np.random.normal gives NumPy's "
+                            "legacy normal stream bit for bit");
+        return &lw_ERRV;
+    }
+    if (strcmp(n, "standard_normal") == 0 || strcmp(n, "normal") == 0 || strcmp(n, "uniform") == 0) {
+        int unif = n[0] == 'u', std = n[0] == 's';
+        const char *pn[] = {unif ? "low" : "loc", unif ? "high" : "scale", "size"};
+        const char *pstd[] = {"size"};
+        if (!lw_match_args(l, fname, &a, std ? 1 : 3, std ? pstd : pn, 0, v))
+            return &lw_ERRV;
+        if (std) {
+            v[2] = v[0];
+            v[0] = v[1] = NULL;
+        }
+        ir_expr *p0 = v[0] ? rnd_float(v[0], fname, pn[0]) : ir_const_f(l, T_F64, 0.0);
+        ir_expr *p1 = v[1] ? rnd_float(v[1], fname, pn[1]) : ir_const_f(l, T_F64, 1.0);
+        if (!p0 || !p1)
+            return &lw_ERRV;
+        return rnd_draw(c, l, gen, unif ? R_UNIFORM : R_GAUSS, p0, p1, v[2], T_F64, fname);
+    }
+    if (strcmp(n, "randint") == 0 || strcmp(n, "integers") == 0) {
+        const char *pn[] = {"low", "high", "size", "dtype", "endpoint"};
+        if (!lw_match_args(l, fname, &a, pcg ? 5 : 4, pn, 1, v))
+            return &lw_ERRV;
+        int64_t k = 0;
+        if (v[4] && !(v[4]->kind == V_SCALAR && ir_expr_const_int(ir_cast(l, T_I64, v[4]->e), &k))) {
+            diag_error(v[4]->l, "endpoint must be True or False (a value known when compiling)");
+            return &lw_ERRV;
+        }
+        return rnd_ints(c, l, gen, v, fname, k != 0);
+    }
+    diag_error(l, "'%s' is not supported in a stencil program", fname);
+    diag_note((loc){0}, "%s", rnd_supported);
+    return &lw_ERRV;
+}
+
+/* list(it), tuple(it), zip(...), enumerate(...) and sum(it[, start]) of sequences known when
+ * compiling; sum adds from the left starting at start (0), as Python does. */
+static value *call_sequence(lctx *c, const char *f, ast *call)
+{
+    loc l = call->l;
+    if (strcmp(f, "zip") == 0 || strcmp(f, "enumerate") == 0) {
+        value *v = lw_iter_items(c, call);
+        return v ? v : &lw_ERRV;
+    }
+    if (call->args.len < 1 || call->args.len > (f[0] == 's' ? 2 : 1) || call->kwargs.len) {
+        diag_error(l, "%s() takes %s here", f, f[0] == 's' ? "a sequence and a start value" : "one sequence");
+        return &lw_ERRV;
+    }
+    value *items = lw_iter_items(c, VEC_AT(call->args, 0, ast *));
+    if (!items) {
+        diag_error(VEC_AT(call->args, 0, ast *)->l, "%s() is supported over sequences known when "
+                   "compiling (a list, tuple, comprehension, range() of constants)", f);
+        return &lw_ERRV;
+    }
+    if (items->kind == V_ERR || f[0] != 's')
+        return items;
+    value *acc = call->args.len == 2 ? lw_expr(c, VEC_AT(call->args, 1, ast *)) : lw_scalar(l, lw_I64(l, 0), 1);
+    for (int i = 0; i < items->n && acc->kind != V_ERR; i++)
+        acc = lw_binop(c, l, OP_ADD, acc, items->items[i]);
+    return acc;
+}
+value *lw_call_builtin(lctx *c, value *fn, ast *call)
+{
+    if (!fn->self && (strcmp(fn->str, "list") == 0 || strcmp(fn->str, "tuple") == 0 ||
+                      strcmp(fn->str, "sum") == 0 || strcmp(fn->str, "zip") == 0 ||
+                      strcmp(fn->str, "enumerate") == 0))
+        return call_sequence(c, fn->str, call);
+    if (strncmp(fn->str, "np.random.", 10) == 0 || strncmp(fn->str, "rng.", 4) == 0)
+        return random_call(c, fn, call);
+    const char *f = fn->str;
+    if (strncmp(f, "np.", 3) == 0 || fn->self)
+        return lw_call_numpy(c, f, call, fn->self);
+    args a = lw_args(c, call);
+    if (lw_any_err(&a))
+        return &lw_ERRV;
+    loc l = call->l;
+    if (strncmp(f, "math.", 5) == 0)
+        return call_math(c, l, f, &a);
+    if (strncmp(f, "time.", 5) == 0) {
+        if (a.npos || a.nkw) {
+            diag_error(l, "%s() takes no arguments", f);
+            return &lw_ERRV;
+        }
+        ir_expr **args = NEWN(ir_expr *, 1);
+        args[0] = lw_I64(l, strcmp(f, "time.time") == 0 ? 0 : 1);
+        return lw_scalar(l, ir_call(l, FN_WALLTIME, T_F64, 1, args), 1);
+    }
+    if (strcmp(f, "print") == 0) {
+        value **vals = a.pos;
+        ir_stmt *s = ir_stmt_new(S_PRINT, l);
+        s->n = a.npos;
+        s->args = NEWN(ir_expr *, a.npos + 1);
+        s->strs = NEWN(const char *, a.npos + 1);
+        s->str = " ";
+        s->end = "\n";
+        for (int k = 0; k < a.nkw; k++) {
+            if ((strcmp(a.kwname[k], "sep") == 0 || strcmp(a.kwname[k], "end") == 0) &&
+                (a.kw[k]->kind == V_STR || a.kw[k]->kind == V_NONE)) {
+                const char *v = a.kw[k]->kind == V_STR ? a.kw[k]->str : NULL;
+                if (a.kwname[k][0] == 's')
+                    s->str = v ? v : " ";
+                else
+                    s->end = v ? v : "\n";
+            } else if (strcmp(a.kwname[k], "flush") != 0) {
+                diag_error(a.kwast[k]->l, "print() argument '%s' is not supported (sep= and end= "
+                                          "take string literals)", a.kwname[k]);
+                return &lw_ERRV;
+            }
+        }
+        for (int i = 0; i < a.npos; i++) {
+            value *v = a.pos[i];
+            if (v->kind == V_STR)
+                s->strs[i] = v->str;
+            else if (v->kind == V_SCALAR)
+                s->args[i] = v->e;
+            else if (v->kind == V_NONE)
+                s->strs[i] = "None";
+            else {
+                diag_error(v->l, "print() of %s is not supported (print scalars, e.g. u.max() or u[i, j])",
+                           lw_vkind_desc(v));
+                return &lw_ERRV;
+            }
+        }
+        lw_emit(c, print_variants(s, vals, 0));
+        return lw_vnew(V_NONE, l);
+    }
+    if (strcmp(f, "slice") == 0) { /* slice(stop), slice(start, stop[, step]) */
+        if (a.nkw || a.npos < 1 || a.npos > 3) {
+            diag_error(l, "slice() takes 1 to 3 positional arguments");
+            return &lw_ERRV;
+        }
+        value *r = lw_vnew(V_SLICE, l);
+        r->n = 3;
+        r->items = NEWN(value *, 3);
+        value *none = lw_vnew(V_NONE, l);
+        r->items[0] = a.npos == 1 ? none : a.pos[0];
+        r->items[1] = a.npos == 1 ? a.pos[0] : a.pos[1];
+        r->items[2] = a.npos == 3 ? a.pos[2] : none;
+        for (int i = 0; i < 3; i++)
+            if (r->items[i]->kind != V_NONE && !lw_is_int_scalar(r->items[i])) {
+                diag_error(r->items[i]->l, "slice indices must be integers or None, not %s",
+                           lw_vkind_desc(r->items[i]));
+                return &lw_ERRV;
+            }
+        return r;
+    }
+    if (strcmp(f, "range") == 0) {
+        diag_error(l, "range() is only supported as the iterable of a for loop");
+        return &lw_ERRV;
+    }
+    if (a.nkw) {
+        diag_error(a.kwast[0]->l, "%s() takes no keyword arguments", f);
+        return &lw_ERRV;
+    }
+    if (strcmp(f, "len") == 0) {
+        if (a.npos != 1 || a.pos[0]->kind != V_ARRAY) {
+            if (a.npos == 1 && a.pos[0]->kind == V_TUPLE)
+                return lw_scalar(l, lw_I64(l, a.pos[0]->n), 1);
+            diag_error(l, "len() takes one array");
+            return &lw_ERRV;
+        }
+        value *v = lw_scalar(l, a.pos[0]->len[0], 1);
+        v->s = a.pos[0]->sh[0];
+        return v;
+    }
+    if (strcmp(f, "min") == 0 || strcmp(f, "max") == 0) {
+        if (a.npos < 2) {
+            diag_error(l, "%s() of a single value is not supported; give two or more scalars", f);
+            return &lw_ERRV;
+        }
+        value *r = a.pos[0];
+        int allconst = 1;
+        for (int i = 0; i < a.npos; i++)
+            allconst &= a.pos[i]->kind == V_SCALAR && a.pos[i]->e->kind == E_CONST;
+        if (allconst) {
+            /* constants: Python's rule (the first of the extreme values) decides the type too */
+            for (int i = 1; i < a.npos; i++) {
+                ir_expr *x = r->e, *y = a.pos[i]->e;
+                double fx = ir_type_is_float(x->type) ? x->c.f : (double)x->c.i;
+                double fy = ir_type_is_float(y->type) ? y->c.f : (double)y->c.i;
+                if (f[1] == 'i' ? fy < fx : fy > fx)
+                    r = a.pos[i];
+            }
+            return lw_scalar(l, r->e, 1);
+        }
+        for (int i = 0; i < a.npos; i++) {
+            if (a.pos[i]->kind != V_SCALAR) {
+                diag_error(a.pos[i]->l, "%s() takes scalars here, not %s (use np.%s for arrays)", f,
+                           lw_vkind_desc(a.pos[i]), strcmp(f, "min") == 0 ? "minimum" : "maximum");
+                return &lw_ERRV;
+            }
+            if (ir_type_is_float(a.pos[i]->type) != ir_type_is_float(r->type)) {
+                diag_error(l, "%s() of an int and a float is not supported (its result type would "
+                              "depend on the values); convert with float()", f);
+                return &lw_ERRV;
+            }
+        }
+        for (int i = 1; i < a.npos; i++) {
+            value *b = a.pos[i];
+            ir_type t = r->type == T_BOOL ? b->type : r->type;
+            ir_op op = f[1] == 'i' ? OP_MIN : OP_MAX;
+            value *nv = lw_scalar(l, ir_bin(l, op, t, ir_cast(l, t, r->e), ir_cast(l, t, b->e), 1),
+                               r->weak && b->weak);
+            if (t == T_I64 && r->s && b->s)
+                nv->s = sym_opaque(f, r->s, b->s);
+            r = nv;
+        }
+        return r;
+    }
+    if (a.npos != 1) {
+        diag_error(l, "%s() takes exactly one argument here", f);
+        return &lw_ERRV;
+    }
+    value *x = a.pos[0];
+    if (strcmp(f, "abs") == 0 && x->kind == V_ARRAY) /* abs() of an array is np.abs */
+        return lw_unop(c, l, OP_ABS, x);
+    if (x->kind != V_SCALAR) {
+        diag_error(x->l, "%s() of %s is not supported", f, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    if (strcmp(f, "float") == 0)
+        return lw_scalar(l, ir_cast(l, T_F64, x->e), 1);
+    if (strcmp(f, "int") == 0) {
+        if (!ir_type_is_float(x->type)) {
+            value *v = lw_scalar(l, ir_cast(l, T_I64, x->e), 1);
+            v->s = x->s;
+            return v;
+        }
+        if (x->e->kind == E_CONST && isfinite(x->e->c.f)) {
+            /* exactly the doubles in [-2**63, 2**63) truncate to an int64 */
+            double f = x->e->c.f;
+            if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0)) {
+                diag_error(l, "integer overflow: int(%g) does not fit in tylesc's 64-bit integers", f);
+                return &lw_ERRV;
+            }
+            return lw_scalar(l, lw_I64(l, (int64_t)f), 1);
+        }
+        /* at run time: Python's errors for inf and nan, and a message for what int64 cannot hold */
+        ir_expr **args = NEWN(ir_expr *, 1);
+        args[0] = ir_cast(l, T_F64, x->e);
+        return lw_scalar(l, ir_call(l, FN_PYINT, T_I64, 1, args), 1);
+    }
+    if (strcmp(f, "bool") == 0)
+        return lw_unop(c, l, OP_LNOT, lw_unop(c, l, OP_LNOT, x));
+    if (strcmp(f, "abs") == 0) {
+        ir_type t = x->type == T_BOOL ? T_I64 : x->type;
+        value *v = lw_scalar(l, ir_un(l, OP_ABS, t, ir_cast(l, t, x->e)), x->weak);
+        int64_t k;
+        if (ir_expr_const_int(x->e, &k) && k == INT64_MIN) {
+            diag_error(l, "integer overflow: abs(%lld) does not fit in tylesc's 64-bit integers",
+                       (long long)k);
+            return &lw_ERRV;
+        }
+        if (ir_expr_const_int(x->e, &k))
+            v = lw_scalar(l, lw_I64(l, k < 0 ? -k : k), 1);
+        return v;
+    }
+    diag_error(l, "'%s()' is not supported in a stencil program", f);
+    return &lw_ERRV;
+}
+
+/* ---- math and time: Python's scalar functions ------------------------------------------------ */
+
+/* math.f(x...) of Python scalars, with Python's errors: "math domain error" (ValueError) for
+ * arguments outside the domain, "math range error" (OverflowError) for a finite argument whose
+ * result overflows. floor/ceil/trunc give ints. */
+static value *call_math(lctx *c, loc l, const char *f, args *a)
+{
+    const char *n = f + 5;
+    int two = !strcmp(n, "atan2") || !strcmp(n, "hypot") || !strcmp(n, "pow") ||
+              !strcmp(n, "copysign") || !strcmp(n, "fmod");
+    int isclose = !strcmp(n, "isclose");
+    int logb = !strcmp(n, "log") && a->npos == 2;
+    int want = two || isclose || logb ? 2 : 1;
+    if (a->npos != want || (a->nkw && !isclose)) {
+        diag_error(l, "%s() takes %s argument%s here", f, want == 1 ? "one" : "two", want == 1 ? "" : "s");
+        return &lw_ERRV;
+    }
+    ir_expr *x[2];
+    for (int i = 0; i < want; i++) {
+        value *v = a->pos[i];
+        if (v->kind != V_SCALAR) {
+            diag_error(v->l, "%s() takes numbers, not %s%s", f, lw_vkind_desc(v),
+                       v->kind == V_ARRAY ? " (use the np. function for arrays)" : "");
+            return &lw_ERRV;
+        }
+        x[i] = ir_cast(l, T_F64, v->e);
+    }
+    ir_expr *zero = ir_const_f(l, T_F64, 0.0), *one = ir_const_f(l, T_F64, 1.0);
+    ir_expr *inf = ir_const_f(l, T_F64, INFINITY);
+#define CMP(op, p, q) ir_bin(l, op, T_BOOL, p, q, 0)
+#define ABSF(p) ir_un(l, OP_ABS, T_F64, p)
+    const char *domain = "ValueError: math domain error", *range = "OverflowError: math range error";
+    if (!strcmp(n, "floor") || !strcmp(n, "ceil") || !strcmp(n, "trunc")) {
+        if (lw_is_int_scalar(a->pos[0]))
+            return lw_scalar(l, ir_cast(l, T_I64, a->pos[0]->e), 1);
+        ir_fn fn = n[0] == 'f' ? FN_FLOOR : n[0] == 'c' ? FN_CEIL : FN_TRUNC;
+        return lw_scalar(l, lw_call1(l, FN_PYINT, T_I64, lw_call1(l, fn, T_F64, x[0])), 1);
+    }
+    if (!strcmp(n, "isnan"))
+        return lw_scalar(l, CMP(OP_CNE, x[0], x[0]), 1);
+    if (!strcmp(n, "isinf"))
+        return lw_scalar(l, CMP(OP_CEQ, ABSF(x[0]), inf), 1);
+    if (!strcmp(n, "isfinite"))
+        return lw_scalar(l, CMP(OP_CLT, ABSF(x[0]), inf), 1);
+    if (!strcmp(n, "fabs"))
+        return lw_scalar(l, ABSF(x[0]), 1);
+    if (!strcmp(n, "degrees") || !strcmp(n, "radians"))
+        return lw_scalar(l, ir_bin(l, OP_MUL, T_F64, x[0],
+                                ir_const_f(l, T_F64, n[0] == 'd' ? 180.0 / 3.141592653589793
+                                                                 : 3.141592653589793 / 180.0), 0), 1);
+    if (isclose) { /* abs(a - b) <= max(rel_tol * max(abs(a), abs(b)), abs_tol), or a == b */
+        ir_expr *rel = ir_const_f(l, T_F64, 1e-9), *abst = zero;
+        for (int k = 0; k < a->nkw; k++) {
+            value *kv = a->kw[k];
+            if ((strcmp(a->kwname[k], "rel_tol") && strcmp(a->kwname[k], "abs_tol")) || kv->kind != V_SCALAR) {
+                diag_error(a->kwast[k]->l, "math.isclose() takes rel_tol= and abs_tol= numbers");
+                return &lw_ERRV;
+            }
+            *(a->kwname[k][0] == 'r' ? &rel : &abst) = ir_cast(l, T_F64, kv->e);
+        }
+        ir_expr *tol = ir_bin(l, OP_MAX, T_F64,
+                              ir_bin(l, OP_MUL, T_F64, rel, ir_bin(l, OP_MAX, T_F64, ABSF(x[0]), ABSF(x[1]), 0), 0),
+                              abst, 0);
+        ir_expr *close = CMP(OP_CLE, ABSF(ir_bin(l, OP_SUB, T_F64, x[0], x[1], 0)), tol);
+        return lw_scalar(l, ir_bin(l, OP_LOR, T_BOOL, CMP(OP_CEQ, x[0], x[1]), close, 0), 1);
+    }
+    static const struct { const char *n; ir_fn fn; int dom; } fns[] = {
+        /* dom: 0 none, 1 x < 0, 2 x <= 0, 3 |x| > 1, 4 x < 1, 5 |x| >= 1, 6 x <= -1, 7 x infinite */
+        {"sqrt", FN_SQRT, 1}, {"exp", FN_EXP, 0}, {"log", FN_LOG, 2}, {"log10", FN_LOG10, 2},
+        {"log2", FN_LOG2, 2}, {"log1p", FN_LOG1P, 6}, {"expm1", FN_EXPM1, 0}, {"exp2", FN_EXP2, 0},
+        {"cbrt", FN_CBRT, 0}, {"sin", FN_SIN, 7}, {"cos", FN_COS, 7}, {"tan", FN_TAN, 7},
+        {"asin", FN_ASIN, 3}, {"acos", FN_ACOS, 3}, {"atan", FN_ATAN, 0}, {"sinh", FN_SINH, 0},
+        {"cosh", FN_COSH, 0}, {"tanh", FN_TANH, 0}, {"asinh", FN_ASINH, 0}, {"acosh", FN_ACOSH, 4},
+        {"atanh", FN_ATANH, 5}, {"atan2", FN_ATAN2, 0}, {"hypot", FN_HYPOT, 0},
+        {"copysign", FN_COPYSIGN, 0}, {"fmod", FN_FMOD, 0}, {"pow", FN_POW, 0},
+    };
+    for (size_t i = 0; i < sizeof fns / sizeof *fns; i++) {
+        if (strcmp(fns[i].n, n) != 0)
+            continue;
+        ir_expr *bad = NULL, *p = x[0];
+        switch (fns[i].dom) {
+        case 1: bad = CMP(OP_CLT, p, zero); break;
+        case 2: bad = CMP(OP_CLE, p, zero); break;
+        case 3: bad = CMP(OP_CGT, ABSF(p), one); break;
+        case 4: bad = CMP(OP_CLT, p, one); break;
+        case 5: bad = CMP(OP_CGE, ABSF(p), one); break;
+        case 6: bad = CMP(OP_CLE, p, ir_const_f(l, T_F64, -1.0)); break;
+        case 7: bad = CMP(OP_CEQ, ABSF(p), inf); break;
+        }
+        if (fns[i].fn == FN_FMOD) /* fmod(x, 0) and fmod(inf, y) */
+            bad = ir_bin(l, OP_LOR, T_BOOL, CMP(OP_CEQ, x[1], zero), CMP(OP_CEQ, ABSF(x[0]), inf), 0);
+        if (logb) /* log(x, base) = log(x) / log(base) */
+            bad = ir_bin(l, OP_LOR, T_BOOL, bad, CMP(OP_CLE, x[1], zero), 0);
+        if (bad)
+            lw_emit_raise(c, l, bad, domain);
+        ir_expr **args = NEWN(ir_expr *, 2);
+        args[0] = x[0];
+        args[1] = want == 2 ? x[1] : NULL;
+        ir_expr *r = ir_call(l, fns[i].fn, T_F64, logb ? 1 : want, args);
+        if (logb)
+            r = ir_bin(l, OP_TRUEDIV, T_F64, r, lw_call1(l, FN_LOG, T_F64, x[1]), 1);
+        if (fns[i].fn == FN_POW) /* a negative base to a non-integer power, 0 to a negative one */
+            lw_emit_raise(c, l, ir_bin(l, OP_LOR, T_BOOL,
+                                    ir_bin(l, OP_LAND, T_BOOL, CMP(OP_CLT, x[0], zero),
+                                           CMP(OP_CNE, lw_call1(l, FN_FLOOR, T_F64, x[1]), x[1]), 0),
+                                    ir_bin(l, OP_LAND, T_BOOL, CMP(OP_CEQ, x[0], zero),
+                                           CMP(OP_CLT, x[1], zero), 0), 0),
+                       domain);
+        if (fns[i].fn == FN_EXP || fns[i].fn == FN_EXPM1 || fns[i].fn == FN_EXP2 ||
+            fns[i].fn == FN_SINH || fns[i].fn == FN_COSH || fns[i].fn == FN_POW || fns[i].fn == FN_HYPOT) {
+            ir_expr *fin = CMP(OP_CLT, ABSF(x[0]), inf);
+            if (want == 2)
+                fin = ir_bin(l, OP_LAND, T_BOOL, fin, CMP(OP_CLT, ABSF(x[1]), inf), 0);
+            lw_emit_raise(c, l, ir_bin(l, OP_LAND, T_BOOL, fin, CMP(OP_CEQ, ABSF(r), inf), 0), range);
+        }
+        return lw_scalar(l, r, 1);
+    }
+#undef CMP
+#undef ABSF
+    diag_error(l, "%s() is not supported", f);
+    return &lw_ERRV;
+}

@@ -1,0 +1,551 @@
+/* lower_calls.c: calls: evaluating and matching arguments to parameters, inlining user
+ * functions and lambdas at each call (a fresh scope per inlining instance), and compile-time
+ * iteration (comprehensions, for over lists, tuples, zip and enumerate, unrolled). Requires:
+ * the callee is a value (function, lambda, built-in). Establishes: recursion is reported, not
+ * followed; an unrolled sequence has at most MAX_UNROLL items. */
+
+#include "lower_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+args lw_args(lctx *c, ast *call)
+{
+    args r = {0};
+    r.pos = NEWN(value *, call->args.len + 1);
+    r.kw = NEWN(value *, call->kwargs.len + 1);
+    r.kwname = NEWN(const char *, call->kwargs.len + 1);
+    r.kwast = NEWN(ast *, call->kwargs.len + 1);
+    for (int i = 0; i < call->args.len; i++) {
+        ast *a = VEC_AT(call->args, i, ast *);
+        if (a->kind == A_STARRED) {
+            diag_error(a->l, "'*' arguments are not supported");
+            r.pos[r.npos++] = &lw_ERRV;
+            continue;
+        }
+        r.pos[r.npos++] = lw_expr(c, a);
+    }
+    for (int i = 0; i < call->kwargs.len; i++) {
+        ast *k = VEC_AT(call->kwargs, i, ast *);
+        if (!k->name) {
+            diag_error(k->l, "'**' arguments are not supported");
+            continue;
+        }
+        r.kwname[r.nkw] = k->name;
+        r.kwast[r.nkw] = k;
+        r.kw[r.nkw++] = lw_expr(c, k->a);
+    }
+    return r;
+}
+int lw_any_err(args *a)
+{
+    for (int i = 0; i < a->npos; i++)
+        if (a->pos[i]->kind == V_ERR)
+            return 1;
+    for (int i = 0; i < a->nkw; i++)
+        if (a->kw[i]->kind == V_ERR)
+            return 1;
+    return 0;
+}
+
+/* Match a call's arguments to a signature "name,name=,..." (names with '=' are optional).
+ * out[i] is the value or NULL. Reports Python's messages for bad calls. */
+int lw_match_args(loc l, const char *fname, args *a, int nparam, const char **pnames,
+                  int nrequired, value **out)
+{
+    for (int i = 0; i < nparam; i++)
+        out[i] = NULL;
+    if (a->npos > nparam) {
+        diag_error(l, "%s() takes %d positional argument%s but %d %s given", fname, nparam,
+                   nparam == 1 ? "" : "s", a->npos, a->npos == 1 ? "was" : "were");
+        return 0;
+    }
+    for (int i = 0; i < a->npos; i++)
+        out[i] = a->pos[i];
+    for (int k = 0; k < a->nkw; k++) {
+        int found = -1;
+        for (int i = 0; i < nparam; i++)
+            if (strcmp(pnames[i], a->kwname[k]) == 0)
+                found = i;
+        if (found < 0) {
+            diag_error(a->kwast[k]->l, "%s() got an unexpected keyword argument '%s'", fname,
+                       a->kwname[k]);
+            return 0;
+        }
+        if (out[found]) {
+            diag_error(a->kwast[k]->l, "%s() got multiple values for argument '%s'", fname,
+                       a->kwname[k]);
+            return 0;
+        }
+        out[found] = a->kw[k];
+    }
+    int missing = 0;
+    for (int i = 0; i < nrequired; i++)
+        if (!out[i])
+            missing++;
+    if (missing) {
+        strbuf b = {0};
+        int seen = 0;
+        for (int i = 0; i < nrequired; i++)
+            if (!out[i]) {
+                sb_printf(&b, "%s'%s'", seen == 0 ? "" : (seen == missing - 1 ? " and " : ", "), pnames[i]);
+                seen++;
+            }
+        diag_error(l, "%s() missing %d required positional argument%s: %s", fname, missing,
+                   missing == 1 ? "" : "s", b.s);
+        sb_free(&b);
+        return 0;
+    }
+    return 1;
+}
+static value *inline_call(lctx *c, value *fn, ast *call)
+{
+    ast *def = fn->def;
+    for (int i = 0; i < c->inlining.len; i++)
+        if (VEC_AT(c->inlining, i, ast *) == def) {
+            diag_error(call->l, "recursive call to '%s' cannot be compiled (functions are inlined)",
+                       def->name);
+            return &lw_ERRV;
+        }
+    args a = lw_args(c, call);
+    if (lw_any_err(&a))
+        return &lw_ERRV;
+    int np = def->params.len, nreq = 0;
+    const char **pn = NEWN(const char *, np + 1);
+    for (int i = 0; i < np; i++) {
+        ast *p = VEC_AT(def->params, i, ast *);
+        if (p->ival) {
+            diag_error(p->l, "'*args' and '**kwargs' parameters are not supported");
+            return &lw_ERRV;
+        }
+        pn[i] = p->name;
+        if (!p->a)
+            nreq = i + 1;
+    }
+    value **vals = NEWN(value *, np + 1);
+    if (!lw_match_args(call->l, def->name, &a, np, pn, nreq, vals))
+        return &lw_ERRV;
+    /* Array expressions passed as arguments are computed first, as NumPy does. */
+    for (int i = 0; i < np; i++)
+        if (vals[i] && vals[i]->kind == V_ARRAY && vals[i]->e->kind != E_READ)
+            vals[i] = lw_materialize(c, vals[i]);
+    /* Defaults are evaluated in the defining scope. */
+    scope *caller = c->sc;
+    for (int i = 0; i < np; i++)
+        if (!vals[i]) {
+            c->sc = fn->defscope;
+            vals[i] = lw_expr(c, VEC_AT(def->params, i, ast *)->a);
+            c->sc = caller;
+        }
+    scope *s = NEW(scope);
+    s->parent = fn->defscope;
+    s->is_function = 1;
+    s->prefix = lw_cname(c, def->name);
+    for (int i = 0; i < np; i++)
+        vec_push(&s->locals, (void *)pn[i]);
+    lw_declared_globals(&def->body, &s->globals);
+    vec assigned = {0};
+    lw_assigned_names(&def->body, &assigned);
+    for (int i = 0; i < assigned.len; i++)
+        if (!lw_name_in(&s->globals, VEC_AT(assigned, i, const char *)))
+            vec_push(&s->locals, assigned.items[i]);
+    vec_push(&c->inlining, def);
+    c->sc = s;
+    for (int i = 0; i < np; i++) {
+        ast t = {.kind = A_NAME, .l = VEC_AT(def->params, i, ast *)->l, .name = pn[i]};
+        value *v = vals[i];
+        if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh) {
+            binding *b = lw_bind(c, pn[i]); /* arrays are passed by reference */
+            b->kind = B_VALUE;
+            b->val = v;
+        } else
+            lw_assign_name(c, &t, v);
+    }
+    value *ret = lw_vnew(V_NONE, call->l);
+    int n = def->body.len;
+    int saved_loops = c->loops;
+    c->loops = 0;
+    for (int i = 0; i < n; i++) {
+        ast *st = VEC_AT(def->body, i, ast *);
+        if (st->kind == A_RETURN) {
+            if (i != n - 1)
+                diag_error(st->l, "code after 'return' is never run");
+            if (st->a) {
+                ret = lw_expr(c, st->a);
+                if (ret->kind == V_ARRAY && ret->e->kind != E_READ)
+                    ret = lw_materialize(c, ret);
+                if (ret->kind == V_TUPLE)
+                    for (int k = 0; k < ret->n; k++)
+                        if (ret->items[k]->kind == V_ARRAY && ret->items[k]->e->kind != E_READ)
+                            ret->items[k] = lw_materialize(c, ret->items[k]);
+            }
+            break;
+        }
+        lw_stmt(c, st);
+    }
+    c->loops = saved_loops;
+    c->sc = caller;
+    c->inlining.len--;
+    /* The callee's arrays are released after the caller's statement (the caller holds its
+     * own references to anything it keeps). */
+    for (int i = 0; i < s->vars.len; i++) {
+        ir_var *v = VEC_AT(s->vars, i, ir_var *);
+        if (v->is_array)
+            vec_push(&c->pending, v);
+    }
+    if (ret->kind != V_ERR)
+        ret->l = call->l;
+    return ret;
+}
+
+/* Checks a return statement only appears last in a function body (inlining needs it). */
+void lw_check_returns(vec *body, int top)
+{
+    for (int i = 0; i < body->len; i++) {
+        ast *s = VEC_AT(*body, i, ast *);
+        if (s->kind == A_RETURN && !top)
+            diag_error(s->l, "'return' is only supported as the last statement of a function");
+        if (s->kind == A_IF) {
+            lw_check_returns(&s->body, 0);
+            lw_check_returns(&s->orelse, 0);
+        }
+        if (s->kind == A_FOR || s->kind == A_WHILE)
+            lw_check_returns(&s->body, 0);
+    }
+}
+
+/* ---- compile-time iteration: comprehensions, for over lists, zip, enumerate ------------------ */
+
+enum { MAX_UNROLL = 256 }; /* items a compile-time sequence may have */
+
+/* The items of an iterable known when compiling, as a V_TUPLE: range() of constant ints, a
+ * list or tuple value, zip() and enumerate() of such. NULL (no diagnostic) when the iterable is
+ * not one of these; &ERRV after a diagnostic. */
+value *lw_iter_items(lctx *c, ast *it)
+{
+    int unbound;
+    if (it->kind == A_CALL && it->a->kind == A_NAME && !lw_lookup(c, it->a->name, &unbound)) {
+        const char *f = it->a->name;
+        if (strcmp(f, "range") == 0) {
+            args a = lw_args(c, it);
+            if (lw_any_err(&a))
+                return &lw_ERRV;
+            int64_t k[3] = {0, 0, 1};
+            if (a.nkw || a.npos < 1 || a.npos > 3)
+                return NULL;
+            for (int i = 0; i < a.npos; i++)
+                if (a.pos[i]->kind != V_SCALAR || !ir_type_is_int(a.pos[i]->type) ||
+                    !ir_expr_const_int(a.pos[i]->e, &k[a.npos == 1 ? 1 : i]))
+                    return NULL;
+            if (k[2] == 0)
+                return NULL;
+            int64_t n = k[2] > 0 ? (k[1] > k[0] ? (k[1] - k[0] + k[2] - 1) / k[2] : 0)
+                                 : (k[0] > k[1] ? (k[0] - k[1] - k[2] - 1) / -k[2] : 0);
+            if (n > MAX_UNROLL)
+                return NULL;
+            value *t = lw_vnew(V_TUPLE, it->l);
+            t->n = (int)n;
+            t->items = NEWN(value *, n + 1);
+            for (int64_t i = 0; i < n; i++) {
+                t->items[i] = lw_scalar(it->l, lw_I64(it->l, k[0] + i * k[2]), 1);
+                t->items[i]->s = sym_const(k[0] + i * k[2]);
+            }
+            return t;
+        }
+        if (strcmp(f, "zip") == 0 || strcmp(f, "enumerate") == 0) {
+            int zip = f[0] == 'z';
+            int npos = it->args.len;
+            if ((zip && npos < 1) || (!zip && (npos != 1 || it->kwargs.len > 1))) {
+                diag_error(it->l, "%s() takes %s here", f, zip ? "one or more sequences" : "a sequence and start=");
+                return &lw_ERRV;
+            }
+            value **seqs = NEWN(value *, npos + 1);
+            int n = MAX_UNROLL;
+            for (int i = 0; i < npos; i++) {
+                seqs[i] = lw_iter_items(c, VEC_AT(it->args, i, ast *));
+                if (!seqs[i]) {
+                    diag_error(VEC_AT(it->args, i, ast *)->l, "%s() is supported over sequences known "
+                               "when compiling (lists, tuples, range() of constants)", f);
+                    return &lw_ERRV;
+                }
+                if (seqs[i]->kind == V_ERR)
+                    return &lw_ERRV;
+                n = seqs[i]->n < n ? seqs[i]->n : n;
+            }
+            int64_t start = 0;
+            if (!zip && it->kwargs.len) {
+                ast *kw = VEC_AT(it->kwargs, 0, ast *);
+                value *sv = lw_expr(c, kw->a);
+                if (!kw->name || strcmp(kw->name, "start") || sv->kind != V_SCALAR ||
+                    !ir_expr_const_int(sv->e, &start)) {
+                    diag_error(kw->l, "enumerate() takes start= as an int known when compiling");
+                    return &lw_ERRV;
+                }
+            }
+            value *t = lw_vnew(V_TUPLE, it->l);
+            t->n = n;
+            t->items = NEWN(value *, n + 1);
+            for (int k = 0; k < n; k++) {
+                value *p = lw_vnew(V_TUPLE, it->l);
+                p->n = zip ? npos : 2;
+                p->items = NEWN(value *, p->n + 1);
+                if (zip)
+                    for (int i = 0; i < npos; i++)
+                        p->items[i] = seqs[i]->items[k];
+                else {
+                    p->items[0] = lw_scalar(it->l, lw_I64(it->l, start + k), 1);
+                    p->items[0]->s = sym_const(start + k);
+                    p->items[1] = seqs[0]->items[k];
+                }
+                t->items[k] = p;
+            }
+            return t;
+        }
+    }
+    value *v = lw_expr(c, it);
+    if (v->kind == V_ERR)
+        return &lw_ERRV;
+    return v->kind == V_TUPLE ? v : NULL;
+}
+
+/* Bind a loop or comprehension target (a name or nested tuple of names) to one item. */
+static void bind_target(lctx *c, ast *t, value *v, int store_it)
+{
+    if (t->kind == A_TUPLE || t->kind == A_LIST) {
+        if (v->kind != V_TUPLE || v->n != t->args.len) {
+            diag_error(t->l, "cannot unpack %s into %d names", lw_vkind_desc(v), t->args.len);
+            return;
+        }
+        for (int i = 0; i < v->n; i++)
+            bind_target(c, VEC_AT(t->args, i, ast *), v->items[i], store_it);
+        return;
+    }
+    if (t->kind != A_NAME) {
+        diag_error(t->l, "only names and tuples of names are supported as loop targets");
+        return;
+    }
+    /* a for statement's variable lives on after the loop, as in Python; a constant stays a
+     * constant (F[i] of an unrolled loop names one item) */
+    if (store_it && !(v->kind == V_SCALAR && v->e->kind == E_CONST)) {
+        lw_assign_name(c, t, v);
+        return;
+    }
+    binding *b = lw_bind(c, t->name);
+    b->kind = B_VALUE;
+    b->val = v;
+}
+
+/* [elem for t in it if cond ...] and (elem for ...): the clauses are unrolled when compiling
+ * (their iterables and conditions must be known then), each element computed in turn; the
+ * result is a list value. Comprehension variables are local to it, as in Python 3. */
+static void comp_clause(lctx *c, ast *comp, int k, value *out)
+{
+    if (k == comp->args.len) {
+        if (out->n >= MAX_UNROLL) {
+            diag_error(comp->l, "a comprehension of more than %d items is not supported", MAX_UNROLL);
+            return;
+        }
+        out->items[out->n++] = lw_expr(c, comp->a);
+        return;
+    }
+    ast *cl = VEC_AT(comp->args, k, ast *);
+    if (cl->kind == A_IF) {
+        value *t = lw_truth(c, lw_expr(c, cl->a), "a comprehension's 'if'");
+        int64_t kv;
+        if (t->kind == V_ERR)
+            return;
+        if (!ir_expr_const_int(t->e, &kv)) {
+            diag_error(cl->a->l, "a comprehension's 'if' must be known when compiling (its length "
+                                 "must be)");
+            return;
+        }
+        if (kv)
+            comp_clause(c, comp, k + 1, out);
+        return;
+    }
+    value *items = lw_iter_items(c, cl->a);
+    if (!items) {
+        diag_error(cl->a->l, "a comprehension must iterate over a sequence known when compiling "
+                             "(range() of constants, a list or tuple, zip() or enumerate() of those)");
+        return;
+    }
+    if (items->kind == V_ERR)
+        return;
+    for (int i = 0; i < items->n; i++) {
+        bind_target(c, cl->b, items->items[i], 0);
+        comp_clause(c, comp, k + 1, out);
+    }
+}
+value *lw_comprehension(lctx *c, ast *a)
+{
+    scope *s = NEW(scope);
+    s->parent = c->sc;
+    s->prefix = c->sc->prefix;
+    scope *outer = c->sc;
+    c->sc = s;
+    value *out = lw_vnew(V_TUPLE, a->l);
+    out->items = NEWN(value *, MAX_UNROLL + 1);
+    int errors = diag_count();
+    comp_clause(c, a, 0, out);
+    c->sc = outer;
+    if (diag_count() > errors)
+        return &lw_ERRV;
+    for (int i = 0; i < out->n; i++)
+        if (out->items[i]->kind == V_ERR)
+            return &lw_ERRV;
+    return out;
+}
+
+/* Does this statement list break or continue the loop around it (not an inner one)? */
+static int breaks_out(vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        ast *s = VEC_AT(*body, i, ast *);
+        if (s->kind == A_BREAK || s->kind == A_CONTINUE)
+            return 1;
+        if (s->kind == A_IF && (breaks_out(&s->body) || breaks_out(&s->orelse)))
+            return 1;
+    }
+    return 0;
+}
+
+/* Does the statement list index a name bound to a list (F[i])? Then a loop over a constant
+ * range is unrolled, so that every F[i] names one array. */
+static int indexes_list(lctx *c, ast *a)
+{
+    if (!a)
+        return 0;
+    if (a->kind == A_SUBSCRIPT && a->a->kind == A_NAME) {
+        int unbound;
+        binding *b = lw_lookup(c, a->a->name, &unbound);
+        if (b && b->kind == B_VALUE && b->val->kind == V_TUPLE)
+            return 1;
+    }
+    if (indexes_list(c, a->a) || indexes_list(c, a->b) || indexes_list(c, a->c))
+        return 1;
+    vec *vs[] = {&a->args, &a->body, &a->orelse, &a->targets, &a->kwargs};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            if (indexes_list(c, VEC_AT(*vs[k], i, ast *)))
+                return 1;
+    return 0;
+}
+
+/* for t in ITEMS: body, unrolled when compiling. */
+int lw_for_unrolled(lctx *c, ast *s, int range_loop)
+{
+    if (range_loop && !indexes_list(c, s))
+        return 0;
+    value *items = lw_iter_items(c, s->a);
+    if (!items)
+        return 0;
+    if (items->kind == V_ERR)
+        return 1;
+    if (breaks_out(&s->body)) {
+        diag_error(s->l, "break and continue are not supported in a loop over %s (it is unrolled "
+                         "when compiling)", range_loop ? "a range that indexes a list" : "a list, zip() "
+                         "or enumerate()");
+        return 1;
+    }
+    for (int i = 0; i < items->n; i++) {
+        bind_target(c, s->b, items->items[i], 1);
+        lw_block(c, &s->body);
+    }
+    return 1;
+}
+
+/* F[k] of a name bound to a list, k a constant: the hidden name holding item k ("F.k"). */
+ast *lw_list_elem(lctx *c, ast *t, value **list, int *index)
+{
+    if (t->kind != A_SUBSCRIPT || t->a->kind != A_NAME || t->args.len != 1)
+        return NULL;
+    int unbound;
+    binding *b = lw_lookup(c, t->a->name, &unbound);
+    if (!b || b->kind != B_VALUE || b->val->kind != V_TUPLE)
+        return NULL;
+    value *iv = lw_expr(c, VEC_AT(t->args, 0, ast *));
+    int64_t k;
+    if (iv->kind != V_SCALAR || !ir_expr_const_int(iv->e, &k)) {
+        if (iv->kind != V_ERR)
+            diag_error(iv->l, "a list element assigned to needs an index known when compiling (a loop "
+                              "over a constant range() that indexes the list is unrolled)");
+        return ast_name(t->l, "<error>");
+    }
+    if (k < 0)
+        k += b->val->n;
+    if (k < 0 || k >= b->val->n) {
+        diag_error(iv->l, "list assignment index out of range");
+        return ast_name(t->l, "<error>");
+    }
+    *list = b->val;
+    *index = (int)k;
+    return ast_name(t->l, arena_printf(&util_arena, "%s.%d", t->a->name, (int)k));
+}
+
+/* A lambda bound to a name and called (f = lambda x: ...; f(u)): its parameters are bound to
+ * the arguments in a scope of its own and its expression is the value. */
+static value *call_lambda(lctx *c, value *fn, ast *call)
+{
+    ast *lam = fn->def;
+    args a = lw_args(c, call);
+    if (lw_any_err(&a))
+        return &lw_ERRV;
+    int np = lam->params.len;
+    const char **pn = NEWN(const char *, np + 1);
+    int nreq = 0;
+    for (int i = 0; i < np; i++) {
+        ast *p = VEC_AT(lam->params, i, ast *);
+        pn[i] = p->name;
+        if (!p->a)
+            nreq = i + 1;
+    }
+    value **vals = NEWN(value *, np + 1);
+    if (!lw_match_args(call->l, "<lambda>", &a, np, pn, nreq, vals))
+        return &lw_ERRV;
+    scope *s = NEW(scope);
+    s->parent = fn->defscope;
+    s->is_function = 1;
+    s->prefix = lw_cname(c, "lambda");
+    for (int i = 0; i < np; i++)
+        vec_push(&s->locals, (void *)pn[i]);
+    scope *caller = c->sc;
+    for (int i = 0; i < np; i++)
+        if (!vals[i]) {
+            c->sc = fn->defscope;
+            vals[i] = lw_expr(c, VEC_AT(lam->params, i, ast *)->a);
+            c->sc = caller;
+        }
+    c->sc = s;
+    for (int i = 0; i < np; i++) {
+        binding *b = lw_bind(c, pn[i]);
+        b->kind = B_VALUE;
+        b->val = vals[i];
+    }
+    value *r = lw_expr(c, lam->a);
+    c->sc = caller;
+    return r;
+}
+value *lw_call(lctx *c, ast *call)
+{
+    value *fn = lw_expr(c, call->a);
+    switch (fn->kind) {
+    case V_ERR: return &lw_ERRV;
+    case V_FUNC: return inline_call(c, fn, call);
+    case V_LAMBDA: return call_lambda(c, fn, call);
+    case V_BUILTIN: return lw_call_builtin(c, fn, call);
+    case V_DTYPE: {
+        args a = lw_args(c, call);
+        if (lw_any_err(&a))
+            return &lw_ERRV;
+        if (a.npos != 1 || a.pos[0]->kind != V_SCALAR) {
+            diag_error(call->l, "%s() takes one scalar here", ir_type_name(fn->type));
+            return &lw_ERRV;
+        }
+        return lw_scalar(call->l, ir_cast(call->l, fn->type, a.pos[0]->e), 0);
+    }
+    default:
+        diag_error(call->a->l, "'%s' is not callable (it is %s)", diag_text(call->a->l), lw_vkind_desc(fn));
+        return &lw_ERRV;
+    }
+}

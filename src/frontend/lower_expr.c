@@ -1,0 +1,482 @@
+/* lower_expr.c: expressions: reading a name, attributes of modules and arrays, comparisons,
+ * truth values and the dispatcher lw_expr over every expression node. Requires: the names read
+ * are bound in c->sc or an enclosing scope. Establishes: every expression gives a value, &lw_ERRV
+ * after a diagnostic. */
+
+#include "lower_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------------------------ */
+/* Names                                                                                      */
+
+value *lw_read_name(lctx *c, ast *a)
+{
+    int unbound;
+    binding *b = lw_lookup(c, a->name, &unbound);
+    if (!b) {
+        if (unbound) {
+            diag_error(a->l, "local variable '%s' referenced before assignment", a->name);
+            return &lw_ERRV;
+        }
+        static const char *builtins[] = {"range", "print", "int", "float", "abs", "min", "max",
+                                         "len", "bool", "round", "slice", "list", "tuple", "sum",
+                                         "zip", "enumerate", NULL};
+        for (const char **p = builtins; *p; p++)
+            if (strcmp(*p, a->name) == 0) {
+                value *v = lw_vnew(V_BUILTIN, a->l);
+                v->str = *p;
+                return v;
+            }
+        if (strcmp(a->name, "__name__") == 0) {
+            value *v = lw_vnew(V_STR, a->l);
+            v->str = "__main__";
+            return v;
+        }
+        if (strcmp(a->name, "Ellipsis") == 0) {
+            diag_error(a->l, "'...' (Ellipsis) is only supported as an index item, e.g. u[..., 0]");
+            return &lw_ERRV;
+        }
+        /* Python built-ins that a stencil program cannot use yet: say so rather than calling
+         * them undefined, which would send the user looking for a typo. */
+        static const char *unsupported[] = {"dict", "set", "map", "filter", "sorted", "reversed",
+                                            "any", "all", "isinstance", "open", "input",
+                                            "iter", "next", "type", "str", "repr", "format",
+                                            "getattr", "setattr", "super", "object", "complex", NULL};
+        for (const char **p = unsupported; *p; p++)
+            if (strcmp(*p, a->name) == 0) {
+                diag_error(a->l, "the Python built-in '%s' is not supported in a stencil program",
+                           a->name);
+                diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, min, max, "
+                                    "len, bool, round, slice, list, tuple, sum, zip, enumerate");
+                return &lw_ERRV;
+            }
+        diag_error(a->l, "name '%s' is not defined", a->name);
+        return &lw_ERRV;
+    }
+    switch (b->kind) {
+    case B_SCALAR: {
+        if (b->dyn) { /* where the tag is not split on (dyn_split): its value as a float */
+            value *v = lw_scalar(a->l, ir_select(a->l, T_F64, ir_varref(a->l, b->dyn->tag), ir_varref(a->l, b->dyn->f),
+                                              ir_cast(a->l, T_F64, ir_varref(a->l, b->dyn->i))), b->weak);
+            v->dyn = b->dyn;
+            v->mixed = 1;
+            return v;
+        }
+        value *v = lw_scalar(a->l, ir_varref(a->l, b->var), b->weak);
+        v->s = b->s;
+        return v;
+    }
+    case B_ARRAY: return lw_slot_value(a->l, b->var, b->sh);
+    case B_VALUE: {
+        value *v = lw_vnew(V_NONE, a->l);
+        *v = *b->val;
+        v->l = a->l;
+        v->fresh = NULL;
+        return v;
+    }
+    }
+    UNREACHABLE();
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Expressions                                                                                */
+
+/* math.NAME and time.NAME: constants are Python floats, functions built-ins "math.NAME". */
+value *lw_pymodule_attr(value *mod, ast *a)
+{
+    const char *n = a->name;
+    loc l = a->l;
+    if (strcmp(mod->str, "math") == 0) {
+        static const struct { const char *n; double v; } k[] = {
+            {"pi", 3.141592653589793}, {"e", 2.718281828459045}, {"tau", 6.283185307179586},
+            {"inf", INFINITY}, {"nan", NAN},
+        };
+        for (size_t i = 0; i < sizeof k / sizeof *k; i++)
+            if (strcmp(k[i].n, n) == 0)
+                return lw_scalar(l, ir_const_f(l, T_F64, k[i].v), 1);
+        static const char *fns[] = {"sqrt", "exp", "log", "log10", "log2", "log1p", "expm1",
+                                    "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh",
+                                    "cosh", "tanh", "asinh", "acosh", "atanh", "hypot", "fabs",
+                                    "floor", "ceil", "trunc", "pow", "copysign", "fmod", "isnan",
+                                    "isinf", "isfinite", "degrees", "radians", "isclose", "cbrt",
+                                    "exp2", NULL};
+        for (const char **p = fns; *p; p++)
+            if (strcmp(*p, n) == 0) {
+                value *v = lw_vnew(V_BUILTIN, l);
+                v->str = arena_printf(&util_arena, "math.%s", n);
+                return v;
+            }
+    }
+    if (strcmp(mod->str, "time") == 0 &&
+        (strcmp(n, "time") == 0 || strcmp(n, "perf_counter") == 0 || strcmp(n, "monotonic") == 0)) {
+        value *v = lw_vnew(V_BUILTIN, l);
+        v->str = arena_printf(&util_arena, "time.%s", n);
+        return v;
+    }
+    loc whole = a->a ? loc_span(a->a->l, l) : l;
+    diag_error(whole, "'%s.%s' is not supported in a stencil program", mod->str, n);
+    diag_note((loc){0}, "%s", strcmp(mod->str, "time") == 0
+                                  ? "supported from time: time, perf_counter, monotonic"
+                                  : "supported from math: pi, e, tau, inf, nan, sqrt, exp, log, log10, "
+                                    "log2, log1p, expm1, exp2, cbrt, sin, cos, tan, asin, acos, atan, "
+                                    "atan2, sinh, cosh, tanh, asinh, acosh, atanh, hypot, fabs, floor, "
+                                    "ceil, trunc, pow, copysign, fmod, isnan, isinf, isfinite, "
+                                    "isclose, degrees, radians");
+    return &lw_ERRV;
+}
+value *lw_numpy_attr(lctx *c, value *mod, ast *a)
+{
+    (void)c;
+    const char *n = a->name;
+    loc l = a->l;
+    if (strcmp(mod->str, "math") == 0 || strcmp(mod->str, "time") == 0)
+        return lw_pymodule_attr(mod, a);
+    if (strcmp(mod->str, "numpy") == 0) {
+        static const struct { const char *n; ir_type t; } dt[] = {
+            {"float64", T_F64}, {"double", T_F64}, {"float32", T_F32}, {"single", T_F32},
+            {"int64", T_I64}, {"int32", T_I32}, {"bool_", T_BOOL}, {"bool", T_BOOL},
+        };
+        for (size_t i = 0; i < sizeof dt / sizeof *dt; i++)
+            if (strcmp(dt[i].n, n) == 0) {
+                value *v = lw_vnew(V_DTYPE, l);
+                v->type = dt[i].t;
+                return v;
+            }
+        if (strcmp(n, "pi") == 0)
+            return lw_scalar(l, ir_const_f(l, T_F64, 3.141592653589793), 1);
+        if (strcmp(n, "e") == 0)
+            return lw_scalar(l, ir_const_f(l, T_F64, 2.718281828459045), 1);
+        if (strcmp(n, "inf") == 0)
+            return lw_scalar(l, ir_const_f(l, T_F64, INFINITY), 1);
+        if (strcmp(n, "nan") == 0)
+            return lw_scalar(l, ir_const_f(l, T_F64, NAN), 1);
+        if (strcmp(n, "newaxis") == 0)
+            return lw_vnew(V_NONE, l);
+        static const char *fns[] = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like",
+                                    "empty_like", "full_like", "copy", "fromfunction", "save",
+                                    "load", "sqrt", "exp", "log", "sin", "cos", "tan", "tanh",
+                                    "abs", "absolute", "floor", "ceil", "sign", "minimum",
+                                    "maximum", "where", "clip", "sum", "max", "min", "mean",
+                                    "amax", "amin", "roll", "power", "linspace", "arange", "meshgrid", "any", "all",
+                                    "cumsum", "diff", "array", "asarray", "ndarray", "pad", "indices",
+                                    "mgrid", "ogrid", "isnan", "isinf", "isfinite", "arcsin", "arccos",
+                                    "arctan", "sinh", "cosh", "arcsinh", "arccosh", "arctanh",
+                                    "log10", "log2", "exp2", "expm1", "log1p", "cbrt", "trunc",
+                                    "rint", "arctan2", "hypot", "copysign", "fmod", "degrees",
+                                    "radians", "rad2deg", "deg2rad", "square", NULL};
+        for (const char **p = fns; *p; p++)
+            if (strcmp(*p, n) == 0) {
+                value *v = lw_vnew(V_BUILTIN, l);
+                v->str = arena_printf(&util_arena, "np.%s", n);
+                return v;
+            }
+        if (strcmp(n, "linalg") == 0 || strcmp(n, "random") == 0 || strcmp(n, "fft") == 0) {
+            value *v = lw_vnew(V_MODULE, l);
+            v->str = arena_printf(&util_arena, "numpy.%s", n);
+            return v;
+        }
+    }
+    if (strcmp(mod->str, "numpy.random") == 0)
+        return lw_random_attr(mod, a);
+    if (strcmp(mod->str, "numpy.linalg") == 0 && strcmp(n, "norm") == 0) {
+        value *v = lw_vnew(V_BUILTIN, l);
+        v->str = "np.linalg.norm";
+        return v;
+    }
+    loc whole = a->a ? loc_span(a->a->l, l) : l;
+    diag_error(whole, "'%s' is not supported in a stencil program",
+               a->a ? diag_text(whole) : arena_printf(&util_arena, "%s.%s", mod->str, n));
+    diag_note((loc){0}, "%s", lw_supported_numpy);
+    return &lw_ERRV;
+}
+static value *lower_attr(lctx *c, ast *a)
+{
+    value *obj = lw_expr(c, a->a);
+    if (obj->kind == V_ERR)
+        return &lw_ERRV;
+    if (obj->kind == V_MODULE)
+        return lw_numpy_attr(c, obj, a);
+    if (obj->kind == V_RNG)
+        return lw_random_attr(obj, a);
+    if (obj->kind == V_MASKED) {
+        static const char *methods[] = {"sum", "max", "min", "mean", NULL};
+        for (const char **m = methods; *m; m++)
+            if (strcmp(a->name, *m) == 0) {
+                value *v = lw_vnew(V_BUILTIN, a->l);
+                v->str = *m;
+                v->self = obj;
+                return v;
+            }
+        diag_error(a->l, "'.%s' of a boolean-mask selection is not supported (its shape depends on "
+                         "the data; sum, max, min and mean are)", a->name);
+        return &lw_ERRV;
+    }
+    if (obj->kind == V_ARRAY) {
+        if (strcmp(a->name, "shape") == 0) {
+            value *t = lw_vnew(V_TUPLE, a->l);
+            t->n = obj->rank;
+            t->items = NEWN(value *, obj->rank);
+            for (int d = 0; d < obj->rank; d++) {
+                t->items[d] = lw_scalar(a->l, obj->len[d], 1);
+                t->items[d]->s = obj->sh[d];
+            }
+            return t;
+        }
+        if (strcmp(a->name, "ndim") == 0)
+            return lw_scalar(a->l, lw_I64(a->l, obj->rank), 1);
+        if (strcmp(a->name, "dtype") == 0) {
+            value *v = lw_vnew(V_DTYPE, a->l);
+            v->type = obj->type;
+            return v;
+        }
+        static const char *methods[] = {"copy", "sum", "max", "min", "mean", "any", "all", "cumsum",
+                                        "astype", "clip", NULL};
+        for (const char **m = methods; *m; m++)
+            if (strcmp(a->name, *m) == 0) {
+                value *v = lw_vnew(V_BUILTIN, a->l);
+                v->str = *m;
+                v->self = obj;
+                return v;
+            }
+        if (strcmp(a->name, "size") == 0) {
+            ir_expr *n = obj->len[0];
+            const sym *sn = obj->sh[0];
+            for (int d = 1; d < obj->rank; d++) {
+                n = ir_bin(a->l, OP_MUL, T_I64, n, obj->len[d], 0);
+                sn = sym_mul(sn, obj->sh[d]);
+            }
+            value *v = lw_scalar(a->l, n, 1);
+            v->s = sn;
+            return v;
+        }
+    }
+    loc whole = loc_span(a->a->l, a->l);
+    diag_error(whole, "'%s' is not supported in a stencil program", diag_text(whole));
+    return &lw_ERRV;
+}
+static value *lower_compare(lctx *c, ast *a)
+{
+    value *left = lw_expr(c, a->a);
+    value *result = NULL;
+    for (int i = 0; i < a->args.len; i++) {
+        ast *ra = VEC_AT(a->args, i, ast *);
+        value *right = lw_expr(c, ra);
+        int op = a->cmpops[i];
+        ir_op iop;
+        if ((op == OP_IS || op == OP_ISNOT) && (left->kind == V_NONE || right->kind == V_NONE)) {
+            /* x is None: known when compiling (a defaulted parameter, an optional argument) */
+            if (left->kind == V_ERR || right->kind == V_ERR)
+                return &lw_ERRV;
+            int same = left->kind == right->kind;
+            value *r = lw_scalar(a->l, ir_const_i(a->l, T_BOOL, (op == OP_IS) == same), 1);
+            result = result ? lw_scalar(a->l, ir_bin(a->l, OP_LAND, T_BOOL, result->e, r->e, 1), 1) : r;
+            left = right;
+            continue;
+        }
+        switch (op) {
+        case OP_LT: iop = OP_CLT; break;
+        case OP_LE: iop = OP_CLE; break;
+        case OP_GT: iop = OP_CGT; break;
+        case OP_GE: iop = OP_CGE; break;
+        case OP_EQ: iop = OP_CEQ; break;
+        case OP_NE: iop = OP_CNE; break;
+        default:
+            diag_error(a->l, "comparison '%s' is not supported%s", ast_op_name(op),
+                       op == OP_IS || op == OP_ISNOT ? " (except with None: x is None, x is not None)" : "");
+            return &lw_ERRV;
+        }
+        value *r = lw_binop(c, a->l, iop, left, right);
+        if (r->kind == V_ERR)
+            return &lw_ERRV;
+        if (result) {
+            if (result->kind != V_SCALAR || r->kind != V_SCALAR) {
+                diag_error(a->l, "chained comparisons of arrays are not supported");
+                return &lw_ERRV;
+            }
+            result = lw_scalar(a->l, ir_bin(a->l, OP_LAND, T_BOOL, result->e, r->e, 1), 1);
+        } else
+            result = r;
+        left = right;
+    }
+    return result;
+}
+value *lw_truth(lctx *c, value *v, const char *what)
+{
+    (void)c;
+    if (v->kind == V_ERR)
+        return v;
+    if (v->kind == V_ARRAY) {
+        diag_error(v->l, "the truth value of an array is ambiguous in %s; reduce it first "
+                         "(e.g. np.max(a) > tol)", what);
+        return &lw_ERRV;
+    }
+    if (v->kind != V_SCALAR) {
+        diag_error(v->l, "%s must be a scalar, not %s", what, lw_vkind_desc(v));
+        return &lw_ERRV;
+    }
+    if (v->type == T_BOOL)
+        return v;
+    ir_expr *z = ir_type_is_float(v->type) ? ir_const_f(v->l, v->type, 0.0) : ir_const_i(v->l, v->type, 0);
+    return lw_scalar(v->l, ir_bin(v->l, OP_CNE, T_BOOL, v->e, z, 1), 1);
+}
+ir_op lw_map_binop(int op)
+{
+    switch (op) {
+    case '+': return OP_ADD;
+    case '-': return OP_SUB;
+    case '*': return OP_MUL;
+    case '/': return OP_TRUEDIV;
+    case OP_FLOORDIV: return OP_FDIV;
+    case '%': return OP_MOD;
+    case OP_POW: return OP_POWER;
+    case '&': return OP_BAND;
+    case '|': return OP_BOR;
+    case '^': return OP_BXOR;
+    default: return (ir_op)-1;
+    }
+}
+value *lw_expr(lctx *c, ast *a)
+{
+    if (!lw_step(c))
+        return &lw_ERRV;
+    switch (a->kind) {
+    case A_NAME: return lw_read_name(c, a);
+    case A_INT: return lw_scalar(a->l, lw_I64(a->l, a->ival), 1);
+    case A_FLOAT:
+        if (a->ival) {
+            diag_error(a->l, "complex numbers are not supported (an imaginary step such as 5j is "
+                             "supported in np.mgrid[...] and np.ogrid[...])");
+            return &lw_ERRV;
+        }
+        return lw_scalar(a->l, ir_const_f(a->l, T_F64, a->fval), 1);
+    case A_BOOL: return lw_scalar(a->l, ir_const_i(a->l, T_BOOL, a->ival), 1);
+    case A_NONE: return lw_vnew(V_NONE, a->l);
+    case A_STR: {
+        value *v = lw_vnew(V_STR, a->l);
+        v->str = a->str;
+        return v;
+    }
+    case A_ATTR: return lower_attr(c, a);
+    case A_CALL: return lw_call(c, a);
+    case A_SUBSCRIPT: {
+        value *base = lw_expr(c, a->a);
+        if (base->kind == V_ERR)
+            return &lw_ERRV;
+        if (base->kind == V_BUILTIN && (strcmp(base->str, "np.mgrid") == 0 || strcmp(base->str, "np.ogrid") == 0))
+            return lw_index_grid(c, base->str, a);
+        if (base->kind == V_TUPLE) {
+            if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
+                diag_error(a->l, "lists and tuples can only be indexed by one integer");
+                return &lw_ERRV;
+            }
+            value *iv = lw_expr(c, VEC_AT(a->args, 0, ast *));
+            int64_t k;
+            if (iv->kind != V_SCALAR || !ir_expr_const_int(iv->e, &k)) {
+                diag_error(iv->l, "a list or tuple index must be an integer known when compiling (a "
+                                  "loop over a constant range() that indexes the list is unrolled)");
+                return &lw_ERRV;
+            }
+            if (k < 0)
+                k += base->n;
+            if (k < 0 || k >= base->n) {
+                diag_error(iv->l, "tuple index out of range");
+                return &lw_ERRV;
+            }
+            return base->items[k];
+        }
+        if (base->kind != V_ARRAY) {
+            diag_error(a->a->l, "%s cannot be indexed", lw_vkind_desc(base));
+            return &lw_ERRV;
+        }
+        return lw_index_array(c, base, a, 0);
+    }
+    case A_BINOP: {
+        ir_op op = lw_map_binop(a->op);
+        if ((int)op < 0) {
+            diag_error(a->l, "operator '%s' is not supported", ast_op_name(a->op));
+            return &lw_ERRV;
+        }
+        value *x = lw_expr(c, a->a);
+        value *y = lw_expr(c, a->b);
+        return lw_binop(c, a->l, op, x, y);
+    }
+    case A_UNOP: {
+        value *x = lw_expr(c, a->a);
+        ir_op op = a->op == '-' ? OP_NEG : a->op == '+' ? OP_POS : a->op == '~' ? OP_BNOT : OP_LNOT;
+        if (op == OP_LNOT)
+            x = lw_truth(c, x, "'not'");
+        return lw_unop(c, a->l, op, x);
+    }
+    case A_BOOLOP: {
+        /* Python's `x or y` is x when x is true, else y (`and`: y when x is true, else x): the
+         * value of an operand, not a bool, and y is evaluated only when needed. */
+        value *x0 = lw_expr(c, a->a), *y0 = lw_expr(c, a->b);
+        value *x = lw_truth(c, x0, "'and'/'or'");
+        value *y = lw_truth(c, y0, "'and'/'or'");
+        if (x->kind == V_ERR || y->kind == V_ERR)
+            return &lw_ERRV;
+        int and = a->op == OP_AND;
+        int64_t kx;
+        if (ir_expr_const_int(x->e, &kx))
+            return and == (kx != 0) ? y0 : x0;
+        if (x0->type == T_BOOL && y0->type == T_BOOL)
+            return lw_scalar(a->l, ir_bin(a->l, and ? OP_LAND : OP_LOR, T_BOOL, x->e, y->e, 1), 1);
+        if (x0->type != y0->type) {
+            diag_error(a->l, "the value of this '%s' is %s or %s depending on the values; give both "
+                             "operands one type (or compare them, for a bool)", and ? "and" : "or",
+                       lw_vkind_desc(x0), lw_vkind_desc(y0));
+            return &lw_ERRV;
+        }
+        value *r = lw_scalar(a->l, ir_select(a->l, x0->type, x->e, and ? y0->e : x0->e, and ? x0->e : y0->e),
+                          x0->weak && y0->weak);
+        return r;
+    }
+    case A_COMPARE: return lower_compare(c, a);
+    case A_IFEXP: {
+        value *t = lw_truth(c, lw_expr(c, a->b), "a conditional expression");
+        value *x = lw_expr(c, a->a);
+        value *y = lw_expr(c, a->c);
+        if (t->kind == V_ERR || x->kind == V_ERR || y->kind == V_ERR)
+            return &lw_ERRV;
+        int64_t k;
+        if (ir_expr_const_int(t->e, &k))
+            return k ? x : y;
+        if (x->kind != V_SCALAR || y->kind != V_SCALAR || x->type != y->type) {
+            diag_error(a->l, "both branches of a conditional expression must be scalars of the same type");
+            return &lw_ERRV;
+        }
+        return lw_scalar(a->l, ir_select(a->l, x->type, t->e, x->e, y->e), x->weak && y->weak);
+    }
+    case A_TUPLE:
+    case A_LIST: {
+        value *t = lw_vnew(V_TUPLE, a->l);
+        t->n = a->args.len;
+        t->items = NEWN(value *, t->n + 1);
+        for (int i = 0; i < t->n; i++)
+            t->items[i] = lw_expr(c, VEC_AT(a->args, i, ast *));
+        for (int i = 0; i < t->n; i++)
+            if (t->items[i]->kind == V_ERR)
+                return &lw_ERRV;
+        return t;
+    }
+    case A_COMP: return lw_comprehension(c, a);
+    case A_LAMBDA: {
+        value *v = lw_vnew(V_LAMBDA, a->l);
+        v->def = a;
+        v->defscope = c->sc;
+        return v;
+    }
+    case A_FSTRING:
+        diag_error(a->l, "f-strings are not supported yet; pass the values to print() as separate arguments");
+        return &lw_ERRV;
+    case A_STARRED:
+        diag_error(a->l, "starred expressions are not supported");
+        return &lw_ERRV;
+    default:
+        diag_error(a->l, "this expression is not supported in a stencil program");
+        return &lw_ERRV;
+    }
+}

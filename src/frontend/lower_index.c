@@ -1,0 +1,473 @@
+/* lower_index.c: subscripts: basic indexing (ints, slices, `...`, None) as views of the
+ * indexed array, boolean masks (V_MASKED) and integer lists or arrays as indices. Requires: the
+ * base is an array value. Establishes: a view's extents and bounds are checked (statically or
+ * by an emitted check) before any sweep reads through it. */
+
+#include "lower_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------------------------ */
+/* Indexing                                                                                   */
+
+/* ceil(d / st) for d > 0, st > 0 (as unsigned: st may be 2**63), without overflow. */
+static int64_t ceil_div_pos(int64_t d, uint64_t st)
+{
+    return (int64_t)(((uint64_t)d - 1) / st + 1);
+}
+
+/* The value of a slice bound when it is an int known at compile time (or omitted). */
+static int const_bound(value *b, int64_t *k)
+{
+    return !b || sym_is_const(b->s, k);
+}
+
+/* Symbolic first index and length of start:stop:step on an extent n (only used for
+ * compile-time reasoning). With n and the bounds known, they are exact (Python's clipping).
+ * Otherwise clipping that is certain (a stop at n+10) is applied, and clipping that depends on
+ * the parameters' values (u[1:-1] when N < 2) is assumed not to happen. */
+static void sym_slice(const sym *n, value *start, value *stop, int64_t step, const sym **lo,
+                      const sym **len)
+{
+    *lo = *len = NULL;
+    if (step == 0)
+        return;
+    uint64_t st = step > 0 ? (uint64_t)step : 0 - (uint64_t)step;
+    int64_t nc, ks = 0, ke = 0, k;
+    if (sym_is_const(n, &nc) && nc >= 0 && const_bound(start, &ks) && const_bound(stop, &ke)) {
+        /* PySlice_AdjustIndices */
+        int64_t lower = step > 0 ? 0 : -1, upper = step > 0 ? nc : nc - 1;
+        int64_t s = !start ? (step > 0 ? lower : upper) : ks;
+        int64_t e = !stop ? (step > 0 ? upper : lower) : ke;
+        if (start) {
+            if (s < 0)
+                s = s + nc < lower ? lower : s + nc;
+            else if (s > upper)
+                s = upper;
+        }
+        if (stop) {
+            if (e < 0)
+                e = e + nc < lower ? lower : e + nc;
+            else if (e > upper)
+                e = upper;
+        }
+        int64_t l = step > 0 ? (s < e ? ceil_div_pos(e - s, st) : 0)
+                             : (e < s ? ceil_div_pos(s - e, st) : 0);
+        *lo = sym_const(s);
+        *len = sym_const(l);
+        return;
+    }
+    const sym *s = NULL, *e = NULL;
+    const sym *upper = step > 0 ? n : sym_sub(n, sym_const(1));
+    if (step > 0) {
+        s = !start ? sym_const(0) : (sym_is_const(start->s, &k) && k < 0) ? sym_add(n, start->s) : start->s;
+        e = !stop ? n : (sym_is_const(stop->s, &k) && k < 0) ? sym_add(n, stop->s) : stop->s;
+    } else {
+        s = !start ? upper : (sym_is_const(start->s, &k) && k < 0) ? sym_add(n, start->s) : start->s;
+        e = !stop ? sym_const(-1) : (sym_is_const(stop->s, &k) && k < 0) ? sym_add(n, stop->s) : stop->s;
+    }
+    if (!s || !e)
+        return;
+    /* bounds certainly past the end are clipped to it */
+    if (sym_is_const(sym_sub(s, upper), &k) && k > 0)
+        s = upper;
+    if (sym_is_const(sym_sub(e, upper), &k) && k > 0)
+        e = upper;
+    *lo = s;
+    const sym *d = step > 0 ? sym_sub(e, s) : sym_sub(s, e);
+    if (!d)
+        return;
+    if (st == 1) {
+        *len = d;
+        if (sym_is_const(d, &k) && k < 0)
+            *len = sym_const(0);
+    } else if (sym_is_const(d, &k)) {
+        *len = sym_const(k > 0 ? ceil_div_pos(k, st) : 0);
+    } else {
+        *len = sym_opaque(arena_printf(&util_arena, "ceil/%llu", (unsigned long long)st), d,
+                          sym_const((int64_t)st));
+    }
+}
+
+/* The position of the one literal list of a subscript (`a[[0, 2, 5], :]`), or -1. */
+int lw_list_item(ast *sub)
+{
+    int k = -1;
+    for (int i = 0; i < sub->args.len; i++)
+        if (VEC_AT(sub->args, i, ast *)->kind == A_LIST) {
+            if (k >= 0)
+                return -2; /* several lists: NumPy's broadcasting of index arrays, not supported */
+            k = i;
+        }
+    return k;
+}
+int lw_sym_is_one_ext(const sym *s)
+{
+    int64_t k;
+    return sym_is_const(s, &k) && k == 1;
+}
+
+/* The subscript with its item k replaced. */
+ast *lw_subscript_with(ast *sub, int k, ast *item)
+{
+    ast *r = NEW(ast);
+    *r = *sub;
+    r->args = (vec){0};
+    for (int i = 0; i < sub->args.len; i++)
+        vec_push(&r->args, i == k ? item : VEC_AT(sub->args, i, ast *));
+    return r;
+}
+
+/* base[..., [i0, i1, ...], ...] read: a new array whose dimension at the list's place holds
+ * base[..., i0, ...], base[..., i1, ...], ... (NumPy's indexing by a list of integers). */
+static value *list_index(lctx *c, value *base, ast *sub, int k, int pos)
+{
+    ast *lst = VEC_AT(sub->args, k, ast *);
+    int n = lst->args.len;
+    value **parts = NEWN(value *, n);
+    for (int j = 0; j < n; j++) {
+        parts[j] = lw_index_array(c, base, lw_subscript_with(sub, k, VEC_AT(lst->args, j, ast *)), 0);
+        if (parts[j]->kind == V_ERR)
+            return &lw_ERRV;
+    }
+    value *p0 = parts[0];
+    int rank = p0->kind == V_ARRAY ? p0->rank + 1 : 1;
+    if (rank > IR_MAX_RANK) {
+        diag_error(sub->l, "the result would have %d dimensions; at most %d are supported", rank, IR_MAX_RANK);
+        return &lw_ERRV;
+    }
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    for (int d = 0, q = 0; d < rank; d++) {
+        if (d == pos) {
+            len[d] = lw_I64(lst->l, n);
+            sh[d] = sym_const(n);
+            continue;
+        }
+        len[d] = p0->len[q];
+        sh[d] = p0->sh[q++];
+    }
+    value *r = lw_new_array(c, sub->l, base->type, rank, len, sh, 0, NULL);
+    for (int j = 0; j < n; j++) {
+        if (rank == 1) {
+            ir_stmt *se = ir_stmt_new(S_SETELEM, sub->l);
+            se->var = lw_whole_slot(r);
+            se->n = 1;
+            se->args = NEWN(ir_expr *, 1);
+            se->args[0] = lw_I64(sub->l, j);
+            se->e = ir_cast(sub->l, base->type, parts[j]->e);
+            lw_emit(c, se);
+        } else
+            lw_emit_sweep(c, sub->l, lw_fix_axis(c, sub->l, r, pos, lw_I64(sub->l, j)), parts[j], 0);
+    }
+    return r;
+}
+
+/* A slice bound: NULL when omitted; `x or None` gives x and sets *present to x != 0. */
+static value *slice_bound(lctx *c, ast *b, ir_expr **present)
+{
+    if (!b)
+        return NULL;
+    if (present && b->kind == A_BOOLOP && b->op == OP_OR && b->b->kind == A_NONE) {
+        value *x = lw_expr(c, b->a);
+        if (x->kind == V_ERR || !lw_int_operand(x, "slice bound"))
+            return &lw_ERRV;
+        *present = ir_bin(b->l, OP_CNE, T_BOOL, ir_cast(b->l, T_I64, x->e), lw_I64(b->l, 0), 0);
+        return x;
+    }
+    return lw_expr(c, b);
+}
+
+/* base[m] with a bool array m: NumPy requires m to have base's shape. */
+static value *mask_select(lctx *c, value *base, value *m, ast *item)
+{
+    if (m->rank != base->rank) {
+        diag_error(item->l, "a boolean mask of %d dimension%s indexing an array of %d is not supported "
+                            "(the mask must have the array's shape)",
+                   m->rank, m->rank == 1 ? "" : "s", base->rank);
+        return &lw_ERRV;
+    }
+    for (int d = 0; d < m->rank; d++)
+        if (lw_sym_cmp(m->sh[d], base->sh[d]) == 0) {
+            diag_error(item->l, "boolean index did not match indexed array along axis %d; size of axis "
+                                "is %s but size of corresponding boolean axis is %s",
+                       d, sym_str(base->sh[d]), sym_str(m->sh[d]));
+            return &lw_ERRV;
+        }
+    /* extents known only at run time: equal, as two assignment checks in both directions */
+    lw_emit(c, lw_check_stmt(item->l, CK_ASSIGN, m->rank, m->len, base->rank, base->len));
+    lw_emit(c, lw_check_stmt(item->l, CK_ASSIGN, base->rank, base->len, m->rank, m->len));
+    value *r = lw_vnew(V_MASKED, item->l);
+    r->self = base;
+    r->mask = m;
+    r->type = base->type;
+    r->str = diag_text(item->l);
+    return r;
+}
+
+/* What one item of a subscript is. */
+enum { IX_SLICE, IX_INDEX, IX_NEWAXIS, IX_ELLIPSIS };
+
+/* base[sub]: NumPy's basic indexing. `...` stands for as many full slices as the array has
+ * dimensions left over; None (np.newaxis) inserts a dimension of extent 1. A result with new
+ * axes is computed into a temporary (as large as the view itself), since a view's dimensions
+ * are the array's own; target is set for an assignment target, which cannot have new axes. */
+value *lw_index_array(lctx *c, value *base, ast *sub, int target)
+{
+    if (base->e->kind != E_READ || lw_view_has_wrap(base->e->view))
+        base = lw_materialize(c, base);
+    ir_view *v = ir_view_clone(base->e->view);
+    int nitems = sub->args.len;
+    int *kind = NEWN(int, nitems);
+    value **ival = NEWN(value *, nitems);
+    int nreal = 0, nnew = 0, nell = 0, failed = 0, unbound;
+    for (int k = 0; k < nitems; k++) {
+        ast *it = VEC_AT(sub->args, k, ast *);
+        if (it->kind == A_SLICE) {
+            kind[k] = IX_SLICE;
+            nreal++;
+        } else if (it->kind == A_NAME && strcmp(it->name, "Ellipsis") == 0 && !lw_lookup(c, it->name, &unbound)) {
+            kind[k] = IX_ELLIPSIS;
+            if (nell++) {
+                diag_error(it->l, "an index can only have a single ellipsis ('...')");
+                failed = 1;
+            }
+        } else {
+            ival[k] = lw_expr(c, it);
+            kind[k] = ival[k]->kind == V_NONE ? IX_NEWAXIS : ival[k]->kind == V_SLICE ? IX_SLICE : IX_INDEX;
+            if (ival[k]->kind == V_ERR)
+                failed = 1;
+            if (kind[k] == IX_NEWAXIS) {
+                nnew++;
+                if (target) {
+                    diag_error(it->l, "np.newaxis (None) in an assignment target is not supported");
+                    failed = 1;
+                }
+            } else
+                nreal++;
+        }
+    }
+    if (failed)
+        return &lw_ERRV;
+    if (nitems == 1 && kind[0] == IX_INDEX && ival[0]->kind == V_ARRAY && ival[0]->type == T_BOOL)
+        return mask_select(c, base, ival[0], VEC_AT(sub->args, 0, ast *));
+    int li = lw_list_item(sub);
+    if (li == -2) {
+        diag_error(sub->l, "indexing by several lists at once is not supported (one list of integers is)");
+        return &lw_ERRV;
+    }
+    if (li >= 0) {
+        ast *lst = VEC_AT(sub->args, li, ast *);
+        if (target) {
+            diag_error(lst->l, "internal: a list index in a target reaches index_array");
+            return &lw_ERRV;
+        }
+        if (lst->args.len == 0) {
+            diag_error(lst->l, "indexing by an empty list is not supported");
+            return &lw_ERRV;
+        }
+        for (int j = 0; j < lst->args.len; j++) {
+            value *e = ival[li]->items[j];
+            if (e->kind != V_SCALAR || e->type == T_BOOL || !lw_is_int_scalar(e)) {
+                diag_error(e->l, "only lists of integers are supported as indices (this element is %s)",
+                           lw_vkind_desc(e));
+                return &lw_ERRV;
+            }
+        }
+        int pos = 0;
+        for (int i = 0; i < li; i++)
+            pos += kind[i] == IX_SLICE || kind[i] == IX_NEWAXIS ? 1
+                 : kind[i] == IX_ELLIPSIS ? v->vrank - nreal : 0;
+        return list_index(c, base, sub, li, pos);
+    }
+    if (nreal > v->vrank) {
+        diag_error(sub->l, "too many indices for array: array is %d-dimensional, but %d were indexed",
+                   v->vrank, nreal);
+        return &lw_ERRV;
+    }
+    if (v->vrank - nreal + nnew > IR_MAX_RANK) {
+        diag_error(sub->l, "the result would have %d dimensions; at most %d are supported",
+                   v->vrank - nreal + nnew, IR_MAX_RANK);
+        return &lw_ERRV;
+    }
+    /* Range dimensions of the base view, in order. */
+    int own[IR_MAX_RANK], nown = 0;
+    for (int d = 0; d < v->rank; d++)
+        if (v->dim[d].kind == D_RANGE)
+            own[nown++] = d;
+    /* The result's dimensions in order: an own dimension of the view (>= 0) or a new axis (-1). */
+    int out[2 * IR_MAX_RANK], nout = 0;
+    int k = 0;
+    for (int i = 0; i < nitems; i++) {
+        ast *it = VEC_AT(sub->args, i, ast *);
+        if (kind[i] == IX_NEWAXIS) {
+            out[nout++] = -1;
+            continue;
+        }
+        if (kind[i] == IX_ELLIPSIS) {
+            for (int e = 0; e < v->vrank - nreal; e++)
+                out[nout++] = own[k++];
+            continue;
+        }
+        ir_dim *m = &v->dim[own[k]];
+        ir_expr *n = m->len;
+        int axis = own[k];
+        if (kind[i] == IX_SLICE)
+            out[nout++] = own[k];
+        k++;
+        if (kind[i] == IX_SLICE) {
+            /* bounds from the syntax a:b:c or from a slice() object; `x or None` is a bound
+             * that is omitted when x is 0 (`a[k:-k or None]`), known only at run time */
+            ir_expr *pst = NULL, *psp = NULL;
+            value *st, *sp, *stp;
+            if (it->kind == A_SLICE) {
+                st = slice_bound(c, it->a, &pst);
+                sp = slice_bound(c, it->b, &psp);
+                stp = slice_bound(c, it->c, NULL);
+            } else {
+                st = ival[i]->items[0];
+                sp = ival[i]->items[1];
+                stp = ival[i]->items[2];
+            }
+            if ((st && st->kind == V_ERR) || (sp && sp->kind == V_ERR) || (stp && stp->kind == V_ERR)) {
+                failed = 1;
+                continue;
+            }
+            if (st && st->kind == V_NONE) st = NULL;
+            if (sp && sp->kind == V_NONE) sp = NULL;
+            if (stp && stp->kind == V_NONE) stp = NULL;
+            ir_expr *es = st ? lw_int_operand(st, "slice start") : lw_I64(it->l, 0);
+            ir_expr *ee = sp ? lw_int_operand(sp, "slice stop") : lw_I64(it->l, 0);
+            ir_expr *ek = stp ? lw_int_operand(stp, "slice step") : lw_I64(it->l, 1);
+            if (!es || !ee || !ek) {
+                failed = 1;
+                continue;
+            }
+            int64_t kstep = 0;
+            int kconst = ir_expr_const_int(ek, &kstep);
+            if (kconst && kstep == 0) {
+                diag_error(stp->l, "slice step cannot be zero");
+                failed = 1;
+                continue;
+            }
+            int flags = (st ? 1 : 0) | (sp ? 2 : 0);
+            ir_expr *eflags = lw_I64(it->l, flags);
+            if (pst || psp) {
+                ir_expr *fs = pst ? ir_select(it->l, T_I64, pst, lw_I64(it->l, 1), lw_I64(it->l, 0)) : lw_I64(it->l, flags & 1);
+                ir_expr *fe = psp ? ir_select(it->l, T_I64, psp, lw_I64(it->l, 2), lw_I64(it->l, 0)) : lw_I64(it->l, flags & 2);
+                eflags = ir_bin(it->l, OP_BOR, T_I64, fs, fe, 0);
+                flags = -1; /* known at run time only */
+            }
+            /* Common cases fold to plain arithmetic when the bounds are constants that cannot
+             * clip: a[:] and a[k:] / a[:-k] are resolved by the run-time helper otherwise. */
+            ir_expr **args = NEWN(ir_expr *, 5);
+            args[0] = n;
+            args[1] = es;
+            args[2] = ee;
+            args[3] = ek;
+            args[4] = eflags;
+            ir_expr *lo, *len;
+            if (flags == 0 && kconst && kstep == 1) {
+                lo = lw_I64(it->l, 0);
+                len = n;
+            } else {
+                lo = ir_call(it->l, FN_SLICE_LO, T_I64, 5, args);
+                len = ir_call(it->l, FN_SLICE_LEN, T_I64, 5, args);
+            }
+            const sym *slo = NULL, *slen = NULL;
+            if (kconst && flags >= 0)
+                sym_slice(m->slen, st, sp, kstep, &slo, &slen);
+            ir_dim nd = *m;
+            nd.lo = lw_iadd(it->l, m->lo, lw_imul(it->l, m->step, lo));
+            nd.step = lw_imul(it->l, m->step, ek);
+            /* 0: not known at compile time (also when the product leaves int64) */
+            if (!m->step_c || !kconst || __builtin_mul_overflow(m->step_c, kstep, &nd.step_c))
+                nd.step_c = 0;
+            nd.len = len;
+            nd.slo = (m->slo && slo && m->step_c) ? sym_add(m->slo, sym_mul(sym_const(m->step_c), slo)) : NULL;
+            nd.slen = slen;
+            *m = nd;
+        } else {
+            value *iv = ival[i];
+            if (iv->kind == V_TUPLE || iv->kind == V_ARRAY || iv->kind == V_STR) {
+                diag_error(it->l, "only integers, slices, '...' and np.newaxis are supported as "
+                                  "indices (fancy indexing and masks are not)");
+                failed = 1;
+                continue;
+            }
+            ir_expr *ie = lw_int_operand(iv, "an index");
+            if (!ie) {
+                failed = 1;
+                continue;
+            }
+            int64_t kc, nc;
+            const sym *norm = NULL;
+            if (iv->s && m->slen) {
+                int64_t ktmp;
+                norm = (sym_is_const(iv->s, &ktmp) && ktmp < 0) ? sym_add(m->slen, iv->s) : iv->s;
+                const sym *diff = sym_sub(norm, m->slen);
+                int64_t dd;
+                int oob = (diff && sym_is_const(diff, &dd) && dd >= 0) ||
+                          (sym_is_const(norm, &dd) && dd < 0);
+                if (oob) {
+                    diag_error(it->l, "index %s is out of bounds for axis %d with size %s",
+                               sym_str(iv->s), k - 1, sym_str(m->slen));
+                    failed = 1;
+                    continue;
+                }
+            }
+            ir_expr *idx;
+            if (ir_expr_const_int(ie, &kc) && sym_is_const(m->slen, &nc) && kc >= -nc && kc < nc)
+                idx = lw_I64(it->l, kc < 0 ? kc + nc : kc);
+            else {
+                ir_expr **args = NEWN(ir_expr *, 3);
+                args[0] = n;
+                args[1] = ie;
+                args[2] = lw_I64(it->l, axis);
+                idx = ir_call(it->l, FN_INDEX, T_I64, 3, args);
+            }
+            ir_dim nd = {0};
+            nd.kind = D_FIXED;
+            nd.aext = m->aext;
+            nd.lo = lw_iadd(it->l, m->lo, lw_imul(it->l, m->step, idx));
+            nd.slo = (m->slo && norm && m->step_c) ? sym_add(m->slo, sym_mul(sym_const(m->step_c), norm)) : NULL;
+            *m = nd;
+        }
+    }
+    if (failed)
+        return &lw_ERRV;
+    while (k < nown)
+        out[nout++] = own[k++];
+    /* Renumber the remaining range dimensions as the result's dimensions. */
+    value *r = lw_vnew(V_ARRAY, sub->l);
+    r->type = base->type;
+    v->vrank = 0;
+    v->l = sub->l;
+    for (int p = 0; p < nout; p++) {
+        if (out[p] < 0) {
+            r->sh[p] = sym_const(1);
+            r->len[p] = lw_I64(sub->l, 1);
+            continue;
+        }
+        ir_dim *m = &v->dim[out[p]];
+        m->box = p;
+        r->sh[p] = m->slen;
+        r->len[p] = m->len;
+        v->vrank++;
+    }
+    r->rank = nout;
+    if (nnew) {
+        r->e = ir_read(sub->l, v);
+        return lw_materialize(c, r);
+    }
+    if (r->rank == 0) {
+        ir_expr **idx = NEWN(ir_expr *, v->rank);
+        for (int d = 0; d < v->rank; d++)
+            idx[d] = v->dim[d].lo;
+        return lw_scalar(sub->l, ir_elem(sub->l, v->arr, idx), 0);
+    }
+    r->e = ir_read(sub->l, v);
+    return r;
+}

@@ -1,0 +1,257 @@
+/* lower_internal.h: what the files of the lowering (src/frontend/lower*.c) share: the value,
+ * binding, scope and lctx types and the lw_ functions one file calls in another. Nothing outside
+ * src/frontend/lower*.c includes it; the lowering's interface is lower.h.
+ *
+ * The lowering was one file; it is split by responsibility, each section below naming its file.
+ * Requires: a value, once built, is never mutated by a caller (values are shared freely); &lw_ERRV
+ * stands for any value after a diagnostic and absorbs further operations. */
+#ifndef TYLES_LOWER_INTERNAL_H
+#define TYLES_LOWER_INTERNAL_H
+
+#include "lower.h"
+#include "sym.h"
+
+/* ------------------------------------------------------------------------------------------ */
+/* Values                                                                                     */
+
+typedef enum vkind {
+    V_ERR,     /* a diagnostic was already reported; absorbs further operations */
+    V_NONE,
+    V_SCALAR,  /* e (scalar expr), type, s (static int value or NULL), weak (Python scalar) */
+    V_ARRAY,   /* e (elementwise expr), type, rank, sh[] (static), len[] (run time);
+                  fresh = temporary slot holding exactly this value */
+    V_TUPLE,   /* items[n] */
+    V_STR,     /* str */
+    V_FUNC,    /* def, defscope */
+    V_LAMBDA,  /* def (the A_LAMBDA), defscope */
+    V_MODULE,  /* str = "numpy", "numpy.linalg", "numpy.random", ... */
+    V_DTYPE,   /* type */
+    V_BUILTIN, /* str = name ("range", "np.zeros", "copy" method...); self = receiver */
+    V_SLICE,   /* slice(start, stop, step): items[3], each a scalar or None */
+    V_RNG,     /* an np.random.default_rng Generator (n > 0) or np.random.RandomState (n < 0):
+                  n = its number in the runtime */
+    V_MASKED,  /* self[mask] with a bool array mask of self's shape: self (the indexed view),
+                  mask (the bool array), str (the mask's source text). Its shape depends on the
+                  data, so it is only an assignment target, the value assigned to a selection with
+                  the same mask, or the operand of a reduction */
+} vkind;
+
+/* A scalar name that holds an int on some paths and a float on others keeps Python's dynamic
+ * type: its int64 and float64 variables (the ones plain bindings of the name use) and a tag
+ * saying which holds the value. Once a name needs one in a scope, every int or float assigned
+ * to it there goes through it, so loops and branches agree on where the value lives. */
+typedef struct dynvar {
+    const char *name;
+    ir_var *i, *f, *tag; /* tag true: f holds the value */
+} dynvar;
+typedef struct scope scope;
+typedef struct value value;
+struct value {
+    vkind kind;
+    loc l;
+    ir_type type;
+    ir_expr *e;
+    const sym *s;
+    int weak;
+    int rank;
+    const sym *sh[IR_MAX_RANK];
+    ir_expr *len[IR_MAX_RANK];
+    ir_var *fresh;
+    value **items;
+    int n;
+    const char *str;
+    ast *def;
+    scope *defscope;
+    value *self;
+    value *mask;
+    dynvar *dyn;       /* V_SCALAR: exactly the current value of this dynvar (e: as a float) */
+    int mixed;         /* V_SCALAR: computed from a dynvar's float view (int or float at run time) */
+};
+typedef enum bkind { B_SCALAR, B_ARRAY, B_VALUE } bkind;
+typedef struct binding {
+    const char *name;
+    bkind kind;
+    ir_var *var;                  /* B_SCALAR, B_ARRAY (a dyn scalar: its tag) */
+    dynvar *dyn;                  /* B_SCALAR of changing type, else NULL */
+    const sym *s;                 /* B_SCALAR */
+    int weak;                     /* B_SCALAR */
+    const sym *sh[IR_MAX_RANK];   /* B_ARRAY */
+    value *val;                   /* B_VALUE */
+} binding;
+struct scope {
+    scope *parent;
+    vec binds;          /* binding* */
+    vec vars;           /* ir_var* owned by this scope (reused per name, type and rank) */
+    vec locals;         /* const char*: names local to a function scope; unused at module */
+    vec dyns;           /* dynvar*: names of this scope that have changed type */
+    int is_function;
+    const char *prefix; /* C-name prefix of this inlining instance */
+    vec globals;        /* const char*: names a function declares `global` (bound at module level) */
+};
+
+/* A string -> int hash map in util_arena (open addressing; never shrinks). */
+typedef struct strmap {
+    const char **keys;
+    int *vals;
+    int cap, n;
+} strmap;
+typedef struct lctx {
+    ir_program *prog;
+    vec *out;           /* statements being emitted */
+    vec global_writes;  /* const char*: module names some function assigns through `global` */
+    scope *sc;
+    scope *module;
+    vec pending;        /* ir_var* slots to release after the current statement */
+    vec inlining;       /* ast* A_DEF being inlined (recursion check) */
+    vec names;          /* const char*: C names in use (a probe's are dropped by lw_snap_rewind) */
+    strmap name_at;     /* C name -> its index in names (stale when past names.len) */
+    strmap next_suffix; /* base name -> the k to try first for base_k */
+    int loops;
+    vec params;         /* const char*: names that are parameters */
+    long work;          /* statements and expressions lowered for top, probes included */
+    int exhausted;      /* work passed LOWER_WORK_LIMIT: the rest is skipped */
+    ast *top;           /* the module-level statement being lowered */
+} lctx;
+
+/* Snapshot of a scope's bindings (for branches and loop probes). */
+typedef struct snapshot {
+    vec binds;
+    int nvars, nnames, nprogvars, npending, ndyns;
+} snapshot;
+
+/* ------------------------------------------------------------------------------------------ */
+/* Calls                                                                                      */
+
+typedef struct args {
+    value **pos;
+    int npos;
+    const char **kwname;
+    value **kw;
+    ast **kwast;
+    int nkw;
+} args;
+
+/* ---- lower_scope.c: names, scopes, bindings, C names, snapshots, dynvars -------------------- */
+
+int lw_step(lctx *c);
+extern value lw_ERRV;
+value *lw_vnew(vkind k, loc l);
+ir_expr *lw_I64(loc l, int64_t x);
+void lw_emit(lctx *c, ir_stmt *s);
+const char *lw_vkind_desc(value *v);
+const char *lw_cname(lctx *c, const char *base);
+int lw_name_in(vec *names, const char *n);
+binding *lw_find_in(scope *s, const char *name);
+binding *lw_lookup(lctx *c, const char *name, int *unbound_local);
+binding *lw_bind(lctx *c, const char *name);
+ir_var *lw_scope_var(lctx *c, const char *name, ir_type t, int rank, int is_array);
+ir_var *lw_temp_slot(lctx *c, ir_type t, int rank);
+ir_var *lw_temp_scalar(lctx *c, ir_type t);
+snapshot lw_snap_take(lctx *c);
+void lw_snap_restore_binds(lctx *c, snapshot *s);
+void lw_snap_rewind(lctx *c, snapshot *s);
+void lw_target_names(ast *t, vec *out);
+void lw_declared_globals(vec *stmts, vec *out);
+void lw_assigned_names(vec *stmts, vec *out);
+void lw_move_fresh(lctx *c, loc l, ir_var *slot, ir_var *tmp);
+int lw_is_ephemeral(lctx *c, ir_var *slot);
+dynvar *lw_dyn_of(lctx *c, const char *name);
+dynvar *lw_dyn_get(lctx *c, const char *name);
+void lw_dyn_set_tag(lctx *c, vec *out, loc l, dynvar *d, int isfloat);
+void lw_dyn_bind(lctx *c, dynvar *d, int weak);
+int lw_dyn_joins(binding *b);
+void lw_dyn_convert(lctx *c, vec *out, loc l, dynvar *d, binding *b);
+
+/* ---- lower_ops.c: scalars, promotion, broadcasting, operators, sweeps ----------------------- */
+
+ir_expr *lw_iadd(loc l, ir_expr *a, ir_expr *b);
+ir_expr *lw_imul(loc l, ir_expr *a, ir_expr *b);
+const char *lw_shape_str(int rank, const sym *const *sh);
+int lw_sym_cmp(const sym *a, const sym *b);
+int lw_is_one(const sym *s);
+ir_expr *lw_remap(ir_expr *e, int shift, unsigned bcast);
+ir_stmt *lw_check_stmt(loc l, ir_check k, int na, ir_expr **a, int nb, ir_expr **b);
+value *lw_slot_value(loc l, ir_var *slot, const sym *const *sh);
+ir_var *lw_whole_slot(value *v);
+value *lw_materialize(lctx *c, value *v);
+int lw_kind_of(ir_type t);
+ir_type lw_promote2(ir_type a, ir_type b);
+ir_type lw_promote_vals(value *a, value *b);
+int lw_broadcast(lctx *c, loc l, value *a, value *b, value *r, int *sa, unsigned *ma, int *sb,
+                 unsigned *mb);
+value *lw_scalar(loc l, ir_expr *e, int weak);
+int lw_is_int_scalar(value *v);
+ir_expr *lw_int_operand(value *v, const char *what);
+value *lw_py_binop(lctx *c, loc l, ir_op op, value *a, value *b);
+value *lw_binop(lctx *c, loc l, ir_op op, value *a, value *b);
+value *lw_unop(lctx *c, loc l, ir_op op, value *a);
+void lw_emit_sweep(lctx *c, loc l, value *target, value *rv, int fresh);
+
+/* ---- lower_index.c: indexing: slices, Ellipsis/newaxis, masks, list indices ----------------- */
+
+int lw_list_item(ast *sub);
+int lw_sym_is_one_ext(const sym *s);
+ast *lw_subscript_with(ast *sub, int k, ast *item);
+value *lw_index_array(lctx *c, value *base, ast *sub, int target);
+
+/* ---- lower_expr.c: expressions, names, attributes ------------------------------------------- */
+
+value *lw_read_name(lctx *c, ast *a);
+value *lw_pymodule_attr(value *mod, ast *a);
+value *lw_numpy_attr(lctx *c, value *mod, ast *a);
+value *lw_truth(lctx *c, value *v, const char *what);
+ir_op lw_map_binop(int op);
+value *lw_expr(lctx *c, ast *a);
+
+/* ---- lower_calls.c: calls, arguments, inlining, compile-time iteration ---------------------- */
+
+args lw_args(lctx *c, ast *call);
+int lw_any_err(args *a);
+int lw_match_args(loc l, const char *fname, args *a, int nparam, const char **pnames,
+                  int nrequired, value **out);
+void lw_check_returns(vec *body, int top);
+value *lw_iter_items(lctx *c, ast *it);
+value *lw_comprehension(lctx *c, ast *a);
+int lw_for_unrolled(lctx *c, ast *s, int range_loop);
+ast *lw_list_elem(lctx *c, ast *t, value **list, int *index);
+value *lw_call(lctx *c, ast *call);
+
+/* ---- lower_builtins.c: Python, math and random built-ins ------------------------------------ */
+
+value *lw_random_attr(value *obj, ast *a);
+value *lw_call_builtin(lctx *c, value *fn, ast *call);
+
+/* ---- lower_numpy.c: ufuncs, reductions, axis functions, NumPy dispatch ---------------------- */
+
+value *lw_where3(lctx *c, loc l, value *cond, value *a, value *b);
+int lw_view_has_wrap(ir_view *v);
+value *lw_fix_axis(lctx *c, loc l, value *a, int axis, ir_expr *k);
+value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self);
+
+/* ---- lower_arrays.c: array creators, grids, literals, pad ----------------------------------- */
+
+int lw_dtype_of(value *v, ir_type *t);
+int lw_shape_arg(value *v, int *rank, ir_expr **len, const sym **sh);
+value *lw_new_array(lctx *c, loc l, ir_type t, int rank, ir_expr **len, const sym **sh, int init,
+                    ir_expr *fill);
+value *lw_array_arg(lctx *c, value *v, const char *fname);
+value *lw_copy_of(lctx *c, loc l, value *src);
+extern const char lw_supported_numpy[];
+int lw_const_flag(value *v, int dflt, const char *what, int *ok);
+ir_expr *lw_call1(loc l, ir_fn fn, ir_type t, ir_expr *x);
+value *lw_linspace(lctx *c, loc l, args *a);
+value *lw_arange(lctx *c, loc l, args *a);
+value *lw_meshgrid(lctx *c, loc l, args *a);
+value *lw_array_literal(lctx *c, loc l, args *a, int copy);
+value *lw_pad(lctx *c, loc l, args *a);
+value *lw_indices(lctx *c, loc l, args *a);
+value *lw_index_grid(lctx *c, const char *which, ast *sub);
+
+/* ---- lower.c: statements, loops, parameters, driver ----------------------------------------- */
+
+void lw_assign_name(lctx *c, ast *target, value *v);
+void lw_emit_raise(lctx *c, loc l, ir_expr *cond, const char *msg);
+void lw_stmt(lctx *c, ast *s);
+void lw_block(lctx *c, vec *stmts);
+
+#endif

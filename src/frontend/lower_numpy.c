@@ -1,0 +1,1013 @@
+/* lower_numpy.c: NumPy functions over arrays: ufuncs, np.where, reductions (whole, masked,
+ * along an axis), np.roll, np.load, cumsum and diff, and the dispatch of np.* calls and array
+ * methods to them and to the creators in lower_arrays.c. Requires: arguments lowered and matched
+ * against NumPy's parameter names. Establishes: an unsupported NumPy name is a diagnostic that
+ * lists what is supported. */
+
+#include "lower_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "npy_input.h"
+
+static value *reduce(lctx *c, loc l, const char *kind, value *x);
+
+/* ---- ufuncs, reductions, np.roll, np.load --------------------------------------------------- */
+
+static const struct { const char *name; ir_fn fn; } ufuncs[] = {
+    {"sqrt", FN_SQRT}, {"exp", FN_EXP}, {"log", FN_LOG}, {"sin", FN_SIN}, {"cos", FN_COS},
+    {"tan", FN_TAN}, {"tanh", FN_TANH}, {"floor", FN_FLOOR}, {"ceil", FN_CEIL}, {"sign", FN_SIGN},
+    {"arcsin", FN_ASIN}, {"arccos", FN_ACOS}, {"arctan", FN_ATAN}, {"sinh", FN_SINH},
+    {"cosh", FN_COSH}, {"arcsinh", FN_ASINH}, {"arccosh", FN_ACOSH}, {"arctanh", FN_ATANH},
+    {"log10", FN_LOG10}, {"log2", FN_LOG2}, {"exp2", FN_EXP2}, {"expm1", FN_EXPM1},
+    {"log1p", FN_LOG1P}, {"cbrt", FN_CBRT}, {"trunc", FN_TRUNC}, {"rint", FN_RINT},
+};
+
+/* NumPy's two-argument float ufuncs that are libm functions. */
+static const struct { const char *name; ir_fn fn; } ufuncs2[] = {
+    {"arctan2", FN_ATAN2}, {"hypot", FN_HYPOT}, {"copysign", FN_COPYSIGN}, {"fmod", FN_FMOD},
+};
+
+/* np.arctan2(y, x) and the other two-argument libm ufuncs: broadcast and promoted as an
+ * addition would be (ints become float64), then the function of the two operands. */
+static value *ufunc2(lctx *c, loc l, ir_fn fn, value *x, value *y)
+{
+    if (x->kind == V_ERR || y->kind == V_ERR)
+        return &lw_ERRV;
+    if (fn == FN_FMOD && !ir_type_is_float(x->type) && !ir_type_is_float(y->type)) {
+        diag_error(l, "np.fmod() of integers is not supported (use %% for Python's modulo)");
+        return &lw_ERRV;
+    }
+    if (x->kind == V_SCALAR && y->kind == V_SCALAR) {
+        ir_type t = lw_promote_vals(x, y);
+        t = ir_type_is_float(t) ? t : T_F64;
+        ir_expr **args = NEWN(ir_expr *, 2);
+        args[0] = ir_cast(l, t, x->e);
+        args[1] = ir_cast(l, t, y->e);
+        return lw_scalar(l, ir_call(l, fn, t, 2, args), 0);
+    }
+    value *r = lw_binop(c, l, OP_ADD, x, y);
+    if (r->kind != V_ARRAY || r->e->kind != E_BIN)
+        return r->kind == V_ERR ? r : (diag_error(l, "np.%s() of these operands is not supported",
+                                                  ir_fn_name(fn)), &lw_ERRV);
+    ir_type t = ir_type_is_float(r->type) ? r->type : T_F64;
+    ir_expr **args = NEWN(ir_expr *, 2);
+    args[0] = ir_cast(l, t, r->e->a);
+    args[1] = ir_cast(l, t, r->e->b);
+    r->type = t;
+    r->e = ir_call(l, fn, t, 2, args);
+    return r;
+}
+static value *ufunc1(lctx *c, loc l, ir_fn fn, value *x)
+{
+    (void)c;
+    if (x->kind != V_SCALAR && x->kind != V_ARRAY) {
+        diag_error(x->l, "np.%s() of %s is not supported", ir_fn_name(fn), lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    ir_type t = x->type;
+    if ((fn == FN_FLOOR || fn == FN_CEIL || fn == FN_TRUNC) && !ir_type_is_float(t))
+        return x; /* NumPy 2 keeps integers as they are */
+    ir_type rt = fn == FN_SIGN ? (t == T_BOOL ? T_I64 : t) : ir_type_is_float(t) ? t : T_F64;
+    ir_expr **args = NEWN(ir_expr *, 1);
+    args[0] = ir_cast(l, rt, x->e);
+    ir_expr *e = ir_call(l, fn, rt, 1, args);
+    if (x->kind == V_SCALAR)
+        return lw_scalar(l, e, 0);
+    value *r = lw_vnew(V_ARRAY, l);
+    *r = *x;
+    r->l = l;
+    r->fresh = NULL;
+    r->type = rt;
+    r->e = e;
+    return r;
+}
+
+/* np.where(c, a, b): three operands broadcast together. */
+value *lw_where3(lctx *c, loc l, value *cond, value *a, value *b)
+{
+    if (cond->kind == V_ERR || a->kind == V_ERR || b->kind == V_ERR)
+        return &lw_ERRV;
+    for (value **v = (value *[]){cond, a, b}, **e = v + 3; v < e; v++)
+        if ((*v)->kind != V_SCALAR && (*v)->kind != V_ARRAY) {
+            diag_error((*v)->l, "np.where() of %s is not supported", lw_vkind_desc(*v));
+            return &lw_ERRV;
+        }
+    ir_type t = lw_promote_vals(a, b);
+    ir_expr *ce = cond->type == T_BOOL ? cond->e
+                  : ir_bin(l, OP_CNE, T_BOOL, cond->e,
+                           ir_type_is_float(cond->type) ? ir_const_f(l, cond->type, 0.0) : ir_const_i(l, cond->type, 0), 0);
+    if (cond->kind == V_SCALAR && a->kind == V_SCALAR && b->kind == V_SCALAR)
+        return lw_scalar(l, ir_select(l, t, ce, ir_cast(l, t, a->e), ir_cast(l, t, b->e)), 0);
+    value ab = {0}, r = {0};
+    ab.kind = V_ARRAY;
+    ab.l = a->l;
+    int sa, sb, sab, sc;
+    unsigned ma, mb, mab, mc;
+    if (!lw_broadcast(c, l, a, b, &ab, &sa, &ma, &sb, &mb))
+        return &lw_ERRV;
+    if (ab.rank == 0) { /* a and b are scalars: the condition gives the shape */
+        ab.kind = V_SCALAR;
+    }
+    value cv = *cond;
+    cv.e = ce;
+    if (!lw_broadcast(c, l, &cv, &ab, &r, &sc, &mc, &sab, &mab))
+        return &lw_ERRV;
+    ir_expr *ea = ir_cast(l, t, a->kind == V_ARRAY ? lw_remap(lw_remap(a->e, sa, ma), sab, mab) : a->e);
+    ir_expr *eb = ir_cast(l, t, b->kind == V_ARRAY ? lw_remap(lw_remap(b->e, sb, mb), sab, mab) : b->e);
+    ir_expr *ec = cond->kind == V_ARRAY ? lw_remap(ce, sc, mc) : ce;
+    value *res = lw_vnew(V_ARRAY, l);
+    res->type = t;
+    res->rank = r.rank;
+    for (int d = 0; d < r.rank; d++) {
+        res->sh[d] = r.sh[d];
+        res->len[d] = r.len[d];
+    }
+    res->e = ir_select(l, t, ec, ea, eb);
+    return res;
+}
+
+/* sum, max, min, mean, norm of a whole array: an S_REDUCE into a new scalar. */
+
+/* A reduction of a[m]: the unselected elements are the reduction's identity (0 for sums, -inf
+ * or the type's least value for max, ...), and max/min of an empty selection is NumPy's error;
+ * mean divides by the number selected (0/0 is nan, as NumPy's mean of an empty array). */
+static value *reduce_masked(lctx *c, loc l, const char *kind, value *x)
+{
+    int mx = strcmp(kind, "max") == 0 || strcmp(kind, "amax") == 0;
+    int mn = strcmp(kind, "min") == 0 || strcmp(kind, "amin") == 0;
+    int mean = strcmp(kind, "mean") == 0;
+    ir_type t = x->self->type;
+    ir_expr *fill;
+    if (mx || mn) {
+        if (ir_type_is_float(t))
+            fill = ir_const_f(l, t, mx ? -INFINITY : INFINITY);
+        else if (t == T_BOOL)
+            fill = ir_const_i(l, t, mx ? 0 : 1);
+        else
+            fill = ir_const_i(l, t, t == T_I32 ? (mx ? INT32_MIN : INT32_MAX) : (mx ? INT64_MIN : INT64_MAX));
+    } else
+        fill = ir_type_is_float(t) ? ir_const_f(l, t, 0.0) : ir_const_i(l, t, 0);
+    value *w = lw_where3(c, l, x->mask, x->self, lw_scalar(l, fill, 0));
+    if (w->kind == V_ERR)
+        return &lw_ERRV;
+    value *r = reduce(c, l, mean ? "sum" : kind, w);
+    if (!(mx || mn || mean) || r->kind == V_ERR)
+        return r;
+    value *count = reduce(c, l, "sum", x->mask);
+    if (count->kind == V_ERR)
+        return &lw_ERRV;
+    if (mean) {
+        ir_type acc = t == T_F32 ? T_F32 : T_F64;
+        return lw_scalar(l, ir_bin(l, OP_TRUEDIV, acc, ir_cast(l, acc, r->e), ir_cast(l, acc, count->e), 0), 0);
+    }
+    ir_expr **args = NEWN(ir_expr *, 3);
+    args[0] = count->e;
+    args[1] = r->e;
+    args[2] = lw_I64(l, mx);
+    return lw_scalar(l, ir_call(l, FN_NONEMPTY, r->type, 3, args), 0);
+}
+static value *reduce(lctx *c, loc l, const char *kind, value *x)
+{
+    if (x->kind == V_ERR)
+        return &lw_ERRV;
+    if (x->kind == V_MASKED && strcmp(kind, "norm") != 0)
+        return reduce_masked(c, l, kind, x);
+    if (x->kind != V_SCALAR && x->kind != V_ARRAY) {
+        diag_error(x->l, "%s() of %s is not supported", kind, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    int sum = strcmp(kind, "sum") == 0, mean = strcmp(kind, "mean") == 0, norm = strcmp(kind, "norm") == 0;
+    int mx = strcmp(kind, "max") == 0 || strcmp(kind, "amax") == 0;
+    ir_type t = x->type, acc;
+    if (sum)
+        acc = ir_type_is_float(t) ? t : T_I64;
+    else if (mean || norm)
+        acc = t == T_F32 ? T_F32 : T_F64;
+    else
+        acc = t;
+    ir_expr *v = ir_cast(l, acc, x->e);
+    if (norm)
+        v = ir_bin(l, OP_MUL, acc, v, v, 0);
+    if (x->kind == V_SCALAR) {
+        if (norm) {
+            ir_expr **args = NEWN(ir_expr *, 1);
+            args[0] = v;
+            return lw_scalar(l, ir_call(l, FN_SQRT, acc, 1, args), 0);
+        }
+        return lw_scalar(l, v, 0);
+    }
+    ir_var *r = lw_temp_scalar(c, acc);
+    ir_stmt *s = ir_stmt_new(S_REDUCE, l);
+    s->var = r;
+    s->op = (sum || mean || norm) ? OP_ADD : mx ? OP_NPMAX : OP_NPMIN;
+    s->e = v;
+    s->n = x->rank;
+    s->shape = NEWN(ir_expr *, x->rank);
+    for (int d = 0; d < x->rank; d++)
+        s->shape[d] = x->len[d];
+    lw_emit(c, s);
+    ir_expr *res = ir_varref(l, r);
+    if (mean) {
+        ir_expr *n = x->len[0];
+        for (int d = 1; d < x->rank; d++)
+            n = ir_bin(l, OP_MUL, T_I64, n, x->len[d], 0);
+        res = ir_bin(l, OP_TRUEDIV, acc, res, ir_cast(l, acc, n), 0);
+    }
+    if (norm) {
+        ir_expr **args = NEWN(ir_expr *, 1);
+        args[0] = res;
+        res = ir_call(l, FN_SQRT, acc, 1, args);
+    }
+    return lw_scalar(l, res, 0);
+}
+
+/* np.roll(a, shift, axis): a periodic view (indices taken modulo the extent). */
+static value *roll(lctx *c, loc l, value *a, value *shift, value *axis)
+{
+    if (a->kind != V_ARRAY) {
+        if (a->kind != V_ERR)
+            diag_error(a->l, "np.roll() of %s is not supported", lw_vkind_desc(a));
+        return &lw_ERRV;
+    }
+    ir_expr *sh = lw_int_operand(shift, "the shift of np.roll()");
+    if (!sh)
+        return &lw_ERRV;
+    int64_t ax = 0;
+    if (axis && axis->kind != V_NONE) {
+        if (axis->kind != V_SCALAR || !ir_expr_const_int(axis->e, &ax)) {
+            diag_error(axis->l, "the axis of np.roll() must be an integer constant");
+            return &lw_ERRV;
+        }
+    } else if (a->rank != 1) {
+        diag_error(l, "np.roll() without axis= flattens the array, which is not supported; give axis=");
+        return &lw_ERRV;
+    }
+    if (ax < 0)
+        ax += a->rank;
+    if (ax < 0 || ax >= a->rank) {
+        diag_error(axis->l, "axis %lld is out of bounds for array of dimension %d", (long long)ax, a->rank);
+        return &lw_ERRV;
+    }
+    /* roll whole dimensions of an array: anything else is computed first */
+    if (a->e->kind != E_READ || !lw_whole_slot(a))
+        a = lw_materialize(c, a);
+    ir_view *v = ir_view_clone(a->e->view);
+    ir_dim *m = &v->dim[ax];
+    m->wrap = m->len;
+    int64_t k;
+    m->lo = ir_expr_const_int(sh, &k) && k != INT64_MIN ? lw_I64(l, -k) : ir_un(l, OP_NEG, T_I64, sh);
+    m->slo = NULL;
+    value *r = lw_vnew(V_ARRAY, l);
+    *r = *a;
+    r->l = l;
+    r->fresh = NULL;
+    r->e = ir_read(l, v);
+    return r;
+}
+int lw_view_has_wrap(ir_view *v)
+{
+    for (int d = 0; d < v->rank; d++)
+        if (v->dim[d].kind == D_RANGE && v->dim[d].wrap)
+            return 1;
+    return 0;
+}
+static value *load(lctx *c, loc l, value *fname)
+{
+    if (fname->kind != V_STR) {
+        diag_error(fname->l, "np.load() needs the file name as a string literal");
+        return &lw_ERRV;
+    }
+    ir_type t = T_F64; /* set by npy_input_peek when it succeeds */
+    int rank = 0;
+    const char *why = NULL;
+    int st = npy_input_peek(fname->str, &t, &rank, &why);
+    if (st == 0) {
+        diag_error(fname->l, "cannot see '%s' at compile time: the compiler reads its dtype and number "
+                             "of dimensions from the file (looked in the working directory, next to "
+                             "the program and in PROGRAM.data/)", fname->str);
+        return &lw_ERRV;
+    }
+    if (st < 0) {
+        diag_error(fname->l, "%s", why);
+        return &lw_ERRV;
+    }
+    ir_var *tmp = lw_temp_slot(c, t, rank);
+    ir_stmt *s = ir_stmt_new(S_LOAD, l);
+    s->var = tmp;
+    s->str = fname->str;
+    lw_emit(c, s);
+    /* the file's shape is known only at run time: one opaque atom per extent, so arrays
+     * derived from it have extents that differ from it by constants (halo reasoning) */
+    const sym **sh = NEWN(const sym *, rank);
+    for (int d = 0; d < rank; d++) {
+        char key[96], disp[96];
+        snprintf(key, sizeof key, "np.load@%d:%d#%d", l.line, l.col, d);
+        snprintf(disp, sizeof disp, "np.load(...).shape[%d]", d);
+        sh[d] = sym_var(sym_atom(arena_strdup(&util_arena, key), arena_strdup(&util_arena, disp)));
+    }
+    value *v = lw_slot_value(l, tmp, sh);
+    v->fresh = tmp;
+    return v;
+}
+
+/* ---- reductions along an axis, cumsum, diff ------------------------------------------------- */
+
+/* a with its axis-th own dimension fixed at index k (a value of one dimension less). */
+value *lw_fix_axis(lctx *c, loc l, value *a, int axis, ir_expr *k)
+{
+    if (a->e->kind != E_READ || lw_view_has_wrap(a->e->view))
+        a = lw_materialize(c, a);
+    ir_view *v = ir_view_clone(a->e->view);
+    value *r = lw_vnew(V_ARRAY, l);
+    r->type = a->type;
+    int own = 0;
+    v->vrank = 0;
+    for (int d = 0; d < v->rank; d++) {
+        ir_dim *m = &v->dim[d];
+        if (m->kind != D_RANGE)
+            continue;
+        if (own++ == axis) {
+            m->kind = D_FIXED;
+            m->lo = lw_iadd(l, m->lo, lw_imul(l, m->step, k));
+            m->slo = NULL;
+            continue;
+        }
+        m->box = v->vrank;
+        r->sh[v->vrank] = m->slen;
+        r->len[v->vrank] = m->len;
+        v->vrank++;
+    }
+    r->rank = v->vrank;
+    r->e = ir_read(l, v);
+    return r;
+}
+
+/* r (rank n) read as rank n + 1 with an extent-1 dimension at axis (keepdims=True), computed
+ * into a new array. */
+static value *insert_axis(lctx *c, loc l, value *r, int axis)
+{
+    if (r->e->kind != E_READ || lw_view_has_wrap(r->e->view))
+        r = lw_materialize(c, r);
+    ir_view *v = ir_view_clone(r->e->view);
+    value *k = lw_vnew(V_ARRAY, l);
+    k->type = r->type;
+    k->rank = r->rank + 1;
+    for (int p = 0, q = 0; p < k->rank; p++) {
+        if (p == axis) {
+            k->sh[p] = sym_const(1);
+            k->len[p] = lw_I64(l, 1);
+            continue;
+        }
+        k->sh[p] = r->sh[q];
+        k->len[p] = r->len[q++];
+    }
+    for (int d = 0; d < v->rank; d++)
+        if (v->dim[d].kind == D_RANGE && v->dim[d].box >= axis)
+            v->dim[d].box++;
+    k->e = ir_read(l, v);
+    return lw_materialize(c, k);
+}
+
+/* An axis= argument: a compile-time int in [-rank, rank), normalised. */
+static int axis_arg(value *v, int rank, const char *fname, int *axis)
+{
+    int64_t k;
+    if (v->kind == V_TUPLE) {
+        diag_error(v->l, "%s() over a tuple of axes is not supported; reduce one axis at a time", fname);
+        return 0;
+    }
+    if (v->kind != V_SCALAR || !ir_type_is_int(v->type) || !ir_expr_const_int(v->e, &k)) {
+        diag_error(v->l, "%s(): axis must be an int known when compiling", fname);
+        return 0;
+    }
+    if (k < -rank || k >= rank) {
+        diag_error(v->l, "axis %lld is out of bounds for array of dimension %d", (long long)k, rank);
+        return 0;
+    }
+    *axis = (int)(k < 0 ? k + rank : k);
+    return 1;
+}
+
+/* for k in range(lo, n): body, where body() emits the loop's statements reading k. */
+static ir_stmt *loop_over(lctx *c, loc l, ir_expr *lo, ir_expr *n, ir_var **k)
+{
+    ir_stmt *st = ir_stmt_new(S_FOR, l);
+    st->e = lo;
+    st->e2 = n;
+    st->e3 = lw_I64(l, 1);
+    if (n->kind != E_CONST && n->kind != E_VAR) {
+        ir_var *tv = lw_temp_scalar(c, T_I64);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+        as->var = tv;
+        as->e = n;
+        lw_emit(c, as);
+        st->e2 = ir_varref(l, tv);
+    }
+    st->var = *k = ir_var_new(c->prog, lw_cname(c, "axis_it"), "axis_it", T_I64, 0, 0);
+    return st;
+}
+
+/* np.sum/mean/max/min/any/all(a, axis=k, keepdims=): the slices along the axis are combined in
+ * order, one sweep per slice (as NumPy does for all but the last axis; along the last axis
+ * NumPy sums pairwise, so sums and means may differ by rounding there); max and min of an
+ * empty axis are NumPy's error. */
+static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims)
+{
+    int sum = strcmp(kind, "sum") == 0, mean = strcmp(kind, "mean") == 0;
+    int mx = strcmp(kind, "max") == 0 || strcmp(kind, "amax") == 0;
+    int any = strcmp(kind, "any") == 0, all = strcmp(kind, "all") == 0;
+    ir_type t = x->type, acc;
+    if (sum)
+        acc = ir_type_is_float(t) ? t : T_I64;
+    else if (mean)
+        acc = t == T_F32 ? T_F32 : T_F64;
+    else if (any || all)
+        acc = T_BOOL;
+    else
+        acc = t;
+    ir_op op = (sum || mean) ? OP_ADD : any ? OP_BOR : all ? OP_BAND : mx ? OP_NPMAX : OP_NPMIN;
+    ir_expr *n = x->len[axis];
+    if (x->e->kind != E_READ || lw_view_has_wrap(x->e->view))
+        x = lw_materialize(c, x);
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    for (int d = 0, q = 0; d < x->rank; d++)
+        if (d != axis) {
+            len[q] = x->len[d];
+            sh[q++] = x->sh[d];
+        }
+    value *r;
+    ir_expr *first;
+    if (x->rank == 1) { /* a 1-D array reduces to a scalar: the whole-array reduction */
+        r = reduce(c, l, any ? "max" : all ? "min" : kind, x);
+        if (r->kind == V_ERR)
+            return r;
+        if (any || all)
+            r->e = ir_cast(l, T_BOOL, r->e);
+        if (!keepdims)
+            return r;
+        ir_expr *one[1] = {lw_I64(l, 1)};
+        const sym *sone[1] = {sym_const(1)};
+        return lw_new_array(c, l, any || all ? T_BOOL : r->type, 1, one, sone, 2, r->e);
+    }
+    if (sum || mean || any || all) {
+        ir_expr *zero = acc == T_BOOL ? ir_const_i(l, T_BOOL, all) :
+                        ir_type_is_float(acc) ? ir_const_f(l, acc, 0.0) : ir_const_i(l, acc, 0);
+        r = lw_new_array(c, l, acc, x->rank - 1, len, sh, 2, zero);
+        first = lw_I64(l, 0);
+    } else {
+        r = lw_new_array(c, l, acc, x->rank - 1, len, sh, 0, NULL);
+        ir_expr **args = NEWN(ir_expr *, 3);
+        args[0] = n;
+        args[1] = lw_I64(l, 0);
+        args[2] = lw_I64(l, axis);
+        lw_emit_sweep(c, l, r, lw_fix_axis(c, l, x, axis, ir_call(l, FN_INDEX, T_I64, 3, args)), 1);
+        first = lw_I64(l, 1);
+    }
+    ir_var *k;
+    ir_stmt *st = loop_over(c, l, first, n, &k);
+    vec *saved = c->out;
+    c->out = &st->body;
+    value *slice = lw_fix_axis(c, l, x, axis, ir_varref(l, k));
+    if (any || all) {
+        value *b = lw_vnew(V_ARRAY, l);
+        *b = *slice;
+        b->e = ir_cast(l, T_BOOL, slice->e);
+        b->type = T_BOOL;
+        slice = b;
+    }
+    value *upd = lw_binop(c, l, op, r, slice);
+    if (upd->kind != V_ERR)
+        lw_emit_sweep(c, l, r, upd, 0);
+    c->out = saved;
+    lw_emit(c, st);
+    if (mean) {
+        value *cnt = lw_scalar(l, ir_cast(l, acc, n), 0);
+        value *q = lw_binop(c, l, OP_TRUEDIV, r, cnt);
+        if (q->kind == V_ERR)
+            return &lw_ERRV;
+        lw_emit_sweep(c, l, r, q, 0);
+    }
+    return keepdims ? insert_axis(c, l, r, axis) : r;
+}
+
+/* np.cumsum(a, axis=k): a running sum along the axis, one sweep per slice. */
+static value *cumsum(lctx *c, loc l, value *x, value *axisv)
+{
+    int axis = 0;
+    if (x->kind != V_ARRAY) {
+        diag_error(x->l, "np.cumsum() takes an array, not %s", lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    if (!axisv || axisv->kind == V_NONE) {
+        if (x->rank != 1) {
+            diag_error(l, "np.cumsum() of a %d-D array without axis= (it flattens) is not supported",
+                       x->rank);
+            return &lw_ERRV;
+        }
+    } else if (!axis_arg(axisv, x->rank, "np.cumsum", &axis))
+        return &lw_ERRV;
+    ir_type acc = ir_type_is_float(x->type) ? x->type : T_I64;
+    value *r = lw_new_array(c, l, acc, x->rank, x->len, x->sh, 0, NULL);
+    lw_emit_sweep(c, l, r, x, 1);
+    ir_var *k;
+    ir_stmt *st = loop_over(c, l, lw_I64(l, 1), x->len[axis], &k);
+    vec *saved = c->out;
+    c->out = &st->body;
+    ir_expr *km1 = ir_bin(l, OP_SUB, T_I64, ir_varref(l, k), lw_I64(l, 1), 0);
+    if (x->rank == 1) { /* element by element: r[k] = r[k - 1] + r[k] */
+        ir_var *slot = lw_whole_slot(r);
+        ir_expr **ik = NEWN(ir_expr *, 1), **ikm1 = NEWN(ir_expr *, 1);
+        ik[0] = ir_varref(l, k);
+        ikm1[0] = km1;
+        ir_stmt *se = ir_stmt_new(S_SETELEM, l);
+        se->var = slot;
+        se->n = 1;
+        se->args = ik;
+        se->e = ir_bin(l, OP_ADD, acc, ir_elem(l, slot, ikm1), ir_elem(l, slot, ik), 0);
+        lw_emit(c, se);
+        c->out = saved;
+        lw_emit(c, st);
+        return r;
+    }
+    value *cur = lw_fix_axis(c, l, r, axis, ir_varref(l, k));
+    value *upd = lw_binop(c, l, OP_ADD, lw_fix_axis(c, l, r, axis, km1), cur);
+    if (upd->kind != V_ERR)
+        lw_emit_sweep(c, l, cur, upd, 0);
+    c->out = saved;
+    lw_emit(c, st);
+    return r;
+}
+
+/* np.diff(a, n=1, axis=-1): a[..., 1:] - a[..., :-1], n times. */
+static value *diff(lctx *c, loc l, value *x, value *nv, value *axisv)
+{
+    int axis = x->kind == V_ARRAY ? x->rank - 1 : 0;
+    int64_t n = 1;
+    if (x->kind != V_ARRAY) {
+        diag_error(x->l, "np.diff() takes an array, not %s", lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    if (nv && !(nv->kind == V_SCALAR && ir_expr_const_int(ir_cast(l, T_I64, nv->e), &n) && n >= 0)) {
+        diag_error(nv->l, "np.diff(): n must be a non-negative int known when compiling");
+        return &lw_ERRV;
+    }
+    if (axisv && axisv->kind != V_NONE && !axis_arg(axisv, x->rank, "np.diff", &axis))
+        return &lw_ERRV;
+    for (int64_t i = 0; i < n; i++) {
+        if (x->e->kind != E_READ || lw_view_has_wrap(x->e->view))
+            x = lw_materialize(c, x);
+        value *hi = lw_vnew(V_ARRAY, l), *lo = lw_vnew(V_ARRAY, l);
+        *hi = *x;
+        *lo = *x;
+        ir_view *vh = ir_view_clone(x->e->view), *vl = ir_view_clone(x->e->view);
+        int own = 0;
+        for (int d = 0; d < vh->rank; d++) {
+            if (vh->dim[d].kind != D_RANGE || own++ != axis)
+                continue;
+            ir_expr *m1 = ir_bin(l, OP_MAX, T_I64, ir_bin(l, OP_SUB, T_I64, x->len[axis], lw_I64(l, 1), 0),
+                                 lw_I64(l, 0), 0);
+            vh->dim[d].lo = lw_iadd(l, vh->dim[d].lo, vh->dim[d].step);
+            vh->dim[d].len = vl->dim[d].len = m1;
+            vh->dim[d].slo = vl->dim[d].slo = NULL;
+            vh->dim[d].slen = vl->dim[d].slen = x->sh[axis] ? sym_sub(x->sh[axis], sym_const(1)) : NULL;
+            hi->len[axis] = lo->len[axis] = m1;
+            hi->sh[axis] = lo->sh[axis] = vh->dim[d].slen;
+        }
+        hi->e = ir_read(l, vh);
+        lo->e = ir_read(l, vl);
+        hi->fresh = lo->fresh = NULL;
+        x = lw_binop(c, l, x->type == T_BOOL ? OP_BXOR : OP_SUB, hi, lo);
+        if (x->kind == V_ERR)
+            return &lw_ERRV;
+    }
+    return x;
+}
+
+/* np.sum(a, axis=None, dtype=None, out=None, keepdims=False) and its relatives, functions and
+ * methods alike. */
+static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self)
+{
+    const char *pn[] = {"a", "axis", "keepdims"};
+    value *v[3];
+    args sa = *a;
+    if (self) { /* a.sum(axis, ...): the receiver is the first argument */
+        sa.pos = NEWN(value *, a->npos + 1);
+        sa.pos[0] = self;
+        for (int i = 0; i < a->npos; i++)
+            sa.pos[i + 1] = a->pos[i];
+        sa.npos = a->npos + 1;
+    }
+    char fname[32];
+    snprintf(fname, sizeof fname, "%s%s", self ? "" : "np.", kind);
+    if (!lw_match_args(l, fname, &sa, 3, pn, 1, v))
+        return &lw_ERRV;
+    int ok = 1;
+    int keepdims = lw_const_flag(v[2], 0, "keepdims", &ok);
+    if (!ok)
+        return &lw_ERRV;
+    value *x = v[0];
+    if (!v[1] || v[1]->kind == V_NONE) {
+        if (keepdims) {
+            diag_error(v[2]->l, "%s(): keepdims=True without axis= is not supported", fname);
+            return &lw_ERRV;
+        }
+        if (strcmp(kind, "any") == 0 || strcmp(kind, "all") == 0) {
+            if (x->kind != V_ARRAY) {
+                diag_error(x->l, "%s() takes an array, not %s", fname, lw_vkind_desc(x));
+                return &lw_ERRV;
+            }
+            value *b = lw_vnew(V_ARRAY, l);
+            *b = *x;
+            b->e = ir_cast(l, T_BOOL, x->e);
+            b->type = T_BOOL;
+            b->fresh = NULL;
+            value *r = reduce(c, l, kind[1] == 'n' ? "max" : "min", b);
+            if (r->kind != V_ERR)
+                r->e = ir_cast(l, T_BOOL, r->e);
+            return r;
+        }
+        return reduce(c, l, kind, x);
+    }
+    if (x->kind != V_ARRAY) {
+        diag_error(x->l, "%s() with axis= takes an array, not %s", fname, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    if (strcmp(kind, "norm") == 0) {
+        diag_error(v[1]->l, "np.linalg.norm() with axis= is not supported");
+        return &lw_ERRV;
+    }
+    int axis;
+    if (!axis_arg(v[1], x->rank, fname, &axis))
+        return &lw_ERRV;
+    return reduce_axis(c, l, kind, x, axis, keepdims);
+}
+
+/* The numpy functions that are not creators: NULL if f is none of them. */
+static value *numpy_function(lctx *c, loc l, const char *f, args *a)
+{
+    for (size_t i = 0; i < sizeof ufuncs / sizeof *ufuncs; i++)
+        if (strcmp(f, ufuncs[i].name) == 0) {
+            if (a->npos != 1 || a->nkw) {
+                diag_error(l, "np.%s() takes one argument here", f);
+                return &lw_ERRV;
+            }
+            return ufunc1(c, l, ufuncs[i].fn, a->pos[0]);
+        }
+    if (strcmp(f, "abs") == 0 || strcmp(f, "absolute") == 0) {
+        if (a->npos != 1 || a->nkw) {
+            diag_error(l, "np.%s() takes one argument here", f);
+            return &lw_ERRV;
+        }
+        value *r = lw_unop(c, l, OP_ABS, a->pos[0]);
+        if (r->kind == V_SCALAR)
+            r->weak = 0;
+        return r;
+    }
+    if (strcmp(f, "minimum") == 0 || strcmp(f, "maximum") == 0 || strcmp(f, "power") == 0) {
+        if (a->npos != 2 || a->nkw) {
+            diag_error(l, "np.%s() takes two arguments here", f);
+            return &lw_ERRV;
+        }
+        return lw_binop(c, l, f[0] == 'p' ? OP_POWER : f[1] == 'i' ? OP_NPMIN : OP_NPMAX, a->pos[0], a->pos[1]);
+    }
+    for (size_t i = 0; i < sizeof ufuncs2 / sizeof *ufuncs2; i++)
+        if (strcmp(f, ufuncs2[i].name) == 0) {
+            if (a->npos != 2 || a->nkw) {
+                diag_error(l, "np.%s() takes two arguments here", f);
+                return &lw_ERRV;
+            }
+            return ufunc2(c, l, ufuncs2[i].fn, a->pos[0], a->pos[1]);
+        }
+    if (strcmp(f, "degrees") == 0 || strcmp(f, "radians") == 0 || strcmp(f, "rad2deg") == 0 ||
+        strcmp(f, "deg2rad") == 0 || strcmp(f, "square") == 0) {
+        if (a->npos != 1 || a->nkw) {
+            diag_error(l, "np.%s() takes one argument here", f);
+            return &lw_ERRV;
+        }
+        value *x = a->pos[0];
+        if (f[0] == 's') /* np.square: x * x in x's type */
+            return lw_binop(c, l, OP_MUL, x, x);
+        /* NumPy multiplies by the constant 180/pi (or pi/180); ints become float64 */
+        int to_deg = strcmp(f, "degrees") == 0 || strcmp(f, "rad2deg") == 0;
+        double k = to_deg ? 180.0 / 3.141592653589793 : 3.141592653589793 / 180.0;
+        return lw_binop(c, l, OP_MUL, x, lw_scalar(l, ir_const_f(l, T_F64, k), 1));
+    }
+    if (strcmp(f, "isnan") == 0 || strcmp(f, "isinf") == 0 || strcmp(f, "isfinite") == 0) {
+        if (a->npos != 1 || a->nkw) {
+            diag_error(l, "np.%s() takes one argument here", f);
+            return &lw_ERRV;
+        }
+        value *x = a->pos[0];
+        if (f[2] == 'n') /* NaN is the one value unequal to itself */
+            return lw_binop(c, l, OP_CNE, x, x);
+        value *inf = lw_scalar(l, ir_const_f(l, T_F64, INFINITY), 1);
+        return lw_binop(c, l, f[2] == 'i' ? OP_CEQ : OP_CLT, lw_unop(c, l, OP_ABS, x), inf);
+    }
+    if (strcmp(f, "where") == 0) {
+        if (a->npos != 3 || a->nkw) {
+            diag_error(l, "np.where() takes a condition and two values (the one-argument form is not supported)");
+            return &lw_ERRV;
+        }
+        return lw_where3(c, l, a->pos[0], a->pos[1], a->pos[2]);
+    }
+    if (strcmp(f, "clip") == 0) {
+        const char *pn[] = {"a", "a_min", "a_max"};
+        value *v[3];
+        if (!lw_match_args(l, "np.clip", a, 3, pn, 3, v))
+            return &lw_ERRV;
+        return lw_binop(c, l, OP_NPMIN, lw_binop(c, l, OP_NPMAX, v[0], v[1]), v[2]);
+    }
+    static const char *reds[] = {"sum", "max", "min", "mean", "amax", "amin", "any", "all",
+                                 "linalg.norm", NULL};
+    for (const char **r = reds; *r; r++)
+        if (strcmp(f, *r) == 0)
+            return reduce_call(c, l, strcmp(f, "linalg.norm") == 0 ? "norm" : f, a, NULL);
+    if (strcmp(f, "cumsum") == 0) {
+        const char *pn[] = {"a", "axis"};
+        value *v[2];
+        if (!lw_match_args(l, "np.cumsum", a, 2, pn, 1, v))
+            return &lw_ERRV;
+        return cumsum(c, l, v[0], v[1]);
+    }
+    if (strcmp(f, "diff") == 0) {
+        const char *pn[] = {"a", "n", "axis"};
+        value *v[3];
+        if (!lw_match_args(l, "np.diff", a, 3, pn, 1, v))
+            return &lw_ERRV;
+        return diff(c, l, v[0], v[1], v[2]);
+    }
+    if (strcmp(f, "roll") == 0) {
+        const char *pn[] = {"a", "shift", "axis"};
+        value *v[3];
+        if (!lw_match_args(l, "np.roll", a, 3, pn, 2, v))
+            return &lw_ERRV;
+        if (v[1]->kind == V_TUPLE) {
+            diag_error(v[1]->l, "np.roll() with several shifts is not supported; roll one axis at a time");
+            return &lw_ERRV;
+        }
+        return roll(c, l, v[0], v[1], v[2]);
+    }
+    if (strcmp(f, "load") == 0) {
+        if (a->npos != 1 || a->nkw) {
+            diag_error(l, "np.load() takes one file name");
+            return &lw_ERRV;
+        }
+        return load(c, l, a->pos[0]);
+    }
+    return NULL;
+}
+value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self)
+{
+    loc l = call->l;
+    if (strcmp(f, "np.fromfunction") == 0) {
+        /* The lambda is not lowered as an expression: its body is lowered with its
+         * parameters bound to index arrays. */
+        if (call->args.len < 2) {
+            diag_error(l, "np.fromfunction() takes a lambda and a shape");
+            return &lw_ERRV;
+        }
+        ast *lam = VEC_AT(call->args, 0, ast *);
+        value *fnv = lw_expr(c, lam);
+        value *shp = lw_expr(c, VEC_AT(call->args, 1, ast *));
+        ir_type t = T_F64;
+        for (int k = 0; k < call->kwargs.len; k++) {
+            ast *kw = VEC_AT(call->kwargs, k, ast *);
+            if (strcmp(kw->name, "dtype") == 0) {
+                if (!lw_dtype_of(lw_expr(c, kw->a), &t))
+                    return &lw_ERRV;
+            } else {
+                diag_error(kw->l, "np.fromfunction() got an unexpected keyword argument '%s'", kw->name);
+                return &lw_ERRV;
+            }
+        }
+        int rank;
+        ir_expr *len[IR_MAX_RANK];
+        const sym *sh[IR_MAX_RANK];
+        if (fnv->kind == V_ERR || !lw_shape_arg(shp, &rank, len, sh))
+            return &lw_ERRV;
+        if (fnv->kind != V_LAMBDA && fnv->kind != V_FUNC) {
+            diag_error(fnv->l, "np.fromfunction() needs a lambda or a function as its first argument");
+            return &lw_ERRV;
+        }
+        ast *def = fnv->def;
+        if (def->params.len != rank) {
+            diag_error(fnv->l, "the function takes %d argument%s but the shape has %d dimension%s",
+                       def->params.len, def->params.len == 1 ? "" : "s", rank, rank == 1 ? "" : "s");
+            return &lw_ERRV;
+        }
+        scope *s = NEW(scope);
+        s->parent = fnv->defscope;
+        s->is_function = 1;
+        s->prefix = lw_cname(c, "lambda");
+        scope *caller = c->sc;
+        c->sc = s;
+        for (int d = 0; d < rank; d++) {
+            ast *p = VEC_AT(def->params, d, ast *);
+            value *iv = lw_vnew(V_ARRAY, p->l);
+            iv->type = t;
+            iv->rank = rank;
+            for (int k = 0; k < rank; k++) {
+                iv->sh[k] = sh[k];
+                iv->len[k] = len[k];
+            }
+            iv->e = ir_index(p->l, t, d);
+            binding *b = lw_bind(c, p->name);
+            b->kind = B_VALUE;
+            b->val = iv;
+        }
+        value *body;
+        if (def->kind == A_LAMBDA)
+            body = lw_expr(c, def->a);
+        else {
+            body = &lw_ERRV;
+            diag_error(fnv->l, "np.fromfunction() of a def is not supported; use a lambda");
+        }
+        c->sc = caller;
+        if (body->kind == V_ERR)
+            return &lw_ERRV;
+        if (body->kind != V_ARRAY || body->rank != rank) {
+            diag_error(def->l, "the lambda of np.fromfunction() must compute an array from its index "
+                               "arguments (it returned %s)", lw_vkind_desc(body));
+            return &lw_ERRV;
+        }
+        value *r = lw_new_array(c, l, body->type, rank, len, sh, 0, NULL);
+        lw_emit_sweep(c, l, r, body, 1);
+        return r;
+    }
+    args a = lw_args(c, call);
+    if (lw_any_err(&a))
+        return &lw_ERRV;
+    if (self) {
+        /* methods of arrays */
+        if (strcmp(f, "copy") == 0) {
+            if (a.npos || a.nkw) {
+                diag_error(l, "copy() arguments are not supported");
+                return &lw_ERRV;
+            }
+            return lw_copy_of(c, l, self);
+        }
+        if (strcmp(f, "sum") == 0 || strcmp(f, "max") == 0 || strcmp(f, "min") == 0 ||
+            strcmp(f, "mean") == 0 || strcmp(f, "any") == 0 || strcmp(f, "all") == 0)
+            return self->kind == V_MASKED && (a.npos || a.nkw)
+                       ? (diag_error(l, "%s() of a boolean-mask selection takes no arguments", f), &lw_ERRV)
+                       : reduce_call(c, l, f, &a, self);
+        if (strcmp(f, "cumsum") == 0) {
+            const char *pn[] = {"axis"};
+            value *v[1];
+            if (!lw_match_args(l, "cumsum", &a, 1, pn, 0, v))
+                return &lw_ERRV;
+            return cumsum(c, l, self, v[0]);
+        }
+        if (strcmp(f, "astype") == 0) {
+            ir_type t;
+            if (a.npos != 1 || a.nkw || !lw_dtype_of(a.pos[0], &t))
+                return a.npos == 1 ? &lw_ERRV : (diag_error(l, "astype() takes one dtype"), &lw_ERRV);
+            value *r = lw_vnew(V_ARRAY, l);
+            *r = *self;
+            r->l = l;
+            r->fresh = NULL;
+            r->type = t;
+            r->e = ir_cast(l, t, self->e);
+            return r->e == self->e ? lw_copy_of(c, l, self) : r;
+        }
+        if (strcmp(f, "clip") == 0) {
+            if (a.npos != 2 || a.nkw) {
+                diag_error(l, "clip() takes a lower and an upper bound");
+                return &lw_ERRV;
+            }
+            return lw_binop(c, l, OP_NPMIN, lw_binop(c, l, OP_NPMAX, self, a.pos[0]), a.pos[1]);
+        }
+        diag_error(l, "the array method '%s' is not supported", f);
+        return &lw_ERRV;
+    }
+    {
+        value *r = numpy_function(c, l, f + 3, &a);
+        if (r)
+            return r;
+    }
+    const char *n = f + 3;
+    if (strcmp(n, "linspace") == 0)
+        return lw_linspace(c, l, &a);
+    if (strcmp(n, "arange") == 0)
+        return lw_arange(c, l, &a);
+    if (strcmp(n, "meshgrid") == 0)
+        return lw_meshgrid(c, l, &a);
+    if (strcmp(n, "array") == 0 || strcmp(n, "asarray") == 0)
+        return lw_array_literal(c, l, &a, n[1] == 'r');
+    if (strcmp(n, "pad") == 0)
+        return lw_pad(c, l, &a);
+    if (strcmp(n, "indices") == 0)
+        return lw_indices(c, l, &a);
+    if (strcmp(n, "ndarray") == 0) { /* np.ndarray(shape, dtype=): uninitialised, as np.empty */
+        const char *pn[] = {"shape", "dtype"};
+        value *v[2];
+        int rank;
+        ir_expr *len[IR_MAX_RANK];
+        const sym *sh[IR_MAX_RANK];
+        ir_type t = T_F64;
+        if (!lw_match_args(l, f, &a, 2, pn, 1, v) || !lw_shape_arg(v[0], &rank, len, sh) ||
+            (v[1] && v[1]->kind != V_NONE && !lw_dtype_of(v[1], &t)))
+            return &lw_ERRV;
+        return lw_new_array(c, l, t, rank, len, sh, 0, NULL);
+    }
+    static const char *creators[] = {"zeros", "ones", "empty", "full", NULL};
+    for (int i = 0; creators[i]; i++) {
+        int full = i == 3;
+        if (strcmp(n, creators[i]) == 0) {
+            const char *pn[] = {"shape", full ? "fill_value" : "dtype", "dtype", "order"};
+            int np_ = full ? 4 : 3, nreq = full ? 2 : 1;
+            if (!full)
+                pn[2] = "order";
+            value *v[4];
+            if (!lw_match_args(l, f, &a, np_, pn, nreq, v))
+                return &lw_ERRV;
+            int rank;
+            ir_expr *len[IR_MAX_RANK];
+            const sym *sh[IR_MAX_RANK];
+            if (!lw_shape_arg(v[0], &rank, len, sh))
+                return &lw_ERRV;
+            ir_type t = T_F64;
+            value *dt = full ? v[2] : v[1];
+            if (full && v[1]->kind != V_SCALAR) {
+                diag_error(v[1]->l, "np.full() takes a scalar fill value");
+                return &lw_ERRV;
+            }
+            if (full && v[1]->mixed && !(dt && dt->kind != V_NONE)) {
+                diag_error(v[1]->l, "this value is an int or a float depending on the path taken, so "
+                                    "the dtype of the array would too; give dtype= or convert it with "
+                                    "float() or int()");
+                return &lw_ERRV;
+            }
+            if (full && v[1]->kind == V_SCALAR)
+                t = v[1]->weak ? (v[1]->type == T_BOOL ? T_BOOL : ir_type_is_float(v[1]->type) ? T_F64 : T_I64)
+                               : v[1]->type;
+            if (dt && dt->kind != V_NONE && !lw_dtype_of(dt, &t))
+                return &lw_ERRV;
+            ir_expr *fill = full ? v[1]->e : i == 1 ? ir_const_f(l, T_F64, 1.0) : NULL;
+            return lw_new_array(c, l, t, rank, len, sh, i == 0 ? 1 : fill ? 2 : 0, fill);
+        }
+    }
+    static const char *likes[] = {"zeros_like", "ones_like", "empty_like", "full_like", NULL};
+    for (int i = 0; likes[i]; i++) {
+        int full = i == 3;
+        if (strcmp(n, likes[i]) == 0) {
+            const char *pn[] = {"a", full ? "fill_value" : "dtype", "dtype", "order"};
+            int np_ = full ? 4 : 3, nreq = full ? 2 : 1;
+            value *v[4];
+            if (!lw_match_args(l, f, &a, np_, pn, nreq, v))
+                return &lw_ERRV;
+            value *src = lw_array_arg(c, v[0], f);
+            if (!src)
+                return &lw_ERRV;
+            ir_type t = src->type;
+            value *dt = full ? v[2] : v[1];
+            if (dt && dt->kind != V_NONE && !lw_dtype_of(dt, &t))
+                return &lw_ERRV;
+            if (full && v[1]->kind != V_SCALAR) {
+                diag_error(v[1]->l, "np.full_like() takes a scalar fill value");
+                return &lw_ERRV;
+            }
+            ir_expr *fill = full ? v[1]->e : i == 1 ? ir_const_f(l, T_F64, 1.0) : NULL;
+            return lw_new_array(c, l, t, src->rank, src->len, src->sh, i == 0 ? 1 : fill ? 2 : 0, fill);
+        }
+    }
+    if (strcmp(n, "copy") == 0) {
+        const char *pn[] = {"a"};
+        value *v[1];
+        if (!lw_match_args(l, f, &a, 1, pn, 1, v))
+            return &lw_ERRV;
+        value *src = lw_array_arg(c, v[0], f);
+        return src ? lw_copy_of(c, l, src) : &lw_ERRV;
+    }
+    if (strcmp(n, "save") == 0) {
+        const char *pn[] = {"file", "arr"};
+        value *v[2];
+        if (!lw_match_args(l, f, &a, 2, pn, 2, v))
+            return &lw_ERRV;
+        if (v[0]->kind != V_STR) {
+            diag_error(v[0]->l, "np.save() needs the file name as a string literal");
+            return &lw_ERRV;
+        }
+        value *arr = lw_array_arg(c, v[1], f);
+        if (!arr)
+            return &lw_ERRV;
+        ir_var *slot = lw_whole_slot(arr);
+        if (!slot)
+            slot = lw_whole_slot(lw_materialize(c, arr));
+        ir_stmt *s = ir_stmt_new(S_SAVE, l);
+        size_t len = strlen(v[0]->str);
+        s->str = (len >= 4 && strcmp(v[0]->str + len - 4, ".npy") == 0)
+                     ? v[0]->str
+                     : arena_printf(&util_arena, "%s.npy", v[0]->str);
+        s->var = slot;
+        lw_emit(c, s);
+        return lw_vnew(V_NONE, l);
+    }
+    diag_error(l, "'%s' is not supported in a stencil program", f);
+    diag_note((loc){0}, "%s", lw_supported_numpy);
+    return &lw_ERRV;
+}

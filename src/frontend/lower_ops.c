@@ -1,0 +1,642 @@
+/* lower_ops.c: arithmetic on values: NumPy type promotion (weak Python scalars included),
+ * broadcasting with its shape checks, Python scalar operators (floor division, modulo, power
+ * with Python's signs), elementwise array operators, materializing an array expression into a
+ * slot, and emitting sweeps. Requires: operands are lowered values (never NULL). Establishes:
+ * an array result's static shape is the broadcast shape; a run-time check is emitted where the
+ * shapes are not known when compiling. */
+
+#include "lower_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------------------------ */
+/* Folding helpers for index arithmetic (keeps generated code and dumps readable)             */
+
+ir_expr *lw_iadd(loc l, ir_expr *a, ir_expr *b)
+{
+    int64_t x, y, r;
+    if (ir_expr_const_int(a, &x) && ir_expr_const_int(b, &y) && !__builtin_add_overflow(x, y, &r))
+        return lw_I64(l, r);
+    if (ir_expr_const_int(a, &x) && x == 0)
+        return b;
+    if (ir_expr_const_int(b, &y) && y == 0)
+        return a;
+    return ir_bin(l, OP_ADD, T_I64, a, b, 0);
+}
+ir_expr *lw_imul(loc l, ir_expr *a, ir_expr *b)
+{
+    int64_t x, y, r;
+    if (ir_expr_const_int(a, &x) && ir_expr_const_int(b, &y) && !__builtin_mul_overflow(x, y, &r))
+        return lw_I64(l, r);
+    if (ir_expr_const_int(a, &x) && x == 1)
+        return b;
+    if (ir_expr_const_int(b, &y) && y == 1)
+        return a;
+    if ((ir_expr_const_int(a, &x) && x == 0) || (ir_expr_const_int(b, &y) && y == 0))
+        return lw_I64(l, 0);
+    return ir_bin(l, OP_MUL, T_I64, a, b, 0);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Shapes                                                                                     */
+
+const char *lw_shape_str(int rank, const sym *const *sh)
+{
+    strbuf b = {0};
+    sb_putc(&b, '(');
+    for (int d = 0; d < rank; d++)
+        sb_printf(&b, "%s%s", d ? ", " : "", sym_str(sh[d]));
+    sb_puts(&b, rank == 1 ? ",)" : ")");
+    const char *s = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    return s;
+}
+
+/* 1: provably equal, 0: provably different, -1: unknown at compile time. */
+int lw_sym_cmp(const sym *a, const sym *b)
+{
+    if (sym_equal(a, b))
+        return 1;
+    const sym *d = sym_sub(a, b);
+    int64_t k;
+    if (d && sym_is_const(d, &k))
+        return k == 0;
+    return -1;
+}
+int lw_is_one(const sym *s)
+{
+    int64_t k;
+    return sym_is_const(s, &k) && k == 1;
+}
+
+/* Rewrite the box dimensions of an elementwise tree: dimension b becomes b + shift, or -1
+ * (broadcast) when bit b of bcast is set. Returns a new tree; the input is not modified. */
+ir_expr *lw_remap(ir_expr *e, int shift, unsigned bcast)
+{
+    if (!e || (shift == 0 && bcast == 0))
+        return e;
+    switch (e->kind) {
+    case E_READ: {
+        ir_view *v = ir_view_clone(e->view);
+        for (int d = 0; d < v->rank; d++) {
+            ir_dim *m = &v->dim[d];
+            if (m->kind != D_RANGE || m->box < 0)
+                continue;
+            m->box = (bcast >> m->box) & 1 ? -1 : m->box + shift;
+        }
+        return ir_read(e->l, v);
+    }
+    case E_INDEX:
+        if ((bcast >> e->dim) & 1)
+            return ir_cast(e->l, e->type, lw_I64(e->l, 0));
+        return ir_index(e->l, e->type, e->dim + shift);
+    case E_CONST:
+    case E_VAR:
+    case E_SHAPE:
+    case E_ELEM: return e;
+    default: {
+        ir_expr *r = NEW(ir_expr);
+        *r = *e;
+        r->a = lw_remap(e->a, shift, bcast);
+        r->b = lw_remap(e->b, shift, bcast);
+        r->cc = lw_remap(e->cc, shift, bcast);
+        if (e->nargs && e->kind == E_CALL) {
+            r->args = NEWN(ir_expr *, e->nargs);
+            for (int i = 0; i < e->nargs; i++)
+                r->args[i] = lw_remap(e->args[i], shift, bcast);
+        }
+        return r;
+    }
+    }
+}
+ir_stmt *lw_check_stmt(loc l, ir_check k, int na, ir_expr **a, int nb, ir_expr **b)
+{
+    ir_stmt *s = ir_stmt_new(S_CHECK, l);
+    s->check = k;
+    s->na = na;
+    s->nb = nb;
+    s->args = NEWN(ir_expr *, na + nb + 1);
+    for (int i = 0; i < na; i++)
+        s->args[i] = a[i];
+    for (int i = 0; i < nb; i++)
+        s->args[na + i] = b[i];
+    return s;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Array values                                                                               */
+
+value *lw_slot_value(loc l, ir_var *slot, const sym *const *sh)
+{
+    value *v = lw_vnew(V_ARRAY, l);
+    v->type = slot->type;
+    v->rank = slot->rank;
+    ir_view *vw = ir_view_full(l, slot);
+    for (int d = 0; d < slot->rank; d++) {
+        vw->dim[d].slo = sym_const(0);
+        vw->dim[d].slen = sh ? sh[d] : NULL;
+        vw->dim[d].aext = sh ? sh[d] : NULL;
+        v->sh[d] = sh ? sh[d] : NULL;
+        v->len[d] = vw->dim[d].len;
+    }
+    v->e = ir_read(l, vw);
+    return v;
+}
+
+/* The value is exactly one whole array held in a slot. */
+ir_var *lw_whole_slot(value *v)
+{
+    if (v->kind != V_ARRAY || v->e->kind != E_READ)
+        return NULL;
+    ir_view *w = v->e->view;
+    for (int d = 0; d < w->rank; d++) {
+        ir_dim *m = &w->dim[d];
+        int64_t k;
+        if (m->kind != D_RANGE || m->box != d || !ir_expr_const_int(m->lo, &k) || k != 0 ||
+            m->step_c != 1 || m->len->kind != E_SHAPE || m->len->var != w->arr || m->len->dim != d)
+            return NULL;
+    }
+    return w->arr;
+}
+
+/* Compute an array value into a new temporary slot; returns the whole-slot value. */
+value *lw_materialize(lctx *c, value *v)
+{
+    if (v->kind != V_ARRAY || v->fresh)
+        return v;
+    ir_var *t = lw_temp_slot(c, v->type, v->rank);
+    ir_stmt *s = ir_stmt_new(S_ALLOC, v->l);
+    s->var = t;
+    s->shape = NEWN(ir_expr *, v->rank);
+    for (int d = 0; d < v->rank; d++)
+        s->shape[d] = v->len[d];
+    s->init = 0;
+    lw_emit(c, s);
+    value *tv = lw_slot_value(v->l, t, v->sh);
+    lw_emit_sweep(c, v->l, tv, v, 1);
+    tv->fresh = t;
+    return tv;
+}
+
+/* NumPy 2 promotion. Python scalars (weak) take the array's type when their kind fits. */
+int lw_kind_of(ir_type t) { return t == T_BOOL ? 0 : ir_type_is_int(t) ? 1 : 2; }
+ir_type lw_promote2(ir_type a, ir_type b)
+{
+    if (a == b)
+        return a;
+    int ka = lw_kind_of(a), kb = lw_kind_of(b);
+    if (ka == 0)
+        return b;
+    if (kb == 0)
+        return a;
+    if (ka == kb)
+        return a > b ? a : b;
+    /* int with float: int32 + float32 and int64 + float32 are float64 in NumPy */
+    return T_F64;
+}
+ir_type lw_promote_vals(value *a, value *b)
+{
+    int wa = a->kind == V_SCALAR && a->weak, wb = b->kind == V_SCALAR && b->weak;
+    if (wa && wb) {
+        int k = lw_kind_of(a->type) > lw_kind_of(b->type) ? lw_kind_of(a->type) : lw_kind_of(b->type);
+        return k == 0 ? T_BOOL : k == 1 ? T_I64 : T_F64;
+    }
+    if (wa || wb) {
+        value *w = wa ? a : b, *s = wa ? b : a;
+        if (lw_kind_of(w->type) <= lw_kind_of(s->type))
+            return s->type;
+        return lw_kind_of(w->type) == 1 ? T_I64 : T_F64;
+    }
+    return lw_promote2(a->type, b->type);
+}
+
+/* Broadcast two operands: result rank, shape; per-operand shifts and broadcast masks.
+ * Reports provable mismatches (returns 0) and emits run-time checks for unknown ones. */
+int lw_broadcast(lctx *c, loc l, value *a, value *b, value *r, int *sa, unsigned *ma, int *sb,
+                 unsigned *mb)
+{
+    int ra = a->kind == V_ARRAY ? a->rank : 0, rb = b->kind == V_ARRAY ? b->rank : 0;
+    int R = ra > rb ? ra : rb;
+    *sa = R - ra;
+    *sb = R - rb;
+    *ma = *mb = 0;
+    int need_check = 0;
+    r->rank = R;
+    for (int j = 0; j < R; j++) {
+        int da = j - *sa, db = j - *sb;
+        if (da < 0) {
+            r->sh[j] = b->sh[db];
+            r->len[j] = b->len[db];
+            continue;
+        }
+        if (db < 0) {
+            r->sh[j] = a->sh[da];
+            r->len[j] = a->len[da];
+            continue;
+        }
+        const sym *x = a->sh[da], *y = b->sh[db];
+        int cmp = lw_sym_cmp(x, y);
+        if (cmp == 1 || (lw_is_one(x) && lw_is_one(y))) {
+            r->sh[j] = x;
+            r->len[j] = a->len[da];
+        } else if (lw_is_one(x)) {
+            *ma |= 1u << da;
+            r->sh[j] = y;
+            r->len[j] = b->len[db];
+        } else if (lw_is_one(y)) {
+            *mb |= 1u << db;
+            r->sh[j] = x;
+            r->len[j] = a->len[da];
+        } else if (cmp == 0) {
+            diag_error(b->l, "operands could not be broadcast together with shapes %s and %s",
+                       lw_shape_str(a->rank, a->sh), lw_shape_str(b->rank, b->sh));
+            diag_note(a->l, "left operand has shape %s", lw_shape_str(a->rank, a->sh));
+            return 0;
+        } else {
+            need_check = 1;
+            r->sh[j] = x ? x : y;
+            r->len[j] = a->len[da];
+        }
+    }
+    if (need_check)
+        lw_emit(c, lw_check_stmt(l, CK_BCAST, a->rank, a->len, b->rank, b->len));
+    return 1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Scalars                                                                                    */
+
+value *lw_scalar(loc l, ir_expr *e, int weak)
+{
+    value *v = lw_vnew(V_SCALAR, l);
+    v->e = e;
+    v->type = e->type;
+    v->weak = weak;
+    int64_t k;
+    if (ir_expr_const_int(e, &k) && e->type != T_BOOL)
+        v->s = sym_const(k);
+    return v;
+}
+int lw_is_int_scalar(value *v)
+{
+    return v->kind == V_SCALAR && (ir_type_is_int(v->type) || v->type == T_BOOL);
+}
+
+/* Integer value of a scalar for indexing: int or bool; error otherwise. */
+ir_expr *lw_int_operand(value *v, const char *what)
+{
+    if (v->kind == V_ERR)
+        return NULL;
+    if (!lw_is_int_scalar(v)) {
+        diag_error(v->l, "%s must be an integer, not %s", what, lw_vkind_desc(v));
+        return NULL;
+    }
+    return ir_cast(v->l, T_I64, v->e);
+}
+
+/* Python scalar binary operation (CPython semantics, folded when both are constants). */
+value *lw_py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
+{
+    (void)c;
+    int isf = ir_type_is_float(a->type) || ir_type_is_float(b->type);
+    int weak = a->weak && b->weak;
+    int npsem = !weak; /* a NumPy scalar operand: NumPy semantics (inf instead of errors) */
+    ir_type t;
+    if (op >= OP_CLT && op <= OP_CNE) {
+        ir_type ct = isf ? T_F64 : T_I64;
+        if (!isf && a->type == T_BOOL && b->type == T_BOOL)
+            ct = T_BOOL;
+        ir_expr *x = ir_cast(l, ct, a->e), *y = ir_cast(l, ct, b->e);
+        int64_t p, q;
+        if (ct != T_F64 && ir_expr_const_int(x, &p) && ir_expr_const_int(y, &q)) {
+            int r = op == OP_CLT ? p < q : op == OP_CLE ? p <= q : op == OP_CGT ? p > q :
+                    op == OP_CGE ? p >= q : op == OP_CEQ ? p == q : p != q;
+            return lw_scalar(l, ir_const_i(l, T_BOOL, r), 1);
+        }
+        return lw_scalar(l, ir_bin(l, op, T_BOOL, x, y, 1), 1);
+    }
+    if (op == OP_BAND || op == OP_BOR || op == OP_BXOR) {
+        if (isf) {
+            diag_error(l, "unsupported operand type(s) for %s: 'float'", ir_op_name(op));
+            return &lw_ERRV;
+        }
+        t = (a->type == T_BOOL && b->type == T_BOOL) ? T_BOOL : T_I64;
+        return lw_scalar(l, ir_bin(l, op, t, ir_cast(l, t, a->e), ir_cast(l, t, b->e), 1), weak);
+    }
+    if (op == OP_TRUEDIV)
+        t = T_F64;
+    else if (isf)
+        t = T_F64;
+    else if (op == OP_POWER) {
+        int64_t k;
+        if (ir_expr_const_int(b->e, &k) && k < 0)
+            t = T_F64;
+        else
+            t = T_I64;
+    } else
+        t = T_I64;
+    if (!weak) {
+        /* NumPy scalar arithmetic keeps the array dtype (np.float64 stays float64). */
+        ir_type pt = lw_promote_vals(a, b);
+        if (op == OP_TRUEDIV && !ir_type_is_float(pt))
+            pt = T_F64;
+        t = (op == OP_TRUEDIV || lw_kind_of(pt) >= lw_kind_of(t)) ? pt : t;
+    }
+    /* Python's int / int divides the ints as doubles (exact below 2**53); the rest in the result type */
+    ir_type opt = (op == OP_TRUEDIV && !isf && weak) ? T_I64 : t;
+    ir_expr *x = ir_cast(l, opt, a->e), *y = ir_cast(l, opt, b->e);
+    /* Fold integer constants (exact, same semantics as the run time). A result that does not
+     * fit in 64 bits is an error: Python's int would be exact, the run time would wrap. */
+    int64_t p, q;
+    if (t == T_I64 && ir_expr_const_int(x, &p) && ir_expr_const_int(y, &q)) {
+        int ok = 1, overflow = 0;
+        int64_t r = 0;
+        switch (op) {
+        case OP_ADD: overflow = __builtin_add_overflow(p, q, &r); break;
+        case OP_SUB: overflow = __builtin_sub_overflow(p, q, &r); break;
+        case OP_MUL: overflow = __builtin_mul_overflow(p, q, &r); break;
+        case OP_FDIV:
+            if (q == 0) { ok = 0; break; }
+            if (q == -1) { overflow = __builtin_sub_overflow((int64_t)0, p, &r); break; }
+            r = p / q;
+            if ((p % q != 0) && ((p < 0) != (q < 0))) r--;
+            break;
+        case OP_MOD:
+            if (q == 0) { ok = 0; break; }
+            if (q == -1) { r = 0; break; }
+            r = p % q;
+            if (r != 0 && ((r < 0) != (q < 0))) r += q;
+            break;
+        case OP_POWER:
+            /* q < 0 made t float above; square-and-multiply stops at the first overflow */
+            if (q < 0) { ok = 0; break; }
+            r = 1;
+            for (int64_t e = q, base = p; e > 0 && !overflow; e >>= 1) {
+                if (e & 1)
+                    overflow = __builtin_mul_overflow(r, base, &r);
+                if (e > 1 && !overflow)
+                    overflow = __builtin_mul_overflow(base, base, &base);
+            }
+            break;
+        default: ok = 0;
+        }
+        if (ok && overflow) {
+            diag_error(l, "integer overflow: %lld %s %lld does not fit in tylesc's 64-bit integers",
+                       (long long)p, ir_op_name(op), (long long)q);
+            return &lw_ERRV;
+        }
+        if (ok) {
+            value *v = lw_scalar(l, lw_I64(l, r), weak);
+            return v;
+        }
+        if (op == OP_FDIV || op == OP_MOD) {
+            diag_error(l, "integer division or modulo by zero");
+            return &lw_ERRV;
+        }
+    }
+    /* int / int operands are int constants here (opt): their value is c.i, not c.f */
+    double fx = 0, fy = 0;
+    if (x->kind == E_CONST && y->kind == E_CONST) {
+        fx = ir_type_is_float(x->type) ? x->c.f : (double)x->c.i;
+        fy = ir_type_is_float(y->type) ? y->c.f : (double)y->c.i;
+    }
+    if (ir_type_is_float(t) && x->kind == E_CONST && y->kind == E_CONST &&
+        (op == OP_ADD || op == OP_SUB || op == OP_MUL || (op == OP_TRUEDIV && fy != 0.0))) {
+        double f = op == OP_ADD ? fx + fy : op == OP_SUB ? fx - fy : op == OP_MUL ? fx * fy : fx / fy;
+        if (t == T_F32)
+            f = (float)f;
+        return lw_scalar(l, ir_const_f(l, t, f), weak);
+    }
+    ir_expr *e = ir_bin(l, op, t, x, y, !npsem);
+    value *v = lw_scalar(l, e, weak);
+    /* Symbolic integer values for shape reasoning. */
+    if (t == T_I64 && a->s && b->s) {
+        if (op == OP_ADD)
+            v->s = sym_add(a->s, b->s);
+        else if (op == OP_SUB)
+            v->s = sym_sub(a->s, b->s);
+        else if (op == OP_MUL)
+            v->s = sym_mul(a->s, b->s);
+        if (!v->s)
+            v->s = sym_opaque(ir_op_name(op), a->s, b->s);
+    }
+    return v;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Elementwise operations                                                                     */
+
+static ir_expr *ew_leaf(value *v, ir_type t, int shift, unsigned mask)
+{
+    return ir_cast(v->l, t, v->kind == V_ARRAY ? lw_remap(v->e, shift, mask) : v->e);
+}
+static value *ew_binop(lctx *c, loc l, ir_op op, value *a, value *b)
+{
+    value *r = lw_vnew(V_ARRAY, l);
+    int sa, sb;
+    unsigned ma, mb;
+    if (!lw_broadcast(c, l, a, b, r, &sa, &ma, &sb, &mb))
+        return &lw_ERRV;
+    ir_type ct = lw_promote_vals(a, b);
+    ir_type rt = ct;
+    if (op == OP_TRUEDIV && !ir_type_is_float(ct))
+        ct = rt = T_F64;
+    if (op >= OP_CLT && op <= OP_CNE)
+        rt = T_BOOL;
+    if ((op == OP_BAND || op == OP_BOR || op == OP_BXOR) && ir_type_is_float(ct)) {
+        diag_error(l, "ufunc '%s' not supported for float arrays (use it on boolean or integer arrays)",
+                   op == OP_BAND ? "bitwise_and" : op == OP_BOR ? "bitwise_or" : "bitwise_xor");
+        return &lw_ERRV;
+    }
+    if ((op == OP_SUB) && ct == T_BOOL) {
+        diag_error(l, "numpy boolean subtract, the '-' operator, is not supported");
+        return &lw_ERRV;
+    }
+    if (op == OP_ADD && ct == T_BOOL)
+        op = OP_BOR;
+    if (op == OP_MUL && ct == T_BOOL)
+        op = OP_BAND;
+    ir_expr *x = ew_leaf(a, ct, sa, ma), *y = ew_leaf(b, ct, sb, mb);
+    r->type = rt;
+    if (op == OP_POWER && b->kind == V_SCALAR && b->e->kind == E_CONST && a->kind == V_ARRAY) {
+        /* NumPy's fast paths for scalar exponents (array ** 2 is square, ** 0.5 is sqrt). */
+        double k = ir_type_is_float(b->e->type) ? b->e->c.f : (double)b->e->c.i;
+        if (k == 2.0) {
+            r->e = ir_bin(l, OP_MUL, rt, x, x, 0);
+            return r;
+        }
+        if (k == 1.0) {
+            r->e = x;
+            return r;
+        }
+        if (ir_type_is_float(ct) && k == 0.5) {
+            ir_expr **args = NEWN(ir_expr *, 1);
+            args[0] = x;
+            r->e = ir_call(l, FN_SQRT, rt, 1, args);
+            return r;
+        }
+        if (ir_type_is_float(ct) && k == -1.0) {
+            r->e = ir_bin(l, OP_TRUEDIV, rt, ir_cast(l, rt, lw_I64(l, 1)), x, 0);
+            return r;
+        }
+    }
+    r->e = ir_bin(l, op, rt, x, y, 0);
+    return r;
+}
+value *lw_binop(lctx *c, loc l, ir_op op, value *a, value *b)
+{
+    if (a->kind == V_ERR || b->kind == V_ERR)
+        return &lw_ERRV;
+    if (a->kind == V_STR && b->kind == V_STR && (op == OP_CEQ || op == OP_CNE)) {
+        int eq = strcmp(a->str, b->str) == 0;
+        return lw_scalar(l, ir_const_i(l, T_BOOL, op == OP_CEQ ? eq : !eq), 1);
+    }
+    int ok_a = a->kind == V_SCALAR || a->kind == V_ARRAY, ok_b = b->kind == V_SCALAR || b->kind == V_ARRAY;
+    if (!ok_a || !ok_b) {
+        value *bad = ok_a ? b : a;
+        diag_error(bad->l, "unsupported operand for '%s': %s", ir_op_name(op), lw_vkind_desc(bad));
+        return &lw_ERRV;
+    }
+    if (a->kind == V_SCALAR && b->kind == V_SCALAR) {
+        if (op == OP_NPMIN || op == OP_NPMAX) { /* np.minimum of scalars: a NumPy scalar */
+            ir_type t = lw_promote_vals(a, b);
+            return lw_scalar(l, ir_bin(l, op, t, ir_cast(l, t, a->e), ir_cast(l, t, b->e), 0), 0);
+        }
+        value *r = lw_py_binop(c, l, op, a, b);
+        if (r->kind == V_SCALAR && (a->mixed || b->mixed) && r->type != T_BOOL) {
+            r = lw_scalar(r->l, r->e, r->weak); /* a fresh value: constants are shared */
+            r->mixed = 1;
+        }
+        return r;
+    }
+    value *sc = a->kind == V_SCALAR ? a : b, *ar = a->kind == V_SCALAR ? b : a;
+    if (sc->mixed && !ir_type_is_float(ar->type)) {
+        diag_error(sc->l, "this value is an int or a float depending on the path taken, so the "
+                          "dtype of the %s result would too; convert it with float() or int()",
+                   ir_type_name(ar->type));
+        return &lw_ERRV;
+    }
+    return ew_binop(c, l, op, a, b);
+}
+value *lw_unop(lctx *c, loc l, ir_op op, value *a)
+{
+    (void)c;
+    if (a->kind == V_ERR)
+        return &lw_ERRV;
+    if (a->kind != V_SCALAR && a->kind != V_ARRAY) {
+        diag_error(a->l, "bad operand for unary '%s': %s", ir_op_name(op), lw_vkind_desc(a));
+        return &lw_ERRV;
+    }
+    ir_type t = a->type;
+    if (op == OP_LNOT) {
+        if (a->kind == V_ARRAY) {
+            diag_error(l, "the truth value of an array is ambiguous; use ~ for elementwise not");
+            return &lw_ERRV;
+        }
+        ir_expr *z = ir_type_is_float(t) ? ir_const_f(l, t, 0.0) : ir_const_i(l, t, 0);
+        return lw_scalar(l, ir_bin(l, OP_CEQ, T_BOOL, a->e, z, 1), 1);
+    }
+    if (op == OP_ABS && a->kind == V_ARRAY) {
+        value *r = lw_vnew(V_ARRAY, l);
+        *r = *a;
+        r->l = l;
+        r->fresh = NULL;
+        r->e = t == T_BOOL ? a->e : ir_un(l, OP_ABS, t, a->e);
+        return r;
+    }
+    if (op == OP_BNOT && ir_type_is_float(t)) {
+        diag_error(l, "ufunc 'invert' not supported for float values");
+        return &lw_ERRV;
+    }
+    if (a->kind == V_SCALAR && t == T_BOOL && op != OP_BNOT) {
+        t = T_I64; /* -True is -1 in Python */
+    }
+    if (a->kind == V_SCALAR && t == T_BOOL && op == OP_BNOT && a->weak)
+        t = T_I64; /* ~True is -2 in Python */
+    ir_expr *x = ir_cast(l, t, a->e);
+    value *r;
+    if (a->kind == V_SCALAR) {
+        int64_t k;
+        if (op == OP_NEG && ir_expr_const_int(x, &k) && k == INT64_MIN) {
+            diag_error(l, "integer overflow: -(%lld) does not fit in tylesc's 64-bit integers",
+                       (long long)k);
+            return &lw_ERRV;
+        } else if (op == OP_NEG && ir_expr_const_int(x, &k))
+            r = lw_scalar(l, lw_I64(l, -k), a->weak);
+        else if (op == OP_NEG && x->kind == E_CONST && ir_type_is_float(t))
+            r = lw_scalar(l, ir_const_f(l, t, -x->c.f), a->weak);
+        else if (op == OP_POS)
+            r = lw_scalar(l, x, a->weak);
+        else
+            r = lw_scalar(l, ir_un(l, op, t, x), a->weak);
+        if (!r->s && a->s && op == OP_NEG)
+            r->s = sym_neg(a->s);
+        else if (!r->s && a->s && op == OP_POS)
+            r->s = a->s;
+        r->mixed = a->mixed && r->type != T_BOOL;
+        return r;
+    }
+    r = lw_vnew(V_ARRAY, l);
+    *r = *a;
+    r->l = l;
+    r->fresh = NULL;
+    r->type = t;
+    r->e = op == OP_POS ? x : ir_un(l, op, t, x);
+    return r;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Sweeps                                                                                     */
+
+void lw_emit_sweep(lctx *c, loc l, value *target, value *rv, int fresh)
+{
+    if (target->kind == V_ERR || rv->kind == V_ERR)
+        return;
+    ir_view *tv = target->e->view;
+    int B = tv->vrank;
+    ir_type tt = tv->arr->type;
+    ir_expr *val;
+    if (rv->kind == V_SCALAR) {
+        val = ir_cast(l, tt, rv->e);
+    } else if (rv->kind == V_ARRAY) {
+        int R = rv->rank;
+        if (R > B) {
+            diag_error(rv->l, "could not broadcast input array from shape %s into shape %s",
+                       lw_shape_str(rv->rank, rv->sh), lw_shape_str(B, target->sh));
+            return;
+        }
+        unsigned mask = 0;
+        int need_check = 0;
+        for (int j = 0; j < R; j++) {
+            const sym *x = rv->sh[j], *y = target->sh[B - R + j];
+            int cmp = lw_sym_cmp(x, y);
+            if (cmp == 1)
+                continue;
+            if (lw_is_one(x)) {
+                mask |= 1u << j;
+                continue;
+            }
+            if (cmp == 0) {
+                diag_error(rv->l, "could not broadcast input array from shape %s into shape %s",
+                           lw_shape_str(rv->rank, rv->sh), lw_shape_str(B, target->sh));
+                diag_note(target->l, "assignment target has shape %s", lw_shape_str(B, target->sh));
+                return;
+            }
+            need_check = 1;
+        }
+        if (need_check)
+            lw_emit(c, lw_check_stmt(l, CK_ASSIGN, R, rv->len, B, target->len));
+        val = ir_cast(l, tt, lw_remap(rv->e, B - R, mask));
+    } else {
+        diag_error(rv->l, "cannot assign %s to an array element or slice", lw_vkind_desc(rv));
+        return;
+    }
+    ir_stmt *s = ir_stmt_new(S_SWEEP, l);
+    s->target = tv;
+    s->e = val;
+    s->fresh = fresh;
+    s->mode = M_DIRECT;
+    lw_emit(c, s);
+}

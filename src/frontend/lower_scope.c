@@ -1,0 +1,518 @@
+/* lower_scope.c: names and where they live: scopes and bindings, unique C names, scope
+ * variables and temporaries, snapshots of the environment (loop probes rewind to them), the
+ * names a block assigns or declares global, and dynvars (a scalar name whose Python type changes
+ * between int and float). Also the lowering's work budget and the small value constructors.
+ * Requires: c->sc is the innermost scope. Establishes: a C name is never handed out twice in one
+ * program (names a rewound probe took are free again). */
+
+#include "lower_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* The slot of key: where it is, or the empty slot where it would go. */
+static int strmap_slot(const strmap *m, const char *key)
+{
+    int i = (int)(str_hash(key) & (uint64_t)(m->cap - 1));
+    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+static int strmap_get(const strmap *m, const char *key, int dflt)
+{
+    if (!m->cap)
+        return dflt;
+    int i = strmap_slot(m, key);
+    return m->keys[i] ? m->vals[i] : dflt;
+}
+static void strmap_put(strmap *m, const char *key, int val)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        strmap old = *m;
+        m->cap = old.cap ? 2 * old.cap : 64;
+        m->keys = NEWN(const char *, m->cap);
+        m->vals = NEWN(int, m->cap);
+        m->n = 0;
+        for (int i = 0; i < old.cap; i++)
+            if (old.keys[i])
+                strmap_put(m, old.keys[i], old.vals[i]);
+    }
+    int i = strmap_slot(m, key);
+    if (!m->keys[i]) {
+        m->keys[i] = key;
+        m->n++;
+    }
+    m->vals[i] = val;
+}
+
+/* Functions are inlined at every call and loop bodies are lowered several times (probes), so
+ * the work can grow exponentially in the nesting of calls and loops (f calling g twice calling
+ * h twice ...). Past this many steps for one module-level statement the lowering stops with an
+ * error instead of running for hours or exhausting memory; real statements take at most a few
+ * thousand. Copying the bindings for a
+ * loop's snapshot counts too (one step per 8 bindings). */
+enum { LOWER_WORK_LIMIT = 250000 };
+
+/* Count one step of lowering; returns 0 (after reporting once) when the budget is spent. */
+int lw_step(lctx *c)
+{
+    if (c->exhausted)
+        return 0;
+    if (++c->work <= LOWER_WORK_LIMIT)
+        return 1;
+    c->exhausted = 1;
+    int old = diag_suppress(0); /* reported even from inside a loop probe */
+    diag_error(c->top ? c->top->l : (loc){0},
+               "this statement is too large to compile: lowering it takes more than %d steps",
+               LOWER_WORK_LIMIT);
+    diag_note((loc){0}, "every call is inlined and every loop body is lowered at least twice, so "
+                        "deeply nested calls or loops grow exponentially");
+    diag_suppress(old);
+    return 0;
+}
+value lw_ERRV = {.kind = V_ERR};
+value *lw_vnew(vkind k, loc l)
+{
+    value *v = NEW(value);
+    v->kind = k;
+    v->l = l;
+    return v;
+}
+ir_expr *lw_I64(loc l, int64_t x) { return ir_const_i(l, T_I64, x); }
+void lw_emit(lctx *c, ir_stmt *s) { vec_push(c->out, s); }
+const char *lw_vkind_desc(value *v)
+{
+    switch (v->kind) {
+    case V_SCALAR: return v->type == T_BOOL ? "a bool" : ir_type_is_float(v->type) ? "a float" : "an int";
+    case V_ARRAY: return "an array";
+    case V_TUPLE: return "a tuple";
+    case V_STR: return "a string";
+    case V_FUNC: return "a function";
+    case V_LAMBDA: return "a lambda";
+    case V_MODULE: return "a module";
+    case V_RNG: return "a random Generator";
+    case V_DTYPE: return "a dtype";
+    case V_BUILTIN: return "a built-in function";
+    case V_NONE: return "None";
+    case V_MASKED: return "a boolean-mask selection (its shape depends on the data)";
+    case V_SLICE: return "a slice";
+    case V_ERR: return "an error";
+    }
+    return "?";
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* C names                                                                                    */
+
+static const char *reserved[] = {
+    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
+    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
+    "union", "unsigned", "void", "volatile", "while", "bool", "true", "false", "NULL", "main",
+    "NAN", "INFINITY", "HUGE_VAL", "EOF", "stdin", "stdout", "stderr", "errno", "assert",
+    "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t",
+    "size_t", "ptrdiff_t", "abs", "exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "floor",
+    "ceil", "fmod", "pow", "fabs", "round", "trunc", "isnan", "isinf", "signbit", "copysign",
+    "M_PI", "M_E", "y0", "y1", "yn", "j0", "j1", "jn", "gamma", "remainder", "nan",
+    "MPI_COMM_WORLD", "argc", "argv", "params",
+    /* the CUDA back end is compiled as C++: its keywords and CUDA's built-in names */
+    "new", "delete", "this", "template", "typename", "namespace", "using", "operator", "private",
+    "public", "protected", "virtual", "friend", "explicit", "export", "mutable", "throw", "catch",
+    "try", "nullptr", "typeid", "constexpr", "consteval", "constinit", "decltype", "noexcept",
+    "concept", "requires", "asm", "std", "alignas", "alignof", "thread_local", "static_assert",
+    "static_cast", "dynamic_cast", "const_cast", "reinterpret_cast", "wchar_t", "char8_t",
+    "char16_t", "char32_t", "co_await", "co_return", "co_yield", "threadIdx", "blockIdx",
+    "blockDim", "gridDim", "warpSize", "dim3", "min", "max",
+    NULL,
+};
+const char *lw_cname(lctx *c, const char *base)
+{
+    strbuf b = {0};
+    for (const char *p = base; *p; p++)
+        sb_putc(&b, (char)((*p == '.' || *p == ' ') ? '_' : *p));
+    const char *s = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    int bad = s[0] == '_' || strncmp(s, "tyl", 3) == 0 || strncmp(s, "TYL", 3) == 0 ||
+              strncmp(s, "MPI", 3) == 0 || strncmp(s, "omp", 3) == 0;
+    for (const char **r = reserved; *r && !bad; r++)
+        if (strcmp(*r, s) == 0)
+            bad = 1;
+    if (bad)
+        s = arena_printf(&util_arena, "v_%s", s);
+    /* Unique among the names in use: s, else s_2, s_3, ... Both lookups are hashed (a
+     * program inlines thousands of calls, each naming its temporaries "t"): a name is in use
+     * if its recorded index is still below names.len and holds it (a probe's names are
+     * dropped by truncating the vector), and the suffixes of s are tried from where the
+     * last search stopped (a few numbers freed by a probe are not reused; that is harmless). */
+    const char *cand = s;
+    int k = strmap_get(&c->next_suffix, s, 2);
+    for (;;) {
+        int at = strmap_get(&c->name_at, cand, -1);
+        if (at < 0 || at >= c->names.len || strcmp(VEC_AT(c->names, at, const char *), cand) != 0)
+            break;
+        cand = arena_printf(&util_arena, "%s_%d", s, k++);
+    }
+    if (cand != s)
+        strmap_put(&c->next_suffix, s, k);
+    strmap_put(&c->name_at, cand, c->names.len);
+    vec_push(&c->names, (void *)cand);
+    return cand;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Scopes                                                                                     */
+
+int lw_name_in(vec *names, const char *n)
+{
+    for (int i = 0; i < names->len; i++)
+        if (strcmp(VEC_AT(*names, i, const char *), n) == 0)
+            return 1;
+    return 0;
+}
+binding *lw_find_in(scope *s, const char *name)
+{
+    for (int i = s->binds.len - 1; i >= 0; i--) {
+        binding *b = VEC_AT(s->binds, i, binding *);
+        if (strcmp(b->name, name) == 0)
+            return b;
+    }
+    return NULL;
+}
+
+/* The binding a name refers to: a function's locals are local for the whole function body
+ * (Python's rule), everything else resolves in the enclosing scopes. */
+binding *lw_lookup(lctx *c, const char *name, int *unbound_local)
+{
+    *unbound_local = 0;
+    for (scope *s = c->sc; s; s = s->parent) {
+        binding *b = lw_find_in(s, name);
+        if (b)
+            return b;
+        if (s->is_function && lw_name_in(&s->locals, name)) {
+            *unbound_local = 1;
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+/* The scope a name is bound in: the current one, or the module's for a name the enclosing
+ * function declares `global` (its variable is then the module's too). */
+static scope *binding_scope(lctx *c, const char *name)
+{
+    scope *sc = c->sc;
+    for (scope *f = sc; f; f = f->parent)
+        if (f->is_function) {
+            if (lw_name_in(&f->globals, name))
+                while (sc->parent)
+                    sc = sc->parent;
+            break;
+        }
+    return sc;
+}
+binding *lw_bind(lctx *c, const char *name)
+{
+    scope *sc = binding_scope(c, name);
+    binding *b = lw_find_in(sc, name);
+    if (!b) {
+        b = NEW(binding);
+        b->name = name;
+        vec_push(&sc->binds, b);
+    }
+    memset(&b->var, 0, sizeof *b - offsetof(binding, var));
+    return b;
+}
+
+/* The variable of this scope for a name, type and rank (one C variable each). */
+ir_var *lw_scope_var(lctx *c, const char *name, ir_type t, int rank, int is_array)
+{
+    scope *sc = binding_scope(c, name);
+    for (int i = 0; i < sc->vars.len; i++) {
+        ir_var *v = VEC_AT(sc->vars, i, ir_var *);
+        if (strcmp(v->pyname, name) == 0 && v->type == t && v->rank == rank &&
+            v->is_array == (unsigned)is_array)
+            return v;
+    }
+    const char *base = sc->prefix ? arena_printf(&util_arena, "%s_%s", sc->prefix, name) : name;
+    ir_var *v = ir_var_new(c->prog, lw_cname(c, base), name, t, rank, is_array);
+    vec_push(&sc->vars, v);
+    return v;
+}
+ir_var *lw_temp_slot(lctx *c, ir_type t, int rank)
+{
+    ir_var *v = ir_var_new(c->prog, lw_cname(c, "tmp"), "<temporary>", t, rank, 1);
+    vec_push(&c->pending, v);
+    return v;
+}
+ir_var *lw_temp_scalar(lctx *c, ir_type t)
+{
+    return ir_var_new(c->prog, lw_cname(c, "t"), "<temporary>", t, 0, 0);
+}
+snapshot lw_snap_take(lctx *c)
+{
+    snapshot s = {0};
+    c->work += c->sc->binds.len / 8;
+    for (int i = 0; i < c->sc->binds.len; i++) {
+        binding *b = NEW(binding);
+        *b = *VEC_AT(c->sc->binds, i, binding *);
+        vec_push(&s.binds, b);
+    }
+    s.nvars = c->sc->vars.len;
+    s.nnames = c->names.len;
+    s.nprogvars = c->prog->nvars;
+    s.npending = c->pending.len;
+    s.ndyns = c->sc->dyns.len;
+    return s;
+}
+void lw_snap_restore_binds(lctx *c, snapshot *s)
+{
+    vec nb = {0};
+    for (int i = 0; i < s->binds.len; i++) {
+        binding *b = NEW(binding);
+        *b = *VEC_AT(s->binds, i, binding *);
+        vec_push(&nb, b);
+    }
+    c->sc->binds = nb;
+}
+
+/* Forget everything a probe created (names, variables), as if it never ran. */
+void lw_snap_rewind(lctx *c, snapshot *s)
+{
+    lw_snap_restore_binds(c, s);
+    c->sc->vars.len = s->nvars;
+    c->names.len = s->nnames;
+    c->prog->nvars = s->nprogvars;
+    c->pending.len = s->npending;
+    c->sc->dyns.len = s->ndyns;
+}
+
+/* Names assigned anywhere in a statement list (not inside nested defs). */
+void lw_target_names(ast *t, vec *out)
+{
+    if (!t)
+        return;
+    if (t->kind == A_NAME) {
+        if (!lw_name_in(out, t->name))
+            vec_push(out, (void *)t->name);
+    } else if (t->kind == A_TUPLE || t->kind == A_LIST) {
+        for (int i = 0; i < t->args.len; i++)
+            lw_target_names(VEC_AT(t->args, i, ast *), out);
+    }
+}
+
+/* Names declared `global` anywhere in a function body (not in nested defs). */
+void lw_declared_globals(vec *stmts, vec *out)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind == A_GLOBAL)
+            for (int k = 0; k < s->args.len; k++) {
+                ast *n = VEC_AT(s->args, k, ast *);
+                if (!lw_name_in(out, n->name))
+                    vec_push(out, (void *)n->name);
+            }
+        if (s->kind == A_IF || s->kind == A_FOR || s->kind == A_WHILE) {
+            lw_declared_globals(&s->body, out);
+            lw_declared_globals(&s->orelse, out);
+        }
+    }
+}
+void lw_assigned_names(vec *stmts, vec *out)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        switch (s->kind) {
+        case A_ASSIGN:
+            for (int k = 0; k < s->targets.len; k++)
+                lw_target_names(VEC_AT(s->targets, k, ast *), out);
+            break;
+        case A_AUGASSIGN: lw_target_names(s->b, out); break;
+        case A_FOR:
+            lw_target_names(s->b, out);
+            lw_assigned_names(&s->body, out);
+            break;
+        case A_WHILE: lw_assigned_names(&s->body, out); break;
+        case A_IF:
+            lw_assigned_names(&s->body, out);
+            lw_assigned_names(&s->orelse, out);
+            break;
+        case A_DEF:
+            if (!lw_name_in(out, s->name))
+                vec_push(out, (void *)s->name);
+            break;
+        case A_IMPORT:
+            if (!lw_name_in(out, s->str ? s->str : s->name))
+                vec_push(out, (void *)(s->str ? s->str : s->name));
+            break;
+        default: break;
+        }
+    }
+}
+
+/* Does any statement in list[from..] mention slot s? */
+static int expr_refs(ir_expr *e, ir_var *s)
+{
+    if (!e)
+        return 0;
+    if ((e->kind == E_SHAPE || e->kind == E_ELEM) && e->var == s)
+        return 1;
+    if (e->kind == E_READ) {
+        if (e->view->arr == s)
+            return 1;
+        for (int d = 0; d < e->view->rank; d++)
+            if (expr_refs(e->view->dim[d].lo, s) || expr_refs(e->view->dim[d].len, s))
+                return 1;
+        return 0;
+    }
+    for (int i = 0; i < e->nargs; i++)
+        if (expr_refs(e->args[i], s))
+            return 1;
+    return expr_refs(e->a, s) || expr_refs(e->b, s) || expr_refs(e->cc, s);
+}
+
+/* Bind a fresh temporary to a named slot. When nothing emitted since the temporary's
+ * allocation reads the slot, the allocation writes the slot directly (no temporary). */
+void lw_move_fresh(lctx *c, loc l, ir_var *slot, ir_var *tmp)
+{
+    int at = -1;
+    for (int i = c->out->len - 1; i >= 0; i--) {
+        ir_stmt *s = VEC_AT(*c->out, i, ir_stmt *);
+        if (s->kind == S_ALLOC && s->var == tmp) {
+            at = i;
+            break;
+        }
+    }
+    int clean = at >= 0;
+    for (int i = at; clean && i < c->out->len; i++) {
+        ir_stmt *s = VEC_AT(*c->out, i, ir_stmt *);
+        if (s->kind == S_ALLOC) {
+            for (int d = 0; d < s->var->rank && clean; d++)
+                clean = !expr_refs(s->shape[d], slot);
+            clean = clean && s->src_slot != slot && !(s->init == 2 && expr_refs(s->e, slot));
+        } else if (s->kind == S_SWEEP) {
+            clean = s->target->arr == tmp && !expr_refs(s->e, slot);
+            for (int d = 0; d < s->target->rank && clean; d++)
+                clean = !expr_refs(s->target->dim[d].lo, slot) && !expr_refs(s->target->dim[d].len, slot);
+        } else if (s->kind == S_CHECK) {
+            for (int k = 0; k < s->na + s->nb && clean; k++)
+                clean = !expr_refs(s->args[k], slot);
+        } else
+            clean = 0;
+    }
+    if (clean) {
+        for (int i = 0; i < c->pending.len; i++)
+            if (VEC_AT(c->pending, i, ir_var *) == tmp)
+                c->pending.items[i] = c->pending.items[--c->pending.len];
+        for (int i = at; i < c->out->len; i++) {
+            ir_stmt *s = VEC_AT(*c->out, i, ir_stmt *);
+            if (s->kind == S_ALLOC) {
+                if (s->var == tmp)
+                    s->var = slot;
+                for (int d = 0; d < s->var->rank; d++)
+                    ir_rename_slot(s->shape[d], tmp, slot);
+            } else if (s->kind == S_SWEEP) {
+                if (s->target->arr == tmp)
+                    s->target->arr = tmp == slot ? tmp : slot;
+                for (int d = 0; d < s->target->rank; d++) {
+                    ir_rename_slot(s->target->dim[d].lo, tmp, slot);
+                    ir_rename_slot(s->target->dim[d].len, tmp, slot);
+                }
+                ir_rename_slot(s->e, tmp, slot);
+            } else if (s->kind == S_CHECK) {
+                for (int k = 0; k < s->na + s->nb; k++)
+                    ir_rename_slot(s->args[k], tmp, slot);
+            }
+        }
+        return;
+    }
+    ir_stmt *b = ir_stmt_new(S_BIND, l);
+    b->n = 1;
+    b->dst = NEWN(ir_var *, 1);
+    b->srcs = NEWN(ir_var *, 1);
+    b->dst[0] = slot;
+    b->srcs[0] = tmp;
+    b->move = 1;
+    lw_emit(c, b);
+}
+int lw_is_ephemeral(lctx *c, ir_var *slot)
+{
+    if (strcmp(slot->pyname, "<temporary>") == 0)
+        return 1;
+    /* a slot of a function scope that is not the current one (returned from a callee) */
+    for (scope *s = c->sc; s; s = s->parent)
+        for (int i = 0; i < s->vars.len; i++)
+            if (VEC_AT(s->vars, i, ir_var *) == slot)
+                return 0;
+    return 1;
+}
+
+/* ---- names of changing type (dynvar) ---- */
+
+dynvar *lw_dyn_of(lctx *c, const char *name)
+{
+    for (int i = 0; i < c->sc->dyns.len; i++)
+        if (strcmp(VEC_AT(c->sc->dyns, i, dynvar *)->name, name) == 0)
+            return VEC_AT(c->sc->dyns, i, dynvar *);
+    return NULL;
+}
+dynvar *lw_dyn_get(lctx *c, const char *name)
+{
+    dynvar *d = lw_dyn_of(c, name);
+    if (d)
+        return d;
+    d = NEW(dynvar);
+    d->name = name;
+    d->i = lw_scope_var(c, name, T_I64, 0, 0);
+    d->f = lw_scope_var(c, name, T_F64, 0, 0);
+    /* "." cannot be in a Python name: no user variable shares the tag */
+    d->tag = lw_scope_var(c, arena_printf(&util_arena, "%s.isfloat", name), T_BOOL, 0, 0);
+    vec_push(&c->sc->dyns, d);
+    return d;
+}
+void lw_dyn_set_tag(lctx *c, vec *out, loc l, dynvar *d, int isfloat)
+{
+    (void)c;
+    ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+    s->var = d->tag;
+    s->e = ir_const_i(l, T_BOOL, isfloat);
+    vec_push(out, s);
+}
+void lw_dyn_bind(lctx *c, dynvar *d, int weak)
+{
+    binding *b = lw_bind(c, d->name);
+    b->kind = B_SCALAR;
+    b->var = d->tag;
+    b->dyn = d;
+    b->weak = weak;
+}
+
+/* A plain int or float binding (or one already of d) that may join d. */
+int lw_dyn_joins(binding *b)
+{
+    return b && b->kind == B_SCALAR && (b->dyn || b->var->type == T_I64 || b->var->type == T_F64);
+}
+
+/* Statements at the end of `out` that move binding b's value into d. */
+void lw_dyn_convert(lctx *c, vec *out, loc l, dynvar *d, binding *b)
+{
+    if (b->dyn)
+        return;
+    int isf = b->var->type == T_F64;
+    ir_var *dst = isf ? d->f : d->i;
+    if (b->var != dst) {
+        ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+        s->var = dst;
+        s->e = ir_varref(l, b->var);
+        vec_push(out, s);
+    }
+    lw_dyn_set_tag(c, out, l, d, isf);
+}
