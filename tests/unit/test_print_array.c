@@ -4,6 +4,7 @@
  * Prints "ok NAME" / "FAIL NAME". */
 #define _POSIX_C_SOURCE 200809L
 #include "tyl_internal.h"
+#include "tyl_mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +51,7 @@ static int run_cases(const char *path)
             break;
         }
         tyl_array *a = tyl_alloc((tyl_dtype)code, rank, shape, TYL_INIT_ZERO, "t:1");
-        memcpy(a->data, data, nd);
+        tyl_mem_from_host(a->data, data, nd); /* device arrays too (libtyles_cuda) */
         char *got_s = tyl_print_array_text_(a, 0), *got_r = tyl_print_array_text_(a, 1);
         int ok_s = got_s && !strcmp(got_s, want_s), ok_r = got_r && !strcmp(got_r, want_r);
         if (ok_s && ok_r) {
@@ -94,10 +95,13 @@ static void run_print_calls(void)
     }
     int64_t s23[2] = {2, 3}, s2[1] = {2};
     tyl_array *a = tyl_alloc(TYL_INT32, 2, s23, TYL_INIT_ZERO, "t:2");
+    int32_t av[6];
     for (int i = 0; i < 6; i++)
-        ((int32_t *)a->data)[i] = i * i - 3;
+        av[i] = i * i - 3;
+    tyl_mem_from_host(a->data, av, sizeof av);
     tyl_array *b = tyl_alloc(TYL_BOOL, 1, s2, TYL_INIT_ZERO, "t:3");
-    ((bool *)b->data)[1] = true;
+    bool bv[2] = {false, true};
+    tyl_mem_from_host(b->data, bv, sizeof bv);
     tyl_print_str("u = ");
     tyl_print_array(a, 0, "\n");
     tyl_print_array(a, 1, "!\n");
