@@ -179,6 +179,8 @@ check-unit: lib/libtyles.a build/tools/npy2png
 	@bash tests/unit/run.sh
 	@echo "== np.save / np.load of distributed arrays (MPI-IO) at 1-4 ranks"
 	@bash tests/unit/npy_dist.sh lib/libtyles.a src/runtime_mpi
+	@echo "== print(u) of distributed arrays at 1-3 ranks"
+	@bash tests/unit/print_dist.sh lib/libtyles.a src/runtime_mpi
 	@echo "== npy2png"
 	@bash tools/test_npy2png.sh build/tools/npy2png
 

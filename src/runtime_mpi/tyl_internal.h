@@ -8,6 +8,8 @@ extern int tyl_rt_rank_;          /* MPI rank of this process (0 before tyl_rt_i
 
 /* Discard any partially assembled print line (tyl_print.c); used by tyl_rt_finalize. */
 void tyl_print_reset_(void);
+/* The text tyl_print_array prints (malloc'd) on rank 0, NULL elsewhere; collective. */
+char *tyl_print_array_text_(const tyl_array *a, int repr);
 
 /* tyl_dist.c */
 void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int overlap,

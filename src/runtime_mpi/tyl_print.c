@@ -1,7 +1,10 @@
 /* tyl_print.c: print() of generated programs and Python's repr(float). */
 #define _POSIX_C_SOURCE 200809L
 #include "tyl_internal.h"
+#include "tyl_mem.h"
+#include "tyl_mpi.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +25,7 @@ static int split_e(const char *s, char *digits, int *exp10)
 }
 
 /* Writes sign, digits d1..dn (value d1.d2...dn x 10^e) as "%.*e" would, and parses it back. */
-static double parse_digits(const char *digits, int e, int neg)
+static double parse_digits(const char *digits, int e, int neg, int f32)
 {
     char tmp[48];
     int n = (int)strlen(digits), k = 0;
@@ -35,7 +38,8 @@ static double parse_digits(const char *digits, int e, int neg)
         k += n - 1;
     }
     snprintf(tmp + k, sizeof tmp - (size_t)k, "e%d", e);
-    return strtod(tmp, NULL);
+    /* float32 reads back with strtof: strtod then a cast could round twice */
+    return f32 ? (double)strtof(tmp, NULL) : strtod(tmp, NULL);
 }
 
 /* Steps the p-digit decimal d x 10^e by one unit in its last place (dir = +1 or -1).
@@ -72,19 +76,19 @@ static int step_digits(char *digits, int *e, int dir)
 /* The p-digit decimal nearest to v if it reads back as v; else its neighbour on the other side
  * of v if that does (the rounding interval is asymmetric at powers of two). Returns 0 if
  * neither does: then no p-digit decimal reads back as v. */
-static int shortest_try(double v, int p, char *digits, int *e, int neg)
+static int shortest_try(double v, int p, char *digits, int *e, int neg, int f32)
 {
     char tmp[48];
     snprintf(tmp, sizeof tmp, "%.*e", p - 1, v);
     split_e(tmp, digits, e);
-    double r = parse_digits(digits, *e, neg);
+    double r = parse_digits(digits, *e, neg, f32);
     if (r == v)
         return 1;
     int dir = (fabs(r) > fabs(v)) ? -1 : +1;
     char d2[40];
     int e2 = *e;
     strcpy(d2, digits);
-    if (step_digits(d2, &e2, dir) && parse_digits(d2, e2, neg) == v) {
+    if (step_digits(d2, &e2, dir) && parse_digits(d2, e2, neg, f32) == v) {
         strcpy(digits, d2);
         *e = e2;
         return 1;
@@ -116,12 +120,12 @@ char *tyl_repr_double(char *buf, double v)
     int lo = 1, hi = 17; /* 17 digits always round-trip */
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        if (shortest_try(v, mid, digits, &e, neg))
+        if (shortest_try(v, mid, digits, &e, neg, 0))
             hi = mid;
         else
             lo = mid + 1;
     }
-    shortest_try(v, lo, digits, &e, neg);
+    shortest_try(v, lo, digits, &e, neg, 0);
 
     /* strip trailing zeros of the digit string */
     int n = (int)strlen(digits);
@@ -299,4 +303,530 @@ void tyl_print_float32(float v)
     char b[48];
     tyl_repr_float32(b, v);
     tyl_print_str(b);
+}
+
+/* ---- print(u), print(repr(u)): NumPy 2's array formatting ------------------------------------ */
+
+/* NumPy's default print options. */
+enum { PR_EDGE = 3, PR_THRESHOLD = 1000, PR_LINEWIDTH = 75, PR_PRECISION = 8 };
+
+typedef struct pr_buf {
+    char *p;
+    size_t n, cap;
+} pr_buf;
+
+static void pr_oom(void)
+{
+    fflush(stdout);
+    fprintf(stderr, "tyles: error: out of memory in print\n");
+    exit(1);
+}
+
+static void pb_add(pr_buf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 128;
+        while (b->n + n + 1 > cap)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p)
+            pr_oom();
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+static void pb_adds(pr_buf *b, const char *s)
+{
+    pb_add(b, s, strlen(s));
+}
+
+static void pb_rep(pr_buf *b, char c, int k)
+{
+    for (int i = 0; i < k; i++)
+        pb_add(b, &c, 1);
+}
+
+/* Shortest digits that read back as v (as a float32 when f32), trailing zeros removed:
+ * v = d1.d2...dn x 10^e. Zero gives "0", e = 0. Returns n. */
+static int shortest_digits(double v, int f32, char *digits, int *e)
+{
+    if (v == 0.0) {
+        strcpy(digits, "0");
+        *e = 0;
+        return 1;
+    }
+    int neg = signbit(v) != 0;
+    int lo = 1, hi = f32 ? 9 : 17;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (shortest_try(v, mid, digits, e, neg, f32))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    shortest_try(v, lo, digits, e, neg, f32);
+    int n = (int)strlen(digits);
+    while (n > 1 && digits[n - 1] == '0')
+        digits[--n] = '\0';
+    return n;
+}
+
+/* Dragon4 as NumPy's FloatingFormat calls it first (precision 8, unique, trim '.'): the shortest
+ * round-trip digits, or, where those have more than 8 digits after the point, the exactly
+ * rounded value at 8 digits (glibc's printf rounds exactly, ties to even, as Dragon4 does) with
+ * trailing zeros trimmed. ip: sign and integer part, fp: fraction digits, ep: exponent digits
+ * ("" when positional) and *eneg its sign. */
+static void float_parts(double v, int f32, int sci, char *ip, char *fp, char *ep, int *eneg)
+{
+    char digits[48], tmp[400];
+    int e, n = shortest_digits(v, f32, digits, &e);
+    char *o = ip;
+    if (signbit(v))
+        *o++ = '-';
+    ep[0] = '\0';
+    *eneg = 0;
+    if (sci) {
+        if (n - 1 > PR_PRECISION) {
+            snprintf(tmp, sizeof tmp, "%.*e", PR_PRECISION, fabs(v));
+            n = split_e(tmp, digits, &e);
+            while (n > 1 && digits[n - 1] == '0')
+                digits[--n] = '\0';
+        }
+        *o++ = digits[0];
+        *o = '\0';
+        memcpy(fp, digits + 1, (size_t)n);
+        *eneg = e < 0;
+        snprintf(ep, 16, "%02d", e < 0 ? -e : e);
+        return;
+    }
+    if (n - 1 - e > PR_PRECISION) {
+        /* positional values are below 1e8 here, so tmp is large enough */
+        snprintf(tmp, sizeof tmp, "%.*f", PR_PRECISION, fabs(v));
+        char *dot = strchr(tmp, '.');
+        *dot = '\0';
+        strcpy(o, tmp);
+        strcpy(fp, dot + 1);
+        size_t k = strlen(fp);
+        while (k > 0 && fp[k - 1] == '0')
+            fp[--k] = '\0';
+        return;
+    }
+    if (e < 0) {
+        *o++ = '0';
+        for (int i = 0; i < -e - 1; i++)
+            *fp++ = '0';
+        memcpy(fp, digits, (size_t)n + 1);
+    } else {
+        for (int i = 0; i <= e; i++)
+            *o++ = i < n ? digits[i] : '0';
+        strcpy(fp, n > e + 1 ? digits + e + 1 : "");
+    }
+    *o = '\0';
+}
+
+/* The layout NumPy's formatter class for the dtype computes over all printed elements. */
+typedef struct pr_fmt {
+    tyl_dtype dt;
+    int width;                  /* integers: the widest */
+    int sci;                    /* floats: scientific notation */
+    int pad_left, pad_right, prec, exp_size;
+} pr_fmt;
+
+static double pr_float(const pr_fmt *f, const void *vals, int64_t k)
+{
+    return f->dt == TYL_FLOAT32 ? (double)((const float *)vals)[k] : ((const double *)vals)[k];
+}
+
+static int64_t pr_int(const pr_fmt *f, const void *vals, int64_t k)
+{
+    return f->dt == TYL_INT32 ? ((const int32_t *)vals)[k] : ((const int64_t *)vals)[k];
+}
+
+static void pr_fmt_init(pr_fmt *f, tyl_dtype dt, const void *vals, int64_t count)
+{
+    memset(f, 0, sizeof *f);
+    f->dt = dt;
+    if (dt == TYL_INT32 || dt == TYL_INT64) {
+        char b[32];
+        for (int64_t k = 0; k < count; k++) {
+            int w = snprintf(b, sizeof b, "%lld", (long long)pr_int(f, vals, k));
+            if (w > f->width)
+                f->width = w;
+        }
+        return;
+    }
+    if (dt != TYL_FLOAT32 && dt != TYL_FLOAT64)
+        return;
+    int f32 = dt == TYL_FLOAT32;
+    /* notation: from the finite non-zero magnitudes, compared in the array's own precision
+     * (NumPy 2 compares a float32 with Python floats as float32); the upper cutoff is
+     * 10^min(8, decimal digits of the type): 1e8 for float64, 1e6 for float32 */
+    double mx = 0, mn = 0;
+    int any = 0, nonfinite = 0, neginf = 0;
+    for (int64_t k = 0; k < count; k++) {
+        double v = pr_float(f, vals, k);
+        if (!isfinite(v)) {
+            nonfinite = 1;
+            neginf |= isinf(v) && v < 0;
+            continue;
+        }
+        if (v == 0)
+            continue;
+        v = fabs(v);
+        if (!any || v > mx)
+            mx = v;
+        if (!any || v < mn)
+            mn = v;
+        any = 1;
+    }
+    if (any) {
+        if (f32)
+            f->sci = (float)mx >= 1e6f || (float)mn < 0.0001f || (float)mx / (float)mn > 1000.0f;
+        else
+            f->sci = mx >= 1e8 || mn < 0.0001 || mx / mn > 1000.0;
+    }
+    char ip[48], fp[400], ep[16];
+    int eneg, nfin = 0;
+    for (int64_t k = 0; k < count; k++) {
+        double v = pr_float(f, vals, k);
+        if (!isfinite(v))
+            continue;
+        nfin++;
+        float_parts(v, f32, f->sci, ip, fp, ep, &eneg);
+        int li = (int)strlen(ip), lf = (int)strlen(fp), le = (int)strlen(ep);
+        if (li > f->pad_left)
+            f->pad_left = li;
+        if (lf > f->prec)
+            f->prec = lf;
+        if (le > f->exp_size)
+            f->exp_size = le;
+    }
+    if (nfin == 0)
+        f->sci = 0, f->prec = 0;
+    /* scientific: every mantissa gets the longest fraction; pad_right is only for nan/inf */
+    f->pad_right = f->sci ? f->exp_size + 2 + f->prec : f->prec;
+    if (nonfinite) {
+        int offset = f->pad_right + 1;
+        if (3 - offset > f->pad_left)
+            f->pad_left = 3 - offset;
+        if (3 + neginf - offset > f->pad_left)
+            f->pad_left = 3 + neginf - offset;
+    }
+}
+
+/* One element, as NumPy's format function for the array writes it. */
+static void pr_elem(const pr_fmt *f, const void *vals, int64_t k, pr_buf *b)
+{
+    char t[48];
+    switch (f->dt) {
+    case TYL_BOOL:
+        pb_adds(b, ((const bool *)vals)[k] ? " True" : "False");
+        return;
+    case TYL_INT32:
+    case TYL_INT64:
+        snprintf(t, sizeof t, "%*lld", f->width, (long long)pr_int(f, vals, k));
+        pb_adds(b, t);
+        return;
+    default:
+        break;
+    }
+    double v = pr_float(f, vals, k);
+    if (!isfinite(v)) {
+        const char *w = isnan(v) ? "nan" : v < 0 ? "-inf" : "inf";
+        pb_rep(b, ' ', f->pad_left + f->pad_right + 1 - (int)strlen(w));
+        pb_adds(b, w);
+        return;
+    }
+    if (f->sci) {
+        /* Dragon4 with min_digits = prec: past the shortest unique digits come the value's
+         * own digits, the last one rounded, i.e. the exact value rounded to prec digits */
+        char tmp[64], digits[64];
+        int e;
+        snprintf(tmp, sizeof tmp, "%.*e", f->prec, fabs(v));
+        int n = split_e(tmp, digits, &e);
+        int ae = e < 0 ? -e : e, le = snprintf(tmp, sizeof tmp, "%d", ae);
+        pb_rep(b, ' ', f->pad_left - 1 - (signbit(v) ? 1 : 0));
+        if (signbit(v))
+            pb_add(b, "-", 1);
+        pb_add(b, digits, 1);
+        pb_add(b, ".", 1);
+        pb_add(b, digits + 1, (size_t)n - 1);
+        pb_adds(b, e < 0 ? "e-" : "e+");
+        pb_rep(b, '0', (f->exp_size > 2 ? f->exp_size : 2) - le);
+        pb_adds(b, tmp);
+        return;
+    }
+    char ip[48], fp[400], ep[16];
+    int eneg;
+    float_parts(v, f->dt == TYL_FLOAT32, 0, ip, fp, ep, &eneg);
+    int li = (int)strlen(ip), lf = (int)strlen(fp);
+    pb_rep(b, ' ', f->pad_left - li);
+    pb_adds(b, ip);
+    pb_add(b, ".", 1);
+    pb_adds(b, fp);
+    pb_rep(b, ' ', f->pad_right - lf);
+}
+
+/* The printed elements: the whole array, or when summarised only the first and last PR_EDGE
+ * indices of every axis longer than 2 * PR_EDGE, in C order. */
+typedef struct pr_arr {
+    int r;
+    int64_t sshape[TYL_MAX_RANK];
+    int summ[TYL_MAX_RANK];
+    const char *sep;
+    const void *vals;
+    pr_fmt f;
+} pr_arr;
+
+/* NumPy's _extendLine: start a new line when the word would pass the width, unless the line
+ * holds no more than the indent. */
+static void pr_extend(pr_buf *s, pr_buf *line, const char *word, size_t wlen, int width,
+                      const char *hang, size_t hlen)
+{
+    if (line->n + wlen > (size_t)width && line->n > hlen) {
+        size_t n = line->n;
+        while (n > 0 && line->p[n - 1] == ' ')
+            n--;
+        pb_add(s, line->p, n);
+        pb_add(s, "\n", 1);
+        line->n = 0;
+        pb_add(line, hang, hlen);
+    }
+    pb_add(line, word, wlen);
+}
+
+/* NumPy's _formatArray recursion: writes the sub-array at shown offset `off` of axis `axis`
+ * to out, with indent `hang` for continuation lines and `width` columns. */
+static void pr_rec(const pr_arr *A, int axis, int64_t off, const char *hang, size_t hlen, int width,
+                   pr_buf *out)
+{
+    if (axis == A->r) {
+        pr_elem(&A->f, A->vals, off, out);
+        return;
+    }
+    char nhang[TYL_MAX_RANK + 16];
+    memcpy(nhang, hang, hlen);
+    nhang[hlen] = ' ';
+    nhang[hlen + 1] = '\0';
+    int left = A->r - axis;
+    int64_t len = A->sshape[axis];
+    /* positions: shown indices, with -1 where "..." goes */
+    int64_t pos[2 * PR_EDGE + 1], npos = 0;
+    const int64_t *idx = NULL;
+    if (A->summ[axis]) {
+        for (int i = 0; i < PR_EDGE; i++)
+            pos[npos++] = i;
+        pos[npos++] = -1;
+        for (int i = PR_EDGE; i < 2 * PR_EDGE; i++)
+            pos[npos++] = i;
+        idx = pos;
+    } else {
+        npos = len;
+    }
+    size_t seplen = strlen(A->sep), sepr = seplen;
+    while (sepr > 0 && A->sep[sepr - 1] == ' ')
+        sepr--;
+    pr_buf s = {0}, word = {0}, line = {0};
+    if (left == 1) {
+        int elem_width = width - (int)(sepr > 1 ? sepr : 1);
+        pb_add(&line, hang, hlen);
+        for (int64_t j = 0; j < npos; j++) {
+            int64_t i = idx ? idx[j] : j;
+            word.n = 0;
+            if (i < 0)
+                pb_add(&word, "...", 3);
+            else
+                pr_rec(A, axis + 1, off * len + i, nhang, hlen + 1, width - 1, &word);
+            pr_extend(&s, &line, word.p, word.n, elem_width, hang, hlen);
+            if (j + 1 < npos)
+                pb_add(&line, A->sep, seplen);
+        }
+        pb_add(&s, line.p, line.n);
+    } else {
+        for (int64_t j = 0; j < npos; j++) {
+            int64_t i = idx ? idx[j] : j;
+            pb_add(&s, hang, hlen);
+            if (i < 0)
+                pb_add(&s, "...", 3);
+            else
+                pr_rec(A, axis + 1, off * len + i, nhang, hlen + 1, width - 1, &s);
+            if (j + 1 < npos) {
+                pb_add(&s, A->sep, sepr);
+                pb_rep(&s, '\n', left - 1);
+            }
+        }
+    }
+    pb_add(out, "[", 1);
+    pb_add(out, s.p + hlen, s.n - hlen);
+    pb_add(out, "]", 1);
+    free(s.p);
+    free(word.p);
+    free(line.p);
+}
+
+/* str(a) or repr(a) of the printed elements vals (laid out as pr_arr says) into out. */
+static void pr_format(pr_buf *out, const tyl_array *a, const int *summ, const int64_t *sshape,
+                      const void *vals, int64_t count, int repr)
+{
+    static const char hang_str[] = " ", hang_repr[] = "       "; /* "[" and "array([" */
+    if (a->size == 0) {
+        pb_adds(out, repr ? "array([]" : "[]");
+    } else {
+        pr_arr A;
+        memset(&A, 0, sizeof A);
+        A.r = a->rank;
+        for (int d = 0; d < a->rank; d++) {
+            A.sshape[d] = sshape[d];
+            A.summ[d] = summ[d];
+        }
+        A.sep = repr ? ", " : " ";
+        A.vals = vals;
+        pr_fmt_init(&A.f, a->dtype, vals, count);
+        if (repr)
+            pb_adds(out, "array(");
+        /* repr keeps room for the closing ")" */
+        pr_rec(&A, 0, 0, repr ? hang_repr : hang_str, repr ? 7 : 1,
+               repr ? PR_LINEWIDTH - 1 : PR_LINEWIDTH, out);
+    }
+    if (!repr)
+        return;
+    /* the extras NumPy adds when the text does not imply them */
+    char extra[200] = "", shp[128];
+    if ((a->size == 0 && !(a->rank == 1)) || a->size > PR_THRESHOLD)
+        snprintf(extra, sizeof extra, "shape=%s", tyl_rt_shape_str(shp, a->rank, a->shape));
+    if (a->dtype == TYL_FLOAT32 || a->dtype == TYL_INT32 || a->size == 0) {
+        static const char *names[] = {"bool", "int32", "int64", "float32", "float64"};
+        size_t k = strlen(extra);
+        snprintf(extra + k, sizeof extra - k, "%sdtype=%s", k ? ", " : "", names[a->dtype]);
+    }
+    if (!extra[0]) {
+        pb_add(out, ")", 1);
+        return;
+    }
+    pb_add(out, ",", 1);
+    const char *nl = strrchr(out->p, '\n');
+    size_t last = nl ? out->n - (size_t)(nl + 1 - out->p) : out->n;
+    if (last + strlen(extra) + 1 + 1 > PR_LINEWIDTH)
+        pb_adds(out, "\n      ");
+    else
+        pb_add(out, " ", 1);
+    pb_adds(out, extra);
+    pb_add(out, ")", 1);
+}
+
+/* Collects the printed elements of a on rank 0 (C order of the shown array); NULL elsewhere.
+ * Collective for a distributed array. */
+static void *pr_collect(const tyl_array *a, const int *summ, const int64_t *sshape, int64_t count)
+{
+    size_t el = tyl_dtype_size(a->dtype);
+    int dist = a->layout && a->layout->dist;
+    int nranks = 1;
+#ifndef TYL_NO_MPI
+    if (dist)
+        MPI_Comm_size(tyl_rt_comm_, &nranks);
+#endif
+    if (!dist && tyl_rt_rank_ != 0)
+        return NULL; /* replicated: rank 0 has it all */
+    tyl_mem_sync();
+    /* the shown elements this rank owns: shown offset and value */
+    char *vals = malloc((size_t)(count ? count : 1) * el);
+    int64_t *ids = malloc((size_t)(count ? count : 1) * sizeof *ids);
+    if (!vals || !ids)
+        pr_oom();
+    int64_t m = 0;
+    for (int64_t k = 0; k < count; k++) {
+        int64_t q = k, off = 0;
+        int own = 1;
+        for (int d = a->rank - 1; d >= 0; d--) {
+            int64_t i = q % sshape[d];
+            q /= sshape[d];
+            int64_t g = summ[d] && i >= PR_EDGE ? a->shape[d] - 2 * PR_EDGE + i : i;
+            int64_t lo = a->lo[d], n = a->n[d];
+            if (g < lo || g >= lo + n)
+                own = 0;
+            off += (g - lo) * a->stride[d];
+        }
+        if (!own)
+            continue;
+        tyl_mem_to_host(vals + (size_t)m * el, (const char *)a->data + (size_t)off * el, el);
+        ids[m++] = k;
+    }
+    if (nranks == 1) {
+        free(ids);
+        return vals;
+    }
+#ifndef TYL_NO_MPI
+    int me = tyl_rt_rank_, cnt = (int)m;
+    int *counts = NULL, *displs = NULL, *bcounts = NULL, *bdispls = NULL;
+    char *allv = NULL, *out = NULL;
+    int64_t *alli = NULL;
+    if (me == 0) {
+        counts = malloc(4 * sizeof(int) * (size_t)nranks);
+        allv = malloc((size_t)(count ? count : 1) * el);
+        alli = malloc((size_t)(count ? count : 1) * sizeof *alli);
+        out = malloc((size_t)(count ? count : 1) * el);
+        if (!counts || !allv || !alli || !out)
+            pr_oom();
+        displs = counts + nranks;
+        bcounts = displs + nranks;
+        bdispls = bcounts + nranks;
+    }
+    MPI_Gather(&cnt, 1, MPI_INT, counts, 1, MPI_INT, 0, tyl_rt_comm_);
+    if (me == 0)
+        for (int r = 0, at = 0; r < nranks; r++) {
+            displs[r] = at;
+            bcounts[r] = counts[r] * (int)el;
+            bdispls[r] = at * (int)el;
+            at += counts[r];
+        }
+    MPI_Gatherv(ids, cnt, MPI_INT64_T, alli, counts, displs, MPI_INT64_T, 0, tyl_rt_comm_);
+    MPI_Gatherv(vals, cnt * (int)el, MPI_BYTE, allv, bcounts, bdispls, MPI_BYTE, 0, tyl_rt_comm_);
+    free(ids);
+    free(vals);
+    if (me != 0)
+        return NULL;
+    int64_t total = displs[nranks - 1] + counts[nranks - 1];
+    for (int64_t j = 0; j < total; j++)
+        memcpy(out + (size_t)alli[j] * el, allv + (size_t)j * el, el);
+    free(counts);
+    free(allv);
+    free(alli);
+    return out;
+#else
+    return vals;
+#endif
+}
+
+char *tyl_print_array_text_(const tyl_array *a, int repr)
+{
+    int summ[TYL_MAX_RANK] = {0};
+    int64_t sshape[TYL_MAX_RANK], count = 1;
+    int summarise = a->size > PR_THRESHOLD;
+    for (int d = 0; d < a->rank; d++) {
+        summ[d] = summarise && a->shape[d] > 2 * PR_EDGE;
+        sshape[d] = summ[d] ? 2 * PR_EDGE : a->shape[d];
+        count *= sshape[d];
+    }
+    void *vals = pr_collect(a, summ, sshape, count);
+    if (tyl_rt_rank_ != 0)
+        return NULL;
+    pr_buf out = {0};
+    pr_format(&out, a, summ, sshape, vals, count, repr);
+    free(vals);
+    return out.p;
+}
+
+void tyl_print_array(const tyl_array *a, int repr, const char *end)
+{
+    char *text = tyl_print_array_text_(a, repr);
+    if (!text)
+        return;
+    line_append(text, strlen(text));
+    free(text);
+    if (end)
+        tyl_print_end(end);
 }

@@ -517,6 +517,14 @@ char *tyl_repr_float32(char *buf, float v);
 void tyl_print_end(const char *end); /* appends end ("\n" by default) and flushes the line */
 /* Python's repr(float) into buf (at least 32 bytes); returns buf. */
 char *tyl_repr_double(char *buf, double v);
+/* print(u) (repr 0: str(u)) or print(repr(u)) (repr 1) of an array of rank 1 to 4, as NumPy 2
+ * writes it with its default print options: precision 8, floatmode 'maxprec', linewidth 75,
+ * and arrays of more than 1000 elements summarised with "..." (3 edge items per axis); repr adds
+ * ", dtype=float32" / ", dtype=int32" and, for summarised arrays, ", shape=(...)". Collective:
+ * a distributed array's printed elements are gathered to rank 0 (device arrays through a host
+ * copy). Rank 0 appends the text to the current print line, then finishes it with `end` as
+ * tyl_print_end does; end == NULL leaves the line open (print(u, x) continues it). */
+void tyl_print_array(const tyl_array *a, int repr, const char *end);
 
 /* ---- .npy files ---- */
 

@@ -67,13 +67,16 @@ for src in runtime/elastic/tyl_ulfm.c runtime/elastic/tyl_ckpt.c src/runtime_mpi
         fail "build ULFM $(basename "$src")"
     fi
 done
-for t in test_values test_errors test_arrays test_npy test_npyhdr test_crc32c test_random opt_prog noparam_prog; do
+for t in test_values test_errors test_arrays test_print_array test_npy test_npyhdr test_crc32c test_random opt_prog noparam_prog; do
     if ! $CC $CFLAGS "$UNIT/$t.c" "${LIBOBJ[@]}" -o "$B/$t" -lm; then
         fail "build $t"
     fi
 done
 if ! python3 "$UNIT/gen_expected.py" "$B/data"; then
     fail "gen_expected.py"
+fi
+if ! python3 "$UNIT/gen_print.py" "$B/data/print_cases.bin"; then
+    fail "gen_print.py"
 fi
 
 # ---- value tests against CPython --------------------------------------------------------------
@@ -94,6 +97,10 @@ count_output "$out" $? test_npyhdr
 echo "== arrays"
 out=$("${MPIRUN[@]}" -np 1 "$B/test_arrays" 2>&1)
 count_output "$out" $? test_arrays
+
+echo "== print arrays"
+out=$("${MPIRUN[@]}" -np 1 "$B/test_print_array" 2>&1)
+count_output "$out" $? test_print_array
 
 echo "== npy"
 out=$(TYL_NPY_DIR=$B/npy "${MPIRUN[@]}" -np 1 "$B/test_npy" 2>&1)
