@@ -338,8 +338,17 @@ if big_base $S; then
     (cd "$d" && exec env TYLES_EVENT_LOG="$d/a/ev2" timeout -k 5 "$LIMIT" $MPIRUN -np 3 "$T/$S/$S" ${BIGARGS[$S]} \
         --restart) >"$d/a/out2" 2>"$d/a/err2" </dev/null
     rc=$?
-    # B may be refused (the folder is another job's), in words that say so, not an I/O error
-    if [ $rcb -ne 0 ] && ! grep -Eq "^$S: .*error: .*(another|in use|lock|busy|already)" "$d/b/err"; then
+    # B may be refused (the folder is another job's), in words that say so, not an I/O error.
+    # When A had already died (its kill at step 2500 can come before B starts on a quiet
+    # machine), the folder was free: B took it, and A's restart must refuse B's checkpoint
+    # with the parameters message (not resume from it).
+    a_died=$(sed -n 's/^\([0-9.]*\) killed .*/\1/p' "$d/a/ev" | head -n 1)
+    b_init=$(sed -n 's/^\([0-9.]*\) init .*/\1/p' "$d/b/ev" | head -n 1)
+    if [ $rcb -eq 0 ] && [ $rc -ne 0 ] && [ -n "$a_died" ] && [ -n "$b_init" ] &&
+        awk -v a="$a_died" -v b="$b_init" 'BEGIN { exit !(a < b) }' &&
+        grep -q "this checkpoint was taken with --alpha=0.11" "$d/a/err2"; then
+        ok "$c (job A died before job B started; B took the free folder; A's restart refused B's checkpoint)"
+    elif [ $rcb -ne 0 ] && ! grep -Eq "^$S: .*error: .*(another|in use|lock|busy|already)" "$d/b/err"; then
         bad "$c" "job B (same folder as the running job A): exit status $rcb without a message naming the other job" "$d/b/err"
     elif [ $rc -ne 0 ]; then
         bad "$c" "job A's restart: exit status $rc (job B exit status $rcb: $([ $rcb -eq 0 ] && echo 'it shared the checkpoint folder' || head -n 1 "$d/b/err"))" "$d/a/err2"
