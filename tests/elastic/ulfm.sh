@@ -12,12 +12,15 @@
 #              checkpoint, another (seeded random, rank 0 included) with SIGKILL from here
 # Each must recover in place every time (a 'ulfm-recovered' event per failure, no relaunch),
 # exit 0, and write byte for byte the .npy files and the stdout of an uninterrupted 1-rank run.
-# Usage: [MPICC=/path/to/mpicc] tests/elastic/ulfm.sh [--install=DIR] [--seed=S] [REPO_ROOT]
+# Usage: [MPICC=/path/to/mpicc] tests/elastic/ulfm.sh [--install=DIR] [--seed=S] [--twice] [REPO_ROOT]
+#        --twice adds the two-failures-in-one-run cases (make check-long): the second kill races
+#        with the end of a 1500-step run on a quiet machine, so make check leaves them out
 #        (mpirun beside mpicc)
 set -u
-ROOT=. INSTALL= SEED=
+ROOT=. INSTALL= SEED= TWICE=0
 for a in "$@"; do
     case $a in
+    --twice) TWICE=1 ;;
     --install=*) INSTALL=${a#--install=} ;;
     --seed=*) SEED=${a#--seed=} ;;
     -*) echo "ulfm.sh: unknown option '$a'" >&2; exit 2 ;;
@@ -146,7 +149,7 @@ for i in 0 1 2; do
 done
 for i in 0 1; do
     np=$((3 + RANDOM % 2)) r=$((RANDOM % np)) k=$((51 + RANDOM % 350))
-    scenario "twice/kill-rank$r-of-$np-at-$k" $np $r $k 1
+    [ $TWICE = 1 ] && scenario "twice/kill-rank$r-of-$np-at-$k" $np $r $k 1
 done
 echo "ulfm: recovery in place $(printf '%s\n' "${secs[@]}" | sort -g | awk '{ v[n++] = $1 } END { if (n) printf "%.4f-%.4f s over %d recoveries", v[0], v[n - 1], n }')"
 echo "ulfm: $pass passed, $fail failed ($(($(date +%s) - t_start)) s)"
