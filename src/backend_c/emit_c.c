@@ -21,6 +21,7 @@
  */
 #include "emit_c.h"
 #include "emit_internal.h"
+#include "../ir/sched.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -840,82 +841,12 @@ typedef struct ectx {
     FILE *o;         /* main()'s body */
     FILE *kf;        /* kernels, written before main() */
     FILE *sink;      /* kernels written a second time go nowhere */
-    int nk;
-    vec vars;        /* ir_var* referenced (declared in main) */
+    char *written;   /* written[k]: kernel k has been written (a statement printed twice keeps one) */
+    ir_program *p;   /* with its schedule (sched.h) */
     const emit_target *t;
-    int loops;       /* loops enclosing the statement being emitted */
-    vec ck_loops;    /* ir_stmt*: top-level time loops, numbered by position (checkpoints) */
 } ectx;
 
 
-
-static void note_var(ectx *c, ir_var *v)
-{
-    if (!v || v->is_param)
-        return;
-    for (int i = 0; i < c->vars.len; i++)
-        if (VEC_AT(c->vars, i, ir_var *) == v)
-            return;
-    vec_push(&c->vars, v);
-}
-
-static void vars_expr(ectx *c, ir_expr *e)
-{
-    if (!e)
-        return;
-    if (e->kind == E_VAR || e->kind == E_SHAPE || e->kind == E_ELEM)
-        note_var(c, e->var);
-    if (e->kind == E_READ) {
-        note_var(c, e->view->arr);
-        for (int d = 0; d < e->view->rank; d++) {
-            vars_expr(c, e->view->dim[d].lo);
-            vars_expr(c, e->view->dim[d].len);
-            vars_expr(c, e->view->dim[d].step);
-            vars_expr(c, e->view->dim[d].wrap);
-        }
-    }
-    for (int i = 0; i < e->nargs; i++)
-        vars_expr(c, e->args[i]);
-    vars_expr(c, e->a);
-    vars_expr(c, e->b);
-    vars_expr(c, e->cc);
-}
-
-static void vars_block(ectx *c, vec *body)
-{
-    for (int i = 0; i < body->len; i++) {
-        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
-        note_var(c, s->var);
-        note_var(c, s->src_slot);
-        if (s->kind == S_ROTATE) {
-            ir_expr r = {.kind = E_READ, .view = s->target};
-            vars_expr(c, &r);
-        }
-        vars_expr(c, s->e);
-        vars_expr(c, s->e2);
-        vars_expr(c, s->e3);
-        for (int k = 0; s->kind == S_BIND && k < s->n; k++) {
-            note_var(c, s->dst[k]);
-            note_var(c, s->srcs[k]);
-        }
-        if (s->kind == S_ALLOC)
-            for (int d = 0; d < s->var->rank; d++)
-                vars_expr(c, s->shape[d]);
-        if (s->kind == S_REDUCE)
-            for (int d = 0; d < s->n; d++)
-                vars_expr(c, s->shape[d]);
-        if (s->target) {
-            ir_expr r = {.kind = E_READ, .view = s->target};
-            vars_expr(c, &r);
-        }
-        if (s->kind == S_SETELEM || s->kind == S_CHECK || s->kind == S_PRINT)
-            for (int k = 0; k < (s->kind == S_CHECK ? s->na + s->nb : s->n); k++)
-                if (!(s->kind == S_PRINT && s->strs[k]))
-                    vars_expr(c, s->args[k]);
-        vars_block(c, &s->body);
-        vars_block(c, &s->orelse);
-    }
-}
 
 static void line(ectx *c, int ind, loc l)
 {
@@ -1126,25 +1057,21 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
 {
     kctx k = {0};
     k.s = s;
+    ir_sched *h = s->sched;
     if (s->kind == S_FUSED) {
         for (int j = 0; j < s->body.len && j < EMIT_MAX_TARGETS; j++)
             k.sw[k.nt++] = VEC_AT(s->body, j, ir_stmt *);
         UTIL_ASSERT(k.nt == s->body.len);
-        s->mode = M_DIRECT;
     } else {
         k.sw[k.nt++] = s;
     }
     k.B = k.sw[0]->target->vrank;
-    k.restrict_ok = s->mode != M_CHECKED;
-    k.w_reads = s->mode == M_DIRECT;
+    k.restrict_ok = !h->alias_check;
+    k.w_reads = h->scratch == SCR_NONE;
     k.cuda = c->t->cuda;
     /* a statement emitted twice (a captured loop body and its plain form) keeps one kernel */
-    if (s->id)
-        c->t->kernel(c->sink, s, &k);
-    else {
-        s->id = ++c->nk;
-        c->t->kernel(c->kf, s, &k);
-    }
+    c->t->kernel(c->written[h->kernel] ? c->sink : c->kf, s, &k);
+    c->written[h->kernel] = 1;
 
     ir_view *t = k.sw[0]->target;
     int B = k.B;
@@ -1182,9 +1109,9 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
     put(c, ind + 1, "int64_t tyl_part[%d][2][TYL_MAX_RANK];\n", 2 * B + 1);
     put(c, ind + 1, "const int tyl_nparts = tyl_split_box(%d, tyl_b, tyl_nb, tyl_shl, tyl_shh, tyl_ov, tyl_part);\n", B);
 
-    int scratch = s->mode == M_DIRECT ? 0 : s->replace ? 2 : 1;
+    int scratch = h->scratch;
     int cind = ind + 1;
-    if (s->mode == M_CHECKED) {
+    if (h->alias_check) {
         put(c, ind + 1, "int tyl_alias = 0");
         for (int i = 0; i < k.reads.len; i++) {
             ir_view *v = VEC_AT(k.reads, i, ir_view *);
@@ -1208,7 +1135,7 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
                 put(c, cind, "tyl_scr_s[%d] = tyl_scr_s[%d] * tyl_nb[%d];\n", d, d + 1, d + 1);
         }
         int aind = cind;
-        if (s->mode == M_CHECKED) {
+        if (h->alias_check) {
             put(c, cind, "if (tyl_alias)\n");
             aind++;
         }
@@ -1233,7 +1160,7 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
     }
     for (int d = 0; d < B; d++)
         put(c, cind + 1, "(void)tyl_o%d;\n", d);
-    if (s->mode == M_CHECKED && scratch) {
+    if (h->alias_check) {
         /* braces: a CUDA launch is itself an if (an empty box launches nothing), which an
          * unbraced else would attach to */
         put(c, cind + 1, "if (tyl_alias) {\n");
@@ -1261,7 +1188,7 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
         put(c, cind + 1, "tyl_set(&%s, tyl_scr);\n", t->arr->name);
     }
     for (int j = 0; j < k.nt; j++)
-        if (ir_slot_dist(k.sw[j]->target->arr))
+        if (h->dirty >> j & 1)
             put(c, ind + 1, "tyl_dirty(%s);\n", k.sw[j]->target->arr->name);
     put(c, ind, "}\n");
 }
@@ -1301,12 +1228,8 @@ static void emit_reduce(ectx *c, int ind, ir_stmt *s)
     k.B = s->n;
     k.restrict_ok = 1;
     k.cuda = c->t->cuda;
-    if (s->id)
-        c->t->reduce_kernel(c->sink, s, &k);
-    else {
-        s->id = ++c->nk;
-        c->t->reduce_kernel(c->kf, s, &k);
-    }
+    c->t->reduce_kernel(c->written[s->sched->kernel] ? c->sink : c->kf, s, &k);
+    c->written[s->sched->kernel] = 1;
     const char *T = ir_type_c(s->var->type);
     put(c, ind, "{\n");
     line(c, ind, s->l);
@@ -1389,8 +1312,8 @@ static void emit_ck_expect(ectx *c, int ind, ir_stmt *s)
     for (int j = 0; j < s->ck_n; j++) {
         ir_var *v = s->ck_slot[j];
         int at = -1;
-        for (int i = 0; i < c->vars.len; i++)
-            if (VEC_AT(c->vars, i, ir_var *) == v)
+        for (int i = 0; i < c->p->sched->vars.len; i++)
+            if (VEC_AT(c->p->sched->vars, i, ir_var *) == v)
                 at = i;
         if (at < 0)
             continue;
@@ -1419,115 +1342,6 @@ static void shape_decl(ectx *c, int ind, const char *name, int n, ir_expr **e)
 /* ---- CUDA graphs: a time loop whose body only launches kernels and swaps names ---- */
 
 
-
-static int sweep_uses_var(ir_stmt *w, ir_var *v)
-{
-    if (w->kind == S_FUSED) {
-        for (int i = 0; i < w->body.len; i++)
-            if (sweep_uses_var(VEC_AT(w->body, i, ir_stmt *), v))
-                return 1;
-        return 0;
-    }
-    ir_expr r = {.kind = E_READ, .view = w->target};
-    return ir_expr_uses_var(w->e, v) || ir_expr_uses_var(&r, v);
-}
-
-static int sweep_has_elem(ir_stmt *w)
-{
-    if (w->kind == S_FUSED) {
-        for (int i = 0; i < w->body.len; i++)
-            if (sweep_has_elem(VEC_AT(w->body, i, ir_stmt *)))
-                return 1;
-        return 0;
-    }
-    ir_expr r = {.kind = E_READ, .view = w->target};
-    return ir_expr_has_elem(w->e) || ir_expr_has_elem(&r);
-}
-
-/* The number of iterations after which the body's renamings come back to the start (1 without
- * swaps, 2 for u, un = un, u), if the loop can be captured once in a CUDA graph and replayed:
- * a constant positive step, a body of direct sweeps, swaps of names (permutations), run-time
- * checks, and scalar assignments no kernel reads. 0 otherwise. */
-static int graph_period(ir_stmt *loop)
-{
-    int64_t step;
-    if (!ir_expr_const_int(loop->e3, &step) || step <= 0)
-        return 0;
-    vec slots = {0}, perm = {0}; /* perm[i]: the slot whose original buffer slots[i] holds now */
-    for (int i = 0; i < loop->body.len; i++) {
-        ir_stmt *s = VEC_AT(loop->body, i, ir_stmt *);
-        switch (s->kind) {
-        case S_SWEEP:
-        case S_FUSED:
-            /* a kernel reading the loop variable would replay its captured value */
-            if (s->mode != M_DIRECT || sweep_has_elem(s) || sweep_uses_var(s, loop->var))
-                return 0;
-            break;
-        case S_CHECK: break;
-        case S_ASSIGN:
-            for (int j = 0; j < loop->body.len; j++) {
-                ir_stmt *w = VEC_AT(loop->body, j, ir_stmt *);
-                if ((w->kind == S_SWEEP || w->kind == S_FUSED) && sweep_uses_var(w, s->var))
-                    return 0;
-                if (w->kind == S_CHECK)
-                    for (int a = 0; a < w->na + w->nb; a++)
-                        if (ir_expr_uses_var(w->args[a], s->var))
-                            return 0;
-            }
-            break;
-        case S_BIND: {
-            if (s->move)
-                return 0;
-            void *old[16];
-            for (int k = 0; k < s->n; k++) {
-                int found = 0;
-                for (int j = 0; j < s->n; j++)
-                    found |= s->srcs[k] == s->dst[j];
-                if (!found || s->n > 16)
-                    return 0;
-            }
-            for (int k = 0; k < s->n; k++) {
-                int at = -1;
-                for (int j = 0; j < slots.len; j++)
-                    if (slots.items[j] == s->srcs[k])
-                        at = j;
-                old[k] = at >= 0 ? perm.items[at] : s->srcs[k];
-            }
-            for (int k = 0; k < s->n; k++) {
-                int at = -1;
-                for (int j = 0; j < slots.len; j++)
-                    if (slots.items[j] == s->dst[k])
-                        at = j;
-                if (at < 0) {
-                    vec_push(&slots, s->dst[k]);
-                    vec_push(&perm, old[k]);
-                } else
-                    perm.items[at] = old[k];
-            }
-            break;
-        }
-        default: return 0;
-        }
-    }
-    /* period of the permutation */
-    for (int p = 1; p <= 8; p++) {
-        int ident = 1;
-        for (int j = 0; j < slots.len && ident; j++) {
-            void *x = slots.items[j];
-            for (int r = 0; r < p; r++) { /* follow x through p applications */
-                int at = -1;
-                for (int q = 0; q < slots.len; q++)
-                    if (slots.items[q] == x)
-                        at = q;
-                x = at >= 0 ? perm.items[at] : x;
-            }
-            ident = x == slots.items[j];
-        }
-        if (ident)
-            return p;
-    }
-    return 0;
-}
 
 static void emit_graph_loop(ectx *c, int ind, ir_stmt *s, int period)
 {
@@ -1575,20 +1389,6 @@ static void emit_graph_loop(ectx *c, int ind, ir_stmt *s, int period)
     emit_block(c, ind + 2, &s->body);
     put(c, ind + 1, "}\n");
     put(c, ind, "}\n");
-}
-
-/* The number of a checkpointed time loop, or -1. The loops of main()'s own statement list
- * (not those nested in an if) are the program's time loops: their step boundaries are where
- * checkpoints are taken and where a restart resumes. A CUDA loop replayed as a graph has no
- * step boundaries on the host, so it is not one. */
-static int ck_loop_id(ectx *c, int ind, ir_stmt *s)
-{
-    if (ind != 1 || c->loops != 0)
-        return -1;
-    for (int i = 0; i < c->ck_loops.len; i++)
-        if (VEC_AT(c->ck_loops, i, ir_stmt *) == s)
-            return i;
-    return -1;
 }
 
 static void emit_stmt(ectx *c, int ind, ir_stmt *s)
@@ -1653,9 +1453,8 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         line(c, ind, s->l);
         int64_t k;
         const char *v = s->var->name;
-        int period = c->t->cuda ? graph_period(s) : 0;
-        if (period) {
-            emit_graph_loop(c, ind, s, period);
+        if (s->sched->graph_period) {
+            emit_graph_loop(c, ind, s, s->sched->graph_period);
             return;
         }
         if (!ir_expr_const_int(s->e3, &k)) {
@@ -1663,7 +1462,7 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
             put(c, ind + 1, "tyl_rt_error(%s, \"ValueError: range() arg 3 must not be zero\");\n", W(s->l));
         }
         /* a trip count, so no bound near the ends of int64 can overflow the loop variable */
-        int L = ck_loop_id(c, ind, s);
+        int L = s->sched->ck;
         if (L >= 0) {
             /* a checkpointed time loop: a restart jumps to the label with the state restored,
              * and the loop goes on from the checkpoint's iteration (runtime/elastic) */
@@ -1676,13 +1475,11 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
             put(c, ind, "for (int64_t tyl_k = 0, tyl_nk = tyl_range_len(%s, %s, %s); tyl_k < tyl_nk; tyl_k++) {\n",
                 S(s->e), S(s->e2), S(s->e3));
         put(c, ind + 1, "%s = (int64_t)((uint64_t)%s + (uint64_t)tyl_k * (uint64_t)%s);\n", v, S(s->e), S(s->e3));
-        if (c->loops == 0) /* the outermost time loop reports --progress */
+        if (s->sched->progress)
             put(c, ind + 1, "tyl_progress(tyl_k, tyl_nk);\n");
         if (L >= 0)
             put(c, ind + 1, "tyl_ck_step(%d, tyl_k, tyl_nk, tyl_ck_live%d);\n", L, L);
-        c->loops++;
         emit_block(c, ind + 1, &s->body);
-        c->loops--;
         put(c, ind, "}\n");
         if (L >= 0)
             put(c, ind, "tyl_ck_leave(%d);\n", L);
@@ -1690,22 +1487,20 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
     }
     case S_WHILE: {
         line(c, ind, s->l);
-        int L = ck_loop_id(c, ind, s);
+        int L = s->sched->ck;
         if (L >= 0) {
             put(c, ind - 1, "tyl_ck_L%d:\n", L);
             emit_ck_expect(c, ind, s);
             put(c, ind, "tyl_ck_k0 = tyl_ck_enter(%d, tyl_ck_live%d, &tyl_ck_nk);\n", L, L);
         }
-        if (c->loops == 0) {
+        if (s->sched->progress) {
             put(c, ind, "for (int64_t tyl_w = %s; %s; tyl_w++) {\n", L >= 0 ? "tyl_ck_k0" : "0", S(s->e));
             put(c, ind + 1, "tyl_progress(tyl_w, -1);\n");
             if (L >= 0)
                 put(c, ind + 1, "tyl_ck_step(%d, tyl_w, -1, tyl_ck_live%d);\n", L, L);
         } else
             put(c, ind, "while (%s) {\n", S(s->e));
-        c->loops++;
         emit_block(c, ind + 1, &s->body);
-        c->loops--;
         put(c, ind, "}\n");
         if (L >= 0)
             put(c, ind, "tyl_ck_leave(%d);\n", L);
@@ -1818,31 +1613,18 @@ static void emit_block(ectx *c, int ind, vec *body)
         emit_stmt(c, ind, VEC_AT(*body, i, ir_stmt *));
 }
 
-static int cmp_var(const void *a, const void *b)
-{
-    return (*(ir_var *const *)a)->id - (*(ir_var *const *)b)->id;
-}
-
-static void reset_ids(vec *body)
-{
-    for (int i = 0; i < body->len; i++) {
-        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
-        s->id = 0;
-        reset_ids(&s->body);
-        reset_ids(&s->orelse);
-    }
-}
-
 /* The state a checkpoint holds and a restart restores: a table of main()'s variables (every
  * scalar and array slot, by C name) and, per time loop, the variables live at its step
  * boundaries (those the loop and the statements after it refer to), then the set-up call and
  * the jump of a restart to the loop it resumes in. */
 static void emit_ck_tables(ectx *c, ir_program *p, FILE *out)
 {
+    (void)c;
+    vec *vars = &p->sched->vars, *loops = &p->sched->ck_loops;
     fprintf(out, "    int64_t tyl_ck_k0 = 0, tyl_ck_nk = -1;\n");
     fprintf(out, "    tyl_ck_var tyl_ck_vars[] = {\n");
-    for (int i = 0; i < c->vars.len; i++) {
-        ir_var *v = VEC_AT(c->vars, i, ir_var *);
+    for (int i = 0; i < vars->len; i++) {
+        ir_var *v = VEC_AT(*vars, i, ir_var *);
         if (v->is_array)
             fprintf(out, "        {\"%s\", %s, %d, %s, &%s},\n", v->name, tyname(v->type), v->rank,
                     layout_ref(v), v->name);
@@ -1850,35 +1632,27 @@ static void emit_ck_tables(ectx *c, ir_program *p, FILE *out)
             fprintf(out, "        {\"%s\", %s, -1, NULL, &%s},\n", v->name, tyname(v->type), v->name);
     }
     fprintf(out, "        {NULL, TYL_INT64, -1, NULL, NULL},\n    };\n");
-    for (int L = 0; L < c->ck_loops.len; L++) {
-        ir_stmt *loop = VEC_AT(c->ck_loops, L, ir_stmt *);
-        int at = 0;
-        while (VEC_AT(p->body, at, ir_stmt *) != loop)
-            at++;
-        ectx live = {0};
-        vec tail = {.items = p->body.items + at, .len = p->body.len - at, .cap = 0};
-        vars_block(&live, &tail);
+    for (int L = 0; L < loops->len; L++) {
+        ir_stmt *loop = VEC_AT(*loops, L, ir_stmt *);
         fprintf(out, "    static const int tyl_ck_live%d[] = {", L);
-        for (int i = 0; i < c->vars.len; i++)
-            for (int j = 0; j < live.vars.len; j++)
-                if (VEC_AT(live.vars, j, ir_var *) == VEC_AT(c->vars, i, ir_var *))
-                    fprintf(out, "%d, ", i);
+        for (int j = 0; j < loop->sched->live.len; j++)
+            fprintf(out, "%d, ", (int)(intptr_t)loop->sched->live.items[j]);
         fprintf(out, "-1};\n");
     }
     /* the program's identity covers the state table too */
     uint64_t h = p->hash;
-    for (int i = 0; i < c->vars.len; i++) {
-        ir_var *v = VEC_AT(c->vars, i, ir_var *);
+    for (int i = 0; i < vars->len; i++) {
+        ir_var *v = VEC_AT(*vars, i, ir_var *);
         int sig[3] = {(int)v->type, v->is_array ? v->rank : -1, ir_slot_dist(v)};
         h = util_hash(util_hash(h, v->name, strlen(v->name) + 1), sig, sizeof sig);
     }
     fprintf(out, "    tyl_ck_setup(0x%016llxull, tyl_ck_vars, %d, %d);\n", (unsigned long long)h,
-            c->vars.len, c->ck_loops.len);
-    if (c->ck_loops.len) {
+            vars->len, loops->len);
+    if (loops->len) {
         /* recovery point (ULFM): the locals the loops use are restored from the checkpoint */
         fprintf(out, "    if (setjmp(tyl_ck_jmp) != 0) {\n    }\n");
         fprintf(out, "    switch (tyl_ck_resume_loop()) {\n");
-        for (int L = 0; L < c->ck_loops.len; L++)
+        for (int L = 0; L < loops->len; L++)
             fprintf(out, "    case %d: goto tyl_ck_L%d;\n", L, L);
         fprintf(out, "    default: break;\n    }\n");
     }
@@ -1887,23 +1661,17 @@ static void emit_ck_tables(ectx *c, ir_program *p, FILE *out)
 
 void emit_program(ir_program *p, FILE *out, const emit_target *t)
 {
-    reset_ids(&p->body);
+    UTIL_ASSERT(p->sched && p->sched->done == SCHED_ALL && p->sched->cuda == t->cuda);
     ectx c = {0};
     c.t = t;
+    c.p = p;
     cur_target = t;
+    c.written = NEWN(char, p->sched->nkernels + 1);
     c.o = tmpfile();
     c.kf = tmpfile();
     c.sink = fopen("/dev/null", "w");
     if (!c.o || !c.kf || !c.sink)
         util_syserr("cannot create a temporary file: %s", strerror(errno));
-    vars_block(&c, &p->body);
-    if (c.vars.len) /* items is NULL when there is none */
-        qsort(c.vars.items, (size_t)c.vars.len, sizeof(void *), cmp_var);
-    for (int i = 0; i < p->body.len; i++) {
-        ir_stmt *s = VEC_AT(p->body, i, ir_stmt *);
-        if ((s->kind == S_FOR && !(t->cuda && graph_period(s))) || s->kind == S_WHILE)
-            vec_push(&c.ck_loops, s);
-    }
     emit_block(&c, 1, &p->body);
 
     strbuf src = {0};
@@ -1946,8 +1714,8 @@ void emit_program(ir_program *p, FILE *out, const emit_target *t)
     fprintf(out, "        {NULL, TYL_INT64, NULL},\n    };\n");
     fprintf(out, "    tyl_rt_set_grid(%d);\n", p->grid_rank);
     fprintf(out, "    tyl_rt_init(&argc, &argv, %s, params, %d);\n", emit_file_literal(), p->params.len);
-    for (int i = 0; i < c.vars.len; i++) {
-        ir_var *v = VEC_AT(c.vars, i, ir_var *);
+    for (int i = 0; i < p->sched->vars.len; i++) {
+        ir_var *v = VEC_AT(p->sched->vars, i, ir_var *);
         if (v->is_array)
             fprintf(out, "    tyl_array *%s = NULL;\n", v->name);
         else
@@ -1960,8 +1728,8 @@ void emit_program(ir_program *p, FILE *out, const emit_target *t)
         fwrite(buf, 1, n, out);
     fclose(c.o);
     fprintf(out, "\n");
-    for (int i = 0; i < c.vars.len; i++) {
-        ir_var *v = VEC_AT(c.vars, i, ir_var *);
+    for (int i = 0; i < p->sched->vars.len; i++) {
+        ir_var *v = VEC_AT(p->sched->vars, i, ir_var *);
         if (v->is_array)
             fprintf(out, "    tyl_release(%s);\n", v->name);
         else

@@ -1,7 +1,7 @@
 /* tylesc.c: the compiler driver. A straight list of passes:
  *
  *     parse_file -> lower_module -> pass_inline_temps -> pass_rotate -> pass_copysem -> pass_dist -> pass_fuse -> pass_halo
- *         -> emit_c | emit_cuda  [-> cc]
+ *         -> pass_sched_* (sched_passes below) -> emit_c | emit_cuda  [-> cc]
  *
  * with ir_verify after each pass in debug builds and --dump=STAGE after any of them.
  * Exit status: 0 success, 1 errors in the program, 2 system errors (files, cc), 3 internal.
@@ -18,6 +18,7 @@
 
 #include "../backend_c/emit_c.h"
 #include "../backend_cuda/emit_cuda.h"
+#include "../ir/sched.h"
 #include "../frontend/ast.h"
 #include "../frontend/diag.h"
 #include "../frontend/lower.h"
@@ -45,7 +46,8 @@ static const char *usage =
     "  --dump=STAGE     print the program after STAGE and stop: ast, ir (after lowering),\n"
     "                   inline (after inlining temporaries), copysem (after the copy-semantics\n"
     "                   pass), fuse (after fusing sweeps into loop nests), halo (the\n"
-    "                   distributed arrays, their halo widths and each sweep's exchanges)\n"
+    "                   distributed arrays, their halo widths and each sweep's exchanges),\n"
+    "                   sched (the schedule: kernels, exchanges, parts, time loops, checkpoints)\n"
     "  --keep-c         keep the generated C next to the executable (FILE.c)\n"
     "  --               ends the options (for a PROGRAM.tyl whose name begins with '-')\n"
     "  --help, --version\n";
@@ -229,6 +231,17 @@ static int build_executable(const char *cfile, const char *out, int cuda)
     return 0;
 }
 
+/* The schedule passes, in order (sched.h), after pass_halo. */
+static const struct {
+    const char *name;
+    void (*run)(ir_program *);
+} sched_passes[] = {
+    {"sched_ids", pass_sched_ids},         {"sched_exchange", pass_sched_exchange},
+    {"sched_parts", pass_sched_parts},     {"sched_dirty", pass_sched_dirty},
+    {"sched_graph", pass_sched_graph},     {"sched_steps", pass_sched_steps},
+    {"sched_ckpt", pass_sched_ckpt},
+};
+
 static int ends_with(const char *s, const char *suf)
 {
     size_t a = strlen(s), b = strlen(suf);
@@ -259,8 +272,8 @@ int main(int argc, char **argv)
         } else if (strncmp(a, "--dump=", 7) == 0) {
             dump = a + 7;
             if (strcmp(dump, "ast") && strcmp(dump, "ir") && strcmp(dump, "inline") && strcmp(dump, "copysem") &&
-                strcmp(dump, "fuse") && strcmp(dump, "halo")) {
-                fprintf(stderr, "tylesc: unknown dump stage '%s' (ast, ir, inline, copysem, fuse, halo)\n", dump);
+                strcmp(dump, "fuse") && strcmp(dump, "halo") && strcmp(dump, "sched")) {
+                fprintf(stderr, "tylesc: unknown dump stage '%s' (ast, ir, inline, copysem, fuse, halo, sched)\n", dump);
                 return 2;
             }
         } else if (strncmp(a, "--target=", 9) == 0) {
@@ -369,6 +382,18 @@ int main(int argc, char **argv)
 #ifndef NDEBUG
     ir_verify(p, "halo");
 #endif
+    if (dump && strcmp(dump, "halo") == 0) {
+        ir_print(p, stdout);
+        return 0;
+    }
+    /* the schedule level (sched.h): one decision per pass, checked after each */
+    ir_sched_begin(p, strcmp(target, "cuda") == 0 || (output && ends_with(output, ".cu")));
+    for (size_t i = 0; i < sizeof sched_passes / sizeof sched_passes[0]; i++) {
+        sched_passes[i].run(p);
+#ifndef NDEBUG
+        ir_verify(p, sched_passes[i].name);
+#endif
+    }
     if (dump) {
         ir_print(p, stdout);
         return 0;

@@ -228,7 +228,7 @@ struct ir_stmt {
     int fresh;           /* S_SWEEP */
     int replace;         /* S_SWEEP, M_BUFFERED: the target is a whole array no other slot may
                             hold, so the new values go to a new buffer that replaces it */
-    int id;              /* S_SWEEP: number of the kernel (set by the emitter) */
+    int id;              /* S_SWEEP, S_FUSED, S_REDUCE: number of the kernel (pass_sched_ids) */
     ir_expr **args;      /* S_SETELEM indices; S_PRINT items; S_CHECK shapes */
     const char **strs;   /* S_PRINT: string items (NULL for expression items) */
     const char *str;     /* S_SAVE file name; S_PRINT sep */
@@ -246,6 +246,7 @@ struct ir_stmt {
     int ck_n;
     ir_var **ck_slot;
     ir_expr **ck_shape;
+    struct ir_sched *sched; /* the schedule level (sched.h): kernels and loops, pass_sched_* */
 };
 
 typedef struct ir_program {
@@ -257,6 +258,7 @@ typedef struct ir_program {
     vec layouts;         /* ir_layout*: pass_dist */
     uint64_t hash;       /* identity of the program (its source text and the compiler version):
                             a checkpoint written by another program is refused */
+    struct ir_psched *sched; /* the schedule level (sched.h), NULL before ir_sched_begin */
 } ir_program;
 
 /* ---- constructors (assert invariants) ---- */

@@ -4,6 +4,7 @@
  * slot[lo:+len:step, #idx] with the box dimension each range iterates ("@k", "@b" broadcast).
  */
 #include "ir.h"
+#include "sched.h"
 
 #include <inttypes.h>
 
@@ -298,10 +299,14 @@ static void phalo(ir_stmt *s, int ind, FILE *o)
     fputc('\n', o);
 }
 
+static ir_program *printing; /* for the schedule lines (sched.h) */
+
 static void pblock(vec *b, int ind, FILE *o)
 {
     for (int i = 0; i < b->len; i++) {
         phalo(VEC_AT(*b, i, ir_stmt *), ind, o);
+        if (printing && printing->sched)
+            ir_sched_print(printing, VEC_AT(*b, i, ir_stmt *), ind, o);
         pstmt(VEC_AT(*b, i, ir_stmt *), ind, o);
     }
 }
@@ -324,5 +329,7 @@ void ir_print(ir_program *p, FILE *out)
             fprintf(out, " %d/%d%s", L->hl[d], L->hh[d], L->periodic >> d & 1 ? " periodic" : "");
         fputc('\n', out);
     }
+    printing = p;
     pblock(&p->body, 0, out);
+    printing = NULL;
 }

@@ -10,6 +10,7 @@
  *  - types: comparison results are bool, index expressions are int64.
  */
 #include "ir.h"
+#include "sched.h"
 
 static const char *pass_name;
 
@@ -218,4 +219,6 @@ void ir_verify(ir_program *p, const char *after_pass)
         CHECK(v->is_param && v->init && v->init->kind == E_CONST, "parameter without default");
     }
     vblock(&p->body, 0);
+    if (p->sched)
+        ir_sched_verify(p, after_pass);
 }

@@ -8,6 +8,10 @@
 #   halo_*.tyl: pass_dist / pass_halo on small programs; the distribution-relevant part of
 #   --dump=halo (layout lines, per-sweep '# halo ARRAY: ZONES', '# interior margins', reduction
 #   splits, and each statement cut to its kind and target) must equal halo_*.expected exactly.
+#   sched_*.tyl: the schedule level (pass_sched_*): the '# sched' lines of --dump=sched (kernel
+#   numbers, exchange begin/end or none, interior and edges, dirty marks, time loops' step
+#   boundaries and live variables, CUDA graphs), with the loop headers for context, for the C
+#   target and then the CUDA target, must equal sched_*.expected exactly.
 #   TYLES_IR_UPDATE=1 rewrites the .expected files from the actual output, for review.
 set -u
 TYLESC=${1:-bin/tylesc}
@@ -68,5 +72,31 @@ check halo_roll/wrap_before "wrapped reads after pass_fuse" 2 "$($TYLESC tests/i
 check halo_roll/wrap_after "wrapped reads after pass_halo" 0 "$($TYLESC tests/ir/halo_roll.tyl --dump=halo | grep -o ' mod ' | wc -l | tr -d ' ')"
 # the replicated arrays of halo_replicated.tyl (a, c, r) appear in no halo and split no reduction
 check halo_replicated/untouched "halo or split lines naming a, c or r" 0 "$($TYLESC tests/ir/halo_replicated.tyl --dump=halo | grep -Ec '# (halo|split over the ranks by) (a|c|r)[:[]')"
+
+# ---- the schedule level: exact expected output -------------------------------------------------
+sched_view() {
+    for tg in c cuda; do
+        echo "== --target=$tg"
+        sv=$($TYLESC "$1" --target=$tg --dump=sched) || return 1
+        printf '%s\n' "$sv" | grep -E '^ *# sched |^ *(for|while) '
+    done
+}
+for t in tests/ir/sched_*.tyl; do
+    name=$(basename "$t" .tyl)
+    exp=${t%.tyl}.expected
+    if ! got=$(sched_view "$t"); then fail=$((fail + 1)); echo "FAIL $name: tylesc --dump=sched failed"; continue; fi
+    if [ -n "${TYLES_IR_UPDATE:-}" ]; then printf '%s\n' "$got" >"$exp"; echo "wrote $exp"; fi
+    if [ ! -f "$exp" ]; then fail=$((fail + 1)); echo "FAIL $name: no $exp"; continue; fi
+    if [ "$got" = "$(cat "$exp")" ]; then pass=$((pass + 1)); echo "PASS $name"
+    else
+        fail=$((fail + 1)); echo "FAIL $name: --dump=sched differs from $exp (< expected, > actual)"
+        printf '%s\n' "$got" | diff "$exp" - | sed 's/^/    /'
+    fi
+done
+# nothing exchanged: no kernel of sched_pointwise.tyl begins an exchange
+check sched_pointwise/no_exchange "kernels with an exchange" 0 "$($TYLESC tests/ir/sched_pointwise.tyl --dump=sched | grep -c 'exchange begin')"
+# the stencil of sched_heat.tyl exchanges, and its time loop has step boundaries on the C target
+check sched_heat/exchange "kernels with an exchange" 1 "$($TYLESC tests/ir/sched_heat.tyl --dump=sched | grep -c 'exchange begin; interior; exchange end; edges')"
+check sched_heat/steps "time loops with step boundaries (C, CUDA)" "2 1" "$($TYLESC tests/ir/sched_heat.tyl --dump=sched | grep -c 'step boundaries') $($TYLESC tests/ir/sched_heat.tyl --target=cuda --dump=sched | grep -c 'step boundaries')"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,157 @@
+/* sched.c: constructors, verifier and printer of the schedule level (sched.h). */
+#include "sched.h"
+
+void ir_sched_begin(ir_program *p, int cuda)
+{
+    p->sched = NEW(ir_psched);
+    *p->sched = (ir_psched){.cuda = cuda};
+}
+
+ir_sched *ir_sched_of(ir_stmt *s)
+{
+    if (!s->sched) {
+        s->sched = NEW(ir_sched);
+        *s->sched = (ir_sched){.ck = -1};
+    }
+    return s->sched;
+}
+
+int ir_sched_box_rank(ir_stmt *s)
+{
+    if (s->kind == S_REDUCE)
+        return s->n;
+    if (s->kind == S_FUSED)
+        return VEC_AT(s->body, 0, ir_stmt *)->target->vrank;
+    return s->target->vrank;
+}
+
+/* ---- verifier ---- */
+
+static const char *pass_name;
+
+#define CHECK(c, what)                                                                          \
+    do {                                                                                        \
+        if (!(c))                                                                               \
+            util_internal(__FILE__, __LINE__, "schedule invalid after %s: %s (line %d)", pass_name, \
+                          what, s->l.line);                                             \
+    } while (0)
+
+static int runs_kernel(ir_stmt *s) { return s->kind == S_SWEEP || s->kind == S_FUSED || s->kind == S_REDUCE; }
+
+static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
+{
+    int done = p->sched->done;
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        ir_sched *h = s->sched;
+        if (!(done & SCHED_IDS)) {
+            CHECK(!h, "a schedule before pass_sched_ids");
+        } else if (runs_kernel(s)) {
+            CHECK(h, "a kernel statement without a schedule");
+            CHECK(h->kernel >= 1 && h->kernel <= p->sched->nkernels && h->kernel == s->id,
+                  "kernel number out of range");
+            CHECK(!seen[h->kernel], "two statements with one kernel number");
+            seen[h->kernel] = 1;
+            (*kernels)++;
+            if (done & SCHED_EXCHANGE)
+                CHECK(h->exchange == (s->halo != NULL && s->halo->n > 0), "exchange without halo, or halo without exchange");
+            CHECK(!h->split || h->exchange, "interior and edges without an exchange");
+            CHECK(h->scratch >= SCR_NONE && h->scratch <= SCR_REPLACE, "scratch kind");
+            CHECK(!h->alias_check || h->scratch != SCR_NONE, "alias check without a scratch");
+            if (done & SCHED_PARTS) {
+                CHECK(s->kind == S_REDUCE || h->split == h->exchange, "an exchange without interior and edges");
+                CHECK(s->kind != S_SWEEP || (h->scratch == SCR_NONE) == (s->mode == M_DIRECT), "scratch of a direct sweep");
+                CHECK(s->kind != S_SWEEP || h->alias_check == (s->mode == M_CHECKED), "alias check of an unchecked sweep");
+            }
+            CHECK(s->kind != S_FUSED || (h->scratch == SCR_NONE && !h->alias_check), "fused group not direct");
+            CHECK(s->kind != S_REDUCE || (h->scratch == SCR_NONE && !h->dirty && !h->split), "reduction with a target");
+            int nt = s->kind == S_FUSED ? s->body.len : 1;
+            CHECK(nt >= 32 || h->dirty >> nt == 0, "dirty mark of no target");
+            for (int j = 0; (done & SCHED_DIRTY) && s->kind != S_REDUCE && j < nt && j < 32; j++) {
+                ir_stmt *w = s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s;
+                CHECK(!(h->dirty >> j & 1) == !ir_slot_dist(w->target->arr), "dirty mark of a replicated array, or none of a distributed one");
+            }
+            CHECK(h->graph_period == 0 && h->ck == -1 && !h->progress, "loop facts on a kernel");
+        } else if (s->kind == S_FOR || s->kind == S_WHILE) {
+            CHECK(h, "a loop without a schedule");
+            CHECK(h->graph_period >= 0 && (!h->graph_period || (p->sched->cuda && s->kind == S_FOR)),
+                  "a CUDA graph on a plain loop");
+            CHECK(h->ck == -1 || (top && !h->graph_period), "a checkpointed loop that is not a time loop");
+            if (done & SCHED_STEPS)
+                CHECK(h->ck >= 0 || !top || h->graph_period, "a time loop without step boundaries");
+            CHECK(h->ck < p->sched->ck_loops.len && (h->ck < 0 || VEC_AT(p->sched->ck_loops, h->ck, ir_stmt *) == s),
+                  "checkpointed loop number");
+            CHECK(!h->progress || !h->graph_period, "a CUDA graph reporting progress");
+            int prev = -1;
+            for (int j = 0; j < h->live.len; j++) {
+                int v = (int)(intptr_t)h->live.items[j];
+                CHECK(v > prev && v < p->sched->vars.len, "live variable outside the table");
+                prev = v;
+            }
+            CHECK(h->ck >= 0 || h->live.len == 0, "live variables of a loop without checkpoints");
+        } else {
+            CHECK(!h, "a schedule on a statement that neither loops nor runs a kernel");
+        }
+        if (s->kind != S_FUSED)
+            vblock(p, &s->body, 0, kernels, seen);
+        vblock(p, &s->orelse, 0, kernels, seen);
+    }
+}
+
+void ir_sched_verify(ir_program *p, const char *after_pass)
+{
+    pass_name = after_pass;
+    int kernels = 0;
+    char *seen = NEWN(char, p->sched->nkernels + 2);
+    vblock(p, &p->body, 1, &kernels, seen);
+    ir_stmt none = {0}, *s = &none; /* program-wide checks name line 0 */
+    CHECK(kernels == p->sched->nkernels, "kernel count");
+    for (int i = 1; i < p->sched->vars.len; i++)
+        CHECK(VEC_AT(p->sched->vars, i - 1, ir_var *)->id < VEC_AT(p->sched->vars, i, ir_var *)->id,
+              "variable table not in id order");
+}
+
+/* ---- printer ---- */
+
+static const char *target_name(ir_stmt *s, int j)
+{
+    ir_stmt *w = s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s;
+    return w->target->arr->name;
+}
+
+void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
+{
+    ir_sched *h = s->sched;
+    if (!h)
+        return;
+    fprintf(o, "%*s# sched", ind * 2, "");
+    if (runs_kernel(s)) {
+        fprintf(o, " kernel %d", h->kernel);
+        if (h->exchange)
+            fprintf(o, h->split ? ", exchange begin; interior; exchange end; edges" : ", exchange begin; exchange end; box");
+        else
+            fprintf(o, ", no exchange; box");
+        if (h->scratch == SCR_BOX)
+            fprintf(o, ", %sinto a scratch box, copied", h->alias_check ? "if aliased " : "");
+        else if (h->scratch == SCR_REPLACE)
+            fprintf(o, ", %sinto a new buffer that replaces the target", h->alias_check ? "if aliased " : "");
+        if (h->dirty) {
+            fprintf(o, ", dirty");
+            for (int j = 0; j < 32; j++)
+                if (h->dirty >> j & 1)
+                    fprintf(o, " %s", target_name(s, j));
+        }
+    } else {
+        fprintf(o, " loop");
+        if (h->graph_period)
+            fprintf(o, ", CUDA graph of %d iteration%s", h->graph_period, h->graph_period == 1 ? "" : "s");
+        if (h->progress)
+            fprintf(o, ", progress");
+        if (h->ck >= 0) {
+            fprintf(o, ", time loop %d: step boundaries, live", h->ck);
+            for (int j = 0; j < h->live.len; j++)
+                fprintf(o, " %s", VEC_AT(p->sched->vars, (int)(intptr_t)h->live.items[j], ir_var *)->name);
+        }
+    }
+    fputc('\n', o);
+}

@@ -1,0 +1,85 @@
+/* sched.h: the schedule level of the IR.
+ *
+ * Between pass_halo and the emitters, the pass_sched_* passes decide how the statements run:
+ * which kernel a sweep is, whether halos are exchanged before it and where the exchange ends,
+ * whether its local box is cut into an interior and edge strips, where its new values go first,
+ * which arrays' halo copies it makes stale, which time loops have step boundaries (checkpoints,
+ * --progress), which loops are replayed as CUDA graphs, and what a checkpoint must hold. The
+ * emitters print these decisions and decide nothing themselves.
+ *
+ * Each statement that runs a kernel (S_SWEEP, S_FUSED, S_REDUCE) and each loop (S_FOR, S_WHILE)
+ * gets an ir_sched (stmt->sched); the program gets an ir_psched (program->sched). Each field
+ * names the pass that sets it. ir_sched_verify checks them (ir_verify calls it once the program
+ * has a schedule). --dump=sched prints them as '# sched ...' lines.
+ */
+#ifndef TYL_SCHED_H
+#define TYL_SCHED_H
+
+#include "ir.h"
+
+/* Where a sweep's new values are written first (pass_sched_parts). */
+typedef enum ir_scratch {
+    SCR_NONE,    /* into the target directly */
+    SCR_BOX,     /* into a scratch box over the rank's local box, copied into the target after */
+    SCR_REPLACE, /* into a new buffer of the target's layout, which then replaces the target */
+} ir_scratch;
+
+typedef struct ir_sched {
+    /* S_SWEEP, S_FUSED, S_REDUCE */
+    int kernel;          /* pass_sched_ids: number of the kernel (tyl_k<kernel>), 1.. in program
+                            order; the statement's id field holds it too */
+    int exchange;        /* pass_sched_exchange: 1: a halo exchange begins before the kernel runs
+                            (stmt->halo lists it); 0: nothing is exchanged, no begin or end */
+    int split;           /* pass_sched_parts: 1: the interior runs while the halos travel, the
+                            exchange ends before the edge strips; 0: the local box in one part,
+                            after the exchange (if any) has ended */
+    ir_scratch scratch;  /* pass_sched_parts (S_SWEEP, S_FUSED) */
+    int alias_check;     /* pass_sched_parts: the scratch is used only when a read's slot holds
+                            the target's buffer at run time (M_CHECKED) */
+    unsigned dirty;      /* pass_sched_dirty: bit j: target j's array is distributed and its halo
+                            copies are stale after the sweep */
+    /* S_FOR, S_WHILE */
+    int graph_period;    /* pass_sched_graph: > 0: the loop is captured in a CUDA graph of that
+                            many iterations and replayed (CUDA only, S_FOR) */
+    int ck;              /* pass_sched_steps: number of the checkpointed time loop whose step
+                            boundaries take checkpoints and resume restarts, -1 for none */
+    int progress;        /* pass_sched_steps: the loop is outermost and reports --progress */
+    vec live;            /* pass_sched_ckpt (ck >= 0): int indices into program->sched->vars of
+                            the variables live at the loop's step boundaries, ascending */
+} ir_sched;
+
+/* The schedule passes that have run (ir_sched_verify checks what they established). */
+enum { SCHED_IDS = 1, SCHED_EXCHANGE = 2, SCHED_PARTS = 4, SCHED_DIRTY = 8, SCHED_GRAPH = 16,
+       SCHED_STEPS = 32, SCHED_CKPT = 64, SCHED_ALL = 127 };
+
+typedef struct ir_psched {
+    int done;            /* SCHED_* of the passes that have run */
+    int cuda;            /* ir_sched_begin: the target (CUDA graphs exist only there) */
+    int nkernels;        /* pass_sched_ids */
+    vec vars;            /* pass_sched_ckpt: ir_var*, every variable main() declares (not the
+                            parameters), by id: the table a checkpoint holds */
+    vec ck_loops;        /* pass_sched_steps: ir_stmt*, the checkpointed time loops by number */
+} ir_psched;
+
+/* Give the program an empty schedule for the given target; the passes fill it in. */
+void ir_sched_begin(ir_program *p, int cuda);
+/* The schedule of a statement, created empty (ck = -1) on first use. */
+ir_sched *ir_sched_of(ir_stmt *s);
+/* Checks the schedule's invariants (internal error naming after_pass). */
+void ir_sched_verify(ir_program *p, const char *after_pass);
+/* The '# sched ...' line of a statement, if it has a schedule. */
+void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o);
+
+/* The box rank of a statement that runs a kernel. */
+int ir_sched_box_rank(ir_stmt *s);
+
+/* ---- passes (one file each) ---- */
+void pass_sched_ids(ir_program *p);      /* pass_sched_ids.c */
+void pass_sched_exchange(ir_program *p); /* pass_sched_exchange.c */
+void pass_sched_parts(ir_program *p);    /* pass_sched_parts.c */
+void pass_sched_dirty(ir_program *p);    /* pass_sched_dirty.c */
+void pass_sched_graph(ir_program *p);    /* pass_sched_graph.c */
+void pass_sched_steps(ir_program *p);    /* pass_sched_steps.c */
+void pass_sched_ckpt(ir_program *p);     /* pass_sched_ckpt.c */
+
+#endif
