@@ -979,40 +979,6 @@ static void read_args(ectx *c, int ind, kctx *k)
         fprintf(c->o, ", tyl_s%d", i + 1);
 }
 
-/* The kernel call for the part tyl_o / tyl_n of the box. scratch: 0 the targets themselves,
- * 1 a scratch box over the local box (tyl_scr, strides tyl_scr_s), 2 a new buffer of the
- * target's layout that replaces it (tyl_scr). */
-static void kernel_call(ectx *c, int ind, ir_stmt *s, kctx *k, int scratch)
-{
-    int B = k->B;
-    c->t->launch(c->o, ind, s, k);
-    fputc('(', c->o);
-    for (int d = 0; d < B; d++)
-        fprintf(c->o, "tyl_n%d, ", d);
-    for (int d = 0; k->uses_index && d < B; d++)
-        fprintf(c->o, "tyl_o%d, ", d);
-    for (int j = 0; j < k->nt; j++) {
-        ir_view *t = k->sw[j]->target;
-        if (j)
-            fprintf(c->o, ", ");
-        if (scratch == 1) {
-            fprintf(c->o, "(%s *)tyl_scr->data", ir_type_c(t->arr->type));
-            for (int d = 0; d < B; d++)
-                fprintf(c->o, " + (tyl_o%d - tyl_b[%d]) * tyl_scr_s[%d]", d, d, d);
-            for (int d = 0; d < B; d++)
-                if (emit_static_stride(t, d) != 1)
-                    fprintf(c->o, ", tyl_scr_s[%d]", d);
-        } else {
-            fprintf(c->o, "%s", scratch == 2 ? base_ptr_at(t, "tyl_scr", "tyl_o%d") : base_ptr(t));
-            for (int d = 0; d < B; d++)
-                if (emit_static_stride(t, d) != 1)
-                    fprintf(c->o, ", %s", box_stride(t, d));
-        }
-    }
-    read_args(c, ind, k);
-    fprintf(c->o, ");\n");
-}
-
 /* The rank's local box tyl_b / tyl_nb of a box of extents tyl_N<k>: the points whose element of
  * view t (the target, or a reduction's anchor) this rank owns. */
 static void local_box(ectx *c, int ind, ir_view *t, int B)
@@ -1053,6 +1019,115 @@ static void halo_begin(ectx *c, int ind, ir_halo *h)
     put(c, ind, "tyl_halo *tyl_hx = tyl_halo_begin(tyl_ha, tyl_hm, %d);\n", h->n);
 }
 
+/* The operands of a sweep's kernel (its targets, then its reads) and what tyl_sweep_run is
+ * handed for them: the arrays (slots, each once), and the run-time values x[] (the box extents,
+ * then each lo, step and periodic extent not known at compile time), as C text. */
+typedef struct splan {
+    vec arrs;      /* ir_var*: the slots, in order of first use */
+    vec x;         /* const char*: C expressions of the values */
+    strbuf ops;    /* the tyl_operand table's rows */
+} splan;
+
+static int plan_arr(splan *pl, ir_var *v)
+{
+    for (int i = 0; i < pl->arrs.len; i++)
+        if (VEC_AT(pl->arrs, i, ir_var *) == v)
+            return i;
+    vec_push(&pl->arrs, v);
+    return pl->arrs.len - 1;
+}
+
+/* A value of the operand table: the constant, or its position in x[] (bit d of *mask set). */
+static int64_t plan_val(splan *pl, ir_expr *e, unsigned *mask, int d)
+{
+    int64_t k;
+    if (ir_expr_const_int(e, &k))
+        return k;
+    *mask |= 1u << d;
+    vec_push(&pl->x, (void *)S(e));
+    return pl->x.len - 1;
+}
+
+static void plan_operand(splan *pl, ir_view *v)
+{
+    int64_t lo[IR_MAX_RANK] = {0}, st[IR_MAX_RANK] = {0};
+    int ext[IR_MAX_RANK] = {0};
+    unsigned xlo = 0, xst = 0, wrap = 0;
+    for (int d = 0; d < v->rank; d++) {
+        const ir_dim *m = &v->dim[d];
+        lo[d] = plan_val(pl, m->lo, &xlo, d);
+        if (m->kind == D_RANGE && m->box >= 0)
+            st[d] = plan_val(pl, m->step, &xst, d);
+        if (m->kind == D_RANGE && m->wrap) {
+            wrap |= 1u << d;
+            vec_push(&pl->x, (void *)S(m->wrap));
+            ext[d] = pl->x.len - 1;
+        }
+    }
+    strbuf *b = &pl->ops;
+    sb_printf(b, "    {%d, {", plan_arr(pl, v->arr));
+    for (int d = 0; d < v->rank; d++)
+        sb_printf(b, "%s%s", d ? ", " : "",
+                  v->dim[d].kind == D_FIXED ? "TYL_FIXED" : v->dim[d].box < 0 ? "TYL_BCAST"
+                                                          : arena_printf(&util_arena, "%d", v->dim[d].box));
+    sb_puts(b, "}, {");
+    for (int d = 0; d < v->rank; d++)
+        sb_printf(b, "%s%" PRId64, d ? ", " : "", lo[d]);
+    sb_puts(b, "}, {");
+    for (int d = 0; d < v->rank; d++)
+        sb_printf(b, "%s%" PRId64, d ? ", " : "", st[d]);
+    sb_printf(b, "}, 0x%xu, 0x%xu, 0x%xu, {", xlo, xst, wrap);
+    for (int d = 0; d < v->rank; d++)
+        sb_printf(b, "%s%d", d ? ", " : "", ext[d]);
+    sb_printf(b, "}}, /* %s */\n", v->arr->name);
+}
+
+/* The function tyl_sweep_run calls for each part: the kernel's arguments from the part. */
+static void emit_sweep_adapter(ectx *c, FILE *o, ir_stmt *s, kctx *k)
+{
+    int B = k->B;
+    fprintf(o, "static void tyl_run%d(const tyl_part *q)\n{\n", s->id);
+    if (B) {
+        fprintf(o, "    const int64_t ");
+        for (int d = 0; d < B; d++)
+            fprintf(o, "%styl_n%d = q->n[%d]", d ? ", " : "", d, d);
+        fprintf(o, ";\n");
+    }
+    c->t->launch(o, 1, s, k);
+    fputc('(', o);
+    int n = 0;
+    const char *nl = c->t->cuda ? ",\n            " : ",\n        "; /* CUDA launches sit in an if */
+    for (int d = 0; d < B; d++)
+        fprintf(o, "%styl_n%d", n++ ? ", " : "", d);
+    for (int d = 0; k->uses_index && d < B; d++)
+        fprintf(o, "%sq->o[%d]", n++ ? ", " : "", d);
+    for (int j = 0; j < k->nt; j++) {
+        ir_view *t = k->sw[j]->target;
+        fprintf(o, "%s(%s *)q->p[%d]", n++ ? nl : "", ir_type_c(t->arr->type), j);
+        for (int d = 0; d < B; d++)
+            if (emit_static_stride(t, d) != 1)
+                fprintf(o, ", q->s[%d][%d]", j, d);
+    }
+    for (int i = 0; i < k->reads.len; i++) {
+        ir_view *v = VEC_AT(k->reads, i, ir_view *);
+        int op = k->nt + i;
+        fprintf(o, "%s(const %s *)q->p[%d]", n++ ? nl : "", ir_type_c(v->arr->type), op);
+        for (int d = 0; d < B; d++) {
+            int st = emit_static_stride(v, d);
+            if (st == -1)
+                fprintf(o, ", q->s[%d][%d]", op, d);
+            else if (st == -2)
+                fprintf(o, ", q->w[%d][%d][0], q->w[%d][%d][1], q->w[%d][%d][2], q->w[%d][%d][3]", op, d, op, d,
+                        op, d, op, d);
+        }
+    }
+    for (int i = 0; i < k->scalars.len; i++)
+        fprintf(o, ", *(const %s *)q->sc[%d]", ir_type_c(VEC_AT(k->scalars, i, ir_expr *)->type), i);
+    fprintf(o, ");\n}\n\n");
+}
+
+/* A sweep or fused group: its kernel, the function that runs one part of it and its descriptor
+ * before main() (once), and in main() the arrays, values and scalars it takes and one call. */
 static void emit_sweep(ectx *c, int ind, ir_stmt *s)
 {
     kctx k = {0};
@@ -1069,128 +1144,95 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
     k.restrict_ok = !h->alias_check;
     k.w_reads = h->scratch == SCR_NONE;
     k.cuda = c->t->cuda;
-    /* a statement emitted twice (a captured loop body and its plain form) keeps one kernel */
-    c->t->kernel(c->written[h->kernel] ? c->sink : c->kf, s, &k);
+    int first = !c->written[h->kernel];
+    FILE *kf = first ? c->kf : c->sink;
     c->written[h->kernel] = 1;
+    /* a statement emitted twice (a captured loop body and its plain form) keeps one kernel */
+    c->t->kernel(kf, s, &k);
 
     ir_view *t = k.sw[0]->target;
     int B = k.B;
+    splan pl = {0};
+    for (int d = 0; d < t->rank; d++) /* the box extents come first */
+        if (t->dim[d].kind == D_RANGE)
+            vec_push(&pl.x, (void *)S(t->dim[d].len));
+    UTIL_ASSERT(pl.x.len == B);
+    for (int j = 0; j < k.nt; j++)
+        plan_operand(&pl, k.sw[j]->target);
+    for (int i = 0; i < k.reads.len; i++)
+        plan_operand(&pl, VEC_AT(k.reads, i, ir_view *));
+    ir_halo *hl = h->exchange ? s->halo : NULL;
+    int *hx = hl ? NEWN(int, hl->n) : NULL;
+    for (int i = 0; hl && i < hl->n; i++)
+        hx[i] = plan_arr(&pl, hl->slot[i]);
+
+    if (first) {
+        emit_sweep_adapter(c, kf, s, &k);
+        fprintf(kf, "static const tyl_operand tyl_op%d[] = { /* arr, box dims, lo, step, x_lo, x_step, wrap, ext */\n%s};\n",
+                s->id, pl.ops.s);
+        if (hl) {
+            fprintf(kf, "static const tyl_exchange tyl_hx%d[] = {", s->id);
+            for (int i = 0; i < hl->n; i++)
+                fprintf(kf, "%s{%d, {0x%llxull, 0x%llxull}}", i ? ", " : "", hx[i],
+                        (unsigned long long)hl->zones[i][0], (unsigned long long)hl->zones[i][1]);
+            fprintf(kf, "};\n");
+        }
+        static const char *scr[] = {"TYL_SCR_NONE", "TYL_SCR_BOX", "TYL_SCR_REPLACE"};
+        fprintf(kf, "static const tyl_sweep tyl_sw%d = {\n", s->id);
+        fprintf(kf, "    %s, tyl_run%d, %d, %d, %d, tyl_op%d, /* where, kernel, box rank, targets, operands */\n",
+                W(s->l), s->id, B, k.nt, k.nt + k.reads.len, s->id);
+        fprintf(kf, "    %s, %d, 0x%xu, /* scratch, alias check, dirty targets */\n", scr[h->scratch], h->alias_check,
+                h->dirty);
+        fprintf(kf, "    %d, %s, {", hl ? hl->n : 0, hl ? arena_printf(&util_arena, "tyl_hx%d", s->id) : "NULL");
+        for (int d = 0; d < B; d++)
+            fprintf(kf, "%s%d", d ? ", " : "", h->split ? hl->shl[d] : 0);
+        fprintf(kf, "%s}, {", B ? "" : "0");
+        for (int d = 0; d < B; d++)
+            fprintf(kf, "%s%d", d ? ", " : "", h->split ? hl->shh[d] : 0);
+        fprintf(kf, "%s}, /* halo exchanges, interior margins */\n};\n\n", B ? "" : "0");
+    }
+
     put(c, ind, "{\n");
     line(c, ind, s->l);
-    int first = 1;
-    for (int d = 0; d < t->rank; d++)
-        if (t->dim[d].kind == D_RANGE) {
-            if (first)
-                put(c, ind + 1, "const int64_t ");
-            fprintf(c->o, "%styl_N%d = %s", first ? "" : ", ", t->dim[d].box, S(t->dim[d].len));
-            first = 0;
-        }
-    if (!first)
-        fprintf(c->o, ";\n");
+    put(c, ind + 1, "tyl_array **const tyl_a[] = {");
+    for (int i = 0; i < pl.arrs.len; i++)
+        fprintf(c->o, "%s&%s", i ? ", " : "", VEC_AT(pl.arrs, i, ir_var *)->name);
+    fprintf(c->o, "};\n");
+    /* the values, several a line up to about 100 columns */
+    put(c, ind + 1, "const int64_t tyl_x[] = {");
+    int col = (ind + 1) * 4 + 25;
+    for (int i = 0; i < pl.x.len; i++) {
+        const char *x = VEC_AT(pl.x, i, const char *);
+        int w = (int)strlen(x) + 2;
+        if (i && col + w > 100) {
+            fprintf(c->o, ",\n%*s", (ind + 2) * 4, "");
+            col = (ind + 2) * 4;
+        } else if (i)
+            fprintf(c->o, ", ");
+        fprintf(c->o, "%s", x);
+        col += w;
+    }
+    fprintf(c->o, "%s};\n", pl.x.len ? "" : "0");
+    /* scalars: a variable by its address, an expression evaluated once here */
     for (int i = 0; i < k.scalars.len; i++) {
         ir_expr *e = VEC_AT(k.scalars, i, ir_expr *);
-        put(c, ind + 1, "const %s tyl_s%d = %s;\n", ir_type_c(e->type), i + 1, S(e));
+        if (e->kind != E_VAR)
+            put(c, ind + 1, "const %s tyl_s%d = %s;\n", ir_type_c(e->type), i + 1, S(e));
     }
-    local_box(c, ind + 1, t, B);
-    halo_begin(c, ind + 1, s->halo);
-    /* the parts: with halos in flight, the interior first, then the strips along the edges */
-    put(c, ind + 1, "const int tyl_shl[%d] = {", B ? B : 1);
-    for (int d = 0; d < B; d++)
-        fprintf(c->o, "%s%d", d ? ", " : "", s->halo ? s->halo->shl[d] : 0);
-    fprintf(c->o, "%s}, tyl_shh[%d] = {", B ? "" : "0", B ? B : 1);
-    for (int d = 0; d < B; d++)
-        fprintf(c->o, "%s%d", d ? ", " : "", s->halo ? s->halo->shh[d] : 0);
-    fprintf(c->o, "%s};\n", B ? "" : "0");
-    put(c, ind + 1, "const int tyl_ov = tyl_hx != NULL && tyl_dist_overlap();\n");
-    put(c, ind + 1, "if (!tyl_ov) {\n");
-    put(c, ind + 2, "tyl_halo_end(tyl_hx);\n");
-    put(c, ind + 2, "tyl_hx = NULL;\n");
-    put(c, ind + 1, "}\n");
-    put(c, ind + 1, "int64_t tyl_part[%d][2][TYL_MAX_RANK];\n", 2 * B + 1);
-    put(c, ind + 1, "const int tyl_nparts = tyl_split_box(%d, tyl_b, tyl_nb, tyl_shl, tyl_shh, tyl_ov, tyl_part);\n", B);
-
-    int scratch = h->scratch;
-    int cind = ind + 1;
-    if (h->alias_check) {
-        put(c, ind + 1, "int tyl_alias = 0");
-        for (int i = 0; i < k.reads.len; i++) {
-            ir_view *v = VEC_AT(k.reads, i, ir_view *);
-            if (v->arr == t->arr)
-                continue;
-            int dup = 0;
-            for (int j = 0; j < i; j++)
-                dup |= VEC_AT(k.reads, j, ir_view *)->arr == v->arr;
-            if (!dup)
-                fprintf(c->o, " || %s->data == %s->data", v->arr->name, t->arr->name);
+    if (k.scalars.len) {
+        put(c, ind + 1, "const void *const tyl_sc[] = {");
+        for (int i = 0; i < k.scalars.len; i++) {
+            ir_expr *e = VEC_AT(k.scalars, i, ir_expr *);
+            if (e->kind == E_VAR)
+                fprintf(c->o, "%s&%s", i ? ", " : "", e->var->name);
+            else
+                fprintf(c->o, "%s&tyl_s%d", i ? ", " : "", i + 1);
         }
-        fprintf(c->o, ";\n");
+        fprintf(c->o, "};\n");
     }
-    if (scratch) {
-        put(c, cind, "tyl_array *tyl_scr = NULL;\n");
-        if (scratch == 1) {
-            put(c, cind, "int64_t tyl_scr_s[%d];\n", B ? B : 1);
-            for (int d = B - 1; d >= 0; d--)
-                put(c, cind, "tyl_scr_s[%d] = %s;\n", d, d == B - 1 ? "1" : "0");
-            for (int d = B - 2; d >= 0; d--)
-                put(c, cind, "tyl_scr_s[%d] = tyl_scr_s[%d] * tyl_nb[%d];\n", d, d + 1, d + 1);
-        }
-        int aind = cind;
-        if (h->alias_check) {
-            put(c, cind, "if (tyl_alias)\n");
-            aind++;
-        }
-        if (scratch == 1)
-            put(c, aind, "tyl_scr = tyl_alloc(%s, %d, tyl_nb, TYL_INIT_NONE, %s);\n", tyname(t->arr->type), B, W(s->l));
-        else
-            put(c, aind, "tyl_scr = tyl_alloc_like(%s, TYL_INIT_NONE, %s);\n", t->arr->name, W(s->l));
-    }
-    put(c, cind, "for (int tyl_q = 0; tyl_q < tyl_nparts; tyl_q++) {\n");
-    put(c, cind + 1, "if (tyl_q == 1 && tyl_hx) {\n");
-    put(c, cind + 2, "tyl_halo_end(tyl_hx);\n");
-    put(c, cind + 2, "tyl_hx = NULL;\n");
-    put(c, cind + 1, "}\n");
-    for (int d = 0; d < B; d++)
-        put(c, cind + 1, "const int64_t tyl_o%d = tyl_part[tyl_q][0][%d], tyl_n%d = tyl_part[tyl_q][1][%d];\n", d, d, d, d);
-    if (B) {
-        put(c, cind + 1, "if (");
-        for (int d = 0; d < B; d++)
-            fprintf(c->o, "%styl_n%d <= 0", d ? " || " : "", d);
-        fprintf(c->o, ")\n");
-        put(c, cind + 2, "continue;\n");
-    }
-    for (int d = 0; d < B; d++)
-        put(c, cind + 1, "(void)tyl_o%d;\n", d);
-    if (h->alias_check) {
-        /* braces: a CUDA launch is itself an if (an empty box launches nothing), which an
-         * unbraced else would attach to */
-        put(c, cind + 1, "if (tyl_alias) {\n");
-        kernel_call(c, cind + 2, s, &k, scratch);
-        put(c, cind + 1, "} else {\n");
-        kernel_call(c, cind + 2, s, &k, 0);
-        put(c, cind + 1, "}\n");
-    } else {
-        kernel_call(c, cind + 1, s, &k, scratch);
-    }
-    put(c, cind, "}\n");
-    put(c, cind, "tyl_halo_end(tyl_hx);\n");
-    if (scratch == 1) {
-        put(c, cind, "if (tyl_scr) {\n");
-        put(c, cind + 1, "const int64_t tyl_dst_s[%d] = {", B ? B : 1);
-        for (int d = 0; d < B; d++)
-            fprintf(c->o, "%s%s", d ? ", " : "", box_stride(t, d));
-        fprintf(c->o, "%s};\n", B ? "" : "0");
-        put(c, cind + 1, "tyl_box_copy(%s, tyl_dst_s, tyl_scr->data, tyl_scr_s, %d, tyl_nb, sizeof(%s));\n",
-            base_ptr_at(t, t->arr->name, "tyl_b[%d]"), B, ir_type_c(t->arr->type));
-        put(c, cind + 1, "tyl_release(tyl_scr);\n");
-        put(c, cind, "}\n");
-    } else if (scratch == 2) {
-        put(c, cind, "if (tyl_scr)\n");
-        put(c, cind + 1, "tyl_set(&%s, tyl_scr);\n", t->arr->name);
-    }
-    for (int j = 0; j < k.nt; j++)
-        if (h->dirty >> j & 1)
-            put(c, ind + 1, "tyl_dirty(%s);\n", k.sw[j]->target->arr->name);
+    put(c, ind + 1, "tyl_sweep_run(&tyl_sw%d, tyl_a, tyl_x, %s);\n", s->id, k.scalars.len ? "tyl_sc" : "NULL");
     put(c, ind, "}\n");
+    sb_free(&pl.ops);
 }
 
 static void emit_block(ectx *c, int ind, vec *body);

@@ -1,4 +1,6 @@
-/* tyl_sweep.c: run-time support for generated sweeps: shape checks and buffered copies. */
+/* tyl_sweep.c: run-time support for generated sweeps: the host side of a sweep (tyl_sweep_run),
+ * shape checks, reductions' partial sums, buffered copies. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "tyles.h"
@@ -89,5 +91,185 @@ void tyl_copy_outside(tyl_array *dst, const tyl_array *src, const int64_t *lo_in
                 tyl_box_copy((char *)dst->data + off * (int64_t)el, dst->stride,
                              (const char *)src->data + off * (int64_t)el, src->stride, r, n, el);
         }
+    }
+}
+
+/* ---- tyl_sweep_run: the host side of a sweep ------------------------------------------------ */
+
+enum { SW_STACK = 16 }; /* operands held on the stack; more are allocated */
+
+static int64_t op_val(unsigned xmask, const int64_t *v, int d, const int64_t *x)
+{
+    return xmask >> d & 1 ? x[v[d]] : v[d];
+}
+
+/* Element stride of dimension d of a's local allocation (the last is 1). */
+static int64_t elem_stride(const tyl_array *a, int d) { return d == a->rank - 1 ? 1 : a->stride[d]; }
+
+/* The rank's local box of the sweep: the box points whose element of the first target it owns
+ * (all of them for a replicated target). */
+static void local_box(const tyl_sweep *sw, tyl_array *t, const int64_t *x, int64_t *b, int64_t *nb)
+{
+    const tyl_operand *op = &sw->op[0];
+    for (int k = 0; k < sw->rank; k++) {
+        b[k] = 0;
+        nb[k] = x[k];
+    }
+    if (!t->layout)
+        return;
+    for (int d = 0; d < t->rank; d++)
+        if (op->box[d] >= 0) {
+            int k = op->box[d];
+            tyl_lrange(t, d, op_val(op->x_lo, op->lo, d, x), op_val(op->x_step, op->step, d, x), x[k],
+                       &b[k], &nb[k]);
+        }
+    for (int d = 0; d < t->rank; d++)
+        if (op->box[d] == TYL_FIXED && !tyl_owns(t, d, op_val(op->x_lo, op->lo, d, x)))
+            nb[0] = 0;
+}
+
+/* Offset (elements) of operand op's element at box point o in array a (in the layout of a),
+ * its strides along the box, and its periodic dimensions' arguments. */
+static int64_t operand_at(const tyl_sweep *sw, const tyl_operand *op, const tyl_array *a, const int64_t *o,
+                          const int64_t *x, int64_t *s, int64_t (*w)[4])
+{
+    int64_t off = 0;
+    for (int k = 0; k < sw->rank; k++)
+        s[k] = 0;
+    for (int d = 0; d < a->rank; d++) {
+        int64_t lo = op_val(op->x_lo, op->lo, d, x), st = op_val(op->x_step, op->step, d, x);
+        int k = op->box[d];
+        if (op->wrap >> d & 1) { /* the kernel takes the index modulo the extent */
+            w[k][0] = lo + st * o[k];
+            w[k][1] = st;
+            w[k][2] = x[op->ext[d]];
+            w[k][3] = elem_stride(a, d);
+            continue;
+        }
+        int64_t i = lo + (k >= 0 ? st * o[k] : 0) - a->lo[d];
+        off += i * elem_stride(a, d);
+        if (k >= 0)
+            s[k] = st * elem_stride(a, d);
+    }
+    return off;
+}
+
+void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
+{
+    const int B = sw->rank, nop = sw->nop;
+    tyl_array *t = *arrs[sw->op[0].arr];
+    int64_t b[TYL_MAX_RANK], nb[TYL_MAX_RANK];
+    local_box(sw, t, x, b, nb);
+
+    tyl_halo *hx = NULL;
+    if (sw->nx) {
+        tyl_array *ha[SW_STACK], **hap = sw->nx <= SW_STACK ? ha : malloc(sizeof(tyl_array *) * (size_t)sw->nx);
+        uint64_t hm[2 * SW_STACK] = {0}, *hmp = sw->nx <= SW_STACK ? hm : malloc(sizeof(uint64_t) * 2 * (size_t)sw->nx);
+        if (!hap || !hmp)
+            tyl_rt_error(sw->where, "out of memory");
+        for (int i = 0; i < sw->nx; i++) {
+            hap[i] = *arrs[sw->x[i].arr];
+            hmp[2 * i] = sw->x[i].zones[0];
+            hmp[2 * i + 1] = sw->x[i].zones[1];
+        }
+        hx = tyl_halo_begin(hap, hmp, sw->nx);
+        if (hap != ha)
+            free(hap);
+        if (hmp != hm)
+            free(hmp);
+    }
+    /* with halos in flight, the interior first, then the strips along the edges */
+    const int ov = hx != NULL && tyl_dist_overlap();
+    if (!ov) {
+        tyl_halo_end(hx);
+        hx = NULL;
+    }
+    int64_t part[2 * TYL_MAX_RANK + 1][2][TYL_MAX_RANK];
+    const int nparts = tyl_split_box(B, b, nb, sw->shl, sw->shh, ov, part);
+
+    /* where the new values go first */
+    int alias = sw->scratch != TYL_SCR_NONE;
+    if (sw->alias_check) {
+        alias = 0;
+        for (int i = sw->nt; i < nop; i++)
+            if (sw->op[i].arr != sw->op[0].arr && (*arrs[sw->op[i].arr])->data == t->data)
+                alias = 1;
+    }
+    tyl_array *scr = NULL;
+    int64_t scr_s[TYL_MAX_RANK];
+    if (alias) {
+        if (sw->scratch == TYL_SCR_BOX) {
+            for (int k = B - 1; k >= 0; k--)
+                scr_s[k] = k == B - 1 ? 1 : scr_s[k + 1] * nb[k + 1];
+            scr = tyl_alloc(t->dtype, B, nb, TYL_INIT_NONE, sw->where);
+        } else
+            scr = tyl_alloc_like(t, TYL_INIT_NONE, sw->where);
+    }
+
+    void *pv[SW_STACK];
+    int64_t sv[SW_STACK][TYL_MAX_RANK], wv[SW_STACK][TYL_MAX_RANK][4];
+    void **p = pv;
+    int64_t(*s)[TYL_MAX_RANK] = sv;
+    int64_t(*w)[TYL_MAX_RANK][4] = wv;
+    if (nop > SW_STACK) {
+        p = malloc(sizeof(void *) * (size_t)nop);
+        s = malloc(sizeof(*s) * (size_t)nop);
+        w = malloc(sizeof(*w) * (size_t)nop);
+        if (!p || !s || !w)
+            tyl_rt_error(sw->where, "out of memory");
+    }
+    tyl_part q;
+    q.p = p;
+    q.s = (const int64_t(*)[TYL_MAX_RANK])s;
+    q.w = (const int64_t(*)[TYL_MAX_RANK][4])w;
+    q.sc = sc;
+    for (int qi = 0; qi < nparts; qi++) {
+        if (qi == 1 && hx) {
+            tyl_halo_end(hx);
+            hx = NULL;
+        }
+        int empty = 0;
+        for (int k = 0; k < B; k++) {
+            q.o[k] = part[qi][0][k];
+            q.n[k] = part[qi][1][k];
+            empty |= q.n[k] <= 0;
+        }
+        if (empty)
+            continue;
+        for (int i = 0; i < nop; i++) {
+            const tyl_operand *op = &sw->op[i];
+            const tyl_array *a = *arrs[op->arr];
+            if (i == 0 && scr && sw->scratch == TYL_SCR_BOX) { /* the scratch box over the local box */
+                int64_t off = 0;
+                for (int k = 0; k < B; k++) {
+                    off += (q.o[k] - b[k]) * scr_s[k];
+                    s[0][k] = scr_s[k];
+                }
+                p[0] = (char *)scr->data + off * (int64_t)tyl_dtype_size(scr->dtype);
+                continue;
+            }
+            if (i == 0 && scr)
+                a = scr; /* a new buffer of the target's layout */
+            int64_t off = operand_at(sw, op, a, q.o, x, s[i], w[i]);
+            p[i] = (char *)a->data + off * (int64_t)tyl_dtype_size(a->dtype);
+        }
+        sw->kernel(&q);
+    }
+    tyl_halo_end(hx);
+    if (scr && sw->scratch == TYL_SCR_BOX) {
+        int64_t dst_s[TYL_MAX_RANK], w0[TYL_MAX_RANK][4];
+        int64_t off = operand_at(sw, &sw->op[0], t, b, x, dst_s, w0);
+        tyl_box_copy((char *)t->data + off * (int64_t)tyl_dtype_size(t->dtype), dst_s, scr->data, scr_s, B, nb,
+                     tyl_dtype_size(t->dtype));
+        tyl_release(scr);
+    } else if (scr)
+        tyl_set(arrs[sw->op[0].arr], scr);
+    for (int j = 0; j < sw->nt; j++)
+        if (sw->dirty >> j & 1)
+            tyl_dirty(*arrs[sw->op[j].arr]);
+    if (p != pv) {
+        free(p);
+        free(s);
+        free(w);
     }
 }

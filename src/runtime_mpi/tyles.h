@@ -534,6 +534,67 @@ void tyl_save_npy(const char *filename, const tyl_array *a, const char *where);
 
 /* ---- helpers used by generated sweeps (tyl_sweep.c) ---- */
 
+/* A sweep (one statement's elementwise update, or a fused group of them) is a static
+ * descriptor and one call, tyl_sweep_run, which does the host-side work around the kernel: the
+ * rank's local box, the halo exchange (begun before the interior, ended before the edges), the
+ * parts, the base pointers and strides of every operand, a scratch buffer where the update
+ * reads what it writes, and the dirty marks. The kernel itself is generated code, called once
+ * per part through the descriptor's `kernel`. */
+enum { TYL_BCAST = -1, TYL_FIXED = -2 };            /* tyl_operand.box */
+enum { TYL_SCR_NONE = 0, TYL_SCR_BOX = 1, TYL_SCR_REPLACE = 2 }; /* tyl_sweep.scratch */
+
+/* One operand of a sweep (the targets first, then the reads): a view of one of the arrays the
+ * call passes. Per array dimension d: box[d] is the box dimension it follows (TYL_BCAST: the
+ * index stays lo, TYL_FIXED: the single index lo); the index of box point i is
+ * lo[d] + step[d] * i. Where bit d of x_lo (x_step) is set, lo[d] (step[d]) is a position in the
+ * call's values x[] instead of the value. Bit d of wrap: a periodic read (np.roll) whose index
+ * the kernel takes modulo the extent x[ext[d]]. */
+typedef struct tyl_operand {
+    int arr;
+    int box[TYL_MAX_RANK];
+    int64_t lo[TYL_MAX_RANK], step[TYL_MAX_RANK];
+    unsigned x_lo, x_step, wrap;
+    int ext[TYL_MAX_RANK];
+} tyl_operand;
+
+/* The halo zones (bit z: zone z, see tyl_dist.c) of one array a sweep reads. */
+typedef struct tyl_exchange {
+    int arr;
+    uint64_t zones[2];
+} tyl_exchange;
+
+/* What the kernel of a sweep gets for one part of its box. */
+typedef struct tyl_part {
+    int64_t n[TYL_MAX_RANK], o[TYL_MAX_RANK]; /* extents and origin (box indices) of the part */
+    void *const *p;                           /* per operand: its element at the part's origin */
+    const int64_t (*s)[TYL_MAX_RANK];         /* per operand: element strides along the box */
+    const int64_t (*w)[TYL_MAX_RANK][4];      /* per operand, periodic box dimension: index at the
+                                                 origin, step, extent, element stride */
+    const void *const *sc;                    /* the scalars the kernel takes */
+} tyl_part;
+
+typedef struct tyl_sweep {
+    const char *where;                 /* "prog.tyl:12": the statement, for messages */
+    void (*kernel)(const tyl_part *);  /* computes one part */
+    int rank;                          /* of the box */
+    int nt, nop;                       /* targets (the first nt operands), operands */
+    const tyl_operand *op;
+    int scratch;                       /* TYL_SCR_*: where the new values go first */
+    int alias_check;                   /* the scratch only if a read's array shares the target's
+                                          buffer at run time */
+    unsigned dirty;                    /* bit j: target j's halo copies are stale after */
+    int nx;                            /* halo exchanges before the kernel (0: none) */
+    const tyl_exchange *x;
+    int shl[TYL_MAX_RANK], shh[TYL_MAX_RANK]; /* margins of the interior (points whose reads
+                                                 touch the halo), below / above */
+} tyl_sweep;
+
+/* Run a sweep: arrs are the sweep's arrays (the slots, so a replaced target can be rebound),
+ * x the run-time values (the box extents first, then what the operands place there), sc the
+ * scalars (NULL if none). */
+void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x,
+                   const void *const *sc);
+
 /* First index and length of a slice, as expressions (the generated code calls these once per
  * statement; both are pure, so the C compiler merges the two calls). */
 static inline int64_t tyl_slo(int64_t n, int64_t start, int64_t stop, int64_t step, int flags,
