@@ -883,140 +883,10 @@ static const char *W(loc l)
     return r;
 }
 
-/* Base pointer of view v, of the array held in C variable `arr` (the view's slot, or a new
- * buffer of the same layout), at box offsets given by `off` ("tyl_o%d": the part being
- * computed; "tyl_b[%d]": the rank's local box), as C text. Distributed arrays are indexed
- * from their owned block's origin (data is global index lo). */
-static const char *base_ptr_at(ir_view *v, const char *arr, const char *off)
-{
-    strbuf b = {0};
-    sb_printf(&b, "(%s *)%s->data", ir_type_c(v->arr->type), arr);
-    int dist = ir_slot_dist(v->arr);
-    for (int d = 0; d < v->rank; d++) {
-        const ir_dim *m = &v->dim[d];
-        if (m->kind == D_RANGE && m->wrap)
-            continue; /* the kernel takes the index modulo the extent */
-        strbuf ix = {0};
-        int64_t k;
-        int lo0 = ir_expr_const_int(m->lo, &k) && k == 0;
-        if (!lo0)
-            sb_printf(&ix, "(%s)", S(m->lo));
-        if (m->kind == D_RANGE && m->box >= 0) {
-            if (ix.len)
-                sb_puts(&ix, " + ");
-            if (m->step_c != 1)
-                sb_printf(&ix, "(%s) * ", S(m->step));
-            sb_printf(&ix, off, m->box);
-        }
-        if (dist) {
-            if (ix.len)
-                sb_puts(&ix, " - ");
-            else
-                sb_puts(&ix, "-");
-            sb_printf(&ix, "%s->lo[%d]", arr, d);
-        }
-        if (ix.len) {
-            sb_printf(&b, " + (%s)", ix.s);
-            if (d < v->rank - 1)
-                sb_printf(&b, " * %s->stride[%d]", arr, d);
-        }
-        sb_free(&ix);
-    }
-    const char *r = arena_strdup(&util_arena, b.s);
-    sb_free(&b);
-    return r;
-}
-
-static const char *base_ptr(ir_view *v) { return base_ptr_at(v, v->arr->name, "tyl_o%d"); }
-
-/* Stride of a view along box dimension k (run-time text). */
-static const char *box_stride(ir_view *v, int k)
-{
-    int d = emit_dim_of_box(v, k);
-    strbuf b = {0};
-    if (d < 0)
-        sb_puts(&b, "0");
-    else {
-        if (v->dim[d].step_c != 1)
-            sb_printf(&b, "(%s) * ", S(v->dim[d].step));
-        sb_putc(&b, '(');
-        emit_elem_stride(&b, v->arr, d);
-        sb_putc(&b, ')');
-    }
-    const char *r = arena_strdup(&util_arena, b.s);
-    sb_free(&b);
-    return r;
-}
-
 static void c_launch(FILE *o, int ind, ir_stmt *s, kctx *k)
 {
     (void)k;
     fprintf(o, "%*styl_k%d", ind * 4, "", s->id);
-}
-
-/* Arguments for the reads and scalars of a kernel, after its extents and target. */
-static void read_args(ectx *c, int ind, kctx *k)
-{
-    for (int i = 0; i < k->reads.len; i++) {
-        ir_view *v = VEC_AT(k->reads, i, ir_view *);
-        fprintf(c->o, ",\n");
-        put(c, ind + 2, "%s", base_ptr(v));
-        for (int d = 0; d < k->B; d++) {
-            int st = emit_static_stride(v, d);
-            if (st == -1)
-                fprintf(c->o, ", %s", box_stride(v, d));
-            else if (st == -2) {
-                int a = emit_dim_of_box(v, d);
-                strbuf es = {0};
-                emit_elem_stride(&es, v->arr, a);
-                fprintf(c->o, ", (%s) + (%s) * tyl_o%d, %s, %s, %s", S(v->dim[a].lo), S(v->dim[a].step), d,
-                        S(v->dim[a].step), S(v->dim[a].wrap), es.s);
-                sb_free(&es);
-            }
-        }
-    }
-    for (int i = 0; i < k->scalars.len; i++)
-        fprintf(c->o, ", tyl_s%d", i + 1);
-}
-
-/* The rank's local box tyl_b / tyl_nb of a box of extents tyl_N<k>: the points whose element of
- * view t (the target, or a reduction's anchor) this rank owns. */
-static void local_box(ectx *c, int ind, ir_view *t, int B)
-{
-    put(c, ind, "int64_t tyl_b[%d], tyl_nb[%d];\n", B ? B : 1, B ? B : 1);
-    if (!t || !ir_slot_dist(t->arr)) {
-        for (int k = 0; k < B; k++)
-            put(c, ind, "tyl_b[%d] = 0, tyl_nb[%d] = tyl_N%d;\n", k, k, k);
-        return;
-    }
-    for (int d = 0; d < t->rank; d++)
-        if (t->dim[d].kind == D_RANGE)
-            put(c, ind, "tyl_lrange(%s, %d, %s, %s, tyl_N%d, &tyl_b[%d], &tyl_nb[%d]);\n", t->arr->name, d,
-                S(t->dim[d].lo), S(t->dim[d].step), t->dim[d].box, t->dim[d].box, t->dim[d].box);
-    for (int d = 0; d < t->rank; d++)
-        if (t->dim[d].kind == D_FIXED) {
-            put(c, ind, "if (!tyl_owns(%s, %d, %s))\n", t->arr->name, d, S(t->dim[d].lo));
-            put(c, ind + 1, "tyl_nb[0] = 0;\n");
-        }
-}
-
-/* Start the halo exchanges a sweep needs (tyl_hx; NULL when nothing travels). */
-static void halo_begin(ectx *c, int ind, ir_halo *h)
-{
-    if (!h) {
-        put(c, ind, "tyl_halo *tyl_hx = NULL;\n");
-        return;
-    }
-    put(c, ind, "tyl_array *tyl_ha[%d] = {", h->n);
-    for (int i = 0; i < h->n; i++)
-        fprintf(c->o, "%s%s", i ? ", " : "", h->slot[i]->name);
-    fprintf(c->o, "};\n");
-    put(c, ind, "static const uint64_t tyl_hm[%d] = {", 2 * h->n);
-    for (int i = 0; i < h->n; i++)
-        fprintf(c->o, "%s0x%llxull, 0x%llxull", i ? ", " : "", (unsigned long long)h->zones[i][0],
-                (unsigned long long)h->zones[i][1]);
-    fprintf(c->o, "};\n");
-    put(c, ind, "tyl_halo *tyl_hx = tyl_halo_begin(tyl_ha, tyl_hm, %d);\n", h->n);
 }
 
 /* The operands of a sweep's kernel (its targets, then its reads) and what tyl_sweep_run is
@@ -1093,7 +963,12 @@ static void emit_sweep_adapter(ectx *c, FILE *o, ir_stmt *s, kctx *k)
             fprintf(o, "%styl_n%d = q->n[%d]", d ? ", " : "", d, d);
         fprintf(o, ";\n");
     }
-    c->t->launch(o, 1, s, k);
+    if (!k->nt && c->t->cuda) /* a reduction: one partial result per block */
+        fprintf(o, "    tyl_k%d<<<(unsigned)q->nred, 256, 0, tyl_cuda_stream()>>>", s->id);
+    else if (!k->nt)
+        fprintf(o, "    tyl_k%d", s->id);
+    else
+        c->t->launch(o, 1, s, k);
     fputc('(', o);
     int n = 0;
     const char *nl = c->t->cuda ? ",\n            " : ",\n        "; /* CUDA launches sit in an if */
@@ -1123,7 +998,65 @@ static void emit_sweep_adapter(ectx *c, FILE *o, ir_stmt *s, kctx *k)
     }
     for (int i = 0; i < k->scalars.len; i++)
         fprintf(o, ", *(const %s *)q->sc[%d]", ir_type_c(VEC_AT(k->scalars, i, ir_expr *)->type), i);
+    if (!k->nt)
+        fprintf(o, ", (%s *)q->red", ir_type_c(s->var->type));
     fprintf(o, ");\n}\n\n");
+}
+
+/* The halo exchanges of a sweep or reduction: arrays (positions in its arrays) and zones. */
+static void emit_exchanges(FILE *kf, ir_stmt *s, ir_halo *hl, const int *hx)
+{
+    if (!hl)
+        return;
+    fprintf(kf, "static const tyl_exchange tyl_hx%d[] = {", s->id);
+    for (int i = 0; i < hl->n; i++)
+        fprintf(kf, "%s{%d, {0x%llxull, 0x%llxull}}", i ? ", " : "", hx[i], (unsigned long long)hl->zones[i][0],
+                (unsigned long long)hl->zones[i][1]);
+    fprintf(kf, "};\n");
+}
+
+/* In main(): the block that runs a sweep or reduction, up to its call: the arrays, the values,
+ * the scalars (a variable by its address, an expression evaluated once here). */
+static void emit_run_args(ectx *c, int ind, ir_stmt *s, splan *pl, kctx *k)
+{
+    put(c, ind, "{\n");
+    line(c, ind, s->l);
+    put(c, ind + 1, "tyl_array **const tyl_a[] = {");
+    for (int i = 0; i < pl->arrs.len; i++)
+        fprintf(c->o, "%s&%s", i ? ", " : "", VEC_AT(pl->arrs, i, ir_var *)->name);
+    fprintf(c->o, "};\n");
+    /* the values, several a line up to about 100 columns */
+    put(c, ind + 1, "const int64_t tyl_x[] = {");
+    int col = (ind + 1) * 4 + 25;
+    for (int i = 0; i < pl->x.len; i++) {
+        const char *x = VEC_AT(pl->x, i, const char *);
+        int w = (int)strlen(x) + 2;
+        if (i && col + w > 100) {
+            fprintf(c->o, ",\n%*s", (ind + 2) * 4, "");
+            col = (ind + 2) * 4;
+        } else if (i)
+            fprintf(c->o, ", ");
+        fprintf(c->o, "%s", x);
+        col += w;
+    }
+    fprintf(c->o, "%s};\n", pl->x.len ? "" : "0");
+    /* scalars: a variable by its address, an expression evaluated once here */
+    for (int i = 0; i < k->scalars.len; i++) {
+        ir_expr *e = VEC_AT(k->scalars, i, ir_expr *);
+        if (e->kind != E_VAR)
+            put(c, ind + 1, "const %s tyl_s%d = %s;\n", ir_type_c(e->type), i + 1, S(e));
+    }
+    if (k->scalars.len) {
+        put(c, ind + 1, "const void *const tyl_sc[] = {");
+        for (int i = 0; i < k->scalars.len; i++) {
+            ir_expr *e = VEC_AT(k->scalars, i, ir_expr *);
+            if (e->kind == E_VAR)
+                fprintf(c->o, "%s&%s", i ? ", " : "", e->var->name);
+            else
+                fprintf(c->o, "%s&tyl_s%d", i ? ", " : "", i + 1);
+        }
+        fprintf(c->o, "};\n");
+    }
 }
 
 /* A sweep or fused group: its kernel, the function that runs one part of it and its descriptor
@@ -1170,13 +1103,7 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
         emit_sweep_adapter(c, kf, s, &k);
         fprintf(kf, "static const tyl_operand tyl_op%d[] = { /* arr, box dims, lo, step, x_lo, x_step, wrap, ext */\n%s};\n",
                 s->id, pl.ops.s);
-        if (hl) {
-            fprintf(kf, "static const tyl_exchange tyl_hx%d[] = {", s->id);
-            for (int i = 0; i < hl->n; i++)
-                fprintf(kf, "%s{%d, {0x%llxull, 0x%llxull}}", i ? ", " : "", hx[i],
-                        (unsigned long long)hl->zones[i][0], (unsigned long long)hl->zones[i][1]);
-            fprintf(kf, "};\n");
-        }
+        emit_exchanges(kf, s, hl, hx);
         static const char *scr[] = {"TYL_SCR_NONE", "TYL_SCR_BOX", "TYL_SCR_REPLACE"};
         fprintf(kf, "static const tyl_sweep tyl_sw%d = {\n", s->id);
         fprintf(kf, "    %s, tyl_run%d, %d, %d, %d, tyl_op%d, /* where, kernel, box rank, targets, operands */\n",
@@ -1192,44 +1119,7 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
         fprintf(kf, "%s}, /* halo exchanges, interior margins */\n};\n\n", B ? "" : "0");
     }
 
-    put(c, ind, "{\n");
-    line(c, ind, s->l);
-    put(c, ind + 1, "tyl_array **const tyl_a[] = {");
-    for (int i = 0; i < pl.arrs.len; i++)
-        fprintf(c->o, "%s&%s", i ? ", " : "", VEC_AT(pl.arrs, i, ir_var *)->name);
-    fprintf(c->o, "};\n");
-    /* the values, several a line up to about 100 columns */
-    put(c, ind + 1, "const int64_t tyl_x[] = {");
-    int col = (ind + 1) * 4 + 25;
-    for (int i = 0; i < pl.x.len; i++) {
-        const char *x = VEC_AT(pl.x, i, const char *);
-        int w = (int)strlen(x) + 2;
-        if (i && col + w > 100) {
-            fprintf(c->o, ",\n%*s", (ind + 2) * 4, "");
-            col = (ind + 2) * 4;
-        } else if (i)
-            fprintf(c->o, ", ");
-        fprintf(c->o, "%s", x);
-        col += w;
-    }
-    fprintf(c->o, "%s};\n", pl.x.len ? "" : "0");
-    /* scalars: a variable by its address, an expression evaluated once here */
-    for (int i = 0; i < k.scalars.len; i++) {
-        ir_expr *e = VEC_AT(k.scalars, i, ir_expr *);
-        if (e->kind != E_VAR)
-            put(c, ind + 1, "const %s tyl_s%d = %s;\n", ir_type_c(e->type), i + 1, S(e));
-    }
-    if (k.scalars.len) {
-        put(c, ind + 1, "const void *const tyl_sc[] = {");
-        for (int i = 0; i < k.scalars.len; i++) {
-            ir_expr *e = VEC_AT(k.scalars, i, ir_expr *);
-            if (e->kind == E_VAR)
-                fprintf(c->o, "%s&%s", i ? ", " : "", e->var->name);
-            else
-                fprintf(c->o, "%s&tyl_s%d", i ? ", " : "", i + 1);
-        }
-        fprintf(c->o, "};\n");
-    }
+    emit_run_args(c, ind, s, &pl, &k);
     put(c, ind + 1, "tyl_sweep_run(&tyl_sw%d, tyl_a, tyl_x, %s);\n", s->id, k.scalars.len ? "tyl_sc" : "NULL");
     put(c, ind, "}\n");
     sb_free(&pl.ops);
@@ -1270,80 +1160,49 @@ static void emit_reduce(ectx *c, int ind, ir_stmt *s)
     k.B = s->n;
     k.restrict_ok = 1;
     k.cuda = c->t->cuda;
-    c->t->reduce_kernel(c->written[s->sched->kernel] ? c->sink : c->kf, s, &k);
+    int first = !c->written[s->sched->kernel];
+    FILE *kf = first ? c->kf : c->sink;
     c->written[s->sched->kernel] = 1;
-    const char *T = ir_type_c(s->var->type);
-    put(c, ind, "{\n");
-    line(c, ind, s->l);
-    put(c, ind + 1, "const int64_t ");
-    for (int d = 0; d < k.B; d++)
-        fprintf(c->o, "%styl_N%d = %s", d ? ", " : "", d, S(s->shape[d]));
-    fprintf(c->o, ";\n");
-    for (int i = 0; i < k.scalars.len; i++) {
-        ir_expr *e = VEC_AT(k.scalars, i, ir_expr *);
-        put(c, ind + 1, "const %s tyl_s%d = %s;\n", ir_type_c(e->type), i + 1, S(e));
-    }
-    if (s->op != OP_ADD) { /* max/min of no element (sum's is 0) */
-        put(c, ind + 1, "if (tyl_N0 == 0");
-        for (int d = 1; d < k.B; d++)
-            fprintf(c->o, " || tyl_N%d == 0", d);
-        fprintf(c->o, ")\n%*styl_empty_reduction(%s, \"%s\");\n", (ind + 2) * 4, "", W(s->l),
-                s->op == OP_NPMAX ? "maximum" : "minimum");
-    }
-    /* a distributed reduction: each rank reduces the points of its block of the anchor */
-    local_box(c, ind + 1, s->anchor, k.B);
-    halo_begin(c, ind + 1, s->halo);
-    put(c, ind + 1, "tyl_halo_end(tyl_hx);\n");
-    put(c, ind + 1, "const int64_t ");
-    for (int d = 0; d < k.B; d++)
-        fprintf(c->o, "%styl_n%d = tyl_nb[%d], tyl_o%d = tyl_b[%d]", d ? ", " : "", d, d, d, d);
-    fprintf(c->o, ";\n");
-    for (int d = 0; d < k.B; d++)
-        put(c, ind + 1, "(void)tyl_o%d;\n", d);
-    put(c, ind + 1, "int64_t tyl_ltotal = 1;\n");
-    for (int d = 0; d < k.B; d++)
-        put(c, ind + 1, "tyl_ltotal *= tyl_n%d > 0 ? tyl_n%d : 0;\n", d, d);
-    if (c->t->cuda)
-        put(c, ind + 1, "const int64_t tyl_np = tyl_ltotal < 262144 ? (tyl_ltotal + 255) / 256 : 1024;\n");
-    else if (k.B == 1)
-        put(c, ind + 1, "const int64_t tyl_np = tyl_ltotal ? (tyl_n0 + 4095) / 4096 : 0;\n");
-    else
-        put(c, ind + 1, "const int64_t tyl_np = tyl_ltotal ? tyl_n0 : 0;\n");
-    put(c, ind + 1, "%s *tyl_part = (%s *)tyl_reduce_scratch((size_t)(tyl_np > 0 ? tyl_np : 1) * sizeof(%s));\n",
-        T, T, T);
-    if (c->t->cuda)
-        put(c, ind + 1, "if (tyl_ltotal > 0)\n%*styl_k%d<<<(unsigned)tyl_np, 256, 0, tyl_cuda_stream()>>>(", (ind + 2) * 4, "", s->id);
-    else
-        put(c, ind + 1, "if (tyl_ltotal > 0)\n%*styl_k%d(", (ind + 2) * 4, "", s->id);
-    for (int d = 0; d < k.B; d++)
-        fprintf(c->o, "%styl_n%d", d ? ", " : "", d);
-    for (int d = 0; k.uses_index && d < k.B; d++)
-        fprintf(c->o, ", tyl_o%d", d);
-    read_args(c, ind + 1, &k);
-    fprintf(c->o, ", tyl_part);\n");
-    const char *parts = "tyl_part";
-    if (c->t->cuda) {
-        put(c, ind + 1, "%s tyl_hp[1024];\n", T);
-        put(c, ind + 1, "tyl_reduce_fetch(tyl_hp, tyl_part, (size_t)tyl_np * sizeof(%s));\n", T);
-        parts = "tyl_hp";
-    }
-    if (s->op == OP_ADD && ir_type_is_float(s->var->type)) {
-        put(c, ind + 1, "%s = tyl_pairwise_sum_%s(%s, tyl_np);\n", s->var->name,
-            s->var->type == T_F32 ? "f32" : "f64", parts);
-    } else {
-        put(c, ind + 1, "%s tyl_r = %s;\n", T, emit_red_identity(s));
-        put(c, ind + 1, "for (int64_t tyl_i = 0; tyl_i < tyl_np; tyl_i++) {\n");
-        put(c, ind + 2, "const %s tyl_v = %s[tyl_i];\n", T, parts);
-        put(c, ind + 2, "%s", "");
-        emit_red_combine(c->o, s, "tyl_r", "tyl_v");
-        fprintf(c->o, "\n");
-        put(c, ind + 1, "}\n");
-        put(c, ind + 1, "%s = tyl_r;\n", s->var->name);
-    }
+    c->t->reduce_kernel(kf, s, &k);
+    splan pl = {0};
+    for (int d = 0; d < k.B; d++) /* the box extents come first */
+        vec_push(&pl.x, (void *)S(s->shape[d]));
+    for (int i = 0; i < k.reads.len; i++)
+        plan_operand(&pl, VEC_AT(k.reads, i, ir_view *));
+    strbuf reads = pl.ops;
+    pl.ops = (strbuf){0};
     if (s->anchor)
-        put(c, ind + 1, "tyl_reduce_ranks(&%s, %s, %d);\n", s->var->name, tyname(s->var->type),
-            s->op == OP_ADD ? 0 : s->op == OP_NPMAX ? 1 : 2);
+        plan_operand(&pl, s->anchor);
+    ir_halo *hl = s->sched->exchange ? s->halo : NULL;
+    int *hx = hl ? NEWN(int, hl->n) : NULL;
+    for (int i = 0; hl && i < hl->n; i++)
+        hx[i] = plan_arr(&pl, hl->slot[i]);
+    if (first) {
+        static const char *dt[] = {"TYL_BOOL", "TYL_INT32", "TYL_INT64", "TYL_FLOAT32", "TYL_FLOAT64"};
+        emit_sweep_adapter(c, kf, s, &k);
+        fprintf(kf, "static const tyl_operand tyl_op%d[] = { /* arr, box dims, lo, step, x_lo, x_step, wrap, ext */\n%s};\n",
+                s->id, reads.len ? reads.s : "    {0, {0}, {0}, {0}, 0, 0, 0, {0}}, /* none */\n");
+        if (s->anchor) { /* its row of the table, a declaration of its own */
+            char *row = arena_strdup(&util_arena, pl.ops.s + 4), *end = strstr(row, "}}, /*");
+            end[2] = ';';
+            fprintf(kf, "static const tyl_operand tyl_an%d = %s", s->id, row);
+        }
+        emit_exchanges(kf, s, hl, hx);
+        fprintf(kf, "static const tyl_reduction tyl_red%d = {\n", s->id);
+        fprintf(kf, "    %s, tyl_run%d, %d, %d, tyl_op%d, %s, /* where, kernel, box rank, reads, anchor */\n",
+                W(s->l), s->id, k.B, k.reads.len, s->id, s->anchor ? arena_printf(&util_arena, "&tyl_an%d", s->id) : "NULL");
+        fprintf(kf, "    %s, %s, %s, /* result type, operation, partial results */\n", dt[s->var->type],
+                s->op == OP_ADD ? "TYL_RED_SUM" : s->op == OP_NPMAX ? "TYL_RED_MAX" : "TYL_RED_MIN",
+                c->t->cuda ? "TYL_PARTS_GRID" : "TYL_PARTS_ROWS");
+        fprintf(kf, "    %d, %s, /* halo exchanges */\n};\n\n", hl ? hl->n : 0,
+                hl ? arena_printf(&util_arena, "tyl_hx%d", s->id) : "NULL");
+    }
+    emit_run_args(c, ind, s, &pl, &k);
+    put(c, ind + 1, "tyl_reduce_run(&tyl_red%d, tyl_a, tyl_x, %s, &%s);\n", s->id, k.scalars.len ? "tyl_sc" : "NULL",
+        s->var->name);
     put(c, ind, "}\n");
+    sb_free(&pl.ops);
+    sb_free(&reads);
 }
 
 /* A local array of extents (compound literals are not C++, so CUDA could not take them). */

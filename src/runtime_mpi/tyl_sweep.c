@@ -1,5 +1,7 @@
 /* tyl_sweep.c: run-time support for generated sweeps: the host side of a sweep (tyl_sweep_run),
  * shape checks, reductions' partial sums, buffered copies. */
+#include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,14 +110,13 @@ static int64_t elem_stride(const tyl_array *a, int d) { return d == a->rank - 1 
 
 /* The rank's local box of the sweep: the box points whose element of the first target it owns
  * (all of them for a replicated target). */
-static void local_box(const tyl_sweep *sw, tyl_array *t, const int64_t *x, int64_t *b, int64_t *nb)
+static void local_box(int B, const tyl_operand *op, const tyl_array *t, const int64_t *x, int64_t *b, int64_t *nb)
 {
-    const tyl_operand *op = &sw->op[0];
-    for (int k = 0; k < sw->rank; k++) {
+    for (int k = 0; k < B; k++) {
         b[k] = 0;
         nb[k] = x[k];
     }
-    if (!t->layout)
+    if (!t || !t->layout)
         return;
     for (int d = 0; d < t->rank; d++)
         if (op->box[d] >= 0) {
@@ -130,11 +131,11 @@ static void local_box(const tyl_sweep *sw, tyl_array *t, const int64_t *x, int64
 
 /* Offset (elements) of operand op's element at box point o in array a (in the layout of a),
  * its strides along the box, and its periodic dimensions' arguments. */
-static int64_t operand_at(const tyl_sweep *sw, const tyl_operand *op, const tyl_array *a, const int64_t *o,
-                          const int64_t *x, int64_t *s, int64_t (*w)[4])
+static int64_t operand_at(int B, const tyl_operand *op, const tyl_array *a, const int64_t *o, const int64_t *x,
+                          int64_t *s, int64_t (*w)[4])
 {
     int64_t off = 0;
-    for (int k = 0; k < sw->rank; k++)
+    for (int k = 0; k < B; k++)
         s[k] = 0;
     for (int d = 0; d < a->rank; d++) {
         int64_t lo = op_val(op->x_lo, op->lo, d, x), st = op_val(op->x_step, op->step, d, x);
@@ -154,30 +155,36 @@ static int64_t operand_at(const tyl_sweep *sw, const tyl_operand *op, const tyl_
     return off;
 }
 
+/* Begin the exchanges xs[0..nx) (NULL when nothing travels). */
+static tyl_halo *halo_begin(const char *where, int nx, const tyl_exchange *xs, tyl_array **const *arrs)
+{
+    if (!nx)
+        return NULL;
+    tyl_array *ha[SW_STACK], **hap = nx <= SW_STACK ? ha : malloc(sizeof(tyl_array *) * (size_t)nx);
+    uint64_t hm[2 * SW_STACK] = {0}, *hmp = nx <= SW_STACK ? hm : malloc(sizeof(uint64_t) * 2 * (size_t)nx);
+    if (!hap || !hmp)
+        tyl_rt_error(where, "out of memory");
+    for (int i = 0; i < nx; i++) {
+        hap[i] = *arrs[xs[i].arr];
+        hmp[2 * i] = xs[i].zones[0];
+        hmp[2 * i + 1] = xs[i].zones[1];
+    }
+    tyl_halo *hx = tyl_halo_begin(hap, hmp, nx);
+    if (hap != ha)
+        free(hap);
+    if (hmp != hm)
+        free(hmp);
+    return hx;
+}
+
 void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
 {
     const int B = sw->rank, nop = sw->nop;
     tyl_array *t = *arrs[sw->op[0].arr];
     int64_t b[TYL_MAX_RANK], nb[TYL_MAX_RANK];
-    local_box(sw, t, x, b, nb);
+    local_box(B, &sw->op[0], t, x, b, nb);
 
-    tyl_halo *hx = NULL;
-    if (sw->nx) {
-        tyl_array *ha[SW_STACK], **hap = sw->nx <= SW_STACK ? ha : malloc(sizeof(tyl_array *) * (size_t)sw->nx);
-        uint64_t hm[2 * SW_STACK] = {0}, *hmp = sw->nx <= SW_STACK ? hm : malloc(sizeof(uint64_t) * 2 * (size_t)sw->nx);
-        if (!hap || !hmp)
-            tyl_rt_error(sw->where, "out of memory");
-        for (int i = 0; i < sw->nx; i++) {
-            hap[i] = *arrs[sw->x[i].arr];
-            hmp[2 * i] = sw->x[i].zones[0];
-            hmp[2 * i + 1] = sw->x[i].zones[1];
-        }
-        hx = tyl_halo_begin(hap, hmp, sw->nx);
-        if (hap != ha)
-            free(hap);
-        if (hmp != hm)
-            free(hmp);
-    }
+    tyl_halo *hx = halo_begin(sw->where, sw->nx, sw->x, arrs);
     /* with halos in flight, the interior first, then the strips along the edges */
     const int ov = hx != NULL && tyl_dist_overlap();
     if (!ov) {
@@ -250,7 +257,7 @@ void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *
             }
             if (i == 0 && scr)
                 a = scr; /* a new buffer of the target's layout */
-            int64_t off = operand_at(sw, op, a, q.o, x, s[i], w[i]);
+            int64_t off = operand_at(B, op, a, q.o, x, s[i], w[i]);
             p[i] = (char *)a->data + off * (int64_t)tyl_dtype_size(a->dtype);
         }
         sw->kernel(&q);
@@ -258,7 +265,7 @@ void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *
     tyl_halo_end(hx);
     if (scr && sw->scratch == TYL_SCR_BOX) {
         int64_t dst_s[TYL_MAX_RANK], w0[TYL_MAX_RANK][4];
-        int64_t off = operand_at(sw, &sw->op[0], t, b, x, dst_s, w0);
+        int64_t off = operand_at(B, &sw->op[0], t, b, x, dst_s, w0);
         tyl_box_copy((char *)t->data + off * (int64_t)tyl_dtype_size(t->dtype), dst_s, scr->data, scr_s, B, nb,
                      tyl_dtype_size(t->dtype));
         tyl_release(scr);
@@ -272,4 +279,138 @@ void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *
         free(s);
         free(w);
     }
+}
+
+/* ---- tyl_reduce_run --------------------------------------------------------------------------- */
+
+/* acc = combine(acc, v) of a reduction; NaN propagates through max and min as in NumPy. */
+#define TYL_COMBINE(T, acc, v, kind)                                                             \
+    ((kind) == TYL_RED_SUM ? (acc) + (v)                                                         \
+     : (kind) == TYL_RED_MAX ? (((v) > (acc) || (v) != (v)) ? (v) : (acc))                       \
+                             : (((v) < (acc) || (v) != (v)) ? (v) : (acc)))
+
+static void combine(const tyl_reduction *r, const void *parts, int64_t np, void *result)
+{
+    const int k = r->kind;
+    switch (r->dtype) {
+    case TYL_FLOAT64: {
+        const double *p = parts;
+        double acc = k == TYL_RED_MAX ? -(double)INFINITY : k == TYL_RED_MIN ? (double)INFINITY : 0.0;
+        if (k == TYL_RED_SUM)
+            acc = tyl_pairwise_sum_f64(p, np);
+        else
+            for (int64_t i = 0; i < np; i++)
+                acc = TYL_COMBINE(double, acc, p[i], k);
+        *(double *)result = acc;
+        return;
+    }
+    case TYL_FLOAT32: {
+        const float *p = parts;
+        float acc = k == TYL_RED_MAX ? -INFINITY : k == TYL_RED_MIN ? INFINITY : 0.0f;
+        if (k == TYL_RED_SUM)
+            acc = tyl_pairwise_sum_f32(p, np);
+        else
+            for (int64_t i = 0; i < np; i++)
+                acc = TYL_COMBINE(float, acc, p[i], k);
+        *(float *)result = acc;
+        return;
+    }
+    case TYL_INT64: {
+        const int64_t *p = parts;
+        int64_t acc = k == TYL_RED_MAX ? INT64_MIN : k == TYL_RED_MIN ? INT64_MAX : 0;
+        for (int64_t i = 0; i < np; i++)
+            acc = TYL_COMBINE(int64_t, acc, p[i], k);
+        *(int64_t *)result = acc;
+        return;
+    }
+    case TYL_INT32: {
+        const int32_t *p = parts;
+        int32_t acc = k == TYL_RED_MAX ? INT32_MIN : k == TYL_RED_MIN ? INT32_MAX : 0;
+        for (int64_t i = 0; i < np; i++)
+            acc = (int32_t)TYL_COMBINE(int32_t, acc, p[i], k);
+        *(int32_t *)result = acc;
+        return;
+    }
+    case TYL_BOOL: {
+        const bool *p = parts;
+        bool acc = k == TYL_RED_MIN;
+        for (int64_t i = 0; i < np; i++)
+            acc = k == TYL_RED_MIN ? acc && p[i] : acc || p[i];
+        *(bool *)result = acc;
+        return;
+    }
+    }
+}
+
+void tyl_reduce_run(const tyl_reduction *r, tyl_array **const *arrs, const int64_t *x, const void *const *sc,
+                    void *result)
+{
+    const int B = r->rank, nop = r->nop;
+    if (r->kind != TYL_RED_SUM) /* max/min of no element (sum's is 0) */
+        for (int k = 0; k < B; k++)
+            if (x[k] == 0)
+                tyl_empty_reduction(r->where, r->kind == TYL_RED_MAX ? "maximum" : "minimum");
+    /* a distributed reduction: each rank reduces the points of its block of the anchor */
+    int64_t b[TYL_MAX_RANK], nb[TYL_MAX_RANK];
+    local_box(B, r->anchor, r->anchor ? *arrs[r->anchor->arr] : NULL, x, b, nb);
+    tyl_halo_end(halo_begin(r->where, r->nx, r->x, arrs));
+
+    int64_t total = 1;
+    for (int k = 0; k < B; k++)
+        total *= nb[k] > 0 ? nb[k] : 0;
+    int64_t np;
+    if (r->parts == TYL_PARTS_GRID)
+        np = total < 262144 ? (total + 255) / 256 : 1024;
+    else
+        np = !total ? 0 : B == 1 ? (nb[0] + 4095) / 4096 : nb[0];
+    size_t el = tyl_dtype_size(r->dtype);
+    void *part = tyl_reduce_scratch((size_t)(np > 0 ? np : 1) * el);
+    if (total > 0) {
+        void *pv[SW_STACK];
+        int64_t sv[SW_STACK][TYL_MAX_RANK], wv[SW_STACK][TYL_MAX_RANK][4];
+        void **p = pv;
+        int64_t(*s)[TYL_MAX_RANK] = sv;
+        int64_t(*w)[TYL_MAX_RANK][4] = wv;
+        if (nop > SW_STACK) {
+            p = malloc(sizeof(void *) * (size_t)nop);
+            s = malloc(sizeof(*s) * (size_t)nop);
+            w = malloc(sizeof(*w) * (size_t)nop);
+            if (!p || !s || !w)
+                tyl_rt_error(r->where, "out of memory");
+        }
+        tyl_part q;
+        for (int k = 0; k < B; k++) {
+            q.o[k] = b[k];
+            q.n[k] = nb[k];
+        }
+        for (int i = 0; i < nop; i++) {
+            const tyl_array *a = *arrs[r->op[i].arr];
+            int64_t off = operand_at(B, &r->op[i], a, q.o, x, s[i], w[i]);
+            p[i] = (char *)a->data + off * (int64_t)tyl_dtype_size(a->dtype);
+        }
+        q.p = p;
+        q.s = (const int64_t(*)[TYL_MAX_RANK])s;
+        q.w = (const int64_t(*)[TYL_MAX_RANK][4])w;
+        q.sc = sc;
+        q.red = part;
+        q.nred = np;
+        r->kernel(&q);
+        if (p != pv) {
+            free(p);
+            free(s);
+            free(w);
+        }
+    }
+    /* the partials where the host can read them (device memory on a GPU) */
+    double hp[1024]; /* aligned for every element type */
+    void *host = (size_t)np * el <= sizeof hp ? (void *)hp : malloc((size_t)np * el);
+    if (!host)
+        tyl_rt_error(r->where, "out of memory");
+    if (np > 0)
+        tyl_reduce_fetch(host, part, (size_t)np * el);
+    combine(r, host, np, result);
+    if (host != hp)
+        free(host);
+    if (r->anchor)
+        tyl_reduce_ranks(result, r->dtype, r->kind);
 }

@@ -571,6 +571,8 @@ typedef struct tyl_part {
     const int64_t (*w)[TYL_MAX_RANK][4];      /* per operand, periodic box dimension: index at the
                                                  origin, step, extent, element stride */
     const void *const *sc;                    /* the scalars the kernel takes */
+    void *red;                                /* a reduction: where its partial results go */
+    int64_t nred;                             /* and how many */
 } tyl_part;
 
 typedef struct tyl_sweep {
@@ -594,6 +596,32 @@ typedef struct tyl_sweep {
  * scalars (NULL if none). */
 void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x,
                    const void *const *sc);
+
+/* A reduction (np.sum, np.max, np.min of an elementwise value over a box) likewise: its kernel
+ * writes partial results over the rank's local box, which tyl_reduce_run combines in a fixed
+ * order (so the result does not depend on the number of threads), then over the ranks. */
+enum { TYL_RED_SUM = 0, TYL_RED_MAX = 1, TYL_RED_MIN = 2 };  /* tyl_reduction.kind */
+/* How many partial results (tyl_reduction.parts): C kernels one per 4096 points in 1-D and one
+ * per outer index otherwise; CUDA kernels one per block of 256 threads, at most 1024. */
+enum { TYL_PARTS_ROWS = 0, TYL_PARTS_GRID = 1 };
+typedef struct tyl_reduction {
+    const char *where;                 /* "prog.tyl:12": the statement, for messages */
+    void (*kernel)(const tyl_part *);  /* computes the partials of the local box */
+    int rank;                          /* of the box */
+    int nop;                           /* the reads */
+    const tyl_operand *op;
+    const tyl_operand *anchor;         /* the read whose distribution splits the box over the
+                                          ranks (NULL: every rank reduces the whole box) */
+    tyl_dtype dtype;                   /* of the result (the accumulation type) */
+    int kind;                          /* TYL_RED_* */
+    int parts;                         /* TYL_PARTS_* */
+    int nx;                            /* halo exchanges before the kernel (0: none) */
+    const tyl_exchange *x;
+} tyl_reduction;
+
+/* Run a reduction (arguments as tyl_sweep_run's) and store its value, of r->dtype, in *result. */
+void tyl_reduce_run(const tyl_reduction *r, tyl_array **const *arrs, const int64_t *x,
+                    const void *const *sc, void *result);
 
 /* First index and length of a slice, as expressions (the generated code calls these once per
  * statement; both are pure, so the C compiler merges the two calls). */

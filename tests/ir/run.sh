@@ -12,6 +12,8 @@
 #   numbers, exchange begin/end or none, interior and edges, dirty marks, time loops' step
 #   boundaries and live variables, CUDA graphs), with the loop headers for context, for the C
 #   target and then the CUDA target, must equal sched_*.expected exactly.
+#   The C printed for sched_pointwise.tyl, sched_heat.tyl and samples/heat2d.tyl: exchanges only
+#   where the schedule has them, one tyl_sweep_run call per sweep, heat2d's main() short.
 #   TYLES_IR_UPDATE=1 rewrites the .expected files from the actual output, for review.
 set -u
 TYLESC=${1:-bin/tylesc}
@@ -98,5 +100,17 @@ check sched_pointwise/no_exchange "kernels with an exchange" 0 "$($TYLESC tests/
 # the stencil of sched_heat.tyl exchanges, and its time loop has step boundaries on the C target
 check sched_heat/exchange "kernels with an exchange" 1 "$($TYLESC tests/ir/sched_heat.tyl --dump=sched | grep -c 'exchange begin; interior; exchange end; edges')"
 check sched_heat/steps "time loops with step boundaries (C, CUDA)" "2 1" "$($TYLESC tests/ir/sched_heat.tyl --dump=sched | grep -c 'step boundaries') $($TYLESC tests/ir/sched_heat.tyl --target=cuda --dump=sched | grep -c 'step boundaries')"
+# the emitters print the schedule: a kernel without exchange has a descriptor with no exchanges
+# (no tyl_halo anywhere), and each sweep in main() is a block of a few lines around one
+# tyl_sweep_run call (heat2d: 6 sweeps, main() at most 200 lines; it was 320)
+T=$(mktemp -d "${TMPDIR:-/tmp}/tyl-ir-XXXXXX") || exit 2
+trap 'rm -rf "$T"' EXIT
+$TYLESC tests/ir/sched_pointwise.tyl -o "$T/pw.c" || fail=$((fail + 1))
+check sched_pointwise/c_exchanges "halo calls or exchange tables in the C" 0 "$(grep -c 'tyl_halo\|tyl_exchange' "$T/pw.c")"
+$TYLESC tests/ir/sched_heat.tyl -o "$T/heat.c" || fail=$((fail + 1))
+check sched_heat/c_exchanges "exchange tables in the C" 1 "$(grep -c '^static const tyl_exchange' "$T/heat.c")"
+$TYLESC samples/heat2d.tyl -o "$T/heat2d.c" || fail=$((fail + 1))
+check heat2d/sweep_calls "tyl_sweep_run calls in main()" 6 "$(grep -c '^ *tyl_sweep_run(' "$T/heat2d.c")"
+check heat2d/main_short "main() at most 200 lines" yes "$(awk '/^int main/{f=1} f{n++} END{print (n <= 200 ? "yes" : "no: " n)}' "$T/heat2d.c")"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
