@@ -1,9 +1,10 @@
 /* emit_c.h: the C11 + OpenMP + MPI emitter.
  *
- * Requires: IR after pass_copysem (sweep modes decided).
+ * Requires: IR after the schedule passes (pass_sched_*, sched.h).
  * Establishes: one C translation unit: a static kernel function per sweep (restrict pointers,
- * OpenMP on the outer loop, contiguous inner loop), main() holding the scalar code, #line
- * directives back to the .tyl source. Output is a deterministic function of the IR.
+ * OpenMP on the outer loop, contiguous inner loop) with its descriptor for tyl_sweep_run,
+ * main() holding the scalar code, #line directives back to the .tyl source. Output is a
+ * deterministic function of the IR and its schedule.
  */
 #ifndef TYL_EMIT_C_H
 #define TYL_EMIT_C_H

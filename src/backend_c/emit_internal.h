@@ -30,6 +30,8 @@ typedef struct kctx {
     int uses_index;     /* the kernel reads sweep indices: it takes the part's origin o0.. */
 } kctx;
 
+typedef struct ectx ectx; /* the host program being printed (below) */
+
 typedef struct emit_target {
     const char *header;  /* the run-time header the program includes */
     int cuda;
@@ -39,6 +41,8 @@ typedef struct emit_target {
     void (*launch)(FILE *o, int ind, ir_stmt *s, kctx *k);
     /* Write the kernel of a reduction: partial results into part[0 .. number of partials). */
     void (*reduce_kernel)(FILE *o, ir_stmt *s, kctx *k);
+    /* Write a loop the schedule replays as a CUDA graph (sched->graph_period > 0; CUDA only). */
+    void (*graph_loop)(ectx *c, int ind, ir_stmt *s);
 } emit_target;
 
 void emit_program(ir_program *p, FILE *out, const emit_target *t);
@@ -60,5 +64,39 @@ void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *restrict_kw);
 /* Reductions: the identity of s->op for s->var->type, and "acc = combine(acc, v);". */
 const char *emit_red_identity(ir_stmt *s);
 void emit_red_combine(FILE *o, ir_stmt *s, const char *acc, const char *v);
+
+
+/* Expression text helpers (emit_expr.c). */
+extern const emit_target *emit_cur_target;   /* the back end being printed */
+void emit_c_string(strbuf *b, const char *s); /* an escaped C string literal */
+void emit_where_str(strbuf *b, loc l);        /* "file:line" as a C string literal */
+const char *emit_tyname(ir_type t);           /* "TYL_FLOAT64", ... */
+const char *emit_layout_ref(ir_var *v);       /* "&tyl_L0", or "NULL" for a replicated slot */
+const char *emit_elem_suffix(ir_type t);      /* "f64", ... (tyl_eget_f64) */
+int emit_view_eq(ir_view *a, ir_view *b);
+int emit_dim_of_box(ir_view *v, int k);       /* array dimension iterated by box dimension k */
+void emit_elem_stride(strbuf *b, ir_var *slot, int d);
+
+/* ---- the host program (emit_host.c, emit_sweep.c, emit_ck.c) ---- */
+
+struct ectx {
+    FILE *o;         /* main()'s body */
+    FILE *kf;        /* kernels, written before main() */
+    FILE *sink;      /* kernels written a second time go nowhere */
+    char *written;   /* written[k]: kernel k has been written (a statement printed twice keeps one) */
+    ir_program *p;   /* with its schedule (sched.h) */
+    const emit_target *t;
+};
+
+void emit_put(ectx *c, int ind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void emit_hline(ectx *c, int ind, loc l);     /* #line back to the .tyl */
+const char *emit_S(ir_expr *e);               /* C text of a host scalar expression */
+const char *emit_W(loc l);                    /* "file:line" literal of a location */
+void emit_stmt(ectx *c, int ind, ir_stmt *s);
+void emit_block(ectx *c, int ind, vec *body);
+void emit_sweep(ectx *c, int ind, ir_stmt *s);  /* S_SWEEP, S_FUSED (emit_sweep.c) */
+void emit_reduce(ectx *c, int ind, ir_stmt *s); /* S_REDUCE (emit_sweep.c) */
+void emit_ck_expect(ectx *c, int ind, ir_stmt *s);            /* emit_ck.c */
+void emit_ck_tables(ectx *c, ir_program *p, FILE *out);       /* emit_ck.c */
 
 #endif

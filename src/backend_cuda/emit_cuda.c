@@ -1,6 +1,6 @@
 /* emit_cuda.c: IR -> CUDA C++ (one GPU per MPI rank, data resident on the device).
  *
- * Requires: IR after pass_copysem.
+ * Requires: IR after the schedule passes (pass_sched_*).
  * Establishes: a .cu translation unit with the same host program as the C back end (emit_c.c
  * shares it through emit_internal.h) and one __global__ kernel per sweep, one thread per box
  * point, the innermost box dimension on threadIdx.x so neighbouring threads touch neighbouring
@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../backend_c/emit_internal.h"
+#include "../ir/sched.h"
 
 static const int blk[5][3] = {{0, 0, 0}, {256, 1, 1}, {32, 8, 1}, {32, 4, 2}, {32, 4, 2}};
 
@@ -173,12 +174,64 @@ static void cuda_reduce_kernel(FILE *o, ir_stmt *s, kctx *k)
     sb_free(&body);
 }
 
+/* A time loop whose body only launches kernels and swaps names, captured once in a CUDA graph
+ * and replayed (pass_sched_graph decided it and its period). */
+static void cuda_graph_loop(ectx *c, int ind, ir_stmt *s)
+{
+    const int period = s->sched->graph_period;
+    const char *v = s->var->name;
+    emit_put(c, ind, "{\n");
+    emit_put(c, ind + 1, "/* time loop captured in a CUDA graph (%d iteration%s) and replayed */\n", period,
+        period == 1 ? "" : "s");
+    emit_put(c, ind + 1, "const int64_t tyl_start = %s, tyl_stop = %s, tyl_step = %s;\n", emit_S(s->e), emit_S(s->e2), emit_S(s->e3));
+    emit_put(c, ind + 1, "const int64_t tyl_trip = tyl_range_len(tyl_start, tyl_stop, tyl_step);\n");
+    emit_put(c, ind + 1, "int64_t tyl_done = 0;\n");
+    /* halos that travel through the host (MPI) cannot be captured; through NCCL, or as
+     * device copies on one rank, they can */
+    emit_put(c, ind + 1, "if (tyl_use_graphs() && tyl_halo_capturable() && tyl_trip >= 16 && tyl_trip >= 3 * %d) {\n",
+        period);
+    /* one period of plain launches first: the halo buffers take their sizes and the halo
+     * bookkeeping (which zones are current) its steady state, which the captured period
+     * assumes at every replay */
+    emit_put(c, ind + 2, "for (; tyl_done < %d; tyl_done++) {\n", period);
+    emit_put(c, ind + 3, "%s = tyl_start + tyl_done * tyl_step;\n", v);
+    emit_block(c, ind + 3, &s->body);
+    emit_put(c, ind + 2, "}\n");
+    emit_put(c, ind + 2, "cudaGraph_t tyl_g;\n");
+    emit_put(c, ind + 2, "cudaGraphExec_t tyl_ge;\n");
+    emit_put(c, ind + 2, "tyl_cuda_check(cudaStreamBeginCapture(tyl_cuda_stream(), cudaStreamCaptureModeThreadLocal), "
+                    "\"capturing a time loop\");\n");
+    emit_put(c, ind + 2, "for (int64_t tyl_p = 0; tyl_p < %d; tyl_p++) {\n", period);
+    emit_put(c, ind + 3, "%s = tyl_start + (tyl_done + tyl_p) * tyl_step;\n", v);
+    emit_block(c, ind + 3, &s->body);
+    emit_put(c, ind + 2, "}\n");
+    emit_put(c, ind + 2, "tyl_cuda_check(cudaStreamEndCapture(tyl_cuda_stream(), &tyl_g), \"capturing a time loop\");\n");
+    emit_put(c, ind + 2, "tyl_cuda_check(cudaGraphInstantiate(&tyl_ge, tyl_g, 0), \"instantiating a CUDA graph\");\n");
+    emit_put(c, ind + 2, "for (int64_t tyl_r = 0; tyl_r < (tyl_trip - tyl_done) / %d; tyl_r++)\n", period);
+    emit_put(c, ind + 3, "tyl_cuda_check(cudaGraphLaunch(tyl_ge, tyl_cuda_stream()), \"replaying a time loop\");\n");
+    emit_put(c, ind + 2, "cudaGraphExecDestroy(tyl_ge);\n");
+    emit_put(c, ind + 2, "cudaGraphDestroy(tyl_g);\n");
+    emit_put(c, ind + 2, "tyl_done += (tyl_trip - tyl_done) / %d * %d;\n", period, period);
+    emit_put(c, ind + 2, "%s = tyl_start + (tyl_done - 1) * tyl_step;\n", v);
+    /* the body's scalar assignments (the Python loop variable) take their last values */
+    for (int i = 0; i < s->body.len; i++)
+        if (VEC_AT(s->body, i, ir_stmt *)->kind == S_ASSIGN)
+            emit_stmt(c, ind + 2, VEC_AT(s->body, i, ir_stmt *));
+    emit_put(c, ind + 1, "}\n");
+    emit_put(c, ind + 1, "for (int64_t tyl_k = tyl_done; tyl_k < tyl_trip; tyl_k++) {\n");
+    emit_put(c, ind + 2, "%s = tyl_start + tyl_k * tyl_step;\n", v);
+    emit_block(c, ind + 2, &s->body);
+    emit_put(c, ind + 1, "}\n");
+    emit_put(c, ind, "}\n");
+}
+
 static const emit_target cuda_target = {
     .header = "tyles_cuda.h",
     .cuda = 1,
     .kernel = cuda_kernel,
     .launch = cuda_launch,
     .reduce_kernel = cuda_reduce_kernel,
+    .graph_loop = cuda_graph_loop,
 };
 
 void emit_cuda(ir_program *p, FILE *out) { emit_program(p, out, &cuda_target); }

@@ -1,0 +1,81 @@
+/* emit_ck.c: checkpoints in the host program (emit_internal.h).
+ *
+ * Requires: the schedule (pass_sched_steps, pass_sched_ckpt). Prints the table of main()'s
+ * variables a checkpoint holds, each time loop's live set, the set-up call and a restart's jump
+ * to the loop it resumes in, and at each time loop the array shapes a restart must agree with.
+ */
+#include "emit_internal.h"
+#include "../ir/sched.h"
+
+#include <string.h>
+
+/* At a checkpointed loop's label: the shapes its arrays have, from the parameters (lower.c), for
+ * a restart to check the checkpoint's against (-1: an extent that does not follow from them). */
+void emit_ck_expect(ectx *c, int ind, ir_stmt *s)
+{
+    for (int j = 0; j < s->ck_n; j++) {
+        ir_var *v = s->ck_slot[j];
+        int at = -1;
+        for (int i = 0; i < c->p->sched->vars.len; i++)
+            if (VEC_AT(c->p->sched->vars, i, ir_var *) == v)
+                at = i;
+        if (at < 0)
+            continue;
+        emit_put(c, ind, "{\n");
+        emit_put(c, ind + 1, "const int64_t tyl_e[%d] = {", v->rank);
+        for (int d = 0; d < v->rank; d++) {
+            ir_expr *e = s->ck_shape[j * IR_MAX_RANK + d];
+            fprintf(c->o, "%s%s", d ? ", " : "", e ? emit_S(e) : "-1");
+        }
+        fprintf(c->o, "};\n");
+        emit_put(c, ind + 1, "tyl_ck_expect(%d, tyl_e);\n", at);
+        emit_put(c, ind, "}\n");
+    }
+}
+
+/* The state a checkpoint holds and a restart restores: a table of main()'s variables (every
+ * scalar and array slot, by C name) and, per time loop, the variables live at its step
+ * boundaries (those the loop and the statements after it refer to), then the set-up call and
+ * the jump of a restart to the loop it resumes in. */
+void emit_ck_tables(ectx *c, ir_program *p, FILE *out)
+{
+    (void)c;
+    vec *vars = &p->sched->vars, *loops = &p->sched->ck_loops;
+    fprintf(out, "    int64_t tyl_ck_k0 = 0, tyl_ck_nk = -1;\n");
+    fprintf(out, "    tyl_ck_var tyl_ck_vars[] = {\n");
+    for (int i = 0; i < vars->len; i++) {
+        ir_var *v = VEC_AT(*vars, i, ir_var *);
+        if (v->is_array)
+            fprintf(out, "        {\"%s\", %s, %d, %s, &%s},\n", v->name, emit_tyname(v->type), v->rank,
+                    emit_layout_ref(v), v->name);
+        else
+            fprintf(out, "        {\"%s\", %s, -1, NULL, &%s},\n", v->name, emit_tyname(v->type), v->name);
+    }
+    fprintf(out, "        {NULL, TYL_INT64, -1, NULL, NULL},\n    };\n");
+    for (int L = 0; L < loops->len; L++) {
+        ir_stmt *loop = VEC_AT(*loops, L, ir_stmt *);
+        fprintf(out, "    static const int tyl_ck_live%d[] = {", L);
+        for (int j = 0; j < loop->sched->live.len; j++)
+            fprintf(out, "%d, ", (int)(intptr_t)loop->sched->live.items[j]);
+        fprintf(out, "-1};\n");
+    }
+    /* the program's identity covers the state table too */
+    uint64_t h = p->hash;
+    for (int i = 0; i < vars->len; i++) {
+        ir_var *v = VEC_AT(*vars, i, ir_var *);
+        int sig[3] = {(int)v->type, v->is_array ? v->rank : -1, ir_slot_dist(v)};
+        h = util_hash(util_hash(h, v->name, strlen(v->name) + 1), sig, sizeof sig);
+    }
+    fprintf(out, "    tyl_ck_setup(0x%016llxull, tyl_ck_vars, %d, %d);\n", (unsigned long long)h,
+            vars->len, loops->len);
+    if (loops->len) {
+        /* recovery point (ULFM): the locals the loops use are restored from the checkpoint */
+        fprintf(out, "    if (setjmp(tyl_ck_jmp) != 0) {\n    }\n");
+        fprintf(out, "    switch (tyl_ck_resume_loop()) {\n");
+        for (int L = 0; L < loops->len; L++)
+            fprintf(out, "    case %d: goto tyl_ck_L%d;\n", L, L);
+        fprintf(out, "    default: break;\n    }\n");
+    }
+    fprintf(out, "    (void)tyl_ck_k0;\n    (void)tyl_ck_nk;\n");
+}
+

@@ -1,0 +1,532 @@
+/* emit_expr.c: C text of expressions, shared by the C and CUDA emitters (emit_internal.h).
+ *
+ * Host scalar code (emit_c_scalar: Python semantics, located errors) and the elementwise value
+ * of a kernel (emit_kexpr: operands through row pointers in C, flat offsets in CUDA; scalar
+ * subexpressions hoisted into kernel parameters), the operand names and accesses, constants,
+ * and the small text helpers (string literals, #line comments, type and layout names).
+ */
+#include "emit_internal.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Host code touching one array element: direct in C, a copy from or to the device in CUDA. */
+const emit_target *emit_cur_target;
+
+const char *emit_tyname(ir_type t)
+{
+    static const char *n[] = {"TYL_BOOL", "TYL_INT32", "TYL_INT64", "TYL_FLOAT32", "TYL_FLOAT64"};
+    return n[t];
+}
+
+void emit_c_string(strbuf *b, const char *s) { util_c_string(b, s); }
+
+/* The input's path as a C string literal, for #line and the run time. */
+const char *emit_file_literal(void)
+{
+    static const char *lit;
+    if (!lit) {
+        strbuf b = {0};
+        util_c_string(&b, diag_filename());
+        lit = arena_strdup(&util_arena, b.s);
+        sb_free(&b);
+    }
+    return lit;
+}
+
+/* "/ * PATH:LINE: source line * /", safe whatever the path and the line hold. */
+void emit_line_comment(FILE *o, int line)
+{
+    strbuf b = {0};
+    util_c_comment(&b, diag_filename());
+    fprintf(o, "/* %s:%d: %s */\n", b.s ? b.s : "", line, emit_source_line(line));
+    sb_free(&b);
+}
+
+void emit_where_str(strbuf *b, loc l) { emit_c_string(b, diag_where(l)); }
+
+static void constant(strbuf *b, ir_expr *e)
+{
+    if (ir_type_is_float(e->type)) {
+        double v = e->c.f;
+        const char *suf = e->type == T_F32 ? "f" : "";
+        if (isnan(v))
+            sb_printf(b, e->type == T_F32 ? "NAN" : "(double)NAN");
+        else if (isinf(v))
+            sb_printf(b, "%s%s", v < 0 ? "-" : "", e->type == T_F32 ? "INFINITY" : "(double)INFINITY");
+        else {
+            char buf[40];
+            snprintf(buf, sizeof buf, e->type == T_F32 ? "%.9g" : "%.17g", v);
+            sb_puts(b, buf);
+            if (!strpbrk(buf, ".eEn"))
+                sb_puts(b, ".0");
+            sb_puts(b, suf);
+        }
+        return;
+    }
+    if (e->type == T_BOOL)
+        sb_puts(b, e->c.i ? "true" : "false");
+    else if (e->c.i >= INT32_MIN && e->c.i <= INT32_MAX)
+        sb_printf(b, "%" PRId64, e->c.i);
+    else if (e->c.i == INT64_MIN)
+        sb_puts(b, "INT64_MIN");
+    else
+        sb_printf(b, "INT64_C(%" PRId64 ")", e->c.i);
+}
+
+int emit_view_eq(ir_view *a, ir_view *b)
+{
+    ir_expr ea = {.kind = E_READ, .type = a->arr->type, .view = a};
+    ir_expr eb = {.kind = E_READ, .type = b->arr->type, .view = b};
+    return ir_expr_equal(&ea, &eb);
+}
+
+/* Array dimension of the view iterated by box dimension k, or -1 (broadcast / not iterated). */
+int emit_dim_of_box(ir_view *v, int k)
+{
+    for (int d = 0; d < v->rank; d++)
+        if (v->dim[d].kind == D_RANGE && v->dim[d].box == k)
+            return d;
+    return -1;
+}
+
+/* Stride class of a view along box dim k: 1 (unit, known at compile time), 0 (broadcast),
+ * -1 (a run-time stride), -2 (a periodic np.roll dimension: the index is taken modulo). */
+int emit_static_stride(ir_view *v, int k)
+{
+    int d = emit_dim_of_box(v, k);
+    if (d < 0)
+        return 0;
+    if (v->dim[d].wrap)
+        return -2;
+    if (d == v->rank - 1 && v->dim[d].step_c == 1)
+        return 1;
+    return -1;
+}
+
+int emit_has_wrap(ir_view *v)
+{
+    for (int d = 0; d < v->rank; d++)
+        if (v->dim[d].kind == D_RANGE && v->dim[d].wrap)
+            return 1;
+    return 0;
+}
+
+/* C text of the element stride of array dimension d of a slot: the product of later extents. */
+void emit_elem_stride(strbuf *b, ir_var *slot, int d)
+{
+    if (d == slot->rank - 1) {
+        sb_puts(b, "1");
+        return;
+    }
+    sb_printf(b, "%s->stride[%d]", slot->name, d);
+}
+
+
+/* The layout table of a slot's arrays, as a C expression ("NULL": replicated). */
+const char *emit_layout_ref(ir_var *v)
+{
+    if (!ir_slot_dist(v))
+        return "NULL";
+    char buf[32];
+    snprintf(buf, sizeof buf, "&tyl_L%d", v->layout->id);
+    return arena_strdup(&util_arena, buf);
+}
+
+void emit_operand_name(strbuf *b, kctx *k, int idx)
+{
+    if (idx < 0 && k->nt <= 1)
+        sb_puts(b, "w");
+    else if (idx < 0)
+        sb_printf(b, "w%d", -idx);
+    else
+        sb_printf(b, "r%d", idx + 1);
+}
+
+/* Element access of operand idx (-1: target) at the current point of the loop nest: through
+ * row pointers in C (the inner loop indexes a row), through a flat offset in CUDA (one thread
+ * per point). */
+void emit_access(strbuf *b, kctx *k, int idx, ir_view *v)
+{
+    int L = k->B - 1;
+    if (!k->cuda && (!emit_has_wrap(v) || k->wrap_fast)) {
+        /* the row pointer holds the outer indices (wrapped for periodic reads); in the middle of
+         * a peeled row the inner index of a periodic read does not wrap */
+        emit_operand_name(b, k, idx);
+        if (k->B > 1)
+            sb_putc(b, 'r');
+        int st = emit_static_stride(v, L);
+        if (st == 1)
+            sb_printf(b, "[i%d]", L);
+        else if (st == 0)
+            sb_puts(b, "[0]");
+        else {
+            sb_putc(b, '[');
+            if (st == -1)
+                sb_printf(b, "i%d * ", L);
+            emit_operand_name(b, k, idx);
+            if (st == -1)
+                sb_printf(b, "_s%d]", L);
+            else
+                sb_printf(b, "_lo%d + i%d]", L, L);
+        }
+        return;
+    }
+    /* a flat offset from the operand's base pointer (CUDA, and the wrapped edges of a row) */
+    emit_operand_name(b, k, idx);
+    sb_putc(b, '[');
+    int any = 0;
+    for (int d = 0; d < k->B; d++) {
+        int st = emit_static_stride(v, d);
+        if (st == 0)
+            continue;
+        if (any++)
+            sb_puts(b, " + ");
+        if (st == 1)
+            sb_printf(b, "i%d", d);
+        else if (st == -1) {
+            sb_printf(b, "i%d * ", d);
+            emit_operand_name(b, k, idx);
+            sb_printf(b, "_s%d", d);
+        } else {
+            sb_puts(b, "tyl_wrap(");
+            emit_operand_name(b, k, idx);
+            sb_printf(b, "_lo%d + i%d * ", d, d);
+            emit_operand_name(b, k, idx);
+            sb_printf(b, "_st%d, ", d);
+            emit_operand_name(b, k, idx);
+            sb_printf(b, "_n%d) * ", d);
+            emit_operand_name(b, k, idx);
+            sb_printf(b, "_es%d", d);
+        }
+    }
+    sb_puts(b, any ? "]" : "0]");
+}
+
+static int scalar_index(kctx *k, ir_expr *e)
+{
+    for (int i = 0; i < k->scalars.len; i++)
+        if (ir_expr_equal(VEC_AT(k->scalars, i, ir_expr *), e))
+            return i;
+    vec_push(&k->scalars, e);
+    return k->scalars.len - 1;
+}
+
+static const char *math_fn(ir_fn fn, ir_type t)
+{
+    static const char *d[] = {[FN_SQRT] = "sqrt", [FN_EXP] = "exp", [FN_LOG] = "log",
+                              [FN_SIN] = "sin", [FN_COS] = "cos", [FN_TAN] = "tan",
+                              [FN_TANH] = "tanh", [FN_FLOOR] = "floor", [FN_CEIL] = "ceil",
+                              [FN_SIGN] = "tyl_np_sign_f64"};
+    static const char *f[] = {[FN_SQRT] = "sqrtf", [FN_EXP] = "expf", [FN_LOG] = "logf",
+                              [FN_SIN] = "sinf", [FN_COS] = "cosf", [FN_TAN] = "tanf",
+                              [FN_TANH] = "tanhf", [FN_FLOOR] = "floorf", [FN_CEIL] = "ceilf",
+                              [FN_SIGN] = "tyl_np_sign_f32"};
+    /* the rest are libm's own names: double, and float with an f */
+    static const char *libm[] = {[FN_ASIN] = "asin", [FN_ACOS] = "acos", [FN_ATAN] = "atan",
+                                 [FN_SINH] = "sinh", [FN_COSH] = "cosh", [FN_ASINH] = "asinh",
+                                 [FN_ACOSH] = "acosh", [FN_ATANH] = "atanh", [FN_LOG10] = "log10",
+                                 [FN_LOG2] = "log2", [FN_EXP2] = "exp2", [FN_EXPM1] = "expm1",
+                                 [FN_LOG1P] = "log1p", [FN_CBRT] = "cbrt", [FN_TRUNC] = "trunc",
+                                 [FN_RINT] = "rint", [FN_ATAN2] = "atan2", [FN_HYPOT] = "hypot",
+                                 [FN_COPYSIGN] = "copysign", [FN_FMOD] = "fmod", [FN_POW] = "pow"};
+    if (fn == FN_SIGN && !ir_type_is_float(t))
+        return "tyl_np_sign_i64";
+    if (fn >= FN_ASIN && fn <= FN_POW)
+        return t == T_F32 ? arena_printf(&util_arena, "%sf", libm[fn]) : libm[fn];
+    return t == T_F32 ? f[fn] : d[fn];
+}
+
+/* Shared operator printing; sub() prints operands in the right context. */
+typedef void (*subfn)(strbuf *, ir_expr *, kctx *);
+
+static void binop(strbuf *b, ir_expr *e, kctx *k, subfn sub)
+{
+    ir_type t = e->type, ot = e->a->type;
+    const char *w = NULL;
+    strbuf wb = {0};
+    if (e->py) {
+        emit_where_str(&wb, e->l);
+        w = wb.s;
+    }
+    const char *fn = NULL;
+    int isf = ir_type_is_float(ot);
+    switch (e->op) {
+    case OP_TRUEDIV:
+        if (e->py)
+            fn = isf ? "tyl_py_div_f" : "tyl_py_truediv_i";
+        break;
+    case OP_FDIV:
+        fn = e->py ? (isf ? "tyl_py_floordiv_f" : "tyl_py_floordiv_i")
+                   : (isf ? "tyl_np_floordiv_f64" : "tyl_np_floordiv_i64");
+        break;
+    case OP_MOD:
+        fn = e->py ? (isf ? "tyl_py_mod_f" : "tyl_py_mod_i") : (isf ? "tyl_np_mod_f64" : "tyl_np_mod_i64");
+        break;
+    case OP_POWER:
+        fn = e->py ? (isf ? "tyl_py_pow_f" : "tyl_py_pow_i") : (isf ? (t == T_F32 ? "powf" : "pow") : "tyl_np_pow_i64");
+        break;
+    case OP_NPMIN:
+        fn = t == T_F32 ? "tyl_np_minimum_f32" : isf ? "tyl_np_minimum_f64" : "tyl_min_i";
+        w = NULL;
+        break;
+    case OP_NPMAX:
+        fn = t == T_F32 ? "tyl_np_maximum_f32" : isf ? "tyl_np_maximum_f64" : "tyl_max_i";
+        w = NULL;
+        break;
+    case OP_MIN: fn = isf ? "tyl_min_f" : "tyl_min_i"; w = NULL; break;
+    case OP_MAX: fn = isf ? "tyl_max_f" : "tyl_max_i"; w = NULL; break;
+    /* Python ints stop at int64 with a located error instead of wrapping */
+    case OP_ADD: fn = e->py && t == T_I64 ? "tyl_py_add_i" : NULL; break;
+    case OP_SUB: fn = e->py && t == T_I64 ? "tyl_py_sub_i" : NULL; break;
+    case OP_MUL: fn = e->py && t == T_I64 ? "tyl_py_mul_i" : NULL; break;
+    default: break;
+    }
+    if (fn) {
+        int f32 = t == T_F32 && (e->op == OP_FDIV || e->op == OP_MOD);
+        if (f32)
+            sb_puts(b, "(float)");
+        sb_printf(b, "%s(", fn);
+        sub(b, e->a, k);
+        sb_puts(b, ", ");
+        sub(b, e->b, k);
+        if (w && (e->op != OP_POWER || e->py))
+            sb_printf(b, ", %s", w);
+        sb_putc(b, ')');
+        sb_free(&wb);
+        return;
+    }
+    sb_free(&wb);
+    static const char *ops[] = {
+        [OP_ADD] = "+", [OP_SUB] = "-", [OP_MUL] = "*", [OP_TRUEDIV] = "/", [OP_CLT] = "<",
+        [OP_CLE] = "<=", [OP_CGT] = ">", [OP_CGE] = ">=", [OP_CEQ] = "==", [OP_CNE] = "!=",
+        [OP_LAND] = "&&", [OP_LOR] = "||", [OP_BAND] = "&", [OP_BOR] = "|", [OP_BXOR] = "^",
+    };
+    sb_putc(b, '(');
+    sub(b, e->a, k);
+    sb_printf(b, " %s ", ops[e->op]);
+    sub(b, e->b, k);
+    sb_putc(b, ')');
+}
+
+/* Row-major offset of an element from its normalised indices. */
+static void elem_offset(strbuf *b, ir_var *slot, ir_expr **idx, int n, kctx *k, subfn sub)
+{
+    for (int d = 0; d < n; d++) {
+        if (d)
+            sb_puts(b, " + ");
+        sub(b, idx[d], k);
+        if (ir_slot_dist(slot))
+            sb_printf(b, " - %s->lo[%d]", slot->name, d);
+        if (d < n - 1) {
+            sb_puts(b, " * (");
+            emit_elem_stride(b, slot, d);
+            sb_putc(b, ')');
+        }
+    }
+}
+
+const char *emit_elem_suffix(ir_type t)
+{
+    switch (t) {
+    case T_BOOL: return "bool";
+    case T_I32: return "i32";
+    case T_I64: return "i64";
+    case T_F32: return "f32";
+    case T_F64: return "f64";
+    }
+    return "f64";
+}
+
+static void hexpr(strbuf *b, ir_expr *e, kctx *k);
+
+static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
+{
+    switch (e->kind) {
+    case E_CONST: constant(b, e); return;
+    case E_VAR: sb_puts(b, e->var->name); return;
+    case E_BIN: binop(b, e, k, sub); return;
+    case E_UN:
+        if ((e->op == OP_NEG || e->op == OP_ABS) && e->type == T_I64 && sub == hexpr) {
+            /* host scalar code: -INT64_MIN and abs(INT64_MIN) are errors, not wraps */
+            sb_puts(b, e->op == OP_NEG ? "tyl_py_neg_i(" : "tyl_py_abs_i(");
+            sub(b, e->a, k);
+            sb_puts(b, ", ");
+            emit_where_str(b, e->l);
+            sb_putc(b, ')');
+            return;
+        }
+        switch (e->op) {
+        case OP_NEG: sb_puts(b, "(- "); break; /* never "--" */
+        case OP_POS: sb_puts(b, "(+ "); break;
+        case OP_LNOT: sb_puts(b, "(!"); break;
+        case OP_BNOT: sb_puts(b, e->type == T_BOOL ? "(!" : "(~"); break;
+        case OP_ABS:
+            sb_puts(b, ir_type_is_float(e->type) ? (e->type == T_F32 ? "fabsf(" : "fabs(") : "tyl_abs_i(");
+            break;
+        default: UNREACHABLE();
+        }
+        sub(b, e->a, k);
+        sb_putc(b, ')');
+        return;
+    case E_CAST:
+        if (e->type == T_BOOL) {
+            sb_puts(b, "(");
+            sub(b, e->a, k);
+            sb_puts(b, " != 0)");
+        } else {
+            sb_printf(b, "((%s)", ir_type_c(e->type));
+            sub(b, e->a, k);
+            sb_putc(b, ')');
+        }
+        return;
+    case E_CALL:
+        if (e->fn == FN_SLICE_LO || e->fn == FN_SLICE_LEN) {
+            sb_puts(b, e->fn == FN_SLICE_LO ? "tyl_slo(" : "tyl_slen(");
+            for (int i = 0; i < 5; i++) {
+                sub(b, e->args[i], k);
+                sb_puts(b, ", ");
+            }
+            emit_where_str(b, e->l);
+            sb_putc(b, ')');
+            return;
+        }
+        if (e->fn == FN_WALLTIME) {
+            int64_t kind = 0;
+            ir_expr_const_int(e->args[0], &kind);
+            sb_printf(b, "tyl_wall_time(%d)", (int)kind);
+            return;
+        }
+        if (e->fn == FN_NONEMPTY) {
+            int64_t mx = 0;
+            ir_expr_const_int(e->args[2], &mx);
+            sb_puts(b, "(tyl_nonempty(");
+            sub(b, e->args[0], k);
+            sb_printf(b, ", \"%s\", ", mx ? "maximum" : "minimum");
+            emit_where_str(b, e->l);
+            sb_puts(b, "), ");
+            sub(b, e->args[1], k);
+            sb_putc(b, ')');
+            return;
+        }
+        if (e->fn == FN_PYINT) {
+            sb_puts(b, "tyl_py_int(");
+            sub(b, e->args[0], k);
+            sb_puts(b, ", ");
+            emit_where_str(b, e->l);
+            sb_putc(b, ')');
+            return;
+        }
+        if (e->fn == FN_INDEX) {
+            sb_puts(b, "tyl_index(");
+            sub(b, e->args[0], k);
+            sb_puts(b, ", ");
+            sub(b, e->args[1], k);
+            sb_puts(b, ", ");
+            sub(b, e->args[2], k);
+            sb_puts(b, ", ");
+            emit_where_str(b, e->l);
+            sb_putc(b, ')');
+            return;
+        }
+        sb_printf(b, "%s(", math_fn(e->fn, e->type));
+        for (int i = 0; i < e->nargs; i++) {
+            if (i)
+                sb_puts(b, ", ");
+            sub(b, e->args[i], k);
+        }
+        sb_putc(b, ')');
+        return;
+    case E_SELECT:
+        sb_putc(b, '(');
+        sub(b, e->a, k);
+        sb_puts(b, " ? ");
+        sub(b, e->b, k);
+        sb_puts(b, " : ");
+        sub(b, e->cc, k);
+        sb_putc(b, ')');
+        return;
+    case E_SHAPE: sb_printf(b, "%s->shape[%d]", e->var->name, e->dim); return;
+    case E_ELEM:
+        if ((emit_cur_target && emit_cur_target->cuda) || ir_slot_dist(e->var)) {
+            /* through the run time: device memory, or the owner's broadcast */
+            sb_printf(b, "tyl_eget_%s(%s", emit_elem_suffix(e->var->type), e->var->name);
+            for (int d = 0; d < 4; d++) {
+                sb_puts(b, ", ");
+                if (d < e->nargs)
+                    sub(b, e->args[d], k);
+                else
+                    sb_puts(b, "0");
+            }
+            sb_putc(b, ')');
+            return;
+        }
+        sb_printf(b, "((%s *)%s->data)[", ir_type_c(e->type), e->var->name);
+        elem_offset(b, e->var, e->args, e->nargs, k, sub);
+        sb_putc(b, ']');
+        return;
+    case E_READ:
+    case E_INDEX: UNREACHABLE();
+    }
+}
+
+static void hexpr(strbuf *b, ir_expr *e, kctx *k)
+{
+    (void)k;
+    if (e->kind == E_READ || e->kind == E_INDEX)
+        INTERNAL("array read in scalar code");
+    expr_common(b, e, NULL, hexpr);
+}
+
+void emit_c_scalar(strbuf *b, ir_expr *e) { hexpr(b, e, NULL); }
+
+static int read_index(kctx *k, ir_view *v)
+{
+    for (int i = 0; i < k->reads.len; i++)
+        if (emit_view_eq(VEC_AT(k->reads, i, ir_view *), v))
+            return i;
+    vec_push(&k->reads, v);
+    return k->reads.len - 1;
+}
+
+void emit_kexpr(strbuf *b, ir_expr *e, kctx *k)
+{
+    if (e->kind != E_CONST && ir_expr_is_scalar(e)) {
+        sb_printf(b, "s%d", scalar_index(k, e) + 1);
+        return;
+    }
+    if (e->kind == E_READ) {
+        /* a pointwise read of a target goes through the target's own pointer (restrict) */
+        for (int j = 0; k->w_reads && j < k->nt; j++)
+            if (emit_view_eq(e->view, k->sw[j]->target)) {
+                emit_access(b, k, -1 - j, k->sw[j]->target);
+                return;
+            }
+        int i = read_index(k, e->view);
+        emit_access(b, k, i, e->view);
+        return;
+    }
+    if (e->kind == E_INDEX) {
+        k->uses_index = 1;
+        sb_printf(b, "((%s)(i%d + o%d))", ir_type_c(e->type), e->dim, e->dim);
+        return;
+    }
+    expr_common(b, e, k, emit_kexpr);
+}
+
+/* The source line, trimmed, with comment terminators defused, for kernel comments. */
+const char *emit_source_line(int line)
+{
+    const char *t = diag_line(line);
+    while (*t == ' ' || *t == '\t')
+        t++;
+    size_t n = strcspn(t, "\n");
+    strbuf b = {0};
+    util_c_comment(&b, arena_strndup(&util_arena, t, n));
+    const char *r = arena_strdup(&util_arena, b.s ? b.s : "");
+    sb_free(&b);
+    return r;
+}
+

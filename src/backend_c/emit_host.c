@@ -1,0 +1,386 @@
+/* emit_host.c: the host program, main() (emit_internal.h).
+ *
+ * Requires: IR after the schedule passes (pass_sched_*). Prints the scalar code, allocations,
+ * bindings, control flow (time loops with their step boundaries, CUDA graph replays where the
+ * schedule says so), prints, saves and loads, around the sweeps (emit_sweep.c) and the
+ * checkpoint tables (emit_ck.c). Decides nothing: every choice comes from the IR and its
+ * schedule, and nothing is written into them.
+ */
+#include "emit_c.h"
+#include "emit_internal.h"
+#include "../ir/sched.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void emit_hline(ectx *c, int ind, loc l)
+{
+    if (l.line)
+        fprintf(c->o, "#line %d %s\n", l.line, emit_file_literal());
+    (void)ind;
+}
+
+void emit_put(ectx *c, int ind, const char *fmt, ...)
+{
+    fprintf(c->o, "%*s", ind * 4, "");
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(c->o, fmt, ap);
+    va_end(ap);
+}
+
+const char *emit_S(ir_expr *e)
+{
+    strbuf b = {0};
+    emit_c_scalar(&b, e);
+    const char *r = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    return r;
+}
+
+const char *emit_W(loc l)
+{
+    strbuf b = {0};
+    emit_where_str(&b, l);
+    const char *r = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    return r;
+}
+
+/* S_RANDOM: libtyles' NumPy streams (tyl_random.c); the same on the host and CUDA back ends,
+ * since the fill goes through tyl_mem. */
+static void emit_random(ectx *c, int ind, ir_stmt *s)
+{
+    static const char *kind[] = {"TYL_RK_SAMPLE", "TYL_RK_SAMPLE_F32", "TYL_RK_GAUSS",
+                                 "TYL_RK_UNIFORM", "TYL_RK_INT"};
+    emit_hline(c, ind, s->l);
+    if (s->init == R_SEED) {
+        emit_put(c, ind, "tyl_random_seed(%d, %s, %d, %s);\n", s->n, s->e ? emit_S(s->e) : "0", !s->e, emit_W(s->l));
+        return;
+    }
+    const char *a = s->e ? emit_S(s->e) : "0", *b = s->e2 ? emit_S(s->e2) : "0";
+    int ints = s->init == R_INT;
+    const char *k = s->na ? arena_printf(&util_arena, "%s | TYL_RK_SEEDED", kind[s->init]) : kind[s->init];
+    if (s->var->is_array)
+        emit_put(c, ind, "tyl_random_fill(%d, %s, %s, %s, %s, %s, %s, %s);\n", s->n, k,
+            ints ? "0" : a, ints ? "0" : b, ints ? a : "0", ints ? b : "1", s->var->name, emit_W(s->l));
+    else if (ints)
+        emit_put(c, ind, "%s = tyl_random_draw_int(%d, %s, %s, %s, %s);\n", s->var->name, s->n, k, a, b, emit_W(s->l));
+    else
+        emit_put(c, ind, "%s = tyl_random_draw(%d, %s, %s, %s, %s);\n", s->var->name, s->n, k, a, b,
+            emit_W(s->l));
+}
+
+static void shape_decl(ectx *c, int ind, const char *name, int n, ir_expr **e)
+{
+    emit_put(c, ind, "const int64_t %s[%d] = {", name, n ? n : 1);
+    for (int i = 0; i < n; i++)
+        fprintf(c->o, "%s%s", i ? ", " : "", emit_S(e[i]));
+    if (n == 0)
+        fprintf(c->o, "0");
+    fprintf(c->o, "};\n");
+}
+
+void emit_stmt(ectx *c, int ind, ir_stmt *s)
+{
+    switch (s->kind) {
+    case S_ASSIGN:
+        emit_hline(c, ind, s->l);
+        emit_put(c, ind, "%s = %s;\n", s->var->name, emit_S(s->e));
+        return;
+    case S_ALLOC: {
+        emit_hline(c, ind, s->l);
+        ir_var *v = s->var;
+        if (s->init == 3) {
+            emit_put(c, ind, "tyl_set(&%s, tyl_copy_l(%s, %s, %s));\n", v->name, s->src_slot->name, emit_layout_ref(v), emit_W(s->l));
+            return;
+        }
+        emit_put(c, ind, "{\n");
+        shape_decl(c, ind + 1, "tyl_shape", v->rank, s->shape);
+        emit_put(c, ind + 1, "tyl_set(&%s, tyl_alloc_l(%s, %d, tyl_shape, %s, %s, %s));\n", v->name, emit_tyname(v->type),
+            v->rank, s->init == 1 ? "TYL_INIT_ZERO" : "TYL_INIT_NONE", emit_layout_ref(v), emit_W(s->l));
+        emit_put(c, ind, "}\n");
+        if (s->init == 2)
+            emit_put(c, ind, "tyl_fill(%s, %s);\n", v->name, emit_S(s->e));
+        return;
+    }
+    case S_BIND:
+        emit_hline(c, ind, s->l);
+        if (s->n == 1 && s->move) {
+            emit_put(c, ind, "tyl_set(&%s, %s);\n", s->dst[0]->name, s->srcs[0]->name);
+            emit_put(c, ind, "%s = NULL;\n", s->srcs[0]->name);
+            return;
+        }
+        if (s->n == 1) {
+            emit_put(c, ind, "tyl_set(&%s, tyl_ref(%s));\n", s->dst[0]->name, s->srcs[0]->name);
+            return;
+        }
+        emit_put(c, ind, "{\n");
+        for (int k = 0; k < s->n; k++)
+            emit_put(c, ind + 1, "tyl_array *tyl_b%d = tyl_ref(%s);\n", k, s->srcs[k]->name);
+        for (int k = 0; k < s->n; k++)
+            emit_put(c, ind + 1, "tyl_set(&%s, tyl_b%d);\n", s->dst[k]->name, k);
+        emit_put(c, ind, "}\n");
+        return;
+    case S_RELEASE:
+        emit_put(c, ind, "tyl_set(&%s, NULL);\n", s->var->name);
+        return;
+    case S_SWEEP:
+    case S_FUSED: emit_sweep(c, ind, s); return;
+    case S_SETELEM: {
+        emit_hline(c, ind, s->l);
+        ir_expr el = {.kind = E_ELEM, .type = s->var->type, .var = s->var, .args = s->args, .nargs = s->n};
+        if (c->t->cuda || ir_slot_dist(s->var)) {
+            emit_put(c, ind, "tyl_eset_%s(%s", emit_elem_suffix(s->var->type), s->var->name);
+            for (int d = 0; d < 4; d++)
+                fprintf(c->o, ", %s", d < s->n ? emit_S(s->args[d]) : "0");
+            fprintf(c->o, ", %s);\n", emit_S(s->e));
+        } else
+            emit_put(c, ind, "%s = %s;\n", emit_S(&el), emit_S(s->e));
+        return;
+    }
+    case S_FOR: {
+        emit_hline(c, ind, s->l);
+        int64_t k;
+        const char *v = s->var->name;
+        if (s->sched->graph_period) { /* a CUDA graph (pass_sched_graph) */
+            c->t->graph_loop(c, ind, s);
+            return;
+        }
+        if (!ir_expr_const_int(s->e3, &k)) {
+            emit_put(c, ind, "if (%s == 0)\n", emit_S(s->e3));
+            emit_put(c, ind + 1, "tyl_rt_error(%s, \"ValueError: range() arg 3 must not be zero\");\n", emit_W(s->l));
+        }
+        /* a trip count, so no bound near the ends of int64 can overflow the loop variable */
+        int L = s->sched->ck;
+        if (L >= 0) {
+            /* a checkpointed time loop: a restart jumps to the label with the state restored,
+             * and the loop goes on from the checkpoint's iteration (runtime/elastic) */
+            emit_put(c, ind - 1, "tyl_ck_L%d:\n", L);
+            emit_ck_expect(c, ind, s);
+            emit_put(c, ind, "tyl_ck_k0 = tyl_ck_enter(%d, tyl_ck_live%d, &tyl_ck_nk);\n", L, L);
+            emit_put(c, ind, "for (int64_t tyl_k = tyl_ck_k0, tyl_nk = tyl_ck_nk >= 0 ? tyl_ck_nk : "
+                "tyl_range_len(%s, %s, %s); tyl_k < tyl_nk; tyl_k++) {\n", emit_S(s->e), emit_S(s->e2), emit_S(s->e3));
+        } else
+            emit_put(c, ind, "for (int64_t tyl_k = 0, tyl_nk = tyl_range_len(%s, %s, %s); tyl_k < tyl_nk; tyl_k++) {\n",
+                emit_S(s->e), emit_S(s->e2), emit_S(s->e3));
+        emit_put(c, ind + 1, "%s = (int64_t)((uint64_t)%s + (uint64_t)tyl_k * (uint64_t)%s);\n", v, emit_S(s->e), emit_S(s->e3));
+        if (s->sched->progress)
+            emit_put(c, ind + 1, "tyl_progress(tyl_k, tyl_nk);\n");
+        if (L >= 0)
+            emit_put(c, ind + 1, "tyl_ck_step(%d, tyl_k, tyl_nk, tyl_ck_live%d);\n", L, L);
+        emit_block(c, ind + 1, &s->body);
+        emit_put(c, ind, "}\n");
+        if (L >= 0)
+            emit_put(c, ind, "tyl_ck_leave(%d);\n", L);
+        return;
+    }
+    case S_WHILE: {
+        emit_hline(c, ind, s->l);
+        int L = s->sched->ck;
+        if (L >= 0) {
+            emit_put(c, ind - 1, "tyl_ck_L%d:\n", L);
+            emit_ck_expect(c, ind, s);
+            emit_put(c, ind, "tyl_ck_k0 = tyl_ck_enter(%d, tyl_ck_live%d, &tyl_ck_nk);\n", L, L);
+        }
+        if (s->sched->progress) {
+            emit_put(c, ind, "for (int64_t tyl_w = %s; %s; tyl_w++) {\n", L >= 0 ? "tyl_ck_k0" : "0", emit_S(s->e));
+            emit_put(c, ind + 1, "tyl_progress(tyl_w, -1);\n");
+            if (L >= 0)
+                emit_put(c, ind + 1, "tyl_ck_step(%d, tyl_w, -1, tyl_ck_live%d);\n", L, L);
+        } else
+            emit_put(c, ind, "while (%s) {\n", emit_S(s->e));
+        emit_block(c, ind + 1, &s->body);
+        emit_put(c, ind, "}\n");
+        if (L >= 0)
+            emit_put(c, ind, "tyl_ck_leave(%d);\n", L);
+        return;
+    }
+    case S_IF:
+        emit_hline(c, ind, s->l);
+        emit_put(c, ind, "if (%s) {\n", emit_S(s->e));
+        emit_block(c, ind + 1, &s->body);
+        if (s->orelse.len) {
+            emit_put(c, ind, "} else {\n");
+            emit_block(c, ind + 1, &s->orelse);
+        }
+        emit_put(c, ind, "}\n");
+        return;
+    case S_RAISE: {
+        strbuf b = {0};
+        emit_c_string(&b, s->str);
+        emit_hline(c, ind, s->l);
+        emit_put(c, ind, "if (%s)\n", emit_S(s->e));
+        /* scalars are the same on every rank, so every rank stops here: rank 0 tells */
+        emit_put(c, ind + 1, "tyl_rt_error_all(%s, \"%%s\", %s);\n", emit_W(s->l), b.s);
+        sb_free(&b);
+        return;
+    }
+    case S_BREAK: emit_put(c, ind, "break;\n"); return;
+    case S_CONTINUE: emit_put(c, ind, "continue;\n"); return;
+    case S_PRINT: {
+        emit_hline(c, ind, s->l);
+        for (int i = 0; i < s->n; i++) {
+            strbuf b = {0};
+            if (i) {
+                emit_c_string(&b, s->str);
+                emit_put(c, ind, "tyl_print_str(%s);\n", b.s);
+                b.len = 0;
+            }
+            if (s->strs[i]) {
+                emit_c_string(&b, s->strs[i]);
+                emit_put(c, ind, "tyl_print_str(%s);\n", b.s);
+            } else {
+                ir_type t = s->args[i]->type;
+                emit_put(c, ind, "tyl_print_%s(%s);\n",
+                    t == T_BOOL ? "bool" : ir_type_is_float(t) ? (t == T_F32 ? "float32" : "float") : "int",
+                    emit_S(s->args[i]));
+            }
+            sb_free(&b);
+        }
+        strbuf b = {0};
+        emit_c_string(&b, s->end);
+        emit_put(c, ind, "tyl_print_end(%s);\n", b.s);
+        sb_free(&b);
+        return;
+    }
+    case S_SAVE: {
+        emit_hline(c, ind, s->l);
+        strbuf b = {0};
+        emit_c_string(&b, s->str);
+        emit_put(c, ind, "tyl_save_npy(%s, %s, %s);\n", b.s, s->var->name, emit_W(s->l));
+        sb_free(&b);
+        return;
+    }
+    case S_REDUCE: emit_reduce(c, ind, s); return;
+    case S_ROTATE: {
+        /* X = Y.copy() where Y's view `target` is overwritten next: X takes Y's buffer */
+        ir_var *x = s->var, *y = s->src_slot;
+        ir_view *v = s->target;
+        emit_hline(c, ind, s->l);
+        emit_put(c, ind, "{\n");
+        emit_put(c, ind + 1, "tyl_array *tyl_old = %s;\n", x->name);
+        emit_put(c, ind + 1, "%s = %s;\n", x->name, y->name);
+        emit_put(c, ind + 1, "tyl_release(tyl_old);\n");
+        emit_put(c, ind + 1, "%s = tyl_alloc_like(%s, TYL_INIT_NONE, %s);\n", y->name, x->name, emit_W(s->l));
+        emit_put(c, ind + 1, "const int64_t tyl_lo[%d] = {", v->rank);
+        for (int d = 0; d < v->rank; d++)
+            fprintf(c->o, "%s%s", d ? ", " : "", emit_S(v->dim[d].lo));
+        fprintf(c->o, "};\n");
+        emit_put(c, ind + 1, "const int64_t tyl_len[%d] = {", v->rank);
+        for (int d = 0; d < v->rank; d++)
+            fprintf(c->o, "%s%s", d ? ", " : "", v->dim[d].kind == D_FIXED ? "1" : emit_S(v->dim[d].len));
+        fprintf(c->o, "};\n");
+        emit_put(c, ind + 1, "tyl_copy_outside(%s, %s, tyl_lo, tyl_len);\n", y->name, x->name);
+        emit_put(c, ind, "}\n");
+        return;
+    }
+    case S_RANDOM: emit_random(c, ind, s); return;
+    case S_LOAD: {
+        emit_hline(c, ind, s->l);
+        strbuf b = {0};
+        emit_c_string(&b, s->str);
+        emit_put(c, ind, "tyl_set(&%s, tyl_load_npy_l(%s, %s, %d, %s, %s));\n", s->var->name, b.s, emit_tyname(s->var->type),
+            s->var->rank, emit_layout_ref(s->var), emit_W(s->l));
+        sb_free(&b);
+        return;
+    }
+    case S_CHECK:
+        emit_hline(c, ind, s->l);
+        emit_put(c, ind, "{\n");
+        shape_decl(c, ind + 1, "tyl_a", s->na, s->args);
+        shape_decl(c, ind + 1, "tyl_b", s->nb, s->args + s->na);
+        emit_put(c, ind + 1, "tyl_check_shapes(%s, %s, %d, tyl_a, %d, tyl_b);\n", emit_W(s->l),
+            s->check == CK_BCAST ? "TYL_CK_BCAST" : "TYL_CK_ASSIGN", s->na, s->nb);
+        emit_put(c, ind, "}\n");
+        return;
+    }
+}
+
+void emit_block(ectx *c, int ind, vec *body)
+{
+    for (int i = 0; i < body->len; i++)
+        emit_stmt(c, ind, VEC_AT(*body, i, ir_stmt *));
+}
+
+void emit_program(ir_program *p, FILE *out, const emit_target *t)
+{
+    UTIL_ASSERT(p->sched && p->sched->done == SCHED_ALL && p->sched->cuda == t->cuda);
+    ectx c = {0};
+    c.t = t;
+    c.p = p;
+    emit_cur_target = t;
+    c.written = NEWN(char, p->sched->nkernels + 1);
+    c.o = tmpfile();
+    c.kf = tmpfile();
+    c.sink = fopen("/dev/null", "w");
+    if (!c.o || !c.kf || !c.sink)
+        util_syserr("cannot create a temporary file: %s", strerror(errno));
+    emit_block(&c, 1, &p->body);
+
+    strbuf src = {0};
+    util_c_comment(&src, p->source);
+    fprintf(out, "/* Generated by tylesc from %s. Edit the .tyl file, not this one. */\n", src.s ? src.s : "");
+    sb_free(&src);
+    fprintf(out, "#include \"%s\"\n\n", t->header);
+    fprintf(out, "#ifndef TYL_PAR_MIN\n#define TYL_PAR_MIN 32768 /* elements below which a sweep runs serially */\n#endif\n\n");
+    /* layouts of the distributed arrays: halo layers below / above per dimension, periodic */
+    for (int i = 0; i < p->layouts.len; i++) {
+        ir_layout *L = VEC_AT(p->layouts, i, ir_layout *);
+        if (!L->dist)
+            continue;
+        fprintf(out, "static const tyl_layout tyl_L%d = {1, {%d, %d, %d, %d}, {%d, %d, %d, %d}, 0x%xu};\n", L->id,
+                L->hl[0], L->hl[1], L->hl[2], L->hl[3], L->hh[0], L->hh[1], L->hh[2], L->hh[3], L->periodic);
+    }
+    fprintf(out, "\n");
+    /* kernels */
+    rewind(c.kf);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, c.kf)) > 0)
+        fwrite(buf, 1, n, out);
+    fclose(c.kf);
+    fclose(c.sink);
+
+    fprintf(out, "int main(int argc, char **argv)\n{\n");
+    for (int i = 0; i < p->params.len; i++) {
+        ir_var *v = VEC_AT(p->params, i, ir_var *);
+        fprintf(out, "    %s %s = %s;\n", ir_type_c(v->type), v->name, emit_S(v->init));
+    }
+    fprintf(out, "    tyl_param params[] = {\n");
+    for (int i = 0; i < p->params.len; i++) {
+        ir_var *v = VEC_AT(p->params, i, ir_var *);
+        strbuf nm = {0};
+        emit_c_string(&nm, v->pyname);
+        fprintf(out, "        {%s, %s, &%s},\n", nm.s, emit_tyname(v->type), v->name);
+        sb_free(&nm);
+    }
+    fprintf(out, "        {NULL, TYL_INT64, NULL},\n    };\n");
+    fprintf(out, "    tyl_rt_set_grid(%d);\n", p->grid_rank);
+    fprintf(out, "    tyl_rt_init(&argc, &argv, %s, params, %d);\n", emit_file_literal(), p->params.len);
+    for (int i = 0; i < p->sched->vars.len; i++) {
+        ir_var *v = VEC_AT(p->sched->vars, i, ir_var *);
+        if (v->is_array)
+            fprintf(out, "    tyl_array *%s = NULL;\n", v->name);
+        else
+            fprintf(out, "    %s %s = 0;\n", ir_type_c(v->type), v->name);
+    }
+    emit_ck_tables(&c, p, out);
+    fprintf(out, "\n");
+    rewind(c.o);
+    while ((n = fread(buf, 1, sizeof buf, c.o)) > 0)
+        fwrite(buf, 1, n, out);
+    fclose(c.o);
+    fprintf(out, "\n");
+    for (int i = 0; i < p->sched->vars.len; i++) {
+        ir_var *v = VEC_AT(p->sched->vars, i, ir_var *);
+        if (v->is_array)
+            fprintf(out, "    tyl_release(%s);\n", v->name);
+        else
+            fprintf(out, "    (void)%s;\n", v->name); /* some are only ever written */
+    }
+    fprintf(out, "    return tyl_rt_finalize();\n}\n");
+}
+

@@ -1,0 +1,141 @@
+/* emit_kernel.c: the parts of a kernel both back ends write the same way (emit_internal.h):
+ * its parameter list, the row pointers of a contiguous innermost loop, the assignments of its
+ * targets, and a reduction's identity and combining step.
+ */
+#include "emit_internal.h"
+
+#include <string.h>
+
+/* The parameter list of a kernel: extents, target, reads with their run-time strides, scalars.
+ * The body text must have been produced first (it collects the reads and scalars). */
+void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *R)
+{
+    int B = k->B;
+    fputc('(', o);
+    for (int d = 0; d < B; d++)
+        fprintf(o, "int64_t n%d%s", d, d < B - 1 || k->nt || k->reads.len || k->uses_index ? ", " : "");
+    for (int d = 0; k->uses_index && d < B; d++)
+        fprintf(o, "int64_t o%d%s", d, d < B - 1 || k->nt || k->reads.len ? ", " : "");
+    for (int j = 0; j < k->nt; j++) {
+        ir_view *t = k->sw[j]->target;
+        strbuf nm = {0};
+        emit_operand_name(&nm, k, -1 - j);
+        fprintf(o, "%s%s *%s%s", j ? ",\n        " : "", ir_type_c(t->arr->type), R, nm.s);
+        for (int d = 0; d < B; d++)
+            if (emit_static_stride(t, d) != 1)
+                fprintf(o, ", int64_t %s_s%d", nm.s, d);
+        sb_free(&nm);
+    }
+    for (int i = 0; i < k->reads.len; i++) {
+        ir_view *v = VEC_AT(k->reads, i, ir_view *);
+        fprintf(o, "%s\n        const %s *%sr%d", k->nt || i ? "," : "", ir_type_c(v->arr->type), R, i + 1);
+        for (int d = 0; d < B; d++) {
+            int st = emit_static_stride(v, d);
+            if (st == -1)
+                fprintf(o, ", int64_t r%d_s%d", i + 1, d);
+            else if (st == -2)
+                fprintf(o, ", int64_t r%d_lo%d, int64_t r%d_st%d, int64_t r%d_n%d, int64_t r%d_es%d", i + 1,
+                        d, i + 1, d, i + 1, d, i + 1, d);
+        }
+    }
+    for (int i = 0; i < k->scalars.len; i++)
+        fprintf(o, ", %s s%d", ir_type_c(VEC_AT(k->scalars, i, ir_expr *)->type), i + 1);
+    if (!k->nt) /* a reduction: its partial results */
+        fprintf(o, ", %s *part", ir_type_c(s->var->type));
+    fputc(')', o);
+}
+
+/* Row pointers of the target and the reads, declared inside loop d = B - 2 so the innermost
+ * loop indexes contiguous rows. Operands with periodic dimensions use flat offsets instead. */
+void emit_row_pointers(FILE *o, kctx *k, int d, int ind, const char *R)
+{
+    for (int i = -k->nt; i < k->reads.len; i++) {
+        ir_view *v = i < 0 ? k->sw[-1 - i]->target : VEC_AT(k->reads, i, ir_view *);
+        if (emit_has_wrap(v) != k->wrap_fast) /* periodic operands get their rows in a second call */
+            continue;
+        const char *ty = ir_type_c(v->arr->type);
+        strbuf nm = {0};
+        emit_operand_name(&nm, k, i);
+        if (i < 0)
+            fprintf(o, "%*s%s *%s%sr = %s", ind, "", ty, R, nm.s, nm.s);
+        else
+            fprintf(o, "%*sconst %s *%s%sr = %s", ind, "", ty, R, nm.s, nm.s);
+        for (int j = 0; j <= d; j++) {
+            int st = emit_static_stride(v, j);
+            if (st == 0)
+                continue;
+            if (st == 1)
+                fprintf(o, " + i%d", j);
+            else if (st == -1)
+                fprintf(o, " + i%d * %s_s%d", j, nm.s, j);
+            else
+                fprintf(o, " + tyl_wrap(%s_lo%d + i%d * %s_st%d, %s_n%d) * %s_es%d", nm.s, j, j, nm.s, j, nm.s, j,
+                        nm.s, j);
+        }
+        fprintf(o, ";\n");
+        sb_free(&nm);
+    }
+}
+
+/* The identity and the combining step of a reduction, as C text. */
+static const char *red_identity(ir_stmt *s)
+{
+    ir_type t = s->var->type;
+    if (s->op == OP_ADD)
+        return t == T_F32 ? "0.0f" : ir_type_is_float(t) ? "0.0" : "0";
+    int mx = s->op == OP_NPMAX;
+    switch (t) {
+    case T_F64: return mx ? "-(double)INFINITY" : "(double)INFINITY";
+    case T_F32: return mx ? "-INFINITY" : "INFINITY";
+    case T_I64: return mx ? "INT64_MIN" : "INT64_MAX";
+    case T_I32: return mx ? "INT32_MIN" : "INT32_MAX";
+    case T_BOOL: return mx ? "false" : "true";
+    }
+    return "0";
+}
+
+/* acc = combine(acc, v) as C text (NaN propagates through max and min). */
+void emit_red_combine(FILE *o, ir_stmt *s, const char *acc, const char *v)
+{
+    ir_type t = s->var->type;
+    if (s->op == OP_ADD)
+        fprintf(o, "%s += %s;", acc, v);
+    else if (t == T_BOOL)
+        fprintf(o, "%s = %s %s %s;", acc, acc, s->op == OP_NPMAX ? "||" : "&&", v);
+    else if (ir_type_is_float(t))
+        fprintf(o, "%s = (%s %s %s || %s != %s) ? %s : %s;", acc, v, s->op == OP_NPMAX ? ">" : "<", acc, v,
+                v, v, acc);
+    else
+        fprintf(o, "%s = %s %s %s ? %s : %s;", acc, v, s->op == OP_NPMAX ? ">" : "<", acc, v, acc);
+}
+
+const char *emit_red_identity(ir_stmt *s) { return red_identity(s); }
+
+/* "w[i] = value;" per target (row pointers when rowsuf is "r"), in the sweeps' order. The values
+ * are produced first so the reads and scalars they collect are known. */
+void emit_kernel_body(strbuf *b, kctx *k, const char *rowsuf)
+{
+    for (int j = 0; j < k->nt; j++) {
+        strbuf v = {0}, lhs = {0};
+        emit_kexpr(&v, k->sw[j]->e, k);
+        ir_view *t = k->sw[j]->target;
+        if (k->cuda) {
+            emit_access(&lhs, k, -1 - j, t);
+        } else {
+            int L = k->B - 1;
+            emit_operand_name(&lhs, k, -1 - j);
+            sb_puts(&lhs, rowsuf);
+            if (emit_static_stride(t, L) == 1)
+                sb_printf(&lhs, "[i%d]", L);
+            else {
+                sb_printf(&lhs, "[i%d * ", L);
+                emit_operand_name(&lhs, k, -1 - j);
+                sb_printf(&lhs, "_s%d]", L);
+            }
+        }
+        sb_printf(b, "%s = %s;\n", lhs.s, v.s);
+        sb_free(&v);
+        sb_free(&lhs);
+    }
+}
+

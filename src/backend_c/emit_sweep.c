@@ -1,0 +1,305 @@
+/* emit_sweep.c: sweeps and reductions in the host program (emit_internal.h).
+ *
+ * Requires: the schedule (pass_sched_*). Each kernel statement becomes, before main(), its
+ * kernel (the target's), a function that calls it for one part of the box from a tyl_part, and
+ * a static descriptor (tyl_sweep or tyl_reduction, tyles.h) naming the kernel, its operands
+ * (which array, which box dimension each array dimension follows, constant offsets and steps),
+ * its halo exchanges and interior margins, its scratch and its dirty marks; and in main() a
+ * block of a few lines: the arrays, the run-time values (extents, offsets), the scalars, and
+ * one call, tyl_sweep_run or tyl_reduce_run, which does the host-side work (tyl_sweep.c).
+ */
+#include "emit_internal.h"
+#include "../ir/sched.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+/* The operands of a sweep's kernel (its targets, then its reads) and what tyl_sweep_run is
+ * handed for them: the arrays (slots, each once), and the run-time values x[] (the box extents,
+ * then each lo, step and periodic extent not known at compile time), as C text. */
+typedef struct splan {
+    vec arrs;      /* ir_var*: the slots, in order of first use */
+    vec x;         /* const char*: C expressions of the values */
+    strbuf ops;    /* the tyl_operand table's rows */
+} splan;
+
+static int plan_arr(splan *pl, ir_var *v)
+{
+    for (int i = 0; i < pl->arrs.len; i++)
+        if (VEC_AT(pl->arrs, i, ir_var *) == v)
+            return i;
+    vec_push(&pl->arrs, v);
+    return pl->arrs.len - 1;
+}
+
+/* A value of the operand table: the constant, or its position in x[] (bit d of *mask set). */
+static int64_t plan_val(splan *pl, ir_expr *e, unsigned *mask, int d)
+{
+    int64_t k;
+    if (ir_expr_const_int(e, &k))
+        return k;
+    *mask |= 1u << d;
+    vec_push(&pl->x, (void *)emit_S(e));
+    return pl->x.len - 1;
+}
+
+static void plan_operand(splan *pl, ir_view *v)
+{
+    int64_t lo[IR_MAX_RANK] = {0}, st[IR_MAX_RANK] = {0};
+    int ext[IR_MAX_RANK] = {0};
+    unsigned xlo = 0, xst = 0, wrap = 0;
+    for (int d = 0; d < v->rank; d++) {
+        const ir_dim *m = &v->dim[d];
+        lo[d] = plan_val(pl, m->lo, &xlo, d);
+        if (m->kind == D_RANGE && m->box >= 0)
+            st[d] = plan_val(pl, m->step, &xst, d);
+        if (m->kind == D_RANGE && m->wrap) {
+            wrap |= 1u << d;
+            vec_push(&pl->x, (void *)emit_S(m->wrap));
+            ext[d] = pl->x.len - 1;
+        }
+    }
+    strbuf *b = &pl->ops;
+    sb_printf(b, "    {%d, {", plan_arr(pl, v->arr));
+    for (int d = 0; d < v->rank; d++)
+        sb_printf(b, "%s%s", d ? ", " : "",
+                  v->dim[d].kind == D_FIXED ? "TYL_FIXED" : v->dim[d].box < 0 ? "TYL_BCAST"
+                                                          : arena_printf(&util_arena, "%d", v->dim[d].box));
+    sb_puts(b, "}, {");
+    for (int d = 0; d < v->rank; d++)
+        sb_printf(b, "%s%" PRId64, d ? ", " : "", lo[d]);
+    sb_puts(b, "}, {");
+    for (int d = 0; d < v->rank; d++)
+        sb_printf(b, "%s%" PRId64, d ? ", " : "", st[d]);
+    sb_printf(b, "}, 0x%xu, 0x%xu, 0x%xu, {", xlo, xst, wrap);
+    for (int d = 0; d < v->rank; d++)
+        sb_printf(b, "%s%d", d ? ", " : "", ext[d]);
+    sb_printf(b, "}}, /* %s */\n", v->arr->name);
+}
+
+/* The function tyl_sweep_run calls for each part: the kernel's arguments from the part. */
+static void emit_sweep_adapter(ectx *c, FILE *o, ir_stmt *s, kctx *k)
+{
+    int B = k->B;
+    fprintf(o, "static void tyl_run%d(const tyl_part *q)\n{\n", s->id);
+    if (B) {
+        fprintf(o, "    const int64_t ");
+        for (int d = 0; d < B; d++)
+            fprintf(o, "%styl_n%d = q->n[%d]", d ? ", " : "", d, d);
+        fprintf(o, ";\n");
+    }
+    if (!k->nt && c->t->cuda) /* a reduction: one partial result per block */
+        fprintf(o, "    tyl_k%d<<<(unsigned)q->nred, 256, 0, tyl_cuda_stream()>>>", s->id);
+    else if (!k->nt)
+        fprintf(o, "    tyl_k%d", s->id);
+    else
+        c->t->launch(o, 1, s, k);
+    fputc('(', o);
+    int n = 0;
+    const char *nl = c->t->cuda ? ",\n            " : ",\n        "; /* CUDA launches sit in an if */
+    for (int d = 0; d < B; d++)
+        fprintf(o, "%styl_n%d", n++ ? ", " : "", d);
+    for (int d = 0; k->uses_index && d < B; d++)
+        fprintf(o, "%sq->o[%d]", n++ ? ", " : "", d);
+    for (int j = 0; j < k->nt; j++) {
+        ir_view *t = k->sw[j]->target;
+        fprintf(o, "%s(%s *)q->p[%d]", n++ ? nl : "", ir_type_c(t->arr->type), j);
+        for (int d = 0; d < B; d++)
+            if (emit_static_stride(t, d) != 1)
+                fprintf(o, ", q->s[%d][%d]", j, d);
+    }
+    for (int i = 0; i < k->reads.len; i++) {
+        ir_view *v = VEC_AT(k->reads, i, ir_view *);
+        int op = k->nt + i;
+        fprintf(o, "%s(const %s *)q->p[%d]", n++ ? nl : "", ir_type_c(v->arr->type), op);
+        for (int d = 0; d < B; d++) {
+            int st = emit_static_stride(v, d);
+            if (st == -1)
+                fprintf(o, ", q->s[%d][%d]", op, d);
+            else if (st == -2)
+                fprintf(o, ", q->w[%d][%d][0], q->w[%d][%d][1], q->w[%d][%d][2], q->w[%d][%d][3]", op, d, op, d,
+                        op, d, op, d);
+        }
+    }
+    for (int i = 0; i < k->scalars.len; i++)
+        fprintf(o, ", *(const %s *)q->sc[%d]", ir_type_c(VEC_AT(k->scalars, i, ir_expr *)->type), i);
+    if (!k->nt)
+        fprintf(o, ", (%s *)q->red", ir_type_c(s->var->type));
+    fprintf(o, ");\n}\n\n");
+}
+
+/* The halo exchanges of a sweep or reduction: arrays (positions in its arrays) and zones. */
+static void emit_exchanges(FILE *kf, ir_stmt *s, ir_halo *hl, const int *hx)
+{
+    if (!hl)
+        return;
+    fprintf(kf, "static const tyl_exchange tyl_hx%d[] = {", s->id);
+    for (int i = 0; i < hl->n; i++)
+        fprintf(kf, "%s{%d, {0x%llxull, 0x%llxull}}", i ? ", " : "", hx[i], (unsigned long long)hl->zones[i][0],
+                (unsigned long long)hl->zones[i][1]);
+    fprintf(kf, "};\n");
+}
+
+/* In main(): the block that runs a sweep or reduction, up to its call: the arrays, the values,
+ * the scalars (a variable by its address, an expression evaluated once here). */
+static void emit_run_args(ectx *c, int ind, ir_stmt *s, splan *pl, kctx *k)
+{
+    emit_put(c, ind, "{\n");
+    emit_hline(c, ind, s->l);
+    emit_put(c, ind + 1, "tyl_array **const tyl_a[] = {");
+    for (int i = 0; i < pl->arrs.len; i++)
+        fprintf(c->o, "%s&%s", i ? ", " : "", VEC_AT(pl->arrs, i, ir_var *)->name);
+    fprintf(c->o, "};\n");
+    /* the values, several a line up to about 100 columns */
+    emit_put(c, ind + 1, "const int64_t tyl_x[] = {");
+    int col = (ind + 1) * 4 + 25;
+    for (int i = 0; i < pl->x.len; i++) {
+        const char *x = VEC_AT(pl->x, i, const char *);
+        int w = (int)strlen(x) + 2;
+        if (i && col + w > 100) {
+            fprintf(c->o, ",\n%*s", (ind + 2) * 4, "");
+            col = (ind + 2) * 4;
+        } else if (i)
+            fprintf(c->o, ", ");
+        fprintf(c->o, "%s", x);
+        col += w;
+    }
+    fprintf(c->o, "%s};\n", pl->x.len ? "" : "0");
+    /* scalars: a variable by its address, an expression evaluated once here */
+    for (int i = 0; i < k->scalars.len; i++) {
+        ir_expr *e = VEC_AT(k->scalars, i, ir_expr *);
+        if (e->kind != E_VAR)
+            emit_put(c, ind + 1, "const %s tyl_s%d = %s;\n", ir_type_c(e->type), i + 1, emit_S(e));
+    }
+    if (k->scalars.len) {
+        emit_put(c, ind + 1, "const void *const tyl_sc[] = {");
+        for (int i = 0; i < k->scalars.len; i++) {
+            ir_expr *e = VEC_AT(k->scalars, i, ir_expr *);
+            if (e->kind == E_VAR)
+                fprintf(c->o, "%s&%s", i ? ", " : "", e->var->name);
+            else
+                fprintf(c->o, "%s&tyl_s%d", i ? ", " : "", i + 1);
+        }
+        fprintf(c->o, "};\n");
+    }
+}
+
+/* A sweep or fused group: its kernel, the function that runs one part of it and its descriptor
+ * before main() (once), and in main() the arrays, values and scalars it takes and one call. */
+void emit_sweep(ectx *c, int ind, ir_stmt *s)
+{
+    kctx k = {0};
+    k.s = s;
+    ir_sched *h = s->sched;
+    if (s->kind == S_FUSED) {
+        for (int j = 0; j < s->body.len && j < EMIT_MAX_TARGETS; j++)
+            k.sw[k.nt++] = VEC_AT(s->body, j, ir_stmt *);
+        UTIL_ASSERT(k.nt == s->body.len);
+    } else {
+        k.sw[k.nt++] = s;
+    }
+    k.B = k.sw[0]->target->vrank;
+    k.restrict_ok = !h->alias_check;
+    k.w_reads = h->scratch == SCR_NONE;
+    k.cuda = c->t->cuda;
+    int first = !c->written[h->kernel];
+    FILE *kf = first ? c->kf : c->sink;
+    c->written[h->kernel] = 1;
+    /* a statement emitted twice (a captured loop body and its plain form) keeps one kernel */
+    c->t->kernel(kf, s, &k);
+
+    ir_view *t = k.sw[0]->target;
+    int B = k.B;
+    splan pl = {0};
+    for (int d = 0; d < t->rank; d++) /* the box extents come first */
+        if (t->dim[d].kind == D_RANGE)
+            vec_push(&pl.x, (void *)emit_S(t->dim[d].len));
+    UTIL_ASSERT(pl.x.len == B);
+    for (int j = 0; j < k.nt; j++)
+        plan_operand(&pl, k.sw[j]->target);
+    for (int i = 0; i < k.reads.len; i++)
+        plan_operand(&pl, VEC_AT(k.reads, i, ir_view *));
+    ir_halo *hl = h->exchange ? s->halo : NULL;
+    int *hx = hl ? NEWN(int, hl->n) : NULL;
+    for (int i = 0; hl && i < hl->n; i++)
+        hx[i] = plan_arr(&pl, hl->slot[i]);
+
+    if (first) {
+        emit_sweep_adapter(c, kf, s, &k);
+        fprintf(kf, "static const tyl_operand tyl_op%d[] = { /* arr, box dims, lo, step, x_lo, x_step, wrap, ext */\n%s};\n",
+                s->id, pl.ops.s);
+        emit_exchanges(kf, s, hl, hx);
+        static const char *scr[] = {"TYL_SCR_NONE", "TYL_SCR_BOX", "TYL_SCR_REPLACE"};
+        fprintf(kf, "static const tyl_sweep tyl_sw%d = {\n", s->id);
+        fprintf(kf, "    %s, tyl_run%d, %d, %d, %d, tyl_op%d, /* where, kernel, box rank, targets, operands */\n",
+                emit_W(s->l), s->id, B, k.nt, k.nt + k.reads.len, s->id);
+        fprintf(kf, "    %s, %d, 0x%xu, /* scratch, alias check, dirty targets */\n", scr[h->scratch], h->alias_check,
+                h->dirty);
+        fprintf(kf, "    %d, %s, {", hl ? hl->n : 0, hl ? arena_printf(&util_arena, "tyl_hx%d", s->id) : "NULL");
+        for (int d = 0; d < B; d++)
+            fprintf(kf, "%s%d", d ? ", " : "", h->split ? hl->shl[d] : 0);
+        fprintf(kf, "%s}, {", B ? "" : "0");
+        for (int d = 0; d < B; d++)
+            fprintf(kf, "%s%d", d ? ", " : "", h->split ? hl->shh[d] : 0);
+        fprintf(kf, "%s}, /* halo exchanges, interior margins */\n};\n\n", B ? "" : "0");
+    }
+
+    emit_run_args(c, ind, s, &pl, &k);
+    emit_put(c, ind + 1, "tyl_sweep_run(&tyl_sw%d, tyl_a, tyl_x, %s);\n", s->id, k.scalars.len ? "tyl_sc" : "NULL");
+    emit_put(c, ind, "}\n");
+    sb_free(&pl.ops);
+}
+
+/* var = reduction: partial results from the kernel, combined here in a fixed order. */
+void emit_reduce(ectx *c, int ind, ir_stmt *s)
+{
+    kctx k = {0};
+    k.s = s;
+    k.B = s->n;
+    k.restrict_ok = 1;
+    k.cuda = c->t->cuda;
+    int first = !c->written[s->sched->kernel];
+    FILE *kf = first ? c->kf : c->sink;
+    c->written[s->sched->kernel] = 1;
+    c->t->reduce_kernel(kf, s, &k);
+    splan pl = {0};
+    for (int d = 0; d < k.B; d++) /* the box extents come first */
+        vec_push(&pl.x, (void *)emit_S(s->shape[d]));
+    for (int i = 0; i < k.reads.len; i++)
+        plan_operand(&pl, VEC_AT(k.reads, i, ir_view *));
+    strbuf reads = pl.ops;
+    pl.ops = (strbuf){0};
+    if (s->anchor)
+        plan_operand(&pl, s->anchor);
+    ir_halo *hl = s->sched->exchange ? s->halo : NULL;
+    int *hx = hl ? NEWN(int, hl->n) : NULL;
+    for (int i = 0; hl && i < hl->n; i++)
+        hx[i] = plan_arr(&pl, hl->slot[i]);
+    if (first) {
+        static const char *dt[] = {"TYL_BOOL", "TYL_INT32", "TYL_INT64", "TYL_FLOAT32", "TYL_FLOAT64"};
+        emit_sweep_adapter(c, kf, s, &k);
+        fprintf(kf, "static const tyl_operand tyl_op%d[] = { /* arr, box dims, lo, step, x_lo, x_step, wrap, ext */\n%s};\n",
+                s->id, reads.len ? reads.s : "    {0, {0}, {0}, {0}, 0, 0, 0, {0}}, /* none */\n");
+        if (s->anchor) { /* its row of the table, a declaration of its own */
+            char *row = arena_strdup(&util_arena, pl.ops.s + 4), *end = strstr(row, "}}, /*");
+            end[2] = ';';
+            fprintf(kf, "static const tyl_operand tyl_an%d = %s", s->id, row);
+        }
+        emit_exchanges(kf, s, hl, hx);
+        fprintf(kf, "static const tyl_reduction tyl_red%d = {\n", s->id);
+        fprintf(kf, "    %s, tyl_run%d, %d, %d, tyl_op%d, %s, /* where, kernel, box rank, reads, anchor */\n",
+                emit_W(s->l), s->id, k.B, k.reads.len, s->id, s->anchor ? arena_printf(&util_arena, "&tyl_an%d", s->id) : "NULL");
+        fprintf(kf, "    %s, %s, %s, /* result type, operation, partial results */\n", dt[s->var->type],
+                s->op == OP_ADD ? "TYL_RED_SUM" : s->op == OP_NPMAX ? "TYL_RED_MAX" : "TYL_RED_MIN",
+                c->t->cuda ? "TYL_PARTS_GRID" : "TYL_PARTS_ROWS");
+        fprintf(kf, "    %d, %s, /* halo exchanges */\n};\n\n", hl ? hl->n : 0,
+                hl ? arena_printf(&util_arena, "tyl_hx%d", s->id) : "NULL");
+    }
+    emit_run_args(c, ind, s, &pl, &k);
+    emit_put(c, ind + 1, "tyl_reduce_run(&tyl_red%d, tyl_a, tyl_x, %s, &%s);\n", s->id, k.scalars.len ? "tyl_sc" : "NULL",
+        s->var->name);
+    emit_put(c, ind, "}\n");
+    sb_free(&pl.ops);
+    sb_free(&reads);
+}
+
