@@ -265,3 +265,50 @@ int tyl_array_exchange(tyl_ctx *ctx, tyl_array *a)
 }
 
 void tyl_array_destroy(tyl_array *a) { tyl_release(a); }
+
+/* ---- for the Fortran module (tyles_lib.f90) -------------------------------------------------- */
+
+/* Fortran passes its communicator as an integer handle (MPI_Fint). */
+int tyl_ctx_create_f(int fcomm, int grid_rank, const int *procs, tyl_ctx **out)
+{
+#ifndef TYL_NO_MPI
+    return tyl_ctx_create(MPI_Comm_f2c((MPI_Fint)fcomm), grid_rank, procs, out);
+#else
+    return tyl_ctx_create(fcomm, grid_rank, procs, out);
+#endif
+}
+
+/* The parts of tyl_local a Fortran caller needs, in arrays of `rank` elements (the struct's
+ * TYL_MAX_RANK need not be mirrored in Fortran). */
+int tyl_array_info_f(const tyl_array *a, int rank, void **base, int64_t *shape, int64_t *lo,
+                     int64_t *n, int64_t *halo_lo, int64_t *halo_hi)
+{
+    if (!a || rank != a->rank) {
+        *base = NULL;
+        return TYL_ERROR;
+    }
+    *base = a->base;
+    for (int d = 0; d < rank; d++) {
+        shape[d] = a->shape[d];
+        lo[d] = a->lo[d];
+        n[d] = a->n[d];
+        halo_lo[d] = a->hl[d];
+        halo_hi[d] = a->hh[d];
+    }
+    return TYL_OK;
+}
+
+int tyl_ctx_layout_f(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, const int *halo,
+                     int64_t *lo, int64_t *n, size_t *bytes)
+{
+    tyl_local L;
+    *bytes = 0;
+    if (tyl_ctx_layout(ctx, dt, rank, shape, halo, &L) != TYL_OK)
+        return TYL_ERROR;
+    for (int d = 0; d < rank; d++) {
+        lo[d] = L.lo[d];
+        n[d] = L.n[d];
+    }
+    *bytes = L.bytes;
+    return TYL_OK;
+}

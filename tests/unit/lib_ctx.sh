@@ -5,6 +5,7 @@
 # usage: tests/unit/lib_ctx.sh [LIB [INCLUDE_DIR]]   (defaults lib/libtyles.a src/runtime_mpi)
 set -u
 cd "$(dirname "$0")/../.."
+ROOT=$PWD
 LIB=$(realpath "${1:-lib/libtyles.a}")
 INC=$(realpath "${2:-src/runtime_mpi}")
 CC=${MPICC:-mpicc}
@@ -41,6 +42,26 @@ if build "$tmp/app"; then
     done
 else
     fail "build lib_ctx"
+fi
+# the Fortran module (tyles_lib.f90) and a Fortran application of it, at 1 and 3 ranks
+FC=${MPIFC:-mpif90}
+if ! command -v "$FC" >/dev/null 2>&1; then
+    echo "skip Fortran: $FC not found (apt-get install gfortran libopenmpi-dev)"
+elif (cd "$tmp" && $FC -std=f2008 -Wall -Wextra -Werror -fopenmp -c "$INC/tyles_lib.f90" &&
+      $FC -Wall -Wextra -Werror -Wno-compare-reals -fopenmp -I. "$ROOT/tests/unit/lib_ctx_f.f90" \
+          tyles_lib.o "$LIB" -lm -o app_f); then
+    pass "build lib_ctx_f (Fortran)"
+    for np in 1 3; do
+        if "${MPIRUN[@]}" -np "$np" "$tmp/app_f" >"$tmp/out" 2>"$tmp/err"; then
+            pass "lib_ctx_f@np$np ($(grep -c '^ok' "$tmp/out") checks)"
+        else
+            fail "lib_ctx_f@np$np"
+            grep -v '^ok' "$tmp/out" | head -10
+            head -5 "$tmp/err"
+        fi
+    done
+else
+    fail "build lib_ctx_f (Fortran)"
 fi
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
