@@ -909,9 +909,12 @@ static void vars_block(ectx *c, vec *body)
             vars_expr(c, &r);
         }
         if (s->kind == S_SETELEM || s->kind == S_CHECK || s->kind == S_PRINT)
-            for (int k = 0; k < (s->kind == S_CHECK ? s->na + s->nb : s->n); k++)
-                if (!(s->kind == S_PRINT && s->strs[k]))
+            for (int k = 0; k < (s->kind == S_CHECK ? s->na + s->nb : s->n); k++) {
+                if (s->kind != S_PRINT || IR_PRINT_EXPR(s, k))
                     vars_expr(c, s->args[k]);
+                else if (ir_print_slot(s, k))
+                    note_var(c, s->pslots[k]);
+            }
         vars_block(c, &s->body);
         vars_block(c, &s->orelse);
     }
@@ -1737,7 +1740,7 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         line(c, ind, s->l);
         for (int i = 0; i < s->n; i++) {
             strbuf b = {0};
-            if (i) {
+            if (i && !(s->pflags && (s->pflags[i] & IR_PR_GLUE))) {
                 c_string(&b, s->str);
                 put(c, ind, "tyl_print_str(%s);\n", b.s);
                 b.len = 0;
@@ -1745,6 +1748,10 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
             if (s->strs[i]) {
                 c_string(&b, s->strs[i]);
                 put(c, ind, "tyl_print_str(%s);\n", b.s);
+            } else if (ir_print_slot(s, i)) {
+                /* collective: every rank takes part in gathering a distributed array */
+                put(c, ind, "tyl_print_array(%s, %d, NULL);\n", s->pslots[i]->name,
+                    s->pflags && (s->pflags[i] & IR_PR_REPR) ? 1 : 0);
             } else {
                 ir_type t = s->args[i]->type;
                 put(c, ind, "tyl_print_%s(%s);\n",
