@@ -371,8 +371,8 @@ static value *random_call(lctx *c, value *fn, ast *call)
         return rnd_draw(c, l, gen, t == T_F32 ? R_SAMPLE_F32 : R_SAMPLE, NULL, NULL, v[0], t, fname);
     }
     if (pcg && (strcmp(n, "standard_normal") == 0 || strcmp(n, "normal") == 0)) {
-        diag_error(l, "%s() is not supported yet: it draws with NumPy's ziggurat, whose tables "
-                      "libtyles does not have", fname);
+        diag_error(l, "%s() is not supported yet: NumPy draws it with a 256-level ziggurat whose "
+                      "tables libtyles cannot yet reproduce bit for bit", fname);
         diag_note((loc){0}, "np.random.seed(s) with np.random.randn / np.random.normal gives NumPy's "
                             "legacy normal stream bit for bit");
         return &lw_ERRV;
