@@ -31,6 +31,7 @@ static ir_stmt *print_variants(ir_stmt *s, value **vals, int from)
             p->end = s->end;
             p->pslots = s->pslots;
             p->pflags = s->pflags;
+            p->pviews = s->pviews;
             p->args = NEWN(ir_expr *, s->n + 1);
             memcpy(p->args, s->args, sizeof(ir_expr *) * (size_t)s->n);
             p->args[i] = ir_varref(s->l, isf ? d->f : d->i);
@@ -116,6 +117,26 @@ static int print_items(lctx *c, ast *a, vec *out)
     return 1;
 }
 
+/* A view that the runtime prints in place (tyl_print_view): a plain read of a slot whose
+ * ranged dimensions come in box order, without np.roll's wrap-around or broadcasting. A view
+ * computed into a temporary instead would make a distributed array replicated (a replicated
+ * target reads its operands whole), for a print. */
+static int print_view_ok(value *v)
+{
+    if (v->e->kind != E_READ || v->e->type != v->e->view->arr->type)
+        return 0;
+    ir_view *w = v->e->view;
+    int b = 0;
+    for (int d = 0; d < w->rank; d++) {
+        ir_dim *m = &w->dim[d];
+        if (m->kind == D_FIXED)
+            continue;
+        if (m->box != b++ || m->wrap || !m->step || !m->len)
+            return 0;
+    }
+    return b == v->rank && b >= 1;
+}
+
 /* print(...): strings, scalars and arrays (str(u) and repr(u) as NumPy 2 writes them, gathered
  * to rank 0 by libtyles' tyl_print_array), also as str()/repr() and f-string pieces. A view or
  * an expression is computed into a temporary first: the runtime prints whole arrays. */
@@ -160,6 +181,7 @@ static value *lower_print(lctx *c, ast *call)
     s->strs = NEWN(const char *, n + 1);
     s->pslots = NEWN(ir_var *, n + 1);
     s->pflags = NEWN(unsigned char, n + 1);
+    s->pviews = NEWN(ir_view *, n + 1);
     s->str = sep;
     s->end = end;
     value **vals = NEWN(value *, n + 1);
@@ -171,6 +193,10 @@ static value *lower_print(lctx *c, ast *call)
         s->pflags[i] = (unsigned char)(it->glue ? IR_PR_GLUE : 0);
         if (v->kind == V_ARRAY) {
             ir_var *slot = lw_whole_slot(v);
+            if (!slot && print_view_ok(v)) { /* printed in place: no copy, no replication */
+                slot = v->e->view->arr;
+                s->pviews[i] = v->e->view;
+            }
             if (!slot)
                 slot = lw_whole_slot(lw_materialize(c, v));
             s->pslots[i] = slot;

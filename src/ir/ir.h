@@ -239,6 +239,8 @@ struct ir_stmt {
     const char *str;     /* S_SAVE file name; S_PRINT sep */
     const char *end;     /* S_PRINT end */
     ir_var **pslots;     /* S_PRINT: the array of each item, or NULL (pslots itself may be NULL) */
+    ir_view **pviews;    /* S_PRINT: the part of pslots[k] printed (a view of it: D_RANGE dims in
+                            box order, no wrap, no broadcast), NULL for the whole array */
     unsigned char *pflags; /* S_PRINT: IR_PR_* of each item (may be NULL: none) */
     ir_check check;      /* S_CHECK */
     ir_op op;            /* S_REDUCE */
@@ -258,6 +260,8 @@ struct ir_stmt {
 /* The array slot printed as item k of an S_PRINT, or NULL (a scalar or a string). */
 static inline ir_var *ir_print_slot(const ir_stmt *s, int k) { return s->pslots ? s->pslots[k] : 0; }
 /* The scalar expression printed as item k of an S_PRINT, or NULL. */
+/* The view printed as item k of an S_PRINT, or NULL (whole array, or not an array). */
+static inline ir_view *ir_print_view(const ir_stmt *s, int k) { return s->pviews ? s->pviews[k] : 0; }
 #define IR_PRINT_EXPR(s, k) ((s)->strs[k] || ir_print_slot((s), (k)) ? (ir_expr *)0 : (s)->args[k])
 
 typedef struct ir_program {
