@@ -48,6 +48,8 @@ static ir_stmt *print_variants(ir_stmt *s, value **vals, int from)
 typedef struct pitem {
     value *v;
     int conv, glue;
+    ir_var *slot;  /* an array: the slot printed, */
+    ir_view *view; /* and the view of it (NULL: all of it) */
 } pitem;
 
 static ast print_conv_err; /* print_conversion: reported */
@@ -66,6 +68,43 @@ static ast *print_conversion(lctx *c, ast *a, int *conv)
     }
     *conv = n[0];
     return VEC_AT(a->args, 0, ast *);
+}
+
+/* A view that the runtime prints in place (tyl_print_view): a plain read of a slot whose
+ * ranged dimensions come in box order, without np.roll's wrap-around or broadcasting. A view
+ * computed into a temporary instead would make a distributed array replicated (a replicated
+ * target reads its operands whole), for a print. */
+static int print_view_ok(value *v)
+{
+    if (v->e->kind != E_READ || v->e->type != v->e->view->arr->type)
+        return 0;
+    ir_view *w = v->e->view;
+    int b = 0;
+    for (int d = 0; d < w->rank; d++) {
+        ir_dim *m = &w->dim[d];
+        if (m->kind == D_FIXED)
+            continue;
+        if (m->box != b++ || m->wrap || !m->step || !m->len)
+            return 0;
+    }
+    return b == v->rank && b >= 1;
+}
+
+/* An array item is fixed when it is lowered, as Python evaluates print's arguments in order: a
+ * view is printed in place (it shares the array's memory, as in NumPy), an expression is
+ * computed now (a later argument may call a function that writes its operands). */
+static void print_array_item(lctx *c, pitem *it)
+{
+    value *v = it->v;
+    if (v->kind != V_ARRAY)
+        return;
+    it->slot = lw_whole_slot(v);
+    if (!it->slot && print_view_ok(v)) {
+        it->slot = v->e->view->arr;
+        it->view = v->e->view;
+    }
+    if (!it->slot)
+        it->slot = lw_whole_slot(lw_materialize(c, v));
 }
 
 /* Lowers print's positional argument a into items (an f-string gives one per piece). 0 on error. */
@@ -96,6 +135,7 @@ static int print_items(lctx *c, ast *a, vec *out)
                 }
                 it->conv = p->ival == 'r' ? 'r' : 's';
                 it->v = lw_expr(c, p->a);
+                print_array_item(c, it);
             }
             vec_push(out, it);
         }
@@ -113,33 +153,14 @@ static int print_items(lctx *c, ast *a, vec *out)
     if (inner == &print_conv_err)
         return 0;
     it->v = lw_expr(c, inner ? inner : a);
+    print_array_item(c, it);
     vec_push(out, it);
     return 1;
 }
 
-/* A view that the runtime prints in place (tyl_print_view): a plain read of a slot whose
- * ranged dimensions come in box order, without np.roll's wrap-around or broadcasting. A view
- * computed into a temporary instead would make a distributed array replicated (a replicated
- * target reads its operands whole), for a print. */
-static int print_view_ok(value *v)
-{
-    if (v->e->kind != E_READ || v->e->type != v->e->view->arr->type)
-        return 0;
-    ir_view *w = v->e->view;
-    int b = 0;
-    for (int d = 0; d < w->rank; d++) {
-        ir_dim *m = &w->dim[d];
-        if (m->kind == D_FIXED)
-            continue;
-        if (m->box != b++ || m->wrap || !m->step || !m->len)
-            return 0;
-    }
-    return b == v->rank && b >= 1;
-}
-
 /* print(...): strings, scalars and arrays (str(u) and repr(u) as NumPy 2 writes them, gathered
- * to rank 0 by libtyles' tyl_print_array), also as str()/repr() and f-string pieces. A view or
- * an expression is computed into a temporary first: the runtime prints whole arrays. */
+ * to rank 0 by libtyles' tyl_print_array / tyl_print_view), also as str()/repr() and f-string
+ * pieces. */
 static value *lower_print(lctx *c, ast *call)
 {
     loc l = call->l;
@@ -192,14 +213,8 @@ static value *lower_print(lctx *c, ast *call)
             return &lw_ERRV;
         s->pflags[i] = (unsigned char)(it->glue ? IR_PR_GLUE : 0);
         if (v->kind == V_ARRAY) {
-            ir_var *slot = lw_whole_slot(v);
-            if (!slot && print_view_ok(v)) { /* printed in place: no copy, no replication */
-                slot = v->e->view->arr;
-                s->pviews[i] = v->e->view;
-            }
-            if (!slot)
-                slot = lw_whole_slot(lw_materialize(c, v));
-            s->pslots[i] = slot;
+            s->pslots[i] = it->slot;
+            s->pviews[i] = it->view;
             if (it->conv == 'r')
                 s->pflags[i] |= IR_PR_REPR;
             continue;
