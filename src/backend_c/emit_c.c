@@ -909,9 +909,15 @@ static void vars_block(ectx *c, vec *body)
             vars_expr(c, &r);
         }
         if (s->kind == S_SETELEM || s->kind == S_CHECK || s->kind == S_PRINT)
-            for (int k = 0; k < (s->kind == S_CHECK ? s->na + s->nb : s->n); k++)
-                if (!(s->kind == S_PRINT && s->strs[k]))
+            for (int k = 0; k < (s->kind == S_CHECK ? s->na + s->nb : s->n); k++) {
+                if (s->kind != S_PRINT || IR_PRINT_EXPR(s, k))
                     vars_expr(c, s->args[k]);
+                else if (ir_print_view(s, k)) {
+                    ir_expr r = {.kind = E_READ, .view = s->pviews[k]};
+                    vars_expr(c, &r);
+                } else if (ir_print_slot(s, k))
+                    note_var(c, s->pslots[k]);
+            }
         vars_block(c, &s->body);
         vars_block(c, &s->orelse);
     }
@@ -1737,7 +1743,7 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         line(c, ind, s->l);
         for (int i = 0; i < s->n; i++) {
             strbuf b = {0};
-            if (i) {
+            if (i && !(s->pflags && (s->pflags[i] & IR_PR_GLUE))) {
                 c_string(&b, s->str);
                 put(c, ind, "tyl_print_str(%s);\n", b.s);
                 b.len = 0;
@@ -1745,6 +1751,26 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
             if (s->strs[i]) {
                 c_string(&b, s->strs[i]);
                 put(c, ind, "tyl_print_str(%s);\n", b.s);
+            } else if (ir_print_view(s, i)) {
+                /* a view, printed in place (global indices; len -1: an integer index) */
+                ir_view *v = s->pviews[i];
+                put(c, ind, "{\n");
+                for (int f = 0; f < 3; f++) {
+                    put(c, ind + 1, "const int64_t tyl_%s[%d] = {", f == 0 ? "lo" : f == 1 ? "step" : "len", v->rank);
+                    for (int d = 0; d < v->rank; d++) {
+                        ir_dim *m = &v->dim[d];
+                        ir_expr *x = f == 0 ? m->lo : m->kind == D_FIXED ? NULL : f == 1 ? m->step : m->len;
+                        fprintf(c->o, "%s%s", d ? ", " : "", x ? S(x) : f == 1 ? "0" : "-1");
+                    }
+                    fprintf(c->o, "};\n");
+                }
+                put(c, ind + 1, "tyl_print_view(%s, tyl_lo, tyl_step, tyl_len, %d, NULL);\n", v->arr->name,
+                    s->pflags && (s->pflags[i] & IR_PR_REPR) ? 1 : 0);
+                put(c, ind, "}\n");
+            } else if (ir_print_slot(s, i)) {
+                /* collective: every rank takes part in gathering a distributed array */
+                put(c, ind, "tyl_print_array(%s, %d, NULL);\n", s->pslots[i]->name,
+                    s->pflags && (s->pflags[i] & IR_PR_REPR) ? 1 : 0);
             } else {
                 ir_type t = s->args[i]->type;
                 put(c, ind, "tyl_print_%s(%s);\n",
