@@ -179,6 +179,8 @@ check-unit: lib/libtyles.a build/tools/npy2png
 	@bash tests/unit/run.sh
 	@echo "== np.save / np.load of distributed arrays (MPI-IO) at 1-4 ranks"
 	@bash tests/unit/npy_dist.sh lib/libtyles.a src/runtime_mpi
+	@echo "== library mode (tyles_lib.h): an application that owns MPI, at 1-4 ranks"
+	@bash tests/unit/lib_ctx.sh lib/libtyles.a src/runtime_mpi
 	@echo "== print(u) of distributed arrays at 1-3 ranks"
 	@bash tests/unit/print_dist.sh lib/libtyles.a src/runtime_mpi
 	@echo "== npy2png"

@@ -224,7 +224,7 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         emit_hline(c, ind, s->l);
         for (int i = 0; i < s->n; i++) {
             strbuf b = {0};
-            if (i) {
+            if (i && !(s->pflags && (s->pflags[i] & IR_PR_GLUE))) {
                 emit_c_string(&b, s->str);
                 emit_put(c, ind, "tyl_print_str(%s);\n", b.s);
                 b.len = 0;
@@ -232,6 +232,26 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
             if (s->strs[i]) {
                 emit_c_string(&b, s->strs[i]);
                 emit_put(c, ind, "tyl_print_str(%s);\n", b.s);
+            } else if (ir_print_view(s, i)) {
+                /* a view, printed in place (global indices; len -1: an integer index) */
+                ir_view *v = s->pviews[i];
+                emit_put(c, ind, "{\n");
+                for (int f = 0; f < 3; f++) {
+                    emit_put(c, ind + 1, "const int64_t tyl_%s[%d] = {", f == 0 ? "lo" : f == 1 ? "step" : "len", v->rank);
+                    for (int d = 0; d < v->rank; d++) {
+                        ir_dim *m = &v->dim[d];
+                        ir_expr *x = f == 0 ? m->lo : m->kind == D_FIXED ? NULL : f == 1 ? m->step : m->len;
+                        fprintf(c->o, "%s%s", d ? ", " : "", x ? emit_S(x) : f == 1 ? "0" : "-1");
+                    }
+                    fprintf(c->o, "};\n");
+                }
+                emit_put(c, ind + 1, "tyl_print_view(%s, tyl_lo, tyl_step, tyl_len, %d, NULL);\n", v->arr->name,
+                    s->pflags && (s->pflags[i] & IR_PR_REPR) ? 1 : 0);
+                emit_put(c, ind, "}\n");
+            } else if (ir_print_slot(s, i)) {
+                /* collective: every rank takes part in gathering a distributed array */
+                emit_put(c, ind, "tyl_print_array(%s, %d, NULL);\n", s->pslots[i]->name,
+                    s->pflags && (s->pflags[i] & IR_PR_REPR) ? 1 : 0);
             } else {
                 ir_type t = s->args[i]->type;
                 emit_put(c, ind, "tyl_print_%s(%s);\n",

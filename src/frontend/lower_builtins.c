@@ -11,6 +11,7 @@
 #include <string.h>
 
 static value *call_math(lctx *c, loc l, const char *f, args *a);
+static value *lower_print(lctx *c, ast *call);
 
 /* A print of values of changing type (a function's result): one print per combination of
  * their tags, each printing the int or the float as Python would. */
@@ -28,6 +29,9 @@ static ir_stmt *print_variants(ir_stmt *s, value **vals, int from)
             p->strs = s->strs;
             p->str = s->str;
             p->end = s->end;
+            p->pslots = s->pslots;
+            p->pflags = s->pflags;
+            p->pviews = s->pviews;
             p->args = NEWN(ir_expr *, s->n + 1);
             memcpy(p->args, s->args, sizeof(ir_expr *) * (size_t)s->n);
             p->args[i] = ir_varref(s->l, isf ? d->f : d->i);
@@ -37,6 +41,207 @@ static ir_stmt *print_variants(ir_stmt *s, value **vals, int from)
     }
     return s;
 }
+/* ---- print ----------------------------------------------------------------------------------- */
+
+/* One printed item: a lowered value with the conversion applied to it ('s' str, 'r' repr) and
+ * whether it follows the previous item without sep (a piece of an f-string). */
+typedef struct pitem {
+    value *v;
+    int conv, glue;
+    ir_var *slot;  /* an array: the slot printed, */
+    ir_view *view; /* and the view of it (NULL: all of it) */
+} pitem;
+
+static ast print_conv_err; /* print_conversion: reported */
+
+/* str(x) / repr(x) called by their built-in names: their argument, else NULL. */
+static ast *print_conversion(lctx *c, ast *a, int *conv)
+{
+    if (a->kind != A_CALL || a->a->kind != A_NAME)
+        return NULL;
+    const char *n = a->a->name;
+    if ((strcmp(n, "str") != 0 && strcmp(n, "repr") != 0) || lw_lookup(c, n, &(int){0}))
+        return NULL;
+    if (a->args.len != 1 || a->kwargs.len || VEC_AT(a->args, 0, ast *)->kind == A_STARRED) {
+        diag_error(a->l, "%s() in print() takes one argument here", n);
+        return &print_conv_err;
+    }
+    *conv = n[0];
+    return VEC_AT(a->args, 0, ast *);
+}
+
+/* A view that the runtime prints in place (tyl_print_view): a plain read of a slot whose
+ * ranged dimensions come in box order, without np.roll's wrap-around or broadcasting. A view
+ * computed into a temporary instead would make a distributed array replicated (a replicated
+ * target reads its operands whole), for a print. */
+static int print_view_ok(value *v)
+{
+    if (v->e->kind != E_READ || v->e->type != v->e->view->arr->type)
+        return 0;
+    ir_view *w = v->e->view;
+    int b = 0;
+    for (int d = 0; d < w->rank; d++) {
+        ir_dim *m = &w->dim[d];
+        if (m->kind == D_FIXED)
+            continue;
+        if (m->box != b++ || m->wrap || !m->step || !m->len)
+            return 0;
+    }
+    return b == v->rank && b >= 1;
+}
+
+/* An array item is fixed when it is lowered, as Python evaluates print's arguments in order: a
+ * view is printed in place (it shares the array's memory, as in NumPy), an expression is
+ * computed now (a later argument may call a function that writes its operands). */
+static void print_array_item(lctx *c, pitem *it)
+{
+    value *v = it->v;
+    if (v->kind != V_ARRAY)
+        return;
+    it->slot = lw_whole_slot(v);
+    if (!it->slot && print_view_ok(v)) {
+        it->slot = v->e->view->arr;
+        it->view = v->e->view;
+    }
+    if (!it->slot)
+        it->slot = lw_whole_slot(lw_materialize(c, v));
+}
+
+/* Lowers print's positional argument a into items (an f-string gives one per piece). 0 on error. */
+static int print_items(lctx *c, ast *a, vec *out)
+{
+    if (a->kind == A_STARRED) {
+        diag_error(a->l, "'*' arguments are not supported");
+        return 0;
+    }
+    if (a->kind == A_FSTRING) {
+        for (int i = 0; i < a->args.len; i++) {
+            ast *p = VEC_AT(a->args, i, ast *);
+            pitem *it = NEW(pitem);
+            it->glue = i > 0;
+            it->conv = 's';
+            if (p->kind == A_STR) {
+                it->v = lw_vnew(V_STR, p->l);
+                it->v->str = p->str;
+            } else {
+                if (p->str && p->str[0]) {
+                    diag_error(p->l, "format specifications in f-strings ('{x:%s}') are not "
+                               "supported; print the value itself", p->str);
+                    return 0;
+                }
+                if (p->ival == 'a') {
+                    diag_error(p->l, "the '!a' conversion in f-strings is not supported");
+                    return 0;
+                }
+                it->conv = p->ival == 'r' ? 'r' : 's';
+                it->v = lw_expr(c, p->a);
+                print_array_item(c, it);
+            }
+            vec_push(out, it);
+        }
+        if (!a->args.len) { /* f"" */
+            pitem *it = NEW(pitem);
+            it->v = lw_vnew(V_STR, a->l);
+            it->v->str = "";
+            vec_push(out, it);
+        }
+        return 1;
+    }
+    pitem *it = NEW(pitem);
+    it->conv = 's';
+    ast *inner = print_conversion(c, a, &it->conv);
+    if (inner == &print_conv_err)
+        return 0;
+    it->v = lw_expr(c, inner ? inner : a);
+    print_array_item(c, it);
+    vec_push(out, it);
+    return 1;
+}
+
+/* print(...): strings, scalars and arrays (str(u) and repr(u) as NumPy 2 writes them, gathered
+ * to rank 0 by libtyles' tyl_print_array / tyl_print_view), also as str()/repr() and f-string
+ * pieces. */
+static value *lower_print(lctx *c, ast *call)
+{
+    loc l = call->l;
+    vec items = {0};
+    int ok = 1;
+    for (int i = 0; i < call->args.len; i++)
+        ok &= print_items(c, VEC_AT(call->args, i, ast *), &items);
+    const char *sep = " ", *end = "\n";
+    for (int k = 0; k < call->kwargs.len; k++) {
+        ast *kw = VEC_AT(call->kwargs, k, ast *);
+        if (!kw->name) {
+            diag_error(kw->l, "'**' arguments are not supported");
+            ok = 0;
+            continue;
+        }
+        value *v = lw_expr(c, kw->a);
+        if (v->kind == V_ERR) {
+            ok = 0;
+            continue;
+        }
+        if ((strcmp(kw->name, "sep") == 0 || strcmp(kw->name, "end") == 0) &&
+            (v->kind == V_STR || v->kind == V_NONE)) {
+            if (kw->name[0] == 's')
+                sep = v->kind == V_STR ? v->str : " ";
+            else
+                end = v->kind == V_STR ? v->str : "\n";
+        } else if (strcmp(kw->name, "flush") != 0) {
+            diag_error(kw->l, "print() argument '%s' is not supported (sep= and end= take string "
+                              "literals)", kw->name);
+            ok = 0;
+        }
+    }
+    if (!ok)
+        return &lw_ERRV;
+    int n = items.len;
+    ir_stmt *s = ir_stmt_new(S_PRINT, l);
+    s->n = n;
+    s->args = NEWN(ir_expr *, n + 1);
+    s->strs = NEWN(const char *, n + 1);
+    s->pslots = NEWN(ir_var *, n + 1);
+    s->pflags = NEWN(unsigned char, n + 1);
+    s->pviews = NEWN(ir_view *, n + 1);
+    s->str = sep;
+    s->end = end;
+    value **vals = NEWN(value *, n + 1);
+    for (int i = 0; i < n; i++) {
+        pitem *it = VEC_AT(items, i, pitem *);
+        value *v = vals[i] = it->v;
+        if (v->kind == V_ERR)
+            return &lw_ERRV;
+        s->pflags[i] = (unsigned char)(it->glue ? IR_PR_GLUE : 0);
+        if (v->kind == V_ARRAY) {
+            s->pslots[i] = it->slot;
+            s->pviews[i] = it->view;
+            if (it->conv == 'r')
+                s->pflags[i] |= IR_PR_REPR;
+            continue;
+        }
+        if (it->conv == 'r' && v->kind != V_NONE) {
+            /* a scalar's repr depends on whether NumPy holds it as np.float64(...) or a Python
+             * float, which the compiled program does not track */
+            diag_error(v->l, "repr() of %s is not supported in print(); repr() takes an array here",
+                       lw_vkind_desc(v));
+            return &lw_ERRV;
+        }
+        if (v->kind == V_STR)
+            s->strs[i] = v->str;
+        else if (v->kind == V_SCALAR)
+            s->args[i] = v->e;
+        else if (v->kind == V_NONE)
+            s->strs[i] = "None";
+        else {
+            diag_error(v->l, "print() of %s is not supported (print scalars, strings and arrays)",
+                       lw_vkind_desc(v));
+            return &lw_ERRV;
+        }
+    }
+    lw_emit(c, print_variants(s, vals, 0));
+    return lw_vnew(V_NONE, l);
+}
+
 /* ---- np.random: NumPy's streams, bit for bit (libtyles' tyl_random.c) ----------------------- */
 
 /* Generator numbers: 0 is the legacy global RandomState; each np.random.default_rng call lowered
@@ -207,8 +412,8 @@ static value *random_call(lctx *c, value *fn, ast *call)
         return rnd_draw(c, l, gen, t == T_F32 ? R_SAMPLE_F32 : R_SAMPLE, NULL, NULL, v[0], t, fname);
     }
     if (pcg && (strcmp(n, "standard_normal") == 0 || strcmp(n, "normal") == 0)) {
-        diag_error(l, "%s() is not supported yet: it draws with NumPy's ziggurat, whose tables "
-                      "libtyles does not have", fname);
+        diag_error(l, "%s() is not supported yet: NumPy draws it with a 256-level ziggurat whose "
+                      "tables libtyles cannot yet reproduce bit for bit", fname);
         diag_note((loc){0}, "np.random.seed(s) with np.random.randn / np.random.normal gives NumPy's "
                             "legacy normal stream bit for bit");
         return &lw_ERRV;
@@ -282,6 +487,8 @@ value *lw_call_builtin(lctx *c, value *fn, ast *call)
     const char *f = fn->str;
     if (strncmp(f, "np.", 3) == 0 || fn->self)
         return lw_call_numpy(c, f, call, fn->self);
+    if (strcmp(f, "print") == 0)
+        return lower_print(c, call);
     args a = lw_args(c, call);
     if (lw_any_err(&a))
         return &lw_ERRV;
@@ -296,45 +503,6 @@ value *lw_call_builtin(lctx *c, value *fn, ast *call)
         ir_expr **args = NEWN(ir_expr *, 1);
         args[0] = lw_I64(l, strcmp(f, "time.time") == 0 ? 0 : 1);
         return lw_scalar(l, ir_call(l, FN_WALLTIME, T_F64, 1, args), 1);
-    }
-    if (strcmp(f, "print") == 0) {
-        value **vals = a.pos;
-        ir_stmt *s = ir_stmt_new(S_PRINT, l);
-        s->n = a.npos;
-        s->args = NEWN(ir_expr *, a.npos + 1);
-        s->strs = NEWN(const char *, a.npos + 1);
-        s->str = " ";
-        s->end = "\n";
-        for (int k = 0; k < a.nkw; k++) {
-            if ((strcmp(a.kwname[k], "sep") == 0 || strcmp(a.kwname[k], "end") == 0) &&
-                (a.kw[k]->kind == V_STR || a.kw[k]->kind == V_NONE)) {
-                const char *v = a.kw[k]->kind == V_STR ? a.kw[k]->str : NULL;
-                if (a.kwname[k][0] == 's')
-                    s->str = v ? v : " ";
-                else
-                    s->end = v ? v : "\n";
-            } else if (strcmp(a.kwname[k], "flush") != 0) {
-                diag_error(a.kwast[k]->l, "print() argument '%s' is not supported (sep= and end= "
-                                          "take string literals)", a.kwname[k]);
-                return &lw_ERRV;
-            }
-        }
-        for (int i = 0; i < a.npos; i++) {
-            value *v = a.pos[i];
-            if (v->kind == V_STR)
-                s->strs[i] = v->str;
-            else if (v->kind == V_SCALAR)
-                s->args[i] = v->e;
-            else if (v->kind == V_NONE)
-                s->strs[i] = "None";
-            else {
-                diag_error(v->l, "print() of %s is not supported (print scalars, e.g. u.max() or u[i, j])",
-                           lw_vkind_desc(v));
-                return &lw_ERRV;
-            }
-        }
-        lw_emit(c, print_variants(s, vals, 0));
-        return lw_vnew(V_NONE, l);
     }
     if (strcmp(f, "slice") == 0) { /* slice(stop), slice(start, stop[, step]) */
         if (a.nkw || a.npos < 1 || a.npos > 3) {

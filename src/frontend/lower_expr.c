@@ -39,6 +39,11 @@ value *lw_read_name(lctx *c, ast *a)
             diag_error(a->l, "'...' (Ellipsis) is only supported as an index item, e.g. u[..., 0]");
             return &lw_ERRV;
         }
+        if (strcmp(a->name, "str") == 0 || strcmp(a->name, "repr") == 0) {
+            diag_error(a->l, "%s() is only supported directly as an argument of print(), e.g. "
+                             "print(%s(u))", a->name, a->name);
+            return &lw_ERRV;
+        }
         /* Python built-ins that a stencil program cannot use yet: say so rather than calling
          * them undefined, which would send the user looking for a typo. */
         static const char *unsupported[] = {"dict", "set", "map", "filter", "sorted", "reversed",
@@ -470,7 +475,8 @@ value *lw_expr(lctx *c, ast *a)
         return v;
     }
     case A_FSTRING:
-        diag_error(a->l, "f-strings are not supported yet; pass the values to print() as separate arguments");
+        diag_error(a->l, "f-strings are only supported directly as arguments of print(), e.g. "
+                         "print(f\"u = {u}\")");
         return &lw_ERRV;
     case A_STARRED:
         diag_error(a->l, "starred expressions are not supported");

@@ -179,7 +179,9 @@ typedef enum ir_skind {
     S_WHILE,   /* e: body */
     S_BREAK,
     S_CONTINUE,
-    S_PRINT,   /* items: E_* scalars or strings (strs[k] non-NULL), sep, end */
+    S_PRINT,   /* items: E_* scalars (args[k]), strings (strs[k]) or whole arrays (pslots[k],
+                  printed as NumPy does: str(u), or repr(u) with IR_PR_REPR), sep, end; an
+                  item with IR_PR_GLUE has no sep before it (the pieces of an f-string) */
     S_SAVE,    /* str = file name, var = slot */
     S_CHECK,   /* check kind; shapes in args (a: na, b: nb) */
     S_RAISE,   /* e (bool): when true, the program stops with str ("AssertionError: ...",
@@ -199,6 +201,9 @@ typedef enum ir_skind {
                   na = 1: a seed comes before the draw in program order, so a stream found
                   unseeded at run time lost its state to a restart */
 } ir_skind;
+
+/* S_PRINT item flags. */
+enum { IR_PR_REPR = 1, IR_PR_GLUE = 2 };
 
 /* What S_RANDOM does; same order as TYL_RK_* in the runtime (R_SEED aside). */
 typedef enum ir_rkind { R_SAMPLE, R_SAMPLE_F32, R_GAUSS, R_UNIFORM, R_INT, R_SEED } ir_rkind;
@@ -233,6 +238,10 @@ struct ir_stmt {
     const char **strs;   /* S_PRINT: string items (NULL for expression items) */
     const char *str;     /* S_SAVE file name; S_PRINT sep */
     const char *end;     /* S_PRINT end */
+    ir_var **pslots;     /* S_PRINT: the array of each item, or NULL (pslots itself may be NULL) */
+    ir_view **pviews;    /* S_PRINT: the part of pslots[k] printed (a view of it: D_RANGE dims in
+                            box order, no wrap, no broadcast), NULL for the whole array */
+    unsigned char *pflags; /* S_PRINT: IR_PR_* of each item (may be NULL: none) */
     ir_check check;      /* S_CHECK */
     ir_op op;            /* S_REDUCE */
     int na, nb;          /* S_CHECK */
@@ -248,6 +257,13 @@ struct ir_stmt {
     ir_expr **ck_shape;
     struct ir_sched *sched; /* the schedule level (sched.h): kernels and loops, pass_sched_* */
 };
+
+/* The array slot printed as item k of an S_PRINT, or NULL (a scalar or a string). */
+static inline ir_var *ir_print_slot(const ir_stmt *s, int k) { return s->pslots ? s->pslots[k] : 0; }
+/* The scalar expression printed as item k of an S_PRINT, or NULL. */
+/* The view printed as item k of an S_PRINT, or NULL (whole array, or not an array). */
+static inline ir_view *ir_print_view(const ir_stmt *s, int k) { return s->pviews ? s->pviews[k] : 0; }
+#define IR_PRINT_EXPR(s, k) ((s)->strs[k] || ir_print_slot((s), (k)) ? (ir_expr *)0 : (s)->args[k])
 
 typedef struct ir_program {
     const char *source;  /* .tyl file name */

@@ -205,8 +205,18 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         for (int i = 0; i < s->n; i++) {
             if (i)
                 fputs(", ", o);
+            if (s->pflags && (s->pflags[i] & IR_PR_GLUE))
+                fputs("+ ", o);
             if (s->strs[i])
                 fprintf(o, "\"%s\"", s->strs[i]);
+            else if (ir_print_view(s, i)) {
+                ir_expr r = {.kind = E_READ, .view = s->pviews[i]};
+                fputs(s->pflags && (s->pflags[i] & IR_PR_REPR) ? "repr(" : "(", o);
+                pexpr(&r, o);
+                fputs(")", o);
+            } else if (ir_print_slot(s, i))
+                fprintf(o, s->pflags && (s->pflags[i] & IR_PR_REPR) ? "repr(%s)" : "%s",
+                        s->pslots[i]->name);
             else
                 pexpr(s->args[i], o);
         }

@@ -155,9 +155,28 @@ static void vstmt(ir_stmt *s, int loops)
         vexpr(s->e, -1, l);
         break;
     case S_PRINT:
-        for (int i = 0; i < s->n; i++)
-            if (!s->strs[i])
+        for (int i = 0; i < s->n; i++) {
+            ir_var *a = ir_print_slot(s, i);
+            CHECK(!(a && s->strs[i]), "print item both a string and an array");
+            if (a)
+                CHECK(a->is_array && a->rank >= 1 && a->rank <= IR_MAX_RANK, "print of a slot that is not an array");
+            ir_view *v = ir_print_view(s, i);
+            if (v) {
+                CHECK(a && v->arr == a && v->rank == a->rank && v->vrank >= 1, "print view of another slot");
+                for (int d = 0, b = 0; d < v->rank; d++) {
+                    ir_dim *m = &v->dim[d];
+                    vexpr(m->lo, -1, l);
+                    if (m->kind == D_FIXED)
+                        continue;
+                    CHECK(m->box == b++ && !m->wrap && m->step && m->len, "print view not in box order");
+                    vexpr(m->step, -1, l);
+                    vexpr(m->len, -1, l);
+                }
+            }
+            if (!a && !s->strs[i])
                 vexpr(s->args[i], -1, l);
+            CHECK(!(s->pflags && (s->pflags[i] & IR_PR_REPR)) || a, "repr item that is not an array");
+        }
         break;
     case S_SAVE: CHECK(s->var->is_array && s->str, "save without slot or name"); break;
     case S_CHECK:

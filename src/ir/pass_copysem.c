@@ -51,6 +51,8 @@ static void collect_vars(vec *body, ir_var **byid)
             note(byid, s->dst[k]);
             note(byid, s->srcs[k]);
         }
+        for (int k = 0; s->kind == S_PRINT && k < s->n; k++)
+            note(byid, ir_print_slot(s, k));
         collect_vars(&s->body, byid);
         collect_vars(&s->orelse, byid);
     }

@@ -313,6 +313,14 @@ static void slots_block(ir_var **byid, vec *body)
             for (int k = 0; k < (s->kind == S_CHECK ? s->na + s->nb : s->n); k++)
                 if (s->args[k])
                     slots_expr(byid, s->args[k]);
+        for (int k = 0; s->kind == S_PRINT && k < s->n; k++) {
+            if (ir_print_slot(s, k))
+                byid[s->pslots[k]->id] = s->pslots[k];
+            if (ir_print_view(s, k)) {
+                ir_expr r = {.kind = E_READ, .view = s->pviews[k]};
+                slots_expr(byid, &r);
+            }
+        }
         slots_block(byid, &s->body);
         slots_block(byid, &s->orelse);
     }

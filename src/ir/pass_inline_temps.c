@@ -68,8 +68,7 @@ static void scan_stmt(ir_stmt *s, ir_var *t, uses *u)
             scan_expr(s->shape[d], t, u);
     if (s->kind == S_SETELEM || s->kind == S_PRINT)
         for (int i = 0; i < s->n; i++)
-            if (s->kind != S_PRINT || !s->strs[i])
-                scan_expr(s->args[i], t, u);
+            scan_expr(s->kind == S_PRINT ? IR_PRINT_EXPR(s, i) : s->args[i], t, u);
     if (s->kind == S_CHECK)
         for (int i = 0; i < s->na + s->nb; i++)
             scan_expr(s->args[i], t, u);
@@ -84,6 +83,16 @@ static void scan_stmt(ir_stmt *s, ir_var *t, uses *u)
         u->other++;
     for (int k = 0; s->kind == S_BIND && k < s->n; k++)
         u->other += (s->dst[k] == t) + (s->srcs[k] == t);
+    for (int k = 0; s->kind == S_PRINT && k < s->n; k++) {
+        u->other += ir_print_slot(s, k) == t; /* printed whole: T must exist */
+        if (ir_print_view(s, k)) { /* extents in the view's bounds */
+            ir_expr r = {.kind = E_READ, .view = s->pviews[k]};
+            uses vu = {0};
+            scan_expr(&r, t, &vu);
+            u->shapes += vu.shapes;
+            u->other += vu.other;
+        }
+    }
     for (int i = 0; i < s->body.len; i++)
         scan_stmt(VEC_AT(s->body, i, ir_stmt *), t, u);
     for (int i = 0; i < s->orelse.len; i++)
@@ -279,11 +288,19 @@ static void rewrite_stmt(ir_stmt *s, ir_var *t, ir_expr *f, ir_expr **shape)
             s->shape[d] = rewrite(s->shape[d], t, f, shape);
     if (s->kind == S_SETELEM || s->kind == S_PRINT)
         for (int i = 0; i < s->n; i++)
-            if (s->kind != S_PRINT || !s->strs[i])
+            if (s->kind != S_PRINT || IR_PRINT_EXPR(s, i))
                 s->args[i] = rewrite(s->args[i], t, f, shape);
     if (s->kind == S_CHECK)
         for (int i = 0; i < s->na + s->nb; i++)
             s->args[i] = rewrite(s->args[i], t, f, shape);
+    for (int k = 0; s->kind == S_PRINT && k < s->n; k++) {
+        ir_view *v = ir_print_view(s, k);
+        for (int d = 0; v && d < v->rank; d++) {
+            v->dim[d].lo = rewrite(v->dim[d].lo, t, f, shape);
+            v->dim[d].len = rewrite(v->dim[d].len, t, f, shape);
+            v->dim[d].step = rewrite(v->dim[d].step, t, f, shape);
+        }
+    }
 }
 
 /* The definition at body[a] (alloc) and body[a+1] (sweep) of a candidate, or 0. */

@@ -99,7 +99,10 @@ static int stmt_mentions(ir_stmt *s, ir_var *v, int reads)
         if (s->src_slot == v || ir_expr_reads_slot(s->e, v) || ir_expr_reads_slot(s->e2, v) || ir_expr_reads_slot(s->e3, v))
             return 1;
         for (int k = 0; (s->kind == S_PRINT || s->kind == S_SETELEM) && k < s->n; k++)
-            if ((s->kind != S_PRINT || !s->strs[k]) && ir_expr_reads_slot(s->args[k], v))
+            if ((s->kind != S_PRINT || IR_PRINT_EXPR(s, k)) && ir_expr_reads_slot(s->args[k], v))
+                return 1;
+        for (int k = 0; s->kind == S_PRINT && k < s->n; k++)
+            if (ir_print_slot(s, k) == v)
                 return 1;
         if (s->kind == S_SAVE && s->var == v)
             return 1;

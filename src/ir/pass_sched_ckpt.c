@@ -71,9 +71,15 @@ static void vars_block(vec *vars, vec *body)
             vars_expr(vars, &r);
         }
         if (s->kind == S_SETELEM || s->kind == S_CHECK || s->kind == S_PRINT)
-            for (int k = 0; k < (s->kind == S_CHECK ? s->na + s->nb : s->n); k++)
-                if (!(s->kind == S_PRINT && s->strs[k]))
+            for (int k = 0; k < (s->kind == S_CHECK ? s->na + s->nb : s->n); k++) {
+                if (s->kind != S_PRINT || IR_PRINT_EXPR(s, k))
                     vars_expr(vars, s->args[k]);
+                else if (ir_print_view(s, k)) {
+                    ir_expr r = {.kind = E_READ, .view = s->pviews[k]};
+                    vars_expr(vars, &r);
+                } else if (ir_print_slot(s, k))
+                    note_var(vars, s->pslots[k]);
+            }
         vars_block(vars, &s->body);
         vars_block(vars, &s->orelse);
     }

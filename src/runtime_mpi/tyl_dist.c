@@ -70,6 +70,8 @@ void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int over
     g_size = size;
     g_self = me;
     g_overlap = overlap;
+    if (fail)
+        g_first_checked = 0; /* a new job or library context, not a regrid */
     char msg[512];
     for (int d = 0; d < TYL_MAX_RANK; d++)
         g_P[d] = 1;

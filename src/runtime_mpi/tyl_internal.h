@@ -6,6 +6,32 @@
 
 extern int tyl_rt_rank_;          /* MPI rank of this process (0 before tyl_rt_init) */
 
+/* The process's run-time state: set up by tyl_rt_init (tyl_prog.c, program mode) or
+ * tyl_ctx_create (tyl_lib.c, library mode), used by errors, arrays and finalisation (tyl_rt.c). */
+typedef struct tyl_rt_state {
+    tyl_param *params;         /* program mode: the --NAME=VALUE parameters */
+    int nparams;
+    int size;                  /* ranks in the job */
+    const char *prog, *source; /* program name and .tyl file, for messages */
+    bool time;                 /* --time */
+    double t0;                 /* MPI_Wtime at the start of the program body */
+    bool we_initialized_mpi;   /* finalize MPI ourselves (program mode only) */
+    int grid_rank;             /* set by the generated code before tyl_rt_init */
+    const char *procs;         /* --procs=PxQ[xR] */
+    bool no_overlap;           /* --no-overlap */
+    /* Library mode: errors return here instead of exiting (see tyl_lib.c). */
+    bool lib;
+    jmp_buf *lib_catch;        /* the innermost API call in progress, NULL outside one */
+    char lib_msg[2048];        /* the last error's message */
+    int lib_collective;        /* 1 when every rank reached the last error together */
+} tyl_rt_state;
+extern tyl_rt_state tyl_rt_;
+bool tyl_rt_mpi_active_(void);
+/* tyl_rt.c, for library mode: an array whose layout is a copy of *own (kept in the array), over
+ * memory mem of bytes that the application owns when mem is not NULL (never freed here). */
+tyl_array *tyl_alloc_own_(tyl_dtype dt, int rank, const int64_t *shape, int init,
+                          const tyl_layout *own, void *mem, size_t bytes, const char *where);
+
 /* Discard any partially assembled print line (tyl_print.c); used by tyl_rt_finalize. */
 void tyl_print_reset_(void);
 /* The text tyl_print_array prints (malloc'd) on rank 0, NULL elsewhere; collective. */

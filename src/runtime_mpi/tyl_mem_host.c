@@ -4,9 +4,11 @@
  * schedule(static) sweep over the outer axis later touches the data (first touch puts pages
  * near the threads that use them).
  */
+#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "tyl_mem.h"
 
@@ -23,7 +25,35 @@ void tyl_mem_finalize(void) { tyl_mem_release_scratch(); }
 void tyl_mem_sync(void) {}
 int tyl_mem_on_device(void) { return 0; }
 
-void *tyl_mem_alloc(size_t bytes) { return aligned_alloc(64, bytes ? (bytes + 63) & ~(size_t)63 : 64); }
+/* Arrays of 2 MiB or more are 2 MiB-aligned and asked for transparent huge pages: a sweep
+ * over a grid larger than the TLB reach then walks 512 times fewer pages (a 4096^2 Jacobi ran
+ * 1.28x faster that way, issue 14). The kernel's default on many machines is THP "madvise",
+ * so without the advice the pages stay 4 KiB. TYLES_HUGEPAGES=0 turns it off (to measure). */
+#define HUGE_BYTES ((size_t)2 << 20)
+
+static int want_huge(void)
+{
+    static int want = -1;
+    if (want < 0) {
+        const char *e = getenv("TYLES_HUGEPAGES");
+        want = !(e && e[0] == '0' && !e[1]);
+    }
+    return want;
+}
+
+void *tyl_mem_alloc(size_t bytes)
+{
+    if (bytes >= HUGE_BYTES && bytes <= SIZE_MAX - HUGE_BYTES && want_huge()) {
+        size_t n = (bytes + HUGE_BYTES - 1) & ~(HUGE_BYTES - 1);
+        void *p = aligned_alloc(HUGE_BYTES, n);
+#ifdef MADV_HUGEPAGE
+        if (p)
+            (void)madvise(p, n, MADV_HUGEPAGE); /* advice only: failure leaves 4 KiB pages */
+#endif
+        return p;
+    }
+    return aligned_alloc(64, bytes ? (bytes + 63) & ~(size_t)63 : 64);
+}
 void tyl_mem_free(void *p) { free(p); }
 void tyl_mem_to_host(void *dst, const void *src, size_t bytes) { memcpy(dst, src, bytes); }
 void tyl_mem_from_host(void *dst, const void *src, size_t bytes) { memcpy(dst, src, bytes); }

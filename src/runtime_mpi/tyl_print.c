@@ -718,9 +718,17 @@ static void pr_format(pr_buf *out, const tyl_array *a, const int *summ, const in
     pb_add(out, ")", 1);
 }
 
-/* Collects the printed elements of a on rank 0 (C order of the shown array); NULL elsewhere.
- * Collective for a distributed array. */
-static void *pr_collect(const tyl_array *a, const int *summ, const int64_t *sshape, int64_t count)
+/* A view of an array: base index of view index iv along base dimension d is lo[d] +
+ * step[d] * iv[vdim[d]], or lo[d] where vdim[d] < 0 (an integer index drops the dimension). */
+typedef struct pr_map {
+    int64_t lo[TYL_MAX_RANK], step[TYL_MAX_RANK];
+    int vdim[TYL_MAX_RANK];
+} pr_map;
+
+/* Collects the printed elements of the view m of a on rank 0 (C order of the shown view, whose
+ * shape is vshape[0..vrank)); NULL elsewhere. Collective for a distributed array. */
+static void *pr_collect(const tyl_array *a, const pr_map *map, int vrank, const int64_t *vshape,
+                        const int *summ, const int64_t *sshape, int64_t count)
 {
     size_t el = tyl_dtype_size(a->dtype);
     int dist = a->layout && a->layout->dist;
@@ -739,12 +747,15 @@ static void *pr_collect(const tyl_array *a, const int *summ, const int64_t *ssha
         pr_oom();
     int64_t m = 0;
     for (int64_t k = 0; k < count; k++) {
-        int64_t q = k, off = 0;
+        int64_t q = k, off = 0, iv[TYL_MAX_RANK];
         int own = 1;
-        for (int d = a->rank - 1; d >= 0; d--) {
+        for (int d = vrank - 1; d >= 0; d--) {
             int64_t i = q % sshape[d];
             q /= sshape[d];
-            int64_t g = summ[d] && i >= PR_EDGE ? a->shape[d] - 2 * PR_EDGE + i : i;
+            iv[d] = summ[d] && i >= PR_EDGE ? vshape[d] - 2 * PR_EDGE + i : i;
+        }
+        for (int d = 0; d < a->rank; d++) {
+            int64_t g = map->vdim[d] >= 0 ? map->lo[d] + map->step[d] * iv[map->vdim[d]] : map->lo[d];
             int64_t lo = a->lo[d], n = a->n[d];
             if (g < lo || g >= lo + n)
                 own = 0;
@@ -801,32 +812,74 @@ static void *pr_collect(const tyl_array *a, const int *summ, const int64_t *ssha
 #endif
 }
 
-char *tyl_print_array_text_(const tyl_array *a, int repr)
+/* The text of view m (of shape vshape[0..vrank)) of a on rank 0, NULL elsewhere. */
+static char *pr_view_text(const tyl_array *a, const pr_map *m, int vrank, const int64_t *vshape, int repr)
 {
+    /* the view as an array header, for the formatter (dtype, rank, shape, size) */
+    tyl_array v;
+    memset(&v, 0, sizeof v);
+    v.dtype = a->dtype;
+    v.rank = vrank;
+    v.size = 1;
+    for (int d = 0; d < TYL_MAX_RANK; d++) {
+        v.shape[d] = d < vrank ? vshape[d] : 1;
+        v.size *= v.shape[d];
+    }
     int summ[TYL_MAX_RANK] = {0};
     int64_t sshape[TYL_MAX_RANK], count = 1;
-    int summarise = a->size > PR_THRESHOLD;
-    for (int d = 0; d < a->rank; d++) {
-        summ[d] = summarise && a->shape[d] > 2 * PR_EDGE;
-        sshape[d] = summ[d] ? 2 * PR_EDGE : a->shape[d];
+    int summarise = v.size > PR_THRESHOLD;
+    for (int d = 0; d < vrank; d++) {
+        summ[d] = summarise && vshape[d] > 2 * PR_EDGE;
+        sshape[d] = summ[d] ? 2 * PR_EDGE : vshape[d];
         count *= sshape[d];
     }
-    void *vals = pr_collect(a, summ, sshape, count);
+    void *vals = pr_collect(a, m, vrank, vshape, summ, sshape, count);
     if (tyl_rt_rank_ != 0)
         return NULL;
     pr_buf out = {0};
-    pr_format(&out, a, summ, sshape, vals, count, repr);
+    pr_format(&out, &v, summ, sshape, vals, count, repr);
     free(vals);
     return out.p;
 }
 
-void tyl_print_array(const tyl_array *a, int repr, const char *end)
+char *tyl_print_array_text_(const tyl_array *a, int repr)
 {
-    char *text = tyl_print_array_text_(a, repr);
+    pr_map m;
+    for (int d = 0; d < a->rank; d++) {
+        m.lo[d] = 0;
+        m.step[d] = 1;
+        m.vdim[d] = d;
+    }
+    return pr_view_text(a, &m, a->rank, a->shape, repr);
+}
+
+static void pr_emit(char *text, const char *end)
+{
     if (!text)
         return;
     line_append(text, strlen(text));
     free(text);
     if (end)
         tyl_print_end(end);
+}
+
+void tyl_print_array(const tyl_array *a, int repr, const char *end)
+{
+    pr_emit(tyl_print_array_text_(a, repr), end);
+}
+
+void tyl_print_view(const tyl_array *a, const int64_t *lo, const int64_t *step, const int64_t *len,
+                    int repr, const char *end)
+{
+    pr_map m;
+    int64_t vshape[TYL_MAX_RANK];
+    int vrank = 0;
+    for (int d = 0; d < a->rank; d++) {
+        m.lo[d] = lo[d];
+        m.step[d] = step[d];
+        m.vdim[d] = len[d] < 0 ? -1 : vrank;
+        if (len[d] >= 0)
+            vshape[vrank++] = len[d];
+    }
+    pr_emit(pr_view_text(a, &m, vrank, vshape, repr), end);
 }

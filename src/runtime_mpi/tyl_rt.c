@@ -1,5 +1,7 @@
-/* tyl_rt.c: libtyles program services: set-up and options, errors, arrays and their pool,
- * Python scalar pow. Printing is in tyl_print.c, .npy output in tyl_npy.c. */
+/* tyl_rt.c: libtyles core services, in program and library mode alike: errors, arrays and
+ * their pool, finalisation, Python scalar pow. Program mode (argv, options, signals, exit) is
+ * in tyl_prog.c, library mode (contexts, status returns) in tyl_lib.c; printing is in
+ * tyl_print.c, .npy files in tyl_npy.c. */
 #define _POSIX_C_SOURCE 200809L
 #define _XOPEN_SOURCE 700
 #include "tyl_internal.h"
@@ -17,45 +19,18 @@
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
 
-/* ---- program state ------------------------------------------------------------------------ */
+/* ---- process state ------------------------------------------------------------------------ */
 
 int tyl_rt_rank_ = 0;
 MPI_Comm tyl_rt_comm_ = MPI_COMM_WORLD;
 tyl_ck_opts tyl_ck_opts_;
-static tyl_param *rt_params;
-static int rt_nparams;
-static int rt_size = 1;
-static const char *rt_prog = "tyles";
-static const char *rt_source = "?";
-static bool rt_time = false;
-static double rt_t0;
-static bool rt_we_initialized_mpi = false;
-static int rt_grid_rank = 0;        /* set by the generated code before tyl_rt_init */
-static const char *rt_procs = NULL; /* --procs=PxQ[xR] */
-static bool rt_no_overlap = false;  /* --no-overlap */
+tyl_rt_state tyl_rt_ = {.size = 1, .prog = "tyles", .source = "?"};
 bool tyl_rt_stats_ = false;         /* --stats */
 bool tyl_rt_progress_ = false;      /* --progress */
 
-void tyl_rt_set_grid(int grid_rank) { rt_grid_rank = grid_rank; }
+void tyl_rt_set_grid(int grid_rank) { tyl_rt_.grid_rank = grid_rank; }
 
-/* ---- signals before the checkpoint layer's handlers --------------------------------------- */
-
-/* SIGUSR1 asks for a checkpoint or an in-process rescale (tyl_ckpt.c installs the handler in
- * tyl_ck_setup). mpirun forwards it to every process of the job, including processes being
- * spawned by a grow, which spend most of a second in MPI_Init before that handler exists: by
- * default SIGUSR1 would kill them (status 138) and with them the job. Ignored from before
- * main(); a request lost this way is not lost for the job, as the parents take it at their
- * next step boundary and rank 0 also reads a rescale request from the RESCALE file. */
-__attribute__((constructor)) static void tyl_rt_early_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_IGN;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGUSR1, &sa, NULL);
-}
-
-static bool mpi_active(void)
+bool tyl_rt_mpi_active_(void)
 {
     int init = 0, fin = 0;
     MPI_Initialized(&init);
@@ -76,28 +51,50 @@ static void print_error(const char *where, const char *fmt, va_list ap)
     vsnprintf(msg, sizeof msg, fmt, ap);
     fflush(stdout);
     if (where && *where)
-        fprintf(stderr, "%s: %s: error: %s\n", rt_prog, where, msg);
+        fprintf(stderr, "%s: %s: error: %s\n", tyl_rt_.prog, where, msg);
     else
-        fprintf(stderr, "%s: error: %s\n", rt_prog, msg);
+        fprintf(stderr, "%s: error: %s\n", tyl_rt_.prog, msg);
     fflush(stderr);
+}
+
+/* Library mode: the message goes to the context and the API call in progress returns a status
+ * (tyl_lib.c). Not from inside an OpenMP region: a longjmp cannot leave one, so an error raised
+ * by a thread there ends the job as in program mode (the runtime raises none there today). */
+static bool lib_return(const char *where, const char *fmt, va_list ap, int collective)
+{
+    if (!tyl_rt_.lib || !tyl_rt_.lib_catch || omp_in_parallel())
+        return false;
+    char msg[sizeof tyl_rt_.lib_msg - 256];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (where && *where)
+        snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "%s: error: %s", where, msg);
+    else
+        snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "error: %s", msg);
+    tyl_rt_.lib_collective = collective;
+    return true;
 }
 
 _Noreturn void tyl_rt_error(const char *where, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    bool lib = lib_return(where, fmt, ap, 0);
+    va_end(ap);
+    if (lib)
+        longjmp(*tyl_rt_.lib_catch, 1);
     /* Several OpenMP threads may fail at once: the first reports, the others wait for exit. */
     if (atomic_exchange(&rt_error_entered, 1)) {
         for (;;)
             pause();
     }
-    va_list ap;
     va_start(ap, fmt);
     print_error(where, fmt, ap);
     va_end(ap);
-    if (mpi_active()) {
-        if (rt_size > 1)
+    if (tyl_rt_mpi_active_()) {
+        if (tyl_rt_.size > 1)
             MPI_Abort(MPI_COMM_WORLD, 1);
         /* MPI_Finalize must come from the main thread (MPI_THREAD_FUNNELED). */
-        if (!omp_in_parallel() && rt_we_initialized_mpi)
+        if (!omp_in_parallel() && tyl_rt_.we_initialized_mpi)
             MPI_Finalize();
     }
     exit(1);
@@ -108,6 +105,12 @@ _Noreturn void tyl_rt_error(const char *where, const char *fmt, ...)
  * there is no MPI_Abort and no rank is left waiting. Call it from the main thread. */
 _Noreturn void tyl_rt_error_all(const char *where, const char *fmt, ...)
 {
+    va_list lap;
+    va_start(lap, fmt);
+    bool lib = lib_return(where, fmt, lap, 1);
+    va_end(lap);
+    if (lib)
+        longjmp(*tyl_rt_.lib_catch, 1);
     fflush(stdout);
     if (tyl_rt_rank_ == 0) {
         va_list ap;
@@ -116,334 +119,10 @@ _Noreturn void tyl_rt_error_all(const char *where, const char *fmt, ...)
         va_end(ap);
     }
     fflush(stderr);
-    if (mpi_active() && rt_we_initialized_mpi && !omp_in_parallel())
+    if (tyl_rt_mpi_active_() && tyl_rt_.we_initialized_mpi && !omp_in_parallel())
         MPI_Finalize();
     exit(1);
 }
-
-/* ---- options ------------------------------------------------------------------------------ */
-
-/* Finish MPI (when we started it) and exit: every rank takes the same path, so this cannot hang. */
-static _Noreturn void init_exit(int status)
-{
-    fflush(stdout);
-    fflush(stderr);
-    if (mpi_active() && rt_we_initialized_mpi)
-        MPI_Finalize();
-    exit(status);
-}
-
-static _Noreturn void opt_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static _Noreturn void opt_error(const char *fmt, ...)
-{
-    if (tyl_rt_rank_ == 0) {
-        char msg[1024];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-        fprintf(stderr, "%s: error: %s\n", rt_prog, msg);
-    }
-    init_exit(2);
-}
-
-static int digit_value(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'Z') return c - 'A' + 10;
-    return 99;
-}
-
-/* Python int literal syntax (as int(s, 0), but leading zeros are allowed in decimal):
- * [+-] ( digits | 0x hexdigits | 0o octdigits | 0b bindigits ), single '_' between digits
- * (and after the base prefix). Returns 0 on success, 1 if malformed, 2 if out of int64 range. */
-static int parse_py_int(const char *s, int64_t *out)
-{
-    bool neg = false;
-    if (*s == '+' || *s == '-')
-        neg = (*s++ == '-');
-    int base = 10;
-    if (s[0] == '0' && s[1]) {
-        char c = s[1];
-        if (c == 'x' || c == 'X') base = 16;
-        else if (c == 'o' || c == 'O') base = 8;
-        else if (c == 'b' || c == 'B') base = 2;
-        if (base != 10) {
-            s += 2;
-            if (*s == '_')
-                s++;
-        }
-    }
-    if (!*s)
-        return 1;
-    uint64_t limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
-    uint64_t v = 0;
-    bool overflow = false, prev_digit = false;
-    for (; *s; s++) {
-        if (*s == '_') {
-            if (!prev_digit || !s[1] || s[1] == '_')
-                return 1;
-            prev_digit = false;
-            continue;
-        }
-        int d = digit_value(*s);
-        if (d >= base)
-            return 1;
-        prev_digit = true;
-        if (v > (limit - (uint64_t)d) / (uint64_t)base)
-            overflow = true;
-        else
-            v = v * (uint64_t)base + (uint64_t)d;
-    }
-    if (overflow)
-        return 2;
-    *out = neg ? (int64_t)(0u - v) : (int64_t)v;
-    return 0;
-}
-
-static int parse_float(const char *s, double *out)
-{
-    if (!*s)
-        return 1;
-    char *end;
-    double v = strtod(s, &end);
-    if (*end)
-        return 1;
-    *out = v; /* overflow gives inf, as float('1e999') does */
-    return 0;
-}
-
-static int parse_bool(const char *s, bool *out)
-{
-    if (!strcmp(s, "True") || !strcmp(s, "true") || !strcmp(s, "1")) { *out = true; return 0; }
-    if (!strcmp(s, "False") || !strcmp(s, "false") || !strcmp(s, "0")) { *out = false; return 0; }
-    return 1;
-}
-
-static const char *type_word(tyl_dtype t)
-{
-    return t == TYL_INT64 ? "INT" : t == TYL_BOOL ? "BOOL" : "FLOAT";
-}
-
-static void format_value(char *buf, size_t n, const tyl_param *p)
-{
-    switch (p->type) {
-    case TYL_INT64: snprintf(buf, n, "%lld", (long long)*(int64_t *)p->ptr); break;
-    case TYL_BOOL: snprintf(buf, n, "%s", *(bool *)p->ptr ? "True" : "False"); break;
-    default: tyl_repr_double(buf, *(double *)p->ptr); break;
-    }
-}
-
-static void print_help(const tyl_param *params, int nparams)
-{
-    if (tyl_rt_rank_ != 0)
-        return;
-    printf("usage: %s%s [--time] [--help]\n\n", rt_prog, nparams ? " [--NAME=VALUE ...]" : "");
-    printf("Compiled by tylesc from %s.\n\n", rt_source);
-    int w = 14;
-    for (int i = 0; i < nparams; i++) {
-        int l = (int)(strlen(params[i].name) + strlen(type_word(params[i].type))) + 3;
-        if (l > w)
-            w = l;
-    }
-    if (nparams) {
-        printf("parameters:\n");
-        for (int i = 0; i < nparams; i++) {
-            char opt[300], val[64];
-            snprintf(opt, sizeof opt, "--%s=%s", params[i].name, type_word(params[i].type));
-            format_value(val, sizeof val, &params[i]);
-            printf("  %-*s  %s (default %s)\n", w, opt,
-                   params[i].type == TYL_INT64 ? "int" : params[i].type == TYL_BOOL ? "bool" : "float",
-                   val);
-        }
-    } else {
-        printf("parameters: none\n");
-    }
-    if (w < 20)
-        w = 20; /* the runtime options' column */
-    printf("\nruntime options:\n");
-    printf("  %-*s  show this message and exit\n", w, "--help");
-    printf("  %-*s  print the run time of the program to stderr at exit\n", w, "--time");
-    printf("  %-*s  the process grid, ranks per dimension (default: MPI_Dims_create)\n", w, "--procs=PxQ");
-    printf("  %-*s  exchange halos before computing instead of during (for comparisons)\n", w, "--no-overlap");
-    printf("  %-*s  print time per phase, bytes exchanged and imbalance at exit\n", w, "--stats");
-    printf("  %-*s  about once a second on rank 0: outer step, steps/s, ETA\n", w, "--progress");
-    printf("  %-*s  write a checkpoint every K steps of the time loop\n", w, "--checkpoint-every=K");
-    printf("  %-*s  where checkpoints go (default %s.ckpt)\n", w, "--checkpoint-dir=DIR", rt_prog);
-    printf("  %-*s  resume from the newest valid checkpoint (on any number of ranks)\n", w,
-           "--restart[=DIR]");
-    printf("\nsignals: SIGUSR1 checkpoints at the next step, SIGTERM and SIGUSR2 checkpoint and stop\n"
-           "(exit status 75; resume with --restart).\n");
-    fflush(stdout);
-}
-
-static _Noreturn void unknown_option(const char *arg, size_t namelen, const tyl_param *params,
-                                     int nparams)
-{
-    char list[1024];
-    size_t k = 0;
-    list[0] = '\0';
-    for (int i = 0; i < nparams && k < sizeof list - 8; i++) {
-        int n = snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "", params[i].name);
-        if (n < 0 || (size_t)n >= sizeof list - k) {
-            k = sizeof list - 1;
-            break;
-        }
-        k += (size_t)n;
-    }
-    if (nparams)
-        opt_error("unknown option '%.*s' (parameters: %s; see --help)", (int)namelen, arg, list);
-    opt_error("unknown option '%.*s' (this program has no parameters; see --help)", (int)namelen,
-              arg);
-}
-
-static void parse_options(int ac, char **av, tyl_param *params, int nparams, bool store)
-{
-    for (int i = 1; i < ac; i++) {
-        const char *arg = av[i];
-        if (strncmp(arg, "--", 2) != 0 || !arg[2])
-            opt_error("unexpected argument '%s' (options are --NAME=VALUE; see --help)", arg);
-        const char *name = arg + 2;
-        const char *eq = strchr(name, '=');
-        size_t namelen = eq ? (size_t)(eq - name) : strlen(name);
-        if (namelen == 4 && !strncmp(name, "help", 4)) {
-            if (eq)
-                opt_error("option '--help' takes no value");
-            print_help(params, nparams);
-            init_exit(0);
-        }
-        if (namelen == 5 && !strncmp(name, "procs", 5)) {
-            if (!eq || !eq[1])
-                opt_error("option '--procs' needs a value: --procs=PxQ (ranks per dimension)");
-            if (store)
-                rt_procs = eq + 1;
-            continue;
-        }
-        if ((namelen == 10 && !strncmp(name, "no-overlap", 10)) || (namelen == 5 && !strncmp(name, "stats", 5)) ||
-            (namelen == 8 && !strncmp(name, "progress", 8))) {
-            if (eq)
-                opt_error("option '--%.*s' takes no value", (int)namelen, name);
-            if (store && name[0] == 'n')
-                rt_no_overlap = true;
-            else if (store && name[0] == 's')
-                tyl_rt_stats_ = true;
-            else if (store)
-                tyl_rt_progress_ = true;
-            continue;
-        }
-        if (namelen == 16 && !strncmp(name, "checkpoint-every", 16)) {
-            int64_t v;
-            if (!eq || parse_py_int(eq + 1, &v) || v < 1)
-                opt_error("option '--checkpoint-every' needs a positive number of steps: "
-                          "--checkpoint-every=K");
-            if (store)
-                tyl_ck_opts_.every = v;
-            continue;
-        }
-        if (namelen == 14 && !strncmp(name, "checkpoint-dir", 14)) {
-            if (!eq || !eq[1])
-                opt_error("option '--checkpoint-dir' needs a value: --checkpoint-dir=DIR");
-            if (store)
-                tyl_ck_opts_.dir = eq + 1;
-            continue;
-        }
-        if (namelen == 7 && !strncmp(name, "restart", 7)) {
-            if (eq && !eq[1])
-                opt_error("option '--restart=' needs a folder: --restart or --restart=DIR");
-            if (store) {
-                tyl_ck_opts_.restart = 1;
-                if (eq)
-                    tyl_ck_opts_.restart_dir = eq + 1;
-            }
-            continue;
-        }
-        if (namelen == 4 && !strncmp(name, "time", 4)) {
-            if (eq)
-                opt_error("option '--time' takes no value");
-            rt_time = rt_time || store;
-            continue;
-        }
-        tyl_param *p = NULL;
-        for (int j = 0; j < nparams; j++)
-            if (strlen(params[j].name) == namelen && !strncmp(params[j].name, name, namelen))
-                p = &params[j];
-        if (!p)
-            unknown_option(arg, namelen + 2, params, nparams);
-        if (!eq)
-            opt_error("option '--%s' needs a value: --%s=VALUE", p->name, p->name);
-        const char *val = eq + 1;
-        switch (p->type) {
-        case TYL_INT64: {
-            int64_t v;
-            int r = parse_py_int(val, &v);
-            if (r == 2)
-                opt_error("invalid value '%s' for --%s: integer out of range (64-bit)", val,
-                          p->name);
-            if (r)
-                opt_error("invalid value '%s' for --%s: expected an integer", val, p->name);
-            if (store)
-                *(int64_t *)p->ptr = v;
-            break;
-        }
-        case TYL_BOOL: {
-            bool v;
-            if (parse_bool(val, &v))
-                opt_error("invalid value '%s' for --%s: expected True or False", val, p->name);
-            if (store)
-                *(bool *)p->ptr = v;
-            break;
-        }
-        default: {
-            double v;
-            if (parse_float(val, &v))
-                opt_error("invalid value '%s' for --%s: expected a float", val, p->name);
-            if (store)
-                *(double *)p->ptr = v;
-            break;
-        }
-        }
-    }
-}
-
-static void setup_fail(const char *msg) { opt_error("%s", msg); }
-
-void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params, int nparams)
-{
-    int init = 0;
-    MPI_Initialized(&init);
-    if (!init) {
-        int provided;
-        MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
-        rt_we_initialized_mpi = true;
-    }
-    tyl_rt_comm_ = tyl_rs_world_();
-    MPI_Comm_rank(tyl_rt_comm_, &tyl_rt_rank_);
-    MPI_Comm_size(tyl_rt_comm_, &rt_size);
-    rt_params = params;
-    rt_nparams = nparams;
-
-    int ac = argc ? *argc : 0;
-    char **av = argv ? *argv : NULL;
-    if (ac > 0 && av && av[0] && av[0][0]) {
-        const char *slash = strrchr(av[0], '/');
-        rt_prog = slash ? slash + 1 : av[0];
-    }
-    if (source && *source)
-        rt_source = source;
-    tyl_ck_opts_.prog = rt_prog;
-    tyl_ck_opts_.argv = av;
-    tyl_ck_opts_.exe = realpath("/proc/self/exe", NULL);
-
-    /* Two passes: the first checks every option in order (so --help shows the compiled-in
-     * defaults and the first bad option is the one reported), the second stores the values. */
-    for (int pass = 0; pass < 2; pass++)
-        parse_options(ac, av, params, nparams, pass == 1);
-
-    tyl_dist_setup(rt_grid_rank, rt_procs, rt_size, tyl_rt_rank_, !rt_no_overlap, setup_fail);
-    rt_t0 = MPI_Wtime();
-}
-
 /* ---- arrays ------------------------------------------------------------------------------- */
 
 /* An array with its bookkeeping: on the live list while referenced, then on the pool list. */
@@ -451,6 +130,8 @@ typedef struct tyl_block {
     tyl_array a; /* first: a tyl_array * is a tyl_block * */
     void *mem;   /* the allocation (a.base) */
     size_t cap;  /* bytes allocated (multiple of 64, at least 64) */
+    bool external;   /* library mode: mem belongs to the application; never freed or pooled */
+    tyl_layout own;  /* library mode: the layout of an array made by the application */
     struct tyl_block *prev, *next;
 } tyl_block;
 
@@ -481,7 +162,8 @@ static void live_remove(tyl_block *b)
 
 static void block_free(tyl_block *b)
 {
-    tyl_mem_free(b->mem);
+    if (!b->external)
+        tyl_mem_free(b->mem);
     free(b);
 }
 
@@ -509,8 +191,27 @@ tyl_array *tyl_alloc_like(const tyl_array *a, int init, const char *where)
 
 int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where);
 
+static tyl_array *alloc_block(tyl_dtype dt, int rank, const int64_t *shape, int init,
+                              const tyl_layout *L, const tyl_layout *own, void *ext, size_t ext_bytes,
+                              const char *where);
+
 tyl_array *tyl_alloc_l(tyl_dtype dt, int rank, const int64_t *shape, int init, const tyl_layout *L,
                        const char *where)
+{
+    return alloc_block(dt, rank, shape, init, L, NULL, NULL, 0, where);
+}
+
+tyl_array *tyl_alloc_own_(tyl_dtype dt, int rank, const int64_t *shape, int init,
+                          const tyl_layout *own, void *mem, size_t bytes, const char *where)
+{
+    return alloc_block(dt, rank, shape, init, own, own, mem, bytes, where);
+}
+
+/* own: the layout is copied into the block (an application's array has no table in generated
+ * code to point to); ext: the local allocation is the application's, of ext_bytes. */
+static tyl_array *alloc_block(tyl_dtype dt, int rank, const int64_t *shape, int init,
+                              const tyl_layout *L, const tyl_layout *own, void *ext, size_t ext_bytes,
+                              const char *where)
 {
     if (rank < 0 || rank > TYL_MAX_RANK)
         tyl_rt_error(where, "internal error: array rank %d not supported", rank);
@@ -551,8 +252,20 @@ tyl_array *tyl_alloc_l(tyl_dtype dt, int rank, const int64_t *shape, int init, c
     size_t cap = bytes ? (bytes + 63) & ~(size_t)63 : 64;
 
     tyl_block *b = NULL;
+    if (ext) {
+        if (ext_bytes < bytes)
+            tyl_rt_error(where, "the memory given for an array with shape %s and data type %s is "
+                                "%zu bytes; its local block and halo on this rank need %zu",
+                         tyl_rt_shape_str(shs, rank, shape), tyl_dtype_name_(dt), ext_bytes, bytes);
+        b = malloc(sizeof *b);
+        if (!b)
+            tyl_rt_error(where, "MemoryError: cannot allocate an array descriptor");
+        b->mem = ext;
+        b->cap = 0; /* never matches a pooled request */
+        b->external = true;
+    }
 #pragma omp critical(tyl_rt_arrays)
-    {
+    if (!ext) {
         for (tyl_block **pp = &pool_head; *pp; pp = &(*pp)->next)
             if ((*pp)->cap == cap) {
                 b = *pp;
@@ -581,9 +294,14 @@ tyl_array *tyl_alloc_l(tyl_dtype dt, int rank, const int64_t *shape, int init, c
         }
         b->mem = data;
         b->cap = cap;
+        b->external = false;
     }
     tyl_array *a = &b->a;
     *a = proto;
+    if (own && proto.layout) {
+        b->own = *own;
+        a->layout = &b->own;
+    }
     a->base = b->mem;
     a->lsize = lsize;
     {
@@ -625,7 +343,7 @@ void tyl_release(tyl_array *a)
 #pragma omp critical(tyl_rt_arrays)
     {
         live_remove(b);
-        if (pool_count < POOL_MAX) {
+        if (pool_count < POOL_MAX && !b->external) {
             b->next = pool_head;
             b->prev = NULL;
             pool_head = b;
@@ -696,14 +414,14 @@ static void free_blocks(void)
 
 tyl_param *tyl_rt_params_(int *n)
 {
-    *n = rt_nparams;
-    return rt_params;
+    *n = tyl_rt_.nparams;
+    return tyl_rt_.params;
 }
 
 void tyl_rt_set_size_(int rank, int size)
 {
     tyl_rt_rank_ = rank;
-    rt_size = size;
+    tyl_rt_.size = size;
 }
 
 _Noreturn void tyl_rt_leave_(void)
@@ -715,7 +433,7 @@ _Noreturn void tyl_rt_leave_(void)
     tyl_dist_finalize();
     tyl_mem_finalize();
     tyl_rs_before_finalize_();
-    if (mpi_active() && rt_we_initialized_mpi)
+    if (tyl_rt_mpi_active_() && tyl_rt_.we_initialized_mpi)
         MPI_Finalize();
     exit(0);
 }
@@ -750,9 +468,9 @@ static void finalize_watchdog(void)
 int tyl_rt_finalize(void)
 {
     tyl_mem_sync();
-    double t = mpi_active() ? MPI_Wtime() - rt_t0 : 0.0;
+    double t = tyl_rt_mpi_active_() ? MPI_Wtime() - tyl_rt_.t0 : 0.0;
     fflush(stdout);
-    if (rt_time && tyl_rt_rank_ == 0) {
+    if (tyl_rt_.time && tyl_rt_rank_ == 0) {
         fprintf(stderr, "tyles: time %.6f s\n", t);
         fflush(stderr);
     }
@@ -765,7 +483,7 @@ int tyl_rt_finalize(void)
     free(tyl_ck_opts_.exe);
     tyl_ck_opts_.exe = NULL;
     tyl_rs_before_finalize_();
-    if (mpi_active() && rt_we_initialized_mpi) {
+    if (tyl_rt_mpi_active_() && tyl_rt_.we_initialized_mpi) {
         if (tyl_ulfm_recovered_())
             finalize_watchdog();
         MPI_Finalize();

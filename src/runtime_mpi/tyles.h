@@ -525,6 +525,11 @@ char *tyl_repr_double(char *buf, double v);
  * copy). Rank 0 appends the text to the current print line, then finishes it with `end` as
  * tyl_print_end does; end == NULL leaves the line open (print(u, x) continues it). */
 void tyl_print_array(const tyl_array *a, int repr, const char *end);
+/* print(u[view]) without copying the view: along dimension d of a, the view takes len[d]
+ * elements lo[d], lo[d] + step[d], ... (indices already normalised and in range; len[d] < 0: the
+ * single index lo[d], the dimension dropped). Otherwise as tyl_print_array (collective). */
+void tyl_print_view(const tyl_array *a, const int64_t *lo, const int64_t *step, const int64_t *len,
+                    int repr, const char *end);
 
 /* ---- .npy files ---- */
 

@@ -651,6 +651,8 @@ fi
 # random streams are not in checkpoints: resuming a loop that draws from a seeded stream is refused
 if out=$(bash "$HERE/random_restart.sh" "$ROOT" 2>&1); then ok "random-stream/restart-refused"
 else bad "random-stream/restart-refused" "tests/elastic/random_restart.sh failed" "$out"; fi
+if out=$(bash "$HERE/print_restart.sh" "$ROOT" 2>&1); then ok "print-arrays/restart"
+else bad "print-arrays/restart" "tests/elastic/print_restart.sh failed" "$out"; fi
 
 echo "elastic tests: $pass passed, $fail failed ($(($(date +%s) - t_start)) s)"
 [ "$fail" -eq 0 ]

@@ -249,6 +249,15 @@ out=$(timeout 120 "${MPIRUN[@]}" -np 2 "$B/opt_prog" --help 2>&1) && rc=0 || rc=
 n=$(grep -c '^usage: opt_prog' <<<"$out")
 if [ $rc -eq 0 ] && [ "$n" -eq 1 ]; then pass mpirun_two_ranks_help; else fail "mpirun_two_ranks_help: rc=$rc $out"; fi
 
+# library mode (tyles_lib.h) under the sanitizers: an application that owns MPI, linked
+# against an archive as applications are (objects it does not use stay out)
+ar rcs "$B/libtyles_san.a" "${LIBOBJ[@]}"
+$CC $CFLAGS "$UNIT/lib_ctx.c" "$B/libtyles_san.a" -o "$B/lib_ctx" -lm || fail "build lib_ctx"
+for np in 1 3; do
+    out=$(timeout 120 "${MPIRUN[@]}" -np $np "$B/lib_ctx" 2>&1) && rc=0 || rc=$?
+    count_output "$(sed "s/^ok /ok lib_ctx@np$np: /" <<<"$out")" $rc "lib_ctx@np$np"
+done
+
 echo
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

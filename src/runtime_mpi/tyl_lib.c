@@ -1,0 +1,314 @@
+/* tyl_lib.c: libtyles in library mode (tyles_lib.h): contexts over an application's
+ * communicator, arrays it creates or wraps, and errors returned as a status.
+ *
+ * Errors: every entry point below sets tyl_rt_.lib_catch to a jmp_buf of its own frame;
+ * tyl_rt_error and tyl_rt_error_all (tyl_rt.c) then store the message and longjmp back here
+ * instead of exiting, so the whole runtime reports errors the one way it always has. Entries
+ * nest (a solver entry calls tyl_array_create): the innermost catch wins and restores its
+ * outer one. Nothing here calls tyl_rt_init, so tyl_prog.c (argv, signals, exit) is never
+ * linked into an application that uses only this API.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "tyl_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tyles_lib.h"
+#include "tyl_mpi.h"
+
+struct tyl_ctx {
+    int grid_rank;
+};
+
+static tyl_ctx the_ctx;
+static bool ctx_live;
+
+int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where);
+
+/* Opens an API call: a run-time error inside it returns TYL_ERROR from the calling function.
+ * Variables the function changes after LIB_ENTER and reads after an error must be volatile;
+ * the entry points below read none. */
+#define LIB_ENTER()                                                                               \
+    jmp_buf lib_jb_;                                                                              \
+    jmp_buf *lib_prev_ = tyl_rt_.lib_catch;                                                       \
+    if (setjmp(lib_jb_)) {                                                                        \
+        tyl_rt_.lib_catch = lib_prev_;                                                            \
+        return TYL_ERROR;                                                                         \
+    }                                                                                             \
+    tyl_rt_.lib_catch = &lib_jb_;                                                                 \
+    tyl_rt_.lib_msg[0] = '\0';                                                                    \
+    tyl_rt_.lib_collective = 0
+#define LIB_LEAVE() (tyl_rt_.lib_catch = lib_prev_, TYL_OK)
+
+const char *tyl_ctx_error(const tyl_ctx *ctx)
+{
+    (void)ctx;
+    return tyl_rt_.lib_msg;
+}
+
+int tyl_ctx_error_collective(const tyl_ctx *ctx)
+{
+    (void)ctx;
+    return tyl_rt_.lib_collective;
+}
+
+/* tyl_dist_setup's complaint about --procs: every rank computes it alike. */
+static void grid_fail(const char *msg) { tyl_rt_error_all("tyl_ctx_create", "%s", msg); }
+
+int tyl_ctx_create(tyl_comm comm, int grid_rank, const int *procs, tyl_ctx **out)
+{
+    *out = NULL;
+    /* Library mode from here, so that the errors below return instead of exiting. */
+    bool was_lib = tyl_rt_.lib;
+    tyl_rt_.lib = true;
+    LIB_ENTER();
+    if (ctx_live)
+        tyl_rt_error("tyl_ctx_create", "a context exists already in this process (one at a time; "
+                                       "tyl_ctx_destroy it first)");
+    if (was_lib == false && tyl_rt_mpi_active_() && tyl_rt_.params)
+        tyl_rt_error("tyl_ctx_create", "this process runs a Tyles program (tyl_rt_init was called)");
+    if (grid_rank < 0 || grid_rank > TYL_MAX_RANK)
+        tyl_rt_error("tyl_ctx_create", "grid rank %d is out of range (0 to %d)", grid_rank,
+                     TYL_MAX_RANK);
+    int me = 0, size = 1;
+#ifndef TYL_NO_MPI
+    int init = 0, fin = 0, level = 0;
+    MPI_Initialized(&init);
+    MPI_Finalized(&fin);
+    if (!init || fin)
+        tyl_rt_error("tyl_ctx_create", "MPI is not initialised: call MPI_Init_thread (with at "
+                                       "least MPI_THREAD_FUNNELED) before tyl_ctx_create");
+    MPI_Query_thread(&level);
+    if (level < MPI_THREAD_FUNNELED)
+        tyl_rt_error("tyl_ctx_create", "MPI was initialised with MPI_THREAD_SINGLE; libtyles runs "
+                                       "OpenMP threads and needs MPI_THREAD_FUNNELED");
+    if (comm == MPI_COMM_NULL)
+        tyl_rt_error("tyl_ctx_create", "the communicator is MPI_COMM_NULL");
+    MPI_Comm dup;
+    MPI_Comm_dup(comm, &dup);
+    tyl_rt_comm_ = dup;
+    MPI_Comm_rank(dup, &me);
+    MPI_Comm_size(dup, &size);
+#else
+    (void)comm;
+#endif
+    tyl_rt_rank_ = me;
+    tyl_rt_.size = size;
+    tyl_rt_.we_initialized_mpi = false;
+    tyl_rt_.prog = "libtyles";
+    tyl_rt_.grid_rank = grid_rank;
+    ctx_live = true; /* from here, a failure is undone by tyl_ctx_destroy */
+    the_ctx.grid_rank = grid_rank;
+    char pbuf[TYL_MAX_RANK * 12 + 1], *grid = NULL;
+    if (procs && grid_rank > 0) {
+        size_t k = 0;
+        for (int d = 0; d < grid_rank; d++)
+            k += (size_t)snprintf(pbuf + k, sizeof pbuf - k, "%s%d", d ? "x" : "", procs[d]);
+        grid = pbuf;
+    }
+    tyl_dist_setup(grid_rank, grid, size, me, 1, grid_fail);
+    tyl_rt_.t0 = MPI_Wtime();
+    *out = &the_ctx;
+    return LIB_LEAVE();
+}
+
+int tyl_ctx_destroy(tyl_ctx *ctx)
+{
+    if (ctx != &the_ctx || !ctx_live)
+        return TYL_ERROR;
+    LIB_ENTER();
+    tyl_rt_finalize(); /* frees every array and the grid; MPI stays (we did not start it) */
+#ifndef TYL_NO_MPI
+    if (tyl_rt_comm_ != MPI_COMM_WORLD && tyl_rt_comm_ != MPI_COMM_NULL)
+        MPI_Comm_free(&tyl_rt_comm_);
+    tyl_rt_comm_ = MPI_COMM_WORLD;
+#endif
+    ctx_live = false;
+    tyl_rt_.lib = false;
+    return LIB_LEAVE();
+}
+
+static void check_ctx(tyl_ctx *ctx, const char *fn)
+{
+    if (ctx != &the_ctx || !ctx_live)
+        tyl_rt_error(fn, "not a live context (use the one tyl_ctx_create gave)");
+}
+
+/* The layout of an application's array: distributed when its rank is the grid's. */
+static tyl_layout app_layout(int rank, const int *halo, const char *fn)
+{
+    tyl_layout L;
+    memset(&L, 0, sizeof L);
+    L.dist = the_ctx.grid_rank > 0 && rank == the_ctx.grid_rank;
+    for (int d = 0; d < rank && halo; d++) {
+        if (halo[d] < 0 || halo[d] > 64)
+            tyl_rt_error(fn, "halo width %d on axis %d is out of range (0 to 64)", halo[d], d);
+        if (L.dist)
+            L.hl[d] = L.hh[d] = halo[d];
+    }
+    return L;
+}
+
+static void check_shape(tyl_dtype dt, int rank, const int64_t *shape, const char *fn)
+{
+    if ((unsigned)dt > TYL_FLOAT64)
+        tyl_rt_error(fn, "unknown data type %d", (int)dt);
+    if (rank < 0 || rank > TYL_MAX_RANK)
+        tyl_rt_error(fn, "array rank %d is out of range (0 to %d)", rank, TYL_MAX_RANK);
+    if (rank > 0 && !shape)
+        tyl_rt_error(fn, "no shape given");
+}
+
+static void fill_local(const tyl_array *a, tyl_local *o)
+{
+    memset(o, 0, sizeof *o);
+    o->data = a->data;
+    o->rank = a->rank;
+    o->dtype = a->dtype;
+    for (int d = 0; d < TYL_MAX_RANK; d++) {
+        o->shape[d] = a->shape[d];
+        o->lo[d] = a->lo[d];
+        o->n[d] = a->n[d];
+        o->halo_lo[d] = a->hl[d];
+        o->halo_hi[d] = a->hh[d];
+        o->stride[d] = a->stride[d];
+    }
+    o->base = a->base;
+    o->bytes = (size_t)a->lsize * tyl_dtype_size(a->dtype);
+}
+
+int tyl_ctx_layout(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, const int *halo,
+                   tyl_local *out)
+{
+    LIB_ENTER();
+    check_ctx(ctx, "tyl_ctx_layout");
+    check_shape(dt, rank, shape, "tyl_ctx_layout");
+    tyl_layout L = app_layout(rank, halo, "tyl_ctx_layout");
+    tyl_array a;
+    memset(&a, 0, sizeof a);
+    a.rank = rank;
+    a.dtype = dt;
+    for (int d = 0; d < TYL_MAX_RANK; d++) {
+        a.shape[d] = d < rank ? shape[d] : 1;
+        if (a.shape[d] < 0)
+            tyl_rt_error("tyl_ctx_layout", "negative dimensions are not allowed");
+    }
+    a.lsize = tyl_dist_layout(&a, &L, "tyl_ctx_layout");
+    fill_local(&a, out);
+    out->data = out->base = NULL;
+    return LIB_LEAVE();
+}
+
+int tyl_array_create(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, const int *halo,
+                     tyl_array **out)
+{
+    *out = NULL;
+    LIB_ENTER();
+    check_ctx(ctx, "tyl_array_create");
+    check_shape(dt, rank, shape, "tyl_array_create");
+    tyl_layout L = app_layout(rank, halo, "tyl_array_create");
+    *out = tyl_alloc_own_(dt, rank, shape, TYL_INIT_ZERO, &L, NULL, 0, "tyl_array_create");
+    return LIB_LEAVE();
+}
+
+int tyl_array_wrap(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, const int *halo,
+                   void *base, size_t bytes, tyl_array **out)
+{
+    *out = NULL;
+    LIB_ENTER();
+    check_ctx(ctx, "tyl_array_wrap");
+    check_shape(dt, rank, shape, "tyl_array_wrap");
+    if (!base)
+        tyl_rt_error("tyl_array_wrap", "the memory to wrap is NULL");
+    if ((uintptr_t)base % tyl_dtype_size(dt))
+        tyl_rt_error("tyl_array_wrap", "the memory to wrap is not aligned to its %zu-byte elements",
+                     tyl_dtype_size(dt));
+    tyl_layout L = app_layout(rank, halo, "tyl_array_wrap");
+    *out = tyl_alloc_own_(dt, rank, shape, TYL_INIT_NONE, &L, base, bytes, "tyl_array_wrap");
+    return LIB_LEAVE();
+}
+
+int tyl_array_local(const tyl_array *a, tyl_local *out)
+{
+    if (!a) {
+        memset(out, 0, sizeof *out);
+        return TYL_ERROR;
+    }
+    fill_local(a, out);
+    return TYL_OK;
+}
+
+void tyl_array_modified(tyl_array *a)
+{
+    if (a)
+        tyl_dirty(a);
+}
+
+int tyl_array_exchange(tyl_ctx *ctx, tyl_array *a)
+{
+    LIB_ENTER();
+    check_ctx(ctx, "tyl_array_exchange");
+    if (!a)
+        tyl_rt_error("tyl_array_exchange", "no array given");
+    /* every zone, faces, edges and corners: base-3 digit d of a zone's number is -1/0/+1
+     * along axis d (tyl_dist.c); the all-inside one is the owned block itself */
+    int zones = 1;
+    for (int d = 0; d < a->rank; d++)
+        zones *= 3;
+    uint64_t mask[2] = {0, 0};
+    for (int z = 0; z < zones && z < 128; z++)
+        if (z != (zones - 1) / 2)
+            mask[z / 64] |= (uint64_t)1 << (z % 64);
+    tyl_halo_end(tyl_halo_begin(&a, mask, 1));
+    return LIB_LEAVE();
+}
+
+void tyl_array_destroy(tyl_array *a) { tyl_release(a); }
+
+/* ---- for the Fortran module (tyles_lib.f90) -------------------------------------------------- */
+
+/* Fortran passes its communicator as an integer handle (MPI_Fint). */
+int tyl_ctx_create_f(int fcomm, int grid_rank, const int *procs, tyl_ctx **out)
+{
+#ifndef TYL_NO_MPI
+    return tyl_ctx_create(MPI_Comm_f2c((MPI_Fint)fcomm), grid_rank, procs, out);
+#else
+    return tyl_ctx_create(fcomm, grid_rank, procs, out);
+#endif
+}
+
+/* The parts of tyl_local a Fortran caller needs, in arrays of `rank` elements (the struct's
+ * TYL_MAX_RANK need not be mirrored in Fortran). */
+int tyl_array_info_f(const tyl_array *a, int rank, void **base, int64_t *shape, int64_t *lo,
+                     int64_t *n, int64_t *halo_lo, int64_t *halo_hi)
+{
+    if (!a || rank != a->rank) {
+        *base = NULL;
+        return TYL_ERROR;
+    }
+    *base = a->base;
+    for (int d = 0; d < rank; d++) {
+        shape[d] = a->shape[d];
+        lo[d] = a->lo[d];
+        n[d] = a->n[d];
+        halo_lo[d] = a->hl[d];
+        halo_hi[d] = a->hh[d];
+    }
+    return TYL_OK;
+}
+
+int tyl_ctx_layout_f(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, const int *halo,
+                     int64_t *lo, int64_t *n, size_t *bytes)
+{
+    tyl_local L;
+    *bytes = 0;
+    if (tyl_ctx_layout(ctx, dt, rank, shape, halo, &L) != TYL_OK)
+        return TYL_ERROR;
+    for (int d = 0; d < rank; d++) {
+        lo[d] = L.lo[d];
+        n[d] = L.n[d];
+    }
+    *bytes = L.bytes;
+    return TYL_OK;
+}

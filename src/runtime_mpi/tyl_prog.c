@@ -1,0 +1,356 @@
+/* tyl_prog.c: libtyles program mode: what a generated main() needs and an application
+ * linking a library-mode solver must not get. The command line (--NAME=VALUE parameters and
+ * the run-time options), --help, the SIGUSR1 disposition before main(), and exits with a
+ * status. Only tyl_rt_init refers into this file, so a static link of an application that
+ * never calls it leaves the whole object out, constructor included. */
+#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
+#include "tyl_internal.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tyl_mem.h"
+#include "tyl_mpi.h"
+
+/* ---- signals before the checkpoint layer's handlers --------------------------------------- */
+
+/* SIGUSR1 asks for a checkpoint or an in-process rescale (tyl_ckpt.c installs the handler in
+ * tyl_ck_setup). mpirun forwards it to every process of the job, including processes being
+ * spawned by a grow, which spend most of a second in MPI_Init before that handler exists: by
+ * default SIGUSR1 would kill them (status 138) and with them the job. Ignored from before
+ * main(); a request lost this way is not lost for the job, as the parents take it at their
+ * next step boundary and rank 0 also reads a rescale request from the RESCALE file. */
+__attribute__((constructor)) static void tyl_rt_early_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+}
+
+/* ---- options ------------------------------------------------------------------------------ */
+
+/* Finish MPI (when we started it) and exit: every rank takes the same path, so this cannot hang. */
+static _Noreturn void init_exit(int status)
+{
+    fflush(stdout);
+    fflush(stderr);
+    if (tyl_rt_mpi_active_() && tyl_rt_.we_initialized_mpi)
+        MPI_Finalize();
+    exit(status);
+}
+
+static _Noreturn void opt_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static _Noreturn void opt_error(const char *fmt, ...)
+{
+    if (tyl_rt_rank_ == 0) {
+        char msg[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        fprintf(stderr, "%s: error: %s\n", tyl_rt_.prog, msg);
+    }
+    init_exit(2);
+}
+
+static int digit_value(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'Z') return c - 'A' + 10;
+    return 99;
+}
+
+/* Python int literal syntax (as int(s, 0), but leading zeros are allowed in decimal):
+ * [+-] ( digits | 0x hexdigits | 0o octdigits | 0b bindigits ), single '_' between digits
+ * (and after the base prefix). Returns 0 on success, 1 if malformed, 2 if out of int64 range. */
+static int parse_py_int(const char *s, int64_t *out)
+{
+    bool neg = false;
+    if (*s == '+' || *s == '-')
+        neg = (*s++ == '-');
+    int base = 10;
+    if (s[0] == '0' && s[1]) {
+        char c = s[1];
+        if (c == 'x' || c == 'X') base = 16;
+        else if (c == 'o' || c == 'O') base = 8;
+        else if (c == 'b' || c == 'B') base = 2;
+        if (base != 10) {
+            s += 2;
+            if (*s == '_')
+                s++;
+        }
+    }
+    if (!*s)
+        return 1;
+    uint64_t limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
+    uint64_t v = 0;
+    bool overflow = false, prev_digit = false;
+    for (; *s; s++) {
+        if (*s == '_') {
+            if (!prev_digit || !s[1] || s[1] == '_')
+                return 1;
+            prev_digit = false;
+            continue;
+        }
+        int d = digit_value(*s);
+        if (d >= base)
+            return 1;
+        prev_digit = true;
+        if (v > (limit - (uint64_t)d) / (uint64_t)base)
+            overflow = true;
+        else
+            v = v * (uint64_t)base + (uint64_t)d;
+    }
+    if (overflow)
+        return 2;
+    *out = neg ? (int64_t)(0u - v) : (int64_t)v;
+    return 0;
+}
+
+static int parse_float(const char *s, double *out)
+{
+    if (!*s)
+        return 1;
+    char *end;
+    double v = strtod(s, &end);
+    if (*end)
+        return 1;
+    *out = v; /* overflow gives inf, as float('1e999') does */
+    return 0;
+}
+
+static int parse_bool(const char *s, bool *out)
+{
+    if (!strcmp(s, "True") || !strcmp(s, "true") || !strcmp(s, "1")) { *out = true; return 0; }
+    if (!strcmp(s, "False") || !strcmp(s, "false") || !strcmp(s, "0")) { *out = false; return 0; }
+    return 1;
+}
+
+static const char *type_word(tyl_dtype t)
+{
+    return t == TYL_INT64 ? "INT" : t == TYL_BOOL ? "BOOL" : "FLOAT";
+}
+
+static void format_value(char *buf, size_t n, const tyl_param *p)
+{
+    switch (p->type) {
+    case TYL_INT64: snprintf(buf, n, "%lld", (long long)*(int64_t *)p->ptr); break;
+    case TYL_BOOL: snprintf(buf, n, "%s", *(bool *)p->ptr ? "True" : "False"); break;
+    default: tyl_repr_double(buf, *(double *)p->ptr); break;
+    }
+}
+
+static void print_help(const tyl_param *params, int nparams)
+{
+    if (tyl_rt_rank_ != 0)
+        return;
+    printf("usage: %s%s [--time] [--help]\n\n", tyl_rt_.prog, nparams ? " [--NAME=VALUE ...]" : "");
+    printf("Compiled by tylesc from %s.\n\n", tyl_rt_.source);
+    int w = 14;
+    for (int i = 0; i < nparams; i++) {
+        int l = (int)(strlen(params[i].name) + strlen(type_word(params[i].type))) + 3;
+        if (l > w)
+            w = l;
+    }
+    if (nparams) {
+        printf("parameters:\n");
+        for (int i = 0; i < nparams; i++) {
+            char opt[300], val[64];
+            snprintf(opt, sizeof opt, "--%s=%s", params[i].name, type_word(params[i].type));
+            format_value(val, sizeof val, &params[i]);
+            printf("  %-*s  %s (default %s)\n", w, opt,
+                   params[i].type == TYL_INT64 ? "int" : params[i].type == TYL_BOOL ? "bool" : "float",
+                   val);
+        }
+    } else {
+        printf("parameters: none\n");
+    }
+    if (w < 20)
+        w = 20; /* the runtime options' column */
+    printf("\nruntime options:\n");
+    printf("  %-*s  show this message and exit\n", w, "--help");
+    printf("  %-*s  print the run time of the program to stderr at exit\n", w, "--time");
+    printf("  %-*s  the process grid, ranks per dimension (default: MPI_Dims_create)\n", w, "--procs=PxQ");
+    printf("  %-*s  exchange halos before computing instead of during (for comparisons)\n", w, "--no-overlap");
+    printf("  %-*s  print time per phase, bytes exchanged and imbalance at exit\n", w, "--stats");
+    printf("  %-*s  about once a second on rank 0: outer step, steps/s, ETA\n", w, "--progress");
+    printf("  %-*s  write a checkpoint every K steps of the time loop\n", w, "--checkpoint-every=K");
+    printf("  %-*s  where checkpoints go (default %s.ckpt)\n", w, "--checkpoint-dir=DIR", tyl_rt_.prog);
+    printf("  %-*s  resume from the newest valid checkpoint (on any number of ranks)\n", w,
+           "--restart[=DIR]");
+    printf("\nsignals: SIGUSR1 checkpoints at the next step, SIGTERM and SIGUSR2 checkpoint and stop\n"
+           "(exit status 75; resume with --restart).\n");
+    fflush(stdout);
+}
+
+static _Noreturn void unknown_option(const char *arg, size_t namelen, const tyl_param *params,
+                                     int nparams)
+{
+    char list[1024];
+    size_t k = 0;
+    list[0] = '\0';
+    for (int i = 0; i < nparams && k < sizeof list - 8; i++) {
+        int n = snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "", params[i].name);
+        if (n < 0 || (size_t)n >= sizeof list - k) {
+            k = sizeof list - 1;
+            break;
+        }
+        k += (size_t)n;
+    }
+    if (nparams)
+        opt_error("unknown option '%.*s' (parameters: %s; see --help)", (int)namelen, arg, list);
+    opt_error("unknown option '%.*s' (this program has no parameters; see --help)", (int)namelen,
+              arg);
+}
+
+static void parse_options(int ac, char **av, tyl_param *params, int nparams, bool store)
+{
+    for (int i = 1; i < ac; i++) {
+        const char *arg = av[i];
+        if (strncmp(arg, "--", 2) != 0 || !arg[2])
+            opt_error("unexpected argument '%s' (options are --NAME=VALUE; see --help)", arg);
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        size_t namelen = eq ? (size_t)(eq - name) : strlen(name);
+        if (namelen == 4 && !strncmp(name, "help", 4)) {
+            if (eq)
+                opt_error("option '--help' takes no value");
+            print_help(params, nparams);
+            init_exit(0);
+        }
+        if (namelen == 5 && !strncmp(name, "procs", 5)) {
+            if (!eq || !eq[1])
+                opt_error("option '--procs' needs a value: --procs=PxQ (ranks per dimension)");
+            if (store)
+                tyl_rt_.procs = eq + 1;
+            continue;
+        }
+        if ((namelen == 10 && !strncmp(name, "no-overlap", 10)) || (namelen == 5 && !strncmp(name, "stats", 5)) ||
+            (namelen == 8 && !strncmp(name, "progress", 8))) {
+            if (eq)
+                opt_error("option '--%.*s' takes no value", (int)namelen, name);
+            if (store && name[0] == 'n')
+                tyl_rt_.no_overlap = true;
+            else if (store && name[0] == 's')
+                tyl_rt_stats_ = true;
+            else if (store)
+                tyl_rt_progress_ = true;
+            continue;
+        }
+        if (namelen == 16 && !strncmp(name, "checkpoint-every", 16)) {
+            int64_t v;
+            if (!eq || parse_py_int(eq + 1, &v) || v < 1)
+                opt_error("option '--checkpoint-every' needs a positive number of steps: "
+                          "--checkpoint-every=K");
+            if (store)
+                tyl_ck_opts_.every = v;
+            continue;
+        }
+        if (namelen == 14 && !strncmp(name, "checkpoint-dir", 14)) {
+            if (!eq || !eq[1])
+                opt_error("option '--checkpoint-dir' needs a value: --checkpoint-dir=DIR");
+            if (store)
+                tyl_ck_opts_.dir = eq + 1;
+            continue;
+        }
+        if (namelen == 7 && !strncmp(name, "restart", 7)) {
+            if (eq && !eq[1])
+                opt_error("option '--restart=' needs a folder: --restart or --restart=DIR");
+            if (store) {
+                tyl_ck_opts_.restart = 1;
+                if (eq)
+                    tyl_ck_opts_.restart_dir = eq + 1;
+            }
+            continue;
+        }
+        if (namelen == 4 && !strncmp(name, "time", 4)) {
+            if (eq)
+                opt_error("option '--time' takes no value");
+            tyl_rt_.time = tyl_rt_.time || store;
+            continue;
+        }
+        tyl_param *p = NULL;
+        for (int j = 0; j < nparams; j++)
+            if (strlen(params[j].name) == namelen && !strncmp(params[j].name, name, namelen))
+                p = &params[j];
+        if (!p)
+            unknown_option(arg, namelen + 2, params, nparams);
+        if (!eq)
+            opt_error("option '--%s' needs a value: --%s=VALUE", p->name, p->name);
+        const char *val = eq + 1;
+        switch (p->type) {
+        case TYL_INT64: {
+            int64_t v;
+            int r = parse_py_int(val, &v);
+            if (r == 2)
+                opt_error("invalid value '%s' for --%s: integer out of range (64-bit)", val,
+                          p->name);
+            if (r)
+                opt_error("invalid value '%s' for --%s: expected an integer", val, p->name);
+            if (store)
+                *(int64_t *)p->ptr = v;
+            break;
+        }
+        case TYL_BOOL: {
+            bool v;
+            if (parse_bool(val, &v))
+                opt_error("invalid value '%s' for --%s: expected True or False", val, p->name);
+            if (store)
+                *(bool *)p->ptr = v;
+            break;
+        }
+        default: {
+            double v;
+            if (parse_float(val, &v))
+                opt_error("invalid value '%s' for --%s: expected a float", val, p->name);
+            if (store)
+                *(double *)p->ptr = v;
+            break;
+        }
+        }
+    }
+}
+
+static void setup_fail(const char *msg) { opt_error("%s", msg); }
+
+void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params, int nparams)
+{
+    int init = 0;
+    MPI_Initialized(&init);
+    if (!init) {
+        int provided;
+        MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+        tyl_rt_.we_initialized_mpi = true;
+    }
+    tyl_rt_comm_ = tyl_rs_world_();
+    MPI_Comm_rank(tyl_rt_comm_, &tyl_rt_rank_);
+    MPI_Comm_size(tyl_rt_comm_, &tyl_rt_.size);
+    tyl_rt_.params = params;
+    tyl_rt_.nparams = nparams;
+
+    int ac = argc ? *argc : 0;
+    char **av = argv ? *argv : NULL;
+    if (ac > 0 && av && av[0] && av[0][0]) {
+        const char *slash = strrchr(av[0], '/');
+        tyl_rt_.prog = slash ? slash + 1 : av[0];
+    }
+    if (source && *source)
+        tyl_rt_.source = source;
+    tyl_ck_opts_.prog = tyl_rt_.prog;
+    tyl_ck_opts_.argv = av;
+    tyl_ck_opts_.exe = realpath("/proc/self/exe", NULL);
+
+    /* Two passes: the first checks every option in order (so --help shows the compiled-in
+     * defaults and the first bad option is the one reported), the second stores the values. */
+    for (int pass = 0; pass < 2; pass++)
+        parse_options(ac, av, params, nparams, pass == 1);
+
+    tyl_dist_setup(tyl_rt_.grid_rank, tyl_rt_.procs, tyl_rt_.size, tyl_rt_rank_, !tyl_rt_.no_overlap, setup_fail);
+    tyl_rt_.t0 = MPI_Wtime();
+}

@@ -1,0 +1,104 @@
+/* tyles_lib.h: libtyles in library mode, the API an application calls around the solvers that
+ * `tylesc --lib` exports (docs/LIBRARY.md).
+ *
+ * The application owns the process: it initialises and finalises MPI, and libtyles in this
+ * mode never exits, aborts (see below), parses argv or installs a signal handler. Every call
+ * returns TYL_OK or TYL_ERROR; tyl_ctx_error() gives the message ("WHERE: error: MESSAGE").
+ *
+ * Errors and ranks: an error that every rank reaches together (a shape that does not fit the
+ * process grid, a failed assert on replicated scalars) returns TYL_ERROR on every rank and
+ * tyl_ctx_error_collective() says so; the context stays usable. An error on one rank only
+ * (out of memory) returns TYL_ERROR on that rank alone, and the other ranks may be waiting for
+ * it in a collective: treat it as fatal for the communicator (MPI_Abort). An error raised from
+ * inside an OpenMP parallel region cannot return and ends the job as a program would.
+ *
+ * One context per process at a time; the run-time state behind it is the process's.
+ */
+#ifndef TYLES_LIB_H
+#define TYLES_LIB_H
+
+#include "tyles.h"
+#ifndef TYL_NO_MPI
+#include <mpi.h>
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { TYL_OK = 0, TYL_ERROR = 1 };
+
+typedef struct tyl_ctx tyl_ctx;
+
+#ifdef TYL_NO_MPI
+typedef int tyl_comm;
+#define TYL_COMM_SELF 0
+#else
+typedef MPI_Comm tyl_comm;
+#define TYL_COMM_SELF MPI_COMM_SELF
+#endif
+
+/* A context over the ranks of comm (duplicated: the caller keeps comm). grid_rank is the number
+ * of dimensions of the process grid, which is the rank of the distributed arrays (a solver's
+ * header names it, PROG_GRID_RANK); procs[grid_rank] gives the ranks per dimension, NULL lets
+ * MPI_Dims_create choose. MPI must be initialised (MPI_THREAD_FUNNELED at least). On error *out
+ * is NULL and the message is in tyl_ctx_error(NULL). Collective over comm. */
+int tyl_ctx_create(tyl_comm comm, int grid_rank, const int *procs, tyl_ctx **out);
+/* Frees every array made under the context (their handles become invalid; memory given to
+ * tyl_array_wrap stays the caller's). MPI is left initialised. Collective. */
+int tyl_ctx_destroy(tyl_ctx *ctx);
+/* The last error's message, "" if none; ctx may be NULL (after a failed tyl_ctx_create). */
+const char *tyl_ctx_error(const tyl_ctx *ctx);
+/* 1 when every rank of the context got the last error together. */
+int tyl_ctx_error_collective(const tyl_ctx *ctx);
+
+/* This rank's part of a distributed array: the owned block of the global array, and where it
+ * is in memory. An array whose rank equals the grid's is split in blocks over the grid (rank
+ * at grid coordinate c of P owns [floor(c*n/P), floor((c+1)*n/P)) along each axis) with halo
+ * layers around the block; any other array is replicated whole on every rank, without halo. */
+typedef struct tyl_local {
+    void *data;                          /* element at global index lo[] */
+    int rank;
+    tyl_dtype dtype;
+    int64_t shape[TYL_MAX_RANK];         /* the global shape */
+    int64_t lo[TYL_MAX_RANK];            /* owned block: global indices [lo, lo + n) */
+    int64_t n[TYL_MAX_RANK];
+    int64_t halo_lo[TYL_MAX_RANK];       /* halo layers allocated below and above the block */
+    int64_t halo_hi[TYL_MAX_RANK];
+    int64_t stride[TYL_MAX_RANK];        /* in elements; the last dimension's is 1 */
+    void *base;                          /* the local allocation (first halo element) */
+    size_t bytes;                        /* its size */
+} tyl_local;
+
+/* The layout an array of this shape and halo width (halo[d] layers each side, NULL: none)
+ * gets on this rank, data and base NULL: how many bytes to allocate for tyl_array_wrap. */
+int tyl_ctx_layout(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, const int *halo,
+                   tyl_local *out);
+/* A new array, zero-filled (halo included). */
+int tyl_array_create(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, const int *halo,
+                     tyl_array **out);
+/* An array over memory the caller owns: base is the local allocation laid out as
+ * tyl_ctx_layout says (bytes at least its size); the contents are kept. */
+int tyl_array_wrap(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, const int *halo,
+                   void *base, size_t bytes, tyl_array **out);
+int tyl_array_local(const tyl_array *a, tyl_local *out);
+/* The caller changed the owned block: the halos no longer hold the neighbours' values. */
+void tyl_array_modified(tyl_array *a);
+/* Bring every halo layer of a up to date from the neighbours (non-periodic: the layers beyond
+ * the global edges are left as they are). Collective. */
+int tyl_array_exchange(tyl_ctx *ctx, tyl_array *a);
+/* Release the array (the memory too unless it was wrapped). NULL is fine. */
+void tyl_array_destroy(tyl_array *a);
+
+/* For the Fortran module tyles_lib.f90 (which reverses axes: Fortran sees a C array of shape
+ * (a, b) as (b, a)): a communicator given as MPI_Fint, and tyl_local's parts as arrays. */
+int tyl_ctx_create_f(int fcomm, int grid_rank, const int *procs, tyl_ctx **out);
+int tyl_array_info_f(const tyl_array *a, int rank, void **base, int64_t *shape, int64_t *lo,
+                     int64_t *n, int64_t *halo_lo, int64_t *halo_hi);
+int tyl_ctx_layout_f(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, const int *halo,
+                     int64_t *lo, int64_t *n, size_t *bytes);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,139 @@
+/* lib_ctx.c: an application that uses libtyles in library mode (tyles_lib.h) the way an HPC
+ * code would: it owns MPI, makes arrays over its communicator or wraps its own memory, fills
+ * its local blocks, exchanges halos, and gets errors back as a status while it keeps running.
+ * Run at 1 to 4 ranks by lib_ctx.sh; prints "ok"/"FAIL" lines, exit status 1 on a failure. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tyles_lib.h"
+
+static int me, nranks, failures;
+
+static void check(int cond, const char *what)
+{
+    if (!cond) {
+        failures++;
+        printf("FAIL rank %d: %s\n", me, what);
+    } else if (me == 0) {
+        printf("ok %s\n", what);
+    }
+}
+
+/* The block formula of tyles_lib.h: [floor(c*n/P), floor((c+1)*n/P)). */
+static int64_t block_lo(int64_t n, int c, int P) { return c * n / P; }
+
+int main(int argc, char **argv)
+{
+    int provided;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &me);
+    MPI_Comm_size(MPI_COMM_WORLD, &nranks);
+
+    struct sigaction sa;
+    sigaction(SIGUSR1, NULL, &sa);
+    check(sa.sa_handler == SIG_DFL, "SIGUSR1 keeps its default disposition (no program-mode constructor)");
+
+    tyl_ctx *ctx = NULL;
+    int procs[2] = {nranks, 1};
+    check(tyl_ctx_create(MPI_COMM_WORLD, 2, procs, &ctx) == TYL_OK && ctx, "tyl_ctx_create");
+    tyl_ctx *ctx2 = NULL;
+    check(tyl_ctx_create(MPI_COMM_WORLD, 2, NULL, &ctx2) == TYL_ERROR && !ctx2 &&
+              !strcmp(tyl_ctx_error(NULL), "tyl_ctx_create: error: a context exists already in this "
+                                           "process (one at a time; tyl_ctx_destroy it first)"),
+          "a second context is refused with a message");
+
+    /* a distributed (10, 7) float64 array with one halo layer */
+    const int64_t shape[2] = {10, 7};
+    const int halo[2] = {1, 1};
+    tyl_array *u = NULL;
+    check(tyl_array_create(ctx, TYL_FLOAT64, 2, shape, halo, &u) == TYL_OK && u, "tyl_array_create");
+    tyl_local L;
+    check(tyl_array_local(u, &L) == TYL_OK, "tyl_array_local");
+    check(L.lo[0] == block_lo(10, me, nranks) && L.n[0] == block_lo(10, me + 1, nranks) - L.lo[0] &&
+              L.lo[1] == 0 && L.n[1] == 7,
+          "the owned block follows the documented block formula");
+    check(L.halo_lo[0] == 1 && L.halo_hi[0] == 1 && L.stride[1] == 1 && L.stride[0] == 7 + 2,
+          "halo widths and strides");
+    long long owned = L.n[0] * L.n[1], total = 0;
+    MPI_Allreduce(&owned, &total, 1, MPI_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
+    check(total == 70, "the owned blocks cover the array once");
+    double *d = L.data;
+    for (int64_t i = 0; i < L.n[0]; i++)
+        for (int64_t j = 0; j < L.n[1]; j++)
+            d[i * L.stride[0] + j] = 1000.0 * (double)(L.lo[0] + i) + (double)j;
+    tyl_array_modified(u);
+    check(tyl_array_exchange(ctx, u) == TYL_OK, "tyl_array_exchange");
+    int halo_ok = 1;
+    for (int64_t i = -1; i <= L.n[0]; i++)
+        for (int64_t j = -1; j <= L.n[1]; j++) {
+            int64_t gi = L.lo[0] + i, gj = j;
+            if (gi < 0 || gi >= 10 || gj < 0 || gj >= 7)
+                continue; /* beyond the global edge: not exchanged */
+            if (d[i * L.stride[0] + j] != 1000.0 * (double)gi + (double)gj)
+                halo_ok = 0;
+        }
+    check(halo_ok, "after the exchange every halo cell inside the array holds its neighbour's value");
+
+    /* errors come back as a status, and the context stays usable */
+    const int64_t bad[2] = {-3, 4};
+    tyl_array *v = NULL;
+    check(tyl_array_create(ctx, TYL_FLOAT64, 2, bad, halo, &v) == TYL_ERROR && !v &&
+              !strcmp(tyl_ctx_error(ctx), "tyl_array_create: error: negative dimensions are not allowed") &&
+              !tyl_ctx_error_collective(ctx),
+          "a negative dimension returns TYL_ERROR with NumPy's message");
+    const int bighalo[2] = {65, 0};
+    check(tyl_array_create(ctx, TYL_FLOAT64, 2, shape, bighalo, &v) == TYL_ERROR &&
+              !strcmp(tyl_ctx_error(ctx), "tyl_array_create: error: halo width 65 on axis 0 is out of "
+                                          "range (0 to 64)"),
+          "a halo width out of range is refused");
+    if (nranks > 2) {
+        /* a stencil array thinner than the grid: every rank finds out together */
+        const int64_t thin[2] = {2, 7};
+        tyl_ctx_destroy(ctx);
+        tyl_ctx_create(MPI_COMM_WORLD, 2, procs, &ctx);
+        check(tyl_array_create(ctx, TYL_FLOAT64, 2, thin, halo, &v) == TYL_ERROR &&
+                  tyl_ctx_error_collective(ctx) &&
+                  !strncmp(tyl_ctx_error(ctx), "tyl_array_create: error: the process grid has", 45),
+              "a grid finer than the array is a collective error");
+        check(tyl_array_create(ctx, TYL_FLOAT64, 2, shape, halo, &u) == TYL_OK,
+              "the context is usable after a collective error");
+    }
+
+    /* memory the application owns */
+    const int64_t ws[2] = {9, 5};
+    const int wh[2] = {2, 2};
+    tyl_local W;
+    check(tyl_ctx_layout(ctx, TYL_INT32, 2, ws, wh, &W) == TYL_OK && !W.data &&
+              W.bytes == (size_t)((W.n[0] + 4) * (5 + 4)) * 4,
+          "tyl_ctx_layout gives the bytes to allocate");
+    int32_t *mine = malloc(W.bytes);
+    for (size_t k = 0; k < W.bytes / 4; k++)
+        mine[k] = (int32_t)k;
+    tyl_array *w = NULL;
+    check(tyl_array_wrap(ctx, TYL_INT32, 2, ws, wh, mine, 10, &w) == TYL_ERROR && !w &&
+              !strncmp(tyl_ctx_error(ctx), "tyl_array_wrap: error: the memory given for an array "
+                                           "with shape (9, 5) and data type int32 is 10 bytes; its "
+                                           "local block and halo on this rank need ", 143),
+          "wrapping too little memory is refused");
+    check(tyl_array_wrap(ctx, TYL_INT32, 2, ws, wh, mine, W.bytes, &w) == TYL_OK, "tyl_array_wrap");
+    tyl_local M;
+    tyl_array_local(w, &M);
+    check(M.base == mine && M.data == mine + 2 * M.stride[0] + 2 && ((int32_t *)M.data)[0] == 2 * 9 + 2,
+          "a wrapped array is the caller's memory, contents kept");
+    tyl_array_destroy(w);
+    mine[0] = 7; /* still the caller's (ASan would see a use after free) */
+    free(mine);
+
+    check(tyl_ctx_destroy(ctx) == TYL_OK, "tyl_ctx_destroy");
+    check(tyl_ctx_create(MPI_COMM_WORLD, 1, NULL, &ctx) == TYL_OK, "a new context after destroy");
+    check(tyl_ctx_destroy(ctx) == TYL_OK, "and destroy again");
+    int one = 1, sum = 0;
+    MPI_Allreduce(&one, &sum, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    check(sum == nranks, "MPI is still the application's after tyl_ctx_destroy");
+    int bad_total = 0;
+    MPI_Allreduce(&failures, &bad_total, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    MPI_Finalize();
+    return bad_total ? 1 : 0;
+}
