@@ -61,7 +61,7 @@ RUNTIME_OBJ  = $(RUNTIME_SRC:%.c=build/rt/%.o)
 CUDA_RT_OBJ  = $(patsubst %.cu,build/rtcuda/%.o,$(CUDA_RT_SRC:%.c=build/rtcuda/%.o))
 SANFLAGS     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: check-dist check-elastic check-campaign check-ulfm check-long bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
+.PHONY: check-build check-dist check-elastic check-campaign check-ulfm check-long bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
         bench-gpu install uninstall clean
 .DELETE_ON_ERROR:
 
@@ -171,7 +171,7 @@ build/tools/npy2png: tools/npy2png.c
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 COMMA := ,
 
-check: all check-unit check-programs check-dist check-elastic check-campaign check-ulfm check-asan check-cuda
+check: all check-unit check-programs check-build check-dist check-elastic check-campaign check-ulfm check-asan check-cuda
 	@echo "make check: all test suites passed"
 
 check-unit: lib/libtyles.a build/tools/npy2png
@@ -183,6 +183,11 @@ check-unit: lib/libtyles.a build/tools/npy2png
 	@bash tests/unit/print_dist.sh lib/libtyles.a src/runtime_mpi
 	@echo "== npy2png"
 	@bash tools/test_npy2png.sh build/tools/npy2png
+
+# Build integration (tests/build): tylesc's command line as make and CMake use it.
+check-build: bin/tylesc lib/libtyles.a
+	@echo "== build integration: output kinds, stdin/stdout, -MD, --input, CC=gcc/clang, reproducible output"
+	@bash tests/build/cli.sh $(CURDIR)
 
 check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"
