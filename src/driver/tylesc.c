@@ -490,6 +490,11 @@ int main(int argc, char **argv)
             util_syserr("cannot create a temporary directory: %s", strerror(errno));
         cfile = arena_printf(&util_arena, "%s/%s", tmpdir, base_name(cfile));
     }
+    if (to_stdout) {
+        const char *b = base_name(from_stdin ? "tyles.c" : input);
+        emit_output_name = arena_printf(&util_arena, "%.*s%s", (int)(strlen(b) - strlen(suffix_of(b))), b, ext);
+    } else
+        emit_output_name = base_name(cfile);
     FILE *f = to_stdout ? stdout : fopen(cfile, "w");
     if (!f)
         util_syserr("cannot write '%s': %s", cfile, strerror(errno));

@@ -228,6 +228,8 @@ struct ir_stmt {
     int fresh;           /* S_SWEEP */
     int replace;         /* S_SWEEP, M_BUFFERED: the target is a whole array no other slot may
                             hold, so the new values go to a new buffer that replaces it */
+    int aliased;         /* S_FUSED: two targets may share memory (one alias class), so the
+                            kernel's pointers must not be restrict (pass_fuse) */
     int id;              /* S_SWEEP: number of the kernel (set by the emitter) */
     ir_expr **args;      /* S_SETELEM indices; S_PRINT items; S_CHECK shapes */
     const char **strs;   /* S_PRINT: string items (NULL for expression items) */
