@@ -119,9 +119,9 @@ build/asan/bin/tylesc: $(ASAN_OBJ)
 	$(CC) $(SANFLAGS) $^ -lm -o $@
 
 # A staged installation, so the ASan compiler finds the run-time library like an installed one.
-build/stage/lib/libtyles.a: lib/libtyles.a src/runtime_mpi/tyles.h
+build/stage/lib/libtyles.a: lib/libtyles.a src/runtime_mpi/tyles.h src/runtime_mpi/tyles_version.h
 	@mkdir -p build/stage/lib build/stage/include/tyles
-	cp src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h build/stage/include/tyles/
+	cp src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyles_version.h build/stage/include/tyles/
 	cp lib/libtyles.a $@
 
 # ---- the run-time library ---------------------------------------------------------------------
@@ -160,7 +160,7 @@ build/rtcuda/nccl.flags: | $(DEPS_STAMP)
 	    echo "libtyles_cuda: with NCCL"; \
 	else : >$@; : >build/rtcuda/nccl.ld; echo "libtyles_cuda: without NCCL (nccl.h or libnccl not found)"; fi
 
-build/rtcuda/%.o: %.cu src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyl_mem.h \
+build/rtcuda/%.o: %.cu src/runtime_mpi/tyles.h src/runtime_mpi/tyles_version.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyl_mem.h \
                   src/runtime_mpi/tyl_xchg.h build/rtcuda/nccl.flags
 	@mkdir -p $(dir $@)
 	$(NVCC) $(NVCCFLAGS) -std=c++17 --fmad=false $(RT_DEFS) $(MPI_INC) $$(cat build/rtcuda/nccl.flags) \
@@ -211,6 +211,7 @@ check-warnings: bin/tylesc lib/libtyles.a
 check-build: all
 	@echo "== build integration: output kinds, stdin/stdout, -MD, --input, CC=gcc/clang, reproducible output"
 	@bash tests/build/cli.sh $(CURDIR)
+	@$(PYTHON) tests/build/line_map.py bin/tylesc samples/*.tyl tests/programs/*.tyl
 	@echo "== build integration: make install into a temporary prefix, a Makefile and a CMake project"
 	@bash tests/build/projects.sh $(CURDIR)
 

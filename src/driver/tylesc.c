@@ -107,23 +107,22 @@ static const char *dir_of(const char *p)
     return !s ? "." : s == p ? "/" : arena_strndup(&util_arena, p, (size_t)(s - p));
 }
 
-/* `path` as seen from the folder `dir` (both existing), or NULL when one cannot be resolved. */
+/* `path` as seen from the folder `dir` (both existing): relative when the two share a folder
+ * below the root, else absolute; NULL when one cannot be resolved. */
 static const char *path_from(const char *path, const char *dir)
 {
     char a[PATH_MAX], b[PATH_MAX];
     if (!realpath(dir_of(path), a) || !realpath(dir, b))
         return NULL;
-    /* the longest common run of whole components */
-    size_t i = 0, k = 0;
-    while (a[i] && a[i] == b[i]) {
-        i++;
-        if (a[i] == '/' || (!a[i] && (b[i] == '/' || !b[i])))
+    size_t k = 0; /* a[0..k) == b[0..k): their common folder */
+    for (size_t i = 0;; i++) {
+        if ((a[i] == '/' || !a[i]) && (b[i] == '/' || !b[i]))
             k = i;
+        if (!a[i] || !b[i] || a[i] != b[i])
+            break;
     }
-    if ((!a[i] && (b[i] == '/' || !b[i])) || (a[i] == '/' && !b[i]))
-        k = i;
-    if (k == 1 && a[0] == '/' && (a[1] != b[1]))
-        k = 0; /* only the root in common */
+    if (k == 0) /* only the root in common: "../../.." up to it says less than the path itself */
+        return arena_printf(&util_arena, "%s/%s", strcmp(a, "/") ? a : "", base_name(path));
     strbuf r = {0};
     for (const char *q = b + k; *q; q++)
         if (*q == '/' && q[1])
