@@ -7,7 +7,7 @@
 # Usage: tests/build/cli.sh [REPO_ROOT]   (needs bin/tylesc and lib/libtyles.a built)
 set -u
 ROOT=$(cd "${1:-.}" && pwd)
-TYLESC=$ROOT/bin/tylesc
+TYLESC=${TYLESC:-$ROOT/bin/tylesc} # TYLESC=build/asan/bin/tylesc TYLES_HOME=build/stage: under ASan
 T=$(mktemp -d /tmp/tyl-cli-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 export OMP_NUM_THREADS=1
@@ -56,7 +56,7 @@ else bad stdout "-o - differs from -o heat2d.c" "$(diff heat2d.c stdout.c | head
     ok stdout_cuda || bad stdout_cuda "--target=cuda -o - is not CUDA"
 
 # '-': the program on stdin, called <stdin> in messages
-"$TYLESC" - -o stdin.c <heat2d.tyl && diff <(sed -e 1,3d -e 's/heat2d\.tyl/<stdin>/g' heat2d.c) \
+"$TYLESC" - -o stdin.c <heat2d.tyl && diff <(sed -e 1,3d -e 's/heat2d\.tyl/<stdin>/g' -e 's/"heat2d\.c"/"stdin.c"/' heat2d.c) \
     <(sed 1,3d stdin.c) >/dev/null && grep -q '^#line [0-9]* "<stdin>"' stdin.c &&
     ok stdin || bad stdin "tylesc - -o stdin.c <heat2d.tyl"
 out=$(printf 'import numpy as np\nx = y + 1\n' | "$TYLESC" - -o - 2>&1 >/dev/null); rc=$?
