@@ -80,7 +80,10 @@ static const char *usage =
     "  NVCCFLAGS        extra CUDA compiler flags\n"
     "  CUDA_ARCH        the GPU architecture (default sm_90, plus PTX)\n"
     "  TYLES_HOME       the installation prefix holding include/tyles/tyles.h and lib/libtyles*.a\n"
-    "                   (default: the installation or build tree tylesc runs from)\n";
+    "                   (default: the installation or build tree tylesc runs from)\n"
+    "  TYL_ABORT_ON_INTERNAL\n"
+    "                   set (not 0): an internal error of tylesc aborts instead of exiting with\n"
+    "                   status 3 (for fuzzing and debuggers)\n";
 
 static int ends_with(const char *s, const char *suf)
 {

@@ -123,8 +123,9 @@ done
 # ---- every environment variable the driver reads is in --help
 help=$("$TYLESC" --help)
 missing=
-for v in $(grep -ohE '(getenv|env_or)\("[A-Z_]+"' "$ROOT"/src/driver/*.c | sed -E 's/.*"(.*)"/\1/' | sort -u); do
-    printf '%s\n' "$help" | grep -qE "^  $v " || missing="$missing $v"
+for v in $(cat "$ROOT"/src/{util,frontend,ir,backend_c,backend_cuda,driver}/*.c | grep -ohE '(getenv|env_or)\("[A-Z_]+"' |
+           sed -E 's/.*"(.*)"/\1/' | sort -u); do
+    printf '%s\n' "$help" | grep -qE "^  $v( |$)" || missing="$missing $v"
 done
 [ -z "$missing" ] && ok help_env || bad help_env "not in --help:$missing"
 
