@@ -6,7 +6,9 @@
 #   make demo       compile a sample, run it, show its picture and the speedup over NumPy
 #   make bench      the benchmark (not a test); `make bench RECORD=1` appends to bench/RESULTS.md
 #   make bench-elastic  checkpoint, restart and rescale latencies, kill campaign
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (with pkg-config files, tyles.mk, the CMake package,
+#                   man pages: docs/BUILD.md)
+#   make check-build / check-warnings   build integration; generated C under -Wall -Wextra -Werror
 #
 # Missing system packages are installed with apt-get when run as root, otherwise named.
 
