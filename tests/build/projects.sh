@@ -20,7 +20,7 @@ if ! out=$(make -C "$ROOT" --no-print-directory install PREFIX="$P" 2>&1); then
 fi
 ok install
 export PATH="$P/bin:$PATH" PKG_CONFIG_PATH="$P/lib/pkgconfig"
-unset TYLES_HOME CC CFLAGS TYLES_CC
+unset TYLES_HOME CC CFLAGS TYLES_CC MAKEFLAGS MAKELEVEL MFLAGS # the projects are built as from a shell
 missing=
 for f in bin/tylesc bin/tylesrun lib/libtyles.a lib/libtyles-nompi.a include/tyles/tyles.h \
          include/tyles/tyles_version.h lib/pkgconfig/tyles.pc lib/pkgconfig/tyles-nompi.pc \
