@@ -249,12 +249,6 @@ static int output_kind(const char *out, int *kind, int *cuda)
     return 0;
 }
 
-#ifdef NDEBUG
-#define VERIFY(p, stage) ((void)0)
-#else
-#define VERIFY(p, stage) ir_verify(p, stage)
-#endif
-
 int main(int argc, char **argv)
 {
     const char *input = NULL, *output = NULL, *dump = NULL, *target = "c";
@@ -418,35 +412,49 @@ int main(int argc, char **argv)
     if (diag_finish())
         return 1;
     p->hash = util_hash(util_hash(UTIL_HASH_INIT, TYLES_VERSION, strlen(TYLES_VERSION)), text, len);
-    VERIFY(p, "lower");
+#ifndef NDEBUG
+    ir_verify(p, "lower");
+#endif
     if (dump && strcmp(dump, "ir") == 0) {
         ir_print(p, stdout);
         return 0;
     }
     pass_inline_temps(p);
-    VERIFY(p, "inline_temps");
+#ifndef NDEBUG
+    ir_verify(p, "inline_temps");
+#endif
     if (dump && strcmp(dump, "inline") == 0) {
         ir_print(p, stdout);
         return 0;
     }
     pass_rotate(p);
-    VERIFY(p, "rotate");
+#ifndef NDEBUG
+    ir_verify(p, "rotate");
+#endif
     pass_copysem(p);
-    VERIFY(p, "copysem");
+#ifndef NDEBUG
+    ir_verify(p, "copysem");
+#endif
     if (dump && strcmp(dump, "copysem") == 0) {
         ir_print(p, stdout);
         return 0;
     }
     pass_dist(p);
-    VERIFY(p, "dist");
+#ifndef NDEBUG
+    ir_verify(p, "dist");
+#endif
     pass_fuse(p);
-    VERIFY(p, "fuse");
+#ifndef NDEBUG
+    ir_verify(p, "fuse");
+#endif
     if (dump && strcmp(dump, "fuse") == 0) {
         ir_print(p, stdout);
         return 0;
     }
     pass_halo(p);
-    VERIFY(p, "halo");
+#ifndef NDEBUG
+    ir_verify(p, "halo");
+#endif
     if (dump) {
         ir_print(p, stdout);
         return 0;
