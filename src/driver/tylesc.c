@@ -1,13 +1,15 @@
 /* tylesc.c: the compiler driver. A straight list of passes:
  *
  *     parse_file -> lower_module -> pass_inline_temps -> pass_rotate -> pass_copysem -> pass_dist -> pass_fuse -> pass_halo
- *         -> emit_c | emit_cuda  [-> cc -c | cc]  [-> make dependencies]
+ *         -> emit_c | emit_cuda  [-> cc]
  *
- * with ir_verify after each pass in debug builds and --dump=STAGE after any of them. What is
- * written follows the output's name (.c, .cu, .o, an executable without a suffix; -o - is the
- * source on stdout). Generated sources name their input relative to their own folder, so the same
- * program gives the same bytes wherever the checkout is.
+ * with ir_verify after each pass in debug builds and --dump=STAGE after any of them.
  * Exit status: 0 success, 1 errors in the program, 2 system errors (files, cc), 3 internal.
+ *
+ * What is written follows the output's name (.c, .cu, .o through cc -c, an executable without a
+ * suffix; -o - is the source on stdout), with a make rule of its dependencies under -MD.
+ * Generated sources name their program relative to their own folder, so the same program gives
+ * the same bytes wherever the checkout is.
  */
 #define _POSIX_C_SOURCE 200809L
 #define _XOPEN_SOURCE 700 /* realpath */
@@ -62,7 +64,7 @@ static const char *usage =
     "                   inline (after inlining temporaries), copysem (after the copy-semantics\n"
     "                   pass), fuse (after fusing sweeps into loop nests), halo (the\n"
     "                   distributed arrays, their halo widths and each sweep's exchanges)\n"
-    "  --keep-c         keep the generated C next to the object or executable (FILE.c)\n"
+    "  --keep-c         keep the generated C next to the executable (FILE.c)\n"
     "  --               ends the options (for a PROGRAM.tyl whose name begins with '-')\n"
     "  --help, --version\n"
     "\n"

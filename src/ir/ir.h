@@ -228,8 +228,6 @@ struct ir_stmt {
     int fresh;           /* S_SWEEP */
     int replace;         /* S_SWEEP, M_BUFFERED: the target is a whole array no other slot may
                             hold, so the new values go to a new buffer that replaces it */
-    int aliased;         /* S_FUSED: two targets may share memory (one alias class), so the
-                            kernel's pointers must not be restrict (pass_fuse) */
     int id;              /* S_SWEEP: number of the kernel (set by the emitter) */
     ir_expr **args;      /* S_SETELEM indices; S_PRINT items; S_CHECK shapes */
     const char **strs;   /* S_PRINT: string items (NULL for expression items) */
@@ -242,6 +240,8 @@ struct ir_stmt {
     ir_halo *halo;       /* S_SWEEP, S_FUSED, S_REDUCE: set by pass_halo (NULL: no exchange) */
     ir_view *anchor;     /* S_REDUCE: the read whose distribution splits the box over the ranks
                             (pass_halo; NULL: every rank reduces the whole box) */
+    int aliased;         /* S_FUSED: two targets may share memory (one alias class), so the
+                            kernel's pointers must not be restrict (pass_fuse) */
     /* S_FOR, S_WHILE at the top level (lower.c): ck_n array slots bound on entry, and their
      * extents as expressions of the parameters (IR_MAX_RANK per slot, NULL where an extent does
      * not follow from them). A restart refuses a checkpoint whose arrays disagree. */
