@@ -21,6 +21,7 @@
  */
 #include "emit_c.h"
 #include "emit_internal.h"
+#include "../runtime_mpi/tyles_version.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -31,6 +32,9 @@
 
 /* Host code touching one array element: direct in C, a copy from or to the device in CUDA. */
 static const emit_target *cur_target;
+
+const char *emit_command_line;
+const char *emit_output_name;
 
 static const char *tyname(ir_type t)
 {
@@ -324,9 +328,13 @@ static void binop(strbuf *b, ir_expr *e, kctx *k, subfn sub)
         [OP_CLE] = "<=", [OP_CGT] = ">", [OP_CGE] = ">=", [OP_CEQ] = "==", [OP_CNE] = "!=",
         [OP_LAND] = "&&", [OP_LOR] = "||", [OP_BAND] = "&", [OP_BOR] = "|", [OP_BXOR] = "^",
     };
-    sb_putc(b, '(');
+    /* constants the IR could not fold without overflow (products of huge view steps): the
+     * program wraps (-fwrapv) and the C compiler would warn (-Woverflow), so in unsigned */
+    int wrap = t == T_I64 && (e->op == OP_ADD || e->op == OP_SUB || e->op == OP_MUL) &&
+               e->a->kind == E_CONST && e->b->kind == E_CONST;
+    sb_puts(b, wrap ? "(int64_t)((uint64_t)" : "(");
     sub(b, e->a, k);
-    sb_printf(b, " %s ", ops[e->op]);
+    sb_printf(b, wrap ? " %s (uint64_t)" : " %s ", ops[e->op]);
     sub(b, e->b, k);
     sb_putc(b, ')');
 }
@@ -655,6 +663,14 @@ void emit_red_combine(FILE *o, ir_stmt *s, const char *acc, const char *v)
 
 const char *emit_red_identity(ir_stmt *s) { return red_identity(s); }
 
+/* The box offsets o0.. are parameters of every kernel that uses an index, whichever of them its
+ * expression uses (-Wunused-parameter). */
+static void unused_offsets(FILE *o, kctx *k)
+{
+    for (int d = 0; k->uses_index && d < k->B; d++)
+        fprintf(o, "    (void)o%d;\n", d);
+}
+
 /* C reduction kernel: one partial result per outer index (per block of 4096 in 1-D), each
  * accumulated in order; the caller combines the partials in a fixed order, so the result does
  * not depend on the number of threads. */
@@ -667,7 +683,9 @@ static void c_reduce_kernel(FILE *o, ir_stmt *s, kctx *k)
     emit_line_comment(o, s->l.line);
     fprintf(o, "static void tyl_k%d", s->id);
     emit_kernel_params(o, s, k, "restrict ");
-    fprintf(o, "\n{\n#line %d %s\n", s->l.line, emit_file_literal());
+    fprintf(o, "\n{\n");
+    unused_offsets(o, k);
+    fprintf(o, "#line %d %s\n", s->l.line, emit_file_literal());
     if (B == 1) {
         fprintf(o, "    const int64_t nb = (n0 + 4095) / 4096;\n");
         fprintf(o, "    #pragma omp parallel for schedule(static) if (n0 > TYL_PAR_MIN)\n");
@@ -748,6 +766,7 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
     fprintf(o, "static void tyl_k%d", s->id);
     emit_kernel_params(o, s, k, R);
     fprintf(o, "\n{\n");
+    unused_offsets(o, k);
     fprintf(o, "#line %d %s\n", s->l.line, emit_file_literal());
     if (peel) {
         /* the middle of a row, [a, b), where no periodic read wraps in the inner dimension */
@@ -949,6 +968,25 @@ static const char *S(ir_expr *e)
     return r;
 }
 
+/* A condition: S(e) without the parentheses around the whole, which `if (...)` already gives
+ * (clang's -Wparentheses-equality reads "if ((a == b))" as a mistyped assignment). */
+static const char *COND(ir_expr *e)
+{
+    const char *r = S(e);
+    size_t n = strlen(r);
+    if (n < 2 || r[0] != '(' || r[n - 1] != ')')
+        return r;
+    int depth = 0;
+    for (size_t i = 0; i < n - 1; i++) {
+        depth += r[i] == '(' ? 1 : r[i] == ')' ? -1 : 0;
+        if (depth == 0)
+            return r; /* "(a) && (b)": the first parenthesis closes before the end */
+        if (r[i] == '"' || r[i] == '\'')
+            return r; /* strings and characters could hold parentheses: leave it */
+    }
+    return arena_strndup(&util_arena, r + 1, n - 2);
+}
+
 static const char *W(loc l)
 {
     strbuf b = {0};
@@ -1141,7 +1179,7 @@ static void emit_sweep(ectx *c, int ind, ir_stmt *s)
         k.sw[k.nt++] = s;
     }
     k.B = k.sw[0]->target->vrank;
-    k.restrict_ok = s->mode != M_CHECKED;
+    k.restrict_ok = s->mode != M_CHECKED && !(s->kind == S_FUSED && s->aliased);
     k.w_reads = s->mode == M_DIRECT;
     k.cuda = c->t->cuda;
     /* a statement emitted twice (a captured loop body and its plain form) keeps one kernel */
@@ -1703,12 +1741,12 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
             put(c, ind, "tyl_ck_k0 = tyl_ck_enter(%d, tyl_ck_live%d, &tyl_ck_nk);\n", L, L);
         }
         if (c->loops == 0) {
-            put(c, ind, "for (int64_t tyl_w = %s; %s; tyl_w++) {\n", L >= 0 ? "tyl_ck_k0" : "0", S(s->e));
+            put(c, ind, "for (int64_t tyl_w = %s; %s; tyl_w++) {\n", L >= 0 ? "tyl_ck_k0" : "0", COND(s->e));
             put(c, ind + 1, "tyl_progress(tyl_w, -1);\n");
             if (L >= 0)
                 put(c, ind + 1, "tyl_ck_step(%d, tyl_w, -1, tyl_ck_live%d);\n", L, L);
         } else
-            put(c, ind, "while (%s) {\n", S(s->e));
+            put(c, ind, "while (%s) {\n", COND(s->e));
         c->loops++;
         emit_block(c, ind + 1, &s->body);
         c->loops--;
@@ -1719,7 +1757,7 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
     }
     case S_IF:
         line(c, ind, s->l);
-        put(c, ind, "if (%s) {\n", S(s->e));
+        put(c, ind, "if (%s) {\n", COND(s->e));
         emit_block(c, ind + 1, &s->body);
         if (s->orelse.len) {
             put(c, ind, "} else {\n");
@@ -1731,7 +1769,7 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         strbuf b = {0};
         c_string(&b, s->str);
         line(c, ind, s->l);
-        put(c, ind, "if (%s)\n", S(s->e));
+        put(c, ind, "if (%s)\n", COND(s->e));
         /* scalars are the same on every rank, so every rank stops here: rank 0 tells */
         put(c, ind + 1, "tyl_rt_error_all(%s, \"%%s\", %s);\n", W(s->l), b.s);
         sb_free(&b);
@@ -1911,7 +1949,7 @@ static void emit_ck_tables(ectx *c, ir_program *p, FILE *out)
     fprintf(out, "    (void)tyl_ck_k0;\n    (void)tyl_ck_nk;\n");
 }
 
-void emit_program(ir_program *p, FILE *out, const emit_target *t)
+static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
 {
     reset_ids(&p->body);
     ectx c = {0};
@@ -1934,9 +1972,21 @@ void emit_program(ir_program *p, FILE *out, const emit_target *t)
 
     strbuf src = {0};
     util_c_comment(&src, p->source);
-    fprintf(out, "/* Generated by tylesc from %s. Edit the .tyl file, not this one. */\n", src.s ? src.s : "");
+    fprintf(out, "/* Generated by tylesc %s from %s. Edit the .tyl file, not this one.\n", TYLES_VERSION,
+            src.s ? src.s : "");
     sb_free(&src);
-    fprintf(out, "#include \"%s\"\n\n", t->header);
+    if (emit_command_line) {
+        strbuf cmd = {0};
+        util_c_comment(&cmd, emit_command_line);
+        fprintf(out, " * Regenerate it in its folder with: %s\n", cmd.s);
+        sb_free(&cmd);
+    }
+    fprintf(out, " * (what changes this output: the program, the tylesc version, --target, --input) */\n");
+    fprintf(out, "#include \"%s\"\n", t->header);
+    /* the run-time library's interface changes between versions while Tyles is 0.x */
+    fprintf(out, "#if TYLES_VERSION_NUM != %d\n#error \"generated by tylesc %s: compile it against the "
+                 "tyles.h of that version, or generate it again\"\n#endif\n\n",
+            TYLES_VERSION_NUM, TYLES_VERSION);
     fprintf(out, "#ifndef TYL_PAR_MIN\n#define TYL_PAR_MIN 32768 /* elements below which a sweep runs serially */\n#endif\n\n");
     /* layouts of the distributed arrays: halo layers below / above per dimension, periodic */
     for (int i = 0; i < p->layouts.len; i++) {
@@ -1994,6 +2044,46 @@ void emit_program(ir_program *p, FILE *out, const emit_target *t)
             fprintf(out, "    (void)%s;\n", v->name); /* some are only ever written */
     }
     fprintf(out, "    return tyl_rt_finalize();\n}\n");
+}
+
+/* The text with each "#line N" to the .tyl covering the one C line after it: the lines that
+ * follow are marked as the generated file's own again (the way Bison restores its #line), so no
+ * C line is attributed to a line of the program it does not come from, or past its end. */
+static void sync_lines(FILE *in, FILE *out)
+{
+    strbuf self = {0};
+    util_c_string(&self, emit_output_name ? emit_output_name : "tyles_generated.c");
+    const char *tyl = emit_file_literal();
+    size_t tl = strlen(tyl);
+    int oline = 0, mapped = 0; /* lines written; 1: the last was a #line, 2: the line it covers */
+    char *buf = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&buf, &cap, in)) > 0) {
+        int directive = strncmp(buf, "#line ", 6) == 0;
+        if (mapped == 2 && !directive) {
+            fprintf(out, "#line %d %s\n", oline + 2, self.s);
+            oline++;
+        }
+        mapped = mapped == 1 ? 2 : 0;
+        if (directive && (size_t)n > tl && strncmp(buf + n - 1 - tl, tyl, tl) == 0)
+            mapped = 1;
+        fwrite(buf, 1, (size_t)n, out);
+        oline++;
+    }
+    free(buf);
+    sb_free(&self);
+}
+
+void emit_program(ir_program *p, FILE *out, const emit_target *t)
+{
+    FILE *tmp = tmpfile();
+    if (!tmp)
+        util_syserr("cannot create a temporary file: %s", strerror(errno));
+    emit_program_text(p, tmp, t);
+    rewind(tmp);
+    sync_lines(tmp, out);
+    fclose(tmp);
 }
 
 static const emit_target c_target = {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input_decl.h"
 #include "npy_input.h"
 
 static value *reduce(lctx *c, loc l, const char *kind, value *x);
@@ -283,11 +284,14 @@ static value *load(lctx *c, loc l, value *fname)
     ir_type t = T_F64; /* set by npy_input_peek when it succeeds */
     int rank = 0;
     const char *why = NULL;
-    int st = npy_input_peek(fname->str, &t, &rank, &why);
+    /* a declared input (input_decl.c) is not looked for: the program checks it when it runs */
+    int st = input_decl_find(fname->str, &t, &rank) ? 1 : npy_input_peek(fname->str, &t, &rank, &why);
     if (st == 0) {
         diag_error(fname->l, "cannot see '%s' at compile time: the compiler reads its dtype and number "
                              "of dimensions from the file (looked in the working directory, next to "
-                             "the program and in PROGRAM.data/)", fname->str);
+                             "the program and in PROGRAM.data/), or declare it: '# tyles: input %s "
+                             "DTYPE RANK' or tylesc --input %s=DTYPE,RANK", fname->str, fname->str,
+                   fname->str);
         return &lw_ERRV;
     }
     if (st < 0) {

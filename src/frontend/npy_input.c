@@ -10,6 +10,7 @@
 #include "../runtime_mpi/tyl_npyhdr.h"
 #include "../util/util.h"
 #include "diag.h"
+#include "input_decl.h"
 
 /* Looked for in the working directory, next to the program, and in PROGRAM.data/ beside it. */
 int npy_input_peek(const char *name, ir_type *t, int *rank, const char **msg)
@@ -27,6 +28,7 @@ int npy_input_peek(const char *name, ir_type *t, int *rank, const char **msg)
         FILE *f = fopen(cands[i], "rb");
         if (!f)
             continue;
+        input_decl_opened(cands[i]); /* a dependency of the output (tylesc -MD) */
         const char *where = cands[i];
         tyl_npyhdr h;
         char why[TYL_NPYHDR_WHY_LEN];

@@ -249,6 +249,8 @@ struct ir_stmt {
     ir_halo *halo;       /* S_SWEEP, S_FUSED, S_REDUCE: set by pass_halo (NULL: no exchange) */
     ir_view *anchor;     /* S_REDUCE: the read whose distribution splits the box over the ranks
                             (pass_halo; NULL: every rank reduces the whole box) */
+    int aliased;         /* S_FUSED: two targets may share memory (one alias class), so the
+                            kernel's pointers must not be restrict (pass_fuse) */
     /* S_FOR, S_WHILE at the top level (lower.c): ck_n array slots bound on entry, and their
      * extents as expressions of the parameters (IR_MAX_RANK per slot, NULL where an extent does
      * not follow from them). A restart refuses a checkpoint whose arrays disagree. */

@@ -17,6 +17,8 @@
 #ifndef TYLES_H
 #define TYLES_H
 
+#include "tyles_version.h" /* TYLES_VERSION, TYLES_VERSION_MAJOR/MINOR/PATCH */
+
 #include <math.h>
 #include <setjmp.h>
 #include <stdint.h>

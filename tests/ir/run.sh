@@ -31,6 +31,16 @@ dump=$($TYLESC tests/ir/meshgrid_read_only.tyl --dump=inline) || { echo "FAIL me
 check meshgrid_read_only/allocs "arrays allocated (x, y, u, v; not X, Y)" "u v x y" \
     "$(printf '%s\n' "$dump" | sed -n 's/^\([A-Za-z_]*\) = alloc.*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
 
+# pass_fuse marks a group whose targets share memory, and the kernel's pointers are then not
+# restrict (two restrict pointers to u would be undefined behaviour); other groups keep restrict
+d=$($TYLESC tests/ir/fused_aliased.tyl --dump=fuse)
+check fused_aliased/marked "fused groups marked as sharing memory" 1 "$(printf '%s\n' "$d" | grep -c 'fused: # targets share memory')"
+check fused_aliased/groups "fused groups" 2 "$(printf '%s\n' "$d" | grep -c 'fused:')"
+c=$($TYLESC tests/ir/fused_aliased.tyl -o -)
+sig() { printf '%s\n' "$c" | sed -n "/^static void tyl_k$1(/,/^{/p"; }
+check fused_aliased/c_restrict "restrict in the signature of u's kernel (tyl_k1)" 0 "$(sig 1 | grep -c restrict)"
+check fused_aliased/c_restrict_other "restrict pointers of the v, w kernel (tyl_k2)" 3 "$(sig 2 | grep -c restrict)"
+
 # ---- pass_dist / pass_halo: exact expected output ----------------------------------------------
 # halo_view FILE: the lines of --dump=halo that the distribution passes decide, statements cut to
 # their kind and target (sweeps), name, operation and first array read (reductions), control flow
