@@ -123,7 +123,8 @@ build/asan/bin/tylesc: $(ASAN_OBJ)
 # A staged installation, so the ASan compiler finds the run-time library like an installed one.
 build/stage/lib/libtyles.a: lib/libtyles.a src/runtime_mpi/tyles.h src/runtime_mpi/tyles_version.h
 	@mkdir -p build/stage/lib build/stage/include/tyles
-	cp src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyles_version.h build/stage/include/tyles/
+	cp src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyles_version.h \
+	    src/runtime_mpi/tyles_lib.h src/runtime_mpi/tyles_lib.f90 build/stage/include/tyles/
 	cp lib/libtyles.a $@
 
 # ---- the run-time library ---------------------------------------------------------------------
@@ -314,7 +315,7 @@ install: all
 	install -m 755 bin/tylesrun $(D)/bin/tylesrun
 	install -m 644 lib/libtyles.a lib/libtyles-nompi.a $(D)/lib/
 	install -m 644 src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyles_version.h \
-	    $(D)/include/tyles/
+	    src/runtime_mpi/tyles_lib.h src/runtime_mpi/tyles_lib.f90 $(D)/include/tyles/
 	$(INSTALL_SUBST) tools/install/tyles.pc.in >$(D)/lib/pkgconfig/tyles.pc
 	$(INSTALL_SUBST) tools/install/tyles-nompi.pc.in >$(D)/lib/pkgconfig/tyles-nompi.pc
 	if [ -f lib/libtyles_cuda.a ]; then install -m 644 lib/libtyles_cuda.a lib/libtyles_cuda.ldflags $(D)/lib/ && \

@@ -165,6 +165,7 @@ void tyl_dist_regrid(int size, int me)
 /* The grid of `size` ranks a rescale would build (dims[G]). */
 void tyl_dist_dims_for(int size, int *dims)
 {
+    (void)size; /* one rank without MPI */
     for (int d = 0; d < TYL_MAX_RANK; d++)
         dims[d] = 1;
 #ifndef TYL_NO_MPI
