@@ -6,9 +6,9 @@
  *   - an array slot (an ir_var holding a tyl_array*, with the static shape of its array);
  *   - any other value (views of arrays, tuples, functions, strings, dtypes, modules).
  * Array expressions are built lazily as elementwise trees and become sweeps when assigned.
- * Functions are inlined at each call. Loops are lowered once, after a probe pass that finds
- * which scalar names change type in the body (those then keep Python's int/float type through a
- * tag: dynvar).
+ * Functions are inlined at each call. Loops are lowered once, after a type inference that
+ * finds which scalar names change type in the body (a fixed point: see loop_pass; those that are
+ * an int on one path and a float on another keep Python's type through a tag: dynvar).
  *
  * This file: the driver (lower_module), parameters, assignments and stores, statements and
  * loops. The rest is split by responsibility (lower_internal.h lists the files and what they
@@ -503,9 +503,97 @@ static void record_ck_shapes(lctx *c, ir_stmt *st)
     }
 }
 
-/* Lower a loop body: probe once (diagnostics off, output discarded) to find scalar names whose
- * type changes in the body, promote them at loop entry, then lower for real. `head` is lowered
- * at the top of each iteration (a while condition); it returns its value through *cond. */
+/* Type inference of a loop: a fixed point over the scalar types of the names the body assigns.
+ * A pass lowers the body once with the output discarded and diagnostics off (inner loops, being
+ * lowered inside a pass, run their own inference in place: see lower_loop) and compares the
+ * type each name has at the end of the body with its type at entry. A name that changed is
+ * promoted at loop entry along the lattice int < float (a name that is an int on one path and a
+ * float on another keeps both: dynvar), and the pass is repeated; the types only go up, so this
+ * ends after a few passes (at most 4, the lattice's height plus the dynvar step, and a name
+ * that would go down is an error). Returns 1 when the last pass found nothing to change and,
+ * with keep, its bindings (those after one iteration) are left in place; 0 after rewinding to
+ * the entry with the promotions made. */
+static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, vec *names,
+                     int keep)
+{
+    snapshot before = lw_snap_take(c);
+    int old = diag_suppress(1);
+    vec scratch = {0};
+    vec *saved = c->out;
+    c->out = &scratch;
+    c->loops++;
+    c->probing++;
+    if (target) {
+        binding *b = lw_bind(c, target->name);
+        b->kind = B_SCALAR;
+        b->var = loopvar;
+        b->weak = 1;
+    }
+    if (condast)
+        lw_expr(c, condast);
+    lw_block(c, &loop->body);
+    c->probing--;
+    c->loops--;
+    c->out = saved;
+    diag_suppress(old);
+    /* compare scalar types at the end of the body with those at entry */
+    vec after = {0};
+    for (int i = 0; i < names->len; i++) {
+        const char *n = VEC_AT(*names, i, const char *);
+        binding *e = NULL, *x = lw_find_in(c->sc, n);
+        for (int k = 0; k < before.binds.len; k++)
+            if (strcmp(VEC_AT(before.binds, k, binding *)->name, n) == 0)
+                e = VEC_AT(before.binds, k, binding *);
+        if (e && x && e->kind == B_SCALAR && x->kind == B_SCALAR &&
+            (e->dyn != x->dyn || e->var->type != x->var->type))
+            vec_push(&after, (void *)n), vec_push(&after, x);
+    }
+    if (!after.len && keep)
+        return 1;
+    lw_snap_rewind(c, &before);
+    int changed = 0;
+    for (int i = 0; i < after.len; i += 2) {
+        const char *n = VEC_AT(after, i, const char *);
+        binding *x = VEC_AT(after, i + 1, binding *);
+        ir_var *xv = x->var;
+        binding *b = lw_find_in(c->sc, n);
+        if (lw_dyn_joins(b) && lw_dyn_joins(x) && !(target && strcmp(n, target->name) == 0)) {
+            /* an int on entry and a float after the body (or the reverse): Python's value
+             * and type on every path, e.g. when the loop runs no iteration (dynvar) */
+            dynvar *d = b->dyn ? b->dyn : lw_dyn_get(c, n);
+            lw_dyn_convert(c, c->out, loop->l, d, b);
+            lw_dyn_bind(c, d, b->weak && x->weak);
+            changed = 1;
+            continue;
+        }
+        if (!ir_type_is_float(xv->type) || ir_type_is_float(b->var->type)) {
+            diag_error(loop->l, "variable '%s' changes type from %s to %s inside this loop; "
+                                "give it its final type before the loop", n,
+                       b->dyn ? "int or float" : ir_type_name(b->var->type),
+                       x->dyn ? "int or float" : ir_type_name(xv->type));
+            continue;
+        }
+        ir_var *nv = lw_scope_var(c, n, xv->type, 0, 0);
+        ir_stmt *a = ir_stmt_new(S_ASSIGN, loop->l);
+        a->var = nv;
+        a->e = ir_cast(loop->l, xv->type, ir_varref(loop->l, b->var));
+        lw_emit(c, a);
+        int weak = b->weak;
+        b = lw_bind(c, n);
+        b->kind = B_SCALAR;
+        b->var = nv;
+        b->weak = weak;
+        changed = 1;
+    }
+    return !changed;
+}
+
+/* Lower a loop: infer the types of the names its body assigns (loop_pass), then lower the body
+ * for real into st. `condast` is lowered at the top of each iteration (a while condition).
+ * Inside a pass of an enclosing loop (c->probing) the output is discarded, so the pass that
+ * finds the types stable is kept as the result instead of lowering the body again: each loop
+ * body is then lowered once per pass of each enclosing loop's inference and once for real, a
+ * cost that grows with the nesting depth d as d^2, not 2^d. */
 static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st)
 {
     vec names = {0};
@@ -519,74 +607,17 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
         if (b && b->kind == B_SCALAR)
             b->s = NULL;
     }
-    for (int iter = 0; iter < 4; iter++) {
-        snapshot before = lw_snap_take(c);
-        int old = diag_suppress(1);
-        vec scratch = {0};
-        vec *saved = c->out;
-        c->out = &scratch;
-        c->loops++;
-        if (target) {
-            binding *b = lw_bind(c, target->name);
-            b->kind = B_SCALAR;
-            b->var = loopvar;
-        }
-        if (condast)
-            lw_expr(c, condast);
-        lw_block(c, &loop->body);
-        c->loops--;
-        c->out = saved;
-        diag_suppress(old);
-        /* compare scalar types at the end of the body with those at entry */
-        int changed = 0;
-        vec after = {0};
-        for (int i = 0; i < names.len; i++) {
-            const char *n = VEC_AT(names, i, const char *);
-            binding *e = NULL, *x = lw_find_in(c->sc, n);
-            for (int k = 0; k < before.binds.len; k++)
-                if (strcmp(VEC_AT(before.binds, k, binding *)->name, n) == 0)
-                    e = VEC_AT(before.binds, k, binding *);
-            if (e && x && e->kind == B_SCALAR && x->kind == B_SCALAR &&
-                (e->dyn != x->dyn || e->var->type != x->var->type))
-                vec_push(&after, (void *)n), vec_push(&after, x);
-        }
-        lw_snap_rewind(c, &before);
-        for (int i = 0; i < after.len; i += 2) {
-            const char *n = VEC_AT(after, i, const char *);
-            binding *x = VEC_AT(after, i + 1, binding *);
-            ir_var *xv = x->var;
-            binding *b = lw_find_in(c->sc, n);
-            if (lw_dyn_joins(b) && lw_dyn_joins(x) && !(target && strcmp(n, target->name) == 0)) {
-                /* an int on entry and a float after the body (or the reverse): Python's value
-                 * and type on every path, e.g. when the loop runs no iteration (dynvar) */
-                dynvar *d = b->dyn ? b->dyn : lw_dyn_get(c, n);
-                lw_dyn_convert(c, c->out, loop->l, d, b);
-                lw_dyn_bind(c, d, b->weak && x->weak);
-                changed = 1;
-                continue;
+    for (int iter = 0; iter < 4; iter++)
+        if (loop_pass(c, loop, target, loopvar, condast, &names, c->probing > 0)) {
+            if (!c->probing)
+                break;
+            for (int i = 0; i < names.len; i++) { /* the bindings after the body are the result */
+                binding *x = lw_find_in(c->sc, VEC_AT(names, i, const char *));
+                if (x && x->kind == B_SCALAR)
+                    x->s = NULL;
             }
-            if (!ir_type_is_float(xv->type) || ir_type_is_float(b->var->type)) {
-                diag_error(loop->l, "variable '%s' changes type from %s to %s inside this loop; "
-                                    "give it its final type before the loop", n,
-                           b->dyn ? "int or float" : ir_type_name(b->var->type),
-                           x->dyn ? "int or float" : ir_type_name(xv->type));
-                continue;
-            }
-            ir_var *nv = lw_scope_var(c, n, xv->type, 0, 0);
-            ir_stmt *a = ir_stmt_new(S_ASSIGN, loop->l);
-            a->var = nv;
-            a->e = ir_cast(loop->l, xv->type, ir_varref(loop->l, b->var));
-            lw_emit(c, a);
-            int weak = b->weak;
-            b = lw_bind(c, n);
-            b->kind = B_SCALAR;
-            b->var = nv;
-            b->weak = weak;
-            changed = 1;
+            return;
         }
-        if (!changed)
-            break;
-    }
     /* array shapes at loop entry, to check they are the same at the end of the body */
     snapshot entry = lw_snap_take(c);
     if (c->loops == 0 && c->sc == c->module)
@@ -954,7 +985,9 @@ static int probe_scalar(lctx *c, ast *e)
     vec scratch = {0};
     vec *saved = c->out;
     c->out = &scratch;
+    c->probing++;
     value *v = lw_expr(c, e);
+    c->probing--;
     int r = v->kind == V_SCALAR;
     c->out = saved;
     diag_suppress(old);

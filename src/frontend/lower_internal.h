@@ -107,6 +107,7 @@ typedef struct lctx {
     strmap name_at;     /* C name -> its index in names (stale when past names.len) */
     strmap next_suffix; /* base name -> the k to try first for base_k */
     int loops;
+    int probing;        /* > 0 inside a type-inference pass or probe: output discarded, rewound */
     vec params;         /* const char*: names that are parameters */
     long work;          /* statements and expressions lowered for top, probes included */
     int exhausted;      /* work passed LOWER_WORK_LIMIT: the rest is skipped */
