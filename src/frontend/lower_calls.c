@@ -99,6 +99,26 @@ int lw_match_args(loc l, const char *fname, args *a, int nparam, const char **pn
     }
     return 1;
 }
+
+const lw_builtin *lw_builtin_find(const lw_builtin *table, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(table[i].name, name) == 0)
+            return &table[i];
+    return NULL;
+}
+value *lw_builtin_call(lctx *c, const lw_builtin *b, loc l, args *a)
+{
+    if (b->params[0] && strcmp(b->params[0], "*") == 0)
+        return b->fn(c, l, b->name, NULL, a);
+    int n = 0;
+    while (b->params[n])
+        n++;
+    value *v[8];
+    if (!lw_match_args(l, b->name, a, n, (const char **)b->params, b->nreq, v))
+        return &lw_ERRV;
+    return b->fn(c, l, b->name, v, a);
+}
 static value *inline_call(lctx *c, value *fn, ast *call)
 {
     ast *def = fn->def;

@@ -132,6 +132,19 @@ typedef struct args {
     int nkw;
 } args;
 
+/* A built-in function of a table (lower_numpy.c: np.*, lower_builtins.c: Python's and math's):
+ * its name as called, Python's parameter names (NULL-terminated, the first nreq required) and
+ * its lowering. lw_builtin_call matches the arguments to the parameters with Python's messages
+ * (unexpected keyword, too many positional, missing) and passes them in v (NULL: not given), the
+ * raw arguments in a. params {"*"}: variadic, the lowering checks a itself. */
+typedef value *(*lw_lower_fn)(lctx *c, loc l, const char *name, value **v, args *a);
+typedef struct lw_builtin {
+    const char *name;
+    const char *params[8];
+    int nreq;
+    lw_lower_fn fn;
+} lw_builtin;
+
 /* ---- lower_scope.c: names, scopes, bindings, C names, snapshots, dynvars -------------------- */
 
 int lw_step(lctx *c);
@@ -216,6 +229,8 @@ value *lw_comprehension(lctx *c, ast *a);
 int lw_for_unrolled(lctx *c, ast *s, int range_loop);
 ast *lw_list_elem(lctx *c, ast *t, value **list, int *index);
 value *lw_call(lctx *c, ast *call);
+const lw_builtin *lw_builtin_find(const lw_builtin *table, size_t n, const char *name);
+value *lw_builtin_call(lctx *c, const lw_builtin *b, loc l, args *a);
 
 /* ---- lower_builtins.c: Python, math and random built-ins ------------------------------------ */
 
