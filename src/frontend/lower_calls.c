@@ -10,6 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* items[0..n) copied into a new array with room for `more` further items */
+static value **realloc_items(value **items, int n, int more)
+{
+    value **r = NEWN(value *, n + more + 1);
+    for (int i = 0; i < n; i++)
+        r[i] = items[i];
+    return r;
+}
 args lw_args(lctx *c, ast *call)
 {
     args r = {0};
@@ -19,8 +27,17 @@ args lw_args(lctx *c, ast *call)
     r.kwast = NEWN(ast *, call->kwargs.len + 1);
     for (int i = 0; i < call->args.len; i++) {
         ast *a = VEC_AT(call->args, i, ast *);
-        if (a->kind == A_STARRED) {
-            diag_error(a->l, "'*' arguments are not supported");
+        if (a->kind == A_STARRED) { /* f(*seq): the items of a sequence known when compiling */
+            value *seq = lw_iter_items(c, a->a);
+            if (seq && seq->kind == V_TUPLE) {
+                r.pos = realloc_items(r.pos, r.npos, call->args.len - i - 1 + seq->n + 1);
+                for (int k = 0; k < seq->n; k++)
+                    r.pos[r.npos++] = seq->items[k];
+                continue;
+            }
+            if (!seq || seq->kind != V_ERR)
+                diag_error(a->l, "'*' arguments are supported for lists and tuples of a length known "
+                                 "when compiling");
             r.pos[r.npos++] = &lw_ERRV;
             continue;
         }
@@ -29,7 +46,8 @@ args lw_args(lctx *c, ast *call)
     for (int i = 0; i < call->kwargs.len; i++) {
         ast *k = VEC_AT(call->kwargs, i, ast *);
         if (!k->name) {
-            diag_error(k->l, "'**' arguments are not supported");
+            diag_error(k->l, "'**' arguments are not supported (dictionaries are not); pass the "
+                             "keyword arguments by name");
             continue;
         }
         r.kwname[r.nkw] = k->name;
@@ -131,17 +149,39 @@ static value *inline_call(lctx *c, value *fn, ast *call)
     args a = lw_args(c, call);
     if (lw_any_err(&a))
         return &lw_ERRV;
-    int np = def->params.len, nreq = 0;
-    const char **pn = NEWN(const char *, np + 1);
-    for (int i = 0; i < np; i++) {
+    /* def f(a, b=1, *args, c=2): the positional arguments past b are the tuple args (its
+     * length is known here, at each call); c can only be given by keyword */
+    int np = 0, nreq = 0, star = -1, npos_params = def->params.len;
+    const char **pn = NEWN(const char *, def->params.len + 1);
+    ast **pa = NEWN(ast *, def->params.len + 1);
+    for (int i = 0; i < def->params.len; i++) {
         ast *p = VEC_AT(def->params, i, ast *);
-        if (p->ival) {
-            diag_error(p->l, "'*args' and '**kwargs' parameters are not supported");
+        if (p->ival == 2) {
+            diag_error(p->l, "'**%s' parameters are not supported (dictionaries are not); name the "
+                             "keyword parameters", p->name);
             return &lw_ERRV;
         }
-        pn[i] = p->name;
+        if (p->ival == 1) {
+            star = i;
+            npos_params = np;
+            continue;
+        }
+        pa[np] = p;
+        pn[np++] = p->name;
         if (!p->a)
-            nreq = i + 1;
+            nreq = np;
+    }
+    value *extra = NULL;
+    if (star >= 0) {
+        extra = lw_vnew(V_TUPLE, call->l);
+        extra->n = a.npos > npos_params ? a.npos - npos_params : 0;
+        extra->items = NEWN(value *, extra->n + 1);
+        for (int k = 0; k < extra->n; k++) {
+            extra->items[k] = a.pos[npos_params + k];
+            if (extra->items[k]->kind == V_ARRAY && extra->items[k]->e->kind != E_READ)
+                extra->items[k] = lw_materialize(c, extra->items[k]);
+        }
+        a.npos -= extra->n;
     }
     value **vals = NEWN(value *, np + 1);
     if (!lw_match_args(call->l, def->name, &a, np, pn, nreq, vals))
@@ -155,7 +195,7 @@ static value *inline_call(lctx *c, value *fn, ast *call)
     for (int i = 0; i < np; i++)
         if (!vals[i]) {
             c->sc = fn->defscope;
-            vals[i] = lw_expr(c, VEC_AT(def->params, i, ast *)->a);
+            vals[i] = lw_expr(c, pa[i]->a);
             c->sc = caller;
         }
     scope *s = NEW(scope);
@@ -164,6 +204,8 @@ static value *inline_call(lctx *c, value *fn, ast *call)
     s->prefix = lw_cname(c, def->name);
     for (int i = 0; i < np; i++)
         vec_push(&s->locals, (void *)pn[i]);
+    if (extra)
+        vec_push(&s->locals, (void *)VEC_AT(def->params, star, ast *)->name);
     lw_declared_globals(&def->body, &s->globals);
     vec assigned = {0};
     lw_assigned_names(&def->body, &assigned);
@@ -172,8 +214,13 @@ static value *inline_call(lctx *c, value *fn, ast *call)
             vec_push(&s->locals, assigned.items[i]);
     vec_push(&c->inlining, def);
     c->sc = s;
+    if (extra) {
+        binding *b = lw_bind(c, VEC_AT(def->params, star, ast *)->name);
+        b->kind = B_VALUE;
+        b->val = extra;
+    }
     for (int i = 0; i < np; i++) {
-        ast t = {.kind = A_NAME, .l = VEC_AT(def->params, i, ast *)->l, .name = pn[i]};
+        ast t = {.kind = A_NAME, .l = pa[i]->l, .name = pn[i]};
         value *v = vals[i];
         if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh) {
             binding *b = lw_bind(c, pn[i]); /* arrays are passed by reference */
@@ -516,6 +563,11 @@ static value *call_lambda(lctx *c, value *fn, ast *call)
     int nreq = 0;
     for (int i = 0; i < np; i++) {
         ast *p = VEC_AT(lam->params, i, ast *);
+        if (p->ival) {
+            diag_error(p->l, "'%s%s' parameters of a lambda are not supported; use a def",
+                       p->ival == 1 ? "*" : "**", p->name);
+            return &lw_ERRV;
+        }
         pn[i] = p->name;
         if (!p->a)
             nreq = i + 1;
