@@ -677,6 +677,8 @@ static void lower_for(lctx *c, ast *s)
         return;
     }
     ast *it = s->a;
+    if (lw_for_generator(c, s))
+        return;
     int is_range = it->kind == A_CALL && it->a->kind == A_NAME && strcmp(it->a->name, "range") == 0 &&
                    !lw_lookup(c, "range", &(int){0});
     if ((!is_range || s->b->kind == A_NAME) && lw_for_unrolled(c, s, is_range))
@@ -1097,6 +1099,7 @@ void lw_stmt(lctx *c, ast *s)
     case A_GLOBAL: break; /* a function's globals are collected when it is inlined */
     case A_ASSERT: lower_assert(c, s); break;
     case A_RAISE: lower_raise(c, s); break;
+    case A_YIELD: diag_error(s->l, "'yield' outside function"); break;
     case A_OTHER_STMT:
         diag_error(s->l, "'%s' statements are not supported in a stencil program", s->str);
         break;

@@ -146,6 +146,11 @@ static value *inline_call(lctx *c, value *fn, ast *call)
                        def->name);
             return &lw_ERRV;
         }
+    if (lw_has_yield(&def->body)) {
+        diag_error(call->l, "a generator is supported only as the iterable of a for loop ('for x in "
+                            "%s(...)'); storing it, next() and other uses are not supported", def->name);
+        return &lw_ERRV;
+    }
     args a = lw_args(c, call);
     if (lw_any_err(&a))
         return &lw_ERRV;
@@ -519,6 +524,150 @@ int lw_for_unrolled(lctx *c, ast *s, int range_loop)
         bind_target(c, s->b, items->items[i], 1);
         lw_block(c, &s->body);
     }
+    return 1;
+}
+
+/* ---- generator functions consumed by a for loop ------------------------------------------- */
+
+/* Does a function body yield? (nested defs are functions of their own) */
+int lw_has_yield(vec *stmts)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind == A_YIELD)
+            return 1;
+        if ((s->kind == A_IF || s->kind == A_FOR || s->kind == A_WHILE) &&
+            (lw_has_yield(&s->body) || lw_has_yield(&s->orelse)))
+            return 1;
+    }
+    return 0;
+}
+static ast *find_return(vec *stmts)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *), *r = NULL;
+        if (s->kind == A_RETURN)
+            return s;
+        if (s->kind == A_IF || s->kind == A_FOR || s->kind == A_WHILE)
+            if ((r = find_return(&s->body)) || (r = find_return(&s->orelse)))
+                return r;
+    }
+    return NULL;
+}
+
+/* The generator's body with each `yield v` replaced by `target = v` and the for's body. */
+static vec splice_yields(vec stmts, ast *target, vec *body)
+{
+    vec r = {0};
+    for (int i = 0; i < stmts.len; i++) {
+        ast *s = VEC_AT(stmts, i, ast *);
+        if (s->kind == A_YIELD) {
+            vec t = {0};
+            vec_push(&t, target);
+            vec_push(&r, ast_assign(s->l, t, s->a ? s->a : ast_new(A_NONE, s->l)));
+            for (int k = 0; k < body->len; k++)
+                vec_push(&r, body->items[k]);
+            continue;
+        }
+        if (s->kind == A_IF || s->kind == A_FOR || s->kind == A_WHILE) {
+            s->body = splice_yields(s->body, target, body);
+            s->orelse = splice_yields(s->orelse, target, body);
+        }
+        vec_push(&r, s);
+    }
+    return r;
+}
+
+/* for T in gen(args): BODY where gen is a generator function: gen's body is lowered in place,
+ * with each `yield v` replaced by `T = v` and BODY (Python runs BODY at that point of gen).
+ * gen's own names are renamed apart (k becomes "gen.k", "gen.2.k" in a generator nested in a
+ * loop over the same one: names no program can spell), and BODY keeps the names of the loop's
+ * scope, so the loops of gen and the assignments of BODY are one statement list to the type
+ * inference of loops. Returns 0 when it is not such a loop. */
+int lw_for_generator(lctx *c, ast *s)
+{
+    ast *it = s->a;
+    int unbound;
+    binding *fb = it->kind == A_CALL && it->a->kind == A_NAME ? lw_lookup(c, it->a->name, &unbound) : NULL;
+    if (!fb || fb->kind != B_VALUE || fb->val->kind != V_FUNC || !lw_has_yield(&fb->val->def->body))
+        return 0;
+    value *fn = fb->val;
+    ast *def = fn->def;
+    vec gbody = def->body;
+    if (gbody.len && VEC_AT(gbody, gbody.len - 1, ast *)->kind == A_RETURN &&
+        !VEC_AT(gbody, gbody.len - 1, ast *)->a)
+        gbody.len--; /* a bare return at the end ends the generator, as its end would */
+    ast *ret = find_return(&gbody);
+    if (ret) {
+        diag_error(ret->l, "'return' in a generator function is not supported");
+        return 1;
+    }
+    if (breaks_out(&s->body)) {
+        diag_error(s->l, "break and continue are not supported in a loop over a generator (its body "
+                         "is run at each yield of '%s')", def->name);
+        return 1;
+    }
+    int depth = 0;
+    for (int i = 0; i < c->inlining.len; i++)
+        depth += VEC_AT(c->inlining, i, ast *) == def;
+    args a = lw_args(c, it);
+    if (lw_any_err(&a))
+        return 1;
+    int np = def->params.len, nreq = 0;
+    const char **pn = NEWN(const char *, np + 1);
+    for (int i = 0; i < np; i++) {
+        ast *p = VEC_AT(def->params, i, ast *);
+        if (p->ival) {
+            diag_error(p->l, "'%s%s' parameters of a generator function are not supported",
+                       p->ival == 1 ? "*" : "**", p->name);
+            return 1;
+        }
+        pn[i] = p->name;
+        if (!p->a)
+            nreq = i + 1;
+    }
+    value **vals = NEWN(value *, np + 1);
+    if (!lw_match_args(it->l, def->name, &a, np, pn, nreq, vals))
+        return 1;
+    scope *caller = c->sc;
+    for (int i = 0; i < np; i++) {
+        if (vals[i] && vals[i]->kind == V_ARRAY && vals[i]->e->kind != E_READ)
+            vals[i] = lw_materialize(c, vals[i]);
+        if (!vals[i]) { /* defaults are evaluated in the defining scope */
+            c->sc = fn->defscope;
+            vals[i] = lw_expr(c, VEC_AT(def->params, i, ast *)->a);
+            c->sc = caller;
+        }
+    }
+    /* the generator's locals: its parameters and the names it assigns, less its globals */
+    vec globals = {0}, from = {0}, to = {0};
+    lw_declared_globals(&def->body, &globals);
+    for (int i = 0; i < np; i++)
+        vec_push(&from, (void *)pn[i]);
+    lw_assigned_names(&def->body, &from);
+    for (int i = 0; i < from.len; i++) {
+        const char *n = VEC_AT(from, i, const char *);
+        if (lw_name_in(&globals, n))
+            n = arena_printf(&util_arena, "%s", n); /* stays itself */
+        else
+            n = depth ? arena_printf(&util_arena, "%s.%d.%s", def->name, depth + 1, n)
+                      : arena_printf(&util_arena, "%s.%s", def->name, n);
+        vec_push(&to, (void *)n);
+    }
+    for (int i = 0; i < np; i++) {
+        ast t = {.kind = A_NAME, .l = VEC_AT(def->params, i, ast *)->l, .name = VEC_AT(to, i, const char *)};
+        value *v = vals[i];
+        if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh) {
+            binding *b = lw_bind(c, t.name); /* arrays are passed by reference */
+            b->kind = B_VALUE;
+            b->val = v;
+        } else
+            lw_assign_name(c, &t, v);
+    }
+    vec body = splice_yields(ast_clone_renamed(gbody, &from, &to), s->b, &s->body);
+    vec_push(&c->inlining, def);
+    lw_block(c, &body);
+    c->inlining.len--;
     return 1;
 }
 

@@ -227,6 +227,8 @@ void lw_check_returns(vec *body, int top);
 value *lw_iter_items(lctx *c, ast *it);
 value *lw_comprehension(lctx *c, ast *a);
 int lw_for_unrolled(lctx *c, ast *s, int range_loop);
+int lw_has_yield(vec *stmts);
+int lw_for_generator(lctx *c, ast *s);
 ast *lw_list_elem(lctx *c, ast *t, value **list, int *index);
 value *lw_call(lctx *c, ast *call);
 const lw_builtin *lw_builtin_find(const lw_builtin *table, size_t n, const char *name);
