@@ -503,18 +503,89 @@ static void record_ck_shapes(lctx *c, ir_stmt *st)
     }
 }
 
-/* Type inference of a loop: a fixed point over the scalar types of the names the body assigns.
- * A pass lowers the body once with the output discarded and diagnostics off (inner loops, being
- * lowered inside a pass, run their own inference in place: see lower_loop) and compares the
- * type each name has at the end of the body with its type at entry. A name that changed is
- * promoted at loop entry along the lattice int < float (a name that is an int on one path and a
- * float on another keeps both: dynvar), and the pass is repeated; the types only go up, so this
- * ends after a few passes (at most 4, the lattice's height plus the dynvar step, and a name
- * that would go down is an error). Returns 1 when the last pass found nothing to change and,
- * with keep, its bindings (those after one iteration) are left in place; 0 after rewinding to
- * the entry with the promotions made. */
+/* ---- loops: type inference, then lowering ----------------------------------------------------
+ *
+ * The types of the scalar names a loop body assigns are a fixed point: a pass lowers the body
+ * once with the output discarded and diagnostics off and compares the type each name has at the
+ * end of the body with its type at entry. A name that changed is promoted at loop entry along
+ * the lattice int < float < int-or-float (a name that is an int on one path and a float on
+ * another keeps both: dynvar), and the pass is repeated; the types only go up, so the passes end
+ * (a name that would go down is an error). Then the body is lowered for real.
+ *
+ * Each body is analysed a bounded number of times whatever the nesting depth:
+ *   - a loop met inside a pass of an enclosing loop (c->probing) runs its own passes in place
+ *     and keeps the stable one as its result (its output is discarded anyway);
+ *   - that loop's promotions are recorded (a loop_memo, in the order the loops are met), and
+ *     when the enclosing loop, its passes done, is lowered for real, each inner loop replays the
+ *     promotions recorded by the enclosing loop's last pass instead of running passes again.
+ * So the outermost loop's passes analyse every nested body (once each when the types are
+ * stable), and the real lowering visits each once more. A pass that is rewound (its types
+ * changed, or a probe) drops the records it made (snapshot.nmemo). */
+
+/* One promotion at a loop's entry: name becomes a dynvar (dyn) or a scalar of type t. */
+typedef struct promo {
+    const char *name;
+    int dyn, weak;
+    ir_type t;
+} promo;
+struct loop_memo {
+    ast *loop;
+    int used;
+    vec sig;    /* the entry types of the loop's names (entry_sig) */
+    vec promos; /* promo*, in the order they were made */
+};
+
+/* The types of names at a loop's entry, as small ints, to check a memo was made for the same
+ * entry state. */
+static vec entry_sig(lctx *c, vec *names)
+{
+    vec sig = {0};
+    for (int i = 0; i < names->len; i++) {
+        binding *b = lw_find_in(c->sc, VEC_AT(*names, i, const char *));
+        intptr_t k = !b ? -1 : b->kind != B_SCALAR ? -2 - (intptr_t)b->kind
+                           : b->dyn ? -10 : (intptr_t)b->var->type;
+        vec_push(&sig, (void *)k);
+    }
+    return sig;
+}
+static int same_sig(vec *a, vec *b)
+{
+    if (a->len != b->len)
+        return 0;
+    for (int i = 0; i < a->len; i++)
+        if (a->items[i] != b->items[i])
+            return 0;
+    return 1;
+}
+
+/* Make one promotion at the loop's entry (statements into c->out). */
+static void promote(lctx *c, loc l, promo *p)
+{
+    binding *b = lw_find_in(c->sc, p->name);
+    if (p->dyn) {
+        dynvar *d = b->dyn ? b->dyn : lw_dyn_get(c, p->name);
+        lw_dyn_convert(c, c->out, l, d, b);
+        lw_dyn_bind(c, d, p->weak);
+        return;
+    }
+    ir_var *nv = lw_scope_var(c, p->name, p->t, 0, 0);
+    ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
+    a->var = nv;
+    a->e = ir_cast(l, p->t, ir_varref(l, b->var));
+    lw_emit(c, a);
+    int weak = b->weak;
+    b = lw_bind(c, p->name);
+    b->kind = B_SCALAR;
+    b->var = nv;
+    b->weak = weak;
+}
+
+/* One pass over the loop body (see above). Returns 1 when the pass found nothing to change:
+ * with keep its bindings (those after one iteration) are left in place, else they are rewound
+ * (the records of the inner loops stay). Returns 0 after rewinding to the entry and making the
+ * promotions (appended to promos); *err is set when a name would change type downwards. */
 static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, vec *names,
-                     int keep)
+                     int keep, vec *promos, int *err)
 {
     snapshot before = lw_snap_take(c);
     int old = diag_suppress(1);
@@ -550,50 +621,52 @@ static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
     }
     if (!after.len && keep)
         return 1;
+    if (!after.len)
+        before.nmemo = c->memo.len; /* the records of this last pass serve the real lowering */
     lw_snap_rewind(c, &before);
     int changed = 0;
     for (int i = 0; i < after.len; i += 2) {
         const char *n = VEC_AT(after, i, const char *);
         binding *x = VEC_AT(after, i + 1, binding *);
-        ir_var *xv = x->var;
         binding *b = lw_find_in(c->sc, n);
+        promo *p = NEW(promo);
+        p->name = n;
         if (lw_dyn_joins(b) && lw_dyn_joins(x) && !(target && strcmp(n, target->name) == 0)) {
             /* an int on entry and a float after the body (or the reverse): Python's value
              * and type on every path, e.g. when the loop runs no iteration (dynvar) */
-            dynvar *d = b->dyn ? b->dyn : lw_dyn_get(c, n);
-            lw_dyn_convert(c, c->out, loop->l, d, b);
-            lw_dyn_bind(c, d, b->weak && x->weak);
-            changed = 1;
-            continue;
-        }
-        if (!ir_type_is_float(xv->type) || ir_type_is_float(b->var->type)) {
+            p->dyn = 1;
+            p->weak = b->weak && x->weak;
+        } else if (!ir_type_is_float(x->var->type) || ir_type_is_float(b->var->type)) {
             diag_error(loop->l, "variable '%s' changes type from %s to %s inside this loop; "
                                 "give it its final type before the loop", n,
                        b->dyn ? "int or float" : ir_type_name(b->var->type),
-                       x->dyn ? "int or float" : ir_type_name(xv->type));
+                       x->dyn ? "int or float" : ir_type_name(x->var->type));
+            *err = 1;
             continue;
-        }
-        ir_var *nv = lw_scope_var(c, n, xv->type, 0, 0);
-        ir_stmt *a = ir_stmt_new(S_ASSIGN, loop->l);
-        a->var = nv;
-        a->e = ir_cast(loop->l, xv->type, ir_varref(loop->l, b->var));
-        lw_emit(c, a);
-        int weak = b->weak;
-        b = lw_bind(c, n);
-        b->kind = B_SCALAR;
-        b->var = nv;
-        b->weak = weak;
+        } else
+            p->t = x->var->type;
+        promote(c, loop->l, p);
+        vec_push(promos, p);
         changed = 1;
     }
     return !changed;
 }
 
-/* Lower a loop: infer the types of the names its body assigns (loop_pass), then lower the body
- * for real into st. `condast` is lowered at the top of each iteration (a while condition).
- * Inside a pass of an enclosing loop (c->probing) the output is discarded, so the pass that
- * finds the types stable is kept as the result instead of lowering the body again: each loop
- * body is then lowered once per pass of each enclosing loop's inference and once for real, a
- * cost that grows with the nesting depth d as d^2, not 2^d. */
+/* The first unused record for this loop, if it was made for the same entry state. */
+static loop_memo *memo_take(lctx *c, ast *loop, vec *sig)
+{
+    for (int i = 0; i < c->memo.len; i++) {
+        loop_memo *m = VEC_AT(c->memo, i, loop_memo *);
+        if (m->loop != loop || m->used)
+            continue;
+        m->used = 1;
+        return same_sig(&m->sig, sig) ? m : NULL;
+    }
+    return NULL;
+}
+
+/* Lower a loop: infer the types of the names its body assigns, then lower the body for real
+ * into st. `condast` is lowered at the top of each iteration (a while condition). */
 static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st)
 {
     vec names = {0};
@@ -607,17 +680,35 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
         if (b && b->kind == B_SCALAR)
             b->s = NULL;
     }
-    for (int iter = 0; iter < 4; iter++)
-        if (loop_pass(c, loop, target, loopvar, condast, &names, c->probing > 0)) {
-            if (!c->probing)
-                break;
-            for (int i = 0; i < names.len; i++) { /* the bindings after the body are the result */
-                binding *x = lw_find_in(c->sc, VEC_AT(names, i, const char *));
-                if (x && x->kind == B_SCALAR)
-                    x->s = NULL;
+    int errors = diag_count(), memo_start = c->memo.len;
+    vec sig = entry_sig(c, &names);
+    loop_memo *m = c->probing ? NULL : memo_take(c, loop, &sig);
+    if (m) {
+        for (int i = 0; i < m->promos.len; i++)
+            promote(c, loop->l, VEC_AT(m->promos, i, promo *));
+    } else {
+        vec promos = {0};
+        int err = 0;
+        /* each pass that changes something moves a name up the lattice (two steps at most) */
+        for (int iter = 0; iter < 2 * names.len + 2; iter++)
+            if (loop_pass(c, loop, target, loopvar, condast, &names, c->probing > 0, &promos, &err)) {
+                if (!c->probing)
+                    break;
+                for (int i = 0; i < names.len; i++) { /* the bindings after the body are the result */
+                    binding *x = lw_find_in(c->sc, VEC_AT(names, i, const char *));
+                    if (x && x->kind == B_SCALAR)
+                        x->s = NULL;
+                }
+                if (!err) {
+                    loop_memo *r = NEW(loop_memo);
+                    r->loop = loop;
+                    r->sig = sig;
+                    r->promos = promos;
+                    vec_push(&c->memo, r);
+                }
+                return;
             }
-            return;
-        }
+    }
     /* array shapes at loop entry, to check they are the same at the end of the body */
     snapshot entry = lw_snap_take(c);
     if (c->loops == 0 && c->sc == c->module)
@@ -668,7 +759,15 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
         if (e && x && e->kind == B_ARRAY && x->kind == B_ARRAY && e->var != x->var) {
             diag_error(loop->l, "array '%s' changes dtype inside this loop", n);
         }
+        if (e && x && e->kind == B_SCALAR && x->kind == B_SCALAR && !c->probing &&
+            diag_count() == errors && (e->dyn != x->dyn || e->var->type != x->var->type))
+            INTERNAL("line %d: the types of a loop's names are not a fixed point ('%s' is %s at "
+                     "entry, %s after the body)", loop->l.line, n,
+                     e->dyn ? "int or float" : ir_type_name(e->var->type),
+                     x->dyn ? "int or float" : ir_type_name(x->var->type));
     }
+    if (!c->probing)
+        c->memo.len = memo_start; /* the records this loop's passes made are used up */
 }
 static void lower_for(lctx *c, ast *s)
 {

@@ -46,6 +46,7 @@ typedef struct dynvar {
 } dynvar;
 typedef struct scope scope;
 typedef struct value value;
+typedef struct loop_memo loop_memo;
 struct value {
     vkind kind;
     loc l;
@@ -108,6 +109,7 @@ typedef struct lctx {
     strmap next_suffix; /* base name -> the k to try first for base_k */
     int loops;
     int probing;        /* > 0 inside a type-inference pass or probe: output discarded, rewound */
+    vec memo;           /* loop_memo*: loop types found by passes, for the real lowering (lower.c) */
     vec params;         /* const char*: names that are parameters */
     long work;          /* statements and expressions lowered for top, probes included */
     int exhausted;      /* work passed LOWER_WORK_LIMIT: the rest is skipped */
@@ -117,7 +119,7 @@ typedef struct lctx {
 /* Snapshot of a scope's bindings (for branches and loop probes). */
 typedef struct snapshot {
     vec binds;
-    int nvars, nnames, nprogvars, npending, ndyns;
+    int nvars, nnames, nprogvars, npending, ndyns, nmemo;
 } snapshot;
 
 /* ------------------------------------------------------------------------------------------ */

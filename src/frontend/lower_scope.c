@@ -271,6 +271,7 @@ snapshot lw_snap_take(lctx *c)
     s.nprogvars = c->prog->nvars;
     s.npending = c->pending.len;
     s.ndyns = c->sc->dyns.len;
+    s.nmemo = c->memo.len;
     return s;
 }
 void lw_snap_restore_binds(lctx *c, snapshot *s)
@@ -293,6 +294,7 @@ void lw_snap_rewind(lctx *c, snapshot *s)
     c->prog->nvars = s->nprogvars;
     c->pending.len = s->npending;
     c->sc->dyns.len = s->ndyns;
+    c->memo.len = s->nmemo;
 }
 
 /* Names assigned anywhere in a statement list (not inside nested defs). */
