@@ -132,6 +132,7 @@ typedef struct args {
     value **kw;
     ast **kwast;
     int nkw;
+    value *self; /* the receiver of a method call (a.sum(...)), else NULL */
 } args;
 
 /* A built-in function of a table (lower_numpy.c: np.*, lower_builtins.c: Python's and math's):
@@ -267,7 +268,12 @@ value *lw_pad(lctx *c, loc l, args *a);
 value *lw_indices(lctx *c, loc l, args *a);
 value *lw_index_grid(lctx *c, const char *which, ast *sub);
 
-/* ---- lower.c: statements, loops, parameters, driver ----------------------------------------- */
+/* ---- lower_loops.c: for and while loops, the type inference of loop bodies ------------------ */
+
+void lw_lower_for(lctx *c, ast *s);
+void lw_lower_while(lctx *c, ast *s);
+
+/* ---- lower.c: statements, parameters, driver ------------------------------------------------- */
 
 void lw_assign_name(lctx *c, ast *target, value *v);
 void lw_emit_raise(lctx *c, loc l, ir_expr *cond, const char *msg);

@@ -901,6 +901,55 @@ static const lw_builtin np_table[] = {
 #undef U1
 #undef RED
 
+/* ---- methods of arrays: the receiver is a->self ---------------------------------------------- */
+
+static value *m_copy(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)v;
+    return lw_copy_of(c, l, a->self);
+}
+static value *m_reduce(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)v;
+    if (a->self->kind == V_MASKED && (a->npos || a->nkw)) {
+        diag_error(l, "%s() of a boolean-mask selection takes no arguments", f);
+        return &lw_ERRV;
+    }
+    return reduce_call(c, l, f, a, a->self);
+}
+static value *m_cumsum(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f;
+    return cumsum(c, l, a->self, v[0]);
+}
+static value *m_astype(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f;
+    ir_type t;
+    value *self = a->self;
+    if (!lw_dtype_of(v[0], &t))
+        return &lw_ERRV;
+    value *r = lw_vnew(V_ARRAY, l);
+    *r = *self;
+    r->l = l;
+    r->fresh = NULL;
+    r->type = t;
+    r->e = ir_cast(l, t, self->e);
+    return r->e == self->e ? lw_copy_of(c, l, self) : r;
+}
+static value *m_clip(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f;
+    return lw_binop(c, l, OP_NPMIN, lw_binop(c, l, OP_NPMAX, a->self, v[0]), v[1]);
+}
+#define MRED(n) {n, {"axis", "keepdims"}, 0, m_reduce}
+static const lw_builtin method_table[] = {
+    {"copy", {NULL}, 0, m_copy}, MRED("sum"), MRED("max"), MRED("min"), MRED("mean"), MRED("any"),
+    MRED("all"), {"cumsum", {"axis"}, 0, m_cumsum}, {"astype", {"dtype"}, 1, m_astype},
+    {"clip", {"min", "max"}, 2, m_clip},
+};
+#undef MRED
+
 value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self)
 {
     loc l = call->l;
@@ -983,45 +1032,10 @@ value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self)
     if (lw_any_err(&a))
         return &lw_ERRV;
     if (self) {
-        /* methods of arrays */
-        if (strcmp(f, "copy") == 0) {
-            if (a.npos || a.nkw) {
-                diag_error(l, "copy() arguments are not supported");
-                return &lw_ERRV;
-            }
-            return lw_copy_of(c, l, self);
-        }
-        if (strcmp(f, "sum") == 0 || strcmp(f, "max") == 0 || strcmp(f, "min") == 0 ||
-            strcmp(f, "mean") == 0 || strcmp(f, "any") == 0 || strcmp(f, "all") == 0)
-            return self->kind == V_MASKED && (a.npos || a.nkw)
-                       ? (diag_error(l, "%s() of a boolean-mask selection takes no arguments", f), &lw_ERRV)
-                       : reduce_call(c, l, f, &a, self);
-        if (strcmp(f, "cumsum") == 0) {
-            const char *pn[] = {"axis"};
-            value *v[1];
-            if (!lw_match_args(l, "cumsum", &a, 1, pn, 0, v))
-                return &lw_ERRV;
-            return cumsum(c, l, self, v[0]);
-        }
-        if (strcmp(f, "astype") == 0) {
-            ir_type t;
-            if (a.npos != 1 || a.nkw || !lw_dtype_of(a.pos[0], &t))
-                return a.npos == 1 ? &lw_ERRV : (diag_error(l, "astype() takes one dtype"), &lw_ERRV);
-            value *r = lw_vnew(V_ARRAY, l);
-            *r = *self;
-            r->l = l;
-            r->fresh = NULL;
-            r->type = t;
-            r->e = ir_cast(l, t, self->e);
-            return r->e == self->e ? lw_copy_of(c, l, self) : r;
-        }
-        if (strcmp(f, "clip") == 0) {
-            if (a.npos != 2 || a.nkw) {
-                diag_error(l, "clip() takes a lower and an upper bound");
-                return &lw_ERRV;
-            }
-            return lw_binop(c, l, OP_NPMIN, lw_binop(c, l, OP_NPMAX, self, a.pos[0]), a.pos[1]);
-        }
+        a.self = self;
+        const lw_builtin *m = lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, f);
+        if (m)
+            return lw_builtin_call(c, m, l, &a);
         diag_error(l, "the array method '%s' is not supported", f);
         return &lw_ERRV;
     }
