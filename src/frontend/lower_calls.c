@@ -130,9 +130,9 @@ value *lw_builtin_call(lctx *c, const lw_builtin *b, loc l, args *a)
     if (b->params[0] && strcmp(b->params[0], "*") == 0)
         return b->fn(c, l, b->name, NULL, a);
     int n = 0;
-    while (b->params[n])
+    while (n < (int)(sizeof b->params / sizeof *b->params) && b->params[n])
         n++;
-    value *v[8];
+    value *v[sizeof b->params / sizeof *b->params];
     if (!lw_match_args(l, b->name, a, n, (const char **)b->params, b->nreq, v))
         return &lw_ERRV;
     return b->fn(c, l, b->name, v, a);
@@ -529,6 +529,10 @@ int lw_for_unrolled(lctx *c, ast *s, int range_loop)
 
 /* ---- generator functions consumed by a for loop ------------------------------------------- */
 
+/* Loops over one generator nested in each other's bodies (for i in g(): for j in g(): ...),
+ * counted to stop a generator that loops over itself. */
+enum { MAX_GENERATOR_NESTING = 16 };
+
 /* Does a function body yield? (nested defs are functions of their own) */
 int lw_has_yield(vec *stmts)
 {
@@ -553,6 +557,22 @@ static ast *find_return(vec *stmts)
                 return r;
     }
     return NULL;
+}
+
+/* The names an expression or statement list reads or writes (A_NAME nodes). */
+static void names_in(ast *a, vec *out)
+{
+    if (!a)
+        return;
+    if (a->kind == A_NAME && !lw_name_in(out, a->name))
+        vec_push(out, (void *)a->name);
+    names_in(a->a, out);
+    names_in(a->b, out);
+    names_in(a->c, out);
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            names_in(VEC_AT(*vs[k], i, ast *), out);
 }
 
 /* The generator's body with each `yield v` replaced by `target = v` and the for's body. */
@@ -610,6 +630,12 @@ int lw_for_generator(lctx *c, ast *s)
     int depth = 0;
     for (int i = 0; i < c->inlining.len; i++)
         depth += VEC_AT(c->inlining, i, ast *) == def;
+    if (depth >= MAX_GENERATOR_NESTING) { /* a loop over g in g's own body never ends */
+        diag_error(it->l, "the generator '%s' is consumed inside itself more than %d times deep "
+                          "(a recursive generator cannot be compiled: generators are inlined)",
+                   def->name, MAX_GENERATOR_NESTING);
+        return 1;
+    }
     args a = lw_args(c, it);
     if (lw_any_err(&a))
         return 1;
@@ -664,7 +690,29 @@ int lw_for_generator(lctx *c, ast *s)
         } else
             lw_assign_name(c, &t, v);
     }
-    vec body = splice_yields(ast_clone_renamed(gbody, &from, &to), s->b, &s->body);
+    vec clone = ast_clone_renamed(gbody, &from, &to);
+    /* its other names are read where the loop is: they must mean what they mean where the
+     * generator was defined */
+    vec free = {0};
+    for (int i = 0; i < clone.len; i++)
+        names_in(VEC_AT(clone, i, ast *), &free);
+    for (int i = 0; i < free.len; i++) {
+        const char *n = VEC_AT(free, i, const char *);
+        if (lw_name_in(&to, n))
+            continue;
+        int u1, u2;
+        binding *here = lw_lookup(c, n, &u1);
+        c->sc = fn->defscope;
+        binding *there = lw_lookup(c, n, &u2);
+        c->sc = caller;
+        if (here != there || u1 != u2) {
+            diag_error(it->l, "the generator '%s' reads '%s', which this loop's function defines too; "
+                              "a generator is inlined where it is consumed, so rename one of them",
+                       def->name, n);
+            return 1;
+        }
+    }
+    vec body = splice_yields(clone, s->b, &s->body);
     vec_push(&c->inlining, def);
     lw_block(c, &body);
     c->inlining.len--;
