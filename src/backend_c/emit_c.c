@@ -1923,8 +1923,13 @@ void emit_program(ir_program *p, FILE *out, const emit_target *t)
         ir_layout *L = VEC_AT(p->layouts, i, ir_layout *);
         if (!L->dist)
             continue;
-        fprintf(out, "static const tyl_layout tyl_L%d = {1, {%d, %d, %d, %d}, {%d, %d, %d, %d}, 0x%xu};\n", L->id,
-                L->hl[0], L->hl[1], L->hl[2], L->hl[3], L->hh[0], L->hh[1], L->hh[2], L->hh[3], L->periodic);
+        fprintf(out, "static const tyl_layout tyl_L%d = {1, {", L->id);
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            fprintf(out, "%s%d", d ? ", " : "", L->hl[d]);
+        fprintf(out, "}, {");
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            fprintf(out, "%s%d", d ? ", " : "", L->hh[d]);
+        fprintf(out, "}, 0x%xu};\n", L->periodic);
     }
     fprintf(out, "\n");
     /* kernels */
