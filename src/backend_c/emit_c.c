@@ -481,7 +481,7 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
         if ((cur_target && cur_target->cuda) || ir_slot_dist(e->var)) {
             /* through the run time: device memory, or the owner's broadcast */
             sb_printf(b, "tyl_eget_%s(%s", elem_suffix(e->var->type), e->var->name);
-            for (int d = 0; d < 4; d++) {
+            for (int d = 0; d < IR_MAX_RANK; d++) {
                 sb_puts(b, ", ");
                 if (d < e->nargs)
                     sub(b, e->args[d], k);
@@ -1158,12 +1158,16 @@ static void halo_begin(ectx *c, int ind, ir_halo *h)
     for (int i = 0; i < h->n; i++)
         fprintf(c->o, "%s%s", i ? ", " : "", h->slot[i]->name);
     fprintf(c->o, "};\n");
-    put(c, ind, "static const uint64_t tyl_hm[%d] = {", 2 * h->n);
+    int words = 1; /* per array: as many as the highest rank's zones need */
     for (int i = 0; i < h->n; i++)
-        fprintf(c->o, "%s0x%llxull, 0x%llxull", i ? ", " : "", (unsigned long long)h->zones[i][0],
-                (unsigned long long)h->zones[i][1]);
+        if (TYL_ZONE_WORDS_OF(h->slot[i]->rank) > words)
+            words = TYL_ZONE_WORDS_OF(h->slot[i]->rank);
+    put(c, ind, "static const uint64_t tyl_hm[%d] = {", words * h->n);
+    for (int i = 0; i < h->n; i++)
+        for (int w = 0; w < words; w++)
+            fprintf(c->o, "%s0x%llxull", i || w ? ", " : "", (unsigned long long)h->zones[i][w]);
     fprintf(c->o, "};\n");
-    put(c, ind, "tyl_halo *tyl_hx = tyl_halo_begin(tyl_ha, tyl_hm, %d);\n", h->n);
+    put(c, ind, "tyl_halo *tyl_hx = tyl_halo_begin(tyl_ha, tyl_hm, %d, %d);\n", words, h->n);
 }
 
 static void emit_sweep(ectx *c, int ind, ir_stmt *s)
@@ -1686,7 +1690,7 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         ir_expr el = {.kind = E_ELEM, .type = s->var->type, .var = s->var, .args = s->args, .nargs = s->n};
         if (c->t->cuda || ir_slot_dist(s->var)) {
             put(c, ind, "tyl_eset_%s(%s", elem_suffix(s->var->type), s->var->name);
-            for (int d = 0; d < 4; d++)
+            for (int d = 0; d < IR_MAX_RANK; d++)
                 fprintf(c->o, ", %s", d < s->n ? S(s->args[d]) : "0");
             fprintf(c->o, ", %s);\n", S(s->e));
         } else
@@ -1861,6 +1865,8 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         c_string(&b, s->str);
         put(c, ind, "tyl_set(&%s, tyl_load_npy_l(%s, %s, %d, %s, %s));\n", s->var->name, b.s, tyname(s->var->type),
             s->var->rank, layout_ref(s->var), W(s->l));
+        if (s->init) /* axes of extent 1 the compiler broadcasts */
+            put(c, ind, "tyl_load_expect_ones(%s, 0x%xu, %s, %s);\n", s->var->name, (unsigned)s->init, b.s, W(s->l));
         sb_free(&b);
         return;
     }
@@ -1993,8 +1999,13 @@ static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
         ir_layout *L = VEC_AT(p->layouts, i, ir_layout *);
         if (!L->dist)
             continue;
-        fprintf(out, "static const tyl_layout tyl_L%d = {1, {%d, %d, %d, %d}, {%d, %d, %d, %d}, 0x%xu};\n", L->id,
-                L->hl[0], L->hl[1], L->hl[2], L->hl[3], L->hh[0], L->hh[1], L->hh[2], L->hh[3], L->periodic);
+        fprintf(out, "static const tyl_layout tyl_L%d = {1, {", L->id);
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            fprintf(out, "%s%d", d ? ", " : "", L->hl[d]);
+        fprintf(out, "}, {");
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            fprintf(out, "%s%d", d ? ", " : "", L->hh[d]);
+        fprintf(out, "}, 0x%xu};\n", L->periodic);
     }
     fprintf(out, "\n");
     /* kernels */

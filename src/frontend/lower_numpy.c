@@ -283,9 +283,18 @@ static value *load(lctx *c, loc l, value *fname)
     }
     ir_type t = T_F64; /* set by npy_input_peek when it succeeds */
     int rank = 0;
+    int64_t fshape[IR_MAX_RANK];
     const char *why = NULL;
-    /* a declared input (input_decl.c) is not looked for: the program checks it when it runs */
-    int st = input_decl_find(fname->str, &t, &rank) ? 1 : npy_input_peek(fname->str, &t, &rank, &why);
+    /* a declared input (input_decl.c) is not looked for: the program checks it when it runs,
+     * and none of its extents is known, so none is taken as a broadcast 1 */
+    int st;
+    if (input_decl_find(fname->str, &t, &rank)) {
+        st = 1;
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            fshape[d] = -1;
+    } else {
+        st = npy_input_peek(fname->str, &t, &rank, fshape, &why);
+    }
     if (st == 0) {
         diag_error(fname->l, "cannot see '%s' at compile time: the compiler reads its dtype and number "
                              "of dimensions from the file (looked in the working directory, next to "
@@ -303,10 +312,17 @@ static value *load(lctx *c, loc l, value *fname)
     s->var = tmp;
     s->str = fname->str;
     lw_emit(c, s);
-    /* the file's shape is known only at run time: one opaque atom per extent, so arrays
-     * derived from it have extents that differ from it by constants (halo reasoning) */
+    /* The file's shape is known only at run time: one opaque atom per extent, so arrays
+     * derived from it have extents that differ from it by constants (halo reasoning). An
+     * extent of 1 in the file seen now is taken as the constant 1, as NumPy broadcasts it
+     * (a (1, ny) depth against (nx, ny) fields); the run time checks that the file still has it. */
     const sym **sh = NEWN(const sym *, rank);
     for (int d = 0; d < rank; d++) {
+        if (fshape[d] == 1) {
+            sh[d] = sym_const(1);
+            s->init |= 1 << d;
+            continue;
+        }
         char key[96], disp[96];
         snprintf(key, sizeof key, "np.load@%d:%d#%d", l.line, l.col, d);
         snprintf(disp, sizeof disp, "np.load(...).shape[%d]", d);

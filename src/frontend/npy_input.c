@@ -13,7 +13,7 @@
 #include "input_decl.h"
 
 /* Looked for in the working directory, next to the program, and in PROGRAM.data/ beside it. */
-int npy_input_peek(const char *name, ir_type *t, int *rank, const char **msg)
+int npy_input_peek(const char *name, ir_type *t, int *rank, int64_t shape[IR_MAX_RANK], const char **msg)
 {
     const char *src = diag_filename();
     const char *slash = strrchr(src, '/');
@@ -59,6 +59,8 @@ int npy_input_peek(const char *name, ir_type *t, int *rank, const char **msg)
             return -1;
         *t = m[k].t;
         *rank = h.ndim;
+        for (int d = 0; d < h.ndim; d++)
+            shape[d] = h.shape[d];
         return 1;
     }
     return 0;
