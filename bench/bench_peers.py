@@ -71,7 +71,7 @@ KERNELS = {
         "sizes": "2048:50:5", "quick": "256:200:50",
     },
     "hdiff": {
-        "title": "hdiff f64 (NPBench horizontal diffusion)", "tyl": "hdiff.tyl",
+        "title": "hdiff f64", "tyl": "hdiff.tyl",
         "exe": "hdiff", "ref": None, "outputs": ("out.npy",), "params": ("I", "J", "K"),
         "points": lambda s: s[0] * s[1] * s[2], "bytes": 32,
         "bytes_why": "read in, coeff, write out, in",

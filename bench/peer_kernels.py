@@ -114,7 +114,8 @@ def numba_peer(kernel, size):
         for _ in range(steps):
             for i in prange(1, n0 - 1):
                 for j in range(1, n1 - 1):
-                    un[i, j] = 0.25 * (u[i + 1, j] + u[i - 1, j] + u[i, j + 1] + u[i, j - 1])
+                    un[i, j] = 0.25 * (u[i + 1, j] + u[i - 1, j]
+                                       + u[i, j + 1] + u[i, j - 1])
             u, un = un, u
         return u
 
@@ -228,8 +229,8 @@ def devito_peer(kernel, size):
     from devito import Grid, TimeFunction, Eq, Operator, first_derivative, left
 
     if kernel == "hdiff":
-        raise NotWritten("no Devito version: hdiff's limiter is an element-wise select "
-                         "(np.where) over staggered temporaries, not written in Devito here")
+        raise NotWritten("no Devito version written: its stages need a SubDomain per "
+                         "iteration range and a conditional (Piecewise) limiter; not attempted")
     n = size[0]
     if kernel in ("jacobi2d", "jacobi2d_f32"):
         grid = Grid(shape=(n, n), dtype=np.float32 if kernel == "jacobi2d_f32" else np.float64)
@@ -293,8 +294,7 @@ def pystencils_peer(kernel, size):
     import pystencils as ps
 
     if kernel == "hdiff":
-        raise NotWritten("no pystencils version: hdiff needs kernels over differently "
-                         "shaped staggered temporaries, not written in pystencils here")
+        return pystencils_hdiff(size)
     cfg = ps.CreateKernelConfig(ghost_layers=1)
     cfg.cpu.openmp.enable = True
     if kernel in ("jacobi2d", "jacobi2d_f32"):
@@ -343,6 +343,60 @@ def pystencils_peer(kernel, size):
 
         def outputs(self):
             return {k: self.a[k] for k in OUTPUTS[kernel]}
+
+    return Peer()
+
+
+def pystencils_hdiff(size):
+    """hdiff as pystencils users write a multi-stage stencil: every field on the index
+    space of in_field (coeff and out padded by its 2-point halo), one kernel per stage
+    over its own iteration slice, the limiter a sympy Piecewise.  flx[i] is the flux
+    between points i and i+1, fly[j] between j and j+1."""
+    import pystencils as ps
+    import sympy as sp
+
+    inf, lap, flx, fly, coeff, out = ps.fields("inf, lap, flx, fly, coeff, out: float64[3D]",
+                                               layout="c")
+
+    def kernel(asm, sl):
+        cfg = ps.CreateKernelConfig(iteration_slice=sl)
+        cfg.cpu.openmp.enable = True
+        return ps.create_kernel(asm, cfg).compile()
+
+    c = (0, 0, 0)
+    dx = lap[1, 0, 0] - lap[0, 0, 0]
+    dy = lap[0, 1, 0] - lap[0, 0, 0]
+    stages = [
+        kernel([ps.Assignment(lap[c], 4.0 * inf[c] - (inf[1, 0, 0] + inf[-1, 0, 0]
+                                                      + inf[0, 1, 0] + inf[0, -1, 0]))],
+               ps.make_slice[1:-1, 1:-1, :]),
+        kernel([ps.Assignment(flx[c], sp.Piecewise((0.0, dx * (inf[1, 0, 0] - inf[c]) > 0),
+                                                   (dx, True)))],
+               ps.make_slice[1:-2, 2:-2, :]),
+        kernel([ps.Assignment(fly[c], sp.Piecewise((0.0, dy * (inf[0, 1, 0] - inf[c]) > 0),
+                                                   (dy, True)))],
+               ps.make_slice[2:-2, 1:-2, :]),
+        kernel([ps.Assignment(out[c], inf[c] - coeff[c] * (flx[c] - flx[-1, 0, 0]
+                                                           + fly[c] - fly[0, -1, 0]))],
+               ps.make_slice[2:-2, 2:-2, :]),
+        kernel([ps.Assignment(inf[c], out[c])], ps.make_slice[2:-2, 2:-2, :]),
+    ]
+
+    class Peer:
+        def load(self, a):
+            self.a = a
+            shape = a["in"].shape
+            self.f = {"inf": a["in"], "lap": np.zeros(shape), "flx": np.zeros(shape),
+                      "fly": np.zeros(shape), "coeff": np.zeros(shape), "out": np.zeros(shape)}
+            self.f["coeff"][2:-2, 2:-2, :] = a["coeff"]
+
+        def run(self, steps):
+            for _ in range(steps):
+                for k in stages:
+                    k(**self.f)
+
+        def outputs(self):
+            return {"out": self.f["out"][2:-2, 2:-2, :]}
 
     return Peer()
 

@@ -184,6 +184,20 @@ def build_c(builddir, cc, refs=()):
     return ref, copy, others
 
 
+def hot_loops_note(exe, tyl):
+    """The vectorisation of a compiled suite program's hot loops (bench/vecreport.py)."""
+    import vecreport
+    try:
+        with open(exe + ".c") as f:
+            c_src = f.read()
+        with open(tyl) as f:
+            tyl_src = f.read()
+    except OSError as e:
+        return "hot loops: not read (%s)" % e
+    return ("generated hot loops (assembly, bench/vecreport.py): %s"
+            % vecreport.vector_report(exe, c_src, tyl_src)["text"])
+
+
 def check_tylesc(tylesc):
     if not os.path.exists(tylesc):
         raise BenchError(
@@ -716,7 +730,7 @@ def main():
                 gens[key] = (exe, "STAND-IN %s (not tylesc output)" % os.path.relpath(exe, REPO),
                              None)
             elif key == "jacobi":
-                gens[key] = (compile_generated(tylesc, builddir),
+                gens[key] = (compile_generated(tylesc, builddir, keep_c=True),
                              "%s bench/jacobi2d.tyl" % tylesc_rel, None)
             elif key == "peers":
                 # every kernel compiled with its C kept, for the vectorisation report
@@ -744,7 +758,8 @@ def main():
                 label = "%s bench/%s" % (tylesc_rel, spec["tyl"])
                 check_tylesc(tylesc)
                 try:
-                    gens[key] = (compile_generated(tylesc, builddir, tyl, spec["exe"]), label, None)
+                    gens[key] = (compile_generated(tylesc, builddir, tyl, spec["exe"], keep_c=True),
+                                 label, None)
                 except BenchError as e:
                     log("run_bench.py: error: %s\n(the %s suite goes on with the reference and "
                         "NumPy only)" % (e, key))
@@ -789,6 +804,9 @@ def main():
                                         refs[STENCIL_SUITES[key]["ref"]], launcher, time_bin,
                                         rundir)
                 f += gen_error is not None
+            if key != "peers" and gen_exe and key not in stand_ins:
+                text += "- %s\n" % hot_loops_note(gen_exe, TYL if key == "jacobi" else
+                                                  os.path.join(HERE, STENCIL_SUITES[key]["tyl"]))
             parts.append(text)
             failures += f
     except BenchError as e:
