@@ -102,7 +102,7 @@ def set_omp_threads(t):
 _GOMP = None
 
 
-# ---- Numba: @njit(parallel=True, cache=True) loops, prange over the outer axis ----------------------
+# ---- Numba: @njit(parallel=True, cache=True) loops, prange over the outer axis ---------
 
 def numba_peer(kernel, size):
     import numba
