@@ -140,9 +140,10 @@ def ensure_peers(peers_dir, names, log):
             except (OSError, subprocess.CalledProcessError) as e:
                 ok, msg = False, "cannot create the virtual environment: %s" % e
             if not ok:
-                lines = [l for l in msg.splitlines() if l.strip() and "resolver" not in l]
+                lines = [l.strip() for l in msg.splitlines() if l.strip()]
+                errs = [l for l in lines if l.startswith("ERROR")] or lines[-1:]
                 why = "pip install %s failed: %s" % (" ".join(PEER_PINS[name]),
-                                                     " / ".join(lines[-2:])[-300:])
+                                                     errs[-1][:300] if errs else "?")
                 with open(failed, "w") as f:
                     f.write(want + "\n" + why)
                 result[name] = (None, why)
@@ -370,7 +371,7 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
 
             for t in threads:
                 roof = max(copies[t]) / spec["bytes"]
-                g = rate("tyles", t)
+                g = rate("tyles", t) if t not in shaky else None
                 peer_rates = {p: rate(p, t) for p in PEER_ORDER}
                 bp = max((v, p) for p, v in peer_rates.items() if v) \
                     if any(peer_rates.values()) else None
@@ -396,7 +397,7 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
     for r in rows:
         table.append("| %s | %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             r["kernel"], r["size"], r["steps"], r["t"], cell(r["roof"]),
-            cell(r["tyles"]) + ("†" if r["shaky"] else ""),
+            "noise †" if r["shaky"] else cell(r["tyles"]),
             cell(r["ref"]), cell(r["numpy"]),
             " | ".join(cell(r["peers"][p]) for p in PEER_ORDER),
             "%s (%s)" % (rb.fmt(r["best"][1]), r["best"][0]) if r["best"] else "—",
@@ -413,9 +414,9 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
         "cancel); hand C = its own loop-only "
         "figure; NumPy = the .tyl under NumPy at numpy_steps minus at 0 steps, 1 thread; "
         "peers = perf_counter around their S steps, after a 3-step warm-up run in the same "
-        "process: **JIT / code generation / compilation time is excluded**. † the Tyles "
-        "loop was under a tenth of the program body: the difference is noise (use more "
-        "steps); a NumPy figure is left out (—) in that case.",
+        "process: **JIT / code generation / compilation time is excluded**. noise †: the "
+        "Tyles loop was under a tenth of the program body, so the difference is noise and "
+        "no figure is given (use more steps); a NumPy figure is left out (—) likewise.",
         "roofline = copy GB/s (bench/copybw, same run, arrays of the kernel's footprint, "
         "before and after, best) / bytes per point: " + "; ".join(
             "%s %d B (%s)" % (KERNELS[k]["title"], KERNELS[k]["bytes"], KERNELS[k]["bytes_why"])
@@ -423,7 +424,7 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
         "best peer / Tyles > 1: that peer is faster than Tyles. Tyles hot loops: width of "
         "the packed floating-point arithmetic in the main loop of each sweep inside the time "
         "loop, read from the executable's assembly (bench/vecreport.py).",
-        "peers: " + "; ".join("%s %s" % (p, peers[p][1] if peers[p][0] else
+        "peers: " + ("none selected (--peers=)" if not peers else "") + "; ".join("%s %s" % (p, peers[p][1] if peers[p][0] else
                                           "**skipped**: " + peers[p][1])
                               for p in PEER_ORDER if p in peers),
     ]
