@@ -5,6 +5,7 @@
 #   make check-long the full reliability campaign (tests/campaign/run.sh --long)
 #   make demo       compile a sample, run it, show its picture and the speedup over NumPy
 #   make bench      the benchmark (not a test); `make bench RECORD=1` appends to bench/RESULTS.md
+#                   SUITE=peers (or jacobi3d, hdiff, ...) picks suites, QUICK=1 tiny sizes
 #   make bench-elastic  checkpoint, restart and rescale latencies, kill campaign
 #   make install    PREFIX=/usr/local DESTDIR= (with pkg-config files, tyles.mk, the CMake package,
 #                   man pages: docs/BUILD.md)
@@ -288,7 +289,7 @@ demo: all
 	@sh tools/demo.sh
 
 bench: all
-	@$(PYTHON) bench/run_bench.py $(if $(RECORD),--record)
+	@$(PYTHON) bench/run_bench.py $(if $(RECORD),--record) $(if $(SUITE),--suite=$(SUITE)) $(if $(QUICK),--quick)
 	@$(PYTHON) bench/run_bench_dist.py $(if $(RECORD),--record)
 
 bench-elastic: all
