@@ -5,8 +5,11 @@
 #   make check-long the full reliability campaign (tests/campaign/run.sh --long)
 #   make demo       compile a sample, run it, show its picture and the speedup over NumPy
 #   make bench      the benchmark (not a test); `make bench RECORD=1` appends to bench/RESULTS.md
+#                   SUITE=peers (or jacobi3d, hdiff, ...) picks suites, QUICK=1 tiny sizes
 #   make bench-elastic  checkpoint, restart and rescale latencies, kill campaign
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (with pkg-config files, tyles.mk, the CMake package,
+#                   man pages: docs/BUILD.md)
+#   make check-build / check-warnings   build integration; generated C under -Wall -Wextra -Werror
 #
 # Missing system packages are installed with apt-get when run as root, otherwise named.
 
@@ -21,7 +24,8 @@ CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Wno-unused-function
 CPPFLAGS_ALL = -Isrc -Ibuild/gen -MMD -MP
 CSTD     = -std=c11 -D_POSIX_C_SOURCE=200809L
-VERSION  = 0.1
+VERSION := $(shell sed -n 's/^\#define TYLES_VERSION "\(.*\)"$$/\1/p' src/runtime_mpi/tyles_version.h)
+VERSION_MINOR := $(shell sed -n 's/^\#define TYLES_VERSION_MINOR //p' src/runtime_mpi/tyles_version.h)
 
 COMPILER_SRC = $(wildcard src/util/*.c src/frontend/*.c src/ir/*.c src/backend_c/*.c \
                           src/backend_cuda/*.c src/driver/*.c) \
@@ -61,11 +65,11 @@ RUNTIME_OBJ  = $(RUNTIME_SRC:%.c=build/rt/%.o)
 CUDA_RT_OBJ  = $(patsubst %.cu,build/rtcuda/%.o,$(CUDA_RT_SRC:%.c=build/rtcuda/%.o))
 SANFLAGS     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: check-dist check-elastic check-campaign check-ulfm check-long bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
+.PHONY: check-build check-warnings check-dist check-elastic check-campaign check-ulfm check-long bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
         bench-gpu install uninstall clean
 .DELETE_ON_ERROR:
 
-all: bin/tylesc bin/tylesrun lib/libtyles.a build/tools/npy2png
+all: bin/tylesc bin/tylesrun lib/libtyles.a lib/libtyles-nompi.a build/tools/npy2png
 
 # the supervisor (runtime/elastic/tylesrun.sh, POSIX sh)
 bin/tylesrun: runtime/elastic/tylesrun.sh
@@ -118,9 +122,10 @@ build/asan/bin/tylesc: $(ASAN_OBJ)
 	$(CC) $(SANFLAGS) $^ -lm -o $@
 
 # A staged installation, so the ASan compiler finds the run-time library like an installed one.
-build/stage/lib/libtyles.a: lib/libtyles.a src/runtime_mpi/tyles.h
+build/stage/lib/libtyles.a: lib/libtyles.a src/runtime_mpi/tyles.h src/runtime_mpi/tyles_version.h
 	@mkdir -p build/stage/lib build/stage/include/tyles
-	cp src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h build/stage/include/tyles/
+	cp src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyles_version.h \
+	    src/runtime_mpi/tyles_lib.h src/runtime_mpi/tyles_lib.f90 build/stage/include/tyles/
 	cp lib/libtyles.a $@
 
 # ---- the run-time library ---------------------------------------------------------------------
@@ -129,6 +134,17 @@ build/rt/%.o: %.c | $(DEPS_STAMP)
 	$(RT_CC) $(CSTD) $(WARN) $(RT_DEFS) -O2 -g -fopenmp -ffp-contract=off -fwrapv $(CPPFLAGS_ALL) -c $< -o $@
 
 lib/libtyles.a: $(RUNTIME_OBJ)
+	@mkdir -p lib
+	rm -f $@
+	ar rcs $@ $^
+
+# The run-time library without MPI (tylesc --no-mpi), under its own name so that both install
+# side by side (pkg-config tyles / tyles-nompi).
+build/rtnompi/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -DTYL_NO_MPI -O2 -g -fopenmp -ffp-contract=off -fwrapv $(CPPFLAGS_ALL) -c $< -o $@
+
+lib/libtyles-nompi.a: $(RUNTIME_SRC:%.c=build/rtnompi/%.o)
 	@mkdir -p lib
 	rm -f $@
 	ar rcs $@ $^
@@ -148,7 +164,7 @@ build/rtcuda/nccl.flags: | $(DEPS_STAMP)
 	    echo "libtyles_cuda: with NCCL"; \
 	else : >$@; : >build/rtcuda/nccl.ld; echo "libtyles_cuda: without NCCL (nccl.h or libnccl not found)"; fi
 
-build/rtcuda/%.o: %.cu src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyl_mem.h \
+build/rtcuda/%.o: %.cu src/runtime_mpi/tyles.h src/runtime_mpi/tyles_version.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyl_mem.h \
                   src/runtime_mpi/tyl_xchg.h build/rtcuda/nccl.flags
 	@mkdir -p $(dir $@)
 	$(NVCC) $(NVCCFLAGS) -std=c++17 --fmad=false $(RT_DEFS) $(MPI_INC) $$(cat build/rtcuda/nccl.flags) \
@@ -171,7 +187,7 @@ build/tools/npy2png: tools/npy2png.c
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 COMMA := ,
 
-check: all check-unit check-programs check-dist check-elastic check-campaign check-ulfm check-asan check-cuda
+check: all check-unit check-programs check-warnings check-build check-dist check-elastic check-campaign check-ulfm check-asan check-cuda
 	@echo "make check: all test suites passed"
 
 check-unit: lib/libtyles.a build/tools/npy2png
@@ -185,6 +201,25 @@ check-unit: lib/libtyles.a build/tools/npy2png
 	@bash tests/unit/print_dist.sh lib/libtyles.a src/runtime_mpi
 	@echo "== npy2png"
 	@bash tools/test_npy2png.sh build/tools/npy2png
+
+# Generated C that can be committed compiles without warnings: every test program's C under
+# -Wall -Wextra -Werror, with mpicc (gcc) and with clang where it is installed.
+check-warnings: bin/tylesc lib/libtyles.a
+	@echo "== generated C compiles without warnings (-Wall -Wextra -Werror, mpicc)"
+	@CFLAGS="-O2 -Wall -Wextra -Werror" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc --compile-only -j $(JOBS)
+	@if command -v clang >/dev/null 2>&1; then \
+	    echo "== generated C compiles without warnings (-Wall -Wextra -Werror, clang)" && \
+	    TYLES_CC=clang CFLAGS="-O2 -Wall -Wextra -Werror" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc \
+	        --compile-only -j $(JOBS); \
+	else echo "== generated C with clang: skipped, clang not found"; fi
+
+# Build integration (tests/build): tylesc's command line as make and CMake use it.
+check-build: all
+	@echo "== build integration: output kinds, stdin/stdout, -MD, --input, CC=gcc/clang, reproducible output"
+	@bash tests/build/cli.sh $(CURDIR)
+	@$(PYTHON) tests/build/line_map.py bin/tylesc samples/*.tyl tests/programs/*.tyl
+	@echo "== build integration: make install into a temporary prefix, a Makefile and a CMake project"
+	@bash tests/build/projects.sh $(CURDIR)
 
 check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"
@@ -254,7 +289,7 @@ demo: all
 	@sh tools/demo.sh
 
 bench: all
-	@$(PYTHON) bench/run_bench.py $(if $(RECORD),--record)
+	@$(PYTHON) bench/run_bench.py $(if $(RECORD),--record) $(if $(SUITE),--suite=$(SUITE)) $(if $(QUICK),--quick)
 	@$(PYTHON) bench/run_bench_dist.py $(if $(RECORD),--record)
 
 bench-elastic: all
@@ -264,19 +299,41 @@ bench-gpu: bin/tylesc lib/libtyles_cuda.a
 	@$(PYTHON) bench/run_bench_gpu.py $(if $(filter 1,$(NO_MPI)),--no-mpi) $(if $(RECORD),--record)
 
 # ---- install --------------------------------------------------------------------------------
+# The compiler, the supervisor, the run-time libraries (libtyles.a with MPI, libtyles-nompi.a,
+# libtyles_cuda.a when built), their headers, pkg-config files (tyles, tyles-nompi, tyles-cuda),
+# make rules (share/tyles/tyles.mk), a CMake package (lib/cmake/Tyles: find_package(Tyles CONFIG),
+# tyles_add_solver) and the man pages. The templates are in tools/install.
+MPI_CFLAGS_PC = $(if $(filter 1,$(NO_MPI)),,$(shell $(MPICC) --showme:compile 2>/dev/null))
+MPI_LIBS_PC   = $(if $(filter 1,$(NO_MPI)),,$(shell $(MPICC) --showme:link 2>/dev/null))
+INSTALL_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' -e 's|@MINOR@|$(VERSION_MINOR)|g' \
+                    -e 's|@MPI_CFLAGS@|$(MPI_CFLAGS_PC)|g' -e 's|@MPI_LIBS@|$(MPI_LIBS_PC)|g' \
+                    -e "s|@CUDA_LDFLAGS@|$$(cat lib/libtyles_cuda.ldflags 2>/dev/null)|g"
+D = $(DESTDIR)$(PREFIX)
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/tyles
-	install -m 755 bin/tylesc $(DESTDIR)$(PREFIX)/bin/tylesc
-	install -m 755 bin/tylesrun $(DESTDIR)$(PREFIX)/bin/tylesrun
-	install -m 644 lib/libtyles.a $(DESTDIR)$(PREFIX)/lib/libtyles.a
-	if [ -f lib/libtyles_cuda.a ]; then install -m 644 lib/libtyles_cuda.a lib/libtyles_cuda.ldflags \
-	    $(DESTDIR)$(PREFIX)/lib/; fi
-	install -m 644 src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h $(DESTDIR)$(PREFIX)/include/tyles/
+	install -d $(D)/bin $(D)/lib/pkgconfig $(D)/lib/cmake/Tyles $(D)/include/tyles $(D)/share/tyles \
+	    $(D)/share/man/man1 $(D)/share/doc/tyles
+	install -m 755 bin/tylesc $(D)/bin/tylesc
+	install -m 755 bin/tylesrun $(D)/bin/tylesrun
+	install -m 644 lib/libtyles.a lib/libtyles-nompi.a $(D)/lib/
+	install -m 644 src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyles_version.h \
+	    src/runtime_mpi/tyles_lib.h src/runtime_mpi/tyles_lib.f90 $(D)/include/tyles/
+	$(INSTALL_SUBST) tools/install/tyles.pc.in >$(D)/lib/pkgconfig/tyles.pc
+	$(INSTALL_SUBST) tools/install/tyles-nompi.pc.in >$(D)/lib/pkgconfig/tyles-nompi.pc
+	if [ -f lib/libtyles_cuda.a ]; then install -m 644 lib/libtyles_cuda.a lib/libtyles_cuda.ldflags $(D)/lib/ && \
+	    $(INSTALL_SUBST) tools/install/tyles-cuda.pc.in >$(D)/lib/pkgconfig/tyles-cuda.pc; fi
+	$(INSTALL_SUBST) tools/install/tyles.mk.in >$(D)/share/tyles/tyles.mk
+	$(INSTALL_SUBST) tools/install/TylesConfig.cmake.in >$(D)/lib/cmake/Tyles/TylesConfig.cmake
+	$(INSTALL_SUBST) tools/install/TylesConfigVersion.cmake.in >$(D)/lib/cmake/Tyles/TylesConfigVersion.cmake
+	install -m 644 docs/man/tylesc.1 docs/man/tylesrun.1 $(D)/share/man/man1/
+	install -m 644 LICENSE $(D)/share/doc/tyles/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/tylesc $(DESTDIR)$(PREFIX)/bin/tylesrun $(DESTDIR)$(PREFIX)/lib/libtyles.a \
-	      $(DESTDIR)$(PREFIX)/lib/libtyles_cuda.a $(DESTDIR)$(PREFIX)/lib/libtyles_cuda.ldflags
-	rm -rf $(DESTDIR)$(PREFIX)/include/tyles
+	rm -f $(D)/bin/tylesc $(D)/bin/tylesrun $(D)/lib/libtyles.a $(D)/lib/libtyles-nompi.a \
+	      $(D)/lib/libtyles_cuda.a $(D)/lib/libtyles_cuda.ldflags $(D)/lib/pkgconfig/tyles.pc \
+	      $(D)/lib/pkgconfig/tyles-nompi.pc $(D)/lib/pkgconfig/tyles-cuda.pc $(D)/share/tyles/tyles.mk \
+	      $(D)/share/man/man1/tylesc.1 $(D)/share/man/man1/tylesrun.1 $(D)/share/doc/tyles/LICENSE
+	rm -rf $(D)/include/tyles $(D)/lib/cmake/Tyles
+	-rmdir $(D)/share/tyles $(D)/share/doc/tyles 2>/dev/null
 
 clean:
 	rm -rf build bin lib

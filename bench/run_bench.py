@@ -3,10 +3,14 @@
 
 Every figure is a ratio measured in the same run on the same machine (BRIEF.md section 6).
 
-Suites (--suite=jacobi,burgers,grayscott, default all):
+Suites (--suite=jacobi,burgers,grayscott,peers, default all):
   jacobi     bench/jacobi2d.tyl    vs bench/ref_jacobi2d.c, copy-bandwidth roofline
   burgers    bench/burgers2d.tyl   vs bench/ref_burgers2d.c   (CFD Python step 8)
   grayscott  bench/gray_scott.tyl  vs bench/ref_gray_scott.c  (periodic, np.roll)
+  peers      Jacobi 2-D f64/f32, Jacobi 3-D, Burgers, hdiff: Tyles vs the hand C, NumPy,
+             Numba, Devito, pystencils, DaCe (installed from PyPI into bench/build/peers),
+             copy roofline, vectorisation of Tyles' hot loops (bench/bench_peers.py);
+             --suite=jacobi3d, hdiff or jacobi2d_f32 runs it for that kernel only
 The burgers and grayscott suites report time per step, speed ratios, bitwise checks
 (generated = reference = NumPy at the same number of steps) and the peak memory (max
 RSS) of every run next to the bytes the program's own arrays need.
@@ -48,7 +52,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 TYL = os.path.join(HERE, "jacobi2d.tyl")
-SUITES = ("jacobi", "burgers", "grayscott")
+SUITES = ("jacobi", "burgers", "grayscott", "peers")
+# suite names that run the peers suite on one kernel
+PEER_SUITE_ALIASES = ("jacobi2d_f32", "jacobi3d", "hdiff")
 # The operator-heavy suites: generated vs reference vs NumPy, time per step, peak memory.
 STENCIL_SUITES = {
     "burgers": {
@@ -178,6 +184,20 @@ def build_c(builddir, cc, refs=()):
     return ref, copy, others
 
 
+def hot_loops_note(exe, tyl):
+    """The vectorisation of a compiled suite program's hot loops (bench/vecreport.py)."""
+    import vecreport
+    try:
+        with open(exe + ".c") as f:
+            c_src = f.read()
+        with open(tyl) as f:
+            tyl_src = f.read()
+    except OSError as e:
+        return "hot loops: not read (%s)" % e
+    return ("generated hot loops (assembly, bench/vecreport.py): %s"
+            % vecreport.vector_report(exe, c_src, tyl_src)["text"])
+
+
 def check_tylesc(tylesc):
     if not os.path.exists(tylesc):
         raise BenchError(
@@ -187,13 +207,13 @@ def check_tylesc(tylesc):
         raise BenchError("%s is not executable" % tylesc)
 
 
-def compile_generated(tylesc, builddir, tyl=TYL, name="jacobi2d"):
+def compile_generated(tylesc, builddir, tyl=TYL, name="jacobi2d", keep_c=False):
     check_tylesc(tylesc)
     os.makedirs(builddir, exist_ok=True)
     exe = os.path.join(builddir, name)
     if os.path.exists(exe):
         os.remove(exe)  # never benchmark a stale executable from an earlier run
-    cmd = [tylesc, tyl, "-o", exe]
+    cmd = [tylesc, tyl, "-o", exe] + (["--keep-c"] if keep_c else [])
     log("compile: " + sh(cmd))
     try:
         run(cmd)
@@ -605,8 +625,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="sizes: N:steps[:numpy_steps], numpy_steps 0 skips NumPy")
-    ap.add_argument("--suite", default=",".join(SUITES),
-                    help="comma-separated suites to run (default %(default)s)")
+    ap.add_argument("--suite", default=None,
+                    help="comma-separated suites to run (default %s; with --quick the peers "
+                         "suite only when named)" % ",".join(SUITES))
     ap.add_argument("--tylesc", default=DEFAULT_TYLESC, help="compiler (default bin/tylesc)")
     ap.add_argument("--generated-cmd", metavar="[SUITE=]EXE", action="append", default=[],
                     help="benchmark this executable as the 'generated' program instead of "
@@ -620,6 +641,14 @@ def main():
     for key, spec in STENCIL_SUITES.items():
         ap.add_argument("--%s-sizes" % key, type=parse_sizes, default=parse_sizes(spec["sizes"]),
                         help="%s sizes, default %s" % (key, spec["sizes"]))
+    ap.add_argument("--peer-kernels", default="jacobi2d,jacobi2d_f32,jacobi3d,burgers,hdiff",
+                    help="kernels of the peers suite (default %(default)s)")
+    ap.add_argument("--peers", default="numba,devito,pystencils,dace",
+                    help="peers to install and run (default %(default)s; '' for none)")
+    ap.add_argument("--peer-size", metavar="KERNEL=SIZE:steps:numpy_steps", action="append",
+                    default=[], help="peers suite size of one kernel (repeatable); SIZE is N, "
+                    "IxJxK for hdiff; defaults in bench/bench_peers.py (4096:100:10 for the "
+                    "2-D Jacobis, 256:20:4, 2048:50:5, 256x256x160:10:2)")
     ap.add_argument("--threads", default="1,2", help="OpenMP thread counts (default 1,2)")
     ap.add_argument("--reps", type=int, default=3, help="runs per compiled code, best kept")
     ap.add_argument("--omp-bind", default="", metavar="POLICY",
@@ -627,7 +656,8 @@ def main():
                          "(default: unset)")
     ap.add_argument("--quick", action="store_true",
                     help="small sizes (jacobi 1024:20:5,256:200:200; burgers and grayscott "
-                         "256:100:100) and 2 reps (harness check)")
+                         "256:100:100; peers: see bench/bench_peers.py, one round) and 2 reps "
+                         "(harness check); leaves out the peers suite unless --suite names it")
     ap.add_argument("--keep", action="store_true", help="keep bench/build/run (outputs)")
     ap.add_argument("--record", action="store_true", help="append the results to bench/RESULTS.md")
     args = ap.parse_args()
@@ -639,9 +669,38 @@ def main():
     threads = [int(t) for t in args.threads.split(",") if t.strip()]
     if not threads or min(threads) < 1 or args.reps < 1:
         ap.error("need thread counts >= 1 and --reps >= 1")
+    if args.suite is None:
+        # the peers' set-up (JIT, C compilation) alone takes minutes: --quick stays quick
+        args.suite = ",".join(x for x in SUITES if not (args.quick and x == "peers"))
     suites = [s.strip() for s in args.suite.split(",") if s.strip()]
-    if not suites or any(s not in SUITES for s in suites):
-        ap.error("--suite: choose from %s" % ",".join(SUITES))
+    if not suites or any(s not in SUITES + PEER_SUITE_ALIASES for s in suites):
+        ap.error("--suite: choose from %s" % ",".join(SUITES + PEER_SUITE_ALIASES))
+    peer_kernels = [k.strip() for k in args.peer_kernels.split(",") if k.strip()]
+    if any(s in PEER_SUITE_ALIASES for s in suites) and "peers" not in suites:
+        peer_kernels = [s for s in suites if s in PEER_SUITE_ALIASES]
+        suites.append("peers")
+    if "peers" in suites:
+        import bench_peers
+        if not peer_kernels or any(k not in bench_peers.KERNELS for k in peer_kernels):
+            ap.error("--peer-kernels: choose from %s" % ",".join(bench_peers.KERNEL_ORDER))
+        peer_kernels = [k for k in bench_peers.KERNEL_ORDER if k in peer_kernels]
+        peer_names = [p.strip() for p in args.peers.split(",") if p.strip()]
+        if any(p not in bench_peers.PEER_ORDER for p in peer_names):
+            ap.error("--peers: choose from %s" % ",".join(bench_peers.PEER_ORDER))
+        args.kernel_sizes = {}
+        try:
+            for k in peer_kernels:
+                spec = bench_peers.KERNELS[k]
+                args.kernel_sizes[k] = bench_peers.parse_kernel_sizes(
+                    spec["quick"] if args.quick else spec["sizes"])
+            for item in args.peer_size:
+                k, sep, text = item.partition("=")
+                if not sep or k not in bench_peers.KERNELS:
+                    ap.error("--peer-size: expected KERNEL=SIZE:steps:numpy_steps")
+                args.kernel_sizes[k] = bench_peers.parse_kernel_sizes(text)
+        except ValueError as e:
+            ap.error("--peer-size: %s" % e)
+    suites = [s for s in suites if s in SUITES]
     suites = [s for s in SUITES if s in suites]  # fixed order
     stand_ins = {}
     for g in args.generated_cmd:
@@ -671,22 +730,48 @@ def main():
                 gens[key] = (exe, "STAND-IN %s (not tylesc output)" % os.path.relpath(exe, REPO),
                              None)
             elif key == "jacobi":
-                gens[key] = (compile_generated(tylesc, builddir),
+                gens[key] = (compile_generated(tylesc, builddir, keep_c=True),
                              "%s bench/jacobi2d.tyl" % tylesc_rel, None)
+            elif key == "peers":
+                # every kernel compiled with its C kept, for the vectorisation report
+                check_tylesc(tylesc)
+                pgens = {}
+                for k in peer_kernels:
+                    spec = bench_peers.KERNELS[k]
+                    tyl = os.path.join(HERE, spec["tyl"])
+                    pdir = os.path.join(builddir, "peers-tyles")
+                    try:
+                        exe = compile_generated(tylesc, pdir, tyl, spec["exe"], keep_c=True)
+                        with open(exe + ".c") as f:
+                            c_src = f.read()
+                        err = None
+                    except BenchError as e:
+                        log("run_bench.py: error: %s" % e)
+                        exe, c_src, err = None, "", str(e)
+                    with open(tyl) as f:
+                        pgens[k] = (exe, "%s bench/%s" % (tylesc_rel, spec["tyl"]), err, c_src,
+                                    f.read())
+                gens[key] = (None, "", None)
             else:
                 spec = STENCIL_SUITES[key]
                 tyl = os.path.join(HERE, spec["tyl"])
                 label = "%s bench/%s" % (tylesc_rel, spec["tyl"])
                 check_tylesc(tylesc)
                 try:
-                    gens[key] = (compile_generated(tylesc, builddir, tyl, spec["exe"]), label, None)
+                    gens[key] = (compile_generated(tylesc, builddir, tyl, spec["exe"], keep_c=True),
+                                 label, None)
                 except BenchError as e:
                     log("run_bench.py: error: %s\n(the %s suite goes on with the reference and "
                         "NumPy only)" % (e, key))
                     gens[key] = (None, label, str(e))
-        ref_exe, copy_exe, refs = build_c(
-            builddir, os.environ.get("CC", "gcc"),
-            [STENCIL_SUITES[k]["ref"] for k in suites if k in STENCIL_SUITES])
+        need_refs = {STENCIL_SUITES[k]["ref"] for k in suites if k in STENCIL_SUITES}
+        if "peers" in suites:
+            need_refs |= {bench_peers.KERNELS[k]["ref"] for k in peer_kernels
+                          if bench_peers.KERNELS[k]["ref"] not in (None, "ref_jacobi2d")}
+        ref_exe, copy_exe, refs = build_c(builddir, os.environ.get("CC", "gcc"),
+                                          sorted(need_refs))
+        if "peers" in suites:
+            peers = bench_peers.ensure_peers(os.path.join(builddir, "peers"), peer_names, log)
     except BenchError as e:
         print("run_bench.py: error: %s" % e, file=sys.stderr)
         return 2
@@ -708,11 +793,20 @@ def main():
             if key == "jacobi":
                 text, f = bench_jacobi(args, threads, gen_exe, gen_label, ref_exe, copy_exe,
                                        launcher, rundir)
+            elif key == "peers":
+                prefs = {k: (ref_exe if bench_peers.KERNELS[k]["ref"] == "ref_jacobi2d"
+                             else refs.get(bench_peers.KERNELS[k]["ref"]))
+                         for k in peer_kernels}
+                text, f = bench_peers.bench_peers(args, peer_kernels, threads, pgens, prefs,
+                                                  copy_exe, launcher, rundir, peers)
             else:
                 text, f = bench_stencil(key, args, threads, gen_exe, gen_label, gen_error,
                                         refs[STENCIL_SUITES[key]["ref"]], launcher, time_bin,
                                         rundir)
                 f += gen_error is not None
+            if key != "peers" and gen_exe and key not in stand_ins:
+                text += "- %s\n" % hot_loops_note(gen_exe, TYL if key == "jacobi" else
+                                                  os.path.join(HERE, STENCIL_SUITES[key]["tyl"]))
             parts.append(text)
             failures += f
     except BenchError as e:

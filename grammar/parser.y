@@ -251,9 +251,9 @@ other_simple:
   | RAISE test                              { $$ = ast_raise(@$, $2); }
   | RAISE test FROM test                    { $$ = ast_raise(@$, $2); }
   | NONLOCAL names                          { $$ = ast_other(@$, "nonlocal", no_stmts); }
-  | YIELD                                   { $$ = ast_other(@$, "yield", no_stmts); }
-  | YIELD testlist_star                     { $$ = ast_other(@$, "yield", no_stmts); }
-  | YIELD FROM test                         { $$ = ast_other(@$, "yield", no_stmts); }
+  | YIELD                                   { $$ = ast_yield(@$, NULL); }
+  | YIELD testlist_star                     { $$ = ast_yield(@$, $2); }
+  | YIELD FROM test                         { $$ = ast_other(@$, "yield from", no_stmts); }
   | AWAIT atom_expr                         { $$ = ast_other(@$, "await", no_stmts); }
   ;
 

@@ -230,6 +230,9 @@ def fmt_index(idx):
     return "(" + ", ".join(str(int(i)) for i in idx) + ")" if len(idx) != 1 else "(%d,)" % int(idx[0])
 
 
+STDOUT_TOKEN = re.compile(r"[^\s(),\[\]]+|[(),\[\]]")
+
+
 def compare_stdout(ref, got, tol):
     if ref == got:
         return None
@@ -238,7 +241,8 @@ def compare_stdout(ref, got, tol):
     if tol is not None and len(ref_lines) == len(got_lines):
         ok = True
         for a, b in zip(ref_lines, got_lines):
-            ta, tb = a.split(), b.split()
+            # numbers inside tuples and lists, "(0.75, 0.56)", are compared as numbers too
+            ta, tb = STDOUT_TOKEN.findall(a), STDOUT_TOKEN.findall(b)
             if len(ta) != len(tb):
                 ok = False
                 break

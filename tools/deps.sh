@@ -18,6 +18,17 @@ if [ -n "$missing" ]; then
         exit 1
     fi
 fi
+# Optional: cmake for the CMake project of make check-build (skipped with a message without it),
+# installed where packages can be, never a reason to stop.
+if ! command -v cmake >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "tyles: installing cmake (optional, for the CMake test project)"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake >/dev/null 2>&1 \
+            || echo "tyles: cmake could not be installed; make check-build skips the CMake project" >&2
+    else
+        echo "tyles: cmake not found (optional; make check-build skips the CMake project)" >&2
+    fi
+fi
 # NumPy 2 is the reference of the tests (Debian's python3-numpy is 1.24, with older promotion rules).
 if ! python3 -c 'import numpy, sys; sys.exit(int(numpy.__version__.split(".")[0]) < 2)' 2>/dev/null; then
     echo "tyles: installing numpy>=2 for the tests (pip)"

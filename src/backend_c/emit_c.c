@@ -22,6 +22,7 @@
  */
 #include "emit_c.h"
 #include "emit_internal.h"
+#include "../runtime_mpi/tyles_version.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -29,6 +30,17 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+const char *emit_command_line;
+const char *emit_output_name;
+
+/* The box offsets o0.. are parameters of every kernel that uses an index, whichever of them its
+ * expression uses (-Wunused-parameter). */
+static void unused_offsets(FILE *o, kctx *k)
+{
+    for (int d = 0; k->uses_index && d < k->B; d++)
+        fprintf(o, "    (void)o%d;\n", d);
+}
 
 /* C reduction kernel: one partial result per outer index (per block of 4096 in 1-D), each
  * accumulated in order; the caller combines the partials in a fixed order, so the result does
@@ -42,7 +54,9 @@ static void c_reduce_kernel(FILE *o, ir_stmt *s, kctx *k)
     emit_line_comment(o, s->l.line);
     fprintf(o, "static void tyl_k%d", s->id);
     emit_kernel_params(o, s, k, "restrict ");
-    fprintf(o, "\n{\n#line %d %s\n", s->l.line, emit_file_literal());
+    fprintf(o, "\n{\n");
+    unused_offsets(o, k);
+    fprintf(o, "#line %d %s\n", s->l.line, emit_file_literal());
     if (B == 1) {
         fprintf(o, "    const int64_t nb = (n0 + 4095) / 4096;\n");
         fprintf(o, "    #pragma omp parallel for schedule(static) if (n0 > TYL_PAR_MIN)\n");
@@ -123,6 +137,7 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
     fprintf(o, "static void tyl_k%d", s->id);
     emit_kernel_params(o, s, k, R);
     fprintf(o, "\n{\n");
+    unused_offsets(o, k);
     fprintf(o, "#line %d %s\n", s->l.line, emit_file_literal());
     if (peel) {
         /* the middle of a row, [a, b), where no periodic read wraps in the inner dimension */

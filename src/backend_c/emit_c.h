@@ -15,6 +15,12 @@
 
 void emit_c(ir_program *p, FILE *out);
 
+/* The tylesc command line that regenerates the file (from the output's folder), for the header
+ * comment of C and CUDA output; set by the driver, NULL when there is none to give. */
+extern const char *emit_command_line;
+/* The generated file's name as its own #line directives give it (NULL: tyles_generated.c). */
+extern const char *emit_output_name;
+
 /* Shared with the CUDA emitter: C text of a scalar expression evaluated on the host. */
 void emit_c_scalar(strbuf *b, ir_expr *e);
 

@@ -304,9 +304,13 @@ static void binop(strbuf *b, ir_expr *e, kctx *k, subfn sub)
         [OP_CLE] = "<=", [OP_CGT] = ">", [OP_CGE] = ">=", [OP_CEQ] = "==", [OP_CNE] = "!=",
         [OP_LAND] = "&&", [OP_LOR] = "||", [OP_BAND] = "&", [OP_BOR] = "|", [OP_BXOR] = "^",
     };
-    sb_putc(b, '(');
+    /* constants the IR could not fold without overflow (products of huge view steps): the
+     * program wraps (-fwrapv) and the C compiler would warn (-Woverflow), so in unsigned */
+    int wrap = t == T_I64 && (e->op == OP_ADD || e->op == OP_SUB || e->op == OP_MUL) &&
+               e->a->kind == E_CONST && e->b->kind == E_CONST;
+    sb_puts(b, wrap ? "(int64_t)((uint64_t)" : "(");
     sub(b, e->a, k);
-    sb_printf(b, " %s ", ops[e->op]);
+    sb_printf(b, wrap ? " %s (uint64_t)" : " %s ", ops[e->op]);
     sub(b, e->b, k);
     sb_putc(b, ')');
 }
@@ -453,7 +457,7 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
         if ((emit_cur_target && emit_cur_target->cuda) || ir_slot_dist(e->var)) {
             /* through the run time: device memory, or the owner's broadcast */
             sb_printf(b, "tyl_eget_%s(%s", emit_elem_suffix(e->var->type), e->var->name);
-            for (int d = 0; d < 4; d++) {
+            for (int d = 0; d < IR_MAX_RANK; d++) {
                 sb_puts(b, ", ");
                 if (d < e->nargs)
                     sub(b, e->args[d], k);

@@ -134,9 +134,12 @@ static void emit_exchanges(FILE *kf, ir_stmt *s, ir_halo *hl, const int *hx)
     if (!hl)
         return;
     fprintf(kf, "static const tyl_exchange tyl_hx%d[] = {", s->id);
-    for (int i = 0; i < hl->n; i++)
-        fprintf(kf, "%s{%d, {0x%llxull, 0x%llxull}}", i ? ", " : "", hx[i], (unsigned long long)hl->zones[i][0],
-                (unsigned long long)hl->zones[i][1]);
+    for (int i = 0; i < hl->n; i++) { /* the words of zone bits the array's rank has */
+        fprintf(kf, "%s{%d, {", i ? ", " : "", hx[i]);
+        for (int w = 0; w < TYL_ZONE_WORDS_OF(hl->slot[i]->rank); w++)
+            fprintf(kf, "%s0x%llxull", w ? ", " : "", (unsigned long long)hl->zones[i][w]);
+        fprintf(kf, "}}");
+    }
     fprintf(kf, "};\n");
 }
 
@@ -199,7 +202,7 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
         k.sw[k.nt++] = s;
     }
     k.B = k.sw[0]->target->vrank;
-    k.restrict_ok = !h->alias_check;
+    k.restrict_ok = !h->alias_check && !(s->kind == S_FUSED && s->aliased);
     k.w_reads = h->scratch == SCR_NONE;
     k.cuda = c->t->cuda;
     int first = !c->written[h->kernel];

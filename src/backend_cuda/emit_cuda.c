@@ -7,8 +7,8 @@
  * elements (coalesced). Kernel parameters, strides and the element arithmetic are exactly those
  * of the C kernels, so the CPU tests exercise the index math the GPU runs.
  *
- * Block shapes by box rank: 1-D 256 threads; 2-D 32x8; 3-D and 4-D 32x4x2 (4-D folds its two
- * outer dimensions into z).
+ * Block shapes by box rank: 1-D 256 threads; 2-D 32x8; 3-D and up 32x4x2 (4-D and up fold
+ * their outer dimensions, all but the last two, into z).
  */
 #include "emit_cuda.h"
 
@@ -17,7 +17,7 @@
 #include "../backend_c/emit_internal.h"
 #include "../ir/sched.h"
 
-static const int blk[5][3] = {{0, 0, 0}, {256, 1, 1}, {32, 8, 1}, {32, 4, 2}, {32, 4, 2}};
+static const int blk[4][3] = {{0, 0, 0}, {256, 1, 1}, {32, 8, 1}, {32, 4, 2}}; /* by rank, 3 and up */
 
 /* 2-D and 3-D kernels of 4-byte elements without periodic reads: each thread computes ROWS
  * consecutive rows of its column, with row pointers per row (fewer 64-bit index products, more
@@ -93,11 +93,28 @@ static void cuda_kernel(FILE *o, ir_stmt *s, kctx *k)
             fprintf(o, "    const int64_t i%d = (int64_t)blockIdx.%s * blockDim.%s + threadIdx.%s;\n", d,
                     axis[a], axis[a], axis[a]);
     } else {
-        fprintf(o, "    const int64_t i3 = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;\n");
-        fprintf(o, "    const int64_t i2 = (int64_t)blockIdx.y * blockDim.y + threadIdx.y;\n");
-        fprintf(o, "    const int64_t iz = (int64_t)blockIdx.z * blockDim.z + threadIdx.z;\n");
-        fprintf(o, "    if (iz >= n0 * n1)\n        return;\n");
-        fprintf(o, "    const int64_t i0 = iz / n1, i1 = iz %% n1;\n");
+        /* the outer dimensions folded into z, in a grid-stride loop: gridDim.z is at most 65535,
+         * fewer than the outer points of a 6-D box of 24^6 */
+        fprintf(o, "    const int64_t i%d = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;\n", B - 1);
+        fprintf(o, "    const int64_t i%d = (int64_t)blockIdx.y * blockDim.y + threadIdx.y;\n", B - 2);
+        fprintf(o, "    if (i%d >= n%d || i%d >= n%d)\n        return;\n", B - 1, B - 1, B - 2, B - 2);
+        fprintf(o, "    const int64_t tyl_nz = n0");
+        for (int d = 1; d < B - 2; d++)
+            fprintf(o, " * n%d", d);
+        fprintf(o, ";\n    for (int64_t tyl_iz = (int64_t)blockIdx.z * blockDim.z + threadIdx.z; tyl_iz < tyl_nz;\n"
+                   "         tyl_iz += (int64_t)gridDim.z * blockDim.z) {\n");
+        fprintf(o, "        int64_t tyl_q = tyl_iz;\n");
+        for (int d = B - 3; d >= 1; d--)
+            fprintf(o, "        const int64_t i%d = tyl_q %% n%d;\n        tyl_q /= n%d;\n", d, d, d);
+        fprintf(o, "        const int64_t i0 = tyl_q;\n");
+        for (const char *p = body.s; *p;) {
+            const char *e = strchr(p, '\n');
+            fprintf(o, "        %.*s\n", (int)(e - p), p);
+            p = e + 1;
+        }
+        fprintf(o, "    }\n}\n\n");
+        sb_free(&body);
+        return;
     }
     fprintf(o, "    if (");
     for (int d = 0; d < B; d++)
@@ -115,7 +132,7 @@ static void cuda_kernel(FILE *o, ir_stmt *s, kctx *k)
 static void cuda_launch(FILE *o, int ind, ir_stmt *s, kctx *k)
 {
     int B = k->B;
-    const int *b = blk[B];
+    const int *b = blk[B < 3 ? B : 3];
     fprintf(o, "%*sif (", ind * 4, "");
     for (int d = 0; d < B; d++)
         fprintf(o, "%styl_n%d > 0", d ? " && " : "", d);
@@ -133,10 +150,16 @@ static void cuda_launch(FILE *o, int ind, ir_stmt *s, kctx *k)
                    "(unsigned)((tyl_n0 + %d) / %d)",
                 b[0] - 1, b[0], b[1] * r - 1, b[1] * r, b[2] - 1, b[2]);
     }
-    else
-        fprintf(o, "(unsigned)((tyl_n3 + %d) / %d), (unsigned)((tyl_n2 + %d) / %d), "
-                   "(unsigned)((tyl_n0 * tyl_n1 + %d) / %d)",
-                b[0] - 1, b[0], b[1] - 1, b[1], b[2] - 1, b[2]);
+    else { /* z: the outer points, at most 65535 blocks (the kernel loops over the rest) */
+        strbuf z = {0};
+        sb_puts(&z, "tyl_n0");
+        for (int d = 1; d < B - 2; d++)
+            sb_printf(&z, " * tyl_n%d", d);
+        fprintf(o, "(unsigned)((tyl_n%d + %d) / %d), (unsigned)((tyl_n%d + %d) / %d), "
+                   "(unsigned)((%s + %d) / %d < 65535 ? (%s + %d) / %d : 65535)",
+                B - 1, b[0] - 1, b[0], B - 2, b[1] - 1, b[1], z.s, b[2] - 1, b[2], z.s, b[2] - 1, b[2]);
+        sb_free(&z);
+    }
     fprintf(o, "), dim3(%d, %d, %d), 0, tyl_cuda_stream()>>>", b[0], b[1], b[2]);
 }
 

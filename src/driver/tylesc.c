@@ -5,15 +5,20 @@
  *
  * with ir_verify after each pass in debug builds and --dump=STAGE after any of them.
  * Exit status: 0 success, 1 errors in the program, 2 system errors (files, cc), 3 internal.
+ *
+ * What is written follows the output's name (.c, .cu, .o through cc -c, an executable without a
+ * suffix; -o - is the source on stdout), with a make rule of its dependencies under -MD.
+ * Generated sources name their program relative to their own folder, so the same program gives
+ * the same bytes wherever the checkout is.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../backend_c/emit_c.h"
@@ -21,28 +26,41 @@
 #include "../ir/sched.h"
 #include "../frontend/ast.h"
 #include "../frontend/diag.h"
+#include "../frontend/input_decl.h"
 #include "../frontend/lower.h"
 #include "../ir/ir.h"
+#include "../runtime_mpi/tyles_version.h"
 #include "../util/util.h"
-
-#ifndef TYLES_VERSION
-#define TYLES_VERSION "0.1"
-#endif
+#include "driver.h"
 
 static const char *usage =
     "usage: tylesc [options] PROGRAM.tyl [-o OUTPUT]\n"
     "\n"
-    "Compiles a NumPy stencil program to C11 + OpenMP + MPI.\n"
+    "Compiles a NumPy stencil program to C11 + OpenMP + MPI (or CUDA). PROGRAM.tyl '-' reads the\n"
+    "program from standard input (messages call it <stdin>; give -o).\n"
     "  -o FILE.c        write the generated C\n"
-    "  -o FILE          generate C and build an executable (uses $CC, default mpicc, and $CFLAGS,\n"
-    "                   default -O3 -march=native; -fopenmp -ffp-contract=off are always added)\n"
-    "                   (default: the program's name without .tyl)\n"
     "  -o FILE.cu       write CUDA C++ (same as --target=cuda)\n"
-    "  --target=c|cuda  the back end: C/OpenMP (default) or CUDA; a CUDA executable is built with\n"
-    "                   $NVCC (default nvcc) for $CUDA_ARCH (default sm_90, plus PTX)\n"
+    "  -o FILE.o        generate and compile to an object file (see -c)\n"
+    "  -o FILE          generate C and build an executable (FILE without a suffix, or .out, .exe,\n"
+    "                   .x); the default is the program's name without .tyl\n"
+    "  -o -             write the generated C (CUDA with --target=cuda) to standard output\n"
+    "                   Any other suffix is an error (.a waits for library mode).\n"
+    "  -c               compile to an object file (default PROGRAM.o); link it with the run-time\n"
+    "                   library: pkg-config --libs tyles (tyles-nompi, tyles-cuda)\n"
+    "  --target=c|cuda  the back end: C/OpenMP (default) or CUDA\n"
+    "  --input NAME=DTYPE,RANK\n"
+    "                   declare what np.load(\"NAME\") reads (DTYPE float64, float32, int64, int32,\n"
+    "                   bool; RANK dimensions), instead of reading the file's header when compiling;\n"
+    "                   the same as a line '# tyles: input NAME DTYPE RANK' in the program. The\n"
+    "                   compiled program checks the file against it when it loads it.\n"
+    "  -MD              also write a make rule naming what the output depends on: the program and\n"
+    "                   the .npy files read when compiling (-MMD is the same)\n"
+    "  -MF FILE         the rule's file (default: OUTPUT with .d for its suffix)\n"
+    "  -MT TARGET       the rule's target (default: OUTPUT)\n"
+    "  -MP              add an empty rule for each .npy, so that make does not stop when one goes\n"
     "  --fmad           let the CUDA compiler contract a*b+c into FMA (faster, no longer bitwise\n"
     "                   equal to NumPy)\n"
-    "  --no-mpi         build against a run-time library compiled without MPI (single process)\n"
+    "  --no-mpi         build against the run-time library without MPI (single process)\n"
     "  --dump=STAGE     print the program after STAGE and stop: ast, ir (after lowering),\n"
     "                   inline (after inlining temporaries), copysem (after the copy-semantics\n"
     "                   pass), fuse (after fusing sweeps into loop nests), halo (the\n"
@@ -50,186 +68,26 @@ static const char *usage =
     "                   sched (the schedule: kernels, exchanges, parts, time loops, checkpoints)\n"
     "  --keep-c         keep the generated C next to the executable (FILE.c)\n"
     "  --               ends the options (for a PROGRAM.tyl whose name begins with '-')\n"
-    "  --help, --version\n";
-
-/* Directory of this executable, for finding the run-time library and header. */
-static char *exe_dir(void)
-{
-    char buf[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0)
-        return NULL;
-    buf[n] = 0;
-    char *slash = strrchr(buf, '/');
-    if (slash)
-        *slash = 0;
-    return arena_strdup(&util_arena, buf);
-}
-
-static int exists(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0;
-}
-
-/* Run argv, wait; returns the exit status (or 127 if it could not start). */
-static int run(char **argv)
-{
-    pid_t pid = fork();
-    if (pid < 0)
-        util_syserr("cannot fork: %s", strerror(errno));
-    if (pid == 0) {
-        execvp(argv[0], argv);
-        fprintf(stderr, "tylesc: cannot run '%s': %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            util_syserr("waitpid: %s", strerror(errno));
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-/* Split a flags string on blanks (no quoting: like make's $(CFLAGS)). */
-static void push_words(vec *v, const char *s)
-{
-    while (s && *s) {
-        while (*s == ' ' || *s == '\t')
-            s++;
-        const char *e = s;
-        while (*e && *e != ' ' && *e != '\t')
-            e++;
-        if (e > s)
-            vec_push(v, arena_strndup(&util_arena, s, (size_t)(e - s)));
-        s = e;
-    }
-}
-
-static int fmad, no_mpi; /* --fmad, --no-mpi */
-
-/* The words of the first line of f (up to 4 KiB), as arguments. */
-static void push_first_line(vec *argv, FILE *f)
-{
-    char buf[4096];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = 0;
-    buf[strcspn(buf, "\n")] = 0;
-    push_words(argv, buf);
-}
-
-/* MPI's compile and link flags from the wrapper, for compilers that are not MPI wrappers. */
-static void push_mpi_flags(vec *argv, const char *which)
-{
-    FILE *p = popen(arena_printf(&util_arena, "mpicc --showme:%s 2>/dev/null", which), "r");
-    if (!p)
-        return;
-    push_first_line(argv, p);
-    pclose(p);
-}
-
-/* A path as an argument of the C compiler: "-kout.c" would be read as an option. */
-static const char *cc_path(const char *p)
-{
-    return p[0] == '-' ? arena_printf(&util_arena, "./%s", p) : p;
-}
-
-static int build_executable(const char *cfile, const char *out, int cuda)
-{
-    char *dir = exe_dir();
-    const char *home = getenv("TYLES_HOME");
-    const char *inc = NULL, *lib = NULL;
-    const char *incs[3], *libs[3];
-    int n = 0;
-    if (home) {
-        incs[n] = arena_printf(&util_arena, "%s/include/tyles", home);
-        libs[n++] = arena_printf(&util_arena, "%s/lib", home);
-    }
-    if (dir) {
-        incs[n] = arena_printf(&util_arena, "%s/../include/tyles", dir);
-        libs[n++] = arena_printf(&util_arena, "%s/../lib", dir);
-        incs[n] = arena_printf(&util_arena, "%s/../src/runtime_mpi", dir);
-        libs[n++] = arena_printf(&util_arena, "%s/../lib", dir);
-    }
-    const char *libname = cuda ? "libtyles_cuda.a" : "libtyles.a";
-    for (int i = 0; i < n && !inc; i++)
-        if (exists(arena_printf(&util_arena, "%s/tyles.h", incs[i])) &&
-            exists(arena_printf(&util_arena, "%s/%s", libs[i], libname))) {
-            inc = incs[i];
-            lib = libs[i];
-        }
-    if (!inc)
-        util_syserr("cannot find the run-time library (tyles.h and %s) next to tylesc; %s", libname,
-                    cuda ? "build it with 'make cuda' or set TYLES_HOME to the installation prefix"
-                         : "set TYLES_HOME to the installation prefix");
-    vec argv = {0};
-    const char *cc;
-    if (cuda) {
-        cc = getenv("NVCC");
-        if (!cc || !*cc)
-            cc = "nvcc";
-        const char *arch = getenv("CUDA_ARCH");
-        if (!arch || !*arch)
-            arch = "sm_90";
-        const char *num = arch + strcspn(arch, "0123456789");
-        push_words(&argv, cc);
-        vec_push(&argv, "-O3");
-        vec_push(&argv, "-std=c++17");
-        vec_push(&argv, fmad ? "--fmad=true" : "--fmad=false");
-        vec_push(&argv, "-diag-suppress=550"); /* variables only ever written */
-        vec_push(&argv, "-gencode");
-        vec_push(&argv, arena_printf(&util_arena, "arch=compute_%s,code=[sm_%s,compute_%s]", num, num, num));
-        vec_push(&argv, "-Xcompiler");
-        vec_push(&argv, "-fopenmp,-ffp-contract=off,-fno-math-errno,-fwrapv");
-        push_words(&argv, getenv("NVCCFLAGS"));
-        if (no_mpi)
-            vec_push(&argv, "-DTYL_NO_MPI");
-        else
-            push_mpi_flags(&argv, "compile");
-    } else {
-        cc = getenv("TYLES_CC");
-        if (!cc || !*cc)
-            cc = getenv("CC");
-        if (!cc || !*cc)
-            cc = no_mpi ? "cc" : "mpicc";
-        const char *cflags = getenv("CFLAGS");
-        if (!cflags || !*cflags)
-            cflags = "-O3 -march=native";
-        push_words(&argv, cc);
-        vec_push(&argv, "-std=c11");
-        vec_push(&argv, "-fopenmp");
-        vec_push(&argv, "-ffp-contract=off");
-        vec_push(&argv, "-fno-math-errno");
-        vec_push(&argv, "-fwrapv");
-        push_words(&argv, cflags);
-        if (no_mpi)
-            vec_push(&argv, "-DTYL_NO_MPI");
-    }
-    vec_push(&argv, arena_printf(&util_arena, "-I%s", inc));
-    vec_push(&argv, (void *)cc_path(cfile));
-    vec_push(&argv, (void *)cc_path(arena_printf(&util_arena, "%s/%s", lib, libname)));
-    push_words(&argv, getenv("LDFLAGS"));
-    if (cuda) {
-        /* what the library itself links against (NCCL), as its build found it */
-        FILE *f = fopen(arena_printf(&util_arena, "%s/libtyles_cuda.ldflags", lib), "r");
-        if (f) {
-            push_first_line(&argv, f);
-            fclose(f);
-        }
-        if (!no_mpi)
-            push_mpi_flags(&argv, "link");
-        vec_push(&argv, "-lgomp");
-    }
-    vec_push(&argv, "-lm");
-    vec_push(&argv, "-o");
-    vec_push(&argv, (void *)cc_path(out));
-    vec_push(&argv, NULL);
-    int st = run((char **)argv.items);
-    if (st != 0) {
-        fprintf(stderr, "tylesc: the C compiler '%s' failed (exit status %d) on %s\n", cc, st, cfile);
-        return 2;
-    }
-    return 0;
-}
+    "  --help, --version\n"
+    "\n"
+    "Environment (read when building an object or an executable):\n"
+    "  TYLES_CC         the C compiler (first choice), then CC; default mpicc, cc with --no-mpi.\n"
+    "                   A compiler that is not an MPI wrapper (CC=gcc, CC=clang) gets MPI's flags\n"
+    "                   from the wrapper (MPICC).\n"
+    "  CC               the C compiler when TYLES_CC is not set\n"
+    "  MPICC            the MPI wrapper asked for MPI's flags (default mpicc; --showme:compile and\n"
+    "                   --showme:link, or -compile_info and -link_info)\n"
+    "  CFLAGS           C compiler flags (default -O3 -march=native; -std=c11 -fopenmp\n"
+    "                   -ffp-contract=off -fno-math-errno -fwrapv are always given)\n"
+    "  LDFLAGS          flags for linking an executable (C and CUDA)\n"
+    "  NVCC             the CUDA compiler (default nvcc)\n"
+    "  NVCCFLAGS        extra CUDA compiler flags\n"
+    "  CUDA_ARCH        the GPU architecture (default sm_90, plus PTX)\n"
+    "  TYLES_HOME       the installation prefix holding include/tyles/tyles.h and lib/libtyles*.a\n"
+    "                   (default: the installation or build tree tylesc runs from)\n"
+    "  TYL_ABORT_ON_INTERNAL\n"
+    "                   set (not 0): an internal error of tylesc aborts instead of exiting with\n"
+    "                   status 3 (for fuzzing and debuggers)\n";
 
 /* The schedule passes, in order (sched.h), after pass_halo. */
 static const struct {
@@ -248,10 +106,170 @@ static int ends_with(const char *s, const char *suf)
     return a >= b && strcmp(s + a - b, suf) == 0;
 }
 
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* The suffix of a path's last component ("" for none; a leading dot is not one). */
+static const char *suffix_of(const char *p)
+{
+    const char *b = base_name(p), *dot = strrchr(b, '.');
+    return dot && dot > b ? dot : "";
+}
+
+static const char *dir_of(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return !s ? "." : s == p ? "/" : arena_strndup(&util_arena, p, (size_t)(s - p));
+}
+
+/* `path` as seen from the folder `dir` (both existing): relative when the two share a folder
+ * below the root, else absolute; NULL when one cannot be resolved. */
+static const char *path_from(const char *path, const char *dir)
+{
+    char a[PATH_MAX], b[PATH_MAX];
+    if (!realpath(dir_of(path), a) || !realpath(dir, b))
+        return NULL;
+    size_t k = 0; /* a[0..k) == b[0..k): their common folder */
+    for (size_t i = 0;; i++) {
+        if ((a[i] == '/' || !a[i]) && (b[i] == '/' || !b[i]))
+            k = i;
+        if (!a[i] || !b[i] || a[i] != b[i])
+            break;
+    }
+    if (k == 0) /* only the root in common: "../../.." up to it says less than the path itself */
+        return arena_printf(&util_arena, "%s/%s", strcmp(a, "/") ? a : "", base_name(path));
+    strbuf r = {0};
+    for (const char *q = b + k; *q; q++)
+        if (*q == '/' && q[1])
+            sb_puts(&r, "../");
+    const char *rest = a + k;
+    while (*rest == '/')
+        rest++;
+    if (*rest)
+        sb_printf(&r, "%s/", rest);
+    sb_puts(&r, base_name(path));
+    char *res = arena_strdup(&util_arena, r.s);
+    sb_free(&r);
+    return res;
+}
+
+/* A word of a command line as sh reads it back. */
+static void sh_word(strbuf *b, const char *w)
+{
+    if (*w && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=.,/:@%") == strlen(w)) {
+        sb_puts(b, w);
+        return;
+    }
+    sb_putc(b, '\'');
+    for (; *w; w++)
+        if (*w == '\'')
+            sb_puts(b, "'\\''");
+        else
+            sb_putc(b, *w);
+    sb_putc(b, '\'');
+}
+
+/* A make rule's word: blanks, '#' and '$' escaped as make reads them. */
+static void mk_word(FILE *f, const char *w)
+{
+    for (; *w; w++) {
+        if (*w == ' ' || *w == '\t' || *w == '#')
+            fputc('\\', f);
+        else if (*w == '$')
+            fputc('$', f);
+        fputc(*w, f);
+    }
+}
+
+/* -MD: "TARGET: PROGRAM.tyl NPY...", and with -MP an empty rule per .npy. */
+static void write_deps(const char *path, const char *target, const char *input, int phony)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        util_syserr("cannot write '%s': %s", path, strerror(errno));
+    const vec *npy = input_decl_opened_files();
+    mk_word(f, target);
+    fputc(':', f);
+    if (strcmp(input, "-") != 0) {
+        fputc(' ', f);
+        mk_word(f, input);
+    }
+    for (int i = 0; i < npy->len; i++) {
+        fputs(" \\\n ", f);
+        mk_word(f, VEC_AT(*npy, i, const char *));
+    }
+    fputc('\n', f);
+    for (int i = 0; phony && i < npy->len; i++) {
+        fputc('\n', f);
+        mk_word(f, VEC_AT(*npy, i, const char *));
+        fputs(":\n", f);
+    }
+    if (fclose(f) != 0)
+        util_syserr("cannot write '%s': %s", path, strerror(errno));
+}
+
+/* --input NAME=DTYPE,RANK: 0, or -1 after a message. */
+static int input_option(const char *a)
+{
+    const char *eq = strrchr(a, '='), *comma = eq ? strchr(eq, ',') : NULL;
+    ir_type t;
+    char *end = NULL;
+    long r = comma ? strtol(comma + 1, &end, 10) : 0;
+    const char *dt = comma ? arena_strndup(&util_arena, eq + 1, (size_t)(comma - eq - 1)) : "";
+    if (!eq || eq == a || !comma || input_decl_dtype(dt, &t) < 0 || !end || *end || end == comma + 1 || r < 1 ||
+        r > IR_MAX_RANK) {
+        fprintf(stderr, "tylesc: --input needs NAME=DTYPE,RANK with DTYPE float64, float32, int64, int32 or bool "
+                        "and RANK the number of dimensions (e.g. --input in_field.npy=float64,3), not '%s'\n", a);
+        return -1;
+    }
+    if (input_decl_add(arena_strndup(&util_arena, a, (size_t)(eq - a)), t, (int)r) < 0) {
+        fprintf(stderr, "tylesc: --input '%s' contradicts an earlier --input for the same file\n", a);
+        return -1;
+    }
+    return 0;
+}
+
+static int fmad, no_mpi; /* --fmad, --no-mpi */
+
+enum out_kind { OUT_SRC, OUT_OBJ, OUT_EXE };
+
+/* What an output name asks for: 0 with *kind (and *cuda for .cu), or -1 after a message. */
+static int output_kind(const char *out, int *kind, int *cuda)
+{
+    const char *suf = suffix_of(out);
+    if (!*suf || !strcmp(suf, ".out") || !strcmp(suf, ".exe") || !strcmp(suf, ".x"))
+        *kind = OUT_EXE;
+    else if (!strcmp(suf, ".c") || !strcmp(suf, ".cu")) {
+        *kind = OUT_SRC;
+        if (!strcmp(suf, ".cu"))
+            *cuda = 1;
+        else if (*cuda) {
+            fprintf(stderr, "tylesc: output '%s' does not match --target=cuda\n", out);
+            return -1;
+        }
+    } else if (!strcmp(suf, ".o"))
+        *kind = OUT_OBJ;
+    else if (!strcmp(suf, ".a")) {
+        fprintf(stderr, "tylesc: cannot write a library '%s': library mode (tylesc --lib) is not supported yet; "
+                        "write an object file (.o) and link it with the run-time library\n", out);
+        return -1;
+    } else {
+        fprintf(stderr, "tylesc: cannot tell what to write from the output name '%s': its suffix '%s' is not "
+                        ".c (C), .cu (CUDA), .o (object file) or none (executable)\n", out, suf);
+        return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *input = NULL, *output = NULL, *dump = NULL, *target = "c";
-    int keep_c = 0, end_opts = 0;
+    const char *dep_file = NULL, *dep_target = NULL;
+    int keep_c = 0, end_opts = 0, object = 0, deps = 0, dep_phony = 0;
+    vec inputs = {0}; /* the --input options, for the header of the output */
     arena_init(&util_arena);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -263,12 +281,33 @@ int main(int argc, char **argv)
             input = a;
         } else if (strcmp(a, "--") == 0) {
             end_opts = 1; /* what follows is a file name, even one beginning with '-' */
-        } else if (strcmp(a, "-o") == 0) {
+        } else if (!strcmp(a, "-o") || !strcmp(a, "-MF") || !strcmp(a, "-MT") || !strcmp(a, "--input")) {
             if (++i >= argc) {
-                fprintf(stderr, "tylesc: -o needs a file name\n%s", usage);
+                fprintf(stderr, "tylesc: %s needs %s\n%s", a,
+                        !strcmp(a, "-MT") ? "a target" : !strcmp(a, "--input") ? "NAME=DTYPE,RANK" : "a file name",
+                        usage);
                 return 2;
             }
-            output = argv[i];
+            if (!strcmp(a, "-o"))
+                output = argv[i];
+            else if (!strcmp(a, "-MF"))
+                dep_file = argv[i];
+            else if (!strcmp(a, "-MT"))
+                dep_target = argv[i];
+            else if (input_option(argv[i]) < 0)
+                return 2;
+            else
+                vec_push(&inputs, argv[i]);
+        } else if (strncmp(a, "--input=", 8) == 0) {
+            if (input_option(a + 8) < 0)
+                return 2;
+            vec_push(&inputs, (void *)(a + 8));
+        } else if (!strcmp(a, "-c")) {
+            object = 1;
+        } else if (!strcmp(a, "-MD") || !strcmp(a, "-MMD")) {
+            deps = 1;
+        } else if (!strcmp(a, "-MP")) {
+            dep_phony = 1;
         } else if (strncmp(a, "--dump=", 7) == 0) {
             dump = a + 7;
             if (strcmp(dump, "ast") && strcmp(dump, "ir") && strcmp(dump, "inline") && strcmp(dump, "copysem") &&
@@ -307,12 +346,56 @@ int main(int argc, char **argv)
         fputs(usage, stderr);
         return 2;
     }
+    int from_stdin = strcmp(input, "-") == 0 && !end_opts;
+    const char *name = from_stdin ? "<stdin>" : input;
+
+    /* what to write, decided before compiling so that a wrong name costs nothing */
+    int cuda = strcmp(target, "cuda") == 0, kind = OUT_EXE, to_stdout = 0;
+    if (!dump) {
+        if (!output && from_stdin) {
+            fprintf(stderr, "tylesc: a program read from standard input needs -o FILE (or -o - for the %s on "
+                            "standard output)\n", cuda ? "CUDA" : "C");
+            return 2;
+        }
+        if (!output) {
+            const char *base = base_name(input);
+            const char *stem = ends_with(base, ".tyl") ? arena_strndup(&util_arena, base, strlen(base) - 4) : NULL;
+            output = object ? arena_printf(&util_arena, "%s.o", stem ? stem : base)
+                            : stem ? stem : arena_printf(&util_arena, "%s.out", base);
+        }
+        if (!strcmp(output, "-")) {
+            to_stdout = 1;
+            kind = OUT_SRC;
+            if (object) {
+                fprintf(stderr, "tylesc: -c writes an object file, which cannot go to standard output (-o -)\n");
+                return 2;
+            }
+        } else if (output_kind(output, &kind, &cuda) < 0)
+            return 2;
+        if (object && kind != OUT_OBJ) {
+            fprintf(stderr, "tylesc: -c writes an object file, but the output '%s' does not end in .o\n", output);
+            return 2;
+        }
+        if ((dep_file || dep_target || dep_phony) && !deps) {
+            fprintf(stderr, "tylesc: %s needs -MD\n", dep_file ? "-MF" : dep_target ? "-MT" : "-MP");
+            return 2;
+        }
+        if (deps && to_stdout && (!dep_file || !dep_target)) {
+            fprintf(stderr, "tylesc: -MD with -o - needs -MF FILE and -MT TARGET\n");
+            return 2;
+        }
+        if (deps && !dep_file) {
+            const char *suf = suffix_of(output);
+            dep_file = arena_printf(&util_arena, "%.*s.d", (int)(strlen(output) - strlen(suf)), output);
+        }
+    }
+
     size_t len;
-    char *text = util_read_file(input, &len);
+    char *text = util_read_file(from_stdin ? "/dev/stdin" : input, &len);
     if (!text)
-        util_syserr("cannot open '%s': %s", input, strerror(errno));
+        util_syserr("cannot open '%s': %s", from_stdin ? "<stdin>" : input, strerror(errno));
     len = util_universal_newlines(text, len);
-    diag_set_source(input, text);
+    diag_set_source(name, text);
     if (strlen(text) != len) {
         loc l = {1, 1, 1, 1};
         for (const char *p = text; *p; p++)
@@ -326,7 +409,7 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    ast *mod = parse_file(input, text);
+    ast *mod = parse_file(name, text);
     if (!mod || diag_count()) {
         diag_finish();
         return 1;
@@ -335,7 +418,12 @@ int main(int argc, char **argv)
         ast_dump(mod, stdout);
         return 0;
     }
-    ir_program *p = lower_module(mod, input);
+    input_decl_scan(text);
+    if (diag_count()) {
+        diag_finish();
+        return 1;
+    }
+    ir_program *p = lower_module(mod, name);
     if (diag_finish())
         return 1;
     p->hash = util_hash(util_hash(UTIL_HASH_INIT, TYLES_VERSION, strlen(TYLES_VERSION)), text, len);
@@ -387,7 +475,7 @@ int main(int argc, char **argv)
         return 0;
     }
     /* the schedule level (sched.h): one decision per pass, checked after each */
-    ir_sched_begin(p, strcmp(target, "cuda") == 0 || (output && ends_with(output, ".cu")));
+    ir_sched_begin(p, cuda);
     for (size_t i = 0; i < sizeof sched_passes / sizeof sched_passes[0]; i++) {
         sched_passes[i].run(p);
 #ifndef NDEBUG
@@ -399,44 +487,71 @@ int main(int argc, char **argv)
         return 0;
     }
 
-    if (!output) {
-        const char *base = strrchr(input, '/');
-        base = base ? base + 1 : input;
-        output = ends_with(base, ".tyl") ? arena_strndup(&util_arena, base, strlen(base) - 4)
-                                         : arena_printf(&util_arena, "%s.out", base);
+    /* A generated source or object names its program relative to its own folder (the same bytes
+     * from any checkout); an executable's temporary C keeps the name as given, which its run-time
+     * messages show to whoever ran tylesc. */
+    const char *shown = name;
+    if (kind != OUT_EXE && !from_stdin) {
+        const char *rel = path_from(input, to_stdout ? "." : dir_of(output));
+        if (rel)
+            shown = rel;
     }
-    int cuda = strcmp(target, "cuda") == 0 || ends_with(output, ".cu");
-    int to_src = ends_with(output, cuda ? ".cu" : ".c");
-    if (!to_src && (ends_with(output, ".c") || ends_with(output, ".cu"))) {
-        fprintf(stderr, "tylesc: output '%s' does not match --target=%s\n", output, target);
-        return 2;
+    diag_set_source(shown, text);
+    p->source = shown;
+    strbuf cmd = {0};
+    sb_puts(&cmd, "tylesc");
+    if (cuda)
+        sb_puts(&cmd, " --target=cuda");
+    for (int i = 0; i < inputs.len; i++) {
+        sb_puts(&cmd, " --input ");
+        sh_word(&cmd, VEC_AT(inputs, i, const char *));
     }
+    sb_putc(&cmd, ' ');
+    if (shown[0] == '-')
+        sb_puts(&cmd, "-- ");
+    sh_word(&cmd, from_stdin ? "-" : shown);
+    sb_puts(&cmd, " -o ");
+    sh_word(&cmd, to_stdout ? "-" : kind == OUT_SRC ? base_name(output) : arena_printf(&util_arena, "%s%s",
+        arena_strndup(&util_arena, base_name(output), strlen(base_name(output)) - strlen(suffix_of(output))),
+        cuda ? ".cu" : ".c"));
+    emit_command_line = arena_strdup(&util_arena, cmd.s);
+    sb_free(&cmd);
+
     const char *ext = cuda ? ".cu" : ".c";
-    const char *cfile = to_src ? output : arena_printf(&util_arena, "%s%s", output, ext);
+    const char *cfile = kind == OUT_SRC ? output
+                        : arena_printf(&util_arena, "%.*s%s", (int)(strlen(output) - strlen(suffix_of(output))),
+                                       output, ext);
     char tmpdir[] = "/tmp/tylesc.XXXXXX";
-    if (!to_src && !keep_c) {
+    if (kind != OUT_SRC && !keep_c) {
         if (!mkdtemp(tmpdir))
             util_syserr("cannot create a temporary directory: %s", strerror(errno));
-        const char *base = strrchr(output, '/');
-        cfile = arena_printf(&util_arena, "%s/%s%s", tmpdir, base ? base + 1 : output, ext);
+        cfile = arena_printf(&util_arena, "%s/%s", tmpdir, base_name(cfile));
     }
-    FILE *f = fopen(cfile, "w");
+    if (to_stdout) {
+        const char *b = base_name(from_stdin ? "tyles.c" : input);
+        emit_output_name = arena_printf(&util_arena, "%.*s%s", (int)(strlen(b) - strlen(suffix_of(b))), b, ext);
+    } else
+        emit_output_name = base_name(cfile);
+    FILE *f = to_stdout ? stdout : fopen(cfile, "w");
     if (!f)
         util_syserr("cannot write '%s': %s", cfile, strerror(errno));
     if (cuda)
         emit_cuda(p, f);
     else
         emit_c(p, f);
-    if (fclose(f) != 0)
-        util_syserr("cannot write '%s': %s", cfile, strerror(errno));
+    if (to_stdout ? fflush(f) != 0 : fclose(f) != 0)
+        util_syserr("cannot write '%s': %s", to_stdout ? "<stdout>" : cfile, strerror(errno));
     int st = 0;
-    if (!to_src) {
-        st = build_executable(cfile, output, cuda);
+    if (kind != OUT_SRC) {
+        drv_opts o = {.cuda = cuda, .object = kind == OUT_OBJ, .fmad = fmad, .no_mpi = no_mpi};
+        st = drv_build(cfile, output, &o);
         if (!keep_c) {
             unlink(cfile);
             rmdir(tmpdir);
         }
     }
+    if (st == 0 && deps)
+        write_deps(dep_file, dep_target ? dep_target : output, input, dep_phony);
     arena_free(&util_arena);
     return st;
 }

@@ -424,6 +424,48 @@ ast *ast_raise(loc l, ast *exc)
     return n;
 }
 
+ast *ast_yield(loc l, ast *value)
+{
+    ast *n = ast_new(A_YIELD, l);
+    n->a = value;
+    return n;
+}
+
+static const char *renamed(const char *name, vec *from, vec *to)
+{
+    for (int i = 0; name && i < from->len; i++)
+        if (strcmp(VEC_AT(*from, i, const char *), name) == 0)
+            return VEC_AT(*to, i, const char *);
+    return name;
+}
+static vec clone_vec(vec v, vec *from, vec *to)
+{
+    vec r = {0};
+    for (int i = 0; i < v.len; i++)
+        vec_push(&r, ast_clone_expr_renamed(VEC_AT(v, i, ast *), from, to));
+    return r;
+}
+ast *ast_clone_expr_renamed(ast *e, vec *from, vec *to)
+{
+    if (!e)
+        return NULL;
+    ast *n = ast_new(e->kind, e->l);
+    *n = *e;
+    if (e->kind == A_NAME || e->kind == A_PARAM || e->kind == A_DEF)
+        n->name = renamed(e->name, from, to);
+    n->a = ast_clone_expr_renamed(e->a, from, to);
+    n->b = ast_clone_expr_renamed(e->b, from, to);
+    n->c = ast_clone_expr_renamed(e->c, from, to);
+    n->args = clone_vec(e->args, from, to);
+    n->kwargs = clone_vec(e->kwargs, from, to);
+    n->targets = clone_vec(e->targets, from, to);
+    n->params = clone_vec(e->params, from, to);
+    n->body = clone_vec(e->body, from, to);
+    n->orelse = clone_vec(e->orelse, from, to);
+    return n;
+}
+vec ast_clone_renamed(vec stmts, vec *from, vec *to) { return clone_vec(stmts, from, to); }
+
 ast *ast_other(loc l, const char *keyword, vec body)
 {
     ast *n = ast_new(A_OTHER_STMT, l);
@@ -512,6 +554,7 @@ const char *ast_kind_name(ast_kind k)
     case A_ASSERT: return "Assert";
     case A_COMP: return "Comprehension";
     case A_RAISE: return "Raise";
+    case A_YIELD: return "Yield";
     case A_OTHER_STMT: return "OtherStmt";
     }
     return "?";
@@ -732,6 +775,7 @@ static void dump(ast *n, const char *role, int depth, FILE *out)
         dump_block(n->orelse, "orelse", d, out, 0);
         break;
     case A_RETURN:
+    case A_YIELD:
         if (n->a)
             dump(n->a, NULL, d, out);
         break;

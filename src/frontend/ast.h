@@ -63,6 +63,7 @@ typedef enum ast_kind {
     A_GLOBAL,    /* args = names (A_NAME) */
     A_ASSERT,    /* a = test, b = message or NULL */
     A_RAISE,     /* a = the exception (a call such as ValueError("...") or a name) */
+    A_YIELD,     /* a = the value or NULL (a yield statement; `x = yield` is rejected) */
     A_OTHER_STMT,/* str = keyword ("class", "with", "try", "del", "assert", "raise", ...):
                     parsed only so lowering can say it is unsupported */
 } ast_kind;
@@ -159,5 +160,10 @@ ast *ast_assert(loc l, ast *test, ast *msg);
 ast *ast_comp(loc l, int is_list, ast *elem, vec clauses);
 ast *ast_raise(loc l, ast *exc);
 ast *ast_other(loc l, const char *keyword, vec body);
+ast *ast_yield(loc l, ast *value);
+/* A deep copy of a statement list in which each name of `from` (A_NAME, A_PARAM and A_DEF
+ * names; attribute and keyword names are not variables) is the same index of `to`. */
+vec ast_clone_renamed(vec stmts, vec *from, vec *to);
+ast *ast_clone_expr_renamed(ast *e, vec *from, vec *to);
 
 #endif

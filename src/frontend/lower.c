@@ -6,12 +6,12 @@
  *   - an array slot (an ir_var holding a tyl_array*, with the static shape of its array);
  *   - any other value (views of arrays, tuples, functions, strings, dtypes, modules).
  * Array expressions are built lazily as elementwise trees and become sweeps when assigned.
- * Functions are inlined at each call. Loops are lowered once, after a probe pass that finds
- * which scalar names change type in the body (those then keep Python's int/float type through a
- * tag: dynvar).
+ * Functions are inlined at each call. Loops are lowered once, after a type inference that
+ * finds which scalar names change type in the body (a fixed point: see loop_pass; those that are
+ * an int on one path and a float on another keep Python's type through a tag: dynvar).
  *
- * This file: the driver (lower_module), parameters, assignments and stores, statements and
- * loops. The rest is split by responsibility (lower_internal.h lists the files and what they
+ * This file: the driver (lower_module), parameters, assignments and stores, statements. Loops
+ * and their type inference are in lower_loops.c. The rest is split by responsibility (lower_internal.h lists the files and what they
  * share). */
 
 #include "lower_internal.h"
@@ -452,255 +452,6 @@ static void lower_augassign(lctx *c, ast *s)
     diag_error(t->l, "cannot assign to this expression");
 }
 
-/* An affine form over the parameters as an expression of their variables, or NULL when one of
- * its atoms is not a parameter that still holds its value from the command line. */
-static ir_expr *sym_param_expr(lctx *c, loc l, const sym *s)
-{
-    if (!s)
-        return NULL;
-    ir_expr *e = NULL;
-    for (int t = 0; t < s->n; t++) {
-        ir_var *pv = NULL;
-        for (int i = 0; i < c->prog->params.len && !pv; i++) {
-            ir_var *p = VEC_AT(c->prog->params, i, ir_var *);
-            binding *b = lw_find_in(c->module, p->pyname);
-            if (b && b->kind == B_SCALAR && b->var == p && sym_equal(b->s, sym_var(s->atom[t])))
-                pv = p;
-        }
-        if (!pv)
-            return NULL;
-        ir_expr *term = ir_varref(l, pv);
-        if (s->k[t] != 1)
-            term = ir_bin(l, OP_MUL, T_I64, ir_const_i(l, T_I64, s->k[t]), term, 0);
-        e = e ? ir_bin(l, OP_ADD, T_I64, e, term, 0) : term;
-    }
-    if (!e || s->c)
-        e = e ? ir_bin(l, OP_ADD, T_I64, e, ir_const_i(l, T_I64, s->c), 0) : ir_const_i(l, T_I64, s->c);
-    return e;
-}
-
-/* The shapes of the arrays bound when a top-level loop starts (they cannot change inside it),
- * where they follow from the parameters: a restart jumps past the statements that computed them,
- * so it checks a checkpoint's arrays against these. */
-static void record_ck_shapes(lctx *c, ir_stmt *st)
-{
-    vec *bs = &c->module->binds;
-    st->ck_n = 0;
-    st->ck_slot = NEWN(ir_var *, bs->len + 1);
-    st->ck_shape = NEWN(ir_expr *, (size_t)(bs->len + 1) * IR_MAX_RANK);
-    for (int i = 0; i < bs->len; i++) {
-        binding *b = VEC_AT(*bs, i, binding *);
-        if (b->kind != B_ARRAY || !b->var || b->var->rank < 1)
-            continue;
-        int any = 0;
-        for (int d = 0; d < b->var->rank; d++) {
-            ir_expr *e = sym_param_expr(c, st->l, b->sh[d]);
-            st->ck_shape[st->ck_n * IR_MAX_RANK + d] = e;
-            any |= e != NULL;
-        }
-        if (any)
-            st->ck_slot[st->ck_n++] = b->var;
-    }
-}
-
-/* Lower a loop body: probe once (diagnostics off, output discarded) to find scalar names whose
- * type changes in the body, promote them at loop entry, then lower for real. `head` is lowered
- * at the top of each iteration (a while condition); it returns its value through *cond. */
-static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st)
-{
-    vec names = {0};
-    lw_target_names(target, &names);
-    lw_assigned_names(&loop->body, &names);
-    for (int i = 0; i < c->global_writes.len; i++) /* a call in the body may assign them */
-        if (!lw_name_in(&names, VEC_AT(c->global_writes, i, const char *)))
-            vec_push(&names, c->global_writes.items[i]);
-    for (int i = 0; i < names.len; i++) {
-        binding *b = lw_find_in(c->sc, VEC_AT(names, i, const char *));
-        if (b && b->kind == B_SCALAR)
-            b->s = NULL;
-    }
-    for (int iter = 0; iter < 4; iter++) {
-        snapshot before = lw_snap_take(c);
-        int old = diag_suppress(1);
-        vec scratch = {0};
-        vec *saved = c->out;
-        c->out = &scratch;
-        c->loops++;
-        if (target) {
-            binding *b = lw_bind(c, target->name);
-            b->kind = B_SCALAR;
-            b->var = loopvar;
-        }
-        if (condast)
-            lw_expr(c, condast);
-        lw_block(c, &loop->body);
-        c->loops--;
-        c->out = saved;
-        diag_suppress(old);
-        /* compare scalar types at the end of the body with those at entry */
-        int changed = 0;
-        vec after = {0};
-        for (int i = 0; i < names.len; i++) {
-            const char *n = VEC_AT(names, i, const char *);
-            binding *e = NULL, *x = lw_find_in(c->sc, n);
-            for (int k = 0; k < before.binds.len; k++)
-                if (strcmp(VEC_AT(before.binds, k, binding *)->name, n) == 0)
-                    e = VEC_AT(before.binds, k, binding *);
-            if (e && x && e->kind == B_SCALAR && x->kind == B_SCALAR &&
-                (e->dyn != x->dyn || e->var->type != x->var->type))
-                vec_push(&after, (void *)n), vec_push(&after, x);
-        }
-        lw_snap_rewind(c, &before);
-        for (int i = 0; i < after.len; i += 2) {
-            const char *n = VEC_AT(after, i, const char *);
-            binding *x = VEC_AT(after, i + 1, binding *);
-            ir_var *xv = x->var;
-            binding *b = lw_find_in(c->sc, n);
-            if (lw_dyn_joins(b) && lw_dyn_joins(x) && !(target && strcmp(n, target->name) == 0)) {
-                /* an int on entry and a float after the body (or the reverse): Python's value
-                 * and type on every path, e.g. when the loop runs no iteration (dynvar) */
-                dynvar *d = b->dyn ? b->dyn : lw_dyn_get(c, n);
-                lw_dyn_convert(c, c->out, loop->l, d, b);
-                lw_dyn_bind(c, d, b->weak && x->weak);
-                changed = 1;
-                continue;
-            }
-            if (!ir_type_is_float(xv->type) || ir_type_is_float(b->var->type)) {
-                diag_error(loop->l, "variable '%s' changes type from %s to %s inside this loop; "
-                                    "give it its final type before the loop", n,
-                           b->dyn ? "int or float" : ir_type_name(b->var->type),
-                           x->dyn ? "int or float" : ir_type_name(xv->type));
-                continue;
-            }
-            ir_var *nv = lw_scope_var(c, n, xv->type, 0, 0);
-            ir_stmt *a = ir_stmt_new(S_ASSIGN, loop->l);
-            a->var = nv;
-            a->e = ir_cast(loop->l, xv->type, ir_varref(loop->l, b->var));
-            lw_emit(c, a);
-            int weak = b->weak;
-            b = lw_bind(c, n);
-            b->kind = B_SCALAR;
-            b->var = nv;
-            b->weak = weak;
-            changed = 1;
-        }
-        if (!changed)
-            break;
-    }
-    /* array shapes at loop entry, to check they are the same at the end of the body */
-    snapshot entry = lw_snap_take(c);
-    if (c->loops == 0 && c->sc == c->module)
-        record_ck_shapes(c, st);
-    vec *saved = c->out;
-    c->out = &st->body;
-    c->loops++;
-    if (target) {
-        ir_stmt *a = ir_stmt_new(S_ASSIGN, target->l);
-        ir_var *uv = lw_scope_var(c, target->name, T_I64, 0, 0);
-        a->var = uv;
-        a->e = ir_varref(target->l, loopvar);
-        lw_emit(c, a);
-        binding *b = lw_bind(c, target->name);
-        b->kind = B_SCALAR;
-        b->var = uv;
-        b->weak = 1;
-    }
-    if (condast) {
-        value *cv = lw_truth(c, lw_expr(c, condast), "a while condition");
-        if (cv->kind == V_SCALAR) {
-            ir_stmt *brk = ir_stmt_new(S_IF, condast->l);
-            brk->e = ir_un(condast->l, OP_LNOT, T_BOOL, cv->e);
-            vec_push(&brk->body, ir_stmt_new(S_BREAK, condast->l));
-            lw_emit(c, brk);
-        }
-    }
-    lw_block(c, &loop->body);
-    c->loops--;
-    c->out = saved;
-    for (int i = 0; i < names.len; i++) {
-        const char *n = VEC_AT(names, i, const char *);
-        binding *x = lw_find_in(c->sc, n), *e = NULL;
-        for (int k = 0; k < entry.binds.len; k++)
-            if (strcmp(VEC_AT(entry.binds, k, binding *)->name, n) == 0)
-                e = VEC_AT(entry.binds, k, binding *);
-        if (x && x->kind == B_SCALAR)
-            x->s = NULL;
-        if (e && x && e->kind == B_ARRAY && x->kind == B_ARRAY) {
-            for (int d = 0; d < e->var->rank; d++)
-                if (e->var->rank != x->var->rank || lw_sym_cmp(e->sh[d], x->sh[d]) == 0) {
-                    diag_error(loop->l, "array '%s' changes shape inside this loop (%s before, %s after "
-                                        "one iteration)", n, lw_shape_str(e->var->rank, e->sh),
-                               lw_shape_str(x->var->rank, x->sh));
-                    break;
-                }
-        }
-        if (e && x && e->kind == B_ARRAY && x->kind == B_ARRAY && e->var != x->var) {
-            diag_error(loop->l, "array '%s' changes dtype inside this loop", n);
-        }
-    }
-}
-static void lower_for(lctx *c, ast *s)
-{
-    if (s->orelse.len) {
-        diag_error(s->l, "'else' on a loop is not supported");
-        return;
-    }
-    ast *it = s->a;
-    int is_range = it->kind == A_CALL && it->a->kind == A_NAME && strcmp(it->a->name, "range") == 0 &&
-                   !lw_lookup(c, "range", &(int){0});
-    if ((!is_range || s->b->kind == A_NAME) && lw_for_unrolled(c, s, is_range))
-        return;
-    if (!is_range) {
-        diag_error(it->l, "only 'for NAME in range(...)' loops and loops over sequences known when "
-                          "compiling (lists, tuples, zip(), enumerate()) are supported");
-        return;
-    }
-    if (s->b->kind != A_NAME) {
-        diag_error(s->b->l, "only a single name is supported as the variable of a range() loop");
-        return;
-    }
-    args a = lw_args(c, it);
-    if (lw_any_err(&a))
-        return;
-    if (a.nkw || a.npos < 1 || a.npos > 3) {
-        diag_error(it->l, "range() takes 1 to 3 integer arguments");
-        return;
-    }
-    ir_expr *e[3];
-    for (int i = 0; i < a.npos; i++) {
-        if (a.pos[i]->kind != V_SCALAR || ir_type_is_float(a.pos[i]->type)) {
-            diag_error(a.pos[i]->l, "'%s' object cannot be interpreted as an integer",
-                       a.pos[i]->kind == V_SCALAR ? "float" : lw_vkind_desc(a.pos[i]));
-            return;
-        }
-        e[i] = ir_cast(a.pos[i]->l, T_I64, a.pos[i]->e);
-    }
-    ir_stmt *st = ir_stmt_new(S_FOR, s->l);
-    st->e = a.npos == 1 ? lw_I64(it->l, 0) : e[0];
-    st->e2 = a.npos == 1 ? e[0] : e[1];
-    st->e3 = a.npos == 3 ? e[2] : lw_I64(it->l, 1);
-    int64_t k;
-    if (ir_expr_const_int(st->e3, &k) && k == 0) {
-        diag_error(a.pos[2]->l, "range() arg 3 must not be zero");
-        return;
-    }
-    /* range() arguments are evaluated once, before the loop */
-    for (int i = 0; i < 3; i++) {
-        ir_expr **p = i == 0 ? &st->e : i == 1 ? &st->e2 : &st->e3;
-        if ((*p)->kind == E_CONST || (*p)->kind == E_VAR)
-            continue;
-        ir_var *tv = lw_temp_scalar(c, T_I64);
-        ir_stmt *as = ir_stmt_new(S_ASSIGN, s->l);
-        as->var = tv;
-        as->e = *p;
-        lw_emit(c, as);
-        *p = ir_varref(s->l, tv);
-    }
-    st->var = ir_var_new(c->prog, lw_cname(c, arena_printf(&util_arena, "%s_it", s->b->name)), s->b->name, T_I64, 0, 0);
-    lower_loop(c, s, s->b, st->var, NULL, st);
-    lw_emit(c, st);
-}
-
 /* After an if's branches (st->body lowered with then_binds as result, st->orelse with the
  * current bindings): a name must have the same kind, type and shape after both, except a
  * scalar that is an int after one and a float after the other, which keeps both (dynvar). */
@@ -778,18 +529,6 @@ static void lower_if(lctx *c, ast *s)
     merge_branches(c, st, then_binds);
     lw_emit(c, st);
 }
-static void lower_while(lctx *c, ast *s)
-{
-    if (s->orelse.len) {
-        diag_error(s->l, "'else' on a loop is not supported");
-        return;
-    }
-    ir_stmt *st = ir_stmt_new(S_WHILE, s->l);
-    st->e = ir_const_i(s->l, T_BOOL, 1);
-    lower_loop(c, s, NULL, NULL, s->a, st);
-    lw_emit(c, st);
-}
-
 /* ---- assert and raise: run-time checks ending the program with Python's message ----------- */
 
 void lw_emit_raise(lctx *c, loc l, ir_expr *cond, const char *msg)
@@ -954,7 +693,9 @@ static int probe_scalar(lctx *c, ast *e)
     vec scratch = {0};
     vec *saved = c->out;
     c->out = &scratch;
+    c->probing++;
     value *v = lw_expr(c, e);
+    c->probing--;
     int r = v->kind == V_SCALAR;
     c->out = saved;
     diag_suppress(old);
@@ -1041,8 +782,8 @@ void lw_stmt(lctx *c, ast *s)
         break;
     case A_FROM_IMPORT: lower_from_import(c, s); break;
     case A_IF: lower_if(c, s); break;
-    case A_FOR: lower_for(c, s); break;
-    case A_WHILE: lower_while(c, s); break;
+    case A_FOR: lw_lower_for(c, s); break;
+    case A_WHILE: lw_lower_while(c, s); break;
     case A_BREAK:
     case A_CONTINUE:
         if (!c->loops)
@@ -1064,6 +805,7 @@ void lw_stmt(lctx *c, ast *s)
     case A_GLOBAL: break; /* a function's globals are collected when it is inlined */
     case A_ASSERT: lower_assert(c, s); break;
     case A_RAISE: lower_raise(c, s); break;
+    case A_YIELD: diag_error(s->l, "'yield' outside function"); break;
     case A_OTHER_STMT:
         diag_error(s->l, "'%s' statements are not supported in a stencil program", s->str);
         break;

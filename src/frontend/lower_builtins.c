@@ -476,122 +476,109 @@ static value *call_sequence(lctx *c, const char *f, ast *call)
         acc = lw_binop(c, l, OP_ADD, acc, items->items[i]);
     return acc;
 }
-value *lw_call_builtin(lctx *c, value *fn, ast *call)
+/* ---- Python's built-in functions: one lowering each, matched arguments in v ---------------- */
+
+/* slice(stop), slice(start, stop[, step]) */
+static value *bi_slice(lctx *c, loc l, const char *f, value **v, args *a)
 {
-    if (!fn->self && (strcmp(fn->str, "list") == 0 || strcmp(fn->str, "tuple") == 0 ||
-                      strcmp(fn->str, "sum") == 0 || strcmp(fn->str, "zip") == 0 ||
-                      strcmp(fn->str, "enumerate") == 0))
-        return call_sequence(c, fn->str, call);
-    if (strncmp(fn->str, "np.random.", 10) == 0 || strncmp(fn->str, "rng.", 4) == 0)
-        return random_call(c, fn, call);
-    const char *f = fn->str;
-    if (strncmp(f, "np.", 3) == 0 || fn->self)
-        return lw_call_numpy(c, f, call, fn->self);
-    if (strcmp(f, "print") == 0)
-        return lower_print(c, call);
-    args a = lw_args(c, call);
-    if (lw_any_err(&a))
-        return &lw_ERRV;
-    loc l = call->l;
-    if (strncmp(f, "math.", 5) == 0)
-        return call_math(c, l, f, &a);
-    if (strncmp(f, "time.", 5) == 0) {
-        if (a.npos || a.nkw) {
-            diag_error(l, "%s() takes no arguments", f);
-            return &lw_ERRV;
-        }
-        ir_expr **args = NEWN(ir_expr *, 1);
-        args[0] = lw_I64(l, strcmp(f, "time.time") == 0 ? 0 : 1);
-        return lw_scalar(l, ir_call(l, FN_WALLTIME, T_F64, 1, args), 1);
-    }
-    if (strcmp(f, "slice") == 0) { /* slice(stop), slice(start, stop[, step]) */
-        if (a.nkw || a.npos < 1 || a.npos > 3) {
-            diag_error(l, "slice() takes 1 to 3 positional arguments");
-            return &lw_ERRV;
-        }
-        value *r = lw_vnew(V_SLICE, l);
-        r->n = 3;
-        r->items = NEWN(value *, 3);
-        value *none = lw_vnew(V_NONE, l);
-        r->items[0] = a.npos == 1 ? none : a.pos[0];
-        r->items[1] = a.npos == 1 ? a.pos[0] : a.pos[1];
-        r->items[2] = a.npos == 3 ? a.pos[2] : none;
-        for (int i = 0; i < 3; i++)
-            if (r->items[i]->kind != V_NONE && !lw_is_int_scalar(r->items[i])) {
-                diag_error(r->items[i]->l, "slice indices must be integers or None, not %s",
-                           lw_vkind_desc(r->items[i]));
-                return &lw_ERRV;
-            }
-        return r;
-    }
-    if (strcmp(f, "range") == 0) {
-        diag_error(l, "range() is only supported as the iterable of a for loop");
+    (void)c, (void)f, (void)v;
+    if (a->nkw || a->npos < 1 || a->npos > 3) {
+        diag_error(l, "slice() takes 1 to 3 positional arguments");
         return &lw_ERRV;
     }
-    if (a.nkw) {
-        diag_error(a.kwast[0]->l, "%s() takes no keyword arguments", f);
-        return &lw_ERRV;
-    }
-    if (strcmp(f, "len") == 0) {
-        if (a.npos != 1 || a.pos[0]->kind != V_ARRAY) {
-            if (a.npos == 1 && a.pos[0]->kind == V_TUPLE)
-                return lw_scalar(l, lw_I64(l, a.pos[0]->n), 1);
-            diag_error(l, "len() takes one array");
+    value *r = lw_vnew(V_SLICE, l);
+    r->n = 3;
+    r->items = NEWN(value *, 3);
+    value *none = lw_vnew(V_NONE, l);
+    r->items[0] = a->npos == 1 ? none : a->pos[0];
+    r->items[1] = a->npos == 1 ? a->pos[0] : a->pos[1];
+    r->items[2] = a->npos == 3 ? a->pos[2] : none;
+    for (int i = 0; i < 3; i++)
+        if (r->items[i]->kind != V_NONE && !lw_is_int_scalar(r->items[i])) {
+            diag_error(r->items[i]->l, "slice indices must be integers or None, not %s",
+                       lw_vkind_desc(r->items[i]));
             return &lw_ERRV;
         }
-        value *v = lw_scalar(l, a.pos[0]->len[0], 1);
-        v->s = a.pos[0]->sh[0];
-        return v;
-    }
-    if (strcmp(f, "min") == 0 || strcmp(f, "max") == 0) {
-        if (a.npos < 2) {
-            diag_error(l, "%s() of a single value is not supported; give two or more scalars", f);
-            return &lw_ERRV;
-        }
-        value *r = a.pos[0];
-        int allconst = 1;
-        for (int i = 0; i < a.npos; i++)
-            allconst &= a.pos[i]->kind == V_SCALAR && a.pos[i]->e->kind == E_CONST;
-        if (allconst) {
-            /* constants: Python's rule (the first of the extreme values) decides the type too */
-            for (int i = 1; i < a.npos; i++) {
-                ir_expr *x = r->e, *y = a.pos[i]->e;
-                double fx = ir_type_is_float(x->type) ? x->c.f : (double)x->c.i;
-                double fy = ir_type_is_float(y->type) ? y->c.f : (double)y->c.i;
-                if (f[1] == 'i' ? fy < fx : fy > fx)
-                    r = a.pos[i];
-            }
-            return lw_scalar(l, r->e, 1);
-        }
-        for (int i = 0; i < a.npos; i++) {
-            if (a.pos[i]->kind != V_SCALAR) {
-                diag_error(a.pos[i]->l, "%s() takes scalars here, not %s (use np.%s for arrays)", f,
-                           lw_vkind_desc(a.pos[i]), strcmp(f, "min") == 0 ? "minimum" : "maximum");
-                return &lw_ERRV;
-            }
-            if (ir_type_is_float(a.pos[i]->type) != ir_type_is_float(r->type)) {
-                diag_error(l, "%s() of an int and a float is not supported (its result type would "
-                              "depend on the values); convert with float()", f);
-                return &lw_ERRV;
-            }
-        }
-        for (int i = 1; i < a.npos; i++) {
-            value *b = a.pos[i];
-            ir_type t = r->type == T_BOOL ? b->type : r->type;
-            ir_op op = f[1] == 'i' ? OP_MIN : OP_MAX;
-            value *nv = lw_scalar(l, ir_bin(l, op, t, ir_cast(l, t, r->e), ir_cast(l, t, b->e), 1),
-                               r->weak && b->weak);
-            if (t == T_I64 && r->s && b->s)
-                nv->s = sym_opaque(f, r->s, b->s);
-            r = nv;
-        }
-        return r;
-    }
-    if (a.npos != 1) {
-        diag_error(l, "%s() takes exactly one argument here", f);
+    return r;
+}
+static value *bi_range(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)c, (void)f, (void)v, (void)a;
+    diag_error(l, "range() is only supported as the iterable of a for loop");
+    return &lw_ERRV;
+}
+static value *bi_len(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)c, (void)f, (void)a;
+    if (v[0]->kind != V_ARRAY) {
+        if (v[0]->kind == V_TUPLE)
+            return lw_scalar(l, lw_I64(l, v[0]->n), 1);
+        diag_error(l, "len() takes one array");
         return &lw_ERRV;
     }
-    value *x = a.pos[0];
+    value *r = lw_scalar(l, v[0]->len[0], 1);
+    r->s = v[0]->sh[0];
+    return r;
+}
+/* min(a, b, ...), max(a, b, ...) of scalars */
+static value *bi_minmax(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)c, (void)v;
+    if (a->nkw) {
+        diag_error(a->kwast[0]->l, "%s() takes no keyword arguments", f);
+        return &lw_ERRV;
+    }
+    if (a->npos < 2) {
+        diag_error(l, "%s() of a single value is not supported; give two or more scalars", f);
+        return &lw_ERRV;
+    }
+    value *r = a->pos[0];
+    int allconst = 1;
+    for (int i = 0; i < a->npos; i++)
+        allconst &= a->pos[i]->kind == V_SCALAR && a->pos[i]->e->kind == E_CONST;
+    if (allconst) {
+        /* constants: Python's rule (the first of the extreme values) decides the type too */
+        for (int i = 1; i < a->npos; i++) {
+            ir_expr *x = r->e, *y = a->pos[i]->e;
+            double fx = ir_type_is_float(x->type) ? x->c.f : (double)x->c.i;
+            double fy = ir_type_is_float(y->type) ? y->c.f : (double)y->c.i;
+            if (f[1] == 'i' ? fy < fx : fy > fx)
+                r = a->pos[i];
+        }
+        return lw_scalar(l, r->e, 1);
+    }
+    for (int i = 0; i < a->npos; i++) {
+        if (a->pos[i]->kind != V_SCALAR) {
+            diag_error(a->pos[i]->l, "%s() takes scalars here, not %s (use np.%s for arrays)", f,
+                       lw_vkind_desc(a->pos[i]), strcmp(f, "min") == 0 ? "minimum" : "maximum");
+            return &lw_ERRV;
+        }
+        if (ir_type_is_float(a->pos[i]->type) != ir_type_is_float(r->type)) {
+            diag_error(l, "%s() of an int and a float is not supported (its result type would "
+                          "depend on the values); convert with float()", f);
+            return &lw_ERRV;
+        }
+    }
+    for (int i = 1; i < a->npos; i++) {
+        value *b = a->pos[i];
+        ir_type t = r->type == T_BOOL ? b->type : r->type;
+        ir_op op = f[1] == 'i' ? OP_MIN : OP_MAX;
+        value *nv = lw_scalar(l, ir_bin(l, op, t, ir_cast(l, t, r->e), ir_cast(l, t, b->e), 1),
+                           r->weak && b->weak);
+        if (t == T_I64 && r->s && b->s)
+            nv->s = sym_opaque(f, r->s, b->s);
+        r = nv;
+    }
+    return r;
+}
+/* float(x), int(x), bool(x), abs(x) */
+static value *bi_scalar(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0];
+    if (!x) /* float() is 0.0, int() 0, bool() False */
+        return lw_scalar(l, f[0] == 'f' ? ir_const_f(l, T_F64, 0.0)
+                                        : ir_const_i(l, f[0] == 'b' ? T_BOOL : T_I64, 0), 1);
     if (strcmp(f, "abs") == 0 && x->kind == V_ARRAY) /* abs() of an array is np.abs */
         return lw_unop(c, l, OP_ABS, x);
     if (x->kind != V_SCALAR) {
@@ -635,6 +622,63 @@ value *lw_call_builtin(lctx *c, value *fn, ast *call)
             v = lw_scalar(l, lw_I64(l, k < 0 ? -k : k), 1);
         return v;
     }
+    diag_error(l, "'%s()' is not supported in a stencil program", f);
+    return &lw_ERRV;
+}
+static value *bi_math(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)v;
+    return call_math(c, l, f, a);
+}
+static value *bi_time(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)c, (void)v, (void)a;
+    ir_expr **args = NEWN(ir_expr *, 1);
+    args[0] = lw_I64(l, strcmp(f, "time.time") == 0 ? 0 : 1);
+    return lw_scalar(l, ir_call(l, FN_WALLTIME, T_F64, 1, args), 1);
+}
+
+/* Python's and math's functions: name, Python's parameters, required count. */
+#define M1(n) {"math." n, {"x"}, 1, bi_math}
+#define M2(n) {"math." n, {"x", "y"}, 2, bi_math}
+static const lw_builtin py_table[] = {
+    {"slice", {"*"}, 0, bi_slice}, {"range", {"*"}, 0, bi_range},
+    {"len", {"obj"}, 1, bi_len}, {"min", {"*"}, 0, bi_minmax}, {"max", {"*"}, 0, bi_minmax},
+    {"float", {"x"}, 0, bi_scalar}, {"int", {"x"}, 0, bi_scalar}, {"bool", {"x"}, 0, bi_scalar},
+    {"abs", {"x"}, 1, bi_scalar},
+    {"time.time", {NULL}, 0, bi_time}, {"time.perf_counter", {NULL}, 0, bi_time},
+    {"time.monotonic", {NULL}, 0, bi_time},
+    M1("sqrt"), M1("exp"), M1("log10"), M1("log2"), M1("log1p"), M1("expm1"), M1("sin"),
+    M1("cos"), M1("tan"), M1("asin"), M1("acos"), M1("atan"), M1("sinh"), M1("cosh"),
+    M1("tanh"), M1("asinh"), M1("acosh"), M1("atanh"), M1("fabs"), M1("floor"), M1("ceil"),
+    M1("trunc"), M1("isnan"), M1("isinf"), M1("isfinite"), M1("degrees"), M1("radians"),
+    M1("cbrt"), M1("exp2"), M2("atan2"), M2("hypot"), M2("pow"), M2("copysign"), M2("fmod"),
+    {"math.log", {"x", "base"}, 1, bi_math},
+    {"math.isclose", {"a", "b", "rel_tol", "abs_tol"}, 2, bi_math},
+};
+#undef M1
+#undef M2
+
+value *lw_call_builtin(lctx *c, value *fn, ast *call)
+{
+    if (!fn->self && (strcmp(fn->str, "list") == 0 || strcmp(fn->str, "tuple") == 0 ||
+                      strcmp(fn->str, "sum") == 0 || strcmp(fn->str, "zip") == 0 ||
+                      strcmp(fn->str, "enumerate") == 0))
+        return call_sequence(c, fn->str, call);
+    if (strncmp(fn->str, "np.random.", 10) == 0 || strncmp(fn->str, "rng.", 4) == 0)
+        return random_call(c, fn, call);
+    const char *f = fn->str;
+    if (strncmp(f, "np.", 3) == 0 || fn->self)
+        return lw_call_numpy(c, f, call, fn->self);
+    if (strcmp(f, "print") == 0)
+        return lower_print(c, call);
+    args a = lw_args(c, call);
+    if (lw_any_err(&a))
+        return &lw_ERRV;
+    loc l = call->l;
+    const lw_builtin *b = lw_builtin_find(py_table, sizeof py_table / sizeof *py_table, f);
+    if (b)
+        return lw_builtin_call(c, b, l, &a);
     diag_error(l, "'%s()' is not supported in a stencil program", f);
     return &lw_ERRV;
 }

@@ -10,6 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* items[0..n) copied into a new array with room for `more` further items */
+static value **realloc_items(value **items, int n, int more)
+{
+    value **r = NEWN(value *, n + more + 1);
+    for (int i = 0; i < n; i++)
+        r[i] = items[i];
+    return r;
+}
 args lw_args(lctx *c, ast *call)
 {
     args r = {0};
@@ -19,8 +27,17 @@ args lw_args(lctx *c, ast *call)
     r.kwast = NEWN(ast *, call->kwargs.len + 1);
     for (int i = 0; i < call->args.len; i++) {
         ast *a = VEC_AT(call->args, i, ast *);
-        if (a->kind == A_STARRED) {
-            diag_error(a->l, "'*' arguments are not supported");
+        if (a->kind == A_STARRED) { /* f(*seq): the items of a sequence known when compiling */
+            value *seq = lw_iter_items(c, a->a);
+            if (seq && seq->kind == V_TUPLE) {
+                r.pos = realloc_items(r.pos, r.npos, call->args.len - i - 1 + seq->n + 1);
+                for (int k = 0; k < seq->n; k++)
+                    r.pos[r.npos++] = seq->items[k];
+                continue;
+            }
+            if (!seq || seq->kind != V_ERR)
+                diag_error(a->l, "'*' arguments are supported for lists and tuples of a length known "
+                                 "when compiling");
             r.pos[r.npos++] = &lw_ERRV;
             continue;
         }
@@ -29,7 +46,8 @@ args lw_args(lctx *c, ast *call)
     for (int i = 0; i < call->kwargs.len; i++) {
         ast *k = VEC_AT(call->kwargs, i, ast *);
         if (!k->name) {
-            diag_error(k->l, "'**' arguments are not supported");
+            diag_error(k->l, "'**' arguments are not supported (dictionaries are not); pass the "
+                             "keyword arguments by name");
             continue;
         }
         r.kwname[r.nkw] = k->name;
@@ -99,6 +117,26 @@ int lw_match_args(loc l, const char *fname, args *a, int nparam, const char **pn
     }
     return 1;
 }
+
+const lw_builtin *lw_builtin_find(const lw_builtin *table, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(table[i].name, name) == 0)
+            return &table[i];
+    return NULL;
+}
+value *lw_builtin_call(lctx *c, const lw_builtin *b, loc l, args *a)
+{
+    if (b->params[0] && strcmp(b->params[0], "*") == 0)
+        return b->fn(c, l, b->name, NULL, a);
+    int n = 0;
+    while (n < (int)(sizeof b->params / sizeof *b->params) && b->params[n])
+        n++;
+    value *v[sizeof b->params / sizeof *b->params];
+    if (!lw_match_args(l, b->name, a, n, (const char **)b->params, b->nreq, v))
+        return &lw_ERRV;
+    return b->fn(c, l, b->name, v, a);
+}
 static value *inline_call(lctx *c, value *fn, ast *call)
 {
     ast *def = fn->def;
@@ -108,20 +146,47 @@ static value *inline_call(lctx *c, value *fn, ast *call)
                        def->name);
             return &lw_ERRV;
         }
+    if (lw_has_yield(&def->body)) {
+        diag_error(call->l, "a generator is supported only as the iterable of a for loop ('for x in "
+                            "%s(...)'); storing it, next() and other uses are not supported", def->name);
+        return &lw_ERRV;
+    }
     args a = lw_args(c, call);
     if (lw_any_err(&a))
         return &lw_ERRV;
-    int np = def->params.len, nreq = 0;
-    const char **pn = NEWN(const char *, np + 1);
-    for (int i = 0; i < np; i++) {
+    /* def f(a, b=1, *args, c=2): the positional arguments past b are the tuple args (its
+     * length is known here, at each call); c can only be given by keyword */
+    int np = 0, nreq = 0, star = -1, npos_params = def->params.len;
+    const char **pn = NEWN(const char *, def->params.len + 1);
+    ast **pa = NEWN(ast *, def->params.len + 1);
+    for (int i = 0; i < def->params.len; i++) {
         ast *p = VEC_AT(def->params, i, ast *);
-        if (p->ival) {
-            diag_error(p->l, "'*args' and '**kwargs' parameters are not supported");
+        if (p->ival == 2) {
+            diag_error(p->l, "'**%s' parameters are not supported (dictionaries are not); name the "
+                             "keyword parameters", p->name);
             return &lw_ERRV;
         }
-        pn[i] = p->name;
+        if (p->ival == 1) {
+            star = i;
+            npos_params = np;
+            continue;
+        }
+        pa[np] = p;
+        pn[np++] = p->name;
         if (!p->a)
-            nreq = i + 1;
+            nreq = np;
+    }
+    value *extra = NULL;
+    if (star >= 0) {
+        extra = lw_vnew(V_TUPLE, call->l);
+        extra->n = a.npos > npos_params ? a.npos - npos_params : 0;
+        extra->items = NEWN(value *, extra->n + 1);
+        for (int k = 0; k < extra->n; k++) {
+            extra->items[k] = a.pos[npos_params + k];
+            if (extra->items[k]->kind == V_ARRAY && extra->items[k]->e->kind != E_READ)
+                extra->items[k] = lw_materialize(c, extra->items[k]);
+        }
+        a.npos -= extra->n;
     }
     value **vals = NEWN(value *, np + 1);
     if (!lw_match_args(call->l, def->name, &a, np, pn, nreq, vals))
@@ -135,7 +200,7 @@ static value *inline_call(lctx *c, value *fn, ast *call)
     for (int i = 0; i < np; i++)
         if (!vals[i]) {
             c->sc = fn->defscope;
-            vals[i] = lw_expr(c, VEC_AT(def->params, i, ast *)->a);
+            vals[i] = lw_expr(c, pa[i]->a);
             c->sc = caller;
         }
     scope *s = NEW(scope);
@@ -144,6 +209,8 @@ static value *inline_call(lctx *c, value *fn, ast *call)
     s->prefix = lw_cname(c, def->name);
     for (int i = 0; i < np; i++)
         vec_push(&s->locals, (void *)pn[i]);
+    if (extra)
+        vec_push(&s->locals, (void *)VEC_AT(def->params, star, ast *)->name);
     lw_declared_globals(&def->body, &s->globals);
     vec assigned = {0};
     lw_assigned_names(&def->body, &assigned);
@@ -152,8 +219,13 @@ static value *inline_call(lctx *c, value *fn, ast *call)
             vec_push(&s->locals, assigned.items[i]);
     vec_push(&c->inlining, def);
     c->sc = s;
+    if (extra) {
+        binding *b = lw_bind(c, VEC_AT(def->params, star, ast *)->name);
+        b->kind = B_VALUE;
+        b->val = extra;
+    }
     for (int i = 0; i < np; i++) {
-        ast t = {.kind = A_NAME, .l = VEC_AT(def->params, i, ast *)->l, .name = pn[i]};
+        ast t = {.kind = A_NAME, .l = pa[i]->l, .name = pn[i]};
         value *v = vals[i];
         if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh) {
             binding *b = lw_bind(c, pn[i]); /* arrays are passed by reference */
@@ -455,6 +527,198 @@ int lw_for_unrolled(lctx *c, ast *s, int range_loop)
     return 1;
 }
 
+/* ---- generator functions consumed by a for loop ------------------------------------------- */
+
+/* Loops over one generator nested in each other's bodies (for i in g(): for j in g(): ...),
+ * counted to stop a generator that loops over itself. */
+enum { MAX_GENERATOR_NESTING = 16 };
+
+/* Does a function body yield? (nested defs are functions of their own) */
+int lw_has_yield(vec *stmts)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind == A_YIELD)
+            return 1;
+        if ((s->kind == A_IF || s->kind == A_FOR || s->kind == A_WHILE) &&
+            (lw_has_yield(&s->body) || lw_has_yield(&s->orelse)))
+            return 1;
+    }
+    return 0;
+}
+static ast *find_return(vec *stmts)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *), *r = NULL;
+        if (s->kind == A_RETURN)
+            return s;
+        if (s->kind == A_IF || s->kind == A_FOR || s->kind == A_WHILE)
+            if ((r = find_return(&s->body)) || (r = find_return(&s->orelse)))
+                return r;
+    }
+    return NULL;
+}
+
+/* The names an expression or statement list reads or writes (A_NAME nodes). */
+static void names_in(ast *a, vec *out)
+{
+    if (!a)
+        return;
+    if (a->kind == A_NAME && !lw_name_in(out, a->name))
+        vec_push(out, (void *)a->name);
+    names_in(a->a, out);
+    names_in(a->b, out);
+    names_in(a->c, out);
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            names_in(VEC_AT(*vs[k], i, ast *), out);
+}
+
+/* The generator's body with each `yield v` replaced by `target = v` and the for's body. */
+static vec splice_yields(vec stmts, ast *target, vec *body)
+{
+    vec r = {0};
+    for (int i = 0; i < stmts.len; i++) {
+        ast *s = VEC_AT(stmts, i, ast *);
+        if (s->kind == A_YIELD) {
+            vec t = {0};
+            vec_push(&t, target);
+            vec_push(&r, ast_assign(s->l, t, s->a ? s->a : ast_new(A_NONE, s->l)));
+            for (int k = 0; k < body->len; k++)
+                vec_push(&r, body->items[k]);
+            continue;
+        }
+        if (s->kind == A_IF || s->kind == A_FOR || s->kind == A_WHILE) {
+            s->body = splice_yields(s->body, target, body);
+            s->orelse = splice_yields(s->orelse, target, body);
+        }
+        vec_push(&r, s);
+    }
+    return r;
+}
+
+/* for T in gen(args): BODY where gen is a generator function: gen's body is lowered in place,
+ * with each `yield v` replaced by `T = v` and BODY (Python runs BODY at that point of gen).
+ * gen's own names are renamed apart (k becomes "gen.k", "gen.2.k" in a generator nested in a
+ * loop over the same one: names no program can spell), and BODY keeps the names of the loop's
+ * scope, so the loops of gen and the assignments of BODY are one statement list to the type
+ * inference of loops. Returns 0 when it is not such a loop. */
+int lw_for_generator(lctx *c, ast *s)
+{
+    ast *it = s->a;
+    int unbound;
+    binding *fb = it->kind == A_CALL && it->a->kind == A_NAME ? lw_lookup(c, it->a->name, &unbound) : NULL;
+    if (!fb || fb->kind != B_VALUE || fb->val->kind != V_FUNC || !lw_has_yield(&fb->val->def->body))
+        return 0;
+    value *fn = fb->val;
+    ast *def = fn->def;
+    vec gbody = def->body;
+    if (gbody.len && VEC_AT(gbody, gbody.len - 1, ast *)->kind == A_RETURN &&
+        !VEC_AT(gbody, gbody.len - 1, ast *)->a)
+        gbody.len--; /* a bare return at the end ends the generator, as its end would */
+    ast *ret = find_return(&gbody);
+    if (ret) {
+        diag_error(ret->l, "'return' in a generator function is not supported");
+        return 1;
+    }
+    if (breaks_out(&s->body)) {
+        diag_error(s->l, "break and continue are not supported in a loop over a generator (its body "
+                         "is run at each yield of '%s')", def->name);
+        return 1;
+    }
+    int depth = 0;
+    for (int i = 0; i < c->inlining.len; i++)
+        depth += VEC_AT(c->inlining, i, ast *) == def;
+    if (depth >= MAX_GENERATOR_NESTING) { /* a loop over g in g's own body never ends */
+        diag_error(it->l, "the generator '%s' is consumed inside itself more than %d times deep "
+                          "(a recursive generator cannot be compiled: generators are inlined)",
+                   def->name, MAX_GENERATOR_NESTING);
+        return 1;
+    }
+    args a = lw_args(c, it);
+    if (lw_any_err(&a))
+        return 1;
+    int np = def->params.len, nreq = 0;
+    const char **pn = NEWN(const char *, np + 1);
+    for (int i = 0; i < np; i++) {
+        ast *p = VEC_AT(def->params, i, ast *);
+        if (p->ival) {
+            diag_error(p->l, "'%s%s' parameters of a generator function are not supported",
+                       p->ival == 1 ? "*" : "**", p->name);
+            return 1;
+        }
+        pn[i] = p->name;
+        if (!p->a)
+            nreq = i + 1;
+    }
+    value **vals = NEWN(value *, np + 1);
+    if (!lw_match_args(it->l, def->name, &a, np, pn, nreq, vals))
+        return 1;
+    scope *caller = c->sc;
+    for (int i = 0; i < np; i++) {
+        if (vals[i] && vals[i]->kind == V_ARRAY && vals[i]->e->kind != E_READ)
+            vals[i] = lw_materialize(c, vals[i]);
+        if (!vals[i]) { /* defaults are evaluated in the defining scope */
+            c->sc = fn->defscope;
+            vals[i] = lw_expr(c, VEC_AT(def->params, i, ast *)->a);
+            c->sc = caller;
+        }
+    }
+    /* the generator's locals: its parameters and the names it assigns, less its globals */
+    vec globals = {0}, from = {0}, to = {0};
+    lw_declared_globals(&def->body, &globals);
+    for (int i = 0; i < np; i++)
+        vec_push(&from, (void *)pn[i]);
+    lw_assigned_names(&def->body, &from);
+    for (int i = 0; i < from.len; i++) {
+        const char *n = VEC_AT(from, i, const char *);
+        if (lw_name_in(&globals, n))
+            n = arena_printf(&util_arena, "%s", n); /* stays itself */
+        else
+            n = depth ? arena_printf(&util_arena, "%s.%d.%s", def->name, depth + 1, n)
+                      : arena_printf(&util_arena, "%s.%s", def->name, n);
+        vec_push(&to, (void *)n);
+    }
+    for (int i = 0; i < np; i++) {
+        ast t = {.kind = A_NAME, .l = VEC_AT(def->params, i, ast *)->l, .name = VEC_AT(to, i, const char *)};
+        value *v = vals[i];
+        if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh) {
+            binding *b = lw_bind(c, t.name); /* arrays are passed by reference */
+            b->kind = B_VALUE;
+            b->val = v;
+        } else
+            lw_assign_name(c, &t, v);
+    }
+    vec clone = ast_clone_renamed(gbody, &from, &to);
+    /* its other names are read where the loop is: they must mean what they mean where the
+     * generator was defined */
+    vec free = {0};
+    for (int i = 0; i < clone.len; i++)
+        names_in(VEC_AT(clone, i, ast *), &free);
+    for (int i = 0; i < free.len; i++) {
+        const char *n = VEC_AT(free, i, const char *);
+        if (lw_name_in(&to, n))
+            continue;
+        int u1, u2;
+        binding *here = lw_lookup(c, n, &u1);
+        c->sc = fn->defscope;
+        binding *there = lw_lookup(c, n, &u2);
+        c->sc = caller;
+        if (here != there || u1 != u2) {
+            diag_error(it->l, "the generator '%s' reads '%s', which this loop's function defines too; "
+                              "a generator is inlined where it is consumed, so rename one of them",
+                       def->name, n);
+            return 1;
+        }
+    }
+    vec body = splice_yields(clone, s->b, &s->body);
+    vec_push(&c->inlining, def);
+    lw_block(c, &body);
+    c->inlining.len--;
+    return 1;
+}
+
 /* F[k] of a name bound to a list, k a constant: the hidden name holding item k ("F.k"). */
 ast *lw_list_elem(lctx *c, ast *t, value **list, int *index)
 {
@@ -496,6 +760,11 @@ static value *call_lambda(lctx *c, value *fn, ast *call)
     int nreq = 0;
     for (int i = 0; i < np; i++) {
         ast *p = VEC_AT(lam->params, i, ast *);
+        if (p->ival) {
+            diag_error(p->l, "'%s%s' parameters of a lambda are not supported; use a def",
+                       p->ival == 1 ? "*" : "**", p->name);
+            return &lw_ERRV;
+        }
         pn[i] = p->name;
         if (!p->a)
             nreq = i + 1;

@@ -287,9 +287,12 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
                    v->vrank, nreal);
         return &lw_ERRV;
     }
-    if (v->vrank - nreal + nnew > IR_MAX_RANK) {
+    int nint = 0; /* integer indices drop their dimension; slices keep theirs */
+    for (int i = 0; i < nitems; i++)
+        nint += kind[i] == IX_INDEX;
+    if (v->vrank - nint + nnew > IR_MAX_RANK) {
         diag_error(sub->l, "the result would have %d dimensions; at most %d are supported",
-                   v->vrank - nreal + nnew, IR_MAX_RANK);
+                   v->vrank - nint + nnew, IR_MAX_RANK);
         return &lw_ERRV;
     }
     /* Range dimensions of the base view, in order. */

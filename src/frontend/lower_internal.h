@@ -46,6 +46,7 @@ typedef struct dynvar {
 } dynvar;
 typedef struct scope scope;
 typedef struct value value;
+typedef struct loop_memo loop_memo;
 struct value {
     vkind kind;
     loc l;
@@ -107,6 +108,8 @@ typedef struct lctx {
     strmap name_at;     /* C name -> its index in names (stale when past names.len) */
     strmap next_suffix; /* base name -> the k to try first for base_k */
     int loops;
+    int probing;        /* > 0 inside a type-inference pass or probe: output discarded, rewound */
+    vec memo;           /* loop_memo*: loop types found by passes, for the real lowering (lower.c) */
     vec params;         /* const char*: names that are parameters */
     long work;          /* statements and expressions lowered for top, probes included */
     int exhausted;      /* work passed LOWER_WORK_LIMIT: the rest is skipped */
@@ -116,7 +119,7 @@ typedef struct lctx {
 /* Snapshot of a scope's bindings (for branches and loop probes). */
 typedef struct snapshot {
     vec binds;
-    int nvars, nnames, nprogvars, npending, ndyns;
+    int nvars, nnames, nprogvars, npending, ndyns, nmemo;
 } snapshot;
 
 /* ------------------------------------------------------------------------------------------ */
@@ -129,7 +132,21 @@ typedef struct args {
     value **kw;
     ast **kwast;
     int nkw;
+    value *self; /* the receiver of a method call (a.sum(...)), else NULL */
 } args;
+
+/* A built-in function of a table (lower_numpy.c: np.*, lower_builtins.c: Python's and math's):
+ * its name as called, Python's parameter names (NULL-terminated, the first nreq required) and
+ * its lowering. lw_builtin_call matches the arguments to the parameters with Python's messages
+ * (unexpected keyword, too many positional, missing) and passes them in v (NULL: not given), the
+ * raw arguments in a. params {"*"}: variadic, the lowering checks a itself. */
+typedef value *(*lw_lower_fn)(lctx *c, loc l, const char *name, value **v, args *a);
+typedef struct lw_builtin {
+    const char *name;
+    const char *params[8];
+    int nreq;
+    lw_lower_fn fn;
+} lw_builtin;
 
 /* ---- lower_scope.c: names, scopes, bindings, C names, snapshots, dynvars -------------------- */
 
@@ -213,8 +230,12 @@ void lw_check_returns(vec *body, int top);
 value *lw_iter_items(lctx *c, ast *it);
 value *lw_comprehension(lctx *c, ast *a);
 int lw_for_unrolled(lctx *c, ast *s, int range_loop);
+int lw_has_yield(vec *stmts);
+int lw_for_generator(lctx *c, ast *s);
 ast *lw_list_elem(lctx *c, ast *t, value **list, int *index);
 value *lw_call(lctx *c, ast *call);
+const lw_builtin *lw_builtin_find(const lw_builtin *table, size_t n, const char *name);
+value *lw_builtin_call(lctx *c, const lw_builtin *b, loc l, args *a);
 
 /* ---- lower_builtins.c: Python, math and random built-ins ------------------------------------ */
 
@@ -247,7 +268,12 @@ value *lw_pad(lctx *c, loc l, args *a);
 value *lw_indices(lctx *c, loc l, args *a);
 value *lw_index_grid(lctx *c, const char *which, ast *sub);
 
-/* ---- lower.c: statements, loops, parameters, driver ----------------------------------------- */
+/* ---- lower_loops.c: for and while loops, the type inference of loop bodies ------------------ */
+
+void lw_lower_for(lctx *c, ast *s);
+void lw_lower_while(lctx *c, ast *s);
+
+/* ---- lower.c: statements, parameters, driver ------------------------------------------------- */
 
 void lw_assign_name(lctx *c, ast *target, value *v);
 void lw_emit_raise(lctx *c, loc l, ir_expr *cond, const char *msg);

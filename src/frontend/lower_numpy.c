@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input_decl.h"
 #include "npy_input.h"
 
 static value *reduce(lctx *c, loc l, const char *kind, value *x);
@@ -282,12 +283,24 @@ static value *load(lctx *c, loc l, value *fname)
     }
     ir_type t = T_F64; /* set by npy_input_peek when it succeeds */
     int rank = 0;
+    int64_t fshape[IR_MAX_RANK];
     const char *why = NULL;
-    int st = npy_input_peek(fname->str, &t, &rank, &why);
+    /* a declared input (input_decl.c) is not looked for: the program checks it when it runs,
+     * and none of its extents is known, so none is taken as a broadcast 1 */
+    int st;
+    if (input_decl_find(fname->str, &t, &rank)) {
+        st = 1;
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            fshape[d] = -1;
+    } else {
+        st = npy_input_peek(fname->str, &t, &rank, fshape, &why);
+    }
     if (st == 0) {
         diag_error(fname->l, "cannot see '%s' at compile time: the compiler reads its dtype and number "
                              "of dimensions from the file (looked in the working directory, next to "
-                             "the program and in PROGRAM.data/)", fname->str);
+                             "the program and in PROGRAM.data/), or declare it: '# tyles: input %s "
+                             "DTYPE RANK' or tylesc --input %s=DTYPE,RANK", fname->str, fname->str,
+                   fname->str);
         return &lw_ERRV;
     }
     if (st < 0) {
@@ -299,10 +312,17 @@ static value *load(lctx *c, loc l, value *fname)
     s->var = tmp;
     s->str = fname->str;
     lw_emit(c, s);
-    /* the file's shape is known only at run time: one opaque atom per extent, so arrays
-     * derived from it have extents that differ from it by constants (halo reasoning) */
+    /* The file's shape is known only at run time: one opaque atom per extent, so arrays
+     * derived from it have extents that differ from it by constants (halo reasoning). An
+     * extent of 1 in the file seen now is taken as the constant 1, as NumPy broadcasts it
+     * (a (1, ny) depth against (nx, ny) fields); the run time checks that the file still has it. */
     const sym **sh = NEWN(const sym *, rank);
     for (int d = 0; d < rank; d++) {
+        if (fshape[d] == 1) {
+            sh[d] = sym_const(1);
+            s->init |= 1 << d;
+            continue;
+        }
         char key[96], disp[96];
         snprintf(key, sizeof key, "np.load@%d:%d#%d", l.line, l.col, d);
         snprintf(disp, sizeof disp, "np.load(...).shape[%d]", d);
@@ -646,120 +666,310 @@ static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self
     return reduce_axis(c, l, kind, x, axis, keepdims);
 }
 
-/* The numpy functions that are not creators: NULL if f is none of them. */
-static value *numpy_function(lctx *c, loc l, const char *f, args *a)
+/* ---- the np.* functions: one lowering each, matched arguments in v (see lw_builtin) ------- */
+
+static value *np_ufunc1(lctx *c, loc l, const char *f, value **v, args *a)
 {
+    (void)a;
     for (size_t i = 0; i < sizeof ufuncs / sizeof *ufuncs; i++)
-        if (strcmp(f, ufuncs[i].name) == 0) {
-            if (a->npos != 1 || a->nkw) {
-                diag_error(l, "np.%s() takes one argument here", f);
-                return &lw_ERRV;
-            }
-            return ufunc1(c, l, ufuncs[i].fn, a->pos[0]);
-        }
-    if (strcmp(f, "abs") == 0 || strcmp(f, "absolute") == 0) {
-        if (a->npos != 1 || a->nkw) {
-            diag_error(l, "np.%s() takes one argument here", f);
-            return &lw_ERRV;
-        }
-        value *r = lw_unop(c, l, OP_ABS, a->pos[0]);
-        if (r->kind == V_SCALAR)
-            r->weak = 0;
-        return r;
-    }
-    if (strcmp(f, "minimum") == 0 || strcmp(f, "maximum") == 0 || strcmp(f, "power") == 0) {
-        if (a->npos != 2 || a->nkw) {
-            diag_error(l, "np.%s() takes two arguments here", f);
-            return &lw_ERRV;
-        }
-        return lw_binop(c, l, f[0] == 'p' ? OP_POWER : f[1] == 'i' ? OP_NPMIN : OP_NPMAX, a->pos[0], a->pos[1]);
-    }
-    for (size_t i = 0; i < sizeof ufuncs2 / sizeof *ufuncs2; i++)
-        if (strcmp(f, ufuncs2[i].name) == 0) {
-            if (a->npos != 2 || a->nkw) {
-                diag_error(l, "np.%s() takes two arguments here", f);
-                return &lw_ERRV;
-            }
-            return ufunc2(c, l, ufuncs2[i].fn, a->pos[0], a->pos[1]);
-        }
-    if (strcmp(f, "degrees") == 0 || strcmp(f, "radians") == 0 || strcmp(f, "rad2deg") == 0 ||
-        strcmp(f, "deg2rad") == 0 || strcmp(f, "square") == 0) {
-        if (a->npos != 1 || a->nkw) {
-            diag_error(l, "np.%s() takes one argument here", f);
-            return &lw_ERRV;
-        }
-        value *x = a->pos[0];
-        if (f[0] == 's') /* np.square: x * x in x's type */
-            return lw_binop(c, l, OP_MUL, x, x);
-        /* NumPy multiplies by the constant 180/pi (or pi/180); ints become float64 */
-        int to_deg = strcmp(f, "degrees") == 0 || strcmp(f, "rad2deg") == 0;
-        double k = to_deg ? 180.0 / 3.141592653589793 : 3.141592653589793 / 180.0;
-        return lw_binop(c, l, OP_MUL, x, lw_scalar(l, ir_const_f(l, T_F64, k), 1));
-    }
-    if (strcmp(f, "isnan") == 0 || strcmp(f, "isinf") == 0 || strcmp(f, "isfinite") == 0) {
-        if (a->npos != 1 || a->nkw) {
-            diag_error(l, "np.%s() takes one argument here", f);
-            return &lw_ERRV;
-        }
-        value *x = a->pos[0];
-        if (f[2] == 'n') /* NaN is the one value unequal to itself */
-            return lw_binop(c, l, OP_CNE, x, x);
-        value *inf = lw_scalar(l, ir_const_f(l, T_F64, INFINITY), 1);
-        return lw_binop(c, l, f[2] == 'i' ? OP_CEQ : OP_CLT, lw_unop(c, l, OP_ABS, x), inf);
-    }
-    if (strcmp(f, "where") == 0) {
-        if (a->npos != 3 || a->nkw) {
-            diag_error(l, "np.where() takes a condition and two values (the one-argument form is not supported)");
-            return &lw_ERRV;
-        }
-        return lw_where3(c, l, a->pos[0], a->pos[1], a->pos[2]);
-    }
-    if (strcmp(f, "clip") == 0) {
-        const char *pn[] = {"a", "a_min", "a_max"};
-        value *v[3];
-        if (!lw_match_args(l, "np.clip", a, 3, pn, 3, v))
-            return &lw_ERRV;
-        return lw_binop(c, l, OP_NPMIN, lw_binop(c, l, OP_NPMAX, v[0], v[1]), v[2]);
-    }
-    static const char *reds[] = {"sum", "max", "min", "mean", "amax", "amin", "any", "all",
-                                 "linalg.norm", NULL};
-    for (const char **r = reds; *r; r++)
-        if (strcmp(f, *r) == 0)
-            return reduce_call(c, l, strcmp(f, "linalg.norm") == 0 ? "norm" : f, a, NULL);
-    if (strcmp(f, "cumsum") == 0) {
-        const char *pn[] = {"a", "axis"};
-        value *v[2];
-        if (!lw_match_args(l, "np.cumsum", a, 2, pn, 1, v))
-            return &lw_ERRV;
-        return cumsum(c, l, v[0], v[1]);
-    }
-    if (strcmp(f, "diff") == 0) {
-        const char *pn[] = {"a", "n", "axis"};
-        value *v[3];
-        if (!lw_match_args(l, "np.diff", a, 3, pn, 1, v))
-            return &lw_ERRV;
-        return diff(c, l, v[0], v[1], v[2]);
-    }
-    if (strcmp(f, "roll") == 0) {
-        const char *pn[] = {"a", "shift", "axis"};
-        value *v[3];
-        if (!lw_match_args(l, "np.roll", a, 3, pn, 2, v))
-            return &lw_ERRV;
-        if (v[1]->kind == V_TUPLE) {
-            diag_error(v[1]->l, "np.roll() with several shifts is not supported; roll one axis at a time");
-            return &lw_ERRV;
-        }
-        return roll(c, l, v[0], v[1], v[2]);
-    }
-    if (strcmp(f, "load") == 0) {
-        if (a->npos != 1 || a->nkw) {
-            diag_error(l, "np.load() takes one file name");
-            return &lw_ERRV;
-        }
-        return load(c, l, a->pos[0]);
-    }
-    return NULL;
+        if (strcmp(f + 3, ufuncs[i].name) == 0)
+            return ufunc1(c, l, ufuncs[i].fn, v[0]);
+    return &lw_ERRV;
 }
+static value *np_ufunc2(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    for (size_t i = 0; i < sizeof ufuncs2 / sizeof *ufuncs2; i++)
+        if (strcmp(f + 3, ufuncs2[i].name) == 0)
+            return ufunc2(c, l, ufuncs2[i].fn, v[0], v[1]);
+    return &lw_ERRV;
+}
+static value *np_abs(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)a;
+    value *r = lw_unop(c, l, OP_ABS, v[0]);
+    if (r->kind == V_SCALAR)
+        r->weak = 0;
+    return r;
+}
+/* np.minimum, np.maximum, np.power */
+static value *np_binop(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    f += 3;
+    return lw_binop(c, l, f[0] == 'p' ? OP_POWER : f[1] == 'i' ? OP_NPMIN : OP_NPMAX, v[0], v[1]);
+}
+/* np.degrees, np.radians, np.rad2deg, np.deg2rad, np.square */
+static value *np_scale(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    f += 3;
+    value *x = v[0];
+    if (f[0] == 's') /* np.square: x * x in x's type */
+        return lw_binop(c, l, OP_MUL, x, x);
+    /* NumPy multiplies by the constant 180/pi (or pi/180); ints become float64 */
+    int to_deg = strcmp(f, "degrees") == 0 || strcmp(f, "rad2deg") == 0;
+    double k = to_deg ? 180.0 / 3.141592653589793 : 3.141592653589793 / 180.0;
+    return lw_binop(c, l, OP_MUL, x, lw_scalar(l, ir_const_f(l, T_F64, k), 1));
+}
+/* np.isnan, np.isinf, np.isfinite */
+static value *np_isclass(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0];
+    if (f[5] == 'n') /* NaN is the one value unequal to itself */
+        return lw_binop(c, l, OP_CNE, x, x);
+    value *inf = lw_scalar(l, ir_const_f(l, T_F64, INFINITY), 1);
+    return lw_binop(c, l, f[5] == 'i' ? OP_CEQ : OP_CLT, lw_unop(c, l, OP_ABS, x), inf);
+}
+static value *np_where(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)v;
+    if (a->npos != 3 || a->nkw) {
+        diag_error(l, "np.where() takes a condition and two values (the one-argument form is not supported)");
+        return &lw_ERRV;
+    }
+    return lw_where3(c, l, a->pos[0], a->pos[1], a->pos[2]);
+}
+static value *np_clip(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)a;
+    return lw_binop(c, l, OP_NPMIN, lw_binop(c, l, OP_NPMAX, v[0], v[1]), v[2]);
+}
+static value *np_reduce(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)v;
+    return reduce_call(c, l, strcmp(f, "np.linalg.norm") == 0 ? "norm" : f + 3, a, NULL);
+}
+static value *np_cumsum(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)a;
+    return cumsum(c, l, v[0], v[1]);
+}
+static value *np_diff(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)a;
+    return diff(c, l, v[0], v[1], v[2]);
+}
+static value *np_roll(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)a;
+    if (v[1]->kind == V_TUPLE) {
+        diag_error(v[1]->l, "np.roll() with several shifts is not supported; roll one axis at a time");
+        return &lw_ERRV;
+    }
+    return roll(c, l, v[0], v[1], v[2]);
+}
+static value *np_load(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)a;
+    return load(c, l, v[0]);
+}
+/* The creators of lower_arrays.c match their own arguments (the table lists the parameters). */
+static value *np_arrays(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)v;
+    const char *n = f + 3;
+    if (strcmp(n, "linspace") == 0)
+        return lw_linspace(c, l, a);
+    if (strcmp(n, "arange") == 0)
+        return lw_arange(c, l, a);
+    if (strcmp(n, "meshgrid") == 0)
+        return lw_meshgrid(c, l, a);
+    if (strcmp(n, "pad") == 0)
+        return lw_pad(c, l, a);
+    if (strcmp(n, "indices") == 0)
+        return lw_indices(c, l, a);
+    return lw_array_literal(c, l, a, n[1] == 'r');
+}
+/* np.ndarray(shape, dtype=): uninitialised, as np.empty */
+static value *np_ndarray(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)a;
+    int rank;
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    ir_type t = T_F64;
+    if (!lw_shape_arg(v[0], &rank, len, sh) || (v[1] && v[1]->kind != V_NONE && !lw_dtype_of(v[1], &t)))
+        return &lw_ERRV;
+    return lw_new_array(c, l, t, rank, len, sh, 0, NULL);
+}
+/* np.zeros, np.ones, np.empty, np.full */
+static value *np_creator(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    const char *n = f + 3;
+    int full = n[0] == 'f', ones = n[0] == 'o', zeros = n[0] == 'z';
+    int rank;
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    if (!lw_shape_arg(v[0], &rank, len, sh))
+        return &lw_ERRV;
+    ir_type t = T_F64;
+    value *dt = full ? v[2] : v[1];
+    if (full && v[1]->kind != V_SCALAR) {
+        diag_error(v[1]->l, "np.full() takes a scalar fill value");
+        return &lw_ERRV;
+    }
+    if (full && v[1]->mixed && !(dt && dt->kind != V_NONE)) {
+        diag_error(v[1]->l, "this value is an int or a float depending on the path taken, so "
+                            "the dtype of the array would too; give dtype= or convert it with "
+                            "float() or int()");
+        return &lw_ERRV;
+    }
+    if (full && v[1]->kind == V_SCALAR)
+        t = v[1]->weak ? (v[1]->type == T_BOOL ? T_BOOL : ir_type_is_float(v[1]->type) ? T_F64 : T_I64)
+                       : v[1]->type;
+    if (dt && dt->kind != V_NONE && !lw_dtype_of(dt, &t))
+        return &lw_ERRV;
+    ir_expr *fill = full ? v[1]->e : ones ? ir_const_f(l, T_F64, 1.0) : NULL;
+    return lw_new_array(c, l, t, rank, len, sh, zeros ? 1 : fill ? 2 : 0, fill);
+}
+/* np.zeros_like, np.ones_like, np.empty_like, np.full_like */
+static value *np_like(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    const char *n = f + 3;
+    int full = n[0] == 'f', ones = n[0] == 'o', zeros = n[0] == 'z';
+    value *src = lw_array_arg(c, v[0], f);
+    if (!src)
+        return &lw_ERRV;
+    ir_type t = src->type;
+    value *dt = full ? v[2] : v[1];
+    if (dt && dt->kind != V_NONE && !lw_dtype_of(dt, &t))
+        return &lw_ERRV;
+    if (full && v[1]->kind != V_SCALAR) {
+        diag_error(v[1]->l, "np.full_like() takes a scalar fill value");
+        return &lw_ERRV;
+    }
+    ir_expr *fill = full ? v[1]->e : ones ? ir_const_f(l, T_F64, 1.0) : NULL;
+    return lw_new_array(c, l, t, src->rank, src->len, src->sh, zeros ? 1 : fill ? 2 : 0, fill);
+}
+static value *np_copy(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *src = lw_array_arg(c, v[0], f);
+    return src ? lw_copy_of(c, l, src) : &lw_ERRV;
+}
+static value *np_save(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    if (v[0]->kind != V_STR) {
+        diag_error(v[0]->l, "np.save() needs the file name as a string literal");
+        return &lw_ERRV;
+    }
+    value *arr = lw_array_arg(c, v[1], f);
+    if (!arr)
+        return &lw_ERRV;
+    ir_var *slot = lw_whole_slot(arr);
+    if (!slot)
+        slot = lw_whole_slot(lw_materialize(c, arr));
+    ir_stmt *s = ir_stmt_new(S_SAVE, l);
+    size_t len = strlen(v[0]->str);
+    s->str = (len >= 4 && strcmp(v[0]->str + len - 4, ".npy") == 0)
+                 ? v[0]->str
+                 : arena_printf(&util_arena, "%s.npy", v[0]->str);
+    s->var = slot;
+    lw_emit(c, s);
+    return lw_vnew(V_NONE, l);
+}
+
+/* The np.* functions: name, NumPy's parameters (those tylesc supports), required count. */
+#define U1(n) {"np." n, {"x"}, 1, np_ufunc1}
+#define RED(n) {"np." n, {"a", "axis", "keepdims"}, 1, np_reduce}
+static const lw_builtin np_table[] = {
+    U1("sqrt"), U1("exp"), U1("log"), U1("sin"), U1("cos"), U1("tan"), U1("tanh"), U1("floor"),
+    U1("ceil"), U1("sign"), U1("arcsin"), U1("arccos"), U1("arctan"), U1("sinh"), U1("cosh"),
+    U1("arcsinh"), U1("arccosh"), U1("arctanh"), U1("log10"), U1("log2"), U1("exp2"),
+    U1("expm1"), U1("log1p"), U1("cbrt"), U1("trunc"), U1("rint"),
+    {"np.abs", {"x"}, 1, np_abs}, {"np.absolute", {"x"}, 1, np_abs},
+    {"np.minimum", {"x1", "x2"}, 2, np_binop}, {"np.maximum", {"x1", "x2"}, 2, np_binop},
+    {"np.power", {"x1", "x2"}, 2, np_binop},
+    {"np.arctan2", {"x1", "x2"}, 2, np_ufunc2}, {"np.hypot", {"x1", "x2"}, 2, np_ufunc2},
+    {"np.copysign", {"x1", "x2"}, 2, np_ufunc2}, {"np.fmod", {"x1", "x2"}, 2, np_ufunc2},
+    {"np.degrees", {"x"}, 1, np_scale}, {"np.radians", {"x"}, 1, np_scale},
+    {"np.rad2deg", {"x"}, 1, np_scale}, {"np.deg2rad", {"x"}, 1, np_scale},
+    {"np.square", {"x"}, 1, np_scale},
+    {"np.isnan", {"x"}, 1, np_isclass}, {"np.isinf", {"x"}, 1, np_isclass},
+    {"np.isfinite", {"x"}, 1, np_isclass},
+    {"np.where", {"*"}, 0, np_where},
+    {"np.clip", {"a", "a_min", "a_max"}, 3, np_clip},
+    RED("sum"), RED("max"), RED("min"), RED("mean"), RED("amax"), RED("amin"), RED("any"),
+    RED("all"), {"np.linalg.norm", {"x", "axis", "keepdims"}, 1, np_reduce},
+    {"np.cumsum", {"a", "axis"}, 1, np_cumsum},
+    {"np.diff", {"a", "n", "axis"}, 1, np_diff},
+    {"np.roll", {"a", "shift", "axis"}, 2, np_roll},
+    {"np.load", {"file"}, 1, np_load},
+    {"np.linspace", {"start", "stop", "num", "endpoint", "retstep", "dtype", "axis"}, 2, np_arrays},
+    {"np.arange", {"*"}, 0, np_arrays}, /* arange(stop) or arange(start, stop[, step]) */
+    {"np.meshgrid", {"*"}, 0, np_arrays},
+    {"np.array", {"object", "dtype"}, 1, np_arrays}, {"np.asarray", {"object", "dtype"}, 1, np_arrays},
+    {"np.pad", {"array", "pad_width", "mode", "constant_values"}, 2, np_arrays},
+    {"np.indices", {"dimensions", "dtype", "sparse"}, 1, np_arrays},
+    {"np.ndarray", {"shape", "dtype"}, 1, np_ndarray},
+    {"np.zeros", {"shape", "dtype", "order"}, 1, np_creator},
+    {"np.ones", {"shape", "dtype", "order"}, 1, np_creator},
+    {"np.empty", {"shape", "dtype", "order"}, 1, np_creator},
+    {"np.full", {"shape", "fill_value", "dtype", "order"}, 2, np_creator},
+    {"np.zeros_like", {"a", "dtype", "order"}, 1, np_like},
+    {"np.ones_like", {"a", "dtype", "order"}, 1, np_like},
+    {"np.empty_like", {"a", "dtype", "order"}, 1, np_like},
+    {"np.full_like", {"a", "fill_value", "dtype", "order"}, 2, np_like},
+    {"np.copy", {"a"}, 1, np_copy},
+    {"np.save", {"file", "arr"}, 2, np_save},
+};
+#undef U1
+#undef RED
+
+/* ---- methods of arrays: the receiver is a->self ---------------------------------------------- */
+
+static value *m_copy(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)v;
+    return lw_copy_of(c, l, a->self);
+}
+static value *m_reduce(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)v;
+    if (a->self->kind == V_MASKED && (a->npos || a->nkw)) {
+        diag_error(l, "%s() of a boolean-mask selection takes no arguments", f);
+        return &lw_ERRV;
+    }
+    return reduce_call(c, l, f, a, a->self);
+}
+static value *m_cumsum(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f;
+    return cumsum(c, l, a->self, v[0]);
+}
+static value *m_astype(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f;
+    ir_type t;
+    value *self = a->self;
+    if (!lw_dtype_of(v[0], &t))
+        return &lw_ERRV;
+    value *r = lw_vnew(V_ARRAY, l);
+    *r = *self;
+    r->l = l;
+    r->fresh = NULL;
+    r->type = t;
+    r->e = ir_cast(l, t, self->e);
+    return r->e == self->e ? lw_copy_of(c, l, self) : r;
+}
+static value *m_clip(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f;
+    return lw_binop(c, l, OP_NPMIN, lw_binop(c, l, OP_NPMAX, a->self, v[0]), v[1]);
+}
+#define MRED(n) {n, {"axis", "keepdims"}, 0, m_reduce}
+static const lw_builtin method_table[] = {
+    {"copy", {NULL}, 0, m_copy}, MRED("sum"), MRED("max"), MRED("min"), MRED("mean"), MRED("any"),
+    MRED("all"), {"cumsum", {"axis"}, 0, m_cumsum}, {"astype", {"dtype"}, 1, m_astype},
+    {"clip", {"min", "max"}, 2, m_clip},
+};
+#undef MRED
+
 value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self)
 {
     loc l = call->l;
@@ -842,171 +1052,16 @@ value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self)
     if (lw_any_err(&a))
         return &lw_ERRV;
     if (self) {
-        /* methods of arrays */
-        if (strcmp(f, "copy") == 0) {
-            if (a.npos || a.nkw) {
-                diag_error(l, "copy() arguments are not supported");
-                return &lw_ERRV;
-            }
-            return lw_copy_of(c, l, self);
-        }
-        if (strcmp(f, "sum") == 0 || strcmp(f, "max") == 0 || strcmp(f, "min") == 0 ||
-            strcmp(f, "mean") == 0 || strcmp(f, "any") == 0 || strcmp(f, "all") == 0)
-            return self->kind == V_MASKED && (a.npos || a.nkw)
-                       ? (diag_error(l, "%s() of a boolean-mask selection takes no arguments", f), &lw_ERRV)
-                       : reduce_call(c, l, f, &a, self);
-        if (strcmp(f, "cumsum") == 0) {
-            const char *pn[] = {"axis"};
-            value *v[1];
-            if (!lw_match_args(l, "cumsum", &a, 1, pn, 0, v))
-                return &lw_ERRV;
-            return cumsum(c, l, self, v[0]);
-        }
-        if (strcmp(f, "astype") == 0) {
-            ir_type t;
-            if (a.npos != 1 || a.nkw || !lw_dtype_of(a.pos[0], &t))
-                return a.npos == 1 ? &lw_ERRV : (diag_error(l, "astype() takes one dtype"), &lw_ERRV);
-            value *r = lw_vnew(V_ARRAY, l);
-            *r = *self;
-            r->l = l;
-            r->fresh = NULL;
-            r->type = t;
-            r->e = ir_cast(l, t, self->e);
-            return r->e == self->e ? lw_copy_of(c, l, self) : r;
-        }
-        if (strcmp(f, "clip") == 0) {
-            if (a.npos != 2 || a.nkw) {
-                diag_error(l, "clip() takes a lower and an upper bound");
-                return &lw_ERRV;
-            }
-            return lw_binop(c, l, OP_NPMIN, lw_binop(c, l, OP_NPMAX, self, a.pos[0]), a.pos[1]);
-        }
+        a.self = self;
+        const lw_builtin *m = lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, f);
+        if (m)
+            return lw_builtin_call(c, m, l, &a);
         diag_error(l, "the array method '%s' is not supported", f);
         return &lw_ERRV;
     }
-    {
-        value *r = numpy_function(c, l, f + 3, &a);
-        if (r)
-            return r;
-    }
-    const char *n = f + 3;
-    if (strcmp(n, "linspace") == 0)
-        return lw_linspace(c, l, &a);
-    if (strcmp(n, "arange") == 0)
-        return lw_arange(c, l, &a);
-    if (strcmp(n, "meshgrid") == 0)
-        return lw_meshgrid(c, l, &a);
-    if (strcmp(n, "array") == 0 || strcmp(n, "asarray") == 0)
-        return lw_array_literal(c, l, &a, n[1] == 'r');
-    if (strcmp(n, "pad") == 0)
-        return lw_pad(c, l, &a);
-    if (strcmp(n, "indices") == 0)
-        return lw_indices(c, l, &a);
-    if (strcmp(n, "ndarray") == 0) { /* np.ndarray(shape, dtype=): uninitialised, as np.empty */
-        const char *pn[] = {"shape", "dtype"};
-        value *v[2];
-        int rank;
-        ir_expr *len[IR_MAX_RANK];
-        const sym *sh[IR_MAX_RANK];
-        ir_type t = T_F64;
-        if (!lw_match_args(l, f, &a, 2, pn, 1, v) || !lw_shape_arg(v[0], &rank, len, sh) ||
-            (v[1] && v[1]->kind != V_NONE && !lw_dtype_of(v[1], &t)))
-            return &lw_ERRV;
-        return lw_new_array(c, l, t, rank, len, sh, 0, NULL);
-    }
-    static const char *creators[] = {"zeros", "ones", "empty", "full", NULL};
-    for (int i = 0; creators[i]; i++) {
-        int full = i == 3;
-        if (strcmp(n, creators[i]) == 0) {
-            const char *pn[] = {"shape", full ? "fill_value" : "dtype", "dtype", "order"};
-            int np_ = full ? 4 : 3, nreq = full ? 2 : 1;
-            if (!full)
-                pn[2] = "order";
-            value *v[4];
-            if (!lw_match_args(l, f, &a, np_, pn, nreq, v))
-                return &lw_ERRV;
-            int rank;
-            ir_expr *len[IR_MAX_RANK];
-            const sym *sh[IR_MAX_RANK];
-            if (!lw_shape_arg(v[0], &rank, len, sh))
-                return &lw_ERRV;
-            ir_type t = T_F64;
-            value *dt = full ? v[2] : v[1];
-            if (full && v[1]->kind != V_SCALAR) {
-                diag_error(v[1]->l, "np.full() takes a scalar fill value");
-                return &lw_ERRV;
-            }
-            if (full && v[1]->mixed && !(dt && dt->kind != V_NONE)) {
-                diag_error(v[1]->l, "this value is an int or a float depending on the path taken, so "
-                                    "the dtype of the array would too; give dtype= or convert it with "
-                                    "float() or int()");
-                return &lw_ERRV;
-            }
-            if (full && v[1]->kind == V_SCALAR)
-                t = v[1]->weak ? (v[1]->type == T_BOOL ? T_BOOL : ir_type_is_float(v[1]->type) ? T_F64 : T_I64)
-                               : v[1]->type;
-            if (dt && dt->kind != V_NONE && !lw_dtype_of(dt, &t))
-                return &lw_ERRV;
-            ir_expr *fill = full ? v[1]->e : i == 1 ? ir_const_f(l, T_F64, 1.0) : NULL;
-            return lw_new_array(c, l, t, rank, len, sh, i == 0 ? 1 : fill ? 2 : 0, fill);
-        }
-    }
-    static const char *likes[] = {"zeros_like", "ones_like", "empty_like", "full_like", NULL};
-    for (int i = 0; likes[i]; i++) {
-        int full = i == 3;
-        if (strcmp(n, likes[i]) == 0) {
-            const char *pn[] = {"a", full ? "fill_value" : "dtype", "dtype", "order"};
-            int np_ = full ? 4 : 3, nreq = full ? 2 : 1;
-            value *v[4];
-            if (!lw_match_args(l, f, &a, np_, pn, nreq, v))
-                return &lw_ERRV;
-            value *src = lw_array_arg(c, v[0], f);
-            if (!src)
-                return &lw_ERRV;
-            ir_type t = src->type;
-            value *dt = full ? v[2] : v[1];
-            if (dt && dt->kind != V_NONE && !lw_dtype_of(dt, &t))
-                return &lw_ERRV;
-            if (full && v[1]->kind != V_SCALAR) {
-                diag_error(v[1]->l, "np.full_like() takes a scalar fill value");
-                return &lw_ERRV;
-            }
-            ir_expr *fill = full ? v[1]->e : i == 1 ? ir_const_f(l, T_F64, 1.0) : NULL;
-            return lw_new_array(c, l, t, src->rank, src->len, src->sh, i == 0 ? 1 : fill ? 2 : 0, fill);
-        }
-    }
-    if (strcmp(n, "copy") == 0) {
-        const char *pn[] = {"a"};
-        value *v[1];
-        if (!lw_match_args(l, f, &a, 1, pn, 1, v))
-            return &lw_ERRV;
-        value *src = lw_array_arg(c, v[0], f);
-        return src ? lw_copy_of(c, l, src) : &lw_ERRV;
-    }
-    if (strcmp(n, "save") == 0) {
-        const char *pn[] = {"file", "arr"};
-        value *v[2];
-        if (!lw_match_args(l, f, &a, 2, pn, 2, v))
-            return &lw_ERRV;
-        if (v[0]->kind != V_STR) {
-            diag_error(v[0]->l, "np.save() needs the file name as a string literal");
-            return &lw_ERRV;
-        }
-        value *arr = lw_array_arg(c, v[1], f);
-        if (!arr)
-            return &lw_ERRV;
-        ir_var *slot = lw_whole_slot(arr);
-        if (!slot)
-            slot = lw_whole_slot(lw_materialize(c, arr));
-        ir_stmt *s = ir_stmt_new(S_SAVE, l);
-        size_t len = strlen(v[0]->str);
-        s->str = (len >= 4 && strcmp(v[0]->str + len - 4, ".npy") == 0)
-                     ? v[0]->str
-                     : arena_printf(&util_arena, "%s.npy", v[0]->str);
-        s->var = slot;
-        lw_emit(c, s);
-        return lw_vnew(V_NONE, l);
-    }
+    const lw_builtin *b = lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, f);
+    if (b)
+        return lw_builtin_call(c, b, l, &a);
     diag_error(l, "'%s' is not supported in a stencil program", f);
     diag_note((loc){0}, "%s", lw_supported_numpy);
     return &lw_ERRV;

@@ -54,6 +54,26 @@ const char *lw_shape_str(int rank, const sym *const *sh)
     return s;
 }
 
+/* A shape of constant extents as NumPy writes it in its broadcasting errors, "(3,4)", "(5,)";
+ * NULL when an extent is symbolic (then lw_shape_str's "(n-2, n-1)" says more). */
+static const char *np_shape_str(int rank, const sym *const *sh)
+{
+    strbuf b = {0};
+    sb_putc(&b, '(');
+    for (int d = 0; d < rank; d++) {
+        int64_t k;
+        if (!sh[d] || !sym_is_const(sh[d], &k)) {
+            sb_free(&b);
+            return NULL;
+        }
+        sb_printf(&b, "%s%lld", d ? "," : "", (long long)k);
+    }
+    sb_puts(&b, rank == 1 ? ",)" : ")");
+    const char *s = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    return s;
+}
+
 /* 1: provably equal, 0: provably different, -1: unknown at compile time. */
 int lw_sym_cmp(const sym *a, const sym *b)
 {
@@ -212,6 +232,18 @@ ir_type lw_promote_vals(value *a, value *b)
     return lw_promote2(a->type, b->type);
 }
 
+/* Extents for a run-time shape check: -1 for the dimensions in mask, which the compiler
+ * broadcasts (their extent is 1, whatever the other operand's). */
+static ir_expr **bcast_lens(loc l, int rank, ir_expr **len, unsigned mask)
+{
+    if (!mask)
+        return len;
+    ir_expr **r = NEWN(ir_expr *, rank);
+    for (int d = 0; d < rank; d++)
+        r[d] = mask >> d & 1 ? lw_I64(l, -1) : len[d];
+    return r;
+}
+
 /* Broadcast two operands: result rank, shape; per-operand shifts and broadcast masks.
  * Reports provable mismatches (returns 0) and emits run-time checks for unknown ones. */
 int lw_broadcast(lctx *c, loc l, value *a, value *b, value *r, int *sa, unsigned *ma, int *sb,
@@ -223,6 +255,7 @@ int lw_broadcast(lctx *c, loc l, value *a, value *b, value *r, int *sa, unsigned
     *sb = R - rb;
     *ma = *mb = 0;
     int need_check = 0;
+    unsigned unknown = 0; /* result dimensions whose operands' extents compare at run time */
     r->rank = R;
     for (int j = 0; j < R; j++) {
         int da = j - *sa, db = j - *sb;
@@ -250,18 +283,33 @@ int lw_broadcast(lctx *c, loc l, value *a, value *b, value *r, int *sa, unsigned
             r->sh[j] = x;
             r->len[j] = a->len[da];
         } else if (cmp == 0) {
-            diag_error(b->l, "operands could not be broadcast together with shapes %s and %s",
-                       lw_shape_str(a->rank, a->sh), lw_shape_str(b->rank, b->sh));
+            const char *na = np_shape_str(a->rank, a->sh), *nb = np_shape_str(b->rank, b->sh);
+            if (na && nb) /* NumPy's words (its ValueError), which the run-time check also uses */
+                diag_error(b->l, "operands could not be broadcast together with shapes %s %s", na, nb);
+            else
+                diag_error(b->l, "operands could not be broadcast together with shapes %s and %s",
+                           lw_shape_str(a->rank, a->sh), lw_shape_str(b->rank, b->sh));
             diag_note(a->l, "left operand has shape %s", lw_shape_str(a->rank, a->sh));
             return 0;
         } else {
             need_check = 1;
-            r->sh[j] = x ? x : y;
-            r->len[j] = a->len[da];
+            unknown |= 1u << j;
         }
     }
-    if (need_check)
-        lw_emit(c, lw_check_stmt(l, CK_BCAST, a->rank, a->len, b->rank, b->len));
+    /* Equal at run time (checked), so either extent names them: the operand broadcast along no
+     * axis gives it, so `H * u` with H of shape (1, ny) from np.load has u's extents, which
+     * relate to the other fields' (halo reasoning), not H's opaque ones. */
+    int from_b = *ma && !*mb;
+    for (int j = 0; j < R; j++)
+        if (unknown >> j & 1) {
+            const sym *x = a->sh[j - *sa], *y = b->sh[j - *sb];
+            int pick_b = from_b ? y != NULL : x == NULL;
+            r->sh[j] = pick_b ? y : x;
+            r->len[j] = pick_b ? b->len[j - *sb] : a->len[j - *sa];
+        }
+    if (need_check) /* the extents of 1 broadcast here pass as -1 (see tyl_check_shapes) */
+        lw_emit(c, lw_check_stmt(l, CK_BCAST, a->rank, bcast_lens(l, a->rank, a->len, *ma), b->rank,
+                                 bcast_lens(l, b->rank, b->len, *mb)));
     return 1;
 }
 
@@ -627,7 +675,7 @@ void lw_emit_sweep(lctx *c, loc l, value *target, value *rv, int fresh)
             need_check = 1;
         }
         if (need_check)
-            lw_emit(c, lw_check_stmt(l, CK_ASSIGN, R, rv->len, B, target->len));
+            lw_emit(c, lw_check_stmt(l, CK_ASSIGN, R, bcast_lens(l, R, rv->len, mask), B, target->len));
         val = ir_cast(l, tt, lw_remap(rv->e, B - R, mask));
     } else {
         diag_error(rv->l, "cannot assign %s to an array element or slice", lw_vkind_desc(rv));

@@ -54,9 +54,9 @@ static void strmap_put(strmap *m, const char *key, int val)
     m->vals[i] = val;
 }
 
-/* Functions are inlined at every call and loop bodies are lowered several times (probes), so
- * the work can grow exponentially in the nesting of calls and loops (f calling g twice calling
- * h twice ...). Past this many steps for one module-level statement the lowering stops with an
+/* Functions are inlined at every call, so the work can grow exponentially in the nesting of
+ * calls (f calling g twice calling h twice ...); loops cost the square of their nesting depth
+ * (lower_loop). Past this many steps for one module-level statement the lowering stops with an
  * error instead of running for hours or exhausting memory; real statements take at most a few
  * thousand. Copying the bindings for a
  * loop's snapshot counts too (one step per 8 bindings). */
@@ -74,8 +74,8 @@ int lw_step(lctx *c)
     diag_error(c->top ? c->top->l : (loc){0},
                "this statement is too large to compile: lowering it takes more than %d steps",
                LOWER_WORK_LIMIT);
-    diag_note((loc){0}, "every call is inlined and every loop body is lowered at least twice, so "
-                        "deeply nested calls or loops grow exponentially");
+    diag_note((loc){0}, "every call is inlined, so functions that call functions several times "
+                        "each grow exponentially");
     diag_suppress(old);
     return 0;
 }
@@ -271,6 +271,7 @@ snapshot lw_snap_take(lctx *c)
     s.nprogvars = c->prog->nvars;
     s.npending = c->pending.len;
     s.ndyns = c->sc->dyns.len;
+    s.nmemo = c->memo.len;
     return s;
 }
 void lw_snap_restore_binds(lctx *c, snapshot *s)
@@ -293,6 +294,7 @@ void lw_snap_rewind(lctx *c, snapshot *s)
     c->prog->nvars = s->nprogvars;
     c->pending.len = s->npending;
     c->sc->dyns.len = s->ndyns;
+    c->memo.len = s->nmemo;
 }
 
 /* Names assigned anywhere in a statement list (not inside nested defs). */

@@ -10,9 +10,10 @@
 #include "../runtime_mpi/tyl_npyhdr.h"
 #include "../util/util.h"
 #include "diag.h"
+#include "input_decl.h"
 
 /* Looked for in the working directory, next to the program, and in PROGRAM.data/ beside it. */
-int npy_input_peek(const char *name, ir_type *t, int *rank, const char **msg)
+int npy_input_peek(const char *name, ir_type *t, int *rank, int64_t shape[IR_MAX_RANK], const char **msg)
 {
     const char *src = diag_filename();
     const char *slash = strrchr(src, '/');
@@ -27,6 +28,7 @@ int npy_input_peek(const char *name, ir_type *t, int *rank, const char **msg)
         FILE *f = fopen(cands[i], "rb");
         if (!f)
             continue;
+        input_decl_opened(cands[i]); /* a dependency of the output (tylesc -MD) */
         const char *where = cands[i];
         tyl_npyhdr h;
         char why[TYL_NPYHDR_WHY_LEN];
@@ -57,6 +59,8 @@ int npy_input_peek(const char *name, ir_type *t, int *rank, const char **msg)
             return -1;
         *t = m[k].t;
         *rank = h.ndim;
+        for (int d = 0; d < h.ndim; d++)
+            shape[d] = h.shape[d];
         return 1;
     }
     return 0;

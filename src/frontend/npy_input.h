@@ -4,9 +4,9 @@
 
 #include "../ir/ir.h"
 
-/* The dtype and rank of the .npy file `name` that np.load reads: 1 with *t and *rank set, 0 when
- * the file is nowhere to be found, -1 with *msg (in util_arena) naming the file and what is
- * wrong with it. */
-int npy_input_peek(const char *name, ir_type *t, int *rank, const char **msg);
+/* The dtype, rank and shape of the .npy file `name` that np.load reads: 1 with *t, *rank and
+ * shape[0..rank) set, 0 when the file is nowhere to be found, -1 with *msg (in util_arena) naming
+ * the file and what is wrong with it. */
+int npy_input_peek(const char *name, ir_type *t, int *rank, int64_t shape[IR_MAX_RANK], const char **msg);
 
 #endif

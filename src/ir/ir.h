@@ -20,9 +20,12 @@
 #include <stdio.h>
 
 #include "../frontend/diag.h"
+#include "../runtime_mpi/tyles.h"
 #include "../util/util.h"
 
-#define IR_MAX_RANK 4
+/* The generated code indexes the run-time library's per-dimension tables: one limit for both. */
+#define IR_MAX_RANK TYL_MAX_RANK
+#define IR_ZONE_WORDS TYL_ZONE_WORDS    /* 64-bit words of halo-zone bits (3^rank zones) */
 
 /* Element and scalar types. Same order as tyl_dtype in the runtime. */
 typedef enum ir_type { T_BOOL, T_I32, T_I64, T_F32, T_F64 } ir_type;
@@ -81,7 +84,7 @@ typedef struct ir_layout {
 typedef struct ir_halo {
     int n;                      /* exchanges: slot[i]'s halo zones zones[i] (bit z: zone z) */
     struct ir_var **slot;
-    uint64_t (*zones)[2];
+    uint64_t (*zones)[IR_ZONE_WORDS];
     int shl[IR_MAX_RANK], shh[IR_MAX_RANK]; /* per box dimension: points near the block's edges
                                    (below / above) whose reads touch the halo */
 } ir_halo;
@@ -188,7 +191,8 @@ typedef enum ir_skind {
                   "ValueError: ..."), as Python's uncaught exception, exit status 1 */
     S_REDUCE,  /* var = reduction `op` (OP_ADD sum, OP_NPMAX, OP_NPMIN) of the elementwise e over
                   the box shape[n]; e->type is the accumulation type = var->type */
-    S_LOAD,    /* var (slot) = np.load(str) of var->type and var->rank */
+    S_LOAD,    /* var (slot) = np.load(str) of var->type and var->rank; bit d of init: the
+                  compiler took extent 1 along axis d from the file it saw (it broadcasts) */
     S_ROTATE,  /* var (X) takes src_slot's (Y's) buffer, Y gets a new one, and Y's elements
                   outside the view `target` (step 1) are copied from X (pass_rotate) */
     S_FUSED,   /* body: S_SWEEPs over one box, computed point by point in one loop nest
@@ -223,7 +227,7 @@ struct ir_stmt {
     ir_var *var;
     ir_expr *e, *e2, *e3;
     ir_expr **shape;     /* S_ALLOC: var->rank extents */
-    int init;            /* S_ALLOC */
+    int init;            /* S_ALLOC; S_LOAD: axes of extent 1 */
     ir_var *src_slot;    /* S_ALLOC copy */
     ir_var **dst, **srcs;/* S_BIND */
     int n;               /* S_BIND pairs, S_PRINT items, S_SETELEM/S_CHECK counts */
@@ -249,6 +253,8 @@ struct ir_stmt {
     ir_halo *halo;       /* S_SWEEP, S_FUSED, S_REDUCE: set by pass_halo (NULL: no exchange) */
     ir_view *anchor;     /* S_REDUCE: the read whose distribution splits the box over the ranks
                             (pass_halo; NULL: every rank reduces the whole box) */
+    int aliased;         /* S_FUSED: two targets may share memory (one alias class), so the
+                            kernel's pointers must not be restrict (pass_fuse) */
     /* S_FOR, S_WHILE at the top level (lower.c): ck_n array slots bound on entry, and their
      * extents as expressions of the parameters (IR_MAX_RANK per slot, NULL where an extent does
      * not follow from them). A restart refuses a checkpoint whose arrays disagree. */

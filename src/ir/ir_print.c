@@ -229,7 +229,7 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         fprintf(o, " copied from %s", s->var->name);
         break;
     case S_FUSED:
-        fputs("fused:\n", o);
+        fputs(s->aliased ? "fused: # targets share memory (no restrict)\n" : "fused:\n", o);
         pblock(&s->body, ind + 1, o);
         return;
     case S_RANDOM: {

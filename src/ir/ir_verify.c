@@ -218,6 +218,11 @@ static void vstmt(ir_stmt *s, int loops)
                       w->target->vrank == VEC_AT(s->body, 0, ir_stmt *)->target->vrank,
                   "fused group holds something other than direct sweeps of one box rank");
             vstmt(w, loops);
+            /* targets that may share memory must be marked: their kernel gets no restrict */
+            for (int j = 0; j < i; j++)
+                CHECK(s->aliased || VEC_AT(s->body, j, ir_stmt *)->target->arr->alias_class !=
+                                        w->target->arr->alias_class,
+                      "fused group with targets in one alias class not marked aliased");
         }
         break;
     }

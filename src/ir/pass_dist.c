@@ -11,7 +11,9 @@
  * reads shift by a constant. Anything else makes the array replicated, which is always correct:
  * a replicated target reads its operands whole, so their arrays become replicated too, and so on
  * to a fixed point. Element writes in loops and element reads in nested loops (scalar-loop
- * programs) also make an array replicated, so they cost no message per element.
+ * programs) also make an array replicated, so they cost no message per element. So does an
+ * extent that is 1 when compiling (np.zeros((1, n)), an np.load input of shape (1, ny)): such an
+ * axis cannot be split over the grid's ranks along it, and these arrays are broadcast operands.
  *
  * pass_dist requires: alias classes (pass_copysem); runs before pass_fuse, which fuses only
  * sweeps whose targets share their local box on every rank (ir_dist_aligned).
@@ -27,6 +29,8 @@
  * computed while the messages travel); per reduction the anchor read that splits its box.
  * Exchanges happen at run time only when the array was written since its last exchange.
  */
+#include <string.h>
+
 #include "../frontend/sym.h"
 #include "ir.h"
 
@@ -201,17 +205,29 @@ static ir_view *anchor_of(ir_stmt *s, int (*dist)(void *, ir_var *), void *ctx)
 static int dctx_dist(void *c, ir_var *v) { return is_dist(c, v); }
 static ir_view *reduce_anchor(dctx *c, ir_stmt *s) { return anchor_of(s, dctx_dist, c); }
 
+/* A view of an array with an extent of 1 known when compiling. */
+static int thin_view(const ir_view *v)
+{
+    int64_t k;
+    for (int d = 0; d < v->rank; d++)
+        if (v->dim[d].aext && sym_is_const(v->dim[d].aext, &k) && k == 1)
+            return 1;
+    return 0;
+}
+
 /* A target (or anchor) t: its distributed reads must be halo reads, else they are replicated;
- * a replicated target makes its reads replicated. */
+ * a replicated target makes its reads replicated. Thin arrays are replicated. */
 static void constrain(dctx *c, ir_view *t, ir_expr *e)
 {
+    if (t && thin_view(t))
+        make_repl(c, t->arr);
     reads r = {0};
     reads_of(e, &r);
     for (int i = 0; i < r.n; i++) {
         ir_view *v = r.v[i];
         if (!is_dist(c, v->arr))
             continue;
-        if (!t || !is_dist(c, t->arr) || !halo_ok(t, v))
+        if (!t || !is_dist(c, t->arr) || thin_view(v) || !halo_ok(t, v))
             make_repl(c, v->arr);
     }
 }
@@ -249,9 +265,18 @@ static void visit(dctx *c, vec *body, int depth)
             }
             break;
         case S_REDUCE: constrain(c, reduce_anchor(c, s), s->e); break;
-        case S_ALLOC:
+        case S_ALLOC: {
             if (s->init == 3 && !is_dist(c, s->var))
                 make_repl(c, s->src_slot);
+            int64_t k;
+            for (int d = 0; s->shape && d < s->var->rank; d++)
+                if (s->shape[d] && ir_expr_const_int(s->shape[d], &k) && k == 1)
+                    make_repl(c, s->var);
+            break;
+        }
+        case S_LOAD:
+            if (s->init) /* axes of extent 1 */
+                make_repl(c, s->var);
             break;
         case S_ROTATE:
             if (!is_dist(c, s->var) || !is_dist(c, s->src_slot)) {
@@ -436,9 +461,11 @@ static void add_need(ir_stmt *s, ir_view *t, ir_view *r)
             r->dim[d].wrap = NULL; /* the halo holds the wrapped-around neighbours */
         }
     }
-    uint64_t z[2] = {0, 0};
+    uint64_t z[IR_ZONE_WORDS] = {0}, some = 0;
     zones_of(r->rank, hl, hh, z);
-    if (!z[0] && !z[1])
+    for (int w = 0; w < IR_ZONE_WORDS; w++)
+        some |= z[w];
+    if (!some)
         return;
     if (!s->halo)
         s->halo = NEW(ir_halo);
@@ -449,20 +476,19 @@ static void add_need(ir_stmt *s, ir_view *t, ir_view *r)
             at = i;
     if (at < 0) {
         ir_var **ns = NEWN(ir_var *, h->n + 1);
-        uint64_t(*nz)[2] = (uint64_t(*)[2])NEWN(uint64_t, 2 * (h->n + 1));
+        uint64_t(*nz)[IR_ZONE_WORDS] = (uint64_t(*)[IR_ZONE_WORDS])NEWN(uint64_t, IR_ZONE_WORDS * (h->n + 1));
         for (int i = 0; i < h->n; i++) {
             ns[i] = h->slot[i];
-            nz[i][0] = h->zones[i][0];
-            nz[i][1] = h->zones[i][1];
+            memcpy(nz[i], h->zones[i], sizeof nz[i]);
         }
         h->slot = ns;
         h->zones = nz;
         at = h->n++;
         h->slot[at] = r->arr;
-        h->zones[at][0] = h->zones[at][1] = 0;
+        memset(h->zones[at], 0, sizeof h->zones[at]);
     }
-    h->zones[at][0] |= z[0];
-    h->zones[at][1] |= z[1];
+    for (int w = 0; w < IR_ZONE_WORDS; w++)
+        h->zones[at][w] |= z[w];
     /* points within these distances of the block's edges (in box steps) read the halo */
     for (int d = 0; d < t->rank; d++) {
         const ir_dim *td = &t->dim[d];

@@ -13,6 +13,9 @@
  *   - the targets share their part of the box on every rank (ir_dist_aligned: both replicated,
  *     or both distributed with the same block boundaries).
  * Run-time checks (S_CHECK) between the sweeps only read extents and move before the group.
+ * Marks a group `aliased` when two of its targets are in one alias class (the same view written
+ * twice, disjoint parts of one array, or slots that may share a buffer): its kernel gets pointers
+ * into the same memory, which must not be restrict.
  * Breaks: nothing.
  */
 #include "../frontend/sym.h"
@@ -124,6 +127,11 @@ static void block(vec *body)
             vec_push(&out, checks.items[k]);
         ir_stmt *f = ir_stmt_new(S_FUSED, s->l);
         f->body = g;
+        for (int a = 0; a < g.len; a++)
+            for (int b = a + 1; b < g.len; b++)
+                if (VEC_AT(g, a, ir_stmt *)->target->arr->alias_class ==
+                    VEC_AT(g, b, ir_stmt *)->target->arr->alias_class)
+                    f->aliased = 1;
         vec_push(&out, f);
         i = used;
     }

@@ -33,7 +33,7 @@
 /* ---- the process grid ---------------------------------------------------------------------- */
 
 static int g_rank;                    /* G: dimensions of the grid (0: nothing distributed) */
-static int g_P[TYL_MAX_RANK] = {1, 1, 1, 1};
+static int g_P[TYL_MAX_RANK];         /* ranks along each axis (1 past G; set up below) */
 static int g_me[TYL_MAX_RANK];        /* this rank's coordinates */
 static int g_size = 1, g_self;
 static int g_first_checked;
@@ -112,7 +112,7 @@ void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int over
             g_P[d] = dims[d];
     } else if (g_rank > 0) {
 #ifndef TYL_NO_MPI
-        int dims[TYL_MAX_RANK] = {0, 0, 0, 0};
+        int dims[TYL_MAX_RANK] = {0};
         MPI_Dims_create(size, g_rank, dims);
         for (int d = 0; d < g_rank; d++)
             g_P[d] = dims[d];
@@ -165,11 +165,12 @@ void tyl_dist_regrid(int size, int me)
 /* The grid of `size` ranks a rescale would build (dims[G]). */
 void tyl_dist_dims_for(int size, int *dims)
 {
+    (void)size; /* one rank without MPI */
     for (int d = 0; d < TYL_MAX_RANK; d++)
         dims[d] = 1;
 #ifndef TYL_NO_MPI
     if (g_rank > 0) {
-        int v[TYL_MAX_RANK] = {0, 0, 0, 0};
+        int v[TYL_MAX_RANK] = {0};
         MPI_Dims_create(size, g_rank, v);
         for (int d = 0; d < g_rank; d++)
             dims[d] = v[d];
@@ -274,7 +275,7 @@ int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where)
         a->stride[d] = 0;
     if (r == 0)
         total = 1;
-    a->hvalid[0] = a->hvalid[1] = 0;
+    tyl_dirty(a);
     return total;
 }
 
@@ -339,7 +340,7 @@ void tyl_elem_set(tyl_array *a, const int64_t *idx, const void *val)
 {
     size_t el = tyl_dtype_size(a->dtype);
     check_index(a, idx);
-    a->hvalid[0] = a->hvalid[1] = 0;
+    tyl_dirty(a);
     if (a->layout && elem_owner(a, idx) != g_self)
         return;
     tyl_mem_from_host((char *)a->data + (size_t)loc_off(a, idx) * el, val, el);
@@ -553,7 +554,7 @@ static void pieces_between(tyl_array *a, int z, const int *crecv, const int *cse
         if (a->layout->periodic >> d & 1)
             nimg *= 3;
     for (int im = 0; im < nimg; im++) {
-        int64_t shift[TYL_MAX_RANK] = {0, 0, 0, 0};
+        int64_t shift[TYL_MAX_RANK] = {0};
         int k = im;
         box cut;
         int empty = 0;
@@ -742,7 +743,7 @@ static void plan_cache_clear(void)
     klen = kcap = needs_cap = 0;
 }
 
-/* Plan the exchange of zones needs[2i], needs[2i+1] of arrs[i] (0: nothing for that array). */
+/* Plan the exchange of zones need[W*i .. W*i + W) of arrs[i] (all 0: nothing for that array). */
 static plan plan_build(tyl_array *const *arrs, const uint64_t *need, int narr)
 {
     plan pl = {0};
@@ -757,12 +758,10 @@ static plan plan_build(tyl_array *const *arrs, const uint64_t *need, int narr)
     coords_of(g_self, cme);
     for (int i = 0; i < narr; i++) {
         tyl_array *a = arrs[i];
-        uint64_t need0 = need[2 * i], need1 = need[2 * i + 1];
-        if (!need0 && !need1)
-            continue;
-        int Z = zone_count(a->rank);
+        const uint64_t *ni = need + (size_t)TYL_ZONE_WORDS * i;
+        int Z = zone_count(a ? a->rank : 0);
         for (int z = 0; z < Z; z++) {
-            if (!((z < 64 ? need0 >> z : need1 >> (z - 64)) & 1))
+            if (!(ni[z / 64] >> (z % 64) & 1))
                 continue;
             for (int q = 0; q < g_size; q++) {
                 coords_of(q, cq);
@@ -807,30 +806,35 @@ static tyl_xchg *xchg_for(tyl_array *const *arrs, const uint64_t *need, int narr
     return &lru->x;
 }
 
-tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
+tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int words, int narr)
 {
     double t0 = MPI_Wtime();
-    if (2 * narr > needs_cap) {
-        needs_cap = 2 * narr;
+    enum { W = TYL_ZONE_WORDS };
+    if (words < 1 || words > W)
+        tyl_rt_error("libtyles", "internal error: halo masks of %d words (1 to %d)", words, W);
+    if (W * narr > needs_cap) {
+        needs_cap = W * narr;
         needs = realloc(needs, sizeof *needs * (size_t)needs_cap);
         if (!needs)
             tyl_rt_error("libtyles", "MemoryError: halo exchange");
     }
     int any = 0;
     klen = 0;
+    key_push(words);
     for (int i = 0; i < narr; i++) {
         tyl_array *a = arrs[i];
-        needs[2 * i] = needs[2 * i + 1] = 0;
+        uint64_t *ni = needs + (size_t)W * i, some = 0;
+        for (int w = 0; w < W; w++)
+            ni[w] = 0;
         if (!a || !a->layout)
             continue;
-        uint64_t need0 = masks[2 * i] & ~a->hvalid[0], need1 = masks[2 * i + 1] & ~a->hvalid[1];
-        if (!need0 && !need1)
+        for (int w = 0; w < words; w++)
+            some |= ni[w] = masks[(size_t)words * i + w] & ~a->hvalid[w];
+        if (!some)
             continue;
-        needs[2 * i] = need0;
-        needs[2 * i + 1] = need1;
         key_push(i);
-        key_push((int64_t)need0);
-        key_push((int64_t)need1);
+        for (int w = 0; w < words; w++)
+            key_push((int64_t)ni[w]);
         key_push(a->rank);
         key_push(a->dtype);
         key_push(a->layout->periodic);
@@ -839,8 +843,8 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr)
             key_push(a->hl[d]);
             key_push(a->hh[d]);
         }
-        a->hvalid[0] |= need0;
-        a->hvalid[1] |= need1;
+        for (int w = 0; w < words; w++)
+            a->hvalid[w] |= ni[w];
         any = 1;
     }
     if (!any)

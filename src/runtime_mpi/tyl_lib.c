@@ -256,11 +256,11 @@ int tyl_array_exchange(tyl_ctx *ctx, tyl_array *a)
     int zones = 1;
     for (int d = 0; d < a->rank; d++)
         zones *= 3;
-    uint64_t mask[2] = {0, 0};
-    for (int z = 0; z < zones && z < 128; z++)
+    uint64_t mask[TYL_ZONE_WORDS] = {0};
+    for (int z = 0; z < zones; z++)
         if (z != (zones - 1) / 2)
             mask[z / 64] |= (uint64_t)1 << (z % 64);
-    tyl_halo_end(tyl_halo_begin(&a, mask, 1));
+    tyl_halo_end(tyl_halo_begin(&a, mask, TYL_ZONE_WORDS_OF(a->rank), 1));
     return LIB_LEAVE();
 }
 

@@ -148,8 +148,8 @@ extern "C" void tyl_mem_fill(tyl_array *a, double v)
     tyl_cuda_check(cudaGetLastError(), "filling an array");
 }
 
-/* Box copy between strided layouts, up to 4 dimensions, one thread per element. */
-struct box { int64_t n[4], ds[4], ss[4]; int rank; };
+/* Box copy between strided layouts, up to TYL_MAX_RANK dimensions, one thread per element. */
+struct box { int64_t n[TYL_MAX_RANK], ds[TYL_MAX_RANK], ss[TYL_MAX_RANK]; int rank; };
 
 template <typename T> __global__ void box_kernel(T *dst, const T *src, box b, int64_t total)
 {

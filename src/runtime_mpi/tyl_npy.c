@@ -750,6 +750,18 @@ tyl_array *tyl_load_npy_l(const char *filename, tyl_dtype dt, int rank, const ty
     return a;
 }
 
+void tyl_load_expect_ones(const tyl_array *a, unsigned ones, const char *filename, const char *where)
+{
+    for (int d = 0; d < a->rank; d++)
+        if (ones >> d & 1 && a->shape[d] != 1) {
+            char sh[128];
+            tyl_rt_shape_str(sh, a->rank, a->shape);
+            tyl_rt_error_all(where, "'%s' holds an array of shape %s, but the program was compiled for "
+                             "extent 1 along axis %d (broadcast there); compile it again with this file",
+                             filename, sh, d);
+        }
+}
+
 tyl_array *tyl_load_npy(const char *filename, tyl_dtype dt, int rank, const char *where)
 {
     return tyl_load_npy_l(filename, dt, rank, NULL, where);

@@ -318,7 +318,8 @@ static tyl_array *alloc_block(tyl_dtype dt, int rank, const int64_t *shape, int 
     live_insert(b);
     if (init == TYL_INIT_ZERO) {
         tyl_mem_zero(a->base, bytes);
-        a->hvalid[0] = a->hvalid[1] = ~(uint64_t)0; /* the halo holds the neighbours' zeros */
+        for (int w = 0; w < TYL_ZONE_WORDS; w++) /* the halo holds the neighbours' zeros */
+            a->hvalid[w] = ~(uint64_t)0;
     }
     return a;
 }
@@ -367,15 +368,15 @@ void tyl_fill(tyl_array *a, double v)
 {
     /* the halo too: it then holds the neighbours' values, so it is current */
     tyl_mem_fill(a, v);
-    a->hvalid[0] = a->hvalid[1] = ~(uint64_t)0;
+    for (int w = 0; w < TYL_ZONE_WORDS; w++)
+        a->hvalid[w] = ~(uint64_t)0;
 }
 
 tyl_array *tyl_copy(const tyl_array *a, const char *where)
 {
     tyl_array *c = tyl_alloc_like(a, TYL_INIT_NONE, where);
     tyl_mem_copy(c->base, a->base, (size_t)a->lsize * tyl_dtype_size(a->dtype));
-    c->hvalid[0] = a->hvalid[0];
-    c->hvalid[1] = a->hvalid[1];
+    memcpy(c->hvalid, a->hvalid, sizeof c->hvalid);
     return c;
 }
 

@@ -7,12 +7,23 @@
 
 #include "tyles.h"
 
+/* A shape as NumPy writes it in its broadcasting errors: "(3,4)", "(5,)". */
+static const char *np_shape(char *buf, size_t size, int rank, const int64_t *sh)
+{
+    size_t n = (size_t)snprintf(buf, size, "(");
+    for (int d = 0; d < rank && n < size; d++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%lld", d ? "," : "", (long long)(sh[d] < 0 ? 1 : sh[d]));
+    if (n < size)
+        snprintf(buf + n, size - n, rank == 1 ? ",)" : ")");
+    return buf;
+}
+
 void tyl_check_shapes(const char *where, int kind, int na, const int64_t *a, int nb, const int64_t *b)
 {
     int ok = 1, ones = 0;
     for (int i = 1; i <= na && i <= nb; i++) {
         int64_t x = a[na - i], y = b[nb - i];
-        if (x != y) {
+        if (x != y && x >= 0 && y >= 0) {
             ok = 0;
             if (x == 1 || (kind == TYL_CK_BCAST && y == 1))
                 ones = 1;
@@ -20,9 +31,19 @@ void tyl_check_shapes(const char *where, int kind, int na, const int64_t *a, int
     }
     if (ok)
         return;
-    char sa[128], sb[128];
-    tyl_rt_shape_str(sa, na, a);
-    tyl_rt_shape_str(sb, nb, b);
+    char sa[160], sb[160];
+    if (ones) {
+        int64_t pa[TYL_MAX_RANK], pb[TYL_MAX_RANK];
+        for (int d = 0; d < na && d < TYL_MAX_RANK; d++)
+            pa[d] = a[d] < 0 ? 1 : a[d];
+        for (int d = 0; d < nb && d < TYL_MAX_RANK; d++)
+            pb[d] = b[d] < 0 ? 1 : b[d];
+        tyl_rt_shape_str(sa, na, pa);
+        tyl_rt_shape_str(sb, nb, pb);
+    } else {
+        np_shape(sa, sizeof sa, na, a);
+        np_shape(sb, sizeof sb, nb, b);
+    }
     if (ones)
         tyl_rt_error(where, "shapes %s and %s broadcast only because an extent is 1 at run time, "
                             "which compiled code does not support", sa, sb);
@@ -160,16 +181,22 @@ static tyl_halo *halo_begin(const char *where, int nx, const tyl_exchange *xs, t
 {
     if (!nx)
         return NULL;
+    /* the masks, as many words each as the highest rank among the arrays needs */
+    int words = 1;
+    for (int i = 0; i < nx; i++)
+        if (TYL_ZONE_WORDS_OF((*arrs[xs[i].arr])->rank) > words)
+            words = TYL_ZONE_WORDS_OF((*arrs[xs[i].arr])->rank);
     tyl_array *ha[SW_STACK], **hap = nx <= SW_STACK ? ha : malloc(sizeof(tyl_array *) * (size_t)nx);
-    uint64_t hm[2 * SW_STACK] = {0}, *hmp = nx <= SW_STACK ? hm : malloc(sizeof(uint64_t) * 2 * (size_t)nx);
+    uint64_t hm[TYL_ZONE_WORDS * SW_STACK] = {0};
+    uint64_t *hmp = nx <= SW_STACK ? hm : malloc(sizeof(uint64_t) * (size_t)words * (size_t)nx);
     if (!hap || !hmp)
         tyl_rt_error(where, "out of memory");
     for (int i = 0; i < nx; i++) {
         hap[i] = *arrs[xs[i].arr];
-        hmp[2 * i] = xs[i].zones[0];
-        hmp[2 * i + 1] = xs[i].zones[1];
+        for (int w = 0; w < words; w++)
+            hmp[words * i + w] = xs[i].zones[w];
     }
-    tyl_halo *hx = tyl_halo_begin(hap, hmp, nx);
+    tyl_halo *hx = tyl_halo_begin(hap, hmp, words, nx);
     if (hap != ha)
         free(hap);
     if (hmp != hm)

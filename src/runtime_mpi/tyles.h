@@ -17,6 +17,8 @@
 #ifndef TYLES_H
 #define TYLES_H
 
+#include "tyles_version.h" /* TYLES_VERSION, TYLES_VERSION_MAJOR/MINOR/PATCH */
+
 #include <math.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -27,7 +29,21 @@
 extern "C" {
 #endif
 
-#define TYL_MAX_RANK 4
+/* The most dimensions an array may have. The compiler's IR_MAX_RANK is this constant (ir.h
+ * includes this header), and every fixed-size per-dimension table derives from it. */
+#define TYL_MAX_RANK 6
+/* Halo zones: around a block each dimension is below, inside or above it, 3^rank zones, one bit
+ * each in tyl_array.hvalid and in the masks of tyl_halo_begin. */
+#if TYL_MAX_RANK > 8
+#error "TYL_ZONES below spells out 3^rank up to rank 8"
+#endif
+#define TYL_POW3_(r, k) ((r) > (k) ? 3 : 1)
+#define TYL_ZONES_OF(r)                                                                            \
+    (TYL_POW3_(r, 0) * TYL_POW3_(r, 1) * TYL_POW3_(r, 2) * TYL_POW3_(r, 3) * TYL_POW3_(r, 4) *    \
+     TYL_POW3_(r, 5) * TYL_POW3_(r, 6) * TYL_POW3_(r, 7))
+/* 64-bit words of zone bits for arrays of r dimensions, and for any array */
+#define TYL_ZONE_WORDS_OF(r) ((TYL_ZONES_OF(r) + 63) / 64)
+#define TYL_ZONE_WORDS TYL_ZONE_WORDS_OF(TYL_MAX_RANK)
 
 /* The elementwise helpers below run inside CUDA kernels too (tyles_cuda.h includes this file). */
 #ifdef __CUDACC__
@@ -75,7 +91,7 @@ typedef struct tyl_array {
     int64_t stride[TYL_MAX_RANK];  /* element strides of the local allocation (last is 1) */
     int64_t lsize;                 /* elements allocated here (owned block and halo) */
     void *base;                    /* the local allocation (64-byte aligned) */
-    uint64_t hvalid[2];            /* halo zones whose contents are current (tyl_dist.c) */
+    uint64_t hvalid[TYL_ZONE_WORDS]; /* halo zones whose contents are current (tyl_dist.c) */
 } tyl_array;
 
 /* ---- program set-up ---------------------------------------------------------------------- */
@@ -178,14 +194,19 @@ static inline int tyl_owns(const tyl_array *a, int d, int64_t i)
     return !a->layout || (i >= a->lo[d] && i < a->lo[d] + a->n[d]);
 }
 /* The array was written: its halo copies are stale. */
-static inline void tyl_dirty(tyl_array *a) { a->hvalid[0] = a->hvalid[1] = 0; }
+static inline void tyl_dirty(tyl_array *a)
+{
+    for (int w = 0; w < TYL_ZONE_WORDS; w++)
+        a->hvalid[w] = 0;
+}
 
-/* Halo exchange of the zones masks[2i], masks[2i+1] (bit z: zone z, see tyl_dist.c) of arrays
+/* Halo exchange of the zones masks[words*i .. words*i + words) (bit z: zone z, see tyl_dist.c;
+ * words is TYL_ZONE_WORDS_OF the highest rank among the arrays, zones past it are 0) of arrays
  * arrs[i] that are not current: begin packs and posts the messages (and copies periodic images
  * of the rank's own block), end waits and unpacks. begin returns NULL when nothing travels.
  * Every rank must make the same calls in the same order. */
 typedef struct tyl_halo tyl_halo;
-tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int narr);
+tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int words, int narr);
 void tyl_halo_end(tyl_halo *h);
 /* Whether to compute the interior while halos travel (--overlap, default on). */
 int tyl_dist_overlap(void);
@@ -200,17 +221,24 @@ int tyl_split_box(int B, const int64_t *blo, const int64_t *bn, const int *shl, 
 void tyl_elem_get(const tyl_array *a, const int64_t *idx, void *out);
 /* Store one element: only its owner stores it (the value is the same on every rank). */
 void tyl_elem_set(tyl_array *a, const int64_t *idx, const void *val);
+/* The generated code passes the rank's indices then zeros: TYL_MAX_RANK indices (a plain
+ * parameter list: the CUDA back end's C++ has no array compound literals). */
+#if TYL_MAX_RANK != 6
+#error "tyl_eget_* / tyl_eset_* take TYL_MAX_RANK indices: update their parameter lists"
+#endif
 #define TYL_ELEM_ACCESSORS(T, S)                                                                   \
-    static inline T tyl_eget_##S(const tyl_array *a, int64_t i0, int64_t i1, int64_t i2, int64_t i3) \
+    static inline T tyl_eget_##S(const tyl_array *a, int64_t i0, int64_t i1, int64_t i2, int64_t i3, \
+                                 int64_t i4, int64_t i5)                                           \
     {                                                                                              \
-        const int64_t ix[4] = {i0, i1, i2, i3};                                                    \
+        const int64_t ix[TYL_MAX_RANK] = {i0, i1, i2, i3, i4, i5};                                 \
         T v;                                                                                       \
         tyl_elem_get(a, ix, &v);                                                                   \
         return v;                                                                                  \
     }                                                                                              \
-    static inline void tyl_eset_##S(tyl_array *a, int64_t i0, int64_t i1, int64_t i2, int64_t i3, T v) \
+    static inline void tyl_eset_##S(tyl_array *a, int64_t i0, int64_t i1, int64_t i2, int64_t i3,  \
+                                    int64_t i4, int64_t i5, T v)                                   \
     {                                                                                              \
-        const int64_t ix[4] = {i0, i1, i2, i3};                                                    \
+        const int64_t ix[TYL_MAX_RANK] = {i0, i1, i2, i3, i4, i5};                                 \
         tyl_elem_set(a, ix, &v);                                                                   \
     }
 TYL_ELEM_ACCESSORS(bool, bool)
@@ -565,7 +593,7 @@ typedef struct tyl_operand {
 /* The halo zones (bit z: zone z, see tyl_dist.c) of one array a sweep reads. */
 typedef struct tyl_exchange {
     int arr;
-    uint64_t zones[2];
+    uint64_t zones[TYL_ZONE_WORDS];
 } tyl_exchange;
 
 /* What the kernel of a sweep gets for one part of its box. */
@@ -673,8 +701,9 @@ static inline TYL_HD int64_t tyl_np_pow_i64(int64_t a, int64_t b)
 enum { TYL_CK_BCAST = 0, TYL_CK_ASSIGN = 1 };
 /* Run-time shape check of a statement whose shapes are not known at compile time.
  * kind TYL_CK_BCAST: operands a and b (right-aligned) must have equal extents;
- * TYL_CK_ASSIGN: value a must have the extents of target b. Reports NumPy's message, or says
- * that broadcasting a run-time extent of 1 is not supported, and exits. */
+ * TYL_CK_ASSIGN: value a must have the extents of target b. An extent given as -1 is an extent
+ * 1 that the compiler broadcasts (it matches any, and is shown as 1). Reports NumPy's message,
+ * or says that broadcasting an extent that is 1 only at run time is not supported, and exits. */
 void tyl_check_shapes(const char *where, int kind, int na, const int64_t *a, int nb, const int64_t *b);
 
 /* Copy a box of n[0..rank) elements between two strided layouts (strides in elements):
@@ -727,6 +756,10 @@ tyl_array *tyl_load_npy(const char *filename, tyl_dtype dt, int rank, const char
 /* The same, laid out as L says (NULL: replicated); collective. */
 tyl_array *tyl_load_npy_l(const char *filename, tyl_dtype dt, int rank, const tyl_layout *L,
                           const char *where);
+/* The loaded array a still has extent 1 along the axes of bit mask `ones` (the compiler saw 1
+ * there in the file and broadcasts those axes); otherwise a run-time error naming the file.
+ * Every rank decides alike (the shape is known everywhere). */
+void tyl_load_expect_ones(const tyl_array *a, unsigned ones, const char *filename, const char *where);
 
 /* ---- random numbers (tyl_random.c) ------------------------------------------------------------ */
 

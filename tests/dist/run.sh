@@ -4,6 +4,9 @@
 #   grid3d/*    3-D programs on a 2x2x2 process grid (8 ranks; one also on 1x2x4 and 4x1x2)
 #               against NumPy: stdout and every .npy bitwise; --stats must report the grid asked
 #               for (so the run really was distributed in 3-D)
+#   grid6d/*    a 6-D program at -np 4 on grids that split its last axes, likewise
+#   bcast3d/*   a 3-D field split along each axis in turn, with np.load inputs of extent 1
+#               broadcast along the split axes, likewise
 #   procs/*     2-D programs (staggered shapes, offset arrays from np.load, empty blocks,
 #               periodic rolls) at -np 4 with --procs=4x1, 1x4 and 2x2: the .npy files are
 #               identical (cmp) to each other and to NumPy's, and --stats reports each grid
@@ -119,6 +122,23 @@ if [ -x "$T/$name/$name" ] && [ -f "$T/$name/ref/stdout" ]; then
     for g in 1x2x4 4x1x2; do
         run "$name" "$tyl" "np8_$g" 8 --procs=$g --stats
         same_as_ref "$name" "np8_$g" && grid_is "$name" "np8_$g" "$g" && ok "grid3d/$name/$g"
+    done
+fi
+
+# ---- (a2) a 6-D program on grids that split its inner axes (the default grid splits the first two)
+name=vlasov6d_streaming tyl=tests/programs/vlasov6d_streaming.tyl
+if build "$name" "$tyl" && reference "$name" "$tyl"; then
+    for g in 1x1x1x1x1x4 2x1x1x1x1x2 1x1x2x1x2x1 1x2x1x2x1x1; do
+        run "$name" "$tyl" "np4_$g" 4 --procs=$g --stats
+        same_as_ref "$name" "np4_$g" && grid_is "$name" "np4_$g" "$g" && ok "grid6d/$name/$g"
+    done
+fi
+# np.load inputs of shape (1, 1, nz) and (nx, ny, 1) broadcast against a field split along z and y
+name=ocean_column_profiles tyl=tests/programs/ocean_column_profiles.tyl
+if build "$name" "$tyl" && reference "$name" "$tyl"; then
+    for g in 1x1x4 1x4x1 2x1x2; do
+        run "$name" "$tyl" "np4_$g" 4 --procs=$g --stats
+        same_as_ref "$name" "np4_$g" && grid_is "$name" "np4_$g" "$g" && ok "bcast3d/$name/$g"
     done
 fi
 

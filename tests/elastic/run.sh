@@ -1,6 +1,6 @@
 #!/bin/bash
 # Elastic runtime checks (checkpoints, --restart on another rank count, fault injection,
-# damaged checkpoints, stop signals, in-process rescale). Three programs in this folder, each
+# damaged checkpoints, stop signals, in-process rescale). Four programs in this folder, each
 # also run by python3 with NumPy 2 as the reference (its .npy files and stdout must equal an
 # uninterrupted 1-rank run byte for byte), each printing one line before its time loop (so a
 # resumed run prints the reference's stdout less its first line):
@@ -8,6 +8,7 @@
 #                      and reduction scalars carried through a for loop
 #   staggered_while    staggered 2-D acoustic wave, N = 29, four array shapes, a while loop
 #   heat3d_two_loops   3-D heat on 13 x 11 x 9 in two time loops (checkpoints in either)
+#   phase6d            6-D phase-space advection (np.roll halos, 6-D checkpoints), 3 round trips
 # Cases (every result compared with `cmp` to the uninterrupted run, every mpirun under timeout):
 #   roundtrip/P/NtoM  kill rank r at step k (TYLES_FAULT_KILL_*) with --checkpoint-every on N
 #                     ranks, --restart on M: resumes from the last checkpoint written, same
@@ -174,9 +175,9 @@ expect_stderr() {
     grep -Eq -- "$3" "$2" || bad "$1" "stderr has no line matching /$3/" "$2"
 }
 
-S=stencil2d_odd W=staggered_while H=heat3d_two_loops
+S=stencil2d_odd W=staggered_while H=heat3d_two_loops X=phase6d
 have=()
-for p in $S $W $H; do build "$p" && have+=("$p"); done
+for p in $S $W $H $X; do build "$p" && have+=("$p"); done
 has() { [[ " ${have[*]} " == *" $1 "* ]]; }
 
 # ---- 1. N -> M round trips ----------------------------------------------------------------------
@@ -198,6 +199,11 @@ if has $H; then # warm-up loop 0 has steps 0..11, loop 1 steps 12..29 (a kill at
     roundtrip $H 3 1 5 11 2 # loop 0, resumes at loop 0 step 10
     roundtrip $H 4 2 5 27 1 # loop 1
     roundtrip $H 2 2 5 21 0 # same rank count
+fi
+if has $X; then # 6-D arrays over a 6-D grid (2x2x1x1x1x1 on 4 ranks)
+    roundtrip $X 1 4 5 13 0
+    roundtrip $X 4 3 5 17 3
+    roundtrip $X 2 1 5 9 1
 fi
 
 # ---- 2. random faults, a kill inside a checkpoint write ---------------------------------------

@@ -87,5 +87,22 @@ sys.exit(0 if np.array_equal(np.load(sys.argv[2]), b) else 1)" "$tmp/craft/$name
 done <"$tmp/craft/list"
 [ -s "$tmp/craft/list" ] || ko "craft: no cases"
 
+# ---- an extent of 1 the compiler saw in the file (and broadcasts) must still be 1 at run time
+b=$tmp/bcast
+mkdir -p "$b/run1" "$b/run2"
+if $TYLESC tests/programs/shallow_water_loaded_depth.tyl -o "$b/prog" </dev/null >/dev/null 2>&1; then
+    cp tests/programs/shallow_water_loaded_depth.data/friction.npy "$b/run1/"
+    cp tests/programs/shallow_water_loaded_depth.data/friction.npy "$b/run2/"
+    python3 -c "import numpy as np; np.save('$b/run1/depth.npy', np.ones((3, 16)))"
+    cp "$b/run1/depth.npy" "$b/run2/"
+    want="prog: tests/programs/shallow_water_loaded_depth.tyl:14: error: 'depth.npy' holds an array of shape (3, 16), but the program was compiled for extent 1 along axis 0 (broadcast there); compile it again with this file"
+    (cd "$b/run1" && ../prog </dev/null >/dev/null 2>stderr)
+    same "bcast_extent_changed@np1" "exit $?: $(cat "$b/run1/stderr")" "exit 1: $want"
+    (cd "$b/run2" && $MPIRUN -np 2 ../prog </dev/null >/dev/null 2>stderr)
+    same "bcast_extent_changed@np2" "exit $?: $(cat "$b/run2/stderr")" "exit 1: $want"
+else
+    ko "bcast_extent_changed: tylesc failed"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -28,9 +28,9 @@ extern int tyl_rt_rank_;
 #define WHERE "npy_dist.tyl:10"
 
 /* halo layers of different widths, so a stride or halo mistake shows */
-static const tyl_layout L_HALO = {1, {1, 2, 1, 0}, {2, 1, 1, 0}, 0};
+static const tyl_layout L_HALO = {1, {1, 2, 1, 0, 1, 0}, {2, 1, 1, 0, 0, 1}, 0};
 /* no halo: blocks split along the first axis only are contiguous (the direct path) */
-static const tyl_layout L_BARE = {1, {0, 0, 0, 0}, {0, 0, 0, 0}, 0};
+static const tyl_layout L_BARE = {1, {0}, {0}, 0};
 
 static int failures;
 
@@ -52,23 +52,23 @@ static const char *dname(tyl_dtype t)
 static void set_value(tyl_array *a, const int64_t *ix, int64_t i)
 {
     switch (a->dtype) {
-    case TYL_BOOL: tyl_eset_bool(a, ix[0], ix[1], ix[2], ix[3], i % 3 == 0); break;
-    case TYL_INT32: tyl_eset_i32(a, ix[0], ix[1], ix[2], ix[3], (int32_t)(i * 7 - 100)); break;
-    case TYL_INT64: tyl_eset_i64(a, ix[0], ix[1], ix[2], ix[3], i * INT64_C(1000000000007) - 5); break;
-    case TYL_FLOAT32: tyl_eset_f32(a, ix[0], ix[1], ix[2], ix[3], (float)i * 0.25f - 1.0f); break;
-    case TYL_FLOAT64: tyl_eset_f64(a, ix[0], ix[1], ix[2], ix[3], (double)i / 3.0 - 2.0); break;
+    case TYL_BOOL: tyl_eset_bool(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], i % 3 == 0); break;
+    case TYL_INT32: tyl_eset_i32(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], (int32_t)(i * 7 - 100)); break;
+    case TYL_INT64: tyl_eset_i64(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], i * INT64_C(1000000000007) - 5); break;
+    case TYL_FLOAT32: tyl_eset_f32(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], (float)i * 0.25f - 1.0f); break;
+    case TYL_FLOAT64: tyl_eset_f64(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], (double)i / 3.0 - 2.0); break;
     }
 }
 
 static int check_value(const tyl_array *a, const int64_t *ix, int64_t i)
 {
     switch (a->dtype) {
-    case TYL_BOOL: return tyl_eget_bool(a, ix[0], ix[1], ix[2], ix[3]) == (i % 3 == 0);
-    case TYL_INT32: return tyl_eget_i32(a, ix[0], ix[1], ix[2], ix[3]) == (int32_t)(i * 7 - 100);
+    case TYL_BOOL: return tyl_eget_bool(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5]) == (i % 3 == 0);
+    case TYL_INT32: return tyl_eget_i32(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5]) == (int32_t)(i * 7 - 100);
     case TYL_INT64:
-        return tyl_eget_i64(a, ix[0], ix[1], ix[2], ix[3]) == i * INT64_C(1000000000007) - 5;
-    case TYL_FLOAT32: return tyl_eget_f32(a, ix[0], ix[1], ix[2], ix[3]) == (float)i * 0.25f - 1.0f;
-    case TYL_FLOAT64: return tyl_eget_f64(a, ix[0], ix[1], ix[2], ix[3]) == (double)i / 3.0 - 2.0;
+        return tyl_eget_i64(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5]) == i * INT64_C(1000000000007) - 5;
+    case TYL_FLOAT32: return tyl_eget_f32(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5]) == (float)i * 0.25f - 1.0f;
+    case TYL_FLOAT64: return tyl_eget_f64(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5]) == (double)i / 3.0 - 2.0;
     }
     return 0;
 }
@@ -76,7 +76,7 @@ static int check_value(const tyl_array *a, const int64_t *ix, int64_t i)
 /* Global index of C-order element i of a. */
 static void unflatten(const tyl_array *a, int64_t i, int64_t *ix)
 {
-    for (int d = 0; d < 4; d++)
+    for (int d = 0; d < TYL_MAX_RANK; d++)
         ix[d] = 0;
     for (int d = a->rank - 1; d >= 0; d--) {
         ix[d] = i % a->shape[d];
@@ -87,7 +87,7 @@ static void unflatten(const tyl_array *a, int64_t i, int64_t *ix)
 static void fill_values(tyl_array *a)
 {
     tyl_fill(a, 99.0); /* the halo too: it must never reach the file */
-    int64_t ix[4];
+    int64_t ix[TYL_MAX_RANK];
     for (int64_t i = 0; i < a->size; i++) {
         unflatten(a, i, ix);
         set_value(a, ix, i);
@@ -96,7 +96,7 @@ static void fill_values(tyl_array *a)
 
 static int all_values(const tyl_array *a)
 {
-    int64_t ix[4];
+    int64_t ix[TYL_MAX_RANK];
     int ok = 1;
     for (int64_t i = 0; i < a->size; i++) {
         unflatten(a, i, ix);
@@ -192,7 +192,7 @@ static int save_all(int G, const char *dir)
         one(dir, TYL_FLOAT64, 2, s7, L);
         one(dir, TYL_FLOAT64, 1, r0, L);
         one(dir, TYL_FLOAT32, 2, r1, NULL);
-    } else {
+    } else if (G == 3) {
         const int64_t s0[] = {5, 6, 7}, s1[] = {4, 3, 5}, s2[] = {3, 4, 2}, s3[] = {5, 5, 5},
                       s4[] = {2, 3, 4}, s5[] = {2, 2, 2}, s6[] = {3, 0, 2}, r0[] = {2, 3};
         one(dir, TYL_FLOAT64, 3, s0, L);
@@ -203,6 +203,24 @@ static int save_all(int G, const char *dir)
         one(dir, TYL_FLOAT64, 3, s5, L);
         one(dir, TYL_FLOAT64, 3, s6, L);
         one(dir, TYL_FLOAT64, 2, r0, L);
+    } else if (G == 5) { /* the grids of 5-D and 6-D programs: most axes have one rank */
+        const int64_t s0[] = {5, 4, 3, 2, 3}, s1[] = {3, 2, 2, 3, 2}, s2[] = {2, 3, 1, 2, 2},
+                      s3[] = {4, 0, 2, 2, 2}, r0[] = {3, 4};
+        one(dir, TYL_FLOAT64, 5, s0, L);
+        one(dir, TYL_FLOAT32, 5, s1, L);
+        one(dir, TYL_INT64, 5, s2, L);
+        one(dir, TYL_FLOAT64, 5, s3, L);
+        one(dir, TYL_FLOAT64, 2, r0, L);
+    } else if (G == 6) {
+        const int64_t s0[] = {4, 3, 2, 3, 2, 3}, s1[] = {2, 2, 2, 2, 2, 2}, s2[] = {3, 2, 1, 2, 1, 3},
+                      r0[] = {2, 3, 2};
+        one(dir, TYL_FLOAT64, 6, s0, L);
+        one(dir, TYL_INT32, 6, s1, L);
+        one(dir, TYL_BOOL, 6, s2, L);
+        one(dir, TYL_FLOAT64, 3, r0, L);
+    } else {
+        fprintf(stderr, "npy_dist save: no arrays for a grid of %d dimensions\n", G);
+        return 2;
     }
     if (manifest)
         fclose(manifest);
@@ -229,7 +247,7 @@ int main(int argc, char **argv)
             printf("loaded %lld elements\n", (long long)a->size);
         tyl_release(a);
     } else if (!strcmp(mode, "savebad")) {
-        int64_t shape[4] = {12, 10, 8, 8};
+        int64_t shape[TYL_MAX_RANK] = {12, 10, 8, 8, 8, 8};
         int dist = !strcmp(kind, "dist");
         int64_t n = argc > 5 ? atoll(argv[5]) : 0;
         if (n > 0)

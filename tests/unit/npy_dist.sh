@@ -45,7 +45,7 @@ P=$tmp/npy_dist
 # ---- round trips: every grid rank at 1..4 ranks, whole pieces and tiny ones ----------------------
 for chunk in default 24; do
     for np in 1 2 3 4; do
-        for G in 1 2 3; do
+        for G in 1 2 3 5 6; do
             d=$tmp/save-$chunk-$np-$G
             mkdir -p "$d"
             tag="@np$np/G$G/chunk-$chunk"

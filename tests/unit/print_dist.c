@@ -16,17 +16,17 @@ static const tyl_layout L_HALO = {1, {1, 2, 1, 0}, {2, 1, 1, 0}, 0};
 static void fill(tyl_array *a)
 {
     for (int64_t i = 0; i < a->size; i++) {
-        int64_t ix[4] = {0, 0, 0, 0}, q = i;
+        int64_t ix[TYL_MAX_RANK] = {0}, q = i;
         for (int d = a->rank - 1; d >= 0; d--) {
             ix[d] = q % a->shape[d];
             q /= a->shape[d];
         }
         switch (a->dtype) { /* setters store only into the owned block */
-        case TYL_BOOL: tyl_eset_bool(a, ix[0], ix[1], ix[2], ix[3], i % 3 == 0); break;
-        case TYL_INT32: tyl_eset_i32(a, ix[0], ix[1], ix[2], ix[3], (int32_t)(i * 7 - 100)); break;
-        case TYL_INT64: tyl_eset_i64(a, ix[0], ix[1], ix[2], ix[3], i * INT64_C(1000000007) - 5); break;
-        case TYL_FLOAT32: tyl_eset_f32(a, ix[0], ix[1], ix[2], ix[3], (float)((double)i / 7.0)); break;
-        case TYL_FLOAT64: tyl_eset_f64(a, ix[0], ix[1], ix[2], ix[3], (double)i / 3.0 - 2.0); break;
+        case TYL_BOOL: tyl_eset_bool(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], i % 3 == 0); break;
+        case TYL_INT32: tyl_eset_i32(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], (int32_t)(i * 7 - 100)); break;
+        case TYL_INT64: tyl_eset_i64(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], i * INT64_C(1000000007) - 5); break;
+        case TYL_FLOAT32: tyl_eset_f32(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], (float)((double)i / 7.0)); break;
+        case TYL_FLOAT64: tyl_eset_f64(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], (double)i / 3.0 - 2.0); break;
         }
     }
 }

@@ -1,0 +1,439 @@
+"""The `peers` suite of bench/run_bench.py: Tyles side by side with NumPy, the hand-written
+C, Numba, Devito, pystencils and DaCe on the same kernels, with the copy roofline of the
+same run and the vectorisation of Tyles' hot loops.  See bench/README.md, section "Peers".
+
+Peers are installed from PyPI, once, each into its own virtual environment under
+bench/build/peers/NAME (made with --system-site-packages, so the installed NumPy is
+reused, and pip is constrained to exactly that NumPy version: the system site-packages
+are never written).  A peer that cannot be installed or imported is skipped with the
+reason; to retry a failed install delete bench/build/peers/NAME.failed.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import run_bench as rb
+import vecreport
+
+PEER_ORDER = ("numba", "devito", "pystencils", "dace")
+# Versions that install and run with NumPy 2.4 and this Python; the extra pins are the
+# newest that the pinned peer still imports with:
+#   devito 4.8.8: the newest whose requirements allow NumPy 2.4.6; it imports
+#     sympy.core.core.ordering_of_classes (gone in sympy 1.13) and calls codepy's
+#     pre-2025 toolchain API, and does not declare either bound;
+#   dace 0.16: 1.0.x requires numpy < 2; 0.16 fails in its control-flow analysis
+#     (KeyError in state_parent_tree) with networkx >= 3.5.
+PEER_PINS = {
+    "numba": ["numba==0.68.1"],
+    "devito": ["devito==4.8.8", "sympy==1.12.1", "codepy==2023.1", "packaging"],
+    "pystencils": ["pystencils==2.0"],
+    "dace": ["dace==0.16", "networkx==3.4.2"],
+}
+NEEDS_CC = ("devito", "pystencils", "dace")  # they compile C/C++ at run time
+PEER_TIME_RE = re.compile(r"peer: threads=(\d+) time\s+([0-9.eE+-]+)\s*s")
+PEER_SETUP_RE = re.compile(r"peer: setup\s+([0-9.eE+-]+)\s*s")
+PEER_NOT_WRITTEN = 3
+PIP_TIMEOUT = 1200
+
+# Kernels: the .tyl (run by NumPy and compiled by tylesc), how to pass a size, the
+# interior points one step updates, the bytes one point must move at the least (the
+# streaming bound), the bytes of the arrays (for the copy-bandwidth footprint).
+KERNELS = {
+    "jacobi2d": {
+        "title": "Jacobi 2-D f64", "tyl": "jacobi2d.tyl", "exe": "jacobi2d",
+        "ref": "ref_jacobi2d", "nosave": "--out=", "outputs": ("u.npy",), "params": ("N",),
+        "points": lambda s: (s[0] - 2) ** 2, "bytes": 16,
+        "bytes_why": "read u, write un", "footprint": lambda s: 2 * s[0] ** 2 * 8,
+        "sizes": "4096:100:10", "quick": "256:400:100",
+    },
+    "jacobi2d_f32": {
+        "title": "Jacobi 2-D f32", "tyl": "jacobi2d_f32.tyl", "exe": "jacobi2d_f32",
+        "ref": None, "outputs": ("u.npy",), "params": ("N",),
+        "points": lambda s: (s[0] - 2) ** 2, "bytes": 8,
+        "bytes_why": "read u, write un, 4 B each", "footprint": lambda s: 2 * s[0] ** 2 * 4,
+        "sizes": "4096:100:10", "quick": "256:400:100",
+    },
+    "jacobi3d": {
+        "title": "Jacobi 3-D f64", "tyl": "jacobi3d.tyl", "exe": "jacobi3d",
+        "ref": None, "outputs": ("u.npy",), "params": ("N",),
+        "points": lambda s: (s[0] - 2) ** 3, "bytes": 16,
+        "bytes_why": "read u, write un", "footprint": lambda s: 2 * s[0] ** 3 * 8,
+        "sizes": "256:20:4", "quick": "48:200:50",
+    },
+    "burgers": {
+        "title": "2-D viscous Burgers f64", "tyl": "burgers2d.tyl", "exe": "burgers2d",
+        "ref": "ref_burgers2d", "nosave": "--no-save", "outputs": ("u.npy", "v.npy"),
+        "params": ("N",),
+        "points": lambda s: (s[0] - 2) ** 2, "bytes": 32,
+        "bytes_why": "read u, v, write u, v", "footprint": lambda s: 4 * s[0] ** 2 * 8,
+        "sizes": "2048:50:5", "quick": "256:200:50",
+    },
+    "hdiff": {
+        "title": "hdiff f64", "tyl": "hdiff.tyl",
+        "exe": "hdiff", "ref": None, "outputs": ("out.npy",), "params": ("I", "J", "K"),
+        "points": lambda s: s[0] * s[1] * s[2], "bytes": 32,
+        "bytes_why": "read in, coeff, write out, in",
+        "footprint": lambda s: 3 * (s[0] + 4) * (s[1] + 4) * s[2] * 8,
+        "sizes": "256x256x160:10:2", "quick": "48x48x16:100:20",
+    },
+}
+KERNEL_ORDER = tuple(KERNELS)
+
+
+def parse_kernel_sizes(text):
+    """SIZE:steps:numpy_steps[,...]; SIZE is N, or IxJxK for hdiff."""
+    out = []
+    for part in text.split(","):
+        f = part.strip().split(":")
+        if len(f) != 3:
+            raise ValueError("size %r: expected SIZE:steps:numpy_steps" % part)
+        size = tuple(int(x) for x in f[0].split("x"))
+        steps, np_steps = int(f[1]), int(f[2])
+        if min(size) < 3 or steps < 1 or np_steps < 1:
+            raise ValueError("size %r: need sizes >= 3, steps >= 1, numpy_steps >= 1 (every "
+                             "output is checked against NumPy)" % part)
+        out.append((size, steps, np_steps))
+    return out
+
+
+# ---- installing the peers ---------------------------------------------------------------
+
+def ensure_peers(peers_dir, names, log):
+    """Install each peer once into peers_dir/NAME; return {name: (python or None, what)}:
+    what is the version, or why the peer is skipped."""
+    import numpy
+    os.makedirs(peers_dir, exist_ok=True)
+    cons = os.path.join(peers_dir, "constraints.txt")
+    with open(cons, "w") as f:
+        f.write("numpy==%s\n" % numpy.__version__)  # never another NumPy
+    result = {}
+    for name in names:
+        venv = os.path.join(peers_dir, name)
+        py = os.path.join(venv, "bin", "python")
+        want = " ".join(PEER_PINS[name]) + " numpy==" + numpy.__version__
+        stamp = os.path.join(venv, "tyles-installed.txt")
+        failed = os.path.join(peers_dir, name + ".failed")
+        if name in NEEDS_CC and not (shutil.which("gcc") and shutil.which("g++")):
+            result[name] = (None, "needs gcc and g++ at run time (it compiles generated code)")
+            continue
+        if os.path.exists(failed):
+            with open(failed) as f:
+                head, _, why = f.read().partition("\n")
+            if head == want:
+                result[name] = (None, "install failed earlier (delete %s to retry): %s"
+                                % (os.path.relpath(failed, rb.REPO), why.strip()))
+                continue
+        if not (os.path.exists(stamp) and open(stamp).read() == want):
+            log("peers: installing %s into %s (once)" % (want, os.path.relpath(venv, rb.REPO)))
+            shutil.rmtree(venv, ignore_errors=True)
+            try:
+                subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", venv],
+                               check=True, capture_output=True, text=True)
+                p = subprocess.run([py, "-m", "pip", "install", "--disable-pip-version-check",
+                                    "-q", "-c", cons] + PEER_PINS[name],
+                                   capture_output=True, text=True, timeout=PIP_TIMEOUT)
+                ok, msg = p.returncode == 0, (p.stderr or p.stdout)
+            except subprocess.TimeoutExpired:
+                ok, msg = False, "pip timed out after %d s (no network?)" % PIP_TIMEOUT
+            except (OSError, subprocess.CalledProcessError) as e:
+                ok, msg = False, "cannot create the virtual environment: %s" % e
+            if not ok:
+                lines = [l.strip() for l in msg.splitlines() if l.strip()]
+                errs = [l for l in lines if l.startswith("ERROR")] or lines[-1:]
+                why = "pip install %s failed: %s" % (" ".join(PEER_PINS[name]),
+                                                     errs[-1][:300] if errs else "?")
+                with open(failed, "w") as f:
+                    f.write(want + "\n" + why)
+                result[name] = (None, why)
+                continue
+            with open(stamp, "w") as f:
+                f.write(want)
+        p = subprocess.run([py, os.path.join(rb.HERE, "peer_kernels.py"), "version"],
+                           capture_output=True, text=True)
+        line = next((l for l in p.stdout.splitlines() if l.split(" ")[0] == name), "")
+        if not line or "unavailable" in line:
+            result[name] = (None, "installed but cannot be imported: %s"
+                            % (line.partition("unavailable: ")[2] or p.stderr.strip()[-200:]))
+        else:
+            result[name] = (py, line.split(" ", 1)[1])
+    return result
+
+
+def peer_env(name, threads, peers_dir):
+    env = dict(os.environ)
+    tmax = str(max(threads))
+    env.update({"OMP_NUM_THREADS": tmax, "NUMBA_NUM_THREADS": tmax,
+                "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
+    env.pop("OMP_PROC_BIND", None)
+    env.pop("OMP_PLACES", None)
+    if name == "numba":
+        env["NUMBA_CACHE_DIR"] = os.path.join(peers_dir, "numba-cache")
+    elif name == "devito":
+        env.update({"DEVITO_LANGUAGE": "openmp", "DEVITO_LOGGING": "ERROR",
+                    "DEVITO_ARCH": "gcc"})
+    elif name == "dace":
+        env["DACE_default_build_folder"] = os.path.join(peers_dir, "dace-cache")
+    return env
+
+
+# ---- the suite ----------------------------------------------------------------------------
+
+def max_rel(path_ref, path_b):
+    """'bitwise', or the max relative difference max|a-b| / max|a| (a = NumPy's)."""
+    import numpy as np
+    eq, why = rb.same_bits(path_ref, path_b)
+    if eq or why.startswith("missing") or why.startswith("dtype"):
+        return eq, why
+    a = np.load(path_ref).astype(np.float64)
+    b = np.load(path_b).astype(np.float64)
+    scale = float(np.max(np.abs(a))) or 1.0
+    return None, "max rel diff %.2g" % (float(np.max(np.abs(a - b))) / scale)
+
+
+def size_args(spec, size, steps):
+    return ["--%s=%d" % (p, v) for p, v in zip(spec["params"], size)] + ["--steps=%d" % steps]
+
+
+def numpy_loop_time(tyl, spec, size, steps, cwd):
+    """NumPy's time for `steps` steps: body time at `steps` minus body time at 0 steps;
+    None when the difference is under a tenth of the body (noise)."""
+    times = []
+    for s in (steps, 0):
+        d = cwd if s else cwd + "-0"
+        os.makedirs(d, exist_ok=True)
+        assigns = ["%s=%d" % (p, v) for p, v in zip(spec["params"], size)] + ["steps=%d" % s]
+        _, _, err = rb.run([sys.executable, "-c", rb.NUMPY_DRIVER, tyl] + assigns, cwd=d,
+                           env=rb.numpy_env())
+        m = rb.NUMPY_RE.search(err)
+        if not m:
+            raise rb.BenchError("NumPy driver printed no time: %r" % err)
+        times.append(float(m.group(1)))
+        if not s:
+            shutil.rmtree(d, ignore_errors=True)
+    return times[0] - times[1] if times[0] - times[1] >= 0.1 * times[0] else None
+
+
+def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, peers):
+    """Returns (Markdown text, number of failed checks).  gens: kernel -> (exe or None,
+    label, error, C source, .tyl source); refs: kernel -> hand-written C or None;
+    peers: name -> (python or None, version or reason)."""
+    peers_dir = os.path.join(rb.HERE, "build", "peers")
+    rows, checks, failures, vec_cells = [], [], 0, {}
+    peer_notes = {}
+    for key in kernels:
+        spec = KERNELS[key]
+        tyl = os.path.join(rb.HERE, spec["tyl"])
+        gen_exe, _, gen_error, c_src, tyl_src = gens[key]
+        if gen_exe:
+            vec_cells[key] = vecreport.vector_report(gen_exe, c_src, tyl_src)["text"]
+        else:
+            vec_cells[key] = "—"
+            checks.append("%s: **tylesc could not compile bench/%s**: %s"
+                          % (spec["title"], spec["tyl"], (gen_error or "").strip()[-400:]))
+            failures += 1
+        for (size, steps, np_steps) in args.kernel_sizes[key]:
+            sz = "x".join(str(v) for v in size)
+            what = "%s %s" % (key, sz)
+            kdir = os.path.join(rundir, "peers", "%s-%s" % (key, sz))
+            ndir = os.path.join(kdir, "numpy")
+            log = rb.log
+            log("peers %s: NumPy, %d steps" % (what, np_steps))
+            np_s = numpy_loop_time(tyl, spec, size, np_steps, ndir)
+
+            def check(label, d):
+                nonlocal failures
+                res = [max_rel(os.path.join(ndir, o), os.path.join(d, o))
+                       for o in spec["outputs"]]
+                if all(eq for eq, _ in res):
+                    verdict = "bitwise equal"
+                else:
+                    verdict = "; ".join("%s %s" % (o, w) for o, (eq, w) in
+                                        zip(spec["outputs"], res) if not eq)
+                # compiled Tyles code and the hand C must be bitwise; peers may round
+                # differently (fast-math, reassociation): reported, not failed
+                hard = label in ("Tyles", "hand C")
+                if any(eq is False for eq, _ in res) or (hard and not all(eq for eq, _ in res)):
+                    failures += 1
+                    verdict = "**%s**" % verdict
+                checks.append("%s, %d steps: %s vs NumPy: %s" % (what, np_steps, label, verdict))
+                return all(eq for eq, _ in res)
+
+            # correctness runs at NumPy's number of steps (first thread count)
+            cargs = size_args(spec, size, np_steps)
+            if gen_exe:
+                d = os.path.join(kdir, "check-tyles")
+                rb.run_program(launcher + [gen_exe] + cargs, d, threads[0], args.omp_bind)
+                check("Tyles", d)
+            if refs.get(key):
+                d = os.path.join(kdir, "check-ref")
+                rb.run_program([refs[key]] + cargs, d, threads[0], args.omp_bind)
+                check("hand C", d)
+            copies = {t: [rb.measure_copy(copy_exe, max(spec["footprint"](size) // 16, 1024), t,
+                                          args.omp_bind)] for t in threads}
+            best = {}  # (code, t) -> seconds for `steps` steps
+
+            def keep(code, t, s):
+                best[(code, t)] = s if (code, t) not in best else min(best[(code, t)], s)
+
+            # Tyles' loop = body at S steps minus body at 1 or 2 steps (same parity, so the
+            # same buffer is saved): not at 0 steps, where no sweep runs, the pages are not
+            # touched and OpenMP's threads are never started, which makes the bodies differ
+            # by more than the loop (measured: 0-step bodies slower at 2 threads than 1)
+            base_steps = 2 - steps % 2
+            if steps <= base_steps:
+                raise rb.BenchError("peers %s: need more than %d steps" % (what, base_steps))
+            codes = (["tyles"] if gen_exe else []) + (["ref"] if refs.get(key) else []) \
+                + [p for p in PEER_ORDER if p in peers and peers[p][0]]
+            rounds = 1 if args.quick else args.reps
+            first_peer_run = {p: True for p in PEER_ORDER}
+            for r in range(rounds):
+                order = codes[r % len(codes):] + codes[:r % len(codes)] if codes else []
+                order = list(order)
+                for code in order:
+                    tl = threads if r % 2 == 0 else threads[::-1]
+                    if code == "tyles":
+                        for t in tl:
+                            log("peers %s: Tyles T=%d round %d/%d" % (what, t, r + 1, rounds))
+                            d = os.path.join(kdir, "tyles")
+                            full, _, _ = rb.run_program(
+                                launcher + [gen_exe] + size_args(spec, size, steps) + ["--time"],
+                                d, t, args.omp_bind)
+                            zero, _, _ = rb.run_program(
+                                launcher + [gen_exe] + size_args(spec, size, base_steps)
+                                + ["--time"], d, t, args.omp_bind)
+                            keep("tyles-full", t, full)
+                            keep("tyles-zero", t, zero)
+                    elif code == "ref":
+                        for t in tl:
+                            log("peers %s: hand C T=%d round %d/%d" % (what, t, r + 1, rounds))
+                            _, _, loop = rb.run_program(
+                                [refs[key]] + size_args(spec, size, steps) + ["--time",
+                                                                               spec["nosave"]],
+                                os.path.join(kdir, "ref"), t, args.omp_bind)
+                            if loop is not None:
+                                keep("ref", t, loop)
+                    else:
+                        py = peers[code][0]
+                        log("peers %s: %s round %d/%d" % (what, code, r + 1, rounds))
+                        d = os.path.join(kdir, code)
+                        cmd = [py, os.path.join(rb.HERE, "peer_kernels.py"), code, key,
+                               "--size=%s" % ",".join(str(v) for v in size),
+                               "--steps=%d" % steps, "--threads=%s" % ",".join(
+                                   str(t) for t in tl), "--dir=%s" % d]
+                        if first_peer_run[code]:
+                            cmd.append("--check-steps=%d" % np_steps)
+                        os.makedirs(d, exist_ok=True)
+                        try:
+                            p = subprocess.run(cmd, cwd=d, env=peer_env(code, threads, peers_dir),
+                                               capture_output=True, text=True,
+                                               timeout=rb.RUN_TIMEOUT)
+                        except subprocess.TimeoutExpired:
+                            peer_notes.setdefault((key, code), "timed out after %d s"
+                                                  % rb.RUN_TIMEOUT)
+                            continue
+                        if p.returncode == PEER_NOT_WRITTEN:
+                            peer_notes[(key, code)] = p.stdout.strip().replace("peer: ", "")
+                            codes.remove(code)  # nothing to time in later rounds
+                            continue
+                        if p.returncode != 0:
+                            err = [l for l in (p.stderr or p.stdout).splitlines() if l.strip()]
+                            peer_notes.setdefault((key, code), "failed: %s"
+                                                  % (err[-1][-300:] if err else "exit %d"
+                                                     % p.returncode))
+                            continue
+                        for t, s in PEER_TIME_RE.findall(p.stdout):
+                            keep(code, int(t), float(s))
+                        m = PEER_SETUP_RE.search(p.stdout)
+                        if m:
+                            keep(code + "-setup", 0, float(m.group(1)))
+                        if first_peer_run[code]:
+                            first_peer_run[code] = False
+                            check(code, d)
+            for t in threads:
+                copies[t].append(rb.measure_copy(copy_exe, max(spec["footprint"](size) // 16,
+                                                               1024), t, args.omp_bind))
+            pts = spec["points"](size) * steps
+            shaky = set()
+            for t in threads:
+                # best body time at S steps minus best at base_steps, scaled to S steps; when
+                # the difference is under a tenth of the body it is noise: marked
+                full, zero = best.get(("tyles-full", t)), best.get(("tyles-zero", t))
+                if full is not None:
+                    best[("tyles", t)] = max(full - zero, 1e-9) * steps / (steps - base_steps)
+                    if full - zero < 0.1 * full:
+                        shaky.add(t)
+
+            def rate(code, t):
+                s = best.get((code, t))
+                return pts / s / 1e9 if s else None
+
+            for t in threads:
+                roof = max(copies[t]) / spec["bytes"]
+                g = rate("tyles", t) if t not in shaky else None
+                peer_rates = {p: rate(p, t) for p in PEER_ORDER}
+                bp = max((v, p) for p, v in peer_rates.items() if v) \
+                    if any(peer_rates.values()) else None
+                rows.append({
+                    "kernel": spec["title"], "size": sz, "steps": steps, "t": t,
+                    "roof": roof, "tyles": g, "ref": rate("ref", t),
+                    "numpy": spec["points"](size) * np_steps / np_s / 1e9
+                    if (t == 1 and np_s) else None, "shaky": t in shaky,
+                    "peers": peer_rates,
+                    "best": (bp[1], bp[0] / g) if (bp and g) else None,
+                    "g_roof": g / roof if g else None, "vec": vec_cells[key],
+                })
+            if not args.keep:
+                shutil.rmtree(kdir, ignore_errors=True)
+
+    def cell(x):
+        return rb.fmt(x) if x is not None else "—"
+
+    head = ("| kernel | size | steps | T | roofline GSt/s | Tyles | hand C | NumPy (1T) | "
+            + " | ".join(PEER_ORDER) + " | best peer / Tyles | Tyles / roofline | "
+            "Tyles hot loops (assembly) |")
+    table = [head, "|---|---|---:|---:|" + "---:|" * (7 + len(PEER_ORDER)) + "---|"]
+    for r in rows:
+        table.append("| %s | %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["kernel"], r["size"], r["steps"], r["t"], cell(r["roof"]),
+            "noise †" if r["shaky"] else cell(r["tyles"]),
+            cell(r["ref"]), cell(r["numpy"]),
+            " | ".join(cell(r["peers"][p]) for p in PEER_ORDER),
+            "%s (%s)" % (rb.fmt(r["best"][1]), r["best"][0]) if r["best"] else "—",
+            cell(r["g_roof"]), r["vec"]))
+    notes = [
+        "All figures GStencil/s (interior points updated per second, 1e9), T = threads "
+        "(OMP_NUM_THREADS for Tyles and the hand C; in the peers' processes "
+        "numba.set_num_threads, Devito's Operator argument nthreads, omp_set_num_threads "
+        "for pystencils and DaCe). Best of %d round(s); in each round every code runs once "
+        "(a fresh process), the order of the codes rotating and the thread counts alternating."
+        % (1 if args.quick else args.reps),
+        "Time loop only, for every code: Tyles = (`tyles: time` at S steps minus at 2 steps, "
+        "1 if S is odd) / (S - 2) (allocation, initialisation, thread start-up and np.save "
+        "cancel); hand C = its own loop-only "
+        "figure; NumPy = the .tyl under NumPy at numpy_steps minus at 0 steps, 1 thread; "
+        "peers = perf_counter around their S steps, after a 3-step warm-up run in the same "
+        "process: **JIT / code generation / compilation time is excluded**. noise †: the "
+        "Tyles loop was under a tenth of the program body, so the difference is noise and "
+        "no figure is given (use more steps); a NumPy figure is left out (—) likewise.",
+        "roofline = copy GB/s (bench/copybw, same run, arrays of the kernel's footprint, "
+        "before and after, best) / bytes per point: " + "; ".join(
+            "%s %d B (%s)" % (KERNELS[k]["title"], KERNELS[k]["bytes"], KERNELS[k]["bytes_why"])
+            for k in kernels) + ".",
+        "best peer / Tyles > 1: that peer is faster than Tyles. Tyles hot loops: width of "
+        "the packed floating-point arithmetic in the main loop of each sweep inside the time "
+        "loop, read from the executable's assembly (bench/vecreport.py).",
+        "peers: " + ("none selected (--peers=)" if not peers else "") + "; ".join("%s %s" % (p, peers[p][1] if peers[p][0] else
+                                          "**skipped**: " + peers[p][1])
+                              for p in PEER_ORDER if p in peers),
+    ]
+    for (key, code), why in sorted(peer_notes.items()):
+        notes.append("%s, %s: %s" % (KERNELS[key]["title"], code, why))
+    notes.append("checks against NumPy (Tyles and the hand C must be bitwise equal; a peer's "
+                 "differences are reported, bold only when an output is missing or of the "
+                 "wrong shape):")
+    text = ("### Peers: Tyles vs hand C, NumPy, Numba, Devito, pystencils, DaCe\n\n"
+            + "\n".join(table) + "\n\n" + "\n".join("- " + s for s in notes) + "\n"
+            + "\n".join("  - " + s for s in checks) + "\n")
+    return text, failures

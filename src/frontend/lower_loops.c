@@ -1,0 +1,403 @@
+/* lower_loops.c: for and while loops: the types of the names a loop assigns (a fixed point
+ * over the loop body, with the inner loops' results replayed), then the body lowered into the
+ * loop statement. Requires: the names bound at loop entry. Establishes: a scalar name has the
+ * same type at the end of the body as at its entry (promoted at entry: int < float < int or
+ * float), an array name the same shape and dtype; a top-level loop records the array shapes a
+ * restart checks. */
+
+#include "lower_internal.h"
+
+#include <string.h>
+
+/* An affine form over the parameters as an expression of their variables, or NULL when one of
+ * its atoms is not a parameter that still holds its value from the command line. */
+static ir_expr *sym_param_expr(lctx *c, loc l, const sym *s)
+{
+    if (!s)
+        return NULL;
+    ir_expr *e = NULL;
+    for (int t = 0; t < s->n; t++) {
+        ir_var *pv = NULL;
+        for (int i = 0; i < c->prog->params.len && !pv; i++) {
+            ir_var *p = VEC_AT(c->prog->params, i, ir_var *);
+            binding *b = lw_find_in(c->module, p->pyname);
+            if (b && b->kind == B_SCALAR && b->var == p && sym_equal(b->s, sym_var(s->atom[t])))
+                pv = p;
+        }
+        if (!pv)
+            return NULL;
+        ir_expr *term = ir_varref(l, pv);
+        if (s->k[t] != 1)
+            term = ir_bin(l, OP_MUL, T_I64, ir_const_i(l, T_I64, s->k[t]), term, 0);
+        e = e ? ir_bin(l, OP_ADD, T_I64, e, term, 0) : term;
+    }
+    if (!e || s->c)
+        e = e ? ir_bin(l, OP_ADD, T_I64, e, ir_const_i(l, T_I64, s->c), 0) : ir_const_i(l, T_I64, s->c);
+    return e;
+}
+
+/* The shapes of the arrays bound when a top-level loop starts (they cannot change inside it),
+ * where they follow from the parameters: a restart jumps past the statements that computed them,
+ * so it checks a checkpoint's arrays against these. */
+static void record_ck_shapes(lctx *c, ir_stmt *st)
+{
+    vec *bs = &c->module->binds;
+    st->ck_n = 0;
+    st->ck_slot = NEWN(ir_var *, bs->len + 1);
+    st->ck_shape = NEWN(ir_expr *, (size_t)(bs->len + 1) * IR_MAX_RANK);
+    for (int i = 0; i < bs->len; i++) {
+        binding *b = VEC_AT(*bs, i, binding *);
+        if (b->kind != B_ARRAY || !b->var || b->var->rank < 1)
+            continue;
+        int any = 0;
+        for (int d = 0; d < b->var->rank; d++) {
+            ir_expr *e = sym_param_expr(c, st->l, b->sh[d]);
+            st->ck_shape[st->ck_n * IR_MAX_RANK + d] = e;
+            any |= e != NULL;
+        }
+        if (any)
+            st->ck_slot[st->ck_n++] = b->var;
+    }
+}
+
+/* ---- loops: type inference, then lowering ----------------------------------------------------
+ *
+ * The types of the scalar names a loop body assigns are a fixed point: a pass lowers the body
+ * once with the output discarded and diagnostics off and compares the type each name has at the
+ * end of the body with its type at entry. A name that changed is promoted at loop entry along
+ * the lattice int < float < int-or-float (a name that is an int on one path and a float on
+ * another keeps both: dynvar), and the pass is repeated; the types only go up, so the passes end
+ * (a name that would go down is an error). Then the body is lowered for real.
+ *
+ * Each body is analysed a bounded number of times whatever the nesting depth:
+ *   - a loop met inside a pass of an enclosing loop (c->probing) runs its own passes in place
+ *     and keeps the stable one as its result (its output is discarded anyway);
+ *   - that loop's promotions are recorded (a loop_memo, in the order the loops are met), and
+ *     when the enclosing loop, its passes done, is lowered for real, each inner loop replays the
+ *     promotions recorded by the enclosing loop's last pass instead of running passes again.
+ * So the outermost loop's passes analyse every nested body (once each when the types are
+ * stable), and the real lowering visits each once more. A pass that is rewound (its types
+ * changed, or a probe) drops the records it made (snapshot.nmemo). */
+
+/* One promotion at a loop's entry: name becomes a dynvar (dyn) or a scalar of type t. */
+typedef struct promo {
+    const char *name;
+    int dyn, weak;
+    ir_type t;
+} promo;
+struct loop_memo {
+    ast *loop;
+    int used;
+    vec sig;    /* the entry types of the loop's names (entry_sig) */
+    vec promos; /* promo*, in the order they were made */
+};
+
+/* The types of names at a loop's entry, as small ints, to check a memo was made for the same
+ * entry state. */
+static vec entry_sig(lctx *c, vec *names)
+{
+    vec sig = {0};
+    for (int i = 0; i < names->len; i++) {
+        binding *b = lw_find_in(c->sc, VEC_AT(*names, i, const char *));
+        intptr_t k = !b ? -1 : b->kind != B_SCALAR ? -2 - (intptr_t)b->kind
+                           : b->dyn ? -10 : (intptr_t)b->var->type;
+        vec_push(&sig, (void *)k);
+    }
+    return sig;
+}
+static int same_sig(vec *a, vec *b)
+{
+    if (a->len != b->len)
+        return 0;
+    for (int i = 0; i < a->len; i++)
+        if (a->items[i] != b->items[i])
+            return 0;
+    return 1;
+}
+
+/* Make one promotion at the loop's entry (statements into c->out). */
+static void promote(lctx *c, loc l, promo *p)
+{
+    binding *b = lw_find_in(c->sc, p->name);
+    if (p->dyn) {
+        dynvar *d = b->dyn ? b->dyn : lw_dyn_get(c, p->name);
+        lw_dyn_convert(c, c->out, l, d, b);
+        lw_dyn_bind(c, d, p->weak);
+        return;
+    }
+    ir_var *nv = lw_scope_var(c, p->name, p->t, 0, 0);
+    ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
+    a->var = nv;
+    a->e = ir_cast(l, p->t, ir_varref(l, b->var));
+    lw_emit(c, a);
+    int weak = b->weak;
+    b = lw_bind(c, p->name);
+    b->kind = B_SCALAR;
+    b->var = nv;
+    b->weak = weak;
+}
+
+/* One pass over the loop body (see above). Returns 1 when the pass found nothing to change:
+ * with keep its bindings (those after one iteration) are left in place, else they are rewound
+ * (the records of the inner loops stay). Returns 0 after rewinding to the entry and making the
+ * promotions (appended to promos); *err is set when a name would change type downwards. */
+static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, vec *names,
+                     int keep, vec *promos, int *err)
+{
+    snapshot before = lw_snap_take(c);
+    int old = diag_suppress(1);
+    vec scratch = {0};
+    vec *saved = c->out;
+    c->out = &scratch;
+    c->loops++;
+    c->probing++;
+    if (target) {
+        binding *b = lw_bind(c, target->name);
+        b->kind = B_SCALAR;
+        b->var = loopvar;
+        b->weak = 1;
+    }
+    if (condast)
+        lw_expr(c, condast);
+    lw_block(c, &loop->body);
+    c->probing--;
+    c->loops--;
+    c->out = saved;
+    diag_suppress(old);
+    /* compare scalar types at the end of the body with those at entry */
+    vec after = {0};
+    for (int i = 0; i < names->len; i++) {
+        const char *n = VEC_AT(*names, i, const char *);
+        binding *e = NULL, *x = lw_find_in(c->sc, n);
+        for (int k = 0; k < before.binds.len; k++)
+            if (strcmp(VEC_AT(before.binds, k, binding *)->name, n) == 0)
+                e = VEC_AT(before.binds, k, binding *);
+        if (e && x && e->kind == B_SCALAR && x->kind == B_SCALAR &&
+            (e->dyn != x->dyn || e->var->type != x->var->type))
+            vec_push(&after, (void *)n), vec_push(&after, x);
+    }
+    if (!after.len && keep)
+        return 1;
+    if (!after.len)
+        before.nmemo = c->memo.len; /* the records of this last pass serve the real lowering */
+    lw_snap_rewind(c, &before);
+    int changed = 0;
+    for (int i = 0; i < after.len; i += 2) {
+        const char *n = VEC_AT(after, i, const char *);
+        binding *x = VEC_AT(after, i + 1, binding *);
+        binding *b = lw_find_in(c->sc, n);
+        promo *p = NEW(promo);
+        p->name = n;
+        if (lw_dyn_joins(b) && lw_dyn_joins(x) && !(target && strcmp(n, target->name) == 0)) {
+            /* an int on entry and a float after the body (or the reverse): Python's value
+             * and type on every path, e.g. when the loop runs no iteration (dynvar) */
+            p->dyn = 1;
+            p->weak = b->weak && x->weak;
+        } else if (!ir_type_is_float(x->var->type) || ir_type_is_float(b->var->type)) {
+            diag_error(loop->l, "variable '%s' changes type from %s to %s inside this loop; "
+                                "give it its final type before the loop", n,
+                       b->dyn ? "int or float" : ir_type_name(b->var->type),
+                       x->dyn ? "int or float" : ir_type_name(x->var->type));
+            *err = 1;
+            continue;
+        } else
+            p->t = x->var->type;
+        promote(c, loop->l, p);
+        vec_push(promos, p);
+        changed = 1;
+    }
+    return !changed;
+}
+
+/* The first unused record for this loop, if it was made for the same entry state. */
+static loop_memo *memo_take(lctx *c, ast *loop, vec *sig)
+{
+    for (int i = 0; i < c->memo.len; i++) {
+        loop_memo *m = VEC_AT(c->memo, i, loop_memo *);
+        if (m->loop != loop || m->used)
+            continue;
+        m->used = 1;
+        return same_sig(&m->sig, sig) ? m : NULL;
+    }
+    return NULL;
+}
+
+/* Lower a loop: infer the types of the names its body assigns, then lower the body for real
+ * into st. `condast` is lowered at the top of each iteration (a while condition). */
+static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st)
+{
+    vec names = {0};
+    lw_target_names(target, &names);
+    lw_assigned_names(&loop->body, &names);
+    for (int i = 0; i < c->global_writes.len; i++) /* a call in the body may assign them */
+        if (!lw_name_in(&names, VEC_AT(c->global_writes, i, const char *)))
+            vec_push(&names, c->global_writes.items[i]);
+    for (int i = 0; i < names.len; i++) {
+        binding *b = lw_find_in(c->sc, VEC_AT(names, i, const char *));
+        if (b && b->kind == B_SCALAR)
+            b->s = NULL;
+    }
+    int errors = diag_count(), memo_start = c->memo.len;
+    vec sig = entry_sig(c, &names);
+    loop_memo *m = c->probing ? NULL : memo_take(c, loop, &sig);
+    if (m) {
+        for (int i = 0; i < m->promos.len; i++)
+            promote(c, loop->l, VEC_AT(m->promos, i, promo *));
+    } else {
+        vec promos = {0};
+        int err = 0;
+        /* each pass that changes something moves a name up the lattice (two steps at most) */
+        for (int iter = 0; iter < 2 * names.len + 2; iter++)
+            if (loop_pass(c, loop, target, loopvar, condast, &names, c->probing > 0, &promos, &err)) {
+                if (!c->probing)
+                    break;
+                for (int i = 0; i < names.len; i++) { /* the bindings after the body are the result */
+                    binding *x = lw_find_in(c->sc, VEC_AT(names, i, const char *));
+                    if (x && x->kind == B_SCALAR)
+                        x->s = NULL;
+                }
+                if (!err) {
+                    loop_memo *r = NEW(loop_memo);
+                    r->loop = loop;
+                    r->sig = sig;
+                    r->promos = promos;
+                    vec_push(&c->memo, r);
+                }
+                return;
+            }
+    }
+    /* array shapes at loop entry, to check they are the same at the end of the body */
+    snapshot entry = lw_snap_take(c);
+    if (c->loops == 0 && c->sc == c->module)
+        record_ck_shapes(c, st);
+    vec *saved = c->out;
+    c->out = &st->body;
+    c->loops++;
+    if (target) {
+        ir_stmt *a = ir_stmt_new(S_ASSIGN, target->l);
+        ir_var *uv = lw_scope_var(c, target->name, T_I64, 0, 0);
+        a->var = uv;
+        a->e = ir_varref(target->l, loopvar);
+        lw_emit(c, a);
+        binding *b = lw_bind(c, target->name);
+        b->kind = B_SCALAR;
+        b->var = uv;
+        b->weak = 1;
+    }
+    if (condast) {
+        value *cv = lw_truth(c, lw_expr(c, condast), "a while condition");
+        if (cv->kind == V_SCALAR) {
+            ir_stmt *brk = ir_stmt_new(S_IF, condast->l);
+            brk->e = ir_un(condast->l, OP_LNOT, T_BOOL, cv->e);
+            vec_push(&brk->body, ir_stmt_new(S_BREAK, condast->l));
+            lw_emit(c, brk);
+        }
+    }
+    lw_block(c, &loop->body);
+    c->loops--;
+    c->out = saved;
+    for (int i = 0; i < names.len; i++) {
+        const char *n = VEC_AT(names, i, const char *);
+        binding *x = lw_find_in(c->sc, n), *e = NULL;
+        for (int k = 0; k < entry.binds.len; k++)
+            if (strcmp(VEC_AT(entry.binds, k, binding *)->name, n) == 0)
+                e = VEC_AT(entry.binds, k, binding *);
+        if (x && x->kind == B_SCALAR)
+            x->s = NULL;
+        if (e && x && e->kind == B_ARRAY && x->kind == B_ARRAY) {
+            for (int d = 0; d < e->var->rank; d++)
+                if (e->var->rank != x->var->rank || lw_sym_cmp(e->sh[d], x->sh[d]) == 0) {
+                    diag_error(loop->l, "array '%s' changes shape inside this loop (%s before, %s after "
+                                        "one iteration)", n, lw_shape_str(e->var->rank, e->sh),
+                               lw_shape_str(x->var->rank, x->sh));
+                    break;
+                }
+        }
+        if (e && x && e->kind == B_ARRAY && x->kind == B_ARRAY && e->var != x->var) {
+            diag_error(loop->l, "array '%s' changes dtype inside this loop", n);
+        }
+        if (e && x && e->kind == B_SCALAR && x->kind == B_SCALAR && !c->probing &&
+            diag_count() == errors && (e->dyn != x->dyn || e->var->type != x->var->type))
+            INTERNAL("line %d: the types of a loop's names are not a fixed point ('%s' is %s at "
+                     "entry, %s after the body)", loop->l.line, n,
+                     e->dyn ? "int or float" : ir_type_name(e->var->type),
+                     x->dyn ? "int or float" : ir_type_name(x->var->type));
+    }
+    if (!c->probing)
+        c->memo.len = memo_start; /* the records this loop's passes made are used up */
+}
+void lw_lower_for(lctx *c, ast *s)
+{
+    if (s->orelse.len) {
+        diag_error(s->l, "'else' on a loop is not supported");
+        return;
+    }
+    ast *it = s->a;
+    if (lw_for_generator(c, s))
+        return;
+    int is_range = it->kind == A_CALL && it->a->kind == A_NAME && strcmp(it->a->name, "range") == 0 &&
+                   !lw_lookup(c, "range", &(int){0});
+    if ((!is_range || s->b->kind == A_NAME) && lw_for_unrolled(c, s, is_range))
+        return;
+    if (!is_range) {
+        diag_error(it->l, "only 'for NAME in range(...)' loops and loops over sequences known when "
+                          "compiling (lists, tuples, zip(), enumerate()) are supported");
+        return;
+    }
+    if (s->b->kind != A_NAME) {
+        diag_error(s->b->l, "only a single name is supported as the variable of a range() loop");
+        return;
+    }
+    args a = lw_args(c, it);
+    if (lw_any_err(&a))
+        return;
+    if (a.nkw || a.npos < 1 || a.npos > 3) {
+        diag_error(it->l, "range() takes 1 to 3 integer arguments");
+        return;
+    }
+    ir_expr *e[3];
+    for (int i = 0; i < a.npos; i++) {
+        if (a.pos[i]->kind != V_SCALAR || ir_type_is_float(a.pos[i]->type)) {
+            diag_error(a.pos[i]->l, "'%s' object cannot be interpreted as an integer",
+                       a.pos[i]->kind == V_SCALAR ? "float" : lw_vkind_desc(a.pos[i]));
+            return;
+        }
+        e[i] = ir_cast(a.pos[i]->l, T_I64, a.pos[i]->e);
+    }
+    ir_stmt *st = ir_stmt_new(S_FOR, s->l);
+    st->e = a.npos == 1 ? lw_I64(it->l, 0) : e[0];
+    st->e2 = a.npos == 1 ? e[0] : e[1];
+    st->e3 = a.npos == 3 ? e[2] : lw_I64(it->l, 1);
+    int64_t k;
+    if (ir_expr_const_int(st->e3, &k) && k == 0) {
+        diag_error(a.pos[2]->l, "range() arg 3 must not be zero");
+        return;
+    }
+    /* range() arguments are evaluated once, before the loop */
+    for (int i = 0; i < 3; i++) {
+        ir_expr **p = i == 0 ? &st->e : i == 1 ? &st->e2 : &st->e3;
+        if ((*p)->kind == E_CONST || (*p)->kind == E_VAR)
+            continue;
+        ir_var *tv = lw_temp_scalar(c, T_I64);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, s->l);
+        as->var = tv;
+        as->e = *p;
+        lw_emit(c, as);
+        *p = ir_varref(s->l, tv);
+    }
+    st->var = ir_var_new(c->prog, lw_cname(c, arena_printf(&util_arena, "%s_it", s->b->name)), s->b->name, T_I64, 0, 0);
+    lower_loop(c, s, s->b, st->var, NULL, st);
+    lw_emit(c, st);
+}
+
+void lw_lower_while(lctx *c, ast *s)
+{
+    if (s->orelse.len) {
+        diag_error(s->l, "'else' on a loop is not supported");
+        return;
+    }
+    ir_stmt *st = ir_stmt_new(S_WHILE, s->l);
+    st->e = ir_const_i(s->l, T_BOOL, 1);
+    lower_loop(c, s, NULL, NULL, s->a, st);
+    lw_emit(c, st);
+}

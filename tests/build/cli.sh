@@ -1,0 +1,146 @@
+#!/bin/bash
+# tylesc's command line as build systems use it: what an output's name asks for (.c, .cu, .o, an
+# executable, -o - for stdout, unknown suffixes refused), '-' for a program on stdin, -MD/-MF/-MT/-MP
+# dependency files, --input declarations of np.load inputs (a build machine without the data),
+# CC=gcc / CC=clang with MPI's flags from the wrapper, the environment listed in --help, and
+# generated files that are the same bytes from two checkouts at different paths.
+# Usage: tests/build/cli.sh [REPO_ROOT]   (needs bin/tylesc and lib/libtyles.a built)
+set -u
+ROOT=$(cd "${1:-.}" && pwd)
+TYLESC=${TYLESC:-$ROOT/bin/tylesc} # TYLESC=build/asan/bin/tylesc TYLES_HOME=build/stage: under ASan
+T=$(mktemp -d /tmp/tyl-cli-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+export OMP_NUM_THREADS=1
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "PASS build/cli_$1"; }
+bad() { fail=$((fail + 1)); echo "FAIL build/cli_$1: $2"; [ $# -gt 2 ] && printf '%s\n' "$3" | sed -n '1,15s/^/    /p'; }
+# same NAME GOT WANT
+same() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "differs" "got:  $2${nl}want: $3"; fi; }
+nl='
+'
+cd "$T" || exit 1
+cp "$ROOT/samples/heat2d.tyl" heat2d.tyl
+cp "$ROOT/tests/programs/load_input.tyl" load.tyl
+mkdir -p load.data && cp "$ROOT/tests/programs/load_input.data/input.npy" load.data/
+
+# ---- an output's suffix decides what is written
+out=$("$TYLESC" heat2d.tyl -o solver.cpp 2>&1); rc=$?
+same suffix_unknown "$rc: $out$( [ -e solver.cpp ] && echo ' (and solver.cpp was written)')" \
+    "2: tylesc: cannot tell what to write from the output name 'solver.cpp': its suffix '.cpp' is not .c (C), .cu (CUDA), .o (object file) or none (executable)"
+out=$("$TYLESC" heat2d.tyl -o libheat.a 2>&1); rc=$?
+same suffix_lib "$rc: $out" \
+    "2: tylesc: cannot write a library 'libheat.a': library mode (tylesc --lib) is not supported yet; write an object file (.o) and link it with the run-time library"
+out=$("$TYLESC" -c heat2d.tyl -o heat2d.c 2>&1); rc=$?
+same c_not_o "$rc: $out" "2: tylesc: -c writes an object file, but the output 'heat2d.c' does not end in .o"
+out=$("$TYLESC" -c heat2d.tyl -o - 2>&1); rc=$?
+same c_stdout "$rc: $out" "2: tylesc: -c writes an object file, which cannot go to standard output (-o -)"
+
+# -c (default name PROGRAM.o) and -o X.o: an object with main(), linked by hand against libtyles
+"$TYLESC" heat2d.tyl -o ref >/dev/null && ./ref >ref.out 2>&1
+if "$TYLESC" -c heat2d.tyl && [ -f heat2d.o ] && "$TYLESC" heat2d.tyl -o other.o && [ -f other.o ] &&
+        nm heat2d.o | grep -q ' T main$' &&
+        mpicc -fopenmp heat2d.o "$ROOT/lib/libtyles.a" -lm -o linked && ./linked >linked.out 2>&1 &&
+        cmp -s ref.out linked.out; then
+    ok object
+else
+    bad object "tylesc -c: no object, or the linked program differs from tylesc's executable"
+fi
+[ ! -e heat2d.c ] && [ ! -e other.c ] && ok object_no_c_left || bad object_no_c_left "a .c was left next to the object"
+
+# -o -: the C on stdout, the same as -o heat2d.c but for the command line in the header
+"$TYLESC" heat2d.tyl -o heat2d.c && "$TYLESC" heat2d.tyl -o - >stdout.c
+if diff <(sed 2d heat2d.c) <(sed 2d stdout.c) >/dev/null && sed -n 2p stdout.c | grep -qF 'tylesc heat2d.tyl -o -'; then
+    ok stdout
+else bad stdout "-o - differs from -o heat2d.c" "$(diff heat2d.c stdout.c | head)"; fi
+"$TYLESC" --target=cuda heat2d.tyl -o - >stdout.cu && grep -q '#include "tyles_cuda.h"' stdout.cu &&
+    ok stdout_cuda || bad stdout_cuda "--target=cuda -o - is not CUDA"
+
+# '-': the program on stdin, called <stdin> in messages
+"$TYLESC" - -o stdin.c <heat2d.tyl && diff <(sed -e 1,3d -e 's/heat2d\.tyl/<stdin>/g' -e 's/"heat2d\.c"/"stdin.c"/' heat2d.c) \
+    <(sed 1,3d stdin.c) >/dev/null && grep -q '^#line [0-9]* "<stdin>"' stdin.c &&
+    ok stdin || bad stdin "tylesc - -o stdin.c <heat2d.tyl"
+out=$(printf 'import numpy as np\nx = y + 1\n' | "$TYLESC" - -o - 2>&1 >/dev/null); rc=$?
+same stdin_diag "$rc: $out" "1: <stdin>:2:5: error: name 'y' is not defined
+    x = y + 1
+        ^
+tylesc: 1 error"
+out=$("$TYLESC" - <heat2d.tyl 2>&1); rc=$?
+same stdin_no_o "$rc: $out" "2: tylesc: a program read from standard input needs -o FILE (or -o - for the C on standard output)"
+
+# ---- -MD: the program and the .npy files read when compiling
+"$TYLESC" -MD load.tyl -o load.o
+same deps_default "$(cat load.d 2>&1)" "load.o: load.tyl \\
+ ./load.data/input.npy"
+mkdir -p deps && "$TYLESC" -MD -MF deps/x.d -MT 'my target' -MP load.tyl -o load.c
+same deps_mf_mt_mp "$(cat deps/x.d 2>&1)" "my\\ target: load.tyl \\
+ ./load.data/input.npy
+
+./load.data/input.npy:"
+out=$("$TYLESC" -MF x.d heat2d.tyl -o x.c 2>&1); rc=$?
+same deps_mf_alone "$rc: $out" "2: tylesc: -MF needs -MD"
+out=$("$TYLESC" -MD heat2d.tyl -o - 2>&1 >/dev/null); rc=$?
+same deps_stdout "$rc: $out" "2: tylesc: -MD with -o - needs -MF FILE and -MT TARGET"
+# make uses it: nothing to do, then the .npy touched makes the object out of date
+cat >Makefile <<'MK'
+load.o: ; $(TYLESC) -MD -MP load.tyl -o load.o
+-include load.d
+MK
+export TYLESC
+make -s load.o >/dev/null 2>&1
+if make -q load.o && touch load.data/input.npy && ! make -q load.o; then ok deps_make
+else bad deps_make "make -q does not follow the .npy named in load.d"; fi
+
+# ---- --input: compiled where the data is not, checked where it is
+mkdir -p nodata && cp load.tyl nodata/
+out=$(cd nodata && "$TYLESC" load.tyl -o prog 2>&1); rc=$?
+[ $rc = 1 ] && ok input_needed || bad input_needed "compiled without the data or a declaration: $rc"
+if (cd nodata && "$TYLESC" --input input.npy=float64,2 load.tyl -o prog) && mkdir -p nodata/run &&
+        cp load.data/input.npy nodata/run/ && (cd nodata/run && ../prog >/dev/null) &&
+        python3 -c "
+import numpy as np
+a = np.load('load.data/input.npy'); b = np.zeros_like(a)
+b[1:-1, 1:-1] = 0.25 * (a[2:, 1:-1] + a[:-2, 1:-1] + a[1:-1, 2:] + a[1:-1, :-2])
+assert np.array_equal(np.load('nodata/run/b.npy'), b)"; then
+    ok input_option
+else bad input_option "tylesc --input input.npy=float64,2 without the file"; fi
+(cd nodata && { echo '# tyles: input input.npy float64 2'; cat load.tyl; } >decl.tyl && "$TYLESC" decl.tyl -o decl.c) &&
+    ok input_comment || bad input_comment "a '# tyles: input' line without the file"
+grep -qF 'tylesc --input input.npy=float64,2 load.tyl -o -' <(cd nodata && "$TYLESC" --input input.npy=float64,2 load.tyl -o - ) &&
+    ok input_in_header || bad input_in_header "the header's command line does not give --input"
+out=$("$TYLESC" --input input.npy=float16,2 load.tyl -o x.c 2>&1); rc=$?
+same input_bad "$rc: $out" "2: tylesc: --input needs NAME=DTYPE,RANK with DTYPE float64, float32, int64, int32 or bool and RANK the number of dimensions (e.g. --input in_field.npy=float64,3), not 'input.npy=float16,2'"
+out=$("$TYLESC" --input a.npy=float64,2 --input a.npy=float64,3 load.tyl -o x.c 2>&1); rc=$?
+same input_twice "$rc: $out" "2: tylesc: --input 'a.npy=float64,3' contradicts an earlier --input for the same file"
+
+# ---- C compilers that are not MPI wrappers get MPI's flags from mpicc
+for cc in gcc clang; do
+    if ! command -v $cc >/dev/null 2>&1; then echo "SKIP build/cli_cc_$cc: $cc not found"; continue; fi
+    if out=$(CC=$cc "$TYLESC" heat2d.tyl -o "h_$cc" 2>&1) && ./"h_$cc" >"$cc.out" 2>&1 && cmp -s ref.out "$cc.out"; then
+        ok "cc_$cc"
+    else bad "cc_$cc" "CC=$cc tylesc heat2d.tyl -o h_$cc" "$out"; fi
+done
+
+# ---- every environment variable the driver reads is in --help
+help=$("$TYLESC" --help)
+missing=
+for v in $(cat "$ROOT"/src/{util,frontend,ir,backend_c,backend_cuda,driver}/*.c | grep -ohE '(getenv|env_or)\("[A-Z_]+"' |
+           sed -E 's/.*"(.*)"/\1/' | sort -u); do
+    printf '%s\n' "$help" | grep -qE "^  $v( |$)" || missing="$missing $v"
+done
+[ -z "$missing" ] && ok help_env || bad help_env "not in --help:$missing"
+
+# ---- the same bytes from two checkouts at different paths (absolute paths, as CMake gives them)
+mkdir -p a/deep/er b/c
+cp heat2d.tyl a/deep/er/ && cp heat2d.tyl b/c/
+"$TYLESC" "$T/a/deep/er/heat2d.tyl" -o "$T/a/deep/er/heat2d.c" && (cd b && "$TYLESC" c/heat2d.tyl -o c/heat2d.c) &&
+    cmp -s a/deep/er/heat2d.c b/c/heat2d.c && ok reproducible || bad reproducible "the two checkouts differ" \
+    "$(diff a/deep/er/heat2d.c b/c/heat2d.c | head)"
+mkdir -p a/gen && "$TYLESC" "$T/a/deep/er/heat2d.tyl" -o "$T/a/gen/heat2d.c" &&
+    grep -q '^#line [0-9]* "../deep/er/heat2d.tyl"$' a/gen/heat2d.c && ok relative_path ||
+    bad relative_path "#line does not name the program relative to the output's folder"
+v=$(sed -n 's/^#define TYLES_VERSION "\(.*\)"$/\1/p' "$ROOT/src/runtime_mpi/tyles_version.h")
+head -n 1 b/c/heat2d.c | grep -qF "Generated by tylesc $v from heat2d.tyl" && [ "$("$TYLESC" --version)" = "tylesc $v" ] &&
+    ok version || bad version "the header or --version does not name TYLES_VERSION $v"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
