@@ -23,7 +23,7 @@ value *lw_read_name(lctx *c, ast *a)
         }
         static const char *builtins[] = {"range", "print", "int", "float", "abs", "min", "max",
                                          "len", "bool", "round", "slice", "list", "tuple", "sum",
-                                         "zip", "enumerate", NULL};
+                                         "zip", "enumerate", "all", "any", NULL};
         for (const char **p = builtins; *p; p++)
             if (strcmp(*p, a->name) == 0) {
                 value *v = lw_vnew(V_BUILTIN, a->l);
@@ -173,7 +173,7 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
                                     "rint", "arctan2", "hypot", "copysign", "fmod", "degrees",
                                     "radians", "rad2deg", "deg2rad", "square", NULL};
         for (const char **p = fns; *p; p++)
-            if (strcmp(*p, n) == 0) {
+            if (strcmp(*p, n) == 0 || lw_numpy_known(n)) {
                 value *v = lw_vnew(V_BUILTIN, l);
                 v->str = arena_printf(&util_arena, "np.%s", n);
                 return v;
@@ -240,12 +240,14 @@ static value *lower_attr(lctx *c, ast *a)
         static const char *methods[] = {"copy", "sum", "max", "min", "mean", "any", "all", "cumsum",
                                         "astype", "clip", NULL};
         for (const char **m = methods; *m; m++)
-            if (strcmp(a->name, *m) == 0) {
+            if (strcmp(a->name, *m) == 0 || lw_array_method_known(a->name)) {
                 value *v = lw_vnew(V_BUILTIN, a->l);
-                v->str = *m;
+                v->str = a->name;
                 v->self = obj;
                 return v;
             }
+        if (strcmp(a->name, "T") == 0)
+            return lw_transpose(c, a->l, obj);
         if (strcmp(a->name, "size") == 0) {
             ir_expr *n = obj->len[0];
             const sym *sn = obj->sh[0];

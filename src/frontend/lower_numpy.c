@@ -14,6 +14,7 @@
 #include "npy_input.h"
 
 static value *reduce(lctx *c, loc l, const char *kind, value *x);
+static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims);
 
 /* ---- ufuncs, reductions, np.roll, np.load --------------------------------------------------- */
 
@@ -392,7 +393,7 @@ static value *insert_axis(lctx *c, loc l, value *r, int axis)
 }
 
 /* An axis= argument: a compile-time int in [-rank, rank), normalised. */
-static int axis_arg(value *v, int rank, const char *fname, int *axis)
+int lw_axis_arg(value *v, int rank, const char *fname, int *axis)
 {
     int64_t k;
     if (v->kind == V_TUPLE) {
@@ -528,7 +529,7 @@ static value *cumsum(lctx *c, loc l, value *x, value *axisv)
                        x->rank);
             return &lw_ERRV;
         }
-    } else if (!axis_arg(axisv, x->rank, "np.cumsum", &axis))
+    } else if (!lw_axis_arg(axisv, x->rank, "np.cumsum", &axis))
         return &lw_ERRV;
     ir_type acc = ir_type_is_float(x->type) ? x->type : T_I64;
     value *r = lw_new_array(c, l, acc, x->rank, x->len, x->sh, 0, NULL);
@@ -575,7 +576,7 @@ static value *diff(lctx *c, loc l, value *x, value *nv, value *axisv)
         diag_error(nv->l, "np.diff(): n must be a non-negative int known when compiling");
         return &lw_ERRV;
     }
-    if (axisv && axisv->kind != V_NONE && !axis_arg(axisv, x->rank, "np.diff", &axis))
+    if (axisv && axisv->kind != V_NONE && !lw_axis_arg(axisv, x->rank, "np.diff", &axis))
         return &lw_ERRV;
     for (int64_t i = 0; i < n; i++) {
         if (x->e->kind != E_READ || lw_view_has_wrap(x->e->view))
@@ -661,7 +662,7 @@ static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self
         return &lw_ERRV;
     }
     int axis;
-    if (!axis_arg(v[1], x->rank, fname, &axis))
+    if (!lw_axis_arg(v[1], x->rank, fname, &axis))
         return &lw_ERRV;
     return reduce_axis(c, l, kind, x, axis, keepdims);
 }
@@ -1054,15 +1055,35 @@ value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self)
     if (self) {
         a.self = self;
         const lw_builtin *m = lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, f);
+        if (!m)
+            m = lw_npfuncs_find(f, 1);
         if (m)
             return lw_builtin_call(c, m, l, &a);
         diag_error(l, "the array method '%s' is not supported", f);
         return &lw_ERRV;
     }
     const lw_builtin *b = lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, f);
+    if (!b)
+        b = lw_npfuncs_find(f, 0);
     if (b)
         return lw_builtin_call(c, b, l, &a);
     diag_error(l, "'%s' is not supported in a stencil program", f);
     diag_note((loc){0}, "%s", lw_supported_numpy);
     return &lw_ERRV;
+}
+
+value *lw_reduce(lctx *c, loc l, const char *kind, value *x) { return reduce(c, l, kind, x); }
+value *lw_reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims)
+{
+    return reduce_axis(c, l, kind, x, axis, keepdims);
+}
+int lw_numpy_known(const char *name)
+{
+    const char *f = arena_printf(&util_arena, "np.%s", name);
+    return lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, f) || lw_npfuncs_find(f, 0);
+}
+int lw_array_method_known(const char *name)
+{
+    return lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, name) ||
+           lw_npfuncs_find(name, 1);
 }
