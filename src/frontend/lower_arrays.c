@@ -485,6 +485,18 @@ value *lw_array_literal(lctx *c, loc l, args *a, int copy)
         }
         return copy ? lw_copy_of(c, l, r) : r;
     }
+    if (v[0]->kind == V_TUPLE && v[0]->n > 0 && v[0]->items[0]->kind == V_ARRAY) {
+        /* np.array([a, b, c]) of same-shape arrays: np.stack */
+        value *r = lw_stack_arrays(c, l, v[0]);
+        if ((int)t < 0 || r->kind == V_ERR || r->type == t)
+            return r;
+        value *q = lw_vnew(V_ARRAY, l);
+        *q = *r;
+        q->e = ir_cast(l, t, r->e);
+        q->type = t;
+        q->fresh = NULL;
+        return lw_materialize(c, q);
+    }
     int rank = -1;
     int64_t ext[IR_MAX_RANK];
     if (!literal_shape(v[0], 0, &rank, ext))

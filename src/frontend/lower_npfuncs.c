@@ -572,7 +572,7 @@ value *lw_bi_allany(lctx *c, loc l, const char *f, value **v, args *a)
 /* ---- joins --------------------------------------------------------------------------------- */
 
 /* The arrays of a sequence argument (a tuple or list of arrays), or 0 after a diagnostic. */
-static int array_items(value *seq, const char *f, value ***items, int *n)
+static int array_items(lctx *c, value *seq, const char *f, value ***items, int *n)
 {
     if (seq->kind == V_ERR)
         return 0;
@@ -580,13 +580,25 @@ static int array_items(value *seq, const char *f, value ***items, int *n)
         diag_error(seq->l, "%s() takes a non-empty list or tuple of arrays", f);
         return 0;
     }
+    value **it = NEWN(value *, seq->n);
+    for (int i = 0; i < seq->n; i++) {
+        it[i] = seq->items[i];
+        if (it[i]->kind == V_TUPLE) { /* a literal list: np.asarray of it */
+            args la = {0};
+            la.pos = &it[i];
+            la.npos = 1;
+            it[i] = lw_array_literal(c, it[i]->l, &la, 0);
+            if (it[i]->kind == V_ERR)
+                return 0;
+        }
+    }
     for (int i = 0; i < seq->n; i++)
-        if (seq->items[i]->kind != V_ARRAY && seq->items[i]->kind != V_SCALAR) {
+        if (it[i]->kind != V_ARRAY && it[i]->kind != V_SCALAR) {
             if (seq->items[i]->kind != V_ERR)
                 diag_error(seq->items[i]->l, "%s() of %s is not supported", f, lw_vkind_desc(seq->items[i]));
             return 0;
         }
-    *items = seq->items;
+    *items = it;
     *n = seq->n;
     return 1;
 }
@@ -699,7 +711,7 @@ static value *np_join(lctx *c, loc l, const char *f, value **v, args *a)
     value **items;
     int n;
     const char *k = f + 3;
-    if (!array_items(v[0], f, &items, &n))
+    if (!array_items(c, v[0], f, &items, &n))
         return &lw_ERRV;
     int64_t axis = k[0] == 'v' ? 0 : 0;
     if (k[0] == 'c' || k[0] == 's') {
