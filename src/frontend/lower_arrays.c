@@ -32,7 +32,11 @@ int lw_dtype_of(value *v, ir_type *t)
                 return 1;
             }
     }
-    diag_error(v->l, "unsupported dtype (supported: np.float64, np.float32, np.int64, np.int32, bool)");
+    if (v->kind == V_STR)
+        diag_error(v->l, "the dtype '%s' is not supported (tylesc's dtypes are float64, float32, "
+                         "int64, int32 and bool)", v->str);
+    else
+        diag_error(v->l, "unsupported dtype (supported: np.float64, np.float32, np.int64, np.int32, bool)");
     return 0;
 }
 

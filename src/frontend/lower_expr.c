@@ -178,6 +178,8 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
                 v->str = arena_printf(&util_arena, "np.%s", n);
                 return v;
             }
+        if (lw_unsupported_dtype(a->a ? loc_span(a->a->l, l) : l, n))
+            return &lw_ERRV;
         if (strcmp(n, "linalg") == 0 || strcmp(n, "random") == 0 || strcmp(n, "fft") == 0) {
             value *v = lw_vnew(V_MODULE, l);
             v->str = arena_printf(&util_arena, "numpy.%s", n);

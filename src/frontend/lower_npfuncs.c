@@ -626,21 +626,25 @@ static value *join(lctx *c, loc l, const char *f, value **items, int n, int axis
     for (int i = 0; i < n; i++) {
         value *x = items[i];
         if (x->kind != V_ARRAY || x->rank != rank) {
-            diag_error(x->l, "all the input array dimensions except for the concatenation axis must "
-                             "match exactly, but along dimension 0, the array at index 0 has %d "
-                             "dimension(s) and the array at index %d has %d dimension(s)",
-                       rank, i, x->kind == V_ARRAY ? x->rank : 0);
+            diag_error(x->l, "all the input arrays must have same number of dimensions, but the "
+                             "array at index 0 has %d dimension(s) and the array at index %d has %d "
+                             "dimension(s)", rank, i, x->kind == V_ARRAY ? x->rank : 0);
             return &lw_ERRV;
         }
         if (i)
             t = lw_promote2(t, x->type);
         for (int d = 0; d < rank; d++) {
-            int64_t p, q;
-            if (d != axis && sym_is_const(first->sh[d], &p) && sym_is_const(x->sh[d], &q) && p != q) {
+            /* a provable difference, or an extent 1 that the store would broadcast */
+            int64_t k = 1;
+            const sym *dd = first->sh[d] && x->sh[d] ? sym_sub(first->sh[d], x->sh[d]) : NULL;
+            int known = dd && sym_is_const(dd, &k);
+            int differ = (known && k != 0) ||
+                         (!known && (lw_is_one(x->sh[d]) || lw_is_one(first->sh[d])));
+            if (d != axis && differ) {
                 diag_error(x->l, "all the input array dimensions except for the concatenation axis "
                                  "must match exactly, but along dimension %d, the array at index 0 has "
-                                 "size %lld and the array at index %d has size %lld",
-                           d, (long long)p, i, (long long)q);
+                                 "size %s and the array at index %d has size %s",
+                           d, sym_str(first->sh[d]), i, sym_str(x->sh[d]));
                 return &lw_ERRV;
             }
         }
@@ -916,6 +920,24 @@ static value *np_gradient(lctx *c, loc l, const char *f, value **v, args *a)
     for (int i = 0; i < naxes; i++)
         t->items[i] = res[i];
     return t;
+}
+
+/* ---- dtypes ------------------------------------------------------------------------------- */
+
+/* np.int8 and the other NumPy dtypes tylesc has no type for: one message naming those it has. */
+int lw_unsupported_dtype(loc l, const char *name)
+{
+    static const char *dt[] = {"int8", "uint8", "int16", "uint16", "uint32", "uint64", "float16",
+                               "half", "longdouble", "complex64", "complex128", "complex_",
+                               "byte", "ubyte", "short", "ushort", "intc", "uintc", "longlong",
+                               "ulonglong", "csingle", "cdouble", "clongdouble", "float128", NULL};
+    for (const char **p = dt; *p; p++)
+        if (strcmp(*p, name) == 0) {
+            diag_error(l, "the dtype np.%s is not supported (tylesc's dtypes are float64, float32, "
+                          "int64, int32 and bool)", name);
+            return 1;
+        }
+    return 0;
 }
 
 /* ---- tables -------------------------------------------------------------------------------- */
