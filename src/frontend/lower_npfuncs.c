@@ -922,6 +922,147 @@ static value *np_gradient(lctx *c, loc l, const char *f, value **v, args *a)
     return t;
 }
 
+/* ---- norm, trapezoid ------------------------------------------------------------------------ */
+
+static value *abs_of(lctx *c, loc l, value *x) { return lw_unop(c, l, OP_ABS, x); }
+
+/* np.linalg.norm(x, ord=None, axis=None, keepdims=False) as NumPy computes it: ord None (and 2
+ * of a vector, 'fro' of a matrix) is sqrt(sum(x * x)); of a vector ord 1 is sum(|x|), inf
+ * max(|x|), -inf min(|x|); of a matrix ord 1 is the largest column sum of |x|, inf the largest
+ * row sum. Integers are converted to float64 first. */
+static value *np_norm(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0];
+    if (x->kind != V_ARRAY) {
+        if (x->kind != V_ERR)
+            diag_error(x->l, "%s() takes an array, not %s", f, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    int ok = 1;
+    int keepdims = lw_const_flag(v[3], 0, "keepdims", &ok);
+    if (!ok)
+        return &lw_ERRV;
+    if (keepdims) {
+        diag_error(v[3]->l, "%s(): keepdims=True is not supported", f);
+        return &lw_ERRV;
+    }
+    if (!ir_type_is_float(x->type)) {
+        value *fx = lw_vnew(V_ARRAY, l);
+        *fx = *x;
+        fx->fresh = NULL;
+        fx->type = T_F64;
+        fx->e = ir_cast(l, T_F64, x->e);
+        x = fx;
+    }
+    /* ord: 0 None, 'f' fro, else the number */
+    int kind = 0;
+    double ord = 0;
+    value *ov = v[1];
+    if (given(ov)) {
+        if (ov->kind == V_STR && (strcmp(ov->str, "fro") == 0 || strcmp(ov->str, "f") == 0))
+            kind = 'f';
+        else if (ov->kind == V_SCALAR && ov->e->kind == E_CONST && ov->type != T_BOOL) {
+            kind = 'n';
+            ord = ir_type_is_float(ov->type) ? ov->e->c.f : (double)ov->e->c.i;
+        } else if (ov->kind == V_SCALAR && ov->e->kind == E_UN && ov->e->op == OP_NEG &&
+                   ov->e->a->kind == E_CONST && ir_type_is_float(ov->type)) {
+            kind = 'n';
+            ord = -ov->e->a->c.f;
+        } else {
+            diag_error(ov->l, "%s(): ord must be None, 'fro', 1, 2, np.inf or -np.inf (known when "
+                              "compiling)", f);
+            return &lw_ERRV;
+        }
+    }
+    int axis = -1;
+    if (given(v[2])) {
+        if (!lw_axis_arg(v[2], x->rank, f, &axis))
+            return &lw_ERRV;
+        if (kind == 'f') {
+            diag_error(ov->l, "Invalid norm order 'fro' for vectors");
+            return &lw_ERRV;
+        }
+    } else if (kind && x->rank > 2) {
+        diag_error(l, "Improper number of dimensions to norm.");
+        return &lw_ERRV;
+    }
+    int vec = axis >= 0 || x->rank == 1;
+    if (vec && kind == 'f') {
+        diag_error(ov->l, "Invalid norm order 'fro' for vectors");
+        return &lw_ERRV;
+    }
+    if (!kind || kind == 'f' || (vec && ord == 2)) {
+        if (axis < 0)
+            return lw_reduce(c, l, "norm", x);
+        value *s = lw_reduce_axis(c, l, "sum", lw_binop(c, l, OP_MUL, x, x), axis, 0);
+        if (s->kind == V_ERR)
+            return s;
+        value *r = lw_vnew(s->kind, l);
+        *r = *s;
+        r->fresh = NULL;
+        r->e = lw_call1(l, FN_SQRT, s->type, s->e);
+        return r;
+    }
+    int inf = isinf(ord);
+    if (!(ord == 1 || (inf && (vec || ord > 0)))) {
+        diag_error(ov->l, vec ? "%s(): ord=%g of a vector is not supported (None, 1, 2, np.inf and "
+                                "-np.inf are)"
+                              : "%s(): ord=%g of a matrix is not supported (None, 'fro', 1 and np.inf are)",
+                   f, ord);
+        return &lw_ERRV;
+    }
+    value *ax = abs_of(c, l, x);
+    if (vec) {
+        const char *k = ord == 1 ? "sum" : ord > 0 ? "max" : "min";
+        return axis < 0 ? lw_reduce(c, l, k, ax) : lw_reduce_axis(c, l, k, ax, axis, 0);
+    }
+    /* a matrix: the largest column sum (ord 1) or row sum (inf) */
+    value *sums = lw_reduce_axis(c, l, "sum", ax, ord == 1 ? 0 : 1, 0);
+    return sums->kind == V_ERR ? sums : lw_reduce(c, l, "max", sums);
+}
+
+/* np.trapezoid(y, x=None, dx=1.0, axis=-1) of a 1-D y: sum(d * (y[1:] + y[:-1]) / 2.0), d the
+ * spacing dx or np.diff(x). */
+static value *np_trapezoid(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *y = v[0], *x = v[1];
+    if (f[3] == 't' && f[7] == 'z' && f[8] == '\0') {
+        diag_error(l, "np.trapz was removed in NumPy 2.4; use np.trapezoid");
+        return &lw_ERRV;
+    }
+    if (y->kind != V_ARRAY || y->rank != 1) {
+        if (y->kind != V_ERR)
+            diag_error(y->l, "%s() is supported for 1-D arrays", f);
+        return &lw_ERRV;
+    }
+    if (given(v[3])) {
+        int axis;
+        if (!lw_axis_arg(v[3], 1, f, &axis))
+            return &lw_ERRV;
+    }
+    y = as_view(c, y);
+    ir_expr *n1 = ir_bin(l, OP_MAX, T_I64, ir_bin(l, OP_SUB, T_I64, y->len[0], lw_I64(l, 1), 0), lw_I64(l, 0), 0);
+    const sym *sn1 = y->sh[0] ? sym_sub(y->sh[0], sym_const(1)) : NULL;
+    value *d;
+    if (given(x)) {
+        if (x->kind != V_ARRAY || x->rank != 1) {
+            if (x->kind != V_ERR)
+                diag_error(x->l, "%s(): x must be a 1-D array", f);
+            return &lw_ERRV;
+        }
+        x = as_view(c, x);
+        d = lw_binop(c, l, OP_SUB, along(l, x, 0, lw_I64(l, 1), sym_const(1), n1, sn1),
+                     along(l, x, 0, lw_I64(l, 0), sym_const(0), n1, sn1));
+    } else
+        d = given(v[2]) ? v[2] : weak_f(l, 1.0);
+    value *avg = lw_binop(c, l, OP_ADD, along(l, y, 0, lw_I64(l, 1), sym_const(1), n1, sn1),
+                          along(l, y, 0, lw_I64(l, 0), sym_const(0), n1, sn1));
+    value *t = lw_binop(c, l, OP_TRUEDIV, lw_binop(c, l, OP_MUL, d, avg), weak_f(l, 2.0));
+    return lw_reduce(c, l, "sum", t);
+}
+
 /* ---- dtypes ------------------------------------------------------------------------------- */
 
 /* np.int8 and the other NumPy dtypes tylesc has no type for: one message naming those it has. */
@@ -961,6 +1102,9 @@ static const lw_builtin np_more[] = {
     {"np.hstack", {"tup"}, 1, np_join}, {"np.vstack", {"tup"}, 1, np_join},
     {"np.append", {"arr", "values", "axis"}, 2, np_append},
     {"np.gradient", {"*"}, 0, np_gradient},
+    {"np.linalg.norm", {"x", "ord", "axis", "keepdims"}, 1, np_norm},
+    {"np.trapezoid", {"y", "x", "dx", "axis"}, 1, np_trapezoid},
+    {"np.trapz", {"y", "x", "dx", "axis"}, 1, np_trapezoid},
 };
 static const lw_builtin method_more[] = {
     {"std", {"axis", "dtype", "out", "ddof", "keepdims"}, 0, m_stdvar},

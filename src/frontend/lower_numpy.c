@@ -608,6 +608,64 @@ static value *diff(lctx *c, loc l, value *x, value *nv, value *axisv)
     return x;
 }
 
+/* np.sum(a, axis=(0, 2)) and its relatives: one axis at a time, the highest first (so the
+ * others keep their numbers); a mean sums and divides once by the number of elements reduced,
+ * as NumPy does. NumPy visits the elements in another order, so sums agree to rounding. */
+static value *reduce_axes(lctx *c, loc l, const char *kind, const char *fname, value *x,
+                          value *axes, int keepdims)
+{
+    int ax[IR_MAX_RANK], n = axes->n;
+    unsigned seen = 0;
+    if (n == 0 || n > x->rank) {
+        diag_error(axes->l, "%s(): axis=%s is not supported", fname, n ? "a tuple longer than the rank" : "()");
+        return &lw_ERRV;
+    }
+    for (int i = 0; i < n; i++) {
+        if (!lw_axis_arg(axes->items[i], x->rank, fname, &ax[i]))
+            return &lw_ERRV;
+        if (seen & (1u << ax[i])) {
+            diag_error(axes->items[i]->l, "duplicate value in 'axis'");
+            return &lw_ERRV;
+        }
+        seen |= 1u << ax[i];
+    }
+    int mean = strcmp(kind, "mean") == 0;
+    ir_expr *count = NULL;
+    value *r = x;
+    for (int a = x->rank - 1; a >= 0 && r->kind != V_ERR; a--)
+        if (seen & (1u << a)) {
+            count = count ? ir_bin(l, OP_MUL, T_I64, count, x->len[a], 0) : x->len[a];
+            if (mean && !ir_type_is_float(r->type)) { /* NumPy's mean adds ints as float64 */
+                value *f = lw_vnew(V_ARRAY, l);
+                *f = *r;
+                f->fresh = NULL;
+                f->type = T_F64;
+                f->e = ir_cast(l, T_F64, r->e);
+                r = f;
+            }
+            r = reduce_axis(c, l, mean ? "sum" : kind, r, a, 0);
+        }
+    if (r->kind == V_ERR)
+        return r;
+    if (mean)
+        r = lw_binop(c, l, OP_TRUEDIV, r, lw_scalar(l, count, 1));
+    if (!keepdims || r->kind == V_ERR)
+        return r;
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    if (r->kind == V_SCALAR) {
+        for (int d = 0; d < x->rank; d++) {
+            len[d] = lw_I64(l, 1);
+            sh[d] = sym_const(1);
+        }
+        return lw_new_array(c, l, r->type, x->rank, len, sh, 2, r->e);
+    }
+    for (int a = 0; a < x->rank; a++)
+        if (seen & (1u << a))
+            r = insert_axis(c, l, r, a);
+    return r;
+}
+
 /* np.sum(a, axis=None, dtype=None, out=None, keepdims=False) and its relatives, functions and
  * methods alike. */
 static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self)
@@ -657,10 +715,8 @@ static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self
         diag_error(x->l, "%s() with axis= takes an array, not %s", fname, lw_vkind_desc(x));
         return &lw_ERRV;
     }
-    if (strcmp(kind, "norm") == 0) {
-        diag_error(v[1]->l, "np.linalg.norm() with axis= is not supported");
-        return &lw_ERRV;
-    }
+    if (v[1]->kind == V_TUPLE)
+        return reduce_axes(c, l, kind, fname, x, v[1], keepdims);
     int axis;
     if (!lw_axis_arg(v[1], x->rank, fname, &axis))
         return &lw_ERRV;
@@ -740,7 +796,7 @@ static value *np_clip(lctx *c, loc l, const char *f, value **v, args *a)
 static value *np_reduce(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)v;
-    return reduce_call(c, l, strcmp(f, "np.linalg.norm") == 0 ? "norm" : f + 3, a, NULL);
+    return reduce_call(c, l, f + 3, a, NULL);
 }
 static value *np_cumsum(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -896,7 +952,7 @@ static const lw_builtin np_table[] = {
     {"np.where", {"*"}, 0, np_where},
     {"np.clip", {"a", "a_min", "a_max"}, 3, np_clip},
     RED("sum"), RED("max"), RED("min"), RED("mean"), RED("amax"), RED("amin"), RED("any"),
-    RED("all"), {"np.linalg.norm", {"x", "axis", "keepdims"}, 1, np_reduce},
+    RED("all"),
     {"np.cumsum", {"a", "axis"}, 1, np_cumsum},
     {"np.diff", {"a", "n", "axis"}, 1, np_diff},
     {"np.roll", {"a", "shift", "axis"}, 2, np_roll},
