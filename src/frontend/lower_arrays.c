@@ -540,9 +540,9 @@ static value *slice_axis(value *a, loc l, int axis, ir_expr *lo, ir_expr *n, con
     value *r = lw_vnew(V_ARRAY, l);
     *r = *a;
     r->fresh = NULL;
-    for (int d = 0, own = 0; d < v->rank; d++) {
+    for (int d = 0; d < v->rank; d++) {
         ir_dim *m = &v->dim[d];
-        if (m->kind != D_RANGE || own++ != axis)
+        if (m->kind != D_RANGE || m->box != axis)
             continue;
         m->lo = lw_iadd(l, m->lo, lw_imul(l, m->step, lo));
         m->len = n;

@@ -258,6 +258,7 @@ int lw_array_method_known(const char *name); /* a.NAME(...) is a method of the t
 
 const lw_builtin *lw_npfuncs_find(const char *name, int method);
 value *lw_transpose(lctx *c, loc l, value *x);
+value *lw_transpose_perm(lctx *c, loc l, value *x, const int *perm); /* own dim i reads x's perm[i] */
 value *lw_stack_arrays(lctx *c, loc l, value *seq);
 value *lw_bi_round(lctx *c, loc l, const char *f, value **v, args *a);
 value *lw_bi_allany(lctx *c, loc l, const char *f, value **v, args *a);

@@ -169,6 +169,10 @@ static value *transpose(lctx *c, loc l, value *x, const int *perm)
     r->e = ir_read(l, v);
     return r;
 }
+value *lw_transpose_perm(lctx *c, loc l, value *x, const int *perm)
+{
+    return transpose(c, l, x, perm);
+}
 value *lw_transpose(lctx *c, loc l, value *x)
 {
     int perm[IR_MAX_RANK];

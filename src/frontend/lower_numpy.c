@@ -344,24 +344,29 @@ value *lw_fix_axis(lctx *c, loc l, value *a, int axis, ir_expr *k)
     ir_view *v = ir_view_clone(a->e->view);
     value *r = lw_vnew(V_ARRAY, l);
     r->type = a->type;
-    int own = 0;
+    /* the value's own dimension axis is the range dimension with that box (a transposed view
+     * has them in another order than the array's) */
     v->vrank = 0;
     for (int d = 0; d < v->rank; d++) {
         ir_dim *m = &v->dim[d];
         if (m->kind != D_RANGE)
             continue;
-        if (own++ == axis) {
+        if (m->box == axis) {
             m->kind = D_FIXED;
             m->lo = lw_iadd(l, m->lo, lw_imul(l, m->step, k));
             m->slo = NULL;
             continue;
         }
-        m->box = v->vrank;
-        r->sh[v->vrank] = m->slen;
-        r->len[v->vrank] = m->len;
+        if (m->box > axis)
+            m->box--;
         v->vrank++;
     }
-    r->rank = v->vrank;
+    for (int d = 0, q = 0; d < a->rank; d++)
+        if (d != axis) {
+            r->sh[q] = a->sh[d];
+            r->len[q++] = a->len[d];
+        }
+    r->rank = a->rank - 1;
     r->e = ir_read(l, v);
     return r;
 }
@@ -585,9 +590,8 @@ static value *diff(lctx *c, loc l, value *x, value *nv, value *axisv)
         *hi = *x;
         *lo = *x;
         ir_view *vh = ir_view_clone(x->e->view), *vl = ir_view_clone(x->e->view);
-        int own = 0;
         for (int d = 0; d < vh->rank; d++) {
-            if (vh->dim[d].kind != D_RANGE || own++ != axis)
+            if (vh->dim[d].kind != D_RANGE || vh->dim[d].box != axis)
                 continue;
             ir_expr *m1 = ir_bin(l, OP_MAX, T_I64, ir_bin(l, OP_SUB, T_I64, x->len[axis], lw_I64(l, 1), 0),
                                  lw_I64(l, 0), 0);
