@@ -505,13 +505,13 @@ value *lw_bi_round(lctx *c, loc l, const char *f, value **v, args *a)
             diag_error(x->l, "round() of %s is not supported", lw_vkind_desc(x));
         return &lw_ERRV;
     }
-    if (!x->weak) /* round(np.float64) is NumPy's round */
-        return np_round_of(c, l, "round", x, v[1]);
-    if (!given(v[1])) {
+    if (!given(v[1])) { /* an int, for NumPy's scalars too */
         if (!ir_type_is_float(x->type))
             return lw_scalar(l, ir_cast(l, T_I64, x->e), 1);
-        return lw_scalar(l, lw_call1(l, FN_PYINT, T_I64, lw_call1(l, FN_RINT, T_F64, x->e)), 1);
+        return lw_scalar(l, lw_call1(l, FN_PYINT, T_I64, lw_call1(l, FN_RINT, T_F64, ir_cast(l, T_F64, x->e))), 1);
     }
+    if (!x->weak) /* round(np.float64, n) is NumPy's round */
+        return np_round_of(c, l, "round", x, v[1]);
     int64_t n;
     if (!const_int_arg(v[1], "the number of digits of round()", &n))
         return &lw_ERRV;
