@@ -132,7 +132,7 @@ const char lw_supported_numpy[] =
     "maximum, where, clip, power, roll, sum, max, min, mean, amax, amin, any, all (also with axis=), "
     "cumsum, diff, std, var, linalg.norm, count_nonzero, isclose, allclose, array_equal, "
     "logical_and, logical_or, logical_xor, logical_not, heaviside, round, around, transpose, "
-    "copyto, concatenate, stack, hstack, vstack, append, gradient, trapezoid, the dtypes "
+    "copyto, concatenate, stack, hstack, vstack, append, gradient, trapezoid, interp, the dtypes "
     "float64, float32, int64, int32, bool_, and pi, e, inf, nan";
 
 /* ---- grid constructors: np.linspace, np.arange ---------------------------------------------- */

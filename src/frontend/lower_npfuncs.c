@@ -1067,6 +1067,102 @@ static value *np_trapezoid(lctx *c, loc l, const char *f, value **v, args *a)
     return lw_reduce(c, l, "sum", t);
 }
 
+/* ---- interp ------------------------------------------------------------------------------- */
+
+/* np.interp(x, xp, fp, left=, right=) with xp and fp lists known when compiling (their
+ * elements may be computed at run time): NumPy's arr_interp, unrolled into one select per
+ * interval: left below xp[0], right above xp[-1], fp[j] at x == xp[j], else
+ * slope * (x - xp[j]) + fp[j], retried from the right end when that is nan; nan stays nan. */
+#define INTERP_MAX 64
+static value *np_interp(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0], *xp = v[1], *fp = v[2];
+    if (x->kind != V_SCALAR && x->kind != V_ARRAY) {
+        if (x->kind != V_ERR)
+            diag_error(x->l, "%s() of %s is not supported", f, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    for (int i = 1; i < 3; i++)
+        if (v[i]->kind != V_TUPLE) {
+            if (v[i]->kind != V_ERR)
+                diag_error(v[i]->l, "%s(): the sample points and values must be lists or tuples "
+                                    "known when compiling (here %s)", f, lw_vkind_desc(v[i]));
+            return &lw_ERRV;
+        }
+    if (xp->n != fp->n) {
+        diag_error(fp->l, "fp and xp are not of the same length.");
+        return &lw_ERRV;
+    }
+    if (xp->n == 0) {
+        diag_error(xp->l, "array of sample points is empty");
+        return &lw_ERRV;
+    }
+    if (xp->n > INTERP_MAX) {
+        diag_error(xp->l, "%s() with more than %d sample points is not supported", f, INTERP_MAX);
+        return &lw_ERRV;
+    }
+    if (given(v[5])) {
+        diag_error(v[5]->l, "%s(): period= is not supported", f);
+        return &lw_ERRV;
+    }
+    int K = xp->n;
+    value *X[INTERP_MAX], *Y[INTERP_MAX];
+    for (int i = 0; i < K; i++) {
+        value *p = xp->items[i], *q = fp->items[i];
+        if (p->kind != V_SCALAR || q->kind != V_SCALAR) {
+            value *bad = p->kind != V_SCALAR ? p : q;
+            if (bad->kind != V_ERR)
+                diag_error(bad->l, "%s(): the sample points and values must be numbers", f);
+            return &lw_ERRV;
+        }
+        X[i] = lw_scalar(l, ir_cast(l, T_F64, p->e), 0);
+        Y[i] = lw_scalar(l, ir_cast(l, T_F64, q->e), 0);
+    }
+    for (int i = 3; i < 5; i++)
+        if (given(v[i]) && v[i]->kind != V_SCALAR) {
+            diag_error(v[i]->l, "%s(): left and right must be scalars", f);
+            return &lw_ERRV;
+        }
+    value *lval = given(v[3]) ? lw_scalar(l, ir_cast(l, T_F64, v[3]->e), 0) : Y[0];
+    value *rval = given(v[4]) ? lw_scalar(l, ir_cast(l, T_F64, v[4]->e), 0) : Y[K - 1];
+    value *xf = lw_binop(c, l, OP_ADD, x, lw_scalar(l, ir_const_f(l, T_F64, 0.0), 0));
+    if (x->kind == V_SCALAR)
+        xf = lw_scalar(l, ir_cast(l, T_F64, x->e), 0);
+    else if (x->type != T_F64) {
+        xf = lw_vnew(V_ARRAY, l);
+        *xf = *x;
+        xf->fresh = NULL;
+        xf->type = T_F64;
+        xf->e = ir_cast(l, T_F64, x->e);
+    } else
+        xf = x;
+    value *r;
+    if (K == 1)
+        r = lw_where3(c, l, lw_binop(c, l, OP_CLT, xf, X[0]), lval,
+                      lw_where3(c, l, lw_binop(c, l, OP_CGT, xf, X[0]), rval, Y[0]));
+    else {
+        r = lw_where3(c, l, lw_binop(c, l, OP_CGT, xf, X[K - 1]), rval, Y[K - 1]);
+        for (int j = K - 2; j >= 0; j--) {
+            value *slope = lw_binop(c, l, OP_TRUEDIV, lw_binop(c, l, OP_SUB, Y[j + 1], Y[j]),
+                                    lw_binop(c, l, OP_SUB, X[j + 1], X[j]));
+            value *t = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_MUL, slope, lw_binop(c, l, OP_SUB, xf, X[j])), Y[j]);
+            value *t2 = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_MUL, slope, lw_binop(c, l, OP_SUB, xf, X[j + 1])),
+                                 Y[j + 1]);
+            value *t3 = lw_where3(c, l, lw_binop(c, l, OP_BAND, lw_binop(c, l, OP_CNE, t2, t2),
+                                                 lw_binop(c, l, OP_CEQ, Y[j], Y[j + 1])), Y[j], t2);
+            value *seg = lw_where3(c, l, lw_binop(c, l, OP_CEQ, xf, X[j]), Y[j],
+                                   lw_where3(c, l, lw_binop(c, l, OP_CNE, t, t), t3, t));
+            r = lw_where3(c, l, lw_binop(c, l, OP_CLT, xf, X[j + 1]), seg, r);
+        }
+        r = lw_where3(c, l, lw_binop(c, l, OP_CLT, xf, X[0]), lval, r);
+        r = lw_where3(c, l, lw_binop(c, l, OP_CNE, xf, xf), xf, r); /* (one point: fp[0]) */
+    }
+    if (r->kind == V_ARRAY)
+        r = lw_materialize(c, r);
+    return r;
+}
+
 /* ---- dtypes ------------------------------------------------------------------------------- */
 
 /* np.int8 and the other NumPy dtypes tylesc has no type for: one message naming those it has. */
@@ -1109,6 +1205,7 @@ static const lw_builtin np_more[] = {
     {"np.linalg.norm", {"x", "ord", "axis", "keepdims"}, 1, np_norm},
     {"np.trapezoid", {"y", "x", "dx", "axis"}, 1, np_trapezoid},
     {"np.trapz", {"y", "x", "dx", "axis"}, 1, np_trapezoid},
+    {"np.interp", {"x", "xp", "fp", "left", "right", "period"}, 3, np_interp},
 };
 static const lw_builtin method_more[] = {
     {"std", {"axis", "dtype", "out", "ddof", "keepdims"}, 0, m_stdvar},
