@@ -1139,7 +1139,8 @@ value *lw_reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int 
 }
 int lw_numpy_known(const char *name)
 {
-    const char *f = arena_printf(&util_arena, "np.%s", name);
+    char f[64];
+    snprintf(f, sizeof f, "np.%s", name);
     return lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, f) || lw_npfuncs_find(f, 0);
 }
 int lw_array_method_known(const char *name)
