@@ -62,8 +62,23 @@ static value *along(loc l, value *x, int axis, ir_expr *start, const sym *sstart
 
 /* ---- std, var ------------------------------------------------------------------------------ */
 
-/* NumPy's _var: arrmean = sum(x, axis, keepdims=True) / n; d = x - arrmean; var = sum(d * d,
- * axis) / max(n - ddof, 0); std = sqrt(var). */
+/* v as type t (the values are computed in their own type first, as NumPy's out= casts). */
+static value *cast_to(loc l, value *v, ir_type t)
+{
+    if (v->kind == V_ERR || v->type == t)
+        return v;
+    value *r = lw_vnew(v->kind, l);
+    *r = *v;
+    r->fresh = NULL;
+    r->weak = 0;
+    r->type = t;
+    r->e = ir_cast(l, t, v->e);
+    return r;
+}
+
+/* NumPy's _var: ints and bools are summed as float64; arrmean = sum(x, axis, keepdims=True) /
+ * n; d = x - arrmean; var = sum(d * d, axis) / max(n - ddof, 0); std = sqrt(var). n is an
+ * np.intp, so float32 sums are divided in float64 and stored back as float32 (out=). */
 static value *stdvar(lctx *c, loc l, int isstd, const char *fname, value *x, value *axisv,
                      value *dtype, value *out, value *ddofv, value *keepv)
 {
@@ -93,6 +108,8 @@ static value *stdvar(lctx *c, loc l, int isstd, const char *fname, value *x, val
         diag_error(keepv->l, "%s(): keepdims=True without axis= is not supported", fname);
         return &lw_ERRV;
     }
+    ir_type ft = x->type == T_F32 ? T_F32 : T_F64;
+    x = cast_to(l, x, ft);
     ir_expr *n;
     if (axis >= 0)
         n = x->len[axis];
@@ -101,30 +118,26 @@ static value *stdvar(lctx *c, loc l, int isstd, const char *fname, value *x, val
         for (int d = 1; d < x->rank; d++)
             n = ir_bin(l, OP_MUL, T_I64, n, x->len[d], 0);
     }
-    value *cnt = lw_scalar(l, n, 1);
-    value *mean, *ret;
-    if (axis < 0) {
-        mean = lw_reduce(c, l, "mean", x);
-    } else {
-        value *s = lw_reduce_axis(c, l, "sum", x, axis, 1);
-        mean = s->kind == V_ERR ? s : lw_binop(c, l, OP_TRUEDIV, s, cnt);
-    }
-    if (mean->kind == V_ERR)
+    value *cnt = lw_scalar(l, n, 0);
+    value *s = axis < 0 ? lw_reduce(c, l, "sum", x) : lw_reduce_axis(c, l, "sum", x, axis, 1);
+    if (s->kind == V_ERR)
         return &lw_ERRV;
+    value *mean = cast_to(l, lw_binop(c, l, OP_TRUEDIV, s, cnt), ft);
     value *dev = lw_binop(c, l, OP_SUB, x, mean);
     value *sq = lw_binop(c, l, OP_MUL, dev, dev);
     if (sq->kind == V_ERR)
         return &lw_ERRV;
-    ret = axis < 0 ? lw_reduce(c, l, "sum", sq) : lw_reduce_axis(c, l, "sum", sq, axis, keepdims);
+    value *ret = axis < 0 ? lw_reduce(c, l, "sum", sq) : lw_reduce_axis(c, l, "sum", sq, axis, keepdims);
     if (ret->kind == V_ERR)
         return &lw_ERRV;
-    /* rcount = max(n - ddof, 0) keeps ddof's kind: an int count divides as a Python int */
     value *rc = lw_binop(c, l, OP_SUB, cnt, ddof);
     if (rc->kind == V_ERR)
         return &lw_ERRV;
     ir_expr *zero = ir_type_is_float(rc->type) ? ir_const_f(l, rc->type, 0.0) : ir_const_i(l, rc->type, 0);
-    value *rcount = lw_scalar(l, ir_bin(l, OP_NPMAX, rc->type, rc->e, zero, 0), rc->weak);
-    value *var = lw_binop(c, l, OP_TRUEDIV, ret, rcount);
+    value *rcount = lw_scalar(l, ir_bin(l, OP_NPMAX, rc->type, rc->e, zero, 0), 0);
+    value *var = cast_to(l, lw_binop(c, l, OP_TRUEDIV, ret, rcount), ft);
+    if (var->kind == V_SCALAR)
+        var->weak = 0;
     if (!isstd || var->kind == V_ERR)
         return var;
     value *r = lw_vnew(var->kind, l);
