@@ -452,7 +452,7 @@ static value *np_round_of(lctx *c, loc l, const char *f, value *x, value *dv)
         return &lw_ERRV;
     if (!ir_type_is_float(x->type)) {
         if (d >= 0)
-            return x->kind == V_ARRAY ? lw_copy_of(c, l, x) : x;
+            return x->kind == V_ARRAY ? lw_copy_of(c, l, x) : lw_scalar(l, x->e, 0);
         diag_error(dv->l, "%s() of integers with negative decimals is not supported", f);
         return &lw_ERRV;
     }
@@ -482,8 +482,8 @@ static value *np_round_of(lctx *c, loc l, const char *f, value *x, value *dv)
     r->e = lw_call1(l, FN_RINT, y->type, y->e);
     if (d != 0)
         r = lw_binop(c, l, d > 0 ? OP_TRUEDIV : OP_MUL, r, weak_f(l, p));
-    if (r->kind == V_SCALAR)
-        r->weak = x->weak;
+    if (r->kind == V_SCALAR) /* a NumPy scalar, even of a Python float */
+        r->weak = 0;
     return r;
 }
 static value *np_round(lctx *c, loc l, const char *f, value **v, args *a)
