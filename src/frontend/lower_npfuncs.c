@@ -816,10 +816,12 @@ value *lw_stack_arrays(lctx *c, loc l, value *seq)
 
 /* ---- gradient ------------------------------------------------------------------------------ */
 
-/* One axis of np.gradient with uniform spacing dx, edge_order=1, as NumPy computes it:
- * out[1:-1] = (f[2:] - f[:-2]) / (2. * dx); out[0] = (f[1] - f[0]) / dx;
- * out[-1] = (f[-1] - f[-2]) / dx. */
-static value *gradient_axis(lctx *c, loc l, value *f, int axis, value *dx, ir_type ot)
+/* One axis of np.gradient with uniform spacing dx, as NumPy computes it:
+ * out[1:-1] = (f[2:] - f[:-2]) / (2. * dx); edge_order 1: out[0] = (f[1] - f[0]) / dx,
+ * out[-1] = (f[-1] - f[-2]) / dx; edge_order 2: out[0] = a * f[0] + b * f[1] + c * f[2] with
+ * a, b, c = -1.5 / dx, 2. / dx, -0.5 / dx, and out[-1] = a * f[-3] + b * f[-2] + c * f[-1] with
+ * a, b, c = 0.5 / dx, -2. / dx, 1.5 / dx. */
+static value *gradient_axis(lctx *c, loc l, value *f, int axis, value *dx, ir_type ot, int edge)
 {
     value *out = lw_new_array(c, l, ot, f->rank, f->len, f->sh, 0, NULL);
     ir_expr *n = f->len[axis];
@@ -828,24 +830,39 @@ static value *gradient_axis(lctx *c, loc l, value *f, int axis, value *dx, ir_ty
     const sym *sn2 = sn ? sym_sub(sn, sym_const(2)) : NULL;
     ir_expr *one = lw_I64(l, 1);
     const sym *s1 = sym_const(1);
+    ir_expr *nm1 = ir_bin(l, OP_SUB, T_I64, n, one, 0);
+    const sym *snm1 = sn ? sym_sub(sn, s1) : NULL;
+    ir_expr *nm3 = ir_bin(l, OP_SUB, T_I64, n, lw_I64(l, 3), 0);
+    const sym *snm3 = sn ? sym_sub(sn, sym_const(3)) : NULL;
+    /* f and out at one index along the axis */
+#define AT(x, k, sk) along(l, x, axis, k, sk, one, s1)
     value *twodx = lw_binop(c, l, OP_MUL, weak_f(l, 2.0), dx);
     value *mid = lw_binop(c, l, OP_TRUEDIV,
                           lw_binop(c, l, OP_SUB, along(l, f, axis, lw_I64(l, 2), sym_const(2), n2, sn2),
                                    along(l, f, axis, lw_I64(l, 0), sym_const(0), n2, sn2)),
                           twodx);
+    if (mid->kind == V_ERR) /* once, not once per edge */
+        return &lw_ERRV;
     lw_emit_sweep(c, l, along(l, out, axis, one, s1, n2, sn2), mid, 0);
-    value *lo = lw_binop(c, l, OP_TRUEDIV,
-                         lw_binop(c, l, OP_SUB, along(l, f, axis, one, s1, one, s1),
-                                  along(l, f, axis, lw_I64(l, 0), sym_const(0), one, s1)),
-                         dx);
-    lw_emit_sweep(c, l, along(l, out, axis, lw_I64(l, 0), sym_const(0), one, s1), lo, 0);
-    ir_expr *nm1 = ir_bin(l, OP_SUB, T_I64, n, one, 0);
-    const sym *snm1 = sn ? sym_sub(sn, s1) : NULL;
-    value *hi = lw_binop(c, l, OP_TRUEDIV,
-                         lw_binop(c, l, OP_SUB, along(l, f, axis, nm1, snm1, one, s1),
-                                  along(l, f, axis, n2, sn2, one, s1)),
-                         dx);
-    lw_emit_sweep(c, l, along(l, out, axis, nm1, snm1, one, s1), hi, 0);
+    value *lo, *hi;
+    if (edge == 1) {
+        lo = lw_binop(c, l, OP_TRUEDIV, lw_binop(c, l, OP_SUB, AT(f, one, s1), AT(f, lw_I64(l, 0), sym_const(0))), dx);
+        hi = lw_binop(c, l, OP_TRUEDIV, lw_binop(c, l, OP_SUB, AT(f, nm1, snm1), AT(f, n2, sn2)), dx);
+    } else {
+        static const double k0[3] = {-1.5, 2.0, -0.5}, k1[3] = {0.5, -2.0, 1.5};
+        ir_expr *i0[3] = {lw_I64(l, 0), one, lw_I64(l, 2)}, *i1[3] = {nm3, n2, nm1};
+        const sym *q0[3] = {sym_const(0), s1, sym_const(2)}, *q1[3] = {snm3, sn2, snm1};
+        lo = hi = NULL;
+        for (int t = 0; t < 3; t++) {
+            value *a0 = lw_binop(c, l, OP_MUL, lw_binop(c, l, OP_TRUEDIV, weak_f(l, k0[t]), dx), AT(f, i0[t], q0[t]));
+            value *a1 = lw_binop(c, l, OP_MUL, lw_binop(c, l, OP_TRUEDIV, weak_f(l, k1[t]), dx), AT(f, i1[t], q1[t]));
+            lo = lo ? lw_binop(c, l, OP_ADD, lo, a0) : a0;
+            hi = hi ? lw_binop(c, l, OP_ADD, hi, a1) : a1;
+        }
+    }
+    lw_emit_sweep(c, l, AT(out, lw_I64(l, 0), sym_const(0)), lo, 0);
+    lw_emit_sweep(c, l, AT(out, nm1, snm1), hi, 0);
+#undef AT
     return out;
 }
 static value *np_gradient(lctx *c, loc l, const char *f, value **v, args *a)
@@ -858,9 +875,9 @@ static value *np_gradient(lctx *c, loc l, const char *f, value **v, args *a)
         if (strcmp(a->kwname[k], "edge_order") == 0) {
             if (!const_int_arg(a->kw[k], "edge_order", &edge))
                 return &lw_ERRV;
-            if (edge != 1) {
-                diag_error(a->kw[k]->l, "np.gradient(): edge_order=%lld is not supported (only 1)",
-                           (long long)edge);
+            if (edge != 1 && edge != 2) {
+                diag_error(a->kw[k]->l, edge > 2 ? "'edge_order' greater than 2 not supported"
+                                                 : "np.gradient(): edge_order must be 1 or 2");
                 return &lw_ERRV;
             }
         } else if (strcmp(a->kwname[k], "axis") == 0)
@@ -899,7 +916,7 @@ static value *np_gradient(lctx *c, loc l, const char *f, value **v, args *a)
         }
     ir_type ot = ir_type_is_float(x->type) ? x->type : T_F64;
     value *fx = x;
-    if (!ir_type_is_float(x->type)) { /* NumPy converts integer input to float64 first */
+    if (ir_type_is_int(x->type)) { /* NumPy converts integer input to float64 first */
         fx = lw_vnew(V_ARRAY, l);
         *fx = *x;
         fx->fresh = NULL;
@@ -911,21 +928,21 @@ static value *np_gradient(lctx *c, loc l, const char *f, value **v, args *a)
     for (int i = 0; i < naxes; i++) {
         int64_t k;
         const sym *s = x->sh[axes[i]];
-        if (s && sym_is_const(s, &k) && k >= 2)
+        if (s && sym_is_const(s, &k) && k >= edge + 1)
             continue;
         if (s && sym_is_const(s, &k)) {
             diag_error(l, "Shape of array too small to calculate a numerical gradient, at least "
                           "(edge_order + 1) elements are required.");
             return &lw_ERRV;
         }
-        lw_emit_raise(c, l, ir_bin(l, OP_CLT, T_BOOL, x->len[axes[i]], lw_I64(l, 2), 0),
+        lw_emit_raise(c, l, ir_bin(l, OP_CLT, T_BOOL, x->len[axes[i]], lw_I64(l, edge + 1), 0),
                       "ValueError: Shape of array too small to calculate a numerical gradient, at "
                       "least (edge_order + 1) elements are required.");
     }
     value *res[IR_MAX_RANK];
     for (int i = 0; i < naxes; i++) {
         value *dx = nsp == 0 ? weak_f(l, 1.0) : a->pos[nsp == 1 ? 1 : 1 + i];
-        res[i] = gradient_axis(c, l, fx, axes[i], dx, ot);
+        res[i] = gradient_axis(c, l, fx, axes[i], dx, ot, (int)edge);
         if (res[i]->kind == V_ERR)
             return &lw_ERRV;
     }
