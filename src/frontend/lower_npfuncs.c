@@ -255,6 +255,15 @@ static value *np_copyto(lctx *c, loc l, const char *f, value **v, args *a)
         diag_error(v[2]->l, "np.copyto(): casting= is not supported");
         return &lw_ERRV;
     }
+    value *src = v[1];
+    if ((src->kind == V_SCALAR || src->kind == V_ARRAY) && lw_kind_of(src->type) > lw_kind_of(v[0]->type)) {
+        /* casting='same_kind': no floats into ints, no numbers into bools */
+        ir_type st = src->kind == V_SCALAR && src->weak ? (ir_type_is_float(src->type) ? T_F64 : T_I64) : src->type;
+        diag_error(src->l, "Cannot cast %s from dtype('%s') to dtype('%s') according to the rule "
+                           "'same_kind'", src->kind == V_SCALAR ? "scalar" : "array data",
+                   ir_type_name(st), ir_type_name(v[0]->type));
+        return &lw_ERRV;
+    }
     if (given(v[3])) { /* where=m: dst = where(m, src, dst) */
         value *w = lw_where3(c, l, v[3], v[1], v[0]);
         if (w->kind == V_ERR)
