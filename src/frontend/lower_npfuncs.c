@@ -1122,13 +1122,42 @@ static value *np_interp(lctx *c, loc l, const char *f, value **v, args *a)
             diag_error(x->l, "%s() of %s is not supported", f, lw_vkind_desc(x));
         return &lw_ERRV;
     }
-    for (int i = 1; i < 3; i++)
+    for (int i = 1; i < 3; i++) {
+        int64_t len;
+        if (v[i]->kind == V_ARRAY && v[i]->rank == 1 && sym_is_const(v[i]->sh[0], &len) &&
+            len <= INTERP_MAX) {
+            /* a table of a length known when compiling (np.array([...]), np.linspace(a, b,
+             * 5)): its elements read once, into scalars */
+            value *arr = v[i];
+            ir_var *slot = lw_whole_slot(arr);
+            if (!slot)
+                slot = lw_whole_slot(arr = lw_materialize(c, arr));
+            value *t = lw_vnew(V_TUPLE, arr->l);
+            t->n = (int)len;
+            t->items = NEWN(value *, len + 1);
+            for (int64_t k = 0; k < len; k++) {
+                ir_expr **idx = NEWN(ir_expr *, 1);
+                idx[0] = lw_I64(l, k);
+                ir_var *tmp = lw_temp_scalar(c, arr->type);
+                ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+                as->var = tmp;
+                as->e = ir_elem(l, slot, idx);
+                lw_emit(c, as);
+                t->items[k] = lw_scalar(arr->l, ir_varref(l, tmp), 0);
+            }
+            v[i] = t;
+        }
         if (v[i]->kind != V_TUPLE) {
             if (v[i]->kind != V_ERR)
-                diag_error(v[i]->l, "%s(): the sample points and values must be lists or tuples "
-                                    "known when compiling (here %s)", f, lw_vkind_desc(v[i]));
+                diag_error(v[i]->l, "%s(): the sample points and values must be lists, tuples or "
+                                    "1-D arrays of a length known when compiling (at most %d; here "
+                                    "%s)", f, INTERP_MAX, v[i]->kind == V_ARRAY ? "an array of another "
+                                    "length" : lw_vkind_desc(v[i]));
             return &lw_ERRV;
         }
+    }
+    xp = v[1];
+    fp = v[2];
     if (xp->n != fp->n) {
         diag_error(fp->l, "fp and xp are not of the same length.");
         return &lw_ERRV;
