@@ -32,7 +32,11 @@ int lw_dtype_of(value *v, ir_type *t)
                 return 1;
             }
     }
-    diag_error(v->l, "unsupported dtype (supported: np.float64, np.float32, np.int64, np.int32, bool)");
+    if (v->kind == V_STR)
+        diag_error(v->l, "the dtype '%s' is not supported (tylesc's dtypes are float64, float32, "
+                         "int64, int32 and bool)", v->str);
+    else
+        diag_error(v->l, "unsupported dtype (supported: np.float64, np.float32, np.int64, np.int32, bool)");
     return 0;
 }
 
@@ -126,7 +130,9 @@ const char lw_supported_numpy[] =
     "hypot, copysign, fmod, degrees, radians, square, abs, absolute, floor, ceil, sign, isnan, "
     "isinf, isfinite, minimum, "
     "maximum, where, clip, power, roll, sum, max, min, mean, amax, amin, any, all (also with axis=), "
-    "cumsum, diff, linalg.norm, the dtypes "
+    "cumsum, diff, std, var, linalg.norm, count_nonzero, isclose, allclose, array_equal, "
+    "logical_and, logical_or, logical_xor, logical_not, heaviside, round, around, transpose, "
+    "copyto, concatenate, stack, hstack, vstack, append, gradient, trapezoid, interp, the dtypes "
     "float64, float32, int64, int32, bool_, and pi, e, inf, nan";
 
 /* ---- grid constructors: np.linspace, np.arange ---------------------------------------------- */
@@ -485,6 +491,18 @@ value *lw_array_literal(lctx *c, loc l, args *a, int copy)
         }
         return copy ? lw_copy_of(c, l, r) : r;
     }
+    if (v[0]->kind == V_TUPLE && v[0]->n > 0 && v[0]->items[0]->kind == V_ARRAY) {
+        /* np.array([a, b, c]) of same-shape arrays: np.stack */
+        value *r = lw_stack_arrays(c, l, v[0]);
+        if ((int)t < 0 || r->kind == V_ERR || r->type == t)
+            return r;
+        value *q = lw_vnew(V_ARRAY, l);
+        *q = *r;
+        q->e = ir_cast(l, t, r->e);
+        q->type = t;
+        q->fresh = NULL;
+        return lw_materialize(c, q);
+    }
     int rank = -1;
     int64_t ext[IR_MAX_RANK];
     if (!literal_shape(v[0], 0, &rank, ext))
@@ -524,9 +542,9 @@ static value *slice_axis(value *a, loc l, int axis, ir_expr *lo, ir_expr *n, con
     value *r = lw_vnew(V_ARRAY, l);
     *r = *a;
     r->fresh = NULL;
-    for (int d = 0, own = 0; d < v->rank; d++) {
+    for (int d = 0; d < v->rank; d++) {
         ir_dim *m = &v->dim[d];
-        if (m->kind != D_RANGE || own++ != axis)
+        if (m->kind != D_RANGE || m->box != axis)
             continue;
         m->lo = lw_iadd(l, m->lo, lw_imul(l, m->step, lo));
         m->len = n;

@@ -646,6 +646,8 @@ static const lw_builtin py_table[] = {
     {"len", {"obj"}, 1, bi_len}, {"min", {"*"}, 0, bi_minmax}, {"max", {"*"}, 0, bi_minmax},
     {"float", {"x"}, 0, bi_scalar}, {"int", {"x"}, 0, bi_scalar}, {"bool", {"x"}, 0, bi_scalar},
     {"abs", {"x"}, 1, bi_scalar},
+    {"round", {"number", "ndigits"}, 1, lw_bi_round},
+    {"all", {"iterable"}, 1, lw_bi_allany}, {"any", {"iterable"}, 1, lw_bi_allany},
     {"time.time", {NULL}, 0, bi_time}, {"time.perf_counter", {NULL}, 0, bi_time},
     {"time.monotonic", {NULL}, 0, bi_time},
     M1("sqrt"), M1("exp"), M1("log10"), M1("log2"), M1("log1p"), M1("expm1"), M1("sin"),

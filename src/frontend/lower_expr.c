@@ -23,7 +23,7 @@ value *lw_read_name(lctx *c, ast *a)
         }
         static const char *builtins[] = {"range", "print", "int", "float", "abs", "min", "max",
                                          "len", "bool", "round", "slice", "list", "tuple", "sum",
-                                         "zip", "enumerate", NULL};
+                                         "zip", "enumerate", "all", "any", NULL};
         for (const char **p = builtins; *p; p++)
             if (strcmp(*p, a->name) == 0) {
                 value *v = lw_vnew(V_BUILTIN, a->l);
@@ -172,12 +172,16 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
                                     "log10", "log2", "exp2", "expm1", "log1p", "cbrt", "trunc",
                                     "rint", "arctan2", "hypot", "copysign", "fmod", "degrees",
                                     "radians", "rad2deg", "deg2rad", "square", NULL};
-        for (const char **p = fns; *p; p++)
-            if (strcmp(*p, n) == 0) {
-                value *v = lw_vnew(V_BUILTIN, l);
-                v->str = arena_printf(&util_arena, "np.%s", n);
-                return v;
-            }
+        int known = lw_numpy_known(n);
+        for (const char **p = fns; *p && !known; p++)
+            known = strcmp(*p, n) == 0;
+        if (known) {
+            value *v = lw_vnew(V_BUILTIN, l);
+            v->str = arena_printf(&util_arena, "np.%s", n);
+            return v;
+        }
+        if (lw_unsupported_dtype(a->a ? loc_span(a->a->l, l) : l, n))
+            return &lw_ERRV;
         if (strcmp(n, "linalg") == 0 || strcmp(n, "random") == 0 || strcmp(n, "fft") == 0) {
             value *v = lw_vnew(V_MODULE, l);
             v->str = arena_printf(&util_arena, "numpy.%s", n);
@@ -239,13 +243,17 @@ static value *lower_attr(lctx *c, ast *a)
         }
         static const char *methods[] = {"copy", "sum", "max", "min", "mean", "any", "all", "cumsum",
                                         "astype", "clip", NULL};
-        for (const char **m = methods; *m; m++)
-            if (strcmp(a->name, *m) == 0) {
-                value *v = lw_vnew(V_BUILTIN, a->l);
-                v->str = *m;
-                v->self = obj;
-                return v;
-            }
+        int known = lw_array_method_known(a->name);
+        for (const char **m = methods; *m && !known; m++)
+            known = strcmp(a->name, *m) == 0;
+        if (known) {
+            value *v = lw_vnew(V_BUILTIN, a->l);
+            v->str = a->name;
+            v->self = obj;
+            return v;
+        }
+        if (strcmp(a->name, "T") == 0)
+            return lw_transpose(c, a->l, obj);
         if (strcmp(a->name, "size") == 0) {
             ir_expr *n = obj->len[0];
             const sym *sn = obj->sh[0];

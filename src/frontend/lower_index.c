@@ -300,6 +300,13 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
     for (int d = 0; d < v->rank; d++)
         if (v->dim[d].kind == D_RANGE)
             own[nown++] = d;
+    /* in the order of the value's dimensions (their boxes), which a transpose permutes */
+    for (int i = 1; i < nown; i++)
+        for (int j = i; j > 0 && v->dim[own[j - 1]].box > v->dim[own[j]].box; j--) {
+            int t = own[j];
+            own[j] = own[j - 1];
+            own[j - 1] = t;
+        }
     /* The result's dimensions in order: an own dimension of the view (>= 0) or a new axis (-1). */
     int out[2 * IR_MAX_RANK], nout = 0;
     int k = 0;

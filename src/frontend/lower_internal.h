@@ -248,6 +248,21 @@ value *lw_where3(lctx *c, loc l, value *cond, value *a, value *b);
 int lw_view_has_wrap(ir_view *v);
 value *lw_fix_axis(lctx *c, loc l, value *a, int axis, ir_expr *k);
 value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self);
+value *lw_reduce(lctx *c, loc l, const char *kind, value *x);
+value *lw_reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims);
+int lw_axis_arg(value *v, int rank, const char *fname, int *axis);
+int lw_numpy_known(const char *name);        /* np.NAME is a function of the tables */
+int lw_array_method_known(const char *name); /* a.NAME(...) is a method of the tables */
+
+/* ---- lower_npfuncs.c: std/var, logic, rounding, transposes, joins, gradient ----------------- */
+
+const lw_builtin *lw_npfuncs_find(const char *name, int method);
+value *lw_transpose(lctx *c, loc l, value *x);
+value *lw_transpose_perm(lctx *c, loc l, value *x, const int *perm); /* own dim i reads x's perm[i] */
+value *lw_stack_arrays(lctx *c, loc l, value *seq);
+value *lw_bi_round(lctx *c, loc l, const char *f, value **v, args *a);
+value *lw_bi_allany(lctx *c, loc l, const char *f, value **v, args *a);
+int lw_unsupported_dtype(loc l, const char *name);
 
 /* ---- lower_arrays.c: array creators, grids, literals, pad ----------------------------------- */
 

@@ -14,6 +14,7 @@
 #include "npy_input.h"
 
 static value *reduce(lctx *c, loc l, const char *kind, value *x);
+static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims);
 
 /* ---- ufuncs, reductions, np.roll, np.load --------------------------------------------------- */
 
@@ -343,24 +344,29 @@ value *lw_fix_axis(lctx *c, loc l, value *a, int axis, ir_expr *k)
     ir_view *v = ir_view_clone(a->e->view);
     value *r = lw_vnew(V_ARRAY, l);
     r->type = a->type;
-    int own = 0;
+    /* the value's own dimension axis is the range dimension with that box (a transposed view
+     * has them in another order than the array's) */
     v->vrank = 0;
     for (int d = 0; d < v->rank; d++) {
         ir_dim *m = &v->dim[d];
         if (m->kind != D_RANGE)
             continue;
-        if (own++ == axis) {
+        if (m->box == axis) {
             m->kind = D_FIXED;
             m->lo = lw_iadd(l, m->lo, lw_imul(l, m->step, k));
             m->slo = NULL;
             continue;
         }
-        m->box = v->vrank;
-        r->sh[v->vrank] = m->slen;
-        r->len[v->vrank] = m->len;
+        if (m->box > axis)
+            m->box--;
         v->vrank++;
     }
-    r->rank = v->vrank;
+    for (int d = 0, q = 0; d < a->rank; d++)
+        if (d != axis) {
+            r->sh[q] = a->sh[d];
+            r->len[q++] = a->len[d];
+        }
+    r->rank = a->rank - 1;
     r->e = ir_read(l, v);
     return r;
 }
@@ -392,7 +398,7 @@ static value *insert_axis(lctx *c, loc l, value *r, int axis)
 }
 
 /* An axis= argument: a compile-time int in [-rank, rank), normalised. */
-static int axis_arg(value *v, int rank, const char *fname, int *axis)
+int lw_axis_arg(value *v, int rank, const char *fname, int *axis)
 {
     int64_t k;
     if (v->kind == V_TUPLE) {
@@ -528,7 +534,7 @@ static value *cumsum(lctx *c, loc l, value *x, value *axisv)
                        x->rank);
             return &lw_ERRV;
         }
-    } else if (!axis_arg(axisv, x->rank, "np.cumsum", &axis))
+    } else if (!lw_axis_arg(axisv, x->rank, "np.cumsum", &axis))
         return &lw_ERRV;
     ir_type acc = ir_type_is_float(x->type) ? x->type : T_I64;
     value *r = lw_new_array(c, l, acc, x->rank, x->len, x->sh, 0, NULL);
@@ -575,7 +581,7 @@ static value *diff(lctx *c, loc l, value *x, value *nv, value *axisv)
         diag_error(nv->l, "np.diff(): n must be a non-negative int known when compiling");
         return &lw_ERRV;
     }
-    if (axisv && axisv->kind != V_NONE && !axis_arg(axisv, x->rank, "np.diff", &axis))
+    if (axisv && axisv->kind != V_NONE && !lw_axis_arg(axisv, x->rank, "np.diff", &axis))
         return &lw_ERRV;
     for (int64_t i = 0; i < n; i++) {
         if (x->e->kind != E_READ || lw_view_has_wrap(x->e->view))
@@ -584,9 +590,8 @@ static value *diff(lctx *c, loc l, value *x, value *nv, value *axisv)
         *hi = *x;
         *lo = *x;
         ir_view *vh = ir_view_clone(x->e->view), *vl = ir_view_clone(x->e->view);
-        int own = 0;
         for (int d = 0; d < vh->rank; d++) {
-            if (vh->dim[d].kind != D_RANGE || own++ != axis)
+            if (vh->dim[d].kind != D_RANGE || vh->dim[d].box != axis)
                 continue;
             ir_expr *m1 = ir_bin(l, OP_MAX, T_I64, ir_bin(l, OP_SUB, T_I64, x->len[axis], lw_I64(l, 1), 0),
                                  lw_I64(l, 0), 0);
@@ -605,6 +610,64 @@ static value *diff(lctx *c, loc l, value *x, value *nv, value *axisv)
             return &lw_ERRV;
     }
     return x;
+}
+
+/* np.sum(a, axis=(0, 2)) and its relatives: one axis at a time, the highest first (so the
+ * others keep their numbers); a mean sums and divides once by the number of elements reduced,
+ * as NumPy does. NumPy visits the elements in another order, so sums agree to rounding. */
+static value *reduce_axes(lctx *c, loc l, const char *kind, const char *fname, value *x,
+                          value *axes, int keepdims)
+{
+    int ax[IR_MAX_RANK], n = axes->n;
+    unsigned seen = 0;
+    if (n == 0 || n > x->rank) {
+        diag_error(axes->l, "%s(): axis=%s is not supported", fname, n ? "a tuple longer than the rank" : "()");
+        return &lw_ERRV;
+    }
+    for (int i = 0; i < n; i++) {
+        if (!lw_axis_arg(axes->items[i], x->rank, fname, &ax[i]))
+            return &lw_ERRV;
+        if (seen & (1u << ax[i])) {
+            diag_error(axes->items[i]->l, "duplicate value in 'axis'");
+            return &lw_ERRV;
+        }
+        seen |= 1u << ax[i];
+    }
+    int mean = strcmp(kind, "mean") == 0;
+    ir_expr *count = NULL;
+    value *r = x;
+    for (int a = x->rank - 1; a >= 0 && r->kind != V_ERR; a--)
+        if (seen & (1u << a)) {
+            count = count ? ir_bin(l, OP_MUL, T_I64, count, x->len[a], 0) : x->len[a];
+            if (mean && !ir_type_is_float(r->type)) { /* NumPy's mean adds ints as float64 */
+                value *f = lw_vnew(V_ARRAY, l);
+                *f = *r;
+                f->fresh = NULL;
+                f->type = T_F64;
+                f->e = ir_cast(l, T_F64, r->e);
+                r = f;
+            }
+            r = reduce_axis(c, l, mean ? "sum" : kind, r, a, 0);
+        }
+    if (r->kind == V_ERR)
+        return r;
+    if (mean)
+        r = lw_binop(c, l, OP_TRUEDIV, r, lw_scalar(l, count, 1));
+    if (!keepdims || r->kind == V_ERR)
+        return r;
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    if (r->kind == V_SCALAR) {
+        for (int d = 0; d < x->rank; d++) {
+            len[d] = lw_I64(l, 1);
+            sh[d] = sym_const(1);
+        }
+        return lw_new_array(c, l, r->type, x->rank, len, sh, 2, r->e);
+    }
+    for (int a = 0; a < x->rank; a++)
+        if (seen & (1u << a))
+            r = insert_axis(c, l, r, a);
+    return r;
 }
 
 /* np.sum(a, axis=None, dtype=None, out=None, keepdims=False) and its relatives, functions and
@@ -656,12 +719,10 @@ static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self
         diag_error(x->l, "%s() with axis= takes an array, not %s", fname, lw_vkind_desc(x));
         return &lw_ERRV;
     }
-    if (strcmp(kind, "norm") == 0) {
-        diag_error(v[1]->l, "np.linalg.norm() with axis= is not supported");
-        return &lw_ERRV;
-    }
+    if (v[1]->kind == V_TUPLE)
+        return reduce_axes(c, l, kind, fname, x, v[1], keepdims);
     int axis;
-    if (!axis_arg(v[1], x->rank, fname, &axis))
+    if (!lw_axis_arg(v[1], x->rank, fname, &axis))
         return &lw_ERRV;
     return reduce_axis(c, l, kind, x, axis, keepdims);
 }
@@ -739,7 +800,7 @@ static value *np_clip(lctx *c, loc l, const char *f, value **v, args *a)
 static value *np_reduce(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)v;
-    return reduce_call(c, l, strcmp(f, "np.linalg.norm") == 0 ? "norm" : f + 3, a, NULL);
+    return reduce_call(c, l, f + 3, a, NULL);
 }
 static value *np_cumsum(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -895,7 +956,7 @@ static const lw_builtin np_table[] = {
     {"np.where", {"*"}, 0, np_where},
     {"np.clip", {"a", "a_min", "a_max"}, 3, np_clip},
     RED("sum"), RED("max"), RED("min"), RED("mean"), RED("amax"), RED("amin"), RED("any"),
-    RED("all"), {"np.linalg.norm", {"x", "axis", "keepdims"}, 1, np_reduce},
+    RED("all"),
     {"np.cumsum", {"a", "axis"}, 1, np_cumsum},
     {"np.diff", {"a", "n", "axis"}, 1, np_diff},
     {"np.roll", {"a", "shift", "axis"}, 2, np_roll},
@@ -1054,15 +1115,36 @@ value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self)
     if (self) {
         a.self = self;
         const lw_builtin *m = lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, f);
+        if (!m)
+            m = lw_npfuncs_find(f, 1);
         if (m)
             return lw_builtin_call(c, m, l, &a);
         diag_error(l, "the array method '%s' is not supported", f);
         return &lw_ERRV;
     }
     const lw_builtin *b = lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, f);
+    if (!b)
+        b = lw_npfuncs_find(f, 0);
     if (b)
         return lw_builtin_call(c, b, l, &a);
     diag_error(l, "'%s' is not supported in a stencil program", f);
     diag_note((loc){0}, "%s", lw_supported_numpy);
     return &lw_ERRV;
+}
+
+value *lw_reduce(lctx *c, loc l, const char *kind, value *x) { return reduce(c, l, kind, x); }
+value *lw_reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims)
+{
+    return reduce_axis(c, l, kind, x, axis, keepdims);
+}
+int lw_numpy_known(const char *name)
+{
+    char f[64];
+    snprintf(f, sizeof f, "np.%s", name);
+    return lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, f) || lw_npfuncs_find(f, 0);
+}
+int lw_array_method_known(const char *name)
+{
+    return lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, name) ||
+           lw_npfuncs_find(name, 1);
 }

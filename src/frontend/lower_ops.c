@@ -646,6 +646,33 @@ void lw_emit_sweep(lctx *c, loc l, value *target, value *rv, int fresh)
     int B = tv->vrank;
     ir_type tt = tv->arr->type;
     ir_expr *val;
+    /* a transposed target (a.T[...] = v): the array is written in its own order and the value,
+     * computed first at the target's shape, is read transposed */
+    int perm[IR_MAX_RANK], nb = 0, permuted = 0;
+    for (int d = 0; d < tv->rank; d++)
+        if (tv->dim[d].kind == D_RANGE) {
+            perm[nb] = tv->dim[d].box;
+            permuted |= perm[nb] != nb;
+            nb++;
+        }
+    if (permuted && nb == B) {
+        value *full = lw_new_array(c, l, tt, B, target->len, (const sym **)target->sh, 0, NULL);
+        lw_emit_sweep(c, l, full, rv, 1);
+        ir_view *cv = ir_view_clone(tv);
+        value *ct = lw_vnew(V_ARRAY, l);
+        *ct = *target;
+        ct->fresh = NULL;
+        for (int d = 0, j = 0; d < cv->rank; d++)
+            if (cv->dim[d].kind == D_RANGE) {
+                cv->dim[d].box = j;
+                ct->sh[j] = target->sh[perm[j]];
+                ct->len[j] = target->len[perm[j]];
+                j++;
+            }
+        ct->e = ir_read(l, cv);
+        lw_emit_sweep(c, l, ct, lw_transpose_perm(c, l, full, perm), 0);
+        return;
+    }
     if (rv->kind == V_SCALAR) {
         val = ir_cast(l, tt, rv->e);
     } else if (rv->kind == V_ARRAY) {

@@ -1,0 +1,1289 @@
+/* lower_npfuncs.c: NumPy functions that are built from the primitives of lower_numpy.c and
+ * lower_ops.c: statistics (std, var), logic (logical_*, count_nonzero, isclose, allclose,
+ * array_equal), rounding (np.round, Python's round), transposes, fills and copies, joins
+ * (concatenate, stack, append) and np.gradient; and Python's all()/any(). Each follows NumPy's
+ * own formula and order of operations, so results match it to the bit where NumPy's reductions
+ * do (its pairwise sums along the last axis excepted).
+ * Requires: arguments lowered and matched against NumPy's parameter names (lw_builtin_call).
+ * Establishes: every result is a value of the lowering (an array expression, a new array or a
+ * scalar); what is not supported is a diagnostic that says so. */
+
+#include "lower_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static value *weak_f(loc l, double x) { return lw_scalar(l, ir_const_f(l, T_F64, x), 1); }
+static int given(value *v) { return v && v->kind != V_NONE; }
+
+/* A compile-time int argument (ddof-like), or -1 after a diagnostic. */
+static int const_int_arg(value *v, const char *what, int64_t *out)
+{
+    if (v->kind == V_SCALAR && ir_type_is_int(v->type) && ir_expr_const_int(v->e, out))
+        return 1;
+    if (v->kind != V_ERR)
+        diag_error(v->l, "%s must be an int known when compiling", what);
+    return 0;
+}
+
+/* An array operand read as a view (a computed value is stored first). */
+static value *as_view(lctx *c, value *x)
+{
+    if (x->e->kind != E_READ || lw_view_has_wrap(x->e->view))
+        return lw_materialize(c, x);
+    return x;
+}
+
+/* x restricted along its own dimension axis to [start, start + len): a view. start is an
+ * offset from the view's start (sstart its sym), len the new extent (slen its sym). */
+static value *along(loc l, value *x, int axis, ir_expr *start, const sym *sstart, ir_expr *len,
+                    const sym *slen)
+{
+    ir_view *v = ir_view_clone(x->e->view);
+    value *r = lw_vnew(V_ARRAY, l);
+    *r = *x;
+    r->l = l;
+    r->fresh = NULL;
+    for (int d = 0; d < v->rank; d++) {
+        ir_dim *m = &v->dim[d];
+        if (m->kind != D_RANGE || m->box != axis)
+            continue;
+        m->lo = lw_iadd(l, m->lo, lw_imul(l, m->step, start));
+        m->slo = m->slo && sstart && m->step_c == 1 ? sym_add(m->slo, sstart) : NULL;
+        m->len = len;
+        m->slen = slen;
+    }
+    r->len[axis] = len;
+    r->sh[axis] = slen;
+    r->e = ir_read(l, v);
+    return r;
+}
+
+/* ---- std, var ------------------------------------------------------------------------------ */
+
+/* v as type t (the values are computed in their own type first, as NumPy's out= casts). */
+static value *cast_to(loc l, value *v, ir_type t)
+{
+    if (v->kind == V_ERR || v->type == t)
+        return v;
+    value *r = lw_vnew(v->kind, l);
+    *r = *v;
+    r->fresh = NULL;
+    r->weak = 0;
+    r->type = t;
+    r->e = ir_cast(l, t, v->e);
+    return r;
+}
+
+/* NumPy's _var: ints and bools are summed as float64; arrmean = sum(x, axis, keepdims=True) /
+ * n; d = x - arrmean; var = sum(d * d, axis) / max(n - ddof, 0); std = sqrt(var). n is an
+ * np.intp, so float32 sums are divided in float64 and stored back as float32 (out=). */
+static value *stdvar(lctx *c, loc l, int isstd, const char *fname, value *x, value *axisv,
+                     value *dtype, value *out, value *ddofv, value *keepv)
+{
+    if (x->kind == V_ERR)
+        return &lw_ERRV;
+    if (x->kind != V_ARRAY) {
+        diag_error(x->l, "%s() takes an array, not %s", fname, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    if (given(dtype) || given(out)) {
+        diag_error(given(dtype) ? dtype->l : out->l, "%s(): dtype= and out= are not supported", fname);
+        return &lw_ERRV;
+    }
+    int ok = 1;
+    int keepdims = lw_const_flag(keepv, 0, "keepdims", &ok);
+    if (!ok)
+        return &lw_ERRV;
+    value *ddof = given(ddofv) ? ddofv : lw_scalar(l, lw_I64(l, 0), 1);
+    if (ddof->kind != V_SCALAR || ddof->type == T_BOOL) {
+        diag_error(ddof->l, "%s(): ddof must be a number", fname);
+        return &lw_ERRV;
+    }
+    int axis = -1;
+    if (given(axisv) && !lw_axis_arg(axisv, x->rank, fname, &axis))
+        return &lw_ERRV;
+    if (axis < 0 && keepdims) {
+        diag_error(keepv->l, "%s(): keepdims=True without axis= is not supported", fname);
+        return &lw_ERRV;
+    }
+    ir_type ft = x->type == T_F32 ? T_F32 : T_F64;
+    x = cast_to(l, x, ft);
+    ir_expr *n;
+    if (axis >= 0)
+        n = x->len[axis];
+    else {
+        n = x->len[0];
+        for (int d = 1; d < x->rank; d++)
+            n = ir_bin(l, OP_MUL, T_I64, n, x->len[d], 0);
+    }
+    value *cnt = lw_scalar(l, n, 0);
+    value *s = axis < 0 ? lw_reduce(c, l, "sum", x) : lw_reduce_axis(c, l, "sum", x, axis, 1);
+    if (s->kind == V_ERR)
+        return &lw_ERRV;
+    value *mean = cast_to(l, lw_binop(c, l, OP_TRUEDIV, s, cnt), ft);
+    value *dev = lw_binop(c, l, OP_SUB, x, mean);
+    value *sq = lw_binop(c, l, OP_MUL, dev, dev);
+    if (sq->kind == V_ERR)
+        return &lw_ERRV;
+    value *ret = axis < 0 ? lw_reduce(c, l, "sum", sq) : lw_reduce_axis(c, l, "sum", sq, axis, keepdims);
+    if (ret->kind == V_ERR)
+        return &lw_ERRV;
+    value *rc = lw_binop(c, l, OP_SUB, cnt, ddof);
+    if (rc->kind == V_ERR)
+        return &lw_ERRV;
+    ir_expr *zero = ir_type_is_float(rc->type) ? ir_const_f(l, rc->type, 0.0) : ir_const_i(l, rc->type, 0);
+    value *rcount = lw_scalar(l, ir_bin(l, OP_NPMAX, rc->type, rc->e, zero, 0), 0);
+    value *var = cast_to(l, lw_binop(c, l, OP_TRUEDIV, ret, rcount), ft);
+    if (var->kind == V_SCALAR)
+        var->weak = 0;
+    if (!isstd || var->kind == V_ERR)
+        return var;
+    value *r = lw_vnew(var->kind, l);
+    *r = *var;
+    r->l = l;
+    r->fresh = NULL;
+    r->e = lw_call1(l, FN_SQRT, var->type, var->e);
+    return r;
+}
+static value *np_stdvar(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    return stdvar(c, l, f[3] == 's', f, v[0], v[1], v[2], v[3], v[4], v[5]);
+}
+static value *m_stdvar(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    return stdvar(c, l, f[0] == 's', f, a->self, v[0], v[1], v[2], v[3], v[4]);
+}
+
+/* ---- transpose, fill, copyto --------------------------------------------------------------- */
+
+/* a.T, np.transpose(a, axes): a view whose own dimension i reads a's dimension perm[i]. */
+static value *transpose(lctx *c, loc l, value *x, const int *perm)
+{
+    if (x->kind != V_ARRAY || x->rank < 2)
+        return x;
+    x = as_view(c, x);
+    ir_view *v = ir_view_clone(x->e->view);
+    value *r = lw_vnew(V_ARRAY, l);
+    *r = *x;
+    r->l = l;
+    r->fresh = NULL;
+    int inv[IR_MAX_RANK];
+    for (int i = 0; i < x->rank; i++) {
+        inv[perm[i]] = i;
+        r->sh[i] = x->sh[perm[i]];
+        r->len[i] = x->len[perm[i]];
+    }
+    for (int d = 0; d < v->rank; d++)
+        if (v->dim[d].kind == D_RANGE && v->dim[d].box >= 0)
+            v->dim[d].box = inv[v->dim[d].box];
+    r->e = ir_read(l, v);
+    return r;
+}
+value *lw_transpose_perm(lctx *c, loc l, value *x, const int *perm)
+{
+    return transpose(c, l, x, perm);
+}
+value *lw_transpose(lctx *c, loc l, value *x)
+{
+    int perm[IR_MAX_RANK];
+    for (int i = 0; i < x->rank; i++)
+        perm[i] = x->rank - 1 - i;
+    return transpose(c, l, x, perm);
+}
+static value *np_transpose(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0];
+    if (x->kind != V_ARRAY) {
+        diag_error(x->l, "%s() takes an array, not %s", f, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    if (!given(v[1]))
+        return lw_transpose(c, l, x);
+    value *ax = v[1];
+    int perm[IR_MAX_RANK], seen = 0;
+    if (ax->kind != V_TUPLE || ax->n != x->rank) {
+        diag_error(ax->l, "axes don't match array");
+        return &lw_ERRV;
+    }
+    for (int i = 0; i < ax->n; i++) {
+        if (!lw_axis_arg(ax->items[i], x->rank, f, &perm[i]))
+            return &lw_ERRV;
+        if (seen & (1 << perm[i])) {
+            diag_error(ax->items[i]->l, "repeated axis in transpose");
+            return &lw_ERRV;
+        }
+        seen |= 1 << perm[i];
+    }
+    return transpose(c, l, x, perm);
+}
+
+/* Writes into a view of an array the program holds (a.fill(v), np.copyto(dst, src)). */
+static int writable(value *t, const char *what)
+{
+    if (t->kind == V_ERR)
+        return 0;
+    if (t->kind != V_ARRAY || t->e->kind != E_READ || lw_view_has_wrap(t->e->view)) {
+        diag_error(t->l, "%s needs an array or a slice of one, not %s", what,
+                   t->kind == V_ARRAY ? "a computed array" : lw_vkind_desc(t));
+        return 0;
+    }
+    return 1;
+}
+static value *m_fill(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f;
+    if (!writable(a->self, "fill()"))
+        return &lw_ERRV;
+    if (v[0]->kind != V_SCALAR) {
+        if (v[0]->kind != V_ERR)
+            diag_error(v[0]->l, "fill() takes a scalar, not %s", lw_vkind_desc(v[0]));
+        return &lw_ERRV;
+    }
+    lw_emit_sweep(c, l, a->self, v[0], 0);
+    return lw_vnew(V_NONE, l);
+}
+static value *np_copyto(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)a;
+    if (!writable(v[0], "np.copyto()") || v[1]->kind == V_ERR)
+        return &lw_ERRV;
+    if (given(v[2])) {
+        diag_error(v[2]->l, "np.copyto(): casting= is not supported");
+        return &lw_ERRV;
+    }
+    value *src = v[1];
+    if ((src->kind == V_SCALAR || src->kind == V_ARRAY) && lw_kind_of(src->type) > lw_kind_of(v[0]->type)) {
+        /* casting='same_kind': no floats into ints, no numbers into bools */
+        ir_type st = src->kind == V_SCALAR && src->weak ? (ir_type_is_float(src->type) ? T_F64 : T_I64) : src->type;
+        diag_error(src->l, "Cannot cast %s from dtype('%s') to dtype('%s') according to the rule "
+                           "'same_kind'", src->kind == V_SCALAR ? "scalar" : "array data",
+                   ir_type_name(st), ir_type_name(v[0]->type));
+        return &lw_ERRV;
+    }
+    if (given(v[3])) { /* where=m: dst = where(m, src, dst) */
+        value *w = lw_where3(c, l, v[3], v[1], v[0]);
+        if (w->kind == V_ERR)
+            return &lw_ERRV;
+        lw_emit_sweep(c, l, v[0], w, 0);
+    } else
+        lw_emit_sweep(c, l, v[0], v[1], 0);
+    return lw_vnew(V_NONE, l);
+}
+
+/* ---- logic and comparisons ----------------------------------------------------------------- */
+
+static value *as_bool(lctx *c, value *x)
+{
+    if (x->kind == V_ERR || x->type == T_BOOL || (x->kind != V_SCALAR && x->kind != V_ARRAY))
+        return x;
+    ir_expr *z = ir_type_is_float(x->type) ? ir_const_f(x->l, x->type, 0.0) : ir_const_i(x->l, x->type, 0);
+    return lw_binop(c, x->l, OP_CNE, x, lw_scalar(x->l, z, 0));
+}
+static value *np_logical(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    const char *n = f + 11; /* past "np.logical_" */
+    for (int i = 0; i < (n[0] == 'n' ? 1 : 2); i++)
+        if (v[i]->kind != V_SCALAR && v[i]->kind != V_ARRAY) {
+            if (v[i]->kind != V_ERR)
+                diag_error(v[i]->l, "%s() of %s is not supported", f, lw_vkind_desc(v[i]));
+            return &lw_ERRV;
+        }
+    if (n[0] == 'n')
+        return lw_binop(c, l, OP_CEQ, as_bool(c, v[0]), lw_scalar(l, ir_const_i(l, T_BOOL, 0), 0));
+    ir_op op = n[0] == 'a' ? OP_BAND : n[0] == 'o' ? OP_BOR : OP_BXOR;
+    value *r = lw_binop(c, l, op, as_bool(c, v[0]), as_bool(c, v[1]));
+    if (r->kind == V_SCALAR) /* NumPy gives np.bool_, not a Python bool */
+        r->weak = 0;
+    return r;
+}
+static value *count_nonzero(lctx *c, loc l, value *x, value *axisv, value *keepv)
+{
+    if (x->kind != V_ARRAY) {
+        if (x->kind != V_ERR)
+            diag_error(x->l, "np.count_nonzero() takes an array, not %s", lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    value *b = as_bool(c, x);
+    value *bi = lw_vnew(V_ARRAY, l);
+    *bi = *b;
+    bi->fresh = NULL;
+    bi->type = T_I64;
+    bi->e = ir_cast(l, T_I64, b->e);
+    int ok = 1;
+    int keepdims = lw_const_flag(keepv, 0, "keepdims", &ok);
+    if (!ok)
+        return &lw_ERRV;
+    if (!given(axisv)) {
+        if (keepdims) {
+            diag_error(keepv->l, "np.count_nonzero(): keepdims=True without axis= is not supported");
+            return &lw_ERRV;
+        }
+        value *r = lw_reduce(c, l, "sum", bi);
+        if (r->kind == V_SCALAR)
+            r->weak = 1; /* NumPy returns a Python int here */
+        return r;
+    }
+    int axis;
+    if (!lw_axis_arg(axisv, x->rank, "np.count_nonzero", &axis))
+        return &lw_ERRV;
+    return lw_reduce_axis(c, l, "sum", bi, axis, keepdims);
+}
+static value *np_count_nonzero(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)a;
+    return count_nonzero(c, l, v[0], v[1], v[2]);
+}
+/* np.heaviside(x1, x2): 0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0, nan for nan */
+static value *np_heaviside(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)a;
+    value *x = v[0], *h0 = v[1];
+    value *t = lw_binop(c, l, OP_ADD, x, h0); /* the promoted type and shape */
+    if (t->kind == V_ERR)
+        return &lw_ERRV;
+    ir_type rt = ir_type_is_float(t->type) ? t->type : T_F64;
+    value *zero = lw_scalar(l, ir_const_f(l, rt, 0.0), 0), *one = lw_scalar(l, ir_const_f(l, rt, 1.0), 0);
+    value *xf = lw_binop(c, l, OP_ADD, x, zero);
+    value *inner = lw_where3(c, l, lw_binop(c, l, OP_CEQ, x, lw_scalar(l, ir_const_i(l, T_I64, 0), 1)),
+                             lw_binop(c, l, OP_ADD, h0, zero), xf); /* xf keeps nan */
+    value *pos = lw_where3(c, l, lw_binop(c, l, OP_CGT, x, lw_scalar(l, ir_const_i(l, T_I64, 0), 1)), one, inner);
+    return lw_where3(c, l, lw_binop(c, l, OP_CLT, x, lw_scalar(l, ir_const_i(l, T_I64, 0), 1)), zero, pos);
+}
+/* NumPy 2's isclose: (|x - y| <= atol + rtol * |y|) & isfinite(y) | (x == y), in the inexact
+ * type of y (and x); equal_nan adds isnan(x) & isnan(y). */
+static value *isclose(lctx *c, loc l, const char *f, value **v)
+{
+    value *x = v[0], *y = v[1];
+    for (int i = 0; i < 2; i++)
+        if (v[i]->kind != V_SCALAR && v[i]->kind != V_ARRAY) {
+            if (v[i]->kind != V_ERR)
+                diag_error(v[i]->l, "%s() of %s is not supported", f, lw_vkind_desc(v[i]));
+            return &lw_ERRV;
+        }
+    value *rtol = given(v[2]) ? v[2] : weak_f(l, 1e-05), *atol = given(v[3]) ? v[3] : weak_f(l, 1e-08);
+    if (rtol->kind != V_SCALAR || atol->kind != V_SCALAR) {
+        diag_error(l, "%s(): rtol and atol must be scalars", f);
+        return &lw_ERRV;
+    }
+    int ok = 1;
+    int equal_nan = lw_const_flag(v[4], 0, "equal_nan", &ok);
+    if (!ok)
+        return &lw_ERRV;
+    /* y = asanyarray(y, dtype=result_type(y, 1.)) */
+    value *yf = lw_binop(c, l, OP_MUL, y, weak_f(l, 1.0));
+    value *ay = lw_unop(c, l, OP_ABS, yf);
+    value *tol = lw_binop(c, l, OP_ADD, atol, lw_binop(c, l, OP_MUL, rtol, ay));
+    value *le = lw_binop(c, l, OP_CLE, lw_unop(c, l, OP_ABS, lw_binop(c, l, OP_SUB, x, yf)), tol);
+    value *fin = lw_binop(c, l, OP_CLT, ay, weak_f(l, INFINITY));
+    value *r = lw_binop(c, l, OP_BOR, lw_binop(c, l, OP_BAND, le, fin), lw_binop(c, l, OP_CEQ, x, yf));
+    if (equal_nan)
+        r = lw_binop(c, l, OP_BOR, r, lw_binop(c, l, OP_BAND, lw_binop(c, l, OP_CNE, x, x),
+                                               lw_binop(c, l, OP_CNE, yf, yf)));
+    if (r->kind == V_SCALAR)
+        r->weak = 0;
+    return r;
+}
+static value *all_of(lctx *c, loc l, value *b)
+{
+    if (b->kind != V_ARRAY)
+        return b;
+    value *r = lw_reduce(c, l, "min", b);
+    if (r->kind != V_ERR) {
+        r->e = ir_cast(l, T_BOOL, r->e);
+        r->type = T_BOOL;
+        r->weak = 0;
+    }
+    return r;
+}
+static value *np_isclose(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *r = isclose(c, l, f, v);
+    if (r->kind == V_ERR || f[3] == 'i')
+        return r;
+    /* np.allclose is bool(all(isclose(...))): a Python bool */
+    r = all_of(c, l, r);
+    if (r->kind == V_SCALAR)
+        r->weak = 1;
+    return r;
+}
+/* np.array_equal(a1, a2): shapes equal and every element equal (a Python bool). */
+static value *np_array_equal(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0], *y = v[1];
+    if (x->kind != V_ARRAY || y->kind != V_ARRAY) {
+        value *bad = x->kind != V_ARRAY ? x : y;
+        if (bad->kind != V_ERR)
+            diag_error(bad->l, "%s() takes arrays, not %s", f, lw_vkind_desc(bad));
+        return &lw_ERRV;
+    }
+    if (given(v[2])) {
+        diag_error(v[2]->l, "%s(): equal_nan= is not supported", f);
+        return &lw_ERRV;
+    }
+    if (x->rank != y->rank)
+        return lw_scalar(l, ir_const_i(l, T_BOOL, 0), 1);
+    for (int d = 0; d < x->rank; d++)
+        if (!sym_equal(x->sh[d], y->sh[d])) {
+            int64_t k;
+            const sym *dd = x->sh[d] && y->sh[d] ? sym_sub(x->sh[d], y->sh[d]) : NULL;
+            if (dd && sym_is_const(dd, &k) && k != 0)
+                return lw_scalar(l, ir_const_i(l, T_BOOL, 0), 1);
+            diag_error(l, "%s() of arrays of shapes %s and %s, which may differ at run time, is not "
+                          "supported", f, lw_shape_str(x->rank, x->sh), lw_shape_str(y->rank, y->sh));
+            return &lw_ERRV;
+        }
+    value *r = all_of(c, l, lw_binop(c, l, OP_CEQ, x, y));
+    if (r->kind == V_SCALAR)
+        r->weak = 1;
+    return r;
+}
+
+/* ---- rounding ------------------------------------------------------------------------------ */
+
+/* np.round(a, decimals): NumPy's algorithm: rint(a * 10**d) / 10**d (for d < 0: rint(a /
+ * 10**-d) * 10**-d) with the power of ten a double; integers are returned unchanged for d >= 0. */
+static value *np_round_of(lctx *c, loc l, const char *f, value *x, value *dv)
+{
+    int64_t d = 0;
+    if (x->kind != V_ARRAY && x->kind != V_SCALAR) {
+        if (x->kind != V_ERR)
+            diag_error(x->l, "%s() of %s is not supported", f, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    if (given(dv) && !const_int_arg(dv, "decimals", &d))
+        return &lw_ERRV;
+    if (!ir_type_is_float(x->type)) {
+        if (d >= 0)
+            return x->kind == V_ARRAY ? lw_copy_of(c, l, x) : lw_scalar(l, x->e, 0);
+        diag_error(dv->l, "%s() of integers with negative decimals is not supported", f);
+        return &lw_ERRV;
+    }
+    if (d > 308 || d < -308) {
+        diag_error(dv->l, "%s(): decimals=%lld is not supported", f, (long long)d);
+        return &lw_ERRV;
+    }
+    int64_t k = d < 0 ? -d : d;
+    double p = 1.0;
+    if (k < 9) {
+        static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+        p = p10[k];
+    } else {
+        p = 1e9;
+        while (k-- > 9)
+            p *= 10.0;
+    }
+    value *y = x;
+    if (d != 0)
+        y = lw_binop(c, l, d > 0 ? OP_MUL : OP_TRUEDIV, x, weak_f(l, p));
+    if (y->kind == V_ERR)
+        return y;
+    value *r = lw_vnew(y->kind, l);
+    *r = *y;
+    r->l = l;
+    r->fresh = NULL;
+    r->e = lw_call1(l, FN_RINT, y->type, y->e);
+    if (d != 0)
+        r = lw_binop(c, l, d > 0 ? OP_TRUEDIV : OP_MUL, r, weak_f(l, p));
+    if (r->kind == V_SCALAR) /* a NumPy scalar, even of a Python float */
+        r->weak = 0;
+    return r;
+}
+static value *np_round(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    if (given(v[2])) {
+        diag_error(v[2]->l, "%s(): out= is not supported", f);
+        return &lw_ERRV;
+    }
+    return np_round_of(c, l, f, v[0], v[1]);
+}
+static value *m_round(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    if (given(v[1])) {
+        diag_error(v[1]->l, "%s(): out= is not supported", f);
+        return &lw_ERRV;
+    }
+    return np_round_of(c, l, f, a->self, v[0]);
+}
+
+/* Python's round(x) of a float: the nearest int, ties to even (rint in the default rounding
+ * mode), with int()'s errors for inf and nan; round(x, n) of a float known when compiling is
+ * correctly rounded as Python does (printf's %.nf is exact, ties to even). */
+value *lw_bi_round(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)c, (void)f, (void)a;
+    value *x = v[0];
+    if (x->kind != V_SCALAR) {
+        if (x->kind == V_ARRAY) /* NumPy's __round__ */
+            return np_round_of(c, l, "round", x, v[1]);
+        if (x->kind != V_ERR)
+            diag_error(x->l, "round() of %s is not supported", lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    if (!given(v[1])) { /* an int, for NumPy's scalars too */
+        if (!ir_type_is_float(x->type))
+            return lw_scalar(l, ir_cast(l, T_I64, x->e), 1);
+        return lw_scalar(l, lw_call1(l, FN_PYINT, T_I64, lw_call1(l, FN_RINT, T_F64, ir_cast(l, T_F64, x->e))), 1);
+    }
+    if (!x->weak) /* round(np.float64, n) is NumPy's round */
+        return np_round_of(c, l, "round", x, v[1]);
+    int64_t n;
+    if (!const_int_arg(v[1], "the number of digits of round()", &n))
+        return &lw_ERRV;
+    if (!ir_type_is_float(x->type)) {
+        if (n >= 0)
+            return x;
+        diag_error(v[1]->l, "round() of an int with negative digits is not supported");
+        return &lw_ERRV;
+    }
+    if (x->e->kind == E_CONST && n >= 0 && n <= 320) {
+        double d = x->e->c.f;
+        if (!isfinite(d))
+            return x;
+        char buf[400];
+        snprintf(buf, sizeof buf, "%.*f", (int)n, d);
+        return lw_scalar(l, ir_const_f(l, T_F64, strtod(buf, NULL)), 1);
+    }
+    diag_error(l, "round(x, ndigits) of a float computed at run time is not supported (Python "
+                  "rounds it in decimal); use np.round(x, ndigits), NumPy's binary rounding");
+    return &lw_ERRV;
+}
+
+/* all(it) / any(it) of a sequence known when compiling or of a 1-D array. */
+value *lw_bi_allany(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    int all = f[1] == 'l';
+    value *x = v[0];
+    if (x->kind == V_ARRAY) {
+        if (x->rank != 1) {
+            diag_error(x->l, "%s() of a %d-D array iterates over its rows, whose truth value is "
+                             "ambiguous; use np.%s(a)", f, x->rank, f);
+            return &lw_ERRV;
+        }
+        value *r = lw_reduce(c, l, all ? "min" : "max", as_bool(c, x));
+        if (r->kind != V_ERR) {
+            r->e = ir_cast(l, T_BOOL, r->e);
+            r->type = T_BOOL;
+            r->weak = 1;
+        }
+        return r;
+    }
+    if (x->kind != V_TUPLE) {
+        if (x->kind != V_ERR)
+            diag_error(x->l, "%s() is supported over arrays and sequences known when compiling "
+                             "(a list, tuple, comprehension or generator expression), not %s",
+                       f, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    ir_expr *r = NULL;
+    for (int i = 0; i < x->n; i++) {
+        value *t = lw_truth(c, x->items[i], arena_printf(&util_arena, "%s()", f));
+        if (t->kind == V_ERR)
+            return &lw_ERRV;
+        r = r ? ir_bin(l, all ? OP_LAND : OP_LOR, T_BOOL, r, t->e, 1) : t->e;
+    }
+    if (!r)
+        r = ir_const_i(l, T_BOOL, all);
+    return lw_scalar(l, r, 1);
+}
+
+/* ---- joins --------------------------------------------------------------------------------- */
+
+/* The arrays of a sequence argument (a tuple or list of arrays), or 0 after a diagnostic. */
+static int array_items(lctx *c, value *seq, const char *f, value ***items, int *n)
+{
+    if (seq->kind == V_ERR)
+        return 0;
+    if (seq->kind != V_TUPLE || seq->n == 0) {
+        diag_error(seq->l, "%s() takes a non-empty list or tuple of arrays", f);
+        return 0;
+    }
+    value **it = NEWN(value *, seq->n);
+    for (int i = 0; i < seq->n; i++) {
+        it[i] = seq->items[i];
+        if (it[i]->kind == V_TUPLE) { /* a literal list: np.asarray of it */
+            args la = {0};
+            la.pos = &it[i];
+            la.npos = 1;
+            it[i] = lw_array_literal(c, it[i]->l, &la, 0);
+            if (it[i]->kind == V_ERR)
+                return 0;
+        }
+    }
+    for (int i = 0; i < seq->n; i++)
+        if (it[i]->kind != V_ARRAY && it[i]->kind != V_SCALAR) {
+            if (seq->items[i]->kind != V_ERR)
+                diag_error(seq->items[i]->l, "%s() of %s is not supported", f, lw_vkind_desc(seq->items[i]));
+            return 0;
+        }
+    *items = it;
+    *n = seq->n;
+    return 1;
+}
+
+/* concatenate(items, axis): a new array whose extent along axis is the sum of the items';
+ * each item is stored into its slice of it. The others extents must agree (checked when
+ * compiling where the shapes say so, else when running). */
+static value *join(lctx *c, loc l, const char *f, value **items, int n, int axis)
+{
+    value *first = items[0];
+    int rank = first->rank;
+    if (rank == 0) {
+        diag_error(first->l, "zero-dimensional arrays cannot be concatenated");
+        return &lw_ERRV;
+    }
+    if (axis < 0)
+        axis += rank;
+    if (axis < 0 || axis >= rank) {
+        diag_error(l, "axis %d is out of bounds for array of dimension %d", axis < 0 ? axis - rank : axis, rank);
+        return &lw_ERRV;
+    }
+    ir_type t = first->type;
+    ir_expr *total = NULL;
+    const sym *stotal = sym_const(0);
+    for (int i = 0; i < n; i++) {
+        value *x = items[i];
+        if (x->kind != V_ARRAY || x->rank != rank) {
+            diag_error(x->l, "all the input arrays must have same number of dimensions, but the "
+                             "array at index 0 has %d dimension(s) and the array at index %d has %d "
+                             "dimension(s)", rank, i, x->kind == V_ARRAY ? x->rank : 0);
+            return &lw_ERRV;
+        }
+        if (i)
+            t = lw_promote2(t, x->type);
+        for (int d = 0; d < rank; d++) {
+            /* a provable difference, or an extent 1 that the store would broadcast */
+            int64_t k = 1;
+            const sym *dd = first->sh[d] && x->sh[d] ? sym_sub(first->sh[d], x->sh[d]) : NULL;
+            int known = dd && sym_is_const(dd, &k);
+            int differ = (known && k != 0) ||
+                         (!known && (lw_is_one(x->sh[d]) || lw_is_one(first->sh[d])));
+            if (d != axis && differ) {
+                diag_error(x->l, "all the input array dimensions except for the concatenation axis "
+                                 "must match exactly, but along dimension %d, the array at index 0 has "
+                                 "size %s and the array at index %d has size %s",
+                           d, sym_str(first->sh[d]), i, sym_str(x->sh[d]));
+                return &lw_ERRV;
+            }
+        }
+        total = total ? ir_bin(l, OP_ADD, T_I64, total, x->len[axis], 0) : x->len[axis];
+        stotal = stotal && x->sh[axis] ? sym_add(stotal, x->sh[axis]) : NULL;
+    }
+    (void)f;
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    for (int d = 0; d < rank; d++) {
+        len[d] = d == axis ? total : first->len[d];
+        sh[d] = d == axis ? stotal : first->sh[d];
+    }
+    value *r = lw_new_array(c, l, t, rank, len, sh, 0, NULL);
+    ir_expr *off = lw_I64(l, 0);
+    const sym *soff = sym_const(0);
+    for (int i = 0; i < n; i++) {
+        value *x = items[i];
+        value *dst = along(l, r, axis, off, soff, x->len[axis], x->sh[axis]);
+        for (int d = 0; d < rank; d++) /* the other extents are the first item's */
+            if (d != axis) {
+                dst->sh[d] = sh[d];
+                dst->len[d] = len[d];
+            }
+        lw_emit_sweep(c, l, dst, x, 0);
+        off = lw_iadd(l, off, x->len[axis]);
+        soff = soff && x->sh[axis] ? sym_add(soff, x->sh[axis]) : NULL;
+    }
+    return r;
+}
+/* x with an extent-1 dimension inserted at axis (a view, for np.stack). */
+static value *expand(lctx *c, loc l, value *x, int axis)
+{
+    if (x->kind == V_SCALAR) {
+        ir_expr *one[1] = {lw_I64(l, 1)};
+        const sym *sone[1] = {sym_const(1)};
+        return lw_new_array(c, l, x->weak ? (ir_type_is_float(x->type) ? T_F64 : x->type == T_BOOL ? T_BOOL : T_I64)
+                                          : x->type, 1, one, sone, 2, x->e);
+    }
+    x = lw_materialize(c, x);
+    ir_var *slot = lw_whole_slot(x);
+    ir_view *v = ir_view_full(l, slot);
+    /* read the whole slot through a view of rank + 1 own dimensions: the new one is broadcast */
+    value *r = lw_vnew(V_ARRAY, l);
+    r->type = x->type;
+    r->rank = x->rank + 1;
+    for (int p = 0, q = 0; p < r->rank; p++) {
+        if (p == axis) {
+            r->sh[p] = sym_const(1);
+            r->len[p] = lw_I64(l, 1);
+            continue;
+        }
+        r->sh[p] = x->sh[q];
+        r->len[p] = x->len[q++];
+    }
+    for (int d = 0; d < v->rank; d++) {
+        v->dim[d].slo = sym_const(0);
+        v->dim[d].slen = v->dim[d].aext = x->sh[d];
+        if (v->dim[d].box >= axis)
+            v->dim[d].box++;
+    }
+    r->e = ir_read(l, v);
+    return lw_materialize(c, r);
+}
+static value *np_join(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value **items;
+    int n;
+    const char *k = f + 3;
+    if (!array_items(c, v[0], f, &items, &n))
+        return &lw_ERRV;
+    int64_t axis = k[0] == 'v' ? 0 : 0;
+    if (k[0] == 'c' || k[0] == 's') {
+        if (given(v[1]) && !const_int_arg(v[1], "axis", &axis))
+            return &lw_ERRV;
+    }
+    value **it = NEWN(value *, n);
+    for (int i = 0; i < n; i++)
+        it[i] = items[i];
+    if (k[0] == 's') { /* stack: each item gains the new axis, then they are concatenated */
+        int rank = it[0]->kind == V_ARRAY ? it[0]->rank : 0;
+        if (axis < 0)
+            axis += rank + 1;
+        if (axis < 0 || axis > rank) {
+            diag_error(v[1]->l, "axis %lld is out of bounds for array of dimension %d",
+                       (long long)(axis < 0 ? axis - rank - 1 : axis), rank + 1);
+            return &lw_ERRV;
+        }
+        for (int i = 0; i < n; i++) {
+            int64_t p, q;
+            int ri = it[i]->kind == V_ARRAY ? it[i]->rank : 0;
+            int same = ri == rank;
+            for (int d = 0; same && d < rank; d++)
+                same = !(sym_is_const(it[0]->sh[d], &p) && sym_is_const(it[i]->sh[d], &q) && p != q);
+            if (!same) {
+                diag_error(it[i]->l, "all input arrays must have the same shape");
+                return &lw_ERRV;
+            }
+            it[i] = expand(c, l, it[i], (int)axis);
+        }
+    } else if (k[0] == 'h' || k[0] == 'v') {
+        for (int i = 0; i < n; i++) {
+            if (it[i]->kind == V_SCALAR)
+                it[i] = expand(c, l, it[i], 0);
+            if (k[0] == 'v' && it[i]->rank == 1) /* atleast_2d: a row */
+                it[i] = expand(c, l, it[i], 0);
+        }
+        axis = k[0] == 'h' && it[0]->rank == 1 ? 0 : k[0] == 'h' ? 1 : 0;
+    } else {
+        for (int i = 0; i < n; i++)
+            if (it[i]->kind == V_SCALAR) {
+                diag_error(it[i]->l, "zero-dimensional arrays cannot be concatenated");
+                return &lw_ERRV;
+            }
+    }
+    return join(c, l, f, it, n, (int)axis);
+}
+/* np.append(arr, values) without axis: both flattened; supported for 1-D arrays and scalars. */
+static value *np_append(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    if (given(v[2])) {
+        value *seq = lw_vnew(V_TUPLE, l);
+        seq->n = 2;
+        seq->items = v;
+        int64_t axis;
+        if (!const_int_arg(v[2], "axis", &axis))
+            return &lw_ERRV;
+        return join(c, l, f, v, 2, (int)axis);
+    }
+    value *it[2];
+    for (int i = 0; i < 2; i++) {
+        it[i] = v[i];
+        if (it[i]->kind == V_SCALAR)
+            it[i] = expand(c, l, it[i], 0);
+        if (it[i]->kind != V_ARRAY || it[i]->rank != 1) {
+            if (it[i]->kind != V_ERR)
+                diag_error(v[i]->l, "%s() without axis= flattens its operands; it is supported for "
+                                    "1-D arrays and scalars", f);
+            return &lw_ERRV;
+        }
+    }
+    return join(c, l, f, it, 2, 0);
+}
+/* np.array([a, b, c]) of same-shape arrays: np.stack (called by lower_arrays.c). */
+value *lw_stack_arrays(lctx *c, loc l, value *seq)
+{
+    value *v[2] = {seq, NULL};
+    return np_join(c, l, "np.stack", v, NULL);
+}
+
+/* ---- gradient ------------------------------------------------------------------------------ */
+
+/* One axis of np.gradient with uniform spacing dx, as NumPy computes it:
+ * out[1:-1] = (f[2:] - f[:-2]) / (2. * dx); edge_order 1: out[0] = (f[1] - f[0]) / dx,
+ * out[-1] = (f[-1] - f[-2]) / dx; edge_order 2: out[0] = a * f[0] + b * f[1] + c * f[2] with
+ * a, b, c = -1.5 / dx, 2. / dx, -0.5 / dx, and out[-1] = a * f[-3] + b * f[-2] + c * f[-1] with
+ * a, b, c = 0.5 / dx, -2. / dx, 1.5 / dx. */
+static value *gradient_axis(lctx *c, loc l, value *f, int axis, value *dx, ir_type ot, int edge)
+{
+    value *out = lw_new_array(c, l, ot, f->rank, f->len, f->sh, 0, NULL);
+    ir_expr *n = f->len[axis];
+    const sym *sn = f->sh[axis];
+    ir_expr *n2 = ir_bin(l, OP_SUB, T_I64, n, lw_I64(l, 2), 0);
+    const sym *sn2 = sn ? sym_sub(sn, sym_const(2)) : NULL;
+    ir_expr *one = lw_I64(l, 1);
+    const sym *s1 = sym_const(1);
+    ir_expr *nm1 = ir_bin(l, OP_SUB, T_I64, n, one, 0);
+    const sym *snm1 = sn ? sym_sub(sn, s1) : NULL;
+    ir_expr *nm3 = ir_bin(l, OP_SUB, T_I64, n, lw_I64(l, 3), 0);
+    const sym *snm3 = sn ? sym_sub(sn, sym_const(3)) : NULL;
+    /* f and out at one index along the axis */
+#define AT(x, k, sk) along(l, x, axis, k, sk, one, s1)
+    value *twodx = lw_binop(c, l, OP_MUL, weak_f(l, 2.0), dx);
+    value *mid = lw_binop(c, l, OP_TRUEDIV,
+                          lw_binop(c, l, OP_SUB, along(l, f, axis, lw_I64(l, 2), sym_const(2), n2, sn2),
+                                   along(l, f, axis, lw_I64(l, 0), sym_const(0), n2, sn2)),
+                          twodx);
+    if (mid->kind == V_ERR) /* once, not once per edge */
+        return &lw_ERRV;
+    lw_emit_sweep(c, l, along(l, out, axis, one, s1, n2, sn2), mid, 0);
+    value *lo, *hi;
+    if (edge == 1) {
+        lo = lw_binop(c, l, OP_TRUEDIV, lw_binop(c, l, OP_SUB, AT(f, one, s1), AT(f, lw_I64(l, 0), sym_const(0))), dx);
+        hi = lw_binop(c, l, OP_TRUEDIV, lw_binop(c, l, OP_SUB, AT(f, nm1, snm1), AT(f, n2, sn2)), dx);
+    } else {
+        static const double k0[3] = {-1.5, 2.0, -0.5}, k1[3] = {0.5, -2.0, 1.5};
+        ir_expr *i0[3] = {lw_I64(l, 0), one, lw_I64(l, 2)}, *i1[3] = {nm3, n2, nm1};
+        const sym *q0[3] = {sym_const(0), s1, sym_const(2)}, *q1[3] = {snm3, sn2, snm1};
+        lo = hi = NULL;
+        for (int t = 0; t < 3; t++) {
+            value *a0 = lw_binop(c, l, OP_MUL, lw_binop(c, l, OP_TRUEDIV, weak_f(l, k0[t]), dx), AT(f, i0[t], q0[t]));
+            value *a1 = lw_binop(c, l, OP_MUL, lw_binop(c, l, OP_TRUEDIV, weak_f(l, k1[t]), dx), AT(f, i1[t], q1[t]));
+            lo = lo ? lw_binop(c, l, OP_ADD, lo, a0) : a0;
+            hi = hi ? lw_binop(c, l, OP_ADD, hi, a1) : a1;
+        }
+    }
+    lw_emit_sweep(c, l, AT(out, lw_I64(l, 0), sym_const(0)), lo, 0);
+    lw_emit_sweep(c, l, AT(out, nm1, snm1), hi, 0);
+#undef AT
+    return out;
+}
+static value *np_gradient(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)v;
+    value *x = a->npos ? a->pos[0] : NULL;
+    value *axisv = NULL;
+    int64_t edge = 1;
+    for (int k = 0; k < a->nkw; k++) {
+        if (strcmp(a->kwname[k], "edge_order") == 0) {
+            if (!const_int_arg(a->kw[k], "edge_order", &edge))
+                return &lw_ERRV;
+            if (edge != 1 && edge != 2) {
+                diag_error(a->kw[k]->l, edge > 2 ? "'edge_order' greater than 2 not supported"
+                                                 : "np.gradient(): edge_order must be 1 or 2");
+                return &lw_ERRV;
+            }
+        } else if (strcmp(a->kwname[k], "axis") == 0)
+            axisv = a->kw[k];
+        else {
+            diag_error(a->kwast[k]->l, "np.gradient() got an unexpected keyword argument '%s'", a->kwname[k]);
+            return &lw_ERRV;
+        }
+    }
+    if (!x || x->kind != V_ARRAY) {
+        if (!x)
+            diag_error(l, "np.gradient() missing required argument 'f' (pos 1)");
+        else if (x->kind != V_ERR)
+            diag_error(x->l, "np.gradient() takes an array, not %s", lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    int axes[IR_MAX_RANK], naxes = x->rank;
+    for (int d = 0; d < x->rank; d++)
+        axes[d] = d;
+    if (given(axisv)) {
+        if (!lw_axis_arg(axisv, x->rank, "np.gradient", &axes[0]))
+            return &lw_ERRV;
+        naxes = 1;
+    }
+    int nsp = a->npos - 1;
+    if (nsp != 0 && nsp != 1 && nsp != naxes) {
+        diag_error(l, "invalid number of arguments");
+        return &lw_ERRV;
+    }
+    for (int i = 1; i < a->npos; i++)
+        if (a->pos[i]->kind != V_SCALAR) {
+            if (a->pos[i]->kind != V_ERR)
+                diag_error(a->pos[i]->l, "np.gradient() with coordinate arrays is not supported; give "
+                                         "the spacing as a scalar per axis");
+            return &lw_ERRV;
+        }
+    ir_type ot = ir_type_is_float(x->type) ? x->type : T_F64;
+    value *fx = x;
+    if (ir_type_is_int(x->type)) { /* NumPy converts integer input to float64 first */
+        fx = lw_vnew(V_ARRAY, l);
+        *fx = *x;
+        fx->fresh = NULL;
+        fx->type = T_F64;
+        fx->e = ir_cast(l, T_F64, x->e);
+    }
+    fx = as_view(c, fx);
+    /* at least edge_order + 1 points along every axis differentiated */
+    for (int i = 0; i < naxes; i++) {
+        int64_t k;
+        const sym *s = x->sh[axes[i]];
+        if (s && sym_is_const(s, &k) && k >= edge + 1)
+            continue;
+        if (s && sym_is_const(s, &k)) {
+            diag_error(l, "Shape of array too small to calculate a numerical gradient, at least "
+                          "(edge_order + 1) elements are required.");
+            return &lw_ERRV;
+        }
+        lw_emit_raise(c, l, ir_bin(l, OP_CLT, T_BOOL, x->len[axes[i]], lw_I64(l, edge + 1), 0),
+                      "ValueError: Shape of array too small to calculate a numerical gradient, at "
+                      "least (edge_order + 1) elements are required.");
+    }
+    value *res[IR_MAX_RANK];
+    for (int i = 0; i < naxes; i++) {
+        value *dx = nsp == 0 ? weak_f(l, 1.0) : a->pos[nsp == 1 ? 1 : 1 + i];
+        res[i] = gradient_axis(c, l, fx, axes[i], dx, ot, (int)edge);
+        if (res[i]->kind == V_ERR)
+            return &lw_ERRV;
+    }
+    if (naxes == 1)
+        return res[0];
+    value *t = lw_vnew(V_TUPLE, l);
+    t->n = naxes;
+    t->items = NEWN(value *, naxes);
+    for (int i = 0; i < naxes; i++)
+        t->items[i] = res[i];
+    return t;
+}
+
+/* ---- norm, trapezoid ------------------------------------------------------------------------ */
+
+static value *abs_of(lctx *c, loc l, value *x) { return lw_unop(c, l, OP_ABS, x); }
+
+/* np.linalg.norm(x, ord=None, axis=None, keepdims=False) as NumPy computes it: ord None (and 2
+ * of a vector, 'fro' of a matrix) is sqrt(sum(x * x)); of a vector ord 1 is sum(|x|), inf
+ * max(|x|), -inf min(|x|); of a matrix ord 1 is the largest column sum of |x|, inf the largest
+ * row sum. Integers are converted to float64 first. */
+static value *np_norm(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0];
+    if (x->kind != V_ARRAY) {
+        if (x->kind != V_ERR)
+            diag_error(x->l, "%s() takes an array, not %s", f, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    int ok = 1;
+    int keepdims = lw_const_flag(v[3], 0, "keepdims", &ok);
+    if (!ok)
+        return &lw_ERRV;
+    if (keepdims) {
+        diag_error(v[3]->l, "%s(): keepdims=True is not supported", f);
+        return &lw_ERRV;
+    }
+    if (!ir_type_is_float(x->type)) {
+        value *fx = lw_vnew(V_ARRAY, l);
+        *fx = *x;
+        fx->fresh = NULL;
+        fx->type = T_F64;
+        fx->e = ir_cast(l, T_F64, x->e);
+        x = fx;
+    }
+    /* ord: 0 None, 'f' fro, else the number */
+    int kind = 0;
+    double ord = 0;
+    value *ov = v[1];
+    if (given(ov)) {
+        if (ov->kind == V_STR && (strcmp(ov->str, "fro") == 0 || strcmp(ov->str, "f") == 0))
+            kind = 'f';
+        else if (ov->kind == V_SCALAR && ov->e->kind == E_CONST && ov->type != T_BOOL) {
+            kind = 'n';
+            ord = ir_type_is_float(ov->type) ? ov->e->c.f : (double)ov->e->c.i;
+        } else if (ov->kind == V_SCALAR && ov->e->kind == E_UN && ov->e->op == OP_NEG &&
+                   ov->e->a->kind == E_CONST && ir_type_is_float(ov->type)) {
+            kind = 'n';
+            ord = -ov->e->a->c.f;
+        } else {
+            diag_error(ov->l, "%s(): ord must be None, 'fro', 1, 2, np.inf or -np.inf (known when "
+                              "compiling)", f);
+            return &lw_ERRV;
+        }
+    }
+    int axis = -1;
+    if (given(v[2])) {
+        if (!lw_axis_arg(v[2], x->rank, f, &axis))
+            return &lw_ERRV;
+        if (kind == 'f') {
+            diag_error(ov->l, "Invalid norm order 'fro' for vectors");
+            return &lw_ERRV;
+        }
+    } else if (kind && x->rank > 2) {
+        diag_error(l, "Improper number of dimensions to norm.");
+        return &lw_ERRV;
+    }
+    int vec = axis >= 0 || x->rank == 1;
+    if (vec && kind == 'f') {
+        diag_error(ov->l, "Invalid norm order 'fro' for vectors");
+        return &lw_ERRV;
+    }
+    if (!kind || kind == 'f' || (vec && ord == 2)) {
+        if (axis < 0)
+            return lw_reduce(c, l, "norm", x);
+        value *s = lw_reduce_axis(c, l, "sum", lw_binop(c, l, OP_MUL, x, x), axis, 0);
+        if (s->kind == V_ERR)
+            return s;
+        value *r = lw_vnew(s->kind, l);
+        *r = *s;
+        r->fresh = NULL;
+        r->e = lw_call1(l, FN_SQRT, s->type, s->e);
+        return r;
+    }
+    int inf = isinf(ord);
+    if (!(ord == 1 || (inf && (vec || ord > 0)))) {
+        diag_error(ov->l, vec ? "%s(): ord=%g of a vector is not supported (None, 1, 2, np.inf and "
+                                "-np.inf are)"
+                              : "%s(): ord=%g of a matrix is not supported (None, 'fro', 1 and np.inf are)",
+                   f, ord);
+        return &lw_ERRV;
+    }
+    value *ax = abs_of(c, l, x);
+    if (vec) {
+        const char *k = ord == 1 ? "sum" : ord > 0 ? "max" : "min";
+        return axis < 0 ? lw_reduce(c, l, k, ax) : lw_reduce_axis(c, l, k, ax, axis, 0);
+    }
+    /* a matrix: the largest column sum (ord 1) or row sum (inf) */
+    value *sums = lw_reduce_axis(c, l, "sum", ax, ord == 1 ? 0 : 1, 0);
+    return sums->kind == V_ERR ? sums : lw_reduce(c, l, "max", sums);
+}
+
+/* np.trapezoid(y, x=None, dx=1.0, axis=-1) of a 1-D y: sum(d * (y[1:] + y[:-1]) / 2.0), d the
+ * spacing dx or np.diff(x). */
+static value *np_trapezoid(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *y = v[0], *x = v[1];
+    if (f[3] == 't' && f[7] == 'z' && f[8] == '\0') {
+        diag_error(l, "np.trapz was removed in NumPy 2.4; use np.trapezoid");
+        return &lw_ERRV;
+    }
+    if (y->kind != V_ARRAY || y->rank != 1) {
+        if (y->kind != V_ERR)
+            diag_error(y->l, "%s() is supported for 1-D arrays", f);
+        return &lw_ERRV;
+    }
+    if (given(v[3])) {
+        int axis;
+        if (!lw_axis_arg(v[3], 1, f, &axis))
+            return &lw_ERRV;
+    }
+    y = as_view(c, y);
+    ir_expr *n1 = ir_bin(l, OP_MAX, T_I64, ir_bin(l, OP_SUB, T_I64, y->len[0], lw_I64(l, 1), 0), lw_I64(l, 0), 0);
+    const sym *sn1 = y->sh[0] ? sym_sub(y->sh[0], sym_const(1)) : NULL;
+    value *d;
+    if (given(x)) {
+        if (x->kind != V_ARRAY || x->rank != 1) {
+            if (x->kind != V_ERR)
+                diag_error(x->l, "%s(): x must be a 1-D array", f);
+            return &lw_ERRV;
+        }
+        x = as_view(c, x);
+        d = lw_binop(c, l, OP_SUB, along(l, x, 0, lw_I64(l, 1), sym_const(1), n1, sn1),
+                     along(l, x, 0, lw_I64(l, 0), sym_const(0), n1, sn1));
+    } else
+        d = given(v[2]) ? v[2] : weak_f(l, 1.0);
+    value *avg = lw_binop(c, l, OP_ADD, along(l, y, 0, lw_I64(l, 1), sym_const(1), n1, sn1),
+                          along(l, y, 0, lw_I64(l, 0), sym_const(0), n1, sn1));
+    value *t = lw_binop(c, l, OP_TRUEDIV, lw_binop(c, l, OP_MUL, d, avg), weak_f(l, 2.0));
+    return lw_reduce(c, l, "sum", t);
+}
+
+/* ---- interp ------------------------------------------------------------------------------- */
+
+/* np.interp(x, xp, fp, left=, right=) with xp and fp lists known when compiling (their
+ * elements may be computed at run time): NumPy's arr_interp, unrolled into one select per
+ * interval: left below xp[0], right above xp[-1], fp[j] at x == xp[j], else
+ * slope * (x - xp[j]) + fp[j], retried from the right end when that is nan; nan stays nan. */
+#define INTERP_MAX 64
+static value *np_interp(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0], *xp = v[1], *fp = v[2];
+    if (x->kind != V_SCALAR && x->kind != V_ARRAY) {
+        if (x->kind != V_ERR)
+            diag_error(x->l, "%s() of %s is not supported", f, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    for (int i = 1; i < 3; i++) {
+        int64_t len;
+        if (v[i]->kind == V_ARRAY && v[i]->rank == 1 && sym_is_const(v[i]->sh[0], &len) &&
+            len <= INTERP_MAX) {
+            /* a table of a length known when compiling (np.array([...]), np.linspace(a, b,
+             * 5)): its elements read once, into scalars */
+            value *arr = v[i];
+            ir_var *slot = lw_whole_slot(arr);
+            if (!slot)
+                slot = lw_whole_slot(arr = lw_materialize(c, arr));
+            value *t = lw_vnew(V_TUPLE, arr->l);
+            t->n = (int)len;
+            t->items = NEWN(value *, len + 1);
+            for (int64_t k = 0; k < len; k++) {
+                ir_expr **idx = NEWN(ir_expr *, 1);
+                idx[0] = lw_I64(l, k);
+                ir_var *tmp = lw_temp_scalar(c, arr->type);
+                ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+                as->var = tmp;
+                as->e = ir_elem(l, slot, idx);
+                lw_emit(c, as);
+                t->items[k] = lw_scalar(arr->l, ir_varref(l, tmp), 0);
+            }
+            v[i] = t;
+        }
+        if (v[i]->kind != V_TUPLE) {
+            if (v[i]->kind != V_ERR)
+                diag_error(v[i]->l, "%s(): the sample points and values must be lists, tuples or "
+                                    "1-D arrays of a length known when compiling (at most %d; here "
+                                    "%s)", f, INTERP_MAX, v[i]->kind == V_ARRAY ? "an array of another "
+                                    "length" : lw_vkind_desc(v[i]));
+            return &lw_ERRV;
+        }
+    }
+    xp = v[1];
+    fp = v[2];
+    if (xp->n != fp->n) {
+        diag_error(fp->l, "fp and xp are not of the same length.");
+        return &lw_ERRV;
+    }
+    if (xp->n == 0) {
+        diag_error(xp->l, "array of sample points is empty");
+        return &lw_ERRV;
+    }
+    if (xp->n > INTERP_MAX) {
+        diag_error(xp->l, "%s() with more than %d sample points is not supported", f, INTERP_MAX);
+        return &lw_ERRV;
+    }
+    if (given(v[5])) {
+        diag_error(v[5]->l, "%s(): period= is not supported", f);
+        return &lw_ERRV;
+    }
+    int K = xp->n;
+    value *X[INTERP_MAX], *Y[INTERP_MAX];
+    for (int i = 0; i < K; i++) {
+        value *p = xp->items[i], *q = fp->items[i];
+        if (p->kind != V_SCALAR || q->kind != V_SCALAR) {
+            value *bad = p->kind != V_SCALAR ? p : q;
+            if (bad->kind != V_ERR)
+                diag_error(bad->l, "%s(): the sample points and values must be numbers", f);
+            return &lw_ERRV;
+        }
+        X[i] = lw_scalar(l, ir_cast(l, T_F64, p->e), 0);
+        Y[i] = lw_scalar(l, ir_cast(l, T_F64, q->e), 0);
+    }
+    for (int i = 3; i < 5; i++)
+        if (given(v[i]) && v[i]->kind != V_SCALAR) {
+            diag_error(v[i]->l, "%s(): left and right must be scalars", f);
+            return &lw_ERRV;
+        }
+    value *lval = given(v[3]) ? lw_scalar(l, ir_cast(l, T_F64, v[3]->e), 0) : Y[0];
+    value *rval = given(v[4]) ? lw_scalar(l, ir_cast(l, T_F64, v[4]->e), 0) : Y[K - 1];
+    value *xf = lw_binop(c, l, OP_ADD, x, lw_scalar(l, ir_const_f(l, T_F64, 0.0), 0));
+    if (x->kind == V_SCALAR)
+        xf = lw_scalar(l, ir_cast(l, T_F64, x->e), 0);
+    else if (x->type != T_F64) {
+        xf = lw_vnew(V_ARRAY, l);
+        *xf = *x;
+        xf->fresh = NULL;
+        xf->type = T_F64;
+        xf->e = ir_cast(l, T_F64, x->e);
+    } else
+        xf = x;
+    value *r;
+    if (K == 1)
+        r = lw_where3(c, l, lw_binop(c, l, OP_CLT, xf, X[0]), lval,
+                      lw_where3(c, l, lw_binop(c, l, OP_CGT, xf, X[0]), rval, Y[0]));
+    else {
+        r = lw_where3(c, l, lw_binop(c, l, OP_CGT, xf, X[K - 1]), rval, Y[K - 1]);
+        for (int j = K - 2; j >= 0; j--) {
+            value *slope = lw_binop(c, l, OP_TRUEDIV, lw_binop(c, l, OP_SUB, Y[j + 1], Y[j]),
+                                    lw_binop(c, l, OP_SUB, X[j + 1], X[j]));
+            value *t = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_MUL, slope, lw_binop(c, l, OP_SUB, xf, X[j])), Y[j]);
+            value *t2 = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_MUL, slope, lw_binop(c, l, OP_SUB, xf, X[j + 1])),
+                                 Y[j + 1]);
+            value *t3 = lw_where3(c, l, lw_binop(c, l, OP_BAND, lw_binop(c, l, OP_CNE, t2, t2),
+                                                 lw_binop(c, l, OP_CEQ, Y[j], Y[j + 1])), Y[j], t2);
+            value *seg = lw_where3(c, l, lw_binop(c, l, OP_CEQ, xf, X[j]), Y[j],
+                                   lw_where3(c, l, lw_binop(c, l, OP_CNE, t, t), t3, t));
+            r = lw_where3(c, l, lw_binop(c, l, OP_CLT, xf, X[j + 1]), seg, r);
+        }
+        r = lw_where3(c, l, lw_binop(c, l, OP_CLT, xf, X[0]), lval, r);
+        r = lw_where3(c, l, lw_binop(c, l, OP_CNE, xf, xf), xf, r); /* (one point: fp[0]) */
+    }
+    if (r->kind == V_ARRAY)
+        r = lw_materialize(c, r);
+    return r;
+}
+
+/* ---- dtypes ------------------------------------------------------------------------------- */
+
+/* np.int8 and the other NumPy dtypes tylesc has no type for: one message naming those it has. */
+int lw_unsupported_dtype(loc l, const char *name)
+{
+    static const char *dt[] = {"int8", "uint8", "int16", "uint16", "uint32", "uint64", "float16",
+                               "half", "longdouble", "complex64", "complex128", "complex_",
+                               "byte", "ubyte", "short", "ushort", "intc", "uintc", "longlong",
+                               "ulonglong", "csingle", "cdouble", "clongdouble", "float128", NULL};
+    for (const char **p = dt; *p; p++)
+        if (strcmp(*p, name) == 0) {
+            diag_error(l, "the dtype np.%s is not supported (tylesc's dtypes are float64, float32, "
+                          "int64, int32 and bool)", name);
+            return 1;
+        }
+    return 0;
+}
+
+/* ---- tables -------------------------------------------------------------------------------- */
+
+static const lw_builtin np_more[] = {
+    {"np.std", {"a", "axis", "dtype", "out", "ddof", "keepdims"}, 1, np_stdvar},
+    {"np.var", {"a", "axis", "dtype", "out", "ddof", "keepdims"}, 1, np_stdvar},
+    {"np.transpose", {"a", "axes"}, 1, np_transpose},
+    {"np.copyto", {"dst", "src", "casting", "where"}, 2, np_copyto},
+    {"np.logical_and", {"x1", "x2"}, 2, np_logical}, {"np.logical_or", {"x1", "x2"}, 2, np_logical},
+    {"np.logical_xor", {"x1", "x2"}, 2, np_logical}, {"np.logical_not", {"x"}, 1, np_logical},
+    {"np.count_nonzero", {"a", "axis", "keepdims"}, 1, np_count_nonzero},
+    {"np.heaviside", {"x1", "x2"}, 2, np_heaviside},
+    {"np.isclose", {"a", "b", "rtol", "atol", "equal_nan"}, 2, np_isclose},
+    {"np.allclose", {"a", "b", "rtol", "atol", "equal_nan"}, 2, np_isclose},
+    {"np.array_equal", {"a1", "a2", "equal_nan"}, 2, np_array_equal},
+    {"np.round", {"a", "decimals", "out"}, 1, np_round},
+    {"np.around", {"a", "decimals", "out"}, 1, np_round},
+    {"np.concatenate", {"arrays", "axis"}, 1, np_join},
+    {"np.stack", {"arrays", "axis"}, 1, np_join},
+    {"np.hstack", {"tup"}, 1, np_join}, {"np.vstack", {"tup"}, 1, np_join},
+    {"np.append", {"arr", "values", "axis"}, 2, np_append},
+    {"np.gradient", {"*"}, 0, np_gradient},
+    {"np.linalg.norm", {"x", "ord", "axis", "keepdims"}, 1, np_norm},
+    {"np.trapezoid", {"y", "x", "dx", "axis"}, 1, np_trapezoid},
+    {"np.trapz", {"y", "x", "dx", "axis"}, 1, np_trapezoid},
+    {"np.interp", {"x", "xp", "fp", "left", "right", "period"}, 3, np_interp},
+};
+static const lw_builtin method_more[] = {
+    {"std", {"axis", "dtype", "out", "ddof", "keepdims"}, 0, m_stdvar},
+    {"var", {"axis", "dtype", "out", "ddof", "keepdims"}, 0, m_stdvar},
+    {"fill", {"value"}, 1, m_fill},
+    {"round", {"decimals", "out"}, 0, m_round},
+};
+const lw_builtin *lw_npfuncs_find(const char *name, int method)
+{
+    if (method)
+        return lw_builtin_find(method_more, sizeof method_more / sizeof *method_more, name);
+    return lw_builtin_find(np_more, sizeof np_more / sizeof *np_more, name);
+}
