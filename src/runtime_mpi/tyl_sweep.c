@@ -186,9 +186,10 @@ static tyl_halo *halo_begin(const char *where, int nx, const tyl_exchange *xs, t
     for (int i = 0; i < nx; i++)
         if (TYL_ZONE_WORDS_OF((*arrs[xs[i].arr])->rank) > words)
             words = TYL_ZONE_WORDS_OF((*arrs[xs[i].arr])->rank);
-    tyl_array *ha[SW_STACK], **hap = nx <= SW_STACK ? ha : malloc(sizeof(tyl_array *) * (size_t)nx);
-    uint64_t hm[TYL_ZONE_WORDS * SW_STACK] = {0};
-    uint64_t *hmp = nx <= SW_STACK ? hm : malloc(sizeof(uint64_t) * (size_t)words * (size_t)nx);
+    enum { HX_STACK = 4 }; /* arrays whose masks fit on the stack (zeroed each call: keep it small) */
+    tyl_array *ha[HX_STACK], **hap = nx <= HX_STACK ? ha : malloc(sizeof(tyl_array *) * (size_t)nx);
+    uint64_t hm[TYL_ZONE_WORDS * HX_STACK] = {0};
+    uint64_t *hmp = nx <= HX_STACK ? hm : malloc(sizeof(uint64_t) * (size_t)words * (size_t)nx);
     if (!hap || !hmp)
         tyl_rt_error(where, "out of memory");
     for (int i = 0; i < nx; i++) {
