@@ -40,8 +40,7 @@ value *lw_read_name(lctx *c, ast *a)
             return &lw_ERRV;
         }
         if (strcmp(a->name, "str") == 0 || strcmp(a->name, "repr") == 0) {
-            diag_error(a->l, "%s() is only supported directly as an argument of print(), e.g. "
-                             "print(%s(u))", a->name, a->name);
+            diag_error(a->l, "'%s' is only supported called directly, e.g. %s(x)", a->name, a->name);
             return &lw_ERRV;
         }
         /* Python built-ins that a stencil program cannot use yet: say so rather than calling
@@ -365,7 +364,10 @@ value *lw_expr(lctx *c, ast *a)
         return v;
     }
     case A_ATTR: return lower_attr(c, a);
-    case A_CALL: return lw_call(c, a);
+    case A_CALL: {
+        value *sv = lw_str_call(c, a);
+        return sv ? sv : lw_call(c, a);
+    }
     case A_SUBSCRIPT: {
         value *base = lw_expr(c, a->a);
         if (base->kind == V_ERR)
@@ -406,7 +408,8 @@ value *lw_expr(lctx *c, ast *a)
         }
         value *x = lw_expr(c, a->a);
         value *y = lw_expr(c, a->b);
-        return lw_binop(c, a->l, op, x, y);
+        value *sv = lw_str_binop(c, a->l, a->op, x, y);
+        return sv ? sv : lw_binop(c, a->l, op, x, y);
     }
     case A_UNOP: {
         value *x = lw_expr(c, a->a);
@@ -474,10 +477,7 @@ value *lw_expr(lctx *c, ast *a)
         v->defscope = c->sc;
         return v;
     }
-    case A_FSTRING:
-        diag_error(a->l, "f-strings are only supported directly as arguments of print(), e.g. "
-                         "print(f\"u = {u}\")");
-        return &lw_ERRV;
+    case A_FSTRING: return lw_fstring(c, a);
     case A_STARRED:
         diag_error(a->l, "starred expressions are not supported");
         return &lw_ERRV;

@@ -82,7 +82,10 @@ static long get_integer(const char **p)
     return any ? v : -1;
 }
 
-static const char *type_name(int kind) { return kind == 'f' ? "float" : kind == 'b' ? "bool" : "int"; }
+static const char *type_name(int kind)
+{
+    return kind == 'f' ? "float" : kind == 'b' ? "bool" : kind == 's' ? "str" : "int";
+}
 
 static const char *bad_code(char type, int kind, char *err, size_t errlen)
 {
@@ -120,7 +123,7 @@ const char *tyl_fspec_parse(const char *spec, int kind, tyl_fspec *f, char *err,
         f->alt = 1, p++;
     if (!fill_given && *p == '0') {
         strcpy(f->fill, "0");
-        if (!align_given)
+        if (!align_given && kind != 's')
             f->align = '=';
         p++;
     }
@@ -181,6 +184,24 @@ const char *tyl_fspec_parse(const char *spec, int kind, tyl_fspec *f, char *err,
                          (unsigned)(unsigned char)f->type);
             return err;
         }
+    }
+    if (kind == 's') {
+        const char *m = NULL;
+        if (f->type && f->type != 's')
+            return bad_code(f->type, kind, err, errlen);
+        if (f->sign == ' ')
+            m = "Space not allowed in string format specifier";
+        else if (f->sign)
+            m = "Sign not allowed in string format specifier";
+        else if (f->z)
+            m = "Negative zero coercion (z) not allowed in string format specifier";
+        else if (f->alt)
+            m = "Alternate form (#) not allowed in string format specifier";
+        else if (f->align == '=')
+            m = "'=' alignment not allowed in string format specifier";
+        if (m)
+            snprintf(err, errlen, "%s", m);
+        return m ? err : NULL;
     }
     if (kind != 'f') {
         switch (f->type) {

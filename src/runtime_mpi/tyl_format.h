@@ -31,8 +31,8 @@ typedef struct tyl_fspec {
     char type;    /* 0: none */
 } tyl_fspec;
 
-/* Parses spec for a value of kind 'i' (int), 'f' (float) or 'b' (bool: an int, but the empty
- * spec writes True/False). Returns NULL when Python accepts it, else the message of the
+/* Parses spec for a value of kind 'i' (int), 'f' (float), 'b' (bool: an int, but the empty
+ * spec writes True/False) or 's' (str: align defaults to '<'). Returns NULL when Python accepts it, else the message of the
  * ValueError Python raises (in err, errlen bytes). */
 const char *tyl_fspec_parse(const char *spec, int kind, tyl_fspec *f, char *err, size_t errlen);
 

@@ -1,0 +1,702 @@
+/* lower_format.c: strings built from values: f-strings, printf-style '%', str.format(), str(),
+ * repr(), format() and '+' / '*' of strings. Requires: the values formatted are lowered.
+ * Establishes: a string known when compiling is a V_STR (constants are formatted here with the
+ * run-time formatter, tyl_format.c, so both agree); otherwise a V_FSTR whose items are its
+ * pieces: V_STR literals and V_SCALARs whose str is Python's format spec for them (checked
+ * here; "" is str()). A V_FSTR's scalars are copied into temporaries where it is built, so a
+ * name bound to it keeps the text of that moment. lw_str_build makes one a run-time string of
+ * libtyles (an S_PRINT into string k) for np.save's file name. */
+
+#include "lower_internal.h"
+
+#include "../runtime_mpi/tyl_format.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int str_count; /* run-time strings of the program: 1, 2, ... */
+
+static value *lit(loc l, const char *s)
+{
+    value *v = lw_vnew(V_STR, l);
+    v->str = s;
+    return v;
+}
+
+/* Appends piece p, merging adjacent literals. */
+static void put_piece(vec *ps, value *p)
+{
+    if (p->kind == V_STR) {
+        if (!p->str[0])
+            return;
+        if (ps->len && VEC_AT(*ps, ps->len - 1, value *)->kind == V_STR) {
+            value *q = VEC_AT(*ps, ps->len - 1, value *);
+            ps->items[ps->len - 1] = lit(q->l, arena_printf(&util_arena, "%s%s", q->str, p->str));
+            return;
+        }
+    }
+    vec_push(ps, p);
+}
+
+static value *pieces_value(loc l, vec *ps)
+{
+    if (!ps->len)
+        return lit(l, "");
+    if (ps->len == 1 && VEC_AT(*ps, 0, value *)->kind == V_STR)
+        return lit(l, VEC_AT(*ps, 0, value *)->str);
+    value *v = lw_vnew(V_FSTR, l);
+    v->n = ps->len;
+    v->items = NEWN(value *, v->n);
+    for (int i = 0; i < v->n; i++)
+        v->items[i] = VEC_AT(*ps, i, value *);
+    return v;
+}
+
+/* Python's repr of a str. */
+static const char *str_repr(const char *s)
+{
+    int q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
+    strbuf b = {0};
+    sb_putc(&b, (char)q);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\\' || *p == q)
+            sb_printf(&b, "\\%c", *p);
+        else if (*p == '\n')
+            sb_printf(&b, "\\n");
+        else if (*p == '\r')
+            sb_printf(&b, "\\r");
+        else if (*p == '\t')
+            sb_printf(&b, "\\t");
+        else if (*p < 0x20 || *p == 0x7f)
+            sb_printf(&b, "\\x%02x", *p);
+        else
+            sb_putc(&b, (char)*p);
+    }
+    sb_putc(&b, (char)q);
+    const char *r = arena_strndup(&util_arena, b.s, b.len);
+    sb_free(&b);
+    return r;
+}
+
+static long u8chars(const char *s)
+{
+    long k = 0;
+    for (; *s; s++)
+        k += ((unsigned char)*s & 0xc0) != 0x80;
+    return k;
+}
+
+/* format(s, spec) of a str known when compiling; NULL after a diagnostic. */
+static const char *format_str(loc l, const char *s, const char *spec)
+{
+    tyl_fspec f;
+    char err[200];
+    if (tyl_fspec_parse(spec, 's', &f, err, sizeof err)) {
+        diag_error(l, "invalid format specifier '%s' for a string: Python raises ValueError: %s", spec, err);
+        return NULL;
+    }
+    strbuf b = {0};
+    long n = u8chars(s);
+    const char *end = s + strlen(s);
+    if (f.prec >= 0 && n > f.prec) { /* keep prec characters */
+        long k = 0;
+        for (end = s; *end; end++)
+            if (((unsigned char)*end & 0xc0) != 0x80 && k++ == f.prec)
+                break;
+        n = f.prec;
+    }
+    long pad = f.width > n ? f.width - n : 0, lp = 0, rp = 0;
+    switch (f.align ? f.align : '<') {
+    case '>': lp = pad; break;
+    case '^': lp = pad / 2; rp = pad - lp; break;
+    default: rp = pad; break;
+    }
+    for (long i = 0; i < lp; i++)
+        sb_printf(&b, "%s", f.fill);
+    sb_printf(&b, "%.*s", (int)(end - s), s);
+    for (long i = 0; i < rp; i++)
+        sb_printf(&b, "%s", f.fill);
+    const char *r = arena_strndup(&util_arena, b.s ? b.s : "", b.len);
+    sb_free(&b);
+    return r;
+}
+
+static const char *np_scalar_name(ir_type t)
+{
+    switch (t) {
+    case T_F64: return "np.float64";
+    case T_F32: return "np.float32";
+    case T_I32: return "np.int32";
+    case T_I64: return "np.int64";
+    case T_BOOL: return "np.bool";
+    }
+    return "np.float64";
+}
+
+/* The pieces of format(conv(v), spec) appended to ps: conv 0 or 's' str(), 'r' repr(). snap:
+ * run-time scalars are copied into temporaries now (else the pieces read them when used, as
+ * print's own items do). 0 after a diagnostic. */
+int lw_str_pieces(lctx *c, loc l, value *v, int conv, const char *spec, int snap, vec *ps)
+{
+    if (!spec)
+        spec = "";
+    switch (v->kind) {
+    case V_ERR: return 0;
+    case V_STR: {
+        const char *s = conv == 'r' ? str_repr(v->str) : v->str;
+        if (spec[0] && !(s = format_str(l, s, spec)))
+            return 0;
+        put_piece(ps, lit(v->l, s));
+        return 1;
+    }
+    case V_FSTR:
+        if (conv == 'r' || spec[0]) {
+            diag_error(l, "%s of a string computed at run time is not supported (only of "
+                          "its pieces)", conv == 'r' ? "repr()" : "a format specification");
+            return 0;
+        }
+        for (int i = 0; i < v->n; i++)
+            put_piece(ps, v->items[i]);
+        return 1;
+    case V_NONE:
+    case V_DTYPE:
+    case V_TUPLE: {
+        if (spec[0]) {
+            diag_error(l, "a format specification of %s: Python raises TypeError: unsupported format "
+                          "string passed to %s.__format__", lw_vkind_desc(v),
+                       v->kind == V_NONE ? "NoneType" : v->kind == V_TUPLE ? "tuple" : "numpy.dtype");
+            return 0;
+        }
+        if (v->kind == V_NONE) {
+            put_piece(ps, lit(v->l, "None"));
+            return 1;
+        }
+        if (v->kind == V_DTYPE) {
+            const char *n = ir_type_name(v->type);
+            put_piece(ps, lit(v->l, conv == 'r' ? arena_printf(&util_arena, "dtype('%s')", n) : n));
+            return 1;
+        }
+        /* str and repr of a tuple: repr of its items */
+        put_piece(ps, lit(v->l, "("));
+        for (int i = 0; i < v->n; i++) {
+            if (i)
+                put_piece(ps, lit(v->l, ", "));
+            if (!lw_str_pieces(c, l, v->items[i], 'r', "", snap, ps))
+                return 0;
+        }
+        put_piece(ps, lit(v->l, v->n == 1 ? ",)" : ")"));
+        return 1;
+    }
+    case V_SCALAR: break;
+    default:
+        diag_error(l, "formatting %s as a string is not supported (strings, numbers, tuples, "
+                      "dtypes and, in print(), arrays are)", lw_vkind_desc(v));
+        return 0;
+    }
+    int kind = v->type == T_BOOL ? 'b' : ir_type_is_float(v->type) ? 'f' : 'i';
+    if (spec[0] && conv) {
+        diag_error(l, "a format specification after '!%c' of a number computed at run time is not "
+                      "supported; drop the '!%c'", conv, conv);
+        return 0;
+    }
+    if (spec[0]) {
+        tyl_fspec f;
+        char err[200];
+        if (tyl_fspec_parse(spec, kind, &f, err, sizeof err)) {
+            diag_error(l, "invalid format specifier '%s' for %s: Python raises ValueError: %s", spec,
+                       lw_vkind_desc(v), err);
+            return 0;
+        }
+    }
+    /* a NumPy scalar's repr names its type: np.float64(1.5), np.True_ */
+    const char *close = NULL;
+    if (conv == 'r' && !v->weak) {
+        if (v->type == T_BOOL) {
+            put_piece(ps, lit(v->l, "np."));
+            close = "_";
+        } else {
+            put_piece(ps, lit(v->l, arena_printf(&util_arena, "%s(", np_scalar_name(v->type))));
+            close = ")";
+        }
+    }
+    if (v->e->kind == E_CONST && v->type != T_F32) {
+        tyl_sbuf b = {0};
+        int rc = kind == 'f' ? tyl_format_double(&b, spec, v->e->c.f)
+                 : kind == 'b' ? tyl_format_bool(&b, spec, v->e->c.i != 0)
+                               : tyl_format_int(&b, spec, v->e->c.i);
+        if (rc == -2) {
+            tyl_sbuf_free(&b);
+            diag_error(l, "format code 'c' of %lld: Python raises OverflowError: %%c arg not in "
+                          "range(0x110000)", (long long)v->e->c.i);
+            return 0;
+        }
+        put_piece(ps, lit(v->l, arena_strndup(&util_arena, b.s ? b.s : "", b.len)));
+        tyl_sbuf_free(&b);
+    } else {
+        value *p = NEW(value);
+        *p = *v;
+        p->str = arena_strndup(&util_arena, spec, strlen(spec));
+        if (snap) {
+            if (v->dyn || v->mixed) {
+                diag_error(l, "formatting a value that is an int on some paths and a float on "
+                              "others is not supported here (only directly in print())");
+                return 0;
+            }
+            ir_var *t = lw_temp_scalar(c, v->type);
+            ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+            s->var = t;
+            s->e = v->e;
+            lw_emit(c, s);
+            p->e = ir_varref(l, t);
+        }
+        put_piece(ps, p);
+    }
+    if (close)
+        put_piece(ps, lit(v->l, close));
+    return 1;
+}
+
+/* f"..." as a value. */
+value *lw_fstring(lctx *c, ast *a)
+{
+    vec ps = {0};
+    for (int i = 0; i < a->args.len; i++) {
+        ast *p = VEC_AT(a->args, i, ast *);
+        if (p->kind == A_STR) {
+            put_piece(&ps, lit(p->l, p->str));
+            continue;
+        }
+        if (p->ival == 'a') {
+            diag_error(p->l, "the '!a' conversion in f-strings is not supported");
+            return &lw_ERRV;
+        }
+        value *v = lw_expr(c, p->a);
+        if (v->kind == V_ARRAY) {
+            diag_error(p->l, "an array in an f-string is only supported directly in print(), e.g. "
+                             "print(f\"u = {u}\")");
+            return &lw_ERRV;
+        }
+        if (!lw_str_pieces(c, p->l, v, p->ival, p->str, 1, &ps))
+            return &lw_ERRV;
+    }
+    return pieces_value(a->l, &ps);
+}
+
+/* ---- printf-style '%' ------------------------------------------------------------------------ */
+
+/* fmt % args, fmt known when compiling. */
+static value *percent(lctx *c, loc l, value *fmt, value *argv)
+{
+    value **av = &argv;
+    int na = 1, next = 0;
+    if (argv->kind == V_TUPLE) {
+        av = argv->items;
+        na = argv->n;
+    }
+    vec ps = {0};
+    const char *s = fmt->str;
+    strbuf txt = {0};
+    while (*s) {
+        if (*s != '%') {
+            sb_putc(&txt, *s++);
+            continue;
+        }
+        s++;
+        if (*s == '%') {
+            sb_putc(&txt, '%');
+            s++;
+            continue;
+        }
+        if (txt.len) {
+            put_piece(&ps, lit(l, arena_strndup(&util_arena, txt.s, txt.len)));
+            txt.len = 0;
+        }
+        if (*s == '(') {
+            diag_error(l, "'%%(name)' fields in '%%' formatting are not supported (they need a dict); "
+                          "use an f-string");
+            sb_free(&txt);
+            return &lw_ERRV;
+        }
+        int left = 0, zero = 0, alt = 0;
+        char sign = 0;
+        for (;; s++) {
+            if (*s == '-')
+                left = 1;
+            else if (*s == '0')
+                zero = 1;
+            else if (*s == '#')
+                alt = 1;
+            else if (*s == '+')
+                sign = '+';
+            else if (*s == ' ')
+                sign = sign ? sign : ' ';
+            else
+                break;
+        }
+        long width = -1, prec = -1;
+        if (*s == '*' || (*s == '.' && s[1] == '*')) {
+            diag_error(l, "'*' widths and precisions in '%%' formatting are not supported; write "
+                          "the number into the format");
+            sb_free(&txt);
+            return &lw_ERRV;
+        }
+        if (*s >= '0' && *s <= '9')
+            width = strtol(s, (char **)&s, 10);
+        if (*s == '.') {
+            s++;
+            prec = (*s >= '0' && *s <= '9') ? strtol(s, (char **)&s, 10) : 0;
+        }
+        while (*s == 'h' || *s == 'l' || *s == 'L')
+            s++;
+        char t = *s;
+        if (!t) {
+            diag_error(l, "'%%' formatting: Python raises ValueError: incomplete format");
+            sb_free(&txt);
+            return &lw_ERRV;
+        }
+        s++;
+        if (!strchr("diouxXeEfFgGcrs", t)) {
+            diag_error(l, "'%%' formatting: Python raises ValueError: unsupported format character "
+                          "'%c' (0x%x)", t, (unsigned)(unsigned char)t);
+            sb_free(&txt);
+            return &lw_ERRV;
+        }
+        if (next >= na) {
+            diag_error(l, "'%%' formatting: Python raises TypeError: not enough arguments for format string");
+            sb_free(&txt);
+            return &lw_ERRV;
+        }
+        value *v = av[next++];
+        if (v->kind == V_ERR) {
+            sb_free(&txt);
+            return &lw_ERRV;
+        }
+        /* the conversion as a format spec of format() */
+        strbuf sp = {0};
+        if (left)
+            sb_putc(&sp, '<');
+        int numeric = !strchr("rsc", t);
+        if (numeric) {
+            if (v->kind != V_SCALAR) {
+                diag_error(v->l, "'%%' formatting: Python raises TypeError: %%%c format: a real number "
+                                 "is required, not %s", t, lw_vkind_desc(v));
+                sb_free(&txt), sb_free(&sp);
+                return &lw_ERRV;
+            }
+            if (sign)
+                sb_putc(&sp, sign);
+            if (alt)
+                sb_putc(&sp, '#');
+            if (zero && !left)
+                sb_putc(&sp, '0');
+            if (width >= 0)
+                sb_printf(&sp, "%ld", width);
+            int isint = strchr("diouxX", t) != NULL;
+            if (isint && prec >= 0) {
+                diag_error(l, "a precision in '%%%c' formatting is not supported", t);
+                sb_free(&txt), sb_free(&sp);
+                return &lw_ERRV;
+            }
+            if (!isint && prec >= 0)
+                sb_printf(&sp, ".%ld", prec);
+            sb_putc(&sp, t == 'i' || t == 'u' ? 'd' : t);
+            if (isint && ir_type_is_float(v->type)) {
+                if (t != 'd' && t != 'i' && t != 'u') {
+                    diag_error(v->l, "'%%' formatting: Python raises TypeError: %%%c format: an "
+                                     "integer is required, not float", t);
+                    sb_free(&txt), sb_free(&sp);
+                    return &lw_ERRV;
+                }
+                v = lw_scalar(v->l, ir_cast(v->l, T_I64, v->e), v->weak); /* int(x) */
+            } else if (v->type == T_BOOL) {
+                v = lw_scalar(v->l, ir_cast(v->l, T_I64, v->e), v->weak);
+            }
+        } else {
+            /* %s %r of a number is str(), right-aligned in width; of a str, padded */
+            if (width >= 0)
+                sb_printf(&sp, "%s%ld", left ? "" : ">", width);
+            if (prec >= 0)
+                sb_printf(&sp, ".%ld", prec);
+            if (t == 'c') {
+                if (v->kind == V_SCALAR && !ir_type_is_float(v->type)) {
+                    sb_putc(&sp, 'c');
+                    v = lw_scalar(v->l, ir_cast(v->l, T_I64, v->e), v->weak);
+                } else if (!(v->kind == V_STR && u8chars(v->str) == 1)) {
+                    diag_error(v->l, "'%%' formatting: Python raises TypeError: %%c requires an int "
+                                     "or a unicode character");
+                    sb_free(&txt), sb_free(&sp);
+                    return &lw_ERRV;
+                }
+            } else if (v->kind == V_SCALAR && (prec >= 0 || (v->type == T_BOOL && sp.len))) {
+                diag_error(v->l, "'%%%c' of a number with a %s is not supported", t,
+                           prec >= 0 ? "precision" : "width (a bool)");
+                sb_free(&txt), sb_free(&sp);
+                return &lw_ERRV;
+            }
+        }
+        const char *spec = arena_strndup(&util_arena, sp.s ? sp.s : "", sp.len);
+        sb_free(&sp);
+        int conv = t == 'r' ? 'r' : 0;
+        if (v->kind == V_SCALAR && !numeric && t != 'c') {
+            /* str(x) padded: a number's format() with only a width is its str() padded */
+            if (conv == 'r' && spec[0]) {
+                diag_error(v->l, "'%%r' of a number with a width is not supported");
+                sb_free(&txt);
+                return &lw_ERRV;
+            }
+        }
+        if (v->kind == V_STR || v->kind == V_FSTR || v->kind == V_TUPLE || v->kind == V_NONE || v->kind == V_DTYPE) {
+            if (spec[0] && v->kind != V_STR) {
+                /* str() of it, then padded: only for strings known when compiling */
+                vec tmp = {0};
+                if (!lw_str_pieces(c, v->l, v, conv, "", 1, &tmp))
+                    return &lw_ERRV;
+                value *sv = pieces_value(v->l, &tmp);
+                if (sv->kind != V_STR) {
+                    diag_error(v->l, "a width in '%%s' of a string computed at run time is not supported");
+                    return &lw_ERRV;
+                }
+                v = sv;
+                conv = 0;
+            }
+        }
+        if (!lw_str_pieces(c, v->l, v, conv, spec, 1, &ps)) {
+            sb_free(&txt);
+            return &lw_ERRV;
+        }
+    }
+    if (txt.len)
+        put_piece(&ps, lit(l, arena_strndup(&util_arena, txt.s, txt.len)));
+    sb_free(&txt);
+    if (next < na) {
+        diag_error(l, "'%%' formatting: Python raises TypeError: not all arguments converted during "
+                      "string formatting");
+        return &lw_ERRV;
+    }
+    return pieces_value(l, &ps);
+}
+
+/* ---- str.format() -------------------------------------------------------------------------- */
+
+static value *str_format(lctx *c, loc l, const char *s, args *a)
+{
+    vec ps = {0};
+    strbuf txt = {0};
+    int autonum = -1; /* -1 unknown, 1 automatic, 0 manual */
+    int next = 0;
+    while (*s) {
+        if ((*s == '{' || *s == '}') && s[1] == *s) {
+            sb_putc(&txt, *s);
+            s += 2;
+            continue;
+        }
+        if (*s == '}') {
+            diag_error(l, "str.format(): Python raises ValueError: Single '}' encountered in format string");
+            goto fail;
+        }
+        if (*s != '{') {
+            sb_putc(&txt, *s++);
+            continue;
+        }
+        if (txt.len) {
+            put_piece(&ps, lit(l, arena_strndup(&util_arena, txt.s, txt.len)));
+            txt.len = 0;
+        }
+        s++;
+        const char *f0 = s;
+        while (*s && !strchr("}!:", *s)) {
+            if (*s == '{' || *s == '[' || *s == '.') {
+                diag_error(l, "str.format(): attribute, index and nested fields are not supported; "
+                              "use an f-string");
+                goto fail;
+            }
+            s++;
+        }
+        const char *name = arena_strndup(&util_arena, f0, (size_t)(s - f0));
+        int conv = 0;
+        if (*s == '!') {
+            conv = s[1];
+            if (conv != 'r' && conv != 's') {
+                diag_error(l, "str.format(): the conversion '!%c' is not supported ('!r' and '!s' are)", conv ? conv : ' ');
+                goto fail;
+            }
+            s += 2;
+        }
+        const char *spec = "";
+        if (*s == ':') {
+            const char *p0 = ++s;
+            while (*s && *s != '}') {
+                if (*s == '{') {
+                    diag_error(l, "str.format(): nested replacement fields in a format spec are not supported");
+                    goto fail;
+                }
+                s++;
+            }
+            spec = arena_strndup(&util_arena, p0, (size_t)(s - p0));
+        }
+        if (*s != '}') {
+            diag_error(l, "str.format(): Python raises ValueError: expected '}' before end of string");
+            goto fail;
+        }
+        s++;
+        value *v = NULL;
+        if (!name[0] || (name[0] >= '0' && name[0] <= '9')) {
+            int manual = name[0] != 0;
+            if (autonum >= 0 && autonum != !manual) {
+                diag_error(l, "str.format(): Python raises ValueError: cannot switch from %s",
+                           manual ? "automatic field numbering to manual field specification"
+                                  : "manual field specification to automatic field numbering");
+                goto fail;
+            }
+            autonum = !manual;
+            int k = manual ? atoi(name) : next++;
+            if (k >= a->npos) {
+                diag_error(l, "str.format(): Python raises IndexError: Replacement index %d out of "
+                              "range for positional args tuple", k);
+                goto fail;
+            }
+            v = a->pos[k];
+        } else {
+            for (int k = 0; k < a->nkw; k++)
+                if (strcmp(a->kwname[k], name) == 0)
+                    v = a->kw[k];
+            if (!v) {
+                diag_error(l, "str.format(): Python raises KeyError: '%s'", name);
+                goto fail;
+            }
+        }
+        if (v->kind == V_ARRAY) {
+            diag_error(v->l, "an array in str.format() is not supported (print(u) prints one)");
+            goto fail;
+        }
+        if (!lw_str_pieces(c, v->l, v, conv, spec, 1, &ps))
+            goto fail;
+    }
+    if (txt.len)
+        put_piece(&ps, lit(l, arena_strndup(&util_arena, txt.s, txt.len)));
+    sb_free(&txt);
+    return pieces_value(l, &ps);
+fail:
+    sb_free(&txt);
+    return &lw_ERRV;
+}
+
+/* ---- calls and operators ------------------------------------------------------------------- */
+
+/* str(x), repr(x), format(x[, spec]) by their built-in names and "...".format(...): the string,
+ * or NULL when the call is none of these. */
+value *lw_str_call(lctx *c, ast *call)
+{
+    ast *f = call->a;
+    if (f->kind == A_ATTR && strcmp(f->name, "format") == 0 && f->a->kind == A_STR) {
+        args a = lw_args(c, call);
+        if (lw_any_err(&a))
+            return &lw_ERRV;
+        return str_format(c, call->l, f->a->str, &a);
+    }
+    if (f->kind != A_NAME || lw_lookup(c, f->name, &(int){0}))
+        return NULL;
+    int which = strcmp(f->name, "str") == 0 ? 's' : strcmp(f->name, "repr") == 0 ? 'r'
+                : strcmp(f->name, "format") == 0 ? 'f' : 0;
+    if (!which)
+        return NULL;
+    args a = lw_args(c, call);
+    if (lw_any_err(&a))
+        return &lw_ERRV;
+    if (which == 's' && a.npos == 0 && a.nkw == 0)
+        return lit(call->l, "");
+    if (a.nkw || a.npos < 1 || a.npos > (which == 'f' ? 2 : 1)) {
+        diag_error(call->l, "%s() takes %s here", f->name,
+                   which == 'f' ? "a value and a format spec" : "one argument");
+        return &lw_ERRV;
+    }
+    value *v = a.pos[0];
+    const char *spec = "";
+    if (which == 'f' && a.npos == 2) {
+        if (a.pos[1]->kind != V_STR) {
+            diag_error(a.pos[1]->l, "format(): the format spec must be a string known when compiling");
+            return &lw_ERRV;
+        }
+        spec = a.pos[1]->str;
+    }
+    if (v->kind == V_ARRAY) {
+        diag_error(call->l, "%s() of an array is only supported directly in print(), e.g. print(%s(u))",
+                   f->name, which == 'r' ? "repr" : "str");
+        return &lw_ERRV;
+    }
+    vec ps = {0};
+    if (!lw_str_pieces(c, call->l, v, which == 'r' ? 'r' : 0, spec, 1, &ps))
+        return &lw_ERRV;
+    return pieces_value(call->l, &ps);
+}
+
+static int is_str(value *v) { return v->kind == V_STR || v->kind == V_FSTR; }
+
+/* x op y when one is a string ('+' joins, '*' repeats, '%' formats), else NULL. */
+value *lw_str_binop(lctx *c, loc l, int op, value *x, value *y)
+{
+    if (!is_str(x) && !is_str(y))
+        return NULL;
+    if (x->kind == V_ERR || y->kind == V_ERR)
+        return &lw_ERRV;
+    if (op == '%' && x->kind == V_STR)
+        return percent(c, l, x, y);
+    if (op == '+' && is_str(x) && is_str(y)) {
+        vec ps = {0};
+        lw_str_pieces(c, l, x, 0, "", 1, &ps);
+        lw_str_pieces(c, l, y, 0, "", 1, &ps);
+        return pieces_value(l, &ps);
+    }
+    if (op == '*') {
+        value *s = is_str(x) ? x : y, *k = is_str(x) ? y : x;
+        int64_t n;
+        if (s->kind == V_STR && k->kind == V_SCALAR && !ir_type_is_float(k->type) &&
+            ir_expr_const_int(k->e, &n)) {
+            strbuf b = {0};
+            for (int64_t i = 0; i < n; i++)
+                sb_printf(&b, "%s", s->str);
+            value *r = lit(l, arena_strndup(&util_arena, b.s ? b.s : "", b.len));
+            sb_free(&b);
+            return r;
+        }
+        diag_error(l, "repeating a string is supported by an int known when compiling (\"-\" * 40)");
+        return &lw_ERRV;
+    }
+    if (op == '+')
+        diag_error(l, is_str(x) ? "Python raises TypeError: can only concatenate str (not \"%s\") to str"
+                                : "Python raises TypeError: unsupported operand type(s) for +: '%s' and 'str'",
+                   is_str(x) ? (y->kind == V_SCALAR ? (ir_type_is_float(y->type) ? "float" : y->type == T_BOOL ? "bool" : "int") : lw_vkind_desc(y))
+                             : (x->kind == V_SCALAR ? (ir_type_is_float(x->type) ? "float" : x->type == T_BOOL ? "bool" : "int") : lw_vkind_desc(x)));
+    else if (op == '%')
+        diag_error(l, "'%%' formatting needs the format as a string known when compiling");
+    else
+        diag_error(l, "operator '%s' is not supported on strings", ast_op_name(op));
+    return &lw_ERRV;
+}
+
+/* Emits the statement building string v at run time; its number (0 after a diagnostic). A
+ * string known when compiling needs none: use v->str. */
+int lw_str_build(lctx *c, loc l, value *v)
+{
+    if (v->kind != V_FSTR)
+        return 0;
+    ir_stmt *s = ir_stmt_new(S_PRINT, l);
+    s->n = v->n;
+    s->args = NEWN(ir_expr *, v->n + 1);
+    s->strs = NEWN(const char *, v->n + 1);
+    s->pfmt = NEWN(const char *, v->n + 1);
+    s->str = "";
+    s->end = "";
+    s->sbuf = ++str_count;
+    for (int i = 0; i < v->n; i++) {
+        value *p = v->items[i];
+        if (p->kind == V_STR)
+            s->strs[i] = p->str;
+        else {
+            s->args[i] = p->e;
+            s->pfmt[i] = p->str;
+        }
+    }
+    lw_emit(c, s);
+    return s->sbuf;
+}
