@@ -1655,7 +1655,10 @@ static void emit_str_build(ectx *c, int ind, ir_stmt *s)
             c_string(&b, s->strs[i]);
             put(c, ind, "tyl_str_add(%d, %s);\n", s->sbuf, b.s);
         } else {
-            c_string(&b, s->pfmt && s->pfmt[i] ? s->pfmt[i] : "");
+            if (s->pspec && s->pspec[i])
+                sb_printf(&b, "tyl_str_get(%d)", s->pspec[i]);
+            else
+                c_string(&b, s->pfmt && s->pfmt[i] ? s->pfmt[i] : "");
             put(c, ind, "tyl_str_fmt_%s(%d, %s, %s, %s);\n", fmt_suffix(s->args[i]->type), s->sbuf,
                 b.s, S(s->args[i]), W(s->l));
         }
@@ -1841,8 +1844,11 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
                 /* collective: every rank takes part in gathering a distributed array */
                 put(c, ind, "tyl_print_array(%s, %d, NULL);\n", s->pslots[i]->name,
                     s->pflags && (s->pflags[i] & IR_PR_REPR) ? 1 : 0);
-            } else if (s->pfmt && s->pfmt[i]) {
-                c_string(&b, s->pfmt[i]);
+            } else if ((s->pfmt && s->pfmt[i]) || (s->pspec && s->pspec[i])) {
+                if (s->pspec && s->pspec[i])
+                    sb_printf(&b, "tyl_str_get(%d)", s->pspec[i]);
+                else
+                    c_string(&b, s->pfmt[i]);
                 put(c, ind, "tyl_print_fmt_%s(%s, %s, %s);\n", fmt_suffix(s->args[i]->type), b.s,
                     S(s->args[i]), W(s->l));
             } else {

@@ -33,6 +33,7 @@ static ir_stmt *print_variants(ir_stmt *s, value **vals, int from)
             p->pflags = s->pflags;
             p->pviews = s->pviews;
             p->pfmt = s->pfmt;
+            p->pspec = s->pspec;
             p->args = NEWN(ir_expr *, s->n + 1);
             memcpy(p->args, s->args, sizeof(ir_expr *) * (size_t)s->n);
             p->args[i] = ir_varref(s->l, isf ? d->f : d->i);
@@ -52,6 +53,7 @@ typedef struct pitem {
     ir_var *slot;  /* an array: the slot printed, */
     ir_view *view; /* and the view of it (NULL: all of it) */
     const char *spec; /* a scalar: Python's format spec for it (NULL: str()) */
+    int rtspec;       /* or k > 0: the spec is run-time string k */
 } pitem;
 
 static ast print_conv_err; /* print_conversion: reported */
@@ -119,8 +121,10 @@ static void print_pieces(vec *ps, int glue, vec *out)
         it->glue = glue || k > 0;
         it->conv = 's';
         it->v = p;
-        if (p->kind == V_SCALAR)
+        if (p->kind == V_SCALAR) {
             it->spec = p->str && p->str[0] ? p->str : NULL;
+            it->rtspec = p->n;
+        }
         vec_push(out, it);
     }
     if (!ps->len) {
@@ -156,8 +160,12 @@ static int print_items(lctx *c, ast *a, vec *out)
                 }
                 it->conv = p->ival == 'r' ? 'r' : 's';
                 it->v = lw_expr(c, p->a);
+                int rtk;
+                const char *spec = lw_fspec_text(c, p, &rtk);
+                if (!spec)
+                    return 0;
                 if (it->v->kind == V_ARRAY) {
-                    if (p->str && p->str[0]) {
+                    if (spec[0] || rtk) {
                         diag_error(p->l, "a format specification of an array ('{u:%s}'): NumPy "
                                          "raises TypeError: unsupported format string passed to "
                                          "numpy.ndarray.__format__", p->str);
@@ -168,7 +176,7 @@ static int print_items(lctx *c, ast *a, vec *out)
                     /* a scalar, a string...: its pieces, read when printed (no copies: a value
                      * of changing type prints through print_variants) */
                     vec ps = {0};
-                    if (!lw_str_pieces(c, p->l, it->v, p->ival, p->str, 0, &ps))
+                    if (!lw_str_pieces_rt(c, p->l, it->v, p->ival, spec, rtk, 0, &ps))
                         return 0;
                     print_pieces(&ps, it->glue, out);
                     continue;
@@ -250,6 +258,7 @@ static value *lower_print(lctx *c, ast *call)
     s->pflags = NEWN(unsigned char, n + 1);
     s->pviews = NEWN(ir_view *, n + 1);
     s->pfmt = NEWN(const char *, n + 1);
+    s->pspec = NEWN(int, n + 1);
     s->str = sep;
     s->end = end;
     value **vals = NEWN(value *, n + 1);
@@ -271,6 +280,7 @@ static value *lower_print(lctx *c, ast *call)
         else if (v->kind == V_SCALAR) {
             s->args[i] = v->e;
             s->pfmt[i] = it->spec;
+            s->pspec[i] = it->rtspec;
         }
         else if (v->kind == V_NONE)
             s->strs[i] = "None";

@@ -3,7 +3,8 @@
  * Establishes: a string known when compiling is a V_STR (constants are formatted here with the
  * run-time formatter, tyl_format.c, so both agree); otherwise a V_FSTR whose items are its
  * pieces: V_STR literals and V_SCALARs whose str is Python's format spec for them (checked
- * here; "" is str()). A V_FSTR's scalars are copied into temporaries where it is built, so a
+ * here; "" is str()) or, with n = k > 0, the spec is run-time string k (a nested field
+ * computed at run time, f"{x:.{p}f}"). A V_FSTR's scalars are copied into temporaries where it is built, so a
  * name bound to it keeps the text of that moment. lw_str_build makes one a run-time string of
  * libtyles (an S_PRINT into string k) for np.save's file name. */
 
@@ -136,10 +137,27 @@ static const char *np_scalar_name(ir_type t)
 /* The pieces of format(conv(v), spec) appended to ps: conv 0 or 's' str(), 'r' repr(). snap:
  * run-time scalars are copied into temporaries now (else the pieces read them when used, as
  * print's own items do). 0 after a diagnostic. */
+static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk, int snap, vec *ps);
 int lw_str_pieces(lctx *c, loc l, value *v, int conv, const char *spec, int snap, vec *ps)
+{
+    return pieces(c, l, v, conv, spec, 0, snap, ps);
+}
+
+int lw_str_pieces_rt(lctx *c, loc l, value *v, int conv, const char *spec, int rtk, int snap, vec *ps)
+{
+    return pieces(c, l, v, conv, spec, rtk, snap, ps);
+}
+
+/* As lw_str_pieces; rtk > 0: the spec is run-time string rtk (a number's only). */
+static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk, int snap, vec *ps)
 {
     if (!spec)
         spec = "";
+    if (rtk && v->kind != V_SCALAR && v->kind != V_ERR) {
+        diag_error(l, "a format spec computed at run time is only supported for numbers (this is %s)",
+                   lw_vkind_desc(v));
+        return 0;
+    }
     switch (v->kind) {
     case V_ERR: return 0;
     case V_STR: {
@@ -194,7 +212,7 @@ int lw_str_pieces(lctx *c, loc l, value *v, int conv, const char *spec, int snap
         return 0;
     }
     int kind = v->type == T_BOOL ? 'b' : ir_type_is_float(v->type) ? 'f' : 'i';
-    if (spec[0] && conv) {
+    if ((spec[0] || rtk) && conv) {
         diag_error(l, "a format specification after '!%c' of a number computed at run time is not "
                       "supported; drop the '!%c'", conv, conv);
         return 0;
@@ -219,7 +237,7 @@ int lw_str_pieces(lctx *c, loc l, value *v, int conv, const char *spec, int snap
             close = ")";
         }
     }
-    if (v->e->kind == E_CONST && v->type != T_F32) {
+    if (v->e->kind == E_CONST && v->type != T_F32 && !rtk) {
         tyl_sbuf b = {0};
         int rc = kind == 'f' ? tyl_format_double(&b, spec, v->e->c.f)
                  : kind == 'b' ? tyl_format_bool(&b, spec, v->e->c.i != 0)
@@ -236,6 +254,7 @@ int lw_str_pieces(lctx *c, loc l, value *v, int conv, const char *spec, int snap
         value *p = NEW(value);
         *p = *v;
         p->str = arena_strndup(&util_arena, spec, strlen(spec));
+        p->n = rtk;
         if (snap) {
             if (v->dyn || v->mixed) {
                 diag_error(l, "formatting a value that is an int on some paths and a float on "
@@ -254,6 +273,36 @@ int lw_str_pieces(lctx *c, loc l, value *v, int conv, const char *spec, int snap
     if (close)
         put_piece(ps, lit(v->l, close));
     return 1;
+}
+
+/* The format spec of the f-string field p with its nested fields ({x:.{p}f}) replaced by their
+ * values ("" for none); NULL after a diagnostic. When a nested value is computed at run time,
+ * the spec is built as run-time string *rtk (0 otherwise) and "" returned. */
+const char *lw_fspec_text(lctx *c, ast *p, int *rtk)
+{
+    *rtk = 0;
+    if (!p->args.len)
+        return p->str ? p->str : "";
+    vec ps = {0};
+    int k = 0, depth = 0;
+    const char *s0 = p->str;
+    for (const char *s = p->str; *s; s++) {
+        if (*s == '{' && depth++ == 0) {
+            put_piece(&ps, lit(p->l, arena_strndup(&util_arena, s0, (size_t)(s - s0))));
+            ast *e = VEC_AT(p->args, k++, ast *);
+            value *v = lw_expr(c, e);
+            if (v->kind == V_ERR || !lw_str_pieces(c, e->l, v, 0, "", 1, &ps))
+                return NULL;
+        } else if (*s == '}' && depth > 0 && --depth == 0) {
+            s0 = s + 1;
+        }
+    }
+    put_piece(&ps, lit(p->l, s0));
+    value *sv = pieces_value(p->l, &ps);
+    if (sv->kind == V_STR)
+        return sv->str;
+    *rtk = lw_str_build(c, p->l, sv);
+    return "";
 }
 
 /* f"..." as a value. */
@@ -276,7 +325,9 @@ value *lw_fstring(lctx *c, ast *a)
                              "print(f\"u = {u}\")");
             return &lw_ERRV;
         }
-        if (!lw_str_pieces(c, p->l, v, p->ival, p->str, 1, &ps))
+        int rtk;
+        const char *spec = lw_fspec_text(c, p, &rtk);
+        if (!spec || !pieces(c, p->l, v, p->ival, spec, rtk, 1, &ps))
             return &lw_ERRV;
     }
     return pieces_value(a->l, &ps);
@@ -685,6 +736,7 @@ int lw_str_build(lctx *c, loc l, value *v)
     s->args = NEWN(ir_expr *, v->n + 1);
     s->strs = NEWN(const char *, v->n + 1);
     s->pfmt = NEWN(const char *, v->n + 1);
+    s->pspec = NEWN(int, v->n + 1);
     s->str = "";
     s->end = "";
     s->sbuf = ++str_count;
@@ -695,6 +747,7 @@ int lw_str_build(lctx *c, loc l, value *v)
         else {
             s->args[i] = p->e;
             s->pfmt[i] = p->str;
+            s->pspec[i] = p->n;
         }
     }
     lw_emit(c, s);

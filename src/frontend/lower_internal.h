@@ -285,6 +285,8 @@ void lw_block(lctx *c, vec *stmts);
 /* Strings built from values (lower_format.c)                                                  */
 
 value *lw_fstring(lctx *c, ast *a);
+const char *lw_fspec_text(lctx *c, ast *p, int *rtk);
+int lw_str_pieces_rt(lctx *c, loc l, value *v, int conv, const char *spec, int rtk, int snap, vec *ps);
 value *lw_str_call(lctx *c, ast *call);
 value *lw_str_binop(lctx *c, loc l, int op, value *x, value *y);
 int lw_str_pieces(lctx *c, loc l, value *v, int conv, const char *spec, int snap, vec *ps);

@@ -248,6 +248,8 @@ struct ir_stmt {
     unsigned char *pflags; /* S_PRINT: IR_PR_* of each item (may be NULL: none) */
     const char **pfmt;   /* S_PRINT: Python's format spec of scalar item k (NULL or NULL entry:
                             str() of it; a spec the compiler checked) */
+    int *pspec;          /* S_PRINT: k > 0: the spec of scalar item k is run-time string k
+                            instead (built before; a nested field, f"{x:.{p}f}") */
     int sbuf;            /* S_PRINT: 0 prints; k > 0 builds run-time string k instead (items
                             strings and scalars, no sep, no end: an f-string, '%', .format());
                             S_SAVE: k > 0: the file name is string k, else str */

@@ -255,18 +255,23 @@ static tyl_sbuf *str_buf(int k)
     return &strs[k];
 }
 
-static void str_done(tyl_sbuf *b, int rc, const char *where)
+/* After formatting into b: out of memory, or Python's exception for the value (kind 'i' 'f'
+ * 'b') and spec (one built at run time may be invalid, f"{x:.{p}f}" with p < 0). */
+static void str_done(tyl_sbuf *b, int rc, const char *where, int kind, const char *spec)
 {
     if (b->oom) {
         fflush(stdout);
         fprintf(stderr, "tyles: error: out of memory in a string\n");
         exit(1);
     }
-    /* the compiler checked the spec; only a value can be wrong here */
     if (rc == -2)
         tyl_rt_error_all(where, "OverflowError: %%c arg not in range(0x110000)");
-    if (rc == -1)
-        tyl_rt_error_all(where, "ValueError: invalid format specifier");
+    if (rc == -1) {
+        tyl_fspec f;
+        char err[200];
+        tyl_fspec_parse(spec, kind, &f, err, sizeof err);
+        tyl_rt_error_all(where, "ValueError: %s", err);
+    }
 }
 
 void tyl_str_reset(int k)
@@ -280,12 +285,12 @@ void tyl_str_add(int k, const char *s)
 {
     tyl_sbuf *b = str_buf(k);
     tyl_sbuf_add(b, s, strlen(s));
-    str_done(b, 0, NULL);
+    str_done(b, 0, NULL, 'i', "");
 }
 void tyl_str_fmt_f64(int k, const char *spec, double x, const char *where)
 {
     tyl_sbuf *b = str_buf(k);
-    str_done(b, tyl_format_double(b, spec, x), where);
+    str_done(b, tyl_format_double(b, spec, x), where, 'f', spec);
 }
 void tyl_str_fmt_f32(int k, const char *spec, float x, const char *where)
 {
@@ -300,12 +305,12 @@ void tyl_str_fmt_f32(int k, const char *spec, float x, const char *where)
 void tyl_str_fmt_i64(int k, const char *spec, int64_t x, const char *where)
 {
     tyl_sbuf *b = str_buf(k);
-    str_done(b, tyl_format_int(b, spec, x), where);
+    str_done(b, tyl_format_int(b, spec, x), where, 'i', spec);
 }
 void tyl_str_fmt_bool(int k, const char *spec, bool x, const char *where)
 {
     tyl_sbuf *b = str_buf(k);
-    str_done(b, tyl_format_bool(b, spec, x), where);
+    str_done(b, tyl_format_bool(b, spec, x), where, 'b', spec);
 }
 const char *tyl_str_get(int k)
 {
