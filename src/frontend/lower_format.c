@@ -134,7 +134,8 @@ static const char *np_scalar_name(ir_type t)
     return "np.float64";
 }
 
-/* The pieces of format(conv(v), spec) appended to ps: conv 0 or 's' str(), 'r' repr(). snap:
+/* The pieces of format(conv(v), spec) appended to ps: conv 0 format(v, spec), 's' str(), 'r'
+ * repr() (they differ for np.float32 and bools). snap:
  * run-time scalars are copied into temporaries now (else the pieces read them when used, as
  * print's own items do). 0 after a diagnostic. */
 static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk, int snap, vec *ps);
@@ -209,6 +210,17 @@ static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk,
     default:
         diag_error(l, "formatting %s as a string is not supported (strings, numbers, tuples, "
                       "dtypes and, in print(), arrays are)", lw_vkind_desc(v));
+        return 0;
+    }
+    if (v->type == T_F32 && !conv && !spec[0] && !rtk)
+        /* format(np.float32(x), '') formats float(x); only str() writes float32's digits */
+        v = lw_scalar(v->l, v->e->kind == E_CONST ? ir_const_f(v->l, T_F64, (double)(float)v->e->c.f)
+                                                  : ir_cast(v->l, T_F64, v->e), v->weak);
+    if (v->type == T_BOOL && conv == 'r' && v->e->kind != E_CONST) {
+        /* a comparison gives np.True_ or True depending on its operands' types, which the
+         * compiled program does not follow for bools */
+        diag_error(l, "repr() of a bool computed at run time is not supported (NumPy writes "
+                      "np.True_, Python True); use str() or '!s'");
         return 0;
     }
     int kind = v->type == T_BOOL ? 'b' : ir_type_is_float(v->type) ? 'f' : 'i';
@@ -487,7 +499,7 @@ static value *percent(lctx *c, loc l, value *fmt, value *argv)
         }
         const char *spec = arena_strndup(&util_arena, sp.s ? sp.s : "", sp.len);
         sb_free(&sp);
-        int conv = t == 'r' ? 'r' : 0;
+        int conv = t == 'r' ? 'r' : spec[0] ? 0 : 's';
         if (v->kind == V_SCALAR && !numeric && t != 'c') {
             /* str(x) padded: a number's format() with only a width is its str() padded */
             if (conv == 'r' && spec[0]) {
@@ -676,7 +688,7 @@ value *lw_str_call(lctx *c, ast *call)
         return &lw_ERRV;
     }
     vec ps = {0};
-    if (!lw_str_pieces(c, call->l, v, which == 'r' ? 'r' : 0, spec, 1, &ps))
+    if (!lw_str_pieces(c, call->l, v, which == 'f' ? 0 : which, spec, 1, &ps))
         return &lw_ERRV;
     return pieces_value(call->l, &ps);
 }
