@@ -397,7 +397,8 @@ static void lower_augassign(lctx *c, ast *s)
             lw_emit_sweep(c, s->l, cur, r, 0);
             return;
         }
-        lw_assign_name(c, t, lw_binop(c, s->l, op, cur, rhs));
+        value *sv = lw_str_binop(c, s->l, s->op, cur, rhs); /* name += ".npy" (lower_format.c) */
+        lw_assign_name(c, t, sv ? sv : lw_binop(c, s->l, op, cur, rhs));
         if (list)
             list->items[li] = lw_read_name(c, t);
         return;
