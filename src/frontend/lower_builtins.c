@@ -15,7 +15,7 @@ static value *lower_print(lctx *c, ast *call);
 
 /* A print of values of changing type (a function's result): one print per combination of
  * their tags, each printing the int or the float as Python would. */
-static ir_stmt *print_variants(ir_stmt *s, value **vals, int from)
+ir_stmt *lw_print_variants(ir_stmt *s, value **vals, int from)
 {
     for (int i = from; i < s->n; i++) {
         if (s->strs[i] || !vals[i]->dyn)
@@ -34,10 +34,11 @@ static ir_stmt *print_variants(ir_stmt *s, value **vals, int from)
             p->pviews = s->pviews;
             p->pfmt = s->pfmt;
             p->pspec = s->pspec;
+            p->sbuf = s->sbuf;
             p->args = NEWN(ir_expr *, s->n + 1);
             memcpy(p->args, s->args, sizeof(ir_expr *) * (size_t)s->n);
             p->args[i] = ir_varref(s->l, isf ? d->f : d->i);
-            vec_push(isf ? &st->body : &st->orelse, print_variants(p, vals, i + 1));
+            vec_push(isf ? &st->body : &st->orelse, lw_print_variants(p, vals, i + 1));
         }
         return st;
     }
@@ -290,7 +291,7 @@ static value *lower_print(lctx *c, ast *call)
             return &lw_ERRV;
         }
     }
-    lw_emit(c, print_variants(s, vals, 0));
+    lw_emit(c, lw_print_variants(s, vals, 0));
     return lw_vnew(V_NONE, l);
 }
 

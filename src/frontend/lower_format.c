@@ -267,10 +267,27 @@ static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk,
         *p = *v;
         p->str = arena_strndup(&util_arena, spec, strlen(spec));
         p->n = rtk;
-        if (snap) {
-            if (v->dyn || v->mixed) {
-                diag_error(l, "formatting a value that is an int on some paths and a float on "
-                              "others is not supported here (only directly in print())");
+        if (snap && v->dyn) {
+            /* int or float at run time: its int, float and tag copied; the string is built by
+             * one statement per tag (lw_print_variants) */
+            dynvar *d = NEW(dynvar);
+            ir_var *src[3] = {v->dyn->i, v->dyn->f, v->dyn->tag}, *dst[3];
+            for (int k = 0; k < 3; k++) {
+                dst[k] = lw_temp_scalar(c, src[k]->type);
+                ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+                s->var = dst[k];
+                s->e = ir_varref(l, src[k]);
+                lw_emit(c, s);
+            }
+            d->name = v->dyn->name;
+            d->i = dst[0], d->f = dst[1], d->tag = dst[2];
+            p->dyn = d;
+            p->e = ir_varref(l, d->f);
+        } else if (snap) {
+            if (v->mixed) {
+                diag_error(l, "formatting a value computed from a name that is an int on some "
+                              "paths and a float on others is not supported here (only directly "
+                              "in print())");
                 return 0;
             }
             ir_var *t = lw_temp_scalar(c, v->type);
@@ -762,6 +779,6 @@ int lw_str_build(lctx *c, loc l, value *v)
             s->pspec[i] = p->n;
         }
     }
-    lw_emit(c, s);
+    lw_emit(c, lw_print_variants(s, v->items, 0));
     return s->sbuf;
 }
