@@ -53,12 +53,10 @@ static value *pieces_value(loc l, vec *ps)
     return v;
 }
 
-/* Python's repr of a str. */
-static const char *str_repr(const char *s)
+/* s escaped as Python's repr of a str quoted by q writes it (quotes not included). */
+static const char *str_escape(const char *s, int q)
 {
-    int q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
     strbuf b = {0};
-    sb_putc(&b, (char)q);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '\\' || *p == q)
             sb_printf(&b, "\\%c", *p);
@@ -73,10 +71,15 @@ static const char *str_repr(const char *s)
         else
             sb_putc(&b, (char)*p);
     }
-    sb_putc(&b, (char)q);
-    const char *r = arena_strndup(&util_arena, b.s, b.len);
+    const char *r = arena_strndup(&util_arena, b.s ? b.s : "", b.len);
     sb_free(&b);
     return r;
+}
+static int repr_quote(int has_single, int has_double) { return has_single && !has_double ? '"' : '\''; }
+static const char *str_repr(const char *s)
+{
+    int q = repr_quote(strchr(s, '\'') != NULL, strchr(s, '"') != NULL);
+    return arena_printf(&util_arena, "%c%s%c", q, str_escape(s, q), q);
 }
 
 static long u8chars(const char *s)
@@ -168,15 +171,31 @@ static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk,
         put_piece(ps, lit(v->l, s));
         return 1;
     }
-    case V_FSTR:
-        if (conv == 'r' || spec[0]) {
-            diag_error(l, "%s of a string computed at run time is not supported (only of "
-                          "its pieces)", conv == 'r' ? "repr()" : "a format specification");
+    case V_FSTR: {
+        if (spec[0]) {
+            diag_error(l, "a format specification of a string computed at run time is not supported");
             return 0;
         }
+        /* repr: quoted and escaped as Python does; the numbers in it hold neither quotes nor
+         * backslashes, so its literal pieces decide */
+        int q = 0;
+        if (conv == 'r') {
+            int s1 = 0, s2 = 0;
+            for (int i = 0; i < v->n; i++)
+                if (v->items[i]->kind == V_STR) {
+                    s1 |= strchr(v->items[i]->str, '\'') != NULL;
+                    s2 |= strchr(v->items[i]->str, '"') != NULL;
+                }
+            q = repr_quote(s1, s2);
+            put_piece(ps, lit(l, arena_printf(&util_arena, "%c", q)));
+        }
         for (int i = 0; i < v->n; i++)
-            put_piece(ps, v->items[i]);
+            put_piece(ps, q && v->items[i]->kind == V_STR ? lit(l, str_escape(v->items[i]->str, q))
+                                                          : v->items[i]);
+        if (q)
+            put_piece(ps, lit(l, arena_printf(&util_arena, "%c", q)));
         return 1;
+    }
     case V_NONE:
     case V_DTYPE:
     case V_TUPLE: {
