@@ -1802,7 +1802,10 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         line(c, ind, s->l);
         put(c, ind, "if (%s)\n", COND(s->e));
         /* scalars are the same on every rank, so every rank stops here: rank 0 tells */
-        put(c, ind + 1, "tyl_rt_error_all(%s, \"%%s\", %s);\n", W(s->l), b.s);
+        if (s->sbuf) /* the message's end is run-time string sbuf */
+            put(c, ind + 1, "tyl_rt_error_all(%s, \"%%s%%s\", %s, tyl_str_get(%d));\n", W(s->l), b.s, s->sbuf);
+        else
+            put(c, ind + 1, "tyl_rt_error_all(%s, \"%%s\", %s);\n", W(s->l), b.s);
         sb_free(&b);
         return;
     }

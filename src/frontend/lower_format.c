@@ -801,3 +801,20 @@ int lw_str_build(lctx *c, loc l, value *v)
     lw_emit(c, lw_print_variants(s, v->items, 0));
     return s->sbuf;
 }
+
+/* assert/raise whose message (after msg, "AssertionError: ") is string rt computed at run time:
+ * if (cond) { build it; stop with it }, so the message costs nothing while the test holds. */
+void lw_emit_raise_str(lctx *c, loc l, ir_expr *cond, const char *msg, value *rt)
+{
+    ir_stmt *st = ir_stmt_new(S_IF, l);
+    st->e = cond;
+    vec *saved = c->out;
+    c->out = &st->body;
+    ir_stmt *r = ir_stmt_new(S_RAISE, l);
+    r->e = ir_const_i(l, T_BOOL, 1);
+    r->str = msg;
+    r->sbuf = lw_str_build(c, l, rt);
+    lw_emit(c, r);
+    c->out = saved;
+    lw_emit(c, st);
+}

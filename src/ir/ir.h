@@ -252,7 +252,8 @@ struct ir_stmt {
                             instead (built before; a nested field, f"{x:.{p}f}") */
     int sbuf;            /* S_PRINT: 0 prints; k > 0 builds run-time string k instead (items
                             strings and scalars, no sep, no end: an f-string, '%', .format());
-                            S_SAVE: k > 0: the file name is string k, else str */
+                            S_SAVE: k > 0: the file name is string k, else str;
+                            S_RAISE: k > 0: the message is str followed by string k */
     ir_check check;      /* S_CHECK */
     ir_op op;            /* S_REDUCE */
     int na, nb;          /* S_CHECK */
