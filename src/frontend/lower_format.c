@@ -687,11 +687,20 @@ fail:
 value *lw_str_call(lctx *c, ast *call)
 {
     ast *f = call->a;
-    if (f->kind == A_ATTR && strcmp(f->name, "format") == 0 && f->a->kind == A_STR) {
+    if (f->kind == A_ATTR && strcmp(f->name, "format") == 0) {
+        /* a literal, or a name bound to one (fmt = "{:.3f}"; fmt.format(x)) */
+        const char *text = f->a->kind == A_STR ? f->a->str : NULL;
+        if (f->a->kind == A_NAME) {
+            binding *b = lw_lookup(c, f->a->name, &(int){0});
+            if (b && b->kind == B_VALUE && b->val->kind == V_STR)
+                text = b->val->str;
+        }
+        if (!text)
+            return NULL;
         args a = lw_args(c, call);
         if (lw_any_err(&a))
             return &lw_ERRV;
-        return str_format(c, call->l, f->a->str, &a);
+        return str_format(c, call->l, text, &a);
     }
     if (f->kind != A_NAME || lw_lookup(c, f->name, &(int){0}))
         return NULL;
