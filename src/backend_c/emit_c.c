@@ -1651,7 +1651,9 @@ static void emit_str_build(ectx *c, int ind, ir_stmt *s)
     put(c, ind, "tyl_str_reset(%d);\n", s->sbuf);
     for (int i = 0; i < s->n; i++) {
         strbuf b = {0};
-        if (s->strs[i]) {
+        if (s->pflags && (s->pflags[i] & IR_PR_STRBUF)) {
+            put(c, ind, "tyl_str_add(%d, tyl_str_get(%d));\n", s->sbuf, s->pspec[i]);
+        } else if (s->strs[i]) {
             c_string(&b, s->strs[i]);
             put(c, ind, "tyl_str_add(%d, %s);\n", s->sbuf, b.s);
         } else {
@@ -1824,7 +1826,9 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
                 put(c, ind, "tyl_print_str(%s);\n", b.s);
                 b.len = 0;
             }
-            if (s->strs[i]) {
+            if (s->pflags && (s->pflags[i] & IR_PR_STRBUF)) {
+                put(c, ind, "tyl_print_str(tyl_str_get(%d));\n", s->pspec[i]);
+            } else if (s->strs[i]) {
                 c_string(&b, s->strs[i]);
                 put(c, ind, "tyl_print_str(%s);\n", b.s);
             } else if (ir_print_view(s, i)) {
@@ -1872,7 +1876,7 @@ static void emit_stmt(ectx *c, int ind, ir_stmt *s)
         line(c, ind, s->l);
         strbuf b = {0};
         if (s->sbuf)
-            put(c, ind, "tyl_save_npy(tyl_str_get(%d), %s, %s);\n", s->sbuf, s->var->name, W(s->l));
+            put(c, ind, "tyl_save_npy(tyl_str_npy(%d), %s, %s);\n", s->sbuf, s->var->name, W(s->l));
         else {
             c_string(&b, s->str);
             put(c, ind, "tyl_save_npy(%s, %s, %s);\n", b.s, s->var->name, W(s->l));

@@ -276,7 +276,11 @@ static value *lower_print(lctx *c, ast *call)
                 s->pflags[i] |= IR_PR_REPR;
             continue;
         }
-        if (v->kind == V_STR)
+        if (v->kind == V_STR && v->n) { /* a piece: run-time string v->n (lower_format.c) */
+            s->strs[i] = "";
+            s->pflags[i] |= IR_PR_STRBUF;
+            s->pspec[i] = v->n;
+        } else if (v->kind == V_STR)
             s->strs[i] = v->str;
         else if (v->kind == V_SCALAR) {
             s->args[i] = v->e;

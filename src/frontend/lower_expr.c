@@ -452,6 +452,8 @@ value *lw_expr(lctx *c, ast *a)
         int64_t k;
         if (ir_expr_const_int(t->e, &k))
             return k ? x : y;
+        if ((x->kind == V_STR || x->kind == V_FSTR) && (y->kind == V_STR || y->kind == V_FSTR))
+            return lw_str_select(c, a->l, t->e, x, y);
         if (x->kind != V_SCALAR || y->kind != V_SCALAR || x->type != y->type) {
             diag_error(a->l, "both branches of a conditional expression must be scalars of the same type");
             return &lw_ERRV;

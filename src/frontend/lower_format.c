@@ -27,11 +27,11 @@ static value *lit(loc l, const char *s)
 /* Appends piece p, merging adjacent literals. */
 static void put_piece(vec *ps, value *p)
 {
-    if (p->kind == V_STR) {
+    if (p->kind == V_STR && !p->n) {
         if (!p->str[0])
             return;
-        if (ps->len && VEC_AT(*ps, ps->len - 1, value *)->kind == V_STR) {
-            value *q = VEC_AT(*ps, ps->len - 1, value *);
+        value *q = ps->len ? VEC_AT(*ps, ps->len - 1, value *) : NULL;
+        if (q && q->kind == V_STR && !q->n) {
             ps->items[ps->len - 1] = lit(q->l, arena_printf(&util_arena, "%s%s", q->str, p->str));
             return;
         }
@@ -43,7 +43,7 @@ static value *pieces_value(loc l, vec *ps)
 {
     if (!ps->len)
         return lit(l, "");
-    if (ps->len == 1 && VEC_AT(*ps, 0, value *)->kind == V_STR)
+    if (ps->len == 1 && VEC_AT(*ps, 0, value *)->kind == V_STR && !VEC_AT(*ps, 0, value *)->n)
         return lit(l, VEC_AT(*ps, 0, value *)->str);
     value *v = lw_vnew(V_FSTR, l);
     v->n = ps->len;
@@ -182,7 +182,11 @@ static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk,
         if (conv == 'r') {
             int s1 = 0, s2 = 0;
             for (int i = 0; i < v->n; i++)
-                if (v->items[i]->kind == V_STR) {
+                if (v->items[i]->kind == V_STR && v->items[i]->n) {
+                    diag_error(l, "repr() of a string chosen at run time (by a conditional "
+                                  "expression) is not supported");
+                    return 0;
+                } else if (v->items[i]->kind == V_STR) {
                     s1 |= strchr(v->items[i]->str, '\'') != NULL;
                     s2 |= strchr(v->items[i]->str, '"') != NULL;
                 }
@@ -782,12 +786,54 @@ value *lw_str_binop(lctx *c, loc l, int op, value *x, value *y)
     return &lw_ERRV;
 }
 
+static void build_into(lctx *c, loc l, value *v, int k);
+
 /* Emits the statement building string v at run time; its number (0 after a diagnostic). A
  * string known when compiling needs none: use v->str. */
 int lw_str_build(lctx *c, loc l, value *v)
 {
     if (v->kind != V_FSTR)
         return 0;
+    int k = ++str_count;
+    build_into(c, l, v, k);
+    return k;
+}
+
+/* x if cond else y of strings, cond known at run time only: run-time string k, set in the
+ * branches of an S_IF, as the one piece of a V_FSTR. */
+value *lw_str_select(lctx *c, loc l, ir_expr *cond, value *x, value *y)
+{
+    int k = ++str_count;
+    ir_stmt *st = ir_stmt_new(S_IF, l);
+    st->e = cond;
+    vec *saved = c->out;
+    c->out = &st->body;
+    build_into(c, l, x, k);
+    c->out = &st->orelse;
+    build_into(c, l, y, k);
+    c->out = saved;
+    lw_emit(c, st);
+    value *p = lit(l, "");
+    p->n = k;
+    value *r = lw_vnew(V_FSTR, l);
+    r->n = 1;
+    r->items = NEWN(value *, 1);
+    r->items[0] = p;
+    return r;
+}
+
+/* The S_PRINT setting run-time string k to v (a V_FSTR or a V_STR). */
+static void build_into(lctx *c, loc l, value *v, int k)
+{
+    if (v->kind == V_STR) {
+        value *one[1] = {v};
+        value w = {0};
+        w.kind = V_FSTR;
+        w.n = 1;
+        w.items = one;
+        build_into(c, l, &w, k);
+        return;
+    }
     ir_stmt *s = ir_stmt_new(S_PRINT, l);
     s->n = v->n;
     s->args = NEWN(ir_expr *, v->n + 1);
@@ -796,10 +842,15 @@ int lw_str_build(lctx *c, loc l, value *v)
     s->pspec = NEWN(int, v->n + 1);
     s->str = "";
     s->end = "";
-    s->sbuf = ++str_count;
+    s->sbuf = k;
+    s->pflags = NEWN(unsigned char, v->n + 1);
     for (int i = 0; i < v->n; i++) {
         value *p = v->items[i];
-        if (p->kind == V_STR)
+        if (p->kind == V_STR && p->n) { /* run-time string p->n (a conditional expression) */
+            s->strs[i] = "";
+            s->pflags[i] = IR_PR_STRBUF;
+            s->pspec[i] = p->n;
+        } else if (p->kind == V_STR)
             s->strs[i] = p->str;
         else {
             s->args[i] = p->e;
@@ -808,7 +859,6 @@ int lw_str_build(lctx *c, loc l, value *v)
         }
     }
     lw_emit(c, lw_print_variants(s, v->items, 0));
-    return s->sbuf;
 }
 
 /* assert/raise whose message (after msg, "AssertionError: ") is string rt computed at run time:

@@ -291,6 +291,7 @@ value *lw_str_call(lctx *c, ast *call);
 value *lw_str_binop(lctx *c, loc l, int op, value *x, value *y);
 int lw_str_pieces(lctx *c, loc l, value *v, int conv, const char *spec, int snap, vec *ps);
 int lw_str_build(lctx *c, loc l, value *v);
+value *lw_str_select(lctx *c, loc l, ir_expr *cond, value *x, value *y);
 void lw_emit_raise_str(lctx *c, loc l, ir_expr *cond, const char *msg, value *rt);
 /* lower_builtins.c: an S_PRINT of values of changing type (value->dyn) as one S_PRINT per
  * combination of their tags. */

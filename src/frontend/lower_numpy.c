@@ -865,21 +865,8 @@ static value *np_save(lctx *c, loc l, const char *f, value **v, args *a)
     if (!slot)
         slot = lw_whole_slot(lw_materialize(c, arr));
     ir_stmt *s = ir_stmt_new(S_SAVE, l);
-    if (v[0]->kind == V_FSTR) { /* built at run time (lower_format.c) */
-        value *name = v[0];
-        value *last = name->items[name->n - 1];
-        size_t n = last->kind == V_STR ? strlen(last->str) : 0;
-        if (n < 4 || strcmp(last->str + n - 4, ".npy") != 0) { /* a number never ends in .npy */
-            vec ps = {0};
-            lw_str_pieces(c, l, name, 0, "", 0, &ps);
-            value *npy = lw_vnew(V_STR, l);
-            npy->str = ".npy";
-            vec_push(&ps, npy);
-            name = lw_vnew(V_FSTR, l);
-            name->n = ps.len;
-            name->items = (value **)ps.items;
-        }
-        s->sbuf = lw_str_build(c, l, name);
+    if (v[0]->kind == V_FSTR) { /* built at run time (lower_format.c); ".npy" added then */
+        s->sbuf = lw_str_build(c, l, v[0]);
         s->var = slot;
         lw_emit(c, s);
         return lw_vnew(V_NONE, l);

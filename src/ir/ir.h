@@ -207,7 +207,11 @@ typedef enum ir_skind {
 } ir_skind;
 
 /* S_PRINT item flags. */
-enum { IR_PR_REPR = 1, IR_PR_GLUE = 2 };
+enum {
+    IR_PR_REPR = 1,
+    IR_PR_GLUE = 2,
+    IR_PR_STRBUF = 4, /* a string item (strs[k] "") whose text is run-time string pspec[k] */
+};
 
 /* What S_RANDOM does; same order as TYL_RK_* in the runtime (R_SEED aside). */
 typedef enum ir_rkind { R_SAMPLE, R_SAMPLE_F32, R_GAUSS, R_UNIFORM, R_INT, R_SEED } ir_rkind;

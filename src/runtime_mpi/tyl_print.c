@@ -318,6 +318,16 @@ const char *tyl_str_get(int k)
     return b->s ? b->s : "";
 }
 
+const char *tyl_str_npy(int k)
+{
+    tyl_sbuf *b = str_buf(k);
+    if (b->len < 4 || memcmp(b->s + b->len - 4, ".npy", 4) != 0) {
+        tyl_sbuf_add(b, ".npy", 4);
+        str_done(b, 0, NULL, 'i', "");
+    }
+    return tyl_str_get(k);
+}
+
 #define PRINT_FMT(name, T)                                                                     \
     void tyl_print_fmt_##name(const char *spec, T x, const char *where)                       \
     {                                                                                          \

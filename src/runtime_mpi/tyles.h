@@ -577,6 +577,8 @@ void tyl_str_fmt_f32(int k, const char *spec, float x, const char *where);
 void tyl_str_fmt_i64(int k, const char *spec, int64_t x, const char *where);
 void tyl_str_fmt_bool(int k, const char *spec, bool x, const char *where);
 const char *tyl_str_get(int k);
+/* String k with ".npy" appended unless it ends so (np.save's file name). */
+const char *tyl_str_npy(int k);
 
 /* ---- .npy files ---- */
 
