@@ -510,7 +510,10 @@ static value *percent(lctx *c, loc l, value *fmt, value *argv)
                     sb_free(&txt), sb_free(&sp);
                     return &lw_ERRV;
                 }
-                v = lw_scalar(v->l, ir_cast(v->l, T_I64, v->e), v->weak); /* int(x) */
+                ir_expr **arg = NEWN(ir_expr *, 1);
+                arg[0] = v->e;
+                /* int(x), with Python's errors for inf and nan */
+                v = lw_scalar(v->l, ir_call(v->l, FN_PYINT, T_I64, 1, arg), v->weak);
             } else if (v->type == T_BOOL) {
                 v = lw_scalar(v->l, ir_cast(v->l, T_I64, v->e), v->weak);
             }
