@@ -39,7 +39,7 @@ value *lw_read_name(lctx *c, ast *a)
             diag_error(a->l, "'...' (Ellipsis) is only supported as an index item, e.g. u[..., 0]");
             return &lw_ERRV;
         }
-        if (strcmp(a->name, "str") == 0 || strcmp(a->name, "repr") == 0) {
+        if (strcmp(a->name, "str") == 0 || strcmp(a->name, "repr") == 0 || strcmp(a->name, "format") == 0) {
             diag_error(a->l, "'%s' is only supported called directly, e.g. %s(x)", a->name, a->name);
             return &lw_ERRV;
         }
@@ -47,14 +47,14 @@ value *lw_read_name(lctx *c, ast *a)
          * them undefined, which would send the user looking for a typo. */
         static const char *unsupported[] = {"dict", "set", "map", "filter", "sorted", "reversed",
                                             "any", "all", "isinstance", "open", "input",
-                                            "iter", "next", "type", "str", "repr", "format",
-                                            "getattr", "setattr", "super", "object", "complex", NULL};
+                                            "iter", "next", "type", "getattr", "setattr", "super", "object", "complex", NULL};
         for (const char **p = unsupported; *p; p++)
             if (strcmp(*p, a->name) == 0) {
                 diag_error(a->l, "the Python built-in '%s' is not supported in a stencil program",
                            a->name);
                 diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, min, max, "
-                                    "len, bool, round, slice, list, tuple, sum, zip, enumerate");
+                                    "len, bool, round, slice, list, tuple, sum, zip, enumerate, "
+                                    "str, repr, format");
                 return &lw_ERRV;
             }
         diag_error(a->l, "name '%s' is not defined", a->name);
