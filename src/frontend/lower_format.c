@@ -1,12 +1,15 @@
 /* lower_format.c: strings built from values: f-strings, printf-style '%', str.format(), str(),
- * repr(), format() and '+' / '*' of strings. Requires: the values formatted are lowered.
+ * repr(), format(), '+' / '+=' / '*' of strings and `x if c else y` of strings.
+ * Requires: the values formatted are lowered.
  * Establishes: a string known when compiling is a V_STR (constants are formatted here with the
  * run-time formatter, tyl_format.c, so both agree); otherwise a V_FSTR whose items are its
- * pieces: V_STR literals and V_SCALARs whose str is Python's format spec for them (checked
- * here; "" is str()) or, with n = k > 0, the spec is run-time string k (a nested field
- * computed at run time, f"{x:.{p}f}"). A V_FSTR's scalars are copied into temporaries where it is built, so a
- * name bound to it keeps the text of that moment. lw_str_build makes one a run-time string of
- * libtyles (an S_PRINT into string k) for np.save's file name. */
+ * pieces: V_STR literals (or, with n = k > 0, run-time string k: a conditional expression's)
+ * and V_SCALARs whose str is Python's format spec for them (checked here; "" is format(x, ""))
+ * or, with n = k > 0, whose spec is run-time string k (a nested field computed at run time,
+ * f"{x:.{p}f}"). A V_FSTR's scalars are copied into temporaries where it is built (a name of
+ * changing type: its int, float and tag), so a name bound to it keeps the text of that moment.
+ * lw_str_build makes one a run-time string of libtyles (an S_PRINT with sbuf = k) for np.save's
+ * file name and assert/raise messages; print takes the pieces as its items. */
 
 #include "lower_internal.h"
 
