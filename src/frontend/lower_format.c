@@ -344,6 +344,8 @@ const char *lw_fspec_text(lctx *c, ast *p, int *rtk)
     for (const char *s = p->str; *s; s++) {
         if (*s == '{' && depth++ == 0) {
             put_piece(&ps, lit(p->l, arena_strndup(&util_arena, s0, (size_t)(s - s0))));
+            if (k >= p->args.len) /* the lexer reported this field */
+                return NULL;
             ast *e = VEC_AT(p->args, k++, ast *);
             value *v = lw_expr(c, e);
             if (v->kind == V_ERR || !lw_str_pieces(c, e->l, v, 0, "", 1, &ps))
