@@ -694,11 +694,89 @@ fail:
 
 /* ---- calls and operators ------------------------------------------------------------------- */
 
-/* str(x), repr(x), format(x[, spec]) by their built-in names and "...".format(...): the string,
- * or NULL when the call is none of these. */
+/* Whether a is an expression whose value is a string, seen without lowering it. */
+static int is_str_expr(lctx *c, ast *a)
+{
+    switch (a->kind) {
+    case A_STR:
+    case A_FSTRING: return 1;
+    case A_BINOP: return a->op == '%' && a->a->kind == A_STR;
+    case A_CALL:
+        return a->a->kind == A_NAME && !lw_lookup(c, a->a->name, &(int){0}) &&
+               (!strcmp(a->a->name, "str") || !strcmp(a->a->name, "repr") || !strcmp(a->a->name, "format"));
+    case A_NAME: {
+        binding *b = lw_lookup(c, a->name, &(int){0});
+        return b && b->kind == B_VALUE && (b->val->kind == V_STR || b->val->kind == V_FSTR);
+    }
+    default: return 0;
+    }
+}
+
+/* s.zfill(width), s.rjust(width[, fill]), s.ljust(width[, fill]): padded when compiling, or,
+ * for str() of one number computed at run time, as a format spec of it (format(x, "08") is
+ * str(x).zfill(8) for ints and floats). */
+static value *str_pad(lctx *c, ast *call, const char *m, value *s)
+{
+    args a = lw_args(c, call);
+    if (lw_any_err(&a) || s->kind == V_ERR)
+        return &lw_ERRV;
+    int64_t w;
+    int zf = m[0] == 'z';
+    if (a.nkw || a.npos < 1 || a.npos > (zf ? 1 : 2) || a.pos[0]->kind != V_SCALAR ||
+        ir_type_is_float(a.pos[0]->type) || !ir_expr_const_int(a.pos[0]->e, &w) ||
+        (a.npos == 2 && (a.pos[1]->kind != V_STR || u8chars(a.pos[1]->str) != 1))) {
+        diag_error(call->l, "str.%s() takes a width known when compiling%s", m,
+                   zf ? "" : " and optionally one fill character");
+        return &lw_ERRV;
+    }
+    const char *fill = a.npos == 2 ? a.pos[1]->str : " ";
+    char align = m[0] == 'l' ? '<' : '>';
+    if (w < 0)
+        w = 0;
+    if (s->kind == V_STR) {
+        if (!zf)
+            return lit(call->l, format_str(call->l, s->str, arena_printf(&util_arena, "%s%c%lld", fill, align, (long long)w)));
+        /* zfill: zeros after a leading sign */
+        const char *t = s->str;
+        long n = u8chars(t);
+        if (n >= w)
+            return s;
+        int sign = t[0] == '+' || t[0] == '-';
+        strbuf b = {0};
+        if (sign)
+            sb_putc(&b, t[0]);
+        for (long i = n; i < w; i++)
+            sb_putc(&b, '0');
+        sb_printf(&b, "%s", t + sign);
+        value *r = lit(call->l, arena_strndup(&util_arena, b.s, b.len));
+        sb_free(&b);
+        return r;
+    }
+    value *p = s->kind == V_FSTR && s->n == 1 ? s->items[0] : NULL;
+    if (!p || p->kind != V_SCALAR || (p->str && p->str[0]) || p->n || p->type == T_BOOL || p->type == T_F32) {
+        diag_error(call->l, "str.%s() of a string computed at run time is supported for str() of "
+                            "one int or float (str(k).zfill(4))", m);
+        return &lw_ERRV;
+    }
+    value *q = NEW(value);
+    *q = *p;
+    q->str = zf ? arena_printf(&util_arena, "0%lld", (long long)w)
+                : arena_printf(&util_arena, "%s%c%lld", fill, align, (long long)w);
+    value *r = lw_vnew(V_FSTR, call->l);
+    r->n = 1;
+    r->items = NEWN(value *, 1);
+    r->items[0] = q;
+    return r;
+}
+
+/* str(x), repr(x), format(x[, spec]) by their built-in names, "...".format(...) and the padding
+ * methods of strings: the string, or NULL when the call is none of these. */
 value *lw_str_call(lctx *c, ast *call)
 {
     ast *f = call->a;
+    if (f->kind == A_ATTR && (!strcmp(f->name, "zfill") || !strcmp(f->name, "rjust") ||
+                              !strcmp(f->name, "ljust")) && is_str_expr(c, f->a))
+        return str_pad(c, call, f->name, lw_expr(c, f->a));
     if (f->kind == A_ATTR && strcmp(f->name, "format") == 0) {
         /* a literal, or a name bound to one (fmt = "{:.3f}"; fmt.format(x)) */
         const char *text = f->a->kind == A_STR ? f->a->str : NULL;
