@@ -103,6 +103,35 @@ static void shape_decl(ectx *c, int ind, const char *name, int n, ir_expr **e)
     fprintf(c->o, "};\n");
 }
 
+/* The libtyles formatter of a scalar of type t (tyl_print_fmt_*, tyl_str_fmt_*). */
+static const char *fmt_suffix(ir_type t)
+{
+    return t == T_BOOL ? "bool" : t == T_F32 ? "f32" : ir_type_is_float(t) ? "f64" : "i64";
+}
+
+/* S_PRINT into run-time string s->sbuf (an f-string, '%', .format()): its pieces appended. */
+static void emit_str_build(ectx *c, int ind, ir_stmt *s)
+{
+    emit_put(c, ind, "tyl_str_reset(%d);\n", s->sbuf);
+    for (int i = 0; i < s->n; i++) {
+        strbuf b = {0};
+        if (s->pflags && (s->pflags[i] & IR_PR_STRBUF)) {
+            emit_put(c, ind, "tyl_str_add(%d, tyl_str_get(%d));\n", s->sbuf, s->pspec[i]);
+        } else if (s->strs[i]) {
+            emit_c_string(&b, s->strs[i]);
+            emit_put(c, ind, "tyl_str_add(%d, %s);\n", s->sbuf, b.s);
+        } else {
+            if (s->pspec && s->pspec[i])
+                sb_printf(&b, "tyl_str_get(%d)", s->pspec[i]);
+            else
+                emit_c_string(&b, s->pfmt && s->pfmt[i] ? s->pfmt[i] : "");
+            emit_put(c, ind, "tyl_str_fmt_%s(%d, %s, %s, %s);\n", fmt_suffix(s->args[i]->type), s->sbuf,
+                b.s, emit_S(s->args[i]), emit_W(s->l));
+        }
+        sb_free(&b);
+    }
+}
+
 void emit_stmt(ectx *c, int ind, ir_stmt *s)
 {
     switch (s->kind) {
@@ -234,7 +263,10 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         emit_hline(c, ind, s->l);
         emit_put(c, ind, "if (%s)\n", COND(s->e));
         /* scalars are the same on every rank, so every rank stops here: rank 0 tells */
-        emit_put(c, ind + 1, "tyl_rt_error_all(%s, \"%%s\", %s);\n", emit_W(s->l), b.s);
+        if (s->sbuf) /* the message's end is run-time string sbuf */
+            emit_put(c, ind + 1, "tyl_rt_error_all(%s, \"%%s%%s\", %s, tyl_str_get(%d));\n", emit_W(s->l), b.s, s->sbuf);
+        else
+            emit_put(c, ind + 1, "tyl_rt_error_all(%s, \"%%s\", %s);\n", emit_W(s->l), b.s);
         sb_free(&b);
         return;
     }
@@ -242,6 +274,10 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
     case S_CONTINUE: emit_put(c, ind, "continue;\n"); return;
     case S_PRINT: {
         emit_hline(c, ind, s->l);
+        if (s->sbuf) {
+            emit_str_build(c, ind, s);
+            return;
+        }
         for (int i = 0; i < s->n; i++) {
             strbuf b = {0};
             if (i && !(s->pflags && (s->pflags[i] & IR_PR_GLUE))) {
@@ -249,7 +285,9 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
                 emit_put(c, ind, "tyl_print_str(%s);\n", b.s);
                 b.len = 0;
             }
-            if (s->strs[i]) {
+            if (s->pflags && (s->pflags[i] & IR_PR_STRBUF)) {
+                emit_put(c, ind, "tyl_print_str(tyl_str_get(%d));\n", s->pspec[i]);
+            } else if (s->strs[i]) {
                 emit_c_string(&b, s->strs[i]);
                 emit_put(c, ind, "tyl_print_str(%s);\n", b.s);
             } else if (ir_print_view(s, i)) {
@@ -272,6 +310,13 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
                 /* collective: every rank takes part in gathering a distributed array */
                 emit_put(c, ind, "tyl_print_array(%s, %d, NULL);\n", s->pslots[i]->name,
                     s->pflags && (s->pflags[i] & IR_PR_REPR) ? 1 : 0);
+            } else if ((s->pfmt && s->pfmt[i]) || (s->pspec && s->pspec[i])) {
+                if (s->pspec && s->pspec[i])
+                    sb_printf(&b, "tyl_str_get(%d)", s->pspec[i]);
+                else
+                    emit_c_string(&b, s->pfmt[i]);
+                emit_put(c, ind, "tyl_print_fmt_%s(%s, %s, %s);\n", fmt_suffix(s->args[i]->type), b.s,
+                    emit_S(s->args[i]), emit_W(s->l));
             } else {
                 ir_type t = s->args[i]->type;
                 emit_put(c, ind, "tyl_print_%s(%s);\n",
@@ -289,8 +334,12 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
     case S_SAVE: {
         emit_hline(c, ind, s->l);
         strbuf b = {0};
-        emit_c_string(&b, s->str);
-        emit_put(c, ind, "tyl_save_npy(%s, %s, %s);\n", b.s, s->var->name, emit_W(s->l));
+        if (s->sbuf)
+            emit_put(c, ind, "tyl_save_npy(tyl_str_npy(%d), %s, %s);\n", s->sbuf, s->var->name, emit_W(s->l));
+        else {
+            emit_c_string(&b, s->str);
+            emit_put(c, ind, "tyl_save_npy(%s, %s, %s);\n", b.s, s->var->name, emit_W(s->l));
+        }
         sb_free(&b);
         return;
     }

@@ -42,7 +42,8 @@ typedef enum ast_kind {
     A_LAMBDA,    /* params = vec of A_PARAM, a = body */
     A_STARRED,   /* a  (*x: rejected by lowering, but parsed for a clear message) */
     A_FSTRING,   /* args = parts: A_STR pieces and A_FORMATTED */
-    A_FORMATTED, /* a = value, str = format spec or NULL, ival = conversion char or 0 */
+    A_FORMATTED, /* a = value, str = format spec or NULL, ival = conversion char or 0; args =
+                    the expressions of the spec's nested fields ({x:.{p}f}), in order */
 
     /* ---- statements ---- */
     A_MODULE,    /* body */

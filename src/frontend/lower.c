@@ -397,7 +397,8 @@ static void lower_augassign(lctx *c, ast *s)
             lw_emit_sweep(c, s->l, cur, r, 0);
             return;
         }
-        lw_assign_name(c, t, lw_binop(c, s->l, op, cur, rhs));
+        value *sv = lw_str_binop(c, s->l, s->op, cur, rhs); /* name += ".npy" (lower_format.c) */
+        lw_assign_name(c, t, sv ? sv : lw_binop(c, s->l, op, cur, rhs));
         if (list)
             list->items[li] = lw_read_name(c, t);
         return;
@@ -539,12 +540,17 @@ void lw_emit_raise(lctx *c, loc l, ir_expr *cond, const char *msg)
     lw_emit(c, r);
 }
 
-/* A string literal message, or NULL (after a diagnostic) for anything else. */
-static const char *raise_message(lctx *c, ast *a, const char *what)
+/* A string literal message, or NULL (after a diagnostic) for anything else; a string computed
+ * at run time (f"step {n}") is set in *rt, "" returned. */
+static const char *raise_message(lctx *c, ast *a, const char *what, value **rt)
 {
     value *m = lw_expr(c, a);
     if (m->kind == V_STR)
         return m->str;
+    if (m->kind == V_FSTR) {
+        *rt = m;
+        return "";
+    }
     if (m->kind != V_ERR)
         diag_error(a->l, "%s messages must be string literals here (not %s)", what, lw_vkind_desc(m));
     return NULL;
@@ -555,8 +561,9 @@ static void lower_assert(lctx *c, ast *s)
 {
     value *t = lw_truth(c, lw_expr(c, s->a), "an assert");
     const char *msg = "AssertionError";
+    value *rt = NULL;
     if (s->b) {
-        const char *m = raise_message(c, s->b, "assert");
+        const char *m = raise_message(c, s->b, "assert", &rt);
         if (!m)
             return;
         msg = arena_printf(&util_arena, "AssertionError: %s", m);
@@ -566,7 +573,10 @@ static void lower_assert(lctx *c, ast *s)
     int64_t k;
     if (ir_expr_const_int(t->e, &k) && k)
         return;
-    lw_emit_raise(c, s->l, ir_un(s->l, OP_LNOT, T_BOOL, t->e), msg);
+    if (rt)
+        lw_emit_raise_str(c, s->l, ir_un(s->l, OP_LNOT, T_BOOL, t->e), msg, rt);
+    else
+        lw_emit_raise(c, s->l, ir_un(s->l, OP_LNOT, T_BOOL, t->e), msg);
 }
 
 /* raise ValueError("msg") (or another built-in exception, with one string literal or none). */
@@ -588,19 +598,23 @@ static void lower_raise(lctx *c, ast *s)
         return;
     }
     const char *msg = name;
+    value *rt = NULL;
     if (e->kind == A_CALL) {
         if (e->args.len > 1 || e->kwargs.len) {
             diag_error(e->l, "%s() here takes one string literal", name);
             return;
         }
         if (e->args.len == 1) {
-            const char *m = raise_message(c, VEC_AT(e->args, 0, ast *), "exception");
+            const char *m = raise_message(c, VEC_AT(e->args, 0, ast *), "exception", &rt);
             if (!m)
                 return;
             msg = arena_printf(&util_arena, "%s: %s", name, m);
         }
     }
-    lw_emit_raise(c, s->l, ir_const_i(s->l, T_BOOL, 1), msg);
+    if (rt)
+        lw_emit_raise_str(c, s->l, ir_const_i(s->l, T_BOOL, 1), msg, rt);
+    else
+        lw_emit_raise(c, s->l, ir_const_i(s->l, T_BOOL, 1), msg);
 }
 
 /* from numpy|math|time import a, b as c: each name bound to the module's attribute. */

@@ -15,7 +15,7 @@ static value *lower_print(lctx *c, ast *call);
 
 /* A print of values of changing type (a function's result): one print per combination of
  * their tags, each printing the int or the float as Python would. */
-static ir_stmt *print_variants(ir_stmt *s, value **vals, int from)
+ir_stmt *lw_print_variants(ir_stmt *s, value **vals, int from)
 {
     for (int i = from; i < s->n; i++) {
         if (s->strs[i] || !vals[i]->dyn)
@@ -32,10 +32,13 @@ static ir_stmt *print_variants(ir_stmt *s, value **vals, int from)
             p->pslots = s->pslots;
             p->pflags = s->pflags;
             p->pviews = s->pviews;
+            p->pfmt = s->pfmt;
+            p->pspec = s->pspec;
+            p->sbuf = s->sbuf;
             p->args = NEWN(ir_expr *, s->n + 1);
             memcpy(p->args, s->args, sizeof(ir_expr *) * (size_t)s->n);
             p->args[i] = ir_varref(s->l, isf ? d->f : d->i);
-            vec_push(isf ? &st->body : &st->orelse, print_variants(p, vals, i + 1));
+            vec_push(isf ? &st->body : &st->orelse, lw_print_variants(p, vals, i + 1));
         }
         return st;
     }
@@ -50,6 +53,8 @@ typedef struct pitem {
     int conv, glue;
     ir_var *slot;  /* an array: the slot printed, */
     ir_view *view; /* and the view of it (NULL: all of it) */
+    const char *spec; /* a scalar: Python's format spec for it (NULL: str()) */
+    int rtspec;       /* or k > 0: the spec is run-time string k */
 } pitem;
 
 static ast print_conv_err; /* print_conversion: reported */
@@ -107,6 +112,32 @@ static void print_array_item(lctx *c, pitem *it)
         it->slot = lw_whole_slot(lw_materialize(c, v));
 }
 
+/* The pieces of a string (lower_format.c) as items, glued to each other (the first too when
+ * glue). */
+static void print_pieces(vec *ps, int glue, vec *out)
+{
+    for (int k = 0; k < ps->len; k++) {
+        value *p = VEC_AT(*ps, k, value *);
+        pitem *it = NEW(pitem);
+        it->glue = glue || k > 0;
+        it->conv = 's';
+        it->v = p;
+        if (p->kind == V_SCALAR) {
+            it->spec = p->str && p->str[0] ? p->str : NULL;
+            it->rtspec = p->n;
+        }
+        vec_push(out, it);
+    }
+    if (!ps->len) {
+        pitem *it = NEW(pitem);
+        it->glue = glue;
+        it->conv = 's';
+        it->v = lw_vnew(V_STR, (loc){0});
+        it->v->str = "";
+        vec_push(out, it);
+    }
+}
+
 /* Lowers print's positional argument a into items (an f-string gives one per piece). 0 on error. */
 static int print_items(lctx *c, ast *a, vec *out)
 {
@@ -124,18 +155,33 @@ static int print_items(lctx *c, ast *a, vec *out)
                 it->v = lw_vnew(V_STR, p->l);
                 it->v->str = p->str;
             } else {
-                if (p->str && p->str[0]) {
-                    diag_error(p->l, "format specifications in f-strings ('{x:%s}') are not "
-                               "supported; print the value itself", p->str);
-                    return 0;
-                }
                 if (p->ival == 'a') {
                     diag_error(p->l, "the '!a' conversion in f-strings is not supported");
                     return 0;
                 }
                 it->conv = p->ival == 'r' ? 'r' : 's';
                 it->v = lw_expr(c, p->a);
-                print_array_item(c, it);
+                int rtk;
+                const char *spec = lw_fspec_text(c, p, &rtk);
+                if (!spec)
+                    return 0;
+                if (it->v->kind == V_ARRAY) {
+                    if (spec[0] || rtk) {
+                        diag_error(p->l, "a format specification of an array ('{u:%s}'): NumPy "
+                                         "raises TypeError: unsupported format string passed to "
+                                         "numpy.ndarray.__format__", p->str);
+                        return 0;
+                    }
+                    print_array_item(c, it);
+                } else {
+                    /* a scalar, a string...: its pieces, read when printed (no copies: a value
+                     * of changing type prints through print_variants) */
+                    vec ps = {0};
+                    if (!lw_str_pieces_rt(c, p->l, it->v, p->ival, spec, rtk, 0, &ps))
+                        return 0;
+                    print_pieces(&ps, it->glue, out);
+                    continue;
+                }
             }
             vec_push(out, it);
         }
@@ -153,6 +199,15 @@ static int print_items(lctx *c, ast *a, vec *out)
     if (inner == &print_conv_err)
         return 0;
     it->v = lw_expr(c, inner ? inner : a);
+    vkind k = it->v->kind;
+    if (k == V_FSTR || k == V_TUPLE || k == V_DTYPE ||
+        (it->conv == 'r' && (k == V_SCALAR || k == V_STR))) {
+        vec ps = {0};
+        if (!lw_str_pieces(c, it->v->l, it->v, it->conv == 'r' ? 'r' : 0, "", 0, &ps))
+            return 0;
+        print_pieces(&ps, 0, out);
+        return 1;
+    }
     print_array_item(c, it);
     vec_push(out, it);
     return 1;
@@ -203,6 +258,8 @@ static value *lower_print(lctx *c, ast *call)
     s->pslots = NEWN(ir_var *, n + 1);
     s->pflags = NEWN(unsigned char, n + 1);
     s->pviews = NEWN(ir_view *, n + 1);
+    s->pfmt = NEWN(const char *, n + 1);
+    s->pspec = NEWN(int, n + 1);
     s->str = sep;
     s->end = end;
     value **vals = NEWN(value *, n + 1);
@@ -219,17 +276,17 @@ static value *lower_print(lctx *c, ast *call)
                 s->pflags[i] |= IR_PR_REPR;
             continue;
         }
-        if (it->conv == 'r' && v->kind != V_NONE) {
-            /* a scalar's repr depends on whether NumPy holds it as np.float64(...) or a Python
-             * float, which the compiled program does not track */
-            diag_error(v->l, "repr() of %s is not supported in print(); repr() takes an array here",
-                       lw_vkind_desc(v));
-            return &lw_ERRV;
-        }
-        if (v->kind == V_STR)
+        if (v->kind == V_STR && v->n) { /* a piece: run-time string v->n (lower_format.c) */
+            s->strs[i] = "";
+            s->pflags[i] |= IR_PR_STRBUF;
+            s->pspec[i] = v->n;
+        } else if (v->kind == V_STR)
             s->strs[i] = v->str;
-        else if (v->kind == V_SCALAR)
+        else if (v->kind == V_SCALAR) {
             s->args[i] = v->e;
+            s->pfmt[i] = it->spec;
+            s->pspec[i] = it->rtspec;
+        }
         else if (v->kind == V_NONE)
             s->strs[i] = "None";
         else {
@@ -238,7 +295,7 @@ static value *lower_print(lctx *c, ast *call)
             return &lw_ERRV;
         }
     }
-    lw_emit(c, print_variants(s, vals, 0));
+    lw_emit(c, lw_print_variants(s, vals, 0));
     return lw_vnew(V_NONE, l);
 }
 

@@ -39,23 +39,22 @@ value *lw_read_name(lctx *c, ast *a)
             diag_error(a->l, "'...' (Ellipsis) is only supported as an index item, e.g. u[..., 0]");
             return &lw_ERRV;
         }
-        if (strcmp(a->name, "str") == 0 || strcmp(a->name, "repr") == 0) {
-            diag_error(a->l, "%s() is only supported directly as an argument of print(), e.g. "
-                             "print(%s(u))", a->name, a->name);
+        if (strcmp(a->name, "str") == 0 || strcmp(a->name, "repr") == 0 || strcmp(a->name, "format") == 0) {
+            diag_error(a->l, "'%s' is only supported called directly, e.g. %s(x)", a->name, a->name);
             return &lw_ERRV;
         }
         /* Python built-ins that a stencil program cannot use yet: say so rather than calling
          * them undefined, which would send the user looking for a typo. */
         static const char *unsupported[] = {"dict", "set", "map", "filter", "sorted", "reversed",
                                             "any", "all", "isinstance", "open", "input",
-                                            "iter", "next", "type", "str", "repr", "format",
-                                            "getattr", "setattr", "super", "object", "complex", NULL};
+                                            "iter", "next", "type", "getattr", "setattr", "super", "object", "complex", NULL};
         for (const char **p = unsupported; *p; p++)
             if (strcmp(*p, a->name) == 0) {
                 diag_error(a->l, "the Python built-in '%s' is not supported in a stencil program",
                            a->name);
                 diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, min, max, "
-                                    "len, bool, round, slice, list, tuple, sum, zip, enumerate");
+                                    "len, bool, round, slice, list, tuple, sum, zip, enumerate, "
+                                    "str, repr, format");
                 return &lw_ERRV;
             }
         diag_error(a->l, "name '%s' is not defined", a->name);
@@ -373,7 +372,10 @@ value *lw_expr(lctx *c, ast *a)
         return v;
     }
     case A_ATTR: return lower_attr(c, a);
-    case A_CALL: return lw_call(c, a);
+    case A_CALL: {
+        value *sv = lw_str_call(c, a);
+        return sv ? sv : lw_call(c, a);
+    }
     case A_SUBSCRIPT: {
         value *base = lw_expr(c, a->a);
         if (base->kind == V_ERR)
@@ -414,7 +416,8 @@ value *lw_expr(lctx *c, ast *a)
         }
         value *x = lw_expr(c, a->a);
         value *y = lw_expr(c, a->b);
-        return lw_binop(c, a->l, op, x, y);
+        value *sv = lw_str_binop(c, a->l, a->op, x, y);
+        return sv ? sv : lw_binop(c, a->l, op, x, y);
     }
     case A_UNOP: {
         value *x = lw_expr(c, a->a);
@@ -457,6 +460,8 @@ value *lw_expr(lctx *c, ast *a)
         int64_t k;
         if (ir_expr_const_int(t->e, &k))
             return k ? x : y;
+        if ((x->kind == V_STR || x->kind == V_FSTR) && (y->kind == V_STR || y->kind == V_FSTR))
+            return lw_str_select(c, a->l, t->e, x, y);
         if (x->kind != V_SCALAR || y->kind != V_SCALAR || x->type != y->type) {
             diag_error(a->l, "both branches of a conditional expression must be scalars of the same type");
             return &lw_ERRV;
@@ -482,10 +487,7 @@ value *lw_expr(lctx *c, ast *a)
         v->defscope = c->sc;
         return v;
     }
-    case A_FSTRING:
-        diag_error(a->l, "f-strings are only supported directly as arguments of print(), e.g. "
-                         "print(f\"u = {u}\")");
-        return &lw_ERRV;
+    case A_FSTRING: return lw_fstring(c, a);
     case A_STARRED:
         diag_error(a->l, "starred expressions are not supported");
         return &lw_ERRV;

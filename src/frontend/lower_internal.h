@@ -22,6 +22,7 @@ typedef enum vkind {
                   fresh = temporary slot holding exactly this value */
     V_TUPLE,   /* items[n] */
     V_STR,     /* str */
+    V_FSTR,    /* a string built at run time (lower_format.c): items[n], its pieces */
     V_FUNC,    /* def, defscope */
     V_LAMBDA,  /* def (the A_LAMBDA), defscope */
     V_MODULE,  /* str = "numpy", "numpy.linalg", "numpy.random", ... */
@@ -294,5 +295,21 @@ void lw_assign_name(lctx *c, ast *target, value *v);
 void lw_emit_raise(lctx *c, loc l, ir_expr *cond, const char *msg);
 void lw_stmt(lctx *c, ast *s);
 void lw_block(lctx *c, vec *stmts);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Strings built from values (lower_format.c)                                                  */
+
+value *lw_fstring(lctx *c, ast *a);
+const char *lw_fspec_text(lctx *c, ast *p, int *rtk);
+int lw_str_pieces_rt(lctx *c, loc l, value *v, int conv, const char *spec, int rtk, int snap, vec *ps);
+value *lw_str_call(lctx *c, ast *call);
+value *lw_str_binop(lctx *c, loc l, int op, value *x, value *y);
+int lw_str_pieces(lctx *c, loc l, value *v, int conv, const char *spec, int snap, vec *ps);
+int lw_str_build(lctx *c, loc l, value *v);
+value *lw_str_select(lctx *c, loc l, ir_expr *cond, value *x, value *y);
+void lw_emit_raise_str(lctx *c, loc l, ir_expr *cond, const char *msg, value *rt);
+/* lower_builtins.c: an S_PRINT of values of changing type (value->dyn) as one S_PRINT per
+ * combination of their tags. */
+ir_stmt *lw_print_variants(ir_stmt *s, value **vals, int from);
 
 #endif

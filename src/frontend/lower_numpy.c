@@ -915,8 +915,8 @@ static value *np_copy(lctx *c, loc l, const char *f, value **v, args *a)
 static value *np_save(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    if (v[0]->kind != V_STR) {
-        diag_error(v[0]->l, "np.save() needs the file name as a string literal");
+    if (v[0]->kind != V_STR && v[0]->kind != V_FSTR) {
+        diag_error(v[0]->l, "np.save() needs the file name as a string, not %s", lw_vkind_desc(v[0]));
         return &lw_ERRV;
     }
     value *arr = lw_array_arg(c, v[1], f);
@@ -926,6 +926,12 @@ static value *np_save(lctx *c, loc l, const char *f, value **v, args *a)
     if (!slot)
         slot = lw_whole_slot(lw_materialize(c, arr));
     ir_stmt *s = ir_stmt_new(S_SAVE, l);
+    if (v[0]->kind == V_FSTR) { /* built at run time (lower_format.c); ".npy" added then */
+        s->sbuf = lw_str_build(c, l, v[0]);
+        s->var = slot;
+        lw_emit(c, s);
+        return lw_vnew(V_NONE, l);
+    }
     size_t len = strlen(v[0]->str);
     s->str = (len >= 4 && strcmp(v[0]->str + len - 4, ".npy") == 0)
                  ? v[0]->str

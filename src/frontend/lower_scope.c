@@ -96,6 +96,7 @@ const char *lw_vkind_desc(value *v)
     case V_ARRAY: return "an array";
     case V_TUPLE: return "a tuple";
     case V_STR: return "a string";
+    case V_FSTR: return "a string computed at run time";
     case V_FUNC: return "a function";
     case V_LAMBDA: return "a lambda";
     case V_MODULE: return "a module";

@@ -185,7 +185,7 @@ typedef enum ir_skind {
     S_PRINT,   /* items: E_* scalars (args[k]), strings (strs[k]) or whole arrays (pslots[k],
                   printed as NumPy does: str(u), or repr(u) with IR_PR_REPR), sep, end; an
                   item with IR_PR_GLUE has no sep before it (the pieces of an f-string) */
-    S_SAVE,    /* str = file name, var = slot */
+    S_SAVE,    /* str = file name (or run-time string sbuf), var = slot */
     S_CHECK,   /* check kind; shapes in args (a: na, b: nb) */
     S_RAISE,   /* e (bool): when true, the program stops with str ("AssertionError: ...",
                   "ValueError: ..."), as Python's uncaught exception, exit status 1 */
@@ -207,7 +207,11 @@ typedef enum ir_skind {
 } ir_skind;
 
 /* S_PRINT item flags. */
-enum { IR_PR_REPR = 1, IR_PR_GLUE = 2 };
+enum {
+    IR_PR_REPR = 1,
+    IR_PR_GLUE = 2,
+    IR_PR_STRBUF = 4, /* a string item (strs[k] "") whose text is run-time string pspec[k] */
+};
 
 /* What S_RANDOM does; same order as TYL_RK_* in the runtime (R_SEED aside). */
 typedef enum ir_rkind { R_SAMPLE, R_SAMPLE_F32, R_GAUSS, R_UNIFORM, R_INT, R_SEED } ir_rkind;
@@ -246,6 +250,14 @@ struct ir_stmt {
     ir_view **pviews;    /* S_PRINT: the part of pslots[k] printed (a view of it: D_RANGE dims in
                             box order, no wrap, no broadcast), NULL for the whole array */
     unsigned char *pflags; /* S_PRINT: IR_PR_* of each item (may be NULL: none) */
+    const char **pfmt;   /* S_PRINT: Python's format spec of scalar item k (NULL or NULL entry:
+                            str() of it; a spec the compiler checked) */
+    int *pspec;          /* S_PRINT: k > 0: the spec of scalar item k is run-time string k
+                            instead (built before; a nested field, f"{x:.{p}f}") */
+    int sbuf;            /* S_PRINT: 0 prints; k > 0 builds run-time string k instead (items
+                            strings and scalars, no sep, no end: an f-string, '%', .format());
+                            S_SAVE: k > 0: the file name is string k, else str;
+                            S_RAISE: k > 0: the message is str followed by string k */
     ir_check check;      /* S_CHECK */
     ir_op op;            /* S_REDUCE */
     int na, nb;          /* S_CHECK */

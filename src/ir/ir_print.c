@@ -201,6 +201,8 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
     case S_BREAK: fputs("break", o); break;
     case S_CONTINUE: fputs("continue", o); break;
     case S_PRINT:
+        if (s->sbuf)
+            fprintf(o, "str%d = ", s->sbuf);
         fputs("print(", o);
         for (int i = 0; i < s->n; i++) {
             if (i)
@@ -217,12 +219,20 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
             } else if (ir_print_slot(s, i))
                 fprintf(o, s->pflags && (s->pflags[i] & IR_PR_REPR) ? "repr(%s)" : "%s",
                         s->pslots[i]->name);
-            else
+            else {
                 pexpr(s->args[i], o);
+                if (s->pfmt && s->pfmt[i])
+                    fprintf(o, ":\"%s\"", s->pfmt[i]);
+            }
         }
         fputs(")", o);
         break;
-    case S_SAVE: fprintf(o, "save \"%s\" %s", s->str, s->var->name); break;
+    case S_SAVE:
+        if (s->sbuf)
+            fprintf(o, "save str%d %s", s->sbuf, s->var->name);
+        else
+            fprintf(o, "save \"%s\" %s", s->str, s->var->name);
+        break;
     case S_ROTATE:
         fprintf(o, "%s <- buffer of %s; %s = new, outside ", s->var->name, s->src_slot->name, s->src_slot->name);
         pview(s->target, o);

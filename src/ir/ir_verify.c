@@ -176,9 +176,10 @@ static void vstmt(ir_stmt *s, int loops)
             if (!a && !s->strs[i])
                 vexpr(s->args[i], -1, l);
             CHECK(!(s->pflags && (s->pflags[i] & IR_PR_REPR)) || a, "repr item that is not an array");
+            CHECK(!s->sbuf || !a, "array item in a run-time string");
         }
         break;
-    case S_SAVE: CHECK(s->var->is_array && s->str, "save without slot or name"); break;
+    case S_SAVE: CHECK(s->var->is_array && (s->str || s->sbuf > 0), "save without slot or name"); break;
     case S_CHECK:
         for (int i = 0; i < s->na + s->nb; i++)
             vexpr(s->args[i], -1, l);

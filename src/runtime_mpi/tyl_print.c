@@ -1,5 +1,6 @@
 /* tyl_print.c: print() of generated programs and Python's repr(float). */
 #define _POSIX_C_SOURCE 200809L
+#include "tyl_format.h"
 #include "tyl_internal.h"
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
@@ -230,11 +231,126 @@ void tyl_print_end(const char *end)
     line_len = 0;
 }
 
+/* ---- run-time strings (tyl_format.c does the formatting) ------------------------------------ */
+
+/* Strings 1.. of the program; 0 is print's scratch. */
+static tyl_sbuf *strs;
+static int nstrs;
+
+static tyl_sbuf *str_buf(int k)
+{
+    if (k < 0)
+        k = 0;
+    if (k >= nstrs) {
+        tyl_sbuf *p = realloc(strs, sizeof *p * (size_t)(k + 1));
+        if (!p) {
+            fflush(stdout);
+            fprintf(stderr, "tyles: error: out of memory in a string\n");
+            exit(1);
+        }
+        memset(p + nstrs, 0, sizeof *p * (size_t)(k + 1 - nstrs));
+        strs = p;
+        nstrs = k + 1;
+    }
+    return &strs[k];
+}
+
+/* After formatting into b: out of memory, or Python's exception for the value (kind 'i' 'f'
+ * 'b') and spec (one built at run time may be invalid, f"{x:.{p}f}" with p < 0). */
+static void str_done(tyl_sbuf *b, int rc, const char *where, int kind, const char *spec)
+{
+    if (b->oom) {
+        fflush(stdout);
+        fprintf(stderr, "tyles: error: out of memory in a string\n");
+        exit(1);
+    }
+    if (rc == -2)
+        tyl_rt_error_all(where, "OverflowError: %%c arg not in range(0x110000)");
+    if (rc == -1) {
+        tyl_fspec f;
+        char err[200];
+        tyl_fspec_parse(spec, kind, &f, err, sizeof err);
+        tyl_rt_error_all(where, "ValueError: %s", err);
+    }
+}
+
+void tyl_str_reset(int k)
+{
+    tyl_sbuf *b = str_buf(k);
+    b->len = 0;
+    if (b->s)
+        b->s[0] = '\0';
+}
+void tyl_str_add(int k, const char *s)
+{
+    tyl_sbuf *b = str_buf(k);
+    tyl_sbuf_add(b, s, strlen(s));
+    str_done(b, 0, NULL, 'i', "");
+}
+void tyl_str_fmt_f64(int k, const char *spec, double x, const char *where)
+{
+    tyl_sbuf *b = str_buf(k);
+    str_done(b, tyl_format_double(b, spec, x), where, 'f', spec);
+}
+void tyl_str_fmt_f32(int k, const char *spec, float x, const char *where)
+{
+    if (spec[0]) {
+        tyl_str_fmt_f64(k, spec, (double)x, where);
+        return;
+    }
+    char buf[48];
+    tyl_repr_float32(buf, x);
+    tyl_str_add(k, buf);
+}
+void tyl_str_fmt_i64(int k, const char *spec, int64_t x, const char *where)
+{
+    tyl_sbuf *b = str_buf(k);
+    str_done(b, tyl_format_int(b, spec, x), where, 'i', spec);
+}
+void tyl_str_fmt_bool(int k, const char *spec, bool x, const char *where)
+{
+    tyl_sbuf *b = str_buf(k);
+    str_done(b, tyl_format_bool(b, spec, x), where, 'b', spec);
+}
+const char *tyl_str_get(int k)
+{
+    tyl_sbuf *b = str_buf(k);
+    return b->s ? b->s : "";
+}
+
+const char *tyl_str_npy(int k)
+{
+    tyl_sbuf *b = str_buf(k);
+    if (b->len < 4 || memcmp(b->s + b->len - 4, ".npy", 4) != 0) {
+        tyl_sbuf_add(b, ".npy", 4);
+        str_done(b, 0, NULL, 'i', "");
+    }
+    return tyl_str_get(k);
+}
+
+#define PRINT_FMT(name, T)                                                                     \
+    void tyl_print_fmt_##name(const char *spec, T x, const char *where)                       \
+    {                                                                                          \
+        tyl_str_reset(0);                                                                      \
+        tyl_str_fmt_##name(0, spec, x, where);                                                 \
+        tyl_print_str(tyl_str_get(0));                                                         \
+    }
+PRINT_FMT(f64, double)
+PRINT_FMT(f32, float)
+PRINT_FMT(i64, int64_t)
+PRINT_FMT(bool, bool)
+#undef PRINT_FMT
+
 void tyl_print_reset_(void)
 {
     free(line);
     line = NULL;
     line_len = line_cap = 0;
+    for (int k = 0; k < nstrs; k++)
+        tyl_sbuf_free(&strs[k]);
+    free(strs);
+    strs = NULL;
+    nstrs = 0;
 }
 
 /* ---- str(np.float32) -------------------------------------------------------------------------- */

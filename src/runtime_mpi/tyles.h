@@ -559,6 +559,27 @@ void tyl_print_array(const tyl_array *a, int repr, const char *end);
 void tyl_print_view(const tyl_array *a, const int64_t *lo, const int64_t *step, const int64_t *len,
                     int repr, const char *end);
 
+/* ---- run-time strings: f-strings, %-formatting, str.format(), str() (tyl_format.c) ---- */
+
+/* Python's format(x, spec) appended to the print line (spec: a non-empty spec the compiler
+ * checked; f32: "" is str(np.float32), any other spec formats the value as a Python float).
+ * Called on every rank, as the rest of print; a 'c' out of range stops the program there. */
+void tyl_print_fmt_f64(const char *spec, double x, const char *where);
+void tyl_print_fmt_f32(const char *spec, float x, const char *where);
+void tyl_print_fmt_i64(const char *spec, int64_t x, const char *where);
+void tyl_print_fmt_bool(const char *spec, bool x, const char *where);
+/* String k (k >= 1; the compiler numbers the strings it builds): emptied, appended to, read
+ * (np.save's file name). The same on every rank: it is built from replicated values. */
+void tyl_str_reset(int k);
+void tyl_str_add(int k, const char *s);
+void tyl_str_fmt_f64(int k, const char *spec, double x, const char *where);
+void tyl_str_fmt_f32(int k, const char *spec, float x, const char *where);
+void tyl_str_fmt_i64(int k, const char *spec, int64_t x, const char *where);
+void tyl_str_fmt_bool(int k, const char *spec, bool x, const char *where);
+const char *tyl_str_get(int k);
+/* String k with ".npy" appended unless it ends so (np.save's file name). */
+const char *tyl_str_npy(int k);
+
 /* ---- .npy files ---- */
 
 /* np.save: one standard .npy (format 1.0, little-endian '<f8' etc., C order) of the global array,

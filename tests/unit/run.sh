@@ -102,6 +102,14 @@ echo "== print arrays"
 out=$("${MPIRUN[@]}" -np 1 "$B/test_print_array" 2>&1)
 count_output "$out" $? test_print_array
 
+echo "== format (tyl_format.c against CPython's format())"
+if $CC $CFLAGS "$UNIT/format_driver.c" "$ROOT/src/runtime_mpi/tyl_format.c" -o "$B/format_driver" -lm; then
+    out=$(python3 "$UNIT/format_check.py" "$B/format_driver" 30000 2>&1)
+    count_output "$out" $? format_check
+else
+    fail "build format_driver"
+fi
+
 echo "== npy"
 out=$(TYL_NPY_DIR=$B/npy "${MPIRUN[@]}" -np 1 "$B/test_npy" 2>&1)
 rc=$?
