@@ -91,8 +91,12 @@ void lw_assign_name(lctx *c, ast *target, value *v)
             v = lw_materialize(c, v);
         ir_var *slot = lw_scope_var(c, name, v->type, v->rank, 1);
         if (v->fresh) {
+            const char *saved = c->assigning;
+            c->assigning = name;
             lw_move_fresh(c, l, slot, v->fresh);
+            c->assigning = saved;
         } else if (src != slot) {
+            lw_keep_views(c, l, slot, name);
             ir_stmt *s = ir_stmt_new(S_BIND, l);
             s->n = 1;
             s->dst = NEWN(ir_var *, 1);
@@ -272,6 +276,13 @@ static void store(lctx *c, ast *t, value *v)
 static void lower_assign(lctx *c, ast *s)
 {
     value *v = lw_expr(c, s->a);
+    if (s->targets.len > 1 && v->kind == V_ARRAY && (v->fresh || v->e->kind != E_READ)) {
+        /* u = un = np.zeros(n): one new array that every target binds (Python's aliasing), held
+         * by a hidden name so that each target takes its own reference to it */
+        ast *h = ast_name(s->l, arena_printf(&util_arena, "chain.%d", s->l.line));
+        lw_assign_name(c, h, v);
+        v = lw_read_name(c, h);
+    }
     for (int k = 0; k < s->targets.len; k++) {
         ast *t = VEC_AT(s->targets, k, ast *);
         if (t->kind != A_TUPLE && t->kind != A_LIST) {
@@ -341,6 +352,7 @@ static void lower_assign(lctx *c, ast *s)
             ir_var *src = lw_whole_slot(items[i]);
             if (ti->kind == A_NAME && src && items[i]->kind == V_ARRAY) {
                 ir_var *slot = lw_scope_var(c, ti->name, items[i]->type, items[i]->rank, 1);
+                lw_keep_views(c, s->l, slot, ti->name);
                 b->dst[b->n] = slot;
                 b->srcs[b->n++] = src;
                 binding *bb = lw_bind(c, ti->name);
@@ -452,6 +464,43 @@ static void lower_augassign(lctx *c, ast *s)
     diag_error(t->l, "cannot assign to this expression");
 }
 
+/* The value of a name bound to tuples (or slice objects) of the same form on the two branches
+ * of an if: the numbers that differ become variables of hidden names ("t.0"), assigned at the
+ * end of each branch; NULL when anything else differs. */
+static value *merge_value(lctx *c, ir_stmt *st, const char *name, value *t, value *e)
+{
+    if (lw_value_equal(t, e))
+        return e;
+    if (t->kind == V_SCALAR && e->kind == V_SCALAR) {
+        if (t->type != e->type || t->dyn || e->dyn)
+            return NULL;
+        ir_var *var = lw_scope_var(c, name, t->type, 0, 0);
+        for (int k = 0; k < 2; k++) {
+            ir_stmt *a = ir_stmt_new(S_ASSIGN, st->l);
+            a->var = var;
+            a->e = k ? e->e : t->e;
+            vec_push(k ? &st->orelse : &st->body, a);
+        }
+        value *r = lw_scalar(st->l, ir_varref(st->l, var), t->weak && e->weak);
+        r->type = t->type;
+        return r;
+    }
+    if ((t->kind != V_TUPLE && t->kind != V_SLICE) || t->kind != e->kind || t->n != e->n)
+        return NULL;
+    value *r = lw_vnew(t->kind, t->l);
+    *r = *t;
+    r->items = NEWN(value *, t->n + 1);
+    for (int i = 0; i < t->n; i++) {
+        if (t->kind == V_SLICE && (t->items[i]->kind == V_NONE) != (e->items[i]->kind == V_NONE))
+            return NULL;
+        r->items[i] = merge_value(c, st, arena_printf(&util_arena, "%s.%d", name, i), t->items[i],
+                                  e->items[i]);
+        if (!r->items[i])
+            return NULL;
+    }
+    return r;
+}
+
 /* After an if's branches (st->body lowered with then_binds as result, st->orelse with the
  * current bindings): a name must have the same kind, type and shape after both, except a
  * scalar that is an int after one and a float after the other, which keeps both (dynvar). */
@@ -498,10 +547,33 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
                     break;
                 } else if (!sym_equal(t->sh[d], e->sh[d]))
                     e->sh[d] = NULL;
-        } else if (t->val != e->val && t->val->kind != V_ERR && e->val->kind != V_ERR &&
-                   (t->val->kind == V_ARRAY || e->val->kind == V_ARRAY)) {
+        } else if (lw_is_poison(t->val) || lw_is_poison(e->val)) {
+            e->val = lw_is_poison(t->val) ? t->val : e->val; /* the entry value may flow on */
+        } else if (lw_value_equal(t->val, e->val) || t->val->kind == V_ERR || e->val->kind == V_ERR) {
+            ;
+        } else if (t->val->kind == V_ARRAY || e->val->kind == V_ARRAY) {
             diag_error(l, "'%s' refers to different array views after the branches of this 'if'; "
                           "bind it with .copy()", t->name);
+        } else {
+            value *m = merge_value(c, st, t->name, t->val, e->val);
+            if (m) {
+                e->val = m;
+                continue;
+            }
+            const char *what = lw_vkind_desc(t->val);
+            if (t->val->kind != e->val->kind)
+                diag_error(l, "'%s' is bound to %s on one branch of this 'if' and to %s on the other; "
+                              "a name whose kind of value is chosen at run time is not supported",
+                           t->name, what, lw_vkind_desc(e->val));
+            else
+                diag_error(l, "'%s' is bound to different %ss on the two branches of this 'if'; %s "
+                              "chosen at run time is not supported%s", t->name,
+                           what + (what[1] == 'n' ? 3 : 2), what,
+                           t->val->kind == V_TUPLE ? " (only items that are numbers may differ)"
+                           : t->val->kind == V_FUNC || t->val->kind == V_LAMBDA
+                               ? "; call each function in its branch"
+                               : "");
+            e->val = &lw_ERRV;
         }
     }
 }

@@ -114,6 +114,7 @@ typedef struct lctx {
     long work;          /* statements and expressions lowered for top, probes included */
     int exhausted;      /* work passed LOWER_WORK_LIMIT: the rest is skipped */
     ast *top;           /* the module-level statement being lowered */
+    const char *assigning; /* the name lw_assign_name is binding (its old views need no keeping) */
 } lctx;
 
 /* Snapshot of a scope's bindings (for branches and loop probes). */
@@ -178,6 +179,12 @@ void lw_dyn_set_tag(lctx *c, vec *out, loc l, dynvar *d, int isfloat);
 void lw_dyn_bind(lctx *c, dynvar *d, int weak);
 int lw_dyn_joins(binding *b);
 void lw_dyn_convert(lctx *c, vec *out, loc l, dynvar *d, binding *b);
+value *lw_poison_new(const char *name);
+int lw_is_poison(const value *v);
+void lw_poison_reset(void);
+int lw_poison_was_read(const char *name);
+int lw_value_equal(value *a, value *b);
+int lw_keep_views(lctx *c, loc l, ir_var *slot, const char *except);
 
 /* ---- lower_ops.c: scalars, promotion, broadcasting, operators, sweeps ----------------------- */
 

@@ -137,12 +137,39 @@ static void promote(lctx *c, loc l, promo *p)
     b->weak = weak;
 }
 
+/* ---- names the body binds to other kinds of values --------------------------------------
+ * A name that is not a scalar at a loop's entry (a view of an array, a string, a tuple, a
+ * function) and has another value after one iteration: the second iteration must see the new
+ * value, but the body is lowered once with the name's entry value. That is harmless when the
+ * body rebinds the name before it reads it; the body is probed once more with the entry values
+ * replaced by poison to see which it reads (read_entry_values). A whole array passed by name
+ * (p of `def f(p)`, bound to the caller's array) becomes a loop-carried array slot at the
+ * loop's entry, taking a new reference to the same array; a view whose base the body rebinds
+ * keeps its array from the entry on (lw_keep_views); anything else is an error. */
+
+/* The names whose binding after the body (the current one) differs from the one at entry
+ * (before) in something other than a scalar's type. */
+static void rebound_values(lctx *c, snapshot *before, vec *cands)
+{
+    cands->len = 0;
+    for (int k = 0; k < before->binds.len; k++) {
+        binding *e = VEC_AT(before->binds, k, binding *), *x = lw_find_in(c->sc, e->name);
+        if (!x || (e->kind == B_SCALAR && x->kind == B_SCALAR) ||
+            (e->kind == B_ARRAY && x->kind == B_ARRAY) ||
+            (e->kind == B_VALUE && x->kind == B_VALUE &&
+             (lw_value_equal(e->val, x->val) || e->val->kind == V_ERR || x->val->kind == V_ERR)))
+            continue;
+        if (!lw_name_in(cands, e->name))
+            vec_push(cands, (void *)e->name);
+    }
+}
+
 /* One pass over the loop body (see above). Returns 1 when the pass found nothing to change:
  * with keep its bindings (those after one iteration) are left in place, else they are rewound
  * (the records of the inner loops stay). Returns 0 after rewinding to the entry and making the
  * promotions (appended to promos); *err is set when a name would change type downwards. */
 static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, vec *names,
-                     int keep, vec *promos, int *err)
+                     int keep, vec *promos, int *err, vec *cands)
 {
     snapshot before = lw_snap_take(c);
     int old = diag_suppress(1);
@@ -176,6 +203,8 @@ static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
             (e->dyn != x->dyn || e->var->type != x->var->type))
             vec_push(&after, (void *)n), vec_push(&after, x);
     }
+    if (cands)
+        rebound_values(c, &before, cands);
     if (!after.len && keep)
         return 1;
     if (!after.len)
@@ -209,6 +238,140 @@ static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
     return !changed;
 }
 
+/* Probe the body once with the names of cands bound to poison; returns the names it reads
+ * before rebinding them (in reads). */
+static void read_entry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast,
+                              vec *cands, vec *reads)
+{
+    snapshot before = lw_snap_take(c);
+    int old = diag_suppress(1);
+    vec scratch = {0};
+    vec *saved = c->out;
+    c->out = &scratch;
+    c->loops++;
+    c->probing++;
+    lw_poison_reset();
+    for (int i = 0; i < cands->len; i++) {
+        const char *n = VEC_AT(*cands, i, const char *);
+        binding *b = lw_bind(c, n);
+        b->kind = B_VALUE;
+        b->val = lw_poison_new(n);
+    }
+    if (target) {
+        binding *b = lw_bind(c, target->name);
+        b->kind = B_SCALAR;
+        b->var = loopvar;
+        b->weak = 1;
+    }
+    if (condast)
+        lw_expr(c, condast);
+    lw_block(c, &loop->body);
+    for (int i = 0; i < cands->len; i++)
+        if (lw_poison_was_read(VEC_AT(*cands, i, const char *)))
+            vec_push(reads, cands->items[i]);
+    lw_poison_reset();
+    c->probing--;
+    c->loops--;
+    c->out = saved;
+    diag_suppress(old);
+    lw_snap_rewind(c, &before);
+}
+
+static const char *value_what(binding *b)
+{
+    if (b->kind == B_SCALAR)
+        return "a scalar";
+    if (b->kind == B_ARRAY)
+        return "an array";
+    if (b->val->kind == V_ARRAY)
+        return lw_whole_slot(b->val) ? "an array" : "a view of an array";
+    return lw_vkind_desc(b->val);
+}
+
+/* Make the names of cands that the body rebinds after reading them loop-carried, or reject
+ * them (see above). Runs at the loop's entry, before its real lowering. */
+static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, vec *names,
+                         vec *cands)
+{
+    /* the values after one iteration, to know what each name becomes */
+    snapshot entry = lw_snap_take(c);
+    vec after = {0};
+    {
+        int old = diag_suppress(1);
+        vec scratch = {0};
+        vec *saved = c->out;
+        c->out = &scratch;
+        c->loops++;
+        c->probing++;
+        if (target) {
+            binding *b = lw_bind(c, target->name);
+            b->kind = B_SCALAR;
+            b->var = loopvar;
+            b->weak = 1;
+        }
+        if (condast)
+            lw_expr(c, condast);
+        lw_block(c, &loop->body);
+        for (int i = 0; i < cands->len; i++) {
+            binding *x = NEW(binding);
+            *x = *lw_find_in(c->sc, VEC_AT(*cands, i, const char *));
+            vec_push(&after, x);
+        }
+        c->probing--;
+        c->loops--;
+        c->out = saved;
+        diag_suppress(old);
+        lw_snap_rewind(c, &entry);
+    }
+    vec reads = {0};
+    read_entry_values(c, loop, target, loopvar, condast, cands, &reads);
+    for (int i = 0; i < cands->len; i++) {
+        const char *n = VEC_AT(*cands, i, const char *);
+        binding *e = lw_find_in(c->sc, n), *x = VEC_AT(after, i, binding *);
+        if (!lw_name_in(names, n)) {
+            /* not assigned by the body: a view whose base the body rebinds keeps its array */
+            if (e->kind == B_VALUE && e->val->kind == V_ARRAY && e->val->e->kind == E_READ)
+                lw_keep_views(c, loop->l, e->val->e->view->arr, NULL);
+            continue;
+        }
+        if (!lw_name_in(&reads, n))
+            continue;
+        ir_var *src = e->kind == B_VALUE ? lw_whole_slot(e->val) : NULL;
+        if (src && x->kind == B_ARRAY && x->var->type == e->val->type && x->var->rank == e->val->rank) {
+            /* an array bound by name: from now on the name's own slot, holding the same array */
+            ir_var *slot = lw_scope_var(c, n, e->val->type, e->val->rank, 1);
+            value *v = e->val;
+            if (slot != src) {
+                lw_keep_views(c, loop->l, slot, n);
+                ir_stmt *s = ir_stmt_new(S_BIND, loop->l);
+                s->n = 1;
+                s->dst = NEWN(ir_var *, 1);
+                s->srcs = NEWN(ir_var *, 1);
+                s->dst[0] = slot;
+                s->srcs[0] = src;
+                lw_emit(c, s);
+            }
+            binding *b = lw_bind(c, n);
+            b->kind = B_ARRAY;
+            b->var = slot;
+            for (int d = 0; d < v->rank; d++)
+                b->sh[d] = v->sh[d];
+            continue;
+        }
+        const char *what = value_what(e), *xwhat = value_what(x);
+        if (strcmp(what, xwhat) == 0 && e->kind == B_VALUE && e->val->kind != V_ARRAY)
+            diag_error(loop->l, "'%s' is bound to %s before this loop and to another %s inside it, "
+                                "which the next iteration reads: %s that changes from one iteration "
+                                "to the next is not supported", n, what, what + (what[1] == 'n' ? 3 : 2),
+                       what);
+        else
+            diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, which the "
+                                "next iteration reads: a name bound to a view of an array cannot be "
+                                "rebound inside a loop; bind a copy before the loop (%s = %s.copy())",
+                       n, what, xwhat, n, n);
+    }
+}
+
 /* The first unused record for this loop, if it was made for the same entry state. */
 static loop_memo *memo_take(lctx *c, ast *loop, vec *sig)
 {
@@ -240,6 +403,7 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
     int errors = diag_count(), memo_start = c->memo.len;
     vec sig = entry_sig(c, &names);
     loop_memo *m = c->probing ? NULL : memo_take(c, loop, &sig);
+    vec cands = {0};
     if (m) {
         for (int i = 0; i < m->promos.len; i++)
             promote(c, loop->l, VEC_AT(m->promos, i, promo *));
@@ -248,7 +412,7 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
         int err = 0;
         /* each pass that changes something moves a name up the lattice (two steps at most) */
         for (int iter = 0; iter < 2 * names.len + 2; iter++)
-            if (loop_pass(c, loop, target, loopvar, condast, &names, c->probing > 0, &promos, &err)) {
+            if (loop_pass(c, loop, target, loopvar, condast, &names, c->probing > 0, &promos, &err, &cands)) {
                 if (!c->probing)
                     break;
                 for (int i = 0; i < names.len; i++) { /* the bindings after the body are the result */
@@ -266,6 +430,13 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
                 return;
             }
     }
+    if (m) { /* the memo says nothing of other values: one pass to see them */
+        vec none = {0};
+        int err = 0;
+        loop_pass(c, loop, target, loopvar, condast, &names, 0, &none, &err, &cands);
+    }
+    if (cands.len)
+        carry_values(c, loop, target, loopvar, condast, &names, &cands);
     /* array shapes at loop entry, to check they are the same at the end of the body */
     snapshot entry = lw_snap_take(c);
     if (c->loops == 0 && c->sc == c->module)
