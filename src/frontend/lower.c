@@ -501,6 +501,34 @@ static value *merge_value(lctx *c, ir_stmt *st, const char *name, value *t, valu
     return r;
 }
 
+/* A view that one branch kept on its array (lw_keep_views: its base was rebound there) and
+ * the other left on the base's slot: the other branch (other) keeps it the same way. With
+ * other NULL, only says whether kept is such a view. */
+static int kept_on_one_branch(lctx *c, ir_stmt *st, const char *name, value *kept, value *plain,
+                              vec *other)
+{
+    (void)c;
+    if (kept->kind != V_ARRAY || plain->kind != V_ARRAY || kept->e->kind != E_READ ||
+        plain->e->kind != E_READ)
+        return 0;
+    ir_var *h = kept->e->view->arr, *s = plain->e->view->arr;
+    if (h == s || strcmp(h->pyname, arena_printf(&util_arena, "%s.base", name)) != 0)
+        return 0;
+    int changed = 0;
+    if (!lw_value_equal(lw_value_retarget(plain, s, h, &changed), kept))
+        return 0;
+    if (other) {
+        ir_stmt *b = ir_stmt_new(S_BIND, st->l);
+        b->n = 1;
+        b->dst = NEWN(ir_var *, 1);
+        b->srcs = NEWN(ir_var *, 1);
+        b->dst[0] = h;
+        b->srcs[0] = s;
+        vec_push(other, b);
+    }
+    return 1;
+}
+
 /* After an if's branches (st->body lowered with then_binds as result, st->orelse with the
  * current bindings): a name must have the same kind, type and shape after both, except a
  * scalar that is an int after one and a float after the other, which keeps both (dynvar). */
@@ -551,6 +579,9 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
             e->val = lw_is_poison(t->val) ? t->val : e->val; /* the entry value may flow on */
         } else if (lw_value_equal(t->val, e->val) || t->val->kind == V_ERR || e->val->kind == V_ERR) {
             ;
+        } else if (kept_on_one_branch(c, st, t->name, t->val, e->val, &st->orelse) ||
+                   kept_on_one_branch(c, st, t->name, e->val, t->val, &st->body)) {
+            e->val = kept_on_one_branch(c, st, t->name, t->val, e->val, NULL) ? t->val : e->val;
         } else if (t->val->kind == V_ARRAY || e->val->kind == V_ARRAY) {
             diag_error(l, "'%s' refers to different array views after the branches of this 'if'; "
                           "bind it with .copy()", t->name);

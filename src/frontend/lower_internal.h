@@ -185,6 +185,7 @@ void lw_poison_reset(void);
 int lw_poison_was_read(const char *name);
 int lw_value_equal(value *a, value *b);
 int lw_keep_views(lctx *c, loc l, ir_var *slot, const char *except);
+value *lw_value_retarget(value *v, ir_var *from, ir_var *to, int *changed);
 
 /* ---- lower_ops.c: scalars, promotion, broadcasting, operators, sweeps ----------------------- */
 

@@ -328,8 +328,11 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
     for (int i = 0; i < cands->len; i++) {
         const char *n = VEC_AT(*cands, i, const char *);
         binding *e = lw_find_in(c->sc, n), *x = VEC_AT(after, i, binding *);
-        if (!lw_name_in(names, n)) {
-            /* not assigned by the body: a view whose base the body rebinds keeps its array */
+        int kept = e->kind == B_VALUE && e->val->kind == V_ARRAY && e->val->e->kind == E_READ &&
+                   x->kind == B_VALUE && x->val->kind == V_ARRAY && x->val->e->kind == E_READ &&
+                   strcmp(x->val->e->view->arr->pyname, arena_printf(&util_arena, "%s.base", n)) == 0;
+        if (!lw_name_in(names, n) || kept) {
+            /* a view whose base the body rebinds keeps its array from the entry on */
             if (e->kind == B_VALUE && e->val->kind == V_ARRAY && e->val->e->kind == E_READ)
                 lw_keep_views(c, loop->l, e->val->e->view->arr, NULL);
             continue;

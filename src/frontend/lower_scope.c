@@ -624,7 +624,7 @@ static ir_expr *expr_copy(ir_expr *e)
 }
 
 /* v with every reference to slot `from` made to `to` (a new value when it had any). */
-static value *value_retarget(value *v, ir_var *from, ir_var *to, int *changed)
+value *lw_value_retarget(value *v, ir_var *from, ir_var *to, int *changed)
 {
     if (!v)
         return v;
@@ -645,7 +645,7 @@ static value *value_retarget(value *v, ir_var *from, ir_var *to, int *changed)
         value **items = NEWN(value *, v->n + 1);
         int any = 0;
         for (int i = 0; i < v->n; i++)
-            items[i] = value_retarget(v->items[i], from, to, &any);
+            items[i] = lw_value_retarget(v->items[i], from, to, &any);
         if (!any)
             return v;
         value *r = lw_vnew(V_TUPLE, v->l);
@@ -686,7 +686,7 @@ int lw_keep_views(lctx *c, loc l, ir_var *slot, const char *except)
                 lw_find_in(sc, b->name) != b)
                 continue;
             int probe = 0;
-            value_retarget(b->val, slot, slot, &probe);
+            lw_value_retarget(b->val, slot, slot, &probe);
             if (!probe)
                 continue;
             ir_var *h = hidden_slot(c, sc, arena_printf(&util_arena, "%s.base", b->name), slot->type,
@@ -701,7 +701,7 @@ int lw_keep_views(lctx *c, loc l, ir_var *slot, const char *except)
             s->srcs[0] = slot;
             lw_emit(c, s);
             int changed = 0;
-            b->val = value_retarget(b->val, slot, h, &changed);
+            b->val = lw_value_retarget(b->val, slot, h, &changed);
             kept = 1;
         }
     return kept;
