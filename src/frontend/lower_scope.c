@@ -682,7 +682,9 @@ int lw_keep_views(lctx *c, loc l, ir_var *slot, const char *except)
     for (scope *sc = c->sc; sc; sc = sc->parent)
         for (int i = 0; i < sc->binds.len; i++) {
             binding *b = VEC_AT(sc->binds, i, binding *);
-            if (b->kind != B_VALUE || (except && strcmp(b->name, except) == 0) ||
+            /* a tuple's items read the hidden names that hold them (pin_items), which a
+             * store into the list rebinds on purpose */
+            if (b->kind != B_VALUE || b->val->kind == V_TUPLE || (except && strcmp(b->name, except) == 0) ||
                 lw_find_in(sc, b->name) != b)
                 continue;
             int probe = 0;
