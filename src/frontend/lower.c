@@ -577,6 +577,10 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
                     e->sh[d] = NULL;
         } else if (lw_is_poison(t->val) || lw_is_poison(e->val)) {
             e->val = lw_is_poison(t->val) ? t->val : e->val; /* the entry value may flow on */
+        } else if (lw_is_ambiguous(t->val) || lw_is_ambiguous(e->val)) {
+            e->val = lw_is_ambiguous(t->val) ? t->val : e->val; /* still chosen at run time */
+            if (!lw_name_in(&c->split, t->name))
+                vec_push(&c->split, (void *)t->name);
         } else if (lw_value_equal(t->val, e->val) || t->val->kind == V_ERR || e->val->kind == V_ERR) {
             ;
         } else if (kept_on_one_branch(c, st, t->name, t->val, e->val, &st->orelse) ||
@@ -591,20 +595,23 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
                 e->val = m;
                 continue;
             }
-            const char *what = lw_vkind_desc(t->val);
+            const char *what = lw_vkind_desc(t->val), *msg;
             if (t->val->kind != e->val->kind)
-                diag_error(l, "'%s' is bound to %s on one branch of this 'if' and to %s on the other; "
-                              "a name whose kind of value is chosen at run time is not supported",
-                           t->name, what, lw_vkind_desc(e->val));
+                msg = arena_printf(&util_arena, "is bound to %s on one branch of the 'if' at line %d "
+                                                "and to %s on the other; a name whose kind of value is "
+                                                "chosen at run time is not supported",
+                                   what, l.line, lw_vkind_desc(e->val));
             else
-                diag_error(l, "'%s' is bound to different %ss on the two branches of this 'if'; %s "
-                              "chosen at run time is not supported%s", t->name,
-                           what + (what[1] == 'n' ? 3 : 2), what,
-                           t->val->kind == V_TUPLE ? " (only items that are numbers may differ)"
-                           : t->val->kind == V_FUNC || t->val->kind == V_LAMBDA
-                               ? "; call each function in its branch"
-                               : "");
-            e->val = &lw_ERRV;
+                msg = arena_printf(&util_arena, "is bound to different %ss on the two branches of the "
+                                                "'if' at line %d; %s chosen at run time is not "
+                                                "supported%s", what + (what[1] == 'n' ? 3 : 2), l.line,
+                                   what,
+                                   t->val->kind == V_TUPLE ? " (only items that are numbers may differ)"
+                                   : t->val->kind == V_FUNC || t->val->kind == V_LAMBDA
+                                       ? "; call each function in its branch"
+                                       : "");
+            e->val = lw_ambiguous_new(l, msg);
+            vec_push(&c->split, (void *)t->name);
         }
     }
 }
@@ -629,6 +636,7 @@ static void lower_if(lctx *c, ast *s)
     c->out = &st->orelse;
     lw_block(c, &s->orelse);
     c->out = saved;
+    c->split.len = 0;
     merge_branches(c, st, then_binds);
     lw_emit(c, st);
 }
@@ -923,10 +931,87 @@ void lw_stmt(lctx *c, ast *s)
     }
     c->pending = saved_pending;
 }
+/* Does a mention any of the names (as a name read or assigned, anywhere inside)? */
+static int mentions(ast *a, vec *names)
+{
+    if (!a)
+        return 0;
+    if (a->kind == A_NAME && lw_name_in(names, a->name))
+        return 1;
+    if (mentions(a->a, names) || mentions(a->b, names) || mentions(a->c, names))
+        return 1;
+    vec *vs[] = {&a->args, &a->body, &a->orelse, &a->targets, &a->kwargs};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            if (mentions(VEC_AT(*vs[k], i, ast *), names))
+                return 1;
+    return 0;
+}
+static int leaves_block(vec *stmts)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind == A_RETURN || s->kind == A_BREAK || s->kind == A_CONTINUE || s->kind == A_YIELD)
+            return 1;
+        if (s->kind == A_IF && (leaves_block(&s->body) || leaves_block(&s->orelse)))
+            return 1;
+        if ((s->kind == A_FOR || s->kind == A_WHILE) && (leaves_block(&s->body) || leaves_block(&s->orelse)))
+            return 1; /* a return inside a loop (a break there is harmless, but rare) */
+    }
+    return 0;
+}
+
+/* An if decided at run time whose branches bind a name to values no variable can hold (two
+ * strings: order = ("x", "y") / ("y", "x")), read by the statements after it in the same
+ * block: those statements are lowered in each branch, each with its branch's value (the
+ * if's branches become `body; rest` and `orelse; rest`). Only when the first lowering of the
+ * if left such a name (merge_branches) and reported no error, and no branch leaves the block. */
+static int split_if(lctx *c, vec *stmts, int i, size_t out0, snapshot *before, int errs)
+{
+    ast *s = VEC_AT(*stmts, i, ast *);
+    if (s->kind != A_IF || !c->split.len || diag_count() != errs || c->exhausted ||
+        i + 1 >= stmts->len || leaves_block(&s->body) || leaves_block(&s->orelse))
+        return 0;
+    vec names = c->split;
+    int used = 0;
+    for (int k = i + 1; k < stmts->len && !used; k++)
+        used = mentions(VEC_AT(*stmts, k, ast *), &names);
+    if (!used)
+        return 0;
+    c->out->len = (int)out0;
+    lw_snap_rewind(c, before);
+    ast *d = ast_new(A_IF, s->l);
+    *d = *s;
+    d->body = (vec){0};
+    d->orelse = (vec){0};
+    for (int k = 0; k < s->body.len; k++)
+        vec_push(&d->body, s->body.items[k]);
+    for (int k = 0; k < s->orelse.len; k++)
+        vec_push(&d->orelse, s->orelse.items[k]);
+    for (int k = i + 1; k < stmts->len; k++) {
+        vec_push(&d->body, stmts->items[k]);
+        vec_push(&d->orelse, stmts->items[k]);
+    }
+    c->split.len = 0;
+    lw_stmt(c, d);
+    return 1;
+}
 void lw_block(lctx *c, vec *stmts)
 {
-    for (int i = 0; i < stmts->len; i++)
-        lw_stmt(c, VEC_AT(*stmts, i, ast *));
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind != A_IF) {
+            lw_stmt(c, s);
+            continue;
+        }
+        size_t out0 = (size_t)c->out->len;
+        snapshot before = lw_snap_take(c);
+        int errs = diag_count();
+        c->split.len = 0;
+        lw_stmt(c, s);
+        if (split_if(c, stmts, i, out0, &before, errs))
+            return;
+    }
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -115,6 +115,7 @@ typedef struct lctx {
     int exhausted;      /* work passed LOWER_WORK_LIMIT: the rest is skipped */
     ast *top;           /* the module-level statement being lowered */
     const char *assigning; /* the name lw_assign_name is binding (its old views need no keeping) */
+    vec split;          /* const char*: names the last if's merge left ambiguous (lw_block) */
 } lctx;
 
 /* Snapshot of a scope's bindings (for branches and loop probes). */
@@ -186,6 +187,9 @@ int lw_poison_was_read(const char *name);
 int lw_value_equal(value *a, value *b);
 int lw_keep_views(lctx *c, loc l, ir_var *slot, const char *except);
 value *lw_value_retarget(value *v, ir_var *from, ir_var *to, int *changed);
+value *lw_ambiguous_new(loc l, const char *msg);
+int lw_is_ambiguous(const value *v);
+void lw_ambiguous_read(ast *a, value *v);
 
 /* ---- lower_ops.c: scalars, promotion, broadcasting, operators, sweeps ----------------------- */
 

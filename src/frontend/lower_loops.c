@@ -157,7 +157,8 @@ static void rebound_values(lctx *c, snapshot *before, vec *cands)
         if (!x || (e->kind == B_SCALAR && x->kind == B_SCALAR) ||
             (e->kind == B_ARRAY && x->kind == B_ARRAY) ||
             (e->kind == B_VALUE && x->kind == B_VALUE &&
-             (lw_value_equal(e->val, x->val) || e->val->kind == V_ERR || x->val->kind == V_ERR)))
+             (lw_value_equal(e->val, x->val) || e->val->kind == V_ERR ||
+              (x->val->kind == V_ERR && !lw_is_ambiguous(x->val)))))
             continue;
         if (!lw_name_in(cands, e->name))
             vec_push(cands, (void *)e->name);
@@ -362,7 +363,11 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
             continue;
         }
         const char *what = value_what(e), *xwhat = value_what(x);
-        if (strcmp(what, xwhat) == 0 && e->kind == B_VALUE && e->val->kind != V_ARRAY)
+        if (x->kind == B_VALUE && lw_is_ambiguous(x->val))
+            diag_error(loop->l, "'%s' is bound to %s before this loop and, inside it, to different "
+                                "values on the two branches of an 'if', which the next iteration "
+                                "reads: a value chosen at run time is not supported here", n, what);
+        else if (strcmp(what, xwhat) == 0 && e->kind == B_VALUE && e->val->kind != V_ARRAY)
             diag_error(loop->l, "'%s' is bound to %s before this loop and to another %s inside it, "
                                 "which the next iteration reads: %s that changes from one iteration "
                                 "to the next is not supported", n, what, what + (what[1] == 'n' ? 3 : 2),

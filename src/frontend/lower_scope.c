@@ -708,3 +708,29 @@ int lw_keep_views(lctx *c, loc l, ir_var *slot, const char *except)
         }
     return kept;
 }
+
+/* A name bound to values on the two branches of an if that no run-time variable can hold (two
+ * strings, two functions): an error value that reports, at the first read, why (str: the
+ * message; l: the if). Unread, the name is harmless (a string set for a later branch). */
+static vec ambiguous;
+value *lw_ambiguous_new(loc l, const char *msg)
+{
+    value *v = lw_vnew(V_ERR, l);
+    v->str = msg;
+    vec_push(&ambiguous, v);
+    return v;
+}
+int lw_is_ambiguous(const value *v)
+{
+    if (!v || v->kind != V_ERR || v == &lw_ERRV)
+        return 0;
+    for (int i = 0; i < ambiguous.len; i++)
+        if (ambiguous.items[i] == v)
+            return 1;
+    return 0;
+}
+void lw_ambiguous_read(ast *a, value *v)
+{
+    diag_error(a->l, "'%s' %s", a->name, v->str);
+    diag_note(v->l, "the 'if' is here");
+}
