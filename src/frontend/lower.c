@@ -277,11 +277,15 @@ static void lower_assign(lctx *c, ast *s)
 {
     value *v = lw_expr(c, s->a);
     if (s->targets.len > 1 && v->kind == V_ARRAY && (v->fresh || v->e->kind != E_READ)) {
-        /* u = un = np.zeros(n): one new array that every target binds (Python's aliasing), held
-         * by a hidden name so that each target takes its own reference to it */
-        ast *h = ast_name(s->l, arena_printf(&util_arena, "chain.%d", s->l.line));
-        lw_assign_name(c, h, v);
-        v = lw_read_name(c, h);
+        /* u = un = np.zeros(n): one new array that every target binds (Python's aliasing). Each
+         * name takes its own reference to the temporary (not the temporary itself, which the
+         * first would empty), and the temporary is released after the statement. */
+        if (!v->fresh)
+            v = lw_materialize(c, v);
+        value *r = lw_vnew(V_ARRAY, v->l);
+        *r = *v;
+        r->fresh = NULL;
+        v = r;
     }
     for (int k = 0; k < s->targets.len; k++) {
         ast *t = VEC_AT(s->targets, k, ast *);
