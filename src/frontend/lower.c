@@ -123,8 +123,56 @@ void lw_assign_name(lctx *c, ast *target, value *v)
  * item is assigned to a hidden name ("t.0", never a Python name), as if by `t0 = item`, and
  * the item becomes a read of that name. (Items that are expressions were otherwise computed
  * again at every use, after their operands may have changed.) */
+static int names_hidden(const ir_expr *e, void *prefix)
+{
+    const ir_var *v = e->kind == E_READ ? e->view->arr
+                      : e->kind == E_VAR || e->kind == E_SHAPE || e->kind == E_ELEM ? e->var : NULL;
+    return v && v->pyname && strncmp(v->pyname, prefix, strlen(prefix)) == 0;
+}
+
+/* Items of a tuple bound to `name` that read the hidden names of its old items (t = (t[1], t[0]))
+ * are read into temporaries first: pinning assigns the hidden names one by one. */
+static value *pin_sources(lctx *c, const char *name, loc l, value *v)
+{
+    const char *prefix = arena_printf(&util_arena, "%s.", name);
+    value *r = lw_vnew(V_TUPLE, v->l);
+    *r = *v;
+    r->items = NEWN(value *, v->n + 1);
+    for (int i = 0; i < v->n; i++) {
+        value *it = v->items[i];
+        r->items[i] = it;
+        if (it->kind == V_TUPLE) {
+            r->items[i] = pin_sources(c, name, l, it);
+        } else if (it->kind == V_SCALAR && !it->dyn && ir_expr_any(it->e, names_hidden, (void *)prefix)) {
+            ir_var *tv = lw_temp_scalar(c, it->type);
+            ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
+            a->var = tv;
+            a->e = it->e;
+            lw_emit(c, a);
+            value *nv = lw_scalar(it->l, ir_varref(it->l, tv), it->weak);
+            nv->s = it->s;
+            r->items[i] = nv;
+        } else if (it->kind == V_ARRAY && !it->fresh && it->e->kind == E_READ &&
+                   names_hidden(it->e, (void *)prefix)) {
+            ir_var *src = it->e->view->arr, *tmp = lw_temp_slot(c, src->type, src->rank);
+            ir_stmt *b = ir_stmt_new(S_BIND, l);
+            b->n = 1;
+            b->dst = NEWN(ir_var *, 1);
+            b->srcs = NEWN(ir_var *, 1);
+            b->dst[0] = tmp;
+            b->srcs[0] = src;
+            lw_emit(c, b);
+            int changed = 0;
+            r->items[i] = lw_value_retarget(it, src, tmp, &changed);
+        }
+    }
+    return r;
+}
+
 static value *pin_items(lctx *c, const char *name, loc l, value *v)
 {
+    if (v->n > 1 && !strchr(name, '.'))
+        v = pin_sources(c, name, l, v);
     value *r = lw_vnew(V_TUPLE, v->l);
     *r = *v;
     r->items = NEWN(value *, v->n + 1);
@@ -317,6 +365,21 @@ static void lower_assign(lctx *c, ast *s)
             value *it = v->items[i];
             if (it->kind == V_ARRAY && it->e->kind != E_READ)
                 it = lw_materialize(c, it);
+            if (it->kind == V_ARRAY && !it->fresh && n > 1 && VEC_AT(t->args, i, ast *)->kind != A_NAME &&
+                lw_whole_slot(it) && !lw_is_ephemeral(c, it->e->view->arr)) {
+                /* the array itself, as Python evaluates it: a store into a list before this
+                 * one may rebind the name it was read from (F[0], F[1] = F[1], F[0]) */
+                ir_var *src = it->e->view->arr, *tmp = lw_temp_slot(c, src->type, src->rank);
+                ir_stmt *a = ir_stmt_new(S_BIND, it->l);
+                a->n = 1;
+                a->dst = NEWN(ir_var *, 1);
+                a->srcs = NEWN(ir_var *, 1);
+                a->dst[0] = tmp;
+                a->srcs[0] = src;
+                lw_emit(c, a);
+                int changed = 0;
+                it = lw_value_retarget(it, src, tmp, &changed);
+            }
             if (it->kind == V_SCALAR && it->dyn && n > 1) {
                 dynvar *td = NEW(dynvar); /* the value's int, float and tag, copied */
                 td->name = "<temporary>";
