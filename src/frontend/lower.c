@@ -928,6 +928,47 @@ static int dyn_split(lctx *c, ast *s)
     lw_emit(c, st);
     return 1;
 }
+/* Python evaluates a parameter's default once, when the def runs (`def step(u, dt=dt)` keeps
+ * the dt of that moment; `out=np.zeros(3)` is one array shared by the calls), but calls lower
+ * the default expression where they happen. A default that is not a literal is evaluated here
+ * and bound to a hidden name ("step.dt") that the def's copy returned reads instead. */
+static int is_literal(ast *a)
+{
+    if (a->kind == A_UNOP)
+        return is_literal(a->a);
+    return a->kind == A_INT || a->kind == A_FLOAT || a->kind == A_STR || a->kind == A_BOOL ||
+           a->kind == A_NONE;
+}
+static ast *def_defaults(lctx *c, ast *s)
+{
+    int any = 0;
+    for (int i = 0; i < s->params.len; i++) {
+        ast *p = VEC_AT(s->params, i, ast *);
+        any |= p->a && !is_literal(p->a);
+    }
+    if (!any)
+        return s;
+    ast *d = ast_new(A_DEF, s->l);
+    *d = *s;
+    d->params = (vec){0};
+    for (int i = 0; i < s->params.len; i++) {
+        ast *p = VEC_AT(s->params, i, ast *);
+        if (p->a && !is_literal(p->a)) {
+            ast *h = ast_name(p->l, arena_printf(&util_arena, "%s.%s", s->name, p->name));
+            value *v = lw_expr(c, p->a);
+            if (v->kind == V_ARRAY && v->e->kind != E_READ)
+                v = lw_materialize(c, v);
+            lw_assign_name(c, h, v);
+            ast *q = ast_new(A_PARAM, p->l);
+            *q = *p;
+            q->a = h;
+            p = q;
+        }
+        vec_push(&d->params, p);
+    }
+    return d;
+}
+
 void lw_stmt(lctx *c, ast *s)
 {
     if (!lw_step(c))
@@ -973,10 +1014,11 @@ void lw_stmt(lctx *c, ast *s)
     case A_RETURN: diag_error(s->l, "'return' outside function"); break;
     case A_DEF: {
         lw_check_returns(&s->body, 1);
+        ast *def = def_defaults(c, s);
         binding *b = lw_bind(c, s->name);
         b->kind = B_VALUE;
         b->val = lw_vnew(V_FUNC, s->l);
-        b->val->def = s;
+        b->val->def = def;
         b->val->defscope = c->sc;
         break;
     }
