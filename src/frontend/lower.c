@@ -112,7 +112,7 @@ void lw_assign_name(lctx *c, ast *target, value *v)
             b->sh[d] = v->sh[d];
         return;
     }
-    if (v->kind == V_TUPLE)
+    if (v->kind == V_TUPLE || v->kind == V_SLICE) /* a slice's bounds too (slice(k, k + 2)) */
         v = pin_items(c, name, l, v);
     binding *b = lw_bind(c, name);
     b->kind = B_VALUE;

@@ -289,10 +289,105 @@ static const char *value_what(binding *b)
     return lw_vkind_desc(b->val);
 }
 
+/* Tuples, lists and slice objects of numbers of the same form (the same lengths, None in the
+ * same places, the same number types) at the loop's entry and after one iteration: the
+ * numbers become variables of hidden names ("window.0"), assigned at the entry and at the end
+ * of the body (carry_assign), so each iteration reads the previous one's values. */
+static int same_form(value *a, value *b)
+{
+    if (a->kind == V_SCALAR && b->kind == V_SCALAR)
+        return a->type == b->type && !a->dyn && !b->dyn;
+    if (a->kind == V_NONE && b->kind == V_NONE)
+        return 1;
+    if ((a->kind != V_TUPLE && a->kind != V_SLICE) || a->kind != b->kind || a->n != b->n)
+        return 0;
+    for (int i = 0; i < a->n; i++)
+        if (!same_form(a->items[i], b->items[i]) &&
+            !(a->kind == V_SLICE && i == 2 &&
+              ((a->items[i]->kind == V_NONE && lw_is_int_scalar(b->items[i])) ||
+               (b->items[i]->kind == V_NONE && lw_is_int_scalar(a->items[i])))))
+            return 0;
+    return 1;
+}
+/* A slice whose step is None, with the step 1 written out (slice(0, 4) and slice(0, 8, 2) have
+ * the same form once carried). */
+static value *step_written(value *v)
+{
+    if (v->kind != V_SLICE || v->n != 3 || v->items[2]->kind != V_NONE)
+        return v;
+    value *r = lw_vnew(V_SLICE, v->l);
+    *r = *v;
+    r->items = NEWN(value *, 4);
+    for (int i = 0; i < 3; i++)
+        r->items[i] = v->items[i];
+    r->items[2] = lw_scalar(v->l, lw_I64(v->l, 1), 1);
+    return r;
+}
+static value *form_assign(lctx *c, loc l, const char *name, value *v, vec *vars, vec *exprs)
+{
+    if (v->kind == V_SCALAR) {
+        ir_var *var = lw_scope_var(c, name, v->type, 0, 0);
+        vec_push(vars, var);
+        vec_push(exprs, v->e);
+        value *r = lw_scalar(l, ir_varref(l, var), v->weak);
+        r->type = v->type;
+        return r;
+    }
+    if (v->kind != V_TUPLE && v->kind != V_SLICE)
+        return v;
+    value *r = lw_vnew(v->kind, v->l);
+    *r = *v;
+    r->items = NEWN(value *, v->n + 1);
+    for (int i = 0; i < v->n; i++)
+        r->items[i] = form_assign(c, l, arena_printf(&util_arena, "%s.%d", name, i), v->items[i], vars,
+                                  exprs);
+    return r;
+}
+/* Assign the numbers of v to the hidden variables of name (all read before any is written) and
+ * bind name to them. */
+static void carry_assign(lctx *c, loc l, const char *name, value *v)
+{
+    vec vars = {0}, exprs = {0};
+    value *r = form_assign(c, l, name, v, &vars, &exprs);
+    for (int i = 0; i < exprs.len; i++) {
+        ir_expr *e = VEC_AT(exprs, i, ir_expr *);
+        if (e->kind == E_CONST)
+            continue;
+        ir_var *tv = lw_temp_scalar(c, e->type);
+        ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
+        a->var = tv;
+        a->e = e;
+        lw_emit(c, a);
+        exprs.items[i] = ir_varref(l, tv);
+    }
+    for (int i = 0; i < vars.len; i++) {
+        ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
+        a->var = VEC_AT(vars, i, ir_var *);
+        a->e = ir_cast(l, a->var->type, VEC_AT(exprs, i, ir_expr *));
+        lw_emit(c, a);
+    }
+    binding *b = lw_bind(c, name);
+    b->kind = B_VALUE;
+    b->val = r;
+}
+/* Does the body leave an iteration early (break, continue, return outside nested loops)? */
+static int jumps(vec *stmts)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind == A_BREAK || s->kind == A_CONTINUE || s->kind == A_RETURN)
+            return 1;
+        if (s->kind == A_IF && (jumps(&s->body) || jumps(&s->orelse)))
+            return 1;
+    }
+    return 0;
+}
+
 /* Make the names of cands that the body rebinds after reading them loop-carried, or reject
- * them (see above). Runs at the loop's entry, before its real lowering. */
+ * them (see above). Runs at the loop's entry, before its real lowering; the names carried as
+ * numbers are added to carried (lower_loop assigns them at the end of the body). */
 static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, vec *names,
-                         vec *cands)
+                         vec *cands, vec *carried)
 {
     /* the values after one iteration, to know what each name becomes */
     snapshot entry = lw_snap_take(c);
@@ -360,6 +455,14 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
             b->var = slot;
             for (int d = 0; d < v->rank; d++)
                 b->sh[d] = v->sh[d];
+            continue;
+        }
+        if (e->kind == B_VALUE && x->kind == B_VALUE && (e->val->kind == V_TUPLE || e->val->kind == V_SLICE) &&
+            same_form(e->val, x->val) && !jumps(&loop->body)) {
+            int stepped = e->val->kind == V_SLICE && (e->val->items[2]->kind != V_NONE ||
+                                                      x->val->items[2]->kind != V_NONE);
+            carry_assign(c, loop->l, n, stepped ? step_written(e->val) : e->val);
+            vec_push(carried, (void *)n);
             continue;
         }
         const char *what = value_what(e), *xwhat = value_what(x);
@@ -443,8 +546,9 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
         int err = 0;
         loop_pass(c, loop, target, loopvar, condast, &names, 0, &none, &err, &cands);
     }
+    vec carried = {0};
     if (cands.len)
-        carry_values(c, loop, target, loopvar, condast, &names, &cands);
+        carry_values(c, loop, target, loopvar, condast, &names, &cands, &carried);
     /* array shapes at loop entry, to check they are the same at the end of the body */
     snapshot entry = lw_snap_take(c);
     if (c->loops == 0 && c->sc == c->module)
@@ -473,6 +577,20 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
         }
     }
     lw_block(c, &loop->body);
+    for (int i = 0; i < carried.len; i++) { /* the next iteration's values (carry_values) */
+        const char *n = VEC_AT(carried, i, const char *);
+        binding *x = lw_find_in(c->sc, n), *e = NULL;
+        for (int k = 0; k < entry.binds.len; k++)
+            if (strcmp(VEC_AT(entry.binds, k, binding *)->name, n) == 0)
+                e = VEC_AT(entry.binds, k, binding *);
+        if (x && e && x->kind == B_VALUE && same_form(e->val, x->val))
+            carry_assign(c, loop->l, n, x->val->kind == V_SLICE && e->val->kind == V_SLICE &&
+                                            e->val->items[2]->kind != V_NONE ? step_written(x->val)
+                                                                             : x->val);
+        else if (x && !(x->kind == B_VALUE && x->val->kind == V_ERR))
+            diag_error(loop->l, "'%s' changes form inside this loop (%s before, %s after one "
+                                "iteration)", n, e ? value_what(e) : "unbound", value_what(x));
+    }
     c->loops--;
     c->out = saved;
     for (int i = 0; i < names.len; i++) {
