@@ -596,6 +596,14 @@ static int kept_on_one_branch(lctx *c, ir_stmt *st, const char *name, value *kep
     return 1;
 }
 
+/* Is one of two view bindings the other kept on its array (kept_on_one_branch)? */
+static int kept_either(lctx *c, ir_stmt *st, binding *t, binding *e)
+{
+    return t->kind == B_VALUE && e->kind == B_VALUE &&
+           (kept_on_one_branch(c, st, t->name, t->val, e->val, NULL) ||
+            kept_on_one_branch(c, st, t->name, e->val, t->val, NULL));
+}
+
 /* After an if's branches (st->body lowered with then_binds as result, st->orelse with the
  * current bindings): a name must have the same kind, type and shape after both, except a
  * scalar that is an int after one and a float after the other, which keeps both (dynvar). */
@@ -615,6 +623,24 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
             lw_dyn_convert(c, &st->body, l, d, t);
             lw_dyn_convert(c, &st->orelse, l, d, e);
             lw_dyn_bind(c, d, t->weak && e->weak);
+            continue;
+        }
+        if ((t->kind == B_VALUE || e->kind == B_VALUE) && lw_bound_array(t) && lw_bound_array(e) &&
+            (t->kind != B_VALUE || t->val->kind == V_ARRAY) && (e->kind != B_VALUE || e->val->kind == V_ARRAY) &&
+            !lw_value_equal(lw_bound_array(t), lw_bound_array(e)) && !kept_either(c, st, t, e) &&
+            lw_carriable_view(t, e)) {
+            /* two views (or a view and an array): the name views its own slot with run-time
+             * bounds, set on each branch (lw_carry_view) */
+            value *tv = lw_bound_array(t), *ev = lw_bound_array(e);
+            const sym *sh[IR_MAX_RANK];
+            for (int d = 0; d < tv->rank; d++)
+                sh[d] = sym_equal(tv->sh[d], ev->sh[d]) ? tv->sh[d] : NULL;
+            vec *saved = c->out;
+            c->out = &st->body;
+            lw_carry_view(c, l, t->name, tv, sh);
+            c->out = &st->orelse;
+            lw_carry_view(c, l, t->name, ev, sh);
+            c->out = saved;
             continue;
         }
         if (t->kind != e->kind || (t->kind != B_VALUE && t->var != e->var)) {

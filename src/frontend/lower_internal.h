@@ -284,6 +284,9 @@ value *lw_index_grid(lctx *c, const char *which, ast *sub);
 
 void lw_lower_for(lctx *c, ast *s);
 void lw_lower_while(lctx *c, ast *s);
+value *lw_bound_array(binding *b);
+int lw_carriable_view(binding *e, binding *x);
+void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const *sh);
 
 /* ---- lower.c: statements, parameters, driver ------------------------------------------------- */
 

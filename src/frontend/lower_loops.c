@@ -383,6 +383,102 @@ static int jumps(vec *stmts)
     return 0;
 }
 
+/* ---- views carried between iterations ----
+ * A name bound to a view of an array (v = a[1:-1]) or to an array, that the body rebinds to a
+ * new array or to a view (v = v + 1, z = z[::-1]) after reading it: the name gets an array slot
+ * of its own holding the array viewed, and its offsets, steps and lengths become variables
+ * ("v.lo.0"), assigned at the entry and at the end of the body; the name is a view of its slot
+ * with those bounds. Writes through it reach the array it views, as in NumPy, on every
+ * iteration and after the loop (also when it runs no iteration). Only views that keep every
+ * dimension in order (no integer index, newaxis or np.roll). */
+static int plain_view(value *v)
+{
+    if (v->kind != V_ARRAY || v->fresh || v->e->kind != E_READ)
+        return 0;
+    ir_view *w = v->e->view;
+    if (w->rank != v->rank)
+        return 0;
+    for (int d = 0; d < w->rank; d++)
+        if (w->dim[d].kind != D_RANGE || w->dim[d].box != d || w->dim[d].wrap)
+            return 0;
+    return 1;
+}
+/* The value a binding gives the name (an array binding: its whole slot). */
+value *lw_bound_array(binding *b)
+{
+    if (b->kind == B_ARRAY)
+        return lw_slot_value((loc){0}, b->var, b->sh);
+    return b->kind == B_VALUE ? b->val : NULL;
+}
+int lw_carriable_view(binding *e, binding *x)
+{
+    value *ev = lw_bound_array(e), *xv = lw_bound_array(x);
+    if (!ev || !xv || !plain_view(ev) || !plain_view(xv) || ev->type != xv->type || ev->rank != xv->rank)
+        return 0;
+    for (int d = 0; d < ev->rank; d++)
+        if (lw_sym_cmp(ev->sh[d], xv->sh[d]) == 0)
+            return 0;
+    return 1;
+}
+/* Bind name to the view v carried in its slot (see above): the slot takes v's array, the
+ * bounds variables v's bounds (all read before any is written). */
+void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const *sh)
+{
+    ir_view *w = v->e->view;
+    ir_var *slot = lw_scope_var(c, name, v->type, v->rank, 1);
+    ir_expr *vals[3 * IR_MAX_RANK];
+    ir_var *vars[3 * IR_MAX_RANK];
+    static const char *part[3] = {"lo", "st", "len"};
+    for (int d = 0; d < w->rank; d++)
+        for (int k = 0; k < 3; k++) {
+            ir_expr *e = k == 0 ? w->dim[d].lo : k == 1 ? w->dim[d].step : w->dim[d].len;
+            vars[3 * d + k] = lw_scope_var(c, arena_printf(&util_arena, "%s.%s.%d", name, part[k], d), T_I64, 0, 0);
+            e = ir_cast(l, T_I64, e);
+            if (e->kind != E_CONST) {
+                ir_var *tv = lw_temp_scalar(c, T_I64);
+                ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
+                a->var = tv;
+                a->e = e;
+                lw_emit(c, a);
+                e = ir_varref(l, tv);
+            }
+            vals[3 * d + k] = e;
+        }
+    if (w->arr != slot) {
+        lw_keep_views(c, l, slot, name);
+        ir_stmt *b = ir_stmt_new(S_BIND, l);
+        b->n = 1;
+        b->dst = NEWN(ir_var *, 1);
+        b->srcs = NEWN(ir_var *, 1);
+        b->dst[0] = slot;
+        b->srcs[0] = w->arr;
+        lw_emit(c, b);
+    }
+    for (int i = 0; i < 3 * w->rank; i++) {
+        ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
+        a->var = vars[i];
+        a->e = vals[i];
+        lw_emit(c, a);
+    }
+    value *r = lw_slot_value(l, slot, sh);
+    ir_view *nw = ir_view_clone(r->e->view);
+    for (int d = 0; d < w->rank; d++) {
+        ir_dim *m = &nw->dim[d];
+        m->lo = ir_varref(l, vars[3 * d]);
+        m->step = ir_varref(l, vars[3 * d + 1]);
+        m->len = ir_varref(l, vars[3 * d + 2]);
+        m->step_c = 0;
+        m->slo = NULL;
+        m->slen = sh[d];
+        m->aext = NULL;
+        r->len[d] = m->len;
+    }
+    r->e = ir_read(l, nw);
+    binding *b = lw_bind(c, name);
+    b->kind = B_VALUE;
+    b->val = r;
+}
+
 /* Make the names of cands that the body rebinds after reading them loop-carried, or reject
  * them (see above). Runs at the loop's entry, before its real lowering; the names carried as
  * numbers are added to carried (lower_loop assigns them at the end of the body). */
@@ -435,6 +531,13 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
         }
         if (!lw_name_in(&reads, n))
             continue;
+        if (!(e->kind == B_VALUE && lw_whole_slot(e->val) && x->kind == B_ARRAY) &&
+            lw_carriable_view(e, x) && !jumps(&loop->body)) {
+            value *ev = lw_bound_array(e);
+            lw_carry_view(c, loop->l, n, ev, (const sym *const *)ev->sh);
+            vec_push(carried, (void *)n);
+            continue;
+        }
         ir_var *src = e->kind == B_VALUE ? lw_whole_slot(e->val) : NULL;
         if (src && x->kind == B_ARRAY && x->var->type == e->val->type && x->var->rank == e->val->rank) {
             /* an array bound by name: from now on the name's own slot, holding the same array */
@@ -475,11 +578,14 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
                                 "which the next iteration reads: %s that changes from one iteration "
                                 "to the next is not supported", n, what, what + (what[1] == 'n' ? 3 : 2),
                        what);
+        else if (strstr(what, "array") || strstr(xwhat, "array"))
+            diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, which the "
+                                "next iteration reads: a view carried from one iteration to the next "
+                                "must keep its shape, its dtype and every dimension in order; bind a "
+                                "copy before the loop (%s = %s.copy())", n, what, xwhat, n, n);
         else
             diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, which the "
-                                "next iteration reads: a name bound to a view of an array cannot be "
-                                "rebound inside a loop; bind a copy before the loop (%s = %s.copy())",
-                       n, what, xwhat, n, n);
+                                "next iteration reads; give it one kind of value", n, what, xwhat);
     }
 }
 
@@ -583,7 +689,16 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
         for (int k = 0; k < entry.binds.len; k++)
             if (strcmp(VEC_AT(entry.binds, k, binding *)->name, n) == 0)
                 e = VEC_AT(entry.binds, k, binding *);
-        if (x && e && x->kind == B_VALUE && same_form(e->val, x->val))
+        if (x && e && e->kind == B_VALUE && e->val->kind == V_ARRAY) {
+            if (lw_carriable_view(e, x)) {
+                value *xv = lw_bound_array(x);
+                lw_carry_view(c, loop->l, n, xv, (const sym *const *)e->val->sh);
+            } else if (!(x->kind == B_VALUE && x->val->kind == V_ERR))
+                diag_error(loop->l, "'%s' is a view of an array before this loop and %s after one "
+                                    "iteration, which the next iteration reads: a view carried from "
+                                    "one iteration to the next must keep its shape and every "
+                                    "dimension in order", n, value_what(x));
+        } else if (x && e && x->kind == B_VALUE && same_form(e->val, x->val))
             carry_assign(c, loop->l, n, x->val->kind == V_SLICE && e->val->kind == V_SLICE &&
                                             e->val->items[2]->kind != V_NONE ? step_written(x->val)
                                                                              : x->val);
