@@ -22,6 +22,44 @@
 
 static value *pin_items(lctx *c, const char *name, loc l, value *v);
 
+static int is_var(const ir_expr *e, void *ctx)
+{
+    (void)ctx;
+    return e->kind == E_VAR;
+}
+/* A view bound to a name keeps the bounds it was made with: bounds that read scalar variables
+ * (f[k:k + 3]) are computed now into temporaries, not at each use after k may have changed. */
+static value *freeze_bounds(lctx *c, loc l, value *v)
+{
+    ir_view *w = v->e->view;
+    int any = 0;
+    for (int d = 0; d < w->rank; d++)
+        any |= ir_expr_any(w->dim[d].lo, is_var, NULL) || ir_expr_any(w->dim[d].step, is_var, NULL) ||
+               ir_expr_any(w->dim[d].len, is_var, NULL);
+    if (!any)
+        return v;
+    ir_view *nw = ir_view_clone(w);
+    value *r = lw_vnew(V_ARRAY, v->l);
+    *r = *v;
+    for (int d = 0; d < w->rank; d++) {
+        ir_expr **p[3] = {&nw->dim[d].lo, &nw->dim[d].step, &nw->dim[d].len};
+        for (int j = 0; j < 3; j++) {
+            if (!*p[j] || !ir_expr_any(*p[j], is_var, NULL))
+                continue;
+            ir_var *tv = lw_temp_scalar(c, (*p[j])->type);
+            ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
+            a->var = tv;
+            a->e = *p[j];
+            lw_emit(c, a);
+            *p[j] = ir_varref(l, tv);
+        }
+        if (nw->dim[d].kind == D_RANGE && nw->dim[d].box >= 0 && nw->dim[d].box < r->rank)
+            r->len[nw->dim[d].box] = nw->dim[d].len;
+    }
+    r->e = ir_read(l, nw);
+    return r;
+}
+
 void lw_assign_name(lctx *c, ast *target, value *v)
 {
     const char *name = target->name;
@@ -84,7 +122,27 @@ void lw_assign_name(lctx *c, ast *target, value *v)
             !lw_view_has_wrap(v->e->view)) {
             binding *b = lw_bind(c, name); /* a view: writes through it reach the array */
             b->kind = B_VALUE;
-            b->val = v;
+            b->val = freeze_bounds(c, l, v);
+            return;
+        }
+        if (!v->fresh && !src && v->e->kind == E_READ && !lw_view_has_wrap(v->e->view) &&
+            strcmp(v->e->view->arr->pyname, "<temporary>") != 0) {
+            /* a view of a slot of a function that returned it: a slot of this scope takes the
+             * array, so that writes through the name still reach it */
+            ir_var *arr = v->e->view->arr, *h = lw_scope_var(c, arena_printf(&util_arena, "%s.base", name),
+                                                             arr->type, arr->rank, 1);
+            lw_keep_views(c, l, h, name);
+            ir_stmt *s = ir_stmt_new(S_BIND, l);
+            s->n = 1;
+            s->dst = NEWN(ir_var *, 1);
+            s->srcs = NEWN(ir_var *, 1);
+            s->dst[0] = h;
+            s->srcs[0] = arr;
+            lw_emit(c, s);
+            int changed = 0;
+            binding *b = lw_bind(c, name);
+            b->kind = B_VALUE;
+            b->val = freeze_bounds(c, l, lw_value_retarget(v, arr, h, &changed));
             return;
         }
         if (!v->fresh && !src) /* an expression: computed into a new array */
@@ -634,7 +692,7 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
             value *tv = lw_bound_array(t), *ev = lw_bound_array(e);
             const sym *sh[IR_MAX_RANK];
             for (int d = 0; d < tv->rank; d++)
-                sh[d] = sym_equal(tv->sh[d], ev->sh[d]) ? tv->sh[d] : NULL;
+                sh[d] = lw_sym_cmp(tv->sh[d], ev->sh[d]) == 1 ? tv->sh[d] : NULL;
             vec *saved = c->out;
             c->out = &st->body;
             lw_carry_view(c, l, t->name, tv, sh);

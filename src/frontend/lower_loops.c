@@ -396,12 +396,14 @@ static int plain_view(value *v)
     if (v->kind != V_ARRAY || v->fresh || v->e->kind != E_READ)
         return 0;
     ir_view *w = v->e->view;
-    if (w->rank != v->rank)
-        return 0;
-    for (int d = 0; d < w->rank; d++)
-        if (w->dim[d].kind != D_RANGE || w->dim[d].box != d || w->dim[d].wrap)
+    int k = 0;
+    for (int d = 0; d < w->rank; d++) {
+        if (w->dim[d].kind == D_FIXED)
+            continue;
+        if (w->dim[d].box != k++ || w->dim[d].wrap)
             return 0;
-    return 1;
+    }
+    return k == v->rank;
 }
 /* The value a binding gives the name (an array binding: its whole slot). */
 value *lw_bound_array(binding *b)
@@ -410,27 +412,39 @@ value *lw_bound_array(binding *b)
         return lw_slot_value((loc){0}, b->var, b->sh);
     return b->kind == B_VALUE ? b->val : NULL;
 }
+/* Two views with the same element type and slot rank, integer indices in the same places,
+ * and shapes not known to differ. */
 int lw_carriable_view(binding *e, binding *x)
 {
     value *ev = lw_bound_array(e), *xv = lw_bound_array(x);
     if (!ev || !xv || !plain_view(ev) || !plain_view(xv) || ev->type != xv->type || ev->rank != xv->rank)
         return 0;
+    ir_view *a = ev->e->view, *b = xv->e->view;
+    if (a->rank != b->rank)
+        return 0;
+    for (int d = 0; d < a->rank; d++)
+        if (a->dim[d].kind != b->dim[d].kind)
+            return 0;
     for (int d = 0; d < ev->rank; d++)
         if (lw_sym_cmp(ev->sh[d], xv->sh[d]) == 0)
             return 0;
     return 1;
 }
 /* Bind name to the view v carried in its slot (see above): the slot takes v's array, the
- * bounds variables v's bounds (all read before any is written). */
+ * bounds variables v's bounds (all read before any is written); sh: the static shape (NULL
+ * where it changes). */
 void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const *sh)
 {
     ir_view *w = v->e->view;
-    ir_var *slot = lw_scope_var(c, name, v->type, v->rank, 1);
+    ir_var *slot = lw_scope_var(c, name, v->type, w->rank, 1);
     ir_expr *vals[3 * IR_MAX_RANK];
     ir_var *vars[3 * IR_MAX_RANK];
     static const char *part[3] = {"lo", "st", "len"};
     for (int d = 0; d < w->rank; d++)
         for (int k = 0; k < 3; k++) {
+            vars[3 * d + k] = NULL;
+            if (w->dim[d].kind == D_FIXED && k > 0)
+                continue;
             ir_expr *e = k == 0 ? w->dim[d].lo : k == 1 ? w->dim[d].step : w->dim[d].len;
             vars[3 * d + k] = lw_scope_var(c, arena_printf(&util_arena, "%s.%s.%d", name, part[k], d), T_I64, 0, 0);
             e = ir_cast(l, T_I64, e);
@@ -455,23 +469,31 @@ void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const 
         lw_emit(c, b);
     }
     for (int i = 0; i < 3 * w->rank; i++) {
+        if (!vars[i])
+            continue;
         ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
         a->var = vars[i];
         a->e = vals[i];
         lw_emit(c, a);
     }
-    value *r = lw_slot_value(l, slot, sh);
-    ir_view *nw = ir_view_clone(r->e->view);
-    for (int d = 0; d < w->rank; d++) {
+    value *r = lw_vnew(V_ARRAY, l);
+    *r = *v;
+    r->fresh = NULL;
+    ir_view *nw = ir_view_clone(w);
+    nw->arr = slot;
+    for (int d = 0, k = 0; d < w->rank; d++) {
         ir_dim *m = &nw->dim[d];
         m->lo = ir_varref(l, vars[3 * d]);
+        m->slo = NULL;
+        m->aext = NULL;
+        if (m->kind == D_FIXED)
+            continue;
         m->step = ir_varref(l, vars[3 * d + 1]);
         m->len = ir_varref(l, vars[3 * d + 2]);
         m->step_c = 0;
-        m->slo = NULL;
-        m->slen = sh[d];
-        m->aext = NULL;
-        r->len[d] = m->len;
+        m->slen = sh[k];
+        r->sh[k] = sh[k];
+        r->len[k++] = m->len;
     }
     r->e = ir_read(l, nw);
     binding *b = lw_bind(c, name);
@@ -523,6 +545,11 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
         int kept = e->kind == B_VALUE && e->val->kind == V_ARRAY && e->val->e->kind == E_READ &&
                    x->kind == B_VALUE && x->val->kind == V_ARRAY && x->val->e->kind == E_READ &&
                    strcmp(x->val->e->view->arr->pyname, arena_printf(&util_arena, "%s.base", n)) == 0;
+        if (kept) { /* x is e kept on its array, nothing else */
+            int ch = 0;
+            kept = lw_value_equal(lw_value_retarget(e->val, e->val->e->view->arr, x->val->e->view->arr, &ch),
+                                  x->val);
+        }
         if (!lw_name_in(names, n) || kept) {
             /* a view whose base the body rebinds keeps its array from the entry on */
             if (e->kind == B_VALUE && e->val->kind == V_ARRAY && e->val->e->kind == E_READ)
@@ -533,8 +560,11 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
             continue;
         if (!(e->kind == B_VALUE && lw_whole_slot(e->val) && x->kind == B_ARRAY) &&
             lw_carriable_view(e, x) && !jumps(&loop->body)) {
-            value *ev = lw_bound_array(e);
-            lw_carry_view(c, loop->l, n, ev, (const sym *const *)ev->sh);
+            value *ev = lw_bound_array(e), *xv = lw_bound_array(x);
+            const sym *sh[IR_MAX_RANK];
+            for (int d = 0; d < ev->rank; d++)
+                sh[d] = lw_sym_cmp(ev->sh[d], xv->sh[d]) == 1 ? ev->sh[d] : NULL;
+            lw_carry_view(c, loop->l, n, ev, sh);
             vec_push(carried, (void *)n);
             continue;
         }
