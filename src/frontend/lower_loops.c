@@ -501,6 +501,20 @@ void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const 
     b->val = r;
 }
 
+/* The arrays that the views in v (a view, or a tuple of them) view are kept by every view of
+ * them (lw_keep_views), except the hidden names of name's own items. */
+static void keep_items(lctx *c, loc l, const char *name, value *v)
+{
+    if (v->kind == V_ARRAY && !v->fresh && v->e->kind == E_READ) {
+        ir_var *s = v->e->view->arr;
+        size_t nl = strlen(name);
+        if (!(strncmp(s->pyname, name, nl) == 0 && s->pyname[nl] == '.'))
+            lw_keep_views(c, l, s, NULL);
+    } else if (v->kind == V_TUPLE)
+        for (int i = 0; i < v->n; i++)
+            keep_items(c, l, name, v->items[i]);
+}
+
 /* Make the names of cands that the body rebinds after reading them loop-carried, or reject
  * them (see above). Runs at the loop's entry, before its real lowering; the names carried as
  * numbers are added to carried (lower_loop assigns them at the end of the body). */
@@ -552,8 +566,8 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
         }
         if (!lw_name_in(names, n) || kept) {
             /* a view whose base the body rebinds keeps its array from the entry on */
-            if (e->kind == B_VALUE && e->val->kind == V_ARRAY && e->val->e->kind == E_READ)
-                lw_keep_views(c, loop->l, e->val->e->view->arr, NULL);
+            if (e->kind == B_VALUE)
+                keep_items(c, loop->l, n, e->val);
             continue;
         }
         if (!lw_name_in(&reads, n))

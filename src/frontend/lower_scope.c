@@ -682,9 +682,12 @@ int lw_keep_views(lctx *c, loc l, ir_var *slot, const char *except)
     for (scope *sc = c->sc; sc; sc = sc->parent)
         for (int i = 0; i < sc->binds.len; i++) {
             binding *b = VEC_AT(sc->binds, i, binding *);
-            /* a tuple's items read the hidden names that hold them (pin_items), which a
-             * store into the list rebinds on purpose */
-            if (b->kind != B_VALUE || b->val->kind == V_TUPLE || (except && strcmp(b->name, except) == 0) ||
+            /* a tuple's items that read the hidden names holding them (pin_items) follow them:
+             * a store into the list rebinds those on purpose */
+            size_t bl = strlen(b->name);
+            if (b->kind != B_VALUE || (except && strcmp(b->name, except) == 0) ||
+                (b->val->kind == V_TUPLE && strncmp(slot->pyname, b->name, bl) == 0 &&
+                 slot->pyname[bl] == '.') ||
                 lw_find_in(sc, b->name) != b)
                 continue;
             int probe = 0;
