@@ -613,7 +613,13 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
             continue;
         }
         const char *what = value_what(e), *xwhat = value_what(x);
-        if (x->kind == B_VALUE && lw_is_ambiguous(x->val))
+        if (jumps(&loop->body) && (strstr(what, "array") || e->kind == B_VALUE) &&
+            (lw_carriable_view(e, x) || (e->kind == B_VALUE && x->kind == B_VALUE &&
+                                         same_form(e->val, x->val))))
+            diag_error(loop->l, "'%s' is %s before this loop and is rebound inside it, which the next "
+                                "iteration reads: such a value is carried from one iteration to the "
+                                "next only by a loop without break or continue", n, what);
+        else if (x->kind == B_VALUE && lw_is_ambiguous(x->val))
             diag_error(loop->l, "'%s' is bound to %s before this loop and, inside it, to different "
                                 "values on the two branches of an 'if', which the next iteration "
                                 "reads: a value chosen at run time is not supported here", n, what);
