@@ -1091,8 +1091,10 @@ void lw_stmt(lctx *c, ast *s)
     case A_CONTINUE:
         if (!c->loops)
             diag_error(s->l, "'%s' outside loop", s->kind == A_BREAK ? "break" : "continue");
-        else
+        else {
+            lw_loop_carries(c);
             lw_emit(c, ir_stmt_new(s->kind == A_BREAK ? S_BREAK : S_CONTINUE, s->l));
+        }
         break;
     case A_PASS: break;
     case A_RETURN: diag_error(s->l, "'return' outside function"); break;

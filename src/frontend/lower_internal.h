@@ -116,6 +116,7 @@ typedef struct lctx {
     ast *top;           /* the module-level statement being lowered */
     const char *assigning; /* the name lw_assign_name is binding (its old views need no keeping) */
     vec split;          /* const char*: names the last if's merge left ambiguous (lw_block) */
+    void *carrying;     /* the names the innermost loop being lowered carries (lower_loops.c) */
 } lctx;
 
 /* Snapshot of a scope's bindings (for branches and loop probes). */
@@ -287,6 +288,7 @@ void lw_lower_while(lctx *c, ast *s);
 value *lw_bound_array(binding *b);
 int lw_carriable_view(binding *e, binding *x);
 void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const *sh);
+void lw_loop_carries(lctx *c);
 
 /* ---- lower.c: statements, parameters, driver ------------------------------------------------- */
 

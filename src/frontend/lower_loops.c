@@ -370,18 +370,6 @@ static void carry_assign(lctx *c, loc l, const char *name, value *v)
     b->kind = B_VALUE;
     b->val = r;
 }
-/* Does the body leave an iteration early (break, continue, return outside nested loops)? */
-static int jumps(vec *stmts)
-{
-    for (int i = 0; i < stmts->len; i++) {
-        ast *s = VEC_AT(*stmts, i, ast *);
-        if (s->kind == A_BREAK || s->kind == A_CONTINUE || s->kind == A_RETURN)
-            return 1;
-        if (s->kind == A_IF && (jumps(&s->body) || jumps(&s->orelse)))
-            return 1;
-    }
-    return 0;
-}
 
 /* ---- views carried between iterations ----
  * A name bound to a view of an array (v = a[1:-1]) or to an array, that the body rebinds to a
@@ -573,7 +561,7 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
         if (!lw_name_in(&reads, n))
             continue;
         if (!(e->kind == B_VALUE && lw_whole_slot(e->val) && x->kind == B_ARRAY) &&
-            lw_carriable_view(e, x) && !jumps(&loop->body)) {
+            lw_carriable_view(e, x)) {
             value *ev = lw_bound_array(e), *xv = lw_bound_array(x);
             const sym *sh[IR_MAX_RANK];
             for (int d = 0; d < ev->rank; d++)
@@ -605,7 +593,7 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
             continue;
         }
         if (e->kind == B_VALUE && x->kind == B_VALUE && (e->val->kind == V_TUPLE || e->val->kind == V_SLICE) &&
-            same_form(e->val, x->val) && !jumps(&loop->body)) {
+            same_form(e->val, x->val)) {
             int stepped = e->val->kind == V_SLICE && (e->val->items[2]->kind != V_NONE ||
                                                       x->val->items[2]->kind != V_NONE);
             carry_assign(c, loop->l, n, stepped ? step_written(e->val) : e->val);
@@ -613,13 +601,7 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
             continue;
         }
         const char *what = value_what(e), *xwhat = value_what(x);
-        if (jumps(&loop->body) && (strstr(what, "array") || e->kind == B_VALUE) &&
-            (lw_carriable_view(e, x) || (e->kind == B_VALUE && x->kind == B_VALUE &&
-                                         same_form(e->val, x->val))))
-            diag_error(loop->l, "'%s' is %s before this loop and is rebound inside it, which the next "
-                                "iteration reads: such a value is carried from one iteration to the "
-                                "next only by a loop without break or continue", n, what);
-        else if (x->kind == B_VALUE && lw_is_ambiguous(x->val))
+        if (x->kind == B_VALUE && lw_is_ambiguous(x->val))
             diag_error(loop->l, "'%s' is bound to %s before this loop and, inside it, to different "
                                 "values on the two branches of an 'if', which the next iteration "
                                 "reads: a value chosen at run time is not supported here", n, what);
@@ -637,6 +619,46 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
             diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, which the "
                                 "next iteration reads; give it one kind of value", n, what, xwhat);
     }
+}
+
+/* The next iteration's values of the names a loop carries (carry_values): at the end of its
+ * body and before each break or continue (any point will do: the variables take the values the
+ * names have there, and the names read them). */
+struct carry_ctx {
+    vec *carried;
+    snapshot *entry;
+    ast *loop;
+};
+static void emit_carries(lctx *c, struct carry_ctx *cc)
+{
+    for (int i = 0; i < cc->carried->len; i++) { /* the next iteration's values (carry_values) */
+        const char *n = VEC_AT(*cc->carried, i, const char *);
+        binding *x = lw_find_in(c->sc, n), *e = NULL;
+        for (int k = 0; k < cc->entry->binds.len; k++)
+            if (strcmp(VEC_AT(cc->entry->binds, k, binding *)->name, n) == 0)
+                e = VEC_AT(cc->entry->binds, k, binding *);
+        if (x && e && e->kind == B_VALUE && e->val->kind == V_ARRAY) {
+            if (lw_carriable_view(e, x)) {
+                value *xv = lw_bound_array(x);
+                lw_carry_view(c, cc->loop->l, n, xv, (const sym *const *)e->val->sh);
+            } else if (!(x->kind == B_VALUE && x->val->kind == V_ERR))
+                diag_error(cc->loop->l, "'%s' is a view of an array before this loop and %s after one "
+                                    "iteration, which the next iteration reads: a view carried from "
+                                    "one iteration to the next must keep its shape and every "
+                                    "dimension in order", n, value_what(x));
+        } else if (x && e && x->kind == B_VALUE && same_form(e->val, x->val))
+            carry_assign(c, cc->loop->l, n, x->val->kind == V_SLICE && e->val->kind == V_SLICE &&
+                                            e->val->items[2]->kind != V_NONE ? step_written(x->val)
+                                                                             : x->val);
+        else if (x && !(x->kind == B_VALUE && x->val->kind == V_ERR))
+            diag_error(cc->loop->l, "'%s' changes form inside this loop (%s before, %s after one "
+                                "iteration)", n, e ? value_what(e) : "unbound", value_what(x));
+    }
+}
+void lw_loop_carries(lctx *c)
+{
+    if (c->carrying)
+        emit_carries(c, c->carrying);
 }
 
 /* The first unused record for this loop, if it was made for the same entry state. */
@@ -732,30 +754,12 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
             lw_emit(c, brk);
         }
     }
+    struct carry_ctx cc = {&carried, &entry, loop};
+    void *outer_carry = c->carrying;
+    c->carrying = carried.len ? &cc : NULL;
     lw_block(c, &loop->body);
-    for (int i = 0; i < carried.len; i++) { /* the next iteration's values (carry_values) */
-        const char *n = VEC_AT(carried, i, const char *);
-        binding *x = lw_find_in(c->sc, n), *e = NULL;
-        for (int k = 0; k < entry.binds.len; k++)
-            if (strcmp(VEC_AT(entry.binds, k, binding *)->name, n) == 0)
-                e = VEC_AT(entry.binds, k, binding *);
-        if (x && e && e->kind == B_VALUE && e->val->kind == V_ARRAY) {
-            if (lw_carriable_view(e, x)) {
-                value *xv = lw_bound_array(x);
-                lw_carry_view(c, loop->l, n, xv, (const sym *const *)e->val->sh);
-            } else if (!(x->kind == B_VALUE && x->val->kind == V_ERR))
-                diag_error(loop->l, "'%s' is a view of an array before this loop and %s after one "
-                                    "iteration, which the next iteration reads: a view carried from "
-                                    "one iteration to the next must keep its shape and every "
-                                    "dimension in order", n, value_what(x));
-        } else if (x && e && x->kind == B_VALUE && same_form(e->val, x->val))
-            carry_assign(c, loop->l, n, x->val->kind == V_SLICE && e->val->kind == V_SLICE &&
-                                            e->val->items[2]->kind != V_NONE ? step_written(x->val)
-                                                                             : x->val);
-        else if (x && !(x->kind == B_VALUE && x->val->kind == V_ERR))
-            diag_error(loop->l, "'%s' changes form inside this loop (%s before, %s after one "
-                                "iteration)", n, e ? value_what(e) : "unbound", value_what(x));
-    }
+    emit_carries(c, &cc);
+    c->carrying = outer_carry;
     c->loops--;
     c->out = saved;
     for (int i = 0; i < names.len; i++) {
