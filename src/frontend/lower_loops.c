@@ -156,6 +156,10 @@ static void rebound_values(lctx *c, snapshot *before, vec *cands)
     cands->len = 0;
     for (int k = 0; k < before->binds.len; k++) {
         binding *e = VEC_AT(before->binds, k, binding *), *x = lw_find_in(c->sc, e->name);
+        /* a name left as an error value has had its diagnostic already */
+        if (x && ((x->kind == B_VALUE && x->val->kind == V_ERR && !lw_is_ambiguous(x->val)) ||
+                  (e->kind == B_VALUE && e->val->kind == V_ERR)))
+            continue;
         if (!x || (e->kind == B_SCALAR && x->kind == B_SCALAR) ||
             (e->kind == B_ARRAY && x->kind == B_ARRAY) ||
             (e->kind == B_VALUE && x->kind == B_VALUE &&
