@@ -22,6 +22,44 @@
 
 static value *pin_items(lctx *c, const char *name, loc l, value *v);
 
+static int is_var(const ir_expr *e, void *ctx)
+{
+    (void)ctx;
+    return e->kind == E_VAR;
+}
+/* A view bound to a name keeps the bounds it was made with: bounds that read scalar variables
+ * (f[k:k + 3]) are computed now into temporaries, not at each use after k may have changed. */
+static value *freeze_bounds(lctx *c, loc l, value *v)
+{
+    ir_view *w = v->e->view;
+    int any = 0;
+    for (int d = 0; d < w->rank; d++)
+        any |= ir_expr_any(w->dim[d].lo, is_var, NULL) || ir_expr_any(w->dim[d].step, is_var, NULL) ||
+               ir_expr_any(w->dim[d].len, is_var, NULL);
+    if (!any)
+        return v;
+    ir_view *nw = ir_view_clone(w);
+    value *r = lw_vnew(V_ARRAY, v->l);
+    *r = *v;
+    for (int d = 0; d < w->rank; d++) {
+        ir_expr **p[3] = {&nw->dim[d].lo, &nw->dim[d].step, &nw->dim[d].len};
+        for (int j = 0; j < 3; j++) {
+            if (!*p[j] || !ir_expr_any(*p[j], is_var, NULL))
+                continue;
+            ir_var *tv = lw_temp_scalar(c, (*p[j])->type);
+            ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
+            a->var = tv;
+            a->e = *p[j];
+            lw_emit(c, a);
+            *p[j] = ir_varref(l, tv);
+        }
+        if (nw->dim[d].kind == D_RANGE && nw->dim[d].box >= 0 && nw->dim[d].box < r->rank)
+            r->len[nw->dim[d].box] = nw->dim[d].len;
+    }
+    r->e = ir_read(l, nw);
+    return r;
+}
+
 void lw_assign_name(lctx *c, ast *target, value *v)
 {
     const char *name = target->name;
@@ -84,15 +122,39 @@ void lw_assign_name(lctx *c, ast *target, value *v)
             !lw_view_has_wrap(v->e->view)) {
             binding *b = lw_bind(c, name); /* a view: writes through it reach the array */
             b->kind = B_VALUE;
-            b->val = v;
+            b->val = freeze_bounds(c, l, v);
+            return;
+        }
+        if (!v->fresh && !src && v->e->kind == E_READ && !lw_view_has_wrap(v->e->view) &&
+            strcmp(v->e->view->arr->pyname, "<temporary>") != 0) {
+            /* a view of a slot of a function that returned it: a slot of this scope takes the
+             * array, so that writes through the name still reach it */
+            ir_var *arr = v->e->view->arr, *h = lw_scope_var(c, arena_printf(&util_arena, "%s.base", name),
+                                                             arr->type, arr->rank, 1);
+            lw_keep_views(c, l, h, name);
+            ir_stmt *s = ir_stmt_new(S_BIND, l);
+            s->n = 1;
+            s->dst = NEWN(ir_var *, 1);
+            s->srcs = NEWN(ir_var *, 1);
+            s->dst[0] = h;
+            s->srcs[0] = arr;
+            lw_emit(c, s);
+            int changed = 0;
+            binding *b = lw_bind(c, name);
+            b->kind = B_VALUE;
+            b->val = freeze_bounds(c, l, lw_value_retarget(v, arr, h, &changed));
             return;
         }
         if (!v->fresh && !src) /* an expression: computed into a new array */
             v = lw_materialize(c, v);
         ir_var *slot = lw_scope_var(c, name, v->type, v->rank, 1);
         if (v->fresh) {
+            const char *saved = c->assigning;
+            c->assigning = name;
             lw_move_fresh(c, l, slot, v->fresh);
+            c->assigning = saved;
         } else if (src != slot) {
+            lw_keep_views(c, l, slot, name);
             ir_stmt *s = ir_stmt_new(S_BIND, l);
             s->n = 1;
             s->dst = NEWN(ir_var *, 1);
@@ -108,7 +170,7 @@ void lw_assign_name(lctx *c, ast *target, value *v)
             b->sh[d] = v->sh[d];
         return;
     }
-    if (v->kind == V_TUPLE)
+    if (v->kind == V_TUPLE || v->kind == V_SLICE) /* a slice's bounds too (slice(k, k + 2)) */
         v = pin_items(c, name, l, v);
     binding *b = lw_bind(c, name);
     b->kind = B_VALUE;
@@ -119,8 +181,56 @@ void lw_assign_name(lctx *c, ast *target, value *v)
  * item is assigned to a hidden name ("t.0", never a Python name), as if by `t0 = item`, and
  * the item becomes a read of that name. (Items that are expressions were otherwise computed
  * again at every use, after their operands may have changed.) */
+static int names_hidden(const ir_expr *e, void *prefix)
+{
+    const ir_var *v = e->kind == E_READ ? e->view->arr
+                      : e->kind == E_VAR || e->kind == E_SHAPE || e->kind == E_ELEM ? e->var : NULL;
+    return v && v->pyname && strncmp(v->pyname, prefix, strlen(prefix)) == 0;
+}
+
+/* Items of a tuple bound to `name` that read the hidden names of its old items (t = (t[1], t[0]))
+ * are read into temporaries first: pinning assigns the hidden names one by one. */
+static value *pin_sources(lctx *c, const char *name, loc l, value *v)
+{
+    const char *prefix = arena_printf(&util_arena, "%s.", name);
+    value *r = lw_vnew(V_TUPLE, v->l);
+    *r = *v;
+    r->items = NEWN(value *, v->n + 1);
+    for (int i = 0; i < v->n; i++) {
+        value *it = v->items[i];
+        r->items[i] = it;
+        if (it->kind == V_TUPLE) {
+            r->items[i] = pin_sources(c, name, l, it);
+        } else if (it->kind == V_SCALAR && !it->dyn && ir_expr_any(it->e, names_hidden, (void *)prefix)) {
+            ir_var *tv = lw_temp_scalar(c, it->type);
+            ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
+            a->var = tv;
+            a->e = it->e;
+            lw_emit(c, a);
+            value *nv = lw_scalar(it->l, ir_varref(it->l, tv), it->weak);
+            nv->s = it->s;
+            r->items[i] = nv;
+        } else if (it->kind == V_ARRAY && !it->fresh && it->e->kind == E_READ &&
+                   names_hidden(it->e, (void *)prefix)) {
+            ir_var *src = it->e->view->arr, *tmp = lw_temp_slot(c, src->type, src->rank);
+            ir_stmt *b = ir_stmt_new(S_BIND, l);
+            b->n = 1;
+            b->dst = NEWN(ir_var *, 1);
+            b->srcs = NEWN(ir_var *, 1);
+            b->dst[0] = tmp;
+            b->srcs[0] = src;
+            lw_emit(c, b);
+            int changed = 0;
+            r->items[i] = lw_value_retarget(it, src, tmp, &changed);
+        }
+    }
+    return r;
+}
+
 static value *pin_items(lctx *c, const char *name, loc l, value *v)
 {
+    if (v->n > 1 && !strchr(name, '.'))
+        v = pin_sources(c, name, l, v);
     value *r = lw_vnew(V_TUPLE, v->l);
     *r = *v;
     r->items = NEWN(value *, v->n + 1);
@@ -272,6 +382,17 @@ static void store(lctx *c, ast *t, value *v)
 static void lower_assign(lctx *c, ast *s)
 {
     value *v = lw_expr(c, s->a);
+    if (s->targets.len > 1 && v->kind == V_ARRAY && (v->fresh || v->e->kind != E_READ)) {
+        /* u = un = np.zeros(n): one new array that every target binds (Python's aliasing). Each
+         * name takes its own reference to the temporary (not the temporary itself, which the
+         * first would empty), and the temporary is released after the statement. */
+        if (!v->fresh)
+            v = lw_materialize(c, v);
+        value *r = lw_vnew(V_ARRAY, v->l);
+        *r = *v;
+        r->fresh = NULL;
+        v = r;
+    }
     for (int k = 0; k < s->targets.len; k++) {
         ast *t = VEC_AT(s->targets, k, ast *);
         if (t->kind != A_TUPLE && t->kind != A_LIST) {
@@ -302,6 +423,21 @@ static void lower_assign(lctx *c, ast *s)
             value *it = v->items[i];
             if (it->kind == V_ARRAY && it->e->kind != E_READ)
                 it = lw_materialize(c, it);
+            if (it->kind == V_ARRAY && !it->fresh && n > 1 && VEC_AT(t->args, i, ast *)->kind != A_NAME &&
+                lw_whole_slot(it) && !lw_is_ephemeral(c, it->e->view->arr)) {
+                /* the array itself, as Python evaluates it: a store into a list before this
+                 * one may rebind the name it was read from (F[0], F[1] = F[1], F[0]) */
+                ir_var *src = it->e->view->arr, *tmp = lw_temp_slot(c, src->type, src->rank);
+                ir_stmt *a = ir_stmt_new(S_BIND, it->l);
+                a->n = 1;
+                a->dst = NEWN(ir_var *, 1);
+                a->srcs = NEWN(ir_var *, 1);
+                a->dst[0] = tmp;
+                a->srcs[0] = src;
+                lw_emit(c, a);
+                int changed = 0;
+                it = lw_value_retarget(it, src, tmp, &changed);
+            }
             if (it->kind == V_SCALAR && it->dyn && n > 1) {
                 dynvar *td = NEW(dynvar); /* the value's int, float and tag, copied */
                 td->name = "<temporary>";
@@ -341,6 +477,7 @@ static void lower_assign(lctx *c, ast *s)
             ir_var *src = lw_whole_slot(items[i]);
             if (ti->kind == A_NAME && src && items[i]->kind == V_ARRAY) {
                 ir_var *slot = lw_scope_var(c, ti->name, items[i]->type, items[i]->rank, 1);
+                lw_keep_views(c, s->l, slot, ti->name);
                 b->dst[b->n] = slot;
                 b->srcs[b->n++] = src;
                 binding *bb = lw_bind(c, ti->name);
@@ -453,6 +590,79 @@ static void lower_augassign(lctx *c, ast *s)
     diag_error(t->l, "cannot assign to this expression");
 }
 
+/* The value of a name bound to tuples (or slice objects) of the same form on the two branches
+ * of an if: the numbers that differ become variables of hidden names ("t.0"), assigned at the
+ * end of each branch; NULL when anything else differs. */
+static value *merge_value(lctx *c, ir_stmt *st, const char *name, value *t, value *e)
+{
+    if (lw_value_equal(t, e))
+        return e;
+    if (t->kind == V_SCALAR && e->kind == V_SCALAR) {
+        if (t->type != e->type || t->dyn || e->dyn)
+            return NULL;
+        ir_var *var = lw_scope_var(c, name, t->type, 0, 0);
+        for (int k = 0; k < 2; k++) {
+            ir_stmt *a = ir_stmt_new(S_ASSIGN, st->l);
+            a->var = var;
+            a->e = k ? e->e : t->e;
+            vec_push(k ? &st->orelse : &st->body, a);
+        }
+        value *r = lw_scalar(st->l, ir_varref(st->l, var), t->weak && e->weak);
+        r->type = t->type;
+        return r;
+    }
+    if ((t->kind != V_TUPLE && t->kind != V_SLICE) || t->kind != e->kind || t->n != e->n)
+        return NULL;
+    value *r = lw_vnew(t->kind, t->l);
+    *r = *t;
+    r->items = NEWN(value *, t->n + 1);
+    for (int i = 0; i < t->n; i++) {
+        if (t->kind == V_SLICE && (t->items[i]->kind == V_NONE) != (e->items[i]->kind == V_NONE))
+            return NULL;
+        r->items[i] = merge_value(c, st, arena_printf(&util_arena, "%s.%d", name, i), t->items[i],
+                                  e->items[i]);
+        if (!r->items[i])
+            return NULL;
+    }
+    return r;
+}
+
+/* A view that one branch kept on its array (lw_keep_views: its base was rebound there) and
+ * the other left on the base's slot: the other branch (other) keeps it the same way. With
+ * other NULL, only says whether kept is such a view. */
+static int kept_on_one_branch(lctx *c, ir_stmt *st, const char *name, value *kept, value *plain,
+                              vec *other)
+{
+    (void)c;
+    if (kept->kind != V_ARRAY || plain->kind != V_ARRAY || kept->e->kind != E_READ ||
+        plain->e->kind != E_READ)
+        return 0;
+    ir_var *h = kept->e->view->arr, *s = plain->e->view->arr;
+    if (h == s || strcmp(h->pyname, arena_printf(&util_arena, "%s.base", name)) != 0)
+        return 0;
+    int changed = 0;
+    if (!lw_value_equal(lw_value_retarget(plain, s, h, &changed), kept))
+        return 0;
+    if (other) {
+        ir_stmt *b = ir_stmt_new(S_BIND, st->l);
+        b->n = 1;
+        b->dst = NEWN(ir_var *, 1);
+        b->srcs = NEWN(ir_var *, 1);
+        b->dst[0] = h;
+        b->srcs[0] = s;
+        vec_push(other, b);
+    }
+    return 1;
+}
+
+/* Is one of two view bindings the other kept on its array (kept_on_one_branch)? */
+static int kept_either(lctx *c, ir_stmt *st, binding *t, binding *e)
+{
+    return t->kind == B_VALUE && e->kind == B_VALUE &&
+           (kept_on_one_branch(c, st, t->name, t->val, e->val, NULL) ||
+            kept_on_one_branch(c, st, t->name, e->val, t->val, NULL));
+}
+
 /* After an if's branches (st->body lowered with then_binds as result, st->orelse with the
  * current bindings): a name must have the same kind, type and shape after both, except a
  * scalar that is an int after one and a float after the other, which keeps both (dynvar). */
@@ -472,6 +682,24 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
             lw_dyn_convert(c, &st->body, l, d, t);
             lw_dyn_convert(c, &st->orelse, l, d, e);
             lw_dyn_bind(c, d, t->weak && e->weak);
+            continue;
+        }
+        if ((t->kind == B_VALUE || e->kind == B_VALUE) && lw_bound_array(t) && lw_bound_array(e) &&
+            (t->kind != B_VALUE || t->val->kind == V_ARRAY) && (e->kind != B_VALUE || e->val->kind == V_ARRAY) &&
+            !lw_value_equal(lw_bound_array(t), lw_bound_array(e)) && !kept_either(c, st, t, e) &&
+            lw_carriable_view(t, e)) {
+            /* two views (or a view and an array): the name views its own slot with run-time
+             * bounds, set on each branch (lw_carry_view) */
+            value *tv = lw_bound_array(t), *ev = lw_bound_array(e);
+            const sym *sh[IR_MAX_RANK];
+            for (int d = 0; d < tv->rank; d++)
+                sh[d] = lw_sym_cmp(tv->sh[d], ev->sh[d]) == 1 ? tv->sh[d] : NULL;
+            vec *saved = c->out;
+            c->out = &st->body;
+            lw_carry_view(c, l, t->name, tv, sh);
+            c->out = &st->orelse;
+            lw_carry_view(c, l, t->name, ev, sh);
+            c->out = saved;
             continue;
         }
         if (t->kind != e->kind || (t->kind != B_VALUE && t->var != e->var)) {
@@ -499,10 +727,43 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
                     break;
                 } else if (!sym_equal(t->sh[d], e->sh[d]))
                     e->sh[d] = NULL;
-        } else if (t->val != e->val && t->val->kind != V_ERR && e->val->kind != V_ERR &&
-                   (t->val->kind == V_ARRAY || e->val->kind == V_ARRAY)) {
+        } else if (lw_is_poison(t->val) || lw_is_poison(e->val)) {
+            e->val = lw_is_poison(t->val) ? t->val : e->val; /* the entry value may flow on */
+        } else if (lw_is_ambiguous(t->val) || lw_is_ambiguous(e->val)) {
+            e->val = lw_is_ambiguous(t->val) ? t->val : e->val; /* still chosen at run time */
+            if (!lw_name_in(&c->split, t->name))
+                vec_push(&c->split, (void *)t->name);
+        } else if (lw_value_equal(t->val, e->val) || t->val->kind == V_ERR || e->val->kind == V_ERR) {
+            ;
+        } else if (kept_on_one_branch(c, st, t->name, t->val, e->val, &st->orelse) ||
+                   kept_on_one_branch(c, st, t->name, e->val, t->val, &st->body)) {
+            e->val = kept_on_one_branch(c, st, t->name, t->val, e->val, NULL) ? t->val : e->val;
+        } else if (t->val->kind == V_ARRAY || e->val->kind == V_ARRAY) {
             diag_error(l, "'%s' refers to different array views after the branches of this 'if'; "
                           "bind it with .copy()", t->name);
+        } else {
+            value *m = merge_value(c, st, t->name, t->val, e->val);
+            if (m) {
+                e->val = m;
+                continue;
+            }
+            const char *what = lw_vkind_desc(t->val), *msg;
+            if (t->val->kind != e->val->kind)
+                msg = arena_printf(&util_arena, "is bound to %s on one branch of the 'if' at line %d "
+                                                "and to %s on the other; a name whose kind of value is "
+                                                "chosen at run time is not supported",
+                                   what, l.line, lw_vkind_desc(e->val));
+            else
+                msg = arena_printf(&util_arena, "is bound to different %ss on the two branches of the "
+                                                "'if' at line %d; %s chosen at run time is not "
+                                                "supported%s", what + (what[1] == 'n' ? 3 : 2), l.line,
+                                   what,
+                                   t->val->kind == V_TUPLE ? " (only items that are numbers may differ)"
+                                   : t->val->kind == V_FUNC || t->val->kind == V_LAMBDA
+                                       ? "; call each function in its branch"
+                                       : "");
+            e->val = lw_ambiguous_new(l, msg);
+            vec_push(&c->split, (void *)t->name);
         }
     }
 }
@@ -527,6 +788,7 @@ static void lower_if(lctx *c, ast *s)
     c->out = &st->orelse;
     lw_block(c, &s->orelse);
     c->out = saved;
+    c->split.len = 0;
     merge_branches(c, st, then_binds);
     lw_emit(c, st);
 }
@@ -764,6 +1026,47 @@ static int dyn_split(lctx *c, ast *s)
     lw_emit(c, st);
     return 1;
 }
+/* Python evaluates a parameter's default once, when the def runs (`def step(u, dt=dt)` keeps
+ * the dt of that moment; `out=np.zeros(3)` is one array shared by the calls), but calls lower
+ * the default expression where they happen. A default that is not a literal is evaluated here
+ * and bound to a hidden name ("step.dt") that the def's copy returned reads instead. */
+static int is_literal(ast *a)
+{
+    if (a->kind == A_UNOP)
+        return is_literal(a->a);
+    return a->kind == A_INT || a->kind == A_FLOAT || a->kind == A_STR || a->kind == A_BOOL ||
+           a->kind == A_NONE;
+}
+static ast *def_defaults(lctx *c, ast *s)
+{
+    int any = 0;
+    for (int i = 0; i < s->params.len; i++) {
+        ast *p = VEC_AT(s->params, i, ast *);
+        any |= p->a && !is_literal(p->a);
+    }
+    if (!any)
+        return s;
+    ast *d = ast_new(A_DEF, s->l);
+    *d = *s;
+    d->params = (vec){0};
+    for (int i = 0; i < s->params.len; i++) {
+        ast *p = VEC_AT(s->params, i, ast *);
+        if (p->a && !is_literal(p->a)) {
+            ast *h = ast_name(p->l, arena_printf(&util_arena, "%s.%s", s->name, p->name));
+            value *v = lw_expr(c, p->a);
+            if (v->kind == V_ARRAY && v->e->kind != E_READ)
+                v = lw_materialize(c, v);
+            lw_assign_name(c, h, v);
+            ast *q = ast_new(A_PARAM, p->l);
+            *q = *p;
+            q->a = h;
+            p = q;
+        }
+        vec_push(&d->params, p);
+    }
+    return d;
+}
+
 void lw_stmt(lctx *c, ast *s)
 {
     if (!lw_step(c))
@@ -802,17 +1105,20 @@ void lw_stmt(lctx *c, ast *s)
     case A_CONTINUE:
         if (!c->loops)
             diag_error(s->l, "'%s' outside loop", s->kind == A_BREAK ? "break" : "continue");
-        else
+        else {
+            lw_loop_carries(c);
             lw_emit(c, ir_stmt_new(s->kind == A_BREAK ? S_BREAK : S_CONTINUE, s->l));
+        }
         break;
     case A_PASS: break;
     case A_RETURN: diag_error(s->l, "'return' outside function"); break;
     case A_DEF: {
         lw_check_returns(&s->body, 1);
+        ast *def = def_defaults(c, s);
         binding *b = lw_bind(c, s->name);
         b->kind = B_VALUE;
         b->val = lw_vnew(V_FUNC, s->l);
-        b->val->def = s;
+        b->val->def = def;
         b->val->defscope = c->sc;
         break;
     }
@@ -834,10 +1140,87 @@ void lw_stmt(lctx *c, ast *s)
     }
     c->pending = saved_pending;
 }
+/* Does a mention any of the names (as a name read or assigned, anywhere inside)? */
+static int mentions(ast *a, vec *names)
+{
+    if (!a)
+        return 0;
+    if (a->kind == A_NAME && lw_name_in(names, a->name))
+        return 1;
+    if (mentions(a->a, names) || mentions(a->b, names) || mentions(a->c, names))
+        return 1;
+    vec *vs[] = {&a->args, &a->body, &a->orelse, &a->targets, &a->kwargs};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            if (mentions(VEC_AT(*vs[k], i, ast *), names))
+                return 1;
+    return 0;
+}
+static int leaves_block(vec *stmts)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind == A_RETURN || s->kind == A_BREAK || s->kind == A_CONTINUE || s->kind == A_YIELD)
+            return 1;
+        if (s->kind == A_IF && (leaves_block(&s->body) || leaves_block(&s->orelse)))
+            return 1;
+        if ((s->kind == A_FOR || s->kind == A_WHILE) && (leaves_block(&s->body) || leaves_block(&s->orelse)))
+            return 1; /* a return inside a loop (a break there is harmless, but rare) */
+    }
+    return 0;
+}
+
+/* An if decided at run time whose branches bind a name to values no variable can hold (two
+ * strings: order = ("x", "y") / ("y", "x")), read by the statements after it in the same
+ * block: those statements are lowered in each branch, each with its branch's value (the
+ * if's branches become `body; rest` and `orelse; rest`). Only when the first lowering of the
+ * if left such a name (merge_branches) and reported no error, and no branch leaves the block. */
+static int split_if(lctx *c, vec *stmts, int i, size_t out0, snapshot *before, int errs)
+{
+    ast *s = VEC_AT(*stmts, i, ast *);
+    if (s->kind != A_IF || !c->split.len || diag_count() != errs || c->exhausted ||
+        i + 1 >= stmts->len || leaves_block(&s->body) || leaves_block(&s->orelse))
+        return 0;
+    vec names = c->split;
+    int used = 0;
+    for (int k = i + 1; k < stmts->len && !used; k++)
+        used = mentions(VEC_AT(*stmts, k, ast *), &names);
+    if (!used)
+        return 0;
+    c->out->len = (int)out0;
+    lw_snap_rewind(c, before);
+    ast *d = ast_new(A_IF, s->l);
+    *d = *s;
+    d->body = (vec){0};
+    d->orelse = (vec){0};
+    for (int k = 0; k < s->body.len; k++)
+        vec_push(&d->body, s->body.items[k]);
+    for (int k = 0; k < s->orelse.len; k++)
+        vec_push(&d->orelse, s->orelse.items[k]);
+    for (int k = i + 1; k < stmts->len; k++) {
+        vec_push(&d->body, stmts->items[k]);
+        vec_push(&d->orelse, stmts->items[k]);
+    }
+    c->split.len = 0;
+    lw_stmt(c, d);
+    return 1;
+}
 void lw_block(lctx *c, vec *stmts)
 {
-    for (int i = 0; i < stmts->len; i++)
-        lw_stmt(c, VEC_AT(*stmts, i, ast *));
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind != A_IF) {
+            lw_stmt(c, s);
+            continue;
+        }
+        size_t out0 = (size_t)c->out->len;
+        snapshot before = lw_snap_take(c);
+        int errs = diag_count();
+        c->split.len = 0;
+        lw_stmt(c, s);
+        if (split_if(c, stmts, i, out0, &before, errs))
+            return;
+    }
 }
 
 /* ------------------------------------------------------------------------------------------ */

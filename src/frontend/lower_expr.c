@@ -16,6 +16,10 @@ value *lw_read_name(lctx *c, ast *a)
 {
     int unbound;
     binding *b = lw_lookup(c, a->name, &unbound);
+    if (b && b->kind == B_VALUE && lw_is_ambiguous(b->val)) { /* chosen at run time (lower.c) */
+        lw_ambiguous_read(a, b->val);
+        return &lw_ERRV;
+    }
     if (!b) {
         if (unbound) {
             diag_error(a->l, "local variable '%s' referenced before assignment", a->name);

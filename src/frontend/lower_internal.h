@@ -115,6 +115,9 @@ typedef struct lctx {
     long work;          /* statements and expressions lowered for top, probes included */
     int exhausted;      /* work passed LOWER_WORK_LIMIT: the rest is skipped */
     ast *top;           /* the module-level statement being lowered */
+    const char *assigning; /* the name lw_assign_name is binding (its old views need no keeping) */
+    vec split;          /* const char*: names the last if's merge left ambiguous (lw_block) */
+    void *carrying;     /* the names the innermost loop being lowered carries (lower_loops.c) */
 } lctx;
 
 /* Snapshot of a scope's bindings (for branches and loop probes). */
@@ -179,6 +182,16 @@ void lw_dyn_set_tag(lctx *c, vec *out, loc l, dynvar *d, int isfloat);
 void lw_dyn_bind(lctx *c, dynvar *d, int weak);
 int lw_dyn_joins(binding *b);
 void lw_dyn_convert(lctx *c, vec *out, loc l, dynvar *d, binding *b);
+value *lw_poison_new(const char *name);
+int lw_is_poison(const value *v);
+void lw_poison_reset(void);
+int lw_poison_was_read(const char *name);
+int lw_value_equal(value *a, value *b);
+int lw_keep_views(lctx *c, loc l, ir_var *slot, const char *except);
+value *lw_value_retarget(value *v, ir_var *from, ir_var *to, int *changed);
+value *lw_ambiguous_new(loc l, const char *msg);
+int lw_is_ambiguous(const value *v);
+void lw_ambiguous_read(ast *a, value *v);
 
 /* ---- lower_ops.c: scalars, promotion, broadcasting, operators, sweeps ----------------------- */
 
@@ -288,6 +301,10 @@ value *lw_index_grid(lctx *c, const char *which, ast *sub);
 
 void lw_lower_for(lctx *c, ast *s);
 void lw_lower_while(lctx *c, ast *s);
+value *lw_bound_array(binding *b);
+int lw_carriable_view(binding *e, binding *x);
+void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const *sh);
+void lw_loop_carries(lctx *c);
 
 /* ---- lower.c: statements, parameters, driver ------------------------------------------------- */
 

@@ -2,8 +2,10 @@
  * over the loop body, with the inner loops' results replayed), then the body lowered into the
  * loop statement. Requires: the names bound at loop entry. Establishes: a scalar name has the
  * same type at the end of the body as at its entry (promoted at entry: int < float < int or
- * float), an array name the same shape and dtype; a top-level loop records the array shapes a
- * restart checks. */
+ * float), an array name the same shape and dtype, and a name of another kind that the body
+ * reads and then rebinds is carried to the next iteration (an array slot, a view with run-time
+ * bounds, variables for the numbers of a tuple or slice) or rejected; a top-level loop records
+ * the array shapes a restart checks. */
 
 #include "lower_internal.h"
 
@@ -137,12 +139,44 @@ static void promote(lctx *c, loc l, promo *p)
     b->weak = weak;
 }
 
+/* ---- names the body binds to other kinds of values --------------------------------------
+ * A name that is not a scalar at a loop's entry (a view of an array, a string, a tuple, a
+ * function) and has another value after one iteration: the second iteration must see the new
+ * value, but the body is lowered once with the name's entry value. That is harmless when the
+ * body rebinds the name before it reads it; the body is probed once more with the entry values
+ * replaced by poison to see which it reads (read_entry_values). A whole array passed by name
+ * (p of `def f(p)`, bound to the caller's array) becomes a loop-carried array slot at the
+ * loop's entry, taking a new reference to the same array; a view whose base the body rebinds
+ * keeps its array from the entry on (lw_keep_views); anything else is an error. */
+
+/* The names whose binding after the body (the current one) differs from the one at entry
+ * (before) in something other than a scalar's type. */
+static void rebound_values(lctx *c, snapshot *before, vec *cands)
+{
+    cands->len = 0;
+    for (int k = 0; k < before->binds.len; k++) {
+        binding *e = VEC_AT(before->binds, k, binding *), *x = lw_find_in(c->sc, e->name);
+        /* a name left as an error value has had its diagnostic already */
+        if (x && ((x->kind == B_VALUE && x->val->kind == V_ERR && !lw_is_ambiguous(x->val)) ||
+                  (e->kind == B_VALUE && e->val->kind == V_ERR)))
+            continue;
+        if (!x || (e->kind == B_SCALAR && x->kind == B_SCALAR) ||
+            (e->kind == B_ARRAY && x->kind == B_ARRAY) ||
+            (e->kind == B_VALUE && x->kind == B_VALUE &&
+             (lw_value_equal(e->val, x->val) || e->val->kind == V_ERR ||
+              (x->val->kind == V_ERR && !lw_is_ambiguous(x->val)))))
+            continue;
+        if (!lw_name_in(cands, e->name))
+            vec_push(cands, (void *)e->name);
+    }
+}
+
 /* One pass over the loop body (see above). Returns 1 when the pass found nothing to change:
  * with keep its bindings (those after one iteration) are left in place, else they are rewound
  * (the records of the inner loops stay). Returns 0 after rewinding to the entry and making the
  * promotions (appended to promos); *err is set when a name would change type downwards. */
 static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, vec *names,
-                     int keep, vec *promos, int *err)
+                     int keep, vec *promos, int *err, vec *cands)
 {
     snapshot before = lw_snap_take(c);
     int old = diag_suppress(1);
@@ -176,6 +210,8 @@ static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
             (e->dyn != x->dyn || e->var->type != x->var->type))
             vec_push(&after, (void *)n), vec_push(&after, x);
     }
+    if (cands)
+        rebound_values(c, &before, cands);
     if (!after.len && keep)
         return 1;
     if (!after.len)
@@ -209,6 +245,428 @@ static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
     return !changed;
 }
 
+/* Probe the body once with the names of cands bound to poison; returns the names it reads
+ * before rebinding them (in reads). */
+static void read_entry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast,
+                              vec *cands, vec *reads)
+{
+    snapshot before = lw_snap_take(c);
+    int old = diag_suppress(1);
+    vec scratch = {0};
+    vec *saved = c->out;
+    c->out = &scratch;
+    c->loops++;
+    c->probing++;
+    lw_poison_reset();
+    for (int i = 0; i < cands->len; i++) {
+        const char *n = VEC_AT(*cands, i, const char *);
+        binding *b = lw_bind(c, n);
+        b->kind = B_VALUE;
+        b->val = lw_poison_new(n);
+    }
+    if (target) {
+        binding *b = lw_bind(c, target->name);
+        b->kind = B_SCALAR;
+        b->var = loopvar;
+        b->weak = 1;
+    }
+    if (condast)
+        lw_expr(c, condast);
+    lw_block(c, &loop->body);
+    for (int i = 0; i < cands->len; i++)
+        if (lw_poison_was_read(VEC_AT(*cands, i, const char *)))
+            vec_push(reads, cands->items[i]);
+    lw_poison_reset();
+    c->probing--;
+    c->loops--;
+    c->out = saved;
+    diag_suppress(old);
+    lw_snap_rewind(c, &before);
+}
+
+static const char *value_what(binding *b)
+{
+    if (b->kind == B_SCALAR)
+        return "a scalar";
+    if (b->kind == B_ARRAY)
+        return "an array";
+    if (b->val->kind == V_ARRAY)
+        return lw_whole_slot(b->val) ? "an array" : "a view of an array";
+    return lw_vkind_desc(b->val);
+}
+
+/* Tuples, lists and slice objects of numbers of the same form (the same lengths, None in the
+ * same places, the same number types) at the loop's entry and after one iteration: the
+ * numbers become variables of hidden names ("window.0"), assigned at the entry and at the end
+ * of the body (carry_assign), so each iteration reads the previous one's values. */
+static int same_form(value *a, value *b)
+{
+    if (a->kind == V_SCALAR && b->kind == V_SCALAR)
+        return a->type == b->type && !a->dyn && !b->dyn;
+    if (a->kind == V_NONE && b->kind == V_NONE)
+        return 1;
+    if ((a->kind != V_TUPLE && a->kind != V_SLICE) || a->kind != b->kind || a->n != b->n)
+        return 0;
+    for (int i = 0; i < a->n; i++)
+        if (!same_form(a->items[i], b->items[i]) &&
+            !(a->kind == V_SLICE && i == 2 &&
+              ((a->items[i]->kind == V_NONE && lw_is_int_scalar(b->items[i])) ||
+               (b->items[i]->kind == V_NONE && lw_is_int_scalar(a->items[i])))))
+            return 0;
+    return 1;
+}
+/* A slice whose step is None, with the step 1 written out (slice(0, 4) and slice(0, 8, 2) have
+ * the same form once carried). */
+static value *step_written(value *v)
+{
+    if (v->kind != V_SLICE || v->n != 3 || v->items[2]->kind != V_NONE)
+        return v;
+    value *r = lw_vnew(V_SLICE, v->l);
+    *r = *v;
+    r->items = NEWN(value *, 4);
+    for (int i = 0; i < 3; i++)
+        r->items[i] = v->items[i];
+    r->items[2] = lw_scalar(v->l, lw_I64(v->l, 1), 1);
+    return r;
+}
+static value *form_assign(lctx *c, loc l, const char *name, value *v, vec *vars, vec *exprs)
+{
+    if (v->kind == V_SCALAR) {
+        ir_var *var = lw_scope_var(c, name, v->type, 0, 0);
+        vec_push(vars, var);
+        vec_push(exprs, v->e);
+        value *r = lw_scalar(l, ir_varref(l, var), v->weak);
+        r->type = v->type;
+        return r;
+    }
+    if (v->kind != V_TUPLE && v->kind != V_SLICE)
+        return v;
+    value *r = lw_vnew(v->kind, v->l);
+    *r = *v;
+    r->items = NEWN(value *, v->n + 1);
+    for (int i = 0; i < v->n; i++)
+        r->items[i] = form_assign(c, l, arena_printf(&util_arena, "%s.%d", name, i), v->items[i], vars,
+                                  exprs);
+    return r;
+}
+/* Assign the numbers of v to the hidden variables of name (all read before any is written) and
+ * bind name to them. */
+static void carry_assign(lctx *c, loc l, const char *name, value *v)
+{
+    vec vars = {0}, exprs = {0};
+    value *r = form_assign(c, l, name, v, &vars, &exprs);
+    for (int i = 0; i < exprs.len; i++) {
+        ir_expr *e = VEC_AT(exprs, i, ir_expr *);
+        if (e->kind == E_CONST)
+            continue;
+        ir_var *tv = lw_temp_scalar(c, e->type);
+        ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
+        a->var = tv;
+        a->e = e;
+        lw_emit(c, a);
+        exprs.items[i] = ir_varref(l, tv);
+    }
+    for (int i = 0; i < vars.len; i++) {
+        ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
+        a->var = VEC_AT(vars, i, ir_var *);
+        a->e = ir_cast(l, a->var->type, VEC_AT(exprs, i, ir_expr *));
+        lw_emit(c, a);
+    }
+    binding *b = lw_bind(c, name);
+    b->kind = B_VALUE;
+    b->val = r;
+}
+
+/* ---- views carried between iterations ----
+ * A name bound to a view of an array (v = a[1:-1]) or to an array, that the body rebinds to a
+ * new array or to a view (v = v + 1, z = z[::-1]) after reading it: the name gets an array slot
+ * of its own holding the array viewed, and its offsets, steps and lengths become variables
+ * ("v.lo.0"), assigned at the entry and at the end of the body; the name is a view of its slot
+ * with those bounds. Writes through it reach the array it views, as in NumPy, on every
+ * iteration and after the loop (also when it runs no iteration). Only views that keep every
+ * dimension in order (no integer index, newaxis or np.roll). */
+static int plain_view(value *v)
+{
+    if (v->kind != V_ARRAY || v->fresh || v->e->kind != E_READ)
+        return 0;
+    ir_view *w = v->e->view;
+    int k = 0;
+    for (int d = 0; d < w->rank; d++) {
+        if (w->dim[d].kind == D_FIXED)
+            continue;
+        if (w->dim[d].box != k++ || w->dim[d].wrap)
+            return 0;
+    }
+    return k == v->rank;
+}
+/* The value a binding gives the name (an array binding: its whole slot). */
+value *lw_bound_array(binding *b)
+{
+    if (b->kind == B_ARRAY)
+        return lw_slot_value((loc){0}, b->var, b->sh);
+    return b->kind == B_VALUE ? b->val : NULL;
+}
+/* Two views with the same element type and slot rank, integer indices in the same places,
+ * and shapes not known to differ. */
+int lw_carriable_view(binding *e, binding *x)
+{
+    value *ev = lw_bound_array(e), *xv = lw_bound_array(x);
+    if (!ev || !xv || !plain_view(ev) || !plain_view(xv) || ev->type != xv->type || ev->rank != xv->rank)
+        return 0;
+    ir_view *a = ev->e->view, *b = xv->e->view;
+    if (a->rank != b->rank)
+        return 0;
+    for (int d = 0; d < a->rank; d++)
+        if (a->dim[d].kind != b->dim[d].kind)
+            return 0;
+    for (int d = 0; d < ev->rank; d++)
+        if (lw_sym_cmp(ev->sh[d], xv->sh[d]) == 0)
+            return 0;
+    return 1;
+}
+/* Bind name to the view v carried in its slot (see above): the slot takes v's array, the
+ * bounds variables v's bounds (all read before any is written); sh: the static shape (NULL
+ * where it changes). */
+void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const *sh)
+{
+    ir_view *w = v->e->view;
+    ir_var *slot = lw_scope_var(c, name, v->type, w->rank, 1);
+    ir_expr *vals[3 * IR_MAX_RANK];
+    ir_var *vars[3 * IR_MAX_RANK];
+    static const char *part[3] = {"lo", "st", "len"};
+    for (int d = 0; d < w->rank; d++)
+        for (int k = 0; k < 3; k++) {
+            vars[3 * d + k] = NULL;
+            if (w->dim[d].kind == D_FIXED && k > 0)
+                continue;
+            ir_expr *e = k == 0 ? w->dim[d].lo : k == 1 ? w->dim[d].step : w->dim[d].len;
+            vars[3 * d + k] = lw_scope_var(c, arena_printf(&util_arena, "%s.%s.%d", name, part[k], d), T_I64, 0, 0);
+            e = ir_cast(l, T_I64, e);
+            if (e->kind != E_CONST) {
+                ir_var *tv = lw_temp_scalar(c, T_I64);
+                ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
+                a->var = tv;
+                a->e = e;
+                lw_emit(c, a);
+                e = ir_varref(l, tv);
+            }
+            vals[3 * d + k] = e;
+        }
+    if (w->arr != slot) {
+        lw_keep_views(c, l, slot, name);
+        ir_stmt *b = ir_stmt_new(S_BIND, l);
+        b->n = 1;
+        b->dst = NEWN(ir_var *, 1);
+        b->srcs = NEWN(ir_var *, 1);
+        b->dst[0] = slot;
+        b->srcs[0] = w->arr;
+        lw_emit(c, b);
+    }
+    for (int i = 0; i < 3 * w->rank; i++) {
+        if (!vars[i])
+            continue;
+        ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
+        a->var = vars[i];
+        a->e = vals[i];
+        lw_emit(c, a);
+    }
+    value *r = lw_vnew(V_ARRAY, l);
+    *r = *v;
+    r->fresh = NULL;
+    ir_view *nw = ir_view_clone(w);
+    nw->arr = slot;
+    for (int d = 0, k = 0; d < w->rank; d++) {
+        ir_dim *m = &nw->dim[d];
+        m->lo = ir_varref(l, vars[3 * d]);
+        m->slo = NULL;
+        m->aext = NULL;
+        if (m->kind == D_FIXED)
+            continue;
+        m->step = ir_varref(l, vars[3 * d + 1]);
+        m->len = ir_varref(l, vars[3 * d + 2]);
+        m->step_c = 0;
+        m->slen = sh[k];
+        r->sh[k] = sh[k];
+        r->len[k++] = m->len;
+    }
+    r->e = ir_read(l, nw);
+    binding *b = lw_bind(c, name);
+    b->kind = B_VALUE;
+    b->val = r;
+}
+
+/* The arrays that the views in v (a view, or a tuple of them) view are kept by every view of
+ * them (lw_keep_views), except the hidden names of name's own items. */
+static void keep_items(lctx *c, loc l, const char *name, value *v)
+{
+    if (v->kind == V_ARRAY && !v->fresh && v->e->kind == E_READ) {
+        ir_var *s = v->e->view->arr;
+        size_t nl = strlen(name);
+        if (!(strncmp(s->pyname, name, nl) == 0 && s->pyname[nl] == '.'))
+            lw_keep_views(c, l, s, NULL);
+    } else if (v->kind == V_TUPLE)
+        for (int i = 0; i < v->n; i++)
+            keep_items(c, l, name, v->items[i]);
+}
+
+/* Make the names of cands that the body rebinds after reading them loop-carried, or reject
+ * them (see above). Runs at the loop's entry, before its real lowering; the names carried as
+ * numbers are added to carried (lower_loop assigns them at the end of the body). */
+static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, vec *names,
+                         vec *cands, vec *carried)
+{
+    /* the values after one iteration, to know what each name becomes */
+    snapshot entry = lw_snap_take(c);
+    vec after = {0};
+    {
+        int old = diag_suppress(1);
+        vec scratch = {0};
+        vec *saved = c->out;
+        c->out = &scratch;
+        c->loops++;
+        c->probing++;
+        if (target) {
+            binding *b = lw_bind(c, target->name);
+            b->kind = B_SCALAR;
+            b->var = loopvar;
+            b->weak = 1;
+        }
+        if (condast)
+            lw_expr(c, condast);
+        lw_block(c, &loop->body);
+        for (int i = 0; i < cands->len; i++) {
+            binding *x = NEW(binding);
+            *x = *lw_find_in(c->sc, VEC_AT(*cands, i, const char *));
+            vec_push(&after, x);
+        }
+        c->probing--;
+        c->loops--;
+        c->out = saved;
+        diag_suppress(old);
+        lw_snap_rewind(c, &entry);
+    }
+    vec reads = {0};
+    read_entry_values(c, loop, target, loopvar, condast, cands, &reads);
+    for (int i = 0; i < cands->len; i++) {
+        const char *n = VEC_AT(*cands, i, const char *);
+        binding *e = lw_find_in(c->sc, n), *x = VEC_AT(after, i, binding *);
+        int kept = e->kind == B_VALUE && e->val->kind == V_ARRAY && e->val->e->kind == E_READ &&
+                   x->kind == B_VALUE && x->val->kind == V_ARRAY && x->val->e->kind == E_READ &&
+                   strcmp(x->val->e->view->arr->pyname, arena_printf(&util_arena, "%s.base", n)) == 0;
+        if (kept) { /* x is e kept on its array, nothing else */
+            int ch = 0;
+            kept = lw_value_equal(lw_value_retarget(e->val, e->val->e->view->arr, x->val->e->view->arr, &ch),
+                                  x->val);
+        }
+        if (!lw_name_in(names, n) || kept) {
+            /* a view whose base the body rebinds keeps its array from the entry on */
+            if (e->kind == B_VALUE)
+                keep_items(c, loop->l, n, e->val);
+            continue;
+        }
+        if (!lw_name_in(&reads, n))
+            continue;
+        if (!(e->kind == B_VALUE && lw_whole_slot(e->val) && x->kind == B_ARRAY) &&
+            lw_carriable_view(e, x)) {
+            value *ev = lw_bound_array(e), *xv = lw_bound_array(x);
+            const sym *sh[IR_MAX_RANK];
+            for (int d = 0; d < ev->rank; d++)
+                sh[d] = lw_sym_cmp(ev->sh[d], xv->sh[d]) == 1 ? ev->sh[d] : NULL;
+            lw_carry_view(c, loop->l, n, ev, sh);
+            vec_push(carried, (void *)n);
+            continue;
+        }
+        ir_var *src = e->kind == B_VALUE ? lw_whole_slot(e->val) : NULL;
+        if (src && x->kind == B_ARRAY && x->var->type == e->val->type && x->var->rank == e->val->rank) {
+            /* an array bound by name: from now on the name's own slot, holding the same array */
+            ir_var *slot = lw_scope_var(c, n, e->val->type, e->val->rank, 1);
+            value *v = e->val;
+            if (slot != src) {
+                lw_keep_views(c, loop->l, slot, n);
+                ir_stmt *s = ir_stmt_new(S_BIND, loop->l);
+                s->n = 1;
+                s->dst = NEWN(ir_var *, 1);
+                s->srcs = NEWN(ir_var *, 1);
+                s->dst[0] = slot;
+                s->srcs[0] = src;
+                lw_emit(c, s);
+            }
+            binding *b = lw_bind(c, n);
+            b->kind = B_ARRAY;
+            b->var = slot;
+            for (int d = 0; d < v->rank; d++)
+                b->sh[d] = v->sh[d];
+            continue;
+        }
+        if (e->kind == B_VALUE && x->kind == B_VALUE && (e->val->kind == V_TUPLE || e->val->kind == V_SLICE) &&
+            same_form(e->val, x->val)) {
+            int stepped = e->val->kind == V_SLICE && (e->val->items[2]->kind != V_NONE ||
+                                                      x->val->items[2]->kind != V_NONE);
+            carry_assign(c, loop->l, n, stepped ? step_written(e->val) : e->val);
+            vec_push(carried, (void *)n);
+            continue;
+        }
+        const char *what = value_what(e), *xwhat = value_what(x);
+        if (x->kind == B_VALUE && lw_is_ambiguous(x->val))
+            diag_error(loop->l, "'%s' is bound to %s before this loop and, inside it, to different "
+                                "values on the two branches of an 'if', which the next iteration "
+                                "reads: a value chosen at run time is not supported here", n, what);
+        else if (strcmp(what, xwhat) == 0 && e->kind == B_VALUE && e->val->kind != V_ARRAY)
+            diag_error(loop->l, "'%s' is bound to %s before this loop and to another %s inside it, "
+                                "which the next iteration reads: %s that changes from one iteration "
+                                "to the next is not supported", n, what, what + (what[1] == 'n' ? 3 : 2),
+                       what);
+        else if (strstr(what, "array") || strstr(xwhat, "array"))
+            diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, which the "
+                                "next iteration reads: a view carried from one iteration to the next "
+                                "must keep its shape, its dtype and every dimension in order; bind a "
+                                "copy before the loop (%s = %s.copy())", n, what, xwhat, n, n);
+        else
+            diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, which the "
+                                "next iteration reads; give it one kind of value", n, what, xwhat);
+    }
+}
+
+/* The next iteration's values of the names a loop carries (carry_values): at the end of its
+ * body and before each break or continue (any point will do: the variables take the values the
+ * names have there, and the names read them). */
+struct carry_ctx {
+    vec *carried;
+    snapshot *entry;
+    ast *loop;
+};
+static void emit_carries(lctx *c, struct carry_ctx *cc)
+{
+    for (int i = 0; i < cc->carried->len; i++) { /* the next iteration's values (carry_values) */
+        const char *n = VEC_AT(*cc->carried, i, const char *);
+        binding *x = lw_find_in(c->sc, n), *e = NULL;
+        for (int k = 0; k < cc->entry->binds.len; k++)
+            if (strcmp(VEC_AT(cc->entry->binds, k, binding *)->name, n) == 0)
+                e = VEC_AT(cc->entry->binds, k, binding *);
+        if (x && e && e->kind == B_VALUE && e->val->kind == V_ARRAY) {
+            if (lw_carriable_view(e, x)) {
+                value *xv = lw_bound_array(x);
+                lw_carry_view(c, cc->loop->l, n, xv, (const sym *const *)e->val->sh);
+            } else if (!(x->kind == B_VALUE && x->val->kind == V_ERR))
+                diag_error(cc->loop->l, "'%s' is a view of an array before this loop and %s after one "
+                                    "iteration, which the next iteration reads: a view carried from "
+                                    "one iteration to the next must keep its shape and every "
+                                    "dimension in order", n, value_what(x));
+        } else if (x && e && x->kind == B_VALUE && same_form(e->val, x->val))
+            carry_assign(c, cc->loop->l, n, x->val->kind == V_SLICE && e->val->kind == V_SLICE &&
+                                            e->val->items[2]->kind != V_NONE ? step_written(x->val)
+                                                                             : x->val);
+        else if (x && !(x->kind == B_VALUE && x->val->kind == V_ERR))
+            diag_error(cc->loop->l, "'%s' changes form inside this loop (%s before, %s after one "
+                                "iteration)", n, e ? value_what(e) : "unbound", value_what(x));
+    }
+}
+void lw_loop_carries(lctx *c)
+{
+    if (c->carrying)
+        emit_carries(c, c->carrying);
+}
+
 /* The first unused record for this loop, if it was made for the same entry state. */
 static loop_memo *memo_take(lctx *c, ast *loop, vec *sig)
 {
@@ -240,6 +698,7 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
     int errors = diag_count(), memo_start = c->memo.len;
     vec sig = entry_sig(c, &names);
     loop_memo *m = c->probing ? NULL : memo_take(c, loop, &sig);
+    vec cands = {0};
     if (m) {
         for (int i = 0; i < m->promos.len; i++)
             promote(c, loop->l, VEC_AT(m->promos, i, promo *));
@@ -248,7 +707,7 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
         int err = 0;
         /* each pass that changes something moves a name up the lattice (two steps at most) */
         for (int iter = 0; iter < 2 * names.len + 2; iter++)
-            if (loop_pass(c, loop, target, loopvar, condast, &names, c->probing > 0, &promos, &err)) {
+            if (loop_pass(c, loop, target, loopvar, condast, &names, c->probing > 0, &promos, &err, &cands)) {
                 if (!c->probing)
                     break;
                 for (int i = 0; i < names.len; i++) { /* the bindings after the body are the result */
@@ -266,6 +725,14 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
                 return;
             }
     }
+    if (m) { /* the memo says nothing of other values: one pass to see them */
+        vec none = {0};
+        int err = 0;
+        loop_pass(c, loop, target, loopvar, condast, &names, 0, &none, &err, &cands);
+    }
+    vec carried = {0};
+    if (cands.len)
+        carry_values(c, loop, target, loopvar, condast, &names, &cands, &carried);
     /* array shapes at loop entry, to check they are the same at the end of the body */
     snapshot entry = lw_snap_take(c);
     if (c->loops == 0 && c->sc == c->module)
@@ -293,7 +760,12 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
             lw_emit(c, brk);
         }
     }
+    struct carry_ctx cc = {&carried, &entry, loop};
+    void *outer_carry = c->carrying;
+    c->carrying = carried.len ? &cc : NULL;
     lw_block(c, &loop->body);
+    emit_carries(c, &cc);
+    c->carrying = outer_carry;
     c->loops--;
     c->out = saved;
     for (int i = 0; i < names.len; i++) {

@@ -191,11 +191,16 @@ binding *lw_find_in(scope *s, const char *name)
 
 /* The binding a name refers to: a function's locals are local for the whole function body
  * (Python's rule), everything else resolves in the enclosing scopes. */
+/* Poison values (see lw_poison_new): the names whose poison a lookup met since the last clear. */
+static vec poisons, poison_hits;
+
 binding *lw_lookup(lctx *c, const char *name, int *unbound_local)
 {
     *unbound_local = 0;
     for (scope *s = c->sc; s; s = s->parent) {
         binding *b = lw_find_in(s, name);
+        if (b && b->kind == B_VALUE && lw_is_poison(b->val) && !lw_name_in(&poison_hits, b->val->str))
+            vec_push(&poison_hits, (void *)b->val->str);
         if (b)
             return b;
         if (s->is_function && lw_name_in(&s->locals, name)) {
@@ -394,7 +399,9 @@ void lw_move_fresh(lctx *c, loc l, ir_var *slot, ir_var *tmp)
             break;
         }
     }
-    int clean = at >= 0;
+    /* views of the array the slot holds keep it (lw_keep_views), so the new array cannot be
+     * allocated into the slot before they took it */
+    int clean = at >= 0 && !lw_keep_views(c, l, slot, c->assigning);
     for (int i = at; clean && i < c->out->len; i++) {
         ir_stmt *s = VEC_AT(*c->out, i, ir_stmt *);
         if (s->kind == S_ALLOC) {
@@ -518,4 +525,216 @@ void lw_dyn_convert(lctx *c, vec *out, loc l, dynvar *d, binding *b)
         vec_push(out, s);
     }
     lw_dyn_set_tag(c, out, l, d, isf);
+}
+
+/* ---- values compared, poisoned, and kept on their buffers ---- */
+
+/* A stand-in for the value a name has at a loop's entry, bound during a probe of the body: it
+ * absorbs every operation like an error value (diagnostics are off in probes), and a lookup
+ * that meets it records the name, which says that the body reads the entry value. */
+value *lw_poison_new(const char *name)
+{
+    value *v = lw_vnew(V_ERR, (loc){0});
+    v->str = name;
+    vec_push(&poisons, v);
+    return v;
+}
+int lw_is_poison(const value *v)
+{
+    if (!v || v->kind != V_ERR || v == &lw_ERRV)
+        return 0;
+    for (int i = 0; i < poisons.len; i++)
+        if (poisons.items[i] == v)
+            return 1;
+    return 0;
+}
+void lw_poison_reset(void)
+{
+    poisons.len = 0;
+    poison_hits.len = 0;
+}
+int lw_poison_was_read(const char *name) { return lw_name_in(&poison_hits, name); }
+
+/* Do a and b stand for the same value at run time whatever the path taken? (Constants equal,
+ * the same variables, views of the same slot with the same offsets, the same function.) */
+int lw_value_equal(value *a, value *b)
+{
+    if (a == b)
+        return 1;
+    if (!a || !b || a->kind != b->kind)
+        return 0;
+    switch (a->kind) {
+    case V_NONE: return 1;
+    case V_SCALAR: return a->type == b->type && a->dyn == b->dyn && ir_expr_equal(a->e, b->e);
+    case V_ARRAY:
+        return !a->fresh && !b->fresh && a->type == b->type && a->rank == b->rank && ir_expr_equal(a->e, b->e);
+    case V_TUPLE:
+    case V_SLICE:
+        if (a->n != b->n)
+            return 0;
+        for (int i = 0; i < a->n; i++)
+            if (!lw_value_equal(a->items[i], b->items[i]))
+                return 0;
+        return 1;
+    case V_STR:
+    case V_MODULE: return strcmp(a->str, b->str) == 0;
+    case V_FUNC:
+    case V_LAMBDA: return a->def == b->def && a->defscope == b->defscope;
+    case V_DTYPE: return a->type == b->type;
+    case V_BUILTIN: return strcmp(a->str, b->str) == 0 && lw_value_equal(a->self, b->self);
+    case V_RNG: return a->n == b->n;
+    default: return 0;
+    }
+}
+
+static int refs_slot(ir_expr *e, ir_var *s)
+{
+    if (!e)
+        return 0;
+    if (e->kind == E_READ)
+        for (int d = 0; d < e->view->rank; d++)
+            if (refs_slot(e->view->dim[d].step, s) || refs_slot(e->view->dim[d].wrap, s))
+                return 1;
+    return expr_refs(e, s);
+}
+static ir_expr *expr_copy(ir_expr *e)
+{
+    if (!e)
+        return NULL;
+    ir_expr *r = NEW(ir_expr);
+    *r = *e;
+    r->a = expr_copy(e->a);
+    r->b = expr_copy(e->b);
+    r->cc = expr_copy(e->cc);
+    if (e->nargs) {
+        r->args = NEWN(ir_expr *, e->nargs);
+        for (int i = 0; i < e->nargs; i++)
+            r->args[i] = expr_copy(e->args[i]);
+    }
+    if (e->view) {
+        r->view = ir_view_clone(e->view);
+        for (int d = 0; d < e->view->rank; d++) {
+            ir_dim *x = &r->view->dim[d];
+            x->lo = expr_copy(x->lo);
+            x->step = expr_copy(x->step);
+            x->len = expr_copy(x->len);
+            x->wrap = expr_copy(x->wrap);
+        }
+    }
+    return r;
+}
+
+/* v with every reference to slot `from` made to `to` (a new value when it had any). */
+value *lw_value_retarget(value *v, ir_var *from, ir_var *to, int *changed)
+{
+    if (!v)
+        return v;
+    if (v->kind == V_ARRAY && !v->fresh && refs_slot(v->e, from)) {
+        value *r = lw_vnew(V_ARRAY, v->l);
+        *r = *v;
+        r->e = expr_copy(v->e);
+        ir_rename_slot(r->e, from, to);
+        for (int d = 0; d < v->rank; d++)
+            if (v->len[d]) {
+                r->len[d] = expr_copy(v->len[d]);
+                ir_rename_slot(r->len[d], from, to);
+            }
+        *changed = 1;
+        return r;
+    }
+    if (v->kind == V_TUPLE) {
+        value **items = NEWN(value *, v->n + 1);
+        int any = 0;
+        for (int i = 0; i < v->n; i++)
+            items[i] = lw_value_retarget(v->items[i], from, to, &any);
+        if (!any)
+            return v;
+        value *r = lw_vnew(V_TUPLE, v->l);
+        *r = *v;
+        r->items = items;
+        *changed = 1;
+        return r;
+    }
+    return v;
+}
+
+/* The slot of scope sc for a hidden name (created there, so that it lives as long as the
+ * bindings of sc that use it). */
+static ir_var *hidden_slot(lctx *c, scope *sc, const char *name, ir_type t, int rank)
+{
+    for (int i = 0; i < sc->vars.len; i++) {
+        ir_var *v = VEC_AT(sc->vars, i, ir_var *);
+        if (strcmp(v->pyname, name) == 0 && v->type == t && v->rank == rank && v->is_array)
+            return v;
+    }
+    const char *base = sc->prefix ? arena_printf(&util_arena, "%s_%s", sc->prefix, name) : name;
+    ir_var *v = ir_var_new(c->prog, lw_cname(c, base), name, t, rank, 1);
+    vec_push(&sc->vars, v);
+    return v;
+}
+
+/* Slot `slot` is about to hold another array. A name bound to a view of the array it holds now
+ * (inner = w[1:-1]) must keep that array, as in NumPy, not follow the slot: the array is bound
+ * to a hidden slot ("inner.base") first and the view made a view of it. `except` (the name
+ * being assigned, or NULL) is left alone. Returns 1 when a binding was kept this way. */
+int lw_keep_views(lctx *c, loc l, ir_var *slot, const char *except)
+{
+    int kept = 0;
+    for (scope *sc = c->sc; sc; sc = sc->parent)
+        for (int i = 0; i < sc->binds.len; i++) {
+            binding *b = VEC_AT(sc->binds, i, binding *);
+            /* a tuple's items that read the hidden names holding them (pin_items) follow them:
+             * a store into the list rebinds those on purpose */
+            size_t bl = strlen(b->name);
+            if (b->kind != B_VALUE || (except && strcmp(b->name, except) == 0) ||
+                (b->val->kind == V_TUPLE && strncmp(slot->pyname, b->name, bl) == 0 &&
+                 slot->pyname[bl] == '.') ||
+                lw_find_in(sc, b->name) != b)
+                continue;
+            int probe = 0;
+            lw_value_retarget(b->val, slot, slot, &probe);
+            if (!probe)
+                continue;
+            ir_var *h = hidden_slot(c, sc, arena_printf(&util_arena, "%s.base", b->name), slot->type,
+                                    slot->rank);
+            if (h == slot)
+                continue;
+            ir_stmt *s = ir_stmt_new(S_BIND, l);
+            s->n = 1;
+            s->dst = NEWN(ir_var *, 1);
+            s->srcs = NEWN(ir_var *, 1);
+            s->dst[0] = h;
+            s->srcs[0] = slot;
+            lw_emit(c, s);
+            int changed = 0;
+            b->val = lw_value_retarget(b->val, slot, h, &changed);
+            kept = 1;
+        }
+    return kept;
+}
+
+/* A name bound to values on the two branches of an if that no run-time variable can hold (two
+ * strings, two functions): an error value that reports, at the first read, why (str: the
+ * message; l: the if). Unread, the name is harmless (a string set for a later branch). */
+static vec ambiguous;
+value *lw_ambiguous_new(loc l, const char *msg)
+{
+    value *v = lw_vnew(V_ERR, l);
+    v->str = msg;
+    vec_push(&ambiguous, v);
+    return v;
+}
+int lw_is_ambiguous(const value *v)
+{
+    if (!v || v->kind != V_ERR || v == &lw_ERRV)
+        return 0;
+    for (int i = 0; i < ambiguous.len; i++)
+        if (ambiguous.items[i] == v)
+            return 1;
+    return 0;
+}
+void lw_ambiguous_read(ast *a, value *v)
+{
+    diag_error(a->l, "'%s' %s", a->name, v->str);
+    diag_note(v->l, "the 'if' is here");
 }
