@@ -394,7 +394,11 @@ class Runner:
             if r.returncode != 0:
                 raise TestFailure("tylesc exited with status %d" % r.returncode,
                                   clip_text(decode(r.stderr) + decode(r.stdout)))
-            if not os.path.isfile(out_exe) or not os.access(out_exe, os.X_OK):
+            if out_exe.endswith(".c"):
+                if not os.path.isfile(out_exe) or os.path.getsize(out_exe) == 0:
+                    raise TestFailure("tylesc exited 0 but wrote no C file %s" % out_exe,
+                                      clip_text(decode(r.stderr)))
+            elif not os.path.isfile(out_exe) or not os.access(out_exe, os.X_OK):
                 raise TestFailure("tylesc exited 0 but produced no executable %s" % out_exe,
                                   clip_text(decode(r.stderr)))
         return r
@@ -454,6 +458,9 @@ class Runner:
 
         tmp = self.tempdir(name)
         try:
+            if self.opts.generate_only:
+                self.compile(tyl, os.path.join(tmp, "prog.c"))
+                return ""
             if self.opts.compile_only:
                 self.compile(tyl, os.path.join(tmp, "prog"))
                 return ""
@@ -552,6 +559,13 @@ class Runner:
             self.cleanup(tmp)
 
     def test_runtime_error(self, name, tyl):
+        if self.opts.generate_only:
+            tmp = self.tempdir(name)
+            try:
+                self.compile(tyl, os.path.join(tmp, "prog.c"))
+            finally:
+                self.cleanup(tmp)
+            return ""
         base = os.path.splitext(tyl)[0]
         args = []
         if os.path.exists(base + ".args"):
@@ -672,6 +686,9 @@ def main(argv=None):
                     help="write the actual stderr into missing or differing .err files for review")
     ap.add_argument("--tylesc-flags", default="",
                     help="extra options for tylesc, e.g. '--target=cuda --no-mpi'")
+    ap.add_argument("--generate-only", action="store_true",
+                    help="programs and run-time error tests: only generate their C (tylesc -o "
+                         "prog.c), e.g. to run the compiler itself under a sanitizer")
     ap.add_argument("--compile-only", action="store_true",
                     help="only compile the programs and samples (e.g. CUDA on a machine without a GPU)")
     ap.add_argument("--mpirun", default="mpirun --allow-run-as-root --oversubscribe",
