@@ -425,6 +425,13 @@ void tyl_rt_set_size_(int rank, int size)
     tyl_rt_.size = size;
 }
 
+static void finalize_watchdog(const char *env);
+
+/* A rank leaving a shrinking job has handed its data over (the rescale's barrier came after
+ * the exchange), so nothing is lost if its MPI_Finalize never returns, and one that never
+ * returned was seen: a rank that a grow had added, leaving in the next shrink on a loaded
+ * machine, spun in Open MPI's progress loop for half an hour and held its mpirun (and so the
+ * job's end) open. It gets the same bounded finalize as a ULFM survivor. */
 _Noreturn void tyl_rt_leave_(void)
 {
     tyl_mem_sync();
@@ -434,8 +441,10 @@ _Noreturn void tyl_rt_leave_(void)
     tyl_dist_finalize();
     tyl_mem_finalize();
     tyl_rs_before_finalize_();
-    if (tyl_rt_mpi_active_() && tyl_rt_.we_initialized_mpi)
+    if (tyl_rt_mpi_active_() && tyl_rt_.we_initialized_mpi) {
+        finalize_watchdog("TYLES_LEAVE_FINALIZE_GRACE");
         MPI_Finalize();
+    }
     exit(0);
 }
 
@@ -455,9 +464,9 @@ static void finalize_timeout(int sig)
     _exit(0);
 }
 
-static void finalize_watchdog(void)
+static void finalize_watchdog(const char *env)
 {
-    const char *g = getenv("TYLES_ULFM_FINALIZE_GRACE");
+    const char *g = getenv(env);
     int grace = g && *g ? atoi(g) : 10;
     fflush(NULL);
     if (grace <= 0)
@@ -486,7 +495,7 @@ int tyl_rt_finalize(void)
     tyl_rs_before_finalize_();
     if (tyl_rt_mpi_active_() && tyl_rt_.we_initialized_mpi) {
         if (tyl_ulfm_recovered_())
-            finalize_watchdog();
+            finalize_watchdog("TYLES_ULFM_FINALIZE_GRACE");
         MPI_Finalize();
     }
     return 0;
