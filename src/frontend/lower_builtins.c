@@ -481,7 +481,8 @@ static value *random_call(lctx *c, value *fn, ast *call)
         }
         if (t == T_F32) /* its own float ziggurat, from 32-bit draws */
             return rnd_draw(c, l, gen, R_GAUSS_F32, NULL, NULL, v[0], t, fname);
-        return rnd_draw(c, l, gen, R_GAUSS, ir_const_f(l, T_F64, 0.0), ir_const_f(l, T_F64, 1.0),
+        /* -0.0 + 1.0 * z is z exactly, a -0.0 (rabs 0, sign set) too, as NumPy returns it */
+        return rnd_draw(c, l, gen, R_GAUSS, ir_const_f(l, T_F64, -0.0), ir_const_f(l, T_F64, 1.0),
                         v[0], t, fname);
     }
     if (strcmp(n, "standard_normal") == 0 || strcmp(n, "normal") == 0 || strcmp(n, "uniform") == 0) {

@@ -57,7 +57,7 @@ def generator(seed, gen):
         ("uniform", f"A {gen} {UNIFORM} -1.5 3.25 0 0 f8 {N}", lambda: g.uniform(-1.5, 3.25, N)),
         ("random_scalar", f"D {gen} {SAMPLE} 0 0", lambda: np.float64(g.random())),
         ("integers_scalar", f"I {gen} 3 9", lambda: np.int64(g.integers(3, 9))),
-        ("standard_normal", f"A {gen} {GAUSS} 0 1 0 0 f8 {N}", lambda: g.standard_normal(N)),
+        ("standard_normal", f"A {gen} {GAUSS} -0 1 0 0 f8 {N}", lambda: g.standard_normal(N)),
         ("normal", f"A {gen} {GAUSS} 1.5 0.25 0 0 f8 {N}", lambda: g.normal(1.5, 0.25, N)),
         ("standard_normal_f32", f"A {gen} {GAUSS_F32} 0 0 0 0 f4 {N}",
          lambda: g.standard_normal(N, dtype=np.float32)),
@@ -90,7 +90,7 @@ def normals():
         gen = 20 + k
         g = np.random.default_rng(seed)
         out.append((None, f"S {gen} {seed}", None))
-        out.append((f"normals_{seed}_f8", f"A {gen} {GAUSS} 0 1 0 0 f8 {M}",
+        out.append((f"normals_{seed}_f8", f"A {gen} {GAUSS} -0 1 0 0 f8 {M}",
                     lambda g=g: g.standard_normal(M)))
         out.append((f"normals_{seed}_f4", f"A {gen} {GAUSS_F32} 0 0 0 0 f4 {M}",
                     lambda g=g: g.standard_normal(M, dtype=np.float32)))
