@@ -310,7 +310,7 @@ static int rnd_warned;        /* the clock-seed warning was given */
 static const char rnd_supported[] =
     "supported from numpy.random: seed, rand, randn, random, random_sample, standard_normal, "
     "normal, uniform, randint, default_rng, RandomState (with the same methods); of a Generator: "
-    "random, uniform, integers";
+    "random, uniform, integers, standard_normal, normal";
 
 /* np.random.NAME or GENERATOR.NAME: a built-in whose call random_call lowers. */
 value *lw_random_attr(value *obj, ast *a)
@@ -468,12 +468,22 @@ static value *random_call(lctx *c, value *fn, ast *call)
         }
         return rnd_draw(c, l, gen, t == T_F32 ? R_SAMPLE_F32 : R_SAMPLE, NULL, NULL, v[0], t, fname);
     }
-    if (pcg && (strcmp(n, "standard_normal") == 0 || strcmp(n, "normal") == 0)) {
-        diag_error(l, "%s() is not supported yet: NumPy draws it with a 256-level ziggurat whose "
-                      "tables libtyles cannot yet reproduce bit for bit", fname);
-        diag_note((loc){0}, "np.random.seed(s) with np.random.randn / np.random.normal gives NumPy's "
-                            "legacy normal stream bit for bit");
-        return &lw_ERRV;
+    if (pcg && strcmp(n, "standard_normal") == 0) { /* Generator: size, dtype */
+        const char *pn[] = {"size", "dtype"};
+        if (!lw_match_args(l, fname, &a, 2, pn, 0, v))
+            return &lw_ERRV;
+        ir_type t = T_F64;
+        if (v[1] && !lw_dtype_of(v[1], &t))
+            return &lw_ERRV;
+        if (t != T_F64 && t != T_F32) {
+            diag_error(v[1]->l, "%s(): dtype= must be np.float64 or np.float32", fname);
+            return &lw_ERRV;
+        }
+        if (t == T_F32) /* its own float ziggurat, from 32-bit draws */
+            return rnd_draw(c, l, gen, R_GAUSS_F32, NULL, NULL, v[0], t, fname);
+        /* -0.0 + 1.0 * z is z exactly, a -0.0 (rabs 0, sign set) too, as NumPy returns it */
+        return rnd_draw(c, l, gen, R_GAUSS, ir_const_f(l, T_F64, -0.0), ir_const_f(l, T_F64, 1.0),
+                        v[0], t, fname);
     }
     if (strcmp(n, "standard_normal") == 0 || strcmp(n, "normal") == 0 || strcmp(n, "uniform") == 0) {
         int unif = n[0] == 'u', std = n[0] == 's';

@@ -214,7 +214,7 @@ enum {
 };
 
 /* What S_RANDOM does; same order as TYL_RK_* in the runtime (R_SEED aside). */
-typedef enum ir_rkind { R_SAMPLE, R_SAMPLE_F32, R_GAUSS, R_UNIFORM, R_INT, R_SEED } ir_rkind;
+typedef enum ir_rkind { R_SAMPLE, R_SAMPLE_F32, R_GAUSS, R_UNIFORM, R_INT, R_GAUSS_F32, R_SEED } ir_rkind;
 
 typedef enum ir_mode {
     M_DIRECT,   /* write the target in place: no read overlaps the written elements except the

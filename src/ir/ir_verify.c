@@ -193,7 +193,7 @@ static void vstmt(ir_stmt *s, int loops)
         break;
     case S_RANDOM:
         CHECK(s->init >= R_SAMPLE && s->init <= R_SEED, "random of a bad kind");
-        CHECK((s->init != R_GAUSS || s->n <= 0) && (s->init != R_SAMPLE_F32 || s->n > 0),
+        CHECK((s->init != R_SAMPLE_F32 && s->init != R_GAUSS_F32) || s->n > 0,
               "random draw of a kind its generator does not have");
         CHECK((s->init == R_SEED) == !s->var, "random seed with a target, or draw without one");
         CHECK(s->init != R_SEED || !s->e || ir_type_is_int(s->e->type), "random seed not an int");

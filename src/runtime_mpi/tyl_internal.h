@@ -87,5 +87,9 @@ int tyl_ulfm_recovered_(void); /* tyl_ulfm.c: 1 once this process recovered in p
 void tyl_event(int any_rank, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 double tyl_wall_(void);
+/* tyl_random.c: the Generator's ziggurat tables (level, scale and density, double and float),
+ * for tests/unit/test_random.c to compare with NumPy's */
+void tyl_random_zig_tables(const uint64_t **k, const double **w, const double **f,
+                           const uint32_t **kf, const float **wf, const float **ff);
 
 #endif

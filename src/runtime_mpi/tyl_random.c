@@ -19,6 +19,7 @@
 #include "tyl_mpi.h"
 #include "../../runtime/elastic/tyl_elastic.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -142,6 +143,132 @@ static uint32_t pcg_next32(pcg_state *s)
 static double pcg_double(pcg_state *s) { return (double)(pcg_next64(s) >> 11) * (1.0 / 9007199254740992.0); }
 
 static float pcg_float(pcg_state *s) { return (float)(pcg_next32(s) >> 8) * (1.0f / 16777216.0f); }
+
+/* ---- Generator normals: Marsaglia and Tsang's ziggurat, 256 levels ------------------------ */
+
+/* NumPy's Generator draws normals by the ziggurat of the density f(x) = exp(-x^2/2) in 256
+ * strips of equal area ZIG_V (the constants of the method for 256 levels). Level 0 is the base
+ * strip, a box of width ZIG_V / f(ZIG_R) holding the tail beyond ZIG_R; level i >= 1 is the box
+ * [0, x_i] x [f(x_i), f(x_{i-1})], x_255 = ZIG_R the widest, x_1 the narrowest. A 64-bit draw
+ * gives the level (8 bits), a sign (1 bit) and a 52-bit abscissa u; the sample u * w_i
+ * (w_i = x_i / 2^52) is accepted at once when u < k_i = x_{i-1} / x_i in units of 2^-52 (the
+ * part of the box under the next narrower one). float32 draws use the same x_i with 23-bit
+ * abscissas from 32-bit draws.
+ *
+ * The tables follow from ZIG_R and ZIG_V by the recurrence x_{i-1} = f^-1(ZIG_V / x_i + f(x_i))
+ * run in double precision, each exp and log correctly rounded, k_i rounded to nearest: NumPy's
+ * tables were made that way (checked entry by entry, and over millions of samples, by
+ * tests/unit/check_random.py), with one exception. exp(-x_38^2 / 2) lies 0.0017 ulp below a
+ * rounding midpoint, and the libm that made NumPy's tables rounded it up: its f_38 is one ulp
+ * above the correctly rounded value, and x_37 ... x_1 (computed from it) differ accordingly.
+ * ZIG_F38_UP reproduces that rounding; without it 14% of the samples differ from NumPy's. */
+#define ZIG_R 3.6541528853610088
+#define ZIG_V 0.0049286732339746519
+#define ZIG_F38_UP 38
+
+static uint64_t zig_k[256];
+static double zig_w[256], zig_f[256];
+static uint32_t zigf_k[256];
+static float zigf_w[256], zigf_f[256];
+static int zig_ready;
+
+/* exp and log rounded once from extended precision: correctly rounded at every point the
+ * recurrence visits, whatever the platform's double exp and log do with hard cases */
+static double zig_exp(double x) { return (double)expl((long double)x); }
+static double zig_log(double x) { return (double)logl((long double)x); }
+
+static void zig_tables(void)
+{
+    const double m52 = 4503599627370496.0, m23 = 8388608.0; /* 2^52, 2^23 */
+    double x[256];
+    x[255] = ZIG_R;
+    zig_f[255] = zig_exp(-0.5 * ZIG_R * ZIG_R);
+    for (int i = 255; i > 1; i--) {
+        x[i - 1] = sqrt(-2.0 * zig_log(ZIG_V / x[i] + zig_f[i]));
+        zig_f[i - 1] = zig_exp(-0.5 * x[i - 1] * x[i - 1]);
+        if (i - 1 == ZIG_F38_UP)
+            zig_f[i - 1] = nextafter(zig_f[i - 1], 1.0);
+    }
+    x[0] = ZIG_V / zig_f[255]; /* the base strip: the tail's area spread over a box */
+    zig_f[0] = 1.0;
+    for (int i = 0; i < 256; i++) {
+        /* k_0 = ZIG_R / x_0 (as r f(r) / v); k_1 = 0: the top level has no box under it */
+        double ratio = i == 0 ? ZIG_R * zig_f[255] / ZIG_V : i == 1 ? 0.0 : x[i - 1] / x[i];
+        zig_k[i] = (uint64_t)nearbyint(ratio * m52);
+        zigf_k[i] = (uint32_t)nearbyint(ratio * m23);
+        zig_w[i] = x[i] / m52;
+        zigf_w[i] = (float)(x[i] / m23);
+        zigf_f[i] = (float)zig_f[i];
+    }
+    zig_ready = 1;
+}
+
+/* NumPy's random_standard_normal: the tail by Marsaglia's exponential method, from 1 - U so
+ * that the log is finite. */
+static double pcg_normal(pcg_state *s)
+{
+    if (!zig_ready)
+        zig_tables();
+    for (;;) {
+        uint64_t r = pcg_next64(s);
+        int idx = (int)(r & 0xff);
+        r >>= 8;
+        uint64_t rabs = (r >> 1) & 0x000fffffffffffffu;
+        double x = (double)rabs * zig_w[idx];
+        if (r & 1)
+            x = -x;
+        if (rabs < zig_k[idx])
+            return x;
+        if (idx == 0) {
+            for (;;) {
+                double xx = -(1.0 / ZIG_R) * log1p(-pcg_double(s));
+                double yy = -log1p(-pcg_double(s));
+                if (yy + yy > xx * xx)
+                    return ((rabs >> 8) & 1) ? -(ZIG_R + xx) : ZIG_R + xx;
+            }
+        }
+        if ((zig_f[idx - 1] - zig_f[idx]) * pcg_double(s) + zig_f[idx] < exp(-0.5 * x * x))
+            return x;
+    }
+}
+
+/* random_standard_normal_f: the same in float from 32-bit draws (the wedge test in double, as
+ * NumPy's C promotes it). */
+static float pcg_normal_f(pcg_state *s)
+{
+    const float r_f = (float)ZIG_R, inv_r_f = (float)(1.0 / ZIG_R);
+    if (!zig_ready)
+        zig_tables();
+    for (;;) {
+        uint32_t r = pcg_next32(s);
+        int idx = (int)(r & 0xff);
+        uint32_t rabs = (r >> 9) & 0x007fffffu;
+        float x = (float)rabs * zigf_w[idx];
+        if ((r >> 8) & 1)
+            x = -x;
+        if (rabs < zigf_k[idx])
+            return x;
+        if (idx == 0) {
+            for (;;) {
+                float xx = -inv_r_f * log1pf(-pcg_float(s));
+                float yy = -log1pf(-pcg_float(s));
+                if (yy + yy > xx * xx)
+                    return ((rabs >> 8) & 1) ? -(r_f + xx) : r_f + xx;
+            }
+        }
+        if ((zigf_f[idx - 1] - zigf_f[idx]) * pcg_float(s) + zigf_f[idx] < exp(-0.5 * x * x))
+            return x;
+    }
+}
+
+/* For tests/unit/test_random.c: the tables, to compare entry by entry with NumPy's. */
+void tyl_random_zig_tables(const uint64_t **k, const double **w, const double **f,
+                           const uint32_t **kf, const float **wf, const float **ff)
+{
+    if (!zig_ready)
+        zig_tables();
+    *k = zig_k, *w = zig_w, *f = zig_f, *kf = zigf_k, *wf = zigf_w, *ff = zigf_f;
+}
 
 /* SeedSequence's hash constants (O'Neill's seed_seq_fe). */
 enum {
@@ -285,9 +412,9 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
     memset(d, 0, sizeof *d);
     int was_seeded = kind & TYL_RK_SEEDED;
     kind &= ~TYL_RK_SEEDED;
-    /* the compiler emits the legacy normal only for generator 0, float32 only for Generators */
-    if ((kind == TYL_RK_GAUSS && gen > 0) || (kind == TYL_RK_SAMPLE_F32 && gen <= 0) ||
-        kind < TYL_RK_SAMPLE || kind > TYL_RK_INT)
+    /* the compiler emits float32 draws only for Generators */
+    if (((kind == TYL_RK_SAMPLE_F32 || kind == TYL_RK_GAUSS_F32) && gen <= 0) ||
+        kind < TYL_RK_SAMPLE || kind > TYL_RK_GAUSS_F32)
         tyl_rt_error(where, "internal error: random draw of kind %d from generator %d", kind, gen);
     d->gen = gen;
     d->kind = kind;
@@ -314,6 +441,9 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
         if (unseeded) /* generated code seeds a Generator before its draws */
             pcg_seed(d->pcg, clock_seed());
     }
+    /* NumPy refuses a negative scale (-0.0 included: it tests the sign bit) before drawing */
+    if (kind == TYL_RK_GAUSS && signbit(b) && !isnan(b))
+        tyl_rt_error_all(where, "ValueError: scale < 0");
     if (kind == TYL_RK_UNIFORM)
         d->b = b - a; /* NumPy draws low + (high - low) * u */
     if (kind == TYL_RK_INT) {
@@ -386,7 +516,8 @@ static double draw_f(draw *d)
     switch (d->kind) {
     case TYL_RK_SAMPLE: return d->mt ? mt_double(d->mt) : pcg_double(d->pcg);
     case TYL_RK_SAMPLE_F32: return pcg_float(d->pcg);
-    case TYL_RK_GAUSS: return d->a + d->b * mt_gauss(d->mt);
+    case TYL_RK_GAUSS: return d->a + d->b * (d->mt ? mt_gauss(d->mt) : pcg_normal(d->pcg));
+    case TYL_RK_GAUSS_F32: return pcg_normal_f(d->pcg);
     case TYL_RK_UNIFORM: return d->a + d->b * (d->mt ? mt_double(d->mt) : pcg_double(d->pcg));
     default: return (double)(int64_t)(d->off + draw_bounded(d));
     }

@@ -790,9 +790,10 @@ void tyl_load_expect_ones(const tyl_array *a, unsigned ones, const char *filenam
 enum {
     TYL_RK_SAMPLE,     /* uniform [0, 1): legacy random_sample, Generator.random */
     TYL_RK_SAMPLE_F32, /* Generator.random(dtype=np.float32) */
-    TYL_RK_GAUSS,      /* a + b * standard normal (legacy polar method; generators <= 0) */
+    TYL_RK_GAUSS,      /* a + b * standard normal (legacy polar method; Generator ziggurat) */
     TYL_RK_UNIFORM,    /* a + (b - a) * uniform */
     TYL_RK_INT,        /* an int in [lo, hi): legacy masked rejection, Generator Lemire */
+    TYL_RK_GAUSS_F32,  /* Generator.standard_normal(dtype=np.float32) */
     TYL_RK_SEEDED = 0x100, /* or'ed in: the program seeds this stream before the draw, so a
                               fresh stream after a restart or rescale is an error, not a clock
                               seed (checkpoints do not hold the streams' state) */

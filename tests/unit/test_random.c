@@ -1,6 +1,7 @@
 /* NumPy's random streams (tyl_random.c): runs the draws of DIR/plan.txt (written by
  * check_random.py, which then compares DIR/out_K.bin with NumPy's). usage: TYL_RANDOM_DIR=DIR test_random */
 #include "tyles.h"
+#include "tyl_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,21 @@ int main(int argc, char **argv)
         } else if (sscanf(line, "D %d %d %lf %lf", &gen, &kind, &a, &b) == 4) {
             double v = tyl_random_draw(gen, kind, a, b, "t:3");
             memcpy(buf, &v, 8);
+        } else if (line[0] == 'Z') { /* the ziggurat tables, in the order check_random.py reads */
+            const uint64_t *zk;
+            const double *zw, *zf;
+            const uint32_t *zkf;
+            const float *zwf, *zff;
+            tyl_random_zig_tables(&zk, &zw, &zf, &zkf, &zwf, &zff);
+            snprintf(path, sizeof path, "%s/out_%d.bin", dir, k++);
+            FILE *f = fopen(path, "wb");
+            if (!f || fwrite(zk, 8, 256, f) != 256 || fwrite(zw, 8, 256, f) != 256 ||
+                fwrite(zf, 8, 256, f) != 256 || fwrite(zkf, 4, 256, f) != 256 ||
+                fwrite(zwf, 4, 256, f) != 256 || fwrite(zff, 4, 256, f) != 256 || fclose(f) != 0) {
+                fprintf(stderr, "test_random: cannot write '%s'\n", path);
+                return 2;
+            }
+            continue;
         } else if (sscanf(line, "I %d %lld %lld", &gen, &lo, &hi) == 3) {
             int64_t v = tyl_random_draw_int(gen, TYL_RK_INT, lo, hi, "t:4");
             memcpy(buf, &v, 8);
