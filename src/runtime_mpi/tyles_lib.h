@@ -98,6 +98,47 @@ int tyl_array_info_f(const tyl_array *a, int rank, void **base, int64_t *shape, 
 int tyl_ctx_layout_f(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, const int *halo,
                      int64_t *lo, int64_t *n, size_t *bytes);
 
+/* ---- for the code tylesc --lib generates (not called by applications) ----------------------
+ *
+ * An exported solver runs as
+ *
+ *     tyl_lib_call f;
+ *     tyl_lib_init(&f, ctx, "prog_step");
+ *     if (setjmp(f.jb))
+ *         return tyl_lib_fail(&f);          (a run-time error: undone, TYL_ERROR)
+ *     if (tyl_lib_begin(&f, PROG_GRID_RANK) != TYL_OK)
+ *         return TYL_ERROR;              (not a live context, another grid rank)
+ *     body(&f, ...);                          (tyl_lib_arg, tyl_lib_writeback, tyl_lib_result)
+ *     return tyl_lib_end(&f);
+ *
+ * so that a run-time error inside returns TYL_ERROR with tyl_ctx_error() set. The frame's own
+ * fields live in memory (its address is taken), which longjmp leaves intact. */
+enum { TYL_LIB_MAX_ARGS = 32 };
+typedef struct tyl_lib_call {
+    jmp_buf jb;
+    void *prev;                                   /* the enclosing API call's catch */
+    tyl_ctx *ctx;
+    const char *fn;                               /* "prog_step", for messages */
+    tyl_array *arg[TYL_LIB_MAX_ARGS];             /* the caller's arrays, by parameter */
+    const tyl_layout *saved[TYL_LIB_MAX_ARGS];    /* their layouts before the call */
+} tyl_lib_call;
+void tyl_lib_init(tyl_lib_call *f, tyl_ctx *ctx, const char *fn);
+int tyl_lib_begin(tyl_lib_call *f, int grid_rank);
+int tyl_lib_fail(tyl_lib_call *f);
+int tyl_lib_end(tyl_lib_call *f);
+/* Parameter i: the caller's array a checked against what the solver was compiled for (dtype,
+ * rank, at least its halo: L, NULL for a replicated one; halo_name names the header's macro)
+ * and bound to *slot; its layout is the solver's (periodic axes) for the call. */
+void tyl_lib_arg(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_dtype dt, int rank,
+                 const tyl_layout *L, const char *halo_name, tyl_array **slot);
+/* The end of the call: the value of parameter i is `last` (the solver may have moved it into
+ * another buffer): the caller's array gets it. */
+void tyl_lib_writeback(tyl_lib_call *f, int i, tyl_array *last);
+/* Result arrays: a new reference the caller releases with tyl_array_destroy. */
+void tyl_lib_result(tyl_lib_call *f, tyl_array *r, tyl_array **out);
+/* Scalar results: element 0 of r (replicated), converted to dt, into *out. */
+void tyl_lib_scalar(tyl_lib_call *f, tyl_array *r, tyl_dtype dt, void *out);
+
 #ifdef __cplusplus
 }
 #endif

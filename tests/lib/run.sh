@@ -1,0 +1,54 @@
+#!/bin/bash
+# tests/lib/run.sh ROOT: tylesc --lib's errors (tests/lib/errors/NAME.tyl against NAME.err, exact
+# text and exit status 1), its command-line refusals, and a library refusing arguments at run
+# time (args.c at 1 and 2 ranks).
+ROOT=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
+TYLESC=$ROOT/bin/tylesc
+T=$(mktemp -d /tmp/tyles_lib.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fail=0
+pass=0
+same() { # name got want
+    if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
+        fail=$((fail + 1)); printf 'FAIL %s\n--- got\n%s\n--- want\n%s\n' "$1" "$2" "$3"; fi
+}
+cd "$ROOT" || exit 1
+for tyl in tests/lib/errors/*.tyl; do
+    got=$("$TYLESC" --lib "$tyl" -o "$T/out.c" 2>&1; echo "exit status $?")
+    same "$tyl" "$got" "$(cat "${tyl%.tyl}.err"; echo "exit status 1")"
+done
+cp samples/app_c/heat.tyl "$T/heat.tyl"
+cd "$T" || exit 1
+same cuda "$("$TYLESC" --lib --target=cuda heat.tyl -o heat.c 2>&1; echo $?)" \
+    "tylesc: --lib writes C for the host; a library for CUDA is not supported yet
+2"
+same stdout "$("$TYLESC" --lib heat.tyl -o - 2>&1; echo $?)" \
+    "tylesc: --lib writes a header and a Fortran module next to its output, so it cannot write to standard output (-o -): give -o NAME.c
+2"
+same suffix "$("$TYLESC" --lib heat.tyl -o heat 2>&1; echo $?)" \
+    "tylesc: --lib writes NAME.c (C), NAME.o (an object file) or libNAME.a (an archive), not 'heat'
+2"
+# the three outputs, each with its header next to it
+mkdir -p c o a
+"$TYLESC" --lib heat.tyl -o c/heat.c && "$TYLESC" --lib heat.tyl -o o/heat.o && "$TYLESC" --lib heat.tyl -o a/libheat.a
+same outputs "$(ls c o a | tr '\n' ' ')" "a: heat.h heat_mod.f90 libheat.a  c: heat.c heat.h heat_mod.f90  o: heat.h heat.o heat_mod.f90 "
+same archive "$(ar t a/libheat.a)" "heat.o"
+# default name
+"$TYLESC" --lib heat.tyl && same default "$(ls heat.c heat.h 2>&1 | tr '\n' ' ')" "heat.c heat.h "
+
+# arguments refused at run time, and the context usable after each
+cp "$ROOT/tests/lib/args.tyl" "$ROOT/tests/lib/args.c" .
+mkdir -p gen
+if "$TYLESC" --lib args.tyl -o gen/args.c &&
+    mpicc -O2 -Wall -Wextra -Werror -std=c11 -fopenmp -ffp-contract=off -fno-math-errno -fwrapv \
+        -I"$ROOT/src/runtime_mpi" -Igen args.c gen/args.c "$ROOT/lib/libtyles.a" -lm -o args 2>&1; then
+    for np in 1 2; do
+        out=$(OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np $np ./args 2>&1)
+        same "args at $np rank(s)" "$(echo "$out" | grep -c '^ok ')/$(echo "$out" | grep -c FAIL)" "12/0" ||
+            echo "$out"
+    done
+else
+    fail=$((fail + 1)); echo "FAIL args: could not build"
+fi
+echo "tests/lib: $pass passed, $fail failed"
+[ $fail -eq 0 ]
