@@ -229,6 +229,8 @@ check-lib: bin/tylesc lib/libtyles.a
 	@bash tests/lib/run.sh $(CURDIR)
 	@echo "== library mode: samples/app_c (C application, its own MPI) at 1 and 3 ranks"
 	@$(MAKE) --no-print-directory -C samples/app_c check
+	@echo "== library mode: samples/app_fortran (Fortran 2003 application, heat_mod.f90) at 1 and 3 ranks"
+	@$(MAKE) --no-print-directory -C samples/app_fortran check
 
 check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"

@@ -350,8 +350,80 @@ void emit_lib_h(const emit_lib_module *m, FILE *out)
     fprintf(out, "#ifdef __cplusplus\n}\n#endif\n#endif\n");
 }
 
+/* A dummy argument name Fortran accepts (a letter first). */
+static const char *f_name(const char *py)
+{
+    return isalpha((unsigned char)py[0]) ? py : arena_printf(&util_arena, "a%s", py);
+}
+
+static const char *f_scalar(ir_type t)
+{
+    return t == T_BOOL ? "logical(c_bool)" : ir_type_is_float(t) ? "real(c_double)" : "integer(c_int64_t)";
+}
+
+/* Fortran lines end at 132 characters: a long list goes on continuation lines. */
+static void f_list(FILE *out, const char *head, vec *items, const char *tail)
+{
+    int col = fprintf(out, "%s", head);
+    for (int i = 0; i < items->len; i++) {
+        const char *it = VEC_AT(*items, i, const char *);
+        if (col + (int)strlen(it) + 4 > 100) {
+            fprintf(out, ", &\n        ");
+            col = 8;
+        } else if (i)
+            col += fprintf(out, ", ");
+        col += fprintf(out, "%s", it);
+    }
+    fprintf(out, "%s\n", tail);
+}
+
 void emit_lib_f90(const emit_lib_module *m, FILE *out)
 {
-    (void)m;
-    (void)out;
+    stamp(out, m->u[0].p->source, "!", "!", "");
+    fprintf(out, "!\n! Fortran 2003 interfaces of %s.h: use it with tyles_lib (tyles_lib.f90), which makes the\n"
+                 "! context and the arrays. Arrays are type(c_ptr) handles; their axes are Fortran's there\n"
+                 "! (reversed), the halo widths below are the same on every axis. Each function returns\n"
+                 "! TYL_OK (0) or TYL_ERROR (1); tyles_error(ctx) gives the message.\n", m->prefix);
+    fprintf(out, "module %s_mod\n  use, intrinsic :: iso_c_binding\n  implicit none\n  private\n\n", m->prefix);
+    fprintf(out, "  integer, parameter, public :: %s_GRID_RANK = %d\n", m->macro, m->grid_rank);
+    for (int i = 0; i < m->n; i++) {
+        const emit_lib_unit *u = &m->u[i];
+        for (int k = 0; u->x && k < u->x->np; k++) {
+            int hw = u->x->param[k].is_array ? emit_lib_halo(u, k) : -1;
+            if (hw >= 0)
+                fprintf(out, "  integer, parameter, public :: %s_%s_HALO = %d\n", u->macro,
+                        upper(u->x->param[k].name), hw);
+        }
+    }
+    vec names = {0};
+    for (int i = 0; i < m->n; i++)
+        vec_push(&names, (void *)m->u[i].cname);
+    f_list(out, "\n  public :: ", &names, "");
+    fprintf(out, "\n  interface\n");
+    for (int i = 0; i < m->n; i++) {
+        const emit_lib_unit *u = &m->u[i];
+        const lib_export *x = u->x;
+        vec args = {0}, ptrs = {0};
+        vec_push(&args, "ctx");
+        vec_push(&ptrs, "ctx");
+        for (int k = 0; x && k < x->np; k++) {
+            vec_push(&args, (void *)f_name(x->param[k].name));
+            if (x->param[k].is_array)
+                vec_push(&ptrs, (void *)f_name(x->param[k].name));
+        }
+        for (int j = 0; x && j < x->nret; j++)
+            vec_push(&args, (void *)f_name(x->ret[j].name));
+        f_list(out, arena_printf(&util_arena, "    integer(c_int) function %s(", u->cname), &args,
+               arena_printf(&util_arena, ") bind(C, name=\"%s\")", u->cname));
+        fprintf(out, "      import :: c_int, c_ptr, c_double, c_int64_t, c_bool\n");
+        f_list(out, "      type(c_ptr), value :: ", &ptrs, "");
+        for (int k = 0; x && k < x->np; k++)
+            if (!x->param[k].is_array)
+                fprintf(out, "      %s, value :: %s\n", f_scalar(x->param[k].type), f_name(x->param[k].name));
+        for (int j = 0; x && j < x->nret; j++)
+            fprintf(out, "      %s, intent(out) :: %s\n", x->ret[j].is_array ? "type(c_ptr)" : f_scalar(x->ret[j].type),
+                    f_name(x->ret[j].name));
+        fprintf(out, "    end function\n");
+    }
+    fprintf(out, "  end interface\nend module %s_mod\n", m->prefix);
 }

@@ -150,7 +150,14 @@ int drv_lib(const drv_lib_opts *o)
         lib_export *x = &xs[i];
         ir_program *first = lower_module(lib_export_module(mod, x, 0), o->name);
         (void)first;
-        if (diag_count() || lib_note_results(x) < 0) {
+        if (diag_count()) { /* the module lowered: what the def reads of it is missing */
+            diag_note(x->def->l, "an exported def sees the module's imports, defs, parameters and constants "
+                                 "(names bound once, to literals or arithmetic on them), not what the module body "
+                                 "computes: pass that as an argument (tylesc --lib)");
+            diag_finish();
+            return 1;
+        }
+        if (lib_note_results(x) < 0) {
             diag_finish();
             return 1;
         }
