@@ -231,6 +231,8 @@ check-lib: bin/tylesc lib/libtyles.a
 	@$(MAKE) --no-print-directory -C samples/app_c check
 	@echo "== library mode: samples/app_fortran (Fortran 2003 application, heat_mod.f90) at 1 and 3 ranks"
 	@$(MAKE) --no-print-directory -C samples/app_fortran check
+	@echo "== library mode: samples/app_cmake (installed CMake package, tyles_add_solver LIB) at 1 and 3 ranks"
+	@$(MAKE) --no-print-directory -C samples/app_cmake check
 
 check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"
