@@ -489,3 +489,90 @@ void tyl_lib_scalar(tyl_lib_call *f, tyl_array *r, tyl_dtype dt, void *out)
     else
         *(bool *)out = k != 0;
 }
+
+/* ---- checkpoints (runtime/elastic/tyl_ckpt.c's format) -------------------------------------- */
+
+void tyl_ck_lib_write_(const char *dir, uint64_t hash, tyl_ck_var *vars, int n, int64_t step);
+int64_t tyl_ck_lib_read_(const char *dir, uint64_t hash, tyl_ck_var *vars, int n);
+
+/* The identity of a checkpoint written by tyl_ctx_checkpoint (a program's is refused). */
+#define LIB_CK_HASH 0x74796c5f6c696231ull
+enum { LIB_CK_MAX = 64 };
+
+static void check_set(const char *fn, const char *dir, int n, tyl_array *const *arrays,
+                      const char *const *names)
+{
+    if (!dir || !*dir)
+        tyl_rt_error(fn, "no checkpoint folder given");
+    if (n < 1 || n > LIB_CK_MAX || !arrays || !names)
+        tyl_rt_error(fn, "%d arrays: give 1 to %d arrays and as many names", n, LIB_CK_MAX);
+    for (int i = 0; i < n; i++) {
+        const char *s = names[i];
+        if (!s || !*s || strlen(s) > 60 || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                      "0123456789_") != strlen(s))
+            tyl_rt_error(fn, "name %d is not 1 to 60 letters, digits or '_'", i);
+        for (int j = 0; j < i; j++)
+            if (!strcmp(names[j], s))
+                tyl_rt_error(fn, "the name '%s' is given twice", s);
+        if (!arrays[i] || !tyl_rt_array_live_(arrays[i]))
+            tyl_rt_error(fn, "array '%s' is not an array of this context", s);
+    }
+}
+
+int tyl_ctx_checkpoint(tyl_ctx *ctx, const char *dir, int64_t step, int n, tyl_array *const *arrays,
+                       const char *const *names)
+{
+    LIB_ENTER();
+    check_ctx(ctx, "tyl_ctx_checkpoint");
+    check_set("tyl_ctx_checkpoint", dir, n, arrays, names);
+    static tyl_ck_var vars[LIB_CK_MAX];
+    static tyl_array *slot[LIB_CK_MAX];
+    for (int i = 0; i < n; i++) {
+        slot[i] = arrays[i];
+        vars[i] = (tyl_ck_var){names[i], arrays[i]->dtype, arrays[i]->rank, arrays[i]->layout, &slot[i]};
+    }
+    tyl_ck_lib_write_(dir, LIB_CK_HASH, vars, n, step);
+    return LIB_LEAVE();
+}
+
+int tyl_ctx_restart(tyl_ctx *ctx, const char *dir, int n, tyl_array *const *arrays, const char *const *names,
+                    int64_t *step)
+{
+    LIB_ENTER();
+    check_ctx(ctx, "tyl_ctx_restart");
+    check_set("tyl_ctx_restart", dir, n, arrays, names);
+    static tyl_ck_var vars[LIB_CK_MAX];
+    static tyl_array *slot[LIB_CK_MAX];
+    for (int i = 0; i < n; i++) {
+        slot[i] = NULL;
+        vars[i] = (tyl_ck_var){names[i], arrays[i]->dtype, arrays[i]->rank, arrays[i]->layout, &slot[i]};
+    }
+    int64_t k = tyl_ck_lib_read_(dir, LIB_CK_HASH, vars, n);
+    if (k < 0)
+        tyl_rt_error_all("tyl_ctx_restart", "no valid checkpoint in '%s'", dir);
+    /* into the caller's arrays (their memory may be the caller's): the owned blocks */
+    for (int i = 0; i < n; i++) {
+        tyl_array *a = arrays[i], *s = slot[i];
+        if (!s)
+            tyl_rt_error_all("tyl_ctx_restart", "the checkpoint in '%s' holds no array '%s'", dir, names[i]);
+        for (int d = 0; d < a->rank; d++)
+            if (s->shape[d] != a->shape[d]) {
+                char x[128], y[128];
+                tyl_rt_error_all("tyl_ctx_restart", "the checkpoint's '%s' has shape %s, the array given has %s",
+                                 names[i], tyl_rt_shape_str(x, s->rank, s->shape), tyl_rt_shape_str(y, a->rank, a->shape));
+            }
+        int64_t len[TYL_MAX_RANK], empty = 0;
+        for (int d = 0; d < a->rank; d++) {
+            len[d] = a->n[d];
+            empty |= len[d] <= 0;
+        }
+        if (!empty)
+            tyl_box_copy(a->data, a->stride, s->data, s->stride, a->rank, len, tyl_dtype_size(a->dtype));
+        tyl_dirty(a);
+        tyl_release(s);
+        slot[i] = NULL;
+    }
+    if (step)
+        *step = k;
+    return LIB_LEAVE();
+}

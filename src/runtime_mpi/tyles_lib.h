@@ -90,6 +90,19 @@ int tyl_array_exchange(tyl_ctx *ctx, tyl_array *a);
 /* Release the array (the memory too unless it was wrapped). NULL is fine. */
 void tyl_array_destroy(tyl_array *a);
 
+/* Checkpoint and restart, when the application asks (nothing is taken on signals in library
+ * mode). tyl_ctx_checkpoint writes arrays[0..n) under names[0..n) (letters, digits, '_') with
+ * the application's step number into the folder dir, in the format of a program's checkpoints
+ * (docs/ELASTIC.md: one global .npy per array, a MANIFEST with CRC32C checksums, written under a
+ * temporary name and renamed; the newest two are kept). tyl_ctx_restart reads the newest valid
+ * checkpoint of dir (checking every checksum, falling back to the previous one) into the
+ * caller's arrays, which have the same names, dtypes and shapes, on any number of ranks and any
+ * halo widths; *step is the number it was written with. Collective. */
+int tyl_ctx_checkpoint(tyl_ctx *ctx, const char *dir, int64_t step, int n, tyl_array *const *arrays,
+                       const char *const *names);
+int tyl_ctx_restart(tyl_ctx *ctx, const char *dir, int n, tyl_array *const *arrays,
+                    const char *const *names, int64_t *step);
+
 /* For the Fortran module tyles_lib.f90 (which reverses axes: Fortran sees a C array of shape
  * (a, b) as (b, a)): a communicator given as MPI_Fint, and tyl_local's parts as arrays. */
 int tyl_ctx_create_f(int fcomm, int grid_rank, const int *procs, tyl_ctx **out);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/lib/run.sh ROOT: tylesc --lib's errors (tests/lib/errors/NAME.tyl against NAME.err, exact
-# text and exit status 1), its command-line refusals, and a library refusing arguments at run
-# time (args.c at 1 and 2 ranks).
+# text and exit status 1), its command-line refusals, a library refusing arguments at run time
+# (args.c at 1 and 2 ranks), and checkpoint/restart in library mode (ckpt.c: 3 -> 2 and 2 -> 1
+# ranks, bitwise).
 ROOT=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 TYLESC=$ROOT/bin/tylesc
 T=$(mktemp -d /tmp/tyles_lib.XXXXXX)
@@ -49,6 +50,19 @@ if "$TYLESC" --lib args.tyl -o gen/args.c &&
     done
 else
     fail=$((fail + 1)); echo "FAIL args: could not build"
+fi
+# checkpoint, destroy, restart on one rank fewer with another halo, continue: bitwise
+mkdir -p ck/gen
+if (cd ck && "$TYLESC" --lib "$ROOT/samples/app_c/heat.tyl" -o gen/heat.c &&
+    mpicc -O2 -Wall -Wextra -Werror -std=c11 -fopenmp -ffp-contract=off -fno-math-errno -fwrapv \
+        -I"$ROOT/src/runtime_mpi" -Igen "$ROOT/tests/lib/ckpt.c" gen/heat.c "$ROOT/lib/libtyles.a" -lm -o ckpt 2>&1); then
+    for np in 3 2; do
+        out=$(cd ck && rm -rf mid ref again && OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np $np ./ckpt 2>&1)
+        same "checkpoint/restart from $np rank(s)" "$(echo "$out" | grep -c '^ok: ')/$(echo "$out" | grep -c FAIL)" "1/0" ||
+            echo "$out"
+    done
+else
+    fail=$((fail + 1)); echo "FAIL ckpt: could not build"
 fi
 echo "tests/lib: $pass passed, $fail failed"
 [ $fail -eq 0 ]
