@@ -45,7 +45,8 @@ ir_var *emit_lib_arg_slot(const emit_lib_unit *u, int k)
     return s ? s->var : NULL;
 }
 
-int emit_lib_halo(const emit_lib_unit *u, int k)
+/* The halo parameter k itself needs. */
+static int own_halo(const emit_lib_unit *u, int k)
 {
     ir_var *v = emit_lib_arg_slot(u, k);
     if (!v || !ir_slot_dist(v))
@@ -57,6 +58,21 @@ int emit_lib_halo(const emit_lib_unit *u, int k)
         if (v->layout->hh[d] > h)
             h = v->layout->hh[d];
     }
+    return h;
+}
+
+/* Arrays of one shape take turns in a caller's loop (u, un = un, u), as the module's own call
+ * does: each is named the widest halo of its shape group. */
+int emit_lib_halo(const emit_lib_unit *u, int k)
+{
+    int h = own_halo(u, k);
+    if (h < 0 || !u->x)
+        return h;
+    const lib_item *p = u->x->param;
+    int root = p[k].same_as >= 0 ? p[k].same_as : k;
+    for (int j = 0; j < u->x->np; j++)
+        if (p[j].is_array && (j == root || p[j].same_as == root) && own_halo(u, j) > h)
+            h = own_halo(u, j);
     return h;
 }
 
@@ -123,13 +139,14 @@ static int lib_hook(ectx *c, int ind, ir_stmt *s)
     emit_hline(c, ind, s->l);
     if (w == 'a') {
         const lib_item *it = &x->param[k];
+        (void)it;
         strbuf nm = {0};
         emit_c_string(&nm, it->name);
         const char *halo = emit_lib_halo(cur, k) >= 0
                                ? arena_printf(&util_arena, "\"%s_%s_HALO\"", cur->macro, upper(it->name))
                                : "NULL";
-        emit_put(c, ind, "tyl_lib_arg(tyl_f, %d, tyl_a%d, %s, %s, %d, %s, %s, &%s);\n", k, k, nm.s,
-                 emit_tyname(s->var->type), s->var->rank, emit_layout_ref(s->var), halo, s->var->name);
+        emit_put(c, ind, "tyl_lib_arg(tyl_f, %d, tyl_a%d, %s, %s, %d, %s, %s, %d, &%s);\n", k, k, nm.s,
+                 emit_tyname(s->var->type), s->var->rank, emit_layout_ref(s->var), halo, it->same_as, s->var->name);
         sb_free(&nm);
     } else if (w == 'r') {
         if (x->ret[k].is_array)

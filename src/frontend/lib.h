@@ -23,6 +23,8 @@ typedef struct lib_item {
     ir_type type;
     int rank;           /* arrays */
     int known;          /* dtype and rank known (from a call or an annotation) */
+    int same_as;        /* arrays: the earlier parameter whose shape the module's call gives this
+                           one too (the compiler relates their extents; checked at run time), or -1 */
 } lib_item;
 
 typedef struct lib_export {

@@ -12,6 +12,7 @@
 
 #include "input_decl.h"
 #include "lower_internal.h"
+#include "sym.h"
 
 /* The calls seen while lowering: per top-level def, the first call's arguments and the last
  * call's result. */
@@ -79,6 +80,20 @@ void lw_lib_note_call(ast *def, int np, const char **pnames, value **vals, value
         sc->np = np < LIB_MAX_PARAMS ? np : LIB_MAX_PARAMS;
         for (int i = 0; i < sc->np; i++) {
             sc->param[i].name = pnames[i];
+            sc->param[i].same_as = -1;
+            /* arrays of one shape in the example call keep one shape in the export: a stencil
+             * over two of them stays distributed (their extents are the same unknowns) */
+            for (int j = 0; j < i && vals[i] && vals[i]->kind == V_ARRAY; j++) {
+                if (!vals[j] || vals[j]->kind != V_ARRAY || vals[j]->rank != vals[i]->rank || sc->param[j].same_as >= 0)
+                    continue;
+                int eq = 1;
+                for (int d = 0; d < vals[i]->rank; d++)
+                    eq &= sym_equal(vals[i]->sh[d], vals[j]->sh[d]);
+                if (eq) {
+                    sc->param[i].same_as = j;
+                    break;
+                }
+            }
             if (!vals[i] || !item_of(vals[i], &sc->param[i])) {
                 sc->param[i].known = 0;
                 if (!sc->why) {
@@ -199,6 +214,7 @@ int lib_exports(ast *module, lib_export **out)
             ast *p = VEC_AT(def->params, k, ast *);
             lib_item *it = &x->param[k];
             it->name = p->name;
+            it->same_as = -1;
             if (p->ival) {
                 diag_error(p->l, "'%s%s' parameters cannot be exported (tylesc --lib): a C function has a "
                                  "fixed list of parameters", p->ival == 1 ? "*" : "**", p->name);
@@ -224,6 +240,9 @@ int lib_exports(ast *module, lib_export **out)
                                                                     sc->param[k].rank == 1 ? "" : "s")
                                                      : "");
                 }
+                if (sc->called && k < sc->np && sc->param[k].same_as >= 0 &&
+                    x->param[sc->param[k].same_as].is_array)
+                    it->same_as = sc->param[k].same_as;
                 continue;
             }
             if (sc->called && k < sc->np && sc->param[k].known) {
@@ -384,7 +403,8 @@ ast *lib_export_module(ast *module, lib_export *x, int with_results)
     for (int k = 0; k < x->np; k++) {
         lib_item *it = &x->param[k];
         loc la = l;
-        la.col = la.last_col = k + 1;
+        /* the column keys the shape's unknowns (lower_numpy.c): one per shape */
+        la.col = la.last_col = (it->is_array && it->same_as >= 0 ? it->same_as : k) + 1;
         la.last_line = la.line;
         it->global = fresh_name(&names, it->name);
         ast *v;

@@ -345,6 +345,7 @@ void tyl_lib_init(tyl_lib_call *f, tyl_ctx *ctx, const char *fn)
 {
     memset(f->arg, 0, sizeof f->arg);
     memset(f->saved, 0, sizeof f->saved);
+    memset(f->name, 0, sizeof f->name);
     f->prev = tyl_rt_.lib_catch;
     f->ctx = ctx;
     f->fn = fn;
@@ -401,7 +402,7 @@ int tyl_lib_end(tyl_lib_call *f)
 }
 
 void tyl_lib_arg(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_dtype dt, int rank,
-                 const tyl_layout *L, const char *halo_name, tyl_array **slot)
+                 const tyl_layout *L, const char *halo_name, int same_as, tyl_array **slot)
 {
     const char *fn = f->fn;
     if (!a)
@@ -427,12 +428,21 @@ void tyl_lib_arg(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_dty
             tyl_rt_error_all(fn, "argument '%s' has a halo of %lld on axis %d; %s needs %d: create it with "
                              "halo width %s", name, (long long)(a->hl[d] < a->hh[d] ? a->hl[d] : a->hh[d]), d,
                              fn, L->hl[d] > L->hh[d] ? L->hl[d] : L->hh[d], halo_name);
+    const tyl_array *b = same_as >= 0 && same_as < TYL_LIB_MAX_ARGS ? f->arg[same_as] : NULL;
+    for (int d = 0; b && d < rank; d++)
+        if (a->shape[d] != b->shape[d]) {
+            char x[128], y[128];
+            tyl_rt_error_all(fn, "argument '%s' has shape %s, argument '%s' has %s: %s takes them of one shape, "
+                             "as the program's own call passes them", name, tyl_rt_shape_str(x, a->rank, a->shape),
+                             f->name[same_as], tyl_rt_shape_str(y, b->rank, b->shape), fn);
+        }
     for (int j = 0; j < TYL_LIB_MAX_ARGS; j++)
         if (f->arg[j] == a)
             tyl_rt_error_all(fn, "argument '%s' is the same array as an earlier argument; pass different "
                              "arrays", name);
     f->saved[i] = a->layout;
     f->arg[i] = a;
+    f->name[i] = name;
     if (L && L->dist) {
         const tyl_layout *mine = intern_layout(a, L->periodic, fn);
         if ((f->saved[i] ? f->saved[i]->periodic : 0) != L->periodic)

@@ -133,6 +133,7 @@ typedef struct tyl_lib_call {
     tyl_ctx *ctx;
     const char *fn;                               /* "prog_step", for messages */
     tyl_array *arg[TYL_LIB_MAX_ARGS];             /* the caller's arrays, by parameter */
+    const char *name[TYL_LIB_MAX_ARGS];           /* their names, for messages */
     const tyl_layout *saved[TYL_LIB_MAX_ARGS];    /* their layouts before the call */
 } tyl_lib_call;
 void tyl_lib_init(tyl_lib_call *f, tyl_ctx *ctx, const char *fn);
@@ -140,10 +141,11 @@ int tyl_lib_begin(tyl_lib_call *f, int grid_rank);
 int tyl_lib_fail(tyl_lib_call *f);
 int tyl_lib_end(tyl_lib_call *f);
 /* Parameter i: the caller's array a checked against what the solver was compiled for (dtype,
- * rank, at least its halo: L, NULL for a replicated one; halo_name names the header's macro)
- * and bound to *slot; its layout is the solver's (periodic axes) for the call. */
+ * rank, at least its halo: L, NULL for a replicated one; halo_name names the header's macro;
+ * the shape of parameter same_as when that is not -1) and bound to *slot; its layout is the
+ * solver's (periodic axes) for the call. */
 void tyl_lib_arg(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_dtype dt, int rank,
-                 const tyl_layout *L, const char *halo_name, tyl_array **slot);
+                 const tyl_layout *L, const char *halo_name, int same_as, tyl_array **slot);
 /* The end of the call: the value of parameter i is `last` (the solver may have moved it into
  * another buffer): the caller's array gets it. */
 void tyl_lib_writeback(tyl_lib_call *f, int i, tyl_array *last);

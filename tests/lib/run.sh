@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/lib/run.sh ROOT: tylesc --lib's errors (tests/lib/errors/NAME.tyl against NAME.err, exact
 # text and exit status 1), its command-line refusals, a library refusing arguments at run time
-# (args.c at 1 and 2 ranks), and checkpoint/restart in library mode (ckpt.c: 3 -> 2 and 2 -> 1
+# (args.c at 1 and 2 ranks), two arrays taking turns (swap.c at 1 and 3 ranks), and checkpoint/restart in library mode (ckpt.c: 3 -> 2 and 2 -> 1
 # ranks, bitwise).
 ROOT=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 TYLESC=$ROOT/bin/tylesc
@@ -51,6 +51,23 @@ if "$TYLESC" --lib args.tyl -o gen/args.c &&
 else
     fail=$((fail + 1)); echo "FAIL args: could not build"
 fi
+# two arrays taking turns, periodic reads: bitwise against the program; shapes refused
+mkdir -p sw/gen
+cp "$ROOT/tests/lib/swap.tyl" sw/
+if (cd sw && "$TYLESC" --lib swap.tyl -o gen/swap.c && "$TYLESC" swap.tyl -o prog &&
+    mpicc -O2 -Wall -Wextra -Werror -std=c11 -fopenmp -ffp-contract=off -fno-math-errno -fwrapv \
+        -I"$ROOT/src/runtime_mpi" -Igen -I"$ROOT/tests/lib" "$ROOT/tests/lib/swap.c" gen/swap.c \
+        "$ROOT/lib/libtyles.a" -lm -o swap 2>&1); then
+    for np in 1 3; do
+        out=$(cd sw && OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np $np ./prog >/dev/null 2>&1 &&
+              OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np $np ./swap 2>&1)
+        same "swap at $np rank(s)" "$(echo "$out" | grep -c '^ok ')/$(echo "$out" | grep -c FAIL)" "2/0" ||
+            echo "$out"
+    done
+else
+    fail=$((fail + 1)); echo "FAIL swap: could not build"
+fi
+
 # checkpoint, destroy, restart on one rank fewer with another halo, continue: bitwise
 mkdir -p ck/gen
 if (cd ck && "$TYLESC" --lib "$ROOT/samples/app_c/heat.tyl" -o gen/heat.c &&
