@@ -68,6 +68,27 @@ else
     fail=$((fail + 1)); echo "FAIL swap: could not build"
 fi
 
+# the module body as PROGRAM_run(ctx) prints and saves what the program does (its prints, .npy
+# files, exit status), at 1 and 3 ranks
+for prog in gray_scott_roll_f32 functions_tuples laplace_while_tol random_allen_cahn_noise; do
+    P=$(echo $prog | tr a-z A-Z)
+    mkdir -p body/$prog && cd body/$prog || exit 1
+    if "$TYLESC" --lib "$ROOT/tests/programs/$prog.tyl" -o $prog.c && "$TYLESC" "$ROOT/tests/programs/$prog.tyl" -o prog &&
+        mpicc -O1 -Wall -Wextra -Werror -std=c11 -fopenmp -ffp-contract=off -fno-math-errno -fwrapv \
+            -I"$ROOT/src/runtime_mpi" -I. "-DHDR=\"$prog.h\"" -DRUN=${prog}_run -DGRID=${P}_GRID_RANK \
+            "$ROOT/tests/lib/run_body.c" $prog.c "$ROOT/lib/libtyles.a" -lm -o body 2>&1; then
+        for np in 1 3; do
+            rm -rf a b && mkdir a b
+            (cd a && OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np $np ../prog >out 2>err; echo $? >>out)
+            (cd b && OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np $np ../body >out 2>err; echo $? >>out)
+            same "${prog}_run at $np rank(s)" "$(diff -r a b 2>&1)" ""
+        done
+    else
+        fail=$((fail + 1)); echo "FAIL ${prog}_run: could not build"
+    fi
+    cd "$T" || exit 1
+done
+
 # checkpoint, destroy, restart on one rank fewer with another halo, continue: bitwise
 mkdir -p ck/gen
 if (cd ck && "$TYLESC" --lib "$ROOT/samples/app_c/heat.tyl" -o gen/heat.c &&
