@@ -216,6 +216,9 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
     const char *body = arena_printf(&util_arena, "tyl_%s_body", u->x ? u->x->def->name : "run");
     fprintf(out, "static void %s(tyl_lib_call *tyl_f", body);
     const lib_export *x = u->x;
+    int with_params = !x && p->params.len > 0; /* PREFIX_run_params */
+    if (with_params)
+        fprintf(out, ", const %s_params *tyl_p", m->prefix);
     for (int k = 0; x && k < x->np; k++) {
         if (x->param[k].is_array)
             fprintf(out, ", tyl_array *tyl_a%d", k);
@@ -236,6 +239,9 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
         int k = param_arg(u, v);
         if (k >= 0)
             fprintf(out, "    %s %s = (%s)tyl_a%d;\n", ir_type_c(v->type), v->name, ir_type_c(v->type), k);
+        else if (with_params)
+            fprintf(out, "    %s %s = tyl_p ? tyl_p->%s : %s;\n", ir_type_c(v->type), v->name, c_param_name(v->pyname),
+                    emit_S(v->init));
         else
             fprintf(out, "    %s %s = %s;\n", ir_type_c(v->type), v->name, emit_S(v->init));
         fprintf(out, "    (void)%s;\n", v->name);
@@ -259,18 +265,25 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
     }
     fprintf(out, "}\n\n");
 
-    fprintf(out, "int %s(", u->cname);
-    param_list(out, u, 0);
-    fprintf(out, ")\n{\n    tyl_lib_call tyl_f;\n");
-    fprintf(out, "    tyl_lib_init(&tyl_f, tyl_ctx_, \"%s\");\n", u->cname);
-    fprintf(out, "    if (setjmp(tyl_f.jb))\n        return tyl_lib_fail(&tyl_f);\n");
-    fprintf(out, "    if (tyl_lib_begin(&tyl_f, %s_GRID_RANK) != TYL_OK)\n        return TYL_ERROR;\n", m->macro);
-    fprintf(out, "    %s(&tyl_f", body);
-    for (int k = 0; x && k < x->np; k++)
-        fprintf(out, ", tyl_a%d", k);
-    for (int j = 0; x && j < x->nret; j++)
-        fprintf(out, ", tyl_o%d", j);
-    fprintf(out, ");\n    return tyl_lib_end(&tyl_f);\n}\n\n");
+    for (int variant = 0; variant < 1 + with_params; variant++) {
+        const char *fn = variant ? arena_printf(&util_arena, "%s_params", u->cname) : u->cname;
+        fprintf(out, "int %s(", fn);
+        param_list(out, u, 0);
+        if (variant)
+            fprintf(out, ", const %s_params *tyl_p", m->prefix);
+        fprintf(out, ")\n{\n    tyl_lib_call tyl_f;\n");
+        fprintf(out, "    tyl_lib_init(&tyl_f, tyl_ctx_, \"%s\");\n", fn);
+        fprintf(out, "    if (setjmp(tyl_f.jb))\n        return tyl_lib_fail(&tyl_f);\n");
+        fprintf(out, "    if (tyl_lib_begin(&tyl_f, %s_GRID_RANK) != TYL_OK)\n        return TYL_ERROR;\n", m->macro);
+        fprintf(out, "    %s(&tyl_f", body);
+        if (with_params)
+            fprintf(out, variant ? ", tyl_p" : ", NULL");
+        for (int k = 0; x && k < x->np; k++)
+            fprintf(out, ", tyl_a%d", k);
+        for (int j = 0; x && j < x->nret; j++)
+            fprintf(out, ", tyl_o%d", j);
+        fprintf(out, ");\n    return tyl_lib_end(&tyl_f);\n}\n\n");
+    }
 }
 
 /* The first lines of every generated file: tylesc's version, the source, how to regenerate. */
@@ -338,11 +351,32 @@ void emit_lib_h(const emit_lib_module *m, FILE *out)
     fprintf(out, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     fprintf(out, "/* The process grid's number of dimensions: tyl_ctx_create(comm, %s_GRID_RANK, ...) */\n", m->macro);
     fprintf(out, "#define %s_GRID_RANK %d\n\n", m->macro, m->grid_rank);
+    ir_program *run = NULL;
+    for (int i = 0; i < m->n; i++)
+        if (!m->u[i].x)
+            run = m->u[i].p;
+    if (run && run->params.len) {
+        fprintf(out, "/* The module's parameters, for %s_run_params (%s_run and the other functions use\n"
+                     " * the program's values, which %s_PARAMS_DEFAULT holds). */\n", m->prefix, m->prefix, m->macro);
+        fprintf(out, "typedef struct %s_params {\n", m->prefix);
+        for (int i = 0; i < run->params.len; i++) {
+            ir_var *v = VEC_AT(run->params, i, ir_var *);
+            fprintf(out, "    %s %s;\n", ir_type_c(v->type), c_param_name(v->pyname));
+        }
+        fprintf(out, "} %s_params;\n#define %s_PARAMS_DEFAULT {", m->prefix, m->macro);
+        for (int i = 0; i < run->params.len; i++) {
+            ir_var *v = VEC_AT(run->params, i, ir_var *);
+            fprintf(out, "%s%s", i ? ", " : "", emit_S(v->init));
+        }
+        fprintf(out, "}\n\n");
+    }
     for (int i = 0; i < m->n; i++) {
         const emit_lib_unit *u = &m->u[i];
         const lib_export *x = u->x;
         if (!x) {
             fprintf(out, "/* The module body, as the program runs it (its prints, np.save files). */\n");
+            if (u->p->params.len)
+                fprintf(out, "int %s_params(tyl_ctx *ctx, const %s_params *params);\n", u->cname, m->prefix);
         } else {
             fprintf(out, "/* %s(", x->def->name);
             for (int k = 0; k < x->np; k++)
@@ -412,10 +446,26 @@ void emit_lib_f90(const emit_lib_module *m, FILE *out)
                         upper(u->x->param[k].name), hw);
         }
     }
-    vec names = {0};
+    ir_program *run = NULL;
     for (int i = 0; i < m->n; i++)
+        if (!m->u[i].x)
+            run = m->u[i].p;
+    vec names = {0};
+    for (int i = 0; i < m->n; i++) {
         vec_push(&names, (void *)m->u[i].cname);
+        if (!m->u[i].x && run->params.len)
+            vec_push(&names, arena_printf(&util_arena, "%s_params", m->u[i].cname));
+    }
     f_list(out, "\n  public :: ", &names, "");
+    if (run && run->params.len) {
+        /* the C struct PREFIX_params, member for member */
+        fprintf(out, "\n  type, bind(C), public :: %s_params\n", m->prefix);
+        for (int i = 0; i < run->params.len; i++) {
+            ir_var *v = VEC_AT(run->params, i, ir_var *);
+            fprintf(out, "    %s :: %s\n", f_scalar(v->type), f_name(v->pyname));
+        }
+        fprintf(out, "  end type\n");
+    }
     fprintf(out, "\n  interface\n");
     for (int i = 0; i < m->n; i++) {
         const emit_lib_unit *u = &m->u[i];
@@ -441,6 +491,12 @@ void emit_lib_f90(const emit_lib_module *m, FILE *out)
             fprintf(out, "      %s, intent(out) :: %s\n", x->ret[j].is_array ? "type(c_ptr)" : f_scalar(x->ret[j].type),
                     f_name(x->ret[j].name));
         fprintf(out, "    end function\n");
+        if (!x && u->p->params.len) {
+            fprintf(out, "    integer(c_int) function %s_params(ctx, params) bind(C, name=\"%s_params\")\n", u->cname,
+                    u->cname);
+            fprintf(out, "      import :: c_int, c_ptr, %s_params\n      type(c_ptr), value :: ctx\n", m->prefix);
+            fprintf(out, "      type(%s_params), intent(in) :: params\n    end function\n", m->prefix);
+        }
     }
     fprintf(out, "  end interface\nend module %s_mod\n", m->prefix);
 }

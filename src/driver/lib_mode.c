@@ -202,7 +202,6 @@ int drv_lib(const drv_lib_opts *o)
         lbase += p->layouts.len;
         p->source = o->shown;
     }
-    diag_set_source(o->shown, o->text);
 
     /* names: heat.c, heat.o, libheat.a -> stem "heat", functions heat_step, macros HEAT_STEP_U_HALO */
     const char *out = o->output;
@@ -227,15 +226,20 @@ int drv_lib(const drv_lib_opts *o)
         m.u[i + 1] = u[i];
         m.u[i + 1].cname = arena_printf(&util_arena, "%s_%s", m.prefix, c_ident(u[i].x->def->name));
         m.u[i + 1].macro = upper(m.u[i + 1].cname);
-        for (int j = 0; j < i; j++)
-            if (!strcmp(m.u[j + 1].cname, m.u[i + 1].cname) || !strcmp(m.u[i + 1].cname, m.u[0].cname)) {
-                diag_error(u[i].x->def->l, "'%s' gives the C name '%s' again (tylesc --lib): rename the def",
+        const char *mine = m.u[i + 1].cname;
+        int taken = !strcmp(mine, m.u[0].cname) || !strcmp(mine, arena_printf(&util_arena, "%s_params", m.prefix)) ||
+                    !strcmp(mine, arena_printf(&util_arena, "%s_params", m.u[0].cname));
+        for (int j = 0; j <= i; j++)
+            if (taken || (j < i && !strcmp(m.u[j + 1].cname, mine))) {
+                diag_error(u[i].x->def->l, "'%s' gives the C name '%s', which the library has already (tylesc --lib): "
+                                           "rename the def",
                            u[i].x->def->name, m.u[i + 1].cname);
                 diag_finish();
                 return 1;
             }
     }
 
+    diag_set_source(o->shown, o->text); /* the output names the program relative to itself */
     emit_command_line = o->command;
     const char *hpath = arena_printf(&util_arena, "%s%s.h", dir, stem);
     write_file(hpath, &m, emit_lib_h);

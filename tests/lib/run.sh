@@ -89,6 +89,19 @@ for prog in gray_scott_roll_f32 functions_tuples laplace_while_tol random_allen_
     cd "$T" || exit 1
 done
 
+# the module's parameters through heat_run_params, as --N=30 --steps=5 gives them to the program
+mkdir -p par/gen par/a par/b
+if (cd par && "$TYLESC" --lib "$ROOT/samples/app_c/heat.tyl" -o gen/heat.c && "$TYLESC" "$ROOT/samples/app_c/heat.tyl" -o prog &&
+    mpicc -O1 -Wall -Wextra -Werror -std=c11 -fopenmp -ffp-contract=off -fno-math-errno -fwrapv \
+        -I"$ROOT/src/runtime_mpi" -Igen "$ROOT/tests/lib/params.c" gen/heat.c "$ROOT/lib/libtyles.a" -lm -o params 2>&1); then
+    (cd par/a && OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np 3 ../prog --N=30 --steps=5 >out 2>&1)
+    (cd par/b && OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np 3 ../params >out 2>&1)
+    same "heat_run_params" "$(diff -r par/a par/b 2>&1; ls par/b)" "heat.npy
+out"
+else
+    fail=$((fail + 1)); echo "FAIL params: could not build"
+fi
+
 # checkpoint, destroy, restart on one rank fewer with another halo, continue: bitwise
 mkdir -p ck/gen
 if (cd ck && "$TYLESC" --lib "$ROOT/samples/app_c/heat.tyl" -o gen/heat.c &&
