@@ -20,6 +20,7 @@
 #include <string.h>
 
 static const emit_lib_unit *cur; /* the function being printed (for the hook) */
+static int cur_halo;              /* the library's widest halo (PREFIX_HALO) */
 
 /* The reserved load or save of kind what ('a', 'r', 'w') and index k in a block, or NULL. */
 static ir_stmt *find_reserved(vec *body, char what, int k)
@@ -150,7 +151,7 @@ static int lib_hook(ectx *c, int ind, ir_stmt *s)
         sb_free(&nm);
     } else if (w == 'r') {
         if (x->ret[k].is_array)
-            emit_put(c, ind, "tyl_lib_result(tyl_f, %s, tyl_o%d);\n", s->var->name, k);
+            emit_put(c, ind, "tyl_lib_result(tyl_f, %s, tyl_o%d, %d);\n", s->var->name, k, cur_halo);
         else
             emit_put(c, ind, "tyl_lib_scalar(tyl_f, %s, %s, tyl_o%d);\n", s->var->name, scalar_dt(x->ret[k].type), k);
     } else
@@ -303,8 +304,20 @@ static void stamp(FILE *out, const char *source, const char *open, const char *m
     fprintf(out, "%s (what changes this output: the program, the tylesc version, --input)%s\n", mid, close);
 }
 
+/* The widest halo any array argument of the library needs. */
+static int module_halo(const emit_lib_module *m)
+{
+    int h = 0;
+    for (int i = 0; i < m->n; i++)
+        for (int k = 0; m->u[i].x && k < m->u[i].x->np; k++)
+            if (m->u[i].x->param[k].is_array && emit_lib_halo(&m->u[i], k) > h)
+                h = emit_lib_halo(&m->u[i], k);
+    return h;
+}
+
 void emit_lib_c(const emit_lib_module *m, FILE *out)
 {
+    cur_halo = module_halo(m);
     FILE *tmp = tmpfile();
     if (!tmp)
         util_syserr("cannot create a temporary file: %s", strerror(errno));
@@ -350,7 +363,9 @@ void emit_lib_h(const emit_lib_module *m, FILE *out)
     fprintf(out, "#ifndef %s_H\n#define %s_H\n\n#include \"tyles_lib.h\"\n\n", m->macro, m->macro);
     fprintf(out, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     fprintf(out, "/* The process grid's number of dimensions: tyl_ctx_create(comm, %s_GRID_RANK, ...) */\n", m->macro);
-    fprintf(out, "#define %s_GRID_RANK %d\n\n", m->macro, m->grid_rank);
+    fprintf(out, "#define %s_GRID_RANK %d\n", m->macro, m->grid_rank);
+    fprintf(out, "/* The widest halo any function needs: arrays made with it can go to every function (array\n"
+                 " * results have it). */\n#define %s_HALO %d\n\n", m->macro, module_halo(m));
     ir_program *run = NULL;
     for (int i = 0; i < m->n; i++)
         if (!m->u[i].x)
@@ -437,6 +452,7 @@ void emit_lib_f90(const emit_lib_module *m, FILE *out)
                  "! TYL_OK (0) or TYL_ERROR (1); tyles_error(ctx) gives the message.\n", m->prefix);
     fprintf(out, "module %s_mod\n  use, intrinsic :: iso_c_binding\n  implicit none\n  private\n\n", m->prefix);
     fprintf(out, "  integer, parameter, public :: %s_GRID_RANK = %d\n", m->macro, m->grid_rank);
+    fprintf(out, "  integer, parameter, public :: %s_HALO = %d\n", m->macro, module_halo(m));
     for (int i = 0; i < m->n; i++) {
         const emit_lib_unit *u = &m->u[i];
         for (int k = 0; u->x && k < u->x->np; k++) {

@@ -470,11 +470,26 @@ void tyl_lib_writeback(tyl_lib_call *f, int i, tyl_array *last)
     tyl_dirty(a);
 }
 
-void tyl_lib_result(tyl_lib_call *f, tyl_array *r, tyl_array **out)
+void tyl_lib_result(tyl_lib_call *f, tyl_array *r, tyl_array **out, int halo)
 {
-    (void)f;
-    if (out)
+    if (!out)
+        return;
+    int thin = 0;
+    for (int d = 0; r && r->layout && d < r->rank; d++)
+        thin |= r->hl[d] < halo || r->hh[d] < halo;
+    if (!thin) {
         *out = tyl_ref(r);
+        return;
+    }
+    /* the same values in an array with the library's halo (the solver's periodic axes kept) */
+    tyl_array w;
+    memset(&w, 0, sizeof w);
+    w.rank = r->rank;
+    for (int d = 0; d < r->rank; d++) {
+        w.hl[d] = r->hl[d] > halo ? r->hl[d] : halo;
+        w.hh[d] = r->hh[d] > halo ? r->hh[d] : halo;
+    }
+    *out = tyl_copy_l(r, intern_layout(&w, r->layout->periodic, f->fn), f->fn);
 }
 
 void tyl_lib_scalar(tyl_lib_call *f, tyl_array *r, tyl_dtype dt, void *out)

@@ -149,8 +149,10 @@ void tyl_lib_arg(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_dty
 /* The end of the call: the value of parameter i is `last` (the solver may have moved it into
  * another buffer): the caller's array gets it. */
 void tyl_lib_writeback(tyl_lib_call *f, int i, tyl_array *last);
-/* Result arrays: a new reference the caller releases with tyl_array_destroy. */
-void tyl_lib_result(tyl_lib_call *f, tyl_array *r, tyl_array **out);
+/* Result arrays: a new reference the caller releases with tyl_array_destroy; a distributed one
+ * has at least `halo` layers (the library's widest, PREFIX_HALO), so that it can be passed to
+ * any of the library's functions. */
+void tyl_lib_result(tyl_lib_call *f, tyl_array *r, tyl_array **out, int halo);
 /* Scalar results: element 0 of r (replicated), converted to dt, into *out. */
 void tyl_lib_scalar(tyl_lib_call *f, tyl_array *r, tyl_dtype dt, void *out);
 

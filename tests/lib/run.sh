@@ -89,6 +89,24 @@ for prog in gray_scott_roll_f32 functions_tuples laplace_while_tol random_allen_
     cd "$T" || exit 1
 done
 
+# exports of several kinds, one export's array result passed to another
+mkdir -p ex/gen
+cp "$ROOT/tests/lib/exports.tyl" ex/
+if (cd ex && "$TYLESC" --lib exports.tyl -o gen/exports.c && "$TYLESC" exports.tyl -o prog &&
+    mpicc -O1 -Wall -Wextra -Werror -std=c11 -fopenmp -ffp-contract=off -fno-math-errno -fwrapv \
+        -I"$ROOT/src/runtime_mpi" -Igen -I"$ROOT/tests/lib" "$ROOT/tests/lib/exports.c" gen/exports.c \
+        "$ROOT/lib/libtyles.a" -lm -o exports 2>&1); then
+    for np in 1 3; do
+        out=$(cd ex && OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np $np ./prog 2>&1 &&
+              OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np $np ./exports 2>&1)
+        same "exports at $np rank(s)" "$out" "3.44 2.0 12
+3.4399999999999999 2 12
+ok laplacian: 0 elements differ from lap.npy"
+    done
+else
+    fail=$((fail + 1)); echo "FAIL exports: could not build"
+fi
+
 # the module's parameters through heat_run_params, as --N=30 --steps=5 gives them to the program
 mkdir -p par/gen par/a par/b
 if (cd par && "$TYLESC" --lib "$ROOT/samples/app_c/heat.tyl" -o gen/heat.c && "$TYLESC" "$ROOT/samples/app_c/heat.tyl" -o prog &&
