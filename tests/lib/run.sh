@@ -34,6 +34,10 @@ mkdir -p c o a
 "$TYLESC" --lib heat.tyl -o c/heat.c && "$TYLESC" --lib heat.tyl -o o/heat.o && "$TYLESC" --lib heat.tyl -o a/libheat.a
 same outputs "$(ls c o a | tr '\n' ' ')" "a: heat.h heat_mod.f90 libheat.a  c: heat.c heat.h heat_mod.f90  o: heat.h heat.o heat_mod.f90 "
 same archive "$(ar t a/libheat.a)" "heat.o"
+# the header is C++ too (extern "C"), warning-free
+printf '#include "heat.h"\nint main() { tyl_ctx *c = nullptr; double h = 0; return heat_hottest(c, nullptr, &h); }\n' >cxx.cpp
+same "heat.h in C++" "$(mpicxx -std=c++17 -DOMPI_SKIP_MPICXX -Wall -Wextra -Werror -fsyntax-only \
+    -I"$ROOT/src/runtime_mpi" -Ic cxx.cpp 2>&1)" ""
 # default name
 "$TYLESC" --lib heat.tyl && same default "$(ls heat.c heat.h 2>&1 | tr '\n' ' ')" "heat.c heat.h "
 
