@@ -3,8 +3,8 @@
 ! The same checks as samples/app_c/app.c, from Fortran: a context over MPI_COMM_WORLD, the
 ! field created with the halo the solver asks for, filled by this rank, heat_step called
 ! `steps` times and heat_hottest once, then compared bit for bit with heat.npy, which
-! ../app_c/heat.tyl run as a program wrote on as many ranks. Axes are Fortran's: the program's
-! u[i, j] is p(j + 1, i + 1) here.
+! ../app_c/heat.tyl run as a program wrote on as many ranks; then a checkpoint of the field,
+! read back into a new array. Axes are Fortran's: the program's u[i, j] is p(j + 1, i + 1) here.
 program app
   use, intrinsic :: iso_c_binding
   use, intrinsic :: iso_fortran_env, only: int8, int64, real64
@@ -14,8 +14,9 @@ program app
   implicit none
   integer, parameter :: n = 48, steps = 20
   real(c_double), parameter :: alpha = 0.2d0
-  type(c_ptr) :: ctx, u
-  real(c_double), pointer :: p(:, :)
+  type(c_ptr) :: ctx, u, v
+  real(c_double), pointer :: p(:, :), q(:, :)
+  integer(c_int64_t) :: step
   real(real64), allocatable :: want(:, :)
   integer(c_int64_t) :: lo(2), hi(2), i, j
   integer :: k, ierr, provided, me, nranks, bad, total
@@ -61,6 +62,22 @@ program app
     if (me == 0) write (*, '(a)') "app_fortran: FAILED"
     call MPI_Abort(MPI_COMM_WORLD, 1, ierr)
   end if
+
+  ! a checkpoint of u, read back into another array (with the library's widest halo)
+  call ok(tyles_ctx_checkpoint(ctx, "app_fortran.ckpt", int(steps, c_int64_t), [u], ["u"]), "tyles_ctx_checkpoint")
+  call ok(tyles_array_create(ctx, TYL_FLOAT64, [int(n, c_int64_t), int(n, c_int64_t)], v, &
+          halo=[HEAT_HALO, HEAT_HALO]), "tyles_array_create")
+  call ok(tyles_ctx_restart(ctx, "app_fortran.ckpt", [v], ["u"], step), "tyles_ctx_restart")
+  call ok(tyles_local(v, q), "tyles_local")
+  bad = 0
+  do i = lo(2), hi(2)
+    do j = lo(1), hi(1)
+      if (transfer(p(j, i), 0_int64) /= transfer(q(j, i), 0_int64)) bad = bad + 1
+    end do
+  end do
+  call MPI_Allreduce(bad, total, 1, MPI_INTEGER, MPI_SUM, MPI_COMM_WORLD, ierr)
+  if (me == 0) write (*, '(a, i0, a, i0)') "app_fortran: restart of step ", step, ": elements differing ", total
+  if (total /= 0 .or. step /= steps) call MPI_Abort(MPI_COMM_WORLD, 1, ierr)
   call ok(tyles_ctx_destroy(ctx), "tyles_ctx_destroy")
   call MPI_Finalize(ierr)
 
