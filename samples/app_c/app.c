@@ -47,8 +47,10 @@ int main(int argc, char **argv)
     MPI_Comm_rank(MPI_COMM_WORLD, &me);
     int size;
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    const int64_t N = 48, steps = 20;
-    const double alpha = 0.2;
+    /* the program's parameters (heat.tyl's N, steps, alpha) */
+    const heat_params prm = HEAT_PARAMS_DEFAULT;
+    const int64_t N = prm.N, steps = prm.steps;
+    const double alpha = prm.alpha;
 
     /* the program's result, written by heat_prog */
     int64_t shape[2];
