@@ -17,6 +17,10 @@ int drv_build(const char *src, const char *out, const drv_opts *o);
 /* Run argv (NULL-terminated), wait: its exit status, 127 when it could not start. */
 int drv_run(char **argv);
 
+/* tylesc.c: the schedule passes (sched.h), in order, each checked after it in debug builds. */
+struct ir_program;
+void drv_sched_passes(struct ir_program *p, int cuda);
+
 /* tylesc --lib (lib_mode.c): what the command line asked for, the module parsed. */
 enum { DRV_LIB_SRC, DRV_LIB_OBJECT, DRV_LIB_ARCHIVE };
 struct ast;

@@ -23,6 +23,7 @@
 #include "../ir/sched.h"
 #include "driver.h"
 
+/* The passes of tylesc.c's pipeline, the schedule's from its own table. */
 static void passes(ir_program *p)
 {
     static const struct {
@@ -30,21 +31,15 @@ static void passes(ir_program *p)
         void (*run)(ir_program *);
     } list[] = {
         {"inline_temps", pass_inline_temps}, {"rotate", pass_rotate}, {"copysem", pass_copysem},
-        {"dist", pass_dist}, {"fuse", pass_fuse}, {"halo", pass_halo}, {NULL, NULL},
-        {"sched_ids", pass_sched_ids}, {"sched_exchange", pass_sched_exchange},
-        {"sched_parts", pass_sched_parts}, {"sched_dirty", pass_sched_dirty}, {"sched_graph", pass_sched_graph},
-        {"sched_steps", pass_sched_steps}, {"sched_ckpt", pass_sched_ckpt},
+        {"dist", pass_dist}, {"fuse", pass_fuse}, {"halo", pass_halo},
     };
     for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
-        if (!list[i].run) {
-            ir_sched_begin(p, 0);
-            continue;
-        }
         list[i].run(p);
 #ifndef NDEBUG
         ir_verify(p, list[i].name);
 #endif
     }
+    drv_sched_passes(p, 0);
 }
 
 /* A library function has no checkpoints, no --progress: its time loops are plain loops. */

@@ -105,6 +105,18 @@ static const struct {
     {"sched_ckpt", pass_sched_ckpt},
 };
 
+/* The schedule passes on a program after pass_halo (library mode runs them too, lib_mode.c). */
+void drv_sched_passes(ir_program *p, int cuda)
+{
+    ir_sched_begin(p, cuda);
+    for (size_t i = 0; i < sizeof sched_passes / sizeof sched_passes[0]; i++) {
+        sched_passes[i].run(p);
+#ifndef NDEBUG
+        ir_verify(p, sched_passes[i].name);
+#endif
+    }
+}
+
 static int ends_with(const char *s, const char *suf)
 {
     size_t a = strlen(s), b = strlen(suf);
@@ -548,13 +560,7 @@ int main(int argc, char **argv)
         return 0;
     }
     /* the schedule level (sched.h): one decision per pass, checked after each */
-    ir_sched_begin(p, cuda);
-    for (size_t i = 0; i < sizeof sched_passes / sizeof sched_passes[0]; i++) {
-        sched_passes[i].run(p);
-#ifndef NDEBUG
-        ir_verify(p, sched_passes[i].name);
-#endif
-    }
+    drv_sched_passes(p, cuda);
     if (dump) {
         ir_print(p, stdout);
         return 0;
