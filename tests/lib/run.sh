@@ -137,5 +137,14 @@ if (cd ck && "$TYLESC" --lib "$ROOT/samples/app_c/heat.tyl" -o gen/heat.c &&
 else
     fail=$((fail + 1)); echo "FAIL ckpt: could not build"
 fi
+# the generated C under clang's warnings too (gcc's: every build above uses -Werror)
+if command -v clang >/dev/null 2>&1; then
+    for c in c/heat.c gen/args.c sw/gen/swap.c ex/gen/exports.c; do
+        same "clang -Wall -Wextra on $c" "$(clang -std=c11 -fopenmp -Wall -Wextra -Werror -fsyntax-only \
+            $(mpicc --showme:compile 2>/dev/null) -I"$ROOT/src/runtime_mpi" -I"$(dirname $c)" $c 2>&1)" ""
+    done
+else
+    echo "SKIP clang -Wall -Wextra on the generated C: clang not found"
+fi
 echo "tests/lib: $pass passed, $fail failed"
 [ $fail -eq 0 ]
