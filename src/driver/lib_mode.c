@@ -109,9 +109,10 @@ static int check_args(emit_lib_unit *u, int G)
     const lib_export *x = u->x;
     int bad = 0;
     if (u->p->grid_rank && u->p->grid_rank != G) {
-        diag_error(x->def->l, "'%s' distributes arrays of %d dimensions, but the module's other functions "
-                              "distribute arrays of %d: one library has one process grid (tylesc --lib)",
-                   x->def->name, u->p->grid_rank, G);
+        diag_error(x->def->l, "'%s' distributes arrays of %d dimension%s over the ranks, but the module's other "
+                              "functions distribute arrays of %d: a library has one process grid, so put them in "
+                              "two programs (tylesc --lib)", x->def->name, u->p->grid_rank,
+                   u->p->grid_rank == 1 ? "" : "s", G);
         return 1;
     }
     for (int k = 0; k < x->np; k++) {
@@ -176,9 +177,10 @@ int drv_lib(const drv_lib_opts *o)
     for (int i = 0; i < n; i++)
         bad |= check_args(&u[i], G);
     if (run->grid_rank && run->grid_rank != G) {
-        diag_error((loc){1, 1, 1, 1}, "the module body distributes arrays of %d dimensions, but its functions "
-                                      "distribute arrays of %d: one library has one process grid (tylesc --lib)",
-                   run->grid_rank, G);
+        diag_error((loc){1, 1, 1, 1}, "the module body distributes arrays of %d dimension%s over the ranks, but "
+                                      "its functions distribute arrays of %d: a library has one process grid, so "
+                                      "put them in two programs (tylesc --lib)", run->grid_rank,
+                   run->grid_rank == 1 ? "" : "s", G);
         bad = 1;
     }
     if (bad) {
