@@ -34,6 +34,10 @@ mkdir -p c o a
 "$TYLESC" --lib heat.tyl -o c/heat.c && "$TYLESC" --lib heat.tyl -o o/heat.o && "$TYLESC" --lib heat.tyl -o a/libheat.a
 same outputs "$(ls c o a | tr '\n' ' ')" "a: heat.h heat_mod.f90 libheat.a  c: heat.c heat.h heat_mod.f90  o: heat.h heat.o heat_mod.f90 "
 same archive "$(ar t a/libheat.a)" "heat.o"
+# the same bytes from another folder (paths relative to the output)
+mkdir -p r1/src r1/out r2/x/src r2/x/out && cp heat.tyl r1/src && cp heat.tyl r2/x/src
+(cd r1 && "$TYLESC" --lib src/heat.tyl -o out/heat.c) && (cd r2/x/out && "$TYLESC" --lib ../src/heat.tyl -o heat.c)
+same reproducible "$(for f in heat.c heat.h heat_mod.f90; do cmp r1/out/$f r2/x/out/$f 2>&1; done)" ""
 # the header is C++ too (extern "C"), warning-free
 printf '#include "heat.h"\nint main() { tyl_ctx *c = nullptr; double h = 0; return heat_hottest(c, nullptr, &h); }\n' >cxx.cpp
 same "heat.h in C++" "$(mpicxx -std=c++17 -DOMPI_SKIP_MPICXX -Wall -Wextra -Werror -fsyntax-only \
