@@ -123,6 +123,13 @@ static int check_args(emit_lib_unit *u, int G)
         diag_error(x->def->l, "'%s' reads its argument '%s' in a way that needs the whole array on every rank "
                               "(not as a stencil of constant offsets), but a library's arrays of %d dimensions "
                               "are distributed over the process grid (tylesc --lib)", x->def->name, it->name, G);
+        int arrays = 0;
+        for (int j = 0; j < x->np; j++)
+            arrays += x->param[j].is_array;
+        if (arrays > 1)
+            diag_note(x->def->l, "a stencil between arguments is one only when they have one shape: the module's call "
+                                 "passes arrays of one shape, or their annotations name the extents alike "
+                                 "(\"float64[ny, nx]\")");
         bad = 1;
     }
     return bad;

@@ -131,9 +131,13 @@ void lw_lib_note_call(ast *def, int np, const char **pnames, value **vals, value
 }
 
 /* "float64[:, :]" (an array), "float64" / "float" / "int" / "bool" (a scalar): 1 with *it
- * set, 0 if s is not such a string. */
-static int parse_annotation(const char *s, lib_item *it)
+ * set, 0 if s is not such a string. An extent may be a name instead of ':' ("float64[ny, nx]"):
+ * arrays whose extents have the same names have one shape; *dims gets the names joined ("" when
+ * one is ':'). */
+static int parse_annotation(const char *s, lib_item *it, const char **dims)
 {
+    strbuf names = {0};
+    int all_named = 1;
     static const struct { const char *name; ir_type t; } dt[] = {
         {"float64", T_F64}, {"float32", T_F32}, {"int64", T_I64}, {"int32", T_I32}, {"bool", T_BOOL},
         {"float", T_F64}, {"int", T_I64},
@@ -160,10 +164,18 @@ static int parse_annotation(const char *s, lib_item *it)
         for (;;) {
             while (*s == ' ')
                 s++;
-            if (*s != ':')
+            size_t idn = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+            if (idn && !(*s >= '0' && *s <= '9')) {
+                sb_printf(&names, "%.*s,", (int)idn, s);
+                s += idn;
+            } else if (*s == ':') {
+                all_named = 0;
+                s++;
+            } else {
+                sb_free(&names);
                 return 0;
+            }
             it->rank++;
-            s++;
             while (*s == ' ')
                 s++;
             if (*s == ']') {
@@ -185,6 +197,8 @@ static int parse_annotation(const char *s, lib_item *it)
     }
     while (*s == ' ')
         s++;
+    *dims = all_named && names.s ? arena_strdup(&util_arena, names.s) : "";
+    sb_free(&names);
     if (*s)
         return 0;
     if (!it->is_array && (it->type == T_F32 || it->type == T_I32))
@@ -210,6 +224,7 @@ int lib_exports(ast *module, lib_export **out)
             continue;
         }
         x->np = def->params.len;
+        const char *dim_names[LIB_MAX_PARAMS] = {0};
         for (int k = 0; k < x->np; k++) {
             ast *p = VEC_AT(def->params, k, ast *);
             lib_item *it = &x->param[k];
@@ -221,10 +236,11 @@ int lib_exports(ast *module, lib_export **out)
                 continue;
             }
             if (p->b && p->b->kind == A_STR) {
-                if (!parse_annotation(p->b->str, it)) {
+                const char *dims = "";
+                if (!parse_annotation(p->b->str, it, &dims)) {
                     diag_error(p->b->l, "cannot read the annotation \"%s\": tylesc --lib takes \"DTYPE[:, :]\" "
-                                        "(an array, one ':' per dimension) or \"DTYPE\" (a scalar: float64, int64 "
-                                        "or bool), DTYPE one of float64, float32, int64, int32, bool",
+                                        "(an array, one ':' or extent name per dimension) or \"DTYPE\" (a scalar: "
+                                        "float64, int64 or bool), DTYPE one of float64, float32, int64, int32, bool",
                                p->b->str);
                     continue;
                 }
@@ -243,6 +259,11 @@ int lib_exports(ast *module, lib_export **out)
                 if (sc->called && k < sc->np && sc->param[k].same_as >= 0 &&
                     x->param[sc->param[k].same_as].is_array)
                     it->same_as = sc->param[k].same_as;
+                /* extents named alike: one shape */
+                for (int j = 0; *dims && it->same_as < 0 && j < k; j++)
+                    if (dim_names[j] && !strcmp(dim_names[j], dims))
+                        it->same_as = x->param[j].same_as >= 0 ? x->param[j].same_as : j;
+                dim_names[k] = *dims ? dims : NULL;
                 continue;
             }
             if (sc->called && k < sc->np && sc->param[k].known) {

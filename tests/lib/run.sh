@@ -34,6 +34,10 @@ mkdir -p c o a
 "$TYLESC" --lib heat.tyl -o c/heat.c && "$TYLESC" --lib heat.tyl -o o/heat.o && "$TYLESC" --lib heat.tyl -o a/libheat.a
 same outputs "$(ls c o a | tr '\n' ' ')" "a: heat.h heat_mod.f90 libheat.a  c: heat.c heat.h heat_mod.f90  o: heat.h heat.o heat_mod.f90 "
 same archive "$(ar t a/libheat.a)" "heat.o"
+# a def only annotated, its extents named alike: a stencil between its arguments compiles
+cp "$ROOT/tests/lib/annotated.tyl" .
+"$TYLESC" --lib annotated.tyl -o annotated.c 2>&1
+same "annotated extents" "$(grep -c 'ANNOTATED_STEP_UN_HALO 1' annotated.h 2>&1)" "1"
 # the same bytes from another folder (paths relative to the output)
 mkdir -p r1/src r1/out r2/x/src r2/x/out && cp heat.tyl r1/src && cp heat.tyl r2/x/src
 (cd r1 && "$TYLESC" --lib src/heat.tyl -o out/heat.c) && (cd r2/x/out && "$TYLESC" --lib ../src/heat.tyl -o heat.c)
