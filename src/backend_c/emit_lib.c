@@ -140,7 +140,6 @@ static int lib_hook(ectx *c, int ind, ir_stmt *s)
     emit_hline(c, ind, s->l);
     if (w == 'a') {
         const lib_item *it = &x->param[k];
-        (void)it;
         strbuf nm = {0};
         emit_c_string(&nm, it->name);
         const char *halo = emit_lib_halo(cur, k) >= 0

@@ -140,8 +140,10 @@ int drv_lib(const drv_lib_opts *o)
     ast *mod = o->module;
     lib_record_begin(mod);
     ir_program *run = lower_module(mod, o->name);
-    if (diag_count())
-        return diag_finish() ? 1 : 1;
+    if (diag_count()) {
+        diag_finish();
+        return 1;
+    }
     lib_export *xs;
     int n = lib_exports(mod, &xs);
     if (n < 0) {
