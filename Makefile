@@ -67,7 +67,7 @@ RUNTIME_OBJ  = $(RUNTIME_SRC:%.c=build/rt/%.o)
 CUDA_RT_OBJ  = $(patsubst %.cu,build/rtcuda/%.o,$(CUDA_RT_SRC:%.c=build/rtcuda/%.o))
 SANFLAGS     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: check-build check-warnings check-dist check-elastic check-campaign check-ulfm check-long bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
+.PHONY: check-build check-lib check-warnings check-dist check-elastic check-campaign check-ulfm check-long bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
         bench-gpu install uninstall clean
 .DELETE_ON_ERROR:
 
@@ -189,7 +189,7 @@ build/tools/npy2png: tools/npy2png.c
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 COMMA := ,
 
-check: all check-unit check-programs check-warnings check-build check-dist check-elastic check-campaign check-ulfm check-asan check-cuda
+check: all check-unit check-programs check-warnings check-build check-lib check-dist check-elastic check-campaign check-ulfm check-asan check-cuda
 	@echo "make check: all test suites passed"
 
 check-unit: lib/libtyles.a build/tools/npy2png
@@ -221,6 +221,18 @@ check-build: all
 	@$(PYTHON) tests/build/line_map.py bin/tylesc samples/*.tyl tests/programs/*.tyl
 	@echo "== build integration: make install into a temporary prefix, a Makefile and a CMake project"
 	@bash tests/build/projects.sh $(CURDIR)
+
+# Library mode (tylesc --lib, docs/LIBRARY.md): its error messages and run-time refusals, and
+# the sample applications at 1 and 3 ranks, each checked bit for bit against the program.
+check-lib: bin/tylesc lib/libtyles.a
+	@echo "== library mode: tylesc --lib errors, arguments refused at run time"
+	@bash tests/lib/run.sh $(CURDIR)
+	@echo "== library mode: samples/app_c (C application, its own MPI) at 1 and 3 ranks"
+	@$(MAKE) --no-print-directory -C samples/app_c check
+	@echo "== library mode: samples/app_fortran (Fortran 2003 application, heat_mod.f90) at 1 and 3 ranks"
+	@$(MAKE) --no-print-directory -C samples/app_fortran check
+	@echo "== library mode: samples/app_cmake (installed CMake package, tyles_add_solver LIB) at 1 and 3 ranks"
+	@$(MAKE) --no-print-directory -C samples/app_cmake check
 
 check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"

@@ -344,7 +344,8 @@ loop_else:
   | ELSE ':' suite                          { $$ = $3; }
   ;
 
-/* funcdef = 'def' NAME '(' [params] ')' ['->' test] ':' suite   (annotations ignored) */
+/* funcdef = 'def' NAME '(' [params] ')' ['->' test] ':' suite   (a parameter's annotation is
+ * kept in its b: tylesc --lib reads "float64[:, :]"; the others are ignored) */
 funcdef:
     DEF NAME '(' params_opt ')' ret_opt ':' suite { $$ = ast_def(@$, $2, $4, $8); }
   ;
@@ -366,8 +367,8 @@ params:
   ;
 
 tparam:
-    NAME annot_opt                          { $$ = ast_param(@$, $1, NULL, 0); }
-  | NAME annot_opt '=' test                 { $$ = ast_param(@$, $1, $4, 0); }
+    NAME annot_opt                          { $$ = ast_param(@$, $1, NULL, 0); $$->b = $2; }
+  | NAME annot_opt '=' test                 { $$ = ast_param(@$, $1, $4, 0); $$->b = $2; }
   | '*' NAME annot_opt                      { $$ = ast_param(@$, $2, NULL, 1); }
   | POW NAME annot_opt                      { $$ = ast_param(@$, $2, NULL, 2); }
   ;

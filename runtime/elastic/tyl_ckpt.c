@@ -1108,6 +1108,8 @@ static void check_compatible(const ck_man *m, const char *name)
     }
 }
 
+static int lib_reading; /* tyl_ck_lib_read_ */
+
 static void find_checkpoint(void)
 {
     double t0 = tyl_wall_();
@@ -1147,8 +1149,9 @@ static void find_checkpoint(void)
              i + 1 < n ? "trying the previous one" : "no other checkpoint is left");
         tyl_event(0, "ckpt-rejected", "dir=%s/%s reason=\"%s\"", ck_dir, names[i], why);
     }
-    note(n ? "no valid checkpoint in %s: starting from the beginning" : "no checkpoint in %s: starting from the beginning",
-         ck_dir);
+    if (!lib_reading) /* tyl_ctx_restart reports it as its error */
+        note(n ? "no valid checkpoint in %s: starting from the beginning" : "no checkpoint in %s: starting from the beginning",
+             ck_dir);
 }
 
 /* ---- the interface of the generated code ----------------------------------------------------- */
@@ -1488,4 +1491,55 @@ void tyl_ck_finalize_(void)
     ck_expect = NULL;
     ck_expected = NULL;
     tyl_event(0, "done", "ranks=%d", nranks());
+}
+
+/* ---- library mode (tyl_ctx_checkpoint, tyl_ctx_restart in tyl_lib.c) ---------------------------
+ *
+ * The same folders, manifests and checks, written and read when the application asks: no
+ * signals, no time loop (the step is the application's number, loop 0), no lock beyond rank
+ * 0's on the first folder written. The state is the table vars[n] of array slots. */
+
+static void lib_begin(const char *dir, uint64_t hash, tyl_ck_var *vars, int n, int **live)
+{
+    snprintf(ck_dir, sizeof ck_dir, "%s", dir);
+    ck_hash = hash;
+    tyl_ck_state_.vars = vars;
+    tyl_ck_state_.nvars = n;
+    if (!tyl_ck_opts_.prog)
+        tyl_ck_opts_.prog = "libtyles";
+    *live = calloc((size_t)n + 1, sizeof **live);
+    if (!*live)
+        tyl_rt_error("checkpoint", "out of memory");
+    for (int i = 0; i < n; i++)
+        (*live)[i] = i;
+    (*live)[n] = -1;
+}
+
+void tyl_ck_lib_write_(const char *dir, uint64_t hash, tyl_ck_var *vars, int n, int64_t step)
+{
+    int *live;
+    lib_begin(dir, hash, vars, n, &live);
+    write_checkpoint(0, step, -1, live);
+    free(live);
+    tyl_ck_state_.vars = NULL;
+}
+
+int64_t tyl_ck_lib_read_(const char *dir, uint64_t hash, tyl_ck_var *vars, int n)
+{
+    int *live;
+    lib_begin(dir, hash, vars, n, &live);
+    wr_good[0] = '\0';
+    resume_loop = -1;
+    lib_reading = 1;
+    find_checkpoint();
+    lib_reading = 0;
+    int64_t k = -1, nk;
+    if (resume_loop >= 0)
+        k = tyl_ck_enter(resume_loop, live, &nk);
+    in_loop = 0;
+    resumed_loop = -1;
+    first_step_pending = 0;
+    free(live);
+    tyl_ck_state_.vars = NULL;
+    return k;
 }

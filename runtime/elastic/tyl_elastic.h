@@ -23,6 +23,10 @@ typedef struct tyl_ck_state {
     int nvars;
 } tyl_ck_state;
 extern tyl_ck_state tyl_ck_state_;
+/* Library mode: write the array slots vars[n] as a checkpoint of `step` into dir; read the
+ * newest valid one of dir into them (its step, -1 when there is none). Collective. */
+void tyl_ck_lib_write_(const char *dir, uint64_t hash, tyl_ck_var *vars, int n, int64_t step);
+int64_t tyl_ck_lib_read_(const char *dir, uint64_t hash, tyl_ck_var *vars, int n);
 /* Entries of a live list (state-table indices ending with -1). */
 static inline int tyl_live_count(const int *live)
 {

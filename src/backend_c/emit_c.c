@@ -211,3 +211,5 @@ static const emit_target c_target = {
 };
 
 void emit_c(ir_program *p, FILE *out) { emit_program(p, out, &c_target); }
+
+const emit_target *emit_c_target(void) { return &c_target; }

@@ -132,8 +132,12 @@ static void emit_str_build(ectx *c, int ind, ir_stmt *s)
     }
 }
 
+int (*emit_stmt_hook)(ectx *c, int ind, ir_stmt *s);
+
 void emit_stmt(ectx *c, int ind, ir_stmt *s)
 {
+    if (emit_stmt_hook && emit_stmt_hook(c, ind, s))
+        return; /* library mode's arguments and results (emit_lib.c) */
     switch (s->kind) {
     case S_ASSIGN:
         emit_hline(c, ind, s->l);
@@ -495,7 +499,7 @@ static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
 /* The text with each "#line N" to the .tyl covering the one C line after it: the lines that
  * follow are marked as the generated file's own again (the way Bison restores its #line), so no
  * C line is attributed to a line of the program it does not come from, or past its end. */
-static void sync_lines(FILE *in, FILE *out)
+void emit_sync_lines(FILE *in, FILE *out)
 {
     strbuf self = {0};
     util_c_string(&self, emit_output_name ? emit_output_name : "tyles_generated.c");
@@ -528,6 +532,6 @@ void emit_program(ir_program *p, FILE *out, const emit_target *t)
         util_syserr("cannot create a temporary file: %s", strerror(errno));
     emit_program_text(p, tmp, t);
     rewind(tmp);
-    sync_lines(tmp, out);
+    emit_sync_lines(tmp, out);
     fclose(tmp);
 }

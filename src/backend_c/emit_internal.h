@@ -46,6 +46,7 @@ typedef struct emit_target {
 } emit_target;
 
 void emit_program(ir_program *p, FILE *out, const emit_target *t);
+const emit_target *emit_c_target(void); /* emit_c.c's (library mode prints with it) */
 
 /* Kernel text helpers. */
 void emit_kexpr(strbuf *b, ir_expr *e, kctx *k);          /* the elementwise value */
@@ -93,6 +94,10 @@ void emit_hline(ectx *c, int ind, loc l);     /* #line back to the .tyl */
 const char *emit_S(ir_expr *e);               /* C text of a host scalar expression */
 const char *emit_W(loc l);                    /* "file:line" literal of a location */
 void emit_stmt(ectx *c, int ind, ir_stmt *s);
+/* Library mode (emit_lib.c): prints the statements it claims (returns 1), before emit_stmt. */
+extern int (*emit_stmt_hook)(ectx *c, int ind, ir_stmt *s);
+/* Each #line to the .tyl covers one C line; the generated file's own lines follow it. */
+void emit_sync_lines(FILE *in, FILE *out);
 void emit_block(ectx *c, int ind, vec *body);
 void emit_sweep(ectx *c, int ind, ir_stmt *s);  /* S_SWEEP, S_FUSED (emit_sweep.c) */
 void emit_reduce(ectx *c, int ind, ir_stmt *s); /* S_REDUCE (emit_sweep.c) */

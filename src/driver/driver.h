@@ -17,4 +17,24 @@ int drv_build(const char *src, const char *out, const drv_opts *o);
 /* Run argv (NULL-terminated), wait: its exit status, 127 when it could not start. */
 int drv_run(char **argv);
 
+/* tylesc.c: the schedule passes (sched.h), in order, each checked after it in debug builds. */
+struct ir_program;
+void drv_sched_passes(struct ir_program *p, int cuda);
+
+/* tylesc --lib (lib_mode.c): what the command line asked for, the module parsed. */
+enum { DRV_LIB_SRC, DRV_LIB_OBJECT, DRV_LIB_ARCHIVE };
+struct ast;
+typedef struct drv_lib_opts {
+    struct ast *module;
+    const char *text;    /* the program's text */
+    const char *name;    /* its name in messages while compiling */
+    const char *shown;   /* its name in the output (relative to the output's folder) */
+    const char *output;  /* NAME.c, NAME.o or libNAME.a; NAME.h and NAME_mod.f90 go next to it */
+    int kind;            /* DRV_LIB_* */
+    int keep_c, no_mpi;
+    const char *command; /* the command line that regenerates the output */
+} drv_lib_opts;
+/* 0, 1 after errors in the program, 2 after a failed compiler. */
+int drv_lib(const drv_lib_opts *o);
+
 #endif

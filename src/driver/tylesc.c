@@ -44,7 +44,7 @@ static const char *usage =
     "  -o FILE          generate C and build an executable (FILE without a suffix, or .out, .exe,\n"
     "                   .x); the default is the program's name without .tyl\n"
     "  -o -             write the generated C (CUDA with --target=cuda) to standard output\n"
-    "                   Any other suffix is an error (.a waits for library mode).\n"
+    "                   Any other suffix is an error (.a is for --lib).\n"
     "  -c               compile to an object file (default PROGRAM.o); link it with the run-time\n"
     "                   library: pkg-config --libs tyles (tyles-nompi, tyles-cuda)\n"
     "  --target=c|cuda  the back end: C/OpenMP (default) or CUDA\n"
@@ -60,6 +60,10 @@ static const char *usage =
     "  -MP              add an empty rule for each .npy, so that make does not stop when one goes\n"
     "  --fmad           let the CUDA compiler contract a*b+c into FMA (faster, no longer bitwise\n"
     "                   equal to NumPy)\n"
+    "  --lib            write a library for an application instead of a program: every top-level\n"
+    "                   def becomes a C function over distributed arrays, the module body NAME_run,\n"
+    "                   with a header NAME.h and a Fortran module NAME_mod.f90 next to the output\n"
+    "                   (-o NAME.c, NAME.o or libNAME.a; docs/LIBRARY.md)\n"
     "  --no-mpi         build against the run-time library without MPI (single process)\n"
     "  --dump=STAGE     print the program after STAGE and stop: ast, ir (after lowering),\n"
     "                   inline (after inlining temporaries), copysem (after the copy-semantics\n"
@@ -80,6 +84,7 @@ static const char *usage =
     "  CFLAGS           C compiler flags (default -O3 -march=native; -std=c11 -fopenmp\n"
     "                   -ffp-contract=off -fno-math-errno -fwrapv are always given)\n"
     "  LDFLAGS          flags for linking an executable (C and CUDA)\n"
+    "  AR               the archiver for --lib -o libNAME.a (default ar)\n"
     "  NVCC             the CUDA compiler (default nvcc)\n"
     "  NVCCFLAGS        extra CUDA compiler flags\n"
     "  CUDA_ARCH        the GPU architecture (default sm_90, plus PTX)\n"
@@ -99,6 +104,18 @@ static const struct {
     {"sched_graph", pass_sched_graph},     {"sched_steps", pass_sched_steps},
     {"sched_ckpt", pass_sched_ckpt},
 };
+
+/* The schedule passes on a program after pass_halo (library mode runs them too, lib_mode.c). */
+void drv_sched_passes(ir_program *p, int cuda)
+{
+    ir_sched_begin(p, cuda);
+    for (size_t i = 0; i < sizeof sched_passes / sizeof sched_passes[0]; i++) {
+        sched_passes[i].run(p);
+#ifndef NDEBUG
+        ir_verify(p, sched_passes[i].name);
+#endif
+    }
+}
 
 static int ends_with(const char *s, const char *suf)
 {
@@ -253,8 +270,8 @@ static int output_kind(const char *out, int *kind, int *cuda)
     } else if (!strcmp(suf, ".o"))
         *kind = OUT_OBJ;
     else if (!strcmp(suf, ".a")) {
-        fprintf(stderr, "tylesc: cannot write a library '%s': library mode (tylesc --lib) is not supported yet; "
-                        "write an object file (.o) and link it with the run-time library\n", out);
+        fprintf(stderr, "tylesc: cannot write a library '%s' without --lib: tylesc --lib writes a library of "
+                        "the program's functions (docs/LIBRARY.md)\n", out);
         return -1;
     } else {
         fprintf(stderr, "tylesc: cannot tell what to write from the output name '%s': its suffix '%s' is not "
@@ -264,11 +281,49 @@ static int output_kind(const char *out, int *kind, int *cuda)
     return 0;
 }
 
+/* tylesc --lib: the output (NAME.c, NAME.o, libNAME.a; default PROGRAM.c, or .o with -c) and
+ * what it is: 0, or -1 after a message. */
+static int lib_output(const char *input, int from_stdin, const char **output, int object, int cuda, int *kind)
+{
+    if (cuda) {
+        fprintf(stderr, "tylesc: --lib writes C for the host; a library for CUDA is not supported yet\n");
+        return -1;
+    }
+    if (!*output && from_stdin) {
+        fprintf(stderr, "tylesc: --lib with a program read from standard input needs -o NAME.c, NAME.o or "
+                        "libNAME.a\n");
+        return -1;
+    }
+    if (!*output) {
+        const char *base = base_name(input);
+        const char *stem = ends_with(base, ".tyl") ? arena_strndup(&util_arena, base, strlen(base) - 4) : base;
+        *output = arena_printf(&util_arena, "%s%s", stem, object ? ".o" : ".c");
+    }
+    const char *suf = suffix_of(*output);
+    if (!strcmp(*output, "-")) {
+        fprintf(stderr, "tylesc: --lib writes a header and a Fortran module next to its output, so it cannot "
+                        "write to standard output (-o -): give -o NAME.c\n");
+        return -1;
+    }
+    *kind = !strcmp(suf, ".c") ? DRV_LIB_SRC : !strcmp(suf, ".o") ? DRV_LIB_OBJECT
+            : !strcmp(suf, ".a") ? DRV_LIB_ARCHIVE : -1;
+    if (*kind < 0) {
+        fprintf(stderr, "tylesc: --lib writes NAME.c (C), NAME.o (an object file) or libNAME.a (an archive), "
+                        "not '%s'\n", *output);
+        return -1;
+    }
+    if (object && *kind != DRV_LIB_OBJECT) {
+        fprintf(stderr, "tylesc: -c writes an object file, but the output '%s' does not end in .o\n", *output);
+        return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *input = NULL, *output = NULL, *dump = NULL, *target = "c";
     const char *dep_file = NULL, *dep_target = NULL;
-    int keep_c = 0, end_opts = 0, object = 0, deps = 0, dep_phony = 0;
+    int keep_c = 0, end_opts = 0, object = 0, deps = 0, dep_phony = 0, lib = 0;
     vec inputs = {0}; /* the --input options, for the header of the output */
     arena_init(&util_arena);
     for (int i = 1; i < argc; i++) {
@@ -323,6 +378,8 @@ int main(int argc, char **argv)
             }
         } else if (strcmp(a, "--fmad") == 0) {
             fmad = 1;
+        } else if (strcmp(a, "--lib") == 0) {
+            lib = 1;
         } else if (strcmp(a, "--no-mpi") == 0) {
             no_mpi = 1;
         } else if (strcmp(a, "--keep-c") == 0) {
@@ -350,8 +407,10 @@ int main(int argc, char **argv)
     const char *name = from_stdin ? "<stdin>" : input;
 
     /* what to write, decided before compiling so that a wrong name costs nothing */
-    int cuda = strcmp(target, "cuda") == 0, kind = OUT_EXE, to_stdout = 0;
-    if (!dump) {
+    int cuda = strcmp(target, "cuda") == 0, kind = OUT_EXE, to_stdout = 0, lib_kind = DRV_LIB_SRC;
+    if (lib && !dump && lib_output(input, from_stdin, &output, object, cuda, &lib_kind) < 0)
+        return 2;
+    if (!dump && !lib) {
         if (!output && from_stdin) {
             fprintf(stderr, "tylesc: a program read from standard input needs -o FILE (or -o - for the %s on "
                             "standard output)\n", cuda ? "CUDA" : "C");
@@ -423,6 +482,32 @@ int main(int argc, char **argv)
         diag_finish();
         return 1;
     }
+    if (lib && !dump) {
+        drv_lib_opts lo = {.module = mod, .text = text, .name = name, .output = output, .kind = lib_kind,
+                           .keep_c = keep_c, .no_mpi = no_mpi};
+        const char *rel = from_stdin ? NULL : path_from(input, dir_of(output));
+        lo.shown = rel ? rel : name;
+        strbuf cmd = {0};
+        sb_puts(&cmd, "tylesc --lib");
+        for (int i = 0; i < inputs.len; i++) {
+            sb_puts(&cmd, " --input ");
+            sh_word(&cmd, VEC_AT(inputs, i, const char *));
+        }
+        sb_putc(&cmd, ' ');
+        if (lo.shown[0] == '-')
+            sb_puts(&cmd, "-- ");
+        sh_word(&cmd, from_stdin ? "-" : lo.shown);
+        sb_puts(&cmd, " -o ");
+        sh_word(&cmd, base_name(output));
+        lo.command = arena_strdup(&util_arena, cmd.s);
+        sb_free(&cmd);
+        int st = drv_lib(&lo);
+        if (st == 0 && deps)
+            write_deps(dep_file ? dep_file : arena_printf(&util_arena, "%.*s.d",
+                       (int)(strlen(output) - strlen(suffix_of(output))), output),
+                       dep_target ? dep_target : output, input, dep_phony);
+        return st;
+    }
     ir_program *p = lower_module(mod, name);
     if (diag_finish())
         return 1;
@@ -475,13 +560,7 @@ int main(int argc, char **argv)
         return 0;
     }
     /* the schedule level (sched.h): one decision per pass, checked after each */
-    ir_sched_begin(p, cuda);
-    for (size_t i = 0; i < sizeof sched_passes / sizeof sched_passes[0]; i++) {
-        sched_passes[i].run(p);
-#ifndef NDEBUG
-        ir_verify(p, sched_passes[i].name);
-#endif
-    }
+    drv_sched_passes(p, cuda);
     if (dump) {
         ir_print(p, stdout);
         return 0;

@@ -60,7 +60,8 @@ typedef enum ast_kind {
     A_PASS,
     A_RETURN,    /* a = value or NULL */
     A_DEF,       /* name, params = vec of A_PARAM, body */
-    A_PARAM,     /* name, a = default or NULL; ival = 1 for *args, 2 for **kwargs (rejected) */
+    A_PARAM,     /* name, a = default or NULL, b = annotation or NULL; ival = 1 for *args, 2 for
+                    **kwargs (rejected) */
     A_GLOBAL,    /* args = names (A_NAME) */
     A_ASSERT,    /* a = test, b = message or NULL */
     A_RAISE,     /* a = the exception (a call such as ValueError("...") or a name) */

@@ -268,6 +268,7 @@ static value *inline_call(lctx *c, value *fn, ast *call)
     }
     if (ret->kind != V_ERR)
         ret->l = call->l;
+    lw_lib_note_call(def, np, pn, vals, ret); /* tylesc --lib: the module is its own example */
     return ret;
 }
 

@@ -32,6 +32,9 @@ bool tyl_rt_mpi_active_(void);
 tyl_array *tyl_alloc_own_(tyl_dtype dt, int rank, const int64_t *shape, int init,
                           const tyl_layout *own, void *mem, size_t bytes, const char *where);
 
+/* tyl_rt.c, for library mode: a is an array of the running context (on the live list). */
+bool tyl_rt_array_live_(const tyl_array *a);
+
 /* Discard any partially assembled print line (tyl_print.c); used by tyl_rt_finalize. */
 void tyl_print_reset_(void);
 /* The text tyl_print_array prints (malloc'd) on rank 0, NULL elsewhere; collective. */

@@ -312,3 +312,292 @@ int tyl_ctx_layout_f(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape,
     *bytes = L.bytes;
     return TYL_OK;
 }
+
+/* ---- for the code tylesc --lib generates (tyles_lib.h) -------------------------------------- */
+
+/* The layouts the caller's arrays take during a call: their own halo widths with the solver's
+ * periodic axes. Kept for the process (arrays made like an argument point at them and may
+ * outlive the call); a solver's calls use only a few distinct ones. */
+enum { LIB_LAYOUTS = 256 };
+static tyl_layout lib_layouts[LIB_LAYOUTS];
+static int lib_nlayouts;
+
+static const tyl_layout *intern_layout(const tyl_array *a, unsigned periodic, const char *fn)
+{
+    tyl_layout L;
+    memset(&L, 0, sizeof L);
+    L.dist = 1;
+    for (int d = 0; d < a->rank; d++) {
+        L.hl[d] = (int)a->hl[d];
+        L.hh[d] = (int)a->hh[d];
+    }
+    L.periodic = periodic;
+    for (int i = 0; i < lib_nlayouts; i++)
+        if (!memcmp(&lib_layouts[i], &L, sizeof L))
+            return &lib_layouts[i];
+    if (lib_nlayouts == LIB_LAYOUTS)
+        tyl_rt_error(fn, "more than %d different halo widths among the arrays passed to solvers", LIB_LAYOUTS);
+    lib_layouts[lib_nlayouts] = L;
+    return &lib_layouts[lib_nlayouts++];
+}
+
+void tyl_lib_init(tyl_lib_call *f, tyl_ctx *ctx, const char *fn)
+{
+    memset(f->arg, 0, sizeof f->arg);
+    memset(f->saved, 0, sizeof f->saved);
+    memset(f->name, 0, sizeof f->name);
+    f->prev = tyl_rt_.lib_catch;
+    f->ctx = ctx;
+    f->fn = fn;
+}
+
+/* Not through tyl_rt_error: without a live context nothing would catch it. */
+int tyl_lib_begin(tyl_lib_call *f, int grid_rank)
+{
+    if (f->ctx != &the_ctx || !ctx_live) {
+        snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "%s: error: not a live context (use the one "
+                 "tyl_ctx_create gave)", f->fn);
+        tyl_rt_.lib_collective = 1;
+        return TYL_ERROR;
+    }
+    if (the_ctx.grid_rank != grid_rank) {
+        snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "%s: error: the context has a %d-D process grid, "
+                 "but this solver distributes its arrays over a %d-D one: create the context with that grid "
+                 "rank (the header's _GRID_RANK)", f->fn, the_ctx.grid_rank, grid_rank);
+        tyl_rt_.lib_collective = 1;
+        return TYL_ERROR;
+    }
+    tyl_rt_.lib_catch = &f->jb;
+    tyl_rt_.lib_msg[0] = '\0';
+    tyl_rt_.lib_collective = 0;
+    return TYL_OK;
+}
+
+/* The caller's arrays get their own layouts back (halos stale where the periodic axes differ). */
+static void restore_args(tyl_lib_call *f, int failed)
+{
+    for (int i = 0; i < TYL_LIB_MAX_ARGS; i++) {
+        tyl_array *a = f->arg[i];
+        if (!a)
+            continue;
+        if (failed || (a->layout ? a->layout->periodic : 0) != (f->saved[i] ? f->saved[i]->periodic : 0))
+            tyl_dirty(a);
+        a->layout = f->saved[i];
+        f->arg[i] = NULL;
+    }
+}
+
+int tyl_lib_fail(tyl_lib_call *f)
+{
+    tyl_rt_.lib_catch = f->prev;
+    restore_args(f, 1);
+    return TYL_ERROR;
+}
+
+int tyl_lib_end(tyl_lib_call *f)
+{
+    tyl_rt_.lib_catch = f->prev;
+    restore_args(f, 0);
+    return TYL_OK;
+}
+
+void tyl_lib_arg(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_dtype dt, int rank,
+                 const tyl_layout *L, const char *halo_name, int same_as, tyl_array **slot)
+{
+    const char *fn = f->fn;
+    if (!a)
+        tyl_rt_error_all(fn, "argument '%s' is NULL", name);
+    if (!tyl_rt_array_live_(a))
+        tyl_rt_error_all(fn, "argument '%s' is not an array of this context (destroyed, or made under "
+                         "another context): create it with tyl_array_create or tyl_array_wrap on the context "
+                         "given to %s", name, fn);
+    if (a->dtype != dt)
+        tyl_rt_error_all(fn, "argument '%s' is a %s array; %s takes %s (TYL_%s)", name, tyl_dtype_name_(a->dtype),
+                         fn, tyl_dtype_name_(dt), dt == TYL_FLOAT64 ? "FLOAT64" : dt == TYL_FLOAT32 ? "FLOAT32"
+                         : dt == TYL_INT64 ? "INT64" : dt == TYL_INT32 ? "INT32" : "BOOL");
+    if (a->rank != rank)
+        tyl_rt_error_all(fn, "argument '%s' has %d dimension%s; %s takes %d", name, a->rank,
+                         a->rank == 1 ? "" : "s", fn, rank);
+    if (L && L->dist && !a->layout)
+        tyl_rt_error_all(fn, "argument '%s' is replicated, but %s takes it distributed over the grid",
+                         name, fn);
+    if ((!L || !L->dist) && a->layout)
+        tyl_rt_error_all(fn, "argument '%s' is distributed over the grid, but %s takes it replicated", name, fn);
+    for (int d = 0; L && L->dist && d < rank; d++)
+        if (a->hl[d] < L->hl[d] || a->hh[d] < L->hh[d])
+            tyl_rt_error_all(fn, "argument '%s' has a halo of %lld on axis %d; %s needs %d: create it with "
+                             "halo width %s", name, (long long)(a->hl[d] < a->hh[d] ? a->hl[d] : a->hh[d]), d,
+                             fn, L->hl[d] > L->hh[d] ? L->hl[d] : L->hh[d], halo_name);
+    const tyl_array *b = same_as >= 0 && same_as < TYL_LIB_MAX_ARGS ? f->arg[same_as] : NULL;
+    for (int d = 0; b && d < rank; d++)
+        if (a->shape[d] != b->shape[d]) {
+            char x[128], y[128];
+            tyl_rt_error_all(fn, "argument '%s' has shape %s, argument '%s' has %s: %s takes them of one shape, "
+                             "as the program's own call passes them", name, tyl_rt_shape_str(x, a->rank, a->shape),
+                             f->name[same_as], tyl_rt_shape_str(y, b->rank, b->shape), fn);
+        }
+    for (int j = 0; j < TYL_LIB_MAX_ARGS; j++)
+        if (f->arg[j] == a)
+            tyl_rt_error_all(fn, "argument '%s' is the same array as an earlier argument; pass different "
+                             "arrays", name);
+    f->saved[i] = a->layout;
+    f->arg[i] = a;
+    f->name[i] = name;
+    if (L && L->dist) {
+        const tyl_layout *mine = intern_layout(a, L->periodic, fn);
+        if ((f->saved[i] ? f->saved[i]->periodic : 0) != L->periodic)
+            tyl_dirty(a);
+        a->layout = mine;
+    }
+    tyl_set(slot, tyl_ref(a));
+}
+
+void tyl_lib_writeback(tyl_lib_call *f, int i, tyl_array *last)
+{
+    tyl_array *a = f->arg[i];
+    if (!a || !last || last == a)
+        return;
+    for (int d = 0; d < a->rank; d++)
+        if (last->shape[d] != a->shape[d] || last->n[d] != a->n[d] || last->lo[d] != a->lo[d])
+            tyl_rt_error(f->fn, "internal error: the array of an argument changed its shape or block");
+    int64_t n[TYL_MAX_RANK];
+    for (int d = 0; d < a->rank; d++) {
+        n[d] = a->n[d];
+        if (n[d] <= 0)
+            return;
+    }
+    tyl_box_copy(a->data, a->stride, last->data, last->stride, a->rank, n, tyl_dtype_size(a->dtype));
+    tyl_dirty(a);
+}
+
+void tyl_lib_result(tyl_lib_call *f, tyl_array *r, tyl_array **out, int halo)
+{
+    if (!out)
+        return;
+    int thin = 0;
+    for (int d = 0; r && r->layout && d < r->rank; d++)
+        thin |= r->hl[d] < halo || r->hh[d] < halo;
+    if (!thin) {
+        *out = tyl_ref(r);
+        return;
+    }
+    /* the same values in an array with the library's halo (the solver's periodic axes kept) */
+    tyl_array w;
+    memset(&w, 0, sizeof w);
+    w.rank = r->rank;
+    for (int d = 0; d < r->rank; d++) {
+        w.hl[d] = r->hl[d] > halo ? r->hl[d] : halo;
+        w.hh[d] = r->hh[d] > halo ? r->hh[d] : halo;
+    }
+    *out = tyl_copy_l(r, intern_layout(&w, r->layout->periodic, f->fn), f->fn);
+}
+
+void tyl_lib_scalar(tyl_lib_call *f, tyl_array *r, tyl_dtype dt, void *out)
+{
+    if (!r || r->size != 1 || r->layout)
+        tyl_rt_error(f->fn, "internal error: a scalar result is not a replicated array of one element");
+    double v = 0;
+    int64_t k = 0;
+    switch (r->dtype) {
+    case TYL_FLOAT64: v = *(const double *)r->data; k = (int64_t)v; break;
+    case TYL_FLOAT32: v = *(const float *)r->data; k = (int64_t)v; break;
+    case TYL_INT64: k = *(const int64_t *)r->data; v = (double)k; break;
+    case TYL_INT32: k = *(const int32_t *)r->data; v = (double)k; break;
+    case TYL_BOOL: k = *(const bool *)r->data; v = (double)k; break;
+    }
+    if (!out)
+        return;
+    if (dt == TYL_FLOAT64)
+        *(double *)out = v;
+    else if (dt == TYL_INT64)
+        *(int64_t *)out = k;
+    else
+        *(bool *)out = k != 0;
+}
+
+/* ---- checkpoints (runtime/elastic/tyl_ckpt.c's format) -------------------------------------- */
+
+void tyl_ck_lib_write_(const char *dir, uint64_t hash, tyl_ck_var *vars, int n, int64_t step);
+int64_t tyl_ck_lib_read_(const char *dir, uint64_t hash, tyl_ck_var *vars, int n);
+
+/* The identity of a checkpoint written by tyl_ctx_checkpoint (a program's is refused). */
+#define LIB_CK_HASH 0x74796c5f6c696231ull
+enum { LIB_CK_MAX = 64 };
+
+static void check_set(const char *fn, const char *dir, int n, tyl_array *const *arrays,
+                      const char *const *names)
+{
+    if (!dir || !*dir)
+        tyl_rt_error(fn, "no checkpoint folder given");
+    if (n < 1 || n > LIB_CK_MAX || !arrays || !names)
+        tyl_rt_error(fn, "%d arrays: give 1 to %d arrays and as many names", n, LIB_CK_MAX);
+    for (int i = 0; i < n; i++) {
+        const char *s = names[i];
+        if (!s || !*s || strlen(s) > 60 || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                      "0123456789_") != strlen(s))
+            tyl_rt_error(fn, "name %d is not 1 to 60 letters, digits or '_'", i);
+        for (int j = 0; j < i; j++)
+            if (!strcmp(names[j], s))
+                tyl_rt_error(fn, "the name '%s' is given twice", s);
+        if (!arrays[i] || !tyl_rt_array_live_(arrays[i]))
+            tyl_rt_error(fn, "array '%s' is not an array of this context", s);
+    }
+}
+
+int tyl_ctx_checkpoint(tyl_ctx *ctx, const char *dir, int64_t step, int n, tyl_array *const *arrays,
+                       const char *const *names)
+{
+    LIB_ENTER();
+    check_ctx(ctx, "tyl_ctx_checkpoint");
+    check_set("tyl_ctx_checkpoint", dir, n, arrays, names);
+    static tyl_ck_var vars[LIB_CK_MAX];
+    static tyl_array *slot[LIB_CK_MAX];
+    for (int i = 0; i < n; i++) {
+        slot[i] = arrays[i];
+        vars[i] = (tyl_ck_var){names[i], arrays[i]->dtype, arrays[i]->rank, arrays[i]->layout, &slot[i]};
+    }
+    tyl_ck_lib_write_(dir, LIB_CK_HASH, vars, n, step);
+    return LIB_LEAVE();
+}
+
+int tyl_ctx_restart(tyl_ctx *ctx, const char *dir, int n, tyl_array *const *arrays, const char *const *names,
+                    int64_t *step)
+{
+    LIB_ENTER();
+    check_ctx(ctx, "tyl_ctx_restart");
+    check_set("tyl_ctx_restart", dir, n, arrays, names);
+    static tyl_ck_var vars[LIB_CK_MAX];
+    static tyl_array *slot[LIB_CK_MAX];
+    for (int i = 0; i < n; i++) {
+        slot[i] = NULL;
+        vars[i] = (tyl_ck_var){names[i], arrays[i]->dtype, arrays[i]->rank, arrays[i]->layout, &slot[i]};
+    }
+    int64_t k = tyl_ck_lib_read_(dir, LIB_CK_HASH, vars, n);
+    if (k < 0)
+        tyl_rt_error_all("tyl_ctx_restart", "no valid checkpoint in '%s'", dir);
+    /* into the caller's arrays (their memory may be the caller's): the owned blocks */
+    for (int i = 0; i < n; i++) {
+        tyl_array *a = arrays[i], *s = slot[i];
+        if (!s)
+            tyl_rt_error_all("tyl_ctx_restart", "the checkpoint in '%s' holds no array '%s'", dir, names[i]);
+        for (int d = 0; d < a->rank; d++)
+            if (s->shape[d] != a->shape[d]) {
+                char x[128], y[128];
+                tyl_rt_error_all("tyl_ctx_restart", "the checkpoint's '%s' has shape %s, the array given has %s",
+                                 names[i], tyl_rt_shape_str(x, s->rank, s->shape), tyl_rt_shape_str(y, a->rank, a->shape));
+            }
+        int64_t len[TYL_MAX_RANK], empty = 0;
+        for (int d = 0; d < a->rank; d++) {
+            len[d] = a->n[d];
+            empty |= len[d] <= 0;
+        }
+        if (!empty)
+            tyl_box_copy(a->data, a->stride, s->data, s->stride, a->rank, len, tyl_dtype_size(a->dtype));
+        tyl_dirty(a);
+        tyl_release(s);
+        slot[i] = NULL;
+    }
+    if (step)
+        *step = k;
+    return LIB_LEAVE();
+}

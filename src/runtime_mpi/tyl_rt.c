@@ -150,6 +150,16 @@ static void live_insert(tyl_block *b)
     live_head = b;
 }
 
+/* Library mode: is a on the live list (an array of the running context)? */
+bool tyl_rt_array_live_(const tyl_array *a)
+{
+    bool found = false;
+#pragma omp critical(tyl_rt_arrays)
+    for (tyl_block *b = live_head; b && !found; b = b->next)
+        found = &b->a == a;
+    return found;
+}
+
 static void live_remove(tyl_block *b)
 {
     if (b->prev)

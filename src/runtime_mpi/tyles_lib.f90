@@ -19,6 +19,7 @@ module tyles_lib
   public :: tyles_ctx_create, tyles_ctx_destroy, tyles_error, tyles_error_collective
   public :: tyles_layout, tyles_array_create, tyles_array_wrap, tyles_local
   public :: tyles_array_modified, tyles_array_exchange, tyles_array_destroy
+  public :: tyles_ctx_checkpoint, tyles_ctx_restart
 
   ! tyles_local(a, p [, lo, hi]): p points at this rank's part of a, halo included, indexed
   ! by global (1-based, Fortran-order) indices; lo and hi bound the owned block, inclusive.
@@ -96,6 +97,22 @@ module tyles_lib
       import :: c_ptr
       type(c_ptr), value :: a
     end subroutine
+    integer(c_int) function c_ctx_checkpoint(ctx, dir, step, n, arrays, names) bind(C, name="tyl_ctx_checkpoint")
+      import :: c_int, c_int64_t, c_ptr, c_char
+      type(c_ptr), value :: ctx
+      character(kind=c_char), intent(in) :: dir(*)
+      integer(c_int64_t), value :: step
+      integer(c_int), value :: n
+      type(c_ptr), intent(in) :: arrays(*), names(*)
+    end function
+    integer(c_int) function c_ctx_restart(ctx, dir, n, arrays, names, step) bind(C, name="tyl_ctx_restart")
+      import :: c_int, c_int64_t, c_ptr, c_char
+      type(c_ptr), value :: ctx
+      character(kind=c_char), intent(in) :: dir(*)
+      integer(c_int), value :: n
+      type(c_ptr), intent(in) :: arrays(*), names(*)
+      integer(c_int64_t), intent(out) :: step
+    end function
     integer(c_size_t) function c_strlen(s) bind(C, name="strlen")
       import :: c_ptr, c_size_t
       type(c_ptr), value :: s
@@ -445,4 +462,56 @@ contains
     if (present(hi)) hi = ohi
   end function
 
+  ! Checkpoint and restart on request (tyles_lib.h: tyl_ctx_checkpoint, tyl_ctx_restart): the
+  ! arrays under their names (letters, digits, '_'; trailing blanks dropped) in the folder dir.
+  integer function tyles_ctx_checkpoint(ctx, dir, step, arrays, names) result(st)
+    type(c_ptr), intent(in) :: ctx
+    character(len=*), intent(in) :: dir
+    integer(c_int64_t), intent(in) :: step
+    type(c_ptr), intent(in) :: arrays(:)
+    character(len=*), intent(in) :: names(:)
+    character(kind=c_char), allocatable, target :: buf(:)
+    type(c_ptr), allocatable :: p(:)
+    call c_names(names, buf, p)
+    st = c_ctx_checkpoint(ctx, c_str(dir), step, int(size(arrays), c_int), arrays, p)
+  end function
+
+  integer function tyles_ctx_restart(ctx, dir, arrays, names, step) result(st)
+    type(c_ptr), intent(in) :: ctx
+    character(len=*), intent(in) :: dir
+    type(c_ptr), intent(in) :: arrays(:)
+    character(len=*), intent(in) :: names(:)
+    integer(c_int64_t), intent(out) :: step
+    character(kind=c_char), allocatable, target :: buf(:)
+    type(c_ptr), allocatable :: p(:)
+    call c_names(names, buf, p)
+    st = c_ctx_restart(ctx, c_str(dir), int(size(arrays), c_int), arrays, p, step)
+  end function
+
+  function c_str(s) result(r)
+    character(len=*), intent(in) :: s
+    character(kind=c_char) :: r(len_trim(s) + 1)
+    integer :: k
+    do k = 1, len_trim(s)
+      r(k) = s(k:k)
+    end do
+    r(len_trim(s) + 1) = c_null_char
+  end function
+
+  ! names(k) as NUL-terminated strings in buf, p(k) pointing at each
+  subroutine c_names(names, buf, p)
+    character(len=*), intent(in) :: names(:)
+    character(kind=c_char), allocatable, target, intent(out) :: buf(:)
+    type(c_ptr), allocatable, intent(out) :: p(:)
+    integer :: k, j, w
+    w = len(names) + 1
+    allocate(buf(size(names) * w), p(size(names)))
+    do k = 1, size(names)
+      do j = 1, len_trim(names(k))
+        buf((k - 1) * w + j) = names(k)(j:j)
+      end do
+      buf((k - 1) * w + len_trim(names(k)) + 1) = c_null_char
+      p(k) = c_loc(buf((k - 1) * w + 1))
+    end do
+  end subroutine
 end module tyles_lib

@@ -90,6 +90,19 @@ int tyl_array_exchange(tyl_ctx *ctx, tyl_array *a);
 /* Release the array (the memory too unless it was wrapped). NULL is fine. */
 void tyl_array_destroy(tyl_array *a);
 
+/* Checkpoint and restart, when the application asks (nothing is taken on signals in library
+ * mode). tyl_ctx_checkpoint writes arrays[0..n) under names[0..n) (letters, digits, '_') with
+ * the application's step number into the folder dir, in the format of a program's checkpoints
+ * (docs/ELASTIC.md: one global .npy per array, a MANIFEST with CRC32C checksums, written under a
+ * temporary name and renamed; the newest two are kept). tyl_ctx_restart reads the newest valid
+ * checkpoint of dir (checking every checksum, falling back to the previous one) into the
+ * caller's arrays, which have the same names, dtypes and shapes, on any number of ranks and any
+ * halo widths; *step is the number it was written with. Collective. */
+int tyl_ctx_checkpoint(tyl_ctx *ctx, const char *dir, int64_t step, int n, tyl_array *const *arrays,
+                       const char *const *names);
+int tyl_ctx_restart(tyl_ctx *ctx, const char *dir, int n, tyl_array *const *arrays,
+                    const char *const *names, int64_t *step);
+
 /* For the Fortran module tyles_lib.f90 (which reverses axes: Fortran sees a C array of shape
  * (a, b) as (b, a)): a communicator given as MPI_Fint, and tyl_local's parts as arrays. */
 int tyl_ctx_create_f(int fcomm, int grid_rank, const int *procs, tyl_ctx **out);
@@ -97,6 +110,51 @@ int tyl_array_info_f(const tyl_array *a, int rank, void **base, int64_t *shape, 
                      int64_t *n, int64_t *halo_lo, int64_t *halo_hi);
 int tyl_ctx_layout_f(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, const int *halo,
                      int64_t *lo, int64_t *n, size_t *bytes);
+
+/* ---- for the code tylesc --lib generates (not called by applications) ----------------------
+ *
+ * An exported solver runs as
+ *
+ *     tyl_lib_call f;
+ *     tyl_lib_init(&f, ctx, "prog_step");
+ *     if (setjmp(f.jb))
+ *         return tyl_lib_fail(&f);          (a run-time error: undone, TYL_ERROR)
+ *     if (tyl_lib_begin(&f, PROG_GRID_RANK) != TYL_OK)
+ *         return TYL_ERROR;              (not a live context, another grid rank)
+ *     body(&f, ...);                          (tyl_lib_arg, tyl_lib_writeback, tyl_lib_result)
+ *     return tyl_lib_end(&f);
+ *
+ * so that a run-time error inside returns TYL_ERROR with tyl_ctx_error() set. The frame's own
+ * fields live in memory (its address is taken), which longjmp leaves intact. */
+enum { TYL_LIB_MAX_ARGS = 32 };
+typedef struct tyl_lib_call {
+    jmp_buf jb;
+    void *prev;                                   /* the enclosing API call's catch */
+    tyl_ctx *ctx;
+    const char *fn;                               /* "prog_step", for messages */
+    tyl_array *arg[TYL_LIB_MAX_ARGS];             /* the caller's arrays, by parameter */
+    const char *name[TYL_LIB_MAX_ARGS];           /* their names, for messages */
+    const tyl_layout *saved[TYL_LIB_MAX_ARGS];    /* their layouts before the call */
+} tyl_lib_call;
+void tyl_lib_init(tyl_lib_call *f, tyl_ctx *ctx, const char *fn);
+int tyl_lib_begin(tyl_lib_call *f, int grid_rank);
+int tyl_lib_fail(tyl_lib_call *f);
+int tyl_lib_end(tyl_lib_call *f);
+/* Parameter i: the caller's array a checked against what the solver was compiled for (dtype,
+ * rank, at least its halo: L, NULL for a replicated one; halo_name names the header's macro;
+ * the shape of parameter same_as when that is not -1) and bound to *slot; its layout is the
+ * solver's (periodic axes) for the call. */
+void tyl_lib_arg(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_dtype dt, int rank,
+                 const tyl_layout *L, const char *halo_name, int same_as, tyl_array **slot);
+/* The end of the call: the value of parameter i is `last` (the solver may have moved it into
+ * another buffer): the caller's array gets it. */
+void tyl_lib_writeback(tyl_lib_call *f, int i, tyl_array *last);
+/* Result arrays: a new reference the caller releases with tyl_array_destroy; a distributed one
+ * has at least `halo` layers (the library's widest, PREFIX_HALO), so that it can be passed to
+ * any of the library's functions. */
+void tyl_lib_result(tyl_lib_call *f, tyl_array *r, tyl_array **out, int halo);
+/* Scalar results: element 0 of r (replicated), converted to dt, into *out. */
+void tyl_lib_scalar(tyl_lib_call *f, tyl_array *r, tyl_dtype dt, void *out);
 
 #ifdef __cplusplus
 }

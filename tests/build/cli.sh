@@ -29,7 +29,7 @@ same suffix_unknown "$rc: $out$( [ -e solver.cpp ] && echo ' (and solver.cpp was
     "2: tylesc: cannot tell what to write from the output name 'solver.cpp': its suffix '.cpp' is not .c (C), .cu (CUDA), .o (object file) or none (executable)"
 out=$("$TYLESC" heat2d.tyl -o libheat.a 2>&1); rc=$?
 same suffix_lib "$rc: $out" \
-    "2: tylesc: cannot write a library 'libheat.a': library mode (tylesc --lib) is not supported yet; write an object file (.o) and link it with the run-time library"
+    "2: tylesc: cannot write a library 'libheat.a' without --lib: tylesc --lib writes a library of the program's functions (docs/LIBRARY.md)"
 out=$("$TYLESC" -c heat2d.tyl -o heat2d.c 2>&1); rc=$?
 same c_not_o "$rc: $out" "2: tylesc: -c writes an object file, but the output 'heat2d.c' does not end in .o"
 out=$("$TYLESC" -c heat2d.tyl -o - 2>&1); rc=$?

@@ -1,0 +1,289 @@
+/* lib_mode.c: tylesc --lib (docs/LIBRARY.md): a program becomes a library for an application.
+ *
+ *     lower_module (recording the module's calls) -> lib_exports -> per def: lower its call
+ *         module twice (its results, then the whole) -> the passes of tylesc.c on each program
+ *         -> one grid rank for all -> kernel and layout numbers unique in the file
+ *         -> emit_lib_c, emit_lib_h, emit_lib_f90 [-> cc -c [-> ar]]
+ *
+ * The module body is PREFIX_run, each top-level def PREFIX_NAME (emit_lib.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../backend_c/emit_c.h"
+#include "../backend_c/emit_lib.h"
+#include "../frontend/diag.h"
+#include "../frontend/lib.h"
+#include "../frontend/lower.h"
+#include "../ir/sched.h"
+#include "driver.h"
+
+/* The passes of tylesc.c's pipeline, the schedule's from its own table. */
+static void passes(ir_program *p)
+{
+    static const struct {
+        const char *name;
+        void (*run)(ir_program *);
+    } list[] = {
+        {"inline_temps", pass_inline_temps}, {"rotate", pass_rotate}, {"copysem", pass_copysem},
+        {"dist", pass_dist}, {"fuse", pass_fuse}, {"halo", pass_halo},
+    };
+    for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
+        list[i].run(p);
+#ifndef NDEBUG
+        ir_verify(p, list[i].name);
+#endif
+    }
+    drv_sched_passes(p, 0);
+}
+
+/* A library function has no checkpoints, no --progress: its time loops are plain loops. */
+static void no_steps(vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if ((s->kind == S_FOR || s->kind == S_WHILE) && s->sched) {
+            s->sched->ck = -1;
+            s->sched->progress = 0;
+        }
+        no_steps(&s->body);
+        no_steps(&s->orelse);
+    }
+}
+
+/* Kernel numbers from kbase + 1 and layout numbers from lbase: unique in the one C file. */
+static void renumber(vec *body, int kbase)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if ((s->kind == S_SWEEP || s->kind == S_FUSED || s->kind == S_REDUCE) && s->sched && s->sched->kernel > 0) {
+            s->sched->kernel += kbase;
+            s->id = s->sched->kernel;
+            continue;
+        }
+        renumber(&s->body, kbase);
+        renumber(&s->orelse, kbase);
+    }
+}
+
+/* name as a C identifier: letters, digits and '_', not starting with a digit. */
+static const char *c_ident(const char *name)
+{
+    strbuf b = {0};
+    if (isdigit((unsigned char)name[0]) || !name[0])
+        sb_putc(&b, '_');
+    for (const char *p = name; *p; p++)
+        sb_putc(&b, isalnum((unsigned char)*p) ? *p : '_');
+    const char *r = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    return r;
+}
+
+static const char *upper(const char *s)
+{
+    char *r = arena_strdup(&util_arena, s);
+    for (char *p = r; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    return r;
+}
+
+static void write_file(const char *path, const emit_lib_module *m, void (*emit)(const emit_lib_module *, FILE *))
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        util_syserr("cannot write '%s': %s", path, strerror(errno));
+    emit(m, f);
+    if (fclose(f) != 0)
+        util_syserr("cannot write '%s': %s", path, strerror(errno));
+}
+
+/* The arrays passed to an export must be laid out as the context lays them out: distributed
+ * when they have the grid's rank, else replicated. */
+static int check_args(emit_lib_unit *u, int G)
+{
+    const lib_export *x = u->x;
+    int bad = 0;
+    if (u->p->grid_rank && u->p->grid_rank != G) {
+        diag_error(x->def->l, "'%s' distributes arrays of %d dimension%s over the ranks, but the module's other "
+                              "functions distribute arrays of %d: a library has one process grid, so put them in "
+                              "two programs (tylesc --lib)", x->def->name, u->p->grid_rank,
+                   u->p->grid_rank == 1 ? "" : "s", G);
+        return 1;
+    }
+    for (int k = 0; k < x->np; k++) {
+        const lib_item *it = &x->param[k];
+        ir_var *v = it->is_array ? emit_lib_arg_slot(u, k) : NULL;
+        if (!v || G == 0 || it->rank != G || ir_slot_dist(v))
+            continue;
+        diag_error(x->def->l, "'%s' reads its argument '%s' in a way that needs the whole array on every rank "
+                              "(not as a stencil of constant offsets), but a library's arrays of %d dimensions "
+                              "are distributed over the process grid (tylesc --lib)", x->def->name, it->name, G);
+        int arrays = 0;
+        for (int j = 0; j < x->np; j++)
+            arrays += x->param[j].is_array;
+        if (arrays > 1)
+            diag_note(x->def->l, "a stencil between arguments is one only when they have one shape: the module's call "
+                                 "passes arrays of one shape, or their annotations name the extents alike "
+                                 "(\"float64[ny, nx]\")");
+        bad = 1;
+    }
+    return bad;
+}
+
+int drv_lib(const drv_lib_opts *o)
+{
+    ast *mod = o->module;
+    lib_record_begin(mod);
+    ir_program *run = lower_module(mod, o->name);
+    if (diag_count()) {
+        diag_finish();
+        return 1;
+    }
+    lib_export *xs;
+    int n = lib_exports(mod, &xs);
+    if (n < 0) {
+        diag_finish();
+        return 1;
+    }
+    emit_lib_unit *u = NEWN(emit_lib_unit, n + 2);
+    for (int i = 0; i < n; i++) {
+        lib_export *x = &xs[i];
+        ir_program *first = lower_module(lib_export_module(mod, x, 0), o->name);
+        (void)first;
+        if (diag_count()) { /* the module lowered: what the def reads of it is missing */
+            diag_note(x->def->l, "an exported def sees the module's imports, defs, parameters and constants "
+                                 "(names bound once, to literals or arithmetic on them), not what the module body "
+                                 "computes: pass that as an argument (tylesc --lib)");
+            diag_finish();
+            return 1;
+        }
+        if (lib_note_results(x) < 0) {
+            diag_finish();
+            return 1;
+        }
+        u[i].p = lower_module(lib_export_module(mod, x, 1), o->name);
+        u[i].x = x;
+        if (diag_count()) {
+            diag_finish();
+            return 1;
+        }
+    }
+    u[n].p = run;
+    int total = n + 1;
+    int G = 0;
+    for (int i = 0; i < total; i++) {
+        u[i].p->hash = 0;
+        passes(u[i].p);
+        if (u[i].p->grid_rank > G)
+            G = u[i].p->grid_rank;
+    }
+    int bad = 0;
+    for (int i = 0; i < n; i++)
+        bad |= check_args(&u[i], G);
+    if (run->grid_rank && run->grid_rank != G) {
+        diag_error((loc){1, 1, 1, 1}, "the module body distributes arrays of %d dimension%s over the ranks, but "
+                                      "its functions distribute arrays of %d: a library has one process grid, so "
+                                      "put them in two programs (tylesc --lib)", run->grid_rank,
+                   run->grid_rank == 1 ? "" : "s", G);
+        bad = 1;
+    }
+    if (bad) {
+        diag_finish();
+        return 1;
+    }
+    int kbase = 0, lbase = 0;
+    for (int i = 0; i < total; i++) {
+        ir_program *p = u[i].p;
+        no_steps(&p->body);
+        renumber(&p->body, kbase);
+        p->sched->nkernels += kbase;
+        kbase = p->sched->nkernels;
+        for (int j = 0; j < p->layouts.len; j++)
+            VEC_AT(p->layouts, j, ir_layout *)->id += lbase;
+        lbase += p->layouts.len;
+        p->source = o->shown;
+    }
+
+    /* names: heat.c, heat.o, libheat.a -> stem "heat", functions heat_step, macros HEAT_STEP_U_HALO */
+    const char *out = o->output;
+    const char *base = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
+    const char *dot = strrchr(base, '.');
+    const char *stem = arena_strndup(&util_arena, base, dot && dot > base ? (size_t)(dot - base) : strlen(base));
+    if (o->kind == DRV_LIB_ARCHIVE && strncmp(stem, "lib", 3) == 0 && stem[3])
+        stem += 3;
+    const char *dir = base == out ? "" : arena_strndup(&util_arena, out, (size_t)(base - out));
+    emit_lib_module m = {0};
+    m.prefix = c_ident(stem);
+    m.macro = upper(m.prefix);
+    m.header = arena_printf(&util_arena, "%s.h", stem);
+    m.grid_rank = G;
+    m.n = total;
+    m.u = NEWN(emit_lib_unit, total);
+    /* the module body first, then the defs in their order */
+    m.u[0] = u[n];
+    m.u[0].cname = arena_printf(&util_arena, "%s_run", m.prefix);
+    m.u[0].macro = arena_printf(&util_arena, "%s_RUN", m.macro);
+    for (int i = 0; i < n; i++) {
+        m.u[i + 1] = u[i];
+        m.u[i + 1].cname = arena_printf(&util_arena, "%s_%s", m.prefix, c_ident(u[i].x->def->name));
+        m.u[i + 1].macro = upper(m.u[i + 1].cname);
+        const char *mine = m.u[i + 1].cname;
+        int taken = !strcmp(mine, m.u[0].cname) || !strcmp(mine, arena_printf(&util_arena, "%s_params", m.prefix)) ||
+                    !strcmp(mine, arena_printf(&util_arena, "%s_params", m.u[0].cname));
+        for (int j = 0; j <= i; j++)
+            if (taken || (j < i && !strcmp(m.u[j + 1].cname, mine))) {
+                diag_error(u[i].x->def->l, "'%s' gives the C name '%s', which the library has already (tylesc --lib): "
+                                           "rename the def",
+                           u[i].x->def->name, m.u[i + 1].cname);
+                diag_finish();
+                return 1;
+            }
+    }
+
+    diag_set_source(o->shown, o->text); /* the output names the program relative to itself */
+    emit_command_line = o->command;
+    const char *hpath = arena_printf(&util_arena, "%s%s.h", dir, stem);
+    write_file(hpath, &m, emit_lib_h);
+    write_file(arena_printf(&util_arena, "%s%s_mod.f90", dir, stem), &m, emit_lib_f90);
+    if (o->kind == DRV_LIB_SRC) {
+        emit_output_name = base;
+        write_file(out, &m, emit_lib_c);
+        return 0;
+    }
+    /* an object (and an archive of it): the C, with a copy of the header, in a temporary folder
+     * unless --keep-c puts it next to the output */
+    char tmpdir[] = "/tmp/tylesc.XXXXXX";
+    if (!mkdtemp(tmpdir))
+        util_syserr("cannot create a temporary directory: %s", strerror(errno));
+    const char *cdir = o->keep_c ? dir : arena_printf(&util_arena, "%s/", tmpdir);
+    const char *cfile = arena_printf(&util_arena, "%s%s.c", cdir, stem);
+    const char *tmph = arena_printf(&util_arena, "%s/%s.h", tmpdir, stem);
+    write_file(tmph, &m, emit_lib_h);
+    emit_output_name = arena_printf(&util_arena, "%s.c", stem);
+    write_file(cfile, &m, emit_lib_c);
+    const char *obj = o->kind == DRV_LIB_OBJECT ? out : arena_printf(&util_arena, "%s/%s.o", tmpdir, stem);
+    drv_opts d = {.object = 1, .no_mpi = o->no_mpi};
+    /* the source includes its header from its own folder: the copy when it is in the temporary one */
+    int st = drv_build(cfile, obj, &d);
+    if (st == 0 && o->kind == DRV_LIB_ARCHIVE) {
+        unlink(out); /* ar adds to an existing archive */
+        const char *ar = getenv("AR") && *getenv("AR") ? getenv("AR") : "ar";
+        char *argv[] = {(char *)ar, "rcs", (char *)out, (char *)obj, NULL};
+        int rs = drv_run(argv);
+        if (rs != 0) {
+            fprintf(stderr, "tylesc: '%s rcs %s' failed (exit status %d)\n", ar, out, rs);
+            st = 2;
+        }
+        unlink(obj);
+    }
+    if (!o->keep_c)
+        unlink(cfile);
+    unlink(tmph);
+    rmdir(tmpdir);
+    return st;
+}

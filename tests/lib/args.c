@@ -1,0 +1,86 @@
+/* args.c: what a library refuses at run time, each with the exact message, and that the
+ * context stays usable after each (tests/lib/run.sh runs it at 1 and 2 ranks). */
+#include <mpi.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+
+static int me, failures;
+
+static void expect(int st, tyl_ctx *ctx, const char *name, const char *want)
+{
+    const char *got = st == TYL_OK ? "(TYL_OK)" : tyl_ctx_error(ctx);
+    if (strcmp(got, want) != 0) {
+        failures++;
+        if (me == 0)
+            printf("FAIL %s:\n  got:  %s\n  want: %s\n", name, got, want);
+    } else if (me == 0)
+        printf("ok %s\n", name);
+}
+
+int main(int argc, char **argv)
+{
+    int provided;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &me);
+    tyl_ctx *ctx;
+    if (tyl_ctx_create(MPI_COMM_WORLD, ARGS_GRID_RANK, NULL, &ctx) != TYL_OK)
+        return 1;
+    const int64_t shape[2] = {8, 8}, shape1[1] = {8};
+    const int h1[2] = {ARGS_STEP_U_HALO, ARGS_STEP_U_HALO}, h0[2] = {0, 0};
+    tyl_array *good, *thin, *f32, *vec, *gone, *r = NULL;
+    tyl_array_create(ctx, TYL_FLOAT64, 2, shape, h1, &good);
+    tyl_array_create(ctx, TYL_FLOAT64, 2, shape, h0, &thin);
+    tyl_array_create(ctx, TYL_FLOAT32, 2, shape, h1, &f32);
+    tyl_array_create(ctx, TYL_FLOAT64, 1, shape1, NULL, &vec);
+    tyl_array_create(ctx, TYL_FLOAT64, 2, shape, h1, &gone);
+    tyl_array_destroy(gone);
+    tyl_local L;
+    tyl_array_local(good, &L);
+    for (int64_t i = 0; i < L.n[0]; i++)
+        for (int64_t j = 0; j < L.n[1]; j++)
+            ((double *)L.data)[i * L.stride[0] + j] = 1.0;
+    tyl_array_modified(good);
+
+    expect(ARGS_STEP_U_HALO == 1 ? TYL_OK : TYL_ERROR, ctx, "halo macro", "(TYL_OK)");
+    expect(args_step(ctx, thin, 0.1), ctx, "narrow halo",
+           "args_step: error: argument 'u' has a halo of 0 on axis 0; args_step needs 1: create it with halo "
+           "width ARGS_STEP_U_HALO");
+    expect(args_step(ctx, f32, 0.1), ctx, "dtype",
+           "args_step: error: argument 'u' is a float32 array; args_step takes float64 (TYL_FLOAT64)");
+    expect(args_step(ctx, vec, 0.1), ctx, "rank", "args_step: error: argument 'u' has 1 dimension; args_step takes 2");
+    expect(args_step(ctx, NULL, 0.1), ctx, "null", "args_step: error: argument 'u' is NULL");
+    expect(args_step(ctx, gone, 0.1), ctx, "destroyed",
+           "args_step: error: argument 'u' is not an array of this context (destroyed, or made under another "
+           "context): create it with tyl_array_create or tyl_array_wrap on the context given to args_step");
+    double v = 0;
+    expect(args_corner(ctx, good, 9, &v), ctx, "run-time error inside",
+           "../args.tyl:10: error: index 9 is out of bounds for axis 0 with size 8");
+    /* still usable: a good call, and a result array */
+    expect(args_step(ctx, good, 0.1), ctx, "good call after errors", "(TYL_OK)");
+    expect(args_scaled(ctx, good, 2.0, &r), ctx, "array result", "(TYL_OK)");
+    tyl_array_local(r, &L);
+    if (L.rank != 2 || L.shape[0] != 8 || L.shape[1] != 8 || (L.n[0] && ((double *)L.data)[0] != 2.0)) {
+        failures++;
+        printf("FAIL array result: rank %d, shape %lldx%lld\n", L.rank, (long long)L.shape[0], (long long)L.shape[1]);
+    }
+    tyl_array_destroy(r);
+    expect(args_corner(ctx, good, 2, &v), ctx, "scalar result", "(TYL_OK)");
+    if (v != 1.0) {
+        failures++;
+        printf("FAIL scalar result: %g, not 1\n", v);
+    }
+    tyl_ctx_destroy(ctx);
+    /* a context of another grid rank */
+    tyl_ctx_create(MPI_COMM_WORLD, 1, NULL, &ctx);
+    tyl_array_create(ctx, TYL_FLOAT64, 2, shape, h1, &good);
+    expect(args_step(ctx, good, 0.1), ctx, "grid rank",
+           "args_step: error: the context has a 1-D process grid, but this solver distributes its arrays over a "
+           "2-D one: create the context with that grid rank (the header's _GRID_RANK)");
+    tyl_ctx_destroy(ctx);
+    expect(args_step(ctx, good, 0.1), NULL, "destroyed context",
+           "args_step: error: not a live context (use the one tyl_ctx_create gave)");
+    MPI_Finalize();
+    return failures != 0;
+}
