@@ -394,6 +394,25 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
     }
 }
 
+/* The layouts of the distributed arrays: halo layers below and above per dimension, periodic
+ * axes. Program and library files print the same table. */
+void emit_layouts(FILE *out, const ir_program *p)
+{
+    for (int i = 0; i < p->layouts.len; i++) {
+        ir_layout *L = VEC_AT(p->layouts, i, ir_layout *);
+        if (!L->dist)
+            continue;
+        fprintf(out, "static const tyl_layout tyl_L%d = {1, {", L->id);
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            fprintf(out, "%s%d", d ? ", " : "", L->hl[d]);
+        fprintf(out, "}, {");
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            fprintf(out, "%s%d", d ? ", " : "", L->hh[d]);
+        fprintf(out, "}, 0x%xu};\n", L->periodic);
+    }
+    fprintf(out, "\n");
+}
+
 void emit_block(ectx *c, int ind, vec *body)
 {
     for (int i = 0; i < body->len; i++)
@@ -433,20 +452,7 @@ static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
                  "tyles.h of that version, or generate it again\"\n#endif\n\n",
             TYLES_VERSION_NUM, TYLES_VERSION);
     fprintf(out, "#ifndef TYL_PAR_MIN\n#define TYL_PAR_MIN 32768 /* elements below which a sweep runs serially */\n#endif\n\n");
-    /* layouts of the distributed arrays: halo layers below / above per dimension, periodic */
-    for (int i = 0; i < p->layouts.len; i++) {
-        ir_layout *L = VEC_AT(p->layouts, i, ir_layout *);
-        if (!L->dist)
-            continue;
-        fprintf(out, "static const tyl_layout tyl_L%d = {1, {", L->id);
-        for (int d = 0; d < IR_MAX_RANK; d++)
-            fprintf(out, "%s%d", d ? ", " : "", L->hl[d]);
-        fprintf(out, "}, {");
-        for (int d = 0; d < IR_MAX_RANK; d++)
-            fprintf(out, "%s%d", d ? ", " : "", L->hh[d]);
-        fprintf(out, "}, 0x%xu};\n", L->periodic);
-    }
-    fprintf(out, "\n");
+    emit_layouts(out, p);
     /* kernels */
     rewind(c.kf);
     char buf[65536];

@@ -96,6 +96,7 @@ const char *emit_W(loc l);                    /* "file:line" literal of a locati
 void emit_stmt(ectx *c, int ind, ir_stmt *s);
 /* Library mode (emit_lib.c): prints the statements it claims (returns 1), before emit_stmt. */
 extern int (*emit_stmt_hook)(ectx *c, int ind, ir_stmt *s);
+void emit_layouts(FILE *out, const ir_program *p); /* the tyl_layout table */
 /* Each #line to the .tyl covers one C line; the generated file's own lines follow it. */
 void emit_sync_lines(FILE *in, FILE *out);
 void emit_block(ectx *c, int ind, vec *body);

@@ -197,19 +197,7 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
 
     const char *what = u->x ? arena_printf(&util_arena, "def %s", u->x->def->name) : "the module body";
     fprintf(out, "/* ---- %s: %s ---- */\n\n", u->cname, what);
-    for (int i = 0; i < p->layouts.len; i++) {
-        ir_layout *L = VEC_AT(p->layouts, i, ir_layout *);
-        if (!L->dist)
-            continue;
-        fprintf(out, "static const tyl_layout tyl_L%d = {1, {", L->id);
-        for (int d = 0; d < IR_MAX_RANK; d++)
-            fprintf(out, "%s%d", d ? ", " : "", L->hl[d]);
-        fprintf(out, "}, {");
-        for (int d = 0; d < IR_MAX_RANK; d++)
-            fprintf(out, "%s%d", d ? ", " : "", L->hh[d]);
-        fprintf(out, "}, 0x%xu};\n", L->periodic);
-    }
-    fprintf(out, "\n");
+    emit_layouts(out, p);
     copy_file(c.kf, out);
     fclose(c.sink);
 
