@@ -139,6 +139,7 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
     fprintf(o, "\n{\n");
     unused_offsets(o, k);
     fprintf(o, "#line %d %s\n", s->l.line, emit_file_literal());
+    emit_c_stream_decision(o, k);
     if (peel) {
         /* the middle of a row, [a, b), where no periodic read wraps in the inner dimension */
         fprintf(o, "    int64_t a = 0, b = n%d;\n", L);
@@ -154,7 +155,7 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
         fprintf(o, "    if (a > n%d)\n        a = n%d;\n    if (b < a)\n        b = a;\n", L, L);
     }
     if (!(peel && B == 1)) {
-        fprintf(o, "    #pragma omp parallel for schedule(static) if (");
+        fprintf(o, "    #pragma omp parallel for%s schedule(static) if (parallel: ", B == 1 && k->simd ? " simd" : "");
         for (int d = 0; d < B; d++)
             fprintf(o, "%sn%d", d ? " * " : "", d);
         fprintf(o, " > TYL_PAR_MIN)\n");
@@ -177,17 +178,17 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
         const char *ranges[3][2] = {{"0", "a"}, {"a", "b"}, {"b", arena_printf(&util_arena, "n%d", L)}};
         for (int seg = 0; seg < 3; seg++) {
             if (B == 1 && seg == 1)
-                fprintf(o, "    #pragma omp parallel for schedule(static) if (b - a > TYL_PAR_MIN)\n");
+                fprintf(o, "    #pragma omp parallel for%s schedule(static) if (parallel: b - a > TYL_PAR_MIN)\n",
+                        k->simd ? " simd" : "");
+            else
+                emit_c_simd(o, ind, k);
             fprintf(o, "%*sfor (int64_t i%d = %s; i%d < %s; i%d++) {\n", ind, "", L, ranges[seg][0], L,
                     ranges[seg][1], L);
             print_lines(o, ind + 4, seg == 1 ? fast.s : body.s);
             fprintf(o, "%*s}\n", ind, "");
         }
     } else {
-        fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)%s\n", ind, "", L, L, L, L, k->nt > 1 ? " {" : "");
-        print_lines(o, ind + 4, body.s);
-        if (k->nt > 1)
-            fprintf(o, "%*s}\n", ind, "");
+        emit_c_inner_loop(o, ind, k, body.s);
     }
     if (B > 1)
         fprintf(o, "%*s}\n", 4 * (B - 1), "");

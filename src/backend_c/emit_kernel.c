@@ -121,6 +121,8 @@ void emit_kernel_body(strbuf *b, kctx *k, const char *rowsuf)
         ir_view *t = k->sw[j]->target;
         if (k->cuda) {
             emit_access(&lhs, k, -1 - j, t);
+        } else if (k->stream_buf && (k->stream >> j & 1)) {
+            sb_printf(&lhs, "tyl_b%d[i%d - tyl_c]", j + 1, k->B - 1);
         } else {
             int L = k->B - 1;
             emit_operand_name(&lhs, k, -1 - j);
@@ -139,3 +141,78 @@ void emit_kernel_body(strbuf *b, kctx *k, const char *rowsuf)
     }
 }
 
+
+/* Body lines at indentation ind (body: lines ending in '\n'). */
+static void print_body(FILE *o, int ind, const char *body)
+{
+    for (const char *p = body; *p;) {
+        const char *e = strchr(p, '\n');
+        fprintf(o, "%*s%.*s\n", ind, "", (int)(e - p), p);
+        p = e + 1;
+    }
+}
+
+void emit_c_simd(FILE *o, int ind, kctx *k)
+{
+    if (k->simd)
+        fprintf(o, "%*s#pragma omp simd\n", ind, "");
+}
+
+void emit_c_stream_decision(FILE *o, kctx *k)
+{
+    if (!k->stream)
+        return;
+    fprintf(o, "    const int tyl_st = tyl_mem_stream(");
+    for (int d = 0; d < k->B; d++)
+        fprintf(o, "%sn%d", d ? " * " : "", d);
+    fprintf(o, ", %d);\n", k->point_bytes);
+}
+
+static void row_loop(FILE *o, int ind, kctx *k, const char *lo, const char *hi, const char *body)
+{
+    int L = k->B - 1, multi = strchr(body, '\n')[1] != 0;
+    if (k->B > 1) /* a 1-D loop is the parallel loop itself: "parallel for simd" */
+        emit_c_simd(o, ind, k);
+    fprintf(o, "%*sfor (int64_t i%d = %s; i%d < %s; i%d++)%s\n", ind, "", L, lo, L, hi, L, multi ? " {" : "");
+    print_body(o, ind + 4, body);
+    if (multi)
+        fprintf(o, "%*s}\n", ind, "");
+}
+
+/* The row in chunks: the streamed targets' values into small buffers (SIMD lanes, in the L1
+ * cache), each chunk then stored around the caches (tyl_stream_*, aligned non-temporal stores),
+ * and a fence after the row so the stores are visible before the threads' barrier. */
+void emit_c_inner_loop(FILE *o, int ind, kctx *k, const char *body)
+{
+    int L = k->B - 1;
+    const char *n = arena_printf(&util_arena, "n%d", L);
+    if (!k->stream) {
+        row_loop(o, ind, k, "0", n, body);
+        return;
+    }
+    strbuf sb = {0};
+    k->stream_buf = 1;
+    emit_kernel_body(&sb, k, "r");
+    k->stream_buf = 0;
+    fprintf(o, "%*sif (tyl_st) {\n", ind, "");
+    fprintf(o, "%*sfor (int64_t tyl_c = 0; tyl_c < %s; tyl_c += TYL_STREAM_CHUNK) {\n", ind + 4, "", n);
+    fprintf(o, "%*sconst int64_t tyl_e = %s - tyl_c < TYL_STREAM_CHUNK ? %s : tyl_c + TYL_STREAM_CHUNK;\n", ind + 8,
+            "", n, n);
+    for (int j = 0; j < k->nt; j++)
+        if (k->stream >> j & 1)
+            fprintf(o, "%*s_Alignas(64) %s tyl_b%d[TYL_STREAM_CHUNK];\n", ind + 8, "",
+                    ir_type_c(k->sw[j]->target->arr->type), j + 1);
+    row_loop(o, ind + 8, k, "tyl_c", "tyl_e", sb.s);
+    for (int j = 0; j < k->nt; j++)
+        if (k->stream >> j & 1) {
+            strbuf nm = {0};
+            emit_operand_name(&nm, k, -1 - j);
+            fprintf(o, "%*styl_stream_%s(%sr + tyl_c, tyl_b%d, tyl_e - tyl_c);\n", ind + 8, "",
+                    k->sw[j]->target->arr->type == T_F32 ? "f32" : "f64", nm.s, j + 1);
+            sb_free(&nm);
+        }
+    fprintf(o, "%*s}\n%*styl_stream_fence();\n%*s} else {\n", ind + 4, "", ind + 4, "", ind, "");
+    row_loop(o, ind + 4, k, "0", n, body);
+    fprintf(o, "%*s}\n", ind, "");
+    sb_free(&sb);
+}

@@ -78,7 +78,8 @@ static const char *usage =
     "  MPICC            the MPI wrapper asked for MPI's flags (default mpicc; --showme:compile and\n"
     "                   --showme:link, or -compile_info and -link_info)\n"
     "  CFLAGS           C compiler flags (default -O3 -march=native; -std=c11 -fopenmp\n"
-    "                   -ffp-contract=off -fno-math-errno -fwrapv are always given)\n"
+    "                   -ffp-contract=off -fno-math-errno -fno-trapping-math -fwrapv are always\n"
+    "                   given)\n"
     "  LDFLAGS          flags for linking an executable (C and CUDA)\n"
     "  NVCC             the CUDA compiler (default nvcc)\n"
     "  NVCCFLAGS        extra CUDA compiler flags\n"
@@ -97,7 +98,7 @@ static const struct {
     {"sched_ids", pass_sched_ids},         {"sched_exchange", pass_sched_exchange},
     {"sched_parts", pass_sched_parts},     {"sched_dirty", pass_sched_dirty},
     {"sched_graph", pass_sched_graph},     {"sched_steps", pass_sched_steps},
-    {"sched_ckpt", pass_sched_ckpt},
+    {"sched_ckpt", pass_sched_ckpt},       {"sched_vec", pass_sched_vec},
 };
 
 static int ends_with(const char *s, const char *suf)
