@@ -154,12 +154,8 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
         }
         fprintf(o, "    if (a > n%d)\n        a = n%d;\n    if (b < a)\n        b = a;\n", L, L);
     }
-    if (!(peel && B == 1)) {
-        fprintf(o, "    #pragma omp parallel for%s schedule(static) if (parallel: ", B == 1 && k->simd ? " simd" : "");
-        for (int d = 0; d < B; d++)
-            fprintf(o, "%sn%d", d ? " * " : "", d);
-        fprintf(o, " > TYL_PAR_MIN)\n");
-    }
+    if (!(peel && B == 1))
+        emit_c_parallel(o, k);
     for (int d = 0; d < B - 1; d++) {
         fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)%s\n", 4 * (d + 1), "", d, d, d, d,
                 d == B - 2 ? " {" : "");
@@ -192,6 +188,7 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
     }
     if (B > 1)
         fprintf(o, "%*s}\n", 4 * (B - 1), "");
+    emit_c_parallel_end(o, k);
     fprintf(o, "}\n\n");
     sb_free(&body);
     sb_free(&fast);

@@ -72,6 +72,11 @@ void emit_c_stream_decision(FILE *o, kctx *k);
 void emit_c_inner_loop(FILE *o, int ind, kctx *k, const char *body);
 /* "#pragma omp simd" at indentation ind when the schedule allows it (the middle of a row). */
 void emit_c_simd(FILE *o, int ind, kctx *k);
+/* C: the parallel loop over the outer dimension ("parallel for", "parallel for simd" in 1-D);
+ * with streamed stores a parallel region whose threads fence their stores before its barrier,
+ * closed by emit_c_parallel_end after the loop nest. */
+void emit_c_parallel(FILE *o, kctx *k);
+void emit_c_parallel_end(FILE *o, kctx *k);
 /* Reductions: the identity of s->op for s->var->type, and "acc = combine(acc, v);". */
 const char *emit_red_identity(ir_stmt *s);
 void emit_red_combine(FILE *o, ir_stmt *s, const char *acc, const char *v);

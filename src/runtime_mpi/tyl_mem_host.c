@@ -180,8 +180,13 @@ void tyl_mem_release_scratch(void)
 /* ---- non-temporal stores (tyles.h) ---------------------------------------------------------- */
 
 /* The bytes above which a sweep streams its stores: TYLES_STREAM=0 never (-1), =1 always (0),
- * TYLES_STREAM_BYTES=N, else the last-level cache as the C library reports it (the whole
- * cache, shared by the cores: a sweep larger than it cannot find what it wrote still cached). */
+ * TYLES_STREAM_BYTES=N, else the last-level cache as the C library reports it (a sweep larger
+ * than it cannot find what it wrote still cached), but at most STREAM_CAP: the 96-504 MiB L3
+ * of large server parts is shared with every other process (and virtual machine) on the socket,
+ * and the share one gets is not reported. On such a machine (2 vCPUs, 480 MiB L3 reported),
+ * streamed stores lost at a 32 MiB sweep (Burgers 1024^2, 0.6x) and gained from 64 MiB on
+ * (Jacobi 2048^2 1.13x, Burgers 2048^2 1.5x, Jacobi 4096^2 1.11x; issue 14). */
+#define STREAM_CAP (48ll << 20)
 static atomic_llong stream_min = -2; /* -2: not read yet */
 
 static long long stream_threshold(void)
@@ -203,7 +208,7 @@ static long long stream_threshold(void)
     if (llc <= 0)
         llc = sysconf(_SC_LEVEL2_CACHE_SIZE);
 #endif
-    return llc > 0 ? llc : 32ll << 20;
+    return llc > 0 && llc < STREAM_CAP ? llc : STREAM_CAP;
 }
 
 int tyl_mem_stream(int64_t points, int point_bytes)
