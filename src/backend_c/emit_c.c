@@ -7,17 +7,21 @@
  *     static void tyl_k1(int64_t n0, int64_t n1, double *restrict w, int64_t w_s0,
  *                        const double *restrict r1, int64_t r1_s0, double s1)
  *     {
- *         #pragma omp parallel for schedule(static) if (n0 * n1 > TYL_PAR_MIN)
+ *         #pragma omp parallel for schedule(static) if (parallel: n0 * n1 > TYL_PAR_MIN)
  *         for (int64_t i0 = 0; i0 < n0; i0++) {
  *             double *restrict wr = w + i0 * w_s0;
  *             const double *restrict r1r = r1 + i0 * r1_s0;
+ *             #pragma omp simd
  *             for (int64_t i1 = 0; i1 < n1; i1++)
  *                 wr[i1] = s1 * r1r[i1];
  *         }
  *     }
  *
  * Inner strides that are 1 at compile time (the last array dimension, step 1) are written as
- * plain indexing so the inner loop vectorises. Scalar subexpressions are evaluated once before
+ * plain indexing so the inner loop vectorises; "omp simd" (sched->simd, pass_sched_vec) spares
+ * it the run-time alias tests the C compiler would otherwise need (restrict does not survive
+ * OpenMP's outlining), and a kernel whose targets may be streamed (sched->stream) also has a
+ * variant of the inner loop that stores around the caches (emit_kernel.c). Scalar subexpressions are evaluated once before
  * the call, in source order, and passed by value. The host program is emit_host.c's.
  */
 #include "emit_c.h"
