@@ -267,6 +267,8 @@ check-programs: bin/tylesc lib/libtyles.a
 	    --np 1,2,3,4 -j $(JOBS)
 	@echo "== IR tests (what the passes establish)"
 	@sh tests/ir/run.sh bin/tylesc
+	@echo "== vectorised kernels: hot loops packed at 256 bits (gcc, clang), simd/stream schedule, streamed stores"
+	@sh tests/vec/run.sh bin/tylesc
 	@echo "== run-time np.load errors"
 	@sh tests/runtime_errors/npy_inputs.sh bin/tylesc
 	@echo "== hostile file names and strings (escaping into the generated source)"

@@ -64,8 +64,9 @@ def vector_report(exe, c_source, tyl_source):
     comment tylesc writes above each) is indented, i.e. inside the time loop: those are
     the hot ones; initialisation is not.  In each, an innermost loop is a range of
     instructions from a backward jump's target to the jump, containing no other; its
-    floating-point arithmetic instructions are counted, packed (...pd/...ps, width from the
-    widest xmm/ymm/zmm register named) or scalar (...sd/...ss).  The kernel's main loop is
+    floating-point arithmetic instructions are read, packed (...pd/...ps, width from the
+    widest xmm/ymm/zmm register named) or scalar (...sd/...ss), and those at its widest
+    width counted.  The kernel's main loop is
     the one with the most (see _main_loop); the kernel is vectorised at that loop's width.
     (A scalar copy next to a vector loop, the remainder or an alias-check fallback, is
     not reported: the two cannot be told apart from the assembly alone.)
@@ -79,12 +80,20 @@ def vector_report(exe, c_source, tyl_source):
         return {"width": None, "text": "? (objdump: %s)" % e}
     wanted = _c_functions(c_source)
     tyl_lines = tyl_source.splitlines()
-    funcs, cur = {}, None
+    funcs, cur, owner = {}, None, None
     for line in dis.splitlines():
         m = _FUNC_RE.match(line)
         if m:
             name = m.group(1)
-            cur = name if name.split(".")[0] in wanted else None
+            if name.split(".")[0] in wanted:
+                # clang inlines tyl_kN into tyl_runN, the caller the generated C defines
+                owner = re.sub(r"^tyl_run(\d+)$", r"tyl_k\1", name.split(".")[0])
+                cur = name
+            elif name.startswith(".omp_outlined") and owner:
+                # clang's outlined OpenMP body follows the function it was outlined from
+                cur = owner + "." + name
+            else:
+                cur = owner = None
             if cur:
                 funcs[cur] = []
             continue
@@ -93,22 +102,25 @@ def vector_report(exe, c_source, tyl_source):
             funcs[cur].append((int(m.group(1), 16), m.group(2), m.group(3)))
     per_kernel, dtype = {}, None  # .tyl line -> [(fp count, width)]
     for name, insns in funcs.items():
-        stmt = _c_statement(c_source, name.split(".")[0])
+        stmt = _c_statement(c_source, re.sub(r"^tyl_run(\d+)$", r"tyl_k\1", name.split(".")[0]))
         if not stmt or not (0 < stmt[1] <= len(tyl_lines)) \
                 or not tyl_lines[stmt[1] - 1][:1].isspace():
             continue
         for first, last in _loops(insns):
-            count, width = 0, 0
+            widths = []
             for _, op, args in insns[first:last + 1]:
                 m = _FP_RE.match(op)
                 if not m:
                     continue
-                count += 1
                 dtype = dtype or m.group(2)
-                if m.group(1) == "p":
-                    width = max([width] + [_WIDTH[r] for r in re.findall(r"%([xyz]mm)\d+", args)])
-            if count:
-                per_kernel.setdefault(stmt[1], []).append((count, width))
+                widths.append(max([_WIDTH[r] for r in re.findall(r"%([xyz]mm)\d+", args)])
+                              if m.group(1) == "p" else 0)
+            if widths:
+                # counted at the loop's widest width only: a remainder (gcc's epilogue, a few
+                # narrower packed and scalar copies of the body, unrolled) then weighs no more
+                # than the vector loop it finishes
+                width = max(widths)
+                per_kernel.setdefault(stmt[1], []).append((widths.count(width), width))
     if not per_kernel:
         return {"width": None, "text": "no arithmetic loop found in the time loop"}
     kernels = {line: _main_loop(loops) for line, loops in sorted(per_kernel.items())}
@@ -127,3 +139,78 @@ def vector_report(exe, c_source, tyl_source):
                          for w in widths)
     return {"width": narrow, "dtype": "f%d" % bits,
             "kernels": {l: w for l, (w, _) in kernels.items()}, "text": text}
+
+
+def _compile_report(tylesc, tyl, cc, cflags, workdir, all_kernels):
+    """Compile one .tyl to an object with `cc` and report on it: (report dict, notes)."""
+    import os
+    base = os.path.join(workdir, "%s_%s" % (os.path.splitext(os.path.basename(tyl))[0], cc))
+    subprocess.run([tylesc, tyl, "-o", base + ".c"], check=True)
+    inc = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src", "runtime_mpi")
+    flags = ["-std=c11", "-fopenmp", "-ffp-contract=off", "-fno-math-errno", "-fno-trapping-math", "-fwrapv",
+             "-DTYL_NO_MPI",
+             "-I" + inc] + cflags
+    info = []
+    if os.path.basename(cc).startswith("gcc"):
+        info = ["-fopt-info-vec-optimized"]
+    r = subprocess.run([cc] + flags + info + ["-c", base + ".c", "-o", base + ".o"],
+                       capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError("%s failed on %s:\n%s" % (cc, base + ".c", r.stderr))
+    with open(base + ".c") as f:
+        c_src = f.read()
+    with open(tyl) as f:
+        tyl_src = f.read()
+    if all_kernels:  # every kernel counts as hot: indent each statement line the C names
+        tyl_src = "\n".join(" " + l for l in tyl_src.splitlines())
+    notes = []
+    # gcc says so when a loop only vectorised behind a run-time alias test
+    for line in r.stderr.splitlines():
+        if "possible aliasing" in line or "versioning for alias" in line:
+            notes.append(line.strip())
+    return vector_report(base + ".o", c_src, tyl_src), notes
+
+
+def main(argv=None):
+    import argparse
+    import os
+    import sys
+    import tempfile
+    ap = argparse.ArgumentParser(description="Compile .tyl programs with tylesc and a C compiler and "
+                                 "say, from the object's assembly, whether each kernel's hot loop is "
+                                 "vectorised (exit status 1 if one is scalar or needs an alias test, "
+                                 "with --require)")
+    ap.add_argument("programs", nargs="+")
+    ap.add_argument("--tylesc", default="bin/tylesc")
+    ap.add_argument("--cc", default="gcc,clang", help="compilers, comma-separated (missing ones skipped)")
+    ap.add_argument("--cflags", default="-O3 -march=x86-64-v3")
+    ap.add_argument("--all-kernels", action="store_true",
+                    help="every kernel with arithmetic, not only those inside a loop")
+    ap.add_argument("--require", type=int, default=0, metavar="BITS",
+                    help="fail unless every reported kernel is vectorised at least this wide")
+    a = ap.parse_args(argv)
+    import shutil
+    bad = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for cc in a.cc.split(","):
+            if not shutil.which(cc):
+                print("%s: not found, skipped" % cc)
+                continue
+            for prog in a.programs:
+                try:
+                    rep, notes = _compile_report(a.tylesc, prog, cc, a.cflags.split(), tmp, a.all_kernels)
+                except (RuntimeError, subprocess.CalledProcessError) as e:
+                    print("FAIL %s [%s]: %s" % (prog, cc, e))
+                    bad += 1
+                    continue
+                ok = rep.get("width") is not None and rep["width"] >= a.require and not notes
+                if a.require and not ok:
+                    bad += 1
+                print("%s %s [%s]: %s" % ("PASS" if ok or not a.require else "FAIL", prog, cc, rep["text"]))
+                for n in notes:
+                    print("    run-time alias test: %s" % n)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

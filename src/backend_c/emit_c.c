@@ -7,17 +7,21 @@
  *     static void tyl_k1(int64_t n0, int64_t n1, double *restrict w, int64_t w_s0,
  *                        const double *restrict r1, int64_t r1_s0, double s1)
  *     {
- *         #pragma omp parallel for schedule(static) if (n0 * n1 > TYL_PAR_MIN)
+ *         #pragma omp parallel for schedule(static) if (parallel: n0 * n1 > TYL_PAR_MIN)
  *         for (int64_t i0 = 0; i0 < n0; i0++) {
  *             double *restrict wr = w + i0 * w_s0;
  *             const double *restrict r1r = r1 + i0 * r1_s0;
+ *             #pragma omp simd
  *             for (int64_t i1 = 0; i1 < n1; i1++)
  *                 wr[i1] = s1 * r1r[i1];
  *         }
  *     }
  *
  * Inner strides that are 1 at compile time (the last array dimension, step 1) are written as
- * plain indexing so the inner loop vectorises. Scalar subexpressions are evaluated once before
+ * plain indexing so the inner loop vectorises; "omp simd" (sched->simd, pass_sched_vec) spares
+ * it the run-time alias tests the C compiler would otherwise need (restrict does not survive
+ * OpenMP's outlining), and a kernel whose targets may be streamed (sched->stream) also has a
+ * variant of the inner loop that stores around the caches (emit_kernel.c). Scalar subexpressions are evaluated once before
  * the call, in source order, and passed by value. The host program is emit_host.c's.
  */
 #include "emit_c.h"
@@ -139,6 +143,7 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
     fprintf(o, "\n{\n");
     unused_offsets(o, k);
     fprintf(o, "#line %d %s\n", s->l.line, emit_file_literal());
+    emit_c_stream_decision(o, k);
     if (peel) {
         /* the middle of a row, [a, b), where no periodic read wraps in the inner dimension */
         fprintf(o, "    int64_t a = 0, b = n%d;\n", L);
@@ -153,12 +158,8 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
         }
         fprintf(o, "    if (a > n%d)\n        a = n%d;\n    if (b < a)\n        b = a;\n", L, L);
     }
-    if (!(peel && B == 1)) {
-        fprintf(o, "    #pragma omp parallel for schedule(static) if (");
-        for (int d = 0; d < B; d++)
-            fprintf(o, "%sn%d", d ? " * " : "", d);
-        fprintf(o, " > TYL_PAR_MIN)\n");
-    }
+    if (!(peel && B == 1))
+        emit_c_parallel(o, k);
     for (int d = 0; d < B - 1; d++) {
         fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)%s\n", 4 * (d + 1), "", d, d, d, d,
                 d == B - 2 ? " {" : "");
@@ -177,20 +178,21 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
         const char *ranges[3][2] = {{"0", "a"}, {"a", "b"}, {"b", arena_printf(&util_arena, "n%d", L)}};
         for (int seg = 0; seg < 3; seg++) {
             if (B == 1 && seg == 1)
-                fprintf(o, "    #pragma omp parallel for schedule(static) if (b - a > TYL_PAR_MIN)\n");
+                fprintf(o, "    #pragma omp parallel for%s schedule(static) if (parallel: b - a > TYL_PAR_MIN)\n",
+                        k->simd ? " simd" : "");
+            else
+                emit_c_simd(o, ind, k);
             fprintf(o, "%*sfor (int64_t i%d = %s; i%d < %s; i%d++) {\n", ind, "", L, ranges[seg][0], L,
                     ranges[seg][1], L);
             print_lines(o, ind + 4, seg == 1 ? fast.s : body.s);
             fprintf(o, "%*s}\n", ind, "");
         }
     } else {
-        fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)%s\n", ind, "", L, L, L, L, k->nt > 1 ? " {" : "");
-        print_lines(o, ind + 4, body.s);
-        if (k->nt > 1)
-            fprintf(o, "%*s}\n", ind, "");
+        emit_c_inner_loop(o, ind, k, body.s);
     }
     if (B > 1)
         fprintf(o, "%*s}\n", 4 * (B - 1), "");
+    emit_c_parallel_end(o, k);
     fprintf(o, "}\n\n");
     sb_free(&body);
     sb_free(&fast);

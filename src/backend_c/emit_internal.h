@@ -28,6 +28,10 @@ typedef struct kctx {
     vec reads;          /* ir_view*: one kernel parameter each */
     vec scalars;        /* ir_expr*: hoisted scalar subexpressions */
     int uses_index;     /* the kernel reads sweep indices: it takes the part's origin o0.. */
+    int simd;           /* C: the innermost loop runs as SIMD lanes (sched->simd) */
+    unsigned stream;    /* C: targets whose stores may bypass the caches (sched->stream) */
+    int point_bytes;    /* the bytes one point moves, for the run time's decision to stream */
+    int stream_buf;     /* while printing the streamed variant: those targets go to a buffer */
 } kctx;
 
 typedef struct ectx ectx; /* the host program being printed (below) */
@@ -62,6 +66,18 @@ void emit_line_comment(FILE *o, int line);  /* a comment naming PATH:LINE and th
 void emit_row_pointers(FILE *o, kctx *k, int d, int ind, const char *restrict_kw);
 int emit_has_wrap(ir_view *v);            /* a periodic (np.roll) dimension */
 void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *restrict_kw);
+/* C: the run time's decision to stream (a local tyl_st), printed before the loop nest when the
+ * schedule allows it; then the innermost loop over the whole row, with body (its lines, the
+ * text of emit_kernel_body), at indentation ind: SIMD lanes, and the streamed variant. */
+void emit_c_stream_decision(FILE *o, kctx *k);
+void emit_c_inner_loop(FILE *o, int ind, kctx *k, const char *body);
+/* "#pragma omp simd" at indentation ind when the schedule allows it (the middle of a row). */
+void emit_c_simd(FILE *o, int ind, kctx *k);
+/* C: the parallel loop over the outer dimension ("parallel for", "parallel for simd" in 1-D);
+ * with streamed stores a parallel region whose threads fence their stores before its barrier,
+ * closed by emit_c_parallel_end after the loop nest. */
+void emit_c_parallel(FILE *o, kctx *k);
+void emit_c_parallel_end(FILE *o, kctx *k);
 /* Reductions: the identity of s->op for s->var->type, and "acc = combine(acc, v);". */
 const char *emit_red_identity(ir_stmt *s);
 void emit_red_combine(FILE *o, ir_stmt *s, const char *acc, const char *v);
@@ -97,6 +113,7 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s);
 /* Library mode (emit_lib.c): prints the statements it claims (returns 1), before emit_stmt. */
 extern int (*emit_stmt_hook)(ectx *c, int ind, ir_stmt *s);
 void emit_layouts(FILE *out, const ir_program *p); /* the tyl_layout table */
+void emit_preamble(FILE *out, int cuda);           /* version check, TYL_PAR_MIN, clang's simd remark */
 /* Each #line to the .tyl covers one C line; the generated file's own lines follow it. */
 void emit_sync_lines(FILE *in, FILE *out);
 void emit_block(ectx *c, int ind, vec *body);

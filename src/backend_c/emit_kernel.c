@@ -121,6 +121,8 @@ void emit_kernel_body(strbuf *b, kctx *k, const char *rowsuf)
         ir_view *t = k->sw[j]->target;
         if (k->cuda) {
             emit_access(&lhs, k, -1 - j, t);
+        } else if (k->stream_buf && (k->stream >> j & 1)) {
+            sb_printf(&lhs, "tyl_b%d[i%d - tyl_c]", j + 1, k->B - 1);
         } else {
             int L = k->B - 1;
             emit_operand_name(&lhs, k, -1 - j);
@@ -139,3 +141,114 @@ void emit_kernel_body(strbuf *b, kctx *k, const char *rowsuf)
     }
 }
 
+
+/* Body lines at indentation ind (body: lines ending in '\n'). */
+static void print_body(FILE *o, int ind, const char *body)
+{
+    for (const char *p = body; *p;) {
+        const char *e = strchr(p, '\n');
+        fprintf(o, "%*s%.*s\n", ind, "", (int)(e - p), p);
+        p = e + 1;
+    }
+}
+
+void emit_c_simd(FILE *o, int ind, kctx *k)
+{
+    if (k->simd)
+        fprintf(o, "%*s#pragma omp simd\n", ind, "");
+}
+
+void emit_c_stream_decision(FILE *o, kctx *k)
+{
+    if (!k->stream)
+        return;
+    fprintf(o, "    const int tyl_st = tyl_mem_stream(");
+    for (int d = 0; d < k->B; d++)
+        fprintf(o, "%sn%d", d ? " * " : "", d);
+    fprintf(o, ", %d);\n", k->point_bytes);
+}
+
+static void row_loop(FILE *o, int ind, kctx *k, const char *lo, const char *hi, const char *body)
+{
+    int L = k->B - 1, multi = strchr(body, '\n')[1] != 0;
+    if (k->B > 1) /* a 1-D loop is the parallel loop itself: "parallel for simd" */
+        emit_c_simd(o, ind, k);
+    fprintf(o, "%*sfor (int64_t i%d = %s; i%d < %s; i%d++)%s\n", ind, "", L, lo, L, hi, L, multi ? " {" : "");
+    print_body(o, ind + 4, body);
+    if (multi)
+        fprintf(o, "%*s}\n", ind, "");
+}
+
+/* The row in chunks: the streamed targets' values into small buffers (SIMD lanes, in the L1
+ * cache), each chunk then stored around the caches (tyl_stream_*, aligned non-temporal stores).
+ * Every chunk but a row's first begins on a cache line of the first streamed target, so no line
+ * is written partly by plain and partly by non-temporal stores except at the row's two ends
+ * (chunks of 512 from the row's start cost Jacobi 2-D float32 4096^2 a fifth of its speed).
+ * The fence comes once per thread, at the end of its share (emit_c_parallel_end): after each
+ * row it cost 20-30% in 3-D, whose rows are short. */
+void emit_c_inner_loop(FILE *o, int ind, kctx *k, const char *body)
+{
+    int L = k->B - 1;
+    const char *n = arena_printf(&util_arena, "n%d", L);
+    if (!k->stream) {
+        row_loop(o, ind, k, "0", n, body);
+        return;
+    }
+    strbuf sb = {0};
+    k->stream_buf = 1;
+    emit_kernel_body(&sb, k, "r");
+    k->stream_buf = 0;
+    strbuf a = {0}; /* the first streamed target: its chunks begin on cache lines */
+    for (int j = 0; j < k->nt && !a.s; j++)
+        if (k->stream >> j & 1)
+            emit_operand_name(&a, k, -1 - j);
+    fprintf(o, "%*sif (tyl_st) {\n", ind, "");
+    fprintf(o, "%*sfor (int64_t tyl_c = 0, tyl_e; tyl_c < %s; tyl_c = tyl_e) {\n", ind + 4, "", n);
+    fprintf(o, "%*styl_e = tyl_c + TYL_STREAM_CHUNK - (int64_t)((uintptr_t)(%sr + tyl_c) %% 64 / sizeof *%sr);\n",
+            ind + 8, "", a.s, a.s);
+    fprintf(o, "%*sif (tyl_e > %s)\n%*styl_e = %s;\n", ind + 8, "", n, ind + 12, "", n);
+    sb_free(&a);
+    for (int j = 0; j < k->nt; j++)
+        if (k->stream >> j & 1)
+            fprintf(o, "%*s_Alignas(64) %s tyl_b%d[TYL_STREAM_CHUNK];\n", ind + 8, "",
+                    ir_type_c(k->sw[j]->target->arr->type), j + 1);
+    row_loop(o, ind + 8, k, "tyl_c", "tyl_e", sb.s);
+    for (int j = 0; j < k->nt; j++)
+        if (k->stream >> j & 1) {
+            strbuf nm = {0};
+            emit_operand_name(&nm, k, -1 - j);
+            fprintf(o, "%*styl_stream_%s(%sr + tyl_c, tyl_b%d, tyl_e - tyl_c);\n", ind + 8, "",
+                    k->sw[j]->target->arr->type == T_F32 ? "f32" : "f64", nm.s, j + 1);
+            sb_free(&nm);
+        }
+    fprintf(o, "%*s}\n%*s} else {\n", ind + 4, "", ind, "");
+    row_loop(o, ind + 4, k, "0", n, body);
+    fprintf(o, "%*s}\n", ind, "");
+    sb_free(&sb);
+}
+
+static void par_cond(FILE *o, kctx *k)
+{
+    fprintf(o, "if (parallel: ");
+    for (int d = 0; d < k->B; d++)
+        fprintf(o, "%sn%d", d ? " * " : "", d);
+    fprintf(o, " > TYL_PAR_MIN)\n");
+}
+
+void emit_c_parallel(FILE *o, kctx *k)
+{
+    if (k->stream) {
+        fprintf(o, "    #pragma omp parallel ");
+        par_cond(o, k);
+        fprintf(o, "    {\n    #pragma omp for schedule(static) nowait\n");
+        return;
+    }
+    fprintf(o, "    #pragma omp parallel for%s schedule(static) ", k->B == 1 && k->simd ? " simd" : "");
+    par_cond(o, k);
+}
+
+void emit_c_parallel_end(FILE *o, kctx *k)
+{
+    if (k->stream) /* before the region's barrier: no thread reads a row still in flight */
+        fprintf(o, "    if (tyl_st)\n        tyl_stream_fence();\n    }\n");
+}

@@ -205,6 +205,9 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
     k.restrict_ok = !h->alias_check && !(s->kind == S_FUSED && s->aliased);
     k.w_reads = h->scratch == SCR_NONE;
     k.cuda = c->t->cuda;
+    k.simd = h->simd;
+    k.stream = h->stream;
+    k.point_bytes = h->point_bytes;
     int first = !c->written[h->kernel];
     FILE *kf = first ? c->kf : c->sink;
     c->written[h->kernel] = 1;

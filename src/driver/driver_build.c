@@ -191,6 +191,9 @@ int drv_build(const char *src, const char *out, const drv_opts *o)
         vec_push(&argv, "-fopenmp");
         vec_push(&argv, "-ffp-contract=off");
         vec_push(&argv, "-fno-math-errno");
+        /* selects (np.where) in a loop are then blended in SIMD lanes: gcc otherwise keeps a
+         * branch around arithmetic that might trap; the values are the same */
+        vec_push(&argv, "-fno-trapping-math");
         vec_push(&argv, "-fwrapv");
         push_words(&argv, env_or("CFLAGS", "-O3 -march=native"));
         if (o->no_mpi)

@@ -82,7 +82,8 @@ static const char *usage =
     "  MPICC            the MPI wrapper asked for MPI's flags (default mpicc; --showme:compile and\n"
     "                   --showme:link, or -compile_info and -link_info)\n"
     "  CFLAGS           C compiler flags (default -O3 -march=native; -std=c11 -fopenmp\n"
-    "                   -ffp-contract=off -fno-math-errno -fwrapv are always given)\n"
+    "                   -ffp-contract=off -fno-math-errno -fno-trapping-math -fwrapv are always\n"
+    "                   given)\n"
     "  LDFLAGS          flags for linking an executable (C and CUDA)\n"
     "  AR               the archiver for --lib -o libNAME.a (default ar)\n"
     "  NVCC             the CUDA compiler (default nvcc)\n"
@@ -102,7 +103,7 @@ static const struct {
     {"sched_ids", pass_sched_ids},         {"sched_exchange", pass_sched_exchange},
     {"sched_parts", pass_sched_parts},     {"sched_dirty", pass_sched_dirty},
     {"sched_graph", pass_sched_graph},     {"sched_steps", pass_sched_steps},
-    {"sched_ckpt", pass_sched_ckpt},
+    {"sched_ckpt", pass_sched_ckpt},       {"sched_vec", pass_sched_vec},
 };
 
 /* The schedule passes on a program after pass_halo (library mode runs them too, lib_mode.c). */

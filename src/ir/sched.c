@@ -72,8 +72,13 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
                 CHECK(!(h->dirty >> j & 1) == !ir_slot_dist(w->target->arr), "dirty mark of a replicated array, or none of a distributed one");
             }
             CHECK(h->graph_period == 0 && h->ck == -1 && !h->progress, "loop facts on a kernel");
+            if (done & SCHED_VEC)
+                CHECK(h->simd == (s->kind != S_REDUCE && !p->sched->cuda), "simd on a reduction or a CUDA kernel");
+            CHECK(!h->stream || (h->simd && h->point_bytes > 0 && h->scratch != SCR_BOX && (nt >= 32 || h->stream >> nt == 0)),
+                  "stream mark of no target, of a scratch box, or without simd");
         } else if (s->kind == S_FOR || s->kind == S_WHILE) {
             CHECK(h, "a loop without a schedule");
+            CHECK(!h->simd && !h->stream, "simd or stream marks on a loop");
             CHECK(h->graph_period >= 0 && (!h->graph_period || (p->sched->cuda && s->kind == S_FOR)),
                   "a CUDA graph on a plain loop");
             CHECK(h->ck == -1 || (top && !h->graph_period), "a checkpointed loop that is not a time loop");
@@ -140,6 +145,15 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
             for (int j = 0; j < 32; j++)
                 if (h->dirty >> j & 1)
                     fprintf(o, " %s", target_name(s, j));
+        }
+        if (h->simd) { /* a line of its own: the '# sched' lines stay as they were */
+            fprintf(o, "\n%*s# vec simd inner loop", ind * 2, "");
+            if (h->stream) {
+                fprintf(o, ", %d bytes a point; large: stream", h->point_bytes);
+                for (int j = 0; j < 32; j++)
+                    if (h->stream >> j & 1)
+                        fprintf(o, " %s", target_name(s, j));
+            }
         }
     } else {
         fprintf(o, " loop");

@@ -38,6 +38,14 @@ typedef struct ir_sched {
                             the target's buffer at run time (M_CHECKED) */
     unsigned dirty;      /* pass_sched_dirty: bit j: target j's array is distributed and its halo
                             copies are stale after the sweep */
+    int simd;            /* pass_sched_vec (C, S_SWEEP, S_FUSED): no point of the innermost loop
+                            reads or writes an element another point writes, so its iterations
+                            may run as SIMD lanes (#pragma omp simd) without alias checks */
+    unsigned stream;     /* pass_sched_vec: bit j: nothing in the kernel reads target j's memory
+                            and it is written in contiguous f64/f32 rows, so its stores may
+                            bypass the caches; the run time decides by size (tyl_mem_stream) */
+    int point_bytes;     /* pass_sched_vec (stream != 0): bytes one point of the box moves (the
+                            element sizes of the distinct arrays the kernel touches), its input */
     /* S_FOR, S_WHILE */
     int graph_period;    /* pass_sched_graph: > 0: the loop is captured in a CUDA graph of that
                             many iterations and replayed (CUDA only, S_FOR) */
@@ -50,7 +58,7 @@ typedef struct ir_sched {
 
 /* The schedule passes that have run (ir_sched_verify checks what they established). */
 enum { SCHED_IDS = 1, SCHED_EXCHANGE = 2, SCHED_PARTS = 4, SCHED_DIRTY = 8, SCHED_GRAPH = 16,
-       SCHED_STEPS = 32, SCHED_CKPT = 64, SCHED_ALL = 127 };
+       SCHED_STEPS = 32, SCHED_CKPT = 64, SCHED_VEC = 128, SCHED_ALL = 255 };
 
 typedef struct ir_psched {
     int done;            /* SCHED_* of the passes that have run */
@@ -81,5 +89,6 @@ void pass_sched_dirty(ir_program *p);    /* pass_sched_dirty.c */
 void pass_sched_graph(ir_program *p);    /* pass_sched_graph.c */
 void pass_sched_steps(ir_program *p);    /* pass_sched_steps.c */
 void pass_sched_ckpt(ir_program *p);     /* pass_sched_ckpt.c */
+void pass_sched_vec(ir_program *p);      /* pass_sched_vec.c */
 
 #endif

@@ -732,6 +732,19 @@ void tyl_check_shapes(const char *where, int kind, int na, const int64_t *a, int
 void tyl_box_copy(void *dst, const int64_t *dst_strides, const void *src,
                   const int64_t *src_strides, int rank, const int64_t *n, size_t elsize);
 
+/* Non-temporal stores of C kernels (tyl_mem_host.c). A kernel whose schedule allows it asks
+ * tyl_mem_stream once per call whether its stores should bypass the caches: yes when the bytes
+ * it moves (points * point_bytes) exceed the last-level cache, at most 48 MiB (TYLES_STREAM=0
+ * never, =1 always, TYLES_STREAM_BYTES=N another threshold), since what it writes is then evicted before it is
+ * read again and the read for ownership of each line is wasted traffic. It then computes a row
+ * in chunks of TYL_STREAM_CHUNK elements into a buffer and stores each chunk with
+ * tyl_stream_f64/f32 (the same values: results stay bitwise equal), then tyl_stream_fence. */
+enum { TYL_STREAM_CHUNK = 512 };
+int tyl_mem_stream(int64_t points, int point_bytes);
+void tyl_stream_f64(double *dst, const double *src, int64_t n);
+void tyl_stream_f32(float *dst, const float *src, int64_t n);
+void tyl_stream_fence(void);
+
 /* ---- elementwise NumPy functions (run inside kernels too) ---- */
 
 /* Index of a periodic (np.roll) read: x modulo n, in [0, n). */

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""A/B of compiled programs by CPU time, for a loaded machine.
+
+On a shared machine the wall time of a run moves by tens of percent with the other processes;
+the CPU time (user + system) of a one-thread run moves far less, since time spent waiting for a
+core is not counted. Each variant runs at S steps and at 2 steps, as a fresh process, in
+interleaved rounds (the order rotating); the figure is the time loop's CPU time per step:
+(min over rounds at S - min at 2) / (S - 2), so start-up, initialisation and np.save cancel.
+1 thread only (with more, threads spinning at barriers count too).
+
+    python3 bench/ab_cputime.py --reps 5 --steps 42 --args=--N=2048 \\
+        base=/tmp/base_burgers2d new=./burgers2d 'nostream=./burgers2d TYLES_STREAM=0'
+
+Each variant is NAME=EXE [VAR=VALUE ...]; the first is the baseline of the ratios printed.
+"""
+import argparse
+import os
+import shlex
+
+
+def cpu_time(argv, env, cwd):
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.chdir(cwd)
+            fd = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(fd, 1)
+            os.dup2(fd, 2)
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    _, status, ru = os.wait4(pid, 0)
+    if status:
+        raise SystemExit("%s exited with status %d" % (" ".join(argv), status))
+    return ru.ru_utime + ru.ru_stime
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("variants", nargs="+", metavar="NAME=EXE [VAR=VALUE ...]")
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--steps", type=int, default=42, help="S (the short run has 2)")
+    ap.add_argument("--args", default="", help="the programs' other arguments")
+    ap.add_argument("--cwd", default=".", help="where the programs run (they write their .npy there)")
+    a = ap.parse_args()
+    vs = []
+    for spec in a.variants:
+        words = shlex.split(spec)
+        name, exe = words[0].split("=", 1)
+        env = dict(os.environ, OMP_NUM_THREADS="1")
+        env.update(w.split("=", 1) for w in words[1:])
+        vs.append((name, [os.path.abspath(exe)] + shlex.split(a.args), env))
+    best = {}
+    for r in range(a.reps):
+        for name, argv, env in vs[r % len(vs):] + vs[:r % len(vs)]:
+            for steps in (a.steps, 2):
+                t = cpu_time(argv + ["--steps=%d" % steps], env, a.cwd)
+                best[(name, steps)] = min(best.get((name, steps), float("inf")), t)
+    per = {n: (best[(n, a.steps)] - best[(n, 2)]) / (a.steps - 2) for n, _, _ in vs}
+    base = vs[0][0]
+    print("CPU ms/step of the time loop, 1 thread, min of %d rounds: " % a.reps +
+          ", ".join("%s %.2f" % (n, 1e3 * per[n]) for n, _, _ in vs))
+    for n, _, _ in vs[1:]:
+        print("  %s is %.2fx the speed of %s" % (n, per[base] / per[n], base))
+
+
+if __name__ == "__main__":
+    main()
