@@ -703,7 +703,9 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
             continue;
         }
         if (t->kind != e->kind || (t->kind != B_VALUE && t->var != e->var)) {
-            if (t->kind == B_SCALAR && e->kind == B_SCALAR)
+            if (lw_return_mismatch(l, t, e))
+                ;
+            else if (t->kind == B_SCALAR && e->kind == B_SCALAR)
                 diag_error(l, "variable '%s' is %s after one branch of this 'if' and %s after the "
                               "other; give it one type", t->name, ir_type_name(t->var->type),
                            ir_type_name(e->var->type));
@@ -721,7 +723,8 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
         } else if (t->kind == B_ARRAY) {
             for (int d = 0; d < t->var->rank; d++)
                 if (lw_sym_cmp(t->sh[d], e->sh[d]) == 0) {
-                    diag_error(l, "array '%s' has shape %s after one branch of this 'if' and %s after "
+                    if (!lw_return_mismatch(l, t, e))
+                        diag_error(l, "array '%s' has shape %s after one branch of this 'if' and %s after "
                                   "the other", t->name, lw_shape_str(t->var->rank, t->sh),
                                lw_shape_str(e->var->rank, e->sh));
                     break;
@@ -738,6 +741,8 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
         } else if (kept_on_one_branch(c, st, t->name, t->val, e->val, &st->orelse) ||
                    kept_on_one_branch(c, st, t->name, e->val, t->val, &st->body)) {
             e->val = kept_on_one_branch(c, st, t->name, t->val, e->val, NULL) ? t->val : e->val;
+        } else if ((t->val->kind == V_ARRAY || e->val->kind == V_ARRAY) && lw_return_mismatch(l, t, e)) {
+            ;
         } else if (t->val->kind == V_ARRAY || e->val->kind == V_ARRAY) {
             diag_error(l, "'%s' refers to different array views after the branches of this 'if'; "
                           "bind it with .copy()", t->name);
@@ -745,6 +750,10 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
             value *m = merge_value(c, st, t->name, t->val, e->val);
             if (m) {
                 e->val = m;
+                continue;
+            }
+            if (lw_return_mismatch(l, t, e)) {
+                e->val = &lw_ERRV;
                 continue;
             }
             const char *what = lw_vkind_desc(t->val), *msg;
@@ -1113,7 +1122,6 @@ void lw_stmt(lctx *c, ast *s)
     case A_PASS: break;
     case A_RETURN: diag_error(s->l, "'return' outside function"); break;
     case A_DEF: {
-        lw_check_returns(&s->body, 1);
         ast *def = def_defaults(c, s);
         binding *b = lw_bind(c, s->name);
         b->kind = B_VALUE;

@@ -211,9 +211,11 @@ static value *inline_call(lctx *c, value *fn, ast *call)
         vec_push(&s->locals, (void *)pn[i]);
     if (extra)
         vec_push(&s->locals, (void *)VEC_AT(def->params, star, ast *)->name);
-    lw_declared_globals(&def->body, &s->globals);
+    const char *retname = NULL;
+    vec body = lw_returns_early(def) ? lw_returns_body(def, &retname) : def->body;
+    lw_declared_globals(&body, &s->globals);
     vec assigned = {0};
-    lw_assigned_names(&def->body, &assigned);
+    lw_assigned_names(&body, &assigned);
     for (int i = 0; i < assigned.len; i++)
         if (!lw_name_in(&s->globals, VEC_AT(assigned, i, const char *)))
             vec_push(&s->locals, assigned.items[i]);
@@ -235,14 +237,22 @@ static value *inline_call(lctx *c, value *fn, ast *call)
             lw_assign_name(c, &t, v);
     }
     value *ret = lw_vnew(V_NONE, call->l);
-    int n = def->body.len;
+    int n = retname ? 0 : def->body.len;
     int saved_loops = c->loops;
     c->loops = 0;
+    if (retname) {
+        lw_block(c, &body);
+        ast rn = {.kind = A_NAME, .l = call->l, .name = retname};
+        binding *rb = lw_find_in(s, retname);
+        ret = !rb || (rb->kind == B_VALUE && lw_is_ambiguous(rb->val)) ? &lw_ERRV : lw_read_name(c, &rn);
+        if (ret->kind == V_TUPLE)
+            for (int k = 0; k < ret->n; k++)
+                if (ret->items[k]->kind == V_ARRAY && ret->items[k]->e->kind != E_READ)
+                    ret->items[k] = lw_materialize(c, ret->items[k]);
+    }
     for (int i = 0; i < n; i++) {
         ast *st = VEC_AT(def->body, i, ast *);
-        if (st->kind == A_RETURN) {
-            if (i != n - 1)
-                diag_error(st->l, "code after 'return' is never run");
+        if (st->kind == A_RETURN) { /* the last statement (lw_returns_early) */
             if (st->a) {
                 ret = lw_expr(c, st->a);
                 if (ret->kind == V_ARRAY && ret->e->kind != E_READ)
@@ -269,22 +279,6 @@ static value *inline_call(lctx *c, value *fn, ast *call)
     if (ret->kind != V_ERR)
         ret->l = call->l;
     return ret;
-}
-
-/* Checks a return statement only appears last in a function body (inlining needs it). */
-void lw_check_returns(vec *body, int top)
-{
-    for (int i = 0; i < body->len; i++) {
-        ast *s = VEC_AT(*body, i, ast *);
-        if (s->kind == A_RETURN && !top)
-            diag_error(s->l, "'return' is only supported as the last statement of a function");
-        if (s->kind == A_IF) {
-            lw_check_returns(&s->body, 0);
-            lw_check_returns(&s->orelse, 0);
-        }
-        if (s->kind == A_FOR || s->kind == A_WHILE)
-            lw_check_returns(&s->body, 0);
-    }
 }
 
 /* ---- compile-time iteration: comprehensions, for over lists, zip, enumerate ------------------ */

@@ -240,7 +240,6 @@ args lw_args(lctx *c, ast *call);
 int lw_any_err(args *a);
 int lw_match_args(loc l, const char *fname, args *a, int nparam, const char **pnames,
                   int nrequired, value **out);
-void lw_check_returns(vec *body, int top);
 value *lw_iter_items(lctx *c, ast *it);
 value *lw_comprehension(lctx *c, ast *a);
 int lw_for_unrolled(lctx *c, ast *s, int range_loop);
@@ -250,6 +249,13 @@ ast *lw_list_elem(lctx *c, ast *t, value **list, int *index);
 value *lw_call(lctx *c, ast *call);
 const lw_builtin *lw_builtin_find(const lw_builtin *table, size_t n, const char *name);
 value *lw_builtin_call(lctx *c, const lw_builtin *b, loc l, args *a);
+
+/* ---- lower_returns.c: early returns (a def's body rewritten to end every path with its result) */
+
+int lw_returns_early(ast *def);                        /* a return other than the last statement */
+vec lw_returns_body(ast *def, const char **retname);  /* the body; the result is bound to retname */
+const char *lw_return_owner(const char *name);        /* "f" for f's hidden result name, else NULL */
+int lw_return_mismatch(loc l, binding *t, binding *e); /* reports a result that differs by path */
 
 /* ---- lower_builtins.c: Python, math and random built-ins ------------------------------------ */
 
