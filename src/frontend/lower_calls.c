@@ -18,8 +18,17 @@ static value **realloc_items(value **items, int n, int more)
         r[i] = items[i];
     return r;
 }
+/* Set just before a NumPy function's arguments are evaluated: a run-time list among them is
+ * passed as the array of its items (lower_lists.c). lw_args takes it (nested calls do not). */
+static int list_args_as_arrays;
+static value *list_arg(lctx *c, value *v, int conv)
+{
+    return conv && v->kind == V_LIST ? lw_list_as_array(c, v->l, v) : v;
+}
 args lw_args(lctx *c, ast *call)
 {
+    int conv = list_args_as_arrays;
+    list_args_as_arrays = 0;
     args r = {0};
     r.pos = NEWN(value *, call->args.len + 1);
     r.kw = NEWN(value *, call->kwargs.len + 1);
@@ -41,7 +50,7 @@ args lw_args(lctx *c, ast *call)
             r.pos[r.npos++] = &lw_ERRV;
             continue;
         }
-        r.pos[r.npos++] = lw_expr(c, a);
+        r.pos[r.npos++] = list_arg(c, lw_expr(c, a), conv);
     }
     for (int i = 0; i < call->kwargs.len; i++) {
         ast *k = VEC_AT(call->kwargs, i, ast *);
@@ -52,7 +61,7 @@ args lw_args(lctx *c, ast *call)
         }
         r.kwname[r.nkw] = k->name;
         r.kwast[r.nkw] = k;
-        r.kw[r.nkw++] = lw_expr(c, k->a);
+        r.kw[r.nkw++] = list_arg(c, lw_expr(c, k->a), conv);
     }
     return r;
 }
@@ -791,12 +800,17 @@ static value *call_lambda(lctx *c, value *fn, ast *call)
 }
 value *lw_call(lctx *c, ast *call)
 {
+    value *lv = lw_list_call(c, call);
+    if (lv)
+        return lv;
     value *fn = lw_expr(c, call->a);
     switch (fn->kind) {
     case V_ERR: return &lw_ERRV;
     case V_FUNC: return inline_call(c, fn, call);
     case V_LAMBDA: return call_lambda(c, fn, call);
-    case V_BUILTIN: return lw_call_builtin(c, fn, call);
+    case V_BUILTIN:
+        list_args_as_arrays = strncmp(fn->str, "np.", 3) == 0;
+        return lw_call_builtin(c, fn, call);
     case V_DTYPE: {
         args a = lw_args(c, call);
         if (lw_any_err(&a))

@@ -386,6 +386,8 @@ value *lw_expr(lctx *c, ast *a)
             return &lw_ERRV;
         if (base->kind == V_BUILTIN && (strcmp(base->str, "np.mgrid") == 0 || strcmp(base->str, "np.ogrid") == 0))
             return lw_index_grid(c, base->str, a);
+        if (base->kind == V_LIST)
+            return lw_list_index(c, a, base);
         if (base->kind == V_TUPLE) {
             if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
                 diag_error(a->l, "lists and tuples can only be indexed by one integer");

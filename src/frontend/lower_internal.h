@@ -35,6 +35,9 @@ typedef enum vkind {
                   mask (the bool array), str (the mask's source text). Its shape depends on the
                   data, so it is only an assignment target, the value assigned to a selection with
                   the same mask, or the operand of a reduction */
+    V_LIST,    /* a list appended to in a loop (lower_lists.c): type, rank and sh[] of its items;
+                  lbuf the array holding them (rank + 1 dimensions, capacity first), lcnt and lcap
+                  its length and capacity (int64 variables) */
 } vkind;
 
 /* A scalar name that holds an int on some paths and a float on others keeps Python's dynamic
@@ -68,6 +71,7 @@ struct value {
     value *mask;
     dynvar *dyn;       /* V_SCALAR: exactly the current value of this dynvar (e: as a float) */
     int mixed;         /* V_SCALAR: computed from a dynvar's float view (int or float at run time) */
+    ir_var *lbuf, *lcnt, *lcap; /* V_LIST */
 };
 typedef enum bkind { B_SCALAR, B_ARRAY, B_VALUE } bkind;
 typedef struct binding {
@@ -256,6 +260,13 @@ int lw_returns_early(ast *def);                        /* a return other than th
 vec lw_returns_body(ast *def, const char **retname);  /* the body; the result is bound to retname */
 const char *lw_return_owner(const char *name);        /* "f" for f's hidden result name, else NULL */
 int lw_return_mismatch(loc l, binding *t, binding *e); /* reports a result that differs by path */
+
+/* ---- lower_lists.c: list.append, lists built at run time ----------------------------------- */
+
+value *lw_list_call(lctx *c, ast *call);              /* x.append(v), len(x) of a list, else NULL */
+value *lw_list_index(lctx *c, ast *a, value *lst);    /* x[i] of a V_LIST */
+value *lw_list_as_array(lctx *c, loc l, value *lst);  /* np.array(x): its items as an array */
+void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
 
 /* ---- lower_builtins.c: Python, math and random built-ins ------------------------------------ */
 

@@ -684,6 +684,7 @@ static loop_memo *memo_take(lctx *c, ast *loop, vec *sig)
  * into st. `condast` is lowered at the top of each iteration (a while condition). */
 static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st)
 {
+    lw_lists_before_loop(c, loop, target, loopvar, condast);
     vec names = {0};
     lw_target_names(target, &names);
     lw_assigned_names(&loop->body, &names);

@@ -106,6 +106,7 @@ const char *lw_vkind_desc(value *v)
     case V_NONE: return "None";
     case V_MASKED: return "a boolean-mask selection (its shape depends on the data)";
     case V_SLICE: return "a slice";
+    case V_LIST: return "a list built at run time";
     case V_ERR: return "an error";
     }
     return "?";
@@ -583,6 +584,7 @@ int lw_value_equal(value *a, value *b)
     case V_DTYPE: return a->type == b->type;
     case V_BUILTIN: return strcmp(a->str, b->str) == 0 && lw_value_equal(a->self, b->self);
     case V_RNG: return a->n == b->n;
+    case V_LIST: return a->lbuf == b->lbuf && a->lcnt == b->lcnt && a->lcap == b->lcap;
     default: return 0;
     }
 }

@@ -1,0 +1,363 @@
+/* lower_lists.c: list.append and the lists it builds.
+ *
+ * Outside run-time loops a list is a tuple value of compile-time length (V_TUPLE), and
+ * `x.append(v)` binds x to a longer one, the new item held by a hidden name "x.K" like the items
+ * of a list literal (so an appended array is a reference, as in Python).
+ *
+ * A list appended to inside a loop the compiler does not unroll (history = []; for n in
+ * range(nt): ... history.append(float(u.max()))) has a length known only at run time. Before
+ * such a loop is lowered, a probe of its body finds the type and shape of what it appends, and
+ * the name becomes a V_LIST: an array "x.items" with the items along its first dimension
+ * (grown by doubling, the old items copied), a length "x.len" and a capacity "x.cap". Every
+ * append inside the loop binds the same V_LIST, so the loop's type inference sees one value.
+ * Its items keep the type and shape of the first; an array appended at run time must be a new
+ * array (u.copy(), an expression), since the list holds a copy. Reads: len(x), x[i] (checked
+ * as Python's list index), and x as the argument of a NumPy function (np.array(x), np.save,
+ * np.mean(x), ...), which sees the array x.items[:len].
+ *
+ * Requires: the V_LIST's variables belong to the scope of the name. Establishes: x.items holds
+ * exactly len items, in the order appended. */
+
+#include "lower_internal.h"
+
+#include <string.h>
+
+/* The items appended during a loop's probe (lw_lists_before_loop): name, the first item. */
+static vec *recording;
+
+static void emit_assign(lctx *c, loc l, ir_var *v, ir_expr *e)
+{
+    ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+    s->var = v;
+    s->e = e;
+    lw_emit(c, s);
+}
+
+/* The whole items array as a value (first dimension: the capacity). */
+static value *items_array(loc l, value *lst)
+{
+    const sym *sh[IR_MAX_RANK] = {0};
+    for (int d = 0; d < lst->rank; d++)
+        sh[d + 1] = lst->sh[d];
+    return lw_slot_value(l, lst->lbuf, sh);
+}
+
+value *lw_list_as_array(lctx *c, loc l, value *lst)
+{
+    (void)c;
+    value *v = items_array(l, lst);
+    ir_view *w = v->e->view;
+    w->dim[0].len = ir_varref(l, lst->lcnt);
+    w->dim[0].slen = NULL;
+    w->dim[0].aext = NULL;
+    v->len[0] = w->dim[0].len;
+    return v;
+}
+
+/* A new empty run-time list for name with items like proto. */
+static value *new_list(lctx *c, loc l, const char *name, value *proto)
+{
+    value *r = lw_vnew(V_LIST, l);
+    r->str = name;
+    r->type = proto->type;
+    r->rank = proto->kind == V_ARRAY ? proto->rank : 0;
+    for (int d = 0; d < r->rank; d++)
+        r->sh[d] = proto->sh[d];
+    r->lbuf = lw_scope_var(c, arena_printf(&util_arena, "%s.items", name), r->type, r->rank + 1, 1);
+    r->lcnt = lw_scope_var(c, arena_printf(&util_arena, "%s.len", name), T_I64, 0, 0);
+    r->lcap = lw_scope_var(c, arena_printf(&util_arena, "%s.cap", name), T_I64, 0, 0);
+    emit_assign(c, l, r->lcnt, lw_I64(l, 0));
+    emit_assign(c, l, r->lcap, lw_I64(l, 0));
+    /* an empty array until the first append, so reading an empty list is defined */
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    for (int d = 0; d <= r->rank; d++) {
+        len[d] = lw_I64(l, 0);
+        sh[d] = sym_const(0);
+    }
+    value *e = lw_new_array(c, l, r->type, r->rank + 1, len, sh, 1, NULL);
+    lw_move_fresh(c, l, r->lbuf, e->fresh);
+    return r;
+}
+
+/* Can v be an item of lst? (else a diagnostic at l) */
+static int item_fits(loc l, value *lst, value *v)
+{
+    if (v->kind == V_ERR)
+        return 0;
+    int rank = v->kind == V_ARRAY ? v->rank : 0;
+    if ((v->kind != V_SCALAR && v->kind != V_ARRAY) || rank != lst->rank || v->type != lst->type) {
+        const char *have = lst->rank ? arena_printf(&util_arena, "%s arrays of shape %s", ir_type_name(lst->type),
+                                                    lw_shape_str(lst->rank, lst->sh))
+                                     : arena_printf(&util_arena, "%s scalars", ir_type_name(lst->type));
+        const char *got = v->kind == V_ARRAY ? arena_printf(&util_arena, "a %s array of %d dimension%s",
+                                                            ir_type_name(v->type), v->rank, v->rank == 1 ? "" : "s")
+                          : v->kind == V_SCALAR ? arena_printf(&util_arena, "%s %s", v->type == T_I32 ||
+                                                               v->type == T_I64 ? "an" : "a", ir_type_name(v->type))
+                                                : lw_vkind_desc(v);
+        diag_error(l, "list '%s' is built at run time from %s, so every item appended to it must be "
+                      "one too (this is %s)", lst->str, have, got);
+        return 0;
+    }
+    for (int d = 0; d < rank; d++)
+        if (lw_sym_cmp(v->sh[d], lst->sh[d]) == 0) {
+            diag_error(l, "list '%s' holds arrays of shape %s; an array of shape %s cannot be appended "
+                          "to it (a list built at run time holds arrays of one shape)", lst->str,
+                       lw_shape_str(lst->rank, lst->sh), lw_shape_str(v->rank, v->sh));
+            return 0;
+        }
+    if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh) {
+        diag_error(l, "appending the array '%s' itself to a list built at run time is not supported: "
+                      "the list would see its later changes; append a copy (%s.copy())",
+                   diag_text(v->l), diag_text(v->l));
+        return 0;
+    }
+    return 1;
+}
+
+/* lst.append(v) at run time: grow the items array when full, store v, count it. */
+static void push(lctx *c, loc l, value *lst, value *v)
+{
+    ir_stmt *full = ir_stmt_new(S_IF, l);
+    full->e = ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, lst->lcnt), ir_varref(l, lst->lcap), 0);
+    vec *saved = c->out;
+    c->out = &full->body;
+    emit_assign(c, l, lst->lcap, lw_iadd(l, lw_imul(l, ir_varref(l, lst->lcap), lw_I64(l, 2)), lw_I64(l, 8)));
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK] = {0};
+    len[0] = ir_varref(l, lst->lcap);
+    for (int d = 0; d < lst->rank; d++) {
+        len[d + 1] = v->len[d];
+        sh[d + 1] = v->sh[d];
+    }
+    value *grown = lw_new_array(c, l, lst->type, lst->rank + 1, len, sh, 1, NULL);
+    ir_stmt *some = ir_stmt_new(S_IF, l);
+    some->e = ir_bin(l, OP_CGT, T_BOOL, ir_varref(l, lst->lcnt), lw_I64(l, 0), 0);
+    c->out = &some->body;
+    value *dst = lw_list_as_array(c, l, lst); /* the old items, into the same rows of the new array */
+    value *to = lw_vnew(V_ARRAY, l);
+    *to = *grown;
+    to->fresh = NULL;
+    to->e = ir_read(l, ir_view_clone(grown->e->view));
+    to->e->view->dim[0].len = ir_varref(l, lst->lcnt);
+    to->e->view->dim[0].slen = NULL;
+    to->len[0] = to->e->view->dim[0].len;
+    to->sh[0] = NULL;
+    lw_emit_sweep(c, l, to, dst, 0);
+    c->out = &full->body;
+    lw_emit(c, some);
+    lw_move_fresh(c, l, lst->lbuf, grown->fresh);
+    c->out = saved;
+    lw_emit(c, full);
+    if (lst->rank == 0) {
+        ir_stmt *s = ir_stmt_new(S_SETELEM, l);
+        s->var = lst->lbuf;
+        s->n = 1;
+        s->args = NEWN(ir_expr *, 1);
+        s->args[0] = ir_varref(l, lst->lcnt);
+        s->e = ir_cast(l, lst->type, v->e);
+        lw_emit(c, s);
+    } else
+        lw_emit_sweep(c, l, lw_fix_axis(c, l, items_array(l, lst), 0, ir_varref(l, lst->lcnt)), v, 0);
+    emit_assign(c, l, lst->lcnt, lw_iadd(l, ir_varref(l, lst->lcnt), lw_I64(l, 1)));
+}
+
+/* The run-time list for name holding the items of the compile-time list t, then proto. */
+static value *to_runtime(lctx *c, loc l, const char *name, value *t, value *proto)
+{
+    value *lst = new_list(c, l, name, proto);
+    for (int i = 0; i < t->n; i++) {
+        value *it = t->items[i];
+        if (it->kind == V_ARRAY && it->e->kind == E_READ && !it->fresh)
+            it = lw_copy_of(c, l, it); /* the compile-time item was held by its hidden name */
+        if (!item_fits(it->l, lst, it))
+            return &lw_ERRV;
+        push(c, l, lst, it);
+    }
+    return lst;
+}
+
+static binding *list_binding(lctx *c, ast *n)
+{
+    int unbound;
+    if (n->kind != A_NAME)
+        return NULL;
+    binding *b = lw_lookup(c, n->name, &unbound);
+    if (!b || b->kind != B_VALUE || (b->val->kind != V_TUPLE && b->val->kind != V_LIST))
+        return NULL;
+    return b;
+}
+
+static value *append(lctx *c, ast *call, binding *b)
+{
+    ast *nm = call->a->a;
+    args a = lw_args(c, call);
+    if (lw_any_err(&a))
+        return &lw_ERRV;
+    if (a.npos != 1 || a.nkw) {
+        diag_error(call->l, "list.append() takes exactly one argument (%d given)", a.npos + a.nkw);
+        return &lw_ERRV;
+    }
+    value *v = a.pos[0], *lst = b->val;
+    if (lst->kind == V_TUPLE && c->loops == 0) { /* a compile-time list grows by one item */
+        value *r = lw_vnew(V_TUPLE, lst->l);
+        *r = *lst;
+        r->items = NEWN(value *, lst->n + 2);
+        for (int i = 0; i < lst->n; i++)
+            r->items[i] = lst->items[i];
+        ast *h = ast_name(call->l, arena_printf(&util_arena, "%s.%d", nm->name, lst->n));
+        lw_assign_name(c, h, v);
+        r->items[r->n++] = lw_read_name(c, h);
+        binding *nb = lw_bind(c, nm->name);
+        nb->kind = B_VALUE;
+        nb->val = r;
+        return lw_vnew(V_NONE, call->l);
+    }
+    if (v->kind == V_ERR)
+        return &lw_ERRV;
+    if (lst->kind == V_TUPLE) {
+        if (recording) {
+            int seen = 0;
+            for (int i = 0; i < recording->len; i += 2)
+                seen |= strcmp(VEC_AT(*recording, i, const char *), nm->name) == 0;
+            if (!seen) {
+                vec_push(recording, (void *)nm->name);
+                vec_push(recording, v);
+            }
+        }
+        lst = to_runtime(c, call->l, nm->name, lst, v);
+        if (lst->kind == V_ERR)
+            return lst;
+        binding *nb = lw_bind(c, nm->name);
+        nb->kind = B_VALUE;
+        nb->val = lst;
+    }
+    if (!item_fits(call->l, lst, v))
+        return &lw_ERRV;
+    push(c, call->l, lst, v);
+    return lw_vnew(V_NONE, call->l);
+}
+
+value *lw_list_call(lctx *c, ast *call)
+{
+    ast *f = call->a;
+    binding *b;
+    if (f->kind == A_ATTR && f->a && strcmp(f->name, "append") == 0 && (b = list_binding(c, f->a)))
+        return append(c, call, b);
+    int unbound;
+    if (f->kind == A_NAME && strcmp(f->name, "len") == 0 && !lw_lookup(c, "len", &unbound) &&
+        call->args.len == 1 && !call->kwargs.len && (b = list_binding(c, VEC_AT(call->args, 0, ast *))) &&
+        b->val->kind == V_LIST) {
+        value *r = lw_scalar(call->l, ir_varref(call->l, b->val->lcnt), 0);
+        r->type = T_I64;
+        return r;
+    }
+    if (f->kind == A_ATTR && f->a && (b = list_binding(c, f->a)) && b->val->kind == V_LIST) {
+        diag_error(f->l, "list.%s() is not supported for a list built at run time (append, len(), "
+                         "indexing and NumPy functions of it are)", f->name);
+        return &lw_ERRV;
+    }
+    return NULL;
+}
+
+value *lw_list_index(lctx *c, ast *a, value *lst)
+{
+    if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
+        diag_error(a->l, "a list built at run time can only be indexed by one integer (np.array(%s) "
+                         "can be sliced)", lst->str);
+        return &lw_ERRV;
+    }
+    value *iv = lw_expr(c, VEC_AT(a->args, 0, ast *));
+    ir_expr *k = iv->kind == V_ERR ? NULL : lw_int_operand(iv, "a list index");
+    if (!k)
+        return &lw_ERRV;
+    ir_expr **args = NEWN(ir_expr *, 3);
+    args[0] = ir_varref(a->l, lst->lcnt);
+    args[1] = k;
+    args[2] = lw_I64(a->l, 0);
+    ir_expr *idx = ir_call(a->l, FN_INDEX, T_I64, 3, args);
+    if (lst->rank == 0) {
+        ir_expr **ix = NEWN(ir_expr *, 1);
+        ix[0] = idx;
+        value *r = lw_scalar(a->l, ir_elem(a->l, lst->lbuf, ix), 0);
+        r->type = lst->type;
+        return r;
+    }
+    return lw_fix_axis(c, a->l, items_array(a->l, lst), 0, idx);
+}
+
+/* Is name.append(...) called in stmts (nested blocks included)? */
+static int appends(ast *a, vec *names)
+{
+    if (!a)
+        return 0;
+    if (a->kind == A_CALL && a->a->kind == A_ATTR && a->a->a && a->a->a->kind == A_NAME &&
+        strcmp(a->a->name, "append") == 0 && !lw_name_in(names, a->a->a->name))
+        vec_push(names, (void *)a->a->a->name);
+    if (a->kind == A_DEF || a->kind == A_LAMBDA)
+        return names->len;
+    appends(a->a, names);
+    appends(a->b, names);
+    appends(a->c, names);
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            appends(VEC_AT(*vs[k], i, ast *), names);
+    return names->len;
+}
+
+/* Before a loop that appends to compile-time lists: probe its body for what it appends, and
+ * make those names run-time lists (so the body binds one value to them on every iteration). */
+void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast)
+{
+    vec names = {0};
+    for (int i = 0; i < loop->body.len; i++)
+        appends(VEC_AT(loop->body, i, ast *), &names);
+    int any = 0;
+    for (int i = 0; i < names.len; i++) {
+        ast n = {.kind = A_NAME, .name = VEC_AT(names, i, const char *)};
+        binding *b = list_binding(c, &n);
+        any |= b && b->val->kind == V_TUPLE;
+    }
+    if (!any)
+        return;
+    vec recs = {0}, *outer = recording;
+    recording = &recs;
+    snapshot before = lw_snap_take(c);
+    int old = diag_suppress(1);
+    vec scratch = {0};
+    vec *saved = c->out;
+    c->out = &scratch;
+    c->loops++;
+    c->probing++;
+    if (target) {
+        binding *b = lw_bind(c, target->name);
+        b->kind = B_SCALAR;
+        b->var = loopvar;
+        b->weak = 1;
+    }
+    if (condast)
+        lw_expr(c, condast);
+    lw_block(c, &loop->body);
+    c->probing--;
+    c->loops--;
+    c->out = saved;
+    diag_suppress(old);
+    lw_snap_rewind(c, &before);
+    recording = outer;
+    for (int i = 0; i < recs.len; i += 2) {
+        const char *name = VEC_AT(recs, i, const char *);
+        ast n = {.kind = A_NAME, .name = name};
+        binding *b = list_binding(c, &n);
+        if (!b || b->val->kind != V_TUPLE)
+            continue;
+        if (recording) { /* an outer loop's probe: it converts the name before itself too */
+            vec_push(recording, (void *)name);
+            vec_push(recording, recs.items[i + 1]);
+        }
+        value *lst = to_runtime(c, loop->l, name, b->val, VEC_AT(recs, i + 1, value *));
+        b = lw_bind(c, name);
+        b->kind = B_VALUE;
+        b->val = lst;
+    }
+}
