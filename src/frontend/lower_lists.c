@@ -238,10 +238,20 @@ static value *append(lctx *c, ast *call, binding *b)
     return lw_vnew(V_NONE, call->l);
 }
 
+static value *allany_loop(lctx *c, ast *call, int all);
+
 value *lw_list_call(lctx *c, ast *call)
 {
     ast *f = call->a;
     binding *b;
+    int shadowed;
+    if (f->kind == A_NAME && (strcmp(f->name, "all") == 0 || strcmp(f->name, "any") == 0) &&
+        call->args.len == 1 && !call->kwargs.len && VEC_AT(call->args, 0, ast *)->kind == A_COMP &&
+        !lw_lookup(c, f->name, &shadowed)) {
+        value *r = allany_loop(c, call, f->name[1] == 'l');
+        if (r)
+            return r;
+    }
     if (f->kind == A_ATTR && f->a && strcmp(f->name, "append") == 0 && (b = list_binding(c, f->a)))
         return append(c, call, b);
     int unbound;
@@ -360,4 +370,62 @@ void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
         b->kind = B_VALUE;
         b->val = lst;
     }
+}
+
+/* ---- all() / any() of a generator over a range known only at run time ------------------------
+ * all(E[i + 1] <= E[i] for i in range(len(E) - 1)) with E a run-time list: lowered as Python
+ * runs it, a loop that stops at the first false (true) item:
+ *     all.L.C = True; for all.L.C.i in range(...): [if conds:] if not item: all.L.C = False; break
+ * The generator's variable is renamed apart (it is local to the generator in Python 3). */
+static value *allany_loop(lctx *c, ast *call, int all)
+{
+    ast *g = VEC_AT(call->args, 0, ast *);
+    ast *fc = VEC_AT(g->args, 0, ast *);
+    if (fc->kind != A_FOR || fc->b->kind != A_NAME || fc->a->kind != A_CALL || fc->a->a->kind != A_NAME ||
+        strcmp(fc->a->a->name, "range") != 0)
+        return NULL;
+    for (int i = 1; i < g->args.len; i++)
+        if (VEC_AT(g->args, i, ast *)->kind != A_IF)
+            return NULL;
+    int unbound;
+    if (lw_lookup(c, "range", &unbound))
+        return NULL;
+    {   /* a range of constants is unrolled by the comprehension (lower_calls.c) */
+        snapshot before = lw_snap_take(c);
+        int old = diag_suppress(1);
+        vec scratch = {0};
+        vec *saved = c->out;
+        c->out = &scratch;
+        c->probing++;
+        value *items = lw_iter_items(c, fc->a);
+        c->probing--;
+        c->out = saved;
+        diag_suppress(old);
+        lw_snap_rewind(c, &before);
+        if (items)
+            return NULL;
+    }
+    loc l = call->l;
+    const char *acc = arena_printf(&util_arena, "%s.%d.%d", all ? "all" : "any", l.line, l.col);
+    vec from = {0}, to = {0};
+    vec_push(&from, (void *)fc->b->name);
+    vec_push(&to, (void *)arena_printf(&util_arena, "%s.%s", acc, fc->b->name));
+    ast *item = ast_clone_expr_renamed(g->a, &from, &to);
+    if (all)
+        item = ast_unop(item->l, OP_NOT, item);
+    vec leave = {0};
+    vec_push(&leave, ast_assign(l, ast_vec1(ast_name(l, acc)), ast_bool(l, !all)));
+    vec_push(&leave, ast_new(A_BREAK, l));
+    vec body = ast_vec1(ast_if(l, item, leave, (vec){0}));
+    for (int i = g->args.len - 1; i >= 1; i--) {
+        ast *cond = VEC_AT(g->args, i, ast *);
+        body = ast_vec1(ast_if(cond->l, ast_clone_expr_renamed(cond->a, &from, &to), body, (vec){0}));
+    }
+    lw_stmt(c, ast_assign(l, ast_vec1(ast_name(l, acc)), ast_bool(l, all)));
+    lw_stmt(c, ast_for(l, ast_name(fc->b->l, VEC_AT(to, 0, const char *)), fc->a, body, (vec){0}));
+    ast rn = {.kind = A_NAME, .l = l, .name = acc};
+    value *r = lw_read_name(c, &rn);
+    if (r->kind == V_SCALAR)
+        r->weak = 1;
+    return r;
 }
