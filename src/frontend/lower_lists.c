@@ -25,6 +25,8 @@
 /* The items appended during a loop's probe (lw_lists_before_loop): name, the first item. */
 static vec *recording;
 
+static vec mixed_weak; /* ir_var*: items arrays of lists whose items are Python and NumPy scalars */
+
 static void emit_assign(lctx *c, loc l, ir_var *v, ir_expr *e)
 {
     ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
@@ -63,6 +65,7 @@ static value *new_list(lctx *c, loc l, const char *name, value *proto)
     r->rank = proto->kind == V_ARRAY ? proto->rank : 0;
     for (int d = 0; d < r->rank; d++)
         r->sh[d] = proto->sh[d];
+    r->weak = proto->kind == V_SCALAR && proto->weak;
     r->lbuf = lw_scope_var(c, arena_printf(&util_arena, "%s.items", name), r->type, r->rank + 1, 1);
     r->lcnt = lw_scope_var(c, arena_printf(&util_arena, "%s.len", name), T_I64, 0, 0);
     r->lcap = lw_scope_var(c, arena_printf(&util_arena, "%s.cap", name), T_I64, 0, 0);
@@ -106,6 +109,13 @@ static int item_fits(loc l, value *lst, value *v)
                        lw_shape_str(lst->rank, lst->sh), lw_shape_str(v->rank, v->sh));
             return 0;
         }
+    if (v->kind == V_SCALAR && !v->weak != !lst->weak) {
+        int seen = 0;
+        for (int k = 0; k < mixed_weak.len; k++)
+            seen |= mixed_weak.items[k] == lst->lbuf;
+        if (!seen)
+            vec_push(&mixed_weak, lst->lbuf);
+    }
     if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh) {
         diag_error(l, "appending the array '%s' itself to a list built at run time is not supported: "
                       "the list would see its later changes; append a copy (%s.copy())",
@@ -239,6 +249,7 @@ static value *append(lctx *c, ast *call, binding *b)
 }
 
 static value *allany_loop(lctx *c, ast *call, int all);
+static value *print_lists(lctx *c, ast *call);
 
 value *lw_list_call(lctx *c, ast *call)
 {
@@ -249,6 +260,11 @@ value *lw_list_call(lctx *c, ast *call)
         call->args.len == 1 && !call->kwargs.len && VEC_AT(call->args, 0, ast *)->kind == A_COMP &&
         !lw_lookup(c, f->name, &shadowed)) {
         value *r = allany_loop(c, call, f->name[1] == 'l');
+        if (r)
+            return r;
+    }
+    if (f->kind == A_NAME && strcmp(f->name, "print") == 0 && !lw_lookup(c, "print", &shadowed)) {
+        value *r = print_lists(c, call);
         if (r)
             return r;
     }
@@ -428,4 +444,90 @@ static value *allany_loop(lctx *c, ast *call, int all)
     if (r->kind == V_SCALAR)
         r->weak = 1;
     return r;
+}
+
+/* ---- print() of a run-time list of scalars ---------------------------------------------------
+ * print("t =", times) prints the list as Python does, "[0.0, 0.25]": the print is split at each
+ * such list into prints with end="" and a loop over its items, ", " between them. Python floats
+ * and ints print as str(); NumPy scalars as their repr, np.float64(0.25) (NumPy 2). */
+
+
+static ast *print_call(loc l, vec args, ast *end)
+{
+    ast *call = ast_new(A_CALL, l);
+    call->a = ast_name(l, "print");
+    call->args = args;
+    if (end)
+        vec_push(&call->kwargs, ast_keyword(l, "end", end));
+    return call;
+}
+static ast *stmt(ast *e) { return ast_expr_stmt(e->l, e); }
+
+static value *print_lists(lctx *c, ast *call)
+{
+    ast *end = NULL;
+    for (int i = 0; i < call->kwargs.len; i++) {
+        ast *k = VEC_AT(call->kwargs, i, ast *);
+        if (!k->name || strcmp(k->name, "end") != 0)
+            return NULL; /* sep=, file=, flush=: printed by the general path, which rejects lists */
+        end = k->a;
+    }
+    int any = 0;
+    for (int i = 0; i < call->args.len; i++) {
+        binding *b = list_binding(c, VEC_AT(call->args, i, ast *));
+        any |= b && b->val->kind == V_LIST;
+    }
+    if (!any)
+        return NULL;
+    loc l = call->l;
+    vec pending = {0}, out = {0};
+    for (int i = 0; i < call->args.len; i++) {
+        ast *a = VEC_AT(call->args, i, ast *);
+        binding *b = list_binding(c, a);
+        if (!b || b->val->kind != V_LIST) {
+            vec_push(&pending, a);
+            continue;
+        }
+        value *lst = b->val;
+        int np_scalar = 0;
+        if (lst->rank != 0 || (lst->type == T_BOOL && !lst->weak)) {
+            diag_error(a->l, "print() of a list built at run time is supported for lists of numbers "
+                             "(this one holds %s)", lst->rank ? "arrays" : "NumPy bools");
+            return &lw_ERRV;
+        }
+        for (int k = 0; k < mixed_weak.len; k++)
+            if (mixed_weak.items[k] == lst->lbuf) {
+                diag_error(a->l, "print() of list '%s' is not supported: it holds Python numbers and "
+                                 "NumPy scalars, which print differently", lst->str);
+                return &lw_ERRV;
+            }
+        np_scalar = !lst->weak;
+        if (pending.len) {
+            vec_push(&out, stmt(print_call(l, pending, ast_str(l, " "))));
+            pending = (vec){0};
+        }
+        const char *k = arena_printf(&util_arena, "print.%d.%d.%d", l.line, l.col, i);
+        vec_push(&out, stmt(print_call(l, ast_vec1(ast_str(l, "[")), ast_str(l, ""))));
+        ast *x = ast_subscript(l, a, ast_vec1(ast_name(l, k)), 0);
+        if (np_scalar) /* NumPy 2's repr of its scalars */
+            x = ast_call(l, ast_attr(l, ast_str(l, arena_printf(&util_arena, "np.%s({})", ir_type_name(lst->type))),
+                                     "format"),
+                         ast_arglist(NULL, x));
+        vec item = ast_vec1(x);
+        vec body = {0};
+        vec_push(&body, ast_if(l, ast_compare(l, ast_name(l, k), OP_GT, ast_int(l, 0)),
+                               ast_vec1(stmt(print_call(l, ast_vec1(ast_str(l, ", ")), ast_str(l, "")))),
+                               (vec){0}));
+        vec_push(&body, stmt(print_call(l, item, ast_str(l, ""))));
+        ast *lenc = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, a));
+        vec_push(&out, ast_for(l, ast_name(l, k), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, lenc)),
+                               body, (vec){0}));
+        int last = i == call->args.len - 1;
+        vec_push(&out, stmt(print_call(l, ast_vec1(ast_str(l, "]")), last ? end : ast_str(l, " "))));
+    }
+    if (pending.len)
+        vec_push(&out, stmt(print_call(l, pending, end)));
+    for (int i = 0; i < out.len; i++)
+        lw_stmt(c, VEC_AT(out, i, ast *));
+    return lw_vnew(V_NONE, l);
 }
