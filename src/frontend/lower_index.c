@@ -253,6 +253,9 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
         return &lw_ERRV;
     if (nitems == 1 && kind[0] == IX_INDEX && ival[0]->kind == V_ARRAY && ival[0]->type == T_BOOL)
         return mask_select(c, base, ival[0], VEC_AT(sub->args, 0, ast *));
+    for (int k = 0; k < nitems; k++)
+        if (kind[k] == IX_INDEX && ival[k]->kind == V_ARRAY && ival[k]->type != T_BOOL)
+            return lw_gather(c, base, sub, target, ival);
     int li = lw_list_item(sub);
     if (li == -2) {
         diag_error(sub->l, "indexing by several lists at once is not supported (one list of integers is)");

@@ -229,6 +229,10 @@ int lw_sym_is_one_ext(const sym *s);
 ast *lw_subscript_with(ast *sub, int k, ast *item);
 value *lw_index_array(lctx *c, value *base, ast *sub, int target);
 
+/* ---- lower_gather.c: reads by integer index arrays (q[x0, y0]) ------------------------------ */
+
+value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival);
+
 /* ---- lower_expr.c: expressions, names, attributes ------------------------------------------- */
 
 value *lw_read_name(lctx *c, ast *a);

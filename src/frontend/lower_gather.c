@@ -1,0 +1,177 @@
+/* lower_gather.c: reads by integer index arrays (NumPy's advanced indexing): q[idx] with a
+ * 1-D int array, q[x0, y0] with int arrays of one shape (semi-Lagrangian advection), q[i0, :]
+ * and int scalars among the indices. The result has the index arrays' shape followed by the
+ * dimensions not indexed.
+ *
+ * A gather may read any element, so it is a loop nest of element reads into a new array: each
+ * index is normalised and checked as NumPy does (negative indices count from the end; one out
+ * of range stops the program with NumPy's IndexError message). Element reads and writes in
+ * loops make the arrays replicated over the ranks (pass_dist), so every rank holds the whole
+ * source and computes the whole result: bitwise NumPy's values at any rank count.
+ *
+ * Requires: the base is an array value, no index is a boolean mask (lower_index.c takes those).
+ * Establishes: the result is a new array (its own slot), never a view of the base. */
+
+#include "lower_internal.h"
+
+#include <string.h>
+
+/* v as one whole array in a slot (a view or an expression is computed into a new one). */
+static value *whole(lctx *c, value *v)
+{
+    if (lw_whole_slot(v))
+        return v;
+    value *m = lw_materialize(c, v);
+    if (!lw_whole_slot(m))
+        m = lw_copy_of(c, v->l, v);
+    return m;
+}
+
+static int is_full_slice(ast *it)
+{
+    return it->kind == A_SLICE && !it->a && !it->b && !it->c;
+}
+
+value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival)
+{
+    loc l = sub->l;
+    int nitems = sub->args.len, nidx = 0, rank = base->rank;
+    value *shape_of = NULL;
+    for (int k = 0; k < nitems; k++) {
+        ast *it = VEC_AT(sub->args, k, ast *);
+        if (it->kind == A_SLICE) {
+            if (!is_full_slice(it)) {
+                diag_error(it->l, "an integer-array index together with a slice other than ':' is "
+                                  "not supported");
+                return &lw_ERRV;
+            }
+            continue;
+        }
+        value *v = ival[k];
+        if (k > nidx || v->kind == V_NONE || v->kind == V_SLICE || (v->kind == V_ARRAY && v->type == T_BOOL) ||
+            (v->kind != V_ARRAY && !lw_is_int_scalar(v))) {
+            diag_error(it->l, "an integer-array index is supported with other integer arrays or ints "
+                              "before any ':' (not with %s here)",
+                       v->kind == V_ARRAY ? "a boolean mask" : k > nidx ? "an index after ':'" : lw_vkind_desc(v));
+            return &lw_ERRV;
+        }
+        nidx++;
+        if (v->kind != V_ARRAY)
+            continue;
+        if (!ir_type_is_int(v->type)) {
+            diag_error(it->l, "arrays used as indices must be of integer (or boolean) type (this one "
+                              "is %s)", ir_type_name(v->type));
+            return &lw_ERRV;
+        }
+        if (!shape_of) {
+            shape_of = v;
+            continue;
+        }
+        int same = v->rank == shape_of->rank;
+        for (int d = 0; same && d < v->rank; d++)
+            same = lw_sym_cmp(v->sh[d], shape_of->sh[d]) != 0;
+        if (!same) {
+            diag_error(it->l, "shape mismatch: indexing arrays could not be broadcast together with "
+                              "shapes %s %s (index arrays of one shape are supported)",
+                       lw_shape_str(shape_of->rank, shape_of->sh), lw_shape_str(v->rank, v->sh));
+            return &lw_ERRV;
+        }
+    }
+    if (target) {
+        diag_error(l, "assignment through integer-array indices (q[idx] = v) is not supported");
+        return &lw_ERRV;
+    }
+    if (nidx > rank) {
+        diag_error(sub->l, "too many indices for array: array is %d-dimensional, but %d were indexed",
+                   rank, nidx);
+        return &lw_ERRV;
+    }
+    base = whole(c, base);
+    ir_var *src = lw_whole_slot(base);
+    ir_var *islot[IR_MAX_RANK] = {0};
+    value *iv[IR_MAX_RANK] = {0};
+    ir_expr *iscal[IR_MAX_RANK] = {0};
+    for (int k = 0, d = 0; k < nitems; k++) {
+        ast *it = VEC_AT(sub->args, k, ast *);
+        if (it->kind == A_SLICE)
+            continue;
+        if (ival[k]->kind == V_ARRAY) {
+            iv[d] = ival[k];
+            islot[d] = lw_whole_slot(whole(c, ival[k]));
+        } else
+            iscal[d] = lw_int_operand(ival[k], "an index");
+        d++;
+    }
+    /* the result: the index arrays' dimensions, then the base's dimensions not indexed */
+    int ri = shape_of->rank, rr = ri + rank - nidx;
+    if (rr > IR_MAX_RANK) {
+        diag_error(l, "arrays of %d dimensions are not supported (1 to %d)", rr, IR_MAX_RANK);
+        return &lw_ERRV;
+    }
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    for (int d = 0; d < ri; d++) {
+        len[d] = shape_of->len[d];
+        sh[d] = shape_of->sh[d];
+    }
+    for (int d = nidx; d < rank; d++) {
+        len[ri + d - nidx] = base->len[d];
+        sh[ri + d - nidx] = base->sh[d];
+    }
+    /* index arrays of a shape known only when running must agree then */
+    for (int d = 0; d < nidx; d++)
+        for (int e = 0; islot[d] && e < ri; e++)
+            if (lw_sym_cmp(shape_of->sh[e], iv[d]->sh[e]) != 1) {
+                lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, ir_shape(l, islot[d], e), len[e], 0),
+                              "IndexError: shape mismatch: indexing arrays could not be broadcast "
+                              "together");
+            }
+    value *r = lw_new_array(c, l, base->type, rr, len, sh, 0, NULL);
+    ir_var *dst = r->fresh;
+    /* for i...: for j...: r[i..., j...] = base[idx_0[i...], ..., j...] */
+    ir_var *it[IR_MAX_RANK];
+    vec *saved = c->out, *out = c->out;
+    for (int d = 0; d < rr; d++) {
+        ir_stmt *st = ir_stmt_new(S_FOR, l);
+        st->e = lw_I64(l, 0);
+        ir_var *n = lw_temp_scalar(c, T_I64);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+        as->var = n;
+        as->e = len[d];
+        vec_push(out, as);
+        st->e2 = ir_varref(l, n);
+        st->e3 = lw_I64(l, 1);
+        st->var = it[d] = ir_var_new(c->prog, lw_cname(c, "gather_it"), "gather_it", T_I64, 0, 0);
+        vec_push(out, st);
+        out = &st->body;
+    }
+    ir_expr **at = NEWN(ir_expr *, rr), **from = NEWN(ir_expr *, rank);
+    for (int d = 0; d < rr; d++)
+        at[d] = ir_varref(l, it[d]);
+    for (int d = 0; d < rank; d++) {
+        if (d >= nidx) {
+            from[d] = at[ri + d - nidx];
+            continue;
+        }
+        ir_expr *k = iscal[d];
+        if (islot[d]) {
+            ir_expr **ia = NEWN(ir_expr *, ri);
+            for (int e = 0; e < ri; e++)
+                ia[e] = at[e];
+            k = ir_cast(l, T_I64, ir_elem(l, islot[d], ia));
+        }
+        ir_expr **args = NEWN(ir_expr *, 3);
+        args[0] = ir_shape(l, src, d);
+        args[1] = k;
+        args[2] = lw_I64(l, d);
+        from[d] = ir_call(l, FN_INDEX, T_I64, 3, args);
+    }
+    ir_stmt *set = ir_stmt_new(S_SETELEM, l);
+    set->var = dst;
+    set->n = rr;
+    set->args = at;
+    set->e = ir_elem(l, src, from);
+    vec_push(out, set);
+    c->out = saved;
+    return r;
+}
