@@ -348,6 +348,8 @@ static void store(lctx *c, ast *t, value *v)
         }
         return;
     }
+    if (t->kind == A_SUBSCRIPT && lw_scatter(c, t, v))
+        return;
     if (t->kind == A_SUBSCRIPT) {
         value *tv = target_view(c, t);
         if (tv->kind == V_ERR || v->kind == V_ERR)
@@ -540,6 +542,8 @@ static void lower_augassign(lctx *c, ast *s)
             list->items[li] = lw_read_name(c, t);
         return;
     }
+    if (t->kind == A_SUBSCRIPT && lw_augscatter(c, s->l, op, t, rhs))
+        return;
     if (t->kind == A_SUBSCRIPT) {
         value *tv = target_view(c, t);
         if (tv->kind == V_ERR || rhs->kind == V_ERR)

@@ -175,3 +175,161 @@ value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival)
     c->out = saved;
     return r;
 }
+
+/* Does the subscript t index by an integer array? (a probe: nothing emitted, no diagnostics) */
+static int indexes_by_array(lctx *c, ast *t)
+{
+    snapshot before = lw_snap_take(c);
+    int old = diag_suppress(1);
+    vec scratch = {0};
+    vec *saved = c->out;
+    c->out = &scratch;
+    c->probing++;
+    int r = 0;
+    for (int k = 0; k < t->args.len && !r; k++) {
+        ast *it = VEC_AT(t->args, k, ast *);
+        if (it->kind == A_SLICE)
+            continue;
+        value *v = lw_expr(c, it);
+        r = v->kind == V_ARRAY && v->type != T_BOOL;
+    }
+    c->probing--;
+    c->out = saved;
+    diag_suppress(old);
+    lw_snap_rewind(c, &before);
+    return r;
+}
+
+/* q[idx] = v, q[x0, y0] = v: the value is computed first (it may read q), then stored element by
+ * element in C order of the index arrays, so a repeated index keeps the last value written, as
+ * NumPy's assignment does. Returns 0 when t does not index by an integer array. */
+int lw_scatter(lctx *c, ast *t, value *v)
+{
+    if (t->kind != A_SUBSCRIPT || !indexes_by_array(c, t))
+        return 0;
+    if (v->kind == V_ERR)
+        return 1;
+    value *base = lw_expr(c, t->a);
+    if (base->kind == V_ERR)
+        return 1;
+    if (base->kind != V_ARRAY || !lw_whole_slot(base)) {
+        diag_error(t->a->l, "assignment through integer-array indices is supported into a whole array "
+                            "named by a variable (this is %s)",
+                   base->kind == V_ARRAY ? "a view or an expression" : lw_vkind_desc(base));
+        return 1;
+    }
+    if (v->kind == V_ARRAY)
+        v = whole(c, v);
+    else if (v->kind == V_SCALAR) { /* evaluated once, before the stores */
+        ir_var *tv = lw_temp_scalar(c, base->type);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, t->l);
+        as->var = tv;
+        as->e = ir_cast(t->l, base->type, v->e);
+        lw_emit(c, as);
+        v = lw_scalar(v->l, ir_varref(v->l, tv), 0);
+        v->type = base->type;
+    } else {
+        diag_error(v->l, "cannot assign %s through integer-array indices", lw_vkind_desc(v));
+        return 1;
+    }
+    value **ival = NEWN(value *, t->args.len + 1);
+    for (int k = 0; k < t->args.len; k++) {
+        ast *it = VEC_AT(t->args, k, ast *);
+        ival[k] = it->kind == A_SLICE ? NULL : lw_expr(c, it);
+        if (ival[k] && ival[k]->kind == V_ERR)
+            return 1;
+    }
+    /* the gather of the same indices gives the shape and the index checks; its loop nest is
+     * then turned into the stores */
+    size_t mark = (size_t)c->out->len;
+    value *g = lw_gather(c, base, t, 0, ival);
+    if (g->kind == V_ERR)
+        return 1;
+    if (v->kind == V_ARRAY) {
+        int ok = v->rank <= g->rank;
+        for (int d = 0; ok && d < v->rank; d++)
+            ok = lw_sym_cmp(v->sh[d], g->sh[g->rank - v->rank + d]) != 0 || lw_is_one(v->sh[d]);
+        if (!ok) {
+            diag_error(v->l, "shape mismatch: value array of shape %s could not be broadcast to "
+                             "indexing result of shape %s", lw_shape_str(v->rank, v->sh),
+                       lw_shape_str(g->rank, g->sh));
+            return 1;
+        }
+    }
+    /* find the innermost S_SETELEM of the gather's nest: r[at] = q[from] becomes q[from] = v[at] */
+    ir_stmt *set = NULL;
+    for (int i = (int)mark; i < c->out->len && !set; i++) {
+        ir_stmt *s = VEC_AT(*c->out, i, ir_stmt *);
+        while (s && s->kind == S_FOR) {
+            ir_stmt *in = NULL;
+            for (int k = 0; k < s->body.len; k++)
+                if (VEC_AT(s->body, k, ir_stmt *)->kind == S_FOR || VEC_AT(s->body, k, ir_stmt *)->kind == S_SETELEM)
+                    in = VEC_AT(s->body, k, ir_stmt *);
+            s = in;
+        }
+        if (s && s->kind == S_SETELEM && s->var == g->fresh)
+            set = s;
+    }
+    if (!set)
+        UNREACHABLE();
+    ir_expr *src = set->e; /* E_ELEM of q at the normalised indices */
+    ir_expr **at = set->args;
+    ir_expr *val;
+    if (v->kind == V_SCALAR)
+        val = v->e;
+    else {
+        ir_var *vs = lw_whole_slot(v);
+        ir_expr **vi = NEWN(ir_expr *, v->rank + 1);
+        for (int d = 0; d < v->rank; d++) { /* broadcast from the right; extent 1 reads index 0 */
+            ir_expr *k = at[g->rank - v->rank + d];
+            vi[d] = lw_is_one(v->sh[d]) ? lw_I64(t->l, 0) : k;
+            if (!lw_is_one(v->sh[d]) && lw_sym_cmp(v->sh[d], g->sh[g->rank - v->rank + d]) != 1)
+                lw_emit_raise(c, t->l, ir_bin(t->l, OP_CNE, T_BOOL, ir_shape(t->l, vs, d),
+                                              g->len[g->rank - v->rank + d], 0),
+                              "ValueError: shape mismatch: value array could not be broadcast to "
+                              "indexing result");
+        }
+        val = ir_cast(t->l, base->type, ir_elem(t->l, vs, vi));
+    }
+    set->var = src->var;
+    set->n = src->nargs;
+    set->args = src->args;
+    set->e = val;
+    /* the gather's result array is not needed: its allocation goes */
+    for (int i = (int)mark; i < c->out->len; i++) {
+        ir_stmt *s = VEC_AT(*c->out, i, ir_stmt *);
+        if (s->kind == S_ALLOC && s->var == g->fresh) {
+            for (int k = i + 1; k < c->out->len; k++)
+                c->out->items[k - 1] = c->out->items[k];
+            c->out->len--;
+            break;
+        }
+    }
+    for (int i = 0; i < c->pending.len; i++)
+        if (VEC_AT(c->pending, i, ir_var *) == g->fresh)
+            c->pending.items[i] = c->pending.items[--c->pending.len];
+    return 1;
+}
+
+/* q[idx] += v: NumPy computes q[idx] + v (a gather) and assigns it (a scatter), so a repeated
+ * index adds v once, not once per occurrence (np.add.at would accumulate). */
+int lw_augscatter(lctx *c, loc l, ir_op op, ast *t, value *v)
+{
+    if (!indexes_by_array(c, t))
+        return 0;
+    if (v->kind == V_ERR)
+        return 1;
+    if (v->kind == V_ARRAY)
+        v = whole(c, v);
+    value *cur = lw_expr(c, t);
+    if (cur->kind == V_ERR)
+        return 1;
+    value *r = lw_binop(c, l, op, cur, v);
+    if (r->kind == V_ARRAY && lw_kind_of(r->type) > lw_kind_of(cur->type)) {
+        diag_error(l, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with casting "
+                      "rule 'same_kind'", ir_op_name(op), ir_type_name(r->type), ir_type_name(cur->type));
+        return 1;
+    }
+    lw_scatter(c, t, r);
+    return 1;
+}

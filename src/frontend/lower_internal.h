@@ -232,6 +232,8 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target);
 /* ---- lower_gather.c: reads by integer index arrays (q[x0, y0]) ------------------------------ */
 
 value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival);
+int lw_scatter(lctx *c, ast *t, value *v); /* t = v through integer arrays; 0: t is not such */
+int lw_augscatter(lctx *c, loc l, ir_op op, ast *t, value *v); /* t op= v, likewise */
 
 /* ---- lower_expr.c: expressions, names, attributes ------------------------------------------- */
 
