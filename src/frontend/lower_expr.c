@@ -146,6 +146,9 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
         static const struct { const char *n; ir_type t; } dt[] = {
             {"float64", T_F64}, {"double", T_F64}, {"float32", T_F32}, {"single", T_F32},
             {"int64", T_I64}, {"int32", T_I32}, {"bool_", T_BOOL}, {"bool", T_BOOL},
+            {"int8", T_I8}, {"uint8", T_U8}, {"int16", T_I16}, {"uint16", T_U16},
+            {"uint32", T_U32}, {"uint64", T_U64}, {"byte", T_I8}, {"ubyte", T_U8},
+            {"short", T_I16}, {"ushort", T_U16}, {"intc", T_I32}, {"uintc", T_U32},
         };
         for (size_t i = 0; i < sizeof dt / sizeof *dt; i++)
             if (strcmp(dt[i].n, n) == 0) {

@@ -136,8 +136,8 @@ static const char *np_scalar_name(ir_type t)
     case T_I32: return "np.int32";
     case T_I64: return "np.int64";
     case T_BOOL: return "np.bool";
+    default: return arena_printf(&util_arena, "np.%s", ir_type_name(t));
     }
-    return "np.float64";
 }
 
 /* The pieces of format(conv(v), spec) appended to ps: conv 0 format(v, spec), 's' str(), 'r'

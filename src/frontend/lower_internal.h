@@ -211,6 +211,8 @@ ir_var *lw_whole_slot(value *v);
 value *lw_materialize(lctx *c, value *v);
 int lw_kind_of(ir_type t);
 ir_type lw_promote2(ir_type a, ir_type b);
+int lw_narrow_int(ir_type t);
+ir_expr *lw_narrow_bin(loc l, ir_op op, ir_type t, ir_expr *x, ir_expr *y, int py);
 ir_type lw_promote_vals(value *a, value *b);
 int lw_broadcast(lctx *c, loc l, value *a, value *b, value *r, int *sa, unsigned *ma, int *sb,
                  unsigned *mb);

@@ -184,12 +184,15 @@ static value *reduce(lctx *c, loc l, const char *kind, value *x)
     int sum = strcmp(kind, "sum") == 0, mean = strcmp(kind, "mean") == 0, norm = strcmp(kind, "norm") == 0;
     int mx = strcmp(kind, "max") == 0 || strcmp(kind, "amax") == 0;
     ir_type t = x->type, acc;
-    if (sum)
-        acc = ir_type_is_float(t) ? t : T_I64;
+    if (sum) /* NumPy sums the unsigned integers in uint64, the others in int64 */
+        acc = ir_type_is_float(t) ? t : ir_type_is_unsigned(t) ? T_U64 : T_I64;
     else if (mean || norm)
         acc = t == T_F32 ? T_F32 : T_F64;
-    else
-        acc = t;
+    else if (t == T_U64) {
+        diag_error(l, "%s() of a uint64 array is not supported", kind);
+        return &lw_ERRV;
+    } else
+        acc = lw_narrow_int(t) ? T_I64 : t; /* exact in int64, converted back below */
     ir_expr *v = ir_cast(l, acc, x->e);
     if (norm)
         v = ir_bin(l, OP_MUL, acc, v, v, 0);
@@ -223,6 +226,8 @@ static value *reduce(lctx *c, loc l, const char *kind, value *x)
         args[0] = res;
         res = ir_call(l, FN_SQRT, acc, 1, args);
     }
+    if (!sum && !mean && !norm)
+        res = ir_cast(l, t, res);
     return lw_scalar(l, res, 0);
 }
 
@@ -447,7 +452,7 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
     int any = strcmp(kind, "any") == 0, all = strcmp(kind, "all") == 0;
     ir_type t = x->type, acc;
     if (sum)
-        acc = ir_type_is_float(t) ? t : T_I64;
+        acc = ir_type_is_float(t) ? t : ir_type_is_unsigned(t) ? T_U64 : T_I64;
     else if (mean)
         acc = t == T_F32 ? T_F32 : T_F64;
     else if (any || all)
