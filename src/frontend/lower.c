@@ -606,9 +606,12 @@ static value *merge_value(lctx *c, ir_stmt *st, const char *name, value *t, valu
             return NULL;
         ir_var *var = lw_scope_var(c, name, t->type, 0, 0);
         for (int k = 0; k < 2; k++) {
+            ir_expr *src = k ? e->e : t->e;
+            if (src->kind == E_VAR && src->var == var) /* that branch has it there already */
+                continue;
             ir_stmt *a = ir_stmt_new(S_ASSIGN, st->l);
             a->var = var;
-            a->e = k ? e->e : t->e;
+            a->e = src;
             vec_push(k ? &st->orelse : &st->body, a);
         }
         value *r = lw_scalar(st->l, ir_varref(st->l, var), t->weak && e->weak);
