@@ -300,6 +300,8 @@ static void store(lctx *c, ast *t, value *v)
         lw_assign_name(c, t, v);
         return;
     }
+    if (lw_dict_store(c, t, v))
+        return;
     value *list;
     int li;
     ast *h = t->kind == A_SUBSCRIPT ? lw_list_elem(c, t, &list, &li) : NULL;
@@ -513,6 +515,24 @@ static void lower_augassign(lctx *c, ast *s)
     }
     value *rhs = lw_expr(c, s->a);
     ast *t = s->b;
+    if (t->kind == A_SUBSCRIPT && t->a->kind == A_NAME) { /* d[k] += v of a dict */
+        int unbound;
+        binding *db = lw_lookup(c, t->a->name, &unbound);
+        if (db && db->kind == B_VALUE && lw_is_dict(db->val)) {
+            value *cur = lw_expr(c, t);
+            if (cur->kind == V_ERR || rhs->kind == V_ERR)
+                return;
+            if (cur->kind == V_ARRAY && cur->e->kind == E_READ && !cur->fresh) {
+                /* the array item is updated in place, as NumPy's += does */
+                value *r = lw_binop(c, s->l, op, cur, rhs);
+                if (r->kind != V_ERR)
+                    lw_emit_sweep(c, s->l, cur, r, 0);
+                return;
+            }
+            lw_dict_store(c, t, lw_binop(c, s->l, op, cur, rhs));
+            return;
+        }
+    }
     value *list = NULL;
     int li = 0;
     ast *h = t->kind == A_SUBSCRIPT ? lw_list_elem(c, t, &list, &li) : NULL;

@@ -381,6 +381,12 @@ value *lw_iter_items(lctx *c, ast *it)
     value *v = lw_expr(c, it);
     if (v->kind == V_ERR)
         return &lw_ERRV;
+    if (lw_is_dict(v)) { /* for k in d: its keys */
+        value *k = lw_vnew(V_TUPLE, v->l);
+        k->n = v->n;
+        k->items = v->keys;
+        return k;
+    }
     return v->kind == V_TUPLE ? v : NULL;
 }
 

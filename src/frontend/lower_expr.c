@@ -285,6 +285,23 @@ static value *lower_compare(lctx *c, ast *a)
         value *right = lw_expr(c, ra);
         int op = a->cmpops[i];
         ir_op iop;
+        value *special = NULL;
+        if (op == OP_IN || op == OP_NOTIN) {
+            special = lw_contains(c, a->l, left, right);
+            int64_t k;
+            if (special && op == OP_NOTIN)
+                special = ir_expr_const_int(special->e, &k) ? lw_scalar(a->l, ir_const_i(a->l, T_BOOL, !k), 1)
+                                                            : lw_unop(c, a->l, OP_LNOT, special);
+        } else if ((op == OP_EQ || op == OP_NE) && left->kind == V_TUPLE && right->kind == V_TUPLE)
+            special = lw_tuple_equal(c, a->l, left, right, op == OP_NE);
+        if (special || op == OP_IN || op == OP_NOTIN ||
+            ((op == OP_EQ || op == OP_NE) && left->kind == V_TUPLE && right->kind == V_TUPLE)) {
+            if (!special)
+                return &lw_ERRV;
+            result = result ? lw_scalar(a->l, ir_bin(a->l, OP_LAND, T_BOOL, result->e, special->e, 1), 1) : special;
+            left = right;
+            continue;
+        }
         if ((op == OP_IS || op == OP_ISNOT) && (left->kind == V_NONE || right->kind == V_NONE)) {
             /* x is None: known when compiling (a defaulted parameter, an optional argument) */
             if (left->kind == V_ERR || right->kind == V_ERR)
@@ -391,6 +408,8 @@ value *lw_expr(lctx *c, ast *a)
             return lw_index_grid(c, base->str, a);
         if (base->kind == V_LIST)
             return lw_list_index(c, a, base);
+        if (lw_is_dict(base))
+            return lw_dict_index(c, a, base);
         if (base->kind == V_TUPLE) {
             if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
                 diag_error(a->l, "lists and tuples can only be indexed by one integer");
@@ -477,9 +496,11 @@ value *lw_expr(lctx *c, ast *a)
         }
         return lw_scalar(a->l, ir_select(a->l, x->type, t->e, x->e, y->e), x->weak && y->weak);
     }
+    case A_DICT: return lw_dict_literal(c, a);
     case A_TUPLE:
     case A_LIST: {
         value *t = lw_vnew(V_TUPLE, a->l);
+        t->is_list = a->kind == A_LIST;
         t->n = a->args.len;
         t->items = NEWN(value *, t->n + 1);
         for (int i = 0; i < t->n; i++)
@@ -489,7 +510,16 @@ value *lw_expr(lctx *c, ast *a)
                 return &lw_ERRV;
         return t;
     }
-    case A_COMP: return lw_comprehension(c, a);
+    case A_COMP: {
+        value *r = lw_comprehension(c, a);
+        if (a->ival && r->kind == V_TUPLE) {
+            value *l = lw_vnew(V_TUPLE, r->l);
+            *l = *r;
+            l->is_list = 1;
+            r = l;
+        }
+        return r;
+    }
     case A_LAMBDA: {
         value *v = lw_vnew(V_LAMBDA, a->l);
         v->def = a;

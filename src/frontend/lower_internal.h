@@ -72,6 +72,8 @@ struct value {
     dynvar *dyn;       /* V_SCALAR: exactly the current value of this dynvar (e: as a float) */
     int mixed;         /* V_SCALAR: computed from a dynvar's float view (int or float at run time) */
     ir_var *lbuf, *lcnt, *lcap; /* V_LIST */
+    value **keys;      /* V_TUPLE of a dict (lower_dicts.c): the keys of items[0..n), else NULL */
+    int is_list;       /* V_TUPLE: a Python list (printed [a, b]), not a tuple */
 };
 typedef enum bkind { B_SCALAR, B_ARRAY, B_VALUE } bkind;
 typedef struct binding {
@@ -275,6 +277,16 @@ value *lw_list_call(lctx *c, ast *call);              /* x.append(v), len(x) of 
 value *lw_list_index(lctx *c, ast *a, value *lst);    /* x[i] of a V_LIST */
 value *lw_list_as_array(lctx *c, loc l, value *lst);  /* np.array(x): its items as an array */
 void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
+
+/* ---- lower_dicts.c: dicts with keys known when compiling, `in`, tuple equality ------------- */
+
+int lw_is_dict(const value *v);
+value *lw_dict_literal(lctx *c, ast *a);
+value *lw_dict_index(lctx *c, ast *a, value *d);
+int lw_dict_store(lctx *c, ast *t, value *v);
+value *lw_dict_call(lctx *c, ast *call);
+value *lw_contains(lctx *c, loc l, value *x, value *seq);
+value *lw_tuple_equal(lctx *c, loc l, value *a, value *b, int ne);
 
 /* ---- lower_builtins.c: Python, math and random built-ins ------------------------------------ */
 

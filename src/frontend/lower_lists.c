@@ -256,6 +256,9 @@ value *lw_list_call(lctx *c, ast *call)
     ast *f = call->a;
     binding *b;
     int shadowed;
+    value *dv = lw_dict_call(c, call);
+    if (dv)
+        return dv;
     if (f->kind == A_NAME && (strcmp(f->name, "all") == 0 || strcmp(f->name, "any") == 0) &&
         call->args.len == 1 && !call->kwargs.len && VEC_AT(call->args, 0, ast *)->kind == A_COMP &&
         !lw_lookup(c, f->name, &shadowed)) {

@@ -571,8 +571,11 @@ int lw_value_equal(value *a, value *b)
         return !a->fresh && !b->fresh && a->type == b->type && a->rank == b->rank && ir_expr_equal(a->e, b->e);
     case V_TUPLE:
     case V_SLICE:
-        if (a->n != b->n)
+        if (a->n != b->n || !a->keys != !b->keys)
             return 0;
+        for (int i = 0; a->keys && i < a->n; i++)
+            if (!lw_value_equal(a->keys[i], b->keys[i]))
+                return 0;
         for (int i = 0; i < a->n; i++)
             if (!lw_value_equal(a->items[i], b->items[i]))
                 return 0;
