@@ -928,9 +928,16 @@ static void lower_from_import(lctx *c, ast *s)
     for (int i = 0; i < s->args.len; i++) {
         ast *n = VEC_AT(s->args, i, ast *);
         if (strcmp(n->name, "*") == 0) {
-            diag_error(n->l, "'from %s import *' is not supported; import the names the program uses",
-                       s->name);
-            return;
+            if (strcmp(s->name, "numpy") != 0) {
+                diag_error(n->l, "'from %s import *' is not supported; import the names the program uses",
+                           s->name);
+                return;
+            }
+            /* every NumPy name a later lookup does not find (lw_read_name): np.sum shadows sum */
+            binding *b = lw_bind(c, "numpy.*");
+            b->kind = B_VALUE;
+            b->val = mod;
+            continue;
         }
         ast *attr = ast_new(A_ATTR, n->l);
         attr->a = NULL;

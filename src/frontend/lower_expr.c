@@ -25,6 +25,15 @@ value *lw_read_name(lctx *c, ast *a)
             diag_error(a->l, "local variable '%s' referenced before assignment", a->name);
             return &lw_ERRV;
         }
+        binding *star = lw_lookup(c, "numpy.*", &unbound);
+        if (star && star->kind == B_VALUE) { /* from numpy import * */
+            ast attr = {.kind = A_ATTR, .l = a->l, .name = a->name};
+            int old = diag_suppress(1);
+            value *v = lw_numpy_attr(c, star->val, &attr);
+            diag_suppress(old);
+            if (v->kind != V_ERR)
+                return v;
+        }
         static const char *builtins[] = {"range", "print", "int", "float", "abs", "min", "max",
                                          "len", "bool", "round", "slice", "list", "tuple", "sum",
                                          "zip", "enumerate", "all", "any", NULL};

@@ -1102,18 +1102,33 @@ value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self)
             b->val = iv;
         }
         value *body;
+        int nb = def->kind == A_DEF ? def->body.len : 0;
+        ast *last = nb ? VEC_AT(def->body, nb - 1, ast *) : NULL;
         if (def->kind == A_LAMBDA)
             body = lw_expr(c, def->a);
-        else {
+        else if (last && last->kind == A_RETURN && last->a && !lw_returns_early(def) &&
+                 !lw_has_yield(&def->body)) {
+            /* a def whose statements end with its one return: its body run on the index arrays */
+            vec assigned = {0};
+            lw_assigned_names(&def->body, &assigned);
+            for (int i = 0; i < assigned.len; i++)
+                vec_push(&s->locals, assigned.items[i]);
+            vec stmts = def->body;
+            stmts.len--;
+            lw_block(c, &stmts);
+            body = lw_expr(c, last->a);
+        } else {
             body = &lw_ERRV;
-            diag_error(fnv->l, "np.fromfunction() of a def is not supported; use a lambda");
+            diag_error(fnv->l, "np.fromfunction() of a def is supported when the def ends with its only "
+                               "return; use a lambda");
         }
         c->sc = caller;
         if (body->kind == V_ERR)
             return &lw_ERRV;
         if (body->kind != V_ARRAY || body->rank != rank) {
-            diag_error(def->l, "the lambda of np.fromfunction() must compute an array from its index "
-                               "arguments (it returned %s)", lw_vkind_desc(body));
+            diag_error(def->l, "the %s of np.fromfunction() must compute an array from its index "
+                               "arguments (it returned %s)", def->kind == A_LAMBDA ? "lambda" : "function",
+                       lw_vkind_desc(body));
             return &lw_ERRV;
         }
         value *r = lw_new_array(c, l, body->type, rank, len, sh, 0, NULL);
