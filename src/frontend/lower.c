@@ -64,6 +64,13 @@ void lw_assign_name(lctx *c, ast *target, value *v)
 {
     const char *name = target->name;
     loc l = target->l;
+    if (v->kind == V_MASKED && v->n && v->self->kind == V_ARRAY) { /* b = F[mask, :]: a snapshot */
+        v = lw_masked_bind(c, l, name, v);
+        binding *b = lw_bind(c, name);
+        b->kind = B_VALUE;
+        b->val = v;
+        return;
+    }
     if (v->kind == V_MASKED) {
         diag_error(v->l, "'%s = a[%s]' is not supported: a boolean-mask selection has a shape that "
                          "depends on the data", name, v->str);

@@ -25,6 +25,23 @@ static value *list_arg(lctx *c, value *v, int conv)
 {
     return conv && v->kind == V_LIST ? lw_list_as_array(c, v->l, v) : v;
 }
+/* range(...) passed to a NumPy function: NumPy makes an array of it, as np.arange does */
+static value *range_arg(lctx *c, ast *a, int conv)
+{
+    int unbound;
+    if (!conv || a->kind != A_CALL || a->a->kind != A_NAME || strcmp(a->a->name, "range") != 0 ||
+        lw_lookup(c, "range", &unbound))
+        return NULL;
+    args ra = lw_args(c, a);
+    if (lw_any_err(&ra))
+        return &lw_ERRV;
+    for (int i = 0; i < ra.npos; i++)
+        if (!lw_is_int_scalar(ra.pos[i])) {
+            diag_error(ra.pos[i]->l, "'%s' object cannot be interpreted as an integer", lw_vkind_desc(ra.pos[i]));
+            return &lw_ERRV;
+        }
+    return lw_arange(c, a->l, &ra);
+}
 args lw_args(lctx *c, ast *call)
 {
     int conv = list_args_as_arrays;
@@ -50,7 +67,8 @@ args lw_args(lctx *c, ast *call)
             r.pos[r.npos++] = &lw_ERRV;
             continue;
         }
-        r.pos[r.npos++] = list_arg(c, lw_expr(c, a), conv);
+        value *rv = range_arg(c, a, conv);
+        r.pos[r.npos++] = rv ? rv : list_arg(c, lw_expr(c, a), conv);
     }
     for (int i = 0; i < call->kwargs.len; i++) {
         ast *k = VEC_AT(call->kwargs, i, ast *);

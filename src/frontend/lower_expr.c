@@ -419,6 +419,8 @@ value *lw_expr(lctx *c, ast *a)
             return lw_list_index(c, a, base);
         if (lw_is_dict(base))
             return lw_dict_index(c, a, base);
+        if (base->kind == V_MASKED)
+            return lw_masked_index(c, a, base);
         if (base->kind == V_TUPLE) {
             if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
                 diag_error(a->l, "lists and tuples can only be indexed by one integer");

@@ -333,3 +333,69 @@ int lw_augscatter(lctx *c, loc l, ir_op op, ast *t, value *v)
     lw_scatter(c, t, r);
     return 1;
 }
+
+/* ---- selections by a mask of the leading dimensions ------------------------------------------
+ * bndryF = F[cylinder, :]; bndryF = bndryF[:, [0, 5, 6, 7, 8, 1, 2, 3, 4]]; F[cylinder, :] =
+ * bndryF (the bounce-back of lattice Boltzmann codes): the selection's shape depends on the data,
+ * but it is only stored back through the same mask, so it is kept as whole arrays: a copy of F
+ * and of the mask (NumPy's b = a[m] is a copy), indexed along the trailing dimensions, and
+ * stored with where(mask, b, F). */
+
+/* The bool mask m (the leading dimensions of base) repeated along base's trailing ones. */
+value *lw_mask_repeat(lctx *c, loc l, value *m, value *base)
+{
+    if (m->rank == base->rank)
+        return m;
+    ast *sub = ast_new(A_SUBSCRIPT, l);
+    for (int d = 0; d < base->rank; d++)
+        vec_push(&sub->args, d < m->rank ? ast_slice(l, NULL, NULL, NULL) : ast_new(A_NONE, l));
+    value *mm = m->e->kind == E_READ ? m : lw_materialize(c, m);
+    value *m3 = lw_index_array(c, mm, sub, 0); /* trailing axes of extent 1 */
+    if (m3->kind == V_ERR)
+        return m3;
+    value *z = lw_new_array(c, l, T_BOOL, base->rank, base->len, (const sym **)base->sh, 1, NULL);
+    return lw_materialize(c, lw_binop(c, l, OP_BOR, z, m3));
+}
+
+value *lw_masked_bind(lctx *c, loc l, const char *name, value *v)
+{
+    value *r = lw_vnew(V_MASKED, v->l);
+    *r = *v;
+    ast *hs = ast_name(l, arena_printf(&util_arena, "%s.selected", name));
+    ast *hm = ast_name(l, arena_printf(&util_arena, "%s.mask", name));
+    lw_assign_name(c, hs, lw_copy_of(c, l, v->self));
+    lw_assign_name(c, hm, lw_copy_of(c, l, v->mask));
+    r->self = lw_read_name(c, hs);
+    r->mask = lw_read_name(c, hm);
+    return r;
+}
+
+value *lw_masked_index(lctx *c, ast *a, value *sel)
+{
+    int k = sel->n ? sel->n : sel->self->rank;
+    ast *first = a->args.len ? VEC_AT(a->args, 0, ast *) : NULL;
+    if (!first || first->kind != A_SLICE || first->a || first->b || first->c || k == sel->self->rank) {
+        diag_error(a->l, "a boolean-mask selection can only be indexed along the dimensions the mask "
+                         "does not cover, after a ':' for the selected elements (b[:, [2, 1, 0]])");
+        return &lw_ERRV;
+    }
+    ast *sub = ast_new(A_SUBSCRIPT, a->l);
+    *sub = *a;
+    sub->args = (vec){0};
+    for (int d = 0; d < k; d++)
+        vec_push(&sub->args, ast_slice(a->l, NULL, NULL, NULL));
+    for (int i = 1; i < a->args.len; i++)
+        vec_push(&sub->args, a->args.items[i]);
+    value *s = lw_index_array(c, sel->self, sub, 0);
+    if (s->kind == V_ERR)
+        return s;
+    if (s->kind != V_ARRAY || s->rank != sel->self->rank) {
+        diag_error(a->l, "indexing a boolean-mask selection must keep its dimensions (use ':' or a "
+                         "list of indices along each)");
+        return &lw_ERRV;
+    }
+    value *r = lw_vnew(V_MASKED, a->l);
+    *r = *sel;
+    r->self = s;
+    return r;
+}

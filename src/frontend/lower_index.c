@@ -253,6 +253,25 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
         return &lw_ERRV;
     if (nitems == 1 && kind[0] == IX_INDEX && ival[0]->kind == V_ARRAY && ival[0]->type == T_BOOL)
         return mask_select(c, base, ival[0], VEC_AT(sub->args, 0, ast *));
+    if (nitems > 1 && kind[0] == IX_INDEX && ival[0]->kind == V_ARRAY && ival[0]->type == T_BOOL &&
+        ival[0]->rank + nitems - 1 <= base->rank) {
+        /* F[mask, :]: a mask of the leading dimensions, whole trailing ones: the mask repeated
+         * along them selects the same elements (the selection's rows are the mask's) */
+        int whole = 1;
+        for (int k = 1; k < nitems; k++) {
+            ast *it = VEC_AT(sub->args, k, ast *);
+            whole &= it->kind == A_SLICE && !it->a && !it->b && !it->c;
+        }
+        if (whole) {
+            value *m = lw_mask_repeat(c, sub->l, ival[0], base);
+            if (m->kind == V_ERR)
+                return m;
+            value *r = mask_select(c, base, m, VEC_AT(sub->args, 0, ast *));
+            if (r->kind == V_MASKED)
+                r->n = ival[0]->rank;
+            return r;
+        }
+    }
     if (nitems > 1 && kind[nitems - 1] == IX_INDEX && ival[nitems - 1]->kind == V_ARRAY &&
         ival[nitems - 1]->type == T_BOOL) {
         /* f[i, mask]: integers then a mask of the remaining dimensions select as f[i][mask] */

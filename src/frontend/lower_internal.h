@@ -32,9 +32,11 @@ typedef enum vkind {
     V_RNG,     /* an np.random.default_rng Generator (n > 0) or np.random.RandomState (n < 0):
                   n = its number in the runtime */
     V_MASKED,  /* self[mask] with a bool array mask of self's shape: self (the indexed view),
-                  mask (the bool array), str (the mask's source text). Its shape depends on the
-                  data, so it is only an assignment target, the value assigned to a selection with
-                  the same mask, or the operand of a reduction */
+                  mask (the bool array), str (the mask's source text), n (0, or the rank of a mask
+                  of the leading dimensions repeated along the others: F[mask, :]). Its shape
+                  depends on the data, so it is only an assignment target, the value assigned to a
+                  selection with the same mask, the operand of a reduction, or bound to a name as a
+                  snapshot (lw_masked_bind) */
     V_LIST,    /* a list appended to in a loop (lower_lists.c): type, rank and sh[] of its items;
                   lbuf the array holding them (rank + 1 dimensions, capacity first), lcnt and lcap
                   its length and capacity (int64 variables) */
@@ -236,6 +238,9 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target);
 /* ---- lower_gather.c: reads by integer index arrays (q[x0, y0]) ------------------------------ */
 
 value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival);
+value *lw_mask_repeat(lctx *c, loc l, value *m, value *base); /* m along base's trailing dims */
+value *lw_masked_bind(lctx *c, loc l, const char *name, value *v); /* b = a[m]: a snapshot */
+value *lw_masked_index(lctx *c, ast *a, value *sel);    /* b[:, items] of a selection b */
 int lw_scatter(lctx *c, ast *t, value *v); /* t = v through integer arrays; 0: t is not such */
 int lw_augscatter(lctx *c, loc l, ir_op op, ast *t, value *v); /* t op= v, likewise */
 
@@ -277,6 +282,7 @@ value *lw_list_call(lctx *c, ast *call);              /* x.append(v), len(x) of 
 value *lw_list_index(lctx *c, ast *a, value *lst);    /* x[i] of a V_LIST */
 value *lw_list_as_array(lctx *c, loc l, value *lst);  /* np.array(x): its items as an array */
 void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
+int lw_for_arrays(lctx *c, ast *s);                   /* for x in a 1-D array (or zip of them) */
 
 /* ---- lower_dicts.c: dicts with keys known when compiling, `in`, tuple equality ------------- */
 

@@ -534,3 +534,56 @@ static value *print_lists(lctx *c, ast *call)
         lw_stmt(c, VEC_AT(out, i, ast *));
     return lw_vnew(V_NONE, l);
 }
+
+/* ---- for over 1-D arrays ---------------------------------------------------------------------
+ * for i in idxs: / for i, cx, cy in zip(idxs, cxs, cys): with arrays bound to names: a range()
+ * loop over the positions, its target bound to the elements read at run time:
+ *     for for.L.C in range(min(len(idxs), len(cxs), ...)): i, cx, cy = idxs[k], cxs[k], cys[k]
+ * (a name's array is read at each iteration, as Python's iterator reads the array it holds). */
+static int array_name(lctx *c, ast *a)
+{
+    int unbound;
+    binding *b = a->kind == A_NAME ? lw_lookup(c, a->name, &unbound) : NULL;
+    if (!b)
+        return 0;
+    value *v = lw_bound_array(b);
+    return v && (b->kind == B_ARRAY || b->val->kind == V_ARRAY);
+}
+int lw_for_arrays(lctx *c, ast *s)
+{
+    ast *it = s->a;
+    vec arrs = {0};
+    int unbound, zip = 0, enumerate = 0;
+    if (array_name(c, it))
+        vec_push(&arrs, it);
+    else if (it->kind == A_CALL && it->a->kind == A_NAME && !it->kwargs.len &&
+             ((zip = strcmp(it->a->name, "zip") == 0) || (enumerate = strcmp(it->a->name, "enumerate") == 0)) &&
+             !lw_lookup(c, it->a->name, &unbound) && it->args.len >= 1 && (zip || it->args.len == 1)) {
+        for (int i = 0; i < it->args.len; i++) {
+            if (!array_name(c, VEC_AT(it->args, i, ast *)))
+                return 0;
+            vec_push(&arrs, it->args.items[i]);
+        }
+    } else
+        return 0;
+    loc l = s->l;
+    const char *k = arena_printf(&util_arena, "for.%d.%d", l.line, l.col);
+    ast *n = NULL;
+    for (int i = 0; i < arrs.len; i++) {
+        ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, VEC_AT(arrs, i, ast *)));
+        n = n ? ast_call(l, ast_name(l, "min"), ast_arglist(ast_arglist(NULL, n), len)) : len;
+    }
+    vec items = {0};
+    if (enumerate)
+        vec_push(&items, ast_name(l, k));
+    for (int i = 0; i < arrs.len; i++)
+        vec_push(&items, ast_subscript(l, VEC_AT(arrs, i, ast *), ast_vec1(ast_name(l, k)), 0));
+    ast *item = items.len == 1 && !zip ? VEC_AT(items, 0, ast *) : ast_seq(l, items, 1);
+    vec body = ast_vec1(ast_assign(l, ast_vec1(s->b), item));
+    for (int i = 0; i < s->body.len; i++)
+        vec_push(&body, s->body.items[i]);
+    ast *loop = ast_for(l, ast_name(l, k), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, n)), body,
+                        (vec){0});
+    lw_lower_for(c, loop);
+    return 1;
+}

@@ -810,6 +810,8 @@ void lw_lower_for(lctx *c, ast *s)
         return;
     int is_range = it->kind == A_CALL && it->a->kind == A_NAME && strcmp(it->a->name, "range") == 0 &&
                    !lw_lookup(c, "range", &(int){0});
+    if (!is_range && lw_for_arrays(c, s))
+        return;
     if ((!is_range || s->b->kind == A_NAME) && lw_for_unrolled(c, s, is_range))
         return;
     if (!is_range) {
