@@ -289,6 +289,15 @@ static void store_masked(lctx *c, loc l, value *tv, value *v)
                              "(write b[m] with the same mask m on both sides)", tv->str);
             return;
         }
+        if (v->n && v->mask != tv->mask) { /* b = F[m, :] earlier: m must select the same now */
+            value *moved = lw_reduce(c, l, "max", lw_binop(c, l, OP_CNE, tv->mask, v->mask));
+            if (moved->kind == V_ERR)
+                return;
+            lw_emit_raise(c, l, ir_cast(l, T_BOOL, moved->e),
+                          arena_printf(&util_arena, "ValueError: the mask '%s' changed since the "
+                                                    "selection assigned here was taken (not supported)",
+                                       tv->str));
+        }
         v = v->self;
     } else if (v->kind != V_SCALAR) {
         diag_error(v->l, "assigning %s to a[%s] is not supported: the number of elements the mask "
