@@ -729,6 +729,7 @@ value *lw_call_builtin(lctx *c, value *fn, ast *call)
             *l = *r;
             l->keys = NULL;
             l->is_list = strcmp(fn->str, "list") == 0;
+            l->owner = c->sc;
             r = l;
         }
         return r;

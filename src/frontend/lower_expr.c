@@ -512,6 +512,7 @@ value *lw_expr(lctx *c, ast *a)
     case A_LIST: {
         value *t = lw_vnew(V_TUPLE, a->l);
         t->is_list = a->kind == A_LIST;
+        t->owner = c->sc;
         t->n = a->args.len;
         t->items = NEWN(value *, t->n + 1);
         for (int i = 0; i < t->n; i++)
@@ -527,6 +528,7 @@ value *lw_expr(lctx *c, ast *a)
             value *l = lw_vnew(V_TUPLE, r->l);
             *l = *r;
             l->is_list = 1;
+            l->owner = c->sc;
             r = l;
         }
         return r;

@@ -76,6 +76,8 @@ struct value {
     ir_var *lbuf, *lcnt, *lcap; /* V_LIST */
     value **keys;      /* V_TUPLE of a dict (lower_dicts.c): the keys of items[0..n), else NULL */
     int is_list;       /* V_TUPLE: a Python list (printed [a, b]), not a tuple */
+    scope *owner;      /* V_TUPLE list: the scope whose code built it (append elsewhere would have
+                          to change a binding of that scope: rejected, lower_lists.c) */
 };
 typedef enum bkind { B_SCALAR, B_ARRAY, B_VALUE } bkind;
 typedef struct binding {

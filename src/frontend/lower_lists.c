@@ -209,6 +209,20 @@ static value *append(lctx *c, ast *call, binding *b)
         return &lw_ERRV;
     }
     value *v = a.pos[0], *lst = b->val;
+    if (lst->kind == V_TUPLE && lst->owner && lst->owner != c->sc) {
+        diag_error(call->l, "appending to the list '%s', made outside this function, is not supported "
+                            "(the caller's list would not change); return the value and append it "
+                            "where the list is made", nm->name);
+        return &lw_ERRV;
+    }
+    if (lst->kind == V_TUPLE && lw_find_in(c->sc, nm->name) != b) {
+        /* the list of another scope (a function appending to a module's list): its binding
+         * there would have to change from here */
+        diag_error(call->l, "appending to the list '%s' of an enclosing scope is not supported here; "
+                            "return the value and append it where '%s' is defined",
+                   nm->name, nm->name);
+        return &lw_ERRV;
+    }
     if (lst->kind == V_TUPLE && c->loops == 0) { /* a compile-time list grows by one item */
         value *r = lw_vnew(V_TUPLE, lst->l);
         *r = *lst;

@@ -65,6 +65,27 @@ typedef struct rw {
     vec rets; /* ast* A_RETURN inside the loop being rewritten, code k at index k - 1 */
 } rw;
 
+/* Does stmts break out of the loop around it (not of an inner loop)? */
+static int breaks(vec *stmts)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind == A_BREAK)
+            return 1;
+        if (s->kind == A_IF && (breaks(&s->body) || breaks(&s->orelse)))
+            return 1;
+    }
+    return 0;
+}
+
+/* while True: without a break of its own leaves only by a return */
+static int endless(ast *s)
+{
+    ast *t = s->a;
+    return s->kind == A_WHILE && ((t->kind == A_BOOL && t->ival) || (t->kind == A_INT && t->ival)) &&
+           !breaks(&s->body);
+}
+
 static ast *assign_to(loc l, const char *name, ast *value)
 {
     return ast_assign(l, ast_vec1(ast_name(l, name)), value);
@@ -155,8 +176,10 @@ static vec block(rw *w, vec stmts)
             n->body = in_loop(w, &s->body);
             vec_push(&out, n);
             vec rest = cat(&(vec){0}, &stmts, i + 1);
-            vec chain = block(w, rest);
-            for (int k = w->rets.len; k > first; k--) {
+            int last = w->rets.len;
+            vec chain = endless(s) && last > first ? block(w, ast_vec1(VEC_AT(w->rets, --last, ast *)))
+                                                   : block(w, rest);
+            for (int k = last; k > first; k--) {
                 ast *r = VEC_AT(w->rets, k - 1, ast *);
                 ast *cond = ast_compare(r->l, ast_name(r->l, w->rk), OP_EQ, ast_int(r->l, k));
                 chain = ast_vec1(ast_if(r->l, cond, block(w, ast_vec1(r)), chain));
@@ -206,10 +229,12 @@ const char *lw_return_owner(const char *name)
 static const char *binding_desc(binding *b)
 {
     if (b->kind == B_SCALAR)
-        return arena_printf(&util_arena, "a %s scalar", ir_type_name(b->var->type));
+        return arena_printf(&util_arena, "%s %s scalar", ir_type_name(b->var->type)[0] == 'i' ? "an" : "a",
+                            ir_type_name(b->var->type));
     value *v = lw_bound_array(b);
     if (v && (b->kind == B_ARRAY || b->val->kind == V_ARRAY))
-        return arena_printf(&util_arena, "a %s array of shape %s%s", ir_type_name(v->type),
+        return arena_printf(&util_arena, "%s %s array of shape %s%s", ir_type_name(v->type)[0] == 'i' ? "an" : "a",
+                            ir_type_name(v->type),
                             lw_shape_str(v->rank, v->sh),
                             b->kind == B_VALUE && v->e->kind == E_READ && !v->fresh ? " (a view)" : "");
     return lw_vkind_desc(b->val);
