@@ -8,7 +8,9 @@
  *   - a loop with returns inside becomes `f.rk = 0; loop` where each `return X_k` in it is
  *     `f.rk = k; break` (and `if f.rk: break` after each inner loop), followed by
  *     `if f.rk == 1: return X_1 elif ...: ... else: REST`. X_k is evaluated after the loop:
- *     the break leaves at once, so every name still holds the value it had at the return;
+ *     the break leaves at once, so every name still holds the value it had at the return
+ *     (a `while True:` with no break of its own has no REST: its last return is the else);
+ *     a return inside a loop that is unrolled (over a list or zip()) is rejected;
  *   - a path that falls off the end returns None, as in Python.
  *
  * The branches' results are then joined by the if-merge of lower.c like any other name, so
