@@ -156,7 +156,7 @@ static void unexpected_indent(tyl_pstate *ps, loc l, int recovering);
 %type <list> suite if_tail loop_else exprs subscripts names
 %type <list> params_opt params lparams_opt lparams target_items
 %type <node> small_stmt compound_stmt expr_stmt flow_stmt other_simple from_import
-%type <node> if_stmt for_stmt while_stmt funcdef other_compound
+%type <node> if_stmt for_stmt while_stmt funcdef other_compound dict_items
 %type <node> testlist_star test_or_star star_expr test or_test and_test not_test comparison
 %type <node> expr xor_expr and_expr shift_expr arith term factor power atom_expr atom strings
 %type <node> lambdef subscript sl_opt argument tparam lparam annot_opt ret_opt target_list
@@ -617,9 +617,9 @@ atom:
   | '[' exprs ']'                           { $$ = ast_list(@$, $2); }
   | '[' exprs ',' ']'                       { $$ = ast_list(@$, $2); }
   | '[' test comp_for ']'                   { $$ = ast_comp(@$, 1, $2, $3); }
-  | '{' '}'                                 { $$ = unsupported(@$, "dict literals are"); }
-  | '{' dict_items '}'                      { $$ = unsupported(@$, "dict literals are"); }
-  | '{' dict_items ',' '}'                  { $$ = unsupported(@$, "dict literals are"); }
+  | '{' '}'                                 { $$ = ast_dict(@$, NULL, NULL, NULL); }
+  | '{' dict_items '}'                      { $$ = $2; $$->l = @$; }
+  | '{' dict_items ',' '}'                  { $$ = $2; $$->l = @$; }
   | '{' test ':' test comp_for '}'          { $$ = unsupported(@$, "dict comprehensions are"); }
   | '{' exprs '}'                           { $$ = unsupported(@$, "set literals are"); }
   | '{' exprs ',' '}'                       { $$ = unsupported(@$, "set literals are"); }
@@ -633,10 +633,10 @@ strings:
   ;
 
 dict_items:
-    test ':' test
-  | POW expr
-  | dict_items ',' test ':' test
-  | dict_items ',' POW expr
+    test ':' test                           { $$ = ast_dict(@$, NULL, $1, $3); }
+  | POW expr                                { $$ = unsupported(@$, "'**' in a dict literal is"); }
+  | dict_items ',' test ':' test            { $$ = ast_dict(@$, $1, $3, $5); }
+  | dict_items ',' POW expr                 { $$ = unsupported(@4, "'**' in a dict literal is"); }
   ;
 
 /* the clauses of a comprehension: A_FOR (b = target, a = iterable) and A_IF (a = test) */

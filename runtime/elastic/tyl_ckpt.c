@@ -327,6 +327,11 @@ static uint64_t scalar_bits(tyl_dtype t, const void *p)
     case TYL_BOOL: b = *(const bool *)p; break;
     case TYL_INT32: { uint32_t u; memcpy(&u, p, 4); b = u; break; }
     case TYL_FLOAT32: { uint32_t u; memcpy(&u, p, 4); b = u; break; }
+    case TYL_INT8: b = (uint64_t)(int64_t)*(const int8_t *)p; break;
+    case TYL_UINT8: b = *(const uint8_t *)p; break;
+    case TYL_INT16: { int16_t v; memcpy(&v, p, 2); b = (uint64_t)(int64_t)v; break; }
+    case TYL_UINT16: { uint16_t v; memcpy(&v, p, 2); b = v; break; }
+    case TYL_UINT32: { uint32_t v; memcpy(&v, p, 4); b = v; break; }
     default: memcpy(&b, p, 8); break;
     }
     return b;
@@ -337,7 +342,12 @@ static void scalar_store(tyl_dtype t, void *p, uint64_t b)
     switch (t) {
     case TYL_BOOL: *(bool *)p = b != 0; break;
     case TYL_INT32:
+    case TYL_UINT32:
     case TYL_FLOAT32: { uint32_t u = (uint32_t)b; memcpy(p, &u, 4); break; }
+    case TYL_INT8:
+    case TYL_UINT8: { uint8_t u = (uint8_t)b; memcpy(p, &u, 1); break; }
+    case TYL_INT16:
+    case TYL_UINT16: { uint16_t u = (uint16_t)b; memcpy(p, &u, 2); break; }
     default: memcpy(p, &b, 8); break;
     }
 }
@@ -348,7 +358,13 @@ static void scalar_show(char *buf, size_t n, tyl_dtype t, uint64_t b)
     switch (t) {
     case TYL_BOOL: snprintf(buf, n, "%s", b ? "True" : "False"); break;
     case TYL_INT32: snprintf(buf, n, "%d", (int32_t)(uint32_t)b); break;
-    case TYL_INT64: snprintf(buf, n, "%lld", (long long)(int64_t)b); break;
+    case TYL_INT64:
+    case TYL_INT8:
+    case TYL_INT16: snprintf(buf, n, "%lld", (long long)(int64_t)b); break;
+    case TYL_UINT8:
+    case TYL_UINT16:
+    case TYL_UINT32:
+    case TYL_UINT64: snprintf(buf, n, "%llu", (unsigned long long)b); break;
     case TYL_FLOAT32: { float f; uint32_t u = (uint32_t)b; memcpy(&f, &u, 4); tyl_repr_float32(buf, f); break; }
     case TYL_FLOAT64: { double d; memcpy(&d, &b, 8); tyl_repr_double(buf, d); break; }
     }

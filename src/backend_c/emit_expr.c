@@ -17,7 +17,8 @@ const emit_target *emit_cur_target;
 
 const char *emit_tyname(ir_type t)
 {
-    static const char *n[] = {"TYL_BOOL", "TYL_INT32", "TYL_INT64", "TYL_FLOAT32", "TYL_FLOAT64"};
+    static const char *n[] = {"TYL_BOOL",  "TYL_INT32", "TYL_INT64",  "TYL_FLOAT32", "TYL_FLOAT64", "TYL_INT8",
+                              "TYL_UINT8", "TYL_INT16", "TYL_UINT16", "TYL_UINT32",  "TYL_UINT64"};
     return n[t];
 }
 
@@ -340,6 +341,12 @@ const char *emit_elem_suffix(ir_type t)
     case T_I64: return "i64";
     case T_F32: return "f32";
     case T_F64: return "f64";
+    case T_I8: return "i8";
+    case T_U8: return "u8";
+    case T_I16: return "i16";
+    case T_U16: return "u16";
+    case T_U32: return "u32";
+    case T_U64: return "u64";
     }
     return "f64";
 }

@@ -282,7 +282,6 @@ void emit_reduce(ectx *c, int ind, ir_stmt *s)
     for (int i = 0; hl && i < hl->n; i++)
         hx[i] = plan_arr(&pl, hl->slot[i]);
     if (first) {
-        static const char *dt[] = {"TYL_BOOL", "TYL_INT32", "TYL_INT64", "TYL_FLOAT32", "TYL_FLOAT64"};
         emit_sweep_adapter(c, kf, s, &k);
         fprintf(kf, "static const tyl_operand tyl_op%d[] = { /* arr, box dims, lo, step, x_lo, x_step, wrap, ext */\n%s};\n",
                 s->id, reads.len ? reads.s : "    {0, {0}, {0}, {0}, 0, 0, 0, {0}}, /* none */\n");
@@ -295,7 +294,7 @@ void emit_reduce(ectx *c, int ind, ir_stmt *s)
         fprintf(kf, "static const tyl_reduction tyl_red%d = {\n", s->id);
         fprintf(kf, "    %s, tyl_run%d, %d, %d, tyl_op%d, %s, /* where, kernel, box rank, reads, anchor */\n",
                 emit_W(s->l), s->id, k.B, k.reads.len, s->id, s->anchor ? arena_printf(&util_arena, "&tyl_an%d", s->id) : "NULL");
-        fprintf(kf, "    %s, %s, %s, /* result type, operation, partial results */\n", dt[s->var->type],
+        fprintf(kf, "    %s, %s, %s, /* result type, operation, partial results */\n", emit_tyname(s->var->type),
                 s->op == OP_ADD ? "TYL_RED_SUM" : s->op == OP_NPMAX ? "TYL_RED_MAX" : "TYL_RED_MIN",
                 c->t->cuda ? "TYL_PARTS_GRID" : "TYL_PARTS_ROWS");
         fprintf(kf, "    %d, %s, /* halo exchanges */\n};\n\n", hl ? hl->n : 0,

@@ -110,6 +110,19 @@ ast *ast_list(loc l, vec items)
     return n;
 }
 
+ast *ast_dict(loc l, ast *dict, ast *key, ast *value)
+{
+    if (dict && dict->kind != A_DICT) /* an unsupported item before: already reported */
+        return dict;
+    ast *n = dict ? dict : ast_new(A_DICT, l);
+    n->l = dict ? loc_span(dict->l, l) : l;
+    if (key) {
+        vec_push(&n->args, key);
+        vec_push(&n->kwargs, value);
+    }
+    return n;
+}
+
 ast *ast_attr(loc l, ast *obj, const char *name)
 {
     ast *n = ast_new(A_ATTR, l);
@@ -531,6 +544,7 @@ const char *ast_kind_name(ast_kind k)
     case A_IFEXP: return "IfExp";
     case A_TUPLE: return "Tuple";
     case A_LIST: return "List";
+    case A_DICT: return "Dict";
     case A_LAMBDA: return "Lambda";
     case A_STARRED: return "Starred";
     case A_FSTRING: return "FString";
@@ -743,6 +757,10 @@ static void dump(ast *n, const char *role, int depth, FILE *out)
     case A_FSTRING:
     case A_GLOBAL:
         dump_vec(n->args, NULL, d, out);
+        break;
+    case A_DICT:
+        dump_vec(n->args, "key", d, out);
+        dump_vec(n->kwargs, "value", d, out);
         break;
     case A_LAMBDA:
         dump_vec(n->params, NULL, d, out);

@@ -39,6 +39,7 @@ typedef enum ast_kind {
     A_IFEXP,     /* a = body, b = test, c = orelse  (a if b else c) */
     A_TUPLE,     /* args = elements (parenthesised or bare) */
     A_LIST,      /* args = elements ([a, b]) */
+    A_DICT,      /* args = keys, kwargs = their values ({k: v}; kwargs holds expressions here) */
     A_LAMBDA,    /* params = vec of A_PARAM, a = body */
     A_STARRED,   /* a  (*x: rejected by lowering, but parsed for a clear message) */
     A_FSTRING,   /* args = parts: A_STR pieces and A_FORMATTED */
@@ -131,6 +132,7 @@ ast *ast_bool(loc l, int v);
 ast *ast_seq(loc l, vec items, int trailing_comma); /* one item, no comma: the item; else A_TUPLE */
 ast *ast_paren(loc l, ast *e);                  /* (e): sets paren; a tuple takes l (with parens) */
 ast *ast_list(loc l, vec items);
+ast *ast_dict(loc l, ast *dict, ast *key, ast *value); /* dict NULL: a new one; key NULL: empty */
 ast *ast_attr(loc l, ast *obj, const char *name);
 ast *ast_arglist(ast *list, ast *arg);          /* list NULL: start one; A_KEYWORD goes to kwargs */
 ast *ast_call(loc l, ast *callee, ast *arglist);/* arglist from ast_arglist, or NULL for f() */

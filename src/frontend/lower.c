@@ -64,6 +64,13 @@ void lw_assign_name(lctx *c, ast *target, value *v)
 {
     const char *name = target->name;
     loc l = target->l;
+    if (v->kind == V_MASKED && v->n && v->self->kind == V_ARRAY) { /* b = F[mask, :]: a snapshot */
+        v = lw_masked_bind(c, l, name, v);
+        binding *b = lw_bind(c, name);
+        b->kind = B_VALUE;
+        b->val = v;
+        return;
+    }
     if (v->kind == V_MASKED) {
         diag_error(v->l, "'%s = a[%s]' is not supported: a boolean-mask selection has a shape that "
                          "depends on the data", name, v->str);
@@ -282,6 +289,15 @@ static void store_masked(lctx *c, loc l, value *tv, value *v)
                              "(write b[m] with the same mask m on both sides)", tv->str);
             return;
         }
+        if (v->n && v->mask != tv->mask) { /* b = F[m, :] earlier: m must select the same now */
+            value *moved = lw_reduce(c, l, "max", lw_binop(c, l, OP_CNE, tv->mask, v->mask));
+            if (moved->kind == V_ERR)
+                return;
+            lw_emit_raise(c, l, ir_cast(l, T_BOOL, moved->e),
+                          arena_printf(&util_arena, "ValueError: the mask '%s' changed since the "
+                                                    "selection assigned here was taken (not supported)",
+                                       tv->str));
+        }
         v = v->self;
     } else if (v->kind != V_SCALAR) {
         diag_error(v->l, "assigning %s to a[%s] is not supported: the number of elements the mask "
@@ -300,6 +316,8 @@ static void store(lctx *c, ast *t, value *v)
         lw_assign_name(c, t, v);
         return;
     }
+    if (lw_dict_store(c, t, v))
+        return;
     value *list;
     int li;
     ast *h = t->kind == A_SUBSCRIPT ? lw_list_elem(c, t, &list, &li) : NULL;
@@ -348,6 +366,8 @@ static void store(lctx *c, ast *t, value *v)
         }
         return;
     }
+    if (t->kind == A_SUBSCRIPT && lw_scatter(c, t, v))
+        return;
     if (t->kind == A_SUBSCRIPT) {
         value *tv = target_view(c, t);
         if (tv->kind == V_ERR || v->kind == V_ERR)
@@ -511,6 +531,24 @@ static void lower_augassign(lctx *c, ast *s)
     }
     value *rhs = lw_expr(c, s->a);
     ast *t = s->b;
+    if (t->kind == A_SUBSCRIPT && t->a->kind == A_NAME) { /* d[k] += v of a dict */
+        int unbound;
+        binding *db = lw_lookup(c, t->a->name, &unbound);
+        if (db && db->kind == B_VALUE && lw_is_dict(db->val)) {
+            value *cur = lw_expr(c, t);
+            if (cur->kind == V_ERR || rhs->kind == V_ERR)
+                return;
+            if (cur->kind == V_ARRAY && cur->e->kind == E_READ && !cur->fresh) {
+                /* the array item is updated in place, as NumPy's += does */
+                value *r = lw_binop(c, s->l, op, cur, rhs);
+                if (r->kind != V_ERR)
+                    lw_emit_sweep(c, s->l, cur, r, 0);
+                return;
+            }
+            lw_dict_store(c, t, lw_binop(c, s->l, op, cur, rhs));
+            return;
+        }
+    }
     value *list = NULL;
     int li = 0;
     ast *h = t->kind == A_SUBSCRIPT ? lw_list_elem(c, t, &list, &li) : NULL;
@@ -540,6 +578,8 @@ static void lower_augassign(lctx *c, ast *s)
             list->items[li] = lw_read_name(c, t);
         return;
     }
+    if (t->kind == A_SUBSCRIPT && lw_augscatter(c, s->l, op, t, rhs))
+        return;
     if (t->kind == A_SUBSCRIPT) {
         value *tv = target_view(c, t);
         if (tv->kind == V_ERR || rhs->kind == V_ERR)
@@ -602,9 +642,12 @@ static value *merge_value(lctx *c, ir_stmt *st, const char *name, value *t, valu
             return NULL;
         ir_var *var = lw_scope_var(c, name, t->type, 0, 0);
         for (int k = 0; k < 2; k++) {
+            ir_expr *src = k ? e->e : t->e;
+            if (src->kind == E_VAR && src->var == var) /* that branch has it there already */
+                continue;
             ir_stmt *a = ir_stmt_new(S_ASSIGN, st->l);
             a->var = var;
-            a->e = k ? e->e : t->e;
+            a->e = src;
             vec_push(k ? &st->orelse : &st->body, a);
         }
         value *r = lw_scalar(st->l, ir_varref(st->l, var), t->weak && e->weak);
@@ -703,7 +746,9 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
             continue;
         }
         if (t->kind != e->kind || (t->kind != B_VALUE && t->var != e->var)) {
-            if (t->kind == B_SCALAR && e->kind == B_SCALAR)
+            if (lw_return_mismatch(l, t, e))
+                ;
+            else if (t->kind == B_SCALAR && e->kind == B_SCALAR)
                 diag_error(l, "variable '%s' is %s after one branch of this 'if' and %s after the "
                               "other; give it one type", t->name, ir_type_name(t->var->type),
                            ir_type_name(e->var->type));
@@ -721,7 +766,8 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
         } else if (t->kind == B_ARRAY) {
             for (int d = 0; d < t->var->rank; d++)
                 if (lw_sym_cmp(t->sh[d], e->sh[d]) == 0) {
-                    diag_error(l, "array '%s' has shape %s after one branch of this 'if' and %s after "
+                    if (!lw_return_mismatch(l, t, e))
+                        diag_error(l, "array '%s' has shape %s after one branch of this 'if' and %s after "
                                   "the other", t->name, lw_shape_str(t->var->rank, t->sh),
                                lw_shape_str(e->var->rank, e->sh));
                     break;
@@ -738,6 +784,8 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
         } else if (kept_on_one_branch(c, st, t->name, t->val, e->val, &st->orelse) ||
                    kept_on_one_branch(c, st, t->name, e->val, t->val, &st->body)) {
             e->val = kept_on_one_branch(c, st, t->name, t->val, e->val, NULL) ? t->val : e->val;
+        } else if ((t->val->kind == V_ARRAY || e->val->kind == V_ARRAY) && lw_return_mismatch(l, t, e)) {
+            ;
         } else if (t->val->kind == V_ARRAY || e->val->kind == V_ARRAY) {
             diag_error(l, "'%s' refers to different array views after the branches of this 'if'; "
                           "bind it with .copy()", t->name);
@@ -745,6 +793,10 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
             value *m = merge_value(c, st, t->name, t->val, e->val);
             if (m) {
                 e->val = m;
+                continue;
+            }
+            if (lw_return_mismatch(l, t, e)) {
+                e->val = &lw_ERRV;
                 continue;
             }
             const char *what = lw_vkind_desc(t->val), *msg;
@@ -892,9 +944,16 @@ static void lower_from_import(lctx *c, ast *s)
     for (int i = 0; i < s->args.len; i++) {
         ast *n = VEC_AT(s->args, i, ast *);
         if (strcmp(n->name, "*") == 0) {
-            diag_error(n->l, "'from %s import *' is not supported; import the names the program uses",
-                       s->name);
-            return;
+            if (strcmp(s->name, "numpy") != 0) {
+                diag_error(n->l, "'from %s import *' is not supported; import the names the program uses",
+                           s->name);
+                return;
+            }
+            /* every NumPy name a later lookup does not find (lw_read_name): np.sum shadows sum */
+            binding *b = lw_bind(c, "numpy.*");
+            b->kind = B_VALUE;
+            b->val = mod;
+            continue;
         }
         ast *attr = ast_new(A_ATTR, n->l);
         attr->a = NULL;
@@ -1113,7 +1172,6 @@ void lw_stmt(lctx *c, ast *s)
     case A_PASS: break;
     case A_RETURN: diag_error(s->l, "'return' outside function"); break;
     case A_DEF: {
-        lw_check_returns(&s->body, 1);
         ast *def = def_defaults(c, s);
         binding *b = lw_bind(c, s->name);
         b->kind = B_VALUE;

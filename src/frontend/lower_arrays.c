@@ -25,6 +25,10 @@ int lw_dtype_of(value *v, ir_type *t)
             {"float64", T_F64}, {"f8", T_F64}, {"d", T_F64}, {"float", T_F64},
             {"float32", T_F32}, {"f4", T_F32}, {"f", T_F32}, {"int64", T_I64}, {"i8", T_I64},
             {"int", T_I64}, {"int32", T_I32}, {"i4", T_I32}, {"bool", T_BOOL}, {"?", T_BOOL},
+            {"int8", T_I8}, {"i1", T_I8}, {"b", T_I8}, {"uint8", T_U8}, {"u1", T_U8}, {"B", T_U8},
+            {"int16", T_I16}, {"i2", T_I16}, {"h", T_I16}, {"uint16", T_U16}, {"u2", T_U16},
+            {"H", T_U16}, {"uint32", T_U32}, {"u4", T_U32}, {"I", T_U32}, {"uint64", T_U64},
+            {"u8", T_U64}, {"uint", T_U64},
         };
         for (size_t i = 0; i < sizeof m / sizeof *m; i++)
             if (strcmp(m[i].n, v->str) == 0) {
@@ -34,9 +38,10 @@ int lw_dtype_of(value *v, ir_type *t)
     }
     if (v->kind == V_STR)
         diag_error(v->l, "the dtype '%s' is not supported (tylesc's dtypes are float64, float32, "
-                         "int64, int32 and bool)", v->str);
+                         "int64, int32, int16, int8, uint64, uint32, uint16, uint8 and bool)", v->str);
     else
-        diag_error(v->l, "unsupported dtype (supported: np.float64, np.float32, np.int64, np.int32, bool)");
+        diag_error(v->l, "unsupported dtype (supported: np.float64, np.float32, np.int64, np.int32, "
+                         "np.int16, np.int8, np.uint64, np.uint32, np.uint16, np.uint8, bool)");
     return 0;
 }
 

@@ -732,8 +732,18 @@ value *lw_call_builtin(lctx *c, value *fn, ast *call)
 {
     if (!fn->self && (strcmp(fn->str, "list") == 0 || strcmp(fn->str, "tuple") == 0 ||
                       strcmp(fn->str, "sum") == 0 || strcmp(fn->str, "zip") == 0 ||
-                      strcmp(fn->str, "enumerate") == 0))
-        return call_sequence(c, fn->str, call);
+                      strcmp(fn->str, "enumerate") == 0)) {
+        value *r = call_sequence(c, fn->str, call);
+        if (r->kind == V_TUPLE && (strcmp(fn->str, "list") == 0) != r->is_list) {
+            value *l = lw_vnew(V_TUPLE, r->l);
+            *l = *r;
+            l->keys = NULL;
+            l->is_list = strcmp(fn->str, "list") == 0;
+            l->owner = c->sc;
+            r = l;
+        }
+        return r;
+    }
     if (strncmp(fn->str, "np.random.", 10) == 0 || strncmp(fn->str, "rng.", 4) == 0)
         return random_call(c, fn, call);
     const char *f = fn->str;

@@ -18,8 +18,34 @@ static value **realloc_items(value **items, int n, int more)
         r[i] = items[i];
     return r;
 }
+/* Set just before a NumPy function's arguments are evaluated: a run-time list among them is
+ * passed as the array of its items (lower_lists.c). lw_args takes it (nested calls do not). */
+static int list_args_as_arrays;
+static value *list_arg(lctx *c, value *v, int conv)
+{
+    return conv && v->kind == V_LIST ? lw_list_as_array(c, v->l, v) : v;
+}
+/* range(...) passed to a NumPy function: NumPy makes an array of it, as np.arange does */
+static value *range_arg(lctx *c, ast *a, int conv)
+{
+    int unbound;
+    if (!conv || a->kind != A_CALL || a->a->kind != A_NAME || strcmp(a->a->name, "range") != 0 ||
+        lw_lookup(c, "range", &unbound))
+        return NULL;
+    args ra = lw_args(c, a);
+    if (lw_any_err(&ra))
+        return &lw_ERRV;
+    for (int i = 0; i < ra.npos; i++)
+        if (!lw_is_int_scalar(ra.pos[i])) {
+            diag_error(ra.pos[i]->l, "'%s' object cannot be interpreted as an integer", lw_vkind_desc(ra.pos[i]));
+            return &lw_ERRV;
+        }
+    return lw_arange(c, a->l, &ra);
+}
 args lw_args(lctx *c, ast *call)
 {
+    int conv = list_args_as_arrays;
+    list_args_as_arrays = 0;
     args r = {0};
     r.pos = NEWN(value *, call->args.len + 1);
     r.kw = NEWN(value *, call->kwargs.len + 1);
@@ -41,7 +67,8 @@ args lw_args(lctx *c, ast *call)
             r.pos[r.npos++] = &lw_ERRV;
             continue;
         }
-        r.pos[r.npos++] = lw_expr(c, a);
+        value *rv = range_arg(c, a, conv);
+        r.pos[r.npos++] = rv ? rv : list_arg(c, lw_expr(c, a), conv);
     }
     for (int i = 0; i < call->kwargs.len; i++) {
         ast *k = VEC_AT(call->kwargs, i, ast *);
@@ -52,7 +79,7 @@ args lw_args(lctx *c, ast *call)
         }
         r.kwname[r.nkw] = k->name;
         r.kwast[r.nkw] = k;
-        r.kw[r.nkw++] = lw_expr(c, k->a);
+        r.kw[r.nkw++] = list_arg(c, lw_expr(c, k->a), conv);
     }
     return r;
 }
@@ -211,9 +238,11 @@ static value *inline_call(lctx *c, value *fn, ast *call)
         vec_push(&s->locals, (void *)pn[i]);
     if (extra)
         vec_push(&s->locals, (void *)VEC_AT(def->params, star, ast *)->name);
-    lw_declared_globals(&def->body, &s->globals);
+    const char *retname = NULL;
+    vec body = lw_returns_early(def) ? lw_returns_body(def, &retname) : def->body;
+    lw_declared_globals(&body, &s->globals);
     vec assigned = {0};
-    lw_assigned_names(&def->body, &assigned);
+    lw_assigned_names(&body, &assigned);
     for (int i = 0; i < assigned.len; i++)
         if (!lw_name_in(&s->globals, VEC_AT(assigned, i, const char *)))
             vec_push(&s->locals, assigned.items[i]);
@@ -235,14 +264,22 @@ static value *inline_call(lctx *c, value *fn, ast *call)
             lw_assign_name(c, &t, v);
     }
     value *ret = lw_vnew(V_NONE, call->l);
-    int n = def->body.len;
+    int n = retname ? 0 : def->body.len;
     int saved_loops = c->loops;
     c->loops = 0;
+    if (retname) {
+        lw_block(c, &body);
+        ast rn = {.kind = A_NAME, .l = call->l, .name = retname};
+        binding *rb = lw_find_in(s, retname);
+        ret = !rb || (rb->kind == B_VALUE && lw_is_ambiguous(rb->val)) ? &lw_ERRV : lw_read_name(c, &rn);
+        if (ret->kind == V_TUPLE)
+            for (int k = 0; k < ret->n; k++)
+                if (ret->items[k]->kind == V_ARRAY && ret->items[k]->e->kind != E_READ)
+                    ret->items[k] = lw_materialize(c, ret->items[k]);
+    }
     for (int i = 0; i < n; i++) {
         ast *st = VEC_AT(def->body, i, ast *);
-        if (st->kind == A_RETURN) {
-            if (i != n - 1)
-                diag_error(st->l, "code after 'return' is never run");
+        if (st->kind == A_RETURN) { /* the last statement (lw_returns_early) */
             if (st->a) {
                 ret = lw_expr(c, st->a);
                 if (ret->kind == V_ARRAY && ret->e->kind != E_READ)
@@ -270,22 +307,6 @@ static value *inline_call(lctx *c, value *fn, ast *call)
         ret->l = call->l;
     lw_lib_note_call(def, np, pn, vals, ret); /* tylesc --lib: the module is its own example */
     return ret;
-}
-
-/* Checks a return statement only appears last in a function body (inlining needs it). */
-void lw_check_returns(vec *body, int top)
-{
-    for (int i = 0; i < body->len; i++) {
-        ast *s = VEC_AT(*body, i, ast *);
-        if (s->kind == A_RETURN && !top)
-            diag_error(s->l, "'return' is only supported as the last statement of a function");
-        if (s->kind == A_IF) {
-            lw_check_returns(&s->body, 0);
-            lw_check_returns(&s->orelse, 0);
-        }
-        if (s->kind == A_FOR || s->kind == A_WHILE)
-            lw_check_returns(&s->body, 0);
-    }
 }
 
 /* ---- compile-time iteration: comprehensions, for over lists, zip, enumerate ------------------ */
@@ -379,6 +400,12 @@ value *lw_iter_items(lctx *c, ast *it)
     value *v = lw_expr(c, it);
     if (v->kind == V_ERR)
         return &lw_ERRV;
+    if (lw_is_dict(v)) { /* for k in d: its keys */
+        value *k = lw_vnew(V_TUPLE, v->l);
+        k->n = v->n;
+        k->items = v->keys;
+        return k;
+    }
     return v->kind == V_TUPLE ? v : NULL;
 }
 
@@ -798,12 +825,17 @@ static value *call_lambda(lctx *c, value *fn, ast *call)
 }
 value *lw_call(lctx *c, ast *call)
 {
+    value *lv = lw_list_call(c, call);
+    if (lv)
+        return lv;
     value *fn = lw_expr(c, call->a);
     switch (fn->kind) {
     case V_ERR: return &lw_ERRV;
     case V_FUNC: return inline_call(c, fn, call);
     case V_LAMBDA: return call_lambda(c, fn, call);
-    case V_BUILTIN: return lw_call_builtin(c, fn, call);
+    case V_BUILTIN:
+        list_args_as_arrays = strncmp(fn->str, "np.", 3) == 0;
+        return lw_call_builtin(c, fn, call);
     case V_DTYPE: {
         args a = lw_args(c, call);
         if (lw_any_err(&a))

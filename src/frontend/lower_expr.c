@@ -25,6 +25,15 @@ value *lw_read_name(lctx *c, ast *a)
             diag_error(a->l, "local variable '%s' referenced before assignment", a->name);
             return &lw_ERRV;
         }
+        binding *star = lw_lookup(c, "numpy.*", &unbound);
+        if (star && star->kind == B_VALUE) { /* from numpy import * */
+            ast attr = {.kind = A_ATTR, .l = a->l, .name = a->name};
+            int old = diag_suppress(1);
+            value *v = lw_numpy_attr(c, star->val, &attr);
+            diag_suppress(old);
+            if (v->kind != V_ERR)
+                return v;
+        }
         static const char *builtins[] = {"range", "print", "int", "float", "abs", "min", "max",
                                          "len", "bool", "round", "slice", "list", "tuple", "sum",
                                          "zip", "enumerate", "all", "any", NULL};
@@ -146,6 +155,9 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
         static const struct { const char *n; ir_type t; } dt[] = {
             {"float64", T_F64}, {"double", T_F64}, {"float32", T_F32}, {"single", T_F32},
             {"int64", T_I64}, {"int32", T_I32}, {"bool_", T_BOOL}, {"bool", T_BOOL},
+            {"int8", T_I8}, {"uint8", T_U8}, {"int16", T_I16}, {"uint16", T_U16},
+            {"uint32", T_U32}, {"uint64", T_U64}, {"byte", T_I8}, {"ubyte", T_U8},
+            {"short", T_I16}, {"ushort", T_U16}, {"intc", T_I32}, {"uintc", T_U32},
         };
         for (size_t i = 0; i < sizeof dt / sizeof *dt; i++)
             if (strcmp(dt[i].n, n) == 0) {
@@ -282,6 +294,23 @@ static value *lower_compare(lctx *c, ast *a)
         value *right = lw_expr(c, ra);
         int op = a->cmpops[i];
         ir_op iop;
+        value *special = NULL;
+        if (op == OP_IN || op == OP_NOTIN) {
+            special = lw_contains(c, a->l, left, right);
+            int64_t k;
+            if (special && op == OP_NOTIN)
+                special = ir_expr_const_int(special->e, &k) ? lw_scalar(a->l, ir_const_i(a->l, T_BOOL, !k), 1)
+                                                            : lw_unop(c, a->l, OP_LNOT, special);
+        } else if ((op == OP_EQ || op == OP_NE) && left->kind == V_TUPLE && right->kind == V_TUPLE)
+            special = lw_tuple_equal(c, a->l, left, right, op == OP_NE);
+        if (special || op == OP_IN || op == OP_NOTIN ||
+            ((op == OP_EQ || op == OP_NE) && left->kind == V_TUPLE && right->kind == V_TUPLE)) {
+            if (!special)
+                return &lw_ERRV;
+            result = result ? lw_scalar(a->l, ir_bin(a->l, OP_LAND, T_BOOL, result->e, special->e, 1), 1) : special;
+            left = right;
+            continue;
+        }
         if ((op == OP_IS || op == OP_ISNOT) && (left->kind == V_NONE || right->kind == V_NONE)) {
             /* x is None: known when compiling (a defaulted parameter, an optional argument) */
             if (left->kind == V_ERR || right->kind == V_ERR)
@@ -386,6 +415,12 @@ value *lw_expr(lctx *c, ast *a)
             return &lw_ERRV;
         if (base->kind == V_BUILTIN && (strcmp(base->str, "np.mgrid") == 0 || strcmp(base->str, "np.ogrid") == 0))
             return lw_index_grid(c, base->str, a);
+        if (base->kind == V_LIST)
+            return lw_list_index(c, a, base);
+        if (lw_is_dict(base))
+            return lw_dict_index(c, a, base);
+        if (base->kind == V_MASKED)
+            return lw_masked_index(c, a, base);
         if (base->kind == V_TUPLE) {
             if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
                 diag_error(a->l, "lists and tuples can only be indexed by one integer");
@@ -472,9 +507,12 @@ value *lw_expr(lctx *c, ast *a)
         }
         return lw_scalar(a->l, ir_select(a->l, x->type, t->e, x->e, y->e), x->weak && y->weak);
     }
+    case A_DICT: return lw_dict_literal(c, a);
     case A_TUPLE:
     case A_LIST: {
         value *t = lw_vnew(V_TUPLE, a->l);
+        t->is_list = a->kind == A_LIST;
+        t->owner = c->sc;
         t->n = a->args.len;
         t->items = NEWN(value *, t->n + 1);
         for (int i = 0; i < t->n; i++)
@@ -484,7 +522,17 @@ value *lw_expr(lctx *c, ast *a)
                 return &lw_ERRV;
         return t;
     }
-    case A_COMP: return lw_comprehension(c, a);
+    case A_COMP: {
+        value *r = lw_comprehension(c, a);
+        if (a->ival && r->kind == V_TUPLE) {
+            value *l = lw_vnew(V_TUPLE, r->l);
+            *l = *r;
+            l->is_list = 1;
+            l->owner = c->sc;
+            r = l;
+        }
+        return r;
+    }
     case A_LAMBDA: {
         value *v = lw_vnew(V_LAMBDA, a->l);
         v->def = a;

@@ -136,8 +136,8 @@ static const char *np_scalar_name(ir_type t)
     case T_I32: return "np.int32";
     case T_I64: return "np.int64";
     case T_BOOL: return "np.bool";
+    default: return arena_printf(&util_arena, "np.%s", ir_type_name(t));
     }
-    return "np.float64";
 }
 
 /* The pieces of format(conv(v), spec) appended to ps: conv 0 format(v, spec), 's' str(), 'r'
@@ -221,15 +221,29 @@ static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk,
             put_piece(ps, lit(v->l, conv == 'r' ? arena_printf(&util_arena, "dtype('%s')", n) : n));
             return 1;
         }
-        /* str and repr of a tuple: repr of its items */
-        put_piece(ps, lit(v->l, "("));
+        if (v->keys) { /* a dict: {key: value, ...}, reprs of both */
+            put_piece(ps, lit(v->l, "{"));
+            for (int i = 0; i < v->n; i++) {
+                if (i)
+                    put_piece(ps, lit(v->l, ", "));
+                if (!lw_str_pieces(c, l, v->keys[i], 'r', "", snap, ps))
+                    return 0;
+                put_piece(ps, lit(v->l, ": "));
+                if (!lw_str_pieces(c, l, v->items[i], 'r', "", snap, ps))
+                    return 0;
+            }
+            put_piece(ps, lit(v->l, "}"));
+            return 1;
+        }
+        /* str and repr of a tuple or list: repr of its items */
+        put_piece(ps, lit(v->l, v->is_list ? "[" : "("));
         for (int i = 0; i < v->n; i++) {
             if (i)
                 put_piece(ps, lit(v->l, ", "));
             if (!lw_str_pieces(c, l, v->items[i], 'r', "", snap, ps))
                 return 0;
         }
-        put_piece(ps, lit(v->l, v->n == 1 ? ",)" : ")"));
+        put_piece(ps, lit(v->l, v->is_list ? "]" : v->n == 1 ? ",)" : ")"));
         return 1;
     }
     case V_SCALAR: break;

@@ -253,6 +253,46 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
         return &lw_ERRV;
     if (nitems == 1 && kind[0] == IX_INDEX && ival[0]->kind == V_ARRAY && ival[0]->type == T_BOOL)
         return mask_select(c, base, ival[0], VEC_AT(sub->args, 0, ast *));
+    if (nitems > 1 && kind[0] == IX_INDEX && ival[0]->kind == V_ARRAY && ival[0]->type == T_BOOL &&
+        ival[0]->rank + nitems - 1 <= base->rank) {
+        /* F[mask, :]: a mask of the leading dimensions, whole trailing ones: the mask repeated
+         * along them selects the same elements (the selection's rows are the mask's) */
+        int whole = 1;
+        for (int k = 1; k < nitems; k++) {
+            ast *it = VEC_AT(sub->args, k, ast *);
+            whole &= it->kind == A_SLICE && !it->a && !it->b && !it->c;
+        }
+        if (whole) {
+            value *m = lw_mask_repeat(c, sub->l, ival[0], base);
+            if (m->kind == V_ERR)
+                return m;
+            value *r = mask_select(c, base, m, VEC_AT(sub->args, 0, ast *));
+            if (r->kind == V_MASKED)
+                r->n = ival[0]->rank;
+            return r;
+        }
+    }
+    if (nitems > 1 && kind[nitems - 1] == IX_INDEX && ival[nitems - 1]->kind == V_ARRAY &&
+        ival[nitems - 1]->type == T_BOOL) {
+        /* f[i, mask]: integers then a mask of the remaining dimensions select as f[i][mask] */
+        int ints = 1;
+        for (int k = 0; k < nitems - 1; k++)
+            ints &= kind[k] == IX_INDEX && ival[k]->kind == V_SCALAR;
+        if (ints) {
+            ast *front = ast_new(A_SUBSCRIPT, sub->l);
+            *front = *sub;
+            front->args = (vec){0};
+            for (int k = 0; k < nitems - 1; k++)
+                vec_push(&front->args, sub->args.items[k]);
+            value *v = lw_index_array(c, base, front, target);
+            if (v->kind != V_ARRAY)
+                return v->kind == V_ERR ? v : mask_select(c, base, ival[nitems - 1], VEC_AT(sub->args, nitems - 1, ast *));
+            return mask_select(c, v, ival[nitems - 1], VEC_AT(sub->args, nitems - 1, ast *));
+        }
+    }
+    for (int k = 0; k < nitems; k++)
+        if (kind[k] == IX_INDEX && ival[k]->kind == V_ARRAY && ival[k]->type != T_BOOL)
+            return lw_gather(c, base, sub, target, ival);
     int li = lw_list_item(sub);
     if (li == -2) {
         diag_error(sub->l, "indexing by several lists at once is not supported (one list of integers is)");
@@ -402,8 +442,9 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
         } else {
             value *iv = ival[i];
             if (iv->kind == V_TUPLE || iv->kind == V_ARRAY || iv->kind == V_STR) {
-                diag_error(it->l, "only integers, slices, '...' and np.newaxis are supported as "
-                                  "indices (fancy indexing and masks are not)");
+                diag_error(it->l, "this index is not supported: indices are integers, slices, '...', "
+                                  "np.newaxis, integer arrays, and a boolean mask alone or after "
+                                  "integers");
                 failed = 1;
                 continue;
             }

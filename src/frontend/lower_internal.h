@@ -32,9 +32,14 @@ typedef enum vkind {
     V_RNG,     /* an np.random.default_rng Generator (n > 0) or np.random.RandomState (n < 0):
                   n = its number in the runtime */
     V_MASKED,  /* self[mask] with a bool array mask of self's shape: self (the indexed view),
-                  mask (the bool array), str (the mask's source text). Its shape depends on the
-                  data, so it is only an assignment target, the value assigned to a selection with
-                  the same mask, or the operand of a reduction */
+                  mask (the bool array), str (the mask's source text), n (0, or the rank of a mask
+                  of the leading dimensions repeated along the others: F[mask, :]). Its shape
+                  depends on the data, so it is only an assignment target, the value assigned to a
+                  selection with the same mask, the operand of a reduction, or bound to a name as a
+                  snapshot (lw_masked_bind) */
+    V_LIST,    /* a list appended to in a loop (lower_lists.c): type, rank and sh[] of its items;
+                  lbuf the array holding them (rank + 1 dimensions, capacity first), lcnt and lcap
+                  its length and capacity (int64 variables) */
 } vkind;
 
 /* A scalar name that holds an int on some paths and a float on others keeps Python's dynamic
@@ -68,6 +73,11 @@ struct value {
     value *mask;
     dynvar *dyn;       /* V_SCALAR: exactly the current value of this dynvar (e: as a float) */
     int mixed;         /* V_SCALAR: computed from a dynvar's float view (int or float at run time) */
+    ir_var *lbuf, *lcnt, *lcap; /* V_LIST */
+    value **keys;      /* V_TUPLE of a dict (lower_dicts.c): the keys of items[0..n), else NULL */
+    int is_list;       /* V_TUPLE: a Python list (printed [a, b]), not a tuple */
+    scope *owner;      /* V_TUPLE list: the scope whose code built it (append elsewhere would have
+                          to change a binding of that scope: rejected, lower_lists.c) */
 };
 typedef enum bkind { B_SCALAR, B_ARRAY, B_VALUE } bkind;
 typedef struct binding {
@@ -209,6 +219,8 @@ ir_var *lw_whole_slot(value *v);
 value *lw_materialize(lctx *c, value *v);
 int lw_kind_of(ir_type t);
 ir_type lw_promote2(ir_type a, ir_type b);
+int lw_narrow_int(ir_type t);
+ir_expr *lw_narrow_bin(loc l, ir_op op, ir_type t, ir_expr *x, ir_expr *y, int py);
 ir_type lw_promote_vals(value *a, value *b);
 int lw_broadcast(lctx *c, loc l, value *a, value *b, value *r, int *sa, unsigned *ma, int *sb,
                  unsigned *mb);
@@ -227,6 +239,15 @@ int lw_sym_is_one_ext(const sym *s);
 ast *lw_subscript_with(ast *sub, int k, ast *item);
 value *lw_index_array(lctx *c, value *base, ast *sub, int target);
 
+/* ---- lower_gather.c: reads by integer index arrays (q[x0, y0]) ------------------------------ */
+
+value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival);
+value *lw_mask_repeat(lctx *c, loc l, value *m, value *base); /* m along base's trailing dims */
+value *lw_masked_bind(lctx *c, loc l, const char *name, value *v); /* b = a[m]: a snapshot */
+value *lw_masked_index(lctx *c, ast *a, value *sel);    /* b[:, items] of a selection b */
+int lw_scatter(lctx *c, ast *t, value *v); /* t = v through integer arrays; 0: t is not such */
+int lw_augscatter(lctx *c, loc l, ir_op op, ast *t, value *v); /* t op= v, likewise */
+
 /* ---- lower_expr.c: expressions, names, attributes ------------------------------------------- */
 
 value *lw_read_name(lctx *c, ast *a);
@@ -242,7 +263,6 @@ args lw_args(lctx *c, ast *call);
 int lw_any_err(args *a);
 int lw_match_args(loc l, const char *fname, args *a, int nparam, const char **pnames,
                   int nrequired, value **out);
-void lw_check_returns(vec *body, int top);
 value *lw_iter_items(lctx *c, ast *it);
 value *lw_comprehension(lctx *c, ast *a);
 int lw_for_unrolled(lctx *c, ast *s, int range_loop);
@@ -252,6 +272,31 @@ ast *lw_list_elem(lctx *c, ast *t, value **list, int *index);
 value *lw_call(lctx *c, ast *call);
 const lw_builtin *lw_builtin_find(const lw_builtin *table, size_t n, const char *name);
 value *lw_builtin_call(lctx *c, const lw_builtin *b, loc l, args *a);
+
+/* ---- lower_returns.c: early returns (a def's body rewritten to end every path with its result) */
+
+int lw_returns_early(ast *def);                        /* a return other than the last statement */
+vec lw_returns_body(ast *def, const char **retname);  /* the body; the result is bound to retname */
+const char *lw_return_owner(const char *name);        /* "f" for f's hidden result name, else NULL */
+int lw_return_mismatch(loc l, binding *t, binding *e); /* reports a result that differs by path */
+
+/* ---- lower_lists.c: list.append, lists built at run time ----------------------------------- */
+
+value *lw_list_call(lctx *c, ast *call);              /* x.append(v), len(x) of a list, else NULL */
+value *lw_list_index(lctx *c, ast *a, value *lst);    /* x[i] of a V_LIST */
+value *lw_list_as_array(lctx *c, loc l, value *lst);  /* np.array(x): its items as an array */
+void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
+int lw_for_arrays(lctx *c, ast *s);                   /* for x in a 1-D array (or zip of them) */
+
+/* ---- lower_dicts.c: dicts with keys known when compiling, `in`, tuple equality ------------- */
+
+int lw_is_dict(const value *v);
+value *lw_dict_literal(lctx *c, ast *a);
+value *lw_dict_index(lctx *c, ast *a, value *d);
+int lw_dict_store(lctx *c, ast *t, value *v);
+value *lw_dict_call(lctx *c, ast *call);
+value *lw_contains(lctx *c, loc l, value *x, value *seq);
+value *lw_tuple_equal(lctx *c, loc l, value *a, value *b, int ne);
 
 /* ---- lower_builtins.c: Python, math and random built-ins ------------------------------------ */
 

@@ -684,6 +684,7 @@ static loop_memo *memo_take(lctx *c, ast *loop, vec *sig)
  * into st. `condast` is lowered at the top of each iteration (a while condition). */
 static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st)
 {
+    lw_lists_before_loop(c, loop, target, loopvar, condast);
     vec names = {0};
     lw_target_names(target, &names);
     lw_assigned_names(&loop->body, &names);
@@ -809,6 +810,8 @@ void lw_lower_for(lctx *c, ast *s)
         return;
     int is_range = it->kind == A_CALL && it->a->kind == A_NAME && strcmp(it->a->name, "range") == 0 &&
                    !lw_lookup(c, "range", &(int){0});
+    if (!is_range && lw_for_arrays(c, s))
+        return;
     if ((!is_range || s->b->kind == A_NAME) && lw_for_unrolled(c, s, is_range))
         return;
     if (!is_range) {

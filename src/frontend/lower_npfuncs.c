@@ -1236,14 +1236,13 @@ static value *np_interp(lctx *c, loc l, const char *f, value **v, args *a)
 /* np.int8 and the other NumPy dtypes tylesc has no type for: one message naming those it has. */
 int lw_unsupported_dtype(loc l, const char *name)
 {
-    static const char *dt[] = {"int8", "uint8", "int16", "uint16", "uint32", "uint64", "float16",
-                               "half", "longdouble", "complex64", "complex128", "complex_",
-                               "byte", "ubyte", "short", "ushort", "intc", "uintc", "longlong",
-                               "ulonglong", "csingle", "cdouble", "clongdouble", "float128", NULL};
+    static const char *dt[] = {"float16", "half", "longdouble", "complex64", "complex128", "complex_",
+                               "longlong", "ulonglong", "csingle", "cdouble", "clongdouble",
+                               "float128", NULL};
     for (const char **p = dt; *p; p++)
         if (strcmp(*p, name) == 0) {
             diag_error(l, "the dtype np.%s is not supported (tylesc's dtypes are float64, float32, "
-                          "int64, int32 and bool)", name);
+                          "int64, int32, int16, int8, uint64, uint32, uint16, uint8 and bool)", name);
             return 1;
         }
     return 0;

@@ -184,12 +184,15 @@ static value *reduce(lctx *c, loc l, const char *kind, value *x)
     int sum = strcmp(kind, "sum") == 0, mean = strcmp(kind, "mean") == 0, norm = strcmp(kind, "norm") == 0;
     int mx = strcmp(kind, "max") == 0 || strcmp(kind, "amax") == 0;
     ir_type t = x->type, acc;
-    if (sum)
-        acc = ir_type_is_float(t) ? t : T_I64;
+    if (sum) /* NumPy sums the unsigned integers in uint64, the others in int64 */
+        acc = ir_type_is_float(t) ? t : ir_type_is_unsigned(t) ? T_U64 : T_I64;
     else if (mean || norm)
         acc = t == T_F32 ? T_F32 : T_F64;
-    else
-        acc = t;
+    else if (t == T_U64) {
+        diag_error(l, "%s() of a uint64 array is not supported", kind);
+        return &lw_ERRV;
+    } else
+        acc = lw_narrow_int(t) ? T_I64 : t; /* exact in int64, converted back below */
     ir_expr *v = ir_cast(l, acc, x->e);
     if (norm)
         v = ir_bin(l, OP_MUL, acc, v, v, 0);
@@ -223,6 +226,8 @@ static value *reduce(lctx *c, loc l, const char *kind, value *x)
         args[0] = res;
         res = ir_call(l, FN_SQRT, acc, 1, args);
     }
+    if (!sum && !mean && !norm)
+        res = ir_cast(l, t, res);
     return lw_scalar(l, res, 0);
 }
 
@@ -436,6 +441,41 @@ static ir_stmt *loop_over(lctx *c, loc l, ir_expr *lo, ir_expr *n, ir_var **k)
     return st;
 }
 
+/* NumPy's pairwise sum (pairwise_sum in numpy/_core/src/umath/loops_utils.h.src) of x's slices
+ * lo..lo+n along axis, as an expression in acc. */
+enum { PW_MAX_UNROLLED = 256 }; /* longer axes are added in order (NumPy's rounding may differ) */
+static ir_expr *pw_tree(lctx *c, loc l, value *x, int axis, ir_type acc, int64_t lo, int64_t n)
+{
+#define PW_ITEM(k) ir_cast(l, acc, lw_fix_axis(c, l, x, axis, lw_I64(l, (k)))->e)
+    if (n < 8) {
+        ir_expr *r = ir_const_f(l, acc, 0.0);
+        for (int64_t i = 0; i < n; i++)
+            r = ir_bin(l, OP_ADD, acc, r, PW_ITEM(lo + i), 0);
+        return r;
+    }
+    if (n <= 128) {
+        ir_expr *p[8];
+        for (int j = 0; j < 8; j++)
+            p[j] = PW_ITEM(lo + j);
+        int64_t i;
+        for (i = 8; i < n - n % 8; i += 8)
+            for (int j = 0; j < 8; j++)
+                p[j] = ir_bin(l, OP_ADD, acc, p[j], PW_ITEM(lo + i + j), 0);
+        ir_expr *r = ir_bin(l, OP_ADD, acc,
+                            ir_bin(l, OP_ADD, acc, ir_bin(l, OP_ADD, acc, p[0], p[1], 0),
+                                   ir_bin(l, OP_ADD, acc, p[2], p[3], 0), 0),
+                            ir_bin(l, OP_ADD, acc, ir_bin(l, OP_ADD, acc, p[4], p[5], 0),
+                                   ir_bin(l, OP_ADD, acc, p[6], p[7], 0), 0), 0);
+        for (; i < n; i++)
+            r = ir_bin(l, OP_ADD, acc, r, PW_ITEM(lo + i), 0);
+        return r;
+    }
+    int64_t n2 = n / 2;
+    n2 -= n2 % 8;
+    return ir_bin(l, OP_ADD, acc, pw_tree(c, l, x, axis, acc, lo, n2), pw_tree(c, l, x, axis, acc, lo + n2, n - n2), 0);
+#undef PW_ITEM
+}
+
 /* np.sum/mean/max/min/any/all(a, axis=k, keepdims=): the slices along the axis are combined in
  * order, one sweep per slice (as NumPy does for all but the last axis; along the last axis
  * NumPy sums pairwise, so sums and means may differ by rounding there); max and min of an
@@ -447,7 +487,7 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
     int any = strcmp(kind, "any") == 0, all = strcmp(kind, "all") == 0;
     ir_type t = x->type, acc;
     if (sum)
-        acc = ir_type_is_float(t) ? t : T_I64;
+        acc = ir_type_is_float(t) ? t : ir_type_is_unsigned(t) ? T_U64 : T_I64;
     else if (mean)
         acc = t == T_F32 ? T_F32 : T_F64;
     else if (any || all)
@@ -479,6 +519,28 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
         const sym *sone[1] = {sym_const(1)};
         return lw_new_array(c, l, any || all ? T_BOOL : r->type, 1, one, sone, 2, r->e);
     }
+    int64_t nc;
+    if ((sum || mean) && ir_type_is_float(acc) && axis == x->rank - 1 && sym_is_const(x->sh[axis], &nc) &&
+        nc >= 1 && nc <= PW_MAX_UNROLLED) {
+        /* along the last axis NumPy adds pairwise (8 accumulators, halves past 128 elements),
+         * starting from 0: the same tree, as one sweep */
+        if (x->e->kind != E_READ || lw_view_has_wrap(x->e->view))
+            x = lw_materialize(c, x);
+        r = lw_new_array(c, l, acc, x->rank - 1, len, sh, 0, NULL);
+        ir_expr *tree = ir_bin(l, OP_ADD, acc, ir_const_f(l, acc, 0.0), pw_tree(c, l, x, axis, acc, 0, nc), 0);
+        value *tv = lw_vnew(V_ARRAY, l);
+        *tv = *r;
+        tv->fresh = NULL;
+        tv->e = tree;
+        lw_emit_sweep(c, l, r, tv, 1);
+        if (mean) {
+            value *q = lw_binop(c, l, OP_TRUEDIV, r, lw_scalar(l, ir_cast(l, acc, n), 0));
+            if (q->kind == V_ERR)
+                return &lw_ERRV;
+            lw_emit_sweep(c, l, r, q, 0);
+        }
+        return keepdims ? insert_axis(c, l, r, axis) : r;
+    }
     if (sum || mean || any || all) {
         ir_expr *zero = acc == T_BOOL ? ir_const_i(l, T_BOOL, all) :
                         ir_type_is_float(acc) ? ir_const_f(l, acc, 0.0) : ir_const_i(l, acc, 0);
@@ -493,9 +555,55 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
         lw_emit_sweep(c, l, r, lw_fix_axis(c, l, x, axis, ir_call(l, FN_INDEX, T_I64, 3, args)), 1);
         first = lw_I64(l, 1);
     }
+    vec *saved = c->out;
+    ir_stmt *pw = NULL;
+    if ((sum || mean) && ir_type_is_float(acc) && axis == x->rank - 1) {
+        /* along the last axis NumPy adds pairwise: for 8 to 128 elements, 8 running sums of every
+         * 8th slice, combined as a tree, then the rest in order (longer axes: in order here, so
+         * NumPy's rounding may differ); fewer than 8 in order from 0, as below */
+        if (x->e->kind != E_READ || lw_view_has_wrap(x->e->view))
+            x = lw_materialize(c, x);
+        ir_var *nv = lw_temp_scalar(c, T_I64);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+        as->var = nv;
+        as->e = n;
+        lw_emit(c, as);
+        n = ir_varref(l, nv);
+        pw = ir_stmt_new(S_IF, l);
+        pw->e = ir_bin(l, OP_LAND, T_BOOL, ir_bin(l, OP_CGE, T_BOOL, n, lw_I64(l, 8), 0),
+                       ir_bin(l, OP_CLE, T_BOOL, n, lw_I64(l, 128), 0), 1);
+        c->out = &pw->body;
+        value *p[8];
+        for (int j = 0; j < 8; j++) {
+            p[j] = lw_new_array(c, l, acc, x->rank - 1, len, sh, 0, NULL);
+            lw_emit_sweep(c, l, p[j], lw_fix_axis(c, l, x, axis, lw_I64(l, j)), 1);
+        }
+        ir_expr *n8 = ir_bin(l, OP_SUB, T_I64, n, ir_bin(l, OP_MOD, T_I64, n, lw_I64(l, 8), 0), 0);
+        ir_var *i8;
+        ir_stmt *blocks = loop_over(c, l, lw_I64(l, 8), n8, &i8);
+        blocks->e3 = lw_I64(l, 8);
+        c->out = &blocks->body;
+        for (int j = 0; j < 8; j++) {
+            value *s = lw_fix_axis(c, l, x, axis, lw_iadd(l, ir_varref(l, i8), lw_I64(l, j)));
+            lw_emit_sweep(c, l, p[j], lw_binop(c, l, OP_ADD, p[j], s), 0);
+        }
+        c->out = &pw->body;
+        lw_emit(c, blocks);
+        value *t = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_ADD, p[0], p[1]),
+                                                   lw_binop(c, l, OP_ADD, p[2], p[3])),
+                            lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_ADD, p[4], p[5]),
+                                     lw_binop(c, l, OP_ADD, p[6], p[7])));
+        lw_emit_sweep(c, l, r, lw_binop(c, l, OP_ADD, r, t), 0); /* r is 0: 0 + tree, as NumPy */
+        ir_var *ir;
+        ir_stmt *rest = loop_over(c, l, n8, n, &ir);
+        c->out = &rest->body;
+        lw_emit_sweep(c, l, r, lw_binop(c, l, OP_ADD, r, lw_fix_axis(c, l, x, axis, ir_varref(l, ir))), 0);
+        c->out = &pw->body;
+        lw_emit(c, rest);
+        c->out = &pw->orelse;
+    }
     ir_var *k;
     ir_stmt *st = loop_over(c, l, first, n, &k);
-    vec *saved = c->out;
     c->out = &st->body;
     value *slice = lw_fix_axis(c, l, x, axis, ir_varref(l, k));
     if (any || all) {
@@ -508,8 +616,11 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
     value *upd = lw_binop(c, l, op, r, slice);
     if (upd->kind != V_ERR)
         lw_emit_sweep(c, l, r, upd, 0);
-    c->out = saved;
+    c->out = pw ? &pw->orelse : saved;
     lw_emit(c, st);
+    c->out = saved;
+    if (pw)
+        lw_emit(c, pw);
     if (mean) {
         value *cnt = lw_scalar(l, ir_cast(l, acc, n), 0);
         value *q = lw_binop(c, l, OP_TRUEDIV, r, cnt);
@@ -1097,18 +1208,33 @@ value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self)
             b->val = iv;
         }
         value *body;
+        int nb = def->kind == A_DEF ? def->body.len : 0;
+        ast *last = nb ? VEC_AT(def->body, nb - 1, ast *) : NULL;
         if (def->kind == A_LAMBDA)
             body = lw_expr(c, def->a);
-        else {
+        else if (last && last->kind == A_RETURN && last->a && !lw_returns_early(def) &&
+                 !lw_has_yield(&def->body)) {
+            /* a def whose statements end with its one return: its body run on the index arrays */
+            vec assigned = {0};
+            lw_assigned_names(&def->body, &assigned);
+            for (int i = 0; i < assigned.len; i++)
+                vec_push(&s->locals, assigned.items[i]);
+            vec stmts = def->body;
+            stmts.len--;
+            lw_block(c, &stmts);
+            body = lw_expr(c, last->a);
+        } else {
             body = &lw_ERRV;
-            diag_error(fnv->l, "np.fromfunction() of a def is not supported; use a lambda");
+            diag_error(fnv->l, "np.fromfunction() of a def is supported when the def ends with its only "
+                               "return; use a lambda");
         }
         c->sc = caller;
         if (body->kind == V_ERR)
             return &lw_ERRV;
         if (body->kind != V_ARRAY || body->rank != rank) {
-            diag_error(def->l, "the lambda of np.fromfunction() must compute an array from its index "
-                               "arguments (it returned %s)", lw_vkind_desc(body));
+            diag_error(def->l, "the %s of np.fromfunction() must compute an array from its index "
+                               "arguments (it returned %s)", def->kind == A_LAMBDA ? "lambda" : "function",
+                       lw_vkind_desc(body));
             return &lw_ERRV;
         }
         value *r = lw_new_array(c, l, body->type, rank, len, sh, 0, NULL);

@@ -202,6 +202,15 @@ value *lw_materialize(lctx *c, value *v)
 
 /* NumPy 2 promotion. Python scalars (weak) take the array's type when their kind fits. */
 int lw_kind_of(ir_type t) { return t == T_BOOL ? 0 : ir_type_is_int(t) ? 1 : 2; }
+static ir_type int_of_bits(int bits, int is_unsigned)
+{
+    switch (bits) {
+    case 8: return is_unsigned ? T_U8 : T_I8;
+    case 16: return is_unsigned ? T_U16 : T_I16;
+    case 32: return is_unsigned ? T_U32 : T_I32;
+    default: return is_unsigned ? T_U64 : T_I64;
+    }
+}
 ir_type lw_promote2(ir_type a, ir_type b)
 {
     if (a == b)
@@ -211,10 +220,36 @@ ir_type lw_promote2(ir_type a, ir_type b)
         return b;
     if (kb == 0)
         return a;
-    if (ka == kb)
-        return a > b ? a : b;
-    /* int with float: int32 + float32 and int64 + float32 are float64 in NumPy */
-    return T_F64;
+    int ba = ir_type_bits(a), bb = ir_type_bits(b);
+    if (ka == 2 && kb == 2)
+        return ba >= bb ? a : b;
+    if (ka == 1 && kb == 1) {
+        int ua = ir_type_is_unsigned(a), ub = ir_type_is_unsigned(b);
+        if (ua == ub)
+            return ba >= bb ? a : b;
+        /* signed with unsigned: the smallest signed type holding both (uint64 with any signed
+         * type has none: float64) */
+        int bu = ua ? ba : bb, bs = ua ? bb : ba;
+        if (bu < bs)
+            return ua ? b : a;
+        return 2 * bu <= 64 ? int_of_bits(2 * bu, 0) : T_F64;
+    }
+    /* int with float: float32 holds the 8- and 16-bit integers exactly, not the wider ones */
+    ir_type f = ka == 2 ? a : b, i = ka == 2 ? b : a;
+    return f == T_F32 && ir_type_bits(i) <= 16 ? T_F32 : T_F64;
+}
+
+/* The integer types whose arithmetic C does in a wider type (and uint32, whose products C's
+ * int64 would not wrap): computed in int64 and converted back, which wraps as NumPy does. */
+int lw_narrow_int(ir_type t)
+{
+    return t == T_I8 || t == T_U8 || t == T_I16 || t == T_U16 || t == T_U32;
+}
+ir_expr *lw_narrow_bin(loc l, ir_op op, ir_type t, ir_expr *x, ir_expr *y, int py)
+{
+    if (!lw_narrow_int(t))
+        return ir_bin(l, op, t, x, y, py);
+    return ir_cast(l, t, ir_bin(l, op, T_I64, ir_cast(l, T_I64, x), ir_cast(l, T_I64, y), 0));
 }
 ir_type lw_promote_vals(value *a, value *b)
 {
@@ -457,7 +492,7 @@ value *lw_py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
             f = (float)f;
         return lw_scalar(l, ir_const_f(l, t, f), weak);
     }
-    ir_expr *e = ir_bin(l, op, t, x, y, !npsem);
+    ir_expr *e = lw_narrow_int(t) ? lw_narrow_bin(l, op, t, x, y, 0) : ir_bin(l, op, t, x, y, !npsem);
     value *v = lw_scalar(l, e, weak);
     /* Symbolic integer values for shape reasoning. */
     if (t == T_I64 && a->s && b->s) {
@@ -480,6 +515,31 @@ static ir_expr *ew_leaf(value *v, ir_type t, int shift, unsigned mask)
 {
     return ir_cast(v->l, t, v->kind == V_ARRAY ? lw_remap(v->e, shift, mask) : v->e);
 }
+/* NEP 50: a Python int combined with an array of a narrower integer dtype takes that dtype, and
+ * one out of its range is NumPy's OverflowError (at compile time for a constant, else a check
+ * when running). 0 after a diagnostic. */
+static int weak_int_fits(lctx *c, loc l, value *v, ir_type t)
+{
+    if (v->kind != V_SCALAR || !v->weak || !ir_type_is_int(v->type) || !ir_type_is_int(t) || t == T_I64)
+        return 1;
+    int bits = ir_type_bits(t), u = ir_type_is_unsigned(t);
+    int64_t lo = u ? 0 : bits == 64 ? INT64_MIN : -((int64_t)1 << (bits - 1));
+    int64_t hi = u ? (bits >= 63 ? INT64_MAX : ((int64_t)1 << bits) - 1) : ((int64_t)1 << (bits - 1)) - 1;
+    int64_t k;
+    if (ir_expr_const_int(v->e, &k)) {
+        if (k >= lo && k <= hi)
+            return 1;
+        diag_error(v->l, "OverflowError: Python integer %lld out of bounds for %s", (long long)k,
+                   ir_type_name(t));
+        return 0;
+    }
+    ir_expr *x = ir_cast(l, T_I64, v->e);
+    lw_emit_raise(c, l, ir_bin(l, OP_LOR, T_BOOL, ir_bin(l, OP_CLT, T_BOOL, x, lw_I64(l, lo), 0),
+                               ir_bin(l, OP_CGT, T_BOOL, x, lw_I64(l, hi), 0), 0),
+                  arena_printf(&util_arena, "OverflowError: Python integer out of bounds for %s",
+                               ir_type_name(t)));
+    return 1;
+}
 static value *ew_binop(lctx *c, loc l, ir_op op, value *a, value *b)
 {
     value *r = lw_vnew(V_ARRAY, l);
@@ -491,8 +551,12 @@ static value *ew_binop(lctx *c, loc l, ir_op op, value *a, value *b)
     ir_type rt = ct;
     if (op == OP_TRUEDIV && !ir_type_is_float(ct))
         ct = rt = T_F64;
-    if (op >= OP_CLT && op <= OP_CNE)
+    if (op >= OP_CLT && op <= OP_CNE) {
         rt = T_BOOL;
+        if (lw_narrow_int(ct)) /* exact in int64, Python ints out of the dtype's range included */
+            ct = T_I64;
+    } else if (!weak_int_fits(c, l, a, ct) || !weak_int_fits(c, l, b, ct))
+        return &lw_ERRV;
     if ((op == OP_BAND || op == OP_BOR || op == OP_BXOR) && ir_type_is_float(ct)) {
         diag_error(l, "ufunc '%s' not supported for float arrays (use it on boolean or integer arrays)",
                    op == OP_BAND ? "bitwise_and" : op == OP_BOR ? "bitwise_or" : "bitwise_xor");
@@ -512,7 +576,7 @@ static value *ew_binop(lctx *c, loc l, ir_op op, value *a, value *b)
         /* NumPy's fast paths for scalar exponents (array ** 2 is square, ** 0.5 is sqrt). */
         double k = ir_type_is_float(b->e->type) ? b->e->c.f : (double)b->e->c.i;
         if (k == 2.0) {
-            r->e = ir_bin(l, OP_MUL, rt, x, x, 0);
+            r->e = lw_narrow_bin(l, OP_MUL, rt, x, x, 0);
             return r;
         }
         if (k == 1.0) {
@@ -530,7 +594,7 @@ static value *ew_binop(lctx *c, loc l, ir_op op, value *a, value *b)
             return r;
         }
     }
-    r->e = ir_bin(l, op, rt, x, y, 0);
+    r->e = lw_narrow_bin(l, op, rt, x, y, 0);
     return r;
 }
 value *lw_binop(lctx *c, loc l, ir_op op, value *a, value *b)
@@ -591,7 +655,8 @@ value *lw_unop(lctx *c, loc l, ir_op op, value *a)
         *r = *a;
         r->l = l;
         r->fresh = NULL;
-        r->e = t == T_BOOL ? a->e : ir_un(l, OP_ABS, t, a->e);
+        r->e = t == T_BOOL ? a->e : lw_narrow_int(t) ? ir_cast(l, t, ir_un(l, OP_ABS, T_I64, ir_cast(l, T_I64, a->e)))
+                                                     : ir_un(l, OP_ABS, t, a->e);
         return r;
     }
     if (op == OP_BNOT && ir_type_is_float(t)) {
@@ -617,6 +682,8 @@ value *lw_unop(lctx *c, loc l, ir_op op, value *a)
             r = lw_scalar(l, ir_const_f(l, t, -x->c.f), a->weak);
         else if (op == OP_POS)
             r = lw_scalar(l, x, a->weak);
+        else if (lw_narrow_int(t))
+            r = lw_scalar(l, ir_cast(l, t, ir_un(l, op, T_I64, ir_cast(l, T_I64, x))), a->weak);
         else
             r = lw_scalar(l, ir_un(l, op, t, x), a->weak);
         if (!r->s && a->s && op == OP_NEG)
@@ -631,7 +698,7 @@ value *lw_unop(lctx *c, loc l, ir_op op, value *a)
     r->l = l;
     r->fresh = NULL;
     r->type = t;
-    r->e = op == OP_POS ? x : ir_un(l, op, t, x);
+    r->e = op == OP_POS ? x : lw_narrow_int(t) ? ir_cast(l, t, ir_un(l, op, T_I64, ir_cast(l, T_I64, x))) : ir_un(l, op, t, x);
     return r;
 }
 

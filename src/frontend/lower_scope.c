@@ -106,6 +106,7 @@ const char *lw_vkind_desc(value *v)
     case V_NONE: return "None";
     case V_MASKED: return "a boolean-mask selection (its shape depends on the data)";
     case V_SLICE: return "a slice";
+    case V_LIST: return "a list built at run time";
     case V_ERR: return "an error";
     }
     return "?";
@@ -570,8 +571,11 @@ int lw_value_equal(value *a, value *b)
         return !a->fresh && !b->fresh && a->type == b->type && a->rank == b->rank && ir_expr_equal(a->e, b->e);
     case V_TUPLE:
     case V_SLICE:
-        if (a->n != b->n)
+        if (a->n != b->n || !a->keys != !b->keys)
             return 0;
+        for (int i = 0; a->keys && i < a->n; i++)
+            if (!lw_value_equal(a->keys[i], b->keys[i]))
+                return 0;
         for (int i = 0; i < a->n; i++)
             if (!lw_value_equal(a->items[i], b->items[i]))
                 return 0;
@@ -583,6 +587,7 @@ int lw_value_equal(value *a, value *b)
     case V_DTYPE: return a->type == b->type;
     case V_BUILTIN: return strcmp(a->str, b->str) == 0 && lw_value_equal(a->self, b->self);
     case V_RNG: return a->n == b->n;
+    case V_LIST: return a->lbuf == b->lbuf && a->lcnt == b->lcnt && a->lcap == b->lcap;
     default: return 0;
     }
 }

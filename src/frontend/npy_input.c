@@ -40,13 +40,16 @@ int npy_input_peek(const char *name, ir_type *t, int *rank, int64_t shape[IR_MAX
         }
         static const struct { char kind; int size; ir_type t; } m[] = {
             {'f', 8, T_F64}, {'f', 4, T_F32}, {'i', 8, T_I64}, {'i', 4, T_I32}, {'b', 1, T_BOOL},
+            {'i', 2, T_I16}, {'i', 1, T_I8}, {'u', 8, T_U64}, {'u', 4, T_U32}, {'u', 2, T_U16},
+            {'u', 1, T_U8},
         };
         size_t k = 0;
         while (k < sizeof m / sizeof *m && !(m[k].kind == h.kind && m[k].size == h.size))
             k++;
         if (k == sizeof m / sizeof *m)
             *msg = arena_printf(&util_arena, "'%s' holds '%s' data, a dtype that is not supported "
-                                "(float64, float32, int64, int32, bool)", where, h.descr);
+                                "(float64, float32, int64, int32, int16, int8, uint64, uint32, uint16, "
+                                "uint8, bool)", where, h.descr);
         else if (h.fortran_order)
             *msg = arena_printf(&util_arena, "'%s' is stored in Fortran order; save it in C order "
                                 "(np.ascontiguousarray)", where);

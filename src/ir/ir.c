@@ -3,13 +3,21 @@
 
 #include <string.h>
 
-static const char *type_names[] = {"bool", "int32", "int64", "float32", "float64"};
-static const char *type_cnames[] = {"bool", "int32_t", "int64_t", "float", "double"};
+static const char *type_names[] = {"bool", "int32", "int64", "float32", "float64", "int8", "uint8",
+                                   "int16", "uint16", "uint32", "uint64"};
+static const char *type_cnames[] = {"bool", "int32_t", "int64_t", "float", "double", "int8_t", "uint8_t",
+                                    "int16_t", "uint16_t", "uint32_t", "uint64_t"};
 
 const char *ir_type_name(ir_type t) { return type_names[t]; }
 const char *ir_type_c(ir_type t) { return type_cnames[t]; }
 int ir_type_is_float(ir_type t) { return t == T_F32 || t == T_F64; }
-int ir_type_is_int(ir_type t) { return t == T_I32 || t == T_I64; }
+int ir_type_is_int(ir_type t) { return t != T_BOOL && !ir_type_is_float(t); }
+int ir_type_is_unsigned(ir_type t) { return t == T_U8 || t == T_U16 || t == T_U32 || t == T_U64; }
+int ir_type_bits(ir_type t)
+{
+    static const int bits[] = {8, 32, 64, 32, 64, 8, 8, 16, 16, 32, 64};
+    return bits[t];
+}
 
 const char *ir_op_name(ir_op op)
 {

@@ -28,11 +28,14 @@
 #define IR_ZONE_WORDS TYL_ZONE_WORDS    /* 64-bit words of halo-zone bits (3^rank zones) */
 
 /* Element and scalar types. Same order as tyl_dtype in the runtime. */
-typedef enum ir_type { T_BOOL, T_I32, T_I64, T_F32, T_F64 } ir_type;
+typedef enum ir_type { T_BOOL, T_I32, T_I64, T_F32, T_F64, T_I8, T_U8, T_I16, T_U16, T_U32, T_U64 } ir_type;
+enum { IR_NTYPES = T_U64 + 1 };
 const char *ir_type_name(ir_type t);   /* "bool", "int32", ..., NumPy's names */
 const char *ir_type_c(ir_type t);      /* "bool", "int32_t", ..., "double" */
 int ir_type_is_float(ir_type t);
-int ir_type_is_int(ir_type t);
+int ir_type_is_int(ir_type t);      /* the signed and unsigned integers (not bool) */
+int ir_type_is_unsigned(ir_type t);
+int ir_type_bits(ir_type t);
 
 /* Operators of E_BIN / E_UN. */
 typedef enum ir_op {

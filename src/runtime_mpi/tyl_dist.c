@@ -414,6 +414,17 @@ void tyl_reduce_ranks(void *val, tyl_dtype t, int op)
         *(bool *)val = r;
         break;
     }
+    case TYL_UINT64: {
+        uint64_t *p = (uint64_t *)all, s = p[0], r = p[0];
+        for (int i = 1; i < g_size; i++) {
+            s += p[i];
+            r = op == 1 ? (p[i] > r ? p[i] : r) : (p[i] < r ? p[i] : r);
+        }
+        *(uint64_t *)val = op == 0 ? s : r;
+        break;
+    }
+    default: /* the compiler reduces the small integer types in int64 or uint64 */
+        tyl_rt_error("libtyles", "internal error: reduction of %s", tyl_dtype_name_(t));
     }
     free(all);
 #else

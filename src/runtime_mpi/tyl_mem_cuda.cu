@@ -144,6 +144,12 @@ extern "C" void tyl_mem_fill(tyl_array *a, double v)
     case TYL_INT64: fill<int64_t>(a, (int64_t)v); break;
     case TYL_FLOAT32: fill<float>(a, (float)v); break;
     case TYL_FLOAT64: fill<double>(a, v); break;
+    case TYL_INT8: fill<int8_t>(a, (int8_t)(int64_t)v); break;
+    case TYL_UINT8: fill<uint8_t>(a, (uint8_t)(int64_t)v); break;
+    case TYL_INT16: fill<int16_t>(a, (int16_t)(int64_t)v); break;
+    case TYL_UINT16: fill<uint16_t>(a, (uint16_t)(int64_t)v); break;
+    case TYL_UINT32: fill<uint32_t>(a, (uint32_t)(int64_t)v); break;
+    case TYL_UINT64: fill<uint64_t>(a, (uint64_t)(int64_t)v); break;
     }
     tyl_cuda_check(cudaGetLastError(), "filling an array");
 }

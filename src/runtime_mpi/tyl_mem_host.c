@@ -126,6 +126,13 @@ void tyl_mem_fill(tyl_array *a, double v)
     case TYL_INT64: TYL_FILL_LOOP(int64_t, f2i64(v)); break;
     case TYL_FLOAT32: TYL_FILL_LOOP(float, (float)v); break;
     case TYL_FLOAT64: TYL_FILL_LOOP(double, v); break;
+    /* a value out of range wraps around, as a C conversion of the int64 does */
+    case TYL_INT8: TYL_FILL_LOOP(int8_t, (int8_t)f2i64(v)); break;
+    case TYL_UINT8: TYL_FILL_LOOP(uint8_t, (uint8_t)f2i64(v)); break;
+    case TYL_INT16: TYL_FILL_LOOP(int16_t, (int16_t)f2i64(v)); break;
+    case TYL_UINT16: TYL_FILL_LOOP(uint16_t, (uint16_t)f2i64(v)); break;
+    case TYL_UINT32: TYL_FILL_LOOP(uint32_t, (uint32_t)f2i64(v)); break;
+    case TYL_UINT64: TYL_FILL_LOOP(uint64_t, (uint64_t)f2i64(v)); break;
     }
 }
 

@@ -44,6 +44,12 @@ static const char *npy_descr(tyl_dtype t)
     case TYL_INT64: return "<i8";
     case TYL_FLOAT32: return "<f4";
     case TYL_FLOAT64: return "<f8";
+    case TYL_INT8: return "|i1";
+    case TYL_UINT8: return "|u1";
+    case TYL_INT16: return "<i2";
+    case TYL_UINT16: return "<u2";
+    case TYL_UINT32: return "<u4";
+    case TYL_UINT64: return "<u8";
     }
     return "<f8";
 }
@@ -609,8 +615,7 @@ void tyl_save_npy(const char *filename, const tyl_array *ca, const char *where)
 
 static const char *dtype_word(tyl_dtype t)
 {
-    static const char *w[] = {"bool", "int32", "int64", "float32", "float64"};
-    return w[t];
+    return tyl_dtype_name_(t);
 }
 
 /* Rank 0: open filename and check that it holds `dt` data of the given rank, in C order, all of
@@ -630,7 +635,7 @@ static FILE *npy_open(const char *filename, tyl_dtype dt, int rank, int64_t *sha
         snprintf(msg, MSG_LEN, "'%s' %s", filename, why);
         goto fail;
     }
-    static const char kinds[] = {'b', 'i', 'i', 'f', 'f'}; /* by tyl_dtype */
+    static const char kinds[] = {'b', 'i', 'i', 'f', 'f', 'i', 'u', 'i', 'u', 'u', 'u'}; /* by tyl_dtype */
     if (h.kind != kinds[dt] || (size_t)h.size != tyl_dtype_size(dt)) {
         snprintf(msg, MSG_LEN, "'%s' holds '%s' data, but the program was compiled for %s ('%s')",
                  filename, h.descr, dtype_word(dt), npy_descr(dt));

@@ -164,7 +164,7 @@ static void dtype(const char *d, tyl_npyhdr *h)
         h->size = 1;
         return;
     }
-    static const char *known[] = {"f8", "f4", "i8", "i4", "b1"};
+    static const char *known[] = {"f8", "f4", "i8", "i4", "b1", "i2", "i1", "u8", "u4", "u2", "u1"};
     for (size_t k = 0; k < sizeof known / sizeof *known; k++)
         if (!strcmp(d, known[k])) {
             h->kind = d[0];

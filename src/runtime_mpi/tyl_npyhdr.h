@@ -17,7 +17,7 @@ enum {
 typedef struct tyl_npyhdr {
     int major, minor;        /* format version: 1.0, 2.0 or 3.0 */
     char descr[24];          /* 'descr' as written (cut short if longer), for messages */
-    char kind;               /* 'f', 'i' or 'b' (bool); 0 when no Tyles dtype matches descr */
+    char kind;               /* 'f', 'i', 'u' or 'b' (bool); 0 when no Tyles dtype matches descr */
     int size;                /* bytes per element (with kind) */
     int big_endian;          /* the data is big-endian (descr '>f8'; never for size 1) */
     int fortran_order;       /* 'fortran_order': True, with more than one extent above 1 */

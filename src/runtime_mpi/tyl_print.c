@@ -559,17 +559,32 @@ static double pr_float(const pr_fmt *f, const void *vals, int64_t k)
 
 static int64_t pr_int(const pr_fmt *f, const void *vals, int64_t k)
 {
-    return f->dt == TYL_INT32 ? ((const int32_t *)vals)[k] : ((const int64_t *)vals)[k];
+    switch (f->dt) {
+    case TYL_INT32: return ((const int32_t *)vals)[k];
+    case TYL_INT8: return ((const int8_t *)vals)[k];
+    case TYL_UINT8: return ((const uint8_t *)vals)[k];
+    case TYL_INT16: return ((const int16_t *)vals)[k];
+    case TYL_UINT16: return ((const uint16_t *)vals)[k];
+    case TYL_UINT32: return ((const uint32_t *)vals)[k];
+    default: return ((const int64_t *)vals)[k]; /* TYL_UINT64: pr_int_text */
+    }
+}
+static int pr_is_int(tyl_dtype dt) { return dt != TYL_BOOL && dt != TYL_FLOAT32 && dt != TYL_FLOAT64; }
+static int pr_int_text(char *t, size_t n, int width, const pr_fmt *f, const void *vals, int64_t k)
+{
+    if (f->dt == TYL_UINT64)
+        return snprintf(t, n, "%*llu", width, (unsigned long long)((const uint64_t *)vals)[k]);
+    return snprintf(t, n, "%*lld", width, (long long)pr_int(f, vals, k));
 }
 
 static void pr_fmt_init(pr_fmt *f, tyl_dtype dt, const void *vals, int64_t count)
 {
     memset(f, 0, sizeof *f);
     f->dt = dt;
-    if (dt == TYL_INT32 || dt == TYL_INT64) {
+    if (pr_is_int(dt)) {
         char b[32];
         for (int64_t k = 0; k < count; k++) {
-            int w = snprintf(b, sizeof b, "%lld", (long long)pr_int(f, vals, k));
+            int w = pr_int_text(b, sizeof b, 0, f, vals, k);
             if (w > f->width)
                 f->width = w;
         }
@@ -642,13 +657,13 @@ static void pr_elem(const pr_fmt *f, const void *vals, int64_t k, pr_buf *b)
     case TYL_BOOL:
         pb_adds(b, ((const bool *)vals)[k] ? " True" : "False");
         return;
-    case TYL_INT32:
-    case TYL_INT64:
-        snprintf(t, sizeof t, "%*lld", f->width, (long long)pr_int(f, vals, k));
+    case TYL_FLOAT32:
+    case TYL_FLOAT64:
+        break;
+    default:
+        pr_int_text(t, sizeof t, f->width, f, vals, k);
         pb_adds(b, t);
         return;
-    default:
-        break;
     }
     double v = pr_float(f, vals, k);
     if (!isfinite(v)) {
@@ -814,10 +829,9 @@ static void pr_format(pr_buf *out, const tyl_array *a, const int *summ, const in
     char extra[200] = "", shp[128];
     if ((a->size == 0 && !(a->rank == 1)) || a->size > PR_THRESHOLD)
         snprintf(extra, sizeof extra, "shape=%s", tyl_rt_shape_str(shp, a->rank, a->shape));
-    if (a->dtype == TYL_FLOAT32 || a->dtype == TYL_INT32 || a->size == 0) {
-        static const char *names[] = {"bool", "int32", "int64", "float32", "float64"};
+    if ((a->dtype != TYL_FLOAT64 && a->dtype != TYL_INT64 && a->dtype != TYL_BOOL) || a->size == 0) {
         size_t k = strlen(extra);
-        snprintf(extra + k, sizeof extra - k, "%sdtype=%s", k ? ", " : "", names[a->dtype]);
+        snprintf(extra + k, sizeof extra - k, "%sdtype=%s", k ? ", " : "", tyl_dtype_name_(a->dtype));
     }
     if (!extra[0]) {
         pb_add(out, ")", 1);

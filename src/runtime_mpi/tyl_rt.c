@@ -185,6 +185,12 @@ const char *tyl_dtype_name_(tyl_dtype t)
     case TYL_INT64: return "int64";
     case TYL_FLOAT32: return "float32";
     case TYL_FLOAT64: return "float64";
+    case TYL_INT8: return "int8";
+    case TYL_UINT8: return "uint8";
+    case TYL_INT16: return "int16";
+    case TYL_UINT16: return "uint16";
+    case TYL_UINT32: return "uint32";
+    case TYL_UINT64: return "uint64";
     }
     return "?";
 }

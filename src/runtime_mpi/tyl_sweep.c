@@ -367,6 +367,16 @@ static void combine(const tyl_reduction *r, const void *parts, int64_t np, void 
         *(bool *)result = acc;
         return;
     }
+    case TYL_UINT64: {
+        const uint64_t *p = parts;
+        uint64_t acc = k == TYL_RED_MAX ? 0 : k == TYL_RED_MIN ? UINT64_MAX : 0;
+        for (int64_t i = 0; i < np; i++)
+            acc = TYL_COMBINE(uint64_t, acc, p[i], k);
+        *(uint64_t *)result = acc;
+        return;
+    }
+    default: /* the compiler reduces the small integer types in int64 or uint64 */
+        tyl_rt_error(r->where, "internal error: reduction of dtype %d", (int)r->dtype);
     }
 }
 

@@ -63,6 +63,14 @@ typedef enum tyl_dtype {
     TYL_INT64,
     TYL_FLOAT32,
     TYL_FLOAT64,
+    /* NumPy's small and unsigned integers (np.uint8 grids, np.int8 spins), after the five above so
+     * their numbers (in checkpoints) stay */
+    TYL_INT8,
+    TYL_UINT8,
+    TYL_INT16,
+    TYL_UINT16,
+    TYL_UINT32,
+    TYL_UINT64,
 } tyl_dtype;
 
 /* How the arrays of one alias class of slots are laid out over the ranks (tables in the
@@ -144,7 +152,12 @@ tyl_array *tyl_copy(const tyl_array *a, const char *where);
 
 static inline size_t tyl_dtype_size(tyl_dtype t)
 {
-    return t == TYL_BOOL ? 1 : (t == TYL_INT32 || t == TYL_FLOAT32) ? 4 : 8;
+    switch (t) {
+    case TYL_BOOL: case TYL_INT8: case TYL_UINT8: return 1;
+    case TYL_INT16: case TYL_UINT16: return 2;
+    case TYL_INT32: case TYL_UINT32: case TYL_FLOAT32: return 4;
+    default: return 8;
+    }
 }
 
 /* ---- distribution (tyl_dist.c) ------------------------------------------------------------ */
@@ -246,6 +259,12 @@ TYL_ELEM_ACCESSORS(int32_t, i32)
 TYL_ELEM_ACCESSORS(int64_t, i64)
 TYL_ELEM_ACCESSORS(float, f32)
 TYL_ELEM_ACCESSORS(double, f64)
+TYL_ELEM_ACCESSORS(int8_t, i8)
+TYL_ELEM_ACCESSORS(uint8_t, u8)
+TYL_ELEM_ACCESSORS(int16_t, i16)
+TYL_ELEM_ACCESSORS(uint16_t, u16)
+TYL_ELEM_ACCESSORS(uint32_t, u32)
+TYL_ELEM_ACCESSORS(uint64_t, u64)
 
 /* A reduction's partial result on this rank, combined over the ranks in rank order (sum:
  * pairwise over the partials, so it depends on the rank count only; op 1 max, 2 min). */

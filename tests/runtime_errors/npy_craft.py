@@ -115,10 +115,11 @@ case("version_4", header(GOOD, version=(4, 0))[:8] + header(GOOD, version=(2, 0)
 case("fortran_order", header("{'descr': '<f8', 'fortran_order': True, 'shape': (12, 10), }")
      + np.asfortranarray(A).tobytes(order="F"),
      "is stored in Fortran order; save it in C order (np.ascontiguousarray)", numpy_too=False)
-case("dtype_u2", header("{'descr': '<u2', 'fortran_order': False, 'shape': (12, 10), }")
-     + A.astype("<u2").tobytes(),
-     "holds '<u2' data, but the program was compiled for float64 ('<f8')",
-     "holds '<u2' data, a dtype that is not supported (float64, float32, int64, int32, bool)",
+case("dtype_f2", header("{'descr': '<f2', 'fortran_order': False, 'shape': (12, 10), }")
+     + A.astype("<f2").tobytes(),
+     "holds '<f2' data, but the program was compiled for float64 ('<f8')",
+     "holds '<f2' data, a dtype that is not supported (float64, float32, int64, int32, int16, "
+     "int8, uint64, uint32, uint16, uint8, bool)",
      numpy_too=False)
 # files that must load: big-endian data (byte-swapped on loading), format versions 2.0 and 3.0,
 # keys in another order, double quotes, no trailing comma

@@ -13,14 +13,20 @@ ARRAYS = [
     ("f8_wide", np.float64, (123456789, 0)), ("f8_0d", np.float64, ()),
     ("f4_2d", np.float32, (3, 4)), ("i4_3d", np.int32, (2, 3, 4)), ("i8_1d", np.int64, (7,)),
     ("i8_4d", np.int64, (2, 1, 3, 2)), ("b1_2d", np.bool_, (3, 4)), ("b1_3d", np.bool_, (5, 5, 5)),
-    ("i4_zero", np.int32, (0,)),
+    ("i4_zero", np.int32, (0,)), ("i1_2d", np.int8, (3, 4)), ("u1_3d", np.uint8, (5, 5, 5)),
+    ("i2_1d", np.int16, (7,)), ("u2_2d", np.uint16, (3, 4)), ("u4_3d", np.uint32, (2, 3, 4)),
+    ("u8_1d", np.uint64, (7,)),
 ]
+SMALL = {np.int8: 37, np.uint8: 37, np.int16: 9001, np.uint16: 9001, np.uint32: 1000000007,
+         np.uint64: 1000000000007}
 
 
 def values(dtype, shape):
     n = int(np.prod(shape))
     i = np.arange(n, dtype=np.int64)
-    if dtype == np.bool_:
+    if dtype in SMALL:
+        v = (i * SMALL[dtype] - (5 if dtype == np.uint64 else 50)).astype(dtype)
+    elif dtype == np.bool_:
         v = i % 3 == 0
     elif dtype == np.int32:
         v = (i * 7 - 100).astype(np.int32)

@@ -43,7 +43,8 @@ static void report(int ok, const char *name)
 
 static const char *dname(tyl_dtype t)
 {
-    static const char *w[] = {"bool", "int32", "int64", "float32", "float64"};
+    static const char *w[] = {"bool", "int32", "int64", "float32", "float64", "int8", "uint8",
+                              "int16", "uint16", "uint32", "uint64"};
     return w[t];
 }
 
@@ -57,6 +58,17 @@ static void set_value(tyl_array *a, const int64_t *ix, int64_t i)
     case TYL_INT64: tyl_eset_i64(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], i * INT64_C(1000000000007) - 5); break;
     case TYL_FLOAT32: tyl_eset_f32(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], (float)i * 0.25f - 1.0f); break;
     case TYL_FLOAT64: tyl_eset_f64(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], (double)i / 3.0 - 2.0); break;
+    /* check_npy.values(): the small integers wrap around */
+    case TYL_INT8: tyl_eset_i8(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], (int8_t)(i * 37 - 50)); break;
+    case TYL_UINT8: tyl_eset_u8(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], (uint8_t)(i * 37 - 50)); break;
+    case TYL_INT16: tyl_eset_i16(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], (int16_t)(i * 9001 - 50)); break;
+    case TYL_UINT16: tyl_eset_u16(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], (uint16_t)(i * 9001 - 50)); break;
+    case TYL_UINT32:
+        tyl_eset_u32(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], (uint32_t)(i * INT64_C(1000000007) - 50));
+        break;
+    case TYL_UINT64:
+        tyl_eset_u64(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], (uint64_t)(i * INT64_C(1000000000007) - 5));
+        break;
     }
 }
 
@@ -69,6 +81,15 @@ static int check_value(const tyl_array *a, const int64_t *ix, int64_t i)
         return tyl_eget_i64(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5]) == i * INT64_C(1000000000007) - 5;
     case TYL_FLOAT32: return tyl_eget_f32(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5]) == (float)i * 0.25f - 1.0f;
     case TYL_FLOAT64: return tyl_eget_f64(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5]) == (double)i / 3.0 - 2.0;
+    case TYL_INT8: return tyl_eget_i8(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5]) == (int8_t)(i * 37 - 50);
+    case TYL_UINT8: return tyl_eget_u8(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5]) == (uint8_t)(i * 37 - 50);
+    case TYL_INT16: return tyl_eget_i16(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5]) == (int16_t)(i * 9001 - 50);
+    case TYL_UINT16: return tyl_eget_u16(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5]) == (uint16_t)(i * 9001 - 50);
+    case TYL_UINT32:
+        return tyl_eget_u32(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5]) == (uint32_t)(i * INT64_C(1000000007) - 50);
+    case TYL_UINT64:
+        return tyl_eget_u64(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5]) ==
+               (uint64_t)(i * INT64_C(1000000000007) - 5);
     }
     return 0;
 }
@@ -179,6 +200,12 @@ static int save_all(int G, const char *dir)
         one(dir, TYL_FLOAT64, 1, s6, L);  /* no data at all */
         one(dir, TYL_FLOAT64, 2, r0, L);  /* rank 2 on a 1-D grid: replicated */
         one(dir, TYL_INT64, 1, r1, NULL); /* replicated */
+        one(dir, TYL_UINT8, 1, s0, L);    /* the small integer dtypes, distributed */
+        one(dir, TYL_INT8, 1, s3, L);
+        one(dir, TYL_INT16, 1, s1, L);
+        one(dir, TYL_UINT16, 1, s2, L);
+        one(dir, TYL_UINT32, 1, s3, L);
+        one(dir, TYL_UINT64, 1, s1, L);
     } else if (G == 2) {
         const int64_t s0[] = {13, 7}, s1[] = {4, 9}, s2[] = {5, 3}, s3[] = {6, 11}, s4[] = {3, 5},
                       s5[] = {2, 5}, s6[] = {0, 5}, s7[] = {4, 1}, r0[] = {3}, r1[] = {3, 4};
@@ -265,7 +292,7 @@ int main(int argc, char **argv)
         tyl_release(a);
     } else if (!strcmp(mode, "copy") && argc > 6) {
         tyl_dtype dt = TYL_FLOAT64;
-        for (int t = TYL_BOOL; t <= TYL_FLOAT64; t++)
+        for (int t = TYL_BOOL; t <= TYL_UINT64; t++)
             if (!strcmp(argv[5], dname((tyl_dtype)t)))
                 dt = (tyl_dtype)t;
         const tyl_layout *L = strcmp(argv[6], "dist") ? NULL : &L_HALO;

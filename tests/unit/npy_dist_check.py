@@ -11,7 +11,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_npy import values  # noqa: E402
 
 DTYPES = {"bool": np.bool_, "int32": np.int32, "int64": np.int64, "float32": np.float32,
-          "float64": np.float64}
+          "float64": np.float64, "int8": np.int8, "uint8": np.uint8, "int16": np.int16,
+          "uint16": np.uint16, "uint32": np.uint32, "uint64": np.uint64}
 
 
 def main():

@@ -15,6 +15,13 @@ static void save(const char *dir, const char *name, tyl_dtype dt, int rank, cons
         case TYL_INT64: ((int64_t *)a->data)[i] = i * INT64_C(1000000000007) - 5; break;
         case TYL_FLOAT32: ((float *)a->data)[i] = (float)i * 0.25f - 1.0f; break;
         case TYL_FLOAT64: ((double *)a->data)[i] = (double)i / 3.0 - 2.0; break;
+        /* the small integers wrap around, as NumPy's astype from int64 does */
+        case TYL_INT8: ((int8_t *)a->data)[i] = (int8_t)(i * 37 - 50); break;
+        case TYL_UINT8: ((uint8_t *)a->data)[i] = (uint8_t)(i * 37 - 50); break;
+        case TYL_INT16: ((int16_t *)a->data)[i] = (int16_t)(i * 9001 - 50); break;
+        case TYL_UINT16: ((uint16_t *)a->data)[i] = (uint16_t)(i * 9001 - 50); break;
+        case TYL_UINT32: ((uint32_t *)a->data)[i] = (uint32_t)(i * INT64_C(1000000007) - 50); break;
+        case TYL_UINT64: ((uint64_t *)a->data)[i] = (uint64_t)(i * INT64_C(1000000000007) - 5); break;
         }
     }
     char path[1024];
@@ -47,6 +54,12 @@ int main(int argc, char **argv)
     save(dir, "b1_2d", TYL_BOOL, 2, s2);
     save(dir, "b1_3d", TYL_BOOL, 3, sx);
     save(dir, "i4_zero", TYL_INT32, 1, s0);
+    save(dir, "i1_2d", TYL_INT8, 2, s2);
+    save(dir, "u1_3d", TYL_UINT8, 3, sx);
+    save(dir, "i2_1d", TYL_INT16, 1, s1);
+    save(dir, "u2_2d", TYL_UINT16, 2, s2);
+    save(dir, "u4_3d", TYL_UINT32, 3, s3);
+    save(dir, "u8_1d", TYL_UINT64, 1, s1);
     /* overwrite an existing file */
     save(dir, "f8_2d", TYL_FLOAT64, 2, s2);
     return tyl_rt_finalize();

@@ -1,0 +1,260 @@
+/* lower_dicts.c: dicts with keys known when compiling ({"minmod": phi, ...}, results = {};
+ * results[kind] = u in a loop over names), the `in` operator over them and over lists and
+ * tuples, and == / != between tuples.
+ *
+ * A dict is a tuple value (V_TUPLE) of its values with `keys` set: the keys in insertion order,
+ * each a string or an int or bool constant. So a dict bound to a name pins its values as a
+ * tuple's items are pinned (hidden names "d.0", ...), and branches and loops treat it as a
+ * tuple of that form. d[k] = v with a new key appends the item; with a key it has, rebinds
+ * that item, as Python's dicts do. A key known only when running is rejected.
+ *
+ * Requires: keys compare as Python's do for these kinds (1 == True; a string is never equal
+ * to a number). */
+
+#include "lower_internal.h"
+
+#include <string.h>
+
+static int key_ok(value *k)
+{
+    int64_t i;
+    return k->kind == V_STR || (k->kind == V_SCALAR && !ir_type_is_float(k->type) && ir_expr_const_int(k->e, &i));
+}
+static int key_eq(value *a, value *b)
+{
+    if (a->kind == V_STR || b->kind == V_STR)
+        return a->kind == b->kind && strcmp(a->str, b->str) == 0;
+    int64_t x, y;
+    return ir_expr_const_int(a->e, &x) && ir_expr_const_int(b->e, &y) && x == y;
+}
+static const char *key_text(value *k)
+{
+    int64_t i = 0;
+    if (k->kind == V_STR)
+        return arena_printf(&util_arena, "'%s'", k->str);
+    ir_expr_const_int(k->e, &i);
+    if (k->type == T_BOOL)
+        return i ? "True" : "False";
+    return arena_printf(&util_arena, "%lld", (long long)i);
+}
+
+int lw_is_dict(const value *v) { return v->kind == V_TUPLE && v->keys; }
+
+/* The index of key k in dict d, -1 when absent; -2 after a diagnostic (k not a constant). */
+static int key_index(value *d, value *k)
+{
+    if (k->kind == V_ERR)
+        return -2;
+    if (!key_ok(k)) {
+        diag_error(k->l, "a dict key must be known when compiling (a string, or an int or bool "
+                         "constant), not %s", lw_vkind_desc(k));
+        return -2;
+    }
+    for (int i = 0; i < d->n; i++)
+        if (key_eq(d->keys[i], k))
+            return i;
+    return -1;
+}
+
+value *lw_dict_literal(lctx *c, ast *a)
+{
+    value *d = lw_vnew(V_TUPLE, a->l);
+    d->items = NEWN(value *, a->args.len + 1);
+    d->keys = NEWN(value *, a->args.len + 1);
+    for (int i = 0; i < a->args.len; i++) {
+        value *k = lw_expr(c, VEC_AT(a->args, i, ast *)), *v = lw_expr(c, VEC_AT(a->kwargs, i, ast *));
+        if (v->kind == V_ERR)
+            return &lw_ERRV;
+        int at = key_index(d, k);
+        if (at == -2)
+            return &lw_ERRV;
+        if (at >= 0) { /* {"a": 1, "a": 2}: the last value, at the first key's place */
+            d->items[at] = v;
+            continue;
+        }
+        d->keys[d->n] = k;
+        d->items[d->n++] = v;
+    }
+    return d;
+}
+
+value *lw_dict_index(lctx *c, ast *a, value *d)
+{
+    if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
+        diag_error(a->l, "a dict is indexed by one key");
+        return &lw_ERRV;
+    }
+    value *k = lw_expr(c, VEC_AT(a->args, 0, ast *));
+    int at = key_index(d, k);
+    if (at == -1)
+        diag_error(k->l, "KeyError: %s", key_text(k));
+    return at < 0 ? &lw_ERRV : d->items[at];
+}
+
+/* d[k] = v for a name d bound to a dict: 1 when handled (also after a diagnostic). */
+int lw_dict_store(lctx *c, ast *t, value *v)
+{
+    int unbound;
+    if (t->kind != A_SUBSCRIPT || t->a->kind != A_NAME)
+        return 0;
+    binding *b = lw_lookup(c, t->a->name, &unbound);
+    if (!b || b->kind != B_VALUE || !lw_is_dict(b->val))
+        return 0;
+    value *d = b->val;
+    if (t->args.len != 1 || VEC_AT(t->args, 0, ast *)->kind == A_SLICE) {
+        diag_error(t->l, "a dict is indexed by one key");
+        return 1;
+    }
+    value *k = lw_expr(c, VEC_AT(t->args, 0, ast *));
+    int at = key_index(d, k);
+    if (at == -2 || v->kind == V_ERR)
+        return 1;
+    value *r = lw_vnew(V_TUPLE, d->l);
+    *r = *d;
+    r->items = NEWN(value *, d->n + 2);
+    r->keys = NEWN(value *, d->n + 2);
+    for (int i = 0; i < d->n; i++) {
+        r->items[i] = d->items[i];
+        r->keys[i] = d->keys[i];
+    }
+    if (at < 0) {
+        at = r->n++;
+        r->keys[at] = k;
+    }
+    /* the value is held by the item's hidden name, as a tuple item bound to a name is */
+    ast *h = ast_name(t->l, arena_printf(&util_arena, "%s.%d", t->a->name, at));
+    lw_assign_name(c, h, v);
+    r->items[at] = lw_read_name(c, h);
+    b = lw_bind(c, t->a->name);
+    b->kind = B_VALUE;
+    b->val = r;
+    return 1;
+}
+
+/* d.keys(), d.values(), d.items(), d.get(k[, default]) of a dict bound to a name; NULL when the
+ * call is not one of these. */
+value *lw_dict_call(lctx *c, ast *call)
+{
+    ast *f = call->a;
+    int unbound;
+    if (f->kind != A_ATTR || !f->a || f->a->kind != A_NAME)
+        return NULL;
+    binding *b = lw_lookup(c, f->a->name, &unbound);
+    if (!b || b->kind != B_VALUE || !lw_is_dict(b->val))
+        return NULL;
+    value *d = b->val;
+    int keys = strcmp(f->name, "keys") == 0, values = strcmp(f->name, "values") == 0;
+    int items = strcmp(f->name, "items") == 0, get = strcmp(f->name, "get") == 0;
+    if (!keys && !values && !items && !get) {
+        diag_error(f->l, "dict.%s() is not supported (keys(), values(), items() and get() are)", f->name);
+        return &lw_ERRV;
+    }
+    if (call->kwargs.len || (get ? call->args.len < 1 || call->args.len > 2 : call->args.len)) {
+        diag_error(call->l, "dict.%s() takes %s", f->name, get ? "a key and an optional default" : "no arguments");
+        return &lw_ERRV;
+    }
+    if (get) {
+        value *k = lw_expr(c, VEC_AT(call->args, 0, ast *));
+        int at = key_index(d, k);
+        if (at == -2)
+            return &lw_ERRV;
+        if (at >= 0)
+            return d->items[at];
+        return call->args.len == 2 ? lw_expr(c, VEC_AT(call->args, 1, ast *)) : lw_vnew(V_NONE, call->l);
+    }
+    value *r = lw_vnew(V_TUPLE, call->l);
+    r->n = d->n;
+    r->items = NEWN(value *, d->n + 1);
+    for (int i = 0; i < d->n; i++) {
+        if (!items) {
+            r->items[i] = keys ? d->keys[i] : d->items[i];
+            continue;
+        }
+        value *p = lw_vnew(V_TUPLE, call->l);
+        p->n = 2;
+        p->items = NEWN(value *, 3);
+        p->items[0] = d->keys[i];
+        p->items[1] = d->items[i];
+        r->items[i] = p;
+    }
+    return r;
+}
+
+/* x in seq: a dict's keys (known when compiling), or the items of a list or tuple (compared
+ * with ==, at run time for numbers). NULL after a diagnostic. */
+value *lw_contains(lctx *c, loc l, value *x, value *seq)
+{
+    if (x->kind == V_ERR || seq->kind == V_ERR)
+        return NULL;
+    if (lw_is_dict(seq)) {
+        int at = key_index(seq, x);
+        return at == -2 ? NULL : lw_scalar(l, ir_const_i(l, T_BOOL, at >= 0), 1);
+    }
+    if (seq->kind != V_TUPLE) {
+        diag_error(l, "'in' is supported over dicts, lists and tuples known when compiling (this is %s)",
+                   lw_vkind_desc(seq));
+        return NULL;
+    }
+    ir_expr *r = ir_const_i(l, T_BOOL, 0);
+    for (int i = 0; i < seq->n; i++) {
+        value *it = seq->items[i];
+        if (x->kind == V_STR || it->kind == V_STR) {
+            if (x->kind == V_STR && it->kind == V_STR && strcmp(x->str, it->str) == 0)
+                r = ir_const_i(l, T_BOOL, 1);
+            continue;
+        }
+        if (x->kind != V_SCALAR || it->kind != V_SCALAR) {
+            diag_error(l, "'in' compares numbers and strings here (not %s)",
+                       lw_vkind_desc(x->kind != V_SCALAR ? x : it));
+            return NULL;
+        }
+        value *e = lw_binop(c, l, OP_CEQ, x, it);
+        if (e->kind == V_ERR)
+            return NULL;
+        int64_t k;
+        if (ir_expr_const_int(e->e, &k)) {
+            if (k)
+                r = ir_const_i(l, T_BOOL, 1);
+            continue;
+        }
+        int64_t done;
+        r = ir_expr_const_int(r, &done) ? (done ? r : e->e) : ir_bin(l, OP_LOR, T_BOOL, r, e->e, 1);
+    }
+    return lw_scalar(l, r, 1);
+}
+
+/* (i, j) == (0, 0) and != between tuples of numbers and strings: equal lengths and items. */
+value *lw_tuple_equal(lctx *c, loc l, value *a, value *b, int ne)
+{
+    ir_expr *r = ir_const_i(l, T_BOOL, a->n == b->n && !lw_is_dict(a) == !lw_is_dict(b));
+    for (int i = 0; i < a->n && i < b->n; i++) {
+        value *x = a->items[i], *y = b->items[i];
+        ir_expr *e;
+        if (x->kind == V_TUPLE && y->kind == V_TUPLE) {
+            value *s = lw_tuple_equal(c, l, x, y, 0);
+            if (!s)
+                return NULL;
+            e = s->e;
+        } else if (x->kind == V_STR || y->kind == V_STR)
+            e = ir_const_i(l, T_BOOL, x->kind == V_STR && y->kind == V_STR && strcmp(x->str, y->str) == 0);
+        else if (x->kind == V_SCALAR && y->kind == V_SCALAR) {
+            value *v = lw_binop(c, l, OP_CEQ, x, y);
+            if (v->kind == V_ERR)
+                return NULL;
+            e = v->e;
+        } else {
+            diag_error(l, "tuples are compared here item by item as numbers or strings (not %s)",
+                       lw_vkind_desc(x->kind == V_SCALAR || x->kind == V_STR ? y : x));
+            return NULL;
+        }
+        int64_t k;
+        if (ir_expr_const_int(e, &k) && k)
+            continue;
+        int64_t cur;
+        r = ir_expr_const_int(r, &cur) ? (cur ? e : r) : ir_bin(l, OP_LAND, T_BOOL, r, e, 1);
+    }
+    int64_t k;
+    if (ne)
+        r = ir_expr_const_int(r, &k) ? ir_const_i(l, T_BOOL, !k) : ir_un(l, OP_LNOT, T_BOOL, r);
+    return lw_scalar(l, r, 1);
+}

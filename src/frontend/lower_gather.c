@@ -1,0 +1,401 @@
+/* lower_gather.c: reads by integer index arrays (NumPy's advanced indexing): q[idx] with a
+ * 1-D int array, q[x0, y0] with int arrays of one shape (semi-Lagrangian advection), q[i0, :]
+ * and int scalars among the indices. The result has the index arrays' shape followed by the
+ * dimensions not indexed.
+ *
+ * A gather may read any element, so it is a loop nest of element reads into a new array: each
+ * index is normalised and checked as NumPy does (negative indices count from the end; one out
+ * of range stops the program with NumPy's IndexError message). Element reads and writes in
+ * loops make the arrays replicated over the ranks (pass_dist), so every rank holds the whole
+ * source and computes the whole result: bitwise NumPy's values at any rank count.
+ *
+ * Requires: the base is an array value, no index is a boolean mask (lower_index.c takes those).
+ * Establishes: the result is a new array (its own slot), never a view of the base. */
+
+#include "lower_internal.h"
+
+#include <string.h>
+
+/* v as one whole array in a slot (a view or an expression is computed into a new one). */
+static value *whole(lctx *c, value *v)
+{
+    if (lw_whole_slot(v))
+        return v;
+    value *m = lw_materialize(c, v);
+    if (!lw_whole_slot(m))
+        m = lw_copy_of(c, v->l, v);
+    return m;
+}
+
+static int is_full_slice(ast *it)
+{
+    return it->kind == A_SLICE && !it->a && !it->b && !it->c;
+}
+
+value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival)
+{
+    loc l = sub->l;
+    int nitems = sub->args.len, nidx = 0, rank = base->rank;
+    value *shape_of = NULL;
+    for (int k = 0; k < nitems; k++) {
+        ast *it = VEC_AT(sub->args, k, ast *);
+        if (it->kind == A_SLICE) {
+            if (!is_full_slice(it)) {
+                diag_error(it->l, "an integer-array index together with a slice other than ':' is "
+                                  "not supported");
+                return &lw_ERRV;
+            }
+            continue;
+        }
+        value *v = ival[k];
+        if (k > nidx || v->kind == V_NONE || v->kind == V_SLICE || (v->kind == V_ARRAY && v->type == T_BOOL) ||
+            (v->kind != V_ARRAY && !lw_is_int_scalar(v))) {
+            diag_error(it->l, "an integer-array index is supported with other integer arrays or ints "
+                              "before any ':' (not with %s here)",
+                       v->kind == V_ARRAY ? "a boolean mask" : k > nidx ? "an index after ':'" : lw_vkind_desc(v));
+            return &lw_ERRV;
+        }
+        nidx++;
+        if (v->kind != V_ARRAY)
+            continue;
+        if (!ir_type_is_int(v->type)) {
+            diag_error(it->l, "arrays used as indices must be of integer (or boolean) type (this one "
+                              "is %s)", ir_type_name(v->type));
+            return &lw_ERRV;
+        }
+        if (!shape_of) {
+            shape_of = v;
+            continue;
+        }
+        int same = v->rank == shape_of->rank;
+        for (int d = 0; same && d < v->rank; d++)
+            same = lw_sym_cmp(v->sh[d], shape_of->sh[d]) != 0;
+        if (!same) {
+            diag_error(it->l, "shape mismatch: indexing arrays could not be broadcast together with "
+                              "shapes %s %s (index arrays of one shape are supported)",
+                       lw_shape_str(shape_of->rank, shape_of->sh), lw_shape_str(v->rank, v->sh));
+            return &lw_ERRV;
+        }
+    }
+    if (target) {
+        diag_error(l, "assignment through integer-array indices (q[idx] = v) is not supported");
+        return &lw_ERRV;
+    }
+    if (nidx > rank) {
+        diag_error(sub->l, "too many indices for array: array is %d-dimensional, but %d were indexed",
+                   rank, nidx);
+        return &lw_ERRV;
+    }
+    base = whole(c, base);
+    ir_var *src = lw_whole_slot(base);
+    ir_var *islot[IR_MAX_RANK] = {0};
+    value *iv[IR_MAX_RANK] = {0};
+    ir_expr *iscal[IR_MAX_RANK] = {0};
+    for (int k = 0, d = 0; k < nitems; k++) {
+        ast *it = VEC_AT(sub->args, k, ast *);
+        if (it->kind == A_SLICE)
+            continue;
+        if (ival[k]->kind == V_ARRAY) {
+            iv[d] = ival[k];
+            islot[d] = lw_whole_slot(whole(c, ival[k]));
+        } else
+            iscal[d] = lw_int_operand(ival[k], "an index");
+        d++;
+    }
+    /* the result: the index arrays' dimensions, then the base's dimensions not indexed */
+    int ri = shape_of->rank, rr = ri + rank - nidx;
+    if (rr > IR_MAX_RANK) {
+        diag_error(l, "arrays of %d dimensions are not supported (1 to %d)", rr, IR_MAX_RANK);
+        return &lw_ERRV;
+    }
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    for (int d = 0; d < ri; d++) {
+        len[d] = shape_of->len[d];
+        sh[d] = shape_of->sh[d];
+    }
+    for (int d = nidx; d < rank; d++) {
+        len[ri + d - nidx] = base->len[d];
+        sh[ri + d - nidx] = base->sh[d];
+    }
+    /* index arrays of a shape known only when running must agree then */
+    for (int d = 0; d < nidx; d++)
+        for (int e = 0; islot[d] && e < ri; e++)
+            if (lw_sym_cmp(shape_of->sh[e], iv[d]->sh[e]) != 1) {
+                lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, ir_shape(l, islot[d], e), len[e], 0),
+                              "IndexError: shape mismatch: indexing arrays could not be broadcast "
+                              "together");
+            }
+    value *r = lw_new_array(c, l, base->type, rr, len, sh, 0, NULL);
+    ir_var *dst = r->fresh;
+    /* for i...: for j...: r[i..., j...] = base[idx_0[i...], ..., j...] */
+    ir_var *it[IR_MAX_RANK];
+    vec *saved = c->out, *out = c->out;
+    for (int d = 0; d < rr; d++) {
+        ir_stmt *st = ir_stmt_new(S_FOR, l);
+        st->e = lw_I64(l, 0);
+        ir_var *n = lw_temp_scalar(c, T_I64);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+        as->var = n;
+        as->e = len[d];
+        vec_push(out, as);
+        st->e2 = ir_varref(l, n);
+        st->e3 = lw_I64(l, 1);
+        st->var = it[d] = ir_var_new(c->prog, lw_cname(c, "gather_it"), "gather_it", T_I64, 0, 0);
+        vec_push(out, st);
+        out = &st->body;
+    }
+    ir_expr **at = NEWN(ir_expr *, rr), **from = NEWN(ir_expr *, rank);
+    for (int d = 0; d < rr; d++)
+        at[d] = ir_varref(l, it[d]);
+    for (int d = 0; d < rank; d++) {
+        if (d >= nidx) {
+            from[d] = at[ri + d - nidx];
+            continue;
+        }
+        ir_expr *k = iscal[d];
+        if (islot[d]) {
+            ir_expr **ia = NEWN(ir_expr *, ri);
+            for (int e = 0; e < ri; e++)
+                ia[e] = at[e];
+            k = ir_cast(l, T_I64, ir_elem(l, islot[d], ia));
+        }
+        ir_expr **args = NEWN(ir_expr *, 3);
+        args[0] = ir_shape(l, src, d);
+        args[1] = k;
+        args[2] = lw_I64(l, d);
+        from[d] = ir_call(l, FN_INDEX, T_I64, 3, args);
+    }
+    ir_stmt *set = ir_stmt_new(S_SETELEM, l);
+    set->var = dst;
+    set->n = rr;
+    set->args = at;
+    set->e = ir_elem(l, src, from);
+    vec_push(out, set);
+    c->out = saved;
+    return r;
+}
+
+/* Does the subscript t index by an integer array? (a probe: nothing emitted, no diagnostics) */
+static int indexes_by_array(lctx *c, ast *t)
+{
+    snapshot before = lw_snap_take(c);
+    int old = diag_suppress(1);
+    vec scratch = {0};
+    vec *saved = c->out;
+    c->out = &scratch;
+    c->probing++;
+    int r = 0;
+    for (int k = 0; k < t->args.len && !r; k++) {
+        ast *it = VEC_AT(t->args, k, ast *);
+        if (it->kind == A_SLICE)
+            continue;
+        value *v = lw_expr(c, it);
+        r = v->kind == V_ARRAY && v->type != T_BOOL;
+    }
+    c->probing--;
+    c->out = saved;
+    diag_suppress(old);
+    lw_snap_rewind(c, &before);
+    return r;
+}
+
+/* q[idx] = v, q[x0, y0] = v: the value is computed first (it may read q), then stored element by
+ * element in C order of the index arrays, so a repeated index keeps the last value written, as
+ * NumPy's assignment does. Returns 0 when t does not index by an integer array. */
+int lw_scatter(lctx *c, ast *t, value *v)
+{
+    if (t->kind != A_SUBSCRIPT || !indexes_by_array(c, t))
+        return 0;
+    if (v->kind == V_ERR)
+        return 1;
+    value *base = lw_expr(c, t->a);
+    if (base->kind == V_ERR)
+        return 1;
+    if (base->kind != V_ARRAY || !lw_whole_slot(base)) {
+        diag_error(t->a->l, "assignment through integer-array indices is supported into a whole array "
+                            "named by a variable (this is %s)",
+                   base->kind == V_ARRAY ? "a view or an expression" : lw_vkind_desc(base));
+        return 1;
+    }
+    if (v->kind == V_ARRAY)
+        v = whole(c, v);
+    else if (v->kind == V_SCALAR) { /* evaluated once, before the stores */
+        ir_var *tv = lw_temp_scalar(c, base->type);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, t->l);
+        as->var = tv;
+        as->e = ir_cast(t->l, base->type, v->e);
+        lw_emit(c, as);
+        v = lw_scalar(v->l, ir_varref(v->l, tv), 0);
+        v->type = base->type;
+    } else {
+        diag_error(v->l, "cannot assign %s through integer-array indices", lw_vkind_desc(v));
+        return 1;
+    }
+    value **ival = NEWN(value *, t->args.len + 1);
+    for (int k = 0; k < t->args.len; k++) {
+        ast *it = VEC_AT(t->args, k, ast *);
+        ival[k] = it->kind == A_SLICE ? NULL : lw_expr(c, it);
+        if (ival[k] && ival[k]->kind == V_ERR)
+            return 1;
+    }
+    /* the gather of the same indices gives the shape and the index checks; its loop nest is
+     * then turned into the stores */
+    size_t mark = (size_t)c->out->len;
+    value *g = lw_gather(c, base, t, 0, ival);
+    if (g->kind == V_ERR)
+        return 1;
+    if (v->kind == V_ARRAY) {
+        int ok = v->rank <= g->rank;
+        for (int d = 0; ok && d < v->rank; d++)
+            ok = lw_sym_cmp(v->sh[d], g->sh[g->rank - v->rank + d]) != 0 || lw_is_one(v->sh[d]);
+        if (!ok) {
+            diag_error(v->l, "shape mismatch: value array of shape %s could not be broadcast to "
+                             "indexing result of shape %s", lw_shape_str(v->rank, v->sh),
+                       lw_shape_str(g->rank, g->sh));
+            return 1;
+        }
+    }
+    /* find the innermost S_SETELEM of the gather's nest: r[at] = q[from] becomes q[from] = v[at] */
+    ir_stmt *set = NULL;
+    for (int i = (int)mark; i < c->out->len && !set; i++) {
+        ir_stmt *s = VEC_AT(*c->out, i, ir_stmt *);
+        while (s && s->kind == S_FOR) {
+            ir_stmt *in = NULL;
+            for (int k = 0; k < s->body.len; k++)
+                if (VEC_AT(s->body, k, ir_stmt *)->kind == S_FOR || VEC_AT(s->body, k, ir_stmt *)->kind == S_SETELEM)
+                    in = VEC_AT(s->body, k, ir_stmt *);
+            s = in;
+        }
+        if (s && s->kind == S_SETELEM && s->var == g->fresh)
+            set = s;
+    }
+    if (!set)
+        UNREACHABLE();
+    ir_expr *src = set->e; /* E_ELEM of q at the normalised indices */
+    ir_expr **at = set->args;
+    ir_expr *val;
+    if (v->kind == V_SCALAR)
+        val = v->e;
+    else {
+        ir_var *vs = lw_whole_slot(v);
+        ir_expr **vi = NEWN(ir_expr *, v->rank + 1);
+        for (int d = 0; d < v->rank; d++) { /* broadcast from the right; extent 1 reads index 0 */
+            ir_expr *k = at[g->rank - v->rank + d];
+            vi[d] = lw_is_one(v->sh[d]) ? lw_I64(t->l, 0) : k;
+            if (!lw_is_one(v->sh[d]) && lw_sym_cmp(v->sh[d], g->sh[g->rank - v->rank + d]) != 1)
+                lw_emit_raise(c, t->l, ir_bin(t->l, OP_CNE, T_BOOL, ir_shape(t->l, vs, d),
+                                              g->len[g->rank - v->rank + d], 0),
+                              "ValueError: shape mismatch: value array could not be broadcast to "
+                              "indexing result");
+        }
+        val = ir_cast(t->l, base->type, ir_elem(t->l, vs, vi));
+    }
+    set->var = src->var;
+    set->n = src->nargs;
+    set->args = src->args;
+    set->e = val;
+    /* the gather's result array is not needed: its allocation goes */
+    for (int i = (int)mark; i < c->out->len; i++) {
+        ir_stmt *s = VEC_AT(*c->out, i, ir_stmt *);
+        if (s->kind == S_ALLOC && s->var == g->fresh) {
+            for (int k = i + 1; k < c->out->len; k++)
+                c->out->items[k - 1] = c->out->items[k];
+            c->out->len--;
+            break;
+        }
+    }
+    for (int i = 0; i < c->pending.len; i++)
+        if (VEC_AT(c->pending, i, ir_var *) == g->fresh)
+            c->pending.items[i] = c->pending.items[--c->pending.len];
+    return 1;
+}
+
+/* q[idx] += v: NumPy computes q[idx] + v (a gather) and assigns it (a scatter), so a repeated
+ * index adds v once, not once per occurrence (np.add.at would accumulate). */
+int lw_augscatter(lctx *c, loc l, ir_op op, ast *t, value *v)
+{
+    if (!indexes_by_array(c, t))
+        return 0;
+    if (v->kind == V_ERR)
+        return 1;
+    if (v->kind == V_ARRAY)
+        v = whole(c, v);
+    value *cur = lw_expr(c, t);
+    if (cur->kind == V_ERR)
+        return 1;
+    value *r = lw_binop(c, l, op, cur, v);
+    if (r->kind == V_ARRAY && lw_kind_of(r->type) > lw_kind_of(cur->type)) {
+        diag_error(l, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with casting "
+                      "rule 'same_kind'", ir_op_name(op), ir_type_name(r->type), ir_type_name(cur->type));
+        return 1;
+    }
+    lw_scatter(c, t, r);
+    return 1;
+}
+
+/* ---- selections by a mask of the leading dimensions ------------------------------------------
+ * bndryF = F[cylinder, :]; bndryF = bndryF[:, [0, 5, 6, 7, 8, 1, 2, 3, 4]]; F[cylinder, :] =
+ * bndryF (the bounce-back of lattice Boltzmann codes): the selection's shape depends on the data,
+ * but it is only stored back through the same mask, so it is kept as whole arrays: a copy of F
+ * and of the mask (NumPy's b = a[m] is a copy), indexed along the trailing dimensions, and
+ * stored with where(mask, b, F). */
+
+/* The bool mask m (the leading dimensions of base) repeated along base's trailing ones. */
+value *lw_mask_repeat(lctx *c, loc l, value *m, value *base)
+{
+    if (m->rank == base->rank)
+        return m;
+    ast *sub = ast_new(A_SUBSCRIPT, l);
+    for (int d = 0; d < base->rank; d++)
+        vec_push(&sub->args, d < m->rank ? ast_slice(l, NULL, NULL, NULL) : ast_new(A_NONE, l));
+    value *mm = m->e->kind == E_READ ? m : lw_materialize(c, m);
+    value *m3 = lw_index_array(c, mm, sub, 0); /* trailing axes of extent 1 */
+    if (m3->kind == V_ERR)
+        return m3;
+    value *z = lw_new_array(c, l, T_BOOL, base->rank, base->len, (const sym **)base->sh, 1, NULL);
+    return lw_materialize(c, lw_binop(c, l, OP_BOR, z, m3));
+}
+
+value *lw_masked_bind(lctx *c, loc l, const char *name, value *v)
+{
+    value *r = lw_vnew(V_MASKED, v->l);
+    *r = *v;
+    ast *hs = ast_name(l, arena_printf(&util_arena, "%s.selected", name));
+    ast *hm = ast_name(l, arena_printf(&util_arena, "%s.mask", name));
+    lw_assign_name(c, hs, lw_copy_of(c, l, v->self));
+    lw_assign_name(c, hm, lw_copy_of(c, l, v->mask));
+    r->self = lw_read_name(c, hs);
+    r->mask = lw_read_name(c, hm);
+    return r;
+}
+
+value *lw_masked_index(lctx *c, ast *a, value *sel)
+{
+    int k = sel->n ? sel->n : sel->self->rank;
+    ast *first = a->args.len ? VEC_AT(a->args, 0, ast *) : NULL;
+    if (!first || first->kind != A_SLICE || first->a || first->b || first->c || k == sel->self->rank) {
+        diag_error(a->l, "a boolean-mask selection can only be indexed along the dimensions the mask "
+                         "does not cover, after a ':' for the selected elements (b[:, [2, 1, 0]])");
+        return &lw_ERRV;
+    }
+    ast *sub = ast_new(A_SUBSCRIPT, a->l);
+    *sub = *a;
+    sub->args = (vec){0};
+    for (int d = 0; d < k; d++)
+        vec_push(&sub->args, ast_slice(a->l, NULL, NULL, NULL));
+    for (int i = 1; i < a->args.len; i++)
+        vec_push(&sub->args, a->args.items[i]);
+    value *s = lw_index_array(c, sel->self, sub, 0);
+    if (s->kind == V_ERR)
+        return s;
+    if (s->kind != V_ARRAY || s->rank != sel->self->rank) {
+        diag_error(a->l, "indexing a boolean-mask selection must keep its dimensions (use ':' or a "
+                         "list of indices along each)");
+        return &lw_ERRV;
+    }
+    value *r = lw_vnew(V_MASKED, a->l);
+    *r = *sel;
+    r->self = s;
+    return r;
+}

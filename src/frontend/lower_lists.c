@@ -1,0 +1,603 @@
+/* lower_lists.c: list.append and the lists it builds.
+ *
+ * Outside run-time loops a list is a tuple value of compile-time length (V_TUPLE), and
+ * `x.append(v)` binds x to a longer one, the new item held by a hidden name "x.K" like the items
+ * of a list literal (so an appended array is a reference, as in Python).
+ *
+ * A list appended to inside a loop the compiler does not unroll (history = []; for n in
+ * range(nt): ... history.append(float(u.max()))) has a length known only at run time. Before
+ * such a loop is lowered, a probe of its body finds the type and shape of what it appends, and
+ * the name becomes a V_LIST: an array "x.items" with the items along its first dimension
+ * (grown by doubling, the old items copied), a length "x.len" and a capacity "x.cap". Every
+ * append inside the loop binds the same V_LIST, so the loop's type inference sees one value.
+ * Its items keep the type and shape of the first; an array appended at run time must be a new
+ * array (u.copy(), an expression), since the list holds a copy. Reads: len(x), x[i] (checked
+ * as Python's list index), and x as the argument of a NumPy function (np.array(x), np.save,
+ * np.mean(x), ...), which sees the array x.items[:len].
+ *
+ * Requires: the V_LIST's variables belong to the scope of the name. Establishes: x.items holds
+ * exactly len items, in the order appended. */
+
+#include "lower_internal.h"
+
+#include <string.h>
+
+/* The items appended during a loop's probe (lw_lists_before_loop): name, the first item. */
+static vec *recording;
+
+static vec mixed_weak; /* ir_var*: items arrays of lists whose items are Python and NumPy scalars */
+
+static void emit_assign(lctx *c, loc l, ir_var *v, ir_expr *e)
+{
+    ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+    s->var = v;
+    s->e = e;
+    lw_emit(c, s);
+}
+
+/* The whole items array as a value (first dimension: the capacity). */
+static value *items_array(loc l, value *lst)
+{
+    const sym *sh[IR_MAX_RANK] = {0};
+    for (int d = 0; d < lst->rank; d++)
+        sh[d + 1] = lst->sh[d];
+    return lw_slot_value(l, lst->lbuf, sh);
+}
+
+value *lw_list_as_array(lctx *c, loc l, value *lst)
+{
+    (void)c;
+    value *v = items_array(l, lst);
+    ir_view *w = v->e->view;
+    w->dim[0].len = ir_varref(l, lst->lcnt);
+    w->dim[0].slen = NULL;
+    w->dim[0].aext = NULL;
+    v->len[0] = w->dim[0].len;
+    return v;
+}
+
+/* A new empty run-time list for name with items like proto. */
+static value *new_list(lctx *c, loc l, const char *name, value *proto)
+{
+    value *r = lw_vnew(V_LIST, l);
+    r->str = name;
+    r->type = proto->type;
+    r->rank = proto->kind == V_ARRAY ? proto->rank : 0;
+    for (int d = 0; d < r->rank; d++)
+        r->sh[d] = proto->sh[d];
+    r->weak = proto->kind == V_SCALAR && proto->weak;
+    r->lbuf = lw_scope_var(c, arena_printf(&util_arena, "%s.items", name), r->type, r->rank + 1, 1);
+    r->lcnt = lw_scope_var(c, arena_printf(&util_arena, "%s.len", name), T_I64, 0, 0);
+    r->lcap = lw_scope_var(c, arena_printf(&util_arena, "%s.cap", name), T_I64, 0, 0);
+    emit_assign(c, l, r->lcnt, lw_I64(l, 0));
+    emit_assign(c, l, r->lcap, lw_I64(l, 0));
+    /* an empty array until the first append, so reading an empty list is defined */
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    for (int d = 0; d <= r->rank; d++) {
+        len[d] = lw_I64(l, 0);
+        sh[d] = sym_const(0);
+    }
+    value *e = lw_new_array(c, l, r->type, r->rank + 1, len, sh, 1, NULL);
+    lw_move_fresh(c, l, r->lbuf, e->fresh);
+    return r;
+}
+
+/* Can v be an item of lst? (else a diagnostic at l) */
+static int item_fits(loc l, value *lst, value *v)
+{
+    if (v->kind == V_ERR)
+        return 0;
+    int rank = v->kind == V_ARRAY ? v->rank : 0;
+    if ((v->kind != V_SCALAR && v->kind != V_ARRAY) || rank != lst->rank || v->type != lst->type) {
+        const char *have = lst->rank ? arena_printf(&util_arena, "%s arrays of shape %s", ir_type_name(lst->type),
+                                                    lw_shape_str(lst->rank, lst->sh))
+                                     : arena_printf(&util_arena, "%s scalars", ir_type_name(lst->type));
+        const char *got = v->kind == V_ARRAY ? arena_printf(&util_arena, "a %s array of %d dimension%s",
+                                                            ir_type_name(v->type), v->rank, v->rank == 1 ? "" : "s")
+                          : v->kind == V_SCALAR ? arena_printf(&util_arena, "%s %s", v->type == T_I32 ||
+                                                               v->type == T_I64 ? "an" : "a", ir_type_name(v->type))
+                                                : lw_vkind_desc(v);
+        diag_error(l, "list '%s' is built at run time from %s, so every item appended to it must be "
+                      "one too (this is %s)", lst->str, have, got);
+        return 0;
+    }
+    for (int d = 0; d < rank; d++)
+        if (lw_sym_cmp(v->sh[d], lst->sh[d]) == 0) {
+            diag_error(l, "list '%s' holds arrays of shape %s; an array of shape %s cannot be appended "
+                          "to it (a list built at run time holds arrays of one shape)", lst->str,
+                       lw_shape_str(lst->rank, lst->sh), lw_shape_str(v->rank, v->sh));
+            return 0;
+        }
+    if (v->kind == V_SCALAR && !v->weak != !lst->weak) {
+        int seen = 0;
+        for (int k = 0; k < mixed_weak.len; k++)
+            seen |= mixed_weak.items[k] == lst->lbuf;
+        if (!seen)
+            vec_push(&mixed_weak, lst->lbuf);
+    }
+    if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh) {
+        diag_error(l, "appending the array '%s' itself to a list built at run time is not supported: "
+                      "the list would see its later changes; append a copy (%s.copy())",
+                   diag_text(v->l), diag_text(v->l));
+        return 0;
+    }
+    return 1;
+}
+
+/* lst.append(v) at run time: grow the items array when full, store v, count it. */
+static void push(lctx *c, loc l, value *lst, value *v)
+{
+    ir_stmt *full = ir_stmt_new(S_IF, l);
+    full->e = ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, lst->lcnt), ir_varref(l, lst->lcap), 0);
+    vec *saved = c->out;
+    c->out = &full->body;
+    emit_assign(c, l, lst->lcap, lw_iadd(l, lw_imul(l, ir_varref(l, lst->lcap), lw_I64(l, 2)), lw_I64(l, 8)));
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK] = {0};
+    len[0] = ir_varref(l, lst->lcap);
+    for (int d = 0; d < lst->rank; d++) {
+        len[d + 1] = v->len[d];
+        sh[d + 1] = v->sh[d];
+    }
+    value *grown = lw_new_array(c, l, lst->type, lst->rank + 1, len, sh, 1, NULL);
+    ir_stmt *some = ir_stmt_new(S_IF, l);
+    some->e = ir_bin(l, OP_CGT, T_BOOL, ir_varref(l, lst->lcnt), lw_I64(l, 0), 0);
+    c->out = &some->body;
+    value *dst = lw_list_as_array(c, l, lst); /* the old items, into the same rows of the new array */
+    value *to = lw_vnew(V_ARRAY, l);
+    *to = *grown;
+    to->fresh = NULL;
+    to->e = ir_read(l, ir_view_clone(grown->e->view));
+    to->e->view->dim[0].len = ir_varref(l, lst->lcnt);
+    to->e->view->dim[0].slen = NULL;
+    to->len[0] = to->e->view->dim[0].len;
+    to->sh[0] = NULL;
+    lw_emit_sweep(c, l, to, dst, 0);
+    c->out = &full->body;
+    lw_emit(c, some);
+    lw_move_fresh(c, l, lst->lbuf, grown->fresh);
+    c->out = saved;
+    lw_emit(c, full);
+    if (lst->rank == 0) {
+        ir_stmt *s = ir_stmt_new(S_SETELEM, l);
+        s->var = lst->lbuf;
+        s->n = 1;
+        s->args = NEWN(ir_expr *, 1);
+        s->args[0] = ir_varref(l, lst->lcnt);
+        s->e = ir_cast(l, lst->type, v->e);
+        lw_emit(c, s);
+    } else
+        lw_emit_sweep(c, l, lw_fix_axis(c, l, items_array(l, lst), 0, ir_varref(l, lst->lcnt)), v, 0);
+    emit_assign(c, l, lst->lcnt, lw_iadd(l, ir_varref(l, lst->lcnt), lw_I64(l, 1)));
+}
+
+/* The run-time list for name holding the items of the compile-time list t, then proto. */
+static value *to_runtime(lctx *c, loc l, const char *name, value *t, value *proto)
+{
+    value *lst = new_list(c, l, name, proto);
+    for (int i = 0; i < t->n; i++) {
+        value *it = t->items[i];
+        if (it->kind == V_ARRAY && it->e->kind == E_READ && !it->fresh)
+            it = lw_copy_of(c, l, it); /* the compile-time item was held by its hidden name */
+        if (!item_fits(it->l, lst, it))
+            return &lw_ERRV;
+        push(c, l, lst, it);
+    }
+    return lst;
+}
+
+static binding *list_binding(lctx *c, ast *n)
+{
+    int unbound;
+    if (n->kind != A_NAME)
+        return NULL;
+    binding *b = lw_lookup(c, n->name, &unbound);
+    if (!b || b->kind != B_VALUE || (b->val->kind != V_TUPLE && b->val->kind != V_LIST))
+        return NULL;
+    return b;
+}
+
+static value *append(lctx *c, ast *call, binding *b)
+{
+    ast *nm = call->a->a;
+    args a = lw_args(c, call);
+    if (lw_any_err(&a))
+        return &lw_ERRV;
+    if (a.npos != 1 || a.nkw) {
+        diag_error(call->l, "list.append() takes exactly one argument (%d given)", a.npos + a.nkw);
+        return &lw_ERRV;
+    }
+    value *v = a.pos[0], *lst = b->val;
+    if (lst->kind == V_TUPLE && lst->owner && lst->owner != c->sc) {
+        diag_error(call->l, "appending to the list '%s', made outside this function, is not supported "
+                            "(the caller's list would not change); return the value and append it "
+                            "where the list is made", nm->name);
+        return &lw_ERRV;
+    }
+    if (lst->kind == V_TUPLE && lw_find_in(c->sc, nm->name) != b) {
+        /* the list of another scope (a function appending to a module's list): its binding
+         * there would have to change from here */
+        diag_error(call->l, "appending to the list '%s' of an enclosing scope is not supported here; "
+                            "return the value and append it where '%s' is defined",
+                   nm->name, nm->name);
+        return &lw_ERRV;
+    }
+    if (lst->kind == V_TUPLE && c->loops == 0) { /* a compile-time list grows by one item */
+        value *r = lw_vnew(V_TUPLE, lst->l);
+        *r = *lst;
+        r->items = NEWN(value *, lst->n + 2);
+        for (int i = 0; i < lst->n; i++)
+            r->items[i] = lst->items[i];
+        ast *h = ast_name(call->l, arena_printf(&util_arena, "%s.%d", nm->name, lst->n));
+        lw_assign_name(c, h, v);
+        r->items[r->n++] = lw_read_name(c, h);
+        binding *nb = lw_bind(c, nm->name);
+        nb->kind = B_VALUE;
+        nb->val = r;
+        return lw_vnew(V_NONE, call->l);
+    }
+    if (v->kind == V_ERR)
+        return &lw_ERRV;
+    if (lst->kind == V_TUPLE) {
+        if (recording) {
+            int seen = 0;
+            for (int i = 0; i < recording->len; i += 2)
+                seen |= strcmp(VEC_AT(*recording, i, const char *), nm->name) == 0;
+            if (!seen) {
+                vec_push(recording, (void *)nm->name);
+                vec_push(recording, v);
+            }
+        }
+        lst = to_runtime(c, call->l, nm->name, lst, v);
+        if (lst->kind == V_ERR)
+            return lst;
+        binding *nb = lw_bind(c, nm->name);
+        nb->kind = B_VALUE;
+        nb->val = lst;
+    }
+    if (!item_fits(call->l, lst, v))
+        return &lw_ERRV;
+    push(c, call->l, lst, v);
+    return lw_vnew(V_NONE, call->l);
+}
+
+static value *allany_loop(lctx *c, ast *call, int all);
+static value *print_lists(lctx *c, ast *call);
+
+value *lw_list_call(lctx *c, ast *call)
+{
+    ast *f = call->a;
+    binding *b;
+    int shadowed;
+    value *dv = lw_dict_call(c, call);
+    if (dv)
+        return dv;
+    if (f->kind == A_NAME && (strcmp(f->name, "all") == 0 || strcmp(f->name, "any") == 0) &&
+        call->args.len == 1 && !call->kwargs.len && VEC_AT(call->args, 0, ast *)->kind == A_COMP &&
+        !lw_lookup(c, f->name, &shadowed)) {
+        value *r = allany_loop(c, call, f->name[1] == 'l');
+        if (r)
+            return r;
+    }
+    if (f->kind == A_NAME && strcmp(f->name, "print") == 0 && !lw_lookup(c, "print", &shadowed)) {
+        value *r = print_lists(c, call);
+        if (r)
+            return r;
+    }
+    if (f->kind == A_ATTR && f->a && strcmp(f->name, "append") == 0 && (b = list_binding(c, f->a)))
+        return append(c, call, b);
+    int unbound;
+    if (f->kind == A_NAME && strcmp(f->name, "len") == 0 && !lw_lookup(c, "len", &unbound) &&
+        call->args.len == 1 && !call->kwargs.len && (b = list_binding(c, VEC_AT(call->args, 0, ast *))) &&
+        b->val->kind == V_LIST) {
+        value *r = lw_scalar(call->l, ir_varref(call->l, b->val->lcnt), 0);
+        r->type = T_I64;
+        return r;
+    }
+    if (f->kind == A_ATTR && f->a && (b = list_binding(c, f->a)) && b->val->kind == V_LIST) {
+        diag_error(f->l, "list.%s() is not supported for a list built at run time (append, len(), "
+                         "indexing and NumPy functions of it are)", f->name);
+        return &lw_ERRV;
+    }
+    return NULL;
+}
+
+value *lw_list_index(lctx *c, ast *a, value *lst)
+{
+    if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
+        diag_error(a->l, "a list built at run time can only be indexed by one integer (np.array(%s) "
+                         "can be sliced)", lst->str);
+        return &lw_ERRV;
+    }
+    value *iv = lw_expr(c, VEC_AT(a->args, 0, ast *));
+    ir_expr *k = iv->kind == V_ERR ? NULL : lw_int_operand(iv, "a list index");
+    if (!k)
+        return &lw_ERRV;
+    ir_expr **args = NEWN(ir_expr *, 3);
+    args[0] = ir_varref(a->l, lst->lcnt);
+    args[1] = k;
+    args[2] = lw_I64(a->l, 0);
+    ir_expr *idx = ir_call(a->l, FN_INDEX, T_I64, 3, args);
+    if (lst->rank == 0) {
+        ir_expr **ix = NEWN(ir_expr *, 1);
+        ix[0] = idx;
+        value *r = lw_scalar(a->l, ir_elem(a->l, lst->lbuf, ix), 0);
+        r->type = lst->type;
+        return r;
+    }
+    return lw_fix_axis(c, a->l, items_array(a->l, lst), 0, idx);
+}
+
+/* Is name.append(...) called in stmts (nested blocks included)? */
+static int appends(ast *a, vec *names)
+{
+    if (!a)
+        return 0;
+    if (a->kind == A_CALL && a->a->kind == A_ATTR && a->a->a && a->a->a->kind == A_NAME &&
+        strcmp(a->a->name, "append") == 0 && !lw_name_in(names, a->a->a->name))
+        vec_push(names, (void *)a->a->a->name);
+    if (a->kind == A_DEF || a->kind == A_LAMBDA)
+        return names->len;
+    appends(a->a, names);
+    appends(a->b, names);
+    appends(a->c, names);
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            appends(VEC_AT(*vs[k], i, ast *), names);
+    return names->len;
+}
+
+/* Before a loop that appends to compile-time lists: probe its body for what it appends, and
+ * make those names run-time lists (so the body binds one value to them on every iteration). */
+void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast)
+{
+    vec names = {0};
+    for (int i = 0; i < loop->body.len; i++)
+        appends(VEC_AT(loop->body, i, ast *), &names);
+    int any = 0;
+    for (int i = 0; i < names.len; i++) {
+        ast n = {.kind = A_NAME, .name = VEC_AT(names, i, const char *)};
+        binding *b = list_binding(c, &n);
+        any |= b && b->val->kind == V_TUPLE;
+    }
+    if (!any)
+        return;
+    vec recs = {0}, *outer = recording;
+    recording = &recs;
+    snapshot before = lw_snap_take(c);
+    int old = diag_suppress(1);
+    vec scratch = {0};
+    vec *saved = c->out;
+    c->out = &scratch;
+    c->loops++;
+    c->probing++;
+    if (target) {
+        binding *b = lw_bind(c, target->name);
+        b->kind = B_SCALAR;
+        b->var = loopvar;
+        b->weak = 1;
+    }
+    if (condast)
+        lw_expr(c, condast);
+    lw_block(c, &loop->body);
+    c->probing--;
+    c->loops--;
+    c->out = saved;
+    diag_suppress(old);
+    lw_snap_rewind(c, &before);
+    recording = outer;
+    for (int i = 0; i < recs.len; i += 2) {
+        const char *name = VEC_AT(recs, i, const char *);
+        ast n = {.kind = A_NAME, .name = name};
+        binding *b = list_binding(c, &n);
+        if (!b || b->val->kind != V_TUPLE)
+            continue;
+        if (recording) { /* an outer loop's probe: it converts the name before itself too */
+            vec_push(recording, (void *)name);
+            vec_push(recording, recs.items[i + 1]);
+        }
+        value *lst = to_runtime(c, loop->l, name, b->val, VEC_AT(recs, i + 1, value *));
+        b = lw_bind(c, name);
+        b->kind = B_VALUE;
+        b->val = lst;
+    }
+}
+
+/* ---- all() / any() of a generator over a range known only at run time ------------------------
+ * all(E[i + 1] <= E[i] for i in range(len(E) - 1)) with E a run-time list: lowered as Python
+ * runs it, a loop that stops at the first false (true) item:
+ *     all.L.C = True; for all.L.C.i in range(...): [if conds:] if not item: all.L.C = False; break
+ * The generator's variable is renamed apart (it is local to the generator in Python 3). */
+static value *allany_loop(lctx *c, ast *call, int all)
+{
+    ast *g = VEC_AT(call->args, 0, ast *);
+    ast *fc = VEC_AT(g->args, 0, ast *);
+    if (fc->kind != A_FOR || fc->b->kind != A_NAME || fc->a->kind != A_CALL || fc->a->a->kind != A_NAME ||
+        strcmp(fc->a->a->name, "range") != 0)
+        return NULL;
+    for (int i = 1; i < g->args.len; i++)
+        if (VEC_AT(g->args, i, ast *)->kind != A_IF)
+            return NULL;
+    int unbound;
+    if (lw_lookup(c, "range", &unbound))
+        return NULL;
+    {   /* a range of constants is unrolled by the comprehension (lower_calls.c) */
+        snapshot before = lw_snap_take(c);
+        int old = diag_suppress(1);
+        vec scratch = {0};
+        vec *saved = c->out;
+        c->out = &scratch;
+        c->probing++;
+        value *items = lw_iter_items(c, fc->a);
+        c->probing--;
+        c->out = saved;
+        diag_suppress(old);
+        lw_snap_rewind(c, &before);
+        if (items)
+            return NULL;
+    }
+    loc l = call->l;
+    const char *acc = arena_printf(&util_arena, "%s.%d.%d", all ? "all" : "any", l.line, l.col);
+    vec from = {0}, to = {0};
+    vec_push(&from, (void *)fc->b->name);
+    vec_push(&to, (void *)arena_printf(&util_arena, "%s.%s", acc, fc->b->name));
+    ast *item = ast_clone_expr_renamed(g->a, &from, &to);
+    if (all)
+        item = ast_unop(item->l, OP_NOT, item);
+    vec leave = {0};
+    vec_push(&leave, ast_assign(l, ast_vec1(ast_name(l, acc)), ast_bool(l, !all)));
+    vec_push(&leave, ast_new(A_BREAK, l));
+    vec body = ast_vec1(ast_if(l, item, leave, (vec){0}));
+    for (int i = g->args.len - 1; i >= 1; i--) {
+        ast *cond = VEC_AT(g->args, i, ast *);
+        body = ast_vec1(ast_if(cond->l, ast_clone_expr_renamed(cond->a, &from, &to), body, (vec){0}));
+    }
+    lw_stmt(c, ast_assign(l, ast_vec1(ast_name(l, acc)), ast_bool(l, all)));
+    lw_stmt(c, ast_for(l, ast_name(fc->b->l, VEC_AT(to, 0, const char *)), fc->a, body, (vec){0}));
+    ast rn = {.kind = A_NAME, .l = l, .name = acc};
+    value *r = lw_read_name(c, &rn);
+    if (r->kind == V_SCALAR)
+        r->weak = 1;
+    return r;
+}
+
+/* ---- print() of a run-time list of scalars ---------------------------------------------------
+ * print("t =", times) prints the list as Python does, "[0.0, 0.25]": the print is split at each
+ * such list into prints with end="" and a loop over its items, ", " between them. Python floats
+ * and ints print as str(); NumPy scalars as their repr, np.float64(0.25) (NumPy 2). */
+
+
+static ast *print_call(loc l, vec args, ast *end)
+{
+    ast *call = ast_new(A_CALL, l);
+    call->a = ast_name(l, "print");
+    call->args = args;
+    if (end)
+        vec_push(&call->kwargs, ast_keyword(l, "end", end));
+    return call;
+}
+static ast *stmt(ast *e) { return ast_expr_stmt(e->l, e); }
+
+static value *print_lists(lctx *c, ast *call)
+{
+    ast *end = NULL;
+    for (int i = 0; i < call->kwargs.len; i++) {
+        ast *k = VEC_AT(call->kwargs, i, ast *);
+        if (!k->name || strcmp(k->name, "end") != 0)
+            return NULL; /* sep=, file=, flush=: printed by the general path, which rejects lists */
+        end = k->a;
+    }
+    int any = 0;
+    for (int i = 0; i < call->args.len; i++) {
+        binding *b = list_binding(c, VEC_AT(call->args, i, ast *));
+        any |= b && b->val->kind == V_LIST;
+    }
+    if (!any)
+        return NULL;
+    loc l = call->l;
+    vec pending = {0}, out = {0};
+    for (int i = 0; i < call->args.len; i++) {
+        ast *a = VEC_AT(call->args, i, ast *);
+        binding *b = list_binding(c, a);
+        if (!b || b->val->kind != V_LIST) {
+            vec_push(&pending, a);
+            continue;
+        }
+        value *lst = b->val;
+        int np_scalar = 0;
+        if (lst->rank != 0 || (lst->type == T_BOOL && !lst->weak)) {
+            diag_error(a->l, "print() of a list built at run time is supported for lists of numbers "
+                             "(this one holds %s)", lst->rank ? "arrays" : "NumPy bools");
+            return &lw_ERRV;
+        }
+        for (int k = 0; k < mixed_weak.len; k++)
+            if (mixed_weak.items[k] == lst->lbuf) {
+                diag_error(a->l, "print() of list '%s' is not supported: it holds Python numbers and "
+                                 "NumPy scalars, which print differently", lst->str);
+                return &lw_ERRV;
+            }
+        np_scalar = !lst->weak;
+        if (pending.len) {
+            vec_push(&out, stmt(print_call(l, pending, ast_str(l, " "))));
+            pending = (vec){0};
+        }
+        const char *k = arena_printf(&util_arena, "print.%d.%d.%d", l.line, l.col, i);
+        vec_push(&out, stmt(print_call(l, ast_vec1(ast_str(l, "[")), ast_str(l, ""))));
+        ast *x = ast_subscript(l, a, ast_vec1(ast_name(l, k)), 0);
+        if (np_scalar) /* NumPy 2's repr of its scalars */
+            x = ast_call(l, ast_attr(l, ast_str(l, arena_printf(&util_arena, "np.%s({})", ir_type_name(lst->type))),
+                                     "format"),
+                         ast_arglist(NULL, x));
+        vec item = ast_vec1(x);
+        vec body = {0};
+        vec_push(&body, ast_if(l, ast_compare(l, ast_name(l, k), OP_GT, ast_int(l, 0)),
+                               ast_vec1(stmt(print_call(l, ast_vec1(ast_str(l, ", ")), ast_str(l, "")))),
+                               (vec){0}));
+        vec_push(&body, stmt(print_call(l, item, ast_str(l, ""))));
+        ast *lenc = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, a));
+        vec_push(&out, ast_for(l, ast_name(l, k), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, lenc)),
+                               body, (vec){0}));
+        int last = i == call->args.len - 1;
+        vec_push(&out, stmt(print_call(l, ast_vec1(ast_str(l, "]")), last ? end : ast_str(l, " "))));
+    }
+    if (pending.len)
+        vec_push(&out, stmt(print_call(l, pending, end)));
+    for (int i = 0; i < out.len; i++)
+        lw_stmt(c, VEC_AT(out, i, ast *));
+    return lw_vnew(V_NONE, l);
+}
+
+/* ---- for over 1-D arrays ---------------------------------------------------------------------
+ * for i in idxs: / for i, cx, cy in zip(idxs, cxs, cys): with arrays bound to names: a range()
+ * loop over the positions, its target bound to the elements read at run time:
+ *     for for.L.C in range(min(len(idxs), len(cxs), ...)): i, cx, cy = idxs[k], cxs[k], cys[k]
+ * (a name's array is read at each iteration, as Python's iterator reads the array it holds). */
+static int array_name(lctx *c, ast *a)
+{
+    int unbound;
+    binding *b = a->kind == A_NAME ? lw_lookup(c, a->name, &unbound) : NULL;
+    if (!b)
+        return 0;
+    value *v = lw_bound_array(b);
+    return v && (b->kind == B_ARRAY || b->val->kind == V_ARRAY);
+}
+int lw_for_arrays(lctx *c, ast *s)
+{
+    ast *it = s->a;
+    vec arrs = {0};
+    int unbound, zip = 0, enumerate = 0;
+    if (array_name(c, it))
+        vec_push(&arrs, it);
+    else if (it->kind == A_CALL && it->a->kind == A_NAME && !it->kwargs.len &&
+             ((zip = strcmp(it->a->name, "zip") == 0) || (enumerate = strcmp(it->a->name, "enumerate") == 0)) &&
+             !lw_lookup(c, it->a->name, &unbound) && it->args.len >= 1 && (zip || it->args.len == 1)) {
+        for (int i = 0; i < it->args.len; i++) {
+            if (!array_name(c, VEC_AT(it->args, i, ast *)))
+                return 0;
+            vec_push(&arrs, it->args.items[i]);
+        }
+    } else
+        return 0;
+    loc l = s->l;
+    const char *k = arena_printf(&util_arena, "for.%d.%d", l.line, l.col);
+    ast *n = NULL;
+    for (int i = 0; i < arrs.len; i++) {
+        ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, VEC_AT(arrs, i, ast *)));
+        n = n ? ast_call(l, ast_name(l, "min"), ast_arglist(ast_arglist(NULL, n), len)) : len;
+    }
+    vec items = {0};
+    if (enumerate)
+        vec_push(&items, ast_name(l, k));
+    for (int i = 0; i < arrs.len; i++)
+        vec_push(&items, ast_subscript(l, VEC_AT(arrs, i, ast *), ast_vec1(ast_name(l, k)), 0));
+    ast *item = items.len == 1 && !zip ? VEC_AT(items, 0, ast *) : ast_seq(l, items, 1);
+    vec body = ast_vec1(ast_assign(l, ast_vec1(s->b), item));
+    for (int i = 0; i < s->body.len; i++)
+        vec_push(&body, s->body.items[i]);
+    ast *loop = ast_for(l, ast_name(l, k), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, n)), body,
+                        (vec){0});
+    lw_lower_for(c, loop);
+    return 1;
+}
