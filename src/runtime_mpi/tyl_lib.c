@@ -504,6 +504,17 @@ void tyl_lib_scalar(tyl_lib_call *f, tyl_array *r, tyl_dtype dt, void *out)
     case TYL_INT64: k = *(const int64_t *)r->data; v = (double)k; break;
     case TYL_INT32: k = *(const int32_t *)r->data; v = (double)k; break;
     case TYL_BOOL: k = *(const bool *)r->data; v = (double)k; break;
+    case TYL_INT8: k = *(const int8_t *)r->data; v = (double)k; break;
+    case TYL_UINT8: k = *(const uint8_t *)r->data; v = (double)k; break;
+    case TYL_INT16: k = *(const int16_t *)r->data; v = (double)k; break;
+    case TYL_UINT16: k = *(const uint16_t *)r->data; v = (double)k; break;
+    case TYL_UINT32: k = *(const uint32_t *)r->data; v = (double)k; break;
+    case TYL_UINT64: { /* an int64 result keeps the bits; a float result gets the value */
+        uint64_t u = *(const uint64_t *)r->data;
+        k = (int64_t)u;
+        v = (double)u;
+        break;
+    }
     }
     if (!out)
         return;
