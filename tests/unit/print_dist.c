@@ -27,6 +27,7 @@ static void fill(tyl_array *a)
         case TYL_INT64: tyl_eset_i64(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], i * INT64_C(1000000007) - 5); break;
         case TYL_FLOAT32: tyl_eset_f32(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], (float)((double)i / 7.0)); break;
         case TYL_FLOAT64: tyl_eset_f64(a, ix[0], ix[1], ix[2], ix[3], ix[4], ix[5], (double)i / 3.0 - 2.0); break;
+        default: abort(); /* main() makes arrays of the five dtypes above only */
         }
     }
 }
