@@ -111,6 +111,15 @@ void emit_red_combine(FILE *o, ir_stmt *s, const char *acc, const char *v)
 
 const char *emit_red_identity(ir_stmt *s) { return red_identity(s); }
 
+/* A float sum the C back end computes in NumPy's order (tyl_reduce.c). */
+int emit_red_exact(ir_stmt *s) { return s->op == OP_ADD && ir_type_is_float(s->var->type); }
+
+/* Such a sum of a view itself (NumPy sums it in buffered runs), not of an expression. */
+int emit_red_direct(ir_stmt *s)
+{
+    return emit_red_exact(s) && s->e->kind == E_READ && s->e->type == s->var->type && !emit_has_wrap(s->e->view);
+}
+
 /* "w[i] = value;" per target (row pointers when rowsuf is "r"), in the sweeps' order. The values
  * are produced first so the reads and scalars they collect are known. */
 void emit_kernel_body(strbuf *b, kctx *k, const char *rowsuf)
