@@ -40,7 +40,7 @@
 #include <omp.h>
 #endif
 
-enum { LEAF = 128, TASK_GRAIN = 65536, BUF = 8192, NP_BUFSIZE = 8192 };
+enum { LEAF = 128, TASK_GRAIN = 65536, BUF = 2048, NP_BUFSIZE = 8192 };
 
 /* One item a rank contributes: the sum of the points [lo, lo + n) of a tree node it owns, or
  * (n == 0) the value of point lo of a leaf it shares. A float's value is exact in a double. */
@@ -157,7 +157,26 @@ typedef struct stream {
     int64_t (*w)[TYL_MAX_RANK][4];
     char *buf;
     int64_t have, at, next, end; /* points in buf, the first unread; next local position */
+    /* a direct read with unit steps along rows: leaves within a row are read in place */
+    int direct;
+    int64_t col;     /* next's index along the row */
+    const char *ptr; /* next's element */
 } stream;
+
+/* Place the direct cursor at local position next. */
+static void stream_seek(stream *s)
+{
+    const rctx *c = s->c;
+    int64_t k = s->next, off = 0;
+    for (int d = c->B - 1; d >= 0; d--) {
+        int64_t m = k % c->nb[d];
+        k /= c->nb[d];
+        off += m * c->q0->s[0][d];
+        if (d == c->B - 1)
+            s->col = m;
+    }
+    s->ptr = (const char *)c->q0->p[0] + off * (int64_t)c->opsize[0];
+}
 
 static void stream_init(stream *s, const rctx *c)
 {
@@ -214,6 +233,29 @@ static void fill(stream *s, int64_t pos, int64_t len, char *dst)
     }
 }
 
+/* The eight accumulators of a leaf as one vector where the compiler has vector types (the lanes
+ * add exactly as eight scalars would), else an array. */
+#if defined(__GNUC__)
+typedef double acc_f64 __attribute__((vector_size(64)));
+typedef float acc_f32 __attribute__((vector_size(32)));
+#define ACC_LOAD(V, T, dst, src) memcpy(&(dst), (src), sizeof(V))
+#define ACC_ADD(V, T, dst, src)                                                                    \
+    do {                                                                                           \
+        V t_;                                                                                      \
+        memcpy(&t_, (src), sizeof(V));                                                             \
+        (dst) += t_;                                                                               \
+    } while (0)
+#else
+typedef struct { double v[8]; } acc_f64;
+typedef struct { float v[8]; } acc_f32;
+#define ACC_LOAD(V, T, dst, src) memcpy(&(dst), (src), sizeof(V))
+#define ACC_ADD(V, T, dst, src)                                                                    \
+    do {                                                                                           \
+        for (int j_ = 0; j_ < 8; j_++)                                                             \
+            ((T *)(void *)&(dst))[j_] += (src)[j_];                                                \
+    } while (0)
+#endif
+
 #define PAIRWISE(T, SUF)                                                                           \
     static T leaf_##SUF(const T *a, int64_t n)                                                     \
     {                                                                                              \
@@ -223,13 +265,13 @@ static void fill(stream *s, int64_t pos, int64_t len, char *dst)
                 res += a[i];                                                                       \
             return res;                                                                            \
         }                                                                                          \
+        acc_##SUF acc;                                                                             \
         T r[8];                                                                                    \
         int64_t i;                                                                                 \
-        for (int j = 0; j < 8; j++)                                                                \
-            r[j] = a[j];                                                                           \
+        ACC_LOAD(acc_##SUF, T, acc, a);                                                            \
         for (i = 8; i < n - n % 8; i += 8)                                                         \
-            for (int j = 0; j < 8; j++)                                                            \
-                r[j] += a[i + j];                                                                  \
+            ACC_ADD(acc_##SUF, T, acc, a + i);                                                     \
+        memcpy(r, &acc, sizeof r);                                                                 \
         T res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));                 \
         for (; i < n; i++)                                                                         \
             res += a[i];                                                                           \
@@ -244,6 +286,24 @@ static void fill(stream *s, int64_t pos, int64_t len, char *dst)
             return a + stream_sum_##SUF(s, n - n2);                                                \
         }                                                                                          \
         T *buf = (T *)(void *)s->buf;                                                              \
+        if (s->direct) {                                                                           \
+            T v;                                                                                   \
+            if (s->col + n <= s->c->nb[s->c->B - 1]) {                                             \
+                v = leaf_##SUF((const T *)(const void *)s->ptr, n);                                \
+                s->ptr += sizeof(T) * (size_t)n;                                                   \
+                s->col += n;                                                                       \
+                s->next += n;                                                                      \
+                if (s->col < s->c->nb[s->c->B - 1])                                                \
+                    return v;                                                                      \
+            } else {                                                                               \
+                fill(s, s->next, n, s->buf);                                                       \
+                v = leaf_##SUF(buf, n);                                                            \
+                s->next += n;                                                                      \
+            }                                                                                      \
+            if (s->next < s->end)                                                                  \
+                stream_seek(s);                                                                    \
+            return v;                                                                              \
+        }                                                                                          \
         if (s->have - s->at < n) {                                                                 \
             memmove(buf, buf + s->at, sizeof(T) * (size_t)(s->have - s->at));                      \
             s->have -= s->at;                                                                      \
@@ -393,6 +453,8 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
     {
         stream s;
         stream_init(&s, &c);
+        s.direct = direct && c.nop == 1 && c.B > 0 && c.q0->s[0][c.B - 1] == 1 &&
+                   (size_t)(c.f32 ? 4 : 8) == c.opsize[0];
 #pragma omp for schedule(dynamic, 1)
         for (int64_t i = 0; i < c.nt; i++) {
             const red_task *t = &c.t[i];
@@ -401,6 +463,8 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
             s.have = s.at = 0;
             s.next = t->at;
             s.end = t->at + (t->n ? t->n : 1);
+            if (s.direct && t->n)
+                stream_seek(&s);
             if (t->n == 0) {
                 fill(&s, t->at, 1, s.buf);
                 mine[i].v = c.f32 ? (double)*(float *)(void *)s.buf : *(double *)(void *)s.buf;
