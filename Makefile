@@ -203,6 +203,9 @@ check-unit: lib/libtyles.a build/tools/npy2png
 	@bash tests/unit/print_dist.sh lib/libtyles.a src/runtime_mpi
 	@echo "== npy2png"
 	@bash tools/test_npy2png.sh build/tools/npy2png
+	@echo "== NumPy's float sum order (the model tyl_reduce.c follows) against np.sum"
+	@mkdir -p build/tools && $(CC) -std=c11 -O2 -ffp-contract=off -o build/tools/np_order_model \
+	    tests/reduce_order/np_order_model.c && $(PYTHON) -W ignore tests/reduce_order/check_np_order.py build/tools/np_order_model
 
 # Generated C that can be committed compiles without warnings: every test program's C under
 # -Wall -Wextra -Werror, with mpicc (gcc) and with clang where it is installed.
