@@ -228,6 +228,8 @@ check-build: all
 check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"
 	@bash tests/dist/run.sh $(CURDIR)
+	@echo "== float sums in NumPy's order: random shapes and views on grids splitting every axis, 1-4 ranks"
+	@$(PYTHON) tests/reduce_order/random_sums.py bin/tylesc
 
 check-elastic: bin/tylesc bin/tylesrun lib/libtyles.a
 	@echo "== elastic runtime: checkpoints, restart N->M, faults, in-process rescale, tylesrun"
