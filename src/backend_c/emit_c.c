@@ -44,7 +44,8 @@ static void unused_offsets(FILE *o, kctx *k)
 
 /* C reduction kernel: one partial result per outer index (per block of 4096 in 1-D), each
  * accumulated in order; the caller combines the partials in a fixed order, so the result does
- * not depend on the number of threads. */
+ * not depend on the number of threads. A float sum's kernel instead writes the value of every
+ * point of its part, in C order, and tyl_reduce.c adds them in NumPy's pairwise order. */
 static void c_reduce_kernel(FILE *o, ir_stmt *s, kctx *k)
 {
     int B = k->B;
