@@ -63,8 +63,8 @@ int emit_has_wrap(ir_view *v);            /* a periodic (np.roll) dimension */
 void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *restrict_kw);
 /* Reductions: the identity of s->op for s->var->type, and "acc = combine(acc, v);". */
 const char *emit_red_identity(ir_stmt *s);
-int emit_red_exact(ir_stmt *s);
-int emit_red_direct(ir_stmt *s);
+int emit_red_exact(ir_stmt *s);  /* a float sum in NumPy's order (C: tyl_reduce.c) */
+int emit_red_direct(ir_stmt *s); /* ... of a view itself, not of an expression */
 void emit_red_combine(FILE *o, ir_stmt *s, const char *acc, const char *v);
 
 

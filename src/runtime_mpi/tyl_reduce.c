@@ -7,7 +7,7 @@
  * is NumPy's pairwise_sum over its points (below), and the runs are added one after the other
  * to an accumulator that starts at +0.0. A sum of an expression (a temporary, C-contiguous)
  * and of a contiguous view is one run (Q = C = N); a direct sum of a non-contiguous view is
- * NumPy's buffered iteration (tyl_reduce_runs).
+ * NumPy's buffered iteration (direct_runs).
  *
  * pairwise_sum(n): n < 8: in order from +0.0; n <= 128: eight accumulators r[j] over the
  * points j, j+8, ... up to the last multiple of 8, combined ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)),
