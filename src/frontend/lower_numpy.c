@@ -436,10 +436,90 @@ static ir_stmt *loop_over(lctx *c, loc l, ir_expr *lo, ir_expr *n, ir_var **k)
     return st;
 }
 
+/* NumPy sums a float array's rows along the LAST axis with pairwise_sum (docs/PASSES.md
+ * "Reductions"); for 8 <= n <= 128 points that is eight accumulators over the slices j, j + 8, ...
+ * up to the last multiple of 8, combined ((a0+a1)+(a2+a3))+((a4+a5)+(a6+a7)), then the remaining
+ * slices in order: here one sweep per slice, so every row is NumPy's to the bit. r holds 0.0. */
+/* The value dimension of x (a read) NumPy's reduction loops over innermost: the one with the
+ * smallest stride, the view's range dimension on the array's last axis among them (not the last
+ * of a transposed view). */
+static int inner_axis(value *x)
+{
+    ir_view *v = x->e->view;
+    for (int d = v->rank - 1; d >= 0; d--)
+        if (v->dim[d].kind == D_RANGE)
+            return v->dim[d].box;
+    return -1;
+}
+
+static ir_expr *round8(loc l, ir_expr *n) /* n - n % 8 */
+{
+    return lw_imul(l, ir_bin(l, OP_FDIV, T_I64, n, lw_I64(l, 8), 1), lw_I64(l, 8));
+}
+
+static void pairwise_rows(lctx *c, loc l, value *x, int axis, value *r, ir_expr *n)
+{
+    value *a[8];
+    for (int j = 0; j < 8; j++) {
+        a[j] = lw_new_array(c, l, r->type, r->rank, r->len, r->sh, 0, NULL);
+        lw_emit_sweep(c, l, a[j], lw_fix_axis(c, l, x, axis, lw_I64(l, j)), 1);
+    }
+    ir_var *k;
+    ir_stmt *st = loop_over(c, l, lw_I64(l, 8), round8(l, n), &k);
+    st->e3 = lw_I64(l, 8);
+    vec *saved = c->out;
+    c->out = &st->body;
+    for (int j = 0; j < 8; j++) {
+        value *u = lw_binop(c, l, OP_ADD, a[j], lw_fix_axis(c, l, x, axis, lw_iadd(l, ir_varref(l, k), lw_I64(l, j))));
+        if (u->kind != V_ERR)
+            lw_emit_sweep(c, l, a[j], u, 0);
+    }
+    c->out = saved;
+    lw_emit(c, st);
+    value *h[4];
+    for (int j = 0; j < 4; j++)
+        h[j] = lw_binop(c, l, OP_ADD, a[2 * j], a[2 * j + 1]);
+    value *sum = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_ADD, h[0], h[1]), lw_binop(c, l, OP_ADD, h[2], h[3]));
+    value *u = lw_binop(c, l, OP_ADD, r, sum);
+    if (u->kind != V_ERR)
+        lw_emit_sweep(c, l, r, u, 0);
+    st = loop_over(c, l, round8(l, n), n, &k); /* the rest, in order */
+    c->out = &st->body;
+    u = lw_binop(c, l, OP_ADD, r, lw_fix_axis(c, l, x, axis, ir_varref(l, k)));
+    if (u->kind != V_ERR)
+        lw_emit_sweep(c, l, r, u, 0);
+    c->out = saved;
+    lw_emit(c, st);
+}
+
+/* r = op(r, slice k) for k in range(first, n): NumPy's order along every axis but the last. */
+static void in_order(lctx *c, loc l, value *x, int axis, value *r, ir_expr *first, ir_expr *n, ir_op op,
+                     int boolean)
+{
+    ir_var *k;
+    ir_stmt *st = loop_over(c, l, first, n, &k);
+    vec *saved = c->out;
+    c->out = &st->body;
+    value *slice = lw_fix_axis(c, l, x, axis, ir_varref(l, k));
+    if (boolean) {
+        value *b = lw_vnew(V_ARRAY, l);
+        *b = *slice;
+        b->e = ir_cast(l, T_BOOL, slice->e);
+        b->type = T_BOOL;
+        slice = b;
+    }
+    value *upd = lw_binop(c, l, op, r, slice);
+    if (upd->kind != V_ERR)
+        lw_emit_sweep(c, l, r, upd, 0);
+    c->out = saved;
+    lw_emit(c, st);
+}
+
 /* np.sum/mean/max/min/any/all(a, axis=k, keepdims=): the slices along the axis are combined in
  * order, one sweep per slice (as NumPy does for all but the last axis; along the last axis
- * NumPy sums pairwise, so sums and means may differ by rounding there); max and min of an
- * empty axis are NumPy's error. */
+ * NumPy sums pairwise: rows of 8 to 128 points, known when compiling, follow it exactly
+ * (pairwise_rows), shorter ones are this loop, longer ones differ by rounding); max and min of
+ * an empty axis are NumPy's error. */
 static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims)
 {
     int sum = strcmp(kind, "sum") == 0, mean = strcmp(kind, "mean") == 0;
@@ -493,23 +573,24 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
         lw_emit_sweep(c, l, r, lw_fix_axis(c, l, x, axis, ir_call(l, FN_INDEX, T_I64, 3, args)), 1);
         first = lw_I64(l, 1);
     }
-    ir_var *k;
-    ir_stmt *st = loop_over(c, l, first, n, &k);
-    vec *saved = c->out;
-    c->out = &st->body;
-    value *slice = lw_fix_axis(c, l, x, axis, ir_varref(l, k));
-    if (any || all) {
-        value *b = lw_vnew(V_ARRAY, l);
-        *b = *slice;
-        b->e = ir_cast(l, T_BOOL, slice->e);
-        b->type = T_BOOL;
-        slice = b;
+    int64_t nc;
+    int known = ir_expr_const_int(n, &nc) || sym_is_const(x->sh[axis], &nc);
+    if (!(sum || mean) || !ir_type_is_float(t) || acc != t || axis != inner_axis(x) || (known && (nc < 8 || nc > 128)))
+        in_order(c, l, x, axis, r, first, n, op, any || all); /* below 8 points, also NumPy's */
+    else if (known)
+        pairwise_rows(c, l, x, axis, r, n);
+    else { /* n known at run time only */
+        ir_stmt *st = ir_stmt_new(S_IF, l);
+        st->e = ir_bin(l, OP_LAND, T_BOOL, ir_bin(l, OP_CGE, T_BOOL, n, lw_I64(l, 8), 0),
+                       ir_bin(l, OP_CLE, T_BOOL, n, lw_I64(l, 128), 0), 0);
+        vec *saved = c->out;
+        c->out = &st->body;
+        pairwise_rows(c, l, x, axis, r, n);
+        c->out = &st->orelse;
+        in_order(c, l, x, axis, r, first, n, op, 0);
+        c->out = saved;
+        lw_emit(c, st);
     }
-    value *upd = lw_binop(c, l, op, r, slice);
-    if (upd->kind != V_ERR)
-        lw_emit_sweep(c, l, r, upd, 0);
-    c->out = saved;
-    lw_emit(c, st);
     if (mean) {
         value *cnt = lw_scalar(l, ir_cast(l, acc, n), 0);
         value *q = lw_binop(c, l, OP_TRUEDIV, r, cnt);
