@@ -41,7 +41,7 @@ void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *R)
     for (int i = 0; i < k->scalars.len; i++)
         fprintf(o, ", %s s%d", ir_type_c(VEC_AT(k->scalars, i, ir_expr *)->type), i + 1);
     if (!k->nt) /* a reduction: its partial results */
-        fprintf(o, ", %s *part", ir_type_c(s->var->type));
+        fprintf(o, ", %s *%spart", ir_type_c(s->var->type), R);
     fputc(')', o);
 }
 
