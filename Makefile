@@ -203,6 +203,9 @@ check-unit: lib/libtyles.a build/tools/npy2png
 	@bash tests/unit/print_dist.sh lib/libtyles.a src/runtime_mpi
 	@echo "== npy2png"
 	@bash tools/test_npy2png.sh build/tools/npy2png
+	@echo "== NumPy's float sum order (the model tyl_reduce.c follows) against np.sum"
+	@mkdir -p build/tools && $(CC) -std=c11 -O2 -ffp-contract=off -o build/tools/np_order_model \
+	    tests/reduce_order/np_order_model.c && $(PYTHON) -W ignore tests/reduce_order/check_np_order.py build/tools/np_order_model
 
 # Generated C that can be committed compiles without warnings: every test program's C under
 # -Wall -Wextra -Werror, with mpicc (gcc) and with clang where it is installed.
@@ -237,6 +240,8 @@ check-lib: bin/tylesc lib/libtyles.a
 check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"
 	@bash tests/dist/run.sh $(CURDIR)
+	@echo "== float sums in NumPy's order: random shapes and views on grids splitting every axis, 1-4 ranks"
+	@$(PYTHON) tests/reduce_order/random_sums.py bin/tylesc
 
 check-elastic: bin/tylesc bin/tylesrun lib/libtyles.a
 	@echo "== elastic runtime: checkpoints, restart N->M, faults, in-process rescale, tylesrun"

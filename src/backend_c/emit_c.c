@@ -48,7 +48,8 @@ static void unused_offsets(FILE *o, kctx *k)
 
 /* C reduction kernel: one partial result per outer index (per block of 4096 in 1-D), each
  * accumulated in order; the caller combines the partials in a fixed order, so the result does
- * not depend on the number of threads. */
+ * not depend on the number of threads. A float sum's kernel instead writes the value of every
+ * point of its part, in C order, and tyl_reduce.c adds them in NumPy's pairwise order. */
 static void c_reduce_kernel(FILE *o, ir_stmt *s, kctx *k)
 {
     int B = k->B;
@@ -61,6 +62,24 @@ static void c_reduce_kernel(FILE *o, ir_stmt *s, kctx *k)
     fprintf(o, "\n{\n");
     unused_offsets(o, k);
     fprintf(o, "#line %d %s\n", s->l.line, emit_file_literal());
+    if (emit_red_exact(s)) { /* each point's value, in C order: tyl_reduce.c sums them */
+        for (int d = 0; d < B; d++) {
+            fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++) {\n", 4 * (d + 1), "", d, d, d, d);
+            if (d == B - 2)
+                emit_row_pointers(o, k, d, 4 * (d + 2), "restrict ");
+        }
+        fprintf(o, "%*spart[", 4 * (B + 1), "");
+        for (int d = 0; d < B - 1; d++)
+            fprintf(o, "(");
+        for (int d = 0; d < B; d++)
+            fprintf(o, d == 0 ? "i0" : " * n%d + i%d)", d, d);
+        fprintf(o, "] = %s;\n", body.s);
+        for (int d = B - 1; d >= 0; d--)
+            fprintf(o, "%*s}\n", 4 * (d + 1), "");
+        fprintf(o, "}\n\n");
+        sb_free(&body);
+        return;
+    }
     if (B == 1) {
         fprintf(o, "    const int64_t nb = (n0 + 4095) / 4096;\n");
         fprintf(o, "    #pragma omp parallel for schedule(static) if (n0 > TYL_PAR_MIN)\n");

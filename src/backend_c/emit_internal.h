@@ -80,6 +80,8 @@ void emit_c_parallel(FILE *o, kctx *k);
 void emit_c_parallel_end(FILE *o, kctx *k);
 /* Reductions: the identity of s->op for s->var->type, and "acc = combine(acc, v);". */
 const char *emit_red_identity(ir_stmt *s);
+int emit_red_exact(ir_stmt *s);  /* a float sum in NumPy's order (C: tyl_reduce.c) */
+int emit_red_direct(ir_stmt *s); /* ... of a view itself, not of an expression */
 void emit_red_combine(FILE *o, ir_stmt *s, const char *acc, const char *v);
 
 

@@ -41,7 +41,7 @@ void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *R)
     for (int i = 0; i < k->scalars.len; i++)
         fprintf(o, ", %s s%d", ir_type_c(VEC_AT(k->scalars, i, ir_expr *)->type), i + 1);
     if (!k->nt) /* a reduction: its partial results */
-        fprintf(o, ", %s *part", ir_type_c(s->var->type));
+        fprintf(o, ", %s *%spart", ir_type_c(s->var->type), R);
     fputc(')', o);
 }
 
@@ -111,6 +111,15 @@ void emit_red_combine(FILE *o, ir_stmt *s, const char *acc, const char *v)
 }
 
 const char *emit_red_identity(ir_stmt *s) { return red_identity(s); }
+
+/* A float sum the C back end computes in NumPy's order (tyl_reduce.c). */
+int emit_red_exact(ir_stmt *s) { return s->op == OP_ADD && ir_type_is_float(s->var->type); }
+
+/* Such a sum of a view itself (NumPy sums it in buffered runs), not of an expression. */
+int emit_red_direct(ir_stmt *s)
+{
+    return emit_red_exact(s) && s->e->kind == E_READ && s->e->type == s->var->type && !emit_has_wrap(s->e->view);
+}
 
 /* "w[i] = value;" per target (row pointers when rowsuf is "r"), in the sweeps' order. The values
  * are produced first so the reads and scalars they collect are known. */

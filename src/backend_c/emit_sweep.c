@@ -296,9 +296,10 @@ void emit_reduce(ectx *c, int ind, ir_stmt *s)
                 emit_W(s->l), s->id, k.B, k.reads.len, s->id, s->anchor ? arena_printf(&util_arena, "&tyl_an%d", s->id) : "NULL");
         fprintf(kf, "    %s, %s, %s, /* result type, operation, partial results */\n", emit_tyname(s->var->type),
                 s->op == OP_ADD ? "TYL_RED_SUM" : s->op == OP_NPMAX ? "TYL_RED_MAX" : "TYL_RED_MIN",
-                c->t->cuda ? "TYL_PARTS_GRID" : "TYL_PARTS_ROWS");
-        fprintf(kf, "    %d, %s, /* halo exchanges */\n};\n\n", hl ? hl->n : 0,
+                c->t->cuda ? "TYL_PARTS_GRID" : emit_red_exact(s) ? "TYL_PARTS_EXACT" : "TYL_PARTS_ROWS");
+        fprintf(kf, "    %d, %s, /* halo exchanges */\n", hl ? hl->n : 0,
                 hl ? arena_printf(&util_arena, "tyl_hx%d", s->id) : "NULL");
+        fprintf(kf, "    %d, /* the sum of a view itself */\n};\n\n", !c->t->cuda && emit_red_direct(s));
     }
     emit_run_args(c, ind, s, &pl, &k);
     emit_put(c, ind + 1, "tyl_reduce_run(&tyl_red%d, tyl_a, tyl_x, %s, &%s);\n", s->id, k.scalars.len ? "tyl_sc" : "NULL",

@@ -476,10 +476,90 @@ static ir_expr *pw_tree(lctx *c, loc l, value *x, int axis, ir_type acc, int64_t
 #undef PW_ITEM
 }
 
+/* NumPy sums a float array's rows along the LAST axis with pairwise_sum (docs/PASSES.md
+ * "Reductions"); for 8 <= n <= 128 points that is eight accumulators over the slices j, j + 8, ...
+ * up to the last multiple of 8, combined ((a0+a1)+(a2+a3))+((a4+a5)+(a6+a7)), then the remaining
+ * slices in order: here one sweep per slice, so every row is NumPy's to the bit. r holds 0.0. */
+/* The value dimension of x (a read) NumPy's reduction loops over innermost: the one with the
+ * smallest stride, the view's range dimension on the array's last axis among them (not the last
+ * of a transposed view). */
+static int inner_axis(value *x)
+{
+    ir_view *v = x->e->view;
+    for (int d = v->rank - 1; d >= 0; d--)
+        if (v->dim[d].kind == D_RANGE)
+            return v->dim[d].box;
+    return -1;
+}
+
+static ir_expr *round8(loc l, ir_expr *n) /* n - n % 8 */
+{
+    return lw_imul(l, ir_bin(l, OP_FDIV, T_I64, n, lw_I64(l, 8), 1), lw_I64(l, 8));
+}
+
+static void pairwise_rows(lctx *c, loc l, value *x, int axis, value *r, ir_expr *n)
+{
+    value *a[8];
+    for (int j = 0; j < 8; j++) {
+        a[j] = lw_new_array(c, l, r->type, r->rank, r->len, r->sh, 0, NULL);
+        lw_emit_sweep(c, l, a[j], lw_fix_axis(c, l, x, axis, lw_I64(l, j)), 1);
+    }
+    ir_var *k;
+    ir_stmt *st = loop_over(c, l, lw_I64(l, 8), round8(l, n), &k);
+    st->e3 = lw_I64(l, 8);
+    vec *saved = c->out;
+    c->out = &st->body;
+    for (int j = 0; j < 8; j++) {
+        value *u = lw_binop(c, l, OP_ADD, a[j], lw_fix_axis(c, l, x, axis, lw_iadd(l, ir_varref(l, k), lw_I64(l, j))));
+        if (u->kind != V_ERR)
+            lw_emit_sweep(c, l, a[j], u, 0);
+    }
+    c->out = saved;
+    lw_emit(c, st);
+    value *h[4];
+    for (int j = 0; j < 4; j++)
+        h[j] = lw_binop(c, l, OP_ADD, a[2 * j], a[2 * j + 1]);
+    value *sum = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_ADD, h[0], h[1]), lw_binop(c, l, OP_ADD, h[2], h[3]));
+    value *u = lw_binop(c, l, OP_ADD, r, sum);
+    if (u->kind != V_ERR)
+        lw_emit_sweep(c, l, r, u, 0);
+    st = loop_over(c, l, round8(l, n), n, &k); /* the rest, in order */
+    c->out = &st->body;
+    u = lw_binop(c, l, OP_ADD, r, lw_fix_axis(c, l, x, axis, ir_varref(l, k)));
+    if (u->kind != V_ERR)
+        lw_emit_sweep(c, l, r, u, 0);
+    c->out = saved;
+    lw_emit(c, st);
+}
+
+/* r = op(r, slice k) for k in range(first, n): NumPy's order along every axis but the last. */
+static void in_order(lctx *c, loc l, value *x, int axis, value *r, ir_expr *first, ir_expr *n, ir_op op,
+                     int boolean)
+{
+    ir_var *k;
+    ir_stmt *st = loop_over(c, l, first, n, &k);
+    vec *saved = c->out;
+    c->out = &st->body;
+    value *slice = lw_fix_axis(c, l, x, axis, ir_varref(l, k));
+    if (boolean) {
+        value *b = lw_vnew(V_ARRAY, l);
+        *b = *slice;
+        b->e = ir_cast(l, T_BOOL, slice->e);
+        b->type = T_BOOL;
+        slice = b;
+    }
+    value *upd = lw_binop(c, l, op, r, slice);
+    if (upd->kind != V_ERR)
+        lw_emit_sweep(c, l, r, upd, 0);
+    c->out = saved;
+    lw_emit(c, st);
+}
+
 /* np.sum/mean/max/min/any/all(a, axis=k, keepdims=): the slices along the axis are combined in
  * order, one sweep per slice (as NumPy does for all but the last axis; along the last axis
- * NumPy sums pairwise, so sums and means may differ by rounding there); max and min of an
- * empty axis are NumPy's error. */
+ * NumPy sums pairwise: rows of 8 to 128 points, known when compiling, follow it exactly
+ * (pairwise_rows), shorter ones are this loop, longer ones differ by rounding); max and min of
+ * an empty axis are NumPy's error. */
 static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims)
 {
     int sum = strcmp(kind, "sum") == 0, mean = strcmp(kind, "mean") == 0;
@@ -519,28 +599,6 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
         const sym *sone[1] = {sym_const(1)};
         return lw_new_array(c, l, any || all ? T_BOOL : r->type, 1, one, sone, 2, r->e);
     }
-    int64_t nc;
-    if ((sum || mean) && ir_type_is_float(acc) && axis == x->rank - 1 && sym_is_const(x->sh[axis], &nc) &&
-        nc >= 1 && nc <= PW_MAX_UNROLLED) {
-        /* along the last axis NumPy adds pairwise (8 accumulators, halves past 128 elements),
-         * starting from 0: the same tree, as one sweep */
-        if (x->e->kind != E_READ || lw_view_has_wrap(x->e->view))
-            x = lw_materialize(c, x);
-        r = lw_new_array(c, l, acc, x->rank - 1, len, sh, 0, NULL);
-        ir_expr *tree = ir_bin(l, OP_ADD, acc, ir_const_f(l, acc, 0.0), pw_tree(c, l, x, axis, acc, 0, nc), 0);
-        value *tv = lw_vnew(V_ARRAY, l);
-        *tv = *r;
-        tv->fresh = NULL;
-        tv->e = tree;
-        lw_emit_sweep(c, l, r, tv, 1);
-        if (mean) {
-            value *q = lw_binop(c, l, OP_TRUEDIV, r, lw_scalar(l, ir_cast(l, acc, n), 0));
-            if (q->kind == V_ERR)
-                return &lw_ERRV;
-            lw_emit_sweep(c, l, r, q, 0);
-        }
-        return keepdims ? insert_axis(c, l, r, axis) : r;
-    }
     if (sum || mean || any || all) {
         ir_expr *zero = acc == T_BOOL ? ir_const_i(l, T_BOOL, all) :
                         ir_type_is_float(acc) ? ir_const_f(l, acc, 0.0) : ir_const_i(l, acc, 0);
@@ -555,72 +613,34 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
         lw_emit_sweep(c, l, r, lw_fix_axis(c, l, x, axis, ir_call(l, FN_INDEX, T_I64, 3, args)), 1);
         first = lw_I64(l, 1);
     }
-    vec *saved = c->out;
-    ir_stmt *pw = NULL;
-    if ((sum || mean) && ir_type_is_float(acc) && axis == x->rank - 1) {
-        /* along the last axis NumPy adds pairwise: for 8 to 128 elements, 8 running sums of every
-         * 8th slice, combined as a tree, then the rest in order (longer axes: in order here, so
-         * NumPy's rounding may differ); fewer than 8 in order from 0, as below */
-        if (x->e->kind != E_READ || lw_view_has_wrap(x->e->view))
-            x = lw_materialize(c, x);
-        ir_var *nv = lw_temp_scalar(c, T_I64);
-        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
-        as->var = nv;
-        as->e = n;
-        lw_emit(c, as);
-        n = ir_varref(l, nv);
-        pw = ir_stmt_new(S_IF, l);
-        pw->e = ir_bin(l, OP_LAND, T_BOOL, ir_bin(l, OP_CGE, T_BOOL, n, lw_I64(l, 8), 0),
-                       ir_bin(l, OP_CLE, T_BOOL, n, lw_I64(l, 128), 0), 1);
-        c->out = &pw->body;
-        value *p[8];
-        for (int j = 0; j < 8; j++) {
-            p[j] = lw_new_array(c, l, acc, x->rank - 1, len, sh, 0, NULL);
-            lw_emit_sweep(c, l, p[j], lw_fix_axis(c, l, x, axis, lw_I64(l, j)), 1);
-        }
-        ir_expr *n8 = ir_bin(l, OP_SUB, T_I64, n, ir_bin(l, OP_MOD, T_I64, n, lw_I64(l, 8), 0), 0);
-        ir_var *i8;
-        ir_stmt *blocks = loop_over(c, l, lw_I64(l, 8), n8, &i8);
-        blocks->e3 = lw_I64(l, 8);
-        c->out = &blocks->body;
-        for (int j = 0; j < 8; j++) {
-            value *s = lw_fix_axis(c, l, x, axis, lw_iadd(l, ir_varref(l, i8), lw_I64(l, j)));
-            lw_emit_sweep(c, l, p[j], lw_binop(c, l, OP_ADD, p[j], s), 0);
-        }
-        c->out = &pw->body;
-        lw_emit(c, blocks);
-        value *t = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_ADD, p[0], p[1]),
-                                                   lw_binop(c, l, OP_ADD, p[2], p[3])),
-                            lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_ADD, p[4], p[5]),
-                                     lw_binop(c, l, OP_ADD, p[6], p[7])));
-        lw_emit_sweep(c, l, r, lw_binop(c, l, OP_ADD, r, t), 0); /* r is 0: 0 + tree, as NumPy */
-        ir_var *ir;
-        ir_stmt *rest = loop_over(c, l, n8, n, &ir);
-        c->out = &rest->body;
-        lw_emit_sweep(c, l, r, lw_binop(c, l, OP_ADD, r, lw_fix_axis(c, l, x, axis, ir_varref(l, ir))), 0);
-        c->out = &pw->body;
-        lw_emit(c, rest);
-        c->out = &pw->orelse;
+    int64_t nc;
+    int known = ir_expr_const_int(n, &nc) || sym_is_const(x->sh[axis], &nc);
+    int pairwise = (sum || mean) && ir_type_is_float(t) && acc == t && axis == inner_axis(x);
+    if (pairwise && known && nc > 128 && nc <= PW_MAX_UNROLLED) {
+        /* NumPy's whole tree (halves past 128 points) as one sweep, added to r's 0 as NumPy does */
+        value *tv = lw_vnew(V_ARRAY, l);
+        *tv = *r;
+        tv->fresh = NULL;
+        tv->e = pw_tree(c, l, x, axis, acc, 0, nc);
+        value *u = lw_binop(c, l, OP_ADD, r, tv);
+        if (u->kind != V_ERR)
+            lw_emit_sweep(c, l, r, u, 0);
+    } else if (!pairwise || (known && (nc < 8 || nc > 128)))
+        in_order(c, l, x, axis, r, first, n, op, any || all); /* below 8 points, also NumPy's */
+    else if (known)
+        pairwise_rows(c, l, x, axis, r, n);
+    else { /* n known at run time only */
+        ir_stmt *st = ir_stmt_new(S_IF, l);
+        st->e = ir_bin(l, OP_LAND, T_BOOL, ir_bin(l, OP_CGE, T_BOOL, n, lw_I64(l, 8), 0),
+                       ir_bin(l, OP_CLE, T_BOOL, n, lw_I64(l, 128), 0), 0);
+        vec *saved = c->out;
+        c->out = &st->body;
+        pairwise_rows(c, l, x, axis, r, n);
+        c->out = &st->orelse;
+        in_order(c, l, x, axis, r, first, n, op, 0);
+        c->out = saved;
+        lw_emit(c, st);
     }
-    ir_var *k;
-    ir_stmt *st = loop_over(c, l, first, n, &k);
-    c->out = &st->body;
-    value *slice = lw_fix_axis(c, l, x, axis, ir_varref(l, k));
-    if (any || all) {
-        value *b = lw_vnew(V_ARRAY, l);
-        *b = *slice;
-        b->e = ir_cast(l, T_BOOL, slice->e);
-        b->type = T_BOOL;
-        slice = b;
-    }
-    value *upd = lw_binop(c, l, op, r, slice);
-    if (upd->kind != V_ERR)
-        lw_emit_sweep(c, l, r, upd, 0);
-    c->out = pw ? &pw->orelse : saved;
-    lw_emit(c, st);
-    c->out = saved;
-    if (pw)
-        lw_emit(c, pw);
     if (mean) {
         value *cnt = lw_scalar(l, ir_cast(l, acc, n), 0);
         value *q = lw_binop(c, l, OP_TRUEDIV, r, cnt);

@@ -348,6 +348,44 @@ void tyl_elem_set(tyl_array *a, const int64_t *idx, const void *val)
 
 /* ---- reductions over ranks ----------------------------------------------------------------- */
 
+/* The exact sums' items (tyl_reduce.c) of every rank, in rank order, on every rank. */
+void *tyl_reduce_gather_(const void *data, size_t bytes, size_t *total)
+{
+    if (g_size == 1) {
+        void *all = malloc(bytes ? bytes : 1);
+        if (!all)
+            tyl_rt_error("libtyles", "MemoryError: reduction");
+        memcpy(all, data, bytes);
+        *total = bytes;
+        return all;
+    }
+#ifdef TYL_NO_MPI
+    *total = 0;
+    return NULL;
+#else
+    int *cnt = malloc(sizeof(int) * 2 * (size_t)g_size), mine = (int)bytes;
+    if (!cnt || bytes > INT_MAX)
+        tyl_rt_error("libtyles", "MemoryError: reduction over %d ranks", g_size);
+    double t0 = MPI_Wtime();
+    MPI_Allgather(&mine, 1, MPI_INT, cnt, 1, MPI_INT, g_comm);
+    int *disp = cnt + g_size;
+    size_t sum = 0;
+    for (int i = 0; i < g_size; i++) {
+        disp[i] = (int)sum;
+        sum += (size_t)cnt[i];
+    }
+    char *all = malloc(sum ? sum : 1);
+    if (!all || sum > INT_MAX)
+        tyl_rt_error("libtyles", "MemoryError: reduction over %d ranks", g_size);
+    MPI_Allgatherv(data, mine, MPI_BYTE, all, cnt, disp, MPI_BYTE, g_comm);
+    tyl_dist_stats_.t_reduce += MPI_Wtime() - t0;
+    tyl_dist_stats_.n_reduce++;
+    free(cnt);
+    *total = sum;
+    return all;
+#endif
+}
+
 /* Combine each rank's partial result in rank order, the same way on every rank: a sum is a
  * pairwise sum over the ranks' partials (so it depends on the rank count, never on timing);
  * max/min propagate NaN. op: 0 sum, 1 max, 2 min. */

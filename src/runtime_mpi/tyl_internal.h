@@ -40,6 +40,15 @@ void tyl_print_reset_(void);
 /* The text tyl_print_array prints (malloc'd) on rank 0, NULL elsewhere; collective. */
 char *tyl_print_array_text_(const tyl_array *a, int repr);
 
+/* tyl_reduce.c: r's float sum in NumPy's order (r->parts == TYL_PARTS_EXACT): q0 holds the
+ * operands at the block's origin b (extents nb) of the box x; direct: the array of a direct
+ * read's view (NULL: the sum of an expression); collective when r->anchor. */
+void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t *x, const int64_t *b,
+                       const int64_t *nb, const size_t *opsize, const tyl_array *direct, void *result);
+/* tyl_dist.c: every rank's `bytes` of data, concatenated in rank order (malloc'd, *total
+ * bytes); collective. */
+void *tyl_reduce_gather_(const void *data, size_t bytes, size_t *total);
+
 /* tyl_dist.c */
 void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int overlap,
                     void (*fail)(const char *msg));

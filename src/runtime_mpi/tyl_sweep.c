@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tyles.h"
+#include "tyl_internal.h"
 
 /* A shape as NumPy writes it in its broadcasting errors: "(3,4)", "(5,)". */
 static const char *np_shape(char *buf, size_t size, int rank, const int64_t *sh)
@@ -396,6 +396,42 @@ void tyl_reduce_run(const tyl_reduction *r, tyl_array **const *arrs, const int64
     int64_t total = 1;
     for (int k = 0; k < B; k++)
         total *= nb[k] > 0 ? nb[k] : 0;
+    if (r->parts == TYL_PARTS_EXACT) { /* a float sum in NumPy's order (tyl_reduce.c) */
+        void *pv[SW_STACK];
+        int64_t sv[SW_STACK][TYL_MAX_RANK], wv[SW_STACK][TYL_MAX_RANK][4];
+        size_t zv[SW_STACK];
+        void **p = nop > SW_STACK ? malloc(sizeof(void *) * (size_t)nop) : pv;
+        int64_t(*s)[TYL_MAX_RANK] = nop > SW_STACK ? malloc(sizeof(*s) * (size_t)nop) : sv;
+        int64_t(*w)[TYL_MAX_RANK][4] = nop > SW_STACK ? malloc(sizeof(*w) * (size_t)nop) : wv;
+        size_t *z = nop > SW_STACK ? malloc(sizeof(size_t) * (size_t)nop) : zv;
+        if (!p || !s || !w || !z)
+            tyl_rt_error(r->where, "out of memory");
+        tyl_part q;
+        memset(&q, 0, sizeof q);
+        memset(w, 0, sizeof(*w) * (size_t)(nop ? nop : 1));
+        for (int k = 0; k < B; k++) {
+            q.o[k] = b[k];
+            q.n[k] = nb[k];
+        }
+        for (int i = 0; total > 0 && i < nop; i++) {
+            const tyl_array *a = *arrs[r->op[i].arr];
+            int64_t off = operand_at(B, &r->op[i], a, q.o, x, s[i], w[i]);
+            z[i] = tyl_dtype_size(a->dtype);
+            p[i] = (char *)a->data + off * (int64_t)z[i];
+        }
+        q.p = p;
+        q.s = (const int64_t(*)[TYL_MAX_RANK])s;
+        q.w = (const int64_t(*)[TYL_MAX_RANK][4])w;
+        q.sc = sc;
+        tyl_reduce_exact_(r, &q, x, b, nb, z, r->direct ? *arrs[r->op[0].arr] : NULL, result);
+        if (p != pv) {
+            free(p);
+            free(s);
+            free(w);
+            free(z);
+        }
+        return;
+    }
     int64_t np;
     if (r->parts == TYL_PARTS_GRID)
         np = total < 262144 ? (total + 255) / 256 : 1024;

@@ -675,8 +675,10 @@ void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *
  * order (so the result does not depend on the number of threads), then over the ranks. */
 enum { TYL_RED_SUM = 0, TYL_RED_MAX = 1, TYL_RED_MIN = 2 };  /* tyl_reduction.kind */
 /* How many partial results (tyl_reduction.parts): C kernels one per 4096 points in 1-D and one
- * per outer index otherwise; CUDA kernels one per block of 256 threads, at most 1024. */
-enum { TYL_PARTS_ROWS = 0, TYL_PARTS_GRID = 1 };
+ * per outer index otherwise; CUDA kernels one per block of 256 threads, at most 1024. EXACT: a
+ * C float sum in NumPy's order (tyl_reduce.c), whose kernel writes the value of each point of
+ * its part to red, in C order. */
+enum { TYL_PARTS_ROWS = 0, TYL_PARTS_GRID = 1, TYL_PARTS_EXACT = 2 };
 typedef struct tyl_reduction {
     const char *where;                 /* "prog.tyl:12": the statement, for messages */
     void (*kernel)(const tyl_part *);  /* computes the partials of the local box */
@@ -690,6 +692,8 @@ typedef struct tyl_reduction {
     int parts;                         /* TYL_PARTS_* */
     int nx;                            /* halo exchanges before the kernel (0: none) */
     const tyl_exchange *x;
+    int direct;                        /* EXACT: the sum of the view op[0] itself (NumPy's
+                                          buffered runs), not of an expression (one run) */
 } tyl_reduction;
 
 /* Run a reduction (arguments as tyl_sweep_run's) and store its value, of r->dtype, in *result. */

@@ -1,0 +1,523 @@
+/* tyl_reduce.c: floating-point sums in NumPy 2's order, bit for bit, at any rank count and any
+ * thread count (C kernels; docs/PASSES.md "Reductions" has the spec, tests/reduce_order checks
+ * it against NumPy).
+ *
+ * NumPy's order. The box's points, in C order (the flat index p in [0, N)), form RUNS: every Q
+ * points (a period) split into runs of C points, the last of each period shorter. A run's sum
+ * is NumPy's pairwise_sum over its points (below), and the runs are added one after the other
+ * to an accumulator that starts at +0.0. A sum of an expression (a temporary, C-contiguous)
+ * and of a contiguous view is one run (Q = C = N); a direct sum of a non-contiguous view is
+ * NumPy's buffered iteration (direct_runs).
+ *
+ * pairwise_sum(n): n < 8: in order from +0.0; n <= 128: eight accumulators r[j] over the
+ * points j, j+8, ... up to the last multiple of 8, combined ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)),
+ * then the rest in order; else the first n2 = n/2 - (n/2) % 8 points and the rest, each
+ * pairwise, added. The tree of a run depends only on its length: it is the same on any number
+ * of ranks and threads.
+ *
+ * Ranks. A rank owns a box block: in flat order, a set of row pieces. Walking a run's tree from
+ * the root, a node whose points the rank owns entirely is computed here, whole (its value is
+ * that of NumPy's subtree); a node it owns partly is split into its children; a LEAF (n <= 128)
+ * it owns partly contributes its owned points themselves. The node values and the points
+ * (lists of (first point, count, value), count 0 for a point) of all ranks are gathered on every
+ * rank, which evaluates the runs' trees top down, taking a node's value where some rank sent it
+ * and computing the leaves that several ranks share from their points. Traffic: one value per
+ * maximal owned node (O(row pieces * log)) and at most 128 points per leaf that straddles a
+ * block boundary, not O(N).
+ *
+ * Threads. Owned nodes above TASK_GRAIN points are split into their children (the tree's own
+ * nodes: the split does not change any value) and the pieces computed in parallel.
+ *
+ * The elements come from the reduction's C kernel, which for an exact sum writes the values of
+ * the points of a sub-box (one row piece here) into a buffer; a node streams its points through
+ * a small per-thread buffer, so no temporary of the operand's size is made. */
+#include "tyl_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+enum { LEAF = 128, TASK_GRAIN = 65536, BUF = 2048, NP_BUFSIZE = 8192 };
+
+/* One item a rank contributes: the sum of the points [lo, lo + n) of a tree node it owns, or
+ * (n == 0) the value of point lo of a leaf it shares. A float's value is exact in a double. */
+typedef struct red_item {
+    int64_t lo, n;
+    double v;
+} red_item;
+
+/* A local task: node [lo, lo + n), whose points are this rank's points at local positions
+ * [at, at + n) (C order of the rank's block); n == 0: point lo, local position at. */
+typedef struct red_task {
+    int64_t lo, n, at;
+} red_task;
+
+typedef struct rctx {
+    const tyl_reduction *r;
+    const tyl_part *q0; /* the operands at the block's origin */
+    int B, nop, f32;
+    int64_t x[TYL_MAX_RANK], b[TYL_MAX_RANK], nb[TYL_MAX_RANK];
+    int64_t inner[TYL_MAX_RANK]; /* points of the block per index of dimension d */
+    int64_t N, nloc;
+    const size_t *opsize; /* element size of each operand's array */
+    red_task *t;
+    int64_t nt, capt;
+} rctx;
+
+/* Points of the rank's block whose flat index is below p. */
+static int64_t owned_below(const rctx *c, int64_t p)
+{
+    if (p >= c->N)
+        return c->nloc;
+    int64_t idx[TYL_MAX_RANK], cnt = 0;
+    for (int d = c->B - 1; d >= 0; d--) {
+        idx[d] = p % c->x[d];
+        p /= c->x[d];
+    }
+    for (int d = 0; d < c->B; d++) {
+        int64_t below = idx[d] - c->b[d];
+        below = below < 0 ? 0 : below > c->nb[d] ? c->nb[d] : below;
+        cnt += below * c->inner[d];
+        if (idx[d] < c->b[d] || idx[d] >= c->b[d] + c->nb[d])
+            break;
+    }
+    return cnt;
+}
+
+/* Flat index of the point at local position k. */
+static int64_t global_of(const rctx *c, int64_t k)
+{
+    int64_t m[TYL_MAX_RANK], p = 0;
+    for (int d = c->B - 1; d >= 0; d--) {
+        m[d] = k % c->nb[d];
+        k /= c->nb[d];
+    }
+    for (int d = 0; d < c->B; d++)
+        p = p * c->x[d] + c->b[d] + m[d];
+    return p;
+}
+
+static void push_task(rctx *c, int64_t lo, int64_t n, int64_t at)
+{
+    if (c->nt == c->capt) {
+        c->capt = c->capt ? 2 * c->capt : 64;
+        c->t = realloc(c->t, sizeof(red_task) * (size_t)c->capt);
+        if (!c->t)
+            tyl_rt_error(c->r->where, "out of memory");
+    }
+    c->t[c->nt++] = (red_task){lo, n, at};
+}
+
+static int64_t split_of(int64_t n)
+{
+    int64_t n2 = n / 2;
+    return n2 - n2 % 8;
+}
+
+/* A node the rank owns whole: one task, or its children's when it is large. */
+static void owned_node(rctx *c, int64_t lo, int64_t n, int64_t at)
+{
+    if (n <= TASK_GRAIN) {
+        push_task(c, lo, n, at);
+        return;
+    }
+    int64_t n2 = split_of(n);
+    owned_node(c, lo, n2, at);
+    owned_node(c, lo + n2, n - n2, at + n2);
+}
+
+static void walk(rctx *c, int64_t lo, int64_t n)
+{
+    int64_t a = owned_below(c, lo), z = owned_below(c, lo + n);
+    if (a == z)
+        return;
+    if (z - a == n) {
+        owned_node(c, lo, n, a);
+        return;
+    }
+    if (n <= LEAF) {
+        for (int64_t k = a; k < z; k++)
+            push_task(c, global_of(c, k), 0, k);
+        return;
+    }
+    int64_t n2 = split_of(n);
+    walk(c, lo, n2);
+    walk(c, lo + n2, n - n2);
+}
+
+/* ---- the points, streamed from the kernel ---------------------------------------------------- */
+
+typedef struct stream {
+    const rctx *c;
+    tyl_part q;
+    void **p;
+    int64_t (*w)[TYL_MAX_RANK][4];
+    char *buf;
+    int64_t have, at, next, end; /* points in buf, the first unread; next local position */
+    /* a direct read with unit steps along rows: leaves within a row are read in place */
+    int direct;
+    int64_t col;     /* next's index along the row */
+    const char *ptr; /* next's element */
+} stream;
+
+/* Place the direct cursor at local position next. */
+static void stream_seek(stream *s)
+{
+    const rctx *c = s->c;
+    int64_t k = s->next, off = 0;
+    for (int d = c->B - 1; d >= 0; d--) {
+        int64_t m = k % c->nb[d];
+        k /= c->nb[d];
+        off += m * c->q0->s[0][d];
+        if (d == c->B - 1)
+            s->col = m;
+    }
+    s->ptr = (const char *)c->q0->p[0] + off * (int64_t)c->opsize[0];
+}
+
+static void stream_init(stream *s, const rctx *c)
+{
+    memset(s, 0, sizeof *s);
+    s->c = c;
+    s->q = *c->q0;
+    s->p = malloc(sizeof(void *) * (size_t)(c->nop ? c->nop : 1));
+    s->w = malloc(sizeof(*s->w) * (size_t)(c->nop ? c->nop : 1));
+    s->buf = malloc((size_t)BUF * 8);
+    if (!s->p || !s->w || !s->buf)
+        tyl_rt_error(c->r->where, "out of memory");
+    memcpy(s->w, c->q0->w, sizeof(*s->w) * (size_t)c->nop);
+    s->q.p = s->p;
+    s->q.w = (const int64_t(*)[TYL_MAX_RANK][4])s->w;
+}
+
+static void stream_free(stream *s)
+{
+    free(s->p);
+    free(s->w);
+    free(s->buf);
+}
+
+/* The values of local positions [pos, pos + len) into dst, one kernel call per row piece. */
+static void fill(stream *s, int64_t pos, int64_t len, char *dst)
+{
+    const rctx *c = s->c;
+    const int B = c->B, L = B - 1;
+    size_t el = c->f32 ? 4 : 8;
+    while (len > 0) {
+        int64_t m[TYL_MAX_RANK] = {0}, k = pos;
+        for (int d = L; d >= 0; d--) {
+            m[d] = k % c->nb[d];
+            k /= c->nb[d];
+        }
+        int64_t piece = c->nb[L] - m[L] < len ? c->nb[L] - m[L] : len;
+        for (int d = 0; d < B; d++) {
+            s->q.o[d] = c->q0->o[d] + m[d];
+            s->q.n[d] = d == L ? piece : 1;
+        }
+        for (int i = 0; i < c->nop; i++) {
+            int64_t off = 0;
+            for (int d = 0; d < B; d++) {
+                off += m[d] * c->q0->s[i][d];
+                s->w[i][d][0] = c->q0->w[i][d][0] + c->q0->w[i][d][1] * m[d];
+            }
+            s->p[i] = (char *)c->q0->p[i] + off * (int64_t)c->opsize[i];
+        }
+        s->q.red = dst;
+        c->r->kernel(&s->q);
+        dst += (size_t)piece * el;
+        pos += piece;
+        len -= piece;
+    }
+}
+
+/* The eight accumulators of a leaf in 16-byte vectors where the compiler has vector types (each
+ * lane adds exactly as its scalar accumulator would; 16 bytes stay in registers on any x86-64 or
+ * ARM64), else an array. r[j] receives accumulator j. */
+#if defined(__GNUC__)
+typedef double v2d __attribute__((vector_size(16)));
+typedef float v4f __attribute__((vector_size(16)));
+
+static void acc8_f64(const double *a, int64_t end, double *r)
+{
+    v2d x0, x1, x2, x3, t;
+    memcpy(&x0, a, 16);
+    memcpy(&x1, a + 2, 16);
+    memcpy(&x2, a + 4, 16);
+    memcpy(&x3, a + 6, 16);
+    for (int64_t i = 8; i < end; i += 8) {
+        memcpy(&t, a + i, 16);
+        x0 += t;
+        memcpy(&t, a + i + 2, 16);
+        x1 += t;
+        memcpy(&t, a + i + 4, 16);
+        x2 += t;
+        memcpy(&t, a + i + 6, 16);
+        x3 += t;
+    }
+    memcpy(r, &x0, 16);
+    memcpy(r + 2, &x1, 16);
+    memcpy(r + 4, &x2, 16);
+    memcpy(r + 6, &x3, 16);
+}
+
+static void acc8_f32(const float *a, int64_t end, float *r)
+{
+    v4f x0, x1, t;
+    memcpy(&x0, a, 16);
+    memcpy(&x1, a + 4, 16);
+    for (int64_t i = 8; i < end; i += 8) {
+        memcpy(&t, a + i, 16);
+        x0 += t;
+        memcpy(&t, a + i + 4, 16);
+        x1 += t;
+    }
+    memcpy(r, &x0, 16);
+    memcpy(r + 4, &x1, 16);
+}
+#else
+#define ACC8(T, SUF)                                                                               \
+    static void acc8_##SUF(const T *a, int64_t end, T *r)                                          \
+    {                                                                                              \
+        for (int j = 0; j < 8; j++)                                                                \
+            r[j] = a[j];                                                                           \
+        for (int64_t i = 8; i < end; i += 8)                                                       \
+            for (int j = 0; j < 8; j++)                                                            \
+                r[j] += a[i + j];                                                                  \
+    }
+ACC8(double, f64)
+ACC8(float, f32)
+#endif
+
+#define PAIRWISE(T, SUF)                                                                           \
+    static T leaf_##SUF(const T *a, int64_t n)                                                     \
+    {                                                                                              \
+        if (n < 8) {                                                                               \
+            T res = 0;                                                                             \
+            for (int64_t i = 0; i < n; i++)                                                        \
+                res += a[i];                                                                       \
+            return res;                                                                            \
+        }                                                                                          \
+        T r[8];                                                                                    \
+        int64_t i = n - n % 8;                                                                     \
+        acc8_##SUF(a, i, r);                                                                       \
+        T res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));                 \
+        for (; i < n; i++)                                                                         \
+            res += a[i];                                                                           \
+        return res;                                                                                \
+    }                                                                                              \
+    /* The next n points of the stream, pairwise. */                                              \
+    static T stream_sum_##SUF(stream *s, int64_t n)                                                \
+    {                                                                                              \
+        if (n > LEAF) {                                                                            \
+            int64_t n2 = split_of(n);                                                              \
+            T a = stream_sum_##SUF(s, n2);                                                         \
+            return a + stream_sum_##SUF(s, n - n2);                                                \
+        }                                                                                          \
+        T *buf = (T *)(void *)s->buf;                                                              \
+        if (s->direct) {                                                                           \
+            T v;                                                                                   \
+            if (s->col + n <= s->c->nb[s->c->B - 1]) {                                             \
+                v = leaf_##SUF((const T *)(const void *)s->ptr, n);                                \
+                s->ptr += sizeof(T) * (size_t)n;                                                   \
+                s->col += n;                                                                       \
+                s->next += n;                                                                      \
+                if (s->col < s->c->nb[s->c->B - 1])                                                \
+                    return v;                                                                      \
+            } else {                                                                               \
+                fill(s, s->next, n, s->buf);                                                       \
+                v = leaf_##SUF(buf, n);                                                            \
+                s->next += n;                                                                      \
+            }                                                                                      \
+            if (s->next < s->end)                                                                  \
+                stream_seek(s);                                                                    \
+            return v;                                                                              \
+        }                                                                                          \
+        if (s->have - s->at < n) {                                                                 \
+            memmove(buf, buf + s->at, sizeof(T) * (size_t)(s->have - s->at));                      \
+            s->have -= s->at;                                                                      \
+            s->at = 0;                                                                             \
+            int64_t more = BUF - s->have < s->end - s->next ? BUF - s->have : s->end - s->next;    \
+            fill(s, s->next, more, (char *)(buf + s->have));                                       \
+            s->next += more;                                                                       \
+            s->have += more;                                                                       \
+        }                                                                                          \
+        T v = leaf_##SUF(buf + s->at, n);                                                          \
+        s->at += n;                                                                                \
+        return v;                                                                                  \
+    }                                                                                              \
+    /* Node [lo, lo + n) of the gathered items (sorted by lo). */                                  \
+    static T eval_##SUF(const tyl_reduction *r, const red_item *it, int64_t ni, int64_t lo, int64_t n) \
+    {                                                                                              \
+        int64_t a = 0, z = ni;                                                                     \
+        while (a < z) {                                                                            \
+            int64_t mid = a + (z - a) / 2;                                                         \
+            if (it[mid].lo < lo)                                                                   \
+                a = mid + 1;                                                                       \
+            else                                                                                   \
+                z = mid;                                                                           \
+        }                                                                                          \
+        if (a < ni && it[a].lo == lo && it[a].n == n)                                              \
+            return (T)it[a].v;                                                                     \
+        if (n <= LEAF) {                                                                           \
+            T v[LEAF];                                                                             \
+            for (int64_t k = 0; k < n; k++) {                                                      \
+                if (a + k >= ni || it[a + k].lo != lo + k || it[a + k].n != 0)                     \
+                    tyl_rt_error(r->where, "internal error: a sum's partial results do not cover " \
+                                           "point %lld", (long long)(lo + k));                      \
+                v[k] = (T)it[a + k].v;                                                             \
+            }                                                                                      \
+            return leaf_##SUF(v, n);                                                               \
+        }                                                                                          \
+        int64_t n2 = split_of(n);                                                                  \
+        T x = eval_##SUF(r, it, ni, lo, n2);                                                       \
+        return x + eval_##SUF(r, it, ni, lo + n2, n - n2);                                         \
+    }                                                                                              \
+    static T runs_##SUF(const tyl_reduction *r, const red_item *it, int64_t ni, int64_t N,         \
+                        int64_t Q, int64_t C)                                                      \
+    {                                                                                              \
+        T acc = 0;                                                                                 \
+        for (int64_t q0 = 0; q0 < N; q0 += Q)                                                      \
+            for (int64_t k = 0; k < Q; k += C)                                                     \
+                acc += eval_##SUF(r, it, ni, q0 + k, Q - k < C ? Q - k : C);                       \
+        return acc;                                                                                \
+    }
+PAIRWISE(double, f64)
+PAIRWISE(float, f32)
+
+/* NumPy's runs of a direct sum of the view op (spec in docs/PASSES.md): its box dimensions of
+ * extent 1 dropped, neighbours coalesced where the outer stride is the inner one times the inner
+ * extent (strides of the global array); with n[0..m) left, P the product of the trailing
+ * extents n[j..m) that fit in NumPy's buffer (8192 elements), j smallest: one run if m <= 1 or
+ * j == 0 (contiguous), one per row if j == m (not even a row fits), else periods of
+ * P * n[j - 1] points cut into runs of (8192 / P) * P. */
+static void direct_runs(const tyl_reduction *r, const tyl_array *a, const int64_t *x, int64_t N, int64_t *Q,
+                        int64_t *C)
+{
+    const tyl_operand *op = &r->op[0];
+    int64_t vs[TYL_MAX_RANK] = {0}, gs = 1;
+    for (int d = a->rank - 1; d >= 0; d--) {
+        int k = op->box[d];
+        if (k >= 0)
+            vs[k] = (op->x_step >> d & 1 ? x[op->step[d]] : op->step[d]) * gs;
+        gs *= a->shape[d];
+    }
+    int64_t n[TYL_MAX_RANK], st[TYL_MAX_RANK];
+    int m = 0;
+    for (int k = 0; k < r->rank; k++)
+        if (x[k] != 1) {
+            n[m] = x[k];
+            st[m++] = vs[k];
+        }
+    for (int d = m - 2; d >= 0; d--)
+        if (st[d] == st[d + 1] * n[d + 1]) {
+            n[d] *= n[d + 1];
+            st[d] = st[d + 1];
+            for (int k = d + 1; k < m - 1; k++) {
+                n[k] = n[k + 1];
+                st[k] = st[k + 1];
+            }
+            m--;
+        }
+    int64_t P = 1;
+    int j = m;
+    while (j > 0 && P * n[j - 1] <= NP_BUFSIZE)
+        P *= n[--j];
+    if (m <= 1 || j == 0)
+        *Q = *C = N;
+    else if (j == m)
+        *Q = *C = n[m - 1];
+    else {
+        *Q = P * n[j - 1];
+        *C = NP_BUFSIZE / P * P;
+    }
+}
+
+static int item_cmp(const void *pa, const void *pb)
+{
+    const red_item *a = pa, *b = pb;
+    return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t *x, const int64_t *b,
+                       const int64_t *nb, const size_t *opsize, const tyl_array *direct, void *result)
+{
+    rctx c;
+    memset(&c, 0, sizeof c);
+    c.r = r;
+    c.q0 = q0;
+    c.B = r->rank;
+    c.nop = r->nop;
+    c.f32 = r->dtype == TYL_FLOAT32;
+    c.opsize = opsize;
+    c.N = 1;
+    c.nloc = 1;
+    for (int d = 0; d < c.B; d++) {
+        c.x[d] = x[d];
+        c.b[d] = b[d];
+        c.nb[d] = nb[d] > 0 ? nb[d] : 0;
+        c.N *= x[d];
+        c.nloc *= c.nb[d];
+    }
+    for (int d = c.B - 1, in = 1; d >= 0; d--) {
+        c.inner[d] = in;
+        in *= c.nb[d];
+    }
+    int64_t Q = c.N, C = c.N;
+    if (direct && c.N > 0)
+        direct_runs(r, direct, x, c.N, &Q, &C);
+    /* this rank's tasks */
+    if (c.nloc > 0)
+        for (int64_t q = 0; q < c.N; q += Q)
+            for (int64_t k = 0; k < Q; k += C)
+                walk(&c, q + k, Q - k < C ? Q - k : C);
+    red_item *mine = malloc(sizeof(red_item) * (size_t)(c.nt ? c.nt : 1));
+    if (!mine)
+        tyl_rt_error(r->where, "out of memory");
+    int64_t nodes = 0;
+    for (int64_t i = 0; i < c.nt; i++)
+        nodes += c.t[i].n > 0;
+    /* the nodes, in parallel; each thread streams through its own buffer */
+#pragma omp parallel if (c.nloc > 32768 && nodes > 1)
+    {
+        stream s;
+        stream_init(&s, &c);
+        s.direct = direct && c.nop == 1 && c.B > 0 && c.q0->s[0][c.B - 1] == 1 &&
+                   (size_t)(c.f32 ? 4 : 8) == c.opsize[0];
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t i = 0; i < c.nt; i++) {
+            const red_task *t = &c.t[i];
+            mine[i].lo = t->lo;
+            mine[i].n = t->n;
+            s.have = s.at = 0;
+            s.next = t->at;
+            s.end = t->at + (t->n ? t->n : 1);
+            if (s.direct && t->n)
+                stream_seek(&s);
+            if (t->n == 0) {
+                fill(&s, t->at, 1, s.buf);
+                mine[i].v = c.f32 ? (double)*(float *)(void *)s.buf : *(double *)(void *)s.buf;
+            } else
+                mine[i].v = c.f32 ? (double)stream_sum_f32(&s, t->n) : stream_sum_f64(&s, t->n);
+        }
+        stream_free(&s);
+    }
+    free(c.t);
+    /* everyone's items, on every rank */
+    int64_t ni = c.nt;
+    red_item *all = mine;
+    if (r->anchor) {
+        size_t bytes = 0;
+        all = tyl_reduce_gather_(mine, sizeof(red_item) * (size_t)c.nt, &bytes);
+        free(mine);
+        ni = (int64_t)(bytes / sizeof(red_item));
+    }
+    qsort(all, (size_t)ni, sizeof(red_item), item_cmp);
+    if (c.f32)
+        *(float *)result = runs_f32(r, all, ni, c.N, Q, C);
+    else
+        *(double *)result = runs_f64(r, all, ni, c.N, Q, C);
+    free(all);
+}

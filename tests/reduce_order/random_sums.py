@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Random float sums, compiled by tylesc and run on process grids that split every axis (--procs),
+compared bitwise with NumPy: random shapes (1-D to 3-D), views with offsets and steps, sums of
+views and of expressions, np.mean, float64 and float32, 1-4 ranks, 1 and 3 threads.
+
+Usage: random_sums.py TYLESC [--programs K] [--seed S] [--keep]   (exit 1 on any difference)
+"""
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+
+
+def rand_slice(rng, n):
+    lo = rng.choice([0, 0, 1, 2, rng.randrange(0, max(1, n // 2))])
+    hi = rng.choice([n, n, n - 1, n - 3, n - rng.randrange(0, max(1, n // 2))])
+    hi = max(hi, lo + 1)
+    st = rng.choice([1, 1, 1, 2, 3])
+    return "%d:%d%s" % (lo, hi, ":%d" % st if st > 1 else "")
+
+
+def program(rng, k):
+    rank = rng.choice([1, 2, 2, 3, 3])
+    if rank == 1:
+        shape = [rng.choice([rng.randrange(5, 400), rng.randrange(8000, 40000)])]
+    elif rank == 2:
+        shape = [rng.randrange(3, 90), rng.choice([rng.randrange(3, 140), rng.randrange(200, 9000)])]
+    else:
+        shape = [rng.randrange(3, 30), rng.randrange(3, 30), rng.randrange(3, 200)]
+    f32 = rng.random() < 0.3
+    lines = ["import numpy as np", "", "rng = np.random.default_rng(%d)" % (1000 + k),
+             "z = rng.standard_normal(%s)" % (tuple(shape),),
+             "a = z * z * z * z * z * 100.0 + z"]
+    if f32:
+        lines.append("a = a.astype(np.float32)")
+    scale = " / 1e6" if f32 else ""  # float32 reprs above 1e7 are printed differently (not sums)
+    for _ in range(6):
+        sl = ", ".join(rand_slice(rng, n) for n in shape)
+        kind = rng.choice(["view", "view", "expr", "mean", "full"])
+        if kind == "full":
+            lines.append("print(repr(np.sum(a)%s))" % scale)
+        elif kind == "view":
+            lines.append("print(repr(np.sum(a[%s])%s))" % (sl, scale))
+        elif kind == "mean":
+            lines.append("print(repr(np.mean(a[%s])))" % sl)
+        else:
+            lines.append("print(repr(np.sum(np.abs(a[%s]) * 0.5 - a[%s])%s))" % (sl, sl, scale))
+    return "\n".join(lines) + "\n", len(shape)
+
+
+def grids(rank, n):
+    """--procs values for n ranks over a rank-D grid, splitting each axis in turn."""
+    if n == 1:
+        return ["x".join(["1"] * rank)]
+    out = []
+    for d in range(rank):
+        g = ["1"] * rank
+        g[d] = str(n)
+        out.append("x".join(g))
+    if n == 4 and rank >= 2:
+        g = ["1"] * rank
+        g[-1] = g[-2] = "2"
+        out.append("x".join(g))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("tylesc")
+    ap.add_argument("--programs", type=int, default=6)
+    ap.add_argument("--seed", type=int, default=16)
+    ap.add_argument("--keep", action="store_true")
+    o = ap.parse_args()
+    rng = random.Random(o.seed)
+    tmp = tempfile.mkdtemp(prefix="tyl_rsum_")
+    bad = runs = 0
+    env = dict(os.environ)
+    mpirun = ["mpirun", "--allow-run-as-root", "--oversubscribe"]
+    try:
+        for k in range(o.programs):
+            text, rank = program(rng, k)
+            src = os.path.join(tmp, "rsum%d.tyl" % k)
+            with open(src, "w") as f:
+                f.write(text)
+            want = subprocess.run([sys.executable, src], capture_output=True, text=True, check=True).stdout
+            exe = os.path.join(tmp, "rsum%d" % k)
+            c = subprocess.run([os.path.abspath(o.tylesc), src, "-o", exe], capture_output=True, text=True)
+            if c.returncode:
+                print("FAIL rsum%d: tylesc: %s" % (k, c.stderr.strip()))
+                bad += 1
+                continue
+            for n in (1, 2, 3, 4):
+                for g in grids(rank, n):
+                    env["OMP_NUM_THREADS"] = "3" if n == 1 else "1"
+                    cmd = mpirun + ["-np", str(n), exe, "--procs=" + g]
+                    r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+                    runs += 1
+                    if r.returncode or r.stdout != want:
+                        bad += 1
+                        print("FAIL rsum%d np=%d --procs=%s\n--- numpy\n%s--- compiled\n%s%s" %
+                              (k, n, g, want, r.stdout, r.stderr))
+                        print(text)
+    finally:
+        if o.keep:
+            print("kept", tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print("random sums: %d programs, %d runs, %d failures" % (o.programs, runs, bad))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
