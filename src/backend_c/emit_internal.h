@@ -28,6 +28,8 @@ typedef struct kctx {
     vec reads;          /* ir_view*: one kernel parameter each */
     vec scalars;        /* ir_expr*: hoisted scalar subexpressions */
     int uses_index;     /* the kernel reads sweep indices: it takes the part's origin o0.. */
+    /* a tiled kernel (emit_stages.c): prints a read of a stage's temporary, else returns 0 */
+    int (*stage_read)(strbuf *b, ir_expr *e, struct kctx *k);
 } kctx;
 
 typedef struct ectx ectx; /* the host program being printed (below) */
@@ -95,6 +97,7 @@ const char *emit_W(loc l);                    /* "file:line" literal of a locati
 void emit_stmt(ectx *c, int ind, ir_stmt *s);
 void emit_block(ectx *c, int ind, vec *body);
 void emit_sweep(ectx *c, int ind, ir_stmt *s);  /* S_SWEEP, S_FUSED (emit_sweep.c) */
+void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k); /* sched->tiled (emit_stages.c) */
 void emit_reduce(ectx *c, int ind, ir_stmt *s); /* S_REDUCE (emit_sweep.c) */
 void emit_ck_expect(ectx *c, int ind, ir_stmt *s);            /* emit_ck.c */
 void emit_ck_tables(ectx *c, ir_program *p, FILE *out);       /* emit_ck.c */

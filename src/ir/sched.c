@@ -72,6 +72,7 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
                 CHECK(!(h->dirty >> j & 1) == !ir_slot_dist(w->target->arr), "dirty mark of a replicated array, or none of a distributed one");
             }
             CHECK(h->graph_period == 0 && h->ck == -1 && !h->progress, "loop facts on a kernel");
+            CHECK(!h->tiled || (s->kind == S_SWEEP && s->stages.len && !p->sched->cuda), "a tiled kernel without stages");
         } else if (s->kind == S_FOR || s->kind == S_WHILE) {
             CHECK(h, "a loop without a schedule");
             CHECK(h->graph_period >= 0 && (!h->graph_period || (p->sched->cuda && s->kind == S_FOR)),
@@ -135,6 +136,10 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
             fprintf(o, ", %sinto a scratch box, copied", h->alias_check ? "if aliased " : "");
         else if (h->scratch == SCR_REPLACE)
             fprintf(o, ", %sinto a new buffer that replaces the target", h->alias_check ? "if aliased " : "");
+        if (h->tiled)
+            fprintf(o, ", tiled: stages per tile");
+        else if (s->stages.len)
+            fprintf(o, ", stages inlined");
         if (h->dirty) {
             fprintf(o, ", dirty");
             for (int j = 0; j < 32; j++)
