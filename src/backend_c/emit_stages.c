@@ -12,6 +12,11 @@
  *         for i0 in [b0, b0 + m0), i1 in [b1, b1 + m1), i2 in [0, n2)
  *             w[i0][i1][i2] = value, stage read at offset (o0, o1, o2): tile[i0 - b0 + o0][..]
  *
+ * Each distinct offset is a row pointer, as the arrays' reads are, and the inner loops are
+ * `omp simd`: no iteration reads what another writes (the stage writes only its tile; the value
+ * reads its target only at the point, pass_copysem's M_DIRECT, or writes a scratch box), and
+ * gcc would otherwise give up on the alias checks of a value with more than ten reads.
+ *
  * Each stage point is the expression it was in the program, evaluated the same way, so points
  * computed twice where tiles overlap have the same bits. The tile size keeps a tile of all
  * stages near 64 Ki elements (about 512 KiB of float64: L2-sized) and gives the outer
@@ -37,7 +42,17 @@ static int stage_index(ir_var *v)
     return -1;
 }
 
-/* A read of stage slot: its tile's row pointer at the read's constant offset. */
+/* The first read of stage st at read r's offset (the row pointer of that offset is named after
+ * it). */
+static int first_at(ir_stage *st, int r)
+{
+    for (int q = 0; q < r; q++)
+        if (!memcmp(st->off[q], st->off[r], sizeof st->off[r][0] * (size_t)st->slot->rank))
+            return q;
+    return r;
+}
+
+/* A read of stage slot: the row of its tile at the read's constant offset. */
 static int stage_read(strbuf *b, ir_expr *e, kctx *k)
 {
     int si = stage_index(e->view->arr);
@@ -48,14 +63,7 @@ static int stage_read(strbuf *b, ir_expr *e, kctx *k)
     while (r < st->nreads && st->reads[r] != e->view)
         r++;
     UTIL_ASSERT(r < st->nreads);
-    int L = k->B - 1;
-    sb_printf(b, "tyl_t%dr[i%d", si + 1, L);
-    for (int d = 0; d < L; d++)
-        if (st->off[r][d])
-            sb_printf(b, " + %" PRId64 " * tyl_t%d_s%d", st->off[r][d], si + 1, d);
-    if (st->off[r][L])
-        sb_printf(b, " + %" PRId64, st->off[r][L]);
-    sb_putc(b, ']');
+    sb_printf(b, "tyl_t%dr%d[i%d]", si + 1, first_at(st, r), k->B - 1);
     return 1;
 }
 
@@ -186,10 +194,11 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
         outer_loops(o, L, st->spread);
         int ri = 12 + 4 * L;
         rows(o, k, stxt[i].s, 0, ri, R);
-        fprintf(o, "%*s%s *const tyl_t%dw = tyl_t%d", ri, "", ir_type_c(st->slot->type), i + 1, i + 1);
+        fprintf(o, "%*s%s *%sconst tyl_t%dw = tyl_t%d", ri, "", ir_type_c(st->slot->type), R, i + 1, i + 1);
         for (int d = 0; d < L; d++)
             fprintf(o, " + (i%d - tyl_b%d) * tyl_t%d_s%d", d, d, i + 1, d);
-        fprintf(o, ";\n%*sfor (int64_t i%d = 0; i%d < n%d + %" PRId64 "; i%d++)\n", ri, "", L, L, L, st->spread[L], L);
+        fprintf(o, ";\n%*s#pragma omp simd\n", ri, "");
+        fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d + %" PRId64 "; i%d++)\n", ri, "", L, L, L, st->spread[L], L);
         fprintf(o, "%*styl_t%dw[i%d] = %s;\n", ri + 4, "", i + 1, L, stxt[i].s);
         fprintf(o, "%*s}\n", 12 + 4 * (L - 1), "");
     }
@@ -199,11 +208,17 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
     rows(o, k, val.s, 1, ri, R);
     for (int i = 0; i < ns; i++) {
         ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
-        fprintf(o, "%*sconst %s *const tyl_t%dr = tyl_t%d", ri, "", ir_type_c(st->slot->type), i + 1, i + 1);
-        for (int d = 0; d < L; d++)
-            fprintf(o, " + (i%d - tyl_b%d) * tyl_t%d_s%d", d, d, i + 1, d);
-        fprintf(o, ";\n");
+        for (int r = 0; r < st->nreads; r++) {
+            if (first_at(st, r) != r)
+                continue;
+            fprintf(o, "%*sconst %s *%sconst tyl_t%dr%d = tyl_t%d", ri, "", ir_type_c(st->slot->type), R, i + 1, r,
+                    i + 1);
+            for (int d = 0; d < L; d++)
+                fprintf(o, " + (i%d - tyl_b%d + %" PRId64 ") * tyl_t%d_s%d", d, d, st->off[r][d], i + 1, d);
+            fprintf(o, " + %" PRId64 ";\n", st->off[r][L]);
+        }
     }
+    fprintf(o, "%*s#pragma omp simd\n", ri, "");
     fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)\n", ri, "", L, L, L, L);
     if (emit_static_stride(s->target, L) == 1)
         fprintf(o, "%*swr[i%d] = %s;\n", ri + 4, "", L, val.s);
