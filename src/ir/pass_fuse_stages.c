@@ -9,13 +9,15 @@
  * Establishes: for every slot T that pass_inline_temps could inline but for its number of reads
  * (allocated, filled by one fresh sweep with value f over all of T, only read later in the same
  * block by statements whose inputs f does not change, dead afterwards), when
- *   - every read of T is in the value of one sweep C (the consumer), of T's rank, and reads T at
- *     C's box index plus a constant along each dimension (step 1, dimension d of T following box
- *     dimension d); the constants of different reads differ by compile-time constants;
+ *   - every read of T is in the value of a sweep C (a consumer; there may be several), of T's
+ *     rank, and reads T at C's box index plus a constant along each dimension (step 1,
+ *     dimension d of T following box dimension d); the constants of C's reads differ by
+ *     compile-time constants;
  *   - neither f nor C's value reads periodically (np.roll), and T's definition is not itself
  *     staged (elementwise operations raise no errors, so values computed at tile overlaps and
  *     corners no read uses are harmless);
- * C gets an ir_stage for T: C->staged is C's value reading T (its extents in terms of the
+ * a consumer reading T at one offset only gets T inlined (as pass_inline_temps would; no tile
+ * to share), each other consumer C an ir_stage for T (T computed once per consumer tile): C->staged is C's value reading T (its extents in terms of the
  * allocation), the stage's fc is f at T index lo + box point (lo: the lowest offset per
  * dimension), spread the highest minus the lowest offset, and C->e becomes the value with T
  * inlined, so every later pass (copy semantics, distribution, halo widths and exchanges, which
@@ -136,47 +138,72 @@ static int try_stage(ir_program *p, vec *body, int a)
     scan fs = scan_of(c.f, t);
     if (fs.wrap || fs.reads.len)
         return 0;
-    /* the one consumer */
-    ir_stmt *C = NULL;
-    int total = 0;
+    /* the consumers: sweeps reading T in their value only, each given a stage of its own */
+    ir_stmt *cons[16];
+    ir_stage *sts[16];
+    ir_expr *stg[16];
+    int nc = 0;
     for (int i = a + 2; i <= c.last; i++) {
-        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
-        int n = reads_in_stmt(s, t);
-        total += n;
-        if (n && s->kind == S_SWEEP && !C)
-            C = s;
-    }
-    if (!C || C->target->vrank != B)
-        return 0;
-    scan cs = scan_of(C->staged ? C->staged : C->e, t);
-    if (cs.reads.len != total || cs.wrap || scan_of(C->e, t).wrap)
-        return 0;
-    for (int d = 0; d < C->target->rank; d++)
-        if (C->target->dim[d].kind == D_RANGE && C->target->dim[d].wrap)
+        ir_stmt *C = VEC_AT(*body, i, ir_stmt *);
+        int n = reads_in_stmt(C, t);
+        if (!n)
+            continue;
+        if (C->kind != S_SWEEP || nc == 16 || C->target->vrank != B)
             return 0;
-    /* C's value keeping T's reads, T's extents replaced by the allocation's */
-    ir_expr *staged = inl_rewrite(C->staged ? C->staged : C->e, t, NULL, al->shape);
-    scan ss = scan_of(staged, t);
-    ir_stage *st = NEW(ir_stage);
-    st->off = (int64_t(*)[IR_MAX_RANK])NEWN(int64_t, IR_MAX_RANK * ss.reads.len);
-    int lowest[IR_MAX_RANK];
-    if (!offsets(&ss.reads, B, st->off, lowest, st->spread))
-        return 0;
-    st->slot = t;
-    st->nreads = ss.reads.len;
-    st->reads = (ir_view **)ss.reads.items;
-    st->f = inl_rewrite(c.f, t, NULL, al->shape);
-    /* T at lo + box point: per dimension the lowest read's start */
-    ir_view *lo = ir_view_clone(st->reads[0]);
-    for (int d = 0; d < B; d++) {
-        ir_view *r = st->reads[lowest[d]];
-        lo->dim[d].lo = r->dim[d].lo;
-        lo->dim[d].slo = r->dim[d].slo;
+        scan cs = scan_of(C->staged ? C->staged : C->e, t);
+        if (cs.reads.len != n || cs.wrap || scan_of(C->e, t).wrap)
+            return 0;
+        for (int d = 0; d < C->target->rank; d++)
+            if (C->target->dim[d].kind == D_RANGE && C->target->dim[d].wrap)
+                return 0;
+        /* C's value keeping T's reads, T's extents replaced by the allocation's */
+        ir_expr *staged = inl_rewrite(C->staged ? C->staged : C->e, t, NULL, al->shape);
+        scan ss = scan_of(staged, t);
+        ir_stage *st = NEW(ir_stage);
+        st->off = (int64_t(*)[IR_MAX_RANK])NEWN(int64_t, IR_MAX_RANK * ss.reads.len);
+        int lowest[IR_MAX_RANK];
+        if (!offsets(&ss.reads, B, st->off, lowest, st->spread))
+            return 0;
+        st->slot = t;
+        st->nreads = ss.reads.len;
+        st->reads = (ir_view **)ss.reads.items;
+        st->f = inl_rewrite(c.f, t, NULL, al->shape);
+        /* T at lo + box point: per dimension the lowest read's start */
+        ir_view *lo = ir_view_clone(st->reads[0]);
+        for (int d = 0; d < B; d++) {
+            ir_view *r = st->reads[lowest[d]];
+            lo->dim[d].lo = r->dim[d].lo;
+            lo->dim[d].slo = r->dim[d].slo;
+        }
+        st->fc = inl_compose(st->f, lo);
+        int one = 1; /* all of C's reads at one offset: T is inlined into C, no tile */
+        for (int r = 1; r < st->nreads; r++)
+            one &= !memcmp(st->off[r], st->off[0], sizeof st->off[0][0] * (size_t)B);
+        if (one) {
+            st = NULL;
+            staged = C->staged ? inl_rewrite(C->staged, t, c.f, al->shape) : NULL;
+        }
+        cons[nc] = C;
+        sts[nc] = st;
+        stg[nc++] = staged;
     }
-    st->fc = inl_compose(st->f, lo);
+    if (!nc)
+        return 0;
+    for (int j = 0; j < nc; j++) {
+        ir_stmt *C = cons[j];
+        /* the rewrite copied the views of the stages already there: theirs are now staged's */
+        for (int i = 0; stg[j] && i < C->stages.len; i++) {
+            ir_stage *o = VEC_AT(C->stages, i, ir_stage *);
+            scan os = scan_of(stg[j], o->slot);
+            if (os.reads.len != o->nreads)
+                INTERNAL("pass_fuse_stages: the reads of stage %s changed", o->slot->name);
+            o->reads = (ir_view **)os.reads.items;
+        }
+        C->staged = stg[j];
+        if (sts[j])
+            vec_push(&C->stages, sts[j]);
+    }
     inl_apply(body, &c);
-    C->staged = staged;
-    vec_push(&C->stages, st);
     return 1;
 }
 

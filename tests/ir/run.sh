@@ -70,6 +70,12 @@ c=$($TYLESC tests/ir/stages_hdiff.tyl -o -)
 check stages_hdiff/c_tiles "scratch tiles allocated in the C" 1 "$(printf '%s\n' "$c" | grep -c 'tyl_tile_alloc(')"
 check stages_biharmonic/stage "stage lines" "  # stage lap per tile, grown by 2 2, read at (2,1) (0,1) (1,2) (1,0) (1,1)" \
     "$($TYLESC tests/ir/stages_biharmonic.tyl --dump=stages | grep '# stage ' | sed 's/: lap[_0-9]* = .*//')"
+# stages_consumers: w read at its own point by four sweeps is inlined into each (no tile), lap
+# read at two offsets by each of two flux sweeps gets a stage in each; neither is allocated
+d=$($TYLESC tests/ir/stages_consumers.tyl --dump=stages)
+check stages_consumers/allocs "w and lap allocated" 0 "$($TYLESC tests/ir/stages_consumers.tyl --dump=copysem | grep -c '^ *\(w\|lap\) = alloc')"
+check stages_consumers/stages "stages of lap" 2 "$(printf '%s\n' "$d" | grep -c '# stage lap per tile')"
+check stages_consumers/pointwise "stages of w" 0 "$(printf '%s\n' "$d" | grep -c '# stage w ')"
 
 # ---- pass_dist / pass_halo: exact expected output ----------------------------------------------
 # halo_view FILE: the lines of --dump=halo that the distribution passes decide, statements cut to
