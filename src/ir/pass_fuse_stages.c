@@ -24,7 +24,10 @@
  * then cover the input's radius plus T's read radius) sees an ordinary sweep. T's allocation,
  * sweep and release are removed: T is never allocated. The schedule (pass_sched_stages) decides
  * whether the kernel computes T per tile (C) or the inlined value (CUDA); both give NumPy's bits,
- * since each point of T is the same expression evaluated in the same order.
+ * since each point of T is the same expression evaluated in the same order. The tile of a stage
+ * is the bounding box of its reads, so a point no read uses (a corner, for reads at (1, 0) and
+ * (0, 1)) may be computed from halo cells nobody exchanged; it lies inside the allocation (the
+ * halo is as wide per dimension as the widest read) and its value is never read.
  * Breaks: nothing.
  */
 #include <limits.h>
