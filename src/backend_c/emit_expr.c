@@ -508,6 +508,8 @@ void emit_kexpr(strbuf *b, ir_expr *e, kctx *k)
         sb_printf(b, "s%d", scalar_index(k, e) + 1);
         return;
     }
+    if (e->kind == E_READ && k->stage_read && k->stage_read(b, e, k))
+        return;
     if (e->kind == E_READ) {
         /* a pointwise read of a target goes through the target's own pointer (restrict) */
         for (int j = 0; k->w_reads && j < k->nt; j++)

@@ -32,6 +32,8 @@ typedef struct kctx {
     unsigned stream;    /* C: targets whose stores may bypass the caches (sched->stream) */
     int point_bytes;    /* the bytes one point moves, for the run time's decision to stream */
     int stream_buf;     /* while printing the streamed variant: those targets go to a buffer */
+    /* a tiled kernel (emit_stages.c): prints a read of a stage's temporary, else returns 0 */
+    int (*stage_read)(strbuf *b, ir_expr *e, struct kctx *k);
 } kctx;
 
 typedef struct ectx ectx; /* the host program being printed (below) */
@@ -120,6 +122,7 @@ void emit_preamble(FILE *out, int cuda);           /* version check, TYL_PAR_MIN
 void emit_sync_lines(FILE *in, FILE *out);
 void emit_block(ectx *c, int ind, vec *body);
 void emit_sweep(ectx *c, int ind, ir_stmt *s);  /* S_SWEEP, S_FUSED (emit_sweep.c) */
+void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k); /* sched->tiled (emit_stages.c) */
 void emit_reduce(ectx *c, int ind, ir_stmt *s); /* S_REDUCE (emit_sweep.c) */
 void emit_ck_expect(ectx *c, int ind, ir_stmt *s);            /* emit_ck.c */
 void emit_ck_tables(ectx *c, ir_program *p, FILE *out);       /* emit_ck.c */

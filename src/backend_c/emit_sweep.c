@@ -212,7 +212,10 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
     FILE *kf = first ? c->kf : c->sink;
     c->written[h->kernel] = 1;
     /* a statement emitted twice (a captured loop body and its plain form) keeps one kernel */
-    c->t->kernel(kf, s, &k);
+    if (h->tiled)
+        emit_c_tiled_kernel(kf, s, &k);
+    else
+        c->t->kernel(kf, s, &k);
 
     ir_view *t = k.sw[0]->target;
     int B = k.B;

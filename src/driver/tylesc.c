@@ -1,6 +1,7 @@
 /* tylesc.c: the compiler driver. A straight list of passes:
  *
- *     parse_file -> lower_module -> pass_inline_temps -> pass_rotate -> pass_copysem -> pass_dist -> pass_fuse -> pass_halo
+ *     parse_file -> lower_module -> pass_inline_temps -> pass_rotate -> pass_fuse_stages
+ *         -> pass_copysem -> pass_dist -> pass_fuse -> pass_halo
  *         -> pass_sched_* (sched_passes below) -> emit_c | emit_cuda  [-> cc]
  *
  * with ir_verify after each pass in debug builds and --dump=STAGE after any of them.
@@ -66,7 +67,8 @@ static const char *usage =
     "                   (-o NAME.c, NAME.o or libNAME.a; docs/LIBRARY.md)\n"
     "  --no-mpi         build against the run-time library without MPI (single process)\n"
     "  --dump=STAGE     print the program after STAGE and stop: ast, ir (after lowering),\n"
-    "                   inline (after inlining temporaries), copysem (after the copy-semantics\n"
+    "                   inline (after inlining temporaries), stages (after computing\n"
+    "                   temporaries per tile of their consumer), copysem (after the copy-semantics\n"
     "                   pass), fuse (after fusing sweeps into loop nests), halo (the\n"
     "                   distributed arrays, their halo widths and each sweep's exchanges),\n"
     "                   sched (the schedule: kernels, exchanges, parts, time loops, checkpoints)\n"
@@ -103,7 +105,8 @@ static const struct {
     {"sched_ids", pass_sched_ids},         {"sched_exchange", pass_sched_exchange},
     {"sched_parts", pass_sched_parts},     {"sched_dirty", pass_sched_dirty},
     {"sched_graph", pass_sched_graph},     {"sched_steps", pass_sched_steps},
-    {"sched_ckpt", pass_sched_ckpt},       {"sched_vec", pass_sched_vec},
+    {"sched_ckpt", pass_sched_ckpt},       {"sched_stages", pass_sched_stages},
+    {"sched_vec", pass_sched_vec},
 };
 
 /* The schedule passes on a program after pass_halo (library mode runs them too, lib_mode.c). */
@@ -366,9 +369,9 @@ int main(int argc, char **argv)
             dep_phony = 1;
         } else if (strncmp(a, "--dump=", 7) == 0) {
             dump = a + 7;
-            if (strcmp(dump, "ast") && strcmp(dump, "ir") && strcmp(dump, "inline") && strcmp(dump, "copysem") &&
+            if (strcmp(dump, "ast") && strcmp(dump, "ir") && strcmp(dump, "inline") && strcmp(dump, "stages") && strcmp(dump, "copysem") &&
                 strcmp(dump, "fuse") && strcmp(dump, "halo") && strcmp(dump, "sched")) {
-                fprintf(stderr, "tylesc: unknown dump stage '%s' (ast, ir, inline, copysem, fuse, halo, sched)\n", dump);
+                fprintf(stderr, "tylesc: unknown dump stage '%s' (ast, ir, inline, stages, copysem, fuse, halo, sched)\n", dump);
                 return 2;
             }
         } else if (strncmp(a, "--target=", 9) == 0) {
@@ -532,6 +535,14 @@ int main(int argc, char **argv)
 #ifndef NDEBUG
     ir_verify(p, "rotate");
 #endif
+    pass_fuse_stages(p);
+#ifndef NDEBUG
+    ir_verify(p, "fuse_stages");
+#endif
+    if (dump && strcmp(dump, "stages") == 0) {
+        ir_print(p, stdout);
+        return 0;
+    }
     pass_copysem(p);
 #ifndef NDEBUG
     ir_verify(p, "copysem");

@@ -162,6 +162,19 @@ struct ir_view {
     loc l;
 };
 
+/* A temporary a sweep computes per tile instead of reading a whole array of it
+ * (pass_fuse_stages): the sweep's `staged` value reads `slot` at points.lo + constant offsets;
+ * `slot` itself is never allocated. */
+typedef struct ir_stage {
+    ir_var *slot;               /* the temporary T */
+    ir_expr *f;                 /* T's value at its own index (as its removed sweep wrote it) */
+    ir_expr *fc;                /* the same at T index lo + box point: f's reads shifted by lo */
+    int64_t spread[IR_MAX_RANK];/* per box dimension: highest offset - lowest offset of T reads */
+    int nreads;                 /* the views of T that `staged` reads, and their offsets */
+    ir_view **reads;
+    int64_t (*off)[IR_MAX_RANK];
+} ir_stage;
+
 /* Runtime check kinds of S_CHECK. */
 typedef enum ir_check {
     CK_BCAST,  /* operands could not be broadcast: shapes a[0..na), b[0..nb) */
@@ -277,6 +290,10 @@ struct ir_stmt {
     ir_var **ck_slot;
     ir_expr **ck_shape;
     struct ir_sched *sched; /* the schedule level (sched.h): kernels and loops, pass_sched_* */
+    /* S_SWEEP (pass_fuse_stages): temporaries computed per tile (ir_stage*); `staged` is the
+     * value reading them, e the same value with them inlined (what every pass sees) */
+    vec stages;
+    ir_expr *staged;
 };
 
 /* The array slot printed as item k of an S_PRINT, or NULL (a scalar or a string). */
@@ -346,6 +363,9 @@ void pass_copysem(ir_program *p);   /* pass_copysem.c */
 void ir_alias_classes(ir_program *p); /* pass_copysem.c: slots that may share a buffer */
 int ir_views_disjoint(ir_view *a, ir_view *b); /* pass_copysem.c: views of one array */
 void pass_fuse(ir_program *p);      /* pass_fuse.c */
+void pass_fuse_stages(ir_program *p); /* pass_fuse_stages.c */
+void ir_verify_stages(ir_program *p, const char *after_pass); /* pass_fuse_stages.c */
+void ir_stages_print(ir_stmt *s, int ind, FILE *o); /* pass_fuse_stages.c: "# stage" lines */
 void pass_dist(ir_program *p);      /* pass_dist.c: which arrays are distributed */
 void pass_halo(ir_program *p);      /* pass_dist.c: halo widths, exchanges, anchors */
 /* Is the slot's array distributed over the ranks (after pass_dist)? */

@@ -327,6 +327,7 @@ static void pblock(vec *b, int ind, FILE *o)
         phalo(VEC_AT(*b, i, ir_stmt *), ind, o);
         if (printing && printing->sched)
             ir_sched_print(printing, VEC_AT(*b, i, ir_stmt *), ind, o);
+        ir_stages_print(VEC_AT(*b, i, ir_stmt *), ind, o);
         pstmt(VEC_AT(*b, i, ir_stmt *), ind, o);
     }
 }

@@ -244,6 +244,7 @@ void ir_verify(ir_program *p, const char *after_pass)
         CHECK(v->is_param && v->init && v->init->kind == E_CONST, "parameter without default");
     }
     vblock(&p->body, 0);
+    ir_verify_stages(p, after_pass);
     if (p->sched)
         ir_sched_verify(p, after_pass);
 }

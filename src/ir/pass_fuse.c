@@ -69,7 +69,7 @@ static int same_box(ir_stmt *a, ir_stmt *b)
 /* Can sweep s join the group g (sweeps already in it, in order)? */
 static int joins(vec *g, ir_stmt *s)
 {
-    if (s->kind != S_SWEEP || s->mode != M_DIRECT)
+    if (s->kind != S_SWEEP || s->mode != M_DIRECT || s->stages.len) /* tiled on its own */
         return 0;
     ir_stmt *first = VEC_AT(*g, 0, ir_stmt *);
     if (!same_box(first, s) || !ir_dist_aligned(first->target, s->target))
@@ -94,7 +94,7 @@ static void block(vec *body)
         ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
         block(&s->body);
         block(&s->orelse);
-        if (s->kind != S_SWEEP || s->mode != M_DIRECT) {
+        if (s->kind != S_SWEEP || s->mode != M_DIRECT || s->stages.len) {
             vec_push(&out, s);
             i++;
             continue;

@@ -13,6 +13,7 @@
  * Breaks: nothing; every sweep keeps M_DIRECT until pass_copysem.
  */
 #include "ir.h"
+#include "inline_temps.h"
 
 #include "../frontend/sym.h"
 
@@ -235,7 +236,8 @@ static ir_expr *compose(ir_expr *f, ir_view *u, ir_expr **shape)
     return c;
 }
 
-/* e with every read of T replaced by f composed, and T's extents by the allocation's. */
+/* e with every read of T replaced by f composed, and T's extents by the allocation's; with f
+ * NULL the reads of T stay (their extents and offsets rewritten): pass_fuse_stages. */
 static ir_expr *rewrite(ir_expr *e, ir_var *t, ir_expr *f, ir_expr **shape)
 {
     if (!e)
@@ -249,7 +251,7 @@ static ir_expr *rewrite(ir_expr *e, ir_var *t, ir_expr *f, ir_expr **shape)
             v->dim[d].len = rewrite(v->dim[d].len, t, f, shape);
             v->dim[d].step = rewrite(v->dim[d].step, t, f, shape);
         }
-        if (v->arr == t)
+        if (v->arr == t && f)
             return ir_cast(e->l, e->type, compose(f, v, shape));
         return ir_read(e->l, v);
     }
@@ -326,13 +328,12 @@ static int definition(vec *body, int a, ir_var **tp, ir_expr **fp)
     return 1;
 }
 
-static int try_inline(ir_program *p, vec *body, int a)
+int inl_candidate(ir_program *p, vec *body, int a, int max_uses, inl_cand *out)
 {
     ir_var *t;
     ir_expr *f;
     if (!definition(body, a, &t, &f))
         return 0;
-    ir_stmt *al = VEC_AT(*body, a, ir_stmt *);
     /* the uses: top-level statements after the definition, up to T's next rebinding */
     int end = body->len;
     for (int i = a + 2; i < body->len; i++) {
@@ -356,7 +357,7 @@ static int try_inline(ir_program *p, vec *body, int a)
     uses def = scan_block(body, a, a + 2, t);
     uses fin = scan_block(body, end, end < body->len ? end + 1 : end, t);
     uses mid = scan_block(body, a + 2, end, t);
-    if (mid.other || mid.reads == 0 || mid.reads > MAX_USES)
+    if (mid.other || mid.reads == 0 || mid.reads > max_uses)
         return 0;
     if (all.reads != def.reads + fin.reads + mid.reads || all.shapes != def.shapes + fin.shapes + mid.shapes ||
         all.other != def.other + fin.other + mid.other)
@@ -389,6 +390,20 @@ static int try_inline(ir_program *p, vec *body, int a)
             if (in(&fvars, wv.items[k]))
                 return 0;
     }
+    out->t = t;
+    out->f = f;
+    out->a = a;
+    out->end = end;
+    out->last = last;
+    return 1;
+}
+
+void inl_apply(vec *body, const inl_cand *c)
+{
+    ir_var *t = c->t;
+    ir_expr *f = c->f;
+    int a = c->a, end = c->end, last = c->last;
+    ir_stmt *al = VEC_AT(*body, a, ir_stmt *);
     for (int i = a + 2; i <= last; i++)
         rewrite_stmt(VEC_AT(*body, i, ir_stmt *), t, f, al->shape);
     /* drop the definition and the release that ended T's life */
@@ -400,8 +415,19 @@ static int try_inline(ir_program *p, vec *body, int a)
     for (int i = a; i + 2 < body->len; i++)
         body->items[i] = body->items[i + 2];
     body->len -= 2;
+}
+
+static int try_inline(ir_program *p, vec *body, int a)
+{
+    inl_cand c;
+    if (!inl_candidate(p, body, a, MAX_USES, &c))
+        return 0;
+    inl_apply(body, &c);
     return 1;
 }
+
+ir_expr *inl_rewrite(ir_expr *e, ir_var *t, ir_expr *f, ir_expr **shape) { return rewrite(e, t, f, shape); }
+ir_expr *inl_compose(ir_expr *f, ir_view *u) { return compose(f, u, NULL); }
 
 
 /* A function's result bound to the caller's names (du, dv = rates(...) binds the callee's

@@ -2,7 +2,7 @@
  * its stores may bypass the caches.
  *
  * Requires: pass_copysem (modes, alias classes), pass_fuse (groups and their conditions),
- * pass_sched_parts (scratch, alias_check).
+ * pass_sched_parts (scratch, alias_check), pass_sched_stages (tiled kernels are not streamed).
  * Establishes, on the C target only (CUDA kernels have no inner loop):
  *   sched->simd for every sweep and fused group. It follows from what the earlier passes
  *   established, so no dependence test is needed here:
@@ -87,7 +87,8 @@ static void stream_marks(ir_stmt *s)
     int B = w0->target->vrank;
     h->stream = 0;
     h->point_bytes = 0;
-    if (B < 2 || h->alias_check || h->scratch == SCR_BOX || (s->kind == S_FUSED && s->aliased) || nt > 32)
+    /* a tiled kernel (pass_sched_stages) stores row pieces of tiles from its own loop nest */
+    if (B < 2 || h->alias_check || h->scratch == SCR_BOX || (s->kind == S_FUSED && s->aliased) || nt > 32 || h->tiled)
         return;
     for (int j = 0; j < nt; j++) {
         ir_view *t = (s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s)->target;

@@ -76,6 +76,8 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
                 CHECK(h->simd == (s->kind != S_REDUCE && !p->sched->cuda), "simd on a reduction or a CUDA kernel");
             CHECK(!h->stream || (h->simd && h->point_bytes > 0 && h->scratch != SCR_BOX && (nt >= 32 || h->stream >> nt == 0)),
                   "stream mark of no target, of a scratch box, or without simd");
+            CHECK(!h->tiled || (s->kind == S_SWEEP && s->stages.len && !p->sched->cuda), "a tiled kernel without stages");
+            CHECK(!(h->tiled && h->stream), "a stream mark on a tiled kernel");
         } else if (s->kind == S_FOR || s->kind == S_WHILE) {
             CHECK(h, "a loop without a schedule");
             CHECK(!h->simd && !h->stream, "simd or stream marks on a loop");
@@ -140,6 +142,10 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
             fprintf(o, ", %sinto a scratch box, copied", h->alias_check ? "if aliased " : "");
         else if (h->scratch == SCR_REPLACE)
             fprintf(o, ", %sinto a new buffer that replaces the target", h->alias_check ? "if aliased " : "");
+        if (h->tiled)
+            fprintf(o, ", tiled: stages per tile");
+        else if (s->stages.len)
+            fprintf(o, ", stages inlined");
         if (h->dirty) {
             fprintf(o, ", dirty");
             for (int j = 0; j < 32; j++)

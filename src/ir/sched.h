@@ -36,6 +36,9 @@ typedef struct ir_sched {
     ir_scratch scratch;  /* pass_sched_parts (S_SWEEP, S_FUSED) */
     int alias_check;     /* pass_sched_parts: the scratch is used only when a read's slot holds
                             the target's buffer at run time (M_CHECKED) */
+    int tiled;           /* pass_sched_stages (S_SWEEP with stages): 1: the kernel computes each
+                            stage per tile of its box into a scratch tile (C); 0: it computes the
+                            value with the stages inlined (CUDA) */
     unsigned dirty;      /* pass_sched_dirty: bit j: target j's array is distributed and its halo
                             copies are stale after the sweep */
     int simd;            /* pass_sched_vec (C, S_SWEEP, S_FUSED): no point of the innermost loop
@@ -90,5 +93,6 @@ void pass_sched_graph(ir_program *p);    /* pass_sched_graph.c */
 void pass_sched_steps(ir_program *p);    /* pass_sched_steps.c */
 void pass_sched_ckpt(ir_program *p);     /* pass_sched_ckpt.c */
 void pass_sched_vec(ir_program *p);      /* pass_sched_vec.c */
+void pass_sched_stages(ir_program *p);   /* pass_sched_stages.c */
 
 #endif

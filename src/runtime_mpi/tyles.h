@@ -130,6 +130,11 @@ TYL_NORETURN void tyl_rt_error(const char *where, const char *fmt, ...)
 TYL_NORETURN void tyl_rt_error_all(const char *where, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* A tiled kernel's per-thread scratch tile (tyl_group.c): 64-byte aligned; a MemoryError at
+ * WHERE when it cannot be had. */
+void *tyl_tile_alloc(size_t bytes, const char *where);
+void tyl_tile_free(void *p);
+
 /* Format a shape as NumPy does: "(3, 4)", "(5,)", "()". buf must hold 128 bytes. */
 const char *tyl_rt_shape_str(char *buf, int rank, const int64_t *shape);
 

@@ -16,6 +16,7 @@
 #   where the schedule has them, one tyl_sweep_run call per sweep, heat2d's main() short.
 #   gen_nested.sh: programs of 200 lines with 10 and 14 nested loops compile within 5 s (each loop
 #   body's types are a fixed point, not a probe per level: 2^depth before, a work-limit error).
+#   stages_*.tyl: pass_fuse_stages (temporaries computed per tile of their consumer), below.
 #   TYLES_IR_UPDATE=1 rewrites the .expected files from the actual output, for review.
 set -u
 TYLESC=${1:-bin/tylesc}
@@ -48,6 +49,33 @@ c=$($TYLESC tests/ir/fused_aliased.tyl -o -)
 sig() { printf '%s\n' "$c" | sed -n "/^static void tyl_k$1(/,/^{/p"; }
 check fused_aliased/c_restrict "restrict in the signature of u's kernel (tyl_k1)" 0 "$(sig 1 | grep -c restrict)"
 check fused_aliased/c_restrict_other "restrict pointers of the v, w kernel (tyl_k2)" 3 "$(sig 2 | grep -c restrict)"
+
+# pass_fuse_stages: hdiff's lap (read at five offsets, 16 reads once the fluxes are inlined) is
+# computed per tile of the sweep that reads it, over the tile grown by 2 in i and j, and never
+# allocated; the C kernel takes one scratch tile per thread, the CUDA one inlines lap; the halo of
+# the field covers lap's radius plus the fluxes' (4: the arrays' extents differ by 4), and lap is
+# no longer exchanged. stages_biharmonic: the Laplacian read at five points by the Laplacian of it.
+d=$($TYLESC tests/ir/stages_hdiff.tyl --dump=stages)
+loop=$(printf '%s\n' "$d" | sed -n '/^for t_it/,/^[^ ]/p' | sed '$d')
+check stages_hdiff/no_alloc "arrays allocated in the time loop" 0 "$(printf '%s\n' "$loop" | grep -c '= alloc')"
+check stages_hdiff/stage "stage lines" "  # stage lap per tile, grown by 2 2 0, read at (2,1,0) (1,1,0) (0,1,0) (1,2,0) (1,0,0)" \
+    "$(printf '%s\n' "$loop" | grep '# stage ' | sed 's/: lap_[0-9]* = .*//; s/: lap = .*//')"
+check stages_hdiff/sweeps "sweeps in the time loop (result, field)" 2 "$(printf '%s\n' "$loop" | grep -c 'sweep\[')"
+check stages_hdiff/sched_c "tiled kernels (C)" 1 "$($TYLESC tests/ir/stages_hdiff.tyl --dump=sched | grep -c 'tiled: stages per tile')"
+check stages_hdiff/sched_cuda "kernels with stages inlined (CUDA)" 1 "$($TYLESC tests/ir/stages_hdiff.tyl --target=cuda --dump=sched | grep -c 'stages inlined')"
+h=$($TYLESC tests/ir/stages_hdiff.tyl --dump=halo)
+check stages_hdiff/halo "halo of the field (layout 2)" "layout 2: distributed over a 3-D grid, halo 4/4 4/4 0/0" "$(printf '%s\n' "$h" | grep '^layout 2:')"
+check stages_hdiff/no_lap_exchange "exchanges of lap" 0 "$(printf '%s\n' "$h" | grep -c '# halo lap')"
+c=$($TYLESC tests/ir/stages_hdiff.tyl -o -)
+check stages_hdiff/c_tiles "scratch tiles allocated in the C" 1 "$(printf '%s\n' "$c" | grep -c 'tyl_tile_alloc(')"
+check stages_biharmonic/stage "stage lines" "  # stage lap per tile, grown by 2 2, read at (2,1) (0,1) (1,2) (1,0) (1,1)" \
+    "$($TYLESC tests/ir/stages_biharmonic.tyl --dump=stages | grep '# stage ' | sed 's/: lap[_0-9]* = .*//')"
+# stages_consumers: w read at its own point by four sweeps is inlined into each (no tile), lap
+# read at two offsets by each of two flux sweeps gets a stage in each; neither is allocated
+d=$($TYLESC tests/ir/stages_consumers.tyl --dump=stages)
+check stages_consumers/allocs "w and lap allocated" 0 "$($TYLESC tests/ir/stages_consumers.tyl --dump=copysem | grep -c '^ *\(w\|lap\) = alloc')"
+check stages_consumers/stages "stages of lap" 2 "$(printf '%s\n' "$d" | grep -c '# stage lap per tile')"
+check stages_consumers/pointwise "stages of w" 0 "$(printf '%s\n' "$d" | grep -c '# stage w ')"
 
 # ---- pass_dist / pass_halo: exact expected output ----------------------------------------------
 # halo_view FILE: the lines of --dump=halo that the distribution passes decide, statements cut to

@@ -1,0 +1,236 @@
+/* emit_stages.c: the C kernel of a sweep whose temporaries are computed per tile (sched->tiled,
+ * pass_fuse_stages, pass_sched_stages).
+ *
+ * The box's outer dimensions are cut into tiles of tyl_tb points (the inner one stays whole, so
+ * rows stay contiguous and vectorise); each thread takes one scratch tile per stage for the
+ * call, and for each of its tiles first fills every stage over the tile grown by the stage's
+ * spread (the points its reads reach), then computes the value reading the stages from there:
+ *
+ *     for each tile (b0, b1) of n0 x n1:
+ *         for i0 in [b0, b0 + m0 + spread0), i1 in [b1, b1 + m1 + spread1), i2 in [0, n2 + spread2)
+ *             tile[i0 - b0][i1 - b1][i2] = stage value at box point (i0, i1, i2) + lowest offset
+ *         for i0 in [b0, b0 + m0), i1 in [b1, b1 + m1), i2 in [0, n2)
+ *             w[i0][i1][i2] = value, stage read at offset (o0, o1, o2): tile[i0 - b0 + o0][..]
+ *
+ * Each distinct offset is a row pointer, as the arrays' reads are, and the inner loops are
+ * `omp simd`: no iteration reads what another writes (the stage writes only its tile; the value
+ * reads its target only at the point, pass_copysem's M_DIRECT, or writes a scratch box), and
+ * gcc would otherwise give up on the alias checks of a value with more than ten reads.
+ *
+ * Each stage point is the expression it was in the program, evaluated the same way, so points
+ * computed twice where tiles overlap have the same bits. The tile size keeps a tile of all
+ * stages near 64 Ki elements (about 512 KiB of float64: L2-sized) and gives the outer
+ * dimension at least four tiles (small boxes too are cut, so the tests cover tile edges). Everything here is printed
+ * from the IR and the schedule; nothing is decided.
+ */
+#include "emit_internal.h"
+#include "../ir/sched.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+enum { TILE_ELEMS = 65536 };
+
+/* The kernel's stages, for the read hook. */
+static ir_stmt *cur;
+
+static int stage_index(ir_var *v)
+{
+    for (int i = 0; i < cur->stages.len; i++)
+        if (VEC_AT(cur->stages, i, ir_stage *)->slot == v)
+            return i;
+    return -1;
+}
+
+/* The first read of stage st at read r's offset (the row pointer of that offset is named after
+ * it). */
+static int first_at(ir_stage *st, int r)
+{
+    for (int q = 0; q < r; q++)
+        if (!memcmp(st->off[q], st->off[r], sizeof st->off[r][0] * (size_t)st->slot->rank))
+            return q;
+    return r;
+}
+
+/* A read of stage slot: the row of its tile at the read's constant offset. */
+static int stage_read(strbuf *b, ir_expr *e, kctx *k)
+{
+    int si = stage_index(e->view->arr);
+    if (si < 0)
+        return 0;
+    ir_stage *st = VEC_AT(cur->stages, si, ir_stage *);
+    int r = 0;
+    while (r < st->nreads && st->reads[r] != e->view)
+        r++;
+    UTIL_ASSERT(r < st->nreads);
+    sb_printf(b, "tyl_t%dr%d[i%d]", si + 1, first_at(st, r), k->B - 1);
+    return 1;
+}
+
+/* Does text use operand name nm as a row ("r3r[")? */
+static int uses_row(const char *text, const char *nm)
+{
+    char pat[32];
+    snprintf(pat, sizeof pat, "%sr[", nm);
+    for (const char *p = strstr(text, pat); p; p = strstr(p + 1, pat))
+        if (p == text || !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= '0' && p[-1] <= '9')))
+            return 1;
+    return 0;
+}
+
+/* Row pointers of the reads `text` uses (and of the target when `target`), inside the loops of
+ * the outer dimensions 0 .. B-2. */
+static void rows(FILE *o, kctx *k, const char *text, int target, int ind, const char *R)
+{
+    int L = k->B - 1;
+    for (int i = target ? -1 : 0; i < k->reads.len; i++) {
+        ir_view *v = i < 0 ? k->sw[0]->target : VEC_AT(k->reads, i, ir_view *);
+        strbuf nm = {0};
+        emit_operand_name(&nm, k, i < 0 ? -1 : i);
+        if (i >= 0 && !uses_row(text, nm.s)) {
+            sb_free(&nm);
+            continue;
+        }
+        fprintf(o, "%*s%s%s *%s%sr = %s", ind, "", i < 0 ? "" : "const ", ir_type_c(v->arr->type), R, nm.s, nm.s);
+        for (int j = 0; j < L; j++) {
+            int st = emit_static_stride(v, j);
+            if (st == 1)
+                fprintf(o, " + i%d", j);
+            else if (st == -1)
+                fprintf(o, " + i%d * %s_s%d", j, nm.s, j);
+            else
+                UTIL_ASSERT(st == 0); /* periodic reads are never staged */
+        }
+        fprintf(o, ";\n");
+        sb_free(&nm);
+    }
+}
+
+/* Loops over the outer dimensions of the tile (grown by spread[] when given). */
+static void outer_loops(FILE *o, int L, const int64_t *spread)
+{
+    for (int d = 0; d < L; d++) {
+        fprintf(o, "%*sfor (int64_t i%d = tyl_b%d; i%d < tyl_b%d + tyl_m%d", 12 + 4 * d, "", d, d, d, d, d);
+        if (spread && spread[d])
+            fprintf(o, " + %" PRId64, spread[d]);
+        fprintf(o, "; i%d++)%s\n", d, d == L - 1 ? " {" : "");
+    }
+}
+
+void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
+{
+    int B = k->B, L = B - 1;
+    UTIL_ASSERT(B >= 2 && k->nt == 1 && s->kind == S_SWEEP);
+    cur = s;
+    k->stage_read = stage_read;
+    k->w_reads = 0; /* stages read beyond the point: every read through its own pointer */
+    int ns = s->stages.len;
+    strbuf *stxt = NEWN(strbuf, ns);
+    for (int i = 0; i < ns; i++)
+        emit_kexpr(&stxt[i], VEC_AT(s->stages, i, ir_stage *)->fc, k);
+    strbuf val = {0};
+    emit_kexpr(&val, s->staged, k);
+    k->stage_read = NULL;
+    /* a read of the target's alias class: no restrict anywhere */
+    int restrict_ok = k->restrict_ok;
+    for (int i = 0; i < k->reads.len; i++)
+        if (VEC_AT(k->reads, i, ir_view *)->arr->alias_class == s->target->arr->alias_class)
+            restrict_ok = 0;
+    const char *R = restrict_ok ? "restrict " : "";
+
+    emit_line_comment(o, s->l.line);
+    fprintf(o, "static void tyl_k%d", s->id);
+    emit_kernel_params(o, s, k, R);
+    fprintf(o, "\n{\n");
+    for (int d = 0; k->uses_index && d < B; d++)
+        fprintf(o, "    (void)o%d;\n", d);
+    /* the tile edge: the largest power of two down to 4 that keeps all stages' tiles small */
+    int64_t sp[IR_MAX_RANK] = {0};
+    for (int i = 0; i < ns; i++)
+        for (int d = 0; d < B; d++) {
+            int64_t x = VEC_AT(s->stages, i, ir_stage *)->spread[d];
+            sp[d] = x > sp[d] ? x : sp[d];
+        }
+    fprintf(o, "    int64_t tyl_tb = 256;\n    while (tyl_tb > 4 && %d * (n%d + %" PRId64 ")", ns, L, sp[L]);
+    for (int d = 0; d < L; d++)
+        fprintf(o, " * (tyl_tb + %" PRId64 ")", sp[d]);
+    fprintf(o, " > %d)\n        tyl_tb /= 2;\n", TILE_ELEMS);
+    /* at least four tiles along the outer dimension, for the threads to share */
+    fprintf(o, "    while (tyl_tb > 4 && 4 * tyl_tb > n0)\n        tyl_tb /= 2;\n");
+    for (int d = 0; d < L; d++)
+        fprintf(o, "    const int64_t tyl_nb%d = (n%d + tyl_tb - 1) / tyl_tb;\n", d, d);
+    /* each stage's tile: strides of its outer dimensions (the inner one is contiguous) */
+    for (int i = 0; i < ns; i++) {
+        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
+        for (int d = L - 1; d >= 0; d--) {
+            if (d == L - 1)
+                fprintf(o, "    const int64_t tyl_t%d_s%d = n%d + %" PRId64 ";\n", i + 1, d, L, st->spread[L]);
+            else
+                fprintf(o, "    const int64_t tyl_t%d_s%d = tyl_t%d_s%d * (tyl_tb + %" PRId64 ");\n", i + 1, d, i + 1,
+                        d + 1, st->spread[d + 1]);
+        }
+    }
+    fprintf(o, "    #pragma omp parallel if (");
+    for (int d = 0; d < B; d++)
+        fprintf(o, "%sn%d", d ? " * " : "", d);
+    fprintf(o, " > TYL_PAR_MIN)\n    {\n");
+    for (int i = 0; i < ns; i++) {
+        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
+        const char *T = ir_type_c(st->slot->type);
+        fprintf(o, "        %s *const tyl_t%d = tyl_tile_alloc(sizeof(%s) * (size_t)(tyl_t%d_s0 * (tyl_tb + %" PRId64 ")), %s);\n",
+                T, i + 1, T, i + 1, st->spread[0], emit_W(s->l));
+    }
+    fprintf(o, "        #pragma omp for schedule(static)%s\n", L > 1 ? arena_printf(&util_arena, " collapse(%d)", L) : "");
+    for (int d = 0; d < L; d++)
+        fprintf(o, "%*sfor (int64_t tyl_q%d = 0; tyl_q%d < tyl_nb%d; tyl_q%d++)%s\n", 8 + 4 * d, "", d, d, d, d,
+                d == L - 1 ? " {" : "");
+    int ind = 8 + 4 * L;
+    for (int d = 0; d < L; d++)
+        fprintf(o, "%*sconst int64_t tyl_b%d = tyl_q%d * tyl_tb, tyl_m%d = n%d - tyl_b%d < tyl_tb ? n%d - tyl_b%d : tyl_tb;\n",
+                ind - 4, "", d, d, d, d, d, d, d);
+    /* the stages over the grown tile */
+    for (int i = 0; i < ns; i++) {
+        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
+        outer_loops(o, L, st->spread);
+        int ri = 12 + 4 * L;
+        rows(o, k, stxt[i].s, 0, ri, R);
+        fprintf(o, "%*s%s *%sconst tyl_t%dw = tyl_t%d", ri, "", ir_type_c(st->slot->type), R, i + 1, i + 1);
+        for (int d = 0; d < L; d++)
+            fprintf(o, " + (i%d - tyl_b%d) * tyl_t%d_s%d", d, d, i + 1, d);
+        fprintf(o, ";\n%*s#pragma omp simd\n", ri, "");
+        fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d + %" PRId64 "; i%d++)\n", ri, "", L, L, L, st->spread[L], L);
+        fprintf(o, "%*styl_t%dw[i%d] = %s;\n", ri + 4, "", i + 1, L, stxt[i].s);
+        fprintf(o, "%*s}\n", 12 + 4 * (L - 1), "");
+    }
+    /* the value from the tiles */
+    outer_loops(o, L, NULL);
+    int ri = 12 + 4 * L;
+    rows(o, k, val.s, 1, ri, R);
+    for (int i = 0; i < ns; i++) {
+        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
+        for (int r = 0; r < st->nreads; r++) {
+            if (first_at(st, r) != r)
+                continue;
+            fprintf(o, "%*sconst %s *%sconst tyl_t%dr%d = tyl_t%d", ri, "", ir_type_c(st->slot->type), R, i + 1, r,
+                    i + 1);
+            for (int d = 0; d < L; d++)
+                fprintf(o, " + (i%d - tyl_b%d + %" PRId64 ") * tyl_t%d_s%d", d, d, st->off[r][d], i + 1, d);
+            fprintf(o, " + %" PRId64 ";\n", st->off[r][L]);
+        }
+    }
+    fprintf(o, "%*s#pragma omp simd\n", ri, "");
+    fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)\n", ri, "", L, L, L, L);
+    if (emit_static_stride(s->target, L) == 1)
+        fprintf(o, "%*swr[i%d] = %s;\n", ri + 4, "", L, val.s);
+    else
+        fprintf(o, "%*swr[i%d * w_s%d] = %s;\n", ri + 4, "", L, L, val.s);
+    fprintf(o, "%*s}\n", 12 + 4 * (L - 1), "");
+    fprintf(o, "%*s}\n", ind - 4, "");
+    for (int i = 0; i < ns; i++)
+        fprintf(o, "        tyl_tile_free(tyl_t%d);\n", i + 1);
+    fprintf(o, "    }\n}\n\n");
+    for (int i = 0; i < ns; i++)
+        sb_free(&stxt[i]);
+    sb_free(&val);
+    cur = NULL;
+}
