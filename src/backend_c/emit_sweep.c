@@ -248,7 +248,19 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
     }
 
     emit_run_args(c, ind, s, &pl, &k);
-    emit_put(c, ind + 1, "tyl_sweep_run(&tyl_sw%d, tyl_a, tyl_x, %s);\n", s->id, k.scalars.len ? "tyl_sc" : "NULL");
+    if (c->tt_record) { /* a time-tiled loop: the values and scalars are copied, the arrays too */
+        emit_put(c, ind + 1, "tyl_tt_add(&tyl_sw%d, tyl_a, %d, tyl_x, %d, %s, ", s->id, pl.arrs.len, pl.x.len,
+            k.scalars.len ? "tyl_sc" : "NULL");
+        if (k.scalars.len) {
+            fprintf(c->o, "(const unsigned char[]){");
+            for (int i = 0; i < k.scalars.len; i++)
+                fprintf(c->o, "%ssizeof(%s)", i ? ", " : "", ir_type_c(VEC_AT(k.scalars, i, ir_expr *)->type));
+            fprintf(c->o, "}");
+        } else
+            fprintf(c->o, "NULL");
+        fprintf(c->o, ", %d);\n", k.scalars.len);
+    } else
+        emit_put(c, ind + 1, "tyl_sweep_run(&tyl_sw%d, tyl_a, tyl_x, %s);\n", s->id, k.scalars.len ? "tyl_sc" : "NULL");
     emit_put(c, ind, "}\n");
     sb_free(&pl.ops);
 }

@@ -66,6 +66,10 @@ static const char *usage =
     "                   pass), fuse (after fusing sweeps into loop nests), halo (the\n"
     "                   distributed arrays, their halo widths and each sweep's exchanges),\n"
     "                   sched (the schedule: kernels, exchanges, parts, time loops, checkpoints)\n"
+    "  --time-tile=K    temporal blocking of time loops whose body is sweeps, swaps and copies: K\n"
+    "                   steps per pass over tiles of rows (K >= 2, bitwise the same results);\n"
+    "                   off (or 1) steps one step at a time; auto (default) tiles with K = 4 when\n"
+    "                   the arrays do not fit in the cache\n"
     "  --keep-c         keep the generated C next to the executable (FILE.c)\n"
     "  --               ends the options (for a PROGRAM.tyl whose name begins with '-')\n"
     "  --help, --version\n"
@@ -97,7 +101,7 @@ static const struct {
     {"sched_ids", pass_sched_ids},         {"sched_exchange", pass_sched_exchange},
     {"sched_parts", pass_sched_parts},     {"sched_dirty", pass_sched_dirty},
     {"sched_graph", pass_sched_graph},     {"sched_steps", pass_sched_steps},
-    {"sched_ckpt", pass_sched_ckpt},
+    {"sched_ckpt", pass_sched_ckpt},       {"sched_timetile", pass_sched_timetile},
 };
 
 static int ends_with(const char *s, const char *suf)
@@ -268,7 +272,7 @@ int main(int argc, char **argv)
 {
     const char *input = NULL, *output = NULL, *dump = NULL, *target = "c";
     const char *dep_file = NULL, *dep_target = NULL;
-    int keep_c = 0, end_opts = 0, object = 0, deps = 0, dep_phony = 0;
+    int keep_c = 0, end_opts = 0, object = 0, deps = 0, dep_phony = 0, time_tile = SCHED_TT_AUTO;
     vec inputs = {0}; /* the --input options, for the header of the output */
     arena_init(&util_arena);
     for (int i = 1; i < argc; i++) {
@@ -319,6 +323,20 @@ int main(int argc, char **argv)
             target = a + 9;
             if (strcmp(target, "c") != 0 && strcmp(target, "cuda") != 0) {
                 fprintf(stderr, "tylesc: unknown target '%s' (c, cuda)\n", target);
+                return 2;
+            }
+        } else if (strncmp(a, "--time-tile=", 12) == 0) {
+            const char *k = a + 12;
+            char *end;
+            long v = strtol(k, &end, 10);
+            if (!strcmp(k, "off"))
+                time_tile = SCHED_TT_OFF;
+            else if (!strcmp(k, "auto"))
+                time_tile = SCHED_TT_AUTO;
+            else if (*k >= '0' && *k <= '9' && !*end && v >= 1 && v <= 64)
+                time_tile = (int)v;
+            else {
+                fprintf(stderr, "tylesc: bad --time-tile value '%s' (a number of steps from 1 to 64, off or auto)\n", k);
                 return 2;
             }
         } else if (strcmp(a, "--fmad") == 0) {
@@ -476,6 +494,7 @@ int main(int argc, char **argv)
     }
     /* the schedule level (sched.h): one decision per pass, checked after each */
     ir_sched_begin(p, cuda);
+    p->sched->time_tile_opt = time_tile;
     for (size_t i = 0; i < sizeof sched_passes / sizeof sched_passes[0]; i++) {
         sched_passes[i].run(p);
 #ifndef NDEBUG

@@ -309,6 +309,51 @@ void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *
     }
 }
 
+/* ---- pieces of a sweep for tyl_timetile.c ------------------------------------------------------ */
+
+void tyl_sweep_box_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, int64_t *b, int64_t *nb)
+{
+    local_box(sw->rank, &sw->op[0], *arrs[sw->op[0].arr], x, b, nb);
+}
+
+void tyl_sweep_part_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc,
+                     const int64_t *o, const int64_t *n)
+{
+    const int B = sw->rank, nop = sw->nop;
+    void *pv[SW_STACK];
+    int64_t sv[SW_STACK][TYL_MAX_RANK], wv[SW_STACK][TYL_MAX_RANK][4];
+    void **p = pv;
+    int64_t(*s)[TYL_MAX_RANK] = sv;
+    int64_t(*w)[TYL_MAX_RANK][4] = wv;
+    if (nop > SW_STACK) {
+        p = malloc(sizeof(void *) * (size_t)nop);
+        s = malloc(sizeof(*s) * (size_t)nop);
+        w = malloc(sizeof(*w) * (size_t)nop);
+        if (!p || !s || !w)
+            tyl_rt_error(sw->where, "out of memory");
+    }
+    tyl_part q;
+    for (int k = 0; k < B; k++) {
+        q.o[k] = o[k];
+        q.n[k] = n[k];
+    }
+    for (int i = 0; i < nop; i++) {
+        const tyl_array *a = *arrs[sw->op[i].arr];
+        int64_t off = operand_at(B, &sw->op[i], a, q.o, x, s[i], w[i]);
+        p[i] = (char *)a->data + off * (int64_t)tyl_dtype_size(a->dtype);
+    }
+    q.p = p;
+    q.s = (const int64_t(*)[TYL_MAX_RANK])s;
+    q.w = (const int64_t(*)[TYL_MAX_RANK][4])w;
+    q.sc = sc;
+    sw->kernel(&q);
+    if (p != pv) {
+        free(p);
+        free(s);
+        free(w);
+    }
+}
+
 /* ---- tyl_reduce_run --------------------------------------------------------------------------- */
 
 /* acc = combine(acc, v) of a reduction; NaN propagates through max and min as in NumPy. */

@@ -651,6 +651,17 @@ typedef struct tyl_sweep {
 void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x,
                    const void *const *sc);
 
+/* Temporal blocking (tyl_timetile.c; pass_sched_timetile decides which loops). At the top of a
+ * group of K steps, tyl_tt_go says whether to run them together (enough steps left, one rank,
+ * no step in the group that a checkpoint or fault option needs as a boundary); if so the body
+ * runs K times with each sweep recorded by tyl_tt_add (its descriptor, the arrays the names
+ * hold then, copies of its nx values and its nsc scalars of sizes scsz[]) instead of run, and
+ * tyl_tt_run runs the recorded sweeps over tiles of rows (or in order where it cannot). */
+int tyl_tt_go(int K, int forced, int64_t k, int64_t nk);
+void tyl_tt_add(const tyl_sweep *sw, tyl_array **const *arrs, int na, const int64_t *x, int nx,
+                const void *const *sc, const unsigned char *scsz, int nsc);
+void tyl_tt_run(void);
+
 /* A reduction (np.sum, np.max, np.min of an elementwise value over a box) likewise: its kernel
  * writes partial results over the rank's local box, which tyl_reduce_run combines in a fixed
  * order (so the result does not depend on the number of threads), then over the ranks. */
