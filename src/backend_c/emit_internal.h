@@ -86,8 +86,6 @@ struct ectx {
     char *written;   /* written[k]: kernel k has been written (a statement printed twice keeps one) */
     ir_program *p;   /* with its schedule (sched.h) */
     const emit_target *t;
-    int tt_record;   /* inside a time-tiled loop's recording branch: sweeps are recorded
-                        (tyl_tt_add), not run */
 };
 
 void emit_put(ectx *c, int ind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -232,6 +232,12 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
         fprintf(kf, "static const tyl_operand tyl_op%d[] = { /* arr, box dims, lo, step, x_lo, x_step, wrap, ext */\n%s};\n",
                 s->id, pl.ops.s);
         emit_exchanges(kf, s, hl, hx);
+        if (k.scalars.len) {
+            fprintf(kf, "static const unsigned char tyl_scz%d[] = {", s->id);
+            for (int i = 0; i < k.scalars.len; i++)
+                fprintf(kf, "%ssizeof(%s)", i ? ", " : "", ir_type_c(VEC_AT(k.scalars, i, ir_expr *)->type));
+            fprintf(kf, "};\n");
+        }
         static const char *scr[] = {"TYL_SCR_NONE", "TYL_SCR_BOX", "TYL_SCR_REPLACE"};
         fprintf(kf, "static const tyl_sweep tyl_sw%d = {\n", s->id);
         fprintf(kf, "    %s, tyl_run%d, %d, %d, %d, tyl_op%d, /* where, kernel, box rank, targets, operands */\n",
@@ -244,23 +250,13 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
         fprintf(kf, "%s}, {", B ? "" : "0");
         for (int d = 0; d < B; d++)
             fprintf(kf, "%s%d", d ? ", " : "", h->split ? hl->shh[d] : 0);
-        fprintf(kf, "%s}, /* halo exchanges, interior margins */\n};\n\n", B ? "" : "0");
+        fprintf(kf, "%s}, /* halo exchanges, interior margins */\n", B ? "" : "0");
+        fprintf(kf, "    %d, %d, %d, %s, /* arrays, values, scalars, their sizes (tyl_timetile.c) */\n};\n\n",
+                pl.arrs.len, pl.x.len, k.scalars.len, k.scalars.len ? arena_printf(&util_arena, "tyl_scz%d", s->id) : "NULL");
     }
 
     emit_run_args(c, ind, s, &pl, &k);
-    if (c->tt_record) { /* a time-tiled loop: the values and scalars are copied, the arrays too */
-        emit_put(c, ind + 1, "tyl_tt_add(&tyl_sw%d, tyl_a, %d, tyl_x, %d, %s, ", s->id, pl.arrs.len, pl.x.len,
-            k.scalars.len ? "tyl_sc" : "NULL");
-        if (k.scalars.len) {
-            fprintf(c->o, "(const unsigned char[]){");
-            for (int i = 0; i < k.scalars.len; i++)
-                fprintf(c->o, "%ssizeof(%s)", i ? ", " : "", ir_type_c(VEC_AT(k.scalars, i, ir_expr *)->type));
-            fprintf(c->o, "}");
-        } else
-            fprintf(c->o, "NULL");
-        fprintf(c->o, ", %d);\n", k.scalars.len);
-    } else
-        emit_put(c, ind + 1, "tyl_sweep_run(&tyl_sw%d, tyl_a, tyl_x, %s);\n", s->id, k.scalars.len ? "tyl_sc" : "NULL");
+    emit_put(c, ind + 1, "tyl_sweep_run(&tyl_sw%d, tyl_a, tyl_x, %s);\n", s->id, k.scalars.len ? "tyl_sc" : "NULL");
     emit_put(c, ind, "}\n");
     sb_free(&pl.ops);
 }

@@ -63,6 +63,10 @@ void tyl_sweep_box_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t 
 void tyl_sweep_part_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc,
                      const int64_t *o, const int64_t *n);
 
+/* tyl_timetile.c: sweeps are being recorded (tyl_sweep_run hands them to tyl_tt_record_). */
+extern int tyl_tt_recording_;
+void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc);
+
 /* Run-time options of the elastic layer (parsed by tyl_rt.c, used by runtime/elastic). */
 typedef struct tyl_ck_opts {
     int64_t every;             /* --checkpoint-every=K (0: only on signals) */

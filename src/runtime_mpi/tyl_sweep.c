@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tyles.h"
+#include "tyl_internal.h"
 
 /* A shape as NumPy writes it in its broadcasting errors: "(3,4)", "(5,)". */
 static const char *np_shape(char *buf, size_t size, int rank, const int64_t *sh)
@@ -207,6 +207,10 @@ static tyl_halo *halo_begin(const char *where, int nx, const tyl_exchange *xs, t
 
 void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
 {
+    if (tyl_tt_recording_) { /* a time-tiled group of steps: run later, over tiles */
+        tyl_tt_record_(sw, arrs, x, sc);
+        return;
+    }
     const int B = sw->rank, nop = sw->nop;
     tyl_array *t = *arrs[sw->op[0].arr];
     int64_t b[TYL_MAX_RANK], nb[TYL_MAX_RANK];

@@ -1,6 +1,6 @@
 /* tyl_timetile.c: temporal blocking of a time loop (pass_sched_timetile chooses the loops).
  *
- * K steps of a loop body are recorded (tyl_tt_add): a sequence of stages n = 0 .. S-1, each one
+ * K steps of a loop body are recorded (tyl_sweep_run calls tyl_tt_record_): a sequence of stages n = 0 .. S-1, each one
  * sweep with the arrays its names held at that step (renamings such as u, un = un, u only
  * permute names, so recording the arrays resolves them), its run-time values and its scalars.
  * tyl_tt_run then runs the stages over tiles of rows along the outer axis (array dimension 0)
@@ -115,12 +115,16 @@ int tyl_tt_go(int K, int forced, int64_t k, int64_t nk)
     tt.K = K;
     tt.forced = forced;
     tt.ns = 0;
+    tyl_tt_recording_ = 1;
     return 1;
 }
 
-void tyl_tt_add(const tyl_sweep *sw, tyl_array **const *arrs, int na, const int64_t *x, int nx,
-                const void *const *sc, const unsigned char *scsz, int nsc)
+int tyl_tt_recording_;
+
+void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
 {
+    const int na = sw->na, nx = sw->nxv, nsc = sw->nsc;
+    const unsigned char *scsz = sw->scsz;
     if (tt.ns == tt.cap) {
         tt.cap = tt.cap ? 2 * tt.cap : 16;
         tt.st = realloc(tt.st, sizeof(tt_stage) * (size_t)tt.cap);
@@ -310,6 +314,7 @@ static int64_t plan(void)
 
 void tyl_tt_run(void)
 {
+    tyl_tt_recording_ = 0;
     int64_t H = plan();
     if (!H) {
         for (int n = 0; n < tt.ns; n++)

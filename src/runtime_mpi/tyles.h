@@ -643,6 +643,8 @@ typedef struct tyl_sweep {
     const tyl_exchange *x;
     int shl[TYL_MAX_RANK], shh[TYL_MAX_RANK]; /* margins of the interior (points whose reads
                                                  touch the halo), below / above */
+    int na, nxv, nsc;                  /* arrays, run-time values and scalars a call passes, */
+    const unsigned char *scsz;         /* and the scalars' sizes: what tyl_timetile.c records */
 } tyl_sweep;
 
 /* Run a sweep: arrs are the sweep's arrays (the slots, so a replaced target can be rebound),
@@ -654,12 +656,10 @@ void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *
 /* Temporal blocking (tyl_timetile.c; pass_sched_timetile decides which loops). At the top of a
  * group of K steps, tyl_tt_go says whether to run them together (enough steps left, one rank,
  * no step in the group that a checkpoint or fault option needs as a boundary); if so the body
- * runs K times with each sweep recorded by tyl_tt_add (its descriptor, the arrays the names
- * hold then, copies of its nx values and its nsc scalars of sizes scsz[]) instead of run, and
- * tyl_tt_run runs the recorded sweeps over tiles of rows (or in order where it cannot). */
+ * runs K times and tyl_sweep_run records each sweep (its descriptor, the arrays the names hold
+ * then, copies of its values and scalars) instead of running it, until tyl_tt_run runs the
+ * recorded sweeps over tiles of rows (or in order where it cannot). */
 int tyl_tt_go(int K, int forced, int64_t k, int64_t nk);
-void tyl_tt_add(const tyl_sweep *sw, tyl_array **const *arrs, int na, const int64_t *x, int nx,
-                const void *const *sc, const unsigned char *scsz, int nsc);
 void tyl_tt_run(void);
 
 /* A reduction (np.sum, np.max, np.min of an elementwise value over a box) likewise: its kernel
