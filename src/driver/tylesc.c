@@ -68,7 +68,7 @@ static const char *usage =
     "                   sched (the schedule: kernels, exchanges, parts, time loops, checkpoints)\n"
     "  --time-tile=K    temporal blocking of time loops whose body is sweeps, swaps and copies: K\n"
     "                   steps per pass over tiles of rows (K >= 2, bitwise the same results);\n"
-    "                   off (or 1) steps one step at a time; auto (default) tiles with K = 4 when\n"
+    "                   off (or 1) steps one step at a time; auto (default) tiles with K = 8 when\n"
     "                   the arrays do not fit in the cache\n"
     "  --keep-c         keep the generated C next to the executable (FILE.c)\n"
     "  --               ends the options (for a PROGRAM.tyl whose name begins with '-')\n"

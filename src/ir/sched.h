@@ -61,7 +61,7 @@ enum { SCHED_IDS = 1, SCHED_EXCHANGE = 2, SCHED_PARTS = 4, SCHED_DIRTY = 8, SCHE
        SCHED_STEPS = 32, SCHED_CKPT = 64, SCHED_TIMETILE = 128, SCHED_ALL = 255 };
 
 /* --time-tile (the driver sets program->sched->time_tile_opt after ir_sched_begin). */
-enum { SCHED_TT_AUTO = -1, SCHED_TT_OFF = 1, SCHED_TT_DEFAULT_K = 4 };
+enum { SCHED_TT_AUTO = -1, SCHED_TT_OFF = 1, SCHED_TT_DEFAULT_K = 8 };
 
 typedef struct ir_psched {
     int done;            /* SCHED_* of the passes that have run */

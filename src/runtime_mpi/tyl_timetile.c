@@ -37,13 +37,17 @@
  * at a time there. Unless forced (--time-tile=K), arrays that fit in the cache are not tiled
  * either: tiling only saves memory traffic.
  *
- * Threads: each stage's sub-box is one kernel call, whose rows the kernel's OpenMP loop shares
- * out; tiles run one after another (each depends on the one before).
+ * Threads: tiles run one after another (each depends on the one before); inside one parallel
+ * region, the threads share each stage's sub-box of a tile along its last box dimension (the
+ * columns), each calling the kernel on its slice (its own OpenMP loop then runs on one thread,
+ * nested regions being off), with a barrier between stages. A thread keeps the same columns
+ * from stage to stage, so its slice of the tile stays in its own cache.
  *
  * Environment: TYLES_TIME_TILE=off steps every loop one step at a time (to compare); the tile's
  * cache budget is TYLES_TT_CACHE bytes (default 1 MiB); TYLES_TT_ROWS sets the tile height
  * (rows) outright. A forced K cuts even a small grid into at least four tiles.
  */
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -330,27 +334,49 @@ void tyl_tt_run(void)
             if (g->whi + g->lag > hi)
                 hi = g->whi + g->lag;
         }
-        for (int64_t r0 = lo; r0 < hi; r0 += H)
-            for (int n = 0; n < tt.ns; n++) {
-                const tt_stage *g = &tt.st[n];
-                if (g->empty)
-                    continue;
-                int64_t a = r0 - g->lag, e = r0 + H - g->lag;
-                a = a > g->wlo ? a : g->wlo;
-                e = e < g->whi ? e : g->whi;
-                if (a >= e)
-                    continue;
-                int64_t o[TYL_MAX_RANK], nn[TYL_MAX_RANK];
-                for (int k = 0; k < g->sw->rank; k++) {
-                    o[k] = g->b[k];
-                    nn[k] = g->nb[k];
+        /* threads share each stage's sub-box along its last box dimension, and wait for each
+         * other between stages (the next stage reads what this one wrote) */
+        int64_t work = 0; /* points of the group: a small one is not worth waking threads */
+        for (int n = 0; n < tt.ns; n++) {
+            int64_t pts = !tt.st[n].empty;
+            for (int k = 0; k < tt.st[n].sw->rank; k++)
+                pts *= tt.st[n].nb[k];
+            work += pts;
+        }
+        const int nth = work >= ((int64_t)1 << 17) ? omp_get_max_threads() : 1;
+#pragma omp parallel num_threads(nth) if (nth > 1)
+        {
+            const int T = omp_get_num_threads(), me = omp_get_thread_num();
+            for (int64_t r0 = lo; r0 < hi; r0 += H)
+                for (int n = 0; n < tt.ns; n++) {
+                    const tt_stage *g = &tt.st[n];
+                    if (g->empty)
+                        continue;
+                    int64_t a = r0 - g->lag, e = r0 + H - g->lag;
+                    a = a > g->wlo ? a : g->wlo;
+                    e = e < g->whi ? e : g->whi;
+                    if (a >= e)
+                        continue; /* the same on every thread */
+                    const int B = g->sw->rank;
+                    int64_t o[TYL_MAX_RANK], nn[TYL_MAX_RANK];
+                    for (int k = 0; k < B; k++) {
+                        o[k] = g->b[k];
+                        nn[k] = g->nb[k];
+                    }
+                    if (!g->fixed) {
+                        o[0] = a - g->row0;
+                        nn[0] = e - a;
+                    }
+                    int64_t c = nn[B - 1], c0 = c * me / T, c1 = c * (me + 1) / T;
+                    o[B - 1] += c0;
+                    nn[B - 1] = c1 - c0;
+                    if (nn[B - 1] > 0)
+                        tyl_sweep_part_(g->sw, (tyl_array **const *)g->arrp, g->x, g->sc, o, nn);
+                    if (T > 1) {
+#pragma omp barrier
+                    }
                 }
-                if (!g->fixed) {
-                    o[0] = a - g->row0;
-                    nn[0] = e - a;
-                }
-                tyl_sweep_part_(g->sw, (tyl_array **const *)g->arrp, g->x, g->sc, o, nn);
-            }
+        }
         for (int n = 0; n < tt.ns; n++)
             for (int j = 0; j < tt.st[n].sw->nt; j++)
                 if (tt.st[n].sw->dirty >> j & 1)
