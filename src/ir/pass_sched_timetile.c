@@ -106,6 +106,14 @@ static const char *check_body(ir_stmt *loop, int *radius)
         case S_IF: return "a branch in the body";
         case S_REDUCE: return "a reduction in the body";
         case S_PRINT: return "a print in the body";
+        case S_SAVE: return "a save in the body";
+        case S_ALLOC: return "an allocation in the body";
+        case S_RELEASE: return "an array released in the body";
+        case S_SETELEM: return "an element assignment in the body";
+        case S_ROTATE: return "a copy handed over in the body (un = u.copy())";
+        case S_BREAK:
+        case S_CONTINUE:
+        case S_RAISE: return "a jump out of the body";
         default: return "a statement other than sweeps, renamings and scalar assignments";
         }
     }
