@@ -37,15 +37,19 @@
  * at a time there. Unless forced (--time-tile=K), arrays that fit in the cache are not tiled
  * either: tiling only saves memory traffic.
  *
- * Threads: tiles run one after another (each depends on the one before); inside one parallel
- * region, the threads share each stage's sub-box of a tile along its last box dimension (the
- * columns), each calling the kernel on its slice (its own OpenMP loop then runs on one thread,
- * nested regions being off), with a barrier between stages. A thread keeps the same columns
- * from stage to stage, so its slice of the tile stays in its own cache.
+ * Threads: the same argument holds along the columns (the last array dimension) with column
+ * lags M_n from the column offsets. With tiles of H rows and W columns in skewed coordinates,
+ * tile (t, c) runs stage n over rows [r0 - L_n, r0 + H - L_n) and columns [c0 - M_n, c0 + W -
+ * M_n); everything a tile reads was written in tiles (t' <= t, c' <= c) and everything it must
+ * not see yet is written in tiles (t' >= t, c' >= c), so after tiles (t - 1, c) and (t, c - 1)
+ * it can run, and the tiles of one wavefront t + c = w run in parallel (one barrier per
+ * wavefront). Where the columns have no constant offsets (or the arrays are 1-D) the threads
+ * share each stage's sub-box of a row tile by columns instead, with a barrier between stages.
+ * One thread runs row tiles of whole rows.
  *
  * Environment: TYLES_TIME_TILE=off steps every loop one step at a time (to compare); the tile's
- * cache budget is TYLES_TT_CACHE bytes (default 1 MiB); TYLES_TT_ROWS sets the tile height
- * (rows) outright. A forced K cuts even a small grid into at least four tiles.
+ * cache budget is TYLES_TT_CACHE bytes (default 1 MiB); TYLES_TT_ROWS and TYLES_TT_COLS set
+ * the tile height and (with threads) width outright. A forced K cuts even a small grid into at least four tiles.
  */
 #include <omp.h>
 #include <stdlib.h>
@@ -62,17 +66,22 @@ typedef struct tt_stage {
     const void **sc;        /* into scv */
     unsigned char *scv;
     /* tyl_tt_run */
-    int empty, fixed;
+    int empty;
     int64_t b[TYL_MAX_RANK], nb[TYL_MAX_RANK];
-    int64_t row0;           /* target row at box index 0 (fixed: the row) */
-    int64_t wlo, whi;       /* rows written */
-    int64_t lag;
+    struct tt_axis {        /* axis 0: array dimension 0 (rows); axis 1: the last (columns) */
+        int ok;             /* the targets follow it as a range of step 1 or a fixed index */
+        int fixed;          /* a fixed index (then the stage writes one row / column) */
+        int k;              /* the box dimension that iterates it (range) */
+        int64_t first;      /* index at box index 0 (fixed: the index) */
+        int64_t wlo, whi;   /* indices written */
+        int64_t lag;
+    } ax[2];
 } tt_stage;
 
 typedef struct tt_read {
     int n;                  /* stage */
     const void *buf;        /* the buffer (data pointer) */
-    int64_t off;            /* row offset against the rows the stage writes */
+    int64_t off[2];         /* offset against the indices the stage writes, per axis */
 } tt_read;
 
 static struct {
@@ -163,12 +172,57 @@ void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t 
     }
 }
 
-/* Rows written by stage g, or 0 when the stage cannot be tiled. */
-static int stage_rows(tt_stage *g)
+/* Array dimension of axis a of an array of rank r. */
+static int axis_dim(int a, int r) { return a ? r - 1 : 0; }
+
+/* Axis a of stage g: how its targets follow it (0 when they do not). */
+static int stage_axis(tt_stage *g, int a)
 {
     const tyl_sweep *sw = g->sw;
     const int64_t *x = g->x;
-    tyl_sweep_box_(sw, g->arrp, x, g->b, g->nb);
+    struct tt_axis *A = &g->ax[a];
+    for (int j = 0; j < sw->nt; j++) {
+        const tyl_operand *o = &sw->op[j];
+        const tyl_array *t = g->arr[o->arr];
+        int d = axis_dim(a, t->rank);
+        if (a && t->rank < 2)
+            return 0;
+        int fixed = o->box[d] == TYL_FIXED;
+        if (!fixed && (o->box[d] < 0 || op_step(o, d, x) != 1 || (o->wrap >> d & 1)))
+            return 0;
+        if (j == 0) {
+            A->fixed = fixed;
+            A->k = o->box[d];
+            A->first = op_lo(o, d, x);
+        } else if (fixed != A->fixed || o->box[d] != A->k || op_lo(o, d, x) != A->first)
+            return 0; /* the targets of a fused group on other rows */
+    }
+    if (a && !A->fixed && !g->ax[0].fixed && A->k == g->ax[0].k)
+        return 0; /* rows and columns on one box dimension */
+    A->wlo = A->fixed ? A->first : A->first + g->b[A->k];
+    A->whi = A->fixed ? A->first + 1 : A->wlo + g->nb[A->k];
+    return A->ok = 1;
+}
+
+/* The offset of read operand op of stage g along axis a, or 0 when it has none. */
+static int read_offset(const tt_stage *g, const tyl_operand *op, const tyl_array *arr, int a, int64_t *off)
+{
+    const struct tt_axis *A = &g->ax[a];
+    int d = axis_dim(a, arr->rank);
+    if (a && arr->rank < 2)
+        return 0;
+    if (A->fixed ? op->box[d] != TYL_FIXED
+                 : op->box[d] != A->k || op_step(op, d, g->x) != 1 || (op->wrap >> d & 1))
+        return 0;
+    *off = op_lo(op, d, g->x) - A->first;
+    return 1;
+}
+
+/* The local box of stage g; 0 when its halos are periodic (an exchange per step). */
+static int stage_box(tt_stage *g)
+{
+    const tyl_sweep *sw = g->sw;
+    tyl_sweep_box_(sw, g->arrp, g->x, g->b, g->nb);
     for (int k = 0; k < sw->rank; k++)
         g->empty |= g->nb[k] <= 0;
     for (int i = 0; i < sw->nx; i++) {
@@ -176,22 +230,6 @@ static int stage_rows(tt_stage *g)
         if (a->layout && a->layout->periodic)
             return 0;
     }
-    const tyl_operand *o0 = &sw->op[0];
-    if (o0->box[0] == 0 && op_step(o0, 0, x) == 1 && !(o0->wrap & 1))
-        g->fixed = 0;
-    else if (o0->box[0] == TYL_FIXED)
-        g->fixed = 1;
-    else
-        return 0;
-    g->row0 = op_lo(o0, 0, x);
-    for (int j = 1; j < sw->nt; j++) {
-        const tyl_operand *o = &sw->op[j];
-        if (o->box[0] != o0->box[0] || op_lo(o, 0, x) != g->row0 || (!g->fixed && op_step(o, 0, x) != 1) ||
-            (o->wrap & 1))
-            return 0;
-    }
-    g->wlo = g->fixed ? g->row0 : g->row0 + g->b[0];
-    g->whi = g->fixed ? g->row0 + 1 : g->wlo + g->nb[0];
     return 1;
 }
 
@@ -222,14 +260,49 @@ static size_t budget(void)
     return b;
 }
 
-/* The lags and the tile height; 0 when the group runs in order instead. */
-static int64_t plan(void)
+/* The least lags along axis a over the reads rd[0..nr): L_n >= L_m + off (RAW, m < n writes
+ * what n reads), L_n >= L_m - off (WAR, m < n reads what n writes), L_n >= L_(n-1). Returns the
+ * largest offset's size. */
+static int64_t lags(int a, const tt_read *rd, int nr)
 {
-    int nr = 0, cap = 0;
+    int64_t maxoff = 0, prev = 0;
+    for (int n = 0; n < tt.ns; n++) {
+        tt_stage *g = &tt.st[n];
+        int64_t L = prev;
+        for (int r = 0; r < nr; r++) {
+            const tt_read *q = &rd[r];
+            int64_t off = q->off[a];
+            if (q->n == n) {
+                for (int m = 0; m < n; m++)
+                    if (!tt.st[m].empty && writes(&tt.st[m], q->buf) && tt.st[m].ax[a].lag + off > L)
+                        L = tt.st[m].ax[a].lag + off;
+                if (off > maxoff || -off > maxoff)
+                    maxoff = off > 0 ? off : -off;
+            } else if (q->n < n && !g->empty && writes(g, q->buf) && tt.st[q->n].ax[a].lag - off > L)
+                L = tt.st[q->n].ax[a].lag - off;
+        }
+        g->ax[a].lag = prev = L;
+    }
+    return maxoff;
+}
+
+typedef struct tt_plan {
+    int64_t H, W;       /* tile height (rows) and width (columns; 0: whole rows) */
+    int threads;        /* 1: one thread; else wavefronts of tiles shared out, or (no column
+                           axis) each tile's stages split by columns */
+} tt_plan;
+
+/* The lags and the tile sizes; H = 0 when the group runs in order instead. */
+static tt_plan plan(void)
+{
+    tt_plan P = {0, 0, 1};
+    int nr = 0, cap = 0, cols = 1;
     tt_read *rd = NULL;
     int ok = 1;
-    for (int n = 0; n < tt.ns && ok; n++)
-        ok = stage_rows(&tt.st[n]);
+    for (int n = 0; n < tt.ns && ok; n++) {
+        ok = stage_box(&tt.st[n]) && stage_axis(&tt.st[n], 0);
+        cols &= stage_axis(&tt.st[n], 1);
+    }
     for (int n = 0; n < tt.ns && ok; n++) {
         tt_stage *g = &tt.st[n];
         if (g->empty)
@@ -240,46 +313,28 @@ static int64_t plan(void)
             const tyl_array *a = g->arr[op->arr];
             if (!written_in_group(a->data))
                 continue; /* the same values all through the group */
-            if (g->fixed ? op->box[0] != TYL_FIXED
-                         : op->box[0] != 0 || op_step(op, 0, g->x) != 1 || (op->wrap & 1)) {
-                ok = 0;
-                break;
-            }
             if (nr == cap) {
                 cap = cap ? 2 * cap : 32;
                 rd = realloc(rd, sizeof(tt_read) * (size_t)cap);
                 if (!rd)
                     tyl_rt_error(sw->where, "out of memory");
             }
-            rd[nr++] = (tt_read){n, a->data, op_lo(op, 0, g->x) - g->row0};
+            tt_read *q = &rd[nr++];
+            q->n = n;
+            q->buf = a->data;
+            ok = read_offset(g, op, a, 0, &q->off[0]);
+            q->off[1] = 0;
+            cols = cols && read_offset(g, op, a, 1, &q->off[1]);
         }
     }
     if (!ok) {
         free(rd);
-        return 0;
+        return P;
     }
-    /* the least lags: L_n >= L_m + off (RAW, m < n writes what n reads), L_n >= L_m - off (WAR,
-     * m < n reads what n writes), L_n >= L_(n-1) */
-    int64_t maxoff = 0, prev = 0;
-    for (int n = 0; n < tt.ns; n++) {
-        tt_stage *g = &tt.st[n];
-        int64_t L = prev;
-        for (int r = 0; r < nr; r++) {
-            const tt_read *q = &rd[r];
-            if (q->n == n) {
-                for (int m = 0; m < n; m++)
-                    if (!tt.st[m].empty && writes(&tt.st[m], q->buf) && tt.st[m].lag + q->off > L)
-                        L = tt.st[m].lag + q->off;
-                if (q->off > maxoff || -q->off > maxoff)
-                    maxoff = q->off > 0 ? q->off : -q->off;
-            } else if (q->n < n && !g->empty && writes(g, q->buf) && tt.st[q->n].lag - q->off > L)
-                L = tt.st[q->n].lag - q->off;
-        }
-        g->lag = prev = L;
-    }
+    int64_t maxoff = lags(0, rd, nr), maxoffc = cols ? lags(1, rd, nr) : 0;
     free(rd);
-    /* the tile's height: its rows of every array, and those the lags and offsets add, in the
-     * budget; unless forced, only when the arrays do not fit in it several times over */
+    /* the tile: its rows (and columns) of every array, and those the lags and offsets add,
+     * within the budget; unless forced, only when the arrays do not fit in it several times */
     size_t rowbytes = 0, total = 0;
     const tyl_array *seen[64];
     int nseen = 0;
@@ -297,85 +352,134 @@ static int64_t plan(void)
             total += (size_t)a->lsize * el;
         }
     if (!tt.forced && total <= 4 * budget())
-        return 0;
-    int64_t span = prev + 2 * maxoff + 1;
-    int64_t H = rowbytes ? (int64_t)(budget() / rowbytes) - span : 1;
-    if (tt.forced) { /* a grid that fits the budget still gets several tiles (what tests see) */
-        int64_t lo = INT64_MAX, hi = INT64_MIN;
-        for (int n = 0; n < tt.ns; n++)
-            if (!tt.st[n].empty) {
-                lo = tt.st[n].wlo < lo ? tt.st[n].wlo : lo;
-                hi = tt.st[n].whi > hi ? tt.st[n].whi : hi;
-            }
-        if (hi > lo && H > (hi - lo) / 4)
-            H = (hi - lo) / 4;
+        return P;
+    int64_t lo = INT64_MAX, hi = INT64_MIN, clo = INT64_MAX, chi = INT64_MIN, work = 0;
+    for (int n = 0; n < tt.ns; n++) {
+        const tt_stage *g = &tt.st[n];
+        if (g->empty)
+            continue;
+        lo = g->ax[0].wlo < lo ? g->ax[0].wlo : lo;
+        hi = g->ax[0].whi > hi ? g->ax[0].whi : hi;
+        if (cols) {
+            clo = g->ax[1].wlo < clo ? g->ax[1].wlo : clo;
+            chi = g->ax[1].whi > chi ? g->ax[1].whi : chi;
+        }
+        int64_t pts = 1;
+        for (int k = 0; k < g->sw->rank; k++)
+            pts *= g->nb[k];
+        work += pts;
     }
+    /* threads: not for a group too small to be worth waking them */
+    P.threads = work >= ((int64_t)1 << 17) ? omp_get_max_threads() : 1;
+    int64_t span = tt.st[tt.ns - 1].ax[0].lag + 2 * maxoff + 1;
+    size_t tilebytes = rowbytes;
+    if (P.threads > 1 && cols && chi > clo) {
+        /* wavefronts of tiles: about four tiles a thread across the columns */
+        int64_t ncol = chi - clo, want = 4 * (int64_t)P.threads;
+        P.W = (ncol + want - 1) / want;
+        int64_t minw = tt.st[tt.ns - 1].ax[1].lag + 2 * maxoffc + 32;
+        P.W = P.W < minw ? minw : P.W;
+        if (P.W >= ncol)
+            P.W = 0; /* one column of tiles: split each tile by columns instead */
+        else
+            tilebytes = (size_t)((double)rowbytes * (double)P.W / (double)ncol) + 1;
+    }
+    int64_t H = (int64_t)(budget() / tilebytes) - span;
+    if (tt.forced && hi > lo && H > (hi - lo) / 4)
+        H = (hi - lo) / 4; /* a grid that fits the budget still gets several tiles (tests) */
     const char *rows = getenv("TYLES_TT_ROWS");
     if (rows && atoll(rows) > 0)
         H = atoll(rows);
-    return H < 1 ? 1 : H;
+    const char *w = getenv("TYLES_TT_COLS");
+    if (w && cols && atoll(w) > 0)
+        P.W = atoll(w);
+    P.H = H < 1 ? 1 : H;
+    return P;
+}
+
+/* Stage g over the rows of skewed window [r0, r0 + H) and (W > 0) the columns of
+ * [c0, c0 + W), the columns split in T parts of which this is part me. */
+static void run_stage(const tt_stage *g, int64_t r0, int64_t H, int64_t c0, int64_t W, int T, int me)
+{
+    const int B = g->sw->rank;
+    int64_t o[TYL_MAX_RANK], nn[TYL_MAX_RANK];
+    for (int k = 0; k < B; k++) {
+        o[k] = g->b[k];
+        nn[k] = g->nb[k];
+    }
+    for (int a = 0; a < (W > 0 ? 2 : 1); a++) {
+        const struct tt_axis *A = &g->ax[a];
+        int64_t s = a ? c0 : r0, len = a ? W : H;
+        int64_t lo = s - A->lag, e = s + len - A->lag;
+        lo = lo > A->wlo ? lo : A->wlo;
+        e = e < A->whi ? e : A->whi;
+        if (lo >= e)
+            return;
+        if (!A->fixed) {
+            o[A->k] = lo - A->first;
+            nn[A->k] = e - lo;
+        }
+    }
+    if (T > 1) {
+        int64_t c = nn[B - 1], p0 = c * me / T, p1 = c * (me + 1) / T;
+        o[B - 1] += p0;
+        nn[B - 1] = p1 - p0;
+    }
+    if (nn[B - 1] > 0)
+        tyl_sweep_part_(g->sw, (tyl_array **const *)g->arrp, g->x, g->sc, o, nn);
 }
 
 void tyl_tt_run(void)
 {
     tyl_tt_recording_ = 0;
-    int64_t H = plan();
-    if (!H) {
+    tt_plan P = plan();
+    if (!P.H) {
         for (int n = 0; n < tt.ns; n++)
             tyl_sweep_run(tt.st[n].sw, (tyl_array **const *)tt.st[n].arrp, tt.st[n].x, tt.st[n].sc);
     } else {
-        int64_t lo = INT64_MAX, hi = INT64_MIN;
+        int64_t lo = INT64_MAX, hi = INT64_MIN, clo = INT64_MAX, chi = INT64_MIN;
         for (int n = 0; n < tt.ns; n++) {
             const tt_stage *g = &tt.st[n];
             if (g->empty)
                 continue;
-            if (g->wlo + g->lag < lo)
-                lo = g->wlo + g->lag;
-            if (g->whi + g->lag > hi)
-                hi = g->whi + g->lag;
+            lo = g->ax[0].wlo + g->ax[0].lag < lo ? g->ax[0].wlo + g->ax[0].lag : lo;
+            hi = g->ax[0].whi + g->ax[0].lag > hi ? g->ax[0].whi + g->ax[0].lag : hi;
+            if (P.W) {
+                clo = g->ax[1].wlo + g->ax[1].lag < clo ? g->ax[1].wlo + g->ax[1].lag : clo;
+                chi = g->ax[1].whi + g->ax[1].lag > chi ? g->ax[1].whi + g->ax[1].lag : chi;
+            }
         }
-        /* threads share each stage's sub-box along its last box dimension, and wait for each
-         * other between stages (the next stage reads what this one wrote) */
-        int64_t work = 0; /* points of the group: a small one is not worth waking threads */
-        for (int n = 0; n < tt.ns; n++) {
-            int64_t pts = !tt.st[n].empty;
-            for (int k = 0; k < tt.st[n].sw->rank; k++)
-                pts *= tt.st[n].nb[k];
-            work += pts;
-        }
-        const int nth = work >= ((int64_t)1 << 17) ? omp_get_max_threads() : 1;
-#pragma omp parallel num_threads(nth) if (nth > 1)
-        {
-            const int T = omp_get_num_threads(), me = omp_get_thread_num();
-            for (int64_t r0 = lo; r0 < hi; r0 += H)
-                for (int n = 0; n < tt.ns; n++) {
-                    const tt_stage *g = &tt.st[n];
-                    if (g->empty)
-                        continue;
-                    int64_t a = r0 - g->lag, e = r0 + H - g->lag;
-                    a = a > g->wlo ? a : g->wlo;
-                    e = e < g->whi ? e : g->whi;
-                    if (a >= e)
-                        continue; /* the same on every thread */
-                    const int B = g->sw->rank;
-                    int64_t o[TYL_MAX_RANK], nn[TYL_MAX_RANK];
-                    for (int k = 0; k < B; k++) {
-                        o[k] = g->b[k];
-                        nn[k] = g->nb[k];
-                    }
-                    if (!g->fixed) {
-                        o[0] = a - g->row0;
-                        nn[0] = e - a;
-                    }
-                    int64_t c = nn[B - 1], c0 = c * me / T, c1 = c * (me + 1) / T;
-                    o[B - 1] += c0;
-                    nn[B - 1] = c1 - c0;
-                    if (nn[B - 1] > 0)
-                        tyl_sweep_part_(g->sw, (tyl_array **const *)g->arrp, g->x, g->sc, o, nn);
-                    if (T > 1) {
+        const int64_t H = P.H, W = P.W;
+        if (W) {
+            /* tiles (t, c) of H rows and W columns in skewed coordinates; tile (t, c) needs
+             * (t - 1, c) and (t, c - 1) before it (the lags along each axis keep the two
+             * conditions there), so the tiles of one wavefront t + c run in parallel */
+            const int64_t nt = (hi - lo + H - 1) / H, nc = (chi - clo + W - 1) / W;
+#pragma omp parallel num_threads(P.threads)
+            for (int64_t wf = 0; wf < nt + nc - 1; wf++) {
+                int64_t t0 = wf - nc + 1 > 0 ? wf - nc + 1 : 0, t1 = wf < nt - 1 ? wf : nt - 1;
+#pragma omp for schedule(dynamic, 1)
+                for (int64_t t = t0; t <= t1; t++)
+                    for (int n = 0; n < tt.ns; n++)
+                        if (!tt.st[n].empty)
+                            run_stage(&tt.st[n], lo + t * H, H, clo + (wf - t) * W, W, 1, 0);
+            }
+        } else {
+            /* one column of tiles: the threads share each stage's sub-box of a tile by
+             * columns, and wait for each other between stages (the next reads what it wrote) */
+#pragma omp parallel num_threads(P.threads) if (P.threads > 1)
+            {
+                const int T = omp_get_num_threads(), me = omp_get_thread_num();
+                for (int64_t r0 = lo; r0 < hi; r0 += H)
+                    for (int n = 0; n < tt.ns; n++) {
+                        if (tt.st[n].empty)
+                            continue; /* the same on every thread */
+                        run_stage(&tt.st[n], r0, H, 0, 0, T, me);
+                        if (T > 1) {
 #pragma omp barrier
+                        }
                     }
-                }
+            }
         }
         for (int n = 0; n < tt.ns; n++)
             for (int j = 0; j < tt.st[n].sw->nt; j++)
