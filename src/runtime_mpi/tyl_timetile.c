@@ -65,6 +65,8 @@ typedef struct tt_stage {
     int64_t *x;
     const void **sc;        /* into scv */
     unsigned char *scv;
+    void *mem;              /* the block holding the five above (kept for the next group) */
+    size_t memcap;
     /* tyl_tt_run */
     int empty;
     int64_t b[TYL_MAX_RANK], nb[TYL_MAX_RANK];
@@ -87,7 +89,7 @@ typedef struct tt_read {
 static struct {
     int K, forced;
     tt_stage *st;
-    int ns, cap;
+    int ns, cap, used;      /* stages recorded, slots allocated, slots with a block */
 } tt;
 
 static int64_t op_lo(const tyl_operand *op, int d, const int64_t *x)
@@ -144,20 +146,43 @@ void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t 
         if (!tt.st)
             tyl_rt_error(sw->where, "out of memory");
     }
+    if (tt.ns == tt.used) { /* a slot never used: its block grows from nothing */
+        tt.st[tt.ns].mem = NULL;
+        tt.st[tt.ns].memcap = 0;
+        tt.used++;
+    }
     tt_stage *g = &tt.st[tt.ns++];
+    void *mem = g->mem;
+    size_t memcap = g->memcap;
     memset(g, 0, sizeof *g);
     g->sw = sw;
     g->na = na;
     size_t scbytes = 0;
     for (int i = 0; i < nsc; i++)
         scbytes += (scsz[i] + 7u) & ~7u;
-    g->arr = malloc(sizeof(tyl_array *) * (size_t)(na ? na : 1));
-    g->arrp = malloc(sizeof(tyl_array **) * (size_t)(na ? na : 1));
-    g->x = malloc(sizeof(int64_t) * (size_t)(nx ? nx : 1));
-    g->sc = malloc(sizeof(void *) * (size_t)(nsc ? nsc : 1));
-    g->scv = malloc(scbytes ? scbytes : 1);
-    if (!g->arr || !g->arrp || !g->x || !g->sc || !g->scv)
-        tyl_rt_error(sw->where, "out of memory");
+    /* one block per slot, kept from group to group: the arrays, their addresses, the values,
+     * the scalars' addresses and the scalars (each part a multiple of 8 bytes) */
+    size_t need = sizeof(tyl_array *) * (size_t)na + sizeof(tyl_array **) * (size_t)na +
+                  sizeof(int64_t) * (size_t)nx + sizeof(void *) * (size_t)nsc + scbytes + 8;
+    if (need > memcap) {
+        free(mem);
+        mem = malloc(need);
+        memcap = need;
+        if (!mem)
+            tyl_rt_error(sw->where, "out of memory");
+    }
+    g->mem = mem;
+    g->memcap = memcap;
+    char *p = mem;
+    g->arr = (tyl_array **)p;
+    p += sizeof(tyl_array *) * (size_t)na;
+    g->arrp = (tyl_array ***)p;
+    p += sizeof(tyl_array **) * (size_t)na;
+    g->x = (int64_t *)p;
+    p += sizeof(int64_t) * (size_t)nx;
+    g->sc = (const void **)p;
+    p += sizeof(void *) * (size_t)nsc;
+    g->scv = (unsigned char *)p;
     for (int i = 0; i < na; i++) {
         g->arr[i] = tyl_ref(*arrs[i]);
         g->arrp[i] = &g->arr[i];
@@ -490,11 +515,6 @@ void tyl_tt_run(void)
         tt_stage *g = &tt.st[n];
         for (int i = 0; i < g->na; i++)
             tyl_release(g->arr[i]);
-        free(g->arr);
-        free(g->arrp);
-        free(g->x);
-        free(g->sc);
-        free(g->scv);
     }
     tt.ns = 0;
 }
