@@ -1,7 +1,7 @@
 /* tyl_timetile.c: temporal blocking of a time loop (pass_sched_timetile chooses the loops).
  *
- * K steps of a loop body are recorded (tyl_sweep_run calls tyl_tt_record_): a sequence of stages n = 0 .. S-1, each one
- * sweep with the arrays its names held at that step (renamings such as u, un = un, u only
+ * K steps of a loop body are recorded (tyl_sweep_run calls tyl_tt_record_): a sequence of
+ * stages n = 0 .. S-1, each one sweep with the arrays its names held at that step (renamings such as u, un = un, u only
  * permute names, so recording the arrays resolves them), its run-time values and its scalars.
  * tyl_tt_run then runs the stages over tiles of rows along the outer axis (array dimension 0)
  * instead of one whole stage after another.
@@ -19,9 +19,9 @@
  *   WAR: no later writer p > n of X has overwritten it yet:
  *        L_p - L_n >= -off  (p covered rows < r0 - L_p before tile t; n reads >= r0 - L_n + off)
  * Writes to one point by m < p land in order because L_p >= L_m puts p's write in the same or a
- * later tile, and in the same tile p runs after m. One stage split into row ranges in increasing
- * order runs its points in the same order as the whole stage (the kernel's loops are row-major
- * with the rows outermost), so a sweep that reads its own target pointwise is unchanged. Every
+ * later tile, and in the same tile p runs after m. The points of one stage may run in any order:
+ * the sweeps tiled are written in place (pass_copysem's M_DIRECT), whose reads of their own
+ * targets are of the point being written only (a fused group's sweeps in order per point). Every
  * point is therefore computed by the same kernel expression from the same values: the results
  * are bitwise those of step-by-step order. The lags are the least solution of the two
  * conditions, found in one forward pass (each condition relates an earlier stage to a later).
@@ -49,7 +49,8 @@
  *
  * Environment: TYLES_TIME_TILE=off steps every loop one step at a time (to compare); the tile's
  * cache budget is TYLES_TT_CACHE bytes (default 1 MiB); TYLES_TT_ROWS and TYLES_TT_COLS set
- * the tile height and (with threads) width outright. A forced K cuts even a small grid into at least four tiles.
+ * the tile height and (with threads) width outright. A forced K cuts even a small grid into at
+ * least four tiles.
  */
 #include <omp.h>
 #include <stdlib.h>
