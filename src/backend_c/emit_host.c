@@ -367,10 +367,6 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         ir_view *v = s->target;
         emit_hline(c, ind, s->l);
         emit_put(c, ind, "{\n");
-        emit_put(c, ind + 1, "tyl_array *tyl_old = %s;\n", x->name);
-        emit_put(c, ind + 1, "%s = %s;\n", x->name, y->name);
-        emit_put(c, ind + 1, "tyl_release(tyl_old);\n");
-        emit_put(c, ind + 1, "%s = tyl_alloc_like(%s, TYL_INIT_NONE, %s);\n", y->name, x->name, emit_W(s->l));
         emit_put(c, ind + 1, "const int64_t tyl_lo[%d] = {", v->rank);
         for (int d = 0; d < v->rank; d++)
             fprintf(c->o, "%s%s", d ? ", " : "", emit_S(v->dim[d].lo));
@@ -379,7 +375,7 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         for (int d = 0; d < v->rank; d++)
             fprintf(c->o, "%s%s", d ? ", " : "", v->dim[d].kind == D_FIXED ? "1" : emit_S(v->dim[d].len));
         fprintf(c->o, "};\n");
-        emit_put(c, ind + 1, "tyl_copy_outside(%s, %s, tyl_lo, tyl_len);\n", y->name, x->name);
+        emit_put(c, ind + 1, "tyl_rotate(&%s, &%s, tyl_lo, tyl_len, %s);\n", x->name, y->name, emit_W(s->l));
         emit_put(c, ind, "}\n");
         return;
     }

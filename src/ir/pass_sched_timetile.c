@@ -8,7 +8,9 @@
  *     element, neither the loop variable nor a scalar the body assigns, no periodic halo, and
  *     whose targets' outer dimension is a range along box dimension 0 with step 1 or one fixed
  *     index (the row axis the run time tiles);
- *   - renamings that permute slots (u, un = un, u; um, u, up = u, up, um);
+ *   - renamings that permute slots (u, un = un, u; um, u, up = u, up, um), and copies handed
+ *     over (un = u.copy() before an update of u, pass_rotate's S_ROTATE: recorded as a stage
+ *     that copies what the update leaves, u taking un's old buffer);
  *   - scalar assignments that no kernel reads and that read no array element, and run-time
  *     shape checks.
  * Such a loop runs K steps per pass over tiles of rows, each step's rows shifted against the
@@ -110,7 +112,7 @@ static const char *check_body(ir_stmt *loop, int *radius)
         case S_ALLOC: return "an allocation in the body";
         case S_RELEASE: return "an array released in the body";
         case S_SETELEM: return "an element assignment in the body";
-        case S_ROTATE: return "a copy handed over in the body (un = u.copy())";
+        case S_ROTATE: break; /* un = u.copy(): un takes u's buffer, the copy a recorded stage */
         case S_BREAK:
         case S_CONTINUE:
         case S_RAISE: return "a jump out of the body";

@@ -98,7 +98,7 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
                 for (int j = 0; j < s->body.len; j++) {
                     ir_stmt *b = VEC_AT(s->body, j, ir_stmt *);
                     CHECK(b->kind == S_SWEEP || b->kind == S_FUSED || b->kind == S_BIND || b->kind == S_ASSIGN ||
-                              b->kind == S_CHECK,
+                              b->kind == S_CHECK || b->kind == S_ROTATE,
                           "a time-tiled loop with a statement other than sweeps, renamings, assignments, checks");
                     CHECK(!(b->kind == S_SWEEP || b->kind == S_FUSED) || b->sched->scratch == SCR_NONE,
                           "a time-tiled loop with a sweep that does not write in place");

@@ -59,7 +59,9 @@
 #include "tyl_internal.h"
 
 typedef struct tt_stage {
-    const tyl_sweep *sw;
+    const tyl_sweep *sw;    /* NULL: a copy (tyl_rotate): cdst outside [clo, clo + clen) from csrc */
+    tyl_array *cdst, *csrc;
+    int64_t clo[TYL_MAX_RANK], clen[TYL_MAX_RANK];
     tyl_array **arr;        /* the arrays at the step (a reference each) */
     tyl_array ***arrp;      /* their addresses, as tyl_sweep_run takes them */
     int na;
@@ -137,15 +139,14 @@ int tyl_tt_go(int K, int forced, int64_t k, int64_t nk)
 
 int tyl_tt_recording_;
 
-void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
+/* The next stage's slot, emptied but for its block. */
+static tt_stage *new_slot(const char *where)
 {
-    const int na = sw->na, nx = sw->nxv, nsc = sw->nsc;
-    const unsigned char *scsz = sw->scsz;
     if (tt.ns == tt.cap) {
         tt.cap = tt.cap ? 2 * tt.cap : 16;
         tt.st = realloc(tt.st, sizeof(tt_stage) * (size_t)tt.cap);
         if (!tt.st)
-            tyl_rt_error(sw->where, "out of memory");
+            tyl_rt_error(where, "out of memory");
     }
     if (tt.ns == tt.used) { /* a slot never used: its block grows from nothing */
         tt.st[tt.ns].mem = NULL;
@@ -156,6 +157,29 @@ void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t 
     void *mem = g->mem;
     size_t memcap = g->memcap;
     memset(g, 0, sizeof *g);
+    g->mem = mem;
+    g->memcap = memcap;
+    return g;
+}
+
+void tyl_tt_record_copy_(tyl_array *dst, tyl_array *src, const int64_t *lo, const int64_t *len)
+{
+    tt_stage *g = new_slot("libtyles");
+    g->cdst = dst;
+    g->csrc = src;
+    for (int d = 0; d < dst->rank; d++) {
+        g->clo[d] = lo[d];
+        g->clen[d] = len[d];
+    }
+}
+
+void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
+{
+    const int na = sw->na, nx = sw->nxv, nsc = sw->nsc;
+    const unsigned char *scsz = sw->scsz;
+    tt_stage *g = new_slot(sw->where);
+    void *mem = g->mem;
+    size_t memcap = g->memcap;
     g->sw = sw;
     g->na = na;
     size_t scbytes = 0;
@@ -185,7 +209,7 @@ void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t 
     p += sizeof(void *) * (size_t)nsc;
     g->scv = (unsigned char *)p;
     for (int i = 0; i < na; i++) {
-        g->arr[i] = tyl_ref(*arrs[i]);
+        g->arr[i] = *arrs[i]; /* no reference taken: see tyl_tt_run */
         g->arrp[i] = &g->arr[i];
     }
     if (nx)
@@ -207,6 +231,16 @@ static int stage_axis(tt_stage *g, int a)
     const tyl_sweep *sw = g->sw;
     const int64_t *x = g->x;
     struct tt_axis *A = &g->ax[a];
+    if (!sw) { /* a copy: all of the owned block, conservatively */
+        const tyl_array *t = g->cdst;
+        if (a && t->rank < 2)
+            return 0;
+        int d = axis_dim(a, t->rank);
+        A->k = -1;
+        A->wlo = t->lo[d];
+        A->whi = t->lo[d] + t->n[d];
+        return A->ok = 1;
+    }
     for (int j = 0; j < sw->nt; j++) {
         const tyl_operand *o = &sw->op[j];
         const tyl_array *t = g->arr[o->arr];
@@ -223,7 +257,7 @@ static int stage_axis(tt_stage *g, int a)
         } else if (fixed != A->fixed || o->box[d] != A->k || op_lo(o, d, x) != A->first)
             return 0; /* the targets of a fused group on other rows */
     }
-    if (a && !A->fixed && !g->ax[0].fixed && A->k == g->ax[0].k)
+    if (a && !A->fixed && !g->ax[0].fixed && g->ax[0].k >= 0 && A->k == g->ax[0].k)
         return 0; /* rows and columns on one box dimension */
     A->wlo = A->fixed ? A->first : A->first + g->b[A->k];
     A->whi = A->fixed ? A->first + 1 : A->wlo + g->nb[A->k];
@@ -248,6 +282,11 @@ static int read_offset(const tt_stage *g, const tyl_operand *op, const tyl_array
 static int stage_box(tt_stage *g)
 {
     const tyl_sweep *sw = g->sw;
+    if (!sw) {
+        for (int d = 0; d < g->cdst->rank; d++)
+            g->empty |= g->cdst->n[d] <= 0;
+        return 1;
+    }
     tyl_sweep_box_(sw, g->arrp, g->x, g->b, g->nb);
     for (int k = 0; k < sw->rank; k++)
         g->empty |= g->nb[k] <= 0;
@@ -261,6 +300,8 @@ static int stage_box(tt_stage *g)
 
 static int writes(const tt_stage *g, const void *buf)
 {
+    if (!g->sw)
+        return g->cdst->data == buf;
     for (int j = 0; j < g->sw->nt; j++)
         if (g->arr[g->sw->op[j].arr]->data == buf)
             return 1;
@@ -334,6 +375,18 @@ static tt_plan plan(void)
         if (g->empty)
             continue;
         const tyl_sweep *sw = g->sw;
+        if (!sw) { /* a copy reads its source at the points it writes */
+            if (written_in_group(g->csrc->data)) {
+                if (nr == cap) {
+                    cap = cap ? 2 * cap : 32;
+                    rd = realloc(rd, sizeof(tt_read) * (size_t)cap);
+                    if (!rd)
+                        tyl_rt_error("libtyles", "out of memory");
+                }
+                rd[nr++] = (tt_read){n, g->csrc->data, {0, 0}};
+            }
+            continue;
+        }
         for (int i = sw->nt; i < sw->nop && ok; i++) {
             const tyl_operand *op = &sw->op[i];
             const tyl_array *a = g->arr[op->arr];
@@ -391,9 +444,9 @@ static tt_plan plan(void)
             chi = g->ax[1].whi > chi ? g->ax[1].whi : chi;
         }
         int64_t pts = 1;
-        for (int k = 0; k < g->sw->rank; k++)
+        for (int k = 0; g->sw && k < g->sw->rank; k++)
             pts *= g->nb[k];
-        work += pts;
+        work += g->sw ? pts : 0;
     }
     /* threads: not for a group too small to be worth waking them */
     P.threads = work >= ((int64_t)1 << 17) ? omp_get_max_threads() : 1;
@@ -425,8 +478,38 @@ static tt_plan plan(void)
 
 /* Stage g over the rows of skewed window [r0, r0 + H) and (W > 0) the columns of
  * [c0, c0 + W), the columns split in T parts of which this is part me. */
+static void run_copy(const tt_stage *g, int64_t r0, int64_t H, int64_t c0, int64_t W, int T, int me)
+{
+    const tyl_array *t = g->cdst;
+    const int r = t->rank;
+    int64_t wlo[TYL_MAX_RANK], whi[TYL_MAX_RANK];
+    for (int d = 0; d < r; d++) {
+        wlo[d] = t->lo[d];
+        whi[d] = t->lo[d] + t->n[d];
+    }
+    for (int a = 0; a < (W > 0 ? 2 : 1); a++) {
+        int d = axis_dim(a, r);
+        int64_t s = a ? c0 : r0, len = a ? W : H, lag = g->ax[a].lag;
+        wlo[d] = s - lag > wlo[d] ? s - lag : wlo[d];
+        whi[d] = s + len - lag < whi[d] ? s + len - lag : whi[d];
+        if (wlo[d] >= whi[d])
+            return;
+    }
+    if (T > 1) {
+        int64_t c = whi[r - 1] - wlo[r - 1], base = wlo[r - 1];
+        wlo[r - 1] = base + c * me / T;
+        whi[r - 1] = base + c * (me + 1) / T;
+    }
+    if (whi[r - 1] > wlo[r - 1])
+        tyl_copy_outside_win_(g->cdst, g->csrc, g->clo, g->clen, wlo, whi);
+}
+
 static void run_stage(const tt_stage *g, int64_t r0, int64_t H, int64_t c0, int64_t W, int T, int me)
 {
+    if (!g->sw) {
+        run_copy(g, r0, H, c0, W, T, me);
+        return;
+    }
     const int B = g->sw->rank;
     int64_t o[TYL_MAX_RANK], nn[TYL_MAX_RANK];
     for (int k = 0; k < B; k++) {
@@ -461,7 +544,10 @@ void tyl_tt_run(void)
     tt_plan P = plan();
     if (!P.H) {
         for (int n = 0; n < tt.ns; n++)
-            tyl_sweep_run(tt.st[n].sw, (tyl_array **const *)tt.st[n].arrp, tt.st[n].x, tt.st[n].sc);
+            if (tt.st[n].sw)
+                tyl_sweep_run(tt.st[n].sw, (tyl_array **const *)tt.st[n].arrp, tt.st[n].x, tt.st[n].sc);
+            else
+                tyl_copy_outside(tt.st[n].cdst, tt.st[n].csrc, tt.st[n].clo, tt.st[n].clen);
     } else {
         int64_t lo = INT64_MAX, hi = INT64_MIN, clo = INT64_MAX, chi = INT64_MIN;
         for (int n = 0; n < tt.ns; n++) {
@@ -508,14 +594,13 @@ void tyl_tt_run(void)
             }
         }
         for (int n = 0; n < tt.ns; n++)
-            for (int j = 0; j < tt.st[n].sw->nt; j++)
+            for (int j = 0; tt.st[n].sw && j < tt.st[n].sw->nt; j++)
                 if (tt.st[n].sw->dirty >> j & 1)
                     tyl_dirty(tt.st[n].arr[tt.st[n].sw->op[j].arr]);
     }
-    for (int n = 0; n < tt.ns; n++) {
-        tt_stage *g = &tt.st[n];
-        for (int i = 0; i < g->na; i++)
-            tyl_release(g->arr[i]);
-    }
+    /* The recorded arrays hold no reference of their own: within a group no buffer is freed
+     * (renamings permute names, tyl_rotate gives Y the buffer X let go of, or releases one
+     * that another name still holds), and a reference would keep tyl_rotate from handing X's
+     * old buffer to Y. */
     tt.ns = 0;
 }

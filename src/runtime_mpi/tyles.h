@@ -780,6 +780,9 @@ TYL_NORETURN void tyl_empty_reduction(const char *where, const char *op);
  * array of the same shape and dtype: what a buffer hand-over (`un = u.copy()` turned into a
  * rotation) must restore around the part that is about to be overwritten. */
 void tyl_copy_outside(tyl_array *dst, const tyl_array *src, const int64_t *lo, const int64_t *len);
+/* X = Y.copy() where Y's view [lo, lo + len) (per dimension; 1 for a fixed index) is overwritten
+ * next: X takes Y's buffer, Y gets a new one whose elements outside the view come from X. */
+void tyl_rotate(tyl_array **x, tyl_array **y, const int64_t *lo, const int64_t *len, const char *where);
 
 /* np.load: the global array in a .npy file (format 1.0 to 3.0, little-endian, C order), which
  * must hold `dt` data of the given rank (the compiler took both from the file it saw at compile
