@@ -7,6 +7,8 @@ Suites (--suite=jacobi,burgers,grayscott,peers, default all):
   jacobi     bench/jacobi2d.tyl    vs bench/ref_jacobi2d.c, copy-bandwidth roofline
   burgers    bench/burgers2d.tyl   vs bench/ref_burgers2d.c   (CFD Python step 8)
   grayscott  bench/gray_scott.tyl  vs bench/ref_gray_scott.c  (periodic, np.roll)
+  timetile   bench/jacobi2d.tyl compiled with --time-tile=off, the automatic choice and
+             --time-tile=16: temporal blocking vs step by step vs the copy roofline
   peers      Jacobi 2-D f64/f32, Jacobi 3-D, Burgers, hdiff: Tyles vs the hand C, NumPy,
              Numba, Devito, pystencils, DaCe (installed from PyPI into bench/build/peers),
              copy roofline, vectorisation of Tyles' hot loops (bench/bench_peers.py);
@@ -52,7 +54,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 TYL = os.path.join(HERE, "jacobi2d.tyl")
-SUITES = ("jacobi", "burgers", "grayscott", "peers")
+SUITES = ("jacobi", "burgers", "grayscott", "peers", "timetile")
 # suite names that run the peers suite on one kernel
 PEER_SUITE_ALIASES = ("jacobi2d_f32", "jacobi3d", "hdiff")
 # The operator-heavy suites: generated vs reference vs NumPy, time per step, peak memory.
@@ -207,13 +209,13 @@ def check_tylesc(tylesc):
         raise BenchError("%s is not executable" % tylesc)
 
 
-def compile_generated(tylesc, builddir, tyl=TYL, name="jacobi2d", keep_c=False):
+def compile_generated(tylesc, builddir, tyl=TYL, name="jacobi2d", keep_c=False, flags=()):
     check_tylesc(tylesc)
     os.makedirs(builddir, exist_ok=True)
     exe = os.path.join(builddir, name)
     if os.path.exists(exe):
         os.remove(exe)  # never benchmark a stale executable from an earlier run
-    cmd = [tylesc, tyl, "-o", exe] + (["--keep-c"] if keep_c else [])
+    cmd = [tylesc, tyl, "-o", exe] + (["--keep-c"] if keep_c else []) + list(flags)
     log("compile: " + sh(cmd))
     try:
         run(cmd)
@@ -440,6 +442,62 @@ def bench_jacobi(args, threads, gen_exe, gen_label, ref_exe, copy_exe, launcher,
         notes.append("† no `tyles: time` line: wall time of the launcher + program.")
     text = ("### 2-D Jacobi: bench/jacobi2d.tyl\n\n" + "\n".join(table) + "\n\n"
             + "\n".join("- " + s for s in notes + checks) + "\n")
+    return text, failures
+
+
+TIMETILE_VARIANTS = (("off", ["--time-tile=off"]), ("auto", []), ("K=16", ["--time-tile=16"]))
+
+
+def bench_timetile(args, threads, exes, copy_exe, launcher, rundir):
+    """Temporal blocking on the 2-D Jacobi: the same program compiled with --time-tile=off, the
+    automatic choice and K=16, interleaved, against the copy roofline of the same run (a code
+    that reads and writes every point from memory once per step cannot pass it; a time-tiled
+    one can). Returns (Markdown text, number of failed bitwise checks)."""
+    rows, checks, failures = [], [], 0
+    names = [v for v, _ in TIMETILE_VARIANTS]
+    for (n, steps, _) in args.sizes:
+        for t in threads:
+            prog_args = ["--N=%d" % n, "--steps=%d" % steps, "--time"]
+            copies = [measure_copy(copy_exe, n * n, t, args.omp_bind)]
+            best = {}
+            for r in range(args.reps):
+                order = names if r % 2 == 0 else names[::-1]
+                for v in order:
+                    log("timetile %s: N=%d steps=%d threads=%d rep %d/%d"
+                        % (v, n, steps, t, r + 1, args.reps))
+                    d = os.path.join(rundir, "tt-%s-%d-%d" % (v.replace("=", ""), n, t))
+                    sec, _, _ = run_program(launcher + [exes[v]] + prog_args, d, t, args.omp_bind)
+                    best[v] = sec if v not in best else min(best[v], sec)
+            copies.append(measure_copy(copy_exe, n * n, t, args.omp_bind))
+            roof = max(copies) / 16.0
+            g = {v: gst(n, steps, best[v]) for v in names}
+            for v in names[1:]:
+                eq, why = same_bits(os.path.join(rundir, "tt-off-%d-%d" % (n, t), "u.npy"),
+                                    os.path.join(rundir, "tt-%s-%d-%d" % (v.replace("=", ""), n, t),
+                                                 "u.npy"))
+                checks.append("N=%d steps=%d threads=%d: %s vs off u.npy: %s" % (n, steps, t, v, why))
+                failures += not eq
+            rows.append((n, steps, t, max(copies), roof, g))
+            if not args.keep:
+                for v in names:
+                    shutil.rmtree(os.path.join(rundir, "tt-%s-%d-%d" % (v.replace("=", ""), n, t)),
+                                  ignore_errors=True)
+    table = ["| N | steps | threads | copy GB/s | roofline GSt/s | off GSt/s | auto GSt/s | K=16 GSt/s "
+             "| auto/off | K=16/off | off/roofline | auto/roofline | K=16/roofline |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for (n, steps, t, copy, roof, g) in rows:
+        table.append("| %d | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            n, steps, t, fmt(copy), fmt(roof), fmt(g["off"]), fmt(g["auto"]), fmt(g["K=16"]),
+            fmt(g["auto"] / g["off"]), fmt(g["K=16"] / g["off"]), fmt(g["off"] / roof),
+            fmt(g["auto"] / roof), fmt(g["K=16"] / roof)))
+    notes = ["one program, bench/jacobi2d.tyl, compiled three times: %s; best of %d, interleaved; "
+             "time = whole program body (`tyles: time`: set-up and np.save included)"
+             % (", ".join("%s: `tylesc %s`" % (v, " ".join(f) or "(default)")
+                          for v, f in TIMETILE_VARIANTS), args.reps),
+             "the automatic choice tiles (K=8) only when the arrays do not fit in 4 MiB "
+             "(TYLES_TT_CACHE); roofline = copy GB/s / 16 B per point"]
+    text = ("### Temporal blocking: bench/jacobi2d.tyl\n\n" + "\n".join(table) + "\n\n"
+            + "\n".join("- " + x for x in notes + checks) + "\n")
     return text, failures
 
 
@@ -732,6 +790,11 @@ def main():
             elif key == "jacobi":
                 gens[key] = (compile_generated(tylesc, builddir, keep_c=True),
                              "%s bench/jacobi2d.tyl" % tylesc_rel, None)
+            elif key == "timetile":
+                tt_exes = {v: compile_generated(tylesc, os.path.join(builddir, "timetile"), TYL,
+                                                "jacobi2d_" + v.replace("=", ""), flags=f)
+                           for v, f in TIMETILE_VARIANTS}
+                gens[key] = (None, "", None)
             elif key == "peers":
                 # every kernel compiled with its C kept, for the vectorisation report
                 check_tylesc(tylesc)
@@ -793,6 +856,8 @@ def main():
             if key == "jacobi":
                 text, f = bench_jacobi(args, threads, gen_exe, gen_label, ref_exe, copy_exe,
                                        launcher, rundir)
+            elif key == "timetile":
+                text, f = bench_timetile(args, threads, tt_exes, copy_exe, launcher, rundir)
             elif key == "peers":
                 prefs = {k: (ref_exe if bench_peers.KERNELS[k]["ref"] == "ref_jacobi2d"
                              else refs.get(bench_peers.KERNELS[k]["ref"]))

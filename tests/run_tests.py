@@ -24,6 +24,9 @@ Header comments recognised in a program's leading comment block:
                                the module-level `NAME = literal` lines
   # tolerance: 1e-12           float arrays and floats in stdout compare with
                                this relative tolerance instead of bitwise
+  # tylesc-flags: --time-tile=4
+                               compiler options for this program, after
+                               --tylesc-flags (programs and error tests)
 
 Input files: if a folder PROG.data/ sits next to PROG.tyl, its contents are
 copied into the working folder of both runs.
@@ -111,7 +114,7 @@ def read_header(path):
                 continue
             if not s.startswith("#"):
                 break
-            m = re.match(r"#\s*(args|tolerance|gpu-tolerance)\s*:\s*(.*?)\s*$", s)
+            m = re.match(r"#\s*(args|tolerance|gpu-tolerance|tylesc-flags)\s*:\s*(.*?)\s*$", s)
             if m:
                 directives[m.group(1)] = m.group(2)
     return directives
@@ -388,7 +391,8 @@ class Runner:
         """Run tylesc from the repo root with the path relative to the root."""
         if not os.path.exists(self.tylesc):
             raise TestFailure("compiler not found: %s (build it with make)" % rel(self.tylesc))
-        argv = [self.tylesc] + shlex.split(self.opts.tylesc_flags) + [rel(tyl), "-o", out_exe]
+        own = read_header(tyl).get("tylesc-flags", "")
+        argv = [self.tylesc] + shlex.split(self.opts.tylesc_flags) + shlex.split(own) + [rel(tyl), "-o", out_exe]
         r = run_cmd(argv, ROOT, self.opts.timeout, env=self.env, what="tylesc")
         if expect_success:
             if r.returncode != 0:

@@ -224,7 +224,24 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
             emit_put(c, ind + 1, "tyl_progress(tyl_k, tyl_nk);\n");
         if (L >= 0)
             emit_put(c, ind + 1, "tyl_ck_step(%d, tyl_k, tyl_nk, tyl_ck_live%d);\n", L, L);
-        emit_block(c, ind + 1, &s->body);
+        if (s->sched->time_tile >= 2) {
+            /* temporal blocking (pass_sched_timetile): when tyl_tt_go says so, K steps' sweeps
+             * are recorded (tyl_sweep_run records instead of running) with the arrays their
+             * names hold at each step, then tyl_tt_run runs them over tiles of rows together */
+            int K = s->sched->time_tile;
+            emit_put(c, ind + 1, "const int tyl_tt = tyl_tt_go(%d, %d, tyl_k, tyl_nk);\n", K, s->sched->tt_forced);
+            emit_put(c, ind + 1, "for (int64_t tyl_j = 1;; tyl_j++) {\n");
+            emit_block(c, ind + 2, &s->body);
+            emit_put(c, ind + 2, "if (!tyl_tt || tyl_j == %d)\n", K);
+            emit_put(c, ind + 3, "break;\n");
+            emit_put(c, ind + 2, "tyl_k++;\n");
+            emit_put(c, ind + 2, "%s = (int64_t)((uint64_t)%s + (uint64_t)tyl_k * (uint64_t)%s);\n", v, emit_S(s->e),
+                emit_S(s->e3));
+            emit_put(c, ind + 1, "}\n");
+            emit_put(c, ind + 1, "if (tyl_tt)\n");
+            emit_put(c, ind + 2, "tyl_tt_run();\n");
+        } else
+            emit_block(c, ind + 1, &s->body);
         emit_put(c, ind, "}\n");
         if (L >= 0)
             emit_put(c, ind, "tyl_ck_leave(%d);\n", L);
@@ -354,10 +371,6 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         ir_view *v = s->target;
         emit_hline(c, ind, s->l);
         emit_put(c, ind, "{\n");
-        emit_put(c, ind + 1, "tyl_array *tyl_old = %s;\n", x->name);
-        emit_put(c, ind + 1, "%s = %s;\n", x->name, y->name);
-        emit_put(c, ind + 1, "tyl_release(tyl_old);\n");
-        emit_put(c, ind + 1, "%s = tyl_alloc_like(%s, TYL_INIT_NONE, %s);\n", y->name, x->name, emit_W(s->l));
         emit_put(c, ind + 1, "const int64_t tyl_lo[%d] = {", v->rank);
         for (int d = 0; d < v->rank; d++)
             fprintf(c->o, "%s%s", d ? ", " : "", emit_S(v->dim[d].lo));
@@ -366,7 +379,7 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         for (int d = 0; d < v->rank; d++)
             fprintf(c->o, "%s%s", d ? ", " : "", v->dim[d].kind == D_FIXED ? "1" : emit_S(v->dim[d].len));
         fprintf(c->o, "};\n");
-        emit_put(c, ind + 1, "tyl_copy_outside(%s, %s, tyl_lo, tyl_len);\n", y->name, x->name);
+        emit_put(c, ind + 1, "tyl_rotate(&%s, &%s, tyl_lo, tyl_len, %s);\n", x->name, y->name, emit_W(s->l));
         emit_put(c, ind, "}\n");
         return;
     }

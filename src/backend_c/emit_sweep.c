@@ -238,6 +238,12 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
         fprintf(kf, "static const tyl_operand tyl_op%d[] = { /* arr, box dims, lo, step, x_lo, x_step, wrap, ext */\n%s};\n",
                 s->id, pl.ops.s);
         emit_exchanges(kf, s, hl, hx);
+        if (k.scalars.len) {
+            fprintf(kf, "static const unsigned char tyl_scz%d[] = {", s->id);
+            for (int i = 0; i < k.scalars.len; i++)
+                fprintf(kf, "%ssizeof(%s)", i ? ", " : "", ir_type_c(VEC_AT(k.scalars, i, ir_expr *)->type));
+            fprintf(kf, "};\n");
+        }
         static const char *scr[] = {"TYL_SCR_NONE", "TYL_SCR_BOX", "TYL_SCR_REPLACE"};
         fprintf(kf, "static const tyl_sweep tyl_sw%d = {\n", s->id);
         fprintf(kf, "    %s, tyl_run%d, %d, %d, %d, tyl_op%d, /* where, kernel, box rank, targets, operands */\n",
@@ -250,7 +256,9 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
         fprintf(kf, "%s}, {", B ? "" : "0");
         for (int d = 0; d < B; d++)
             fprintf(kf, "%s%d", d ? ", " : "", h->split ? hl->shh[d] : 0);
-        fprintf(kf, "%s}, /* halo exchanges, interior margins */\n};\n\n", B ? "" : "0");
+        fprintf(kf, "%s}, /* halo exchanges, interior margins */\n", B ? "" : "0");
+        fprintf(kf, "    %d, %d, %d, %s, /* arrays, values, scalars, their sizes (tyl_timetile.c) */\n};\n\n",
+                pl.arrs.len, pl.x.len, k.scalars.len, k.scalars.len ? arena_printf(&util_arena, "tyl_scz%d", s->id) : "NULL");
     }
 
     emit_run_args(c, ind, s, &pl, &k);

@@ -19,7 +19,8 @@ int drv_run(char **argv);
 
 /* tylesc.c: the schedule passes (sched.h), in order, each checked after it in debug builds. */
 struct ir_program;
-void drv_sched_passes(struct ir_program *p, int cuda);
+/* time_tile: --time-tile's K, SCHED_TT_OFF or SCHED_TT_AUTO (src/ir/sched.h) */
+void drv_sched_passes(struct ir_program *p, int cuda, int time_tile);
 
 /* tylesc --lib (lib_mode.c): what the command line asked for, the module parsed. */
 enum { DRV_LIB_SRC, DRV_LIB_OBJECT, DRV_LIB_ARCHIVE };

@@ -39,7 +39,7 @@ static void passes(ir_program *p)
         ir_verify(p, list[i].name);
 #endif
     }
-    drv_sched_passes(p, 0);
+    drv_sched_passes(p, 0, SCHED_TT_OFF); /* library calls are not time-tiled yet */
 }
 
 /* A library function has no checkpoints, no --progress: its time loops are plain loops. */

@@ -72,6 +72,10 @@ static const char *usage =
     "                   pass), fuse (after fusing sweeps into loop nests), halo (the\n"
     "                   distributed arrays, their halo widths and each sweep's exchanges),\n"
     "                   sched (the schedule: kernels, exchanges, parts, time loops, checkpoints)\n"
+    "  --time-tile=K    temporal blocking of time loops whose body is sweeps, swaps and copies: K\n"
+    "                   steps per pass over tiles of rows (K >= 2, bitwise the same results);\n"
+    "                   off (or 1) steps one step at a time; auto (default) tiles with K = 8 when\n"
+    "                   the arrays do not fit in the cache\n"
     "  --keep-c         keep the generated C next to the executable (FILE.c)\n"
     "  --               ends the options (for a PROGRAM.tyl whose name begins with '-')\n"
     "  --help, --version\n"
@@ -106,13 +110,14 @@ static const struct {
     {"sched_parts", pass_sched_parts},     {"sched_dirty", pass_sched_dirty},
     {"sched_graph", pass_sched_graph},     {"sched_steps", pass_sched_steps},
     {"sched_ckpt", pass_sched_ckpt},       {"sched_stages", pass_sched_stages},
-    {"sched_vec", pass_sched_vec},
+    {"sched_vec", pass_sched_vec},         {"sched_timetile", pass_sched_timetile},
 };
 
 /* The schedule passes on a program after pass_halo (library mode runs them too, lib_mode.c). */
-void drv_sched_passes(ir_program *p, int cuda)
+void drv_sched_passes(ir_program *p, int cuda, int time_tile)
 {
     ir_sched_begin(p, cuda);
+    p->sched->time_tile_opt = time_tile;
     for (size_t i = 0; i < sizeof sched_passes / sizeof sched_passes[0]; i++) {
         sched_passes[i].run(p);
 #ifndef NDEBUG
@@ -327,7 +332,7 @@ int main(int argc, char **argv)
 {
     const char *input = NULL, *output = NULL, *dump = NULL, *target = "c";
     const char *dep_file = NULL, *dep_target = NULL;
-    int keep_c = 0, end_opts = 0, object = 0, deps = 0, dep_phony = 0, lib = 0;
+    int keep_c = 0, end_opts = 0, object = 0, deps = 0, dep_phony = 0, lib = 0, time_tile = SCHED_TT_AUTO;
     vec inputs = {0}; /* the --input options, for the header of the output */
     arena_init(&util_arena);
     for (int i = 1; i < argc; i++) {
@@ -378,6 +383,20 @@ int main(int argc, char **argv)
             target = a + 9;
             if (strcmp(target, "c") != 0 && strcmp(target, "cuda") != 0) {
                 fprintf(stderr, "tylesc: unknown target '%s' (c, cuda)\n", target);
+                return 2;
+            }
+        } else if (strncmp(a, "--time-tile=", 12) == 0) {
+            const char *k = a + 12;
+            char *end;
+            long v = strtol(k, &end, 10);
+            if (!strcmp(k, "off"))
+                time_tile = SCHED_TT_OFF;
+            else if (!strcmp(k, "auto"))
+                time_tile = SCHED_TT_AUTO;
+            else if (*k >= '0' && *k <= '9' && !*end && v >= 1 && v <= 64)
+                time_tile = (int)v;
+            else {
+                fprintf(stderr, "tylesc: bad --time-tile value '%s' (a number of steps from 1 to 64, off or auto)\n", k);
                 return 2;
             }
         } else if (strcmp(a, "--fmad") == 0) {
@@ -572,7 +591,7 @@ int main(int argc, char **argv)
         return 0;
     }
     /* the schedule level (sched.h): one decision per pass, checked after each */
-    drv_sched_passes(p, cuda);
+    drv_sched_passes(p, cuda, time_tile);
     if (dump) {
         ir_print(p, stdout);
         return 0;

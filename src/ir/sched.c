@@ -4,7 +4,7 @@
 void ir_sched_begin(ir_program *p, int cuda)
 {
     p->sched = NEW(ir_psched);
-    *p->sched = (ir_psched){.cuda = cuda};
+    *p->sched = (ir_psched){.cuda = cuda, .time_tile_opt = SCHED_TT_AUTO};
 }
 
 ir_sched *ir_sched_of(ir_stmt *s)
@@ -71,7 +71,7 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
                 ir_stmt *w = s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s;
                 CHECK(!(h->dirty >> j & 1) == !ir_slot_dist(w->target->arr), "dirty mark of a replicated array, or none of a distributed one");
             }
-            CHECK(h->graph_period == 0 && h->ck == -1 && !h->progress, "loop facts on a kernel");
+            CHECK(h->graph_period == 0 && h->ck == -1 && !h->progress && !h->time_tile, "loop facts on a kernel");
             if (done & SCHED_VEC)
                 CHECK(h->simd == (s->kind != S_REDUCE && !p->sched->cuda), "simd on a reduction or a CUDA kernel");
             CHECK(!h->stream || (h->simd && h->point_bytes > 0 && h->scratch != SCR_BOX && (nt >= 32 || h->stream >> nt == 0)),
@@ -96,6 +96,21 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
                 prev = v;
             }
             CHECK(h->ck >= 0 || h->live.len == 0, "live variables of a loop without checkpoints");
+            CHECK(h->time_tile == 0 || (h->time_tile >= 2 && s->kind == S_FOR && h->ck >= 0 && !p->sched->cuda &&
+                                        !h->graph_period && !h->tt_note),
+                  "a time tile on a loop that is not a time loop of the C target");
+            CHECK(!h->tt_forced || h->time_tile >= 2, "a forced time tile of no steps");
+            CHECK(h->tt_radius >= -1, "time tile radius");
+            if ((done & SCHED_TIMETILE) && h->time_tile) /* what the pass requires of the body */
+                for (int j = 0; j < s->body.len; j++) {
+                    ir_stmt *b = VEC_AT(s->body, j, ir_stmt *);
+                    CHECK(b->kind == S_SWEEP || b->kind == S_FUSED || b->kind == S_BIND || b->kind == S_ASSIGN ||
+                              b->kind == S_CHECK || b->kind == S_ROTATE,
+                          "a time-tiled loop with a statement other than sweeps, renamings, assignments, checks");
+                    CHECK(!(b->kind == S_SWEEP || b->kind == S_FUSED) || b->sched->scratch == SCR_NONE,
+                          "a time-tiled loop with a sweep that does not write in place");
+                    CHECK(b->kind != S_BIND || !b->move, "a time-tiled loop that moves a buffer");
+                }
         } else {
             CHECK(!h, "a schedule on a statement that neither loops nor runs a kernel");
         }
@@ -172,6 +187,15 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
             for (int j = 0; j < h->live.len; j++)
                 fprintf(o, " %s", VEC_AT(p->sched->vars, (int)(intptr_t)h->live.items[j], ir_var *)->name);
         }
+        if (h->time_tile) {
+            fprintf(o, "; time tile %d steps (%s), radius ", h->time_tile, h->tt_forced ? "--time-tile" : "automatic");
+            if (h->tt_radius >= 0)
+                fprintf(o, "%d", h->tt_radius);
+            else
+                fprintf(o, "at run time");
+            fprintf(o, ", step boundaries every %d steps; step by step on several ranks", h->time_tile);
+        } else if (h->tt_note)
+            fprintf(o, "; step by step: %s", h->tt_note);
     }
     fputc('\n', o);
 }

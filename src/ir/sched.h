@@ -57,11 +57,22 @@ typedef struct ir_sched {
     int progress;        /* pass_sched_steps: the loop is outermost and reports --progress */
     vec live;            /* pass_sched_ckpt (ck >= 0): int indices into program->sched->vars of
                             the variables live at the loop's step boundaries, ascending */
+    int time_tile;       /* pass_sched_timetile (S_FOR, ck >= 0): K >= 2: the loop runs K steps
+                            per pass over tiles of rows (tyl_timetile.c) when the run time finds
+                            it legal and, unless forced, worth it; 0: step by step */
+    int tt_forced;       /* pass_sched_timetile: K came from --time-tile=K (tile even small grids) */
+    int tt_radius;       /* pass_sched_timetile: rows a step reads beyond the rows it writes
+                            (from the halo margins along the outer axis; -1: known at run time) */
+    const char *tt_note; /* pass_sched_timetile: why a time loop is stepped one step at a time
+                            (NULL when tiled, or when it was not a candidate at all) */
 } ir_sched;
 
 /* The schedule passes that have run (ir_sched_verify checks what they established). */
 enum { SCHED_IDS = 1, SCHED_EXCHANGE = 2, SCHED_PARTS = 4, SCHED_DIRTY = 8, SCHED_GRAPH = 16,
-       SCHED_STEPS = 32, SCHED_CKPT = 64, SCHED_VEC = 128, SCHED_ALL = 255 };
+       SCHED_STEPS = 32, SCHED_CKPT = 64, SCHED_VEC = 128, SCHED_TIMETILE = 256, SCHED_ALL = 511 };
+
+/* --time-tile (the driver sets program->sched->time_tile_opt after ir_sched_begin). */
+enum { SCHED_TT_AUTO = -1, SCHED_TT_OFF = 1, SCHED_TT_DEFAULT_K = 8 };
 
 typedef struct ir_psched {
     int done;            /* SCHED_* of the passes that have run */
@@ -70,6 +81,7 @@ typedef struct ir_psched {
     vec vars;            /* pass_sched_ckpt: ir_var*, every variable main() declares (not the
                             parameters), by id: the table a checkpoint holds */
     vec ck_loops;        /* pass_sched_steps: ir_stmt*, the checkpointed time loops by number */
+    int time_tile_opt;   /* --time-tile: SCHED_TT_AUTO, SCHED_TT_OFF (1), or K >= 2 forced */
 } ir_psched;
 
 /* Give the program an empty schedule for the given target; the passes fill it in. */
@@ -94,5 +106,6 @@ void pass_sched_steps(ir_program *p);    /* pass_sched_steps.c */
 void pass_sched_ckpt(ir_program *p);     /* pass_sched_ckpt.c */
 void pass_sched_vec(ir_program *p);      /* pass_sched_vec.c */
 void pass_sched_stages(ir_program *p);   /* pass_sched_stages.c */
+void pass_sched_timetile(ir_program *p); /* pass_sched_timetile.c */
 
 #endif

@@ -69,6 +69,21 @@ size_t tyl_npy_header_(char *hdr, const tyl_array *a);
 tyl_array *tyl_load_npy_l(const char *filename, tyl_dtype dt, int rank, const tyl_layout *L,
                           const char *where);
 
+/* tyl_sweep.c, for tyl_timetile.c: a sweep's local box on this rank, and the kernel run over
+ * the sub-box [o, o + n) of it (box indices) and nothing else: no exchange, scratch or marks. */
+void tyl_sweep_box_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, int64_t *b, int64_t *nb);
+void tyl_sweep_part_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc,
+                     const int64_t *o, const int64_t *n);
+
+/* tyl_timetile.c: sweeps are being recorded (tyl_sweep_run hands them to tyl_tt_record_). */
+extern int tyl_tt_recording_;
+void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc);
+/* ... and tyl_rotate hands it its copy (dst outside [lo, lo + len) from src). */
+void tyl_tt_record_copy_(tyl_array *dst, tyl_array *src, const int64_t *lo, const int64_t *len);
+/* tyl_sweep.c: tyl_copy_outside restricted to the window [wlo, whi) (global indices). */
+void tyl_copy_outside_win_(tyl_array *dst, const tyl_array *src, const int64_t *lo, const int64_t *len,
+                           const int64_t *wlo, const int64_t *whi);
+
 /* Run-time options of the elastic layer (parsed by tyl_rt.c, used by runtime/elastic). */
 typedef struct tyl_ck_opts {
     int64_t every;             /* --checkpoint-every=K (0: only on signals) */

@@ -85,7 +85,8 @@ void tyl_empty_reduction(const char *where, const char *op)
  * complement of a box is at most 2 * rank boxes (before and after the box in dimension d, inside
  * it in the dimensions before d, whole in those after), each one tyl_box_copy. A distributed
  * array does this on its owned block only. */
-void tyl_copy_outside(tyl_array *dst, const tyl_array *src, const int64_t *lo_in, const int64_t *len_in)
+static void copy_outside_in(tyl_array *dst, const tyl_array *src, const int64_t *lo_in, const int64_t *len_in,
+                            const int64_t *wlo, const int64_t *whi)
 {
     int r = dst->rank;
     size_t el = tyl_dtype_size(dst->dtype);
@@ -93,6 +94,12 @@ void tyl_copy_outside(tyl_array *dst, const tyl_array *src, const int64_t *lo_in
     for (int d = 0; d < r; d++) {
         olo[d] = dst->lo[d];
         ohi[d] = dst->lo[d] + dst->n[d];
+        if (wlo) { /* only the part of the owned block inside the window [wlo, whi) */
+            olo[d] = wlo[d] > olo[d] ? wlo[d] : olo[d];
+            ohi[d] = whi[d] < ohi[d] ? whi[d] : ohi[d];
+            if (ohi[d] <= olo[d])
+                return;
+        }
         lo[d] = lo_in[d] < olo[d] ? olo[d] : lo_in[d] > ohi[d] ? ohi[d] : lo_in[d];
         hi[d] = lo_in[d] + (len_in[d] > 0 ? len_in[d] : 0);
         hi[d] = hi[d] < lo[d] ? lo[d] : hi[d] > ohi[d] ? ohi[d] : hi[d];
@@ -115,6 +122,41 @@ void tyl_copy_outside(tyl_array *dst, const tyl_array *src, const int64_t *lo_in
                              (const char *)src->data + off * (int64_t)el, src->stride, r, n, el);
         }
     }
+}
+
+void tyl_copy_outside(tyl_array *dst, const tyl_array *src, const int64_t *lo, const int64_t *len)
+{
+    copy_outside_in(dst, src, lo, len, NULL, NULL);
+}
+
+void tyl_copy_outside_win_(tyl_array *dst, const tyl_array *src, const int64_t *lo, const int64_t *len,
+                           const int64_t *wlo, const int64_t *whi)
+{
+    copy_outside_in(dst, src, lo, len, wlo, whi);
+}
+
+/* X = Y.copy() where Y's view [lo, lo + len) is overwritten next (pass_rotate): X takes Y's
+ * buffer, Y a new one whose elements outside the view come from X. While a time-tiled group is
+ * recorded, Y takes X's old buffer when nothing else holds it (what the pool would hand back),
+ * so that the group's steps alternate two buffers, and the copy is recorded as a stage. */
+void tyl_rotate(tyl_array **x, tyl_array **y, const int64_t *lo, const int64_t *len, const char *where)
+{
+    tyl_array *old = *x;
+    *x = *y;
+    if (tyl_tt_recording_ && old && old->refs == 1 && old != *x && old->dtype == (*x)->dtype &&
+        old->rank == (*x)->rank && old->layout == (*x)->layout && old->lsize == (*x)->lsize &&
+        !memcmp(old->shape, (*x)->shape, sizeof old->shape) && !memcmp(old->lo, (*x)->lo, sizeof old->lo) &&
+        !memcmp(old->n, (*x)->n, sizeof old->n) && !memcmp(old->stride, (*x)->stride, sizeof old->stride)) {
+        *y = old;
+        tyl_dirty(old);
+    } else {
+        tyl_release(old);
+        *y = tyl_alloc_like(*x, TYL_INIT_NONE, where);
+    }
+    if (tyl_tt_recording_)
+        tyl_tt_record_copy_(*y, *x, lo, len);
+    else
+        tyl_copy_outside(*y, *x, lo, len);
 }
 
 /* ---- tyl_sweep_run: the host side of a sweep ------------------------------------------------ */
@@ -207,6 +249,10 @@ static tyl_halo *halo_begin(const char *where, int nx, const tyl_exchange *xs, t
 
 void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
 {
+    if (tyl_tt_recording_) { /* a time-tiled group of steps: run later, over tiles */
+        tyl_tt_record_(sw, arrs, x, sc);
+        return;
+    }
     const int B = sw->rank, nop = sw->nop;
     tyl_array *t = *arrs[sw->op[0].arr];
     int64_t b[TYL_MAX_RANK], nb[TYL_MAX_RANK];
@@ -302,6 +348,51 @@ void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *
     for (int j = 0; j < sw->nt; j++)
         if (sw->dirty >> j & 1)
             tyl_dirty(*arrs[sw->op[j].arr]);
+    if (p != pv) {
+        free(p);
+        free(s);
+        free(w);
+    }
+}
+
+/* ---- pieces of a sweep for tyl_timetile.c ------------------------------------------------------ */
+
+void tyl_sweep_box_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, int64_t *b, int64_t *nb)
+{
+    local_box(sw->rank, &sw->op[0], *arrs[sw->op[0].arr], x, b, nb);
+}
+
+void tyl_sweep_part_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc,
+                     const int64_t *o, const int64_t *n)
+{
+    const int B = sw->rank, nop = sw->nop;
+    void *pv[SW_STACK];
+    int64_t sv[SW_STACK][TYL_MAX_RANK], wv[SW_STACK][TYL_MAX_RANK][4];
+    void **p = pv;
+    int64_t(*s)[TYL_MAX_RANK] = sv;
+    int64_t(*w)[TYL_MAX_RANK][4] = wv;
+    if (nop > SW_STACK) {
+        p = malloc(sizeof(void *) * (size_t)nop);
+        s = malloc(sizeof(*s) * (size_t)nop);
+        w = malloc(sizeof(*w) * (size_t)nop);
+        if (!p || !s || !w)
+            tyl_rt_error(sw->where, "out of memory");
+    }
+    tyl_part q;
+    for (int k = 0; k < B; k++) {
+        q.o[k] = o[k];
+        q.n[k] = n[k];
+    }
+    for (int i = 0; i < nop; i++) {
+        const tyl_array *a = *arrs[sw->op[i].arr];
+        int64_t off = operand_at(B, &sw->op[i], a, q.o, x, s[i], w[i]);
+        p[i] = (char *)a->data + off * (int64_t)tyl_dtype_size(a->dtype);
+    }
+    q.p = p;
+    q.s = (const int64_t(*)[TYL_MAX_RANK])s;
+    q.w = (const int64_t(*)[TYL_MAX_RANK][4])w;
+    q.sc = sc;
+    sw->kernel(&q);
     if (p != pv) {
         free(p);
         free(s);

@@ -667,6 +667,8 @@ typedef struct tyl_sweep {
     const tyl_exchange *x;
     int shl[TYL_MAX_RANK], shh[TYL_MAX_RANK]; /* margins of the interior (points whose reads
                                                  touch the halo), below / above */
+    int na, nxv, nsc;                  /* arrays, run-time values and scalars a call passes, */
+    const unsigned char *scsz;         /* and the scalars' sizes: what tyl_timetile.c records */
 } tyl_sweep;
 
 /* Run a sweep: arrs are the sweep's arrays (the slots, so a replaced target can be rebound),
@@ -674,6 +676,15 @@ typedef struct tyl_sweep {
  * scalars (NULL if none). */
 void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x,
                    const void *const *sc);
+
+/* Temporal blocking (tyl_timetile.c; pass_sched_timetile decides which loops). At the top of a
+ * group of K steps, tyl_tt_go says whether to run them together (enough steps left, one rank,
+ * no step in the group that a checkpoint or fault option needs as a boundary); if so the body
+ * runs K times and tyl_sweep_run records each sweep (its descriptor, the arrays the names hold
+ * then, copies of its values and scalars) instead of running it, until tyl_tt_run runs the
+ * recorded sweeps over tiles of rows (or in order where it cannot). */
+int tyl_tt_go(int K, int forced, int64_t k, int64_t nk);
+void tyl_tt_run(void);
 
 /* A reduction (np.sum, np.max, np.min of an elementwise value over a box) likewise: its kernel
  * writes partial results over the rank's local box, which tyl_reduce_run combines in a fixed
@@ -810,6 +821,9 @@ TYL_NORETURN void tyl_empty_reduction(const char *where, const char *op);
  * array of the same shape and dtype: what a buffer hand-over (`un = u.copy()` turned into a
  * rotation) must restore around the part that is about to be overwritten. */
 void tyl_copy_outside(tyl_array *dst, const tyl_array *src, const int64_t *lo, const int64_t *len);
+/* X = Y.copy() where Y's view [lo, lo + len) (per dimension; 1 for a fixed index) is overwritten
+ * next: X takes Y's buffer, Y gets a new one whose elements outside the view come from X. */
+void tyl_rotate(tyl_array **x, tyl_array **y, const int64_t *lo, const int64_t *len, const char *where);
 
 /* np.load: the global array in a .npy file (format 1.0 to 3.0, little-endian, C order), which
  * must hold `dt` data of the given rank (the compiler took both from the file it saw at compile

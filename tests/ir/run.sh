@@ -17,6 +17,8 @@
 #   gen_nested.sh: programs of 200 lines with 10 and 14 nested loops compile within 5 s (each loop
 #   body's types are a fixed point, not a probe per level: 2^depth before, a work-limit error).
 #   stages_*.tyl: pass_fuse_stages (temporaries computed per tile of their consumer), below.
+#   sched_timetile.tyl: pass_sched_timetile: which time loops are tiled, with what K, and why the
+#   others step one step at a time (--time-tile=K, off, a bad value refused).
 #   TYLES_IR_UPDATE=1 rewrites the .expected files from the actual output, for review.
 set -u
 TYLESC=${1:-bin/tylesc}
@@ -135,6 +137,20 @@ for t in tests/ir/sched_*.tyl; do
         printf '%s\n' "$got" | diff "$exp" - | sed 's/^/    /'
     fi
 done
+# --time-tile: forced K, off, a loop that cannot be tiled says why when K is forced, and a bad
+# value is refused (exit status 2, the exact message)
+tt=tests/ir/sched_timetile.tyl
+check sched_timetile/forced "tiled loops with --time-tile=3" 1 "$($TYLESC $tt --time-tile=3 --dump=sched | grep -c 'time tile 3 steps (--time-tile), radius 1')"
+check sched_timetile/why "loops stepped one step at a time, with the reason" 2 "$($TYLESC $tt --time-tile=3 --dump=sched | grep -c 'step by step: a \(print\|reduction\) in the body')"
+check sched_timetile/off "tiled loops with --time-tile=off" "0 1" "$($TYLESC $tt --time-tile=off --dump=sched | grep -c 'time tile') $($TYLESC $tt --time-tile=off --dump=sched | grep -c 'step by step: --time-tile=off')"
+check sched_timetile/one "tiled loops with --time-tile=1" 0 "$($TYLESC $tt --time-tile=1 --dump=sched | grep -c 'time tile')"
+for v in 0 x 65 4x ''; do
+    out=$($TYLESC $tt --time-tile=$v --dump=sched 2>&1); rc=$?
+    check "sched_timetile/bad_value_$v" "exit status and message" \
+        "2: tylesc: bad --time-tile value '$v' (a number of steps from 1 to 64, off or auto)" "$rc: $out"
+done
+c=$($TYLESC $tt --time-tile=4 -o -)
+check sched_timetile/c_groups "tyl_tt_go calls in the C (one tiled loop)" 1 "$(printf '%s\n' "$c" | grep -c 'tyl_tt_go(4, 1, ')"
 # nothing exchanged: no kernel of sched_pointwise.tyl begins an exchange
 check sched_pointwise/no_exchange "kernels with an exchange" 0 "$($TYLESC tests/ir/sched_pointwise.tyl --dump=sched | grep -c 'exchange begin')"
 # the stencil of sched_heat.tyl exchanges, and its time loop has step boundaries on the C target

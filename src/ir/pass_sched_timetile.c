@@ -1,0 +1,163 @@
+/* pass_sched_timetile.c: temporal blocking of time loops.
+ *
+ * Requires: pass_sched_steps (time loops, sched->ck), pass_sched_parts (scratch),
+ * pass_sched_stages (a loop with a tiled kernel steps one step at a time), pass_halo (halo
+ * margins, layouts), the target and --time-tile (program->sched->time_tile_opt).
+ * Establishes: sched->time_tile = K >= 2 on a time loop (an S_FOR of main()'s own list with
+ * step boundaries, C target) whose body is only
+ *   - sweeps and fused groups written in place (M_DIRECT, no scratch) that read no single
+ *     element, neither the loop variable nor a scalar the body assigns, no periodic halo, and
+ *     whose targets' outer dimension is a range along box dimension 0 with step 1 or one fixed
+ *     index (the row axis the run time tiles);
+ *   - renamings that permute slots (u, un = un, u; um, u, up = u, up, um), and copies handed
+ *     over (un = u.copy() before an update of u, pass_rotate's S_ROTATE: recorded as a stage
+ *     that copies what the update leaves, u taking un's old buffer);
+ *   - scalar assignments that no kernel reads and that read no array element, and run-time
+ *     shape checks.
+ * Such a loop runs K steps per pass over tiles of rows, each step's rows shifted against the
+ * previous step's by the rows it reads beyond them (tyl_timetile.c explains why this computes
+ * each point from exactly the values step-by-step order uses). The run time still checks the
+ * offsets it sees, and steps one step at a time on several ranks, under checkpoint or fault
+ * options that need every step, for the remainder of steps (nt mod K), and, unless K was
+ * forced, when the arrays fit in the cache anyway. sched->tt_radius: the rows a step reads
+ * beyond those it writes, from the halo margins (-1: known only at run time). sched->tt_note:
+ * why a candidate loop is not tiled (printed by --dump=sched). Breaks: nothing.
+ * K is SCHED_TT_DEFAULT_K unless --time-tile=K gives it; --time-tile=off (or 1) tiles nothing.
+ */
+#include "sched.h"
+
+static int sweep_ok(ir_stmt *w, vec *assigned, ir_var *loopvar, const char **why)
+{
+    ir_expr r = {.kind = E_READ, .view = w->target};
+    if (ir_expr_has_elem(w->e) || ir_expr_has_elem(&r)) {
+        *why = "a sweep reads single elements";
+        return 0;
+    }
+    if (ir_expr_uses_var(w->e, loopvar) || ir_expr_uses_var(&r, loopvar)) {
+        *why = "a sweep reads the loop variable";
+        return 0;
+    }
+    for (int i = 0; i < assigned->len; i++)
+        if (ir_expr_uses_var(w->e, VEC_AT(*assigned, i, ir_var *)) || ir_expr_uses_var(&r, VEC_AT(*assigned, i, ir_var *))) {
+            *why = "a sweep reads a scalar the loop assigns";
+            return 0;
+        }
+    ir_dim *d0 = &w->target->dim[0];
+    if (w->target->vrank < 1 || !(d0->kind == D_FIXED || (d0->box == 0 && d0->step_c == 1 && !d0->wrap))) {
+        *why = "a sweep's target does not follow the outer axis";
+        return 0;
+    }
+    return 1;
+}
+
+/* The reason the loop cannot be tiled, or NULL; *radius: the rows read beyond the rows
+ * written along the outer axis, -1 when the halo margins do not say. */
+static const char *check_body(ir_stmt *loop, int *radius)
+{
+    vec assigned = {0};
+    *radius = 0;
+    int sweeps = 0;
+    for (int i = 0; i < loop->body.len; i++) {
+        ir_stmt *s = VEC_AT(loop->body, i, ir_stmt *);
+        if (s->kind == S_ASSIGN)
+            vec_push(&assigned, s->var);
+    }
+    for (int i = 0; i < loop->body.len; i++) {
+        ir_stmt *s = VEC_AT(loop->body, i, ir_stmt *);
+        const char *why = NULL;
+        switch (s->kind) {
+        case S_SWEEP:
+        case S_FUSED: {
+            if (s->sched->scratch != SCR_NONE || s->mode != M_DIRECT)
+                return "a sweep reads what it writes at another offset";
+            if (s->sched->tiled) /* its own tiles read the inputs over the stage radius */
+                return "a sweep computes its temporaries per tile (multi-stage fusion)";
+            int nt = s->kind == S_FUSED ? s->body.len : 1;
+            for (int j = 0; j < nt; j++)
+                if (!sweep_ok(s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s, &assigned, loop->var, &why))
+                    return why;
+            ir_halo *h = s->halo;
+            for (int j = 0; h && j < h->n; j++)
+                if (h->slot[j]->layout && h->slot[j]->layout->periodic)
+                    return "a sweep reads a periodic halo";
+            ir_stmt *w0 = s->kind == S_FUSED ? VEC_AT(s->body, 0, ir_stmt *) : s;
+            if (w0->target->dim[0].kind == D_RANGE && h && h->n) {
+                int m = h->shl[0] > h->shh[0] ? h->shl[0] : h->shh[0];
+                if (*radius >= 0 && m > *radius)
+                    *radius = m;
+            } else if (w0->target->dim[0].kind != D_RANGE)
+                *radius = -1;
+            sweeps++;
+            break;
+        }
+        case S_BIND:
+            if (s->move || s->n < 2)
+                return "a name is bound to another array";
+            for (int k = 0; k < s->n; k++) {
+                int found = 0;
+                for (int j = 0; j < s->n; j++)
+                    found |= s->srcs[k] == s->dst[j];
+                if (!found)
+                    return "a renaming is not a permutation";
+            }
+            break;
+        case S_ASSIGN:
+            if (ir_expr_has_elem(s->e))
+                return "a scalar assignment reads an array element";
+            break;
+        case S_CHECK: break;
+        case S_FOR:
+        case S_WHILE: return "a loop in the body";
+        case S_IF: return "a branch in the body";
+        case S_REDUCE: return "a reduction in the body";
+        case S_PRINT: return "a print in the body";
+        case S_SAVE: return "a save in the body";
+        case S_ALLOC: return "an allocation in the body";
+        case S_RELEASE: return "an array released in the body";
+        case S_SETELEM: return "an element assignment in the body";
+        case S_ROTATE: break; /* un = u.copy(): un takes u's buffer, the copy a recorded stage */
+        case S_BREAK:
+        case S_CONTINUE:
+        case S_RAISE: return "a jump out of the body";
+        default: return "a statement other than sweeps, renamings and scalar assignments";
+        }
+    }
+    if (!sweeps)
+        return "no sweep in the body";
+    return NULL;
+}
+
+void pass_sched_timetile(ir_program *p)
+{
+    int opt = p->sched->time_tile_opt;
+    for (int i = 0; i < p->body.len; i++) {
+        ir_stmt *s = VEC_AT(p->body, i, ir_stmt *);
+        if (s->kind != S_FOR || s->sched->ck < 0)
+            continue;
+        ir_sched *h = s->sched;
+        h->time_tile = 0;
+        h->tt_forced = 0;
+        h->tt_radius = 0;
+        h->tt_note = NULL;
+        int64_t step;
+        int radius;
+        const char *why = check_body(s, &radius);
+        if (!why && !ir_expr_const_int(s->e3, &step))
+            why = "the step of the range is not a constant";
+        if (why) {
+            if (opt >= 2) /* asked for: say why not */
+                h->tt_note = why;
+            continue;
+        }
+        h->tt_radius = radius;
+        if (p->sched->cuda)
+            h->tt_note = "the CUDA back end steps one step at a time";
+        else if (opt == SCHED_TT_OFF)
+            h->tt_note = "--time-tile=off";
+        else {
+            h->time_tile = opt >= 2 ? opt : SCHED_TT_DEFAULT_K;
+            h->tt_forced = opt >= 2;
+        }
+    }
+    p->sched->done |= SCHED_TIMETILE;
+}

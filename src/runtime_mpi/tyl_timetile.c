@@ -1,0 +1,606 @@
+/* tyl_timetile.c: temporal blocking of a time loop (pass_sched_timetile chooses the loops).
+ *
+ * K steps of a loop body are recorded (tyl_sweep_run calls tyl_tt_record_): a sequence of
+ * stages n = 0 .. S-1, each one sweep with the arrays its names held at that step (renamings such as u, un = un, u only
+ * permute names, so recording the arrays resolves them), its run-time values and its scalars.
+ * tyl_tt_run then runs the stages over tiles of rows along the outer axis (array dimension 0)
+ * instead of one whole stage after another.
+ *
+ * The scheme: parallelogram tiling with a row lag. Stage n writes rows [wlo_n, whi_n) of its
+ * targets (one fixed row f: [f, f + 1)). Each stage gets a lag L_n (L nondecreasing). For tile
+ * boundaries r0 < r1 (consecutive multiples of the tile height H), tile t runs, for n = 0 .. S-1
+ * in order, stage n over rows [r0 - L_n, r1 - L_n) clipped to [wlo_n, whi_n); tiles run in
+ * increasing order. A read of buffer X by stage n at rows r + off (r the row written; off the
+ * difference of the two operands' first rows, a constant) must see exactly the value that
+ * whole-stage order gives it, which is the value written by the last stage m < n that writes X
+ * there (or X's value before the group). Two conditions make that so:
+ *   RAW: every earlier writer m < n of X has written the row already:
+ *        L_n - L_m >= off   (stage m covered rows < r1 - L_m after tile t; n reads < r1 - L_n + off)
+ *   WAR: no later writer p > n of X has overwritten it yet:
+ *        L_p - L_n >= -off  (p covered rows < r0 - L_p before tile t; n reads >= r0 - L_n + off)
+ * Writes to one point by m < p land in order because L_p >= L_m puts p's write in the same or a
+ * later tile, and in the same tile p runs after m. The points of one stage may run in any order:
+ * the sweeps tiled are written in place (pass_copysem's M_DIRECT), whose reads of their own
+ * targets are of the point being written only (a fused group's sweeps in order per point). Every
+ * point is therefore computed by the same kernel expression from the same values: the results
+ * are bitwise those of step-by-step order. The lags are the least solution of the two
+ * conditions, found in one forward pass (each condition relates an earlier stage to a later).
+ * With two buffers swapped each step and a stencil of radius R this gives L_n = n * R: the swap
+ * needs no third buffer, since the WAR condition keeps the old time level until its last reader
+ * in every tile is done. With three time levels rotated (um, u, up = u, up, um) it is the same.
+ *
+ * What the run time does not tile (it runs the stages in order, as tyl_sweep_run, which is
+ * step-by-step order): a read of a buffer written in the group that is not a constant row
+ * offset (a transposed or strided row axis, a row broadcast, a periodic read), targets of a
+ * fused group on different rows, a periodic halo (its images would need an exchange per step).
+ * Several ranks never get here (tyl_tt_go): deep halos are not built, the loop steps one step
+ * at a time there. Unless forced (--time-tile=K), arrays that fit in the cache are not tiled
+ * either: tiling only saves memory traffic.
+ *
+ * Threads: the same argument holds along the columns (the last array dimension) with column
+ * lags M_n from the column offsets. With tiles of H rows and W columns in skewed coordinates,
+ * tile (t, c) runs stage n over rows [r0 - L_n, r0 + H - L_n) and columns [c0 - M_n, c0 + W -
+ * M_n); everything a tile reads was written in tiles (t' <= t, c' <= c) and everything it must
+ * not see yet is written in tiles (t' >= t, c' >= c), so after tiles (t - 1, c) and (t, c - 1)
+ * it can run, and the tiles of one wavefront t + c = w run in parallel (one barrier per
+ * wavefront). Where the columns have no constant offsets (or the arrays are 1-D) the threads
+ * share each stage's sub-box of a row tile by columns instead, with a barrier between stages.
+ * One thread runs row tiles of whole rows.
+ *
+ * Environment: TYLES_TIME_TILE=off steps every loop one step at a time (to compare); the tile's
+ * cache budget is TYLES_TT_CACHE bytes (default 1 MiB); TYLES_TT_ROWS and TYLES_TT_COLS set
+ * the tile height and (with threads) width outright. A forced K cuts even a small grid into at
+ * least four tiles.
+ */
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tyl_internal.h"
+
+typedef struct tt_stage {
+    const tyl_sweep *sw;    /* NULL: a copy (tyl_rotate): cdst outside [clo, clo + clen) from csrc */
+    tyl_array *cdst, *csrc;
+    int64_t clo[TYL_MAX_RANK], clen[TYL_MAX_RANK];
+    tyl_array **arr;        /* the arrays at the step (a reference each) */
+    tyl_array ***arrp;      /* their addresses, as tyl_sweep_run takes them */
+    int na;
+    int64_t *x;
+    const void **sc;        /* into scv */
+    unsigned char *scv;
+    void *mem;              /* the block holding the five above (kept for the next group) */
+    size_t memcap;
+    /* tyl_tt_run */
+    int empty;
+    int64_t b[TYL_MAX_RANK], nb[TYL_MAX_RANK];
+    struct tt_axis {        /* axis 0: array dimension 0 (rows); axis 1: the last (columns) */
+        int ok;             /* the targets follow it as a range of step 1 or a fixed index */
+        int fixed;          /* a fixed index (then the stage writes one row / column) */
+        int k;              /* the box dimension that iterates it (range) */
+        int64_t first;      /* index at box index 0 (fixed: the index) */
+        int64_t wlo, whi;   /* indices written */
+        int64_t lag;
+    } ax[2];
+} tt_stage;
+
+typedef struct tt_read {
+    int n;                  /* stage */
+    const void *buf;        /* the buffer (data pointer) */
+    int64_t off[2];         /* offset against the indices the stage writes, per axis */
+} tt_read;
+
+static struct {
+    int K, forced;
+    tt_stage *st;
+    int ns, cap, used;      /* stages recorded, slots allocated, slots with a block */
+} tt;
+
+static int64_t op_lo(const tyl_operand *op, int d, const int64_t *x)
+{
+    return op->x_lo >> d & 1 ? x[op->lo[d]] : op->lo[d];
+}
+
+static int64_t op_step(const tyl_operand *op, int d, const int64_t *x)
+{
+    return op->x_step >> d & 1 ? x[op->step[d]] : op->step[d];
+}
+
+static int env_off(void)
+{
+    static int off = -1;
+    if (off < 0) {
+        const char *e = getenv("TYLES_TIME_TILE");
+        off = e && (!strcmp(e, "off") || !strcmp(e, "0") || !strcmp(e, "1"));
+    }
+    return off;
+}
+
+static int faults_armed(void)
+{
+    static int armed = -1;
+    if (armed < 0)
+        armed = getenv("TYLES_FAULT_KILL_RANK") || getenv("TYLES_FAULT_KILL_STEP");
+    return armed;
+}
+
+int tyl_tt_go(int K, int forced, int64_t k, int64_t nk)
+{
+    if (nk - k < K || K < 2 || env_off() || tyl_rt_nranks() > 1 || faults_armed())
+        return 0;
+    int64_t every = tyl_ck_opts_.every;
+    if (every > 0 && k / every != (k + K - 1) / every)
+        return 0; /* a checkpoint is due inside the group: its steps one at a time */
+    tt.K = K;
+    tt.forced = forced;
+    tt.ns = 0;
+    tyl_tt_recording_ = 1;
+    return 1;
+}
+
+int tyl_tt_recording_;
+
+/* The next stage's slot, emptied but for its block. */
+static tt_stage *new_slot(const char *where)
+{
+    if (tt.ns == tt.cap) {
+        tt.cap = tt.cap ? 2 * tt.cap : 16;
+        tt.st = realloc(tt.st, sizeof(tt_stage) * (size_t)tt.cap);
+        if (!tt.st)
+            tyl_rt_error(where, "out of memory");
+    }
+    if (tt.ns == tt.used) { /* a slot never used: its block grows from nothing */
+        tt.st[tt.ns].mem = NULL;
+        tt.st[tt.ns].memcap = 0;
+        tt.used++;
+    }
+    tt_stage *g = &tt.st[tt.ns++];
+    void *mem = g->mem;
+    size_t memcap = g->memcap;
+    memset(g, 0, sizeof *g);
+    g->mem = mem;
+    g->memcap = memcap;
+    return g;
+}
+
+void tyl_tt_record_copy_(tyl_array *dst, tyl_array *src, const int64_t *lo, const int64_t *len)
+{
+    tt_stage *g = new_slot("libtyles");
+    g->cdst = dst;
+    g->csrc = src;
+    for (int d = 0; d < dst->rank; d++) {
+        g->clo[d] = lo[d];
+        g->clen[d] = len[d];
+    }
+}
+
+void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
+{
+    const int na = sw->na, nx = sw->nxv, nsc = sw->nsc;
+    const unsigned char *scsz = sw->scsz;
+    tt_stage *g = new_slot(sw->where);
+    void *mem = g->mem;
+    size_t memcap = g->memcap;
+    g->sw = sw;
+    g->na = na;
+    size_t scbytes = 0;
+    for (int i = 0; i < nsc; i++)
+        scbytes += (scsz[i] + 7u) & ~7u;
+    /* one block per slot, kept from group to group: the arrays, their addresses, the values,
+     * the scalars' addresses and the scalars (each part a multiple of 8 bytes) */
+    size_t need = sizeof(tyl_array *) * (size_t)na + sizeof(tyl_array **) * (size_t)na +
+                  sizeof(int64_t) * (size_t)nx + sizeof(void *) * (size_t)nsc + scbytes + 8;
+    if (need > memcap) {
+        free(mem);
+        mem = malloc(need);
+        memcap = need;
+        if (!mem)
+            tyl_rt_error(sw->where, "out of memory");
+    }
+    g->mem = mem;
+    g->memcap = memcap;
+    char *p = mem;
+    g->arr = (tyl_array **)p;
+    p += sizeof(tyl_array *) * (size_t)na;
+    g->arrp = (tyl_array ***)p;
+    p += sizeof(tyl_array **) * (size_t)na;
+    g->x = (int64_t *)p;
+    p += sizeof(int64_t) * (size_t)nx;
+    g->sc = (const void **)p;
+    p += sizeof(void *) * (size_t)nsc;
+    g->scv = (unsigned char *)p;
+    for (int i = 0; i < na; i++) {
+        g->arr[i] = *arrs[i]; /* no reference taken: see tyl_tt_run */
+        g->arrp[i] = &g->arr[i];
+    }
+    if (nx)
+        memcpy(g->x, x, sizeof(int64_t) * (size_t)nx);
+    size_t at = 0;
+    for (int i = 0; i < nsc; i++) {
+        memcpy(g->scv + at, sc[i], scsz[i]);
+        g->sc[i] = g->scv + at;
+        at += (scsz[i] + 7u) & ~7u;
+    }
+}
+
+/* Array dimension of axis a of an array of rank r. */
+static int axis_dim(int a, int r) { return a ? r - 1 : 0; }
+
+/* Axis a of stage g: how its targets follow it (0 when they do not). */
+static int stage_axis(tt_stage *g, int a)
+{
+    const tyl_sweep *sw = g->sw;
+    const int64_t *x = g->x;
+    struct tt_axis *A = &g->ax[a];
+    if (!sw) { /* a copy: all of the owned block, conservatively */
+        const tyl_array *t = g->cdst;
+        if (a && t->rank < 2)
+            return 0;
+        int d = axis_dim(a, t->rank);
+        A->k = -1;
+        A->wlo = t->lo[d];
+        A->whi = t->lo[d] + t->n[d];
+        return A->ok = 1;
+    }
+    for (int j = 0; j < sw->nt; j++) {
+        const tyl_operand *o = &sw->op[j];
+        const tyl_array *t = g->arr[o->arr];
+        int d = axis_dim(a, t->rank);
+        if (a && t->rank < 2)
+            return 0;
+        int fixed = o->box[d] == TYL_FIXED;
+        if (!fixed && (o->box[d] < 0 || op_step(o, d, x) != 1 || (o->wrap >> d & 1)))
+            return 0;
+        if (j == 0) {
+            A->fixed = fixed;
+            A->k = o->box[d];
+            A->first = op_lo(o, d, x);
+        } else if (fixed != A->fixed || o->box[d] != A->k || op_lo(o, d, x) != A->first)
+            return 0; /* the targets of a fused group on other rows */
+    }
+    if (a && !A->fixed && !g->ax[0].fixed && g->ax[0].k >= 0 && A->k == g->ax[0].k)
+        return 0; /* rows and columns on one box dimension */
+    A->wlo = A->fixed ? A->first : A->first + g->b[A->k];
+    A->whi = A->fixed ? A->first + 1 : A->wlo + g->nb[A->k];
+    return A->ok = 1;
+}
+
+/* The offset of read operand op of stage g along axis a, or 0 when it has none. */
+static int read_offset(const tt_stage *g, const tyl_operand *op, const tyl_array *arr, int a, int64_t *off)
+{
+    const struct tt_axis *A = &g->ax[a];
+    int d = axis_dim(a, arr->rank);
+    if (a && arr->rank < 2)
+        return 0;
+    if (A->fixed ? op->box[d] != TYL_FIXED
+                 : op->box[d] != A->k || op_step(op, d, g->x) != 1 || (op->wrap >> d & 1))
+        return 0;
+    *off = op_lo(op, d, g->x) - A->first;
+    return 1;
+}
+
+/* The local box of stage g; 0 when its halos are periodic (an exchange per step). */
+static int stage_box(tt_stage *g)
+{
+    const tyl_sweep *sw = g->sw;
+    if (!sw) {
+        for (int d = 0; d < g->cdst->rank; d++)
+            g->empty |= g->cdst->n[d] <= 0;
+        return 1;
+    }
+    tyl_sweep_box_(sw, g->arrp, g->x, g->b, g->nb);
+    for (int k = 0; k < sw->rank; k++)
+        g->empty |= g->nb[k] <= 0;
+    for (int i = 0; i < sw->nx; i++) {
+        const tyl_array *a = g->arr[sw->x[i].arr];
+        if (a->layout && a->layout->periodic)
+            return 0;
+    }
+    return 1;
+}
+
+static int writes(const tt_stage *g, const void *buf)
+{
+    if (!g->sw)
+        return g->cdst->data == buf;
+    for (int j = 0; j < g->sw->nt; j++)
+        if (g->arr[g->sw->op[j].arr]->data == buf)
+            return 1;
+    return 0;
+}
+
+static int written_in_group(const void *buf)
+{
+    for (int n = 0; n < tt.ns; n++)
+        if (!tt.st[n].empty && writes(&tt.st[n], buf))
+            return 1;
+    return 0;
+}
+
+static size_t budget(void)
+{
+    static size_t b;
+    if (!b) {
+        const char *e = getenv("TYLES_TT_CACHE");
+        long long v = e ? atoll(e) : 0;
+        b = v > 0 ? (size_t)v : (size_t)1 << 20;
+    }
+    return b;
+}
+
+/* The least lags along axis a over the reads rd[0..nr): L_n >= L_m + off (RAW, m < n writes
+ * what n reads), L_n >= L_m - off (WAR, m < n reads what n writes), L_n >= L_(n-1). Returns the
+ * largest offset's size. */
+static int64_t lags(int a, const tt_read *rd, int nr)
+{
+    int64_t maxoff = 0, prev = 0;
+    for (int n = 0; n < tt.ns; n++) {
+        tt_stage *g = &tt.st[n];
+        int64_t L = prev;
+        for (int r = 0; r < nr; r++) {
+            const tt_read *q = &rd[r];
+            int64_t off = q->off[a];
+            if (q->n == n) {
+                for (int m = 0; m < n; m++)
+                    if (!tt.st[m].empty && writes(&tt.st[m], q->buf) && tt.st[m].ax[a].lag + off > L)
+                        L = tt.st[m].ax[a].lag + off;
+                if (off > maxoff || -off > maxoff)
+                    maxoff = off > 0 ? off : -off;
+            } else if (q->n < n && !g->empty && writes(g, q->buf) && tt.st[q->n].ax[a].lag - off > L)
+                L = tt.st[q->n].ax[a].lag - off;
+        }
+        g->ax[a].lag = prev = L;
+    }
+    return maxoff;
+}
+
+typedef struct tt_plan {
+    int64_t H, W;       /* tile height (rows) and width (columns; 0: whole rows) */
+    int threads;        /* 1: one thread; else wavefronts of tiles shared out, or (no column
+                           axis) each tile's stages split by columns */
+} tt_plan;
+
+/* The lags and the tile sizes; H = 0 when the group runs in order instead. */
+static tt_plan plan(void)
+{
+    tt_plan P = {0, 0, 1};
+    int nr = 0, cap = 0, cols = 1;
+    tt_read *rd = NULL;
+    int ok = 1;
+    for (int n = 0; n < tt.ns && ok; n++) {
+        ok = stage_box(&tt.st[n]) && stage_axis(&tt.st[n], 0);
+        cols &= stage_axis(&tt.st[n], 1);
+    }
+    for (int n = 0; n < tt.ns && ok; n++) {
+        tt_stage *g = &tt.st[n];
+        if (g->empty)
+            continue;
+        const tyl_sweep *sw = g->sw;
+        if (!sw) { /* a copy reads its source at the points it writes */
+            if (written_in_group(g->csrc->data)) {
+                if (nr == cap) {
+                    cap = cap ? 2 * cap : 32;
+                    rd = realloc(rd, sizeof(tt_read) * (size_t)cap);
+                    if (!rd)
+                        tyl_rt_error("libtyles", "out of memory");
+                }
+                rd[nr++] = (tt_read){n, g->csrc->data, {0, 0}};
+            }
+            continue;
+        }
+        for (int i = sw->nt; i < sw->nop && ok; i++) {
+            const tyl_operand *op = &sw->op[i];
+            const tyl_array *a = g->arr[op->arr];
+            if (!written_in_group(a->data))
+                continue; /* the same values all through the group */
+            if (nr == cap) {
+                cap = cap ? 2 * cap : 32;
+                rd = realloc(rd, sizeof(tt_read) * (size_t)cap);
+                if (!rd)
+                    tyl_rt_error(sw->where, "out of memory");
+            }
+            tt_read *q = &rd[nr++];
+            q->n = n;
+            q->buf = a->data;
+            ok = read_offset(g, op, a, 0, &q->off[0]);
+            q->off[1] = 0;
+            cols = cols && read_offset(g, op, a, 1, &q->off[1]);
+        }
+    }
+    if (!ok) {
+        free(rd);
+        return P;
+    }
+    int64_t maxoff = lags(0, rd, nr), maxoffc = cols ? lags(1, rd, nr) : 0;
+    free(rd);
+    /* the tile: its rows (and columns) of every array, and those the lags and offsets add,
+     * within the budget; unless forced, only when the arrays do not fit in it several times */
+    size_t rowbytes = 0, total = 0;
+    const tyl_array *seen[64];
+    int nseen = 0;
+    for (int n = 0; n < tt.ns; n++)
+        for (int i = 0; i < tt.st[n].na; i++) {
+            const tyl_array *a = tt.st[n].arr[i];
+            int dup = 0;
+            for (int j = 0; j < nseen; j++)
+                dup |= seen[j] == a;
+            if (dup || nseen == 64)
+                continue;
+            seen[nseen++] = a;
+            size_t el = tyl_dtype_size(a->dtype);
+            rowbytes += a->rank > 1 ? (size_t)a->stride[0] * el : el;
+            total += (size_t)a->lsize * el;
+        }
+    if (!tt.forced && total <= 4 * budget())
+        return P;
+    int64_t lo = INT64_MAX, hi = INT64_MIN, clo = INT64_MAX, chi = INT64_MIN, work = 0;
+    for (int n = 0; n < tt.ns; n++) {
+        const tt_stage *g = &tt.st[n];
+        if (g->empty)
+            continue;
+        lo = g->ax[0].wlo < lo ? g->ax[0].wlo : lo;
+        hi = g->ax[0].whi > hi ? g->ax[0].whi : hi;
+        if (cols) {
+            clo = g->ax[1].wlo < clo ? g->ax[1].wlo : clo;
+            chi = g->ax[1].whi > chi ? g->ax[1].whi : chi;
+        }
+        int64_t pts = 1;
+        for (int k = 0; g->sw && k < g->sw->rank; k++)
+            pts *= g->nb[k];
+        work += g->sw ? pts : 0;
+    }
+    /* threads: not for a group too small to be worth waking them */
+    P.threads = work >= ((int64_t)1 << 17) ? omp_get_max_threads() : 1;
+    int64_t span = tt.st[tt.ns - 1].ax[0].lag + 2 * maxoff + 1;
+    size_t tilebytes = rowbytes;
+    if (P.threads > 1 && cols && chi > clo) {
+        /* wavefronts of tiles: about four tiles a thread across the columns */
+        int64_t ncol = chi - clo, want = 4 * (int64_t)P.threads;
+        P.W = (ncol + want - 1) / want;
+        int64_t minw = tt.st[tt.ns - 1].ax[1].lag + 2 * maxoffc + 32;
+        P.W = P.W < minw ? minw : P.W;
+        if (P.W >= ncol)
+            P.W = 0; /* one column of tiles: split each tile by columns instead */
+        else
+            tilebytes = (size_t)((double)rowbytes * (double)P.W / (double)ncol) + 1;
+    }
+    int64_t H = (int64_t)(budget() / tilebytes) - span;
+    if (tt.forced && hi > lo && H > (hi - lo) / 4)
+        H = (hi - lo) / 4; /* a grid that fits the budget still gets several tiles (tests) */
+    const char *rows = getenv("TYLES_TT_ROWS");
+    if (rows && atoll(rows) > 0)
+        H = atoll(rows);
+    const char *w = getenv("TYLES_TT_COLS");
+    if (w && cols && atoll(w) > 0)
+        P.W = atoll(w);
+    P.H = H < 1 ? 1 : H;
+    return P;
+}
+
+/* Stage g over the rows of skewed window [r0, r0 + H) and (W > 0) the columns of
+ * [c0, c0 + W), the columns split in T parts of which this is part me. */
+static void run_copy(const tt_stage *g, int64_t r0, int64_t H, int64_t c0, int64_t W, int T, int me)
+{
+    const tyl_array *t = g->cdst;
+    const int r = t->rank;
+    int64_t wlo[TYL_MAX_RANK], whi[TYL_MAX_RANK];
+    for (int d = 0; d < r; d++) {
+        wlo[d] = t->lo[d];
+        whi[d] = t->lo[d] + t->n[d];
+    }
+    for (int a = 0; a < (W > 0 ? 2 : 1); a++) {
+        int d = axis_dim(a, r);
+        int64_t s = a ? c0 : r0, len = a ? W : H, lag = g->ax[a].lag;
+        wlo[d] = s - lag > wlo[d] ? s - lag : wlo[d];
+        whi[d] = s + len - lag < whi[d] ? s + len - lag : whi[d];
+        if (wlo[d] >= whi[d])
+            return;
+    }
+    if (T > 1) {
+        int64_t c = whi[r - 1] - wlo[r - 1], base = wlo[r - 1];
+        wlo[r - 1] = base + c * me / T;
+        whi[r - 1] = base + c * (me + 1) / T;
+    }
+    if (whi[r - 1] > wlo[r - 1])
+        tyl_copy_outside_win_(g->cdst, g->csrc, g->clo, g->clen, wlo, whi);
+}
+
+static void run_stage(const tt_stage *g, int64_t r0, int64_t H, int64_t c0, int64_t W, int T, int me)
+{
+    if (!g->sw) {
+        run_copy(g, r0, H, c0, W, T, me);
+        return;
+    }
+    const int B = g->sw->rank;
+    int64_t o[TYL_MAX_RANK], nn[TYL_MAX_RANK];
+    for (int k = 0; k < B; k++) {
+        o[k] = g->b[k];
+        nn[k] = g->nb[k];
+    }
+    for (int a = 0; a < (W > 0 ? 2 : 1); a++) {
+        const struct tt_axis *A = &g->ax[a];
+        int64_t s = a ? c0 : r0, len = a ? W : H;
+        int64_t lo = s - A->lag, e = s + len - A->lag;
+        lo = lo > A->wlo ? lo : A->wlo;
+        e = e < A->whi ? e : A->whi;
+        if (lo >= e)
+            return;
+        if (!A->fixed) {
+            o[A->k] = lo - A->first;
+            nn[A->k] = e - lo;
+        }
+    }
+    if (T > 1) {
+        int64_t c = nn[B - 1], p0 = c * me / T, p1 = c * (me + 1) / T;
+        o[B - 1] += p0;
+        nn[B - 1] = p1 - p0;
+    }
+    if (nn[B - 1] > 0)
+        tyl_sweep_part_(g->sw, (tyl_array **const *)g->arrp, g->x, g->sc, o, nn);
+}
+
+void tyl_tt_run(void)
+{
+    tyl_tt_recording_ = 0;
+    tt_plan P = plan();
+    if (!P.H) {
+        for (int n = 0; n < tt.ns; n++)
+            if (tt.st[n].sw)
+                tyl_sweep_run(tt.st[n].sw, (tyl_array **const *)tt.st[n].arrp, tt.st[n].x, tt.st[n].sc);
+            else
+                tyl_copy_outside(tt.st[n].cdst, tt.st[n].csrc, tt.st[n].clo, tt.st[n].clen);
+    } else {
+        int64_t lo = INT64_MAX, hi = INT64_MIN, clo = INT64_MAX, chi = INT64_MIN;
+        for (int n = 0; n < tt.ns; n++) {
+            const tt_stage *g = &tt.st[n];
+            if (g->empty)
+                continue;
+            lo = g->ax[0].wlo + g->ax[0].lag < lo ? g->ax[0].wlo + g->ax[0].lag : lo;
+            hi = g->ax[0].whi + g->ax[0].lag > hi ? g->ax[0].whi + g->ax[0].lag : hi;
+            if (P.W) {
+                clo = g->ax[1].wlo + g->ax[1].lag < clo ? g->ax[1].wlo + g->ax[1].lag : clo;
+                chi = g->ax[1].whi + g->ax[1].lag > chi ? g->ax[1].whi + g->ax[1].lag : chi;
+            }
+        }
+        const int64_t H = P.H, W = P.W;
+        if (W) {
+            /* tiles (t, c) of H rows and W columns in skewed coordinates; tile (t, c) needs
+             * (t - 1, c) and (t, c - 1) before it (the lags along each axis keep the two
+             * conditions there), so the tiles of one wavefront t + c run in parallel */
+            const int64_t nt = (hi - lo + H - 1) / H, nc = (chi - clo + W - 1) / W;
+#pragma omp parallel num_threads(P.threads)
+            for (int64_t wf = 0; wf < nt + nc - 1; wf++) {
+                int64_t t0 = wf - nc + 1 > 0 ? wf - nc + 1 : 0, t1 = wf < nt - 1 ? wf : nt - 1;
+#pragma omp for schedule(dynamic, 1)
+                for (int64_t t = t0; t <= t1; t++)
+                    for (int n = 0; n < tt.ns; n++)
+                        if (!tt.st[n].empty)
+                            run_stage(&tt.st[n], lo + t * H, H, clo + (wf - t) * W, W, 1, 0);
+            }
+        } else {
+            /* one column of tiles: the threads share each stage's sub-box of a tile by
+             * columns, and wait for each other between stages (the next reads what it wrote) */
+#pragma omp parallel num_threads(P.threads) if (P.threads > 1)
+            {
+                const int T = omp_get_num_threads(), me = omp_get_thread_num();
+                for (int64_t r0 = lo; r0 < hi; r0 += H)
+                    for (int n = 0; n < tt.ns; n++) {
+                        if (tt.st[n].empty)
+                            continue; /* the same on every thread */
+                        run_stage(&tt.st[n], r0, H, 0, 0, T, me);
+                        if (T > 1) {
+#pragma omp barrier
+                        }
+                    }
+            }
+        }
+        for (int n = 0; n < tt.ns; n++)
+            for (int j = 0; tt.st[n].sw && j < tt.st[n].sw->nt; j++)
+                if (tt.st[n].sw->dirty >> j & 1)
+                    tyl_dirty(tt.st[n].arr[tt.st[n].sw->op[j].arr]);
+    }
+    /* The recorded arrays hold no reference of their own: within a group no buffer is freed
+     * (renamings permute names, tyl_rotate gives Y the buffer X let go of, or releases one
+     * that another name still holds), and a reference would keep tyl_rotate from handing X's
+     * old buffer to Y. */
+    tt.ns = 0;
+}
