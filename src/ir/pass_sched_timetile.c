@@ -127,8 +127,82 @@ static const char *check_body(ir_stmt *loop, int *radius)
     return NULL;
 }
 
+/* ---- deep halos: the layouts of a tiled loop's arrays ------------------------------------ */
+
+enum { DEEP_MAX = 64 };
+typedef struct deep_ctx {
+    ir_layout *lay[DEEP_MAX];   /* the distributed layouts the loop's sweeps touch */
+    int rank[DEEP_MAX];         /* the highest rank of their slots */
+    int n;
+} deep_ctx;
+
+static void deep_note(deep_ctx *c, const ir_view *v)
+{
+    if (!v || !ir_slot_dist(v->arr))
+        return;
+    for (int i = 0; i < c->n; i++)
+        if (c->lay[i] == v->arr->layout) {
+            c->rank[i] = v->rank > c->rank[i] ? v->rank : c->rank[i];
+            return;
+        }
+    if (c->n < DEEP_MAX) {
+        c->lay[c->n] = v->arr->layout;
+        c->rank[c->n++] = v->rank;
+    }
+}
+
+static int deep_read(const ir_expr *e, void *ctx)
+{
+    if (e->kind == E_READ)
+        deep_note(ctx, e->view);
+    return 0;
+}
+
+/* On several ranks a group of K steps reads halos exchanged once before it, K times as deep
+ * as one step needs (tyl_timetile.c grows each stage's box by what later stages read): every
+ * distributed layout the loop's sweeps touch gets, per dimension, K times the widest halo any
+ * of them has there. The run time checks what it reads and steps one step at a time where a
+ * halo is still too narrow. Each layout is widened once, from its width before this pass. */
+static void deep_halos(ir_stmt *loop, int K, deep_ctx *all, int *allK)
+{
+    deep_ctx c = {0};
+    for (int i = 0; i < loop->body.len; i++) {
+        ir_stmt *s = VEC_AT(loop->body, i, ir_stmt *);
+        if (s->kind != S_SWEEP && s->kind != S_FUSED)
+            continue;
+        int nt = s->kind == S_FUSED ? s->body.len : 1;
+        for (int j = 0; j < nt; j++) {
+            ir_stmt *w = s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s;
+            deep_note(&c, w->target);
+            ir_expr_any(w->e, deep_read, &c);
+        }
+    }
+    int W[IR_MAX_RANK] = {0};
+    for (int i = 0; i < c.n; i++)
+        for (int d = 0; d < c.rank[i]; d++) {
+            int m = c.lay[i]->hl[d] > c.lay[i]->hh[d] ? c.lay[i]->hl[d] : c.lay[i]->hh[d];
+            W[d] = m > W[d] ? m : W[d];
+        }
+    for (int i = 0; i < c.n; i++) {
+        int at = 0;
+        while (at < all->n && all->lay[at] != c.lay[i])
+            at++;
+        if (at == all->n) {
+            if (all->n == DEEP_MAX)
+                continue; /* left as it is: the run time steps one step at a time */
+            all->lay[all->n++] = c.lay[i];
+            allK[at] = 0;
+        }
+        for (int d = 0; d < c.rank[i]; d++)
+            if (K * W[d] > allK[at * IR_MAX_RANK + d + DEEP_MAX])
+                allK[at * IR_MAX_RANK + d + DEEP_MAX] = K * W[d];
+    }
+}
+
 void pass_sched_timetile(ir_program *p)
 {
+    deep_ctx all = {0};
+    int allK[DEEP_MAX + DEEP_MAX * IR_MAX_RANK] = {0}; /* per layout and dimension: the width */
     int opt = p->sched->time_tile_opt;
     for (int i = 0; i < p->body.len; i++) {
         ir_stmt *s = VEC_AT(p->body, i, ir_stmt *);
@@ -157,7 +231,16 @@ void pass_sched_timetile(ir_program *p)
         else {
             h->time_tile = opt >= 2 ? opt : SCHED_TT_DEFAULT_K;
             h->tt_forced = opt >= 2;
+            deep_halos(s, h->time_tile, &all, allK);
         }
     }
+    for (int i = 0; i < all.n; i++)
+        for (int d = 0; d < IR_MAX_RANK; d++) {
+            int w = allK[i * IR_MAX_RANK + d + DEEP_MAX];
+            if (w > all.lay[i]->hl[d])
+                all.lay[i]->hl[d] = w;
+            if (w > all.lay[i]->hh[d])
+                all.lay[i]->hh[d] = w;
+        }
     p->sched->done |= SCHED_TIMETILE;
 }
