@@ -33,9 +33,9 @@
  * step-by-step order): a read of a buffer written in the group that is not a constant row
  * offset (a transposed or strided row axis, a row broadcast, a periodic read), targets of a
  * fused group on different rows, a periodic halo (its images would need an exchange per step).
- * Several ranks never get here (tyl_tt_go): deep halos are not built, the loop steps one step
- * at a time there. Unless forced (--time-tile=K), arrays that fit in the cache are not tiled
- * either: tiling only saves memory traffic.
+ * Unless forced (--time-tile=K), arrays that fit in the cache are not tiled either: tiling only
+ * saves memory traffic. On several ranks the stages run over boxes grown into deep halos
+ * (below, "several ranks"), tiled the same way or one after another.
  *
  * Threads: the same argument holds along the columns (the last array dimension) with column
  * lags M_n from the column offsets. With tiles of H rows and W columns in skewed coordinates,
