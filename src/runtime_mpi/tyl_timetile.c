@@ -298,7 +298,7 @@ static int stage_box(tt_stage *g)
 {
     const tyl_sweep *sw = g->sw;
     if (!sw) {
-        for (int d = 0; d < g->cdst->rank; d++)
+        for (int d = 0; d < g->cdst->rank && !tt.deep; d++) /* deep: over the allocation */
             g->empty |= g->cdst->n[d] <= 0;
         return 1;
     }
