@@ -240,6 +240,7 @@ check-lib: bin/tylesc lib/libtyles.a
 check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"
 	@bash tests/dist/run.sh $(CURDIR)
+	@bash tests/dist/timetile_msgs.sh $(CURDIR)
 	@echo "== float sums in NumPy's order: random shapes and views on grids splitting every axis, 1-4 ranks"
 	@$(PYTHON) tests/reduce_order/random_sums.py bin/tylesc
 

@@ -17,13 +17,19 @@
  * Such a loop runs K steps per pass over tiles of rows, each step's rows shifted against the
  * previous step's by the rows it reads beyond them (tyl_timetile.c explains why this computes
  * each point from exactly the values step-by-step order uses). The run time still checks the
- * offsets it sees, and steps one step at a time on several ranks, under checkpoint or fault
- * options that need every step, for the remainder of steps (nt mod K), and, unless K was
- * forced, when the arrays fit in the cache anyway. sched->tt_radius: the rows a step reads
- * beyond those it writes, from the halo margins (-1: known only at run time). sched->tt_note:
- * why a candidate loop is not tiled (printed by --dump=sched). Breaks: nothing.
+ * offsets it sees, and steps one step at a time under checkpoint or fault options that need
+ * every step and for the remainder of steps (nt mod K); unless K was forced, arrays that fit in
+ * the cache anyway run the group's stages one after another. On several ranks the group runs
+ * on deep halos (exchanged once per group, edges computed redundantly: tyl_timetile.c), so the
+ * pass also widens the halos of the distributed layouts a tiled loop touches to K times the
+ * widest halo among them (deep_halos). sched->tt_radius: the rows a step reads beyond those it
+ * writes, from the halo margins (-1: known only at run time). sched->tt_note: why a candidate
+ * loop is not tiled (printed by --dump=sched). Breaks: the layouts' halo widths are no longer
+ * the least the reads need (they only grow).
  * K is SCHED_TT_DEFAULT_K unless --time-tile=K gives it; --time-tile=off (or 1) tiles nothing.
  */
+#include <string.h>
+
 #include "sched.h"
 
 static int sweep_ok(ir_stmt *w, vec *assigned, ir_var *loopvar, const char **why)
@@ -127,8 +133,81 @@ static const char *check_body(ir_stmt *loop, int *radius)
     return NULL;
 }
 
+/* ---- deep halos: the layouts of a tiled loop's arrays ------------------------------------ */
+
+enum { DEEP_MAX = 64 };
+typedef struct deep_ctx {
+    ir_layout *lay[DEEP_MAX];   /* the distributed layouts the loops' sweeps touch */
+    int rank[DEEP_MAX];         /* the highest rank of their slots */
+    int width[DEEP_MAX][IR_MAX_RANK]; /* the halo each needs (the widest over the loops) */
+    int n;
+} deep_ctx;
+
+static int deep_at(deep_ctx *c, ir_layout *L)
+{
+    for (int i = 0; i < c->n; i++)
+        if (c->lay[i] == L)
+            return i;
+    if (c->n == DEEP_MAX)
+        return -1; /* left as it is: the run time steps one step at a time */
+    memset(c->width[c->n], 0, sizeof c->width[0]);
+    c->rank[c->n] = 0;
+    c->lay[c->n] = L;
+    return c->n++;
+}
+
+static void deep_note(deep_ctx *c, const ir_view *v)
+{
+    int i = v && ir_slot_dist(v->arr) ? deep_at(c, v->arr->layout) : -1;
+    if (i >= 0 && v->rank > c->rank[i])
+        c->rank[i] = v->rank;
+}
+
+static int deep_read(const ir_expr *e, void *ctx)
+{
+    if (e->kind == E_READ)
+        deep_note(ctx, e->view);
+    return 0;
+}
+
+/* On several ranks a group of K steps reads halos exchanged once before it, K times as deep
+ * as one step needs (tyl_timetile.c grows each stage's box by what later stages read): every
+ * distributed layout the loop's sweeps touch needs, per dimension, K times the widest halo
+ * any of them has there (an array read only at the points written, like a source term, too:
+ * the grown boxes read it in the halo). pass_sched_timetile widens the layouts once, after
+ * all loops, from their widths before it. The run time checks what it reads and steps one
+ * step at a time where a halo is still too narrow. */
+static void deep_halos(ir_stmt *loop, int K, deep_ctx *all)
+{
+    deep_ctx c = {0};
+    for (int i = 0; i < loop->body.len; i++) {
+        ir_stmt *s = VEC_AT(loop->body, i, ir_stmt *);
+        if (s->kind != S_SWEEP && s->kind != S_FUSED)
+            continue;
+        int nt = s->kind == S_FUSED ? s->body.len : 1;
+        for (int j = 0; j < nt; j++) {
+            ir_stmt *w = s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s;
+            deep_note(&c, w->target);
+            ir_expr_any(w->e, deep_read, &c);
+        }
+    }
+    int W[IR_MAX_RANK] = {0};
+    for (int i = 0; i < c.n; i++)
+        for (int d = 0; d < c.rank[i]; d++) {
+            int m = c.lay[i]->hl[d] > c.lay[i]->hh[d] ? c.lay[i]->hl[d] : c.lay[i]->hh[d];
+            W[d] = m > W[d] ? m : W[d];
+        }
+    for (int i = 0; i < c.n; i++) {
+        int at = deep_at(all, c.lay[i]);
+        for (int d = 0; at >= 0 && d < c.rank[i]; d++)
+            if (K * W[d] > all->width[at][d])
+                all->width[at][d] = K * W[d];
+    }
+}
+
 void pass_sched_timetile(ir_program *p)
 {
+    deep_ctx all = {0};
     int opt = p->sched->time_tile_opt;
     for (int i = 0; i < p->body.len; i++) {
         ir_stmt *s = VEC_AT(p->body, i, ir_stmt *);
@@ -157,7 +236,16 @@ void pass_sched_timetile(ir_program *p)
         else {
             h->time_tile = opt >= 2 ? opt : SCHED_TT_DEFAULT_K;
             h->tt_forced = opt >= 2;
+            deep_halos(s, h->time_tile, &all);
         }
     }
+    for (int i = 0; i < all.n; i++)
+        for (int d = 0; d < IR_MAX_RANK; d++) {
+            int w = all.width[i][d];
+            if (w > all.lay[i]->hl[d])
+                all.lay[i]->hl[d] = w;
+            if (w > all.lay[i]->hh[d])
+                all.lay[i]->hh[d] = w;
+        }
     p->sched->done |= SCHED_TIMETILE;
 }

@@ -193,7 +193,7 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
                 fprintf(o, "%d", h->tt_radius);
             else
                 fprintf(o, "at run time");
-            fprintf(o, ", step boundaries every %d steps; step by step on several ranks", h->time_tile);
+            fprintf(o, ", step boundaries every %d steps; deep halos on several ranks", h->time_tile);
         } else if (h->tt_note)
             fprintf(o, "; step by step: %s", h->tt_note);
     }

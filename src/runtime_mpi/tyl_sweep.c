@@ -94,7 +94,10 @@ static void copy_outside_in(tyl_array *dst, const tyl_array *src, const int64_t 
     for (int d = 0; d < r; d++) {
         olo[d] = dst->lo[d];
         ohi[d] = dst->lo[d] + dst->n[d];
-        if (wlo) { /* only the part of the owned block inside the window [wlo, whi) */
+        if (wlo) { /* only the part inside the window [wlo, whi), which may reach into the halo
+                      (a time-tiled group on deep halos, tyl_timetile.c) */
+            olo[d] = dst->layout ? dst->lo[d] - dst->hl[d] : olo[d];
+            ohi[d] = dst->layout ? ohi[d] + dst->hh[d] : ohi[d];
             olo[d] = wlo[d] > olo[d] ? wlo[d] : olo[d];
             ohi[d] = whi[d] < ohi[d] ? whi[d] : ohi[d];
             if (ohi[d] <= olo[d])

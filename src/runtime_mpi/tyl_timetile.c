@@ -33,9 +33,9 @@
  * step-by-step order): a read of a buffer written in the group that is not a constant row
  * offset (a transposed or strided row axis, a row broadcast, a periodic read), targets of a
  * fused group on different rows, a periodic halo (its images would need an exchange per step).
- * Several ranks never get here (tyl_tt_go): deep halos are not built, the loop steps one step
- * at a time there. Unless forced (--time-tile=K), arrays that fit in the cache are not tiled
- * either: tiling only saves memory traffic.
+ * Unless forced (--time-tile=K), arrays that fit in the cache are not tiled either: tiling only
+ * saves memory traffic. On several ranks the stages run over boxes grown into deep halos
+ * (below, "several ranks"), tiled the same way or one after another.
  *
  * Threads: the same argument holds along the columns (the last array dimension) with column
  * lags M_n from the column offsets. With tiles of H rows and W columns in skewed coordinates,
@@ -53,6 +53,7 @@
  * least four tiles.
  */
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +92,7 @@ typedef struct tt_read {
 
 static struct {
     int K, forced;
+    int deep;               /* several ranks: stages over their grown boxes (deep_boxes) */
     tt_stage *st;
     int ns, cap, used;      /* stages recorded, slots allocated, slots with a block */
 } tt;
@@ -125,7 +127,7 @@ static int faults_armed(void)
 
 int tyl_tt_go(int K, int forced, int64_t k, int64_t nk)
 {
-    if (nk - k < K || K < 2 || env_off() || tyl_rt_nranks() > 1 || faults_armed())
+    if (nk - k < K || K < 2 || env_off() || faults_armed())
         return 0;
     int64_t every = tyl_ck_opts_.every;
     if (every > 0 && k / every != (k + K - 1) / every)
@@ -222,6 +224,16 @@ void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t 
     }
 }
 
+/* The indices along dimension d that a's local allocation holds within the array (owned block
+ * and halo; all of a replicated array). */
+static void alloc_range(const tyl_array *a, int d, int64_t *lo, int64_t *hi)
+{
+    *lo = a->layout ? a->lo[d] - a->hl[d] : 0;
+    *hi = a->layout ? a->lo[d] + a->n[d] + a->hh[d] : a->shape[d];
+    *lo = *lo < 0 ? 0 : *lo;
+    *hi = *hi > a->shape[d] ? a->shape[d] : *hi;
+}
+
 /* Array dimension of axis a of an array of rank r. */
 static int axis_dim(int a, int r) { return a ? r - 1 : 0; }
 
@@ -237,8 +249,11 @@ static int stage_axis(tt_stage *g, int a)
             return 0;
         int d = axis_dim(a, t->rank);
         A->k = -1;
+        A->fixed = 0;
         A->wlo = t->lo[d];
         A->whi = t->lo[d] + t->n[d];
+        if (tt.deep)
+            alloc_range(t, d, &A->wlo, &A->whi);
         return A->ok = 1;
     }
     for (int j = 0; j < sw->nt; j++) {
@@ -283,11 +298,12 @@ static int stage_box(tt_stage *g)
 {
     const tyl_sweep *sw = g->sw;
     if (!sw) {
-        for (int d = 0; d < g->cdst->rank; d++)
+        for (int d = 0; d < g->cdst->rank && !tt.deep; d++) /* deep: over the allocation */
             g->empty |= g->cdst->n[d] <= 0;
         return 1;
     }
-    tyl_sweep_box_(sw, g->arrp, g->x, g->b, g->nb);
+    if (!tt.deep) /* else deep_boxes grew it */
+        tyl_sweep_box_(sw, g->arrp, g->x, g->b, g->nb);
     for (int k = 0; k < sw->rank; k++)
         g->empty |= g->nb[k] <= 0;
     for (int i = 0; i < sw->nx; i++) {
@@ -297,6 +313,210 @@ static int stage_box(tt_stage *g)
     }
     return 1;
 }
+
+/* ---- several ranks: deep halos ------------------------------------------------------------
+ *
+ * On several ranks the group's reads of other ranks' points come from halos exchanged once,
+ * before the group, at their full width (pass_sched_timetile widens the layouts of a tiled
+ * loop's arrays to K times the halo a step needs), and each rank computes, besides its own
+ * points, the points of its halo that later stages read: stage n's box grows by what the
+ * stages after it read beyond theirs. Those points are computed by the same kernel
+ * expression from the same values as on the rank that owns them (every input is either
+ * exchanged before the group, unchanged since, or itself computed so), so the owned points
+ * end bitwise as step by step. The boxes are found backwards: NEED(X) is the hull, in X's
+ * global indices, of what the stages after the one at hand read of buffer X; a stage writing
+ * X grows its box to cover NEED(X) (within the sweep's box, so the global edges clip it as
+ * they clip the sweep) and adds what it reads over that box to the NEED of its operands.
+ * Every index touched must lie in the local allocation; where one does not (a halo too
+ * narrow, a read that is not a constant offset, a strided target), every rank runs the group
+ * step by step with its usual exchanges (the decision is one collective minimum, so all ranks
+ * agree). Points computed in the halo beyond what is needed may read stale halo data: nobody
+ * reads them, and the group marks every array it writes as needing a new exchange. */
+
+enum { NEED_MAX = 64 };
+static struct tt_need {
+    const void *buf;
+    int64_t lo[TYL_MAX_RANK], hi[TYL_MAX_RANK];
+} need[NEED_MAX];
+static int nneed;
+
+static struct tt_need *need_of(const tyl_array *a)
+{
+    for (int i = 0; i < nneed; i++)
+        if (need[i].buf == a->data)
+            return &need[i];
+    if (nneed == NEED_MAX)
+        return NULL;
+    struct tt_need *q = &need[nneed++];
+    q->buf = a->data;
+    for (int d = 0; d < TYL_MAX_RANK; d++) {
+        q->lo[d] = INT64_MAX;
+        q->hi[d] = INT64_MIN;
+    }
+    return q;
+}
+
+static void need_add(struct tt_need *q, int r, const int64_t *lo, const int64_t *hi)
+{
+    for (int d = 0; d < r; d++) {
+        q->lo[d] = lo[d] < q->lo[d] ? lo[d] : q->lo[d];
+        q->hi[d] = hi[d] > q->hi[d] ? hi[d] : q->hi[d];
+    }
+}
+
+/* Indices [lo, hi) operand op of stage g touches along each dimension of a over the box
+ * [b, b + nb); 0 when they are not within a's allocation or not a simple range. */
+static int touched(const tt_stage *g, const tyl_operand *op, const tyl_array *a, int64_t *lo, int64_t *hi)
+{
+    for (int d = 0; d < a->rank; d++) {
+        int k = op->box[d];
+        int64_t f = op_lo(op, d, g->x), st, alo, ahi;
+        if (op->wrap >> d & 1)
+            return 0;
+        if (k == TYL_FIXED) {
+            lo[d] = f;
+            hi[d] = f + 1;
+        } else if (k >= 0 && (st = op_step(op, d, g->x)) > 0) {
+            lo[d] = f + st * g->b[k];
+            hi[d] = f + st * (g->b[k] + g->nb[k] - 1) + 1;
+        } else
+            return 0;
+        alloc_range(a, d, &alo, &ahi);
+        if (lo[d] < alo || hi[d] > ahi)
+            return 0;
+    }
+    return 1;
+}
+
+/* Stage g's grown box (g->b, g->nb, g->empty) from the NEED of its targets. */
+static int grow_box(tt_stage *g)
+{
+    const tyl_sweep *sw = g->sw;
+    const int B = sw->rank;
+    int64_t glo[TYL_MAX_RANK], ghi[TYL_MAX_RANK];
+    for (int k = 0; k < B; k++) {
+        glo[k] = INT64_MAX;
+        ghi[k] = INT64_MIN;
+    }
+    g->empty = 0;
+    for (int j = 0; j < sw->nt; j++) {
+        const tyl_operand *o = &sw->op[j];
+        const tyl_array *t = g->arr[o->arr];
+        const struct tt_need *q = need_of(t);
+        if (!q)
+            return 0;
+        for (int d = 0; d < t->rank; d++) {
+            int k = o->box[d];
+            int64_t f = op_lo(o, d, g->x), clo = 0, chi = t->shape[d];
+            if (t->layout) { /* its own indices and what later stages read, in its allocation */
+                int64_t alo, ahi;
+                alloc_range(t, d, &alo, &ahi);
+                clo = t->n[d] > 0 ? t->lo[d] : INT64_MAX;
+                chi = t->n[d] > 0 ? t->lo[d] + t->n[d] : INT64_MIN;
+                clo = q->lo[d] < clo ? q->lo[d] : clo;
+                chi = q->hi[d] > chi ? q->hi[d] : chi;
+                clo = clo < alo ? alo : clo;
+                chi = chi > ahi ? ahi : chi;
+            }
+            if (o->wrap >> d & 1)
+                return 0;
+            if (k == TYL_FIXED) {
+                if (f < clo || f >= chi)
+                    g->empty = 1;
+            } else if (k >= 0) {
+                if (op_step(o, d, g->x) != 1)
+                    return 0;
+                glo[k] = clo - f < glo[k] ? clo - f : glo[k];
+                ghi[k] = chi - f > ghi[k] ? chi - f : ghi[k];
+            } else
+                return 0;
+        }
+    }
+    for (int k = 0; k < B; k++) {
+        int64_t lo = glo[k] == INT64_MAX ? 0 : glo[k], hi = ghi[k] == INT64_MIN ? g->x[k] : ghi[k];
+        lo = lo < 0 ? 0 : lo;
+        hi = hi > g->x[k] ? g->x[k] : hi;
+        g->b[k] = lo;
+        g->nb[k] = hi - lo;
+        g->empty |= hi <= lo;
+    }
+    return 1;
+}
+
+/* The grown boxes of all stages, backwards; 0 when this rank cannot run the group so. */
+static int deep_boxes(void)
+{
+    nneed = 0;
+    for (int n = tt.ns - 1; n >= 0; n--) {
+        tt_stage *g = &tt.st[n];
+        if (!g->sw) { /* a copy (over all of the allocation): its source where its target is needed */
+            struct tt_need *qd = need_of(g->cdst), *qs = need_of(g->csrc);
+            if (!qd || !qs || g->cdst->layout != g->csrc->layout)
+                return 0;
+            need_add(qs, g->cdst->rank, qd->lo, qd->hi);
+            continue;
+        }
+        if (!grow_box(g))
+            return 0;
+        if (g->empty)
+            continue;
+        for (int i = 0; i < g->sw->nop; i++) {
+            const tyl_operand *op = &g->sw->op[i];
+            const tyl_array *a = g->arr[op->arr];
+            int64_t lo[TYL_MAX_RANK], hi[TYL_MAX_RANK];
+            if (!a->layout)
+                continue;
+            if (!touched(g, op, a, lo, hi))
+                return 0;
+            struct tt_need *q = i >= g->sw->nt ? need_of(a) : NULL;
+            if (i >= g->sw->nt && !q)
+                return 0;
+            if (q)
+                need_add(q, a->rank, lo, hi);
+        }
+    }
+    return 1;
+}
+
+/* The exchange before the group: every zone (corners too: grown boxes read them) of every
+ * distributed array the group reads, at the halo's full width. The same list on every rank. */
+static void deep_exchange(void)
+{
+    tyl_array *arrs[NEED_MAX];
+    uint64_t masks[NEED_MAX * TYL_ZONE_WORDS] = {0};
+    int na = 0, words = 1;
+    for (int n = 0; n < tt.ns; n++) {
+        const tt_stage *g = &tt.st[n];
+        int nr = g->sw ? g->sw->nop : 1;
+        for (int i = g->sw ? g->sw->nt : 0; i < nr; i++) {
+            tyl_array *a = g->sw ? g->arr[g->sw->op[i].arr] : g->csrc;
+            int dup = !a->layout;
+            for (int j = 0; j < na; j++)
+                dup |= arrs[j] == a;
+            if (dup)
+                continue;
+            if (na == NEED_MAX)
+                tyl_rt_error("libtyles", "internal error: more than %d arrays in a time-tiled group", NEED_MAX);
+            arrs[na++] = a;
+            if (TYL_ZONE_WORDS_OF(a->rank) > words)
+                words = TYL_ZONE_WORDS_OF(a->rank);
+        }
+    }
+    for (int i = 0; i < na; i++) {
+        int nz = 1, mid = 0;
+        for (int d = 0; d < arrs[i]->rank; d++) {
+            mid += nz; /* the zone inside the block in every dimension: digits 1 */
+            nz *= 3;
+        }
+        for (int z = 0; z < nz; z++)
+            if (z != mid)
+                masks[(size_t)words * i + (size_t)(z / 64)] |= (uint64_t)1 << (z % 64);
+    }
+    if (na)
+        tyl_halo_end(tyl_halo_begin(arrs, masks, words, na));
+}
+
+int64_t tyl_tt_deep_groups_;
 
 static int writes(const tt_stage *g, const void *buf)
 {
@@ -486,6 +706,8 @@ static void run_copy(const tt_stage *g, int64_t r0, int64_t H, int64_t c0, int64
     for (int d = 0; d < r; d++) {
         wlo[d] = t->lo[d];
         whi[d] = t->lo[d] + t->n[d];
+        if (tt.deep)
+            alloc_range(t, d, &wlo[d], &whi[d]);
     }
     for (int a = 0; a < (W > 0 ? 2 : 1); a++) {
         int d = axis_dim(a, r);
@@ -538,11 +760,44 @@ static void run_stage(const tt_stage *g, int64_t r0, int64_t H, int64_t c0, int6
         tyl_sweep_part_(g->sw, (tyl_array **const *)g->arrp, g->x, g->sc, o, nn);
 }
 
+/* Every stage in order over its grown box (deep halos, where the rows cannot be tiled). */
+static void run_deep_in_order(void)
+{
+    for (int n = 0; n < tt.ns; n++) {
+        tt_stage *g = &tt.st[n];
+        if (g->sw) {
+            if (!g->empty)
+                tyl_sweep_part_(g->sw, (tyl_array **const *)g->arrp, g->x, g->sc, g->b, g->nb);
+            continue;
+        }
+        int64_t lo[TYL_MAX_RANK], hi[TYL_MAX_RANK];
+        for (int d = 0; d < g->cdst->rank; d++)
+            alloc_range(g->cdst, d, &lo[d], &hi[d]);
+        tyl_copy_outside_win_(g->cdst, g->csrc, g->clo, g->clen, lo, hi);
+    }
+}
+
 void tyl_tt_run(void)
 {
     tyl_tt_recording_ = 0;
-    tt_plan P = plan();
-    if (!P.H) {
+    tt.deep = 0;
+    if (tyl_rt_nranks() > 1) {
+        for (int n = 0; n < tt.ns; n++)
+            tt.st[n].empty = 0;
+        int64_t ok = deep_boxes();
+        tyl_reduce_ranks(&ok, TYL_INT64, 2); /* all ranks deep, or all step by step */
+        if (ok) {
+            tt.deep = 1;
+            deep_exchange();
+            tyl_tt_deep_groups_++;
+            if (getenv("TYLES_TT_VERBOSE") && tyl_rt_rank_ == 0)
+                fprintf(stderr, "tyles: %d steps on deep halos (%d stages)\n", tt.K, tt.ns);
+        }
+    }
+    tt_plan P = tt.deep || tyl_rt_nranks() == 1 ? plan() : (tt_plan){0, 0, 1};
+    if (!P.H && tt.deep)
+        run_deep_in_order();
+    else if (!P.H) {
         for (int n = 0; n < tt.ns; n++)
             if (tt.st[n].sw)
                 tyl_sweep_run(tt.st[n].sw, (tyl_array **const *)tt.st[n].arrp, tt.st[n].x, tt.st[n].sc);
@@ -593,11 +848,15 @@ void tyl_tt_run(void)
                     }
             }
         }
-        for (int n = 0; n < tt.ns; n++)
-            for (int j = 0; tt.st[n].sw && j < tt.st[n].sw->nt; j++)
-                if (tt.st[n].sw->dirty >> j & 1)
-                    tyl_dirty(tt.st[n].arr[tt.st[n].sw->op[j].arr]);
     }
+    if (P.H || tt.deep) /* deep halos: the halos of what the group wrote hold grown points */
+        for (int n = 0; n < tt.ns; n++) {
+            if (!tt.st[n].sw)
+                tyl_dirty(tt.st[n].cdst);
+            for (int j = 0; tt.st[n].sw && j < tt.st[n].sw->nt; j++)
+                if (tt.deep || tt.st[n].sw->dirty >> j & 1)
+                    tyl_dirty(tt.st[n].arr[tt.st[n].sw->op[j].arr]);
+        }
     /* The recorded arrays hold no reference of their own: within a group no buffer is freed
      * (renamings permute names, tyl_rotate gives Y the buffer X let go of, or releases one
      * that another name still holds), and a reference would keep tyl_rotate from handing X's

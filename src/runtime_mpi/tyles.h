@@ -678,11 +678,12 @@ void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *
                    const void *const *sc);
 
 /* Temporal blocking (tyl_timetile.c; pass_sched_timetile decides which loops). At the top of a
- * group of K steps, tyl_tt_go says whether to run them together (enough steps left, one rank,
+ * group of K steps, tyl_tt_go says whether to run them together (enough steps left,
  * no step in the group that a checkpoint or fault option needs as a boundary); if so the body
  * runs K times and tyl_sweep_run records each sweep (its descriptor, the arrays the names hold
  * then, copies of its values and scalars) instead of running it, until tyl_tt_run runs the
- * recorded sweeps over tiles of rows (or in order where it cannot). */
+ * recorded sweeps over tiles of rows (or in order where it cannot; on several ranks over boxes
+ * grown into halos K steps deep, exchanged once). */
 int tyl_tt_go(int K, int forced, int64_t k, int64_t nk);
 void tyl_tt_run(void);
 

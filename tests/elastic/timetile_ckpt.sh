@@ -27,5 +27,35 @@ cd .. && mkdir kill && cd kill
 check killed "no u.npy, a checkpoint of step 6" "$([ -e u.npy ] && echo 'u.npy written' || echo 'no u.npy'), $(ls prog.ckpt | grep -q 'ckpt-000-000000000006' && echo 'a checkpoint of step 6' || echo 'no checkpoint of step 6')"
 timeout 60 ../prog --restart >rs.txt 2>rs.err
 check kill_restart "equal" "$(cmp -s ../full/u.npy u.npy && cmp -s ../full/out.txt rs.txt && echo equal || echo different)"
+# Several ranks (deep halos: the group runs on halos K steps deep, exchanged once): 2 ranks
+# report their groups and end equal to one rank; checkpoints of 2 ranks restart on 3; an
+# in-process rescale from 2 to 3 ranks mid-run (RESCALE + SIGUSR1) ends equal too.
+MPIRUN="mpirun --allow-run-as-root --oversubscribe"
+cd "$T" && mkdir np2 && cd np2
+timeout 60 $MPIRUN -np 2 ../prog --stats >out.txt 2>err.txt
+check np2_deep "5 groups, equal" "$(grep -o '[0-9]* groups' err.txt | head -n 1), $(cmp -s ../full/u.npy u.npy && cmp -s ../full/un.npy un.npy && cmp -s ../full/out.txt out.txt && echo equal || echo different)"
+cd "$T" && mkdir ck2 && cd ck2
+timeout 60 $MPIRUN -np 2 ../prog --checkpoint-every=6 >out.txt 2>err.txt
+rm -f u.npy un.npy
+timeout 60 $MPIRUN -np 3 ../prog --restart >rs.txt 2>rs.err
+check restart_2to3 "equal" "$(cmp -s ../full/u.npy u.npy && cmp -s ../full/un.npy un.npy && cmp -s ../full/out.txt rs.txt && echo equal || echo different)"
+cd "$T" && mkdir big1 && cd big1
+BIG="--N=801 --M=601 --nt=1500"
+timeout 120 ../prog $BIG >out.txt 2>err.txt
+cd "$T" && mkdir rescale && cd rescale
+(exec env TYLES_EVENT_LOG="$T/rescale/ev" timeout -k 5 120 $MPIRUN --mca mpi_yield_when_idle 1 -np 2 ../prog $BIG --checkpoint-every=100 --checkpoint-dir=ck) >out.txt 2>err.txt </dev/null &
+tpid=$!
+for i in $(seq 1 6000); do
+    grep -q " ckpt-write " ev 2>/dev/null && break
+    kill -0 "$tpid" 2>/dev/null || break
+    sleep 0.01
+done
+mpid=$(ps -o pid= --ppid "$tpid" | tr -d ' ' | head -n 1)
+if [ -n "$mpid" ] && grep -q " ckpt-write " ev 2>/dev/null; then
+    echo 3 >ck/RESCALE
+    kill -USR1 "$mpid"
+fi
+wait "$tpid"
+check rescale_2to3 "rescaled, equal" "$(grep -q ' rescale from=2 to=3' ev && echo rescaled || echo 'not rescaled'), $(cmp -s ../big1/u.npy u.npy && cmp -s ../big1/un.npy un.npy && cmp -s ../big1/out.txt out.txt && echo equal || echo different)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
