@@ -497,6 +497,8 @@ static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
     c.sink = fopen("/dev/null", "w");
     if (!c.o || !c.kf || !c.sink)
         util_syserr("cannot create a temporary file: %s", strerror(errno));
+    strbuf hoist = {0};
+    c.hoist = &hoist;
     emit_block(&c, 1, &p->body);
 
     strbuf src = {0};
@@ -546,6 +548,9 @@ static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
         else
             fprintf(out, "    %s %s = 0;\n", ir_type_c(v->type), v->name);
     }
+    if (hoist.len) /* before the checkpoint tables: a restart's goto must not jump past them */
+        fprintf(out, "    /* the arrays and scalars each sweep takes */\n%s", hoist.s);
+    sb_free(&hoist);
     emit_ck_tables(&c, p, out);
     fprintf(out, "\n");
     rewind(c.o);
@@ -555,10 +560,8 @@ static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
     fprintf(out, "\n");
     for (int i = 0; i < p->sched->vars.len; i++) {
         ir_var *v = VEC_AT(p->sched->vars, i, ir_var *);
-        if (v->is_array)
+        if (v->is_array) /* a scalar only ever written is no warning: the table takes its address */
             fprintf(out, "    tyl_release(%s);\n", v->name);
-        else
-            fprintf(out, "    (void)%s;\n", v->name); /* some are only ever written */
     }
     fprintf(out, "    return tyl_rt_finalize();\n}\n");
 }

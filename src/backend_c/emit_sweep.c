@@ -191,22 +191,10 @@ static void emit_exchanges(FILE *kf, ir_stmt *s, ir_halo *hl, const int *hx)
     fprintf(kf, "};\n");
 }
 
-/* In main(): the block that runs a sweep or reduction, up to its call: the arrays, the values,
- * the scalars (a variable by its address, an expression evaluated once here). */
-static void emit_run_args(ectx *c, int ind, ir_stmt *s, splan *pl, kctx *k)
+/* The values a call passes, several a line up to about 100 columns. */
+static void emit_values(ectx *c, int ind, splan *pl, int nx)
 {
-    emit_put(c, ind, "{\n");
-    emit_hline(c, ind, s->l);
-    emit_put(c, ind + 1, "tyl_array **const tyl_a[] = {");
-    for (int i = 0; i < pl->arrs.len; i++)
-        fprintf(c->o, "%s&%s", i ? ", " : "", VEC_AT(pl->arrs, i, ir_var *)->name);
-    fprintf(c->o, "};\n");
-    /* the values the call passes, several a line up to about 100 columns */
-    int nx = 0;
-    for (int i = 0; i < pl->x.len; i++)
-        nx += VEC_AT(pl->x, i, const char *) != NULL;
-    if (nx || !pl->statics)
-        emit_put(c, ind + 1, "const int64_t tyl_x[] = {");
+    emit_put(c, ind + 1, "const int64_t tyl_x[] = {");
     int col = (ind + 1) * 4 + 25;
     for (int i = 0, n = 0; i < pl->x.len; i++) {
         const char *x = VEC_AT(pl->x, i, const char *);
@@ -222,25 +210,117 @@ static void emit_run_args(ectx *c, int ind, ir_stmt *s, splan *pl, kctx *k)
         fprintf(c->o, "%s", x);
         col += w;
     }
+    fprintf(c->o, "%s};\n", nx ? "" : "0");
+}
+
+static int in_vars(const vec *vs, const ir_var *v)
+{
+    for (int i = 0; i < vs->len; i++)
+        if (VEC_AT(*vs, i, ir_var *) == v)
+            return 1;
+    return 0;
+}
+
+/* The arrays and scalars of a call can be tables at the top of main() (c->hoist) when they are
+ * all main()'s variables: their addresses do not change. */
+static int hoistable(ectx *c, splan *pl, kctx *k)
+{
+    if (!c->hoist)
+        return 0;
+    for (int i = 0; i < pl->arrs.len; i++)
+        if (!in_vars(&c->p->sched->vars, VEC_AT(pl->arrs, i, ir_var *)))
+            return 0;
+    for (int i = 0; i < k->scalars.len; i++) {
+        ir_expr *e = VEC_AT(k->scalars, i, ir_expr *);
+        if (e->kind != E_VAR || (!in_vars(&c->p->sched->vars, e->var) && !in_vars(&c->p->params, e->var)))
+            return 0;
+    }
+    return 1;
+}
+
+static void print_arrays(strbuf *b, splan *pl)
+{
+    for (int i = 0; i < pl->arrs.len; i++)
+        sb_printf(b, "%s&%s", i ? ", " : "", VEC_AT(pl->arrs, i, ir_var *)->name);
+}
+
+static void print_scalars(strbuf *b, kctx *k)
+{
+    for (int i = 0; i < k->scalars.len; i++) {
+        ir_expr *e = VEC_AT(k->scalars, i, ir_expr *);
+        if (e->kind == E_VAR)
+            sb_printf(b, "%s&%s", i ? ", " : "", e->var->name);
+        else
+            sb_printf(b, "%s&tyl_s%d", i ? ", " : "", i + 1);
+    }
+}
+
+/* In main(): a sweep's or reduction's call, given as "tyl_sweep_run(&tyl_swN, %s, %s, %s" plus
+ * its end: with the arrays and scalars tables at the top of main() (hoistable) and no values
+ * to pass, one line; otherwise a block with the arrays, the values, the scalars (a variable by
+ * its address, an expression evaluated once here). */
+static void emit_run_call(ectx *c, int ind, ir_stmt *s, splan *pl, kctx *k, const char *call, const char *end)
+{
+    int nx = 0;
+    for (int i = 0; i < pl->x.len; i++)
+        nx += VEC_AT(pl->x, i, const char *) != NULL;
+    const char *xarg = nx || !pl->statics ? "tyl_x" : "NULL";
+    if (hoistable(c, pl, k)) {
+        int done = 0;
+        for (int i = 0; i < c->hoisted.len; i++)
+            done |= (int)(intptr_t)VEC_AT(c->hoisted, i, intptr_t) == s->id;
+        if (!done) { /* a statement printed twice has its tables once */
+            vec_push(&c->hoisted, (void *)(intptr_t)s->id);
+            sb_printf(c->hoist, "    tyl_array **const tyl_a%d[] = {", s->id);
+            print_arrays(c->hoist, pl);
+            sb_puts(c->hoist, "};\n");
+            if (k->scalars.len) {
+                sb_printf(c->hoist, "    const void *const tyl_sc%d[] = {", s->id);
+                print_scalars(c->hoist, k);
+                sb_puts(c->hoist, "};\n");
+            }
+        }
+        const char *a = arena_printf(&util_arena, "tyl_a%d", s->id);
+        const char *sc = k->scalars.len ? arena_printf(&util_arena, "tyl_sc%d", s->id) : "NULL";
+        if (!nx && pl->statics) {
+            emit_hline(c, ind, s->l);
+            fprintf(c->o, "%*s", ind * 4, "");
+            fprintf(c->o, call, a, xarg, sc);
+            fprintf(c->o, "%s", end);
+            return;
+        }
+        emit_put(c, ind, "{\n");
+        emit_hline(c, ind, s->l);
+        emit_values(c, ind, pl, nx);
+        fprintf(c->o, "%*s", (ind + 1) * 4, "");
+        fprintf(c->o, call, a, xarg, sc);
+        fprintf(c->o, "%s", end);
+        emit_put(c, ind, "}\n");
+        return;
+    }
+    emit_put(c, ind, "{\n");
+    emit_hline(c, ind, s->l);
+    strbuf b = {0};
+    print_arrays(&b, pl);
+    emit_put(c, ind + 1, "tyl_array **const tyl_a[] = {%s};\n", b.s ? b.s : "");
+    sb_free(&b);
     if (nx || !pl->statics)
-        fprintf(c->o, "%s};\n", nx ? "" : "0");
-    /* scalars: a variable by its address, an expression evaluated once here */
+        emit_values(c, ind, pl, nx);
     for (int i = 0; i < k->scalars.len; i++) {
         ir_expr *e = VEC_AT(k->scalars, i, ir_expr *);
         if (e->kind != E_VAR)
             emit_put(c, ind + 1, "const %s tyl_s%d = %s;\n", ir_type_c(e->type), i + 1, emit_S(e));
     }
     if (k->scalars.len) {
-        emit_put(c, ind + 1, "const void *const tyl_sc[] = {");
-        for (int i = 0; i < k->scalars.len; i++) {
-            ir_expr *e = VEC_AT(k->scalars, i, ir_expr *);
-            if (e->kind == E_VAR)
-                fprintf(c->o, "%s&%s", i ? ", " : "", e->var->name);
-            else
-                fprintf(c->o, "%s&tyl_s%d", i ? ", " : "", i + 1);
-        }
-        fprintf(c->o, "};\n");
+        strbuf q = {0};
+        print_scalars(&q, k);
+        emit_put(c, ind + 1, "const void *const tyl_sc[] = {%s};\n", q.s);
+        sb_free(&q);
     }
+    fprintf(c->o, "%*s", (ind + 1) * 4, "");
+    fprintf(c->o, call, "tyl_a", xarg, k->scalars.len ? "tyl_sc" : "NULL");
+    fprintf(c->o, "%s", end);
+    emit_put(c, ind, "}\n");
 }
 
 /* A sweep or fused group: its kernel, the function that runs one part of it and its descriptor
@@ -327,10 +407,7 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
         fprintf(kf, "};\n\n");
     }
 
-    emit_run_args(c, ind, s, &pl, &k);
-    emit_put(c, ind + 1, "tyl_sweep_run(&tyl_sw%d, tyl_a, %s, %s);\n", s->id,
-             pl.xkey.len == pl.x.len ? "NULL" : "tyl_x", k.scalars.len ? "tyl_sc" : "NULL");
-    emit_put(c, ind, "}\n");
+    emit_run_call(c, ind, s, &pl, &k, arena_printf(&util_arena, "tyl_sweep_run(&tyl_sw%d, %%s, %%s, %%s", s->id), ");\n");
     sb_free(&pl.ops);
     sb_free(&pl.xs);
 }
@@ -380,10 +457,8 @@ void emit_reduce(ectx *c, int ind, ir_stmt *s)
                 hl ? arena_printf(&util_arena, "tyl_hx%d", s->id) : "NULL");
         fprintf(kf, "    %d, /* the sum of a view itself */\n};\n\n", !c->t->cuda && emit_red_direct(s));
     }
-    emit_run_args(c, ind, s, &pl, &k);
-    emit_put(c, ind + 1, "tyl_reduce_run(&tyl_red%d, tyl_a, tyl_x, %s, &%s);\n", s->id, k.scalars.len ? "tyl_sc" : "NULL",
-        s->var->name);
-    emit_put(c, ind, "}\n");
+    emit_run_call(c, ind, s, &pl, &k, arena_printf(&util_arena, "tyl_reduce_run(&tyl_red%d, %%s, %%s, %%s", s->id),
+                  arena_printf(&util_arena, ", &%s);\n", s->var->name));
     sb_free(&pl.ops);
     sb_free(&reads);
 }
