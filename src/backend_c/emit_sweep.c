@@ -402,9 +402,8 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
         fprintf(kf, "%s}, /* halo exchanges, interior margins */\n", B ? "" : "0");
         fprintf(kf, "    %d, %d, %d, %s, /* arrays, values, scalars, their sizes (tyl_timetile.c) */\n",
                 pl.arrs.len, pl.x.len, k.scalars.len, k.scalars.len ? arena_printf(&util_arena, "tyl_scz%d", s->id) : "NULL");
-        if (pl.xs.len)
-            fprintf(kf, "    %d, tyl_xs%d, /* values from constant bounds */\n", pl.xkey.len, s->id);
-        fprintf(kf, "};\n\n");
+        fprintf(kf, "    %d, %s, /* values from constant bounds */\n};\n\n", pl.xkey.len,
+                pl.xs.len ? arena_printf(&util_arena, "tyl_xs%d", s->id) : "NULL");
     }
 
     emit_run_call(c, ind, s, &pl, &k, arena_printf(&util_arena, "tyl_sweep_run(&tyl_sw%d, %%s, %%s, %%s", s->id), ");\n");
