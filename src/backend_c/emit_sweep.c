@@ -4,9 +4,11 @@
  * kernel (the target's), a function that calls it for one part of the box from a tyl_part, and
  * a static descriptor (tyl_sweep or tyl_reduction, tyles.h) naming the kernel, its operands
  * (which array, which box dimension each array dimension follows, constant offsets and steps),
- * its halo exchanges and interior margins, its scratch and its dirty marks; and in main() a
- * block of a few lines: the arrays, the run-time values (extents, offsets), the scalars, and
- * one call, tyl_sweep_run or tyl_reduce_run, which does the host-side work (tyl_sweep.c).
+ * its halo exchanges and interior margins, its scratch and its dirty marks, the values of x[]
+ * that follow from constants and the arrays' extents (slice bounds such as 1:-1: tyl_xslice
+ * rows); and in main() one call, tyl_sweep_run or tyl_reduce_run, which does the host-side work
+ * (tyl_sweep.c), with the arrays and scalars from tables at the top of main() and, in a block,
+ * the values only the run knows (extents, offsets from variables) and scalar expressions.
  */
 #include "emit_internal.h"
 #include "../ir/sched.h"
