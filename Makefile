@@ -221,6 +221,7 @@ check-warnings: bin/tylesc lib/libtyles.a
 check-build: all
 	@echo "== build integration: output kinds, stdin/stdout, -MD, --input, CC=gcc/clang, reproducible output"
 	@bash tests/build/cli.sh $(CURDIR)
+	@bash tests/build/readable.sh $(CURDIR)
 	@$(PYTHON) tests/build/line_map.py bin/tylesc samples/*.tyl tests/programs/*.tyl
 	@echo "== build integration: make install into a temporary prefix, a Makefile and a CMake project"
 	@bash tests/build/projects.sh $(CURDIR)

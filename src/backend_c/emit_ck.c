@@ -41,7 +41,8 @@ void emit_ck_tables(ectx *c, ir_program *p, FILE *out)
 {
     (void)c;
     vec *vars = &p->sched->vars, *loops = &p->sched->ck_loops;
-    fprintf(out, "    int64_t tyl_ck_k0 = 0, tyl_ck_nk = -1;\n");
+    if (loops->len) /* a time loop's first step and number of steps on a restart */
+        fprintf(out, "    int64_t tyl_ck_k0 = 0, tyl_ck_nk = -1;\n");
     fprintf(out, "    tyl_ck_var tyl_ck_vars[] = {\n");
     for (int i = 0; i < vars->len; i++) {
         ir_var *v = VEC_AT(*vars, i, ir_var *);
@@ -70,12 +71,11 @@ void emit_ck_tables(ectx *c, ir_program *p, FILE *out)
             vars->len, loops->len);
     if (loops->len) {
         /* recovery point (ULFM): the locals the loops use are restored from the checkpoint */
-        fprintf(out, "    if (setjmp(tyl_ck_jmp) != 0) {\n    }\n");
+        fprintf(out, "    setjmp(tyl_ck_jmp);\n");
         fprintf(out, "    switch (tyl_ck_resume_loop()) {\n");
         for (int L = 0; L < loops->len; L++)
             fprintf(out, "    case %d: goto tyl_ck_L%d;\n", L, L);
         fprintf(out, "    default: break;\n    }\n");
     }
-    fprintf(out, "    (void)tyl_ck_k0;\n    (void)tyl_ck_nk;\n");
 }
 

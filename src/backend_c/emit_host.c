@@ -103,6 +103,45 @@ static void shape_decl(ectx *c, int ind, const char *name, int n, ir_expr **e)
     fprintf(c->o, "};\n");
 }
 
+/* print(a, b, ...) of scalars and strings with the default sep and end: one call,
+ * tyl_print_line (0: the print has other items, printed one call each). */
+static int emit_print_line(ectx *c, int ind, ir_stmt *s)
+{
+    if (strcmp(s->str, " ") != 0 || strcmp(s->end, "\n") != 0)
+        return 0;
+    strbuf k = {0}, a = {0};
+    int ok = 1;
+    for (int i = 0; ok && i < s->n; i++) {
+        unsigned f = s->pflags ? s->pflags[i] : 0;
+        if (f & IR_PR_GLUE)
+            ok = 0;
+        else if (f & IR_PR_STRBUF) {
+            sb_putc(&k, 's');
+            sb_printf(&a, ", tyl_str_get(%d)", s->pspec[i]);
+        } else if (s->strs[i]) {
+            sb_putc(&k, 's');
+            sb_puts(&a, ", ");
+            emit_c_string(&a, s->strs[i]);
+        } else if (ir_print_view(s, i) || ir_print_slot(s, i) || (s->pfmt && s->pfmt[i]) || (s->pspec && s->pspec[i]))
+            ok = 0;
+        else {
+            ir_type t = s->args[i]->type;
+            const char *kc = t == T_BOOL ? "b" : t == T_F32 ? "g" : ir_type_is_float(t) ? "f" : "i";
+            /* a variadic argument: an integer that is not an int64_t variable (a literal is an
+             * int) is cast */
+            const char *cast = t == T_BOOL ? "(int)" : t == T_F32 ? "(double)" : ir_type_is_float(t) ? ""
+                             : t == T_I64 && s->args[i]->kind == E_VAR ? "" : "(int64_t)";
+            sb_puts(&k, kc);
+            sb_printf(&a, ", %s%s", cast, emit_S(s->args[i]));
+        }
+    }
+    if (ok)
+        emit_put(c, ind, "tyl_print_line(\"%s\"%s);\n", k.len ? k.s : "", a.len ? a.s : "");
+    sb_free(&k);
+    sb_free(&a);
+    return ok;
+}
+
 /* The libtyles formatter of a scalar of type t (tyl_print_fmt_*, tyl_str_fmt_*). */
 static const char *fmt_suffix(ir_type t)
 {
@@ -299,6 +338,8 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
             emit_str_build(c, ind, s);
             return;
         }
+        if (emit_print_line(c, ind, s))
+            return;
         for (int i = 0; i < s->n; i++) {
             strbuf b = {0};
             if (i && !(s->pflags && (s->pflags[i] & IR_PR_GLUE))) {
@@ -459,6 +500,8 @@ static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
     c.sink = fopen("/dev/null", "w");
     if (!c.o || !c.kf || !c.sink)
         util_syserr("cannot create a temporary file: %s", strerror(errno));
+    strbuf hoist = {0};
+    c.hoist = &hoist;
     emit_block(&c, 1, &p->body);
 
     strbuf src = {0};
@@ -508,6 +551,9 @@ static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
         else
             fprintf(out, "    %s %s = 0;\n", ir_type_c(v->type), v->name);
     }
+    if (hoist.len) /* before the checkpoint tables: a restart's goto must not jump past them */
+        fprintf(out, "    /* the arrays and scalars each sweep takes */\n%s", hoist.s);
+    sb_free(&hoist);
     emit_ck_tables(&c, p, out);
     fprintf(out, "\n");
     rewind(c.o);
@@ -517,10 +563,8 @@ static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
     fprintf(out, "\n");
     for (int i = 0; i < p->sched->vars.len; i++) {
         ir_var *v = VEC_AT(p->sched->vars, i, ir_var *);
-        if (v->is_array)
+        if (v->is_array) /* a scalar only ever written is no warning: the table takes its address */
             fprintf(out, "    tyl_release(%s);\n", v->name);
-        else
-            fprintf(out, "    (void)%s;\n", v->name); /* some are only ever written */
     }
     fprintf(out, "    return tyl_rt_finalize();\n}\n");
 }

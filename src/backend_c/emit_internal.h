@@ -107,6 +107,8 @@ struct ectx {
     char *written;   /* written[k]: kernel k has been written (a statement printed twice keeps one) */
     ir_program *p;   /* with its schedule (sched.h) */
     const emit_target *t;
+    strbuf *hoist;   /* main() only: the sweeps' arrays and scalars tables, printed at its top */
+    vec hoisted;     /* intptr_t: the statements whose tables are there */
 };
 
 void emit_put(ectx *c, int ind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

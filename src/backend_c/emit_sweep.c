@@ -4,9 +4,11 @@
  * kernel (the target's), a function that calls it for one part of the box from a tyl_part, and
  * a static descriptor (tyl_sweep or tyl_reduction, tyles.h) naming the kernel, its operands
  * (which array, which box dimension each array dimension follows, constant offsets and steps),
- * its halo exchanges and interior margins, its scratch and its dirty marks; and in main() a
- * block of a few lines: the arrays, the run-time values (extents, offsets), the scalars, and
- * one call, tyl_sweep_run or tyl_reduce_run, which does the host-side work (tyl_sweep.c).
+ * its halo exchanges and interior margins, its scratch and its dirty marks, the values of x[]
+ * that follow from constants and the arrays' extents (slice bounds such as 1:-1: tyl_xslice
+ * rows); and in main() one call, tyl_sweep_run or tyl_reduce_run, which does the host-side work
+ * (tyl_sweep.c), with the arrays and scalars from tables at the top of main() and, in a block,
+ * the values only the run knows (extents, offsets from variables) and scalar expressions.
  */
 #include "emit_internal.h"
 #include "../ir/sched.h"
@@ -19,8 +21,13 @@
  * then each lo, step and periodic extent not known at compile time), as C text. */
 typedef struct splan {
     vec arrs;      /* ir_var*: the slots, in order of first use */
-    vec x;         /* const char*: C expressions of the values */
+    vec x;         /* const char*: C expressions of the values (NULL: a row of xs) */
     strbuf ops;    /* the tyl_operand table's rows */
+    int statics;   /* a sweep: values from constants and extents go to the descriptor's rows */
+    const ir_stmt *s;
+    vec xkey;      /* const char*: per row of xs, what it computes (equal values appear once) */
+    vec xkpos;     /* and its position in x[] (intptr_t) */
+    strbuf xs;     /* the tyl_xslice table's rows */
 } splan;
 
 static int plan_arr(splan *pl, ir_var *v)
@@ -32,6 +39,50 @@ static int plan_arr(splan *pl, ir_var *v)
     return pl->arrs.len - 1;
 }
 
+static int plan_arr_find(const splan *pl, const ir_var *v)
+{
+    for (int i = 0; i < pl->arrs.len; i++)
+        if (VEC_AT(pl->arrs, i, ir_var *) == v)
+            return i;
+    return -1;
+}
+
+/* The position in x[] of value e: a row of the descriptor's xs table when e is an extent, a
+ * slice bound or a constant index over the extent of one of the sweep's arrays (tyl_slo, tyl_slen,
+ * tyl_index with constant arguments, a non-zero step: the run time computes it with the same
+ * checks), shared with an equal row; otherwise a value the call passes. */
+static int plan_x(splan *pl, ir_expr *e)
+{
+    int64_t a[4] = {0};
+    const int ext = e->kind == E_SHAPE; /* an extent itself */
+    ir_expr *n = ext ? e : e->kind == E_CALL ? e->args[0] : NULL;
+    int arr = -1, ok = pl->statics &&
+                       (ext || (e->kind == E_CALL && (e->fn == FN_SLICE_LO || e->fn == FN_SLICE_LEN || e->fn == FN_INDEX))) &&
+                       n->kind == E_SHAPE && (arr = plan_arr_find(pl, n->var)) >= 0;
+    int na = ext ? 0 : e->fn == FN_INDEX ? 2 : 4;
+    for (int i = 0; ok && i < na; i++)
+        ok = ir_expr_const_int(e->args[i + 1], &a[i]);
+    if (ok && !ext && e->fn != FN_INDEX)
+        ok = a[2] != 0; /* a zero step stays the call's: its error names its own line */
+    if (ok && !ext && e->fn == FN_INDEX) /* the error names the sweep's statement */
+        ok = strcmp(emit_W(e->l), emit_W(pl->s->l)) == 0;
+    if (!ok) {
+        vec_push(&pl->x, (void *)emit_S(e));
+        return pl->x.len - 1;
+    }
+    const char *kind = ext ? "TYL_XS_EXTENT" : e->fn == FN_SLICE_LO ? "TYL_XS_LO" : e->fn == FN_SLICE_LEN ? "TYL_XS_LEN" : "TYL_XS_INDEX";
+    const char *key = arena_printf(&util_arena, "%s, %d, %d, %" PRId64 ", %" PRId64 ", %" PRId64 ", %" PRId64,
+                                   kind, arr, n->dim, a[0], a[1], a[2], a[3]);
+    for (int i = 0; i < pl->xkey.len; i++)
+        if (strcmp(VEC_AT(pl->xkey, i, const char *), key) == 0)
+            return (int)VEC_AT(pl->xkpos, i, intptr_t);
+    vec_push(&pl->x, NULL);
+    vec_push(&pl->xkey, (void *)key);
+    vec_push(&pl->xkpos, (void *)(intptr_t)(pl->x.len - 1));
+    sb_printf(&pl->xs, "    {%d, %s}, /* %s */\n", pl->x.len - 1, key, VEC_AT(pl->arrs, arr, ir_var *)->name);
+    return pl->x.len - 1;
+}
+
 /* A value of the operand table: the constant, or its position in x[] (bit d of *mask set). */
 static int64_t plan_val(splan *pl, ir_expr *e, unsigned *mask, int d)
 {
@@ -39,8 +90,7 @@ static int64_t plan_val(splan *pl, ir_expr *e, unsigned *mask, int d)
     if (ir_expr_const_int(e, &k))
         return k;
     *mask |= 1u << d;
-    vec_push(&pl->x, (void *)emit_S(e));
-    return pl->x.len - 1;
+    return plan_x(pl, e);
 }
 
 static void plan_operand(splan *pl, ir_view *v)
@@ -48,6 +98,7 @@ static void plan_operand(splan *pl, ir_view *v)
     int64_t lo[IR_MAX_RANK] = {0}, st[IR_MAX_RANK] = {0};
     int ext[IR_MAX_RANK] = {0};
     unsigned xlo = 0, xst = 0, wrap = 0;
+    int arr = plan_arr(pl, v->arr); /* before its values, which may be its extents */
     for (int d = 0; d < v->rank; d++) {
         const ir_dim *m = &v->dim[d];
         lo[d] = plan_val(pl, m->lo, &xlo, d);
@@ -55,12 +106,11 @@ static void plan_operand(splan *pl, ir_view *v)
             st[d] = plan_val(pl, m->step, &xst, d);
         if (m->kind == D_RANGE && m->wrap) {
             wrap |= 1u << d;
-            vec_push(&pl->x, (void *)emit_S(m->wrap));
-            ext[d] = pl->x.len - 1;
+            ext[d] = plan_x(pl, m->wrap);
         }
     }
     strbuf *b = &pl->ops;
-    sb_printf(b, "    {%d, {", plan_arr(pl, v->arr));
+    sb_printf(b, "    {%d, {", arr);
     for (int d = 0; d < v->rank; d++)
         sb_printf(b, "%s%s", d ? ", " : "",
                   v->dim[d].kind == D_FIXED ? "TYL_FIXED" : v->dim[d].box < 0 ? "TYL_BCAST"
@@ -143,48 +193,136 @@ static void emit_exchanges(FILE *kf, ir_stmt *s, ir_halo *hl, const int *hx)
     fprintf(kf, "};\n");
 }
 
-/* In main(): the block that runs a sweep or reduction, up to its call: the arrays, the values,
- * the scalars (a variable by its address, an expression evaluated once here). */
-static void emit_run_args(ectx *c, int ind, ir_stmt *s, splan *pl, kctx *k)
+/* The values a call passes, several a line up to about 100 columns. */
+static void emit_values(ectx *c, int ind, splan *pl, int nx)
 {
-    emit_put(c, ind, "{\n");
-    emit_hline(c, ind, s->l);
-    emit_put(c, ind + 1, "tyl_array **const tyl_a[] = {");
-    for (int i = 0; i < pl->arrs.len; i++)
-        fprintf(c->o, "%s&%s", i ? ", " : "", VEC_AT(pl->arrs, i, ir_var *)->name);
-    fprintf(c->o, "};\n");
-    /* the values, several a line up to about 100 columns */
     emit_put(c, ind + 1, "const int64_t tyl_x[] = {");
     int col = (ind + 1) * 4 + 25;
-    for (int i = 0; i < pl->x.len; i++) {
+    for (int i = 0, n = 0; i < pl->x.len; i++) {
         const char *x = VEC_AT(pl->x, i, const char *);
+        if (!x)
+            continue;
         int w = (int)strlen(x) + 2;
-        if (i && col + w > 100) {
+        if (n && col + w > 100) {
             fprintf(c->o, ",\n%*s", (ind + 2) * 4, "");
             col = (ind + 2) * 4;
-        } else if (i)
+        } else if (n)
             fprintf(c->o, ", ");
+        n++;
         fprintf(c->o, "%s", x);
         col += w;
     }
-    fprintf(c->o, "%s};\n", pl->x.len ? "" : "0");
-    /* scalars: a variable by its address, an expression evaluated once here */
+    fprintf(c->o, "%s};\n", nx ? "" : "0");
+}
+
+static int in_vars(const vec *vs, const ir_var *v)
+{
+    for (int i = 0; i < vs->len; i++)
+        if (VEC_AT(*vs, i, ir_var *) == v)
+            return 1;
+    return 0;
+}
+
+/* The arrays and scalars of a call can be tables at the top of main() (c->hoist) when they are
+ * all main()'s variables: their addresses do not change. */
+static int hoistable(ectx *c, splan *pl, kctx *k)
+{
+    if (!c->hoist)
+        return 0;
+    for (int i = 0; i < pl->arrs.len; i++)
+        if (!in_vars(&c->p->sched->vars, VEC_AT(pl->arrs, i, ir_var *)))
+            return 0;
+    for (int i = 0; i < k->scalars.len; i++) {
+        ir_expr *e = VEC_AT(k->scalars, i, ir_expr *);
+        if (e->kind != E_VAR || (!in_vars(&c->p->sched->vars, e->var) && !in_vars(&c->p->params, e->var)))
+            return 0;
+    }
+    return 1;
+}
+
+static void print_arrays(strbuf *b, splan *pl)
+{
+    for (int i = 0; i < pl->arrs.len; i++)
+        sb_printf(b, "%s&%s", i ? ", " : "", VEC_AT(pl->arrs, i, ir_var *)->name);
+}
+
+static void print_scalars(strbuf *b, kctx *k)
+{
+    for (int i = 0; i < k->scalars.len; i++) {
+        ir_expr *e = VEC_AT(k->scalars, i, ir_expr *);
+        if (e->kind == E_VAR)
+            sb_printf(b, "%s&%s", i ? ", " : "", e->var->name);
+        else
+            sb_printf(b, "%s&tyl_s%d", i ? ", " : "", i + 1);
+    }
+}
+
+/* In main(): a sweep's or reduction's call, given as "tyl_sweep_run(&tyl_swN, %s, %s, %s" plus
+ * its end: with the arrays and scalars tables at the top of main() (hoistable) and no values
+ * to pass, one line; otherwise a block with the arrays, the values, the scalars (a variable by
+ * its address, an expression evaluated once here). */
+static void emit_run_call(ectx *c, int ind, ir_stmt *s, splan *pl, kctx *k, const char *call, const char *end)
+{
+    int nx = 0;
+    for (int i = 0; i < pl->x.len; i++)
+        nx += VEC_AT(pl->x, i, const char *) != NULL;
+    const char *xarg = nx || !pl->statics ? "tyl_x" : "NULL";
+    if (hoistable(c, pl, k)) {
+        int done = 0;
+        for (int i = 0; i < c->hoisted.len; i++)
+            done |= (int)(intptr_t)VEC_AT(c->hoisted, i, intptr_t) == s->id;
+        if (!done) { /* a statement printed twice has its tables once */
+            vec_push(&c->hoisted, (void *)(intptr_t)s->id);
+            sb_printf(c->hoist, "    tyl_array **const tyl_a%d[] = {", s->id);
+            print_arrays(c->hoist, pl);
+            sb_puts(c->hoist, "};\n");
+            if (k->scalars.len) {
+                sb_printf(c->hoist, "    const void *const tyl_sc%d[] = {", s->id);
+                print_scalars(c->hoist, k);
+                sb_puts(c->hoist, "};\n");
+            }
+        }
+        const char *a = arena_printf(&util_arena, "tyl_a%d", s->id);
+        const char *sc = k->scalars.len ? arena_printf(&util_arena, "tyl_sc%d", s->id) : "NULL";
+        if (!nx && pl->statics) {
+            emit_hline(c, ind, s->l);
+            fprintf(c->o, "%*s", ind * 4, "");
+            fprintf(c->o, call, a, xarg, sc);
+            fprintf(c->o, "%s", end);
+            return;
+        }
+        emit_put(c, ind, "{\n");
+        emit_hline(c, ind, s->l);
+        emit_values(c, ind, pl, nx);
+        fprintf(c->o, "%*s", (ind + 1) * 4, "");
+        fprintf(c->o, call, a, xarg, sc);
+        fprintf(c->o, "%s", end);
+        emit_put(c, ind, "}\n");
+        return;
+    }
+    emit_put(c, ind, "{\n");
+    emit_hline(c, ind, s->l);
+    strbuf b = {0};
+    print_arrays(&b, pl);
+    emit_put(c, ind + 1, "tyl_array **const tyl_a[] = {%s};\n", b.s ? b.s : "");
+    sb_free(&b);
+    if (nx || !pl->statics)
+        emit_values(c, ind, pl, nx);
     for (int i = 0; i < k->scalars.len; i++) {
         ir_expr *e = VEC_AT(k->scalars, i, ir_expr *);
         if (e->kind != E_VAR)
             emit_put(c, ind + 1, "const %s tyl_s%d = %s;\n", ir_type_c(e->type), i + 1, emit_S(e));
     }
     if (k->scalars.len) {
-        emit_put(c, ind + 1, "const void *const tyl_sc[] = {");
-        for (int i = 0; i < k->scalars.len; i++) {
-            ir_expr *e = VEC_AT(k->scalars, i, ir_expr *);
-            if (e->kind == E_VAR)
-                fprintf(c->o, "%s&%s", i ? ", " : "", e->var->name);
-            else
-                fprintf(c->o, "%s&tyl_s%d", i ? ", " : "", i + 1);
-        }
-        fprintf(c->o, "};\n");
+        strbuf q = {0};
+        print_scalars(&q, k);
+        emit_put(c, ind + 1, "const void *const tyl_sc[] = {%s};\n", q.s);
+        sb_free(&q);
     }
+    fprintf(c->o, "%*s", (ind + 1) * 4, "");
+    fprintf(c->o, call, "tyl_a", xarg, k->scalars.len ? "tyl_sc" : "NULL");
+    fprintf(c->o, "%s", end);
+    emit_put(c, ind, "}\n");
 }
 
 /* A sweep or fused group: its kernel, the function that runs one part of it and its descriptor
@@ -220,9 +358,13 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
     ir_view *t = k.sw[0]->target;
     int B = k.B;
     splan pl = {0};
+    pl.statics = 1;
+    pl.s = s;
+    for (int j = 0; j < k.nt; j++) /* the targets' arrays first, as their operands would */
+        plan_arr(&pl, k.sw[j]->target->arr);
     for (int d = 0; d < t->rank; d++) /* the box extents come first */
         if (t->dim[d].kind == D_RANGE)
-            vec_push(&pl.x, (void *)emit_S(t->dim[d].len));
+            plan_x(&pl, t->dim[d].len);
     UTIL_ASSERT(pl.x.len == B);
     for (int j = 0; j < k.nt; j++)
         plan_operand(&pl, k.sw[j]->target);
@@ -244,6 +386,9 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
                 fprintf(kf, "%ssizeof(%s)", i ? ", " : "", ir_type_c(VEC_AT(k.scalars, i, ir_expr *)->type));
             fprintf(kf, "};\n");
         }
+        if (pl.xs.len)
+            fprintf(kf, "static const tyl_xslice tyl_xs%d[] = { /* x[pos]: kind, of arrs[arr]->shape[dim], start, stop, step, flags */\n%s};\n",
+                    s->id, pl.xs.s);
         static const char *scr[] = {"TYL_SCR_NONE", "TYL_SCR_BOX", "TYL_SCR_REPLACE"};
         fprintf(kf, "static const tyl_sweep tyl_sw%d = {\n", s->id);
         fprintf(kf, "    %s, tyl_run%d, %d, %d, %d, tyl_op%d, /* where, kernel, box rank, targets, operands */\n",
@@ -257,14 +402,15 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
         for (int d = 0; d < B; d++)
             fprintf(kf, "%s%d", d ? ", " : "", h->split ? hl->shh[d] : 0);
         fprintf(kf, "%s}, /* halo exchanges, interior margins */\n", B ? "" : "0");
-        fprintf(kf, "    %d, %d, %d, %s, /* arrays, values, scalars, their sizes (tyl_timetile.c) */\n};\n\n",
+        fprintf(kf, "    %d, %d, %d, %s, /* arrays, values, scalars, their sizes (tyl_timetile.c) */\n",
                 pl.arrs.len, pl.x.len, k.scalars.len, k.scalars.len ? arena_printf(&util_arena, "tyl_scz%d", s->id) : "NULL");
+        fprintf(kf, "    %d, %s, /* values from constant bounds */\n};\n\n", pl.xkey.len,
+                pl.xs.len ? arena_printf(&util_arena, "tyl_xs%d", s->id) : "NULL");
     }
 
-    emit_run_args(c, ind, s, &pl, &k);
-    emit_put(c, ind + 1, "tyl_sweep_run(&tyl_sw%d, tyl_a, tyl_x, %s);\n", s->id, k.scalars.len ? "tyl_sc" : "NULL");
-    emit_put(c, ind, "}\n");
+    emit_run_call(c, ind, s, &pl, &k, arena_printf(&util_arena, "tyl_sweep_run(&tyl_sw%d, %%s, %%s, %%s", s->id), ");\n");
     sb_free(&pl.ops);
+    sb_free(&pl.xs);
 }
 
 /* var = reduction: partial results from the kernel, combined here in a fixed order. */
@@ -312,10 +458,8 @@ void emit_reduce(ectx *c, int ind, ir_stmt *s)
                 hl ? arena_printf(&util_arena, "tyl_hx%d", s->id) : "NULL");
         fprintf(kf, "    %d, /* the sum of a view itself */\n};\n\n", !c->t->cuda && emit_red_direct(s));
     }
-    emit_run_args(c, ind, s, &pl, &k);
-    emit_put(c, ind + 1, "tyl_reduce_run(&tyl_red%d, tyl_a, tyl_x, %s, &%s);\n", s->id, k.scalars.len ? "tyl_sc" : "NULL",
-        s->var->name);
-    emit_put(c, ind, "}\n");
+    emit_run_call(c, ind, s, &pl, &k, arena_printf(&util_arena, "tyl_reduce_run(&tyl_red%d, %%s, %%s, %%s", s->id),
+                  arena_printf(&util_arena, ", &%s);\n", s->var->name));
     sb_free(&pl.ops);
     sb_free(&reads);
 }

@@ -6,6 +6,7 @@
 #include "tyl_mpi.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1012,4 +1013,26 @@ void tyl_print_view(const tyl_array *a, const int64_t *lo, const int64_t *step, 
             vshape[vrank++] = len[d];
     }
     pr_emit(pr_view_text(a, &m, vrank, vshape, repr), end);
+}
+
+/* ---- print(a, b, ...) in one call (sep " ", end "\n") ---- */
+
+void tyl_print_line(const char *kinds, ...)
+{
+    va_list ap;
+    va_start(ap, kinds);
+    for (const char *k = kinds; *k; k++) {
+        if (k != kinds)
+            tyl_print_str(" ");
+        switch (*k) {
+        case 's': tyl_print_str(va_arg(ap, const char *)); break;
+        case 'i': tyl_print_int(va_arg(ap, int64_t)); break;
+        case 'f': tyl_print_float(va_arg(ap, double)); break;
+        case 'g': tyl_print_float32((float)va_arg(ap, double)); break; /* a float32, promoted */
+        case 'b': tyl_print_bool(va_arg(ap, int) != 0); break;
+        default: tyl_rt_error("print", "internal error: print item kind '%c'", *k);
+        }
+    }
+    va_end(ap);
+    tyl_print_end("\n");
 }

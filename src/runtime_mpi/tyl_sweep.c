@@ -250,7 +250,51 @@ static tyl_halo *halo_begin(const char *where, int nx, const tyl_exchange *xs, t
     return hx;
 }
 
+/* x[] in full: the rows of sw->xs computed from the arrays' extents, the call's values between
+ * them (in xv when it has room, else allocated: the caller frees what differs from xv). */
+static const int64_t *sweep_values(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x,
+                                   int64_t *xv, int nxv_room)
+{
+    int64_t *v = sw->nxv <= nxv_room ? xv : malloc(sizeof(int64_t) * (size_t)sw->nxv);
+    if (!v)
+        tyl_rt_error(sw->where, "out of memory");
+    for (int p = 0, r = 0, j = 0; p < sw->nxv; p++) {
+        if (r == sw->nxs || sw->xs[r].pos != p) {
+            v[p] = x[j++];
+            continue;
+        }
+        const tyl_xslice *e = &sw->xs[r++];
+        const int64_t n = (*arrs[e->arr])->shape[e->dim];
+        if (e->kind == TYL_XS_EXTENT)
+            v[p] = n;
+        else if (e->kind == TYL_XS_INDEX)
+            v[p] = tyl_index(n, e->start, (int)e->stop, sw->where);
+        else {
+            int64_t lo, len;
+            tyl_slice(n, e->start, e->stop, e->step, e->flags, &lo, &len, sw->where);
+            v[p] = e->kind == TYL_XS_LEN ? len : lo;
+        }
+    }
+    return v;
+}
+
+static void sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc);
+
 void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
+{
+    if (!sw->nxs) {
+        sweep_run(sw, arrs, x, sc);
+        return;
+    }
+    enum { XV_STACK = 64 };
+    int64_t xv[XV_STACK];
+    const int64_t *full = sweep_values(sw, arrs, x, xv, XV_STACK);
+    sweep_run(sw, arrs, full, sc);
+    if (full != xv)
+        free((void *)full);
+}
+
+static void sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
 {
     if (tyl_tt_recording_) { /* a time-tiled group of steps: run later, over tiles */
         tyl_tt_record_(sw, arrs, x, sc);

@@ -567,6 +567,9 @@ void tyl_print_bool(bool v);         /* True / False */
 void tyl_print_float32(float v);     /* str(np.float32): shortest digits that round-trip */
 char *tyl_repr_float32(char *buf, float v);
 void tyl_print_end(const char *end); /* appends end ("\n" by default) and flushes the line */
+/* print(a, b, ...) of scalars and strings, sep " ", end "\n": one kind a value, 's' a string,
+ * 'i' an int64_t, 'f' a double, 'g' a float32 (passed as double), 'b' a bool (passed as int). */
+void tyl_print_line(const char *kinds, ...);
 /* Python's repr(float) into buf (at least 32 bytes); returns buf. */
 char *tyl_repr_double(char *buf, double v);
 /* print(u) (repr 0: str(u)) or print(repr(u)) (repr 1) of an array of rank 1 to 4, as NumPy 2
@@ -669,11 +672,26 @@ typedef struct tyl_sweep {
                                                  touch the halo), below / above */
     int na, nxv, nsc;                  /* arrays, run-time values and scalars a call passes, */
     const unsigned char *scsz;         /* and the scalars' sizes: what tyl_timetile.c records */
+    int nxs;                           /* values of x[] the run time computes (0: the call */
+    const struct tyl_xslice *xs;       /* passes them all), from these rows, in order of pos */
 } tyl_sweep;
 
+/* A value of a sweep's x[] known from constants and an array's extent (slice bounds such as
+ * 1:-1, a constant integer index): x[pos] is, for the extent n of dimension dim of arrs[arr],
+ * the first index (TYL_XS_LO) or the length (TYL_XS_LEN) of slice(start, stop, step) (flags:
+ * TYL_HAS_*; step is never 0), tyl_index(n, start, stop (the axis), where) (TYL_XS_INDEX), or
+ * n itself (TYL_XS_EXTENT). The call passes only the other values, in order; equal rows appear
+ * once. */
+enum { TYL_XS_LO = 0, TYL_XS_LEN = 1, TYL_XS_INDEX = 2, TYL_XS_EXTENT = 3 };
+typedef struct tyl_xslice {
+    int pos, kind, arr, dim;
+    int64_t start, stop, step;
+    int flags;
+} tyl_xslice;
+
 /* Run a sweep: arrs are the sweep's arrays (the slots, so a replaced target can be rebound),
- * x the run-time values (the box extents first, then what the operands place there), sc the
- * scalars (NULL if none). */
+ * x the run-time values (the box extents first, then what the operands place there) less those
+ * the descriptor's xs rows give (NULL if none is left), sc the scalars (NULL if none). */
 void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x,
                    const void *const *sc);
 
