@@ -208,6 +208,13 @@ void tyl_print_int(int64_t v)
     line_append(buf, (size_t)n);
 }
 
+void tyl_print_uint64(uint64_t v)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    line_append(buf, (size_t)n);
+}
+
 void tyl_print_float(double v)
 {
     char buf[40];
