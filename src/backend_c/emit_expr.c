@@ -254,6 +254,8 @@ static void binop(strbuf *b, ir_expr *e, kctx *k, subfn sub)
     }
     const char *fn = NULL;
     int isf = ir_type_is_float(ot);
+    /* uint64 past 2^63 would turn negative in the int64 helpers: NumPy's unsigned ones */
+    int u64 = ot == T_U64 && t == T_U64;
     switch (e->op) {
     case OP_TRUEDIV:
         if (e->py)
@@ -261,24 +263,25 @@ static void binop(strbuf *b, ir_expr *e, kctx *k, subfn sub)
         break;
     case OP_FDIV:
         fn = e->py ? (isf ? "tyl_py_floordiv_f" : "tyl_py_floordiv_i")
-                   : (isf ? "tyl_np_floordiv_f64" : "tyl_np_floordiv_i64");
+                   : (isf ? "tyl_np_floordiv_f64" : u64 ? "tyl_np_floordiv_u64" : "tyl_np_floordiv_i64");
         break;
     case OP_MOD:
-        fn = e->py ? (isf ? "tyl_py_mod_f" : "tyl_py_mod_i") : (isf ? "tyl_np_mod_f64" : "tyl_np_mod_i64");
+        fn = e->py ? (isf ? "tyl_py_mod_f" : "tyl_py_mod_i")
+                   : (isf ? "tyl_np_mod_f64" : u64 ? "tyl_np_mod_u64" : "tyl_np_mod_i64");
         break;
     case OP_POWER:
         fn = e->py ? (isf ? "tyl_py_pow_f" : "tyl_py_pow_i") : (isf ? (t == T_F32 ? "powf" : "pow") : "tyl_np_pow_i64");
         break;
     case OP_NPMIN:
-        fn = t == T_F32 ? "tyl_np_minimum_f32" : isf ? "tyl_np_minimum_f64" : "tyl_min_i";
+        fn = t == T_F32 ? "tyl_np_minimum_f32" : isf ? "tyl_np_minimum_f64" : u64 ? "tyl_min_u64" : "tyl_min_i";
         w = NULL;
         break;
     case OP_NPMAX:
-        fn = t == T_F32 ? "tyl_np_maximum_f32" : isf ? "tyl_np_maximum_f64" : "tyl_max_i";
+        fn = t == T_F32 ? "tyl_np_maximum_f32" : isf ? "tyl_np_maximum_f64" : u64 ? "tyl_max_u64" : "tyl_max_i";
         w = NULL;
         break;
-    case OP_MIN: fn = isf ? "tyl_min_f" : "tyl_min_i"; w = NULL; break;
-    case OP_MAX: fn = isf ? "tyl_max_f" : "tyl_max_i"; w = NULL; break;
+    case OP_MIN: fn = isf ? "tyl_min_f" : u64 ? "tyl_min_u64" : "tyl_min_i"; w = NULL; break;
+    case OP_MAX: fn = isf ? "tyl_max_f" : u64 ? "tyl_max_u64" : "tyl_max_i"; w = NULL; break;
     /* Python ints stop at int64 with a located error instead of wrapping */
     case OP_ADD: fn = e->py && t == T_I64 ? "tyl_py_add_i" : NULL; break;
     case OP_SUB: fn = e->py && t == T_I64 ? "tyl_py_sub_i" : NULL; break;
@@ -309,6 +312,16 @@ static void binop(strbuf *b, ir_expr *e, kctx *k, subfn sub)
      * program wraps (-fwrapv) and the C compiler would warn (-Woverflow), so in unsigned */
     int wrap = t == T_I64 && (e->op == OP_ADD || e->op == OP_SUB || e->op == OP_MUL) &&
                e->a->kind == E_CONST && e->b->kind == E_CONST;
+    /* uint64 wraps modulo 2^64 as NumPy's does; its constants print as int64 literals */
+    int uwrap = u64 && (e->op == OP_ADD || e->op == OP_SUB || e->op == OP_MUL);
+    if (uwrap) {
+        sb_puts(b, "((uint64_t)");
+        sub(b, e->a, k);
+        sb_printf(b, " %s (uint64_t)", ops[e->op]);
+        sub(b, e->b, k);
+        sb_putc(b, ')');
+        return;
+    }
     sb_puts(b, wrap ? "(int64_t)((uint64_t)" : "(");
     sub(b, e->a, k);
     sb_printf(b, wrap ? " %s (uint64_t)" : " %s ", ops[e->op]);

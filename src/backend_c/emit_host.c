@@ -382,7 +382,8 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
             } else {
                 ir_type t = s->args[i]->type;
                 emit_put(c, ind, "tyl_print_%s(%s);\n",
-                    t == T_BOOL ? "bool" : ir_type_is_float(t) ? (t == T_F32 ? "float32" : "float") : "int",
+                    t == T_BOOL ? "bool" : ir_type_is_float(t) ? (t == T_F32 ? "float32" : "float")
+                    : t == T_U64 ? "uint64" : "int",
                     emit_S(s->args[i]));
             }
             sb_free(&b);

@@ -89,6 +89,7 @@ static const char *red_identity(ir_stmt *s)
     case T_F32: return mx ? "-INFINITY" : "INFINITY";
     case T_I64: return mx ? "INT64_MIN" : "INT64_MAX";
     case T_I32: return mx ? "INT32_MIN" : "INT32_MAX";
+    case T_U64: return mx ? "(uint64_t)0" : "UINT64_MAX";
     case T_BOOL: return mx ? "false" : "true";
     default: break; /* the front end reduces the small integer types in int64 */
     }

@@ -168,14 +168,16 @@ static value *grid_1d(lctx *c, loc l, ir_type t, ir_expr *n, const sym *sn, ir_e
 {
     ir_expr *len[1] = {n};
     const sym *sh[1] = {sn};
-    value *body = lw_vnew(V_ARRAY, l);
-    body->type = t;
-    body->rank = 1;
-    body->sh[0] = sn;
-    body->len[0] = n;
-    body->e = e;
     value *r = lw_new_array(c, l, t, 1, len, sh, 0, NULL);
-    lw_emit_sweep(c, l, r, body, 1);
+    /* the sweep right after the allocation, without a shape check (the same n, even where its
+     * symbol is unknown), fresh == 2: a formula of i, recomputed where an unwritten grid is
+     * read (pass_inline_temps) */
+    ir_stmt *s = ir_stmt_new(S_SWEEP, l);
+    s->target = r->e->view;
+    s->e = ir_cast(l, t, e);
+    s->fresh = 2;
+    s->mode = M_DIRECT;
+    lw_emit(c, s);
     return r;
 }
 static int real_scalar(value *v, const char *fname, const char *what)

@@ -297,7 +297,15 @@ static value *inline_call(lctx *c, value *fn, ast *call)
     c->sc = caller;
     c->inlining.len--;
     /* The callee's arrays are released after the caller's statement (the caller holds its
-     * own references to anything it keeps). */
+     * own references to anything it keeps, a list it built included). */
+    for (int k = 0; k < (ret->kind == V_TUPLE ? ret->n : 1); k++) {
+        value **it = ret->kind == V_TUPLE ? &ret->items[k] : &ret;
+        for (int i = 0; (*it)->kind == V_LIST && (*it)->lbuf && i < s->vars.len; i++)
+            if (VEC_AT(s->vars, i, ir_var *) == (*it)->lbuf) {
+                *it = lw_list_own(c, call->l, *it);
+                break;
+            }
+    }
     for (int i = 0; i < s->vars.len; i++) {
         ir_var *v = VEC_AT(s->vars, i, ir_var *);
         if (v->is_array)

@@ -83,6 +83,37 @@ static value *new_list(lctx *c, loc l, const char *name, value *proto)
     return r;
 }
 
+/* A run-time list a function built and returns, held by the caller: its own count, capacity and
+ * reference to the items (the callee's slots are released after the call's statement, and the
+ * next call of the function fills them anew). */
+value *lw_list_own(lctx *c, loc l, value *lst)
+{
+    value *r = lw_vnew(V_LIST, l);
+    *r = *lst;
+    r->l = l;
+    r->lbuf = ir_var_new(c->prog, lw_cname(c, "ret_items"), lst->str, lst->lbuf->type, lst->lbuf->rank, 1);
+    r->lcnt = ir_var_new(c->prog, lw_cname(c, "ret_len"), "<temporary>", T_I64, 0, 0);
+    r->lcap = ir_var_new(c->prog, lw_cname(c, "ret_cap"), "<temporary>", T_I64, 0, 0);
+    vec_push(&c->sc->vars, r->lbuf);
+    vec_push(&c->sc->vars, r->lcnt);
+    vec_push(&c->sc->vars, r->lcap);
+    emit_assign(c, l, r->lcnt, ir_varref(l, lst->lcnt));
+    emit_assign(c, l, r->lcap, ir_varref(l, lst->lcap));
+    ir_stmt *b = ir_stmt_new(S_BIND, l);
+    b->n = 1;
+    b->dst = NEWN(ir_var *, 1);
+    b->srcs = NEWN(ir_var *, 1);
+    b->dst[0] = r->lbuf;
+    b->srcs[0] = lst->lbuf;
+    lw_emit(c, b);
+    for (int k = 0; k < mixed_weak.len; k++)
+        if (mixed_weak.items[k] == lst->lbuf) {
+            vec_push(&mixed_weak, r->lbuf);
+            break;
+        }
+    return r;
+}
+
 /* Can v be an item of lst? (else a diagnostic at l) */
 static int item_fits(loc l, value *lst, value *v)
 {

@@ -799,6 +799,15 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
     if (!c->probing)
         c->memo.len = memo_start; /* the records this loop's passes made are used up */
 }
+/* An iterable that is an array expression (u[1:-1], a.T, 2 * x, np.linspace(...)): Python
+ * evaluates it once, before the loop, so it is bound to a hidden name the loop then walks. */
+static int array_expr(ast *it)
+{
+    return it->kind == A_SUBSCRIPT || it->kind == A_ATTR || it->kind == A_BINOP || it->kind == A_UNOP ||
+           (it->kind == A_CALL && it->a->kind == A_ATTR && it->a->a->kind == A_NAME &&
+            strcmp(it->a->a->name, "np") == 0);
+}
+
 void lw_lower_for(lctx *c, ast *s)
 {
     if (s->orelse.len) {
@@ -806,6 +815,34 @@ void lw_lower_for(lctx *c, ast *s)
         return;
     }
     ast *it = s->a;
+    if (array_expr(it)) {
+        const char *nm = arena_printf(&util_arena, "for.%d.%d.seq", s->l.line, s->l.col);
+        lw_stmt(c, ast_assign(it->l, ast_vec1(ast_name(it->l, nm)), it));
+        lw_lower_for(c, ast_for(s->l, s->b, ast_name(it->l, nm), s->body, s->orelse));
+        return;
+    }
+    int unbound;
+    if (it->kind == A_CALL && it->a->kind == A_NAME && !it->kwargs.len &&
+        (strcmp(it->a->name, "zip") == 0 || strcmp(it->a->name, "enumerate") == 0) &&
+        !lw_lookup(c, it->a->name, &unbound)) { /* zip(u[1:], u[:-1]): each such argument too */
+        int any = 0;
+        for (int i = 0; i < it->args.len; i++)
+            any |= array_expr(VEC_AT(it->args, i, ast *));
+        if (any) {
+            ast *al = NULL;
+            for (int i = 0; i < it->args.len; i++) {
+                ast *x = VEC_AT(it->args, i, ast *);
+                if (array_expr(x)) {
+                    const char *nm = arena_printf(&util_arena, "for.%d.%d.seq%d", s->l.line, s->l.col, i);
+                    lw_stmt(c, ast_assign(x->l, ast_vec1(ast_name(x->l, nm)), x));
+                    x = ast_name(x->l, nm);
+                }
+                al = ast_arglist(al, x);
+            }
+            lw_lower_for(c, ast_for(s->l, s->b, ast_call(it->l, it->a, al), s->body, s->orelse));
+            return;
+        }
+    }
     if (lw_for_generator(c, s))
         return;
     int is_range = it->kind == A_CALL && it->a->kind == A_NAME && strcmp(it->a->name, "range") == 0 &&

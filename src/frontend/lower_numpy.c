@@ -188,11 +188,8 @@ static value *reduce(lctx *c, loc l, const char *kind, value *x)
         acc = ir_type_is_float(t) ? t : ir_type_is_unsigned(t) ? T_U64 : T_I64;
     else if (mean || norm)
         acc = t == T_F32 ? T_F32 : T_F64;
-    else if (t == T_U64) {
-        diag_error(l, "%s() of a uint64 array is not supported", kind);
-        return &lw_ERRV;
-    } else
-        acc = lw_narrow_int(t) ? T_I64 : t; /* exact in int64, converted back below */
+    else
+        acc = lw_narrow_int(t) ? T_I64 : t; /* exact in int64 (uint64 in itself), converted back below */
     ir_expr *v = ir_cast(l, acc, x->e);
     if (norm)
         v = ir_bin(l, OP_MUL, acc, v, v, 0);

@@ -191,7 +191,8 @@ typedef enum ir_skind {
     S_RELEASE, /* var (slot) = NULL, releasing its reference */
     S_SWEEP,   /* target view = value (elementwise, type = target element type) over the box
                   of the target's D_RANGE dims; fresh: target was allocated just before and
-                  aliases nothing; mode set by pass_copysem */
+                  aliases nothing (2: and is a np.linspace/np.arange, recomputed where only
+                  read: pass_inline_temps); mode set by pass_copysem */
     S_SETELEM, /* var[args] = e (args are normalised indices) */
     S_FOR,     /* var in range(e, e2, e3): body */
     S_IF,      /* e: body, orelse */

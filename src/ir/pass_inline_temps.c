@@ -9,7 +9,9 @@
  * the reads of T are replaced by f composed with the read's view (u[1:-1] of T = f reads
  * f's operands shifted by 1), and T's allocation, sweep and release are removed. A temporary
  * read in more than MAX_USES places is kept (recomputing it would cost more than it saves).
- * f may not contain sweep indices (np.fromfunction values are computed once and kept).
+ * f may not contain sweep indices (np.fromfunction values are computed once and kept), except
+ * for np.linspace / np.arange (their sweep marked fresh == 2): the index of T a read takes
+ * replaces the sweep index, so x[i] is the formula at i, the same bits as the stored value.
  * Breaks: nothing; every sweep keeps M_DIRECT until pass_copysem.
  */
 #include "ir.h"
@@ -24,6 +26,7 @@ enum { MAX_USES = 3 };
 /* Mentions of a slot: reads in sweep values, extents (E_SHAPE, rewritable), anything else. */
 typedef struct uses {
     int reads, shapes, other;
+    int elems; /* of the other mentions, single elements (a grid's x[1] - x[0] recomputes them) */
 } uses;
 
 static void scan_expr(ir_expr *e, ir_var *t, uses *u)
@@ -37,8 +40,10 @@ static void scan_expr(ir_expr *e, ir_var *t, uses *u)
                 u->other++;
     if (e->kind == E_SHAPE && e->var == t)
         u->shapes++;
-    if (e->kind == E_ELEM && e->var == t)
+    if (e->kind == E_ELEM && e->var == t) {
         u->other++;
+        u->elems++;
+    }
     if (e->kind == E_READ) {
         if (e->view->arr == t)
             u->reads++;
@@ -221,6 +226,18 @@ static ir_expr *compose(ir_expr *f, ir_view *u, ir_expr **shape)
             r->vrank += r->dim[d].kind == D_RANGE;
         return ir_read(f->l, r);
     }
+    if (f->kind == E_INDEX) { /* T's index along dimension f->dim at the read's point */
+        ir_dim *ud = &u->dim[f->dim];
+        ir_expr *ix = ud->lo;
+        int64_t lo;
+        if (ud->kind == D_RANGE && ud->box >= 0) {
+            ir_expr *i = ir_index(f->l, T_I64, ud->box);
+            if (ud->step_c != 1)
+                i = ir_bin(f->l, OP_MUL, T_I64, ud->step, i, 0);
+            ix = ir_expr_const_int(ud->lo, &lo) && lo == 0 ? i : ir_bin(f->l, OP_ADD, T_I64, ud->lo, i, 0);
+        }
+        return ir_cast(f->l, f->type, ix);
+    }
     if (f->kind == E_CONST || f->kind == E_VAR || f->kind == E_SHAPE || f->kind == E_ELEM)
         return f;
     ir_expr *c = NEW(ir_expr);
@@ -254,6 +271,17 @@ static ir_expr *rewrite(ir_expr *e, ir_var *t, ir_expr *f, ir_expr **shape)
         if (v->arr == t && f)
             return ir_cast(e->l, e->type, compose(f, v, shape));
         return ir_read(e->l, v);
+    }
+    if (e->kind == E_ELEM && e->var == t && f) { /* f at one fixed index (a grid's element) */
+        ir_view *v = NEW(ir_view);
+        v->l = e->l;
+        v->arr = t;
+        v->rank = t->rank;
+        for (int d = 0; d < v->rank; d++) {
+            v->dim[d].kind = D_FIXED;
+            v->dim[d].lo = rewrite(e->args[d], t, f, shape);
+        }
+        return ir_cast(e->l, e->type, compose(f, v, shape));
     }
     if (e->kind == E_CONST || e->kind == E_VAR || e->kind == E_INDEX)
         return e;
@@ -306,7 +334,7 @@ static void rewrite_stmt(ir_stmt *s, ir_var *t, ir_expr *f, ir_expr **shape)
 }
 
 /* The definition at body[a] (alloc) and body[a+1] (sweep) of a candidate, or 0. */
-static int definition(vec *body, int a, ir_var **tp, ir_expr **fp)
+static int definition(vec *body, int a, ir_var **tp, ir_expr **fp, int grids)
 {
     if (a + 1 >= body->len)
         return 0;
@@ -321,18 +349,18 @@ static int definition(vec *body, int a, ir_var **tp, ir_expr **fp)
             k != 0 || tv->dim[d].step_c != 1)
             return 0;
     }
-    if (ir_expr_has_index(sw->e))
+    if (ir_expr_has_index(sw->e) && !(grids && sw->fresh == 2))
         return 0;
     *tp = al->var;
     *fp = sw->e;
     return 1;
 }
 
-int inl_candidate(ir_program *p, vec *body, int a, int max_uses, inl_cand *out)
+static int candidate(ir_program *p, vec *body, int a, int max_uses, int grids, inl_cand *out)
 {
     ir_var *t;
     ir_expr *f;
-    if (!definition(body, a, &t, &f))
+    if (!definition(body, a, &t, &f, grids))
         return 0;
     /* the uses: top-level statements after the definition, up to T's next rebinding */
     int end = body->len;
@@ -357,7 +385,9 @@ int inl_candidate(ir_program *p, vec *body, int a, int max_uses, inl_cand *out)
     uses def = scan_block(body, a, a + 2, t);
     uses fin = scan_block(body, end, end < body->len ? end + 1 : end, t);
     uses mid = scan_block(body, a + 2, end, t);
-    if (mid.other || mid.reads == 0 || mid.reads > max_uses)
+    int grid = grids && VEC_AT(*body, a + 1, ir_stmt *)->fresh == 2;
+    int elems = grid ? mid.elems : 0;
+    if (mid.other > elems || mid.reads + elems == 0 || mid.reads > max_uses)
         return 0;
     if (all.reads != def.reads + fin.reads + mid.reads || all.shapes != def.shapes + fin.shapes + mid.shapes ||
         all.other != def.other + fin.other + mid.other)
@@ -367,7 +397,7 @@ int inl_candidate(ir_program *p, vec *body, int a, int max_uses, inl_cand *out)
         ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
         if (s->body.len || s->orelse.len) {
             uses n = scan_block(body, i, i + 1, t);
-            if (n.reads || n.shapes)
+            if (n.reads || n.shapes || (elems && n.elems))
                 return 0;
         }
     }
@@ -377,7 +407,7 @@ int inl_candidate(ir_program *p, vec *body, int a, int max_uses, inl_cand *out)
     int last = a + 1;
     for (int i = a + 2; i < end; i++) {
         uses n = scan_block(body, i, i + 1, t);
-        if (n.reads || n.shapes)
+        if (n.reads || n.shapes || (elems && n.elems))
             last = i;
     }
     for (int i = a + 2; i < last; i++) {
@@ -398,14 +428,26 @@ int inl_candidate(ir_program *p, vec *body, int a, int max_uses, inl_cand *out)
     return 1;
 }
 
+/* pass_fuse_stages keeps grids stored: its tiles would compose the index in a tile's frame */
+int inl_candidate(ir_program *p, vec *body, int a, int max_uses, inl_cand *out)
+{
+    return candidate(p, body, a, max_uses, 0, out);
+}
+
 void inl_apply(vec *body, const inl_cand *c)
 {
     ir_var *t = c->t;
     ir_expr *f = c->f;
     int a = c->a, end = c->end, last = c->last;
     ir_stmt *al = VEC_AT(*body, a, ir_stmt *);
-    for (int i = a + 2; i <= last; i++)
-        rewrite_stmt(VEC_AT(*body, i, ir_stmt *), t, f, al->shape);
+    int grid = ir_expr_has_index(f);
+    for (int i = a + 2; i <= last; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        rewrite_stmt(s, t, f, al->shape);
+        /* a new array of a grid's values (np.meshgrid of a linspace) is a grid formula too */
+        if (grid && s->kind == S_SWEEP && s->fresh == 1)
+            s->fresh = 2;
+    }
     /* drop the definition and the release that ended T's life */
     if (end < body->len && VEC_AT(*body, end, ir_stmt *)->kind == S_RELEASE) {
         for (int i = end; i + 1 < body->len; i++)
@@ -420,7 +462,7 @@ void inl_apply(vec *body, const inl_cand *c)
 static int try_inline(ir_program *p, vec *body, int a)
 {
     inl_cand c;
-    if (!inl_candidate(p, body, a, MAX_USES, &c))
+    if (!candidate(p, body, a, MAX_USES, 1, &c))
         return 0;
     inl_apply(body, &c);
     return 1;
@@ -451,7 +493,7 @@ static void forward_binds(ir_program *p, vec *body)
             }
             ir_var *t;
             ir_expr *f;
-            if (a < 0 || !definition(body, a, &t, &f) || src->type != dst->type || src->rank != dst->rank)
+            if (a < 0 || !definition(body, a, &t, &f, 0) || src->type != dst->type || src->rank != dst->rank)
                 continue;
             int clash = 0;
             for (int j = 0; j < b->n; j++)

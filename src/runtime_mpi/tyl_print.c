@@ -209,6 +209,13 @@ void tyl_print_int(int64_t v)
     line_append(buf, (size_t)n);
 }
 
+void tyl_print_uint64(uint64_t v)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    line_append(buf, (size_t)n);
+}
+
 void tyl_print_float(double v)
 {
     char buf[40];
@@ -356,8 +363,12 @@ void tyl_print_reset_(void)
 
 /* ---- str(np.float32) -------------------------------------------------------------------------- */
 
-/* NumPy prints a float32 scalar with the fewest digits that read back as the same float32, laid
- * out like Python's repr: positional for 1e-4 <= |x| < 1e16, scientific otherwise. */
+static int shortest_digits(double v, int f32, char *digits, int *e);
+
+/* NumPy 2 prints a float32 scalar with the fewest digits that read back as the same float32
+ * (among those, the nearest), positional for 1e-4 <= |x| < 1e6 and scientific otherwise: its
+ * cutoff is 10^(decimal digits of the type) = 1e6 for float32 (1e16 for float64, as Python's
+ * repr). The comparison is of the exact value: np.float32(1e-4) is below 1e-4, so 1e-04. */
 char *tyl_repr_float32(char *buf, float v)
 {
     if (v != v)
@@ -366,17 +377,9 @@ char *tyl_repr_float32(char *buf, float v)
         return strcpy(buf, "inf");
     if (v == -(float)(1.0 / 0.0))
         return strcpy(buf, "-inf");
-    char tmp[40], digits[24];
-    int e = 0, n = 0;
-    for (int p = 1; p <= 9; p++) {
-        snprintf(tmp, sizeof tmp, "%.*e", p - 1, (double)v);
-        if (strtof(tmp, NULL) == v || p == 9) {
-            n = split_e(tmp, digits, &e);
-            break;
-        }
-    }
-    while (n > 1 && digits[n - 1] == '0')
-        digits[--n] = '\0';
+    char digits[24];
+    int e = 0, n = shortest_digits((double)v, 1, digits, &e);
+    double mag = fabs((double)v);
     char *o = buf;
     if (signbit(v))
         *o++ = '-';
@@ -384,7 +387,7 @@ char *tyl_repr_float32(char *buf, float v)
         strcpy(o, "0.0");
         return buf;
     }
-    if (e >= -4 && e < 16) {
+    if (mag >= 1e-4 && mag < 1e6) {
         if (e >= 0) {
             for (int i = 0; i <= e; i++)
                 *o++ = i < n ? digits[i] : '0';

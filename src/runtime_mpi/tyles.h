@@ -548,6 +548,9 @@ static inline TYL_HD int64_t tyl_np_floordiv_i64(int64_t a, int64_t b)
         q--;
     return q;
 }
+/* NumPy's uint64 // and %: C's unsigned ones; by zero 0 (with a RuntimeWarning in NumPy) */
+static inline TYL_HD uint64_t tyl_np_floordiv_u64(uint64_t a, uint64_t b) { return b ? a / b : 0; }
+static inline TYL_HD uint64_t tyl_np_mod_u64(uint64_t a, uint64_t b) { return b ? a % b : 0; }
 static inline TYL_HD int64_t tyl_np_mod_i64(int64_t a, int64_t b)
 {
     if (b == 0 || b == -1)
@@ -562,6 +565,7 @@ static inline TYL_HD int64_t tyl_np_mod_i64(int64_t a, int64_t b)
 
 void tyl_print_str(const char *s);
 void tyl_print_int(int64_t v);
+void tyl_print_uint64(uint64_t v);
 void tyl_print_float(double v);      /* Python's repr(float): shortest round-trip digits */
 void tyl_print_bool(bool v);         /* True / False */
 void tyl_print_float32(float v);     /* str(np.float32): shortest digits that round-trip */
@@ -756,6 +760,8 @@ static inline int64_t tyl_slen(int64_t n, int64_t start, int64_t stop, int64_t s
  * larger (so NaN handling follows CPython's comparisons). */
 static inline TYL_HD int64_t tyl_min_i(int64_t a, int64_t b) { return b < a ? b : a; }
 static inline TYL_HD int64_t tyl_max_i(int64_t a, int64_t b) { return b > a ? b : a; }
+static inline TYL_HD uint64_t tyl_min_u64(uint64_t a, uint64_t b) { return b < a ? b : a; }
+static inline TYL_HD uint64_t tyl_max_u64(uint64_t a, uint64_t b) { return b > a ? b : a; }
 static inline TYL_HD double tyl_min_f(double a, double b) { return b < a ? b : a; }
 static inline TYL_HD double tyl_max_f(double a, double b) { return b > a ? b : a; }
 static inline TYL_HD int64_t tyl_abs_i(int64_t a) { return a < 0 ? -a : a; }

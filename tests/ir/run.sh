@@ -4,7 +4,10 @@
 #   (un, vn) and allocates nothing (the six named temporaries are computed inside the sweeps);
 #   after pass_fuse both sweeps are one loop nest.
 # burgers_step.tyl itself is also compared with NumPy by tests/run_tests.py (it is linked there).
-#   meshgrid_read_only.tyl: np.meshgrid's coordinate arrays, only read, are never allocated.
+#   meshgrid_read_only.tyl: np.meshgrid's coordinate arrays, only read, are never allocated, nor
+#   the linspaces they come from. linspace_read_only.tyl: np.linspace / np.arange grids only read
+#   (slices, x[1] - x[0]) are their formula where read; one written to or saved stays stored
+#   (also compared with NumPy by tests/run_tests.py: linked there).
 #   halo_*.tyl: pass_dist / pass_halo on small programs; the distribution-relevant part of
 #   --dump=halo (layout lines, per-sweep '# halo ARRAY: ZONES', '# interior margins', reduction
 #   splits, and each statement cut to its kind and target) must equal halo_*.expected exactly.
@@ -39,8 +42,13 @@ check burgers_step/fused_sweeps "sweeps inside the fused group" 2 "$(printf '%s\
 
 # meshgrid coordinates read only pointwise or at offsets are not stored: X[i, j] reads x[j]
 dump=$($TYLESC tests/ir/meshgrid_read_only.tyl --dump=inline) || { echo "FAIL meshgrid_read_only: tylesc failed"; exit 1; }
-check meshgrid_read_only/allocs "arrays allocated (x, y, u, v; not X, Y)" "u v x y" \
+check meshgrid_read_only/allocs "arrays allocated (u, v; not X, Y nor the linspaces x, y)" "u v" \
     "$(printf '%s\n' "$dump" | sed -n 's/^\([A-Za-z_]*\) = alloc.*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
+
+# grids only read are their formula: x, xs, t, k never allocated; z (written) and q (saved) are
+dump=$($TYLESC tests/ir/linspace_read_only.tyl --dump=inline) || { echo "FAIL linspace_read_only: tylesc failed"; exit 1; }
+check linspace_read_only/allocs "arrays allocated (not the grids x, xs, t, k)" "du g h odd q u0 w z" \
+    "$(printf '%s\n' "$dump" | sed -n 's/^\([A-Za-z_0-9]*\) = alloc.*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
 
 # pass_fuse marks a group whose targets share memory, and the kernel's pointers are then not
 # restrict (two restrict pointers to u would be undefined behaviour); other groups keep restrict

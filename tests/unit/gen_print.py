@@ -67,6 +67,16 @@ def cases():
     out.append(("f32_ratio_next", np.array([np.float32(0.3), np.nextafter(np.float32(300.0),
                                                                           np.float32(1e9))],
                                            dtype=np.float32)))
+    # many small arrays whose magnitudes straddle the notation switches (1e-4, 1e6 for float32,
+    # 1e8 and 1e16), as single elements and mixed: several thousand values in all
+    mags = [-5, -4, -3, 0, 5, 6, 7, 8, 15, 16, 17]
+    for i in range(600):
+        n = int(rng.integers(1, 6))
+        v = rng.uniform(1, 10, n) * 10.0 ** rng.choice(mags, n) * rng.choice([-1, 1], n)
+        if i % 3 == 0:
+            v = np.round(v, int(rng.integers(0, 4)))
+        out.append(("f32_switch_%d" % i, v.astype(np.float32)))
+        out.append(("f64_switch_%d" % i, v.astype(np.float64)))
     # integers: widths, negatives, extremes
     for dt, nm in ((np.int64, "i64"), (np.int32, "i32")):
         info = np.iinfo(dt)

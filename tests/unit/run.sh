@@ -110,6 +110,14 @@ else
     fail "build format_driver"
 fi
 
+echo "== float32 / float64 scalars (print, str, repr) against NumPy"
+if $CC $CFLAGS "$UNIT/repr_driver.c" "${LIBOBJ[@]}" -o "$B/repr_driver" -lm; then
+    out=$(python3 -W ignore "$UNIT/repr_check.py" "$B/repr_driver" 20000 2>&1)
+    count_output "$out" $? repr_check
+else
+    fail "build repr_driver"
+fi
+
 echo "== npy"
 out=$(TYL_NPY_DIR=$B/npy "${MPIRUN[@]}" -np 1 "$B/test_npy" 2>&1)
 rc=$?
