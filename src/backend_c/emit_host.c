@@ -126,10 +126,11 @@ static int emit_print_line(ectx *c, int ind, ir_stmt *s)
             ok = 0;
         else {
             ir_type t = s->args[i]->type;
-            const char *kc = t == T_BOOL ? "b" : t == T_F32 ? "g" : ir_type_is_float(t) ? "f" : "i";
+            const char *kc = t == T_BOOL ? "b" : t == T_F32 ? "g" : ir_type_is_float(t) ? "f" : t == T_U64 ? "u" : "i";
             /* a variadic argument: an integer that is not an int64_t variable (a literal is an
              * int) is cast */
             const char *cast = t == T_BOOL ? "(int)" : t == T_F32 ? "(double)" : ir_type_is_float(t) ? ""
+                             : t == T_U64 ? "(uint64_t)"
                              : t == T_I64 && s->args[i]->kind == E_VAR ? "" : "(int64_t)";
             sb_puts(&k, kc);
             sb_printf(&a, ", %s%s", cast, emit_S(s->args[i]));

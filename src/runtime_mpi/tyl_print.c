@@ -1030,6 +1030,7 @@ void tyl_print_line(const char *kinds, ...)
         switch (*k) {
         case 's': tyl_print_str(va_arg(ap, const char *)); break;
         case 'i': tyl_print_int(va_arg(ap, int64_t)); break;
+        case 'u': tyl_print_uint64(va_arg(ap, uint64_t)); break;
         case 'f': tyl_print_float(va_arg(ap, double)); break;
         case 'g': tyl_print_float32((float)va_arg(ap, double)); break; /* a float32, promoted */
         case 'b': tyl_print_bool(va_arg(ap, int) != 0); break;

@@ -572,7 +572,7 @@ void tyl_print_float32(float v);     /* str(np.float32): shortest digits that ro
 char *tyl_repr_float32(char *buf, float v);
 void tyl_print_end(const char *end); /* appends end ("\n" by default) and flushes the line */
 /* print(a, b, ...) of scalars and strings, sep " ", end "\n": one kind a value, 's' a string,
- * 'i' an int64_t, 'f' a double, 'g' a float32 (passed as double), 'b' a bool (passed as int). */
+ * 'i' an int64_t, 'u' a uint64_t, 'f' a double, 'g' a float32 (passed as double), 'b' a bool (passed as int). */
 void tyl_print_line(const char *kinds, ...);
 /* Python's repr(float) into buf (at least 32 bytes); returns buf. */
 char *tyl_repr_double(char *buf, double v);
