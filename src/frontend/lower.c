@@ -376,6 +376,15 @@ static void store(lctx *c, ast *t, value *v)
             store_masked(c, t->l, tv, v);
             return;
         }
+        /* a[0] = 300 into uint8 is NumPy's OverflowError, as a + 300 is (NEP 50); NumPy checks
+         * an integer scalar of any dtype stored into a narrower one (b[:] = np.int64(300)) */
+        if ((tv->kind == V_SCALAR || tv->kind == V_ARRAY) && v->kind == V_SCALAR && v->type != tv->type &&
+            ir_type_is_int(v->type)) {
+            value w = *v;
+            w.weak = 1;
+            if (!lw_weak_int_fits(c, v->l, &w, tv->type))
+                return;
+        }
         if (tv->kind == V_SCALAR) { /* all indices are integers: one element */
             ir_expr *el = tv->e;
             if (v->kind != V_SCALAR) {

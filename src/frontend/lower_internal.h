@@ -222,6 +222,9 @@ ir_type lw_promote2(ir_type a, ir_type b);
 int lw_narrow_int(ir_type t);
 ir_expr *lw_narrow_bin(loc l, ir_op op, ir_type t, ir_expr *x, ir_expr *y, int py);
 ir_type lw_promote_vals(value *a, value *b);
+/* NEP 50: a Python int stored or combined with a narrower integer dtype must fit it (OverflowError
+ * at compile time for a constant, else a check when running); 0 after a diagnostic. */
+int lw_weak_int_fits(lctx *c, loc l, value *v, ir_type t);
 int lw_broadcast(lctx *c, loc l, value *a, value *b, value *r, int *sa, unsigned *ma, int *sb,
                  unsigned *mb);
 value *lw_scalar(loc l, ir_expr *e, int weak);
