@@ -570,6 +570,12 @@ static value *ew_binop(lctx *c, loc l, ir_op op, value *a, value *b)
         op = OP_BOR;
     if (op == OP_MUL && ct == T_BOOL)
         op = OP_BAND;
+    int64_t negk;
+    if (op == OP_POWER && ir_type_is_int(ct) && b->kind == V_SCALAR && ir_expr_const_int(b->e, &negk) &&
+        negk < 0) {
+        diag_error(b->l, "ValueError: Integers to negative integer powers are not allowed.");
+        return &lw_ERRV;
+    }
     ir_expr *x = ew_leaf(a, ct, sa, ma), *y = ew_leaf(b, ct, sb, mb);
     r->type = rt;
     if (op == OP_POWER && b->kind == V_SCALAR && b->e->kind == E_CONST && a->kind == V_ARRAY) {
