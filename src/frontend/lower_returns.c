@@ -250,7 +250,12 @@ int lw_return_mismatch(loc l, binding *t, binding *e)
     if (!f)
         return 0;
     const char *dt = binding_desc(t), *de = binding_desc(e);
-    if (strcmp(dt, de) == 0)
+    int arr = t->kind == B_ARRAY || (t->val && t->val->kind == V_ARRAY);
+    if (strcmp(dt, de) == 0 && !arr)
+        diag_error(l, "function '%s' returns %s that differs between the paths that part at this "
+                      "'if': this is not supported (a function is inlined; only numbers and arrays "
+                      "can be returned from different paths)", f, dt);
+    else if (strcmp(dt, de) == 0)
         diag_error(l, "function '%s' returns different views of an array (%s) on the paths that "
                       "part at this 'if'; return a .copy() on each path", f, dt);
     else
