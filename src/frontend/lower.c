@@ -411,6 +411,8 @@ static void store(lctx *c, ast *t, value *v)
 static void lower_assign(lctx *c, ast *s)
 {
     value *v = lw_expr(c, s->a);
+    if (lw_is_dict(v) && v->dict_shared && (s->a->kind == A_NAME || s->targets.len > 1))
+        *v->dict_shared = 1; /* e = d: two names for one dict (lw_dict_store) */
     if (s->targets.len > 1 && v->kind == V_ARRAY && (v->fresh || v->e->kind != E_READ)) {
         /* u = un = np.zeros(n): one new array that every target binds (Python's aliasing). Each
          * name takes its own reference to the temporary (not the temporary itself, which the

@@ -61,6 +61,7 @@ value *lw_dict_literal(lctx *c, ast *a)
     value *d = lw_vnew(V_TUPLE, a->l);
     d->items = NEWN(value *, a->args.len + 1);
     d->keys = NEWN(value *, a->args.len + 1);
+    d->dict_shared = NEW(int);
     for (int i = 0; i < a->args.len; i++) {
         value *k = lw_expr(c, VEC_AT(a->args, i, ast *)), *v = lw_expr(c, VEC_AT(a->kwargs, i, ast *));
         if (v->kind == V_ERR)
@@ -103,6 +104,16 @@ int lw_dict_store(lctx *c, ast *t, value *v)
     value *d = b->val;
     if (t->args.len != 1 || VEC_AT(t->args, 0, ast *)->kind == A_SLICE) {
         diag_error(t->l, "a dict is indexed by one key");
+        return 1;
+    }
+    /* a dict is a value here, one per name: a change Python would show through another name
+     * (e = d) or in the caller (a parameter) would be lost */
+    if (d->dict_param || (d->dict_shared && *d->dict_shared)) {
+        diag_error(t->l, d->dict_param ? "changing a dict passed to a function is not supported "
+                                         "(the caller would not see the change); return the values"
+                                       : "changing a dict that is bound to two names (e = d) is not "
+                                         "supported; use one name, or a copy (dict(d) is not supported: "
+                                         "write the literal again)");
         return 1;
     }
     value *k = lw_expr(c, VEC_AT(t->args, 0, ast *));

@@ -75,6 +75,8 @@ struct value {
     int mixed;         /* V_SCALAR: computed from a dynvar's float view (int or float at run time) */
     ir_var *lbuf, *lcnt, *lcap; /* V_LIST */
     value **keys;      /* V_TUPLE of a dict (lower_dicts.c): the keys of items[0..n), else NULL */
+    int *dict_shared;  /* a dict: set once a second name is bound to it (e = d), shared by copies */
+    int dict_param;    /* a dict bound to a function's parameter (a change would not reach the caller) */
     int is_list;       /* V_TUPLE: a Python list (printed [a, b]), not a tuple */
     scope *owner;      /* V_TUPLE list: the scope whose code built it (append elsewhere would have
                           to change a binding of that scope: rejected, lower_lists.c) */
