@@ -1431,6 +1431,9 @@ static int lower_param_assign(lctx *c, ast *s)
 ir_program *lower_module(ast *module, const char *source)
 {
     lctx c = {0};
+    lw_returns_reset();
+    lw_scope_reset();
+    lw_lists_reset();
     c.prog = NEW(ir_program);
     c.prog->source = source;
     scope *m = NEW(scope);

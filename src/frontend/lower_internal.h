@@ -281,6 +281,9 @@ value *lw_builtin_call(lctx *c, const lw_builtin *b, loc l, args *a);
 /* ---- lower_returns.c: early returns (a def's body rewritten to end every path with its result) */
 
 int lw_returns_early(ast *def);                        /* a return other than the last statement */
+void lw_returns_reset(void);
+void lw_scope_reset(void);
+void lw_lists_reset(void);
 vec lw_returns_body(ast *def, const char **retname);  /* the body; the result is bound to retname */
 const char *lw_return_owner(const char *name);        /* "f" for f's hidden result name, else NULL */
 int lw_return_mismatch(loc l, binding *t, binding *e); /* reports a result that differs by path */

@@ -27,6 +27,13 @@ static vec *recording;
 
 static vec mixed_weak; /* ir_var*: items arrays of lists whose items are Python and NumPy scalars */
 
+/* Each module starts with none (the arena is freed between programs: the fuzzer). */
+void lw_lists_reset(void)
+{
+    recording = NULL;
+    mixed_weak = (vec){0};
+}
+
 static void emit_assign(lctx *c, loc l, ir_var *v, ir_expr *e)
 {
     ir_stmt *s = ir_stmt_new(S_ASSIGN, l);

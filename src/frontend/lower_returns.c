@@ -198,6 +198,12 @@ static vec block(rw *w, vec stmts)
 /* The rewritten bodies, one per def (a def is inlined at every call). */
 static vec done_defs, done_bodies, done_names;
 
+/* Each module starts with none (they live in the arena, freed between programs). */
+void lw_returns_reset(void)
+{
+    done_defs = done_bodies = done_names = (vec){0};
+}
+
 vec lw_returns_body(ast *def, const char **retname)
 {
     for (int i = 0; i < done_defs.len; i++)
