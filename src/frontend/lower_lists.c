@@ -96,7 +96,12 @@ static int item_fits(loc l, value *lst, value *v)
     if (v->kind == V_ERR)
         return 0;
     int rank = v->kind == V_ARRAY ? v->rank : 0;
-    if ((v->kind != V_SCALAR && v->kind != V_ARRAY) || rank != lst->rank || v->type != lst->type) {
+    if (v->kind != V_SCALAR && v->kind != V_ARRAY) { /* its items are never lists, tuples, ... */
+        diag_error(l, "appending %s to a list built at run time is not supported (its items are "
+                      "numbers or arrays of one shape)", lw_vkind_desc(v));
+        return 0;
+    }
+    if (rank != lst->rank || v->type != lst->type) {
         const char *have = lst->rank ? arena_printf(&util_arena, "%s arrays of shape %s", ir_type_name(lst->type),
                                                     lw_shape_str(lst->rank, lst->sh))
                                      : arena_printf(&util_arena, "%s scalars", ir_type_name(lst->type));
