@@ -222,6 +222,8 @@ expr_stmt:
     testlist_star                           { $$ = ast_expr_stmt(@$, $1); }
   | testlist_star AUGASSIGN testlist_star   { $$ = ast_augassign(@$, $2, $1, $3); }
   | assign_targets targets_rhs              { $$ = ast_assign(@$, $1, $2); }
+  | testlist_star ':' test                  { $$ = ast_expr_stmt(@$, unsupported(@$, "annotated assignments (x: int = 2) are")); }
+  | testlist_star ':' test '=' targets_rhs  { $$ = ast_expr_stmt(@$, unsupported(@$, "annotated assignments (x: int = 2) are")); }
   ;
 
 assign_targets:

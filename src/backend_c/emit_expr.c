@@ -27,12 +27,18 @@ void emit_c_string(strbuf *b, const char *s) { util_c_string(b, s); }
 /* The input's path as a C string literal, for #line and the run time. */
 const char *emit_file_literal(void)
 {
-    static const char *lit;
-    if (!lit) {
+    /* kept out of the arena, which a process compiling several programs frees between them
+     * (the fuzzer); b.s stays allocated, reachable from lit */
+    static char *lit, *of;
+    if (!lit || strcmp(of, diag_filename()) != 0) {
+        free(lit);
+        free(of);
         strbuf b = {0};
         util_c_string(&b, diag_filename());
-        lit = arena_strdup(&util_arena, b.s);
-        sb_free(&b);
+        lit = b.s;
+        of = strdup(diag_filename());
+        if (!of)
+            util_internal(__FILE__, __LINE__, "out of memory");
     }
     return lit;
 }

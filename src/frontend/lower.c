@@ -376,6 +376,15 @@ static void store(lctx *c, ast *t, value *v)
             store_masked(c, t->l, tv, v);
             return;
         }
+        /* a[0] = 300 into uint8 is NumPy's OverflowError, as a + 300 is (NEP 50); NumPy checks
+         * an integer scalar of any dtype stored into a narrower one (b[:] = np.int64(300)) */
+        if ((tv->kind == V_SCALAR || tv->kind == V_ARRAY) && v->kind == V_SCALAR && v->type != tv->type &&
+            ir_type_is_int(v->type)) {
+            value w = *v;
+            w.weak = 1;
+            if (!lw_weak_int_fits(c, v->l, &w, tv->type))
+                return;
+        }
         if (tv->kind == V_SCALAR) { /* all indices are integers: one element */
             ir_expr *el = tv->e;
             if (v->kind != V_SCALAR) {
@@ -402,6 +411,8 @@ static void store(lctx *c, ast *t, value *v)
 static void lower_assign(lctx *c, ast *s)
 {
     value *v = lw_expr(c, s->a);
+    if (lw_is_dict(v) && v->dict_shared && (s->a->kind == A_NAME || s->targets.len > 1))
+        *v->dict_shared = 1; /* e = d: two names for one dict (lw_dict_store) */
     if (s->targets.len > 1 && v->kind == V_ARRAY && (v->fresh || v->e->kind != E_READ)) {
         /* u = un = np.zeros(n): one new array that every target binds (Python's aliasing). Each
          * name takes its own reference to the temporary (not the temporary itself, which the
@@ -1420,6 +1431,9 @@ static int lower_param_assign(lctx *c, ast *s)
 ir_program *lower_module(ast *module, const char *source)
 {
     lctx c = {0};
+    lw_returns_reset();
+    lw_scope_reset();
+    lw_lists_reset();
     c.prog = NEW(ir_program);
     c.prog->source = source;
     scope *m = NEW(scope);

@@ -256,6 +256,12 @@ static value *inline_call(lctx *c, value *fn, ast *call)
     for (int i = 0; i < np; i++) {
         ast t = {.kind = A_NAME, .l = pa[i]->l, .name = pn[i]};
         value *v = vals[i];
+        if (lw_is_dict(v)) {
+            value *p = lw_vnew(V_TUPLE, v->l);
+            *p = *v;
+            p->dict_param = 1;
+            v = p;
+        }
         if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh) {
             binding *b = lw_bind(c, pn[i]); /* arrays are passed by reference */
             b->kind = B_VALUE;
@@ -719,6 +725,12 @@ int lw_for_generator(lctx *c, ast *s)
     for (int i = 0; i < np; i++) {
         ast t = {.kind = A_NAME, .l = VEC_AT(def->params, i, ast *)->l, .name = VEC_AT(to, i, const char *)};
         value *v = vals[i];
+        if (lw_is_dict(v)) {
+            value *p = lw_vnew(V_TUPLE, v->l);
+            *p = *v;
+            p->dict_param = 1;
+            v = p;
+        }
         if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh) {
             binding *b = lw_bind(c, t.name); /* arrays are passed by reference */
             b->kind = B_VALUE;

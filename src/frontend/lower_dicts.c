@@ -61,6 +61,7 @@ value *lw_dict_literal(lctx *c, ast *a)
     value *d = lw_vnew(V_TUPLE, a->l);
     d->items = NEWN(value *, a->args.len + 1);
     d->keys = NEWN(value *, a->args.len + 1);
+    d->dict_shared = NEW(int);
     for (int i = 0; i < a->args.len; i++) {
         value *k = lw_expr(c, VEC_AT(a->args, i, ast *)), *v = lw_expr(c, VEC_AT(a->kwargs, i, ast *));
         if (v->kind == V_ERR)
@@ -105,10 +106,29 @@ int lw_dict_store(lctx *c, ast *t, value *v)
         diag_error(t->l, "a dict is indexed by one key");
         return 1;
     }
+    /* a dict is a value here, one per name: a change Python would show through another name
+     * (e = d) or in the caller (a parameter) would be lost */
     value *k = lw_expr(c, VEC_AT(t->args, 0, ast *));
     int at = key_index(d, k);
     if (at == -2 || v->kind == V_ERR)
         return 1;
+    if (c->loops > 0 || !lw_find_in(c->sc, t->a->name)) {
+        /* the item's hidden name is not among the names the loop or function assigns, so the
+         * change would be lost after one iteration or after the call */
+        diag_error(t->l, c->loops > 0 ? "changing a dict inside a loop that runs when the program runs "
+                                        "is not supported; keep the value in a variable (or an array)"
+                                      : "changing a dict of the module inside a function is not "
+                                        "supported; return the value and store it at module level");
+        return 1;
+    }
+    if (d->dict_param || (d->dict_shared && *d->dict_shared)) {
+        diag_error(t->l, d->dict_param ? "changing a dict passed to a function is not supported "
+                                         "(the caller would not see the change); return the values"
+                                       : "changing a dict that is bound to two names (e = d) is not "
+                                         "supported; use one name, or a copy (dict(d) is not supported: "
+                                         "write the literal again)");
+        return 1;
+    }
     value *r = lw_vnew(V_TUPLE, d->l);
     *r = *d;
     r->items = NEWN(value *, d->n + 2);

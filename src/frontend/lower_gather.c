@@ -275,6 +275,19 @@ int lw_scatter(lctx *c, ast *t, value *v)
     ir_expr *src = set->e; /* E_ELEM of q at the normalised indices */
     ir_expr **at = set->args;
     ir_expr *val;
+    /* the gather's result array is not needed: its allocation goes, so run-time checks take its
+     * extents from the allocation, not from the array (never allocated) */
+    ir_expr **glen = g->len;
+    for (int i = (int)mark; i < c->out->len; i++) {
+        ir_stmt *s = VEC_AT(*c->out, i, ir_stmt *);
+        if (s->kind == S_ALLOC && s->var == g->fresh) {
+            glen = s->shape;
+            for (int k = i + 1; k < c->out->len; k++)
+                c->out->items[k - 1] = c->out->items[k];
+            c->out->len--;
+            break;
+        }
+    }
     if (v->kind == V_SCALAR)
         val = v->e;
     else {
@@ -285,7 +298,7 @@ int lw_scatter(lctx *c, ast *t, value *v)
             vi[d] = lw_is_one(v->sh[d]) ? lw_I64(t->l, 0) : k;
             if (!lw_is_one(v->sh[d]) && lw_sym_cmp(v->sh[d], g->sh[g->rank - v->rank + d]) != 1)
                 lw_emit_raise(c, t->l, ir_bin(t->l, OP_CNE, T_BOOL, ir_shape(t->l, vs, d),
-                                              g->len[g->rank - v->rank + d], 0),
+                                              glen[g->rank - v->rank + d], 0),
                               "ValueError: shape mismatch: value array could not be broadcast to "
                               "indexing result");
         }
@@ -295,16 +308,6 @@ int lw_scatter(lctx *c, ast *t, value *v)
     set->n = src->nargs;
     set->args = src->args;
     set->e = val;
-    /* the gather's result array is not needed: its allocation goes */
-    for (int i = (int)mark; i < c->out->len; i++) {
-        ir_stmt *s = VEC_AT(*c->out, i, ir_stmt *);
-        if (s->kind == S_ALLOC && s->var == g->fresh) {
-            for (int k = i + 1; k < c->out->len; k++)
-                c->out->items[k - 1] = c->out->items[k];
-            c->out->len--;
-            break;
-        }
-    }
     for (int i = 0; i < c->pending.len; i++)
         if (VEC_AT(c->pending, i, ir_var *) == g->fresh)
             c->pending.items[i] = c->pending.items[--c->pending.len];

@@ -75,6 +75,8 @@ struct value {
     int mixed;         /* V_SCALAR: computed from a dynvar's float view (int or float at run time) */
     ir_var *lbuf, *lcnt, *lcap; /* V_LIST */
     value **keys;      /* V_TUPLE of a dict (lower_dicts.c): the keys of items[0..n), else NULL */
+    int *dict_shared;  /* a dict: set once a second name is bound to it (e = d), shared by copies */
+    int dict_param;    /* a dict bound to a function's parameter (a change would not reach the caller) */
     int is_list;       /* V_TUPLE: a Python list (printed [a, b]), not a tuple */
     scope *owner;      /* V_TUPLE list: the scope whose code built it (append elsewhere would have
                           to change a binding of that scope: rejected, lower_lists.c) */
@@ -222,6 +224,9 @@ ir_type lw_promote2(ir_type a, ir_type b);
 int lw_narrow_int(ir_type t);
 ir_expr *lw_narrow_bin(loc l, ir_op op, ir_type t, ir_expr *x, ir_expr *y, int py);
 ir_type lw_promote_vals(value *a, value *b);
+/* NEP 50: a Python int stored or combined with a narrower integer dtype must fit it (OverflowError
+ * at compile time for a constant, else a check when running); 0 after a diagnostic. */
+int lw_weak_int_fits(lctx *c, loc l, value *v, ir_type t);
 int lw_broadcast(lctx *c, loc l, value *a, value *b, value *r, int *sa, unsigned *ma, int *sb,
                  unsigned *mb);
 value *lw_scalar(loc l, ir_expr *e, int weak);
@@ -276,6 +281,9 @@ value *lw_builtin_call(lctx *c, const lw_builtin *b, loc l, args *a);
 /* ---- lower_returns.c: early returns (a def's body rewritten to end every path with its result) */
 
 int lw_returns_early(ast *def);                        /* a return other than the last statement */
+void lw_returns_reset(void);
+void lw_scope_reset(void);
+void lw_lists_reset(void);
 vec lw_returns_body(ast *def, const char **retname);  /* the body; the result is bound to retname */
 const char *lw_return_owner(const char *name);        /* "f" for f's hidden result name, else NULL */
 int lw_return_mismatch(loc l, binding *t, binding *e); /* reports a result that differs by path */

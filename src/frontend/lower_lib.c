@@ -182,8 +182,10 @@ static int parse_annotation(const char *s, lib_item *it, const char **dims)
                 s++;
                 break;
             }
-            if (*s != ',')
+            if (*s != ',') {
+                sb_free(&names);
                 return 0;
+            }
             s++;
             while (*s == ' ')
                 s++;
@@ -192,8 +194,10 @@ static int parse_annotation(const char *s, lib_item *it, const char **dims)
                 break;
             }
         }
-        if (it->rank > IR_MAX_RANK)
+        if (it->rank > IR_MAX_RANK) {
+            sb_free(&names);
             return 0;
+        }
     }
     while (*s == ' ')
         s++;

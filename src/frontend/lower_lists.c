@@ -27,6 +27,13 @@ static vec *recording;
 
 static vec mixed_weak; /* ir_var*: items arrays of lists whose items are Python and NumPy scalars */
 
+/* Each module starts with none (the arena is freed between programs: the fuzzer). */
+void lw_lists_reset(void)
+{
+    recording = NULL;
+    mixed_weak = (vec){0};
+}
+
 static void emit_assign(lctx *c, loc l, ir_var *v, ir_expr *e)
 {
     ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
@@ -120,7 +127,12 @@ static int item_fits(loc l, value *lst, value *v)
     if (v->kind == V_ERR)
         return 0;
     int rank = v->kind == V_ARRAY ? v->rank : 0;
-    if ((v->kind != V_SCALAR && v->kind != V_ARRAY) || rank != lst->rank || v->type != lst->type) {
+    if (v->kind != V_SCALAR && v->kind != V_ARRAY) { /* its items are never lists, tuples, ... */
+        diag_error(l, "appending %s to a list built at run time is not supported (its items are "
+                      "numbers or arrays of one shape)", lw_vkind_desc(v));
+        return 0;
+    }
+    if (rank != lst->rank || v->type != lst->type) {
         const char *have = lst->rank ? arena_printf(&util_arena, "%s arrays of shape %s", ir_type_name(lst->type),
                                                     lw_shape_str(lst->rank, lst->sh))
                                      : arena_printf(&util_arena, "%s scalars", ir_type_name(lst->type));

@@ -518,7 +518,7 @@ static ir_expr *ew_leaf(value *v, ir_type t, int shift, unsigned mask)
 /* NEP 50: a Python int combined with an array of a narrower integer dtype takes that dtype, and
  * one out of its range is NumPy's OverflowError (at compile time for a constant, else a check
  * when running). 0 after a diagnostic. */
-static int weak_int_fits(lctx *c, loc l, value *v, ir_type t)
+int lw_weak_int_fits(lctx *c, loc l, value *v, ir_type t)
 {
     if (v->kind != V_SCALAR || !v->weak || !ir_type_is_int(v->type) || !ir_type_is_int(t) || t == T_I64)
         return 1;
@@ -555,7 +555,7 @@ static value *ew_binop(lctx *c, loc l, ir_op op, value *a, value *b)
         rt = T_BOOL;
         if (lw_narrow_int(ct)) /* exact in int64, Python ints out of the dtype's range included */
             ct = T_I64;
-    } else if (!weak_int_fits(c, l, a, ct) || !weak_int_fits(c, l, b, ct))
+    } else if (!lw_weak_int_fits(c, l, a, ct) || !lw_weak_int_fits(c, l, b, ct))
         return &lw_ERRV;
     if ((op == OP_BAND || op == OP_BOR || op == OP_BXOR) && ir_type_is_float(ct)) {
         diag_error(l, "ufunc '%s' not supported for float arrays (use it on boolean or integer arrays)",
@@ -570,6 +570,12 @@ static value *ew_binop(lctx *c, loc l, ir_op op, value *a, value *b)
         op = OP_BOR;
     if (op == OP_MUL && ct == T_BOOL)
         op = OP_BAND;
+    int64_t negk;
+    if (op == OP_POWER && ir_type_is_int(ct) && b->kind == V_SCALAR && ir_expr_const_int(b->e, &negk) &&
+        negk < 0) {
+        diag_error(b->l, "ValueError: Integers to negative integer powers are not allowed.");
+        return &lw_ERRV;
+    }
     ir_expr *x = ew_leaf(a, ct, sa, ma), *y = ew_leaf(b, ct, sb, mb);
     r->type = rt;
     if (op == OP_POWER && b->kind == V_SCALAR && b->e->kind == E_CONST && a->kind == V_ARRAY) {

@@ -198,6 +198,12 @@ static vec block(rw *w, vec stmts)
 /* The rewritten bodies, one per def (a def is inlined at every call). */
 static vec done_defs, done_bodies, done_names;
 
+/* Each module starts with none (they live in the arena, freed between programs). */
+void lw_returns_reset(void)
+{
+    done_defs = done_bodies = done_names = (vec){0};
+}
+
 vec lw_returns_body(ast *def, const char **retname)
 {
     for (int i = 0; i < done_defs.len; i++)
@@ -250,7 +256,12 @@ int lw_return_mismatch(loc l, binding *t, binding *e)
     if (!f)
         return 0;
     const char *dt = binding_desc(t), *de = binding_desc(e);
-    if (strcmp(dt, de) == 0)
+    int arr = t->kind == B_ARRAY || (t->val && t->val->kind == V_ARRAY);
+    if (strcmp(dt, de) == 0 && !arr)
+        diag_error(l, "function '%s' returns %s that differs between the paths that part at this "
+                      "'if': this is not supported (a function is inlined; only numbers and arrays "
+                      "can be returned from different paths)", f, dt);
+    else if (strcmp(dt, de) == 0)
         diag_error(l, "function '%s' returns different views of an array (%s) on the paths that "
                       "part at this 'if'; return a .copy() on each path", f, dt);
     else

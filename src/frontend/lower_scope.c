@@ -722,6 +722,12 @@ int lw_keep_views(lctx *c, loc l, ir_var *slot, const char *except)
  * strings, two functions): an error value that reports, at the first read, why (str: the
  * message; l: the if). Unread, the name is harmless (a string set for a later branch). */
 static vec ambiguous;
+
+/* Each module starts with none (they live in the arena, freed between programs: the fuzzer). */
+void lw_scope_reset(void)
+{
+    poisons = poison_hits = ambiguous = (vec){0};
+}
 value *lw_ambiguous_new(loc l, const char *msg)
 {
     value *v = lw_vnew(V_ERR, l);

@@ -112,9 +112,8 @@ static void stream_marks(ir_stmt *s)
         note_slot(&seen, w->target->arr);
         slots_of(w->e, &seen);
     }
-    static const int size[] = {[T_BOOL] = 1, [T_I32] = 4, [T_I64] = 8, [T_F32] = 4, [T_F64] = 8};
-    for (int i = 0; i < seen.len; i++)
-        h->point_bytes += size[VEC_AT(seen, i, ir_var *)->type];
+    for (int i = 0; i < seen.len; i++) /* every dtype, the small integers too */
+        h->point_bytes += ir_type_bits(VEC_AT(seen, i, ir_var *)->type) / 8;
 }
 
 static void marks(vec *body)

@@ -30,7 +30,8 @@ mkdir -p "$OUT/obj" "$OUT/corpus" "$OUT/artifacts"
 FLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fno-omit-frame-pointer
        -fsanitize=fuzzer,address,undefined
        -Isrc -Ibuild/gen -Wno-unused-function"
-SRCS="$(ls src/util/*.c src/frontend/*.c src/ir/*.c src/backend_c/*.c) build/gen/lexer.c
+SRCS="$(ls src/util/*.c src/frontend/*.c src/ir/*.c src/backend_c/*.c) src/runtime_mpi/tyl_npyhdr.c
+      src/runtime_mpi/tyl_format.c build/gen/lexer.c
       build/gen/parser.c tests/fuzz/fuzz_frontend.c"
 OBJS=""
 for s in $SRCS; do
@@ -49,7 +50,8 @@ echo "built $OUT/fuzz_frontend"
 # Seed corpus: every program and error test of the repository.
 n=0
 for f in tests/programs/*.tyl samples/*.tyl tests/errors/*.tyl bench/*.tyl \
-         tests/programs_later/*.tyl tests/runtime_errors/*.tyl; do
+         tests/programs_later/*.tyl tests/runtime_errors/*.tyl tests/lib/*.tyl \
+         tests/lib/errors/*.tyl; do
     [ -e "$f" ] || continue
     cp "$f" "$OUT/corpus/seed_$(basename "$f")"
     n=$((n + 1))

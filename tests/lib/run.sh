@@ -4,7 +4,7 @@
 # (args.c at 1 and 2 ranks), two arrays taking turns (swap.c at 1 and 3 ranks), and checkpoint/restart in library mode (ckpt.c: 3 -> 2 and 2 -> 1
 # ranks, bitwise).
 ROOT=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
-TYLESC=$ROOT/bin/tylesc
+TYLESC=${TYLESC:-$ROOT/bin/tylesc}
 T=$(mktemp -d /tmp/tyles_lib.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 fail=0
