@@ -287,7 +287,7 @@ void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *
         return;
     }
     enum { XV_STACK = 64 };
-    int64_t xv[XV_STACK];
+    int64_t xv[XV_STACK] = {0}; /* zeroed: gcc -O1 with sanitizers cannot see sweep_values fills it */
     const int64_t *full = sweep_values(sw, arrs, x, xv, XV_STACK);
     sweep_run(sw, arrs, full, sc);
     if (full != xv)
