@@ -1034,18 +1034,10 @@ static const char *dyn_name_in(lctx *c, ast *a)
 /* Is the value of e a scalar? (lowered as a probe: nothing emitted, no diagnostics) */
 static int probe_scalar(lctx *c, ast *e)
 {
-    snapshot before = lw_snap_take(c);
-    int old = diag_suppress(1);
-    vec scratch = {0};
-    vec *saved = c->out;
-    c->out = &scratch;
-    c->probing++;
-    value *v = lw_expr(c, e);
-    c->probing--;
-    int r = v->kind == V_SCALAR;
-    c->out = saved;
-    diag_suppress(old);
-    lw_snap_rewind(c, &before);
+    lw_probe p;
+    lw_probe_begin(c, &p);
+    int r = lw_expr(c, e)->kind == V_SCALAR;
+    lw_probe_end(c, &p);
     return r;
 }
 static int dyn_split(lctx *c, ast *s)

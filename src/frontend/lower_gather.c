@@ -179,12 +179,8 @@ value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival)
 /* Does the subscript t index by an integer array? (a probe: nothing emitted, no diagnostics) */
 static int indexes_by_array(lctx *c, ast *t)
 {
-    snapshot before = lw_snap_take(c);
-    int old = diag_suppress(1);
-    vec scratch = {0};
-    vec *saved = c->out;
-    c->out = &scratch;
-    c->probing++;
+    lw_probe p;
+    lw_probe_begin(c, &p);
     int r = 0;
     for (int k = 0; k < t->args.len && !r; k++) {
         ast *it = VEC_AT(t->args, k, ast *);
@@ -193,10 +189,7 @@ static int indexes_by_array(lctx *c, ast *t)
         value *v = lw_expr(c, it);
         r = v->kind == V_ARRAY && v->type != T_BOOL;
     }
-    c->probing--;
-    c->out = saved;
-    diag_suppress(old);
-    lw_snap_rewind(c, &before);
+    lw_probe_end(c, &p);
     return r;
 }
 

@@ -138,6 +138,16 @@ typedef struct snapshot {
     int nvars, nnames, nprogvars, npending, ndyns, nmemo;
 } snapshot;
 
+/* A probe: lowering done only to learn something (a value's kind, the types a loop body gives
+ * its names), whose statements and diagnostics are dropped; lw_probe_end also rewinds the
+ * bindings to the snapshot taken by lw_probe_begin, lw_probe_leave leaves that to the caller. */
+typedef struct lw_probe {
+    snapshot before;
+    int diag_old;
+    vec scratch;
+    vec *saved_out;
+} lw_probe;
+
 /* ------------------------------------------------------------------------------------------ */
 /* Calls                                                                                      */
 
@@ -185,6 +195,9 @@ ir_var *lw_temp_scalar(lctx *c, ir_type t);
 snapshot lw_snap_take(lctx *c);
 void lw_snap_restore_binds(lctx *c, snapshot *s);
 void lw_snap_rewind(lctx *c, snapshot *s);
+void lw_probe_begin(lctx *c, lw_probe *p);
+void lw_probe_leave(lctx *c, lw_probe *p);
+void lw_probe_end(lctx *c, lw_probe *p);
 void lw_target_names(ast *t, vec *out);
 void lw_declared_globals(vec *stmts, vec *out);
 void lw_assigned_names(vec *stmts, vec *out);
@@ -361,6 +374,7 @@ value *lw_bound_array(binding *b);
 int lw_carriable_view(binding *e, binding *x);
 void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const *sh);
 void lw_loop_carries(lctx *c);
+void lw_loop_body_once(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
 
 /* ---- lower.c: statements, parameters, driver ------------------------------------------------- */
 

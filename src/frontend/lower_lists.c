@@ -409,27 +409,12 @@ void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
         return;
     vec recs = {0}, *outer = recording;
     recording = &recs;
-    snapshot before = lw_snap_take(c);
-    int old = diag_suppress(1);
-    vec scratch = {0};
-    vec *saved = c->out;
-    c->out = &scratch;
+    lw_probe p;
+    lw_probe_begin(c, &p);
     c->loops++;
-    c->probing++;
-    if (target) {
-        binding *b = lw_bind(c, target->name);
-        b->kind = B_SCALAR;
-        b->var = loopvar;
-        b->weak = 1;
-    }
-    if (condast)
-        lw_expr(c, condast);
-    lw_block(c, &loop->body);
-    c->probing--;
+    lw_loop_body_once(c, loop, target, loopvar, condast);
     c->loops--;
-    c->out = saved;
-    diag_suppress(old);
-    lw_snap_rewind(c, &before);
+    lw_probe_end(c, &p);
     recording = outer;
     for (int i = 0; i < recs.len; i += 2) {
         const char *name = VEC_AT(recs, i, const char *);
@@ -467,17 +452,10 @@ static value *allany_loop(lctx *c, ast *call, int all)
     if (lw_lookup(c, "range", &unbound))
         return NULL;
     {   /* a range of constants is unrolled by the comprehension (lower_calls.c) */
-        snapshot before = lw_snap_take(c);
-        int old = diag_suppress(1);
-        vec scratch = {0};
-        vec *saved = c->out;
-        c->out = &scratch;
-        c->probing++;
+        lw_probe p;
+        lw_probe_begin(c, &p);
         value *items = lw_iter_items(c, fc->a);
-        c->probing--;
-        c->out = saved;
-        diag_suppress(old);
-        lw_snap_rewind(c, &before);
+        lw_probe_end(c, &p);
         if (items)
             return NULL;
     }

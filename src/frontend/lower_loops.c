@@ -171,20 +171,10 @@ static void rebound_values(lctx *c, snapshot *before, vec *cands)
     }
 }
 
-/* One pass over the loop body (see above). Returns 1 when the pass found nothing to change:
- * with keep its bindings (those after one iteration) are left in place, else they are rewound
- * (the records of the inner loops stay). Returns 0 after rewinding to the entry and making the
- * promotions (appended to promos); *err is set when a name would change type downwards. */
-static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, vec *names,
-                     int keep, vec *promos, int *err, vec *cands)
+/* One pass over a loop's body inside a probe: the target bound to the loop variable as a weak
+ * scalar (its type may still change), then the condition and the body. */
+void lw_loop_body_once(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast)
 {
-    snapshot before = lw_snap_take(c);
-    int old = diag_suppress(1);
-    vec scratch = {0};
-    vec *saved = c->out;
-    c->out = &scratch;
-    c->loops++;
-    c->probing++;
     if (target) {
         binding *b = lw_bind(c, target->name);
         b->kind = B_SCALAR;
@@ -194,10 +184,22 @@ static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
     if (condast)
         lw_expr(c, condast);
     lw_block(c, &loop->body);
-    c->probing--;
+}
+
+/* One pass over the loop body (see above). Returns 1 when the pass found nothing to change:
+ * with keep its bindings (those after one iteration) are left in place, else they are rewound
+ * (the records of the inner loops stay). Returns 0 after rewinding to the entry and making the
+ * promotions (appended to promos); *err is set when a name would change type downwards. */
+static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, vec *names,
+                     int keep, vec *promos, int *err, vec *cands)
+{
+    lw_probe p;
+    lw_probe_begin(c, &p);
+    c->loops++;
+    lw_loop_body_once(c, loop, target, loopvar, condast);
     c->loops--;
-    c->out = saved;
-    diag_suppress(old);
+    lw_probe_leave(c, &p);
+    snapshot before = p.before;
     /* compare scalar types at the end of the body with those at entry */
     vec after = {0};
     for (int i = 0; i < names->len; i++) {
@@ -250,13 +252,9 @@ static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
 static void read_entry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast,
                               vec *cands, vec *reads)
 {
-    snapshot before = lw_snap_take(c);
-    int old = diag_suppress(1);
-    vec scratch = {0};
-    vec *saved = c->out;
-    c->out = &scratch;
+    lw_probe p;
+    lw_probe_begin(c, &p);
     c->loops++;
-    c->probing++;
     lw_poison_reset();
     for (int i = 0; i < cands->len; i++) {
         const char *n = VEC_AT(*cands, i, const char *);
@@ -264,24 +262,13 @@ static void read_entry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, 
         b->kind = B_VALUE;
         b->val = lw_poison_new(n);
     }
-    if (target) {
-        binding *b = lw_bind(c, target->name);
-        b->kind = B_SCALAR;
-        b->var = loopvar;
-        b->weak = 1;
-    }
-    if (condast)
-        lw_expr(c, condast);
-    lw_block(c, &loop->body);
+    lw_loop_body_once(c, loop, target, loopvar, condast);
     for (int i = 0; i < cands->len; i++)
         if (lw_poison_was_read(VEC_AT(*cands, i, const char *)))
             vec_push(reads, cands->items[i]);
     lw_poison_reset();
-    c->probing--;
     c->loops--;
-    c->out = saved;
-    diag_suppress(old);
-    lw_snap_rewind(c, &before);
+    lw_probe_end(c, &p);
 }
 
 static const char *value_what(binding *b)

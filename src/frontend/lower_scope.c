@@ -264,6 +264,29 @@ ir_var *lw_temp_scalar(lctx *c, ir_type t)
 {
     return ir_var_new(c->prog, lw_cname(c, "t"), "<temporary>", t, 0, 0);
 }
+void lw_probe_begin(lctx *c, lw_probe *p)
+{
+    p->before = lw_snap_take(c);
+    p->diag_old = diag_suppress(1);
+    p->scratch = (vec){0};
+    p->saved_out = c->out;
+    c->out = &p->scratch;
+    c->probing++;
+}
+
+void lw_probe_leave(lctx *c, lw_probe *p)
+{
+    c->probing--;
+    c->out = p->saved_out;
+    diag_suppress(p->diag_old);
+}
+
+void lw_probe_end(lctx *c, lw_probe *p)
+{
+    lw_probe_leave(c, p);
+    lw_snap_rewind(c, &p->before);
+}
+
 snapshot lw_snap_take(lctx *c)
 {
     snapshot s = {0};
