@@ -121,7 +121,8 @@ value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival)
     /* index arrays of a shape known only when running must agree then */
     for (int d = 0; d < nidx; d++)
         for (int e = 0; islot[d] && e < ri; e++)
-            if (lw_sym_cmp(shape_of->sh[e], iv[d]->sh[e]) != 1) {
+            if (lw_sym_cmp(shape_of->sh[e], iv[d]->sh[e]) != 1 &&
+                !ir_expr_equal(ir_shape(l, islot[d], e), len[e])) { /* itself: no check */
                 lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, ir_shape(l, islot[d], e), len[e], 0),
                               "IndexError: shape mismatch: indexing arrays could not be broadcast "
                               "together");
@@ -289,7 +290,9 @@ int lw_scatter(lctx *c, ast *t, value *v)
         for (int d = 0; d < v->rank; d++) { /* broadcast from the right; extent 1 reads index 0 */
             ir_expr *k = at[g->rank - v->rank + d];
             vi[d] = lw_is_one(v->sh[d]) ? lw_I64(t->l, 0) : k;
-            if (!lw_is_one(v->sh[d]) && lw_sym_cmp(v->sh[d], g->sh[g->rank - v->rank + d]) != 1)
+            /* (no check of an extent against itself: clang warns of the self-comparison) */
+            if (!lw_is_one(v->sh[d]) && lw_sym_cmp(v->sh[d], g->sh[g->rank - v->rank + d]) != 1 &&
+                !ir_expr_equal(ir_shape(t->l, vs, d), glen[g->rank - v->rank + d]))
                 lw_emit_raise(c, t->l, ir_bin(t->l, OP_CNE, T_BOOL, ir_shape(t->l, vs, d),
                                               glen[g->rank - v->rank + d], 0),
                               "ValueError: shape mismatch: value array could not be broadcast to "
