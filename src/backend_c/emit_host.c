@@ -452,6 +452,22 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
 
 /* The layouts of the distributed arrays: halo layers below and above per dimension, periodic
  * axes. Program and library files print the same table. */
+/* A printing context for program p: main()'s text, the kernels and a sink go to temporary
+ * files (program and library files print the same way). */
+void emit_ctx_open(ectx *c, const emit_target *t, ir_program *p)
+{
+    *c = (ectx){0};
+    c->t = t;
+    c->p = p;
+    emit_cur_target = t;
+    c->written = NEWN(char, p->sched->nkernels + 1);
+    c->o = tmpfile();
+    c->kf = tmpfile();
+    c->sink = fopen("/dev/null", "w");
+    if (!c->o || !c->kf || !c->sink)
+        util_syserr("cannot create a temporary file: %s", strerror(errno));
+}
+
 /* What every generated C or CUDA file says after its #include: the run-time version it needs
  * and the serial threshold. */
 void emit_preamble(FILE *out, int cuda)
@@ -492,16 +508,8 @@ void emit_block(ectx *c, int ind, vec *body)
 static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
 {
     UTIL_ASSERT(p->sched && p->sched->done == SCHED_ALL && p->sched->cuda == t->cuda);
-    ectx c = {0};
-    c.t = t;
-    c.p = p;
-    emit_cur_target = t;
-    c.written = NEWN(char, p->sched->nkernels + 1);
-    c.o = tmpfile();
-    c.kf = tmpfile();
-    c.sink = fopen("/dev/null", "w");
-    if (!c.o || !c.kf || !c.sink)
-        util_syserr("cannot create a temporary file: %s", strerror(errno));
+    ectx c;
+    emit_ctx_open(&c, t, p);
     strbuf hoist = {0};
     c.hoist = &hoist;
     emit_block(&c, 1, &p->body);

@@ -180,16 +180,8 @@ static void copy_file(FILE *from, FILE *to)
 static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FILE *out)
 {
     ir_program *p = u->p;
-    ectx c = {0};
-    c.t = emit_c_target();
-    c.p = p;
-    emit_cur_target = c.t;
-    c.written = NEWN(char, p->sched->nkernels + 1);
-    c.o = tmpfile();
-    c.kf = tmpfile();
-    c.sink = fopen("/dev/null", "w");
-    if (!c.o || !c.kf || !c.sink)
-        util_syserr("cannot create a temporary file: %s", strerror(errno));
+    ectx c;
+    emit_ctx_open(&c, emit_c_target(), p);
     cur = u;
     emit_stmt_hook = lib_hook;
     emit_block(&c, 1, &p->body);
