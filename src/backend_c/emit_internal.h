@@ -53,6 +53,7 @@ typedef struct emit_target {
 
 void emit_program(ir_program *p, FILE *out, const emit_target *t);
 const emit_target *emit_c_target(void); /* emit_c.c's (library mode prints with it) */
+const emit_target *emit_cuda_target(void); /* emit_cuda.c's (library mode with --target=cuda) */
 
 /* Kernel text helpers. */
 void emit_kexpr(strbuf *b, ir_expr *e, kctx *k);          /* the elementwise value */

@@ -181,7 +181,7 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
 {
     ir_program *p = u->p;
     ectx c;
-    emit_ctx_open(&c, emit_c_target(), p);
+    emit_ctx_open(&c, m->cuda ? emit_cuda_target() : emit_c_target(), p);
     cur = u;
     emit_stmt_hook = lib_hook;
     emit_block(&c, 1, &p->body);
@@ -305,7 +305,9 @@ void emit_lib_c(const emit_lib_module *m, FILE *out)
     util_c_string(&h, m->header);
     fprintf(tmp, "#include %s\n", h.s);
     sb_free(&h);
-    emit_preamble(tmp, 0);
+    if (m->cuda)
+        emit_cuda_lib_includes(tmp);
+    emit_preamble(tmp, m->cuda);
     for (int i = 0; i < m->n; i++)
         print_function(m, &m->u[i], tmp);
     rewind(tmp);
@@ -340,6 +342,8 @@ void emit_lib_h(const emit_lib_module *m, FILE *out)
     fprintf(out, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     fprintf(out, "/* The process grid's number of dimensions: tyl_ctx_create(comm, %s_GRID_RANK, ...) */\n", m->macro);
     fprintf(out, "#define %s_GRID_RANK %d\n", m->macro, m->grid_rank);
+    if (m->cuda)
+        emit_cuda_lib_h(m, out);
     fprintf(out, "/* The widest halo any function needs: arrays made with it can go to every function (array\n"
                  " * results have it). */\n#define %s_HALO %d\n\n", m->macro, module_halo(m));
     ir_program *run = NULL;

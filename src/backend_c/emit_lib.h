@@ -27,6 +27,7 @@ typedef struct emit_lib_module {
     const char *macro;  /* "HEAT" */
     const char *header; /* "heat.h", as the source includes it */
     int grid_rank;      /* of every function (PREFIX_GRID_RANK) */
+    int cuda;           /* the functions run on the GPU (--target=cuda: a .cu, emit_cuda_lib.c) */
     int n;
     emit_lib_unit *u;
 } emit_lib_module;
@@ -34,6 +35,10 @@ typedef struct emit_lib_module {
 void emit_lib_c(const emit_lib_module *m, FILE *out);
 void emit_lib_h(const emit_lib_module *m, FILE *out);
 void emit_lib_f90(const emit_lib_module *m, FILE *out);
+/* The CUDA parts (src/backend_cuda/emit_cuda_lib.c): the source's includes after its header,
+ * and the header's lines on where the arrays live and which stream the calls use. */
+void emit_cuda_lib_includes(FILE *out);
+void emit_cuda_lib_h(const emit_lib_module *m, FILE *out);
 
 /* The halo width array parameter k of u needs (the widest of its axes and sides); -1 for a
  * replicated one. */

@@ -258,3 +258,5 @@ static const emit_target cuda_target = {
 };
 
 void emit_cuda(ir_program *p, FILE *out) { emit_program(p, out, &cuda_target); }
+
+const emit_target *emit_cuda_target(void) { return &cuda_target; }

@@ -30,9 +30,12 @@ typedef struct drv_lib_opts {
     const char *text;    /* the program's text */
     const char *name;    /* its name in messages while compiling */
     const char *shown;   /* its name in the output (relative to the output's folder) */
-    const char *output;  /* NAME.c, NAME.o or libNAME.a; NAME.h and NAME_mod.f90 go next to it */
+    const char *output;  /* NAME.c (NAME.cu), NAME.o or libNAME.a; NAME.h and NAME_mod.f90 go next
+                            to it */
     int kind;            /* DRV_LIB_* */
     int keep_c, no_mpi;
+    int fmad;            /* --fmad (the CUDA compiler's, for NAME.o and libNAME.a) */
+    int cuda;            /* --target=cuda: the functions run on the GPU (CUDA C++, built by nvcc) */
     const char *command; /* the command line that regenerates the output */
 } drv_lib_opts;
 /* 0, 1 after errors in the program, 2 after a failed compiler. */

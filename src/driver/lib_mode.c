@@ -5,6 +5,8 @@
  *         -> one grid rank for all -> kernel and layout numbers unique in the file
  *         -> emit_lib_c, emit_lib_h, emit_lib_f90 [-> cc -c [-> ar]]
  *
+ * With --target=cuda the same, with the CUDA schedule and back end: a .cu built by nvcc -c.
+ *
  * The module body is PREFIX_run, each top-level def PREFIX_NAME (emit_lib.h).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -23,8 +25,9 @@
 #include "../ir/sched.h"
 #include "driver.h"
 
-/* The passes of tylesc.c's pipeline, the schedule's from its own table. */
-static void passes(ir_program *p)
+/* The passes of tylesc.c's pipeline, the schedule's from its own table (for the GPU: the
+ * schedule of a CUDA program, launches, graphs and device exchanges). */
+static void passes(ir_program *p, int cuda)
 {
     static const struct {
         const char *name;
@@ -39,7 +42,7 @@ static void passes(ir_program *p)
         ir_verify(p, list[i].name);
 #endif
     }
-    drv_sched_passes(p, 0, SCHED_TT_OFF); /* library calls are not time-tiled yet */
+    drv_sched_passes(p, cuda, SCHED_TT_OFF); /* library calls are not time-tiled yet */
 }
 
 /* A library function has no checkpoints, no --progress: its time loops are plain loops. */
@@ -178,7 +181,7 @@ int drv_lib(const drv_lib_opts *o)
     int G = 0;
     for (int i = 0; i < total; i++) {
         u[i].p->hash = 0;
-        passes(u[i].p);
+        passes(u[i].p, o->cuda);
         if (u[i].p->grid_rank > G)
             G = u[i].p->grid_rank;
     }
@@ -222,6 +225,7 @@ int drv_lib(const drv_lib_opts *o)
     m.macro = upper(m.prefix);
     m.header = arena_printf(&util_arena, "%s.h", stem);
     m.grid_rank = G;
+    m.cuda = o->cuda;
     m.n = total;
     m.u = NEWN(emit_lib_unit, total);
     /* the module body first, then the defs in their order */
@@ -255,19 +259,20 @@ int drv_lib(const drv_lib_opts *o)
         write_file(out, &m, emit_lib_c);
         return 0;
     }
-    /* an object (and an archive of it): the C, with a copy of the header, in a temporary folder
-     * unless --keep-c puts it next to the output */
+    /* an object (and an archive of it): the C (CUDA C++), with a copy of the header, in a
+     * temporary folder unless --keep-c puts it next to the output */
+    const char *ext = o->cuda ? "cu" : "c";
     char tmpdir[] = "/tmp/tylesc.XXXXXX";
     if (!mkdtemp(tmpdir))
         util_syserr("cannot create a temporary directory: %s", strerror(errno));
     const char *cdir = o->keep_c ? dir : arena_printf(&util_arena, "%s/", tmpdir);
-    const char *cfile = arena_printf(&util_arena, "%s%s.c", cdir, stem);
+    const char *cfile = arena_printf(&util_arena, "%s%s.%s", cdir, stem, ext);
     const char *tmph = arena_printf(&util_arena, "%s/%s.h", tmpdir, stem);
     write_file(tmph, &m, emit_lib_h);
-    emit_output_name = arena_printf(&util_arena, "%s.c", stem);
+    emit_output_name = arena_printf(&util_arena, "%s.%s", stem, ext);
     write_file(cfile, &m, emit_lib_c);
     const char *obj = o->kind == DRV_LIB_OBJECT ? out : arena_printf(&util_arena, "%s/%s.o", tmpdir, stem);
-    drv_opts d = {.object = 1, .no_mpi = o->no_mpi};
+    drv_opts d = {.object = 1, .no_mpi = o->no_mpi, .cuda = o->cuda, .fmad = o->fmad};
     /* the source includes its header from its own folder: the copy when it is in the temporary one */
     int st = drv_build(cfile, obj, &d);
     if (st == 0 && o->kind == DRV_LIB_ARCHIVE) {

@@ -64,7 +64,8 @@ static const char *usage =
     "  --lib            write a library for an application instead of a program: every top-level\n"
     "                   def becomes a C function over distributed arrays, the module body NAME_run,\n"
     "                   with a header NAME.h and a Fortran module NAME_mod.f90 next to the output\n"
-    "                   (-o NAME.c, NAME.o or libNAME.a; docs/LIBRARY.md)\n"
+    "                   (-o NAME.c, NAME.o or libNAME.a; docs/LIBRARY.md); with --target=cuda\n"
+    "                   the functions run on the GPU (NAME.cu, built by nvcc)\n"
     "  --no-mpi         build against the run-time library without MPI (single process)\n"
     "  --dump=STAGE     print the program after STAGE and stop: ast, ir (after lowering),\n"
     "                   inline (after inlining temporaries), stages (after computing\n"
@@ -290,35 +291,43 @@ static int output_kind(const char *out, int *kind, int *cuda)
     return 0;
 }
 
-/* tylesc --lib: the output (NAME.c, NAME.o, libNAME.a; default PROGRAM.c, or .o with -c) and
- * what it is: 0, or -1 after a message. */
-static int lib_output(const char *input, int from_stdin, const char **output, int object, int cuda, int *kind)
+/* tylesc --lib: the output (NAME.c or NAME.cu, NAME.o, libNAME.a; default PROGRAM.c, PROGRAM.cu
+ * with --target=cuda, or .o with -c) and what it is: 0, or -1 after a message. NAME.cu asks for
+ * CUDA as it does for a program. */
+static int lib_output(const char *input, int from_stdin, const char **output, int object, int *cuda, int *kind)
 {
-    if (cuda) {
-        fprintf(stderr, "tylesc: --lib writes C for the host; a library for CUDA is not supported yet\n");
-        return -1;
-    }
     if (!*output && from_stdin) {
-        fprintf(stderr, "tylesc: --lib with a program read from standard input needs -o NAME.c, NAME.o or "
-                        "libNAME.a\n");
+        fprintf(stderr, "tylesc: --lib with a program read from standard input needs -o NAME.%s, NAME.o or "
+                        "libNAME.a\n", *cuda ? "cu" : "c");
         return -1;
     }
     if (!*output) {
         const char *base = base_name(input);
         const char *stem = ends_with(base, ".tyl") ? arena_strndup(&util_arena, base, strlen(base) - 4) : base;
-        *output = arena_printf(&util_arena, "%s%s", stem, object ? ".o" : ".c");
+        *output = arena_printf(&util_arena, "%s%s", stem, object ? ".o" : *cuda ? ".cu" : ".c");
     }
     const char *suf = suffix_of(*output);
     if (!strcmp(*output, "-")) {
         fprintf(stderr, "tylesc: --lib writes a header and a Fortran module next to its output, so it cannot "
-                        "write to standard output (-o -): give -o NAME.c\n");
+                        "write to standard output (-o -): give -o NAME.%s\n", *cuda ? "cu" : "c");
         return -1;
     }
-    *kind = !strcmp(suf, ".c") ? DRV_LIB_SRC : !strcmp(suf, ".o") ? DRV_LIB_OBJECT
+    if (!strcmp(suf, ".cu"))
+        *cuda = 1;
+    *kind = !strcmp(suf, ".c") || !strcmp(suf, ".cu") ? DRV_LIB_SRC : !strcmp(suf, ".o") ? DRV_LIB_OBJECT
             : !strcmp(suf, ".a") ? DRV_LIB_ARCHIVE : -1;
     if (*kind < 0) {
-        fprintf(stderr, "tylesc: --lib writes NAME.c (C), NAME.o (an object file) or libNAME.a (an archive), "
-                        "not '%s'\n", *output);
+        if (*cuda)
+            fprintf(stderr, "tylesc: --lib --target=cuda writes NAME.cu (CUDA C++), NAME.o (an object file) or "
+                            "libNAME.a (an archive), not '%s'\n", *output);
+        else
+            fprintf(stderr, "tylesc: --lib writes NAME.c (C), NAME.o (an object file) or libNAME.a (an archive), "
+                            "not '%s'\n", *output);
+        return -1;
+    }
+    if (*cuda && !strcmp(suf, ".c")) {
+        fprintf(stderr, "tylesc: --lib --target=cuda writes CUDA C++: name the output '%.*s.cu', not '%s'\n",
+                (int)(strlen(*output) - 2), *output, *output);
         return -1;
     }
     if (object && *kind != DRV_LIB_OBJECT) {
@@ -431,7 +440,7 @@ int main(int argc, char **argv)
 
     /* what to write, decided before compiling so that a wrong name costs nothing */
     int cuda = strcmp(target, "cuda") == 0, kind = OUT_EXE, to_stdout = 0, lib_kind = DRV_LIB_SRC;
-    if (lib && !dump && lib_output(input, from_stdin, &output, object, cuda, &lib_kind) < 0)
+    if (lib && !dump && lib_output(input, from_stdin, &output, object, &cuda, &lib_kind) < 0)
         return 2;
     if (!dump && !lib) {
         if (!output && from_stdin) {
@@ -507,11 +516,14 @@ int main(int argc, char **argv)
     }
     if (lib && !dump) {
         drv_lib_opts lo = {.module = mod, .text = text, .name = name, .output = output, .kind = lib_kind,
-                           .keep_c = keep_c, .no_mpi = no_mpi};
+                           .keep_c = keep_c, .no_mpi = no_mpi, .cuda = cuda,
+                           .fmad = fmad};
         const char *rel = from_stdin ? NULL : path_from(input, dir_of(output));
         lo.shown = rel ? rel : name;
         strbuf cmd = {0};
         sb_puts(&cmd, "tylesc --lib");
+        if (cuda)
+            sb_puts(&cmd, " --target=cuda");
         for (int i = 0; i < inputs.len; i++) {
             sb_puts(&cmd, " --input ");
             sh_word(&cmd, VEC_AT(inputs, i, const char *));
