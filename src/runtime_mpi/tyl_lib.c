@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "tyles_lib.h"
+#include "tyl_mem.h"
 #include "tyl_mpi.h"
 
 struct tyl_ctx {
@@ -27,6 +28,7 @@ static bool ctx_live;
 int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where);
 
 /* Opens an API call: a run-time error inside it returns TYL_ERROR from the calling function.
+ * With a CUDA context the context's device is current inside the call (tyl_mem_lib_enter).
  * Variables the function changes after LIB_ENTER and reads after an error must be volatile;
  * the entry points below read none. */
 #define LIB_ENTER()                                                                               \
@@ -34,12 +36,14 @@ int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where);
     jmp_buf *lib_prev_ = tyl_rt_.lib_catch;                                                       \
     if (setjmp(lib_jb_)) {                                                                        \
         tyl_rt_.lib_catch = lib_prev_;                                                            \
+        tyl_mem_lib_leave();                                                                      \
         return TYL_ERROR;                                                                         \
     }                                                                                             \
     tyl_rt_.lib_catch = &lib_jb_;                                                                 \
     tyl_rt_.lib_msg[0] = '\0';                                                                    \
-    tyl_rt_.lib_collective = 0
-#define LIB_LEAVE() (tyl_rt_.lib_catch = lib_prev_, TYL_OK)
+    tyl_rt_.lib_collective = 0;                                                                   \
+    tyl_mem_lib_enter()
+#define LIB_LEAVE() (tyl_rt_.lib_catch = lib_prev_, tyl_mem_lib_leave(), TYL_OK)
 
 const char *tyl_ctx_error(const tyl_ctx *ctx)
 {
@@ -56,7 +60,9 @@ int tyl_ctx_error_collective(const tyl_ctx *ctx)
 /* tyl_dist_setup's complaint about --procs: every rank computes it alike. */
 static void grid_fail(const char *msg) { tyl_rt_error_all("tyl_ctx_create", "%s", msg); }
 
-int tyl_ctx_create(tyl_comm comm, int grid_rank, const int *procs, tyl_ctx **out)
+/* tyl_ctx_create and tyl_ctx_create_cuda (cuda 1: device and stream given; fn names the call). */
+static int ctx_create(tyl_comm comm, int grid_rank, const int *procs, int cuda, int device, void *stream,
+                      const char *fn, tyl_ctx **out)
 {
     *out = NULL;
     /* Library mode from here, so that the errors below return instead of exiting. */
@@ -64,27 +70,26 @@ int tyl_ctx_create(tyl_comm comm, int grid_rank, const int *procs, tyl_ctx **out
     tyl_rt_.lib = true;
     LIB_ENTER();
     if (ctx_live)
-        tyl_rt_error("tyl_ctx_create", "a context exists already in this process (one at a time; "
-                                       "tyl_ctx_destroy it first)");
+        tyl_rt_error(fn, "a context exists already in this process (one at a time; tyl_ctx_destroy it first)");
     if (was_lib == false && tyl_rt_mpi_active_() && tyl_rt_.params)
-        tyl_rt_error("tyl_ctx_create", "this process runs a Tyles program (tyl_rt_init was called)");
+        tyl_rt_error(fn, "this process runs a Tyles program (tyl_rt_init was called)");
     if (grid_rank < 0 || grid_rank > TYL_MAX_RANK)
-        tyl_rt_error("tyl_ctx_create", "grid rank %d is out of range (0 to %d)", grid_rank,
-                     TYL_MAX_RANK);
+        tyl_rt_error(fn, "grid rank %d is out of range (0 to %d)", grid_rank, TYL_MAX_RANK);
     int me = 0, size = 1;
 #ifndef TYL_NO_MPI
     int init = 0, fin = 0, level = 0;
     MPI_Initialized(&init);
     MPI_Finalized(&fin);
     if (!init || fin)
-        tyl_rt_error("tyl_ctx_create", "MPI is not initialised: call MPI_Init_thread (with at "
-                                       "least MPI_THREAD_FUNNELED) before tyl_ctx_create");
+        tyl_rt_error(fn, "MPI is not initialised: call MPI_Init_thread (with at least MPI_THREAD_FUNNELED) "
+                         "before %s", fn);
     MPI_Query_thread(&level);
     if (level < MPI_THREAD_FUNNELED)
-        tyl_rt_error("tyl_ctx_create", "MPI was initialised with MPI_THREAD_SINGLE; libtyles runs "
-                                       "OpenMP threads and needs MPI_THREAD_FUNNELED");
+        tyl_rt_error(fn, "MPI was initialised with MPI_THREAD_SINGLE; libtyles runs OpenMP threads and needs "
+                         "MPI_THREAD_FUNNELED");
     if (comm == MPI_COMM_NULL)
-        tyl_rt_error("tyl_ctx_create", "the communicator is MPI_COMM_NULL");
+        tyl_rt_error(fn, "the communicator is MPI_COMM_NULL");
+    tyl_mem_lib_attach(cuda, device, stream, fn); /* checked before anything needs undoing */
     MPI_Comm dup;
     MPI_Comm_dup(comm, &dup);
     tyl_rt_comm_ = dup;
@@ -92,6 +97,7 @@ int tyl_ctx_create(tyl_comm comm, int grid_rank, const int *procs, tyl_ctx **out
     MPI_Comm_size(dup, &size);
 #else
     (void)comm;
+    tyl_mem_lib_attach(cuda, device, stream, fn);
 #endif
     tyl_rt_rank_ = me;
     tyl_rt_.size = size;
@@ -113,6 +119,16 @@ int tyl_ctx_create(tyl_comm comm, int grid_rank, const int *procs, tyl_ctx **out
     return LIB_LEAVE();
 }
 
+int tyl_ctx_create(tyl_comm comm, int grid_rank, const int *procs, tyl_ctx **out)
+{
+    return ctx_create(comm, grid_rank, procs, 0, -1, NULL, "tyl_ctx_create", out);
+}
+
+int tyl_ctx_create_cuda(tyl_comm comm, int grid_rank, const int *procs, int device, void *stream, tyl_ctx **out)
+{
+    return ctx_create(comm, grid_rank, procs, 1, device, stream, "tyl_ctx_create_cuda", out);
+}
+
 int tyl_ctx_destroy(tyl_ctx *ctx)
 {
     if (ctx != &the_ctx || !ctx_live)
@@ -126,7 +142,9 @@ int tyl_ctx_destroy(tyl_ctx *ctx)
 #endif
     ctx_live = false;
     tyl_rt_.lib = false;
-    return LIB_LEAVE();
+    int st = LIB_LEAVE();
+    tyl_mem_lib_detach();
+    return st;
 }
 
 static void check_ctx(tyl_ctx *ctx, const char *fn)
@@ -176,6 +194,7 @@ static void fill_local(const tyl_array *a, tyl_local *o)
     }
     o->base = a->base;
     o->bytes = (size_t)a->lsize * tyl_dtype_size(a->dtype);
+    o->device = tyl_mem_lib_device();
 }
 
 int tyl_ctx_layout(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, const int *halo,
@@ -197,6 +216,7 @@ int tyl_ctx_layout(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, c
     a.lsize = tyl_dist_layout(&a, &L, "tyl_ctx_layout");
     fill_local(&a, out);
     out->data = out->base = NULL;
+    out->device = tyl_mem_lib_device();
     return LIB_LEAVE();
 }
 
@@ -224,6 +244,9 @@ int tyl_array_wrap(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, c
     if ((uintptr_t)base % tyl_dtype_size(dt))
         tyl_rt_error("tyl_array_wrap", "the memory to wrap is not aligned to its %zu-byte elements",
                      tyl_dtype_size(dt));
+    const char *why = tyl_mem_lib_check_wrap(base);
+    if (why)
+        tyl_rt_error("tyl_array_wrap", "%s", why);
     tyl_layout L = app_layout(rank, halo, "tyl_array_wrap");
     *out = tyl_alloc_own_(dt, rank, shape, TYL_INIT_NONE, &L, base, bytes, "tyl_array_wrap");
     return LIB_LEAVE();
@@ -264,7 +287,77 @@ int tyl_array_exchange(tyl_ctx *ctx, tyl_array *a)
     return LIB_LEAVE();
 }
 
-void tyl_array_destroy(tyl_array *a) { tyl_release(a); }
+void tyl_array_destroy(tyl_array *a)
+{
+    tyl_mem_lib_enter(); /* the memory may go back to its device (cudaFree) */
+    tyl_release(a);
+    tyl_mem_lib_leave();
+}
+
+/* The owned block of a to (in 1) or from host memory in C order: through a contiguous staging
+ * buffer when the array is on the device (any rank, any strides: one box copy there), waiting
+ * for the stream so that host is free again, or read, when the call returns. */
+static void block_copy(tyl_array *a, void *host, int in, const char *fn)
+{
+    if (!a || !tyl_rt_array_live_(a))
+        tyl_rt_error(fn, "not an array of this context");
+    if (!host)
+        tyl_rt_error(fn, "the host memory is NULL");
+    size_t el = tyl_dtype_size(a->dtype);
+    int64_t n[TYL_MAX_RANK], cs[TYL_MAX_RANK], total = 1;
+    for (int d = a->rank - 1; d >= 0; d--) {
+        n[d] = a->n[d];
+        cs[d] = total;
+        total *= n[d] > 0 ? n[d] : 0;
+    }
+    if (total <= 0)
+        return;
+    if (!tyl_mem_on_device()) {
+        if (in)
+            tyl_box_copy(a->data, a->stride, host, cs, a->rank, n, el);
+        else
+            tyl_box_copy(host, cs, a->data, a->stride, a->rank, n, el);
+        return;
+    }
+    size_t bytes = (size_t)total * el;
+    void *tmp = tyl_mem_alloc(bytes);
+    if (!tmp)
+        tyl_rt_error(fn, "MemoryError: a staging buffer of %zu bytes", bytes);
+    if (in) {
+        tyl_mem_from_host(tmp, host, bytes);
+        tyl_box_copy(a->data, a->stride, tmp, cs, a->rank, n, el);
+        tyl_mem_sync(); /* before tmp goes */
+    } else {
+        tyl_box_copy(tmp, cs, a->data, a->stride, a->rank, n, el);
+        tyl_mem_to_host(host, tmp, bytes);
+    }
+    tyl_mem_free(tmp);
+}
+
+int tyl_array_copy_in(tyl_ctx *ctx, tyl_array *a, const void *host)
+{
+    LIB_ENTER();
+    check_ctx(ctx, "tyl_array_copy_in");
+    block_copy(a, (void *)host, 1, "tyl_array_copy_in");
+    tyl_dirty(a);
+    return LIB_LEAVE();
+}
+
+int tyl_array_copy_out(tyl_ctx *ctx, const tyl_array *a, void *host)
+{
+    LIB_ENTER();
+    check_ctx(ctx, "tyl_array_copy_out");
+    block_copy((tyl_array *)a, host, 0, "tyl_array_copy_out");
+    return LIB_LEAVE();
+}
+
+int tyl_ctx_sync(tyl_ctx *ctx)
+{
+    LIB_ENTER();
+    check_ctx(ctx, "tyl_ctx_sync");
+    tyl_mem_sync();
+    return LIB_LEAVE();
+}
 
 /* ---- for the Fortran module (tyles_lib.f90) -------------------------------------------------- */
 
@@ -370,6 +463,16 @@ int tyl_lib_begin(tyl_lib_call *f, int grid_rank)
     tyl_rt_.lib_catch = &f->jb;
     tyl_rt_.lib_msg[0] = '\0';
     tyl_rt_.lib_collective = 0;
+    tyl_mem_lib_enter(); /* a failure longjmps to f->jb: tyl_lib_fail leaves */
+    if (tyl_mem_lib_capturing()) {
+        snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "%s: error: the context's stream is being captured "
+                 "into a CUDA graph: a call waits on the host (halos, scalar results), which a capture cannot "
+                 "hold; call it outside the capture", f->fn);
+        tyl_rt_.lib_collective = 1;
+        tyl_rt_.lib_catch = f->prev;
+        tyl_mem_lib_leave();
+        return TYL_ERROR;
+    }
     return TYL_OK;
 }
 
@@ -391,6 +494,7 @@ int tyl_lib_fail(tyl_lib_call *f)
 {
     tyl_rt_.lib_catch = f->prev;
     restore_args(f, 1);
+    tyl_mem_lib_leave();
     return TYL_ERROR;
 }
 
@@ -398,6 +502,7 @@ int tyl_lib_end(tyl_lib_call *f)
 {
     tyl_rt_.lib_catch = f->prev;
     restore_args(f, 0);
+    tyl_mem_lib_leave();
     return TYL_OK;
 }
 
@@ -498,19 +603,28 @@ void tyl_lib_scalar(tyl_lib_call *f, tyl_array *r, tyl_dtype dt, void *out)
         tyl_rt_error(f->fn, "internal error: a scalar result is not a replicated array of one element");
     double v = 0;
     int64_t k = 0;
+    union {
+        double f64;
+        float f32;
+        int64_t i64;
+        uint64_t u64;
+        char c[8];
+    } el; /* the element, copied from the device for a CUDA solver (waits for it) */
+    tyl_mem_to_host(&el, r->data, tyl_dtype_size(r->dtype));
+    const void *p = &el;
     switch (r->dtype) {
-    case TYL_FLOAT64: v = *(const double *)r->data; k = (int64_t)v; break;
-    case TYL_FLOAT32: v = *(const float *)r->data; k = (int64_t)v; break;
-    case TYL_INT64: k = *(const int64_t *)r->data; v = (double)k; break;
-    case TYL_INT32: k = *(const int32_t *)r->data; v = (double)k; break;
-    case TYL_BOOL: k = *(const bool *)r->data; v = (double)k; break;
-    case TYL_INT8: k = *(const int8_t *)r->data; v = (double)k; break;
-    case TYL_UINT8: k = *(const uint8_t *)r->data; v = (double)k; break;
-    case TYL_INT16: k = *(const int16_t *)r->data; v = (double)k; break;
-    case TYL_UINT16: k = *(const uint16_t *)r->data; v = (double)k; break;
-    case TYL_UINT32: k = *(const uint32_t *)r->data; v = (double)k; break;
+    case TYL_FLOAT64: v = *(const double *)p; k = (int64_t)v; break;
+    case TYL_FLOAT32: v = *(const float *)p; k = (int64_t)v; break;
+    case TYL_INT64: k = *(const int64_t *)p; v = (double)k; break;
+    case TYL_INT32: k = *(const int32_t *)p; v = (double)k; break;
+    case TYL_BOOL: k = *(const bool *)p; v = (double)k; break;
+    case TYL_INT8: k = *(const int8_t *)p; v = (double)k; break;
+    case TYL_UINT8: k = *(const uint8_t *)p; v = (double)k; break;
+    case TYL_INT16: k = *(const int16_t *)p; v = (double)k; break;
+    case TYL_UINT16: k = *(const uint16_t *)p; v = (double)k; break;
+    case TYL_UINT32: k = *(const uint32_t *)p; v = (double)k; break;
     case TYL_UINT64: { /* an int64 result keeps the bits; a float result gets the value */
-        uint64_t u = *(const uint64_t *)r->data;
+        uint64_t u = *(const uint64_t *)p;
         k = (int64_t)u;
         v = (double)u;
         break;

@@ -34,6 +34,26 @@ void tyl_mem_from_host(void *dst, const void *src, size_t bytes);
 /* Where the data is: 0 host, 1 device (so .npy writing can stage through a host buffer). */
 int tyl_mem_on_device(void);
 
+/* Library mode (tyl_lib.c). tyl_mem_lib_attach, in tyl_ctx_create before tyl_dist_setup: the
+ * application's device and stream (cuda 0: plain tyl_ctx_create; the CUDA library then takes
+ * the calling thread's current device and the default stream). It checks them (tyl_rt_error
+ * naming fn), makes the device current for the rest of the call, and from then on
+ * tyl_mem_init keeps it and tyl_mem_finalize leaves the stream to the application. enter and
+ * leave bracket every API call (nested calls count): the context's device is current inside,
+ * the caller's again after. detach at the end of tyl_ctx_destroy. The host library refuses
+ * cuda 1 and does nothing else. */
+void tyl_mem_lib_attach(int cuda, int device, void *stream, const char *fn);
+void tyl_mem_lib_detach(void);
+void tyl_mem_lib_enter(void);
+void tyl_mem_lib_leave(void);
+/* The device of the arrays (-1: host memory), and whether the stream is being captured into a
+ * CUDA graph (the calls wait on the host, which a capture cannot hold). */
+int tyl_mem_lib_device(void);
+int tyl_mem_lib_capturing(void);
+/* NULL if base is memory the arrays can use (device memory of the context's device for the CUDA
+ * library), else why not. */
+const char *tyl_mem_lib_check_wrap(const void *base);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,8 +7,10 @@
  * to the host wait for the stream; everything else is queued. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tyl_mem.h"
+#include "tyl_mpi.h"
 #include "tyles_cuda.h"
 
 extern "C" void tyl_cuda_check(cudaError_t err, const char *what)
@@ -20,12 +22,18 @@ extern "C" void tyl_cuda_check(cudaError_t err, const char *what)
 static cudaStream_t stream;
 static int graphs = -1;
 
+/* Library mode (tyl_mem_lib_attach): the application's device and stream. The stream may be
+ * the legacy default stream (0), which is why `attached` and not `stream` says whose it is. */
+static int attached, lib_device = -1, lib_depth, lib_prev = -1;
+
 extern "C" cudaStream_t tyl_cuda_stream(void)
 {
-    if (!stream)
+    if (!stream && !attached)
         tyl_cuda_check(cudaStreamCreate(&stream), "creating the kernel stream");
     return stream;
 }
+
+static int legacy_stream(void) { return attached && (stream == 0 || stream == cudaStreamLegacy); }
 
 extern "C" int tyl_use_graphs(void)
 {
@@ -33,13 +41,44 @@ extern "C" int tyl_use_graphs(void)
         const char *e = getenv("TYLES_NO_GRAPHS");
         graphs = !(e && *e && *e != '0');
     }
-    return graphs;
+    return graphs && !legacy_stream(); /* the legacy default stream cannot be captured */
 }
 
 int tyl_mem_shared_device_;
 
+/* Library mode: whether another rank of this node uses this rank's device (NCCL refuses two
+ * ranks on one device). The application chose the devices, so they are compared by PCI address.
+ * Collective over the job's communicator. */
+static int lib_shared_device(void)
+{
+#ifndef TYL_NO_MPI
+    char id[32] = {0};
+    tyl_cuda_check(cudaDeviceGetPCIBusId(id, (int)sizeof id - 1, lib_device), "finding the device's PCI address");
+    MPI_Comm node;
+    int me = 0, n = 1, shared = 0;
+    MPI_Comm_split_type(tyl_rt_comm_, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+    MPI_Comm_rank(node, &me);
+    MPI_Comm_size(node, &n);
+    char *all = (char *)malloc((size_t)n * sizeof id);
+    if (!all)
+        tyl_rt_error("libtyles", "MemoryError: out of memory");
+    MPI_Allgather(id, (int)sizeof id, MPI_CHAR, all, (int)sizeof id, MPI_CHAR, node);
+    for (int r = 0; r < n; r++)
+        shared |= r != me && !strncmp(all + (size_t)r * sizeof id, id, sizeof id);
+    free(all);
+    MPI_Comm_free(&node);
+    return shared;
+#else
+    return 0;
+#endif
+}
+
 extern "C" void tyl_mem_init(int local_rank, int local_size)
 {
+    if (attached) { /* library mode: the application placed this rank */
+        tyl_mem_shared_device_ = lib_shared_device();
+        return;
+    }
     int n = 0;
     tyl_cuda_check(cudaGetDeviceCount(&n), "finding a CUDA device");
     if (n <= 0)
@@ -51,9 +90,14 @@ extern "C" void tyl_mem_init(int local_rank, int local_size)
     tyl_mem_shared_device_ = local_size > n;
 }
 
+/* A program waits for its device; library mode only for its stream, which every exchange joins,
+ * so that the application's other work on the device goes on. */
 extern "C" void tyl_mem_sync(void)
 {
-    tyl_cuda_check(cudaDeviceSynchronize(), "running a kernel");
+    if (attached)
+        tyl_cuda_check(cudaStreamSynchronize(stream), "running a kernel");
+    else
+        tyl_cuda_check(cudaDeviceSynchronize(), "running a kernel");
 }
 
 static void *scratch;
@@ -79,7 +123,7 @@ extern "C" void tyl_reduce_fetch(void *dst, const void *src, size_t bytes)
 extern "C" void tyl_mem_finalize(void)
 {
     tyl_mem_sync();
-    if (stream)
+    if (stream && !attached) /* the application's stream stays the application's */
         cudaStreamDestroy(stream);
     stream = NULL;
     cudaFree(scratch);
@@ -122,6 +166,98 @@ extern "C" void tyl_mem_from_host(void *dst, const void *src, size_t bytes)
 }
 
 extern "C" int tyl_mem_on_device(void) { return 1; }
+
+/* ---- library mode (tyl_lib.c) ----------------------------------------------------------------- */
+
+extern "C" void tyl_mem_lib_attach(int cuda, int device, void *s, const char *fn)
+{
+    int n = 0, cur = -1;
+    cudaError_t e = cudaGetDeviceCount(&n);
+    if (e != cudaSuccess || n <= 0)
+        tyl_rt_error(fn, "no CUDA device is visible to this process%s%s", e != cudaSuccess ? ": " : "",
+                     e != cudaSuccess ? cudaGetErrorString(e) : "");
+    tyl_cuda_check(cudaGetDevice(&cur), "finding the current CUDA device");
+    if (!cuda) { /* tyl_ctx_create: the current device, the default stream */
+        device = cur;
+        s = NULL;
+    }
+    if (device < 0 || device >= n)
+        tyl_rt_error(fn, "device %d is not a CUDA device of this process (%d visible: 0 to %d)", device, n, n - 1);
+    if (cur != device)
+        tyl_cuda_check(cudaSetDevice(device), "making the context's device current");
+    if (s && s != (void *)cudaStreamLegacy && s != (void *)cudaStreamPerThread) {
+        unsigned flags;
+        cudaError_t q = cudaStreamGetFlags((cudaStream_t)s, &flags);
+        if (q != cudaSuccess) {
+            cudaGetLastError();
+            if (cur != device)
+                cudaSetDevice(cur);
+            tyl_rt_error(fn, "the stream is not a CUDA stream of this process (%s)", cudaGetErrorString(q));
+        }
+    }
+    attached = 1;
+    lib_device = device;
+    lib_depth = 1; /* the rest of tyl_ctx_create runs on the device; its leave restores cur */
+    lib_prev = cur;
+    stream = (cudaStream_t)s;
+}
+
+extern "C" void tyl_mem_lib_detach(void)
+{
+    attached = 0;
+    lib_device = -1;
+    lib_depth = 0;
+    stream = NULL;
+}
+
+extern "C" void tyl_mem_lib_enter(void)
+{
+    if (!attached || lib_depth++ > 0)
+        return;
+    int cur = -1;
+    tyl_cuda_check(cudaGetDevice(&cur), "finding the current CUDA device");
+    lib_prev = cur;
+    if (cur != lib_device)
+        tyl_cuda_check(cudaSetDevice(lib_device), "making the context's device current");
+}
+
+extern "C" void tyl_mem_lib_leave(void)
+{
+    if (lib_depth <= 0 || --lib_depth > 0)
+        return;
+    if (lib_prev >= 0 && lib_prev != lib_device)
+        cudaSetDevice(lib_prev);
+}
+
+extern "C" int tyl_mem_lib_device(void) { return attached ? lib_device : 0; }
+
+extern "C" int tyl_mem_lib_capturing(void)
+{
+    cudaStreamCaptureStatus st = cudaStreamCaptureStatusNone;
+    if (cudaStreamIsCapturing(stream, &st) != cudaSuccess) {
+        cudaGetLastError();
+        return 0;
+    }
+    return st != cudaStreamCaptureStatusNone;
+}
+
+extern "C" const char *tyl_mem_lib_check_wrap(const void *base)
+{
+    static char why[160];
+    cudaPointerAttributes a;
+    if (cudaPointerGetAttributes(&a, base) != cudaSuccess) {
+        cudaGetLastError();
+        return "the memory to wrap is not known to CUDA: wrap device memory (cudaMalloc)";
+    }
+    if (a.type != cudaMemoryTypeDevice && a.type != cudaMemoryTypeManaged)
+        return "the memory to wrap is host memory: a CUDA context wraps device memory (cudaMalloc)";
+    if (a.device != lib_device) {
+        snprintf(why, sizeof why, "the memory to wrap is on device %d, the context's device is %d", a.device,
+                 lib_device);
+        return why;
+    }
+    return NULL;
+}
 
 template <typename T> __global__ void fill_kernel(T *p, int64_t n, T v)
 {

@@ -32,6 +32,26 @@ void tyl_mem_finalize(void) { tyl_mem_release_scratch(); }
 void tyl_mem_sync(void) {}
 int tyl_mem_on_device(void) { return 0; }
 
+/* Library mode: nothing to attach; a CUDA context needs libtyles_cuda.a. */
+void tyl_mem_lib_attach(int cuda, int device, void *stream, const char *fn)
+{
+    (void)device;
+    (void)stream;
+    if (cuda)
+        tyl_rt_error_all(fn, "this libtyles runs on the host: a context on a CUDA device needs libtyles_cuda.a "
+                             "(and a solver generated with tylesc --lib --target=cuda)");
+}
+void tyl_mem_lib_detach(void) {}
+void tyl_mem_lib_enter(void) {}
+void tyl_mem_lib_leave(void) {}
+int tyl_mem_lib_device(void) { return -1; }
+int tyl_mem_lib_capturing(void) { return 0; }
+const char *tyl_mem_lib_check_wrap(const void *base)
+{
+    (void)base;
+    return NULL;
+}
+
 /* Arrays of 2 MiB or more are 2 MiB-aligned and asked for transparent huge pages: a sweep
  * over a grid larger than the TLB reach then walks 512 times fewer pages (a 4096^2 Jacobi ran
  * 1.28x faster that way, issue 14). The kernel's default on many machines is THP "madvise",

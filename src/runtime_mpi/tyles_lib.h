@@ -44,6 +44,20 @@ typedef MPI_Comm tyl_comm;
  * MPI_Dims_create choose. MPI must be initialised (MPI_THREAD_FUNNELED at least). On error *out
  * is NULL and the message is in tyl_ctx_error(NULL). Collective over comm. */
 int tyl_ctx_create(tyl_comm comm, int grid_rank, const int *procs, tyl_ctx **out);
+/* A context whose arrays live on a CUDA device, for solvers made with tylesc --lib
+ * --target=cuda (link libtyles_cuda.a; libtyles.a refuses it). device: this rank's CUDA device
+ * (the application chooses it; nothing is reset). stream: the cudaStream_t every call queues
+ * its kernels and copies on, as void * so that this header needs no CUDA header (a cudaStream_t
+ * converts to it); NULL is the legacy default stream (then time loops are not captured in CUDA
+ * graphs). Calls return once their work is queued: they wait on the host only for what they
+ * return to it (scalar results, tyl_array_copy_out), for halos that travel through MPI, and in
+ * tyl_ctx_sync. Work of the application on other streams that a call reads or writes must be
+ * ordered with it (an event). Inside each call the context's device is current; the caller's
+ * current device is restored before it returns. A call must not be made while the stream is
+ * being captured into a graph. With libtyles_cuda.a, tyl_ctx_create uses the current device and
+ * the default stream. Collective over comm. */
+int tyl_ctx_create_cuda(tyl_comm comm, int grid_rank, const int *procs, int device, void *stream,
+                        tyl_ctx **out);
 /* Frees every array made under the context (their handles become invalid; memory given to
  * tyl_array_wrap stays the caller's). MPI is left initialised. Collective. */
 int tyl_ctx_destroy(tyl_ctx *ctx);
@@ -68,6 +82,7 @@ typedef struct tyl_local {
     int64_t stride[TYL_MAX_RANK];        /* in elements; the last dimension's is 1 */
     void *base;                          /* the local allocation (first halo element) */
     size_t bytes;                        /* its size */
+    int device;                          /* -1: host memory; else the CUDA device data is on */
 } tyl_local;
 
 /* The layout an array of this shape and halo width (halo[d] layers each side, NULL: none)
@@ -89,6 +104,15 @@ void tyl_array_modified(tyl_array *a);
 int tyl_array_exchange(tyl_ctx *ctx, tyl_array *a);
 /* Release the array (the memory too unless it was wrapped). NULL is fine. */
 void tyl_array_destroy(tyl_array *a);
+/* Copy this rank's owned block (n[0] x ... elements as tyl_array_local gives them, C order, no
+ * halo) from (copy_in) or to (copy_out) host memory, for host and device arrays alike. The
+ * copy is complete when the call returns (it waits for the stream: the calls queued before it
+ * have run); copy_in marks the halos stale. */
+int tyl_array_copy_in(tyl_ctx *ctx, tyl_array *a, const void *host);
+int tyl_array_copy_out(tyl_ctx *ctx, const tyl_array *a, void *host);
+/* Wait until every call queued on the context has run (cudaStreamSynchronize of its stream;
+ * nothing to wait for on the host). */
+int tyl_ctx_sync(tyl_ctx *ctx);
 
 /* Checkpoint and restart, when the application asks (nothing is taken on signals in library
  * mode). tyl_ctx_checkpoint writes arrays[0..n) under names[0..n) (letters, digits, '_') with

@@ -1,6 +1,7 @@
 #!/bin/bash
 # tests/lib/run.sh ROOT: tylesc --lib's errors (tests/lib/errors/NAME.tyl against NAME.err, exact
-# text and exit status 1), its command-line refusals, a library refusing arguments at run time
+# text and exit status 1), its command-line refusals (C and CUDA), CUDA library mode's outputs
+# and header (C, C++, with cuda_runtime.h; built by nvcc where it is installed), a library refusing arguments at run time
 # (args.c at 1 and 2 ranks), two arrays taking turns (swap.c at 1 and 3 ranks), and checkpoint/restart in library mode (ckpt.c: 3 -> 2 and 2 -> 1
 # ranks, bitwise).
 ROOT=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -20,8 +21,18 @@ for tyl in tests/lib/errors/*.tyl; do
 done
 cp samples/app_c/heat.tyl "$T/heat.tyl"
 cd "$T" || exit 1
-same cuda "$("$TYLESC" --lib --target=cuda heat.tyl -o heat.c 2>&1; echo $?)" \
-    "tylesc: --lib writes C for the host; a library for CUDA is not supported yet
+# CUDA library mode's command-line refusals
+same "cuda .c" "$("$TYLESC" --lib --target=cuda heat.tyl -o heat.c 2>&1; echo $?)" \
+    "tylesc: --lib --target=cuda writes CUDA C++: name the output 'heat.cu', not 'heat.c'
+2"
+same "cuda suffix" "$("$TYLESC" --lib --target=cuda heat.tyl -o heat.cpp 2>&1; echo $?)" \
+    "tylesc: --lib --target=cuda writes NAME.cu (CUDA C++), NAME.o (an object file) or libNAME.a (an archive), not 'heat.cpp'
+2"
+same "cuda stdout" "$("$TYLESC" --lib --target=cuda heat.tyl -o - 2>&1; echo $?)" \
+    "tylesc: --lib writes a header and a Fortran module next to its output, so it cannot write to standard output (-o -): give -o NAME.cu
+2"
+same "cuda stdin" "$("$TYLESC" --lib --target=cuda - <heat.tyl 2>&1; echo $?)" \
+    "tylesc: --lib with a program read from standard input needs -o NAME.cu, NAME.o or libNAME.a
 2"
 same stdout "$("$TYLESC" --lib heat.tyl -o - 2>&1; echo $?)" \
     "tylesc: --lib writes a header and a Fortran module next to its output, so it cannot write to standard output (-o -): give -o NAME.c
@@ -48,6 +59,42 @@ same "heat.h in C++" "$(mpicxx -std=c++17 -DOMPI_SKIP_MPICXX -Wall -Wextra -Werr
     -I"$ROOT/src/runtime_mpi" -Ic cxx.cpp 2>&1)" ""
 # default name
 "$TYLESC" --lib heat.tyl && same default "$(ls heat.c heat.h 2>&1 | tr '\n' ' ')" "heat.c heat.h "
+
+# CUDA library mode (--target=cuda): a .cu by default or for -o NAME.cu; the header plain C and
+# C++ without any CUDA header, and with cuda_runtime.h a cudaStream_t passes as the stream
+mkdir -p cu cu2
+(cd cu && "$TYLESC" --lib --target=cuda ../heat.tyl) && (cd cu2 && "$TYLESC" --lib ../heat.tyl -o heat.cu)
+same "cuda outputs" "$(ls cu cu2 | tr '\n' ' ')" "cu: heat.cu heat.h heat_mod.f90  cu2: heat.cu heat.h heat_mod.f90 "
+same "cuda same source" "$(cmp cu/heat.cu cu2/heat.cu 2>&1; grep -c '^#define HEAT_CUDA 1$' cu/heat.h)" "1"
+printf '#include "heat.h"\nint f(tyl_ctx **c, void *s) { return tyl_ctx_create_cuda(TYL_COMM_SELF, HEAT_GRID_RANK, 0, 0, s, c); }\n' >cu/h.c
+same "cuda heat.h in C" "$(mpicc -std=c11 -Wall -Wextra -Werror -fsyntax-only -I"$ROOT/src/runtime_mpi" -Icu cu/h.c 2>&1)" ""
+printf '#include "heat.h"\nint main() { tyl_ctx *c = nullptr; double h = 0; return heat_hottest(c, nullptr, &h); }\n' >cu/h.cpp
+same "cuda heat.h in C++" "$(mpicxx -std=c++17 -DOMPI_SKIP_MPICXX -Wall -Wextra -Werror -fsyntax-only \
+    -I"$ROOT/src/runtime_mpi" -Icu cu/h.cpp 2>&1)" ""
+NVCC=${NVCC:-nvcc}
+if command -v "$NVCC" >/dev/null 2>&1; then
+    CUDA_INC=$(dirname "$(command -v "$NVCC")")/../include
+    printf '#include <cuda_runtime.h>\n#include "heat.h"\nint f(tyl_ctx **c, cudaStream_t s) { return tyl_ctx_create_cuda(TYL_COMM_SELF, HEAT_GRID_RANK, 0, 0, s, c); }\n' >cu/s.c
+    same "cuda heat.h with cuda_runtime.h" "$(mpicc -std=c11 -Wall -Wextra -Werror -fsyntax-only -I"$CUDA_INC" \
+        -I"$ROOT/src/runtime_mpi" -Icu cu/s.c 2>&1)" ""
+    # an object and an archive through nvcc (-o heat.o, libheat.a), the .cu under -Wall -Wextra
+    mkdir -p cuo cua
+    "$TYLESC" --lib --target=cuda heat.tyl -o cuo/heat.o && "$TYLESC" --lib --target=cuda heat.tyl -o cua/libheat.a
+    same "cuda object outputs" "$(ls cuo cua | tr '\n' ' '; ar t cua/libheat.a)" "cua: heat.h heat_mod.f90 libheat.a  cuo: heat.h heat.o heat_mod.f90 heat.o"
+    same "cuda .cu warnings" "$("$NVCC" -std=c++17 -DOMPI_SKIP_MPICXX -Xcompiler -Wall,-Wextra,-Werror -diag-suppress=550 \
+        $(mpicc --showme:compile 2>/dev/null) -I"$ROOT/src/runtime_mpi" -Icu -c cu/heat.cu -o cu/heat.o 2>&1)" ""
+else
+    echo "SKIP the CUDA library's object and archive: $NVCC not found"
+fi
+# the host library refuses a CUDA context; tyl_array_copy_in/_out on host arrays
+if mpicc -std=c11 -Wall -Wextra -Werror -fopenmp -I"$ROOT/src/runtime_mpi" "$ROOT/tests/lib/cuda_on_host.c" \
+        "$ROOT/lib/libtyles.a" -lm -o cuda_on_host 2>&1; then
+    same "tyl_ctx_create_cuda on libtyles.a" "$(OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np 1 \
+        ./cuda_on_host 2>&1)" "1 tyl_ctx_create_cuda: error: this libtyles runs on the host: a context on a CUDA device needs libtyles_cuda.a (and a solver generated with tylesc --lib --target=cuda)
+0 device -1, block in and out alike"
+else
+    fail=$((fail + 1)); echo "FAIL cuda_on_host: could not build"
+fi
 
 # arguments refused at run time, and the context usable after each
 cp "$ROOT/tests/lib/args.tyl" "$ROOT/tests/lib/args.c" .
