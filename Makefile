@@ -237,6 +237,11 @@ check-lib: bin/tylesc lib/libtyles.a
 	@$(MAKE) --no-print-directory -C samples/app_fortran check
 	@echo "== library mode: samples/app_cmake (installed CMake package, tyles_add_solver LIB) at 1 and 3 ranks"
 	@$(MAKE) --no-print-directory -C samples/app_cmake check
+	@if command -v $(NVCC) >/dev/null 2>&1; then \
+	    echo "== library mode: samples/app_cuda (CUDA solver, C application) built by nvcc (run: make check-gpu)" && \
+	    $(MAKE) --no-print-directory lib/libtyles_cuda.a >/dev/null && \
+	    $(MAKE) --no-print-directory -C samples/app_cuda all >/dev/null; \
+	else echo "== library mode: samples/app_cuda skipped, $(NVCC) not found"; fi
 
 check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"
@@ -301,7 +306,8 @@ check-cuda: bin/tylesc
 # On a machine with a GPU: every program run on the GPU and compared with NumPy, at 1 rank and
 # at 2 ranks sharing the device (halos through pinned host buffers and MPI), at 1 rank again
 # with plain launches instead of CUDA graphs, and, where the library has NCCL, at 1 rank with
-# the periodic halos sent to the rank itself through NCCL.
+# the periodic halos sent to the rank itself through NCCL; then the CUDA library sample
+# (samples/app_cuda) at 1 and 2 ranks.
 check-gpu: bin/tylesc lib/libtyles_cuda.a
 	@set --; if grep -q NCCL build/rtcuda/nccl.flags 2>/dev/null; then \
 	    set -- --variant "np=1 TYLES_HALO=nccl"; fi; \
@@ -309,6 +315,10 @@ check-gpu: bin/tylesc lib/libtyles_cuda.a
 	    --tylesc-flags="--target=cuda $(if $(filter 1,$(NO_MPI)),--no-mpi)" \
 	    $(if $(filter 1,$(NO_MPI)),--mpirun=none --no-expect-single-rank,--np 1$(COMMA)2 "$$@") \
 	    --variant "np=1 TYLES_NO_GRAPHS=1" -j $(JOBS)
+	@if [ "$(NO_MPI)" = 1 ]; then echo "== library mode on the GPU: samples/app_cuda skipped (it owns MPI)"; else \
+	    echo "== library mode on the GPU: samples/app_cuda at 1 and 2 ranks, bitwise against the C program" && \
+	    $(MAKE) --no-print-directory lib/libtyles.a >/dev/null && \
+	    $(MAKE) --no-print-directory -C samples/app_cuda check; fi
 
 # ---- demo and benchmark ---------------------------------------------------------------------
 demo: all
