@@ -7,6 +7,9 @@
  * elements (coalesced). Kernel parameters, strides and the element arithmetic are exactly those
  * of the C kernels, so the CPU tests exercise the index math the GPU runs.
  *
+ * Kernels are static: two libraries (tylesc --lib --target=cuda) in one application have
+ * kernels of the same names and parameters.
+ *
  * Block shapes by box rank: 1-D 256 threads; 2-D 32x8; 3-D and up 32x4x2 (4-D and up fold
  * their outer dimensions, all but the last two, into z).
  */
@@ -48,7 +51,7 @@ static void cuda_rows_kernel(FILE *o, ir_stmt *s, kctx *k)
     k->cuda = 1;
     for (int j = 0; j < k->nt; j++)
         emit_line_comment(o, k->sw[j]->l.line);
-    fprintf(o, "__global__ void tyl_k%d", s->id);
+    fprintf(o, "static __global__ void tyl_k%d", s->id);
     emit_kernel_params(o, s, k, R);
     fprintf(o, "\n{\n#line %d %s\n", s->l.line, emit_file_literal());
     fprintf(o, "    const int64_t i%d = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;\n", L);
@@ -83,7 +86,7 @@ static void cuda_kernel(FILE *o, ir_stmt *s, kctx *k)
 
     for (int j = 0; j < k->nt; j++)
         emit_line_comment(o, k->sw[j]->l.line);
-    fprintf(o, "__global__ void tyl_k%d", s->id);
+    fprintf(o, "static __global__ void tyl_k%d", s->id);
     emit_kernel_params(o, s, k, k->restrict_ok ? "__restrict__ " : "");
     fprintf(o, "\n{\n");
     fprintf(o, "#line %d %s\n", s->l.line, emit_file_literal());
@@ -172,7 +175,7 @@ static void cuda_reduce_kernel(FILE *o, ir_stmt *s, kctx *k)
     strbuf body = {0};
     emit_kexpr(&body, s->e, k);
     emit_line_comment(o, s->l.line);
-    fprintf(o, "__global__ void tyl_k%d", s->id);
+    fprintf(o, "static __global__ void tyl_k%d", s->id);
     emit_kernel_params(o, s, k, "__restrict__ ");
     fprintf(o, "\n{\n#line %d %s\n", s->l.line, emit_file_literal());
     fprintf(o, "    __shared__ %s sh[256];\n", T);

@@ -83,6 +83,12 @@ if command -v "$NVCC" >/dev/null 2>&1; then
     same "cuda object outputs" "$(ls cuo cua | tr '\n' ' '; ar t cua/libheat.a)" "cua: heat.h heat_mod.f90 libheat.a  cuo: heat.h heat.o heat_mod.f90 heat.o"
     same "cuda .cu warnings" "$("$NVCC" -std=c++17 -DOMPI_SKIP_MPICXX -Xcompiler -Wall,-Wextra,-Werror -diag-suppress=550 \
         $(mpicc --showme:compile 2>/dev/null) -I"$ROOT/src/runtime_mpi" -Icu -c cu/heat.cu -o cu/heat.o 2>&1)" ""
+    # two solvers with kernels alike (heat.tyl twice) link into one application
+    cp heat.tyl heat2.tyl && "$TYLESC" --lib --target=cuda heat2.tyl -o cuo/heat2.o
+    printf '#include "heat.h"\n#include "heat2.h"\nint main(void) { return heat_run(0) + heat2_run(0); }\n' >cuo/two.c
+    same "two CUDA solvers in one application" "$(mpicc -std=c11 -I"$ROOT/src/runtime_mpi" -Icuo -c cuo/two.c -o cuo/two.o 2>&1 &&
+        "$NVCC" cuo/two.o cuo/heat.o cuo/heat2.o "$ROOT/lib/libtyles_cuda.a" $(cat "$ROOT/lib/libtyles_cuda.ldflags") \
+            $(mpicc --showme:link) -lgomp -lm -o cuo/two 2>&1 | grep -c 'multiple definition')" "0"
 else
     echo "SKIP the CUDA library's object and archive: $NVCC not found"
 fi
