@@ -171,6 +171,7 @@ int main(int argc, char **argv)
                "from the C program's heat.npy, heat_run %s, hottest %.17g (program: %.17g), %ld refusal%s wrong: %s\n",
                size, size == 1 ? "" : "s", (long long)steps, tot[0], tot[1], (long long)(N * N),
                bad_any ? "differs" : "agrees", hot, gmax, tot[2], tot[2] == 1 ? "" : "s", ok ? "OK" : "FAILED");
+    check(tyl_ctx_sync(ctx), ctx, "tyl_ctx_sync");
     check(tyl_ctx_destroy(ctx), ctx, "tyl_ctx_destroy");
     cuda(cudaFree(mem), "cudaFree"); /* wrapped memory stays the application's */
     cuda(cudaStreamDestroy(stream), "cudaStreamDestroy");

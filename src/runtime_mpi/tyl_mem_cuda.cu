@@ -194,6 +194,15 @@ extern "C" void tyl_mem_lib_attach(int cuda, int device, void *s, const char *fn
                 cudaSetDevice(cur);
             tyl_rt_error(fn, "the stream is not a CUDA stream of this process (%s)", cudaGetErrorString(q));
         }
+#if CUDART_VERSION >= 12080
+        int sd = -1; /* a launch on another device's stream fails, and only later */
+        if (cudaStreamGetDevice((cudaStream_t)s, &sd) == cudaSuccess && sd != device) {
+            if (cur != device)
+                cudaSetDevice(cur);
+            tyl_rt_error(fn, "the stream belongs to device %d, not to device %d", sd, device);
+        }
+        cudaGetLastError();
+#endif
     }
     attached = 1;
     lib_device = device;
