@@ -112,6 +112,11 @@ int main(int argc, char **argv)
         failures++;
         fprintf(stderr, "app: FAIL tyl_local.device is %d, the context's device %d\n", L.device, dev);
     }
+    void *fbase;
+    int64_t fi[5][2];
+    snprintf(msg, sizeof msg, "tyles_local: error: the array is on CUDA device %d, which a Fortran pointer cannot "
+             "reach", dev);
+    refused(tyl_array_info_f(u, 2, &fbase, fi[0], fi[1], fi[2], fi[3], fi[4]), ctx, "a Fortran pointer", msg);
     double *blk = calloc((size_t)(L.n[0] * L.n[1]) + 1, sizeof(double));
     for (int64_t i = 0; i < L.n[0]; i++)
         for (int64_t j = 0; j < L.n[1]; j++) {

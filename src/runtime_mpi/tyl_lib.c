@@ -380,6 +380,13 @@ int tyl_array_info_f(const tyl_array *a, int rank, void **base, int64_t *shape, 
         *base = NULL;
         return TYL_ERROR;
     }
+    if (tyl_mem_lib_device() >= 0) { /* a Fortran pointer to device memory would fault when used */
+        snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "tyles_local: error: the array is on CUDA device "
+                 "%d, which a Fortran pointer cannot reach", tyl_mem_lib_device());
+        tyl_rt_.lib_collective = 0;
+        *base = NULL;
+        return TYL_ERROR;
+    }
     *base = a->base;
     for (int d = 0; d < rank; d++) {
         shape[d] = a->shape[d];
