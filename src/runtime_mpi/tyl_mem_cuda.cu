@@ -196,12 +196,13 @@ extern "C" void tyl_mem_lib_attach(int cuda, int device, void *s, const char *fn
         }
 #if CUDART_VERSION >= 12080
         int sd = -1; /* a launch on another device's stream fails, and only later */
-        if (cudaStreamGetDevice((cudaStream_t)s, &sd) == cudaSuccess && sd != device) {
+        if (cudaStreamGetDevice((cudaStream_t)s, &sd) != cudaSuccess)
+            cudaGetLastError(); /* ours: the application's pending errors are left alone */
+        else if (sd != device) {
             if (cur != device)
                 cudaSetDevice(cur);
             tyl_rt_error(fn, "the stream belongs to device %d, not to device %d", sd, device);
         }
-        cudaGetLastError();
 #endif
     }
     attached = 1;
