@@ -83,6 +83,10 @@ if command -v "$NVCC" >/dev/null 2>&1; then
     same "cuda object outputs" "$(ls cuo cua | tr '\n' ' '; ar t cua/libheat.a)" "cua: heat.h heat_mod.f90 libheat.a  cuo: heat.h heat.o heat_mod.f90 heat.o"
     same "cuda .cu warnings" "$("$NVCC" -std=c++17 -DOMPI_SKIP_MPICXX -Xcompiler -Wall,-Wextra,-Werror -diag-suppress=550 \
         $(mpicc --showme:compile 2>/dev/null) -I"$ROOT/src/runtime_mpi" -Icu -c cu/heat.cu -o cu/heat.o 2>&1)" ""
+    # the test libraries' exports of every kind (array results, tuples, swaps, periodic axes)
+    for t in args swap exports; do
+        same "cuda $t.o" "$("$TYLESC" --lib --target=cuda "$ROOT/tests/lib/$t.tyl" -o cuo/$t.o 2>&1; echo $?)" "0"
+    done
     # two solvers with kernels alike (heat.tyl twice) link into one application
     cp heat.tyl heat2.tyl && "$TYLESC" --lib --target=cuda heat2.tyl -o cuo/heat2.o
     printf '#include "heat.h"\n#include "heat2.h"\nint main(void) { return heat_run(0) + heat2_run(0); }\n' >cuo/two.c
