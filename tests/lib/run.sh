@@ -77,6 +77,9 @@ if command -v "$NVCC" >/dev/null 2>&1; then
     printf '#include <cuda_runtime.h>\n#include "heat.h"\nint f(tyl_ctx **c, cudaStream_t s) { return tyl_ctx_create_cuda(TYL_COMM_SELF, HEAT_GRID_RANK, 0, 0, s, c); }\n' >cu/s.c
     same "cuda heat.h with cuda_runtime.h" "$(mpicc -std=c11 -Wall -Wextra -Werror -fsyntax-only -I"$CUDA_INC" \
         -I"$ROOT/src/runtime_mpi" -Icu cu/s.c 2>&1)" ""
+    cp cu/s.c cu/s.cpp
+    same "cuda heat.h with cuda_runtime.h in C++" "$(mpicxx -std=c++17 -DOMPI_SKIP_MPICXX -Wall -Wextra -Werror \
+        -fsyntax-only -I"$CUDA_INC" -I"$ROOT/src/runtime_mpi" -Icu cu/s.cpp 2>&1)" ""
     # an object and an archive through nvcc (-o heat.o, libheat.a), the .cu under -Wall -Wextra
     mkdir -p cuo cua
     "$TYLESC" --lib --target=cuda heat.tyl -o cuo/heat.o && "$TYLESC" --lib --target=cuda heat.tyl -o cua/libheat.a
