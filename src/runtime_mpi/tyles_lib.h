@@ -54,8 +54,9 @@ int tyl_ctx_create(tyl_comm comm, int grid_rank, const int *procs, tyl_ctx **out
  * tyl_ctx_sync. Work of the application on other streams that a call reads or writes must be
  * ordered with it (an event). Inside each call the context's device is current; the caller's
  * current device is restored before it returns. A call must not be made while the stream is
- * being captured into a graph. With libtyles_cuda.a, tyl_ctx_create uses the current device and
- * the default stream. Collective over comm. */
+ * being captured into a graph; the stream must outlive the context (tyl_ctx_destroy waits for
+ * it). With libtyles_cuda.a, tyl_ctx_create uses the current device and the default stream.
+ * Collective over comm. */
 int tyl_ctx_create_cuda(tyl_comm comm, int grid_rank, const int *procs, int device, void *stream,
                         tyl_ctx **out);
 /* Frees every array made under the context (their handles become invalid; memory given to
