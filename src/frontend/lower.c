@@ -64,6 +64,7 @@ void lw_assign_name(lctx *c, ast *target, value *v)
 {
     const char *name = target->name;
     loc l = target->l;
+    lw_unbound_bind(c, l, name);
     if (v->kind == V_MASKED && v->n && v->self->kind == V_ARRAY) { /* b = F[mask, :]: a snapshot */
         v = lw_masked_bind(c, l, name, v);
         binding *b = lw_bind(c, name);
@@ -1435,6 +1436,7 @@ ir_program *lower_module(ast *module, const char *source)
         if (VEC_AT(module->body, i, ast *)->kind == A_DEF)
             global_writes(VEC_AT(module->body, i, ast *), &c.global_writes);
     find_params(&c, module);
+    lw_unbound_begin(&c, module->l, &module->body, 0, NULL);
     for (int i = 0; i < module->body.len; i++) {
         ast *s = VEC_AT(module->body, i, ast *);
         if (lower_param_assign(&c, s))
