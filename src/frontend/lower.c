@@ -64,7 +64,6 @@ void lw_assign_name(lctx *c, ast *target, value *v)
 {
     const char *name = target->name;
     loc l = target->l;
-    lw_unbound_bind(c, l, name);
     if (v->kind == V_MASKED && v->n && v->self->kind == V_ARRAY) { /* b = F[mask, :]: a snapshot */
         v = lw_masked_bind(c, l, name, v);
         binding *b = lw_bind(c, name);
@@ -1134,8 +1133,10 @@ void lw_stmt(lctx *c, ast *s)
 {
     if (!lw_step(c))
         return;
-    if (dyn_split(c, s))
+    if (dyn_split(c, s)) {
+        lw_unbound_assigned(c, s);
         return;
+    }
     vec saved_pending = c->pending;
     c->pending = (vec){0};
     int errors = diag_count();
@@ -1147,8 +1148,14 @@ void lw_stmt(lctx *c, ast *s)
         (void)v;
         break;
     }
-    case A_ASSIGN: lower_assign(c, s); break;
-    case A_AUGASSIGN: lower_augassign(c, s); break;
+    case A_ASSIGN:
+        lower_assign(c, s);
+        lw_unbound_assigned(c, s);
+        break;
+    case A_AUGASSIGN:
+        lower_augassign(c, s);
+        lw_unbound_assigned(c, s);
+        break;
     case A_IMPORT:
         if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0) {
             diag_error(s->l, "only numpy, math and time can be imported in a stencil program ('%s' is "

@@ -3,7 +3,7 @@
  * Python binds a name when the statement that assigns it runs: after `if c: x = 1`, or after a
  * loop whose body assigns x and that may run zero times, reading x raises NameError (in a def,
  * UnboundLocalError) when the path that binds it did not run. The lowering keeps one bool per
- * such name, cleared where the scope starts and set where the name is assigned, and checks it
+ * such name, cleared where the scope starts and set after each statement assigning it, checked
  * at the reads this pass marks (ast.maybe_unbound), so such a program stops with Python's
  * message instead of printing whatever the variable held.
  *
@@ -307,11 +307,25 @@ void lw_unbound_begin(lctx *c, loc l, vec *stmts, int nbound, const char *const 
     }
 }
 
-void lw_unbound_bind(lctx *c, loc l, const char *name)
+/* After an assignment statement: its names are bound. Set here, after the whole statement,
+ * rather than where each binding is made, because a statement binds its names by several
+ * paths (a tuple of arrays is rebound at once, a list or dict item by its own) and the flag
+ * must follow the statement, not any one of them. */
+void lw_unbound_assigned(lctx *c, ast *s)
 {
-    ir_var *flag = flag_of(c->sc, name);
-    if (flag)
-        set_flag(c, l, flag, 1);
+    if (!c->sc->unbound.len)
+        return;
+    vec names = {0};
+    if (s->kind == A_ASSIGN)
+        for (int k = 0; k < s->targets.len; k++)
+            lw_target_names(VEC_AT(s->targets, k, ast *), &names);
+    else if (s->kind == A_AUGASSIGN)
+        lw_target_names(s->b, &names);
+    for (int i = 0; i < names.len; i++) {
+        ir_var *flag = flag_of(c->sc, VEC_AT(names, i, const char *));
+        if (flag)
+            set_flag(c, s->l, flag, 1);
+    }
 }
 
 void lw_unbound_check(lctx *c, ast *a)
