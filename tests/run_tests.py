@@ -107,7 +107,7 @@ def decode(b):
 def read_header(path):
     """Return dict of header directives from the leading comment block."""
     directives = {}
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
             s = line.strip()
             if not s:

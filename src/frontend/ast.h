@@ -96,6 +96,7 @@ struct ast {
     int *cmpops;  /* A_COMPARE: args.len operators */
     int paren;    /* expression was written inside parentheses (for tuples: "(a, b)") */
     int tuple_index;
+    int maybe_unbound; /* A_NAME read: on some path its name may not be bound yet (lower_unbound.c) */
 };
 
 /* Constructors: each returns a node of the given kind at location l, fields zeroed. */

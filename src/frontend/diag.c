@@ -65,6 +65,28 @@ static const char *line_start(int line)
     return p;
 }
 
+/* The length of the valid UTF-8 sequence at s[0..n), or 0 when s[0] does not start one. */
+static int utf8_len(const unsigned char *s, int n)
+{
+    int need = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
+             : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+    if (need == 0 || need > n)
+        return 0;
+    unsigned v = need == 1 ? s[0] : need == 2 ? s[0] & 0x1fu : need == 3 ? s[0] & 0x0fu : s[0] & 0x07u;
+    for (int k = 1; k < need; k++) {
+        if ((s[k] & 0xc0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[k] & 0x3fu);
+    }
+    if (need > 1 && (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) ||
+                     v < (need == 2 ? 0x80u : need == 3 ? 0x800u : 0x10000u)))
+        return 0;
+    return need;
+}
+
+/* The source line, then the caret under columns l.col..l.last_col (which count bytes). A
+ * character of several bytes takes one place in both lines, so the caret stays under it on a
+ * terminal, and a byte that is not UTF-8 is shown as '?' rather than written out raw. */
 static void print_caret(loc l)
 {
     const char *s = line_start(l.line);
@@ -74,15 +96,28 @@ static void print_caret(loc l)
     int len = e ? (int)(e - s) : (int)strlen(s);
     if (len > 0 && s[len - 1] == '\r')
         len--;
-    fprintf(stderr, "    %.*s\n    ", len, s);
-    /* Tabs in the line are kept under the caret so columns line up. */
-    for (int c = 1; c < l.col && c <= len; c++)
-        fputc(s[c - 1] == '\t' ? '\t' : ' ', stderr);
-    fputc('^', stderr);
+    const unsigned char *u = (const unsigned char *)s;
+    fputs("    ", stderr);
+    for (int i = 0; i < len;) {
+        int k = utf8_len(u + i, len - i);
+        if (k == 0)
+            fputc('?', stderr);
+        else
+            fwrite(u + i, 1, (size_t)k, stderr);
+        i += k ? k : 1;
+    }
+    fputs("\n    ", stderr);
     int last = (l.last_line == l.line) ? l.last_col : len;
     if (last > len)
         last = len;
-    for (int c = l.col + 1; c <= last; c++)
+    int i = 0;
+    /* Tabs in the line are kept under the caret so columns line up. */
+    for (; i < l.col - 1 && i < len; i += utf8_len(u + i, len - i) ? utf8_len(u + i, len - i) : 1)
+        fputc(s[i] == '\t' ? '\t' : ' ', stderr);
+    fputc('^', stderr);
+    if (i < len)
+        i += utf8_len(u + i, len - i) ? utf8_len(u + i, len - i) : 1;
+    for (; i < last; i += utf8_len(u + i, len - i) ? utf8_len(u + i, len - i) : 1)
         fputc('~', stderr);
     fputc('\n', stderr);
 }

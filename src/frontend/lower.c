@@ -1133,8 +1133,10 @@ void lw_stmt(lctx *c, ast *s)
 {
     if (!lw_step(c))
         return;
-    if (dyn_split(c, s))
+    if (dyn_split(c, s)) {
+        lw_unbound_assigned(c, s);
         return;
+    }
     vec saved_pending = c->pending;
     c->pending = (vec){0};
     int errors = diag_count();
@@ -1146,8 +1148,14 @@ void lw_stmt(lctx *c, ast *s)
         (void)v;
         break;
     }
-    case A_ASSIGN: lower_assign(c, s); break;
-    case A_AUGASSIGN: lower_augassign(c, s); break;
+    case A_ASSIGN:
+        lower_assign(c, s);
+        lw_unbound_assigned(c, s);
+        break;
+    case A_AUGASSIGN:
+        lower_augassign(c, s);
+        lw_unbound_assigned(c, s);
+        break;
     case A_IMPORT:
         if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0) {
             diag_error(s->l, "only numpy, math and time can be imported in a stencil program ('%s' is "
@@ -1435,6 +1443,7 @@ ir_program *lower_module(ast *module, const char *source)
         if (VEC_AT(module->body, i, ast *)->kind == A_DEF)
             global_writes(VEC_AT(module->body, i, ast *), &c.global_writes);
     find_params(&c, module);
+    lw_unbound_begin(&c, module->l, &module->body, 0, NULL);
     for (int i = 0; i < module->body.len; i++) {
         ast *s = VEC_AT(module->body, i, ast *);
         if (lower_param_assign(&c, s))

@@ -269,6 +269,9 @@ static value *inline_call(lctx *c, value *fn, ast *call)
         } else
             lw_assign_name(c, &t, v);
     }
+    if (star >= 0)
+        pn[np] = VEC_AT(def->params, star, ast *)->name;
+    lw_unbound_begin(c, call->l, &body, np + (star >= 0), pn);
     value *ret = lw_vnew(V_NONE, call->l);
     int n = retname ? 0 : def->body.len;
     int saved_loops = c->loops;

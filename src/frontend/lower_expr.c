@@ -16,6 +16,8 @@ value *lw_read_name(lctx *c, ast *a)
 {
     int unbound;
     binding *b = lw_lookup(c, a->name, &unbound);
+    if (b && a->maybe_unbound)
+        lw_unbound_check(c, a);
     if (b && b->kind == B_VALUE && lw_is_ambiguous(b->val)) { /* chosen at run time (lower.c) */
         lw_ambiguous_read(a, b->val);
         return &lw_ERRV;
