@@ -224,6 +224,7 @@ check-build: all
 	@bash tests/build/readable.sh $(CURDIR)
 	@$(PYTHON) tests/build/line_map.py bin/tylesc samples/*.tyl tests/programs/*.tyl
 	@echo "== build integration: make install into a temporary prefix, a Makefile and a CMake project"
+	@if command -v $(NVCC) >/dev/null 2>&1; then $(MAKE) --no-print-directory lib/libtyles_cuda.a >/dev/null; fi
 	@bash tests/build/projects.sh $(CURDIR)
 
 # Library mode (tylesc --lib, docs/LIBRARY.md): its error messages and run-time refusals, and

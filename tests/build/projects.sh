@@ -104,6 +104,17 @@ else
     if printf '%s\n' "$out" | grep -q 'tylesc smooth.tyl' && ./build/smooth >/dev/null && compare "$C"; then
         ok cmake_project/touch_input
     else bad cmake_project/touch_input "a new input.npy did not rebuild, or the result differs" "$out"; fi
+    # tyles_add_solver(... LIB CUDA): a CUDA application's project, built (it runs on a GPU only)
+    if ! command -v nvcc >/dev/null 2>&1 || [ ! -f "$P/lib/libtyles_cuda.a" ]; then
+        echo "SKIP build/cmake_cuda_lib: nvcc or the installed libtyles_cuda.a not found"
+    else
+        G=$T/cmake_cuda_lib
+        cp -r "$ROOT/tests/build/cmake_cuda_lib" "$G"
+        if out=$(cd "$G" && cmake -S . -B build -DCMAKE_PREFIX_PATH="$P" -DSAMPLES="$ROOT/samples" 2>&1 &&
+                cmake --build build 2>&1) && [ -x "$G/build/app_gpu" ] &&
+                [ -f "$G/build/heat_gpu.tyles/heat.cu" ]; then ok cmake_cuda_lib/build
+        else bad cmake_cuda_lib/build "cmake -S . -B build && cmake --build build (LIB CUDA)" "$out"; fi
+    fi
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
