@@ -20,6 +20,7 @@
 #include <string.h>
 
 static const emit_lib_unit *cur; /* the function being printed (for the hook) */
+static const emit_lib_module *cur_m;
 static int cur_halo;              /* the library's widest halo (PREFIX_HALO) */
 
 /* The reserved load or save of kind what ('a', 'r', 'w') and index k in a block, or NULL. */
@@ -44,6 +45,47 @@ ir_var *emit_lib_arg_slot(const emit_lib_unit *u, int k)
 {
     ir_stmt *s = find_reserved(&u->p->body, 'a', k);
     return s ? s->var : NULL;
+}
+
+ir_var *emit_lib_state_slot(const emit_lib_unit *u, int k)
+{
+    ir_stmt *s = find_reserved(&u->p->body, 's', k);
+    return s ? s->var : NULL;
+}
+
+/* The widest halo of slot v, -1 when it is replicated. */
+static int slot_halo(ir_var *v)
+{
+    if (!v || !ir_slot_dist(v))
+        return -1;
+    int h = 0;
+    for (int d = 0; d < v->rank; d++) {
+        if (v->layout->hl[d] > h)
+            h = v->layout->hl[d];
+        if (v->layout->hh[d] > h)
+            h = v->layout->hh[d];
+    }
+    return h;
+}
+
+int emit_lib_state_use(const emit_lib_module *m, int k, int *dist, int *halo)
+{
+    int seen = 0;
+    *dist = 0;
+    *halo = 0;
+    for (int i = 0; i < m->n; i++) {
+        ir_var *v = m->u[i].x ? emit_lib_state_slot(&m->u[i], k) : NULL;
+        if (!v)
+            continue;
+        int h = slot_halo(v);
+        if (seen && (h >= 0) != *dist)
+            return -1;
+        seen = 1;
+        *dist = h >= 0;
+        if (h > *halo)
+            *halo = h;
+    }
+    return 0;
 }
 
 /* The halo parameter k itself needs. */
@@ -134,11 +176,28 @@ static int lib_hook(ectx *c, int ind, ir_stmt *s)
 {
     char w;
     int k;
-    if ((s->kind != S_LOAD && s->kind != S_SAVE) || !lib_reserved_name(s->str, &w, &k) || !cur || !cur->x)
+    if ((s->kind != S_LOAD && s->kind != S_SAVE) || !lib_reserved_name(s->str, &w, &k) || !cur || (!cur->x && !cur->init))
         return 0;
     const lib_export *x = cur->x;
     emit_hline(c, ind, s->l);
-    if (w == 'a') {
+    if (w == 's' && cur->init) {
+        int dist, halo;
+        emit_lib_state_use(cur_m, k, &dist, &halo);
+        emit_put(c, ind, "tyl_lib_state_put(tyl_f, &tyl_st[%d], %s, %d, %d);\n", k, s->var->name, dist, halo);
+    } else if (w == 's') {
+        int same = -1;
+        for (int q = 0; q < x->nst; q++)
+            if (x->st[q] == k)
+                same = x->st_same[q];
+        strbuf nm = {0};
+        emit_c_string(&nm, cur_m->st->item[k].name);
+        emit_put(c, ind, "tyl_lib_arg(tyl_f, %d, tyl_st[%d], %s, %s, %d, %s, \"%s_HALO\", %d, &%s);\n", x->np + k, k,
+                 nm.s, emit_tyname(s->var->type), s->var->rank, emit_layout_ref(s->var), cur_m->macro, same,
+                 s->var->name);
+        sb_free(&nm);
+    } else if (w == 'v') {
+        emit_put(c, ind, "tyl_lib_writeback(tyl_f, %d, %s);\n", x->np + k, s->var->name);
+    } else if (w == 'a') {
         const lib_item *it = &x->param[k];
         strbuf nm = {0};
         emit_c_string(&nm, it->name);
@@ -187,16 +246,20 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
     emit_block(&c, 1, &p->body);
     emit_stmt_hook = NULL;
 
-    const char *what = u->x ? arena_printf(&util_arena, "def %s", u->x->def->name) : "the module body";
+    const char *what = u->x ? arena_printf(&util_arena, "def %s", u->x->def->name)
+                     : u->init ? "the module-level arrays and numbers the defs read" : "the module body";
     fprintf(out, "/* ---- %s: %s ---- */\n\n", u->cname, what);
     emit_layouts(out, p);
     copy_file(c.kf, out);
     fclose(c.sink);
 
-    const char *body = arena_printf(&util_arena, "tyl_%s_body", u->x ? u->x->def->name : "run");
+    const char *body = u->init ? "tyl_state_init" : arena_printf(&util_arena, "tyl_%s_body", u->x ? u->x->def->name : "run");
     fprintf(out, "static void %s(tyl_lib_call *tyl_f", body);
     const lib_export *x = u->x;
-    int with_params = !x && p->params.len > 0; /* PREFIX_run_params */
+    int with_state = u->init || (x && x->nst > 0);
+    if (with_state)
+        fprintf(out, ", tyl_array **tyl_st");
+    int with_params = !x && !u->init && p->params.len > 0; /* PREFIX_run_params */
     if (with_params)
         fprintf(out, ", const %s_params *tyl_p", m->prefix);
     for (int k = 0; x && k < x->np; k++) {
@@ -212,6 +275,8 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
             fprintf(out, ", %s *tyl_o%d", scalar_c(x->ret[j].type), j);
     }
     fprintf(out, ")\n{\n    (void)tyl_f;\n");
+    if (with_state)
+        fprintf(out, "    (void)tyl_st;\n");
     for (int k = 0; x && k < x->np; k++)
         fprintf(out, "    (void)tyl_a%d;\n", k);
     for (int i = 0; i < p->params.len; i++) {
@@ -245,6 +310,15 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
     }
     fprintf(out, "}\n\n");
 
+    const char *state_args = arena_printf(&util_arena, "\"%s\", %d, tyl_state_init", m->prefix, m->st->n);
+    if (u->init) { /* PREFIX_init: computes the state (again) */
+        fprintf(out, "int %s(tyl_ctx *tyl_ctx_)\n{\n    tyl_lib_call tyl_f;\n", u->cname);
+        fprintf(out, "    tyl_lib_init(&tyl_f, tyl_ctx_, \"%s\");\n", u->cname);
+        fprintf(out, "    if (setjmp(tyl_f.jb))\n        return tyl_lib_fail(&tyl_f);\n");
+        fprintf(out, "    if (tyl_lib_begin(&tyl_f, %s_GRID_RANK) != TYL_OK)\n        return TYL_ERROR;\n", m->macro);
+        fprintf(out, "    tyl_lib_state(&tyl_f, %s, 1);\n    return tyl_lib_end(&tyl_f);\n}\n\n", state_args);
+        return;
+    }
     for (int variant = 0; variant < 1 + with_params; variant++) {
         const char *fn = variant ? arena_printf(&util_arena, "%s_params", u->cname) : u->cname;
         fprintf(out, "int %s(", fn);
@@ -255,7 +329,11 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
         fprintf(out, "    tyl_lib_init(&tyl_f, tyl_ctx_, \"%s\");\n", fn);
         fprintf(out, "    if (setjmp(tyl_f.jb))\n        return tyl_lib_fail(&tyl_f);\n");
         fprintf(out, "    if (tyl_lib_begin(&tyl_f, %s_GRID_RANK) != TYL_OK)\n        return TYL_ERROR;\n", m->macro);
+        if (with_state)
+            fprintf(out, "    tyl_array **tyl_st = tyl_lib_state(&tyl_f, %s, 0);\n", state_args);
         fprintf(out, "    %s(&tyl_f", body);
+        if (with_state)
+            fprintf(out, ", tyl_st");
         if (with_params)
             fprintf(out, variant ? ", tyl_p" : ", NULL");
         for (int k = 0; x && k < x->np; k++)
@@ -264,6 +342,26 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
             fprintf(out, ", tyl_o%d", j);
         fprintf(out, ");\n    return tyl_lib_end(&tyl_f);\n}\n\n");
     }
+}
+
+/* PREFIX_get_NAME: state K, computed first if it is not yet. */
+static void print_getter(const emit_lib_module *m, int k, FILE *out)
+{
+    const lib_item *it = &m->st->item[k];
+    const char *fn = arena_printf(&util_arena, "%s_get_%s", m->prefix, it->name);
+    if (it->is_array)
+        fprintf(out, "int %s(tyl_ctx *tyl_ctx_, tyl_array **tyl_o)\n{\n", fn);
+    else
+        fprintf(out, "int %s(tyl_ctx *tyl_ctx_, %s *tyl_o)\n{\n", fn, scalar_c(it->type));
+    fprintf(out, "    tyl_lib_call tyl_f;\n    tyl_lib_init(&tyl_f, tyl_ctx_, \"%s\");\n", fn);
+    fprintf(out, "    if (setjmp(tyl_f.jb))\n        return tyl_lib_fail(&tyl_f);\n");
+    fprintf(out, "    if (tyl_lib_begin(&tyl_f, %s_GRID_RANK) != TYL_OK)\n        return TYL_ERROR;\n", m->macro);
+    fprintf(out, "    tyl_array **tyl_st = tyl_lib_state(&tyl_f, \"%s\", %d, tyl_state_init, 0);\n", m->prefix, m->st->n);
+    if (it->is_array)
+        fprintf(out, "    if (tyl_o)\n        *tyl_o = tyl_ref(tyl_st[%d]);\n", k);
+    else
+        fprintf(out, "    tyl_lib_scalar(&tyl_f, tyl_st[%d], %s, tyl_o);\n", k, scalar_dt(it->type));
+    fprintf(out, "    return tyl_lib_end(&tyl_f);\n}\n\n");
 }
 
 /* The first lines of every generated file: tylesc's version, the source, how to regenerate. */
@@ -306,8 +404,11 @@ void emit_lib_c(const emit_lib_module *m, FILE *out)
     fprintf(tmp, "#include %s\n", h.s);
     sb_free(&h);
     emit_preamble(tmp, 0);
+    cur_m = m;
     for (int i = 0; i < m->n; i++)
         print_function(m, &m->u[i], tmp);
+    for (int k = 0; k < m->st->n; k++)
+        print_getter(m, k, tmp);
     rewind(tmp);
     emit_sync_lines(tmp, out);
     fclose(tmp);
@@ -344,7 +445,7 @@ void emit_lib_h(const emit_lib_module *m, FILE *out)
                  " * results have it). */\n#define %s_HALO %d\n\n", m->macro, module_halo(m));
     ir_program *run = NULL;
     for (int i = 0; i < m->n; i++)
-        if (!m->u[i].x)
+        if (!m->u[i].x && !m->u[i].init)
             run = m->u[i].p;
     if (run && run->params.len) {
         fprintf(out, "/* The module's parameters, for %s_run_params (%s_run and the other functions use\n"
@@ -364,6 +465,26 @@ void emit_lib_h(const emit_lib_module *m, FILE *out)
     for (int i = 0; i < m->n; i++) {
         const emit_lib_unit *u = &m->u[i];
         const lib_export *x = u->x;
+        if (u->init) {
+            fprintf(out, "/* The module-level arrays and numbers the functions read (");
+            for (int k = 0; k < m->st->n; k++)
+                fprintf(out, "%s%s", k ? ", " : "", m->st->item[k].name);
+            fprintf(out, "), as the module\n"
+                         " * computes them before it calls a def, kept by the context: the first function that\n"
+                         " * reads them computes them, %s_init computes them again. %s_get_NAME gives one: a new\n"
+                         " * reference to the context's array (a function that changes it in place changes this\n"
+                         " * one; after changing its block, call tyl_array_modified), or the number. */\n",
+                    m->prefix, m->prefix);
+            fprintf(out, "int %s(tyl_ctx *ctx);\n", u->cname);
+            for (int k = 0; k < m->st->n; k++) {
+                const lib_item *it = &m->st->item[k];
+                fprintf(out, "int %s_get_%s(tyl_ctx *ctx, %s%s); /* %s */\n", m->prefix, it->name,
+                        it->is_array ? "tyl_array **" : arena_printf(&util_arena, "%s *", scalar_c(it->type)),
+                        c_param_name(it->name), type_words(it));
+            }
+            fprintf(out, "\n");
+            continue;
+        }
         if (!x) {
             fprintf(out, "/* The module body, as the program runs it (its prints, np.save files). */\n");
             if (u->p->params.len)
@@ -440,14 +561,16 @@ void emit_lib_f90(const emit_lib_module *m, FILE *out)
     }
     ir_program *run = NULL;
     for (int i = 0; i < m->n; i++)
-        if (!m->u[i].x)
+        if (!m->u[i].x && !m->u[i].init)
             run = m->u[i].p;
     vec names = {0};
     for (int i = 0; i < m->n; i++) {
         vec_push(&names, (void *)m->u[i].cname);
-        if (!m->u[i].x && run->params.len)
+        if (!m->u[i].x && !m->u[i].init && run->params.len)
             vec_push(&names, arena_printf(&util_arena, "%s_params", m->u[i].cname));
     }
+    for (int k = 0; k < m->st->n; k++)
+        vec_push(&names, arena_printf(&util_arena, "%s_get_%s", m->prefix, m->st->item[k].name));
     f_list(out, "\n  public :: ", &names, "");
     if (run && run->params.len) {
         /* the C struct PREFIX_params, member for member */
@@ -483,12 +606,19 @@ void emit_lib_f90(const emit_lib_module *m, FILE *out)
             fprintf(out, "      %s, intent(out) :: %s\n", x->ret[j].is_array ? "type(c_ptr)" : f_scalar(x->ret[j].type),
                     f_name(x->ret[j].name));
         fprintf(out, "    end function\n");
-        if (!x && u->p->params.len) {
+        if (!x && !u->init && u->p->params.len) {
             fprintf(out, "    integer(c_int) function %s_params(ctx, params) bind(C, name=\"%s_params\")\n", u->cname,
                     u->cname);
             fprintf(out, "      import :: c_int, c_ptr, %s_params\n      type(c_ptr), value :: ctx\n", m->prefix);
             fprintf(out, "      type(%s_params), intent(in) :: params\n    end function\n", m->prefix);
         }
+    }
+    for (int k = 0; k < m->st->n; k++) { /* PREFIX_get_NAME(ctx, value) */
+        const lib_item *it = &m->st->item[k];
+        const char *fn = arena_printf(&util_arena, "%s_get_%s", m->prefix, it->name);
+        fprintf(out, "    integer(c_int) function %s(ctx, value) bind(C, name=\"%s\")\n", fn, fn);
+        fprintf(out, "      import :: c_int, c_ptr, c_double, c_int64_t, c_bool\n      type(c_ptr), value :: ctx\n");
+        fprintf(out, "      %s, intent(out) :: value\n    end function\n", it->is_array ? "type(c_ptr)" : f_scalar(it->type));
     }
     fprintf(out, "  end interface\nend module %s_mod\n", m->prefix);
 }

@@ -17,7 +17,8 @@
 
 typedef struct emit_lib_unit {
     ir_program *p;
-    lib_export *x;      /* NULL: the module body, PREFIX_run */
+    lib_export *x;      /* NULL: the module body, PREFIX_run, or the state's module */
+    int init;           /* 1: the module computing the state (lib.h), PREFIX_init */
     const char *cname;  /* "heat_step" */
     const char *macro;  /* "HEAT_STEP" */
 } emit_lib_unit;
@@ -29,6 +30,7 @@ typedef struct emit_lib_module {
     int grid_rank;      /* of every function (PREFIX_GRID_RANK) */
     int n;
     emit_lib_unit *u;
+    const lib_state *st; /* the module state the functions read (st->n 0: none) */
 } emit_lib_module;
 
 void emit_lib_c(const emit_lib_module *m, FILE *out);
@@ -40,5 +42,11 @@ void emit_lib_f90(const emit_lib_module *m, FILE *out);
 int emit_lib_halo(const emit_lib_unit *u, int k);
 /* The slot parameter k of u is bound to (NULL if the program has none). */
 ir_var *emit_lib_arg_slot(const emit_lib_unit *u, int k);
+/* The slot state K is bound to in an export (NULL if it reads none), or saved from in the
+ * state's module. */
+ir_var *emit_lib_state_slot(const emit_lib_unit *u, int k);
+/* How the library's functions read state array K: *dist 1 when distributed, the widest halo
+ * they need. Returns 0, or -1 when one reads it distributed and another replicated. */
+int emit_lib_state_use(const emit_lib_module *m, int k, int *dist, int *halo);
 
 #endif

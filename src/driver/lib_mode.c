@@ -150,15 +150,27 @@ int drv_lib(const drv_lib_opts *o)
         diag_finish();
         return 1;
     }
+    /* the module state the defs read: its kinds (a probe), then the module computing it */
+    ir_program *init = NULL;
+    int nst = lib_state_find(mod, xs, n);
+    if (nst > 0) {
+        lower_module(lib_state_module(mod, 1), o->name);
+        if (!diag_count() && lib_state_note(xs, n) == 0)
+            init = lower_module(lib_state_module(mod, 0), o->name);
+    }
+    if (nst < 0 || diag_count()) {
+        diag_finish();
+        return 1;
+    }
     emit_lib_unit *u = NEWN(emit_lib_unit, n + 2);
     for (int i = 0; i < n; i++) {
         lib_export *x = &xs[i];
         ir_program *first = lower_module(lib_export_module(mod, x, 0), o->name);
         (void)first;
         if (diag_count()) { /* the module lowered: what the def reads of it is missing */
-            diag_note(x->def->l, "an exported def sees the module's imports, defs, parameters and constants "
-                                 "(names bound once, to literals or arithmetic on them), not what the module body "
-                                 "computes: pass that as an argument (tylesc --lib)");
+            diag_note(x->def->l, "an exported def sees the module's imports, defs, parameters, constants and the "
+                                 "arrays and numbers its top-level statements compute before they call it "
+                                 "(tylesc --lib)");
             diag_finish();
             return 1;
         }
@@ -175,6 +187,11 @@ int drv_lib(const drv_lib_opts *o)
     }
     u[n].p = run;
     int total = n + 1;
+    if (init) {
+        u[n + 1].p = init;
+        u[n + 1].init = 1;
+        total++;
+    }
     int G = 0;
     for (int i = 0; i < total; i++) {
         u[i].p->hash = 0;
@@ -224,25 +241,55 @@ int drv_lib(const drv_lib_opts *o)
     m.grid_rank = G;
     m.n = total;
     m.u = NEWN(emit_lib_unit, total);
-    /* the module body first, then the defs in their order */
+    m.st = lib_state_get();
+    /* the module body first, the state's module, then the defs in their order */
+    int first = total - n;
     m.u[0] = u[n];
     m.u[0].cname = arena_printf(&util_arena, "%s_run", m.prefix);
     m.u[0].macro = arena_printf(&util_arena, "%s_RUN", m.macro);
+    if (init) {
+        m.u[1] = u[n + 1];
+        m.u[1].cname = arena_printf(&util_arena, "%s_init", m.prefix);
+        m.u[1].macro = arena_printf(&util_arena, "%s_INIT", m.macro);
+    }
+    vec taken = {0}; /* the C names besides the defs' */
+    vec_push(&taken, (void *)m.u[0].cname);
+    vec_push(&taken, arena_printf(&util_arena, "%s_params", m.prefix));
+    vec_push(&taken, arena_printf(&util_arena, "%s_params", m.u[0].cname));
+    if (init)
+        vec_push(&taken, (void *)m.u[1].cname);
+    for (int k = 0; k < m.st->n; k++)
+        vec_push(&taken, arena_printf(&util_arena, "%s_get_%s", m.prefix, m.st->item[k].name));
     for (int i = 0; i < n; i++) {
-        m.u[i + 1] = u[i];
-        m.u[i + 1].cname = arena_printf(&util_arena, "%s_%s", m.prefix, c_ident(u[i].x->def->name));
-        m.u[i + 1].macro = upper(m.u[i + 1].cname);
-        const char *mine = m.u[i + 1].cname;
-        int taken = !strcmp(mine, m.u[0].cname) || !strcmp(mine, arena_printf(&util_arena, "%s_params", m.prefix)) ||
-                    !strcmp(mine, arena_printf(&util_arena, "%s_params", m.u[0].cname));
-        for (int j = 0; j <= i; j++)
-            if (taken || (j < i && !strcmp(m.u[j + 1].cname, mine))) {
-                diag_error(u[i].x->def->l, "'%s' gives the C name '%s', which the library has already (tylesc --lib): "
-                                           "rename the def",
-                           u[i].x->def->name, m.u[i + 1].cname);
-                diag_finish();
-                return 1;
-            }
+        emit_lib_unit *w = &m.u[first + i];
+        *w = u[i];
+        w->cname = arena_printf(&util_arena, "%s_%s", m.prefix, c_ident(u[i].x->def->name));
+        w->macro = upper(w->cname);
+        int clash = 0;
+        for (int j = 0; j < taken.len; j++)
+            clash |= !strcmp(VEC_AT(taken, j, const char *), w->cname);
+        if (clash) {
+            diag_error(u[i].x->def->l, "'%s' gives the C name '%s', which the library has already (tylesc --lib): "
+                                       "rename the def",
+                       u[i].x->def->name, w->cname);
+            diag_finish();
+            return 1;
+        }
+        vec_push(&taken, (void *)w->cname);
+    }
+    /* each state array is laid out one way for every function that reads it */
+    for (int k = 0; k < m.st->n; k++) {
+        int dist, halo;
+        ir_var *v = emit_lib_state_slot(&m.u[1], k);
+        if (emit_lib_state_use(&m, k, &dist, &halo) < 0 || (v && ir_slot_dist(v) && !dist)) {
+            diag_error(lib_state_where(k), "the exported defs read '%s' %s, but a library keeps one copy of "
+                                           "each module-level array (tylesc --lib): pass it as an argument",
+                       m.st->item[k].name, emit_lib_state_use(&m, k, &dist, &halo) < 0
+                                               ? "both as a stencil and whole on every rank"
+                                               : "whole on every rank, and the module computes it distributed");
+            diag_finish();
+            return 1;
+        }
     }
 
     diag_set_source(o->shown, o->text); /* the output names the program relative to itself */

@@ -17,8 +17,18 @@
 #include "tyles_lib.h"
 #include "tyl_mpi.h"
 
+/* A library's module state (tyl_lib_state): the arrays its module body computes for its
+ * exported functions, by library name. */
+enum { LIB_STATES = 16 };
+typedef struct lib_state {
+    const char *lib;
+    int n, ready;
+    tyl_array **a;
+} lib_state;
+
 struct tyl_ctx {
     int grid_rank;
+    lib_state state[LIB_STATES];
 };
 
 static tyl_ctx the_ctx;
@@ -119,6 +129,9 @@ int tyl_ctx_destroy(tyl_ctx *ctx)
         return TYL_ERROR;
     LIB_ENTER();
     tyl_rt_finalize(); /* frees every array and the grid; MPI stays (we did not start it) */
+    for (int i = 0; i < LIB_STATES; i++)
+        free(the_ctx.state[i].a);
+    memset(the_ctx.state, 0, sizeof the_ctx.state);
 #ifndef TYL_NO_MPI
     if (tyl_rt_comm_ != MPI_COMM_WORLD && tyl_rt_comm_ != MPI_COMM_NULL)
         MPI_Comm_free(&tyl_rt_comm_);
@@ -490,6 +503,50 @@ void tyl_lib_result(tyl_lib_call *f, tyl_array *r, tyl_array **out, int halo)
         w.hh[d] = r->hh[d] > halo ? r->hh[d] : halo;
     }
     *out = tyl_copy_l(r, intern_layout(&w, r->layout->periodic, f->fn), f->fn);
+}
+
+tyl_array **tyl_lib_state(tyl_lib_call *f, const char *lib, int n, void (*init)(tyl_lib_call *, tyl_array **),
+                          int again)
+{
+    lib_state *s = NULL;
+    for (int i = 0; i < LIB_STATES && !s; i++)
+        if (the_ctx.state[i].lib && !strcmp(the_ctx.state[i].lib, lib))
+            s = &the_ctx.state[i];
+    for (int i = 0; i < LIB_STATES && !s; i++)
+        if (!the_ctx.state[i].lib) {
+            s = &the_ctx.state[i];
+            s->a = calloc((size_t)(n > 0 ? n : 1), sizeof *s->a);
+            if (!s->a)
+                tyl_rt_error(f->fn, "MemoryError: the library's state");
+            s->lib = lib;
+            s->n = n;
+        }
+    if (!s)
+        tyl_rt_error_all(f->fn, "more than %d libraries keep state in this context", LIB_STATES);
+    if (s->n != n)
+        tyl_rt_error_all(f->fn, "internal error: two libraries named '%s' with different state", lib);
+    if (init && (again || !s->ready)) {
+        s->ready = 0; /* until init returns: a failed one is done again by the next call */
+        init(f, s->a);
+        s->ready = 1;
+    }
+    return s->a;
+}
+
+void tyl_lib_state_put(tyl_lib_call *f, tyl_array **slot, tyl_array *r, int dist, int halo)
+{
+    tyl_array *v;
+    if (dist && !r->layout && the_ctx.grid_rank > 0 && r->rank == the_ctx.grid_rank) {
+        /* computed whole on every rank, read as a distributed array: this rank's block */
+        tyl_array w;
+        memset(&w, 0, sizeof w);
+        w.rank = r->rank;
+        for (int d = 0; d < r->rank; d++)
+            w.hl[d] = w.hh[d] = halo;
+        v = tyl_copy_l(r, intern_layout(&w, 0, f->fn), f->fn);
+    } else
+        tyl_lib_result(f, r, &v, halo);
+    tyl_set(slot, v);
 }
 
 void tyl_lib_scalar(tyl_lib_call *f, tyl_array *r, tyl_dtype dt, void *out)

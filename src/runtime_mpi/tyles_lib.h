@@ -126,7 +126,7 @@ int tyl_ctx_layout_f(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape,
  *
  * so that a run-time error inside returns TYL_ERROR with tyl_ctx_error() set. The frame's own
  * fields live in memory (its address is taken), which longjmp leaves intact. */
-enum { TYL_LIB_MAX_ARGS = 32 };
+enum { TYL_LIB_MAX_ARGS = 64 }; /* parameters and state (tylesc's LIB_MAX_CALL) */
 typedef struct tyl_lib_call {
     jmp_buf jb;
     void *prev;                                   /* the enclosing API call's catch */
@@ -155,6 +155,15 @@ void tyl_lib_writeback(tyl_lib_call *f, int i, tyl_array *last);
 void tyl_lib_result(tyl_lib_call *f, tyl_array *r, tyl_array **out, int halo);
 /* Scalar results: element 0 of r (replicated), converted to dt, into *out. */
 void tyl_lib_scalar(tyl_lib_call *f, tyl_array *r, tyl_dtype dt, void *out);
+/* The module state of library `lib` (n arrays, numbers as arrays of one) kept by the context:
+ * computed by init (the library's PREFIX_init body) when not yet, or when `again`; init NULL
+ * only looks. The state is given to the function's body like arguments (tyl_lib_arg, index
+ * past the parameters). */
+tyl_array **tyl_lib_state(tyl_lib_call *f, const char *lib, int n, void (*init)(tyl_lib_call *, tyl_array **),
+                          int again);
+/* init's end: *slot becomes r, distributed (dist) when the library's functions read it so, with
+ * at least `halo` layers. */
+void tyl_lib_state_put(tyl_lib_call *f, tyl_array **slot, tyl_array *r, int dist, int halo);
 
 #ifdef __cplusplus
 }

@@ -72,7 +72,7 @@ mpirun_np() { OMP_NUM_THREADS=1 timeout 120 mpirun --allow-run-as-root --oversub
 # count of lines starting "ok " (or "ok: ") and of lines with FAIL, "OKS/FAILS"
 app_oks() {
     local out
-    out=$(cd "$2" && { [ ! -x prog ] || mpirun_np "$3" ./prog >/dev/null 2>&1; } && mpirun_np "$3" ./app 2>&1)
+    out=$(cd "$2" && { [ ! -x prog ] || mpirun_np "$3" ./prog >prog.out 2>&1; } && mpirun_np "$3" ./app 2>&1)
     same "$1 at $3 rank(s)" "$(echo "$out" | grep -c '^ok:\? ')/$(echo "$out" | grep -c FAIL)" "$4" || echo "$out"
 }
 
@@ -83,6 +83,11 @@ fi
 # two arrays taking turns, periodic reads: bitwise against the program; shapes refused
 if lib_app sw "$ROOT/tests/lib/swap.tyl" "$ROOT/tests/lib/swap.c" prog; then
     for np in 1 3; do app_oks swap sw $np 2/0; done
+fi
+
+# defs reading arrays and scalars the module body computes (its state), changing one of them
+if lib_app state "$ROOT/tests/lib/state.tyl" "$ROOT/tests/lib/state.c" prog; then
+    for np in 1 3; do app_oks state state $np 12/0; done
 fi
 
 # the module body as PROGRAM_run(ctx) prints and saves what the program does (its prints, .npy
@@ -133,7 +138,7 @@ if lib_app ck "$ROOT/samples/app_c/heat.tyl" "$ROOT/tests/lib/ckpt.c"; then
 fi
 # the generated C under clang's warnings too (gcc's: every build above uses -Werror)
 if command -v clang >/dev/null 2>&1; then
-    for c in c/heat.c args/gen/args.c sw/gen/swap.c ex/gen/exports.c; do
+    for c in c/heat.c args/gen/args.c sw/gen/swap.c ex/gen/exports.c state/gen/state.c; do
         same "clang -Wall -Wextra on $c" "$(clang -std=c11 -fopenmp -Wall -Wextra -Werror -fsyntax-only \
             $(mpicc --showme:compile 2>/dev/null) -I"$ROOT/src/runtime_mpi" -I"$(dirname $c)" $c 2>&1)" ""
     done
