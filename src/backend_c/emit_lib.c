@@ -236,6 +236,15 @@ static void copy_file(FILE *from, FILE *to)
     fclose(from);
 }
 
+/* The grid rank the module state is computed on (0: none). */
+static int state_grid(const emit_lib_module *m)
+{
+    for (int i = 0; i < m->n; i++)
+        if (m->u[i].init)
+            return m->u[i].p->grid_rank;
+    return 0;
+}
+
 static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FILE *out)
 {
     ir_program *p = u->p;
@@ -310,12 +319,13 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
     }
     fprintf(out, "}\n\n");
 
-    const char *state_args = arena_printf(&util_arena, "\"%s\", %d, tyl_state_init", m->prefix, m->st->n);
+    const char *state_args = arena_printf(&util_arena, "\"%s\", %d, tyl_state_init, %d", m->prefix, m->st->n,
+                                          state_grid(m));
     if (u->init) { /* PREFIX_init: computes the state (again) */
         fprintf(out, "int %s(tyl_ctx *tyl_ctx_)\n{\n    tyl_lib_call tyl_f;\n", u->cname);
         fprintf(out, "    tyl_lib_init(&tyl_f, tyl_ctx_, \"%s\");\n", u->cname);
         fprintf(out, "    if (setjmp(tyl_f.jb))\n        return tyl_lib_fail(&tyl_f);\n");
-        fprintf(out, "    if (tyl_lib_begin(&tyl_f, %s_GRID_RANK) != TYL_OK)\n        return TYL_ERROR;\n", m->macro);
+        fprintf(out, "    if (tyl_lib_begin(&tyl_f, %d) != TYL_OK)\n        return TYL_ERROR;\n", p->grid_rank);
         fprintf(out, "    tyl_lib_state(&tyl_f, %s, 1);\n    return tyl_lib_end(&tyl_f);\n}\n\n", state_args);
         return;
     }
@@ -328,7 +338,7 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
         fprintf(out, ")\n{\n    tyl_lib_call tyl_f;\n");
         fprintf(out, "    tyl_lib_init(&tyl_f, tyl_ctx_, \"%s\");\n", fn);
         fprintf(out, "    if (setjmp(tyl_f.jb))\n        return tyl_lib_fail(&tyl_f);\n");
-        fprintf(out, "    if (tyl_lib_begin(&tyl_f, %s_GRID_RANK) != TYL_OK)\n        return TYL_ERROR;\n", m->macro);
+        fprintf(out, "    if (tyl_lib_begin(&tyl_f, %d) != TYL_OK)\n        return TYL_ERROR;\n", p->grid_rank);
         if (with_state)
             fprintf(out, "    tyl_array **tyl_st = tyl_lib_state(&tyl_f, %s, 0);\n", state_args);
         fprintf(out, "    %s(&tyl_f", body);
@@ -355,8 +365,9 @@ static void print_getter(const emit_lib_module *m, int k, FILE *out)
         fprintf(out, "int %s(tyl_ctx *tyl_ctx_, %s *tyl_o)\n{\n", fn, scalar_c(it->type));
     fprintf(out, "    tyl_lib_call tyl_f;\n    tyl_lib_init(&tyl_f, tyl_ctx_, \"%s\");\n", fn);
     fprintf(out, "    if (setjmp(tyl_f.jb))\n        return tyl_lib_fail(&tyl_f);\n");
-    fprintf(out, "    if (tyl_lib_begin(&tyl_f, %s_GRID_RANK) != TYL_OK)\n        return TYL_ERROR;\n", m->macro);
-    fprintf(out, "    tyl_array **tyl_st = tyl_lib_state(&tyl_f, \"%s\", %d, tyl_state_init, 0);\n", m->prefix, m->st->n);
+    fprintf(out, "    if (tyl_lib_begin(&tyl_f, 0) != TYL_OK)\n        return TYL_ERROR;\n");
+    fprintf(out, "    tyl_array **tyl_st = tyl_lib_state(&tyl_f, \"%s\", %d, tyl_state_init, %d, 0);\n", m->prefix,
+            m->st->n, state_grid(m));
     if (it->is_array)
         fprintf(out, "    if (tyl_o)\n        *tyl_o = tyl_ref(tyl_st[%d]);\n", k);
     else
@@ -433,14 +444,34 @@ void emit_lib_h(const emit_lib_module *m, FILE *out)
     stamp(out, m->u[0].p->source, "/*", " *", "");
     fprintf(out, " *\n * Every function returns TYL_OK or TYL_ERROR (the message: tyl_ctx_error(ctx)); see\n"
                  " * tyles_lib.h for the context and the arrays. Array arguments are distributed over the\n"
-                 " * context's process grid when they have %s_GRID_RANK dimensions, with at least the\n"
+                 " * context's process grid of their rank (%s_GRID_RANKS), with at least the\n"
                  " * halo width named below; an array result is a new array the caller releases with\n"
                  " * tyl_array_destroy; a scalar result is written to the pointer given. Module-level\n"
                  " * parameters keep the values the program gives them. */\n", m->macro);
     fprintf(out, "#ifndef %s_H\n#define %s_H\n\n#include \"tyles_lib.h\"\n\n", m->macro, m->macro);
     fprintf(out, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
-    fprintf(out, "/* The process grid's number of dimensions: tyl_ctx_create(comm, %s_GRID_RANK, ...) */\n", m->macro);
+    int ng = 0;
+    strbuf gl = {0};
+    for (int g = IR_MAX_RANK; g >= 1; g--)
+        if (m->grids >> g & 1) {
+            sb_printf(&gl, "%s%d", ng ? ", " : "", g);
+            ng++;
+        }
+    fprintf(out, "/* The process grids' numbers of dimensions, one grid per rank of the arrays the functions\n"
+                 " * distribute: tyl_ctx_create(comm, %s_GRID_RANK, ...) makes the first, tyl_ctx_add_grid\n"
+                 " * each other one; %s_ctx_create(comm, &ctx) makes them all. */\n", m->macro, m->prefix);
     fprintf(out, "#define %s_GRID_RANK %d\n", m->macro, m->grid_rank);
+    fprintf(out, "#define %s_NGRIDS %d\n#define %s_GRID_RANKS {%s}\n", m->macro, ng ? ng : 1, m->macro,
+            gl.s ? gl.s : "0");
+    sb_free(&gl);
+    fprintf(out, "/* A context over comm with every grid above (MPI_Dims_create shapes each). On an error,\n"
+                 " * tyl_ctx_error(*ctx) says why; destroy *ctx unless it is NULL. */\n");
+    fprintf(out, "static inline int %s_ctx_create(tyl_comm comm, tyl_ctx **ctx)\n{\n", m->prefix);
+    fprintf(out, "    static const int ranks[%s_NGRIDS] = %s_GRID_RANKS;\n", m->macro, m->macro);
+    fprintf(out, "    if (tyl_ctx_create(comm, ranks[0], NULL, ctx) != TYL_OK)\n        return TYL_ERROR;\n");
+    fprintf(out, "    for (int i = 1; i < %s_NGRIDS; i++)\n", m->macro);
+    fprintf(out, "        if (tyl_ctx_add_grid(*ctx, ranks[i], NULL) != TYL_OK)\n            return TYL_ERROR;\n");
+    fprintf(out, "    return TYL_OK;\n}\n");
     fprintf(out, "/* The widest halo any function needs: arrays made with it can go to every function (array\n"
                  " * results have it). */\n#define %s_HALO %d\n\n", m->macro, module_halo(m));
     ir_program *run = NULL;
@@ -549,6 +580,17 @@ void emit_lib_f90(const emit_lib_module *m, FILE *out)
                  "! TYL_OK (0) or TYL_ERROR (1); tyles_error(ctx) gives the message.\n", m->prefix);
     fprintf(out, "module %s_mod\n  use, intrinsic :: iso_c_binding\n  implicit none\n  private\n\n", m->prefix);
     fprintf(out, "  integer, parameter, public :: %s_GRID_RANK = %d\n", m->macro, m->grid_rank);
+    {
+        int ng = 0;
+        strbuf gl = {0};
+        for (int g = IR_MAX_RANK; g >= 1; g--)
+            if (m->grids >> g & 1)
+                sb_printf(&gl, "%s%d", ng++ ? ", " : "", g);
+        fprintf(out, "  integer, parameter, public :: %s_NGRIDS = %d\n", m->macro, ng ? ng : 1);
+        fprintf(out, "  integer, parameter, public :: %s_GRID_RANKS(%d) = [%s]\n", m->macro, ng ? ng : 1,
+                gl.s ? gl.s : "0");
+        sb_free(&gl);
+    }
     fprintf(out, "  integer, parameter, public :: %s_HALO = %d\n", m->macro, module_halo(m));
     for (int i = 0; i < m->n; i++) {
         const emit_lib_unit *u = &m->u[i];

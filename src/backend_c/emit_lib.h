@@ -27,7 +27,8 @@ typedef struct emit_lib_module {
     const char *prefix; /* "heat": the output's name as a C identifier */
     const char *macro;  /* "HEAT" */
     const char *header; /* "heat.h", as the source includes it */
-    int grid_rank;      /* of every function (PREFIX_GRID_RANK) */
+    int grid_rank;      /* the highest of the grids (PREFIX_GRID_RANK) */
+    unsigned grids;     /* bit G: a function distributes arrays of G dimensions (PREFIX_GRID_RANKS) */
     int n;
     emit_lib_unit *u;
     const lib_state *st; /* the module state the functions read (st->n 0: none) */

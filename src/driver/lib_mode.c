@@ -103,26 +103,21 @@ static void write_file(const char *path, const emit_lib_module *m, void (*emit)(
 }
 
 /* The arrays passed to an export must be laid out as the context lays them out: distributed
- * when they have the grid's rank, else replicated. */
-static int check_args(emit_lib_unit *u, int G)
+ * when a grid of the library has their rank (grids: bit G for a grid of G dimensions), else
+ * replicated. */
+static int check_args(emit_lib_unit *u, unsigned grids)
 {
     const lib_export *x = u->x;
     int bad = 0;
-    if (u->p->grid_rank && u->p->grid_rank != G) {
-        diag_error(x->def->l, "'%s' distributes arrays of %d dimension%s over the ranks, but the module's other "
-                              "functions distribute arrays of %d: a library has one process grid, so put them in "
-                              "two programs (tylesc --lib)", x->def->name, u->p->grid_rank,
-                   u->p->grid_rank == 1 ? "" : "s", G);
-        return 1;
-    }
     for (int k = 0; k < x->np; k++) {
         const lib_item *it = &x->param[k];
         ir_var *v = it->is_array ? emit_lib_arg_slot(u, k) : NULL;
-        if (!v || G == 0 || it->rank != G || ir_slot_dist(v))
+        if (!v || !(grids >> it->rank & 1) || ir_slot_dist(v))
             continue;
         diag_error(x->def->l, "'%s' reads its argument '%s' in a way that needs the whole array on every rank "
                               "(not as a stencil of constant offsets), but a library's arrays of %d dimensions "
-                              "are distributed over the process grid (tylesc --lib)", x->def->name, it->name, G);
+                              "are distributed over the process grid (tylesc --lib)", x->def->name, it->name,
+                   it->rank);
         int arrays = 0;
         for (int j = 0; j < x->np; j++)
             arrays += x->param[j].is_array;
@@ -192,23 +187,20 @@ int drv_lib(const drv_lib_opts *o)
         u[n + 1].init = 1;
         total++;
     }
+    /* a process grid per rank of distributed arrays (tyl_ctx_add_grid): G the highest */
     int G = 0;
+    unsigned grids = 0;
     for (int i = 0; i < total; i++) {
         u[i].p->hash = 0;
         passes(u[i].p);
         if (u[i].p->grid_rank > G)
             G = u[i].p->grid_rank;
+        if (u[i].p->grid_rank)
+            grids |= 1u << u[i].p->grid_rank;
     }
     int bad = 0;
     for (int i = 0; i < n; i++)
-        bad |= check_args(&u[i], G);
-    if (run->grid_rank && run->grid_rank != G) {
-        diag_error((loc){1, 1, 1, 1}, "the module body distributes arrays of %d dimension%s over the ranks, but "
-                                      "its functions distribute arrays of %d: a library has one process grid, so "
-                                      "put them in two programs (tylesc --lib)", run->grid_rank,
-                   run->grid_rank == 1 ? "" : "s", G);
-        bad = 1;
-    }
+        bad |= check_args(&u[i], grids);
     if (bad) {
         diag_finish();
         return 1;
@@ -239,6 +231,7 @@ int drv_lib(const drv_lib_opts *o)
     m.macro = upper(m.prefix);
     m.header = arena_printf(&util_arena, "%s.h", stem);
     m.grid_rank = G;
+    m.grids = grids;
     m.n = total;
     m.u = NEWN(emit_lib_unit, total);
     m.st = lib_state_get();
@@ -255,6 +248,7 @@ int drv_lib(const drv_lib_opts *o)
     vec taken = {0}; /* the C names besides the defs' */
     vec_push(&taken, (void *)m.u[0].cname);
     vec_push(&taken, arena_printf(&util_arena, "%s_params", m.prefix));
+    vec_push(&taken, arena_printf(&util_arena, "%s_ctx_create", m.prefix));
     vec_push(&taken, arena_printf(&util_arena, "%s_params", m.u[0].cname));
     if (init)
         vec_push(&taken, (void *)m.u[1].cname);

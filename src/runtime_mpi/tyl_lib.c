@@ -148,12 +148,29 @@ static void check_ctx(tyl_ctx *ctx, const char *fn)
         tyl_rt_error(fn, "not a live context (use the one tyl_ctx_create gave)");
 }
 
+static void add_grid_fail(const char *msg) { tyl_rt_error_all("tyl_ctx_add_grid", "%s", msg); }
+
+int tyl_ctx_add_grid(tyl_ctx *ctx, int grid_rank, const int *procs)
+{
+    LIB_ENTER();
+    check_ctx(ctx, "tyl_ctx_add_grid");
+    if (grid_rank < 1 || grid_rank > TYL_MAX_RANK)
+        tyl_rt_error_all("tyl_ctx_add_grid", "grid rank %d is out of range (1 to %d)", grid_rank, TYL_MAX_RANK);
+    if (tyl_dist_has_grid(grid_rank)) {
+        if (procs)
+            tyl_rt_error_all("tyl_ctx_add_grid", "the context has a %d-D process grid already", grid_rank);
+        return LIB_LEAVE();
+    }
+    tyl_dist_add_grid(grid_rank, procs, add_grid_fail);
+    return LIB_LEAVE();
+}
+
 /* The layout of an application's array: distributed when its rank is the grid's. */
 static tyl_layout app_layout(int rank, const int *halo, const char *fn)
 {
     tyl_layout L;
     memset(&L, 0, sizeof L);
-    L.dist = the_ctx.grid_rank > 0 && rank == the_ctx.grid_rank;
+    L.dist = tyl_dist_has_grid(rank);
     for (int d = 0; d < rank && halo; d++) {
         if (halo[d] < 0 || halo[d] > 64)
             tyl_rt_error(fn, "halo width %d on axis %d is out of range (0 to 64)", halo[d], d);
@@ -373,10 +390,11 @@ int tyl_lib_begin(tyl_lib_call *f, int grid_rank)
         tyl_rt_.lib_collective = 1;
         return TYL_ERROR;
     }
-    if (the_ctx.grid_rank != grid_rank) {
-        snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "%s: error: the context has a %d-D process grid, "
-                 "but this solver distributes its arrays over a %d-D one: create the context with that grid "
-                 "rank (the header's _GRID_RANK)", f->fn, the_ctx.grid_rank, grid_rank);
+    if (grid_rank > 0 && !tyl_dist_has_grid(grid_rank)) {
+        snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "%s: error: the context has no %d-D process grid, "
+                 "which this solver distributes its arrays over: create the context with grid rank %d, or add "
+                 "the grid with tyl_ctx_add_grid (the header's _GRID_RANKS lists a library's grids)", f->fn,
+                 grid_rank, grid_rank);
         tyl_rt_.lib_collective = 1;
         return TYL_ERROR;
     }
@@ -506,8 +524,12 @@ void tyl_lib_result(tyl_lib_call *f, tyl_array *r, tyl_array **out, int halo)
 }
 
 tyl_array **tyl_lib_state(tyl_lib_call *f, const char *lib, int n, void (*init)(tyl_lib_call *, tyl_array **),
-                          int again)
+                          int init_grid, int again)
 {
+    if (init_grid > 0 && !tyl_dist_has_grid(init_grid))
+        tyl_rt_error_all(f->fn, "the context has no %d-D process grid, which the library's module state is "
+                         "distributed over: add it with tyl_ctx_add_grid (the header's _GRID_RANKS lists a "
+                         "library's grids)", init_grid);
     lib_state *s = NULL;
     for (int i = 0; i < LIB_STATES && !s; i++)
         if (the_ctx.state[i].lib && !strcmp(the_ctx.state[i].lib, lib))
@@ -536,7 +558,7 @@ tyl_array **tyl_lib_state(tyl_lib_call *f, const char *lib, int n, void (*init)(
 void tyl_lib_state_put(tyl_lib_call *f, tyl_array **slot, tyl_array *r, int dist, int halo)
 {
     tyl_array *v;
-    if (dist && !r->layout && the_ctx.grid_rank > 0 && r->rank == the_ctx.grid_rank) {
+    if (dist && !r->layout && tyl_dist_has_grid(r->rank)) {
         /* computed whole on every rank, read as a distributed array: this rank's block */
         tyl_array w;
         memset(&w, 0, sizeof w);

@@ -44,6 +44,11 @@ typedef MPI_Comm tyl_comm;
  * MPI_Dims_create choose. MPI must be initialised (MPI_THREAD_FUNNELED at least). On error *out
  * is NULL and the message is in tyl_ctx_error(NULL). Collective over comm. */
 int tyl_ctx_create(tyl_comm comm, int grid_rank, const int *procs, tyl_ctx **out);
+/* A further process grid of grid_rank dimensions over the context's ranks (procs[grid_rank], NULL
+ * lets MPI_Dims_create choose), for a library whose solvers distribute arrays of several ranks
+ * (its header's PROG_GRID_RANKS): arrays of that rank made afterwards are distributed over it.
+ * One grid per rank; adding an existing one with procs NULL does nothing. Collective. */
+int tyl_ctx_add_grid(tyl_ctx *ctx, int grid_rank, const int *procs);
 /* Frees every array made under the context (their handles become invalid; memory given to
  * tyl_array_wrap stays the caller's). MPI is left initialised. Collective. */
 int tyl_ctx_destroy(tyl_ctx *ctx);
@@ -55,7 +60,8 @@ int tyl_ctx_error_collective(const tyl_ctx *ctx);
 /* This rank's part of a distributed array: the owned block of the global array, and where it
  * is in memory. An array whose rank equals the grid's is split in blocks over the grid (rank
  * at grid coordinate c of P owns [floor(c*n/P), floor((c+1)*n/P)) along each axis) with halo
- * layers around the block; any other array is replicated whole on every rank, without halo. */
+ * layers around the block, as is one whose rank is that of a grid tyl_ctx_add_grid added; any
+ * other array is replicated whole on every rank, without halo. */
 typedef struct tyl_local {
     void *data;                          /* element at global index lo[] */
     int rank;
@@ -157,10 +163,10 @@ void tyl_lib_result(tyl_lib_call *f, tyl_array *r, tyl_array **out, int halo);
 void tyl_lib_scalar(tyl_lib_call *f, tyl_array *r, tyl_dtype dt, void *out);
 /* The module state of library `lib` (n arrays, numbers as arrays of one) kept by the context:
  * computed by init (the library's PREFIX_init body) when not yet, or when `again`; init NULL
- * only looks. The state is given to the function's body like arguments (tyl_lib_arg, index
+ * only looks; init_grid is the grid rank init distributes over (checked). The state is given to the function's body like arguments (tyl_lib_arg, index
  * past the parameters). */
 tyl_array **tyl_lib_state(tyl_lib_call *f, const char *lib, int n, void (*init)(tyl_lib_call *, tyl_array **),
-                          int again);
+                          int init_grid, int again);
 /* init's end: *slot becomes r, distributed (dist) when the library's functions read it so, with
  * at least `halo` layers. */
 void tyl_lib_state_put(tyl_lib_call *f, tyl_array **slot, tyl_array *r, int dist, int halo);

@@ -90,6 +90,11 @@ if lib_app state "$ROOT/tests/lib/state.tyl" "$ROOT/tests/lib/state.c" prog; the
     for np in 1 3; do app_oks state state $np 12/0; done
 fi
 
+# a 1-D and a 2-D solver in one library: a process grid each
+if lib_app grids "$ROOT/tests/lib/grids.tyl" "$ROOT/tests/lib/grids.c" prog; then
+    for np in 1 3; do app_oks grids grids $np 7/0; done
+fi
+
 # the module body as PROGRAM_run(ctx) prints and saves what the program does (its prints, .npy
 # files, exit status), at 1 and 3 ranks
 for prog in gray_scott_roll_f32 functions_tuples laplace_while_tol random_allen_cahn_noise; do
@@ -138,7 +143,7 @@ if lib_app ck "$ROOT/samples/app_c/heat.tyl" "$ROOT/tests/lib/ckpt.c"; then
 fi
 # the generated C under clang's warnings too (gcc's: every build above uses -Werror)
 if command -v clang >/dev/null 2>&1; then
-    for c in c/heat.c args/gen/args.c sw/gen/swap.c ex/gen/exports.c state/gen/state.c; do
+    for c in c/heat.c args/gen/args.c sw/gen/swap.c ex/gen/exports.c state/gen/state.c grids/gen/grids.c; do
         same "clang -Wall -Wextra on $c" "$(clang -std=c11 -fopenmp -Wall -Wextra -Werror -fsyntax-only \
             $(mpicc --showme:compile 2>/dev/null) -I"$ROOT/src/runtime_mpi" -I"$(dirname $c)" $c 2>&1)" ""
     done

@@ -1,0 +1,87 @@
+/* grids.c: grids.tyl's two smoothers from C, a 1-D one and a 2-D one, in one context with both
+ * process grids (grids_ctx_create): each array distributed over the grid of its rank, the
+ * results against the program's a.npy and u.npy bit for bit; then a context without the 1-D
+ * grid, refused with a message (tests/lib/run.sh, 1 and 3 ranks). */
+#include <mpi.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "grids.h"
+#include "../../samples/app_c/npy_read.h"
+
+static int me, size, failures;
+
+static void check(int ok, const char *what, const char *detail)
+{
+    failures += !ok;
+    if (me == 0)
+        printf("%s %s%s%s\n", ok ? "ok" : "FAIL", what, ok ? "" : ": ", ok ? "" : detail);
+}
+
+/* Elements of distributed array x that differ from the global `want`, over all ranks. */
+static long differ(tyl_array *x, const double *want)
+{
+    tyl_local L;
+    tyl_array_local(x, &L);
+    long bad = !want, total = 0;
+    int64_t n1 = L.rank == 2 ? L.n[1] : 1, s1 = L.rank == 2 ? L.shape[1] : 1;
+    for (int64_t i = 0; !bad && i < L.n[0]; i++)
+        for (int64_t j = 0; j < n1; j++)
+            bad += memcmp((double *)L.data + i * L.stride[0] + j,
+                          want + (L.lo[0] + i) * s1 + (L.rank == 2 ? L.lo[1] : 0) + j, 8) != 0;
+    MPI_Allreduce(&bad, &total, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
+    return total;
+}
+
+int main(int argc, char **argv)
+{
+    int provided;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &me);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    const int64_t N = 30, M = 24, sa[1] = {N}, su[2] = {N, M};
+    int64_t sh[2];
+    double *want_a = npy_read_f64("a.npy", 1, sh), *want_u = npy_read_f64("u.npy", 2, sh);
+    static const int ranks[GRIDS_NGRIDS] = GRIDS_GRID_RANKS;
+    check(GRIDS_NGRIDS == 2 && ranks[0] == 2 && ranks[1] == 1, "two grids in the header", "");
+    tyl_ctx *ctx;
+    check(grids_ctx_create(MPI_COMM_WORLD, &ctx) == TYL_OK, "grids_ctx_create", tyl_ctx_error(ctx));
+    const int ha[1] = {GRIDS_SMOOTH1_A_HALO}, hu[2] = {GRIDS_SMOOTH2_U_HALO, GRIDS_SMOOTH2_U_HALO};
+    tyl_array *a, *u;
+    tyl_array_create(ctx, TYL_FLOAT64, 1, sa, ha, &a);
+    tyl_array_create(ctx, TYL_FLOAT64, 2, su, hu, &u);
+    tyl_local A, U;
+    tyl_array_local(a, &A);
+    tyl_array_local(u, &U);
+    check(size == 1 || A.n[0] < N, "the 1-D array is distributed over the 1-D grid", "");
+    for (int64_t i = 0; i < A.n[0]; i++)
+        ((double *)A.data)[i] = A.lo[0] + i >= N / 3 && A.lo[0] + i < N / 2;
+    for (int64_t i = 0; i < U.n[0]; i++)
+        for (int64_t j = 0; j < U.n[1]; j++) {
+            int64_t gi = U.lo[0] + i, gj = U.lo[1] + j;
+            ((double *)U.data)[i * U.stride[0] + j] = gi >= N / 4 && gi < N / 2 && gj >= M / 3 && gj < M / 2;
+        }
+    tyl_array_modified(a);
+    tyl_array_modified(u);
+    int st = TYL_OK;
+    for (int t = 0; t < 6 && st == TYL_OK; t++) {
+        st = grids_smooth1(ctx, a);
+        if (st == TYL_OK)
+            st = grids_smooth2(ctx, u);
+    }
+    check(st == TYL_OK, "6 steps of both", tyl_ctx_error(ctx));
+    check(differ(a, want_a) == 0, "a against a.npy", "elements differ");
+    check(differ(u, want_u) == 0, "u against u.npy", "elements differ");
+    tyl_ctx_destroy(ctx);
+    /* a context with the 2-D grid only: the 1-D smoother says what is missing */
+    tyl_ctx_create(MPI_COMM_WORLD, GRIDS_GRID_RANK, NULL, &ctx);
+    tyl_array_create(ctx, TYL_FLOAT64, 1, sa, ha, &a);
+    st = grids_smooth1(ctx, a);
+    const char *want = "grids_smooth1: error: the context has no 1-D process grid, which this solver distributes "
+                       "its arrays over: create the context with grid rank 1, or add the grid with tyl_ctx_add_grid "
+                       "(the header's _GRID_RANKS lists a library's grids)";
+    check(st == TYL_ERROR && !strcmp(tyl_ctx_error(ctx), want), "no 1-D grid refused", tyl_ctx_error(ctx));
+    tyl_ctx_destroy(ctx);
+    MPI_Finalize();
+    return failures != 0;
+}
