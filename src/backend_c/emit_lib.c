@@ -389,7 +389,7 @@ static void stamp(FILE *out, const char *source, const char *open, const char *m
         fprintf(out, "%s Regenerate it in its folder with: %s\n", mid, cmd.s);
         sb_free(&cmd);
     }
-    fprintf(out, "%s (what changes this output: the program, the tylesc version, --input)%s\n", mid, close);
+    fprintf(out, "%s (what changes this output: the program, the tylesc version, --input, --time-tile)%s\n", mid, close);
 }
 
 /* The widest halo any array argument of the library needs. */

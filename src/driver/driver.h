@@ -33,6 +33,7 @@ typedef struct drv_lib_opts {
     const char *output;  /* NAME.c, NAME.o or libNAME.a; NAME.h and NAME_mod.f90 go next to it */
     int kind;            /* DRV_LIB_* */
     int keep_c, no_mpi;
+    int time_tile;       /* --time-tile (SCHED_TT_AUTO, SCHED_TT_OFF or K), as for programs */
     const char *command; /* the command line that regenerates the output */
 } drv_lib_opts;
 /* 0, 1 after errors in the program, 2 after a failed compiler. */

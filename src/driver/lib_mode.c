@@ -24,7 +24,7 @@
 #include "driver.h"
 
 /* The passes of tylesc.c's pipeline, the schedule's from its own table. */
-static void passes(ir_program *p)
+static void passes(ir_program *p, int time_tile)
 {
     static const struct {
         const char *name;
@@ -39,7 +39,7 @@ static void passes(ir_program *p)
         ir_verify(p, list[i].name);
 #endif
     }
-    drv_sched_passes(p, 0, SCHED_TT_OFF); /* library calls are not time-tiled yet */
+    drv_sched_passes(p, 0, time_tile); /* time loops tiled as in programs, deep halos included */
 }
 
 /* A library function has no checkpoints, no --progress: its time loops are plain loops. */
@@ -192,7 +192,7 @@ int drv_lib(const drv_lib_opts *o)
     unsigned grids = 0;
     for (int i = 0; i < total; i++) {
         u[i].p->hash = 0;
-        passes(u[i].p);
+        passes(u[i].p, o->time_tile);
         if (u[i].p->grid_rank > G)
             G = u[i].p->grid_rank;
         if (u[i].p->grid_rank)

@@ -52,12 +52,14 @@ same "heat.h in C++" "$(mpicxx -std=c++17 -DOMPI_SKIP_MPICXX -Wall -Wextra -Werr
 
 # lib_app DIR TYL APP.c [prog]: in DIR, gen/NAME.c and its header from a copy of TYL (tylesc --lib), the
 # application DIR/app from APP.c (-O2, warnings as errors), and with `prog` the program DIR/prog
-# from TYL. Status 1, counted as a failure, when a step fails.
+# from TYL; $TFLAGS are further tylesc options for both. Status 1, counted as a failure, when a
+# step fails.
 lib_app() {
     local dir=$1 tyl=$2 app=$3 name
     name=$(basename "$tyl" .tyl)
     mkdir -p "$dir/gen" && cp "$tyl" "$dir/"
-    if (cd "$dir" && "$TYLESC" --lib $name.tyl -o gen/$name.c && { [ -z "${4:-}" ] || "$TYLESC" $name.tyl -o prog; } &&
+    if (cd "$dir" && "$TYLESC" --lib ${TFLAGS:-} $name.tyl -o gen/$name.c &&
+        { [ -z "${4:-}" ] || "$TYLESC" ${TFLAGS:-} $name.tyl -o prog; } &&
         mpicc -O2 -Wall -Wextra -Werror -std=c11 -fopenmp -ffp-contract=off -fno-math-errno -fwrapv \
             -I"$ROOT/src/runtime_mpi" -Igen -I"$ROOT/tests/lib" "$app" gen/$name.c "$ROOT/lib/libtyles.a" -lm \
             -o app 2>&1); then
@@ -93,6 +95,19 @@ fi
 # a 1-D and a 2-D solver in one library: a process grid each
 if lib_app grids "$ROOT/tests/lib/grids.tyl" "$ROOT/tests/lib/grids.c" prog; then
     for np in 1 3; do app_oks grids grids $np 7/0; done
+fi
+
+# a time loop in one call, time-tiled as in the program: bitwise, and on several ranks one
+# exchange per group of 4 steps (5 groups and 3 single steps: 8), 23 with TYLES_TIME_TILE=off
+if TFLAGS=--time-tile=4 lib_app tt "$ROOT/tests/lib/timetile.tyl" "$ROOT/tests/lib/timetile.c" prog; then
+    for np in 1 2 3; do
+        deep="exchanges 8, 5 groups of steps on deep halos"
+        [ $np = 1 ] && deep="exchanges 0, 0 groups of steps on deep halos"
+        same "time-tiled call at $np rank(s)" "$(cd tt && mpirun_np $np ./prog >/dev/null 2>&1 && mpirun_np $np ./app 2>&1;
+            TYLES_TIME_TILE=off mpirun_np $np ./app 2>&1 | tail -1)" "ok u, un: 0 elements differ from the program's
+$deep
+exchanges $([ $np = 1 ] && echo 0 || echo 23), 0 groups of steps on deep halos"
+    done
 fi
 
 # the module body as PROGRAM_run(ctx) prints and saves what the program does (its prints, .npy
@@ -143,7 +158,7 @@ if lib_app ck "$ROOT/samples/app_c/heat.tyl" "$ROOT/tests/lib/ckpt.c"; then
 fi
 # the generated C under clang's warnings too (gcc's: every build above uses -Werror)
 if command -v clang >/dev/null 2>&1; then
-    for c in c/heat.c args/gen/args.c sw/gen/swap.c ex/gen/exports.c state/gen/state.c grids/gen/grids.c; do
+    for c in c/heat.c args/gen/args.c sw/gen/swap.c ex/gen/exports.c state/gen/state.c grids/gen/grids.c tt/gen/timetile.c; do
         same "clang -Wall -Wextra on $c" "$(clang -std=c11 -fopenmp -Wall -Wextra -Werror -fsyntax-only \
             $(mpicc --showme:compile 2>/dev/null) -I"$ROOT/src/runtime_mpi" -I"$(dirname $c)" $c 2>&1)" ""
     done
