@@ -81,6 +81,33 @@ int main(int argc, char **argv)
                        "its arrays over: create the context with grid rank 1, or add the grid with tyl_ctx_add_grid "
                        "(the header's _GRID_RANKS lists a library's grids)";
     check(st == TYL_ERROR && !strcmp(tyl_ctx_error(ctx), want), "no 1-D grid refused", tyl_ctx_error(ctx));
+    /* tyl_ctx_add_grid's refusals, the context usable after each */
+    char msg[256];
+    int bad_procs[1] = {size + 1}, zero[1] = {0}, two[2] = {size, 1};
+    st = tyl_ctx_add_grid(ctx, 1, bad_procs);
+    snprintf(msg, sizeof msg, "tyl_ctx_add_grid: error: a 1-D grid of %d ranks, but the communicator has %d",
+             size + 1, size);
+    check(st == TYL_ERROR && !strcmp(tyl_ctx_error(ctx), msg), "a grid of more ranks refused", tyl_ctx_error(ctx));
+    st = tyl_ctx_add_grid(ctx, 1, zero);
+    check(st == TYL_ERROR && !strcmp(tyl_ctx_error(ctx), "tyl_ctx_add_grid: error: 0 ranks along axis 0 of the 1-D grid"),
+          "0 ranks refused", tyl_ctx_error(ctx));
+    st = tyl_ctx_add_grid(ctx, 7, NULL);
+    check(st == TYL_ERROR && !strcmp(tyl_ctx_error(ctx), "tyl_ctx_add_grid: error: grid rank 7 is out of range (1 to 6)"),
+          "grid rank 7 refused", tyl_ctx_error(ctx));
+    st = tyl_ctx_add_grid(ctx, 2, two);
+    check(st == TYL_ERROR && !strcmp(tyl_ctx_error(ctx), "tyl_ctx_add_grid: error: the context has a 2-D process grid "
+                                                          "already"), "a second 2-D grid refused", tyl_ctx_error(ctx));
+    check(tyl_ctx_add_grid(ctx, 2, NULL) == TYL_OK && tyl_ctx_add_grid(ctx, 1, NULL) == TYL_OK &&
+              grids_smooth1(ctx, a) == TYL_ERROR, "adding grids: an array made before stays replicated",
+          tyl_ctx_error(ctx));
+    tyl_ctx_destroy(ctx);
+    /* a context with the 1-D grid only: the state of smooth1 is computed on the 2-D one */
+    tyl_ctx_create(MPI_COMM_WORLD, 1, NULL, &ctx);
+    tyl_array_create(ctx, TYL_FLOAT64, 1, sa, ha, &a);
+    st = grids_smooth1(ctx, a);
+    want = "grids_smooth1: error: the context has no 2-D process grid, which the library's module state is distributed "
+           "over: add it with tyl_ctx_add_grid (the header's _GRID_RANKS lists a library's grids)";
+    check(st == TYL_ERROR && !strcmp(tyl_ctx_error(ctx), want), "state on a missing grid refused", tyl_ctx_error(ctx));
     tyl_ctx_destroy(ctx);
     MPI_Finalize();
     return failures != 0;
