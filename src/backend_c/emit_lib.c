@@ -190,7 +190,7 @@ static int lib_hook(ectx *c, int ind, ir_stmt *s)
             if (x->st[q] == k)
                 same = x->st_same[q];
         strbuf nm = {0};
-        emit_c_string(&nm, cur_m->st->item[k].name);
+        emit_c_string(&nm, arena_printf(&util_arena, "@%s", cur_m->st->item[k].name));
         emit_put(c, ind, "tyl_lib_arg(tyl_f, %d, tyl_st[%d], %s, %s, %d, %s, \"%s_HALO\", %d, &%s);\n", x->np + k, k,
                  nm.s, emit_tyname(s->var->type), s->var->rank, emit_layout_ref(s->var), cur_m->macro, same,
                  s->var->name);

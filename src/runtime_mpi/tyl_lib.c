@@ -463,6 +463,11 @@ void tyl_lib_arg(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_dty
     for (int d = 0; b && d < rank; d++)
         if (a->shape[d] != b->shape[d]) {
             char x[128], y[128];
+            if (name[0] == '@') /* module state (tylesc --lib): the argument's shape is the odd one */
+                tyl_rt_error_all(fn, "argument '%s' has shape %s, but the module's '%s' has %s: %s takes them of "
+                                 "one shape, as the program's own call passes them", f->name[same_as],
+                                 tyl_rt_shape_str(y, b->rank, b->shape), name + 1,
+                                 tyl_rt_shape_str(x, a->rank, a->shape), fn);
             tyl_rt_error_all(fn, "argument '%s' has shape %s, argument '%s' has %s: %s takes them of one shape, "
                              "as the program's own call passes them", name, tyl_rt_shape_str(x, a->rank, a->shape),
                              f->name[same_as], tyl_rt_shape_str(y, b->rank, b->shape), fn);

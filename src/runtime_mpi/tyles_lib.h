@@ -149,7 +149,8 @@ int tyl_lib_end(tyl_lib_call *f);
 /* Parameter i: the caller's array a checked against what the solver was compiled for (dtype,
  * rank, at least its halo: L, NULL for a replicated one; halo_name names the header's macro;
  * the shape of parameter same_as when that is not -1) and bound to *slot; its layout is the
- * solver's (periodic axes) for the call. */
+ * solver's (periodic axes) for the call. Module state goes in the same way, i past the
+ * parameters, named "@NAME". */
 void tyl_lib_arg(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_dtype dt, int rank,
                  const tyl_layout *L, const char *halo_name, int same_as, tyl_array **slot);
 /* The end of the call: the value of parameter i is `last` (the solver may have moved it into

@@ -94,6 +94,13 @@ int main(int argc, char **argv)
             mx = want_kappa[i] > mx ? want_kappa[i] : mx;
         check(state_get_dt(ctx, &dt) == TYL_OK && dt == 0.2 / mx, "state_get_dt", ctx);
         check(state_init(ctx) == TYL_OK && counter(ctx) == 0.0, "state_init computes the state again", ctx);
+        const int64_t other[2] = {N + 1, N};
+        tyl_array *v;
+        tyl_array_create(ctx, TYL_FLOAT64, 2, other, h, &v);
+        check(state_step(ctx, v) == TYL_ERROR && !strcmp(tyl_ctx_error(ctx), "state_step: error: argument 'u' has shape "
+                  "(41, 40), but the module's 'kappa' has (40, 40): state_step takes them of one shape, as the program's "
+                  "own call passes them"), "an argument of another shape than the state's refused", ctx);
+        tyl_array_destroy(v);
         tyl_array_destroy(u);
         tyl_ctx_destroy(ctx);
     }
