@@ -4,6 +4,7 @@
  * grid, refused with a message (tests/lib/run.sh, 1 and 3 ranks). */
 #include <mpi.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "grids.h"
@@ -109,6 +110,8 @@ int main(int argc, char **argv)
            "over: add it with tyl_ctx_add_grid (the header's _GRID_RANKS lists a library's grids)";
     check(st == TYL_ERROR && !strcmp(tyl_ctx_error(ctx), want), "state on a missing grid refused", tyl_ctx_error(ctx));
     tyl_ctx_destroy(ctx);
+    free(want_a);
+    free(want_u);
     MPI_Finalize();
     return failures != 0;
 }

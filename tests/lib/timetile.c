@@ -4,6 +4,7 @@
  * deep halos, printed for tests/lib/run.sh to compare with TYLES_TIME_TILE=off. */
 #include <mpi.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "timetile.h"
@@ -59,6 +60,9 @@ int main(int argc, char **argv)
                (long long)(tyl_dist_stats_.n_exchanges - x0), (long long)tyl_tt_deep_groups_);
     }
     tyl_ctx_destroy(ctx);
+    free(want_u);
+    free(want_un);
+    free(u0);
     MPI_Finalize();
     return bad != 0;
 }
