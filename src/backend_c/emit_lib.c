@@ -172,6 +172,52 @@ static void param_list(FILE *o, const emit_lib_unit *u, int proto)
     }
 }
 
+/* The layout before time tiling of slot v's, when its halos were narrower, or NULL. */
+static const ir_layout *least_layout(const emit_lib_unit *u, const ir_var *v)
+{
+    if (!u->least || !v || !ir_slot_dist((ir_var *)v))
+        return NULL;
+    for (int j = 0; j < u->p->layouts.len; j++)
+        if (VEC_AT(u->p->layouts, j, ir_layout *) == v->layout) {
+            const ir_layout *m = &u->least[j];
+            return memcmp(m->hl, v->layout->hl, sizeof m->hl) || memcmp(m->hh, v->layout->hh, sizeof m->hh) ? m : NULL;
+        }
+    return NULL;
+}
+
+/* An argument of a time-tiled loop may have the one-step halo: checked against the layout
+ * before tiling (tyl_Lm<id>, printed by least_layouts), the run time steps one step at a time
+ * where the halo is too narrow for K (tyl_timetile.c). */
+static const char *arg_layout_ref(const emit_lib_unit *u, ir_var *v)
+{
+    return least_layout(u, v) ? arena_printf(&util_arena, "&tyl_Lm%d", v->layout->id) : emit_layout_ref(v);
+}
+
+static void least_layouts(const emit_lib_unit *u, FILE *out)
+{
+    int printed = 0;
+    for (int k = 0; u->x && k < u->x->np; k++) {
+        ir_var *v = u->x->param[k].is_array ? emit_lib_arg_slot(u, k) : NULL;
+        const ir_layout *m = least_layout(u, v);
+        int dup = 0;
+        for (int j = 0; m && j < k; j++)
+            dup |= u->x->param[j].is_array && emit_lib_arg_slot(u, j) &&
+                   emit_lib_arg_slot(u, j)->layout == v->layout;
+        if (!m || dup)
+            continue;
+        fprintf(out, "static const tyl_layout tyl_Lm%d = {1, {", v->layout->id);
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            fprintf(out, "%s%d", d ? ", " : "", m->hl[d]);
+        fprintf(out, "}, {");
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            fprintf(out, "%s%d", d ? ", " : "", m->hh[d]);
+        fprintf(out, "}, 0x%xu};\n", v->layout->periodic);
+        printed = 1;
+    }
+    if (printed)
+        fprintf(out, "\n");
+}
+
 static int lib_hook(ectx *c, int ind, ir_stmt *s)
 {
     char w;
@@ -205,7 +251,8 @@ static int lib_hook(ectx *c, int ind, ir_stmt *s)
                                ? arena_printf(&util_arena, "\"%s_%s_HALO\"", cur->macro, upper(it->name))
                                : "NULL";
         emit_put(c, ind, "tyl_lib_arg(tyl_f, %d, tyl_a%d, %s, %s, %d, %s, %s, %d, &%s);\n", k, k, nm.s,
-                 emit_tyname(s->var->type), s->var->rank, emit_layout_ref(s->var), halo, it->same_as, s->var->name);
+                 emit_tyname(s->var->type), s->var->rank, arg_layout_ref(cur, s->var), halo, it->same_as,
+                 s->var->name);
         sb_free(&nm);
     } else if (w == 'r') {
         if (x->ret[k].is_array)
@@ -259,6 +306,7 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
                      : u->init ? "the module-level arrays and numbers the defs read" : "the module body";
     fprintf(out, "/* ---- %s: %s ---- */\n\n", u->cname, what);
     emit_layouts(out, p);
+    least_layouts(u, out);
     copy_file(c.kf, out);
     fclose(c.sink);
 
@@ -286,6 +334,11 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
     fprintf(out, ")\n{\n    (void)tyl_f;\n");
     if (with_state)
         fprintf(out, "    (void)tyl_st;\n");
+    for (int k = 0; x && k < x->np; k++) { /* a deep layout the arguments are checked against less */
+        ir_var *v = x->param[k].is_array ? emit_lib_arg_slot(u, k) : NULL;
+        if (least_layout(u, v))
+            fprintf(out, "    (void)tyl_L%d;\n", v->layout->id);
+    }
     for (int k = 0; x && k < x->np; k++)
         fprintf(out, "    (void)tyl_a%d;\n", k);
     for (int i = 0; i < p->params.len; i++) {

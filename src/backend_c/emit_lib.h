@@ -19,6 +19,8 @@ typedef struct emit_lib_unit {
     ir_program *p;
     lib_export *x;      /* NULL: the module body, PREFIX_run, or the state's module */
     int init;           /* 1: the module computing the state (lib.h), PREFIX_init */
+    const ir_layout *least; /* p->layouts before time tiling deepened their halos (by index):
+                               what an argument needs at the least */
     const char *cname;  /* "heat_step" */
     const char *macro;  /* "HEAT_STEP" */
 } emit_lib_unit;

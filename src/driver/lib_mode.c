@@ -24,7 +24,9 @@
 #include "driver.h"
 
 /* The passes of tylesc.c's pipeline, the schedule's from its own table. */
-static void passes(ir_program *p, int time_tile)
+/* Returns the layouts as pass_halo leaves them (by index in p->layouts), before time tiling
+ * deepens halos: the least halo an argument needs. */
+static ir_layout *passes(ir_program *p, int time_tile)
 {
     static const struct {
         const char *name;
@@ -39,7 +41,11 @@ static void passes(ir_program *p, int time_tile)
         ir_verify(p, list[i].name);
 #endif
     }
+    ir_layout *least = NEWN(ir_layout, p->layouts.len + 1);
+    for (int j = 0; j < p->layouts.len; j++)
+        least[j] = *VEC_AT(p->layouts, j, ir_layout *);
     drv_sched_passes(p, 0, time_tile); /* time loops tiled as in programs, deep halos included */
+    return least;
 }
 
 /* A library function has no checkpoints, no --progress: its time loops are plain loops. */
@@ -192,7 +198,7 @@ int drv_lib(const drv_lib_opts *o)
     unsigned grids = 0;
     for (int i = 0; i < total; i++) {
         u[i].p->hash = 0;
-        passes(u[i].p, o->time_tile);
+        u[i].least = passes(u[i].p, o->time_tile);
         if (u[i].p->grid_rank > G)
             G = u[i].p->grid_rank;
         if (u[i].p->grid_rank)
