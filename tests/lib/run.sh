@@ -168,5 +168,13 @@ if command -v clang >/dev/null 2>&1; then
 else
     echo "SKIP clang -Wall -Wextra on the generated C: clang not found"
 fi
+# the Fortran modules with state getters and several grids compile (gfortran)
+if command -v gfortran >/dev/null 2>&1; then
+    for f in state/gen/state_mod.f90 grids/gen/grids_mod.f90; do
+        same "gfortran on $f" "$(cd "$(dirname $f)" && gfortran -std=f2008 -fsyntax-only "$(basename $f)" 2>&1)" ""
+    done
+else
+    echo "SKIP gfortran on the generated modules: gfortran not found"
+fi
 echo "tests/lib: $pass passed, $fail failed"
 [ $fail -eq 0 ]
