@@ -89,20 +89,7 @@ int emit_lib_state_use(const emit_lib_module *m, int k, int *dist, int *halo)
 }
 
 /* The halo parameter k itself needs. */
-static int own_halo(const emit_lib_unit *u, int k)
-{
-    ir_var *v = emit_lib_arg_slot(u, k);
-    if (!v || !ir_slot_dist(v))
-        return -1;
-    int h = 0;
-    for (int d = 0; d < v->rank; d++) {
-        if (v->layout->hl[d] > h)
-            h = v->layout->hl[d];
-        if (v->layout->hh[d] > h)
-            h = v->layout->hh[d];
-    }
-    return h;
-}
+static int own_halo(const emit_lib_unit *u, int k) { return slot_halo(emit_lib_arg_slot(u, k)); }
 
 /* Arrays of one shape take turns in a caller's loop (u, un = un, u), as the module's own call
  * does: each is named the widest halo of its shape group. */

@@ -142,16 +142,26 @@ contains
     end do
   end subroutine
 
+  ! procs, ranks per axis in Fortran's order, into p in C's: .true. when given for grid_rank axes
+  logical function reversed_procs(grid_rank, p, procs)
+    integer, intent(in) :: grid_rank
+    integer(c_int), intent(out) :: p(16)
+    integer, intent(in), optional :: procs(:)
+    integer :: k
+    reversed_procs = present(procs) .and. grid_rank >= 1 .and. grid_rank <= 16
+    if (reversed_procs) reversed_procs = size(procs) >= grid_rank
+    if (.not. reversed_procs) return
+    do k = 1, grid_rank
+      p(k) = int(procs(grid_rank + 1 - k), c_int)
+    end do
+  end function
+
   integer function tyles_ctx_create(comm, grid_rank, ctx, procs) result(st)
     integer, intent(in) :: comm, grid_rank
     type(c_ptr), intent(out) :: ctx
     integer, intent(in), optional :: procs(:)
     integer(c_int), target :: p(16)
-    integer :: k
-    if (present(procs) .and. grid_rank >= 1 .and. grid_rank <= 16 .and. size(procs) >= grid_rank) then
-      do k = 1, grid_rank
-        p(k) = int(procs(grid_rank + 1 - k), c_int)
-      end do
+    if (reversed_procs(grid_rank, p, procs)) then
       st = c_ctx_create(int(comm, c_int), int(grid_rank, c_int), c_loc(p), ctx)
     else
       st = c_ctx_create(int(comm, c_int), int(grid_rank, c_int), c_null_ptr, ctx)
@@ -165,11 +175,7 @@ contains
     integer, intent(in) :: grid_rank
     integer, intent(in), optional :: procs(:)
     integer(c_int), target :: p(16)
-    integer :: k
-    if (present(procs) .and. grid_rank >= 1 .and. grid_rank <= 16 .and. size(procs) >= grid_rank) then
-      do k = 1, grid_rank
-        p(k) = int(procs(grid_rank + 1 - k), c_int)
-      end do
+    if (reversed_procs(grid_rank, p, procs)) then
       st = c_ctx_add_grid(ctx, int(grid_rank, c_int), c_loc(p))
     else
       st = c_ctx_add_grid(ctx, int(grid_rank, c_int), c_null_ptr)

@@ -11,6 +11,7 @@
 
 #include "state.h"
 #include "../../samples/app_c/npy_read.h"
+#include "lib_check.h"
 
 static int me, failures;
 
@@ -19,20 +20,6 @@ static void check(int ok, const char *what, tyl_ctx *ctx)
     failures += !ok;
     if (me == 0)
         printf("%s %s%s%s\n", ok ? "ok" : "FAIL", what, ok ? "" : ": ", ok ? "" : tyl_ctx_error(ctx));
-}
-
-/* Elements of a distributed float64 array that differ from the global `want`, over all ranks. */
-static long differ(tyl_array *a, const double *want)
-{
-    tyl_local L;
-    tyl_array_local(a, &L);
-    long bad = !want, total = 0;
-    for (int64_t i = 0; !bad && i < L.n[0]; i++)
-        for (int64_t j = 0; j < L.n[1]; j++)
-            bad += memcmp((double *)L.data + i * L.stride[0] + j, want + (L.lo[0] + i) * L.shape[1] + L.lo[1] + j,
-                          8) != 0;
-    MPI_Allreduce(&bad, &total, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
-    return total;
 }
 
 static double counter(tyl_ctx *ctx)
@@ -78,7 +65,7 @@ int main(int argc, char **argv)
         for (int t = 0; t < 12 && st == TYL_OK; t++)
             st = state_step(ctx, u);
         check(st == TYL_OK, "12 calls of state_step", ctx);
-        long bad = differ(u, want_u);
+        long bad = lib_differ(u, want_u);
         if (me == 0 && bad)
             printf("FAIL u: %ld elements differ from u.npy\n", bad);
         failures += bad != 0;
@@ -86,7 +73,7 @@ int main(int argc, char **argv)
         check(state_energy(ctx, u, &e) == TYL_OK && e == want_energy, "state_energy as the program prints it", ctx);
         check(counter(ctx) == want_calls, "the counter state_step adds to", ctx);
         tyl_array *kappa = NULL;
-        check(state_get_kappa(ctx, &kappa) == TYL_OK && differ(kappa, want_kappa) == 0,
+        check(state_get_kappa(ctx, &kappa) == TYL_OK && lib_differ(kappa, want_kappa) == 0,
               "state_get_kappa against kappa.npy", ctx);
         tyl_array_destroy(kappa);
         double dt = 0, mx = 0;

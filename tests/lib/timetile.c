@@ -10,23 +10,11 @@
 
 #include "timetile.h"
 #include "../../samples/app_c/npy_read.h"
+#include "lib_check.h"
 
 extern int64_t tyl_tt_deep_groups_; /* libtyles' count, as --stats reports it for programs */
 
 static int failures;
-
-static long differ(tyl_array *x, const double *want)
-{
-    tyl_local L;
-    tyl_array_local(x, &L);
-    long bad = !want, total = 0;
-    for (int64_t i = 0; !bad && i < L.n[0]; i++)
-        for (int64_t j = 0; j < L.n[1]; j++)
-            bad += memcmp((double *)L.data + i * L.stride[0] + j, want + (L.lo[0] + i) * L.shape[1] + L.lo[1] + j,
-                          8) != 0;
-    MPI_Allreduce(&bad, &total, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
-    return total;
-}
 
 int main(int argc, char **argv)
 {
@@ -56,7 +44,7 @@ int main(int argc, char **argv)
         tyl_array_modified(un);
         int64_t x0 = tyl_dist_stats_.n_exchanges, g0 = tyl_tt_deep_groups_;
         int st = timetile_relax(ctx, u, un, 23);
-        long bad = st == TYL_OK && u0 ? differ(u, want_u) + differ(un, want_un) : -1;
+        long bad = st == TYL_OK && u0 ? lib_differ(u, want_u) + lib_differ(un, want_un) : -1;
         if (me == 0) {
             if (st != TYL_OK)
                 printf("FAIL relax: %s\n", tyl_ctx_error(ctx));
