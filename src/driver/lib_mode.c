@@ -280,13 +280,10 @@ int drv_lib(const drv_lib_opts *o)
     /* each state array is laid out one way for every function that reads it */
     for (int k = 0; k < m.st->n; k++) {
         int dist, halo;
-        ir_var *v = emit_lib_state_slot(&m.u[1], k);
-        if (emit_lib_state_use(&m, k, &dist, &halo) < 0 || (v && ir_slot_dist(v) && !dist)) {
-            diag_error(lib_state_where(k), "the exported defs read '%s' %s, but a library keeps one copy of "
-                                           "each module-level array (tylesc --lib): pass it as an argument",
-                       m.st->item[k].name, emit_lib_state_use(&m, k, &dist, &halo) < 0
-                                               ? "both as a stencil and whole on every rank"
-                                               : "whole on every rank, and the module computes it distributed");
+        if (emit_lib_state_use(&m, k, &dist, &halo) < 0) {
+            diag_error(lib_state_where(k), "the exported defs read '%s' both as a stencil and whole on every rank, "
+                                           "but a library keeps one copy of each module-level array (tylesc --lib): "
+                                           "pass it as an argument", m.st->item[k].name);
             diag_finish();
             return 1;
         }

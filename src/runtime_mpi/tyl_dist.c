@@ -1153,6 +1153,46 @@ tyl_array *tyl_copy_l(const tyl_array *a, const tyl_layout *L, const char *where
     return c;
 }
 
+tyl_array *tyl_dist_whole(const tyl_array *a, const char *where)
+{
+    if (!a->layout)
+        return tyl_copy(a, where);
+    size_t el = tyl_dtype_size(a->dtype);
+    int r = a->rank;
+    int64_t mine = 1, cs[TYL_MAX_RANK];
+    for (int d = r - 1; d >= 0; d--) { /* this rank's block, packed in C order */
+        cs[d] = mine;
+        mine *= a->n[d] > 0 ? a->n[d] : 0;
+    }
+    char *buf = malloc(mine ? (size_t)mine * el : 1);
+    if (!buf)
+        tyl_rt_error(where, "MemoryError: gathering a distributed array");
+    if (mine)
+        tyl_box_copy(buf, cs, a->data, a->stride, r, a->n, el);
+    size_t total;
+    char *all = tyl_reduce_gather_(buf, (size_t)mine * el, &total);
+    free(buf);
+    tyl_array *w = tyl_alloc_l(a->dtype, r, a->shape, TYL_INIT_NONE, NULL, where);
+    size_t at = 0;
+    for (int q = 0; q < g_size; q++) { /* rank q's block, where its coordinates say */
+        int c[TYL_MAX_RANK];
+        box b;
+        coords_on(r, q, c);
+        owned_box(a, c, &b);
+        int64_t n[TYL_MAX_RANK], qs[TYL_MAX_RANK], count = 1;
+        for (int d = r - 1; d >= 0; d--) {
+            n[d] = b.hi[d] > b.lo[d] ? b.hi[d] - b.lo[d] : 0;
+            qs[d] = count;
+            count *= n[d];
+        }
+        if (count)
+            tyl_box_copy((char *)w->data + (size_t)loc_off(w, b.lo) * el, w->stride, all + at, qs, r, n, el);
+        at += (size_t)count * el;
+    }
+    free(all);
+    return w;
+}
+
 /* ---- --progress ------------------------------------------------------------------------------- */
 
 void tyl_progress(int64_t k, int64_t n)

@@ -61,6 +61,8 @@ int tyl_rt_grid_rank(void);
  * MPI_Dims_create), for distributed arrays of rank G; and whether there is a grid for rank G. */
 void tyl_dist_add_grid(int G, const int *procs, void (*fail)(const char *msg));
 int tyl_dist_has_grid(int G);
+/* A replicated copy of distributed array a: every rank's block on every rank. Collective. */
+tyl_array *tyl_dist_whole(const tyl_array *a, const char *where);
 const int *tyl_rt_grid_dims(void);
 /* --stats: the summary on rank 0 (collective: every rank calls it). */
 void tyl_dist_report(double total_seconds);

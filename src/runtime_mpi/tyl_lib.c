@@ -571,7 +571,9 @@ void tyl_lib_state_put(tyl_lib_call *f, tyl_array **slot, tyl_array *r, int dist
         for (int d = 0; d < r->rank; d++)
             w.hl[d] = w.hh[d] = halo;
         v = tyl_copy_l(r, intern_layout(&w, 0, f->fn), f->fn);
-    } else
+    } else if (!dist && r->layout) /* computed distributed, read whole: gathered once */
+        v = tyl_dist_whole(r, f->fn);
+    else
         tyl_lib_result(f, r, &v, halo);
     tyl_set(slot, v);
 }

@@ -43,6 +43,7 @@ int main(int argc, char **argv)
     const int64_t N = 40, shape[2] = {N, N};
     int64_t sh[2];
     double *want_u = npy_read_f64("u.npy", 2, sh), *want_kappa = npy_read_f64("kappa.npy", 2, sh);
+    double *want_ramp_t = npy_read_f64("ramp_t.npy", 2, sh);
     double want_energy = 0, want_calls = 0;
     FILE *f = fopen("prog.out", "r");
     if (!f || fscanf(f, "%lf %lf", &want_energy, &want_calls) != 2)
@@ -80,6 +81,10 @@ int main(int argc, char **argv)
         for (int64_t i = 0; want_kappa && i < N * N; i++)
             mx = want_kappa[i] > mx ? want_kappa[i] : mx;
         check(state_get_dt(ctx, &dt) == TYL_OK && dt == 0.2 / mx, "state_get_dt", ctx);
+        tyl_array *rt = NULL;
+        check(state_ramp_t(ctx, 2.0, &rt) == TYL_OK && lib_differ(rt, want_ramp_t) == 0,
+              "a state array computed distributed, read whole (transposed)", ctx);
+        tyl_array_destroy(rt);
         check(state_init(ctx) == TYL_OK && counter(ctx) == 0.0, "state_init computes the state again", ctx);
         const int64_t other[2] = {N + 1, N};
         tyl_array *v;
@@ -93,6 +98,7 @@ int main(int argc, char **argv)
     }
     free(want_u);
     free(want_kappa);
+    free(want_ramp_t);
     MPI_Finalize();
     return failures != 0;
 }
