@@ -537,14 +537,11 @@ void emit_lib_h(const emit_lib_module *m, FILE *out)
         const emit_lib_unit *u = &m->u[i];
         const lib_export *x = u->x;
         if (u->init) {
-            fprintf(out, "/* The module-level arrays and numbers the functions read (");
-            for (int k = 0; k < m->st->n; k++)
-                fprintf(out, "%s%s", k ? ", " : "", m->st->item[k].name);
-            fprintf(out, "), as the module\n"
-                         " * computes them before it calls a def, kept by the context: the first function that\n"
-                         " * reads them computes them, %s_init computes them again. %s_get_NAME gives one: a new\n"
-                         " * reference to the context's array (a function that changes it in place changes this\n"
-                         " * one; after changing its block, call tyl_array_modified), or the number. */\n",
+            fprintf(out, "/* The module-level arrays and numbers the functions read, as the module computes them\n"
+                         " * before it calls a def, kept by the context: the first function that reads them computes\n"
+                         " * them, %s_init computes them again. %s_get_NAME gives one: a new reference to the\n"
+                         " * context's array (a function that changes it in place changes this one; after changing\n"
+                         " * its block, call tyl_array_modified), or the number. */\n",
                     m->prefix, m->prefix);
             fprintf(out, "int %s(tyl_ctx *ctx);\n", u->cname);
             for (int k = 0; k < m->st->n; k++) {
