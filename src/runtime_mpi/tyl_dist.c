@@ -2,7 +2,8 @@
  * access by global index, and reductions over ranks.
  *
  * One Cartesian process grid of G dimensions (G = the rank of the program's distributed arrays,
- * fixed by the compiler). A distributed array of extent n along dimension d is split by its own
+ * fixed by the compiler); in library mode, one more per further rank a context's solvers
+ * distribute (tyl_dist_add_grid), each array laid out on the grid of its own rank. A distributed array of extent n along dimension d is split by its own
  * extent: the rank at grid coordinate c of P owns [floor(c*n/P), floor((c+1)*n/P)). Arrays of
  * extents that differ by a constant (N and N+1, an (I+4, J+4) input and its (I, J) output)
  * therefore have block boundaries that differ by at most that constant, which the compiler's
