@@ -473,9 +473,13 @@ void tyl_lib_arg(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_dty
                              f->name[same_as], tyl_rt_shape_str(y, b->rank, b->shape), fn);
         }
     for (int j = 0; j < TYL_LIB_MAX_ARGS; j++)
-        if (f->arg[j] == a)
+        if (f->arg[j] == a) {
+            if (name[0] == '@') /* a state array the caller got from PREFIX_get_NAME */
+                tyl_rt_error_all(fn, "argument '%s' is the module's '%s', which %s reads itself: pass a copy",
+                                 f->name[j], name + 1, fn);
             tyl_rt_error_all(fn, "argument '%s' is the same array as an earlier argument; pass different "
                              "arrays", name);
+        }
     f->saved[i] = a->layout;
     f->arg[i] = a;
     f->name[i] = name;

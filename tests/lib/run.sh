@@ -89,7 +89,7 @@ fi
 
 # defs reading arrays and scalars the module body computes (its state), changing one of them
 if lib_app state "$ROOT/tests/lib/state.tyl" "$ROOT/tests/lib/state.c" prog; then
-    for np in 1 3; do app_oks state state $np 16/0; done
+    for np in 1 3; do app_oks state state $np 18/0; done
 fi
 
 # a 1-D and a 2-D solver in one library: a process grid each

@@ -76,6 +76,9 @@ int main(int argc, char **argv)
         tyl_array *kappa = NULL;
         check(state_get_kappa(ctx, &kappa) == TYL_OK && lib_differ(kappa, want_kappa) == 0,
               "state_get_kappa against kappa.npy", ctx);
+        check(state_energy(ctx, kappa, &e) == TYL_ERROR && !strcmp(tyl_ctx_error(ctx), "state_energy: error: argument "
+                  "'u' is the module's 'kappa', which state_energy reads itself: pass a copy"),
+              "the module's own array as an argument refused", ctx);
         tyl_array_destroy(kappa);
         double dt = 0, mx = 0;
         for (int64_t i = 0; want_kappa && i < N * N; i++)
