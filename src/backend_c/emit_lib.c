@@ -20,6 +20,7 @@
 #include <string.h>
 
 static const emit_lib_unit *cur; /* the function being printed (for the hook) */
+static const emit_lib_module *cur_m;
 static int cur_halo;              /* the library's widest halo (PREFIX_HALO) */
 
 /* The reserved load or save of kind what ('a', 'r', 'w') and index k in a block, or NULL. */
@@ -46,10 +47,15 @@ ir_var *emit_lib_arg_slot(const emit_lib_unit *u, int k)
     return s ? s->var : NULL;
 }
 
-/* The halo parameter k itself needs. */
-static int own_halo(const emit_lib_unit *u, int k)
+ir_var *emit_lib_state_slot(const emit_lib_unit *u, int k)
 {
-    ir_var *v = emit_lib_arg_slot(u, k);
+    ir_stmt *s = find_reserved(&u->p->body, 's', k);
+    return s ? s->var : NULL;
+}
+
+/* The widest halo of slot v, -1 when it is replicated. */
+static int slot_halo(ir_var *v)
+{
     if (!v || !ir_slot_dist(v))
         return -1;
     int h = 0;
@@ -61,6 +67,29 @@ static int own_halo(const emit_lib_unit *u, int k)
     }
     return h;
 }
+
+int emit_lib_state_use(const emit_lib_module *m, int k, int *dist, int *halo)
+{
+    int seen = 0;
+    *dist = 0;
+    *halo = 0;
+    for (int i = 0; i < m->n; i++) {
+        ir_var *v = m->u[i].x ? emit_lib_state_slot(&m->u[i], k) : NULL;
+        if (!v)
+            continue;
+        int h = slot_halo(v);
+        if (seen && (h >= 0) != *dist)
+            return -1;
+        seen = 1;
+        *dist = h >= 0;
+        if (h > *halo)
+            *halo = h;
+    }
+    return 0;
+}
+
+/* The halo parameter k itself needs. */
+static int own_halo(const emit_lib_unit *u, int k) { return slot_halo(emit_lib_arg_slot(u, k)); }
 
 /* Arrays of one shape take turns in a caller's loop (u, un = un, u), as the module's own call
  * does: each is named the widest halo of its shape group. */
@@ -130,15 +159,78 @@ static void param_list(FILE *o, const emit_lib_unit *u, int proto)
     }
 }
 
+/* The layout before time tiling of slot v's, when its halos were narrower, or NULL. */
+static const ir_layout *least_layout(const emit_lib_unit *u, const ir_var *v)
+{
+    if (!u->least || !v || !ir_slot_dist((ir_var *)v))
+        return NULL;
+    for (int j = 0; j < u->p->layouts.len; j++)
+        if (VEC_AT(u->p->layouts, j, ir_layout *) == v->layout) {
+            const ir_layout *m = &u->least[j];
+            return memcmp(m->hl, v->layout->hl, sizeof m->hl) || memcmp(m->hh, v->layout->hh, sizeof m->hh) ? m : NULL;
+        }
+    return NULL;
+}
+
+/* An argument of a time-tiled loop may have the one-step halo: checked against the layout
+ * before tiling (tyl_Lm<id>, printed by least_layouts), the run time steps one step at a time
+ * where the halo is too narrow for K (tyl_timetile.c). */
+static const char *arg_layout_ref(const emit_lib_unit *u, ir_var *v)
+{
+    return least_layout(u, v) ? arena_printf(&util_arena, "&tyl_Lm%d", v->layout->id) : emit_layout_ref(v);
+}
+
+static void least_layouts(const emit_lib_unit *u, FILE *out)
+{
+    int printed = 0;
+    for (int k = 0; u->x && k < u->x->np; k++) {
+        ir_var *v = u->x->param[k].is_array ? emit_lib_arg_slot(u, k) : NULL;
+        const ir_layout *m = least_layout(u, v);
+        int dup = 0;
+        for (int j = 0; m && j < k; j++)
+            dup |= u->x->param[j].is_array && emit_lib_arg_slot(u, j) &&
+                   emit_lib_arg_slot(u, j)->layout == v->layout;
+        if (!m || dup)
+            continue;
+        fprintf(out, "static const tyl_layout tyl_Lm%d = {1, {", v->layout->id);
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            fprintf(out, "%s%d", d ? ", " : "", m->hl[d]);
+        fprintf(out, "}, {");
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            fprintf(out, "%s%d", d ? ", " : "", m->hh[d]);
+        fprintf(out, "}, 0x%xu};\n", v->layout->periodic);
+        printed = 1;
+    }
+    if (printed)
+        fprintf(out, "\n");
+}
+
 static int lib_hook(ectx *c, int ind, ir_stmt *s)
 {
     char w;
     int k;
-    if ((s->kind != S_LOAD && s->kind != S_SAVE) || !lib_reserved_name(s->str, &w, &k) || !cur || !cur->x)
+    if ((s->kind != S_LOAD && s->kind != S_SAVE) || !lib_reserved_name(s->str, &w, &k) || !cur || (!cur->x && !cur->init))
         return 0;
     const lib_export *x = cur->x;
     emit_hline(c, ind, s->l);
-    if (w == 'a') {
+    if (w == 's' && cur->init) {
+        int dist, halo;
+        emit_lib_state_use(cur_m, k, &dist, &halo);
+        emit_put(c, ind, "tyl_lib_state_put(tyl_f, &tyl_st[%d], %s, %d, %d);\n", k, s->var->name, dist, halo);
+    } else if (w == 's') {
+        int same = -1;
+        for (int q = 0; q < x->nst; q++)
+            if (x->st[q] == k)
+                same = x->st_same[q];
+        strbuf nm = {0};
+        emit_c_string(&nm, arena_printf(&util_arena, "@%s", cur_m->st->item[k].name));
+        emit_put(c, ind, "tyl_lib_arg(tyl_f, %d, tyl_st[%d], %s, %s, %d, %s, \"%s_HALO\", %d, &%s);\n", x->np + k, k,
+                 nm.s, emit_tyname(s->var->type), s->var->rank, emit_layout_ref(s->var), cur_m->macro, same,
+                 s->var->name);
+        sb_free(&nm);
+    } else if (w == 'v') {
+        emit_put(c, ind, "tyl_lib_writeback(tyl_f, %d, %s);\n", x->np + k, s->var->name);
+    } else if (w == 'a') {
         const lib_item *it = &x->param[k];
         strbuf nm = {0};
         emit_c_string(&nm, it->name);
@@ -146,7 +238,8 @@ static int lib_hook(ectx *c, int ind, ir_stmt *s)
                                ? arena_printf(&util_arena, "\"%s_%s_HALO\"", cur->macro, upper(it->name))
                                : "NULL";
         emit_put(c, ind, "tyl_lib_arg(tyl_f, %d, tyl_a%d, %s, %s, %d, %s, %s, %d, &%s);\n", k, k, nm.s,
-                 emit_tyname(s->var->type), s->var->rank, emit_layout_ref(s->var), halo, it->same_as, s->var->name);
+                 emit_tyname(s->var->type), s->var->rank, arg_layout_ref(cur, s->var), halo, it->same_as,
+                 s->var->name);
         sb_free(&nm);
     } else if (w == 'r') {
         if (x->ret[k].is_array)
@@ -177,6 +270,15 @@ static void copy_file(FILE *from, FILE *to)
     fclose(from);
 }
 
+/* The grid rank the module state is computed on (0: none). */
+static int state_grid(const emit_lib_module *m)
+{
+    for (int i = 0; i < m->n; i++)
+        if (m->u[i].init)
+            return m->u[i].p->grid_rank;
+    return 0;
+}
+
 static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FILE *out)
 {
     ir_program *p = u->p;
@@ -187,16 +289,21 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
     emit_block(&c, 1, &p->body);
     emit_stmt_hook = NULL;
 
-    const char *what = u->x ? arena_printf(&util_arena, "def %s", u->x->def->name) : "the module body";
+    const char *what = u->x ? arena_printf(&util_arena, "def %s", u->x->def->name)
+                     : u->init ? "the module-level arrays and numbers the defs read" : "the module body";
     fprintf(out, "/* ---- %s: %s ---- */\n\n", u->cname, what);
     emit_layouts(out, p);
+    least_layouts(u, out);
     copy_file(c.kf, out);
     fclose(c.sink);
 
-    const char *body = arena_printf(&util_arena, "tyl_%s_body", u->x ? u->x->def->name : "run");
+    const char *body = u->init ? "tyl_state_init" : arena_printf(&util_arena, "tyl_%s_body", u->x ? u->x->def->name : "run");
     fprintf(out, "static void %s(tyl_lib_call *tyl_f", body);
     const lib_export *x = u->x;
-    int with_params = !x && p->params.len > 0; /* PREFIX_run_params */
+    int with_state = u->init || (x && x->nst > 0);
+    if (with_state)
+        fprintf(out, ", tyl_array **tyl_st");
+    int with_params = !x && !u->init && p->params.len > 0; /* PREFIX_run_params */
     if (with_params)
         fprintf(out, ", const %s_params *tyl_p", m->prefix);
     for (int k = 0; x && k < x->np; k++) {
@@ -212,6 +319,13 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
             fprintf(out, ", %s *tyl_o%d", scalar_c(x->ret[j].type), j);
     }
     fprintf(out, ")\n{\n    (void)tyl_f;\n");
+    if (with_state)
+        fprintf(out, "    (void)tyl_st;\n");
+    for (int k = 0; x && k < x->np; k++) { /* a deep layout the arguments are checked against less */
+        ir_var *v = x->param[k].is_array ? emit_lib_arg_slot(u, k) : NULL;
+        if (least_layout(u, v))
+            fprintf(out, "    (void)tyl_L%d;\n", v->layout->id);
+    }
     for (int k = 0; x && k < x->np; k++)
         fprintf(out, "    (void)tyl_a%d;\n", k);
     for (int i = 0; i < p->params.len; i++) {
@@ -245,6 +359,16 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
     }
     fprintf(out, "}\n\n");
 
+    const char *state_args = arena_printf(&util_arena, "\"%s\", %d, tyl_state_init, %d", m->prefix, m->st->n,
+                                          state_grid(m));
+    if (u->init) { /* PREFIX_init: computes the state (again) */
+        fprintf(out, "int %s(tyl_ctx *tyl_ctx_)\n{\n    tyl_lib_call tyl_f;\n", u->cname);
+        fprintf(out, "    tyl_lib_init(&tyl_f, tyl_ctx_, \"%s\");\n", u->cname);
+        fprintf(out, "    if (setjmp(tyl_f.jb))\n        return tyl_lib_fail(&tyl_f);\n");
+        fprintf(out, "    if (tyl_lib_begin(&tyl_f, %d) != TYL_OK)\n        return TYL_ERROR;\n", p->grid_rank);
+        fprintf(out, "    tyl_lib_state(&tyl_f, %s, 1);\n    return tyl_lib_end(&tyl_f);\n}\n\n", state_args);
+        return;
+    }
     for (int variant = 0; variant < 1 + with_params; variant++) {
         const char *fn = variant ? arena_printf(&util_arena, "%s_params", u->cname) : u->cname;
         fprintf(out, "int %s(", fn);
@@ -254,8 +378,12 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
         fprintf(out, ")\n{\n    tyl_lib_call tyl_f;\n");
         fprintf(out, "    tyl_lib_init(&tyl_f, tyl_ctx_, \"%s\");\n", fn);
         fprintf(out, "    if (setjmp(tyl_f.jb))\n        return tyl_lib_fail(&tyl_f);\n");
-        fprintf(out, "    if (tyl_lib_begin(&tyl_f, %s_GRID_RANK) != TYL_OK)\n        return TYL_ERROR;\n", m->macro);
+        fprintf(out, "    if (tyl_lib_begin(&tyl_f, %d) != TYL_OK)\n        return TYL_ERROR;\n", p->grid_rank);
+        if (with_state)
+            fprintf(out, "    tyl_array **tyl_st = tyl_lib_state(&tyl_f, %s, 0);\n", state_args);
         fprintf(out, "    %s(&tyl_f", body);
+        if (with_state)
+            fprintf(out, ", tyl_st");
         if (with_params)
             fprintf(out, variant ? ", tyl_p" : ", NULL");
         for (int k = 0; x && k < x->np; k++)
@@ -264,6 +392,27 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
             fprintf(out, ", tyl_o%d", j);
         fprintf(out, ");\n    return tyl_lib_end(&tyl_f);\n}\n\n");
     }
+}
+
+/* PREFIX_get_NAME: state K, computed first if it is not yet. */
+static void print_getter(const emit_lib_module *m, int k, FILE *out)
+{
+    const lib_item *it = &m->st->item[k];
+    const char *fn = arena_printf(&util_arena, "%s_get_%s", m->prefix, it->name);
+    if (it->is_array)
+        fprintf(out, "int %s(tyl_ctx *tyl_ctx_, tyl_array **tyl_o)\n{\n", fn);
+    else
+        fprintf(out, "int %s(tyl_ctx *tyl_ctx_, %s *tyl_o)\n{\n", fn, scalar_c(it->type));
+    fprintf(out, "    tyl_lib_call tyl_f;\n    tyl_lib_init(&tyl_f, tyl_ctx_, \"%s\");\n", fn);
+    fprintf(out, "    if (setjmp(tyl_f.jb))\n        return tyl_lib_fail(&tyl_f);\n");
+    fprintf(out, "    if (tyl_lib_begin(&tyl_f, 0) != TYL_OK)\n        return TYL_ERROR;\n");
+    fprintf(out, "    tyl_array **tyl_st = tyl_lib_state(&tyl_f, \"%s\", %d, tyl_state_init, %d, 0);\n", m->prefix,
+            m->st->n, state_grid(m));
+    if (it->is_array)
+        fprintf(out, "    if (tyl_o)\n        *tyl_o = tyl_ref(tyl_st[%d]);\n", k);
+    else
+        fprintf(out, "    tyl_lib_scalar(&tyl_f, tyl_st[%d], %s, tyl_o);\n", k, scalar_dt(it->type));
+    fprintf(out, "    return tyl_lib_end(&tyl_f);\n}\n\n");
 }
 
 /* The first lines of every generated file: tylesc's version, the source, how to regenerate. */
@@ -280,7 +429,7 @@ static void stamp(FILE *out, const char *source, const char *open, const char *m
         fprintf(out, "%s Regenerate it in its folder with: %s\n", mid, cmd.s);
         sb_free(&cmd);
     }
-    fprintf(out, "%s (what changes this output: the program, the tylesc version, --input)%s\n", mid, close);
+    fprintf(out, "%s (what changes this output: the program, the tylesc version, --input, --time-tile)%s\n", mid, close);
 }
 
 /* The widest halo any array argument of the library needs. */
@@ -308,8 +457,11 @@ void emit_lib_c(const emit_lib_module *m, FILE *out)
     if (m->cuda)
         emit_cuda_lib_includes(tmp);
     emit_preamble(tmp, m->cuda);
+    cur_m = m;
     for (int i = 0; i < m->n; i++)
         print_function(m, &m->u[i], tmp);
+    for (int k = 0; k < m->st->n; k++)
+        print_getter(m, k, tmp);
     rewind(tmp);
     emit_sync_lines(tmp, out);
     fclose(tmp);
@@ -334,21 +486,41 @@ void emit_lib_h(const emit_lib_module *m, FILE *out)
     stamp(out, m->u[0].p->source, "/*", " *", "");
     fprintf(out, " *\n * Every function returns TYL_OK or TYL_ERROR (the message: tyl_ctx_error(ctx)); see\n"
                  " * tyles_lib.h for the context and the arrays. Array arguments are distributed over the\n"
-                 " * context's process grid when they have %s_GRID_RANK dimensions, with at least the\n"
+                 " * context's process grid of their rank (%s_GRID_RANKS), with at least the\n"
                  " * halo width named below; an array result is a new array the caller releases with\n"
                  " * tyl_array_destroy; a scalar result is written to the pointer given. Module-level\n"
                  " * parameters keep the values the program gives them. */\n", m->macro);
     fprintf(out, "#ifndef %s_H\n#define %s_H\n\n#include \"tyles_lib.h\"\n\n", m->macro, m->macro);
     fprintf(out, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
-    fprintf(out, "/* The process grid's number of dimensions: tyl_ctx_create(comm, %s_GRID_RANK, ...) */\n", m->macro);
+    int ng = 0;
+    strbuf gl = {0};
+    for (int g = IR_MAX_RANK; g >= 1; g--)
+        if (m->grids >> g & 1) {
+            sb_printf(&gl, "%s%d", ng ? ", " : "", g);
+            ng++;
+        }
+    fprintf(out, "/* The process grids' numbers of dimensions, one grid per rank of the arrays the functions\n"
+                 " * distribute: tyl_ctx_create(comm, %s_GRID_RANK, ...) makes the first, tyl_ctx_add_grid\n"
+                 " * each other one; %s_ctx_create(comm, &ctx) makes them all. */\n", m->macro, m->prefix);
     fprintf(out, "#define %s_GRID_RANK %d\n", m->macro, m->grid_rank);
+    fprintf(out, "#define %s_NGRIDS %d\n#define %s_GRID_RANKS {%s}\n", m->macro, ng ? ng : 1, m->macro,
+            gl.s ? gl.s : "0");
+    sb_free(&gl);
+    fprintf(out, "/* A context over comm with every grid above (MPI_Dims_create shapes each). On an error,\n"
+                 " * tyl_ctx_error(*ctx) says why; destroy *ctx unless it is NULL. */\n");
+    fprintf(out, "static inline int %s_ctx_create(tyl_comm comm, tyl_ctx **ctx)\n{\n", m->prefix);
+    fprintf(out, "    static const int ranks[%s_NGRIDS] = %s_GRID_RANKS;\n", m->macro, m->macro);
+    fprintf(out, "    if (tyl_ctx_create(comm, ranks[0], NULL, ctx) != TYL_OK)\n        return TYL_ERROR;\n");
+    fprintf(out, "    for (int i = 1; i < %s_NGRIDS; i++)\n", m->macro);
+    fprintf(out, "        if (tyl_ctx_add_grid(*ctx, ranks[i], NULL) != TYL_OK)\n            return TYL_ERROR;\n");
+    fprintf(out, "    return TYL_OK;\n}\n");
     if (m->cuda)
         emit_cuda_lib_h(m, out);
     fprintf(out, "/* The widest halo any function needs: arrays made with it can go to every function (array\n"
                  " * results have it). */\n#define %s_HALO %d\n\n", m->macro, module_halo(m));
     ir_program *run = NULL;
     for (int i = 0; i < m->n; i++)
-        if (!m->u[i].x)
+        if (!m->u[i].x && !m->u[i].init)
             run = m->u[i].p;
     if (run && run->params.len) {
         fprintf(out, "/* The module's parameters, for %s_run_params (%s_run and the other functions use\n"
@@ -368,6 +540,23 @@ void emit_lib_h(const emit_lib_module *m, FILE *out)
     for (int i = 0; i < m->n; i++) {
         const emit_lib_unit *u = &m->u[i];
         const lib_export *x = u->x;
+        if (u->init) {
+            fprintf(out, "/* The module-level arrays and numbers the functions read, as the module computes them\n"
+                         " * before it calls a def, kept by the context: the first function that reads them computes\n"
+                         " * them, %s_init computes them again. %s_get_NAME gives one: a new reference to the\n"
+                         " * context's array (a function that changes it in place changes this one; after changing\n"
+                         " * its block, call tyl_array_modified), or the number. */\n",
+                    m->prefix, m->prefix);
+            fprintf(out, "int %s(tyl_ctx *ctx);\n", u->cname);
+            for (int k = 0; k < m->st->n; k++) {
+                const lib_item *it = &m->st->item[k];
+                fprintf(out, "int %s_get_%s(tyl_ctx *ctx, %s%s); /* %s */\n", m->prefix, it->name,
+                        it->is_array ? "tyl_array **" : arena_printf(&util_arena, "%s *", scalar_c(it->type)),
+                        c_param_name(it->name), type_words(it));
+            }
+            fprintf(out, "\n");
+            continue;
+        }
         if (!x) {
             fprintf(out, "/* The module body, as the program runs it (its prints, np.save files). */\n");
             if (u->p->params.len)
@@ -432,6 +621,17 @@ void emit_lib_f90(const emit_lib_module *m, FILE *out)
                  "! TYL_OK (0) or TYL_ERROR (1); tyles_error(ctx) gives the message.\n", m->prefix);
     fprintf(out, "module %s_mod\n  use, intrinsic :: iso_c_binding\n  implicit none\n  private\n\n", m->prefix);
     fprintf(out, "  integer, parameter, public :: %s_GRID_RANK = %d\n", m->macro, m->grid_rank);
+    {
+        int ng = 0;
+        strbuf gl = {0};
+        for (int g = IR_MAX_RANK; g >= 1; g--)
+            if (m->grids >> g & 1)
+                sb_printf(&gl, "%s%d", ng++ ? ", " : "", g);
+        fprintf(out, "  integer, parameter, public :: %s_NGRIDS = %d\n", m->macro, ng ? ng : 1);
+        fprintf(out, "  integer, parameter, public :: %s_GRID_RANKS(%d) = [%s]\n", m->macro, ng ? ng : 1,
+                gl.s ? gl.s : "0");
+        sb_free(&gl);
+    }
     fprintf(out, "  integer, parameter, public :: %s_HALO = %d\n", m->macro, module_halo(m));
     for (int i = 0; i < m->n; i++) {
         const emit_lib_unit *u = &m->u[i];
@@ -444,14 +644,16 @@ void emit_lib_f90(const emit_lib_module *m, FILE *out)
     }
     ir_program *run = NULL;
     for (int i = 0; i < m->n; i++)
-        if (!m->u[i].x)
+        if (!m->u[i].x && !m->u[i].init)
             run = m->u[i].p;
     vec names = {0};
     for (int i = 0; i < m->n; i++) {
         vec_push(&names, (void *)m->u[i].cname);
-        if (!m->u[i].x && run->params.len)
+        if (!m->u[i].x && !m->u[i].init && run->params.len)
             vec_push(&names, arena_printf(&util_arena, "%s_params", m->u[i].cname));
     }
+    for (int k = 0; k < m->st->n; k++)
+        vec_push(&names, arena_printf(&util_arena, "%s_get_%s", m->prefix, m->st->item[k].name));
     f_list(out, "\n  public :: ", &names, "");
     if (run && run->params.len) {
         /* the C struct PREFIX_params, member for member */
@@ -487,12 +689,19 @@ void emit_lib_f90(const emit_lib_module *m, FILE *out)
             fprintf(out, "      %s, intent(out) :: %s\n", x->ret[j].is_array ? "type(c_ptr)" : f_scalar(x->ret[j].type),
                     f_name(x->ret[j].name));
         fprintf(out, "    end function\n");
-        if (!x && u->p->params.len) {
+        if (!x && !u->init && u->p->params.len) {
             fprintf(out, "    integer(c_int) function %s_params(ctx, params) bind(C, name=\"%s_params\")\n", u->cname,
                     u->cname);
             fprintf(out, "      import :: c_int, c_ptr, %s_params\n      type(c_ptr), value :: ctx\n", m->prefix);
             fprintf(out, "      type(%s_params), intent(in) :: params\n    end function\n", m->prefix);
         }
+    }
+    for (int k = 0; k < m->st->n; k++) { /* PREFIX_get_NAME(ctx, value) */
+        const lib_item *it = &m->st->item[k];
+        const char *fn = arena_printf(&util_arena, "%s_get_%s", m->prefix, it->name);
+        fprintf(out, "    integer(c_int) function %s(ctx, value) bind(C, name=\"%s\")\n", fn, fn);
+        fprintf(out, "      import :: c_int, c_ptr, c_double, c_int64_t, c_bool\n      type(c_ptr), value :: ctx\n");
+        fprintf(out, "      %s, intent(out) :: value\n    end function\n", it->is_array ? "type(c_ptr)" : f_scalar(it->type));
     }
     fprintf(out, "  end interface\nend module %s_mod\n", m->prefix);
 }

@@ -17,7 +17,10 @@
 
 typedef struct emit_lib_unit {
     ir_program *p;
-    lib_export *x;      /* NULL: the module body, PREFIX_run */
+    lib_export *x;      /* NULL: the module body, PREFIX_run, or the state's module */
+    int init;           /* 1: the module computing the state (lib.h), PREFIX_init */
+    const ir_layout *least; /* p->layouts before time tiling deepened their halos (by index):
+                               what an argument needs at the least */
     const char *cname;  /* "heat_step" */
     const char *macro;  /* "HEAT_STEP" */
 } emit_lib_unit;
@@ -26,10 +29,12 @@ typedef struct emit_lib_module {
     const char *prefix; /* "heat": the output's name as a C identifier */
     const char *macro;  /* "HEAT" */
     const char *header; /* "heat.h", as the source includes it */
-    int grid_rank;      /* of every function (PREFIX_GRID_RANK) */
+    int grid_rank;      /* the highest of the grids (PREFIX_GRID_RANK) */
+    unsigned grids;     /* bit G: a function distributes arrays of G dimensions (PREFIX_GRID_RANKS) */
     int cuda;           /* the functions run on the GPU (--target=cuda: a .cu, emit_cuda_lib.c) */
     int n;
     emit_lib_unit *u;
+    const lib_state *st; /* the module state the functions read (st->n 0: none) */
 } emit_lib_module;
 
 void emit_lib_c(const emit_lib_module *m, FILE *out);
@@ -45,5 +50,11 @@ void emit_cuda_lib_h(const emit_lib_module *m, FILE *out);
 int emit_lib_halo(const emit_lib_unit *u, int k);
 /* The slot parameter k of u is bound to (NULL if the program has none). */
 ir_var *emit_lib_arg_slot(const emit_lib_unit *u, int k);
+/* The slot state K is bound to in an export (NULL if it reads none), or saved from in the
+ * state's module. */
+ir_var *emit_lib_state_slot(const emit_lib_unit *u, int k);
+/* How the library's functions read state array K: *dist 1 when distributed, the widest halo
+ * they need. Returns 0, or -1 when one reads it distributed and another replicated. */
+int emit_lib_state_use(const emit_lib_module *m, int k, int *dist, int *halo);
 
 #endif

@@ -26,8 +26,10 @@
 #include "driver.h"
 
 /* The passes of tylesc.c's pipeline, the schedule's from its own table (for the GPU: the
- * schedule of a CUDA program, launches, graphs and device exchanges). */
-static void passes(ir_program *p, int cuda)
+ * schedule of a CUDA program, launches, graphs and device exchanges). Returns the layouts as
+ * pass_halo leaves them (by index in p->layouts), before time tiling deepens halos: the least
+ * halo an argument needs. */
+static ir_layout *passes(ir_program *p, int cuda, int time_tile)
 {
     static const struct {
         const char *name;
@@ -42,7 +44,11 @@ static void passes(ir_program *p, int cuda)
         ir_verify(p, list[i].name);
 #endif
     }
-    drv_sched_passes(p, cuda, SCHED_TT_OFF); /* library calls are not time-tiled yet */
+    ir_layout *least = NEWN(ir_layout, p->layouts.len + 1);
+    for (int j = 0; j < p->layouts.len; j++)
+        least[j] = *VEC_AT(p->layouts, j, ir_layout *);
+    drv_sched_passes(p, cuda, time_tile); /* time loops tiled as in programs, deep halos included */
+    return least;
 }
 
 /* A library function has no checkpoints, no --progress: its time loops are plain loops. */
@@ -106,26 +112,21 @@ static void write_file(const char *path, const emit_lib_module *m, void (*emit)(
 }
 
 /* The arrays passed to an export must be laid out as the context lays them out: distributed
- * when they have the grid's rank, else replicated. */
-static int check_args(emit_lib_unit *u, int G)
+ * when a grid of the library has their rank (grids: bit G for a grid of G dimensions), else
+ * replicated. */
+static int check_args(emit_lib_unit *u, unsigned grids)
 {
     const lib_export *x = u->x;
     int bad = 0;
-    if (u->p->grid_rank && u->p->grid_rank != G) {
-        diag_error(x->def->l, "'%s' distributes arrays of %d dimension%s over the ranks, but the module's other "
-                              "functions distribute arrays of %d: a library has one process grid, so put them in "
-                              "two programs (tylesc --lib)", x->def->name, u->p->grid_rank,
-                   u->p->grid_rank == 1 ? "" : "s", G);
-        return 1;
-    }
     for (int k = 0; k < x->np; k++) {
         const lib_item *it = &x->param[k];
         ir_var *v = it->is_array ? emit_lib_arg_slot(u, k) : NULL;
-        if (!v || G == 0 || it->rank != G || ir_slot_dist(v))
+        if (!v || !(grids >> it->rank & 1) || ir_slot_dist(v))
             continue;
         diag_error(x->def->l, "'%s' reads its argument '%s' in a way that needs the whole array on every rank "
                               "(not as a stencil of constant offsets), but a library's arrays of %d dimensions "
-                              "are distributed over the process grid (tylesc --lib)", x->def->name, it->name, G);
+                              "are distributed over the process grid (tylesc --lib)", x->def->name, it->name,
+                   it->rank);
         int arrays = 0;
         for (int j = 0; j < x->np; j++)
             arrays += x->param[j].is_array;
@@ -153,15 +154,27 @@ int drv_lib(const drv_lib_opts *o)
         diag_finish();
         return 1;
     }
+    /* the module state the defs read: its kinds (a probe), then the module computing it */
+    ir_program *init = NULL;
+    int nst = lib_state_find(mod, xs, n);
+    if (nst > 0) {
+        lower_module(lib_state_module(mod, 1), o->name);
+        if (!diag_count() && lib_state_note(xs, n) == 0)
+            init = lower_module(lib_state_module(mod, 0), o->name);
+    }
+    if (nst < 0 || diag_count()) {
+        diag_finish();
+        return 1;
+    }
     emit_lib_unit *u = NEWN(emit_lib_unit, n + 2);
     for (int i = 0; i < n; i++) {
         lib_export *x = &xs[i];
         ir_program *first = lower_module(lib_export_module(mod, x, 0), o->name);
         (void)first;
         if (diag_count()) { /* the module lowered: what the def reads of it is missing */
-            diag_note(x->def->l, "an exported def sees the module's imports, defs, parameters and constants "
-                                 "(names bound once, to literals or arithmetic on them), not what the module body "
-                                 "computes: pass that as an argument (tylesc --lib)");
+            diag_note(x->def->l, "an exported def sees the module's imports, defs, parameters, constants and the "
+                                 "arrays and numbers its top-level statements compute before they call it "
+                                 "(tylesc --lib)");
             diag_finish();
             return 1;
         }
@@ -178,23 +191,25 @@ int drv_lib(const drv_lib_opts *o)
     }
     u[n].p = run;
     int total = n + 1;
+    if (init) {
+        u[n + 1].p = init;
+        u[n + 1].init = 1;
+        total++;
+    }
+    /* a process grid per rank of distributed arrays (tyl_ctx_add_grid): G the highest */
     int G = 0;
+    unsigned grids = 0;
     for (int i = 0; i < total; i++) {
         u[i].p->hash = 0;
-        passes(u[i].p, o->cuda);
+        u[i].least = passes(u[i].p, o->cuda, o->time_tile);
         if (u[i].p->grid_rank > G)
             G = u[i].p->grid_rank;
+        if (u[i].p->grid_rank)
+            grids |= 1u << u[i].p->grid_rank;
     }
     int bad = 0;
     for (int i = 0; i < n; i++)
-        bad |= check_args(&u[i], G);
-    if (run->grid_rank && run->grid_rank != G) {
-        diag_error((loc){1, 1, 1, 1}, "the module body distributes arrays of %d dimension%s over the ranks, but "
-                                      "its functions distribute arrays of %d: a library has one process grid, so "
-                                      "put them in two programs (tylesc --lib)", run->grid_rank,
-                   run->grid_rank == 1 ? "" : "s", G);
-        bad = 1;
-    }
+        bad |= check_args(&u[i], grids);
     if (bad) {
         diag_finish();
         return 1;
@@ -226,27 +241,56 @@ int drv_lib(const drv_lib_opts *o)
     m.header = arena_printf(&util_arena, "%s.h", stem);
     m.grid_rank = G;
     m.cuda = o->cuda;
+    m.grids = grids;
     m.n = total;
     m.u = NEWN(emit_lib_unit, total);
-    /* the module body first, then the defs in their order */
+    m.st = lib_state_get();
+    /* the module body first, the state's module, then the defs in their order */
+    int first = total - n;
     m.u[0] = u[n];
     m.u[0].cname = arena_printf(&util_arena, "%s_run", m.prefix);
     m.u[0].macro = arena_printf(&util_arena, "%s_RUN", m.macro);
+    if (init) {
+        m.u[1] = u[n + 1];
+        m.u[1].cname = arena_printf(&util_arena, "%s_init", m.prefix);
+        m.u[1].macro = arena_printf(&util_arena, "%s_INIT", m.macro);
+    }
+    vec taken = {0}; /* the C names besides the defs' */
+    vec_push(&taken, (void *)m.u[0].cname);
+    vec_push(&taken, arena_printf(&util_arena, "%s_params", m.prefix));
+    vec_push(&taken, arena_printf(&util_arena, "%s_ctx_create", m.prefix));
+    vec_push(&taken, arena_printf(&util_arena, "%s_params", m.u[0].cname));
+    if (init)
+        vec_push(&taken, (void *)m.u[1].cname);
+    for (int k = 0; k < m.st->n; k++)
+        vec_push(&taken, arena_printf(&util_arena, "%s_get_%s", m.prefix, m.st->item[k].name));
     for (int i = 0; i < n; i++) {
-        m.u[i + 1] = u[i];
-        m.u[i + 1].cname = arena_printf(&util_arena, "%s_%s", m.prefix, c_ident(u[i].x->def->name));
-        m.u[i + 1].macro = upper(m.u[i + 1].cname);
-        const char *mine = m.u[i + 1].cname;
-        int taken = !strcmp(mine, m.u[0].cname) || !strcmp(mine, arena_printf(&util_arena, "%s_params", m.prefix)) ||
-                    !strcmp(mine, arena_printf(&util_arena, "%s_params", m.u[0].cname));
-        for (int j = 0; j <= i; j++)
-            if (taken || (j < i && !strcmp(m.u[j + 1].cname, mine))) {
-                diag_error(u[i].x->def->l, "'%s' gives the C name '%s', which the library has already (tylesc --lib): "
-                                           "rename the def",
-                           u[i].x->def->name, m.u[i + 1].cname);
-                diag_finish();
-                return 1;
-            }
+        emit_lib_unit *w = &m.u[first + i];
+        *w = u[i];
+        w->cname = arena_printf(&util_arena, "%s_%s", m.prefix, c_ident(u[i].x->def->name));
+        w->macro = upper(w->cname);
+        int clash = 0;
+        for (int j = 0; j < taken.len; j++)
+            clash |= !strcmp(VEC_AT(taken, j, const char *), w->cname);
+        if (clash) {
+            diag_error(u[i].x->def->l, "'%s' gives the C name '%s', which the library has already (tylesc --lib): "
+                                       "rename the def",
+                       u[i].x->def->name, w->cname);
+            diag_finish();
+            return 1;
+        }
+        vec_push(&taken, (void *)w->cname);
+    }
+    /* each state array is laid out one way for every function that reads it */
+    for (int k = 0; k < m.st->n; k++) {
+        int dist, halo;
+        if (emit_lib_state_use(&m, k, &dist, &halo) < 0) {
+            diag_error(lib_state_where(k), "the exported defs read '%s' both as a stencil and whole on every rank, "
+                                           "but a library keeps one copy of each module-level array (tylesc --lib): "
+                                           "pass it as an argument", m.st->item[k].name);
+            diag_finish();
+            return 1;
+        }
     }
 
     diag_set_source(o->shown, o->text); /* the output names the program relative to itself */

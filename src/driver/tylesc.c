@@ -517,13 +517,15 @@ int main(int argc, char **argv)
     if (lib && !dump) {
         drv_lib_opts lo = {.module = mod, .text = text, .name = name, .output = output, .kind = lib_kind,
                            .keep_c = keep_c, .no_mpi = no_mpi, .cuda = cuda,
-                           .fmad = fmad};
+                           .fmad = fmad, .time_tile = time_tile};
         const char *rel = from_stdin ? NULL : path_from(input, dir_of(output));
         lo.shown = rel ? rel : name;
         strbuf cmd = {0};
         sb_puts(&cmd, "tylesc --lib");
         if (cuda)
             sb_puts(&cmd, " --target=cuda");
+        if (time_tile != SCHED_TT_AUTO)
+            sb_printf(&cmd, " --time-tile=%d", time_tile);
         for (int i = 0; i < inputs.len; i++) {
             sb_puts(&cmd, " --input ");
             sh_word(&cmd, VEC_AT(inputs, i, const char *));

@@ -26,6 +26,8 @@ typedef struct seen_call {
     lib_item ret[LIB_MAX_RESULTS];
     const char *why;   /* a parameter that cannot be exported: why (first call) */
     loc why_l;
+    const char *desc[LIB_MAX_PARAMS];           /* what a parameter that is not an item is given */
+    const sym *sh[LIB_MAX_PARAMS][IR_MAX_RANK]; /* the first call's array shapes */
 } seen_call;
 
 static vec seen; /* seen_call*, one per top-level def */
@@ -43,6 +45,13 @@ void lib_record_begin(ast *module)
         sc->def = s;
         vec_push(&seen, sc);
     }
+}
+
+void lib_record_def(ast *def)
+{
+    seen_call *sc = NEW(seen_call);
+    sc->def = def;
+    vec_push(&seen, sc);
 }
 
 static seen_call *seen_of(ast *def)
@@ -94,8 +103,11 @@ void lw_lib_note_call(ast *def, int np, const char **pnames, value **vals, value
                     break;
                 }
             }
+            for (int d = 0; vals[i] && vals[i]->kind == V_ARRAY && d < vals[i]->rank; d++)
+                sc->sh[i][d] = vals[i]->sh[d];
             if (!vals[i] || !item_of(vals[i], &sc->param[i])) {
                 sc->param[i].known = 0;
+                sc->desc[i] = vals[i] ? lw_vkind_desc(vals[i]) : "nothing";
                 if (!sc->why) {
                     sc->why = arena_printf(&util_arena, "its parameter '%s' is given %s, and only arrays and "
                                            "scalars can come from a C caller", pnames[i],
@@ -387,6 +399,32 @@ static ast *call_np(loc l, const char *np, const char *fn, ast *arg0, ast *arg1)
 
 static ast *assign1(loc l, ast *target, ast *value) { return ast_assign(l, ast_vec1(target), value); }
 
+int lib_kept_stmt(ast *module, ast *s, vec *names)
+{
+    int keep = 0;
+    if (s->kind == A_IMPORT || s->kind == A_FROM_IMPORT) {
+        keep = 1;
+        if (s->kind == A_IMPORT)
+            vec_push(names, (void *)(s->str ? s->str : s->name));
+        for (int k = 0; s->kind == A_FROM_IMPORT && k < s->args.len; k++) {
+            ast *a = VEC_AT(s->args, k, ast *);
+            vec_push(names, (void *)(a->str ? a->str : a->name));
+        }
+    } else if (s->kind == A_DEF) {
+        keep = 1;
+        vec_push(names, (void *)s->name);
+    } else if (s->kind == A_ASSIGN && s->targets.len == 1 && constant_expr(s->a, names)) {
+        vec t = {0};
+        names_of_target(VEC_AT(s->targets, 0, ast *), &t);
+        keep = t.len > 0;
+        for (int k = 0; k < t.len; k++)
+            keep &= times_bound(module, VEC_AT(t, k, const char *)) == 1;
+        for (int k = 0; keep && k < t.len; k++)
+            vec_push(names, t.items[k]);
+    }
+    return keep;
+}
+
 ast *lib_export_module(ast *module, lib_export *x, int with_results)
 {
     loc l = x->def->l;
@@ -396,32 +434,12 @@ ast *lib_export_module(ast *module, lib_export *x, int with_results)
     m->body = ast_vec1(ast_import(l, "numpy", np));
     vec_push(&names, (void *)np);
     /* the module's imports, defs, parameters and constants, in their order */
-    for (int i = 0; i < module->body.len; i++) {
-        ast *s = VEC_AT(module->body, i, ast *);
-        int keep = 0;
-        if (s->kind == A_IMPORT || s->kind == A_FROM_IMPORT) {
-            keep = 1;
-            if (s->kind == A_IMPORT)
-                vec_push(&names, (void *)(s->str ? s->str : s->name));
-            for (int k = 0; s->kind == A_FROM_IMPORT && k < s->args.len; k++) {
-                ast *a = VEC_AT(s->args, k, ast *);
-                vec_push(&names, (void *)(a->str ? a->str : a->name));
-            }
-        } else if (s->kind == A_DEF) {
-            keep = 1;
-            vec_push(&names, (void *)s->name);
-        } else if (s->kind == A_ASSIGN && s->targets.len == 1 && constant_expr(s->a, &names)) {
-            vec t = {0};
-            names_of_target(VEC_AT(s->targets, 0, ast *), &t);
-            keep = t.len > 0;
-            for (int k = 0; k < t.len; k++)
-                keep &= times_bound(module, VEC_AT(t, k, const char *)) == 1;
-            for (int k = 0; keep && k < t.len; k++)
-                vec_push(&names, t.items[k]);
-        }
-        if (keep)
-            vec_push(&m->body, s);
-    }
+    for (int i = 0; i < module->body.len; i++)
+        if (lib_kept_stmt(module, VEC_AT(module->body, i, ast *), &names))
+            vec_push(&m->body, VEC_AT(module->body, i, ast *));
+    const lib_state *S = lib_state_get();
+    for (int q = 0; q < x->nst; q++)
+        vec_push(&names, (void *)S->item[x->st[q]].name);
     /* the arguments, each at its own column so that their shapes are different unknowns */
     ast *call = ast_new(A_CALL, l);
     call->a = ast_name(l, x->def->name);
@@ -445,6 +463,28 @@ ast *lib_export_module(ast *module, lib_export *x, int with_results)
             v = ast_float(la, 0.0);
         vec_push(&m->body, assign1(la, ast_name(la, it->global), v));
         vec_push(&call->args, ast_name(la, it->global));
+    }
+    /* the module state it reads, from the context: an array of an argument's shape (or of an
+     * earlier state array's) at that one's column, so that their extents are the same unknowns */
+    int col[LIB_MAX_STATE];
+    for (int q = 0; q < x->nst; q++) {
+        const lib_item *it = &S->item[x->st[q]];
+        int same = x->st_same[q];
+        col[q] = x->np + x->st[q] + 1;
+        if (same >= 0 && same < x->np)
+            col[q] = (x->param[same].same_as >= 0 ? x->param[same].same_as : same) + 1;
+        for (int p = 0; same >= x->np && p < q; p++)
+            if (x->st[p] == same - x->np)
+                col[q] = col[p];
+        loc la = l;
+        la.col = la.last_col = col[q];
+        la.last_line = la.line;
+        const char *key = arena_printf(&util_arena, "\001st:%d", x->st[q]);
+        input_decl_add(key, it->type, it->is_array ? it->rank : 1);
+        ast *v = call_np(la, np, "load", ast_str(la, key), NULL);
+        if (!it->is_array) /* a number is kept as an array of one */
+            v = ast_subscript(la, v, ast_vec1(ast_int(la, 0)), 0);
+        vec_push(&m->body, assign1(la, ast_name(la, it->name), v));
     }
     if (x->nret <= 0) {
         if (x->nret < 0) { /* the first lowering: what the call returns is not known yet */
@@ -475,7 +515,35 @@ ast *lib_export_module(ast *module, lib_export *x, int with_results)
             vec_push(&m->body, ast_expr_stmt(l, call_np(l, np, "save",
                                                          ast_str(l, arena_printf(&util_arena, "\001wb:%d", k)),
                                                          ast_name(l, x->param[k].global))));
+    for (int q = 0; q < x->nst; q++) /* a def may change a state array in place: it keeps the change */
+        if (S->item[x->st[q]].is_array)
+            vec_push(&m->body, ast_expr_stmt(l, call_np(l, np, "save",
+                                                         ast_str(l, arena_printf(&util_arena, "\001sw:%d", x->st[q])),
+                                                         ast_name(l, S->item[x->st[q]].name))));
     return m;
+}
+
+int lib_recorded(ast *def, int n, lib_item *items, const char **desc, const sym *const **shape)
+{
+    seen_call *sc = seen_of(def);
+    if (!sc || !sc->called || sc->np != n)
+        return -1;
+    for (int k = 0; k < n; k++) {
+        const char *name = items[k].name, *global = items[k].global;
+        items[k] = sc->param[k];
+        items[k].name = name;
+        items[k].global = global;
+        items[k].same_as = -1;
+        desc[k] = sc->desc[k];
+        shape[k] = sc->param[k].known && sc->param[k].is_array ? sc->sh[k] : NULL;
+    }
+    return 0;
+}
+
+const sym *const *lib_call_shape(ast *def, int k)
+{
+    seen_call *sc = seen_of(def);
+    return sc && sc->called && k < sc->np && sc->param[k].known && sc->param[k].is_array ? sc->sh[k] : NULL;
 }
 
 int lib_note_results(lib_export *x)
@@ -507,6 +575,10 @@ int lib_reserved_name(const char *s, char *what, int *index)
         *what = 'r', p += 4;
     else if (strncmp(p, "wb:", 3) == 0)
         *what = 'w', p += 3;
+    else if (strncmp(p, "st:", 3) == 0)
+        *what = 's', p += 3;
+    else if (strncmp(p, "sw:", 3) == 0)
+        *what = 'v', p += 3;
     else
         return 0;
     *index = atoi(p);

@@ -2,7 +2,8 @@
  * access by global index, and reductions over ranks.
  *
  * One Cartesian process grid of G dimensions (G = the rank of the program's distributed arrays,
- * fixed by the compiler). A distributed array of extent n along dimension d is split by its own
+ * fixed by the compiler); in library mode, one more per further rank a context's solvers
+ * distribute (tyl_dist_add_grid), each array laid out on the grid of its own rank. A distributed array of extent n along dimension d is split by its own
  * extent: the rank at grid coordinate c of P owns [floor(c*n/P), floor((c+1)*n/P)). Arrays of
  * extents that differ by a constant (N and N+1, an (I+4, J+4) input and its (I, J) output)
  * therefore have block boundaries that differ by at most that constant, which the compiler's
@@ -43,25 +44,38 @@ static MPI_Comm g_comm = MPI_COMM_NULL;
 static int g_overlap = 1;
 tyl_dist_stats tyl_dist_stats_;
 
+/* Library mode's further grids (tyl_dist_add_grid): a context whose solvers distribute arrays of
+ * several ranks has a grid per rank, each over all of its ranks. A distributed array is laid out
+ * on the grid of its own rank. */
+static int x_P[TYL_MAX_RANK + 1][TYL_MAX_RANK], x_me[TYL_MAX_RANK + 1][TYL_MAX_RANK];
+static unsigned x_grids, x_checked; /* bit G: a further grid of G dimensions; its first check done */
+
 int tyl_rt_nranks(void) { return g_size; }
 int tyl_rt_grid_rank(void) { return g_rank; }
 const int *tyl_rt_grid_dims(void) { return g_P; }
+int tyl_dist_has_grid(int G) { return G > 0 && (G == g_rank || (G <= TYL_MAX_RANK && (x_grids >> G & 1))); }
+static const int *P_of(int G) { return G == g_rank ? g_P : x_P[G]; }
+static const int *me_of(int G) { return G == g_rank ? g_me : x_me[G]; }
 
-/* rank number <-> coordinates, row-major over the grid (as MPI_Cart_create with reorder 0) */
-static void coords_of(int r, int *c)
+/* rank number <-> coordinates on the grid of G dimensions, row-major (as MPI_Cart_create with
+ * reorder 0) */
+static void coords_on(int G, int r, int *c)
 {
-    for (int d = g_rank - 1; d >= 0; d--) {
-        c[d] = r % g_P[d];
-        r /= g_P[d];
+    const int *P = P_of(G);
+    for (int d = G - 1; d >= 0; d--) {
+        c[d] = r % P[d];
+        r /= P[d];
     }
 }
-static int rank_of(const int *c)
+static int rank_on(int G, const int *c)
 {
+    const int *P = P_of(G);
     int r = 0;
-    for (int d = 0; d < g_rank; d++)
-        r = r * g_P[d] + c[d];
+    for (int d = 0; d < G; d++)
+        r = r * P[d] + c[d];
     return r;
 }
+static void coords_of(int r, int *c) { coords_on(g_rank, r, c); }
 
 void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int overlap,
                     void (*fail)(const char *msg))
@@ -70,8 +84,10 @@ void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int over
     g_size = size;
     g_self = me;
     g_overlap = overlap;
-    if (fail)
+    if (fail) {
         g_first_checked = 0; /* a new job or library context, not a regrid */
+        x_grids = x_checked = 0;
+    }
     char msg[512];
     for (int d = 0; d < TYL_MAX_RANK; d++)
         g_P[d] = 1;
@@ -136,6 +152,40 @@ void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int over
 #endif
     tyl_mem_init(local_rank, local_size);
     tyl_xchg_setup(size, me);
+}
+
+void tyl_dist_add_grid(int G, const int *procs, void (*fail)(const char *msg))
+{
+    char msg[256];
+    if (G <= 0 || G > TYL_MAX_RANK || tyl_dist_has_grid(G))
+        return;
+    int dims[TYL_MAX_RANK] = {0};
+    if (procs) {
+        long prod = 1;
+        for (int d = 0; d < G; d++) {
+            if (procs[d] <= 0) {
+                snprintf(msg, sizeof msg, "%d ranks along axis %d of the %d-D grid", procs[d], d, G);
+                fail(msg);
+            }
+            dims[d] = procs[d];
+            prod *= procs[d];
+        }
+        if (prod != g_size) {
+            snprintf(msg, sizeof msg, "a %d-D grid of %ld ranks, but the communicator has %d", G, prod, g_size);
+            fail(msg);
+        }
+    } else {
+#ifndef TYL_NO_MPI
+        MPI_Dims_create(g_size, G, dims);
+#else
+        for (int d = 0; d < G; d++)
+            dims[d] = 1;
+#endif
+    }
+    for (int d = 0; d < TYL_MAX_RANK; d++)
+        x_P[G][d] = d < G ? dims[d] : 1;
+    x_grids |= 1u << G;
+    coords_on(G, g_self, x_me[G]);
 }
 
 static void halo_drop_in_flight(void);
@@ -230,7 +280,8 @@ static int owner_coord(int64_t i, int64_t n, int P)
 int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where)
 {
     int r = a->rank;
-    int dist = L && L->dist && g_rank > 0 && r == g_rank;
+    int dist = L && L->dist && tyl_dist_has_grid(r);
+    const int *P = dist ? P_of(r) : NULL, *me = dist ? me_of(r) : NULL;
     a->layout = dist ? L : NULL;
     for (int d = 0; d < TYL_MAX_RANK; d++) {
         a->lo[d] = 0;
@@ -243,22 +294,26 @@ int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where)
         int stencil = 0;
         for (int d = 0; d < r; d++)
             stencil |= L->hl[d] || L->hh[d];
-        if (!g_first_checked && stencil) {
+        int first = r == g_rank ? !g_first_checked : !(x_checked >> r & 1);
+        if (first && stencil) {
             /* the first stencil array says whether the grid makes sense at all */
-            g_first_checked = 1;
+            if (r == g_rank)
+                g_first_checked = 1;
+            else
+                x_checked |= 1u << r;
             for (int d = 0; d < r; d++)
-                if (g_P[d] > 1 && g_P[d] > a->shape[d]) {
+                if (P[d] > 1 && P[d] > a->shape[d]) {
                     char sh[128];
                     tyl_rt_shape_str(sh, r, a->shape);
                     tyl_rt_error_all(where, "the process grid has %d ranks along axis %d, more than the "
                                  "%lld elements of the program's first distributed array (shape %s) "
                                  "there; run on fewer ranks or choose another --procs",
-                                 g_P[d], d, (long long)a->shape[d], sh);
+                                 P[d], d, (long long)a->shape[d], sh);
                 }
         }
         for (int d = 0; d < r; d++) {
             int64_t lo, hi;
-            block_of(a->shape[d], g_me[d], g_P[d], &lo, &hi);
+            block_of(a->shape[d], me[d], P[d], &lo, &hi);
             a->lo[d] = lo;
             a->n[d] = hi - lo;
             a->hl[d] = L->hl[d];
@@ -302,9 +357,10 @@ static void check_index(const tyl_array *a, const int64_t *idx)
 static int elem_owner(const tyl_array *a, const int64_t *idx)
 {
     int c[TYL_MAX_RANK];
-    for (int d = 0; d < g_rank; d++)
-        c[d] = owner_coord(idx[d], a->shape[d], g_P[d]);
-    return rank_of(c);
+    const int *P = P_of(a->rank);
+    for (int d = 0; d < a->rank; d++)
+        c[d] = owner_coord(idx[d], a->shape[d], P[d]);
+    return rank_on(a->rank, c);
 }
 
 void tyl_elem_get(const tyl_array *a, const int64_t *idx, void *out)
@@ -489,8 +545,9 @@ static int box_empty(const box *b, int r)
 /* Owned block of the rank at coordinates c for array a. */
 static void owned_box(const tyl_array *a, const int *c, box *b)
 {
+    const int *P = P_of(a->rank);
     for (int d = 0; d < a->rank; d++)
-        block_of(a->shape[d], c[d], g_P[d], &b->lo[d], &b->hi[d]);
+        block_of(a->shape[d], c[d], P[d], &b->lo[d], &b->hi[d]);
 }
 
 /* Zone z of the block o (the halo part the layout allocates), clipped to the array except
@@ -804,16 +861,17 @@ static plan plan_build(tyl_array *const *arrs, const uint64_t *need, int narr)
     pl.sat = idx;
     pl.rat = idx + g_size;
     int cme[TYL_MAX_RANK], cq[TYL_MAX_RANK];
-    coords_of(g_self, cme);
     for (int i = 0; i < narr; i++) {
         tyl_array *a = arrs[i];
         const uint64_t *ni = need + (size_t)TYL_ZONE_WORDS * i;
         int Z = zone_count(a ? a->rank : 0);
+        if (a) /* on the grid of the array's rank */
+            coords_on(a->rank, g_self, cme);
         for (int z = 0; z < Z; z++) {
             if (!(ni[z / 64] >> (z % 64) & 1))
                 continue;
             for (int q = 0; q < g_size; q++) {
-                coords_of(q, cq);
+                coords_on(a->rank, q, cq);
                 /* what q needs from me, and what I need from q */
                 add_ctx cs = {&pl.send, &pl.nsend, pl.sat, q, i}, cr = {&pl.recv, &pl.nrecv, pl.rat, q, i};
                 pieces_between(a, z, cq, cme, add_cb, &cs);
@@ -1076,7 +1134,7 @@ void tyl_dist_report(double total)
 
 tyl_array *tyl_copy_l(const tyl_array *a, const tyl_layout *L, const char *where)
 {
-    const tyl_layout *want = (L && L->dist && g_rank > 0 && a->rank == g_rank) ? L : NULL;
+    const tyl_layout *want = (L && L->dist && tyl_dist_has_grid(a->rank)) ? L : NULL;
     if (want == a->layout)
         return tyl_copy(a, where);
     if (a->layout && !want)
@@ -1094,6 +1152,46 @@ tyl_array *tyl_copy_l(const tyl_array *a, const tyl_layout *L, const char *where
     tyl_box_copy((char *)c->data, c->stride, (const char *)a->data + (size_t)loc_off(a, g) * el, a->stride,
                  a->rank, n, el);
     return c;
+}
+
+tyl_array *tyl_dist_whole(const tyl_array *a, const char *where)
+{
+    if (!a->layout)
+        return tyl_copy(a, where);
+    size_t el = tyl_dtype_size(a->dtype);
+    int r = a->rank;
+    int64_t mine = 1, cs[TYL_MAX_RANK];
+    for (int d = r - 1; d >= 0; d--) { /* this rank's block, packed in C order */
+        cs[d] = mine;
+        mine *= a->n[d] > 0 ? a->n[d] : 0;
+    }
+    char *buf = malloc(mine ? (size_t)mine * el : 1);
+    if (!buf)
+        tyl_rt_error(where, "MemoryError: gathering a distributed array");
+    if (mine)
+        tyl_box_copy(buf, cs, a->data, a->stride, r, a->n, el);
+    size_t total;
+    char *all = tyl_reduce_gather_(buf, (size_t)mine * el, &total);
+    free(buf);
+    tyl_array *w = tyl_alloc_l(a->dtype, r, a->shape, TYL_INIT_NONE, NULL, where);
+    size_t at = 0;
+    for (int q = 0; q < g_size; q++) { /* rank q's block, where its coordinates say */
+        int c[TYL_MAX_RANK];
+        box b;
+        coords_on(r, q, c);
+        owned_box(a, c, &b);
+        int64_t n[TYL_MAX_RANK], qs[TYL_MAX_RANK], count = 1;
+        for (int d = r - 1; d >= 0; d--) {
+            n[d] = b.hi[d] > b.lo[d] ? b.hi[d] - b.lo[d] : 0;
+            qs[d] = count;
+            count *= n[d];
+        }
+        if (count)
+            tyl_box_copy((char *)w->data + (size_t)loc_off(w, b.lo) * el, w->stride, all + at, qs, r, n, el);
+        at += (size_t)count * el;
+    }
+    free(all);
+    return w;
 }
 
 /* ---- --progress ------------------------------------------------------------------------------- */

@@ -57,6 +57,12 @@ void tyl_dist_regrid(int size, int me);
 void tyl_dist_dims_for(int size, int *dims);
 void tyl_dist_owned_on(const int64_t *shape, const int *dims, int r, int64_t *lo, int64_t *n);
 int tyl_rt_grid_rank(void);
+/* Library mode: a further process grid of G dimensions over the same ranks (procs[G], NULL:
+ * MPI_Dims_create), for distributed arrays of rank G; and whether there is a grid for rank G. */
+void tyl_dist_add_grid(int G, const int *procs, void (*fail)(const char *msg));
+int tyl_dist_has_grid(int G);
+/* A replicated copy of distributed array a: every rank's block on every rank. Collective. */
+tyl_array *tyl_dist_whole(const tyl_array *a, const char *where);
 const int *tyl_rt_grid_dims(void);
 /* --stats: the summary on rank 0 (collective: every rank calls it). */
 void tyl_dist_report(double total_seconds);

@@ -18,8 +18,18 @@
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
 
+/* A library's module state (tyl_lib_state): the arrays its module body computes for its
+ * exported functions, by library name. */
+enum { LIB_STATES = 16 };
+typedef struct lib_state {
+    const char *lib;
+    int n, ready;
+    tyl_array **a;
+} lib_state;
+
 struct tyl_ctx {
     int grid_rank;
+    lib_state state[LIB_STATES];
 };
 
 static tyl_ctx the_ctx;
@@ -135,6 +145,9 @@ int tyl_ctx_destroy(tyl_ctx *ctx)
         return TYL_ERROR;
     LIB_ENTER();
     tyl_rt_finalize(); /* frees every array and the grid; MPI stays (we did not start it) */
+    for (int i = 0; i < LIB_STATES; i++)
+        free(the_ctx.state[i].a);
+    memset(the_ctx.state, 0, sizeof the_ctx.state);
 #ifndef TYL_NO_MPI
     if (tyl_rt_comm_ != MPI_COMM_WORLD && tyl_rt_comm_ != MPI_COMM_NULL)
         MPI_Comm_free(&tyl_rt_comm_);
@@ -153,12 +166,29 @@ static void check_ctx(tyl_ctx *ctx, const char *fn)
         tyl_rt_error(fn, "not a live context (use the one tyl_ctx_create gave)");
 }
 
+static void add_grid_fail(const char *msg) { tyl_rt_error_all("tyl_ctx_add_grid", "%s", msg); }
+
+int tyl_ctx_add_grid(tyl_ctx *ctx, int grid_rank, const int *procs)
+{
+    LIB_ENTER();
+    check_ctx(ctx, "tyl_ctx_add_grid");
+    if (grid_rank < 1 || grid_rank > TYL_MAX_RANK)
+        tyl_rt_error_all("tyl_ctx_add_grid", "grid rank %d is out of range (1 to %d)", grid_rank, TYL_MAX_RANK);
+    if (tyl_dist_has_grid(grid_rank)) {
+        if (procs)
+            tyl_rt_error_all("tyl_ctx_add_grid", "the context has a %d-D process grid already", grid_rank);
+        return LIB_LEAVE();
+    }
+    tyl_dist_add_grid(grid_rank, procs, add_grid_fail);
+    return LIB_LEAVE();
+}
+
 /* The layout of an application's array: distributed when its rank is the grid's. */
 static tyl_layout app_layout(int rank, const int *halo, const char *fn)
 {
     tyl_layout L;
     memset(&L, 0, sizeof L);
-    L.dist = the_ctx.grid_rank > 0 && rank == the_ctx.grid_rank;
+    L.dist = tyl_dist_has_grid(rank);
     for (int d = 0; d < rank && halo; d++) {
         if (halo[d] < 0 || halo[d] > 64)
             tyl_rt_error(fn, "halo width %d on axis %d is out of range (0 to 64)", halo[d], d);
@@ -460,10 +490,11 @@ int tyl_lib_begin(tyl_lib_call *f, int grid_rank)
         tyl_rt_.lib_collective = 1;
         return TYL_ERROR;
     }
-    if (the_ctx.grid_rank != grid_rank) {
-        snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "%s: error: the context has a %d-D process grid, "
-                 "but this solver distributes its arrays over a %d-D one: create the context with that grid "
-                 "rank (the header's _GRID_RANK)", f->fn, the_ctx.grid_rank, grid_rank);
+    if (grid_rank > 0 && !tyl_dist_has_grid(grid_rank)) {
+        snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "%s: error: the context has no %d-D process grid, "
+                 "which this solver distributes its arrays over: create the context with grid rank %d, or add "
+                 "the grid with tyl_ctx_add_grid (the header's _GRID_RANKS lists a library's grids)", f->fn,
+                 grid_rank, grid_rank);
         tyl_rt_.lib_collective = 1;
         return TYL_ERROR;
     }
@@ -544,14 +575,23 @@ void tyl_lib_arg(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_dty
     for (int d = 0; b && d < rank; d++)
         if (a->shape[d] != b->shape[d]) {
             char x[128], y[128];
+            if (name[0] == '@') /* module state (tylesc --lib): the argument's shape is the odd one */
+                tyl_rt_error_all(fn, "argument '%s' has shape %s, but the module's '%s' has %s: %s takes them of "
+                                 "one shape, as the program's own call passes them", f->name[same_as],
+                                 tyl_rt_shape_str(y, b->rank, b->shape), name + 1,
+                                 tyl_rt_shape_str(x, a->rank, a->shape), fn);
             tyl_rt_error_all(fn, "argument '%s' has shape %s, argument '%s' has %s: %s takes them of one shape, "
                              "as the program's own call passes them", name, tyl_rt_shape_str(x, a->rank, a->shape),
                              f->name[same_as], tyl_rt_shape_str(y, b->rank, b->shape), fn);
         }
     for (int j = 0; j < TYL_LIB_MAX_ARGS; j++)
-        if (f->arg[j] == a)
+        if (f->arg[j] == a) {
+            if (name[0] == '@') /* a state array the caller got from PREFIX_get_NAME */
+                tyl_rt_error_all(fn, "argument '%s' is the module's '%s', which %s reads itself: pass a copy",
+                                 f->name[j], name + 1, fn);
             tyl_rt_error_all(fn, "argument '%s' is the same array as an earlier argument; pass different "
                              "arrays", name);
+        }
     f->saved[i] = a->layout;
     f->arg[i] = a;
     f->name[i] = name;
@@ -602,6 +642,56 @@ void tyl_lib_result(tyl_lib_call *f, tyl_array *r, tyl_array **out, int halo)
         w.hh[d] = r->hh[d] > halo ? r->hh[d] : halo;
     }
     *out = tyl_copy_l(r, intern_layout(&w, r->layout->periodic, f->fn), f->fn);
+}
+
+tyl_array **tyl_lib_state(tyl_lib_call *f, const char *lib, int n, void (*init)(tyl_lib_call *, tyl_array **),
+                          int init_grid, int again)
+{
+    if (init_grid > 0 && !tyl_dist_has_grid(init_grid))
+        tyl_rt_error_all(f->fn, "the context has no %d-D process grid, which the library's module state is "
+                         "distributed over: add it with tyl_ctx_add_grid (the header's _GRID_RANKS lists a "
+                         "library's grids)", init_grid);
+    lib_state *s = NULL;
+    for (int i = 0; i < LIB_STATES && !s; i++)
+        if (the_ctx.state[i].lib && !strcmp(the_ctx.state[i].lib, lib))
+            s = &the_ctx.state[i];
+    for (int i = 0; i < LIB_STATES && !s; i++)
+        if (!the_ctx.state[i].lib) {
+            s = &the_ctx.state[i];
+            s->a = calloc((size_t)(n > 0 ? n : 1), sizeof *s->a);
+            if (!s->a)
+                tyl_rt_error(f->fn, "MemoryError: the library's state");
+            s->lib = lib;
+            s->n = n;
+        }
+    if (!s)
+        tyl_rt_error_all(f->fn, "more than %d libraries keep state in this context", LIB_STATES);
+    if (s->n != n)
+        tyl_rt_error_all(f->fn, "internal error: two libraries named '%s' with different state", lib);
+    if (init && (again || !s->ready)) {
+        s->ready = 0; /* until init returns: a failed one is done again by the next call */
+        init(f, s->a);
+        s->ready = 1;
+    }
+    return s->a;
+}
+
+void tyl_lib_state_put(tyl_lib_call *f, tyl_array **slot, tyl_array *r, int dist, int halo)
+{
+    tyl_array *v;
+    if (dist && !r->layout && tyl_dist_has_grid(r->rank)) {
+        /* computed whole on every rank, read as a distributed array: this rank's block */
+        tyl_array w;
+        memset(&w, 0, sizeof w);
+        w.rank = r->rank;
+        for (int d = 0; d < r->rank; d++)
+            w.hl[d] = w.hh[d] = halo;
+        v = tyl_copy_l(r, intern_layout(&w, 0, f->fn), f->fn);
+    } else if (!dist && r->layout) /* computed distributed, read whole: gathered once */
+        v = tyl_dist_whole(r, f->fn);
+    else
+        tyl_lib_result(f, r, &v, halo);
+    tyl_set(slot, v);
 }
 
 void tyl_lib_scalar(tyl_lib_call *f, tyl_array *r, tyl_dtype dt, void *out)

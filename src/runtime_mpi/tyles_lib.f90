@@ -16,7 +16,7 @@ module tyles_lib
   integer, parameter, public :: TYL_BOOL = 0, TYL_INT32 = 1, TYL_INT64 = 2, TYL_FLOAT32 = 3, &
                                 TYL_FLOAT64 = 4
 
-  public :: tyles_ctx_create, tyles_ctx_destroy, tyles_error, tyles_error_collective
+  public :: tyles_ctx_create, tyles_ctx_add_grid, tyles_ctx_destroy, tyles_error, tyles_error_collective
   public :: tyles_layout, tyles_array_create, tyles_array_wrap, tyles_local
   public :: tyles_array_modified, tyles_array_exchange, tyles_array_destroy
   public :: tyles_ctx_checkpoint, tyles_ctx_restart
@@ -36,6 +36,12 @@ module tyles_lib
       integer(c_int), value :: fcomm, grid_rank
       type(c_ptr), value :: procs
       type(c_ptr), intent(out) :: ctx
+    end function
+    integer(c_int) function c_ctx_add_grid(ctx, grid_rank, procs) bind(C, name="tyl_ctx_add_grid")
+      import :: c_int, c_ptr
+      type(c_ptr), value :: ctx
+      integer(c_int), value :: grid_rank
+      type(c_ptr), value :: procs
     end function
     integer(c_int) function c_ctx_destroy(ctx) bind(C, name="tyl_ctx_destroy")
       import :: c_int, c_ptr
@@ -136,19 +142,43 @@ contains
     end do
   end subroutine
 
+  ! procs, ranks per axis in Fortran's order, into p in C's: .true. when given for grid_rank axes
+  logical function reversed_procs(grid_rank, p, procs)
+    integer, intent(in) :: grid_rank
+    integer(c_int), intent(out) :: p(16)
+    integer, intent(in), optional :: procs(:)
+    integer :: k
+    reversed_procs = present(procs) .and. grid_rank >= 1 .and. grid_rank <= 16
+    if (reversed_procs) reversed_procs = size(procs) >= grid_rank
+    if (.not. reversed_procs) return
+    do k = 1, grid_rank
+      p(k) = int(procs(grid_rank + 1 - k), c_int)
+    end do
+  end function
+
   integer function tyles_ctx_create(comm, grid_rank, ctx, procs) result(st)
     integer, intent(in) :: comm, grid_rank
     type(c_ptr), intent(out) :: ctx
     integer, intent(in), optional :: procs(:)
     integer(c_int), target :: p(16)
-    integer :: k
-    if (present(procs) .and. grid_rank >= 1 .and. grid_rank <= 16 .and. size(procs) >= grid_rank) then
-      do k = 1, grid_rank
-        p(k) = int(procs(grid_rank + 1 - k), c_int)
-      end do
+    if (reversed_procs(grid_rank, p, procs)) then
       st = c_ctx_create(int(comm, c_int), int(grid_rank, c_int), c_loc(p), ctx)
     else
       st = c_ctx_create(int(comm, c_int), int(grid_rank, c_int), c_null_ptr, ctx)
+    end if
+  end function
+
+  ! A further process grid (a library whose solvers distribute arrays of several ranks: its
+  ! module's GRID_RANKS); procs in Fortran's axis order, as for tyles_ctx_create.
+  integer function tyles_ctx_add_grid(ctx, grid_rank, procs) result(st)
+    type(c_ptr), intent(in) :: ctx
+    integer, intent(in) :: grid_rank
+    integer, intent(in), optional :: procs(:)
+    integer(c_int), target :: p(16)
+    if (reversed_procs(grid_rank, p, procs)) then
+      st = c_ctx_add_grid(ctx, int(grid_rank, c_int), c_loc(p))
+    else
+      st = c_ctx_add_grid(ctx, int(grid_rank, c_int), c_null_ptr)
     end if
   end function
 

@@ -59,6 +59,11 @@ int tyl_ctx_create(tyl_comm comm, int grid_rank, const int *procs, tyl_ctx **out
  * Collective over comm. */
 int tyl_ctx_create_cuda(tyl_comm comm, int grid_rank, const int *procs, int device, void *stream,
                         tyl_ctx **out);
+/* A further process grid of grid_rank dimensions over the context's ranks (procs[grid_rank], NULL
+ * lets MPI_Dims_create choose), for a library whose solvers distribute arrays of several ranks
+ * (its header's PROG_GRID_RANKS): arrays of that rank made afterwards are distributed over it.
+ * One grid per rank; adding an existing one with procs NULL does nothing. Collective. */
+int tyl_ctx_add_grid(tyl_ctx *ctx, int grid_rank, const int *procs);
 /* Frees every array made under the context (their handles become invalid; memory given to
  * tyl_array_wrap stays the caller's). MPI is left initialised. Collective. */
 int tyl_ctx_destroy(tyl_ctx *ctx);
@@ -70,7 +75,8 @@ int tyl_ctx_error_collective(const tyl_ctx *ctx);
 /* This rank's part of a distributed array: the owned block of the global array, and where it
  * is in memory. An array whose rank equals the grid's is split in blocks over the grid (rank
  * at grid coordinate c of P owns [floor(c*n/P), floor((c+1)*n/P)) along each axis) with halo
- * layers around the block; any other array is replicated whole on every rank, without halo. */
+ * layers around the block, as is one whose rank is that of a grid tyl_ctx_add_grid added; any
+ * other array is replicated whole on every rank, without halo. */
 typedef struct tyl_local {
     void *data;                          /* element at global index lo[] */
     int rank;
@@ -151,7 +157,7 @@ int tyl_ctx_layout_f(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape,
  *
  * so that a run-time error inside returns TYL_ERROR with tyl_ctx_error() set. The frame's own
  * fields live in memory (its address is taken), which longjmp leaves intact. */
-enum { TYL_LIB_MAX_ARGS = 32 };
+enum { TYL_LIB_MAX_ARGS = 64 }; /* parameters and state (tylesc's LIB_MAX_CALL) */
 typedef struct tyl_lib_call {
     jmp_buf jb;
     void *prev;                                   /* the enclosing API call's catch */
@@ -168,7 +174,8 @@ int tyl_lib_end(tyl_lib_call *f);
 /* Parameter i: the caller's array a checked against what the solver was compiled for (dtype,
  * rank, at least its halo: L, NULL for a replicated one; halo_name names the header's macro;
  * the shape of parameter same_as when that is not -1) and bound to *slot; its layout is the
- * solver's (periodic axes) for the call. */
+ * solver's (periodic axes) for the call. Module state goes in the same way, i past the
+ * parameters, named "@NAME". */
 void tyl_lib_arg(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_dtype dt, int rank,
                  const tyl_layout *L, const char *halo_name, int same_as, tyl_array **slot);
 /* The end of the call: the value of parameter i is `last` (the solver may have moved it into
@@ -180,6 +187,15 @@ void tyl_lib_writeback(tyl_lib_call *f, int i, tyl_array *last);
 void tyl_lib_result(tyl_lib_call *f, tyl_array *r, tyl_array **out, int halo);
 /* Scalar results: element 0 of r (replicated), converted to dt, into *out. */
 void tyl_lib_scalar(tyl_lib_call *f, tyl_array *r, tyl_dtype dt, void *out);
+/* The module state of library `lib` (n arrays, numbers as arrays of one) kept by the context:
+ * computed by init (the library's PREFIX_init body) when not yet, or when `again`; init NULL
+ * only looks; init_grid is the grid rank init distributes over (checked). The state is given to the function's body like arguments (tyl_lib_arg, index
+ * past the parameters). */
+tyl_array **tyl_lib_state(tyl_lib_call *f, const char *lib, int n, void (*init)(tyl_lib_call *, tyl_array **),
+                          int init_grid, int again);
+/* init's end: *slot becomes r, distributed (dist) when the library's functions read it so, with
+ * at least `halo` layers. */
+void tyl_lib_state_put(tyl_lib_call *f, tyl_array **slot, tyl_array *r, int dist, int halo);
 
 #ifdef __cplusplus
 }

@@ -76,8 +76,9 @@ int main(int argc, char **argv)
     tyl_ctx_create(MPI_COMM_WORLD, 1, NULL, &ctx);
     tyl_array_create(ctx, TYL_FLOAT64, 2, shape, h1, &good);
     expect(args_step(ctx, good, 0.1), ctx, "grid rank",
-           "args_step: error: the context has a 1-D process grid, but this solver distributes its arrays over a "
-           "2-D one: create the context with that grid rank (the header's _GRID_RANK)");
+           "args_step: error: the context has no 2-D process grid, which this solver distributes its arrays "
+           "over: create the context with grid rank 2, or add the grid with tyl_ctx_add_grid (the header's "
+           "_GRID_RANKS lists a library's grids)");
     tyl_ctx_destroy(ctx);
     expect(args_step(ctx, good, 0.1), NULL, "destroyed context",
            "args_step: error: not a live context (use the one tyl_ctx_create gave)");

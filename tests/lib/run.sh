@@ -1,9 +1,11 @@
 #!/bin/bash
 # tests/lib/run.sh ROOT: tylesc --lib's errors (tests/lib/errors/NAME.tyl against NAME.err, exact
 # text and exit status 1), its command-line refusals (C and CUDA), CUDA library mode's outputs
-# and header (C, C++, with cuda_runtime.h; built by nvcc where it is installed), a library refusing arguments at run time
-# (args.c at 1 and 2 ranks), two arrays taking turns (swap.c at 1 and 3 ranks), and checkpoint/restart in library mode (ckpt.c: 3 -> 2 and 2 -> 1
-# ranks, bitwise).
+# and header (C, C++, with cuda_runtime.h; built by nvcc where it is installed), a library
+# refusing arguments at run time (args.c at 1 and 2 ranks), two arrays taking turns (swap.c at 1
+# and 3 ranks), module state, several grids, time-tiled calls, exports of several kinds, the
+# module body and its parameters against the program, and checkpoint/restart in library mode
+# (ckpt.c: 3 -> 2 and 2 -> 1 ranks, bitwise).
 ROOT=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 TYLESC=${TYLESC:-$ROOT/bin/tylesc}
 T=$(mktemp -d /tmp/tyles_lib.XXXXXX)
@@ -12,7 +14,7 @@ fail=0
 pass=0
 same() { # name got want
     if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
-        fail=$((fail + 1)); printf 'FAIL %s\n--- got\n%s\n--- want\n%s\n' "$1" "$2" "$3"; fi
+        fail=$((fail + 1)); printf 'FAIL %s\n--- got\n%s\n--- want\n%s\n' "$1" "$2" "$3"; return 1; fi
 }
 cd "$ROOT" || exit 1
 for tyl in tests/lib/errors/*.tyl; do
@@ -108,36 +110,67 @@ if mpicc -std=c11 -Wall -Wextra -Werror -fopenmp -I"$ROOT/src/runtime_mpi" "$ROO
 else
     fail=$((fail + 1)); echo "FAIL cuda_on_host: could not build"
 fi
+# lib_app DIR TYL APP.c [prog]: in DIR, gen/NAME.c and its header from a copy of TYL (tylesc --lib), the
+# application DIR/app from APP.c (-O2, warnings as errors), and with `prog` the program DIR/prog
+# from TYL; $TFLAGS are further tylesc options for both. Status 1, counted as a failure, when a
+# step fails.
+lib_app() {
+    local dir=$1 tyl=$2 app=$3 name
+    name=$(basename "$tyl" .tyl)
+    mkdir -p "$dir/gen" && cp "$tyl" "$dir/"
+    if (cd "$dir" && "$TYLESC" --lib ${TFLAGS:-} $name.tyl -o gen/$name.c &&
+        { [ -z "${4:-}" ] || "$TYLESC" ${TFLAGS:-} $name.tyl -o prog; } &&
+        mpicc -O2 -Wall -Wextra -Werror -std=c11 -fopenmp -ffp-contract=off -fno-math-errno -fwrapv \
+            -I"$ROOT/src/runtime_mpi" -Igen -I"$ROOT/tests/lib" "$app" gen/$name.c "$ROOT/lib/libtyles.a" -lm \
+            -o app 2>&1); then
+        return 0
+    fi
+    fail=$((fail + 1))
+    echo "FAIL $dir ($(basename "$app")): could not build"
+    return 1
+}
+mpirun_np() { OMP_NUM_THREADS=1 timeout 120 mpirun --allow-run-as-root --oversubscribe -np "$@"; }
+# app_oks NAME DIR NP WANT: DIR/prog (when built) then DIR/app at NP ranks, in DIR; WANT is the
+# count of lines starting "ok " (or "ok: ") and of lines with FAIL, "OKS/FAILS"
+app_oks() {
+    local out
+    out=$(cd "$2" && { [ ! -x prog ] || mpirun_np "$3" ./prog >prog.out 2>&1; } && mpirun_np "$3" ./app 2>&1)
+    same "$1 at $3 rank(s)" "$(echo "$out" | grep -c '^ok:\? ')/$(echo "$out" | grep -c FAIL)" "$4" || echo "$out"
+}
 
 # arguments refused at run time, and the context usable after each
-cp "$ROOT/tests/lib/args.tyl" "$ROOT/tests/lib/args.c" .
-mkdir -p gen
-if "$TYLESC" --lib args.tyl -o gen/args.c &&
-    mpicc -O2 -Wall -Wextra -Werror -std=c11 -fopenmp -ffp-contract=off -fno-math-errno -fwrapv \
-        -I"$ROOT/src/runtime_mpi" -Igen args.c gen/args.c "$ROOT/lib/libtyles.a" -lm -o args 2>&1; then
-    for np in 1 2; do
-        out=$(OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np $np ./args 2>&1)
-        same "args at $np rank(s)" "$(echo "$out" | grep -c '^ok ')/$(echo "$out" | grep -c FAIL)" "12/0" ||
-            echo "$out"
-    done
-else
-    fail=$((fail + 1)); echo "FAIL args: could not build"
+if lib_app args "$ROOT/tests/lib/args.tyl" "$ROOT/tests/lib/args.c"; then
+    for np in 1 2; do app_oks args args $np 12/0; done
 fi
 # two arrays taking turns, periodic reads: bitwise against the program; shapes refused
-mkdir -p sw/gen
-cp "$ROOT/tests/lib/swap.tyl" sw/
-if (cd sw && "$TYLESC" --lib swap.tyl -o gen/swap.c && "$TYLESC" swap.tyl -o prog &&
-    mpicc -O2 -Wall -Wextra -Werror -std=c11 -fopenmp -ffp-contract=off -fno-math-errno -fwrapv \
-        -I"$ROOT/src/runtime_mpi" -Igen -I"$ROOT/tests/lib" "$ROOT/tests/lib/swap.c" gen/swap.c \
-        "$ROOT/lib/libtyles.a" -lm -o swap 2>&1); then
-    for np in 1 3; do
-        out=$(cd sw && OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np $np ./prog >/dev/null 2>&1 &&
-              OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np $np ./swap 2>&1)
-        same "swap at $np rank(s)" "$(echo "$out" | grep -c '^ok ')/$(echo "$out" | grep -c FAIL)" "2/0" ||
-            echo "$out"
+if lib_app sw "$ROOT/tests/lib/swap.tyl" "$ROOT/tests/lib/swap.c" prog; then
+    for np in 1 3; do app_oks swap sw $np 2/0; done
+fi
+
+# defs reading arrays and scalars the module body computes (its state), changing one of them
+if lib_app state "$ROOT/tests/lib/state.tyl" "$ROOT/tests/lib/state.c" prog; then
+    for np in 1 3; do app_oks state state $np 18/0; done
+fi
+
+# a 1-D and a 2-D solver in one library: a process grid each
+if lib_app grids "$ROOT/tests/lib/grids.tyl" "$ROOT/tests/lib/grids.c" prog; then
+    for np in 1 3; do app_oks grids grids $np 13/0; done
+fi
+
+# a time loop in one call, time-tiled as in the program: bitwise, and on several ranks one
+# exchange per group of 4 steps (5 groups and 3 single steps: 8), 23 with TYLES_TIME_TILE=off;
+# arrays with the one-step halo accepted, stepped one step at a time
+if TFLAGS=--time-tile=4 lib_app tt "$ROOT/tests/lib/timetile.tyl" "$ROOT/tests/lib/timetile.c" prog; then
+    for np in 1 2 3; do
+        x=23 deep="exchanges 8, 5 groups of steps on deep halos"
+        [ $np = 1 ] && x=0 deep="exchanges 0, 0 groups of steps on deep halos"
+        same "time-tiled call at $np rank(s)" "$(cd tt && mpirun_np $np ./prog >/dev/null 2>&1 && mpirun_np $np ./app 2>&1;
+            TYLES_TIME_TILE=off mpirun_np $np ./app 2>&1 | sed -n 2p)" "ok u, un with halo 4: 0 elements differ from the program's
+$deep
+ok u, un with halo 1: 0 elements differ from the program's
+exchanges $x, 0 groups of steps on deep halos
+exchanges $x, 0 groups of steps on deep halos"
     done
-else
-    fail=$((fail + 1)); echo "FAIL swap: could not build"
 fi
 
 # the module body as PROGRAM_run(ctx) prints and saves what the program does (its prints, .npy
@@ -162,57 +195,46 @@ for prog in gray_scott_roll_f32 functions_tuples laplace_while_tol random_allen_
 done
 
 # exports of several kinds, one export's array result passed to another
-mkdir -p ex/gen
-cp "$ROOT/tests/lib/exports.tyl" ex/
-if (cd ex && "$TYLESC" --lib exports.tyl -o gen/exports.c && "$TYLESC" exports.tyl -o prog &&
-    mpicc -O1 -Wall -Wextra -Werror -std=c11 -fopenmp -ffp-contract=off -fno-math-errno -fwrapv \
-        -I"$ROOT/src/runtime_mpi" -Igen -I"$ROOT/tests/lib" "$ROOT/tests/lib/exports.c" gen/exports.c \
-        "$ROOT/lib/libtyles.a" -lm -o exports 2>&1); then
+if lib_app ex "$ROOT/tests/lib/exports.tyl" "$ROOT/tests/lib/exports.c" prog; then
     for np in 1 3; do
-        out=$(cd ex && OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np $np ./prog 2>&1 &&
-              OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np $np ./exports 2>&1)
-        same "exports at $np rank(s)" "$out" "3.44 2.0 12
+        same "exports at $np rank(s)" "$(cd ex && mpirun_np $np ./prog 2>&1 && mpirun_np $np ./app 2>&1)" "3.44 2.0 12
 3.4399999999999999 2 12
 ok laplacian: 0 elements differ from lap.npy"
     done
-else
-    fail=$((fail + 1)); echo "FAIL exports: could not build"
 fi
 
 # the module's parameters through heat_run_params, as --N=30 --steps=5 gives them to the program
-mkdir -p par/gen par/a par/b
-if (cd par && "$TYLESC" --lib "$ROOT/samples/app_c/heat.tyl" -o gen/heat.c && "$TYLESC" "$ROOT/samples/app_c/heat.tyl" -o prog &&
-    mpicc -O1 -Wall -Wextra -Werror -std=c11 -fopenmp -ffp-contract=off -fno-math-errno -fwrapv \
-        -I"$ROOT/src/runtime_mpi" -Igen "$ROOT/tests/lib/params.c" gen/heat.c "$ROOT/lib/libtyles.a" -lm -o params 2>&1); then
-    (cd par/a && OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np 3 ../prog --N=30 --steps=5 >out 2>&1)
-    (cd par/b && OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np 3 ../params >out 2>&1)
+if lib_app par "$ROOT/samples/app_c/heat.tyl" "$ROOT/tests/lib/params.c" prog; then
+    mkdir -p par/a par/b
+    (cd par/a && mpirun_np 3 ../prog --N=30 --steps=5 >out 2>&1)
+    (cd par/b && mpirun_np 3 ../app >out 2>&1)
     same "heat_run_params" "$(diff -r par/a par/b 2>&1; ls par/b)" "heat.npy
 out"
-else
-    fail=$((fail + 1)); echo "FAIL params: could not build"
 fi
 
 # checkpoint, destroy, restart on one rank fewer with another halo, continue: bitwise
-mkdir -p ck/gen
-if (cd ck && "$TYLESC" --lib "$ROOT/samples/app_c/heat.tyl" -o gen/heat.c &&
-    mpicc -O2 -Wall -Wextra -Werror -std=c11 -fopenmp -ffp-contract=off -fno-math-errno -fwrapv \
-        -I"$ROOT/src/runtime_mpi" -Igen "$ROOT/tests/lib/ckpt.c" gen/heat.c "$ROOT/lib/libtyles.a" -lm -o ckpt 2>&1); then
+if lib_app ck "$ROOT/samples/app_c/heat.tyl" "$ROOT/tests/lib/ckpt.c"; then
     for np in 3 2; do
-        out=$(cd ck && rm -rf mid ref again && OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np $np ./ckpt 2>&1)
-        same "checkpoint/restart from $np rank(s)" "$(echo "$out" | grep -c '^ok: ')/$(echo "$out" | grep -c FAIL)" "1/0" ||
-            echo "$out"
+        rm -rf ck/mid ck/ref ck/again
+        app_oks "checkpoint/restart from" ck $np 1/0
     done
-else
-    fail=$((fail + 1)); echo "FAIL ckpt: could not build"
 fi
 # the generated C under clang's warnings too (gcc's: every build above uses -Werror)
 if command -v clang >/dev/null 2>&1; then
-    for c in c/heat.c gen/args.c sw/gen/swap.c ex/gen/exports.c; do
+    for c in c/heat.c args/gen/args.c sw/gen/swap.c ex/gen/exports.c state/gen/state.c grids/gen/grids.c tt/gen/timetile.c; do
         same "clang -Wall -Wextra on $c" "$(clang -std=c11 -fopenmp -Wall -Wextra -Werror -fsyntax-only \
             $(mpicc --showme:compile 2>/dev/null) -I"$ROOT/src/runtime_mpi" -I"$(dirname $c)" $c 2>&1)" ""
     done
 else
     echo "SKIP clang -Wall -Wextra on the generated C: clang not found"
+fi
+# the Fortran modules with state getters and several grids compile (gfortran)
+if command -v gfortran >/dev/null 2>&1; then
+    for f in state/gen/state_mod.f90 grids/gen/grids_mod.f90; do
+        same "gfortran on $f" "$(cd "$(dirname $f)" && gfortran -std=f2008 -fsyntax-only "$(basename $f)" 2>&1)" ""
+    done
+else
+    echo "SKIP gfortran on the generated modules: gfortran not found"
 fi
 echo "tests/lib: $pass passed, $fail failed"
 [ $fail -eq 0 ]
