@@ -332,20 +332,19 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
         ir_var *v = VEC_AT(p->params, i, ir_var *);
         int k = param_arg(u, v);
         if (k >= 0)
-            fprintf(out, "    %s %s = (%s)tyl_a%d;\n", ir_type_c(v->type), v->name, ir_type_c(v->type), k);
+            fprintf(out, "    %s %s TYL_UNUSED = (%s)tyl_a%d;\n", ir_type_c(v->type), v->name, ir_type_c(v->type), k);
         else if (with_params)
-            fprintf(out, "    %s %s = tyl_p ? tyl_p->%s : %s;\n", ir_type_c(v->type), v->name, c_param_name(v->pyname),
-                    emit_S(v->init));
+            fprintf(out, "    %s %s TYL_UNUSED = tyl_p ? tyl_p->%s : %s;\n", ir_type_c(v->type), v->name,
+                    c_param_name(v->pyname), emit_S(v->init));
         else
-            fprintf(out, "    %s %s = %s;\n", ir_type_c(v->type), v->name, emit_S(v->init));
-        fprintf(out, "    (void)%s;\n", v->name);
+            fprintf(out, "    %s %s TYL_UNUSED = %s;\n", ir_type_c(v->type), v->name, emit_S(v->init));
     }
     for (int i = 0; i < p->sched->vars.len; i++) {
         ir_var *v = VEC_AT(p->sched->vars, i, ir_var *);
         if (v->is_array)
             fprintf(out, "    tyl_array *%s = NULL;\n", v->name);
         else
-            fprintf(out, "    %s %s = 0;\n", ir_type_c(v->type), v->name);
+            fprintf(out, "    %s %s TYL_UNUSED = 0;\n", ir_type_c(v->type), v->name);
     }
     fprintf(out, "\n");
     copy_file(c.o, out);
@@ -354,8 +353,6 @@ static void print_function(const emit_lib_module *m, const emit_lib_unit *u, FIL
         ir_var *v = VEC_AT(p->sched->vars, i, ir_var *);
         if (v->is_array)
             fprintf(out, "    tyl_release(%s);\n", v->name);
-        else
-            fprintf(out, "    (void)%s;\n", v->name);
     }
     fprintf(out, "}\n\n");
 

@@ -28,6 +28,10 @@ extern "C" {
 
 enum { TYL_OK = 0, TYL_ERROR = 1 };
 
+/* Generated library code declares every module parameter in every function, read or not: this
+ * keeps gcc, clang and nvcc quiet about the ones a function does not read. */
+#define TYL_UNUSED __attribute__((unused))
+
 typedef struct tyl_ctx tyl_ctx;
 
 #ifdef TYL_NO_MPI
