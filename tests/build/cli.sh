@@ -120,6 +120,14 @@ for cc in gcc clang; do
     else bad "cc_$cc" "CC=$cc tylesc heat2d.tyl -o h_$cc" "$out"; fi
 done
 
+# ---- nvcc's -O (the host code's level): -O3 unless NVCCFLAGS sets one, never both
+printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s/nvcc.args"\n' "$T" >fake_nvcc && chmod +x fake_nvcc
+if NVCC=$T/fake_nvcc "$TYLESC" --target=cuda -c heat2d.tyl -o h_cuda.o && opts=$(grep '^-O' nvcc.args) &&
+        [ "$opts" = -O3 ] && NVCC=$T/fake_nvcc NVCCFLAGS="-O0 -lineinfo" "$TYLESC" --target=cuda -c heat2d.tyl -o h_cuda.o &&
+        opts=$(grep '^-O' nvcc.args | tr '\n' ' ') && [ "$opts" = "-O0 " ]; then
+    ok nvcc_opt_level
+else bad nvcc_opt_level "nvcc's -O options: '$opts' (want -O3, or NVCCFLAGS's -O0 alone)"; fi
+
 # ---- every environment variable the driver reads is in --help
 help=$("$TYLESC" --help)
 missing=
