@@ -210,10 +210,12 @@ check-unit: lib/libtyles.a build/tools/npy2png
 # Generated C that can be committed compiles without warnings: every test program's C under
 # -Wall -Wextra -Werror, with mpicc (gcc) and with clang where it is installed.
 # gcc's warnings are checked by check-programs, which compiles every program with them anyway.
+# clang's come from its front end whatever the -O level, so -O0 shows the same ones as -O2 in a
+# fifth of the time (the largest programs take seconds to optimise).
 check-warnings: bin/tylesc lib/libtyles.a
 	@if command -v clang >/dev/null 2>&1; then \
 	    echo "== generated C compiles without warnings (-Wall -Wextra -Werror, clang)" && \
-	    TYLES_CC=clang CFLAGS="-O2 -Wall -Wextra -Werror" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc \
+	    TYLES_CC=clang CFLAGS="-O0 -Wall -Wextra -Werror" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc \
 	        --compile-only -j $(JOBS); \
 	else echo "== generated C with clang: skipped, clang not found"; fi
 
@@ -269,10 +271,14 @@ check-ulfm:
 	@echo "== ULFM: ranks killed, recovered in place (Open MPI 5 wheel in build/ompi-ulfm)"
 	@bash tests/elastic/ulfm.sh --install=build/ompi-ulfm $(if $(SEED),--seed=$(SEED)) $(CURDIR)
 
+# Rank counts: every program at 1, 3 and 4 ranks, and at 2 where its process grid is 1-D (the only
+# grid where 2 ranks are two along the axis) or, for the other grids, for one program in four:
+# --np-by-grid, whose reasons are in tests/run_tests.py's docstring (4 ranks: 2x2, 3: 3x1; a
+# program with nothing distributed runs at 1 and 3). `make check-programs NP_ALL=1`: every count.
 check-programs: bin/tylesc lib/libtyles.a
 	@echo "== compiler tests (NumPy vs compiled, error messages; generated C under -Wall -Wextra -Werror)"
 	@CFLAGS="-O3 -march=native -Wall -Wextra -Werror" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc \
-	    --np 1,2,3,4 -j $(JOBS)
+	    --np 1,2,3,4 $(if $(NP_ALL),,--np-by-grid) -j $(JOBS)
 	@echo "== IR tests (what the passes establish)"
 	@sh tests/ir/run.sh bin/tylesc
 	@echo "== vectorised kernels: hot loops packed at 256 bits (gcc, clang), simd/stream schedule, streamed stores"
@@ -290,11 +296,13 @@ check-asan: build/asan/bin/tylesc build/stage/lib/libtyles.a
 	    --generate-only
 
 # Every sample and test program emitted as CUDA, compiled and linked by nvcc (no GPU needed).
+# nvcc's -O0 is the host code's level: the device code is compiled (cicc, ptxas) as tylesc
+# always does, the host code (g++, most of the time for large programs) is not optimised.
 check-cuda: bin/tylesc
 	@if command -v $(NVCC) >/dev/null 2>&1; then \
 	    echo "== CUDA: every program compiled and linked by nvcc" && \
 	    $(MAKE) --no-print-directory lib/libtyles_cuda.a >/dev/null && \
-	    $(PYTHON) tests/run_tests.py --tylesc bin/tylesc --tylesc-flags=--target=cuda \
+	    NVCCFLAGS="-O0 $$NVCCFLAGS" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc --tylesc-flags=--target=cuda \
 	        --compile-only -j $(JOBS); \
 	else echo "== CUDA: skipped, $(NVCC) not found"; fi
 
