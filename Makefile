@@ -189,7 +189,16 @@ build/tools/npy2png: tools/npy2png.c
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 COMMA := ,
 
-check: all check-unit check-programs check-warnings check-build check-lib check-dist check-elastic check-campaign check-ulfm check-asan check-cuda
+# The suites run JOBS at a time, longest first, each one's output printed in one piece when it
+# ends (GNU make's --output-sync). The run_tests.py suites keep JOBS processes busy by themselves
+# but the shell suites (unit, dist, lib, build, elastic, campaign, ulfm) one: one after another,
+# they left a core idle for half of make check. CHECK_SERIAL=1: one after another, output live.
+# The CUDA library is built first: make install (check-build, check-lib) copies it if present.
+CHECK_SUITES = check-programs check-elastic check-cuda check-campaign check-unit check-ulfm check-dist \
+               check-warnings check-lib check-asan check-build
+check: all
+	@if command -v $(NVCC) >/dev/null 2>&1; then $(MAKE) --no-print-directory lib/libtyles_cuda.a >/dev/null; fi
+	@$(MAKE) --no-print-directory $(if $(CHECK_SERIAL),-j1,-j$(JOBS) --output-sync=target) $(CHECK_SUITES)
 	@echo "make check: all test suites passed"
 
 check-unit: lib/libtyles.a build/tools/npy2png
