@@ -64,7 +64,7 @@ endif
 COMPILER_OBJ = $(COMPILER_SRC:%.c=build/obj/%.o) $(GEN_SRC:build/gen/%.c=build/obj/gen/%.o)
 ASAN_OBJ     = $(COMPILER_SRC:%.c=build/asan/%.o) $(GEN_SRC:build/gen/%.c=build/asan/gen/%.o)
 RUNTIME_OBJ  = $(RUNTIME_SRC:%.c=build/rt/%.o)
-CUDA_RT_OBJ  = $(patsubst %.cu,build/rtcuda/%.o,$(CUDA_RT_SRC:%.c=build/rtcuda/%.o))
+CUDA_RT_OBJ  = $(patsubst %.cu,build/rtcuda/%.o,$(CUDA_RT_SRC:%.c=build/rt/%.o))
 SANFLAGS     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 .PHONY: check-build check-lib check-warnings check-dist check-elastic check-campaign check-ulfm check-long bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
@@ -152,10 +152,7 @@ lib/libtyles-nompi.a: $(RUNTIME_SRC:%.c=build/rtnompi/%.o)
 	ar rcs $@ $^
 
 # ---- the CUDA run-time library (make cuda; needs nvcc, no GPU) --------------------------------
-build/rtcuda/%.o: %.c | $(DEPS_STAMP)
-	@mkdir -p $(dir $@)
-	$(RT_CC) $(CSTD) $(WARN) $(RT_DEFS) -O2 -g -fopenmp -ffp-contract=off -fwrapv $(CPPFLAGS_ALL) -c $< -o $@
-
+# Its C files are libtyles.a's objects (build/rt, the same flags), not compiled a second time.
 # -DTYL_HAVE_NCCL and the link flags, or nothing, from a probe (rebuilt when NCCL changes)
 build/rtcuda/nccl.flags: | $(DEPS_STAMP)
 	@mkdir -p build/rtcuda
