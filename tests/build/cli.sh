@@ -6,6 +6,9 @@
 # generated files that are the same bytes from two checkouts at different paths.
 # Usage: tests/build/cli.sh [REPO_ROOT]   (needs bin/tylesc and lib/libtyles.a built)
 set -u
+# the makes here are a project's own, not sub-makes of make check (whose jobserver they
+# would be told of and not given)
+unset MAKEFLAGS MFLAGS MAKELEVEL
 ROOT=$(cd "${1:-.}" && pwd)
 TYLESC=${TYLESC:-$ROOT/bin/tylesc} # TYLESC=build/asan/bin/tylesc TYLES_HOME=build/stage: under ASan
 T=$(mktemp -d /tmp/tyl-cli-XXXXXX)
