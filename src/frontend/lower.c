@@ -138,14 +138,7 @@ void lw_assign_name(lctx *c, ast *target, value *v)
              * array, so that writes through the name still reach it */
             ir_var *arr = v->e->view->arr, *h = lw_scope_var(c, arena_printf(&util_arena, "%s.base", name),
                                                              arr->type, arr->rank, 1);
-            lw_keep_views(c, l, h, name);
-            ir_stmt *s = ir_stmt_new(S_BIND, l);
-            s->n = 1;
-            s->dst = NEWN(ir_var *, 1);
-            s->srcs = NEWN(ir_var *, 1);
-            s->dst[0] = h;
-            s->srcs[0] = arr;
-            lw_emit(c, s);
+            lw_rebind_slot(c, l, h, arr, name);
             int changed = 0;
             binding *b = lw_bind(c, name);
             b->kind = B_VALUE;
@@ -160,21 +153,9 @@ void lw_assign_name(lctx *c, ast *target, value *v)
             c->assigning = name;
             lw_move_fresh(c, l, slot, v->fresh);
             c->assigning = saved;
-        } else if (src != slot) {
-            lw_keep_views(c, l, slot, name);
-            ir_stmt *s = ir_stmt_new(S_BIND, l);
-            s->n = 1;
-            s->dst = NEWN(ir_var *, 1);
-            s->srcs = NEWN(ir_var *, 1);
-            s->dst[0] = slot;
-            s->srcs[0] = src;
-            lw_emit(c, s);
-        }
-        binding *b = lw_bind(c, name);
-        b->kind = B_ARRAY;
-        b->var = slot;
-        for (int d = 0; d < v->rank; d++)
-            b->sh[d] = v->sh[d];
+        } else if (src != slot)
+            lw_rebind_slot(c, l, slot, src, name);
+        lw_bind_array(c, name, slot, v);
         return;
     }
     if (v->kind == V_TUPLE || v->kind == V_SLICE) /* a slice's bounds too (slice(k, k + 2)) */
@@ -220,13 +201,7 @@ static value *pin_sources(lctx *c, const char *name, loc l, value *v)
         } else if (it->kind == V_ARRAY && !it->fresh && it->e->kind == E_READ &&
                    names_hidden(it->e, (void *)prefix)) {
             ir_var *src = it->e->view->arr, *tmp = lw_temp_slot(c, src->type, src->rank);
-            ir_stmt *b = ir_stmt_new(S_BIND, l);
-            b->n = 1;
-            b->dst = NEWN(ir_var *, 1);
-            b->srcs = NEWN(ir_var *, 1);
-            b->dst[0] = tmp;
-            b->srcs[0] = src;
-            lw_emit(c, b);
+            lw_emit(c, lw_bind1(l, tmp, src));
             int changed = 0;
             r->items[i] = lw_value_retarget(it, src, tmp, &changed);
         }
@@ -459,13 +434,7 @@ static void lower_assign(lctx *c, ast *s)
                 /* the array itself, as Python evaluates it: a store into a list before this
                  * one may rebind the name it was read from (F[0], F[1] = F[1], F[0]) */
                 ir_var *src = it->e->view->arr, *tmp = lw_temp_slot(c, src->type, src->rank);
-                ir_stmt *a = ir_stmt_new(S_BIND, it->l);
-                a->n = 1;
-                a->dst = NEWN(ir_var *, 1);
-                a->srcs = NEWN(ir_var *, 1);
-                a->dst[0] = tmp;
-                a->srcs[0] = src;
-                lw_emit(c, a);
+                lw_emit(c, lw_bind1(it->l, tmp, src));
                 int changed = 0;
                 it = lw_value_retarget(it, src, tmp, &changed);
             }
@@ -511,11 +480,7 @@ static void lower_assign(lctx *c, ast *s)
                 lw_keep_views(c, s->l, slot, ti->name);
                 b->dst[b->n] = slot;
                 b->srcs[b->n++] = src;
-                binding *bb = lw_bind(c, ti->name);
-                bb->kind = B_ARRAY;
-                bb->var = slot;
-                for (int d = 0; d < items[i]->rank; d++)
-                    bb->sh[d] = items[i]->sh[d];
+                lw_bind_array(c, ti->name, slot, items[i]);
                 items[i] = NULL;
             }
         }
@@ -698,13 +663,7 @@ static int kept_on_one_branch(lctx *c, ir_stmt *st, const char *name, value *kep
     if (!lw_value_equal(lw_value_retarget(plain, s, h, &changed), kept))
         return 0;
     if (other) {
-        ir_stmt *b = ir_stmt_new(S_BIND, st->l);
-        b->n = 1;
-        b->dst = NEWN(ir_var *, 1);
-        b->srcs = NEWN(ir_var *, 1);
-        b->dst[0] = h;
-        b->srcs[0] = s;
-        vec_push(other, b);
+        vec_push(other, lw_bind1(st->l, h, s));
     }
     return 1;
 }

@@ -106,13 +106,7 @@ value *lw_list_own(lctx *c, loc l, value *lst)
     vec_push(&c->sc->vars, r->lcap);
     emit_assign(c, l, r->lcnt, ir_varref(l, lst->lcnt));
     emit_assign(c, l, r->lcap, ir_varref(l, lst->lcap));
-    ir_stmt *b = ir_stmt_new(S_BIND, l);
-    b->n = 1;
-    b->dst = NEWN(ir_var *, 1);
-    b->srcs = NEWN(ir_var *, 1);
-    b->dst[0] = r->lbuf;
-    b->srcs[0] = lst->lbuf;
-    lw_emit(c, b);
+    lw_emit(c, lw_bind1(l, r->lbuf, lst->lbuf));
     for (int k = 0; k < mixed_weak.len; k++)
         if (mixed_weak.items[k] == lst->lbuf) {
             vec_push(&mixed_weak, r->lbuf);

@@ -439,16 +439,8 @@ void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const 
             }
             vals[3 * d + k] = e;
         }
-    if (w->arr != slot) {
-        lw_keep_views(c, l, slot, name);
-        ir_stmt *b = ir_stmt_new(S_BIND, l);
-        b->n = 1;
-        b->dst = NEWN(ir_var *, 1);
-        b->srcs = NEWN(ir_var *, 1);
-        b->dst[0] = slot;
-        b->srcs[0] = w->arr;
-        lw_emit(c, b);
-    }
+    if (w->arr != slot)
+        lw_rebind_slot(c, l, slot, w->arr, name);
     for (int i = 0; i < 3 * w->rank; i++) {
         if (!vars[i])
             continue;
@@ -512,15 +504,7 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
         c->out = &scratch;
         c->loops++;
         c->probing++;
-        if (target) {
-            binding *b = lw_bind(c, target->name);
-            b->kind = B_SCALAR;
-            b->var = loopvar;
-            b->weak = 1;
-        }
-        if (condast)
-            lw_expr(c, condast);
-        lw_block(c, &loop->body);
+        lw_loop_body_once(c, loop, target, loopvar, condast);
         for (int i = 0; i < cands->len; i++) {
             binding *x = NEW(binding);
             *x = *lw_find_in(c->sc, VEC_AT(*cands, i, const char *));
@@ -567,22 +551,9 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
         if (src && x->kind == B_ARRAY && x->var->type == e->val->type && x->var->rank == e->val->rank) {
             /* an array bound by name: from now on the name's own slot, holding the same array */
             ir_var *slot = lw_scope_var(c, n, e->val->type, e->val->rank, 1);
-            value *v = e->val;
-            if (slot != src) {
-                lw_keep_views(c, loop->l, slot, n);
-                ir_stmt *s = ir_stmt_new(S_BIND, loop->l);
-                s->n = 1;
-                s->dst = NEWN(ir_var *, 1);
-                s->srcs = NEWN(ir_var *, 1);
-                s->dst[0] = slot;
-                s->srcs[0] = src;
-                lw_emit(c, s);
-            }
-            binding *b = lw_bind(c, n);
-            b->kind = B_ARRAY;
-            b->var = slot;
-            for (int d = 0; d < v->rank; d++)
-                b->sh[d] = v->sh[d];
+            if (slot != src)
+                lw_rebind_slot(c, loop->l, slot, src, n);
+            lw_bind_array(c, n, slot, e->val);
             continue;
         }
         if (e->kind == B_VALUE && x->kind == B_VALUE && (e->val->kind == V_TUPLE || e->val->kind == V_SLICE) &&

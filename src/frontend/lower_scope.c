@@ -468,12 +468,7 @@ void lw_move_fresh(lctx *c, loc l, ir_var *slot, ir_var *tmp)
         }
         return;
     }
-    ir_stmt *b = ir_stmt_new(S_BIND, l);
-    b->n = 1;
-    b->dst = NEWN(ir_var *, 1);
-    b->srcs = NEWN(ir_var *, 1);
-    b->dst[0] = slot;
-    b->srcs[0] = tmp;
+    ir_stmt *b = lw_bind1(l, slot, tmp);
     b->move = 1;
     lw_emit(c, b);
 }
@@ -727,18 +722,42 @@ int lw_keep_views(lctx *c, loc l, ir_var *slot, const char *except)
                                     slot->rank);
             if (h == slot)
                 continue;
-            ir_stmt *s = ir_stmt_new(S_BIND, l);
-            s->n = 1;
-            s->dst = NEWN(ir_var *, 1);
-            s->srcs = NEWN(ir_var *, 1);
-            s->dst[0] = h;
-            s->srcs[0] = slot;
-            lw_emit(c, s);
+            lw_emit(c, lw_bind1(l, h, slot));
             int changed = 0;
             b->val = lw_value_retarget(b->val, slot, h, &changed);
             kept = 1;
         }
     return kept;
+}
+
+/* dst = src for arrays: dst takes the array src holds (a reference, no copy). */
+ir_stmt *lw_bind1(loc l, ir_var *dst, ir_var *src)
+{
+    ir_stmt *s = ir_stmt_new(S_BIND, l);
+    s->n = 1;
+    s->dst = NEWN(ir_var *, 1);
+    s->srcs = NEWN(ir_var *, 1);
+    s->dst[0] = dst;
+    s->srcs[0] = src;
+    return s;
+}
+
+/* Slot `slot` takes the array `src` holds; names bound to views of its array keep that array
+ * (lw_keep_views; `except` is left alone). */
+void lw_rebind_slot(lctx *c, loc l, ir_var *slot, ir_var *src, const char *except)
+{
+    lw_keep_views(c, l, slot, except);
+    lw_emit(c, lw_bind1(l, slot, src));
+}
+
+/* `name` bound to the whole array in `slot`, of v's shape. */
+void lw_bind_array(lctx *c, const char *name, ir_var *slot, const value *v)
+{
+    binding *b = lw_bind(c, name);
+    b->kind = B_ARRAY;
+    b->var = slot;
+    for (int d = 0; d < v->rank; d++)
+        b->sh[d] = v->sh[d];
 }
 
 /* A name bound to values on the two branches of an if that no run-time variable can hold (two

@@ -166,6 +166,39 @@ void tyl_rotate(tyl_array **x, tyl_array **y, const int64_t *lo, const int64_t *
 
 enum { SW_STACK = 16 }; /* operands held on the stack; more are allocated */
 
+/* Per operand of a part: its element at the origin, its strides along the box and its periodic
+ * dimensions' arguments (tyl_part's p, s and w). On the stack for up to SW_STACK operands. */
+typedef struct {
+    void *pv[SW_STACK];
+    int64_t sv[SW_STACK][TYL_MAX_RANK], wv[SW_STACK][TYL_MAX_RANK][4];
+    void **p;
+    int64_t (*s)[TYL_MAX_RANK];
+    int64_t (*w)[TYL_MAX_RANK][4];
+} op_bufs;
+
+static void op_bufs_open(op_bufs *o, int nop, const char *where)
+{
+    o->p = o->pv;
+    o->s = o->sv;
+    o->w = o->wv;
+    if (nop > SW_STACK) {
+        o->p = malloc(sizeof(void *) * (size_t)nop);
+        o->s = malloc(sizeof(*o->s) * (size_t)nop);
+        o->w = malloc(sizeof(*o->w) * (size_t)nop);
+        if (!o->p || !o->s || !o->w)
+            tyl_rt_error(where, "out of memory");
+    }
+}
+
+static void op_bufs_close(op_bufs *o)
+{
+    if (o->p != o->pv) {
+        free(o->p);
+        free(o->s);
+        free(o->w);
+    }
+}
+
 static int64_t op_val(unsigned xmask, const int64_t *v, int d, const int64_t *x)
 {
     return xmask >> d & 1 ? x[v[d]] : v[d];
@@ -219,6 +252,25 @@ static int64_t operand_at(int B, const tyl_operand *op, const tyl_array *a, cons
             s[k] = st * elem_stride(a, d);
     }
     return off;
+}
+
+/* q: the part at origin o with extents n (box indices), every operand at its element there. */
+static void part_at(int B, int nop, const tyl_operand *ops, tyl_array **const *arrs, const int64_t *x,
+                    const int64_t *o, const int64_t *n, op_bufs *ob, const void *const *sc, tyl_part *q)
+{
+    for (int k = 0; k < B; k++) {
+        q->o[k] = o[k];
+        q->n[k] = n[k];
+    }
+    for (int i = 0; i < nop; i++) {
+        const tyl_array *a = *arrs[ops[i].arr];
+        int64_t off = operand_at(B, &ops[i], a, q->o, x, ob->s[i], ob->w[i]);
+        ob->p[i] = (char *)a->data + off * (int64_t)tyl_dtype_size(a->dtype);
+    }
+    q->p = ob->p;
+    q->s = (const int64_t(*)[TYL_MAX_RANK])ob->s;
+    q->w = (const int64_t(*)[TYL_MAX_RANK][4])ob->w;
+    q->sc = sc;
 }
 
 /* Begin the exchanges xs[0..nx) (NULL when nothing travels). */
@@ -334,18 +386,11 @@ static void sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_
             scr = tyl_alloc_like(t, TYL_INIT_NONE, sw->where);
     }
 
-    void *pv[SW_STACK];
-    int64_t sv[SW_STACK][TYL_MAX_RANK], wv[SW_STACK][TYL_MAX_RANK][4];
-    void **p = pv;
-    int64_t(*s)[TYL_MAX_RANK] = sv;
-    int64_t(*w)[TYL_MAX_RANK][4] = wv;
-    if (nop > SW_STACK) {
-        p = malloc(sizeof(void *) * (size_t)nop);
-        s = malloc(sizeof(*s) * (size_t)nop);
-        w = malloc(sizeof(*w) * (size_t)nop);
-        if (!p || !s || !w)
-            tyl_rt_error(sw->where, "out of memory");
-    }
+    op_bufs ob;
+    op_bufs_open(&ob, nop, sw->where);
+    void **p = ob.p;
+    int64_t(*s)[TYL_MAX_RANK] = ob.s;
+    int64_t(*w)[TYL_MAX_RANK][4] = ob.w;
     tyl_part q;
     q.p = p;
     q.s = (const int64_t(*)[TYL_MAX_RANK])s;
@@ -395,11 +440,7 @@ static void sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_
     for (int j = 0; j < sw->nt; j++)
         if (sw->dirty >> j & 1)
             tyl_dirty(*arrs[sw->op[j].arr]);
-    if (p != pv) {
-        free(p);
-        free(s);
-        free(w);
-    }
+    op_bufs_close(&ob);
 }
 
 /* ---- pieces of a sweep for tyl_timetile.c ------------------------------------------------------ */
@@ -412,39 +453,12 @@ void tyl_sweep_box_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t 
 void tyl_sweep_part_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc,
                      const int64_t *o, const int64_t *n)
 {
-    const int B = sw->rank, nop = sw->nop;
-    void *pv[SW_STACK];
-    int64_t sv[SW_STACK][TYL_MAX_RANK], wv[SW_STACK][TYL_MAX_RANK][4];
-    void **p = pv;
-    int64_t(*s)[TYL_MAX_RANK] = sv;
-    int64_t(*w)[TYL_MAX_RANK][4] = wv;
-    if (nop > SW_STACK) {
-        p = malloc(sizeof(void *) * (size_t)nop);
-        s = malloc(sizeof(*s) * (size_t)nop);
-        w = malloc(sizeof(*w) * (size_t)nop);
-        if (!p || !s || !w)
-            tyl_rt_error(sw->where, "out of memory");
-    }
+    op_bufs ob;
+    op_bufs_open(&ob, sw->nop, sw->where);
     tyl_part q;
-    for (int k = 0; k < B; k++) {
-        q.o[k] = o[k];
-        q.n[k] = n[k];
-    }
-    for (int i = 0; i < nop; i++) {
-        const tyl_array *a = *arrs[sw->op[i].arr];
-        int64_t off = operand_at(B, &sw->op[i], a, q.o, x, s[i], w[i]);
-        p[i] = (char *)a->data + off * (int64_t)tyl_dtype_size(a->dtype);
-    }
-    q.p = p;
-    q.s = (const int64_t(*)[TYL_MAX_RANK])s;
-    q.w = (const int64_t(*)[TYL_MAX_RANK][4])w;
-    q.sc = sc;
+    part_at(sw->rank, sw->nop, sw->op, arrs, x, o, n, &ob, sc, &q);
     sw->kernel(&q);
-    if (p != pv) {
-        free(p);
-        free(s);
-        free(w);
-    }
+    op_bufs_close(&ob);
 }
 
 /* ---- tyl_reduce_run --------------------------------------------------------------------------- */
@@ -535,14 +549,14 @@ void tyl_reduce_run(const tyl_reduction *r, tyl_array **const *arrs, const int64
     for (int k = 0; k < B; k++)
         total *= nb[k] > 0 ? nb[k] : 0;
     if (r->parts == TYL_PARTS_EXACT) { /* a float sum in NumPy's order (tyl_reduce.c) */
-        void *pv[SW_STACK];
-        int64_t sv[SW_STACK][TYL_MAX_RANK], wv[SW_STACK][TYL_MAX_RANK][4];
+        op_bufs ob;
+        op_bufs_open(&ob, nop, r->where);
+        void **p = ob.p;
+        int64_t(*s)[TYL_MAX_RANK] = ob.s;
+        int64_t(*w)[TYL_MAX_RANK][4] = ob.w;
         size_t zv[SW_STACK];
-        void **p = nop > SW_STACK ? malloc(sizeof(void *) * (size_t)nop) : pv;
-        int64_t(*s)[TYL_MAX_RANK] = nop > SW_STACK ? malloc(sizeof(*s) * (size_t)nop) : sv;
-        int64_t(*w)[TYL_MAX_RANK][4] = nop > SW_STACK ? malloc(sizeof(*w) * (size_t)nop) : wv;
         size_t *z = nop > SW_STACK ? malloc(sizeof(size_t) * (size_t)nop) : zv;
-        if (!p || !s || !w || !z)
+        if (!z)
             tyl_rt_error(r->where, "out of memory");
         tyl_part q;
         memset(&q, 0, sizeof q);
@@ -562,12 +576,9 @@ void tyl_reduce_run(const tyl_reduction *r, tyl_array **const *arrs, const int64
         q.w = (const int64_t(*)[TYL_MAX_RANK][4])w;
         q.sc = sc;
         tyl_reduce_exact_(r, &q, x, b, nb, z, r->direct ? *arrs[r->op[0].arr] : NULL, result);
-        if (p != pv) {
-            free(p);
-            free(s);
-            free(w);
+        op_bufs_close(&ob);
+        if (z != zv)
             free(z);
-        }
         return;
     }
     int64_t np;
@@ -578,40 +589,14 @@ void tyl_reduce_run(const tyl_reduction *r, tyl_array **const *arrs, const int64
     size_t el = tyl_dtype_size(r->dtype);
     void *part = tyl_reduce_scratch((size_t)(np > 0 ? np : 1) * el);
     if (total > 0) {
-        void *pv[SW_STACK];
-        int64_t sv[SW_STACK][TYL_MAX_RANK], wv[SW_STACK][TYL_MAX_RANK][4];
-        void **p = pv;
-        int64_t(*s)[TYL_MAX_RANK] = sv;
-        int64_t(*w)[TYL_MAX_RANK][4] = wv;
-        if (nop > SW_STACK) {
-            p = malloc(sizeof(void *) * (size_t)nop);
-            s = malloc(sizeof(*s) * (size_t)nop);
-            w = malloc(sizeof(*w) * (size_t)nop);
-            if (!p || !s || !w)
-                tyl_rt_error(r->where, "out of memory");
-        }
+        op_bufs ob;
+        op_bufs_open(&ob, nop, r->where);
         tyl_part q;
-        for (int k = 0; k < B; k++) {
-            q.o[k] = b[k];
-            q.n[k] = nb[k];
-        }
-        for (int i = 0; i < nop; i++) {
-            const tyl_array *a = *arrs[r->op[i].arr];
-            int64_t off = operand_at(B, &r->op[i], a, q.o, x, s[i], w[i]);
-            p[i] = (char *)a->data + off * (int64_t)tyl_dtype_size(a->dtype);
-        }
-        q.p = p;
-        q.s = (const int64_t(*)[TYL_MAX_RANK])s;
-        q.w = (const int64_t(*)[TYL_MAX_RANK][4])w;
-        q.sc = sc;
+        part_at(B, nop, r->op, arrs, x, b, nb, &ob, sc, &q);
         q.red = part;
         q.nred = np;
         r->kernel(&q);
-        if (p != pv) {
-            free(p);
-            free(s);
-            free(w);
-        }
+        op_bufs_close(&ob);
     }
     /* the partials where the host can read them (device memory on a GPU) */
     double hp[1024]; /* aligned for every element type */

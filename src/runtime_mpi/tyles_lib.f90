@@ -292,12 +292,15 @@ contains
   end subroutine
 
   ! Fortran-order extents of the local allocation (e), the global 1-based index of its first
-  ! element (l), and the owned block (olo, ohi), for an array of rank r.
+  ! element (l), and, where asked for, the owned block (olo, ohi), for an array of rank r.
+  ! The typed tyles_local below differ only in the pointer's type and rank, which Fortran
+  ! cannot make a parameter: all the rest is here.
   integer function layout_f(a, r, base, e, l, olo, ohi) result(st)
     type(c_ptr), intent(in) :: a
     integer, intent(in) :: r
     type(c_ptr), intent(out) :: base
-    integer(c_int64_t), intent(out) :: e(r), l(r), olo(r), ohi(r)
+    integer(c_int64_t), intent(out) :: e(r), l(r)
+    integer(c_int64_t), intent(out), optional :: olo(r), ohi(r)
     integer(c_int64_t) :: shape(r), lo(r), n(r), hlo(r), hhi(r)
     integer :: k, c
     st = c_array_info(a, int(r, c_int), base, shape, lo, n, hlo, hhi)
@@ -306,8 +309,8 @@ contains
       c = r + 1 - k
       e(k) = n(c) + hlo(c) + hhi(c)
       l(k) = lo(c) - hlo(c) + 1
-      olo(k) = lo(c) + 1
-      ohi(k) = lo(c) + n(c)
+      if (present(olo)) olo(k) = lo(c) + 1
+      if (present(ohi)) ohi(k) = lo(c) + n(c)
     end do
   end function
 
@@ -317,14 +320,12 @@ contains
     integer(c_int64_t), intent(out), optional :: lo(1), hi(1)
     real(c_double), pointer :: flat(:)
     type(c_ptr) :: base
-    integer(c_int64_t) :: e(1), l(1), olo(1), ohi(1)
+    integer(c_int64_t) :: e(1), l(1)
     nullify(p)
-    st = layout_f(a, 1, base, e, l, olo, ohi)
+    st = layout_f(a, 1, base, e, l, lo, hi)
     if (st /= TYL_OK) return
     call c_f_pointer(base, flat, e)
     p(l(1):) => flat
-    if (present(lo)) lo = olo
-    if (present(hi)) hi = ohi
   end function
   integer function local_f64_2d(a, p, lo, hi) result(st)
     type(c_ptr), intent(in) :: a
@@ -332,14 +333,12 @@ contains
     integer(c_int64_t), intent(out), optional :: lo(2), hi(2)
     real(c_double), pointer :: flat(:,:)
     type(c_ptr) :: base
-    integer(c_int64_t) :: e(2), l(2), olo(2), ohi(2)
+    integer(c_int64_t) :: e(2), l(2)
     nullify(p)
-    st = layout_f(a, 2, base, e, l, olo, ohi)
+    st = layout_f(a, 2, base, e, l, lo, hi)
     if (st /= TYL_OK) return
     call c_f_pointer(base, flat, e)
     p(l(1):,l(2):) => flat
-    if (present(lo)) lo = olo
-    if (present(hi)) hi = ohi
   end function
   integer function local_f64_3d(a, p, lo, hi) result(st)
     type(c_ptr), intent(in) :: a
@@ -347,14 +346,12 @@ contains
     integer(c_int64_t), intent(out), optional :: lo(3), hi(3)
     real(c_double), pointer :: flat(:,:,:)
     type(c_ptr) :: base
-    integer(c_int64_t) :: e(3), l(3), olo(3), ohi(3)
+    integer(c_int64_t) :: e(3), l(3)
     nullify(p)
-    st = layout_f(a, 3, base, e, l, olo, ohi)
+    st = layout_f(a, 3, base, e, l, lo, hi)
     if (st /= TYL_OK) return
     call c_f_pointer(base, flat, e)
     p(l(1):,l(2):,l(3):) => flat
-    if (present(lo)) lo = olo
-    if (present(hi)) hi = ohi
   end function
   integer function local_f32_1d(a, p, lo, hi) result(st)
     type(c_ptr), intent(in) :: a
@@ -362,14 +359,12 @@ contains
     integer(c_int64_t), intent(out), optional :: lo(1), hi(1)
     real(c_float), pointer :: flat(:)
     type(c_ptr) :: base
-    integer(c_int64_t) :: e(1), l(1), olo(1), ohi(1)
+    integer(c_int64_t) :: e(1), l(1)
     nullify(p)
-    st = layout_f(a, 1, base, e, l, olo, ohi)
+    st = layout_f(a, 1, base, e, l, lo, hi)
     if (st /= TYL_OK) return
     call c_f_pointer(base, flat, e)
     p(l(1):) => flat
-    if (present(lo)) lo = olo
-    if (present(hi)) hi = ohi
   end function
   integer function local_f32_2d(a, p, lo, hi) result(st)
     type(c_ptr), intent(in) :: a
@@ -377,14 +372,12 @@ contains
     integer(c_int64_t), intent(out), optional :: lo(2), hi(2)
     real(c_float), pointer :: flat(:,:)
     type(c_ptr) :: base
-    integer(c_int64_t) :: e(2), l(2), olo(2), ohi(2)
+    integer(c_int64_t) :: e(2), l(2)
     nullify(p)
-    st = layout_f(a, 2, base, e, l, olo, ohi)
+    st = layout_f(a, 2, base, e, l, lo, hi)
     if (st /= TYL_OK) return
     call c_f_pointer(base, flat, e)
     p(l(1):,l(2):) => flat
-    if (present(lo)) lo = olo
-    if (present(hi)) hi = ohi
   end function
   integer function local_f32_3d(a, p, lo, hi) result(st)
     type(c_ptr), intent(in) :: a
@@ -392,14 +385,12 @@ contains
     integer(c_int64_t), intent(out), optional :: lo(3), hi(3)
     real(c_float), pointer :: flat(:,:,:)
     type(c_ptr) :: base
-    integer(c_int64_t) :: e(3), l(3), olo(3), ohi(3)
+    integer(c_int64_t) :: e(3), l(3)
     nullify(p)
-    st = layout_f(a, 3, base, e, l, olo, ohi)
+    st = layout_f(a, 3, base, e, l, lo, hi)
     if (st /= TYL_OK) return
     call c_f_pointer(base, flat, e)
     p(l(1):,l(2):,l(3):) => flat
-    if (present(lo)) lo = olo
-    if (present(hi)) hi = ohi
   end function
   integer function local_i32_1d(a, p, lo, hi) result(st)
     type(c_ptr), intent(in) :: a
@@ -407,14 +398,12 @@ contains
     integer(c_int64_t), intent(out), optional :: lo(1), hi(1)
     integer(c_int32_t), pointer :: flat(:)
     type(c_ptr) :: base
-    integer(c_int64_t) :: e(1), l(1), olo(1), ohi(1)
+    integer(c_int64_t) :: e(1), l(1)
     nullify(p)
-    st = layout_f(a, 1, base, e, l, olo, ohi)
+    st = layout_f(a, 1, base, e, l, lo, hi)
     if (st /= TYL_OK) return
     call c_f_pointer(base, flat, e)
     p(l(1):) => flat
-    if (present(lo)) lo = olo
-    if (present(hi)) hi = ohi
   end function
   integer function local_i32_2d(a, p, lo, hi) result(st)
     type(c_ptr), intent(in) :: a
@@ -422,14 +411,12 @@ contains
     integer(c_int64_t), intent(out), optional :: lo(2), hi(2)
     integer(c_int32_t), pointer :: flat(:,:)
     type(c_ptr) :: base
-    integer(c_int64_t) :: e(2), l(2), olo(2), ohi(2)
+    integer(c_int64_t) :: e(2), l(2)
     nullify(p)
-    st = layout_f(a, 2, base, e, l, olo, ohi)
+    st = layout_f(a, 2, base, e, l, lo, hi)
     if (st /= TYL_OK) return
     call c_f_pointer(base, flat, e)
     p(l(1):,l(2):) => flat
-    if (present(lo)) lo = olo
-    if (present(hi)) hi = ohi
   end function
   integer function local_i32_3d(a, p, lo, hi) result(st)
     type(c_ptr), intent(in) :: a
@@ -437,14 +424,12 @@ contains
     integer(c_int64_t), intent(out), optional :: lo(3), hi(3)
     integer(c_int32_t), pointer :: flat(:,:,:)
     type(c_ptr) :: base
-    integer(c_int64_t) :: e(3), l(3), olo(3), ohi(3)
+    integer(c_int64_t) :: e(3), l(3)
     nullify(p)
-    st = layout_f(a, 3, base, e, l, olo, ohi)
+    st = layout_f(a, 3, base, e, l, lo, hi)
     if (st /= TYL_OK) return
     call c_f_pointer(base, flat, e)
     p(l(1):,l(2):,l(3):) => flat
-    if (present(lo)) lo = olo
-    if (present(hi)) hi = ohi
   end function
   integer function local_i64_1d(a, p, lo, hi) result(st)
     type(c_ptr), intent(in) :: a
@@ -452,14 +437,12 @@ contains
     integer(c_int64_t), intent(out), optional :: lo(1), hi(1)
     integer(c_int64_t), pointer :: flat(:)
     type(c_ptr) :: base
-    integer(c_int64_t) :: e(1), l(1), olo(1), ohi(1)
+    integer(c_int64_t) :: e(1), l(1)
     nullify(p)
-    st = layout_f(a, 1, base, e, l, olo, ohi)
+    st = layout_f(a, 1, base, e, l, lo, hi)
     if (st /= TYL_OK) return
     call c_f_pointer(base, flat, e)
     p(l(1):) => flat
-    if (present(lo)) lo = olo
-    if (present(hi)) hi = ohi
   end function
   integer function local_i64_2d(a, p, lo, hi) result(st)
     type(c_ptr), intent(in) :: a
@@ -467,14 +450,12 @@ contains
     integer(c_int64_t), intent(out), optional :: lo(2), hi(2)
     integer(c_int64_t), pointer :: flat(:,:)
     type(c_ptr) :: base
-    integer(c_int64_t) :: e(2), l(2), olo(2), ohi(2)
+    integer(c_int64_t) :: e(2), l(2)
     nullify(p)
-    st = layout_f(a, 2, base, e, l, olo, ohi)
+    st = layout_f(a, 2, base, e, l, lo, hi)
     if (st /= TYL_OK) return
     call c_f_pointer(base, flat, e)
     p(l(1):,l(2):) => flat
-    if (present(lo)) lo = olo
-    if (present(hi)) hi = ohi
   end function
   integer function local_i64_3d(a, p, lo, hi) result(st)
     type(c_ptr), intent(in) :: a
@@ -482,14 +463,12 @@ contains
     integer(c_int64_t), intent(out), optional :: lo(3), hi(3)
     integer(c_int64_t), pointer :: flat(:,:,:)
     type(c_ptr) :: base
-    integer(c_int64_t) :: e(3), l(3), olo(3), ohi(3)
+    integer(c_int64_t) :: e(3), l(3)
     nullify(p)
-    st = layout_f(a, 3, base, e, l, olo, ohi)
+    st = layout_f(a, 3, base, e, l, lo, hi)
     if (st /= TYL_OK) return
     call c_f_pointer(base, flat, e)
     p(l(1):,l(2):,l(3):) => flat
-    if (present(lo)) lo = olo
-    if (present(hi)) hi = ohi
   end function
 
   ! Checkpoint and restart on request (tyles_lib.h: tyl_ctx_checkpoint, tyl_ctx_restart): the

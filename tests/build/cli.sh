@@ -6,6 +6,9 @@
 # generated files that are the same bytes from two checkouts at different paths.
 # Usage: tests/build/cli.sh [REPO_ROOT]   (needs bin/tylesc and lib/libtyles.a built)
 set -u
+# the makes here are a project's own, not sub-makes of make check (whose jobserver they
+# would be told of and not given)
+unset MAKEFLAGS MFLAGS MAKELEVEL
 ROOT=$(cd "${1:-.}" && pwd)
 TYLESC=${TYLESC:-$ROOT/bin/tylesc} # TYLESC=build/asan/bin/tylesc TYLES_HOME=build/stage: under ASan
 T=$(mktemp -d /tmp/tyl-cli-XXXXXX)
@@ -119,6 +122,14 @@ for cc in gcc clang; do
         ok "cc_$cc"
     else bad "cc_$cc" "CC=$cc tylesc heat2d.tyl -o h_$cc" "$out"; fi
 done
+
+# ---- nvcc's -O (the host code's level): -O3 unless NVCCFLAGS sets one, never both
+printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s/nvcc.args"\n' "$T" >fake_nvcc && chmod +x fake_nvcc
+if NVCC=$T/fake_nvcc "$TYLESC" --target=cuda -c heat2d.tyl -o h_cuda.o && opts=$(grep '^-O' nvcc.args) &&
+        [ "$opts" = -O3 ] && NVCC=$T/fake_nvcc NVCCFLAGS="-O0 -lineinfo" "$TYLESC" --target=cuda -c heat2d.tyl -o h_cuda.o &&
+        opts=$(grep '^-O' nvcc.args | tr '\n' ' ') && [ "$opts" = "-O0 " ]; then
+    ok nvcc_opt_level
+else bad nvcc_opt_level "nvcc's -O options: '$opts' (want -O3, or NVCCFLAGS's -O0 alone)"; fi
 
 # ---- every environment variable the driver reads is in --help
 help=$("$TYLESC" --help)

@@ -7,6 +7,9 @@
 # touching the .tyl or its input rebuilds, touching nothing rebuilds nothing.
 # Usage: tests/build/projects.sh [REPO_ROOT]   (after make; cmake is optional: its part is skipped)
 set -u
+# the makes here are a project's own, not sub-makes of make check (whose jobserver they
+# would be told of and not given)
+unset MAKEFLAGS MFLAGS MAKELEVEL
 ROOT=$(cd "${1:-.}" && pwd)
 T=$(mktemp -d /tmp/tyl-proj-XXXXXX)
 trap 'rm -rf "$T"' EXIT

@@ -43,41 +43,50 @@ count_output() {
 }
 
 # ---- build ----------------------------------------------------------------------------------
+# The compilations are independent: up to JOBS at once (default: the number of CPUs). bg NAME
+# CMD... runs CMD in the background; a failure is written to $B/failed and reported by collect.
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+bg() {
+    while [ "$(jobs -pr | wc -l)" -ge "$JOBS" ]; do sleep 0.05; done
+    local name=$1
+    shift
+    { "$@" || echo "$name" >>"$B/failed"; } &
+}
+collect() {
+    wait
+    if [ -f "$B/failed" ]; then
+        while read -r name; do fail "$name"; done <"$B/failed"
+        rm -f "$B/failed"
+    fi
+}
 echo "== build"
 LIBOBJ=()
 for src in "$ROOT"/src/runtime_mpi/*.c "$ROOT"/runtime/elastic/*.c; do
     obj=$B/$(basename "${src%.c}").o
-    if ! $CC $CFLAGS -c "$src" -o "$obj"; then
-        fail "build $(basename "$src")"
-    fi
+    bg "build $(basename "$src")" $CC $CFLAGS -c "$src" -o "$obj"
     LIBOBJ+=("$obj")
 done
 # also the production flags of the brief, with all warnings
 for src in "$ROOT"/src/runtime_mpi/*.c "$ROOT"/runtime/elastic/*.c; do
-    if ! $CC -std=c11 -Wall -Wextra -Werror -O2 -fopenmp -I"$ROOT/src" -c "$src" -o "$B/prod.o"; then
-        fail "build -O2 $(basename "$src")"
-    fi
+    bg "build -O2 $(basename "$src")" $CC -std=c11 -Wall -Wextra -Werror -O2 -fopenmp -I"$ROOT/src" \
+        -c "$src" -o "$B/prod_$(basename "${src%.c}").o"
 done
 # the ULFM recovery path compiles (against a stand-in <mpi-ext.h>: this MPI has no ULFM)
-for src in runtime/elastic/tyl_ulfm.c runtime/elastic/tyl_ckpt.c src/runtime_mpi/tyl_dist.c; do
-    if $CC -std=c11 -Wall -Wextra -Werror -O2 -fopenmp -DTYL_HAVE_ULFM -I"$UNIT/ulfm_stub" -I"$ROOT/src" \
-        -c "$ROOT/$src" -o "$B/ulfm.o"; then
-        pass "build ULFM $(basename "$src")"
-    else
-        fail "build ULFM $(basename "$src")"
-    fi
+ULFM=(runtime/elastic/tyl_ulfm.c runtime/elastic/tyl_ckpt.c src/runtime_mpi/tyl_dist.c)
+for src in "${ULFM[@]}"; do
+    bg "build ULFM $(basename "$src")" $CC -std=c11 -Wall -Wextra -Werror -O2 -fopenmp -DTYL_HAVE_ULFM \
+        -I"$UNIT/ulfm_stub" -I"$ROOT/src" -c "$ROOT/$src" -o "$B/ulfm_$(basename "${src%.c}").o"
+done
+bg gen_expected.py python3 "$UNIT/gen_expected.py" "$B/data"
+bg gen_print.py python3 "$UNIT/gen_print.py" "$B/data/print_cases.bin"
+collect
+for src in "${ULFM[@]}"; do
+    [ -f "$B/ulfm_$(basename "${src%.c}").o" ] && pass "build ULFM $(basename "$src")"
 done
 for t in test_values test_errors test_arrays test_print_array test_npy test_npyhdr test_crc32c test_random opt_prog noparam_prog; do
-    if ! $CC $CFLAGS "$UNIT/$t.c" "${LIBOBJ[@]}" -o "$B/$t" -lm; then
-        fail "build $t"
-    fi
+    bg "build $t" $CC $CFLAGS "$UNIT/$t.c" "${LIBOBJ[@]}" -o "$B/$t" -lm
 done
-if ! python3 "$UNIT/gen_expected.py" "$B/data"; then
-    fail "gen_expected.py"
-fi
-if ! python3 "$UNIT/gen_print.py" "$B/data/print_cases.bin"; then
-    fail "gen_print.py"
-fi
+collect
 
 # ---- value tests against CPython --------------------------------------------------------------
 echo "== values"
