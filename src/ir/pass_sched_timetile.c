@@ -8,7 +8,11 @@
  *   - sweeps and fused groups written in place (M_DIRECT, no scratch) that read no single
  *     element, neither the loop variable nor a scalar the body assigns, no periodic halo, and
  *     whose targets' outer dimension is a range along box dimension 0 with step 1 or one fixed
- *     index (the row axis the run time tiles);
+ *     index (the row axis the run time tiles); a sweep computing temporaries per tile
+ *     (pass_sched_stages) too: its descriptor says how far past a part's box each stage's
+ *     grown tile reads (emit_stages.c), which the run time adds to the read offsets for the
+ *     lags and the grown boxes (without it the lags were short by the stage's spread and
+ *     hdiff's result differed from step-by-step order);
  *   - renamings that permute slots (u, un = un, u; um, u, up = u, up, um), and copies handed
  *     over (un = u.copy() before an update of u, pass_rotate's S_ROTATE: recorded as a stage
  *     that copies what the update leaves, u taking un's old buffer);
@@ -76,8 +80,6 @@ static const char *check_body(ir_stmt *loop, int *radius)
         case S_FUSED: {
             if (s->sched->scratch != SCR_NONE || s->mode != M_DIRECT)
                 return "a sweep reads what it writes at another offset";
-            if (s->sched->tiled) /* its own tiles read the inputs over the stage radius */
-                return "a sweep computes its temporaries per tile (multi-stage fusion)";
             int nt = s->kind == S_FUSED ? s->body.len : 1;
             for (int j = 0; j < nt; j++)
                 if (!sweep_ok(s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s, &assigned, loop->var, &why))

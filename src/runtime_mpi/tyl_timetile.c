@@ -87,7 +87,9 @@ typedef struct tt_stage {
 typedef struct tt_read {
     int n;                  /* stage */
     const void *buf;        /* the buffer (data pointer) */
-    int64_t off[2];         /* offset against the indices the stage writes, per axis */
+    int64_t off[2], hi[2];  /* offsets against the indices the stage writes, per axis: from
+                               off to hi (more than one where a stage's tile reads past the
+                               box, emit_stages.c) */
 } tt_read;
 
 static struct {
@@ -279,9 +281,18 @@ static int stage_axis(tt_stage *g, int a)
     return A->ok = 1;
 }
 
-/* The offset of read operand op of stage g along axis a, or 0 when it has none. */
-static int read_offset(const tt_stage *g, const tyl_operand *op, const tyl_array *arr, int a, int64_t *off)
+/* The points past the box, along box dimension k, at which the kernel of stage g also reads
+ * operand i (a stage of a tiled kernel computed over its grown tile, emit_stages.c). */
+static int64_t reach(const tt_stage *g, int i, int k)
 {
+    return g->sw && g->sw->reach && k >= 0 ? g->sw->reach[i][k] : 0;
+}
+
+/* The offsets of read operand i of stage g along axis a, from *off to *hi, or 0 when it has
+ * none. */
+static int read_offset(const tt_stage *g, int i, const tyl_array *arr, int a, int64_t *off, int64_t *hi)
+{
+    const tyl_operand *op = &g->sw->op[i];
     const struct tt_axis *A = &g->ax[a];
     int d = axis_dim(a, arr->rank);
     if (a && arr->rank < 2)
@@ -290,6 +301,7 @@ static int read_offset(const tt_stage *g, const tyl_operand *op, const tyl_array
                  : op->box[d] != A->k || op_step(op, d, g->x) != 1 || (op->wrap >> d & 1))
         return 0;
     *off = op_lo(op, d, g->x) - A->first;
+    *hi = *off + (A->fixed ? 0 : reach(g, i, A->k));
     return 1;
 }
 
@@ -366,8 +378,9 @@ static void need_add(struct tt_need *q, int r, const int64_t *lo, const int64_t 
 
 /* Indices [lo, hi) operand op of stage g touches along each dimension of a over the box
  * [b, b + nb); 0 when they are not within a's allocation or not a simple range. */
-static int touched(const tt_stage *g, const tyl_operand *op, const tyl_array *a, int64_t *lo, int64_t *hi)
+static int touched(const tt_stage *g, int i, const tyl_array *a, int64_t *lo, int64_t *hi)
 {
+    const tyl_operand *op = &g->sw->op[i];
     for (int d = 0; d < a->rank; d++) {
         int k = op->box[d];
         int64_t f = op_lo(op, d, g->x), st, alo, ahi;
@@ -378,7 +391,7 @@ static int touched(const tt_stage *g, const tyl_operand *op, const tyl_array *a,
             hi[d] = f + 1;
         } else if (k >= 0 && (st = op_step(op, d, g->x)) > 0) {
             lo[d] = f + st * g->b[k];
-            hi[d] = f + st * (g->b[k] + g->nb[k] - 1) + 1;
+            hi[d] = f + st * (g->b[k] + g->nb[k] - 1 + reach(g, i, k)) + 1;
         } else
             return 0;
         alloc_range(a, d, &alo, &ahi);
@@ -466,7 +479,7 @@ static int deep_boxes(void)
             int64_t lo[TYL_MAX_RANK], hi[TYL_MAX_RANK];
             if (!a->layout)
                 continue;
-            if (!touched(g, op, a, lo, hi))
+            if (!touched(g, i, a, lo, hi))
                 return 0;
             struct tt_need *q = i >= g->sw->nt ? need_of(a) : NULL;
             if (i >= g->sw->nt && !q)
@@ -547,7 +560,7 @@ static size_t budget(void)
     return b;
 }
 
-/* The least lags along axis a over the reads rd[0..nr): L_n >= L_m + off (RAW, m < n writes
+/* The least lags along axis a over the reads rd[0..nr): L_n >= L_m + hi (RAW, m < n writes
  * what n reads), L_n >= L_m - off (WAR, m < n reads what n writes), L_n >= L_(n-1). Returns the
  * largest offset's size. */
 static int64_t lags(int a, const tt_read *rd, int nr)
@@ -558,13 +571,13 @@ static int64_t lags(int a, const tt_read *rd, int nr)
         int64_t L = prev;
         for (int r = 0; r < nr; r++) {
             const tt_read *q = &rd[r];
-            int64_t off = q->off[a];
+            int64_t off = q->off[a], hi = q->hi[a]; /* RAW: the highest; WAR: the lowest */
             if (q->n == n) {
                 for (int m = 0; m < n; m++)
-                    if (!tt.st[m].empty && writes(&tt.st[m], q->buf) && tt.st[m].ax[a].lag + off > L)
-                        L = tt.st[m].ax[a].lag + off;
-                if (off > maxoff || -off > maxoff)
-                    maxoff = off > 0 ? off : -off;
+                    if (!tt.st[m].empty && writes(&tt.st[m], q->buf) && tt.st[m].ax[a].lag + hi > L)
+                        L = tt.st[m].ax[a].lag + hi;
+                if (hi > maxoff || -off > maxoff)
+                    maxoff = hi > -off ? hi : -off;
             } else if (q->n < n && !g->empty && writes(g, q->buf) && tt.st[q->n].ax[a].lag - off > L)
                 L = tt.st[q->n].ax[a].lag - off;
         }
@@ -603,7 +616,7 @@ static tt_plan plan(void)
                     if (!rd)
                         tyl_rt_error("libtyles", "out of memory");
                 }
-                rd[nr++] = (tt_read){n, g->csrc->data, {0, 0}};
+                rd[nr++] = (tt_read){n, g->csrc->data, {0, 0}, {0, 0}};
             }
             continue;
         }
@@ -621,9 +634,9 @@ static tt_plan plan(void)
             tt_read *q = &rd[nr++];
             q->n = n;
             q->buf = a->data;
-            ok = read_offset(g, op, a, 0, &q->off[0]);
-            q->off[1] = 0;
-            cols = cols && read_offset(g, op, a, 1, &q->off[1]);
+            ok = read_offset(g, i, a, 0, &q->off[0], &q->hi[0]);
+            q->off[1] = q->hi[1] = 0;
+            cols = cols && read_offset(g, i, a, 1, &q->off[1], &q->hi[1]);
         }
     }
     if (!ok) {

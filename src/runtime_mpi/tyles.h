@@ -678,6 +678,10 @@ typedef struct tyl_sweep {
     const unsigned char *scsz;         /* and the scalars' sizes: what tyl_timetile.c records */
     int nxs;                           /* values of x[] the run time computes (0: the call */
     const struct tyl_xslice *xs;       /* passes them all), from these rows, in order of pos */
+    const int (*reach)[TYL_MAX_RANK];  /* NULL, or per operand and box dimension: the points
+                                          past the high end of a part's box at which the kernel
+                                          also reads the operand (a stage computed over its
+                                          grown tile, emit_stages.c): tyl_timetile.c */
 } tyl_sweep;
 
 /* A value of a sweep's x[] known from constants and an array's extent (slice bounds such as
