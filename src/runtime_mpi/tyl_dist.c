@@ -1065,8 +1065,9 @@ void tyl_dist_report(double total)
             (long long)tyl_dist_stats_.n_reduce);
     fprintf(stderr, "  exchanges    %lld, %lld messages, %.3f MB sent in all, through %s\n",
             (long long)tyl_dist_stats_.n_exchanges, (long long)tm, (double)tb / 1e6, tyl_xchg_name());
-    if (tyl_tt_deep_groups_)
-        fprintf(stderr, "  time tiles   %lld groups of steps on deep halos\n", (long long)tyl_tt_deep_groups_);
+    if (tyl_tt_deep_groups_ || tyl_tt_declined_groups_)
+        fprintf(stderr, "  time tiles   %lld groups of steps on deep halos, %lld stepped (edges too costly)\n",
+                (long long)tyl_tt_deep_groups_, (long long)tyl_tt_declined_groups_);
     fprintf(stderr, "  imbalance    %.3f (max / mean of the time outside halo waits)\n",
             (avg[0] - avg[1]) > 0 ? (mx[0] - avg[1]) / (avg[0] - avg[1]) : 1.0);
     fflush(stderr);

@@ -790,6 +790,34 @@ static void run_deep_in_order(void)
     }
 }
 
+/* Deep halos pay (unless forced) when the points the grown boxes add to the group's sweeps
+ * stay within a tenth of the points the rank owns (pass_sched_timetile's model: each step's
+ * points computed twice cost about what the exchanges they save cost, on a small block far
+ * more). Called after deep_boxes. */
+static int deep_pays(void)
+{
+    if (tt.forced)
+        return 1;
+    double own = 0, grown = 0;
+    for (int n = 0; n < tt.ns; n++) {
+        tt_stage *g = &tt.st[n];
+        if (!g->sw)
+            continue;
+        int64_t b[TYL_MAX_RANK], nb[TYL_MAX_RANK];
+        tyl_sweep_box_(g->sw, g->arrp, g->x, b, nb);
+        double o = 1, w = g->empty ? 0 : 1;
+        for (int k = 0; k < g->sw->rank; k++) {
+            o *= nb[k] > 0 ? (double)nb[k] : 0;
+            w *= g->empty ? 0 : (double)g->nb[k];
+        }
+        own += o;
+        grown += w;
+    }
+    return grown - own <= 0.1 * own;
+}
+
+int64_t tyl_tt_declined_groups_;
+
 void tyl_tt_run(void)
 {
     tyl_tt_recording_ = 0;
@@ -798,7 +826,10 @@ void tyl_tt_run(void)
         for (int n = 0; n < tt.ns; n++)
             tt.st[n].empty = 0;
         int64_t ok = deep_boxes();
+        ok = ok ? 1 + deep_pays() : 0; /* 2: deep; 1: legal but not worth it; 0: not legal */
         tyl_reduce_ranks(&ok, TYL_INT64, 2); /* all ranks deep, or all step by step */
+        tyl_tt_declined_groups_ += ok == 1;
+        ok = ok == 2;
         if (ok) {
             tt.deep = 1;
             deep_exchange();

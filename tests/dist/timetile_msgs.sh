@@ -24,5 +24,23 @@ for np in 2 3 4; do
     check "np${np}_exchanges" "exchanges 8, exchanges 23 step by step, 5 groups of steps on deep halos" "$got"
     check "np${np}_equal" "equal" "$(cmp -s one/u.npy on$np/u.npy && cmp -s one/un.npy on$np/un.npy && cmp -s one/out.txt on$np/out.txt && cmp -s one/u.npy off$np/u.npy && echo equal || echo different)"
 done
+# --time-tile=auto on several ranks (timetile_auto.tyl, tiled at compile time: 8 steps a group,
+# 40 steps): a group runs on deep halos only when the points its grown boxes add stay within a
+# tenth of the rank's points. N=512 on 2 ranks (256 rows each, about 1 % more): 5 groups on
+# deep halos; N=48 (24 rows each, about 15 % more): all 5 stepped, exchanging every step; both
+# byte for byte the one-rank result.
+"$ROOT/bin/tylesc" "$ROOT/tests/dist/timetile_auto.tyl" -o auto || { echo "FAIL dist/timetile_auto_compile"; exit 1; }
+for n in 512 48; do
+    mkdir auto1_$n auto2_$n
+    (cd auto1_$n && timeout 60 ../auto --N=$n >out.txt)
+    (cd auto2_$n && timeout 60 $MPIRUN -np 2 ../auto --N=$n --stats >out.txt 2>err.txt)
+    got="$(grep -o 'exchanges *[0-9]*' auto2_$n/err.txt | tr -s ' '), $(grep -o '[0-9]* groups of steps on deep halos, [0-9]* stepped' auto2_$n/err.txt)"
+    case $n in
+    512) want="exchanges 5, 5 groups of steps on deep halos, 0 stepped" ;;
+    *) want="exchanges 40, 0 groups of steps on deep halos, 5 stepped" ;;
+    esac
+    check "auto_n${n}_np2" "$want" "$got"
+    check "auto_n${n}_equal" "equal" "$(cmp -s auto1_$n/u.npy auto2_$n/u.npy && echo equal || echo different)"
+done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
