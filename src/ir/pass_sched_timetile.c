@@ -429,6 +429,14 @@ void pass_sched_timetile(ir_program *p)
                 deep_halos(s, h->time_tile, &all);
         }
     }
+    for (int i = 0; i < all.n; i++) {
+        ir_layout *L = all.lay[i];
+        if (!L->deep) { /* the halo one step reads, which exchanges outside a group send */
+            L->deep = 1;
+            memcpy(L->sl, L->hl, sizeof L->sl);
+            memcpy(L->sh, L->hh, sizeof L->sh);
+        }
+    }
     for (int i = 0; i < all.n; i++)
         for (int d = 0; d < IR_MAX_RANK; d++) {
             int w = all.width[i][d];

@@ -525,8 +525,11 @@ static void deep_exchange(void)
             if (z != mid)
                 masks[(size_t)words * i + (size_t)(z / 64)] |= (uint64_t)1 << (z % 64);
     }
-    if (na)
+    if (na) {
+        tyl_xchg_deep_ = 1; /* at the layouts' full width (tyl_dist.c) */
         tyl_halo_end(tyl_halo_begin(arrs, masks, words, na));
+        tyl_xchg_deep_ = 0;
+    }
 }
 
 int64_t tyl_tt_deep_groups_;

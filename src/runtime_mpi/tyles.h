@@ -82,6 +82,10 @@ typedef struct tyl_layout {
     int dist;
     int hl[TYL_MAX_RANK], hh[TYL_MAX_RANK];
     unsigned periodic;
+    int deep;                      /* hl/hh are K steps deep (a time-tiled loop's deep halos):
+                                      exchanges outside a group send only sl/sh, what one
+                                      step reads (tyl_dist.c) */
+    int sl[TYL_MAX_RANK], sh[TYL_MAX_RANK];
 } tyl_layout;
 
 typedef struct tyl_array {
@@ -100,6 +104,8 @@ typedef struct tyl_array {
     int64_t lsize;                 /* elements allocated here (owned block and halo) */
     void *base;                    /* the local allocation (64-byte aligned) */
     uint64_t hvalid[TYL_ZONE_WORDS]; /* halo zones whose contents are current (tyl_dist.c) */
+    uint64_t hnarrow[TYL_ZONE_WORDS]; /* of those, zones current only one step deep (a deep
+                                         layout's exchange outside a time-tiled group) */
 } tyl_array;
 
 /* ---- program set-up ---------------------------------------------------------------------- */
