@@ -235,19 +235,26 @@ static void deep_halos(ir_stmt *loop, int K, deep_ctx *all)
  *     write, once). Tiling only saves memory traffic; arrays that fit in the cache together
  *     (TT_CACHE_KIB, the run time's default budget of 4 x 1 MiB) are read from it anyway, on
  *     one rank and, being smaller per rank, on several: not tiled;
+ *   - the working set of a tile: a tile of rows holds, besides its own H rows, the rows the
+ *     lags of the group's S = K x (stages a step) stages span, about (S + 1) R + 1 for a
+ *     stencil of radius R; those rows of every array must fit in the tile budget (TT_TILE_KIB,
+ *     the run time's TYLES_TT_CACHE default) with H >= TT_MIN_ROWS, or every tile streams from
+ *     memory again. K is halved until they do (a 3-D field's rows are planes: hdiff's are
+ *     half a MiB, and no K fits); where not even K = 2 fits, not tiled;
  *   - the halo width: on several ranks a group reads halos K x R deep (R the widest halo of a
  *     step) and computes points of them redundantly, about (K - 1) R P / n of the points per
  *     distributed dimension of extent n on P ranks. K is halved until K R is at most a
  *     sixteenth of the smallest such extent (about 6 % more points on 2 ranks per dimension,
  *     12 % on 4); where not even K = 2 fits, not tiled.
  * The grid per rank is known only at run time: tyl_timetile.c then tiles a group on one rank
- * only when its arrays exceed the cache budget, and on several ranks runs it on deep halos only
+ * only when its arrays exceed the cache budget and a tile of TT_MIN_ROWS rows fits the tile
+ * budget, and on several ranks runs it on deep halos only
  * when the points computed redundantly stay under a tenth of the points computed (else it steps
  * one step at a time, exchanging the halo a step needs). Sizes the compiler cannot find (an
  * array loaded from a file, an extent from a computation) leave the choice to the run time.
  * --dump=sched prints the figures and the decision. */
 
-enum { TT_CACHE_KIB = 4096, TT_HALO_SHARE = 16 };
+enum { TT_CACHE_KIB = 4096, TT_TILE_KIB = 1024, TT_MIN_ROWS = 4, TT_HALO_SHARE = 16 };
 
 /* The value of an integer expression with the parameters at their defaults; 0 if unknown. */
 static int eval_default(ir_program *p, const ir_expr *e, int64_t *out, int depth);
@@ -333,8 +340,10 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
         }
     }
     slots_ctx c = {0};
+    int stages = 0; /* a step's: sweeps, fused groups and copies handed over */
     for (int i = 0; i < loop->body.len; i++) {
         ir_stmt *s = VEC_AT(loop->body, i, ir_stmt *);
+        stages += s->kind == S_SWEEP || s->kind == S_FUSED || s->kind == S_ROTATE;
         if (s->kind != S_SWEEP && s->kind != S_FUSED)
             continue;
         int nt = s->kind == S_FUSED ? s->body.len : 1;
@@ -344,21 +353,23 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
             ir_expr_any(w->e, slot_read, &c);
         }
     }
-    int64_t bytes = 0, nmin = INT64_MAX;
+    int64_t bytes = 0, rowbytes = 0, nmin = INT64_MAX;
     for (int i = 0; i < c.v.len && bytes >= 0; i++) {
         ir_var *v = VEC_AT(c.v, i, ir_var *);
-        int64_t n = ir_type_bits(v->type) / 8;
+        int64_t n = ir_type_bits(v->type) / 8, row = n;
         for (int d = 0; d < v->rank && n >= 0; d++) {
             int64_t x;
             if (!slot_extent(p, v, d, &x, 0) || x < 0 || x > (int64_t)1 << 40)
                 n = -1;
             else {
                 n = x && n > INT64_MAX / 4 / x ? -1 : n * x;
+                row = d && x && row <= INT64_MAX / 4 / x ? row * x : row; /* one row: dimensions 1.. */
                 if (v->layout && v->layout->dist && (v->layout->hl[d] || v->layout->hh[d]) && x < nmin)
                     nmin = x;
             }
         }
         bytes = n < 0 || bytes > INT64_MAX / 4 - n ? -1 : bytes + n;
+        rowbytes += row;
     }
     if (bytes < 0) {
         *model = arena_printf(&util_arena, "%lld steps, sizes known at run time", (long long)T);
@@ -370,6 +381,15 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
     if (kib <= TT_CACHE_KIB) {
         *why = arena_printf(&util_arena, "automatic: the arrays a step touches (%lld KiB) fit in the cache (%d KiB)", kib,
                             TT_CACHE_KIB);
+        return 0;
+    }
+    int64_t fit = (int64_t)TT_TILE_KIB * 1024 / (rowbytes > 0 ? rowbytes : 1); /* rows a tile may hold */
+    while (K > 2 && ((int64_t)K * stages + 1) * R + 1 + TT_MIN_ROWS > fit)
+        K /= 2;
+    if (((int64_t)K * stages + 1) * R + 1 + TT_MIN_ROWS > fit) {
+        *why = arena_printf(&util_arena, "automatic: a tile of %lld rows (%lld KiB a row) would not fit in %d KiB",
+                            (long long)(((int64_t)K * stages + 1) * R + 1 + TT_MIN_ROWS),
+                            (long long)((rowbytes + 1023) / 1024), TT_TILE_KIB);
         return 0;
     }
     if (R > 0 && nmin != INT64_MAX) {

@@ -700,6 +700,8 @@ static tt_plan plan(void)
             tilebytes = (size_t)((double)rowbytes * (double)P.W / (double)ncol) + 1;
     }
     int64_t H = (int64_t)(budget() / tilebytes) - span;
+    if (!tt.forced && H < 4) /* the lags span the budget: every tile would stream again */
+        return (tt_plan){0, 0, 1};
     if (tt.forced && hi > lo && H > (hi - lo) / 4)
         H = (hi - lo) / 4; /* a grid that fits the budget still gets several tiles (tests) */
     const char *rows = getenv("TYLES_TT_ROWS");
