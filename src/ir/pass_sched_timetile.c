@@ -1,7 +1,7 @@
 /* pass_sched_timetile.c: temporal blocking of time loops.
  *
  * Requires: pass_sched_steps (time loops, sched->ck), pass_sched_parts (scratch),
- * pass_sched_stages (a loop with a tiled kernel steps one step at a time), pass_halo (halo
+ * pass_sched_stages (a tiled kernel's stages read past its box: emit_stages.c), pass_halo (halo
  * margins, layouts), the target and --time-tile (program->sched->time_tile_opt).
  * Establishes: sched->time_tile = K >= 2 on a time loop (an S_FOR of main()'s own list with
  * step boundaries, C target) whose body is only

@@ -18,6 +18,9 @@
  *        L_n - L_m >= off   (stage m covered rows < r1 - L_m after tile t; n reads < r1 - L_n + off)
  *   WAR: no later writer p > n of X has overwritten it yet:
  *        L_p - L_n >= -off  (p covered rows < r0 - L_p before tile t; n reads >= r0 - L_n + off)
+ * A kernel that computes temporaries per tile (emit_stages.c) reads an operand over rows
+ * r + off .. r + off + reach (the temporary's grown tile; the descriptor's reach): RAW takes
+ * the highest of them, WAR the lowest, and the deep boxes below the whole range.
  * Writes to one point by m < p land in order because L_p >= L_m puts p's write in the same or a
  * later tile, and in the same tile p runs after m. The points of one stage may run in any order:
  * the sweeps tiled are written in place (pass_copysem's M_DIRECT), whose reads of their own
