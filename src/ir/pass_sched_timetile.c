@@ -259,11 +259,31 @@ enum { TT_CACHE_KIB = 4096, TT_TILE_KIB = 1024, TT_MIN_ROWS = 4, TT_HALO_SHARE =
 /* The value of an integer expression with the parameters at their defaults; 0 if unknown. */
 static int eval_default(ir_program *p, const ir_expr *e, int64_t *out, int depth);
 
+/* The slot a copy handed over (un = u.copy(), pass_rotate's S_ROTATE) gives v a buffer of,
+ * anywhere in list b; NULL if none. */
+static ir_var *rotated_from(vec *b, ir_var *v)
+{
+    for (int i = 0; i < b->len; i++) {
+        ir_stmt *s = VEC_AT(*b, i, ir_stmt *);
+        ir_var *f = s->kind == S_ROTATE && s->var == v ? s->src_slot : NULL;
+        if (!f)
+            f = rotated_from(&s->body, v);
+        if (!f)
+            f = rotated_from(&s->orelse, v);
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
 /* The extent d of the arrays slot v holds: from its allocations in main()'s own list (all
- * alike), with the parameters' defaults. */
+ * alike), or those of the slot whose buffer it takes over, with the parameters' defaults. */
 static int slot_extent(ir_program *p, ir_var *v, int d, int64_t *out, int depth)
 {
     int found = 0;
+    ir_var *from = depth < 8 ? rotated_from(&p->body, v) : NULL;
+    if (from && from != v)
+        return slot_extent(p, from, d, out, depth + 1);
     for (int i = 0; i < p->body.len; i++) {
         ir_stmt *s = VEC_AT(p->body, i, ir_stmt *);
         if (s->kind == S_LOAD && s->var == v)
