@@ -494,7 +494,13 @@ void emit_layouts(FILE *out, const ir_program *p)
         fprintf(out, "}, {");
         for (int d = 0; d < IR_MAX_RANK; d++)
             fprintf(out, "%s%d", d ? ", " : "", L->hh[d]);
-        fprintf(out, "}, 0x%xu};\n", L->periodic);
+        fprintf(out, "}, 0x%xu, %d, {", L->periodic, L->deep);
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            fprintf(out, "%s%d", d ? ", " : "", L->deep ? L->sl[d] : L->hl[d]);
+        fprintf(out, "}, {");
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            fprintf(out, "%s%d", d ? ", " : "", L->deep ? L->sh[d] : L->hh[d]);
+        fprintf(out, "}};\n");
     }
     fprintf(out, "\n");
 }

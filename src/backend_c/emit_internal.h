@@ -34,6 +34,9 @@ typedef struct kctx {
     int stream_buf;     /* while printing the streamed variant: those targets go to a buffer */
     /* a tiled kernel (emit_stages.c): prints a read of a stage's temporary, else returns 0 */
     int (*stage_read)(strbuf *b, ir_expr *e, struct kctx *k);
+    /* a tiled kernel: per read, box points past a part's box it reads too (a stage's grown
+       tile); NULL: none (the descriptor's reach, for tyl_timetile.c) */
+    int (*reach)[IR_MAX_RANK];
 } kctx;
 
 typedef struct ectx ectx; /* the host program being printed (below) */

@@ -67,6 +67,26 @@ static int stage_read(strbuf *b, ir_expr *e, kctx *k)
     return 1;
 }
 
+/* The reads of a stage's value reach its spread past the part's box (the stage is computed
+ * over the grown tile); tyl_timetile.c needs that to lag and grow boxes correctly. */
+typedef struct reach_ctx {
+    kctx *k;
+    const int64_t *spread;
+} reach_ctx;
+
+static int note_reach(const ir_expr *e, void *ctx)
+{
+    reach_ctx *c = ctx;
+    if (e->kind != E_READ)
+        return 0;
+    for (int i = 0; i < c->k->reads.len; i++)
+        if (emit_view_eq(VEC_AT(c->k->reads, i, ir_view *), e->view))
+            for (int d = 0; d < c->k->B; d++)
+                if (c->spread[d] > c->k->reach[i][d])
+                    c->k->reach[i][d] = (int)c->spread[d];
+    return 0;
+}
+
 /* Does text use operand name nm as a row ("r3r[")? */
 static int uses_row(const char *text, const char *nm)
 {
@@ -131,6 +151,12 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
     strbuf val = {0};
     emit_kexpr(&val, s->staged, k);
     k->stage_read = NULL;
+    k->reach = arena_alloc(&util_arena, sizeof k->reach[0] * (size_t)(k->reads.len + 1));
+    for (int i = 0; i < ns; i++) {
+        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
+        reach_ctx rc = {k, st->spread};
+        ir_expr_any(st->fc, note_reach, &rc);
+    }
     /* a read of the target's alias class: no restrict anywhere */
     int restrict_ok = k->restrict_ok;
     for (int i = 0; i < k->reads.len; i++)

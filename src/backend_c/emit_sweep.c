@@ -380,6 +380,16 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
         fprintf(kf, "static const tyl_operand tyl_op%d[] = { /* arr, box dims, lo, step, x_lo, x_step, wrap, ext */\n%s};\n",
                 s->id, pl.ops.s);
         emit_exchanges(kf, s, hl, hx);
+        if (k.reach) {
+            fprintf(kf, "static const int tyl_rc%d[][TYL_MAX_RANK] = { /* per operand: points read past the box */\n", s->id);
+            for (int i = -k.nt; i < k.reads.len; i++) {
+                fprintf(kf, "    {");
+                for (int d = 0; d < B; d++)
+                    fprintf(kf, "%s%d", d ? ", " : "", i < 0 ? 0 : k.reach[i][d]);
+                fprintf(kf, "%s},\n", B ? "" : "0");
+            }
+            fprintf(kf, "};\n");
+        }
         if (k.scalars.len) {
             fprintf(kf, "static const unsigned char tyl_scz%d[] = {", s->id);
             for (int i = 0; i < k.scalars.len; i++)
@@ -404,8 +414,9 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
         fprintf(kf, "%s}, /* halo exchanges, interior margins */\n", B ? "" : "0");
         fprintf(kf, "    %d, %d, %d, %s, /* arrays, values, scalars, their sizes (tyl_timetile.c) */\n",
                 pl.arrs.len, pl.x.len, k.scalars.len, k.scalars.len ? arena_printf(&util_arena, "tyl_scz%d", s->id) : "NULL");
-        fprintf(kf, "    %d, %s, /* values from constant bounds */\n};\n\n", pl.xkey.len,
-                pl.xs.len ? arena_printf(&util_arena, "tyl_xs%d", s->id) : "NULL");
+        fprintf(kf, "    %d, %s, %s, /* values from constant bounds, reads past the box */\n};\n\n", pl.xkey.len,
+                pl.xs.len ? arena_printf(&util_arena, "tyl_xs%d", s->id) : "NULL",
+                k.reach ? arena_printf(&util_arena, "tyl_rc%d", s->id) : "NULL");
     }
 
     emit_run_call(c, ind, s, &pl, &k, arena_printf(&util_arena, "tyl_sweep_run(&tyl_sw%d, %%s, %%s, %%s", s->id), ");\n");

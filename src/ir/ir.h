@@ -80,6 +80,9 @@ typedef struct ir_layout {
     int dist;                   /* 1: block-distributed over the process grid; 0: replicated */
     int hl[IR_MAX_RANK], hh[IR_MAX_RANK]; /* halo layers below / above the owned block */
     unsigned periodic;          /* bit d: dimension d's halo wraps around (np.roll reads) */
+    int deep;                   /* pass_sched_timetile widened hl/hh for deep halos; sl/sh: the
+                                   halo one step reads (what exchanges outside a group send) */
+    int sl[IR_MAX_RANK], sh[IR_MAX_RANK];
 } ir_layout;
 
 /* What a sweep, fused group or reduction needs before it runs on distributed arrays

@@ -1,14 +1,18 @@
 /* pass_sched_timetile.c: temporal blocking of time loops.
  *
  * Requires: pass_sched_steps (time loops, sched->ck), pass_sched_parts (scratch),
- * pass_sched_stages (a loop with a tiled kernel steps one step at a time), pass_halo (halo
+ * pass_sched_stages (a tiled kernel's stages read past its box: emit_stages.c), pass_halo (halo
  * margins, layouts), the target and --time-tile (program->sched->time_tile_opt).
  * Establishes: sched->time_tile = K >= 2 on a time loop (an S_FOR of main()'s own list with
  * step boundaries, C target) whose body is only
  *   - sweeps and fused groups written in place (M_DIRECT, no scratch) that read no single
  *     element, neither the loop variable nor a scalar the body assigns, no periodic halo, and
  *     whose targets' outer dimension is a range along box dimension 0 with step 1 or one fixed
- *     index (the row axis the run time tiles);
+ *     index (the row axis the run time tiles); a sweep computing temporaries per tile
+ *     (pass_sched_stages) too: its descriptor says how far past a part's box each stage's
+ *     grown tile reads (emit_stages.c), which the run time adds to the read offsets for the
+ *     lags and the grown boxes (without it the lags were short by the stage's spread and
+ *     hdiff's result differed from step-by-step order);
  *   - renamings that permute slots (u, un = un, u; um, u, up = u, up, um), and copies handed
  *     over (un = u.copy() before an update of u, pass_rotate's S_ROTATE: recorded as a stage
  *     that copies what the update leaves, u taking un's old buffer);
@@ -76,8 +80,6 @@ static const char *check_body(ir_stmt *loop, int *radius)
         case S_FUSED: {
             if (s->sched->scratch != SCR_NONE || s->mode != M_DIRECT)
                 return "a sweep reads what it writes at another offset";
-            if (s->sched->tiled) /* its own tiles read the inputs over the stage radius */
-                return "a sweep computes its temporaries per tile (multi-stage fusion)";
             int nt = s->kind == S_FUSED ? s->body.len : 1;
             for (int j = 0; j < nt; j++)
                 if (!sweep_ok(s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s, &assigned, loop->var, &why))
@@ -177,9 +179,8 @@ static int deep_read(const ir_expr *e, void *ctx)
  * the grown boxes read it in the halo). pass_sched_timetile widens the layouts once, after
  * all loops, from their widths before it. The run time checks what it reads and steps one
  * step at a time where a halo is still too narrow. */
-static void deep_halos(ir_stmt *loop, int K, deep_ctx *all)
+static void deep_collect(ir_stmt *loop, deep_ctx *c, int *W)
 {
-    deep_ctx c = {0};
     for (int i = 0; i < loop->body.len; i++) {
         ir_stmt *s = VEC_AT(loop->body, i, ir_stmt *);
         if (s->kind != S_SWEEP && s->kind != S_FUSED)
@@ -187,22 +188,246 @@ static void deep_halos(ir_stmt *loop, int K, deep_ctx *all)
         int nt = s->kind == S_FUSED ? s->body.len : 1;
         for (int j = 0; j < nt; j++) {
             ir_stmt *w = s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s;
-            deep_note(&c, w->target);
-            ir_expr_any(w->e, deep_read, &c);
+            deep_note(c, w->target);
+            ir_expr_any(w->e, deep_read, c);
         }
     }
-    int W[IR_MAX_RANK] = {0};
-    for (int i = 0; i < c.n; i++)
-        for (int d = 0; d < c.rank[i]; d++) {
-            int m = c.lay[i]->hl[d] > c.lay[i]->hh[d] ? c.lay[i]->hl[d] : c.lay[i]->hh[d];
+    for (int d = 0; d < IR_MAX_RANK; d++)
+        W[d] = 0;
+    for (int i = 0; i < c->n; i++)
+        for (int d = 0; d < c->rank[i]; d++) {
+            int m = c->lay[i]->hl[d] > c->lay[i]->hh[d] ? c->lay[i]->hl[d] : c->lay[i]->hh[d];
             W[d] = m > W[d] ? m : W[d];
         }
+}
+
+/* The widest halo a step of the loop reads, over the dimensions (R of the automatic choice). */
+static int loop_halo(ir_stmt *loop)
+{
+    deep_ctx c = {0};
+    int W[IR_MAX_RANK], R = 0;
+    deep_collect(loop, &c, W);
+    for (int d = 0; d < IR_MAX_RANK; d++)
+        R = W[d] > R ? W[d] : R;
+    return R;
+}
+
+static void deep_halos(ir_stmt *loop, int K, deep_ctx *all)
+{
+    deep_ctx c = {0};
+    int W[IR_MAX_RANK];
+    deep_collect(loop, &c, W);
     for (int i = 0; i < c.n; i++) {
         int at = deep_at(all, c.lay[i]);
         for (int d = 0; at >= 0 && d < c.rank[i]; d++)
             if (K * W[d] > all->width[at][d])
                 all->width[at][d] = K * W[d];
     }
+}
+
+/* ---- the automatic choice ----------------------------------------------------------------
+ *
+ * --time-tile=auto tiles a loop only where the model below says it pays, from the sizes the
+ * program has with its parameters' defaults (np.zeros((N, N)) with N = 4096 at the top):
+ *   - the steps: K = SCHED_TT_DEFAULT_K, halved (down to 2) until the loop runs at least two
+ *     groups of K steps; a loop of fewer than 4 steps is not tiled (a group would not repeat);
+ *   - the working set: the bytes of the arrays one step touches (every array the sweeps read or
+ *     write, once). Tiling only saves memory traffic; arrays that fit in the cache together
+ *     (TT_CACHE_KIB, the run time's default budget of 4 x 1 MiB) are read from it anyway, on
+ *     one rank and, being smaller per rank, on several: not tiled;
+ *   - the working set of a tile: a tile of rows holds, besides its own H rows, the rows the
+ *     lags of the group's S = K x (stages a step) stages span, about (S + 1) R + 1 for a
+ *     stencil of radius R; those rows of every array must fit in the tile budget (TT_TILE_KIB,
+ *     the run time's TYLES_TT_CACHE default) with H >= TT_MIN_ROWS, or every tile streams from
+ *     memory again. K is halved until they do (a 3-D field's rows are planes: hdiff's are
+ *     half a MiB, and no K fits); where not even K = 2 fits, not tiled;
+ *   - the halo width: on several ranks a group reads halos K x R deep (R the widest halo of a
+ *     step) and computes points of them redundantly, about (K - 1) R P / n of the points per
+ *     distributed dimension of extent n on P ranks. K is halved until K R is at most a
+ *     sixteenth of the smallest such extent (about 6 % more points on 2 ranks per dimension,
+ *     12 % on 4); where not even K = 2 fits, not tiled.
+ * The grid per rank is known only at run time: tyl_timetile.c then tiles a group on one rank
+ * only when its arrays exceed the cache budget and a tile of TT_MIN_ROWS rows fits the tile
+ * budget, and on several ranks runs it on deep halos only
+ * when the points computed redundantly stay under a tenth of the points computed (else it steps
+ * one step at a time, exchanging the halo a step needs). Sizes the compiler cannot find (an
+ * array loaded from a file, an extent from a computation) leave the choice to the run time.
+ * --dump=sched prints the figures and the decision. */
+
+enum { TT_CACHE_KIB = 4096, TT_TILE_KIB = 1024, TT_MIN_ROWS = 4, TT_HALO_SHARE = 16 };
+
+/* The value of an integer expression with the parameters at their defaults; 0 if unknown. */
+static int eval_default(ir_program *p, const ir_expr *e, int64_t *out, int depth);
+
+/* The slot a copy handed over (un = u.copy(), pass_rotate's S_ROTATE) gives v a buffer of,
+ * anywhere in list b; NULL if none. */
+static ir_var *rotated_from(vec *b, ir_var *v)
+{
+    for (int i = 0; i < b->len; i++) {
+        ir_stmt *s = VEC_AT(*b, i, ir_stmt *);
+        ir_var *f = s->kind == S_ROTATE && s->var == v ? s->src_slot : NULL;
+        if (!f)
+            f = rotated_from(&s->body, v);
+        if (!f)
+            f = rotated_from(&s->orelse, v);
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
+/* The extent d of the arrays slot v holds: from its allocations in main()'s own list (all
+ * alike), or those of the slot whose buffer it takes over, with the parameters' defaults. */
+static int slot_extent(ir_program *p, ir_var *v, int d, int64_t *out, int depth)
+{
+    int found = 0;
+    ir_var *from = depth < 8 ? rotated_from(&p->body, v) : NULL;
+    if (from && from != v)
+        return slot_extent(p, from, d, out, depth + 1);
+    for (int i = 0; i < p->body.len; i++) {
+        ir_stmt *s = VEC_AT(p->body, i, ir_stmt *);
+        if (s->kind == S_LOAD && s->var == v)
+            return 0;
+        if (s->kind != S_ALLOC || s->var != v)
+            continue;
+        int64_t x;
+        if (!eval_default(p, s->shape[d], &x, depth + 1) || (found && x != *out))
+            return 0;
+        *out = x;
+        found = 1;
+    }
+    return found;
+}
+
+static int eval_default(ir_program *p, const ir_expr *e, int64_t *out, int depth)
+{
+    int64_t a, b;
+    if (!e || depth > 16)
+        return 0;
+    switch (e->kind) {
+    case E_CONST: return ir_expr_const_int(e, out);
+    case E_VAR: return e->var->is_param && e->var->init && eval_default(p, e->var->init, out, depth + 1);
+    case E_CAST: return !ir_type_is_float(e->type) && eval_default(p, e->a, out, depth + 1);
+    case E_SHAPE: return slot_extent(p, e->var, e->dim, out, depth);
+    case E_BIN:
+        if (ir_type_is_float(e->type) || !eval_default(p, e->a, &a, depth + 1) || !eval_default(p, e->b, &b, depth + 1))
+            return 0;
+        if (a < -((int64_t)1 << 40) || a > (int64_t)1 << 40 || b < -((int64_t)1 << 40) || b > (int64_t)1 << 40)
+            return 0; /* no overflow below */
+        switch (e->op) {
+        case OP_ADD: *out = a + b; return 1;
+        case OP_SUB: *out = a - b; return 1;
+        case OP_MUL: *out = a * b; return 1;
+        case OP_FDIV: *out = b > 0 && a >= 0 ? a / b : 0; return b > 0 && a >= 0;
+        default: return 0;
+        }
+    default: return 0;
+    }
+}
+
+typedef struct slots_ctx {
+    vec v; /* ir_var*: the arrays the loop's sweeps touch */
+} slots_ctx;
+
+static void note_slot(slots_ctx *c, ir_var *v)
+{
+    for (int i = 0; i < c->v.len; i++)
+        if (VEC_AT(c->v, i, ir_var *) == v)
+            return;
+    vec_push(&c->v, v);
+}
+
+static int slot_read(const ir_expr *e, void *ctx)
+{
+    if (e->kind == E_READ)
+        note_slot(ctx, e->view->arr);
+    return 0;
+}
+
+/* K for an automatic time tile of `loop` (radius R), or 0 with *why; *model: the figures. */
+static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const char **model)
+{
+    int K = SCHED_TT_DEFAULT_K;
+    int64_t lo, hi, st, T = -1;
+    if (eval_default(p, loop->e, &lo, 0) && eval_default(p, loop->e2, &hi, 0) && ir_expr_const_int(loop->e3, &st) && st > 0)
+        T = hi > lo ? (hi - lo + st - 1) / st : 0;
+    if (T >= 0) {
+        while (K > 2 && T < 2 * K)
+            K /= 2;
+        if (T < 4) {
+            *why = arena_printf(&util_arena, "automatic: %lld steps, fewer than two groups of 2", (long long)T);
+            return 0;
+        }
+    }
+    slots_ctx c = {0};
+    int stages = 0; /* a step's: sweeps, fused groups and copies handed over */
+    for (int i = 0; i < loop->body.len; i++) {
+        ir_stmt *s = VEC_AT(loop->body, i, ir_stmt *);
+        stages += s->kind == S_SWEEP || s->kind == S_FUSED || s->kind == S_ROTATE;
+        if (s->kind != S_SWEEP && s->kind != S_FUSED)
+            continue;
+        int nt = s->kind == S_FUSED ? s->body.len : 1;
+        for (int j = 0; j < nt; j++) {
+            ir_stmt *w = s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s;
+            note_slot(&c, w->target->arr);
+            ir_expr_any(w->e, slot_read, &c);
+        }
+    }
+    int64_t bytes = 0, rowbytes = 0, nmin = INT64_MAX;
+    for (int i = 0; i < c.v.len && bytes >= 0; i++) {
+        ir_var *v = VEC_AT(c.v, i, ir_var *);
+        int64_t n = ir_type_bits(v->type) / 8, row = n;
+        for (int d = 0; d < v->rank && n >= 0; d++) {
+            int64_t x;
+            if (!slot_extent(p, v, d, &x, 0) || x < 0 || x > (int64_t)1 << 40)
+                n = -1;
+            else {
+                n = x && n > INT64_MAX / 4 / x ? -1 : n * x;
+                row = d && x && row <= INT64_MAX / 4 / x ? row * x : row; /* one row: dimensions 1.. */
+                if (v->layout && v->layout->dist && (v->layout->hl[d] || v->layout->hh[d]) && x < nmin)
+                    nmin = x;
+            }
+        }
+        bytes = n < 0 || bytes > INT64_MAX / 4 - n ? -1 : bytes + n;
+        rowbytes += row;
+    }
+    if (bytes < 0) {
+        *model = arena_printf(&util_arena, "%lld steps, sizes known at run time", (long long)T);
+        if (T < 0)
+            *model = "steps and sizes known at run time";
+        return K;
+    }
+    long long kib = (long long)((bytes + 1023) / 1024);
+    if (kib <= TT_CACHE_KIB) {
+        *why = arena_printf(&util_arena, "automatic: the arrays a step touches (%lld KiB) fit in the cache (%d KiB)", kib,
+                            TT_CACHE_KIB);
+        return 0;
+    }
+    int64_t fit = (int64_t)TT_TILE_KIB * 1024 / (rowbytes > 0 ? rowbytes : 1); /* rows a tile may hold */
+    while (K > 2 && ((int64_t)K * stages + 1) * R + 1 + TT_MIN_ROWS > fit)
+        K /= 2;
+    if (((int64_t)K * stages + 1) * R + 1 + TT_MIN_ROWS > fit) {
+        *why = arena_printf(&util_arena, "automatic: a tile of %lld rows (%lld KiB a row) would not fit in %d KiB",
+                            (long long)(((int64_t)K * stages + 1) * R + 1 + TT_MIN_ROWS),
+                            (long long)((rowbytes + 1023) / 1024), TT_TILE_KIB);
+        return 0;
+    }
+    if (R > 0 && nmin != INT64_MAX) {
+        while (K > 2 && (int64_t)TT_HALO_SHARE * K * R > nmin)
+            K /= 2;
+        if ((int64_t)TT_HALO_SHARE * K * R > nmin) {
+            *why = arena_printf(&util_arena, "automatic: a deep halo of %d x %d points is more than 1/%d of an extent of %lld",
+                                K, R, TT_HALO_SHARE, (long long)nmin);
+            return 0;
+        }
+    }
+    if (T < 0)
+        *model = arena_printf(&util_arena, "%lld KiB a step over the %d KiB cache, steps known at run time", kib,
+                              TT_CACHE_KIB);
+    else
+        *model = arena_printf(&util_arena, "%lld steps, %lld KiB a step over the %d KiB cache", (long long)T, kib,
+                              TT_CACHE_KIB);
+    return K;
 }
 
 void pass_sched_timetile(ir_program *p)
@@ -218,6 +443,7 @@ void pass_sched_timetile(ir_program *p)
         h->tt_forced = 0;
         h->tt_radius = 0;
         h->tt_note = NULL;
+        h->tt_model = NULL;
         int64_t step;
         int radius;
         const char *why = check_body(s, &radius);
@@ -234,9 +460,21 @@ void pass_sched_timetile(ir_program *p)
         else if (opt == SCHED_TT_OFF)
             h->tt_note = "--time-tile=off";
         else {
-            h->time_tile = opt >= 2 ? opt : SCHED_TT_DEFAULT_K;
+            const char *no = NULL, *model = NULL;
+            h->time_tile = opt >= 2 ? opt : auto_k(p, s, loop_halo(s), &no, &model);
             h->tt_forced = opt >= 2;
-            deep_halos(s, h->time_tile, &all);
+            h->tt_note = no;
+            h->tt_model = model;
+            if (h->time_tile)
+                deep_halos(s, h->time_tile, &all);
+        }
+    }
+    for (int i = 0; i < all.n; i++) {
+        ir_layout *L = all.lay[i];
+        if (!L->deep) { /* the halo one step reads, which exchanges outside a group send */
+            L->deep = 1;
+            memcpy(L->sl, L->hl, sizeof L->sl);
+            memcpy(L->sh, L->hh, sizeof L->sh);
         }
     }
     for (int i = 0; i < all.n; i++)

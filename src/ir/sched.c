@@ -188,7 +188,8 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
                 fprintf(o, " %s", VEC_AT(p->sched->vars, (int)(intptr_t)h->live.items[j], ir_var *)->name);
         }
         if (h->time_tile) {
-            fprintf(o, "; time tile %d steps (%s), radius ", h->time_tile, h->tt_forced ? "--time-tile" : "automatic");
+            fprintf(o, "; time tile %d steps (%s%s%s), radius ", h->time_tile, h->tt_forced ? "--time-tile" : "automatic",
+                    h->tt_model ? ": " : "", h->tt_model ? h->tt_model : "");
             if (h->tt_radius >= 0)
                 fprintf(o, "%d", h->tt_radius);
             else

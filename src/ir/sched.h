@@ -65,6 +65,7 @@ typedef struct ir_sched {
                             (from the halo margins along the outer axis; -1: known at run time) */
     const char *tt_note; /* pass_sched_timetile: why a time loop is stepped one step at a time
                             (NULL when tiled, or when it was not a candidate at all) */
+    const char *tt_model; /* pass_sched_timetile: the automatic choice's figures when tiled */
 } ir_sched;
 
 /* The schedule passes that have run (ir_sched_verify checks what they established). */

@@ -550,25 +550,34 @@ static void owned_box(const tyl_array *a, const int *c, box *b)
         block_of(a->shape[d], c[d], P[d], &b->lo[d], &b->hi[d]);
 }
 
-/* Zone z of the block o (the halo part the layout allocates), clipped to the array except
- * along periodic dimensions. Returns 0 if the zone is empty. */
+/* Set by tyl_timetile.c around the exchange before a group on deep halos: the zones of a
+ * layout widened for deep halos (layout->deep) go at their full width; any other exchange
+ * sends them one step deep (layout->sl/sh), what a step outside a group reads. */
+int tyl_xchg_deep_;
+
+static int narrow(const tyl_array *a) { return a->layout->deep && !tyl_xchg_deep_; }
+
+/* Zone z of the block o (the halo part the layout allocates; one step's part of a deep
+ * layout's outside a group), clipped to the array except along periodic dimensions. Returns 0
+ * if the zone is empty. */
 static int zone_box(const tyl_array *a, const box *o, int z, box *b)
 {
     int r = a->rank;
     for (int d = 0; d < r; d++) {
+        int64_t hl = narrow(a) ? a->layout->sl[d] : a->hl[d], hh = narrow(a) ? a->layout->sh[d] : a->hh[d];
         int s = z % 3 - 1;
         z /= 3;
         if (o->hi[d] <= o->lo[d])
             return 0; /* an empty block reads nothing */
         if (s < 0) {
-            b->lo[d] = o->lo[d] - a->hl[d];
+            b->lo[d] = o->lo[d] - hl;
             b->hi[d] = o->lo[d];
         } else if (s == 0) {
             b->lo[d] = o->lo[d];
             b->hi[d] = o->hi[d];
         } else {
             b->lo[d] = o->hi[d];
-            b->hi[d] = o->hi[d] + a->hh[d];
+            b->hi[d] = o->hi[d] + hh;
         }
         if (!(a->layout->periodic >> d & 1)) {
             if (b->lo[d] < 0) b->lo[d] = 0;
@@ -935,11 +944,14 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int words, int
             ni[w] = 0;
         if (!a || !a->layout)
             continue;
+        /* a deep layout's zones current one step deep are not current for a group */
+        int nar = narrow(a), deep = a->layout->deep && !nar;
         for (int w = 0; w < words; w++)
-            some |= ni[w] = masks[(size_t)words * i + w] & ~a->hvalid[w];
+            some |= ni[w] = masks[(size_t)words * i + w] & ~(a->hvalid[w] & ~(deep ? a->hnarrow[w] : 0));
         if (!some)
             continue;
         key_push(i);
+        key_push(nar);
         for (int w = 0; w < words; w++)
             key_push((int64_t)ni[w]);
         key_push(a->rank);
@@ -950,8 +962,10 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int words, int
             key_push(a->hl[d]);
             key_push(a->hh[d]);
         }
-        for (int w = 0; w < words; w++)
+        for (int w = 0; w < words; w++) {
             a->hvalid[w] |= ni[w];
+            a->hnarrow[w] = nar ? a->hnarrow[w] | ni[w] : a->hnarrow[w] & ~ni[w];
+        }
         any = 1;
     }
     if (!any)
@@ -1123,8 +1137,9 @@ void tyl_dist_report(double total)
             (long long)tyl_dist_stats_.n_reduce);
     fprintf(stderr, "  exchanges    %lld, %lld messages, %.3f MB sent in all, through %s\n",
             (long long)tyl_dist_stats_.n_exchanges, (long long)tm, (double)tb / 1e6, tyl_xchg_name());
-    if (tyl_tt_deep_groups_)
-        fprintf(stderr, "  time tiles   %lld groups of steps on deep halos\n", (long long)tyl_tt_deep_groups_);
+    if (tyl_tt_deep_groups_ || tyl_tt_declined_groups_)
+        fprintf(stderr, "  time tiles   %lld groups of steps on deep halos, %lld stepped (edges too costly)\n",
+                (long long)tyl_tt_deep_groups_, (long long)tyl_tt_declined_groups_);
     fprintf(stderr, "  imbalance    %.3f (max / mean of the time outside halo waits)\n",
             (avg[0] - avg[1]) > 0 ? (mx[0] - avg[1]) / (avg[0] - avg[1]) : 1.0);
     fflush(stderr);

@@ -85,6 +85,8 @@ void tyl_sweep_part_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t
 extern int tyl_tt_recording_;
 /* Groups of steps run on deep halos (several ranks; reported by --stats). */
 extern int64_t tyl_tt_deep_groups_;
+extern int tyl_xchg_deep_; /* tyl_dist.c: an exchange at deep layouts' full width */
+extern int64_t tyl_tt_declined_groups_; /* several ranks: deep halos not worth it, stepped */
 void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc);
 /* ... and tyl_rotate hands it its copy (dst outside [lo, lo + len) from src). */
 void tyl_tt_record_copy_(tyl_array *dst, tyl_array *src, const int64_t *lo, const int64_t *len);

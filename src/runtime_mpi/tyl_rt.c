@@ -393,6 +393,7 @@ tyl_array *tyl_copy(const tyl_array *a, const char *where)
     tyl_array *c = tyl_alloc_like(a, TYL_INIT_NONE, where);
     tyl_mem_copy(c->base, a->base, (size_t)a->lsize * tyl_dtype_size(a->dtype));
     memcpy(c->hvalid, a->hvalid, sizeof c->hvalid);
+    memcpy(c->hnarrow, a->hnarrow, sizeof c->hnarrow);
     return c;
 }
 

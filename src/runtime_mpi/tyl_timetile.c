@@ -18,6 +18,9 @@
  *        L_n - L_m >= off   (stage m covered rows < r1 - L_m after tile t; n reads < r1 - L_n + off)
  *   WAR: no later writer p > n of X has overwritten it yet:
  *        L_p - L_n >= -off  (p covered rows < r0 - L_p before tile t; n reads >= r0 - L_n + off)
+ * A kernel that computes temporaries per tile (emit_stages.c) reads an operand over rows
+ * r + off .. r + off + reach (the temporary's grown tile; the descriptor's reach): RAW takes
+ * the highest of them, WAR the lowest, and the deep boxes below the whole range.
  * Writes to one point by m < p land in order because L_p >= L_m puts p's write in the same or a
  * later tile, and in the same tile p runs after m. The points of one stage may run in any order:
  * the sweeps tiled are written in place (pass_copysem's M_DIRECT), whose reads of their own
@@ -87,7 +90,9 @@ typedef struct tt_stage {
 typedef struct tt_read {
     int n;                  /* stage */
     const void *buf;        /* the buffer (data pointer) */
-    int64_t off[2];         /* offset against the indices the stage writes, per axis */
+    int64_t off[2], hi[2];  /* offsets against the indices the stage writes, per axis: from
+                               off to hi (more than one where a stage's tile reads past the
+                               box, emit_stages.c) */
 } tt_read;
 
 static struct {
@@ -279,9 +284,18 @@ static int stage_axis(tt_stage *g, int a)
     return A->ok = 1;
 }
 
-/* The offset of read operand op of stage g along axis a, or 0 when it has none. */
-static int read_offset(const tt_stage *g, const tyl_operand *op, const tyl_array *arr, int a, int64_t *off)
+/* The points past the box, along box dimension k, at which the kernel of stage g also reads
+ * operand i (a stage of a tiled kernel computed over its grown tile, emit_stages.c). */
+static int64_t reach(const tt_stage *g, int i, int k)
 {
+    return g->sw && g->sw->reach && k >= 0 ? g->sw->reach[i][k] : 0;
+}
+
+/* The offsets of read operand i of stage g along axis a, from *off to *hi, or 0 when it has
+ * none. */
+static int read_offset(const tt_stage *g, int i, const tyl_array *arr, int a, int64_t *off, int64_t *hi)
+{
+    const tyl_operand *op = &g->sw->op[i];
     const struct tt_axis *A = &g->ax[a];
     int d = axis_dim(a, arr->rank);
     if (a && arr->rank < 2)
@@ -290,6 +304,7 @@ static int read_offset(const tt_stage *g, const tyl_operand *op, const tyl_array
                  : op->box[d] != A->k || op_step(op, d, g->x) != 1 || (op->wrap >> d & 1))
         return 0;
     *off = op_lo(op, d, g->x) - A->first;
+    *hi = *off + (A->fixed ? 0 : reach(g, i, A->k));
     return 1;
 }
 
@@ -366,8 +381,9 @@ static void need_add(struct tt_need *q, int r, const int64_t *lo, const int64_t 
 
 /* Indices [lo, hi) operand op of stage g touches along each dimension of a over the box
  * [b, b + nb); 0 when they are not within a's allocation or not a simple range. */
-static int touched(const tt_stage *g, const tyl_operand *op, const tyl_array *a, int64_t *lo, int64_t *hi)
+static int touched(const tt_stage *g, int i, const tyl_array *a, int64_t *lo, int64_t *hi)
 {
+    const tyl_operand *op = &g->sw->op[i];
     for (int d = 0; d < a->rank; d++) {
         int k = op->box[d];
         int64_t f = op_lo(op, d, g->x), st, alo, ahi;
@@ -378,7 +394,7 @@ static int touched(const tt_stage *g, const tyl_operand *op, const tyl_array *a,
             hi[d] = f + 1;
         } else if (k >= 0 && (st = op_step(op, d, g->x)) > 0) {
             lo[d] = f + st * g->b[k];
-            hi[d] = f + st * (g->b[k] + g->nb[k] - 1) + 1;
+            hi[d] = f + st * (g->b[k] + g->nb[k] - 1 + reach(g, i, k)) + 1;
         } else
             return 0;
         alloc_range(a, d, &alo, &ahi);
@@ -466,7 +482,7 @@ static int deep_boxes(void)
             int64_t lo[TYL_MAX_RANK], hi[TYL_MAX_RANK];
             if (!a->layout)
                 continue;
-            if (!touched(g, op, a, lo, hi))
+            if (!touched(g, i, a, lo, hi))
                 return 0;
             struct tt_need *q = i >= g->sw->nt ? need_of(a) : NULL;
             if (i >= g->sw->nt && !q)
@@ -512,8 +528,11 @@ static void deep_exchange(void)
             if (z != mid)
                 masks[(size_t)words * i + (size_t)(z / 64)] |= (uint64_t)1 << (z % 64);
     }
-    if (na)
+    if (na) {
+        tyl_xchg_deep_ = 1; /* at the layouts' full width (tyl_dist.c) */
         tyl_halo_end(tyl_halo_begin(arrs, masks, words, na));
+        tyl_xchg_deep_ = 0;
+    }
 }
 
 int64_t tyl_tt_deep_groups_;
@@ -547,7 +566,7 @@ static size_t budget(void)
     return b;
 }
 
-/* The least lags along axis a over the reads rd[0..nr): L_n >= L_m + off (RAW, m < n writes
+/* The least lags along axis a over the reads rd[0..nr): L_n >= L_m + hi (RAW, m < n writes
  * what n reads), L_n >= L_m - off (WAR, m < n reads what n writes), L_n >= L_(n-1). Returns the
  * largest offset's size. */
 static int64_t lags(int a, const tt_read *rd, int nr)
@@ -558,13 +577,13 @@ static int64_t lags(int a, const tt_read *rd, int nr)
         int64_t L = prev;
         for (int r = 0; r < nr; r++) {
             const tt_read *q = &rd[r];
-            int64_t off = q->off[a];
+            int64_t off = q->off[a], hi = q->hi[a]; /* RAW: the highest; WAR: the lowest */
             if (q->n == n) {
                 for (int m = 0; m < n; m++)
-                    if (!tt.st[m].empty && writes(&tt.st[m], q->buf) && tt.st[m].ax[a].lag + off > L)
-                        L = tt.st[m].ax[a].lag + off;
-                if (off > maxoff || -off > maxoff)
-                    maxoff = off > 0 ? off : -off;
+                    if (!tt.st[m].empty && writes(&tt.st[m], q->buf) && tt.st[m].ax[a].lag + hi > L)
+                        L = tt.st[m].ax[a].lag + hi;
+                if (hi > maxoff || -off > maxoff)
+                    maxoff = hi > -off ? hi : -off;
             } else if (q->n < n && !g->empty && writes(g, q->buf) && tt.st[q->n].ax[a].lag - off > L)
                 L = tt.st[q->n].ax[a].lag - off;
         }
@@ -603,7 +622,7 @@ static tt_plan plan(void)
                     if (!rd)
                         tyl_rt_error("libtyles", "out of memory");
                 }
-                rd[nr++] = (tt_read){n, g->csrc->data, {0, 0}};
+                rd[nr++] = (tt_read){n, g->csrc->data, {0, 0}, {0, 0}};
             }
             continue;
         }
@@ -621,9 +640,9 @@ static tt_plan plan(void)
             tt_read *q = &rd[nr++];
             q->n = n;
             q->buf = a->data;
-            ok = read_offset(g, op, a, 0, &q->off[0]);
-            q->off[1] = 0;
-            cols = cols && read_offset(g, op, a, 1, &q->off[1]);
+            ok = read_offset(g, i, a, 0, &q->off[0], &q->hi[0]);
+            q->off[1] = q->hi[1] = 0;
+            cols = cols && read_offset(g, i, a, 1, &q->off[1], &q->hi[1]);
         }
     }
     if (!ok) {
@@ -684,6 +703,8 @@ static tt_plan plan(void)
             tilebytes = (size_t)((double)rowbytes * (double)P.W / (double)ncol) + 1;
     }
     int64_t H = (int64_t)(budget() / tilebytes) - span;
+    if (!tt.forced && H < 4) /* the lags span the budget: every tile would stream again */
+        return (tt_plan){0, 0, 1};
     if (tt.forced && hi > lo && H > (hi - lo) / 4)
         H = (hi - lo) / 4; /* a grid that fits the budget still gets several tiles (tests) */
     const char *rows = getenv("TYLES_TT_ROWS");
@@ -777,6 +798,34 @@ static void run_deep_in_order(void)
     }
 }
 
+/* Deep halos pay (unless forced) when the points the grown boxes add to the group's sweeps
+ * stay within a tenth of the points the rank owns (pass_sched_timetile's model: each step's
+ * points computed twice cost about what the exchanges they save cost, on a small block far
+ * more). Called after deep_boxes. */
+static int deep_pays(void)
+{
+    if (tt.forced)
+        return 1;
+    double own = 0, grown = 0;
+    for (int n = 0; n < tt.ns; n++) {
+        tt_stage *g = &tt.st[n];
+        if (!g->sw)
+            continue;
+        int64_t b[TYL_MAX_RANK], nb[TYL_MAX_RANK];
+        tyl_sweep_box_(g->sw, g->arrp, g->x, b, nb);
+        double o = 1, w = g->empty ? 0 : 1;
+        for (int k = 0; k < g->sw->rank; k++) {
+            o *= nb[k] > 0 ? (double)nb[k] : 0;
+            w *= g->empty ? 0 : (double)g->nb[k];
+        }
+        own += o;
+        grown += w;
+    }
+    return grown - own <= 0.1 * own;
+}
+
+int64_t tyl_tt_declined_groups_;
+
 void tyl_tt_run(void)
 {
     tyl_tt_recording_ = 0;
@@ -785,7 +834,10 @@ void tyl_tt_run(void)
         for (int n = 0; n < tt.ns; n++)
             tt.st[n].empty = 0;
         int64_t ok = deep_boxes();
+        ok = ok ? 1 + deep_pays() : 0; /* 2: deep; 1: legal but not worth it; 0: not legal */
         tyl_reduce_ranks(&ok, TYL_INT64, 2); /* all ranks deep, or all step by step */
+        tyl_tt_declined_groups_ += ok == 1;
+        ok = ok == 2;
         if (ok) {
             tt.deep = 1;
             deep_exchange();

@@ -82,6 +82,10 @@ typedef struct tyl_layout {
     int dist;
     int hl[TYL_MAX_RANK], hh[TYL_MAX_RANK];
     unsigned periodic;
+    int deep;                      /* hl/hh are K steps deep (a time-tiled loop's deep halos):
+                                      exchanges outside a group send only sl/sh, what one
+                                      step reads (tyl_dist.c) */
+    int sl[TYL_MAX_RANK], sh[TYL_MAX_RANK];
 } tyl_layout;
 
 typedef struct tyl_array {
@@ -100,6 +104,8 @@ typedef struct tyl_array {
     int64_t lsize;                 /* elements allocated here (owned block and halo) */
     void *base;                    /* the local allocation (64-byte aligned) */
     uint64_t hvalid[TYL_ZONE_WORDS]; /* halo zones whose contents are current (tyl_dist.c) */
+    uint64_t hnarrow[TYL_ZONE_WORDS]; /* of those, zones current only one step deep (a deep
+                                         layout's exchange outside a time-tiled group) */
 } tyl_array;
 
 /* ---- program set-up ---------------------------------------------------------------------- */
@@ -678,6 +684,10 @@ typedef struct tyl_sweep {
     const unsigned char *scsz;         /* and the scalars' sizes: what tyl_timetile.c records */
     int nxs;                           /* values of x[] the run time computes (0: the call */
     const struct tyl_xslice *xs;       /* passes them all), from these rows, in order of pos */
+    const int (*reach)[TYL_MAX_RANK];  /* NULL, or per operand and box dimension: the points
+                                          past the high end of a part's box at which the kernel
+                                          also reads the operand (a stage computed over its
+                                          grown tile, emit_stages.c): tyl_timetile.c */
 } tyl_sweep;
 
 /* A value of a sweep's x[] known from constants and an array's extent (slice bounds such as

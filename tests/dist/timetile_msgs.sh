@@ -3,7 +3,8 @@
 # --time-tile=4, 23 steps: 5 groups of 4 and 3 single steps). Each group exchanges its halos
 # once, 4 steps deep, instead of once a step: at 2, 3 and 4 ranks (grids 2x1, 3x1, 2x2) the
 # run does 8 exchanges where TYLES_TIME_TILE=off does 23 (a drop of K - 1 = 3 per group),
-# --stats reports the 5 groups, and the results are byte for byte those of one rank.
+# --stats reports the 5 groups, stepping sends the bytes of a build without tiling (one step's
+# halo, not the K-deep one), and the results are byte for byte those of one rank.
 # Usage: tests/dist/timetile_msgs.sh [REPO_ROOT]   (needs bin/tylesc and lib/libtyles.a)
 set -u
 ROOT=$(cd "${1:-.}" && pwd) || exit 2
@@ -15,6 +16,8 @@ pass=0 fail=0
 check() { if [ "$2" = "$3" ]; then pass=$((pass + 1)); echo "PASS dist/timetile_$1"; else fail=$((fail + 1)); echo "FAIL dist/timetile_$1: expected $2, got $3"; fi; }
 cd "$T" || exit 2
 "$ROOT/bin/tylesc" "$ROOT/tests/programs/timetile_jacobi2d.tyl" --time-tile=4 -o prog || { echo "FAIL dist/timetile_compile"; exit 1; }
+# the same program without time tiling: its layouts' halos one step deep
+"$ROOT/bin/tylesc" "$ROOT/tests/programs/timetile_jacobi2d.tyl" --time-tile=off -o narrow || { echo "FAIL dist/timetile_compile"; exit 1; }
 mkdir one && (cd one && timeout 60 ./../prog >out.txt)
 for np in 2 3 4; do
     mkdir on$np off$np
@@ -22,7 +25,30 @@ for np in 2 3 4; do
     (cd off$np && TYLES_TIME_TILE=off timeout 60 $MPIRUN -np $np ../prog --stats >out.txt 2>err.txt)
     got="$(grep -o 'exchanges *[0-9]*' on$np/err.txt | tr -s ' '), $(grep -o 'exchanges *[0-9]*' off$np/err.txt | tr -s ' ') step by step, $(grep -o '[0-9]* groups of steps on deep halos' on$np/err.txt)"
     check "np${np}_exchanges" "exchanges 8, exchanges 23 step by step, 5 groups of steps on deep halos" "$got"
+    # stepping (TYLES_TIME_TILE=off) sends one step's halo, the bytes of a build without tiling
+    # (before: the K-steps-deep halo every step, 4 times the bytes)
+    mkdir narrow$np
+    (cd narrow$np && timeout 60 $MPIRUN -np $np ../narrow --stats >out.txt 2>err.txt)
+    check "np${np}_step_bytes" "$(grep -o '[0-9.]* MB sent' narrow$np/err.txt)" "$(grep -o '[0-9.]* MB sent' off$np/err.txt)"
     check "np${np}_equal" "equal" "$(cmp -s one/u.npy on$np/u.npy && cmp -s one/un.npy on$np/un.npy && cmp -s one/out.txt on$np/out.txt && cmp -s one/u.npy off$np/u.npy && echo equal || echo different)"
+done
+# --time-tile=auto on several ranks (timetile_auto.tyl, tiled at compile time: 8 steps a group,
+# 40 steps): a group runs on deep halos only when the points its grown boxes add stay within a
+# tenth of the rank's points. N=512 on 2 ranks (256 rows each, about 1 % more): 5 groups on
+# deep halos; N=48 (24 rows each, about 15 % more): all 5 stepped, exchanging every step; both
+# byte for byte the one-rank result.
+"$ROOT/bin/tylesc" "$ROOT/tests/dist/timetile_auto.tyl" -o auto || { echo "FAIL dist/timetile_auto_compile"; exit 1; }
+for n in 512 48; do
+    mkdir auto1_$n auto2_$n
+    (cd auto1_$n && timeout 60 ../auto --N=$n >out.txt)
+    (cd auto2_$n && timeout 60 $MPIRUN -np 2 ../auto --N=$n --stats >out.txt 2>err.txt)
+    got="$(grep -o 'exchanges *[0-9]*' auto2_$n/err.txt | tr -s ' '), $(grep -o '[0-9]* groups of steps on deep halos, [0-9]* stepped' auto2_$n/err.txt)"
+    case $n in
+    512) want="exchanges 5, 5 groups of steps on deep halos, 0 stepped" ;;
+    *) want="exchanges 40, 0 groups of steps on deep halos, 5 stepped" ;;
+    esac
+    check "auto_n${n}_np2" "$want" "$got"
+    check "auto_n${n}_equal" "equal" "$(cmp -s auto1_$n/u.npy auto2_$n/u.npy && echo equal || echo different)"
 done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
