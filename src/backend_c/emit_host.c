@@ -482,25 +482,29 @@ void emit_preamble(FILE *out, int cuda)
         fprintf(out, "#ifdef __clang__\n#pragma clang diagnostic ignored \"-Wpass-failed\"\n#endif\n\n");
 }
 
+void emit_layout(FILE *out, const char *name, const ir_layout *L)
+{
+    fprintf(out, "static const tyl_layout %s = {1, {", name);
+    for (int d = 0; d < IR_MAX_RANK; d++)
+        fprintf(out, "%s%d", d ? ", " : "", L->hl[d]);
+    fprintf(out, "}, {");
+    for (int d = 0; d < IR_MAX_RANK; d++)
+        fprintf(out, "%s%d", d ? ", " : "", L->hh[d]);
+    fprintf(out, "}, 0x%xu, %d, {", L->periodic, L->deep);
+    for (int d = 0; d < IR_MAX_RANK; d++)
+        fprintf(out, "%s%d", d ? ", " : "", L->deep ? L->sl[d] : L->hl[d]);
+    fprintf(out, "}, {");
+    for (int d = 0; d < IR_MAX_RANK; d++)
+        fprintf(out, "%s%d", d ? ", " : "", L->deep ? L->sh[d] : L->hh[d]);
+    fprintf(out, "}};\n");
+}
+
 void emit_layouts(FILE *out, const ir_program *p)
 {
     for (int i = 0; i < p->layouts.len; i++) {
         ir_layout *L = VEC_AT(p->layouts, i, ir_layout *);
-        if (!L->dist)
-            continue;
-        fprintf(out, "static const tyl_layout tyl_L%d = {1, {", L->id);
-        for (int d = 0; d < IR_MAX_RANK; d++)
-            fprintf(out, "%s%d", d ? ", " : "", L->hl[d]);
-        fprintf(out, "}, {");
-        for (int d = 0; d < IR_MAX_RANK; d++)
-            fprintf(out, "%s%d", d ? ", " : "", L->hh[d]);
-        fprintf(out, "}, 0x%xu, %d, {", L->periodic, L->deep);
-        for (int d = 0; d < IR_MAX_RANK; d++)
-            fprintf(out, "%s%d", d ? ", " : "", L->deep ? L->sl[d] : L->hl[d]);
-        fprintf(out, "}, {");
-        for (int d = 0; d < IR_MAX_RANK; d++)
-            fprintf(out, "%s%d", d ? ", " : "", L->deep ? L->sh[d] : L->hh[d]);
-        fprintf(out, "}};\n");
+        if (L->dist)
+            emit_layout(out, arena_printf(&util_arena, "tyl_L%d", L->id), L);
     }
     fprintf(out, "\n");
 }

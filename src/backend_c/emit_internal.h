@@ -123,6 +123,7 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s);
 /* Library mode (emit_lib.c): prints the statements it claims (returns 1), before emit_stmt. */
 extern int (*emit_stmt_hook)(ectx *c, int ind, ir_stmt *s);
 void emit_layouts(FILE *out, const ir_program *p); /* the tyl_layout table */
+void emit_layout(FILE *out, const char *name, const ir_layout *L); /* one static tyl_layout */
 void emit_ctx_open(ectx *c, const emit_target *t, ir_program *p);
 void emit_preamble(FILE *out, int cuda);           /* version check, TYL_PAR_MIN, clang's simd remark */
 /* Each #line to the .tyl covers one C line; the generated file's own lines follow it. */

@@ -192,13 +192,10 @@ static void least_layouts(const emit_lib_unit *u, FILE *out)
                    emit_lib_arg_slot(u, j)->layout == v->layout;
         if (!m || dup)
             continue;
-        fprintf(out, "static const tyl_layout tyl_Lm%d = {1, {", v->layout->id);
-        for (int d = 0; d < IR_MAX_RANK; d++)
-            fprintf(out, "%s%d", d ? ", " : "", m->hl[d]);
-        fprintf(out, "}, {");
-        for (int d = 0; d < IR_MAX_RANK; d++)
-            fprintf(out, "%s%d", d ? ", " : "", m->hh[d]);
-        fprintf(out, "}, 0x%xu};\n", v->layout->periodic);
+        ir_layout least = *m; /* the halo of one step, as the layout was before time tiling */
+        least.periodic = v->layout->periodic;
+        least.deep = 0;
+        emit_layout(out, arena_printf(&util_arena, "tyl_Lm%d", v->layout->id), &least);
         printed = 1;
     }
     if (printed)
