@@ -658,6 +658,12 @@ static struct {
     int corrupt_n;        /* ... in the n-th checkpoint written */
     uint64_t seed;
     int armed;
+    /* TYLES_FAULT_RESCALE=K:M[,K:M...]: rank 0 takes step K as a request to rescale in process
+     * to M ranks (as if the RESCALE file held M), each in turn; a request per step exactly,
+     * where the file's depend on when it is seen */
+    int rs_n, rs_next, rs_pending;
+    int64_t rs_step[8];
+    int rs_to[8];
 } flt = {.kill_rank = -1};
 
 static uint64_t splitmix(uint64_t *s)
@@ -683,6 +689,15 @@ static void faults_setup(void)
     }
     if (c)
         flt.kill_in_ckpt = atoi(c);
+    const char *rs = getenv("TYLES_FAULT_RESCALE");
+    for (char *e; rs && *rs && flt.rs_n < 8; rs = *e == ',' ? e + 1 : e) {
+        long long st = strtoll(rs, &e, 10);
+        if (e == rs || *e != ':')
+            break;
+        long to = strtol(e + 1, &e, 10);
+        flt.rs_step[flt.rs_n] = st;
+        flt.rs_to[flt.rs_n++] = (int)to;
+    }
     if (x) {
         flt.corrupt_mode = !strncmp(x, "truncate", 8) ? 1 : !strncmp(x, "flip", 4) ? 2 : 0;
         const char *colon = strchr(x, ':');
@@ -1360,10 +1375,17 @@ int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk)
 
 void tyl_ck_recomm_(void)
 {
+    tyl_ck_drop_comm_();
+#ifndef TYL_NO_MPI
+    MPI_Comm_dup(tyl_rt_comm_, &ck_comm);
+#endif
+}
+
+void tyl_ck_drop_comm_(void)
+{
 #ifndef TYL_NO_MPI
     if (ck_comm != MPI_COMM_NULL)
         MPI_Comm_free(&ck_comm);
-    MPI_Comm_dup(tyl_rt_comm_, &ck_comm);
 #endif
 }
 
@@ -1448,6 +1470,10 @@ void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
             if (access(p, F_OK) == 0)
                 mine |= F_CKPT;
         }
+        if (flt.rs_next < flt.rs_n && k == flt.rs_step[flt.rs_next]) {
+            flt.rs_pending = flt.rs_to[flt.rs_next++];
+            mine |= F_CKPT;
+        }
     }
     if (sig_stop)
         mine |= F_STOP;
@@ -1456,7 +1482,10 @@ void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
     if (f & F_CKPT) {
         /* a rescale request in the folder turns SIGUSR1 into an in-process rescale */
         int to = 0;
-        if (tyl_rt_rank_ == 0) {
+        if (tyl_rt_rank_ == 0 && flt.rs_pending) {
+            to = flt.rs_pending;
+            flt.rs_pending = 0;
+        } else if (tyl_rt_rank_ == 0) {
             char p[4200];
             snprintf(p, sizeof p, "%s/RESCALE", ck_dir);
             FILE *fp = fopen(p, "r");

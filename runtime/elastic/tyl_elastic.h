@@ -46,6 +46,9 @@ int tyl_rs_spawned(void);
 /* tyl_ckpt.c: the job's communicator changed; rebuild the one of the step-boundary agreement
  * (collective over the new communicator, right after tyl_dist_regrid). */
 void tyl_ck_recomm_(void);
+/* A rank leaving in a shrink: release that communicator (the survivors released theirs in
+ * tyl_ck_recomm_; see tyl_rescale.c on why every member must). */
+void tyl_ck_drop_comm_(void);
 /* Spawned process: receive the resume point (loop id, k, nk) and every live variable from the
  * parents (the other half of tyl_rs_rescale); returns the loop id. */
 int tyl_rs_join(int64_t *k, int64_t *nk);
