@@ -12,6 +12,9 @@
 #   staggered_while   3 -> 1 -> 4   shrink then grow
 # Each run: exit 0, the rescale events in order, `done` on the last rank count, and stdout and
 # every .npy byte for byte equal to NumPy's (python3 running the .tyl file).
+#   stencil2d_odd     3 -> 1, then 12 s more   the ranks that left wait in MPI_Finalize for the
+#                     rest of the job: SIGUSR2 to mpirun then stops it with exit 75 after a
+#                     checkpoint (a 10 s limit on that wait made mpirun kill the job, status 1)
 # Usage: [TYLESC_FLAGS=...] tests/elastic/grow_shrink.sh [REPO_ROOT]; KEEP=1 keeps the scratch folder.
 set -u
 ROOT=$(cd "${1:-.}" && pwd) || exit 2
@@ -76,6 +79,32 @@ if build staggered_while; then
     case_ staggered_while 2 10:3,20:2 "3 2"
     case_ staggered_while 2 10:4,20:3 "4 3"
     case_ staggered_while 3 10:1,20:4 "1 4"
+fi
+# A shrink, then a run going on for longer than a leaving rank used to be given to finish MPI.
+S=stencil2d_odd
+if build $S; then
+    c=$S/3-1-long d=$T/$S/long
+    mkdir -p "$d"
+    (cd "$d" && exec env TYLES_EVENT_LOG="$d/ev" TYLES_FAULT_RESCALE=5:1 timeout -k 5 "$LIMIT" \
+        $MPIRUN --mca mpi_yield_when_idle 1 -np 3 "$T/$S/$S" --NX=401 --NY=301 --steps=100000000 \
+        --checkpoint-dir=ck) >"$d/out" 2>"$d/err" </dev/null &
+    tpid=$!
+    for ((i = 0; i < LIMIT * 10; i++)); do
+        grep -q ' first-step step=[0-9]* ranks=1$' "$d/ev" 2>/dev/null && break
+        kill -0 $tpid 2>/dev/null || break
+        sleep 0.1
+    done
+    sleep 12
+    mpid=$(ps -o pid= --ppid $tpid | tr -d ' ' | head -n 1)
+    if ! grep -q ' rescale from=3 to=1' "$d/ev" 2>/dev/null || [ -z "$mpid" ]; then
+        kill $tpid 2>/dev/null; wait $tpid; bad "$c" "no shrink to 1 rank, or the job ended (status $?)" "$d/ev" "$d/err"
+    else
+        kill -USR2 "$mpid"; wait $tpid; rc=$?
+        if [ $rc -ne 75 ] || ! grep -q ' stop step=[0-9]* status=75$' "$d/ev"; then
+            bad "$c" "exit status $rc, expected 75 and a stop event" "$d/ev" "$d/err"
+        else ok "$c (the job went on $(awk '/ left /{l=$1} / stop /{printf "%.0f", $1 - l}' "$d/ev") s after the shrink, then stopped with 75)"
+        fi
+    fi
 fi
 echo "grow-shrink: $pass passed, $fail failed"
 [ $fail -eq 0 ]
