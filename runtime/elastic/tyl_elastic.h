@@ -1,6 +1,7 @@
 /* tyl_elastic.h: the elastic layer's internal interface (runtime/elastic; not part of tyles.h).
  *
- * tyl_ckpt.c   checkpoints (write, verify, read), --restart, signals, fault injection
+ * tyl_ckpt.c   checkpoints (write, verify, read), --restart, signals, fault injection; with
+ *               tyl_ckpt_man.c (the MANIFEST) and tyl_ckpt_dir.c (the folder), tyl_ckpt.h
  * tyl_rescale.c in-process shrink and grow: redistribution of the live arrays onto a new
  *               process grid, MPI_Comm_spawn for new ranks
  * tyl_crc32c.c  CRC32C (Castagnoli), the checksum of checkpoint files
