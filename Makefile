@@ -263,6 +263,7 @@ check-elastic: bin/tylesc bin/tylesrun lib/libtyles.a
 	@echo "== elastic runtime: checkpoints, restart N->M, faults, in-process rescale, tylesrun"
 	@bash tests/elastic/run.sh $(CURDIR)
 	@bash tests/elastic/rescale_faults.sh $(CURDIR)
+	@bash tests/elastic/grow_shrink.sh $(CURDIR)
 	@bash tests/elastic/timetile_ckpt.sh $(CURDIR)
 	@sh tests/elastic/tylesrun_selftest.sh
 	@bash tests/elastic/asan.sh $(CURDIR)

@@ -15,6 +15,8 @@
  * older ones and leftovers of interrupted writes are removed. Nothing in the folder is followed
  * through a symbolic link, written or read. A failed write ends the job with the errno and the
  * file, after removing the partial folder. Rank 0 holds an flock on DIR/LOCK: one job per folder.
+ * The manifest's text and checksums are in tyl_ckpt_man.c, the folder's files and lock in
+ * tyl_ckpt_dir.c (tyl_ckpt.h).
  *
  * Reading (--restart): the candidates are LATEST's target, then every ckpt-* folder, newest
  * first. A candidate is used only if its manifest parses and its own checksum matches, every
@@ -31,8 +33,7 @@
  * at the same step. Fault injection (TYLES_FAULT_* variables, for tests) also happens here.
  */
 #define _POSIX_C_SOURCE 200809L
-#define _DEFAULT_SOURCE /* flock */
-#include "tyl_elastic.h"
+#include "tyl_ckpt.h"
 #include "runtime_mpi/tyl_mpi.h"
 
 #include <dirent.h>
@@ -43,13 +44,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <time.h>
 #include <unistd.h>
-
-enum { CK_VERSION = 1, REASON_LEN = 512, NAME_LEN = 64 };
 
 tyl_ck_state tyl_ck_state_;
 
@@ -66,7 +63,7 @@ static MPI_Request agree_rq = MPI_REQUEST_NULL;
 
 static int nranks(void) { return tyl_rt_nranks(); }
 
-static void bcast(void *p, size_t n)
+void tyl_ck_bcast_(void *p, size_t n)
 {
 #ifndef TYL_NO_MPI
     if (nranks() > 1)
@@ -121,515 +118,6 @@ static void note(const char *fmt, ...)
     fflush(stderr);
 }
 
-/* ---- files ----------------------------------------------------------------------------------- */
-
-static int fsync_path(const char *path)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-/* Remove the entry `name` of the checkpoint folder: a folder (a checkpoint) is emptied of its
- * files and removed; anything else, a symbolic link above all, is unlinked itself. Nothing is
- * followed, so pruning never deletes a file outside the checkpoint folder, whatever was planted
- * in it (a checkpoint folder that is a link to the user's data, say). */
-static void remove_entry(const char *dir, const char *name)
-{
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0)
-        return;
-    int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno != ENOENT)
-            unlinkat(dfd, name, 0);
-        close(dfd);
-        return;
-    }
-    DIR *d = fdopendir(fd);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)))
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-                unlinkat(fd, e->d_name, 0); /* a link goes, not its target; a subfolder stays */
-        closedir(d);
-    } else
-        close(fd);
-    unlinkat(dfd, name, AT_REMOVEDIR);
-    close(dfd);
-}
-
-static int mkdir_p(const char *path)
-{
-    char p[4096];
-    snprintf(p, sizeof p, "%s", path);
-    for (char *s = p + 1; *s; s++)
-        if (*s == '/') {
-            *s = '\0';
-            if (mkdir(p, 0755) != 0 && errno != EEXIST)
-                return -1;
-            *s = '/';
-        }
-    if (mkdir(p, 0755) != 0 && errno != EEXIST)
-        return -1;
-    return 0;
-}
-
-static int is_ckpt_name(const char *n)
-{
-    int L;
-    long long k;
-    char tail;
-    return strlen(n) == 21 && sscanf(n, "ckpt-%3d-%12lld%c", &L, &k, &tail) == 2;
-}
-
-static int cmp_desc(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)b, *(char *const *)a);
-}
-
-/* The checkpoint folders in dir, newest first (names sort by loop and step). */
-static int list_ckpts(const char *dir, char ***out)
-{
-    DIR *d = opendir(dir);
-    int n = 0, cap = 0;
-    char **v = NULL;
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)))
-            if (is_ckpt_name(e->d_name)) {
-                if (n == cap) {
-                    cap = cap ? 2 * cap : 16;
-                    v = realloc(v, sizeof *v * (size_t)cap);
-                }
-                v[n++] = strdup(e->d_name);
-            }
-        closedir(d);
-    }
-    if (n)
-        qsort(v, (size_t)n, sizeof *v, cmp_desc);
-    *out = v;
-    return n;
-}
-
-static void free_list(char **v, int n)
-{
-    for (int i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
-/* Open a file of the checkpoint folder for reading, never through a symbolic link. */
-static FILE *open_read(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
-    if (fd >= 0 && !f)
-        close(fd);
-    return f;
-}
-
-/* Write a new file (O_EXCL: never over another file, never through a link) and sync it. Returns
- * 0, or the errno of the failure with the file removed. */
-static int write_new(const char *path, const char *s, size_t n)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return errno;
-    int err = 0;
-    while (n > 0 && !err) {
-        ssize_t w = write(fd, s, n);
-        if (w > 0) {
-            s += w;
-            n -= (size_t)w;
-        } else if (w == 0 || errno != EINTR)
-            err = w == 0 ? EIO : errno;
-    }
-    if (!err && fsync(fd) != 0)
-        err = errno;
-    if (close(fd) != 0 && !err)
-        err = errno;
-    if (err)
-        unlink(path);
-    return err;
-}
-
-static int read_latest(const char *dir, char *name)
-{
-    char p[4200];
-    snprintf(p, sizeof p, "%s/LATEST", dir);
-    FILE *f = open_read(p);
-    if (!f)
-        return 0;
-    int ok = fscanf(f, "%63s", name) == 1 && is_ckpt_name(name);
-    fclose(f);
-    return ok;
-}
-
-/* ---- the manifest ---------------------------------------------------------------------------- */
-
-typedef struct ck_buf {
-    char file[NAME_LEN];
-    tyl_dtype dt;
-    int rank;
-    int64_t shape[TYL_MAX_RANK];
-    int64_t header, record, nrec; /* header bytes; record bytes; records */
-    uint32_t hcrc;
-    uint32_t *crc;
-} ck_buf;
-
-enum { ENT_SCALAR, ENT_ARRAY, ENT_EMPTY, ENT_PARAM };
-typedef struct ck_ent {
-    char name[128];
-    int kind;
-    tyl_dtype dt;
-    uint64_t bits; /* scalars and parameters */
-    int buf;       /* arrays */
-} ck_ent;
-
-typedef struct ck_man {
-    uint64_t hash;
-    int loop, ranks;
-    int64_t k, nk;
-    int nent, nbuf;
-    ck_ent *ent;
-    ck_buf *buf;
-} ck_man;
-
-static void man_free(ck_man *m)
-{
-    for (int i = 0; i < m->nbuf; i++)
-        free(m->buf[i].crc);
-    free(m->buf);
-    free(m->ent);
-    memset(m, 0, sizeof *m);
-}
-
-static int dt_parse(const char *w, tyl_dtype *t)
-{
-    static const tyl_dtype all[] = {TYL_BOOL, TYL_INT32, TYL_INT64, TYL_FLOAT32, TYL_FLOAT64};
-    for (int i = 0; i < 5; i++)
-        if (!strcmp(w, tyl_dtype_name_(all[i]))) {
-            *t = all[i];
-            return 1;
-        }
-    return 0;
-}
-
-/* A scalar's value as 64 bits (its bit pattern, zero-extended) and back. */
-static uint64_t scalar_bits(tyl_dtype t, const void *p)
-{
-    uint64_t b = 0;
-    switch (t) {
-    case TYL_BOOL: b = *(const bool *)p; break;
-    case TYL_INT32: { uint32_t u; memcpy(&u, p, 4); b = u; break; }
-    case TYL_FLOAT32: { uint32_t u; memcpy(&u, p, 4); b = u; break; }
-    case TYL_INT8: b = (uint64_t)(int64_t)*(const int8_t *)p; break;
-    case TYL_UINT8: b = *(const uint8_t *)p; break;
-    case TYL_INT16: { int16_t v; memcpy(&v, p, 2); b = (uint64_t)(int64_t)v; break; }
-    case TYL_UINT16: { uint16_t v; memcpy(&v, p, 2); b = v; break; }
-    case TYL_UINT32: { uint32_t v; memcpy(&v, p, 4); b = v; break; }
-    default: memcpy(&b, p, 8); break;
-    }
-    return b;
-}
-
-static void scalar_store(tyl_dtype t, void *p, uint64_t b)
-{
-    switch (t) {
-    case TYL_BOOL: *(bool *)p = b != 0; break;
-    case TYL_INT32:
-    case TYL_UINT32:
-    case TYL_FLOAT32: { uint32_t u = (uint32_t)b; memcpy(p, &u, 4); break; }
-    case TYL_INT8:
-    case TYL_UINT8: { uint8_t u = (uint8_t)b; memcpy(p, &u, 1); break; }
-    case TYL_INT16:
-    case TYL_UINT16: { uint16_t u = (uint16_t)b; memcpy(p, &u, 2); break; }
-    default: memcpy(p, &b, 8); break;
-    }
-}
-
-/* A value for people reading the manifest (floats are stored as bits beside it). */
-static void scalar_show(char *buf, size_t n, tyl_dtype t, uint64_t b)
-{
-    switch (t) {
-    case TYL_BOOL: snprintf(buf, n, "%s", b ? "True" : "False"); break;
-    case TYL_INT32: snprintf(buf, n, "%d", (int32_t)(uint32_t)b); break;
-    case TYL_INT64:
-    case TYL_INT8:
-    case TYL_INT16: snprintf(buf, n, "%lld", (long long)(int64_t)b); break;
-    case TYL_UINT8:
-    case TYL_UINT16:
-    case TYL_UINT32:
-    case TYL_UINT64: snprintf(buf, n, "%llu", (unsigned long long)b); break;
-    case TYL_FLOAT32: { float f; uint32_t u = (uint32_t)b; memcpy(&f, &u, 4); tyl_repr_float32(buf, f); break; }
-    case TYL_FLOAT64: { double d; memcpy(&d, &b, 8); tyl_repr_double(buf, d); break; }
-    }
-}
-
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-} sbuf;
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
-        va_end(ap);
-        if (b->s && b->len + (size_t)n < b->cap) {
-            b->len += (size_t)n;
-            return;
-        }
-        b->cap = (b->cap + (size_t)n + 1) * 2;
-        b->s = realloc(b->s, b->cap);
-        if (!b->s)
-            abort();
-    }
-}
-
-static void man_text(const ck_man *m, sbuf *b)
-{
-    int np;
-    tyl_param *pr = tyl_rt_params_(&np);
-    char show[64];
-    sb_printf(b, "tyles-checkpoint %d\n", CK_VERSION);
-    sb_printf(b, "program %016llx\n", (unsigned long long)m->hash);
-    sb_printf(b, "loop %d step %lld of %lld\n", m->loop, (long long)m->k, (long long)m->nk);
-    sb_printf(b, "ranks %d\n", m->ranks);
-    for (int i = 0; i < np; i++) {
-        uint64_t bits = scalar_bits(pr[i].type, pr[i].ptr);
-        scalar_show(show, sizeof show, pr[i].type, bits);
-        sb_printf(b, "param %s %s %016llx %s\n", pr[i].name, tyl_dtype_name_(pr[i].type), (unsigned long long)bits, show);
-    }
-    for (int i = 0; i < m->nbuf; i++) {
-        const ck_buf *f = &m->buf[i];
-        sb_printf(b, "buffer %s %s %d", f->file, tyl_dtype_name_(f->dt), f->rank);
-        for (int d = 0; d < f->rank; d++)
-            sb_printf(b, " %lld", (long long)f->shape[d]);
-        sb_printf(b, " header %lld %08x record %lld records %lld\n", (long long)f->header, f->hcrc,
-                  (long long)f->record, (long long)f->nrec);
-        for (int64_t r = 0; r < f->nrec; r += 8) {
-            sb_printf(b, "crc %s %lld", f->file, (long long)r);
-            for (int64_t q = r; q < f->nrec && q < r + 8; q++)
-                sb_printf(b, " %08x", f->crc[q]);
-            sb_printf(b, "\n");
-        }
-    }
-    for (int i = 0; i < m->nent; i++) {
-        const ck_ent *e = &m->ent[i];
-        if (e->kind == ENT_SCALAR) {
-            scalar_show(show, sizeof show, e->dt, e->bits);
-            sb_printf(b, "scalar %s %s %016llx %s\n", e->name, tyl_dtype_name_(e->dt), (unsigned long long)e->bits, show);
-        } else if (e->kind == ENT_ARRAY)
-            sb_printf(b, "array %s %s %s\n", e->name, tyl_dtype_name_(e->dt), m->buf[e->buf].file);
-        else
-            sb_printf(b, "array %s %s none\n", e->name, tyl_dtype_name_(e->dt));
-    }
-    sb_printf(b, "end %08x\n", tyl_crc32c(0, b->s, b->len));
-}
-
-/* Parse a manifest. Returns 1, or 0 with the reason. The program hash and the parameters are
- * compared by the caller (they refuse rather than fall back). */
-static int man_parse(char *text, size_t len, ck_man *m, char *why)
-{
-    memset(m, 0, sizeof *m);
-    char *endl = NULL;
-    /* the last line is "end CRC" and covers everything before it */
-    if (len < 14 || text[len - 1] != '\n') {
-        snprintf(why, REASON_LEN, "MANIFEST is truncated");
-        return 0;
-    }
-    for (size_t i = len - 1; i > 0; i--)
-        if (text[i - 1] == '\n') {
-            endl = text + i;
-            break;
-        }
-    unsigned crc;
-    if (!endl || sscanf(endl, "end %8x", &crc) != 1) {
-        snprintf(why, REASON_LEN, "MANIFEST is truncated (no end line)");
-        return 0;
-    }
-    if (tyl_crc32c(0, text, (size_t)(endl - text)) != crc) {
-        snprintf(why, REASON_LEN, "MANIFEST checksum mismatch");
-        return 0;
-    }
-    *endl = '\0';
-    int version = 0, cap_e = 0, cap_b = 0;
-    char *save = NULL;
-    for (char *ln = strtok_r(text, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
-        char w[32], a[128], b[64], c[64];
-        long long x, y;
-        unsigned long long bits;
-        int L, r;
-        if (sscanf(ln, "tyles-checkpoint %d", &version) == 1) {
-            if (version != CK_VERSION) {
-                snprintf(why, REASON_LEN, "format version %d (this program reads version %d)", version, CK_VERSION);
-                return 0;
-            }
-        } else if (sscanf(ln, "program %llx", &bits) == 1) {
-            m->hash = bits;
-        } else if (sscanf(ln, "loop %d step %lld of %lld", &L, &x, &y) == 3) {
-            m->loop = L;
-            m->k = x;
-            m->nk = y;
-        } else if (sscanf(ln, "ranks %d", &r) == 1) {
-            m->ranks = r;
-        } else if (sscanf(ln, "%31s %127s %63s %63s", w, a, b, c) == 4 &&
-                   (!strcmp(w, "param") || !strcmp(w, "scalar") || !strcmp(w, "array")) && strcmp(w, "crc")) {
-            if (m->nent == cap_e) {
-                cap_e = cap_e ? 2 * cap_e : 32;
-                m->ent = realloc(m->ent, sizeof *m->ent * (size_t)cap_e);
-            }
-            ck_ent *e = &m->ent[m->nent++];
-            memset(e, 0, sizeof *e);
-            snprintf(e->name, sizeof e->name, "%s", a);
-            if (!dt_parse(b, &e->dt))
-                goto bad;
-            if (w[0] == 'a') {
-                e->kind = strcmp(c, "none") ? ENT_ARRAY : ENT_EMPTY;
-                e->buf = -1;
-                for (int i = 0; e->kind == ENT_ARRAY && i < m->nbuf; i++)
-                    if (!strcmp(m->buf[i].file, c))
-                        e->buf = i;
-                if (e->kind == ENT_ARRAY && (e->buf < 0 || m->buf[e->buf].dt != e->dt))
-                    goto bad; /* the buffers come first */
-            } else {
-                e->kind = w[0] == 'p' ? ENT_PARAM : ENT_SCALAR;
-                if (sscanf(c, "%llx", &bits) != 1)
-                    goto bad;
-                e->bits = bits;
-            }
-        } else if (!strncmp(ln, "buffer ", 7)) {
-            if (m->nbuf == cap_b) {
-                cap_b = cap_b ? 2 * cap_b : 16;
-                m->buf = realloc(m->buf, sizeof *m->buf * (size_t)cap_b);
-            }
-            ck_buf *f = &m->buf[m->nbuf++];
-            memset(f, 0, sizeof *f);
-            int n = 0;
-            if (sscanf(ln, "buffer %63s %63s %d%n", f->file, b, &f->rank, &n) != 3 || !dt_parse(b, &f->dt) ||
-                f->rank < 0 || f->rank > TYL_MAX_RANK)
-                goto bad;
-            char *p = ln + n;
-            for (int d = 0; d < f->rank; d++) {
-                int k = 0;
-                if (sscanf(p, " %lld%n", &x, &k) != 1 || x < 0)
-                    goto bad;
-                f->shape[d] = x;
-                p += k;
-            }
-            unsigned hc;
-            long long hd, rb, nr;
-            if (sscanf(p, " header %lld %8x record %lld records %lld", &hd, &hc, &rb, &nr) != 4 || hd < 10 ||
-                rb < 1 || nr < 0 || nr > ((long long)1 << 40))
-                goto bad;
-            f->header = hd;
-            f->hcrc = hc;
-            f->record = rb;
-            f->nrec = nr;
-            f->crc = calloc((size_t)nr + 1, sizeof *f->crc);
-        } else if (!strncmp(ln, "crc ", 4)) {
-            int n = 0;
-            if (sscanf(ln, "crc %63s %lld%n", a, &x, &n) != 2)
-                goto bad;
-            ck_buf *f = NULL;
-            for (int i = 0; i < m->nbuf; i++)
-                if (!strcmp(m->buf[i].file, a))
-                    f = &m->buf[i];
-            if (!f)
-                goto bad;
-            char *p = ln + n;
-            unsigned v;
-            int k;
-            for (int64_t q = x; sscanf(p, " %8x%n", &v, &k) == 1; q++, p += k) {
-                if (q < 0 || q >= f->nrec)
-                    goto bad;
-                f->crc[q] = v;
-            }
-        } else {
-            goto bad;
-        }
-    }
-    if (version != CK_VERSION)
-        goto bad;
-    return 1;
-bad:
-    snprintf(why, REASON_LEN, "MANIFEST is malformed");
-    man_free(m);
-    return 0;
-}
-
-/* Bytes per checksummed record of a buffer: rows a[i, ...] grouped to at least 4 KiB, or 64 KiB
- * pieces of 1-D and 0-D arrays. */
-static int64_t record_bytes(int rank, const int64_t *shape, tyl_dtype dt)
-{
-    int64_t row = (int64_t)tyl_dtype_size(dt);
-    if (rank < 2)
-        return 65536;
-    for (int d = 1; d < rank; d++)
-        row *= shape[d];
-    if (row <= 0)
-        return 65536;
-    return row >= 4096 ? row : row * ((4096 + row - 1) / row);
-}
-
-static int64_t data_bytes(const ck_buf *f)
-{
-    int64_t n = (int64_t)tyl_dtype_size(f->dt);
-    for (int d = 0; d < f->rank; d++)
-        n *= f->shape[d];
-    return n;
-}
-
-/* CRC32C of this rank's share of a file's records: [r*nrec/P, (r+1)*nrec/P). With expect,
- * compare; returns the first mismatching record (or -2 for a read error), -1 if all match.
- * Without, store into crc[] (the other entries untouched). */
-static int64_t crc_records(const char *path, const ck_buf *f, uint32_t *crc, const uint32_t *expect)
-{
-    int P = nranks(), me = tyl_rt_rank_;
-    int64_t lo = (int64_t)((__int128)f->nrec * me / P), hi = (int64_t)((__int128)f->nrec * (me + 1) / P);
-    if (lo >= hi)
-        return -1;
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return -2;
-    int64_t total = data_bytes(f), bad = -1;
-    size_t cap = 4 << 20;
-    char *buf = malloc(cap);
-    for (int64_t r = lo; r < hi && bad < 0 && buf; r++) {
-        int64_t off = r * f->record, n = total - off < f->record ? total - off : f->record;
-        uint32_t c = 0;
-        for (int64_t done = 0; done < n;) {
-            size_t want = (size_t)(n - done) < cap ? (size_t)(n - done) : cap;
-            ssize_t got = pread(fd, buf, want, (off_t)(f->header + off + done));
-            if (got <= 0) {
-                bad = expect ? r : -2;
-                break;
-            }
-            c = tyl_crc32c(c, buf, (size_t)got);
-            done += got;
-        }
-        if (bad >= 0 || bad == -2)
-            break;
-        if (expect && c != expect[r])
-            bad = r;
-        else if (!expect)
-            crc[r] = c;
-    }
-    if (!buf)
-        bad = -2;
-    free(buf);
-    close(fd);
-    return bad;
-}
-
 /* ---- options, signals, faults ------------------------------------------------------------- */
 
 static volatile sig_atomic_t sig_ck, sig_stop, in_loop;
@@ -658,6 +146,12 @@ static struct {
     int corrupt_n;        /* ... in the n-th checkpoint written */
     uint64_t seed;
     int armed;
+    /* TYLES_FAULT_RESCALE=K:M[,K:M...]: rank 0 takes step K as a request to rescale in process
+     * to M ranks (as if the RESCALE file held M), each in turn; a request per step exactly,
+     * where the file's depend on when it is seen */
+    int rs_n, rs_next, rs_pending;
+    int64_t rs_step[8];
+    int rs_to[8];
 } flt = {.kill_rank = -1};
 
 static uint64_t splitmix(uint64_t *s)
@@ -674,7 +168,7 @@ static void faults_setup(void)
     const char *c = getenv("TYLES_FAULT_KILL_IN_CKPT"), *x = getenv("TYLES_FAULT_CORRUPT");
     const char *s = getenv("TYLES_FAULT_SEED");
     uint64_t seed = s ? strtoull(s, NULL, 0) : (uint64_t)(tyl_wall_() * 1e6);
-    bcast(&seed, sizeof seed); /* every rank draws the same */
+    tyl_ck_bcast_(&seed, sizeof seed); /* every rank draws the same */
     flt.seed = seed;
     if (r || k) {
         flt.armed = 1;
@@ -683,6 +177,15 @@ static void faults_setup(void)
     }
     if (c)
         flt.kill_in_ckpt = atoi(c);
+    const char *rs = getenv("TYLES_FAULT_RESCALE");
+    for (char *e; rs && *rs && flt.rs_n < 8; rs = *e == ',' ? e + 1 : e) {
+        long long st = strtoll(rs, &e, 10);
+        if (e == rs || *e != ':')
+            break;
+        long to = strtol(e + 1, &e, 10);
+        flt.rs_step[flt.rs_n] = st;
+        flt.rs_to[flt.rs_n++] = (int)to;
+    }
     if (x) {
         flt.corrupt_mode = !strncmp(x, "truncate", 8) ? 1 : !strncmp(x, "flip", 4) ? 2 : 0;
         const char *colon = strchr(x, ':');
@@ -742,7 +245,7 @@ static void wr_cleanup(void)
 {
     if (tyl_rt_rank_ != 0 || !wr_tmp[0])
         return;
-    remove_entry(ck_dir, wr_tmp);
+    tyl_ckd_remove(ck_dir, wr_tmp);
     if (wr_good[0])
         note("the partial checkpoint %s/%s was removed; the last good one, %s/%s, is kept (resume from it "
              "with --restart)", ck_dir, wr_tmp, ck_dir, wr_good);
@@ -775,8 +278,6 @@ static void wr_agree(int err, const char *what, const char *path)
         tyl_rt_error_all("checkpoint", "cannot %s '%s': %s", what, path, strerror(err));
 }
 
-static void lock_dir(const char *dir);
-
 static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
 {
     double t0 = tyl_wall_();
@@ -786,15 +287,15 @@ static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
     snprintf(tmpname, sizeof tmpname, ".tmp-%s", name);
     snprintf(tmp, sizeof tmp, "%s/%s", ck_dir, tmpname);
     snprintf(fin, sizeof fin, "%s/%s", ck_dir, name);
-    lock_dir(ck_dir); /* a run without checkpoint options takes the folder at its first one */
+    tyl_ckd_lock(ck_dir); /* a run without checkpoint options takes the folder at its first one */
     int err = 0;
     if (tyl_rt_rank_ == 0) {
         if (!wr_good[0])
-            read_latest(ck_dir, wr_good);
-        if (mkdir_p(ck_dir) != 0)
+            tyl_ckd_read_latest(ck_dir, wr_good);
+        if (tyl_ckd_mkdir_p(ck_dir) != 0)
             err = errno;
         else {
-            remove_entry(ck_dir, tmpname); /* a leftover, or whatever was planted under its name */
+            tyl_ckd_remove(ck_dir, tmpname); /* a leftover, or whatever was planted under its name */
             if (mkdir(tmp, 0755) != 0) /* a new folder, never an existing one or a link's target */
                 err = errno;
             else
@@ -816,7 +317,7 @@ static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
         e->dt = v->type;
         if (v->rank < 0) {
             e->kind = ENT_SCALAR;
-            e->bits = scalar_bits(v->type, v->ptr);
+            e->bits = tyl_ckm_bits(v->type, v->ptr);
             continue;
         }
         tyl_array *a = *(tyl_array **)v->ptr;
@@ -839,8 +340,8 @@ static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
         f->rank = a->rank;
         for (int d = 0; d < a->rank; d++)
             f->shape[d] = a->shape[d];
-        f->record = record_bytes(f->rank, f->shape, f->dt);
-        int64_t db = data_bytes(f);
+        f->record = tyl_ckm_record_bytes(f->rank, f->shape, f->dt);
+        int64_t db = tyl_ckm_data_bytes(f);
         f->nrec = (db + f->record - 1) / f->record;
         f->crc = calloc((size_t)f->nrec + 1, sizeof *f->crc);
         snprintf(p, sizeof p, "%s/%s", tmp, f->file);
@@ -862,10 +363,10 @@ static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
         }
         wr_agree(err, "write", p);
         errno = 0;
-        err = crc_records(p, f, f->crc, NULL) == -2 ? (errno ? errno : EIO) : 0;
+        err = tyl_ckm_crc_records(p, f, f->crc, NULL) == -2 ? (errno ? errno : EIO) : 0;
         wr_agree(err, "read back the checkpoint file", p);
         reduce_or(f->crc, f->nrec);
-        err = tyl_rt_rank_ == 0 && fsync_path(p) != 0 ? errno : 0;
+        err = tyl_rt_rank_ == 0 && tyl_ckd_fsync(p) != 0 ? errno : 0;
         wr_agree(err, "sync the checkpoint file", p);
     }
     free(held);
@@ -874,12 +375,12 @@ static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
     const char *what = "write", *where = fin;
     if (tyl_rt_rank_ == 0) {
         sbuf b = {0};
-        man_text(&m, &b);
+        tyl_ckm_text(&m, &b);
         snprintf(p, sizeof p, "%s/MANIFEST", tmp);
-        err = write_new(p, b.s, b.len);
+        err = tyl_ckd_write_new(p, b.s, b.len);
         free(b.s);
         where = p;
-        if (!err && fsync_path(tmp) != 0) {
+        if (!err && tyl_ckd_fsync(tmp) != 0) {
             err = errno;
             what = "sync";
             where = tmp;
@@ -888,10 +389,10 @@ static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
             die_now("checkpoint-before-rename", k); /* everything written, nothing renamed */
         /* the checkpoint LATEST named before this one is kept; everything else goes */
         char prev[NAME_LEN] = "";
-        read_latest(ck_dir, prev);
+        tyl_ckd_read_latest(ck_dir, prev);
         if (!err) {
-            remove_entry(ck_dir, name); /* a checkpoint of the same step (after a fall-back) */
-            if (rename(tmp, fin) != 0 || fsync_path(ck_dir) != 0) {
+            tyl_ckd_remove(ck_dir, name); /* a checkpoint of the same step (after a fall-back) */
+            if (rename(tmp, fin) != 0 || tyl_ckd_fsync(ck_dir) != 0) {
                 err = errno;
                 what = "rename the checkpoint folder to";
                 where = fin;
@@ -905,9 +406,9 @@ static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
             char text[NAME_LEN + 2];
             int len = snprintf(text, sizeof text, "%s\n", name);
             unlink(lt); /* a leftover, or a planted link: it goes, its target is not touched */
-            err = write_new(lt, text, (size_t)len);
+            err = tyl_ckd_write_new(lt, text, (size_t)len);
             where = lt;
-            if (!err && (rename(lt, lf) != 0 || fsync_path(ck_dir) != 0)) {
+            if (!err && (rename(lt, lf) != 0 || tyl_ckd_fsync(ck_dir) != 0)) {
                 err = errno;
                 what = "update";
                 where = lf;
@@ -919,75 +420,25 @@ static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
             DIR *d = opendir(ck_dir);
             struct dirent *e;
             while (d && (e = readdir(d))) {
-                int stale = (is_ckpt_name(e->d_name) && strcmp(e->d_name, name) && strcmp(e->d_name, prev)) ||
+                int stale = (tyl_ckd_is_name(e->d_name) && strcmp(e->d_name, name) && strcmp(e->d_name, prev)) ||
                             !strncmp(e->d_name, ".tmp-ckpt-", 10);
                 if (stale)
-                    remove_entry(ck_dir, e->d_name);
+                    tyl_ckd_remove(ck_dir, e->d_name);
             }
             if (d)
                 closedir(d);
         }
     }
     /* rank 0 prints the error: the others' what and where are not used */
-    bcast(&err, sizeof err);
+    tyl_ck_bcast_(&err, sizeof err);
     if (err)
         tyl_rt_error_all("checkpoint", "cannot %s '%s': %s", what, where, strerror(err));
-    man_free(&m);
+    tyl_ckm_free(&m);
     double dt = tyl_wall_() - t0;
     tyl_event(0, "ckpt-write", "step=%lld bytes=%lld seconds=%.6f ranks=%d dir=%s", (long long)k,
               (long long)bytes, dt, nranks(), fin);
     if (tyl_rt_rank_ == 0 && flt.corrupt_mode && flt.corrupt_n == n_written)
         corrupt(fin);
-}
-
-/* ---- the lock ---------------------------------------------------------------------------------- */
-
-static int lock_fd = -1; /* rank 0's LOCK file, held until the process ends */
-
-/* Take the checkpoint folder for this job. Two jobs writing one folder destroy each other's
- * checkpoints (each prunes what it did not write), so rank 0 holds an flock on DIR/LOCK, which
- * names the job: rank 0's pid, host and start time. The kernel releases it when the process ends
- * in any way, so a job relaunched after the old one ended (by tylesrun, or a --restart) finds it
- * free; ranks that join or leave in a rescale never hold it (rank 0 stays). A second job stops
- * with the holder's name. Collective; nothing to do once held. */
-static void lock_dir(const char *dir)
-{
-    int err = 0;
-    char holder[300] = "", p[4200];
-    if (tyl_rt_rank_ == 0 && lock_fd < 0) {
-        snprintf(p, sizeof p, "%s/LOCK", dir);
-        int fd = mkdir_p(dir) == 0 ? open(p, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644) : -1;
-        if (fd < 0)
-            err = errno;
-        else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-            err = errno;
-            ssize_t n = pread(fd, holder, sizeof holder - 1, 0);
-            holder[n > 0 ? n : 0] = '\0';
-            holder[strcspn(holder, "\n")] = '\0';
-            close(fd);
-        } else {
-            char host[256] = "?", when[64] = "?", text[400];
-            gethostname(host, sizeof host);
-            host[sizeof host - 1] = '\0';
-            time_t now = time(NULL);
-            struct tm tm;
-            if (localtime_r(&now, &tm))
-                strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %Z", &tm);
-            int len = snprintf(text, sizeof text, "job %ld on %s since %s\n", (long)getpid(), host, when);
-            if (ftruncate(fd, 0) != 0 || pwrite(fd, text, (size_t)len, 0) != len)
-                len = 0; /* the lock holds all the same; only the name is missing */
-            lock_fd = fd;
-        }
-    }
-    bcast(&err, sizeof err);
-    if (err == EWOULDBLOCK) {
-        bcast(holder, sizeof holder);
-        tyl_rt_error_all(NULL, "checkpoint folder '%s' is in use by %s; wait for that job to end, or give "
-                         "this one another --checkpoint-dir", dir, holder[0] ? holder : "another job");
-    }
-    if (err)
-        tyl_rt_error_all("checkpoint", "cannot lock the checkpoint folder: cannot open '%s/LOCK': %s", dir,
-                         strerror(err));
 }
 
 /* ---- reading --------------------------------------------------------------------------------- */
@@ -1006,7 +457,7 @@ static int verify(const char *name, ck_man *m, char *why)
     /* nothing is read through a link: whatever it points to is not a checkpoint of this folder */
     struct stat st;
     int64_t islink = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
-    bcast(&islink, sizeof islink);
+    tyl_ck_bcast_(&islink, sizeof islink);
     if (islink) {
         snprintf(why, REASON_LEN, "it is a symbolic link (checkpoints are read only from folders inside the "
                  "checkpoint folder)");
@@ -1017,7 +468,7 @@ static int verify(const char *name, ck_man *m, char *why)
     char *text = NULL;
     if (tyl_rt_rank_ == 0) {
         snprintf(p, sizeof p, "%s/MANIFEST", path);
-        FILE *f = open_read(p);
+        FILE *f = tyl_ckd_open_read(p);
         if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && len < ((int64_t)1 << 31)) {
             text = malloc((size_t)len + 1);
             fseek(f, 0, SEEK_SET);
@@ -1028,7 +479,7 @@ static int verify(const char *name, ck_man *m, char *why)
         if (f)
             fclose(f);
     }
-    bcast(&len, sizeof len);
+    tyl_ck_bcast_(&len, sizeof len);
     if (len < 0) {
         free(text);
         snprintf(why, REASON_LEN, "cannot read MANIFEST");
@@ -1036,9 +487,9 @@ static int verify(const char *name, ck_man *m, char *why)
     }
     if (tyl_rt_rank_ != 0)
         text = malloc((size_t)len + 1);
-    bcast(text, (size_t)len);
+    tyl_ck_bcast_(text, (size_t)len);
     text[len] = '\0';
-    int ok = man_parse(text, (size_t)len, m, why);
+    int ok = tyl_ckm_parse(text, (size_t)len, m, why);
     free(text);
     if (!ok)
         return 0;
@@ -1051,11 +502,11 @@ static int verify(const char *name, ck_man *m, char *why)
             code = 1;
         else if (!S_ISREG(st.st_mode))
             code = 4;
-        else if ((int64_t)st.st_size != f->header + data_bytes(f))
+        else if ((int64_t)st.st_size != f->header + tyl_ckm_data_bytes(f))
             code = 2;
         else if (tyl_rt_rank_ == 0) {
             char *hdr = malloc((size_t)f->header);
-            FILE *fp = open_read(p);
+            FILE *fp = tyl_ckd_open_read(p);
             if (!hdr || !fp || fread(hdr, 1, (size_t)f->header, fp) != (size_t)f->header ||
                 tyl_crc32c(0, hdr, (size_t)f->header) != f->hcrc)
                 code = 3;
@@ -1069,7 +520,7 @@ static int verify(const char *name, ck_man *m, char *why)
                 snprintf(why, REASON_LEN, "%s is missing", f->file);
             else
                 snprintf(why, REASON_LEN, "%s has %lld bytes, the manifest says %lld (truncated?)", f->file,
-                         (long long)st.st_size, (long long)(f->header + data_bytes(f)));
+                         (long long)st.st_size, (long long)(f->header + tyl_ckm_data_bytes(f)));
             return 0;
         }
         if (worst == 4) {
@@ -1080,7 +531,7 @@ static int verify(const char *name, ck_man *m, char *why)
             snprintf(why, REASON_LEN, "%s: header checksum mismatch", f->file);
             return 0;
         }
-        int64_t bad = crc_records(p, f, NULL, f->crc);
+        int64_t bad = tyl_ckm_crc_records(p, f, NULL, f->crc);
         bad = all_min(bad < 0 && bad != -2 ? INT64_MAX : bad == -2 ? -1 : bad);
         if (bad != INT64_MAX) {
             if (bad < 0)
@@ -1112,12 +563,12 @@ static void check_compatible(const ck_man *m, const char *name)
         for (int j = 0; j < m->nent; j++)
             if (m->ent[j].kind == ENT_PARAM && !strcmp(m->ent[j].name, pr[i].name))
                 e = &m->ent[j];
-        uint64_t now = scalar_bits(pr[i].type, pr[i].ptr);
+        uint64_t now = tyl_ckm_bits(pr[i].type, pr[i].ptr);
         if (!e || e->dt != pr[i].type || e->bits != now) {
             char a[64] = "?", b[64];
             if (e)
-                scalar_show(a, sizeof a, e->dt, e->bits);
-            scalar_show(b, sizeof b, pr[i].type, now);
+                tyl_ckm_show(a, sizeof a, e->dt, e->bits);
+            tyl_ckm_show(b, sizeof b, pr[i].type, now);
             tyl_rt_error_all(where, "this checkpoint was taken with --%s=%s, this run has --%s=%s; "
                              "restart with the checkpoint's parameters", pr[i].name, a, pr[i].name, b);
         }
@@ -1135,17 +586,17 @@ static void find_checkpoint(void)
     int n = 0;
     if (tyl_rt_rank_ == 0) {
         char latest[NAME_LEN] = "";
-        if (read_latest(ck_dir, latest))
+        if (tyl_ckd_read_latest(ck_dir, latest))
             snprintf(names[n++], NAME_LEN, "%s", latest);
         char **v;
-        int k = list_ckpts(ck_dir, &v);
+        int k = tyl_ckd_list(ck_dir, &v);
         for (int i = 0; i < k && n < 64; i++)
             if (strcmp(v[i], latest))
                 snprintf(names[n++], NAME_LEN, "%s", v[i]);
-        free_list(v, k);
+        tyl_ckd_free_list(v, k);
     }
-    bcast(&n, sizeof n);
-    bcast(names, sizeof names);
+    tyl_ck_bcast_(&n, sizeof n);
+    tyl_ck_bcast_(names, sizeof names);
     for (int i = 0; i < n; i++) {
         char why[REASON_LEN];
         ck_man m;
@@ -1160,7 +611,7 @@ static void find_checkpoint(void)
                       tyl_wall_() - t0);
             return;
         }
-        man_free(&m);
+        tyl_ckm_free(&m);
         note("checkpoint %s/%s is unusable: %s; %s", ck_dir, names[i], why,
              i + 1 < n ? "trying the previous one" : "no other checkpoint is left");
         tyl_event(0, "ckpt-rejected", "dir=%s/%s reason=\"%s\"", ck_dir, names[i], why);
@@ -1218,7 +669,7 @@ void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops)
         snprintf(keep, sizeof keep, "%s", ck_dir);
         if (tyl_ck_opts_.dir)
             snprintf(ck_dir, sizeof ck_dir, "%s", tyl_ck_opts_.dir);
-        lock_dir(ck_dir);
+        tyl_ckd_lock(ck_dir);
         snprintf(ck_dir, sizeof ck_dir, "%s", keep);
     }
     if (nloops == 0 && tyl_ck_opts_.every > 0)
@@ -1333,7 +784,7 @@ int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk)
         if (!e)
             tyl_rt_error_all(resume_path, "the checkpoint has no value for '%s'", v->name);
         if (v->rank < 0) {
-            scalar_store(v->type, v->ptr, e->bits);
+            tyl_ckm_store(v->type, v->ptr, e->bits);
             continue;
         }
         if (e->kind == ENT_EMPTY) {
@@ -1344,7 +795,7 @@ int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk)
             char p[4400];
             snprintf(p, sizeof p, "%s/%s", resume_path, resume.buf[e->buf].file);
             loaded[e->buf] = tyl_load_npy_l(p, v->type, v->rank, v->layout, "checkpoint");
-            bytes += data_bytes(&resume.buf[e->buf]);
+            bytes += tyl_ckm_data_bytes(&resume.buf[e->buf]);
         }
         tyl_set((tyl_array **)v->ptr, tyl_ref(loaded[e->buf]));
     }
@@ -1354,22 +805,29 @@ int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk)
     tyl_event(0, "ckpt-read", "dir=%s step=%lld bytes=%lld seconds=%.6f ranks=%d", resume_path,
               (long long)resume.k, (long long)bytes, tyl_wall_() - t0, nranks());
     int64_t k = resume.k;
-    man_free(&resume);
+    tyl_ckm_free(&resume);
     return k;
 }
 
 void tyl_ck_recomm_(void)
 {
+    tyl_ck_drop_comm_();
+#ifndef TYL_NO_MPI
+    MPI_Comm_dup(tyl_rt_comm_, &ck_comm);
+#endif
+}
+
+void tyl_ck_drop_comm_(void)
+{
 #ifndef TYL_NO_MPI
     if (ck_comm != MPI_COMM_NULL)
         MPI_Comm_free(&ck_comm);
-    MPI_Comm_dup(tyl_rt_comm_, &ck_comm);
 #endif
 }
 
 int tyl_ck_find_(void)
 {
-    man_free(&resume);
+    tyl_ckm_free(&resume);
     resume_loop = -1;
     find_checkpoint();
     return resume_loop;
@@ -1448,6 +906,10 @@ void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
             if (access(p, F_OK) == 0)
                 mine |= F_CKPT;
         }
+        if (flt.rs_next < flt.rs_n && k == flt.rs_step[flt.rs_next]) {
+            flt.rs_pending = flt.rs_to[flt.rs_next++];
+            mine |= F_CKPT;
+        }
     }
     if (sig_stop)
         mine |= F_STOP;
@@ -1456,7 +918,10 @@ void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
     if (f & F_CKPT) {
         /* a rescale request in the folder turns SIGUSR1 into an in-process rescale */
         int to = 0;
-        if (tyl_rt_rank_ == 0) {
+        if (tyl_rt_rank_ == 0 && flt.rs_pending) {
+            to = flt.rs_pending;
+            flt.rs_pending = 0;
+        } else if (tyl_rt_rank_ == 0) {
             char p[4200];
             snprintf(p, sizeof p, "%s/RESCALE", ck_dir);
             FILE *fp = fopen(p, "r");
@@ -1467,7 +932,7 @@ void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
                 unlink(p);
             }
         }
-        bcast(&to, sizeof to);
+        tyl_ck_bcast_(&to, sizeof to);
         if (to > 0) {
             agree_flags(-1);
             tyl_rs_rescale(loop, k, nk, live, to);
@@ -1501,7 +966,7 @@ void tyl_ck_finalize_(void)
     if (ck_comm != MPI_COMM_NULL)
         MPI_Comm_free(&ck_comm);
 #endif
-    man_free(&resume);
+    tyl_ckm_free(&resume);
     free(ck_expect);
     free(ck_expected);
     ck_expect = NULL;

@@ -1,6 +1,7 @@
 /* tyl_elastic.h: the elastic layer's internal interface (runtime/elastic; not part of tyles.h).
  *
- * tyl_ckpt.c   checkpoints (write, verify, read), --restart, signals, fault injection
+ * tyl_ckpt.c   checkpoints (write, verify, read), --restart, signals, fault injection; with
+ *               tyl_ckpt_man.c (the MANIFEST) and tyl_ckpt_dir.c (the folder), tyl_ckpt.h
  * tyl_rescale.c in-process shrink and grow: redistribution of the live arrays onto a new
  *               process grid, MPI_Comm_spawn for new ranks
  * tyl_crc32c.c  CRC32C (Castagnoli), the checksum of checkpoint files
@@ -46,6 +47,9 @@ int tyl_rs_spawned(void);
 /* tyl_ckpt.c: the job's communicator changed; rebuild the one of the step-boundary agreement
  * (collective over the new communicator, right after tyl_dist_regrid). */
 void tyl_ck_recomm_(void);
+/* A rank leaving in a shrink: release that communicator (the survivors released theirs in
+ * tyl_ck_recomm_; see tyl_rescale.c on why every member must). */
+void tyl_ck_drop_comm_(void);
 /* Spawned process: receive the resume point (loop id, k, nk) and every live variable from the
  * parents (the other half of tyl_rs_rescale); returns the loop id. */
 int tyl_rs_join(int64_t *k, int64_t *nk);

@@ -17,6 +17,14 @@
  * Both sides compute every block from the same formulas, so the exchange needs no metadata
  * messages. Halos of the new arrays are stale and are exchanged before their first read.
  * Arrays not live at the loop (dead slots) are dropped rather than moved.
+ *
+ * Every communicator is released by all of its members, each before it could next send on it
+ * (the spawn intercommunicator on both sides after the merge; the old job communicator, and
+ * the runtime's duplicates of it, on the ranks that stay and on the ones that leave). Open
+ * MPI's MPI_Finalize sends a message to every peer of each communicator spanning two jobs
+ * that the process still holds; a survivor that had freed that communicator may have given
+ * its context id to a new, smaller one, and a message there from a rank beyond its size
+ * killed the survivor (SIGSEGV in ob1's peer lookup: a grow then a shrink, issue 15).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "tyl_elastic.h"
@@ -63,8 +71,6 @@ void tyl_rs_before_finalize_(void)
     if (spawned == 1 || did_spawn)
         signal(SIGPIPE, SIG_IGN);
 }
-static MPI_Comm parent_merged = MPI_COMM_NULL;
-
 int tyl_rs_spawned(void) { return spawned == 1; }
 
 MPI_Comm tyl_rs_world_(void)
@@ -74,8 +80,10 @@ MPI_Comm tyl_rs_world_(void)
     spawned = parent != MPI_COMM_NULL;
     if (!spawned)
         return MPI_COMM_WORLD;
-    MPI_Intercomm_merge(parent, 1, &parent_merged);
-    return parent_merged;
+    MPI_Comm merged;
+    MPI_Intercomm_merge(parent, 1, &merged);
+    MPI_Comm_free(&parent); /* as the parents free theirs (tyl_rs_rescale) */
+    return merged;
 }
 
 /* ---- boxes ----------------------------------------------------------------------------------- */
@@ -501,6 +509,12 @@ void tyl_rs_rescale(int loop, int64_t k, int64_t nk, const int *live, int to)
         free_set(&ls);
         if (me >= to) {
             tyl_event(1, "left", "rank=%d", me);
+            /* the survivors have released (tyl_dist_regrid, tyl_ck_recomm_) or release below
+             * their handles of these; tyl_rt_leave_ drops the grid's */
+            tyl_ck_drop_comm_();
+            if (old != MPI_COMM_WORLD)
+                MPI_Comm_free(&old);
+            tyl_rt_comm_ = MPI_COMM_NULL;
             tyl_rt_leave_();
         }
     } else {
@@ -544,7 +558,7 @@ void tyl_rs_rescale(int loop, int64_t k, int64_t nk, const int *live, int to)
         free(meta);
         free_set(&ls);
     }
-    if (old != MPI_COMM_WORLD && old != parent_merged)
+    if (old != MPI_COMM_WORLD)
         MPI_Comm_free(&old);
     MPI_Barrier(tyl_rt_comm_);
     tyl_event(0, "rescale", "from=%d to=%d bytes=%lld seconds=%.6f spawn=%.6f", P, to, (long long)bytes,

@@ -442,13 +442,12 @@ void tyl_rt_set_size_(int rank, int size)
     tyl_rt_.size = size;
 }
 
-static void finalize_watchdog(const char *env);
-
 /* A rank leaving a shrinking job has handed its data over (the rescale's barrier came after
- * the exchange), so nothing is lost if its MPI_Finalize never returns, and one that never
- * returned was seen: a rank that a grow had added, leaving in the next shrink on a loaded
- * machine, spun in Open MPI's progress loop for half an hour and held its mpirun (and so the
- * job's end) open. It gets the same bounded finalize as a ULFM survivor. */
+ * the exchange) and holds no communicator shared with the ranks that stay (tyl_rescale.c).
+ * Its MPI_Finalize waits, sleeping, for the rest of its own MPI job: the whole run for a rank
+ * of the first launch. No time limit: a process of the first launch that exits without
+ * finishing MPI makes mpirun kill the job (a 10 s limit here killed every run that went on
+ * for more than 10 s after a shrink). */
 _Noreturn void tyl_rt_leave_(void)
 {
     tyl_mem_sync();
@@ -458,10 +457,8 @@ _Noreturn void tyl_rt_leave_(void)
     tyl_dist_finalize();
     tyl_mem_finalize();
     tyl_rs_before_finalize_();
-    if (tyl_rt_mpi_active_() && tyl_rt_.we_initialized_mpi) {
-        finalize_watchdog("TYLES_LEAVE_FINALIZE_GRACE");
+    if (tyl_rt_mpi_active_() && tyl_rt_.we_initialized_mpi)
         MPI_Finalize();
-    }
     exit(0);
 }
 

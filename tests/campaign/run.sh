@@ -154,12 +154,6 @@ for ((i = 2; i < NRESC + 2; i++)); do
         # bounded: no in-process grow after an in-process shrink (see above)
         if [ $LONG = 0 ] && [ $k = 2 ] && [ "${modes[0]}" = in-process ] && [ "$mode" = in-process ] &&
             [ "${ms[0]}" -lt "$np" ] && [ "$m" -gt "${ms[0]}" ]; then mode=relaunch; fi
-        # bounded: no random in-process shrink after an in-process grow: heat3d_two_loops 2 -> 4
-        # -> 2 (seed 31028, also at 83cfbf8) and staggered_while 2 -> 3 -> 2 kill the survivors
-        # with SIGSEGV after the shrink (open; rescale/0 above still runs its fixed case, and
-        # --long keeps them all).
-        if [ $LONG = 0 ] && [ $k = 2 ] && [ "${modes[0]}" = in-process ] &&
-            [ "$mode" = in-process ] && [ "${ms[0]}" -gt "$np" ] && [ "$m" -lt "${ms[0]}" ]; then mode=relaunch; fi
         ms+=("$m") modes+=("$mode") cur=$m
     done
     rescale_job "rescale/$i" "$p" "$np" "${ms[*]}" "${modes[*]}"
