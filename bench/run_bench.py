@@ -9,10 +9,12 @@ Suites (--suite=jacobi,burgers,grayscott,peers, default all):
   grayscott  bench/gray_scott.tyl  vs bench/ref_gray_scott.c  (periodic, np.roll)
   timetile   bench/jacobi2d.tyl compiled with --time-tile=off, the automatic choice and
              --time-tile=16: temporal blocking vs step by step vs the copy roofline
-  peers      Jacobi 2-D f64/f32, Jacobi 3-D, Burgers, hdiff: Tyles vs the hand C, NumPy,
-             Numba, Devito, pystencils, DaCe (installed from PyPI into bench/build/peers),
-             copy roofline, vectorisation of Tyles' hot loops (bench/bench_peers.py);
-             --suite=jacobi3d, hdiff or jacobi2d_f32 runs it for that kernel only
+  peers      Jacobi 2-D and 3-D f64/f32, Burgers, hdiff at 1 and 2 threads: Tyles (time-tiled
+             as compiled, and step by step) vs the hand C, NumPy, Numba, Devito, pystencils,
+             DaCe (installed from PyPI into bench/build/peers), copy roofline, vectorisation
+             of Tyles' hot loops, and Tyles on 2 ranks x 1 thread vs 1 rank x 2 threads
+             (bench/bench_peers.py); --suite=jacobi2d_f32, jacobi3d, jacobi3d_f32 or hdiff
+             runs it for that kernel only
 The burgers and grayscott suites report time per step, speed ratios, bitwise checks
 (generated = reference = NumPy at the same number of steps) and the peak memory (max
 RSS) of every run next to the bytes the program's own arrays need.
@@ -55,8 +57,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 TYL = os.path.join(HERE, "jacobi2d.tyl")
 SUITES = ("jacobi", "burgers", "grayscott", "peers", "timetile")
+PEER_KERNELS = ("jacobi2d", "jacobi2d_f32", "jacobi3d", "jacobi3d_f32", "burgers", "hdiff")
 # suite names that run the peers suite on one kernel
-PEER_SUITE_ALIASES = ("jacobi2d_f32", "jacobi3d", "hdiff")
+PEER_SUITE_ALIASES = ("jacobi2d_f32", "jacobi3d", "jacobi3d_f32", "hdiff")
 # The operator-heavy suites: generated vs reference vs NumPy, time per step, peak memory.
 STENCIL_SUITES = {
     "burgers": {
@@ -163,6 +166,13 @@ def machine_info():
     return info
 
 
+# hand-written references built from another source (name -> source, extra flags)
+REF_BUILDS = {
+    "ref_jacobi2d_f32": ("ref_jacobi2d.c", ["-DREF_F32"]),
+    "ref_jacobi3d_f32": ("ref_jacobi3d.c", ["-DREF_F32"]),
+}
+
+
 def build_c(builddir, cc, refs=()):
     """Build the Jacobi reference, the bandwidth kernel and the references named in refs
     (e.g. "ref_burgers2d"); return (ref_jacobi2d, copybw, {name: path})."""
@@ -178,7 +188,8 @@ def build_c(builddir, cc, refs=()):
     others = {}
     for name in refs:
         others[name] = os.path.join(builddir, name)
-        cmds.append([cc] + common + ["-ffp-contract=off", os.path.join(HERE, name + ".c"),
+        src, flags = REF_BUILDS.get(name, (name + ".c", []))
+        cmds.append([cc] + common + ["-ffp-contract=off"] + flags + [os.path.join(HERE, src),
                                      "-o", others[name], "-lm"])
     for c in cmds:
         log("build: " + sh(c))
@@ -699,7 +710,7 @@ def main():
     for key, spec in STENCIL_SUITES.items():
         ap.add_argument("--%s-sizes" % key, type=parse_sizes, default=parse_sizes(spec["sizes"]),
                         help="%s sizes, default %s" % (key, spec["sizes"]))
-    ap.add_argument("--peer-kernels", default="jacobi2d,jacobi2d_f32,jacobi3d,burgers,hdiff",
+    ap.add_argument("--peer-kernels", default=",".join(PEER_KERNELS),
                     help="kernels of the peers suite (default %(default)s)")
     ap.add_argument("--peers", default="numba,devito,pystencils,dace",
                     help="peers to install and run (default %(default)s; '' for none)")
@@ -849,9 +860,10 @@ def main():
     if os.path.isdir(rundir):
         shutil.rmtree(rundir)
 
-    parts, failures = [], 0
+    parts, failures, durations = [], 0, []
     try:
         for key in suites:
+            t_suite = time.perf_counter()
             gen_exe, gen_label, gen_error = gens[key]
             if key == "jacobi":
                 text, f = bench_jacobi(args, threads, gen_exe, gen_label, ref_exe, copy_exe,
@@ -874,6 +886,7 @@ def main():
                                                   os.path.join(HERE, STENCIL_SUITES[key]["tyl"]))
             parts.append(text)
             failures += f
+            durations.append("%s %.0f s" % (key, time.perf_counter() - t_suite))
     except BenchError as e:
         print("run_bench.py: error: %s" % e, file=sys.stderr)
         return 1
@@ -885,8 +898,9 @@ def main():
     load_after = os.getloadavg()
     tail = ["OMP_PROC_BIND=%s OMP_PLACES=cores for every code." % args.omp_bind] \
         if args.omp_bind else []
-    tail.append("load average before/after: %.2f / %.2f; run took %.0f s."
-                % (load_before[0], load_after[0], elapsed))
+    tail.append("load average before/after: %.2f / %.2f; run took %.0f s (%s; the rest: "
+                "compiling and building)." % (load_before[0], load_after[0], elapsed,
+                                              ", ".join(durations)))
     out = "\n".join(parts) + "\n" + "\n".join("- " + s for s in tail) + "\n"
     print(out)
     if failures:
@@ -899,8 +913,9 @@ def main():
                                     + sys.argv[1:])
         stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         header = [
-            "## %s — %s, %s cores%s" % (stamp, info["model"], info["cores"],
-                                         " — STAND-IN, not tylesc output" if stand_ins else ""),
+            "## %s — %s, %s cores%s%s" % (stamp, info["model"], info["cores"],
+                                           " — STAND-IN, not tylesc output" if stand_ins else "",
+                                           " — QUICK sizes" if args.quick else ""),
             "",
             "- command: `%s` (from the repository root)" % cmd,
             "- %s; %s; Python %s, NumPy %s; git %s"
