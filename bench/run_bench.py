@@ -144,9 +144,17 @@ def machine_info():
         m = re.search(r"^Model name:\s*(.+)$", out, re.M)
         if m:
             model = m.group(1).strip()
+        m = re.search(r"^L3 cache:\s*(.+)$", out, re.M)
+        l3 = m.group(1).strip() if m else "?"
     except OSError:
-        pass
-    info = {"model": model, "cores": os.cpu_count()}
+        l3 = "?"
+    info = {"model": model, "cores": os.cpu_count(), "l3": l3}
+    try:  # the huge pages tyl_mem_alloc asks for need "always" or "madvise"
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            m = re.search(r"\[(\w+)\]", f.read())
+        info["thp"] = m.group(1) if m else "?"
+    except OSError:
+        info["thp"] = "?"
     for key, cmd in (("gcc", ["gcc", "--version"]), ("mpirun", ["mpirun", "--version"])):
         try:
             info[key] = subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0]
@@ -920,6 +928,8 @@ def main():
             "- command: `%s` (from the repository root)" % cmd,
             "- %s; %s; Python %s, NumPy %s; git %s"
             % (info["gcc"], info["mpirun"], info["python"], info["numpy"], info["git"]),
+            "- L3 %s; transparent huge pages: %s; load average before the run %.2f"
+            % (info["l3"], info["thp"], load_before[0]),
             "",
             "",
         ]
