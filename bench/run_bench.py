@@ -41,6 +41,7 @@ Compiled codes: best of --reps runs, generated and reference interleaved.
 """
 import argparse
 import datetime
+import fcntl
 import os
 import platform
 import re
@@ -790,6 +791,15 @@ def main():
     builddir = os.path.join(HERE, "build")
     rundir = os.path.join(builddir, "run")
     t_start = time.perf_counter()
+    # one run at a time per checkout: the executables and bench/build/run are shared, and a
+    # second run would delete the first one's outputs under it
+    os.makedirs(builddir, exist_ok=True)
+    lock = open(os.path.join(builddir, ".run_bench.lock"), "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise SystemExit("run_bench.py: error: another run_bench.py is running in this checkout "
+                         "(bench/build is shared); wait for it to finish")
     try:
         import numpy  # noqa: F401  (needed for the bitwise checks)
     except ImportError:
