@@ -417,6 +417,18 @@ def bench_jacobi(args, threads, gen_exe, gen_label, ref_exe, copy_exe, launcher,
                                       os.path.join(rdir, "u.npy"))
                 checks.append("N=%d steps=%d: NumPy vs reference u.npy: %s" % (n, steps, whyn))
                 failures += not eqn
+            elif np_steps > 0 and t == threads[0]:
+                # NumPy ran fewer steps: the generated program at that count against it
+                cdir = os.path.join(rundir, "gen-check-%d" % n)
+                run_program(launcher + [gen_exe, "--N=%d" % n, "--steps=%d" % np_steps], cdir,
+                            t, args.omp_bind)
+                eqn, whyn = same_bits(os.path.join(rundir, "numpy-%d" % n, "u.npy"),
+                                      os.path.join(cdir, "u.npy"))
+                checks.append("N=%d steps=%d threads=%d: NumPy vs generated u.npy: %s"
+                              % (n, np_steps, t, whyn))
+                failures += not eqn
+                if not args.keep:
+                    shutil.rmtree(cdir, ignore_errors=True)
             roof = copy / 16.0
             g = gst(n, steps, gen_best)
             rf = gst(n, steps, ref_best)
@@ -475,7 +487,24 @@ def bench_timetile(args, threads, exes, copy_exe, launcher, rundir):
     one can). Returns (Markdown text, number of failed bitwise checks)."""
     rows, checks, failures = [], [], 0
     names = [v for v, _ in TIMETILE_VARIANTS]
-    for (n, steps, _) in args.sizes:
+    for (n, steps, np_steps) in args.sizes:
+        if np_steps > 0:
+            # every variant against NumPy at NumPy's number of steps, first thread count
+            ndir = os.path.join(rundir, "tt-numpy-%d" % n)
+            log("timetile numpy: N=%d steps=%d" % (n, np_steps))
+            run_numpy(n, np_steps, ndir)
+            for v in names:
+                d = os.path.join(rundir, "tt-check-%s-%d" % (v.replace("=", ""), n))
+                run_program(launcher + [exes[v], "--N=%d" % n, "--steps=%d" % np_steps], d,
+                            threads[0], args.omp_bind)
+                eq, why = same_bits(os.path.join(ndir, "u.npy"), os.path.join(d, "u.npy"))
+                checks.append("N=%d steps=%d threads=%d: %s vs NumPy u.npy: %s"
+                              % (n, np_steps, threads[0], v, why))
+                failures += not eq
+                if not args.keep:
+                    shutil.rmtree(d, ignore_errors=True)
+            if not args.keep:
+                shutil.rmtree(ndir, ignore_errors=True)
         for t in threads:
             prog_args = ["--N=%d" % n, "--steps=%d" % steps, "--time"]
             copies = [measure_copy(copy_exe, n * n, t, args.omp_bind)]
