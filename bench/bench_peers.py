@@ -261,6 +261,7 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
     peer_notes = {}
     rank_rows = []  # the "2 ranks x 1 thread vs 1 rank x 2 threads" table
     setup_notes = []  # the peers' set-up times (excluded from the figures)
+    rss_notes = []  # Tyles' peak memory
     launcher2 = ranks_launcher(launcher, 2) if 2 in threads else None
     for key in kernels:
         spec = KERNELS[key]
@@ -307,7 +308,17 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
             ok2 = None
             if gen_exe:
                 d = os.path.join(kdir, "check-tyles")
-                rb.run_program(launcher + [gen_exe] + cargs, d, threads[0], args.omp_bind)
+                # peak memory of the program itself (GNU time inside the launcher)
+                tb = shutil.which("time", path="/usr/bin:/bin")
+                os.makedirs(d, exist_ok=True)
+                _, out, err = rb.run(launcher + ([tb, "-f", "tyles-maxrss %M"] if tb else [])
+                                     + [gen_exe] + cargs, cwd=d,
+                                     env=rb.omp_env(threads[0], args.omp_bind))
+                m = rb.RSS_RE.findall(err)
+                if m:
+                    rss_notes.append("%s %s: %.0f MiB (arrays %.0f MiB)" % (
+                        spec["title"], sz, int(m[-1]) / 1024.0,
+                        spec["footprint"](size) / 2.0 ** 20))
                 check("Tyles", d)
                 if tiled:
                     d = os.path.join(kdir, "check-tyles-off")
@@ -511,6 +522,12 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
     ]
     for (key, code), why in sorted(peer_notes.items()):
         notes.append("%s, %s: %s" % (KERNELS[key]["title"], code, why))
+    if rss_notes:
+        notes.append("Tyles peak RSS (GNU time around the program in its check run, T=%d; "
+                     "about 14 MiB of it is MPI and the run-time library) against the arrays "
+                     "the kernel needs (the roofline's footprint: hdiff in, coeff and out, "
+                     "Burgers u, v, un, vn, Jacobi u, un): %s"
+                     % (threads[0], "; ".join(rss_notes)))
     if setup_notes:
         notes.append("peers' set-up in s (import, JIT / code generation / C compilation and the "
                      "3 warm-up steps, least over the rounds; not in the figures): "
