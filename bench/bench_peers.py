@@ -350,7 +350,7 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
                 raise rb.BenchError("peers %s: need more than %d steps" % (what, base_steps))
             codes = (["tyles"] if gen_exe else []) + (["ref"] if refs.get(key) else []) \
                 + [p for p in PEER_ORDER if p in peers and peers[p][0]]
-            rounds = 1 if args.quick else args.reps
+            rounds = 1 if args.quick else args.peer_reps
             first_peer_run = {p: True for p in PEER_ORDER}
             for r in range(rounds):
                 order = codes[r % len(codes):] + codes[:r % len(codes)] if codes else []
@@ -496,7 +496,7 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
         "numba.set_num_threads, Devito's Operator argument nthreads, omp_set_num_threads "
         "for pystencils and DaCe). Best of %d round(s); in each round every code runs once "
         "(a fresh process), the order of the codes rotating and the thread counts alternating."
-        % (1 if args.quick else args.reps),
+        % (1 if args.quick else args.peer_reps),
         "Tyles: the program as tylesc compiles it by default (temporal blocking chosen "
         "automatically: K = 8 steps per pass when the arrays do not fit in the cache); Tyles "
         "step by step: the same executable with TYLES_TIME_TILE=off, one sweep per step (the "

@@ -758,6 +758,10 @@ def main():
                     "2-D Jacobis, 256:20:4, 2048:50:5, 256x256x160:10:2)")
     ap.add_argument("--threads", default="1,2", help="OpenMP thread counts (default 1,2)")
     ap.add_argument("--reps", type=int, default=3, help="runs per compiled code, best kept")
+    ap.add_argument("--peer-reps", type=int, default=2,
+                    help="rounds of the peers suite, best kept (default 2: each round starts "
+                         "every peer's process again, JIT and compilation included, and the "
+                         "suite is most of make bench's time)")
     ap.add_argument("--omp-bind", default="", metavar="POLICY",
                     help="set OMP_PROC_BIND=POLICY and OMP_PLACES=cores for every code "
                          "(default: unset)")
@@ -774,7 +778,7 @@ def main():
         args.suite_sizes = {key: parse_sizes(spec["quick"]) for key, spec in STENCIL_SUITES.items()}
         args.reps = 2
     threads = [int(t) for t in args.threads.split(",") if t.strip()]
-    if not threads or min(threads) < 1 or args.reps < 1:
+    if not threads or min(threads) < 1 or args.reps < 1 or args.peer_reps < 1:
         ap.error("need thread counts >= 1 and --reps >= 1")
     if args.suite is None:
         # the peers' set-up (JIT, C compilation) alone takes minutes: --quick stays quick
