@@ -60,7 +60,7 @@ KERNELS = {
         "ref": "ref_jacobi3d", "nosave": "--no-save", "outputs": ("u.npy",), "params": ("N",),
         "points": lambda s: (s[0] - 2) ** 3, "bytes": 16,
         "bytes_why": "read u, write un", "footprint": lambda s: 2 * s[0] ** 3 * 8,
-        "sizes": "256:20:4", "quick": "48:200:50",
+        "sizes": "256:40:4", "quick": "48:200:50",
     },
     "jacobi3d_f32": {
         "title": "Jacobi 3-D f32", "tyl": "jacobi3d_f32.tyl", "exe": "jacobi3d_f32",
@@ -68,7 +68,7 @@ KERNELS = {
         "params": ("N",),
         "points": lambda s: (s[0] - 2) ** 3, "bytes": 8,
         "bytes_why": "read u, write un, 4 B each", "footprint": lambda s: 2 * s[0] ** 3 * 4,
-        "sizes": "256:20:4", "quick": "48:200:50",
+        "sizes": "256:40:4", "quick": "48:200:50",
     },
     "burgers": {
         "title": "2-D viscous Burgers f64", "tyl": "burgers2d.tyl", "exe": "burgers2d",
