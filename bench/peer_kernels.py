@@ -39,9 +39,9 @@ def init_jacobi2d(size, dtype):
     return {"u": u, "un": u.copy()}
 
 
-def init_jacobi3d(size):
+def init_jacobi3d(size, dtype=np.float64):
     n = size[0]
-    u = np.zeros((n, n, n))
+    u = np.zeros((n, n, n), dtype=dtype)
     u[0, :, :] = 1.0
     return {"u": u, "un": u.copy()}
 
@@ -76,10 +76,11 @@ INIT = {
     "jacobi2d": lambda s: init_jacobi2d(s, np.float64),
     "jacobi2d_f32": lambda s: init_jacobi2d(s, np.float32),
     "jacobi3d": init_jacobi3d,
+    "jacobi3d_f32": lambda s: init_jacobi3d(s, np.float32),
     "burgers": init_burgers,
     "hdiff": init_hdiff,
 }
-OUTPUTS = {"jacobi2d": ("u",), "jacobi2d_f32": ("u",), "jacobi3d": ("u",),
+OUTPUTS = {"jacobi2d": ("u",), "jacobi2d_f32": ("u",), "jacobi3d": ("u",), "jacobi3d_f32": ("u",),
            "burgers": ("u", "v"), "hdiff": ("out",)}
 FILES = {"u": "u.npy", "v": "v.npy", "out": "out.npy"}
 
@@ -198,8 +199,8 @@ def numba_peer(kernel, size):
 
         def run(self, steps):
             a = self.a
-            if kernel in ("jacobi2d", "jacobi2d_f32", "jacobi3d"):
-                f = jacobi3d if kernel == "jacobi3d" else jacobi2d
+            if kernel in ("jacobi2d", "jacobi2d_f32", "jacobi3d", "jacobi3d_f32"):
+                f = jacobi3d if kernel.startswith("jacobi3d") else jacobi2d
                 f(a["u"], a["un"], steps)
                 if steps % 2:  # the function swaps its local names once per step
                     a["u"], a["un"] = a["un"], a["u"]
@@ -241,8 +242,8 @@ def devito_peer(kernel, size):
                                      + u[t, x, y + 1] + u[t, x, y - 1]),
                   subdomain=grid.interior)]
         fields = {"u": u}
-    elif kernel == "jacobi3d":
-        grid = Grid(shape=(n, n, n), dtype=np.float64)
+    elif kernel in ("jacobi3d", "jacobi3d_f32"):
+        grid = Grid(shape=(n, n, n), dtype=np.float32 if kernel == "jacobi3d_f32" else np.float64)
         t = grid.stepping_dim
         x, y, z = grid.dimensions
         u = TimeFunction(name="u", grid=grid, space_order=1)
@@ -302,8 +303,9 @@ def pystencils_peer(kernel, size):
         src, dst = ps.fields("src, dst: %s[2D]" % dt, layout="c")
         asm = [ps.Assignment(dst[0, 0], 0.25 * (src[1, 0] + src[-1, 0] + src[0, 1] + src[0, -1]))]
         pairs = (("u", "un"),)
-    elif kernel == "jacobi3d":
-        src, dst = ps.fields("src, dst: float64[3D]", layout="c")
+    elif kernel in ("jacobi3d", "jacobi3d_f32"):
+        dt = "float32" if kernel == "jacobi3d_f32" else "float64"
+        src, dst = ps.fields("src, dst: %s[3D]" % dt, layout="c")
         asm = [ps.Assignment(dst[0, 0, 0], (1.0 / 6.0) * (
             src[1, 0, 0] + src[-1, 0, 0] + src[0, 1, 0] + src[0, -1, 0]
             + src[0, 0, 1] + src[0, 0, -1]))]
@@ -425,9 +427,11 @@ def dace_peer(kernel, size):
             un[1:-1, 1:-1] = 0.25 * (u[2:, 1:-1] + u[:-2, 1:-1] + u[1:-1, 2:] + u[1:-1, :-2])
 
         progs = {"pairs": jacobi2d_pairs, "one": jacobi2d_one}
-    elif kernel == "jacobi3d":
+    elif kernel in ("jacobi3d", "jacobi3d_f32"):
+        T = dace.float32 if kernel == "jacobi3d_f32" else dace.float64
+
         @dace.program(auto_optimize=True)
-        def jacobi3d_pairs(u: dace.float64[N0, N1, N2], un: dace.float64[N0, N1, N2],
+        def jacobi3d_pairs(u: T[N0, N1, N2], un: T[N0, N1, N2],
                            pairs: dace.int64):
             for _ in range(pairs):
                 un[1:-1, 1:-1, 1:-1] = (1.0 / 6.0) * (
@@ -438,7 +442,7 @@ def dace_peer(kernel, size):
                     + un[1:-1, :-2, 1:-1] + un[1:-1, 1:-1, 2:] + un[1:-1, 1:-1, :-2])
 
         @dace.program(auto_optimize=True)
-        def jacobi3d_one(u: dace.float64[N0, N1, N2], un: dace.float64[N0, N1, N2]):
+        def jacobi3d_one(u: T[N0, N1, N2], un: T[N0, N1, N2]):
             un[1:-1, 1:-1, 1:-1] = (1.0 / 6.0) * (
                 u[2:, 1:-1, 1:-1] + u[:-2, 1:-1, 1:-1] + u[1:-1, 2:, 1:-1]
                 + u[1:-1, :-2, 1:-1] + u[1:-1, 1:-1, 2:] + u[1:-1, 1:-1, :-2])

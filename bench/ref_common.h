@@ -83,11 +83,18 @@ static inline double *ref_alloc_grid(const char *prog, long n, double value)
     return p;
 }
 
-static inline int ref_save_npy(const char *prog, const char *path, const double *a, long n)
+/* An array of `rank` extents dims[], elements of `elsize` bytes described by `descr`
+   ('<f8', '<f4'), as np.save writes it. */
+static inline int ref_save_npy_any(const char *prog, const char *path, const void *a, size_t elsize,
+                                   const char *descr, int rank, const long *dims)
 {
-    char hdr[128];
+    char shape[96], hdr[160];
+    int k = 0;
+    for (int d = 0; d < rank; d++)
+        k += snprintf(shape + k, sizeof shape - (size_t)k, "%ld, ", dims[d]);
+    shape[rank > 1 ? k - 2 : k - 1] = '\0'; /* (4, 5) but (4,) */
     int len = snprintf(hdr, sizeof hdr,
-                       "{'descr': '<f8', 'fortran_order': False, 'shape': (%ld, %ld), }", n, n);
+                       "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr, shape);
     int total = 10 + len + 1;
     int pad = (64 - total % 64) % 64;
     FILE *f = fopen(path, "wb");
@@ -100,15 +107,23 @@ static inline int ref_save_npy(const char *prog, const char *path, const double 
                               (unsigned char)(hl >> 8) };
     fwrite(pre, 1, 10, f);
     fwrite(hdr, 1, (size_t)len, f);
-    for (int k = 0; k < pad; k++) fputc(' ', f);
+    for (int i = 0; i < pad; i++) fputc(' ', f);
     fputc('\n', f);
-    size_t cnt = (size_t)n * (size_t)n;
-    size_t w = fwrite(a, sizeof(double), cnt, f); /* little-endian host assumed (x86-64) */
+    size_t cnt = 1;
+    for (int d = 0; d < rank; d++)
+        cnt *= (size_t)dims[d];
+    size_t w = fwrite(a, elsize, cnt, f); /* little-endian host assumed (x86-64) */
     if (fclose(f) != 0 || w != cnt) {
         fprintf(stderr, "%s: cannot write '%s'\n", prog, path);
         return 1;
     }
     return 0;
+}
+
+static inline int ref_save_npy(const char *prog, const char *path, const double *a, long n)
+{
+    const long dims[2] = { n, n };
+    return ref_save_npy_any(prog, path, a, sizeof(double), "<f8", 2, dims);
 }
 
 #endif

@@ -5,6 +5,10 @@
  *       bench/ref_jacobi2d.c -o ref_jacobi2d
  *   OMP_NUM_THREADS=2 ./ref_jacobi2d --N=4096 --steps=100 --time
  *
+ * With -DREF_F32 the same source is the reference for bench/jacobi2d_f32.tyl
+ * (float32 grids; 0.25 a float32 as NumPy 2 makes a Python float scalar next to
+ * a float32 array, so the results stay bitwise equal to NumPy's).
+ *
  * Same computation and the same floating-point evaluation order as NumPy runs
  * the .tyl program, so u.npy is bitwise equal to NumPy's and to the generated
  * program's:
@@ -32,31 +36,41 @@
 
 #include "ref_common.h"
 
-static void sweep(long n, const double *restrict u, double *restrict un)
+#ifdef REF_F32
+typedef float real;
+#define REF_QUARTER 0.25f
+#define REF_DESCR "<f4"
+#else
+typedef double real;
+#define REF_QUARTER 0.25
+#define REF_DESCR "<f8"
+#endif
+
+static void sweep(long n, const real *restrict u, real *restrict un)
 {
 #pragma omp parallel for schedule(static)
     for (long i = 1; i < n - 1; i++) {
-        const double *restrict up = u + (i - 1) * n;
-        const double *restrict uc = u + i * n;
-        const double *restrict ud = u + (i + 1) * n;
-        double *restrict o = un + i * n;
+        const real *restrict up = u + (i - 1) * n;
+        const real *restrict uc = u + i * n;
+        const real *restrict ud = u + (i + 1) * n;
+        real *restrict o = un + i * n;
         for (long j = 1; j < n - 1; j++)
-            o[j] = 0.25 * (((ud[j] + up[j]) + uc[j + 1]) + uc[j - 1]);
+            o[j] = REF_QUARTER * (((ud[j] + up[j]) + uc[j + 1]) + uc[j - 1]);
     }
 }
 
-static double *alloc_grid(long n)
+static real *alloc_grid(long n)
 {
-    size_t bytes = (size_t)n * (size_t)n * sizeof(double);
+    size_t bytes = (size_t)n * (size_t)n * sizeof(real);
     bytes = (bytes + 63) / 64 * 64;
-    double *p = aligned_alloc(64, bytes);
+    real *p = aligned_alloc(64, bytes);
     if (!p) {
         fprintf(stderr, "ref_jacobi2d: cannot allocate %zu bytes\n", bytes);
         exit(1);
     }
     /* first touch with the same static row partition as the sweep */
 #pragma omp parallel for schedule(static)
-    for (long i = 0; i < n; i++) memset(p + i * n, 0, (size_t)n * sizeof(double));
+    for (long i = 0; i < n; i++) memset(p + i * n, 0, (size_t)n * sizeof(real));
     for (long j = 0; j < n; j++) p[j] = 1.0; /* u[0, :] = 1.0 */
     return p;
 }
@@ -86,18 +100,19 @@ int main(int argc, char **argv)
     }
 
     double t0 = omp_get_wtime();
-    double *u = alloc_grid(n);
-    double *un = alloc_grid(n);
+    real *u = alloc_grid(n);
+    real *un = alloc_grid(n);
     double t1 = omp_get_wtime();
     for (long s = 0; s < steps; s++) {
         sweep(n, u, un);
-        double *tmp = u;
+        real *tmp = u;
         u = un;
         un = tmp;
     }
     double t2 = omp_get_wtime();
     int rc = 0;
-    if (out[0]) rc = ref_save_npy("ref_jacobi2d", out, u, n);
+    const long dims[2] = { n, n };
+    if (out[0]) rc = ref_save_npy_any("ref_jacobi2d", out, u, sizeof(real), REF_DESCR, 2, dims);
     double t3 = omp_get_wtime();
     if (timing) {
         fprintf(stderr, "tyles: time %.6f s\n", t3 - t0);

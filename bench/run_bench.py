@@ -9,10 +9,12 @@ Suites (--suite=jacobi,burgers,grayscott,peers, default all):
   grayscott  bench/gray_scott.tyl  vs bench/ref_gray_scott.c  (periodic, np.roll)
   timetile   bench/jacobi2d.tyl compiled with --time-tile=off, the automatic choice and
              --time-tile=16: temporal blocking vs step by step vs the copy roofline
-  peers      Jacobi 2-D f64/f32, Jacobi 3-D, Burgers, hdiff: Tyles vs the hand C, NumPy,
-             Numba, Devito, pystencils, DaCe (installed from PyPI into bench/build/peers),
-             copy roofline, vectorisation of Tyles' hot loops (bench/bench_peers.py);
-             --suite=jacobi3d, hdiff or jacobi2d_f32 runs it for that kernel only
+  peers      Jacobi 2-D and 3-D f64/f32, Burgers, hdiff at 1 and 2 threads: Tyles (time-tiled
+             as compiled, and step by step) vs the hand C, NumPy, Numba, Devito, pystencils,
+             DaCe (installed from PyPI into bench/build/peers), copy roofline, vectorisation
+             of Tyles' hot loops, and Tyles on 2 ranks x 1 thread vs 1 rank x 2 threads
+             (bench/bench_peers.py); --suite=jacobi2d_f32, jacobi3d, jacobi3d_f32 or hdiff
+             runs it for that kernel only
 The burgers and grayscott suites report time per step, speed ratios, bitwise checks
 (generated = reference = NumPy at the same number of steps) and the peak memory (max
 RSS) of every run next to the bytes the program's own arrays need.
@@ -39,6 +41,7 @@ Compiled codes: best of --reps runs, generated and reference interleaved.
 """
 import argparse
 import datetime
+import fcntl
 import os
 import platform
 import re
@@ -55,8 +58,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 TYL = os.path.join(HERE, "jacobi2d.tyl")
 SUITES = ("jacobi", "burgers", "grayscott", "peers", "timetile")
+PEER_KERNELS = ("jacobi2d", "jacobi2d_f32", "jacobi3d", "jacobi3d_f32", "burgers", "hdiff")
 # suite names that run the peers suite on one kernel
-PEER_SUITE_ALIASES = ("jacobi2d_f32", "jacobi3d", "hdiff")
+PEER_SUITE_ALIASES = ("jacobi2d_f32", "jacobi3d", "jacobi3d_f32", "hdiff")
 # The operator-heavy suites: generated vs reference vs NumPy, time per step, peak memory.
 STENCIL_SUITES = {
     "burgers": {
@@ -141,9 +145,17 @@ def machine_info():
         m = re.search(r"^Model name:\s*(.+)$", out, re.M)
         if m:
             model = m.group(1).strip()
+        m = re.search(r"^L3 cache:\s*(.+)$", out, re.M)
+        l3 = m.group(1).strip() if m else "?"
     except OSError:
-        pass
-    info = {"model": model, "cores": os.cpu_count()}
+        l3 = "?"
+    info = {"model": model, "cores": os.cpu_count(), "l3": l3}
+    try:  # the huge pages tyl_mem_alloc asks for need "always" or "madvise"
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            m = re.search(r"\[(\w+)\]", f.read())
+        info["thp"] = m.group(1) if m else "?"
+    except OSError:
+        info["thp"] = "?"
     for key, cmd in (("gcc", ["gcc", "--version"]), ("mpirun", ["mpirun", "--version"])):
         try:
             info[key] = subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0]
@@ -163,6 +175,13 @@ def machine_info():
     return info
 
 
+# hand-written references built from another source (name -> source, extra flags)
+REF_BUILDS = {
+    "ref_jacobi2d_f32": ("ref_jacobi2d.c", ["-DREF_F32"]),
+    "ref_jacobi3d_f32": ("ref_jacobi3d.c", ["-DREF_F32"]),
+}
+
+
 def build_c(builddir, cc, refs=()):
     """Build the Jacobi reference, the bandwidth kernel and the references named in refs
     (e.g. "ref_burgers2d"); return (ref_jacobi2d, copybw, {name: path})."""
@@ -178,7 +197,8 @@ def build_c(builddir, cc, refs=()):
     others = {}
     for name in refs:
         others[name] = os.path.join(builddir, name)
-        cmds.append([cc] + common + ["-ffp-contract=off", os.path.join(HERE, name + ".c"),
+        src, flags = REF_BUILDS.get(name, (name + ".c", []))
+        cmds.append([cc] + common + ["-ffp-contract=off"] + flags + [os.path.join(HERE, src),
                                      "-o", others[name], "-lm"])
     for c in cmds:
         log("build: " + sh(c))
@@ -397,6 +417,18 @@ def bench_jacobi(args, threads, gen_exe, gen_label, ref_exe, copy_exe, launcher,
                                       os.path.join(rdir, "u.npy"))
                 checks.append("N=%d steps=%d: NumPy vs reference u.npy: %s" % (n, steps, whyn))
                 failures += not eqn
+            elif np_steps > 0 and t == threads[0]:
+                # NumPy ran fewer steps: the generated program at that count against it
+                cdir = os.path.join(rundir, "gen-check-%d" % n)
+                run_program(launcher + [gen_exe, "--N=%d" % n, "--steps=%d" % np_steps], cdir,
+                            t, args.omp_bind)
+                eqn, whyn = same_bits(os.path.join(rundir, "numpy-%d" % n, "u.npy"),
+                                      os.path.join(cdir, "u.npy"))
+                checks.append("N=%d steps=%d threads=%d: NumPy vs generated u.npy: %s"
+                              % (n, np_steps, t, whyn))
+                failures += not eqn
+                if not args.keep:
+                    shutil.rmtree(cdir, ignore_errors=True)
             roof = copy / 16.0
             g = gst(n, steps, gen_best)
             rf = gst(n, steps, ref_best)
@@ -455,7 +487,24 @@ def bench_timetile(args, threads, exes, copy_exe, launcher, rundir):
     one can). Returns (Markdown text, number of failed bitwise checks)."""
     rows, checks, failures = [], [], 0
     names = [v for v, _ in TIMETILE_VARIANTS]
-    for (n, steps, _) in args.sizes:
+    for (n, steps, np_steps) in args.sizes:
+        if np_steps > 0:
+            # every variant against NumPy at NumPy's number of steps, first thread count
+            ndir = os.path.join(rundir, "tt-numpy-%d" % n)
+            log("timetile numpy: N=%d steps=%d" % (n, np_steps))
+            run_numpy(n, np_steps, ndir)
+            for v in names:
+                d = os.path.join(rundir, "tt-check-%s-%d" % (v.replace("=", ""), n))
+                run_program(launcher + [exes[v], "--N=%d" % n, "--steps=%d" % np_steps], d,
+                            threads[0], args.omp_bind)
+                eq, why = same_bits(os.path.join(ndir, "u.npy"), os.path.join(d, "u.npy"))
+                checks.append("N=%d steps=%d threads=%d: %s vs NumPy u.npy: %s"
+                              % (n, np_steps, threads[0], v, why))
+                failures += not eq
+                if not args.keep:
+                    shutil.rmtree(d, ignore_errors=True)
+            if not args.keep:
+                shutil.rmtree(ndir, ignore_errors=True)
         for t in threads:
             prog_args = ["--N=%d" % n, "--steps=%d" % steps, "--time"]
             copies = [measure_copy(copy_exe, n * n, t, args.omp_bind)]
@@ -699,16 +748,20 @@ def main():
     for key, spec in STENCIL_SUITES.items():
         ap.add_argument("--%s-sizes" % key, type=parse_sizes, default=parse_sizes(spec["sizes"]),
                         help="%s sizes, default %s" % (key, spec["sizes"]))
-    ap.add_argument("--peer-kernels", default="jacobi2d,jacobi2d_f32,jacobi3d,burgers,hdiff",
+    ap.add_argument("--peer-kernels", default=",".join(PEER_KERNELS),
                     help="kernels of the peers suite (default %(default)s)")
     ap.add_argument("--peers", default="numba,devito,pystencils,dace",
                     help="peers to install and run (default %(default)s; '' for none)")
     ap.add_argument("--peer-size", metavar="KERNEL=SIZE:steps:numpy_steps", action="append",
                     default=[], help="peers suite size of one kernel (repeatable); SIZE is N, "
                     "IxJxK for hdiff; defaults in bench/bench_peers.py (4096:100:10 for the "
-                    "2-D Jacobis, 256:20:4, 2048:50:5, 256x256x160:10:2)")
+                    "2-D Jacobis, 256:40:4 for the 3-D ones, 2048:50:5, 256x256x160:10:2)")
     ap.add_argument("--threads", default="1,2", help="OpenMP thread counts (default 1,2)")
     ap.add_argument("--reps", type=int, default=3, help="runs per compiled code, best kept")
+    ap.add_argument("--peer-reps", type=int, default=2,
+                    help="rounds of the peers suite, best kept (default 2: each round starts "
+                         "every peer's process again, JIT and compilation included, and the "
+                         "suite is most of make bench's time)")
     ap.add_argument("--omp-bind", default="", metavar="POLICY",
                     help="set OMP_PROC_BIND=POLICY and OMP_PLACES=cores for every code "
                          "(default: unset)")
@@ -725,7 +778,7 @@ def main():
         args.suite_sizes = {key: parse_sizes(spec["quick"]) for key, spec in STENCIL_SUITES.items()}
         args.reps = 2
     threads = [int(t) for t in args.threads.split(",") if t.strip()]
-    if not threads or min(threads) < 1 or args.reps < 1:
+    if not threads or min(threads) < 1 or args.reps < 1 or args.peer_reps < 1:
         ap.error("need thread counts >= 1 and --reps >= 1")
     if args.suite is None:
         # the peers' set-up (JIT, C compilation) alone takes minutes: --quick stays quick
@@ -771,6 +824,15 @@ def main():
     builddir = os.path.join(HERE, "build")
     rundir = os.path.join(builddir, "run")
     t_start = time.perf_counter()
+    # one run at a time per checkout: the executables and bench/build/run are shared, and a
+    # second run would delete the first one's outputs under it
+    os.makedirs(builddir, exist_ok=True)
+    lock = open(os.path.join(builddir, ".run_bench.lock"), "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise SystemExit("run_bench.py: error: another run_bench.py is running in this checkout "
+                         "(bench/build is shared); wait for it to finish")
     try:
         import numpy  # noqa: F401  (needed for the bitwise checks)
     except ImportError:
@@ -849,9 +911,10 @@ def main():
     if os.path.isdir(rundir):
         shutil.rmtree(rundir)
 
-    parts, failures = [], 0
+    parts, failures, durations = [], 0, []
     try:
         for key in suites:
+            t_suite = time.perf_counter()
             gen_exe, gen_label, gen_error = gens[key]
             if key == "jacobi":
                 text, f = bench_jacobi(args, threads, gen_exe, gen_label, ref_exe, copy_exe,
@@ -874,6 +937,7 @@ def main():
                                                   os.path.join(HERE, STENCIL_SUITES[key]["tyl"]))
             parts.append(text)
             failures += f
+            durations.append("%s %.0f s" % (key, time.perf_counter() - t_suite))
     except BenchError as e:
         print("run_bench.py: error: %s" % e, file=sys.stderr)
         return 1
@@ -885,8 +949,9 @@ def main():
     load_after = os.getloadavg()
     tail = ["OMP_PROC_BIND=%s OMP_PLACES=cores for every code." % args.omp_bind] \
         if args.omp_bind else []
-    tail.append("load average before/after: %.2f / %.2f; run took %.0f s."
-                % (load_before[0], load_after[0], elapsed))
+    tail.append("load average before/after: %.2f / %.2f; run took %.0f s (%s; the rest: "
+                "compiling and building)." % (load_before[0], load_after[0], elapsed,
+                                              ", ".join(durations)))
     out = "\n".join(parts) + "\n" + "\n".join("- " + s for s in tail) + "\n"
     print(out)
     if failures:
@@ -899,12 +964,15 @@ def main():
                                     + sys.argv[1:])
         stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         header = [
-            "## %s — %s, %s cores%s" % (stamp, info["model"], info["cores"],
-                                         " — STAND-IN, not tylesc output" if stand_ins else ""),
+            "## %s — %s, %s cores%s%s" % (stamp, info["model"], info["cores"],
+                                           " — STAND-IN, not tylesc output" if stand_ins else "",
+                                           " — QUICK sizes" if args.quick else ""),
             "",
             "- command: `%s` (from the repository root)" % cmd,
             "- %s; %s; Python %s, NumPy %s; git %s"
             % (info["gcc"], info["mpirun"], info["python"], info["numpy"], info["git"]),
+            "- L3 %s; transparent huge pages: %s; load average before the run %.2f"
+            % (info["l3"], info["thp"], load_before[0]),
             "",
             "",
         ]

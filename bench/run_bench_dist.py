@@ -309,6 +309,26 @@ def bench_case(args, exe, case, configs, rundir, predicted):
     return rows, checks, failures
 
 
+def numpy_check(args, exe, rundir, ranks, nx, ny, steps):
+    """The program on 1 and `ranks` ranks (overlap on and off) against NumPy running the .tyl
+    itself, NX x NY, `steps` steps. Returns (check lines, failures)."""
+    ndir = os.path.join(rundir, "check-numpy")
+    os.makedirs(ndir, exist_ok=True)
+    log("check: NumPy %dx%d, %d steps" % (nx, ny, steps))
+    run([sys.executable, "-c", run_bench.NUMPY_DRIVER, TYL, "NX=%d" % nx, "NY=%d" % ny,
+         "steps=%d" % steps], cwd=ndir, env=run_bench.numpy_env())
+    checks, failures = [], 0
+    for p in sorted({1, ranks}):
+        for ov in (True, False):
+            d = os.path.join(rundir, "check-%d-%s" % (p, "on" if ov else "off"))
+            run_prog(args, exe, p, nx, ny, steps, ov, d)
+            eq, why = same_bits(os.path.join(ndir, "u.npy"), os.path.join(d, "u.npy"))
+            checks.append("%dx%d, %d steps: u.npy of P=%d overlap %s vs NumPy: %s"
+                          % (nx, ny, steps, p, "on" if ov else "off", why))
+            failures += not eq
+    return checks, failures
+
+
 def noise_note(rows):
     """On 1 rank nothing is exchanged, so overlap on/off should time the same: how far the
     ratio is from 1 there is this run's own measure of noise."""
@@ -551,6 +571,11 @@ def main():
             rows += r
             checks += c
             failures += f
+        # the configurations agree with each other bitwise (above); and with NumPy, here on
+        # the strong grid at a few steps (NumPy's own speed limits the count)
+        c, f = numpy_check(args, exe, rundir, P, args.strong, args.strong, 10)
+        checks += c
+        failures += f
         busy_after = cpu_busy()
         load_after = os.getloadavg()[0]
     except BenchError as e:

@@ -28,6 +28,12 @@ void tyl_mem_free(void *p);
 void tyl_mem_zero(void *p, size_t bytes);
 void tyl_mem_copy(void *dst, const void *src, size_t bytes);
 void tyl_mem_fill(tyl_array *a, double v);
+/* A new array's data: zeroed (zero), or with its pages placed where the threads that sweep it
+ * run (fresh: just allocated, nothing initialises it; host memory: first touch by rows of the
+ * sweeps' static partition). */
+void tyl_mem_place(tyl_array *a, int zero, int fresh);
+/* Rows [lo, hi) of 0..rows of thread t of nt under schedule(static) (host library only). */
+void tyl_mem_rows_(int64_t rows, int nt, int t, int64_t *lo, int64_t *hi);
 /* Copy array data to host memory (the same as memcpy for host arrays). */
 void tyl_mem_to_host(void *dst, const void *src, size_t bytes);
 void tyl_mem_from_host(void *dst, const void *src, size_t bytes);

@@ -146,6 +146,14 @@ extern "C" void tyl_mem_zero(void *p, size_t bytes)
     tyl_cuda_check(cudaMemsetAsync(p, 0, bytes, tyl_cuda_stream()), "zeroing an array");
 }
 
+/* Device memory has no first touch to place: only the zeroing. */
+extern "C" void tyl_mem_place(tyl_array *a, int zero, int fresh)
+{
+    (void)fresh;
+    if (zero)
+        tyl_mem_zero(a->base, (size_t)a->lsize * tyl_dtype_size(a->dtype));
+}
+
 extern "C" void tyl_mem_copy(void *dst, const void *src, size_t bytes)
 {
     tyl_cuda_check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToDevice, tyl_cuda_stream()), "copying an array");

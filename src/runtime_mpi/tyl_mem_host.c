@@ -1,8 +1,12 @@
 /* tyl_mem_host.c: array data in host memory (libtyles.a). See tyl_mem.h.
  *
- * Large zero, fill and copy operations are split over the OpenMP team the way a
- * schedule(static) sweep over the outer axis later touches the data (first touch puts pages
- * near the threads that use them).
+ * First touch: a page goes to the memory of the thread that writes it first, and the sweeps
+ * share their outer axis among the threads by schedule(static). So a large array's first
+ * writes (zeroing, filling, or for an array nothing initialises one byte a page) are shared
+ * the same way: by rows of the outer axis of the local allocation, each thread the rows that
+ * schedule(static) gives it (tyl_mem_rows_). A sweep over the interior differs from that by
+ * the stencil's few edge rows, not by a page in a row of the partition. A copy is split by
+ * bytes, which is the same split when the row count is a multiple of the thread count.
  */
 #define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE, sysconf(_SC_LEVEL3_CACHE_SIZE) */
 #include <omp.h>
@@ -20,6 +24,25 @@
 #include "tyl_mem.h"
 
 #define PAR_MIN_BYTES ((size_t)1 << 20) /* below this, zero/fill/copy serially */
+#define BOX_PAR_MIN 32768                /* elements below which tyl_box_copy runs serially */
+
+/* Rows [lo, hi) of 0..rows that thread t of nt runs in a `for` loop with schedule(static) and
+ * no chunk size: the first rows % nt threads get one row more, in thread order. OpenMP leaves
+ * that split to the implementation; libgomp and LLVM's libomp both make it this way, and
+ * tests/unit/test_threads.c checks it against the OpenMP this library is built with. */
+void tyl_mem_rows_(int64_t rows, int nt, int t, int64_t *lo, int64_t *hi)
+{
+    int64_t q = rows / nt, r = rows % nt;
+    *lo = t * q + (t < r ? t : r);
+    *hi = *lo + q + (t < r);
+}
+
+/* Rows of a's local allocation (outer axis, halo included) and the elements of one row. */
+static int64_t alloc_rows(const tyl_array *a, int64_t *row_elems)
+{
+    *row_elems = a->rank > 1 ? a->stride[0] : 1;
+    return *row_elems > 0 ? a->lsize / *row_elems : 0;
+}
 
 int tyl_mem_shared_device_;
 void tyl_mem_init(int local_rank, int local_size)
@@ -85,6 +108,34 @@ void tyl_mem_free(void *p) { free(p); }
 void tyl_mem_to_host(void *dst, const void *src, size_t bytes) { memcpy(dst, src, bytes); }
 void tyl_mem_from_host(void *dst, const void *src, size_t bytes) { memcpy(dst, src, bytes); }
 
+/* A new array's first touch: zero it, or (an array nothing initialises, fresh from the system)
+ * write one byte a page, each thread its rows of the static partition; small arrays serially
+ * (zero) or not at all. A pooled buffer keeps the pages it has. */
+void tyl_mem_place(tyl_array *a, int zero, int fresh)
+{
+    size_t bytes = (size_t)a->lsize * tyl_dtype_size(a->dtype);
+    int64_t rl, rows = alloc_rows(a, &rl);
+    if (!bytes || (!zero && !fresh))
+        return;
+    if (bytes < PAR_MIN_BYTES || omp_in_parallel() || rows < 2) {
+        if (zero)
+            memset(a->base, 0, bytes);
+        return;
+    }
+    const size_t rb = (size_t)rl * tyl_dtype_size(a->dtype), page = (size_t)sysconf(_SC_PAGESIZE);
+#pragma omp parallel
+    {
+        int64_t lo, hi;
+        tyl_mem_rows_(rows, omp_get_num_threads(), omp_get_thread_num(), &lo, &hi);
+        char *p = (char *)a->base + (size_t)lo * rb, *end = (char *)a->base + (size_t)hi * rb;
+        if (zero)
+            memset(p, 0, (size_t)(end - p));
+        else
+            for (; p < end; p = (char *)(((uintptr_t)p / page + 1) * page))
+                *(volatile char *)p = 0;
+    }
+}
+
 void tyl_mem_zero(void *p, size_t n)
 {
     if (n < PAR_MIN_BYTES || omp_in_parallel()) {
@@ -128,18 +179,28 @@ static int32_t f2i32(double v)
     return INT32_MIN;
 }
 
+/* by rows of the static partition, as tyl_mem_place */
 #define TYL_FILL_LOOP(T, val)                                                                     \
     do {                                                                                          \
         T *p_ = (T *)a->base;                                                                     \
         T x_ = (val);                                                                             \
-        int64_t n_ = a->lsize;                                                                    \
-        _Pragma("omp parallel for schedule(static) if(par)") for (int64_t i = 0; i < n_; i++)      \
-            p_[i] = x_;                                                                           \
+        _Pragma("omp parallel if(par)")                                                           \
+        {                                                                                         \
+            int64_t lo_, hi_;                                                                     \
+            tyl_mem_rows_(rows, omp_get_num_threads(), omp_get_thread_num(), &lo_, &hi_);        \
+            for (int64_t i = lo_ * rl; i < hi_ * rl; i++)                                         \
+                p_[i] = x_;                                                                       \
+        }                                                                                         \
     } while (0)
 
 void tyl_mem_fill(tyl_array *a, double v)
 {
-    int par = (size_t)a->lsize * tyl_dtype_size(a->dtype) >= PAR_MIN_BYTES && !omp_in_parallel();
+    int64_t rl, rows = alloc_rows(a, &rl);
+    if (rows * rl != a->lsize) { /* not rows (a 0-d array): one row of everything */
+        rows = 1;
+        rl = a->lsize;
+    }
+    int par = (size_t)a->lsize * tyl_dtype_size(a->dtype) >= PAR_MIN_BYTES && !omp_in_parallel() && rows > 1;
     switch (a->dtype) {
     case TYL_BOOL: TYL_FILL_LOOP(bool, v != 0.0); break;
     case TYL_INT32: TYL_FILL_LOOP(int32_t, f2i32(v)); break;
@@ -156,27 +217,47 @@ void tyl_mem_fill(tyl_array *a, double v)
     }
 }
 
+/* Row r (C order over the box's dimensions but the last) of a box copy: n[rank - 1] elements. */
+static void box_row(char *dst, const int64_t *ds, const char *src, const int64_t *ss, int rank,
+                    const int64_t *n, size_t el, int64_t r)
+{
+    int64_t od = 0, os = 0;
+    for (int d = rank - 2; d >= 0; d--) {
+        int64_t i = r % n[d];
+        r /= n[d];
+        od += i * ds[d];
+        os += i * ss[d];
+    }
+    char *o = dst + (size_t)od * el;
+    const char *in = src + (size_t)os * el;
+    const int64_t m = n[rank - 1], dl = ds[rank - 1], sl = ss[rank - 1];
+    if (dl == 1 && sl == 1) {
+        memcpy(o, in, (size_t)m * el);
+        return;
+    }
+    for (int64_t k = 0; k < m; k++)
+        memcpy(o + (size_t)(k * dl) * el, in + (size_t)(k * sl) * el, el);
+}
+
+/* The rows of a large box are shared among the threads whatever its rank (a 3-D face of
+ * 1 x N x N as well as an N x N x N block), in one parallel region. */
 void tyl_box_copy(void *dst, const int64_t *ds, const void *src, const int64_t *ss, int rank,
                   const int64_t *n, size_t el)
 {
+    if (rank < 1) {
+        memcpy(dst, src, el);
+        return;
+    }
+    int64_t rows = 1;
     for (int d = 0; d < rank; d++)
         if (n[d] <= 0)
             return;
-    if (rank == 1) {
-        char *o = dst;
-        const char *i = src;
-        if (ds[0] == 1 && ss[0] == 1) {
-            memcpy(o, i, (size_t)n[0] * el);
-            return;
-        }
-        for (int64_t k = 0; k < n[0]; k++)
-            memcpy(o + (size_t)(k * ds[0]) * el, i + (size_t)(k * ss[0]) * el, el);
-        return;
-    }
-    #pragma omp parallel for schedule(static) if (rank == 2 && n[0] * n[1] > 32768)
-    for (int64_t k = 0; k < n[0]; k++)
-        tyl_box_copy((char *)dst + (size_t)(k * ds[0]) * el, ds + 1,
-                     (const char *)src + (size_t)(k * ss[0]) * el, ss + 1, rank - 1, n + 1, el);
+    for (int d = 0; d < rank - 1; d++)
+        rows *= n[d];
+    const int par = rows > 1 && rows * n[rank - 1] > BOX_PAR_MIN && !omp_in_parallel();
+    #pragma omp parallel for schedule(static) if (par)
+    for (int64_t r = 0; r < rows; r++)
+        box_row(dst, ds, src, ss, rank, n, el, r);
 }
 
 /* The reduction scratch buffer: grows, freed at finalize. */

@@ -268,6 +268,7 @@ static tyl_array *alloc_block(tyl_dtype dt, int rank, const int64_t *shape, int 
     size_t cap = bytes ? (bytes + 63) & ~(size_t)63 : 64;
 
     tyl_block *b = NULL;
+    int fresh = 0; /* new memory from the system: its pages are placed by its first touch */
     if (ext) {
         if (ext_bytes < bytes)
             tyl_rt_error(where, "the memory given for an array with shape %s and data type %s is "
@@ -311,6 +312,7 @@ static tyl_array *alloc_block(tyl_dtype dt, int rank, const int64_t *shape, int 
         b->mem = data;
         b->cap = cap;
         b->external = false;
+        fresh = 1;
     }
     tyl_array *a = &b->a;
     *a = proto;
@@ -332,11 +334,10 @@ static tyl_array *alloc_block(tyl_dtype dt, int rank, const int64_t *shape, int 
     a->refs = 1;
 #pragma omp critical(tyl_rt_arrays)
     live_insert(b);
-    if (init == TYL_INIT_ZERO) {
-        tyl_mem_zero(a->base, bytes);
+    tyl_mem_place(a, init == TYL_INIT_ZERO, fresh);
+    if (init == TYL_INIT_ZERO)
         for (int w = 0; w < TYL_ZONE_WORDS; w++) /* the halo holds the neighbours' zeros */
             a->hvalid[w] = ~(uint64_t)0;
-    }
     return a;
 }
 
