@@ -31,6 +31,7 @@ typedef struct kctx {
     int simd;           /* C: the innermost loop runs as SIMD lanes (sched->simd) */
     unsigned stream;    /* C: targets whose stores may bypass the caches (sched->stream) */
     int point_bytes;    /* the bytes one point moves, for the run time's decision to stream */
+    int stream_elem;    /* the bytes of a streamed target's element (its rows' length in bytes) */
     int stream_buf;     /* while printing the streamed variant: those targets go to a buffer */
     /* a tiled kernel (emit_stages.c): prints a read of a stage's temporary, else returns 0 */
     int (*stage_read)(strbuf *b, ir_expr *e, struct kctx *k);

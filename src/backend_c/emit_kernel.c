@@ -176,7 +176,7 @@ void emit_c_stream_decision(FILE *o, kctx *k)
     fprintf(o, "    const int tyl_st = tyl_mem_stream(");
     for (int d = 0; d < k->B; d++)
         fprintf(o, "%sn%d", d ? " * " : "", d);
-    fprintf(o, ", %d);\n", k->point_bytes);
+    fprintf(o, ", n%d * %d, %d);\n", k->B - 1, k->stream_elem, k->point_bytes);
 }
 
 static void row_loop(FILE *o, int ind, kctx *k, const char *lo, const char *hi, const char *body)

@@ -346,6 +346,7 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
     k.simd = h->simd;
     k.stream = h->stream;
     k.point_bytes = h->point_bytes;
+    k.stream_elem = h->stream_elem;
     int first = !c->written[h->kernel];
     FILE *kf = first ? c->kf : c->sink;
     c->written[h->kernel] = 1;

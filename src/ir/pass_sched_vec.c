@@ -87,6 +87,7 @@ static void stream_marks(ir_stmt *s)
     int B = w0->target->vrank;
     h->stream = 0;
     h->point_bytes = 0;
+    h->stream_elem = 0;
     /* a tiled kernel (pass_sched_stages) stores row pieces of tiles from its own loop nest */
     if (B < 2 || h->alias_check || h->scratch == SCR_BOX || (s->kind == S_FUSED && s->aliased) || nt > 32 || h->tiled)
         return;
@@ -101,8 +102,12 @@ static void stream_marks(ir_stmt *s)
         }
         if (wrap)
             return; /* peeled rows (periodic reads): not streamed */
-        if (!read)
+        if (!read) {
             h->stream |= 1u << j;
+            int eb = ir_type_bits(t->arr->type) / 8;
+            if (!h->stream_elem || eb < h->stream_elem)
+                h->stream_elem = eb;
+        }
     }
     if (!h->stream)
         return;

@@ -74,7 +74,7 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
             CHECK(h->graph_period == 0 && h->ck == -1 && !h->progress && !h->time_tile, "loop facts on a kernel");
             if (done & SCHED_VEC)
                 CHECK(h->simd == (s->kind != S_REDUCE && !p->sched->cuda), "simd on a reduction or a CUDA kernel");
-            CHECK(!h->stream || (h->simd && h->point_bytes > 0 && h->scratch != SCR_BOX && (nt >= 32 || h->stream >> nt == 0)),
+            CHECK(!h->stream || (h->simd && h->point_bytes > 0 && h->stream_elem > 0 && h->scratch != SCR_BOX && (nt >= 32 || h->stream >> nt == 0)),
                   "stream mark of no target, of a scratch box, or without simd");
             CHECK(!h->tiled || (s->kind == S_SWEEP && s->stages.len && !p->sched->cuda), "a tiled kernel without stages");
             CHECK(!(h->tiled && h->stream), "a stream mark on a tiled kernel");

@@ -49,6 +49,8 @@ typedef struct ir_sched {
                             bypass the caches; the run time decides by size (tyl_mem_stream) */
     int point_bytes;     /* pass_sched_vec (stream != 0): bytes one point of the box moves (the
                             element sizes of the distinct arrays the kernel touches), its input */
+    int stream_elem;     /* pass_sched_vec (stream != 0): bytes of the narrowest streamed target's
+                            element: a row's stored bytes are the row's points times it */
     /* S_FOR, S_WHILE */
     int graph_period;    /* pass_sched_graph: > 0: the loop is captured in a CUDA graph of that
                             many iterations and replayed (CUDA only, S_FOR) */

@@ -808,13 +808,14 @@ void tyl_box_copy(void *dst, const int64_t *dst_strides, const void *src,
 
 /* Non-temporal stores of C kernels (tyl_mem_host.c). A kernel whose schedule allows it asks
  * tyl_mem_stream once per call whether its stores should bypass the caches: yes when the bytes
- * it moves (points * point_bytes) exceed the last-level cache, at most 48 MiB (TYLES_STREAM=0
+ * it moves (points * point_bytes) exceed the last-level cache, at most 48 MiB, and the rows it
+ * stores are at least 1.5 KiB (row_bytes) (TYLES_STREAM=0
  * never, =1 always, TYLES_STREAM_BYTES=N another threshold), since what it writes is then evicted before it is
  * read again and the read for ownership of each line is wasted traffic. It then computes a row
  * in chunks of TYL_STREAM_CHUNK elements into a buffer and stores each chunk with
  * tyl_stream_f64/f32 (the same values: results stay bitwise equal), then tyl_stream_fence. */
 enum { TYL_STREAM_CHUNK = 512 };
-int tyl_mem_stream(int64_t points, int point_bytes);
+int tyl_mem_stream(int64_t points, int64_t row_bytes, int point_bytes);
 void tyl_stream_f64(double *dst, const double *src, int64_t n);
 void tyl_stream_f32(float *dst, const float *src, int64_t n);
 void tyl_stream_fence(void);

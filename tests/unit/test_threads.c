@@ -6,7 +6,9 @@
  *    initialises, and leaves a pooled one alone;
  *  - tyl_mem_fill fills every element (its rows split the same way);
  *  - tyl_box_copy copies boxes of rank 1 to 3, strided or not, large (shared among the threads
- *    in one parallel region) and small, and inside a parallel region.
+ *    in one parallel region) and small, and inside a parallel region;
+ *  - tyl_mem_stream streams a sweep over the threshold only when the rows it stores are 1.5 KiB
+ *    or more (short rows: the partly written lines at their ends cost more than streaming saves).
  * Prints "ok NAME" / "FAIL NAME ..." lines (tests/unit/run.sh counts them). */
 #define _DEFAULT_SOURCE
 #include <omp.h>
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "tyl_mem.h"
+#include "tyles.h"
 
 static int failures;
 
@@ -201,8 +204,20 @@ static void test_box(void)
     free(d2);
 }
 
+/* TYLES_STREAM_BYTES is read once, at the first call: set before it. */
+static void test_stream_rows(void)
+{
+    setenv("TYLES_STREAM_BYTES", "1000", 1);
+    int64_t big = 1 << 20;
+    check(tyl_mem_stream(big, 2032, 16) == 1, "stream/f64_rows_of_254", "not streamed");
+    check(tyl_mem_stream(big, 1016, 8) == 0, "stream/f32_rows_of_254", "streamed");
+    check(tyl_mem_stream(big, 16376, 8) == 1, "stream/f32_rows_of_4094", "not streamed");
+    check(tyl_mem_stream(100, 16376, 8) == 0, "stream/small_sweep", "streamed");
+}
+
 int main(void)
 {
+    test_stream_rows();
     test_rows();
     test_place();
     test_box();

@@ -23,7 +23,7 @@ case $(uname -m) in
 x86_64)
     if out=$($PY bench/vecreport.py --tylesc "$TYLESC" --require 256 --cflags "-O3 -march=x86-64-v3" \
             bench/burgers2d.tyl bench/hdiff.tyl bench/jacobi2d.tyl bench/jacobi2d_f32.tyl \
-            bench/jacobi3d.tyl bench/jacobi3d_f32.tyl bench/gray_scott.tyl tests/programs/many_reads_inplace.tyl 2>            bench/jacobi3d.tyl bench/gray_scott.tyl tests/programs/many_reads_inplace.tyl 2>&1); then1); then
+            bench/jacobi3d.tyl bench/jacobi3d_f32.tyl bench/gray_scott.tyl tests/programs/many_reads_inplace.tyl 2>&1); then
         ok "vecreport/bench_kernels_256bit"
     else
         bad "vecreport/bench_kernels_256bit" "a hot loop is not vectorised at 256 bits"
