@@ -170,7 +170,10 @@ def compile_prog(tylesc, builddir):
     exe = os.path.join(builddir, "jacobi2d_dist")
     if os.path.exists(exe):
         os.remove(exe)
-    cmd = [tylesc, TYL, "-o", exe]
+    # one exchange per step, as the halo pass predicts and the halo-cost model assumes: with the
+    # default (time tiling on several ranks) deep halos go every K steps (the timetile suite of
+    # run_bench.py and tests/dist/timetile_msgs.sh measure that)
+    cmd = [tylesc, "--time-tile=off", TYL, "-o", exe]
     log("compile: " + sh(cmd))
     run(cmd)
     return exe
@@ -590,7 +593,7 @@ def main():
     elapsed = time.perf_counter() - t_start - waited
     shortest = min(rows, key=lambda r: r["loop"])
     notes = [
-        "program: bench/dist/jacobi2d_dist.tyl (bin/tylesc); each run `OMP_NUM_THREADS=1 %s -np "
+        "program: bench/dist/jacobi2d_dist.tyl (bin/tylesc --time-tile=off: one exchange per step); each run `OMP_NUM_THREADS=1 %s -np "
         "P ./jacobi2d_dist --NX=.. --NY=.. --steps=S --procs=Px1 --stats [--no-overlap]`"
         % args.launcher,
         "ms/step = (--stats total at S steps − total at 0 steps) / S, both best of %d (overlap "
