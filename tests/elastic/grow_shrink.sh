@@ -18,25 +18,9 @@
 # Usage: [TYLESC_FLAGS=...] tests/elastic/grow_shrink.sh [REPO_ROOT]; KEEP=1 keeps the scratch folder.
 set -u
 ROOT=$(cd "${1:-.}" && pwd) || exit 2
-TYLESC=${TYLESC:-$ROOT/bin/tylesc}
+. "$ROOT/tests/elastic/lib.sh" grow-shrink 'grow-shrink/'
 TYLESC_FLAGS=${TYLESC_FLAGS:-}
-MPIRUN=${MPIRUN:-mpirun --allow-run-as-root --oversubscribe --mca odls_base_sigkill_timeout 0}
 PY=${PYTHON:-python3}
-LIMIT=${LIMIT:-120} # seconds for any one run (a spawn on a loaded 2-core machine is slow)
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-export OMP_NUM_THREADS=1
-unset TYLES_EVENT_LOG
-for v in $(env | sed -n 's/^\(TYLES_FAULT_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
-T=$(mktemp -d "${TMPDIR:-/tmp}/tyl-grow-shrink-XXXXXX") || exit 2
-[ -n "${KEEP:-}" ] && echo "scratch folder: $T"
-[ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "PASS grow-shrink/$1"; }
-bad() { # NAME REASON [FILE...]
-    fail=$((fail + 1)); echo "FAIL grow-shrink/$1: $2"; shift 2
-    for f in "$@"; do [ -f "$f" ] && { echo "    --- $(basename "$f") ---"; sed -n '1,30s/^/    /p' "$f"; }; done
-    return 1
-}
 
 # build P: the program and NumPy's results in $T/P/numpy
 build() {

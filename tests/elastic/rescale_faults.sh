@@ -13,24 +13,8 @@
 # scratch folder. Exit status 1 if a check fails.
 set -u
 ROOT=$(cd "${1:-.}" && pwd) || exit 2
-TYLESC=${TYLESC:-$ROOT/bin/tylesc}
-MPIRUN=${MPIRUN:-mpirun --allow-run-as-root --oversubscribe --mca odls_base_sigkill_timeout 0}
+. "$ROOT/tests/elastic/lib.sh" rescale-faults ''
 ROUNDS=${ROUNDS:-5}
-LIMIT=${LIMIT:-120} # seconds for any one run (4 ranks on a loaded 2-core machine are slow)
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-export OMP_NUM_THREADS=1
-unset TYLES_EVENT_LOG
-for v in $(env | sed -n 's/^\(TYLES_FAULT_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
-T=$(mktemp -d "${TMPDIR:-/tmp}/tyl-rescale-faults-XXXXXX") || exit 2
-[ -n "${KEEP:-}" ] && echo "scratch folder: $T"
-[ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "PASS $1"; }
-bad() { # NAME REASON [FILE...]
-    fail=$((fail + 1)); echo "FAIL $1: $2"; shift 2
-    for f in "$@"; do [ -f "$f" ] && { echo "    --- $(basename "$f") ---"; sed -n '1,30s/^/    /p' "$f"; }; done
-    return 1
-}
 
 P=$T/stencil2d_odd
 ARGS=(--NX=401 --NY=301 --steps=6000)
