@@ -386,7 +386,6 @@ void lw_loop_body_once(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
 void lw_assign_name(lctx *c, ast *target, value *v);
 void lw_emit_raise(lctx *c, loc l, ir_expr *cond, const char *msg);
 /* lower_unbound.c: reads that may find their name unbound (NameError at run time) */
-void lw_unbound_reads(vec *stmts, int nbound, const char *const *bound, vec *also_other, vec *out);
 void lw_unbound_begin(lctx *c, loc l, vec *stmts, int nbound, const char *const *bound);
 void lw_unbound_assigned(lctx *c, ast *s);
 void lw_unbound_check(lctx *c, ast *a);

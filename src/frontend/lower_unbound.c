@@ -254,7 +254,9 @@ static void other_bindings(vec *stmts, vec *out)
     }
 }
 
-void lw_unbound_reads(vec *stmts, int nbound, const char *const *bound, vec *also_other, vec *out)
+/* The names of the reads in stmts that may find their name unbound, bound[] being bound at the
+ * start; also_other: names bound elsewhere (a function's global writes), never followed. */
+static void unbound_reads(vec *stmts, int nbound, const char *const *bound, vec *also_other, vec *out)
 {
     uctx u = {{0}, out, NULL, 0};
     vec assigned = {0}, other = {0};
@@ -294,7 +296,7 @@ static void set_flag(lctx *c, loc l, ir_var *flag, int v)
 void lw_unbound_begin(lctx *c, loc l, vec *stmts, int nbound, const char *const *bound)
 {
     vec names = {0};
-    lw_unbound_reads(stmts, nbound, bound, c->sc == c->module ? &c->global_writes : NULL, &names);
+    unbound_reads(stmts, nbound, bound, c->sc == c->module ? &c->global_writes : NULL, &names);
     for (int i = 0; i < names.len; i++) {
         const char *n = VEC_AT(names, i, const char *);
         if (flag_of(c->sc, n))
