@@ -91,6 +91,8 @@ static const char *check_body(ir_stmt *loop, int *radius)
             ir_stmt *w0 = s->kind == S_FUSED ? VEC_AT(s->body, 0, ir_stmt *) : s;
             if (w0->target->dim[0].kind == D_RANGE && h && h->n) {
                 int m = h->shl[0] > h->shh[0] ? h->shl[0] : h->shh[0];
+                if (m >= 1 << 30) /* "every point" (pass_dist: a fixed index reading a neighbour's plane) */
+                    m = 0;        /* says nothing of the rows: a fixed target reads its own */
                 if (*radius >= 0 && m > *radius)
                     *radius = m;
             } else if (w0->target->dim[0].kind != D_RANGE)
@@ -239,8 +241,10 @@ static void deep_halos(ir_stmt *loop, int K, deep_ctx *all)
  *     lags of the group's S = K x (stages a step) stages span, about (S + 1) R + 1 for a
  *     stencil of radius R; those rows of every array must fit in the tile budget (TT_TILE_KIB,
  *     the run time's TYLES_TT_CACHE default) with H >= TT_MIN_ROWS, or every tile streams from
- *     memory again. K is halved until they do (a 3-D field's rows are planes: hdiff's are
- *     half a MiB, and no K fits); where not even K = 2 fits, not tiled;
+ *     memory again. A 3-D field's rows are planes (half a MiB at 256^2 float64), so its tiles
+ *     are H planes by W lines of the middle dimension, W = H / 2 (tyl_timetile.c), and the
+ *     span is added along both: (H + span) (W + span) lines must fit. K is halved until
+ *     they do; where not even K = 2 fits, not tiled;
  *   - the halo width: on several ranks a group reads halos K x R deep (R the widest halo of a
  *     step) and computes points of them redundantly, about (K - 1) R P / n of the points per
  *     distributed dimension of extent n on P ranks. K is halved until K R is at most a
@@ -344,6 +348,13 @@ static int slot_read(const ir_expr *e, void *ctx)
     return 0;
 }
 
+/* The lines of a plane a 3-D tile of the least height holds with the span of K steps. */
+static double tile_lines(int K, int stages, int R)
+{
+    int64_t span = ((int64_t)K * stages + 1) * R + 1;
+    return (double)(span + TT_MIN_ROWS) * (double)(span + TT_MIN_ROWS / 2);
+}
+
 /* K for an automatic time tile of `loop` (radius R), or 0 with *why; *model: the figures. */
 static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const char **model)
 {
@@ -373,7 +384,7 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
             ir_expr_any(w->e, slot_read, &c);
         }
     }
-    int64_t bytes = 0, rowbytes = 0, nmin = INT64_MAX;
+    int64_t bytes = 0, rowbytes = 0, nmin = INT64_MAX, lines = INT64_MAX; /* lines: of a plane */
     for (int i = 0; i < c.v.len && bytes >= 0; i++) {
         ir_var *v = VEC_AT(c.v, i, ir_var *);
         int64_t n = ir_type_bits(v->type) / 8, row = n;
@@ -384,6 +395,8 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
             else {
                 n = x && n > INT64_MAX / 4 / x ? -1 : n * x;
                 row = d && x && row <= INT64_MAX / 4 / x ? row * x : row; /* one row: dimensions 1.. */
+                if (d == 1 && v->rank >= 3 && x < lines)
+                    lines = x;
                 if (v->layout && v->layout->dist && (v->layout->hl[d] || v->layout->hh[d]) && x < nmin)
                     nmin = x;
             }
@@ -403,14 +416,28 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
                             TT_CACHE_KIB);
         return 0;
     }
-    int64_t fit = (int64_t)TT_TILE_KIB * 1024 / (rowbytes > 0 ? rowbytes : 1); /* rows a tile may hold */
-    while (K > 2 && ((int64_t)K * stages + 1) * R + 1 + TT_MIN_ROWS > fit)
-        K /= 2;
-    if (((int64_t)K * stages + 1) * R + 1 + TT_MIN_ROWS > fit) {
-        *why = arena_printf(&util_arena, "automatic: a tile of %lld rows (%lld KiB a row) would not fit in %d KiB",
-                            (long long)(((int64_t)K * stages + 1) * R + 1 + TT_MIN_ROWS),
-                            (long long)((rowbytes + 1023) / 1024), TT_TILE_KIB);
-        return 0;
+    if (lines != INT64_MAX && lines > 1) { /* planes: tiles of planes and lines */
+        double line = (double)rowbytes / (double)lines, fit = (double)TT_TILE_KIB * 1024 / (line > 0 ? line : 1);
+        while (K > 2 && tile_lines(K, stages, R) > fit)
+            K /= 2;
+        if (tile_lines(K, stages, R) > fit) {
+            int64_t span = ((int64_t)K * stages + 1) * R + 1;
+            *why = arena_printf(&util_arena,
+                                "automatic: a tile of %lld planes by %lld lines (%lld bytes a line) would not fit in %d KiB",
+                                (long long)(span + TT_MIN_ROWS), (long long)(span + TT_MIN_ROWS / 2), (long long)line,
+                                TT_TILE_KIB);
+            return 0;
+        }
+    } else {
+        int64_t fit = (int64_t)TT_TILE_KIB * 1024 / (rowbytes > 0 ? rowbytes : 1); /* rows a tile may hold */
+        while (K > 2 && ((int64_t)K * stages + 1) * R + 1 + TT_MIN_ROWS > fit)
+            K /= 2;
+        if (((int64_t)K * stages + 1) * R + 1 + TT_MIN_ROWS > fit) {
+            *why = arena_printf(&util_arena, "automatic: a tile of %lld rows (%lld KiB a row) would not fit in %d KiB",
+                                (long long)(((int64_t)K * stages + 1) * R + 1 + TT_MIN_ROWS),
+                                (long long)((rowbytes + 1023) / 1024), TT_TILE_KIB);
+            return 0;
+        }
     }
     if (R > 0 && nmin != INT64_MAX) {
         while (K > 2 && (int64_t)TT_HALO_SHARE * K * R > nmin)

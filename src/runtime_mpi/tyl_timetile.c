@@ -40,22 +40,27 @@
  * saves memory traffic. On several ranks the stages run over boxes grown into deep halos
  * (below, "several ranks"), tiled the same way or one after another.
  *
- * Threads: the same argument holds along the columns (the last array dimension) with column
- * lags M_n from the column offsets. With tiles of H rows and W columns in skewed coordinates,
+ * Threads: the same argument holds along the columns (the last array dimension; the middle
+ * one of a 3-D array, axis_dim) with column lags M_n from the column offsets. With tiles of H rows and W columns in skewed coordinates,
  * tile (t, c) runs stage n over rows [r0 - L_n, r0 + H - L_n) and columns [c0 - M_n, c0 + W -
  * M_n); everything a tile reads was written in tiles (t' <= t, c' <= c) and everything it must
  * not see yet is written in tiles (t' >= t, c' >= c), so after tiles (t - 1, c) and (t, c - 1)
  * it can run, and the tiles of one wavefront t + c = w run in parallel (one barrier per
- * wavefront). Where the columns have no constant offsets (or the arrays are 1-D) the threads
- * share each stage's sub-box of a row tile by columns instead, with a barrier between stages.
- * One thread runs row tiles of whole rows.
+ * wavefront), or each thread takes a band of tile columns and waits for its left neighbour
+ * (run_pipeline). Where the columns have no constant offsets (or the arrays are 1-D) the
+ * threads share each stage's sub-box of a row tile by columns instead, with a barrier between
+ * stages. One thread runs row tiles of whole rows in 2-D; in 3-D, where a row is a plane, it
+ * runs tiles of planes and lines row by row (plan).
  *
  * Environment: TYLES_TIME_TILE=off steps every loop one step at a time (to compare); the tile's
  * cache budget is TYLES_TT_CACHE bytes (default 1 MiB); TYLES_TT_ROWS and TYLES_TT_COLS set
- * the tile height and (with threads) width outright. A forced K cuts even a small grid into at
- * least four tiles.
+ * the tile height and (with threads, or 3-D) width outright; TYLES_TT_SYNC=pipeline or wavefront
+ * chooses how threads share tiles (run_pipeline; by default pipeline for 3-D, wavefront for
+ * 2-D). A forced K cuts even a small grid into at least four tiles.
  */
 #include <omp.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,8 +244,10 @@ static void alloc_range(const tyl_array *a, int d, int64_t *lo, int64_t *hi)
     *hi = *hi > a->shape[d] ? a->shape[d] : *hi;
 }
 
-/* Array dimension of axis a of an array of rank r. */
-static int axis_dim(int a, int r) { return a ? r - 1 : 0; }
+/* Array dimension of axis a of an array of rank r. The column axis of a 3-D array is its middle
+ * dimension: a tile then holds whole lines of the last one, contiguous in memory, so the
+ * tiles of a plane cut no cache line and the hardware prefetcher still sees long runs. */
+static int axis_dim(int a, int r) { return a ? (r >= 3 ? 1 : r - 1) : 0; }
 
 /* Axis a of stage g: how its targets follow it (0 when they do not). */
 static int stage_axis(tt_stage *g, int a)
@@ -596,12 +603,14 @@ typedef struct tt_plan {
     int64_t H, W;       /* tile height (rows) and width (columns; 0: whole rows) */
     int threads;        /* 1: one thread; else wavefronts of tiles shared out, or (no column
                            axis) each tile's stages split by columns */
+    int pipeline;       /* threads: bands of columns of tiles, each waiting for its left
+                           neighbour (run_pipeline), instead of wavefronts */
 } tt_plan;
 
 /* The lags and the tile sizes; H = 0 when the group runs in order instead. */
 static tt_plan plan(void)
 {
-    tt_plan P = {0, 0, 1};
+    tt_plan P = {0, 0, 1, 0};
     int nr = 0, cap = 0, cols = 1;
     tt_read *rd = NULL;
     int ok = 1;
@@ -655,7 +664,7 @@ static tt_plan plan(void)
      * within the budget; unless forced, only when the arrays do not fit in it several times */
     size_t rowbytes = 0, total = 0;
     const tyl_array *seen[64];
-    int nseen = 0;
+    int nseen = 0, planes = 0; /* planes: a row is a plane (an array of rank 3 or more) */
     for (int n = 0; n < tt.ns; n++)
         for (int i = 0; i < tt.st[n].na; i++) {
             const tyl_array *a = tt.st[n].arr[i];
@@ -666,6 +675,7 @@ static tt_plan plan(void)
                 continue;
             seen[nseen++] = a;
             size_t el = tyl_dtype_size(a->dtype);
+            planes |= a->rank >= 3;
             rowbytes += a->rank > 1 ? (size_t)a->stride[0] * el : el;
             total += (size_t)a->lsize * el;
         }
@@ -694,6 +704,44 @@ static tt_plan plan(void)
     P.threads = work >= ((int64_t)1 << 17) ? omp_get_max_threads() : 1;
     int64_t span = tt.st[tt.ns - 1].ax[0].lag + 2 * maxoff + 1;
     size_t tilebytes = rowbytes;
+    if (planes && cols && chi > clo) {
+        /* a plane of every array in the budget leaves no room for the lags' span (256^2 f64
+         * is half a MiB a plane): tiles of H planes and W lines, with one thread too. A tile
+         * row's planes come from memory once per pass of K steps, so the traffic per step is
+         * about (H + span) / (H K) of step-by-step order's; the window of a tile, (H + span)
+         * planes by (W + spanc) lines, must fit the budget for the next tile to the right to
+         * find all but W of its lines in the cache. W is half of H: a deeper H saves
+         * traffic, a narrower W adds stage calls (Jacobi 3-D 256^3 f64, K = 8, 1 MiB: tiles
+         * of 8 x 4 ran 1.24x faster than 6 x 2, as fast as 6 x 6, by CPU time). */
+        int64_t ncol = chi - clo, spanc = tt.st[tt.ns - 1].ax[1].lag + 2 * maxoffc + 1;
+        double line = (double)rowbytes / (double)ncol; /* one line of every array */
+        int64_t h = 0, w = 1;
+        for (int64_t h2 = 2;; h2 += 2) {
+            int64_t w2 = h2 / 2;
+            if ((double)(h2 + span) * (double)(w2 + spanc) * line > (double)budget())
+                break;
+            h = h2;
+            w = w2;
+        }
+        if (!tt.forced && h < 4)
+            return (tt_plan){0, 0, 1, 0};
+        if (tt.forced) { /* a small grid still gets several tiles each way (tests) */
+            int64_t hmax = (hi - lo) / 4 > 1 ? (hi - lo) / 4 : 1, wmax = ncol / 2 > 1 ? ncol / 2 : 1;
+            h = h < 1 || h > hmax ? hmax : h;
+            w = w > wmax ? wmax : w;
+        }
+        P.H = h;
+        P.W = w < ncol ? w : 0;
+        /* a band of a 3-D tile row keeps the lines it shares with the tile to its right in
+         * the cache; in 2-D the wavefronts' tiles of about four a thread measured faster */
+        P.pipeline = 1;
+        const char *rows = getenv("TYLES_TT_ROWS"), *cw = getenv("TYLES_TT_COLS");
+        if (rows && atoll(rows) > 0)
+            P.H = atoll(rows);
+        if (cw && atoll(cw) > 0)
+            P.W = atoll(cw);
+        return P;
+    }
     if (P.threads > 1 && cols && chi > clo) {
         /* wavefronts of tiles: about four tiles a thread across the columns */
         int64_t ncol = chi - clo, want = 4 * (int64_t)P.threads;
@@ -707,7 +755,7 @@ static tt_plan plan(void)
     }
     int64_t H = (int64_t)(budget() / tilebytes) - span;
     if (!tt.forced && H < 4) /* the lags span the budget: every tile would stream again */
-        return (tt_plan){0, 0, 1};
+        return (tt_plan){0, 0, 1, 0};
     if (tt.forced && hi > lo && H > (hi - lo) / 4)
         H = (hi - lo) / 4; /* a grid that fits the budget still gets several tiles (tests) */
     const char *rows = getenv("TYLES_TT_ROWS");
@@ -784,6 +832,42 @@ static void run_stage(const tt_stage *g, int64_t r0, int64_t H, int64_t c0, int6
         tyl_sweep_part_(g->sw, (tyl_array **const *)g->arrp, g->x, g->sc, o, nn);
 }
 
+/* Tile (t, c) needs tiles (t - 1, c) and (t, c - 1) before it (the lags along each axis keep
+ * the two conditions there) and nothing else. Each of T threads takes a band of columns of
+ * tiles and runs it row by row; before row t it waits for the thread to its left to finish
+ * row t. Threads wait only for a neighbour, never all for all: a wavefront with a barrier
+ * each (nt + nc of them a pass) stalled every thread whenever one lost its core. */
+typedef struct tt_progress {
+    _Atomic int64_t rows; /* rows of tiles this thread has finished */
+    char pad[64 - sizeof(int64_t)];
+} tt_progress;
+
+static void run_pipeline(int64_t nt, int64_t nc, int64_t lo, int64_t H, int64_t clo, int64_t W, int T)
+{
+    tt_progress *done = calloc((size_t)T, sizeof *done);
+    if (!done)
+        tyl_rt_error("libtyles", "out of memory");
+#pragma omp parallel num_threads(T)
+    {
+        const int me = omp_get_thread_num(), nth = omp_get_num_threads();
+        const int64_t c0 = nc * me / nth, c1 = nc * (me + 1) / nth;
+        for (int64_t t = 0; t < nt; t++) {
+            if (me > 0)
+                for (int spin = 0; atomic_load_explicit(&done[me - 1].rows, memory_order_acquire) <= t; spin++)
+                    if (spin >= 100)
+                        sched_yield();
+            for (int64_t c = c0; c < c1; c++)
+                for (int n = 0; n < tt.ns; n++)
+                    if (!tt.st[n].empty)
+                        run_stage(&tt.st[n], lo + t * H, H, clo + c * W, W, 1, 0);
+            /* a full fence: it also drains non-temporal stores, which release alone does not order */
+            atomic_thread_fence(memory_order_seq_cst);
+            atomic_store_explicit(&done[me].rows, t + 1, memory_order_release);
+        }
+    }
+    free(done);
+}
+
 /* Every stage in order over its grown box (deep halos, where the rows cannot be tiled). */
 static void run_deep_in_order(void)
 {
@@ -849,7 +933,17 @@ void tyl_tt_run(void)
                 fprintf(stderr, "tyles: %d steps on deep halos (%d stages)\n", tt.K, tt.ns);
         }
     }
-    tt_plan P = tt.deep || tyl_rt_nranks() == 1 ? plan() : (tt_plan){0, 0, 1};
+    tt_plan P = tt.deep || tyl_rt_nranks() == 1 ? plan() : (tt_plan){0, 0, 1, 0};
+    const char *sync = getenv("TYLES_TT_SYNC");
+    if (sync && (!strcmp(sync, "pipeline") || !strcmp(sync, "wavefront")))
+        P.pipeline = sync[0] == 'p';
+    if (getenv("TYLES_TT_VERBOSE") && tyl_rt_rank_ == 0) {
+        if (P.H)
+            fprintf(stderr, "tyles: %d steps in tiles of %lld rows x %lld columns, %d thread(s)\n", tt.K,
+                    (long long)P.H, (long long)P.W, P.threads);
+        else
+            fprintf(stderr, "tyles: %d steps in order\n", tt.K);
+    }
     if (!P.H && tt.deep)
         run_deep_in_order();
     else if (!P.H) {
@@ -872,7 +966,15 @@ void tyl_tt_run(void)
             }
         }
         const int64_t H = P.H, W = P.W;
-        if (W) {
+        if (W && P.threads == 1) {
+            /* row by row: tile (t, c) finds the lines it shares with (t, c - 1) in the cache */
+            const int64_t nt = (hi - lo + H - 1) / H, nc = (chi - clo + W - 1) / W;
+            for (int64_t t = 0; t < nt; t++)
+                for (int64_t c = 0; c < nc; c++)
+                    for (int n = 0; n < tt.ns; n++)
+                        if (!tt.st[n].empty)
+                            run_stage(&tt.st[n], lo + t * H, H, clo + c * W, W, 1, 0);
+        } else if (W && !P.pipeline) {
             /* tiles (t, c) of H rows and W columns in skewed coordinates; tile (t, c) needs
              * (t - 1, c) and (t, c - 1) before it (the lags along each axis keep the two
              * conditions there), so the tiles of one wavefront t + c run in parallel */
@@ -886,6 +988,9 @@ void tyl_tt_run(void)
                         if (!tt.st[n].empty)
                             run_stage(&tt.st[n], lo + t * H, H, clo + (wf - t) * W, W, 1, 0);
             }
+        } else if (W) {
+            const int64_t nt = (hi - lo + H - 1) / H, nc = (chi - clo + W - 1) / W;
+            run_pipeline(nt, nc, lo, H, clo, W, P.threads < nc ? P.threads : (int)nc);
         } else {
             /* one column of tiles: the threads share each stage's sub-box of a tile by
              * columns, and wait for each other between stages (the next reads what it wrote) */

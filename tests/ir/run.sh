@@ -23,6 +23,7 @@
 #   sched_timetile.tyl: pass_sched_timetile: which time loops are tiled, with what K, and why the
 #   others step one step at a time (--time-tile=K, off, a bad value refused).
 #   sched_timetile_auto.tyl: the automatic choice (sizes, steps, halo width) and its figures.
+#   sched_timetile_3d.tyl: the same for 3-D grids (tiles of planes and lines).
 #   TYLES_IR_UPDATE=1 rewrites the .expected files from the actual output, for review.
 set -u
 TYLESC=${1:-bin/tylesc}
