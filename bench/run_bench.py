@@ -179,6 +179,7 @@ def machine_info():
 REF_BUILDS = {
     "ref_jacobi2d_f32": ("ref_jacobi2d.c", ["-DREF_F32"]),
     "ref_jacobi3d_f32": ("ref_jacobi3d.c", ["-DREF_F32"]),
+    "ref_jacobi2d_tb_f32": ("ref_jacobi2d_tb.c", ["-DREF_F32"]),
 }
 
 
@@ -891,8 +892,8 @@ def main():
                     gens[key] = (None, label, str(e))
         need_refs = {STENCIL_SUITES[k]["ref"] for k in suites if k in STENCIL_SUITES}
         if "peers" in suites:
-            need_refs |= {bench_peers.KERNELS[k]["ref"] for k in peer_kernels
-                          if bench_peers.KERNELS[k]["ref"] not in (None, "ref_jacobi2d")}
+            need_refs |= {bench_peers.KERNELS[k].get(f) for k in peer_kernels
+                          for _, _, f in bench_peers.HAND_CODES} - {None, "ref_jacobi2d"}
         ref_exe, copy_exe, refs = build_c(builddir, os.environ.get("CC", "gcc"),
                                           sorted(need_refs))
         if "peers" in suites:
@@ -925,8 +926,9 @@ def main():
                 prefs = {k: (ref_exe if bench_peers.KERNELS[k]["ref"] == "ref_jacobi2d"
                              else refs.get(bench_peers.KERNELS[k]["ref"]))
                          for k in peer_kernels}
+                ptb = {k: refs.get(bench_peers.KERNELS[k].get("ref_tb")) for k in peer_kernels}
                 text, f = bench_peers.bench_peers(args, peer_kernels, threads, pgens, prefs,
-                                                  copy_exe, launcher, rundir, peers)
+                                                  copy_exe, launcher, rundir, peers, ptb)
             else:
                 text, f = bench_stencil(key, args, threads, gen_exe, gen_label, gen_error,
                                         refs[STENCIL_SUITES[key]["ref"]], launcher, time_bin,
