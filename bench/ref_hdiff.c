@@ -11,11 +11,12 @@
  * filled row by row as the pass goes), one plane of flx (flx[i] read, flx[i+1]
  * stored in its place) and one row of fly; every point of out is computed from
  * them in the same loop that computes them, and written at once both into
- * out_field and back into the interior of in_field (no later point of this pass
- * reads that element of in_field). The planes i are shared among the threads in a
- * static partition, first touched in it; at a boundary between two threads' blocks
- * the neighbour still reads two planes of in_field on each side, so those four
- * output planes go back into in_field after a barrier. Memory traffic per point
+ * out_field (a row at a time, non-temporal stores) and back into the interior of
+ * in_field (no later point of this pass reads that element of in_field). The
+ * planes i are shared among the threads in a static partition, first touched in
+ * it; at a boundary between two threads' blocks the neighbour still reads two
+ * planes of in_field on each side, so those four output planes go back into
+ * in_field after a barrier. Memory traffic per point
  * and step: read in_field and coeff, write out_field and in_field (32 B).
  *
  * NumPy's evaluation order, so out.npy is bitwise equal to NumPy's (with
@@ -29,6 +30,10 @@
  * stderr) --no-save (else out.npy is written).
  */
 #include "ref_common.h"
+#if defined(__AVX__)
+#include <immintrin.h>
+#include <stdint.h>
+#endif
 
 #define PROG "ref_hdiff"
 
@@ -47,6 +52,21 @@ static void hd_block(long n, int t, int nt, long *lo, long *hi)
     *hi = *lo + q + (t < r);
 }
 
+/* out_field is only written in a step: its rows go around the caches (non-temporal
+   stores, no read for ownership) when they are 32-byte aligned, which saves a fifth of
+   the memory traffic (40 B per point with the read, 32 without). in_field is read in the
+   same pass, so its write-back stays an ordinary store. */
+static inline void hd_store_row(double *restrict dst, const double *restrict src, long nk)
+{
+#if defined(__AVX__)
+    if (((uintptr_t)dst & 31) == 0 && nk % 4 == 0) {
+        for (long k = 0; k < nk; k += 4) _mm256_stream_pd(dst + k, _mm256_loadu_pd(src + k));
+        return;
+    }
+#endif
+    memcpy(dst, src, (size_t)nk * sizeof(double));
+}
+
 /* One row (a, b) of lap = 4 * in[a+1][b+1] - neighbours, K points. */
 static inline void hd_lap_row(const hd_grid *g, long a, long b, double *restrict dst)
 {
@@ -60,7 +80,7 @@ static inline void hd_lap_row(const hd_grid *g, long a, long b, double *restrict
 /* The output planes [lo, hi) of one step; in_field is written back at once except
    for the planes in [defer_lo, defer_hi) ranges, which a neighbour still reads. */
 static void hd_block_step(const hd_grid *g, long lo, long hi, int keep_first, int keep_last,
-                          double *lap0, double *lap1, double *flx, double *fyrow)
+                          double *lap0, double *lap1, double *flx, double *fyrow, double *orow)
 {
     const long nj = g->nj, nk = g->nk, row = nk, plane = (nj + 4) * nk;
     double *lp1 = lap0, *lp2 = lap1;
@@ -101,7 +121,7 @@ static void hd_block_step(const hd_grid *g, long lo, long hi, int keep_first, in
             double *restrict c = inc + j * row;             /* in[i+2][j+2] */
             double *restrict f = flx + j * nk;
             const double *restrict co = cf + j * nk;
-            double *restrict oo = o + j * nk;
+            double *restrict vr = orow; /* this row of out, written out after the loop */
             if (write_in) {
 #pragma omp simd
                 for (long k = 0; k < nk; k++) {
@@ -112,7 +132,7 @@ static void hd_block_step(const hd_grid *g, long lo, long hi, int keep_first, in
                     double v = c[k] - co[k] * (((fxn - f[k]) + fyn) - fyrow[k]);
                     f[k] = fxn;
                     fyrow[k] = fyn;
-                    oo[k] = v;
+                    vr[k] = v;
                     c[k] = v;
                 }
             } else {
@@ -122,17 +142,21 @@ static void hd_block_step(const hd_grid *g, long lo, long hi, int keep_first, in
                     double fxn = dx * (c[k + plane] - c[k]) > 0 ? 0.0 : dx;
                     double dy = l1[k + nk] - l1[k];
                     double fyn = dy * (c[k + row] - c[k]) > 0 ? 0.0 : dy;
-                    oo[k] = c[k] - co[k] * (((fxn - f[k]) + fyn) - fyrow[k]);
+                    vr[k] = c[k] - co[k] * (((fxn - f[k]) + fyn) - fyrow[k]);
                     f[k] = fxn;
                     fyrow[k] = fyn;
                 }
             }
+            hd_store_row(o + j * nk, vr, nk);
         }
         hd_lap_row(g, i + 2, nj + 1, lp2 + (nj + 1) * nk);
         double *t = lp1;
         lp1 = lp2;
         lp2 = t;
     }
+#if defined(__AVX__)
+    _mm_sfence(); /* the streamed rows are visible before the barrier that follows */
+#endif
 }
 
 static void hd_put_back(const hd_grid *g, long i)
@@ -212,7 +236,7 @@ int main(int argc, char **argv)
                         0.025 + 0.0001 * (((double)i + 2.0 * (double)j) + 3.0 * (double)k);
                     g.out[(i * nj + j) * nk + k] = 0.0;
                 }
-        scratch[t] = hd_alloc((2 * (nj + 2) + nj + 1) * nk);
+        scratch[t] = hd_alloc((2 * (nj + 2) + nj + 2) * nk);
     }
     double t1 = omp_get_wtime();
 #pragma omp parallel num_threads(nt)
@@ -221,11 +245,11 @@ int main(int argc, char **argv)
         long lo, hi;
         hd_block(ni, t, tn, &lo, &hi);
         double *lap0 = scratch[t], *lap1 = lap0 + (nj + 2) * nk, *flx = lap1 + (nj + 2) * nk;
-        double *fyrow = flx + nj * nk;
+        double *fyrow = flx + nj * nk, *orow = fyrow + nk;
         const int keep_first = t > 0, keep_last = t < tn - 1;
         for (long s = 0; s < steps; s++) {
             if (lo < hi)
-                hd_block_step(&g, lo, hi, keep_first, keep_last, lap0, lap1, flx, fyrow);
+                hd_block_step(&g, lo, hi, keep_first, keep_last, lap0, lap1, flx, fyrow, orow);
 #pragma omp barrier
             for (long i = lo; i < hi; i++)
                 if ((keep_first && i < lo + 2) || (keep_last && i >= hi - 2)) hd_put_back(&g, i);
