@@ -43,14 +43,16 @@ PIP_TIMEOUT = 1200
 KERNELS = {
     "jacobi2d": {
         "title": "Jacobi 2-D f64", "tyl": "jacobi2d.tyl", "exe": "jacobi2d",
-        "ref": "ref_jacobi2d", "nosave": "--out=", "outputs": ("u.npy",), "params": ("N",),
+        "ref": "ref_jacobi2d", "ref_tb": "ref_jacobi2d_tb", "nosave": "--out=",
+        "outputs": ("u.npy",), "params": ("N",),
         "points": lambda s: (s[0] - 2) ** 2, "bytes": 16,
         "bytes_why": "read u, write un", "footprint": lambda s: 2 * s[0] ** 2 * 8,
         "sizes": "4096:100:10", "quick": "256:400:100",
     },
     "jacobi2d_f32": {
         "title": "Jacobi 2-D f32", "tyl": "jacobi2d_f32.tyl", "exe": "jacobi2d_f32",
-        "ref": "ref_jacobi2d_f32", "nosave": "--out=", "outputs": ("u.npy",), "params": ("N",),
+        "ref": "ref_jacobi2d_f32", "ref_tb": "ref_jacobi2d_tb_f32", "nosave": "--out=",
+        "outputs": ("u.npy",), "params": ("N",),
         "points": lambda s: (s[0] - 2) ** 2, "bytes": 8,
         "bytes_why": "read u, write un, 4 B each", "footprint": lambda s: 2 * s[0] ** 2 * 4,
         "sizes": "4096:100:10", "quick": "256:400:100",
@@ -80,7 +82,8 @@ KERNELS = {
     },
     "hdiff": {
         "title": "hdiff f64", "tyl": "hdiff.tyl",
-        "exe": "hdiff", "ref": None, "outputs": ("out.npy",), "params": ("I", "J", "K"),
+        "exe": "hdiff", "ref": "ref_hdiff", "nosave": "--no-save", "outputs": ("out.npy",),
+        "params": ("I", "J", "K"),
         "points": lambda s: s[0] * s[1] * s[2], "bytes": 32,
         "bytes_why": "read in, coeff, write out, in",
         "footprint": lambda s: 3 * (s[0] + 4) * (s[1] + 4) * s[2] * 8,
@@ -252,10 +255,17 @@ def tyles_body(cmd, cwd, threads, bind, extra_env):
 TYLES_OFF_ENV = {"TYLES_TIME_TILE": "off"}
 
 
-def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, peers):
+# The hand-written C codes: (code, label in the checks, kernel spec key)
+HAND_CODES = (("ref", "hand C", "ref"), ("ref-tb", "hand C time-blocked", "ref_tb"))
+
+
+def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, peers,
+                refs_tb=None):
     """Returns (Markdown text, number of failed checks).  gens: kernel -> (exe or None,
     label, error, C source, .tyl source); refs: kernel -> hand-written C or None;
+    refs_tb: kernel -> hand-written time-blocked C or None;
     peers: name -> (python or None, version or reason)."""
+    hand = {"ref": refs, "ref-tb": refs_tb or {}}
     peers_dir = os.path.join(rb.HERE, "build", "peers")
     rows, checks, failures, vec_cells = [], [], 0, {}
     peer_notes = {}
@@ -296,7 +306,7 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
                                         zip(spec["outputs"], res) if not eq)
                 # compiled Tyles code and the hand C must be bitwise; peers may round
                 # differently (fast-math, reassociation): reported, not failed
-                hard = label.startswith("Tyles") or label == "hand C"
+                hard = label.startswith("Tyles") or label.startswith("hand C")
                 if any(eq is False for eq, _ in res) or (hard and not all(eq for eq, _ in res)):
                     failures += 1
                     verdict = "**%s**" % verdict
@@ -330,10 +340,11 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
                     tyles_body(launcher2 + [gen_exe] + cargs + ["--time"], d, 1, args.omp_bind,
                                {})
                     ok2 = check("Tyles 2 ranks x 1 thread", d)
-            if refs.get(key):
-                d = os.path.join(kdir, "check-ref")
-                rb.run_program([refs[key]] + cargs, d, threads[0], args.omp_bind)
-                check("hand C", d)
+            for code, label, _ in HAND_CODES:
+                if hand[code].get(key):
+                    d = os.path.join(kdir, "check-" + code)
+                    rb.run_program([hand[code][key]] + cargs, d, threads[0], args.omp_bind)
+                    check(label, d)
             copies = {t: [rb.measure_copy(copy_exe, max(spec["footprint"](size) // 16, 1024), t,
                                           args.omp_bind)] for t in threads}
             best = {}  # (code, t) -> seconds for `steps` steps
@@ -348,7 +359,8 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
             base_steps = 2 - steps % 2
             if steps <= base_steps:
                 raise rb.BenchError("peers %s: need more than %d steps" % (what, base_steps))
-            codes = (["tyles"] if gen_exe else []) + (["ref"] if refs.get(key) else []) \
+            codes = (["tyles"] if gen_exe else []) \
+                + [c for c, _, _ in HAND_CODES if hand[c].get(key)] \
                 + [p for p in PEER_ORDER if p in peers and peers[p][0]]
             rounds = 1 if args.quick else args.peer_reps
             first_peer_run = {p: True for p in PEER_ORDER}
@@ -368,15 +380,17 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
                                 keep("%s-%s" % (v, part), t, tyles_body(
                                     lch + [gen_exe] + size_args(spec, size, s_) + ["--time"],
                                     d, t, args.omp_bind, env))
-                    elif code == "ref":
+                    elif code in hand:
+                        label = dict((c, l) for c, l, _ in HAND_CODES)[code]
                         for t in tl:
-                            log("peers %s: hand C T=%d round %d/%d" % (what, t, r + 1, rounds))
+                            log("peers %s: %s T=%d round %d/%d" % (what, label, t, r + 1,
+                                                                     rounds))
                             _, _, loop = rb.run_program(
-                                [refs[key]] + size_args(spec, size, steps) + ["--time",
-                                                                               spec["nosave"]],
-                                os.path.join(kdir, "ref"), t, args.omp_bind)
+                                [hand[code][key]] + size_args(spec, size, steps)
+                                + ["--time", spec["nosave"]],
+                                os.path.join(kdir, code), t, args.omp_bind)
                             if loop is not None:
-                                keep("ref", t, loop)
+                                keep(code, t, loop)
                     else:
                         py = peers[code][0]
                         log("peers %s: %s round %d/%d" % (what, code, r + 1, rounds))
@@ -443,6 +457,7 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
                 rows.append({
                     "kernel": spec["title"], "size": sz, "steps": steps, "t": t,
                     "roof": roof, "tyles": g, "ref": rate("ref", t),
+                    "ref_tb": rate("ref-tb", t) if hand["ref-tb"].get(key) else None,
                     "off": g_off if tiled else "same", "shaky_off": ("tyles-off", t) in shaky,
                     "numpy": spec["points"](size) * np_steps / np_s / 1e9
                     if (t == 1 and np_s) else None, "shaky": ("tyles", t) in shaky,
@@ -479,14 +494,15 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
         return "—" if r["off"] in ("same", None) or r["shaky_off"] else rb.fmt(r["off"] / r["roof"])
 
     head = ("| kernel | size | steps | T | roofline GSt/s | Tyles | Tyles step by step | hand C "
-            "| NumPy (1T) | " + " | ".join(PEER_ORDER) + " | best peer / Tyles | Tyles / roofline "
+            "| hand C time-blocked | NumPy (1T) | " + " | ".join(PEER_ORDER) + " | best peer / Tyles | Tyles / roofline "
             "| step by step / roofline | Tyles hot loops (assembly) |")
-    table = [head, "|---|---|---:|---:|" + "---:|" * (8 + len(PEER_ORDER)) + "---|"]
+    table = [head, "|---|---|---:|---:|" + "---:|" * (9 + len(PEER_ORDER)) + "---|"]
     for r in rows:
-        table.append("| %s | %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        table.append("| %s | %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s "
+                     "| %s |" % (
             r["kernel"], r["size"], r["steps"], r["t"], cell(r["roof"]),
             "noise †" if r["shaky"] else cell(r["tyles"]), off_cell(r),
-            cell(r["ref"]), cell(r["numpy"]),
+            cell(r["ref"]), cell(r["ref_tb"]), cell(r["numpy"]),
             " | ".join(cell(r["peers"][p]) for p in PEER_ORDER),
             "%s (%s)" % (rb.fmt(r["best"][1]), r["best"][0]) if r["best"] else "—",
             cell(r["g_roof"]), off_roof(r), r["vec"]))
@@ -503,7 +519,10 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
         "streaming roofline bounds it); (not tiled): the program has no time-tiled loop.",
         "Time loop only, for every code: Tyles = (`tyles: time` at S steps minus at 2 steps, "
         "1 if S is odd) / (S - 2) (allocation, initialisation, thread start-up and np.save "
-        "cancel); hand C = its own loop-only "
+        "cancel); hand C (bench/ref_*.c, step by step; hdiff's fuses its stages per plane) "
+        "and hand C time-blocked (bench/ref_jacobi2d_tb.c: K = 8 steps per pass, "
+        "parallelogram tiles of rows in a trapezoid per thread, then the triangles between "
+        "the threads' slabs) = their own loop-only "
         "figure; NumPy = the .tyl under NumPy at numpy_steps minus at 0 steps, 1 thread; "
         "peers = perf_counter around their S steps, after a 3-step warm-up run in the same "
         "process: **JIT / code generation / compilation time is excluded**. noise †: the "
@@ -532,7 +551,7 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
         notes.append("peers' set-up in s (import, JIT / code generation / C compilation and the "
                      "3 warm-up steps, least over the rounds; not in the figures): "
                      + "; ".join(setup_notes))
-    notes.append("checks against NumPy (Tyles and the hand C must be bitwise equal; a peer's "
+    notes.append("checks against NumPy (Tyles and both hand C codes must be bitwise equal; a peer's "
                  "differences are reported, bold only when an output is missing or of the "
                  "wrong shape):")
     text = ("### Peers: Tyles vs hand C, NumPy, Numba, Devito, pystencils, DaCe\n\n"

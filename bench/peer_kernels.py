@@ -230,8 +230,7 @@ def devito_peer(kernel, size):
     from devito import Grid, TimeFunction, Eq, Operator, first_derivative, left
 
     if kernel == "hdiff":
-        raise NotWritten("no Devito version written: its stages need a SubDomain per "
-                         "iteration range and a conditional (Piecewise) limiter; not attempted")
+        return devito_hdiff(size)
     n = size[0]
     if kernel in ("jacobi2d", "jacobi2d_f32"):
         grid = Grid(shape=(n, n), dtype=np.float32 if kernel == "jacobi2d_f32" else np.float64)
@@ -285,6 +284,81 @@ def devito_peer(kernel, size):
 
         def outputs(self):
             return {k: np.array(fields[k].data[self.steps % 2]) for k in OUTPUTS[kernel]}
+
+    return Peer()
+
+
+def devito_hdiff(size):
+    """hdiff as Devito users write a multi-stage stencil: one Grid on in_field's index
+    space, in_field a TimeFunction (u.forward is the next step's field, so the write-back
+    into the interior is the buffer swap; the 2-point edge is set in both buffers and never
+    written), coeff, lap, flx and fly Functions on the same grid, one SubDomain per stage's
+    iteration range, and the limiter as Devito's conditional update: flx = dlx, then
+    flx = 0 under a ConditionalDimension whose condition is dlx * (in[i+1] - in[i]) > 0.
+    flx[p] is the flux between points p and p+1 (as in pystencils_hdiff).
+
+    Two things this Devito (4.8.8) needs that its tutorials do not say: a sympy Piecewise
+    limiter does not get through the lowering (its passes rebuild every node with
+    evaluate=False, which ExprCondPair does not take: TypeError in optimize_pows, and in
+    reuse_if_untouched with opt='noop'); and an Eq that reads only Functions (flx = dlx)
+    is placed outside the time loop unless given implicit_dims=(time,)."""
+    os.environ.setdefault("DEVITO_LANGUAGE", "openmp")
+    from devito import (Grid, Function, TimeFunction, Eq, Operator, SubDomain,
+                        ConditionalDimension, Gt)
+
+    class Box(SubDomain):
+        """x in [lx, nx - rx), y in [ly, ny - ry), every z."""
+        def __init__(self, name, xs, ys):
+            self.name, self.xs, self.ys = name, xs, ys
+            super().__init__()
+
+        def define(self, dimensions):
+            x, y, z = dimensions
+            return {x: ("middle",) + self.xs, y: ("middle",) + self.ys, z: z}
+
+    ni, nj, nk = size
+    grid = Grid(shape=(ni + 4, nj + 4, nk), dtype=np.float64, subdomains=(
+        Box("lapd", (1, 1), (1, 1)), Box("flxd", (1, 2), (2, 2)),
+        Box("flyd", (2, 2), (1, 2)), Box("outd", (2, 2), (2, 2))))
+    sd = grid.subdomains
+    x, y, z = grid.dimensions
+    t, time_ = grid.stepping_dim, grid.time_dim
+    u = TimeFunction(name="u", grid=grid, space_order=2)
+    coeff, lap, flx, fly = (Function(name=n, grid=grid, space_order=2)
+                            for n in ("coeff", "lap", "flx", "fly"))
+
+    def limited(f, dom, di, dj):
+        # the limiter's condition in the subdomain's own dimensions
+        X, Y, Z = sd[dom].dimensions
+        d = lap[X + di, Y + dj, Z] - lap[X, Y, Z]
+        cut = ConditionalDimension(name="c" + dom, parent=Z, condition=Gt(
+            d * (u[t, X + di, Y + dj, Z] - u[t, X, Y, Z]), 0))
+        return [Eq(f, lap[x + di, y + dj, z] - lap, implicit_dims=(time_,), subdomain=sd[dom]),
+                Eq(f, 0.0, implicit_dims=(time_, cut), subdomain=sd[dom])]
+
+    eqs = ([Eq(lap, 4.0 * u - (u[t, x + 1, y, z] + u[t, x - 1, y, z] + u[t, x, y + 1, z]
+                               + u[t, x, y - 1, z]), subdomain=sd["lapd"])]
+           + limited(flx, "flxd", 1, 0) + limited(fly, "flyd", 0, 1)
+           + [Eq(u.forward, u - coeff * (flx - flx[x - 1, y, z] + fly - fly[x, y - 1, z]),
+                 subdomain=sd["outd"])])
+    op = Operator(eqs)
+
+    class Peer:
+        def load(self, a):
+            u.data[0] = a["in"]
+            u.data[1] = a["in"]
+            coeff.data[2:-2, 2:-2, :] = a["coeff"]
+            self.steps = 0
+
+        def set_threads(self, t):
+            self.nthreads = t
+
+        def run(self, steps):
+            op.apply(time_m=0, time_M=steps - 1, nthreads=self.nthreads)
+            self.steps = steps
+
+        def outputs(self):
+            return {"out": np.array(u.data[self.steps % 2][2:-2, 2:-2, :])}
 
     return Peer()
 

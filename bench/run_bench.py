@@ -179,6 +179,7 @@ def machine_info():
 REF_BUILDS = {
     "ref_jacobi2d_f32": ("ref_jacobi2d.c", ["-DREF_F32"]),
     "ref_jacobi3d_f32": ("ref_jacobi3d.c", ["-DREF_F32"]),
+    "ref_jacobi2d_tb_f32": ("ref_jacobi2d_tb.c", ["-DREF_F32"]),
 }
 
 
@@ -480,13 +481,20 @@ def bench_jacobi(args, threads, gen_exe, gen_label, ref_exe, copy_exe, launcher,
 TIMETILE_VARIANTS = (("off", ["--time-tile=off"]), ("auto", []), ("K=16", ["--time-tile=16"]))
 
 
-def bench_timetile(args, threads, exes, copy_exe, launcher, rundir):
+def bench_timetile(args, threads, exes, copy_exe, launcher, rundir, hand_tb=None):
     """Temporal blocking on the 2-D Jacobi: the same program compiled with --time-tile=off, the
-    automatic choice and K=16, interleaved, against the copy roofline of the same run (a code
+    automatic choice and K=16, interleaved with the hand-written time-blocked C (hand_tb,
+    bench/ref_jacobi2d_tb.c, K=8), against the copy roofline of the same run (a code
     that reads and writes every point from memory once per step cannot pass it; a time-tiled
     one can). Returns (Markdown text, number of failed bitwise checks)."""
     rows, checks, failures = [], [], 0
-    names = [v for v, _ in TIMETILE_VARIANTS]
+    names = [v for v, _ in TIMETILE_VARIANTS] + (["hand"] if hand_tb else [])
+
+    def cmd(v):
+        return [hand_tb] if v == "hand" else launcher + [exes[v]]
+
+    def label(v):
+        return "hand C time-blocked" if v == "hand" else v
     for (n, steps, np_steps) in args.sizes:
         if np_steps > 0:
             # every variant against NumPy at NumPy's number of steps, first thread count
@@ -495,11 +503,11 @@ def bench_timetile(args, threads, exes, copy_exe, launcher, rundir):
             run_numpy(n, np_steps, ndir)
             for v in names:
                 d = os.path.join(rundir, "tt-check-%s-%d" % (v.replace("=", ""), n))
-                run_program(launcher + [exes[v], "--N=%d" % n, "--steps=%d" % np_steps], d,
+                run_program(cmd(v) + ["--N=%d" % n, "--steps=%d" % np_steps], d,
                             threads[0], args.omp_bind)
                 eq, why = same_bits(os.path.join(ndir, "u.npy"), os.path.join(d, "u.npy"))
                 checks.append("N=%d steps=%d threads=%d: %s vs NumPy u.npy: %s"
-                              % (n, np_steps, threads[0], v, why))
+                              % (n, np_steps, threads[0], label(v), why))
                 failures += not eq
                 if not args.keep:
                     shutil.rmtree(d, ignore_errors=True)
@@ -515,7 +523,7 @@ def bench_timetile(args, threads, exes, copy_exe, launcher, rundir):
                     log("timetile %s: N=%d steps=%d threads=%d rep %d/%d"
                         % (v, n, steps, t, r + 1, args.reps))
                     d = os.path.join(rundir, "tt-%s-%d-%d" % (v.replace("=", ""), n, t))
-                    sec, _, _ = run_program(launcher + [exes[v]] + prog_args, d, t, args.omp_bind)
+                    sec, _, _ = run_program(cmd(v) + prog_args, d, t, args.omp_bind)
                     best[v] = sec if v not in best else min(best[v], sec)
             copies.append(measure_copy(copy_exe, n * n, t, args.omp_bind))
             roof = max(copies) / 16.0
@@ -524,7 +532,8 @@ def bench_timetile(args, threads, exes, copy_exe, launcher, rundir):
                 eq, why = same_bits(os.path.join(rundir, "tt-off-%d-%d" % (n, t), "u.npy"),
                                     os.path.join(rundir, "tt-%s-%d-%d" % (v.replace("=", ""), n, t),
                                                  "u.npy"))
-                checks.append("N=%d steps=%d threads=%d: %s vs off u.npy: %s" % (n, steps, t, v, why))
+                checks.append("N=%d steps=%d threads=%d: %s vs off u.npy: %s"
+                              % (n, steps, t, label(v), why))
                 failures += not eq
             rows.append((n, steps, t, max(copies), roof, g))
             if not args.keep:
@@ -532,19 +541,27 @@ def bench_timetile(args, threads, exes, copy_exe, launcher, rundir):
                     shutil.rmtree(os.path.join(rundir, "tt-%s-%d-%d" % (v.replace("=", ""), n, t)),
                                   ignore_errors=True)
     table = ["| N | steps | threads | copy GB/s | roofline GSt/s | off GSt/s | auto GSt/s | K=16 GSt/s "
-             "| auto/off | K=16/off | off/roofline | auto/roofline | K=16/roofline |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| hand C time-blocked GSt/s | auto/off | K=16/off | auto/hand C time-blocked "
+             "| off/roofline | auto/roofline | K=16/roofline | hand C time-blocked/roofline |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for (n, steps, t, copy, roof, g) in rows:
-        table.append("| %d | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        h = g.get("hand")
+        table.append("| %d | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s "
+                     "| %s |" % (
             n, steps, t, fmt(copy), fmt(roof), fmt(g["off"]), fmt(g["auto"]), fmt(g["K=16"]),
-            fmt(g["auto"] / g["off"]), fmt(g["K=16"] / g["off"]), fmt(g["off"] / roof),
-            fmt(g["auto"] / roof), fmt(g["K=16"] / roof)))
+            fmt(h), fmt(g["auto"] / g["off"]), fmt(g["K=16"] / g["off"]),
+            fmt(g["auto"] / h if h else None), fmt(g["off"] / roof),
+            fmt(g["auto"] / roof), fmt(g["K=16"] / roof), fmt(h / roof if h else None)))
     notes = ["one program, bench/jacobi2d.tyl, compiled three times: %s; best of %d, interleaved; "
              "time = whole program body (`tyles: time`: set-up and np.save included)"
              % (", ".join("%s: `tylesc %s`" % (v, " ".join(f) or "(default)")
                           for v, f in TIMETILE_VARIANTS), args.reps),
              "the automatic choice tiles (K=8) only when the arrays do not fit in 4 MiB "
-             "(TYLES_TT_CACHE); roofline = copy GB/s / 16 B per point"]
+             "(TYLES_TT_CACHE); roofline = copy GB/s / 16 B per point",
+             "hand C time-blocked: bench/ref_jacobi2d_tb.c (what an expert writes: K = 8 steps "
+             "per pass, a trapezoid of parallelogram row tiles per thread, then the triangles "
+             "between the threads' slabs), run directly with the same arguments and the same "
+             "`tyles: time` definition" + ("" if hand_tb else " — not built")]
     text = ("### Temporal blocking: bench/jacobi2d.tyl\n\n" + "\n".join(table) + "\n\n"
             + "\n".join("- " + x for x in notes + checks) + "\n")
     return text, failures
@@ -890,9 +907,11 @@ def main():
                         "NumPy only)" % (e, key))
                     gens[key] = (None, label, str(e))
         need_refs = {STENCIL_SUITES[k]["ref"] for k in suites if k in STENCIL_SUITES}
+        if "timetile" in suites:
+            need_refs.add("ref_jacobi2d_tb")
         if "peers" in suites:
-            need_refs |= {bench_peers.KERNELS[k]["ref"] for k in peer_kernels
-                          if bench_peers.KERNELS[k]["ref"] not in (None, "ref_jacobi2d")}
+            need_refs |= {bench_peers.KERNELS[k].get(f) for k in peer_kernels
+                          for _, _, f in bench_peers.HAND_CODES} - {None, "ref_jacobi2d"}
         ref_exe, copy_exe, refs = build_c(builddir, os.environ.get("CC", "gcc"),
                                           sorted(need_refs))
         if "peers" in suites:
@@ -920,13 +939,15 @@ def main():
                 text, f = bench_jacobi(args, threads, gen_exe, gen_label, ref_exe, copy_exe,
                                        launcher, rundir)
             elif key == "timetile":
-                text, f = bench_timetile(args, threads, tt_exes, copy_exe, launcher, rundir)
+                text, f = bench_timetile(args, threads, tt_exes, copy_exe, launcher, rundir,
+                                         refs.get("ref_jacobi2d_tb"))
             elif key == "peers":
                 prefs = {k: (ref_exe if bench_peers.KERNELS[k]["ref"] == "ref_jacobi2d"
                              else refs.get(bench_peers.KERNELS[k]["ref"]))
                          for k in peer_kernels}
+                ptb = {k: refs.get(bench_peers.KERNELS[k].get("ref_tb")) for k in peer_kernels}
                 text, f = bench_peers.bench_peers(args, peer_kernels, threads, pgens, prefs,
-                                                  copy_exe, launcher, rundir, peers)
+                                                  copy_exe, launcher, rundir, peers, ptb)
             else:
                 text, f = bench_stencil(key, args, threads, gen_exe, gen_label, gen_error,
                                         refs[STENCIL_SUITES[key]["ref"]], launcher, time_bin,
