@@ -41,8 +41,8 @@
  * (below, "several ranks"), tiled the same way or one after another.
  *
  * Threads: the same argument holds along the columns (the last array dimension; the middle
- * one of a 3-D array, axis_dim) with column lags M_n from the column offsets. With tiles of H rows and W columns in skewed coordinates,
- * tile (t, c) runs stage n over rows [r0 - L_n, r0 + H - L_n) and columns [c0 - M_n, c0 + W -
+ * one of a 3-D array, axis_dim) with column lags M_n from the column offsets. With tiles of H
+ * rows and W columns in skewed coordinates, tile (t, c) runs stage n over rows [r0 - L_n, r0 + H - L_n) and columns [c0 - M_n, c0 + W -
  * M_n); everything a tile reads was written in tiles (t' <= t, c' <= c) and everything it must
  * not see yet is written in tiles (t' >= t, c' >= c), so after tiles (t - 1, c) and (t, c - 1)
  * it can run, and the tiles of one wavefront t + c = w run in parallel (one barrier per
@@ -607,6 +607,45 @@ typedef struct tt_plan {
                            neighbour (run_pipeline), instead of wavefronts */
 } tt_plan;
 
+/* The tiles of a group whose rows are planes (256^2 float64 is half a MiB a plane: a plane of
+ * every array in the budget leaves no room for the lags' span): H planes by W lines, with one
+ * thread too. A tile row's planes come from memory once per pass of K steps, so the traffic
+ * per step is about (H + span) / (H K) of step-by-step order's; the window of a tile, (H +
+ * span) planes by (W + spanc) lines, must fit the budget for the next tile to the right to find
+ * all but W of its lines in the cache. W is half of H: a deeper H saves traffic, a narrower W
+ * adds stage calls. Jacobi 3-D 256^3 float64, K = 8, 1 MiB, 1 thread, CPU time a step
+ * (bench/ab_cputime.py): tiles of 6 x 3 (this rule) 9.9 ms, 8 x 4 11.3, 12 x 6 11.1, 6 x 2
+ * 14.4; step by step 22. ncol: the column extent; line: the bytes of one line of every array. */
+static tt_plan plan_planes(tt_plan P, int64_t lo, int64_t hi, int64_t ncol, int64_t span, int64_t spanc, double line)
+{
+    int64_t h = 0, w = 1;
+    for (int64_t h2 = 2;; h2 += 2) {
+        int64_t w2 = h2 / 2;
+        if ((double)(h2 + span) * (double)(w2 + spanc) * line > (double)budget())
+            break;
+        h = h2;
+        w = w2;
+    }
+    if (!tt.forced && h < 4)
+        return (tt_plan){0, 0, 1, 0};
+    if (tt.forced) { /* a small grid still gets several tiles each way (tests) */
+        int64_t hmax = (hi - lo) / 4 > 1 ? (hi - lo) / 4 : 1, wmax = ncol / 2 > 1 ? ncol / 2 : 1;
+        h = h < 1 || h > hmax ? hmax : h;
+        w = w > wmax ? wmax : w;
+    }
+    P.H = h;
+    P.W = w < ncol ? w : 0;
+    /* a band of a 3-D tile row keeps the lines it shares with the tile to its right in the
+     * cache; in 2-D the wavefronts' tiles of about four a thread measured faster */
+    P.pipeline = 1;
+    const char *rows = getenv("TYLES_TT_ROWS"), *cw = getenv("TYLES_TT_COLS");
+    if (rows && atoll(rows) > 0)
+        P.H = atoll(rows);
+    if (cw && atoll(cw) > 0)
+        P.W = atoll(cw);
+    return P;
+}
+
 /* The lags and the tile sizes; H = 0 when the group runs in order instead. */
 static tt_plan plan(void)
 {
@@ -704,44 +743,9 @@ static tt_plan plan(void)
     P.threads = work >= ((int64_t)1 << 17) ? omp_get_max_threads() : 1;
     int64_t span = tt.st[tt.ns - 1].ax[0].lag + 2 * maxoff + 1;
     size_t tilebytes = rowbytes;
-    if (planes && cols && chi > clo) {
-        /* a plane of every array in the budget leaves no room for the lags' span (256^2 f64
-         * is half a MiB a plane): tiles of H planes and W lines, with one thread too. A tile
-         * row's planes come from memory once per pass of K steps, so the traffic per step is
-         * about (H + span) / (H K) of step-by-step order's; the window of a tile, (H + span)
-         * planes by (W + spanc) lines, must fit the budget for the next tile to the right to
-         * find all but W of its lines in the cache. W is half of H: a deeper H saves
-         * traffic, a narrower W adds stage calls (Jacobi 3-D 256^3 f64, K = 8, 1 MiB: tiles
-         * of 8 x 4 ran 1.24x faster than 6 x 2, as fast as 6 x 6, by CPU time). */
-        int64_t ncol = chi - clo, spanc = tt.st[tt.ns - 1].ax[1].lag + 2 * maxoffc + 1;
-        double line = (double)rowbytes / (double)ncol; /* one line of every array */
-        int64_t h = 0, w = 1;
-        for (int64_t h2 = 2;; h2 += 2) {
-            int64_t w2 = h2 / 2;
-            if ((double)(h2 + span) * (double)(w2 + spanc) * line > (double)budget())
-                break;
-            h = h2;
-            w = w2;
-        }
-        if (!tt.forced && h < 4)
-            return (tt_plan){0, 0, 1, 0};
-        if (tt.forced) { /* a small grid still gets several tiles each way (tests) */
-            int64_t hmax = (hi - lo) / 4 > 1 ? (hi - lo) / 4 : 1, wmax = ncol / 2 > 1 ? ncol / 2 : 1;
-            h = h < 1 || h > hmax ? hmax : h;
-            w = w > wmax ? wmax : w;
-        }
-        P.H = h;
-        P.W = w < ncol ? w : 0;
-        /* a band of a 3-D tile row keeps the lines it shares with the tile to its right in
-         * the cache; in 2-D the wavefronts' tiles of about four a thread measured faster */
-        P.pipeline = 1;
-        const char *rows = getenv("TYLES_TT_ROWS"), *cw = getenv("TYLES_TT_COLS");
-        if (rows && atoll(rows) > 0)
-            P.H = atoll(rows);
-        if (cw && atoll(cw) > 0)
-            P.W = atoll(cw);
-        return P;
-    }
+    if (planes && cols && chi > clo)
+        return plan_planes(P, lo, hi, chi - clo, span, tt.st[tt.ns - 1].ax[1].lag + 2 * maxoffc + 1,
+                           (double)rowbytes / (double)(chi - clo));
     if (P.threads > 1 && cols && chi > clo) {
         /* wavefronts of tiles: about four tiles a thread across the columns */
         int64_t ncol = chi - clo, want = 4 * (int64_t)P.threads;
