@@ -167,6 +167,7 @@ int drv_lib(const drv_lib_opts *o)
         return 1;
     }
     emit_lib_unit *u = NEWN(emit_lib_unit, n + 2);
+    int kept = 0;
     for (int i = 0; i < n; i++) {
         lib_export *x = &xs[i];
         ir_program *first = lower_module(lib_export_module(mod, x, 0), o->name);
@@ -178,17 +179,21 @@ int drv_lib(const drv_lib_opts *o)
             diag_finish();
             return 1;
         }
-        if (lib_note_results(x) < 0) {
+        int r = lib_note_results(x);
+        if (r < 0) {
             diag_finish();
             return 1;
         }
-        u[i].p = lower_module(lib_export_module(mod, x, 1), o->name);
-        u[i].x = x;
+        if (r > 0) /* a helper of the module's, left out (a warning says why) */
+            continue;
+        u[kept].p = lower_module(lib_export_module(mod, x, 1), o->name);
+        u[kept++].x = x;
         if (diag_count()) {
             diag_finish();
             return 1;
         }
     }
+    n = kept;
     u[n].p = run;
     int total = n + 1;
     if (init) {
@@ -280,17 +285,6 @@ int drv_lib(const drv_lib_opts *o)
             return 1;
         }
         vec_push(&taken, (void *)w->cname);
-    }
-    /* each state array is laid out one way for every function that reads it */
-    for (int k = 0; k < m.st->n; k++) {
-        int dist, halo;
-        if (emit_lib_state_use(&m, k, &dist, &halo) < 0) {
-            diag_error(lib_state_where(k), "the exported defs read '%s' both as a stencil and whole on every rank, "
-                                           "but a library keeps one copy of each module-level array (tylesc --lib): "
-                                           "pass it as an argument", m.st->item[k].name);
-            diag_finish();
-            return 1;
-        }
     }
 
     diag_set_source(o->shown, o->text); /* the output names the program relative to itself */

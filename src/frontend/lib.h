@@ -60,8 +60,12 @@ int lib_exports(ast *module, lib_export **out);
 /* The module computing one call of x; with_results 0: only the call (lowering it tells x's
  * results, see lib_note_results), 1: the results and the arrays passed in saved. */
 ast *lib_export_module(ast *module, lib_export *x, int with_results);
-/* After lowering lib_export_module(.., 0): x's results, from the call. -1 after a message. */
+/* After lowering lib_export_module(.., 0): x's results, from the call. -1 after a message; 1
+ * when x is a helper the module calls that a C caller cannot call (it returns a string...): left
+ * out with a warning. */
 int lib_note_results(lib_export *x);
+/* The warning for a def the module calls that is left out of the library, and why. */
+void lib_not_exported(ast *def, const char *why);
 
 /* After lib_exports: find the state the exports read and the top-level statements computing it
  * (x->nst, x->st). Returns its size, -1 after a message (bound twice, in a loop or an if,

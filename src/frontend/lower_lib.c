@@ -54,11 +54,18 @@ void lib_record_def(ast *def)
     vec_push(&seen, sc);
 }
 
+/* A def whose defaults are not literals (`def f(u, n=N)`) is lowered as a copy that evaluates
+ * them once (lower.c, def_defaults): the copy has the original's name and place. */
 static seen_call *seen_of(ast *def)
 {
     for (int i = 0; i < seen.len; i++)
         if (VEC_AT(seen, i, seen_call *)->def == def)
             return VEC_AT(seen, i, seen_call *);
+    for (int i = 0; def && i < seen.len; i++) {
+        ast *d = VEC_AT(seen, i, seen_call *)->def;
+        if (d->l.line == def->l.line && d->l.col == def->l.col && !strcmp(d->name, def->name))
+            return VEC_AT(seen, i, seen_call *);
+    }
     return NULL;
 }
 
@@ -223,6 +230,23 @@ static int parse_annotation(const char *s, lib_item *it, const char **dims)
     return 1;
 }
 
+/* Does def annotate a parameter (a string annotation: the author meant it for a C caller)? */
+static int annotated(ast *def)
+{
+    for (int k = 0; k < def->params.len; k++) {
+        ast *p = VEC_AT(def->params, k, ast *);
+        if (p->b && p->b->kind == A_STR)
+            return 1;
+    }
+    return 0;
+}
+
+void lib_not_exported(ast *def, const char *why)
+{
+    diag_warning(def->l, "'%s' is not exported (tylesc --lib): %s; it is still compiled where the module "
+                         "calls it", def->name, why);
+}
+
 int lib_exports(ast *module, lib_export **out)
 {
     (void)module; /* its defs were recorded by lib_record_begin */
@@ -234,6 +258,25 @@ int lib_exports(ast *module, lib_export **out)
         lib_export *x = &xs[n++];
         x->def = def;
         x->nret = -1;
+        if (sc->called && !annotated(def)) {
+            /* a helper the module calls (from main() too): compiled where it is called; left out of
+             * the library with a note when a C caller cannot call it, rather than failing it */
+            const char *why = def->params.len > LIB_MAX_PARAMS
+                                  ? arena_printf(&util_arena, "it has %d parameters, and an exported function "
+                                                 "can have at most %d", def->params.len, LIB_MAX_PARAMS)
+                                  : sc->why;
+            for (int k = 0; !why && k < def->params.len; k++) {
+                ast *p = VEC_AT(def->params, k, ast *);
+                if (p->ival)
+                    why = arena_printf(&util_arena, "its parameter '%s%s' is a variable list, and a C function "
+                                       "has a fixed list of parameters", p->ival == 1 ? "*" : "**", p->name);
+            }
+            if (why) {
+                lib_not_exported(def, why);
+                n--;
+                continue;
+            }
+        }
         if (def->params.len > LIB_MAX_PARAMS) {
             diag_error(def->l, "'%s' has %d parameters; an exported function can have at most %d", def->name,
                        def->params.len, LIB_MAX_PARAMS);
@@ -550,8 +593,13 @@ int lib_note_results(lib_export *x)
 {
     seen_call *sc = seen_of(x->def);
     if (!sc || !sc->ret_ok) {
-        diag_error(x->def->l, "'%s' cannot be exported (tylesc --lib): it returns something other than None, "
-                              "an array, a scalar or a tuple of at most %d of them", x->def->name, LIB_MAX_RESULTS);
+        const char *why = arena_printf(&util_arena, "it returns something other than None, an array, a scalar or "
+                                       "a tuple of at most %d of them", LIB_MAX_RESULTS);
+        if (sc && sc->called && !annotated(x->def)) { /* a helper of the module's (lib_exports) */
+            lib_not_exported(x->def, why);
+            return 1;
+        }
+        diag_error(x->def->l, "'%s' cannot be exported (tylesc --lib): %s", x->def->name, why);
         return -1;
     }
     x->nret = sc->nret;

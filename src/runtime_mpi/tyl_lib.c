@@ -604,11 +604,65 @@ void tyl_lib_arg(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_dty
     tyl_set(slot, tyl_ref(a));
 }
 
+void tyl_lib_state_whole(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_array **slot)
+{
+    if (!a || !a->layout || i < 0 || i >= TYL_LIB_MAX_ARGS)
+        tyl_rt_error(f->fn, "internal error: module state '%s' read whole is not distributed", name + 1);
+    for (int j = 0; j < TYL_LIB_MAX_ARGS; j++)
+        if (f->arg[j] == a) /* as tyl_lib_arg says it */
+            tyl_rt_error_all(f->fn, "argument '%s' is the module's '%s', which %s reads itself: pass a copy",
+                             f->name[j], name + 1, f->fn);
+    f->saved[i] = a->layout;
+    f->arg[i] = a;
+    f->name[i] = name;
+    tyl_set(slot, tyl_dist_whole(a, f->fn));
+}
+
+/* Does the owned block of distributed a differ from the same block of last (whole on every
+ * rank), bit for bit? On the device it is not looked at: taken as changed. */
+static int block_differs(const tyl_array *a, const tyl_array *last, const int64_t *n)
+{
+    if (tyl_mem_on_device())
+        return 1;
+    size_t el = tyl_dtype_size(a->dtype);
+    int64_t idx[TYL_MAX_RANK] = {0}, rows = 1;
+    for (int d = 0; d < a->rank - 1; d++)
+        rows *= n[d];
+    for (int64_t r = 0; r < rows; r++) { /* one row of the last axis at a time */
+        int64_t oa = 0, ol = 0;
+        for (int d = 0; d < a->rank; d++) {
+            oa += idx[d] * a->stride[d];
+            ol += (a->lo[d] + idx[d]) * last->stride[d];
+        }
+        if (memcmp((const char *)a->data + oa * (int64_t)el, (const char *)last->data + ol * (int64_t)el,
+                   (size_t)n[a->rank - 1] * el))
+            return 1;
+        for (int d = a->rank - 2; d >= 0 && ++idx[d] == n[d]; d--)
+            idx[d] = 0;
+    }
+    return 0;
+}
+
 void tyl_lib_writeback(tyl_lib_call *f, int i, tyl_array *last)
 {
     tyl_array *a = f->arg[i];
     if (!a || !last || last == a)
         return;
+    if (a->layout && !last->layout) { /* module state read whole (tyl_lib_state_whole): this rank's block */
+        int64_t n[TYL_MAX_RANK], off = 0;
+        for (int d = 0; d < a->rank; d++) {
+            n[d] = a->n[d];
+            if (n[d] <= 0 || last->shape[d] != a->shape[d])
+                return;
+            off += a->lo[d] * last->stride[d];
+        }
+        if (!block_differs(a, last, n))
+            return; /* unchanged: its halos stay valid */
+        tyl_box_copy(a->data, a->stride, (const char *)last->data + off * (int64_t)tyl_dtype_size(a->dtype),
+                     last->stride, a->rank, n, tyl_dtype_size(a->dtype));
+        tyl_dirty(a);
+        return;
+    }
     for (int d = 0; d < a->rank; d++)
         if (last->shape[d] != a->shape[d] || last->n[d] != a->n[d] || last->lo[d] != a->lo[d])
             tyl_rt_error(f->fn, "internal error: the array of an argument changed its shape or block");

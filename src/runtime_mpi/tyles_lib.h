@@ -182,6 +182,9 @@ int tyl_lib_end(tyl_lib_call *f);
  * parameters, named "@NAME". */
 void tyl_lib_arg(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_dtype dt, int rank,
                  const tyl_layout *L, const char *halo_name, int same_as, tyl_array **slot);
+/* Module state read whole by this function and kept distributed (another function reads it as
+ * a stencil): *slot gets a gathered copy; tyl_lib_writeback puts its changes back. */
+void tyl_lib_state_whole(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_array **slot);
 /* The end of the call: the value of parameter i is `last` (the solver may have moved it into
  * another buffer): the caller's array gets it. */
 void tyl_lib_writeback(tyl_lib_call *f, int i, tyl_array *last);

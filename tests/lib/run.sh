@@ -21,6 +21,13 @@ for tyl in tests/lib/errors/*.tyl; do
     got=$("$TYLESC" --lib "$tyl" -o "$T/out.c" 2>&1; echo "exit status $?")
     same "$tyl" "$got" "$(cat "${tyl%.tyl}.err"; echo "exit status 1")"
 done
+# defs the module calls that a C caller cannot call: left out with a warning (tests/lib/warnings,
+# exact text), the library built without them
+for tyl in tests/lib/warnings/*.tyl; do
+    name=$(basename "$tyl" .tyl)
+    got=$("$TYLESC" --lib "$tyl" -o "$T/$name.c" 2>&1; echo "exit status $?"; grep -c "^int ${name}_" "$T/$name.h")
+    same "$tyl" "$got" "$(cat "${tyl%.tyl}.err"; echo "exit status 0"; echo 1)"
+done
 cp samples/app_c/heat.tyl "$T/heat.tyl"
 cd "$T" || exit 1
 # CUDA library mode's command-line refusals
@@ -89,7 +96,7 @@ if command -v "$NVCC" >/dev/null 2>&1; then
     same "cuda .cu warnings" "$("$NVCC" -std=c++17 -DOMPI_SKIP_MPICXX -Xcompiler -Wall,-Wextra,-Werror \
         $(mpicc --showme:compile 2>/dev/null) -I"$ROOT/src/runtime_mpi" -Icu -c cu/heat.cu -o cu/heat.o 2>&1)" ""
     # the test libraries' exports of every kind (array results, tuples, swaps, periodic axes)
-    for t in args swap exports; do
+    for t in args swap exports state_mixed; do
         same "cuda $t.o" "$("$TYLESC" --lib --target=cuda "$ROOT/tests/lib/$t.tyl" -o cuo/$t.o 2>&1; echo $?)" "0"
     done
     # two solvers with kernels alike (heat.tyl twice) link into one application
@@ -152,6 +159,12 @@ if lib_app state "$ROOT/tests/lib/state.tyl" "$ROOT/tests/lib/state.c" prog; the
     for np in 1 3; do app_oks state state $np 18/0; done
 fi
 
+# a module-level field read as a stencil by one def and whole by two others, changed by each: kept
+# distributed, gathered for the whole readers, bitwise against the program
+if lib_app sm "$ROOT/tests/lib/state_mixed.tyl" "$ROOT/tests/lib/state_mixed.c" prog; then
+    for np in 1 3; do app_oks "state read as a stencil and whole" sm $np 3/0; done
+fi
+
 # a 1-D and a 2-D solver in one library: a process grid each
 if lib_app grids "$ROOT/tests/lib/grids.tyl" "$ROOT/tests/lib/grids.c" prog; then
     for np in 1 3; do app_oks grids grids $np 13/0; done
@@ -203,6 +216,16 @@ ok laplacian: 0 elements differ from lap.npy"
     done
 fi
 
+# defs called only from main() (advdiff_module_main.tyl: `if __name__ == "__main__": main()`), with
+# module constants as defaults: exported (before, "never called"), bitwise against the program;
+# the two that take the wind as a tuple left out with a warning
+if lib_app mh "$ROOT/tests/programs/advdiff_module_main.tyl" "$ROOT/tests/lib/main_helpers.c" prog; then
+    same "defs called from main(): warnings" "$(cd mh && "$TYLESC" --lib advdiff_module_main.tyl -o gen/a.c 2>&1 |
+        grep warning: | sed 's/:.*warning: /: /; s/ (tylesc.*//')" "advdiff_module_main.tyl: 'stable_dt' is not exported
+advdiff_module_main.tyl: 'rhs' is not exported"
+    for np in 1 3; do app_oks "defs called from main()" mh $np 1/0; done
+fi
+
 # the module's parameters through heat_run_params, as --N=30 --steps=5 gives them to the program
 if lib_app par "$ROOT/samples/app_c/heat.tyl" "$ROOT/tests/lib/params.c" prog; then
     mkdir -p par/a par/b
@@ -221,7 +244,8 @@ if lib_app ck "$ROOT/samples/app_c/heat.tyl" "$ROOT/tests/lib/ckpt.c"; then
 fi
 # the generated C under clang's warnings too (gcc's: every build above uses -Werror)
 if command -v clang >/dev/null 2>&1; then
-    for c in c/heat.c args/gen/args.c sw/gen/swap.c ex/gen/exports.c state/gen/state.c grids/gen/grids.c tt/gen/timetile.c; do
+    for c in c/heat.c args/gen/args.c sw/gen/swap.c ex/gen/exports.c state/gen/state.c grids/gen/grids.c tt/gen/timetile.c \
+        sm/gen/state_mixed.c; do
         same "clang -Wall -Wextra on $c" "$(clang -std=c11 -fopenmp -Wall -Wextra -Werror -fsyntax-only \
             $(mpicc --showme:compile 2>/dev/null) -I"$ROOT/src/runtime_mpi" -I"$(dirname $c)" $c 2>&1)" ""
     done
