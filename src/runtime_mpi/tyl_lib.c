@@ -401,6 +401,15 @@ int tyl_ctx_create_f(int fcomm, int grid_rank, const int *procs, tyl_ctx **out)
 #endif
 }
 
+int tyl_ctx_create_cuda_f(int fcomm, int grid_rank, const int *procs, int device, void *stream, tyl_ctx **out)
+{
+#ifndef TYL_NO_MPI
+    return tyl_ctx_create_cuda(MPI_Comm_f2c((MPI_Fint)fcomm), grid_rank, procs, device, stream, out);
+#else
+    return tyl_ctx_create_cuda(fcomm, grid_rank, procs, device, stream, out);
+#endif
+}
+
 /* The parts of tyl_local a Fortran caller needs, in arrays of `rank` elements (the struct's
  * TYL_MAX_RANK need not be mirrored in Fortran). */
 int tyl_array_info_f(const tyl_array *a, int rank, void **base, int64_t *shape, int64_t *lo,

@@ -141,6 +141,7 @@ int tyl_ctx_restart(tyl_ctx *ctx, const char *dir, int n, tyl_array *const *arra
 /* For the Fortran module tyles_lib.f90 (which reverses axes: Fortran sees a C array of shape
  * (a, b) as (b, a)): a communicator given as MPI_Fint, and tyl_local's parts as arrays. */
 int tyl_ctx_create_f(int fcomm, int grid_rank, const int *procs, tyl_ctx **out);
+int tyl_ctx_create_cuda_f(int fcomm, int grid_rank, const int *procs, int device, void *stream, tyl_ctx **out);
 int tyl_array_info_f(const tyl_array *a, int rank, void **base, int64_t *shape, int64_t *lo,
                      int64_t *n, int64_t *halo_lo, int64_t *halo_hi);
 int tyl_ctx_layout_f(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, const int *halo,

@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/lib/run.sh ROOT: tylesc --lib's errors (tests/lib/errors/NAME.tyl against NAME.err, exact
-# text and exit status 1), its command-line refusals (C and CUDA), CUDA library mode's outputs
-# and header (C, C++, with cuda_runtime.h; built by nvcc where it is installed), a library
+# text and exit status 1) and warnings (tests/lib/warnings, exit status 0), its command-line
+# refusals (C and CUDA), CUDA library mode's outputs and header (C, C++, with cuda_runtime.h;
+# built by nvcc where it is installed), tyles_lib.f90's CUDA calls on libtyles.a, a library
 # refusing arguments at run time (args.c at 1 and 2 ranks), two arrays taking turns (swap.c at 1
 # and 3 ranks), module state, several grids, time-tiled calls, exports of several kinds, the
 # module body and its parameters against the program, and checkpoint/restart in library mode
@@ -116,6 +117,24 @@ if mpicc -std=c11 -Wall -Wextra -Werror -fopenmp -I"$ROOT/src/runtime_mpi" "$ROO
 0 device -1, block in and out alike"
 else
     fail=$((fail + 1)); echo "FAIL cuda_on_host: could not build"
+fi
+# the same from Fortran (tyles_lib.f90's CUDA calls), at 1 and 2 ranks
+if command -v mpif90 >/dev/null 2>&1; then
+    mkdir -p fh
+    if (cd fh && mpif90 -O1 -Wall -Wextra -Werror -std=f2008 -c "$ROOT/src/runtime_mpi/tyles_lib.f90" &&
+        mpif90 -O1 -Wall -Wextra -Werror -std=f2008 "$ROOT/tests/lib/cuda_host_f.f90" tyles_lib.o "$ROOT/lib/libtyles.a" \
+            -fopenmp -lm -o cuda_host_f 2>&1); then
+        for np in 1 2; do
+            same "tyles_ctx_create_cuda on libtyles.a (Fortran) at $np rank(s)" "$(cd fh && OMP_NUM_THREADS=1 \
+                timeout 120 mpirun --allow-run-as-root --oversubscribe -np $np ./cuda_host_f 2>&1)" \
+                "1 tyl_ctx_create_cuda: error: this libtyles runs on the host: a context on a CUDA device needs libtyles_cuda.a (and a solver generated with tylesc --lib --target=cuda)
+0 block in and out alike"
+        done
+    else
+        fail=$((fail + 1)); echo "FAIL cuda_host_f.f90: could not build"
+    fi
+else
+    echo "SKIP tyles_lib.f90's CUDA calls: mpif90 not found"
 fi
 # lib_app DIR TYL APP.c [prog]: in DIR, gen/NAME.c and its header from a copy of TYL (tylesc --lib), the
 # application DIR/app from APP.c (-O2, warnings as errors), and with `prog` the program DIR/prog
