@@ -11,6 +11,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tyl_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,7 @@ typedef struct lib_state {
 struct tyl_ctx {
     int grid_rank;
     lib_state state[LIB_STATES];
+    pthread_t owner; /* the thread that created it: the only one that may call */
 };
 
 static tyl_ctx the_ctx;
@@ -37,11 +39,27 @@ static bool ctx_live;
 
 int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where);
 
+/* A call from another thread than the context's creator, refused before it touches anything
+ * (the error catch and the run time's state are per process): 0 with the message set. */
+static int other_thread(const char *fn)
+{
+    if (!ctx_live || pthread_equal(pthread_self(), the_ctx.owner))
+        return 0;
+    snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "%s: error: called from another thread than the one that "
+             "created the context: libtyles keeps its state per process, so that thread makes every call (MPI "
+             "funneled through it)", fn);
+    tyl_rt_.lib_collective = 0;
+    return 1;
+}
+
 /* Opens an API call: a run-time error inside it returns TYL_ERROR from the calling function.
  * With a CUDA context the context's device is current inside the call (tyl_mem_lib_enter).
  * Variables the function changes after LIB_ENTER and reads after an error must be volatile;
  * the entry points below read none. */
-#define LIB_ENTER()                                                                               \
+#define LIB_ENTER() LIB_ENTER_AS(__func__)
+#define LIB_ENTER_AS(fn)                                                                          \
+    if (other_thread(fn))                                                                         \
+        return TYL_ERROR;                                                                         \
     jmp_buf lib_jb_;                                                                              \
     jmp_buf *lib_prev_ = tyl_rt_.lib_catch;                                                       \
     if (setjmp(lib_jb_)) {                                                                        \
@@ -76,9 +94,11 @@ static int ctx_create(tyl_comm comm, int grid_rank, const int *procs, int cuda, 
 {
     *out = NULL;
     /* Library mode from here, so that the errors below return instead of exiting. */
+    if (other_thread(fn))
+        return TYL_ERROR;
     bool was_lib = tyl_rt_.lib;
     tyl_rt_.lib = true;
-    LIB_ENTER();
+    LIB_ENTER_AS(fn);
     if (ctx_live)
         tyl_rt_error(fn, "a context exists already in this process (one at a time; tyl_ctx_destroy it first)");
     if (was_lib == false && tyl_rt_mpi_active_() && tyl_rt_.params)
@@ -116,6 +136,7 @@ static int ctx_create(tyl_comm comm, int grid_rank, const int *procs, int cuda, 
     tyl_rt_.grid_rank = grid_rank;
     ctx_live = true; /* from here, a failure is undone by tyl_ctx_destroy */
     the_ctx.grid_rank = grid_rank;
+    the_ctx.owner = pthread_self();
     char pbuf[TYL_MAX_RANK * 12 + 1], *grid = NULL;
     if (procs && grid_rank > 0) {
         size_t k = 0;
@@ -493,6 +514,8 @@ void tyl_lib_init(tyl_lib_call *f, tyl_ctx *ctx, const char *fn)
 /* Not through tyl_rt_error: without a live context nothing would catch it. */
 int tyl_lib_begin(tyl_lib_call *f, int grid_rank)
 {
+    if (other_thread(f->fn))
+        return TYL_ERROR;
     if (f->ctx != &the_ctx || !ctx_live) {
         snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "%s: error: not a live context (use the one "
                  "tyl_ctx_create gave)", f->fn);

@@ -13,6 +13,11 @@
  * inside an OpenMP parallel region cannot return and ends the job as a program would.
  *
  * One context per process at a time; the run-time state behind it is the process's.
+ *
+ * Threads: every call comes from the thread that created the context (MPI funneled through
+ * it); a call from another thread is refused with a message before it touches anything, and
+ * two threads must never call at once. Call outside the application's OpenMP parallel regions:
+ * inside one, a solver's own parallel loops get one thread (OpenMP's nesting).
  */
 #ifndef TYLES_LIB_H
 #define TYLES_LIB_H
