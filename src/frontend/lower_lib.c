@@ -267,9 +267,15 @@ int lib_exports(ast *module, lib_export **out)
                                   : sc->why;
             for (int k = 0; !why && k < def->params.len; k++) {
                 ast *p = VEC_AT(def->params, k, ast *);
+                const lib_item *it = k < sc->np ? &sc->param[k] : NULL;
                 if (p->ival)
                     why = arena_printf(&util_arena, "its parameter '%s%s' is a variable list, and a C function "
                                        "has a fixed list of parameters", p->ival == 1 ? "*" : "**", p->name);
+                else if (it && it->known && !it->is_array && (it->type == T_F32 || it->type == T_I32))
+                    why = arena_printf(&util_arena, "the module passes a %s scalar to its parameter '%s', and an "
+                                       "exported function takes float64, int64 or bool scalars (annotate it, "
+                                       "%s: \"float64\", to export '%s')", ir_type_name(it->type), p->name,
+                                       p->name, def->name);
             }
             if (why) {
                 lib_not_exported(def, why);
