@@ -385,6 +385,123 @@ static void block_copy(tyl_array *a, void *host, int in, const char *fn)
     tyl_mem_free(tmp);
 }
 
+/* Host copy of a box: n elements per axis from src (strides ss) to dst (strides ds), row by row
+ * (tyl_box_copy is a kernel in libtyles_cuda.a: it cannot take host memory there). */
+static void host_box_copy(char *dst, const int64_t *ds, const char *src, const int64_t *ss, int rank,
+                          const int64_t *n, size_t el)
+{
+    int64_t idx[TYL_MAX_RANK] = {0}, rows = 1;
+    for (int d = 0; d < rank; d++)
+        if (n[d] <= 0)
+            return;
+    for (int d = 0; d < rank - 1; d++)
+        rows *= n[d];
+    for (int64_t r = 0; r < rows; r++) {
+        int64_t od = 0, os = 0;
+        for (int d = 0; d < rank; d++) {
+            od += idx[d] * ds[d];
+            os += idx[d] * ss[d];
+        }
+        if (ds[rank - 1] == 1 && ss[rank - 1] == 1)
+            memcpy(dst + od * (int64_t)el, src + os * (int64_t)el, (size_t)n[rank - 1] * el);
+        else
+            for (int64_t k = 0; k < n[rank - 1]; k++)
+                memcpy(dst + (od + k * ds[rank - 1]) * (int64_t)el, src + (os + k * ss[rank - 1]) * (int64_t)el, el);
+        for (int d = rank - 2; d >= 0 && ++idx[d] == n[d]; d--)
+            idx[d] = 0;
+    }
+}
+
+/* Distributed array a gathered whole on every rank, as a new replicated array: each rank's
+ * owned block through host memory (block_copy: on the device too), the blocks and their boxes
+ * shared over the context's communicator, placed, and copied into the new array. Collective. */
+static tyl_array *lib_gather(tyl_array *a, const char *fn)
+{
+    if (!a->layout)
+        return tyl_copy(a, fn);
+    const int r = a->rank;
+    const size_t el = tyl_dtype_size(a->dtype);
+    int64_t mine = 1, whole = 1, cs[TYL_MAX_RANK];
+    for (int d = r - 1; d >= 0; d--) {
+        cs[d] = whole;
+        whole *= a->shape[d];
+        mine *= a->n[d] > 0 ? a->n[d] : 0;
+    }
+    char *blk = malloc(mine ? (size_t)mine * el : 1), *w = malloc(whole ? (size_t)whole * el : 1), *all = blk;
+    int64_t box[2 * TYL_MAX_RANK] = {0}, *boxes = box; /* lo, then n, of each rank's block */
+    int size = 1;
+    if (!blk || !w)
+        goto oom;
+    if (mine)
+        block_copy(a, blk, 0, fn);
+    for (int d = 0; d < r; d++) {
+        box[d] = a->lo[d];
+        box[TYL_MAX_RANK + d] = a->n[d] > 0 ? a->n[d] : 0;
+    }
+#ifndef TYL_NO_MPI
+    MPI_Comm_size(tyl_rt_comm_, &size);
+    int *counts = malloc(sizeof(int) * (size_t)size * 2);
+    boxes = malloc(sizeof box * (size_t)size);
+    all = malloc(whole ? (size_t)whole * el : 1);
+    if (!counts || !boxes || !all) {
+        free(counts);
+        goto oom;
+    }
+    MPI_Allgather(box, 2 * TYL_MAX_RANK, MPI_INT64_T, boxes, 2 * TYL_MAX_RANK, MPI_INT64_T, tyl_rt_comm_);
+    int64_t at = 0;
+    for (int q = 0; q < size; q++) {
+        int64_t c = (int64_t)el;
+        for (int d = 0; d < r; d++)
+            c *= boxes[q * 2 * TYL_MAX_RANK + TYL_MAX_RANK + d];
+        if (at + c > INT32_MAX) {
+            free(counts);
+            free(boxes);
+            free(all);
+            free(blk);
+            free(w);
+            tyl_rt_error_all(fn, "gathering a module-level array of %lld bytes: at most 2 GiB", (long long)(at + c));
+        }
+        counts[q] = (int)c;
+        counts[size + q] = (int)at;
+        at += c;
+    }
+    MPI_Allgatherv(blk, (int)(mine * (int64_t)el), MPI_BYTE, all, counts, counts + size, MPI_BYTE, tyl_rt_comm_);
+    free(counts);
+#endif
+    {
+        int64_t at = 0;
+        for (int q = 0; q < size; q++) { /* rank q's block, where its box says */
+            const int64_t *lo = &boxes[q * 2 * TYL_MAX_RANK], *n = lo + TYL_MAX_RANK;
+            int64_t off = 0, count = 1, qs[TYL_MAX_RANK];
+            for (int d = r - 1; d >= 0; d--) {
+                qs[d] = count;
+                count *= n[d];
+                off += lo[d] * cs[d];
+            }
+            host_box_copy(w + off * (int64_t)el, cs, all + at, qs, r, n, el);
+            at += count * (int64_t)el;
+        }
+    }
+    if (all != blk)
+        free(all);
+    if (boxes != box)
+        free(boxes);
+    free(blk);
+    tyl_array *g = tyl_alloc_l(a->dtype, r, a->shape, TYL_INIT_NONE, NULL, fn);
+    block_copy(g, w, 1, fn); /* replicated: its block is the whole array */
+    free(w);
+    return g;
+oom:
+    if (all != blk)
+        free(all);
+    if (boxes != box)
+        free(boxes);
+    free(blk);
+    free(w);
+    tyl_rt_error(fn, "MemoryError: gathering a module-level array of %lld elements", (long long)whole);
+    return NULL;
+}
+
 int tyl_array_copy_in(tyl_ctx *ctx, tyl_array *a, const void *host)
 {
     LIB_ENTER();
@@ -647,7 +764,7 @@ void tyl_lib_state_whole(tyl_lib_call *f, int i, tyl_array *a, const char *name,
     f->saved[i] = a->layout;
     f->arg[i] = a;
     f->name[i] = name;
-    tyl_set(slot, tyl_dist_whole(a, f->fn));
+    tyl_set(slot, lib_gather(a, f->fn));
 }
 
 /* Does the owned block of distributed a differ from the same block of last (whole on every
@@ -774,7 +891,7 @@ void tyl_lib_state_put(tyl_lib_call *f, tyl_array **slot, tyl_array *r, int dist
             w.hl[d] = w.hh[d] = halo;
         v = tyl_copy_l(r, intern_layout(&w, 0, f->fn), f->fn);
     } else if (!dist && r->layout) /* computed distributed, read whole: gathered once */
-        v = tyl_dist_whole(r, f->fn);
+        v = lib_gather(r, f->fn);
     else
         tyl_lib_result(f, r, &v, halo);
     tyl_set(slot, v);

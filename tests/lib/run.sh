@@ -179,9 +179,9 @@ if lib_app state "$ROOT/tests/lib/state.tyl" "$ROOT/tests/lib/state.c" prog; the
 fi
 
 # a module-level field read as a stencil by one def and whole by two others, changed by each: kept
-# distributed, gathered for the whole readers, bitwise against the program
+# distributed, gathered for the whole readers, bitwise against the program (4 ranks: a 2x2 grid)
 if lib_app sm "$ROOT/tests/lib/state_mixed.tyl" "$ROOT/tests/lib/state_mixed.c" prog; then
-    for np in 1 3; do app_oks "state read as a stencil and whole" sm $np 3/0; done
+    for np in 1 3 4; do app_oks "state read as a stencil and whole" sm $np 3/0; done
 fi
 
 # a 1-D and a 2-D solver in one library: a process grid each
