@@ -113,8 +113,8 @@ static void write_file(const char *path, const emit_lib_module *m, void (*emit)(
 
 /* The arrays passed to an export must be laid out as the context lays them out: distributed
  * when a grid of the library has their rank (grids: bit G for a grid of G dimensions), else
- * replicated. */
-static int check_args(emit_lib_unit *u, unsigned grids)
+ * replicated. With `quiet`, only says whether one is not (1). */
+static int check_args(emit_lib_unit *u, unsigned grids, int quiet)
 {
     const lib_export *x = u->x;
     int bad = 0;
@@ -123,6 +123,8 @@ static int check_args(emit_lib_unit *u, unsigned grids)
         ir_var *v = it->is_array ? emit_lib_arg_slot(u, k) : NULL;
         if (!v || !(grids >> it->rank & 1) || ir_slot_dist(v))
             continue;
+        if (quiet)
+            return 1;
         diag_error(x->def->l, "'%s' reads its argument '%s' in a way that needs the whole array on every rank "
                               "(not as a stencil of constant offsets), but a library's arrays of %d dimensions "
                               "are distributed over the process grid (tylesc --lib)", x->def->name, it->name,
@@ -207,14 +209,33 @@ int drv_lib(const drv_lib_opts *o)
     for (int i = 0; i < total; i++) {
         u[i].p->hash = 0;
         u[i].least = passes(u[i].p, o->cuda, o->time_tile);
-        if (u[i].p->grid_rank > G)
-            G = u[i].p->grid_rank;
-        if (u[i].p->grid_rank)
-            grids |= 1u << u[i].p->grid_rank;
+    }
+    /* a helper of the module's that reads an argument whole where the library distributes
+     * arrays of its rank is left out (a warning), and the grids are those of what is left */
+    for (int again = 1; again;) {
+        again = 0;
+        G = 0;
+        grids = 0;
+        for (int i = 0; i < total; i++) {
+            if (u[i].p->grid_rank > G)
+                G = u[i].p->grid_rank;
+            if (u[i].p->grid_rank)
+                grids |= 1u << u[i].p->grid_rank;
+        }
+        for (int i = 0; i < n && !again; i++)
+            if (lib_is_helper(u[i].x) && check_args(&u[i], grids, 1)) {
+                lib_not_exported(u[i].x->def, "it reads an array argument in a way that needs the whole array on "
+                                              "every rank (not as a stencil of constant offsets), and the library "
+                                              "distributes arrays of its rank over the process grid");
+                memmove(&u[i], &u[i + 1], sizeof *u * (size_t)(total - i - 1));
+                n--;
+                total--;
+                again = 1;
+            }
     }
     int bad = 0;
     for (int i = 0; i < n; i++)
-        bad |= check_args(&u[i], grids);
+        bad |= check_args(&u[i], grids, 0);
     if (bad) {
         diag_finish();
         return 1;

@@ -66,6 +66,9 @@ ast *lib_export_module(ast *module, lib_export *x, int with_results);
 int lib_note_results(lib_export *x);
 /* The warning for a def the module calls that is left out of the library, and why. */
 void lib_not_exported(ast *def, const char *why);
+/* Is x a helper of the module's: a def it calls, without annotations (left out with a warning
+ * where a C caller cannot call it; an annotated def gets an error instead)? */
+int lib_is_helper(const lib_export *x);
 
 /* After lib_exports: find the state the exports read and the top-level statements computing it
  * (x->nst, x->st). Returns its size, -1 after a message (bound twice, in a loop or an if,

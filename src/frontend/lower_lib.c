@@ -78,7 +78,7 @@ static int item_of(value *v, lib_item *it)
         it->rank = v->rank;
     } else if (v->kind == V_SCALAR) {
         it->is_array = 0;
-        it->type = v->type;
+        it->type = v->mixed ? T_F64 : v->type; /* an int or a float by the path taken: a double holds both */
         it->rank = 0;
     } else
         return 0;
@@ -241,15 +241,39 @@ static int annotated(ast *def)
     return 0;
 }
 
+/* Does e (nested statements and expressions included) mention name, other than by defining it? */
+static int mentions(ast *e, const char *name)
+{
+    if (!e)
+        return 0;
+    if (e->kind == A_NAME && !strcmp(e->name, name))
+        return 1;
+    ast *kids[3] = {e->a, e->b, e->c};
+    for (int i = 0; i < 3; i++)
+        if (mentions(kids[i], name))
+            return 1;
+    vec *lists[6] = {&e->args, &e->kwargs, &e->targets, &e->params, &e->body, &e->orelse};
+    for (int k = 0; k < 6; k++)
+        for (int i = 0; i < lists[k]->len; i++)
+            if (mentions(VEC_AT(*lists[k], i, ast *), name))
+                return 1;
+    return 0;
+}
+
+int lib_is_helper(const lib_export *x)
+{
+    seen_call *sc = seen_of(x->def);
+    return sc && sc->called && !annotated(x->def);
+}
+
 void lib_not_exported(ast *def, const char *why)
 {
     diag_warning(def->l, "'%s' is not exported (tylesc --lib): %s; it is still compiled where the module "
-                         "calls it", def->name, why);
+                         "uses it", def->name, why);
 }
 
 int lib_exports(ast *module, lib_export **out)
 {
-    (void)module; /* its defs were recorded by lib_record_begin */
     int n = 0;
     lib_export *xs = NEWN(lib_export, seen.len + 1);
     for (int i = 0; i < seen.len; i++) {
@@ -258,6 +282,31 @@ int lib_exports(ast *module, lib_export **out)
         lib_export *x = &xs[n++];
         x->def = def;
         x->nret = -1;
+        if (lw_has_yield(&def->body)) { /* its calls are loops over it (lower_loops.c), not recorded */
+            const char *why = "it is a generator (yield), and a C function returns once";
+            if (annotated(def))
+                diag_error(def->l, "'%s' cannot be exported (tylesc --lib): %s", def->name, why);
+            else {
+                lib_not_exported(def, why);
+                n--;
+            }
+            continue;
+        }
+        if (!sc->called && !annotated(def) && def->params.len > 0) {
+            /* used, but never called where a call is recorded: passed as a function */
+            int used = 0;
+            for (int j = 0; j < module->body.len && !used; j++) {
+                ast *s = VEC_AT(module->body, j, ast *);
+                used = s != def && mentions(s, def->name);
+            }
+            if (used) {
+                lib_not_exported(def, "the module passes it as a function (to np.fromfunction, say) and never calls "
+                                      "it, so the dtypes and ranks of its parameters are unknown (annotate them to "
+                                      "export it)");
+                n--;
+                continue;
+            }
+        }
         if (sc->called && !annotated(def)) {
             /* a helper the module calls (from main() too): compiled where it is called; left out of
              * the library with a note when a C caller cannot call it, rather than failing it */
@@ -554,8 +603,12 @@ ast *lib_export_module(ast *module, lib_export *x, int with_results)
         return m;
     for (int j = 0; j < x->nret; j++) {
         ast *v = ast_name(l, x->ret[j].global);
-        if (!x->ret[j].is_array) /* a scalar goes out as an array of one, replicated */
+        if (!x->ret[j].is_array) { /* a scalar goes out as an array of one, replicated, of its C type */
+            ir_type t = x->ret[j].type;
             v = call_np(l, np, "full", ast_int(l, 1), v);
+            vec_push(&v->args, ast_attr(l, ast_name(l, np), t == T_BOOL ? "bool_" : ir_type_is_float(t) ? "float64"
+                                                                                                      : "int64"));
+        }
         vec_push(&m->body, ast_expr_stmt(l, call_np(l, np, "save",
                                                      ast_str(l, arena_printf(&util_arena, "\001res:%d", j)), v)));
     }
