@@ -158,7 +158,14 @@ int drv_lib(const drv_lib_opts *o)
     }
     /* the module state the defs read: its kinds (a probe), then the module computing it */
     ir_program *init = NULL;
-    int nst = lib_state_find(mod, xs, n);
+    int nst;
+    while ((nst = lib_state_find(mod, xs, n)) == -2) { /* helpers reading what a library cannot keep */
+        int k = 0;
+        for (int i = 0; i < n; i++)
+            if (!xs[i].dropped)
+                xs[k++] = xs[i];
+        n = k;
+    }
     if (nst > 0) {
         lower_module(lib_state_module(mod, 1), o->name);
         if (!diag_count() && lib_state_note(xs, n) == 0)

@@ -40,6 +40,7 @@ typedef struct lib_export {
     int st[LIB_MAX_STATE];      /* state indices, ascending */
     int st_same[LIB_MAX_STATE]; /* the earlier array of the call with its shape: a parameter
                                    (0..np-1), state K (np + K), or -1 */
+    int dropped;        /* left out of the library (lib_state_find, a warning said why) */
 } lib_export;
 
 /* The module's state (lower_lib_state.c): the module-level arrays and numbers that the module
@@ -72,7 +73,9 @@ int lib_is_helper(const lib_export *x);
 
 /* After lib_exports: find the state the exports read and the top-level statements computing it
  * (x->nst, x->st). Returns its size, -1 after a message (bound twice, in a loop or an if,
- * changed after the module calls a def that reads it). */
+ * changed after the module calls a def that reads it), -2 when the exports reading such a value
+ * are all helpers of the module's: they are marked dropped (a warning), and the caller runs it
+ * again without them. */
 int lib_state_find(ast *module, lib_export *xs, int n);
 const lib_state *lib_state_get(void);
 loc lib_state_where(int k); /* where the module binds state K */
