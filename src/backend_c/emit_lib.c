@@ -118,6 +118,22 @@ static const char *c_param_name(const char *py)
                                "volatile", "bool", "class", "new", "delete", "this", "template", "private",
                                "public", "protected", "operator", "namespace", "using", "friend", "virtual",
                                "ctx", NULL};
+    /* macros of the headers prog.h includes (math.h, stdio.h, stdlib.h, stdbool.h, stdint.h,
+     * errno.h, setjmp.h, mpi.h): a parameter `NAN = 2.0` is no field name there */
+    static const char *macro[] = {"NAN", "INFINITY", "HUGE_VAL", "HUGE_VALF", "HUGE_VALL", "EOF", "NULL",
+                                  "BUFSIZ", "FILENAME_MAX", "FOPEN_MAX", "TMP_MAX", "L_tmpnam", "EXIT_SUCCESS",
+                                  "EXIT_FAILURE", "RAND_MAX", "MB_CUR_MAX", "MATH_ERRNO", "MATH_ERREXCEPT",
+                                  "EDOM", "ERANGE", "EILSEQ", "errno", "stdin", "stdout", "stderr", "assert",
+                                  "true", "false", "offsetof", "setjmp", "isnan", "isinf", "isfinite",
+                                  "signbit", "fpclassify", "isnormal", "math_errhandling", "SIZE_MAX", NULL};
+    static const char *prefix[] = {"MPI_", "OMPI_", "PMPI_", "TYL_", "FP_", "M_", "INT", "UINT", "PTRDIFF_",
+                                   "SIG_ATOMIC_", "WCHAR_", "WINT_", "SEEK_", "_IO", "__", NULL};
+    for (const char **k = macro; *k; k++)
+        if (!strcmp(*k, py))
+            return arena_printf(&util_arena, "%s_", py);
+    for (const char **k = prefix; *k; k++)
+        if (!strncmp(*k, py, strlen(*k)))
+            return arena_printf(&util_arena, "%s_", py);
     for (const char **k = kw; *k; k++)
         if (!strcmp(*k, py))
             return arena_printf(&util_arena, "%s_", py);

@@ -99,7 +99,7 @@ if command -v "$NVCC" >/dev/null 2>&1; then
     same "cuda .cu warnings" "$("$NVCC" -std=c++17 -DOMPI_SKIP_MPICXX -Xcompiler -Wall,-Wextra,-Werror \
         $(mpicc --showme:compile 2>/dev/null) -I"$ROOT/src/runtime_mpi" -Icu -c cu/heat.cu -o cu/heat.o 2>&1)" ""
     # the test libraries' exports of every kind (array results, tuples, swaps, periodic axes)
-    for t in args swap exports state_mixed; do
+    for t in args swap exports state_mixed mixed_result; do
         same "cuda $t.o" "$("$TYLESC" --lib --target=cuda "$ROOT/tests/lib/$t.tyl" -o cuo/$t.o 2>&1; echo $?)" "0"
     done
     # two solvers with kernels alike (heat.tyl twice) link into one application
@@ -208,8 +208,9 @@ exchanges $x, 0 groups of steps on deep halos"
 fi
 
 # the module body as PROGRAM_run(ctx) prints and saves what the program does (its prints, .npy
-# files, exit status), at 1 and 3 ranks
-for prog in gray_scott_roll_f32 functions_tuples laplace_while_tol random_allen_cahn_noise; do
+# files, exit status), at 1 and 3 ranks; names_c_collisions has parameters named like C keywords
+# and macros (NAN: a field NAN_ of its params struct)
+for prog in gray_scott_roll_f32 functions_tuples laplace_while_tol random_allen_cahn_noise names_c_collisions; do
     P=$(echo $prog | tr a-z A-Z)
     mkdir -p body/$prog && cd body/$prog || exit 1
     if "$TYLESC" --lib "$ROOT/tests/programs/$prog.tyl" -o $prog.c && "$TYLESC" "$ROOT/tests/programs/$prog.tyl" -o prog &&
