@@ -70,18 +70,13 @@ static int slot_halo(ir_var *v)
 
 int emit_lib_state_use(const emit_lib_module *m, int k, int *dist, int *halo)
 {
-    int seen = 0;
     *dist = 0;
     *halo = 0;
     for (int i = 0; i < m->n; i++) {
         ir_var *v = m->u[i].x ? emit_lib_state_slot(&m->u[i], k) : NULL;
-        if (!v)
-            continue;
-        int h = slot_halo(v);
-        if (seen && (h >= 0) != *dist)
-            return -1;
-        seen = 1;
-        *dist = h >= 0;
+        int h = v ? slot_halo(v) : -1;
+        if (h >= 0) /* a stencil reader: distributed, and a reader of the whole gathers it */
+            *dist = 1;
         if (h > *halo)
             *halo = h;
     }
@@ -123,6 +118,22 @@ static const char *c_param_name(const char *py)
                                "volatile", "bool", "class", "new", "delete", "this", "template", "private",
                                "public", "protected", "operator", "namespace", "using", "friend", "virtual",
                                "ctx", NULL};
+    /* macros of the headers prog.h includes (math.h, stdio.h, stdlib.h, stdbool.h, stdint.h,
+     * errno.h, setjmp.h, mpi.h): a parameter `NAN = 2.0` is no field name there */
+    static const char *macro[] = {"NAN", "INFINITY", "HUGE_VAL", "HUGE_VALF", "HUGE_VALL", "EOF", "NULL",
+                                  "BUFSIZ", "FILENAME_MAX", "FOPEN_MAX", "TMP_MAX", "L_tmpnam", "EXIT_SUCCESS",
+                                  "EXIT_FAILURE", "RAND_MAX", "MB_CUR_MAX", "MATH_ERRNO", "MATH_ERREXCEPT",
+                                  "EDOM", "ERANGE", "EILSEQ", "errno", "stdin", "stdout", "stderr", "assert",
+                                  "true", "false", "offsetof", "setjmp", "isnan", "isinf", "isfinite",
+                                  "signbit", "fpclassify", "isnormal", "math_errhandling", "SIZE_MAX", NULL};
+    static const char *prefix[] = {"MPI_", "OMPI_", "PMPI_", "TYL_", "FP_", "M_", "INT", "UINT", "PTRDIFF_",
+                                   "SIG_ATOMIC_", "WCHAR_", "WINT_", "SEEK_", "_IO", "__", NULL};
+    for (const char **k = macro; *k; k++)
+        if (!strcmp(*k, py))
+            return arena_printf(&util_arena, "%s_", py);
+    for (const char **k = prefix; *k; k++)
+        if (!strncmp(*k, py, strlen(*k)))
+            return arena_printf(&util_arena, "%s_", py);
     for (const char **k = kw; *k; k++)
         if (!strcmp(*k, py))
             return arena_printf(&util_arena, "%s_", py);
@@ -209,11 +220,18 @@ static int lib_hook(ectx *c, int ind, ir_stmt *s)
     if ((s->kind != S_LOAD && s->kind != S_SAVE) || !lib_reserved_name(s->str, &w, &k) || !cur || (!cur->x && !cur->init))
         return 0;
     const lib_export *x = cur->x;
+    int dist_k = 0, halo_k = 0;
     emit_hline(c, ind, s->l);
     if (w == 's' && cur->init) {
         int dist, halo;
         emit_lib_state_use(cur_m, k, &dist, &halo);
         emit_put(c, ind, "tyl_lib_state_put(tyl_f, &tyl_st[%d], %s, %d, %d);\n", k, s->var->name, dist, halo);
+    } else if (w == 's' && !ir_slot_dist(s->var) && (emit_lib_state_use(cur_m, k, &dist_k, &halo_k), dist_k)) {
+        /* read whole here, kept distributed for another def's stencil */
+        strbuf nm = {0};
+        emit_c_string(&nm, arena_printf(&util_arena, "@%s", cur_m->st->item[k].name));
+        emit_put(c, ind, "tyl_lib_state_whole(tyl_f, %d, tyl_st[%d], %s, &%s);\n", x->np + k, k, nm.s, s->var->name);
+        sb_free(&nm);
     } else if (w == 's') {
         int same = -1;
         for (int q = 0; q < x->nst; q++)

@@ -53,8 +53,9 @@ ir_var *emit_lib_arg_slot(const emit_lib_unit *u, int k);
 /* The slot state K is bound to in an export (NULL if it reads none), or saved from in the
  * state's module. */
 ir_var *emit_lib_state_slot(const emit_lib_unit *u, int k);
-/* How the library's functions read state array K: *dist 1 when distributed, the widest halo
- * they need. Returns 0, or -1 when one reads it distributed and another replicated. */
+/* How the context keeps state array K: *dist 1 distributed, when a function reads it as a
+ * stencil (one that reads it whole then gets it gathered, tyl_lib_state_whole), with the
+ * widest halo they need. Returns 0. */
 int emit_lib_state_use(const emit_lib_module *m, int k, int *dist, int *halo);
 
 #endif

@@ -113,8 +113,8 @@ static void write_file(const char *path, const emit_lib_module *m, void (*emit)(
 
 /* The arrays passed to an export must be laid out as the context lays them out: distributed
  * when a grid of the library has their rank (grids: bit G for a grid of G dimensions), else
- * replicated. */
-static int check_args(emit_lib_unit *u, unsigned grids)
+ * replicated. With `quiet`, only says whether one is not (1). */
+static int check_args(emit_lib_unit *u, unsigned grids, int quiet)
 {
     const lib_export *x = u->x;
     int bad = 0;
@@ -123,6 +123,8 @@ static int check_args(emit_lib_unit *u, unsigned grids)
         ir_var *v = it->is_array ? emit_lib_arg_slot(u, k) : NULL;
         if (!v || !(grids >> it->rank & 1) || ir_slot_dist(v))
             continue;
+        if (quiet)
+            return 1;
         diag_error(x->def->l, "'%s' reads its argument '%s' in a way that needs the whole array on every rank "
                               "(not as a stencil of constant offsets), but a library's arrays of %d dimensions "
                               "are distributed over the process grid (tylesc --lib)", x->def->name, it->name,
@@ -156,7 +158,14 @@ int drv_lib(const drv_lib_opts *o)
     }
     /* the module state the defs read: its kinds (a probe), then the module computing it */
     ir_program *init = NULL;
-    int nst = lib_state_find(mod, xs, n);
+    int nst;
+    while ((nst = lib_state_find(mod, xs, n)) == -2) { /* helpers reading what a library cannot keep */
+        int k = 0;
+        for (int i = 0; i < n; i++)
+            if (!xs[i].dropped)
+                xs[k++] = xs[i];
+        n = k;
+    }
     if (nst > 0) {
         lower_module(lib_state_module(mod, 1), o->name);
         if (!diag_count() && lib_state_note(xs, n) == 0)
@@ -167,6 +176,7 @@ int drv_lib(const drv_lib_opts *o)
         return 1;
     }
     emit_lib_unit *u = NEWN(emit_lib_unit, n + 2);
+    int kept = 0;
     for (int i = 0; i < n; i++) {
         lib_export *x = &xs[i];
         ir_program *first = lower_module(lib_export_module(mod, x, 0), o->name);
@@ -178,17 +188,21 @@ int drv_lib(const drv_lib_opts *o)
             diag_finish();
             return 1;
         }
-        if (lib_note_results(x) < 0) {
+        int r = lib_note_results(x);
+        if (r < 0) {
             diag_finish();
             return 1;
         }
-        u[i].p = lower_module(lib_export_module(mod, x, 1), o->name);
-        u[i].x = x;
+        if (r > 0) /* a helper of the module's, left out (a warning says why) */
+            continue;
+        u[kept].p = lower_module(lib_export_module(mod, x, 1), o->name);
+        u[kept++].x = x;
         if (diag_count()) {
             diag_finish();
             return 1;
         }
     }
+    n = kept;
     u[n].p = run;
     int total = n + 1;
     if (init) {
@@ -202,14 +216,33 @@ int drv_lib(const drv_lib_opts *o)
     for (int i = 0; i < total; i++) {
         u[i].p->hash = 0;
         u[i].least = passes(u[i].p, o->cuda, o->time_tile);
-        if (u[i].p->grid_rank > G)
-            G = u[i].p->grid_rank;
-        if (u[i].p->grid_rank)
-            grids |= 1u << u[i].p->grid_rank;
+    }
+    /* a helper of the module's that reads an argument whole where the library distributes
+     * arrays of its rank is left out (a warning), and the grids are those of what is left */
+    for (int again = 1; again;) {
+        again = 0;
+        G = 0;
+        grids = 0;
+        for (int i = 0; i < total; i++) {
+            if (u[i].p->grid_rank > G)
+                G = u[i].p->grid_rank;
+            if (u[i].p->grid_rank)
+                grids |= 1u << u[i].p->grid_rank;
+        }
+        for (int i = 0; i < n && !again; i++)
+            if (lib_is_helper(u[i].x) && check_args(&u[i], grids, 1)) {
+                lib_not_exported(u[i].x->def, "it reads an array argument in a way that needs the whole array on "
+                                              "every rank (not as a stencil of constant offsets), and the library "
+                                              "distributes arrays of its rank over the process grid");
+                memmove(&u[i], &u[i + 1], sizeof *u * (size_t)(total - i - 1));
+                n--;
+                total--;
+                again = 1;
+            }
     }
     int bad = 0;
     for (int i = 0; i < n; i++)
-        bad |= check_args(&u[i], grids);
+        bad |= check_args(&u[i], grids, 0);
     if (bad) {
         diag_finish();
         return 1;
@@ -280,17 +313,6 @@ int drv_lib(const drv_lib_opts *o)
             return 1;
         }
         vec_push(&taken, (void *)w->cname);
-    }
-    /* each state array is laid out one way for every function that reads it */
-    for (int k = 0; k < m.st->n; k++) {
-        int dist, halo;
-        if (emit_lib_state_use(&m, k, &dist, &halo) < 0) {
-            diag_error(lib_state_where(k), "the exported defs read '%s' both as a stencil and whole on every rank, "
-                                           "but a library keeps one copy of each module-level array (tylesc --lib): "
-                                           "pass it as an argument", m.st->item[k].name);
-            diag_finish();
-            return 1;
-        }
     }
 
     diag_set_source(o->shown, o->text); /* the output names the program relative to itself */

@@ -40,6 +40,7 @@ typedef struct lib_export {
     int st[LIB_MAX_STATE];      /* state indices, ascending */
     int st_same[LIB_MAX_STATE]; /* the earlier array of the call with its shape: a parameter
                                    (0..np-1), state K (np + K), or -1 */
+    int dropped;        /* left out of the library (lib_state_find, a warning said why) */
 } lib_export;
 
 /* The module's state (lower_lib_state.c): the module-level arrays and numbers that the module
@@ -60,12 +61,21 @@ int lib_exports(ast *module, lib_export **out);
 /* The module computing one call of x; with_results 0: only the call (lowering it tells x's
  * results, see lib_note_results), 1: the results and the arrays passed in saved. */
 ast *lib_export_module(ast *module, lib_export *x, int with_results);
-/* After lowering lib_export_module(.., 0): x's results, from the call. -1 after a message. */
+/* After lowering lib_export_module(.., 0): x's results, from the call. -1 after a message; 1
+ * when x is a helper the module calls that a C caller cannot call (it returns a string...): left
+ * out with a warning. */
 int lib_note_results(lib_export *x);
+/* The warning for a def the module calls that is left out of the library, and why. */
+void lib_not_exported(ast *def, const char *why);
+/* Is x a helper of the module's: a def it calls, without annotations (left out with a warning
+ * where a C caller cannot call it; an annotated def gets an error instead)? */
+int lib_is_helper(const lib_export *x);
 
 /* After lib_exports: find the state the exports read and the top-level statements computing it
  * (x->nst, x->st). Returns its size, -1 after a message (bound twice, in a loop or an if,
- * changed after the module calls a def that reads it). */
+ * changed after the module calls a def that reads it), -2 when the exports reading such a value
+ * are all helpers of the module's: they are marked dropped (a warning), and the caller runs it
+ * again without them. */
 int lib_state_find(ast *module, lib_export *xs, int n);
 const lib_state *lib_state_get(void);
 loc lib_state_where(int k); /* where the module binds state K */

@@ -54,11 +54,18 @@ void lib_record_def(ast *def)
     vec_push(&seen, sc);
 }
 
+/* A def whose defaults are not literals (`def f(u, n=N)`) is lowered as a copy that evaluates
+ * them once (lower.c, def_defaults): the copy has the original's name and place. */
 static seen_call *seen_of(ast *def)
 {
     for (int i = 0; i < seen.len; i++)
         if (VEC_AT(seen, i, seen_call *)->def == def)
             return VEC_AT(seen, i, seen_call *);
+    for (int i = 0; def && i < seen.len; i++) {
+        ast *d = VEC_AT(seen, i, seen_call *)->def;
+        if (d->l.line == def->l.line && d->l.col == def->l.col && !strcmp(d->name, def->name))
+            return VEC_AT(seen, i, seen_call *);
+    }
     return NULL;
 }
 
@@ -71,7 +78,7 @@ static int item_of(value *v, lib_item *it)
         it->rank = v->rank;
     } else if (v->kind == V_SCALAR) {
         it->is_array = 0;
-        it->type = v->type;
+        it->type = v->mixed ? T_F64 : v->type; /* an int or a float by the path taken: a double holds both */
         it->rank = 0;
     } else
         return 0;
@@ -223,9 +230,50 @@ static int parse_annotation(const char *s, lib_item *it, const char **dims)
     return 1;
 }
 
+/* Does def annotate a parameter (a string annotation: the author meant it for a C caller)? */
+static int annotated(ast *def)
+{
+    for (int k = 0; k < def->params.len; k++) {
+        ast *p = VEC_AT(def->params, k, ast *);
+        if (p->b && p->b->kind == A_STR)
+            return 1;
+    }
+    return 0;
+}
+
+/* Does e (nested statements and expressions included) mention name, other than by defining it? */
+static int mentions(ast *e, const char *name)
+{
+    if (!e)
+        return 0;
+    if (e->kind == A_NAME && !strcmp(e->name, name))
+        return 1;
+    ast *kids[3] = {e->a, e->b, e->c};
+    for (int i = 0; i < 3; i++)
+        if (mentions(kids[i], name))
+            return 1;
+    vec *lists[6] = {&e->args, &e->kwargs, &e->targets, &e->params, &e->body, &e->orelse};
+    for (int k = 0; k < 6; k++)
+        for (int i = 0; i < lists[k]->len; i++)
+            if (mentions(VEC_AT(*lists[k], i, ast *), name))
+                return 1;
+    return 0;
+}
+
+int lib_is_helper(const lib_export *x)
+{
+    seen_call *sc = seen_of(x->def);
+    return sc && sc->called && !annotated(x->def);
+}
+
+void lib_not_exported(ast *def, const char *why)
+{
+    diag_warning(def->l, "'%s' is not exported (tylesc --lib): %s; it is still compiled where the module "
+                         "uses it", def->name, why);
+}
+
 int lib_exports(ast *module, lib_export **out)
 {
-    (void)module; /* its defs were recorded by lib_record_begin */
     int n = 0;
     lib_export *xs = NEWN(lib_export, seen.len + 1);
     for (int i = 0; i < seen.len; i++) {
@@ -234,6 +282,56 @@ int lib_exports(ast *module, lib_export **out)
         lib_export *x = &xs[n++];
         x->def = def;
         x->nret = -1;
+        if (lw_has_yield(&def->body)) { /* its calls are loops over it (lower_loops.c), not recorded */
+            const char *why = "it is a generator (yield), and a C function returns once";
+            if (annotated(def))
+                diag_error(def->l, "'%s' cannot be exported (tylesc --lib): %s", def->name, why);
+            else {
+                lib_not_exported(def, why);
+                n--;
+            }
+            continue;
+        }
+        if (!sc->called && !annotated(def) && def->params.len > 0) {
+            /* used, but never called where a call is recorded: passed as a function */
+            int used = 0;
+            for (int j = 0; j < module->body.len && !used; j++) {
+                ast *s = VEC_AT(module->body, j, ast *);
+                used = s != def && mentions(s, def->name);
+            }
+            if (used) {
+                lib_not_exported(def, "the module passes it as a function (to np.fromfunction, say) and never calls "
+                                      "it, so the dtypes and ranks of its parameters are unknown (annotate them to "
+                                      "export it)");
+                n--;
+                continue;
+            }
+        }
+        if (sc->called && !annotated(def)) {
+            /* a helper the module calls (from main() too): compiled where it is called; left out of
+             * the library with a note when a C caller cannot call it, rather than failing it */
+            const char *why = def->params.len > LIB_MAX_PARAMS
+                                  ? arena_printf(&util_arena, "it has %d parameters, and an exported function "
+                                                 "can have at most %d", def->params.len, LIB_MAX_PARAMS)
+                                  : sc->why;
+            for (int k = 0; !why && k < def->params.len; k++) {
+                ast *p = VEC_AT(def->params, k, ast *);
+                const lib_item *it = k < sc->np ? &sc->param[k] : NULL;
+                if (p->ival)
+                    why = arena_printf(&util_arena, "its parameter '%s%s' is a variable list, and a C function "
+                                       "has a fixed list of parameters", p->ival == 1 ? "*" : "**", p->name);
+                else if (it && it->known && !it->is_array && (it->type == T_F32 || it->type == T_I32))
+                    why = arena_printf(&util_arena, "the module passes a %s scalar to its parameter '%s', and an "
+                                       "exported function takes float64, int64 or bool scalars (annotate it, "
+                                       "%s: \"float64\", to export '%s')", ir_type_name(it->type), p->name,
+                                       p->name, def->name);
+            }
+            if (why) {
+                lib_not_exported(def, why);
+                n--;
+                continue;
+            }
+        }
         if (def->params.len > LIB_MAX_PARAMS) {
             diag_error(def->l, "'%s' has %d parameters; an exported function can have at most %d", def->name,
                        def->params.len, LIB_MAX_PARAMS);
@@ -505,8 +603,12 @@ ast *lib_export_module(ast *module, lib_export *x, int with_results)
         return m;
     for (int j = 0; j < x->nret; j++) {
         ast *v = ast_name(l, x->ret[j].global);
-        if (!x->ret[j].is_array) /* a scalar goes out as an array of one, replicated */
+        if (!x->ret[j].is_array) { /* a scalar goes out as an array of one, replicated, of its C type */
+            ir_type t = x->ret[j].type;
             v = call_np(l, np, "full", ast_int(l, 1), v);
+            vec_push(&v->args, ast_attr(l, ast_name(l, np), t == T_BOOL ? "bool_" : ir_type_is_float(t) ? "float64"
+                                                                                                      : "int64"));
+        }
         vec_push(&m->body, ast_expr_stmt(l, call_np(l, np, "save",
                                                      ast_str(l, arena_printf(&util_arena, "\001res:%d", j)), v)));
     }
@@ -550,8 +652,13 @@ int lib_note_results(lib_export *x)
 {
     seen_call *sc = seen_of(x->def);
     if (!sc || !sc->ret_ok) {
-        diag_error(x->def->l, "'%s' cannot be exported (tylesc --lib): it returns something other than None, "
-                              "an array, a scalar or a tuple of at most %d of them", x->def->name, LIB_MAX_RESULTS);
+        const char *why = arena_printf(&util_arena, "it returns something other than None, an array, a scalar or "
+                                       "a tuple of at most %d of them", LIB_MAX_RESULTS);
+        if (sc && sc->called && !annotated(x->def)) { /* a helper of the module's (lib_exports) */
+            lib_not_exported(x->def, why);
+            return 1;
+        }
+        diag_error(x->def->l, "'%s' cannot be exported (tylesc --lib): %s", x->def->name, why);
         return -1;
     }
     x->nret = sc->nret;

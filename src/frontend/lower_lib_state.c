@@ -235,6 +235,26 @@ static int calls_any(ast *e, vec *defs)
     return 0;
 }
 
+/* When every export reading state name `name` is a helper of the module's (lib_is_helper), they
+ * are left out with a warning saying why, and 1 is returned (lib_state_find is then run again
+ * without them); else 0, and the caller reports the error. */
+static int drop_readers(lib_export *xs, int n, vec *reads, const char *name, const char *why)
+{
+    int any = 0;
+    for (int i = 0; i < n; i++)
+        if (has(&reads[i], name)) {
+            if (!lib_is_helper(&xs[i]))
+                return 0;
+            any = 1;
+        }
+    for (int i = 0; any && i < n; i++)
+        if (has(&reads[i], name)) {
+            lib_not_exported(xs[i].def, why);
+            xs[i].dropped = 1;
+        }
+    return any;
+}
+
 int lib_state_find(ast *module, lib_export *xs, int n)
 {
     memset(&st, 0, sizeof st);
@@ -297,6 +317,13 @@ int lib_state_find(ast *module, lib_export *xs, int n)
                 ast *t = touches(s, name, &b) ? s : nested_touch(&s->body, name);
                 if (!t)
                     t = nested_touch(&s->orelse, name);
+                if (t && drop_readers(xs, n, reads, for_,
+                                      arena_printf(&util_arena, "it reads the module's '%s', which the module %s "
+                                                   "inside a loop or an if, and a library computes such a value "
+                                                   "once (compute it outside loops and ifs, or pass it as an "
+                                                   "argument, to export it)", for_,
+                                                   touches(t, name, &b) && b ? "binds" : "changes")))
+                    return -2;
                 if (t) {
                     diag_error(t->l, "an exported def reads '%s'%s, which the module %s inside a loop or an if: "
                                      "tylesc --lib computes a def's module-level arrays and numbers once, with the "
@@ -311,6 +338,13 @@ int lib_state_find(ast *module, lib_export *xs, int n)
                 continue;
             if (b) {
                 nbind++;
+                if (nbind > 1 && drop_readers(xs, n, reads, for_,
+                                              arena_printf(&util_arena, "it reads the module's '%s', which the "
+                                                           "module binds twice, and a library computes such a "
+                                                           "value once (bind it once, or pass it as an argument, "
+                                                           "to export it)",
+                                                           for_)))
+                    return -2;
                 if (nbind > 1) {
                     diag_error(s->l, "an exported def reads '%s'%s, which the module binds a second time here: "
                                      "tylesc --lib computes a def's module-level arrays and numbers once, so bind "

@@ -11,6 +11,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tyl_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,7 @@ typedef struct lib_state {
 struct tyl_ctx {
     int grid_rank;
     lib_state state[LIB_STATES];
+    pthread_t owner; /* the thread that created it: the only one that may call */
 };
 
 static tyl_ctx the_ctx;
@@ -37,11 +39,27 @@ static bool ctx_live;
 
 int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where);
 
+/* A call from another thread than the context's creator, refused before it touches anything
+ * (the error catch and the run time's state are per process): 0 with the message set. */
+static int other_thread(const char *fn)
+{
+    if (!ctx_live || pthread_equal(pthread_self(), the_ctx.owner))
+        return 0;
+    snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "%s: error: called from another thread than the one that "
+             "created the context: libtyles keeps its state per process, so that thread makes every call (MPI "
+             "funneled through it)", fn);
+    tyl_rt_.lib_collective = 0;
+    return 1;
+}
+
 /* Opens an API call: a run-time error inside it returns TYL_ERROR from the calling function.
  * With a CUDA context the context's device is current inside the call (tyl_mem_lib_enter).
  * Variables the function changes after LIB_ENTER and reads after an error must be volatile;
  * the entry points below read none. */
-#define LIB_ENTER()                                                                               \
+#define LIB_ENTER() LIB_ENTER_AS(__func__)
+#define LIB_ENTER_AS(fn)                                                                          \
+    if (other_thread(fn))                                                                         \
+        return TYL_ERROR;                                                                         \
     jmp_buf lib_jb_;                                                                              \
     jmp_buf *lib_prev_ = tyl_rt_.lib_catch;                                                       \
     if (setjmp(lib_jb_)) {                                                                        \
@@ -76,9 +94,11 @@ static int ctx_create(tyl_comm comm, int grid_rank, const int *procs, int cuda, 
 {
     *out = NULL;
     /* Library mode from here, so that the errors below return instead of exiting. */
+    if (other_thread(fn))
+        return TYL_ERROR;
     bool was_lib = tyl_rt_.lib;
     tyl_rt_.lib = true;
-    LIB_ENTER();
+    LIB_ENTER_AS(fn);
     if (ctx_live)
         tyl_rt_error(fn, "a context exists already in this process (one at a time; tyl_ctx_destroy it first)");
     if (was_lib == false && tyl_rt_mpi_active_() && tyl_rt_.params)
@@ -116,6 +136,7 @@ static int ctx_create(tyl_comm comm, int grid_rank, const int *procs, int cuda, 
     tyl_rt_.grid_rank = grid_rank;
     ctx_live = true; /* from here, a failure is undone by tyl_ctx_destroy */
     the_ctx.grid_rank = grid_rank;
+    the_ctx.owner = pthread_self();
     char pbuf[TYL_MAX_RANK * 12 + 1], *grid = NULL;
     if (procs && grid_rank > 0) {
         size_t k = 0;
@@ -364,6 +385,123 @@ static void block_copy(tyl_array *a, void *host, int in, const char *fn)
     tyl_mem_free(tmp);
 }
 
+/* Host copy of a box: n elements per axis from src (strides ss) to dst (strides ds), row by row
+ * (tyl_box_copy is a kernel in libtyles_cuda.a: it cannot take host memory there). */
+static void host_box_copy(char *dst, const int64_t *ds, const char *src, const int64_t *ss, int rank,
+                          const int64_t *n, size_t el)
+{
+    int64_t idx[TYL_MAX_RANK] = {0}, rows = 1;
+    for (int d = 0; d < rank; d++)
+        if (n[d] <= 0)
+            return;
+    for (int d = 0; d < rank - 1; d++)
+        rows *= n[d];
+    for (int64_t r = 0; r < rows; r++) {
+        int64_t od = 0, os = 0;
+        for (int d = 0; d < rank; d++) {
+            od += idx[d] * ds[d];
+            os += idx[d] * ss[d];
+        }
+        if (ds[rank - 1] == 1 && ss[rank - 1] == 1)
+            memcpy(dst + od * (int64_t)el, src + os * (int64_t)el, (size_t)n[rank - 1] * el);
+        else
+            for (int64_t k = 0; k < n[rank - 1]; k++)
+                memcpy(dst + (od + k * ds[rank - 1]) * (int64_t)el, src + (os + k * ss[rank - 1]) * (int64_t)el, el);
+        for (int d = rank - 2; d >= 0 && ++idx[d] == n[d]; d--)
+            idx[d] = 0;
+    }
+}
+
+/* Distributed array a gathered whole on every rank, as a new replicated array: each rank's
+ * owned block through host memory (block_copy: on the device too), the blocks and their boxes
+ * shared over the context's communicator, placed, and copied into the new array. Collective. */
+static tyl_array *lib_gather(tyl_array *a, const char *fn)
+{
+    if (!a->layout)
+        return tyl_copy(a, fn);
+    const int r = a->rank;
+    const size_t el = tyl_dtype_size(a->dtype);
+    int64_t mine = 1, whole = 1, cs[TYL_MAX_RANK];
+    for (int d = r - 1; d >= 0; d--) {
+        cs[d] = whole;
+        whole *= a->shape[d];
+        mine *= a->n[d] > 0 ? a->n[d] : 0;
+    }
+    char *blk = malloc(mine ? (size_t)mine * el : 1), *w = malloc(whole ? (size_t)whole * el : 1), *all = blk;
+    int64_t box[2 * TYL_MAX_RANK] = {0}, *boxes = box; /* lo, then n, of each rank's block */
+    int size = 1;
+    if (!blk || !w)
+        goto oom;
+    if (mine)
+        block_copy(a, blk, 0, fn);
+    for (int d = 0; d < r; d++) {
+        box[d] = a->lo[d];
+        box[TYL_MAX_RANK + d] = a->n[d] > 0 ? a->n[d] : 0;
+    }
+#ifndef TYL_NO_MPI
+    MPI_Comm_size(tyl_rt_comm_, &size);
+    int *counts = malloc(sizeof(int) * (size_t)size * 2);
+    boxes = malloc(sizeof box * (size_t)size);
+    all = malloc(whole ? (size_t)whole * el : 1);
+    if (!counts || !boxes || !all) {
+        free(counts);
+        goto oom;
+    }
+    MPI_Allgather(box, 2 * TYL_MAX_RANK, MPI_INT64_T, boxes, 2 * TYL_MAX_RANK, MPI_INT64_T, tyl_rt_comm_);
+    int64_t at = 0;
+    for (int q = 0; q < size; q++) {
+        int64_t c = (int64_t)el;
+        for (int d = 0; d < r; d++)
+            c *= boxes[q * 2 * TYL_MAX_RANK + TYL_MAX_RANK + d];
+        if (at + c > INT32_MAX) {
+            free(counts);
+            free(boxes);
+            free(all);
+            free(blk);
+            free(w);
+            tyl_rt_error_all(fn, "gathering a module-level array of %lld bytes: at most 2 GiB", (long long)(at + c));
+        }
+        counts[q] = (int)c;
+        counts[size + q] = (int)at;
+        at += c;
+    }
+    MPI_Allgatherv(blk, (int)(mine * (int64_t)el), MPI_BYTE, all, counts, counts + size, MPI_BYTE, tyl_rt_comm_);
+    free(counts);
+#endif
+    {
+        int64_t at = 0;
+        for (int q = 0; q < size; q++) { /* rank q's block, where its box says */
+            const int64_t *lo = &boxes[q * 2 * TYL_MAX_RANK], *n = lo + TYL_MAX_RANK;
+            int64_t off = 0, count = 1, qs[TYL_MAX_RANK];
+            for (int d = r - 1; d >= 0; d--) {
+                qs[d] = count;
+                count *= n[d];
+                off += lo[d] * cs[d];
+            }
+            host_box_copy(w + off * (int64_t)el, cs, all + at, qs, r, n, el);
+            at += count * (int64_t)el;
+        }
+    }
+    if (all != blk)
+        free(all);
+    if (boxes != box)
+        free(boxes);
+    free(blk);
+    tyl_array *g = tyl_alloc_l(a->dtype, r, a->shape, TYL_INIT_NONE, NULL, fn);
+    block_copy(g, w, 1, fn); /* replicated: its block is the whole array */
+    free(w);
+    return g;
+oom:
+    if (all != blk)
+        free(all);
+    if (boxes != box)
+        free(boxes);
+    free(blk);
+    free(w);
+    tyl_rt_error(fn, "MemoryError: gathering a module-level array of %lld elements", (long long)whole);
+    return NULL;
+}
+
 int tyl_array_copy_in(tyl_ctx *ctx, tyl_array *a, const void *host)
 {
     LIB_ENTER();
@@ -398,6 +536,15 @@ int tyl_ctx_create_f(int fcomm, int grid_rank, const int *procs, tyl_ctx **out)
     return tyl_ctx_create(MPI_Comm_f2c((MPI_Fint)fcomm), grid_rank, procs, out);
 #else
     return tyl_ctx_create(fcomm, grid_rank, procs, out);
+#endif
+}
+
+int tyl_ctx_create_cuda_f(int fcomm, int grid_rank, const int *procs, int device, void *stream, tyl_ctx **out)
+{
+#ifndef TYL_NO_MPI
+    return tyl_ctx_create_cuda(MPI_Comm_f2c((MPI_Fint)fcomm), grid_rank, procs, device, stream, out);
+#else
+    return tyl_ctx_create_cuda(fcomm, grid_rank, procs, device, stream, out);
 #endif
 }
 
@@ -484,6 +631,8 @@ void tyl_lib_init(tyl_lib_call *f, tyl_ctx *ctx, const char *fn)
 /* Not through tyl_rt_error: without a live context nothing would catch it. */
 int tyl_lib_begin(tyl_lib_call *f, int grid_rank)
 {
+    if (other_thread(f->fn))
+        return TYL_ERROR;
     if (f->ctx != &the_ctx || !ctx_live) {
         snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "%s: error: not a live context (use the one "
                  "tyl_ctx_create gave)", f->fn);
@@ -604,11 +753,65 @@ void tyl_lib_arg(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_dty
     tyl_set(slot, tyl_ref(a));
 }
 
+void tyl_lib_state_whole(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_array **slot)
+{
+    if (!a || !a->layout || i < 0 || i >= TYL_LIB_MAX_ARGS)
+        tyl_rt_error(f->fn, "internal error: module state '%s' read whole is not distributed", name + 1);
+    for (int j = 0; j < TYL_LIB_MAX_ARGS; j++)
+        if (f->arg[j] == a) /* as tyl_lib_arg says it */
+            tyl_rt_error_all(f->fn, "argument '%s' is the module's '%s', which %s reads itself: pass a copy",
+                             f->name[j], name + 1, f->fn);
+    f->saved[i] = a->layout;
+    f->arg[i] = a;
+    f->name[i] = name;
+    tyl_set(slot, lib_gather(a, f->fn));
+}
+
+/* Does the owned block of distributed a differ from the same block of last (whole on every
+ * rank), bit for bit? On the device it is not looked at: taken as changed. */
+static int block_differs(const tyl_array *a, const tyl_array *last, const int64_t *n)
+{
+    if (tyl_mem_on_device())
+        return 1;
+    size_t el = tyl_dtype_size(a->dtype);
+    int64_t idx[TYL_MAX_RANK] = {0}, rows = 1;
+    for (int d = 0; d < a->rank - 1; d++)
+        rows *= n[d];
+    for (int64_t r = 0; r < rows; r++) { /* one row of the last axis at a time */
+        int64_t oa = 0, ol = 0;
+        for (int d = 0; d < a->rank; d++) {
+            oa += idx[d] * a->stride[d];
+            ol += (a->lo[d] + idx[d]) * last->stride[d];
+        }
+        if (memcmp((const char *)a->data + oa * (int64_t)el, (const char *)last->data + ol * (int64_t)el,
+                   (size_t)n[a->rank - 1] * el))
+            return 1;
+        for (int d = a->rank - 2; d >= 0 && ++idx[d] == n[d]; d--)
+            idx[d] = 0;
+    }
+    return 0;
+}
+
 void tyl_lib_writeback(tyl_lib_call *f, int i, tyl_array *last)
 {
     tyl_array *a = f->arg[i];
     if (!a || !last || last == a)
         return;
+    if (a->layout && !last->layout) { /* module state read whole (tyl_lib_state_whole): this rank's block */
+        int64_t n[TYL_MAX_RANK], off = 0;
+        for (int d = 0; d < a->rank; d++) {
+            n[d] = a->n[d];
+            if (n[d] <= 0 || last->shape[d] != a->shape[d])
+                return;
+            off += a->lo[d] * last->stride[d];
+        }
+        if (!block_differs(a, last, n))
+            return; /* unchanged: its halos stay valid */
+        tyl_box_copy(a->data, a->stride, (const char *)last->data + off * (int64_t)tyl_dtype_size(a->dtype),
+                     last->stride, a->rank, n, tyl_dtype_size(a->dtype));
+        tyl_dirty(a);
+        return;
+    }
     for (int d = 0; d < a->rank; d++)
         if (last->shape[d] != a->shape[d] || last->n[d] != a->n[d] || last->lo[d] != a->lo[d])
             tyl_rt_error(f->fn, "internal error: the array of an argument changed its shape or block");
@@ -688,7 +891,7 @@ void tyl_lib_state_put(tyl_lib_call *f, tyl_array **slot, tyl_array *r, int dist
             w.hl[d] = w.hh[d] = halo;
         v = tyl_copy_l(r, intern_layout(&w, 0, f->fn), f->fn);
     } else if (!dist && r->layout) /* computed distributed, read whole: gathered once */
-        v = tyl_dist_whole(r, f->fn);
+        v = lib_gather(r, f->fn);
     else
         tyl_lib_result(f, r, &v, halo);
     tyl_set(slot, v);

@@ -20,6 +20,7 @@ module tyles_lib
   public :: tyles_layout, tyles_array_create, tyles_array_wrap, tyles_local
   public :: tyles_array_modified, tyles_array_exchange, tyles_array_destroy
   public :: tyles_ctx_checkpoint, tyles_ctx_restart
+  public :: tyles_ctx_create_cuda, tyles_array_copy_in, tyles_array_copy_out, tyles_ctx_sync
 
   ! tyles_local(a, p [, lo, hi]): p points at this rank's part of a, halo included, indexed
   ! by global (1-based, Fortran-order) indices; lo and hi bound the owned block, inclusive.
@@ -36,6 +37,25 @@ module tyles_lib
       integer(c_int), value :: fcomm, grid_rank
       type(c_ptr), value :: procs
       type(c_ptr), intent(out) :: ctx
+    end function
+    integer(c_int) function c_ctx_create_cuda(fcomm, grid_rank, procs, device, stream, ctx) &
+        bind(C, name="tyl_ctx_create_cuda_f")
+      import :: c_int, c_ptr
+      integer(c_int), value :: fcomm, grid_rank, device
+      type(c_ptr), value :: procs, stream
+      type(c_ptr), intent(out) :: ctx
+    end function
+    integer(c_int) function c_array_copy_in(ctx, a, host) bind(C, name="tyl_array_copy_in")
+      import :: c_int, c_ptr
+      type(c_ptr), value :: ctx, a, host
+    end function
+    integer(c_int) function c_array_copy_out(ctx, a, host) bind(C, name="tyl_array_copy_out")
+      import :: c_int, c_ptr
+      type(c_ptr), value :: ctx, a, host
+    end function
+    integer(c_int) function c_ctx_sync(ctx) bind(C, name="tyl_ctx_sync")
+      import :: c_int, c_ptr
+      type(c_ptr), value :: ctx
     end function
     integer(c_int) function c_ctx_add_grid(ctx, grid_rank, procs) bind(C, name="tyl_ctx_add_grid")
       import :: c_int, c_ptr
@@ -166,6 +186,44 @@ contains
     else
       st = c_ctx_create(int(comm, c_int), int(grid_rank, c_int), c_null_ptr, ctx)
     end if
+  end function
+
+  ! A context whose arrays live on CUDA device `device` (a solver made with tylesc --lib
+  ! --target=cuda; link libtyles_cuda.a, libtyles.a refuses it). stream is the cudaStream_t
+  ! every call queues its work on, as a C pointer: c_null_ptr for the default stream, a
+  ! cudaStreamCreate'd one (through bind(C), or transfer(stream, c_null_ptr) from CUDA Fortran's
+  ! integer(cuda_stream_kind)). procs as for tyles_ctx_create.
+  integer function tyles_ctx_create_cuda(comm, grid_rank, device, stream, ctx, procs) result(st)
+    integer, intent(in) :: comm, grid_rank, device
+    type(c_ptr), intent(in) :: stream
+    type(c_ptr), intent(out) :: ctx
+    integer, intent(in), optional :: procs(:)
+    integer(c_int), target :: p(16)
+    if (reversed_procs(grid_rank, p, procs)) then
+      st = c_ctx_create_cuda(int(comm, c_int), int(grid_rank, c_int), c_loc(p), int(device, c_int), stream, ctx)
+    else
+      st = c_ctx_create_cuda(int(comm, c_int), int(grid_rank, c_int), c_null_ptr, int(device, c_int), stream, ctx)
+    end if
+  end function
+
+  ! This rank's owned block of a (halo left out) from (copy_in) or to (copy_out) host memory:
+  ! c_loc of a contiguous array of the block's extents in Fortran order (hi - lo + 1 per axis,
+  ! tyles_layout), for host and device arrays alike. copy_out returns when host holds it;
+  ! copy_in marks the halos stale.
+  integer function tyles_array_copy_in(ctx, a, host) result(st)
+    type(c_ptr), intent(in) :: ctx, a, host
+    st = c_array_copy_in(ctx, a, host)
+  end function
+
+  integer function tyles_array_copy_out(ctx, a, host) result(st)
+    type(c_ptr), intent(in) :: ctx, a, host
+    st = c_array_copy_out(ctx, a, host)
+  end function
+
+  ! Waits until every call queued on the context's stream has run.
+  integer function tyles_ctx_sync(ctx) result(st)
+    type(c_ptr), intent(in) :: ctx
+    st = c_ctx_sync(ctx)
   end function
 
   ! A further process grid (a library whose solvers distribute arrays of several ranks: its

@@ -13,6 +13,11 @@
  * inside an OpenMP parallel region cannot return and ends the job as a program would.
  *
  * One context per process at a time; the run-time state behind it is the process's.
+ *
+ * Threads: every call comes from the thread that created the context (MPI funneled through
+ * it); a call from another thread is refused with a message before it touches anything, and
+ * two threads must never call at once. Call outside the application's OpenMP parallel regions:
+ * inside one, a solver's own parallel loops get one thread (OpenMP's nesting).
  */
 #ifndef TYLES_LIB_H
 #define TYLES_LIB_H
@@ -141,6 +146,7 @@ int tyl_ctx_restart(tyl_ctx *ctx, const char *dir, int n, tyl_array *const *arra
 /* For the Fortran module tyles_lib.f90 (which reverses axes: Fortran sees a C array of shape
  * (a, b) as (b, a)): a communicator given as MPI_Fint, and tyl_local's parts as arrays. */
 int tyl_ctx_create_f(int fcomm, int grid_rank, const int *procs, tyl_ctx **out);
+int tyl_ctx_create_cuda_f(int fcomm, int grid_rank, const int *procs, int device, void *stream, tyl_ctx **out);
 int tyl_array_info_f(const tyl_array *a, int rank, void **base, int64_t *shape, int64_t *lo,
                      int64_t *n, int64_t *halo_lo, int64_t *halo_hi);
 int tyl_ctx_layout_f(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, const int *halo,
@@ -182,6 +188,9 @@ int tyl_lib_end(tyl_lib_call *f);
  * parameters, named "@NAME". */
 void tyl_lib_arg(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_dtype dt, int rank,
                  const tyl_layout *L, const char *halo_name, int same_as, tyl_array **slot);
+/* Module state read whole by this function and kept distributed (another function reads it as
+ * a stencil): *slot gets a gathered copy; tyl_lib_writeback puts its changes back. */
+void tyl_lib_state_whole(tyl_lib_call *f, int i, tyl_array *a, const char *name, tyl_array **slot);
 /* The end of the call: the value of parameter i is `last` (the solver may have moved it into
  * another buffer): the caller's array gets it. */
 void tyl_lib_writeback(tyl_lib_call *f, int i, tyl_array *last);

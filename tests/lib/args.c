@@ -1,6 +1,7 @@
 /* args.c: what a library refuses at run time, each with the exact message, and that the
  * context stays usable after each (tests/lib/run.sh runs it at 1 and 2 ranks). */
 #include <mpi.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,25 @@ static void expect(int st, tyl_ctx *ctx, const char *name, const char *want)
             printf("FAIL %s:\n  got:  %s\n  want: %s\n", name, got, want);
     } else if (me == 0)
         printf("ok %s\n", name);
+}
+
+/* Calls from a thread of the application's own, other than the one that made the context. */
+struct from_thread {
+    tyl_ctx *ctx;
+    tyl_array *u, *made;
+    int st_step, st_create;
+    char msg_step[512], msg_create[512];
+};
+
+static void *other_thread(void *p)
+{
+    struct from_thread *t = p;
+    const int64_t shape[2] = {8, 8};
+    t->st_step = args_step(t->ctx, t->u, 0.1);
+    snprintf(t->msg_step, sizeof t->msg_step, "%s", tyl_ctx_error(t->ctx));
+    t->st_create = tyl_array_create(t->ctx, TYL_FLOAT64, 2, shape, NULL, &t->made);
+    snprintf(t->msg_create, sizeof t->msg_create, "%s", tyl_ctx_error(t->ctx));
+    return NULL;
 }
 
 int main(int argc, char **argv)
@@ -57,6 +77,22 @@ int main(int argc, char **argv)
     double v = 0;
     expect(args_corner(ctx, good, 9, &v), ctx, "run-time error inside",
            "../args.tyl:10: error: index 9 is out of bounds for axis 0 with size 8");
+    /* another thread: refused before it touches anything */
+    struct from_thread t = {.ctx = ctx, .u = good};
+    pthread_t th;
+    pthread_create(&th, NULL, other_thread, &t);
+    pthread_join(th, NULL);
+    const char *other = ": error: called from another thread than the one that created the context: libtyles "
+                        "keeps its state per process, so that thread makes every call (MPI funneled through it)";
+    char want[512];
+    snprintf(want, sizeof want, "args_step%s", other);
+    expect(t.st_step == TYL_ERROR && !strcmp(t.msg_step, want) ? TYL_OK : TYL_ERROR, NULL,
+           "a solver called from another thread, with its message", "(TYL_OK)");
+    snprintf(want, sizeof want, "tyl_array_create%s", other);
+    expect(t.st_create == TYL_ERROR && !t.made && !strcmp(t.msg_create, want) ? TYL_OK : TYL_ERROR, NULL,
+           "tyl_array_create from another thread, with its message", "(TYL_OK)");
+    if (me == 0 && (strcmp(t.msg_step, "") == 0 || t.st_step != TYL_ERROR))
+        printf("  (the thread's call: status %d, \"%s\")\n", t.st_step, t.msg_step);
     /* still usable: a good call, and a result array */
     expect(args_step(ctx, good, 0.1), ctx, "good call after errors", "(TYL_OK)");
     expect(args_scaled(ctx, good, 2.0, &r), ctx, "array result", "(TYL_OK)");

@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/lib/run.sh ROOT: tylesc --lib's errors (tests/lib/errors/NAME.tyl against NAME.err, exact
-# text and exit status 1), its command-line refusals (C and CUDA), CUDA library mode's outputs
-# and header (C, C++, with cuda_runtime.h; built by nvcc where it is installed), a library
+# text and exit status 1) and warnings (tests/lib/warnings, exit status 0), its command-line
+# refusals (C and CUDA), CUDA library mode's outputs and header (C, C++, with cuda_runtime.h;
+# built by nvcc where it is installed), tyles_lib.f90's CUDA calls on libtyles.a, a library
 # refusing arguments at run time (args.c at 1 and 2 ranks), two arrays taking turns (swap.c at 1
 # and 3 ranks), module state, several grids, time-tiled calls, exports of several kinds, the
 # module body and its parameters against the program, and checkpoint/restart in library mode
@@ -20,6 +21,15 @@ cd "$ROOT" || exit 1
 for tyl in tests/lib/errors/*.tyl; do
     got=$("$TYLESC" --lib "$tyl" -o "$T/out.c" 2>&1; echo "exit status $?")
     same "$tyl" "$got" "$(cat "${tyl%.tyl}.err"; echo "exit status 1")"
+done
+# defs the module calls that a C caller cannot call: left out with a warning (tests/lib/warnings,
+# exact text), the library built without them
+for tyl in tests/lib/warnings/*.tyl; do
+    name=$(basename "$tyl" .tyl)
+    left=$(sed -n "s/.*warning: '\([A-Za-z0-9_]*\)' is not exported.*/\1/p" "${tyl%.tyl}.err" | head -1)
+    got=$("$TYLESC" --lib "$tyl" -o "$T/$name.c" 2>&1; echo "exit status $?"; grep -c "^int ${name}_run(" "$T/$name.h"
+        grep -c "^int ${name}_${left}(" "$T/$name.h")
+    same "$tyl" "$got" "$(cat "${tyl%.tyl}.err"; echo "exit status 0"; echo 1; echo 0)"
 done
 cp samples/app_c/heat.tyl "$T/heat.tyl"
 cd "$T" || exit 1
@@ -89,7 +99,7 @@ if command -v "$NVCC" >/dev/null 2>&1; then
     same "cuda .cu warnings" "$("$NVCC" -std=c++17 -DOMPI_SKIP_MPICXX -Xcompiler -Wall,-Wextra,-Werror \
         $(mpicc --showme:compile 2>/dev/null) -I"$ROOT/src/runtime_mpi" -Icu -c cu/heat.cu -o cu/heat.o 2>&1)" ""
     # the test libraries' exports of every kind (array results, tuples, swaps, periodic axes)
-    for t in args swap exports; do
+    for t in args swap exports state_mixed mixed_result; do
         same "cuda $t.o" "$("$TYLESC" --lib --target=cuda "$ROOT/tests/lib/$t.tyl" -o cuo/$t.o 2>&1; echo $?)" "0"
     done
     # two solvers with kernels alike (heat.tyl twice) link into one application
@@ -109,6 +119,24 @@ if mpicc -std=c11 -Wall -Wextra -Werror -fopenmp -I"$ROOT/src/runtime_mpi" "$ROO
 0 device -1, block in and out alike"
 else
     fail=$((fail + 1)); echo "FAIL cuda_on_host: could not build"
+fi
+# the same from Fortran (tyles_lib.f90's CUDA calls), at 1 and 2 ranks
+if command -v mpif90 >/dev/null 2>&1; then
+    mkdir -p fh
+    if (cd fh && mpif90 -O1 -Wall -Wextra -Werror -std=f2008 -c "$ROOT/src/runtime_mpi/tyles_lib.f90" &&
+        mpif90 -O1 -Wall -Wextra -Werror -std=f2008 "$ROOT/tests/lib/cuda_host_f.f90" tyles_lib.o "$ROOT/lib/libtyles.a" \
+            -fopenmp -lm -o cuda_host_f 2>&1); then
+        for np in 1 2; do
+            same "tyles_ctx_create_cuda on libtyles.a (Fortran) at $np rank(s)" "$(cd fh && OMP_NUM_THREADS=1 \
+                timeout 120 mpirun --allow-run-as-root --oversubscribe -np $np ./cuda_host_f 2>&1)" \
+                "1 tyl_ctx_create_cuda: error: this libtyles runs on the host: a context on a CUDA device needs libtyles_cuda.a (and a solver generated with tylesc --lib --target=cuda)
+0 block in and out alike"
+        done
+    else
+        fail=$((fail + 1)); echo "FAIL cuda_host_f.f90: could not build"
+    fi
+else
+    echo "SKIP tyles_lib.f90's CUDA calls: mpif90 not found"
 fi
 # lib_app DIR TYL APP.c [prog]: in DIR, gen/NAME.c and its header from a copy of TYL (tylesc --lib), the
 # application DIR/app from APP.c (-O2, warnings as errors), and with `prog` the program DIR/prog
@@ -140,7 +168,7 @@ app_oks() {
 
 # arguments refused at run time, and the context usable after each
 if lib_app args "$ROOT/tests/lib/args.tyl" "$ROOT/tests/lib/args.c"; then
-    for np in 1 2; do app_oks args args $np 12/0; done
+    for np in 1 2; do app_oks args args $np 14/0; done
 fi
 # two arrays taking turns, periodic reads: bitwise against the program; shapes refused
 if lib_app sw "$ROOT/tests/lib/swap.tyl" "$ROOT/tests/lib/swap.c" prog; then
@@ -150,6 +178,12 @@ fi
 # defs reading arrays and scalars the module body computes (its state), changing one of them
 if lib_app state "$ROOT/tests/lib/state.tyl" "$ROOT/tests/lib/state.c" prog; then
     for np in 1 3; do app_oks state state $np 18/0; done
+fi
+
+# a module-level field read as a stencil by one def and whole by two others, changed by each: kept
+# distributed, gathered for the whole readers, bitwise against the program (4 ranks: a 2x2 grid)
+if lib_app sm "$ROOT/tests/lib/state_mixed.tyl" "$ROOT/tests/lib/state_mixed.c" prog; then
+    for np in 1 3 4; do app_oks "state read as a stencil and whole" sm $np 3/0; done
 fi
 
 # a 1-D and a 2-D solver in one library: a process grid each
@@ -174,8 +208,9 @@ exchanges $x, 0 groups of steps on deep halos"
 fi
 
 # the module body as PROGRAM_run(ctx) prints and saves what the program does (its prints, .npy
-# files, exit status), at 1 and 3 ranks
-for prog in gray_scott_roll_f32 functions_tuples laplace_while_tol random_allen_cahn_noise; do
+# files, exit status), at 1 and 3 ranks; names_c_collisions has parameters named like C keywords
+# and macros (NAN: a field NAN_ of its params struct)
+for prog in gray_scott_roll_f32 functions_tuples laplace_while_tol random_allen_cahn_noise names_c_collisions; do
     P=$(echo $prog | tr a-z A-Z)
     mkdir -p body/$prog && cd body/$prog || exit 1
     if "$TYLESC" --lib "$ROOT/tests/programs/$prog.tyl" -o $prog.c && "$TYLESC" "$ROOT/tests/programs/$prog.tyl" -o prog &&
@@ -203,6 +238,27 @@ ok laplacian: 0 elements differ from lap.npy"
     done
 fi
 
+# defs called only from main() (advdiff_module_main.tyl: `if __name__ == "__main__": main()`), with
+# module constants as defaults: exported (before, "never called"), bitwise against the program;
+# the two that take the wind as a tuple left out with a warning
+if lib_app mh "$ROOT/tests/programs/advdiff_module_main.tyl" "$ROOT/tests/lib/main_helpers.c" prog; then
+    same "defs called from main(): warnings" "$(cd mh && "$TYLESC" --lib advdiff_module_main.tyl -o gen/a.c 2>&1 |
+        grep warning: | sed 's/:.*warning: /: /; s/ (tylesc.*//')" "advdiff_module_main.tyl: 'stable_dt' is not exported
+advdiff_module_main.tyl: 'rhs' is not exported"
+    for np in 1 3; do app_oks "defs called from main()" mh $np 1/0; done
+fi
+
+# a scalar result that is an int or a float by the path taken (a convergence loop's change):
+# a double, the program's (and NumPy's) value; before, an error about np.full's dtype
+if lib_app mr "$ROOT/tests/lib/mixed_result.tyl" "$ROOT/tests/lib/mixed_result.c" prog; then
+    for np in 1 3; do
+        same "a result int or float by the path at $np rank(s)" "$(cd mr && mpirun_np $np ./prog 2>&1 &&
+            mpirun_np $np ./app 2>&1)" "366 0.00099645530642067381
+366 0.00099645530642067381
+ok u: 0 elements differ from u.npy"
+    done
+fi
+
 # the module's parameters through heat_run_params, as --N=30 --steps=5 gives them to the program
 if lib_app par "$ROOT/samples/app_c/heat.tyl" "$ROOT/tests/lib/params.c" prog; then
     mkdir -p par/a par/b
@@ -221,7 +277,8 @@ if lib_app ck "$ROOT/samples/app_c/heat.tyl" "$ROOT/tests/lib/ckpt.c"; then
 fi
 # the generated C under clang's warnings too (gcc's: every build above uses -Werror)
 if command -v clang >/dev/null 2>&1; then
-    for c in c/heat.c args/gen/args.c sw/gen/swap.c ex/gen/exports.c state/gen/state.c grids/gen/grids.c tt/gen/timetile.c; do
+    for c in c/heat.c args/gen/args.c sw/gen/swap.c ex/gen/exports.c state/gen/state.c grids/gen/grids.c tt/gen/timetile.c \
+        sm/gen/state_mixed.c mr/gen/mixed_result.c mh/gen/advdiff_module_main.c; do
         same "clang -Wall -Wextra on $c" "$(clang -std=c11 -fopenmp -Wall -Wextra -Werror -fsyntax-only \
             $(mpicc --showme:compile 2>/dev/null) -I"$ROOT/src/runtime_mpi" -I"$(dirname $c)" $c 2>&1)" ""
     done
