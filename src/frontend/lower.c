@@ -847,7 +847,12 @@ static void lower_assert(lctx *c, ast *s)
     const char *msg = "AssertionError";
     value *rt = NULL;
     if (s->b) {
+        ir_expr *outer = c->evaluated; /* the message is evaluated only when the assert fails */
+        if (t->kind == V_SCALAR)
+            c->evaluated = outer ? ir_bin(s->l, OP_LAND, T_BOOL, outer, ir_un(s->l, OP_LNOT, T_BOOL, t->e), 1)
+                                 : ir_un(s->l, OP_LNOT, T_BOOL, t->e);
         const char *m = raise_message(c, s->b, "assert", &rt);
+        c->evaluated = outer;
         if (!m)
             return;
         msg = arena_printf(&util_arena, "AssertionError: %s", m);

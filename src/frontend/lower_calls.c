@@ -499,6 +499,7 @@ value *lw_comprehension(lctx *c, ast *a)
     scope *s = NEW(scope);
     s->parent = c->sc;
     s->prefix = c->sc->prefix;
+    s->unbound = c->sc->unbound; /* its reads of the scope's names are checked there */
     scope *outer = c->sc;
     c->sc = s;
     value *out = lw_vnew(V_TUPLE, a->l);
@@ -567,6 +568,7 @@ int lw_for_unrolled(lctx *c, ast *s, int range_loop)
     }
     for (int i = 0; i < items->n; i++) {
         bind_target(c, s->b, items->items[i], 1);
+        lw_unbound_target(c, s->b);
         lw_block(c, &s->body);
     }
     return 1;

@@ -12,6 +12,13 @@
 /* ------------------------------------------------------------------------------------------ */
 /* Names                                                                                      */
 
+/* The condition under which an operand Python may skip is evaluated: `when`, within the
+ * operands around it (for the unbound-name checks of its reads, lower_unbound.c). */
+static ir_expr *evaluated_when(lctx *c, loc l, ir_expr *when)
+{
+    return c->evaluated ? ir_bin(l, OP_LAND, T_BOOL, c->evaluated, when, 1) : when;
+}
+
 value *lw_read_name(lctx *c, ast *a)
 {
     int unbound;
@@ -470,8 +477,13 @@ value *lw_expr(lctx *c, ast *a)
     case A_BOOLOP: {
         /* Python's `x or y` is x when x is true, else y (`and`: y when x is true, else x): the
          * value of an operand, not a bool, and y is evaluated only when needed. */
-        value *x0 = lw_expr(c, a->a), *y0 = lw_expr(c, a->b);
+        value *x0 = lw_expr(c, a->a);
         value *x = lw_truth(c, x0, "'and'/'or'");
+        ir_expr *outer = c->evaluated;
+        if (x->kind == V_SCALAR)
+            c->evaluated = evaluated_when(c, a->l, a->op == OP_AND ? x->e : ir_un(a->l, OP_LNOT, T_BOOL, x->e));
+        value *y0 = lw_expr(c, a->b);
+        c->evaluated = outer;
         value *y = lw_truth(c, y0, "'and'/'or'");
         if (x->kind == V_ERR || y->kind == V_ERR)
             return &lw_ERRV;
@@ -494,8 +506,14 @@ value *lw_expr(lctx *c, ast *a)
     case A_COMPARE: return lower_compare(c, a);
     case A_IFEXP: {
         value *t = lw_truth(c, lw_expr(c, a->b), "a conditional expression");
+        ir_expr *outer = c->evaluated;
+        if (t->kind == V_SCALAR)
+            c->evaluated = evaluated_when(c, a->l, t->e);
         value *x = lw_expr(c, a->a);
+        if (t->kind == V_SCALAR)
+            c->evaluated = evaluated_when(c, a->l, ir_un(a->l, OP_LNOT, T_BOOL, t->e));
         value *y = lw_expr(c, a->c);
+        c->evaluated = outer;
         if (t->kind == V_ERR || x->kind == V_ERR || y->kind == V_ERR)
             return &lw_ERRV;
         int64_t k;

@@ -132,6 +132,8 @@ typedef struct lctx {
     const char *assigning; /* the name lw_assign_name is binding (its old views need no keeping) */
     vec split;          /* const char*: names the last if's merge left ambiguous (lw_block) */
     void *carrying;     /* the names the innermost loop being lowered carries (lower_loops.c) */
+    ir_expr *evaluated; /* when the expression being lowered is evaluated (a conditional
+                         * expression's branch, and/or's right operand), NULL: always */
 } lctx;
 
 /* Snapshot of a scope's bindings (for branches and loop probes). */
@@ -389,6 +391,7 @@ void lw_emit_raise(lctx *c, loc l, ir_expr *cond, const char *msg);
 void lw_unbound_begin(lctx *c, loc l, vec *stmts, int nbound, const char *const *bound);
 void lw_unbound_assigned(lctx *c, ast *s);
 void lw_unbound_check(lctx *c, ast *a);
+void lw_unbound_target(lctx *c, ast *target);
 void lw_stmt(lctx *c, ast *s);
 void lw_block(lctx *c, vec *stmts);
 

@@ -709,6 +709,7 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
         b->kind = B_SCALAR;
         b->var = uv;
         b->weak = 1;
+        lw_unbound_target(c, target);
     }
     if (condast) {
         value *cv = lw_truth(c, lw_expr(c, condast), "a while condition");
