@@ -372,6 +372,7 @@ tparam:
     NAME annot_opt                          { $$ = ast_param(@$, $1, NULL, 0); $$->b = $2; }
   | NAME annot_opt '=' test                 { $$ = ast_param(@$, $1, $4, 0); $$->b = $2; }
   | '*' NAME annot_opt                      { $$ = ast_param(@$, $2, NULL, 1); }
+  | '*'                                     { $$ = ast_param(@$, "", NULL, 1); } /* keyword-only after */
   | POW NAME annot_opt                      { $$ = ast_param(@$, $2, NULL, 2); }
   ;
 

@@ -236,6 +236,9 @@ static void check_params(vec *params)
                 diag_error(p->l, "duplicate argument '%s' in function definition", p->name);
                 break;
             }
+        if (p->ival == 1 && !p->name[0] &&
+            (i + 1 == params->len || ((ast *)params->items[i + 1])->ival == 2))
+            diag_error(p->l, "named arguments must follow bare *");
         if (p->ival)
             seen_star = 1;
         else if (p->a)

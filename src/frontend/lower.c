@@ -1093,6 +1093,36 @@ static ast *def_defaults(lctx *c, ast *s)
     return d;
 }
 
+/* The array a statement `np.f(..., out=X)` writes (X, or X of out=(X,)), and in *call the
+ * call without out= (a new node: the statement is lowered again by loop passes and inlining);
+ * NULL for any other statement. NumPy computes the result and stores it into X, which is what
+ * X[...] = np.f(...) does. */
+static ast *out_argument(ast *e, ast **call)
+{
+    if (e->kind != A_CALL || e->a->kind != A_ATTR || e->a->a->kind != A_NAME ||
+        (strcmp(e->a->a->name, "np") != 0 && strcmp(e->a->a->name, "numpy") != 0))
+        return NULL;
+    for (int i = 0; i < e->kwargs.len; i++) {
+        ast *k = VEC_AT(e->kwargs, i, ast *);
+        if (!k->name || strcmp(k->name, "out") != 0)
+            continue;
+        ast *x = k->a;
+        if (x->kind == A_TUPLE && x->args.len == 1)
+            x = VEC_AT(x->args, 0, ast *);
+        if (x->kind == A_NONE)
+            return NULL;
+        ast *r = ast_new(A_CALL, e->l);
+        *r = *e;
+        r->kwargs = (vec){0};
+        for (int j = 0; j < e->kwargs.len; j++)
+            if (j != i)
+                vec_push(&r->kwargs, e->kwargs.items[j]);
+        *call = r;
+        return x;
+    }
+    return NULL;
+}
+
 void lw_stmt(lctx *c, ast *s)
 {
     if (!lw_step(c))
@@ -1108,6 +1138,14 @@ void lw_stmt(lctx *c, ast *s)
     case A_EXPR_STMT: {
         if (s->a->kind == A_STR || s->a->kind == A_FSTRING) /* docstring */
             break;
+        ast *call = NULL, *into = out_argument(s->a, &call);
+        if (into) { /* np.multiply(a, b, out=c): c[...] = np.multiply(a, b) */
+            ast *at = ast_subscript(s->l, into, ast_vec1(ast_name(into->l, "Ellipsis")), 0);
+            ast *as = ast_assign(s->l, ast_vec1(at), call);
+            lower_assign(c, as);
+            lw_unbound_assigned(c, as);
+            break;
+        }
         value *v = lw_expr(c, s->a);
         (void)v;
         break;

@@ -194,14 +194,19 @@ static value *inline_call(lctx *c, value *fn, ast *call)
             return &lw_ERRV;
         }
         if (p->ival == 1) {
-            star = i;
+            star = p->name[0] ? i : -1; /* a bare '*' takes no arguments: keyword-only after it */
             npos_params = np;
             continue;
         }
         pa[np] = p;
         pn[np++] = p->name;
-        if (!p->a)
+        if (!p->a && npos_params == def->params.len)
             nreq = np;
+    }
+    if (star < 0 && npos_params < np && a.npos > npos_params) {
+        diag_error(call->l, "%s() takes %d positional argument%s but %d %s given", def->name, npos_params,
+                   npos_params == 1 ? "" : "s", a.npos, a.npos == 1 ? "was" : "were");
+        return &lw_ERRV;
     }
     value *extra = NULL;
     if (star >= 0) {
@@ -218,7 +223,22 @@ static value *inline_call(lctx *c, value *fn, ast *call)
     value **vals = NEWN(value *, np + 1);
     if (!lw_match_args(call->l, def->name, &a, np, pn, nreq, vals))
         return &lw_ERRV;
-    /* Array expressions passed as arguments are computed first, as NumPy does. */
+    /* keyword-only parameters (after '*' or '*args') without a default: Python's message */
+    int kwmissing = 0, kwseen = 0;
+    for (int i = npos_params; i < np; i++)
+        kwmissing += !vals[i] && !pa[i]->a;
+    strbuf kwb = {0};
+    for (int i = npos_params; i < np; i++)
+        if (!vals[i] && !pa[i]->a) {
+            sb_printf(&kwb, "%s'%s'", kwseen == 0 ? "" : kwseen == kwmissing - 1 ? " and " : ", ", pn[i]);
+            kwseen++;
+        }
+    if (kwmissing) {
+        diag_error(call->l, "%s() missing %d required keyword-only argument%s: %s", def->name, kwmissing,
+                   kwmissing == 1 ? "" : "s", kwb.s);
+        sb_free(&kwb);
+        return &lw_ERRV;
+    }
     for (int i = 0; i < np; i++)
         if (vals[i] && vals[i]->kind == V_ARRAY && vals[i]->e->kind != E_READ)
             vals[i] = lw_materialize(c, vals[i]);
@@ -338,6 +358,17 @@ value *lw_iter_items(lctx *c, ast *it)
     int unbound;
     if (it->kind == A_CALL && it->a->kind == A_NAME && !lw_lookup(c, it->a->name, &unbound)) {
         const char *f = it->a->name;
+        if (strcmp(f, "reversed") == 0 && it->args.len == 1 && !it->kwargs.len) {
+            value *fw = lw_iter_items(c, VEC_AT(it->args, 0, ast *));
+            if (!fw || fw->kind == V_ERR)
+                return fw;
+            value *t = lw_vnew(V_TUPLE, it->l);
+            t->n = fw->n;
+            t->items = NEWN(value *, fw->n + 1);
+            for (int i = 0; i < fw->n; i++)
+                t->items[i] = fw->items[fw->n - 1 - i];
+            return t;
+        }
         if (strcmp(f, "range") == 0) {
             args a = lw_args(c, it);
             if (lw_any_err(&a))

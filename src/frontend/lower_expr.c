@@ -45,7 +45,7 @@ value *lw_read_name(lctx *c, ast *a)
         }
         static const char *builtins[] = {"range", "print", "int", "float", "abs", "min", "max",
                                          "len", "bool", "round", "slice", "list", "tuple", "sum",
-                                         "zip", "enumerate", "all", "any", NULL};
+                                         "zip", "enumerate", "all", "any", "pow", NULL};
         for (const char **p = builtins; *p; p++)
             if (strcmp(*p, a->name) == 0) {
                 value *v = lw_vnew(V_BUILTIN, a->l);
@@ -69,12 +69,18 @@ value *lw_read_name(lctx *c, ast *a)
          * them undefined, which would send the user looking for a typo. */
         static const char *unsupported[] = {"dict", "set", "map", "filter", "sorted", "reversed",
                                             "any", "all", "isinstance", "open", "input",
-                                            "iter", "next", "type", "getattr", "setattr", "super", "object", "complex", NULL};
+                                            "iter", "next", "type", "getattr", "setattr", "super", "object", "complex",
+                                            "divmod", "hash", "id", "chr", "ord", "hex", "oct", "bin",
+                                            "callable", "vars", "dir", "locals", "globals", "frozenset",
+                                            "bytes", "bytearray", "memoryview", "exec", "eval", "compile",
+                                            "hasattr", "delattr", "issubclass", "staticmethod",
+                                            "classmethod", "property", "ascii", "breakpoint", "help",
+                                            "exit", "quit", "__import__", NULL};
         for (const char **p = unsupported; *p; p++)
             if (strcmp(*p, a->name) == 0) {
                 diag_error(a->l, "the Python built-in '%s' is not supported in a stencil program",
                            a->name);
-                diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, min, max, "
+                diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, pow, min, max, "
                                     "len, bool, round, slice, list, tuple, sum, zip, enumerate, "
                                     "str, repr, format");
                 return &lw_ERRV;
@@ -289,6 +295,12 @@ static value *lower_attr(lctx *c, ast *a)
             v->s = sn;
             return v;
         }
+    }
+    if (obj->kind == V_SCALAR && strcmp(a->name, "item") == 0) { /* u[i, j].item(), u.max().item() */
+        value *v = lw_vnew(V_BUILTIN, a->l);
+        v->str = a->name;
+        v->self = obj;
+        return v;
     }
     loc whole = loc_span(a->a->l, a->l);
     diag_error(whole, "'%s' is not supported in a stencil program", diag_text(whole));

@@ -767,12 +767,85 @@ static int array_expr(ast *it)
             strcmp(it->a->a->name, "np") == 0);
 }
 
+/* A loop body with `flag = True` before each break of this loop (not of a loop inside it). */
+static vec mark_breaks(vec body, const char *flag)
+{
+    vec r = {0};
+    for (int i = 0; i < body.len; i++) {
+        ast *s = VEC_AT(body, i, ast *);
+        if (s->kind == A_BREAK)
+            vec_push(&r, ast_assign(s->l, ast_vec1(ast_name(s->l, flag)), ast_bool(s->l, 1)));
+        if (s->kind == A_IF)
+            s = ast_if(s->l, s->a, mark_breaks(s->body, flag), mark_breaks(s->orelse, flag));
+        vec_push(&r, s);
+    }
+    return r;
+}
+
+/* for/while ... else E: `broke = False`, the loop with `broke = True` before its breaks, then
+ * `if not broke: E` (Python runs E when the loop ends without a break). The rewritten loop is
+ * made once per loop (its node keys the type inference's records). */
+static int loop_else(lctx *c, ast *s)
+{
+    static vec done; /* ast*: pairs (loop, its rewriting) */
+    if (!s->orelse.len)
+        return 0;
+    ast *loop = NULL;
+    for (int i = 0; i + 1 < done.len && !loop; i += 2)
+        if (VEC_AT(done, i, ast *) == s)
+            loop = VEC_AT(done, i + 1, ast *);
+    const char *flag = arena_printf(&util_arena, "loop.%d.%d.broke", s->l.line, s->l.col);
+    if (!loop) {
+        vec body = mark_breaks(s->body, flag);
+        loop = s->kind == A_FOR ? ast_for(s->l, s->b, s->a, body, (vec){0})
+                                : ast_while(s->l, s->a, body, (vec){0});
+        vec_push(&done, s);
+        vec_push(&done, loop);
+    }
+    lw_stmt(c, ast_assign(s->l, ast_vec1(ast_name(s->l, flag)), ast_bool(s->l, 0)));
+    if (s->kind == A_FOR)
+        lw_lower_for(c, loop);
+    else
+        lw_lower_while(c, loop);
+    lw_stmt(c, ast_if(s->l, ast_unop(s->l, OP_NOT, ast_name(s->l, flag)), s->orelse, (vec){0}));
+    return 1;
+}
+
+/* reversed(range(a, b, k)) as a range: range(a + (n - 1) * k, a - k, -k), n the length of
+ * range(a, b, k) (Python's rule, for either sign of k), a, b and k evaluated once, before the
+ * loop, into hidden names. */
+static ast *reversed_range(lctx *c, ast *s, ast *r)
+{
+    loc l = r->l;
+    ast *v[3];
+    int n = r->args.len;
+    for (int i = 0; i < 3; i++) {
+        ast *x = n == 1 ? (i == 1 ? VEC_AT(r->args, 0, ast *) : ast_int(l, i == 0 ? 0 : 1))
+                        : i < n ? VEC_AT(r->args, i, ast *) : ast_int(l, 1);
+        if (x->kind != A_INT && x->kind != A_NAME) {
+            const char *nm = arena_printf(&util_arena, "for.%d.%d.rev%d", s->l.line, s->l.col, i);
+            lw_stmt(c, ast_assign(x->l, ast_vec1(ast_name(x->l, nm)), x));
+            x = ast_name(x->l, nm);
+        }
+        v[i] = x;
+    }
+    ast *a = v[0], *b = v[1], *k = v[2];
+    /* len = max(0, (b - a + k - (1 if k > 0 else -1)) // k) */
+    ast *sgn = ast_ifexp(l, ast_int(l, 1), ast_compare(l, k, OP_GT, ast_int(l, 0)), ast_int(l, -1));
+    ast *len = ast_binop(l, OP_FLOORDIV,
+                         ast_binop(l, '-', ast_binop(l, '+', ast_binop(l, '-', b, a), k), sgn), k);
+    len = ast_call(l, ast_name(l, "max"), ast_arglist(ast_arglist(NULL, ast_int(l, 0)), len));
+    ast *first = ast_binop(l, '+', a, ast_binop(l, '*', ast_binop(l, '-', len, ast_int(l, 1)), k));
+    ast *stop = ast_binop(l, '-', a, k);
+    ast *step = ast_unop(l, '-', k);
+    return ast_call(l, ast_name(l, "range"),
+                    ast_arglist(ast_arglist(ast_arglist(NULL, first), stop), step));
+}
+
 void lw_lower_for(lctx *c, ast *s)
 {
-    if (s->orelse.len) {
-        diag_error(s->l, "'else' on a loop is not supported");
+    if (loop_else(c, s))
         return;
-    }
     ast *it = s->a;
     if (array_expr(it)) {
         const char *nm = arena_printf(&util_arena, "for.%d.%d.seq", s->l.line, s->l.col);
@@ -799,6 +872,15 @@ void lw_lower_for(lctx *c, ast *s)
                 al = ast_arglist(al, x);
             }
             lw_lower_for(c, ast_for(s->l, s->b, ast_call(it->l, it->a, al), s->body, s->orelse));
+            return;
+        }
+    }
+    if (it->kind == A_CALL && it->a->kind == A_NAME && strcmp(it->a->name, "reversed") == 0 &&
+        it->args.len == 1 && !it->kwargs.len && !lw_lookup(c, "reversed", &unbound)) {
+        ast *r = VEC_AT(it->args, 0, ast *);
+        if (r->kind == A_CALL && r->a->kind == A_NAME && strcmp(r->a->name, "range") == 0 &&
+            !r->kwargs.len && r->args.len >= 1 && r->args.len <= 3 && !lw_lookup(c, "range", &unbound)) {
+            lw_lower_for(c, ast_for(s->l, s->b, reversed_range(c, s, r), s->body, s->orelse));
             return;
         }
     }
@@ -863,10 +945,8 @@ void lw_lower_for(lctx *c, ast *s)
 
 void lw_lower_while(lctx *c, ast *s)
 {
-    if (s->orelse.len) {
-        diag_error(s->l, "'else' on a loop is not supported");
+    if (loop_else(c, s))
         return;
-    }
     ir_stmt *st = ir_stmt_new(S_WHILE, s->l);
     st->e = ir_const_i(s->l, T_BOOL, 1);
     lower_loop(c, s, NULL, NULL, s->a, st);
