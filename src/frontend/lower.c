@@ -60,6 +60,15 @@ static value *freeze_bounds(lctx *c, loc l, value *v)
     return r;
 }
 
+/* Is slot an array of a function just called, released after the current statement? */
+static int released_after(lctx *c, ir_var *slot)
+{
+    for (int i = 0; i < c->pending.len; i++)
+        if (VEC_AT(c->pending, i, ir_var *) == slot)
+            return 1;
+    return 0;
+}
+
 void lw_assign_name(lctx *c, ast *target, value *v)
 {
     const char *name = target->name;
@@ -132,7 +141,13 @@ void lw_assign_name(lctx *c, ast *target, value *v)
             b->val = freeze_bounds(c, l, v);
             return;
         }
-        if (!v->fresh && !src && v->e->kind == E_READ && !lw_view_has_wrap(v->e->view) &&
+        if (!v->fresh && !src && v->e->kind == E_READ && released_after(c, v->e->view->arr) &&
+            !lw_plain_view(v)) {
+            /* U = solve(...).T: a transposed (or integer-indexed) view of an array the callee
+             * made and nothing else names; a copy cannot be told apart from it, and keeps U an
+             * ordinary array (a loop can carry it from one iteration to the next) */
+            v = lw_materialize(c, v);
+        } else if (!v->fresh && !src && v->e->kind == E_READ && !lw_view_has_wrap(v->e->view) &&
             strcmp(v->e->view->arr->pyname, "<temporary>") != 0) {
             /* a view of a slot of a function that returned it: a slot of this scope takes the
              * array, so that writes through the name still reach it */

@@ -392,6 +392,7 @@ void lw_unbound_begin(lctx *c, loc l, vec *stmts, int nbound, const char *const 
 void lw_unbound_assigned(lctx *c, ast *s);
 void lw_unbound_check(lctx *c, ast *a);
 void lw_unbound_target(lctx *c, ast *target);
+int lw_plain_view(value *v); /* a view keeping every dimension in order (lower_loops.c) */
 void lw_stmt(lctx *c, ast *s);
 void lw_block(lctx *c, vec *stmts);
 

@@ -372,7 +372,7 @@ static void carry_assign(lctx *c, loc l, const char *name, value *v)
  * with those bounds. Writes through it reach the array it views, as in NumPy, on every
  * iteration and after the loop (also when it runs no iteration). Only views that keep every
  * dimension in order (no integer index, newaxis or np.roll). */
-static int plain_view(value *v)
+int lw_plain_view(value *v)
 {
     if (v->kind != V_ARRAY || v->fresh || v->e->kind != E_READ)
         return 0;
@@ -398,7 +398,7 @@ value *lw_bound_array(binding *b)
 int lw_carriable_view(binding *e, binding *x)
 {
     value *ev = lw_bound_array(e), *xv = lw_bound_array(x);
-    if (!ev || !xv || !plain_view(ev) || !plain_view(xv) || ev->type != xv->type || ev->rank != xv->rank)
+    if (!ev || !xv || !lw_plain_view(ev) || !lw_plain_view(xv) || ev->type != xv->type || ev->rank != xv->rank)
         return 0;
     ir_view *a = ev->e->view, *b = xv->e->view;
     if (a->rank != b->rank)
