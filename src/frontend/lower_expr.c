@@ -518,6 +518,9 @@ value *lw_expr(lctx *c, ast *a)
     case A_COMPARE: return lower_compare(c, a);
     case A_IFEXP: {
         value *t = lw_truth(c, lw_expr(c, a->b), "a conditional expression");
+        int64_t k;
+        if (t->kind == V_SCALAR && ir_expr_const_int(t->e, &k)) /* only the live branch exists */
+            return lw_expr(c, k ? a->a : a->c);
         ir_expr *outer = c->evaluated;
         if (t->kind == V_SCALAR)
             c->evaluated = evaluated_when(c, a->l, t->e);
@@ -528,9 +531,6 @@ value *lw_expr(lctx *c, ast *a)
         c->evaluated = outer;
         if (t->kind == V_ERR || x->kind == V_ERR || y->kind == V_ERR)
             return &lw_ERRV;
-        int64_t k;
-        if (ir_expr_const_int(t->e, &k))
-            return k ? x : y;
         if ((x->kind == V_STR || x->kind == V_FSTR) && (y->kind == V_STR || y->kind == V_FSTR))
             return lw_str_select(c, a->l, t->e, x, y);
         if (x->kind != V_SCALAR || y->kind != V_SCALAR || x->type != y->type) {
