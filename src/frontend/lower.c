@@ -1213,7 +1213,8 @@ void lw_stmt(lctx *c, ast *s)
     case A_RAISE: lower_raise(c, s); break;
     case A_YIELD: diag_error(s->l, "'yield' outside function"); break;
     case A_OTHER_STMT:
-        diag_error(s->l, "'%s' statements are not supported in a stencil program", s->str);
+        diag_error(s->l, "'%s' statements are not supported in a stencil program%s", s->str,
+                   strcmp(s->str, "with") == 0 ? " (only 'with np.errstate(...)')" : "");
         break;
     default: diag_error(s->l, "this statement is not supported in a stencil program"); break;
     }

@@ -173,6 +173,7 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
             {"int8", T_I8}, {"uint8", T_U8}, {"int16", T_I16}, {"uint16", T_U16},
             {"uint32", T_U32}, {"uint64", T_U64}, {"byte", T_I8}, {"ubyte", T_U8},
             {"short", T_I16}, {"ushort", T_U16}, {"intc", T_I32}, {"uintc", T_U32},
+            {"int_", T_I64}, {"intp", T_I64}, {"uint", T_U64},
         };
         for (size_t i = 0; i < sizeof dt / sizeof *dt; i++)
             if (strcmp(dt[i].n, n) == 0) {
@@ -233,9 +234,15 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
 }
 static value *lower_attr(lctx *c, ast *a)
 {
-    value *obj = lw_expr(c, a->a);
+    return lw_attr_of(c, lw_expr(c, a->a), a);
+}
+/* Attribute a->name of the value obj (a->a's value). */
+value *lw_attr_of(lctx *c, value *obj, ast *a)
+{
     if (obj->kind == V_ERR)
         return &lw_ERRV;
+    if (obj->kind == V_DTYPE && obj->str) /* np.finfo(float).eps */
+        return lw_finfo_attr(a->l, obj, a->name);
     if (obj->kind == V_MODULE)
         return lw_numpy_attr(c, obj, a);
     if (obj->kind == V_RNG)

@@ -392,7 +392,9 @@ void lw_unbound_begin(lctx *c, loc l, vec *stmts, int nbound, const char *const 
 void lw_unbound_assigned(lctx *c, ast *s);
 void lw_unbound_check(lctx *c, ast *a);
 void lw_unbound_target(lctx *c, ast *target);
-int lw_plain_view(value *v); /* a view keeping every dimension in order (lower_loops.c) */
+int lw_plain_view(value *v);
+value *lw_attr_of(lctx *c, value *obj, ast *a);          /* obj.NAME, a the A_ATTR (lower_expr.c) */
+value *lw_finfo_attr(loc l, value *info, const char *n); /* np.finfo(t).eps ... (lower_numpy.c) */ /* a view keeping every dimension in order (lower_loops.c) */
 void lw_stmt(lctx *c, ast *s);
 void lw_block(lctx *c, vec *stmts);
 

@@ -184,6 +184,10 @@ static void walk_stmt(uctx *u, ast *s, flow *f)
         break;
     case A_IF: {
         walk_expr(u, s->a, f, 1);
+        if (s->a->kind == A_BOOL && s->a->ival && !s->orelse.len) { /* with np.errstate(): */
+            walk_block(u, &s->body, f);
+            break;
+        }
         flow t = flow_copy(f), e = flow_copy(f);
         walk_block(u, &s->body, &t);
         walk_block(u, &s->orelse, &e);
