@@ -809,6 +809,11 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, tyl_
 
     /* The parser skips to the end of the line: let that line end where it is written. */
     forget_brackets(ps);
+    if (tok == YYSYMBOL_WALRUS) { /* valid Python in parentheses, not in tylesc's subset */
+        diag_error(l, "%sassignment expressions (':=') are not supported; assign the value in a "
+                      "statement of its own", pre);
+        return 0;
+    }
 
     strbuf b = {0};
     sb_printf(&b, "%sinvalid syntax: unexpected ", pre);

@@ -431,6 +431,41 @@ static void lower_assign(lctx *c, ast *s)
             diag_error(s->a->l, "cannot unpack %s into %d names", lw_vkind_desc(v), n);
             continue;
         }
+        int star = -1, nstar = 0;
+        for (int i = 0; i < n; i++)
+            if (VEC_AT(t->args, i, ast *)->kind == A_STARRED) {
+                star = i;
+                nstar++;
+            }
+        if (nstar > 1) {
+            diag_error(t->l, "multiple starred expressions in assignment");
+            continue;
+        }
+        if (star >= 0) { /* first, *rest = seq: rest is the list of the items between */
+            if (v->n < n - 1) {
+                diag_error(s->a->l, "not enough values to unpack (expected at least %d, got %d)", n - 1, v->n);
+                continue;
+            }
+            int mid = v->n - (n - 1);
+            value *rest = lw_vnew(V_TUPLE, v->l);
+            rest->is_list = 1;
+            rest->owner = c->sc;
+            rest->n = mid;
+            rest->items = NEWN(value *, mid + 1);
+            for (int i = 0; i < mid; i++)
+                rest->items[i] = v->items[star + i];
+            value *w = lw_vnew(V_TUPLE, v->l);
+            w->n = n;
+            w->items = NEWN(value *, n + 1);
+            ast *nt = ast_new(t->kind, t->l);
+            for (int i = 0; i < n; i++) {
+                ast *ti = VEC_AT(t->args, i, ast *);
+                w->items[i] = i < star ? v->items[i] : i == star ? rest : v->items[i - 1 + mid];
+                vec_push(&nt->args, i == star ? ti->a : ti);
+            }
+            v = w;
+            t = nt;
+        }
         if (v->n != n) {
             diag_error(s->a->l, v->n > n ? "too many values to unpack (expected %d)"
                                          : "not enough values to unpack (expected %d, got %d)",
@@ -548,7 +583,9 @@ static void lower_augassign(lctx *c, ast *s)
     if (h)
         t = h; /* F[k] += x: the array item updated in place (a scalar item rebound) */
     if (t->kind == A_NAME) {
-        value *cur = lw_read_name(c, t);
+        int unbound;
+        /* xs[0] += 1.0: an item no hidden name holds yet (a constant of a list literal) */
+        value *cur = list && !lw_lookup(c, t->name, &unbound) ? list->items[li] : lw_read_name(c, t);
         if (cur->kind == V_ARRAY) {
             /* in place, as NumPy: every name bound to this array sees the update */
             if (cur->e->kind != E_READ)

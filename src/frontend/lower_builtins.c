@@ -680,6 +680,23 @@ static value *bi_scalar(lctx *c, loc l, const char *f, value **v, args *a)
                                         : ir_const_i(l, f[0] == 'b' ? T_BOOL : T_I64, 0), 1);
     if (strcmp(f, "abs") == 0 && x->kind == V_ARRAY) /* abs() of an array is np.abs */
         return lw_unop(c, l, OP_ABS, x);
+    if (x->kind == V_STR && strcmp(f, "float") == 0) { /* float("inf"), float("1e-6") */
+        char *end;
+        const char *p = x->str;
+        while (*p == ' ' || *p == '\t' || *p == '\n')
+            p++;
+        double d = strtod(p, &end);
+        while (end != p && (*end == ' ' || *end == '\t' || *end == '\n'))
+            end++;
+        /* strtod also reads hexadecimal floats and "infinity"/"nan(...)" forms; Python's
+         * float() takes the decimal ones, inf, infinity and nan (any case, signed) */
+        int hex = strchr(p, 'x') || strchr(p, 'X'), paren = strchr(p, '(') != NULL;
+        if (end == p || *end || hex || paren) {
+            diag_error(x->l, "ValueError: could not convert string to float: '%s'", x->str);
+            return &lw_ERRV;
+        }
+        return lw_scalar(l, ir_const_f(l, T_F64, d), 1);
+    }
     if (x->kind != V_SCALAR) {
         diag_error(x->l, "%s() of %s is not supported", f, lw_vkind_desc(x));
         return &lw_ERRV;

@@ -10,6 +10,129 @@
 #include <string.h>
 
 /* ------------------------------------------------------------------------------------------ */
+/* Lists and tuples known when compiling: xs[a:b:k], xs + ys, [0.0] * n                        */
+
+/* A slice bound: NULL (omitted) or an int known when compiling; -1 after a diagnostic. */
+static int slice_bound(lctx *c, ast *b, int64_t *k, int *given)
+{
+    *given = 0;
+    if (!b)
+        return 1;
+    value *v = lw_expr(c, b);
+    if (v->kind == V_NONE)
+        return 1;
+    if (v->kind != V_SCALAR || !ir_type_is_int(v->type) || !ir_expr_const_int(v->e, k)) {
+        if (v->kind != V_ERR)
+            diag_error(b->l, "a slice of a list or tuple needs bounds known when compiling");
+        return 0;
+    }
+    *given = 1;
+    return 1;
+}
+/* Python's slice of a sequence of n items (PySlice_AdjustIndices). */
+static value *slice_items(lctx *c, value *base, ast *sl)
+{
+    int64_t lo = 0, hi = 0, st = 1, n = base->n;
+    int glo, ghi, gst;
+    if (!slice_bound(c, sl->a, &lo, &glo) || !slice_bound(c, sl->b, &hi, &ghi) || !slice_bound(c, sl->c, &st, &gst))
+        return &lw_ERRV;
+    if (!gst)
+        st = 1;
+    if (st == 0) {
+        diag_error(sl->c->l, "ValueError: slice step cannot be zero");
+        return &lw_ERRV;
+    }
+    if (!glo)
+        lo = st > 0 ? 0 : n - 1;
+    else {
+        if (lo < 0)
+            lo += n;
+        if (lo < 0)
+            lo = st > 0 ? 0 : -1;
+        else if (lo >= n)
+            lo = st > 0 ? n : n - 1;
+    }
+    if (!ghi)
+        hi = st > 0 ? n : -1;
+    else {
+        if (hi < 0)
+            hi += n;
+        if (hi < 0)
+            hi = st > 0 ? 0 : -1;
+        else if (hi >= n)
+            hi = st > 0 ? n : n - 1;
+    }
+    value *t = lw_vnew(V_TUPLE, sl->l);
+    *t = *base;
+    t->l = sl->l;
+    t->keys = NULL;
+    t->owner = c->sc;
+    t->items = NEWN(value *, n + 1);
+    t->n = 0;
+    for (int64_t i = lo; st > 0 ? i < hi : i > hi; i += st)
+        t->items[t->n++] = base->items[i];
+    return t;
+}
+/* xs + ys of two lists (or two tuples), xs * k and k * xs with k known when compiling;
+ * NULL when the operands are not such. */
+static value *sequence_binop(lctx *c, loc l, int op, value *x, value *y)
+{
+    (void)c;
+    if (x->kind != V_TUPLE && y->kind != V_TUPLE)
+        return NULL;
+    if (op == '+' && x->kind == V_TUPLE && y->kind == V_TUPLE && !x->keys && !y->keys) {
+        if (x->is_list != y->is_list) {
+            diag_error(l, "can only concatenate %s (not \"%s\") to %s", x->is_list ? "list" : "tuple",
+                       y->is_list ? "list" : "tuple", x->is_list ? "list" : "tuple");
+            return &lw_ERRV;
+        }
+        value *t = lw_vnew(V_TUPLE, l);
+        t->is_list = x->is_list;
+        t->owner = c->sc;
+        t->n = x->n + y->n;
+        t->items = NEWN(value *, t->n + 1);
+        for (int i = 0; i < x->n; i++)
+            t->items[i] = x->items[i];
+        for (int i = 0; i < y->n; i++)
+            t->items[x->n + i] = y->items[i];
+        return t;
+    }
+    value *seq = x->kind == V_TUPLE ? x : y, *k = x->kind == V_TUPLE ? y : x;
+    int64_t times;
+    if (op != '*' || seq->keys || k->kind != V_SCALAR || !ir_type_is_int(k->type))
+        return NULL;
+    if (!ir_expr_const_int(k->e, &times)) {
+        diag_error(k->l, "a list or tuple repeated ('* n') needs n known when compiling");
+        return &lw_ERRV;
+    }
+    if (times < 0)
+        times = 0;
+    if (seq->n * times > 4096) {
+        diag_error(l, "a list or tuple of more than 4096 items is not supported");
+        return &lw_ERRV;
+    }
+    value *t = lw_vnew(V_TUPLE, l);
+    t->is_list = seq->is_list;
+    t->owner = c->sc;
+    t->n = (int)(seq->n * times);
+    t->items = NEWN(value *, t->n + 1);
+    value **once = NEWN(value *, seq->n + 1);
+    for (int i = 0; i < seq->n; i++) {
+        once[i] = seq->items[i];
+        if (times > 1 && once[i]->kind == V_ARRAY && (once[i]->fresh || once[i]->e->kind != E_READ)) {
+            /* [np.zeros(n)] * 3: three references to one new array, held by a hidden name */
+            ast h = {.kind = A_NAME, .l = l,
+                     .name = arena_printf(&util_arena, "rep.%d.%d.%d", l.line, l.col, i)};
+            lw_assign_name(c, &h, once[i]);
+            once[i] = lw_read_name(c, &h);
+        }
+    }
+    for (int i = 0; i < t->n; i++)
+        t->items[i] = once[i % seq->n];
+    return t;
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Names                                                                                      */
 
 /* The condition under which an operand Python may skip is evaluated: `when`, within the
@@ -450,8 +573,10 @@ value *lw_expr(lctx *c, ast *a)
         if (base->kind == V_MASKED)
             return lw_masked_index(c, a, base);
         if (base->kind == V_TUPLE) {
-            if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
-                diag_error(a->l, "lists and tuples can only be indexed by one integer");
+            if (a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE)
+                return slice_items(c, base, VEC_AT(a->args, 0, ast *));
+            if (a->args.len != 1) {
+                diag_error(a->l, "lists and tuples can only be indexed by one integer or one slice");
                 return &lw_ERRV;
             }
             value *iv = lw_expr(c, VEC_AT(a->args, 0, ast *));
@@ -484,6 +609,8 @@ value *lw_expr(lctx *c, ast *a)
         value *x = lw_expr(c, a->a);
         value *y = lw_expr(c, a->b);
         value *sv = lw_str_binop(c, a->l, a->op, x, y);
+        if (!sv && x->kind != V_ERR && y->kind != V_ERR)
+            sv = sequence_binop(c, a->l, a->op, x, y);
         return sv ? sv : lw_binop(c, a->l, op, x, y);
     }
     case A_UNOP: {

@@ -638,10 +638,69 @@ static loop_memo *memo_take(lctx *c, ast *loop, vec *sig)
     return NULL;
 }
 
+/* The names assigned through a subscript (peak[k] = ..., peak[k] += ...) in a statement list,
+ * nested blocks included. */
+static void subscript_targets(vec *stmts, vec *out)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        vec ts = {0};
+        if (s->kind == A_ASSIGN)
+            ts = s->targets;
+        else if (s->kind == A_AUGASSIGN)
+            vec_push(&ts, s->b);
+        for (int k = 0; k < ts.len; k++) {
+            ast *t = VEC_AT(ts, k, ast *);
+            if (t->kind == A_SUBSCRIPT && t->a->kind == A_NAME && !lw_name_in(out, t->a->name))
+                vec_push(out, (void *)t->a->name);
+        }
+        subscript_targets(&s->body, out);
+        subscript_targets(&s->orelse, out);
+    }
+}
+
+/* A list of this scope whose items a loop assigns (peak = [0.0] * 4; for ...: peak[k] += x):
+ * its constant items are given their hidden names ("peak.0") before the loop, as the items of
+ * other values are when the list is bound, so that the loop carries them like any variable
+ * (a constant item stayed a constant at the loop's entry, and the variable the loop body
+ * assigned was read uninitialised). The name is bound to the new list: a probe of the loop
+ * rewinds it with the other bindings. */
+static void pin_constant_items(lctx *c, loc l, const char *name)
+{
+    binding *b = lw_find_in(c->sc, name);
+    if (!b || b->kind != B_VALUE || b->val->kind != V_TUPLE || !b->val->is_list || b->val->keys ||
+        b->val->owner != c->sc) /* a list made elsewhere (passed in) keeps its one value */
+        return;
+    value *v = b->val;
+    int any = 0;
+    for (int i = 0; i < v->n; i++)
+        any |= v->items[i]->kind == V_SCALAR && v->items[i]->e->kind == E_CONST;
+    if (!any)
+        return;
+    value *r = lw_vnew(V_TUPLE, v->l);
+    *r = *v;
+    r->items = NEWN(value *, v->n + 1);
+    for (int i = 0; i < v->n; i++) {
+        r->items[i] = v->items[i];
+        if (v->items[i]->kind != V_SCALAR || v->items[i]->e->kind != E_CONST)
+            continue;
+        ast *h = ast_name(l, arena_printf(&util_arena, "%s.%d", name, i));
+        lw_assign_name(c, h, v->items[i]);
+        r->items[i] = lw_read_name(c, h);
+    }
+    binding *nb = lw_bind(c, name);
+    nb->kind = B_VALUE;
+    nb->val = r;
+}
+
 /* Lower a loop: infer the types of the names its body assigns, then lower the body for real
  * into st. `condast` is lowered at the top of each iteration (a while condition). */
 static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st)
 {
+    vec assigned_lists = {0};
+    subscript_targets(&loop->body, &assigned_lists);
+    for (int i = 0; i < assigned_lists.len; i++)
+        pin_constant_items(c, loop->l, VEC_AT(assigned_lists, i, const char *));
     lw_lists_before_loop(c, loop, target, loopvar, condast);
     vec names = {0};
     lw_target_names(target, &names);
