@@ -60,6 +60,48 @@ static value *freeze_bounds(lctx *c, loc l, value *v)
     return r;
 }
 
+/* Item li of the list bound to name becomes v. In place, as Python's lists change (every name
+ * bound to the list sees it); inside a probe (a loop's type inference, whose statements are
+ * dropped) the name is bound to a changed copy instead, which the probe's rewind undoes: an item
+ * changed in place would outlive the probe and name a variable whose assignment was dropped. */
+void lw_list_set_item(lctx *c, const char *name, value *list, int li, value *v)
+{
+    if (!c->probing) {
+        list->items[li] = v;
+        return;
+    }
+    value *r = lw_vnew(V_TUPLE, list->l);
+    *r = *list;
+    r->items = NEWN(value *, list->n + 1);
+    for (int i = 0; i < list->n; i++)
+        r->items[i] = i == li ? v : list->items[i];
+    binding *b = lw_bind(c, name);
+    b->kind = B_VALUE;
+    b->val = r;
+}
+
+/* v stored into item li of the list bound to lname: into the variable that holds the item
+ * when it is a scalar variable of v's type (every holder of the list sees the change: a caller
+ * that passed it, a loop that carries it), else by binding the item's hidden name h. */
+static void list_item_store(lctx *c, ast *h, const char *lname, value *list, int li, value *v)
+{
+    value *it = list->items[li];
+    if (it->kind == V_SCALAR && !it->dyn && it->e->kind == E_VAR && v->kind == V_SCALAR && !v->dyn &&
+        !v->mixed && v->type == it->e->var->type) {
+        ir_stmt *a = ir_stmt_new(S_ASSIGN, h->l);
+        a->var = it->e->var;
+        a->e = v->e;
+        lw_emit(c, a);
+        /* the item now reads the variable with v's kind (a Python float item becomes a NumPy
+         * float64, which prints differently) and no compile-time value */
+        if (it->weak != v->weak || it->s)
+            lw_list_set_item(c, lname, list, li, lw_scalar(it->l, ir_varref(h->l, it->e->var), v->weak));
+        return;
+    }
+    lw_assign_name(c, h, v);
+    lw_list_set_item(c, lname, list, li, lw_read_name(c, h));
+}
+
 /* Is slot an array of a function just called, released after the current statement? */
 static int released_after(lctx *c, ir_var *slot)
 {
@@ -312,10 +354,8 @@ static void store(lctx *c, ast *t, value *v)
     int li;
     ast *h = t->kind == A_SUBSCRIPT ? lw_list_elem(c, t, &list, &li) : NULL;
     if (h) { /* F[k] = v of a list F: item k rebound, as Python's lists do */
-        if (strcmp(h->name, "<error>") != 0 && v->kind != V_ERR) {
-            lw_assign_name(c, h, v);
-            list->items[li] = lw_read_name(c, h);
-        }
+        if (strcmp(h->name, "<error>") != 0 && v->kind != V_ERR)
+            list_item_store(c, h, t->a->name, list, li, v);
         return;
     }
     if (t->kind == A_SUBSCRIPT && lw_list_item(t) >= 0) {
@@ -583,9 +623,8 @@ static void lower_augassign(lctx *c, ast *s)
     if (h)
         t = h; /* F[k] += x: the array item updated in place (a scalar item rebound) */
     if (t->kind == A_NAME) {
-        int unbound;
-        /* xs[0] += 1.0: an item no hidden name holds yet (a constant of a list literal) */
-        value *cur = list && !lw_lookup(c, t->name, &unbound) ? list->items[li] : lw_read_name(c, t);
+        /* xs[0] += 1.0: the item's value (a constant of a list literal has no hidden name) */
+        value *cur = list ? list->items[li] : lw_read_name(c, t);
         if (cur->kind == V_ARRAY) {
             /* in place, as NumPy: every name bound to this array sees the update */
             if (cur->e->kind != E_READ)
@@ -601,9 +640,13 @@ static void lower_augassign(lctx *c, ast *s)
             return;
         }
         value *sv = lw_str_binop(c, s->l, s->op, cur, rhs); /* name += ".npy" (lower_format.c) */
+        if (list) {
+            value *r = sv ? sv : lw_binop(c, s->l, op, cur, rhs);
+            if (r->kind != V_ERR)
+                list_item_store(c, t, s->b->a->name, list, li, r);
+            return;
+        }
         lw_assign_name(c, t, sv ? sv : lw_binop(c, s->l, op, cur, rhs));
-        if (list)
-            list->items[li] = lw_read_name(c, t);
         return;
     }
     if (t->kind == A_SUBSCRIPT && lw_augscatter(c, s->l, op, t, rhs))

@@ -164,6 +164,25 @@ value *lw_builtin_call(lctx *c, const lw_builtin *b, loc l, args *a)
         return &lw_ERRV;
     return b->fn(c, l, b->name, v, a);
 }
+/* A list whose items are constants, variables, arrays and other such lists (a list bound to a
+ * name, its items held by hidden names): passed by reference, so that the function's changes
+ * to its items reach the caller's list, as in Python (a list of expressions is pinned by the
+ * parameter's assignment instead, its items computed once). */
+static int settled_list(value *v)
+{
+    if (v->kind != V_TUPLE || !v->is_list || v->keys || v->dict_param)
+        return 0;
+    for (int i = 0; i < v->n; i++) {
+        value *it = v->items[i];
+        int ok = (it->kind == V_SCALAR && !it->dyn && (it->e->kind == E_CONST || it->e->kind == E_VAR)) ||
+                 (it->kind == V_ARRAY && it->e->kind == E_READ && !it->fresh) || it->kind == V_STR ||
+                 it->kind == V_NONE || settled_list(it);
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
 static value *inline_call(lctx *c, value *fn, ast *call)
 {
     ast *def = fn->def;
@@ -282,8 +301,8 @@ static value *inline_call(lctx *c, value *fn, ast *call)
             p->dict_param = 1;
             v = p;
         }
-        if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh) {
-            binding *b = lw_bind(c, pn[i]); /* arrays are passed by reference */
+        if ((v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh) || settled_list(v)) {
+            binding *b = lw_bind(c, pn[i]); /* arrays and lists are passed by reference */
             b->kind = B_VALUE;
             b->val = v;
         } else

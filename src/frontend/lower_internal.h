@@ -393,6 +393,7 @@ void lw_unbound_assigned(lctx *c, ast *s);
 void lw_unbound_check(lctx *c, ast *a);
 void lw_unbound_target(lctx *c, ast *target);
 int lw_plain_view(value *v);
+void lw_list_set_item(lctx *c, const char *name, value *list, int li, value *v); /* lower.c */
 value *lw_attr_of(lctx *c, value *obj, ast *a);          /* obj.NAME, a the A_ATTR (lower_expr.c) */
 value *lw_finfo_attr(loc l, value *info, const char *n); /* np.finfo(t).eps ... (lower_numpy.c) */ /* a view keeping every dimension in order (lower_loops.c) */
 void lw_stmt(lctx *c, ast *s);

@@ -659,6 +659,43 @@ static void subscript_targets(vec *stmts, vec *out)
     }
 }
 
+/* The names passed to a function that assigns items of the parameter they bind (step(u,
+ * stats) with stats[1] += 1 in step), in the calls of an expression or statement. */
+static void lists_changed_by_calls(lctx *c, ast *a, vec *out)
+{
+    if (!a)
+        return;
+    if (a->kind == A_CALL && a->a->kind == A_NAME) {
+        int unbound;
+        binding *fb = lw_lookup(c, a->a->name, &unbound);
+        if (fb && fb->kind == B_VALUE && fb->val->kind == V_FUNC && fb->val->def->kind == A_DEF) {
+            ast *def = fb->val->def;
+            vec changed = {0};
+            subscript_targets(&def->body, &changed);
+            for (int i = 0; i < a->args.len && i < def->params.len; i++) {
+                ast *arg = VEC_AT(a->args, i, ast *), *p = VEC_AT(def->params, i, ast *);
+                if (p->ival)
+                    break;
+                if (arg->kind == A_NAME && lw_name_in(&changed, p->name) && !lw_name_in(out, arg->name))
+                    vec_push(out, (void *)arg->name);
+            }
+            for (int i = 0; i < a->kwargs.len; i++) {
+                ast *kw = VEC_AT(a->kwargs, i, ast *);
+                if (kw->name && kw->a->kind == A_NAME && lw_name_in(&changed, kw->name) &&
+                    !lw_name_in(out, kw->a->name))
+                    vec_push(out, (void *)kw->a->name);
+            }
+        }
+    }
+    lists_changed_by_calls(c, a->a, out);
+    lists_changed_by_calls(c, a->b, out);
+    lists_changed_by_calls(c, a->c, out);
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            lists_changed_by_calls(c, VEC_AT(*vs[k], i, ast *), out);
+}
+
 /* A list of this scope whose items a loop assigns (peak = [0.0] * 4; for ...: peak[k] += x):
  * its constant items are given their hidden names ("peak.0") before the loop, as the items of
  * other values are when the list is bound, so that the loop carries them like any variable
@@ -667,11 +704,22 @@ static void subscript_targets(vec *stmts, vec *out)
  * rewinds it with the other bindings. */
 static void pin_constant_items(lctx *c, loc l, const char *name)
 {
-    binding *b = lw_find_in(c->sc, name);
-    if (!b || b->kind != B_VALUE || b->val->kind != V_TUPLE || !b->val->is_list || b->val->keys ||
-        b->val->owner != c->sc) /* a list made elsewhere (passed in) keeps its one value */
+    int unbound;
+    binding *b = lw_lookup(c, name, &unbound);
+    if (!b || b->kind != B_VALUE || b->val->kind != V_TUPLE || !b->val->is_list || b->val->keys)
         return;
     value *v = b->val;
+    if (v->owner != c->sc) { /* a list made elsewhere (passed in): changed in place, as Python's */
+        if (c->probing)
+            return;
+        for (int i = 0; i < v->n; i++)
+            if (v->items[i]->kind == V_SCALAR && v->items[i]->e->kind == E_CONST) {
+                ast *h = ast_name(l, arena_printf(&util_arena, "%s.%d", name, i));
+                lw_assign_name(c, h, v->items[i]);
+                v->items[i] = lw_read_name(c, h);
+            }
+        return;
+    }
     int any = 0;
     for (int i = 0; i < v->n; i++)
         any |= v->items[i]->kind == V_SCALAR && v->items[i]->e->kind == E_CONST;
@@ -699,6 +747,8 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
 {
     vec assigned_lists = {0};
     subscript_targets(&loop->body, &assigned_lists);
+    for (int i = 0; i < loop->body.len; i++)
+        lists_changed_by_calls(c, VEC_AT(loop->body, i, ast *), &assigned_lists);
     for (int i = 0; i < assigned_lists.len; i++)
         pin_constant_items(c, loop->l, VEC_AT(assigned_lists, i, const char *));
     lw_lists_before_loop(c, loop, target, loopvar, condast);
