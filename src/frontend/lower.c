@@ -60,48 +60,6 @@ static value *freeze_bounds(lctx *c, loc l, value *v)
     return r;
 }
 
-/* Item li of the list bound to name becomes v. In place, as Python's lists change (every name
- * bound to the list sees it); inside a probe (a loop's type inference, whose statements are
- * dropped) the name is bound to a changed copy instead, which the probe's rewind undoes: an item
- * changed in place would outlive the probe and name a variable whose assignment was dropped. */
-void lw_list_set_item(lctx *c, const char *name, value *list, int li, value *v)
-{
-    if (!c->probing) {
-        list->items[li] = v;
-        return;
-    }
-    value *r = lw_vnew(V_TUPLE, list->l);
-    *r = *list;
-    r->items = NEWN(value *, list->n + 1);
-    for (int i = 0; i < list->n; i++)
-        r->items[i] = i == li ? v : list->items[i];
-    binding *b = lw_bind(c, name);
-    b->kind = B_VALUE;
-    b->val = r;
-}
-
-/* v stored into item li of the list bound to lname: into the variable that holds the item
- * when it is a scalar variable of v's type (every holder of the list sees the change: a caller
- * that passed it, a loop that carries it), else by binding the item's hidden name h. */
-static void list_item_store(lctx *c, ast *h, const char *lname, value *list, int li, value *v)
-{
-    value *it = list->items[li];
-    if (it->kind == V_SCALAR && !it->dyn && it->e->kind == E_VAR && v->kind == V_SCALAR && !v->dyn &&
-        !v->mixed && v->type == it->e->var->type) {
-        ir_stmt *a = ir_stmt_new(S_ASSIGN, h->l);
-        a->var = it->e->var;
-        a->e = v->e;
-        lw_emit(c, a);
-        /* the item now reads the variable with v's kind (a Python float item becomes a NumPy
-         * float64, which prints differently) and no compile-time value */
-        if (it->weak != v->weak || it->s)
-            lw_list_set_item(c, lname, list, li, lw_scalar(it->l, ir_varref(h->l, it->e->var), v->weak));
-        return;
-    }
-    lw_assign_name(c, h, v);
-    lw_list_set_item(c, lname, list, li, lw_read_name(c, h));
-}
-
 /* Is slot an array of a function just called, released after the current statement? */
 static int released_after(lctx *c, ir_var *slot)
 {
@@ -355,7 +313,7 @@ static void store(lctx *c, ast *t, value *v)
     ast *h = t->kind == A_SUBSCRIPT ? lw_list_elem(c, t, &list, &li) : NULL;
     if (h) { /* F[k] = v of a list F: item k rebound, as Python's lists do */
         if (strcmp(h->name, "<error>") != 0 && v->kind != V_ERR)
-            list_item_store(c, h, t->a->name, list, li, v);
+            lw_list_item_store(c, h, t->a->name, list, li, v);
         return;
     }
     if (t->kind == A_SUBSCRIPT && lw_list_item(t) >= 0) {
@@ -643,7 +601,7 @@ static void lower_augassign(lctx *c, ast *s)
         if (list) {
             value *r = sv ? sv : lw_binop(c, s->l, op, cur, rhs);
             if (r->kind != V_ERR)
-                list_item_store(c, t, s->b->a->name, list, li, r);
+                lw_list_item_store(c, t, s->b->a->name, list, li, r);
             return;
         }
         lw_assign_name(c, t, sv ? sv : lw_binop(c, s->l, op, cur, rhs));
@@ -1188,36 +1146,6 @@ static ast *def_defaults(lctx *c, ast *s)
     return d;
 }
 
-/* The array a statement `np.f(..., out=X)` writes (X, or X of out=(X,)), and in *call the
- * call without out= (a new node: the statement is lowered again by loop passes and inlining);
- * NULL for any other statement. NumPy computes the result and stores it into X, which is what
- * X[...] = np.f(...) does. */
-static ast *out_argument(ast *e, ast **call)
-{
-    if (e->kind != A_CALL || e->a->kind != A_ATTR || e->a->a->kind != A_NAME ||
-        (strcmp(e->a->a->name, "np") != 0 && strcmp(e->a->a->name, "numpy") != 0))
-        return NULL;
-    for (int i = 0; i < e->kwargs.len; i++) {
-        ast *k = VEC_AT(e->kwargs, i, ast *);
-        if (!k->name || strcmp(k->name, "out") != 0)
-            continue;
-        ast *x = k->a;
-        if (x->kind == A_TUPLE && x->args.len == 1)
-            x = VEC_AT(x->args, 0, ast *);
-        if (x->kind == A_NONE)
-            return NULL;
-        ast *r = ast_new(A_CALL, e->l);
-        *r = *e;
-        r->kwargs = (vec){0};
-        for (int j = 0; j < e->kwargs.len; j++)
-            if (j != i)
-                vec_push(&r->kwargs, e->kwargs.items[j]);
-        *call = r;
-        return x;
-    }
-    return NULL;
-}
-
 void lw_stmt(lctx *c, ast *s)
 {
     if (!lw_step(c))
@@ -1233,7 +1161,7 @@ void lw_stmt(lctx *c, ast *s)
     case A_EXPR_STMT: {
         if (s->a->kind == A_STR || s->a->kind == A_FSTRING) /* docstring */
             break;
-        ast *call = NULL, *into = out_argument(s->a, &call);
+        ast *call = NULL, *into = lw_out_argument(s->a, &call);
         if (into) { /* np.multiply(a, b, out=c): c[...] = np.multiply(a, b) */
             ast *at = ast_subscript(s->l, into, ast_vec1(ast_name(into->l, "Ellipsis")), 0);
             ast *as = ast_assign(s->l, ast_vec1(at), call);

@@ -926,3 +926,33 @@ value *lw_call(lctx *c, ast *call)
         return &lw_ERRV;
     }
 }
+
+/* The array a statement `np.f(..., out=X)` writes (X, or X of out=(X,)), and in *call the
+ * call without out= (a new node: the statement is lowered again by loop passes and inlining);
+ * NULL for any other statement. NumPy computes the result and stores it into X, which is what
+ * X[...] = np.f(...) does. */
+ast *lw_out_argument(ast *e, ast **call)
+{
+    if (e->kind != A_CALL || e->a->kind != A_ATTR || e->a->a->kind != A_NAME ||
+        (strcmp(e->a->a->name, "np") != 0 && strcmp(e->a->a->name, "numpy") != 0))
+        return NULL;
+    for (int i = 0; i < e->kwargs.len; i++) {
+        ast *k = VEC_AT(e->kwargs, i, ast *);
+        if (!k->name || strcmp(k->name, "out") != 0)
+            continue;
+        ast *x = k->a;
+        if (x->kind == A_TUPLE && x->args.len == 1)
+            x = VEC_AT(x->args, 0, ast *);
+        if (x->kind == A_NONE)
+            return NULL;
+        ast *r = ast_new(A_CALL, e->l);
+        *r = *e;
+        r->kwargs = (vec){0};
+        for (int j = 0; j < e->kwargs.len; j++)
+            if (j != i)
+                vec_push(&r->kwargs, e->kwargs.items[j]);
+        *call = r;
+        return x;
+    }
+    return NULL;
+}
