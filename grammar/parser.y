@@ -154,13 +154,13 @@ static void unexpected_indent(tyl_pstate *ps, loc l, int recovering);
 
 %type <list> stmts stmt simple_stmts small_list small_item import_stmt
 %type <list> suite if_tail loop_else exprs subscripts names
-%type <list> params_opt params lparams_opt lparams target_items
+%type <list> params_opt params lparams_opt lparams target_items with_items
 %type <node> small_stmt compound_stmt expr_stmt flow_stmt other_simple from_import
 %type <node> if_stmt for_stmt while_stmt funcdef other_compound dict_items
 %type <node> testlist_star test_or_star star_expr test or_test and_test not_test comparison
 %type <node> expr xor_expr and_expr shift_expr arith term factor power atom_expr atom strings
 %type <node> lambdef subscript sl_opt argument tparam lparam annot_opt ret_opt target_list
-%type <node> targets_rhs arglist_items
+%type <node> targets_rhs arglist_items with_item
 %type <list> assign_targets import_what import_names comp_for
 %type <op> comp_op
 %type <str> dotted_name from_module
@@ -372,6 +372,7 @@ tparam:
     NAME annot_opt                          { $$ = ast_param(@$, $1, NULL, 0); $$->b = $2; }
   | NAME annot_opt '=' test                 { $$ = ast_param(@$, $1, $4, 0); $$->b = $2; }
   | '*' NAME annot_opt                      { $$ = ast_param(@$, $2, NULL, 1); }
+  | '*'                                     { $$ = ast_param(@$, "", NULL, 1); } /* keyword-only after */
   | POW NAME annot_opt                      { $$ = ast_param(@$, $2, NULL, 2); }
   ;
 
@@ -385,7 +386,7 @@ other_compound:
     CLASS NAME ':' suite                    { $$ = ast_other(@$, "class", $4); $$->name = $2; }
   | CLASS NAME '(' ')' ':' suite            { $$ = ast_other(@$, "class", $6); $$->name = $2; }
   | CLASS NAME '(' arglist_items ')' ':' suite { $$ = ast_other(@$, "class", $7); $$->name = $2; }
-  | WITH with_items ':' suite               { $$ = ast_other(@$, "with", $4); }
+  | WITH with_items ':' suite               { $$ = ast_with(@$, $2, $4); }
   | TRY ':' suite try_tail                  { $$ = ast_other(@$, "try", $3); }
   | ASYNC funcdef                           { $$ = ast_other(@$, "async", no_stmts); }
   | ASYNC for_stmt                          { $$ = ast_other(@$, "async", no_stmts); }
@@ -394,13 +395,13 @@ other_compound:
   ;
 
 with_items:
-    with_item
-  | with_items ',' with_item
+    with_item                               { $$ = ast_vec1($1); }
+  | with_items ',' with_item                { vec_push(&$1, $3); $$ = $1; }
   ;
 
 with_item:
-    test
-  | test AS expr
+    test                                    { $$ = $1; }
+  | test AS expr                            { $$ = ast_other(@$, "with-as", no_stmts); $$->a = $1; }
   ;
 
 try_tail:
@@ -808,6 +809,11 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, tyl_
 
     /* The parser skips to the end of the line: let that line end where it is written. */
     forget_brackets(ps);
+    if (tok == YYSYMBOL_WALRUS) { /* valid Python in parentheses, not in tylesc's subset */
+        diag_error(l, "%sassignment expressions (':=') are not supported; assign the value in a "
+                      "statement of its own", pre);
+        return 0;
+    }
 
     strbuf b = {0};
     sb_printf(&b, "%sinvalid syntax: unexpected ", pre);

@@ -236,6 +236,9 @@ static void check_params(vec *params)
                 diag_error(p->l, "duplicate argument '%s' in function definition", p->name);
                 break;
             }
+        if (p->ival == 1 && !p->name[0] &&
+            (i + 1 == params->len || ((ast *)params->items[i + 1])->ival == 2))
+            diag_error(p->l, "named arguments must follow bare *");
         if (p->ival)
             seen_star = 1;
         else if (p->a)
@@ -478,6 +481,24 @@ ast *ast_clone_expr_renamed(ast *e, vec *from, vec *to)
     return n;
 }
 vec ast_clone_renamed(vec stmts, vec *from, vec *to) { return clone_vec(stmts, from, to); }
+
+/* with ITEMS: BODY. Under `with np.errstate(...)` (the items all such calls) NumPy only
+ * changes how floating-point errors are reported, which a compiled program does not do
+ * (it computes inf and nan as NumPy does): the body runs as under `if True:`. Any other
+ * context manager is rejected by name. */
+ast *ast_with(loc l, vec items, vec body)
+{
+    int errstate = items.len > 0;
+    for (int i = 0; i < items.len; i++) {
+        ast *it = VEC_AT(items, i, ast *);
+        errstate &= it->kind == A_CALL && it->a->kind == A_ATTR && strcmp(it->a->name, "errstate") == 0 &&
+                    it->a->a->kind == A_NAME &&
+                    (strcmp(it->a->a->name, "np") == 0 || strcmp(it->a->a->name, "numpy") == 0);
+    }
+    if (!errstate)
+        return ast_other(l, "with", body);
+    return ast_if(l, ast_bool(l, 1), body, (vec){0});
+}
 
 ast *ast_other(loc l, const char *keyword, vec body)
 {

@@ -155,6 +155,7 @@ ast *ast_import(loc l, const char *module, const char *alias);
 ast *ast_from_import(loc l, const char *module, vec names);
 ast *ast_alias(loc l, const char *name, const char *as); /* an imported name, str = alias */
 ast *ast_if(loc l, ast *test, vec body, vec orelse);
+ast *ast_with(loc l, vec items, vec body); /* with np.errstate(...): an if True */
 ast *ast_for(loc l, ast *target, ast *iter, vec body, vec orelse);
 ast *ast_while(loc l, ast *test, vec body, vec orelse);
 ast *ast_return(loc l, ast *value);

@@ -60,6 +60,15 @@ static value *freeze_bounds(lctx *c, loc l, value *v)
     return r;
 }
 
+/* Is slot an array of a function just called, released after the current statement? */
+static int released_after(lctx *c, ir_var *slot)
+{
+    for (int i = 0; i < c->pending.len; i++)
+        if (VEC_AT(c->pending, i, ir_var *) == slot)
+            return 1;
+    return 0;
+}
+
 void lw_assign_name(lctx *c, ast *target, value *v)
 {
     const char *name = target->name;
@@ -132,7 +141,13 @@ void lw_assign_name(lctx *c, ast *target, value *v)
             b->val = freeze_bounds(c, l, v);
             return;
         }
-        if (!v->fresh && !src && v->e->kind == E_READ && !lw_view_has_wrap(v->e->view) &&
+        if (!v->fresh && !src && v->e->kind == E_READ && released_after(c, v->e->view->arr) &&
+            !lw_plain_view(v)) {
+            /* U = solve(...).T: a transposed (or integer-indexed) view of an array the callee
+             * made and nothing else names; a copy cannot be told apart from it, and keeps U an
+             * ordinary array (a loop can carry it from one iteration to the next) */
+            v = lw_materialize(c, v);
+        } else if (!v->fresh && !src && v->e->kind == E_READ && !lw_view_has_wrap(v->e->view) &&
             strcmp(v->e->view->arr->pyname, "<temporary>") != 0) {
             /* a view of a slot of a function that returned it: a slot of this scope takes the
              * array, so that writes through the name still reach it */
@@ -297,10 +312,8 @@ static void store(lctx *c, ast *t, value *v)
     int li;
     ast *h = t->kind == A_SUBSCRIPT ? lw_list_elem(c, t, &list, &li) : NULL;
     if (h) { /* F[k] = v of a list F: item k rebound, as Python's lists do */
-        if (strcmp(h->name, "<error>") != 0 && v->kind != V_ERR) {
-            lw_assign_name(c, h, v);
-            list->items[li] = lw_read_name(c, h);
-        }
+        if (strcmp(h->name, "<error>") != 0 && v->kind != V_ERR)
+            lw_list_item_store(c, h, t->a->name, list, li, v);
         return;
     }
     if (t->kind == A_SUBSCRIPT && lw_list_item(t) >= 0) {
@@ -415,6 +428,41 @@ static void lower_assign(lctx *c, ast *s)
         if (v->kind != V_TUPLE) {
             diag_error(s->a->l, "cannot unpack %s into %d names", lw_vkind_desc(v), n);
             continue;
+        }
+        int star = -1, nstar = 0;
+        for (int i = 0; i < n; i++)
+            if (VEC_AT(t->args, i, ast *)->kind == A_STARRED) {
+                star = i;
+                nstar++;
+            }
+        if (nstar > 1) {
+            diag_error(t->l, "multiple starred expressions in assignment");
+            continue;
+        }
+        if (star >= 0) { /* first, *rest = seq: rest is the list of the items between */
+            if (v->n < n - 1) {
+                diag_error(s->a->l, "not enough values to unpack (expected at least %d, got %d)", n - 1, v->n);
+                continue;
+            }
+            int mid = v->n - (n - 1);
+            value *rest = lw_vnew(V_TUPLE, v->l);
+            rest->is_list = 1;
+            rest->owner = c->sc;
+            rest->n = mid;
+            rest->items = NEWN(value *, mid + 1);
+            for (int i = 0; i < mid; i++)
+                rest->items[i] = v->items[star + i];
+            value *w = lw_vnew(V_TUPLE, v->l);
+            w->n = n;
+            w->items = NEWN(value *, n + 1);
+            ast *nt = ast_new(t->kind, t->l);
+            for (int i = 0; i < n; i++) {
+                ast *ti = VEC_AT(t->args, i, ast *);
+                w->items[i] = i < star ? v->items[i] : i == star ? rest : v->items[i - 1 + mid];
+                vec_push(&nt->args, i == star ? ti->a : ti);
+            }
+            v = w;
+            t = nt;
         }
         if (v->n != n) {
             diag_error(s->a->l, v->n > n ? "too many values to unpack (expected %d)"
@@ -533,7 +581,8 @@ static void lower_augassign(lctx *c, ast *s)
     if (h)
         t = h; /* F[k] += x: the array item updated in place (a scalar item rebound) */
     if (t->kind == A_NAME) {
-        value *cur = lw_read_name(c, t);
+        /* xs[0] += 1.0: the item's value (a constant of a list literal has no hidden name) */
+        value *cur = list ? list->items[li] : lw_read_name(c, t);
         if (cur->kind == V_ARRAY) {
             /* in place, as NumPy: every name bound to this array sees the update */
             if (cur->e->kind != E_READ)
@@ -549,9 +598,13 @@ static void lower_augassign(lctx *c, ast *s)
             return;
         }
         value *sv = lw_str_binop(c, s->l, s->op, cur, rhs); /* name += ".npy" (lower_format.c) */
+        if (list) {
+            value *r = sv ? sv : lw_binop(c, s->l, op, cur, rhs);
+            if (r->kind != V_ERR)
+                lw_list_item_store(c, t, s->b->a->name, list, li, r);
+            return;
+        }
         lw_assign_name(c, t, sv ? sv : lw_binop(c, s->l, op, cur, rhs));
-        if (list)
-            list->items[li] = lw_read_name(c, t);
         return;
     }
     if (t->kind == A_SUBSCRIPT && lw_augscatter(c, s->l, op, t, rhs))
@@ -847,7 +900,12 @@ static void lower_assert(lctx *c, ast *s)
     const char *msg = "AssertionError";
     value *rt = NULL;
     if (s->b) {
+        ir_expr *outer = c->evaluated; /* the message is evaluated only when the assert fails */
+        if (t->kind == V_SCALAR)
+            c->evaluated = outer ? ir_bin(s->l, OP_LAND, T_BOOL, outer, ir_un(s->l, OP_LNOT, T_BOOL, t->e), 1)
+                                 : ir_un(s->l, OP_LNOT, T_BOOL, t->e);
         const char *m = raise_message(c, s->b, "assert", &rt);
+        c->evaluated = outer;
         if (!m)
             return;
         msg = arena_printf(&util_arena, "AssertionError: %s", m);
@@ -1103,6 +1161,14 @@ void lw_stmt(lctx *c, ast *s)
     case A_EXPR_STMT: {
         if (s->a->kind == A_STR || s->a->kind == A_FSTRING) /* docstring */
             break;
+        ast *call = NULL, *into = lw_out_argument(s->a, &call);
+        if (into) { /* np.multiply(a, b, out=c): c[...] = np.multiply(a, b) */
+            ast *at = ast_subscript(s->l, into, ast_vec1(ast_name(into->l, "Ellipsis")), 0);
+            ast *as = ast_assign(s->l, ast_vec1(at), call);
+            lower_assign(c, as);
+            lw_unbound_assigned(c, as);
+            break;
+        }
         value *v = lw_expr(c, s->a);
         (void)v;
         break;
@@ -1155,7 +1221,8 @@ void lw_stmt(lctx *c, ast *s)
     case A_RAISE: lower_raise(c, s); break;
     case A_YIELD: diag_error(s->l, "'yield' outside function"); break;
     case A_OTHER_STMT:
-        diag_error(s->l, "'%s' statements are not supported in a stencil program", s->str);
+        diag_error(s->l, "'%s' statements are not supported in a stencil program%s", s->str,
+                   strcmp(s->str, "with") == 0 ? " (only 'with np.errstate(...)')" : "");
         break;
     default: diag_error(s->l, "this statement is not supported in a stencil program"); break;
     }

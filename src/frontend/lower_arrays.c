@@ -132,12 +132,14 @@ const char lw_supported_numpy[] =
     "linspace, arange, meshgrid, indices, mgrid, ogrid, array, asarray, ndarray, pad, "
     "save, load, sqrt, exp, log, sin, cos, tan, tanh, arcsin, arccos, arctan, sinh, cosh, "
     "arcsinh, arccosh, arctanh, log10, log2, exp2, expm1, log1p, cbrt, trunc, rint, arctan2, "
-    "hypot, copysign, fmod, degrees, radians, square, abs, absolute, floor, ceil, sign, isnan, "
+    "hypot, copysign, fmod, degrees, radians, square, abs, absolute, fabs, floor, ceil, sign, isnan, "
     "isinf, isfinite, minimum, "
-    "maximum, where, clip, power, roll, sum, max, min, mean, amax, amin, any, all (also with axis=), "
+    "maximum, add, subtract, multiply, divide, true_divide, floor_divide, mod, remainder, "
+    "negative, positive (also with out=), outer, flip, where, clip, power, roll, sum, max, min, mean, amax, amin, any, all (also with axis=), "
     "cumsum, diff, std, var, linalg.norm, count_nonzero, isclose, allclose, array_equal, "
     "logical_and, logical_or, logical_xor, logical_not, heaviside, round, around, transpose, "
-    "copyto, concatenate, stack, hstack, vstack, append, gradient, trapezoid, interp, the dtypes "
+    "copyto, concatenate, stack, hstack, vstack, append, gradient, trapezoid, interp, ptp, size, "
+    "shape, ndim, finfo, iinfo, seterr and errstate (no-ops: nothing is reported), the dtypes "
     "float64, float32, int64, int32, bool_, and pi, e, inf, nan";
 
 /* ---- grid constructors: np.linspace, np.arange ---------------------------------------------- */

@@ -595,8 +595,30 @@ static value *bi_minmax(lctx *c, loc l, const char *f, value **v, args *a)
         diag_error(a->kwast[0]->l, "%s() takes no keyword arguments", f);
         return &lw_ERRV;
     }
+    if (a->npos == 1 && a->pos[0]->kind == V_LIST && a->pos[0]->rank == 0) /* appended at run time */
+        return lw_reduce(c, l, f, lw_list_as_array(c, l, a->pos[0]));
+    if (a->npos == 1 && a->pos[0]->kind == V_TUPLE) { /* max(residuals): a list or tuple's items */
+        value *t = a->pos[0];
+        if (t->n == 0) {
+            diag_error(l, "%s() arg is an empty sequence", f);
+            return &lw_ERRV;
+        }
+        args b = *a;
+        b.pos = t->items;
+        b.npos = t->n;
+        if (t->n == 1) {
+            if (t->items[0]->kind != V_SCALAR) {
+                diag_error(t->items[0]->l, "%s() takes scalars here, not %s (use np.%s for arrays)", f,
+                           lw_vkind_desc(t->items[0]), strcmp(f, "min") == 0 ? "minimum" : "maximum");
+                return &lw_ERRV;
+            }
+            return t->items[0];
+        }
+        return bi_minmax(c, l, f, v, &b);
+    }
     if (a->npos < 2) {
-        diag_error(l, "%s() of a single value is not supported; give two or more scalars", f);
+        diag_error(l, "%s() of a single value is not supported; give two or more scalars, or a "
+                      "list or tuple of them", f);
         return &lw_ERRV;
     }
     value *r = a->pos[0];
@@ -638,6 +660,16 @@ static value *bi_minmax(lctx *c, loc l, const char *f, value **v, args *a)
     }
     return r;
 }
+/* pow(x, y): x ** y (the three-argument modular form is not supported) */
+static value *bi_pow(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)a;
+    if (v[2] && v[2]->kind != V_NONE) {
+        diag_error(v[2]->l, "pow() with a modulus is not supported");
+        return &lw_ERRV;
+    }
+    return lw_binop(c, l, OP_POWER, v[0], v[1]);
+}
 /* float(x), int(x), bool(x), abs(x) */
 static value *bi_scalar(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -648,6 +680,23 @@ static value *bi_scalar(lctx *c, loc l, const char *f, value **v, args *a)
                                         : ir_const_i(l, f[0] == 'b' ? T_BOOL : T_I64, 0), 1);
     if (strcmp(f, "abs") == 0 && x->kind == V_ARRAY) /* abs() of an array is np.abs */
         return lw_unop(c, l, OP_ABS, x);
+    if (x->kind == V_STR && strcmp(f, "float") == 0) { /* float("inf"), float("1e-6") */
+        char *end;
+        const char *p = x->str;
+        while (*p == ' ' || *p == '\t' || *p == '\n')
+            p++;
+        double d = strtod(p, &end);
+        while (end != p && (*end == ' ' || *end == '\t' || *end == '\n'))
+            end++;
+        /* strtod also reads hexadecimal floats and "infinity"/"nan(...)" forms; Python's
+         * float() takes the decimal ones, inf, infinity and nan (any case, signed) */
+        int hex = strchr(p, 'x') || strchr(p, 'X'), paren = strchr(p, '(') != NULL;
+        if (end == p || *end || hex || paren) {
+            diag_error(x->l, "ValueError: could not convert string to float: '%s'", x->str);
+            return &lw_ERRV;
+        }
+        return lw_scalar(l, ir_const_f(l, T_F64, d), 1);
+    }
     if (x->kind != V_SCALAR) {
         diag_error(x->l, "%s() of %s is not supported", f, lw_vkind_desc(x));
         return &lw_ERRV;
@@ -712,7 +761,7 @@ static const lw_builtin py_table[] = {
     {"slice", {"*"}, 0, bi_slice}, {"range", {"*"}, 0, bi_range},
     {"len", {"obj"}, 1, bi_len}, {"min", {"*"}, 0, bi_minmax}, {"max", {"*"}, 0, bi_minmax},
     {"float", {"x"}, 0, bi_scalar}, {"int", {"x"}, 0, bi_scalar}, {"bool", {"x"}, 0, bi_scalar},
-    {"abs", {"x"}, 1, bi_scalar},
+    {"abs", {"x"}, 1, bi_scalar}, {"pow", {"base", "exp", "mod"}, 2, bi_pow},
     {"round", {"number", "ndigits"}, 1, lw_bi_round},
     {"all", {"iterable"}, 1, lw_bi_allany}, {"any", {"iterable"}, 1, lw_bi_allany},
     {"time.time", {NULL}, 0, bi_time}, {"time.perf_counter", {NULL}, 0, bi_time},

@@ -164,6 +164,25 @@ value *lw_builtin_call(lctx *c, const lw_builtin *b, loc l, args *a)
         return &lw_ERRV;
     return b->fn(c, l, b->name, v, a);
 }
+/* A list whose items are constants, variables, arrays and other such lists (a list bound to a
+ * name, its items held by hidden names): passed by reference, so that the function's changes
+ * to its items reach the caller's list, as in Python (a list of expressions is pinned by the
+ * parameter's assignment instead, its items computed once). */
+static int settled_list(value *v)
+{
+    if (v->kind != V_TUPLE || !v->is_list || v->keys || v->dict_param)
+        return 0;
+    for (int i = 0; i < v->n; i++) {
+        value *it = v->items[i];
+        int ok = (it->kind == V_SCALAR && !it->dyn && (it->e->kind == E_CONST || it->e->kind == E_VAR)) ||
+                 (it->kind == V_ARRAY && it->e->kind == E_READ && !it->fresh) || it->kind == V_STR ||
+                 it->kind == V_NONE || settled_list(it);
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
 static value *inline_call(lctx *c, value *fn, ast *call)
 {
     ast *def = fn->def;
@@ -194,14 +213,19 @@ static value *inline_call(lctx *c, value *fn, ast *call)
             return &lw_ERRV;
         }
         if (p->ival == 1) {
-            star = i;
+            star = p->name[0] ? i : -1; /* a bare '*' takes no arguments: keyword-only after it */
             npos_params = np;
             continue;
         }
         pa[np] = p;
         pn[np++] = p->name;
-        if (!p->a)
+        if (!p->a && npos_params == def->params.len)
             nreq = np;
+    }
+    if (star < 0 && npos_params < np && a.npos > npos_params) {
+        diag_error(call->l, "%s() takes %d positional argument%s but %d %s given", def->name, npos_params,
+                   npos_params == 1 ? "" : "s", a.npos, a.npos == 1 ? "was" : "were");
+        return &lw_ERRV;
     }
     value *extra = NULL;
     if (star >= 0) {
@@ -218,7 +242,22 @@ static value *inline_call(lctx *c, value *fn, ast *call)
     value **vals = NEWN(value *, np + 1);
     if (!lw_match_args(call->l, def->name, &a, np, pn, nreq, vals))
         return &lw_ERRV;
-    /* Array expressions passed as arguments are computed first, as NumPy does. */
+    /* keyword-only parameters (after '*' or '*args') without a default: Python's message */
+    int kwmissing = 0, kwseen = 0;
+    for (int i = npos_params; i < np; i++)
+        kwmissing += !vals[i] && !pa[i]->a;
+    strbuf kwb = {0};
+    for (int i = npos_params; i < np; i++)
+        if (!vals[i] && !pa[i]->a) {
+            sb_printf(&kwb, "%s'%s'", kwseen == 0 ? "" : kwseen == kwmissing - 1 ? " and " : ", ", pn[i]);
+            kwseen++;
+        }
+    if (kwmissing) {
+        diag_error(call->l, "%s() missing %d required keyword-only argument%s: %s", def->name, kwmissing,
+                   kwmissing == 1 ? "" : "s", kwb.s);
+        sb_free(&kwb);
+        return &lw_ERRV;
+    }
     for (int i = 0; i < np; i++)
         if (vals[i] && vals[i]->kind == V_ARRAY && vals[i]->e->kind != E_READ)
             vals[i] = lw_materialize(c, vals[i]);
@@ -262,8 +301,8 @@ static value *inline_call(lctx *c, value *fn, ast *call)
             p->dict_param = 1;
             v = p;
         }
-        if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh) {
-            binding *b = lw_bind(c, pn[i]); /* arrays are passed by reference */
+        if ((v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh) || settled_list(v)) {
+            binding *b = lw_bind(c, pn[i]); /* arrays and lists are passed by reference */
             b->kind = B_VALUE;
             b->val = v;
         } else
@@ -338,6 +377,17 @@ value *lw_iter_items(lctx *c, ast *it)
     int unbound;
     if (it->kind == A_CALL && it->a->kind == A_NAME && !lw_lookup(c, it->a->name, &unbound)) {
         const char *f = it->a->name;
+        if (strcmp(f, "reversed") == 0 && it->args.len == 1 && !it->kwargs.len) {
+            value *fw = lw_iter_items(c, VEC_AT(it->args, 0, ast *));
+            if (!fw || fw->kind == V_ERR)
+                return fw;
+            value *t = lw_vnew(V_TUPLE, it->l);
+            t->n = fw->n;
+            t->items = NEWN(value *, fw->n + 1);
+            for (int i = 0; i < fw->n; i++)
+                t->items[i] = fw->items[fw->n - 1 - i];
+            return t;
+        }
         if (strcmp(f, "range") == 0) {
             args a = lw_args(c, it);
             if (lw_any_err(&a))
@@ -499,6 +549,7 @@ value *lw_comprehension(lctx *c, ast *a)
     scope *s = NEW(scope);
     s->parent = c->sc;
     s->prefix = c->sc->prefix;
+    s->unbound = c->sc->unbound; /* its reads of the scope's names are checked there */
     scope *outer = c->sc;
     c->sc = s;
     value *out = lw_vnew(V_TUPLE, a->l);
@@ -567,6 +618,7 @@ int lw_for_unrolled(lctx *c, ast *s, int range_loop)
     }
     for (int i = 0; i < items->n; i++) {
         bind_target(c, s->b, items->items[i], 1);
+        lw_unbound_target(c, s->b);
         lw_block(c, &s->body);
     }
     return 1;
@@ -873,4 +925,34 @@ value *lw_call(lctx *c, ast *call)
         diag_error(call->a->l, "'%s' is not callable (it is %s)", diag_text(call->a->l), lw_vkind_desc(fn));
         return &lw_ERRV;
     }
+}
+
+/* The array a statement `np.f(..., out=X)` writes (X, or X of out=(X,)), and in *call the
+ * call without out= (a new node: the statement is lowered again by loop passes and inlining);
+ * NULL for any other statement. NumPy computes the result and stores it into X, which is what
+ * X[...] = np.f(...) does. */
+ast *lw_out_argument(ast *e, ast **call)
+{
+    if (e->kind != A_CALL || e->a->kind != A_ATTR || e->a->a->kind != A_NAME ||
+        (strcmp(e->a->a->name, "np") != 0 && strcmp(e->a->a->name, "numpy") != 0))
+        return NULL;
+    for (int i = 0; i < e->kwargs.len; i++) {
+        ast *k = VEC_AT(e->kwargs, i, ast *);
+        if (!k->name || strcmp(k->name, "out") != 0)
+            continue;
+        ast *x = k->a;
+        if (x->kind == A_TUPLE && x->args.len == 1)
+            x = VEC_AT(x->args, 0, ast *);
+        if (x->kind == A_NONE)
+            return NULL;
+        ast *r = ast_new(A_CALL, e->l);
+        *r = *e;
+        r->kwargs = (vec){0};
+        for (int j = 0; j < e->kwargs.len; j++)
+            if (j != i)
+                vec_push(&r->kwargs, e->kwargs.items[j]);
+        *call = r;
+        return x;
+    }
+    return NULL;
 }

@@ -10,7 +10,137 @@
 #include <string.h>
 
 /* ------------------------------------------------------------------------------------------ */
+/* Lists and tuples known when compiling: xs[a:b:k], xs + ys, [0.0] * n                        */
+
+/* A slice bound: NULL (omitted) or an int known when compiling; -1 after a diagnostic. */
+static int slice_bound(lctx *c, ast *b, int64_t *k, int *given)
+{
+    *given = 0;
+    if (!b)
+        return 1;
+    value *v = lw_expr(c, b);
+    if (v->kind == V_NONE)
+        return 1;
+    if (v->kind != V_SCALAR || !ir_type_is_int(v->type) || !ir_expr_const_int(v->e, k)) {
+        if (v->kind != V_ERR)
+            diag_error(b->l, "a slice of a list or tuple needs bounds known when compiling");
+        return 0;
+    }
+    *given = 1;
+    return 1;
+}
+/* Python's slice of a sequence of n items (PySlice_AdjustIndices). */
+static value *slice_items(lctx *c, value *base, ast *sl)
+{
+    int64_t lo = 0, hi = 0, st = 1, n = base->n;
+    int glo, ghi, gst;
+    if (!slice_bound(c, sl->a, &lo, &glo) || !slice_bound(c, sl->b, &hi, &ghi) || !slice_bound(c, sl->c, &st, &gst))
+        return &lw_ERRV;
+    if (!gst)
+        st = 1;
+    if (st == 0) {
+        diag_error(sl->c->l, "ValueError: slice step cannot be zero");
+        return &lw_ERRV;
+    }
+    if (!glo)
+        lo = st > 0 ? 0 : n - 1;
+    else {
+        if (lo < 0)
+            lo += n;
+        if (lo < 0)
+            lo = st > 0 ? 0 : -1;
+        else if (lo >= n)
+            lo = st > 0 ? n : n - 1;
+    }
+    if (!ghi)
+        hi = st > 0 ? n : -1;
+    else {
+        if (hi < 0)
+            hi += n;
+        if (hi < 0)
+            hi = st > 0 ? 0 : -1;
+        else if (hi >= n)
+            hi = st > 0 ? n : n - 1;
+    }
+    value *t = lw_vnew(V_TUPLE, sl->l);
+    *t = *base;
+    t->l = sl->l;
+    t->keys = NULL;
+    t->owner = c->sc;
+    t->items = NEWN(value *, n + 1);
+    t->n = 0;
+    for (int64_t i = lo; st > 0 ? i < hi : i > hi; i += st)
+        t->items[t->n++] = base->items[i];
+    return t;
+}
+/* xs + ys of two lists (or two tuples), xs * k and k * xs with k known when compiling;
+ * NULL when the operands are not such. */
+static value *sequence_binop(lctx *c, loc l, int op, value *x, value *y)
+{
+    (void)c;
+    if (x->kind != V_TUPLE && y->kind != V_TUPLE)
+        return NULL;
+    if (op == '+' && x->kind == V_TUPLE && y->kind == V_TUPLE && !x->keys && !y->keys) {
+        if (x->is_list != y->is_list) {
+            diag_error(l, "can only concatenate %s (not \"%s\") to %s", x->is_list ? "list" : "tuple",
+                       y->is_list ? "list" : "tuple", x->is_list ? "list" : "tuple");
+            return &lw_ERRV;
+        }
+        value *t = lw_vnew(V_TUPLE, l);
+        t->is_list = x->is_list;
+        t->owner = c->sc;
+        t->n = x->n + y->n;
+        t->items = NEWN(value *, t->n + 1);
+        for (int i = 0; i < x->n; i++)
+            t->items[i] = x->items[i];
+        for (int i = 0; i < y->n; i++)
+            t->items[x->n + i] = y->items[i];
+        return t;
+    }
+    value *seq = x->kind == V_TUPLE ? x : y, *k = x->kind == V_TUPLE ? y : x;
+    int64_t times;
+    if (op != '*' || seq->keys || k->kind != V_SCALAR || !ir_type_is_int(k->type))
+        return NULL;
+    if (!ir_expr_const_int(k->e, &times)) {
+        diag_error(k->l, "a list or tuple repeated ('* n') needs n known when compiling");
+        return &lw_ERRV;
+    }
+    if (times < 0)
+        times = 0;
+    if (seq->n * times > 4096) {
+        diag_error(l, "a list or tuple of more than 4096 items is not supported");
+        return &lw_ERRV;
+    }
+    value *t = lw_vnew(V_TUPLE, l);
+    t->is_list = seq->is_list;
+    t->owner = c->sc;
+    t->n = (int)(seq->n * times);
+    t->items = NEWN(value *, t->n + 1);
+    value **once = NEWN(value *, seq->n + 1);
+    for (int i = 0; i < seq->n; i++) {
+        once[i] = seq->items[i];
+        if (times > 1 && once[i]->kind == V_ARRAY && (once[i]->fresh || once[i]->e->kind != E_READ)) {
+            /* [np.zeros(n)] * 3: three references to one new array, held by a hidden name */
+            ast h = {.kind = A_NAME, .l = l,
+                     .name = arena_printf(&util_arena, "rep.%d.%d.%d", l.line, l.col, i)};
+            lw_assign_name(c, &h, once[i]);
+            once[i] = lw_read_name(c, &h);
+        }
+    }
+    for (int i = 0; i < t->n; i++)
+        t->items[i] = once[i % seq->n];
+    return t;
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Names                                                                                      */
+
+/* The condition under which an operand Python may skip is evaluated: `when`, within the
+ * operands around it (for the unbound-name checks of its reads, lower_unbound.c). */
+static ir_expr *evaluated_when(lctx *c, loc l, ir_expr *when)
+{
+    return c->evaluated ? ir_bin(l, OP_LAND, T_BOOL, c->evaluated, when, 1) : when;
+}
 
 value *lw_read_name(lctx *c, ast *a)
 {
@@ -38,7 +168,7 @@ value *lw_read_name(lctx *c, ast *a)
         }
         static const char *builtins[] = {"range", "print", "int", "float", "abs", "min", "max",
                                          "len", "bool", "round", "slice", "list", "tuple", "sum",
-                                         "zip", "enumerate", "all", "any", NULL};
+                                         "zip", "enumerate", "all", "any", "pow", NULL};
         for (const char **p = builtins; *p; p++)
             if (strcmp(*p, a->name) == 0) {
                 value *v = lw_vnew(V_BUILTIN, a->l);
@@ -62,12 +192,18 @@ value *lw_read_name(lctx *c, ast *a)
          * them undefined, which would send the user looking for a typo. */
         static const char *unsupported[] = {"dict", "set", "map", "filter", "sorted", "reversed",
                                             "any", "all", "isinstance", "open", "input",
-                                            "iter", "next", "type", "getattr", "setattr", "super", "object", "complex", NULL};
+                                            "iter", "next", "type", "getattr", "setattr", "super", "object", "complex",
+                                            "divmod", "hash", "id", "chr", "ord", "hex", "oct", "bin",
+                                            "callable", "vars", "dir", "locals", "globals", "frozenset",
+                                            "bytes", "bytearray", "memoryview", "exec", "eval", "compile",
+                                            "hasattr", "delattr", "issubclass", "staticmethod",
+                                            "classmethod", "property", "ascii", "breakpoint", "help",
+                                            "exit", "quit", "__import__", NULL};
         for (const char **p = unsupported; *p; p++)
             if (strcmp(*p, a->name) == 0) {
                 diag_error(a->l, "the Python built-in '%s' is not supported in a stencil program",
                            a->name);
-                diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, min, max, "
+                diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, pow, min, max, "
                                     "len, bool, round, slice, list, tuple, sum, zip, enumerate, "
                                     "str, repr, format");
                 return &lw_ERRV;
@@ -160,6 +296,7 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
             {"int8", T_I8}, {"uint8", T_U8}, {"int16", T_I16}, {"uint16", T_U16},
             {"uint32", T_U32}, {"uint64", T_U64}, {"byte", T_I8}, {"ubyte", T_U8},
             {"short", T_I16}, {"ushort", T_U16}, {"intc", T_I32}, {"uintc", T_U32},
+            {"int_", T_I64}, {"intp", T_I64}, {"uint", T_U64},
         };
         for (size_t i = 0; i < sizeof dt / sizeof *dt; i++)
             if (strcmp(dt[i].n, n) == 0) {
@@ -220,9 +357,15 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
 }
 static value *lower_attr(lctx *c, ast *a)
 {
-    value *obj = lw_expr(c, a->a);
+    return lw_attr_of(c, lw_expr(c, a->a), a);
+}
+/* Attribute a->name of the value obj (a->a's value). */
+value *lw_attr_of(lctx *c, value *obj, ast *a)
+{
     if (obj->kind == V_ERR)
         return &lw_ERRV;
+    if (obj->kind == V_DTYPE && obj->str) /* np.finfo(float).eps */
+        return lw_finfo_attr(a->l, obj, a->name);
     if (obj->kind == V_MODULE)
         return lw_numpy_attr(c, obj, a);
     if (obj->kind == V_RNG)
@@ -282,6 +425,12 @@ static value *lower_attr(lctx *c, ast *a)
             v->s = sn;
             return v;
         }
+    }
+    if (obj->kind == V_SCALAR && strcmp(a->name, "item") == 0) { /* u[i, j].item(), u.max().item() */
+        value *v = lw_vnew(V_BUILTIN, a->l);
+        v->str = a->name;
+        v->self = obj;
+        return v;
     }
     loc whole = loc_span(a->a->l, a->l);
     diag_error(whole, "'%s' is not supported in a stencil program", diag_text(whole));
@@ -424,8 +573,10 @@ value *lw_expr(lctx *c, ast *a)
         if (base->kind == V_MASKED)
             return lw_masked_index(c, a, base);
         if (base->kind == V_TUPLE) {
-            if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
-                diag_error(a->l, "lists and tuples can only be indexed by one integer");
+            if (a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE)
+                return slice_items(c, base, VEC_AT(a->args, 0, ast *));
+            if (a->args.len != 1) {
+                diag_error(a->l, "lists and tuples can only be indexed by one integer or one slice");
                 return &lw_ERRV;
             }
             value *iv = lw_expr(c, VEC_AT(a->args, 0, ast *));
@@ -458,6 +609,8 @@ value *lw_expr(lctx *c, ast *a)
         value *x = lw_expr(c, a->a);
         value *y = lw_expr(c, a->b);
         value *sv = lw_str_binop(c, a->l, a->op, x, y);
+        if (!sv && x->kind != V_ERR && y->kind != V_ERR)
+            sv = sequence_binop(c, a->l, a->op, x, y);
         return sv ? sv : lw_binop(c, a->l, op, x, y);
     }
     case A_UNOP: {
@@ -470,8 +623,13 @@ value *lw_expr(lctx *c, ast *a)
     case A_BOOLOP: {
         /* Python's `x or y` is x when x is true, else y (`and`: y when x is true, else x): the
          * value of an operand, not a bool, and y is evaluated only when needed. */
-        value *x0 = lw_expr(c, a->a), *y0 = lw_expr(c, a->b);
+        value *x0 = lw_expr(c, a->a);
         value *x = lw_truth(c, x0, "'and'/'or'");
+        ir_expr *outer = c->evaluated;
+        if (x->kind == V_SCALAR)
+            c->evaluated = evaluated_when(c, a->l, a->op == OP_AND ? x->e : ir_un(a->l, OP_LNOT, T_BOOL, x->e));
+        value *y0 = lw_expr(c, a->b);
+        c->evaluated = outer;
         value *y = lw_truth(c, y0, "'and'/'or'");
         if (x->kind == V_ERR || y->kind == V_ERR)
             return &lw_ERRV;
@@ -494,13 +652,19 @@ value *lw_expr(lctx *c, ast *a)
     case A_COMPARE: return lower_compare(c, a);
     case A_IFEXP: {
         value *t = lw_truth(c, lw_expr(c, a->b), "a conditional expression");
+        int64_t k;
+        if (t->kind == V_SCALAR && ir_expr_const_int(t->e, &k)) /* only the live branch exists */
+            return lw_expr(c, k ? a->a : a->c);
+        ir_expr *outer = c->evaluated;
+        if (t->kind == V_SCALAR)
+            c->evaluated = evaluated_when(c, a->l, t->e);
         value *x = lw_expr(c, a->a);
+        if (t->kind == V_SCALAR)
+            c->evaluated = evaluated_when(c, a->l, ir_un(a->l, OP_LNOT, T_BOOL, t->e));
         value *y = lw_expr(c, a->c);
+        c->evaluated = outer;
         if (t->kind == V_ERR || x->kind == V_ERR || y->kind == V_ERR)
             return &lw_ERRV;
-        int64_t k;
-        if (ir_expr_const_int(t->e, &k))
-            return k ? x : y;
         if ((x->kind == V_STR || x->kind == V_FSTR) && (y->kind == V_STR || y->kind == V_FSTR))
             return lw_str_select(c, a->l, t->e, x, y);
         if (x->kind != V_SCALAR || y->kind != V_SCALAR || x->type != y->type) {

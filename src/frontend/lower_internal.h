@@ -132,6 +132,8 @@ typedef struct lctx {
     const char *assigning; /* the name lw_assign_name is binding (its old views need no keeping) */
     vec split;          /* const char*: names the last if's merge left ambiguous (lw_block) */
     void *carrying;     /* the names the innermost loop being lowered carries (lower_loops.c) */
+    ir_expr *evaluated; /* when the expression being lowered is evaluated (a conditional
+                         * expression's branch, and/or's right operand), NULL: always */
 } lctx;
 
 /* Snapshot of a scope's bindings (for branches and loop probes). */
@@ -389,6 +391,13 @@ void lw_emit_raise(lctx *c, loc l, ir_expr *cond, const char *msg);
 void lw_unbound_begin(lctx *c, loc l, vec *stmts, int nbound, const char *const *bound);
 void lw_unbound_assigned(lctx *c, ast *s);
 void lw_unbound_check(lctx *c, ast *a);
+void lw_unbound_target(lctx *c, ast *target);
+int lw_plain_view(value *v);
+void lw_list_set_item(lctx *c, const char *name, value *list, int li, value *v); /* lower_lists.c */
+void lw_list_item_store(lctx *c, ast *h, const char *lname, value *list, int li, value *v);
+ast *lw_out_argument(ast *e, ast **call); /* np.f(..., out=X): X (lower_calls.c) */
+value *lw_attr_of(lctx *c, value *obj, ast *a);          /* obj.NAME, a the A_ATTR (lower_expr.c) */
+value *lw_finfo_attr(loc l, value *info, const char *n); /* np.finfo(t).eps ... (lower_numpy.c) */ /* a view keeping every dimension in order (lower_loops.c) */
 void lw_stmt(lctx *c, ast *s);
 void lw_block(lctx *c, vec *stmts);
 

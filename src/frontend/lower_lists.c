@@ -616,3 +616,47 @@ int lw_for_arrays(lctx *c, ast *s)
     lw_lower_for(c, loop);
     return 1;
 }
+
+/* ---- items of lists known when compiling, stored into ------------------------------------- */
+
+/* Item li of the list bound to name becomes v. In place, as Python's lists change (every name
+ * bound to the list sees it); inside a probe (a loop's type inference, whose statements are
+ * dropped) the name is bound to a changed copy instead, which the probe's rewind undoes: an item
+ * changed in place would outlive the probe and name a variable whose assignment was dropped. */
+void lw_list_set_item(lctx *c, const char *name, value *list, int li, value *v)
+{
+    if (!c->probing) {
+        list->items[li] = v;
+        return;
+    }
+    value *r = lw_vnew(V_TUPLE, list->l);
+    *r = *list;
+    r->items = NEWN(value *, list->n + 1);
+    for (int i = 0; i < list->n; i++)
+        r->items[i] = i == li ? v : list->items[i];
+    binding *b = lw_bind(c, name);
+    b->kind = B_VALUE;
+    b->val = r;
+}
+
+/* v stored into item li of the list bound to lname: into the variable that holds the item
+ * when it is a scalar variable of v's type (every holder of the list sees the change: a caller
+ * that passed it, a loop that carries it), else by binding the item's hidden name h. */
+void lw_list_item_store(lctx *c, ast *h, const char *lname, value *list, int li, value *v)
+{
+    value *it = list->items[li];
+    if (it->kind == V_SCALAR && !it->dyn && it->e->kind == E_VAR && v->kind == V_SCALAR && !v->dyn &&
+        !v->mixed && v->type == it->e->var->type) {
+        ir_stmt *a = ir_stmt_new(S_ASSIGN, h->l);
+        a->var = it->e->var;
+        a->e = v->e;
+        lw_emit(c, a);
+        /* the item now reads the variable with v's kind (a Python float item becomes a NumPy
+         * float64, which prints differently) and no compile-time value */
+        if (it->weak != v->weak || it->s)
+            lw_list_set_item(c, lname, list, li, lw_scalar(it->l, ir_varref(h->l, it->e->var), v->weak));
+        return;
+    }
+    lw_assign_name(c, h, v);
+    lw_list_set_item(c, lname, list, li, lw_read_name(c, h));
+}

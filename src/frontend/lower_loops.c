@@ -372,7 +372,7 @@ static void carry_assign(lctx *c, loc l, const char *name, value *v)
  * with those bounds. Writes through it reach the array it views, as in NumPy, on every
  * iteration and after the loop (also when it runs no iteration). Only views that keep every
  * dimension in order (no integer index, newaxis or np.roll). */
-static int plain_view(value *v)
+int lw_plain_view(value *v)
 {
     if (v->kind != V_ARRAY || v->fresh || v->e->kind != E_READ)
         return 0;
@@ -398,7 +398,7 @@ value *lw_bound_array(binding *b)
 int lw_carriable_view(binding *e, binding *x)
 {
     value *ev = lw_bound_array(e), *xv = lw_bound_array(x);
-    if (!ev || !xv || !plain_view(ev) || !plain_view(xv) || ev->type != xv->type || ev->rank != xv->rank)
+    if (!ev || !xv || !lw_plain_view(ev) || !lw_plain_view(xv) || ev->type != xv->type || ev->rank != xv->rank)
         return 0;
     ir_view *a = ev->e->view, *b = xv->e->view;
     if (a->rank != b->rank)
@@ -638,10 +638,119 @@ static loop_memo *memo_take(lctx *c, ast *loop, vec *sig)
     return NULL;
 }
 
+/* The names assigned through a subscript (peak[k] = ..., peak[k] += ...) in a statement list,
+ * nested blocks included. */
+static void subscript_targets(vec *stmts, vec *out)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        vec ts = {0};
+        if (s->kind == A_ASSIGN)
+            ts = s->targets;
+        else if (s->kind == A_AUGASSIGN)
+            vec_push(&ts, s->b);
+        for (int k = 0; k < ts.len; k++) {
+            ast *t = VEC_AT(ts, k, ast *);
+            if (t->kind == A_SUBSCRIPT && t->a->kind == A_NAME && !lw_name_in(out, t->a->name))
+                vec_push(out, (void *)t->a->name);
+        }
+        subscript_targets(&s->body, out);
+        subscript_targets(&s->orelse, out);
+    }
+}
+
+/* The names passed to a function that assigns items of the parameter they bind (step(u,
+ * stats) with stats[1] += 1 in step), in the calls of an expression or statement. */
+static void lists_changed_by_calls(lctx *c, ast *a, vec *out)
+{
+    if (!a)
+        return;
+    if (a->kind == A_CALL && a->a->kind == A_NAME) {
+        int unbound;
+        binding *fb = lw_lookup(c, a->a->name, &unbound);
+        if (fb && fb->kind == B_VALUE && fb->val->kind == V_FUNC && fb->val->def->kind == A_DEF) {
+            ast *def = fb->val->def;
+            vec changed = {0};
+            subscript_targets(&def->body, &changed);
+            for (int i = 0; i < a->args.len && i < def->params.len; i++) {
+                ast *arg = VEC_AT(a->args, i, ast *), *p = VEC_AT(def->params, i, ast *);
+                if (p->ival)
+                    break;
+                if (arg->kind == A_NAME && lw_name_in(&changed, p->name) && !lw_name_in(out, arg->name))
+                    vec_push(out, (void *)arg->name);
+            }
+            for (int i = 0; i < a->kwargs.len; i++) {
+                ast *kw = VEC_AT(a->kwargs, i, ast *);
+                if (kw->name && kw->a->kind == A_NAME && lw_name_in(&changed, kw->name) &&
+                    !lw_name_in(out, kw->a->name))
+                    vec_push(out, (void *)kw->a->name);
+            }
+        }
+    }
+    lists_changed_by_calls(c, a->a, out);
+    lists_changed_by_calls(c, a->b, out);
+    lists_changed_by_calls(c, a->c, out);
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            lists_changed_by_calls(c, VEC_AT(*vs[k], i, ast *), out);
+}
+
+/* A list of this scope whose items a loop assigns (peak = [0.0] * 4; for ...: peak[k] += x):
+ * its constant items are given their hidden names ("peak.0") before the loop, as the items of
+ * other values are when the list is bound, so that the loop carries them like any variable
+ * (a constant item stayed a constant at the loop's entry, and the variable the loop body
+ * assigned was read uninitialised). The name is bound to the new list: a probe of the loop
+ * rewinds it with the other bindings. */
+static void pin_constant_items(lctx *c, loc l, const char *name)
+{
+    int unbound;
+    binding *b = lw_lookup(c, name, &unbound);
+    if (!b || b->kind != B_VALUE || b->val->kind != V_TUPLE || !b->val->is_list || b->val->keys)
+        return;
+    value *v = b->val;
+    if (v->owner != c->sc) { /* a list made elsewhere (passed in): changed in place, as Python's */
+        if (c->probing)
+            return;
+        for (int i = 0; i < v->n; i++)
+            if (v->items[i]->kind == V_SCALAR && v->items[i]->e->kind == E_CONST) {
+                ast *h = ast_name(l, arena_printf(&util_arena, "%s.%d", name, i));
+                lw_assign_name(c, h, v->items[i]);
+                v->items[i] = lw_read_name(c, h);
+            }
+        return;
+    }
+    int any = 0;
+    for (int i = 0; i < v->n; i++)
+        any |= v->items[i]->kind == V_SCALAR && v->items[i]->e->kind == E_CONST;
+    if (!any)
+        return;
+    value *r = lw_vnew(V_TUPLE, v->l);
+    *r = *v;
+    r->items = NEWN(value *, v->n + 1);
+    for (int i = 0; i < v->n; i++) {
+        r->items[i] = v->items[i];
+        if (v->items[i]->kind != V_SCALAR || v->items[i]->e->kind != E_CONST)
+            continue;
+        ast *h = ast_name(l, arena_printf(&util_arena, "%s.%d", name, i));
+        lw_assign_name(c, h, v->items[i]);
+        r->items[i] = lw_read_name(c, h);
+    }
+    binding *nb = lw_bind(c, name);
+    nb->kind = B_VALUE;
+    nb->val = r;
+}
+
 /* Lower a loop: infer the types of the names its body assigns, then lower the body for real
  * into st. `condast` is lowered at the top of each iteration (a while condition). */
 static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st)
 {
+    vec assigned_lists = {0};
+    subscript_targets(&loop->body, &assigned_lists);
+    for (int i = 0; i < loop->body.len; i++)
+        lists_changed_by_calls(c, VEC_AT(loop->body, i, ast *), &assigned_lists);
+    for (int i = 0; i < assigned_lists.len; i++)
+        pin_constant_items(c, loop->l, VEC_AT(assigned_lists, i, const char *));
     lw_lists_before_loop(c, loop, target, loopvar, condast);
     vec names = {0};
     lw_target_names(target, &names);
@@ -709,6 +818,7 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
         b->kind = B_SCALAR;
         b->var = uv;
         b->weak = 1;
+        lw_unbound_target(c, target);
     }
     if (condast) {
         value *cv = lw_truth(c, lw_expr(c, condast), "a while condition");
@@ -766,12 +876,85 @@ static int array_expr(ast *it)
             strcmp(it->a->a->name, "np") == 0);
 }
 
+/* A loop body with `flag = True` before each break of this loop (not of a loop inside it). */
+static vec mark_breaks(vec body, const char *flag)
+{
+    vec r = {0};
+    for (int i = 0; i < body.len; i++) {
+        ast *s = VEC_AT(body, i, ast *);
+        if (s->kind == A_BREAK)
+            vec_push(&r, ast_assign(s->l, ast_vec1(ast_name(s->l, flag)), ast_bool(s->l, 1)));
+        if (s->kind == A_IF)
+            s = ast_if(s->l, s->a, mark_breaks(s->body, flag), mark_breaks(s->orelse, flag));
+        vec_push(&r, s);
+    }
+    return r;
+}
+
+/* for/while ... else E: `broke = False`, the loop with `broke = True` before its breaks, then
+ * `if not broke: E` (Python runs E when the loop ends without a break). The rewritten loop is
+ * made once per loop (its node keys the type inference's records). */
+static int loop_else(lctx *c, ast *s)
+{
+    static vec done; /* ast*: pairs (loop, its rewriting) */
+    if (!s->orelse.len)
+        return 0;
+    ast *loop = NULL;
+    for (int i = 0; i + 1 < done.len && !loop; i += 2)
+        if (VEC_AT(done, i, ast *) == s)
+            loop = VEC_AT(done, i + 1, ast *);
+    const char *flag = arena_printf(&util_arena, "loop.%d.%d.broke", s->l.line, s->l.col);
+    if (!loop) {
+        vec body = mark_breaks(s->body, flag);
+        loop = s->kind == A_FOR ? ast_for(s->l, s->b, s->a, body, (vec){0})
+                                : ast_while(s->l, s->a, body, (vec){0});
+        vec_push(&done, s);
+        vec_push(&done, loop);
+    }
+    lw_stmt(c, ast_assign(s->l, ast_vec1(ast_name(s->l, flag)), ast_bool(s->l, 0)));
+    if (s->kind == A_FOR)
+        lw_lower_for(c, loop);
+    else
+        lw_lower_while(c, loop);
+    lw_stmt(c, ast_if(s->l, ast_unop(s->l, OP_NOT, ast_name(s->l, flag)), s->orelse, (vec){0}));
+    return 1;
+}
+
+/* reversed(range(a, b, k)) as a range: range(a + (n - 1) * k, a - k, -k), n the length of
+ * range(a, b, k) (Python's rule, for either sign of k), a, b and k evaluated once, before the
+ * loop, into hidden names. */
+static ast *reversed_range(lctx *c, ast *s, ast *r)
+{
+    loc l = r->l;
+    ast *v[3];
+    int n = r->args.len;
+    for (int i = 0; i < 3; i++) {
+        ast *x = n == 1 ? (i == 1 ? VEC_AT(r->args, 0, ast *) : ast_int(l, i == 0 ? 0 : 1))
+                        : i < n ? VEC_AT(r->args, i, ast *) : ast_int(l, 1);
+        if (x->kind != A_INT && x->kind != A_NAME) {
+            const char *nm = arena_printf(&util_arena, "for.%d.%d.rev%d", s->l.line, s->l.col, i);
+            lw_stmt(c, ast_assign(x->l, ast_vec1(ast_name(x->l, nm)), x));
+            x = ast_name(x->l, nm);
+        }
+        v[i] = x;
+    }
+    ast *a = v[0], *b = v[1], *k = v[2];
+    /* len = max(0, (b - a + k - (1 if k > 0 else -1)) // k) */
+    ast *sgn = ast_ifexp(l, ast_int(l, 1), ast_compare(l, k, OP_GT, ast_int(l, 0)), ast_int(l, -1));
+    ast *len = ast_binop(l, OP_FLOORDIV,
+                         ast_binop(l, '-', ast_binop(l, '+', ast_binop(l, '-', b, a), k), sgn), k);
+    len = ast_call(l, ast_name(l, "max"), ast_arglist(ast_arglist(NULL, ast_int(l, 0)), len));
+    ast *first = ast_binop(l, '+', a, ast_binop(l, '*', ast_binop(l, '-', len, ast_int(l, 1)), k));
+    ast *stop = ast_binop(l, '-', a, k);
+    ast *step = ast_unop(l, '-', k);
+    return ast_call(l, ast_name(l, "range"),
+                    ast_arglist(ast_arglist(ast_arglist(NULL, first), stop), step));
+}
+
 void lw_lower_for(lctx *c, ast *s)
 {
-    if (s->orelse.len) {
-        diag_error(s->l, "'else' on a loop is not supported");
+    if (loop_else(c, s))
         return;
-    }
     ast *it = s->a;
     if (array_expr(it)) {
         const char *nm = arena_printf(&util_arena, "for.%d.%d.seq", s->l.line, s->l.col);
@@ -798,6 +981,15 @@ void lw_lower_for(lctx *c, ast *s)
                 al = ast_arglist(al, x);
             }
             lw_lower_for(c, ast_for(s->l, s->b, ast_call(it->l, it->a, al), s->body, s->orelse));
+            return;
+        }
+    }
+    if (it->kind == A_CALL && it->a->kind == A_NAME && strcmp(it->a->name, "reversed") == 0 &&
+        it->args.len == 1 && !it->kwargs.len && !lw_lookup(c, "reversed", &unbound)) {
+        ast *r = VEC_AT(it->args, 0, ast *);
+        if (r->kind == A_CALL && r->a->kind == A_NAME && strcmp(r->a->name, "range") == 0 &&
+            !r->kwargs.len && r->args.len >= 1 && r->args.len <= 3 && !lw_lookup(c, "range", &unbound)) {
+            lw_lower_for(c, ast_for(s->l, s->b, reversed_range(c, s, r), s->body, s->orelse));
             return;
         }
     }
@@ -862,10 +1054,8 @@ void lw_lower_for(lctx *c, ast *s)
 
 void lw_lower_while(lctx *c, ast *s)
 {
-    if (s->orelse.len) {
-        diag_error(s->l, "'else' on a loop is not supported");
+    if (loop_else(c, s))
         return;
-    }
     ir_stmt *st = ir_stmt_new(S_WHILE, s->l);
     st->e = ir_const_i(s->l, T_BOOL, 1);
     lower_loop(c, s, NULL, NULL, s->a, st);

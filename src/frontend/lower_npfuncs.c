@@ -741,6 +741,18 @@ static value *np_join(lctx *c, loc l, const char *f, value **v, args *a)
     value **items;
     int n;
     const char *k = f + 3;
+    if (v[0]->kind == V_ARRAY && k[0] == 's') {
+        /* np.stack(feq), feq appended in a loop (passed as the array of its items), or of an
+         * array (the sequence of its sub-arrays along axis 0): along axis 0, a copy */
+        int64_t ax = 0;
+        if (given(v[1]) && (!const_int_arg(v[1], "axis", &ax) || ax != 0)) {
+            if (v[1]->kind != V_ERR)
+                diag_error(v[1]->l, "np.stack() of an array or of a list built at run time is "
+                                    "supported along axis 0");
+            return &lw_ERRV;
+        }
+        return lw_copy_of(c, l, v[0]);
+    }
     if (!array_items(c, v[0], f, &items, &n))
         return &lw_ERRV;
     int64_t axis = k[0] == 'v' ? 0 : 0;
@@ -761,11 +773,10 @@ static value *np_join(lctx *c, loc l, const char *f, value **v, args *a)
             return &lw_ERRV;
         }
         for (int i = 0; i < n; i++) {
-            int64_t p, q;
             int ri = it[i]->kind == V_ARRAY ? it[i]->rank : 0;
-            int same = ri == rank;
+            int same = ri == rank; /* provably different extents here; others checked when run */
             for (int d = 0; same && d < rank; d++)
-                same = !(sym_is_const(it[0]->sh[d], &p) && sym_is_const(it[i]->sh[d], &q) && p != q);
+                same = lw_sym_cmp(items[0]->sh[d], it[i]->sh[d]) != 0;
             if (!same) {
                 diag_error(it[i]->l, "all input arrays must have the same shape");
                 return &lw_ERRV;
@@ -788,6 +799,57 @@ static value *np_join(lctx *c, loc l, const char *f, value **v, args *a)
             }
     }
     return join(c, l, f, it, n, (int)axis);
+}
+/* np.outer(a, b) of 1-D arrays: a[:, np.newaxis] * b[np.newaxis, :] (what NumPy computes) */
+static value *np_outer(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)a;
+    for (int i = 0; i < 2; i++)
+        if (v[i]->kind != V_ARRAY || v[i]->rank != 1) {
+            if (v[i]->kind == V_ARRAY)
+                diag_error(v[i]->l, "np.outer() is supported for two 1-D arrays (it flattens others, "
+                                    "which is not supported), not a %d-D array", v[i]->rank);
+            else if (v[i]->kind != V_ERR)
+                diag_error(v[i]->l, "np.outer() is supported for two 1-D arrays, not %s",
+                           lw_vkind_desc(v[i]));
+            return &lw_ERRV;
+        }
+    return lw_binop(c, l, OP_MUL, expand(c, l, v[0], 1), expand(c, l, v[1], 0));
+}
+/* np.flip(m, axis=None): a view with the given axes (all, without axis=) reversed, as
+ * m[::-1, ...] is */
+static value *np_flip(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0];
+    if (x->kind != V_ARRAY) {
+        if (x->kind != V_ERR)
+            diag_error(x->l, "%s() takes an array, not %s", f, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    int flip[IR_MAX_RANK] = {0};
+    if (!given(v[1])) {
+        for (int d = 0; d < x->rank; d++)
+            flip[d] = 1;
+    } else {
+        int n = v[1]->kind == V_TUPLE ? v[1]->n : 1;
+        for (int i = 0; i < n; i++) {
+            int ax;
+            value *it = v[1]->kind == V_TUPLE ? v[1]->items[i] : v[1];
+            if (!lw_axis_arg(it, x->rank, f, &ax))
+                return &lw_ERRV;
+            if (flip[ax]) {
+                diag_error(it->l, "repeated axis");
+                return &lw_ERRV;
+            }
+            flip[ax] = 1;
+        }
+    }
+    vec items = {0};
+    for (int d = 0; d < x->rank; d++)
+        vec_push(&items, ast_slice(l, NULL, NULL, flip[d] ? ast_int(l, -1) : NULL));
+    ast *sub = ast_subscript(l, ast_name(l, "<flipped>"), items, 0);
+    return lw_index_array(c, x, sub, 0);
 }
 /* np.append(arr, values) without axis: both flattened; supported for 1-D arrays and scalars. */
 static value *np_append(lctx *c, loc l, const char *f, value **v, args *a)
@@ -1266,6 +1328,7 @@ static const lw_builtin np_more[] = {
     {"np.around", {"a", "decimals", "out"}, 1, np_round},
     {"np.concatenate", {"arrays", "axis"}, 1, np_join},
     {"np.stack", {"arrays", "axis"}, 1, np_join},
+    {"np.outer", {"a", "b"}, 2, np_outer}, {"np.flip", {"m", "axis"}, 1, np_flip},
     {"np.hstack", {"tup"}, 1, np_join}, {"np.vstack", {"tup"}, 1, np_join},
     {"np.append", {"arr", "values", "axis"}, 2, np_append},
     {"np.gradient", {"*"}, 0, np_gradient},

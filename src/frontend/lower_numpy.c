@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "input_decl.h"
@@ -881,12 +882,123 @@ static value *np_abs(lctx *c, loc l, const char *f, value **v, args *a)
         r->weak = 0;
     return r;
 }
+/* np.fabs: the absolute value as a float (an int array becomes float64) */
+static value *np_fabs(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    value *x = v[0];
+    if ((x->kind == V_ARRAY || x->kind == V_SCALAR) && !ir_type_is_float(x->type))
+        x = lw_binop(c, l, OP_MUL, x, lw_scalar(l, ir_const_f(l, T_F64, 1.0), 0));
+    return np_abs(c, l, f, &x, a);
+}
+/* np.ptp(a): a.max() - a.min() */
+static value *np_ptp(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)a;
+    if (v[0]->kind != V_ARRAY) {
+        if (v[0]->kind != V_ERR)
+            diag_error(v[0]->l, "np.ptp() takes an array, not %s", lw_vkind_desc(v[0]));
+        return &lw_ERRV;
+    }
+    return lw_binop(c, l, OP_SUB, lw_reduce(c, l, "max", v[0]), lw_reduce(c, l, "min", v[0]));
+}
+/* np.size(a), np.shape(a), np.ndim(a): the attributes */
+static value *np_attrfn(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    if (v[0]->kind != V_ARRAY) {
+        if (v[0]->kind != V_ERR)
+            diag_error(v[0]->l, "%s() takes an array here, not %s", f, lw_vkind_desc(v[0]));
+        return &lw_ERRV;
+    }
+    ast obj = {.kind = A_NAME, .l = l, .name = "<array>"}, at = {.kind = A_ATTR, .l = l, .a = &obj, .name = f + 3};
+    return lw_attr_of(c, v[0], &at);
+}
+/* np.seterr(...) as a statement: how NumPy reports floating-point errors, which a compiled
+ * program does not report (it computes inf and nan as NumPy does); nothing to do */
+static value *np_seterr(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)c, (void)f, (void)a;
+    for (int i = 0; i < 5; i++)
+        if (v[i] && v[i]->kind != V_STR && v[i]->kind != V_NONE) {
+            diag_error(v[i]->l, "np.seterr() takes strings ('ignore', 'warn', 'raise', ...)");
+            return &lw_ERRV;
+        }
+    return lw_vnew(V_NONE, l);
+}
+/* np.finfo(dtype), np.iinfo(dtype): a dtype value marked so that .eps, .max, ... give the
+ * constants (lower_expr.c, lw_finfo_attr) */
+static value *np_finfo(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)c, (void)a;
+    ir_type t;
+    value *x = v[0];
+    if (x->kind == V_ARRAY || x->kind == V_SCALAR)
+        t = x->type;
+    else if (!lw_dtype_of(x, &t))
+        return &lw_ERRV;
+    int fl = f[3] == 'f';
+    if (fl != (ir_type_is_float(t) != 0) || (!fl && t != T_I64 && t != T_I32)) {
+        diag_error(x->l, "%s() of %s is not supported (finfo: float64, float32; iinfo: int64, int32)", f,
+                   ir_type_name(t));
+        return &lw_ERRV;
+    }
+    value *r = lw_vnew(V_DTYPE, l);
+    r->type = t;
+    r->str = fl ? "finfo" : "iinfo";
+    return r;
+}
+value *lw_finfo_attr(loc l, value *info, const char *n)
+{
+    static const struct {
+        const char *name;
+        double f64, f32;
+    } fc[] = {{"eps", 2.220446049250313e-16, 1.1920928955078125e-07},
+              {"epsneg", 1.1102230246251565e-16, 5.960464477539063e-08},
+              {"tiny", 2.2250738585072014e-308, 1.1754943508222875e-38},
+              {"smallest_normal", 2.2250738585072014e-308, 1.1754943508222875e-38},
+              {"max", 1.7976931348623157e+308, 3.4028234663852886e+38},
+              {"min", -1.7976931348623157e+308, -3.4028234663852886e+38},
+              {"resolution", 1e-15, 1e-06}};
+    if (strcmp(info->str, "finfo") == 0) {
+        for (size_t i = 0; i < sizeof fc / sizeof *fc; i++)
+            if (strcmp(fc[i].name, n) == 0)
+                return lw_scalar(l, ir_const_f(l, info->type, info->type == T_F64 ? fc[i].f64 : fc[i].f32), 0);
+    } else if (strcmp(n, "max") == 0 || strcmp(n, "min") == 0) {
+        int64_t big = info->type == T_I64 ? INT64_MAX : INT32_MAX;
+        value *r = lw_scalar(l, ir_const_i(l, T_I64, n[1] == 'a' ? big : -big - 1), 1);
+        r->s = sym_const(n[1] == 'a' ? big : -big - 1);
+        return r;
+    }
+    diag_error(l, "np.%s().%s is not supported (%s)", info->str, n,
+               info->str[0] == 'f' ? "eps, epsneg, tiny, smallest_normal, max, min and resolution are"
+                                   : "max and min are");
+    return &lw_ERRV;
+}
 /* np.minimum, np.maximum, np.power */
 static value *np_binop(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     f += 3;
     return lw_binop(c, l, f[0] == 'p' ? OP_POWER : f[1] == 'i' ? OP_NPMIN : OP_NPMAX, v[0], v[1]);
+}
+/* np.add, np.subtract, ...: the operators they are (a + b is np.add(a, b) in NumPy) */
+static value *np_arith(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    static const struct {
+        const char *name;
+        ir_op op;
+    } ops[] = {{"np.add", OP_ADD},           {"np.subtract", OP_SUB},     {"np.multiply", OP_MUL},
+               {"np.divide", OP_TRUEDIV},    {"np.true_divide", OP_TRUEDIV},
+               {"np.floor_divide", OP_FDIV}, {"np.mod", OP_MOD},          {"np.remainder", OP_MOD}};
+    if (strcmp(f, "np.negative") == 0)
+        return lw_unop(c, l, OP_NEG, v[0]);
+    if (strcmp(f, "np.positive") == 0)
+        return lw_unop(c, l, OP_POS, v[0]);
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (strcmp(f, ops[i].name) == 0)
+            return lw_binop(c, l, ops[i].op, v[0], v[1]);
+    INTERNAL("np_arith: no operator for %s", f);
 }
 /* np.degrees, np.radians, np.rad2deg, np.deg2rad, np.square */
 static value *np_scale(lctx *c, loc l, const char *f, value **v, args *a)
@@ -920,10 +1032,22 @@ static value *np_where(lctx *c, loc l, const char *f, value **v, args *a)
     }
     return lw_where3(c, l, a->pos[0], a->pos[1], a->pos[2]);
 }
+/* np.clip(x, lo, hi), x.clip(lo, hi): a bound that is None or not given is not applied
+ * (np.clip(h, 0.0, None), the usual way to keep a depth non-negative) */
+static value *clip(lctx *c, loc l, value *x, value *lov, value *hiv)
+{
+    int lo = lov && lov->kind != V_NONE, hi = hiv && hiv->kind != V_NONE;
+    if (!lo && !hi) {
+        diag_error(l, "clip() needs a lower or an upper bound (both are None)");
+        return &lw_ERRV;
+    }
+    value *r = lo ? lw_binop(c, l, OP_NPMAX, x, lov) : x;
+    return hi ? lw_binop(c, l, OP_NPMIN, r, hiv) : r;
+}
 static value *np_clip(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)f, (void)a;
-    return lw_binop(c, l, OP_NPMIN, lw_binop(c, l, OP_NPMAX, v[0], v[1]), v[2]);
+    return clip(c, l, v[0], v[1], v[2]);
 }
 static value *np_reduce(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -943,11 +1067,27 @@ static value *np_diff(lctx *c, loc l, const char *f, value **v, args *a)
 static value *np_roll(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)f, (void)a;
-    if (v[1]->kind == V_TUPLE) {
-        diag_error(v[1]->l, "np.roll() with several shifts is not supported; roll one axis at a time");
+    value *ax = v[2] && v[2]->kind != V_NONE ? v[2] : NULL;
+    if (v[1]->kind != V_TUPLE && !(ax && ax->kind == V_TUPLE))
+        return roll(c, l, v[0], v[1], v[2]);
+    /* np.roll(f, (cx, cy), axis=(0, 1)): one roll per (shift, axis) pair, shifts and axes
+     * broadcast against each other as NumPy does (the same axis twice adds its shifts) */
+    if (!ax) {
+        diag_error(v[1]->l, "np.roll() with several shifts needs axis= (without it the array is "
+                            "flattened, which is not supported)");
         return &lw_ERRV;
     }
-    return roll(c, l, v[0], v[1], v[2]);
+    int ns = v[1]->kind == V_TUPLE ? v[1]->n : 1, na = ax->kind == V_TUPLE ? ax->n : 1;
+    if (ns != na && ns != 1 && na != 1) {
+        diag_error(l, "np.roll(): shift and axis must have the same length (%d and %d)", ns, na);
+        return &lw_ERRV;
+    }
+    int n = ns > na ? ns : na;
+    value *r = v[0];
+    for (int i = 0; i < n && r->kind != V_ERR; i++)
+        r = roll(c, l, r, v[1]->kind == V_TUPLE ? v[1]->items[ns == 1 ? 0 : i] : v[1],
+                 ax->kind == V_TUPLE ? ax->items[na == 1 ? 0 : i] : ax);
+    return r;
 }
 static value *np_load(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -1077,9 +1217,18 @@ static const lw_builtin np_table[] = {
     U1("ceil"), U1("sign"), U1("arcsin"), U1("arccos"), U1("arctan"), U1("sinh"), U1("cosh"),
     U1("arcsinh"), U1("arccosh"), U1("arctanh"), U1("log10"), U1("log2"), U1("exp2"),
     U1("expm1"), U1("log1p"), U1("cbrt"), U1("trunc"), U1("rint"),
-    {"np.abs", {"x"}, 1, np_abs}, {"np.absolute", {"x"}, 1, np_abs},
+    {"np.abs", {"x"}, 1, np_abs}, {"np.absolute", {"x"}, 1, np_abs}, {"np.fabs", {"x"}, 1, np_fabs},
+    {"np.ptp", {"a"}, 1, np_ptp}, {"np.size", {"a"}, 1, np_attrfn}, {"np.shape", {"a"}, 1, np_attrfn},
+    {"np.ndim", {"a"}, 1, np_attrfn},
+    {"np.seterr", {"all", "divide", "over", "under", "invalid"}, 0, np_seterr},
+    {"np.finfo", {"dtype"}, 1, np_finfo}, {"np.iinfo", {"type"}, 1, np_finfo},
     {"np.minimum", {"x1", "x2"}, 2, np_binop}, {"np.maximum", {"x1", "x2"}, 2, np_binop},
     {"np.power", {"x1", "x2"}, 2, np_binop},
+    {"np.add", {"x1", "x2"}, 2, np_arith}, {"np.subtract", {"x1", "x2"}, 2, np_arith},
+    {"np.multiply", {"x1", "x2"}, 2, np_arith}, {"np.divide", {"x1", "x2"}, 2, np_arith},
+    {"np.true_divide", {"x1", "x2"}, 2, np_arith}, {"np.floor_divide", {"x1", "x2"}, 2, np_arith},
+    {"np.mod", {"x1", "x2"}, 2, np_arith}, {"np.remainder", {"x1", "x2"}, 2, np_arith},
+    {"np.negative", {"x"}, 1, np_arith}, {"np.positive", {"x"}, 1, np_arith},
     {"np.arctan2", {"x1", "x2"}, 2, np_ufunc2}, {"np.hypot", {"x1", "x2"}, 2, np_ufunc2},
     {"np.copysign", {"x1", "x2"}, 2, np_ufunc2}, {"np.fmod", {"x1", "x2"}, 2, np_ufunc2},
     {"np.degrees", {"x"}, 1, np_scale}, {"np.radians", {"x"}, 1, np_scale},
@@ -1155,13 +1304,28 @@ static value *m_astype(lctx *c, loc l, const char *f, value **v, args *a)
 static value *m_clip(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)f;
-    return lw_binop(c, l, OP_NPMIN, lw_binop(c, l, OP_NPMAX, a->self, v[0]), v[1]);
+    return clip(c, l, a->self, v[0], v[1]);
+}
+/* x.item(): the Python number a NumPy scalar holds (a float32 becomes a float) */
+static value *m_item(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)c, (void)f, (void)v;
+    value *x = a->self;
+    if (a->npos || a->nkw || x->kind != V_SCALAR) {
+        diag_error(l, "item() is supported on a number (u[i, j].item(), u.max().item()); index "
+                      "the array instead");
+        return &lw_ERRV;
+    }
+    ir_type t = x->type == T_BOOL ? T_BOOL : ir_type_is_float(x->type) ? T_F64 : T_I64;
+    value *r = lw_scalar(l, x->type == t ? x->e : ir_cast(l, t, x->e), 1);
+    r->s = t == T_I64 ? x->s : NULL;
+    return r;
 }
 #define MRED(n) {n, {"axis", "keepdims"}, 0, m_reduce}
 static const lw_builtin method_table[] = {
     {"copy", {NULL}, 0, m_copy}, MRED("sum"), MRED("max"), MRED("min"), MRED("mean"), MRED("any"),
     MRED("all"), {"cumsum", {"axis"}, 0, m_cumsum}, {"astype", {"dtype"}, 1, m_astype},
-    {"clip", {"min", "max"}, 2, m_clip},
+    {"clip", {"min", "max"}, 0, m_clip}, {"item", {"*"}, 0, m_item},
 };
 #undef MRED
 

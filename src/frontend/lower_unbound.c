@@ -11,11 +11,13 @@
  * far, through if/else (both branches), loops (their bodies may not run; `while True` leaves
  * only by its breaks) and the statements that leave a block (break, continue, return, raise).
  * Requires: nothing but the syntax tree. Establishes: a read that can find its name unbound is
- * marked, for every name whose bindings are all assignments (augmented ones too); names bound
- * by a for target, a def, an import or a function's `global` are left out, and so are reads
- * that Python evaluates only sometimes (a conditional expression's branches, the right operand
- * of and/or, inside comprehensions): there a check before the statement could fire on a path
- * where Python never reads the name. A marked read that can never find its name unbound only
+ * marked, for every name whose bindings are all assignments (augmented ones too) or for
+ * targets; names bound by a def, an import or a function's `global` are left out. Reads that
+ * Python evaluates only sometimes (a conditional expression's branches, the right operand of
+ * and/or, an assert's message) are marked too: the lowering checks them under the condition
+ * that evaluates them (lctx.evaluated). A comprehension's clauses and element are walked with
+ * its own variables bound; it is unrolled when compiling, so an element is checked once per
+ * item it has (never, when it has none). A marked read that can never find its name unbound only
  * costs a test that never fires. */
 
 #include "lower_internal.h"
@@ -83,21 +85,32 @@ static void walk_expr(uctx *u, ast *e, flow *f, int mark)
         return;
     case A_BOOLOP:
         walk_expr(u, e->a, f, mark);
-        walk_expr(u, e->b, f, 0);
+        walk_expr(u, e->b, f, mark);
         return;
     case A_IFEXP:
         walk_expr(u, e->b, f, mark);
-        walk_expr(u, e->a, f, 0);
-        walk_expr(u, e->c, f, 0);
+        walk_expr(u, e->a, f, mark);
+        walk_expr(u, e->c, f, mark);
         return;
     case A_LAMBDA:
         for (int i = 0; i < e->params.len; i++)
             walk_expr(u, VEC_AT(e->params, i, ast *)->a, f, mark);
         return;
-    case A_COMP: /* only the first iterable is evaluated where the comprehension stands */
-        if (e->args.len && VEC_AT(e->args, 0, ast *)->kind == A_FOR)
-            walk_expr(u, VEC_AT(e->args, 0, ast *)->a, f, mark);
+    case A_COMP: { /* its variables are its own: bound inside it, whatever they are outside */
+        flow in = flow_copy(f);
+        for (int i = 0; i < e->args.len; i++) {
+            ast *cl = VEC_AT(e->args, i, ast *);
+            walk_expr(u, cl->a, &in, mark);
+            if (cl->kind == A_FOR) {
+                vec names = {0};
+                lw_target_names(cl->b, &names);
+                for (int k = 0; k < names.len; k++)
+                    add_name(&in.d, VEC_AT(names, k, const char *));
+            }
+        }
+        walk_expr(u, e->a, &in, mark);
         return;
+    }
     default:
         walk_expr(u, e->a, f, mark);
         walk_expr(u, e->b, f, mark);
@@ -171,6 +184,10 @@ static void walk_stmt(uctx *u, ast *s, flow *f)
         break;
     case A_IF: {
         walk_expr(u, s->a, f, 1);
+        if (s->a->kind == A_BOOL && s->a->ival && !s->orelse.len) { /* with np.errstate(): */
+            walk_block(u, &s->body, f);
+            break;
+        }
         flow t = flow_copy(f), e = flow_copy(f);
         walk_block(u, &s->body, &t);
         walk_block(u, &s->orelse, &e);
@@ -204,7 +221,7 @@ static void walk_stmt(uctx *u, ast *s, flow *f)
         break;
     case A_ASSERT:
         walk_expr(u, s->a, f, 1);
-        walk_expr(u, s->b, f, 0);
+        walk_expr(u, s->b, f, 1);
         break;
     case A_DEF:
         for (int i = 0; i < s->params.len; i++)
@@ -221,17 +238,13 @@ static void walk_block(uctx *u, vec *stmts, flow *f)
         walk_stmt(u, VEC_AT(*stmts, i, ast *), f);
 }
 
-/* Names bound other than by an assignment: never followed. */
+/* Names bound other than by an assignment or a for target: never followed. */
 static void other_bindings(vec *stmts, vec *out)
 {
     for (int i = 0; i < stmts->len; i++) {
         ast *s = VEC_AT(*stmts, i, ast *);
         switch (s->kind) {
         case A_FOR:
-            lw_target_names(s->b, out);
-            other_bindings(&s->body, out);
-            other_bindings(&s->orelse, out);
-            break;
         case A_WHILE:
         case A_IF:
             other_bindings(&s->body, out);
@@ -330,15 +343,35 @@ void lw_unbound_assigned(lctx *c, ast *s)
     }
 }
 
+/* At the top of a for loop's body (or of each unrolled iteration): its target is bound. */
+void lw_unbound_target(lctx *c, ast *target)
+{
+    if (!c->sc->unbound.len)
+        return;
+    vec names = {0};
+    lw_target_names(target, &names);
+    for (int i = 0; i < names.len; i++) {
+        ir_var *flag = flag_of(c->sc, VEC_AT(names, i, const char *));
+        if (flag)
+            set_flag(c, target->l, flag, 1);
+    }
+}
+
 void lw_unbound_check(lctx *c, ast *a)
 {
     ir_var *flag = flag_of(c->sc, a->name);
     if (!flag)
         return;
-    const char *msg = c->sc == c->module
+    ir_expr *unset = ir_un(a->l, OP_LNOT, T_BOOL, ir_varref(a->l, flag));
+    if (c->evaluated)
+        unset = ir_bin(a->l, OP_LAND, T_BOOL, c->evaluated, unset, 1);
+    scope *owner = c->sc; /* a comprehension's scope checks the names of the one it stands in */
+    while (owner != c->module && !owner->is_function && owner->parent)
+        owner = owner->parent;
+    const char *msg = owner == c->module
                           ? arena_printf(&util_arena, "NameError: name '%s' is not defined", a->name)
                           : arena_printf(&util_arena, "UnboundLocalError: cannot access local variable "
                                                       "'%s' where it is not associated with a value",
                                          a->name);
-    lw_emit_raise(c, a->l, ir_un(a->l, OP_LNOT, T_BOOL, ir_varref(a->l, flag)), msg);
+    lw_emit_raise(c, a->l, unset, msg);
 }
