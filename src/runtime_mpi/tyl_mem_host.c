@@ -340,33 +340,11 @@ int tyl_mem_stream(int64_t points, int64_t row_bytes, int point_bytes)
     return (double)points * point_bytes > (double)t;
 }
 
-/* dst[0..n) = src[0..n): the first elements up to a 16-byte boundary of dst, then aligned
- * non-temporal stores, then the rest. Without SSE2, plain stores. */
-void tyl_stream_f64(double *dst, const double *src, int64_t n)
-{
-    int64_t i = 0;
-#if defined(__SSE2__)
-    for (; i < n && ((uintptr_t)(dst + i) & 15); i++)
-        dst[i] = src[i];
-    for (; i + 2 <= n; i += 2)
-        _mm_stream_pd(dst + i, _mm_loadu_pd(src + i));
+/* Where tyles.h has no inline non-temporal stores (not x86-64): plain stores. */
+#ifdef TYL_STREAM_PLAIN
+void tyl_stream_f64(double *dst, const double *src, int64_t n) { memcpy(dst, src, (size_t)n * sizeof *dst); }
+void tyl_stream_f32(float *dst, const float *src, int64_t n) { memcpy(dst, src, (size_t)n * sizeof *dst); }
 #endif
-    for (; i < n; i++)
-        dst[i] = src[i];
-}
-
-void tyl_stream_f32(float *dst, const float *src, int64_t n)
-{
-    int64_t i = 0;
-#if defined(__SSE2__)
-    for (; i < n && ((uintptr_t)(dst + i) & 15); i++)
-        dst[i] = src[i];
-    for (; i + 4 <= n; i += 4)
-        _mm_stream_ps(dst + i, _mm_loadu_ps(src + i));
-#endif
-    for (; i < n; i++)
-        dst[i] = src[i];
-}
 
 /* Non-temporal stores are weakly ordered: fence them before another thread may read them. */
 void tyl_stream_fence(void)
