@@ -232,6 +232,10 @@ static inline void tyl_dirty(tyl_array *a)
 typedef struct tyl_halo tyl_halo;
 tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int words, int narr);
 void tyl_halo_end(tyl_halo *h);
+/* The sides of the owned block of arrs[i] where halo data of h is still to arrive (only at
+ * tyl_halo_end): bit 2d below the block along dimension d, bit 2d + 1 above it; 0 for NULL. A
+ * sweep's interior needs margins only on those sides. */
+unsigned tyl_halo_pending(const tyl_halo *h, int i);
 /* Whether to compute the interior while halos travel (--overlap, default on). */
 int tyl_dist_overlap(void);
 /* Split a local box [blo, blo + bn) into the interior (shrunk by shl/shh per dimension: the
@@ -289,6 +293,7 @@ void tyl_progress(int64_t k, int64_t n);
 typedef struct tyl_dist_stats {
     double t_wait, t_pack, t_reduce;
     int64_t bytes_sent, msgs_sent, n_exchanges, n_reduce;
+    int64_t n_overlap, n_strips; /* sweeps run with halos in flight; their parts past the interior */
 } tyl_dist_stats;
 extern tyl_dist_stats tyl_dist_stats_;
 
