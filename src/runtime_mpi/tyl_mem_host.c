@@ -319,11 +319,11 @@ static long long stream_threshold(void)
     return llc > 0 && llc < STREAM_CAP ? llc : STREAM_CAP;
 }
 
-/* Rows shorter than this are not streamed (unless TYLES_STREAM=1): the two cache lines at a
- * row's ends are written partly by plain stores, and a line written both ways is flushed from
- * the write-combining buffer and read again. With 16 lines per row (3-D Jacobi float32 256^3,
- * rows of 1016 B) streamed stores made the sweep 2.5x slower; with 32 (float64, 2032 B) they
- * were 1.07x faster (bench/ab_cputime.py, TYLES_STREAM=0 against the default, 1 thread). */
+/* Rows shorter than this are not streamed (unless TYLES_STREAM=1). 3-D Jacobi 256^3 (CPU time,
+ * 1 thread, bench/ab_cputime.py): float64 rows of 2032 B streamed ran 1.21x faster than plain;
+ * float32 rows of 1016 B streamed 0.94x (the two partly written lines at a row's ends, a
+ * partial write-combining flush each, are an eighth of a row's lines there). Before every
+ * element of a chunk was stored non-temporally (tyles.h), those rows ran 2.5x slower streamed. */
 #define STREAM_ROW_MIN 1536
 
 int tyl_mem_stream(int64_t points, int64_t row_bytes, int point_bytes)
