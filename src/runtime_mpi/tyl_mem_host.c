@@ -319,12 +319,13 @@ static long long stream_threshold(void)
     return llc > 0 && llc < STREAM_CAP ? llc : STREAM_CAP;
 }
 
-/* Rows shorter than this are not streamed (unless TYLES_STREAM=1). 3-D Jacobi 256^3 (CPU time,
- * 1 thread, bench/ab_cputime.py): float64 rows of 2032 B streamed ran 1.21x faster than plain;
- * float32 rows of 1016 B streamed 0.94x (the two partly written lines at a row's ends, a
- * partial write-combining flush each, are an eighth of a row's lines there). Before every
- * element of a chunk was stored non-temporally (tyles.h), those rows ran 2.5x slower streamed. */
-#define STREAM_ROW_MIN 1536
+/* Rows shorter than this are not streamed (unless TYLES_STREAM=1): the two partly written
+ * lines at a row's ends (a partial write-combining flush each) are a larger share of a short
+ * row. 3-D Jacobi 256^3 (CPU time, 1 thread, bench/ab_cputime.py, 32-byte stores): float32
+ * rows of 1016 B streamed 1.10x faster than plain, float64 rows of 2032 B 1.18x. With 16-byte
+ * stores (a build without AVX) the float32 rows were 0.94x; before every element of a chunk
+ * was stored non-temporally (tyles.h), 2.5x slower. Shorter rows were not measured. */
+#define STREAM_ROW_MIN 1000
 
 int tyl_mem_stream(int64_t points, int64_t row_bytes, int point_bytes)
 {

@@ -7,7 +7,7 @@
  *  - tyl_mem_fill fills every element (its rows split the same way);
  *  - tyl_box_copy copies boxes of rank 1 to 3, strided or not, large (shared among the threads
  *    in one parallel region) and small, and inside a parallel region;
- *  - tyl_mem_stream streams a sweep over the threshold only when the rows it stores are 1.5 KiB
+ *  - tyl_mem_stream streams a sweep over the threshold only when the rows it stores are 1000 B
  *    or more (short rows: the partly written lines at their ends cost more than streaming saves);
  *  - tyl_stream_f64/f32 (tyles.h: non-temporal stores, the unaligned ends one element at a
  *    time) copy every element bit for bit whatever the length and the destination's alignment,
@@ -213,7 +213,8 @@ static void test_stream_rows(void)
     setenv("TYLES_STREAM_BYTES", "1000", 1);
     int64_t big = 1 << 20;
     check(tyl_mem_stream(big, 2032, 16) == 1, "stream/f64_rows_of_254", "not streamed");
-    check(tyl_mem_stream(big, 1016, 8) == 0, "stream/f32_rows_of_254", "streamed");
+    check(tyl_mem_stream(big, 1016, 8) == 1, "stream/f32_rows_of_254", "not streamed");
+    check(tyl_mem_stream(big, 508, 8) == 0, "stream/f32_rows_of_127", "streamed");
     check(tyl_mem_stream(big, 16376, 8) == 1, "stream/f32_rows_of_4094", "not streamed");
     check(tyl_mem_stream(100, 16376, 8) == 0, "stream/small_sweep", "streamed");
 }
