@@ -256,6 +256,7 @@ check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"
 	@bash tests/dist/run.sh $(CURDIR)
 	@bash tests/dist/timetile_msgs.sh $(CURDIR)
+	@bash tests/dist/edge_strips.sh $(CURDIR)
 	@echo "== float sums in NumPy's order: random shapes and views on grids splitting every axis, 1-4 ranks"
 	@$(PYTHON) tests/reduce_order/random_sums.py bin/tylesc
 

@@ -605,9 +605,12 @@ typedef struct peer_msg {
     int np, cap;
 } peer_msg;
 
-/* An exchange in flight: a copy of its cached tyl_xchg (whose lists belong to the cache). */
+/* An exchange in flight: a copy of its cached tyl_xchg (whose lists belong to the cache), and
+ * the plan's sides still to arrive (tyl_halo_pending; also the cache's). */
 struct tyl_halo {
     tyl_xchg x;
+    const unsigned *pending;
+    int npending;
 };
 
 /* The plan under construction: messages per peer, found by index (at[peer]; -1 until the first
@@ -822,6 +825,8 @@ typedef struct cached_plan {
     int64_t *key;
     int klen;
     tyl_xchg x; /* laid out; the pieces' addresses are filled at each use */
+    unsigned *pending; /* per array of the exchange: see tyl_halo_pending */
+    int npending;
     uint64_t used;
 } cached_plan;
 static cached_plan cache[PLAN_CACHE];
@@ -847,6 +852,7 @@ static void plan_cache_clear(void)
     for (int i = 0; i < PLAN_CACHE; i++) {
         if (cache[i].key) {
             free(cache[i].key);
+            free(cache[i].pending);
             xchg_free(&cache[i].x);
         }
         memset(&cache[i], 0, sizeof cache[i]);
@@ -891,7 +897,37 @@ static plan plan_build(tyl_array *const *arrs, const uint64_t *need, int narr)
     return pl;
 }
 
-/* The exchange of zones need[] of arrs, from the cache or planned and laid out now. */
+/* Per array i of an exchange, the sides of its owned block where pieces arrive only at
+ * tyl_halo_end: bit 2d below the block along dimension d, bit 2d + 1 above it (the pieces
+ * lay_out puts in rpk: from other ranks, and this rank's own periodic images when they travel). */
+static unsigned *pending_sides(const plan *pl, int self_travels, tyl_array *const *arrs, int narr)
+{
+    unsigned *m = calloc((size_t)(narr > 0 ? narr : 1), sizeof *m);
+    if (!m)
+        tyl_rt_error("libtyles", "MemoryError: halo exchange plan");
+    for (int i = 0; i < pl->nrecv; i++) {
+        const peer_msg *msg = &pl->recv[i];
+        if (msg->peer == g_self && !self_travels)
+            continue;
+        for (int k = 0; k < msg->np; k++) {
+            const piece *p = &msg->p[k];
+            const tyl_array *a = arrs[p->ai];
+            for (int d = 0; d < a->rank; d++) {
+                if (p->at.lo[d] < a->lo[d])
+                    m[p->ai] |= 1u << (2 * d);
+                if (p->at.hi[d] > a->lo[d] + a->n[d])
+                    m[p->ai] |= 1u << (2 * d + 1);
+            }
+        }
+    }
+    return m;
+}
+
+static const unsigned *xchg_pending;
+static int xchg_npending;
+
+/* The exchange of zones need[] of arrs, from the cache or planned and laid out now (its pending
+ * sides in xchg_pending). */
 static tyl_xchg *xchg_for(tyl_array *const *arrs, const uint64_t *need, int narr)
 {
     cached_plan *lru = &cache[0];
@@ -899,6 +935,8 @@ static tyl_xchg *xchg_for(tyl_array *const *arrs, const uint64_t *need, int narr
         cached_plan *c = &cache[i];
         if (c->key && c->klen == klen && !memcmp(c->key, key, sizeof *key * (size_t)klen)) {
             c->used = ++cache_clock;
+            xchg_pending = c->pending;
+            xchg_npending = c->npending;
             return &c->x;
         }
         if (!c->key || (lru->key && c->used < lru->used))
@@ -906,6 +944,8 @@ static tyl_xchg *xchg_for(tyl_array *const *arrs, const uint64_t *need, int narr
     }
     if (lru->key) {
         free(lru->key);
+        free(lru->pending);
+        lru->pending = NULL;
         xchg_free(&lru->x);
     }
     lru->key = malloc(sizeof *key * (size_t)klen);
@@ -917,8 +957,12 @@ static tyl_xchg *xchg_for(tyl_array *const *arrs, const uint64_t *need, int narr
     int self_travels = tyl_xchg_self_travels();
     lru->x.sbytes = lay_out(pl.send, pl.nsend, 1, &lru->x, self_travels, arrs);
     lru->x.rbytes = lay_out(pl.recv, pl.nrecv, 0, &lru->x, self_travels, arrs);
+    lru->npending = narr;
+    lru->pending = pending_sides(&pl, self_travels, arrs, narr);
     plan_free(&pl);
     lru->used = ++cache_clock;
+    xchg_pending = lru->pending;
+    xchg_npending = lru->npending;
     return &lru->x;
 }
 
@@ -989,11 +1033,18 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int words, int
     if (!h)
         tyl_rt_error("libtyles", "MemoryError: halo exchange");
     h->x = *x;
+    h->pending = xchg_pending;
+    h->npending = xchg_npending;
     in_flight = h;
     tyl_xchg_start(&h->x);
     tyl_dist_stats_.t_pack += MPI_Wtime() - t0;
     tyl_dist_stats_.n_exchanges++;
     return h;
+}
+
+unsigned tyl_halo_pending(const tyl_halo *h, int i)
+{
+    return h && i >= 0 && i < h->npending ? h->pending[i] : 0;
 }
 
 void tyl_halo_end(tyl_halo *h)
@@ -1104,12 +1155,14 @@ void tyl_dist_report(double total)
     double mine[4] = {total, tyl_dist_stats_.t_wait, tyl_dist_stats_.t_pack, tyl_dist_stats_.t_reduce};
     double mx[4] = {0}, sum[4] = {0};
     int64_t bytes = tyl_dist_stats_.bytes_sent, msgs = tyl_dist_stats_.msgs_sent, tb = bytes, tm = msgs;
+    int64_t parts[2] = {tyl_dist_stats_.n_strips, tyl_dist_stats_.n_overlap}, tp[2] = {parts[0], parts[1]};
 #ifndef TYL_NO_MPI
     if (g_size > 1) {
         MPI_Allreduce(mine, mx, 4, MPI_DOUBLE, MPI_MAX, g_comm);
         MPI_Allreduce(mine, sum, 4, MPI_DOUBLE, MPI_SUM, g_comm);
         MPI_Allreduce(&bytes, &tb, 1, MPI_INT64_T, MPI_SUM, g_comm);
         MPI_Allreduce(&msgs, &tm, 1, MPI_INT64_T, MPI_SUM, g_comm);
+        MPI_Allreduce(parts, tp, 2, MPI_INT64_T, MPI_SUM, g_comm);
     } else
 #endif
     {
@@ -1137,6 +1190,8 @@ void tyl_dist_report(double total)
             (long long)tyl_dist_stats_.n_reduce);
     fprintf(stderr, "  exchanges    %lld, %lld messages, %.3f MB sent in all, through %s\n",
             (long long)tyl_dist_stats_.n_exchanges, (long long)tm, (double)tb / 1e6, tyl_xchg_name());
+    fprintf(stderr, "  edge strips  %lld in %lld sweeps run while halos travel (all ranks)\n", (long long)tp[0],
+            (long long)tp[1]);
     if (tyl_tt_deep_groups_ || tyl_tt_declined_groups_)
         fprintf(stderr, "  time tiles   %lld groups of steps on deep halos, %lld stepped (edges too costly)\n",
                 (long long)tyl_tt_deep_groups_, (long long)tyl_tt_declined_groups_);

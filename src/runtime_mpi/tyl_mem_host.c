@@ -319,12 +319,13 @@ static long long stream_threshold(void)
     return llc > 0 && llc < STREAM_CAP ? llc : STREAM_CAP;
 }
 
-/* Rows shorter than this are not streamed (unless TYLES_STREAM=1): the two cache lines at a
- * row's ends are written partly by plain stores, and a line written both ways is flushed from
- * the write-combining buffer and read again. With 16 lines per row (3-D Jacobi float32 256^3,
- * rows of 1016 B) streamed stores made the sweep 2.5x slower; with 32 (float64, 2032 B) they
- * were 1.07x faster (bench/ab_cputime.py, TYLES_STREAM=0 against the default, 1 thread). */
-#define STREAM_ROW_MIN 1536
+/* Rows shorter than this are not streamed (unless TYLES_STREAM=1): the two partly written
+ * lines at a row's ends (a partial write-combining flush each) are a larger share of a short
+ * row. 3-D Jacobi 256^3 (CPU time, 1 thread, bench/ab_cputime.py, 32-byte stores): float32
+ * rows of 1016 B streamed 1.10x faster than plain, float64 rows of 2032 B 1.18x. With 16-byte
+ * stores (a build without AVX) the float32 rows were 0.94x; before every element of a chunk
+ * was stored non-temporally (tyles.h), 2.5x slower. Shorter rows were not measured. */
+#define STREAM_ROW_MIN 1000
 
 int tyl_mem_stream(int64_t points, int64_t row_bytes, int point_bytes)
 {
@@ -340,33 +341,11 @@ int tyl_mem_stream(int64_t points, int64_t row_bytes, int point_bytes)
     return (double)points * point_bytes > (double)t;
 }
 
-/* dst[0..n) = src[0..n): the first elements up to a 16-byte boundary of dst, then aligned
- * non-temporal stores, then the rest. Without SSE2, plain stores. */
-void tyl_stream_f64(double *dst, const double *src, int64_t n)
-{
-    int64_t i = 0;
-#if defined(__SSE2__)
-    for (; i < n && ((uintptr_t)(dst + i) & 15); i++)
-        dst[i] = src[i];
-    for (; i + 2 <= n; i += 2)
-        _mm_stream_pd(dst + i, _mm_loadu_pd(src + i));
+/* Where tyles.h has no inline non-temporal stores (not x86-64): plain stores. */
+#ifdef TYL_STREAM_PLAIN
+void tyl_stream_f64(double *dst, const double *src, int64_t n) { memcpy(dst, src, (size_t)n * sizeof *dst); }
+void tyl_stream_f32(float *dst, const float *src, int64_t n) { memcpy(dst, src, (size_t)n * sizeof *dst); }
 #endif
-    for (; i < n; i++)
-        dst[i] = src[i];
-}
-
-void tyl_stream_f32(float *dst, const float *src, int64_t n)
-{
-    int64_t i = 0;
-#if defined(__SSE2__)
-    for (; i < n && ((uintptr_t)(dst + i) & 15); i++)
-        dst[i] = src[i];
-    for (; i + 4 <= n; i += 4)
-        _mm_stream_ps(dst + i, _mm_loadu_ps(src + i));
-#endif
-    for (; i < n; i++)
-        dst[i] = src[i];
-}
 
 /* Non-temporal stores are weakly ordered: fence them before another thread may read them. */
 void tyl_stream_fence(void)

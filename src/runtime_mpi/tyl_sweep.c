@@ -346,6 +346,49 @@ void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *
         free((void *)full);
 }
 
+/* The interior's margins while the halos of hx travel: the compiled ones (sw->shl/shh, what
+ * the reads reach along each box dimension) only on the sides where a read operand's array
+ * still waits for data (tyl_halo_pending). Along a dimension without a neighbour (a process
+ * grid of one rank there) the interior then reaches the box's edge: on 2 ranks split along the
+ * outer axis, a 3-D sweep's strips are the one plane next to the neighbour, not also columns of
+ * one element at both ends of every row (each a cache miss, written by plain stores into lines
+ * the interior streamed). An operand whose pending side cannot be placed on the box (a fixed or
+ * broadcast index, a periodic or reversed read along that dimension) keeps every margin. */
+static void interior_margins(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const tyl_halo *hx,
+                             int *shl, int *shh)
+{
+    for (int k = 0; k < sw->rank; k++)
+        shl[k] = shh[k] = 0;
+    for (int i = 0; i < sw->nx; i++) {
+        unsigned pend = tyl_halo_pending(hx, i);
+        if (!pend)
+            continue;
+        for (int j = sw->nt; j < sw->nop; j++) {
+            const tyl_operand *op = &sw->op[j];
+            if (op->arr != sw->x[i].arr)
+                continue;
+            const tyl_array *a = *arrs[op->arr];
+            for (int d = 0; d < a->rank; d++) {
+                unsigned sd = pend >> (2 * d) & 3u;
+                if (!sd)
+                    continue;
+                int k = op->box[d];
+                if (k < 0 || (op->wrap >> d & 1) || op_val(op->x_step, op->step, d, x) <= 0) {
+                    for (int m = 0; m < sw->rank; m++) {
+                        shl[m] = sw->shl[m];
+                        shh[m] = sw->shh[m];
+                    }
+                    return;
+                }
+                if (sd & 1u)
+                    shl[k] = sw->shl[k];
+                if (sd & 2u)
+                    shh[k] = sw->shh[k];
+            }
+        }
+    }
+}
+
 static void sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
 {
     if (tyl_tt_recording_) { /* a time-tiled group of steps: run later, over tiles */
@@ -365,7 +408,14 @@ static void sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_
         hx = NULL;
     }
     int64_t part[2 * TYL_MAX_RANK + 1][2][TYL_MAX_RANK];
-    const int nparts = tyl_split_box(B, b, nb, sw->shl, sw->shh, ov, part);
+    int shl[TYL_MAX_RANK], shh[TYL_MAX_RANK];
+    if (ov)
+        interior_margins(sw, arrs, x, hx, shl, shh);
+    const int nparts = tyl_split_box(B, b, nb, shl, shh, ov, part);
+    if (ov) {
+        tyl_dist_stats_.n_overlap++;
+        tyl_dist_stats_.n_strips += nparts > 1 ? nparts - 1 : 0;
+    }
 
     /* where the new values go first */
     int alias = sw->scratch != TYL_SCR_NONE;

@@ -232,6 +232,10 @@ static inline void tyl_dirty(tyl_array *a)
 typedef struct tyl_halo tyl_halo;
 tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int words, int narr);
 void tyl_halo_end(tyl_halo *h);
+/* The sides of the owned block of arrs[i] where halo data of h is still to arrive (only at
+ * tyl_halo_end): bit 2d below the block along dimension d, bit 2d + 1 above it; 0 for NULL. A
+ * sweep's interior needs margins only on those sides. */
+unsigned tyl_halo_pending(const tyl_halo *h, int i);
 /* Whether to compute the interior while halos travel (--overlap, default on). */
 int tyl_dist_overlap(void);
 /* Split a local box [blo, blo + bn) into the interior (shrunk by shl/shh per dimension: the
@@ -289,6 +293,7 @@ void tyl_progress(int64_t k, int64_t n);
 typedef struct tyl_dist_stats {
     double t_wait, t_pack, t_reduce;
     int64_t bytes_sent, msgs_sent, n_exchanges, n_reduce;
+    int64_t n_overlap, n_strips; /* sweeps run with halos in flight; their parts past the interior */
 } tyl_dist_stats;
 extern tyl_dist_stats tyl_dist_stats_;
 
@@ -809,16 +814,76 @@ void tyl_box_copy(void *dst, const int64_t *dst_strides, const void *src,
 /* Non-temporal stores of C kernels (tyl_mem_host.c). A kernel whose schedule allows it asks
  * tyl_mem_stream once per call whether its stores should bypass the caches: yes when the bytes
  * it moves (points * point_bytes) exceed the last-level cache, at most 48 MiB, and the rows it
- * stores are at least 1.5 KiB (row_bytes) (TYLES_STREAM=0
+ * stores are at least 1000 B (row_bytes) (TYLES_STREAM=0
  * never, =1 always, TYLES_STREAM_BYTES=N another threshold), since what it writes is then evicted before it is
  * read again and the read for ownership of each line is wasted traffic. It then computes a row
  * in chunks of TYL_STREAM_CHUNK elements into a buffer and stores each chunk with
- * tyl_stream_f64/f32 (the same values: results stay bitwise equal), then tyl_stream_fence. */
-enum { TYL_STREAM_CHUNK = 512 };
+ * tyl_stream_f64/f32 (the same values: results stay bitwise equal), then tyl_stream_fence.
+ * Every element of a chunk goes by a non-temporal store, the ends that are not a whole 16 bytes
+ * one element at a time (movnti): a plain store among streamed ones cost about 0.6 us (it waits
+ * for its line while the write-combining buffers drain), one plain line per row of Jacobi 2-D
+ * float32 4096^2 1.4x the time of all-streamed rows. Inline, so that a chunk costs no call, and
+ * chunks of 128 (not 512): the loads of the next chunk start sooner after the stores of the
+ * last (1.2x on that Jacobi; issue 14). */
+enum { TYL_STREAM_CHUNK = 128 };
 int tyl_mem_stream(int64_t points, int64_t row_bytes, int point_bytes);
+void tyl_stream_fence(void);
+#if defined(__SSE2__) && defined(__x86_64__) && !defined(__CUDACC__)
+#include <emmintrin.h>
+/* With AVX, 32 bytes a store (1.09-1.10x on 3-D Jacobi f32 and f64 256^3 and 2-D f32 4096^2
+ * against 16), through the compilers' builtins: <immintrin.h> would cost every generated file
+ * a tenth of a second of compiling. */
+#if defined(__AVX__) && (defined(__GNUC__) || defined(__clang__))
+#define TYL_NT_WIDE 32
+typedef double tyl_v4d_ __attribute__((vector_size(32)));
+typedef float tyl_v8f_ __attribute__((vector_size(32)));
+typedef double tyl_v4du_ __attribute__((vector_size(32), aligned(8), may_alias));
+typedef float tyl_v8fu_ __attribute__((vector_size(32), aligned(4), may_alias));
+#if defined(__clang__)
+#define TYL_NT_PD(p, v) __builtin_nontemporal_store((v), (tyl_v4d_ *)(p))
+#define TYL_NT_PS(p, v) __builtin_nontemporal_store((v), (tyl_v8f_ *)(p))
+#else
+#define TYL_NT_PD(p, v) __builtin_ia32_movntpd256((p), (v))
+#define TYL_NT_PS(p, v) __builtin_ia32_movntps256((p), (v))
+#endif
+#else
+#define TYL_NT_WIDE 16
+#endif
+static inline void tyl_stream_f64(double *dst, const double *src, int64_t n)
+{
+    int64_t i = 0;
+    for (; i < n && ((uintptr_t)(dst + i) & (TYL_NT_WIDE - 1)); i++)
+        _mm_stream_si64((long long *)(dst + i), _mm_cvtsi128_si64(_mm_castpd_si128(_mm_load_sd(src + i))));
+#if TYL_NT_WIDE == 32
+    for (; i + 4 <= n; i += 4)
+        TYL_NT_PD(dst + i, (tyl_v4d_)(*(const tyl_v4du_ *)(src + i)));
+#else
+    for (; i + 2 <= n; i += 2)
+        _mm_stream_pd(dst + i, _mm_loadu_pd(src + i));
+#endif
+    for (; i < n; i++)
+        _mm_stream_si64((long long *)(dst + i), _mm_cvtsi128_si64(_mm_castpd_si128(_mm_load_sd(src + i))));
+}
+static inline void tyl_stream_f32(float *dst, const float *src, int64_t n)
+{
+    int64_t i = 0;
+    for (; i < n && ((uintptr_t)(dst + i) & (TYL_NT_WIDE - 1)); i++)
+        _mm_stream_si32((int *)(dst + i), _mm_cvtsi128_si32(_mm_castps_si128(_mm_load_ss(src + i))));
+#if TYL_NT_WIDE == 32
+    for (; i + 8 <= n; i += 8)
+        TYL_NT_PS(dst + i, (tyl_v8f_)(*(const tyl_v8fu_ *)(src + i)));
+#else
+    for (; i + 4 <= n; i += 4)
+        _mm_stream_ps(dst + i, _mm_loadu_ps(src + i));
+#endif
+    for (; i < n; i++)
+        _mm_stream_si32((int *)(dst + i), _mm_cvtsi128_si32(_mm_castps_si128(_mm_load_ss(src + i))));
+}
+#else
+#define TYL_STREAM_PLAIN 1 /* plain stores (tyl_mem_host.c) */
 void tyl_stream_f64(double *dst, const double *src, int64_t n);
 void tyl_stream_f32(float *dst, const float *src, int64_t n);
-void tyl_stream_fence(void);
+#endif
 
 /* ---- elementwise NumPy functions (run inside kernels too) ---- */
 

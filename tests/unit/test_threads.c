@@ -7,8 +7,11 @@
  *  - tyl_mem_fill fills every element (its rows split the same way);
  *  - tyl_box_copy copies boxes of rank 1 to 3, strided or not, large (shared among the threads
  *    in one parallel region) and small, and inside a parallel region;
- *  - tyl_mem_stream streams a sweep over the threshold only when the rows it stores are 1.5 KiB
- *    or more (short rows: the partly written lines at their ends cost more than streaming saves).
+ *  - tyl_mem_stream streams a sweep over the threshold only when the rows it stores are 1000 B
+ *    or more (short rows: the partly written lines at their ends cost more than streaming saves);
+ *  - tyl_stream_f64/f32 (tyles.h: non-temporal stores, the unaligned ends one element at a
+ *    time) copy every element bit for bit whatever the length and the destination's alignment,
+ *    and write nothing outside [dst, dst + n).
  * Prints "ok NAME" / "FAIL NAME ..." lines (tests/unit/run.sh counts them). */
 #define _DEFAULT_SOURCE
 #include <omp.h>
@@ -210,14 +213,55 @@ static void test_stream_rows(void)
     setenv("TYLES_STREAM_BYTES", "1000", 1);
     int64_t big = 1 << 20;
     check(tyl_mem_stream(big, 2032, 16) == 1, "stream/f64_rows_of_254", "not streamed");
-    check(tyl_mem_stream(big, 1016, 8) == 0, "stream/f32_rows_of_254", "streamed");
+    check(tyl_mem_stream(big, 1016, 8) == 1, "stream/f32_rows_of_254", "not streamed");
+    check(tyl_mem_stream(big, 508, 8) == 0, "stream/f32_rows_of_127", "streamed");
     check(tyl_mem_stream(big, 16376, 8) == 1, "stream/f32_rows_of_4094", "not streamed");
     check(tyl_mem_stream(100, 16376, 8) == 0, "stream/small_sweep", "streamed");
+}
+
+/* Lengths 0..70 at every element offset in a 64-byte line; guard values around the target;
+ * source values NaN payloads, -0.0 and denormals among ordinary ones (compared as bits). */
+static void test_stream_copy(void)
+{
+    enum { MAXN = 70, PAD = 24 };
+    _Alignas(64) double d64[MAXN + 2 * PAD], s64[MAXN + 2 * PAD];
+    _Alignas(64) float d32[MAXN + 2 * PAD], s32[MAXN + 2 * PAD];
+    int bad64 = 0, bad32 = 0;
+    for (int i = 0; i < MAXN + 2 * PAD; i++) {
+        uint64_t b = 0x7ff8000000000001ull + (uint64_t)i * 0x0001000100010001ull;
+        uint32_t c = 0x7fc00001u + (uint32_t)i * 0x00010001u;
+        if (i % 5 == 1)
+            b = 0x8000000000000000ull, c = 0x80000000u; /* -0.0 */
+        if (i % 5 == 2)
+            b = (uint64_t)i, c = (uint32_t)i; /* denormals */
+        memcpy(&s64[i], &b, 8);
+        memcpy(&s32[i], &c, 4);
+    }
+    for (int off = 0; off < 16; off++)
+        for (int n = 0; n <= MAXN; n++) {
+            memset(d64, 0x5a, sizeof d64);
+            memset(d32, 0x5a, sizeof d32);
+            if (off < 8)
+                tyl_stream_f64(d64 + PAD + off, s64 + 3, n);
+            tyl_stream_f32(d32 + PAD + off, s32 + 5, n);
+            tyl_stream_fence();
+            for (int i = 0; i < MAXN + 2 * PAD; i++) {
+                int in64 = off < 8 && i >= PAD + off && i < PAD + off + n;
+                int in32 = i >= PAD + off && i < PAD + off + n;
+                uint64_t g64 = 0x5a5a5a5a5a5a5a5aull;
+                uint32_t g32 = 0x5a5a5a5au;
+                bad64 += memcmp(&d64[i], in64 ? &s64[i - PAD - off + 3] : (const void *)&g64, 8) != 0;
+                bad32 += memcmp(&d32[i], in32 ? &s32[i - PAD - off + 5] : (const void *)&g32, 4) != 0;
+            }
+        }
+    check(!bad64, "stream/copy_f64_every_offset", "an element differs or a guard was written");
+    check(!bad32, "stream/copy_f32_every_offset", "an element differs or a guard was written");
 }
 
 int main(void)
 {
     test_stream_rows();
+    test_stream_copy();
     test_rows();
     test_place();
     test_box();

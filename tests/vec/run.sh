@@ -9,7 +9,11 @@
 #   2. --dump=sched: every sweep of bench/burgers2d.tyl is '# vec simd inner loop', the fused
 #      Burgers update may stream u and v, a reduction has no '# vec' line, and a sweep that reads
 #      its own target at offsets (written to a scratch box) does not stream.
-#   3. many_reads_inplace and burgers2d against NumPy with TYLES_STREAM=1 (every eligible store
+#   3. tyl_stream_f64/f32 (tyles.h, inlined into the kernels) store every element
+#      non-temporally, the unaligned ends too: a plain store among streamed ones costs a
+#      memory round trip (x86-64, with cc and clang where installed); their 32-byte (AVX)
+#      form copies every length at every offset (tests/unit/test_threads.c: the 16-byte one).
+#   4. many_reads_inplace and burgers2d against NumPy with TYLES_STREAM=1 (every eligible store
 #      non-temporal) at 1 and 2 ranks: bitwise equal.
 # Usage: tests/vec/run.sh [TYLESC]
 set -u
@@ -32,6 +36,61 @@ x86_64)
     ;;
 *) echo "vecreport: skipped on $(uname -m) (reads x86 assembly)" ;;
 esac
+
+if [ "$(uname -m)" = x86_64 ]; then
+    S=$(mktemp -d)
+    printf '#include "tyles.h"\nvoid t64(double *d, const double *s, int64_t n) { tyl_stream_f64(d, s, n); }\nvoid t32(float *d, const float *s, int64_t n) { tyl_stream_f32(d, s, n); }\n' >"$S/nt.c"
+    for cc in cc clang; do
+        command -v $cc >/dev/null 2>&1 || { echo "stream/all_nontemporal_$cc: skipped ($cc not installed)"; continue; }
+        for fl in -O2 "-O3 -march=x86-64-v3"; do
+            # stores: a mov whose last operand is memory
+            asm=$($cc -std=c11 $fl -Isrc/runtime_mpi -S "$S/nt.c" -o - 2>&1)
+            st=$(printf '%s\n' "$asm" | grep -E '^[[:space:]]+v?mov[a-z0-9]*[[:space:]]+[^,]+,[[:space:]]*[^%$,]*\(')
+            plain=$(printf '%s\n' "$st" | grep -v 'movnt' | grep -c .)
+            nt=$(printf '%s\n' "$st" | grep -c 'movnt')
+            if [ "$plain" = 0 ] && [ "$nt" -ge 6 ]; then
+                ok "stream/all_nontemporal_${cc}_$(echo $fl | tr ' =' '__')"
+            else
+                bad "stream/all_nontemporal_${cc}_$(echo $fl | tr ' =' '__')" "$nt non-temporal, $plain plain stores: $(printf '%s\n' "$st" | grep -v movnt | head -3)"
+            fi
+        done
+    done
+    # the 32-byte (AVX) copies element for element, on a machine that runs them
+    if grep -q ' avx2' /proc/cpuinfo 2>/dev/null; then
+        cat >"$S/copy.c" <<'C'
+#include <string.h>
+#include "tyles.h"
+int main(void)
+{
+    _Alignas(64) double d[160], s[160];
+    _Alignas(64) float e[160], t[160];
+    int bad = 0;
+    for (int i = 0; i < 160; i++) s[i] = i + 0.5, t[i] = (float)i + 0.25f;
+    for (int off = 0; off < 16; off++)
+        for (int n = 0; n <= 100; n++) {
+            memset(d, 0xa5, sizeof d);
+            memset(e, 0xa5, sizeof e);
+            tyl_stream_f64(d + 24 + off, s + 3, n);
+            tyl_stream_f32(e + 24 + off, t + 5, n);
+            for (int i = 0; i < 160; i++) {
+                int in = i >= 24 + off && i < 24 + off + n;
+                unsigned char g[8];
+                memset(g, 0xa5, 8);
+                bad += in ? d[i] != s[i - 24 - off + 3] : memcmp(&d[i], g, 8) != 0;
+                bad += in ? e[i] != t[i - 24 - off + 5] : memcmp(&e[i], g, 4) != 0;
+            }
+        }
+    return bad != 0;
+}
+C
+        if cc -std=c11 -O2 -march=x86-64-v3 -Isrc/runtime_mpi "$S/copy.c" -o "$S/copy" && "$S/copy"; then
+            ok stream/copy_32_bytes
+        else
+            bad stream/copy_32_bytes "an element differs or a guard was written"
+        fi
+    fi
+    rm -rf "$S"
+fi
 
 d=$($TYLESC bench/burgers2d.tyl --dump=sched) || { bad sched/burgers "tylesc failed"; d=; }
 n_sweeps=$(printf '%s\n' "$d" | grep -c '# sched kernel')
