@@ -47,7 +47,7 @@ KERNELS = {
         "outputs": ("u.npy",), "params": ("N",),
         "points": lambda s: (s[0] - 2) ** 2, "bytes": 16,
         "bytes_why": "read u, write un", "footprint": lambda s: 2 * s[0] ** 2 * 8,
-        "sizes": "4096:100:10", "quick": "256:400:100",
+        "sizes": "4096:200:10", "quick": "256:400:100",
     },
     "jacobi2d_f32": {
         "title": "Jacobi 2-D f32", "tyl": "jacobi2d_f32.tyl", "exe": "jacobi2d_f32",
@@ -55,14 +55,14 @@ KERNELS = {
         "outputs": ("u.npy",), "params": ("N",),
         "points": lambda s: (s[0] - 2) ** 2, "bytes": 8,
         "bytes_why": "read u, write un, 4 B each", "footprint": lambda s: 2 * s[0] ** 2 * 4,
-        "sizes": "4096:100:10", "quick": "256:400:100",
+        "sizes": "4096:200:10", "quick": "256:400:100",
     },
     "jacobi3d": {
         "title": "Jacobi 3-D f64", "tyl": "jacobi3d.tyl", "exe": "jacobi3d",
         "ref": "ref_jacobi3d", "nosave": "--no-save", "outputs": ("u.npy",), "params": ("N",),
         "points": lambda s: (s[0] - 2) ** 3, "bytes": 16,
         "bytes_why": "read u, write un", "footprint": lambda s: 2 * s[0] ** 3 * 8,
-        "sizes": "256:40:4", "quick": "48:200:50",
+        "sizes": "256:120:4", "quick": "48:200:50",
     },
     "jacobi3d_f32": {
         "title": "Jacobi 3-D f32", "tyl": "jacobi3d_f32.tyl", "exe": "jacobi3d_f32",
@@ -70,7 +70,7 @@ KERNELS = {
         "params": ("N",),
         "points": lambda s: (s[0] - 2) ** 3, "bytes": 8,
         "bytes_why": "read u, write un, 4 B each", "footprint": lambda s: 2 * s[0] ** 3 * 4,
-        "sizes": "256:40:4", "quick": "48:200:50",
+        "sizes": "256:120:4", "quick": "48:200:50",
     },
     "burgers": {
         "title": "2-D viscous Burgers f64", "tyl": "burgers2d.tyl", "exe": "burgers2d",
@@ -87,7 +87,7 @@ KERNELS = {
         "points": lambda s: s[0] * s[1] * s[2], "bytes": 32,
         "bytes_why": "read in, coeff, write out, in",
         "footprint": lambda s: 3 * (s[0] + 4) * (s[1] + 4) * s[2] * 8,
-        "sizes": "256x256x160:10:2", "quick": "48x48x16:100:20",
+        "sizes": "256x256x160:40:2", "quick": "48x48x16:100:20",
     },
 }
 KERNEL_ORDER = tuple(KERNELS)
