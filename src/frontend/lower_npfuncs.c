@@ -76,18 +76,25 @@ static value *cast_to(loc l, value *v, ir_type t)
     return r;
 }
 
+/* 1 when the argument of function f is an array; else reports it (an error value was reported
+ * where it arose) and gives 0. */
+static int array_arg(value *x, const char *f)
+{
+    if (x->kind == V_ARRAY)
+        return 1;
+    if (x->kind != V_ERR)
+        diag_error(x->l, "%s() takes an array, not %s", f, lw_vkind_desc(x));
+    return 0;
+}
+
 /* NumPy's _var: ints and bools are summed as float64; arrmean = sum(x, axis, keepdims=True) /
  * n; d = x - arrmean; var = sum(d * d, axis) / max(n - ddof, 0); std = sqrt(var). n is an
  * np.intp, so float32 sums are divided in float64 and stored back as float32 (out=). */
 static value *stdvar(lctx *c, loc l, int isstd, const char *fname, value *x, value *axisv,
                      value *dtype, value *out, value *ddofv, value *keepv)
 {
-    if (x->kind == V_ERR)
+    if (!array_arg(x, fname))
         return &lw_ERRV;
-    if (x->kind != V_ARRAY) {
-        diag_error(x->l, "%s() takes an array, not %s", fname, lw_vkind_desc(x));
-        return &lw_ERRV;
-    }
     if (given(dtype) || given(out)) {
         diag_error(given(dtype) ? dtype->l : out->l, "%s(): dtype= and out= are not supported", fname);
         return &lw_ERRV;
@@ -197,10 +204,8 @@ static value *np_transpose(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     value *x = v[0];
-    if (x->kind != V_ARRAY) {
-        diag_error(x->l, "%s() takes an array, not %s", f, lw_vkind_desc(x));
+    if (!array_arg(x, f))
         return &lw_ERRV;
-    }
     if (!given(v[1]))
         return lw_transpose(c, l, x);
     value *ax = v[1];
@@ -822,11 +827,8 @@ static value *np_flip(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     value *x = v[0];
-    if (x->kind != V_ARRAY) {
-        if (x->kind != V_ERR)
-            diag_error(x->l, "%s() takes an array, not %s", f, lw_vkind_desc(x));
+    if (!array_arg(x, f))
         return &lw_ERRV;
-    }
     int flip[IR_MAX_RANK] = {0};
     if (!given(v[1])) {
         for (int d = 0; d < x->rank; d++)
@@ -1039,11 +1041,8 @@ static value *np_norm(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     value *x = v[0];
-    if (x->kind != V_ARRAY) {
-        if (x->kind != V_ERR)
-            diag_error(x->l, "%s() takes an array, not %s", f, lw_vkind_desc(x));
+    if (!array_arg(x, f))
         return &lw_ERRV;
-    }
     int ok = 1;
     int keepdims = lw_const_flag(v[3], 0, "keepdims", &ok);
     if (!ok)
