@@ -348,6 +348,75 @@ static int slot_read(const ir_expr *e, void *ctx)
     return 0;
 }
 
+/* ---- the arithmetic a step does for each element it moves ----------------------------------
+ *
+ * Tiling saves memory traffic and nothing else; it costs the lags' bookkeeping and shorter runs
+ * along the rows (5-10 %). A loop whose arithmetic takes about as long as its traffic gains
+ * nothing: 2-D viscous Burgers (36 operations a point for 4 float64 elements moved) ran 2.0 ns
+ * a point at 1 thread with its arrays in the cache (N = 256-1024) and 2.36 ns from memory
+ * (N = 2048), and tiled 0.95x of step by step (bench/ab_cputime.py, CPU time). A 9-point
+ * stencil (9 operations for 2 elements) ran 1.5x faster tiled, Jacobi 2-D (4 for 2) 1.7-2x.
+ * The weight below counts a vector operation of the sweep's type, so float32 (twice the lanes)
+ * counts half; a division is pipelined like the rest (the 9-point stencil's / 9.0 ran as fast
+ * as * 0.1111), a libm call (scalar, for NumPy's bits) or a power is many operations' time.
+ * Parts of an expression that read no array (dt / dx) are computed once a sweep and cost
+ * nothing. Sweeps computing temporaries per tile (pass_sched_stages) cost their stages too. A
+ * loop is tiled only when its arithmetic is at most TT_MAX_OPS per element moved (per 8 bytes
+ * of the arrays a step touches): tiled, a step takes about 1.1x its arithmetic, here about 12 G
+ * operations a second and core, against 1.75 G float64 elements a second and core from memory
+ * step by step, so tiling gains 1.2x or more below about 5 operations an element.
+ * --time-tile=K tiles regardless. */
+enum { TT_MAX_OPS = 5 };
+
+static double point_ops(const ir_expr *e)
+{
+    if (!e || ir_expr_is_scalar(e) || e->kind == E_READ)
+        return 0;
+    double w = 1, sub = 0;
+    switch (e->kind) {
+    case E_BIN:
+        w = e->op == OP_POWER ? 20 : 1;
+        break;
+    case E_CALL: /* sqrt and the roundings are instructions */
+        w = e->fn <= FN_POW && e->fn != FN_SQRT && e->fn != FN_FLOOR && e->fn != FN_CEIL && e->fn != FN_TRUNC &&
+                    e->fn != FN_RINT && e->fn != FN_COPYSIGN
+                ? 40
+                : 1;
+        break;
+    case E_CAST:
+    case E_UN:
+    case E_SELECT: break;
+    default: w = 0;
+    }
+    for (int i = 0; i < e->nargs; i++)
+        sub += point_ops(e->args[i]);
+    sub += point_ops(e->a) + point_ops(e->b) + point_ops(e->cc);
+    return w * (ir_type_bits(e->type) > 32 ? 1 : 0.5) + sub;
+}
+
+/* The operations (point_ops) of a step of the loop, for each point of its sweeps. */
+static double step_ops(ir_stmt *loop)
+{
+    double n = 0;
+    for (int i = 0; i < loop->body.len; i++) {
+        ir_stmt *s = VEC_AT(loop->body, i, ir_stmt *);
+        if (s->kind != S_SWEEP && s->kind != S_FUSED)
+            continue;
+        int nt = s->kind == S_FUSED ? s->body.len : 1;
+        for (int j = 0; j < nt; j++) {
+            ir_stmt *w = s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s;
+            if (!w->stages.len) {
+                n += point_ops(w->e);
+                continue;
+            }
+            n += point_ops(w->staged);
+            for (int k = 0; k < w->stages.len; k++)
+                n += point_ops(VEC_AT(w->stages, k, ir_stage *)->f);
+        }
+    }
+    return n;
+}
+
 /* The lines of a plane a 3-D tile of the least height holds with the span of K steps. */
 static double tile_lines(int K, int stages, int R)
 {
@@ -383,6 +452,21 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
             note_slot(&c, w->target->arr);
             ir_expr_any(w->e, slot_read, &c);
         }
+    }
+    int top = 0; /* the highest rank among the slots: those of lower rank are read along rows */
+    double moved = 0;
+    for (int i = 0; i < c.v.len; i++)
+        top = VEC_AT(c.v, i, ir_var *)->rank > top ? VEC_AT(c.v, i, ir_var *)->rank : top;
+    for (int i = 0; i < c.v.len; i++)
+        if (VEC_AT(c.v, i, ir_var *)->rank == top)
+            moved += ir_type_bits(VEC_AT(c.v, i, ir_var *)->type) / 64.0;
+    double ops = step_ops(loop), per = moved > 0 ? ops / moved : 0;
+    if (per > TT_MAX_OPS) {
+        *why = arena_printf(&util_arena,
+                            "automatic: %.1f operations a point for %.1f float64 elements moved, more than %d an element: "
+                            "bound by arithmetic",
+                            ops, moved, TT_MAX_OPS);
+        return 0;
     }
     int64_t bytes = 0, rowbytes = 0, nmin = INT64_MAX, lines = INT64_MAX; /* lines: of a plane */
     for (int i = 0; i < c.v.len && bytes >= 0; i++) {
