@@ -508,7 +508,7 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
             /* R is the widest halo of the layouts, which counts the misalignment of arrays of
              * different extents (hdiff's in_field has 4 for offsets of 2). The run time finds
              * the lags from the offsets themselves and tiles only where they fit (hdiff 256^2
-             * x 160, K = 2: tiles of 4 x 2, 2.5x the CPU speed of step by step). */
+             * x 160 forced to K = 2: tiles of 4 x 2; left step by step for its arithmetic). */
             *model = arena_printf(&util_arena, "%s%lld KiB a step over the %d KiB cache, tiles at run time if the "
                                   "planes' offsets are under %d",
                                   T < 0 ? "" : arena_printf(&util_arena, "%lld steps, ", (long long)T), kib,
