@@ -394,27 +394,38 @@ static double point_ops(const ir_expr *e)
     return w * (ir_type_bits(e->type) > 32 ? 1 : 0.5) + sub;
 }
 
-/* The operations (point_ops) of a step of the loop, for each point of its sweeps. */
-static double step_ops(ir_stmt *loop)
+/* *ops: the operations (point_ops) of a step of the loop for each point of its sweeps;
+ * *moved: the float64 elements (8 bytes) a step moves for each point, step by step: every
+ * sweep or fused group reads and writes each array it touches once (hdiff's copy back into
+ * in_field moves two more). Sweeps of edges (a target of lower rank than the loop's highest
+ * array rank, top) and arrays of lower rank, read along rows, are not counted. */
+static void step_cost(ir_stmt *loop, int top, double *ops, double *moved)
 {
-    double n = 0;
+    *ops = *moved = 0;
     for (int i = 0; i < loop->body.len; i++) {
         ir_stmt *s = VEC_AT(loop->body, i, ir_stmt *);
         if (s->kind != S_SWEEP && s->kind != S_FUSED)
             continue;
+        slots_ctx c = {0};
         int nt = s->kind == S_FUSED ? s->body.len : 1;
         for (int j = 0; j < nt; j++) {
             ir_stmt *w = s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s;
+            if (w->target->vrank < top)
+                continue; /* an edge: a row, a column or a plane */
+            note_slot(&c, w->target->arr);
+            ir_expr_any(w->e, slot_read, &c);
             if (!w->stages.len) {
-                n += point_ops(w->e);
+                *ops += point_ops(w->e);
                 continue;
             }
-            n += point_ops(w->staged);
+            *ops += point_ops(w->staged);
             for (int k = 0; k < w->stages.len; k++)
-                n += point_ops(VEC_AT(w->stages, k, ir_stage *)->f);
+                *ops += point_ops(VEC_AT(w->stages, k, ir_stage *)->f);
         }
+        for (int k = 0; k < c.v.len; k++)
+            if (VEC_AT(c.v, k, ir_var *)->rank == top)
+                *moved += ir_type_bits(VEC_AT(c.v, k, ir_var *)->type) / 64.0;
     }
-    return n;
 }
 
 /* The lines of a plane a 3-D tile of the least height holds with the span of K steps. */
@@ -454,13 +465,11 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
         }
     }
     int top = 0; /* the highest rank among the slots: those of lower rank are read along rows */
-    double moved = 0;
     for (int i = 0; i < c.v.len; i++)
         top = VEC_AT(c.v, i, ir_var *)->rank > top ? VEC_AT(c.v, i, ir_var *)->rank : top;
-    for (int i = 0; i < c.v.len; i++)
-        if (VEC_AT(c.v, i, ir_var *)->rank == top)
-            moved += ir_type_bits(VEC_AT(c.v, i, ir_var *)->type) / 64.0;
-    double ops = step_ops(loop), per = moved > 0 ? ops / moved : 0;
+    double ops, moved;
+    step_cost(loop, top, &ops, &moved);
+    double per = moved > 0 ? ops / moved : 0;
     if (per > TT_MAX_OPS) {
         *why = arena_printf(&util_arena,
                             "automatic: %.1f operations a point for %.1f float64 elements moved, more than %d an element: "
