@@ -47,16 +47,19 @@
  * not see yet is written in tiles (t' >= t, c' >= c), so after tiles (t - 1, c) and (t, c - 1)
  * it can run, and the tiles of one wavefront t + c = w run in parallel (one barrier per
  * wavefront), or each thread takes a band of tile columns and waits for its left neighbour
- * (run_pipeline). Where the columns have no constant offsets (or the arrays are 1-D) the
- * threads share each stage's sub-box of a row tile by columns instead, with a barrier between
- * stages. One thread runs row tiles of whole rows in 2-D; in 3-D, where a row is a plane, it
- * runs tiles of planes and lines row by row (plan).
+ * (run_pipeline). In 2-D each thread takes a slab of rows instead, runs its row tiles as one
+ * thread does, less a triangle at its lower boundary that it computes after one barrier
+ * (run_slabs, shrinks); this needs no column offsets. Where neither applies (slabs too thin,
+ * no constant column offsets) the threads share each stage's sub-box of a row tile by columns,
+ * with a barrier between stages. One thread runs row tiles of whole rows in 2-D; in 3-D, where
+ * a row is a plane, it runs tiles of planes and lines row by row (plan).
  *
  * Environment: TYLES_TIME_TILE=off steps every loop one step at a time (to compare); the tile's
  * cache budget is TYLES_TT_CACHE bytes (default 1 MiB); TYLES_TT_ROWS and TYLES_TT_COLS set
- * the tile height and (with threads, or 3-D) width outright; TYLES_TT_SYNC=pipeline or wavefront
- * chooses how threads share tiles (run_pipeline; by default pipeline for 3-D, wavefront for
- * 2-D). A forced K cuts even a small grid into at least four tiles.
+ * the tile height and (with threads, or 3-D) width outright; TYLES_TT_SYNC=slabs, pipeline or
+ * wavefront chooses how threads share tiles (run_slabs, run_pipeline; by default pipeline for
+ * 3-D, slabs for 2-D where each thread's slab is at least twice as tall as the rows it leaves
+ * to the triangle, else wavefronts). A forced K cuts even a small grid into at least four tiles.
  */
 #include <omp.h>
 #include <sched.h>
@@ -89,6 +92,8 @@ typedef struct tt_stage {
         int64_t first;      /* index at box index 0 (fixed: the index) */
         int64_t wlo, whi;   /* indices written */
         int64_t lag;
+        int64_t shrink;     /* axis 0, slabs (run_slabs): the rows of the stage a thread's
+                               trapezoid leaves to the triangle at its lower boundary */
     } ax[2];
 } tt_stage;
 
@@ -599,12 +604,53 @@ static int64_t lags(int a, const tt_read *rd, int nr)
     return maxoff;
 }
 
+/* Slabs (run_slabs): each thread runs the row tiles of its own slab [A, B) of skewed rows
+ * while the others run theirs, leaving at its lower boundary, of stage n, the S_n rows
+ * [A - L_n, A - L_n + S_n) to a triangle computed after a barrier, stage by stage. With
+ * reads at rows r + off .. r + hi:
+ *   RAW in the trapezoid: its lowest row of stage n reads what the same thread wrote of each
+ *        earlier writer m:  S_n - L_n + off >= S_m - L_m
+ *   WAR of the triangle: a trapezoid's later writer p of X leaves alone the rows the
+ *        triangle of stage n < p still reads of X:  S_p - L_p >= S_n - L_n + hi
+ * What a thread's trapezoid reads and writes against its lower neighbour's slab, which ends
+ * at A - L_n, and the triangle against that slab, follow from the lags' own RAW and WAR
+ * conditions (above), since S >= 0. So the slabs need no wait between them: one barrier a
+ * group, where wavefronts of tiles take one a wavefront (the hand time-blocked Jacobi,
+ * bench/ref_jacobi2d_tb.c, does this). */
+static int64_t shrinks(const tt_read *rd, int nr)
+{
+    int64_t prev = 0;
+    for (int n = 0; n < tt.ns; n++) {
+        tt_stage *g = &tt.st[n];
+        int64_t S = prev;
+        for (int r = 0; r < nr; r++) {
+            const tt_read *q = &rd[r];
+            if (q->n == n) {
+                for (int m = 0; m < n; m++) {
+                    const tt_stage *w = &tt.st[m];
+                    if (!w->empty && writes(w, q->buf) && w->ax[0].shrink + g->ax[0].lag - w->ax[0].lag - q->off[0] > S)
+                        S = w->ax[0].shrink + g->ax[0].lag - w->ax[0].lag - q->off[0];
+                }
+            } else if (q->n < n && !g->empty && writes(g, q->buf)) {
+                const tt_stage *u = &tt.st[q->n];
+                if (u->ax[0].shrink + g->ax[0].lag - u->ax[0].lag + q->hi[0] > S)
+                    S = u->ax[0].shrink + g->ax[0].lag - u->ax[0].lag + q->hi[0];
+            }
+        }
+        g->ax[0].shrink = prev = S;
+    }
+    return prev;
+}
+
 typedef struct tt_plan {
     int64_t H, W;       /* tile height (rows) and width (columns; 0: whole rows) */
     int threads;        /* 1: one thread; else wavefronts of tiles shared out, or (no column
                            axis) each tile's stages split by columns */
     int pipeline;       /* threads: bands of columns of tiles, each waiting for its left
                            neighbour (run_pipeline), instead of wavefronts */
+    int slabs;          /* threads, 2-D: a slab of rows each (run_slabs); H: its tiles' */
+    int64_t shrink;     /* the widest S_n (shrinks) */
+    int64_t maxoff;     /* the farthest row offset a stage reads */
 } tt_plan;
 
 /* The tiles of a group whose rows are planes (256^2 float64 is half a MiB a plane: a plane of
@@ -627,7 +673,7 @@ static tt_plan plan_planes(tt_plan P, int64_t lo, int64_t hi, int64_t ncol, int6
         w = w2;
     }
     if (!tt.forced && h < 4)
-        return (tt_plan){0, 0, 1, 0};
+        return (tt_plan){.threads = 1};
     if (tt.forced) { /* a small grid still gets several tiles each way (tests) */
         int64_t hmax = (hi - lo) / 4 > 1 ? (hi - lo) / 4 : 1, wmax = ncol / 2 > 1 ? ncol / 2 : 1;
         h = h < 1 || h > hmax ? hmax : h;
@@ -649,7 +695,7 @@ static tt_plan plan_planes(tt_plan P, int64_t lo, int64_t hi, int64_t ncol, int6
 /* The lags and the tile sizes; H = 0 when the group runs in order instead. */
 static tt_plan plan(void)
 {
-    tt_plan P = {0, 0, 1, 0};
+    tt_plan P = {.threads = 1};
     int nr = 0, cap = 0, cols = 1;
     tt_read *rd = NULL;
     int ok = 1;
@@ -698,6 +744,8 @@ static tt_plan plan(void)
         return P;
     }
     int64_t maxoff = lags(0, rd, nr), maxoffc = cols ? lags(1, rd, nr) : 0;
+    P.shrink = shrinks(rd, nr);
+    P.maxoff = maxoff;
     free(rd);
     /* the tile: its rows (and columns) of every array, and those the lags and offsets add,
      * within the budget; unless forced, only when the arrays do not fit in it several times */
@@ -746,7 +794,12 @@ static tt_plan plan(void)
     if (planes && cols && chi > clo)
         return plan_planes(P, lo, hi, chi - clo, span, tt.st[tt.ns - 1].ax[1].lag + 2 * maxoffc + 1,
                            (double)rowbytes / (double)(chi - clo));
-    if (P.threads > 1 && cols && chi > clo) {
+    const char *sync = getenv("TYLES_TT_SYNC");
+    if (P.threads > 1 && (!sync || !strcmp(sync, "slabs")) && hi - lo >= 2 * (P.shrink + maxoff + 1) * P.threads) {
+        /* a slab of whole rows a thread, its tiles as one thread's (run_slabs): one barrier a
+         * group instead of one a wavefront, and no column offsets needed */
+        P.slabs = 1;
+    } else if (P.threads > 1 && cols && chi > clo) {
         /* wavefronts of tiles: about four tiles a thread across the columns */
         int64_t ncol = chi - clo, want = 4 * (int64_t)P.threads;
         P.W = (ncol + want - 1) / want;
@@ -759,7 +812,7 @@ static tt_plan plan(void)
     }
     int64_t H = (int64_t)(budget() / tilebytes) - span;
     if (!tt.forced && H < 4) /* the lags span the budget: every tile would stream again */
-        return (tt_plan){0, 0, 1, 0};
+        return (tt_plan){.threads = 1};
     if (tt.forced && hi > lo && H > (hi - lo) / 4)
         H = (hi - lo) / 4; /* a grid that fits the budget still gets several tiles (tests) */
     const char *rows = getenv("TYLES_TT_ROWS");
@@ -872,6 +925,40 @@ static void run_pipeline(int64_t nt, int64_t nc, int64_t lo, int64_t H, int64_t 
     free(done);
 }
 
+/* Stage g over rows [x0, x1) of what it writes (unskewed), on one thread. */
+static void run_rows(const tt_stage *g, int64_t x0, int64_t x1)
+{
+    if (x1 > x0)
+        run_stage(g, x0 + g->ax[0].lag, x1 - x0, 0, 0, 1, 0);
+}
+
+/* The skewed rows [lo, hi) in T slabs (shrinks explains why they need no wait between them):
+ * thread me runs its slab [A, B) in row tiles of H, leaving the rows [A - L_n, A - L_n + S_n)
+ * of each stage n, then after a barrier those rows stage by stage. */
+static void run_slabs(int64_t lo, int64_t hi, int64_t H, int T)
+{
+#pragma omp parallel num_threads(T)
+    {
+        const int me = omp_get_thread_num(), nth = omp_get_num_threads();
+        const int64_t A = lo + (hi - lo) * me / nth, B = lo + (hi - lo) * (me + 1) / nth;
+        for (int64_t r0 = A; r0 < B; r0 += H) {
+            const int64_t r1 = r0 + H < B ? r0 + H : B;
+            for (int n = 0; n < tt.ns; n++) {
+                const tt_stage *g = &tt.st[n];
+                if (g->empty)
+                    continue;
+                int64_t x0 = r0 - g->ax[0].lag, floor = A - g->ax[0].lag + g->ax[0].shrink;
+                run_rows(g, me && x0 < floor ? floor : x0, r1 - g->ax[0].lag);
+            }
+        }
+        /* a full fence in the barrier's flush drains the non-temporal stores too */
+#pragma omp barrier
+        for (int n = 0; me && n < tt.ns; n++)
+            if (!tt.st[n].empty)
+                run_rows(&tt.st[n], A - tt.st[n].ax[0].lag, A - tt.st[n].ax[0].lag + tt.st[n].ax[0].shrink);
+    }
+}
+
 /* Every stage in order over its grown box (deep halos, where the rows cannot be tiled). */
 static void run_deep_in_order(void)
 {
@@ -937,14 +1024,14 @@ void tyl_tt_run(void)
                 fprintf(stderr, "tyles: %d steps on deep halos (%d stages)\n", tt.K, tt.ns);
         }
     }
-    tt_plan P = tt.deep || tyl_rt_nranks() == 1 ? plan() : (tt_plan){0, 0, 1, 0};
+    tt_plan P = tt.deep || tyl_rt_nranks() == 1 ? plan() : (tt_plan){.threads = 1};
     const char *sync = getenv("TYLES_TT_SYNC");
     if (sync && (!strcmp(sync, "pipeline") || !strcmp(sync, "wavefront")))
         P.pipeline = sync[0] == 'p';
     if (getenv("TYLES_TT_VERBOSE") && tyl_rt_rank_ == 0) {
         if (P.H)
-            fprintf(stderr, "tyles: %d steps in tiles of %lld rows x %lld columns, %d thread(s)\n", tt.K,
-                    (long long)P.H, (long long)P.W, P.threads);
+            fprintf(stderr, "tyles: %d steps in tiles of %lld rows x %lld columns, %d thread(s)%s\n", tt.K,
+                    (long long)P.H, (long long)P.W, P.threads, P.slabs ? " in slabs" : "");
         else
             fprintf(stderr, "tyles: %d steps in order\n", tt.K);
     }
@@ -970,7 +1057,9 @@ void tyl_tt_run(void)
             }
         }
         const int64_t H = P.H, W = P.W;
-        if (W && P.threads == 1) {
+        if (P.slabs)
+            run_slabs(lo, hi, H, P.threads);
+        else if (W && P.threads == 1) {
             /* row by row: tile (t, c) finds the lines it shares with (t, c - 1) in the cache */
             const int64_t nt = (hi - lo + H - 1) / H, nc = (chi - clo + W - 1) / W;
             for (int64_t t = 0; t < nt; t++)
