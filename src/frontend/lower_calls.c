@@ -186,12 +186,8 @@ static int settled_list(value *v)
 static value *inline_call(lctx *c, value *fn, ast *call)
 {
     ast *def = fn->def;
-    for (int i = 0; i < c->inlining.len; i++)
-        if (VEC_AT(c->inlining, i, ast *) == def) {
-            diag_error(call->l, "recursive call to '%s' cannot be compiled (functions are inlined)",
-                       def->name);
-            return &lw_ERRV;
-        }
+    if (!lw_recursion_enter(c, def, call->l))
+        return &lw_ERRV;
     if (lw_has_yield(&def->body)) {
         diag_error(call->l, "a generator is supported only as the iterable of a for loop ('for x in "
                             "%s(...)'); storing it, next() and other uses are not supported", def->name);

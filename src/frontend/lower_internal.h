@@ -300,6 +300,10 @@ value *lw_builtin_call(lctx *c, const lw_builtin *b, loc l, args *a);
 
 /* ---- lower_returns.c: early returns (a def's body rewritten to end every path with its result) */
 
+/* lower_recursion.c: a recursive inlining's depth (0 after a diagnostic), and an if that guards
+ * a recursion decided when compiling (1: *k the live branch, INT64_MIN after a diagnostic) */
+int lw_recursion_enter(lctx *c, ast *def, loc l);
+int lw_recursion_guard(lctx *c, ast *s, value *cv, int64_t *k);
 int lw_returns_early(ast *def);                        /* a return other than the last statement */
 void lw_returns_reset(void);
 void lw_scope_reset(void);
