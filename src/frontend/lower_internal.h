@@ -300,6 +300,8 @@ value *lw_builtin_call(lctx *c, const lw_builtin *b, loc l, args *a);
 
 /* ---- lower_returns.c: early returns (a def's body rewritten to end every path with its result) */
 
+/* lower_argmax.c: np.argmax/argmin/unravel_index (method: a.argmax()), or NULL */
+const lw_builtin *lw_argmax_find(const char *name, int method);
 /* lower_recursion.c: a recursive inlining's depth (0 after a diagnostic), and an if that guards
  * a recursion decided when compiling (1: *k the live branch, INT64_MIN after a diagnostic) */
 int lw_recursion_enter(lctx *c, ast *def, loc l);
