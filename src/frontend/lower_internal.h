@@ -78,6 +78,8 @@ struct value {
     int *dict_shared;  /* a dict: set once a second name is bound to it (e = d), shared by copies */
     int dict_param;    /* a dict bound to a function's parameter (a change would not reach the caller) */
     int is_list;       /* V_TUPLE: a Python list (printed [a, b]), not a tuple */
+    ir_var *reshaped;  /* V_ARRAY: the slot of a reshape's copy of a named array, which NumPy makes a
+                          view (lower_reshape.c: binding it to a name is refused) */
     scope *owner;      /* V_TUPLE list: the scope whose code built it (append elsewhere would have
                           to change a binding of that scope: rejected, lower_lists.c) */
 };
@@ -302,6 +304,10 @@ value *lw_builtin_call(lctx *c, const lw_builtin *b, loc l, args *a);
 
 /* lower_argmax.c: np.argmax/argmin/unravel_index (method: a.argmax()), or NULL */
 const lw_builtin *lw_argmax_find(const char *name, int method);
+/* lower_reshape.c: reshape/ravel/flatten (method: a.reshape()), or NULL; the check that a
+ * reshape's copy of a named array is not bound to a name */
+const lw_builtin *lw_reshape_find(const char *name, int method);
+void lw_reshape_bind_check(const value *v, const char *name);
 /* lower_recursion.c: a recursive inlining's depth (0 after a diagnostic), and an if that guards
  * a recursion decided when compiling (1: *k the live branch, INT64_MIN after a diagnostic) */
 int lw_recursion_enter(lctx *c, ast *def, loc l);

@@ -1346,5 +1346,7 @@ const lw_builtin *lw_npfuncs_find(const char *name, int method)
 {
     const lw_builtin *b = method ? lw_builtin_find(method_more, sizeof method_more / sizeof *method_more, name)
                                  : lw_builtin_find(np_more, sizeof np_more / sizeof *np_more, name);
-    return b ? b : lw_argmax_find(name, method);
+    if (!b)
+        b = lw_argmax_find(name, method);
+    return b ? b : lw_reshape_find(name, method);
 }
