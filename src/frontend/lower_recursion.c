@@ -17,6 +17,7 @@
 
 #include "lower_internal.h"
 
+#include <math.h>
 #include <string.h>
 
 #define LW_MAX_RECURSION 64
@@ -93,6 +94,211 @@ static int param_default(void *ctx, const char *key, int64_t *out)
     return 0;
 }
 
+/* ---- a scalar expression's value with every parameter at its default ---------------------
+ * (int(math.log2(N)) - 2 has no symbolic form: floats). A variable's value is that of its one
+ * assignment (the latest one in the block being lowered, or the only one in the program so
+ * far); anything else is unknown. The run-time check of the guard covers what this cannot see
+ * (an assignment in a loop body still being built). */
+typedef struct num {
+    int isf;
+    int64_t i;
+    double f;
+} num;
+
+static int eval_ir(guard_eval *g, const ir_expr *e, int depth, num *out);
+static int var_value_found(guard_eval *g, const ir_var *v, int depth, num *out);
+
+static const ir_stmt *only_assign(vec *body, const ir_var *v, int *count)
+{
+    const ir_stmt *r = NULL;
+    for (int i = 0; i < body->len; i++) {
+        const ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if (s->var == v && s->kind != S_ASSIGN)
+            *count += 2; /* written by something else (a loop variable, a reduction) */
+        if (s->kind == S_ASSIGN && s->var == v) {
+            r = s;
+            (*count)++;
+        }
+        const ir_stmt *a = only_assign((vec *)&s->body, v, count);
+        const ir_stmt *b = only_assign((vec *)&s->orelse, v, count);
+        r = a ? a : b ? b : r;
+    }
+    return r;
+}
+
+/* Values found for variables by earlier guards (an outer activation's parameter, assigned in a
+ * block that is not yet part of the program): consulted after the block being lowered. */
+static vec seen_vars, seen_vals;
+
+static int var_value(guard_eval *g, const ir_var *v, int depth, num *out)
+{
+    int r = 0;
+    vec *cur = g->c->out;
+    for (int i = cur->len - 1; i >= 0 && !r; i--) {
+        const ir_stmt *s = VEC_AT(*cur, i, ir_stmt *);
+        if (s->var == v) {
+            if (s->kind != S_ASSIGN || !eval_ir(g, s->e, depth + 1, out))
+                return 0;
+            r = 1;
+        }
+    }
+    for (int i = seen_vars.len - 1; i >= 0 && !r; i--)
+        if (VEC_AT(seen_vars, i, const ir_var *) == v) {
+            *out = *VEC_AT(seen_vals, i, num *);
+            return 1;
+        }
+    if (!r)
+        r = var_value_found(g, v, depth, out);
+    if (r && !v->is_param) { /* a parameter is looked up again: the message names it */
+        num *keep = NEW(num);
+        *keep = *out;
+        vec_push(&seen_vars, (void *)v);
+        vec_push(&seen_vals, keep);
+    }
+    return r;
+}
+
+static int var_value_found(guard_eval *g, const ir_var *v, int depth, num *out)
+{
+    if (v->is_param) {
+        if (!v->init || v->init->kind != E_CONST)
+            return 0;
+        if (!lw_name_in(&g->names, v->pyname)) {
+            vec_push(&g->names, (void *)v->pyname);
+            if (ir_type_is_float(v->type))
+                sb_printf(&g->used, "%s%s=%.17g", g->used.s && g->used.s[0] ? ", " : "", v->pyname, v->init->c.f);
+            else
+                sb_printf(&g->used, "%s%s=%lld", g->used.s && g->used.s[0] ? ", " : "", v->pyname,
+                          (long long)v->init->c.i);
+        }
+        return eval_ir(g, v->init, depth + 1, out);
+    }
+    int count = 0;
+    const ir_stmt *s = only_assign(&g->c->prog->body, v, &count);
+    return count == 1 && eval_ir(g, s->e, depth + 1, out);
+}
+
+static double fval(num a) { return a.isf ? a.f : (double)a.i; }
+
+static int eval_ir(guard_eval *g, const ir_expr *e, int depth, num *out)
+{
+    num a, b;
+    *out = (num){.isf = ir_type_is_float(e->type)};
+    if (depth > 64)
+        return 0;
+    switch (e->kind) {
+    case E_CONST:
+        if (out->isf)
+            out->f = e->c.f;
+        else
+            out->i = e->c.i;
+        return 1;
+    case E_VAR:
+        return var_value(g, e->var, depth, out) && (out->isf == ir_type_is_float(e->type));
+    case E_CAST:
+        if (!eval_ir(g, e->a, depth + 1, &a))
+            return 0;
+        if (out->isf)
+            out->f = fval(a);
+        else if (a.isf) {
+            if (!(a.f > -9.2e18 && a.f < 9.2e18))
+                return 0;
+            out->i = (int64_t)a.f;
+        } else
+            out->i = e->type == T_BOOL ? a.i != 0 : a.i;
+        return 1;
+    case E_UN:
+        if (!eval_ir(g, e->a, depth + 1, &a))
+            return 0;
+        if (e->op == OP_NEG && !a.isf && a.i != INT64_MIN)
+            out->i = -a.i, out->f = -a.f;
+        else if (e->op == OP_NEG && a.isf)
+            out->f = -a.f;
+        else if (e->op == OP_LNOT)
+            out->i = a.isf ? a.f == 0 : a.i == 0;
+        else
+            return 0;
+        return 1;
+    case E_CALL:
+        if (e->nargs != 1 || !eval_ir(g, e->args[0], depth + 1, &a))
+            return 0;
+        if (e->fn == FN_PYINT && a.isf && a.f > -9.2e18 && a.f < 9.2e18) {
+            out->i = (int64_t)a.f; /* int() truncates toward zero, as the run time's */
+            return !out->isf;
+        }
+        if (!out->isf)
+            return 0;
+        switch (e->fn) {
+        case FN_LOG2: out->f = log2(fval(a)); return 1;
+        case FN_LOG: out->f = log(fval(a)); return 1;
+        case FN_LOG10: out->f = log10(fval(a)); return 1;
+        case FN_SQRT: out->f = sqrt(fval(a)); return 1;
+        case FN_FLOOR: out->f = floor(fval(a)); return 1;
+        case FN_CEIL: out->f = ceil(fval(a)); return 1;
+        default: return 0;
+        }
+    case E_BIN: {
+        if (!eval_ir(g, e->a, depth + 1, &a) || !eval_ir(g, e->b, depth + 1, &b))
+            return 0;
+        if (a.isf || b.isf || out->isf) {
+            double x = fval(a), y = fval(b), r;
+            switch (e->op) {
+            case OP_ADD: r = x + y; break;
+            case OP_SUB: r = x - y; break;
+            case OP_MUL: r = x * y; break;
+            case OP_TRUEDIV: if (y == 0) return 0; r = x / y; break;
+            case OP_CLT: out->i = x < y; return !out->isf;
+            case OP_CLE: out->i = x <= y; return !out->isf;
+            case OP_CGT: out->i = x > y; return !out->isf;
+            case OP_CGE: out->i = x >= y; return !out->isf;
+            case OP_CEQ: out->i = x == y; return !out->isf;
+            case OP_CNE: out->i = x != y; return !out->isf;
+            default: return 0;
+            }
+            if (!out->isf)
+                return 0;
+            out->f = r;
+            return 1;
+        }
+        int64_t x = a.i, y = b.i, r;
+        switch (e->op) {
+        case OP_ADD: if (__builtin_add_overflow(x, y, &r)) return 0; break;
+        case OP_SUB: if (__builtin_sub_overflow(x, y, &r)) return 0; break;
+        case OP_MUL: if (__builtin_mul_overflow(x, y, &r)) return 0; break;
+        case OP_FDIV:
+        case OP_MOD:
+            if (y == 0 || (x == INT64_MIN && y == -1))
+                return 0;
+            r = x / y - ((x % y != 0) && ((x < 0) != (y < 0)));
+            if (e->op == OP_MOD)
+                r = x - r * y;
+            break;
+        case OP_MIN: r = x < y ? x : y; break;
+        case OP_MAX: r = x > y ? x : y; break;
+        case OP_CLT: r = x < y; break;
+        case OP_CLE: r = x <= y; break;
+        case OP_CGT: r = x > y; break;
+        case OP_CGE: r = x >= y; break;
+        case OP_CEQ: r = x == y; break;
+        case OP_CNE: r = x != y; break;
+        case OP_LAND: r = x && y; break;
+        case OP_LOR: r = x || y; break;
+        default: return 0;
+        }
+        out->i = r;
+        return 1;
+    }
+    case E_SELECT: {
+        num cnd;
+        if (!eval_ir(g, e->a, depth + 1, &cnd))
+            return 0;
+        return eval_ir(g, (cnd.isf ? cnd.f != 0 : cnd.i != 0) ? e->b : e->cc, depth + 1, out);
+    }
+    default:
+        return 0;
+    }
+}
+
 /* An int operand: a constant, or a symbolic integer with every parameter at its default. */
 static int operand(guard_eval *g, ast *a, int64_t *out)
 {
@@ -104,7 +310,13 @@ static int operand(guard_eval *g, ast *a, int64_t *out)
         return 0;
     if (ir_expr_const_int(v->e, out))
         return 1;
-    return v->s && sym_eval(v->s, param_default, g, out);
+    if (v->s && sym_eval(v->s, param_default, g, out))
+        return 1;
+    num n;
+    if (!eval_ir(g, v->e, 0, &n) || n.isf)
+        return 0;
+    *out = n.i;
+    return 1;
 }
 
 static int decide(guard_eval *g, ast *a, int64_t *out)
@@ -166,12 +378,15 @@ int lw_recursion_guard(lctx *c, ast *s, value *cv, int64_t *k)
         return 1;
     }
     *k = !!*k;
-    const char *msg = arena_printf(&util_arena,
+    const char *msg =
+        g.names.len ? arena_printf(&util_arena,
                                    "the recursion of '%s' was unrolled when compiling, for %s; this run's "
                                    "values give it another depth (change the default%s in the .tyl and "
-                                   "recompile)",
-                                   def->name, g.used.s ? g.used.s : "the values the program had",
-                                   g.names.len > 1 ? "s" : "");
+                                   "recompile)", def->name, g.used.s, g.names.len > 1 ? "s" : "")
+                    : arena_printf(&util_arena,
+                                   "the recursion of '%s' was unrolled when compiling, with the values its "
+                                   "test had then; at this point of the run it has another one (a variable "
+                                   "changed by a loop?)", def->name);
     lw_emit_raise(c, s->a->l, *k ? ir_un(s->a->l, OP_LNOT, T_BOOL, cv->e) : cv->e, msg);
     sb_free(&g.used);
     return 1;
