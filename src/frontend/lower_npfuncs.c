@@ -1348,5 +1348,7 @@ const lw_builtin *lw_npfuncs_find(const char *name, int method)
                                  : lw_builtin_find(np_more, sizeof np_more / sizeof *np_more, name);
     if (!b)
         b = lw_argmax_find(name, method);
-    return b ? b : lw_reshape_find(name, method);
+    if (!b)
+        b = lw_reshape_find(name, method);
+    return b ? b : lw_dot_find(name, method);
 }
