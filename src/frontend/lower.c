@@ -848,7 +848,7 @@ static void lower_if(lctx *c, ast *s)
     if (cv->kind == V_ERR)
         return;
     int64_t k;
-    if (ir_expr_const_int(cv->e, &k) || lw_recursion_guard(c, s, cv, &k)) { /* only the live branch */
+    if (ir_expr_const_int(cv->e, &k) || lw_recursion_guard(c, s->a, &s->body, &s->orelse, cv, &k)) {
         lw_block(c, k == INT64_MIN ? &(vec){0} : k ? &s->body : &s->orelse); /* none after an error */
         return;
     }

@@ -314,7 +314,7 @@ value *lw_dot(lctx *c, loc l, const char *f, value *a, value *b);
 /* lower_recursion.c: a recursive inlining's depth (0 after a diagnostic), and an if that guards
  * a recursion decided when compiling (1: *k the live branch, INT64_MIN after a diagnostic) */
 int lw_recursion_enter(lctx *c, ast *def, loc l);
-int lw_recursion_guard(lctx *c, ast *s, value *cv, int64_t *k);
+int lw_recursion_guard(lctx *c, ast *cond, vec *then, vec *orelse, value *cv, int64_t *k);
 int lw_returns_early(ast *def);                        /* a return other than the last statement */
 void lw_returns_reset(void);
 void lw_scope_reset(void);

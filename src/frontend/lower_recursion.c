@@ -5,7 +5,8 @@
  * multigrid V-cycle's `if level == 0:` with `level` counting down from a constant or a
  * parameter, or `if u.shape[0] <= 3:` on arrays whose shapes derive from parameters.
  *
- * A guard is an `if` whose branches (syntactically) call a function being inlined. When its
+ * A guard is an `if` (or a conditional expression, `1 if n <= 1 else n * f(n - 1)`) whose
+ * branches (syntactically) call a function being inlined. When its
  * condition is not a compile-time constant, it is evaluated on the symbolic integers of its
  * operands (sym.h) with each parameter at its default value; the live branch alone is lowered,
  * and the program checks when it runs that the condition still has that value, so a run with
@@ -361,16 +362,16 @@ static int decide(guard_eval *g, ast *a, int64_t *out)
     return 1;
 }
 
-int lw_recursion_guard(lctx *c, ast *s, value *cv, int64_t *k)
+int lw_recursion_guard(lctx *c, ast *cond, vec *then, vec *orelse, value *cv, int64_t *k)
 {
-    ast *def = c->inlining.len ? calls_in(c, &s->body) : NULL;
+    ast *def = c->inlining.len ? calls_in(c, then) : NULL;
     if (!def)
-        def = c->inlining.len ? calls_in(c, &s->orelse) : NULL;
+        def = c->inlining.len ? calls_in(c, orelse) : NULL;
     if (!def)
         return 0;
     guard_eval g = {.c = c};
-    if (!decide(&g, s->a, k)) {
-        diag_error(s->a->l, "the recursion of '%s' depends on a value known only at run time (functions "
+    if (!decide(&g, cond, k)) {
+        diag_error(cond->l, "the recursion of '%s' depends on a value known only at run time (functions "
                             "are inlined: the test that ends a recursion must be decidable when compiling, "
                             "from constants, parameters and array shapes)", def->name);
         *k = INT64_MIN;
@@ -387,7 +388,7 @@ int lw_recursion_guard(lctx *c, ast *s, value *cv, int64_t *k)
                                    "the recursion of '%s' was unrolled when compiling, with the values its "
                                    "test had then; at this point of the run it has another one (a variable "
                                    "changed by a loop?)", def->name);
-    lw_emit_raise(c, s->a->l, *k ? ir_un(s->a->l, OP_LNOT, T_BOOL, cv->e) : cv->e, msg);
+    lw_emit_raise(c, cond->l, *k ? ir_un(cond->l, OP_LNOT, T_BOOL, cv->e) : cv->e, msg);
     sb_free(&g.used);
     return 1;
 }
