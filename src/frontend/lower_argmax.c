@@ -134,6 +134,10 @@ static value *argreduce(lctx *c, loc l, const char *f, value *x, value *axisv, v
     }
     if (x->kind == V_SCALAR && !given(axisv))
         return lw_scalar(l, lw_I64(l, 0), 0);
+    if (x->kind == V_TUPLE || x->kind == V_LIST) { /* np.argmax([...]): as np.asarray of it */
+        args one = {.pos = &x, .npos = 1};
+        x = lw_array_literal(c, x->l, &one, 0);
+    }
     if (x->kind != V_ARRAY) {
         if (x->kind != V_ERR)
             diag_error(x->l, "%s() takes an array, not %s", f, lw_vkind_desc(x));

@@ -369,11 +369,16 @@ int lw_recursion_guard(lctx *c, ast *cond, vec *then, vec *orelse, value *cv, in
         def = c->inlining.len ? calls_in(c, orelse) : NULL;
     if (!def)
         return 0;
+    if (c->exhausted) { /* the statement is too large (reported): nothing more is lowered */
+        *k = INT64_MIN;
+        return 1;
+    }
     guard_eval g = {.c = c};
     if (!decide(&g, cond, k)) {
-        diag_error(cond->l, "the recursion of '%s' depends on a value known only at run time (functions "
-                            "are inlined: the test that ends a recursion must be decidable when compiling, "
-                            "from constants, parameters and array shapes)", def->name);
+        if (!c->exhausted) /* else the budget ran out while evaluating it (reported) */
+            diag_error(cond->l, "the recursion of '%s' depends on a value known only at run time "
+                                "(functions are inlined: the test that ends a recursion must be decidable "
+                                "when compiling, from constants, parameters and array shapes)", def->name);
         *k = INT64_MIN;
         sb_free(&g.used);
         return 1;

@@ -301,9 +301,10 @@ static value *m_reshape(lctx *c, loc l, const char *f, value **v, args *a)
     (void)v;
     for (int k = 0; k < a->nkw; k++)
         if (strcmp(a->kwname[k], "order") != 0 || a->kw[k]->kind != V_STR || strcmp(a->kw[k]->str, "C") != 0) {
-            diag_error(a->kwast[k]->l, strcmp(a->kwname[k], "order") == 0
-                                           ? "reshape(): only order='C' is supported"
-                                           : "reshape() got an unexpected keyword argument");
+            diag_error(a->kwast[k]->l, "%s", strcmp(a->kwname[k], "order") == 0
+                                                 ? "reshape(): only order='C' is supported"
+                                                 : arena_printf(&util_arena, "reshape() got an unexpected "
+                                                                "keyword argument '%s'", a->kwname[k]));
             return &lw_ERRV;
         }
     if (!a->npos) {
