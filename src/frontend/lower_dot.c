@@ -113,6 +113,26 @@ value *lw_dot(lctx *c, loc l, const char *f, value *a, value *b)
     return r;
 }
 
+/* f(a, b) from the operands' syntax: np.dot(r.ravel(), r.ravel()) of whole arrays of one shape
+ * is np.vdot(r, r), without the copies (lw_unravelled) */
+value *lw_dot_ast(lctx *c, loc l, const char *f, ast *a, ast *b)
+{
+    ast *x = lw_unravelled(c, a), *y = x ? lw_unravelled(c, b) : NULL;
+    if (x && y) {
+        lw_probe p;
+        lw_probe_begin(c, &p);
+        value *xv = lw_expr(c, x), *yv = lw_expr(c, y);
+        int same = xv->kind == V_ARRAY && yv->kind == V_ARRAY && xv->rank == yv->rank;
+        for (int d = 0; same && d < xv->rank; d++)
+            same = lw_sym_cmp(xv->sh[d], yv->sh[d]) == 1;
+        lw_probe_end(c, &p);
+        if (same)
+            return lw_dot(c, l, "np.vdot", lw_expr(c, x), lw_expr(c, y));
+    }
+    value *av = lw_expr(c, a);
+    return lw_dot(c, l, f, av, lw_expr(c, b));
+}
+
 static value *np_dot(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;

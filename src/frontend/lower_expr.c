@@ -603,7 +603,7 @@ value *lw_expr(lctx *c, ast *a)
     case A_BINOP: {
         ir_op op = lw_map_binop(a->op);
         if (a->op == '@') /* an inner product (lower_dot.c) */
-            return lw_dot(c, a->l, "@", lw_expr(c, a->a), lw_expr(c, a->b));
+            return lw_dot_ast(c, a->l, "@", a->a, a->b);
         if ((int)op < 0) {
             diag_error(a->l, "operator '%s' is not supported", ast_op_name(a->op));
             return &lw_ERRV;

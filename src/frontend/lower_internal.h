@@ -308,9 +308,11 @@ const lw_builtin *lw_argmax_find(const char *name, int method);
  * reshape's copy of a named array is not bound to a name */
 const lw_builtin *lw_reshape_find(const char *name, int method);
 void lw_reshape_bind_check(const value *v, const char *name);
+ast *lw_unravelled(lctx *c, ast *e);
 /* lower_dot.c: np.dot/vdot/inner/matmul (method: a.dot()), or NULL; f "@" for the operator */
 const lw_builtin *lw_dot_find(const char *name, int method);
 value *lw_dot(lctx *c, loc l, const char *f, value *a, value *b);
+value *lw_dot_ast(lctx *c, loc l, const char *f, ast *a, ast *b);
 /* lower_recursion.c: a recursive inlining's depth (0 after a diagnostic), and an if that guards
  * a recursion decided when compiling (1: *k the live branch, INT64_MIN after a diagnostic) */
 int lw_recursion_enter(lctx *c, ast *def, loc l);

@@ -322,6 +322,36 @@ static value *m_ravel(lctx *c, loc l, const char *f, value **v, args *a)
     return reshape(c, l, f, a->self, NULL, 0, strcmp(f, "flatten") == 0);
 }
 
+/* X when e is X.ravel(), X.flatten(), X.reshape(-1) or np.ravel(X) of a whole array X (a probe
+ * lowers X), else NULL. A C-contiguous array's ravel is its elements in their own order, so a
+ * reduction of it is the reduction of X (NumPy reduces such an array as its flat sequence, bitwise
+ * the same): the caller reduces X and no copy is made, which would replicate X over the ranks. */
+ast *lw_unravelled(lctx *c, ast *e)
+{
+    if (e->kind != A_CALL || e->kwargs.len || e->a->kind != A_ATTR)
+        return NULL;
+    ast *f = e->a, *x = NULL;
+    int np = f->a->kind == A_NAME && (strcmp(f->a->name, "np") == 0 || strcmp(f->a->name, "numpy") == 0);
+    if (np && strcmp(f->name, "ravel") == 0 && e->args.len == 1)
+        x = VEC_AT(e->args, 0, ast *);
+    else if (!np && (strcmp(f->name, "ravel") == 0 || strcmp(f->name, "flatten") == 0) && !e->args.len)
+        x = f->a;
+    else if (!np && strcmp(f->name, "reshape") == 0 && e->args.len == 1) {
+        ast *k = VEC_AT(e->args, 0, ast *);
+        if ((k->kind == A_INT && k->ival == -1) ||
+            (k->kind == A_UNOP && k->op == '-' && k->a->kind == A_INT && k->a->ival == 1))
+            x = f->a;
+    }
+    if (!x)
+        return NULL;
+    lw_probe p;
+    lw_probe_begin(c, &p);
+    value *v = lw_expr(c, x);
+    int whole = v->kind == V_ARRAY && lw_whole_slot(v) != NULL;
+    lw_probe_end(c, &p);
+    return whole ? x : NULL;
+}
+
 void lw_reshape_bind_check(const value *v, const char *name)
 {
     if (v->reshaped && v->reshaped == v->fresh)
