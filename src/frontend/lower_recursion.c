@@ -75,6 +75,7 @@ static ast *calls_inlined(lctx *c, ast *n)
 
 typedef struct guard_eval {
     lctx *c;
+    vec *block; /* the statements of the block being lowered (c->out is a probe's while it runs) */
     strbuf used; /* "levels=3, N=64": the parameters the decision took */
     vec names;
 } guard_eval;
@@ -108,6 +109,7 @@ typedef struct num {
 
 static int eval_ir(guard_eval *g, const ir_expr *e, int depth, num *out);
 static int var_value_found(guard_eval *g, const ir_var *v, int depth, num *out);
+static int eval_slice(guard_eval *g, const ir_expr *e, int depth, num *out);
 
 static const ir_stmt *only_assign(vec *body, const ir_var *v, int *count)
 {
@@ -127,6 +129,19 @@ static const ir_stmt *only_assign(vec *body, const ir_var *v, int *count)
     return r;
 }
 
+/* The extents of the arrays bound to slots (lw_recursion_note_slot), the latest binding last:
+ * a shape read (E_SHAPE) in a guard's operand is evaluated from them. */
+static vec slot_vars, slot_exts;
+
+void lw_recursion_note_slot(const ir_var *slot, const value *v)
+{
+    const sym **sh = NEWN(const sym *, IR_MAX_RANK);
+    for (int d = 0; d < v->rank && d < IR_MAX_RANK; d++)
+        sh[d] = v->sh[d];
+    vec_push(&slot_vars, (void *)slot);
+    vec_push(&slot_exts, sh);
+}
+
 /* Values found for variables by earlier guards (an outer activation's parameter, assigned in a
  * block that is not yet part of the program): consulted after the block being lowered. */
 static vec seen_vars, seen_vals;
@@ -134,15 +149,16 @@ static vec seen_vars, seen_vals;
 static int var_value(guard_eval *g, const ir_var *v, int depth, num *out)
 {
     int r = 0;
-    vec *cur = g->c->out;
-    for (int i = cur->len - 1; i >= 0 && !r; i--) {
-        const ir_stmt *s = VEC_AT(*cur, i, ir_stmt *);
-        if (s->var == v) {
-            if (s->kind != S_ASSIGN || !eval_ir(g, s->e, depth + 1, out))
-                return 0;
-            r = 1;
+    vec *blocks[2] = {g->c->out, g->block};
+    for (int b = 0; b < 2 && !r; b++)
+        for (int i = blocks[b]->len - 1; i >= 0 && !r; i--) {
+            const ir_stmt *s = VEC_AT(*blocks[b], i, ir_stmt *);
+            if (s->var == v) {
+                if (s->kind != S_ASSIGN || !eval_ir(g, s->e, depth + 1, out))
+                    return 0;
+                r = 1;
+            }
         }
-    }
     for (int i = seen_vars.len - 1; i >= 0 && !r; i--)
         if (VEC_AT(seen_vars, i, const ir_var *) == v) {
             *out = *VEC_AT(seen_vals, i, num *);
@@ -180,6 +196,29 @@ static int var_value_found(guard_eval *g, const ir_var *v, int depth, num *out)
 }
 
 static double fval(num a) { return a.isf ? a.f : (double)a.i; }
+
+/* slice(start, stop, step).indices(n): its first index or length, as tyl_slice computes them */
+static int eval_slice(guard_eval *g, const ir_expr *e, int depth, num *out)
+{
+    num v[5];
+    for (int k = 0; k < 5; k++)
+        if (!eval_ir(g, e->args[k], depth + 1, &v[k]) || v[k].isf)
+            return 0;
+    int64_t n = v[0].i, start = v[1].i, stop = v[2].i, step = v[3].i, flags = v[4].i, s, t, len;
+    if (step == 0 || n < 0 || step == INT64_MIN || start < -n - 1 || stop < -n - 1)
+        return 0;
+    if (step > 0) {
+        s = !(flags & 1) ? 0 : start < 0 ? (start + n < 0 ? 0 : start + n) : (start > n ? n : start);
+        t = !(flags & 2) ? n : stop < 0 ? (stop + n < 0 ? 0 : stop + n) : (stop > n ? n : stop);
+        len = t > s ? (t - s - 1) / step + 1 : 0;
+    } else {
+        s = !(flags & 1) ? n - 1 : start < 0 ? (start + n < 0 ? -1 : start + n) : (start >= n ? n - 1 : start);
+        t = !(flags & 2) ? -1 : stop < 0 ? (stop + n < 0 ? -1 : stop + n) : (stop >= n ? n - 1 : stop);
+        len = s > t ? (s - t - 1) / -step + 1 : 0;
+    }
+    out->i = e->fn == FN_SLICE_LO ? s : len;
+    return !out->isf;
+}
 
 static int eval_ir(guard_eval *g, const ir_expr *e, int depth, num *out)
 {
@@ -220,7 +259,16 @@ static int eval_ir(guard_eval *g, const ir_expr *e, int depth, num *out)
         else
             return 0;
         return 1;
+    case E_SHAPE: {
+        const sym *ext = NULL;
+        for (int i = slot_vars.len - 1; i >= 0 && !ext; i--)
+            if (VEC_AT(slot_vars, i, const ir_var *) == e->var)
+                ext = VEC_AT(slot_exts, i, const sym **)[e->dim];
+        return ext && sym_eval(ext, param_default, g, &out->i);
+    }
     case E_CALL:
+        if ((e->fn == FN_SLICE_LO || e->fn == FN_SLICE_LEN) && e->nargs == 5)
+            return eval_slice(g, e, depth, out);
         if (e->nargs != 1 || !eval_ir(g, e->args[0], depth + 1, &a))
             return 0;
         if (e->fn == FN_PYINT && a.isf && a.f > -9.2e18 && a.f < 9.2e18) {
@@ -306,18 +354,14 @@ static int operand(guard_eval *g, ast *a, int64_t *out)
     lw_probe p;
     lw_probe_begin(g->c, &p);
     value *v = lw_expr(g->c, a);
-    lw_probe_end(g->c, &p);
-    if (v->kind != V_SCALAR || ir_type_is_float(v->type))
-        return 0;
-    if (ir_expr_const_int(v->e, out))
-        return 1;
-    if (v->s && sym_eval(v->s, param_default, g, out))
-        return 1;
     num n;
-    if (!eval_ir(g, v->e, 0, &n) || n.isf)
-        return 0;
-    *out = n.i;
-    return 1;
+    /* evaluated before the probe drops its statements: a helper's result (`if small(u):`) is
+     * the variable they assign */
+    int r = v->kind == V_SCALAR && !ir_type_is_float(v->type) &&
+            (ir_expr_const_int(v->e, out) || (v->s && sym_eval(v->s, param_default, g, out)) ||
+             (eval_ir(g, v->e, 0, &n) && !n.isf && (*out = n.i, 1)));
+    lw_probe_end(g->c, &p);
+    return r;
 }
 
 static int decide(guard_eval *g, ast *a, int64_t *out)
@@ -373,7 +417,7 @@ int lw_recursion_guard(lctx *c, ast *cond, vec *then, vec *orelse, value *cv, in
         *k = INT64_MIN;
         return 1;
     }
-    guard_eval g = {.c = c};
+    guard_eval g = {.c = c, .block = c->out};
     if (!decide(&g, cond, k)) {
         if (!c->exhausted) /* else the budget ran out while evaluating it (reported) */
             diag_error(cond->l, "the recursion of '%s' depends on a value known only at run time "
