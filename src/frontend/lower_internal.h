@@ -318,6 +318,7 @@ value *lw_dot_ast(lctx *c, loc l, const char *f, ast *a, ast *b);
 int lw_recursion_enter(lctx *c, ast *def, loc l);
 int lw_recursion_guard(lctx *c, ast *cond, vec *then, vec *orelse, value *cv, int64_t *k);
 void lw_recursion_note_slot(const ir_var *slot, const value *v); /* lw_bind_array: its extents */
+void lw_recursion_reset(void); /* a new module: what was learnt of the last one's variables is forgotten */
 int lw_returns_early(ast *def);                        /* a return other than the last statement */
 void lw_returns_reset(void);
 void lw_scope_reset(void);

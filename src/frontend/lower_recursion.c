@@ -24,6 +24,13 @@
 #define LW_MAX_RECURSION 64
 
 static vec failed; /* ast* defs whose recursion was reported too deep (stops its repetition) */
+static vec seen_vars, seen_vals; /* var_value's */
+static vec slot_vars, slot_exts; /* lw_recursion_note_slot's */
+
+void lw_recursion_reset(void)
+{
+    failed = seen_vars = seen_vals = slot_vars = slot_exts = (vec){0};
+}
 
 int lw_recursion_enter(lctx *c, ast *def, loc l)
 {
@@ -131,8 +138,6 @@ static const ir_stmt *only_assign(vec *body, const ir_var *v, int *count)
 
 /* The extents of the arrays bound to slots (lw_recursion_note_slot), the latest binding last:
  * a shape read (E_SHAPE) in a guard's operand is evaluated from them. */
-static vec slot_vars, slot_exts;
-
 void lw_recursion_note_slot(const ir_var *slot, const value *v)
 {
     const sym **sh = NEWN(const sym *, IR_MAX_RANK);
@@ -144,8 +149,6 @@ void lw_recursion_note_slot(const ir_var *slot, const value *v)
 
 /* Values found for variables by earlier guards (an outer activation's parameter, assigned in a
  * block that is not yet part of the program): consulted after the block being lowered. */
-static vec seen_vars, seen_vals;
-
 static int var_value(guard_eval *g, const ir_var *v, int depth, num *out)
 {
     int r = 0;

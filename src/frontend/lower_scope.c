@@ -771,6 +771,7 @@ static vec ambiguous;
 void lw_scope_reset(void)
 {
     poisons = poison_hits = ambiguous = (vec){0};
+    lw_recursion_reset();
 }
 value *lw_ambiguous_new(loc l, const char *msg)
 {
