@@ -848,8 +848,8 @@ static void lower_if(lctx *c, ast *s)
     if (cv->kind == V_ERR)
         return;
     int64_t k;
-    if (ir_expr_const_int(cv->e, &k)) { /* a constant condition: only the live branch exists */
-        lw_block(c, k ? &s->body : &s->orelse);
+    if (ir_expr_const_int(cv->e, &k) || lw_recursion_guard(c, s->a, &s->body, &s->orelse, cv, &k)) {
+        lw_block(c, k == INT64_MIN ? &(vec){0} : k ? &s->body : &s->orelse); /* none after an error */
         return;
     }
     ir_stmt *st = ir_stmt_new(S_IF, s->l);

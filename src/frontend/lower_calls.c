@@ -186,12 +186,8 @@ static int settled_list(value *v)
 static value *inline_call(lctx *c, value *fn, ast *call)
 {
     ast *def = fn->def;
-    for (int i = 0; i < c->inlining.len; i++)
-        if (VEC_AT(c->inlining, i, ast *) == def) {
-            diag_error(call->l, "recursive call to '%s' cannot be compiled (functions are inlined)",
-                       def->name);
-            return &lw_ERRV;
-        }
+    if (!lw_recursion_enter(c, def, call->l))
+        return &lw_ERRV;
     if (lw_has_yield(&def->body)) {
         diag_error(call->l, "a generator is supported only as the iterable of a for loop ('for x in "
                             "%s(...)'); storing it, next() and other uses are not supported", def->name);
@@ -898,11 +894,36 @@ static value *call_lambda(lctx *c, value *fn, ast *call)
     c->sc = caller;
     return r;
 }
+/* u.ravel().sum(), u.flatten().max(): the reduction of a whole array's ravel is that of the
+ * array (lw_unravelled), without the copy; r.ravel().dot(s.ravel()) is lw_dot_ast's */
+static ast *unravelled_method(lctx *c, ast *call)
+{
+    static const char *m[] = {"sum", "max", "min", "mean", "argmax", "argmin", NULL};
+    ast *f = call->a;
+    int known = 0;
+    for (int i = 0; m[i] && f->kind == A_ATTR && !call->args.len && !call->kwargs.len; i++)
+        known |= strcmp(f->name, m[i]) == 0;
+    ast *x = known ? lw_unravelled(c, f->a) : NULL;
+    if (!x)
+        return call;
+    ast *nf = NEW(ast), *n = NEW(ast);
+    *nf = *f;
+    nf->a = x;
+    *n = *call;
+    n->a = nf;
+    return n;
+}
+
 value *lw_call(lctx *c, ast *call)
 {
     value *lv = lw_list_call(c, call);
     if (lv)
         return lv;
+    ast *m = call->a;
+    if (m->kind == A_ATTR && strcmp(m->name, "dot") == 0 && call->args.len == 1 && !call->kwargs.len &&
+        lw_unravelled(c, m->a))
+        return lw_dot_ast(c, call->l, "np.dot", m->a, VEC_AT(call->args, 0, ast *));
+    call = unravelled_method(c, call);
     value *fn = lw_expr(c, call->a);
     switch (fn->kind) {
     case V_ERR: return &lw_ERRV;

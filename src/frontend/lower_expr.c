@@ -602,6 +602,8 @@ value *lw_expr(lctx *c, ast *a)
     }
     case A_BINOP: {
         ir_op op = lw_map_binop(a->op);
+        if (a->op == '@') /* an inner product (lower_dot.c) */
+            return lw_dot_ast(c, a->l, "@", a->a, a->b);
         if ((int)op < 0) {
             diag_error(a->l, "operator '%s' is not supported", ast_op_name(a->op));
             return &lw_ERRV;
@@ -653,8 +655,9 @@ value *lw_expr(lctx *c, ast *a)
     case A_IFEXP: {
         value *t = lw_truth(c, lw_expr(c, a->b), "a conditional expression");
         int64_t k;
-        if (t->kind == V_SCALAR && ir_expr_const_int(t->e, &k)) /* only the live branch exists */
-            return lw_expr(c, k ? a->a : a->c);
+        vec xa = ast_vec1(a->a), xc = ast_vec1(a->c); /* only the live branch exists: */
+        if (t->kind == V_SCALAR && (ir_expr_const_int(t->e, &k) || lw_recursion_guard(c, a->b, &xa, &xc, t, &k)))
+            return k == INT64_MIN ? &lw_ERRV : lw_expr(c, k ? a->a : a->c);
         ir_expr *outer = c->evaluated;
         if (t->kind == V_SCALAR)
             c->evaluated = evaluated_when(c, a->l, t->e);

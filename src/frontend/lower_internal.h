@@ -78,6 +78,8 @@ struct value {
     int *dict_shared;  /* a dict: set once a second name is bound to it (e = d), shared by copies */
     int dict_param;    /* a dict bound to a function's parameter (a change would not reach the caller) */
     int is_list;       /* V_TUPLE: a Python list (printed [a, b]), not a tuple */
+    ir_var *reshaped;  /* V_ARRAY: the slot of a reshape's copy of a named array, which NumPy makes a
+                          view (lower_reshape.c: binding it to a name is refused) */
     scope *owner;      /* V_TUPLE list: the scope whose code built it (append elsewhere would have
                           to change a binding of that scope: rejected, lower_lists.c) */
 };
@@ -300,6 +302,23 @@ value *lw_builtin_call(lctx *c, const lw_builtin *b, loc l, args *a);
 
 /* ---- lower_returns.c: early returns (a def's body rewritten to end every path with its result) */
 
+/* lower_argmax.c: np.argmax/argmin/unravel_index (method: a.argmax()), or NULL */
+const lw_builtin *lw_argmax_find(const char *name, int method);
+/* lower_reshape.c: reshape/ravel/flatten (method: a.reshape()), or NULL; the check that a
+ * reshape's copy of a named array is not bound to a name */
+const lw_builtin *lw_reshape_find(const char *name, int method);
+void lw_reshape_bind_check(const value *v, const char *name);
+ast *lw_unravelled(lctx *c, ast *e);
+/* lower_dot.c: np.dot/vdot/inner/matmul (method: a.dot()), or NULL; f "@" for the operator */
+const lw_builtin *lw_dot_find(const char *name, int method);
+value *lw_dot(lctx *c, loc l, const char *f, value *a, value *b);
+value *lw_dot_ast(lctx *c, loc l, const char *f, ast *a, ast *b);
+/* lower_recursion.c: a recursive inlining's depth (0 after a diagnostic), and an if that guards
+ * a recursion decided when compiling (1: *k the live branch, INT64_MIN after a diagnostic) */
+int lw_recursion_enter(lctx *c, ast *def, loc l);
+int lw_recursion_guard(lctx *c, ast *cond, vec *then, vec *orelse, value *cv, int64_t *k);
+void lw_recursion_note_slot(const ir_var *slot, const value *v); /* lw_bind_array: its extents */
+void lw_recursion_reset(void); /* a new module: what was learnt of the last one's variables is forgotten */
 int lw_returns_early(ast *def);                        /* a return other than the last statement */
 void lw_returns_reset(void);
 void lw_scope_reset(void);

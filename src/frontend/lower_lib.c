@@ -292,6 +292,17 @@ int lib_exports(ast *module, lib_export **out)
             }
             continue;
         }
+        if (mentions(def, def->name)) { /* lower_recursion.c: unrolled on the values of each call */
+            const char *why = "it is recursive, and a recursion is unrolled where the module calls it, on "
+                              "values known when compiling";
+            if (annotated(def))
+                diag_error(def->l, "'%s' cannot be exported (tylesc --lib): %s", def->name, why);
+            else {
+                lib_not_exported(def, why);
+                n--;
+            }
+            continue;
+        }
         if (!sc->called && !annotated(def) && def->params.len > 0) {
             /* used, but never called where a call is recorded: passed as a function */
             int used = 0;

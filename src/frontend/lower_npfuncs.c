@@ -1344,7 +1344,11 @@ static const lw_builtin method_more[] = {
 };
 const lw_builtin *lw_npfuncs_find(const char *name, int method)
 {
-    if (method)
-        return lw_builtin_find(method_more, sizeof method_more / sizeof *method_more, name);
-    return lw_builtin_find(np_more, sizeof np_more / sizeof *np_more, name);
+    const lw_builtin *b = method ? lw_builtin_find(method_more, sizeof method_more / sizeof *method_more, name)
+                                 : lw_builtin_find(np_more, sizeof np_more / sizeof *np_more, name);
+    if (!b)
+        b = lw_argmax_find(name, method);
+    if (!b)
+        b = lw_reshape_find(name, method);
+    return b ? b : lw_dot_find(name, method);
 }

@@ -1422,6 +1422,25 @@ value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self)
         lw_emit_sweep(c, l, r, body, 1);
         return r;
     }
+    if (!self && !call->kwargs.len && (call->args.len == 1 || call->args.len == 2)) {
+        /* np.sum(u.ravel()), np.dot(r.ravel(), r.ravel()): u and r themselves (lw_unravelled) */
+        static const char *whole[] = {"np.sum", "np.max", "np.min", "np.amax", "np.amin", "np.mean",
+                                      "np.argmax", "np.argmin", "np.linalg.norm", NULL};
+        static const char *pair[] = {"np.dot", "np.vdot", "np.inner", NULL};
+        const char **names = call->args.len == 1 ? whole : pair;
+        for (int i = 0; names[i]; i++)
+            if (strcmp(f, names[i]) == 0) {
+                if (call->args.len == 2)
+                    return lw_dot_ast(c, l, f, VEC_AT(call->args, 0, ast *), VEC_AT(call->args, 1, ast *));
+                ast *x = lw_unravelled(c, VEC_AT(call->args, 0, ast *));
+                if (x) {
+                    ast *n = NEW(ast);
+                    *n = *call;
+                    n->args = ast_vec1(x);
+                    call = n;
+                }
+            }
+    }
     args a = lw_args(c, call);
     if (lw_any_err(&a))
         return &lw_ERRV;

@@ -753,6 +753,8 @@ void lw_rebind_slot(lctx *c, loc l, ir_var *slot, ir_var *src, const char *excep
 /* `name` bound to the whole array in `slot`, of v's shape. */
 void lw_bind_array(lctx *c, const char *name, ir_var *slot, const value *v)
 {
+    lw_reshape_bind_check(v, name);
+    lw_recursion_note_slot(slot, v);
     binding *b = lw_bind(c, name);
     b->kind = B_ARRAY;
     b->var = slot;
@@ -769,6 +771,7 @@ static vec ambiguous;
 void lw_scope_reset(void)
 {
     poisons = poison_hits = ambiguous = (vec){0};
+    lw_recursion_reset();
 }
 value *lw_ambiguous_new(loc l, const char *msg)
 {

@@ -6,11 +6,14 @@
 #include "../util/util.h"
 
 static vec atom_keys, atom_disp;
+/* An opaque atom's derivation (sym_eval): op and operands, NULL for a plain atom. */
+static vec atom_op, atom_a, atom_b;
 
 void sym_reset(void)
 {
     atom_keys = (vec){0};
     atom_disp = (vec){0};
+    atom_op = atom_a = atom_b = (vec){0};
 }
 
 int sym_atom(const char *key, const char *display)
@@ -20,6 +23,9 @@ int sym_atom(const char *key, const char *display)
             return i;
     vec_push(&atom_keys, arena_strdup(&util_arena, key));
     vec_push(&atom_disp, arena_strdup(&util_arena, display ? display : key));
+    vec_push(&atom_op, NULL);
+    vec_push(&atom_a, NULL);
+    vec_push(&atom_b, NULL);
     return atom_keys.len - 1;
 }
 
@@ -142,5 +148,72 @@ const sym *sym_opaque(const char *op, const sym *a, const sym *b)
         return NULL;
     const char *sa = sym_str(a), *sb = sym_str(b);
     const char *key = arena_printf(&util_arena, "%s %s %s", sa, op, sb);
-    return sym_var(sym_atom(key, key));
+    int at = sym_atom(key, key);
+    if (!atom_op.items[at]) {
+        atom_op.items[at] = (void *)op;
+        atom_a.items[at] = (void *)a;
+        atom_b.items[at] = (void *)b;
+    }
+    return sym_var(at);
+}
+
+/* Python's floor division and modulo of int64 (b != 0, no overflow: checked by the caller). */
+static int64_t floordiv(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+static int eval_opaque(int at, sym_atom_value val, void *ctx, int depth, int64_t *out);
+
+static int eval(const sym *s, sym_atom_value val, void *ctx, int depth, int64_t *out)
+{
+    if (!s || depth > 64)
+        return 0;
+    int64_t r = s->c;
+    for (int i = 0; i < s->n; i++) {
+        int64_t x, t;
+        if (!eval_opaque(s->atom[i], val, ctx, depth, &x) || __builtin_mul_overflow(s->k[i], x, &t) ||
+            __builtin_add_overflow(r, t, &r))
+            return 0;
+    }
+    *out = r;
+    return 1;
+}
+
+static int eval_opaque(int at, sym_atom_value val, void *ctx, int depth, int64_t *out)
+{
+    const char *op = VEC_AT(atom_op, at, const char *);
+    if (!op)
+        return val(ctx, VEC_AT(atom_keys, at, const char *), out);
+    int64_t a, b;
+    if (!eval(VEC_AT(atom_a, at, const sym *), val, ctx, depth + 1, &a) ||
+        !eval(VEC_AT(atom_b, at, const sym *), val, ctx, depth + 1, &b))
+        return 0;
+    if (strcmp(op, "*") == 0)
+        return !__builtin_mul_overflow(a, b, out);
+    if (strcmp(op, "min") == 0 || strcmp(op, "max") == 0) {
+        *out = (op[1] == 'i') == (a < b) ? a : b;
+        return 1;
+    }
+    if (b == 0 || (b == -1 && a == INT64_MIN))
+        return 0;
+    if (strcmp(op, "//") == 0) {
+        *out = floordiv(a, b);
+        return 1;
+    }
+    if (strcmp(op, "%") == 0) {
+        *out = a - floordiv(a, b) * b;
+        return 1;
+    }
+    if (strncmp(op, "ceil/", 5) == 0) { /* a slice's length: lower_index.c */
+        *out = a > 0 ? (a - 1) / b + 1 : 0;
+        return 1;
+    }
+    return 0;
+}
+
+int sym_eval(const sym *s, sym_atom_value val, void *ctx, int64_t *out)
+{
+    return eval(s, val, ctx, 0, out);
 }

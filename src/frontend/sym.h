@@ -37,6 +37,13 @@ const char *sym_str(const sym *a);
  * derivation gives the same atom. NULL if a or b is NULL. */
 const sym *sym_opaque(const char *op, const sym *a, const sym *b);
 
+/* The value of a under the values val gives its plain atoms (by key; val returns 0 for an
+ * atom without one, such as a length read from a file); opaque atoms are evaluated from their
+ * derivation (+ - * // % min max and a slice's ceil/k). 0 if some atom has no value, a
+ * division is by zero or a result overflows. */
+typedef int (*sym_atom_value)(void *ctx, const char *key, int64_t *out);
+int sym_eval(const sym *a, sym_atom_value val, void *ctx, int64_t *out);
+
 /* Forget all atoms (they live in util_arena: call before that arena is freed and reused). */
 void sym_reset(void);
 

@@ -1,0 +1,378 @@
+/* lower_reshape.c: a.reshape(shape), np.reshape(a, shape), a.ravel(), np.ravel(a), a.flatten().
+ *
+ * The result is a new array in C order. Two ways to fill it:
+ *   - a 1-D array just computed from its own index alone (np.arange(N * N), np.linspace(...):
+ *     the sweep that filled it reads nothing) is computed again over the new shape, its index
+ *     replaced by the flat C-order index of the new one: an ordinary sweep, distributed like any;
+ *   - otherwise a loop nest of element copies, the flat index unravelled in the source's shape
+ *     (as lower_gather.c does): element reads in loops keep both arrays whole on every rank
+ *     (pass_dist), so the values are NumPy's at any rank count, at the cost of replicating the
+ *     source.
+ * NumPy's reshape and ravel return a view of a contiguous array: writing through one changes the
+ * other. The copy is the same while neither is written, which holds when the result is used at
+ * once (np.sum(u.ravel()), np.save(..., u.ravel())) or the source is a temporary
+ * (np.arange(n).reshape(...)); binding the reshaped copy of a named array to a name is refused
+ * (lw_reshape_bind_check), and flatten() (a copy in NumPy too) is always accepted.
+ * A shape whose size differs is NumPy's ValueError, when compiling if the sizes are known then,
+ * else when the program runs. */
+
+#include "lower_internal.h"
+
+#include <string.h>
+
+static value *lit(loc l, const char *s)
+{
+    value *v = lw_vnew(V_STR, l);
+    v->str = s;
+    return v;
+}
+
+/* Does e depend on anything but its sweep index, constants and scalars? */
+static int not_index_pure(const ir_expr *e, void *ctx)
+{
+    (void)ctx;
+    return e->kind == E_READ || e->kind == E_ELEM || e->kind == E_SHAPE;
+}
+
+/* e with the sweep index of dimension 0 replaced by flat (cast to the index's type). */
+static ir_expr *subst_index(ir_expr *e, ir_expr *flat)
+{
+    if (!e)
+        return NULL;
+    if (e->kind == E_INDEX)
+        return ir_cast(e->l, e->type, flat);
+    ir_expr *n = NEW(ir_expr);
+    *n = *e;
+    n->a = subst_index(e->a, flat);
+    n->b = subst_index(e->b, flat);
+    n->cc = subst_index(e->cc, flat);
+    if (e->nargs) {
+        n->args = NEWN(ir_expr *, e->nargs);
+        for (int i = 0; i < e->nargs; i++)
+            n->args[i] = subst_index(e->args[i], flat);
+    }
+    return n;
+}
+
+/* The sweep that just filled x's fresh 1-D slot from its index alone, or NULL. */
+static ir_stmt *index_fill(lctx *c, value *x)
+{
+    if (!x->fresh || x->rank != 1 || !c->out->len)
+        return NULL;
+    ir_stmt *s = VEC_AT(*c->out, c->out->len - 1, ir_stmt *);
+    if (s->kind != S_SWEEP || !s->target || s->target->arr != x->fresh || !s->e || s->stages.len ||
+        ir_expr_any(s->e, not_index_pure, NULL))
+        return NULL;
+    return s;
+}
+
+static value *copy_into(lctx *c, loc l, value *x, ir_stmt *fill, int q, ir_expr **len, const sym **sh)
+{
+    value *r = lw_new_array(c, l, x->type, q, len, sh, 0, NULL);
+    if (fill) {
+        ir_expr *flat = ir_index(l, T_I64, 0);
+        for (int d = 1; d < q; d++)
+            flat = ir_bin(l, OP_ADD, T_I64, ir_bin(l, OP_MUL, T_I64, flat, len[d], 0), ir_index(l, T_I64, d), 0);
+        value *v = lw_vnew(V_ARRAY, l);
+        *v = *r;
+        v->fresh = NULL;
+        v->e = subst_index(fill->e, flat);
+        lw_emit_sweep(c, l, r, v, 1);
+        for (int i = 0; i < c->out->len; i++) /* the 1-D temporary is no longer read */
+            if (VEC_AT(*c->out, i, ir_stmt *) == fill) {
+                memmove(&c->out->items[i], &c->out->items[i + 1], sizeof(void *) * (size_t)(c->out->len - i - 1));
+                c->out->len--;
+                break;
+            }
+        return r;
+    }
+    ir_var *src = lw_whole_slot(x);
+    if (!src) {
+        x = lw_materialize(c, x);
+        src = lw_whole_slot(x);
+        if (!src) {
+            x = lw_copy_of(c, l, x);
+            src = lw_whole_slot(x);
+        }
+    }
+    /* for j0: for j1: ...: r[j] = src[unravel(flat(j), src's shape)] */
+    ir_var *it[IR_MAX_RANK];
+    vec *out = c->out;
+    for (int d = 0; d < q; d++) {
+        ir_stmt *st = ir_stmt_new(S_FOR, l);
+        st->e = lw_I64(l, 0);
+        ir_var *n = lw_temp_scalar(c, T_I64);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+        as->var = n;
+        as->e = len[d];
+        vec_push(out, as);
+        st->e2 = ir_varref(l, n);
+        st->e3 = lw_I64(l, 1);
+        st->var = it[d] = ir_var_new(c->prog, lw_cname(c, "reshape_it"), "reshape_it", T_I64, 0, 0);
+        vec_push(out, st);
+        out = &st->body;
+    }
+    ir_expr **at = NEWN(ir_expr *, q), **from = NEWN(ir_expr *, x->rank);
+    ir_expr *flat = ir_varref(l, it[0]);
+    at[0] = flat;
+    for (int d = 1; d < q; d++) {
+        at[d] = ir_varref(l, it[d]);
+        flat = ir_bin(l, OP_ADD, T_I64, ir_bin(l, OP_MUL, T_I64, flat, len[d], 0), at[d], 0);
+    }
+    for (int d = x->rank - 1; d >= 0; d--) {
+        ir_expr *ext = ir_shape(l, src, d);
+        from[d] = d ? ir_bin(l, OP_MOD, T_I64, flat, ext, 0) : flat;
+        if (d)
+            flat = ir_bin(l, OP_FDIV, T_I64, flat, ext, 0);
+    }
+    ir_stmt *set = ir_stmt_new(S_SETELEM, l);
+    set->var = r->fresh;
+    set->n = q;
+    set->args = at;
+    set->e = ir_elem(l, src, from);
+    vec_push(out, set);
+    return r;
+}
+
+/* a * b as lower_ops.c forms it (an opaque atom when neither is constant) */
+static const sym *sym_prod(const sym *a, const sym *b)
+{
+    const sym *r = a && b ? sym_mul(a, b) : NULL;
+    return r ? r : sym_opaque("*", a, b);
+}
+
+/* NumPy's "(5,3)", "(5,newaxis)", "(7,)" of the requested shape, as pieces of a run-time string */
+static void shape_pieces(vec *ps, loc l, int q, ir_expr **req, int unknown)
+{
+    vec_push(ps, lit(l, "("));
+    for (int d = 0; d < q; d++) {
+        vec_push(ps, d == unknown ? lit(l, "newaxis") : lw_scalar(l, req[d], 0));
+        vec_push(ps, lit(l, d + 1 < q ? "," : q == 1 ? ",)" : ")"));
+    }
+}
+
+static value *reshape(lctx *c, loc l, const char *f, value *x, value **items, int nitems, int copy)
+{
+    if (x->kind != V_ARRAY) {
+        if (x->kind != V_ERR)
+            diag_error(x->l, "%s() takes an array, not %s", f, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    ir_stmt *fill = index_fill(c, x); /* before the size check is emitted after it */
+    ir_expr *size = x->len[0];
+    const sym *ssize = x->sh[0];
+    for (int d = 1; d < x->rank; d++) {
+        size = ir_bin(l, OP_MUL, T_I64, size, x->len[d], 0);
+        ssize = sym_prod(ssize, x->sh[d]);
+    }
+    int q = 1, unknown = -1;
+    ir_expr *len[IR_MAX_RANK], *req[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    if (!items) { /* ravel, flatten */
+        req[0] = len[0] = size;
+        sh[0] = ssize;
+    } else {
+        if (nitems == 1 && items[0]->kind == V_TUPLE) {
+            nitems = items[0]->n;
+            items = items[0]->items;
+        }
+        if (nitems < 1 || nitems > IR_MAX_RANK) {
+            diag_error(l, "%s() to %d dimensions is not supported (1 to %d)", f, nitems, IR_MAX_RANK);
+            return &lw_ERRV;
+        }
+        q = nitems;
+        for (int d = 0; d < q; d++) {
+            ir_expr *e = lw_int_operand(items[d], "a shape entry");
+            if (!e)
+                return &lw_ERRV;
+            int64_t k;
+            int known = ir_expr_const_int(e, &k) || sym_is_const(items[d]->s, &k);
+            if (known && k == -1) {
+                if (unknown >= 0) {
+                    diag_error(items[d]->l, "can only specify one unknown dimension");
+                    return &lw_ERRV;
+                }
+                unknown = d;
+            } else if (known && k < 0) {
+                diag_error(items[d]->l, "negative dimensions are not allowed");
+                return &lw_ERRV;
+            }
+            req[d] = len[d] = ir_cast(l, T_I64, e);
+            sh[d] = known ? sym_const(k) : items[d]->s;
+        }
+    }
+    ir_expr *rest = NULL; /* the product of the given extents */
+    const sym *srest = sym_const(1);
+    for (int d = 0; d < q; d++)
+        if (d != unknown) {
+            rest = rest ? ir_bin(l, OP_MUL, T_I64, rest, len[d], 0) : len[d];
+            srest = sym_prod(srest, sh[d]);
+        }
+    if (!rest)
+        rest = lw_I64(l, 1);
+    ir_expr *bad;
+    if (unknown >= 0) {
+        /* size // rest; NumPy's error when rest is 0 or does not divide the size */
+        bad = ir_bin(l, OP_LOR, T_BOOL, ir_bin(l, OP_CEQ, T_BOOL, rest, lw_I64(l, 0), 0),
+                     ir_bin(l, OP_CNE, T_BOOL,
+                            ir_bin(l, OP_MOD, T_I64, size,
+                                   ir_select(l, T_I64, ir_bin(l, OP_CEQ, T_BOOL, rest, lw_I64(l, 0), 0),
+                                             lw_I64(l, 1), rest), 0),
+                            lw_I64(l, 0), 0), 0);
+        int64_t a, b;
+        if (sym_is_const(ssize, &a) && sym_is_const(srest, &b) && b > 0 && a % b == 0) {
+            len[unknown] = lw_I64(l, a / b);
+            sh[unknown] = sym_const(a / b);
+        } else {
+            len[unknown] = ir_bin(l, OP_FDIV, T_I64, size,
+                                  ir_select(l, T_I64, ir_bin(l, OP_CEQ, T_BOOL, rest, lw_I64(l, 0), 0),
+                                            lw_I64(l, 1), rest), 0);
+            sh[unknown] = NULL;
+        }
+    } else {
+        bad = ir_bin(l, OP_CNE, T_BOOL, rest, size, 0);
+        for (int d = 0; d < q; d++) /* an extent known only at run time may be negative */
+            if (!sym_is_const(sh[d], &(int64_t){0}))
+                bad = ir_bin(l, OP_LOR, T_BOOL, bad, ir_bin(l, OP_CLT, T_BOOL, len[d], lw_I64(l, 0), 0), 0);
+    }
+    int64_t kb;
+    int64_t sa, sb;
+    int decided = ir_expr_const_int(bad, &kb);
+    if (!decided && sym_is_const(ssize, &sa) && sym_is_const(srest, &sb)) {
+        decided = 1;
+        kb = unknown >= 0 ? sb == 0 || sa % sb != 0 : sa != sb;
+    }
+    if (!items || (!decided && unknown < 0 && ssize && srest && sym_equal(ssize, srest))) {
+        decided = 1; /* (N, N) of an array of N * N: its extents are not negative */
+        kb = 0;
+    }
+    if (decided && kb) {
+        strbuf b = {0};
+        int64_t k;
+        sb_printf(&b, "cannot reshape array of size %s into shape (", ir_expr_const_int(size, &k)
+                      ? arena_printf(&util_arena, "%lld", (long long)k) : sym_str(ssize));
+        for (int d = 0; d < q; d++)
+            sb_printf(&b, "%s%s", d == unknown ? "newaxis" : ir_expr_const_int(req[d], &k)
+                      ? arena_printf(&util_arena, "%lld", (long long)k) : sym_str(sh[d]),
+                      d + 1 < q ? "," : q == 1 ? ",)" : ")");
+        diag_error(l, "%s", b.s);
+        sb_free(&b);
+        return &lw_ERRV;
+    }
+    if (!decided) {
+        vec ps = {0};
+        vec_push(&ps, lit(l, "cannot reshape array of size "));
+        vec_push(&ps, lw_scalar(l, size, 0));
+        vec_push(&ps, lit(l, " into shape "));
+        shape_pieces(&ps, l, q, req, unknown);
+        value *rt = lw_vnew(V_FSTR, l);
+        rt->n = ps.len;
+        rt->items = (value **)ps.items;
+        lw_emit_raise_str(c, l, bad, "ValueError: ", rt);
+    }
+    int temporary = x->fresh != NULL;
+    value *r = copy_into(c, l, x, fill, q, len, sh);
+    if (!copy && !temporary)
+        r->reshaped = r->fresh;
+    return r;
+}
+
+static value *np_reshape(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    if (v[2] && !(v[2]->kind == V_STR && strcmp(v[2]->str, "C") == 0)) {
+        diag_error(v[2]->l, "%s(): only order='C' is supported", f);
+        return &lw_ERRV;
+    }
+    return reshape(c, l, f, v[0], &v[1], 1, 0);
+}
+static value *np_ravel(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    if (v[1] && !(v[1]->kind == V_STR && strcmp(v[1]->str, "C") == 0)) {
+        diag_error(v[1]->l, "%s(): only order='C' is supported", f);
+        return &lw_ERRV;
+    }
+    return reshape(c, l, f, v[0], NULL, 0, 0);
+}
+/* a.reshape(n, m), a.reshape((n, m)), order= by keyword */
+static value *m_reshape(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)v;
+    for (int k = 0; k < a->nkw; k++)
+        if (strcmp(a->kwname[k], "order") != 0 || a->kw[k]->kind != V_STR || strcmp(a->kw[k]->str, "C") != 0) {
+            diag_error(a->kwast[k]->l, "%s", strcmp(a->kwname[k], "order") == 0
+                                                 ? "reshape(): only order='C' is supported"
+                                                 : arena_printf(&util_arena, "reshape() got an unexpected "
+                                                                "keyword argument '%s'", a->kwname[k]));
+            return &lw_ERRV;
+        }
+    if (!a->npos) {
+        diag_error(l, "reshape() takes the new shape");
+        return &lw_ERRV;
+    }
+    return reshape(c, l, f, a->self, a->pos, a->npos, 0);
+}
+static value *m_ravel(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    if (v[0] && !(v[0]->kind == V_STR && strcmp(v[0]->str, "C") == 0)) {
+        diag_error(v[0]->l, "%s(): only order='C' is supported", f);
+        return &lw_ERRV;
+    }
+    return reshape(c, l, f, a->self, NULL, 0, strcmp(f, "flatten") == 0);
+}
+
+/* X when e is X.ravel(), X.flatten(), X.reshape(-1) or np.ravel(X) of a whole array X (a probe
+ * lowers X), else NULL. A C-contiguous array's ravel is its elements in their own order, so a
+ * reduction of it is the reduction of X (NumPy reduces such an array as its flat sequence, bitwise
+ * the same): the caller reduces X and no copy is made, which would replicate X over the ranks. */
+ast *lw_unravelled(lctx *c, ast *e)
+{
+    if (e->kind != A_CALL || e->kwargs.len || e->a->kind != A_ATTR)
+        return NULL;
+    ast *f = e->a, *x = NULL;
+    int np = f->a->kind == A_NAME && (strcmp(f->a->name, "np") == 0 || strcmp(f->a->name, "numpy") == 0);
+    if (np && strcmp(f->name, "ravel") == 0 && e->args.len == 1)
+        x = VEC_AT(e->args, 0, ast *);
+    else if (!np && (strcmp(f->name, "ravel") == 0 || strcmp(f->name, "flatten") == 0) && !e->args.len)
+        x = f->a;
+    else if (!np && strcmp(f->name, "reshape") == 0 && e->args.len == 1) {
+        ast *k = VEC_AT(e->args, 0, ast *);
+        if ((k->kind == A_INT && k->ival == -1) ||
+            (k->kind == A_UNOP && k->op == '-' && k->a->kind == A_INT && k->a->ival == 1))
+            x = f->a;
+    }
+    if (!x)
+        return NULL;
+    lw_probe p;
+    lw_probe_begin(c, &p);
+    value *v = lw_expr(c, x);
+    int whole = v->kind == V_ARRAY && lw_whole_slot(v) != NULL;
+    lw_probe_end(c, &p);
+    return whole ? x : NULL;
+}
+
+void lw_reshape_bind_check(const value *v, const char *name)
+{
+    if (v->reshaped && v->reshaped == v->fresh)
+        diag_error(v->l, "binding this reshape of an array to '%s' is not supported: NumPy returns a "
+                         "view of the array (writes to either change both), tylesc a copy; use "
+                         ".flatten() or .reshape(...).copy() for a copy, or use the result directly "
+                         "(np.sum(u.ravel()))", name);
+}
+
+static const lw_builtin np_table[] = {
+    {"np.reshape", {"a", "shape", "order"}, 2, np_reshape},
+    {"np.ravel", {"a", "order"}, 1, np_ravel},
+};
+static const lw_builtin method_table[] = {
+    {"reshape", {"*"}, 0, m_reshape},
+    {"ravel", {"order"}, 0, m_ravel},
+    {"flatten", {"order"}, 0, m_ravel},
+};
+const lw_builtin *lw_reshape_find(const char *name, int method)
+{
+    if (method)
+        return lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, name);
+    return lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, name);
+}
