@@ -276,8 +276,9 @@ static void row_loop(FILE *o, int ind, kctx *k, const char *lo, const char *hi, 
  * (chunks of 512 from the row's start cost Jacobi 2-D float32 4096^2 a fifth of its speed).
  * The fence comes once per thread, at the end of its share (emit_c_parallel_end): after each
  * row it cost 20-30% in 3-D, whose rows are short. */
-/* A streamed row from vector registers (sched->stream_vec): element by element up to the first
- * aligned store, whole vectors, the rest element by element; every store non-temporal. */
+/* A streamed row from vector registers (sched->stream_vec), every store non-temporal: whole
+ * aligned vectors, and the unaligned ends as the vectors at the row's first and last elements,
+ * stored lane by lane; a row shorter than a vector element by element. */
 static void vector_row(FILE *o, int ind, kctx *k)
 {
     int L = k->B - 1;
@@ -287,12 +288,21 @@ static void vector_row(FILE *o, int ind, kctx *k)
     vexpr(&vv, k->sw[0]->e, k);
     emit_operand_name(&w, k, -1);
     fprintf(o, "%*sint64_t i%d = 0;\n", ind, "", L);
-    fprintf(o, "%*sfor (; i%d < n%d && !tyl_nt_aligned(%sr + i%d); i%d++)\n", ind, "", L, L, w.s, L, L);
-    fprintf(o, "%*styl_nt_%s(%sr + i%d, %s);\n", ind + 4, "", sfx, w.s, L, sv.s);
-    fprintf(o, "%*sfor (; i%d + TYL_V%s <= n%d; i%d += TYL_V%s)\n", ind, "", L, sfx, L, L, sfx);
-    fprintf(o, "%*styl_vnt_%s(%sr + i%d, %s);\n", ind + 4, "", sfx, w.s, L, vv.s);
-    fprintf(o, "%*sfor (; i%d < n%d; i%d++)\n", ind, "", L, L, L);
-    fprintf(o, "%*styl_nt_%s(%sr + i%d, %s);\n", ind + 4, "", sfx, w.s, L, sv.s);
+    fprintf(o, "%*sconst int64_t tyl_h = tyl_nt_head_%s(%sr);\n", ind, "", sfx, w.s);
+    fprintf(o, "%*sif (n%d >= TYL_V%s) {\n", ind, "", L, sfx);
+    fprintf(o, "%*sif (tyl_h)\n", ind + 4, "");
+    fprintf(o, "%*styl_vnt_lanes_%s(%sr, %s, 0, tyl_h);\n", ind + 8, "", sfx, w.s, vv.s);
+    fprintf(o, "%*sfor (i%d = tyl_h; i%d + TYL_V%s <= n%d; i%d += TYL_V%s)\n", ind + 4, "", L, L, sfx, L, L, sfx);
+    fprintf(o, "%*styl_vnt_%s(%sr + i%d, %s);\n", ind + 8, "", sfx, w.s, L, vv.s);
+    fprintf(o, "%*sif (i%d < n%d) {\n", ind + 4, "", L, L);
+    fprintf(o, "%*sconst int64_t tyl_k = i%d;\n", ind + 8, "", L);
+    fprintf(o, "%*si%d = n%d - TYL_V%s;\n", ind + 8, "", L, L, sfx);
+    fprintf(o, "%*styl_vnt_lanes_%s(%sr + i%d, %s, tyl_k - i%d, TYL_V%s);\n", ind + 8, "", sfx, w.s, L, vv.s, L, sfx);
+    fprintf(o, "%*s}\n", ind + 4, "");
+    fprintf(o, "%*s} else {\n", ind, "");
+    fprintf(o, "%*sfor (; i%d < n%d; i%d++)\n", ind + 4, "", L, L, L);
+    fprintf(o, "%*styl_nt_%s(%sr + i%d, %s);\n", ind + 8, "", sfx, w.s, L, sv.s);
+    fprintf(o, "%*s}\n", ind, "");
     sb_free(&sv);
     sb_free(&vv);
     sb_free(&w);

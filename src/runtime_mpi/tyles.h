@@ -902,7 +902,21 @@ static inline tyl_vf64 tyl_vld_f64(const double *p) { return *(const tyl_v4du_ *
 static inline tyl_vf32 tyl_vld_f32(const float *p) { return *(const tyl_v8fu_ *)p; }
 static inline void tyl_vnt_f64(double *p, tyl_vf64 v) { TYL_NT_PD(p, v); }
 static inline void tyl_vnt_f32(float *p, tyl_vf32 v) { TYL_NT_PS(p, v); }
-static inline int tyl_nt_aligned(const void *p) { return ((uintptr_t)p & (TYL_NT_WIDE - 1)) == 0; }
+/* Elements before the first TYL_NT_WIDE-aligned one from p (p aligned to its element). */
+static inline int64_t tyl_nt_head_f64(const double *p) { return (int64_t)(-(uintptr_t)p & (TYL_NT_WIDE - 1)) / 8; }
+static inline int64_t tyl_nt_head_f32(const float *p) { return (int64_t)(-(uintptr_t)p & (TYL_NT_WIDE - 1)) / 4; }
+/* Lanes [a, b) of v stored non-temporally, element by element, at p + a ...: the unaligned ends
+ * of a row, computed as whole vectors (one vector's work instead of a lane's work per lane). */
+static inline void tyl_vnt_lanes_f64(double *p, tyl_vf64 v, int64_t a, int64_t b)
+{
+    for (int64_t j = a; j < b; j++)
+        tyl_nt_f64(p + j, v[j]);
+}
+static inline void tyl_vnt_lanes_f32(float *p, tyl_vf32 v, int64_t a, int64_t b)
+{
+    for (int64_t j = a; j < b; j++)
+        tyl_nt_f32(p + j, v[j]);
+}
 #endif
 #else
 #define TYL_STREAM_PLAIN 1 /* plain stores (tyl_mem_host.c) */
