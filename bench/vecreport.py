@@ -45,9 +45,11 @@ def _loops(insns):
 
 def _main_loop(loops):
     """The loop that does a function's work: the innermost loop with the most FP
-    arithmetic, or, among those within a factor 2 of it (gcc's vector loop, unrolled,
-    holds fewer instructions per element, and its scalar alias-check fallback about as
-    many), the widest.  Also says whether a scalar copy of it sits next to it."""
+    arithmetic, counted in elements (a packed instruction for each of its lanes: a scalar
+    loop gcc unrolled completely for a short row, a few elements, is not the work), or,
+    among those within a factor 2 of it (gcc's vector loop, unrolled, holds fewer
+    instructions per element, and its scalar alias-check fallback about as many), the
+    widest.  Also says whether a scalar copy of it sits next to it."""
     top = max(c for c, _ in loops)
     cands = sorted((l for l in loops if 2 * l[0] >= top), key=lambda l: (l[1], l[0]),
                    reverse=True)
@@ -120,7 +122,8 @@ def vector_report(exe, c_source, tyl_source):
                 # narrower packed and scalar copies of the body, unrolled) then weighs no more
                 # than the vector loop it finishes
                 width = max(widths)
-                per_kernel.setdefault(stmt[1], []).append((widths.count(width), width))
+                lanes = max(1, width // (64 if dtype == "d" else 32))
+                per_kernel.setdefault(stmt[1], []).append((widths.count(width) * lanes, width))
     if not per_kernel:
         return {"width": None, "text": "no arithmetic loop found in the time loop"}
     kernels = {line: _main_loop(loops) for line, loops in sorted(per_kernel.items())}

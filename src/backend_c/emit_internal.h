@@ -33,6 +33,8 @@ typedef struct kctx {
     int point_bytes;    /* the bytes one point moves, for the run time's decision to stream */
     int stream_elem;    /* the bytes of a streamed target's element (its rows' length in bytes) */
     int stream_buf;     /* while printing the streamed variant: those targets go to a buffer */
+    int stream_vec;     /* C: the streamed row may be stored from vector registers (sched) */
+    vec *prefetch;      /* C: ir_view*, reads whose rows are prefetched ahead (sched), or NULL */
     /* a tiled kernel (emit_stages.c): prints a read of a stage's temporary, else returns 0 */
     int (*stage_read)(strbuf *b, ir_expr *e, struct kctx *k);
     /* a tiled kernel: per read, box points past a part's box it reads too (a stage's grown

@@ -169,14 +169,93 @@ void emit_c_simd(FILE *o, int ind, kctx *k)
         fprintf(o, "%*s#pragma omp simd\n", ind, "");
 }
 
+/* The kernel's read number of the schedule's prefetched read j, or -1 when the kernel has no
+ * row pointer of its own for it (a read of the target goes through the target's pointer). */
+static int pf_read(kctx *k, int j)
+{
+    ir_view *v = VEC_AT(*k->prefetch, j, ir_view *);
+    for (int i = 0; i < k->reads.len; i++)
+        if (emit_view_eq(VEC_AT(k->reads, i, ir_view *), v))
+            return emit_static_stride(v, k->B - 2) == -1 && emit_static_stride(v, k->B - 1) == 1 ? i : -1;
+    return -1;
+}
+
+static int pf_first(kctx *k)
+{
+    for (int j = 0; k->prefetch && j < k->prefetch->len; j++)
+        if (pf_read(k, j) >= 0)
+            return pf_read(k, j);
+    return -1;
+}
+
 void emit_c_stream_decision(FILE *o, kctx *k)
 {
-    if (!k->stream)
+    if (k->stream) {
+        fprintf(o, "    const int tyl_st = tyl_mem_stream(");
+        for (int d = 0; d < k->B; d++)
+            fprintf(o, "%sn%d", d ? " * " : "", d);
+        fprintf(o, ", n%d * %d, %d);\n", k->B - 1, k->stream_elem, k->point_bytes);
+    }
+    int f = pf_first(k);
+    if (f >= 0) {
+        fprintf(o, "    const int64_t tyl_pf = tyl_mem_prefetch(");
+        for (int d = 0; d < k->B; d++)
+            fprintf(o, "%sn%d", d ? " * " : "", d);
+        fprintf(o, ", n%d * %d, %d);\n", k->B - 1, ir_type_bits(VEC_AT(k->reads, f, ir_view *)->arr->type) / 8,
+                k->point_bytes);
+    }
+}
+
+/* At the start of a row: the prefetched reads' rows tyl_pf rows ahead, within the box. */
+static void prefetch_rows(FILE *o, int ind, kctx *k)
+{
+    if (pf_first(k) < 0)
         return;
-    fprintf(o, "    const int tyl_st = tyl_mem_stream(");
-    for (int d = 0; d < k->B; d++)
-        fprintf(o, "%sn%d", d ? " * " : "", d);
-    fprintf(o, ", n%d * %d, %d);\n", k->B - 1, k->stream_elem, k->point_bytes);
+    int R = k->B - 2, L = k->B - 1, n = 0;
+    for (int j = 0; j < k->prefetch->len; j++)
+        n += pf_read(k, j) >= 0;
+    fprintf(o, "%*sif (tyl_pf && i%d + tyl_pf < n%d)%s\n", ind, "", R, R, n > 1 ? " {" : "");
+    for (int j = 0; j < k->prefetch->len; j++) {
+        int i = pf_read(k, j);
+        if (i >= 0)
+            fprintf(o, "%*styl_prefetch_row(r%dr + tyl_pf * r%d_s%d, n%d * (int64_t)sizeof *r%dr);\n", ind + 4, "",
+                    i + 1, i + 1, R, L, i + 1);
+    }
+    if (n > 1)
+        fprintf(o, "%*s}\n", ind, "");
+}
+
+/* The value of a sched->stream_vec target in vector registers: reads as tyl_vld_* of the row
+ * at i, constants and scalars as they are (GCC and Clang spread a scalar over the lanes). */
+static void vexpr(strbuf *b, ir_expr *e, kctx *k)
+{
+    if (e->kind == E_CONST || (e->kind != E_READ && ir_expr_is_scalar(e))) {
+        emit_kexpr(b, e, k);
+        return;
+    }
+    switch (e->kind) {
+    case E_READ:
+        for (int i = 0; i < k->reads.len; i++)
+            if (emit_view_eq(VEC_AT(k->reads, i, ir_view *), e->view)) {
+                sb_printf(b, "tyl_vld_%s(r%dr + i%d)", emit_elem_suffix(e->type), i + 1, k->B - 1);
+                return;
+            }
+        INTERNAL("a vector read the kernel does not take");
+        return;
+    case E_BIN:
+        sb_putc(b, '(');
+        vexpr(b, e->a, k);
+        sb_printf(b, " %c ", e->op == OP_ADD ? '+' : e->op == OP_SUB ? '-' : e->op == OP_MUL ? '*' : '/');
+        vexpr(b, e->b, k);
+        sb_putc(b, ')');
+        return;
+    case E_UN:
+        sb_puts(b, e->op == OP_NEG ? "(- " : "(+ ");
+        vexpr(b, e->a, k);
+        sb_putc(b, ')');
+        return;
+    default: UNREACHABLE();
+    }
 }
 
 static void row_loop(FILE *o, int ind, kctx *k, const char *lo, const char *hi, const char *body)
@@ -197,13 +276,52 @@ static void row_loop(FILE *o, int ind, kctx *k, const char *lo, const char *hi, 
  * (chunks of 512 from the row's start cost Jacobi 2-D float32 4096^2 a fifth of its speed).
  * The fence comes once per thread, at the end of its share (emit_c_parallel_end): after each
  * row it cost 20-30% in 3-D, whose rows are short. */
+/* A streamed row from vector registers (sched->stream_vec), every store non-temporal: whole
+ * aligned vectors, and the unaligned ends as the vectors at the row's first and last elements,
+ * stored lane by lane; a row shorter than a vector element by element. */
+static void vector_row(FILE *o, int ind, kctx *k)
+{
+    int L = k->B - 1;
+    const char *sfx = emit_elem_suffix(k->sw[0]->target->arr->type);
+    strbuf sv = {0}, vv = {0}, w = {0};
+    emit_kexpr(&sv, k->sw[0]->e, k);
+    vexpr(&vv, k->sw[0]->e, k);
+    emit_operand_name(&w, k, -1);
+    fprintf(o, "%*sint64_t i%d = 0;\n", ind, "", L);
+    fprintf(o, "%*sconst int64_t tyl_h = tyl_nt_head_%s(%sr);\n", ind, "", sfx, w.s);
+    fprintf(o, "%*sif (n%d >= TYL_V%s) {\n", ind, "", L, sfx);
+    fprintf(o, "%*sif (tyl_h)\n", ind + 4, "");
+    fprintf(o, "%*styl_vnt_lanes_%s(%sr, %s, 0, tyl_h);\n", ind + 8, "", sfx, w.s, vv.s);
+    fprintf(o, "%*sfor (i%d = tyl_h; i%d + TYL_V%s <= n%d; i%d += TYL_V%s)\n", ind + 4, "", L, L, sfx, L, L, sfx);
+    fprintf(o, "%*styl_vnt_%s(%sr + i%d, %s);\n", ind + 8, "", sfx, w.s, L, vv.s);
+    fprintf(o, "%*sif (i%d < n%d) {\n", ind + 4, "", L, L);
+    fprintf(o, "%*sconst int64_t tyl_k = i%d;\n", ind + 8, "", L);
+    fprintf(o, "%*si%d = n%d - TYL_V%s;\n", ind + 8, "", L, L, sfx);
+    fprintf(o, "%*styl_vnt_lanes_%s(%sr + i%d, %s, tyl_k - i%d, TYL_V%s);\n", ind + 8, "", sfx, w.s, L, vv.s, L, sfx);
+    fprintf(o, "%*s}\n", ind + 4, "");
+    fprintf(o, "%*s} else {\n", ind, "");
+    fprintf(o, "%*sfor (; i%d < n%d; i%d++)\n", ind + 4, "", L, L, L);
+    fprintf(o, "%*styl_nt_%s(%sr + i%d, %s);\n", ind + 8, "", sfx, w.s, L, sv.s);
+    fprintf(o, "%*s}\n", ind, "");
+    sb_free(&sv);
+    sb_free(&vv);
+    sb_free(&w);
+}
+
 void emit_c_inner_loop(FILE *o, int ind, kctx *k, const char *body)
 {
     int L = k->B - 1;
     const char *n = arena_printf(&util_arena, "n%d", L);
+    prefetch_rows(o, ind, k);
     if (!k->stream) {
         row_loop(o, ind, k, "0", n, body);
         return;
+    }
+    fprintf(o, "%*sif (tyl_st) {\n", ind, "");
+    if (k->stream_vec) {
+        fprintf(o, "#ifdef TYL_NT_VEC\n");
+        vector_row(o, ind + 4, k);
+        fprintf(o, "#else\n");
     }
     strbuf sb = {0};
     k->stream_buf = 1;
@@ -213,7 +331,6 @@ void emit_c_inner_loop(FILE *o, int ind, kctx *k, const char *body)
     for (int j = 0; j < k->nt && !a.s; j++)
         if (k->stream >> j & 1)
             emit_operand_name(&a, k, -1 - j);
-    fprintf(o, "%*sif (tyl_st) {\n", ind, "");
     fprintf(o, "%*sfor (int64_t tyl_c = 0, tyl_e; tyl_c < %s; tyl_c = tyl_e) {\n", ind + 4, "", n);
     fprintf(o, "%*styl_e = tyl_c + TYL_STREAM_CHUNK - (int64_t)((uintptr_t)(%sr + tyl_c) %% 64 / sizeof *%sr);\n",
             ind + 8, "", a.s, a.s);
@@ -232,7 +349,10 @@ void emit_c_inner_loop(FILE *o, int ind, kctx *k, const char *body)
                     k->sw[j]->target->arr->type == T_F32 ? "f32" : "f64", nm.s, j + 1);
             sb_free(&nm);
         }
-    fprintf(o, "%*s}\n%*s} else {\n", ind + 4, "", ind, "");
+    fprintf(o, "%*s}\n", ind + 4, "");
+    if (k->stream_vec)
+        fprintf(o, "#endif\n");
+    fprintf(o, "%*s} else {\n", ind, "");
     row_loop(o, ind + 4, k, "0", n, body);
     fprintf(o, "%*s}\n", ind, "");
     sb_free(&sb);

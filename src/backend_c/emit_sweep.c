@@ -347,6 +347,8 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
     k.stream = h->stream;
     k.point_bytes = h->point_bytes;
     k.stream_elem = h->stream_elem;
+    k.stream_vec = h->stream_vec;
+    k.prefetch = &h->prefetch;
     int first = !c->written[h->kernel];
     FILE *kf = first ? c->kf : c->sink;
     c->written[h->kernel] = 1;

@@ -78,6 +78,10 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
                   "stream mark of no target, of a scratch box, or without simd");
             CHECK(!h->tiled || (s->kind == S_SWEEP && s->stages.len && !p->sched->cuda), "a tiled kernel without stages");
             CHECK(!(h->tiled && h->stream), "a stream mark on a tiled kernel");
+            CHECK(!h->stream_vec || (h->stream == 1 && nt == 1),
+                  "vector streamed stores without one streamed target");
+            CHECK(!h->prefetch.len || (h->simd && !h->tiled && h->point_bytes > 0 && ir_sched_box_rank(s) >= 3),
+                  "prefetched rows in a kernel of rank under 3, a tiled one, or without simd");
         } else if (s->kind == S_FOR || s->kind == S_WHILE) {
             CHECK(h, "a loop without a schedule");
             CHECK(!h->simd && !h->stream, "simd or stream marks on a loop");
@@ -174,6 +178,13 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
                 for (int j = 0; j < 32; j++)
                     if (h->stream >> j & 1)
                         fprintf(o, " %s", target_name(s, j));
+                if (h->stream_vec)
+                    fprintf(o, " from vector registers");
+            }
+            if (h->prefetch.len) {
+                fprintf(o, "; large: prefetch rows of");
+                for (int j = 0; j < h->prefetch.len; j++)
+                    fprintf(o, " %s", VEC_AT(h->prefetch, j, ir_view *)->arr->name);
             }
         }
     } else {

@@ -47,10 +47,19 @@ typedef struct ir_sched {
     unsigned stream;     /* pass_sched_vec: bit j: nothing in the kernel reads target j's memory
                             and it is written in contiguous f64/f32 rows, so its stores may
                             bypass the caches; the run time decides by size (tyl_mem_stream) */
-    int point_bytes;     /* pass_sched_vec (stream != 0): bytes one point of the box moves (the
-                            element sizes of the distinct arrays the kernel touches), its input */
+    int point_bytes;     /* pass_sched_vec (stream != 0, or prefetch): bytes one point of the box
+                            moves (the element sizes of the distinct arrays the kernel touches),
+                            the run time's input */
     int stream_elem;     /* pass_sched_vec (stream != 0): bytes of the narrowest streamed target's
                             element: a row's stored bytes are the row's points times it */
+    int stream_vec;      /* pass_sched_vec (stream != 0): one target, whose value is + - * / and
+                            negation of rows of its own type read contiguously, constants and
+                            scalars of that type: a row may be computed in vector registers and
+                            stored from them non-temporally (the same operations per lane) */
+    vec prefetch;        /* pass_sched_vec: ir_view*, in a box of rank 3 or more, per array read
+                            the read whose rows come first (largest constant offsets along the
+                            outer box dimensions): its rows are prefetched a few rows ahead when
+                            the run time finds the sweep larger than the cache (tyl_mem_prefetch) */
     /* S_FOR, S_WHILE */
     int graph_period;    /* pass_sched_graph: > 0: the loop is captured in a CUDA graph of that
                             many iterations and replayed (CUDA only, S_FOR) */

@@ -341,6 +341,41 @@ int tyl_mem_stream(int64_t points, int64_t row_bytes, int point_bytes)
     return (double)points * point_bytes > (double)t;
 }
 
+/* A sweep prefetches its reads' leading rows (tyl_prefetch_row) about this many bytes ahead,
+ * when its rows are at most PF_ROW_MAX long (measured on 1-2 KiB rows only) and it moves more
+ * bytes than the cache holds (the size test of tyl_mem_stream, whatever TYLES_STREAM says).
+ * TYLES_PREFETCH=0: never; =1: always (small arrays too: for the tests). */
+#define PF_AHEAD 2048
+#define PF_ROW_MAX 4096
+static atomic_llong prefetch_min = -2; /* -2: not read yet, -1: never */
+
+int64_t tyl_mem_prefetch(int64_t points, int64_t row_bytes, int point_bytes)
+{
+    long long t = atomic_load_explicit(&prefetch_min, memory_order_relaxed);
+    if (t == -2) {
+        const char *e = getenv("TYLES_PREFETCH");
+        if (e && e[0] == '0' && !e[1])
+            t = -1;
+        else if (e && e[0] == '1' && !e[1])
+            t = 0;
+        else {
+            long llc = -1;
+#ifdef _SC_LEVEL3_CACHE_SIZE
+            llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
+            if (llc <= 0)
+                llc = sysconf(_SC_LEVEL2_CACHE_SIZE);
+#endif
+            t = llc > 0 && llc < STREAM_CAP ? llc : STREAM_CAP;
+        }
+        atomic_store_explicit(&prefetch_min, t, memory_order_relaxed);
+    }
+    if (t < 0 || points <= 0 || row_bytes <= 0 || (t > 0 && row_bytes > PF_ROW_MAX) ||
+        (double)points * point_bytes <= (double)t)
+        return 0;
+    int64_t rows = (PF_AHEAD + row_bytes / 2) / row_bytes;
+    return rows > 0 ? rows : 1;
+}
+
 /* Where tyles.h has no inline non-temporal stores (not x86-64): plain stores. */
 #ifdef TYL_STREAM_PLAIN
 void tyl_stream_f64(double *dst, const double *src, int64_t n) { memcpy(dst, src, (size_t)n * sizeof *dst); }

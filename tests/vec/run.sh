@@ -13,8 +13,13 @@
 #      non-temporally, the unaligned ends too: a plain store among streamed ones costs a
 #      memory round trip (x86-64, with cc and clang where installed); their 32-byte (AVX)
 #      form copies every length at every offset (tests/unit/test_threads.c: the 16-byte one).
-#   4. many_reads_inplace and burgers2d against NumPy with TYLES_STREAM=1 (every eligible store
-#      non-temporal) at 1 and 2 ranks: bitwise equal.
+#   4. many_reads_inplace, burgers2d, heat3d and poisson3d_f32_source against NumPy with
+#      TYLES_STREAM=1 TYLES_PREFETCH=1 (every eligible store non-temporal, rows prefetched) at 1
+#      and 2 ranks: bitwise equal.
+#   5. 3-D Jacobi float32 (bench/jacobi3d_f32.tyl): its sweep's rows are stored from vector
+#      registers, and its leading rows prefetched (--dump=sched says so; with cc and clang, the
+#      object's code has a non-temporal store after the multiply with no branch between, and a
+#      prefetch), not through a buffer copied by tyl_stream_f32 (x86-64).
 # Usage: tests/vec/run.sh [TYLESC]
 set -u
 TYLESC=${1:-bin/tylesc}
@@ -116,8 +121,29 @@ exp="K exchange begin; interior; exchange end; edges, into a scratch box, copied
 K no exchange; box"
 [ "$got" = "$exp" ] && ok sched/buffered_and_reduction || bad sched/buffered_and_reduction "got: $got"
 
+d=$($TYLESC bench/jacobi3d_f32.tyl --dump=sched) || { bad sched/jacobi3d_f32 "tylesc failed"; d=; }
+printf '%s\n' "$d" | grep -q 'large: stream un from vector registers; large: prefetch rows of u$' &&
+    ok sched/jacobi3d_f32_vector_stream_prefetch || bad sched/jacobi3d_f32_vector_stream_prefetch "no such '# vec' line"
+if [ "$(uname -m)" = x86_64 ]; then
+    for cc in cc clang; do
+        command -v $cc >/dev/null 2>&1 || { echo "stream/registers_$cc: skipped ($cc not installed)"; continue; }
+        $TYLESC bench/jacobi3d_f32.tyl -o "$T/j3f.c" &&
+            $cc -std=c11 -O3 -march=x86-64-v3 -fopenmp -ffp-contract=off -fno-math-errno -fno-trapping-math \
+                -fwrapv -DTYL_NO_MPI -Isrc/runtime_mpi -Wall -Wextra -c "$T/j3f.c" -o "$T/j3f.o" 2>"$T/cc.err" ||
+            { bad "stream/registers_$cc" "did not compile: $(head -5 "$T/cc.err")"; continue; }
+        [ -s "$T/cc.err" ] && bad "stream/warnings_$cc" "$(head -5 "$T/cc.err")" || ok "stream/warnings_$cc"
+        # a vmovntps after a vmulps with no jump between: the product stored as it is computed
+        dis=$(objdump -d --no-show-raw-insn "$T/j3f.o")
+        n=$(printf '%s\n' "$dis" | awk '/\tj[a-z]+ /{m = 0} /\tvmulps /{m = 1} /\tvmovntps /{if (m) n++} END {print n + 0}')
+        [ "$n" -ge 1 ] && ok "stream/registers_$cc" || bad "stream/registers_$cc" "no vmovntps right after a vmulps"
+        pf=$(printf '%s\n' "$dis" | grep -c 'prefetcht1')
+        [ "$pf" -ge 1 ] && ok "stream/prefetch_$cc" || bad "stream/prefetch_$cc" "no prefetcht1"
+    done
+fi
+
 if $PY tests/run_tests.py --tylesc "$TYLESC" --np 1,2 -j 2 -k many_reads_inplace -k programs/burgers2d \
-        --variant "TYLES_STREAM=1" >"$T/log" 2>&1; then
+        -k programs/heat3d -k programs/poisson3d_f32_source \
+        --variant "TYLES_STREAM=1 TYLES_PREFETCH=1" >"$T/log" 2>&1; then
     ok "stream/bitwise_numpy"
 else
     bad "stream/bitwise_numpy" "$(cat "$T/log")"
