@@ -79,19 +79,8 @@ static value *arg_axis(lctx *c, loc l, const char *name, int mx, value *x, int a
     value *best = lw_new_array(c, l, x->type, x->rank - 1, len, sh, 0, NULL);
     lw_emit_sweep(c, l, best, lw_fix_axis(c, l, x, axis, lw_I64(l, 0)), 1);
     value *idx = lw_new_array(c, l, T_I64, x->rank - 1, len, sh, 2, lw_I64(l, 0));
-    ir_stmt *st = ir_stmt_new(S_FOR, l);
-    st->e = lw_I64(l, 1);
-    st->e2 = n;
-    st->e3 = lw_I64(l, 1);
-    if (n->kind != E_CONST && n->kind != E_VAR) {
-        ir_var *tv = lw_temp_scalar(c, T_I64);
-        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
-        as->var = tv;
-        as->e = n;
-        lw_emit(c, as);
-        st->e2 = ir_varref(l, tv);
-    }
-    ir_var *k = st->var = ir_var_new(c->prog, lw_cname(c, "arg_it"), "arg_it", T_I64, 0, 0);
+    ir_var *k;
+    ir_stmt *st = lw_loop_over(c, l, lw_I64(l, 1), n, "arg_it", &k);
     vec *saved = c->out;
     c->out = &st->body;
     value *xk = lw_fix_axis(c, l, x, axis, ir_varref(l, k));

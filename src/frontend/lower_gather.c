@@ -16,6 +16,25 @@
 
 #include <string.h>
 
+vec *lw_loop_nest(lctx *c, loc l, vec *out, int q, ir_expr **len, const char *name, ir_var **it)
+{
+    for (int d = 0; d < q; d++) {
+        ir_stmt *st = ir_stmt_new(S_FOR, l);
+        st->e = lw_I64(l, 0);
+        ir_var *n = lw_temp_scalar(c, T_I64);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+        as->var = n;
+        as->e = len[d];
+        vec_push(out, as);
+        st->e2 = ir_varref(l, n);
+        st->e3 = lw_I64(l, 1);
+        st->var = it[d] = ir_var_new(c->prog, lw_cname(c, name), name, T_I64, 0, 0);
+        vec_push(out, st);
+        out = &st->body;
+    }
+    return out;
+}
+
 /* v as one whole array in a slot (a view or an expression is computed into a new one). */
 static value *whole(lctx *c, value *v)
 {
@@ -131,21 +150,7 @@ value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival)
     ir_var *dst = r->fresh;
     /* for i...: for j...: r[i..., j...] = base[idx_0[i...], ..., j...] */
     ir_var *it[IR_MAX_RANK];
-    vec *saved = c->out, *out = c->out;
-    for (int d = 0; d < rr; d++) {
-        ir_stmt *st = ir_stmt_new(S_FOR, l);
-        st->e = lw_I64(l, 0);
-        ir_var *n = lw_temp_scalar(c, T_I64);
-        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
-        as->var = n;
-        as->e = len[d];
-        vec_push(out, as);
-        st->e2 = ir_varref(l, n);
-        st->e3 = lw_I64(l, 1);
-        st->var = it[d] = ir_var_new(c->prog, lw_cname(c, "gather_it"), "gather_it", T_I64, 0, 0);
-        vec_push(out, st);
-        out = &st->body;
-    }
+    vec *saved = c->out, *out = lw_loop_nest(c, l, c->out, rr, len, "gather_it", it);
     ir_expr **at = NEWN(ir_expr *, rr), **from = NEWN(ir_expr *, rank);
     for (int d = 0; d < rr; d++)
         at[d] = ir_varref(l, it[d]);

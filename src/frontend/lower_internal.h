@@ -356,6 +356,12 @@ value *lw_call_builtin(lctx *c, value *fn, ast *call);
 value *lw_where3(lctx *c, loc l, value *cond, value *a, value *b);
 int lw_view_has_wrap(ir_view *v);
 value *lw_fix_axis(lctx *c, loc l, value *a, int axis, ir_expr *k);
+/* A loop `for k in range(lo, n)` (n kept in a temporary unless a constant or a variable), its
+ * variable named `name`; the caller emits it and fills its body. */
+ir_stmt *lw_loop_over(lctx *c, loc l, ir_expr *lo, ir_expr *n, const char *name, ir_var **k);
+/* Loops over 0 .. len[d] for d < q, nested, emitted into out, their variables it[d] named
+ * `name`: the innermost body. */
+vec *lw_loop_nest(lctx *c, loc l, vec *out, int q, ir_expr **len, const char *name, ir_var **it);
 value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self);
 value *lw_reduce(lctx *c, loc l, const char *kind, value *x);
 value *lw_reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims);

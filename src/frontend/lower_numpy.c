@@ -420,8 +420,7 @@ int lw_axis_arg(value *v, int rank, const char *fname, int *axis)
     return 1;
 }
 
-/* for k in range(lo, n): body, where body() emits the loop's statements reading k. */
-static ir_stmt *loop_over(lctx *c, loc l, ir_expr *lo, ir_expr *n, ir_var **k)
+ir_stmt *lw_loop_over(lctx *c, loc l, ir_expr *lo, ir_expr *n, const char *name, ir_var **k)
 {
     ir_stmt *st = ir_stmt_new(S_FOR, l);
     st->e = lo;
@@ -435,7 +434,7 @@ static ir_stmt *loop_over(lctx *c, loc l, ir_expr *lo, ir_expr *n, ir_var **k)
         lw_emit(c, as);
         st->e2 = ir_varref(l, tv);
     }
-    st->var = *k = ir_var_new(c->prog, lw_cname(c, "axis_it"), "axis_it", T_I64, 0, 0);
+    st->var = *k = ir_var_new(c->prog, lw_cname(c, name), name, T_I64, 0, 0);
     return st;
 }
 
@@ -503,7 +502,7 @@ static void pairwise_rows(lctx *c, loc l, value *x, int axis, value *r, ir_expr 
         lw_emit_sweep(c, l, a[j], lw_fix_axis(c, l, x, axis, lw_I64(l, j)), 1);
     }
     ir_var *k;
-    ir_stmt *st = loop_over(c, l, lw_I64(l, 8), round8(l, n), &k);
+    ir_stmt *st = lw_loop_over(c, l, lw_I64(l, 8), round8(l, n), "axis_it", &k);
     st->e3 = lw_I64(l, 8);
     vec *saved = c->out;
     c->out = &st->body;
@@ -521,7 +520,7 @@ static void pairwise_rows(lctx *c, loc l, value *x, int axis, value *r, ir_expr 
     value *u = lw_binop(c, l, OP_ADD, r, sum);
     if (u->kind != V_ERR)
         lw_emit_sweep(c, l, r, u, 0);
-    st = loop_over(c, l, round8(l, n), n, &k); /* the rest, in order */
+    st = lw_loop_over(c, l, round8(l, n), n, "axis_it", &k); /* the rest, in order */
     c->out = &st->body;
     u = lw_binop(c, l, OP_ADD, r, lw_fix_axis(c, l, x, axis, ir_varref(l, k)));
     if (u->kind != V_ERR)
@@ -535,7 +534,7 @@ static void in_order(lctx *c, loc l, value *x, int axis, value *r, ir_expr *firs
                      int boolean)
 {
     ir_var *k;
-    ir_stmt *st = loop_over(c, l, first, n, &k);
+    ir_stmt *st = lw_loop_over(c, l, first, n, "axis_it", &k);
     vec *saved = c->out;
     c->out = &st->body;
     value *slice = lw_fix_axis(c, l, x, axis, ir_varref(l, k));
@@ -669,7 +668,7 @@ static value *cumsum(lctx *c, loc l, value *x, value *axisv)
     value *r = lw_new_array(c, l, acc, x->rank, x->len, x->sh, 0, NULL);
     lw_emit_sweep(c, l, r, x, 1);
     ir_var *k;
-    ir_stmt *st = loop_over(c, l, lw_I64(l, 1), x->len[axis], &k);
+    ir_stmt *st = lw_loop_over(c, l, lw_I64(l, 1), x->len[axis], "axis_it", &k);
     vec *saved = c->out;
     c->out = &st->body;
     ir_expr *km1 = ir_bin(l, OP_SUB, T_I64, ir_varref(l, k), lw_I64(l, 1), 0);

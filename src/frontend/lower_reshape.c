@@ -97,21 +97,7 @@ static value *copy_into(lctx *c, loc l, value *x, ir_stmt *fill, int q, ir_expr 
     }
     /* for j0: for j1: ...: r[j] = src[unravel(flat(j), src's shape)] */
     ir_var *it[IR_MAX_RANK];
-    vec *out = c->out;
-    for (int d = 0; d < q; d++) {
-        ir_stmt *st = ir_stmt_new(S_FOR, l);
-        st->e = lw_I64(l, 0);
-        ir_var *n = lw_temp_scalar(c, T_I64);
-        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
-        as->var = n;
-        as->e = len[d];
-        vec_push(out, as);
-        st->e2 = ir_varref(l, n);
-        st->e3 = lw_I64(l, 1);
-        st->var = it[d] = ir_var_new(c->prog, lw_cname(c, "reshape_it"), "reshape_it", T_I64, 0, 0);
-        vec_push(out, st);
-        out = &st->body;
-    }
+    vec *out = lw_loop_nest(c, l, c->out, q, len, "reshape_it", it);
     ir_expr **at = NEWN(ir_expr *, q), **from = NEWN(ir_expr *, x->rank);
     ir_expr *flat = ir_varref(l, it[0]);
     at[0] = flat;
