@@ -297,6 +297,18 @@ void tyl_mem_release_scratch(void)
 #define STREAM_CAP (48ll << 20)
 static atomic_llong stream_min = -2; /* -2: not read yet */
 
+/* The last-level cache as the C library reports it, at most STREAM_CAP. */
+static long long cache_bytes(void)
+{
+    long llc = -1;
+#ifdef _SC_LEVEL3_CACHE_SIZE
+    llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
+    if (llc <= 0)
+        llc = sysconf(_SC_LEVEL2_CACHE_SIZE);
+#endif
+    return llc > 0 && llc < STREAM_CAP ? llc : STREAM_CAP;
+}
+
 static long long stream_threshold(void)
 {
     const char *e = getenv("TYLES_STREAM"), *b = getenv("TYLES_STREAM_BYTES");
@@ -310,13 +322,7 @@ static long long stream_threshold(void)
         if (!*end && v >= 0)
             return v;
     }
-    long llc = -1;
-#ifdef _SC_LEVEL3_CACHE_SIZE
-    llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
-    if (llc <= 0)
-        llc = sysconf(_SC_LEVEL2_CACHE_SIZE);
-#endif
-    return llc > 0 && llc < STREAM_CAP ? llc : STREAM_CAP;
+    return cache_bytes();
 }
 
 /* Rows shorter than this are not streamed (unless TYLES_STREAM=1): the two partly written
@@ -359,13 +365,7 @@ int64_t tyl_mem_prefetch(int64_t points, int64_t row_bytes, int point_bytes)
         else if (e && e[0] == '1' && !e[1])
             t = 0;
         else {
-            long llc = -1;
-#ifdef _SC_LEVEL3_CACHE_SIZE
-            llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
-            if (llc <= 0)
-                llc = sysconf(_SC_LEVEL2_CACHE_SIZE);
-#endif
-            t = llc > 0 && llc < STREAM_CAP ? llc : STREAM_CAP;
+            t = cache_bytes();
         }
         atomic_store_explicit(&prefetch_min, t, memory_order_relaxed);
     }
