@@ -123,6 +123,11 @@ build/asan/bin/tylesc: $(ASAN_OBJ)
 	@mkdir -p build/asan/bin
 	$(CC) $(SANFLAGS) $^ -lm -o $@
 
+# The fuzz target (tests/fuzz/fuzz_frontend.c) without libFuzzer, on the same objects, for
+# make check-asan: every .tyl of the repository through it, one after another in one process.
+build/asan/fuzz_replay: $(filter-out build/asan/src/driver/%,$(ASAN_OBJ)) tests/fuzz/fuzz_frontend.c
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SANFLAGS) $(CPPFLAGS_ALL) -DTYL_FUZZ_REPLAY $^ -lm -o $@
+
 # A staged installation, so the ASan compiler finds the run-time library like an installed one.
 build/stage/lib/libtyles.a: lib/libtyles.a src/runtime_mpi/tyles.h src/runtime_mpi/tyles_version.h
 	@mkdir -p build/stage/lib build/stage/include/tyles
@@ -304,7 +309,11 @@ check-programs: bin/tylesc lib/libtyles.a
 
 # The compiler itself under AddressSanitizer + UBSan on every test program and error test (the
 # generated C is what bin/tylesc writes too, so it is not compiled and run again here).
-check-asan: build/asan/bin/tylesc build/stage/lib/libtyles.a
+check-asan: build/asan/bin/tylesc build/stage/lib/libtyles.a build/asan/fuzz_replay
+	@echo "== the fuzz target on every .tyl of the repository, in one process (ASan/UBSan)"
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:suppressions=tests/fuzz/ubsan.supp \
+	    build/asan/fuzz_replay $$(find tests samples bench -name '*.tyl' | sort) 2>build/asan/fuzz_replay.log || \
+	    { grep -m1 -A40 -E 'Sanitizer|runtime error|internal error' build/asan/fuzz_replay.log; exit 1; }
 	@echo "== compiler tests with tylesc under AddressSanitizer/UBSan"
 	@TYLES_HOME=$(CURDIR)/build/stage ASAN_OPTIONS=detect_leaks=1 $(PYTHON) tests/run_tests.py --tylesc build/asan/bin/tylesc -j $(JOBS) --no-expect-single-rank \
 	    --generate-only

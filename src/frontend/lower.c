@@ -1460,6 +1460,7 @@ ir_program *lower_module(ast *module, const char *source)
     lw_returns_reset();
     lw_scope_reset();
     lw_lists_reset();
+    lw_loops_reset();
     c.prog = NEW(ir_program);
     c.prog->source = source;
     scope *m = NEW(scope);
