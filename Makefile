@@ -67,7 +67,7 @@ RUNTIME_OBJ  = $(RUNTIME_SRC:%.c=build/rt/%.o)
 CUDA_RT_OBJ  = $(patsubst %.cu,build/rtcuda/%.o,$(CUDA_RT_SRC:%.c=build/rt/%.o))
 SANFLAGS     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: check-build check-lib check-warnings check-dist check-elastic check-campaign check-ulfm check-long bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
+.PHONY: fuzz-long check-build check-lib check-warnings check-dist check-elastic check-campaign check-ulfm check-long bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
         bench-gpu install uninstall clean
 .DELETE_ON_ERROR:
 
@@ -317,6 +317,14 @@ check-asan: build/asan/bin/tylesc build/stage/lib/libtyles.a build/asan/fuzz_rep
 	@echo "== compiler tests with tylesc under AddressSanitizer/UBSan"
 	@TYLES_HOME=$(CURDIR)/build/stage ASAN_OPTIONS=detect_leaks=1 $(PYTHON) tests/run_tests.py --tylesc build/asan/bin/tylesc -j $(JOBS) --no-expect-single-rank \
 	    --generate-only
+
+# Longer fuzzing, not part of make check (tests/fuzz/README.md): libFuzzer on the front end for
+# FUZZ_SECONDS (needs clang's libFuzzer), then the grown corpus through tylesc's other modes
+# (--lib, --dump=STAGE, --target=cuda) under ASan/UBSan.
+FUZZ_SECONDS ?= 600
+fuzz-long: all build/asan/bin/tylesc
+	@KEEP_GOING=1 bash tests/fuzz/run.sh $(FUZZ_SECONDS)
+	@bash tests/fuzz/cli_modes.sh
 
 # Every sample and test program emitted as CUDA, compiled and linked by nvcc (no GPU needed).
 # nvcc's -O0 is the host code's level: the device code is compiled (cicc, ptxas) as tylesc
