@@ -1078,6 +1078,10 @@ static value *np_roll(lctx *c, loc l, const char *f, value **v, args *a)
         return &lw_ERRV;
     }
     int ns = v[1]->kind == V_TUPLE ? v[1]->n : 1, na = ax->kind == V_TUPLE ? ax->n : 1;
+    if (!ns || !na) {
+        diag_error(!ns ? v[1]->l : ax->l, "np.roll() with no %s is not supported", !ns ? "shifts" : "axes");
+        return &lw_ERRV;
+    }
     if (ns != na && ns != 1 && na != 1) {
         diag_error(l, "np.roll(): shift and axis must have the same length (%d and %d)", ns, na);
         return &lw_ERRV;
