@@ -763,7 +763,7 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
         if (b && b->kind == B_SCALAR)
             b->s = NULL;
     }
-    int errors = diag_count(), memo_start = c->memo.len;
+    int errors = diag_reported(), memo_start = c->memo.len;
     vec sig = entry_sig(c, &names);
     loop_memo *m = c->probing ? NULL : memo_take(c, loop, &sig);
     vec cands = {0};
@@ -858,7 +858,7 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
             diag_error(loop->l, "array '%s' changes dtype inside this loop", n);
         }
         if (e && x && e->kind == B_SCALAR && x->kind == B_SCALAR && !c->probing &&
-            diag_count() == errors && (e->dyn != x->dyn || e->var->type != x->var->type))
+            diag_reported() == errors && (e->dyn != x->dyn || e->var->type != x->var->type))
             INTERNAL("line %d: the types of a loop's names are not a fixed point ('%s' is %s at "
                      "entry, %s after the body)", loop->l.line, n,
                      e->dyn ? "int or float" : ir_type_name(e->var->type),
