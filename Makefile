@@ -318,11 +318,17 @@ check-asan: build/asan/bin/tylesc build/stage/lib/libtyles.a build/asan/fuzz_rep
 	@TYLES_HOME=$(CURDIR)/build/stage ASAN_OPTIONS=detect_leaks=1 $(PYTHON) tests/run_tests.py --tylesc build/asan/bin/tylesc -j $(JOBS) --no-expect-single-rank \
 	    --generate-only
 
-# Longer fuzzing, not part of make check (tests/fuzz/README.md): libFuzzer on the front end for
-# FUZZ_SECONDS (needs clang's libFuzzer), then the grown corpus through tylesc's other modes
-# (--lib, --dump=STAGE, --target=cuda) under ASan/UBSan.
+# Longer fuzzing, not part of make check (tests/fuzz/README.md): line-level mutants of the
+# programs through tylesc (FUZZ_MUTANTS each as a program, --lib and --target=cuda; FUZZ_SEED),
+# libFuzzer on the front end for FUZZ_SECONDS (needs clang's libFuzzer), then the grown corpus
+# through tylesc's other modes (--lib, --dump=STAGE, --target=cuda) under ASan/UBSan.
 FUZZ_SECONDS ?= 600
+FUZZ_MUTANTS ?= 10000
+FUZZ_SEED    ?= 1
 fuzz-long: all build/asan/bin/tylesc
+	@$(PYTHON) tests/fuzz/mutate.py --seed=$(FUZZ_SEED) --count=$(FUZZ_MUTANTS)
+	@$(PYTHON) tests/fuzz/mutate.py --seed=$(FUZZ_SEED) --count=$(FUZZ_MUTANTS) -- --lib
+	@$(PYTHON) tests/fuzz/mutate.py --seed=$(FUZZ_SEED) --count=$(FUZZ_MUTANTS) -- --target=cuda
 	@KEEP_GOING=1 bash tests/fuzz/run.sh $(FUZZ_SECONDS)
 	@bash tests/fuzz/cli_modes.sh
 
