@@ -9,7 +9,7 @@
 static const char *src_name = "<input>";
 static const char *src_text = "";
 static int n_errors;
-static int n_reported; /* n_errors and the repeats not printed again */
+static int n_reported; /* n_errors, the repeats not printed again and the suppressed ones */
 static int suppressed;
 
 /* Errors already reported, so one found again (in a function inlined at every call, a loop
@@ -141,7 +141,7 @@ static void emit(const char *kind, loc l, const char *fmt, va_list ap)
 void diag_verror(loc l, const char *fmt, va_list ap)
 {
     last_repeated = !suppressed && repeated(l, fmt, ap);
-    n_reported += !suppressed;
+    n_reported++;
     if (last_repeated)
         return;
     if (!suppressed)
