@@ -710,6 +710,10 @@ static value *diff(lctx *c, loc l, value *x, value *nv, value *axisv)
         diag_error(nv->l, "np.diff(): n must be a non-negative int known when compiling");
         return &lw_ERRV;
     }
+    if (n > 256) { /* each difference is lowered: n = 10**11 did not come back */
+        diag_error(nv->l, "np.diff() with n=%lld is not supported (at most 256)", (long long)n);
+        return &lw_ERRV;
+    }
     if (axisv && axisv->kind != V_NONE && !lw_axis_arg(axisv, x->rank, "np.diff", &axis))
         return &lw_ERRV;
     for (int64_t i = 0; i < n; i++) {
