@@ -881,6 +881,10 @@ value *lw_str_binop(lctx *c, loc l, int op, value *x, value *y)
         int64_t n;
         if (s->kind == V_STR && k->kind == V_SCALAR && !ir_type_is_float(k->type) &&
             ir_expr_const_int(k->e, &n)) {
+            if (n > 0 && (int64_t)strlen(s->str) > FMT_MAX_WIDTH / n) { /* built here, in memory */
+                diag_error(l, "a string repeated to more than %ld characters is not supported", FMT_MAX_WIDTH);
+                return &lw_ERRV;
+            }
             strbuf b = {0};
             for (int64_t i = 0; i < n; i++)
                 sb_printf(&b, "%s", s->str);
