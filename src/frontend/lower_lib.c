@@ -317,7 +317,10 @@ int lib_exports(ast *module, lib_export **out)
             for (int k = 0; !why && k < def->params.len; k++) {
                 ast *p = VEC_AT(def->params, k, ast *);
                 const lib_item *it = k < sc->np ? &sc->param[k] : NULL;
-                if (p->ival)
+                if (p->ival == 1 && !p->name[0]) /* a bare '*': keyword-only parameters follow */
+                    why = arena_printf(&util_arena, "its parameters after '*' are keyword-only, and a C function "
+                                       "has positional parameters only");
+                else if (p->ival)
                     why = arena_printf(&util_arena, "its parameter '%s%s' is a variable list, and a C function "
                                        "has a fixed list of parameters", p->ival == 1 ? "*" : "**", p->name);
                 else if (it && it->known && !it->is_array && (it->type == T_F32 || it->type == T_I32))
