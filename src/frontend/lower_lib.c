@@ -575,7 +575,7 @@ ast *lib_export_module(ast *module, lib_export *x, int with_results)
     loc l = x->def->l;
     ast *m = ast_new(A_MODULE, module->l);
     vec names = {0}; /* the module-level names of m */
-    const char *np = "_tyl_np";
+    const char *np = "tyl.np"; /* "." cannot be in a Python name: no user name shares it */
     m->body = ast_vec1(ast_import(l, "numpy", np));
     vec_push(&names, (void *)np);
     /* the module's imports, defs, parameters and constants, in their order */

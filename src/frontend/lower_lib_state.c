@@ -22,7 +22,7 @@
 
 static lib_state st;
 static int *in_slice; /* by top-level statement index: 1 when it computes the state */
-static const char *probe_name = "_tyl_state_probe";
+static const char *probe_name = "tyl.state_probe"; /* no Python name has a "." */
 static ast *probe_def;
 static loc bound_at[LIB_MAX_STATE]; /* where state K is bound */
 
@@ -430,7 +430,7 @@ ast *lib_state_module(ast *module, int probe)
     loc l = module->l;
     ast *m = ast_new(A_MODULE, module->l);
     vec names = {0};
-    const char *np = "_tyl_np";
+    const char *np = "tyl.np"; /* "." cannot be in a Python name: no user name shares it */
     m->body = ast_vec1(ast_import(l, "numpy", np));
     vec_push(&names, (void *)np);
     for (int i = 0; i < module->body.len; i++) {

@@ -36,6 +36,11 @@ same "default reading module state" "$("$TYLESC" --lib tests/lib/default_state.t
     echo "exit status $?"; grep -c '^int default_state_diffuse(tyl_ctx \*ctx, tyl_array \*a, tyl_array \*ref, double nu, ' "$T/default_state.h")" \
     "exit status 0
 1"
+# module names like tylesc's own hidden ones (_tyl_np, _tyl_state_probe): the def exported
+same "hidden names" "$("$TYLESC" --lib tests/lib/hidden_names.tyl -o "$T/hidden_names.c" 2>&1
+    echo "exit status $?"; grep -c '^int hidden_names_shift(tyl_ctx \*ctx, tyl_array \*u, ' "$T/hidden_names.h")" \
+    "exit status 0
+1"
 cp samples/app_c/heat.tyl "$T/heat.tyl"
 cd "$T" || exit 1
 # CUDA library mode's command-line refusals
