@@ -202,6 +202,14 @@ static ir_expr *compose(ir_expr *f, ir_view *u, ir_expr **shape)
                 lo = m->lo;
             }
             const struct sym *slo = (m->slo && ud->slo && m->step_c) ? sym_add(m->slo, sym_mul(sym_const(m->step_c), ud->slo)) : NULL;
+            if (ud->kind == D_FIXED && m->wrap) { /* a periodic (np.roll) read at one index */
+                int64_t w;
+                if (ir_expr_const_int(lo, &a) && ir_expr_const_int(m->wrap, &w) && w > 0)
+                    lo = ir_const_i(lo->l, T_I64, ((a % w) + w) % w);
+                else
+                    lo = ir_bin(lo->l, OP_MOD, T_I64, lo, m->wrap, 0);
+                slo = NULL;
+            }
             if (ud->kind == D_FIXED) {
                 ir_dim nd = {0};
                 nd.kind = D_FIXED;
