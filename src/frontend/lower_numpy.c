@@ -262,7 +262,11 @@ static value *roll(lctx *c, loc l, value *a, value *shift, value *axis)
     ir_view *v = ir_view_clone(a->e->view);
     ir_dim *m = &v->dim[ax];
     m->wrap = m->len;
-    int64_t k;
+    int64_t k, n;
+    /* a shift of a whole turn or more reads as its remainder (roll(f, 7) of 6 rows is roll(f, 1)):
+     * the periodic view takes one turn at most, and read outside the array */
+    if (ir_expr_const_int(sh, &k) && a->sh[ax] && sym_is_const(a->sh[ax], &n) && n > 0 && (k >= n || k <= -n))
+        sh = lw_I64(l, k % n);
     m->lo = ir_expr_const_int(sh, &k) && k != INT64_MIN ? lw_I64(l, -k) : ir_un(l, OP_NEG, T_I64, sh);
     m->slo = NULL;
     value *r = lw_vnew(V_ARRAY, l);
