@@ -267,6 +267,8 @@ static value *roll(lctx *c, loc l, value *a, value *shift, value *axis)
      * the periodic view takes one turn at most, and read outside the array */
     if (ir_expr_const_int(sh, &k) && a->sh[ax] && sym_is_const(a->sh[ax], &n) && n > 0 && (k >= n || k <= -n))
         sh = lw_I64(l, k % n);
+    if (ir_expr_const_int(sh, &k) && k == 0) /* a periodic view at offset 0 would alias a: a copy */
+        return lw_copy_of(c, l, a);
     m->lo = ir_expr_const_int(sh, &k) && k != INT64_MIN ? lw_I64(l, -k) : ir_un(l, OP_NEG, T_I64, sh);
     m->slo = NULL;
     value *r = lw_vnew(V_ARRAY, l);
