@@ -67,7 +67,7 @@ RUNTIME_OBJ  = $(RUNTIME_SRC:%.c=build/rt/%.o)
 CUDA_RT_OBJ  = $(patsubst %.cu,build/rtcuda/%.o,$(CUDA_RT_SRC:%.c=build/rt/%.o))
 SANFLAGS     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: check-build check-lib check-warnings check-dist check-elastic check-campaign check-ulfm check-long bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
+.PHONY: fuzz-long check-build check-lib check-warnings check-dist check-elastic check-campaign check-ulfm check-long bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
         bench-gpu install uninstall clean
 .DELETE_ON_ERROR:
 
@@ -122,6 +122,11 @@ build/asan/gen/%.o: build/gen/%.c
 build/asan/bin/tylesc: $(ASAN_OBJ)
 	@mkdir -p build/asan/bin
 	$(CC) $(SANFLAGS) $^ -lm -o $@
+
+# The fuzz target (tests/fuzz/fuzz_frontend.c) without libFuzzer, on the same objects, for
+# make check-asan: every .tyl of the repository through it, one after another in one process.
+build/asan/fuzz_replay: $(filter-out build/asan/src/driver/%,$(ASAN_OBJ)) tests/fuzz/fuzz_frontend.c
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SANFLAGS) $(CPPFLAGS_ALL) -DTYL_FUZZ_REPLAY $^ -lm -o $@
 
 # A staged installation, so the ASan compiler finds the run-time library like an installed one.
 build/stage/lib/libtyles.a: lib/libtyles.a src/runtime_mpi/tyles.h src/runtime_mpi/tyles_version.h
@@ -306,10 +311,31 @@ check-programs: bin/tylesc lib/libtyles.a
 
 # The compiler itself under AddressSanitizer + UBSan on every test program and error test (the
 # generated C is what bin/tylesc writes too, so it is not compiled and run again here).
-check-asan: build/asan/bin/tylesc build/stage/lib/libtyles.a
+check-asan: build/asan/bin/tylesc build/stage/lib/libtyles.a build/asan/fuzz_replay
+	@echo "== the fuzz target on every .tyl of the repository, in one process (ASan/UBSan)"
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:suppressions=tests/fuzz/ubsan.supp \
+	    build/asan/fuzz_replay $$(find tests samples bench -name '*.tyl' | sort) 2>build/asan/fuzz_replay.log || \
+	    { grep -m1 -A40 -E 'Sanitizer|runtime error|internal error' build/asan/fuzz_replay.log; exit 1; }
 	@echo "== compiler tests with tylesc under AddressSanitizer/UBSan"
 	@TYLES_HOME=$(CURDIR)/build/stage ASAN_OPTIONS=detect_leaks=1 $(PYTHON) tests/run_tests.py --tylesc build/asan/bin/tylesc -j $(JOBS) --no-expect-single-rank \
 	    --generate-only
+
+# Longer fuzzing, not part of make check (tests/fuzz/README.md): line-level mutants of the
+# programs through tylesc (FUZZ_MUTANTS each as a program, --lib and --target=cuda; FUZZ_SEED),
+# FUZZ_DIFF number mutants compiled, run and compared with NumPy (silently wrong code),
+# libFuzzer on the front end for FUZZ_SECONDS (needs clang's libFuzzer), then the grown corpus
+# through tylesc's other modes (--lib, --dump=STAGE, --target=cuda) under ASan/UBSan.
+FUZZ_SECONDS ?= 600
+FUZZ_MUTANTS ?= 10000
+FUZZ_SEED    ?= 1
+FUZZ_DIFF    ?= 300
+fuzz-long: all build/asan/bin/tylesc
+	@$(PYTHON) tests/fuzz/mutate.py --seed=$(FUZZ_SEED) --count=$(FUZZ_MUTANTS)
+	@$(PYTHON) tests/fuzz/mutate.py --seed=$(FUZZ_SEED) --count=$(FUZZ_MUTANTS) -- --lib
+	@$(PYTHON) tests/fuzz/mutate.py --seed=$(FUZZ_SEED) --count=$(FUZZ_MUTANTS) -- --target=cuda
+	@$(PYTHON) tests/fuzz/differential.py --seed=$(FUZZ_SEED) --count=$(FUZZ_DIFF)
+	@KEEP_GOING=1 bash tests/fuzz/run.sh $(FUZZ_SECONDS)
+	@bash tests/fuzz/cli_modes.sh
 
 # Every sample and test program emitted as CUDA, compiled and linked by nvcc (no GPU needed).
 # nvcc's -O0 is the host code's level: the device code is compiled (cicc, ptxas) as tylesc

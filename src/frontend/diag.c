@@ -9,6 +9,7 @@
 static const char *src_name = "<input>";
 static const char *src_text = "";
 static int n_errors;
+static int n_reported; /* n_errors, the repeats not printed again and the suppressed ones */
 static int suppressed;
 
 /* Errors already reported, so one found again (in a function inlined at every call, a loop
@@ -140,6 +141,7 @@ static void emit(const char *kind, loc l, const char *fmt, va_list ap)
 void diag_verror(loc l, const char *fmt, va_list ap)
 {
     last_repeated = !suppressed && repeated(l, fmt, ap);
+    n_reported++;
     if (last_repeated)
         return;
     if (!suppressed)
@@ -175,6 +177,7 @@ void diag_warning(loc l, const char *fmt, ...)
 }
 
 int diag_count(void) { return n_errors; }
+int diag_reported(void) { return n_reported; }
 
 int diag_suppress(int on)
 {
@@ -203,6 +206,7 @@ void diag_reset(void)
     src_name = "<input>";
     src_text = "";
     n_errors = 0;
+    n_reported = 0;
     suppressed = 0;
     seen = (vec){0};
     last_repeated = 0;

@@ -30,6 +30,10 @@ void diag_warning(loc l, const char *fmt, ...) __attribute__((format(printf, 2, 
 void diag_verror(loc l, const char *fmt, va_list ap);
 
 int diag_count(void);            /* errors reported so far (suppressed ones not counted) */
+/* Every error found, also the repeats not printed again (a loop body lowered twice) and the
+ * suppressed ones (a statement lowered once per type of a name): for a check that an error
+ * was found since some point. */
+int diag_reported(void);
 /* Suppress output while probing; returns the previous state to restore. */
 int diag_suppress(int on);
 

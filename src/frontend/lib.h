@@ -90,6 +90,10 @@ int lib_state_note(lib_export *xs, int n);
 /* For lower_lib_state.c: does the module keep top-level statement s in an export's module
  * (an import, a def, a constant)? Pushes the names it binds to names. */
 int lib_kept_stmt(ast *module, ast *s, vec *names);
+/* A def whose defaults read more than the names kept (evaluated when the def statement runs)
+ * and that none of roots (defs or statements) calls, transitively: left out of a module made
+ * for them, where what its defaults read may not be defined. */
+int lib_def_unneeded(ast *module, ast *s, ast **roots, int nroots, vec *names);
 /* Record the calls of def too (a def the library adds). */
 void lib_record_def(ast *def);
 /* The first recorded call of def with n parameters: their kinds into items[] (known 0 and

@@ -321,6 +321,10 @@ static void store(lctx *c, ast *t, value *v)
          * a: a[[0, 1]] = a[[1, 0]] swaps) and split along the list's dimension when it has it */
         int k = lw_list_item(t);
         ast *lst = VEC_AT(t->args, k, ast *);
+        if (!lst->args.len) { /* as a read of it says (lower_index.c) */
+            diag_error(lst->l, "indexing by an empty list is not supported");
+            return;
+        }
         if (v->kind == V_ERR)
             return;
         if (v->kind == V_ARRAY)
@@ -1460,6 +1464,7 @@ ir_program *lower_module(ast *module, const char *source)
     lw_returns_reset();
     lw_scope_reset();
     lw_lists_reset();
+    lw_loops_reset();
     c.prog = NEW(ir_program);
     c.prog->source = source;
     scope *m = NEW(scope);

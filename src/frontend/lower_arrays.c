@@ -783,6 +783,8 @@ value *lw_index_grid(lctx *c, const char *which, ast *sub)
             step[k] = num == 1 ? lw_scalar(l, lw_I64(l, 1), 1)
                                : lw_py_binop(c, l, OP_TRUEDIV, lw_py_binop(c, l, OP_SUB, b, a),
                                           lw_scalar(l, ir_const_f(l, T_F64, (double)(num - 1)), 1));
+            if (step[k]->kind == V_ERR) /* stop - start overflowed: reported */
+                return &lw_ERRV;
             continue;
         }
         value *st = it->c ? lw_expr(c, it->c) : NULL;

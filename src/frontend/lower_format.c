@@ -85,6 +85,19 @@ static const char *str_repr(const char *s)
     return arena_printf(&util_arena, "%c%s%c", q, str_escape(s, q), q);
 }
 
+/* A width or precision that NumPy's Python would spend gigabytes on (MemoryError) is refused
+ * while compiling, not padded out byte by byte here or in the program. */
+#define FMT_MAX_WIDTH (1L << 24)
+static int spec_too_wide(loc l, const char *spec, const tyl_fspec *f)
+{
+    if (f->width <= FMT_MAX_WIDTH && f->prec <= FMT_MAX_WIDTH)
+        return 0;
+    diag_error(l, "format specifier '%s': a %s of %ld is not supported (at most %ld)", spec,
+               f->width > FMT_MAX_WIDTH ? "width" : "precision",
+               f->width > FMT_MAX_WIDTH ? f->width : f->prec, FMT_MAX_WIDTH);
+    return 1;
+}
+
 static long u8chars(const char *s)
 {
     long k = 0;
@@ -102,6 +115,8 @@ static const char *format_str(loc l, const char *s, const char *spec)
         diag_error(l, "invalid format specifier '%s' for a string: Python raises ValueError: %s", spec, err);
         return NULL;
     }
+    if (spec_too_wide(l, spec, &f))
+        return NULL;
     strbuf b = {0};
     long n = u8chars(s);
     const char *end = s + strlen(s);
@@ -277,6 +292,8 @@ static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk,
                        lw_vkind_desc(v), err);
             return 0;
         }
+        if (spec_too_wide(l, spec, &f))
+            return 0;
     }
     /* a NumPy scalar's repr names its type: np.float64(1.5), np.True_ */
     const char *close = NULL;
@@ -864,6 +881,10 @@ value *lw_str_binop(lctx *c, loc l, int op, value *x, value *y)
         int64_t n;
         if (s->kind == V_STR && k->kind == V_SCALAR && !ir_type_is_float(k->type) &&
             ir_expr_const_int(k->e, &n)) {
+            if (n > 0 && (int64_t)strlen(s->str) > FMT_MAX_WIDTH / n) { /* built here, in memory */
+                diag_error(l, "a string repeated to more than %ld characters is not supported", FMT_MAX_WIDTH);
+                return &lw_ERRV;
+            }
             strbuf b = {0};
             for (int64_t i = 0; i < n; i++)
                 sb_printf(&b, "%s", s->str);

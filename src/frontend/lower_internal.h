@@ -323,6 +323,7 @@ int lw_returns_early(ast *def);                        /* a return other than th
 void lw_returns_reset(void);
 void lw_scope_reset(void);
 void lw_lists_reset(void);
+void lw_loops_reset(void);
 vec lw_returns_body(ast *def, const char **retname);  /* the body; the result is bound to retname */
 const char *lw_return_owner(const char *name);        /* "f" for f's hidden result name, else NULL */
 int lw_return_mismatch(loc l, binding *t, binding *e); /* reports a result that differs by path */

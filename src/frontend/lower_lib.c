@@ -328,7 +328,10 @@ int lib_exports(ast *module, lib_export **out)
             for (int k = 0; !why && k < def->params.len; k++) {
                 ast *p = VEC_AT(def->params, k, ast *);
                 const lib_item *it = k < sc->np ? &sc->param[k] : NULL;
-                if (p->ival)
+                if (p->ival == 1 && !p->name[0]) /* a bare '*': keyword-only parameters follow */
+                    why = arena_printf(&util_arena, "its parameters after '*' are keyword-only, and a C function "
+                                       "has positional parameters only");
+                else if (p->ival)
                     why = arena_printf(&util_arena, "its parameter '%s%s' is a variable list, and a C function "
                                        "has a fixed list of parameters", p->ival == 1 ? "*" : "**", p->name);
                 else if (it && it->known && !it->is_array && (it->type == T_F32 || it->type == T_I32))
@@ -534,19 +537,66 @@ int lib_kept_stmt(ast *module, ast *s, vec *names)
     return keep;
 }
 
+int lib_def_unneeded(ast *module, ast *s, ast **roots, int nroots, vec *names)
+{
+    int plain = 1; /* every default a literal or of the names kept */
+    for (int i = 0; s->kind == A_DEF && i < s->params.len; i++) {
+        ast *d = VEC_AT(s->params, i, ast *)->a;
+        plain &= !d || constant_expr(d, names);
+    }
+    if (s->kind != A_DEF || plain)
+        return 0;
+    vec reach = {0}; /* the top-level defs the roots call, transitively */
+    for (int r = 0; r < nroots; r++) {
+        if (roots[r] == s)
+            return 0;
+        vec_push(&reach, roots[r]);
+    }
+    for (int grew = 1; grew;) {
+        grew = 0;
+        for (int i = 0; i < module->body.len; i++) {
+            ast *d = VEC_AT(module->body, i, ast *);
+            int in = 0;
+            for (int k = 0; k < reach.len && !in; k++)
+                in = VEC_AT(reach, k, ast *) == d;
+            for (int k = 0; d->kind == A_DEF && !in && k < reach.len; k++)
+                if (mentions(VEC_AT(reach, k, ast *), d->name)) {
+                    if (d == s)
+                        return 0;
+                    vec_push(&reach, d);
+                    grew = in = 1;
+                }
+        }
+    }
+    return 1;
+}
+
+/* Is s a def with a default that reads a module-state name (evaluated when the def runs)? */
+static int default_reads_state(ast *s, const lib_state *S)
+{
+    for (int i = 0; s->kind == A_DEF && i < s->params.len; i++)
+        for (int k = 0; k < S->n; k++)
+            if (mentions(VEC_AT(s->params, i, ast *)->a, S->item[k].name))
+                return 1;
+    return 0;
+}
+
 ast *lib_export_module(ast *module, lib_export *x, int with_results)
 {
     loc l = x->def->l;
     ast *m = ast_new(A_MODULE, module->l);
     vec names = {0}; /* the module-level names of m */
-    const char *np = "_tyl_np";
+    const char *np = "tyl.np"; /* "." cannot be in a Python name: no user name shares it */
     m->body = ast_vec1(ast_import(l, "numpy", np));
     vec_push(&names, (void *)np);
     /* the module's imports, defs, parameters and constants, in their order */
-    for (int i = 0; i < module->body.len; i++)
-        if (lib_kept_stmt(module, VEC_AT(module->body, i, ast *), &names))
-            vec_push(&m->body, VEC_AT(module->body, i, ast *));
     const lib_state *S = lib_state_get();
+    vec late = {0}; /* defs whose defaults read the module state: after it is loaded */
+    for (int i = 0; i < module->body.len; i++) {
+        ast *s = VEC_AT(module->body, i, ast *);
+        if (lib_kept_stmt(module, s, &names) && !lib_def_unneeded(module, s, &x->def, 1, &names))
+            vec_push(default_reads_state(s, S) ? &late : &m->body, s);
+    }
     for (int q = 0; q < x->nst; q++)
         vec_push(&names, (void *)S->item[x->st[q]].name);
     /* the arguments, each at its own column so that their shapes are different unknowns */
@@ -595,6 +645,8 @@ ast *lib_export_module(ast *module, lib_export *x, int with_results)
             v = ast_subscript(la, v, ast_vec1(ast_int(la, 0)), 0);
         vec_push(&m->body, assign1(la, ast_name(la, it->name), v));
     }
+    for (int i = 0; i < late.len; i++)
+        vec_push(&m->body, VEC_AT(late, i, ast *));
     if (x->nret <= 0) {
         if (x->nret < 0) { /* the first lowering: what the call returns is not known yet */
             const char *r = fresh_name(&names, "result");

@@ -22,7 +22,7 @@
 
 static lib_state st;
 static int *in_slice; /* by top-level statement index: 1 when it computes the state */
-static const char *probe_name = "_tyl_state_probe";
+static const char *probe_name = "tyl.state_probe"; /* no Python name has a "." */
 static ast *probe_def;
 static loc bound_at[LIB_MAX_STATE]; /* where state K is bound */
 
@@ -120,8 +120,10 @@ static void locals_in(ast *s, vec *loc, vec *glob)
 static void free_names(ast *d, vec *out)
 {
     vec loc = {0}, glob = {0}, all = {0};
-    for (int i = 0; i < d->params.len; i++)
+    for (int i = 0; i < d->params.len; i++) {
         add(&loc, VEC_AT(d->params, i, ast *)->name);
+        names_in(VEC_AT(d->params, i, ast *)->a, out); /* a default: read in the module, at def time */
+    }
     for (int i = 0; i < d->body.len; i++) {
         locals_in(VEC_AT(d->body, i, ast *), &loc, &glob);
         names_in(VEC_AT(d->body, i, ast *), &all);
@@ -428,13 +430,21 @@ ast *lib_state_module(ast *module, int probe)
     loc l = module->l;
     ast *m = ast_new(A_MODULE, module->l);
     vec names = {0};
-    const char *np = "_tyl_np";
+    const char *np = "tyl.np"; /* "." cannot be in a Python name: no user name shares it */
     m->body = ast_vec1(ast_import(l, "numpy", np));
     vec_push(&names, (void *)np);
     for (int i = 0; i < module->body.len; i++) {
         ast *s = VEC_AT(module->body, i, ast *);
-        if (lib_kept_stmt(module, s, &names) || in_slice[i])
+        if (in_slice[i])
             vec_push(&m->body, s);
+        else if (lib_kept_stmt(module, s, &names)) {
+            vec slice = {0};
+            for (int j = 0; j < module->body.len; j++)
+                if (in_slice[j])
+                    vec_push(&slice, VEC_AT(module->body, j, ast *));
+            if (!lib_def_unneeded(module, s, (ast **)slice.items, slice.len, &names))
+                vec_push(&m->body, s);
+        }
     }
     if (probe) {
         /* def _tyl_state_probe(s0, s1, ...): pass, called with the state: the lowering records

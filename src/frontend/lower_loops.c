@@ -763,7 +763,7 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
         if (b && b->kind == B_SCALAR)
             b->s = NULL;
     }
-    int errors = diag_count(), memo_start = c->memo.len;
+    int errors = diag_reported(), memo_start = c->memo.len;
     vec sig = entry_sig(c, &names);
     loop_memo *m = c->probing ? NULL : memo_take(c, loop, &sig);
     vec cands = {0};
@@ -858,7 +858,7 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
             diag_error(loop->l, "array '%s' changes dtype inside this loop", n);
         }
         if (e && x && e->kind == B_SCALAR && x->kind == B_SCALAR && !c->probing &&
-            diag_count() == errors && (e->dyn != x->dyn || e->var->type != x->var->type))
+            diag_reported() == errors && (e->dyn != x->dyn || e->var->type != x->var->type))
             INTERNAL("line %d: the types of a loop's names are not a fixed point ('%s' is %s at "
                      "entry, %s after the body)", loop->l.line, n,
                      e->dyn ? "int or float" : ir_type_name(e->var->type),
@@ -894,22 +894,27 @@ static vec mark_breaks(vec body, const char *flag)
 /* for/while ... else E: `broke = False`, the loop with `broke = True` before its breaks, then
  * `if not broke: E` (Python runs E when the loop ends without a break). The rewritten loop is
  * made once per loop (its node keys the type inference's records). */
+static vec loop_else_done; /* ast*: pairs (loop, its rewriting), in the arena */
+
+/* A new module: the pairs above point into an arena that may have been freed since (the
+ * fuzzer lowers one input after another), and a new loop could reuse an old one's address. */
+void lw_loops_reset(void) { loop_else_done = (vec){0}; }
+
 static int loop_else(lctx *c, ast *s)
 {
-    static vec done; /* ast*: pairs (loop, its rewriting) */
     if (!s->orelse.len)
         return 0;
     ast *loop = NULL;
-    for (int i = 0; i + 1 < done.len && !loop; i += 2)
-        if (VEC_AT(done, i, ast *) == s)
-            loop = VEC_AT(done, i + 1, ast *);
+    for (int i = 0; i + 1 < loop_else_done.len && !loop; i += 2)
+        if (VEC_AT(loop_else_done, i, ast *) == s)
+            loop = VEC_AT(loop_else_done, i + 1, ast *);
     const char *flag = arena_printf(&util_arena, "loop.%d.%d.broke", s->l.line, s->l.col);
     if (!loop) {
         vec body = mark_breaks(s->body, flag);
         loop = s->kind == A_FOR ? ast_for(s->l, s->b, s->a, body, (vec){0})
                                 : ast_while(s->l, s->a, body, (vec){0});
-        vec_push(&done, s);
-        vec_push(&done, loop);
+        vec_push(&loop_else_done, s);
+        vec_push(&loop_else_done, loop);
     }
     lw_stmt(c, ast_assign(s->l, ast_vec1(ast_name(s->l, flag)), ast_bool(s->l, 0)));
     if (s->kind == A_FOR)

@@ -262,7 +262,13 @@ static value *roll(lctx *c, loc l, value *a, value *shift, value *axis)
     ir_view *v = ir_view_clone(a->e->view);
     ir_dim *m = &v->dim[ax];
     m->wrap = m->len;
-    int64_t k;
+    int64_t k, n;
+    /* a shift of a whole turn or more reads as its remainder (roll(f, 7) of 6 rows is roll(f, 1)):
+     * the periodic view takes one turn at most, and read outside the array */
+    if (ir_expr_const_int(sh, &k) && a->sh[ax] && sym_is_const(a->sh[ax], &n) && n > 0 && (k >= n || k <= -n))
+        sh = lw_I64(l, k % n);
+    if (ir_expr_const_int(sh, &k) && k == 0) /* a periodic view at offset 0 would alias a: a copy */
+        return lw_copy_of(c, l, a);
     m->lo = ir_expr_const_int(sh, &k) && k != INT64_MIN ? lw_I64(l, -k) : ir_un(l, OP_NEG, T_I64, sh);
     m->slo = NULL;
     value *r = lw_vnew(V_ARRAY, l);
@@ -709,6 +715,10 @@ static value *diff(lctx *c, loc l, value *x, value *nv, value *axisv)
         diag_error(nv->l, "np.diff(): n must be a non-negative int known when compiling");
         return &lw_ERRV;
     }
+    if (n > 256) { /* each difference is lowered: n = 10**11 did not come back */
+        diag_error(nv->l, "np.diff() with n=%lld is not supported (at most 256)", (long long)n);
+        return &lw_ERRV;
+    }
     if (axisv && axisv->kind != V_NONE && !lw_axis_arg(axisv, x->rank, "np.diff", &axis))
         return &lw_ERRV;
     for (int64_t i = 0; i < n; i++) {
@@ -1077,6 +1087,10 @@ static value *np_roll(lctx *c, loc l, const char *f, value **v, args *a)
         return &lw_ERRV;
     }
     int ns = v[1]->kind == V_TUPLE ? v[1]->n : 1, na = ax->kind == V_TUPLE ? ax->n : 1;
+    if (!ns || !na) {
+        diag_error(!ns ? v[1]->l : ax->l, "np.roll() with no %s is not supported", !ns ? "shifts" : "axes");
+        return &lw_ERRV;
+    }
     if (ns != na && ns != 1 && na != 1) {
         diag_error(l, "np.roll(): shift and axis must have the same length (%d and %d)", ns, na);
         return &lw_ERRV;

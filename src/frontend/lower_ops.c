@@ -383,6 +383,8 @@ ir_expr *lw_int_operand(value *v, const char *what)
 value *lw_py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
 {
     (void)c;
+    if (a->kind == V_ERR || b->kind == V_ERR) /* an operand's error was reported (an overflow) */
+        return &lw_ERRV;
     int isf = ir_type_is_float(a->type) || ir_type_is_float(b->type);
     int weak = a->weak && b->weak;
     int npsem = !weak; /* a NumPy scalar operand: NumPy semantics (inf instead of errors) */

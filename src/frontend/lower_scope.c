@@ -486,11 +486,13 @@ int lw_is_ephemeral(lctx *c, ir_var *slot)
 
 /* ---- names of changing type (dynvar) ---- */
 
+/* A name's dynvar lives where its bindings do: a def's global is the module's. */
 dynvar *lw_dyn_of(lctx *c, const char *name)
 {
-    for (int i = 0; i < c->sc->dyns.len; i++)
-        if (strcmp(VEC_AT(c->sc->dyns, i, dynvar *)->name, name) == 0)
-            return VEC_AT(c->sc->dyns, i, dynvar *);
+    scope *sc = binding_scope(c, name);
+    for (int i = 0; i < sc->dyns.len; i++)
+        if (strcmp(VEC_AT(sc->dyns, i, dynvar *)->name, name) == 0)
+            return VEC_AT(sc->dyns, i, dynvar *);
     return NULL;
 }
 dynvar *lw_dyn_get(lctx *c, const char *name)
@@ -504,7 +506,7 @@ dynvar *lw_dyn_get(lctx *c, const char *name)
     d->f = lw_scope_var(c, name, T_F64, 0, 0);
     /* "." cannot be in a Python name: no user variable shares the tag */
     d->tag = lw_scope_var(c, arena_printf(&util_arena, "%s.isfloat", name), T_BOOL, 0, 0);
-    vec_push(&c->sc->dyns, d);
+    vec_push(&binding_scope(c, name)->dyns, d);
     return d;
 }
 void lw_dyn_set_tag(lctx *c, vec *out, loc l, dynvar *d, int isfloat)

@@ -202,6 +202,14 @@ static ir_expr *compose(ir_expr *f, ir_view *u, ir_expr **shape)
                 lo = m->lo;
             }
             const struct sym *slo = (m->slo && ud->slo && m->step_c) ? sym_add(m->slo, sym_mul(sym_const(m->step_c), ud->slo)) : NULL;
+            if (ud->kind == D_FIXED && m->wrap) { /* a periodic (np.roll) read at one index */
+                int64_t w;
+                if (ir_expr_const_int(lo, &a) && ir_expr_const_int(m->wrap, &w) && w > 0)
+                    lo = ir_const_i(lo->l, T_I64, ((a % w) + w) % w);
+                else
+                    lo = ir_bin(lo->l, OP_MOD, T_I64, lo, m->wrap, 0);
+                slo = NULL;
+            }
             if (ud->kind == D_FIXED) {
                 ir_dim nd = {0};
                 nd.kind = D_FIXED;
@@ -356,6 +364,12 @@ static int definition(vec *body, int a, ir_var **tp, ir_expr **fp, int grids)
     return 1;
 }
 
+static int is_array_read(const ir_expr *e, void *ctx)
+{
+    (void)ctx;
+    return e->kind == E_READ;
+}
+
 static int candidate(ir_program *p, vec *body, int a, int max_uses, int grids, inl_cand *out)
 {
     ir_var *t;
@@ -387,6 +401,9 @@ static int candidate(ir_program *p, vec *body, int a, int max_uses, int grids, i
     uses mid = scan_block(body, a + 2, end, t);
     int grid = grids && VEC_AT(*body, a + 1, ir_stmt *)->fresh == 2;
     int elems = grid ? mid.elems : 0;
+    /* an element x{k} becomes f at k in a scalar statement, where f may not read arrays */
+    if (elems && ir_expr_any(f, is_array_read, NULL))
+        return 0;
     if (mid.other > elems || mid.reads + elems == 0 || mid.reads > max_uses)
         return 0;
     if (all.reads != def.reads + fin.reads + mid.reads || all.shapes != def.shapes + fin.shapes + mid.shapes ||

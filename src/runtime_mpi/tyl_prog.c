@@ -115,7 +115,8 @@ static int parse_py_int(const char *s, int64_t *out)
 
 static int parse_float(const char *s, double *out)
 {
-    if (!*s)
+    /* strtod takes more than Python's float(): hexadecimal (0x10, 0x1p3) and nan(CHARS) */
+    if (!*s || strpbrk(s, "xX("))
         return 1;
     char *end;
     double v = strtod(s, &end);

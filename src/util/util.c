@@ -199,16 +199,17 @@ char *util_read_file(const char *path, size_t *len)
     strbuf b = {0};
     char chunk[65536];
     size_t n;
+    errno = 0;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
         sb_grow(&b, n);
         memcpy(b.s + b.len, chunk, n);
         b.len += n;
     }
-    int err = ferror(f);
+    int err = ferror(f), why = errno; /* read(2)'s reason: "Is a directory" for a folder */
     fclose(f);
     if (err) {
         sb_free(&b);
-        errno = EIO;
+        errno = why ? why : EIO;
         return NULL;
     }
     char *s = arena_strndup(&util_arena, b.s ? b.s : "", b.len);

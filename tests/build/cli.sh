@@ -26,6 +26,11 @@ cp "$ROOT/samples/heat2d.tyl" heat2d.tyl
 cp "$ROOT/tests/programs/load_input.tyl" load.tyl
 mkdir -p load.data && cp "$ROOT/tests/programs/load_input.data/input.npy" load.data/
 
+# ---- an input that cannot be read: the system's reason (a folder said "Input/output error")
+mkdir -p folder.tyl
+out=$("$TYLESC" folder.tyl -o folder.c 2>&1); rc=$?
+same input_folder "$rc: $out" "2: tylesc: cannot open 'folder.tyl': Is a directory"
+
 # ---- an output's suffix decides what is written
 out=$("$TYLESC" heat2d.tyl -o solver.cpp 2>&1); rc=$?
 same suffix_unknown "$rc: $out$( [ -e solver.cpp ] && echo ' (and solver.cpp was written)')" \

@@ -100,3 +100,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     arena_free(&util_arena);
     return 0;
 }
+
+#ifdef TYL_FUZZ_REPLAY
+/* Without libFuzzer (make check-asan, built with the ASan compiler's objects): every file named
+ * runs through the target twice in a row, one file after another in one process, as libFuzzer
+ * does with a corpus, so that state one input leaves behind (a static pointing into the arena
+ * the previous input freed) is caught by ASan here too. */
+int main(int argc, char **argv)
+{
+    LLVMFuzzerInitialize(&argc, &argv);
+    for (int i = 1; i < argc; i++) {
+        FILE *f = fopen(argv[i], "rb");
+        if (!f) {
+            perror(argv[i]);
+            return 2;
+        }
+        size_t cap = 1 << 16, n = 0, got;
+        uint8_t *buf = malloc(cap);
+        while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0)
+            if ((n += got) == cap && !(buf = realloc(buf, cap *= 2)))
+                break;
+        fclose(f);
+        if (!buf) {
+            fprintf(stderr, "%s: out of memory\n", argv[i]);
+            return 2;
+        }
+        LLVMFuzzerTestOneInput(buf, n);
+        LLVMFuzzerTestOneInput(buf, n);
+        free(buf);
+    }
+    printf("fuzz replay: %d inputs, each twice, no sanitizer report\n", argc - 1);
+    return 0;
+}
+#endif

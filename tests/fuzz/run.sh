@@ -30,7 +30,7 @@ mkdir -p "$OUT/obj" "$OUT/corpus" "$OUT/artifacts"
 FLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fno-omit-frame-pointer
        -fsanitize=fuzzer,address,undefined
        -Isrc -Ibuild/gen -Wno-unused-function"
-SRCS="$(ls src/util/*.c src/frontend/*.c src/ir/*.c src/backend_c/*.c) src/runtime_mpi/tyl_npyhdr.c
+SRCS="$(ls src/util/*.c src/frontend/*.c src/ir/*.c src/backend_c/*.c src/backend_cuda/*.c) src/runtime_mpi/tyl_npyhdr.c
       src/runtime_mpi/tyl_format.c build/gen/lexer.c
       build/gen/parser.c tests/fuzz/fuzz_frontend.c"
 OBJS=""
@@ -47,13 +47,11 @@ $CLANG $FLAGS $OBJS -lm -o "$OUT/fuzz_frontend"
 echo "built $OUT/fuzz_frontend"
 [ -n "${BUILD_ONLY:-}" ] && exit 0
 
-# Seed corpus: every program and error test of the repository.
 n=0
-for f in tests/programs/*.tyl samples/*.tyl tests/errors/*.tyl bench/*.tyl \
-         tests/programs_later/*.tyl tests/runtime_errors/*.tyl tests/lib/*.tyl \
-         tests/lib/errors/*.tyl; do
-    [ -e "$f" ] || continue
-    cp "$f" "$OUT/corpus/seed_$(basename "$f")"
+# Every .tyl under tests/, samples/ and bench/ (library-mode warnings, IR and elastic tests too),
+# named by its path so that two seeds of one name do not overwrite each other.
+for f in $(find tests samples bench -name '*.tyl' | sort); do
+    cp "$f" "$OUT/corpus/seed_$(echo "$f" | tr / _)"
     n=$((n + 1))
 done
 echo "seeded $n files into $OUT/corpus ($(ls "$OUT/corpus" | wc -l) in the corpus)"

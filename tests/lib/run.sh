@@ -31,6 +31,16 @@ for tyl in tests/lib/warnings/*.tyl; do
         grep -c "^int ${name}_${left}(" "$T/$name.h")
     same "$tyl" "$got" "$(cat "${tyl%.tyl}.err"; echo "exit status 0"; echo 1; echo 0)"
 done
+# a default reading a module array: the array is module state, the def exported
+same "default reading module state" "$("$TYLESC" --lib tests/lib/default_state.tyl -o "$T/default_state.c" 2>&1
+    echo "exit status $?"; grep -c '^int default_state_diffuse(tyl_ctx \*ctx, tyl_array \*a, tyl_array \*ref, double nu, ' "$T/default_state.h")" \
+    "exit status 0
+1"
+# module names like tylesc's own hidden ones (_tyl_np, _tyl_state_probe): the def exported
+same "hidden names" "$("$TYLESC" --lib tests/lib/hidden_names.tyl -o "$T/hidden_names.c" 2>&1
+    echo "exit status $?"; grep -c '^int hidden_names_shift(tyl_ctx \*ctx, tyl_array \*u, ' "$T/hidden_names.h")" \
+    "exit status 0
+1"
 cp samples/app_c/heat.tyl "$T/heat.tyl"
 cd "$T" || exit 1
 # CUDA library mode's command-line refusals
@@ -210,7 +220,8 @@ fi
 # the module body as PROGRAM_run(ctx) prints and saves what the program does (its prints, .npy
 # files, exit status), at 1 and 3 ranks; names_c_collisions has parameters named like C keywords
 # and macros (NAN: a field NAN_ of its params struct)
-for prog in gray_scott_roll_f32 functions_tuples laplace_while_tol random_allen_cahn_noise names_c_collisions; do
+for prog in gray_scott_roll_f32 functions_tuples laplace_while_tol random_allen_cahn_noise names_c_collisions \
+    default_args_at_def_time; do
     P=$(echo $prog | tr a-z A-Z)
     mkdir -p body/$prog && cd body/$prog || exit 1
     if "$TYLESC" --lib "$ROOT/tests/programs/$prog.tyl" -o $prog.c && "$TYLESC" "$ROOT/tests/programs/$prog.tyl" -o prog &&
