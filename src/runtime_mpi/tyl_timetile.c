@@ -795,9 +795,11 @@ static tt_plan plan(void)
         return plan_planes(P, lo, hi, chi - clo, span, tt.st[tt.ns - 1].ax[1].lag + 2 * maxoffc + 1,
                            (double)rowbytes / (double)(chi - clo));
     const char *sync = getenv("TYLES_TT_SYNC");
-    if (P.threads > 1 && (!sync || !strcmp(sync, "slabs")) && hi - lo >= 2 * (P.shrink + maxoff + 1) * P.threads) {
+    if (P.threads > 1 && (!sync || !strcmp(sync, "slabs")) && hi - lo >= 2 * (P.shrink + maxoff + 1) * P.threads &&
+        (tt.forced || (int64_t)(budget() / rowbytes) - span >= 4)) {
         /* a slab of whole rows a thread, its tiles as one thread's (run_slabs): one barrier a
-         * group instead of one a wavefront, and no column offsets needed */
+         * group instead of one a wavefront, and no column offsets needed; rows too wide for a
+         * tile of whole rows take the wavefronts' narrower tiles */
         P.slabs = 1;
     } else if (P.threads > 1 && cols && chi > clo) {
         /* wavefronts of tiles: about four tiles a thread across the columns */
