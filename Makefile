@@ -67,7 +67,7 @@ RUNTIME_OBJ  = $(RUNTIME_SRC:%.c=build/rt/%.o)
 CUDA_RT_OBJ  = $(patsubst %.cu,build/rtcuda/%.o,$(CUDA_RT_SRC:%.c=build/rt/%.o))
 SANFLAGS     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: fuzz-long check-build check-lib check-warnings check-dist check-elastic check-campaign check-ulfm check-long bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
+.PHONY: fuzz-long $(CHECK_SUITES:%=%.timed) check-build check-lib check-warnings check-dist check-elastic check-campaign check-ulfm check-long bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
         bench-gpu install uninstall clean
 .DELETE_ON_ERROR:
 
@@ -200,8 +200,14 @@ CHECK_SUITES = check-programs check-elastic check-cuda check-campaign check-unit
                check-warnings check-lib check-asan check-build
 check: all
 	@if command -v $(NVCC) >/dev/null 2>&1; then $(MAKE) --no-print-directory lib/libtyles_cuda.a >/dev/null; fi
-	@$(MAKE) --no-print-directory $(if $(CHECK_SERIAL),-j1,-j$(JOBS) --output-sync=target) $(CHECK_SUITES)
+	@$(MAKE) --no-print-directory $(if $(CHECK_SERIAL),-j1,-j$(JOBS) --output-sync=target) $(CHECK_SUITES:%=%.timed)
 	@echo "make check: all test suites passed"
+
+# A suite with its wall time, so a log shows where make check's minutes go (the suites share the
+# cores, so the times add up to about JOBS times the whole).
+%.timed:
+	@s=$$(date +%s); $(MAKE) --no-print-directory $*; rc=$$?; \
+	echo "== $*: $$(( $$(date +%s) - s )) s$$([ $$rc = 0 ] || echo ', FAILED')"; exit $$rc
 
 check-unit: lib/libtyles.a build/tools/npy2png
 	@echo "== runtime unit tests"
