@@ -68,6 +68,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import zlib
 
 import numpy as np
@@ -771,9 +772,12 @@ def main(argv=None):
     }
     passed = failed = 0
 
+    took = []  # (seconds, name): the slowest are listed at the end, to keep make check short
+
     def one(test):
         name, kind, path = test
         runner.local.dirs = []
+        t0 = time.monotonic()
         try:
             note = kinds[kind](name, path)
             result = [name, None, "", note]
@@ -784,6 +788,7 @@ def main(argv=None):
             result = [name, "test runner error: %s: %s" % (type(e).__name__, e), traceback.format_exc(), ""]
         if opts.keep and runner.local.dirs:
             result[2] = (result[2] + "\n" if result[2] else "") + "kept in " + " ".join(runner.local.dirs)
+        took.append((time.monotonic() - t0, name))
         return result
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
@@ -800,6 +805,9 @@ def main(argv=None):
                 print("FAIL %s: %s" % (name, reason), flush=True)
                 if detail:
                     print("\n".join("    " + l for l in detail.splitlines()), flush=True)
+    slow = sorted(took, reverse=True)[:8]
+    if len(took) > 20:
+        print("slowest: " + ", ".join("%s %.0f s" % (n, t) for t, n in slow), flush=True)
     print("%d passed, %d failed" % (passed, failed), flush=True)
     return 1 if failed else 0
 
