@@ -369,7 +369,6 @@ int ir_views_disjoint(ir_view *a, ir_view *b); /* pass_copysem.c: views of one a
 void pass_fuse(ir_program *p);      /* pass_fuse.c */
 void pass_fuse_stages(ir_program *p); /* pass_fuse_stages.c */
 void ir_verify_stages(ir_program *p, const char *after_pass); /* pass_fuse_stages.c */
-void ir_stages_print(ir_stmt *s, int ind, FILE *o); /* pass_fuse_stages.c: "# stage" lines */
 void pass_dist(ir_program *p);      /* pass_dist.c: which arrays are distributed */
 void pass_halo(ir_program *p);      /* pass_dist.c: halo widths, exchanges, anchors */
 /* Is the slot's array distributed over the ranks (after pass_dist)? */

@@ -7,6 +7,7 @@
 #include "sched.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 static void pexpr(ir_expr *e, FILE *o);
 
@@ -319,6 +320,37 @@ static void phalo(ir_stmt *s, int ind, FILE *o)
     fputc('\n', o);
 }
 
+/* The temporaries a sweep computes per tile (pass_fuse_stages), above the sweep. */
+static void pstages(ir_stmt *s, int ind, FILE *o)
+{
+    for (int k = 0; k < s->stages.len; k++) {
+        ir_stage *st = VEC_AT(s->stages, k, ir_stage *);
+        fprintf(o, "%*s# stage %s per tile, grown by", ind * 2, "", st->slot->pyname);
+        for (int d = 0; d < st->slot->rank; d++)
+            fprintf(o, " %lld", (long long)st->spread[d]);
+        fprintf(o, ", read at");
+        for (int r = 0; r < st->nreads; r++) {
+            int seen = 0; /* each offset once, in order of first read */
+            for (int q = 0; q < r && !seen; q++)
+                seen = !memcmp(st->off[q], st->off[r], sizeof st->off[r][0] * (size_t)st->slot->rank);
+            if (seen)
+                continue;
+            fputs(" (", o);
+            for (int d = 0; d < st->slot->rank; d++)
+                fprintf(o, "%s%lld", d ? "," : "", (long long)st->off[r][d]);
+            fputc(')', o);
+        }
+        fprintf(o, ": %s = ", st->slot->name);
+        pexpr(st->f, o);
+        fputc('\n', o);
+    }
+    if (s->stages.len) {
+        fprintf(o, "%*s# staged value: ", ind * 2, "");
+        pexpr(s->staged, o);
+        fputc('\n', o);
+    }
+}
+
 static ir_program *printing; /* for the schedule lines (sched.h) */
 
 static void pblock(vec *b, int ind, FILE *o)
@@ -327,7 +359,7 @@ static void pblock(vec *b, int ind, FILE *o)
         phalo(VEC_AT(*b, i, ir_stmt *), ind, o);
         if (printing && printing->sched)
             ir_sched_print(printing, VEC_AT(*b, i, ir_stmt *), ind, o);
-        ir_stages_print(VEC_AT(*b, i, ir_stmt *), ind, o);
+        pstages(VEC_AT(*b, i, ir_stmt *), ind, o);
         pstmt(VEC_AT(*b, i, ir_stmt *), ind, o);
     }
 }

@@ -322,33 +322,3 @@ void ir_verify_stages(ir_program *p, const char *after_pass)
     if (slots.len)
         no_mention(&p->body, &slots, after_pass);
 }
-
-void ir_stages_print(ir_stmt *s, int ind, FILE *o)
-{
-    for (int k = 0; k < s->stages.len; k++) {
-        ir_stage *st = VEC_AT(s->stages, k, ir_stage *);
-        fprintf(o, "%*s# stage %s per tile, grown by", ind * 2, "", st->slot->pyname);
-        for (int d = 0; d < st->slot->rank; d++)
-            fprintf(o, " %lld", (long long)st->spread[d]);
-        fprintf(o, ", read at");
-        for (int r = 0; r < st->nreads; r++) {
-            int seen = 0; /* each offset once, in order of first read */
-            for (int q = 0; q < r && !seen; q++)
-                seen = !memcmp(st->off[q], st->off[r], sizeof st->off[r][0] * (size_t)st->slot->rank);
-            if (seen)
-                continue;
-            fputs(" (", o);
-            for (int d = 0; d < st->slot->rank; d++)
-                fprintf(o, "%s%lld", d ? "," : "", (long long)st->off[r][d]);
-            fputc(')', o);
-        }
-        fprintf(o, ": %s = ", st->slot->name);
-        ir_print_expr(st->f, o);
-        fputc('\n', o);
-    }
-    if (s->stages.len) {
-        fprintf(o, "%*s# staged value: ", ind * 2, "");
-        ir_print_expr(s->staged, o);
-        fputc('\n', o);
-    }
-}
