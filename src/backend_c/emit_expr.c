@@ -9,6 +9,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -562,3 +563,38 @@ const char *emit_source_line(int line)
     return r;
 }
 
+/* Host code lines (emit_host.c, emit_sweep.c, emit_ck.c): indented text, #line back to the
+ * .tyl, scalar expressions and locations as C text. */
+void emit_hline(ectx *c, int ind, loc l)
+{
+    if (l.line)
+        fprintf(c->o, "#line %d %s\n", l.line, emit_file_literal());
+    (void)ind;
+}
+
+void emit_put(ectx *c, int ind, const char *fmt, ...)
+{
+    fprintf(c->o, "%*s", ind * 4, "");
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(c->o, fmt, ap);
+    va_end(ap);
+}
+
+const char *emit_S(ir_expr *e)
+{
+    strbuf b = {0};
+    emit_c_scalar(&b, e);
+    const char *r = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    return r;
+}
+
+const char *emit_W(loc l)
+{
+    strbuf b = {0};
+    emit_where_str(&b, l);
+    const char *r = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    return r;
+}

@@ -35,40 +35,6 @@ static const char *COND(ir_expr *e)
     return arena_strndup(&util_arena, r + 1, n - 2);
 }
 
-void emit_hline(ectx *c, int ind, loc l)
-{
-    if (l.line)
-        fprintf(c->o, "#line %d %s\n", l.line, emit_file_literal());
-    (void)ind;
-}
-
-void emit_put(ectx *c, int ind, const char *fmt, ...)
-{
-    fprintf(c->o, "%*s", ind * 4, "");
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(c->o, fmt, ap);
-    va_end(ap);
-}
-
-const char *emit_S(ir_expr *e)
-{
-    strbuf b = {0};
-    emit_c_scalar(&b, e);
-    const char *r = arena_strdup(&util_arena, b.s);
-    sb_free(&b);
-    return r;
-}
-
-const char *emit_W(loc l)
-{
-    strbuf b = {0};
-    emit_where_str(&b, l);
-    const char *r = arena_strdup(&util_arena, b.s);
-    sb_free(&b);
-    return r;
-}
-
 /* S_RANDOM: libtyles' NumPy streams (tyl_random.c); the same on the host and CUDA back ends,
  * since the fill goes through tyl_mem. */
 static void emit_random(ectx *c, int ind, ir_stmt *s)

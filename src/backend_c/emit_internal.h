@@ -118,6 +118,7 @@ struct ectx {
     vec hoisted;     /* intptr_t: the statements whose tables are there */
 };
 
+/* host code lines (emit_expr.c) */
 void emit_put(ectx *c, int ind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void emit_hline(ectx *c, int ind, loc l);     /* #line back to the .tyl */
 const char *emit_S(ir_expr *e);               /* C text of a host scalar expression */
