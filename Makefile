@@ -125,7 +125,8 @@ build/asan/bin/tylesc: $(ASAN_OBJ)
 
 # The fuzz target (tests/fuzz/fuzz_frontend.c) without libFuzzer, on the same objects, for
 # make check-asan: every .tyl of the repository through it, one after another in one process.
-build/asan/fuzz_replay: $(filter-out build/asan/src/driver/%,$(ASAN_OBJ)) tests/fuzz/fuzz_frontend.c
+build/asan/fuzz_replay: $(filter-out build/asan/src/driver/%,$(ASAN_OBJ)) build/asan/src/driver/driver_passes.o \
+    tests/fuzz/fuzz_frontend.c
 	$(CC) $(CSTD) $(WARN) -O1 -g $(SANFLAGS) $(CPPFLAGS_ALL) -DTYL_FUZZ_REPLAY $^ -lm -o $@
 
 # A staged installation, so the ASan compiler finds the run-time library like an installed one.

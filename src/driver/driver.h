@@ -3,6 +3,8 @@
 #ifndef DRIVER_H
 #define DRIVER_H
 
+#include <stdio.h>
+
 typedef struct drv_opts {
     int cuda;   /* nvcc on CUDA C++, else the C compiler on C */
     int object; /* -c: an object file, not linked */
@@ -17,10 +19,16 @@ int drv_build(const char *src, const char *out, const drv_opts *o);
 /* Run argv (NULL-terminated), wait: its exit status, 127 when it could not start. */
 int drv_run(char **argv);
 
-/* tylesc.c: the schedule passes (sched.h), in order, each checked after it in debug builds. */
+/* driver_passes.c: the passes after lower_module, in order, each checked after it in debug
+ * builds. With dump naming one of them (--dump=NAME), the IR is printed after it and the run
+ * stops there: 1. */
 struct ir_program;
-/* time_tile: --time-tile's K, SCHED_TT_OFF or SCHED_TT_AUTO (src/ir/sched.h) */
-void drv_sched_passes(struct ir_program *p, int cuda, int time_tile);
+int drv_ir_passes(struct ir_program *p, const char *dump); /* pass_inline_temps .. pass_halo */
+/* the schedule (sched.h); time_tile: --time-tile's K, SCHED_TT_OFF or SCHED_TT_AUTO; dump "sched"
+ * stops after the last */
+int drv_sched_passes(struct ir_program *p, int cuda, int time_tile, const char *dump);
+int drv_dump_known(const char *name); /* ast, ir, a pass's name or sched */
+void drv_dump_names(FILE *o);         /* the list, for messages */
 
 /* tylesc --lib (lib_mode.c): what the command line asked for, the module parsed. */
 enum { DRV_LIB_SRC, DRV_LIB_OBJECT, DRV_LIB_ARCHIVE };

@@ -1,7 +1,7 @@
 /* lib_mode.c: tylesc --lib (docs/LIBRARY.md): a program becomes a library for an application.
  *
  *     lower_module (recording the module's calls) -> lib_exports -> per def: lower its call
- *         module twice (its results, then the whole) -> the passes of tylesc.c on each program
+ *         module twice (its results, then the whole) -> the passes (driver_passes.c) on each program
  *         -> one grid rank for all -> kernel and layout numbers unique in the file
  *         -> emit_lib_c, emit_lib_h, emit_lib_f90 [-> cc -c [-> ar]]
  *
@@ -25,29 +25,17 @@
 #include "../ir/sched.h"
 #include "driver.h"
 
-/* The passes of tylesc.c's pipeline, the schedule's from its own table (for the GPU: the
+/* The passes of a program (driver_passes.c), the schedule's included (for the GPU: the
  * schedule of a CUDA program, launches, graphs and device exchanges). Returns the layouts as
  * pass_halo leaves them (by index in p->layouts), before time tiling deepens halos: the least
  * halo an argument needs. */
 static ir_layout *passes(ir_program *p, int cuda, int time_tile)
 {
-    static const struct {
-        const char *name;
-        void (*run)(ir_program *);
-    } list[] = {
-        {"inline_temps", pass_inline_temps}, {"rotate", pass_rotate}, {"copysem", pass_copysem},
-        {"dist", pass_dist}, {"fuse", pass_fuse}, {"halo", pass_halo},
-    };
-    for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
-        list[i].run(p);
-#ifndef NDEBUG
-        ir_verify(p, list[i].name);
-#endif
-    }
+    drv_ir_passes(p, NULL);
     ir_layout *least = NEWN(ir_layout, p->layouts.len + 1);
     for (int j = 0; j < p->layouts.len; j++)
         least[j] = *VEC_AT(p->layouts, j, ir_layout *);
-    drv_sched_passes(p, cuda, time_tile); /* time loops tiled as in programs, deep halos included */
+    drv_sched_passes(p, cuda, time_tile, NULL); /* time loops tiled as in programs, deep halos included */
     return least;
 }
 

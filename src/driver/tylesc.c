@@ -2,9 +2,10 @@
  *
  *     parse_file -> lower_module -> pass_inline_temps -> pass_rotate -> pass_fuse_stages
  *         -> pass_copysem -> pass_dist -> pass_fuse -> pass_halo
- *         -> pass_sched_* (sched_passes below) -> emit_c | emit_cuda  [-> cc]
+ *         -> pass_sched_* -> emit_c | emit_cuda  [-> cc]
  *
- * with ir_verify after each pass in debug builds and --dump=STAGE after any of them.
+ * the passes from one table (driver_passes.c, which library mode runs too), with ir_verify after
+ * each pass in debug builds and --dump=STAGE after any of them.
  * Exit status: 0 success, 1 errors in the program, 2 system errors (files, cc), 3 internal.
  *
  * What is written follows the output's name (.c, .cu, .o through cc -c, an executable without a
@@ -67,12 +68,13 @@ static const char *usage =
     "                   (-o NAME.c, NAME.o or libNAME.a; docs/LIBRARY.md); with --target=cuda\n"
     "                   the functions run on the GPU (NAME.cu, built by nvcc)\n"
     "  --no-mpi         build against the run-time library without MPI (single process)\n"
-    "  --dump=STAGE     print the program after STAGE and stop: ast, ir (after lowering),\n"
-    "                   inline (after inlining temporaries), stages (after computing\n"
-    "                   temporaries per tile of their consumer), copysem (after the copy-semantics\n"
-    "                   pass), fuse (after fusing sweeps into loop nests), halo (the\n"
-    "                   distributed arrays, their halo widths and each sweep's exchanges),\n"
-    "                   sched (the schedule: kernels, exchanges, parts, time loops, checkpoints)\n"
+    "  --dump=STAGE     print the program after STAGE and stop: ast, ir (after lowering), or\n"
+    "                   after any pass (docs/PASSES.md): inline (temporaries inlined), rotate\n"
+    "                   (copies become rotations), stages (temporaries computed per tile of their\n"
+    "                   consumer), copysem, dist (distributed arrays), fuse (sweeps fused into\n"
+    "                   loop nests), halo (halo widths and each sweep's exchanges), sched_ids ..\n"
+    "                   sched_timetile (each schedule pass), sched (the whole schedule: kernels,\n"
+    "                   exchanges, parts, time loops, checkpoints)\n"
     "  --time-tile=K    temporal blocking of time loops whose body is sweeps, swaps and copies: K\n"
     "                   steps per pass over tiles of rows (K >= 2, bitwise the same results);\n"
     "                   off (or 1) steps one step at a time; auto (default) tiles with K = 8 when\n"
@@ -101,31 +103,6 @@ static const char *usage =
     "  TYL_ABORT_ON_INTERNAL\n"
     "                   set (not 0): an internal error of tylesc aborts instead of exiting with\n"
     "                   status 3 (for fuzzing and debuggers)\n";
-
-/* The schedule passes, in order (sched.h), after pass_halo. */
-static const struct {
-    const char *name;
-    void (*run)(ir_program *);
-} sched_passes[] = {
-    {"sched_ids", pass_sched_ids},         {"sched_exchange", pass_sched_exchange},
-    {"sched_parts", pass_sched_parts},     {"sched_dirty", pass_sched_dirty},
-    {"sched_graph", pass_sched_graph},     {"sched_steps", pass_sched_steps},
-    {"sched_ckpt", pass_sched_ckpt},       {"sched_stages", pass_sched_stages},
-    {"sched_vec", pass_sched_vec},         {"sched_timetile", pass_sched_timetile},
-};
-
-/* The schedule passes on a program after pass_halo (library mode runs them too, lib_mode.c). */
-void drv_sched_passes(ir_program *p, int cuda, int time_tile)
-{
-    ir_sched_begin(p, cuda);
-    p->sched->time_tile_opt = time_tile;
-    for (size_t i = 0; i < sizeof sched_passes / sizeof sched_passes[0]; i++) {
-        sched_passes[i].run(p);
-#ifndef NDEBUG
-        ir_verify(p, sched_passes[i].name);
-#endif
-    }
-}
 
 static int ends_with(const char *s, const char *suf)
 {
@@ -383,9 +360,10 @@ int main(int argc, char **argv)
             dep_phony = 1;
         } else if (strncmp(a, "--dump=", 7) == 0) {
             dump = a + 7;
-            if (strcmp(dump, "ast") && strcmp(dump, "ir") && strcmp(dump, "inline") && strcmp(dump, "stages") && strcmp(dump, "copysem") &&
-                strcmp(dump, "fuse") && strcmp(dump, "halo") && strcmp(dump, "sched")) {
-                fprintf(stderr, "tylesc: unknown dump stage '%s' (ast, ir, inline, stages, copysem, fuse, halo, sched)\n", dump);
+            if (!drv_dump_known(dump)) {
+                fprintf(stderr, "tylesc: unknown dump stage '%s' (", dump);
+                drv_dump_names(stderr);
+                fputs(")\n", stderr);
                 return 2;
             }
         } else if (strncmp(a, "--target=", 9) == 0) {
@@ -556,60 +534,11 @@ int main(int argc, char **argv)
         ir_print(p, stdout);
         return 0;
     }
-    pass_inline_temps(p);
-#ifndef NDEBUG
-    ir_verify(p, "inline_temps");
-#endif
-    if (dump && strcmp(dump, "inline") == 0) {
-        ir_print(p, stdout);
+    /* the passes (driver_passes.c), then the schedule level (sched.h): one decision per pass */
+    if (drv_ir_passes(p, dump) || drv_sched_passes(p, cuda, time_tile, dump))
         return 0;
-    }
-    pass_rotate(p);
-#ifndef NDEBUG
-    ir_verify(p, "rotate");
-#endif
-    pass_fuse_stages(p);
-#ifndef NDEBUG
-    ir_verify(p, "fuse_stages");
-#endif
-    if (dump && strcmp(dump, "stages") == 0) {
-        ir_print(p, stdout);
-        return 0;
-    }
-    pass_copysem(p);
-#ifndef NDEBUG
-    ir_verify(p, "copysem");
-#endif
-    if (dump && strcmp(dump, "copysem") == 0) {
-        ir_print(p, stdout);
-        return 0;
-    }
-    pass_dist(p);
-#ifndef NDEBUG
-    ir_verify(p, "dist");
-#endif
-    pass_fuse(p);
-#ifndef NDEBUG
-    ir_verify(p, "fuse");
-#endif
-    if (dump && strcmp(dump, "fuse") == 0) {
-        ir_print(p, stdout);
-        return 0;
-    }
-    pass_halo(p);
-#ifndef NDEBUG
-    ir_verify(p, "halo");
-#endif
-    if (dump && strcmp(dump, "halo") == 0) {
-        ir_print(p, stdout);
-        return 0;
-    }
-    /* the schedule level (sched.h): one decision per pass, checked after each */
-    drv_sched_passes(p, cuda, time_tile);
-    if (dump) {
-        ir_print(p, stdout);
-        return 0;
-    }
+    if (dump) /* drv_dump_known admits only the names that stopped above */
+        INTERNAL("--dump=%s stopped nowhere", dump);
 
     /* A generated source or object names its program relative to its own folder (the same bytes
      * from any checkout); an executable's temporary C keeps the name as given, which its run-time

@@ -31,6 +31,16 @@ mkdir -p folder.tyl
 out=$("$TYLESC" folder.tyl -o folder.c 2>&1); rc=$?
 same input_folder "$rc: $out" "2: tylesc: cannot open 'folder.tyl': Is a directory"
 
+# ---- --dump: after any pass of the driver's table (src/driver/driver_passes.c), or refused
+out=$("$TYLESC" heat2d.tyl --dump=bogus 2>&1); rc=$?
+same dump_unknown "$rc: $out" \
+    "2: tylesc: unknown dump stage 'bogus' (ast, ir, inline, rotate, stages, copysem, dist, fuse, halo, sched_ids, sched_exchange, sched_parts, sched_dirty, sched_graph, sched_steps, sched_ckpt, sched_stages, sched_vec, sched_timetile, sched)"
+out=$("$TYLESC" heat2d.tyl --dump=rotate 2>&1 | head -1); rc=$?
+same dump_rotate "$rc: $out" "0: # IR of heat2d.tyl"
+# after sched_parts a kernel has its parts but not yet what it leaves dirty (sched_dirty)
+out=$("$TYLESC" heat2d.tyl --dump=sched_parts 2>&1 | grep '# sched kernel 5'); rc=$?
+same dump_sched_pass "$rc: $out" "0:   # sched kernel 5, exchange begin; interior; exchange end; edges"
+
 # ---- an output's suffix decides what is written
 out=$("$TYLESC" heat2d.tyl -o solver.cpp 2>&1); rc=$?
 same suffix_unknown "$rc: $out$( [ -e solver.cpp ] && echo ' (and solver.cpp was written)')" \

@@ -2,10 +2,10 @@
  *
  * Runs the whole compiler pipeline of src/driver/tylesc.c on the input bytes:
  *
- *     parse_file -> lower_module -> the IR and schedule passes as src/driver/tylesc.c runs
- *     them -> emit_c  (into /dev/null)
+ *     parse_file -> lower_module -> the IR and schedule passes (src/driver/driver_passes.c, the
+ *     driver's own table) -> emit_c  (into /dev/null)
  *
- * with ir_verify after each IR pass, as a debug build of the driver does. Bad input must end
+ * with ir_verify after each pass, as a debug build of the driver does. Bad input must end
  * in diagnostics; anything else (a sanitizer report, a hang, an internal error) is a bug.
  * Internal errors abort() here because TYL_ABORT_ON_INTERNAL is set before the first input.
  *
@@ -25,6 +25,7 @@
 #include "frontend/diag.h"
 #include "frontend/lower.h"
 #include "frontend/sym.h"
+#include "driver/driver.h"
 #include "ir/ir.h"
 #include "ir/sched.h"
 #include "util/util.h"
@@ -64,32 +65,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (mod && !diag_count()) {
         ir_program *p = lower_module(mod, name);
         if (!diag_count()) {
-            /* the driver's pipeline (src/driver/tylesc.c): the emitter needs the schedule */
-            static const struct {
-                const char *name;
-                void (*run)(ir_program *);
-            } passes[] = {
-                {"lower", NULL},
-                {"inline_temps", pass_inline_temps}, {"rotate", pass_rotate},
-                {"fuse_stages", pass_fuse_stages},   {"copysem", pass_copysem},
-                {"dist", pass_dist},                 {"fuse", pass_fuse},
-                {"halo", pass_halo},                 {"sched", NULL},
-                {"sched_ids", pass_sched_ids},       {"sched_exchange", pass_sched_exchange},
-                {"sched_parts", pass_sched_parts},   {"sched_dirty", pass_sched_dirty},
-                {"sched_graph", pass_sched_graph},   {"sched_steps", pass_sched_steps},
-                {"sched_ckpt", pass_sched_ckpt},     {"sched_stages", pass_sched_stages},
-                {"sched_vec", pass_sched_vec},       {"sched_timetile", pass_sched_timetile},
-            };
-            for (size_t i = 0; i < sizeof passes / sizeof passes[0]; i++) {
-                if (strcmp(passes[i].name, "sched") == 0) {
-                    ir_sched_begin(p, 0);
-                    p->sched->time_tile_opt = SCHED_TT_AUTO; /* the default */
-                    continue;
-                }
-                if (passes[i].run)
-                    passes[i].run(p);
-                ir_verify(p, passes[i].name);
-            }
+            /* the driver's passes (src/driver/driver_passes.c): the emitter needs the schedule */
+            drv_ir_passes(p, NULL);
+            drv_sched_passes(p, 0, SCHED_TT_AUTO, NULL);
             emit_c(p, devnull);
             fflush(devnull);
         }

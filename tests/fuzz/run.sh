@@ -30,7 +30,7 @@ mkdir -p "$OUT/obj" "$OUT/corpus" "$OUT/artifacts"
 FLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fno-omit-frame-pointer
        -fsanitize=fuzzer,address,undefined
        -Isrc -Ibuild/gen -Wno-unused-function"
-SRCS="$(ls src/util/*.c src/frontend/*.c src/ir/*.c src/backend_c/*.c src/backend_cuda/*.c) src/runtime_mpi/tyl_npyhdr.c
+SRCS="$(ls src/util/*.c src/frontend/*.c src/ir/*.c src/backend_c/*.c src/backend_cuda/*.c) src/driver/driver_passes.c src/runtime_mpi/tyl_npyhdr.c
       src/runtime_mpi/tyl_format.c build/gen/lexer.c
       build/gen/parser.c tests/fuzz/fuzz_frontend.c"
 OBJS=""

@@ -221,7 +221,7 @@ fi
 # files, exit status), at 1 and 3 ranks; names_c_collisions has parameters named like C keywords
 # and macros (NAN: a field NAN_ of its params struct)
 for prog in gray_scott_roll_f32 functions_tuples laplace_while_tol random_allen_cahn_noise names_c_collisions \
-    default_args_at_def_time; do
+    default_args_at_def_time hdiff_limiter_stages; do
     P=$(echo $prog | tr a-z A-Z)
     mkdir -p body/$prog && cd body/$prog || exit 1
     if "$TYLESC" --lib "$ROOT/tests/programs/$prog.tyl" -o $prog.c && "$TYLESC" "$ROOT/tests/programs/$prog.tyl" -o prog &&
@@ -239,6 +239,9 @@ for prog in gray_scott_roll_f32 functions_tuples laplace_while_tol random_allen_
     fi
     cd "$T" || exit 1
 done
+# a library computes temporaries per tile as the program does (the passes are one table,
+# src/driver/driver_passes.c): hdiff's Laplacian in a scratch tile, not a whole array
+same "hdiff_limiter_stages_run: stages per tile" "$(grep -c 'tyl_tile_alloc(' body/hdiff_limiter_stages/hdiff_limiter_stages.c)" 1
 
 # exports of several kinds, one export's array result passed to another
 if lib_app ex "$ROOT/tests/lib/exports.tyl" "$ROOT/tests/lib/exports.c" prog; then
