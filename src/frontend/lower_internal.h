@@ -364,11 +364,18 @@ ir_stmt *lw_loop_over(lctx *c, loc l, ir_expr *lo, ir_expr *n, const char *name,
  * `name`: the innermost body. */
 vec *lw_loop_nest(lctx *c, loc l, vec *out, int q, ir_expr **len, const char *name, ir_var **it);
 value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self);
-value *lw_reduce(lctx *c, loc l, const char *kind, value *x);
-value *lw_reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims);
 int lw_axis_arg(value *v, int rank, const char *fname, int *axis);
 int lw_numpy_known(const char *name);        /* np.NAME is a function of the tables */
 int lw_array_method_known(const char *name); /* a.NAME(...) is a method of the tables */
+
+/* ---- lower_reduce.c: reductions (whole, masked, along axes), cumsum, diff -------------------- */
+
+value *lw_reduce(lctx *c, loc l, const char *kind, value *x);
+value *lw_reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims);
+/* np.KIND(a, axis=, keepdims=) or, with self, a.KIND(axis=, keepdims=) */
+value *lw_reduce_call(lctx *c, loc l, const char *kind, args *a, value *self);
+value *lw_cumsum(lctx *c, loc l, value *x, value *axisv);
+value *lw_diff(lctx *c, loc l, value *x, value *nv, value *axisv);
 
 /* ---- lower_npfuncs.c: std/var, logic, rounding, transposes, joins, gradient ----------------- */
 
@@ -409,9 +416,14 @@ void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const 
 void lw_loop_carries(lctx *c);
 void lw_loop_body_once(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
 
-/* ---- lower.c: statements, parameters, driver ------------------------------------------------- */
+/* ---- lower_assign.c: assignments, stores, augmented assignment -------------------------------- */
 
 void lw_assign_name(lctx *c, ast *target, value *v);
+void lw_lower_assign(lctx *c, ast *s);
+void lw_lower_augassign(lctx *c, ast *s);
+
+/* ---- lower.c: statements, parameters, driver ------------------------------------------------- */
+
 void lw_emit_raise(lctx *c, loc l, ir_expr *cond, const char *msg);
 /* lower_unbound.c: reads that may find their name unbound (NameError at run time) */
 void lw_unbound_begin(lctx *c, loc l, vec *stmts, int nbound, const char *const *bound);
