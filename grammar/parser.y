@@ -385,7 +385,7 @@ annot_opt:
 other_compound:
     CLASS NAME ':' suite                    { $$ = ast_other(@$, "class", $4); $$->name = $2; }
   | CLASS NAME '(' ')' ':' suite            { $$ = ast_other(@$, "class", $6); $$->name = $2; }
-  | CLASS NAME '(' arglist_items ')' ':' suite { $$ = ast_other(@$, "class", $7); $$->name = $2; }
+  | CLASS NAME '(' arglist_items ')' ':' suite { $$ = ast_other(@$, "class", $7); $$->name = $2; $$->a = $4; }
   | WITH with_items ':' suite               { $$ = ast_with(@$, $2, $4); }
   | TRY ':' suite try_tail                  { $$ = ast_other(@$, "try", $3); }
   | ASYNC funcdef                           { $$ = ast_other(@$, "async", no_stmts); }

@@ -583,6 +583,10 @@ void lw_stmt(lctx *c, ast *s)
     case A_RAISE: lower_raise(c, s); break;
     case A_YIELD: diag_error(s->l, "'yield' outside function"); break;
     case A_OTHER_STMT:
+        if (strcmp(s->str, "class") == 0 && s->name) {
+            lw_class_def(c, s);
+            break;
+        }
         diag_error(s->l, "'%s' statements are not supported in a stencil program%s", s->str,
                    strcmp(s->str, "with") == 0 ? " (only 'with np.errstate(...)')" : "");
         break;
@@ -822,12 +826,14 @@ ir_program *lower_module(ast *module, const char *source)
     lw_returns_reset();
     lw_scope_reset();
     lw_lists_reset();
+    lw_class_reset();
     lw_loops_reset();
     c.prog = NEW(ir_program);
     c.prog->source = source;
     scope *m = NEW(scope);
     c.sc = c.module = m;
     c.out = &c.prog->body;
+    c.module_body = module->body;
     for (int i = 0; i < module->body.len; i++)
         if (VEC_AT(module->body, i, ast *)->kind == A_DEF)
             global_writes(VEC_AT(module->body, i, ast *), &c.global_writes);

@@ -408,7 +408,9 @@ void lw_lower_assign(lctx *c, ast *s)
         v = r;
     }
     for (int k = 0; k < s->targets.len; k++) {
-        ast *t = VEC_AT(s->targets, k, ast *);
+        ast *t = lw_attr_target(c, VEC_AT(s->targets, k, ast *)); /* self.u = ...: its name */
+        if (!t)
+            continue;
         if (t->kind != A_TUPLE && t->kind != A_LIST) {
             store(c, t, v);
             continue;
@@ -549,7 +551,9 @@ void lw_lower_augassign(lctx *c, ast *s)
         return;
     }
     value *rhs = lw_expr(c, s->a);
-    ast *t = s->b;
+    ast *t = lw_attr_target(c, s->b); /* self.t += dt: the attribute's name */
+    if (!t)
+        return;
     if (t->kind == A_SUBSCRIPT && t->a->kind == A_NAME) { /* d[k] += v of a dict */
         int unbound;
         binding *db = lw_lookup(c, t->a->name, &unbound);
@@ -573,6 +577,7 @@ void lw_lower_augassign(lctx *c, ast *s)
     ast *h = t->kind == A_SUBSCRIPT ? lw_list_elem(c, t, &list, &li) : NULL;
     if (h && strcmp(h->name, "<error>") == 0)
         return;
+    ast *subscript = t;
     if (h)
         t = h; /* F[k] += x: the array item updated in place (a scalar item rebound) */
     if (t->kind == A_NAME) {
@@ -596,7 +601,7 @@ void lw_lower_augassign(lctx *c, ast *s)
         if (list) {
             value *r = sv ? sv : lw_binop(c, s->l, op, cur, rhs);
             if (r->kind != V_ERR)
-                lw_list_item_store(c, t, s->b->a->name, list, li, r);
+                lw_list_item_store(c, t, subscript->a->name, list, li, r);
             return;
         }
         lw_assign_name(c, t, sv ? sv : lw_binop(c, s->l, op, cur, rhs));

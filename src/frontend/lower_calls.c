@@ -196,6 +196,14 @@ static value *inline_call(lctx *c, value *fn, ast *call)
     args a = lw_args(c, call);
     if (lw_any_err(&a))
         return &lw_ERRV;
+    if (fn->self) { /* obj.method(...): self first */
+        value **pos = NEWN(value *, a.npos + 1);
+        pos[0] = fn->self;
+        for (int i = 0; i < a.npos; i++)
+            pos[i + 1] = a.pos[i];
+        a.pos = pos;
+        a.npos++;
+    }
     /* def f(a, b=1, *args, c=2): the positional arguments past b are the tuple args (its
      * length is known here, at each call); c can only be given by keyword */
     int np = 0, nreq = 0, star = -1, npos_params = def->params.len;
@@ -916,6 +924,17 @@ static ast *unravelled_method(lctx *c, ast *call)
 
 value *lw_call(lctx *c, ast *call)
 {
+    if (call->a->kind == A_ATTR && call->a->a->kind == A_ATTR) { /* self.items.append(x) */
+        ast *base = lw_attr_name(c, call->a->a);
+        if (base != call->a->a) {
+            ast *f = NEW(ast), *n = NEW(ast);
+            *f = *call->a;
+            f->a = base;
+            *n = *call;
+            n->a = f;
+            call = n;
+        }
+    }
     value *lv = lw_list_call(c, call);
     if (lv)
         return lv;
@@ -929,6 +948,7 @@ value *lw_call(lctx *c, ast *call)
     case V_ERR: return &lw_ERRV;
     case V_FUNC: return inline_call(c, fn, call);
     case V_LAMBDA: return call_lambda(c, fn, call);
+    case V_CLASS: return lw_class_new(c, fn, call);
     case V_BUILTIN:
         list_args_as_arrays = strncmp(fn->str, "np.", 3) == 0;
         return lw_call_builtin(c, fn, call);
@@ -977,3 +997,5 @@ ast *lw_out_argument(ast *e, ast **call)
     }
     return NULL;
 }
+
+value *lw_call_value(lctx *c, value *fn, ast *call) { return inline_call(c, fn, call); }

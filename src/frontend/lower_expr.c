@@ -370,6 +370,8 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
         return lw_numpy_attr(c, obj, a);
     if (obj->kind == V_RNG)
         return lw_random_attr(obj, a);
+    if (obj->kind == V_OBJECT || obj->kind == V_CLASS)
+        return lw_object_attr(c, obj, a);
     if (obj->kind == V_MASKED) {
         static const char *methods[] = {"sum", "max", "min", "mean", NULL};
         for (const char **m = methods; *m; m++)

@@ -37,6 +37,9 @@ typedef enum vkind {
                   depends on the data, so it is only an assignment target, the value assigned to a
                   selection with the same mask, the operand of a reduction, or bound to a name as a
                   snapshot (lw_masked_bind) */
+    V_CLASS,   /* a class statement (lower_class.c): def (the class's A_OTHER_STMT), defscope */
+    V_OBJECT,  /* an object of a class: def (its class), defscope, n (its number: its attributes
+                  are the module names "@Class<n>.attr") */
     V_LIST,    /* a list appended to in a loop (lower_lists.c): type, rank and sh[] of its items;
                   lbuf the array holding them (rank + 1 dimensions, capacity first), lcnt and lcap
                   its length and capacity (int64 variables) */
@@ -134,6 +137,10 @@ typedef struct lctx {
     const char *assigning; /* the name lw_assign_name is binding (its old views need no keeping) */
     vec split;          /* const char*: names the last if's merge left ambiguous (lw_block) */
     void *carrying;     /* the names the innermost loop being lowered carries (lower_loops.c) */
+    int runloops;       /* run-time loops being lowered, inlined calls included (c->loops is not) */
+    vec module_body;    /* ast*: the module's statements (lower_class.c scans them) */
+    vec changed_attrs;  /* const char*: attribute names assigned outside __init__ (lower_class.c) */
+    int attrs_known;    /* changed_attrs was computed */
     ir_expr *evaluated; /* when the expression being lowered is evaluated (a conditional
                          * expression's branch, and/or's right operand), NULL: always */
 } lctx;
@@ -415,6 +422,19 @@ int lw_carriable_view(binding *e, binding *x);
 void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const *sh);
 void lw_loop_carries(lctx *c);
 void lw_loop_body_once(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
+
+/* ---- lower_class.c: classes as containers of parameters and arrays, with methods ----------- */
+
+void lw_class_reset(void);
+void lw_class_def(lctx *c, ast *s);
+value *lw_class_new(lctx *c, value *cls, ast *call);
+value *lw_object_attr(lctx *c, value *obj, ast *a);
+ast *lw_attr_target(lctx *c, ast *t);
+ast *lw_attr_name(lctx *c, ast *a);
+const char *lw_display_name(const char *name); /* "@Solver2.h" as "Solver.h" */
+const char *lw_object_desc(value *v);
+/* fn (a V_FUNC, a bound method when fn->self is set) called with call's arguments, inlined */
+value *lw_call_value(lctx *c, value *fn, ast *call);
 
 /* ---- lower_assign.c: assignments, stores, augmented assignment -------------------------------- */
 

@@ -249,7 +249,7 @@ static value *append(lctx *c, ast *call, binding *b)
     if (lst->kind == V_TUPLE && lst->owner && lst->owner != c->sc) {
         diag_error(call->l, "appending to the list '%s', made outside this function, is not supported "
                             "(the caller's list would not change); return the value and append it "
-                            "where the list is made", nm->name);
+                            "where the list is made", lw_display_name(nm->name));
         return &lw_ERRV;
     }
     if (lst->kind == V_TUPLE && lw_find_in(c->sc, nm->name) != b) {

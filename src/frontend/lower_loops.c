@@ -743,7 +743,14 @@ static void pin_constant_items(lctx *c, loc l, const char *name)
 
 /* Lower a loop: infer the types of the names its body assigns, then lower the body for real
  * into st. `condast` is lowered at the top of each iteration (a while condition). */
+static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st);
 static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st)
+{
+    c->runloops++; /* unlike c->loops, kept across inlined calls (lower_class.c) */
+    lower_loop_in(c, loop, target, loopvar, condast, st);
+    c->runloops--;
+}
+static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st)
 {
     vec assigned_lists = {0};
     subscript_targets(&loop->body, &assigned_lists);

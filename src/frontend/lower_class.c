@@ -1,0 +1,298 @@
+/* lower_class.c: classes used as containers of parameters and arrays with methods, resolved
+ * when compiling as functions are:
+ *
+ *     class Solver:
+ *         g = 9.81                          # class attribute (a constant)
+ *         def __init__(self, nx, dt):
+ *             self.h = np.ones(nx)          # instance attributes
+ *             self.t = 0.0
+ *         def step(self):
+ *             self.h[1:-1] = ...            # in place
+ *             self.t += self.dt             # rebinding
+ *     s = Solver(101, 0.01)
+ *     for n in range(nt):
+ *         s.step()
+ *
+ * An object is a value (V_OBJECT: its class and a number) and each of its attributes is a name
+ * of the module that no Python name can spell ("@Solver1.h"), so every function and loop sees
+ * one binding per attribute, as `global` names are seen: s.h is read as that name, s.h = v and
+ * s.h[1:-1] = v assign it, and s.step() inlines the method with self bound to the object. Two
+ * names bound to one object (r = s) are one object, as in Python. A class attribute is a module
+ * name too ("@Solver.g"), found when the object has no attribute of that name.
+ *
+ * Requires: lw_bind puts names starting with '@' in the module scope (lower_scope.c). The
+ * attributes assigned outside __init__ anywhere in the module are added to global_writes when
+ * an object gets them, so the loops that call methods carry them. Establishes: what is not
+ * supported (inheritance, decorators, objects made inside a run-time loop, attributes of other
+ * kinds of class-body statements) is a located diagnostic. */
+
+#include "lower_internal.h"
+
+#include <string.h>
+
+static int nobjects;
+
+void lw_class_reset(void) { nobjects = 0; }
+
+/* Attribute names assigned (x.NAME = ..., x.NAME += ..., in tuple targets) in stmts, except in
+ * the bodies of __init__ methods: the attributes that change after an object is made. */
+static void attr_targets(ast *t, vec *out)
+{
+    if (!t)
+        return;
+    if (t->kind == A_ATTR) {
+        if (!lw_name_in(out, t->name))
+            vec_push(out, (void *)t->name);
+    } else if (t->kind == A_TUPLE || t->kind == A_LIST)
+        for (int i = 0; i < t->args.len; i++)
+            attr_targets(VEC_AT(t->args, i, ast *), out);
+}
+static void changed_attrs(vec *stmts, vec *out)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind == A_ASSIGN)
+            for (int k = 0; k < s->targets.len; k++)
+                attr_targets(VEC_AT(s->targets, k, ast *), out);
+        else if (s->kind == A_AUGASSIGN)
+            attr_targets(s->b, out);
+        if (s->kind == A_DEF && strcmp(s->name, "__init__") == 0)
+            continue;
+        changed_attrs(&s->body, out);
+        changed_attrs(&s->orelse, out);
+    }
+}
+
+static const char *class_desc(value *v)
+{
+    return arena_printf(&util_arena, "an object of class '%s'", v->def->name);
+}
+
+/* class NAME: or class NAME(object): with methods, class attributes, a docstring, pass. */
+void lw_class_def(lctx *c, ast *s)
+{
+    if (s->a && (s->a->args.len != 1 || s->a->kwargs.len ||
+                 VEC_AT(s->a->args, 0, ast *)->kind != A_NAME ||
+                 strcmp(VEC_AT(s->a->args, 0, ast *)->name, "object") != 0)) {
+        diag_error(s->l, "class '%s': base classes other than 'object' (inheritance) are not supported", s->name);
+        return;
+    }
+    if (!c->attrs_known) {
+        changed_attrs(&c->module_body, &c->changed_attrs);
+        c->attrs_known = 1;
+    }
+    value *cls = lw_vnew(V_CLASS, s->l);
+    cls->def = s;
+    cls->defscope = c->sc;
+    for (int i = 0; i < s->body.len; i++) {
+        ast *st = VEC_AT(s->body, i, ast *);
+        if (st->kind == A_DEF || st->kind == A_PASS ||
+            (st->kind == A_EXPR_STMT && st->a->kind == A_STR))
+            continue;
+        if (st->kind == A_ASSIGN && st->targets.len == 1 && VEC_AT(st->targets, 0, ast *)->kind == A_NAME) {
+            value *v = lw_expr(c, st->a);
+            if (v->kind == V_ERR)
+                continue;
+            if (v->kind != V_SCALAR && v->kind != V_STR && v->kind != V_TUPLE) {
+                diag_error(st->l, "a class attribute is supported when it is a number, a string or a "
+                                  "tuple (this is %s); assign arrays to self in __init__", lw_vkind_desc(v));
+                continue;
+            }
+            ast *h = ast_name(st->l, arena_printf(&util_arena, "@%s.%s", s->name,
+                                                  VEC_AT(st->targets, 0, ast *)->name));
+            lw_assign_name(c, h, v);
+            continue;
+        }
+        if (st->kind == A_OTHER_STMT && strcmp(st->str, "decorator") == 0)
+            diag_error(st->l, "decorators (@staticmethod, @property, ...) are not supported in a class");
+        else
+            diag_error(st->l, "this statement is not supported in a class body (methods, class "
+                              "attributes assigned a value, and a docstring are)");
+    }
+    binding *b = lw_bind(c, s->name);
+    b->kind = B_VALUE;
+    b->val = cls;
+}
+
+/* The method NAME of the class, or NULL. */
+static ast *method_of(ast *cls, const char *name)
+{
+    ast *m = NULL;
+    for (int i = 0; i < cls->body.len; i++) {
+        ast *st = VEC_AT(cls->body, i, ast *);
+        if (st->kind == A_DEF && strcmp(st->name, name) == 0)
+            m = st; /* the last def of a name is the method, as in Python */
+    }
+    return m;
+}
+
+static value *bound_method(value *obj, ast *m, loc l)
+{
+    value *f = lw_vnew(V_FUNC, l);
+    f->def = m;
+    f->defscope = obj->defscope;
+    f->self = obj;
+    return f;
+}
+
+/* Cls(args): a new object, then __init__(self, args) inlined. */
+value *lw_class_new(lctx *c, value *cls, ast *call)
+{
+    if (c->loops > 0 || c->runloops > 0) {
+        diag_error(call->l, "making an object of class '%s' inside a loop that runs when the program runs "
+                            "is not supported; make it once before the loop", cls->def->name);
+        return &lw_ERRV;
+    }
+    value *obj = lw_vnew(V_OBJECT, call->l);
+    obj->def = cls->def;
+    obj->defscope = cls->defscope;
+    obj->n = ++nobjects;
+    ast *init = method_of(cls->def, "__init__");
+    if (!init) {
+        if (call->args.len || call->kwargs.len) {
+            diag_error(call->l, "%s() takes no arguments", cls->def->name);
+            return &lw_ERRV;
+        }
+        return obj;
+    }
+    value *r = lw_call_value(c, bound_method(obj, init, call->l), call);
+    if (r->kind == V_ERR)
+        return r;
+    if (r->kind != V_NONE) {
+        diag_error(call->l, "__init__() should return None, not %s", lw_vkind_desc(r));
+        return &lw_ERRV;
+    }
+    return obj;
+}
+
+static const char *attr_name(value *obj, const char *attr)
+{
+    return arena_printf(&util_arena, "@%s%d.%s", obj->def->name, obj->n, attr);
+}
+
+/* obj.NAME: an instance attribute, else a method (bound to obj), else a class attribute. */
+value *lw_object_attr(lctx *c, value *obj, ast *a)
+{
+    int unbound;
+    if (obj->kind == V_OBJECT) {
+        binding *b = lw_lookup(c, attr_name(obj, a->name), &unbound);
+        if (b) {
+            ast *h = ast_name(a->l, attr_name(obj, a->name));
+            return lw_read_name(c, h);
+        }
+        ast *m = method_of(obj->def, a->name);
+        if (m)
+            return bound_method(obj, m, a->l);
+    } else {
+        ast *m = method_of(obj->def, a->name);
+        if (m) { /* Cls.method: the plain function (self passed explicitly) */
+            value *f = lw_vnew(V_FUNC, a->l);
+            f->def = m;
+            f->defscope = obj->defscope;
+            return f;
+        }
+    }
+    const char *cn = arena_printf(&util_arena, "@%s.%s", obj->def->name, a->name);
+    if (lw_lookup(c, cn, &unbound))
+        return lw_read_name(c, ast_name(a->l, cn));
+    if (obj->kind == V_OBJECT)
+        diag_error(a->l, "AttributeError: '%s' object has no attribute '%s'", obj->def->name, a->name);
+    else
+        diag_error(a->l, "AttributeError: type object '%s' has no attribute '%s'", obj->def->name, a->name);
+    return &lw_ERRV;
+}
+
+/* The value of an attribute chain's base (a name, or an attribute of one) without lowering
+ * anything: NULL unless it is an object or a class. */
+static value *object_of(lctx *c, ast *e)
+{
+    int unbound;
+    if (e->kind == A_NAME) {
+        binding *b = lw_lookup(c, e->name, &unbound);
+        return b && b->kind == B_VALUE && (b->val->kind == V_OBJECT || b->val->kind == V_CLASS) ? b->val : NULL;
+    }
+    if (e->kind == A_ATTR) {
+        value *o = object_of(c, e->a);
+        if (!o || o->kind != V_OBJECT)
+            return NULL;
+        binding *b = lw_lookup(c, attr_name(o, e->name), &unbound);
+        return b && b->kind == B_VALUE && b->val->kind == V_OBJECT ? b->val : NULL;
+    }
+    return NULL;
+}
+
+/* A target with obj.NAME in it (obj.NAME, obj.NAME[...], tuples of these) as the same target
+ * with the attribute's hidden name; t itself when it has none; NULL after a diagnostic. */
+ast *lw_attr_target(lctx *c, ast *t)
+{
+    if (t->kind == A_ATTR) {
+        value *o = object_of(c, t->a);
+        if (!o)
+            return t;
+        if (o->kind == V_CLASS) {
+            diag_error(t->l, "assigning a class attribute (%s.%s) is not supported; assign it to "
+                             "the object (self.%s)", o->def->name, t->name, t->name);
+            return NULL;
+        }
+        const char *hn = attr_name(o, t->name);
+        int unbound;
+        if (!lw_lookup(c, hn, &unbound) && lw_name_in(&c->changed_attrs, t->name))
+            vec_push(&c->global_writes, (void *)hn); /* loops that call methods carry it */
+        return ast_name(t->l, hn);
+    }
+    if (t->kind == A_SUBSCRIPT) {
+        ast *b = lw_attr_target(c, t->a);
+        if (b == t->a || !b)
+            return b ? t : NULL;
+        ast *n = NEW(ast);
+        *n = *t;
+        n->a = b;
+        return n;
+    }
+    if (t->kind == A_TUPLE || t->kind == A_LIST) {
+        ast *n = NULL;
+        for (int i = 0; i < t->args.len; i++) {
+            ast *it = VEC_AT(t->args, i, ast *), *r = lw_attr_target(c, it);
+            if (!r)
+                return NULL;
+            if (r != it && !n) {
+                n = NEW(ast);
+                *n = *t;
+                n->args = (vec){0};
+                for (int k = 0; k < t->args.len; k++)
+                    vec_push(&n->args, t->args.items[k]);
+            }
+            if (n)
+                n->args.items[i] = r;
+        }
+        return n ? n : t;
+    }
+    return t;
+}
+
+/* a as the hidden name of the object attribute it is (self.history in self.history.append(x)),
+ * when that attribute is bound; else a. */
+ast *lw_attr_name(lctx *c, ast *a)
+{
+    if (a->kind != A_ATTR)
+        return a;
+    value *o = object_of(c, a->a);
+    int unbound;
+    if (!o || o->kind != V_OBJECT || !lw_lookup(c, attr_name(o, a->name), &unbound))
+        return a;
+    return ast_name(a->l, attr_name(o, a->name));
+}
+
+/* A name as the program spells it: an object's attribute "@Solver2.h" as "Solver.h". */
+const char *lw_display_name(const char *name)
+{
+    if (name[0] != '@')
+        return name;
+    const char *dot = strchr(name, '.');
+    int k = dot ? (int)(dot - name) : (int)strlen(name);
+    while (k > 1 && name[k - 1] >= '0' && name[k - 1] <= '9')
+        k--;
+    return arena_printf(&util_arena, "%.*s%s", k - 1, name + 1, dot ? dot : "");
+}
+
+const char *lw_object_desc(value *v) { return class_desc(v); }
