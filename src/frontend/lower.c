@@ -293,9 +293,12 @@ static void lower_raise(lctx *c, ast *s)
     ast *e = s->a;
     ast *callee = e->kind == A_CALL ? e->a : e;
     const char *name = callee->kind == A_NAME ? callee->name : NULL;
+    if ((callee->kind == A_NAME || callee->kind == A_ATTR) && strcmp(callee->name, "LinAlgError") == 0)
+        name = "numpy.linalg.LinAlgError"; /* np.linalg.LinAlgError, and lower_linalg.c's prelude */
     int known = 0;
     for (const char **x = excs; name && *x; x++)
         known |= strcmp(*x, name) == 0;
+    known |= name && strcmp(name, "numpy.linalg.LinAlgError") == 0;
     if (!known) {
         diag_error(e->l, "raise is supported with Python's built-in exceptions (ValueError(\"...\"), "
                          "RuntimeError(...), ...), not this");
@@ -827,6 +830,7 @@ ir_program *lower_module(ast *module, const char *source)
     lw_scope_reset();
     lw_lists_reset();
     lw_class_reset();
+    lw_linalg_reset();
     lw_loops_reset();
     c.prog = NEW(ir_program);
     c.prog->source = source;

@@ -318,6 +318,10 @@ void lw_reshape_bind_check(const value *v, const char *name);
 ast *lw_unravelled(lctx *c, ast *e);
 /* lower_dot.c: np.dot/vdot/inner/matmul (method: a.dot()), or NULL; f "@" for the operator */
 const lw_builtin *lw_dot_find(const char *name, int method);
+/* lower_linalg.c: np.eye, np.identity, np.diag, matrix products, np.linalg.solve and inv */
+void lw_linalg_reset(void);
+const lw_builtin *lw_linalg_find(const char *name);
+value *lw_matmul(lctx *c, loc l, const char *f, value *a, value *b);
 value *lw_dot(lctx *c, loc l, const char *f, value *a, value *b);
 value *lw_dot_ast(lctx *c, loc l, const char *f, ast *a, ast *b);
 /* lower_recursion.c: a recursive inlining's depth (0 after a diagnostic), and an if that guards
