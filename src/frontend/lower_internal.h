@@ -470,6 +470,9 @@ value *lw_fstring(lctx *c, ast *a);
 const char *lw_fspec_text(lctx *c, ast *p, int *rtk);
 int lw_str_pieces_rt(lctx *c, loc l, value *v, int conv, const char *spec, int rtk, int snap, vec *ps);
 value *lw_str_call(lctx *c, ast *call);
+/* lower_strmethods.c: str methods of strings known when compiling (s.upper(), ", ".join(...)) */
+int lw_str_method_known(const char *name);
+value *lw_str_method(lctx *c, ast *call, value *s);
 value *lw_str_binop(lctx *c, loc l, int op, value *x, value *y);
 int lw_str_pieces(lctx *c, loc l, value *v, int conv, const char *spec, int snap, vec *ps);
 int lw_str_build(lctx *c, loc l, value *v);
