@@ -166,8 +166,7 @@ static const lw_builtin method_table[] = {
 };
 const lw_builtin *lw_dot_find(const char *name, int method)
 {
-    if (method)
-        return lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, name);
-    const lw_builtin *b = lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, name);
-    return b ? b : lw_linalg_find(name);
+    const lw_builtin *b = method ? lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, name)
+                                 : lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, name);
+    return b ? b : lw_linalg_find(name, method);
 }

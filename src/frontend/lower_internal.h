@@ -320,7 +320,7 @@ ast *lw_unravelled(lctx *c, ast *e);
 const lw_builtin *lw_dot_find(const char *name, int method);
 /* lower_linalg.c: np.eye, np.identity, np.diag, matrix products, np.linalg.solve and inv */
 void lw_linalg_reset(void);
-const lw_builtin *lw_linalg_find(const char *name);
+const lw_builtin *lw_linalg_find(const char *name, int method);
 value *lw_matmul(lctx *c, loc l, const char *f, value *a, value *b);
 value *lw_dot(lctx *c, loc l, const char *f, value *a, value *b);
 value *lw_dot_ast(lctx *c, loc l, const char *f, ast *a, ast *b);

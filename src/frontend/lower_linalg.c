@@ -56,6 +56,47 @@ static const char prelude_src[] =
     "    return r\n"
     "\n"
     "\n"
+    "def fill_diagonal(A, val):\n"
+    "    for i in range(min(A.shape[0], A.shape[1])):\n"
+    "        A[i, i] = val\n"
+    "\n"
+    "\n"
+    "def trace(A, k, dt):\n"
+    "    return np.sum(diag_take(A, k).astype(dt))\n"
+    "\n"
+    "\n"
+    "def tri(A, k, lower):\n"
+    "    i = np.arange(A.shape[0])[:, None]\n"
+    "    j = np.arange(A.shape[1])[None, :]\n"
+    "    if lower:\n"
+    "        return np.where(j <= i + k, A, 0)\n"
+    "    return np.where(j >= i + k, A, 0)\n"
+    "\n"
+    "\n"
+    "def kron(A, B, dt):\n"
+    "    n = A.shape[0]\n"
+    "    m = A.shape[1]\n"
+    "    p = B.shape[0]\n"
+    "    q = B.shape[1]\n"
+    "    r = np.zeros((n * p, m * q), dtype=dt)\n"
+    "    for i in range(n):\n"
+    "        for j in range(m):\n"
+    "            for k in range(p):\n"
+    "                for l in range(q):\n"
+    "                    r[i * p + k, j * q + l] = A[i, j] * B[k, l]\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def kron1(a, b, dt):\n"
+    "    n = a.shape[0]\n"
+    "    p = b.shape[0]\n"
+    "    r = np.zeros(n * p, dtype=dt)\n"
+    "    for i in range(n):\n"
+    "        for k in range(p):\n"
+    "            r[i * p + k] = a[i] * b[k]\n"
+    "    return r\n"
+    "\n"
+    "\n"
     "def mismatch(dot, sa, sb, ka, kb, da, db):\n"
     "    if dot:\n"
     "        raise ValueError(f\"shapes {sa} and {sb} not aligned: {ka} (dim {da}) != {kb} (dim {db})\")\n"
@@ -425,14 +466,108 @@ static value *np_inv(lctx *c, loc l, const char *f, value **v, args *a)
     return call_prelude(c, l, "solve2", 2, sa);
 }
 
+static int matrix_arg(value *v, const char *f)
+{
+    if (v->kind == V_ERR)
+        return 0;
+    if (v->kind != V_ARRAY || v->rank != 2) {
+        diag_error(v->l, "%s() of %s is not supported (a 2-D array is)", f,
+                   v->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D array", v->rank) : lw_vkind_desc(v));
+        return 0;
+    }
+    return 1;
+}
+
+/* np.fill_diagonal(a, val): in place, val a scalar */
+static value *np_fill_diagonal(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    if (!matrix_arg(v[0], f) || v[1]->kind == V_ERR)
+        return &lw_ERRV;
+    if (v[0]->e->kind != E_READ || v[0]->fresh) {
+        diag_error(v[0]->l, "np.fill_diagonal() changes an array in place: pass a named array");
+        return &lw_ERRV;
+    }
+    if (v[1]->kind != V_SCALAR) {
+        diag_error(v[1]->l, "np.fill_diagonal(): val must be a number here, not %s", lw_vkind_desc(v[1]));
+        return &lw_ERRV;
+    }
+    if (v[2] && v[2]->kind != V_ERR) {
+        int64_t w;
+        if (v[2]->kind != V_SCALAR || !ir_expr_const_int(v[2]->e, &w) || w) {
+            diag_error(v[2]->l, "np.fill_diagonal(): wrap=True is not supported");
+            return &lw_ERRV;
+        }
+    }
+    value *args[] = {v[0], v[1]};
+    return call_prelude(c, l, "fill_diagonal", 2, args);
+}
+
+/* np.trace(a, offset=0) and a.trace(offset=0): the diagonal's sum (NumPy's pairwise sum of it) */
+static value *trace_of(lctx *c, loc l, const char *f, value *m, value *k)
+{
+    if (!matrix_arg(m, f) || !(k = k ? int_arg(k, f, "offset") : int_value(l, 0)))
+        return &lw_ERRV;
+    ir_type t = ir_type_is_float(m->type) ? m->type : ir_type_is_unsigned(m->type) ? T_U64 : T_I64;
+    value *args[] = {m, k, dtype_value(l, t)};
+    return call_prelude(c, l, "trace", 3, args);
+}
+static value *np_trace(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    return trace_of(c, l, f, v[0], v[1]);
+}
+static value *m_trace(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f;
+    return trace_of(c, l, "trace", a->self, v[0]);
+}
+
+/* np.tril(m, k=0), np.triu(m, k=0) of a 2-D array: a sweep, exact */
+static value *np_tri(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *k = v[1] ? int_arg(v[1], f, "k") : int_value(l, 0);
+    if (!matrix_arg(v[0], f) || !k)
+        return &lw_ERRV;
+    value *args[] = {v[0], k, lw_scalar(l, ir_const_i(l, T_BOOL, strcmp(f, "np.tril") == 0), 1)};
+    return call_prelude(c, l, "tri", 3, args);
+}
+
+/* np.kron(a, b) of two 1-D or two 2-D arrays */
+static value *np_kron(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    for (int i = 0; i < 2; i++) {
+        if (v[i]->kind == V_ERR)
+            return &lw_ERRV;
+        if (v[i]->kind != V_ARRAY || v[i]->rank != v[0]->rank || v[i]->rank > 2 || v[i]->type == T_BOOL) {
+            diag_error(l, "%s() is supported for two 1-D or two 2-D numeric arrays", f);
+            return &lw_ERRV;
+        }
+    }
+    value *args[] = {v[0], v[1], dtype_value(l, lw_promote2(v[0]->type, v[1]->type))};
+    return call_prelude(c, l, v[0]->rank == 2 ? "kron" : "kron1", 3, args);
+}
+
 static const lw_builtin np_table[] = {
+    {"np.fill_diagonal", {"a", "val", "wrap"}, 2, np_fill_diagonal},
+    {"np.trace", {"a", "offset"}, 1, np_trace},
+    {"np.tril", {"m", "k"}, 1, np_tri},
+    {"np.triu", {"m", "k"}, 1, np_tri},
+    {"np.kron", {"a", "b"}, 2, np_kron},
     {"np.eye", {"N", "M", "k", "dtype"}, 1, np_eye},
     {"np.identity", {"n", "dtype"}, 1, np_identity},
     {"np.diag", {"v", "k"}, 1, np_diag},
     {"np.linalg.solve", {"a", "b"}, 2, np_solve},
     {"np.linalg.inv", {"a"}, 1, np_inv},
 };
-const lw_builtin *lw_linalg_find(const char *name)
+static const lw_builtin method_table[] = {
+    {"trace", {"offset"}, 0, m_trace},
+};
+const lw_builtin *lw_linalg_find(const char *name, int method)
 {
+    if (method)
+        return lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, name);
     return lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, name);
 }
