@@ -588,9 +588,10 @@ static int indexes_list(lctx *c, ast *a)
 {
     if (!a)
         return 0;
-    if (a->kind == A_SUBSCRIPT && a->a->kind == A_NAME) {
+    ast *base = a->kind == A_SUBSCRIPT ? lw_attr_name(c, a->a) : NULL; /* self.opposite[i] */
+    if (base && base->kind == A_NAME) {
         int unbound;
-        binding *b = lw_lookup(c, a->a->name, &unbound);
+        binding *b = lw_lookup(c, base->name, &unbound);
         if (b && b->kind == B_VALUE && b->val->kind == V_TUPLE)
             return 1;
     }
@@ -924,17 +925,7 @@ static ast *unravelled_method(lctx *c, ast *call)
 
 value *lw_call(lctx *c, ast *call)
 {
-    if (call->a->kind == A_ATTR && call->a->a->kind == A_ATTR) { /* self.items.append(x) */
-        ast *base = lw_attr_name(c, call->a->a);
-        if (base != call->a->a) {
-            ast *f = NEW(ast), *n = NEW(ast);
-            *f = *call->a;
-            f->a = base;
-            *n = *call;
-            n->a = f;
-            call = n;
-        }
-    }
+    call = lw_call_attr_base(c, call); /* self.items.append(x) */
     value *lv = lw_list_call(c, call);
     if (lv)
         return lv;

@@ -31,8 +31,24 @@
 #include <string.h>
 
 static int nobjects;
+static vec statics, props; /* ast*: the defs of class bodies decorated @staticmethod, @property */
+static vec refused;        /* ast*: defs after a decorator that was refused (no further messages) */
 
-void lw_class_reset(void) { nobjects = 0; }
+void lw_class_reset(void)
+{
+    nobjects = 0;
+    statics = (vec){0};
+    props = (vec){0};
+    refused = (vec){0};
+}
+
+static int in(vec *v, void *p)
+{
+    for (int i = 0; i < v->len; i++)
+        if (v->items[i] == p)
+            return 1;
+    return 0;
+}
 
 /* Attribute names assigned (x.NAME = ..., x.NAME += ..., in tuple targets) in stmts, except in
  * the bodies of __init__ methods: the attributes that change after an object is made. */
@@ -84,31 +100,59 @@ void lw_class_def(lctx *c, ast *s)
     value *cls = lw_vnew(V_CLASS, s->l);
     cls->def = s;
     cls->defscope = c->sc;
+    vec *decorated = NULL; /* where the def after a decorator goes */
+    /* the class body's names: a class attribute reads the ones assigned before it (cs = sqrt(cs2)) */
+    scope *body = NEW(scope);
+    body->parent = c->sc;
+    scope *outer = c->sc;
+    c->sc = body;
     for (int i = 0; i < s->body.len; i++) {
         ast *st = VEC_AT(s->body, i, ast *);
-        if (st->kind == A_DEF || st->kind == A_PASS ||
-            (st->kind == A_EXPR_STMT && st->a->kind == A_STR))
+        if (decorated && st->kind != A_DEF) {
+            diag_error(st->l, "a decorator here must be followed by a def");
+            decorated = NULL;
+        }
+        if (st->kind == A_DEF) {
+            if (decorated && !in(decorated, st))
+                vec_push(decorated, st);
+            decorated = NULL;
             continue;
+        }
+        if (st->kind == A_PASS || (st->kind == A_EXPR_STMT && st->a->kind == A_STR))
+            continue;
+        if (st->kind == A_OTHER_STMT && strcmp(st->str, "decorator") == 0 && st->a && st->a->kind == A_NAME &&
+            (strcmp(st->a->name, "staticmethod") == 0 || strcmp(st->a->name, "property") == 0)) {
+            decorated = st->a->name[0] == 's' ? &statics : &props;
+            continue;
+        }
         if (st->kind == A_ASSIGN && st->targets.len == 1 && VEC_AT(st->targets, 0, ast *)->kind == A_NAME) {
             value *v = lw_expr(c, st->a);
             if (v->kind == V_ERR)
                 continue;
-            if (v->kind != V_SCALAR && v->kind != V_STR && v->kind != V_TUPLE) {
-                diag_error(st->l, "a class attribute is supported when it is a number, a string or a "
-                                  "tuple (this is %s); assign arrays to self in __init__", lw_vkind_desc(v));
+            if (v->kind != V_SCALAR && v->kind != V_STR && v->kind != V_TUPLE && v->kind != V_ARRAY &&
+                v->kind != V_DTYPE && v->kind != V_NONE) {
+                diag_error(st->l, "a class attribute is supported when it is a number, a string, a tuple, "
+                                  "an array or a dtype (this is %s)", lw_vkind_desc(v));
                 continue;
             }
-            ast *h = ast_name(st->l, arena_printf(&util_arena, "@%s.%s", s->name,
-                                                  VEC_AT(st->targets, 0, ast *)->name));
+            const char *bare = VEC_AT(st->targets, 0, ast *)->name;
+            ast *h = ast_name(st->l, arena_printf(&util_arena, "@%s.%s", s->name, bare));
             lw_assign_name(c, h, v);
+            binding *nb = NEW(binding);
+            nb->name = bare;
+            nb->kind = B_VALUE;
+            nb->val = lw_read_name(c, h);
+            vec_push(&body->binds, nb);
             continue;
         }
-        if (st->kind == A_OTHER_STMT && strcmp(st->str, "decorator") == 0)
-            diag_error(st->l, "decorators (@staticmethod, @property, ...) are not supported in a class");
-        else
+        if (st->kind == A_OTHER_STMT && strcmp(st->str, "decorator") == 0) {
+            diag_error(st->l, "this decorator is not supported in a class (@staticmethod and @property are)");
+            decorated = &refused;
+        } else
             diag_error(st->l, "this statement is not supported in a class body (methods, class "
                               "attributes assigned a value, and a docstring are)");
     }
+    c->sc = outer;
     binding *b = lw_bind(c, s->name);
     b->kind = B_VALUE;
     b->val = cls;
@@ -120,7 +164,7 @@ static ast *method_of(ast *cls, const char *name)
     ast *m = NULL;
     for (int i = 0; i < cls->body.len; i++) {
         ast *st = VEC_AT(cls->body, i, ast *);
-        if (st->kind == A_DEF && strcmp(st->name, name) == 0)
+        if (st->kind == A_DEF && strcmp(st->name, name) == 0 && !in(&refused, st))
             m = st; /* the last def of a name is the method, as in Python */
     }
     return m;
@@ -181,6 +225,17 @@ value *lw_object_attr(lctx *c, value *obj, ast *a)
             return lw_read_name(c, h);
         }
         ast *m = method_of(obj->def, a->name);
+        if (m && in(&props, m)) { /* obj.area: the method called */
+            ast *call = ast_new(A_CALL, a->l);
+            call->a = ast_name(a->l, a->name);
+            return lw_call_value(c, bound_method(obj, m, a->l), call);
+        }
+        if (m && in(&statics, m)) {
+            value *f = lw_vnew(V_FUNC, a->l);
+            f->def = m;
+            f->defscope = obj->defscope;
+            return f;
+        }
         if (m)
             return bound_method(obj, m, a->l);
     } else {
@@ -278,9 +333,14 @@ ast *lw_attr_name(lctx *c, ast *a)
         return a;
     value *o = object_of(c, a->a);
     int unbound;
-    if (!o || o->kind != V_OBJECT || !lw_lookup(c, attr_name(o, a->name), &unbound))
+    if (!o)
         return a;
-    return ast_name(a->l, attr_name(o, a->name));
+    if (o->kind == V_OBJECT && lw_lookup(c, attr_name(o, a->name), &unbound))
+        return ast_name(a->l, attr_name(o, a->name));
+    const char *cn = arena_printf(&util_arena, "@%s.%s", o->def->name, a->name); /* a class attribute */
+    if (!method_of(o->def, a->name) && lw_lookup(c, cn, &unbound))
+        return ast_name(a->l, cn);
+    return a;
 }
 
 /* A name as the program spells it: an object's attribute "@Solver2.h" as "Solver.h". */
@@ -293,6 +353,23 @@ const char *lw_display_name(const char *name)
     while (k > 1 && name[k - 1] >= '0' && name[k - 1] <= '9')
         k--;
     return arena_printf(&util_arena, "%.*s%s", k - 1, name + 1, dot ? dot : "");
+}
+
+/* call with the receiver of its method an attribute's hidden name (self.items.append(x),
+ * self.name.upper()), or call itself. */
+ast *lw_call_attr_base(lctx *c, ast *call)
+{
+    if (call->a->kind != A_ATTR || call->a->a->kind != A_ATTR)
+        return call;
+    ast *base = lw_attr_name(c, call->a->a);
+    if (base == call->a->a)
+        return call;
+    ast *f = NEW(ast), *n = NEW(ast);
+    *f = *call->a;
+    f->a = base;
+    *n = *call;
+    n->a = f;
+    return n;
 }
 
 const char *lw_object_desc(value *v) { return class_desc(v); }

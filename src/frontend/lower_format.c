@@ -804,6 +804,7 @@ static value *str_pad(lctx *c, ast *call, const char *m, value *s)
  * methods of strings: the string, or NULL when the call is none of these. */
 value *lw_str_call(lctx *c, ast *call)
 {
+    call = lw_call_attr_base(c, call); /* self.name.upper(): the attribute's name */
     ast *f = call->a;
     if (f->kind == A_ATTR && lw_str_method_known(f->name) && is_str_expr(c, f->a))
         return lw_str_method(c, call, lw_expr(c, f->a)); /* lower_strmethods.c */
