@@ -926,6 +926,8 @@ static ast *unravelled_method(lctx *c, ast *call)
 value *lw_call(lctx *c, ast *call)
 {
     call = lw_call_attr_base(c, call); /* self.items.append(x) */
+    if (call->a->kind == A_NAME && strcmp(call->a->name, "super") == 0 && !lw_lookup(c, "super", &(int){0}))
+        return lw_super(c, call); /* lower_class.c */
     value *lv = lw_list_call(c, call);
     if (lv)
         return lv;

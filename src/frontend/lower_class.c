@@ -33,6 +33,15 @@
 static int nobjects;
 static vec statics, props; /* ast*: the defs of class bodies decorated @staticmethod, @property */
 static vec refused;        /* ast*: defs after a decorator that was refused (no further messages) */
+static vec classes, bases; /* ast*: each class statement lowered, and its base class (NULL: object) */
+
+static ast *base_of(ast *cls)
+{
+    for (int i = classes.len - 1; i >= 0; i--)
+        if (classes.items[i] == cls)
+            return bases.items[i];
+    return NULL;
+}
 
 void lw_class_reset(void)
 {
@@ -40,6 +49,8 @@ void lw_class_reset(void)
     statics = (vec){0};
     props = (vec){0};
     refused = (vec){0};
+    classes = (vec){0};
+    bases = (vec){0};
 }
 
 static int in(vec *v, void *p)
@@ -87,12 +98,21 @@ static const char *class_desc(value *v)
 /* class NAME: or class NAME(object): with methods, class attributes, a docstring, pass. */
 void lw_class_def(lctx *c, ast *s)
 {
-    if (s->a && (s->a->args.len != 1 || s->a->kwargs.len ||
-                 VEC_AT(s->a->args, 0, ast *)->kind != A_NAME ||
-                 strcmp(VEC_AT(s->a->args, 0, ast *)->name, "object") != 0)) {
-        diag_error(s->l, "class '%s': base classes other than 'object' (inheritance) are not supported", s->name);
-        return;
+    ast *base = NULL;
+    if (s->a) { /* class C(B): one base, a class of the program (or object) */
+        ast *b = s->a->args.len == 1 && !s->a->kwargs.len ? VEC_AT(s->a->args, 0, ast *) : NULL;
+        int unbound;
+        binding *bb = b && b->kind == A_NAME ? lw_lookup(c, b->name, &unbound) : NULL;
+        if (bb && bb->kind == B_VALUE && bb->val->kind == V_CLASS)
+            base = bb->val->def;
+        else if (!b || b->kind != A_NAME || strcmp(b->name, "object") != 0 || bb) {
+            diag_error(s->l, "class '%s': a base class is supported when it is one class defined in the "
+                             "program (single inheritance), or object", s->name);
+            return;
+        }
     }
+    vec_push(&classes, s);
+    vec_push(&bases, base);
     if (!c->attrs_known) {
         changed_attrs(&c->module_body, &c->changed_attrs);
         c->attrs_known = 1;
@@ -161,13 +181,29 @@ void lw_class_def(lctx *c, ast *s)
 /* The method NAME of the class, or NULL. */
 static ast *method_of(ast *cls, const char *name)
 {
-    ast *m = NULL;
-    for (int i = 0; i < cls->body.len; i++) {
-        ast *st = VEC_AT(cls->body, i, ast *);
-        if (st->kind == A_DEF && strcmp(st->name, name) == 0 && !in(&refused, st))
-            m = st; /* the last def of a name is the method, as in Python */
+    for (; cls; cls = base_of(cls)) { /* the class, then its bases */
+        ast *m = NULL;
+        for (int i = 0; i < cls->body.len; i++) {
+            ast *st = VEC_AT(cls->body, i, ast *);
+            if (st->kind == A_DEF && strcmp(st->name, name) == 0 && !in(&refused, st))
+                m = st; /* the last def of a name is the method, as in Python */
+        }
+        if (m)
+            return m;
     }
-    return m;
+    return NULL;
+}
+
+/* The hidden name of class attribute NAME of cls or of a base, bound; NULL if none is. */
+static const char *class_attr(lctx *c, ast *cls, const char *name)
+{
+    int unbound;
+    for (; cls; cls = base_of(cls)) {
+        const char *cn = arena_printf(&util_arena, "@%s.%s", cls->name, name);
+        if (lw_lookup(c, cn, &unbound))
+            return cn;
+    }
+    return NULL;
 }
 
 static value *bound_method(value *obj, ast *m, loc l)
@@ -175,7 +211,7 @@ static value *bound_method(value *obj, ast *m, loc l)
     value *f = lw_vnew(V_FUNC, l);
     f->def = m;
     f->defscope = obj->defscope;
-    f->self = obj;
+    f->self = obj->self ? obj->self : obj; /* super().m(): self is the object itself */
     return f;
 }
 
@@ -191,6 +227,7 @@ value *lw_class_new(lctx *c, value *cls, ast *call)
     obj->def = cls->def;
     obj->defscope = cls->defscope;
     obj->n = ++nobjects;
+    obj->str = cls->def->name; /* its attributes' names (super() views keep it) */
     ast *init = method_of(cls->def, "__init__");
     if (!init) {
         if (call->args.len || call->kwargs.len) {
@@ -211,7 +248,7 @@ value *lw_class_new(lctx *c, value *cls, ast *call)
 
 static const char *attr_name(value *obj, const char *attr)
 {
-    return arena_printf(&util_arena, "@%s%d.%s", obj->def->name, obj->n, attr);
+    return arena_printf(&util_arena, "@%s%d.%s", obj->str, obj->n, attr);
 }
 
 /* obj.NAME: an instance attribute, else a method (bound to obj), else a class attribute. */
@@ -247,8 +284,8 @@ value *lw_object_attr(lctx *c, value *obj, ast *a)
             return f;
         }
     }
-    const char *cn = arena_printf(&util_arena, "@%s.%s", obj->def->name, a->name);
-    if (lw_lookup(c, cn, &unbound))
+    const char *cn = class_attr(c, obj->def, a->name);
+    if (cn)
         return lw_read_name(c, ast_name(a->l, cn));
     if (obj->kind == V_OBJECT)
         diag_error(a->l, "AttributeError: '%s' object has no attribute '%s'", obj->def->name, a->name);
@@ -337,8 +374,8 @@ ast *lw_attr_name(lctx *c, ast *a)
         return a;
     if (o->kind == V_OBJECT && lw_lookup(c, attr_name(o, a->name), &unbound))
         return ast_name(a->l, attr_name(o, a->name));
-    const char *cn = arena_printf(&util_arena, "@%s.%s", o->def->name, a->name); /* a class attribute */
-    if (!method_of(o->def, a->name) && lw_lookup(c, cn, &unbound))
+    const char *cn = class_attr(c, o->def, a->name); /* a class attribute */
+    if (!method_of(o->def, a->name) && cn)
         return ast_name(a->l, cn);
     return a;
 }
@@ -353,6 +390,52 @@ const char *lw_display_name(const char *name)
     while (k > 1 && name[k - 1] >= '0' && name[k - 1] <= '9')
         k--;
     return arena_printf(&util_arena, "%.*s%s", k - 1, name + 1, dot ? dot : "");
+}
+
+/* super() in a method being inlined: the object seen from the base of the method's class;
+ * super(C, obj): obj seen from the base of class C. */
+value *lw_super(lctx *c, ast *call)
+{
+    if (call->args.len == 2 && !call->kwargs.len) {
+        value *k = lw_expr(c, VEC_AT(call->args, 0, ast *)), *o = lw_expr(c, VEC_AT(call->args, 1, ast *));
+        if (k->kind == V_ERR || o->kind == V_ERR)
+            return &lw_ERRV;
+        if (k->kind != V_CLASS || o->kind != V_OBJECT || !base_of(k->def)) {
+            diag_error(call->l, "super(C, obj) is supported for a class C with a base class and an object obj");
+            return &lw_ERRV;
+        }
+        value *v = lw_vnew(V_OBJECT, call->l);
+        *v = *o;
+        v->def = base_of(k->def);
+        v->self = o->self ? o->self : o;
+        return v;
+    }
+    ast *def = c->inlining.len ? VEC_AT(c->inlining, c->inlining.len - 1, ast *) : NULL;
+    ast *cls = NULL;
+    for (int i = 0; def && i < classes.len && !cls; i++)
+        for (int k = 0; k < VEC_AT(classes, i, ast *)->body.len; k++)
+            if (VEC_AT(VEC_AT(classes, i, ast *)->body, k, ast *) == def)
+                cls = VEC_AT(classes, i, ast *);
+    if (call->args.len || call->kwargs.len || !cls || !def->params.len) {
+        diag_error(call->l, "super() is supported without arguments in a method of a class, or as super(C, obj)");
+        return &lw_ERRV;
+    }
+    if (!base_of(cls)) {
+        diag_error(call->l, "super() in class '%s', which has no base class but object, is not supported",
+                   cls->name);
+        return &lw_ERRV;
+    }
+    int unbound;
+    binding *b = lw_lookup(c, VEC_AT(def->params, 0, ast *)->name, &unbound);
+    if (!b || b->kind != B_VALUE || b->val->kind != V_OBJECT) {
+        diag_error(call->l, "super() is supported in a method whose first parameter is the object");
+        return &lw_ERRV;
+    }
+    value *v = lw_vnew(V_OBJECT, call->l);
+    *v = *b->val;
+    v->def = base_of(cls);
+    v->self = b->val->self ? b->val->self : b->val;
+    return v;
 }
 
 /* call with the receiver of its method an attribute's hidden name (self.items.append(x),

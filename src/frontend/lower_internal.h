@@ -436,6 +436,7 @@ value *lw_object_attr(lctx *c, value *obj, ast *a);
 ast *lw_attr_target(lctx *c, ast *t);
 ast *lw_attr_name(lctx *c, ast *a);
 ast *lw_call_attr_base(lctx *c, ast *call);
+value *lw_super(lctx *c, ast *call);
 const char *lw_display_name(const char *name); /* "@Solver2.h" as "Solver.h" */
 const char *lw_object_desc(value *v);
 /* fn (a V_FUNC, a bound method when fn->self is set) called with call's arguments, inlined */
