@@ -31,6 +31,7 @@
 #include <string.h>
 
 static int nobjects;
+static int attr_appends; /* the module appends to a list attribute somewhere */
 static vec statics, props; /* ast*: the defs of class bodies decorated @staticmethod, @property */
 static vec refused;        /* ast*: defs after a decorator that was refused (no further messages) */
 static vec classes, bases; /* ast*: each class statement lowered, and its base class (NULL: object) */
@@ -46,6 +47,7 @@ static ast *base_of(ast *cls)
 void lw_class_reset(void)
 {
     nobjects = 0;
+    attr_appends = 0;
     statics = (vec){0};
     props = (vec){0};
     refused = (vec){0};
@@ -78,6 +80,13 @@ static void changed_attrs(vec *stmts, vec *out)
 {
     for (int i = 0; i < stmts->len; i++) {
         ast *s = VEC_AT(*stmts, i, ast *);
+        ast *e = s->kind == A_EXPR_STMT ? s->a : NULL; /* x.items.append(v) changes x.items */
+        if (e && e->kind == A_CALL && e->a->kind == A_ATTR && strcmp(e->a->name, "append") == 0 &&
+            e->a->a->kind == A_ATTR) {
+            attr_appends = 1;
+            if (!lw_name_in(out, e->a->a->name))
+                vec_push(out, (void *)e->a->a->name);
+        }
         if (s->kind == A_ASSIGN)
             for (int k = 0; k < s->targets.len; k++)
                 attr_targets(VEC_AT(s->targets, k, ast *), out);
@@ -454,5 +463,9 @@ ast *lw_call_attr_base(lctx *c, ast *call)
     n->a = f;
     return n;
 }
+
+/* Whether a loop's body may append to an object's list attribute through a method (then
+ * lower_lists.c probes it for the lists to make run-time lists before the loop). */
+int lw_attr_appends(lctx *c) { return c->attrs_known && attr_appends; }
 
 const char *lw_object_desc(value *v) { return class_desc(v); }

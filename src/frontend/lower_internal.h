@@ -149,6 +149,11 @@ typedef struct lctx {
 typedef struct snapshot {
     vec binds;
     int nvars, nnames, nprogvars, npending, ndyns, nmemo;
+    /* in a function: the module's too, which a probe changes through globals and objects'
+     * attributes (lw_snap_rewind restores them) */
+    int module;
+    vec mbinds;
+    int mnvars, mndyns;
 } snapshot;
 
 /* A probe: lowering done only to learn something (a value's kind, the types a loop body gives
@@ -437,6 +442,7 @@ ast *lw_attr_target(lctx *c, ast *t);
 ast *lw_attr_name(lctx *c, ast *a);
 ast *lw_call_attr_base(lctx *c, ast *call);
 value *lw_super(lctx *c, ast *call);
+int lw_attr_appends(lctx *c);
 const char *lw_display_name(const char *name); /* "@Solver2.h" as "Solver.h" */
 const char *lw_object_desc(value *v);
 /* fn (a V_FUNC, a bound method when fn->self is set) called with call's arguments, inlined */

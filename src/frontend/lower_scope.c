@@ -308,6 +308,16 @@ snapshot lw_snap_take(lctx *c)
     s.npending = c->pending.len;
     s.ndyns = c->sc->dyns.len;
     s.nmemo = c->memo.len;
+    if (c->sc != c->module && c->module) {
+        s.module = 1;
+        for (int i = 0; i < c->module->binds.len; i++) {
+            binding *b = NEW(binding);
+            *b = *VEC_AT(c->module->binds, i, binding *);
+            vec_push(&s.mbinds, b);
+        }
+        s.mnvars = c->module->vars.len;
+        s.mndyns = c->module->dyns.len;
+    }
     return s;
 }
 void lw_snap_restore_binds(lctx *c, snapshot *s)
@@ -331,6 +341,17 @@ void lw_snap_rewind(lctx *c, snapshot *s)
     c->pending.len = s->npending;
     c->sc->dyns.len = s->ndyns;
     c->memo.len = s->nmemo;
+    if (s->module && c->sc != c->module) {
+        vec nb = {0};
+        for (int i = 0; i < s->mbinds.len; i++) {
+            binding *b = NEW(binding);
+            *b = *VEC_AT(s->mbinds, i, binding *);
+            vec_push(&nb, b);
+        }
+        c->module->binds = nb;
+        c->module->vars.len = s->mnvars;
+        c->module->dyns.len = s->mndyns;
+    }
 }
 
 /* Names assigned anywhere in a statement list (not inside nested defs). */
