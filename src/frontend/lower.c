@@ -190,6 +190,11 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
                                                 "and to %s on the other; a name whose kind of value is "
                                                 "chosen at run time is not supported",
                                    what, l.line, lw_vkind_desc(e->val));
+            else if (t->val->kind == V_OBJECT)
+                msg = arena_printf(&util_arena, "is bound to different objects on the two branches of the "
+                                                "'if' at line %d; an object chosen at run time is not "
+                                                "supported (make both, or set the attributes that differ "
+                                                "in each branch)", l.line);
             else
                 msg = arena_printf(&util_arena, "is bound to different %ss on the two branches of the "
                                                 "'if' at line %d; %s chosen at run time is not "
@@ -219,11 +224,13 @@ static void lower_if(lctx *c, ast *s)
     snapshot entry = lw_snap_take(c);
     vec *saved = c->out;
     c->out = &st->body;
+    c->branches++; /* an object's attribute first set here may be missing after (lower_class.c) */
     lw_block(c, &s->body);
     vec then_binds = c->sc->binds;
     lw_snap_restore_binds(c, &entry);
     c->out = &st->orelse;
     lw_block(c, &s->orelse);
+    c->branches--;
     c->out = saved;
     c->split.len = 0;
     merge_branches(c, st, then_binds);

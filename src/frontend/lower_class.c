@@ -260,6 +260,41 @@ static const char *attr_name(value *obj, const char *attr)
     return arena_printf(&util_arena, "@%s%d.%s", obj->str, obj->n, attr);
 }
 
+/* An attribute first set where the program may not pass (an if's branch, a loop that may run
+ * no iteration) has a flag, false from the program's start and set with the attribute, which
+ * a read checks: Python's AttributeError when the attribute was never set. The flag is a
+ * module name "@C1.x.set" (its binding is rewound with a probe's; probes make none). */
+static binding *flag_of(lctx *c, const char *hn)
+{
+    int unbound;
+    binding *b = lw_lookup(c, arena_printf(&util_arena, "%s.set", hn), &unbound);
+    return b && b->kind == B_SCALAR ? b : NULL;
+}
+static void set_flag(lctx *c, loc l, const char *hn, int first)
+{
+    binding *f = flag_of(c, hn);
+    if (!f && first && !c->probing && (c->branches > 0 || c->runloops > 0 || c->loops > 0)) {
+        const char *fn = arena_printf(&util_arena, "%s.set", hn);
+        ir_var *v = lw_scope_var(c, fn, T_BOOL, 0, 0);
+        ir_stmt *init = ir_stmt_new(S_ASSIGN, l);
+        init->var = v;
+        init->e = ir_const_i(l, T_BOOL, 0);
+        vec *body = &c->prog->body; /* at the program's start: the flag's value before any path */
+        vec_push(body, init);
+        memmove(body->items + 1, body->items, sizeof(void *) * (size_t)(body->len - 1));
+        body->items[0] = init;
+        f = lw_bind(c, fn);
+        f->kind = B_SCALAR;
+        f->var = v;
+    }
+    if (!f)
+        return;
+    ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+    s->var = f->var;
+    s->e = ir_const_i(l, T_BOOL, 1);
+    lw_emit(c, s);
+}
+
 /* obj.NAME: an instance attribute, else a method (bound to obj), else a class attribute. */
 value *lw_object_attr(lctx *c, value *obj, ast *a)
 {
@@ -267,6 +302,11 @@ value *lw_object_attr(lctx *c, value *obj, ast *a)
     if (obj->kind == V_OBJECT) {
         binding *b = lw_lookup(c, attr_name(obj, a->name), &unbound);
         if (b) {
+            binding *f = flag_of(c, attr_name(obj, a->name));
+            if (f)
+                lw_emit_raise(c, a->l, ir_un(a->l, OP_LNOT, T_BOOL, ir_varref(a->l, f->var)),
+                              arena_printf(&util_arena, "AttributeError: '%s' object has no attribute '%s'",
+                                           obj->str, a->name));
             ast *h = ast_name(a->l, attr_name(obj, a->name));
             return lw_read_name(c, h);
         }
@@ -336,9 +376,10 @@ ast *lw_attr_target(lctx *c, ast *t)
             return NULL;
         }
         const char *hn = attr_name(o, t->name);
-        int unbound;
-        if (!lw_lookup(c, hn, &unbound) && lw_name_in(&c->changed_attrs, t->name))
+        int unbound, first = !lw_lookup(c, hn, &unbound);
+        if (first && lw_name_in(&c->changed_attrs, t->name))
             vec_push(&c->global_writes, (void *)hn); /* loops that call methods carry it */
+        set_flag(c, t->l, hn, first);
         return ast_name(t->l, hn);
     }
     if (t->kind == A_SUBSCRIPT) {

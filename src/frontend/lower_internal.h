@@ -138,6 +138,7 @@ typedef struct lctx {
     vec split;          /* const char*: names the last if's merge left ambiguous (lw_block) */
     void *carrying;     /* the names the innermost loop being lowered carries (lower_loops.c) */
     int runloops;       /* run-time loops being lowered, inlined calls included (c->loops is not) */
+    int branches;       /* branches of ifs decided at run time being lowered (lower.c) */
     vec module_body;    /* ast*: the module's statements (lower_class.c scans them) */
     vec changed_attrs;  /* const char*: attribute names assigned outside __init__ (lower_class.c) */
     int attrs_known;    /* changed_attrs was computed */
