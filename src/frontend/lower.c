@@ -222,18 +222,42 @@ static void lower_if(lctx *c, ast *s)
     ir_stmt *st = ir_stmt_new(S_IF, s->l);
     st->e = cv->e;
     snapshot entry = lw_snap_take(c);
+    /* in a function, the branches may also bind module names (globals, objects' attributes):
+     * those are restored and merged the same way */
+    scope *fsc = c->sc, *m = c->module;
+    int inner = fsc != m && m;
+    vec mentry = {0}, mthen = {0};
+    for (int i = 0; inner && i < m->binds.len; i++) {
+        binding *b = NEW(binding);
+        *b = *VEC_AT(m->binds, i, binding *);
+        vec_push(&mentry, b);
+    }
     vec *saved = c->out;
     c->out = &st->body;
     c->branches++; /* an object's attribute first set here may be missing after (lower_class.c) */
     lw_block(c, &s->body);
     vec then_binds = c->sc->binds;
     lw_snap_restore_binds(c, &entry);
+    if (inner) {
+        mthen = m->binds;
+        m->binds = (vec){0};
+        for (int i = 0; i < mentry.len; i++) {
+            binding *b = NEW(binding);
+            *b = *VEC_AT(mentry, i, binding *);
+            vec_push(&m->binds, b);
+        }
+    }
     c->out = &st->orelse;
     lw_block(c, &s->orelse);
     c->branches--;
     c->out = saved;
     c->split.len = 0;
     merge_branches(c, st, then_binds);
+    if (inner && c->sc == fsc) {
+        c->sc = m;
+        merge_branches(c, st, mthen);
+        c->sc = fsc;
+    }
     lw_emit(c, st);
 }
 /* ---- assert and raise: run-time checks ending the program with Python's message ----------- */
