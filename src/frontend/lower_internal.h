@@ -219,6 +219,8 @@ void lw_probe_leave(lctx *c, lw_probe *p);
 void lw_probe_end(lctx *c, lw_probe *p);
 void lw_target_names(ast *t, vec *out);
 void lw_declared_globals(vec *stmts, vec *out);
+/* The scope a name's bindings live in: the current one, or the module's (globals, attributes) */
+scope *lw_name_scope(lctx *c, const char *name);
 void lw_assigned_names(vec *stmts, vec *out);
 void lw_move_fresh(lctx *c, loc l, ir_var *slot, ir_var *tmp);
 int lw_is_ephemeral(lctx *c, ir_var *slot);

@@ -232,6 +232,7 @@ static scope *binding_scope(lctx *c, const char *name)
         }
     return sc;
 }
+scope *lw_name_scope(lctx *c, const char *name) { return binding_scope(c, name); }
 binding *lw_bind(lctx *c, const char *name)
 {
     scope *sc = binding_scope(c, name);
