@@ -942,6 +942,7 @@ value *lw_call(lctx *c, ast *call)
     case V_FUNC: return inline_call(c, fn, call);
     case V_LAMBDA: return call_lambda(c, fn, call);
     case V_CLASS: return lw_class_new(c, fn, call);
+    case V_OBJECT: return lw_object_call(c, fn, call);
     case V_BUILTIN:
         list_args_as_arrays = strncmp(fn->str, "np.", 3) == 0;
         return lw_call_builtin(c, fn, call);

@@ -505,6 +505,17 @@ ast *lw_call_attr_base(lctx *c, ast *call)
     return n;
 }
 
+/* obj(args): its class's __call__ method (a right-hand side object of a time integrator). */
+value *lw_object_call(lctx *c, value *obj, ast *call)
+{
+    ast *m = method_of(obj->def, "__call__");
+    if (!m) {
+        diag_error(call->a->l, "TypeError: '%s' object is not callable", obj->def->name);
+        return &lw_ERRV;
+    }
+    return lw_call_value(c, bound_method(obj, m, call->l), call);
+}
+
 /* Whether a loop's body may append to an object's list attribute through a method (then
  * lower_lists.c probes it for the lists to make run-time lists before the loop). */
 int lw_attr_appends(lctx *c) { return c->attrs_known && attr_appends; }

@@ -445,6 +445,7 @@ ast *lw_attr_target(lctx *c, ast *t);
 ast *lw_attr_name(lctx *c, ast *a);
 ast *lw_call_attr_base(lctx *c, ast *call);
 value *lw_super(lctx *c, ast *call);
+value *lw_object_call(lctx *c, value *obj, ast *call);
 int lw_attr_appends(lctx *c);
 const char *lw_display_name(const char *name); /* "@Solver2.h" as "Solver.h" */
 const char *lw_object_desc(value *v);
