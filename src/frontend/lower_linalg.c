@@ -211,10 +211,14 @@ static const char prelude_src[] =
     "    eliminate(M, X, n, B.shape[1])\n"
     "    return X\n";
 
-static ast *prelude;    /* the parsed module */
+static ast *prelude;    /* the parsed module, per lowering (the arena is freed between programs) */
 static scope *pscope;   /* its names, per lowering */
 
-void lw_linalg_reset(void) { pscope = NULL; }
+void lw_linalg_reset(void)
+{
+    prelude = NULL;
+    pscope = NULL;
+}
 
 static scope *prelude_scope(lctx *c)
 {
