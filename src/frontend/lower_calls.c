@@ -928,6 +928,20 @@ value *lw_call(lctx *c, ast *call)
     call = lw_call_attr_base(c, call); /* self.items.append(x) */
     if (call->a->kind == A_NAME && strcmp(call->a->name, "super") == 0 && !lw_lookup(c, "super", &(int){0}))
         return lw_super(c, call); /* lower_class.c */
+    static const char *list_changes[] = {"append", "extend", "insert", "pop", "remove", "clear", NULL};
+    int changes = 0;
+    for (int i = 0; list_changes[i] && call->a->kind == A_ATTR; i++)
+        changes |= strcmp(call->a->name, list_changes[i]) == 0;
+    if (changes && call->a->a->kind == A_SUBSCRIPT) { /* diag["energy"].append(e) */
+        ast *d = lw_attr_name(c, call->a->a->a);
+        binding *db = d->kind == A_NAME ? lw_lookup(c, d->name, &(int){0}) : NULL;
+        if (db && db->kind == B_VALUE && lw_is_dict(db->val)) {
+            diag_error(call->a->l, "changing a list held in a dict ('%s') is not supported: the dict "
+                                   "holds its items as values; keep the list in its own name (one list "
+                                   "per quantity)", diag_text(call->a->l));
+            return &lw_ERRV;
+        }
+    }
     value *lv = lw_list_call(c, call);
     if (lv)
         return lv;
