@@ -97,6 +97,29 @@ static const char prelude_src[] =
     "    return r\n"
     "\n"
     "\n"
+    "def convolve(a, v, mode, dt):\n"
+    "    n = a.shape[0]\n"
+    "    m = v.shape[0]\n"
+    "    if n == 0 or m == 0:\n"
+    "        raise ValueError(\"a cannot be empty\" if n == 0 else \"v cannot be empty\")\n"
+    "    length = n + m - 1\n"
+    "    off = 0\n"
+    "    if mode == 1:\n"
+    "        length = max(n, m)\n"
+    "        off = (min(n, m) - 1) // 2\n"
+    "    if mode == 2:\n"
+    "        length = max(n, m) - min(n, m) + 1\n"
+    "        off = min(n, m) - 1\n"
+    "    r = np.zeros(length, dtype=dt)\n"
+    "    for k in range(length):\n"
+    "        kk = k + off\n"
+    "        s = dt(0)\n"
+    "        for j in range(max(0, kk - m + 1), min(n, kk + 1)):\n"
+    "            s += a[j] * v[kk - j]\n"
+    "        r[k] = s\n"
+    "    return r\n"
+    "\n"
+    "\n"
     "def mismatch(dot, sa, sb, ka, kb, da, db):\n"
     "    if dot:\n"
     "        raise ValueError(f\"shapes {sa} and {sb} not aligned: {ka} (dim {da}) != {kb} (dim {db})\")\n"
@@ -554,7 +577,35 @@ static value *np_kron(lctx *c, loc l, const char *f, value **v, args *a)
     return call_prelude(c, l, v[0]->rank == 2 ? "kron" : "kron1", 3, args);
 }
 
+/* np.convolve(a, v, mode='full'|'same'|'valid') of 1-D arrays: each output a sum in order
+ * (NumPy's dot products may add in another order: within rounding) */
+static value *np_convolve(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    for (int i = 0; i < 2; i++) {
+        if (v[i]->kind == V_ERR)
+            return &lw_ERRV;
+        if (v[i]->kind != V_ARRAY || v[i]->rank != 1 || v[i]->type == T_BOOL) {
+            diag_error(v[i]->l, "%s() takes 1-D numeric arrays here, not %s", f,
+                       v[i]->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D array", v[i]->rank) : lw_vkind_desc(v[i]));
+            return &lw_ERRV;
+        }
+    }
+    int mode = 0;
+    if (v[2] && v[2]->kind != V_ERR) {
+        const char *ms = v[2]->kind == V_STR ? v[2]->str : "";
+        mode = !strcmp(ms, "full") ? 0 : !strcmp(ms, "same") ? 1 : !strcmp(ms, "valid") ? 2 : -1;
+        if (mode < 0) {
+            diag_error(v[2]->l, "%s(): mode must be 'full', 'same' or 'valid' (a string known when compiling)", f);
+            return &lw_ERRV;
+        }
+    }
+    value *args[] = {v[0], v[1], int_value(l, mode), dtype_value(l, lw_promote2(v[0]->type, v[1]->type))};
+    return call_prelude(c, l, "convolve", 4, args);
+}
+
 static const lw_builtin np_table[] = {
+    {"np.convolve", {"a", "v", "mode"}, 2, np_convolve},
     {"np.fill_diagonal", {"a", "val", "wrap"}, 2, np_fill_diagonal},
     {"np.trace", {"a", "offset"}, 1, np_trace},
     {"np.tril", {"m", "k"}, 1, np_tri},
