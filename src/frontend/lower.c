@@ -226,26 +226,19 @@ static void lower_if(lctx *c, ast *s)
      * those are restored and merged the same way */
     scope *fsc = c->sc, *m = c->module;
     int inner = fsc != m && m;
-    vec mentry = {0}, mthen = {0};
-    for (int i = 0; inner && i < m->binds.len; i++) {
-        binding *b = NEW(binding);
-        *b = *VEC_AT(m->binds, i, binding *);
-        vec_push(&mentry, b);
-    }
+    vec mptrs = {0}, mentry = {0}, mthen = {0};
+    if (inner)
+        lw_module_save(c, &mptrs, &mentry);
     vec *saved = c->out;
     c->out = &st->body;
     c->branches++; /* an object's attribute first set here may be missing after (lower_class.c) */
     lw_block(c, &s->body);
     vec then_binds = c->sc->binds;
     lw_snap_restore_binds(c, &entry);
-    if (inner) {
-        mthen = m->binds;
-        m->binds = (vec){0};
-        for (int i = 0; i < mentry.len; i++) {
-            binding *b = NEW(binding);
-            *b = *VEC_AT(mentry, i, binding *);
-            vec_push(&m->binds, b);
-        }
+    if (inner) { /* the then-branch's module bindings, copied, then the entry's in place */
+        vec ignored = {0};
+        lw_module_save(c, &ignored, &mthen);
+        lw_module_restore(c, &mptrs, &mentry);
     }
     c->out = &st->orelse;
     lw_block(c, &s->orelse);

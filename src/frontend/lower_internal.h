@@ -153,7 +153,8 @@ typedef struct snapshot {
     /* in a function: the module's too, which a probe changes through globals and objects'
      * attributes (lw_snap_rewind restores them) */
     int module;
-    vec mbinds;
+    vec mptrs, mbinds; /* the module's binding objects and copies of them (restored in place:
+                          callers may hold a module binding across a call) */
     int mnvars, mndyns;
 } snapshot;
 
@@ -221,6 +222,10 @@ void lw_target_names(ast *t, vec *out);
 void lw_declared_globals(vec *stmts, vec *out);
 /* The scope a name's bindings live in: the current one, or the module's (globals, attributes) */
 scope *lw_name_scope(lctx *c, const char *name);
+/* The module's bindings saved (their objects and copies) and restored in place, dropping the
+ * bindings made since */
+void lw_module_save(lctx *c, vec *ptrs, vec *copies);
+void lw_module_restore(lctx *c, vec *ptrs, vec *copies);
 void lw_assigned_names(vec *stmts, vec *out);
 void lw_move_fresh(lctx *c, loc l, ir_var *slot, ir_var *tmp);
 int lw_is_ephemeral(lctx *c, ir_var *slot);

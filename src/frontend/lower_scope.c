@@ -233,6 +233,25 @@ static scope *binding_scope(lctx *c, const char *name)
     return sc;
 }
 scope *lw_name_scope(lctx *c, const char *name) { return binding_scope(c, name); }
+void lw_module_save(lctx *c, vec *ptrs, vec *copies)
+{
+    *ptrs = *copies = (vec){0};
+    for (int i = 0; i < c->module->binds.len; i++) {
+        binding *b = NEW(binding);
+        *b = *VEC_AT(c->module->binds, i, binding *);
+        vec_push(ptrs, c->module->binds.items[i]);
+        vec_push(copies, b);
+    }
+}
+void lw_module_restore(lctx *c, vec *ptrs, vec *copies)
+{
+    c->module->binds.len = 0;
+    for (int i = 0; i < ptrs->len; i++) {
+        binding *b = VEC_AT(*ptrs, i, binding *);
+        *b = *VEC_AT(*copies, i, binding *);
+        vec_push(&c->module->binds, b);
+    }
+}
 binding *lw_bind(lctx *c, const char *name)
 {
     scope *sc = binding_scope(c, name);
@@ -311,11 +330,7 @@ snapshot lw_snap_take(lctx *c)
     s.nmemo = c->memo.len;
     if (c->sc != c->module && c->module) {
         s.module = 1;
-        for (int i = 0; i < c->module->binds.len; i++) {
-            binding *b = NEW(binding);
-            *b = *VEC_AT(c->module->binds, i, binding *);
-            vec_push(&s.mbinds, b);
-        }
+        lw_module_save(c, &s.mptrs, &s.mbinds);
         s.mnvars = c->module->vars.len;
         s.mndyns = c->module->dyns.len;
     }
@@ -343,13 +358,7 @@ void lw_snap_rewind(lctx *c, snapshot *s)
     c->sc->dyns.len = s->ndyns;
     c->memo.len = s->nmemo;
     if (s->module && c->sc != c->module) {
-        vec nb = {0};
-        for (int i = 0; i < s->mbinds.len; i++) {
-            binding *b = NEW(binding);
-            *b = *VEC_AT(s->mbinds, i, binding *);
-            vec_push(&nb, b);
-        }
-        c->module->binds = nb;
+        lw_module_restore(c, &s->mptrs, &s->mbinds);
         c->module->vars.len = s->mnvars;
         c->module->dyns.len = s->mndyns;
     }
