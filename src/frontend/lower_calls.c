@@ -25,6 +25,10 @@ static value *list_arg(lctx *c, value *v, int conv)
 {
     return conv && v->kind == V_LIST ? lw_list_as_array(c, v->l, v) : v;
 }
+/* Set while a comprehension's iterable, or the range of a for loop that indexes a list, is
+ * lowered: range() of ints whose values are known here (a parameter's default, k = 3 in a
+ * function) counts as known (lw_iter_items); other for loops keep such ranges as loops. */
+static int static_ranges;
 /* range(...) passed to a NumPy function: NumPy makes an array of it, as np.arange does */
 static value *range_arg(lctx *c, ast *a, int conv)
 {
@@ -401,7 +405,8 @@ value *lw_iter_items(lctx *c, ast *it)
                 return NULL;
             for (int i = 0; i < a.npos; i++)
                 if (a.pos[i]->kind != V_SCALAR || !ir_type_is_int(a.pos[i]->type) ||
-                    !ir_expr_const_int(a.pos[i]->e, &k[a.npos == 1 ? 1 : i]))
+                    !(ir_expr_const_int(a.pos[i]->e, &k[a.npos == 1 ? 1 : i]) ||
+                      (static_ranges && a.pos[i]->s && sym_is_const(a.pos[i]->s, &k[a.npos == 1 ? 1 : i]))))
                     return NULL;
             if (k[2] == 0)
                 return NULL;
@@ -535,7 +540,10 @@ static void comp_clause(lctx *c, ast *comp, int k, value *out)
             comp_clause(c, comp, k + 1, out);
         return;
     }
+    int outer = static_ranges;
+    static_ranges = 1;
     value *items = lw_iter_items(c, cl->a);
+    static_ranges = outer;
     if (!items) {
         diag_error(cl->a->l, "a comprehension must iterate over a sequence known when compiling "
                              "(range() of constants, a list or tuple, zip() or enumerate() of those)");
@@ -570,6 +578,18 @@ value *lw_comprehension(lctx *c, ast *a)
 }
 
 /* Does this statement list break or continue the loop around it (not an inner one)? */
+/* Does the body break, continue or return (in nested loops and ifs too)? */
+static int jumps(vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        ast *s = VEC_AT(*body, i, ast *);
+        if (s->kind == A_BREAK || s->kind == A_CONTINUE || s->kind == A_RETURN)
+            return 1;
+        if ((s->kind == A_IF || s->kind == A_FOR || s->kind == A_WHILE) && (jumps(&s->body) || jumps(&s->orelse)))
+            return 1;
+    }
+    return 0;
+}
 static int breaks_out(vec *body)
 {
     for (int i = 0; i < body->len; i++) {
@@ -610,7 +630,16 @@ int lw_for_unrolled(lctx *c, ast *s, int range_loop)
 {
     if (range_loop && !indexes_list(c, s))
         return 0;
+    int outer = static_ranges;
+    static_ranges = 0;
     value *items = lw_iter_items(c, s->a);
+    if (!items && range_loop && !jumps(&s->body)) {
+        /* a range that indexes a list is unrolled also when its ints are known here without
+         * being constants; one that leaves early stays a loop, as before */
+        static_ranges = 1;
+        items = lw_iter_items(c, s->a);
+    }
+    static_ranges = outer;
     if (!items)
         return 0;
     if (items->kind == V_ERR)
