@@ -102,6 +102,7 @@ static void yyerror(loc *l, yyscan_t scanner, tyl_pstate *ps, const char *msg);
 static vec no_stmts; /* an empty statement list */
 static const char *dotted(const char *a, const char *b);
 static ast *unsupported(loc l, const char *what);
+static ast *annotated(loc l, ast *target, ast *value);
 static void module_add(tyl_pstate *ps, vec stmts);
 static void recovered(tyl_pstate *ps);
 static void unexpected_indent(tyl_pstate *ps, loc l, int recovering);
@@ -222,8 +223,9 @@ expr_stmt:
     testlist_star                           { $$ = ast_expr_stmt(@$, $1); }
   | testlist_star AUGASSIGN testlist_star   { $$ = ast_augassign(@$, $2, $1, $3); }
   | assign_targets targets_rhs              { $$ = ast_assign(@$, $1, $2); }
-  | testlist_star ':' test                  { $$ = ast_expr_stmt(@$, unsupported(@$, "annotated assignments (x: int = 2) are")); }
-  | testlist_star ':' test '=' targets_rhs  { $$ = ast_expr_stmt(@$, unsupported(@$, "annotated assignments (x: int = 2) are")); }
+    /* x: T = v is x = v (the annotation has no effect on the value); x: T binds nothing */
+  | testlist_star ':' test                  { $$ = annotated(@$, $1, NULL); }
+  | testlist_star ':' test '=' targets_rhs  { $$ = annotated(@$, $1, $5); }
   ;
 
 assign_targets:
@@ -385,13 +387,13 @@ annot_opt:
 other_compound:
     CLASS NAME ':' suite                    { $$ = ast_other(@$, "class", $4); $$->name = $2; }
   | CLASS NAME '(' ')' ':' suite            { $$ = ast_other(@$, "class", $6); $$->name = $2; }
-  | CLASS NAME '(' arglist_items ')' ':' suite { $$ = ast_other(@$, "class", $7); $$->name = $2; }
+  | CLASS NAME '(' arglist_items ')' ':' suite { $$ = ast_other(@$, "class", $7); $$->name = $2; $$->a = $4; }
   | WITH with_items ':' suite               { $$ = ast_with(@$, $2, $4); }
   | TRY ':' suite try_tail                  { $$ = ast_other(@$, "try", $3); }
   | ASYNC funcdef                           { $$ = ast_other(@$, "async", no_stmts); }
   | ASYNC for_stmt                          { $$ = ast_other(@$, "async", no_stmts); }
   | ASYNC WITH with_items ':' suite         { $$ = ast_other(@$, "async", $5); }
-  | '@' test NEWLINE                        { $$ = ast_other(@$, "decorator", no_stmts); }
+  | '@' test NEWLINE                        { $$ = ast_other(@$, "decorator", no_stmts); $$->a = $2; }
   ;
 
 with_items:
@@ -662,6 +664,24 @@ static ast *unsupported(loc l, const char *what)
 {
     diag_error(l, "%s not supported by tylesc", what);
     return ast_new(A_NONE, l);
+}
+
+static ast *annotated(loc l, ast *target, ast *value)
+{
+    if (target->kind == A_TUPLE || target->kind == A_LIST) {
+        diag_error(target->l, "only single target (not %s) can be annotated",
+                   target->kind == A_TUPLE ? "tuple" : "list");
+        return ast_expr_stmt(l, ast_new(A_NONE, l));
+    }
+    if (target->kind != A_NAME && target->kind != A_ATTR && target->kind != A_SUBSCRIPT) {
+        diag_error(target->l, "illegal target for annotation");
+        return ast_expr_stmt(l, ast_new(A_NONE, l));
+    }
+    if (value)
+        return ast_assign(l, ast_vec1(target), value);
+    ast *n = ast_new(A_PASS, l);
+    n->name = target->kind == A_NAME ? target->name : NULL; /* a class's field, or nothing */
+    return n;
 }
 
 static void module_add(tyl_pstate *ps, vec stmts)

@@ -10,8 +10,9 @@
  * finds which scalar names change type in the body (a fixed point: see loop_pass; those that are
  * an int on one path and a float on another keep Python's type through a tag: dynvar).
  *
- * This file: the driver (lower_module), parameters, assignments and stores, statements. Loops
- * and their type inference are in lower_loops.c. The rest is split by responsibility (lower_internal.h lists the files and what they
+ * This file: the driver (lower_module), parameters, statements (if and the merge of its branches,
+ * assert, raise, imports). Assignments and stores are in lower_assign.c; loops and their type
+ * inference are in lower_loops.c. The rest is split by responsibility (lower_internal.h lists the files and what they
  * share). */
 
 #include "lower_internal.h"
@@ -19,649 +20,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static value *pin_items(lctx *c, const char *name, loc l, value *v);
-
-static int is_var(const ir_expr *e, void *ctx)
-{
-    (void)ctx;
-    return e->kind == E_VAR;
-}
-/* A view bound to a name keeps the bounds it was made with: bounds that read scalar variables
- * (f[k:k + 3]) are computed now into temporaries, not at each use after k may have changed. */
-static value *freeze_bounds(lctx *c, loc l, value *v)
-{
-    ir_view *w = v->e->view;
-    int any = 0;
-    for (int d = 0; d < w->rank; d++)
-        any |= ir_expr_any(w->dim[d].lo, is_var, NULL) || ir_expr_any(w->dim[d].step, is_var, NULL) ||
-               ir_expr_any(w->dim[d].len, is_var, NULL);
-    if (!any)
-        return v;
-    ir_view *nw = ir_view_clone(w);
-    value *r = lw_vnew(V_ARRAY, v->l);
-    *r = *v;
-    for (int d = 0; d < w->rank; d++) {
-        ir_expr **p[3] = {&nw->dim[d].lo, &nw->dim[d].step, &nw->dim[d].len};
-        for (int j = 0; j < 3; j++) {
-            if (!*p[j] || !ir_expr_any(*p[j], is_var, NULL))
-                continue;
-            ir_var *tv = lw_temp_scalar(c, (*p[j])->type);
-            ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
-            a->var = tv;
-            a->e = *p[j];
-            lw_emit(c, a);
-            *p[j] = ir_varref(l, tv);
-        }
-        if (nw->dim[d].kind == D_RANGE && nw->dim[d].box >= 0 && nw->dim[d].box < r->rank)
-            r->len[nw->dim[d].box] = nw->dim[d].len;
-    }
-    r->e = ir_read(l, nw);
-    return r;
-}
-
-/* Is slot an array of a function just called, released after the current statement? */
-static int released_after(lctx *c, ir_var *slot)
-{
-    for (int i = 0; i < c->pending.len; i++)
-        if (VEC_AT(c->pending, i, ir_var *) == slot)
-            return 1;
-    return 0;
-}
-
-void lw_assign_name(lctx *c, ast *target, value *v)
-{
-    const char *name = target->name;
-    loc l = target->l;
-    if (v->kind == V_MASKED && v->n && v->self->kind == V_ARRAY) { /* b = F[mask, :]: a snapshot */
-        v = lw_masked_bind(c, l, name, v);
-        binding *b = lw_bind(c, name);
-        b->kind = B_VALUE;
-        b->val = v;
-        return;
-    }
-    if (v->kind == V_MASKED) {
-        diag_error(v->l, "'%s = a[%s]' is not supported: a boolean-mask selection has a shape that "
-                         "depends on the data", name, v->str);
-        diag_note((loc){0}, "masks are supported in a[m] = scalar, a[m] = b[m], a[m] += scalar and "
-                            "in reductions such as np.sum(a[m]) and a[m].max()");
-        v = &lw_ERRV;
-    }
-    if (v->kind == V_ERR) {
-        /* keep the name defined so later uses do not cascade into more errors */
-        binding *b = lw_bind(c, name);
-        b->kind = B_VALUE;
-        b->val = &lw_ERRV;
-        return;
-    }
-    dynvar *d = lw_dyn_of(c, name);
-    if (v->kind == V_SCALAR && v->dyn) { /* a copy keeps the type the value has at run time */
-        if (!d)
-            d = lw_dyn_get(c, name);
-        if (d != v->dyn) {
-            ir_var *from[3] = {v->dyn->i, v->dyn->f, v->dyn->tag}, *to[3] = {d->i, d->f, d->tag};
-            for (int k = 0; k < 3; k++) {
-                ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
-                s->var = to[k];
-                s->e = ir_varref(l, from[k]);
-                lw_emit(c, s);
-            }
-        }
-        lw_dyn_bind(c, d, v->weak);
-        return;
-    }
-    if (v->kind == V_SCALAR && d && (v->type == T_I64 || v->type == T_F64)) {
-        ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
-        s->var = v->type == T_F64 ? d->f : d->i;
-        s->e = v->e;
-        lw_emit(c, s);
-        lw_dyn_set_tag(c, c->out, l, d, v->type == T_F64);
-        lw_dyn_bind(c, d, v->weak);
-        return;
-    }
-    if (v->kind == V_SCALAR) {
-        ir_var *var = lw_scope_var(c, name, v->type, 0, 0);
-        ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
-        s->var = var;
-        s->e = v->e;
-        lw_emit(c, s);
-        binding *b = lw_bind(c, name);
-        b->kind = B_SCALAR;
-        b->var = var;
-        b->s = v->s;
-        b->weak = v->weak;
-        return;
-    }
-    if (v->kind == V_ARRAY) {
-        ir_var *src = lw_whole_slot(v);
-        if (!v->fresh && !src && v->e->kind == E_READ && !lw_is_ephemeral(c, v->e->view->arr) &&
-            !lw_view_has_wrap(v->e->view)) {
-            binding *b = lw_bind(c, name); /* a view: writes through it reach the array */
-            b->kind = B_VALUE;
-            b->val = freeze_bounds(c, l, v);
-            return;
-        }
-        if (!v->fresh && !src && v->e->kind == E_READ && released_after(c, v->e->view->arr) &&
-            !lw_plain_view(v)) {
-            /* U = solve(...).T: a transposed (or integer-indexed) view of an array the callee
-             * made and nothing else names; a copy cannot be told apart from it, and keeps U an
-             * ordinary array (a loop can carry it from one iteration to the next) */
-            v = lw_materialize(c, v);
-        } else if (!v->fresh && !src && v->e->kind == E_READ && !lw_view_has_wrap(v->e->view) &&
-            strcmp(v->e->view->arr->pyname, "<temporary>") != 0) {
-            /* a view of a slot of a function that returned it: a slot of this scope takes the
-             * array, so that writes through the name still reach it */
-            ir_var *arr = v->e->view->arr, *h = lw_scope_var(c, arena_printf(&util_arena, "%s.base", name),
-                                                             arr->type, arr->rank, 1);
-            lw_rebind_slot(c, l, h, arr, name);
-            int changed = 0;
-            binding *b = lw_bind(c, name);
-            b->kind = B_VALUE;
-            b->val = freeze_bounds(c, l, lw_value_retarget(v, arr, h, &changed));
-            return;
-        }
-        if (!v->fresh && !src) /* an expression: computed into a new array */
-            v = lw_materialize(c, v);
-        ir_var *slot = lw_scope_var(c, name, v->type, v->rank, 1);
-        if (v->fresh) {
-            const char *saved = c->assigning;
-            c->assigning = name;
-            lw_move_fresh(c, l, slot, v->fresh);
-            c->assigning = saved;
-        } else if (src != slot)
-            lw_rebind_slot(c, l, slot, src, name);
-        lw_bind_array(c, name, slot, v);
-        return;
-    }
-    if (v->kind == V_TUPLE || v->kind == V_SLICE) /* a slice's bounds too (slice(k, k + 2)) */
-        v = pin_items(c, name, l, v);
-    binding *b = lw_bind(c, name);
-    b->kind = B_VALUE;
-    b->val = v;
-}
-
-/* A tuple or list bound to a name keeps the values its items had then: each scalar or array
- * item is assigned to a hidden name ("t.0", never a Python name), as if by `t0 = item`, and
- * the item becomes a read of that name. (Items that are expressions were otherwise computed
- * again at every use, after their operands may have changed.) */
-static int names_hidden(const ir_expr *e, void *prefix)
-{
-    const ir_var *v = e->kind == E_READ ? e->view->arr
-                      : e->kind == E_VAR || e->kind == E_SHAPE || e->kind == E_ELEM ? e->var : NULL;
-    return v && v->pyname && strncmp(v->pyname, prefix, strlen(prefix)) == 0;
-}
-
-/* Items of a tuple bound to `name` that read the hidden names of its old items (t = (t[1], t[0]))
- * are read into temporaries first: pinning assigns the hidden names one by one. */
-static value *pin_sources(lctx *c, const char *name, loc l, value *v)
-{
-    const char *prefix = arena_printf(&util_arena, "%s.", name);
-    value *r = lw_vnew(V_TUPLE, v->l);
-    *r = *v;
-    r->items = NEWN(value *, v->n + 1);
-    for (int i = 0; i < v->n; i++) {
-        value *it = v->items[i];
-        r->items[i] = it;
-        if (it->kind == V_TUPLE) {
-            r->items[i] = pin_sources(c, name, l, it);
-        } else if (it->kind == V_SCALAR && !it->dyn && ir_expr_any(it->e, names_hidden, (void *)prefix)) {
-            ir_var *tv = lw_temp_scalar(c, it->type);
-            ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
-            a->var = tv;
-            a->e = it->e;
-            lw_emit(c, a);
-            value *nv = lw_scalar(it->l, ir_varref(it->l, tv), it->weak);
-            nv->s = it->s;
-            r->items[i] = nv;
-        } else if (it->kind == V_ARRAY && !it->fresh && it->e->kind == E_READ &&
-                   names_hidden(it->e, (void *)prefix)) {
-            ir_var *src = it->e->view->arr, *tmp = lw_temp_slot(c, src->type, src->rank);
-            lw_emit(c, lw_bind1(l, tmp, src));
-            int changed = 0;
-            r->items[i] = lw_value_retarget(it, src, tmp, &changed);
-        }
-    }
-    return r;
-}
-
-static value *pin_items(lctx *c, const char *name, loc l, value *v)
-{
-    if (v->n > 1 && !strchr(name, '.'))
-        v = pin_sources(c, name, l, v);
-    value *r = lw_vnew(V_TUPLE, v->l);
-    *r = *v;
-    r->items = NEWN(value *, v->n + 1);
-    for (int i = 0; i < v->n; i++) {
-        value *it = v->items[i];
-        const char *hidden = arena_printf(&util_arena, "%s.%d", name, i);
-        if (it->kind == V_TUPLE) {
-            r->items[i] = pin_items(c, hidden, l, it);
-            continue;
-        }
-        if (it->kind != V_SCALAR && it->kind != V_ARRAY) {
-            r->items[i] = it;
-            continue;
-        }
-        if (it->kind == V_SCALAR && it->e->kind == E_CONST) {
-            r->items[i] = it;
-            continue;
-        }
-        ast *h = ast_name(l, hidden);
-        lw_assign_name(c, h, it);
-        r->items[i] = lw_read_name(c, h);
-    }
-    return r;
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* Statements                                                                                 */
-
-static value *target_view(lctx *c, ast *t)
-{
-    value *base = lw_expr(c, t->a);
-    if (base->kind == V_ERR)
-        return &lw_ERRV;
-    if (base->kind != V_ARRAY || base->e->kind != E_READ) {
-        diag_error(t->a->l, "only arrays can be assigned by index (this is %s)", lw_vkind_desc(base));
-        return &lw_ERRV;
-    }
-    return lw_index_array(c, base, t, 1);
-}
-
-/* a[m] = v as one sweep over a: a = where(m, v, a). v is a scalar, or b[m] with the same mask
- * (then b's elements land where they were selected); any other array would need as many
- * elements as m selects, which only the data says. */
-static void store_masked(lctx *c, loc l, value *tv, value *v)
-{
-    if (v->kind == V_MASKED) {
-        if (!*v->str || strcmp(v->str, tv->str) != 0) {
-            diag_error(v->l, "assigning a selection with another mask to a[%s] is not supported "
-                             "(write b[m] with the same mask m on both sides)", tv->str);
-            return;
-        }
-        if (v->n && v->mask != tv->mask) { /* b = F[m, :] earlier: m must select the same now */
-            value *moved = lw_reduce(c, l, "max", lw_binop(c, l, OP_CNE, tv->mask, v->mask));
-            if (moved->kind == V_ERR)
-                return;
-            lw_emit_raise(c, l, ir_cast(l, T_BOOL, moved->e),
-                          arena_printf(&util_arena, "ValueError: the mask '%s' changed since the "
-                                                    "selection assigned here was taken (not supported)",
-                                       tv->str));
-        }
-        v = v->self;
-    } else if (v->kind != V_SCALAR) {
-        diag_error(v->l, "assigning %s to a[%s] is not supported: the number of elements the mask "
-                         "selects depends on the data; assign a scalar or b[%s]",
-                   lw_vkind_desc(v), tv->str, tv->str);
-        return;
-    }
-    value *w = lw_where3(c, l, tv->mask, v, tv->self);
-    if (w->kind == V_ERR)
-        return;
-    lw_emit_sweep(c, l, tv->self, w, 0);
-}
-static void store(lctx *c, ast *t, value *v)
-{
-    if (t->kind == A_NAME) {
-        lw_assign_name(c, t, v);
-        return;
-    }
-    if (lw_dict_store(c, t, v))
-        return;
-    value *list;
-    int li;
-    ast *h = t->kind == A_SUBSCRIPT ? lw_list_elem(c, t, &list, &li) : NULL;
-    if (h) { /* F[k] = v of a list F: item k rebound, as Python's lists do */
-        if (strcmp(h->name, "<error>") != 0 && v->kind != V_ERR)
-            lw_list_item_store(c, h, t->a->name, list, li, v);
-        return;
-    }
-    if (t->kind == A_SUBSCRIPT && lw_list_item(t) >= 0) {
-        /* a[..., [i0, i1], ...] = v: one store per listed index, v computed first (it may read
-         * a: a[[0, 1]] = a[[1, 0]] swaps) and split along the list's dimension when it has it */
-        int k = lw_list_item(t);
-        ast *lst = VEC_AT(t->args, k, ast *);
-        if (!lst->args.len) { /* as a read of it says (lower_index.c) */
-            diag_error(lst->l, "indexing by an empty list is not supported");
-            return;
-        }
-        if (v->kind == V_ERR)
-            return;
-        if (v->kind == V_ARRAY)
-            v = lw_materialize(c, v);
-        value *first = target_view(c, lw_subscript_with(t, k, VEC_AT(lst->args, 0, ast *)));
-        if (first->kind == V_ERR)
-            return;
-        int rank = first->kind == V_ARRAY ? first->rank + 1 : 1;
-        int pos = v->kind == V_ARRAY && v->rank == rank ? 0 : -1;
-        if (pos == 0) { /* the list's dimension in the target's shape */
-            for (int i = 0; i < k; i++) {
-                ast *it = VEC_AT(t->args, i, ast *);
-                if (it->kind == A_NAME && strcmp(it->name, "Ellipsis") == 0) {
-                    diag_error(it->l, "'...' before a list index in an assignment of an array is "
-                                      "not supported; write the slices out");
-                    return;
-                }
-                pos += it->kind == A_SLICE;
-            }
-            int64_t ext;
-            if (sym_is_const(v->sh[pos], &ext) && ext != lst->args.len && ext != 1) {
-                diag_error(v->l, "shape mismatch: value array of shape %s could not be broadcast to "
-                                 "indexing result with %d elements along the list's dimension",
-                           lw_shape_str(v->rank, v->sh), lst->args.len);
-                return;
-            }
-        }
-        for (int j = 0; j < lst->args.len; j++) {
-            value *vj = pos < 0 ? v : lw_fix_axis(c, t->l, v, pos, lw_I64(t->l, lw_sym_is_one_ext(v->sh[pos]) ? 0 : j));
-            store(c, lw_subscript_with(t, k, VEC_AT(lst->args, j, ast *)), vj);
-        }
-        return;
-    }
-    if (t->kind == A_SUBSCRIPT && lw_scatter(c, t, v))
-        return;
-    if (t->kind == A_SUBSCRIPT) {
-        value *tv = target_view(c, t);
-        if (tv->kind == V_ERR || v->kind == V_ERR)
-            return;
-        if (tv->kind == V_MASKED) {
-            store_masked(c, t->l, tv, v);
-            return;
-        }
-        /* a[0] = 300 into uint8 is NumPy's OverflowError, as a + 300 is (NEP 50); NumPy checks
-         * an integer scalar of any dtype stored into a narrower one (b[:] = np.int64(300)) */
-        if ((tv->kind == V_SCALAR || tv->kind == V_ARRAY) && v->kind == V_SCALAR && v->type != tv->type &&
-            ir_type_is_int(v->type)) {
-            value w = *v;
-            w.weak = 1;
-            if (!lw_weak_int_fits(c, v->l, &w, tv->type))
-                return;
-        }
-        if (tv->kind == V_SCALAR) { /* all indices are integers: one element */
-            ir_expr *el = tv->e;
-            if (v->kind != V_SCALAR) {
-                diag_error(v->l, "setting an array element with a sequence (the value is %s)", lw_vkind_desc(v));
-                return;
-            }
-            ir_stmt *s = ir_stmt_new(S_SETELEM, t->l);
-            s->var = el->var;
-            s->n = el->nargs;
-            s->args = el->args;
-            s->e = ir_cast(t->l, el->type, v->e);
-            lw_emit(c, s);
-            return;
-        }
-        lw_emit_sweep(c, t->l, tv, v, 0);
-        return;
-    }
-    if (t->kind == A_ATTR) {
-        diag_error(t->l, "assignment to an attribute is not supported");
-        return;
-    }
-    diag_error(t->l, "cannot assign to this expression");
-}
-static void lower_assign(lctx *c, ast *s)
-{
-    value *v = lw_expr(c, s->a);
-    if (lw_is_dict(v) && v->dict_shared && (s->a->kind == A_NAME || s->targets.len > 1))
-        *v->dict_shared = 1; /* e = d: two names for one dict (lw_dict_store) */
-    if (s->targets.len > 1 && v->kind == V_ARRAY && (v->fresh || v->e->kind != E_READ)) {
-        /* u = un = np.zeros(n): one new array that every target binds (Python's aliasing). Each
-         * name takes its own reference to the temporary (not the temporary itself, which the
-         * first would empty), and the temporary is released after the statement. */
-        if (!v->fresh)
-            v = lw_materialize(c, v);
-        value *r = lw_vnew(V_ARRAY, v->l);
-        *r = *v;
-        r->fresh = NULL;
-        v = r;
-    }
-    for (int k = 0; k < s->targets.len; k++) {
-        ast *t = VEC_AT(s->targets, k, ast *);
-        if (t->kind != A_TUPLE && t->kind != A_LIST) {
-            store(c, t, v);
-            continue;
-        }
-        int n = t->args.len;
-        if (v->kind == V_ERR) {
-            for (int i = 0; i < n; i++)
-                if (VEC_AT(t->args, i, ast *)->kind == A_NAME)
-                    store(c, VEC_AT(t->args, i, ast *), &lw_ERRV);
-            continue;
-        }
-        if (v->kind != V_TUPLE) {
-            diag_error(s->a->l, "cannot unpack %s into %d names", lw_vkind_desc(v), n);
-            continue;
-        }
-        int star = -1, nstar = 0;
-        for (int i = 0; i < n; i++)
-            if (VEC_AT(t->args, i, ast *)->kind == A_STARRED) {
-                star = i;
-                nstar++;
-            }
-        if (nstar > 1) {
-            diag_error(t->l, "multiple starred expressions in assignment");
-            continue;
-        }
-        if (star >= 0) { /* first, *rest = seq: rest is the list of the items between */
-            if (v->n < n - 1) {
-                diag_error(s->a->l, "not enough values to unpack (expected at least %d, got %d)", n - 1, v->n);
-                continue;
-            }
-            int mid = v->n - (n - 1);
-            value *rest = lw_vnew(V_TUPLE, v->l);
-            rest->is_list = 1;
-            rest->owner = c->sc;
-            rest->n = mid;
-            rest->items = NEWN(value *, mid + 1);
-            for (int i = 0; i < mid; i++)
-                rest->items[i] = v->items[star + i];
-            value *w = lw_vnew(V_TUPLE, v->l);
-            w->n = n;
-            w->items = NEWN(value *, n + 1);
-            ast *nt = ast_new(t->kind, t->l);
-            for (int i = 0; i < n; i++) {
-                ast *ti = VEC_AT(t->args, i, ast *);
-                w->items[i] = i < star ? v->items[i] : i == star ? rest : v->items[i - 1 + mid];
-                vec_push(&nt->args, i == star ? ti->a : ti);
-            }
-            v = w;
-            t = nt;
-        }
-        if (v->n != n) {
-            diag_error(s->a->l, v->n > n ? "too many values to unpack (expected %d)"
-                                         : "not enough values to unpack (expected %d, got %d)",
-                       n, v->n);
-            continue;
-        }
-        /* Evaluate every value before assigning any (Python's order): array expressions are
-         * computed, scalars copied to temporaries when more than one name is assigned. */
-        value **items = NEWN(value *, n);
-        for (int i = 0; i < n; i++) {
-            value *it = v->items[i];
-            if (it->kind == V_ARRAY && it->e->kind != E_READ)
-                it = lw_materialize(c, it);
-            if (it->kind == V_ARRAY && !it->fresh && n > 1 && VEC_AT(t->args, i, ast *)->kind != A_NAME &&
-                lw_whole_slot(it) && !lw_is_ephemeral(c, it->e->view->arr)) {
-                /* the array itself, as Python evaluates it: a store into a list before this
-                 * one may rebind the name it was read from (F[0], F[1] = F[1], F[0]) */
-                ir_var *src = it->e->view->arr, *tmp = lw_temp_slot(c, src->type, src->rank);
-                lw_emit(c, lw_bind1(it->l, tmp, src));
-                int changed = 0;
-                it = lw_value_retarget(it, src, tmp, &changed);
-            }
-            if (it->kind == V_SCALAR && it->dyn && n > 1) {
-                dynvar *td = NEW(dynvar); /* the value's int, float and tag, copied */
-                td->name = "<temporary>";
-                td->i = lw_temp_scalar(c, T_I64);
-                td->f = lw_temp_scalar(c, T_F64);
-                td->tag = lw_temp_scalar(c, T_BOOL);
-                ir_var *from[3] = {it->dyn->i, it->dyn->f, it->dyn->tag}, *to[3] = {td->i, td->f, td->tag};
-                for (int k = 0; k < 3; k++) {
-                    ir_stmt *a = ir_stmt_new(S_ASSIGN, it->l);
-                    a->var = to[k];
-                    a->e = ir_varref(it->l, from[k]);
-                    lw_emit(c, a);
-                }
-                value *nv = lw_scalar(it->l, ir_select(it->l, T_F64, ir_varref(it->l, td->tag), ir_varref(it->l, td->f),
-                                                    ir_cast(it->l, T_F64, ir_varref(it->l, td->i))), it->weak);
-                nv->dyn = td;
-                it = nv;
-            } else if (it->kind == V_SCALAR && it->e->kind != E_CONST && n > 1) {
-                ir_var *tv = lw_temp_scalar(c, it->type);
-                ir_stmt *a = ir_stmt_new(S_ASSIGN, it->l);
-                a->var = tv;
-                a->e = it->e;
-                lw_emit(c, a);
-                const sym *sv = it->s;
-                int weak = it->weak;
-                it = lw_scalar(it->l, ir_varref(it->l, tv), weak);
-                it->s = sv;
-            }
-            items[i] = it;
-        }
-        /* Names bound to whole arrays are rebound together (a swap rotates references). */
-        ir_stmt *b = ir_stmt_new(S_BIND, s->l);
-        b->dst = NEWN(ir_var *, n);
-        b->srcs = NEWN(ir_var *, n);
-        for (int i = 0; i < n; i++) {
-            ast *ti = VEC_AT(t->args, i, ast *);
-            ir_var *src = lw_whole_slot(items[i]);
-            if (ti->kind == A_NAME && src && items[i]->kind == V_ARRAY) {
-                ir_var *slot = lw_scope_var(c, ti->name, items[i]->type, items[i]->rank, 1);
-                lw_keep_views(c, s->l, slot, ti->name);
-                b->dst[b->n] = slot;
-                b->srcs[b->n++] = src;
-                lw_bind_array(c, ti->name, slot, items[i]);
-                items[i] = NULL;
-            }
-        }
-        if (b->n)
-            lw_emit(c, b);
-        for (int i = 0; i < n; i++) {
-            ast *ti = VEC_AT(t->args, i, ast *);
-            if (!items[i])
-                continue;
-            if (ti->kind == A_TUPLE || ti->kind == A_STARRED) {
-                diag_error(ti->l, "nested or starred unpacking is not supported");
-                continue;
-            }
-            store(c, ti, items[i]);
-        }
-    }
-}
-static void lower_augassign(lctx *c, ast *s)
-{
-    ir_op op = lw_map_binop(s->op);
-    if ((int)op < 0) {
-        diag_error(s->l, "operator '%s=' is not supported", ast_op_name(s->op));
-        return;
-    }
-    value *rhs = lw_expr(c, s->a);
-    ast *t = s->b;
-    if (t->kind == A_SUBSCRIPT && t->a->kind == A_NAME) { /* d[k] += v of a dict */
-        int unbound;
-        binding *db = lw_lookup(c, t->a->name, &unbound);
-        if (db && db->kind == B_VALUE && lw_is_dict(db->val)) {
-            value *cur = lw_expr(c, t);
-            if (cur->kind == V_ERR || rhs->kind == V_ERR)
-                return;
-            if (cur->kind == V_ARRAY && cur->e->kind == E_READ && !cur->fresh) {
-                /* the array item is updated in place, as NumPy's += does */
-                value *r = lw_binop(c, s->l, op, cur, rhs);
-                if (r->kind != V_ERR)
-                    lw_emit_sweep(c, s->l, cur, r, 0);
-                return;
-            }
-            lw_dict_store(c, t, lw_binop(c, s->l, op, cur, rhs));
-            return;
-        }
-    }
-    value *list = NULL;
-    int li = 0;
-    ast *h = t->kind == A_SUBSCRIPT ? lw_list_elem(c, t, &list, &li) : NULL;
-    if (h && strcmp(h->name, "<error>") == 0)
-        return;
-    if (h)
-        t = h; /* F[k] += x: the array item updated in place (a scalar item rebound) */
-    if (t->kind == A_NAME) {
-        /* xs[0] += 1.0: the item's value (a constant of a list literal has no hidden name) */
-        value *cur = list ? list->items[li] : lw_read_name(c, t);
-        if (cur->kind == V_ARRAY) {
-            /* in place, as NumPy: every name bound to this array sees the update */
-            if (cur->e->kind != E_READ)
-                cur = lw_materialize(c, cur);
-            value *r = lw_binop(c, s->l, op, cur, rhs);
-            if (r->kind == V_ARRAY && lw_kind_of(r->type) > lw_kind_of(cur->type)) {
-                diag_error(s->l, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with "
-                                 "casting rule 'same_kind'", ir_op_name(op), ir_type_name(r->type),
-                           ir_type_name(cur->type));
-                return;
-            }
-            lw_emit_sweep(c, s->l, cur, r, 0);
-            return;
-        }
-        value *sv = lw_str_binop(c, s->l, s->op, cur, rhs); /* name += ".npy" (lower_format.c) */
-        if (list) {
-            value *r = sv ? sv : lw_binop(c, s->l, op, cur, rhs);
-            if (r->kind != V_ERR)
-                lw_list_item_store(c, t, s->b->a->name, list, li, r);
-            return;
-        }
-        lw_assign_name(c, t, sv ? sv : lw_binop(c, s->l, op, cur, rhs));
-        return;
-    }
-    if (t->kind == A_SUBSCRIPT && lw_augscatter(c, s->l, op, t, rhs))
-        return;
-    if (t->kind == A_SUBSCRIPT) {
-        value *tv = target_view(c, t);
-        if (tv->kind == V_ERR || rhs->kind == V_ERR)
-            return;
-        value *masked = NULL;
-        if (tv->kind == V_MASKED) { /* a[m] += x: a = where(m, a + x, a) */
-            if (rhs->kind != V_SCALAR) {
-                diag_error(s->a->l, "'%s=' of %s on a[%s] is not supported: the number of elements "
-                                    "the mask selects depends on the data; use a scalar",
-                           ast_op_name(s->op), lw_vkind_desc(rhs), tv->str);
-                return;
-            }
-            masked = tv;
-            tv = tv->self;
-        }
-        value *r = lw_binop(c, s->l, op, tv, rhs);
-        if (r->kind == V_ERR)
-            return;
-        if (lw_kind_of(r->type) > lw_kind_of(tv->type)) {
-            diag_error(s->l, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with "
-                             "casting rule 'same_kind'", ir_op_name(op), ir_type_name(r->type),
-                       ir_type_name(tv->type));
-            return;
-        }
-        if (masked) {
-            r = lw_where3(c, s->l, masked->mask, r, tv);
-            if (r->kind != V_ERR)
-                lw_emit_sweep(c, s->l, tv, r, 0);
-            return;
-        }
-        if (tv->kind == V_SCALAR) {
-            if (r->kind != V_SCALAR) { /* u[i] += array */
-                diag_error(s->a->l, "setting an array element with a sequence (the value is %s)",
-                           lw_vkind_desc(rhs));
-                return;
-            }
-            ir_stmt *st = ir_stmt_new(S_SETELEM, t->l);
-            st->var = tv->e->var;
-            st->n = tv->e->nargs;
-            st->args = tv->e->args;
-            st->e = ir_cast(t->l, tv->e->type, r->e);
-            lw_emit(c, st);
-            return;
-        }
-        lw_emit_sweep(c, s->l, tv, r, 0);
-        return;
-    }
-    diag_error(t->l, "cannot assign to this expression");
-}
 
 /* The value of a name bound to tuples (or slice objects) of the same form on the two branches
  * of an if: the numbers that differ become variables of hidden names ("t.0"), assigned at the
@@ -832,6 +190,11 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
                                                 "and to %s on the other; a name whose kind of value is "
                                                 "chosen at run time is not supported",
                                    what, l.line, lw_vkind_desc(e->val));
+            else if (t->val->kind == V_OBJECT)
+                msg = arena_printf(&util_arena, "is bound to different objects on the two branches of the "
+                                                "'if' at line %d; an object chosen at run time is not "
+                                                "supported (make both, or set the attributes that differ "
+                                                "in each branch)", l.line);
             else
                 msg = arena_printf(&util_arena, "is bound to different %ss on the two branches of the "
                                                 "'if' at line %d; %s chosen at run time is not "
@@ -859,16 +222,35 @@ static void lower_if(lctx *c, ast *s)
     ir_stmt *st = ir_stmt_new(S_IF, s->l);
     st->e = cv->e;
     snapshot entry = lw_snap_take(c);
+    /* in a function, the branches may also bind module names (globals, objects' attributes):
+     * those are restored and merged the same way */
+    scope *fsc = c->sc, *m = c->module;
+    int inner = fsc != m && m;
+    vec mptrs = {0}, mentry = {0}, mthen = {0};
+    if (inner)
+        lw_module_save(c, &mptrs, &mentry);
     vec *saved = c->out;
     c->out = &st->body;
+    c->branches++; /* an object's attribute first set here may be missing after (lower_class.c) */
     lw_block(c, &s->body);
     vec then_binds = c->sc->binds;
     lw_snap_restore_binds(c, &entry);
+    if (inner) { /* the then-branch's module bindings, copied, then the entry's in place */
+        vec ignored = {0};
+        lw_module_save(c, &ignored, &mthen);
+        lw_module_restore(c, &mptrs, &mentry);
+    }
     c->out = &st->orelse;
     lw_block(c, &s->orelse);
+    c->branches--;
     c->out = saved;
     c->split.len = 0;
     merge_branches(c, st, then_binds);
+    if (inner && c->sc == fsc) {
+        c->sc = m;
+        merge_branches(c, st, mthen);
+        c->sc = fsc;
+    }
     lw_emit(c, st);
 }
 /* ---- assert and raise: run-time checks ending the program with Python's message ----------- */
@@ -935,9 +317,12 @@ static void lower_raise(lctx *c, ast *s)
     ast *e = s->a;
     ast *callee = e->kind == A_CALL ? e->a : e;
     const char *name = callee->kind == A_NAME ? callee->name : NULL;
+    if ((callee->kind == A_NAME || callee->kind == A_ATTR) && strcmp(callee->name, "LinAlgError") == 0)
+        name = "numpy.linalg.LinAlgError"; /* np.linalg.LinAlgError, and lower_linalg.c's prelude */
     int known = 0;
     for (const char **x = excs; name && *x; x++)
         known |= strcmp(*x, name) == 0;
+    known |= name && strcmp(name, "numpy.linalg.LinAlgError") == 0;
     if (!known) {
         diag_error(e->l, "raise is supported with Python's built-in exceptions (ValueError(\"...\"), "
                          "RuntimeError(...), ...), not this");
@@ -1169,7 +554,7 @@ void lw_stmt(lctx *c, ast *s)
         if (into) { /* np.multiply(a, b, out=c): c[...] = np.multiply(a, b) */
             ast *at = ast_subscript(s->l, into, ast_vec1(ast_name(into->l, "Ellipsis")), 0);
             ast *as = ast_assign(s->l, ast_vec1(at), call);
-            lower_assign(c, as);
+            lw_lower_assign(c, as);
             lw_unbound_assigned(c, as);
             break;
         }
@@ -1178,11 +563,11 @@ void lw_stmt(lctx *c, ast *s)
         break;
     }
     case A_ASSIGN:
-        lower_assign(c, s);
+        lw_lower_assign(c, s);
         lw_unbound_assigned(c, s);
         break;
     case A_AUGASSIGN:
-        lower_augassign(c, s);
+        lw_lower_augassign(c, s);
         lw_unbound_assigned(c, s);
         break;
     case A_IMPORT:
@@ -1225,6 +610,10 @@ void lw_stmt(lctx *c, ast *s)
     case A_RAISE: lower_raise(c, s); break;
     case A_YIELD: diag_error(s->l, "'yield' outside function"); break;
     case A_OTHER_STMT:
+        if (strcmp(s->str, "class") == 0 && s->name) {
+            lw_class_def(c, s);
+            break;
+        }
         diag_error(s->l, "'%s' statements are not supported in a stencil program%s", s->str,
                    strcmp(s->str, "with") == 0 ? " (only 'with np.errstate(...)')" : "");
         break;
@@ -1464,12 +853,15 @@ ir_program *lower_module(ast *module, const char *source)
     lw_returns_reset();
     lw_scope_reset();
     lw_lists_reset();
+    lw_class_reset();
+    lw_linalg_reset();
     lw_loops_reset();
     c.prog = NEW(ir_program);
     c.prog->source = source;
     scope *m = NEW(scope);
     c.sc = c.module = m;
     c.out = &c.prog->body;
+    c.module_body = module->body;
     for (int i = 0; i < module->body.len; i++)
         if (VEC_AT(module->body, i, ast *)->kind == A_DEF)
             global_writes(VEC_AT(module->body, i, ast *), &c.global_writes);

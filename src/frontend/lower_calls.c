@@ -25,6 +25,10 @@ static value *list_arg(lctx *c, value *v, int conv)
 {
     return conv && v->kind == V_LIST ? lw_list_as_array(c, v->l, v) : v;
 }
+/* Set while a comprehension's iterable, or the range of a for loop that indexes a list, is
+ * lowered: range() of ints whose values are known here (a parameter's default, k = 3 in a
+ * function) counts as known (lw_iter_items); other for loops keep such ranges as loops. */
+static int static_ranges;
 /* range(...) passed to a NumPy function: NumPy makes an array of it, as np.arange does */
 static value *range_arg(lctx *c, ast *a, int conv)
 {
@@ -196,6 +200,14 @@ static value *inline_call(lctx *c, value *fn, ast *call)
     args a = lw_args(c, call);
     if (lw_any_err(&a))
         return &lw_ERRV;
+    if (fn->self) { /* obj.method(...): self first */
+        value **pos = NEWN(value *, a.npos + 1);
+        pos[0] = fn->self;
+        for (int i = 0; i < a.npos; i++)
+            pos[i + 1] = a.pos[i];
+        a.pos = pos;
+        a.npos++;
+    }
     /* def f(a, b=1, *args, c=2): the positional arguments past b are the tuple args (its
      * length is known here, at each call); c can only be given by keyword */
     int np = 0, nreq = 0, star = -1, npos_params = def->params.len;
@@ -393,7 +405,8 @@ value *lw_iter_items(lctx *c, ast *it)
                 return NULL;
             for (int i = 0; i < a.npos; i++)
                 if (a.pos[i]->kind != V_SCALAR || !ir_type_is_int(a.pos[i]->type) ||
-                    !ir_expr_const_int(a.pos[i]->e, &k[a.npos == 1 ? 1 : i]))
+                    !(ir_expr_const_int(a.pos[i]->e, &k[a.npos == 1 ? 1 : i]) ||
+                      (static_ranges && a.pos[i]->s && sym_is_const(a.pos[i]->s, &k[a.npos == 1 ? 1 : i]))))
                     return NULL;
             if (k[2] == 0)
                 return NULL;
@@ -527,7 +540,10 @@ static void comp_clause(lctx *c, ast *comp, int k, value *out)
             comp_clause(c, comp, k + 1, out);
         return;
     }
+    int outer = static_ranges;
+    static_ranges = 1;
     value *items = lw_iter_items(c, cl->a);
+    static_ranges = outer;
     if (!items) {
         diag_error(cl->a->l, "a comprehension must iterate over a sequence known when compiling "
                              "(range() of constants, a list or tuple, zip() or enumerate() of those)");
@@ -562,6 +578,18 @@ value *lw_comprehension(lctx *c, ast *a)
 }
 
 /* Does this statement list break or continue the loop around it (not an inner one)? */
+/* Does the body break, continue or return (in nested loops and ifs too)? */
+static int jumps(vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        ast *s = VEC_AT(*body, i, ast *);
+        if (s->kind == A_BREAK || s->kind == A_CONTINUE || s->kind == A_RETURN)
+            return 1;
+        if ((s->kind == A_IF || s->kind == A_FOR || s->kind == A_WHILE) && (jumps(&s->body) || jumps(&s->orelse)))
+            return 1;
+    }
+    return 0;
+}
 static int breaks_out(vec *body)
 {
     for (int i = 0; i < body->len; i++) {
@@ -580,9 +608,10 @@ static int indexes_list(lctx *c, ast *a)
 {
     if (!a)
         return 0;
-    if (a->kind == A_SUBSCRIPT && a->a->kind == A_NAME) {
+    ast *base = a->kind == A_SUBSCRIPT ? lw_attr_name(c, a->a) : NULL; /* self.opposite[i] */
+    if (base && base->kind == A_NAME) {
         int unbound;
-        binding *b = lw_lookup(c, a->a->name, &unbound);
+        binding *b = lw_lookup(c, base->name, &unbound);
         if (b && b->kind == B_VALUE && b->val->kind == V_TUPLE)
             return 1;
     }
@@ -601,7 +630,16 @@ int lw_for_unrolled(lctx *c, ast *s, int range_loop)
 {
     if (range_loop && !indexes_list(c, s))
         return 0;
+    int outer = static_ranges;
+    static_ranges = 0;
     value *items = lw_iter_items(c, s->a);
+    if (!items && range_loop && !jumps(&s->body)) {
+        /* a range that indexes a list is unrolled also when its ints are known here without
+         * being constants; one that leaves early stays a loop, as before */
+        static_ranges = 1;
+        items = lw_iter_items(c, s->a);
+    }
+    static_ranges = outer;
     if (!items)
         return 0;
     if (items->kind == V_ERR)
@@ -916,6 +954,23 @@ static ast *unravelled_method(lctx *c, ast *call)
 
 value *lw_call(lctx *c, ast *call)
 {
+    call = lw_call_attr_base(c, call); /* self.items.append(x) */
+    if (call->a->kind == A_NAME && strcmp(call->a->name, "super") == 0 && !lw_lookup(c, "super", &(int){0}))
+        return lw_super(c, call); /* lower_class.c */
+    static const char *list_changes[] = {"append", "extend", "insert", "pop", "remove", "clear", NULL};
+    int changes = 0;
+    for (int i = 0; list_changes[i] && call->a->kind == A_ATTR; i++)
+        changes |= strcmp(call->a->name, list_changes[i]) == 0;
+    if (changes && call->a->a->kind == A_SUBSCRIPT) { /* diag["energy"].append(e) */
+        ast *d = lw_attr_name(c, call->a->a->a);
+        binding *db = d->kind == A_NAME ? lw_lookup(c, d->name, &(int){0}) : NULL;
+        if (db && db->kind == B_VALUE && lw_is_dict(db->val)) {
+            diag_error(call->a->l, "changing a list held in a dict ('%s') is not supported: the dict "
+                                   "holds its items as values; keep the list in its own name (one list "
+                                   "per quantity)", diag_text(call->a->l));
+            return &lw_ERRV;
+        }
+    }
     value *lv = lw_list_call(c, call);
     if (lv)
         return lv;
@@ -929,6 +984,8 @@ value *lw_call(lctx *c, ast *call)
     case V_ERR: return &lw_ERRV;
     case V_FUNC: return inline_call(c, fn, call);
     case V_LAMBDA: return call_lambda(c, fn, call);
+    case V_CLASS: return lw_class_new(c, fn, call);
+    case V_OBJECT: return lw_object_call(c, fn, call);
     case V_BUILTIN:
         list_args_as_arrays = strncmp(fn->str, "np.", 3) == 0;
         return lw_call_builtin(c, fn, call);
@@ -977,3 +1034,5 @@ ast *lw_out_argument(ast *e, ast **call)
     }
     return NULL;
 }
+
+value *lw_call_value(lctx *c, value *fn, ast *call) { return inline_call(c, fn, call); }

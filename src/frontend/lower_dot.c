@@ -96,7 +96,9 @@ value *lw_dot(lctx *c, loc l, const char *f, value *a, value *b)
                           "compiling (it flattens others)");
             return &lw_ERRV;
         }
-    } else if (a->rank != 1 || b->rank != 1) {
+    } else if ((a->rank == 2 || b->rank == 2) && a->rank <= 2 && b->rank <= 2 && strcmp(f, "np.inner") != 0)
+        return lw_matmul(c, l, f, a, b); /* lower_linalg.c */
+    else if (a->rank != 1 || b->rank != 1) {
         diag_error(l, "%s of a %d-D and a %d-D array is a matrix product, which is not supported (inner "
                       "products of 1-D arrays are)", mm ? "'@'" : arena_printf(&util_arena, "%s()", f),
                    a->rank, b->rank);
@@ -164,7 +166,7 @@ static const lw_builtin method_table[] = {
 };
 const lw_builtin *lw_dot_find(const char *name, int method)
 {
-    if (method)
-        return lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, name);
-    return lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, name);
+    const lw_builtin *b = method ? lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, name)
+                                 : lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, name);
+    return b ? b : lw_linalg_find(name, method);
 }

@@ -344,9 +344,10 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
     }
     if (strcmp(mod->str, "numpy.random") == 0)
         return lw_random_attr(mod, a);
-    if (strcmp(mod->str, "numpy.linalg") == 0 && strcmp(n, "norm") == 0) {
+    if (strcmp(mod->str, "numpy.linalg") == 0 &&
+        (strcmp(n, "norm") == 0 || strcmp(n, "solve") == 0 || strcmp(n, "inv") == 0)) {
         value *v = lw_vnew(V_BUILTIN, l);
-        v->str = "np.linalg.norm";
+        v->str = arena_printf(&util_arena, "np.linalg.%s", n);
         return v;
     }
     loc whole = a->a ? loc_span(a->a->l, l) : l;
@@ -370,6 +371,8 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
         return lw_numpy_attr(c, obj, a);
     if (obj->kind == V_RNG)
         return lw_random_attr(obj, a);
+    if (obj->kind == V_OBJECT || obj->kind == V_CLASS)
+        return lw_object_attr(c, obj, a);
     if (obj->kind == V_MASKED) {
         static const char *methods[] = {"sum", "max", "min", "mean", NULL};
         for (const char **m = methods; *m; m++)

@@ -804,7 +804,24 @@ static value *str_pad(lctx *c, ast *call, const char *m, value *s)
  * methods of strings: the string, or NULL when the call is none of these. */
 value *lw_str_call(lctx *c, ast *call)
 {
+    call = lw_call_attr_base(c, call); /* self.name.upper(): the attribute's name */
     ast *f = call->a;
+    if (f->kind == A_ATTR && lw_str_method_known(f->name) && is_str_expr(c, f->a))
+        return lw_str_method(c, call, lw_expr(c, f->a)); /* lower_strmethods.c */
+    if (f->kind == A_ATTR && lw_str_method_known(f->name) &&
+        (f->a->kind == A_CALL || f->a->kind == A_SUBSCRIPT || f->a->kind == A_BINOP)) {
+        /* chained: s.strip().lower(), s.split("_")[0].title(): a string once lowered (seen in a
+         * probe first, so that nothing is lowered twice when it is not one) */
+        lw_probe p;
+        lw_probe_begin(c, &p);
+        int old = diag_suppress(1);
+        value *v = lw_expr(c, f->a);
+        int str = v->kind == V_STR || v->kind == V_FSTR;
+        diag_suppress(old);
+        lw_probe_end(c, &p);
+        if (str)
+            return lw_str_method(c, call, lw_expr(c, f->a));
+    }
     if (f->kind == A_ATTR && (!strcmp(f->name, "zfill") || !strcmp(f->name, "rjust") ||
                               !strcmp(f->name, "ljust")) && is_str_expr(c, f->a))
         return str_pad(c, call, f->name, lw_expr(c, f->a));

@@ -37,6 +37,9 @@ typedef enum vkind {
                   depends on the data, so it is only an assignment target, the value assigned to a
                   selection with the same mask, the operand of a reduction, or bound to a name as a
                   snapshot (lw_masked_bind) */
+    V_CLASS,   /* a class statement (lower_class.c): def (the class's A_OTHER_STMT), defscope */
+    V_OBJECT,  /* an object of a class: def (its class), defscope, n (its number: its attributes
+                  are the module names "@Class<n>.attr") */
     V_LIST,    /* a list appended to in a loop (lower_lists.c): type, rank and sh[] of its items;
                   lbuf the array holding them (rank + 1 dimensions, capacity first), lcnt and lcap
                   its length and capacity (int64 variables) */
@@ -134,6 +137,11 @@ typedef struct lctx {
     const char *assigning; /* the name lw_assign_name is binding (its old views need no keeping) */
     vec split;          /* const char*: names the last if's merge left ambiguous (lw_block) */
     void *carrying;     /* the names the innermost loop being lowered carries (lower_loops.c) */
+    int runloops;       /* run-time loops being lowered, inlined calls included (c->loops is not) */
+    int branches;       /* branches of ifs decided at run time being lowered (lower.c) */
+    vec module_body;    /* ast*: the module's statements (lower_class.c scans them) */
+    vec changed_attrs;  /* const char*: attribute names assigned outside __init__ (lower_class.c) */
+    int attrs_known;    /* changed_attrs was computed */
     ir_expr *evaluated; /* when the expression being lowered is evaluated (a conditional
                          * expression's branch, and/or's right operand), NULL: always */
 } lctx;
@@ -142,6 +150,12 @@ typedef struct lctx {
 typedef struct snapshot {
     vec binds;
     int nvars, nnames, nprogvars, npending, ndyns, nmemo;
+    /* in a function: the module's too, which a probe changes through globals and objects'
+     * attributes (lw_snap_rewind restores them) */
+    int module;
+    vec mptrs, mbinds; /* the module's binding objects and copies of them (restored in place:
+                          callers may hold a module binding across a call) */
+    int mnvars, mndyns;
 } snapshot;
 
 /* A probe: lowering done only to learn something (a value's kind, the types a loop body gives
@@ -206,6 +220,12 @@ void lw_probe_leave(lctx *c, lw_probe *p);
 void lw_probe_end(lctx *c, lw_probe *p);
 void lw_target_names(ast *t, vec *out);
 void lw_declared_globals(vec *stmts, vec *out);
+/* The scope a name's bindings live in: the current one, or the module's (globals, attributes) */
+scope *lw_name_scope(lctx *c, const char *name);
+/* The module's bindings saved (their objects and copies) and restored in place, dropping the
+ * bindings made since */
+void lw_module_save(lctx *c, vec *ptrs, vec *copies);
+void lw_module_restore(lctx *c, vec *ptrs, vec *copies);
 void lw_assigned_names(vec *stmts, vec *out);
 void lw_move_fresh(lctx *c, loc l, ir_var *slot, ir_var *tmp);
 int lw_is_ephemeral(lctx *c, ir_var *slot);
@@ -311,6 +331,10 @@ void lw_reshape_bind_check(const value *v, const char *name);
 ast *lw_unravelled(lctx *c, ast *e);
 /* lower_dot.c: np.dot/vdot/inner/matmul (method: a.dot()), or NULL; f "@" for the operator */
 const lw_builtin *lw_dot_find(const char *name, int method);
+/* lower_linalg.c: np.eye, np.identity, np.diag, matrix products, np.linalg.solve and inv */
+void lw_linalg_reset(void);
+const lw_builtin *lw_linalg_find(const char *name, int method);
+value *lw_matmul(lctx *c, loc l, const char *f, value *a, value *b);
 value *lw_dot(lctx *c, loc l, const char *f, value *a, value *b);
 value *lw_dot_ast(lctx *c, loc l, const char *f, ast *a, ast *b);
 /* lower_recursion.c: a recursive inlining's depth (0 after a diagnostic), and an if that guards
@@ -364,11 +388,18 @@ ir_stmt *lw_loop_over(lctx *c, loc l, ir_expr *lo, ir_expr *n, const char *name,
  * `name`: the innermost body. */
 vec *lw_loop_nest(lctx *c, loc l, vec *out, int q, ir_expr **len, const char *name, ir_var **it);
 value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self);
-value *lw_reduce(lctx *c, loc l, const char *kind, value *x);
-value *lw_reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims);
 int lw_axis_arg(value *v, int rank, const char *fname, int *axis);
 int lw_numpy_known(const char *name);        /* np.NAME is a function of the tables */
 int lw_array_method_known(const char *name); /* a.NAME(...) is a method of the tables */
+
+/* ---- lower_reduce.c: reductions (whole, masked, along axes), cumsum, diff -------------------- */
+
+value *lw_reduce(lctx *c, loc l, const char *kind, value *x);
+value *lw_reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims);
+/* np.KIND(a, axis=, keepdims=) or, with self, a.KIND(axis=, keepdims=) */
+value *lw_reduce_call(lctx *c, loc l, const char *kind, args *a, value *self);
+value *lw_cumsum(lctx *c, loc l, value *x, value *axisv);
+value *lw_diff(lctx *c, loc l, value *x, value *nv, value *axisv);
 
 /* ---- lower_npfuncs.c: std/var, logic, rounding, transposes, joins, gradient ----------------- */
 
@@ -409,9 +440,31 @@ void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const 
 void lw_loop_carries(lctx *c);
 void lw_loop_body_once(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
 
-/* ---- lower.c: statements, parameters, driver ------------------------------------------------- */
+/* ---- lower_class.c: classes as containers of parameters and arrays, with methods ----------- */
+
+void lw_class_reset(void);
+void lw_class_def(lctx *c, ast *s);
+value *lw_class_new(lctx *c, value *cls, ast *call);
+value *lw_object_attr(lctx *c, value *obj, ast *a);
+ast *lw_attr_target(lctx *c, ast *t);
+ast *lw_attr_name(lctx *c, ast *a);
+ast *lw_call_attr_base(lctx *c, ast *call);
+value *lw_super(lctx *c, ast *call);
+value *lw_object_call(lctx *c, value *obj, ast *call);
+int lw_attr_appends(lctx *c);
+const char *lw_display_name(const char *name); /* "@Solver2.h" as "Solver.h" */
+const char *lw_object_desc(value *v);
+/* fn (a V_FUNC, a bound method when fn->self is set) called with call's arguments, inlined */
+value *lw_call_value(lctx *c, value *fn, ast *call);
+
+/* ---- lower_assign.c: assignments, stores, augmented assignment -------------------------------- */
 
 void lw_assign_name(lctx *c, ast *target, value *v);
+void lw_lower_assign(lctx *c, ast *s);
+void lw_lower_augassign(lctx *c, ast *s);
+
+/* ---- lower.c: statements, parameters, driver ------------------------------------------------- */
+
 void lw_emit_raise(lctx *c, loc l, ir_expr *cond, const char *msg);
 /* lower_unbound.c: reads that may find their name unbound (NameError at run time) */
 void lw_unbound_begin(lctx *c, loc l, vec *stmts, int nbound, const char *const *bound);
@@ -434,6 +487,9 @@ value *lw_fstring(lctx *c, ast *a);
 const char *lw_fspec_text(lctx *c, ast *p, int *rtk);
 int lw_str_pieces_rt(lctx *c, loc l, value *v, int conv, const char *spec, int rtk, int snap, vec *ps);
 value *lw_str_call(lctx *c, ast *call);
+/* lower_strmethods.c: str methods of strings known when compiling (s.upper(), ", ".join(...)) */
+int lw_str_method_known(const char *name);
+value *lw_str_method(lctx *c, ast *call, value *s);
 value *lw_str_binop(lctx *c, loc l, int op, value *x, value *y);
 int lw_str_pieces(lctx *c, loc l, value *v, int conv, const char *spec, int snap, vec *ps);
 int lw_str_build(lctx *c, loc l, value *v);

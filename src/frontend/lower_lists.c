@@ -227,6 +227,7 @@ static value *to_runtime(lctx *c, loc l, const char *name, value *t, value *prot
 static binding *list_binding(lctx *c, ast *n)
 {
     int unbound;
+    n = lw_attr_name(c, n); /* len(self.values): the attribute's name (lower_class.c) */
     if (n->kind != A_NAME)
         return NULL;
     binding *b = lw_lookup(c, n->name, &unbound);
@@ -246,13 +247,15 @@ static value *append(lctx *c, ast *call, binding *b)
         return &lw_ERRV;
     }
     value *v = a.pos[0], *lst = b->val;
-    if (lst->kind == V_TUPLE && lst->owner && lst->owner != c->sc) {
+    /* an object's attribute (lower_class.c) is a module name bound from any scope */
+    int attr = nm->name[0] == '@';
+    if (lst->kind == V_TUPLE && lst->owner && lst->owner != c->sc && !attr) {
         diag_error(call->l, "appending to the list '%s', made outside this function, is not supported "
                             "(the caller's list would not change); return the value and append it "
-                            "where the list is made", nm->name);
+                            "where the list is made", lw_display_name(nm->name));
         return &lw_ERRV;
     }
-    if (lst->kind == V_TUPLE && lw_find_in(c->sc, nm->name) != b) {
+    if (lst->kind == V_TUPLE && lw_find_in(c->sc, nm->name) != b && !attr) {
         /* the list of another scope (a function appending to a module's list): its binding
          * there would have to change from here */
         diag_error(call->l, "appending to the list '%s' of an enclosing scope is not supported here; "
@@ -260,7 +263,9 @@ static value *append(lctx *c, ast *call, binding *b)
                    nm->name, nm->name);
         return &lw_ERRV;
     }
-    if (lst->kind == V_TUPLE && c->loops == 0) { /* a compile-time list grows by one item */
+    /* a compile-time list grows by one item; not an attribute's appended in a method that a
+     * run-time loop calls (c->loops is 0 in the method's body) */
+    if (lst->kind == V_TUPLE && c->loops == 0 && !(attr && c->runloops > 0)) {
         value *r = lw_vnew(V_TUPLE, lst->l);
         *r = *lst;
         r->items = NEWN(value *, lst->n + 2);
@@ -399,7 +404,7 @@ void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
         binding *b = list_binding(c, &n);
         any |= b && b->val->kind == V_TUPLE;
     }
-    if (!any)
+    if (!any && !lw_attr_appends(c))
         return;
     vec recs = {0}, *outer = recording;
     recording = &recs;

@@ -11,6 +11,21 @@
 
 #include <string.h>
 
+/* The binding of a name where its bindings live: the current scope's, or the module's for a
+ * function's `global` names and objects' attributes (lw_bind's rule). */
+static binding *own(lctx *c, const char *name) { return lw_find_in(lw_name_scope(c, name), name); }
+/* A name's binding in a snapshot, the module's part included. */
+static binding *entry_of(snapshot *s, const char *name)
+{
+    for (int k = 0; k < s->binds.len; k++)
+        if (strcmp(VEC_AT(s->binds, k, binding *)->name, name) == 0)
+            return VEC_AT(s->binds, k, binding *);
+    for (int k = 0; k < s->mbinds.len; k++)
+        if (strcmp(VEC_AT(s->mbinds, k, binding *)->name, name) == 0)
+            return VEC_AT(s->mbinds, k, binding *);
+    return NULL;
+}
+
 /* An affine form over the parameters as an expression of their variables, or NULL when one of
  * its atoms is not a parameter that still holds its value from the command line. */
 static ir_expr *sym_param_expr(lctx *c, loc l, const sym *s)
@@ -100,7 +115,7 @@ static vec entry_sig(lctx *c, vec *names)
 {
     vec sig = {0};
     for (int i = 0; i < names->len; i++) {
-        binding *b = lw_find_in(c->sc, VEC_AT(*names, i, const char *));
+        binding *b = own(c, VEC_AT(*names, i, const char *));
         intptr_t k = !b ? -1 : b->kind != B_SCALAR ? -2 - (intptr_t)b->kind
                            : b->dyn ? -10 : (intptr_t)b->var->type;
         vec_push(&sig, (void *)k);
@@ -120,7 +135,7 @@ static int same_sig(vec *a, vec *b)
 /* Make one promotion at the loop's entry (statements into c->out). */
 static void promote(lctx *c, loc l, promo *p)
 {
-    binding *b = lw_find_in(c->sc, p->name);
+    binding *b = own(c, p->name);
     if (p->dyn) {
         dynvar *d = b->dyn ? b->dyn : lw_dyn_get(c, p->name);
         lw_dyn_convert(c, c->out, l, d, b);
@@ -204,10 +219,7 @@ static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
     vec after = {0};
     for (int i = 0; i < names->len; i++) {
         const char *n = VEC_AT(*names, i, const char *);
-        binding *e = NULL, *x = lw_find_in(c->sc, n);
-        for (int k = 0; k < before.binds.len; k++)
-            if (strcmp(VEC_AT(before.binds, k, binding *)->name, n) == 0)
-                e = VEC_AT(before.binds, k, binding *);
+        binding *e = entry_of(&before, n), *x = own(c, n);
         if (e && x && e->kind == B_SCALAR && x->kind == B_SCALAR &&
             (e->dyn != x->dyn || e->var->type != x->var->type))
             vec_push(&after, (void *)n), vec_push(&after, x);
@@ -223,7 +235,7 @@ static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
     for (int i = 0; i < after.len; i += 2) {
         const char *n = VEC_AT(after, i, const char *);
         binding *x = VEC_AT(after, i + 1, binding *);
-        binding *b = lw_find_in(c->sc, n);
+        binding *b = own(c, n);
         promo *p = NEW(promo);
         p->name = n;
         if (lw_dyn_joins(b) && lw_dyn_joins(x) && !(target && strcmp(n, target->name) == 0)) {
@@ -507,7 +519,7 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
         lw_loop_body_once(c, loop, target, loopvar, condast);
         for (int i = 0; i < cands->len; i++) {
             binding *x = NEW(binding);
-            *x = *lw_find_in(c->sc, VEC_AT(*cands, i, const char *));
+            *x = *own(c, VEC_AT(*cands, i, const char *));
             vec_push(&after, x);
         }
         c->probing--;
@@ -520,7 +532,7 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
     read_entry_values(c, loop, target, loopvar, condast, cands, &reads);
     for (int i = 0; i < cands->len; i++) {
         const char *n = VEC_AT(*cands, i, const char *);
-        binding *e = lw_find_in(c->sc, n), *x = VEC_AT(after, i, binding *);
+        binding *e = own(c, n), *x = VEC_AT(after, i, binding *);
         int kept = e->kind == B_VALUE && e->val->kind == V_ARRAY && e->val->e->kind == E_READ &&
                    x->kind == B_VALUE && x->val->kind == V_ARRAY && x->val->e->kind == E_READ &&
                    strcmp(x->val->e->view->arr->pyname, arena_printf(&util_arena, "%s.base", n)) == 0;
@@ -597,10 +609,7 @@ static void emit_carries(lctx *c, struct carry_ctx *cc)
 {
     for (int i = 0; i < cc->carried->len; i++) { /* the next iteration's values (carry_values) */
         const char *n = VEC_AT(*cc->carried, i, const char *);
-        binding *x = lw_find_in(c->sc, n), *e = NULL;
-        for (int k = 0; k < cc->entry->binds.len; k++)
-            if (strcmp(VEC_AT(cc->entry->binds, k, binding *)->name, n) == 0)
-                e = VEC_AT(cc->entry->binds, k, binding *);
+        binding *x = own(c, n), *e = entry_of(cc->entry, n);
         if (x && e && e->kind == B_VALUE && e->val->kind == V_ARRAY) {
             if (lw_carriable_view(e, x)) {
                 value *xv = lw_bound_array(x);
@@ -743,7 +752,14 @@ static void pin_constant_items(lctx *c, loc l, const char *name)
 
 /* Lower a loop: infer the types of the names its body assigns, then lower the body for real
  * into st. `condast` is lowered at the top of each iteration (a while condition). */
+static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st);
 static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st)
+{
+    c->runloops++; /* unlike c->loops, kept across inlined calls (lower_class.c) */
+    lower_loop_in(c, loop, target, loopvar, condast, st);
+    c->runloops--;
+}
+static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st)
 {
     vec assigned_lists = {0};
     subscript_targets(&loop->body, &assigned_lists);
@@ -759,7 +775,7 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
         if (!lw_name_in(&names, VEC_AT(c->global_writes, i, const char *)))
             vec_push(&names, c->global_writes.items[i]);
     for (int i = 0; i < names.len; i++) {
-        binding *b = lw_find_in(c->sc, VEC_AT(names, i, const char *));
+        binding *b = own(c, VEC_AT(names, i, const char *));
         if (b && b->kind == B_SCALAR)
             b->s = NULL;
     }
@@ -779,7 +795,7 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
                 if (!c->probing)
                     break;
                 for (int i = 0; i < names.len; i++) { /* the bindings after the body are the result */
-                    binding *x = lw_find_in(c->sc, VEC_AT(names, i, const char *));
+                    binding *x = own(c, VEC_AT(names, i, const char *));
                     if (x && x->kind == B_SCALAR)
                         x->s = NULL;
                 }
@@ -839,10 +855,7 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
     c->out = saved;
     for (int i = 0; i < names.len; i++) {
         const char *n = VEC_AT(names, i, const char *);
-        binding *x = lw_find_in(c->sc, n), *e = NULL;
-        for (int k = 0; k < entry.binds.len; k++)
-            if (strcmp(VEC_AT(entry.binds, k, binding *)->name, n) == 0)
-                e = VEC_AT(entry.binds, k, binding *);
+        binding *x = own(c, n), *e = entry_of(&entry, n);
         if (x && x->kind == B_SCALAR)
             x->s = NULL;
         if (e && x && e->kind == B_ARRAY && x->kind == B_ARRAY) {

@@ -107,6 +107,8 @@ const char *lw_vkind_desc(value *v)
     case V_MASKED: return "a boolean-mask selection (its shape depends on the data)";
     case V_SLICE: return "a slice";
     case V_LIST: return "a list built at run time";
+    case V_CLASS: return "a class";
+    case V_OBJECT: return lw_object_desc(v);
     case V_ERR: return "an error";
     }
     return "?";
@@ -139,6 +141,8 @@ static const char *reserved[] = {
 const char *lw_cname(lctx *c, const char *base)
 {
     strbuf b = {0};
+    if (base[0] == '@') /* an object's attribute (lower_class.c) */
+        base++;
     for (const char *p = base; *p; p++)
         sb_putc(&b, (char)((*p == '.' || *p == ' ') ? '_' : *p));
     const char *s = arena_strdup(&util_arena, b.s);
@@ -217,6 +221,8 @@ binding *lw_lookup(lctx *c, const char *name, int *unbound_local)
 static scope *binding_scope(lctx *c, const char *name)
 {
     scope *sc = c->sc;
+    if (name[0] == '@') /* an object's attribute (lower_class.c): the module's */
+        return c->module;
     for (scope *f = sc; f; f = f->parent)
         if (f->is_function) {
             if (lw_name_in(&f->globals, name))
@@ -225,6 +231,26 @@ static scope *binding_scope(lctx *c, const char *name)
             break;
         }
     return sc;
+}
+scope *lw_name_scope(lctx *c, const char *name) { return binding_scope(c, name); }
+void lw_module_save(lctx *c, vec *ptrs, vec *copies)
+{
+    *ptrs = *copies = (vec){0};
+    for (int i = 0; i < c->module->binds.len; i++) {
+        binding *b = NEW(binding);
+        *b = *VEC_AT(c->module->binds, i, binding *);
+        vec_push(ptrs, c->module->binds.items[i]);
+        vec_push(copies, b);
+    }
+}
+void lw_module_restore(lctx *c, vec *ptrs, vec *copies)
+{
+    c->module->binds.len = 0;
+    for (int i = 0; i < ptrs->len; i++) {
+        binding *b = VEC_AT(*ptrs, i, binding *);
+        *b = *VEC_AT(*copies, i, binding *);
+        vec_push(&c->module->binds, b);
+    }
 }
 binding *lw_bind(lctx *c, const char *name)
 {
@@ -302,6 +328,12 @@ snapshot lw_snap_take(lctx *c)
     s.npending = c->pending.len;
     s.ndyns = c->sc->dyns.len;
     s.nmemo = c->memo.len;
+    if (c->sc != c->module && c->module) {
+        s.module = 1;
+        lw_module_save(c, &s.mptrs, &s.mbinds);
+        s.mnvars = c->module->vars.len;
+        s.mndyns = c->module->dyns.len;
+    }
     return s;
 }
 void lw_snap_restore_binds(lctx *c, snapshot *s)
@@ -325,6 +357,11 @@ void lw_snap_rewind(lctx *c, snapshot *s)
     c->pending.len = s->npending;
     c->sc->dyns.len = s->ndyns;
     c->memo.len = s->nmemo;
+    if (s->module && c->sc != c->module) {
+        lw_module_restore(c, &s->mptrs, &s->mbinds);
+        c->module->vars.len = s->mnvars;
+        c->module->dyns.len = s->mndyns;
+    }
 }
 
 /* Names assigned anywhere in a statement list (not inside nested defs). */
@@ -379,6 +416,10 @@ void lw_assigned_names(vec *stmts, vec *out)
             break;
         case A_DEF:
             if (!lw_name_in(out, s->name))
+                vec_push(out, (void *)s->name);
+            break;
+        case A_OTHER_STMT:
+            if (s->name && strcmp(s->str, "class") == 0 && !lw_name_in(out, s->name))
                 vec_push(out, (void *)s->name);
             break;
         case A_IMPORT:
@@ -603,7 +644,11 @@ int lw_value_equal(value *a, value *b)
     case V_STR:
     case V_MODULE: return strcmp(a->str, b->str) == 0;
     case V_FUNC:
-    case V_LAMBDA: return a->def == b->def && a->defscope == b->defscope;
+    case V_LAMBDA:
+        return a->def == b->def && a->defscope == b->defscope &&
+               (a->self == b->self || (a->self && b->self && lw_value_equal(a->self, b->self)));
+    case V_CLASS: return a->def == b->def;
+    case V_OBJECT: return a->def == b->def && a->n == b->n;
     case V_DTYPE: return a->type == b->type;
     case V_BUILTIN: return strcmp(a->str, b->str) == 0 && lw_value_equal(a->self, b->self);
     case V_RNG: return a->n == b->n;

@@ -251,6 +251,10 @@ static void other_bindings(vec *stmts, vec *out)
             other_bindings(&s->orelse, out);
             break;
         case A_DEF: add_name(out, s->name); break;
+        case A_OTHER_STMT: /* class NAME (lower_class.c) */
+            if (s->name && strcmp(s->str, "class") == 0)
+                add_name(out, s->name);
+            break;
         case A_IMPORT: add_name(out, s->str ? s->str : s->name); break;
         case A_FROM_IMPORT:
             for (int k = 0; k < s->args.len; k++) {

@@ -1,0 +1,628 @@
+/* lower_linalg.c: small dense matrices as implicit schemes build them: np.eye, np.identity,
+ * np.diag (both ways), matrix products (`A @ x`, `A @ B`, np.dot, np.matmul, A.dot(x) with a
+ * 2-D operand), np.linalg.solve and np.linalg.inv.
+ *
+ * Each is written once in Python (the prelude below, parsed when first needed) in the subset
+ * tylesc compiles: an identity is a comparison of broadcast aranges (a sweep, distributed like
+ * any), the others are loops over elements, which keep their arrays whole on every rank
+ * (pass_dist), so a rank computes the same values at any rank count. A call is an inlined call
+ * of the prelude's function, its syntax tree stamped with the user's call's location so that
+ * any message points there. The values agree with NumPy's exactly for eye, identity and diag;
+ * products and solves add in another order than BLAS and LAPACK do (and solve pivots as
+ * LAPACK's unblocked getrf does: the first largest magnitude), so they agree within rounding
+ * (the tests say `# tolerance:`).
+ *
+ * Requires: operands checked here (ranks, dtypes, extents known when compiling); the prelude's
+ * own checks cover extents known only when running. Establishes: what is not supported (more
+ * than 2-D, complex, b of 3-D in solve) is a located diagnostic. */
+
+#include "lower_internal.h"
+
+#include <string.h>
+
+static const char prelude_src[] =
+    "import numpy as np\n"
+    "\n"
+    "\n"
+    "def eye(N, M, k, dt):\n"
+    "    return (np.arange(N)[:, None] + k == np.arange(M)[None, :]).astype(dt)\n"
+    "\n"
+    "\n"
+    "def diag_make(v, k):\n"
+    "    n = v.shape[0]\n"
+    "    m = n + abs(k)\n"
+    "    r = np.zeros((m, m), dtype=v.dtype)\n"
+    "    for i in range(n):\n"
+    "        if k >= 0:\n"
+    "            r[i, i + k] = v[i]\n"
+    "        else:\n"
+    "            r[i - k, i] = v[i]\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def diag_take(A, k):\n"
+    "    rows = A.shape[0]\n"
+    "    cols = A.shape[1]\n"
+    "    if k >= 0:\n"
+    "        n = max(0, min(rows, cols - k))\n"
+    "    else:\n"
+    "        n = max(0, min(rows + k, cols))\n"
+    "    r = np.zeros(n, dtype=A.dtype)\n"
+    "    for i in range(n):\n"
+    "        if k >= 0:\n"
+    "            r[i] = A[i, i + k]\n"
+    "        else:\n"
+    "            r[i] = A[i - k, i]\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def fill_diagonal(A, val):\n"
+    "    for i in range(min(A.shape[0], A.shape[1])):\n"
+    "        A[i, i] = val\n"
+    "\n"
+    "\n"
+    "def trace(A, k, dt):\n"
+    "    return np.sum(diag_take(A, k).astype(dt))\n"
+    "\n"
+    "\n"
+    "def tri(A, k, lower):\n"
+    "    i = np.arange(A.shape[0])[:, None]\n"
+    "    j = np.arange(A.shape[1])[None, :]\n"
+    "    if lower:\n"
+    "        return np.where(j <= i + k, A, 0)\n"
+    "    return np.where(j >= i + k, A, 0)\n"
+    "\n"
+    "\n"
+    "def kron(A, B, dt):\n"
+    "    n = A.shape[0]\n"
+    "    m = A.shape[1]\n"
+    "    p = B.shape[0]\n"
+    "    q = B.shape[1]\n"
+    "    r = np.zeros((n * p, m * q), dtype=dt)\n"
+    "    for i in range(n):\n"
+    "        for j in range(m):\n"
+    "            for k in range(p):\n"
+    "                for l in range(q):\n"
+    "                    r[i * p + k, j * q + l] = A[i, j] * B[k, l]\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def kron1(a, b, dt):\n"
+    "    n = a.shape[0]\n"
+    "    p = b.shape[0]\n"
+    "    r = np.zeros(n * p, dtype=dt)\n"
+    "    for i in range(n):\n"
+    "        for k in range(p):\n"
+    "            r[i * p + k] = a[i] * b[k]\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def convolve(a, v, mode, dt):\n"
+    "    n = a.shape[0]\n"
+    "    m = v.shape[0]\n"
+    "    if n == 0 or m == 0:\n"
+    "        raise ValueError(\"a cannot be empty\" if n == 0 else \"v cannot be empty\")\n"
+    "    length = n + m - 1\n"
+    "    off = 0\n"
+    "    if mode == 1:\n"
+    "        length = max(n, m)\n"
+    "        off = (min(n, m) - 1) // 2\n"
+    "    if mode == 2:\n"
+    "        length = max(n, m) - min(n, m) + 1\n"
+    "        off = min(n, m) - 1\n"
+    "    r = np.zeros(length, dtype=dt)\n"
+    "    for k in range(length):\n"
+    "        kk = k + off\n"
+    "        s = dt(0)\n"
+    "        for j in range(max(0, kk - m + 1), min(n, kk + 1)):\n"
+    "            s += a[j] * v[kk - j]\n"
+    "        r[k] = s\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def mismatch(dot, sa, sb, ka, kb, da, db):\n"
+    "    if dot:\n"
+    "        raise ValueError(f\"shapes {sa} and {sb} not aligned: {ka} (dim {da}) != {kb} (dim {db})\")\n"
+    "    raise ValueError(f\"matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc \"\n"
+    "                     f\"signature (n?,k),(k,m?)->(n?,m?) (size {kb} is different from {ka})\")\n"
+    "\n"
+    "\n"
+    "def matvec(A, x, dt, dot):\n"
+    "    n = A.shape[0]\n"
+    "    m = A.shape[1]\n"
+    "    if x.shape[0] != m:\n"
+    "        mismatch(dot, f\"({n},{m})\", f\"({x.shape[0]},)\", m, x.shape[0], 1, 0)\n"
+    "    r = np.zeros(n, dtype=dt)\n"
+    "    for i in range(n):\n"
+    "        s = dt(0)\n"
+    "        for j in range(m):\n"
+    "            s += A[i, j] * x[j]\n"
+    "        r[i] = s\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def vecmat(x, B, dt, dot):\n"
+    "    n = B.shape[0]\n"
+    "    m = B.shape[1]\n"
+    "    if x.shape[0] != n:\n"
+    "        mismatch(dot, f\"({x.shape[0]},)\", f\"({n},{m})\", x.shape[0], n, 0, 0)\n"
+    "    r = np.zeros(m, dtype=dt)\n"
+    "    for j in range(m):\n"
+    "        s = dt(0)\n"
+    "        for i in range(n):\n"
+    "            s += x[i] * B[i, j]\n"
+    "        r[j] = s\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def matmat(A, B, dt, dot):\n"
+    "    n = A.shape[0]\n"
+    "    p = A.shape[1]\n"
+    "    m = B.shape[1]\n"
+    "    if B.shape[0] != p:\n"
+    "        mismatch(dot, f\"({n},{p})\", f\"({B.shape[0]},{m})\", p, B.shape[0], 1, 0)\n"
+    "    r = np.zeros((n, m), dtype=dt)\n"
+    "    for i in range(n):\n"
+    "        for j in range(m):\n"
+    "            s = dt(0)\n"
+    "            for q in range(p):\n"
+    "                s += A[i, q] * B[q, j]\n"
+    "            r[i, j] = s\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def check_square(A, B, sig):\n"
+    "    n = A.shape[0]\n"
+    "    if A.shape[1] != n:\n"
+    "        raise LinAlgError(\"Last 2 dimensions of the array must be square\")\n"
+    "    if B.shape[0] != n:\n"
+    "        raise ValueError(f\"solve: Input operand 1 has a mismatch in its core dimension 0, with \"\n"
+    "                         f\"gufunc signature {sig} (size {B.shape[0]} is different from {n})\")\n"
+    "\n"
+    "\n"
+    "def eliminate(M, X, n, nrhs):\n"
+    "    for k in range(n):\n"
+    "        p = k\n"
+    "        big = abs(M[k, k])\n"
+    "        for i in range(k + 1, n):\n"
+    "            if abs(M[i, k]) > big:\n"
+    "                big = abs(M[i, k])\n"
+    "                p = i\n"
+    "        if big == 0.0:\n"
+    "            raise LinAlgError(\"Singular matrix\")\n"
+    "        if p != k:\n"
+    "            for j in range(n):\n"
+    "                t = M[k, j]\n"
+    "                M[k, j] = M[p, j]\n"
+    "                M[p, j] = t\n"
+    "            for j in range(nrhs):\n"
+    "                t = X[k, j]\n"
+    "                X[k, j] = X[p, j]\n"
+    "                X[p, j] = t\n"
+    "        for i in range(k + 1, n):\n"
+    "            f = M[i, k] / M[k, k]\n"
+    "            for j in range(k + 1, n):\n"
+    "                M[i, j] -= f * M[k, j]\n"
+    "            for j in range(nrhs):\n"
+    "                X[i, j] -= f * X[k, j]\n"
+    "    for j in range(nrhs):\n"
+    "        for i in range(n - 1, -1, -1):\n"
+    "            s = X[i, j]\n"
+    "            for q in range(i + 1, n):\n"
+    "                s -= M[i, q] * X[q, j]\n"
+    "            X[i, j] = s / M[i, i]\n"
+    "\n"
+    "\n"
+    "def solve1(A, b):\n"
+    "    check_square(A, b, \"(m,m),(m)->(m)\")\n"
+    "    n = A.shape[0]\n"
+    "    M = np.zeros((n, n))\n"
+    "    M[:, :] = A\n"
+    "    X = np.zeros((n, 1))\n"
+    "    X[:, 0] = b\n"
+    "    eliminate(M, X, n, 1)\n"
+    "    return X[:, 0].copy()\n"
+    "\n"
+    "\n"
+    "def solve2(A, B):\n"
+    "    check_square(A, B, \"(m,m),(m,n)->(m,n)\")\n"
+    "    n = A.shape[0]\n"
+    "    M = np.zeros((n, n))\n"
+    "    M[:, :] = A\n"
+    "    X = np.zeros((n, B.shape[1]))\n"
+    "    X[:, :] = B\n"
+    "    eliminate(M, X, n, B.shape[1])\n"
+    "    return X\n";
+
+static ast *prelude;    /* the parsed module, per lowering (the arena is freed between programs) */
+static scope *pscope;   /* its names, per lowering */
+
+void lw_linalg_reset(void)
+{
+    prelude = NULL;
+    pscope = NULL;
+}
+
+static scope *prelude_scope(lctx *c)
+{
+    if (pscope)
+        return pscope;
+    if (!prelude)
+        prelude = parse_file("<tyles prelude>", prelude_src);
+    pscope = NEW(scope);
+    pscope->parent = c->module;
+    binding *b = NEW(binding);
+    b->name = "np";
+    b->kind = B_VALUE;
+    b->val = lw_vnew(V_MODULE, prelude->l);
+    b->val->str = "numpy";
+    vec_push(&pscope->binds, b);
+    for (int i = 0; i < prelude->body.len; i++) {
+        ast *d = VEC_AT(prelude->body, i, ast *);
+        if (d->kind != A_DEF)
+            continue;
+        b = NEW(binding);
+        b->name = d->name;
+        b->kind = B_VALUE;
+        b->val = lw_vnew(V_FUNC, d->l);
+        b->val->def = d;
+        b->val->defscope = pscope;
+        vec_push(&pscope->binds, b);
+    }
+    return pscope;
+}
+
+/* Every location in a at l (messages from the prelude point at the user's call). */
+static void stamp(ast *a, loc l)
+{
+    if (!a)
+        return;
+    a->l = l;
+    stamp(a->a, l);
+    stamp(a->b, l);
+    stamp(a->c, l);
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            stamp(VEC_AT(*vs[k], i, ast *), l);
+}
+
+/* The prelude's function name called with the values v[0..n) (inlined). */
+static value *call_prelude(lctx *c, loc l, const char *name, int n, value **v)
+{
+    for (int i = 0; i < n; i++)
+        if (v[i]->kind == V_ERR)
+            return &lw_ERRV;
+    scope *ps = prelude_scope(c);
+    binding *fb = lw_find_in(ps, name);
+    stamp(prelude, l); /* the helpers it calls too */
+    /* the arguments are names of a scope of their own ("%0", ...: no Python name clashes) */
+    scope *as = NEW(scope);
+    as->parent = c->sc;
+    ast *call = ast_new(A_CALL, l);
+    call->a = ast_name(l, name);
+    for (int i = 0; i < n; i++) {
+        binding *b = NEW(binding);
+        b->name = arena_printf(&util_arena, "%%%d", i);
+        b->kind = B_VALUE;
+        b->val = v[i];
+        vec_push(&as->binds, b);
+        vec_push(&call->args, ast_name(l, b->name));
+    }
+    scope *saved = c->sc;
+    c->sc = as;
+    value *r = lw_call_value(c, fb->val, call);
+    c->sc = saved;
+    return r;
+}
+
+static value *int_value(loc l, int64_t k) { return lw_scalar(l, lw_I64(l, k), 1); }
+static value *dtype_value(loc l, ir_type t)
+{
+    value *d = lw_vnew(V_DTYPE, l);
+    d->type = t;
+    return d;
+}
+
+/* An int argument (a count or an offset), or NULL after a diagnostic. */
+static value *int_arg(value *v, const char *f, const char *what)
+{
+    if (v->kind == V_ERR)
+        return NULL;
+    if (v->kind != V_SCALAR || ir_type_is_float(v->type) || v->type == T_BOOL) {
+        diag_error(v->l, "%s(): %s must be an int, not %s", f, what, lw_vkind_desc(v));
+        return NULL;
+    }
+    return v;
+}
+static int dtype_arg(value *v, const char *f, ir_type *t)
+{
+    *t = T_F64;
+    if (!v || v->kind == V_NONE)
+        return 1;
+    if (lw_dtype_of(v, t))
+        return 1;
+    if (v->kind != V_ERR)
+        diag_error(v->l, "%s(): dtype must be a NumPy dtype or float or int, not %s", f, lw_vkind_desc(v));
+    return 0;
+}
+
+/* np.eye(N, M=None, k=0, dtype=float) */
+static value *np_eye(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *n = int_arg(v[0], f, "N");
+    value *m = v[1] && v[1]->kind != V_NONE ? int_arg(v[1], f, "M") : n;
+    value *k = v[2] ? int_arg(v[2], f, "k") : int_value(l, 0);
+    ir_type t;
+    if (!n || !m || !k || !dtype_arg(v[3], f, &t))
+        return &lw_ERRV;
+    value *args[] = {n, m, k, dtype_value(l, t)};
+    return call_prelude(c, l, "eye", 4, args);
+}
+/* np.identity(n, dtype=float) */
+static value *np_identity(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *n = int_arg(v[0], f, "n");
+    ir_type t;
+    if (!n || !dtype_arg(v[1], f, &t))
+        return &lw_ERRV;
+    value *args[] = {n, n, int_value(l, 0), dtype_value(l, t)};
+    return call_prelude(c, l, "eye", 4, args);
+}
+/* np.diag(v, k=0): a 1-D array on a diagonal of a square matrix, or a matrix's diagonal */
+static value *np_diag(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *k = v[1] ? int_arg(v[1], f, "k") : int_value(l, 0);
+    if (!k || v[0]->kind == V_ERR)
+        return &lw_ERRV;
+    if (v[0]->kind != V_ARRAY || v[0]->rank > 2) {
+        diag_error(v[0]->l, "Input must be 1- or 2-d. (np.diag() of %s)",
+                   v[0]->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D array", v[0]->rank) : lw_vkind_desc(v[0]));
+        return &lw_ERRV;
+    }
+    value *args[] = {v[0], k};
+    return call_prelude(c, l, v[0]->rank == 1 ? "diag_make" : "diag_take", 2, args);
+}
+
+static int supported_matrix(value *v, const char *what)
+{
+    if (v->kind == V_ERR)
+        return 0;
+    if (v->kind != V_ARRAY || v->rank < 1 || v->rank > 2) {
+        diag_error(v->l, "%s of %s is not supported (1-D and 2-D arrays are)", what,
+                   v->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D array", v->rank) : lw_vkind_desc(v));
+        return 0;
+    }
+    if (v->type == T_BOOL) {
+        diag_error(v->l, "%s of boolean arrays is not supported", what);
+        return 0;
+    }
+    return 1;
+}
+
+static const char *extent_str(value *v, int d)
+{
+    int64_t k;
+    return ir_expr_const_int(v->len[d], &k) ? arena_printf(&util_arena, "%lld", (long long)k) : sym_str(v->sh[d]);
+}
+static const char *shape_str(value *v)
+{
+    strbuf b = {0};
+    sb_printf(&b, "(");
+    for (int d = 0; d < v->rank; d++)
+        sb_printf(&b, "%s%s", d ? "," : "", extent_str(v, d));
+    sb_printf(&b, v->rank == 1 ? ",)" : ")");
+    const char *s = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    return s;
+}
+
+/* A @ x, x @ A, A @ B (np.dot, np.matmul, a.dot(b) alike) with a 2-D operand. */
+value *lw_matmul(lctx *c, loc l, const char *f, value *a, value *b)
+{
+    int dot = strcmp(f, "@") != 0 && strcmp(f, "np.matmul") != 0;
+    const char *what = dot ? arena_printf(&util_arena, "%s()", f) : "'@'";
+    if (!supported_matrix(a, what) || !supported_matrix(b, what))
+        return &lw_ERRV;
+    /* the extents that must agree, when both are known */
+    int da = a->rank - 1, db = 0;
+    if (lw_sym_cmp(a->sh[da], b->sh[db]) == 0) {
+        const char *ka = extent_str(a, da), *kb = extent_str(b, db);
+        if (dot)
+            diag_error(l, "shapes %s and %s not aligned: %s (dim %d) != %s (dim %d)", shape_str(a),
+                       shape_str(b), ka, da, kb, db);
+        else
+            diag_error(l, "matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc "
+                          "signature (n?,k),(k,m?)->(n?,m?) (size %s is different from %s)", kb, ka);
+        return &lw_ERRV;
+    }
+    ir_type t = lw_promote2(a->type, b->type);
+    value *args[] = {a, b, dtype_value(l, t), lw_scalar(l, ir_const_i(l, T_BOOL, dot), 1)};
+    return call_prelude(c, l, a->rank == 2 && b->rank == 2 ? "matmat" : a->rank == 2 ? "matvec" : "vecmat", 4, args);
+}
+
+/* np.linalg.solve(a, b), b 1-D or 2-D */
+static value *np_solve(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    (void)f;
+    value *m = v[0], *r = v[1];
+    if (m->kind == V_ERR || r->kind == V_ERR)
+        return &lw_ERRV;
+    if (m->kind != V_ARRAY || m->rank != 2) {
+        diag_error(m->l, "np.linalg.solve() of %s is not supported (a 2-D matrix is)",
+                   m->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D array", m->rank) : lw_vkind_desc(m));
+        return &lw_ERRV;
+    }
+    if (r->kind != V_ARRAY || r->rank > 2) {
+        diag_error(r->l, "np.linalg.solve(): b must be a 1-D or 2-D array here, not %s",
+                   r->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D array", r->rank) : lw_vkind_desc(r));
+        return &lw_ERRV;
+    }
+    if (m->type == T_F32 || r->type == T_F32 || m->type == T_BOOL || r->type == T_BOOL) {
+        diag_error(l, "np.linalg.solve() of %s arrays is not supported (float64 and integer arrays are)",
+                   m->type == T_BOOL || r->type == T_BOOL ? "boolean" : "float32");
+        return &lw_ERRV;
+    }
+    int one = r->rank == 1;
+    value *args[] = {m, r};
+    return call_prelude(c, l, one ? "solve1" : "solve2", 2, args);
+}
+/* np.linalg.inv(a): solve(a, I) */
+static value *np_inv(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    (void)f;
+    value *m = v[0];
+    if (m->kind == V_ERR)
+        return &lw_ERRV;
+    if (m->kind != V_ARRAY || m->rank != 2 || m->type == T_F32 || m->type == T_BOOL) {
+        diag_error(m->l, "np.linalg.inv() of %s is not supported (a 2-D float64 or integer matrix is)",
+                   m->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D %s array", m->rank, ir_type_name(m->type))
+                                      : lw_vkind_desc(m));
+        return &lw_ERRV;
+    }
+    value *n = lw_scalar(l, m->len[0], 1);
+    n->s = m->sh[0];
+    value *ea[] = {n, n, int_value(l, 0), dtype_value(l, T_F64)};
+    value *id = call_prelude(c, l, "eye", 4, ea);
+    value *sa[] = {m, id};
+    return call_prelude(c, l, "solve2", 2, sa);
+}
+
+static int matrix_arg(value *v, const char *f)
+{
+    if (v->kind == V_ERR)
+        return 0;
+    if (v->kind != V_ARRAY || v->rank != 2) {
+        diag_error(v->l, "%s() of %s is not supported (a 2-D array is)", f,
+                   v->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D array", v->rank) : lw_vkind_desc(v));
+        return 0;
+    }
+    return 1;
+}
+
+/* np.fill_diagonal(a, val): in place, val a scalar */
+static value *np_fill_diagonal(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    if (!matrix_arg(v[0], f) || v[1]->kind == V_ERR)
+        return &lw_ERRV;
+    if (v[0]->e->kind != E_READ || v[0]->fresh) {
+        diag_error(v[0]->l, "np.fill_diagonal() changes an array in place: pass a named array");
+        return &lw_ERRV;
+    }
+    if (v[1]->kind != V_SCALAR) {
+        diag_error(v[1]->l, "np.fill_diagonal(): val must be a number here, not %s", lw_vkind_desc(v[1]));
+        return &lw_ERRV;
+    }
+    if (v[2] && v[2]->kind != V_ERR) {
+        int64_t w;
+        if (v[2]->kind != V_SCALAR || !ir_expr_const_int(v[2]->e, &w) || w) {
+            diag_error(v[2]->l, "np.fill_diagonal(): wrap=True is not supported");
+            return &lw_ERRV;
+        }
+    }
+    value *args[] = {v[0], v[1]};
+    return call_prelude(c, l, "fill_diagonal", 2, args);
+}
+
+/* np.trace(a, offset=0) and a.trace(offset=0): the diagonal's sum (NumPy's pairwise sum of it) */
+static value *trace_of(lctx *c, loc l, const char *f, value *m, value *k)
+{
+    if (!matrix_arg(m, f) || !(k = k ? int_arg(k, f, "offset") : int_value(l, 0)))
+        return &lw_ERRV;
+    ir_type t = ir_type_is_float(m->type) ? m->type : ir_type_is_unsigned(m->type) ? T_U64 : T_I64;
+    value *args[] = {m, k, dtype_value(l, t)};
+    return call_prelude(c, l, "trace", 3, args);
+}
+static value *np_trace(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    return trace_of(c, l, f, v[0], v[1]);
+}
+static value *m_trace(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f;
+    return trace_of(c, l, "trace", a->self, v[0]);
+}
+
+/* np.tril(m, k=0), np.triu(m, k=0) of a 2-D array: a sweep, exact */
+static value *np_tri(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *k = v[1] ? int_arg(v[1], f, "k") : int_value(l, 0);
+    if (!matrix_arg(v[0], f) || !k)
+        return &lw_ERRV;
+    value *args[] = {v[0], k, lw_scalar(l, ir_const_i(l, T_BOOL, strcmp(f, "np.tril") == 0), 1)};
+    return call_prelude(c, l, "tri", 3, args);
+}
+
+/* np.kron(a, b) of two 1-D or two 2-D arrays */
+static value *np_kron(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    for (int i = 0; i < 2; i++) {
+        if (v[i]->kind == V_ERR)
+            return &lw_ERRV;
+        if (v[i]->kind != V_ARRAY || v[i]->rank != v[0]->rank || v[i]->rank > 2 || v[i]->type == T_BOOL) {
+            diag_error(l, "%s() is supported for two 1-D or two 2-D numeric arrays", f);
+            return &lw_ERRV;
+        }
+    }
+    value *args[] = {v[0], v[1], dtype_value(l, lw_promote2(v[0]->type, v[1]->type))};
+    return call_prelude(c, l, v[0]->rank == 2 ? "kron" : "kron1", 3, args);
+}
+
+/* np.convolve(a, v, mode='full'|'same'|'valid') of 1-D arrays: each output a sum in order
+ * (NumPy's dot products may add in another order: within rounding) */
+static value *np_convolve(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    for (int i = 0; i < 2; i++) {
+        if (v[i]->kind == V_ERR)
+            return &lw_ERRV;
+        if (v[i]->kind != V_ARRAY || v[i]->rank != 1 || v[i]->type == T_BOOL) {
+            diag_error(v[i]->l, "%s() takes 1-D numeric arrays here, not %s", f,
+                       v[i]->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D array", v[i]->rank) : lw_vkind_desc(v[i]));
+            return &lw_ERRV;
+        }
+    }
+    int mode = 0;
+    if (v[2] && v[2]->kind != V_ERR) {
+        const char *ms = v[2]->kind == V_STR ? v[2]->str : "";
+        mode = !strcmp(ms, "full") ? 0 : !strcmp(ms, "same") ? 1 : !strcmp(ms, "valid") ? 2 : -1;
+        if (mode < 0) {
+            diag_error(v[2]->l, "%s(): mode must be 'full', 'same' or 'valid' (a string known when compiling)", f);
+            return &lw_ERRV;
+        }
+    }
+    value *args[] = {v[0], v[1], int_value(l, mode), dtype_value(l, lw_promote2(v[0]->type, v[1]->type))};
+    return call_prelude(c, l, "convolve", 4, args);
+}
+
+static const lw_builtin np_table[] = {
+    {"np.convolve", {"a", "v", "mode"}, 2, np_convolve},
+    {"np.fill_diagonal", {"a", "val", "wrap"}, 2, np_fill_diagonal},
+    {"np.trace", {"a", "offset"}, 1, np_trace},
+    {"np.tril", {"m", "k"}, 1, np_tri},
+    {"np.triu", {"m", "k"}, 1, np_tri},
+    {"np.kron", {"a", "b"}, 2, np_kron},
+    {"np.eye", {"N", "M", "k", "dtype"}, 1, np_eye},
+    {"np.identity", {"n", "dtype"}, 1, np_identity},
+    {"np.diag", {"v", "k"}, 1, np_diag},
+    {"np.linalg.solve", {"a", "b"}, 2, np_solve},
+    {"np.linalg.inv", {"a"}, 1, np_inv},
+};
+static const lw_builtin method_table[] = {
+    {"trace", {"offset"}, 0, m_trace},
+};
+const lw_builtin *lw_linalg_find(const char *name, int method)
+{
+    if (method)
+        return lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, name);
+    return lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, name);
+}

@@ -1,0 +1,573 @@
+/* lower_reduce.c: NumPy's reductions: sum, mean, max, min, any, all and norm of a whole array
+ * (also of a boolean selection a[m]), along an axis or a tuple of axes (keepdims=), with NumPy's
+ * pairwise summation where it decides the rounding; and cumsum and diff, which walk one axis.
+ * Requires: arguments lowered and matched (lower_numpy.c dispatches np.sum, a.sum(), ...).
+ * Establishes: a reduction is an S_REDUCE into a new scalar or a new array, or a diagnostic. */
+
+#include "lower_internal.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static value *reduce(lctx *c, loc l, const char *kind, value *x);
+static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims);
+
+/* sum, max, min, mean, norm of a whole array: an S_REDUCE into a new scalar. */
+
+/* A reduction of a[m]: the unselected elements are the reduction's identity (0 for sums, -inf
+ * or the type's least value for max, ...), and max/min of an empty selection is NumPy's error;
+ * mean divides by the number selected (0/0 is nan, as NumPy's mean of an empty array). */
+static value *reduce_masked(lctx *c, loc l, const char *kind, value *x)
+{
+    int mx = strcmp(kind, "max") == 0 || strcmp(kind, "amax") == 0;
+    int mn = strcmp(kind, "min") == 0 || strcmp(kind, "amin") == 0;
+    int mean = strcmp(kind, "mean") == 0;
+    ir_type t = x->self->type;
+    ir_expr *fill;
+    if (mx || mn) {
+        if (ir_type_is_float(t))
+            fill = ir_const_f(l, t, mx ? -INFINITY : INFINITY);
+        else if (t == T_BOOL)
+            fill = ir_const_i(l, t, mx ? 0 : 1);
+        else
+            fill = ir_const_i(l, t, t == T_I32 ? (mx ? INT32_MIN : INT32_MAX) : (mx ? INT64_MIN : INT64_MAX));
+    } else
+        fill = ir_type_is_float(t) ? ir_const_f(l, t, 0.0) : ir_const_i(l, t, 0);
+    value *w = lw_where3(c, l, x->mask, x->self, lw_scalar(l, fill, 0));
+    if (w->kind == V_ERR)
+        return &lw_ERRV;
+    value *r = reduce(c, l, mean ? "sum" : kind, w);
+    if (!(mx || mn || mean) || r->kind == V_ERR)
+        return r;
+    value *count = reduce(c, l, "sum", x->mask);
+    if (count->kind == V_ERR)
+        return &lw_ERRV;
+    if (mean) {
+        ir_type acc = t == T_F32 ? T_F32 : T_F64;
+        return lw_scalar(l, ir_bin(l, OP_TRUEDIV, acc, ir_cast(l, acc, r->e), ir_cast(l, acc, count->e), 0), 0);
+    }
+    ir_expr **args = NEWN(ir_expr *, 3);
+    args[0] = count->e;
+    args[1] = r->e;
+    args[2] = lw_I64(l, mx);
+    return lw_scalar(l, ir_call(l, FN_NONEMPTY, r->type, 3, args), 0);
+}
+static value *reduce(lctx *c, loc l, const char *kind, value *x)
+{
+    if (x->kind == V_ERR)
+        return &lw_ERRV;
+    if (x->kind == V_MASKED && strcmp(kind, "norm") != 0)
+        return reduce_masked(c, l, kind, x);
+    if (x->kind != V_SCALAR && x->kind != V_ARRAY) {
+        diag_error(x->l, "%s() of %s is not supported", kind, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    int sum = strcmp(kind, "sum") == 0, mean = strcmp(kind, "mean") == 0, norm = strcmp(kind, "norm") == 0;
+    int mx = strcmp(kind, "max") == 0 || strcmp(kind, "amax") == 0;
+    ir_type t = x->type, acc;
+    if (sum) /* NumPy sums the unsigned integers in uint64, the others in int64 */
+        acc = ir_type_is_float(t) ? t : ir_type_is_unsigned(t) ? T_U64 : T_I64;
+    else if (mean || norm)
+        acc = t == T_F32 ? T_F32 : T_F64;
+    else
+        acc = lw_narrow_int(t) ? T_I64 : t; /* exact in int64 (uint64 in itself), converted back below */
+    ir_expr *v = ir_cast(l, acc, x->e);
+    if (norm)
+        v = ir_bin(l, OP_MUL, acc, v, v, 0);
+    if (x->kind == V_SCALAR) {
+        if (norm) {
+            ir_expr **args = NEWN(ir_expr *, 1);
+            args[0] = v;
+            return lw_scalar(l, ir_call(l, FN_SQRT, acc, 1, args), 0);
+        }
+        return lw_scalar(l, v, 0);
+    }
+    ir_var *r = lw_temp_scalar(c, acc);
+    ir_stmt *s = ir_stmt_new(S_REDUCE, l);
+    s->var = r;
+    s->op = (sum || mean || norm) ? OP_ADD : mx ? OP_NPMAX : OP_NPMIN;
+    s->e = v;
+    s->n = x->rank;
+    s->shape = NEWN(ir_expr *, x->rank);
+    for (int d = 0; d < x->rank; d++)
+        s->shape[d] = x->len[d];
+    lw_emit(c, s);
+    ir_expr *res = ir_varref(l, r);
+    if (mean) {
+        ir_expr *n = x->len[0];
+        for (int d = 1; d < x->rank; d++)
+            n = ir_bin(l, OP_MUL, T_I64, n, x->len[d], 0);
+        res = ir_bin(l, OP_TRUEDIV, acc, res, ir_cast(l, acc, n), 0);
+    }
+    if (norm) {
+        ir_expr **args = NEWN(ir_expr *, 1);
+        args[0] = res;
+        res = ir_call(l, FN_SQRT, acc, 1, args);
+    }
+    if (!sum && !mean && !norm)
+        res = ir_cast(l, t, res);
+    return lw_scalar(l, res, 0);
+}
+
+
+/* r (rank n) read as rank n + 1 with an extent-1 dimension at axis (keepdims=True), computed
+ * into a new array. */
+static value *insert_axis(lctx *c, loc l, value *r, int axis)
+{
+    if (r->e->kind != E_READ || lw_view_has_wrap(r->e->view))
+        r = lw_materialize(c, r);
+    ir_view *v = ir_view_clone(r->e->view);
+    value *k = lw_vnew(V_ARRAY, l);
+    k->type = r->type;
+    k->rank = r->rank + 1;
+    for (int p = 0, q = 0; p < k->rank; p++) {
+        if (p == axis) {
+            k->sh[p] = sym_const(1);
+            k->len[p] = lw_I64(l, 1);
+            continue;
+        }
+        k->sh[p] = r->sh[q];
+        k->len[p] = r->len[q++];
+    }
+    for (int d = 0; d < v->rank; d++)
+        if (v->dim[d].kind == D_RANGE && v->dim[d].box >= axis)
+            v->dim[d].box++;
+    k->e = ir_read(l, v);
+    return lw_materialize(c, k);
+}
+
+
+/* NumPy's pairwise sum (pairwise_sum in numpy/_core/src/umath/loops_utils.h.src) of x's slices
+ * lo..lo+n along axis, as an expression in acc. */
+enum { PW_MAX_UNROLLED = 256 }; /* longer axes are added in order (NumPy's rounding may differ) */
+static ir_expr *pw_tree(lctx *c, loc l, value *x, int axis, ir_type acc, int64_t lo, int64_t n)
+{
+#define PW_ITEM(k) ir_cast(l, acc, lw_fix_axis(c, l, x, axis, lw_I64(l, (k)))->e)
+    if (n < 8) {
+        ir_expr *r = ir_const_f(l, acc, 0.0);
+        for (int64_t i = 0; i < n; i++)
+            r = ir_bin(l, OP_ADD, acc, r, PW_ITEM(lo + i), 0);
+        return r;
+    }
+    if (n <= 128) {
+        ir_expr *p[8];
+        for (int j = 0; j < 8; j++)
+            p[j] = PW_ITEM(lo + j);
+        int64_t i;
+        for (i = 8; i < n - n % 8; i += 8)
+            for (int j = 0; j < 8; j++)
+                p[j] = ir_bin(l, OP_ADD, acc, p[j], PW_ITEM(lo + i + j), 0);
+        ir_expr *r = ir_bin(l, OP_ADD, acc,
+                            ir_bin(l, OP_ADD, acc, ir_bin(l, OP_ADD, acc, p[0], p[1], 0),
+                                   ir_bin(l, OP_ADD, acc, p[2], p[3], 0), 0),
+                            ir_bin(l, OP_ADD, acc, ir_bin(l, OP_ADD, acc, p[4], p[5], 0),
+                                   ir_bin(l, OP_ADD, acc, p[6], p[7], 0), 0), 0);
+        for (; i < n; i++)
+            r = ir_bin(l, OP_ADD, acc, r, PW_ITEM(lo + i), 0);
+        return r;
+    }
+    int64_t n2 = n / 2;
+    n2 -= n2 % 8;
+    return ir_bin(l, OP_ADD, acc, pw_tree(c, l, x, axis, acc, lo, n2), pw_tree(c, l, x, axis, acc, lo + n2, n - n2), 0);
+#undef PW_ITEM
+}
+
+/* NumPy sums a float array's rows along the LAST axis with pairwise_sum (docs/PASSES.md
+ * "Reductions"); for 8 <= n <= 128 points that is eight accumulators over the slices j, j + 8, ...
+ * up to the last multiple of 8, combined ((a0+a1)+(a2+a3))+((a4+a5)+(a6+a7)), then the remaining
+ * slices in order: here one sweep per slice, so every row is NumPy's to the bit. r holds 0.0. */
+/* The value dimension of x (a read) NumPy's reduction loops over innermost: the one with the
+ * smallest stride, the view's range dimension on the array's last axis among them (not the last
+ * of a transposed view). */
+static int inner_axis(value *x)
+{
+    ir_view *v = x->e->view;
+    for (int d = v->rank - 1; d >= 0; d--)
+        if (v->dim[d].kind == D_RANGE)
+            return v->dim[d].box;
+    return -1;
+}
+
+static ir_expr *round8(loc l, ir_expr *n) /* n - n % 8 */
+{
+    return lw_imul(l, ir_bin(l, OP_FDIV, T_I64, n, lw_I64(l, 8), 1), lw_I64(l, 8));
+}
+
+static void pairwise_rows(lctx *c, loc l, value *x, int axis, value *r, ir_expr *n)
+{
+    value *a[8];
+    for (int j = 0; j < 8; j++) {
+        a[j] = lw_new_array(c, l, r->type, r->rank, r->len, r->sh, 0, NULL);
+        lw_emit_sweep(c, l, a[j], lw_fix_axis(c, l, x, axis, lw_I64(l, j)), 1);
+    }
+    ir_var *k;
+    ir_stmt *st = lw_loop_over(c, l, lw_I64(l, 8), round8(l, n), "axis_it", &k);
+    st->e3 = lw_I64(l, 8);
+    vec *saved = c->out;
+    c->out = &st->body;
+    for (int j = 0; j < 8; j++) {
+        value *u = lw_binop(c, l, OP_ADD, a[j], lw_fix_axis(c, l, x, axis, lw_iadd(l, ir_varref(l, k), lw_I64(l, j))));
+        if (u->kind != V_ERR)
+            lw_emit_sweep(c, l, a[j], u, 0);
+    }
+    c->out = saved;
+    lw_emit(c, st);
+    value *h[4];
+    for (int j = 0; j < 4; j++)
+        h[j] = lw_binop(c, l, OP_ADD, a[2 * j], a[2 * j + 1]);
+    value *sum = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_ADD, h[0], h[1]), lw_binop(c, l, OP_ADD, h[2], h[3]));
+    value *u = lw_binop(c, l, OP_ADD, r, sum);
+    if (u->kind != V_ERR)
+        lw_emit_sweep(c, l, r, u, 0);
+    st = lw_loop_over(c, l, round8(l, n), n, "axis_it", &k); /* the rest, in order */
+    c->out = &st->body;
+    u = lw_binop(c, l, OP_ADD, r, lw_fix_axis(c, l, x, axis, ir_varref(l, k)));
+    if (u->kind != V_ERR)
+        lw_emit_sweep(c, l, r, u, 0);
+    c->out = saved;
+    lw_emit(c, st);
+}
+
+/* r = op(r, slice k) for k in range(first, n): NumPy's order along every axis but the last. */
+static void in_order(lctx *c, loc l, value *x, int axis, value *r, ir_expr *first, ir_expr *n, ir_op op,
+                     int boolean)
+{
+    ir_var *k;
+    ir_stmt *st = lw_loop_over(c, l, first, n, "axis_it", &k);
+    vec *saved = c->out;
+    c->out = &st->body;
+    value *slice = lw_fix_axis(c, l, x, axis, ir_varref(l, k));
+    if (boolean) {
+        value *b = lw_vnew(V_ARRAY, l);
+        *b = *slice;
+        b->e = ir_cast(l, T_BOOL, slice->e);
+        b->type = T_BOOL;
+        slice = b;
+    }
+    value *upd = lw_binop(c, l, op, r, slice);
+    if (upd->kind != V_ERR)
+        lw_emit_sweep(c, l, r, upd, 0);
+    c->out = saved;
+    lw_emit(c, st);
+}
+
+/* np.sum/mean/max/min/any/all(a, axis=k, keepdims=): the slices along the axis are combined in
+ * order, one sweep per slice (as NumPy does for all but the last axis; along the last axis
+ * NumPy sums pairwise: rows of 8 to 128 points, known when compiling, follow it exactly
+ * (pairwise_rows), shorter ones are this loop, longer ones differ by rounding); max and min of
+ * an empty axis are NumPy's error. */
+static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims)
+{
+    int sum = strcmp(kind, "sum") == 0, mean = strcmp(kind, "mean") == 0;
+    int mx = strcmp(kind, "max") == 0 || strcmp(kind, "amax") == 0;
+    int any = strcmp(kind, "any") == 0, all = strcmp(kind, "all") == 0;
+    ir_type t = x->type, acc;
+    if (sum)
+        acc = ir_type_is_float(t) ? t : ir_type_is_unsigned(t) ? T_U64 : T_I64;
+    else if (mean)
+        acc = t == T_F32 ? T_F32 : T_F64;
+    else if (any || all)
+        acc = T_BOOL;
+    else
+        acc = t;
+    ir_op op = (sum || mean) ? OP_ADD : any ? OP_BOR : all ? OP_BAND : mx ? OP_NPMAX : OP_NPMIN;
+    ir_expr *n = x->len[axis];
+    if (x->e->kind != E_READ || lw_view_has_wrap(x->e->view))
+        x = lw_materialize(c, x);
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    for (int d = 0, q = 0; d < x->rank; d++)
+        if (d != axis) {
+            len[q] = x->len[d];
+            sh[q++] = x->sh[d];
+        }
+    value *r;
+    ir_expr *first;
+    if (x->rank == 1) { /* a 1-D array reduces to a scalar: the whole-array reduction */
+        r = reduce(c, l, any ? "max" : all ? "min" : kind, x);
+        if (r->kind == V_ERR)
+            return r;
+        if (any || all)
+            r->e = ir_cast(l, T_BOOL, r->e);
+        if (!keepdims)
+            return r;
+        ir_expr *one[1] = {lw_I64(l, 1)};
+        const sym *sone[1] = {sym_const(1)};
+        return lw_new_array(c, l, any || all ? T_BOOL : r->type, 1, one, sone, 2, r->e);
+    }
+    if (sum || mean || any || all) {
+        ir_expr *zero = acc == T_BOOL ? ir_const_i(l, T_BOOL, all) :
+                        ir_type_is_float(acc) ? ir_const_f(l, acc, 0.0) : ir_const_i(l, acc, 0);
+        r = lw_new_array(c, l, acc, x->rank - 1, len, sh, 2, zero);
+        first = lw_I64(l, 0);
+    } else {
+        r = lw_new_array(c, l, acc, x->rank - 1, len, sh, 0, NULL);
+        ir_expr **args = NEWN(ir_expr *, 3);
+        args[0] = n;
+        args[1] = lw_I64(l, 0);
+        args[2] = lw_I64(l, axis);
+        lw_emit_sweep(c, l, r, lw_fix_axis(c, l, x, axis, ir_call(l, FN_INDEX, T_I64, 3, args)), 1);
+        first = lw_I64(l, 1);
+    }
+    int64_t nc;
+    int known = ir_expr_const_int(n, &nc) || sym_is_const(x->sh[axis], &nc);
+    int pairwise = (sum || mean) && ir_type_is_float(t) && acc == t && axis == inner_axis(x);
+    if (pairwise && known && nc > 128 && nc <= PW_MAX_UNROLLED) {
+        /* NumPy's whole tree (halves past 128 points) as one sweep, added to r's 0 as NumPy does */
+        value *tv = lw_vnew(V_ARRAY, l);
+        *tv = *r;
+        tv->fresh = NULL;
+        tv->e = pw_tree(c, l, x, axis, acc, 0, nc);
+        value *u = lw_binop(c, l, OP_ADD, r, tv);
+        if (u->kind != V_ERR)
+            lw_emit_sweep(c, l, r, u, 0);
+    } else if (!pairwise || (known && (nc < 8 || nc > 128)))
+        in_order(c, l, x, axis, r, first, n, op, any || all); /* below 8 points, also NumPy's */
+    else if (known)
+        pairwise_rows(c, l, x, axis, r, n);
+    else { /* n known at run time only */
+        ir_stmt *st = ir_stmt_new(S_IF, l);
+        st->e = ir_bin(l, OP_LAND, T_BOOL, ir_bin(l, OP_CGE, T_BOOL, n, lw_I64(l, 8), 0),
+                       ir_bin(l, OP_CLE, T_BOOL, n, lw_I64(l, 128), 0), 0);
+        vec *saved = c->out;
+        c->out = &st->body;
+        pairwise_rows(c, l, x, axis, r, n);
+        c->out = &st->orelse;
+        in_order(c, l, x, axis, r, first, n, op, 0);
+        c->out = saved;
+        lw_emit(c, st);
+    }
+    if (mean) {
+        value *cnt = lw_scalar(l, ir_cast(l, acc, n), 0);
+        value *q = lw_binop(c, l, OP_TRUEDIV, r, cnt);
+        if (q->kind == V_ERR)
+            return &lw_ERRV;
+        lw_emit_sweep(c, l, r, q, 0);
+    }
+    return keepdims ? insert_axis(c, l, r, axis) : r;
+}
+
+/* np.cumsum(a, axis=k): a running sum along the axis, one sweep per slice. */
+static value *cumsum(lctx *c, loc l, value *x, value *axisv)
+{
+    int axis = 0;
+    if (x->kind != V_ARRAY) {
+        diag_error(x->l, "np.cumsum() takes an array, not %s", lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    if (!axisv || axisv->kind == V_NONE) {
+        if (x->rank != 1) {
+            diag_error(l, "np.cumsum() of a %d-D array without axis= (it flattens) is not supported",
+                       x->rank);
+            return &lw_ERRV;
+        }
+    } else if (!lw_axis_arg(axisv, x->rank, "np.cumsum", &axis))
+        return &lw_ERRV;
+    ir_type acc = ir_type_is_float(x->type) ? x->type : T_I64;
+    value *r = lw_new_array(c, l, acc, x->rank, x->len, x->sh, 0, NULL);
+    lw_emit_sweep(c, l, r, x, 1);
+    ir_var *k;
+    ir_stmt *st = lw_loop_over(c, l, lw_I64(l, 1), x->len[axis], "axis_it", &k);
+    vec *saved = c->out;
+    c->out = &st->body;
+    ir_expr *km1 = ir_bin(l, OP_SUB, T_I64, ir_varref(l, k), lw_I64(l, 1), 0);
+    if (x->rank == 1) { /* element by element: r[k] = r[k - 1] + r[k] */
+        ir_var *slot = lw_whole_slot(r);
+        ir_expr **ik = NEWN(ir_expr *, 1), **ikm1 = NEWN(ir_expr *, 1);
+        ik[0] = ir_varref(l, k);
+        ikm1[0] = km1;
+        ir_stmt *se = ir_stmt_new(S_SETELEM, l);
+        se->var = slot;
+        se->n = 1;
+        se->args = ik;
+        se->e = ir_bin(l, OP_ADD, acc, ir_elem(l, slot, ikm1), ir_elem(l, slot, ik), 0);
+        lw_emit(c, se);
+        c->out = saved;
+        lw_emit(c, st);
+        return r;
+    }
+    value *cur = lw_fix_axis(c, l, r, axis, ir_varref(l, k));
+    value *upd = lw_binop(c, l, OP_ADD, lw_fix_axis(c, l, r, axis, km1), cur);
+    if (upd->kind != V_ERR)
+        lw_emit_sweep(c, l, cur, upd, 0);
+    c->out = saved;
+    lw_emit(c, st);
+    return r;
+}
+
+/* np.diff(a, n=1, axis=-1): a[..., 1:] - a[..., :-1], n times. */
+static value *diff(lctx *c, loc l, value *x, value *nv, value *axisv)
+{
+    int axis = x->kind == V_ARRAY ? x->rank - 1 : 0;
+    int64_t n = 1;
+    if (x->kind != V_ARRAY) {
+        diag_error(x->l, "np.diff() takes an array, not %s", lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    if (nv && !(nv->kind == V_SCALAR && ir_expr_const_int(ir_cast(l, T_I64, nv->e), &n) && n >= 0)) {
+        diag_error(nv->l, "np.diff(): n must be a non-negative int known when compiling");
+        return &lw_ERRV;
+    }
+    if (n > 256) { /* each difference is lowered: n = 10**11 did not come back */
+        diag_error(nv->l, "np.diff() with n=%lld is not supported (at most 256)", (long long)n);
+        return &lw_ERRV;
+    }
+    if (axisv && axisv->kind != V_NONE && !lw_axis_arg(axisv, x->rank, "np.diff", &axis))
+        return &lw_ERRV;
+    for (int64_t i = 0; i < n; i++) {
+        if (x->e->kind != E_READ || lw_view_has_wrap(x->e->view))
+            x = lw_materialize(c, x);
+        value *hi = lw_vnew(V_ARRAY, l), *lo = lw_vnew(V_ARRAY, l);
+        *hi = *x;
+        *lo = *x;
+        ir_view *vh = ir_view_clone(x->e->view), *vl = ir_view_clone(x->e->view);
+        for (int d = 0; d < vh->rank; d++) {
+            if (vh->dim[d].kind != D_RANGE || vh->dim[d].box != axis)
+                continue;
+            ir_expr *m1 = ir_bin(l, OP_MAX, T_I64, ir_bin(l, OP_SUB, T_I64, x->len[axis], lw_I64(l, 1), 0),
+                                 lw_I64(l, 0), 0);
+            vh->dim[d].lo = lw_iadd(l, vh->dim[d].lo, vh->dim[d].step);
+            vh->dim[d].len = vl->dim[d].len = m1;
+            vh->dim[d].slo = vl->dim[d].slo = NULL;
+            vh->dim[d].slen = vl->dim[d].slen = x->sh[axis] ? sym_sub(x->sh[axis], sym_const(1)) : NULL;
+            hi->len[axis] = lo->len[axis] = m1;
+            hi->sh[axis] = lo->sh[axis] = vh->dim[d].slen;
+        }
+        hi->e = ir_read(l, vh);
+        lo->e = ir_read(l, vl);
+        hi->fresh = lo->fresh = NULL;
+        x = lw_binop(c, l, x->type == T_BOOL ? OP_BXOR : OP_SUB, hi, lo);
+        if (x->kind == V_ERR)
+            return &lw_ERRV;
+    }
+    return x;
+}
+
+/* np.sum(a, axis=(0, 2)) and its relatives: one axis at a time, the highest first (so the
+ * others keep their numbers); a mean sums and divides once by the number of elements reduced,
+ * as NumPy does. NumPy visits the elements in another order, so sums agree to rounding. */
+static value *reduce_axes(lctx *c, loc l, const char *kind, const char *fname, value *x,
+                          value *axes, int keepdims)
+{
+    int ax[IR_MAX_RANK], n = axes->n;
+    unsigned seen = 0;
+    if (n == 0 || n > x->rank) {
+        diag_error(axes->l, "%s(): axis=%s is not supported", fname, n ? "a tuple longer than the rank" : "()");
+        return &lw_ERRV;
+    }
+    for (int i = 0; i < n; i++) {
+        if (!lw_axis_arg(axes->items[i], x->rank, fname, &ax[i]))
+            return &lw_ERRV;
+        if (seen & (1u << ax[i])) {
+            diag_error(axes->items[i]->l, "duplicate value in 'axis'");
+            return &lw_ERRV;
+        }
+        seen |= 1u << ax[i];
+    }
+    int mean = strcmp(kind, "mean") == 0;
+    ir_expr *count = NULL;
+    value *r = x;
+    for (int a = x->rank - 1; a >= 0 && r->kind != V_ERR; a--)
+        if (seen & (1u << a)) {
+            count = count ? ir_bin(l, OP_MUL, T_I64, count, x->len[a], 0) : x->len[a];
+            if (mean && !ir_type_is_float(r->type)) { /* NumPy's mean adds ints as float64 */
+                value *f = lw_vnew(V_ARRAY, l);
+                *f = *r;
+                f->fresh = NULL;
+                f->type = T_F64;
+                f->e = ir_cast(l, T_F64, r->e);
+                r = f;
+            }
+            r = reduce_axis(c, l, mean ? "sum" : kind, r, a, 0);
+        }
+    if (r->kind == V_ERR)
+        return r;
+    if (mean)
+        r = lw_binop(c, l, OP_TRUEDIV, r, lw_scalar(l, count, 1));
+    if (!keepdims || r->kind == V_ERR)
+        return r;
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    if (r->kind == V_SCALAR) {
+        for (int d = 0; d < x->rank; d++) {
+            len[d] = lw_I64(l, 1);
+            sh[d] = sym_const(1);
+        }
+        return lw_new_array(c, l, r->type, x->rank, len, sh, 2, r->e);
+    }
+    for (int a = 0; a < x->rank; a++)
+        if (seen & (1u << a))
+            r = insert_axis(c, l, r, a);
+    return r;
+}
+
+/* np.sum(a, axis=None, dtype=None, out=None, keepdims=False) and its relatives, functions and
+ * methods alike. */
+static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self)
+{
+    const char *pn[] = {"a", "axis", "keepdims"};
+    value *v[3];
+    args sa = *a;
+    if (self) { /* a.sum(axis, ...): the receiver is the first argument */
+        sa.pos = NEWN(value *, a->npos + 1);
+        sa.pos[0] = self;
+        for (int i = 0; i < a->npos; i++)
+            sa.pos[i + 1] = a->pos[i];
+        sa.npos = a->npos + 1;
+    }
+    char fname[32];
+    snprintf(fname, sizeof fname, "%s%s", self ? "" : "np.", kind);
+    if (!lw_match_args(l, fname, &sa, 3, pn, 1, v))
+        return &lw_ERRV;
+    int ok = 1;
+    int keepdims = lw_const_flag(v[2], 0, "keepdims", &ok);
+    if (!ok)
+        return &lw_ERRV;
+    value *x = v[0];
+    if (!v[1] || v[1]->kind == V_NONE) {
+        if (keepdims) {
+            diag_error(v[2]->l, "%s(): keepdims=True without axis= is not supported", fname);
+            return &lw_ERRV;
+        }
+        if (strcmp(kind, "any") == 0 || strcmp(kind, "all") == 0) {
+            if (x->kind != V_ARRAY) {
+                diag_error(x->l, "%s() takes an array, not %s", fname, lw_vkind_desc(x));
+                return &lw_ERRV;
+            }
+            value *b = lw_vnew(V_ARRAY, l);
+            *b = *x;
+            b->e = ir_cast(l, T_BOOL, x->e);
+            b->type = T_BOOL;
+            b->fresh = NULL;
+            value *r = reduce(c, l, kind[1] == 'n' ? "max" : "min", b);
+            if (r->kind != V_ERR)
+                r->e = ir_cast(l, T_BOOL, r->e);
+            return r;
+        }
+        return reduce(c, l, kind, x);
+    }
+    if (x->kind != V_ARRAY) {
+        diag_error(x->l, "%s() with axis= takes an array, not %s", fname, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    if (v[1]->kind == V_TUPLE)
+        return reduce_axes(c, l, kind, fname, x, v[1], keepdims);
+    int axis;
+    if (!lw_axis_arg(v[1], x->rank, fname, &axis))
+        return &lw_ERRV;
+    return reduce_axis(c, l, kind, x, axis, keepdims);
+}
+
+value *lw_reduce(lctx *c, loc l, const char *kind, value *x) { return reduce(c, l, kind, x); }
+value *lw_reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims)
+{
+    return reduce_axis(c, l, kind, x, axis, keepdims);
+}
+value *lw_reduce_call(lctx *c, loc l, const char *kind, args *a, value *self)
+{
+    return reduce_call(c, l, kind, a, self);
+}
+value *lw_cumsum(lctx *c, loc l, value *x, value *axisv) { return cumsum(c, l, x, axisv); }
+value *lw_diff(lctx *c, loc l, value *x, value *nv, value *axisv) { return diff(c, l, x, nv, axisv); }
