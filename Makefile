@@ -87,13 +87,16 @@ $(DEPS_STAMP):
 	@mkdir -p build && touch $@
 
 # ---- the compiler ---------------------------------------------------------------------------
-build/gen/parser.c build/gen/parser.h: grammar/parser.y | $(DEPS_STAMP)
+# Pattern rules: one run makes both the .c and the .h (two explicit targets are two runs under
+# make -j, and the second bison could rewrite parser.c while the first's was being compiled).
+.SECONDARY: build/gen/parser.c build/gen/parser.h build/gen/lexer.c build/gen/lexer.h
+build/gen/%.c build/gen/%.h: grammar/%.y | $(DEPS_STAMP)
 	@mkdir -p build/gen
-	$(BISON) -Wall -Werror -d -o build/gen/parser.c $<
+	$(BISON) -Wall -Werror -d -o build/gen/$*.c $<
 
-build/gen/lexer.c build/gen/lexer.h: grammar/lexer.l build/gen/parser.h | $(DEPS_STAMP)
+build/gen/%.c build/gen/%.h: grammar/%.l build/gen/parser.h | $(DEPS_STAMP)
 	@mkdir -p build/gen
-	$(FLEX) --header-file=build/gen/lexer.h -o build/gen/lexer.c $<
+	$(FLEX) --header-file=build/gen/$*.h -o build/gen/$*.c $<
 
 # Objects that include the generated headers wait for them.
 $(COMPILER_OBJ) $(ASAN_OBJ): | build/gen/parser.h build/gen/lexer.h
