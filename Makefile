@@ -89,7 +89,6 @@ $(DEPS_STAMP):
 # ---- the compiler ---------------------------------------------------------------------------
 # Pattern rules: one run makes both the .c and the .h (two explicit targets are two runs under
 # make -j, and the second bison could rewrite parser.c while the first's was being compiled).
-.SECONDARY: build/gen/parser.c build/gen/parser.h build/gen/lexer.c build/gen/lexer.h
 build/gen/%.c build/gen/%.h: grammar/%.y | $(DEPS_STAMP)
 	@mkdir -p build/gen
 	$(BISON) -Wall -Werror -d -o build/gen/$*.c $<
