@@ -347,13 +347,15 @@ fuzz-long: all build/asan/bin/tylesc
 	@bash tests/fuzz/cli_modes.sh
 
 # Every sample and test program emitted as CUDA, compiled and linked by nvcc (no GPU needed).
-# nvcc's -O0 is the host code's level: the device code is compiled (cicc, ptxas) as tylesc
-# always does, the host code (g++, most of the time for large programs) is not optimised.
+# nvcc's -O0 is the host code's level: the device code is compiled to PTX (cicc) as tylesc
+# always does, but not on to sm_90 (CUDA_ARCH=compute_NN: no ptxas, a quarter of the time; a GPU
+# compiles the PTX when the program loads, and make check-gpu builds for the GPU itself); the
+# host code (g++, most of the time for large programs) is not optimised.
 check-cuda: bin/tylesc
 	@if command -v $(NVCC) >/dev/null 2>&1; then \
 	    echo "== CUDA: every program compiled and linked by nvcc" && \
 	    $(MAKE) --no-print-directory lib/libtyles_cuda.a >/dev/null && \
-	    NVCCFLAGS="-O0 $$NVCCFLAGS" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc --tylesc-flags=--target=cuda \
+	    CUDA_ARCH=compute_$(CUDA_NUM) NVCCFLAGS="-O0 $$NVCCFLAGS" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc --tylesc-flags=--target=cuda \
 	        --compile-only -j $(JOBS); \
 	else echo "== CUDA: skipped, $(NVCC) not found"; fi
 
