@@ -38,6 +38,7 @@ static ir_layout *passes(ir_program *p, int cuda, int time_tile)
         {"inline_temps", pass_inline_temps}, {"rotate", pass_rotate}, {"copysem", pass_copysem},
         {"dist", pass_dist}, {"fuse", pass_fuse}, {"halo", pass_halo},
     };
+    p->dist_plain = 1; /* the application's arrays come with plain blocks (tyl_lib.c) */
     for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
         list[i].run(p);
 #ifndef NDEBUG
