@@ -13,6 +13,7 @@ rotating). Two figures per variant, both per step of the time loop:
 
     python3 bench/ab_ranks_threads.py --reps 5 jacobi2d burgers2d
     python3 bench/ab_ranks_threads.py --reps 3 --args=--N=2048 --steps 22 jacobi2d
+    python3 bench/ab_ranks_threads.py --base-tylesc /tmp/old/bin/tylesc --variants 2r1t hdiff
 
 The variants are 1r1t (1 rank, 1 thread: the scaling reference), 1r2t and 2r1t; the ratio
 printed is 2r1t / 1r2t (above 1: two ranks are slower). The load average before and after is
@@ -31,8 +32,8 @@ ROOT = os.path.dirname(HERE)
 
 # program: (steps S, extra arguments) sized so that a step is 10-100 ms on one core
 DEFAULTS = {
-    "jacobi2d": (22, "--N=2048"),
-    "jacobi3d": (12, "--N=192"),
+    "jacobi2d": (34, "--N=2048"),
+    "jacobi3d": (18, "--N=192"),
     "burgers2d": (42, "--N=1024"),
     "hdiff": (8, "--I=192 --J=192 --K=96"),
 }
@@ -74,6 +75,7 @@ def main():
     ap.add_argument("--tylesc", default=os.path.join(ROOT, "bin", "tylesc"))
     ap.add_argument("--tylesc-flags", default="")
     ap.add_argument("--variants", default="1r1t,1r2t,2r1t")
+    ap.add_argument("--base-tylesc", help="also run every variant compiled by this tylesc (NAME/base)")
     a = ap.parse_args()
     mpirun = ["mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none"]
     work = tempfile.mkdtemp(prefix="ab_rt_")
@@ -82,14 +84,17 @@ def main():
         S, args = DEFAULTS.get(prog, (22, ""))
         S = a.steps or S
         args = shlex.split(a.args if a.args is not None else args)
-        exe = os.path.join(work, prog)
-        subprocess.check_call([a.tylesc, os.path.join(HERE, prog + ".tyl"), "-o", exe]
-                              + shlex.split(a.tylesc_flags))
+        exes = [("", a.tylesc)] + ([("/base", a.base_tylesc)] if a.base_tylesc else [])
         vs = []
-        for v in a.variants.split(","):
-            ranks, threads = int(v[0]), int(v[2])
-            env = dict(os.environ, OMP_NUM_THREADS=str(threads))
-            vs.append((v, mpirun + ["-np", str(ranks), "-x", "OMP_NUM_THREADS", exe] + args + ["--stats"], env))
+        for suffix, tylesc in exes:
+            exe = os.path.join(work, prog + suffix.replace("/", "_"))
+            subprocess.check_call([tylesc, os.path.join(HERE, prog + ".tyl"), "-o", exe]
+                                  + shlex.split(a.tylesc_flags))
+            for v in a.variants.split(","):
+                ranks, threads = int(v[0]), int(v[2])
+                env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+                vs.append((v + suffix, mpirun + ["-np", str(ranks), "-x", "OMP_NUM_THREADS", exe] + args + ["--stats"],
+                           env))
         best = {}
         for r in range(a.reps):
             for name, argv, env in vs[r % len(vs):] + vs[:r % len(vs)]:
@@ -104,9 +109,11 @@ def main():
             w = (best[(name, S)][0] - best[(name, 2)][0]) / (S - 2) * 1e3
             c = (best[(name, S)][1] - best[(name, 2)][1]) / (S - 2) * 1e3
             per[name] = (w, c)
-            print("  %-5s wall %8.2f   cpu %8.2f" % (name, w, c))
-        if "2r1t" in per and "1r2t" in per:
-            print("  2r1t / 1r2t: wall %.3f, cpu %.3f" % (per["2r1t"][0] / per["1r2t"][0], per["2r1t"][1] / per["1r2t"][1]))
+            print("  %-10s wall %8.2f   cpu %8.2f" % (name, w, c))
+        for suffix, _ in exes:
+            x, y = "2r1t" + suffix, "1r2t" + suffix
+            if x in per and y in per:
+                print("  %s / %s: wall %.3f, cpu %.3f" % (x, y, per[x][0] / per[y][0], per[x][1] / per[y][1]))
         sys.stdout.flush()
     print("load average after: %s" % loadavg())
 
