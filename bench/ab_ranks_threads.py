@@ -5,8 +5,8 @@ Each benchmark program is compiled once (bin/tylesc, default flags); every varia
 under mpirun as a fresh job, at S steps and at 2 steps, in interleaved rounds (the order
 rotating). Two figures per variant, both per step of the time loop:
 
-  wall  (min over rounds of --stats "total" at S - the same at 2) / (S - 2): the program
-        body's wall time, the max over ranks, so start-up, initialisation and np.save cancel;
+  wall  (--stats "total" at S - the same at 2, in one round) / (S - 2): the program body's
+        wall time, the max over ranks, so start-up, initialisation and np.save cancel;
   cpu   the same with the user + system time of the whole job (mpirun and every rank, from
         wait4): core-seconds a step. Waiting for a descheduled partner is not counted, but
         spinning (OpenMP barriers, MPI polling) is.
@@ -16,7 +16,8 @@ rotating). Two figures per variant, both per step of the time loop:
     python3 bench/ab_ranks_threads.py --base-tylesc /tmp/old/bin/tylesc --variants 2r1t hdiff
 
 The variants are 1r1t (1 rank, 1 thread: the scaling reference), 1r2t and 2r1t; the ratio
-printed is 2r1t / 1r2t (above 1: two ranks are slower). The load average before and after is
+printed is 2r1t / 1r2t (above 1: two ranks are slower), taken per round (the two runs of one round
+side by side, so slow drifts of the load cancel) and its median over the rounds. The load average before and after is
 printed: on a machine shared with other work, only runs taken side by side compare.
 """
 import argparse
@@ -32,10 +33,10 @@ ROOT = os.path.dirname(HERE)
 
 # program: (steps S, extra arguments) sized so that a step is 10-100 ms on one core
 DEFAULTS = {
-    "jacobi2d": (34, "--N=2048"),
-    "jacobi3d": (18, "--N=192"),
-    "burgers2d": (42, "--N=1024"),
-    "hdiff": (8, "--I=192 --J=192 --K=96"),
+    "jacobi2d": (66, "--N=4096"),
+    "jacobi3d": (34, "--N=256"),
+    "burgers2d": (202, "--N=1024"),
+    "hdiff": (22, "--I=256 --J=256 --K=160"),
 }
 
 
@@ -59,6 +60,11 @@ def job_cpu(argv, env, cwd):
     if not m:
         raise SystemExit("%s: no --stats total\n%s" % (" ".join(argv), text[-2000:]))
     return float(m.group(1)), ru.ru_utime + ru.ru_stime
+
+
+def median(v):
+    v = sorted(v)
+    return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2 if v else float("nan")
 
 
 def loadavg():
@@ -95,25 +101,28 @@ def main():
                 env = dict(os.environ, OMP_NUM_THREADS=str(threads))
                 vs.append((v + suffix, mpirun + ["-np", str(ranks), "-x", "OMP_NUM_THREADS", exe] + args + ["--stats"],
                            env))
-        best = {}
+        runs = {}  # (variant, steps) -> [(wall, cpu)] by round
         for r in range(a.reps):
             for name, argv, env in vs[r % len(vs):] + vs[:r % len(vs)]:
                 for steps in (S, 2):
-                    w, c = job_cpu(argv + ["--steps=%d" % steps], env, work)
-                    key = (name, steps)
-                    bw, bc = best.get(key, (float("inf"), float("inf")))
-                    best[key] = (min(bw, w), min(bc, c))
-        print("%s %s, S=%d, %d rounds (ms a step: wall of the body, cpu of the job)" % (prog, " ".join(args), S, a.reps))
-        per = {}
+                    runs.setdefault((name, steps), []).append(job_cpu(argv + ["--steps=%d" % steps], env, work))
+        print("%s %s, S=%d, %d rounds (ms a step: wall of the body, cpu of the job; median of the rounds, "
+              "[min, max])" % (prog, " ".join(args), S, a.reps))
+        per = {}  # variant -> per-round (wall, cpu) a step
         for name, _, _ in vs:
-            w = (best[(name, S)][0] - best[(name, 2)][0]) / (S - 2) * 1e3
-            c = (best[(name, S)][1] - best[(name, 2)][1]) / (S - 2) * 1e3
-            per[name] = (w, c)
-            print("  %-10s wall %8.2f   cpu %8.2f" % (name, w, c))
+            per[name] = [((x[0] - y[0]) / (S - 2) * 1e3, (x[1] - y[1]) / (S - 2) * 1e3)
+                         for x, y in zip(runs[(name, S)], runs[(name, 2)])]
+            w = sorted(p[0] for p in per[name])
+            c = sorted(p[1] for p in per[name])
+            print("  %-10s wall %8.2f [%.2f, %.2f]   cpu %8.2f [%.2f, %.2f]"
+                  % (name, median(w), w[0], w[-1], median(c), c[0], c[-1]))
         for suffix, _ in exes:
             x, y = "2r1t" + suffix, "1r2t" + suffix
-            if x in per and y in per:
-                print("  %s / %s: wall %.3f, cpu %.3f" % (x, y, per[x][0] / per[y][0], per[x][1] / per[y][1]))
+            if x in per and y in per:  # ratios of the runs of one round, side by side
+                rw = sorted(p[0] / q[0] for p, q in zip(per[x], per[y]) if q[0] > 0)
+                rc = sorted(p[1] / q[1] for p, q in zip(per[x], per[y]) if q[1] > 0)
+                print("  %s / %s, per round: wall %.3f [%.3f, %.3f], cpu %.3f [%.3f, %.3f]"
+                      % (x, y, median(rw), rw[0], rw[-1], median(rc), rc[0], rc[-1]))
         sys.stdout.flush()
     print("load average after: %s" % loadavg())
 
