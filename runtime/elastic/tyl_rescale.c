@@ -158,7 +158,7 @@ static MPI_Datatype box_type(const tyl_array *a, const rbox *b, MPI_Datatype el)
 
 /* Host arrays: one MPI_Alltoallw with a subarray type per peer, from the old allocation
  * straight into the new one (the rank's own part included), so nothing is packed or staged. */
-static void move_array_direct(MPI_Comm all, int me, int nall, tyl_array *old, tyl_array *nw,
+static void move_array_direct(MPI_Comm all, int me, int nall, tyl_array *old, tyl_array *nw, const tyl_layout *L,
                               const int64_t *shape, int r, tyl_dtype dt, int P, const int *odims, int M,
                               const int *ndims)
 {
@@ -171,14 +171,14 @@ static void move_array_direct(MPI_Comm all, int me, int nall, tyl_array *old, ty
     MPI_Datatype *st = malloc(sizeof *st * (size_t)nall), *rt = malloc(sizeof *rt * (size_t)nall);
     rbox mine_old = {0}, mine_new = {0};
     if (me < P)
-        tyl_dist_owned_on(shape, odims, me, mine_old.lo, mine_old.n);
+        tyl_dist_owned_on(L, shape, odims, me, mine_old.lo, mine_old.n);
     if (me < M)
-        tyl_dist_owned_on(shape, ndims, me, mine_new.lo, mine_new.n);
+        tyl_dist_owned_on(L, shape, ndims, me, mine_new.lo, mine_new.n);
     for (int j = 0; j < nall; j++) {
         rbox b, x;
         st[j] = rt[j] = MPI_BYTE;
         if (me < P && j < M) {
-            tyl_dist_owned_on(shape, ndims, j, b.lo, b.n);
+            tyl_dist_owned_on(L, shape, ndims, j, b.lo, b.n);
             intersect(&mine_old, &b, r, &x);
             if (box_elems(&x, r) > 0) {
                 st[j] = box_type(old, &x, el);
@@ -186,7 +186,7 @@ static void move_array_direct(MPI_Comm all, int me, int nall, tyl_array *old, ty
             }
         }
         if (me < M && j < P) {
-            tyl_dist_owned_on(shape, odims, j, b.lo, b.n);
+            tyl_dist_owned_on(L, shape, odims, j, b.lo, b.n);
             intersect(&b, &mine_new, r, &x);
             if (box_elems(&x, r) > 0) {
                 rt[j] = box_type(nw, &x, el);
@@ -212,22 +212,22 @@ static void move_array_direct(MPI_Comm all, int me, int nall, tyl_array *old, ty
 /* Move one distributed array from the old grid (P ranks, odims) to the new one (M ranks,
  * ndims) over `all` (old ranks and new ranks numbered from 0 in it). old: this rank's array
  * (NULL for a new rank); nw: its new array (NULL for a leaving rank). */
-static void move_array(MPI_Comm all, int me, int nall, tyl_array *old, tyl_array *nw, const int64_t *shape,
-                       int r, tyl_dtype dt, int P, const int *odims, int M, const int *ndims)
+static void move_array(MPI_Comm all, int me, int nall, tyl_array *old, tyl_array *nw, const tyl_layout *L,
+                       const int64_t *shape, int r, tyl_dtype dt, int P, const int *odims, int M, const int *ndims)
 {
     size_t es = tyl_dtype_size(dt);
     int *sc = calloc((size_t)nall, sizeof(int)), *sd = calloc((size_t)nall, sizeof(int));
     int *rc = calloc((size_t)nall, sizeof(int)), *rd = calloc((size_t)nall, sizeof(int));
     rbox mine_old = {0}, mine_new = {0};
     if (me < P)
-        tyl_dist_owned_on(shape, odims, me, mine_old.lo, mine_old.n);
+        tyl_dist_owned_on(L, shape, odims, me, mine_old.lo, mine_old.n);
     if (me < M)
-        tyl_dist_owned_on(shape, ndims, me, mine_new.lo, mine_new.n);
+        tyl_dist_owned_on(L, shape, ndims, me, mine_new.lo, mine_new.n);
     int64_t stot = 0, rtot = 0;
     for (int j = 0; j < nall; j++) {
         rbox b, x;
         if (me < P && j < M) {
-            tyl_dist_owned_on(shape, ndims, j, b.lo, b.n);
+            tyl_dist_owned_on(L, shape, ndims, j, b.lo, b.n);
             intersect(&mine_old, &b, r, &x);
             int64_t bytes = box_elems(&x, r) * (int64_t)es;
             if (bytes > INT_MAX)
@@ -235,7 +235,7 @@ static void move_array(MPI_Comm all, int me, int nall, tyl_array *old, tyl_array
             sc[j] = (int)bytes;
         }
         if (me < M && j < P) {
-            tyl_dist_owned_on(shape, odims, j, b.lo, b.n);
+            tyl_dist_owned_on(L, shape, odims, j, b.lo, b.n);
             intersect(&b, &mine_new, r, &x);
             rc[j] = (int)(box_elems(&x, r) * (int64_t)es);
         }
@@ -250,7 +250,7 @@ static void move_array(MPI_Comm all, int me, int nall, tyl_array *old, tyl_array
     for (int j = 0; j < nall && me < P; j++)
         if (sc[j]) {
             rbox b, x;
-            tyl_dist_owned_on(shape, ndims, j, b.lo, b.n);
+            tyl_dist_owned_on(L, shape, ndims, j, b.lo, b.n);
             intersect(&mine_old, &b, r, &x);
             box_copy(old, &x, sbuf + sd[j], 1);
         }
@@ -258,7 +258,7 @@ static void move_array(MPI_Comm all, int me, int nall, tyl_array *old, tyl_array
     for (int j = 0; j < nall && me < M; j++)
         if (rc[j]) {
             rbox b, x;
-            tyl_dist_owned_on(shape, odims, j, b.lo, b.n);
+            tyl_dist_owned_on(L, shape, odims, j, b.lo, b.n);
             intersect(&b, &mine_new, r, &x);
             box_copy(nw, &x, rbuf + rd[j], 0);
         }
@@ -382,10 +382,10 @@ static void move_all(MPI_Comm all, int me, int nall, const int *live, live_set *
         if (keep)
             nw[b] = tyl_alloc_l((tyl_dtype)m->dt, m->rank, m->shape, TYL_INIT_NONE, v->layout, "rescale");
         if (tyl_mem_on_device()) /* MPI may not reach device memory: pack through the host */
-            move_array(all, me, nall, me < P ? ls->buf[b] : NULL, nw[b], m->shape, m->rank, (tyl_dtype)m->dt, P,
-                       odims, M, ndims);
+            move_array(all, me, nall, me < P ? ls->buf[b] : NULL, nw[b], v->layout, m->shape, m->rank,
+                       (tyl_dtype)m->dt, P, odims, M, ndims);
         else
-            move_array_direct(all, me, nall, me < P ? ls->buf[b] : NULL, nw[b], m->shape, m->rank,
+            move_array_direct(all, me, nall, me < P ? ls->buf[b] : NULL, nw[b], v->layout, m->shape, m->rank,
                               (tyl_dtype)m->dt, P, odims, M, ndims);
     }
     if (keep)

@@ -462,6 +462,13 @@ void emit_layout(FILE *out, const char *name, const ir_layout *L)
     fprintf(out, "}, {");
     for (int d = 0; d < IR_MAX_RANK; d++)
         fprintf(out, "%s%d", d ? ", " : "", L->deep ? L->sh[d] : L->hh[d]);
+    /* aligned blocks (pass_dist): extents over the group's base, shifts */
+    fprintf(out, "}, %d, {", L->align);
+    for (int d = 0; d < IR_MAX_RANK; d++)
+        fprintf(out, "%s%d", d ? ", " : "", L->ak[d]);
+    fprintf(out, "}, {");
+    for (int d = 0; d < IR_MAX_RANK; d++)
+        fprintf(out, "%s%d", d ? ", " : "", L->as[d]);
     fprintf(out, "}};\n");
 }
 

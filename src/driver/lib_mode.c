@@ -31,6 +31,7 @@
  * halo an argument needs. */
 static ir_layout *passes(ir_program *p, int cuda, int time_tile)
 {
+    p->dist_plain = 1; /* the application's arrays come with plain blocks (tyl_lib.c) */
     drv_ir_passes(p, NULL);
     ir_layout *least = NEWN(ir_layout, p->layouts.len + 1);
     for (int j = 0; j < p->layouts.len; j++)

@@ -83,6 +83,11 @@ typedef struct ir_layout {
     int deep;                   /* pass_sched_timetile widened hl/hh for deep halos; sl/sh: the
                                    halo one step reads (what exchanges outside a group send) */
     int sl[IR_MAX_RANK], sh[IR_MAX_RANK];
+    int align;                  /* pass_dist: blocks aligned with the layouts related to it by
+                                   constant offsets (its group): along d the array's extent is the
+                                   group's base extent + ak[d] and each interior block boundary
+                                   the base's + as[d] (0 <= as <= ak), see docs/DISTRIBUTION.md */
+    int ak[IR_MAX_RANK], as[IR_MAX_RANK];
 } ir_layout;
 
 /* What a sweep, fused group or reduction needs before it runs on distributed arrays
@@ -313,6 +318,8 @@ typedef struct ir_program {
     vec body;            /* ir_stmt* */
     int nvars;           /* ids handed out */
     int grid_rank;       /* pass_dist: rank of the distributed arrays (0: none) */
+    int dist_plain;      /* set before pass_dist: no aligned blocks (library mode: the
+                            application's arrays come with plain blocks) */
     vec layouts;         /* ir_layout*: pass_dist */
     uint64_t hash;       /* identity of the program (its source text and the compiler version):
                             a checkpoint written by another program is refused */

@@ -380,6 +380,14 @@ void ir_print(ir_program *p, FILE *out)
         fprintf(out, "layout %d: distributed over a %d-D grid, halo", L->id, p->grid_rank);
         for (int d = 0; d < p->grid_rank; d++)
             fprintf(out, " %d/%d%s", L->hl[d], L->hh[d], L->periodic >> d & 1 ? " periodic" : "");
+        if (L->align) { /* blocks of the group's base extent, moved by as */
+            fprintf(out, ", aligned: extent base");
+            for (int d = 0; d < p->grid_rank; d++)
+                fprintf(out, " +%d", L->ak[d]);
+            fprintf(out, ", blocks at base");
+            for (int d = 0; d < p->grid_rank; d++)
+                fprintf(out, " +%d", L->as[d]);
+        }
         fputc('\n', out);
     }
     printing = p;

@@ -243,6 +243,13 @@ void ir_verify(ir_program *p, const char *after_pass)
         loc l = {0};
         CHECK(v->is_param && v->init && v->init->kind == E_CONST, "parameter without default");
     }
+    for (int i = 0; i < p->layouts.len; i++) { /* aligned blocks (pass_dist): within the extent */
+        const ir_layout *L = VEC_AT(p->layouts, i, ir_layout *);
+        loc l = {0};
+        for (int d = 0; L->align && d < IR_MAX_RANK; d++)
+            CHECK(L->dist && L->ak[d] >= 0 && L->as[d] >= 0 && L->as[d] <= L->ak[d],
+                  "aligned layout with a shift outside its extent's excess");
+    }
     vblock(&p->body, 0);
     ir_verify_stages(p, after_pass);
     if (p->sched)

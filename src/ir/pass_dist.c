@@ -18,7 +18,10 @@
  * pass_dist requires: alias classes (pass_copysem); runs before pass_fuse, which fuses only
  * sweeps whose targets share their local box on every rank (ir_dist_aligned).
  * Establishes: ir_var.layout of every slot (one ir_layout per alias class, dist decided),
- * ir_program.grid_rank and .layouts.
+ * ir_program.grid_rank and .layouts; for layouts whose arrays' index spaces differ from their
+ * group's by constant offsets, align/ak/as (aligned blocks, align_groups below; never with
+ * ir_program.dist_plain), which pass_halo's widths and ir_dist_aligned take into account and the
+ * run time's blocks follow (tyl_dist.c, block_l).
  *
  * pass_halo requires: pass_dist, pass_fuse.
  * Establishes: per layout the halo widths (the largest any read needs, per dimension and side)
@@ -131,6 +134,29 @@ static void need_widths(int rank, const int64_t *off, const int64_t *k, int64_t 
         hl[d] = kp - off[d] > 0 ? kp - off[d] : 0;
         hh[d] = off[d] + kn > 0 ? off[d] + kn : 0;
     }
+}
+
+/* The same for a read between two layouts of one aligned group (pass_dist, align_groups): every
+ * interior block boundary of r's array lies exactly as[r] - as[t] above t's, and the edge ranks'
+ * blocks reach the arrays' ends, which no in-bounds read passes. */
+static void aligned_widths(int rank, const ir_layout *Lt, const ir_layout *Lr, const int64_t *off, int64_t *hl,
+                           int64_t *hh)
+{
+    for (int d = 0; d < rank; d++) {
+        int64_t delta = (int64_t)Lr->as[d] - Lt->as[d];
+        hl[d] = delta - off[d] > 0 ? delta - off[d] : 0;
+        hh[d] = off[d] - delta > 0 ? off[d] - delta : 0;
+    }
+}
+
+/* The widths a related read needs with the layouts as decided. */
+static void read_widths(ir_view *t, ir_view *r, const int64_t *off, const int64_t *k, int64_t *hl, int64_t *hh)
+{
+    const ir_layout *Lt = t->arr->layout, *Lr = r->arr->layout;
+    if (Lt && Lr && Lt->align && Lr->align)
+        aligned_widths(r->rank, Lt, Lr, off, hl, hh);
+    else
+        need_widths(r->rank, off, k, hl, hh);
 }
 
 static int halo_ok(ir_view *t, ir_view *r)
@@ -351,6 +377,262 @@ static void slots_block(ir_var **byid, vec *body)
     }
 }
 
+/* ---- aligned blocks ---------------------------------------------------------------------------
+ *
+ * Each array is split by its own extent, so arrays whose extents differ by k (an (I+4, J+4)
+ * input of an (I, J) output) have block boundaries up to k apart: the halo must absorb that, and
+ * a pointwise copy between them (in_field[2:I+2, 2:J+2] = out_field) needs an exchange. A GROUP
+ * is the distributed layouts connected by related reads (target index + constant); when every
+ * array of a group has a known extent per layout, they are aligned: along each dimension the
+ * group's BASE extent (the smallest) is split as usual and each layout's interior boundaries are
+ * the base's moved up by its shift as in [0, ak] (ak: its extent minus the base's), the first
+ * and last ranks reaching the array's ends. A rank then owns corresponding points of all of
+ * them. The shift is decided layer by layer from the layouts of base extent (shift 0): the one
+ * at which the fewest reads to and from decided layouts need halo, then the least halo
+ * (in_field, read at 0..4 from out_field and written from it at 2: 2), so the halo is the
+ * stencil's radius. A group is aligned only when no read then needs more halo on
+ * any side than with plain blocks (never a new exchange, never a wider one), else it keeps
+ * plain blocks. */
+
+static int dist_slot(ir_var *v) { return v && ir_slot_dist(v); }
+static int layout_dist(void *ctx, ir_var *v)
+{
+    (void)ctx;
+    return dist_slot(v);
+}
+
+typedef struct aedge {
+    ir_layout *t, *r;
+    int64_t off[IR_MAX_RANK], k[IR_MAX_RANK];
+} aedge;
+
+typedef struct actx {
+    int nl;
+    int *up;            /* group union-find over layout ids */
+    int64_t (*kr)[IR_MAX_RANK]; /* extent minus the group root's (valid once joined) */
+    const sym *(*ext)[IR_MAX_RANK]; /* the layout's extents (NULL: none seen yet) */
+    char *bad;          /* by layout: extents that are not one constant apart */
+    vec edges;          /* aedge* */
+} actx;
+
+static int afind(actx *a, int i, int64_t *k)
+{
+    for (int d = 0; d < IR_MAX_RANK; d++)
+        k[d] = 0;
+    while (a->up[i] != i) {
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            k[d] += a->kr[i][d];
+        i = a->up[i];
+    }
+    return i;
+}
+
+static void note_extents(actx *a, ir_view *v)
+{
+    ir_layout *L = v->arr->layout;
+    for (int d = 0; d < v->rank; d++) {
+        const sym *e = v->dim[d].aext;
+        int64_t z;
+        if (!e)
+            a->bad[L->id] = 1;
+        else if (!a->ext[L->id][d])
+            a->ext[L->id][d] = e;
+        else if (!sym_is_const(sym_sub(e, a->ext[L->id][d]), &z) || z != 0)
+            a->bad[L->id] = 1; /* one layout, arrays of several extents */
+    }
+}
+
+/* Record a read at constant offsets (or a copy) between two layouts, joining their groups. */
+static void join(actx *a, aedge *e)
+{
+    vec_push(&a->edges, e);
+    int64_t kt[IR_MAX_RANK], kq[IR_MAX_RANK];
+    int x = afind(a, e->t->id, kt), y = afind(a, e->r->id, kq);
+    if (x == y) { /* both extents known relative to the root: they must agree */
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            if (kq[d] - kt[d] != e->k[d])
+                a->bad[x] = 1;
+        return;
+    }
+    /* ext(y) = ext(r) - kq = ext(t) + k - kq = ext(x) + kt + k - kq */
+    a->up[y] = x;
+    for (int d = 0; d < IR_MAX_RANK; d++)
+        a->kr[y][d] = kt[d] + e->k[d] - kq[d];
+    a->bad[x] |= a->bad[y];
+}
+
+static void edge_of(actx *a, ir_view *t, ir_view *r)
+{
+    if (!t || !dist_slot(t->arr) || !dist_slot(r->arr))
+        return;
+    aedge *e = NEW(aedge);
+    if (!relate(t, r, e->off, e->k))
+        return; /* pass_dist made it replicated: cannot happen */
+    for (int d = t->rank; d < IR_MAX_RANK; d++)
+        e->off[d] = e->k[d] = 0;
+    e->t = t->arr->layout;
+    e->r = r->arr->layout;
+    note_extents(a, t);
+    note_extents(a, r);
+    join(a, e);
+}
+
+static void edges_sweep(actx *a, ir_view *t, ir_expr *e)
+{
+    reads r = {0};
+    reads_of(e, &r);
+    if (t && dist_slot(t->arr))
+        note_extents(a, t);
+    for (int i = 0; i < r.n; i++)
+        edge_of(a, t, r.v[i]);
+}
+
+static void edges_block(actx *a, vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        switch (s->kind) {
+        case S_SWEEP: edges_sweep(a, s->target, s->e); break;
+        case S_FUSED:
+            for (int j = 0; j < s->body.len; j++) {
+                ir_stmt *w = VEC_AT(s->body, j, ir_stmt *);
+                edges_sweep(a, w->target, w->e);
+            }
+            break;
+        case S_REDUCE: edges_sweep(a, anchor_of(s, layout_dist, NULL), s->e); break;
+        case S_ALLOC:
+            if (s->init == 3 && dist_slot(s->var) && dist_slot(s->src_slot)) {
+                /* a copy (tyl_copy_l) keeps the block: a pointwise read of an array as big */
+                aedge *e = NEW(aedge);
+                e->t = s->var->layout;
+                e->r = s->src_slot->layout;
+                join(a, e);
+            }
+            break;
+        default: break;
+        }
+        edges_block(a, &s->body);
+        edges_block(a, &s->orelse);
+    }
+}
+
+static void align_groups(ir_program *p)
+{
+    actx a = {.nl = p->layouts.len};
+    a.up = NEWN(int, a.nl + 1);
+    a.kr = (int64_t(*)[IR_MAX_RANK])NEWN(int64_t, IR_MAX_RANK * (a.nl + 1));
+    a.ext = (const sym *(*)[IR_MAX_RANK])NEWN(const sym *, IR_MAX_RANK * (a.nl + 1));
+    a.bad = NEWN(char, a.nl + 1);
+    for (int i = 0; i < a.nl; i++)
+        a.up[i] = i;
+    edges_block(&a, &p->body);
+    int G = p->grid_rank;
+    /* per group: bad if any member is; ak relative to the smallest extent per dimension */
+    int64_t(*ak)[IR_MAX_RANK] = (int64_t(*)[IR_MAX_RANK])NEWN(int64_t, IR_MAX_RANK * (a.nl + 1));
+    int64_t(*base)[IR_MAX_RANK] = (int64_t(*)[IR_MAX_RANK])NEWN(int64_t, IR_MAX_RANK * (a.nl + 1));
+    int *root = NEWN(int, a.nl + 1);
+    char *seen = NEWN(char, a.nl + 1), *wide = NEWN(char, a.nl + 1);
+    for (int i = 0; i < a.nl; i++) {
+        int64_t k[IR_MAX_RANK];
+        root[i] = afind(&a, i, k);
+        memcpy(ak[i], k, sizeof k);
+        a.bad[root[i]] |= a.bad[i];
+        if (!seen[root[i]]) {
+            seen[root[i]] = 1;
+            memcpy(base[root[i]], k, sizeof k);
+        }
+        for (int d = 0; d < G; d++)
+            if (k[d] < base[root[i]][d])
+                base[root[i]][d] = k[d];
+    }
+    for (int i = 0; i < a.nl; i++)
+        for (int d = 0; d < G; d++) {
+            ak[i][d] -= base[root[i]][d];
+            if (ak[i][d] > MAX_HALO * 4)
+                a.bad[root[i]] = 1;
+            if (ak[i][d])
+                wide[root[i]] = 1;
+        }
+    /* shifts, per dimension: a layout of the base extent has none; then, layer by layer from
+     * those, each read between a layout and a decided one is pointwise at one shift ("want")
+     * and needs |shift - want| halo layers on one side otherwise: the shift is the one at which
+     * the fewest reads need an exchange, then the least halo, then the smallest */
+    char(*done)[IR_MAX_RANK] = (char(*)[IR_MAX_RANK])NEWN(char, IR_MAX_RANK * (a.nl + 1));
+    char(*next)[IR_MAX_RANK] = (char(*)[IR_MAX_RANK])NEWN(char, IR_MAX_RANK * (a.nl + 1));
+    for (int i = 0; i < a.nl; i++) {
+        ir_layout *L = VEC_AT(p->layouts, i, ir_layout *);
+        if (!L->dist || a.bad[root[i]] || !wide[root[i]])
+            continue;
+        L->align = 1;
+        for (int d = 0; d < G; d++) {
+            L->ak[d] = (int)ak[i][d];
+            L->as[d] = (int)(ak[i][d] / 2); /* unless a read says better */
+            done[i][d] = !ak[i][d];
+        }
+    }
+    for (int round = 0; round < a.nl; round++) {
+        int more = 0;
+        for (int i = 0; i < a.nl; i++) {
+            ir_layout *L = VEC_AT(p->layouts, i, ir_layout *);
+            for (int d = 0; L->align && d < G; d++) {
+                if (done[i][d])
+                    continue;
+                int64_t best = -1;
+                for (int64_t sh = 0; sh <= ak[i][d]; sh++) {
+                    int64_t cost = 0, n = 0;
+                    for (int j = 0; j < a.edges.len; j++) {
+                        aedge *e = VEC_AT(a.edges, j, aedge *);
+                        int64_t want;
+                        if (e->t->id == i && e->r->id != i && done[e->r->id][d])
+                            want = e->r->as[d] - e->off[d];
+                        else if (e->r->id == i && e->t->id != i && done[e->t->id][d])
+                            want = e->t->as[d] + e->off[d];
+                        else
+                            continue;
+                        n++;
+                        cost += (want != sh) * 4096 + (want > sh ? want - sh : sh - want);
+                    }
+                    if (!n)
+                        break;
+                    if (best < 0 || cost < best) {
+                        best = cost;
+                        L->as[d] = (int)sh;
+                    }
+                }
+                if (best >= 0) {
+                    next[i][d] = 1;
+                    more = 1;
+                }
+            }
+        }
+        for (int i = 0; i < a.nl; i++)
+            for (int d = 0; d < G; d++)
+                done[i][d] |= next[i][d];
+        if (!more)
+            break;
+    }
+    /* never more halo than plain blocks need, read by read */
+    for (int j = 0; j < a.edges.len; j++) {
+        aedge *e = VEC_AT(a.edges, j, aedge *);
+        if (!e->t->align)
+            continue;
+        int64_t al[IR_MAX_RANK], ah[IR_MAX_RANK], pl[IR_MAX_RANK], ph[IR_MAX_RANK];
+        aligned_widths(G, e->t, e->r, e->off, al, ah);
+        need_widths(G, e->off, e->k, pl, ph);
+        for (int d = 0; d < G; d++)
+            if (al[d] > pl[d] || ah[d] > ph[d])
+                a.bad[root[e->t->id]] = 1;
+    }
+    for (int i = 0; i < a.nl; i++) {
+        ir_layout *L = VEC_AT(p->layouts, i, ir_layout *);
+        if (L->align && a.bad[root[i]]) {
+            L->align = 0;
+            memset(L->ak, 0, sizeof L->ak);
+            memset(L->as, 0, sizeof L->as);
+        }
+    }
+}
+
 void pass_dist(ir_program *p)
 {
     ir_alias_classes(p);
@@ -397,16 +679,12 @@ void pass_dist(ir_program *p)
         any |= v->layout->dist;
     }
     p->grid_rank = any ? c.G : 0;
+    if (any && !p->dist_plain)
+        align_groups(p);
 }
 
 /* ---- pass_halo ------------------------------------------------------------------------------ */
 
-static int dist_slot(ir_var *v) { return v && ir_slot_dist(v); }
-static int layout_dist(void *ctx, ir_var *v)
-{
-    (void)ctx;
-    return dist_slot(v);
-}
 
 int ir_dist_aligned(ir_view *a, ir_view *b)
 {
@@ -419,9 +697,14 @@ int ir_dist_aligned(ir_view *a, ir_view *b)
     int64_t off[IR_MAX_RANK], k[IR_MAX_RANK];
     if (!relate(a, b, off, k))
         return 0;
-    for (int d = 0; d < a->rank; d++)
-        if (off[d] || k[d])
+    const ir_layout *La = a->arr->layout, *Lb = b->arr->layout;
+    for (int d = 0; d < a->rank; d++) {
+        if (La->align && Lb->align) { /* b's point is owned where a's is: its block is a's moved */
+            if (off[d] != (int64_t)Lb->as[d] - La->as[d])
+                return 0;
+        } else if (off[d] || k[d])
             return 0;
+    }
     return 1;
 }
 
@@ -450,7 +733,7 @@ static void add_need(ir_stmt *s, ir_view *t, ir_view *r)
     int64_t off[IR_MAX_RANK], k[IR_MAX_RANK], hl[IR_MAX_RANK], hh[IR_MAX_RANK];
     if (!relate(t, r, off, k))
         INTERNAL("pass_halo: a read of a distributed array is not a halo read");
-    need_widths(r->rank, off, k, hl, hh);
+    read_widths(t, r, off, k, hl, hh);
     ir_layout *L = r->arr->layout;
     for (int d = 0; d < r->rank; d++) {
         if (hl[d] > L->hl[d]) L->hl[d] = (int)hl[d];

@@ -203,6 +203,7 @@ void tyl_dist_finalize(void)
 }
 
 static inline void block_of(int64_t n, int c, int P, int64_t *lo, int64_t *hi);
+static void block_l(const tyl_layout *L, int d, int64_t n, int c, int P, int64_t *lo, int64_t *hi);
 
 /* In-process rescale: the job is now `size` ranks on tyl_rt_comm_, this one is `me`; a new
  * grid from MPI_Dims_create (a --procs grid cannot hold for another rank count). */
@@ -229,8 +230,9 @@ void tyl_dist_dims_for(int size, int *dims)
 #endif
 }
 
-/* The block rank r owns of a distributed array of global shape[G] on a grid dims[G]. */
-void tyl_dist_owned_on(const int64_t *shape, const int *dims, int r, int64_t *lo, int64_t *n)
+/* The block rank r owns of a distributed array of layout L and global shape[G] on a grid
+ * dims[G]. */
+void tyl_dist_owned_on(const tyl_layout *L, const int64_t *shape, const int *dims, int r, int64_t *lo, int64_t *n)
 {
     int c[TYL_MAX_RANK];
     for (int d = g_rank - 1; d >= 0; d--) {
@@ -239,7 +241,7 @@ void tyl_dist_owned_on(const int64_t *shape, const int *dims, int r, int64_t *lo
     }
     for (int d = 0; d < g_rank; d++) {
         int64_t l, h;
-        block_of(shape[d], c[d], dims[d], &l, &h);
+        block_l(L, d, shape[d], c[d], dims[d], &l, &h);
         lo[d] = l;
         n[d] = h - l;
     }
@@ -259,13 +261,28 @@ static inline void block_of(int64_t n, int c, int P, int64_t *lo, int64_t *hi)
     *hi = (int64_t)((__int128)n * (c + 1) / P);
 }
 
-/* Grid coordinate owning index i of extent n over P (i in [0, n)). */
-static int owner_coord(int64_t i, int64_t n, int P)
+/* Owned range of coordinate c of P along dimension d of extent n laid out as L: aligned
+ * layouts (pass_dist) split the group's base extent n - ak and move every interior boundary
+ * up by as, the first and last blocks reaching 0 and n; so the arrays of a group whose index
+ * spaces differ by constant offsets have their corresponding points on one rank. */
+static void block_l(const tyl_layout *L, int d, int64_t n, int c, int P, int64_t *lo, int64_t *hi)
+{
+    if (!L || !L->align || (!L->ak[d] && !L->as[d]) || n < L->ak[d]) {
+        block_of(n, c, P, lo, hi);
+        return;
+    }
+    block_of(n - L->ak[d], c, P, lo, hi);
+    *lo = c == 0 ? 0 : *lo + L->as[d];
+    *hi = c == P - 1 ? n : *hi + L->as[d];
+}
+
+/* Grid coordinate owning index i of extent n over P (i in [0, n)) along dimension d of L. */
+static int owner_coord(const tyl_layout *L, int d, int64_t i, int64_t n, int P)
 {
     int c = (int)((__int128)i * P / n);
     int64_t lo, hi;
     for (;;) {
-        block_of(n, c, P, &lo, &hi);
+        block_l(L, d, n, c, P, &lo, &hi);
         if (i < lo)
             c--;
         else if (i >= hi)
@@ -313,7 +330,7 @@ int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where)
         }
         for (int d = 0; d < r; d++) {
             int64_t lo, hi;
-            block_of(a->shape[d], me[d], P[d], &lo, &hi);
+            block_l(L, d, a->shape[d], me[d], P[d], &lo, &hi);
             a->lo[d] = lo;
             a->n[d] = hi - lo;
             a->hl[d] = L->hl[d];
@@ -359,7 +376,7 @@ static int elem_owner(const tyl_array *a, const int64_t *idx)
     int c[TYL_MAX_RANK];
     const int *P = P_of(a->rank);
     for (int d = 0; d < a->rank; d++)
-        c[d] = owner_coord(idx[d], a->shape[d], P[d]);
+        c[d] = owner_coord(a->layout, d, idx[d], a->shape[d], P[d]);
     return rank_on(a->rank, c);
 }
 
@@ -547,7 +564,7 @@ static void owned_box(const tyl_array *a, const int *c, box *b)
 {
     const int *P = P_of(a->rank);
     for (int d = 0; d < a->rank; d++)
-        block_of(a->shape[d], c[d], P[d], &b->lo[d], &b->hi[d]);
+        block_l(a->layout, d, a->shape[d], c[d], P[d], &b->lo[d], &b->hi[d]);
 }
 
 /* Set by tyl_timetile.c around the exchange before a group on deep halos: the zones of a
@@ -1210,6 +1227,22 @@ tyl_array *tyl_copy_l(const tyl_array *a, const tyl_layout *L, const char *where
     if (a->layout && !want)
         tyl_rt_error(where, "internal error: copy of a distributed array into a replicated one");
     tyl_array *c = tyl_alloc_l(a->dtype, a->rank, a->shape, TYL_INIT_NONE, L, where);
+    int same = 1;
+    for (int d = 0; d < a->rank && a->layout && c->layout; d++)
+        same &= a->lo[d] == c->lo[d] && a->n[d] == c->n[d];
+    if (!same) { /* blocks aligned differently (pass_dist): through the whole array */
+        tyl_array *w = tyl_dist_whole(a, where);
+        int64_t n[TYL_MAX_RANK];
+        int some = 1;
+        for (int d = 0; d < a->rank; d++)
+            some &= (n[d] = c->n[d]) > 0;
+        size_t el = tyl_dtype_size(a->dtype);
+        if (some)
+            tyl_box_copy((char *)c->data, c->stride, (const char *)w->data + (size_t)loc_off(w, c->lo) * el,
+                         w->stride, a->rank, n, el);
+        tyl_release(w);
+        return c;
+    }
     /* the owned block (the same block of the same global shape in both) */
     int64_t n[TYL_MAX_RANK], g[TYL_MAX_RANK];
     for (int d = 0; d < a->rank; d++) {

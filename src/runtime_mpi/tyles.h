@@ -86,6 +86,11 @@ typedef struct tyl_layout {
                                       exchanges outside a group send only sl/sh, what one
                                       step reads (tyl_dist.c) */
     int sl[TYL_MAX_RANK], sh[TYL_MAX_RANK];
+    int align;                     /* blocks aligned within a group of arrays whose index spaces
+                                      differ by constant offsets: along d the base extent is
+                                      shape - ak[d], split as usual, and every interior boundary
+                                      moved up by as[d] (tyl_dist.c, block_l) */
+    int ak[TYL_MAX_RANK], as[TYL_MAX_RANK];
 } tyl_layout;
 
 typedef struct tyl_array {

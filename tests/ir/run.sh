@@ -66,8 +66,8 @@ check fused_aliased/c_restrict_other "restrict pointers of the v, w kernel (tyl_
 # pass_fuse_stages: hdiff's lap (read at five offsets, 16 reads once the fluxes are inlined) is
 # computed per tile of the sweep that reads it, over the tile grown by 2 in i and j, and never
 # allocated; the C kernel takes one scratch tile per thread, the CUDA one inlines lap; the halo of
-# the field covers lap's radius plus the fluxes' (4: the arrays' extents differ by 4), and lap is
-# no longer exchanged. stages_biharmonic: the Laplacian read at five points by the Laplacian of it.
+# the field covers lap's radius plus the fluxes' (2: pass_dist aligns its blocks with result's,
+# 2 points up, so the extents' difference of 4 costs no halo), and lap is no longer exchanged. stages_biharmonic: the Laplacian read at five points by the Laplacian of it.
 d=$($TYLESC tests/ir/stages_hdiff.tyl --dump=stages)
 loop=$(printf '%s\n' "$d" | sed -n '/^for t_it/,/^[^ ]/p' | sed '$d')
 check stages_hdiff/no_alloc "arrays allocated in the time loop" 0 "$(printf '%s\n' "$loop" | grep -c '= alloc')"
@@ -77,7 +77,7 @@ check stages_hdiff/sweeps "sweeps in the time loop (result, field)" 2 "$(printf 
 check stages_hdiff/sched_c "tiled kernels (C)" 1 "$($TYLESC tests/ir/stages_hdiff.tyl --dump=sched | grep -c 'tiled: stages per tile')"
 check stages_hdiff/sched_cuda "kernels with stages inlined (CUDA)" 1 "$($TYLESC tests/ir/stages_hdiff.tyl --target=cuda --dump=sched | grep -c 'stages inlined')"
 h=$($TYLESC tests/ir/stages_hdiff.tyl --dump=halo)
-check stages_hdiff/halo "halo of the field (layout 2)" "layout 2: distributed over a 3-D grid, halo 4/4 4/4 0/0" "$(printf '%s\n' "$h" | grep '^layout 2:')"
+check stages_hdiff/halo "halo of the field (layout 2)" "layout 2: distributed over a 3-D grid, halo 2/2 2/2 0/0, aligned: extent base +4 +4 +0, blocks at base +2 +2 +0" "$(printf '%s\n' "$h" | grep '^layout 2:')"
 check stages_hdiff/no_lap_exchange "exchanges of lap" 0 "$(printf '%s\n' "$h" | grep -c '# halo lap')"
 c=$($TYLESC tests/ir/stages_hdiff.tyl -o -)
 check stages_hdiff/c_tiles "scratch tiles allocated in the C" 1 "$(printf '%s\n' "$c" | grep -c 'tyl_tile_alloc(')"
@@ -127,6 +127,37 @@ check halo_roll/wrap_before "wrapped reads after pass_fuse" 2 "$($TYLESC tests/i
 check halo_roll/wrap_after "wrapped reads after pass_halo" 0 "$($TYLESC tests/ir/halo_roll.tyl --dump=halo | grep -o ' mod ' | wc -l | tr -d ' ')"
 # the replicated arrays of halo_replicated.tyl (a, c, r) appear in no halo and split no reduction
 check halo_replicated/untouched "halo or split lines naming a, c or r" 0 "$($TYLESC tests/ir/halo_replicated.tyl --dump=halo | grep -Ec '# (halo|split over the ranks by) (a|c|r)[:[]')"
+
+# pass_dist aligns the blocks of arrays whose index spaces differ by constant offsets
+# (tests/programs/dist_aligned_*.tyl, compared with NumPy at 1-4 ranks by run_tests.py): hdiff's
+# in_field (I+4, J+4, K) sits 2 points up from out_field (I, J, K), its halo is the stencil's
+# radius 2 (not 4) and the copy back into it exchanges nothing: one exchange a step, not two.
+d=$($TYLESC tests/programs/dist_aligned_hdiff.tyl --dump=sched)
+check dist_aligned_hdiff/layout "in_field's layout" \
+    "layout 0: distributed over a 3-D grid, halo 2/2 2/2 0/0, aligned: extent base +4 +4 +0, blocks at base +2 +2 +0" \
+    "$(printf '%s\n' "$d" | grep '^layout 0:')"
+check dist_aligned_hdiff/exchanges "kernels with an exchange" 1 "$(printf '%s\n' "$d" | grep -c 'exchange begin')"
+check dist_aligned_hdiff/no_out_halo "halo lines of out_field" 0 "$(printf '%s\n' "$d" | grep -c '# halo out_field')"
+# ghost cells: u (n+2) 1 up from unew (n), v (m+2, m+2) 1 up from vn in both axes, w (m+1, m) 1
+# row up: the copies back (u[1:-1] = unew, v[1:-1, 1:-1] = vn, w[1:, :] = vn) exchange nothing
+d=$($TYLESC tests/programs/dist_aligned_ghost1d.tyl --dump=halo)
+check dist_aligned_ghost1d/layouts "layouts of u, unew, f" \
+    "layout 0: distributed over a 1-D grid, halo 1/1, aligned: extent base +2, blocks at base +1
+layout 1: distributed over a 1-D grid, halo 0/0, aligned: extent base +0, blocks at base +0
+layout 2: distributed over a 1-D grid, halo 0/1, aligned: extent base +1, blocks at base +0" \
+    "$(printf '%s\n' "$d" | grep '^layout')"
+check dist_aligned_ghost1d/no_unew_halo "halo lines of unew" 0 "$(printf '%s\n' "$d" | grep -c '# halo unew')"
+d=$($TYLESC tests/programs/dist_aligned_ghost2d.tyl --dump=halo)
+check dist_aligned_ghost2d/halo_lines "halo lines (v for vn's stencil, w for acc)" "# halo v: 0- -0 +0 0+|# halo w: -0" \
+    "$(printf '%s\n' "$d" | grep '# halo' | sed 's/^ *//' | tr '\n' '|' | sed 's/|$//')"
+check dist_aligned_ghost2d/sched "kernels with an exchange" 2 "$($TYLESC tests/programs/dist_aligned_ghost2d.tyl --dump=sched | grep -c 'exchange begin')"
+# a group where aligning would widen a halo (b = a pointwise with a 2 rows up, b 0) keeps plain
+# blocks: no layout aligned, the halos those blocks need (c reads a 2 rows down: 0/2)
+d=$($TYLESC tests/programs/dist_unaligned_refused.tyl --dump=halo)
+check dist_unaligned_refused/layouts "layouts" "layout 0: distributed over a 2-D grid, halo 0/2 0/0
+layout 1: distributed over a 2-D grid, halo 2/0 0/0
+layout 2: distributed over a 2-D grid, halo 1/1 0/0
+layout 3: distributed over a 2-D grid, halo 1/1 0/0" "$(printf '%s\n' "$d" | grep '^layout')"
 
 # ---- the schedule level: exact expected output -------------------------------------------------
 sched_view() {
