@@ -80,6 +80,8 @@ static const char *usage =
     "  --keep-c         keep the generated C next to the executable (FILE.c)\n"
     "  --               ends the options (for a PROGRAM.tyl whose name begins with '-')\n"
     "  --help, --version\n"
+    "An option given twice takes its last value, as with cc (so a Makefile can override one);\n"
+    "--input adds a declaration each time.\n"
     "\n"
     "Environment (read when building an object or an executable):\n"
     "  TYLES_CC         the C compiler (first choice), then CC; default mpicc, cc with --no-mpi.\n"
