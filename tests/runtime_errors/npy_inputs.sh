@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 $TYLESC tests/programs/load_input.tyl -o "$tmp/prog" || { echo "FAIL npy_inputs: tylesc failed"; exit 1; }
 expect() { # name expected-substring
-    out=$(cd "$tmp/run" && ./../prog 2>&1 >/dev/null); rc=$?
+    out=$(cd "$tmp/run" && timeout 60 ./../prog 2>&1 >/dev/null </dev/null); rc=$?
     if [ "$rc" -eq 1 ] && printf '%s' "$out" | grep -q -- "$2"; then
         pass=$((pass + 1)); echo "PASS runtime_errors/npy_$1"
     else
@@ -27,6 +27,16 @@ head -c 300 "$tmp/run/input.npy" > "$tmp/run/t.npy" && mv "$tmp/run/t.npy" "$tmp
 expect truncated "is truncated"
 printf 'not a numpy file at all' > "$tmp/run/input.npy"
 expect magic "is not a .npy file"
+# not a regular file: a folder used to be "not a .npy file", a FIFO hung the program for ever
+rm -f "$tmp/run/input.npy" && mkdir "$tmp/run/input.npy"
+expect folder "^prog: tests/programs/load_input.tyl:5: error: IsADirectoryError: cannot read 'input.npy': Is a directory\$"
+rmdir "$tmp/run/input.npy" && mkfifo "$tmp/run/input.npy"
+expect fifo "^prog: tests/programs/load_input.tyl:5: error: cannot read 'input.npy': not a regular file (a pipe, a device or a socket)\$"
+rm -f "$tmp/run/input.npy" && ln -s /dev/zero "$tmp/run/input.npy"
+expect device "cannot read 'input.npy': not a regular file (a pipe, a device or a socket)\$"
+rm -f "$tmp/run/input.npy" && ln -s input.npy "$tmp/run/input.npy"
+expect symlink_loop "error: OSError: cannot read 'input.npy': Too many levels of symbolic links\$"
+rm -f "$tmp/run/input.npy"
 
 # ---- crafted headers (npy_craft.py): the same verdict from tylesc, which reads the header of an
 # np.load input when compiling, and from the compiled program at 1 and 2 ranks, with exact messages
