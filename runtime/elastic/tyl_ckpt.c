@@ -663,6 +663,21 @@ void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops)
     MPI_Comm_create_keyval(MPI_COMM_NULL_COPY_FN, wr_cleanup_attr, &key, NULL);
     MPI_Comm_set_attr(MPI_COMM_SELF, key, NULL);
 #endif
+    if (tyl_ck_opts_.restart_dir) {
+        /* --restart=DIR names a folder that must hold the run: a mistyped one would otherwise be
+         * created by the lock below and the run would start again from the beginning, status 0
+         * (an existing folder without a checkpoint still starts from the beginning, with a note:
+         * the first run of a job script that always passes --restart) */
+        int err = 0;
+        struct stat st;
+        if (tyl_rt_rank_ == 0 && stat(tyl_ck_opts_.restart_dir, &st) != 0)
+            err = errno;
+        else if (tyl_rt_rank_ == 0 && !S_ISDIR(st.st_mode))
+            err = ENOTDIR;
+        tyl_ck_bcast_(&err, sizeof err);
+        if (err)
+            tyl_rt_error_all(NULL, "cannot restart from '%s': %s", tyl_ck_opts_.restart_dir, strerror(err));
+    }
     if (nloops > 0 && (tyl_ck_opts_.every > 0 || tyl_ck_opts_.restart || tyl_ck_opts_.dir)) {
         /* the folder checkpoints will be written to is this job's before any work is done */
         char keep[sizeof ck_dir];

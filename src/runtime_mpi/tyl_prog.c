@@ -183,8 +183,10 @@ static void print_help(const tyl_param *params, int nparams)
     printf("  %-*s  about once a second on rank 0: outer step, steps/s, ETA\n", w, "--progress");
     printf("  %-*s  write a checkpoint every K steps of the time loop\n", w, "--checkpoint-every=K");
     printf("  %-*s  where checkpoints go (default %s.ckpt)\n", w, "--checkpoint-dir=DIR", tyl_rt_.prog);
-    printf("  %-*s  resume from the newest valid checkpoint (on any number of ranks)\n", w,
-           "--restart[=DIR]");
+    printf("  %-*s  resume from the newest valid checkpoint (on any number of ranks),\n"
+           "  %-*s  or start from the beginning if there is none; a DIR given must exist\n", w,
+           "--restart[=DIR]", w, "");
+    printf("\nAn option given twice takes its last value (a job script can override one).\n");
     printf("\nsignals: SIGUSR1 checkpoints at the next step, SIGTERM and SIGUSR2 checkpoint and stop\n"
            "(exit status 75; resume with --restart).\n");
     fflush(stdout);

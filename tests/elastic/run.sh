@@ -18,7 +18,8 @@
 #                     is ignored (resume from the previous one) and removed by the next write
 #   damaged/*         flipped bit, truncated file (TYLES_FAULT_CORRUPT), edited MANIFEST, all
 #                     checkpoints damaged, LATEST missing / naming a deleted folder / stale,
-#                     empty or missing folder: the fall-back, its message and the result
+#                     empty folder: the fall-back, its message and the result; a missing
+#                     --restart=DIR: exit 1 naming it
 #   refused/*         a checkpoint of another program or taken with other parameters: exit 1
 #                     and the error message, nothing saved
 #   signal/*          SIGUSR2 to mpirun, SIGTERM to one rank process: exit 75 after a
@@ -377,13 +378,21 @@ EOF
             --restart --alpha=0.11
     fi
 
-    for kind in empty missing; do
-        c=restart_$kind; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c"
-        [ $kind = empty ] && mkdir "$T/$S/$c/nothing"
-        restarted $S $c 2 "" --restart=nothing &&
-            expect_stderr "restart-$kind" "$T/$S/$c/err" "^$S: no checkpoint in nothing: starting from the beginning\$" &&
-            ok "restart-$kind-dir (notice, started from the beginning)"
-    done
+    c=restart_empty; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c/nothing"
+    restarted $S $c 2 "" --restart=nothing &&
+        expect_stderr "restart-empty" "$T/$S/$c/err" "^$S: no checkpoint in nothing: starting from the beginning\$" &&
+        ok "restart-empty-dir (notice, started from the beginning)"
+    # a --restart=DIR that does not exist is a mistake (a mistyped path): it used to be created
+    # and the run started again from the beginning with status 0
+    c=restart_missing; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c"
+    run $S $c 2 --restart=nothing
+    if [ "$rc" -ne 1 ]; then bad "restart-missing-dir" "exit status $rc, expected 1" "$T/$S/$c/err"
+    elif [ "$(grep -c "^$S: " "$T/$S/$c/err")" -ne 1 ] ||
+        ! grep -qx "$S: error: cannot restart from 'nothing': No such file or directory" "$T/$S/$c/err"; then
+        bad "restart-missing-dir" "expected the one line '$S: error: cannot restart from 'nothing': No such file or directory'" "$T/$S/$c/err"
+    elif [ -e "$T/$S/$c/nothing" ] || [ -s "$T/$S/$c/out" ] || ls "$T/$S/$c"/*.npy >/dev/null 2>&1; then
+        bad "restart-missing-dir" "created the folder, printed or saved something" "$(ls -R "$T/$S/$c")"
+    else ok "restart-missing-dir (refused with the path and the reason, nothing created)"; fi
 fi
 
 # ---- 4, 5. signals: stop with exit 75, in-process rescale ---------------------------------------

@@ -230,7 +230,10 @@ runtime options:
   --progress            about once a second on rank 0: outer step, steps/s, ETA
   --checkpoint-every=K  write a checkpoint every K steps of the time loop
   --checkpoint-dir=DIR  where checkpoints go (default opt_prog.ckpt)
-  --restart[=DIR]       resume from the newest valid checkpoint (on any number of ranks)
+  --restart[=DIR]       resume from the newest valid checkpoint (on any number of ranks),
+                        or start from the beginning if there is none; a DIR given must exist
+
+An option given twice takes its last value (a job script can override one).
 
 signals: SIGUSR1 checkpoints at the next step, SIGTERM and SIGUSR2 checkpoint and stop
 (exit status 75; resume with --restart)."
