@@ -623,12 +623,26 @@ static void find_checkpoint(void)
 
 /* ---- the interface of the generated code ----------------------------------------------------- */
 
+/* A folder name that ck_dir cannot hold: an error, not checkpoints written to a name cut short
+ * (a 4000-byte --checkpoint-dir wrote them into the folder of its first 3799 bytes). */
+static void check_dir_len(const char *what, const char *dir)
+{
+    size_t n = strlen(dir);
+    if (n >= sizeof ck_dir)
+        tyl_rt_error_all(NULL, "cannot use the %s '%.40s...': %s (%zu bytes; at most %zu)", what, dir,
+                         strerror(ENAMETOOLONG), n, sizeof ck_dir - 1);
+}
+
 void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops)
 {
     ck_hash = hash;
     ck_nloops = nloops;
     tyl_ck_state_.vars = vars;
     tyl_ck_state_.nvars = nvars;
+    if (tyl_ck_opts_.dir)
+        check_dir_len("checkpoint folder", tyl_ck_opts_.dir);
+    if (tyl_ck_opts_.restart_dir)
+        check_dir_len("checkpoint folder", tyl_ck_opts_.restart_dir);
     const char *dir = tyl_ck_opts_.restart_dir ? tyl_ck_opts_.restart_dir : tyl_ck_opts_.dir;
     if (dir)
         snprintf(ck_dir, sizeof ck_dir, "%s", dir);
@@ -997,6 +1011,7 @@ void tyl_ck_finalize_(void)
 
 static void lib_begin(const char *dir, uint64_t hash, tyl_ck_var *vars, int n, int **live)
 {
+    check_dir_len("checkpoint folder", dir);
     snprintf(ck_dir, sizeof ck_dir, "%s", dir);
     ck_hash = hash;
     tyl_ck_state_.vars = vars;

@@ -393,6 +393,18 @@ EOF
     elif [ -e "$T/$S/$c/nothing" ] || [ -s "$T/$S/$c/out" ] || ls "$T/$S/$c"/*.npy >/dev/null 2>&1; then
         bad "restart-missing-dir" "created the folder, printed or saved something" "$(ls -R "$T/$S/$c")"
     else ok "restart-missing-dir (refused with the path and the reason, nothing created)"; fi
+    # a folder name longer than the runtime holds: refused (checkpoints went to the folder named
+    # by its first 3799 bytes)
+    c=long_dir; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c"
+    long=$(printf 'd%.0s' $(seq 200))$(printf '/%0250d' $(seq 16))
+    for opt in --checkpoint-dir --restart; do
+        run $S $c 1 "$opt=$long" --checkpoint-every=10
+        if [ "$rc" -ne 1 ] || ! grep -qx "$S: error: cannot use the checkpoint folder '$(printf 'd%.0s' $(seq 40))\.\.\.': File name too long (4216 bytes; at most 3799)" "$T/$S/$c/err"; then
+            bad "long-dir$opt" "exit status $rc, expected 1 and the message" "$T/$S/$c/err"
+        elif [ -e "$T/$S/$c/dddd" ] || ls -d "$T/$S/$c"/d* >/dev/null 2>&1; then
+            bad "long-dir$opt" "a folder was created" "$(ls "$T/$S/$c")"
+        else ok "long-dir$opt (a folder name past 3799 bytes refused, nothing written)"; fi
+    done
 fi
 
 # ---- 4, 5. signals: stop with exit 75, in-process rescale ---------------------------------------
