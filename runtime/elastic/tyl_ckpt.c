@@ -493,6 +493,15 @@ static int verify(const char *name, ck_man *m, char *why)
     free(text);
     if (!ok)
         return 0;
+    /* the folder's name is its loop and step as written: a manifest that says otherwise (step 7 in
+     * ckpt-000-000000000090, checksums recomputed) resumed step 7 with step 90's arrays */
+    char named[32];
+    snprintf(named, sizeof named, "ckpt-%03d-%012lld", m->loop, (long long)m->k);
+    if (strcmp(name, named)) {
+        snprintf(why, REASON_LEN, "its MANIFEST says loop %d step %lld, but its name says otherwise", m->loop,
+                 (long long)m->k);
+        return 0;
+    }
     /* every file: size, header checksum, then every record (the ranks share the work) */
     for (int i = 0; i < m->nbuf; i++) {
         ck_buf *f = &m->buf[i];
@@ -551,6 +560,10 @@ static void check_compatible(const ck_man *m, const char *name)
 {
     char where[4200];
     snprintf(where, sizeof where, "%s/%.63s", ck_dir, name);
+    int nloops = ck_nloops > 0 ? ck_nloops : 1; /* library mode: its checkpoints are loop 0 */
+    if (m->hash == ck_hash && m->loop >= nloops)
+        tyl_rt_error_all(where, "this checkpoint names time loop %d, but the program has %d; it is damaged "
+                         "or forged (its checksums match its contents)", m->loop, nloops);
     if (m->hash != ck_hash)
         tyl_rt_error_all(where, "this checkpoint was written by another program (or another version of "
                          "it: identity %016llx, this program %016llx); restart from a checkpoint of this "

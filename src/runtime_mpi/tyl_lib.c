@@ -1011,6 +1011,11 @@ int tyl_ctx_checkpoint(tyl_ctx *ctx, const char *dir, int64_t step, int n, tyl_a
     LIB_ENTER();
     check_ctx(ctx, "tyl_ctx_checkpoint");
     check_set("tyl_ctx_checkpoint", dir, n, arrays, names);
+    /* the folder's name holds the step in 12 characters (ckpt-000-SSSSSSSSSSSS): a longer one
+     * was written, then never found by tyl_ctx_restart */
+    if (step < -99999999999LL || step > 999999999999LL)
+        tyl_rt_error("tyl_ctx_checkpoint", "step %lld is out of range (-99999999999 to 999999999999)",
+                     (long long)step);
     static tyl_ck_var vars[LIB_CK_MAX];
     static tyl_array *slot[LIB_CK_MAX];
     for (int i = 0; i < n; i++) {

@@ -168,6 +168,12 @@ int main(int argc, char **argv)
     check(!strcmp(tyl_ctx_error(ctx), "tyl_array_destroy: error: not an array of this context (destroyed already?)"),
           "destroying an array twice leaves a message and the process running");
     tyl_array_destroy(NULL);
+    /* a step the checkpoint folder's name cannot hold: it was written, then never found */
+    const char *const nm[1] = {"u"};
+    check(tyl_ctx_checkpoint(ctx, "lib_ctx_ck", 1000000000000LL, 1, &u, nm) == TYL_ERROR &&
+              !strcmp(tyl_ctx_error(ctx), "tyl_ctx_checkpoint: error: step 1000000000000 is out of range "
+                                          "(-99999999999 to 999999999999)"),
+          "a checkpoint step of 13 digits is refused");
 
     check(tyl_ctx_destroy(ctx) == TYL_OK, "tyl_ctx_destroy");
     check(tyl_array_exchange(ctx, u) == TYL_ERROR &&
