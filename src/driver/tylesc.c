@@ -363,6 +363,10 @@ int main(int argc, char **argv)
                         usage);
                 return 2;
             }
+            if (!argv[i][0] && strcmp(a, "--input")) { /* an empty name reached the C compiler as -o '' */
+                fprintf(stderr, "tylesc: %s needs %s, not ''\n", a, !strcmp(a, "-MT") ? "a target" : "a file name");
+                return 2;
+            }
             if (!strcmp(a, "-o"))
                 output = argv[i];
             else if (!strcmp(a, "-MF"))
