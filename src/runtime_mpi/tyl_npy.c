@@ -15,6 +15,7 @@
  * exits 1 (tyl_rt_error_all); no rank is left waiting.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "tyl_internal.h"
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
@@ -551,6 +552,39 @@ static int save_stdio(char **tmp, int64_t *id, const char *filename, tyl_array *
     return 0;
 }
 
+/* Rank 0: where a save to filename goes when filename is a symbolic link: its target, as NumPy's
+ * open() writes through the link (replacing the link itself left the results beside it, not
+ * where it points). NULL if filename is not a link; "" with msg set if the target cannot be
+ * replaced by a new file (a device, a folder). A dangling link's target is created. */
+static char *save_target(const char *filename, char *msg)
+{
+    struct stat st;
+    if (lstat(filename, &st) != 0 || !S_ISLNK(st.st_mode))
+        return NULL;
+    char *r = realpath(filename, NULL);
+    if (!r) { /* dangling: the link's text, against the link's folder when relative */
+        char text[4096];
+        ssize_t n = readlink(filename, text, sizeof text - 1);
+        const char *slash = strrchr(filename, '/');
+        if (n <= 0)
+            return NULL;
+        text[n] = '\0';
+        size_t dl = text[0] != '/' && slash ? (size_t)(slash - filename) + 1 : 0;
+        r = malloc(dl + (size_t)n + 1);
+        if (!r)
+            return NULL;
+        memcpy(r, filename, dl);
+        memcpy(r + dl, text, (size_t)n + 1);
+        return r;
+    }
+    if (stat(r, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(msg, MSG_LEN, "cannot write '%s': it is a link to '%s', which is not a regular file", filename, r);
+        free(r);
+        return strdup("");
+    }
+    return r;
+}
+
 void tyl_save_npy(const char *filename, const tyl_array *ca, const char *where)
 {
     tyl_array *a = (tyl_array *)ca; /* read only: xfer serves loading too */
@@ -561,15 +595,35 @@ void tyl_save_npy(const char *filename, const tyl_array *ca, const char *where)
     char hdr[512];
     size_t hn = tyl_npy_header_(hdr, a);
     int64_t id[2] = {0, 0};
-    if (me == 0)
-        err = save_stdio(&tmp, id, filename, a, !spread, msg);
-    if (agree(err, msg))
+    /* the file written (a link's target) and its length, the same on every rank */
+    char *dest = me == 0 ? save_target(filename, msg) : NULL;
+    int64_t dlen = dest ? (int64_t)strlen(dest) : -1;
+#ifndef TYL_NO_MPI
+    if (tyl_rt_nranks() > 1) {
+        MPI_Bcast(&dlen, 1, MPI_INT64_T, 0, tyl_rt_comm_);
+        if (me != 0 && dlen >= 0 && !(dest = calloc((size_t)dlen + 1, 1)))
+            tyl_rt_error(where, "cannot write '%s': out of memory", filename);
+        if (dlen > 0)
+            MPI_Bcast(dest, (int)dlen, MPI_CHAR, 0, tyl_rt_comm_);
+    }
+#endif
+    if (dlen == 0) { /* a link to something no new file can replace */
+        free(dest);
+        agree(1, msg);
         tyl_rt_error_all(where, "%s", msg);
+    }
+    const char *path = dest ? dest : filename;
+    if (me == 0)
+        err = save_stdio(&tmp, id, path, a, !spread, msg);
+    if (agree(err, msg)) {
+        free(dest);
+        tyl_rt_error_all(where, "%s", msg);
+    }
 #ifndef TYL_NO_MPI
     if (spread && a->size > 0) {
         /* rank 0's temporary name on every rank */
         MPI_Bcast(id, 2, MPI_INT64_T, 0, tyl_rt_comm_);
-        if (me != 0 && !(tmp = temp_name(filename, id))) {
+        if (me != 0 && !(tmp = temp_name(path, id))) {
             snprintf(msg, MSG_LEN, "cannot write '%s': out of memory", filename);
             err = 1;
         }
@@ -601,12 +655,13 @@ void tyl_save_npy(const char *filename, const tyl_array *ca, const char *where)
     (void)hn;
     /* every rank has closed the file (the agreement above waited for them): rank 0 renames, which
      * replaces filename (even a symbolic link there) only now that the new file is complete */
-    if (me == 0 && rename(tmp, filename) != 0) {
-        snprintf(msg, MSG_LEN, "cannot write '%s': %s", filename, strerror(errno));
+    if (me == 0 && rename(tmp, path) != 0) {
+        snprintf(msg, MSG_LEN, "cannot write '%s': %s", path, strerror(errno));
         remove(tmp);
         err = 1;
     }
     free(tmp);
+    free(dest);
     if (agree(err, msg)) /* also: the file is there when save returns on any rank */
         tyl_rt_error_all(where, "%s", msg);
 }

@@ -77,6 +77,36 @@ for shp in "0, 10" "12, 0" "0, 0"; do
     done
 done
 
+# ---- np.save through a symbolic link writes its target, as NumPy does (the link itself was
+# replaced, the results then not where it points); a link to a device is refused
+for np in 1 2; do
+    l=$tmp/link$np
+    mkdir -p "$l/out" "$l/full"
+    python3 -c "import numpy as np; np.save('$l/input.npy', np.arange(120.0).reshape(12, 10))"
+    cp "$l/input.npy" "$l/full/input.npy"
+    ln -s out/target.npy "$l/b.npy"
+    ln -s /dev/full "$l/full/b.npy"
+    if [ $np = 1 ]; then (cd "$l" && timeout 60 ../prog </dev/null >/dev/null 2>err); rc=$?
+        (cd "$l/full" && timeout 60 ../../prog </dev/null >/dev/null 2>err); rc2=$?
+    else (cd "$l" && OMP_NUM_THREADS=1 $MPIRUN0 -np 2 ../prog </dev/null >/dev/null 2>err); rc=$?
+        (cd "$l/full" && OMP_NUM_THREADS=1 $MPIRUN0 -np 2 ../../prog </dev/null >/dev/null 2>err); rc2=$?; fi
+    if [ $rc = 0 ] && [ -L "$l/b.npy" ] && python3 -c "
+import sys, numpy as np
+a = np.load(sys.argv[1]); b = np.zeros_like(a)
+b[1:-1, 1:-1] = 0.25 * (a[2:, 1:-1] + a[:-2, 1:-1] + a[1:-1, 2:] + a[1:-1, :-2])
+sys.exit(0 if np.array_equal(np.load(sys.argv[2]), b) else 1)" "$l/input.npy" "$l/out/target.npy"; then
+        pass=$((pass + 1)); echo "PASS runtime_errors/npy_save_through_link@np$np"
+    else
+        fail=$((fail + 1)); echo "FAIL runtime_errors/npy_save_through_link@np$np: exit $rc, $(ls -la "$l" "$l/out" | tr '\n' ' ')"
+    fi
+    want="prog: tests/programs/load_input.tyl:8: error: cannot write 'b.npy': it is a link to '/dev/full', which is not a regular file"
+    if [ $rc2 = 1 ] && grep -qxF "$want" "$l/full/err" && [ "$(readlink "$l/full/b.npy")" = /dev/full ]; then
+        pass=$((pass + 1)); echo "PASS runtime_errors/npy_save_link_to_device@np$np"
+    else
+        fail=$((fail + 1)); echo "FAIL runtime_errors/npy_save_link_to_device@np$np: exit $rc2, $(head -c 300 "$l/full/err")"
+    fi
+done
+
 # ---- crafted headers (npy_craft.py): the same verdict from tylesc, which reads the header of an
 # np.load input when compiling, and from the compiled program at 1 and 2 ranks, with exact messages
 MPIRUN="timeout 120 mpirun --allow-run-as-root --oversubscribe -q"
