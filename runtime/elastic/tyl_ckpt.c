@@ -345,7 +345,7 @@ static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
         f->nrec = (db + f->record - 1) / f->record;
         f->crc = calloc((size_t)f->nrec + 1, sizeof *f->crc);
         snprintf(p, sizeof p, "%s/%s", tmp, f->file);
-        tyl_save_npy(p, a, "checkpoint"); /* on failure: its message, exit 1, wr_cleanup */
+        tyl_save_npy_nofollow_(p, a, "checkpoint"); /* on failure: its message, exit 1, wr_cleanup */
         bytes += db;
         /* the header np.save wrote, computed again here: every rank knows its length */
         char hdr[512];

@@ -585,7 +585,20 @@ static char *save_target(const char *filename, char *msg)
     return r;
 }
 
+static void save_npy(const char *filename, const tyl_array *ca, const char *where, int follow);
+
 void tyl_save_npy(const char *filename, const tyl_array *ca, const char *where)
+{
+    save_npy(filename, ca, where, 1);
+}
+
+/* A checkpoint's file: never through a link (tyl_ckpt.c: nothing in its folder is followed). */
+void tyl_save_npy_nofollow_(const char *filename, const tyl_array *a, const char *where)
+{
+    save_npy(filename, a, where, 0);
+}
+
+static void save_npy(const char *filename, const tyl_array *ca, const char *where, int follow)
 {
     tyl_array *a = (tyl_array *)ca; /* read only: xfer serves loading too */
     char msg[MSG_LEN] = "";
@@ -596,7 +609,7 @@ void tyl_save_npy(const char *filename, const tyl_array *ca, const char *where)
     size_t hn = tyl_npy_header_(hdr, a);
     int64_t id[2] = {0, 0};
     /* the file written (a link's target) and its length, the same on every rank */
-    char *dest = me == 0 ? save_target(filename, msg) : NULL;
+    char *dest = me == 0 && follow ? save_target(filename, msg) : NULL;
     int64_t dlen = dest ? (int64_t)strlen(dest) : -1;
 #ifndef TYL_NO_MPI
     if (tyl_rt_nranks() > 1) {
