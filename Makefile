@@ -332,17 +332,20 @@ check-asan: build/asan/bin/tylesc build/stage/lib/libtyles.a build/asan/fuzz_rep
 # Longer fuzzing, not part of make check (tests/fuzz/README.md): line-level mutants of the
 # programs through tylesc (FUZZ_MUTANTS each as a program, --lib and --target=cuda; FUZZ_SEED),
 # FUZZ_DIFF number mutants compiled, run and compared with NumPy (silently wrong code),
+# FUZZ_MANIFESTS checkpoint manifests mutated (checksums recomputed) and restarted from,
 # libFuzzer on the front end for FUZZ_SECONDS (needs clang's libFuzzer), then the grown corpus
 # through tylesc's other modes (--lib, --dump=STAGE, --target=cuda) under ASan/UBSan.
 FUZZ_SECONDS ?= 600
 FUZZ_MUTANTS ?= 10000
 FUZZ_SEED    ?= 1
 FUZZ_DIFF    ?= 300
+FUZZ_MANIFESTS ?= 300
 fuzz-long: all build/asan/bin/tylesc
 	@$(PYTHON) tests/fuzz/mutate.py --seed=$(FUZZ_SEED) --count=$(FUZZ_MUTANTS)
 	@$(PYTHON) tests/fuzz/mutate.py --seed=$(FUZZ_SEED) --count=$(FUZZ_MUTANTS) -- --lib
 	@$(PYTHON) tests/fuzz/mutate.py --seed=$(FUZZ_SEED) --count=$(FUZZ_MUTANTS) -- --target=cuda
 	@$(PYTHON) tests/fuzz/differential.py --seed=$(FUZZ_SEED) --count=$(FUZZ_DIFF)
+	@$(PYTHON) tests/fuzz/manifest_mutate.py --seed=$(FUZZ_SEED) --count=$(FUZZ_MANIFESTS)
 	@KEEP_GOING=1 bash tests/fuzz/run.sh $(FUZZ_SECONDS)
 	@bash tests/fuzz/cli_modes.sh
 

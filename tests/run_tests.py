@@ -13,7 +13,8 @@ Test kinds
   tests/errors/NAME.tyl                 compile must fail: exit 1, stderr == NAME.err
   tests/runtime_errors/NAME.tyl         compiled ./prog $(cat NAME.args) must
                                         exit with NAME.status (default 1) and
-                                        stderr == NAME.err
+                                        stderr == NAME.err (NAME.env: NAME=VALUE
+                                        lines added to its environment)
   single_rank/<sample>                  (--expect-single-rank, default off: a check from before distribution existed) the
                                         compiled sample run with -np 2 must exit
                                         non-zero with a message on stderr
@@ -640,7 +641,11 @@ class Runner:
         try:
             exe, rundir = self.build_to_run(tyl, tmp)
             # run directly (MPI singleton) with argv[0] == "prog" so messages are stable
-            r = run_cmd(["prog"] + args, rundir, self.opts.timeout, env=self.env,
+            env = self.env
+            if os.path.exists(base + ".env"):  # NAME=VALUE lines for the run
+                with open(base + ".env", encoding="utf-8") as f:
+                    env = dict(env, **dict(l.strip().split("=", 1) for l in f if l.strip()))
+            r = run_cmd(["prog"] + args, rundir, self.opts.timeout, env=env,
                         executable=exe, what="compiled run")
             self.check_expected_stderr(base + ".err", decode(r.stderr), r.returncode, expected_status)
             return ""

@@ -345,7 +345,7 @@ static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
         f->nrec = (db + f->record - 1) / f->record;
         f->crc = calloc((size_t)f->nrec + 1, sizeof *f->crc);
         snprintf(p, sizeof p, "%s/%s", tmp, f->file);
-        tyl_save_npy(p, a, "checkpoint"); /* on failure: its message, exit 1, wr_cleanup */
+        tyl_save_npy_nofollow_(p, a, "checkpoint"); /* on failure: its message, exit 1, wr_cleanup */
         bytes += db;
         /* the header np.save wrote, computed again here: every rank knows its length */
         char hdr[512];
@@ -493,6 +493,15 @@ static int verify(const char *name, ck_man *m, char *why)
     free(text);
     if (!ok)
         return 0;
+    /* the folder's name is its loop and step as written: a manifest that says otherwise (step 7 in
+     * ckpt-000-000000000090, checksums recomputed) resumed step 7 with step 90's arrays */
+    char named[32];
+    snprintf(named, sizeof named, "ckpt-%03d-%012lld", m->loop, (long long)m->k);
+    if (strcmp(name, named)) {
+        snprintf(why, REASON_LEN, "its MANIFEST says loop %d step %lld, but its name says otherwise", m->loop,
+                 (long long)m->k);
+        return 0;
+    }
     /* every file: size, header checksum, then every record (the ranks share the work) */
     for (int i = 0; i < m->nbuf; i++) {
         ck_buf *f = &m->buf[i];
@@ -551,6 +560,10 @@ static void check_compatible(const ck_man *m, const char *name)
 {
     char where[4200];
     snprintf(where, sizeof where, "%s/%.63s", ck_dir, name);
+    int nloops = ck_nloops > 0 ? ck_nloops : 1; /* library mode: its checkpoints are loop 0 */
+    if (m->hash == ck_hash && m->loop >= nloops)
+        tyl_rt_error_all(where, "this checkpoint names time loop %d, but the program has %d; it is damaged "
+                         "or forged (its checksums match its contents)", m->loop, nloops);
     if (m->hash != ck_hash)
         tyl_rt_error_all(where, "this checkpoint was written by another program (or another version of "
                          "it: identity %016llx, this program %016llx); restart from a checkpoint of this "
@@ -623,12 +636,26 @@ static void find_checkpoint(void)
 
 /* ---- the interface of the generated code ----------------------------------------------------- */
 
+/* A folder name that ck_dir cannot hold: an error, not checkpoints written to a name cut short
+ * (a 4000-byte --checkpoint-dir wrote them into the folder of its first 3799 bytes). */
+static void check_dir_len(const char *what, const char *dir)
+{
+    size_t n = strlen(dir);
+    if (n >= sizeof ck_dir)
+        tyl_rt_error_all(NULL, "cannot use the %s '%.40s...': %s (%zu bytes; at most %zu)", what, dir,
+                         strerror(ENAMETOOLONG), n, sizeof ck_dir - 1);
+}
+
 void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops)
 {
     ck_hash = hash;
     ck_nloops = nloops;
     tyl_ck_state_.vars = vars;
     tyl_ck_state_.nvars = nvars;
+    if (tyl_ck_opts_.dir)
+        check_dir_len("checkpoint folder", tyl_ck_opts_.dir);
+    if (tyl_ck_opts_.restart_dir)
+        check_dir_len("checkpoint folder", tyl_ck_opts_.restart_dir);
     const char *dir = tyl_ck_opts_.restart_dir ? tyl_ck_opts_.restart_dir : tyl_ck_opts_.dir;
     if (dir)
         snprintf(ck_dir, sizeof ck_dir, "%s", dir);
@@ -663,6 +690,21 @@ void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops)
     MPI_Comm_create_keyval(MPI_COMM_NULL_COPY_FN, wr_cleanup_attr, &key, NULL);
     MPI_Comm_set_attr(MPI_COMM_SELF, key, NULL);
 #endif
+    if (tyl_ck_opts_.restart_dir) {
+        /* --restart=DIR names a folder that must hold the run: a mistyped one would otherwise be
+         * created by the lock below and the run would start again from the beginning, status 0
+         * (an existing folder without a checkpoint still starts from the beginning, with a note:
+         * the first run of a job script that always passes --restart) */
+        int err = 0;
+        struct stat st;
+        if (tyl_rt_rank_ == 0 && stat(tyl_ck_opts_.restart_dir, &st) != 0)
+            err = errno;
+        else if (tyl_rt_rank_ == 0 && !S_ISDIR(st.st_mode))
+            err = ENOTDIR;
+        tyl_ck_bcast_(&err, sizeof err);
+        if (err)
+            tyl_rt_error_all(NULL, "cannot restart from '%s': %s", tyl_ck_opts_.restart_dir, strerror(err));
+    }
     if (nloops > 0 && (tyl_ck_opts_.every > 0 || tyl_ck_opts_.restart || tyl_ck_opts_.dir)) {
         /* the folder checkpoints will be written to is this job's before any work is done */
         char keep[sizeof ck_dir];
@@ -982,6 +1024,7 @@ void tyl_ck_finalize_(void)
 
 static void lib_begin(const char *dir, uint64_t hash, tyl_ck_var *vars, int n, int **live)
 {
+    check_dir_len("checkpoint folder", dir);
     snprintf(ck_dir, sizeof ck_dir, "%s", dir);
     ck_hash = hash;
     tyl_ck_state_.vars = vars;

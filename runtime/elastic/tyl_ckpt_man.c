@@ -171,6 +171,7 @@ int tyl_ckm_parse(char *text, size_t len, ck_man *m, char *why)
     }
     *endl = '\0';
     int version = 0, cap_e = 0, cap_b = 0;
+    int seen_program = 0, seen_loop = 0, seen_ranks = 0; /* lines every manifest has, once */
     char *save = NULL;
     for (char *ln = strtok_r(text, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
         char w[32], a[128], b[64], c[64];
@@ -184,12 +185,21 @@ int tyl_ckm_parse(char *text, size_t len, ck_man *m, char *why)
             }
         } else if (sscanf(ln, "program %llx", &bits) == 1) {
             m->hash = bits;
+            seen_program++;
         } else if (sscanf(ln, "loop %d step %lld of %lld", &L, &x, &y) == 3) {
+            /* step k of nk (nk -1: a while loop's count is not known): a step past the loop's end
+             * resumed a run that then stopped early, with status 0 */
+            if (L < 0 || y < -1 || (y >= 0 && (x < 0 || x > y))) /* library mode: nk -1, any step */
+                goto bad;
             m->loop = L;
             m->k = x;
             m->nk = y;
+            seen_loop++;
         } else if (sscanf(ln, "ranks %d", &r) == 1) {
+            if (r < 1)
+                goto bad;
             m->ranks = r;
+            seen_ranks++;
         } else if (sscanf(ln, "%31s %127s %63s %63s", w, a, b, c) == 4 &&
                    (!strcmp(w, "param") || !strcmp(w, "scalar") || !strcmp(w, "array")) && strcmp(w, "crc")) {
             if (m->nent == cap_e) {
@@ -266,7 +276,8 @@ int tyl_ckm_parse(char *text, size_t len, ck_man *m, char *why)
             goto bad;
         }
     }
-    if (version != CK_VERSION)
+    /* a manifest without its loop line resumed "step 0 of 0": the loop skipped, status 0 */
+    if (version != CK_VERSION || seen_program != 1 || seen_loop != 1 || seen_ranks != 1)
         goto bad;
     return 1;
 bad:

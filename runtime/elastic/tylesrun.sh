@@ -77,9 +77,9 @@ die_usage() {
     exit 2
 }
 
-is_count() {        # a positive decimal integer
+is_count() {        # a positive decimal integer the shell's arithmetic holds (18 digits at most)
     case $1 in
-    '' | *[!0-9]* | 0*) return 1 ;;
+    '' | *[!0-9]* | 0* | ???????????????????*) return 1 ;;
     esac
     return 0
 }
@@ -112,7 +112,7 @@ event_at() {
     _t=$1
     shift
     if [ -n "${LOG:-}" ]; then
-        echo "$_t $*" >>"$LOG" 2>/dev/null ||
+        { echo "$_t $*" >>"$LOG"; } 2>/dev/null ||
             echo "$me: warning: cannot append to the event log $LOG" >&2
     fi
     echo "$me: $_t $*" >&2
@@ -274,12 +274,26 @@ command -v -- "$LAUNCHER" >/dev/null 2>&1 || die_usage "the launcher '$LAUNCHER'
 case $DIR in
 -*) DIR=./$DIR ;;          # not an option to the commands below
 esac
-mkdir -p -- "$DIR" 2>/dev/null || { echo "$me: error: cannot create the checkpoint directory $DIR" >&2; exit 1; }
+# the system's reason: the last ": " part of a coreutils message ("mkdir: cannot create
+# directory 'x': Permission denied")
+why() { _w=$(printf '%s\n' "$1" | sed -n '$p'); echo "${_w##*: }"; }
+if [ -e "$DIR" ] && ! [ -d "$DIR" ]; then
+    echo "$me: error: cannot create the checkpoint directory '$DIR': Not a directory" >&2; exit 1
+fi
+_e=$(LC_ALL=C mkdir -p -- "$DIR" 2>&1) ||
+    { echo "$me: error: cannot create the checkpoint directory '$DIR': $(why "$_e")" >&2; exit 1; }
 [ -n "$LOG" ] || LOG=$DIR/events.log
 case $LOG in
 /*) ;;
 *) LOG=$(pwd)/$LOG ;;      # the ranks may run elsewhere than here
 esac
+# an event log that cannot be written is an error before anything runs (it used to be a
+# warning per event, with the shell's own message, and the job ran without its log)
+if [ -d "$LOG" ]; then
+    echo "$me: error: cannot append to the event log '$LOG': Is a directory" >&2; exit 1
+fi
+_e=$(LC_ALL=C touch -- "$LOG" 2>&1) ||
+    { echo "$me: error: cannot append to the event log '$LOG': $(why "$_e")" >&2; exit 1; }
 TYLES_EVENT_LOG=$LOG
 export TYLES_EVENT_LOG
 

@@ -82,6 +82,8 @@ static const char *usage =
     "  --keep-c         keep the generated C next to the executable (FILE.c)\n"
     "  --               ends the options (for a PROGRAM.tyl whose name begins with '-')\n"
     "  --help, --version\n"
+    "An option given twice takes its last value, as with cc (so a Makefile can override one);\n"
+    "--input adds a declaration each time.\n"
     "\n"
     "Environment (read when building an object or an executable):\n"
     "  TYLES_CC         the C compiler (first choice), then CC; default mpicc, cc with --no-mpi.\n"
@@ -337,6 +339,10 @@ int main(int argc, char **argv)
                 fprintf(stderr, "tylesc: %s needs %s\n%s", a,
                         !strcmp(a, "-MT") ? "a target" : !strcmp(a, "--input") ? "NAME=DTYPE,RANK" : "a file name",
                         usage);
+                return 2;
+            }
+            if (!argv[i][0] && strcmp(a, "--input")) { /* an empty name reached the C compiler as -o '' */
+                fprintf(stderr, "tylesc: %s needs %s, not ''\n", a, !strcmp(a, "-MT") ? "a target" : "a file name");
                 return 2;
             }
             if (!strcmp(a, "-o"))

@@ -72,6 +72,8 @@ extern bool tyl_rt_stats_, tyl_rt_progress_;
  * (Until tyles.h declares it.) */
 /* tyl_npy.c: the .npy header np.save writes for a (hdr: 512 bytes); returns its length. */
 size_t tyl_npy_header_(char *hdr, const tyl_array *a);
+/* np.save that replaces a symbolic link at filename instead of writing its target (checkpoints) */
+void tyl_save_npy_nofollow_(const char *filename, const tyl_array *a, const char *where);
 tyl_array *tyl_load_npy_l(const char *filename, tyl_dtype dt, int rank, const tyl_layout *L,
                           const char *where);
 

@@ -52,6 +52,15 @@ static int other_thread(const char *fn)
     return 1;
 }
 
+/* A refusal outside the error catch: the message for tyl_ctx_error, TYL_ERROR for the caller. */
+static int refuse(const char *fn, const char *msg)
+{
+    snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "%s: error: %s", fn, msg);
+    tyl_rt_.lib_collective = 0;
+    return TYL_ERROR;
+}
+#define NO_OUT "no place for the result (the out pointer is NULL)"
+
 /* Opens an API call: a run-time error inside it returns TYL_ERROR from the calling function.
  * With a CUDA context the context's device is current inside the call (tyl_mem_lib_enter).
  * Variables the function changes after LIB_ENTER and reads after an error must be volatile;
@@ -92,6 +101,8 @@ static void grid_fail(const char *msg) { tyl_rt_error_all("tyl_ctx_create", "%s"
 static int ctx_create(tyl_comm comm, int grid_rank, const int *procs, int cuda, int device, void *stream,
                       const char *fn, tyl_ctx **out)
 {
+    if (!out)
+        return refuse(fn, NO_OUT);
     *out = NULL;
     /* Library mode from here, so that the errors below return instead of exiting. */
     if (other_thread(fn))
@@ -163,7 +174,7 @@ int tyl_ctx_create_cuda(tyl_comm comm, int grid_rank, const int *procs, int devi
 int tyl_ctx_destroy(tyl_ctx *ctx)
 {
     if (ctx != &the_ctx || !ctx_live)
-        return TYL_ERROR;
+        return refuse("tyl_ctx_destroy", "not a live context (destroyed already, or not one tyl_ctx_create gave)");
     LIB_ENTER();
     tyl_rt_finalize(); /* frees every array and the grid; MPI stays (we did not start it) */
     for (int i = 0; i < LIB_STATES; i++)
@@ -183,8 +194,12 @@ int tyl_ctx_destroy(tyl_ctx *ctx)
 
 static void check_ctx(tyl_ctx *ctx, const char *fn)
 {
-    if (ctx != &the_ctx || !ctx_live)
-        tyl_rt_error(fn, "not a live context (use the one tyl_ctx_create gave)");
+    if (ctx == &the_ctx && ctx_live)
+        return;
+    /* tyl_rt_error would end the process when no context was ever made, or after the last was
+     * destroyed (program mode's rules then): the catch of LIB_ENTER is set, so return through it */
+    refuse(fn, "not a live context (use the one tyl_ctx_create gave)");
+    longjmp(*tyl_rt_.lib_catch, 1);
 }
 
 static void add_grid_fail(const char *msg) { tyl_rt_error_all("tyl_ctx_add_grid", "%s", msg); }
@@ -251,6 +266,8 @@ static void fill_local(const tyl_array *a, tyl_local *o)
 int tyl_ctx_layout(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, const int *halo,
                    tyl_local *out)
 {
+    if (!out)
+        return refuse("tyl_ctx_layout", NO_OUT);
     LIB_ENTER();
     check_ctx(ctx, "tyl_ctx_layout");
     check_shape(dt, rank, shape, "tyl_ctx_layout");
@@ -274,6 +291,8 @@ int tyl_ctx_layout(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, c
 int tyl_array_create(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, const int *halo,
                      tyl_array **out)
 {
+    if (!out)
+        return refuse("tyl_array_create", NO_OUT);
     *out = NULL;
     LIB_ENTER();
     check_ctx(ctx, "tyl_array_create");
@@ -286,6 +305,8 @@ int tyl_array_create(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape,
 int tyl_array_wrap(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, const int *halo,
                    void *base, size_t bytes, tyl_array **out)
 {
+    if (!out)
+        return refuse("tyl_array_wrap", NO_OUT);
     *out = NULL;
     LIB_ENTER();
     check_ctx(ctx, "tyl_array_wrap");
@@ -305,9 +326,11 @@ int tyl_array_wrap(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, c
 
 int tyl_array_local(const tyl_array *a, tyl_local *out)
 {
-    if (!a) {
+    if (!out)
+        return refuse("tyl_array_local", NO_OUT);
+    if (!a || !tyl_rt_array_live_(a)) {
         memset(out, 0, sizeof *out);
-        return TYL_ERROR;
+        return refuse("tyl_array_local", "not an array of this context");
     }
     fill_local(a, out);
     return TYL_OK;
@@ -315,7 +338,7 @@ int tyl_array_local(const tyl_array *a, tyl_local *out)
 
 void tyl_array_modified(tyl_array *a)
 {
-    if (a)
+    if (a && tyl_rt_array_live_(a)) /* a destroyed one's block may be another array's now */
         tyl_dirty(a);
 }
 
@@ -325,6 +348,8 @@ int tyl_array_exchange(tyl_ctx *ctx, tyl_array *a)
     check_ctx(ctx, "tyl_array_exchange");
     if (!a)
         tyl_rt_error("tyl_array_exchange", "no array given");
+    if (!tyl_rt_array_live_(a)) /* destroyed, or never one: its fields are not to be read */
+        tyl_rt_error("tyl_array_exchange", "not an array of this context");
     /* every zone, faces, edges and corners: base-3 digit d of a zone's number is -1/0/+1
      * along axis d (tyl_dist.c); the all-inside one is the owned block itself */
     int zones = 1;
@@ -340,6 +365,14 @@ int tyl_array_exchange(tyl_ctx *ctx, tyl_array *a)
 
 void tyl_array_destroy(tyl_array *a)
 {
+    if (!a)
+        return; /* as free(NULL) */
+    if (!tyl_rt_array_live_(a)) {
+        /* destroyed already (or never an array): releasing it again would corrupt the pool or
+         * end the process with an internal error; the message stays for tyl_ctx_error */
+        refuse("tyl_array_destroy", "not an array of this context (destroyed already?)");
+        return;
+    }
     tyl_mem_lib_enter(); /* the memory may go back to its device (cudaFree) */
     tyl_release(a);
     tyl_mem_lib_leave();
@@ -553,9 +586,12 @@ int tyl_ctx_create_cuda_f(int fcomm, int grid_rank, const int *procs, int device
 int tyl_array_info_f(const tyl_array *a, int rank, void **base, int64_t *shape, int64_t *lo,
                      int64_t *n, int64_t *halo_lo, int64_t *halo_hi)
 {
-    if (!a || rank != a->rank) {
+    if (!base)
+        return refuse("tyles_local", NO_OUT);
+    if (!a || !tyl_rt_array_live_(a) || rank != a->rank) {
         *base = NULL;
-        return TYL_ERROR;
+        return refuse("tyles_local", !a || !tyl_rt_array_live_(a) ? "not an array of this context"
+                                                                   : "the rank given is not the array's");
     }
     if (tyl_mem_lib_device() >= 0) { /* a Fortran pointer to device memory would fault when used */
         snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "tyles_local: error: the array is on CUDA device "
@@ -975,6 +1011,11 @@ int tyl_ctx_checkpoint(tyl_ctx *ctx, const char *dir, int64_t step, int n, tyl_a
     LIB_ENTER();
     check_ctx(ctx, "tyl_ctx_checkpoint");
     check_set("tyl_ctx_checkpoint", dir, n, arrays, names);
+    /* the folder's name holds the step in 12 characters (ckpt-000-SSSSSSSSSSSS): a longer one
+     * was written, then never found by tyl_ctx_restart */
+    if (step < -99999999999LL || step > 999999999999LL)
+        tyl_rt_error("tyl_ctx_checkpoint", "step %lld is out of range (-99999999999 to 999999999999)",
+                     (long long)step);
     static tyl_ck_var vars[LIB_CK_MAX];
     static tyl_array *slot[LIB_CK_MAX];
     for (int i = 0; i < n; i++) {

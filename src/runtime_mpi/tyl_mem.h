@@ -17,6 +17,10 @@ extern "C" {
  * among the local_size ranks of its node. The first call picks the device (local rank modulo
  * the devices); later ones only update tyl_mem_shared_device_. tyl_mem_finalize at the end. */
 void tyl_mem_init(int local_rank, int local_size);
+/* Ranks of the job on this node (set by the host library's tyl_mem_init), and the bytes of
+ * host memory this process's arrays may hold, with what that is in words (tyl_membudget.c). */
+extern int tyl_mem_local_ranks_;
+size_t tyl_mem_budget_(char *why, size_t whylen);
 /* Whether this rank shares its device with another rank of the job (set by tyl_mem_init). */
 extern int tyl_mem_shared_device_;
 void tyl_mem_finalize(void);

@@ -48,7 +48,7 @@ int tyl_mem_shared_device_;
 void tyl_mem_init(int local_rank, int local_size)
 {
     (void)local_rank;
-    (void)local_size;
+    tyl_mem_local_ranks_ = local_size;
 }
 void tyl_mem_release_scratch(void);
 void tyl_mem_finalize(void) { tyl_mem_release_scratch(); }

@@ -15,6 +15,7 @@
  * exits 1 (tyl_rt_error_all); no rank is left waiting.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "tyl_internal.h"
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
@@ -551,7 +552,53 @@ static int save_stdio(char **tmp, int64_t *id, const char *filename, tyl_array *
     return 0;
 }
 
+/* Rank 0: where a save to filename goes when filename is a symbolic link: its target, as NumPy's
+ * open() writes through the link (replacing the link itself left the results beside it, not
+ * where it points). NULL if filename is not a link; "" with msg set if the target cannot be
+ * replaced by a new file (a device, a folder). A dangling link's target is created. */
+static char *save_target(const char *filename, char *msg)
+{
+    struct stat st;
+    if (lstat(filename, &st) != 0 || !S_ISLNK(st.st_mode))
+        return NULL;
+    char *r = realpath(filename, NULL);
+    if (!r) { /* dangling: the link's text, against the link's folder when relative */
+        char text[4096];
+        ssize_t n = readlink(filename, text, sizeof text - 1);
+        const char *slash = strrchr(filename, '/');
+        if (n <= 0)
+            return NULL;
+        text[n] = '\0';
+        size_t dl = text[0] != '/' && slash ? (size_t)(slash - filename) + 1 : 0;
+        r = malloc(dl + (size_t)n + 1);
+        if (!r)
+            return NULL;
+        memcpy(r, filename, dl);
+        memcpy(r + dl, text, (size_t)n + 1);
+        return r;
+    }
+    if (stat(r, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(msg, MSG_LEN, "cannot write '%s': it is a link to '%s', which is not a regular file", filename, r);
+        free(r);
+        return strdup("");
+    }
+    return r;
+}
+
+static void save_npy(const char *filename, const tyl_array *ca, const char *where, int follow);
+
 void tyl_save_npy(const char *filename, const tyl_array *ca, const char *where)
+{
+    save_npy(filename, ca, where, 1);
+}
+
+/* A checkpoint's file: never through a link (tyl_ckpt.c: nothing in its folder is followed). */
+void tyl_save_npy_nofollow_(const char *filename, const tyl_array *a, const char *where)
+{
+    save_npy(filename, a, where, 0);
+}
+
+static void save_npy(const char *filename, const tyl_array *ca, const char *where, int follow)
 {
     tyl_array *a = (tyl_array *)ca; /* read only: xfer serves loading too */
     char msg[MSG_LEN] = "";
@@ -561,15 +608,35 @@ void tyl_save_npy(const char *filename, const tyl_array *ca, const char *where)
     char hdr[512];
     size_t hn = tyl_npy_header_(hdr, a);
     int64_t id[2] = {0, 0};
-    if (me == 0)
-        err = save_stdio(&tmp, id, filename, a, !spread, msg);
-    if (agree(err, msg))
+    /* the file written (a link's target) and its length, the same on every rank */
+    char *dest = me == 0 && follow ? save_target(filename, msg) : NULL;
+    int64_t dlen = dest ? (int64_t)strlen(dest) : -1;
+#ifndef TYL_NO_MPI
+    if (tyl_rt_nranks() > 1) {
+        MPI_Bcast(&dlen, 1, MPI_INT64_T, 0, tyl_rt_comm_);
+        if (me != 0 && dlen >= 0 && !(dest = calloc((size_t)dlen + 1, 1)))
+            tyl_rt_error(where, "cannot write '%s': out of memory", filename);
+        if (dlen > 0)
+            MPI_Bcast(dest, (int)dlen, MPI_CHAR, 0, tyl_rt_comm_);
+    }
+#endif
+    if (dlen == 0) { /* a link to something no new file can replace */
+        free(dest);
+        agree(1, msg);
         tyl_rt_error_all(where, "%s", msg);
+    }
+    const char *path = dest ? dest : filename;
+    if (me == 0)
+        err = save_stdio(&tmp, id, path, a, !spread, msg);
+    if (agree(err, msg)) {
+        free(dest);
+        tyl_rt_error_all(where, "%s", msg);
+    }
 #ifndef TYL_NO_MPI
     if (spread && a->size > 0) {
         /* rank 0's temporary name on every rank */
         MPI_Bcast(id, 2, MPI_INT64_T, 0, tyl_rt_comm_);
-        if (me != 0 && !(tmp = temp_name(filename, id))) {
+        if (me != 0 && !(tmp = temp_name(path, id))) {
             snprintf(msg, MSG_LEN, "cannot write '%s': out of memory", filename);
             err = 1;
         }
@@ -601,12 +668,13 @@ void tyl_save_npy(const char *filename, const tyl_array *ca, const char *where)
     (void)hn;
     /* every rank has closed the file (the agreement above waited for them): rank 0 renames, which
      * replaces filename (even a symbolic link there) only now that the new file is complete */
-    if (me == 0 && rename(tmp, filename) != 0) {
-        snprintf(msg, MSG_LEN, "cannot write '%s': %s", filename, strerror(errno));
+    if (me == 0 && rename(tmp, path) != 0) {
+        snprintf(msg, MSG_LEN, "cannot write '%s': %s", path, strerror(errno));
         remove(tmp);
         err = 1;
     }
     free(tmp);
+    free(dest);
     if (agree(err, msg)) /* also: the file is there when save returns on any rank */
         tyl_rt_error_all(where, "%s", msg);
 }
@@ -624,9 +692,29 @@ static const char *dtype_word(tyl_dtype t)
 static FILE *npy_open(const char *filename, tyl_dtype dt, int rank, int64_t *shape, int64_t *offset,
                       int64_t *swap, char *msg)
 {
-    FILE *f = fopen(filename, "rb");
+    /* O_NONBLOCK: opening a FIFO (or a tty) would wait for a writer for ever; only a regular file
+     * is read (a folder used to be "not a .npy file", a FIFO hung the program) */
+    int fd = open(filename, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    int err = fd < 0 ? errno : fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+    if (err) {
+        /* Python's exception for the errno, as np.load's open() raises it */
+        const char *exc = err == ENOENT ? "FileNotFoundError" : err == EACCES || err == EPERM ? "PermissionError"
+                          : err == EISDIR ? "IsADirectoryError" : "OSError";
+        snprintf(msg, MSG_LEN, "%s: cannot read '%s': %s", exc, filename, strerror(err));
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(msg, MSG_LEN, "cannot read '%s': not a regular file (a pipe, a device or a socket)", filename);
+        close(fd);
+        return NULL;
+    }
+    FILE *f = fcntl(fd, F_SETFL, 0) == 0 ? fdopen(fd, "rb") : NULL;
     if (!f) {
-        snprintf(msg, MSG_LEN, "FileNotFoundError: cannot read '%s': %s", filename, strerror(errno));
+        snprintf(msg, MSG_LEN, "OSError: cannot read '%s': %s", filename, strerror(errno));
+        close(fd);
         return NULL;
     }
     tyl_npyhdr h;
@@ -670,9 +758,7 @@ static FILE *npy_open(const char *filename, tyl_dtype dt, int rank, int64_t *sha
         else
             nbytes *= (uint64_t)shape[d];
     }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
-        (too_big || (uint64_t)st.st_size < (uint64_t)*offset + nbytes)) {
+    if ((too_big || (uint64_t)st.st_size < (uint64_t)*offset + nbytes)) {
         snprintf(msg, MSG_LEN, "'%s' is truncated: its data is shorter than its shape says", filename);
         goto fail;
     }

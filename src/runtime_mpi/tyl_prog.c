@@ -7,6 +7,7 @@
 #define _XOPEN_SOURCE 700
 #include "tyl_internal.h"
 
+#include <ctype.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -118,9 +119,25 @@ static int parse_float(const char *s, double *out)
     /* strtod takes more than Python's float(): hexadecimal (0x10, 0x1p3) and nan(CHARS) */
     if (!*s || strpbrk(s, "xX("))
         return 1;
-    char *end;
-    double v = strtod(s, &end);
-    if (*end)
+    /* and less: digits grouped by single underscores (1_000.5, 1e1_0), as in --N=7_000 and
+     * Python's float() and literals; an underscore elsewhere is an error */
+    size_t n = strlen(s);
+    char *t = malloc(n + 1), *end;
+    if (!t)
+        return 1;
+    size_t k = 0;
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '_')
+            t[k++] = s[i];
+        else if (!i || !isdigit((unsigned char)s[i - 1]) || !isdigit((unsigned char)s[i + 1]))
+            bad = 1;
+    }
+    t[k] = '\0';
+    double v = strtod(t, &end);
+    bad |= *end != '\0' || end == t;
+    free(t);
+    if (bad)
         return 1;
     *out = v; /* overflow gives inf, as float('1e999') does */
     return 0;
@@ -183,8 +200,10 @@ static void print_help(const tyl_param *params, int nparams)
     printf("  %-*s  about once a second on rank 0: outer step, steps/s, ETA\n", w, "--progress");
     printf("  %-*s  write a checkpoint every K steps of the time loop\n", w, "--checkpoint-every=K");
     printf("  %-*s  where checkpoints go (default %s.ckpt)\n", w, "--checkpoint-dir=DIR", tyl_rt_.prog);
-    printf("  %-*s  resume from the newest valid checkpoint (on any number of ranks)\n", w,
-           "--restart[=DIR]");
+    printf("  %-*s  resume from the newest valid checkpoint (on any number of ranks),\n"
+           "  %-*s  or start from the beginning if there is none; a DIR given must exist\n", w,
+           "--restart[=DIR]", w, "");
+    printf("\nAn option given twice takes its last value (a job script can override one).\n");
     printf("\nsignals: SIGUSR1 checkpoints at the next step, SIGTERM and SIGUSR2 checkpoint and stop\n"
            "(exit status 75; resume with --restart).\n");
     fflush(stdout);

@@ -170,11 +170,75 @@ static void live_remove(tyl_block *b)
         b->next->prev = b->prev;
 }
 
+/* Bytes of host memory held by arrays, referenced or pooled (the budget's count). */
+static _Atomic size_t held_bytes;
+
 static void block_free(tyl_block *b)
 {
-    if (!b->external)
+    if (!b->external) {
         tyl_mem_free(b->mem);
+        if (!tyl_mem_on_device())
+            atomic_fetch_sub(&held_bytes, b->cap);
+    }
     free(b);
+}
+
+static const char *mem_amount(char *buf, double amount)
+{
+    const char *unit = "B";
+    static const char *units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    for (int u = 0; u < 6 && amount >= 1024.0; u++) {
+        amount /= 1024.0;
+        unit = units[u];
+    }
+    sprintf(buf, "%.3g %s", amount, unit);
+    return buf;
+}
+
+/* After malloc gave cap new bytes of host memory (an amount no address space holds is its
+ * NumPy MemoryError): still within the budget (tyl_membudget.c), after giving the pooled buffers
+ * back if need be, or NumPy's MemoryError now rather than the OOM killer later, when the pages
+ * are first written. */
+static void check_budget(void *data, tyl_block *blk, size_t cap, size_t bytes, int rank,
+                         const int64_t *shape, tyl_dtype dt, const char *where)
+{
+    static size_t budget;
+    static int budget_ranks; /* the ranks per node it is for (0: not computed) */
+    static char why[256];
+    size_t lim;
+#pragma omp critical(tyl_rt_budget)
+    {
+        if (budget_ranks != tyl_mem_local_ranks_) {
+            budget = tyl_mem_budget_(why, sizeof why);
+            budget_ranks = tyl_mem_local_ranks_;
+        }
+        lim = budget;
+    }
+    if (atomic_load(&held_bytes) <= lim && cap <= lim - atomic_load(&held_bytes))
+        return;
+    tyl_block *drop = NULL;
+#pragma omp critical(tyl_rt_arrays)
+    {
+        drop = pool_head;
+        pool_head = NULL;
+        pool_count = 0;
+    }
+    while (drop) {
+        tyl_block *b = drop;
+        drop = b->next;
+        block_free(b);
+    }
+    size_t held = atomic_load(&held_bytes);
+    if (held <= lim && cap <= lim - held)
+        return;
+    tyl_mem_free(data);
+    free(blk);
+    char sh[128], a1[32], a2[32], a3[32];
+    tyl_rt_error(where,
+                 "MemoryError: Unable to allocate %s for an array with shape %s and data type %s: the "
+                 "arrays of this process would hold %s, more than %s (%s)",
+                 mem_amount(a1, (double)bytes), tyl_rt_shape_str(sh, rank, shape), tyl_dtype_name_(dt),
+                 mem_amount(a2, (double)held + (double)cap), mem_amount(a3, (double)lim), why);
 }
 
 const char *tyl_dtype_name_(tyl_dtype t)
@@ -308,6 +372,10 @@ static tyl_array *alloc_block(tyl_dtype dt, int rank, const int64_t *shape, int 
                          "MemoryError: Unable to allocate %.3g %s for an array with shape %s and "
                          "data type %s",
                          amount, unit, tyl_rt_shape_str(sh, rank, shape), tyl_dtype_name_(dt));
+        }
+        if (!tyl_mem_on_device()) {
+            check_budget(data, b, cap, bytes, rank, shape, dt, where);
+            atomic_fetch_add(&held_bytes, cap);
         }
         b->mem = data;
         b->cap = cap;

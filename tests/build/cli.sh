@@ -146,6 +146,20 @@ if NVCC=$T/fake_nvcc "$TYLESC" --target=cuda -c heat2d.tyl -o h_cuda.o && opts=$
     ok nvcc_opt_level
 else bad nvcc_opt_level "nvcc's -O options: '$opts' (want -O3, or NVCCFLAGS's -O0 alone)"; fi
 
+# ---- an empty name after -o, -MF or -MT (it went on to the C compiler: "gcc: fatal error: output
+# filename may not be empty")
+for o in -o -MF -MT; do
+    out=$("$TYLESC" heat2d.tyl -MD $o '' 2>&1); rc=$?
+    same "empty_name$o" "$rc: $out" "2: tylesc: $o needs $([ $o = -MT ] && echo 'a target' || echo 'a file name'), not ''"
+done
+
+# ---- an option given twice takes its last value, as with cc (documented in --help)
+rm -f twice1.c twice2.c
+out=$("$TYLESC" heat2d.tyl -o twice1.c --target=cuda -o twice2.c --target=c 2>&1); rc=$?
+same option_twice "$rc: $out $([ -e twice1.c ] && echo twice1.c) $(grep -c 'tyles_cuda.h' twice2.c 2>&1)" "0:   0"
+"$TYLESC" --help | grep -q '^An option given twice takes its last value, as with cc' && ok option_twice_help ||
+    bad option_twice_help "--help does not say what a repeated option does"
+
 # ---- every environment variable the driver reads is in --help
 help=$("$TYLESC" --help)
 missing=

@@ -18,7 +18,8 @@
 #                     is ignored (resume from the previous one) and removed by the next write
 #   damaged/*         flipped bit, truncated file (TYLES_FAULT_CORRUPT), edited MANIFEST, all
 #                     checkpoints damaged, LATEST missing / naming a deleted folder / stale,
-#                     empty or missing folder: the fall-back, its message and the result
+#                     empty folder: the fall-back, its message and the result; a missing
+#                     --restart=DIR: exit 1 naming it
 #   refused/*         a checkpoint of another program or taken with other parameters: exit 1
 #                     and the error message, nothing saved
 #   signal/*          SIGUSR2 to mpirun, SIGTERM to one rank process: exit 75 after a
@@ -314,6 +315,48 @@ EOF
             expect_stderr "damaged/manifest-byte" "$T/$S/$c/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: MANIFEST (checksum mismatch|is malformed|is truncated)" &&
             ok "damaged/manifest-byte (rejected, resumed from the previous checkpoint)"
 
+        # forged loop lines (every checksum recomputed): a step past the loop's end ran the rest
+        # of the program from there with status 0, a missing loop line resumed "step 0 of 0"
+        # (the loop skipped); a loop the program does not have is refused
+        reforge() { # MANIFEST PYTHON-REGEX REPLACEMENT: edit its lines, recompute its end CRC
+            $PY - "$@" <<'PYEOF'
+import re, sys
+def crc32c(b, crc=0):
+    crc ^= 0xffffffff
+    for x in b:
+        crc ^= x
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82f63b78 & -(crc & 1))
+    return crc ^ 0xffffffff
+m, pat, rep = sys.argv[1:4]
+lines = [l for l in open(m).read().split("\n")[:-2] if l]
+text = "".join(l2 + "\n" for l2 in (re.sub(pat, rep, l) for l in lines) if l2)
+open(m, "w").write(text + "end %08x\n" % crc32c(text.encode()))
+PYEOF
+        }
+        # (a step the folder's name does not say resumed that step with the other step's arrays)
+        for f in "past-end|^loop 0 step 20 of [0-9]+$|loop 0 step 20 of 2|MANIFEST is malformed" \
+            "no-loop-line|^loop .*$||MANIFEST is malformed" \
+            "other-step|^loop 0 step 20 |loop 0 step 7 |its MANIFEST says loop 0 step 7, but its name says otherwise"; do
+            c=manifest_${f%%|*}; case_from_fixture $c
+            m=$T/$S/$c/$S.ckpt/$CK20/MANIFEST
+            cp "$m" "$m.orig"
+            f=${f#*|}; why=${f##*|}; f=${f%|*}; reforge "$m" "${f%%|*}" "${f#*|}"
+            if cmp -s "$m" "$m.orig"; then bad "damaged/$c" "could not edit the loop line" "$m"; continue; fi
+            restarted $S $c 2 $CK10 &&
+                expect_stderr "damaged/$c" "$T/$S/$c/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: $why; trying the previous one\$" &&
+                ok "damaged/$c (forged loop line, checksums recomputed: rejected, resumed from the previous checkpoint)"
+        done
+        c=manifest_loop_index; case_from_fixture $c
+        rm -rf "$T/$S/$c/$S.ckpt/$CK10"
+        reforge "$T/$S/$c/$S.ckpt/$CK20/MANIFEST" "^loop 0 " "loop 5 "
+        mv "$T/$S/$c/$S.ckpt/$CK20" "$T/$S/$c/$S.ckpt/ckpt-005-000000000020" # its name says so too
+        rm -f "$T/$S/$c/$S.ckpt/LATEST"
+        run $S $c 2 --restart
+        if [ "$rc" -ne 1 ]; then bad "damaged/$c" "exit status $rc, expected 1" "$T/$S/$c/err"
+        else expect_stderr "damaged/$c" "$T/$S/$c/err" "^$S: $S\.ckpt/ckpt-005-000000000020: error: this checkpoint names time loop 5, but the program has 1; it is damaged or forged \(its checksums match its contents\)\$" &&
+            ok "damaged/$c (a time loop the program does not have: refused)"; fi
+
         c=all_damaged; case_from_fixture $c
         for k in $CK10 $CK20; do truncate -s -8 "$T/$S/$c/$S.ckpt/$k/buf0.npy"; done
         restarted $S $c 2 "" &&
@@ -377,12 +420,32 @@ EOF
             --restart --alpha=0.11
     fi
 
-    for kind in empty missing; do
-        c=restart_$kind; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c"
-        [ $kind = empty ] && mkdir "$T/$S/$c/nothing"
-        restarted $S $c 2 "" --restart=nothing &&
-            expect_stderr "restart-$kind" "$T/$S/$c/err" "^$S: no checkpoint in nothing: starting from the beginning\$" &&
-            ok "restart-$kind-dir (notice, started from the beginning)"
+    c=restart_empty; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c/nothing"
+    restarted $S $c 2 "" --restart=nothing &&
+        expect_stderr "restart-empty" "$T/$S/$c/err" "^$S: no checkpoint in nothing: starting from the beginning\$" &&
+        ok "restart-empty-dir (notice, started from the beginning)"
+    # a --restart=DIR that does not exist is a mistake (a mistyped path): it used to be created
+    # and the run started again from the beginning with status 0
+    c=restart_missing; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c"
+    run $S $c 2 --restart=nothing
+    if [ "$rc" -ne 1 ]; then bad "restart-missing-dir" "exit status $rc, expected 1" "$T/$S/$c/err"
+    elif [ "$(grep -c "^$S: " "$T/$S/$c/err")" -ne 1 ] ||
+        ! grep -qx "$S: error: cannot restart from 'nothing': No such file or directory" "$T/$S/$c/err"; then
+        bad "restart-missing-dir" "expected the one line '$S: error: cannot restart from 'nothing': No such file or directory'" "$T/$S/$c/err"
+    elif [ -e "$T/$S/$c/nothing" ] || [ -s "$T/$S/$c/out" ] || ls "$T/$S/$c"/*.npy >/dev/null 2>&1; then
+        bad "restart-missing-dir" "created the folder, printed or saved something" "$(ls -R "$T/$S/$c")"
+    else ok "restart-missing-dir (refused with the path and the reason, nothing created)"; fi
+    # a folder name longer than the runtime holds: refused (checkpoints went to the folder named
+    # by its first 3799 bytes)
+    c=long_dir; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c"
+    long=$(printf 'd%.0s' $(seq 200))$(printf '/%0250d' $(seq 16))
+    for opt in --checkpoint-dir --restart; do
+        run $S $c 1 "$opt=$long" --checkpoint-every=10
+        if [ "$rc" -ne 1 ] || ! grep -qx "$S: error: cannot use the checkpoint folder '$(printf 'd%.0s' $(seq 40))\.\.\.': File name too long (4216 bytes; at most 3799)" "$T/$S/$c/err"; then
+            bad "long-dir$opt" "exit status $rc, expected 1 and the message" "$T/$S/$c/err"
+        elif [ -e "$T/$S/$c/dddd" ] || ls -d "$T/$S/$c"/d* >/dev/null 2>&1; then
+            bad "long-dir$opt" "a folder was created" "$(ls "$T/$S/$c")"
+        else ok "long-dir$opt (a folder name past 3799 bytes refused, nothing written)"; fi
     done
 fi
 

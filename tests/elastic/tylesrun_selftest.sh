@@ -339,11 +339,28 @@ check "--help prints usage" has out '^usage: tylesrun'
 for bad in "$FAKE" "-np 0 $FAKE" "-np x $FAKE" "-np 2" "--on-failure=grow -np 2 $FAKE" \
     "--bogus -np 2 $FAKE" "--min-ranks=3 -np 2 $FAKE" "--max-restarts=-1 -np 2 $FAKE" \
     "-np 2 $WORK/nonexistent" "--mpirun=no-such-launcher -np 2 $FAKE" "--in-process -np 2 $FAKE" \
-    "--checkpoint-dir -np 2 $FAKE"; do
+    "--checkpoint-dir -np 2 $FAKE" "-np 99999999999999999999 $FAKE" "--rescale 99999999999999999999" \
+    "-np 2 --checkpoint-every=99999999999999999999 $FAKE"; do
     # shellcheck disable=SC2086
     "$T" $bad >out 2>&1
     r=$?
     if [ "$r" = 2 ] && has out '^tylesrun: error: '; then pass; else fail "'tylesrun $bad': status $r"; fi
+done
+
+# a count past the shell's arithmetic used to go on to "[: Illegal number" and a wrong message
+"$T" -np 99999999999999999999 "$FAKE" >out 2>&1
+check "a huge -np: the shell's own message" eq "$(count out 'Illegal number')" 0
+# a checkpoint folder or event log that cannot be written: exit 1 with the path and the reason
+# before anything runs (the log used to be a warning per event, with the shell's own message)
+: >afile
+for c in "--checkpoint-dir=afile|cannot create the checkpoint directory 'afile': Not a directory" \
+    "--checkpoint-dir=afile/x|cannot create the checkpoint directory 'afile/x': Not a directory" \
+    "--log=$WORK/usage/nodir/log|cannot append to the event log '$WORK/usage/nodir/log': No such file or directory" \
+    "--log=$WORK|cannot append to the event log '$WORK': Is a directory"; do
+    "$T" -np 1 "${c%%|*}" "$FAKE" >out 2>&1
+    r=$?
+    if [ "$r" = 1 ] && [ "$(cat out)" = "tylesrun: error: ${c#*|}" ]; then pass
+    else fail "'tylesrun -np 1 ${c%%|*}': status $r, $(cat out)"; fi
 done
 
 if [ "$failed" -gt 0 ]; then

@@ -35,6 +35,18 @@ int main(int argc, char **argv)
     sigaction(SIGUSR1, NULL, &sa);
     check(sa.sa_handler == SIG_DFL, "SIGUSR1 keeps its default disposition (no program-mode constructor)");
 
+    /* hostile calls before any context: refused with a message, the process goes on (the
+     * first ended it from program mode's error path, the second dereferenced NULL) */
+    const int64_t s2[2] = {6, 5};
+    tyl_array *none = NULL;
+    check(tyl_array_create(NULL, TYL_FLOAT64, 2, s2, NULL, &none) == TYL_ERROR && !none &&
+              !strcmp(tyl_ctx_error(NULL), "tyl_array_create: error: not a live context (use the one "
+                                           "tyl_ctx_create gave)"),
+          "a call before tyl_ctx_create returns TYL_ERROR with a message");
+    check(tyl_ctx_create(MPI_COMM_WORLD, 2, NULL, NULL) == TYL_ERROR &&
+              !strcmp(tyl_ctx_error(NULL), "tyl_ctx_create: error: no place for the result (the out pointer is NULL)"),
+          "tyl_ctx_create with a NULL out is refused");
+
     tyl_ctx *ctx = NULL;
     int procs[2] = {nranks, 1};
     check(tyl_ctx_create(MPI_COMM_WORLD, 2, procs, &ctx) == TYL_OK && ctx, "tyl_ctx_create");
@@ -126,7 +138,52 @@ int main(int argc, char **argv)
     mine[0] = 7; /* still the caller's (ASan would see a use after free) */
     free(mine);
 
+    /* NULL where a result goes, arrays destroyed or never made: refused, nothing dereferenced */
+    const char *no_out = "error: no place for the result (the out pointer is NULL)";
+    tyl_local Z;
+    char want[200];
+    snprintf(want, sizeof want, "tyl_array_create: %s", no_out);
+    check(tyl_array_create(ctx, TYL_FLOAT64, 2, shape, halo, NULL) == TYL_ERROR && !strcmp(tyl_ctx_error(ctx), want),
+          "tyl_array_create with a NULL out is refused");
+    snprintf(want, sizeof want, "tyl_ctx_layout: %s", no_out);
+    check(tyl_ctx_layout(ctx, TYL_FLOAT64, 2, shape, halo, NULL) == TYL_ERROR && !strcmp(tyl_ctx_error(ctx), want),
+          "tyl_ctx_layout with a NULL out is refused");
+    snprintf(want, sizeof want, "tyl_array_wrap: %s", no_out);
+    check(tyl_array_wrap(ctx, TYL_INT32, 2, ws, wh, &Z, sizeof Z, NULL) == TYL_ERROR &&
+              !strcmp(tyl_ctx_error(ctx), want),
+          "tyl_array_wrap with a NULL out is refused");
+    snprintf(want, sizeof want, "tyl_array_local: %s", no_out);
+    check(tyl_array_local(u, NULL) == TYL_ERROR && !strcmp(tyl_ctx_error(ctx), want),
+          "tyl_array_local with a NULL out is refused");
+    tyl_array *gone = NULL;
+    tyl_array_create(ctx, TYL_FLOAT64, 2, shape, halo, &gone);
+    tyl_array_destroy(gone);
+    check(tyl_array_exchange(ctx, gone) == TYL_ERROR &&
+              !strcmp(tyl_ctx_error(ctx), "tyl_array_exchange: error: not an array of this context"),
+          "exchanging a destroyed array is refused");
+    check(tyl_array_local(gone, &Z) == TYL_ERROR && !Z.data &&
+              !strcmp(tyl_ctx_error(ctx), "tyl_array_local: error: not an array of this context"),
+          "tyl_array_local of a destroyed array is refused");
+    tyl_array_destroy(gone); /* was: exit 1, "internal error: array released more often than referenced" */
+    check(!strcmp(tyl_ctx_error(ctx), "tyl_array_destroy: error: not an array of this context (destroyed already?)"),
+          "destroying an array twice leaves a message and the process running");
+    tyl_array_destroy(NULL);
+    /* a step the checkpoint folder's name cannot hold: it was written, then never found */
+    const char *const nm[1] = {"u"};
+    check(tyl_ctx_checkpoint(ctx, "lib_ctx_ck", 1000000000000LL, 1, &u, nm) == TYL_ERROR &&
+              !strcmp(tyl_ctx_error(ctx), "tyl_ctx_checkpoint: error: step 1000000000000 is out of range "
+                                          "(-99999999999 to 999999999999)"),
+          "a checkpoint step of 13 digits is refused");
+
     check(tyl_ctx_destroy(ctx) == TYL_OK, "tyl_ctx_destroy");
+    check(tyl_array_exchange(ctx, u) == TYL_ERROR &&
+              !strcmp(tyl_ctx_error(ctx), "tyl_array_exchange: error: not a live context (use the one "
+                                          "tyl_ctx_create gave)"),
+          "a call on a destroyed context returns TYL_ERROR with a message");
+    check(tyl_ctx_destroy(ctx) == TYL_ERROR &&
+              !strcmp(tyl_ctx_error(ctx), "tyl_ctx_destroy: error: not a live context (destroyed already, or "
+                                          "not one tyl_ctx_create gave)"),
+          "destroying a context twice is refused with a message");
     check(tyl_ctx_create(MPI_COMM_WORLD, 1, NULL, &ctx) == TYL_OK, "a new context after destroy");
     check(tyl_ctx_destroy(ctx) == TYL_OK, "and destroy again");
     int one = 1, sum = 0;

@@ -188,6 +188,11 @@ opt_case opt_int_min 0 "-9223372036854775808 0.05 100 True" "" --N=-922337203685
 opt_case opt_float_syntax 0 "64 inf 100 True" "" --nu=inf
 opt_case opt_float_nan 0 "64 nan 100 True" "" --nu=nan
 opt_case opt_float_exp 0 "64 1e-05 100 True" "" --nu=1e-5
+opt_case opt_float_underscore 0 "64 1000.25 100 True" "" --nu=1_000.25
+opt_case opt_float_exp_underscore 0 "64 10000000000.0 100 True" "" --nu=1e1_0
+opt_case opt_float_bad_underscore 2 "" "$E invalid value '1__0.5' for --nu: expected a float" --nu=1__0.5
+opt_case opt_float_edge_underscore 2 "" "$E invalid value '1.5_' for --nu: expected a float" --nu=1.5_
+opt_case opt_float_dot_underscore 2 "" "$E invalid value '1_.5' for --nu: expected a float" --nu=1_.5
 opt_case opt_float_int 0 "64 3.0 100 True" "" --nu=3
 opt_case opt_bool_forms 0 "64 0.05 100 False" "" --flag=0
 opt_case opt_bool_true 0 "64 0.05 100 True" "" --flag=false --flag=true
@@ -230,7 +235,10 @@ runtime options:
   --progress            about once a second on rank 0: outer step, steps/s, ETA
   --checkpoint-every=K  write a checkpoint every K steps of the time loop
   --checkpoint-dir=DIR  where checkpoints go (default opt_prog.ckpt)
-  --restart[=DIR]       resume from the newest valid checkpoint (on any number of ranks)
+  --restart[=DIR]       resume from the newest valid checkpoint (on any number of ranks),
+                        or start from the beginning if there is none; a DIR given must exist
+
+An option given twice takes its last value (a job script can override one).
 
 signals: SIGUSR1 checkpoints at the next step, SIGTERM and SIGUSR2 checkpoint and stop
 (exit status 75; resume with --restart)."
