@@ -683,20 +683,29 @@ static void pieces_between(tyl_array *a, int z, const int *crecv, const int *cse
     owned_box(a, csend, &osend);
     if (box_empty(&osend, r) || !zone_box(a, &orecv, z, &zb))
         return;
-    /* images: shift by -n, 0, +n along periodic dimensions */
-    int nimg = 1;
+    /* images: shift by -m*n .. +m*n along periodic dimensions, m turns enough to cover the
+     * zone (one when the halo is no wider than the extent; np.roll(f, 7) of 3 rows needs 3) */
+    int64_t turns[TYL_MAX_RANK] = {0}, nimg = 1;
     for (int d = 0; d < r; d++)
-        if (a->layout->periodic >> d & 1)
-            nimg *= 3;
-    for (int im = 0; im < nimg; im++) {
+        if (a->layout->periodic >> d & 1) {
+            int64_t n = a->shape[d] > 0 ? a->shape[d] : 1;
+            int64_t below = zb.lo[d] < 0 ? (-zb.lo[d] + n - 1) / n : 0;
+            int64_t above = zb.hi[d] > n ? (zb.hi[d] - n + n - 1) / n : 0;
+            turns[d] = below > above ? below : above;
+            if (turns[d] < 1)
+                turns[d] = 1;
+            nimg *= 2 * turns[d] + 1;
+        }
+    for (int64_t im = 0; im < nimg; im++) {
         int64_t shift[TYL_MAX_RANK] = {0};
-        int k = im;
+        int64_t k = im;
         box cut;
         int empty = 0;
         for (int d = 0; d < r; d++) {
             if (a->layout->periodic >> d & 1) {
-                shift[d] = (int64_t)(k % 3 - 1) * a->shape[d];
-                k /= 3;
+                int64_t w = 2 * turns[d] + 1;
+                shift[d] = (k % w - turns[d]) * a->shape[d];
+                k /= w;
             }
             cut.lo[d] = zb.lo[d] > osend.lo[d] + shift[d] ? zb.lo[d] : osend.lo[d] + shift[d];
             cut.hi[d] = zb.hi[d] < osend.hi[d] + shift[d] ? zb.hi[d] : osend.hi[d] + shift[d];
