@@ -183,5 +183,15 @@ else
     ko "bcast_extent_changed: tylesc failed"
 fi
 
+# the compiler reads an input's header too: a FIFO there hung tylesc, a folder was "not a .npy file"
+c="$tmp/compile" && mkdir -p "$c" && cp tests/programs/load_input.tyl "$c/"
+tylesc_abs=$(cd "$(dirname "$TYLESC")" && pwd)/$(basename "$TYLESC")
+mkfifo "$c/input.npy"
+out=$(cd "$c" && timeout 20 "$tylesc_abs" load_input.tyl -o prog.c 2>&1 | head -1)
+same "compile_fifo" "$out" "load_input.tyl:5:13: error: cannot read 'input.npy': not a regular file (a pipe, a device or a socket)"
+rm -f "$c/input.npy" && mkdir "$c/input.npy"
+out=$(cd "$c" && timeout 20 "$tylesc_abs" load_input.tyl -o prog.c 2>&1 | head -1)
+same "compile_folder" "$out" "load_input.tyl:5:13: error: cannot read 'input.npy': it is a folder"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
