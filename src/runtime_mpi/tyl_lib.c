@@ -97,6 +97,25 @@ int tyl_ctx_error_collective(const tyl_ctx *ctx)
 /* tyl_dist_setup's complaint about --procs: every rank computes it alike. */
 static void grid_fail(const char *msg) { tyl_rt_error_all("tyl_ctx_create", "%s", msg); }
 
+/* The grid an application asks for, checked before anything is set up (a refusal leaves no
+ * context behind) and in the library's terms (tyl_ctx_add_grid's words), not as the --procs
+ * option of a program, whose text tyl_dist_setup would quote. */
+static void check_procs(const char *fn, int grid_rank, const int *procs, int size)
+{
+    if (!procs || grid_rank <= 0)
+        return;
+    int64_t prod = 1; /* ranks of at most 2^31 each: no overflow until past 2^62 */
+    for (int d = 0; d < grid_rank; d++) {
+        if (procs[d] <= 0)
+            tyl_rt_error_all(fn, "%d ranks along axis %d of the %d-D grid", procs[d], d, grid_rank);
+        prod = prod > ((int64_t)1 << 31) ? prod : prod * procs[d];
+    }
+    if (prod != size)
+        tyl_rt_error_all(fn, "a %d-D grid of %s%lld ranks, but the communicator has %d", grid_rank,
+                         prod > ((int64_t)1 << 31) ? "more than " : "",
+                         (long long)(prod > ((int64_t)1 << 31) ? (int64_t)1 << 31 : prod), size);
+}
+
 /* tyl_ctx_create and tyl_ctx_create_cuda (cuda 1: device and stream given; fn names the call). */
 static int ctx_create(tyl_comm comm, int grid_rank, const int *procs, int cuda, int device, void *stream,
                       const char *fn, tyl_ctx **out)
@@ -130,6 +149,8 @@ static int ctx_create(tyl_comm comm, int grid_rank, const int *procs, int cuda, 
                          "MPI_THREAD_FUNNELED");
     if (comm == MPI_COMM_NULL)
         tyl_rt_error(fn, "the communicator is MPI_COMM_NULL");
+    MPI_Comm_size(comm, &size);
+    check_procs(fn, grid_rank, procs, size);
     tyl_mem_lib_attach(cuda, device, stream, fn); /* checked before anything needs undoing */
     MPI_Comm dup;
     MPI_Comm_dup(comm, &dup);
@@ -138,6 +159,7 @@ static int ctx_create(tyl_comm comm, int grid_rank, const int *procs, int cuda, 
     MPI_Comm_size(dup, &size);
 #else
     (void)comm;
+    check_procs(fn, grid_rank, procs, size);
     tyl_mem_lib_attach(cuda, device, stream, fn);
 #endif
     tyl_rt_rank_ = me;

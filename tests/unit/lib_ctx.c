@@ -47,6 +47,19 @@ int main(int argc, char **argv)
               !strcmp(tyl_ctx_error(NULL), "tyl_ctx_create: error: no place for the result (the out pointer is NULL)"),
           "tyl_ctx_create with a NULL out is refused");
 
+    /* a grid that cannot be: said in the library's terms (it quoted the program's --procs) */
+    tyl_ctx *refused = NULL;
+    const int zero[2] = {nranks, 0}, big[2] = {nranks + 1, 1};
+    check(tyl_ctx_create(MPI_COMM_WORLD, 2, zero, &refused) == TYL_ERROR && !refused &&
+              !strcmp(tyl_ctx_error(NULL), "tyl_ctx_create: error: 0 ranks along axis 1 of the 2-D grid"),
+          "a grid with 0 ranks along an axis is refused in the library's terms");
+    char grid_msg[160];
+    snprintf(grid_msg, sizeof grid_msg, "tyl_ctx_create: error: a 2-D grid of %d ranks, but the communicator has %d",
+             nranks + 1, nranks);
+    check(tyl_ctx_create(MPI_COMM_WORLD, 2, big, &refused) == TYL_ERROR && !refused &&
+              !strcmp(tyl_ctx_error(NULL), grid_msg),
+          "a grid of more ranks than the communicator's is refused");
+
     tyl_ctx *ctx = NULL;
     int procs[2] = {nranks, 1};
     check(tyl_ctx_create(MPI_COMM_WORLD, 2, procs, &ctx) == TYL_OK && ctx, "tyl_ctx_create");
