@@ -69,11 +69,7 @@ static value *arg_axis(lctx *c, loc l, const char *name, int mx, value *x, int a
     ir_expr *n = x->len[axis];
     ir_expr *len[IR_MAX_RANK];
     const sym *sh[IR_MAX_RANK];
-    for (int d = 0, q = 0; d < x->rank; d++)
-        if (d != axis) {
-            len[q] = x->len[d];
-            sh[q++] = x->sh[d];
-        }
+    lw_extents_without(x, axis, len, sh);
     lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, n, lw_I64(l, 0), 0),
                   arena_printf(&util_arena, "ValueError: attempt to get %s of an empty sequence", name));
     value *best = lw_new_array(c, l, x->type, x->rank - 1, len, sh, 0, NULL);

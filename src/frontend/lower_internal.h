@@ -381,6 +381,7 @@ value *lw_call_builtin(lctx *c, value *fn, ast *call);
 value *lw_where3(lctx *c, loc l, value *cond, value *a, value *b);
 int lw_view_has_wrap(ir_view *v);
 value *lw_fix_axis(lctx *c, loc l, value *a, int axis, ir_expr *k);
+void lw_extents_without(value *a, int axis, ir_expr **len, const sym **sh);
 /* A loop `for k in range(lo, n)` (n kept in a temporary unless a constant or a variable), its
  * variable named `name`; the caller emits it and fills its body. */
 ir_stmt *lw_loop_over(lctx *c, loc l, ir_expr *lo, ir_expr *n, const char *name, ir_var **k);

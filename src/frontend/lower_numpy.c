@@ -245,6 +245,16 @@ static value *load(lctx *c, loc l, value *fname)
 
 /* ---- reductions along an axis, cumsum, diff ------------------------------------------------- */
 
+/* The extents of a with axis left out (what reducing along it leaves). */
+void lw_extents_without(value *a, int axis, ir_expr **len, const sym **sh)
+{
+    for (int d = 0, q = 0; d < a->rank; d++)
+        if (d != axis) {
+            len[q] = a->len[d];
+            sh[q++] = a->sh[d];
+        }
+}
+
 /* a with its axis-th own dimension fixed at index k (a value of one dimension less). */
 value *lw_fix_axis(lctx *c, loc l, value *a, int axis, ir_expr *k)
 {

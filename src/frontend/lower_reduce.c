@@ -278,11 +278,7 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
         x = lw_materialize(c, x);
     ir_expr *len[IR_MAX_RANK];
     const sym *sh[IR_MAX_RANK];
-    for (int d = 0, q = 0; d < x->rank; d++)
-        if (d != axis) {
-            len[q] = x->len[d];
-            sh[q++] = x->sh[d];
-        }
+    lw_extents_without(x, axis, len, sh);
     value *r;
     ir_expr *first;
     if (x->rank == 1) { /* a 1-D array reduces to a scalar: the whole-array reduction */

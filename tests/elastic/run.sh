@@ -319,15 +319,10 @@ EOF
         # of the program from there with status 0, a missing loop line resumed "step 0 of 0"
         # (the loop skipped); a loop the program does not have is refused
         reforge() { # MANIFEST PYTHON-REGEX REPLACEMENT: edit its lines, recompute its end CRC
-            $PY - "$@" <<'PYEOF'
+            $PY - "$ROOT/tests/campaign" "$@" <<'PYEOF'
 import re, sys
-def crc32c(b, crc=0):
-    crc ^= 0xffffffff
-    for x in b:
-        crc ^= x
-        for _ in range(8):
-            crc = (crc >> 1) ^ (0x82f63b78 & -(crc & 1))
-    return crc ^ 0xffffffff
+sys.path.insert(0, sys.argv.pop(1))
+from ckpt_tool import crc32c  # tests/campaign: the manifests' CRC-32C
 m, pat, rep = sys.argv[1:4]
 lines = [l for l in open(m).read().split("\n")[:-2] if l]
 text = "".join(l2 + "\n" for l2 in (re.sub(pat, rep, l) for l in lines) if l2)
@@ -664,15 +659,10 @@ if has $S; then
     run $S $c 2 --NX=20 --NY=12 --checkpoint-every=10 --checkpoint-dir=ck
     if [ "$rc" -ne 0 ] || ! [ -d "$d/ck/ckpt-000-000000000030" ]; then
         bad "shapes/forged" "the 20 x 12 run: exit status $rc, or no checkpoint of step 30" "$d/err"
-    elif ! $PY - "$d/ck" <<'PYEOF'
+    elif ! $PY - "$ROOT/tests/campaign" "$d/ck" <<'PYEOF'
 import glob, struct, sys
-def crc32c(b, crc=0):
-    crc ^= 0xffffffff
-    for x in b:
-        crc ^= x
-        for _ in range(8):
-            crc = (crc >> 1) ^ (0x82f63b78 & -(crc & 1))
-    return crc ^ 0xffffffff
+sys.path.insert(0, sys.argv.pop(1))
+from ckpt_tool import crc32c  # tests/campaign: the manifests' CRC-32C
 assert crc32c(b"123456789") == 0xe3069283
 for m in glob.glob(sys.argv[1] + "/ckpt-*/MANIFEST"):
     lines = open(m, "rb").read().decode().split("\n")[:-2] # less "end CRC" and the final ""
