@@ -6,10 +6,7 @@
 #include "npy_input.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "../runtime_mpi/tyl_npyhdr.h"
 #include "../util/util.h"
@@ -29,23 +26,15 @@ int npy_input_peek(const char *name, ir_type *t, int *rank, int64_t shape[IR_MAX
     const char *cands[3] = {name, arena_printf(&util_arena, "%s/%s", dir, name),
                             arena_printf(&util_arena, "%s/%s.data/%s", dir, stem, name)};
     for (int i = 0; i < 3; i++) {
-        /* O_NONBLOCK: opening a FIFO would wait for a writer for ever (tylesc hung); only a
-         * regular file is read, as the program does when it runs (tyl_npy.c) */
-        int fd = open(cands[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fd < 0)
-            continue;
+        /* only a regular file, as the program reads it (a FIFO hung tylesc) */
+        int err;
+        FILE *f = tyl_npyhdr_open(cands[i], &err);
         const char *where = cands[i];
-        struct stat st;
-        FILE *f = NULL;
-        const char *refused = fstat(fd, &st) != 0            ? strerror(errno)
-                              : S_ISDIR(st.st_mode)          ? "it is a folder"
-                              : !S_ISREG(st.st_mode)         ? "not a regular file (a pipe, a device or a socket)"
-                              : fcntl(fd, F_SETFL, 0) != 0   ? strerror(errno)
-                              : !(f = fdopen(fd, "rb"))      ? strerror(errno)
-                                                             : NULL;
-        if (refused) {
-            close(fd);
-            *msg = arena_printf(&util_arena, "cannot read '%s': %s", where, refused);
+        if (!f && err != 0 && err != EISDIR)
+            continue;
+        if (!f) {
+            *msg = arena_printf(&util_arena, "cannot read '%s': %s", where,
+                                err ? "it is a folder" : "not a regular file (a pipe, a device or a socket)");
             return -1;
         }
         input_decl_opened(cands[i]); /* a dependency of the output (tylesc -MD) */

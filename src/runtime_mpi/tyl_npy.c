@@ -692,29 +692,17 @@ static const char *dtype_word(tyl_dtype t)
 static FILE *npy_open(const char *filename, tyl_dtype dt, int rank, int64_t *shape, int64_t *offset,
                       int64_t *swap, char *msg)
 {
-    /* O_NONBLOCK: opening a FIFO (or a tty) would wait for a writer for ever; only a regular file
-     * is read (a folder used to be "not a .npy file", a FIFO hung the program) */
-    int fd = open(filename, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    struct stat st;
-    int err = fd < 0 ? errno : fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
-    if (err) {
+    /* only a regular file is read (a folder used to be "not a .npy file", a FIFO hung the program) */
+    int err;
+    FILE *f = tyl_npyhdr_open(filename, &err);
+    if (!f) {
         /* Python's exception for the errno, as np.load's open() raises it */
         const char *exc = err == ENOENT ? "FileNotFoundError" : err == EACCES || err == EPERM ? "PermissionError"
                           : err == EISDIR ? "IsADirectoryError" : "OSError";
-        snprintf(msg, MSG_LEN, "%s: cannot read '%s': %s", exc, filename, strerror(err));
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        snprintf(msg, MSG_LEN, "cannot read '%s': not a regular file (a pipe, a device or a socket)", filename);
-        close(fd);
-        return NULL;
-    }
-    FILE *f = fcntl(fd, F_SETFL, 0) == 0 ? fdopen(fd, "rb") : NULL;
-    if (!f) {
-        snprintf(msg, MSG_LEN, "OSError: cannot read '%s': %s", filename, strerror(errno));
-        close(fd);
+        if (!err)
+            snprintf(msg, MSG_LEN, "cannot read '%s': not a regular file (a pipe, a device or a socket)", filename);
+        else
+            snprintf(msg, MSG_LEN, "%s: cannot read '%s': %s", exc, filename, strerror(err));
         return NULL;
     }
     tyl_npyhdr h;
@@ -758,7 +746,8 @@ static FILE *npy_open(const char *filename, tyl_dtype dt, int rank, int64_t *sha
         else
             nbytes *= (uint64_t)shape[d];
     }
-    if ((too_big || (uint64_t)st.st_size < (uint64_t)*offset + nbytes)) {
+    struct stat st;
+    if (too_big || fstat(fileno(f), &st) != 0 || (uint64_t)st.st_size < (uint64_t)*offset + nbytes) {
         snprintf(msg, MSG_LEN, "'%s' is truncated: its data is shorter than its shape says", filename);
         goto fail;
     }

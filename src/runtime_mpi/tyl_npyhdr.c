@@ -9,11 +9,35 @@
  * twice is refused (Python would keep the last one silently), and so is any byte that is not
  * printable ASCII (NumPy's own headers are ASCII in every version).
  */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* open, fstat, fdopen */
+#endif
 #include "tyl_npyhdr.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+FILE *tyl_npyhdr_open(const char *path, int *err)
+{
+    /* O_NONBLOCK: opening a FIFO (or a tty) for reading waits for a writer for ever */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    *err = fd < 0 ? errno : fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : !S_ISREG(st.st_mode) ? 0 : -1;
+    if (*err == -1) {
+        FILE *f = fcntl(fd, F_SETFL, 0) == 0 ? fdopen(fd, "rb") : NULL;
+        if (f)
+            return f;
+        *err = errno;
+    }
+    if (fd >= 0)
+        close(fd);
+    return NULL;
+}
 
 typedef struct parser {
     const char *s;

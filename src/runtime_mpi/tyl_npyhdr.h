@@ -1,6 +1,6 @@
 /* tyl_npyhdr.h: the header of a .npy file, read as numpy.lib.format reads it. Shared by the
  * compiler (tylesc reads the dtype and rank of np.load inputs) and the run-time library (np.load),
- * so both accept and refuse the same files with the same words. Plain C11 and stdio: no MPI. */
+ * so both accept and refuse the same files with the same words. C11, stdio and POSIX open: no MPI. */
 #ifndef TYL_NPYHDR_H
 #define TYL_NPYHDR_H
 
@@ -25,6 +25,11 @@ typedef struct tyl_npyhdr {
     int64_t shape[TYL_NPYHDR_MAX_DIMS];
     int64_t data_offset;     /* where the data starts in the file */
 } tyl_npyhdr;
+
+/* Opens path to read a .npy from when it is a regular file, without waiting on a FIFO (tylesc and
+ * the program hung on one). Returns the file, or NULL with *err: the errno (EISDIR for a folder),
+ * or 0 for a file of another kind (a pipe, a device, a socket). */
+FILE *tyl_npyhdr_open(const char *path, int *err);
 
 /* Reads the header of the .npy file f from its start and leaves f at the data. Returns 0, or -1
  * with why (TYL_NPYHDR_WHY_LEN bytes) set to what follows the file's quoted name in a message:
