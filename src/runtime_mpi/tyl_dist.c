@@ -247,6 +247,15 @@ void tyl_dist_owned_on(const tyl_layout *L, const int64_t *shape, const int *dim
     }
 }
 
+/* Along dimension d of distributed array a: the ranks the grid has there (returned) and the
+ * block [*lo, *hi) of coordinate c (< that count). Any rank can work out any other's. */
+int tyl_dist_block_at(const tyl_array *a, int d, int c, int64_t *lo, int64_t *hi)
+{
+    const int P = P_of(a->rank)[d];
+    block_l(a->layout, d, a->shape[d], c, P, lo, hi);
+    return P;
+}
+
 #ifdef TYL_HAVE_ULFM
 void tyl_dist_set_errhandler_(MPI_Errhandler eh) { MPI_Comm_set_errhandler(g_comm, eh); }
 #endif
@@ -1216,6 +1225,9 @@ void tyl_dist_report(double total)
             (long long)tyl_dist_stats_.n_reduce);
     fprintf(stderr, "  exchanges    %lld, %lld messages, %.3f MB sent in all, through %s\n",
             (long long)tyl_dist_stats_.n_exchanges, (long long)tm, (double)tb / 1e6, tyl_xchg_name());
+    if (g_size > 1)
+        fprintf(stderr, "  own blocks   %lld sweeps read only each rank's own block: no exchange\n",
+                (long long)tyl_dist_stats_.n_own_reads);
     fprintf(stderr, "  edge strips  %lld in %lld sweeps run while halos travel (all ranks)\n", (long long)tp[0],
             (long long)tp[1]);
     if (tyl_tt_deep_groups_ || tyl_tt_declined_groups_)

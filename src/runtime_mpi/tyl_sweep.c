@@ -302,6 +302,77 @@ static tyl_halo *halo_begin(const char *where, int nx, const tyl_exchange *xs, t
     return hx;
 }
 
+/* Does every rank's part of the sweep read, along dimension d of read operand op (array a),
+ * only indices inside its own block of a? The rank at grid coordinate c along d computes the box
+ * points whose index in the target t (operand top) lies in t's block c. Answers no where it
+ * cannot tell: a read along another box dimension than the target's, another step, a reversed
+ * or periodic read, a broadcast target. */
+static int reads_own_along(const tyl_operand *top, const tyl_array *t, const tyl_operand *op,
+                           const tyl_array *a, int d, const int64_t *x)
+{
+    const int kt = top->box[d], kr = op->box[d];
+    const int64_t lt = op_val(top->x_lo, top->lo, d, x), lr = op_val(op->x_lo, op->lo, d, x);
+    int64_t tlo, thi, alo, ahi;
+    const int P = tyl_dist_block_at(t, d, 0, &tlo, &thi);
+    if (kt == TYL_FIXED) { /* only the owner of the target's index computes */
+        if (kr != TYL_FIXED && kr != TYL_BCAST)
+            return 0;
+        for (int c = 0; c < P; c++) {
+            tyl_dist_block_at(t, d, c, &tlo, &thi);
+            tyl_dist_block_at(a, d, c, &alo, &ahi);
+            if (lt >= tlo && lt < thi)
+                return lr >= alo && lr < ahi;
+        }
+        return 1; /* the index lies outside the array: the sweep stops with its error */
+    }
+    if (kt < 0 || kr != kt)
+        return 0;
+    const int64_t st = op_val(top->x_step, top->step, d, x), sr = op_val(op->x_step, op->step, d, x);
+    if (st <= 0 || sr != st)
+        return 0;
+    const int64_t len = x[kt];
+    for (int c = 0; c < P; c++) {
+        tyl_dist_block_at(t, d, c, &tlo, &thi);
+        int64_t b = tyl_cdiv(tlo - lt, st), e = tyl_cdiv(thi - lt, st);
+        if (b < 0) b = 0;
+        if (e > len) e = len;
+        if (e <= b)
+            continue;
+        tyl_dist_block_at(a, d, c, &alo, &ahi);
+        if (lr + st * b < alo || lr + st * (e - 1) >= ahi)
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether the exchanges xs[0..nx) of a sweep (a reduction) can be left out because no rank's
+ * part reads an element of an exchanged array outside its own block: a boundary copy such as
+ * p[0, :] = p[1, :] (Neumann) after the stencil that made p's halo stale needs nothing from a
+ * neighbour unless a block is one row tall. The operand top (the first target, a reduction's
+ * anchor) splits the box over the ranks; the reads are ops[0..nop). Every rank answers alike
+ * from the block formula, without messages; the halo stays stale for the next sweep that needs
+ * it. Per dimension, which is exact for the product of blocks the grid makes. */
+static int reads_own_blocks(const tyl_operand *top, const tyl_operand *ops, int nop, const tyl_exchange *xs,
+                            int nx, tyl_array **const *arrs, const int64_t *x)
+{
+    const tyl_array *t = top ? *arrs[top->arr] : NULL;
+    if (!nx || !t || !t->layout)
+        return 0;
+    for (int i = 0; i < nx; i++)
+        for (int j = 0; j < nop; j++) {
+            const tyl_operand *op = &ops[j];
+            if (op->arr != xs[i].arr)
+                continue;
+            const tyl_array *a = *arrs[op->arr];
+            if (!a || !a->layout || a->rank != t->rank || op->wrap)
+                return 0;
+            for (int d = 0; d < a->rank; d++)
+                if (!reads_own_along(top, t, op, a, d, x))
+                    return 0;
+        }
+    return 1;
+}
+
 /* x[] in full: the rows of sw->xs computed from the arrays' extents, the call's values between
  * them (in xv when it has room, else allocated: the caller frees what differs from xv). */
 static const int64_t *sweep_values(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x,
@@ -400,7 +471,11 @@ static void sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_
     int64_t b[TYL_MAX_RANK], nb[TYL_MAX_RANK];
     local_box(B, &sw->op[0], t, x, b, nb);
 
-    tyl_halo *hx = halo_begin(sw->where, sw->nx, sw->x, arrs);
+    tyl_halo *hx = NULL;
+    if (reads_own_blocks(&sw->op[0], sw->op + sw->nt, sw->nop - sw->nt, sw->x, sw->nx, arrs, x))
+        tyl_dist_stats_.n_own_reads++;
+    else
+        hx = halo_begin(sw->where, sw->nx, sw->x, arrs);
     /* with halos in flight, the interior first, then the strips along the edges */
     const int ov = hx != NULL && tyl_dist_overlap();
     if (!ov) {
@@ -593,7 +668,10 @@ void tyl_reduce_run(const tyl_reduction *r, tyl_array **const *arrs, const int64
     /* a distributed reduction: each rank reduces the points of its block of the anchor */
     int64_t b[TYL_MAX_RANK], nb[TYL_MAX_RANK];
     local_box(B, r->anchor, r->anchor ? *arrs[r->anchor->arr] : NULL, x, b, nb);
-    tyl_halo_end(halo_begin(r->where, r->nx, r->x, arrs));
+    if (reads_own_blocks(r->anchor, r->op, r->nop, r->x, r->nx, arrs, x))
+        tyl_dist_stats_.n_own_reads++;
+    else
+        tyl_halo_end(halo_begin(r->where, r->nx, r->x, arrs));
 
     int64_t total = 1;
     for (int k = 0; k < B; k++)

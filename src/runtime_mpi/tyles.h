@@ -299,6 +299,7 @@ typedef struct tyl_dist_stats {
     double t_wait, t_pack, t_reduce;
     int64_t bytes_sent, msgs_sent, n_exchanges, n_reduce;
     int64_t n_overlap, n_strips; /* sweeps run with halos in flight; their parts past the interior */
+    int64_t n_own_reads;         /* sweeps whose exchanges were left out: every rank read its own block */
 } tyl_dist_stats;
 extern tyl_dist_stats tyl_dist_stats_;
 
