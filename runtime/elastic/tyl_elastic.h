@@ -11,6 +11,7 @@
 #define TYL_ELASTIC_H
 
 #include "runtime_mpi/tyl_internal.h"
+#include "runtime_mpi/tyl_mpi.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -44,6 +45,13 @@ void tyl_rs_rescale(int loop, int64_t k, int64_t nk, const int *live, int to);
 /* For a process spawned to grow a job: the loop, step and scalars to resume with come from the
  * parents, and the arrays arrive by redistribution. Returns 1 in such a process. */
 int tyl_rs_spawned(void);
+/* The job's starting communicator: MPI_COMM_WORLD, or for processes spawned to grow a job the
+ * merged communicator with their parents (and tyl_rt_elastic_.spawned set). */
+MPI_Comm tyl_rs_world_(void);
+/* tyl_ckpt.c: the end of checkpointing (before the run time releases the grid); tyl_rescale.c:
+ * before MPI_Finalize. What tyl_rt_init and tyl_ctx_create plug into tyl_rt_elastic_. */
+void tyl_ck_finalize_(void);
+void tyl_rs_before_finalize_(void);
 /* tyl_ckpt.c: the job's communicator changed; rebuild the one of the step-boundary agreement
  * (collective over the new communicator, right after tyl_dist_regrid). */
 void tyl_ck_recomm_(void);

@@ -78,6 +78,7 @@ MPI_Comm tyl_rs_world_(void)
     MPI_Comm parent;
     MPI_Comm_get_parent(&parent);
     spawned = parent != MPI_COMM_NULL;
+    tyl_rt_elastic_.spawned = spawned;
     if (!spawned)
         return MPI_COMM_WORLD;
     MPI_Comm merged;

@@ -118,10 +118,17 @@ void tyl_rt_set_size_(int rank, int size);
 TYL_NORETURN void tyl_rt_leave_(void);
 /* tyl_rt.c: release everything, finish MPI and exit with status (every rank of the job). */
 TYL_NORETURN void tyl_rt_exit_(int status);
-/* runtime/elastic: the elastic layer's finalisation (before MPI_Finalize). */
-void tyl_ck_finalize_(void);
-void tyl_rs_before_finalize_(void);
-int tyl_ulfm_recovered_(void); /* tyl_ulfm.c: 1 once this process recovered in place */
+/* The elastic layer (runtime/elastic) stands above the core and calls into it; the core calls
+ * nothing of it. What it needs done at the end of a run is plugged in here by those above both,
+ * tyl_rt_init (tyl_prog.c) for a program and tyl_ctx_create (tyl_lib.c) for a library, and what
+ * the core needs to know of it is set by it. tyl_rt_finalize calls each hook that is set. */
+typedef struct tyl_rt_elastic {
+    void (*end_checkpoints)(void);     /* tyl_ck_finalize_: its communicator, the "done" event */
+    void (*before_mpi_finalize)(void); /* tyl_rs_before_finalize_: SIGPIPE after a spawn */
+    int (*recovered_in_place)(void);   /* tyl_ulfm_recovered_: MPI_Finalize may then hang */
+    int spawned;                       /* set by tyl_rs_world_: spawned to grow the job */
+} tyl_rt_elastic;
+extern tyl_rt_elastic tyl_rt_elastic_;
 /* runtime/elastic/tyl_event.c: append "TIME EVENT fmt..." to $TYLES_EVENT_LOG (rank 0 only,
  * unless any_rank). */
 void tyl_event(int any_rank, const char *event, const char *fmt, ...)

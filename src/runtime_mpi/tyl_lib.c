@@ -18,6 +18,7 @@
 #include "tyles_lib.h"
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
+#include "../../runtime/elastic/tyl_elastic.h"
 
 /* A library's module state (tyl_lib_state): the arrays its module body computes for its
  * exported functions, by library name. */
@@ -167,6 +168,7 @@ static int ctx_create(tyl_comm comm, int grid_rank, const int *procs, int cuda, 
     tyl_rt_.we_initialized_mpi = false;
     tyl_rt_.prog = "libtyles";
     tyl_rt_.grid_rank = grid_rank;
+    tyl_rt_elastic_ = (tyl_rt_elastic){.end_checkpoints = tyl_ck_finalize_}; /* tyl_ctx_checkpoint's */
     ctx_live = true; /* from here, a failure is undone by tyl_ctx_destroy */
     the_ctx.grid_rank = grid_rank;
     the_ctx.owner = pthread_self();

@@ -38,9 +38,7 @@ static inline double MPI_Wtime(void)
 #endif
 
 /* The communicator of the job (MPI_COMM_WORLD, or after an in-process rescale the ranks that
- * stay). tyl_rs_world_() gives the starting one: for processes spawned to grow a job, the
- * merged communicator with their parents. */
+ * stay; tyl_rt_init starts with runtime/elastic's tyl_rs_world_). */
 extern MPI_Comm tyl_rt_comm_;
-MPI_Comm tyl_rs_world_(void);
 
 #endif

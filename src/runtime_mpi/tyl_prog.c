@@ -15,6 +15,7 @@
 
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
+#include "../../runtime/elastic/tyl_elastic.h"
 
 /* ---- signals before the checkpoint layer's handlers --------------------------------------- */
 
@@ -348,6 +349,9 @@ void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params,
         MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
         tyl_rt_.we_initialized_mpi = true;
     }
+    tyl_rt_elastic_ = (tyl_rt_elastic){.end_checkpoints = tyl_ck_finalize_,
+                                       .before_mpi_finalize = tyl_rs_before_finalize_,
+                                       .recovered_in_place = tyl_ulfm_recovered_};
     tyl_rt_comm_ = tyl_rs_world_();
     MPI_Comm_rank(tyl_rt_comm_, &tyl_rt_rank_);
     MPI_Comm_size(tyl_rt_comm_, &tyl_rt_.size);

@@ -17,7 +17,6 @@
 #include "tyl_internal.h"
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
-#include "../../runtime/elastic/tyl_elastic.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -425,10 +424,10 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
      * job starts in the loop: neither has the state of a stream the program seeded before
      * (checkpoints do not hold it), and a fresh stream would silently differ from the
      * uninterrupted run. (A spawned process would also wait alone in clock_seed.) */
-    if (unseeded && (tyl_rs_spawned() || (was_seeded && tyl_ck_opts_.restart))) {
+    if (unseeded && (tyl_rt_elastic_.spawned || (was_seeded && tyl_ck_opts_.restart))) {
         const char *msg = "cannot draw random numbers after a restart or a rescale: the state of "
                           "the random stream is not in the checkpoint";
-        if (tyl_rs_spawned()) /* only the new ranks are here */
+        if (tyl_rt_elastic_.spawned) /* only the new ranks are here */
             tyl_rt_error(where, "%s", msg);
         tyl_rt_error_all(where, "%s", msg);
     }

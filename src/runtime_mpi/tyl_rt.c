@@ -24,6 +24,7 @@
 int tyl_rt_rank_ = 0;
 MPI_Comm tyl_rt_comm_ = MPI_COMM_WORLD;
 tyl_ck_opts tyl_ck_opts_;
+tyl_rt_elastic tyl_rt_elastic_;
 tyl_rt_state tyl_rt_ = {.size = 1, .prog = "tyles", .source = "?"};
 bool tyl_rt_stats_ = false;         /* --stats */
 bool tyl_rt_progress_ = false;      /* --progress */
@@ -525,7 +526,8 @@ _Noreturn void tyl_rt_leave_(void)
     tyl_print_reset_();
     tyl_dist_finalize();
     tyl_mem_finalize();
-    tyl_rs_before_finalize_();
+    if (tyl_rt_elastic_.before_mpi_finalize)
+        tyl_rt_elastic_.before_mpi_finalize();
     if (tyl_rt_mpi_active_() && tyl_rt_.we_initialized_mpi)
         MPI_Finalize();
     exit(0);
@@ -569,15 +571,17 @@ int tyl_rt_finalize(void)
     }
     free_blocks();
     tyl_print_reset_();
-    tyl_ck_finalize_();
+    if (tyl_rt_elastic_.end_checkpoints)
+        tyl_rt_elastic_.end_checkpoints();
     tyl_dist_report(t);
     tyl_dist_finalize();
     tyl_mem_finalize();
     free(tyl_ck_opts_.exe);
     tyl_ck_opts_.exe = NULL;
-    tyl_rs_before_finalize_();
+    if (tyl_rt_elastic_.before_mpi_finalize)
+        tyl_rt_elastic_.before_mpi_finalize();
     if (tyl_rt_mpi_active_() && tyl_rt_.we_initialized_mpi) {
-        if (tyl_ulfm_recovered_())
+        if (tyl_rt_elastic_.recovered_in_place && tyl_rt_elastic_.recovered_in_place())
             finalize_watchdog("TYLES_ULFM_FINALIZE_GRACE");
         MPI_Finalize();
     }
