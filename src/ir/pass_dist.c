@@ -10,7 +10,8 @@
  * constant (their blocks are then misaligned by at most that constant), and periodic (np.roll)
  * reads shift by a constant. Anything else makes the array replicated, which is always correct:
  * a replicated target reads its operands whole, so their arrays become replicated too, and so on
- * to a fixed point. Element writes in loops and element reads in nested loops (scalar-loop
+ * to a fixed point; except outside every loop (may_gather), where such a read (a profile or a
+ * copy taken after the time loop) gathers the distributed array once at run time instead. Element writes in loops and element reads in nested loops (scalar-loop
  * programs) also make an array replicated, so they cost no message per element. So does an
  * extent that is 1 when compiling (np.zeros((1, n)), an np.load input of shape (1, ny)): such an
  * axis cannot be split over the grid's ranks along it, and these arrays are broadcast operands.
@@ -241,9 +242,18 @@ static int thin_view(const ir_view *v)
     return 0;
 }
 
+/* Whether a statement at this loop depth may read distributed arrays into a replicated one by
+ * gathering them (the run time's whole copy: tyl_sweep.c, tyl_copy_l): only outside every loop,
+ * where it runs once (a profile or a slice taken after the time loop), so that such a read no
+ * longer makes the whole program replicated; inside a loop a gather each time would move the
+ * whole array every step, and the arrays are replicated as before. Never in library mode, where
+ * a function's body runs at every call. */
+static int may_gather(dctx *c, int depth) { return depth == 0 && !c->p->dist_plain; }
+
 /* A target (or anchor) t: its distributed reads must be halo reads, else they are replicated;
- * a replicated target makes its reads replicated. Thin arrays are replicated. */
-static void constrain(dctx *c, ir_view *t, ir_expr *e)
+ * a replicated target makes its reads replicated unless it may gather them. Thin arrays are
+ * replicated. */
+static void constrain(dctx *c, ir_view *t, ir_expr *e, int gather)
 {
     if (t && thin_view(t))
         make_repl(c, t->arr);
@@ -252,6 +262,8 @@ static void constrain(dctx *c, ir_view *t, ir_expr *e)
     for (int i = 0; i < r.n; i++) {
         ir_view *v = r.v[i];
         if (!is_dist(c, v->arr))
+            continue;
+        if (gather && t && !is_dist(c, t->arr))
             continue;
         if (!t || !is_dist(c, t->arr) || thin_view(v) || !halo_ok(t, v))
             make_repl(c, v->arr);
@@ -283,16 +295,16 @@ static void visit(dctx *c, vec *body, int depth)
         if (depth >= 2)
             stmt_exprs_elem(c, s);
         switch (s->kind) {
-        case S_SWEEP: constrain(c, s->target, s->e); break;
+        case S_SWEEP: constrain(c, s->target, s->e, may_gather(c, depth)); break;
         case S_FUSED:
             for (int j = 0; j < s->body.len; j++) {
                 ir_stmt *w = VEC_AT(s->body, j, ir_stmt *);
-                constrain(c, w->target, w->e);
+                constrain(c, w->target, w->e, 0);
             }
             break;
-        case S_REDUCE: constrain(c, reduce_anchor(c, s), s->e); break;
+        case S_REDUCE: constrain(c, reduce_anchor(c, s), s->e, 0); break;
         case S_ALLOC: {
-            if (s->init == 3 && !is_dist(c, s->var))
+            if (s->init == 3 && !is_dist(c, s->var) && !may_gather(c, depth))
                 make_repl(c, s->src_slot);
             int64_t k;
             for (int d = 0; s->shape && d < s->var->rank; d++)

@@ -64,6 +64,9 @@ void tyl_dist_add_grid(int G, const int *procs, void (*fail)(const char *msg));
 int tyl_dist_has_grid(int G);
 /* A replicated copy of distributed array a: every rank's block on every rank. Collective. */
 tyl_array *tyl_dist_whole(const tyl_array *a, const char *where);
+/* The same for the box [lo, lo + n) of a (a replicated array of shape n, whose element i is
+ * a's lo + i). Collective. */
+tyl_array *tyl_dist_box(const tyl_array *a, const int64_t *lo, const int64_t *n, const char *where);
 const int *tyl_rt_grid_dims(void);
 /* --stats: the summary on rank 0 (collective: every rank calls it). */
 void tyl_dist_report(double total_seconds);

@@ -460,12 +460,109 @@ static void interior_margins(const tyl_sweep *sw, tyl_array **const *arrs, const
     }
 }
 
+/* The box of array a that read operand op covers over the box x[0..B): per dimension, from
+ * its first to its last index (a fixed index alone; the whole extent along a periodic one,
+ * whose kernel takes the index modulo the extent), merged into [lo, lo + n). */
+static void read_box(int B, const tyl_operand *op, const tyl_array *a, const int64_t *x, int64_t *lo, int64_t *n,
+                     int first)
+{
+    for (int d = 0; d < a->rank; d++) {
+        int64_t l, h; /* [l, h) */
+        const int k = op->box[d];
+        const int64_t at = op_val(op->x_lo, op->lo, d, x), st = op_val(op->x_step, op->step, d, x);
+        if (op->wrap >> d & 1) {
+            l = 0;
+            h = a->shape[d];
+        } else if (k < 0 || x[k] <= 0) {
+            l = at;
+            h = at + 1;
+        } else {
+            const int64_t last = at + st * (x[k] - 1);
+            l = st > 0 ? at : last;
+            h = (st > 0 ? last : at) + 1;
+        }
+        if (l < 0) l = 0;
+        if (h > a->shape[d]) h = a->shape[d];
+        if (h < l) h = l;
+        if (!first) {
+            const int64_t ol = lo[d], oh = lo[d] + n[d];
+            if (ol < l) l = ol;
+            if (oh > h) h = oh;
+        }
+        lo[d] = l;
+        n[d] = h - l;
+    }
+    (void)B;
+}
+
+/* A replicated target that reads distributed arrays (pass_dist allows it outside every loop: a
+ * profile or a slice taken once the time loop is done) is computed whole on every rank from
+ * replicated copies of what it reads of them: of each such array the box its reads cover,
+ * gathered here (a centre line of a 3-D field, not the field), and shown to the kernel as an
+ * array whose data begins at the box's origin. Returns 0 when the sweep is not such a one. */
+static int run_gathered(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
+{
+    const tyl_array *t = *arrs[sw->op[0].arr];
+    if (!t || t->layout)
+        return 0;
+    int any = 0;
+    for (int j = sw->nt; j < sw->nop; j++) {
+        const tyl_array *a = *arrs[sw->op[j].arr];
+        any |= a && a->layout;
+    }
+    if (!any)
+        return 0;
+    const int na = sw->na;
+    tyl_array **got = calloc((size_t)na, sizeof *got), *views = calloc((size_t)na, sizeof *views);
+    tyl_array **vp = malloc(sizeof *vp * (size_t)na), ***tab = malloc(sizeof *tab * (size_t)na);
+    int64_t(*lo)[TYL_MAX_RANK] = malloc(sizeof *lo * (size_t)na), (*n)[TYL_MAX_RANK] = malloc(sizeof *n * (size_t)na);
+    char *seen = calloc((size_t)na, 1);
+    if (!got || !views || !vp || !tab || !lo || !n || !seen)
+        tyl_rt_error(sw->where, "out of memory");
+    for (int i = 0; i < na; i++)
+        tab[i] = arrs[i];
+    for (int j = sw->nt; j < sw->nop; j++) {
+        const int i = sw->op[j].arr;
+        const tyl_array *a = *arrs[i];
+        if (a && a->layout) {
+            read_box(sw->rank, &sw->op[j], a, x, lo[i], n[i], !seen[i]);
+            seen[i] = 1;
+        }
+    }
+    for (int i = 0; i < na; i++) /* in the order of the arrays: the same on every rank */
+        if (seen[i]) {
+            const tyl_array *a = *arrs[i];
+            got[i] = tyl_dist_box(a, lo[i], n[i], sw->where);
+            views[i] = *got[i];
+            views[i].rank = a->rank;
+            for (int d = 0; d < a->rank; d++) {
+                views[i].shape[d] = a->shape[d];
+                views[i].lo[d] = lo[i][d];
+            }
+            vp[i] = &views[i];
+            tab[i] = &vp[i];
+        }
+    sweep_run(sw, (tyl_array **const *)tab, x, sc);
+    for (int i = 0; i < na; i++)
+        tyl_release(got[i]);
+    free(got);
+    free(views);
+    free(vp);
+    free(tab);
+    free(lo);
+    free(n);
+    free(seen);
+    return 1;
+}
+
 static void sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
 {
     if (tyl_tt_recording_) { /* a time-tiled group of steps: run later, over tiles */
         tyl_tt_record_(sw, arrs, x, sc);
         return;
     }
+    if (run_gathered(sw, arrs, x, sc))
+        return;
     const int B = sw->rank, nop = sw->nop;
     tyl_array *t = *arrs[sw->op[0].arr];
     int64_t b[TYL_MAX_RANK], nb[TYL_MAX_RANK];

@@ -25,6 +25,8 @@
 #   sched_timetile_auto.tyl: the automatic choice (sizes, steps, halo width, the arithmetic a
 #   step does for each element it moves) and its figures.
 #   sched_timetile_3d.tyl: the same for 3-D grids (tiles of planes and lines).
+#   gather_after_loop / gather_in_loop: a replicated array read from a distributed one outside
+#   every loop gathers it (the field stays distributed); inside the time loop, no.
 #   TYLES_IR_UPDATE=1 rewrites the .expected files from the actual output, for review.
 set -u
 TYLESC=${1:-bin/tylesc}
@@ -132,6 +134,13 @@ check halo_replicated/untouched "halo or split lines naming a, c or r" 0 "$($TYL
 # (tests/programs/dist_aligned_*.tyl, compared with NumPy at 1-4 ranks by run_tests.py): hdiff's
 # in_field (I+4, J+4, K) sits 2 points up from out_field (I, J, K), its halo is the stencil's
 # radius 2 (not 4) and the copy back into it exchanges nothing: one exchange a step, not two.
+# A 1-D profile or a copy read from a distributed field outside every loop gathers the field
+# there (pass_dist, may_gather): the field stays distributed; the same read inside the time loop
+# keeps every array whole, as a gather each step would move the whole field.
+check gather_after_loop/layout "the field's layout" "layout 0: distributed over a 2-D grid, halo 1/1 1/1" \
+    "$($TYLESC tests/programs/plate_profiles_after_loop.tyl --dump=halo | grep '^layout')"
+check gather_in_loop/layouts "distributed layouts" 0 \
+    "$($TYLESC tests/ir/gather_in_loop.tyl --dump=halo | grep -c 'distributed')"
 d=$($TYLESC tests/programs/dist_aligned_hdiff.tyl --dump=sched)
 check dist_aligned_hdiff/layout "in_field's layout" \
     "layout 0: distributed over a 3-D grid, halo 2/2 2/2 0/0, aligned: extent base +4 +4 +0, blocks at base +2 +2 +0" \
