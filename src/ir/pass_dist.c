@@ -8,7 +8,9 @@
  * plus a halo of constant width, which holds when the read is the target's own index plus a
  * compile-time constant along every dimension (a stencil), the two arrays' extents differ by a
  * constant (their blocks are then misaligned by at most that constant), and periodic (np.roll)
- * reads shift by a constant. Anything else makes the array replicated, which is always correct:
+ * reads shift by a constant. A ghost-cell periodic copy (u[0, :] = u[-2, :]: target and read
+ * fixed relative to opposite ends of one extent, ghost_wrap) is such a periodic read at a
+ * constant offset too. Anything else makes the array replicated, which is always correct:
  * a replicated target reads its operands whole, so their arrays become replicated too, and so on
  * to a fixed point. Element writes in loops and element reads in nested loops (scalar-loop
  * programs) also make an array replicated, so they cost no message per element. So does an
@@ -26,7 +28,8 @@
  * pass_halo requires: pass_dist, pass_fuse.
  * Establishes: per layout the halo widths (the largest any read needs, per dimension and side)
  * and periodic dimensions; periodic reads of distributed arrays lose their `wrap` (the halo
- * holds the wrapped-around neighbours); per sweep, fused group and reduction an ir_halo naming
+ * holds the wrapped-around neighbours) and ghost-cell periodic reads are rebased into the halo
+ * (u[-2, :] read for row 0 becomes row -2, ghost_rebase); per sweep, fused group and reduction an ir_halo naming
  * the zones of each array it reads outside the owned block (so corners travel only when a
  * stencil reads them) and how far from the block's edges points need halo data (the interior
  * computed while the messages travel); per reduction the anchor read that splits its box.
