@@ -190,6 +190,9 @@ check ghost_periodic_channel_walls/layouts "layouts (periodic along x only; y, u
 check ghost_periodic_burgers1d/layouts "layouts (1-D, one-point slabs)" \
     "layout 0: distributed over a 1-D grid, halo 2/2 periodic" \
     "$(layouts tests/programs/ghost_periodic_burgers1d.tyl)"
+check ghost_periodic_cross_arrays/layouts "layouts (u read from v's rows and columns, v from itself)" \
+    "layout 0: distributed over a 2-D grid, halo 2/2 periodic 4/1 periodic|layout 1: distributed over a 2-D grid, halo 1/1 periodic 0/1" \
+    "$(layouts tests/programs/ghost_periodic_cross_arrays.tyl)"
 # not periodic: u[0, :] = u[ny // 2, :] keeps u replicated; v (offsets 5 and -2) distributed
 check ghost_copy_middle_replicated/layouts "layouts (v only, nothing periodic)" \
     "layout 1: distributed over a 2-D grid, halo 2/1 1/5" \
