@@ -8,7 +8,9 @@
  * plus a halo of constant width, which holds when the read is the target's own index plus a
  * compile-time constant along every dimension (a stencil), the two arrays' extents differ by a
  * constant (their blocks are then misaligned by at most that constant), and periodic (np.roll)
- * reads shift by a constant. Anything else makes the array replicated, which is always correct:
+ * reads shift by a constant. A ghost-cell periodic copy (u[0, :] = u[-2, :]: target and read
+ * fixed relative to opposite ends of one extent, ghost_wrap) is such a periodic read at a
+ * constant offset too. Anything else makes the array replicated, which is always correct:
  * a replicated target reads its operands whole, so their arrays become replicated too, and so on
  * to a fixed point; except outside every loop (may_gather), where such a read (a profile or a
  * copy taken after the time loop) gathers the distributed array once at run time instead. Element writes in loops and element reads in nested loops (scalar-loop
@@ -27,7 +29,8 @@
  * pass_halo requires: pass_dist, pass_fuse.
  * Establishes: per layout the halo widths (the largest any read needs, per dimension and side)
  * and periodic dimensions; periodic reads of distributed arrays lose their `wrap` (the halo
- * holds the wrapped-around neighbours); per sweep, fused group and reduction an ir_halo naming
+ * holds the wrapped-around neighbours) and ghost-cell periodic reads are rebased into the halo
+ * (u[-2, :] read for row 0 becomes row -2, ghost_rebase); per sweep, fused group and reduction an ir_halo naming
  * the zones of each array it reads outside the owned block (so corners travel only when a
  * stencil reads them) and how far from the block's edges points need halo data (the interior
  * computed while the messages travel); per reduction the anchor read that splits its box.
@@ -96,11 +99,45 @@ static const sym *dim_start(const ir_dim *m)
     return m->slo;
 }
 
+/* Where a dimension's start lies: 1 when it is the constant *c >= 0 from the array's start, -1
+ * when it is the extent plus a constant *c < 0 (counted from the end: u[-2], u[nx + 1] of an
+ * array of extent nx + 2), 0 when neither is known. */
+static int start_end(const ir_dim *m, int64_t *c)
+{
+    if (!m->slo || !m->aext)
+        return 0;
+    if (sym_is_const(m->slo, c) && *c >= 0)
+        return 1;
+    const sym *e = sym_sub(m->slo, m->aext);
+    if (e && sym_is_const(e, c) && *c < 0)
+        return -1;
+    return 0;
+}
+
+/* A ghost-cell periodic copy along one dimension: the target's and the read's starts are
+ * constants counted from opposite ends of one extent N (u[0, :] = u[-2, :]: 0 and N - 2;
+ * u[-1, :] = u[1, :]: N - 1 and 1; slabs of one length such as u[0:2] = u[-4:-2] alike). The
+ * read's index is then the target's plus off = cr - ct modulo N, exactly (both lie in
+ * [0, N)), a periodic read like np.roll's: the halo along d wraps around and holds it. The
+ * read's index relative to the halo is cr counted from the other end (ghost_rebase). */
+static int ghost_wrap(const ir_dim *td, const ir_dim *rd, int64_t *off)
+{
+    int64_t ct, cr;
+    int et = start_end(td, &ct), er = start_end(rd, &cr);
+    if (!et || !er || et == er || rd->wrap)
+        return 0;
+    *off = cr - ct;
+    return 1;
+}
+
 /* Is read view r, in a sweep whose points are owned through view t, the target's index plus a
  * constant along every dimension? Then off[d] is that constant and k[d] the difference of the
- * arrays' extents (their blocks' misalignment bound). */
-static int relate(ir_view *t, ir_view *r, int64_t *off, int64_t *k)
+ * arrays' extents (their blocks' misalignment bound). Bit d of *pw (when pw is not NULL): the
+ * read is a ghost-cell periodic copy along d (ghost_wrap), off[d] taken modulo the extent. */
+static int relate(ir_view *t, ir_view *r, int64_t *off, int64_t *k, unsigned *pw)
 {
+    if (pw)
+        *pw = 0;
     if (t->rank != r->rank)
         return 0;
     for (int d = 0; d < t->rank; d++) {
@@ -112,8 +149,12 @@ static int relate(ir_view *t, ir_view *r, int64_t *off, int64_t *k)
                 return 0;
         }
         const sym *diff = sym_sub(dim_start(rd), dim_start(td));
-        if (!diff || !sym_is_const(diff, &off[d]))
-            return 0;
+        int ghost = 0;
+        if (!diff || !sym_is_const(diff, &off[d])) {
+            if (!ghost_wrap(td, rd, &off[d]))
+                return 0;
+            ghost = 1;
+        }
         if (r->arr == t->arr)
             k[d] = 0;
         else {
@@ -121,8 +162,10 @@ static int relate(ir_view *t, ir_view *r, int64_t *off, int64_t *k)
             if (!ke || !sym_is_const(ke, &k[d]))
                 return 0;
         }
-        if (rd->wrap && k[d] != 0)
+        if ((rd->wrap || ghost) && k[d] != 0)
             return 0;
+        if (ghost && pw)
+            *pw |= 1u << d;
     }
     return 1;
 }
@@ -163,7 +206,7 @@ static void read_widths(ir_view *t, ir_view *r, const int64_t *off, const int64_
 static int halo_ok(ir_view *t, ir_view *r)
 {
     int64_t off[IR_MAX_RANK], k[IR_MAX_RANK], hl[IR_MAX_RANK], hh[IR_MAX_RANK];
-    if (!relate(t, r, off, k))
+    if (!relate(t, r, off, k, NULL))
         return 0;
     need_widths(r->rank, off, k, hl, hh);
     for (int d = 0; d < r->rank; d++)
@@ -478,7 +521,8 @@ static void edge_of(actx *a, ir_view *t, ir_view *r)
     if (!t || !dist_slot(t->arr) || !dist_slot(r->arr))
         return;
     aedge *e = NEW(aedge);
-    if (!relate(t, r, e->off, e->k))
+    unsigned pw;
+    if (!relate(t, r, e->off, e->k, &pw))
         return; /* pass_dist made it replicated: cannot happen */
     for (int d = t->rank; d < IR_MAX_RANK; d++)
         e->off[d] = e->k[d] = 0;
@@ -487,6 +531,8 @@ static void edge_of(actx *a, ir_view *t, ir_view *r)
     note_extents(a, t);
     note_extents(a, r);
     join(a, e);
+    if (pw) /* ghost-cell periodic copies keep plain blocks (their periodic images by block) */
+        a->bad[e->t->id] = 1;
 }
 
 static void edges_sweep(actx *a, ir_view *t, ir_expr *e)
@@ -707,7 +753,7 @@ int ir_dist_aligned(ir_view *a, ir_view *b)
     if (!a->arr->layout->dist)
         return 1;
     int64_t off[IR_MAX_RANK], k[IR_MAX_RANK];
-    if (!relate(a, b, off, k))
+    if (!relate(a, b, off, k, NULL))
         return 0;
     const ir_layout *La = a->arr->layout, *Lb = b->arr->layout;
     for (int d = 0; d < a->rank; d++) {
@@ -718,6 +764,24 @@ int ir_dist_aligned(ir_view *a, ir_view *b)
             return 0;
     }
     return 1;
+}
+
+/* A ghost-cell periodic read (ghost_wrap) becomes a read of the periodic halo: its start cr,
+ * counted from one end, is counted from the other (u[-2, :] read for row 0 reads row -2, whose
+ * halo copy is row N - 2; u[1, :] read for row N - 1 reads row N + 1, a copy of row 1). */
+static void ghost_rebase(ir_view *r, int d)
+{
+    ir_dim *m = &r->dim[d];
+    int64_t c;
+    int e = start_end(m, &c);
+    loc l = m->lo ? m->lo->l : r->l;
+    if (e > 0) {
+        m->lo = ir_bin(l, OP_ADD, T_I64, ir_shape(l, r->arr, d), ir_const_i(l, T_I64, c), 0);
+        m->slo = sym_add(m->aext, sym_const(c));
+    } else {
+        m->lo = ir_const_i(l, T_I64, c);
+        m->slo = sym_const(c);
+    }
 }
 
 /* Zones touched by reads needing hl / hh layers (see tyl_dist.c: zone = sum (s_d + 1) * 3^d). */
@@ -743,7 +807,8 @@ static void zones_of(int rank, const int64_t *hl, const int64_t *hh, uint64_t *z
 static void add_need(ir_stmt *s, ir_view *t, ir_view *r)
 {
     int64_t off[IR_MAX_RANK], k[IR_MAX_RANK], hl[IR_MAX_RANK], hh[IR_MAX_RANK];
-    if (!relate(t, r, off, k))
+    unsigned pw;
+    if (!relate(t, r, off, k, &pw))
         INTERNAL("pass_halo: a read of a distributed array is not a halo read");
     read_widths(t, r, off, k, hl, hh);
     ir_layout *L = r->arr->layout;
@@ -754,6 +819,10 @@ static void add_need(ir_stmt *s, ir_view *t, ir_view *r)
             L->periodic |= 1u << d;
             r->dim[d].slo = dim_start(&r->dim[d]);
             r->dim[d].wrap = NULL; /* the halo holds the wrapped-around neighbours */
+        }
+        if (pw >> d & 1) {
+            L->periodic |= 1u << d;
+            ghost_rebase(r, d);
         }
     }
     uint64_t z[IR_ZONE_WORDS] = {0}, some = 0;

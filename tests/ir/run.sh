@@ -167,6 +167,45 @@ check dist_unaligned_refused/layouts "layouts" "layout 0: distributed over a 2-D
 layout 1: distributed over a 2-D grid, halo 2/0 0/0
 layout 2: distributed over a 2-D grid, halo 1/1 0/0
 layout 3: distributed over a 2-D grid, halo 1/1 0/0" "$(printf '%s\n' "$d" | grep '^layout')"
+# ghost-cell periodic copies (u[0, :] = u[-2, :], u[-1, :] = u[1, :], u[ny + 1, :] = u[1, :], slabs
+# u[0:2] = u[-4:-2]) read the target's index plus a constant modulo the extent: the arrays stay
+# distributed with a halo periodic along the copied axes, not replicated (no layout line at all
+# before). tests/programs/ghost_periodic_*.tyl are compared with NumPy at 1-4 ranks;
+# tests/dist/ghost_periodic.sh checks the 2x2 grid and the exchanges.
+layouts() { $TYLESC "$1" --dump=halo | grep '^layout' | tr '\n' '|' | sed 's/|$//'; }
+check ghost_periodic_advection2d/layouts "layouts of u, un" \
+    "layout 0: distributed over a 2-D grid, halo 2/2 periodic 2/2 periodic|layout 1: distributed over a 2-D grid, halo 1/1 1/1" \
+    "$(layouts tests/programs/ghost_periodic_advection2d.tyl)"
+# each copy reads one zone of u's halo, at the row (column) counted from the other end: -2 for
+# row 0, N + 1 (a copy of row 1) for row N - 1
+d=$($TYLESC tests/programs/ghost_periodic_advection2d.tyl --dump=halo)
+check ghost_periodic_advection2d/halo_lines "halo lines of the copies" "# halo u: -0|# halo u: +0|# halo u: 0-|# halo u: 0+" \
+    "$(printf '%s\n' "$d" | sed -n '/^for n_it/,$p' | grep '# halo u:' | sed 's/^ *//' | tr '\n' '|' | sed 's/|$//')"
+check ghost_periodic_advection2d/reads "copies' reads in the halo" \
+    "u[#-2, 0:+u.shape[1]@0]|u[#(u.shape[0] +. 1), 0:+u.shape[1]@0]|u[0:+u.shape[0]@0, #-2]|u[0:+u.shape[0]@0, #(u.shape[1] +. 1)]" \
+    "$(printf '%s\n' "$d" | grep 'sweep\[buffered\]' | sed 's/.* = //' | tr '\n' '|' | sed 's/|$//')"
+check ghost_periodic_diffusion2d/layouts "layouts (copies written u[ny + 1, :] = u[1, :], u[0, :] = u[ny, :]; u and un, the initial field)" \
+    "layout 0: distributed over a 2-D grid, halo 2/2 periodic 2/2 periodic|layout 1: distributed over a 2-D grid, halo 1/1 1/1" \
+    "$(layouts tests/programs/ghost_periodic_diffusion2d.tyl)"
+check ghost_periodic_advection3d/layouts "layouts (periodic along 3 axes)" \
+    "layout 0: distributed over a 3-D grid, halo 2/2 periodic 2/2 periodic 2/2 periodic|layout 1: distributed over a 3-D grid, halo 1/1 1/1 1/1" \
+    "$(layouts tests/programs/ghost_periodic_advection3d.tyl)"
+check ghost_periodic_two_layers/layouts "layouts (two ghost layers: reads at +-4)" \
+    "layout 0: distributed over a 2-D grid, halo 4/4 periodic 4/4 periodic|layout 1: distributed over a 2-D grid, halo 0/0 0/0" \
+    "$(layouts tests/programs/ghost_periodic_two_layers.tyl)"
+check ghost_periodic_channel_walls/layouts "layouts (periodic along x only; y, u, s)" \
+    "layout 0: distributed over a 2-D grid, halo 0/0 0/0|layout 1: distributed over a 2-D grid, halo 0/0 2/2 periodic|layout 2: distributed over a 2-D grid, halo 1/1 2/2 periodic" \
+    "$(layouts tests/programs/ghost_periodic_channel_walls.tyl)"
+check ghost_periodic_burgers1d/layouts "layouts (1-D, one-point slabs)" \
+    "layout 0: distributed over a 1-D grid, halo 2/2 periodic" \
+    "$(layouts tests/programs/ghost_periodic_burgers1d.tyl)"
+check ghost_periodic_cross_arrays/layouts "layouts (u read from v's rows and columns, v from itself)" \
+    "layout 0: distributed over a 2-D grid, halo 2/2 periodic 4/1 periodic|layout 1: distributed over a 2-D grid, halo 1/1 periodic 0/1" \
+    "$(layouts tests/programs/ghost_periodic_cross_arrays.tyl)"
+# not periodic: u[0, :] = u[ny // 2, :] keeps u replicated; v (offsets 5 and -2) distributed
+check ghost_copy_middle_replicated/layouts "layouts (v only, nothing periodic)" \
+    "layout 1: distributed over a 2-D grid, halo 2/1 1/5" \
+    "$(layouts tests/programs/ghost_copy_middle_replicated.tyl)"
 
 # ---- the schedule level: exact expected output -------------------------------------------------
 sched_view() {
