@@ -567,10 +567,13 @@ static void owned_box(const tyl_array *a, const int *c, box *b)
         block_l(a->layout, d, a->shape[d], c[d], P[d], &b->lo[d], &b->hi[d]);
 }
 
-/* Set by tyl_timetile.c around the exchange before a group on deep halos: the zones of a
- * layout widened for deep halos (layout->deep) go at their full width; any other exchange
- * sends them one step deep (layout->sl/sh), what a step outside a group reads. */
-int tyl_xchg_deep_;
+/* Set by tyl_halo_begin_deep_ (the exchange before a time-tiled group on deep halos) for the
+ * time of its exchange: the zones of a layout widened for deep halos (layout->deep) go at their
+ * full width; any other exchange sends them one step deep (layout->sl/sh), what a step outside
+ * a group reads. xskip: per array of the exchange, a box of global indices whose points do not
+ * travel (the group writes them before it reads them), or NULL. */
+static int tyl_xchg_deep_;
+static const tyl_xskip *xskip;
 
 static int narrow(const tyl_array *a) { return a->layout->deep && !tyl_xchg_deep_; }
 
@@ -672,10 +675,38 @@ static void add_piece(peer_msg *m, int ai, tyl_array *a, const box *at, const in
     p->count = cnt;
 }
 
+typedef void (*piece_fn)(void *, tyl_array *, const box *, const int64_t *);
+
+/* Calls f for the box cut less the box skip (NULL: nothing skipped): at most two boxes per
+ * dimension, the parts below and above skip along it within what is left of cut. */
+static void skip_cut(tyl_array *a, const box *cut, const int64_t *shift, const tyl_xskip *skip, piece_fn f, void *ctx)
+{
+    box rest = *cut, part;
+    for (int d = 0; skip && d < a->rank; d++) {
+        if (skip->lo[d] > rest.lo[d]) {
+            part = rest;
+            part.hi[d] = skip->lo[d] < rest.hi[d] ? skip->lo[d] : rest.hi[d];
+            f(ctx, a, &part, shift);
+            rest.lo[d] = part.hi[d];
+        }
+        if (skip->hi[d] < rest.hi[d] && rest.lo[d] < rest.hi[d]) {
+            part = rest;
+            part.lo[d] = skip->hi[d] > rest.lo[d] ? skip->hi[d] : rest.lo[d];
+            f(ctx, a, &part, shift);
+            rest.hi[d] = part.lo[d];
+        }
+        if (rest.hi[d] <= rest.lo[d])
+            return;
+    }
+    if (!skip)
+        f(ctx, a, &rest, shift);
+}
+
 /* Pieces rank `recv` needs from rank `send` for zone z of array a: recv's zone box cut by
- * send's owned block and its periodic images. Calls f for each. */
-static void pieces_between(tyl_array *a, int z, const int *crecv, const int *csend,
-                           void (*f)(void *, tyl_array *, const box *, const int64_t *), void *ctx)
+ * send's owned block and its periodic images, less the box skip (NULL: none). Calls f for
+ * each. */
+static void pieces_between(tyl_array *a, int z, const int *crecv, const int *csend, const tyl_xskip *skip,
+                           piece_fn f, void *ctx)
 {
     int r = a->rank;
     box orecv, osend, zb;
@@ -712,7 +743,7 @@ static void pieces_between(tyl_array *a, int z, const int *crecv, const int *cse
             empty |= cut.hi[d] <= cut.lo[d];
         }
         if (!empty)
-            f(ctx, a, &cut, shift);
+            skip_cut(a, &cut, shift, skip, f, ctx);
     }
 }
 
@@ -890,6 +921,17 @@ static void plan_cache_clear(void)
     klen = kcap = needs_cap = 0;
 }
 
+/* The box of arrs[i] whose points the exchange at hand leaves out, or NULL. */
+static const tyl_xskip *skip_of(int i, int r)
+{
+    if (!xskip)
+        return NULL;
+    for (int d = 0; d < r; d++)
+        if (xskip[i].hi[d] <= xskip[i].lo[d])
+            return NULL;
+    return &xskip[i];
+}
+
 /* Plan the exchange of zones need[W*i .. W*i + W) of arrs[i] (all 0: nothing for that array). */
 static plan plan_build(tyl_array *const *arrs, const uint64_t *need, int narr)
 {
@@ -915,8 +957,9 @@ static plan plan_build(tyl_array *const *arrs, const uint64_t *need, int narr)
                 coords_on(a->rank, q, cq);
                 /* what q needs from me, and what I need from q */
                 add_ctx cs = {&pl.send, &pl.nsend, pl.sat, q, i}, cr = {&pl.recv, &pl.nrecv, pl.rat, q, i};
-                pieces_between(a, z, cq, cme, add_cb, &cs);
-                pieces_between(a, z, cme, cq, add_cb, &cr);
+                const tyl_xskip *sk = skip_of(i, a->rank);
+                pieces_between(a, z, cq, cme, sk, add_cb, &cs);
+                pieces_between(a, z, cme, cq, sk, add_cb, &cr);
             }
         }
     }
@@ -1022,6 +1065,12 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int words, int
             continue;
         key_push(i);
         key_push(nar);
+        const tyl_xskip *sk = skip_of(i, a->rank);
+        key_push(sk != NULL);
+        for (int d = 0; sk && d < a->rank; d++) {
+            key_push(sk->lo[d]);
+            key_push(sk->hi[d]);
+        }
         for (int w = 0; w < words; w++)
             key_push((int64_t)ni[w]);
         key_push(a->rank);
@@ -1032,7 +1081,7 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int words, int
             key_push(a->hl[d]);
             key_push(a->hh[d]);
         }
-        for (int w = 0; w < words; w++) {
+        for (int w = 0; w < words && !sk; w++) { /* zones less a box are not current */
             a->hvalid[w] |= ni[w];
             a->hnarrow[w] = nar ? a->hnarrow[w] | ni[w] : a->hnarrow[w] & ~ni[w];
         }
@@ -1065,6 +1114,16 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int words, int
     tyl_xchg_start(&h->x);
     tyl_dist_stats_.t_pack += MPI_Wtime() - t0;
     tyl_dist_stats_.n_exchanges++;
+    return h;
+}
+
+tyl_halo *tyl_halo_begin_deep_(tyl_array **arrs, const uint64_t *masks, int words, int narr, const tyl_xskip *skip)
+{
+    tyl_xchg_deep_ = 1;
+    xskip = skip;
+    tyl_halo *h = tyl_halo_begin(arrs, masks, words, narr);
+    tyl_xchg_deep_ = 0;
+    xskip = NULL;
     return h;
 }
 
