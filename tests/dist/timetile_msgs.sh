@@ -37,6 +37,14 @@ for np in 2 3 4; do
     (cd narrow$np && timeout 60 $MPIRUN -np $np ../narrow --stats >out.txt 2>err.txt)
     check "np${np}_step_bytes" "$(grep -o '[0-9.]* MB sent' narrow$np/err.txt)" "$(grep -o '[0-9.]* MB sent' off$np/err.txt)"
     check "np${np}_equal" "equal" "$(cmp -s one/u.npy on$np/u.npy && cmp -s one/un.npy on$np/un.npy && cmp -s one/out.txt on$np/out.txt && cmp -s one/u.npy off$np/u.npy && echo equal || echo different)"
+    # direct messages (TYLES_XCHG_DIRECT_MIN=1: pieces of any size; by default 64 KiB): where the
+    # grid splits the rows only (2x1, 3x1), u's rows go straight from array to array, a message
+    # of their own after the packed one that holds un's boundary: one more message a rank a
+    # group (5 groups), the same results; a 2x2 grid splits the columns too and packs as before
+    mkdir direct$np
+    (cd direct$np && TYLES_XCHG_DIRECT_MIN=1 timeout 60 $MPIRUN -np $np -x TYLES_XCHG_DIRECT_MIN ../prog --stats >out.txt 2>err.txt)
+    case $np in 2) want=26 ;; 3) want=52 ;; 4) want=84 ;; esac
+    check "np${np}_direct" "exchanges 8, $want messages, equal" "$(grep -o 'exchanges *[0-9]*, [0-9]* messages' direct$np/err.txt | tr -s ' '), $(cmp -s one/u.npy direct$np/u.npy && cmp -s one/out.txt direct$np/out.txt && echo equal || echo different)"
 done
 # The buffer a group writes first travels only on the global boundary: under grids that split
 # the rows, the columns or both (tests/programs/timetile_swap_boundaries*.tyl, whose buffers
@@ -47,12 +55,14 @@ for p in timetile_swap_boundaries:2:1x2 timetile_swap_boundaries:4:4x1 timetile_
     IFS=: read -r name np grid <<<"$p"
     [ -x $name ] || "$ROOT/bin/tylesc" "$ROOT/tests/programs/$name.tyl" --time-tile=3 -o $name || { echo "FAIL dist/timetile_compile"; exit 1; }
     [ -d one_$name ] || { mkdir one_$name && (cd one_$name && timeout 60 ../$name >out.txt); }
-    d=${name}_$grid
-    mkdir $d
-    (cd $d && timeout 60 $MPIRUN -np $np ../$name --procs=$grid --stats >out.txt 2>err.txt)
     groups=6 # 3 time loops of 7 steps, 2 groups each (2 loops in 3-D)
     case $name in *3d) groups=4 ;; esac
-    check "${name#timetile_}_${grid}" "equal, $groups groups" "$(cmp -s one_$name/u.npy $d/u.npy && cmp -s one_$name/un.npy $d/un.npy && cmp -s one_$name/out.txt $d/out.txt && echo equal || echo different), $(grep -o '[0-9]* groups' $d/err.txt)"
+    for min in 65536 1; do # packed; direct messages where the grid splits the rows only
+        d=${name}_${grid}_$min
+        mkdir $d
+        (cd $d && TYLES_XCHG_DIRECT_MIN=$min timeout 60 $MPIRUN -np $np -x TYLES_XCHG_DIRECT_MIN ../$name --procs=$grid --stats >out.txt 2>err.txt)
+        check "${name#timetile_}_${grid}_min$min" "equal, $groups groups" "$(cmp -s one_$name/u.npy $d/u.npy && cmp -s one_$name/un.npy $d/un.npy && cmp -s one_$name/out.txt $d/out.txt && echo equal || echo different), $(grep -o '[0-9]* groups' $d/err.txt)"
+    done
 done
 # --time-tile=auto on several ranks (timetile_auto.tyl, tiled at compile time: 8 steps a group,
 # 40 steps): a group runs on deep halos only when the points its grown boxes add stay within a
