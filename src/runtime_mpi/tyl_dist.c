@@ -572,10 +572,10 @@ static void owned_box(const tyl_array *a, const int *c, box *b)
  * full width; any other exchange sends them one step deep (layout->sl/sh), what a step outside
  * a group reads. xskip: per array of the exchange, a box of global indices whose points do not
  * travel (the group writes them before it reads them), or NULL. */
-static int tyl_xchg_deep_;
+static int xdeep;
 static const tyl_xskip *xskip;
 
-static int narrow(const tyl_array *a) { return a->layout->deep && !tyl_xchg_deep_; }
+static int narrow(const tyl_array *a) { return a->layout->deep && !xdeep; }
 
 /* Zone z of the block o (the halo part the layout allocates; one step's part of a deep
  * layout's outside a group), clipped to the array except along periodic dimensions. Returns 0
@@ -1175,11 +1175,11 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int words, int
 
 tyl_halo *tyl_halo_begin_deep_(tyl_array **arrs, const uint64_t *masks, int words, int narr, const tyl_xskip *skip)
 {
-    tyl_xchg_deep_ = 1;
+    xdeep = 1;
     xskip = skip;
     xdirect = tyl_xchg_direct(); /* ended at once: no sweep writes the arrays while they travel */
     tyl_halo *h = tyl_halo_begin(arrs, masks, words, narr);
-    tyl_xchg_deep_ = 0;
+    xdeep = 0;
     xskip = NULL;
     xdirect = 0;
     return h;

@@ -535,10 +535,13 @@ static int written_first(const tyl_array *a, tyl_xskip *w)
             for (int d = 0; d < g->arr[g->sw->op[j].arr]->rank; d++)
                 if (g->sw->op[j].box[d] == TYL_FIXED)
                     return 0;
+        unsigned ks = 0; /* box dimensions used: one array dimension each, or the target is
+                            not the whole box product (a diagonal) */
         for (int d = 0; d < a->rank; d++) {
             int k = t->box[d];
-            if (k < 0 || (t->wrap >> d & 1) || op_step(t, d, g->x) != 1)
+            if (k < 0 || (ks >> k & 1) || (t->wrap >> d & 1) || op_step(t, d, g->x) != 1)
                 return 0;
+            ks |= 1u << k;
             w->lo[d] = op_lo(t, d, g->x);
             w->hi[d] = w->lo[d] + g->x[k];
         }
