@@ -4,7 +4,10 @@
 # once, 4 steps deep, instead of once a step: at 2, 3 and 4 ranks (grids 2x1, 3x1, 2x2) the
 # run does 8 exchanges where TYLES_TIME_TILE=off does 23 (a drop of K - 1 = 3 per group),
 # --stats reports the 5 groups, stepping sends the bytes of a build without tiling (one step's
-# halo, not the K-deep one), and the results are byte for byte those of one rank.
+# halo, not the K-deep one), and the results are byte for byte those of one rank. The exchange
+# before a group sends the buffer the group writes first only on the global boundary (bytes),
+# and whole allocation rows go array to array as messages of their own (TYLES_XCHG_DIRECT_MIN);
+# tests/programs/timetile_swap_boundaries*.tyl run both ways under several --procs grids.
 # Usage: tests/dist/timetile_msgs.sh [REPO_ROOT]   (needs bin/tylesc and lib/libtyles.a)
 set -u
 ROOT=$(cd "${1:-.}" && pwd) || exit 2
