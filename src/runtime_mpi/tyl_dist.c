@@ -576,12 +576,15 @@ static void owned_box(const tyl_array *a, const int *c, box *b)
         block_l(a->layout, d, a->shape[d], c[d], P[d], &b->lo[d], &b->hi[d]);
 }
 
-/* Set by tyl_timetile.c around the exchange before a group on deep halos: the zones of a
- * layout widened for deep halos (layout->deep) go at their full width; any other exchange
- * sends them one step deep (layout->sl/sh), what a step outside a group reads. */
-int tyl_xchg_deep_;
+/* Set by tyl_halo_begin_deep_ (the exchange before a time-tiled group on deep halos) for the
+ * time of its exchange: the zones of a layout widened for deep halos (layout->deep) go at their
+ * full width; any other exchange sends them one step deep (layout->sl/sh), what a step outside
+ * a group reads. xskip: per array of the exchange, a box of global indices whose points do not
+ * travel (the group writes them before it reads them), or NULL. */
+static int xdeep;
+static const tyl_xskip *xskip;
 
-static int narrow(const tyl_array *a) { return a->layout->deep && !tyl_xchg_deep_; }
+static int narrow(const tyl_array *a) { return a->layout->deep && !xdeep; }
 
 /* Zone z of the block o (the halo part the layout allocates; one step's part of a deep
  * layout's outside a group), clipped to the array except along periodic dimensions. Returns 0
@@ -681,10 +684,38 @@ static void add_piece(peer_msg *m, int ai, tyl_array *a, const box *at, const in
     p->count = cnt;
 }
 
+typedef void (*piece_fn)(void *, tyl_array *, const box *, const int64_t *);
+
+/* Calls f for the box cut less the box skip (NULL: nothing skipped): at most two boxes per
+ * dimension, the parts below and above skip along it within what is left of cut. */
+static void skip_cut(tyl_array *a, const box *cut, const int64_t *shift, const tyl_xskip *skip, piece_fn f, void *ctx)
+{
+    box rest = *cut, part;
+    for (int d = 0; skip && d < a->rank; d++) {
+        if (skip->lo[d] > rest.lo[d]) {
+            part = rest;
+            part.hi[d] = skip->lo[d] < rest.hi[d] ? skip->lo[d] : rest.hi[d];
+            f(ctx, a, &part, shift);
+            rest.lo[d] = part.hi[d];
+        }
+        if (skip->hi[d] < rest.hi[d] && rest.lo[d] < rest.hi[d]) {
+            part = rest;
+            part.lo[d] = skip->hi[d] > rest.lo[d] ? skip->hi[d] : rest.lo[d];
+            f(ctx, a, &part, shift);
+            rest.hi[d] = part.lo[d];
+        }
+        if (rest.hi[d] <= rest.lo[d])
+            return;
+    }
+    if (!skip)
+        f(ctx, a, &rest, shift);
+}
+
 /* Pieces rank `recv` needs from rank `send` for zone z of array a: recv's zone box cut by
- * send's owned block and its periodic images. Calls f for each. */
-static void pieces_between(tyl_array *a, int z, const int *crecv, const int *csend,
-                           void (*f)(void *, tyl_array *, const box *, const int64_t *), void *ctx)
+ * send's owned block and its periodic images, less the box skip (NULL: none). Calls f for
+ * each. */
+static void pieces_between(tyl_array *a, int z, const int *crecv, const int *csend, const tyl_xskip *skip,
+                           piece_fn f, void *ctx)
 {
     int r = a->rank;
     box orecv, osend, zb;
@@ -721,7 +752,7 @@ static void pieces_between(tyl_array *a, int z, const int *crecv, const int *cse
             empty |= cut.hi[d] <= cut.lo[d];
         }
         if (!empty)
-            f(ctx, a, &cut, shift);
+            skip_cut(a, &cut, shift, skip, f, ctx);
     }
 }
 
@@ -785,22 +816,69 @@ static tyl_xpiece xpiece(const piece *p, tyl_array *const *arrs, int src, int64_
     return x;
 }
 
+/* The bytes piece p of a moves as a direct message (0: it is packed): in the deep exchange
+ * (xdirect), a piece of at least TYLES_XCHG_DIRECT_MIN bytes (64 KiB) that spans every
+ * dimension but the first, none of them split by the grid nor periodic. Its rows are then whole
+ * rows of the allocations on both sides (the same halo widths, the same extents), padding
+ * included: one contiguous run of memory each, sent from the owner's array into the receiver's
+ * halo without packing. The padding of dimensions the grid does not split is never read (no
+ * rank's zone reaches there), so what travels into it does not matter. The same answer on both
+ * sides: it depends on the piece, the grid and the layout only. *g: the run's first element, in
+ * the coordinates of `at`. */
+static int xdirect;
+static int64_t direct_bytes(const piece *p, const tyl_array *a, int64_t *g)
+{
+    static int64_t min = -1;
+    if (min < 0) {
+        const char *e = getenv("TYLES_XCHG_DIRECT_MIN");
+        min = e && atoll(e) > 0 ? atoll(e) : 65536;
+    }
+    if (!xdirect || a->rank < 1)
+        return 0;
+    const int *P = P_of(a->rank);
+    g[0] = p->at.lo[0];
+    for (int d = 1; d < a->rank; d++) {
+        if (P[d] != 1 || (a->layout->periodic >> d & 1) || p->at.lo[d] != 0 || p->at.hi[d] != a->shape[d])
+            return 0;
+        g[d] = -a->hl[d];
+    }
+    int64_t bytes = (p->at.hi[0] - p->at.lo[0]) * (a->rank > 1 ? a->stride[0] : 1) * (int64_t)p->el;
+    return bytes >= min ? bytes : 0;
+}
+
 /* Lay out a list of messages one after another in one buffer, every piece 8-byte aligned (the
  * receiver computes the same pieces in the same order, so the same offsets). Messages to this
  * rank itself are packed too; unless they travel, their pieces are also unpacked from the send
- * buffer (selfpk) and no message is made. */
+ * buffer (selfpk) and no message is made. Direct pieces (direct_bytes) become messages of their
+ * own, after the packed one of their peer, in the order of the pieces on both sides (MPI
+ * matches messages of one peer and tag in order). */
 static int64_t lay_out(const peer_msg *list, int n, int sending, tyl_xchg *x, int self_travels,
                        tyl_array *const *arrs)
 {
     int64_t total = 0;
+    tyl_xmsg *dm = NULL;
+    int ndm = 0;
+    tyl_xmsg **ml = sending ? &x->send : &x->recv;
+    int *mn = sending ? &x->nsend : &x->nrecv;
     for (int i = 0; i < n; i++) {
         const peer_msg *m = &list[i];
         int local = m->peer == g_self && !self_travels;
         if (local && !sending)
             continue;
         int64_t start = total;
+        ndm = 0;
         for (int k = 0; k < m->np; k++) {
             const piece *p = &m->p[k];
+            int64_t g[TYL_MAX_RANK], db = local ? 0 : direct_bytes(p, arrs[p->ai], g);
+            if (db) {
+                const tyl_array *a = arrs[p->ai];
+                if (sending)
+                    g[0] -= p->shift[0];
+                dm = grow(dm, ndm, sizeof *dm);
+                dm[ndm++] = (tyl_xmsg){.peer = m->peer, .bytes = db, .direct = 1, .ai = p->ai,
+                                       .aoff = loc_off(a, g) * (int64_t)p->el};
+                continue;
+            }
             int64_t off = total;
             total = (total + p->count * (int64_t)p->el + 7) & ~(int64_t)7;
             if (sending) {
@@ -815,13 +893,16 @@ static int64_t lay_out(const peer_msg *list, int n, int sending, tyl_xchg *x, in
                 x->rpk[x->nrpk++] = xpiece(p, arrs, 0, off);
             }
         }
-        if (local || total == start)
-            continue;
-        tyl_xmsg **ml = sending ? &x->send : &x->recv;
-        int *mn = sending ? &x->nsend : &x->nrecv;
-        *ml = grow(*ml, *mn, sizeof **ml);
-        (*ml)[(*mn)++] = (tyl_xmsg){.peer = m->peer, .off = start, .bytes = total - start};
+        if (!local && total > start) {
+            *ml = grow(*ml, *mn, sizeof **ml);
+            (*ml)[(*mn)++] = (tyl_xmsg){.peer = m->peer, .off = start, .bytes = total - start};
+        }
+        for (int k = 0; k < ndm; k++) {
+            *ml = grow(*ml, *mn, sizeof **ml);
+            (*ml)[(*mn)++] = dm[k];
+        }
     }
+    free(dm);
     return total;
 }
 
@@ -899,6 +980,17 @@ static void plan_cache_clear(void)
     klen = kcap = needs_cap = 0;
 }
 
+/* The box of arrs[i] whose points the exchange at hand leaves out, or NULL. */
+static const tyl_xskip *skip_of(int i, int r)
+{
+    if (!xskip)
+        return NULL;
+    for (int d = 0; d < r; d++)
+        if (xskip[i].hi[d] <= xskip[i].lo[d])
+            return NULL;
+    return &xskip[i];
+}
+
 /* Plan the exchange of zones need[W*i .. W*i + W) of arrs[i] (all 0: nothing for that array). */
 static plan plan_build(tyl_array *const *arrs, const uint64_t *need, int narr)
 {
@@ -924,8 +1016,9 @@ static plan plan_build(tyl_array *const *arrs, const uint64_t *need, int narr)
                 coords_on(a->rank, q, cq);
                 /* what q needs from me, and what I need from q */
                 add_ctx cs = {&pl.send, &pl.nsend, pl.sat, q, i}, cr = {&pl.recv, &pl.nrecv, pl.rat, q, i};
-                pieces_between(a, z, cq, cme, add_cb, &cs);
-                pieces_between(a, z, cme, cq, add_cb, &cr);
+                const tyl_xskip *sk = skip_of(i, a->rank);
+                pieces_between(a, z, cq, cme, sk, add_cb, &cs);
+                pieces_between(a, z, cme, cq, sk, add_cb, &cr);
             }
         }
     }
@@ -1016,6 +1109,7 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int words, int
     int any = 0;
     klen = 0;
     key_push(words);
+    key_push(xdirect); /* the same pieces, laid out otherwise */
     for (int i = 0; i < narr; i++) {
         tyl_array *a = arrs[i];
         uint64_t *ni = needs + (size_t)W * i, some = 0;
@@ -1031,6 +1125,12 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int words, int
             continue;
         key_push(i);
         key_push(nar);
+        const tyl_xskip *sk = skip_of(i, a->rank);
+        key_push(sk != NULL);
+        for (int d = 0; sk && d < a->rank; d++) {
+            key_push(sk->lo[d]);
+            key_push(sk->hi[d]);
+        }
         for (int w = 0; w < words; w++)
             key_push((int64_t)ni[w]);
         key_push(a->rank);
@@ -1041,7 +1141,7 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int words, int
             key_push(a->hl[d]);
             key_push(a->hh[d]);
         }
-        for (int w = 0; w < words; w++) {
+        for (int w = 0; w < words && !sk; w++) { /* zones less a box are not current */
             a->hvalid[w] |= ni[w];
             a->hnarrow[w] = nar ? a->hnarrow[w] | ni[w] : a->hnarrow[w] & ~ni[w];
         }
@@ -1050,7 +1150,7 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int words, int
     if (!any)
         return NULL;
     tyl_xchg *x = xchg_for(arrs, needs, narr);
-    if (!x->nspk && !x->nrpk) /* one rank, no periodic dimension: nothing travels */
+    if (!x->nspk && !x->nrpk && !x->nsend && !x->nrecv) /* one rank, no periodic dimension: nothing travels */
         return NULL;
     if (in_flight)
         tyl_rt_error("libtyles", "internal error: a halo exchange started while another is in flight");
@@ -1059,6 +1159,11 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int words, int
     for (int l = 0; l < 3; l++)
         for (int k = 0; k < counts[l]; k++)
             lists[l][k].arr = (char *)arrs[lists[l][k].ai]->data + lists[l][k].aoff;
+    for (int i = 0; i < x->nsend + x->nrecv; i++) {
+        tyl_xmsg *m = i < x->nsend ? &x->send[i] : &x->recv[i - x->nsend];
+        if (m->direct)
+            m->at = (char *)arrs[m->ai]->data + m->aoff;
+    }
     for (int i = 0; i < x->nsend; i++)
         if (x->send[i].peer != g_self) {
             tyl_dist_stats_.bytes_sent += x->send[i].bytes;
@@ -1074,6 +1179,18 @@ tyl_halo *tyl_halo_begin(tyl_array **arrs, const uint64_t *masks, int words, int
     tyl_xchg_start(&h->x);
     tyl_dist_stats_.t_pack += MPI_Wtime() - t0;
     tyl_dist_stats_.n_exchanges++;
+    return h;
+}
+
+tyl_halo *tyl_halo_begin_deep_(tyl_array **arrs, const uint64_t *masks, int words, int narr, const tyl_xskip *skip)
+{
+    xdeep = 1;
+    xskip = skip;
+    xdirect = tyl_xchg_direct(); /* ended at once: no sweep writes the arrays while they travel */
+    tyl_halo *h = tyl_halo_begin(arrs, masks, words, narr);
+    xdeep = 0;
+    xskip = NULL;
+    xdirect = 0;
     return h;
 }
 
@@ -1105,9 +1222,11 @@ void tyl_xchg_mpi_post(tyl_xchg *x, char *sbuf, char *rbuf)
         if (m->bytes > INT_MAX)
             tyl_rt_error("libtyles", "a halo message of %lld bytes is over MPI's count limit", (long long)m->bytes);
         if (i < x->nrecv)
-            MPI_Irecv(rbuf + m->off, (int)m->bytes, MPI_BYTE, m->peer, 77, g_comm, &x->req[x->nreq++]);
+            MPI_Irecv(m->direct ? m->at : rbuf + m->off, (int)m->bytes, MPI_BYTE, m->peer, 77, g_comm,
+                      &x->req[x->nreq++]);
         else
-            MPI_Isend(sbuf + m->off, (int)m->bytes, MPI_BYTE, m->peer, 77, g_comm, &x->req[x->nreq++]);
+            MPI_Isend(m->direct ? m->at : sbuf + m->off, (int)m->bytes, MPI_BYTE, m->peer, 77, g_comm,
+                      &x->req[x->nreq++]);
     }
 #else
     (void)x;

@@ -91,7 +91,14 @@ void tyl_sweep_part_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t
 extern int tyl_tt_recording_;
 /* Groups of steps run on deep halos (several ranks; reported by --stats). */
 extern int64_t tyl_tt_deep_groups_;
-extern int tyl_xchg_deep_; /* tyl_dist.c: an exchange at deep layouts' full width */
+/* tyl_dist.c: the exchange before a group on deep halos: tyl_halo_begin at the deep layouts'
+ * full width, except that the points of arrs[i] in the box [skip[i].lo, skip[i].hi) of global
+ * indices (none where it is empty; skip NULL: all travel) stay behind, and the zones of such an
+ * array are not marked current. The same boxes on every rank. */
+typedef struct tyl_xskip {
+    int64_t lo[TYL_MAX_RANK], hi[TYL_MAX_RANK];
+} tyl_xskip;
+tyl_halo *tyl_halo_begin_deep_(tyl_array **arrs, const uint64_t *masks, int words, int narr, const tyl_xskip *skip);
 extern int64_t tyl_tt_declined_groups_; /* several ranks: deep halos not worth it, stepped */
 void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc);
 /* ... and tyl_rotate hands it its copy (dst outside [lo, lo + len) from src). */

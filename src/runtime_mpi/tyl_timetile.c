@@ -506,11 +506,58 @@ static int deep_boxes(void)
     return 1;
 }
 
+/* The indices of a that the group writes before it reads any of them, into *w: where the first
+ * stage touching a is a sweep that writes it over a range of step 1 along every dimension (no
+ * fixed index in any of its targets: grow_box could then leave the stage empty) and reads it
+ * nowhere, the indices its target covers over the sweep's whole box. On each rank the stage's
+ * grown box covers all of those that later stages read (grow_box: NEED(a) within the sweep's
+ * box), so their halo need not travel; what lies outside (the global boundary that no sweep
+ * writes) must. The same on every rank (stages and boxes are). 0 when there is no such box. */
+static int written_first(const tyl_array *a, tyl_xskip *w)
+{
+    for (int n = 0; n < tt.ns; n++) {
+        const tt_stage *g = &tt.st[n];
+        if (!g->sw) {
+            if (g->cdst->data == a->data || g->csrc->data == a->data)
+                return 0;
+            continue;
+        }
+        const tyl_operand *t = NULL;
+        for (int i = 0; i < g->sw->nop; i++)
+            if (g->arr[g->sw->op[i].arr]->data == a->data) {
+                if (i >= g->sw->nt)
+                    return 0; /* read by its first stage */
+                t = t ? t : &g->sw->op[i];
+            }
+        if (!t)
+            continue;
+        for (int j = 0; j < g->sw->nt; j++)
+            for (int d = 0; d < g->arr[g->sw->op[j].arr]->rank; d++)
+                if (g->sw->op[j].box[d] == TYL_FIXED)
+                    return 0;
+        unsigned ks = 0; /* box dimensions used: one array dimension each, or the target is
+                            not the whole box product (a diagonal) */
+        for (int d = 0; d < a->rank; d++) {
+            int k = t->box[d];
+            if (k < 0 || (ks >> k & 1) || (t->wrap >> d & 1) || op_step(t, d, g->x) != 1)
+                return 0;
+            ks |= 1u << k;
+            w->lo[d] = op_lo(t, d, g->x);
+            w->hi[d] = w->lo[d] + g->x[k];
+        }
+        return 1;
+    }
+    return 0;
+}
+
 /* The exchange before the group: every zone (corners too: grown boxes read them) of every
- * distributed array the group reads, at the halo's full width. The same list on every rank. */
+ * distributed array the group reads, at the halo's full width, less the points the group
+ * writes before it reads them (written_first; the second buffer of a swap sends only its
+ * global boundary). The same list on every rank. */
 static void deep_exchange(void)
 {
     tyl_array *arrs[NEED_MAX];
+    tyl_xskip skip[NEED_MAX];
     uint64_t masks[NEED_MAX * TYL_ZONE_WORDS] = {0};
     int na = 0, words = 1;
     for (int n = 0; n < tt.ns; n++) {
@@ -532,6 +579,8 @@ static void deep_exchange(void)
     }
     for (int i = 0; i < na; i++) {
         int nz = 1, mid = 0;
+        if (!written_first(arrs[i], &skip[i]))
+            memset(&skip[i], 0, sizeof skip[i]); /* empty: everything travels */
         for (int d = 0; d < arrs[i]->rank; d++) {
             mid += nz; /* the zone inside the block in every dimension: digits 1 */
             nz *= 3;
@@ -540,11 +589,8 @@ static void deep_exchange(void)
             if (z != mid)
                 masks[(size_t)words * i + (size_t)(z / 64)] |= (uint64_t)1 << (z % 64);
     }
-    if (na) {
-        tyl_xchg_deep_ = 1; /* at the layouts' full width (tyl_dist.c) */
-        tyl_halo_end(tyl_halo_begin(arrs, masks, words, na));
-        tyl_xchg_deep_ = 0;
-    }
+    if (na)
+        tyl_halo_end(tyl_halo_begin_deep_(arrs, masks, words, na, skip));
 }
 
 int64_t tyl_tt_deep_groups_;

@@ -34,10 +34,15 @@ typedef struct tyl_xpiece {
     int64_t aoff;                   /* the box's byte offset in it (arr = data + aoff) */
 } tyl_xpiece;
 
-/* A message: `bytes` at `off` of the send (or receive) buffer, to (or from) rank `peer`. */
+/* A message: `bytes` at `off` of the send (or receive) buffer, to (or from) rank `peer`; or,
+ * direct, `bytes` straight from (into) the array at `at` (= arrs[ai]->data + aoff, filled by
+ * tyl_dist.c at each use; only where tyl_xchg_direct() says the transport takes them). */
 typedef struct tyl_xmsg {
     int peer;
     int64_t off, bytes;
+    int direct, ai;
+    int64_t aoff;
+    char *at;
 } tyl_xmsg;
 
 typedef struct tyl_xchg {
@@ -68,6 +73,10 @@ const char *tyl_xchg_name(void);
 /* Whether this rank's messages to itself go through the transport (TYLES_HALO=nccl on one
  * rank, to exercise NCCL on a machine with one GPU) instead of a local copy. */
 int tyl_xchg_self_travels(void);
+
+/* Whether the transport sends and receives direct messages (host memory and MPI: the host
+ * transport; the CUDA one packs everything). */
+int tyl_xchg_direct(void);
 
 void tyl_xchg_start(tyl_xchg *x);
 void tyl_xchg_finish(tyl_xchg *x);

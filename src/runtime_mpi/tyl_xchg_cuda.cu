@@ -156,6 +156,7 @@ extern "C" void tyl_xchg_finalize(void)
 
 extern "C" const char *tyl_xchg_name(void) { return mode_name[mode]; }
 extern "C" int tyl_xchg_self_travels(void) { return self_travels; }
+extern "C" int tyl_xchg_direct(void) { return 0; }
 extern "C" int tyl_halo_capturable(void) { return mode == X_NCCL || nranks == 1; }
 
 /* ---- buffers ------------------------------------------------------------------------------ */

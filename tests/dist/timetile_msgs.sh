@@ -4,7 +4,10 @@
 # once, 4 steps deep, instead of once a step: at 2, 3 and 4 ranks (grids 2x1, 3x1, 2x2) the
 # run does 8 exchanges where TYLES_TIME_TILE=off does 23 (a drop of K - 1 = 3 per group),
 # --stats reports the 5 groups, stepping sends the bytes of a build without tiling (one step's
-# halo, not the K-deep one), and the results are byte for byte those of one rank.
+# halo, not the K-deep one), and the results are byte for byte those of one rank. The exchange
+# before a group sends the buffer the group writes first only on the global boundary (bytes),
+# and whole allocation rows go array to array as messages of their own (TYLES_XCHG_DIRECT_MIN);
+# tests/programs/timetile_swap_boundaries*.tyl run both ways under several --procs grids.
 # Usage: tests/dist/timetile_msgs.sh [REPO_ROOT]   (needs bin/tylesc and lib/libtyles.a)
 set -u
 ROOT=$(cd "${1:-.}" && pwd) || exit 2
@@ -25,12 +28,44 @@ for np in 2 3 4; do
     (cd off$np && TYLES_TIME_TILE=off timeout 60 $MPIRUN -np $np ../prog --stats >out.txt 2>err.txt)
     got="$(grep -o 'exchanges *[0-9]*' on$np/err.txt | tr -s ' '), $(grep -o 'exchanges *[0-9]*' off$np/err.txt | tr -s ' ') step by step, $(grep -o '[0-9]* groups of steps on deep halos' on$np/err.txt)"
     check "np${np}_exchanges" "exchanges 8, exchanges 23 step by step, 5 groups of steps on deep halos" "$got"
+    # the exchange before a group sends u (read first) 4 rows deep and un (written first) only on
+    # the global boundary within those rows, the two columns no sweep writes: at 2 ranks 5 groups
+    # x 2 ranks x (4 x 47 + 8) x 8 B, and 3 single steps x 2 ranks x 47 x 8 B, 0.018 MB (before:
+    # un 4 rows deep too, 0.032 MB; 3 and 4 ranks 0.065 and 0.079 MB)
+    case $np in 2) want=0.018 ;; 3) want=0.036 ;; 4) want=0.044 ;; esac
+    check "np${np}_deep_bytes" "$want MB sent" "$(grep -o '[0-9.]* MB sent' on$np/err.txt)"
     # stepping (TYLES_TIME_TILE=off) sends one step's halo, the bytes of a build without tiling
     # (before: the K-steps-deep halo every step, 4 times the bytes)
     mkdir narrow$np
     (cd narrow$np && timeout 60 $MPIRUN -np $np ../narrow --stats >out.txt 2>err.txt)
     check "np${np}_step_bytes" "$(grep -o '[0-9.]* MB sent' narrow$np/err.txt)" "$(grep -o '[0-9.]* MB sent' off$np/err.txt)"
     check "np${np}_equal" "equal" "$(cmp -s one/u.npy on$np/u.npy && cmp -s one/un.npy on$np/un.npy && cmp -s one/out.txt on$np/out.txt && cmp -s one/u.npy off$np/u.npy && echo equal || echo different)"
+    # direct messages (TYLES_XCHG_DIRECT_MIN=1: pieces of any size; by default 64 KiB): where the
+    # grid splits the rows only (2x1, 3x1), u's rows go straight from array to array, a message
+    # of their own after the packed one that holds un's boundary: one more message a rank a
+    # group (5 groups), the same results; a 2x2 grid splits the columns too and packs as before
+    mkdir direct$np
+    (cd direct$np && TYLES_XCHG_DIRECT_MIN=1 timeout 60 $MPIRUN -np $np -x TYLES_XCHG_DIRECT_MIN ../prog --stats >out.txt 2>err.txt)
+    case $np in 2) want=26 ;; 3) want=52 ;; 4) want=84 ;; esac
+    check "np${np}_direct" "exchanges 8, $want messages, equal" "$(grep -o 'exchanges *[0-9]*, [0-9]* messages' direct$np/err.txt | tr -s ' '), $(cmp -s one/u.npy direct$np/u.npy && cmp -s one/out.txt direct$np/out.txt && echo equal || echo different)"
+done
+# The buffer a group writes first travels only on the global boundary: under grids that split
+# the rows, the columns or both (tests/programs/timetile_swap_boundaries*.tyl, whose buffers
+# have different boundaries, rewritten between time loops), byte for byte the one-rank result.
+for p in timetile_swap_boundaries:2:1x2 timetile_swap_boundaries:4:4x1 timetile_swap_boundaries:4:1x4 \
+         timetile_swap_boundaries:4:2x2 timetile_swap_boundaries3d:2:1x2x1 timetile_swap_boundaries3d:2:1x1x2 \
+         timetile_swap_boundaries3d:4:2x2x1 timetile_swap_boundaries3d:4:1x2x2 timetile_swap_boundaries3d:3:3x1x1; do
+    IFS=: read -r name np grid <<<"$p"
+    [ -x $name ] || "$ROOT/bin/tylesc" "$ROOT/tests/programs/$name.tyl" --time-tile=3 -o $name || { echo "FAIL dist/timetile_compile"; exit 1; }
+    [ -d one_$name ] || { mkdir one_$name && (cd one_$name && timeout 60 ../$name >out.txt); }
+    groups=6 # 3 time loops of 7 steps, 2 groups each (2 loops in 3-D)
+    case $name in *3d) groups=4 ;; esac
+    for min in 65536 1; do # packed; direct messages where the grid splits the rows only
+        d=${name}_${grid}_$min
+        mkdir $d
+        (cd $d && TYLES_XCHG_DIRECT_MIN=$min timeout 60 $MPIRUN -np $np -x TYLES_XCHG_DIRECT_MIN ../$name --procs=$grid --stats >out.txt 2>err.txt)
+        check "${name#timetile_}_${grid}_min$min" "equal, $groups groups" "$(cmp -s one_$name/u.npy $d/u.npy && cmp -s one_$name/un.npy $d/un.npy && cmp -s one_$name/out.txt $d/out.txt && echo equal || echo different), $(grep -o '[0-9]* groups' $d/err.txt)"
+    done
 done
 # --time-tile=auto on several ranks (timetile_auto.tyl, tiled at compile time: 8 steps a group,
 # 40 steps): a group runs on deep halos only when the points its grown boxes add stay within a
