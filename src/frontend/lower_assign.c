@@ -72,10 +72,12 @@ void lw_assign_name(lctx *c, ast *target, value *v)
         return;
     }
     if (v->kind == V_MASKED) {
-        diag_error(v->l, "'%s = a[%s]' is not supported: a boolean-mask selection has a shape that "
-                         "depends on the data", name, v->str);
-        diag_note((loc){0}, "masks are supported in a[m] = scalar, a[m] = b[m], a[m] += scalar and "
-                            "in reductions such as np.sum(a[m]) and a[m].max()");
+        diag_error(v->l, "binding a boolean-mask selection to '%s' is not supported: its shape "
+                         "depends on the data", name);
+        diag_note((loc){0}, "masks are supported in a[m] = scalar, a[m] = b[m] and elementwise "
+                            "expressions of selections by m and scalars (a[m] = 1.0 / a[m]), "
+                            "a[m] += scalar or b[m], and in reductions such as np.sum(a[m]) and "
+                            "a[m].max()");
         v = &lw_ERRV;
     }
     if (v->kind == V_ERR) {
@@ -614,13 +616,20 @@ void lw_lower_augassign(lctx *c, ast *s)
         if (tv->kind == V_ERR || rhs->kind == V_ERR)
             return;
         value *masked = NULL;
-        if (tv->kind == V_MASKED) { /* a[m] += x: a = where(m, a + x, a) */
+        if (tv->kind == V_MASKED && rhs->kind == V_MASKED) { /* a[m] += b[m]: b's selected points */
+            value *ops[2] = {tv, rhs}, *sel;
+            if (lw_masked_operands(arena_printf(&util_arena, "%s=", ast_op_name(s->op)), ops, 2, &sel) < 0)
+                return;
+            rhs = ops[1];
+        } else if (tv->kind == V_MASKED) { /* a[m] += x: a = where(m, a + x, a) */
             if (rhs->kind != V_SCALAR) {
                 diag_error(s->a->l, "'%s=' of %s on a[%s] is not supported: the number of elements "
-                                    "the mask selects depends on the data; use a scalar",
-                           ast_op_name(s->op), lw_vkind_desc(rhs), tv->str);
+                                    "the mask selects depends on the data; use a scalar or b[%s]",
+                           ast_op_name(s->op), lw_vkind_desc(rhs), tv->str, tv->str);
                 return;
             }
+        }
+        if (tv->kind == V_MASKED) {
             masked = tv;
             tv = tv->self;
         }

@@ -403,3 +403,59 @@ value *lw_masked_index(lctx *c, ast *a, value *sel)
     r->self = s;
     return r;
 }
+
+/* Elementwise operations on selections by one mask: a[m] ** -1.5, 1.0 / a[m],
+ * np.sqrt(b[m]) * 2 - a[m]. The elements f(a, b)[m] are f of the elements a[m] and b[m], so
+ * the operation is done on the whole arrays and the result is selected by the same mask: a
+ * selection again, which is assigned to a[m] (a where over a, the unselected points never
+ * evaluated), reduced, or operated on further. Operands are selections with the same mask
+ * (its source text, as store_masked compares them) or scalars; an array would have to have as
+ * many elements as the mask selects, which only the data says. Selections by a mask of the
+ * leading dimensions (F[m, :]) are kept out: their rows would need the mask repeated alike.
+ * Returns 0 when no operand is a selection; -1 after a diagnostic; 1 with ops[] replaced by
+ * the whole arrays and *sel the first selection, for lw_masked_result. */
+int lw_masked_operands(const char *what, value **ops, int n, value **sel)
+{
+    *sel = NULL;
+    for (int i = 0; i < n; i++)
+        if (ops[i]->kind == V_MASKED && !*sel)
+            *sel = ops[i];
+    if (!*sel)
+        return 0;
+    for (int i = 0; i < n; i++) {
+        value *v = ops[i];
+        if (v->kind == V_MASKED && v->n) {
+            diag_error(v->l, "'%s' of a selection by a mask of the leading dimensions (a[%s, :]) is not "
+                             "supported (a mask of the array's shape is)", what, v->str);
+            return -1;
+        }
+        if (v->kind == V_MASKED && (!*v->str || strcmp(v->str, (*sel)->str) != 0)) {
+            diag_error(v->l, "'%s' of selections with different masks (a[%s] and b[%s]) is not "
+                             "supported: the numbers of elements they select depend on the data",
+                       what, (*sel)->str, v->str);
+            return -1;
+        }
+        if (v->kind == V_ARRAY) {
+            diag_error(v->l, "'%s' of an array and a[%s] is not supported: the number of elements "
+                             "the mask selects depends on the data; use a scalar or b[%s]",
+                       what, (*sel)->str, (*sel)->str);
+            return -1;
+        }
+        if (v->kind == V_MASKED)
+            ops[i] = v->self;
+    }
+    return 1;
+}
+value *lw_masked_result(value *sel, value *whole)
+{
+    if (whole->kind != V_ARRAY)
+        return whole->kind == V_ERR ? whole : (diag_error(whole->l, "internal error: an operation "
+                                                                    "on selections gave no array"),
+                                               &lw_ERRV);
+    value *r = lw_vnew(V_MASKED, whole->l);
+    *r = *sel;
+    r->l = whole->l;
+    r->self = whole;
+    r->type = whole->type;
+    return r;
+}

@@ -292,6 +292,8 @@ value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival);
 value *lw_mask_repeat(lctx *c, loc l, value *m, value *base); /* m along base's trailing dims */
 value *lw_masked_bind(lctx *c, loc l, const char *name, value *v); /* b = a[m]: a snapshot */
 value *lw_masked_index(lctx *c, ast *a, value *sel);    /* b[:, items] of a selection b */
+int lw_masked_operands(const char *what, value **ops, int n, value **sel); /* f(a[m], b[m]) */
+value *lw_masked_result(value *sel, value *whole);      /* f(a, b)[m] */
 int lw_scatter(lctx *c, ast *t, value *v); /* t = v through integer arrays; 0: t is not such */
 int lw_augscatter(lctx *c, loc l, ir_op op, ast *t, value *v); /* t op= v, likewise */
 

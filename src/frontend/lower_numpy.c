@@ -36,6 +36,13 @@ static value *ufunc2(lctx *c, loc l, ir_fn fn, value *x, value *y)
 {
     if (x->kind == V_ERR || y->kind == V_ERR)
         return &lw_ERRV;
+    if (x->kind == V_MASKED || y->kind == V_MASKED) { /* np.arctan2(a[m], b[m]) */
+        value *ops[2] = {x, y}, *sel;
+        int k = lw_masked_operands(arena_printf(&util_arena, "np.%s", ir_fn_name(fn)), ops, 2, &sel);
+        if (k < 0)
+            return &lw_ERRV;
+        return lw_masked_result(sel, ufunc2(c, l, fn, ops[0], ops[1]));
+    }
     if (fn == FN_FMOD && !ir_type_is_float(x->type) && !ir_type_is_float(y->type)) {
         diag_error(l, "np.fmod() of integers is not supported (use %% for Python's modulo)");
         return &lw_ERRV;
@@ -62,7 +69,12 @@ static value *ufunc2(lctx *c, loc l, ir_fn fn, value *x, value *y)
 }
 static value *ufunc1(lctx *c, loc l, ir_fn fn, value *x)
 {
-    (void)c;
+    if (x->kind == V_MASKED) { /* np.sqrt(a[m]): np.sqrt(a)[m] */
+        value *sel;
+        if (lw_masked_operands(arena_printf(&util_arena, "np.%s", ir_fn_name(fn)), &x, 1, &sel) < 0)
+            return &lw_ERRV;
+        return lw_masked_result(sel, ufunc1(c, l, fn, x));
+    }
     if (x->kind != V_SCALAR && x->kind != V_ARRAY) {
         diag_error(x->l, "np.%s() of %s is not supported", ir_fn_name(fn), lw_vkind_desc(x));
         return &lw_ERRV;

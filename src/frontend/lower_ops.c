@@ -613,6 +613,14 @@ value *lw_binop(lctx *c, loc l, ir_op op, value *a, value *b)
         int eq = strcmp(a->str, b->str) == 0;
         return lw_scalar(l, ir_const_i(l, T_BOOL, op == OP_CEQ ? eq : !eq), 1);
     }
+    if (a->kind == V_MASKED || b->kind == V_MASKED) { /* a[m] ** 2: (a ** 2)[m] */
+        value *ops[2] = {a, b}, *sel;
+        int k = lw_masked_operands(ir_op_name(op), ops, 2, &sel);
+        if (k < 0)
+            return &lw_ERRV;
+        if (k > 0)
+            return lw_masked_result(sel, lw_binop(c, l, op, ops[0], ops[1]));
+    }
     int ok_a = a->kind == V_SCALAR || a->kind == V_ARRAY, ok_b = b->kind == V_SCALAR || b->kind == V_ARRAY;
     if (!ok_a || !ok_b) {
         value *bad = ok_a ? b : a;
@@ -642,9 +650,14 @@ value *lw_binop(lctx *c, loc l, ir_op op, value *a, value *b)
 }
 value *lw_unop(lctx *c, loc l, ir_op op, value *a)
 {
-    (void)c;
     if (a->kind == V_ERR)
         return &lw_ERRV;
+    if (a->kind == V_MASKED && op != OP_LNOT) { /* -a[m]: (-a)[m] */
+        value *sel;
+        if (lw_masked_operands(ir_op_name(op), &a, 1, &sel) < 0)
+            return &lw_ERRV;
+        return lw_masked_result(sel, lw_unop(c, l, op, a));
+    }
     if (a->kind != V_SCALAR && a->kind != V_ARRAY) {
         diag_error(a->l, "bad operand for unary '%s': %s", ir_op_name(op), lw_vkind_desc(a));
         return &lw_ERRV;
