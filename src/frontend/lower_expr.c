@@ -534,6 +534,8 @@ ir_op lw_map_binop(int op)
     case '&': return OP_BAND;
     case '|': return OP_BOR;
     case '^': return OP_BXOR;
+    case OP_LSHIFT: return OP_SHL;
+    case OP_RSHIFT: return OP_SHR;
     default: return (ir_op)-1;
     }
 }
