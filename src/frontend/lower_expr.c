@@ -373,6 +373,11 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
         return lw_random_attr(obj, a);
     if (obj->kind == V_OBJECT || obj->kind == V_CLASS)
         return lw_object_attr(c, obj, a);
+    if (obj->kind == V_BUILTIN) {
+        value *m = lw_ufunc_method_attr(obj, a);
+        if (m)
+            return m;
+    }
     if (obj->kind == V_MASKED) {
         static const char *methods[] = {"sum", "max", "min", "mean", NULL};
         for (const char **m = methods; *m; m++)

@@ -402,11 +402,16 @@ value *lw_reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int 
 /* np.KIND(a, axis=, keepdims=) or, with self, a.KIND(axis=, keepdims=) */
 value *lw_reduce_call(lctx *c, loc l, const char *kind, args *a, value *self);
 value *lw_cumsum(lctx *c, loc l, value *x, value *axisv);
+value *lw_accumulate(lctx *c, loc l, const char *fname, ir_op op, value *x, value *axisv);
 value *lw_diff(lctx *c, loc l, value *x, value *nv, value *axisv);
 
 /* ---- lower_npfuncs.c: std/var, logic, rounding, transposes, joins, gradient ----------------- */
 
 const lw_builtin *lw_npfuncs_find(const char *name, int method);
+value *lw_expand(lctx *c, loc l, value *x, int axis); /* an extent-1 axis inserted (a view) */
+/* lower_ufunc_methods.c: np.add.outer, np.minimum.reduce, np.maximum.accumulate, ... */
+value *lw_ufunc_method_attr(value *obj, ast *a); /* NULL: obj is not a binary ufunc */
+const lw_builtin *lw_ufunc_method_find(const char *name, int method);
 value *lw_transpose(lctx *c, loc l, value *x);
 value *lw_transpose_perm(lctx *c, loc l, value *x, const int *perm); /* own dim i reads x's perm[i] */
 value *lw_stack_arrays(lctx *c, loc l, value *seq);
