@@ -98,6 +98,8 @@ value *lw_dot(lctx *c, loc l, const char *f, value *a, value *b)
         }
     } else if ((a->rank == 2 || b->rank == 2) && a->rank <= 2 && b->rank <= 2 && strcmp(f, "np.inner") != 0)
         return lw_matmul(c, l, f, a, b); /* lower_linalg.c */
+    else if (mm && a->rank >= 2 && b->rank >= 2)
+        return lw_matmul_stacked(c, l, f, a, b); /* stacks of matrices */
     else if (a->rank != 1 || b->rank != 1) {
         diag_error(l, "%s of a %d-D and a %d-D array is a matrix product, which is not supported (inner "
                       "products of 1-D arrays are)", mm ? "'@'" : arena_printf(&util_arena, "%s()", f),

@@ -337,6 +337,7 @@ const lw_builtin *lw_dot_find(const char *name, int method);
 void lw_linalg_reset(void);
 const lw_builtin *lw_linalg_find(const char *name, int method);
 value *lw_matmul(lctx *c, loc l, const char *f, value *a, value *b);
+value *lw_matmul_stacked(lctx *c, loc l, const char *f, value *a, value *b);
 value *lw_dot(lctx *c, loc l, const char *f, value *a, value *b);
 value *lw_dot_ast(lctx *c, loc l, const char *f, ast *a, ast *b);
 /* lower_recursion.c: a recursive inlining's depth (0 after a diagnostic), and an if that guards

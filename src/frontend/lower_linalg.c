@@ -171,6 +171,91 @@ static const char prelude_src[] =
     "    return r\n"
     "\n"
     "\n"
+    "def stack_mismatch(sa, sb, n):\n"
+    "    raise ValueError(f\"matmul: the stacks of matrices of shapes {sa} and {sb} could not be \"\n"
+    "                     f\"broadcast together (their extents {n} differ and neither is 1)\")\n"
+    "\n"
+    "\n"
+    "def stack3_mat(A, B, dt):\n"
+    "    s = A.shape[0]\n"
+    "    n = A.shape[1]\n"
+    "    p = A.shape[2]\n"
+    "    m = B.shape[1]\n"
+    "    if B.shape[0] != p:\n"
+    "        mismatch(False, \"\", \"\", p, B.shape[0], 2, 0)\n"
+    "    r = np.zeros((s, n, m), dtype=dt)\n"
+    "    for b in range(s):\n"
+    "        for i in range(n):\n"
+    "            for j in range(m):\n"
+    "                t = dt(0)\n"
+    "                for q in range(p):\n"
+    "                    t += A[b, i, q] * B[q, j]\n"
+    "                r[b, i, j] = t\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def stack4_mat(A, B, dt):\n"
+    "    s = A.shape[0]\n"
+    "    u = A.shape[1]\n"
+    "    n = A.shape[2]\n"
+    "    p = A.shape[3]\n"
+    "    m = B.shape[1]\n"
+    "    if B.shape[0] != p:\n"
+    "        mismatch(False, \"\", \"\", p, B.shape[0], 3, 0)\n"
+    "    r = np.zeros((s, u, n, m), dtype=dt)\n"
+    "    for b in range(s):\n"
+    "        for c in range(u):\n"
+    "            for i in range(n):\n"
+    "                for j in range(m):\n"
+    "                    t = dt(0)\n"
+    "                    for q in range(p):\n"
+    "                        t += A[b, c, i, q] * B[q, j]\n"
+    "                    r[b, c, i, j] = t\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def mat_stack3(A, B, dt):\n"
+    "    s = B.shape[0]\n"
+    "    n = A.shape[0]\n"
+    "    p = A.shape[1]\n"
+    "    m = B.shape[2]\n"
+    "    if B.shape[1] != p:\n"
+    "        mismatch(False, \"\", \"\", p, B.shape[1], 1, 1)\n"
+    "    r = np.zeros((s, n, m), dtype=dt)\n"
+    "    for b in range(s):\n"
+    "        for i in range(n):\n"
+    "            for j in range(m):\n"
+    "                t = dt(0)\n"
+    "                for q in range(p):\n"
+    "                    t += A[i, q] * B[b, q, j]\n"
+    "                r[b, i, j] = t\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def stack3_stack3(A, B, dt):\n"
+    "    sa = A.shape[0]\n"
+    "    sb = B.shape[0]\n"
+    "    n = A.shape[1]\n"
+    "    p = A.shape[2]\n"
+    "    m = B.shape[2]\n"
+    "    if B.shape[1] != p:\n"
+    "        mismatch(False, \"\", \"\", p, B.shape[1], 2, 1)\n"
+    "    if sa != sb and sa != 1 and sb != 1:\n"
+    "        stack_mismatch(f\"({sa},{n},{p})\", f\"({sb},{B.shape[1]},{m})\", f\"{sa} and {sb}\")\n"
+    "    s = max(sa, sb)\n"
+    "    r = np.zeros((s, n, m), dtype=dt)\n"
+    "    for b in range(s):\n"
+    "        ba = b % sa\n"
+    "        bb = b % sb\n"
+    "        for i in range(n):\n"
+    "            for j in range(m):\n"
+    "                t = dt(0)\n"
+    "                for q in range(p):\n"
+    "                    t += A[ba, i, q] * B[bb, q, j]\n"
+    "                r[b, i, j] = t\n"
+    "    return r\n"
+    "\n"
+    "\n"
     "def check_square(A, B, sig):\n"
     "    n = A.shape[0]\n"
     "    if A.shape[1] != n:\n"
@@ -442,6 +527,39 @@ value *lw_matmul(lctx *c, loc l, const char *f, value *a, value *b)
     ir_type t = lw_promote2(a->type, b->type);
     value *args[] = {a, b, dtype_value(l, t), lw_scalar(l, ir_const_i(l, T_BOOL, dot), 1)};
     return call_prelude(c, l, a->rank == 2 && b->rank == 2 ? "matmat" : a->rank == 2 ? "matvec" : "vecmat", 4, args);
+}
+
+/* a @ b with a stack of matrices (3-D or 4-D) times a matrix, a matrix times a stack (3-D), or
+ * two stacks (3-D, the extents of the stack equal or 1: NumPy's broadcast): a matrix product
+ * for each matrix of the stack, as doitgen's A.reshape(NR, NQ, 1, NP) @ C4 and batched
+ * products write it. */
+value *lw_matmul_stacked(lctx *c, loc l, const char *f, value *a, value *b)
+{
+    const char *fn = a->rank == 3 && b->rank == 2   ? "stack3_mat"
+                     : a->rank == 4 && b->rank == 2 ? "stack4_mat"
+                     : a->rank == 2 && b->rank == 3 ? "mat_stack3"
+                     : a->rank == 3 && b->rank == 3 ? "stack3_stack3"
+                                                    : NULL;
+    const char *what = strcmp(f, "@") == 0 ? "'@'" : arena_printf(&util_arena, "%s()", f);
+    if (!fn) {
+        diag_error(l, "%s of a %d-D and a %d-D array is not supported (stacks of matrices: a 3-D or "
+                      "4-D array times a 2-D one, 2-D times 3-D, and 3-D times 3-D are)", what,
+                   a->rank, b->rank);
+        return &lw_ERRV;
+    }
+    if (a->type == T_BOOL || b->type == T_BOOL) {
+        diag_error(a->type == T_BOOL ? a->l : b->l, "%s of boolean arrays is not supported", what);
+        return &lw_ERRV;
+    }
+    int da = a->rank - 1, db = b->rank - 2;
+    if (lw_sym_cmp(a->sh[da], b->sh[db]) == 0) {
+        diag_error(l, "matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc "
+                      "signature (n?,k),(k,m?)->(n?,m?) (size %s is different from %s)",
+                   extent_str(b, db), extent_str(a, da));
+        return &lw_ERRV;
+    }
+    value *args[] = {a, b, dtype_value(l, lw_promote2(a->type, b->type))};
+    return call_prelude(c, l, fn, 3, args);
 }
 
 /* np.linalg.solve(a, b), b 1-D or 2-D */
