@@ -64,7 +64,7 @@ void lw_assign_name(lctx *c, ast *target, value *v)
 {
     const char *name = target->name;
     loc l = target->l;
-    if (v->kind == V_MASKED && v->n && v->self->kind == V_ARRAY) { /* b = F[mask, :]: a snapshot */
+    if (v->kind == V_MASKED && v->self->kind == V_ARRAY) { /* b = F[mask]: a snapshot */
         v = lw_masked_bind(c, l, name, v);
         binding *b = lw_bind(c, name);
         b->kind = B_VALUE;
@@ -272,7 +272,7 @@ static void store_masked(lctx *c, loc l, value *tv, value *v)
                              "(write b[m] with the same mask m on both sides)", tv->str);
             return;
         }
-        if (v->n && v->mask != tv->mask) { /* b = F[m, :] earlier: m must select the same now */
+        if ((v->n || v->snapshot) && v->mask != tv->mask) { /* b = F[m] earlier: m must select the same now */
             value *moved = lw_reduce(c, l, "max", lw_binop(c, l, OP_CNE, tv->mask, v->mask));
             if (moved->kind == V_ERR)
                 return;

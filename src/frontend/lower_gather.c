@@ -371,6 +371,7 @@ value *lw_masked_bind(lctx *c, loc l, const char *name, value *v)
     lw_assign_name(c, hm, lw_copy_of(c, l, v->mask));
     r->self = lw_read_name(c, hs);
     r->mask = lw_read_name(c, hm);
+    r->snapshot = 1;
     return r;
 }
 
@@ -412,6 +413,7 @@ value *lw_masked_index(lctx *c, ast *a, value *sel)
  * (its source text, as store_masked compares them) or scalars; an array would have to have as
  * many elements as the mask selects, which only the data says. Selections by a mask of the
  * leading dimensions (F[m, :]) are kept out: their rows would need the mask repeated alike.
+ * A selection bound to a name (a snapshot) combines only with selections of the same snapshot.
  * Returns 0 when no operand is a selection; -1 after a diagnostic; 1 with ops[] replaced by
  * the whole arrays and *sel the first selection, for lw_masked_result. */
 int lw_masked_operands(const char *what, value **ops, int n, value **sel)
@@ -433,6 +435,11 @@ int lw_masked_operands(const char *what, value **ops, int n, value **sel)
             diag_error(v->l, "'%s' of selections with different masks (a[%s] and b[%s]) is not "
                              "supported: the numbers of elements they select depend on the data",
                        what, (*sel)->str, v->str);
+            return -1;
+        }
+        if (v->kind == V_MASKED && (v->snapshot || (*sel)->snapshot) && v->mask != (*sel)->mask) {
+            diag_error(v->l, "'%s' of a selection bound to a name and another selection is not "
+                             "supported (the mask '%s' may have changed in between)", what, v->str);
             return -1;
         }
         if (v->kind == V_ARRAY) {

@@ -35,8 +35,9 @@ typedef enum vkind {
                   mask (the bool array), str (the mask's source text), n (0, or the rank of a mask
                   of the leading dimensions repeated along the others: F[mask, :]). Its shape
                   depends on the data, so it is only an assignment target, the value assigned to a
-                  selection with the same mask, the operand of a reduction, or bound to a name as a
-                  snapshot (lw_masked_bind) */
+                  selection with the same mask, the operand of a reduction or of elementwise
+                  operations with selections by the same mask (lw_masked_operands), or bound to a
+                  name as a snapshot (lw_masked_bind) */
     V_CLASS,   /* a class statement (lower_class.c): def (the class's A_OTHER_STMT), defscope */
     V_OBJECT,  /* an object of a class: def (its class), defscope, n (its number: its attributes
                   are the module names "@Class<n>.attr") */
@@ -83,6 +84,7 @@ struct value {
     int is_list;       /* V_TUPLE: a Python list (printed [a, b]), not a tuple */
     ir_var *reshaped;  /* V_ARRAY: the slot of a reshape's copy of a named array, which NumPy makes a
                           view (lower_reshape.c: binding it to a name is refused) */
+    int snapshot;      /* V_MASKED: bound to a name (lw_masked_bind): self and mask are copies */
     scope *owner;      /* V_TUPLE list: the scope whose code built it (append elsewhere would have
                           to change a binding of that scope: rejected, lower_lists.c) */
 };
