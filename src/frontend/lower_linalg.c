@@ -1,6 +1,6 @@
 /* lower_linalg.c: small dense matrices as implicit schemes build them: np.eye, np.identity,
  * np.diag (both ways), matrix products (`A @ x`, `A @ B`, np.dot, np.matmul, A.dot(x) with a
- * 2-D operand), np.linalg.solve and np.linalg.inv.
+ * 2-D operand, stacks of matrices), np.linalg.solve, np.linalg.inv and np.linalg.cholesky.
  *
  * Each is written once in Python (the prelude below, parsed when first needed) in the subset
  * tylesc compiles: an identity is a comparison of broadcast aranges (a sweep, distributed like
@@ -298,6 +298,26 @@ static const char prelude_src[] =
     "            X[i, j] = s / M[i, i]\n"
     "\n"
     "\n"
+    "def cholesky(A):\n"
+    "    n = A.shape[0]\n"
+    "    if A.shape[1] != n:\n"
+    "        raise LinAlgError(\"Last 2 dimensions of the array must be square\")\n"
+    "    L = np.zeros((n, n))\n"
+    "    for j in range(n):\n"
+    "        s = float(A[j, j])\n"
+    "        for k in range(j):\n"
+    "            s -= L[j, k] * L[j, k]\n"
+    "        if not s > 0.0:\n"
+    "            raise LinAlgError(\"Matrix is not positive definite\")\n"
+    "        L[j, j] = np.sqrt(s)\n"
+    "        for i in range(j + 1, n):\n"
+    "            t = float(A[i, j])\n"
+    "            for k in range(j):\n"
+    "                t -= L[i, k] * L[j, k]\n"
+    "            L[i, j] = t / L[j, j]\n"
+    "    return L\n"
+    "\n"
+    "\n"
     "def solve1(A, b):\n"
     "    check_square(A, b, \"(m,m),(m)->(m)\")\n"
     "    n = A.shape[0]\n"
@@ -589,6 +609,33 @@ static value *np_solve(lctx *c, loc l, const char *f, value **v, args *a)
     value *args[] = {m, r};
     return call_prelude(c, l, one ? "solve1" : "solve2", 2, args);
 }
+/* np.linalg.cholesky(a): the lower factor L (a L L^T = a), from a's lower triangle as LAPACK's
+ * potrf with uplo 'L' reads it; not positive definite is NumPy's LinAlgError when running */
+static value *np_cholesky(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    (void)f;
+    value *m = v[0];
+    if (m->kind == V_ERR)
+        return &lw_ERRV;
+    int64_t up = 0;
+    if (v[1] && !(v[1]->kind == V_SCALAR && ir_expr_const_int(ir_cast(l, T_I64, v[1]->e), &up) && !up)) {
+        diag_error(v[1]->l, "np.linalg.cholesky(): upper=True is not supported (the lower factor's .T is "
+                            "the upper one)");
+        return &lw_ERRV;
+    }
+    if (m->kind != V_ARRAY || m->rank != 2 || m->type == T_F32 || m->type == T_BOOL) {
+        diag_error(m->l, "np.linalg.cholesky() of %s is not supported (a 2-D float64 or integer matrix is)",
+                   m->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D %s array", m->rank, ir_type_name(m->type))
+                                      : lw_vkind_desc(m));
+        return &lw_ERRV;
+    }
+    if (lw_sym_cmp(m->sh[0], m->sh[1]) == 0) {
+        diag_error(m->l, "numpy.linalg.LinAlgError: Last 2 dimensions of the array must be square");
+        return &lw_ERRV;
+    }
+    return call_prelude(c, l, "cholesky", 1, &m);
+}
 /* np.linalg.inv(a): solve(a, I) */
 static value *np_inv(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -734,6 +781,7 @@ static const lw_builtin np_table[] = {
     {"np.diag", {"v", "k"}, 1, np_diag},
     {"np.linalg.solve", {"a", "b"}, 2, np_solve},
     {"np.linalg.inv", {"a"}, 1, np_inv},
+    {"np.linalg.cholesky", {"a", "upper"}, 1, np_cholesky},
 };
 static const lw_builtin method_table[] = {
     {"trace", {"offset"}, 0, m_trace},
