@@ -170,5 +170,7 @@ const lw_builtin *lw_dot_find(const char *name, int method)
 {
     const lw_builtin *b = method ? lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, name)
                                  : lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, name);
+    if (!b)
+        b = lw_stats_find(name, method);
     return b ? b : lw_linalg_find(name, method);
 }

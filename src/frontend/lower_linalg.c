@@ -2,7 +2,8 @@
  * np.diag (both ways), matrix products (`A @ x`, `A @ B`, np.dot, np.matmul, A.dot(x) with a
  * 2-D operand, stacks of matrices), np.linalg.solve, np.linalg.inv and np.linalg.cholesky.
  *
- * Each is written once in Python (the prelude below, parsed when first needed) in the subset
+ * Each is written once in Python (the prelude below, with lower_stats.c's, parsed when first
+ * needed; other files call its functions with lw_call_prelude) in the subset
  * tylesc compiles: an identity is a comparison of broadcast aranges (a sweep, distributed like
  * any), the others are loops over elements, which keep their arrays whole on every rank
  * (pass_dist), so a rank computes the same values at any rank count. A call is an inlined call
@@ -353,7 +354,8 @@ static scope *prelude_scope(lctx *c)
     if (pscope)
         return pscope;
     if (!prelude)
-        prelude = parse_file("<tyles prelude>", prelude_src);
+        prelude = parse_file("<tyles prelude>", arena_printf(&util_arena, "%s\n\n%s", prelude_src,
+                                                             lw_stats_prelude_src));
     pscope = NEW(scope);
     pscope->parent = c->module;
     binding *b = NEW(binding);
@@ -393,7 +395,7 @@ static void stamp(ast *a, loc l)
 }
 
 /* The prelude's function name called with the values v[0..n) (inlined). */
-static value *call_prelude(lctx *c, loc l, const char *name, int n, value **v)
+value *lw_call_prelude(lctx *c, loc l, const char *name, int n, value **v)
 {
     for (int i = 0; i < n; i++)
         if (v[i]->kind == V_ERR)
@@ -463,7 +465,7 @@ static value *np_eye(lctx *c, loc l, const char *f, value **v, args *a)
     if (!n || !m || !k || !dtype_arg(v[3], f, &t))
         return &lw_ERRV;
     value *args[] = {n, m, k, dtype_value(l, t)};
-    return call_prelude(c, l, "eye", 4, args);
+    return lw_call_prelude(c, l, "eye", 4, args);
 }
 /* np.identity(n, dtype=float) */
 static value *np_identity(lctx *c, loc l, const char *f, value **v, args *a)
@@ -474,7 +476,7 @@ static value *np_identity(lctx *c, loc l, const char *f, value **v, args *a)
     if (!n || !dtype_arg(v[1], f, &t))
         return &lw_ERRV;
     value *args[] = {n, n, int_value(l, 0), dtype_value(l, t)};
-    return call_prelude(c, l, "eye", 4, args);
+    return lw_call_prelude(c, l, "eye", 4, args);
 }
 /* np.diag(v, k=0): a 1-D array on a diagonal of a square matrix, or a matrix's diagonal */
 static value *np_diag(lctx *c, loc l, const char *f, value **v, args *a)
@@ -489,7 +491,7 @@ static value *np_diag(lctx *c, loc l, const char *f, value **v, args *a)
         return &lw_ERRV;
     }
     value *args[] = {v[0], k};
-    return call_prelude(c, l, v[0]->rank == 1 ? "diag_make" : "diag_take", 2, args);
+    return lw_call_prelude(c, l, v[0]->rank == 1 ? "diag_make" : "diag_take", 2, args);
 }
 
 static int supported_matrix(value *v, const char *what)
@@ -546,7 +548,7 @@ value *lw_matmul(lctx *c, loc l, const char *f, value *a, value *b)
     }
     ir_type t = lw_promote2(a->type, b->type);
     value *args[] = {a, b, dtype_value(l, t), lw_scalar(l, ir_const_i(l, T_BOOL, dot), 1)};
-    return call_prelude(c, l, a->rank == 2 && b->rank == 2 ? "matmat" : a->rank == 2 ? "matvec" : "vecmat", 4, args);
+    return lw_call_prelude(c, l, a->rank == 2 && b->rank == 2 ? "matmat" : a->rank == 2 ? "matvec" : "vecmat", 4, args);
 }
 
 /* a @ b with a stack of matrices (3-D or 4-D) times a matrix, a matrix times a stack (3-D), or
@@ -579,7 +581,7 @@ value *lw_matmul_stacked(lctx *c, loc l, const char *f, value *a, value *b)
         return &lw_ERRV;
     }
     value *args[] = {a, b, dtype_value(l, lw_promote2(a->type, b->type))};
-    return call_prelude(c, l, fn, 3, args);
+    return lw_call_prelude(c, l, fn, 3, args);
 }
 
 /* np.linalg.solve(a, b), b 1-D or 2-D */
@@ -607,7 +609,7 @@ static value *np_solve(lctx *c, loc l, const char *f, value **v, args *a)
     }
     int one = r->rank == 1;
     value *args[] = {m, r};
-    return call_prelude(c, l, one ? "solve1" : "solve2", 2, args);
+    return lw_call_prelude(c, l, one ? "solve1" : "solve2", 2, args);
 }
 /* np.linalg.cholesky(a): the lower factor L (a L L^T = a), from a's lower triangle as LAPACK's
  * potrf with uplo 'L' reads it; not positive definite is NumPy's LinAlgError when running */
@@ -634,7 +636,7 @@ static value *np_cholesky(lctx *c, loc l, const char *f, value **v, args *a)
         diag_error(m->l, "numpy.linalg.LinAlgError: Last 2 dimensions of the array must be square");
         return &lw_ERRV;
     }
-    return call_prelude(c, l, "cholesky", 1, &m);
+    return lw_call_prelude(c, l, "cholesky", 1, &m);
 }
 /* np.linalg.inv(a): solve(a, I) */
 static value *np_inv(lctx *c, loc l, const char *f, value **v, args *a)
@@ -653,9 +655,9 @@ static value *np_inv(lctx *c, loc l, const char *f, value **v, args *a)
     value *n = lw_scalar(l, m->len[0], 1);
     n->s = m->sh[0];
     value *ea[] = {n, n, int_value(l, 0), dtype_value(l, T_F64)};
-    value *id = call_prelude(c, l, "eye", 4, ea);
+    value *id = lw_call_prelude(c, l, "eye", 4, ea);
     value *sa[] = {m, id};
-    return call_prelude(c, l, "solve2", 2, sa);
+    return lw_call_prelude(c, l, "solve2", 2, sa);
 }
 
 static int matrix_arg(value *v, const char *f)
@@ -692,7 +694,7 @@ static value *np_fill_diagonal(lctx *c, loc l, const char *f, value **v, args *a
         }
     }
     value *args[] = {v[0], v[1]};
-    return call_prelude(c, l, "fill_diagonal", 2, args);
+    return lw_call_prelude(c, l, "fill_diagonal", 2, args);
 }
 
 /* np.trace(a, offset=0) and a.trace(offset=0): the diagonal's sum (NumPy's pairwise sum of it) */
@@ -702,7 +704,7 @@ static value *trace_of(lctx *c, loc l, const char *f, value *m, value *k)
         return &lw_ERRV;
     ir_type t = ir_type_is_float(m->type) ? m->type : ir_type_is_unsigned(m->type) ? T_U64 : T_I64;
     value *args[] = {m, k, dtype_value(l, t)};
-    return call_prelude(c, l, "trace", 3, args);
+    return lw_call_prelude(c, l, "trace", 3, args);
 }
 static value *np_trace(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -723,7 +725,7 @@ static value *np_tri(lctx *c, loc l, const char *f, value **v, args *a)
     if (!matrix_arg(v[0], f) || !k)
         return &lw_ERRV;
     value *args[] = {v[0], k, lw_scalar(l, ir_const_i(l, T_BOOL, strcmp(f, "np.tril") == 0), 1)};
-    return call_prelude(c, l, "tri", 3, args);
+    return lw_call_prelude(c, l, "tri", 3, args);
 }
 
 /* np.kron(a, b) of two 1-D or two 2-D arrays */
@@ -739,7 +741,7 @@ static value *np_kron(lctx *c, loc l, const char *f, value **v, args *a)
         }
     }
     value *args[] = {v[0], v[1], dtype_value(l, lw_promote2(v[0]->type, v[1]->type))};
-    return call_prelude(c, l, v[0]->rank == 2 ? "kron" : "kron1", 3, args);
+    return lw_call_prelude(c, l, v[0]->rank == 2 ? "kron" : "kron1", 3, args);
 }
 
 /* np.convolve(a, v, mode='full'|'same'|'valid') of 1-D arrays: each output a sum in order
@@ -766,7 +768,7 @@ static value *np_convolve(lctx *c, loc l, const char *f, value **v, args *a)
         }
     }
     value *args[] = {v[0], v[1], int_value(l, mode), dtype_value(l, lw_promote2(v[0]->type, v[1]->type))};
-    return call_prelude(c, l, "convolve", 4, args);
+    return lw_call_prelude(c, l, "convolve", 4, args);
 }
 
 static const lw_builtin np_table[] = {
