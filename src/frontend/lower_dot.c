@@ -172,5 +172,7 @@ const lw_builtin *lw_dot_find(const char *name, int method)
                                  : lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, name);
     if (!b)
         b = lw_stats_find(name, method);
+    if (!b)
+        b = lw_einsum_find(name, method);
     return b ? b : lw_linalg_find(name, method);
 }

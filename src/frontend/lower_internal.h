@@ -344,6 +344,8 @@ value *lw_call_prelude(lctx *c, loc l, const char *name, int n, value **v); /* i
 /* lower_stats.c: np.histogram, written in the prelude (its source, appended to linalg's) */
 extern const char lw_stats_prelude_src[];
 const lw_builtin *lw_stats_find(const char *name, int method);
+/* lower_einsum.c: np.einsum with subscripts known when compiling */
+const lw_builtin *lw_einsum_find(const char *name, int method);
 value *lw_dot(lctx *c, loc l, const char *f, value *a, value *b);
 value *lw_dot_ast(lctx *c, loc l, const char *f, ast *a, ast *b);
 /* lower_recursion.c: a recursive inlining's depth (0 after a diagnostic), and an if that guards
