@@ -85,7 +85,79 @@ const char lw_stats_prelude_src[] =
     "\n"
     "def histogram_w_density(a, bins, lo, hi, auto, w):\n"
     "    hist, edges = histogram_w(a, bins, lo, hi, auto, w)\n"
-    "    return hist / np.diff(edges) / hist.sum(), edges\n";
+    "    return hist / np.diff(edges) / hist.sum(), edges\n"
+    "\n"
+    "\n"
+    "def sort1(a):\n"
+    "    n = a.shape[0]\n"
+    "    r = a.copy()\n"
+    "    t = a.copy()\n"
+    "    w = 1\n"
+    "    while w < n:\n"
+    "        lo = 0\n"
+    "        while lo < n:\n"
+    "            mid = min(lo + w, n)\n"
+    "            hi = min(lo + 2 * w, n)\n"
+    "            i = lo\n"
+    "            j = mid\n"
+    "            for k in range(lo, hi):\n"
+    "                take_left = j >= hi\n"
+    "                if not take_left and i < mid:\n"
+    "                    x = r[i]\n"
+    "                    y = r[j]\n"
+    "                    take_left = not (y < x or (x != x and y == y))\n"
+    "                if take_left:\n"
+    "                    t[k] = r[i]\n"
+    "                    i += 1\n"
+    "                else:\n"
+    "                    t[k] = r[j]\n"
+    "                    j += 1\n"
+    "            lo += 2 * w\n"
+    "        r[:] = t\n"
+    "        w *= 2\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def median1(a):\n"
+    "    n = a.shape[0]\n"
+    "    s = sort1(a)\n"
+    "    m = np.nan\n"
+    "    if n > 0:\n"
+    "        h = n // 2\n"
+    "        if n % 2 == 1:\n"
+    "            m = float(s[h])\n"
+    "        else:\n"
+    "            m = (float(s[h - 1]) + float(s[h])) / 2.0\n"
+    "        if s[n - 1] != s[n - 1]:\n"
+    "            m = np.nan\n"
+    "    return m\n"
+    "\n"
+    "\n"
+    "def quantile1(a, q, what):\n"
+    "    if not (q >= 0.0 and q <= 1.0):\n"
+    "        raise ValueError(f\"{what} must be in the range [0, {100 if what == 'Percentiles' else 1}]\")\n"
+    "    n = a.shape[0]\n"
+    "    if n == 0:\n"
+    "        raise IndexError(\"index -1 is out of bounds for axis 0 with size 0\")\n"
+    "    s = sort1(a)\n"
+    "    vi = (n - 1) * q\n"
+    "    prev = np.floor(vi)\n"
+    "    nxt = prev + 1\n"
+    "    if vi >= n - 1:\n"
+    "        prev = -1.0\n"
+    "        nxt = -1.0\n"
+    "    ip = int(prev) % n\n"
+    "    iq = int(nxt) % n\n"
+    "    gamma = vi - prev\n"
+    "    x = s[ip]\n"
+    "    y = s[iq]\n"
+    "    d = y - x\n"
+    "    r = x + d * gamma\n"
+    "    if gamma >= 0.5:\n"
+    "        r = y - d * (1 - gamma)\n"
+    "    if s[n - 1] != s[n - 1]:\n"
+    "        r = np.nan\n"
+    "    return r\n";
 
 static value *flag_value(loc l, int k) { return lw_scalar(l, ir_const_i(l, T_BOOL, k), 1); }
 
@@ -145,10 +217,110 @@ static value *np_histogram(lctx *c, loc l, const char *f, value **v, args *a)
     return lw_call_prelude(c, l, fn, weighted ? 6 : 5, args);
 }
 
+/* The data of np.sort/median/percentile as a 1-D array: a 1-D array, or any array flattened
+ * where NumPy flattens it (axis=None); NULL after a diagnostic. */
+static value *data_1d(lctx *c, loc l, const char *f, value *x, value *axis, int flat_default)
+{
+    if (x->kind == V_ERR || (axis && axis->kind == V_ERR))
+        return NULL;
+    if (x->kind != V_ARRAY || x->type == T_BOOL || x->type == T_F32) {
+        diag_error(x->l, "%s() of %s is not supported (float64 and integer arrays are)", f,
+                   x->kind == V_ARRAY ? arena_printf(&util_arena, "a %s array", ir_type_name(x->type))
+                                      : lw_vkind_desc(x));
+        return NULL;
+    }
+    int flat = axis ? axis->kind == V_NONE : flat_default;
+    int64_t k;
+    if (!flat && x->rank == 1 && axis && axis->kind == V_SCALAR && ir_expr_const_int(axis->e, &k) &&
+        (k == 0 || k == -1))
+        flat = 1;
+    if (!flat && x->rank == 1 && !axis)
+        flat = 1;
+    if (!flat) {
+        diag_error(axis ? axis->l : x->l, "%s() along an axis of a %d-D array is not supported (1-D "
+                                          "arrays, or axis=None: the flattened array, are)", f, x->rank);
+        return NULL;
+    }
+    if (x->rank == 1)
+        return x;
+    args ra = {0};
+    ra.pos = &x;
+    ra.npos = 1;
+    value *r = lw_builtin_call(c, lw_reshape_find("np.ravel", 0), l, &ra);
+    return r->kind == V_ERR ? NULL : r;
+}
+static value *np_sort(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    if (v[2] && v[2]->kind != V_NONE && !(v[2]->kind == V_STR && !strcmp(v[2]->str, "stable"))) {
+        diag_error(v[2]->l, "%s(): kind= is not supported (the sort is stable; values tie only when "
+                            "equal)", f);
+        return &lw_ERRV;
+    }
+    value *x = data_1d(c, l, f, v[0], v[1], 0);
+    return x ? lw_call_prelude(c, l, "sort1", 1, &x) : &lw_ERRV;
+}
+/* a.sort(): in place */
+static value *m_sort(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    value *self = a->self;
+    if (self->kind == V_ARRAY && self->rank != 1) {
+        diag_error(l, "%s() of a %d-D array is not supported (1-D arrays are)", f, self->rank);
+        return &lw_ERRV;
+    }
+    value *x = data_1d(c, l, f, self, v[0], 0);
+    if (!x)
+        return &lw_ERRV;
+    value *r = lw_call_prelude(c, l, "sort1", 1, &x);
+    if (r->kind != V_ERR)
+        lw_emit_sweep(c, l, self, r, 0);
+    return lw_vnew(V_NONE, l);
+}
+static value *np_median(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = data_1d(c, l, f, v[0], v[1], 1);
+    return x ? lw_call_prelude(c, l, "median1", 1, &x) : &lw_ERRV;
+}
+/* np.percentile(a, q) and np.quantile(a, q) of one q, NumPy's default method 'linear' */
+static value *np_quantile(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    int pct = strcmp(f, "np.percentile") == 0;
+    if (v[1]->kind == V_ERR)
+        return &lw_ERRV;
+    if (v[1]->kind != V_SCALAR || v[1]->type == T_BOOL) {
+        diag_error(v[1]->l, "%s(): q must be one number here, not %s", f, lw_vkind_desc(v[1]));
+        return &lw_ERRV;
+    }
+    if (v[3] && v[3]->kind != V_ERR && !(v[3]->kind == V_STR && !strcmp(v[3]->str, "linear"))) {
+        diag_error(v[3]->l, "%s(): method= other than 'linear' is not supported", f);
+        return &lw_ERRV;
+    }
+    value *x = data_1d(c, l, f, v[0], v[2], 1);
+    if (!x)
+        return &lw_ERRV;
+    ir_expr *q = ir_cast(l, T_F64, v[1]->e);
+    if (pct)
+        q = ir_bin(l, OP_TRUEDIV, T_F64, q, ir_const_f(l, T_F64, 100.0), 0);
+    value *what = lw_vnew(V_STR, l);
+    what->str = pct ? "Percentiles" : "Quantiles";
+    value *args[] = {x, lw_scalar(l, q, 0), what};
+    return lw_call_prelude(c, l, "quantile1", 3, args);
+}
+
 static const lw_builtin np_table[] = {
     {"np.histogram", {"a", "bins", "range", "density", "weights"}, 1, np_histogram},
+    {"np.sort", {"a", "axis", "kind"}, 1, np_sort},
+    {"np.median", {"a", "axis"}, 1, np_median},
+    {"np.percentile", {"a", "q", "axis", "method"}, 2, np_quantile},
+    {"np.quantile", {"a", "q", "axis", "method"}, 2, np_quantile},
+};
+static const lw_builtin method_table[] = {
+    {"sort", {"axis", "kind"}, 0, m_sort},
 };
 const lw_builtin *lw_stats_find(const char *name, int method)
 {
-    return method ? NULL : lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, name);
+    return method ? lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, name)
+                  : lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, name);
 }
