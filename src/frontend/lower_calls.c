@@ -635,26 +635,38 @@ static void bound_names(vec *stmts, vec *out)
     }
 }
 
+/* Is a a subscript of a name bound to a list, tuple or dict (F[i], self.opposite[i])? */
+static int list_subscript(lctx *c, ast *a)
+{
+    ast *base = a && a->kind == A_SUBSCRIPT ? lw_attr_name(c, a->a) : NULL;
+    if (!base || base->kind != A_NAME)
+        return 0;
+    int unbound;
+    binding *b = lw_lookup(c, base->name, &unbound);
+    return b && b->kind == B_VALUE && b->val->kind == V_TUPLE;
+}
+
 /* Does the code index a name bound to a list by an index that changes from one iteration to
- * the next (F[i], F[j] after j = i + 1: it reads a name of varying)? Then a loop over a
- * constant range is unrolled, so that every F[i] names one array. F[0], or F[k] with k fixed
- * in the loop, names one array in every iteration: the loop stays a loop. */
+ * the next (F[i], F[j] after j = i + 1: it reads a name of varying), or change an item of one
+ * (stats["updates"] += 1: the container is known when compiling)? Then a loop over a constant
+ * range is unrolled, so that every F[i] names one array. Reading F[0], or F[k] with k fixed in
+ * the loop, names one array in every iteration: the loop stays a loop. */
 static int indexes_list(lctx *c, ast *a, vec *varying)
 {
     if (!a)
         return 0;
-    ast *base = a->kind == A_SUBSCRIPT ? lw_attr_name(c, a->a) : NULL; /* self.opposite[i] */
-    if (base && base->kind == A_NAME) {
-        int unbound;
-        binding *b = lw_lookup(c, base->name, &unbound);
-        if (b && b->kind == B_VALUE && b->val->kind == V_TUPLE) {
-            vec used = {0};
-            for (int i = 0; i < a->args.len; i++)
-                names_in(VEC_AT(a->args, i, ast *), &used);
-            for (int i = 0; i < used.len; i++)
-                if (lw_name_in(varying, VEC_AT(used, i, const char *)))
-                    return 1;
-        }
+    if (a->kind == A_AUGASSIGN && list_subscript(c, a->b))
+        return 1;
+    for (int i = 0; a->kind == A_ASSIGN && i < a->targets.len; i++)
+        if (list_subscript(c, VEC_AT(a->targets, i, ast *)))
+            return 1;
+    if (list_subscript(c, a)) {
+        vec used = {0};
+        for (int i = 0; i < a->args.len; i++)
+            names_in(VEC_AT(a->args, i, ast *), &used);
+        for (int i = 0; i < used.len; i++)
+            if (lw_name_in(varying, VEC_AT(used, i, const char *)))
+                return 1;
     }
     if (indexes_list(c, a->a, varying) || indexes_list(c, a->b, varying) || indexes_list(c, a->c, varying))
         return 1;
