@@ -502,8 +502,19 @@ static value *np_isclass(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     value *x = v[0];
-    if (f[5] == 'n') /* NaN is the one value unequal to itself */
+    if (f[5] == 'n') { /* NaN is the one value unequal to itself */
+        if (x->kind == V_SCALAR && !ir_type_is_float(x->type))
+            return lw_scalar(l, ir_const_i(l, T_BOOL, 0), 0);
+        if (x->kind == V_ARRAY && !ir_type_is_float(x->type)) { /* as a float: C warns of ints */
+            value *f64 = lw_vnew(V_ARRAY, l);
+            *f64 = *x;
+            f64->fresh = NULL;
+            f64->e = ir_cast(l, T_F64, x->e);
+            f64->type = T_F64;
+            x = f64;
+        }
         return lw_binop(c, l, OP_CNE, x, x);
+    }
     value *inf = lw_scalar(l, ir_const_f(l, T_F64, INFINITY), 1);
     return lw_binop(c, l, f[5] == 'i' ? OP_CEQ : OP_CLT, lw_unop(c, l, OP_ABS, x), inf);
 }

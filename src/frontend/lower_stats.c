@@ -105,7 +105,7 @@ const char lw_stats_prelude_src[] =
     "                if not take_left and i < mid:\n"
     "                    x = r[i]\n"
     "                    y = r[j]\n"
-    "                    take_left = not (y < x or (x != x and y == y))\n"
+    "                    take_left = not (y < x or (np.isnan(x) and not np.isnan(y)))\n"
     "                if take_left:\n"
     "                    t[k] = r[i]\n"
     "                    i += 1\n"
@@ -128,7 +128,7 @@ const char lw_stats_prelude_src[] =
     "            m = float(s[h])\n"
     "        else:\n"
     "            m = (float(s[h - 1]) + float(s[h])) / 2.0\n"
-    "        if s[n - 1] != s[n - 1]:\n"
+    "        if np.isnan(s[n - 1]):\n"
     "            m = np.nan\n"
     "    return m\n"
     "\n"
@@ -155,7 +155,7 @@ const char lw_stats_prelude_src[] =
     "    r = x + d * gamma\n"
     "    if gamma >= 0.5:\n"
     "        r = y - d * (1 - gamma)\n"
-    "    if s[n - 1] != s[n - 1]:\n"
+    "    if np.isnan(s[n - 1]):\n"
     "        r = np.nan\n"
     "    return r\n";
 
