@@ -351,6 +351,8 @@ static void store(lctx *c, ast *t, value *v)
         }
         return;
     }
+    if (t->kind == A_SUBSCRIPT)
+        t = lw_tuple_index(c, t);
     if (t->kind == A_SUBSCRIPT && lw_scatter(c, t, v))
         return;
     if (t->kind == A_SUBSCRIPT) {
@@ -609,6 +611,8 @@ void lw_lower_augassign(lctx *c, ast *s)
         lw_assign_name(c, t, sv ? sv : lw_binop(c, s->l, op, cur, rhs));
         return;
     }
+    if (t->kind == A_SUBSCRIPT)
+        t = lw_tuple_index(c, t);
     if (t->kind == A_SUBSCRIPT && lw_augscatter(c, s->l, op, t, rhs))
         return;
     if (t->kind == A_SUBSCRIPT) {

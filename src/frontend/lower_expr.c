@@ -583,6 +583,8 @@ value *lw_expr(lctx *c, ast *a)
             return lw_dict_index(c, a, base);
         if (base->kind == V_MASKED)
             return lw_masked_index(c, a, base);
+        if (base->kind == V_ARRAY)
+            a = lw_tuple_index(c, a);
         if (base->kind == V_TUPLE) {
             if (a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE)
                 return slice_items(c, base, VEC_AT(a->args, 0, ast *));

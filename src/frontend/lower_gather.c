@@ -466,3 +466,39 @@ value *lw_masked_result(value *sel, value *whole)
     r->type = whole->type;
     return r;
 }
+
+/* A[idx] with idx a tuple (iu = np.triu_indices(n, 1); A[iu]): NumPy indexes by the tuple's
+ * items, A[iu[0], iu[1]]. Returns the subscript with the items as hidden names (bound to their
+ * values), or sub itself. An index that is a call is evaluated here once and replaced by a
+ * hidden name whatever it gives, so it is not evaluated again. A list stays a fancy index. */
+ast *lw_tuple_index(lctx *c, ast *sub)
+{
+    static int serial;
+    if (sub->kind != A_SUBSCRIPT || sub->args.len != 1 || sub->tuple_index)
+        return sub;
+    ast *it = VEC_AT(sub->args, 0, ast *);
+    value *v = NULL;
+    if (it->kind == A_NAME) {
+        int unbound;
+        binding *b = lw_lookup(c, it->name, &unbound);
+        v = b && b->kind == B_VALUE ? b->val : NULL;
+        if (!v || v->kind != V_TUPLE || v->is_list || v->keys)
+            return sub;
+    } else if (it->kind == A_CALL)
+        v = lw_expr(c, it);
+    else
+        return sub;
+    int n = v->kind == V_TUPLE && !v->is_list && !v->keys ? v->n : 0;
+    ast *r = ast_new(A_SUBSCRIPT, sub->l);
+    *r = *sub;
+    r->args = (vec){0};
+    r->tuple_index = n > 0;
+    for (int k = 0; k < (n ? n : 1); k++) {
+        const char *name = arena_printf(&util_arena, "%%index%d", serial++);
+        binding *b = lw_bind(c, name);
+        b->kind = B_VALUE;
+        b->val = n ? v->items[k] : v;
+        vec_push(&r->args, ast_name(it->l, name));
+    }
+    return r;
+}

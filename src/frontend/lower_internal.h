@@ -296,6 +296,7 @@ value *lw_masked_bind(lctx *c, loc l, const char *name, value *v); /* b = a[m]: 
 value *lw_masked_index(lctx *c, ast *a, value *sel);    /* b[:, items] of a selection b */
 int lw_masked_operands(const char *what, value **ops, int n, value **sel); /* f(a[m], b[m]) */
 value *lw_masked_result(value *sel, value *whole);      /* f(a, b)[m] */
+ast *lw_tuple_index(lctx *c, ast *sub);                /* A[iu] with iu a tuple: A[iu[0], iu[1]] */
 int lw_scatter(lctx *c, ast *t, value *v); /* t = v through integer arrays; 0: t is not such */
 int lw_augscatter(lctx *c, loc l, ir_op op, ast *t, value *v); /* t op= v, likewise */
 

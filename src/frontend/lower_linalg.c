@@ -74,6 +74,25 @@ static const char prelude_src[] =
     "    return np.where(j >= i + k, A, 0)\n"
     "\n"
     "\n"
+    "def tri_indices(n, k, m, upper):\n"
+    "    count = 0\n"
+    "    for i in range(n):\n"
+    "        if upper:\n"
+    "            count += m - min(max(0, i + k), m)\n"
+    "        else:\n"
+    "            count += min(max(0, i + k + 1), m)\n"
+    "    rows = np.zeros(count, dtype=np.int64)\n"
+    "    cols = np.zeros(count, dtype=np.int64)\n"
+    "    p = 0\n"
+    "    for i in range(n):\n"
+    "        for j in range(m):\n"
+    "            if (upper and j >= i + k) or (not upper and j <= i + k):\n"
+    "                rows[p] = i\n"
+    "                cols[p] = j\n"
+    "                p += 1\n"
+    "    return rows, cols\n"
+    "\n"
+    "\n"
     "def kron(A, B, dt):\n"
     "    n = A.shape[0]\n"
     "    m = A.shape[1]\n"
@@ -744,6 +763,42 @@ static value *np_kron(lctx *c, loc l, const char *f, value **v, args *a)
     return lw_call_prelude(c, l, v[0]->rank == 2 ? "kron" : "kron1", 3, args);
 }
 
+/* np.triu_indices(n, k=0, m=None), np.tril_indices, and their _from(arr, k=0) forms: the row and
+ * column indices of the triangle in row-major order (NumPy's nonzero of tri), as int64 arrays
+ * whose length the program computes; used as A[iu] (a gather) or A[iu] = ... (a scatter) */
+static value *np_tri_indices(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    int upper = strncmp(f, "np.triu", 7) == 0, from = strstr(f, "_from") != NULL;
+    value *n, *m, *k = v[1] ? v[1] : int_value(l, 0);
+    if (from) {
+        value *x = v[0];
+        if (x->kind == V_ERR)
+            return &lw_ERRV;
+        if (x->kind != V_ARRAY || x->rank != 2) {
+            diag_error(x->l, "%s(): input array must be 2-d", f);
+            return &lw_ERRV;
+        }
+        n = lw_scalar(l, x->len[0], 1);
+        m = lw_scalar(l, x->len[1], 1);
+    } else {
+        n = v[0];
+        m = v[2] && v[2]->kind != V_NONE ? v[2] : v[0];
+    }
+    value *ints[] = {n, k, m};
+    const char *names[] = {"n", "k", "m"};
+    for (int i = 0; i < 3; i++) {
+        if (ints[i]->kind == V_ERR)
+            return &lw_ERRV;
+        if (!lw_is_int_scalar(ints[i])) {
+            diag_error(ints[i]->l, "%s(): %s must be an int, not %s", f, names[i], lw_vkind_desc(ints[i]));
+            return &lw_ERRV;
+        }
+    }
+    value *args[] = {n, k, m, lw_scalar(l, ir_const_i(l, T_BOOL, upper), 1)};
+    return lw_call_prelude(c, l, "tri_indices", 4, args);
+}
+
 /* np.convolve(a, v, mode='full'|'same'|'valid') of 1-D arrays: each output a sum in order
  * (NumPy's dot products may add in another order: within rounding) */
 static value *np_convolve(lctx *c, loc l, const char *f, value **v, args *a)
@@ -778,6 +833,10 @@ static const lw_builtin np_table[] = {
     {"np.tril", {"m", "k"}, 1, np_tri},
     {"np.triu", {"m", "k"}, 1, np_tri},
     {"np.kron", {"a", "b"}, 2, np_kron},
+    {"np.triu_indices", {"n", "k", "m"}, 1, np_tri_indices},
+    {"np.tril_indices", {"n", "k", "m"}, 1, np_tri_indices},
+    {"np.triu_indices_from", {"arr", "k"}, 1, np_tri_indices},
+    {"np.tril_indices_from", {"arr", "k"}, 1, np_tri_indices},
     {"np.eye", {"N", "M", "k", "dtype"}, 1, np_eye},
     {"np.identity", {"n", "dtype"}, 1, np_identity},
     {"np.diag", {"v", "k"}, 1, np_diag},
