@@ -10,7 +10,11 @@
  * source and computes the whole result: bitwise NumPy's values at any rank count.
  *
  * Requires: the base is an array value, no index is a boolean mask (lower_index.c takes those).
- * Establishes: the result is a new array (its own slot), never a view of the base. */
+ * Establishes: the result is a new array (its own slot), never a view of the base.
+ *
+ * Also here, the other selections that are not views: boolean-mask selections bound to a name
+ * (snapshots), indexed further, and operated on elementwise (lw_masked_operands), and an index
+ * that is a tuple of index arrays (lw_tuple_index: A[np.triu_indices(n)]). */
 
 #include "lower_internal.h"
 
