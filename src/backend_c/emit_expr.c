@@ -287,6 +287,8 @@ static void binop(strbuf *b, ir_expr *e, kctx *k, subfn sub)
         fn = t == T_F32 ? "tyl_np_maximum_f32" : isf ? "tyl_np_maximum_f64" : u64 ? "tyl_max_u64" : "tyl_max_i";
         w = NULL;
         break;
+    case OP_SHL: fn = e->py ? "tyl_py_lshift_i" : u64 ? "tyl_np_lshift_u64" : "tyl_np_lshift_i64"; break;
+    case OP_SHR: fn = e->py ? "tyl_py_rshift_i" : u64 ? "tyl_np_rshift_u64" : "tyl_np_rshift_i64"; break;
     case OP_MIN: fn = isf ? "tyl_min_f" : u64 ? "tyl_min_u64" : "tyl_min_i"; w = NULL; break;
     case OP_MAX: fn = isf ? "tyl_max_f" : u64 ? "tyl_max_u64" : "tyl_max_i"; w = NULL; break;
     /* Python ints stop at int64 with a located error instead of wrapping */

@@ -64,7 +64,7 @@ void lw_assign_name(lctx *c, ast *target, value *v)
 {
     const char *name = target->name;
     loc l = target->l;
-    if (v->kind == V_MASKED && v->n && v->self->kind == V_ARRAY) { /* b = F[mask, :]: a snapshot */
+    if (v->kind == V_MASKED && v->self->kind == V_ARRAY) { /* b = F[mask]: a snapshot */
         v = lw_masked_bind(c, l, name, v);
         binding *b = lw_bind(c, name);
         b->kind = B_VALUE;
@@ -72,10 +72,12 @@ void lw_assign_name(lctx *c, ast *target, value *v)
         return;
     }
     if (v->kind == V_MASKED) {
-        diag_error(v->l, "'%s = a[%s]' is not supported: a boolean-mask selection has a shape that "
-                         "depends on the data", name, v->str);
-        diag_note((loc){0}, "masks are supported in a[m] = scalar, a[m] = b[m], a[m] += scalar and "
-                            "in reductions such as np.sum(a[m]) and a[m].max()");
+        diag_error(v->l, "binding a boolean-mask selection to '%s' is not supported: its shape "
+                         "depends on the data", name);
+        diag_note((loc){0}, "masks are supported in a[m] = scalar, a[m] = b[m] and elementwise "
+                            "expressions of selections by m and scalars (a[m] = 1.0 / a[m]), "
+                            "a[m] += scalar or b[m], and in reductions such as np.sum(a[m]) and "
+                            "a[m].max()");
         v = &lw_ERRV;
     }
     if (v->kind == V_ERR) {
@@ -270,7 +272,7 @@ static void store_masked(lctx *c, loc l, value *tv, value *v)
                              "(write b[m] with the same mask m on both sides)", tv->str);
             return;
         }
-        if (v->n && v->mask != tv->mask) { /* b = F[m, :] earlier: m must select the same now */
+        if ((v->n || v->snapshot) && v->mask != tv->mask) { /* b = F[m] earlier: m must select the same now */
             value *moved = lw_reduce(c, l, "max", lw_binop(c, l, OP_CNE, tv->mask, v->mask));
             if (moved->kind == V_ERR)
                 return;
@@ -349,6 +351,8 @@ static void store(lctx *c, ast *t, value *v)
         }
         return;
     }
+    if (t->kind == A_SUBSCRIPT)
+        t = lw_tuple_index(c, t);
     if (t->kind == A_SUBSCRIPT && lw_scatter(c, t, v))
         return;
     if (t->kind == A_SUBSCRIPT) {
@@ -607,6 +611,8 @@ void lw_lower_augassign(lctx *c, ast *s)
         lw_assign_name(c, t, sv ? sv : lw_binop(c, s->l, op, cur, rhs));
         return;
     }
+    if (t->kind == A_SUBSCRIPT)
+        t = lw_tuple_index(c, t);
     if (t->kind == A_SUBSCRIPT && lw_augscatter(c, s->l, op, t, rhs))
         return;
     if (t->kind == A_SUBSCRIPT) {
@@ -614,13 +620,20 @@ void lw_lower_augassign(lctx *c, ast *s)
         if (tv->kind == V_ERR || rhs->kind == V_ERR)
             return;
         value *masked = NULL;
-        if (tv->kind == V_MASKED) { /* a[m] += x: a = where(m, a + x, a) */
+        if (tv->kind == V_MASKED && rhs->kind == V_MASKED) { /* a[m] += b[m]: b's selected points */
+            value *ops[2] = {tv, rhs}, *sel;
+            if (lw_masked_operands(arena_printf(&util_arena, "%s=", ast_op_name(s->op)), ops, 2, &sel) < 0)
+                return;
+            rhs = ops[1];
+        } else if (tv->kind == V_MASKED) { /* a[m] += x: a = where(m, a + x, a) */
             if (rhs->kind != V_SCALAR) {
                 diag_error(s->a->l, "'%s=' of %s on a[%s] is not supported: the number of elements "
-                                    "the mask selects depends on the data; use a scalar",
-                           ast_op_name(s->op), lw_vkind_desc(rhs), tv->str);
+                                    "the mask selects depends on the data; use a scalar or b[%s]",
+                           ast_op_name(s->op), lw_vkind_desc(rhs), tv->str, tv->str);
                 return;
             }
+        }
+        if (tv->kind == V_MASKED) {
             masked = tv;
             tv = tv->self;
         }

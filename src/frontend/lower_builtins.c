@@ -576,7 +576,7 @@ static value *bi_range(lctx *c, loc l, const char *f, value **v, args *a)
 }
 static value *bi_len(lctx *c, loc l, const char *f, value **v, args *a)
 {
-    (void)c, (void)f, (void)a;
+    (void)f, (void)a;
     if (v[0]->kind != V_ARRAY) {
         if (v[0]->kind == V_TUPLE)
             return lw_scalar(l, lw_I64(l, v[0]->n), 1);
@@ -585,6 +585,10 @@ static value *bi_len(lctx *c, loc l, const char *f, value **v, args *a)
             for (const char *p = v[0]->str; *p; p++)
                 n += ((unsigned char)*p & 0xC0) != 0x80;
             return lw_scalar(l, lw_I64(l, n), 1);
+        }
+        if (v[0]->kind == V_MASKED && !v[0]->n) { /* len(a[m]): the elements m selects */
+            value *k = lw_reduce(c, l, "sum", v[0]->mask);
+            return k->kind == V_ERR ? k : lw_scalar(l, ir_cast(l, T_I64, k->e), 1);
         }
         diag_error(l, "len() takes one array");
         return &lw_ERRV;

@@ -602,25 +602,78 @@ static int breaks_out(vec *body)
     return 0;
 }
 
-/* Does the statement list index a name bound to a list (F[i])? Then a loop over a constant
- * range is unrolled, so that every F[i] names one array. */
-static int indexes_list(lctx *c, ast *a)
+static void names_in(ast *a, vec *out);
+
+/* The names a target binds (x, (a, b), [a, *rest]); subscripts and attributes bind none. */
+static void target_names(ast *t, vec *out)
+{
+    if (!t)
+        return;
+    if (t->kind == A_NAME && !lw_name_in(out, t->name))
+        vec_push(out, (void *)t->name);
+    if (t->kind == A_STARRED)
+        target_names(t->a, out);
+    if (t->kind == A_TUPLE || t->kind == A_LIST)
+        for (int i = 0; i < t->args.len; i++)
+            target_names(VEC_AT(t->args, i, ast *), out);
+}
+/* The names a statement list binds, in nested statements too: what can change from one
+ * iteration of a loop around it to the next. */
+static void bound_names(vec *stmts, vec *out)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind == A_ASSIGN)
+            for (int k = 0; k < s->targets.len; k++)
+                target_names(VEC_AT(s->targets, k, ast *), out);
+        if (s->kind == A_AUGASSIGN || s->kind == A_FOR)
+            target_names(s->b, out);
+        if (s->kind == A_IF || s->kind == A_FOR || s->kind == A_WHILE) {
+            bound_names(&s->body, out);
+            bound_names(&s->orelse, out);
+        }
+    }
+}
+
+/* Is a a subscript of a name bound to a list, tuple or dict (F[i], self.opposite[i])? */
+static int list_subscript(lctx *c, ast *a)
+{
+    ast *base = a && a->kind == A_SUBSCRIPT ? lw_attr_name(c, a->a) : NULL;
+    if (!base || base->kind != A_NAME)
+        return 0;
+    int unbound;
+    binding *b = lw_lookup(c, base->name, &unbound);
+    return b && b->kind == B_VALUE && b->val->kind == V_TUPLE;
+}
+
+/* Does the code index a name bound to a list by an index that changes from one iteration to
+ * the next (F[i], F[j] after j = i + 1: it reads a name of varying), or change an item of one
+ * (stats["updates"] += 1: the container is known when compiling)? Then a loop over a constant
+ * range is unrolled, so that every F[i] names one array. Reading F[0], or F[k] with k fixed in
+ * the loop, names one array in every iteration: the loop stays a loop. */
+static int indexes_list(lctx *c, ast *a, vec *varying)
 {
     if (!a)
         return 0;
-    ast *base = a->kind == A_SUBSCRIPT ? lw_attr_name(c, a->a) : NULL; /* self.opposite[i] */
-    if (base && base->kind == A_NAME) {
-        int unbound;
-        binding *b = lw_lookup(c, base->name, &unbound);
-        if (b && b->kind == B_VALUE && b->val->kind == V_TUPLE)
+    if (a->kind == A_AUGASSIGN && list_subscript(c, a->b))
+        return 1;
+    for (int i = 0; a->kind == A_ASSIGN && i < a->targets.len; i++)
+        if (list_subscript(c, VEC_AT(a->targets, i, ast *)))
             return 1;
+    if (list_subscript(c, a)) {
+        vec used = {0};
+        for (int i = 0; i < a->args.len; i++)
+            names_in(VEC_AT(a->args, i, ast *), &used);
+        for (int i = 0; i < used.len; i++)
+            if (lw_name_in(varying, VEC_AT(used, i, const char *)))
+                return 1;
     }
-    if (indexes_list(c, a->a) || indexes_list(c, a->b) || indexes_list(c, a->c))
+    if (indexes_list(c, a->a, varying) || indexes_list(c, a->b, varying) || indexes_list(c, a->c, varying))
         return 1;
     vec *vs[] = {&a->args, &a->body, &a->orelse, &a->targets, &a->kwargs};
     for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
         for (int i = 0; i < vs[k]->len; i++)
-            if (indexes_list(c, VEC_AT(*vs[k], i, ast *)))
+            if (indexes_list(c, VEC_AT(*vs[k], i, ast *), varying))
                 return 1;
     return 0;
 }
@@ -628,8 +681,13 @@ static int indexes_list(lctx *c, ast *a)
 /* for t in ITEMS: body, unrolled when compiling. */
 int lw_for_unrolled(lctx *c, ast *s, int range_loop)
 {
-    if (range_loop && !indexes_list(c, s))
-        return 0;
+    if (range_loop) {
+        vec varying = {0};
+        target_names(s->b, &varying);
+        bound_names(&s->body, &varying);
+        if (!indexes_list(c, s, &varying))
+            return 0;
+    }
     int outer = static_ranges;
     static_ranges = 0;
     value *items = lw_iter_items(c, s->a);

@@ -98,6 +98,8 @@ value *lw_dot(lctx *c, loc l, const char *f, value *a, value *b)
         }
     } else if ((a->rank == 2 || b->rank == 2) && a->rank <= 2 && b->rank <= 2 && strcmp(f, "np.inner") != 0)
         return lw_matmul(c, l, f, a, b); /* lower_linalg.c */
+    else if (mm && a->rank >= 2 && b->rank >= 2)
+        return lw_matmul_stacked(c, l, f, a, b); /* stacks of matrices */
     else if (a->rank != 1 || b->rank != 1) {
         diag_error(l, "%s of a %d-D and a %d-D array is a matrix product, which is not supported (inner "
                       "products of 1-D arrays are)", mm ? "'@'" : arena_printf(&util_arena, "%s()", f),
@@ -168,5 +170,9 @@ const lw_builtin *lw_dot_find(const char *name, int method)
 {
     const lw_builtin *b = method ? lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, name)
                                  : lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, name);
+    if (!b)
+        b = lw_stats_find(name, method);
+    if (!b)
+        b = lw_einsum_find(name, method);
     return b ? b : lw_linalg_find(name, method);
 }

@@ -345,7 +345,8 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
     if (strcmp(mod->str, "numpy.random") == 0)
         return lw_random_attr(mod, a);
     if (strcmp(mod->str, "numpy.linalg") == 0 &&
-        (strcmp(n, "norm") == 0 || strcmp(n, "solve") == 0 || strcmp(n, "inv") == 0)) {
+        (strcmp(n, "norm") == 0 || strcmp(n, "solve") == 0 || strcmp(n, "inv") == 0 ||
+         strcmp(n, "cholesky") == 0)) {
         value *v = lw_vnew(V_BUILTIN, l);
         v->str = arena_printf(&util_arena, "np.linalg.%s", n);
         return v;
@@ -373,6 +374,11 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
         return lw_random_attr(obj, a);
     if (obj->kind == V_OBJECT || obj->kind == V_CLASS)
         return lw_object_attr(c, obj, a);
+    if (obj->kind == V_BUILTIN) {
+        value *m = lw_ufunc_method_attr(obj, a);
+        if (m)
+            return m;
+    }
     if (obj->kind == V_MASKED) {
         static const char *methods[] = {"sum", "max", "min", "mean", NULL};
         for (const char **m = methods; *m; m++)
@@ -534,6 +540,8 @@ ir_op lw_map_binop(int op)
     case '&': return OP_BAND;
     case '|': return OP_BOR;
     case '^': return OP_BXOR;
+    case OP_LSHIFT: return OP_SHL;
+    case OP_RSHIFT: return OP_SHR;
     default: return (ir_op)-1;
     }
 }
@@ -575,6 +583,8 @@ value *lw_expr(lctx *c, ast *a)
             return lw_dict_index(c, a, base);
         if (base->kind == V_MASKED)
             return lw_masked_index(c, a, base);
+        if (base->kind == V_ARRAY)
+            a = lw_tuple_index(c, a);
         if (base->kind == V_TUPLE) {
             if (a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE)
                 return slice_items(c, base, VEC_AT(a->args, 0, ast *));

@@ -10,7 +10,11 @@
  * source and computes the whole result: bitwise NumPy's values at any rank count.
  *
  * Requires: the base is an array value, no index is a boolean mask (lower_index.c takes those).
- * Establishes: the result is a new array (its own slot), never a view of the base. */
+ * Establishes: the result is a new array (its own slot), never a view of the base.
+ *
+ * Also here, the other selections that are not views: boolean-mask selections bound to a name
+ * (snapshots), indexed further, and operated on elementwise (lw_masked_operands), and an index
+ * that is a tuple of index arrays (lw_tuple_index: A[np.triu_indices(n)]). */
 
 #include "lower_internal.h"
 
@@ -371,6 +375,7 @@ value *lw_masked_bind(lctx *c, loc l, const char *name, value *v)
     lw_assign_name(c, hm, lw_copy_of(c, l, v->mask));
     r->self = lw_read_name(c, hs);
     r->mask = lw_read_name(c, hm);
+    r->snapshot = 1;
     return r;
 }
 
@@ -401,5 +406,103 @@ value *lw_masked_index(lctx *c, ast *a, value *sel)
     value *r = lw_vnew(V_MASKED, a->l);
     *r = *sel;
     r->self = s;
+    return r;
+}
+
+/* Elementwise operations on selections by one mask: a[m] ** -1.5, 1.0 / a[m],
+ * np.sqrt(b[m]) * 2 - a[m]. The elements f(a, b)[m] are f of the elements a[m] and b[m], so
+ * the operation is done on the whole arrays and the result is selected by the same mask: a
+ * selection again, which is assigned to a[m] (a where over a, the unselected points never
+ * evaluated), reduced, or operated on further. Operands are selections with the same mask
+ * (its source text, as store_masked compares them) or scalars; an array would have to have as
+ * many elements as the mask selects, which only the data says. Selections by a mask of the
+ * leading dimensions (F[m, :]) are kept out: their rows would need the mask repeated alike.
+ * A selection bound to a name (a snapshot) combines only with selections of the same snapshot.
+ * Returns 0 when no operand is a selection; -1 after a diagnostic; 1 with ops[] replaced by
+ * the whole arrays and *sel the first selection, for lw_masked_result. */
+int lw_masked_operands(const char *what, value **ops, int n, value **sel)
+{
+    *sel = NULL;
+    for (int i = 0; i < n; i++)
+        if (ops[i]->kind == V_MASKED && !*sel)
+            *sel = ops[i];
+    if (!*sel)
+        return 0;
+    for (int i = 0; i < n; i++) {
+        value *v = ops[i];
+        if (v->kind == V_MASKED && v->n) {
+            diag_error(v->l, "'%s' of a selection by a mask of the leading dimensions (a[%s, :]) is not "
+                             "supported (a mask of the array's shape is)", what, v->str);
+            return -1;
+        }
+        if (v->kind == V_MASKED && (!*v->str || strcmp(v->str, (*sel)->str) != 0)) {
+            diag_error(v->l, "'%s' of selections with different masks (a[%s] and b[%s]) is not "
+                             "supported: the numbers of elements they select depend on the data",
+                       what, (*sel)->str, v->str);
+            return -1;
+        }
+        if (v->kind == V_MASKED && (v->snapshot || (*sel)->snapshot) && v->mask != (*sel)->mask) {
+            diag_error(v->l, "'%s' of a selection bound to a name and another selection is not "
+                             "supported (the mask '%s' may have changed in between)", what, v->str);
+            return -1;
+        }
+        if (v->kind == V_ARRAY) {
+            diag_error(v->l, "'%s' of an array and a[%s] is not supported: the number of elements "
+                             "the mask selects depends on the data; use a scalar or b[%s]",
+                       what, (*sel)->str, (*sel)->str);
+            return -1;
+        }
+        if (v->kind == V_MASKED)
+            ops[i] = v->self;
+    }
+    return 1;
+}
+value *lw_masked_result(value *sel, value *whole)
+{
+    if (whole->kind != V_ARRAY)
+        return whole->kind == V_ERR ? whole : (diag_error(whole->l, "internal error: an operation "
+                                                                    "on selections gave no array"),
+                                               &lw_ERRV);
+    value *r = lw_vnew(V_MASKED, whole->l);
+    *r = *sel;
+    r->l = whole->l;
+    r->self = whole;
+    r->type = whole->type;
+    return r;
+}
+
+/* A[idx] with idx a tuple (iu = np.triu_indices(n, 1); A[iu]): NumPy indexes by the tuple's
+ * items, A[iu[0], iu[1]]. Returns the subscript with the items as hidden names (bound to their
+ * values), or sub itself. An index that is a call is evaluated here once and replaced by a
+ * hidden name whatever it gives, so it is not evaluated again. A list stays a fancy index. */
+ast *lw_tuple_index(lctx *c, ast *sub)
+{
+    static int serial;
+    if (sub->kind != A_SUBSCRIPT || sub->args.len != 1 || sub->tuple_index)
+        return sub;
+    ast *it = VEC_AT(sub->args, 0, ast *);
+    value *v = NULL;
+    if (it->kind == A_NAME) {
+        int unbound;
+        binding *b = lw_lookup(c, it->name, &unbound);
+        v = b && b->kind == B_VALUE ? b->val : NULL;
+        if (!v || v->kind != V_TUPLE || v->is_list || v->keys)
+            return sub;
+    } else if (it->kind == A_CALL)
+        v = lw_expr(c, it);
+    else
+        return sub;
+    int n = v->kind == V_TUPLE && !v->is_list && !v->keys ? v->n : 0;
+    ast *r = ast_new(A_SUBSCRIPT, sub->l);
+    *r = *sub;
+    r->args = (vec){0};
+    r->tuple_index = n > 0;
+    for (int k = 0; k < (n ? n : 1); k++) {
+        const char *name = arena_printf(&util_arena, "%%index%d", serial++);
+        binding *b = lw_bind(c, name);
+        b->kind = B_VALUE;
+        b->val = n ? v->items[k] : v;
+        vec_push(&r->args, ast_name(it->l, name));
+    }
     return r;
 }

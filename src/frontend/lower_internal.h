@@ -35,8 +35,9 @@ typedef enum vkind {
                   mask (the bool array), str (the mask's source text), n (0, or the rank of a mask
                   of the leading dimensions repeated along the others: F[mask, :]). Its shape
                   depends on the data, so it is only an assignment target, the value assigned to a
-                  selection with the same mask, the operand of a reduction, or bound to a name as a
-                  snapshot (lw_masked_bind) */
+                  selection with the same mask, the operand of a reduction or of elementwise
+                  operations with selections by the same mask (lw_masked_operands), or bound to a
+                  name as a snapshot (lw_masked_bind) */
     V_CLASS,   /* a class statement (lower_class.c): def (the class's A_OTHER_STMT), defscope */
     V_OBJECT,  /* an object of a class: def (its class), defscope, n (its number: its attributes
                   are the module names "@Class<n>.attr") */
@@ -83,6 +84,7 @@ struct value {
     int is_list;       /* V_TUPLE: a Python list (printed [a, b]), not a tuple */
     ir_var *reshaped;  /* V_ARRAY: the slot of a reshape's copy of a named array, which NumPy makes a
                           view (lower_reshape.c: binding it to a name is refused) */
+    int snapshot;      /* V_MASKED: bound to a name (lw_masked_bind): self and mask are copies */
     scope *owner;      /* V_TUPLE list: the scope whose code built it (append elsewhere would have
                           to change a binding of that scope: rejected, lower_lists.c) */
 };
@@ -292,6 +294,9 @@ value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival);
 value *lw_mask_repeat(lctx *c, loc l, value *m, value *base); /* m along base's trailing dims */
 value *lw_masked_bind(lctx *c, loc l, const char *name, value *v); /* b = a[m]: a snapshot */
 value *lw_masked_index(lctx *c, ast *a, value *sel);    /* b[:, items] of a selection b */
+int lw_masked_operands(const char *what, value **ops, int n, value **sel); /* f(a[m], b[m]) */
+value *lw_masked_result(value *sel, value *whole);      /* f(a, b)[m] */
+ast *lw_tuple_index(lctx *c, ast *sub);                /* A[iu] with iu a tuple: A[iu[0], iu[1]] */
 int lw_scatter(lctx *c, ast *t, value *v); /* t = v through integer arrays; 0: t is not such */
 int lw_augscatter(lctx *c, loc l, ir_op op, ast *t, value *v); /* t op= v, likewise */
 
@@ -335,6 +340,13 @@ const lw_builtin *lw_dot_find(const char *name, int method);
 void lw_linalg_reset(void);
 const lw_builtin *lw_linalg_find(const char *name, int method);
 value *lw_matmul(lctx *c, loc l, const char *f, value *a, value *b);
+value *lw_matmul_stacked(lctx *c, loc l, const char *f, value *a, value *b);
+value *lw_call_prelude(lctx *c, loc l, const char *name, int n, value **v); /* inlined prelude def */
+/* lower_stats.c: np.histogram, written in the prelude (its source, appended to linalg's) */
+extern const char lw_stats_prelude_src[];
+const lw_builtin *lw_stats_find(const char *name, int method);
+/* lower_einsum.c: np.einsum with subscripts known when compiling */
+const lw_builtin *lw_einsum_find(const char *name, int method);
 value *lw_dot(lctx *c, loc l, const char *f, value *a, value *b);
 value *lw_dot_ast(lctx *c, loc l, const char *f, ast *a, ast *b);
 /* lower_recursion.c: a recursive inlining's depth (0 after a diagnostic), and an if that guards
@@ -400,11 +412,16 @@ value *lw_reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int 
 /* np.KIND(a, axis=, keepdims=) or, with self, a.KIND(axis=, keepdims=) */
 value *lw_reduce_call(lctx *c, loc l, const char *kind, args *a, value *self);
 value *lw_cumsum(lctx *c, loc l, value *x, value *axisv);
+value *lw_accumulate(lctx *c, loc l, const char *fname, ir_op op, value *x, value *axisv);
 value *lw_diff(lctx *c, loc l, value *x, value *nv, value *axisv);
 
 /* ---- lower_npfuncs.c: std/var, logic, rounding, transposes, joins, gradient ----------------- */
 
 const lw_builtin *lw_npfuncs_find(const char *name, int method);
+value *lw_expand(lctx *c, loc l, value *x, int axis); /* an extent-1 axis inserted (a view) */
+/* lower_ufunc_methods.c: np.add.outer, np.minimum.reduce, np.maximum.accumulate, ... */
+value *lw_ufunc_method_attr(value *obj, ast *a); /* NULL: obj is not a binary ufunc */
+const lw_builtin *lw_ufunc_method_find(const char *name, int method);
 value *lw_transpose(lctx *c, loc l, value *x);
 value *lw_transpose_perm(lctx *c, loc l, value *x, const int *perm); /* own dim i reads x's perm[i] */
 value *lw_stack_arrays(lctx *c, loc l, value *seq);

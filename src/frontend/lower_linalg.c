@@ -1,8 +1,9 @@
 /* lower_linalg.c: small dense matrices as implicit schemes build them: np.eye, np.identity,
  * np.diag (both ways), matrix products (`A @ x`, `A @ B`, np.dot, np.matmul, A.dot(x) with a
- * 2-D operand), np.linalg.solve and np.linalg.inv.
+ * 2-D operand, stacks of matrices), np.linalg.solve, np.linalg.inv and np.linalg.cholesky.
  *
- * Each is written once in Python (the prelude below, parsed when first needed) in the subset
+ * Each is written once in Python (the prelude below, with lower_stats.c's, parsed when first
+ * needed; other files call its functions with lw_call_prelude) in the subset
  * tylesc compiles: an identity is a comparison of broadcast aranges (a sweep, distributed like
  * any), the others are loops over elements, which keep their arrays whole on every rank
  * (pass_dist), so a rank computes the same values at any rank count. A call is an inlined call
@@ -71,6 +72,25 @@ static const char prelude_src[] =
     "    if lower:\n"
     "        return np.where(j <= i + k, A, 0)\n"
     "    return np.where(j >= i + k, A, 0)\n"
+    "\n"
+    "\n"
+    "def tri_indices(n, k, m, upper):\n"
+    "    count = 0\n"
+    "    for i in range(n):\n"
+    "        if upper:\n"
+    "            count += m - min(max(0, i + k), m)\n"
+    "        else:\n"
+    "            count += min(max(0, i + k + 1), m)\n"
+    "    rows = np.zeros(count, dtype=np.int64)\n"
+    "    cols = np.zeros(count, dtype=np.int64)\n"
+    "    p = 0\n"
+    "    for i in range(n):\n"
+    "        for j in range(m):\n"
+    "            if (upper and j >= i + k) or (not upper and j <= i + k):\n"
+    "                rows[p] = i\n"
+    "                cols[p] = j\n"
+    "                p += 1\n"
+    "    return rows, cols\n"
     "\n"
     "\n"
     "def kron(A, B, dt):\n"
@@ -171,6 +191,91 @@ static const char prelude_src[] =
     "    return r\n"
     "\n"
     "\n"
+    "def stack_mismatch(sa, sb, n):\n"
+    "    raise ValueError(f\"matmul: the stacks of matrices of shapes {sa} and {sb} could not be \"\n"
+    "                     f\"broadcast together (their extents {n} differ and neither is 1)\")\n"
+    "\n"
+    "\n"
+    "def stack3_mat(A, B, dt):\n"
+    "    s = A.shape[0]\n"
+    "    n = A.shape[1]\n"
+    "    p = A.shape[2]\n"
+    "    m = B.shape[1]\n"
+    "    if B.shape[0] != p:\n"
+    "        mismatch(False, \"\", \"\", p, B.shape[0], 2, 0)\n"
+    "    r = np.zeros((s, n, m), dtype=dt)\n"
+    "    for b in range(s):\n"
+    "        for i in range(n):\n"
+    "            for j in range(m):\n"
+    "                t = dt(0)\n"
+    "                for q in range(p):\n"
+    "                    t += A[b, i, q] * B[q, j]\n"
+    "                r[b, i, j] = t\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def stack4_mat(A, B, dt):\n"
+    "    s = A.shape[0]\n"
+    "    u = A.shape[1]\n"
+    "    n = A.shape[2]\n"
+    "    p = A.shape[3]\n"
+    "    m = B.shape[1]\n"
+    "    if B.shape[0] != p:\n"
+    "        mismatch(False, \"\", \"\", p, B.shape[0], 3, 0)\n"
+    "    r = np.zeros((s, u, n, m), dtype=dt)\n"
+    "    for b in range(s):\n"
+    "        for c in range(u):\n"
+    "            for i in range(n):\n"
+    "                for j in range(m):\n"
+    "                    t = dt(0)\n"
+    "                    for q in range(p):\n"
+    "                        t += A[b, c, i, q] * B[q, j]\n"
+    "                    r[b, c, i, j] = t\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def mat_stack3(A, B, dt):\n"
+    "    s = B.shape[0]\n"
+    "    n = A.shape[0]\n"
+    "    p = A.shape[1]\n"
+    "    m = B.shape[2]\n"
+    "    if B.shape[1] != p:\n"
+    "        mismatch(False, \"\", \"\", p, B.shape[1], 1, 1)\n"
+    "    r = np.zeros((s, n, m), dtype=dt)\n"
+    "    for b in range(s):\n"
+    "        for i in range(n):\n"
+    "            for j in range(m):\n"
+    "                t = dt(0)\n"
+    "                for q in range(p):\n"
+    "                    t += A[i, q] * B[b, q, j]\n"
+    "                r[b, i, j] = t\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def stack3_stack3(A, B, dt):\n"
+    "    sa = A.shape[0]\n"
+    "    sb = B.shape[0]\n"
+    "    n = A.shape[1]\n"
+    "    p = A.shape[2]\n"
+    "    m = B.shape[2]\n"
+    "    if B.shape[1] != p:\n"
+    "        mismatch(False, \"\", \"\", p, B.shape[1], 2, 1)\n"
+    "    if sa != sb and sa != 1 and sb != 1:\n"
+    "        stack_mismatch(f\"({sa},{n},{p})\", f\"({sb},{B.shape[1]},{m})\", f\"{sa} and {sb}\")\n"
+    "    s = max(sa, sb)\n"
+    "    r = np.zeros((s, n, m), dtype=dt)\n"
+    "    for b in range(s):\n"
+    "        ba = b % sa\n"
+    "        bb = b % sb\n"
+    "        for i in range(n):\n"
+    "            for j in range(m):\n"
+    "                t = dt(0)\n"
+    "                for q in range(p):\n"
+    "                    t += A[ba, i, q] * B[bb, q, j]\n"
+    "                r[b, i, j] = t\n"
+    "    return r\n"
+    "\n"
+    "\n"
     "def check_square(A, B, sig):\n"
     "    n = A.shape[0]\n"
     "    if A.shape[1] != n:\n"
@@ -213,6 +318,26 @@ static const char prelude_src[] =
     "            X[i, j] = s / M[i, i]\n"
     "\n"
     "\n"
+    "def cholesky(A):\n"
+    "    n = A.shape[0]\n"
+    "    if A.shape[1] != n:\n"
+    "        raise LinAlgError(\"Last 2 dimensions of the array must be square\")\n"
+    "    L = np.zeros((n, n))\n"
+    "    for j in range(n):\n"
+    "        s = float(A[j, j])\n"
+    "        for k in range(j):\n"
+    "            s -= L[j, k] * L[j, k]\n"
+    "        if not s > 0.0:\n"
+    "            raise LinAlgError(\"Matrix is not positive definite\")\n"
+    "        L[j, j] = np.sqrt(s)\n"
+    "        for i in range(j + 1, n):\n"
+    "            t = float(A[i, j])\n"
+    "            for k in range(j):\n"
+    "                t -= L[i, k] * L[j, k]\n"
+    "            L[i, j] = t / L[j, j]\n"
+    "    return L\n"
+    "\n"
+    "\n"
     "def solve1(A, b):\n"
     "    check_square(A, b, \"(m,m),(m)->(m)\")\n"
     "    n = A.shape[0]\n"
@@ -248,7 +373,8 @@ static scope *prelude_scope(lctx *c)
     if (pscope)
         return pscope;
     if (!prelude)
-        prelude = parse_file("<tyles prelude>", prelude_src);
+        prelude = parse_file("<tyles prelude>", arena_printf(&util_arena, "%s\n\n%s", prelude_src,
+                                                             lw_stats_prelude_src));
     pscope = NEW(scope);
     pscope->parent = c->module;
     binding *b = NEW(binding);
@@ -288,7 +414,7 @@ static void stamp(ast *a, loc l)
 }
 
 /* The prelude's function name called with the values v[0..n) (inlined). */
-static value *call_prelude(lctx *c, loc l, const char *name, int n, value **v)
+value *lw_call_prelude(lctx *c, loc l, const char *name, int n, value **v)
 {
     for (int i = 0; i < n; i++)
         if (v[i]->kind == V_ERR)
@@ -358,7 +484,7 @@ static value *np_eye(lctx *c, loc l, const char *f, value **v, args *a)
     if (!n || !m || !k || !dtype_arg(v[3], f, &t))
         return &lw_ERRV;
     value *args[] = {n, m, k, dtype_value(l, t)};
-    return call_prelude(c, l, "eye", 4, args);
+    return lw_call_prelude(c, l, "eye", 4, args);
 }
 /* np.identity(n, dtype=float) */
 static value *np_identity(lctx *c, loc l, const char *f, value **v, args *a)
@@ -369,7 +495,7 @@ static value *np_identity(lctx *c, loc l, const char *f, value **v, args *a)
     if (!n || !dtype_arg(v[1], f, &t))
         return &lw_ERRV;
     value *args[] = {n, n, int_value(l, 0), dtype_value(l, t)};
-    return call_prelude(c, l, "eye", 4, args);
+    return lw_call_prelude(c, l, "eye", 4, args);
 }
 /* np.diag(v, k=0): a 1-D array on a diagonal of a square matrix, or a matrix's diagonal */
 static value *np_diag(lctx *c, loc l, const char *f, value **v, args *a)
@@ -384,7 +510,7 @@ static value *np_diag(lctx *c, loc l, const char *f, value **v, args *a)
         return &lw_ERRV;
     }
     value *args[] = {v[0], k};
-    return call_prelude(c, l, v[0]->rank == 1 ? "diag_make" : "diag_take", 2, args);
+    return lw_call_prelude(c, l, v[0]->rank == 1 ? "diag_make" : "diag_take", 2, args);
 }
 
 static int supported_matrix(value *v, const char *what)
@@ -441,7 +567,40 @@ value *lw_matmul(lctx *c, loc l, const char *f, value *a, value *b)
     }
     ir_type t = lw_promote2(a->type, b->type);
     value *args[] = {a, b, dtype_value(l, t), lw_scalar(l, ir_const_i(l, T_BOOL, dot), 1)};
-    return call_prelude(c, l, a->rank == 2 && b->rank == 2 ? "matmat" : a->rank == 2 ? "matvec" : "vecmat", 4, args);
+    return lw_call_prelude(c, l, a->rank == 2 && b->rank == 2 ? "matmat" : a->rank == 2 ? "matvec" : "vecmat", 4, args);
+}
+
+/* a @ b with a stack of matrices (3-D or 4-D) times a matrix, a matrix times a stack (3-D), or
+ * two stacks (3-D, the extents of the stack equal or 1: NumPy's broadcast): a matrix product
+ * for each matrix of the stack, as doitgen's A.reshape(NR, NQ, 1, NP) @ C4 and batched
+ * products write it. */
+value *lw_matmul_stacked(lctx *c, loc l, const char *f, value *a, value *b)
+{
+    const char *fn = a->rank == 3 && b->rank == 2   ? "stack3_mat"
+                     : a->rank == 4 && b->rank == 2 ? "stack4_mat"
+                     : a->rank == 2 && b->rank == 3 ? "mat_stack3"
+                     : a->rank == 3 && b->rank == 3 ? "stack3_stack3"
+                                                    : NULL;
+    const char *what = strcmp(f, "@") == 0 ? "'@'" : arena_printf(&util_arena, "%s()", f);
+    if (!fn) {
+        diag_error(l, "%s of a %d-D and a %d-D array is not supported (stacks of matrices: a 3-D or "
+                      "4-D array times a 2-D one, 2-D times 3-D, and 3-D times 3-D are)", what,
+                   a->rank, b->rank);
+        return &lw_ERRV;
+    }
+    if (a->type == T_BOOL || b->type == T_BOOL) {
+        diag_error(a->type == T_BOOL ? a->l : b->l, "%s of boolean arrays is not supported", what);
+        return &lw_ERRV;
+    }
+    int da = a->rank - 1, db = b->rank - 2;
+    if (lw_sym_cmp(a->sh[da], b->sh[db]) == 0) {
+        diag_error(l, "matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc "
+                      "signature (n?,k),(k,m?)->(n?,m?) (size %s is different from %s)",
+                   extent_str(b, db), extent_str(a, da));
+        return &lw_ERRV;
+    }
+    value *args[] = {a, b, dtype_value(l, lw_promote2(a->type, b->type))};
+    return lw_call_prelude(c, l, fn, 3, args);
 }
 
 /* np.linalg.solve(a, b), b 1-D or 2-D */
@@ -469,7 +628,34 @@ static value *np_solve(lctx *c, loc l, const char *f, value **v, args *a)
     }
     int one = r->rank == 1;
     value *args[] = {m, r};
-    return call_prelude(c, l, one ? "solve1" : "solve2", 2, args);
+    return lw_call_prelude(c, l, one ? "solve1" : "solve2", 2, args);
+}
+/* np.linalg.cholesky(a): the lower factor L (a L L^T = a), from a's lower triangle as LAPACK's
+ * potrf with uplo 'L' reads it; not positive definite is NumPy's LinAlgError when running */
+static value *np_cholesky(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    (void)f;
+    value *m = v[0];
+    if (m->kind == V_ERR)
+        return &lw_ERRV;
+    int64_t up = 0;
+    if (v[1] && !(v[1]->kind == V_SCALAR && ir_expr_const_int(ir_cast(l, T_I64, v[1]->e), &up) && !up)) {
+        diag_error(v[1]->l, "np.linalg.cholesky(): upper=True is not supported (the lower factor's .T is "
+                            "the upper one)");
+        return &lw_ERRV;
+    }
+    if (m->kind != V_ARRAY || m->rank != 2 || m->type == T_F32 || m->type == T_BOOL) {
+        diag_error(m->l, "np.linalg.cholesky() of %s is not supported (a 2-D float64 or integer matrix is)",
+                   m->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D %s array", m->rank, ir_type_name(m->type))
+                                      : lw_vkind_desc(m));
+        return &lw_ERRV;
+    }
+    if (lw_sym_cmp(m->sh[0], m->sh[1]) == 0) {
+        diag_error(m->l, "numpy.linalg.LinAlgError: Last 2 dimensions of the array must be square");
+        return &lw_ERRV;
+    }
+    return lw_call_prelude(c, l, "cholesky", 1, &m);
 }
 /* np.linalg.inv(a): solve(a, I) */
 static value *np_inv(lctx *c, loc l, const char *f, value **v, args *a)
@@ -488,9 +674,9 @@ static value *np_inv(lctx *c, loc l, const char *f, value **v, args *a)
     value *n = lw_scalar(l, m->len[0], 1);
     n->s = m->sh[0];
     value *ea[] = {n, n, int_value(l, 0), dtype_value(l, T_F64)};
-    value *id = call_prelude(c, l, "eye", 4, ea);
+    value *id = lw_call_prelude(c, l, "eye", 4, ea);
     value *sa[] = {m, id};
-    return call_prelude(c, l, "solve2", 2, sa);
+    return lw_call_prelude(c, l, "solve2", 2, sa);
 }
 
 static int matrix_arg(value *v, const char *f)
@@ -527,7 +713,7 @@ static value *np_fill_diagonal(lctx *c, loc l, const char *f, value **v, args *a
         }
     }
     value *args[] = {v[0], v[1]};
-    return call_prelude(c, l, "fill_diagonal", 2, args);
+    return lw_call_prelude(c, l, "fill_diagonal", 2, args);
 }
 
 /* np.trace(a, offset=0) and a.trace(offset=0): the diagonal's sum (NumPy's pairwise sum of it) */
@@ -537,7 +723,7 @@ static value *trace_of(lctx *c, loc l, const char *f, value *m, value *k)
         return &lw_ERRV;
     ir_type t = ir_type_is_float(m->type) ? m->type : ir_type_is_unsigned(m->type) ? T_U64 : T_I64;
     value *args[] = {m, k, dtype_value(l, t)};
-    return call_prelude(c, l, "trace", 3, args);
+    return lw_call_prelude(c, l, "trace", 3, args);
 }
 static value *np_trace(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -558,7 +744,7 @@ static value *np_tri(lctx *c, loc l, const char *f, value **v, args *a)
     if (!matrix_arg(v[0], f) || !k)
         return &lw_ERRV;
     value *args[] = {v[0], k, lw_scalar(l, ir_const_i(l, T_BOOL, strcmp(f, "np.tril") == 0), 1)};
-    return call_prelude(c, l, "tri", 3, args);
+    return lw_call_prelude(c, l, "tri", 3, args);
 }
 
 /* np.kron(a, b) of two 1-D or two 2-D arrays */
@@ -574,7 +760,43 @@ static value *np_kron(lctx *c, loc l, const char *f, value **v, args *a)
         }
     }
     value *args[] = {v[0], v[1], dtype_value(l, lw_promote2(v[0]->type, v[1]->type))};
-    return call_prelude(c, l, v[0]->rank == 2 ? "kron" : "kron1", 3, args);
+    return lw_call_prelude(c, l, v[0]->rank == 2 ? "kron" : "kron1", 3, args);
+}
+
+/* np.triu_indices(n, k=0, m=None), np.tril_indices, and their _from(arr, k=0) forms: the row and
+ * column indices of the triangle in row-major order (NumPy's nonzero of tri), as int64 arrays
+ * whose length the program computes; used as A[iu] (a gather) or A[iu] = ... (a scatter) */
+static value *np_tri_indices(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    int upper = strncmp(f, "np.triu", 7) == 0, from = strstr(f, "_from") != NULL;
+    value *n, *m, *k = v[1] ? v[1] : int_value(l, 0);
+    if (from) {
+        value *x = v[0];
+        if (x->kind == V_ERR)
+            return &lw_ERRV;
+        if (x->kind != V_ARRAY || x->rank != 2) {
+            diag_error(x->l, "%s(): input array must be 2-d", f);
+            return &lw_ERRV;
+        }
+        n = lw_scalar(l, x->len[0], 1);
+        m = lw_scalar(l, x->len[1], 1);
+    } else {
+        n = v[0];
+        m = v[2] && v[2]->kind != V_NONE ? v[2] : v[0];
+    }
+    value *ints[] = {n, k, m};
+    const char *names[] = {"n", "k", "m"};
+    for (int i = 0; i < 3; i++) {
+        if (ints[i]->kind == V_ERR)
+            return &lw_ERRV;
+        if (!lw_is_int_scalar(ints[i])) {
+            diag_error(ints[i]->l, "%s(): %s must be an int, not %s", f, names[i], lw_vkind_desc(ints[i]));
+            return &lw_ERRV;
+        }
+    }
+    value *args[] = {n, k, m, lw_scalar(l, ir_const_i(l, T_BOOL, upper), 1)};
+    return lw_call_prelude(c, l, "tri_indices", 4, args);
 }
 
 /* np.convolve(a, v, mode='full'|'same'|'valid') of 1-D arrays: each output a sum in order
@@ -601,7 +823,7 @@ static value *np_convolve(lctx *c, loc l, const char *f, value **v, args *a)
         }
     }
     value *args[] = {v[0], v[1], int_value(l, mode), dtype_value(l, lw_promote2(v[0]->type, v[1]->type))};
-    return call_prelude(c, l, "convolve", 4, args);
+    return lw_call_prelude(c, l, "convolve", 4, args);
 }
 
 static const lw_builtin np_table[] = {
@@ -611,11 +833,16 @@ static const lw_builtin np_table[] = {
     {"np.tril", {"m", "k"}, 1, np_tri},
     {"np.triu", {"m", "k"}, 1, np_tri},
     {"np.kron", {"a", "b"}, 2, np_kron},
+    {"np.triu_indices", {"n", "k", "m"}, 1, np_tri_indices},
+    {"np.tril_indices", {"n", "k", "m"}, 1, np_tri_indices},
+    {"np.triu_indices_from", {"arr", "k"}, 1, np_tri_indices},
+    {"np.tril_indices_from", {"arr", "k"}, 1, np_tri_indices},
     {"np.eye", {"N", "M", "k", "dtype"}, 1, np_eye},
     {"np.identity", {"n", "dtype"}, 1, np_identity},
     {"np.diag", {"v", "k"}, 1, np_diag},
     {"np.linalg.solve", {"a", "b"}, 2, np_solve},
     {"np.linalg.inv", {"a"}, 1, np_inv},
+    {"np.linalg.cholesky", {"a", "upper"}, 1, np_cholesky},
 };
 static const lw_builtin method_table[] = {
     {"trace", {"offset"}, 0, m_trace},

@@ -740,6 +740,7 @@ static value *expand(lctx *c, loc l, value *x, int axis)
     r->e = ir_read(l, v);
     return lw_materialize(c, r);
 }
+value *lw_expand(lctx *c, loc l, value *x, int axis) { return expand(c, l, x, axis); }
 static value *np_join(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
@@ -1350,5 +1351,7 @@ const lw_builtin *lw_npfuncs_find(const char *name, int method)
         b = lw_argmax_find(name, method);
     if (!b)
         b = lw_reshape_find(name, method);
+    if (!b)
+        b = lw_ufunc_method_find(name, method);
     return b ? b : lw_dot_find(name, method);
 }

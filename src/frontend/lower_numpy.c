@@ -36,6 +36,13 @@ static value *ufunc2(lctx *c, loc l, ir_fn fn, value *x, value *y)
 {
     if (x->kind == V_ERR || y->kind == V_ERR)
         return &lw_ERRV;
+    if (x->kind == V_MASKED || y->kind == V_MASKED) { /* np.arctan2(a[m], b[m]) */
+        value *ops[2] = {x, y}, *sel;
+        int k = lw_masked_operands(arena_printf(&util_arena, "np.%s", ir_fn_name(fn)), ops, 2, &sel);
+        if (k < 0)
+            return &lw_ERRV;
+        return lw_masked_result(sel, ufunc2(c, l, fn, ops[0], ops[1]));
+    }
     if (fn == FN_FMOD && !ir_type_is_float(x->type) && !ir_type_is_float(y->type)) {
         diag_error(l, "np.fmod() of integers is not supported (use %% for Python's modulo)");
         return &lw_ERRV;
@@ -62,7 +69,12 @@ static value *ufunc2(lctx *c, loc l, ir_fn fn, value *x, value *y)
 }
 static value *ufunc1(lctx *c, loc l, ir_fn fn, value *x)
 {
-    (void)c;
+    if (x->kind == V_MASKED) { /* np.sqrt(a[m]): np.sqrt(a)[m] */
+        value *sel;
+        if (lw_masked_operands(arena_printf(&util_arena, "np.%s", ir_fn_name(fn)), &x, 1, &sel) < 0)
+            return &lw_ERRV;
+        return lw_masked_result(sel, ufunc1(c, l, fn, x));
+    }
     if (x->kind != V_SCALAR && x->kind != V_ARRAY) {
         diag_error(x->l, "np.%s() of %s is not supported", ir_fn_name(fn), lw_vkind_desc(x));
         return &lw_ERRV;
@@ -490,8 +502,19 @@ static value *np_isclass(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     value *x = v[0];
-    if (f[5] == 'n') /* NaN is the one value unequal to itself */
+    if (f[5] == 'n') { /* NaN is the one value unequal to itself */
+        if (x->kind == V_SCALAR && !ir_type_is_float(x->type))
+            return lw_scalar(l, ir_const_i(l, T_BOOL, 0), 0);
+        if (x->kind == V_ARRAY && !ir_type_is_float(x->type)) { /* as a float: C warns of ints */
+            value *f64 = lw_vnew(V_ARRAY, l);
+            *f64 = *x;
+            f64->fresh = NULL;
+            f64->e = ir_cast(l, T_F64, x->e);
+            f64->type = T_F64;
+            x = f64;
+        }
         return lw_binop(c, l, OP_CNE, x, x);
+    }
     value *inf = lw_scalar(l, ir_const_f(l, T_F64, INFINITY), 1);
     return lw_binop(c, l, f[5] == 'i' ? OP_CEQ : OP_CLT, lw_unop(c, l, OP_ABS, x), inf);
 }

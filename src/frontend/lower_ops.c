@@ -410,6 +410,10 @@ value *lw_py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
         t = (a->type == T_BOOL && b->type == T_BOOL) ? T_BOOL : T_I64;
         return lw_scalar(l, ir_bin(l, op, t, ir_cast(l, t, a->e), ir_cast(l, t, b->e), 1), weak);
     }
+    if ((op == OP_SHL || op == OP_SHR) && isf) {
+        diag_error(l, "unsupported operand type(s) for %s: 'float'", ir_op_name(op));
+        return &lw_ERRV;
+    }
     if (op == OP_TRUEDIV)
         t = T_F64;
     else if (isf)
@@ -465,7 +469,20 @@ value *lw_py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
                     overflow = __builtin_mul_overflow(base, base, &base);
             }
             break;
+        case OP_SHL: /* Python's: exact, so bits shifted past int64 are an overflow */
+            if (q < 0) { ok = 0; break; }
+            overflow = p != 0 && (q >= 63 || (p > 0 ? p > (INT64_MAX >> q) : p < (INT64_MIN >> q)));
+            r = overflow || p == 0 ? 0 : (int64_t)((uint64_t)p << q);
+            break;
+        case OP_SHR:
+            if (q < 0) { ok = 0; break; }
+            r = q >= 64 ? (p < 0 ? -1 : 0) : p < 0 ? ~(~p >> q) : p >> q;
+            break;
         default: ok = 0;
+        }
+        if (!ok && (op == OP_SHL || op == OP_SHR)) {
+            diag_error(l, "ValueError: negative shift count");
+            return &lw_ERRV;
         }
         if (ok && overflow) {
             diag_error(l, "integer overflow: %lld %s %lld does not fit in tylesc's 64-bit integers",
@@ -564,6 +581,13 @@ static value *ew_binop(lctx *c, loc l, ir_op op, value *a, value *b)
                    op == OP_BAND ? "bitwise_and" : op == OP_BOR ? "bitwise_or" : "bitwise_xor");
         return &lw_ERRV;
     }
+    if ((op == OP_SHL || op == OP_SHR) && ir_type_is_float(ct)) {
+        diag_error(l, "ufunc '%s' not supported for float arrays (use it on integer arrays)",
+                   op == OP_SHL ? "left_shift" : "right_shift");
+        return &lw_ERRV;
+    }
+    if ((op == OP_SHL || op == OP_SHR) && ct == T_BOOL)
+        ct = rt = T_I8; /* NumPy shifts booleans as int8 */
     if ((op == OP_SUB) && ct == T_BOOL) {
         diag_error(l, "numpy boolean subtract, the '-' operator, is not supported");
         return &lw_ERRV;
@@ -613,6 +637,14 @@ value *lw_binop(lctx *c, loc l, ir_op op, value *a, value *b)
         int eq = strcmp(a->str, b->str) == 0;
         return lw_scalar(l, ir_const_i(l, T_BOOL, op == OP_CEQ ? eq : !eq), 1);
     }
+    if (a->kind == V_MASKED || b->kind == V_MASKED) { /* a[m] ** 2: (a ** 2)[m] */
+        value *ops[2] = {a, b}, *sel;
+        int k = lw_masked_operands(ir_op_name(op), ops, 2, &sel);
+        if (k < 0)
+            return &lw_ERRV;
+        if (k > 0)
+            return lw_masked_result(sel, lw_binop(c, l, op, ops[0], ops[1]));
+    }
     int ok_a = a->kind == V_SCALAR || a->kind == V_ARRAY, ok_b = b->kind == V_SCALAR || b->kind == V_ARRAY;
     if (!ok_a || !ok_b) {
         value *bad = ok_a ? b : a;
@@ -642,9 +674,14 @@ value *lw_binop(lctx *c, loc l, ir_op op, value *a, value *b)
 }
 value *lw_unop(lctx *c, loc l, ir_op op, value *a)
 {
-    (void)c;
     if (a->kind == V_ERR)
         return &lw_ERRV;
+    if (a->kind == V_MASKED && op != OP_LNOT) { /* -a[m]: (-a)[m] */
+        value *sel;
+        if (lw_masked_operands(ir_op_name(op), &a, 1, &sel) < 0)
+            return &lw_ERRV;
+        return lw_masked_result(sel, lw_unop(c, l, op, a));
+    }
     if (a->kind != V_SCALAR && a->kind != V_ARRAY) {
         diag_error(a->l, "bad operand for unary '%s': %s", ir_op_name(op), lw_vkind_desc(a));
         return &lw_ERRV;

@@ -345,23 +345,27 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
     return keepdims ? insert_axis(c, l, r, axis) : r;
 }
 
-/* np.cumsum(a, axis=k): a running sum along the axis, one sweep per slice. */
-static value *cumsum(lctx *c, loc l, value *x, value *axisv)
+/* np.cumsum (op OP_ADD, fname NULL) and ufunc.accumulate (np.maximum.accumulate: fname names
+ * it): a running op along one axis, a loop over the axis of sweeps of the other axes. */
+static value *scan(lctx *c, loc l, value *x, value *axisv, ir_op op, const char *fname)
 {
     int axis = 0;
+    const char *fn = fname ? fname : "np.cumsum";
     if (x->kind != V_ARRAY) {
-        diag_error(x->l, "np.cumsum() takes an array, not %s", lw_vkind_desc(x));
+        diag_error(x->l, "%s() takes an array, not %s", fn, lw_vkind_desc(x));
         return &lw_ERRV;
     }
     if (!axisv || axisv->kind == V_NONE) {
         if (x->rank != 1) {
-            diag_error(l, "np.cumsum() of a %d-D array without axis= (it flattens) is not supported",
-                       x->rank);
+            diag_error(l, "%s() of a %d-D array without axis= (it flattens) is not supported",
+                       fn, x->rank);
             return &lw_ERRV;
         }
-    } else if (!lw_axis_arg(axisv, x->rank, "np.cumsum", &axis))
+    } else if (!lw_axis_arg(axisv, x->rank, fn, &axis))
         return &lw_ERRV;
-    ir_type acc = ir_type_is_float(x->type) ? x->type : T_I64;
+    /* sums and products of integers in int64 (uint64 for unsigned), as np.sum; max and min keep it */
+    ir_type acc = ir_type_is_float(x->type) || op == OP_NPMAX || op == OP_NPMIN ? x->type
+                  : ir_type_is_unsigned(x->type) ? T_U64 : T_I64;
     value *r = lw_new_array(c, l, acc, x->rank, x->len, x->sh, 0, NULL);
     lw_emit_sweep(c, l, r, x, 1);
     ir_var *k;
@@ -378,14 +382,15 @@ static value *cumsum(lctx *c, loc l, value *x, value *axisv)
         se->var = slot;
         se->n = 1;
         se->args = ik;
-        se->e = ir_bin(l, OP_ADD, acc, ir_elem(l, slot, ikm1), ir_elem(l, slot, ik), 0);
+        se->e = lw_narrow_bin(l, acc == T_BOOL ? (op == OP_NPMAX ? OP_BOR : OP_BAND) : op, acc,
+                              ir_elem(l, slot, ikm1), ir_elem(l, slot, ik), 0);
         lw_emit(c, se);
         c->out = saved;
         lw_emit(c, st);
         return r;
     }
     value *cur = lw_fix_axis(c, l, r, axis, ir_varref(l, k));
-    value *upd = lw_binop(c, l, OP_ADD, lw_fix_axis(c, l, r, axis, km1), cur);
+    value *upd = lw_binop(c, l, op, lw_fix_axis(c, l, r, axis, km1), cur);
     if (upd->kind != V_ERR)
         lw_emit_sweep(c, l, cur, upd, 0);
     c->out = saved;
@@ -565,5 +570,9 @@ value *lw_reduce_call(lctx *c, loc l, const char *kind, args *a, value *self)
 {
     return reduce_call(c, l, kind, a, self);
 }
-value *lw_cumsum(lctx *c, loc l, value *x, value *axisv) { return cumsum(c, l, x, axisv); }
+value *lw_cumsum(lctx *c, loc l, value *x, value *axisv) { return scan(c, l, x, axisv, OP_ADD, NULL); }
+value *lw_accumulate(lctx *c, loc l, const char *fname, ir_op op, value *x, value *axisv)
+{
+    return scan(c, l, x, axisv, op, fname);
+}
 value *lw_diff(lctx *c, loc l, value *x, value *nv, value *axisv) { return diff(c, l, x, nv, axisv); }

@@ -25,7 +25,7 @@ const char *ir_op_name(ir_op op)
         [OP_ADD] = "+", [OP_SUB] = "-", [OP_MUL] = "*", [OP_TRUEDIV] = "/", [OP_FDIV] = "//",
         [OP_MOD] = "%", [OP_POWER] = "**", [OP_CLT] = "<", [OP_CLE] = "<=", [OP_CGT] = ">",
         [OP_CGE] = ">=", [OP_CEQ] = "==", [OP_CNE] = "!=", [OP_LAND] = "and", [OP_LOR] = "or",
-        [OP_BAND] = "&", [OP_BOR] = "|", [OP_BXOR] = "^", [OP_MIN] = "min", [OP_MAX] = "max", [OP_NPMIN] = "minimum", [OP_NPMAX] = "maximum",
+        [OP_BAND] = "&", [OP_BOR] = "|", [OP_BXOR] = "^", [OP_SHL] = "<<", [OP_SHR] = ">>", [OP_MIN] = "min", [OP_MAX] = "max", [OP_NPMIN] = "minimum", [OP_NPMAX] = "maximum",
         [OP_NEG] = "-", [OP_POS] = "+", [OP_LNOT] = "not", [OP_BNOT] = "~", [OP_ABS] = "abs",
     };
     return names[op];

@@ -43,6 +43,7 @@ typedef enum ir_op {
     OP_CLT, OP_CLE, OP_CGT, OP_CGE, OP_CEQ, OP_CNE,
     OP_LAND, OP_LOR,          /* scalar short-circuit and/or (operands bool) */
     OP_BAND, OP_BOR, OP_BXOR, /* & | ^ (bool or int) */
+    OP_SHL, OP_SHR,           /* << >> (int): NumPy's shifts; py: Python's (exact, count >= 0) */
     OP_MIN, OP_MAX,           /* Python min()/max() of two scalars */
     OP_NPMIN, OP_NPMAX,       /* np.minimum / np.maximum: NaN propagates */
     OP_NEG, OP_POS, OP_LNOT, OP_BNOT, OP_ABS, /* unary */

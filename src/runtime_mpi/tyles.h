@@ -409,6 +409,24 @@ static inline int64_t tyl_py_mul_i(int64_t a, int64_t b, const char *where)
         tyl_int_overflow(where, a, "*", b);
     return r;
 }
+/* Python's int << and >>: exact (a result past int64 stops as * does), a negative count is
+ * Python's ValueError */
+static inline int64_t tyl_py_lshift_i(int64_t a, int64_t b, const char *where)
+{
+    if (b < 0)
+        tyl_rt_error(where, "ValueError: negative shift count");
+    if (a == 0)
+        return 0;
+    if (b >= 63 || (a > 0 ? a > (INT64_MAX >> b) : a < (INT64_MIN >> b)))
+        tyl_int_overflow(where, a, "<<", b);
+    return (int64_t)((uint64_t)a << b);
+}
+static inline int64_t tyl_py_rshift_i(int64_t a, int64_t b, const char *where)
+{
+    if (b < 0)
+        tyl_rt_error(where, "ValueError: negative shift count");
+    return b >= 64 ? (a < 0 ? -1 : 0) : a < 0 ? ~(~a >> b) : a >> b;
+}
 static inline int64_t tyl_py_neg_i(int64_t a, const char *where)
 {
     if (a == INT64_MIN)
@@ -565,6 +583,18 @@ static inline TYL_HD int64_t tyl_np_floordiv_i64(int64_t a, int64_t b)
         q--;
     return q;
 }
+/* NumPy's << and >>: a count past the width (or negative, as size_t) shifts every bit out,
+ * >> keeping the sign; in unsigned so a negative a shifts as two's complement */
+static inline TYL_HD int64_t tyl_np_lshift_i64(int64_t a, int64_t b)
+{
+    return (uint64_t)b < 64 ? (int64_t)((uint64_t)a << b) : 0;
+}
+static inline TYL_HD int64_t tyl_np_rshift_i64(int64_t a, int64_t b)
+{
+    return (uint64_t)b < 64 ? (a < 0 ? ~(~a >> b) : a >> b) : (a < 0 ? -1 : 0);
+}
+static inline TYL_HD uint64_t tyl_np_lshift_u64(uint64_t a, uint64_t b) { return b < 64 ? a << b : 0; }
+static inline TYL_HD uint64_t tyl_np_rshift_u64(uint64_t a, uint64_t b) { return b < 64 ? a >> b : 0; }
 /* NumPy's uint64 // and %: C's unsigned ones; by zero 0 (with a RuntimeWarning in NumPy) */
 static inline TYL_HD uint64_t tyl_np_floordiv_u64(uint64_t a, uint64_t b) { return b ? a / b : 0; }
 static inline TYL_HD uint64_t tyl_np_mod_u64(uint64_t a, uint64_t b) { return b ? a % b : 0; }

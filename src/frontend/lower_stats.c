@@ -1,0 +1,326 @@
+/* lower_stats.c: np.histogram(a, bins, range=, density=, weights=) with a number of equal bins,
+ * as binned statistics (azimuthal integration, distributions of a field) write it.
+ *
+ * The function is written in Python in the prelude (lower_linalg.c parses this file's source
+ * with its own) and follows NumPy's algorithm for equal bins step by step: the edges are
+ * np.linspace(first, last, bins + 1); a value's bin is ((x - first) / (last - first)) * bins
+ * truncated, the last edge's values in the last bin, then moved by one where the edges say
+ * the quotient rounded across one; values outside the range are dropped; counts are int64
+ * and weights are added in the order of the data by blocks of 65536 values, each block's sums
+ * added to the histogram, as NumPy's np.bincount over blocks does. So counts, weighted sums
+ * and edges are bitwise NumPy's; density=True divides by the total (exact for counts, a sum
+ * of floats within rounding for weights).
+ *
+ * Requires: the data are 1-D float64 or integer values (float32 edges would be float32 in
+ * NumPy), weights float64 of the same length. Establishes: the result is a tuple (hist, edges)
+ * of new arrays; every other form is a located diagnostic. */
+
+#include "lower_internal.h"
+
+#include <string.h>
+
+const char lw_stats_prelude_src[] =
+    "def hist_edges(lo, hi, bins, auto):\n"
+    "    if bins < 1:\n"
+    "        raise ValueError(\"`bins` must be positive, when an integer\")\n"
+    "    if not (np.isfinite(lo) and np.isfinite(hi)):\n"
+    "        if auto:\n"
+    "            raise ValueError(f\"autodetected range of [{lo}, {hi}] is not finite\")\n"
+    "        raise ValueError(f\"supplied range of [{lo}, {hi}] is not finite\")\n"
+    "    if lo > hi:\n"
+    "        raise ValueError(\"max must be larger than min in range parameter.\")\n"
+    "    if lo == hi:\n"
+    "        lo = lo - 0.5\n"
+    "        hi = hi + 0.5\n"
+    "    edges = np.linspace(lo, hi, bins + 1)\n"
+    "    if np.any(edges[:-1] >= edges[1:]):\n"
+    "        raise ValueError(f\"Too many bins for data range. Cannot create {bins} finite-sized bins.\")\n"
+    "    return lo, hi, edges\n"
+    "\n"
+    "\n"
+    "def hist_bin(x, lo, hi, bins, edges):\n"
+    "    k = -1\n"
+    "    if x >= lo and x <= hi:\n"
+    "        k = int((x - lo) / (hi - lo) * bins)\n"
+    "        if k == bins:\n"
+    "            k -= 1\n"
+    "        if x < edges[k]:\n"
+    "            k -= 1\n"
+    "        if x >= edges[k + 1] and k != bins - 1:\n"
+    "            k += 1\n"
+    "    return k\n"
+    "\n"
+    "\n"
+    "def histogram(a, bins, lo, hi, auto):\n"
+    "    lo, hi, edges = hist_edges(lo, hi, bins, auto)\n"
+    "    hist = np.zeros(bins, dtype=np.int64)\n"
+    "    for i in range(a.shape[0]):\n"
+    "        k = hist_bin(float(a[i]), lo, hi, bins, edges)\n"
+    "        if k >= 0:\n"
+    "            hist[k] += 1\n"
+    "    return hist, edges\n"
+    "\n"
+    "\n"
+    "def histogram_w(a, bins, lo, hi, auto, w):\n"
+    "    lo, hi, edges = hist_edges(lo, hi, bins, auto)\n"
+    "    n = a.shape[0]\n"
+    "    if w.shape[0] != n:\n"
+    "        raise ValueError(\"weights should have the same shape as a.\")\n"
+    "    hist = np.zeros(bins)\n"
+    "    part = np.zeros(bins)\n"
+    "    for s in range(0, n, 65536):\n"
+    "        part[:] = 0.0\n"
+    "        for i in range(s, min(n, s + 65536)):\n"
+    "            k = hist_bin(float(a[i]), lo, hi, bins, edges)\n"
+    "            if k >= 0:\n"
+    "                part[k] += w[i]\n"
+    "        hist += part\n"
+    "    return hist, edges\n"
+    "\n"
+    "\n"
+    "def histogram_density(a, bins, lo, hi, auto):\n"
+    "    hist, edges = histogram(a, bins, lo, hi, auto)\n"
+    "    return hist / np.diff(edges) / hist.sum(), edges\n"
+    "\n"
+    "\n"
+    "def histogram_w_density(a, bins, lo, hi, auto, w):\n"
+    "    hist, edges = histogram_w(a, bins, lo, hi, auto, w)\n"
+    "    return hist / np.diff(edges) / hist.sum(), edges\n"
+    "\n"
+    "\n"
+    "def sort1(a):\n"
+    "    n = a.shape[0]\n"
+    "    r = a.copy()\n"
+    "    t = a.copy()\n"
+    "    w = 1\n"
+    "    while w < n:\n"
+    "        lo = 0\n"
+    "        while lo < n:\n"
+    "            mid = min(lo + w, n)\n"
+    "            hi = min(lo + 2 * w, n)\n"
+    "            i = lo\n"
+    "            j = mid\n"
+    "            for k in range(lo, hi):\n"
+    "                take_left = j >= hi\n"
+    "                if not take_left and i < mid:\n"
+    "                    x = r[i]\n"
+    "                    y = r[j]\n"
+    "                    take_left = not (y < x or (np.isnan(x) and not np.isnan(y)))\n"
+    "                if take_left:\n"
+    "                    t[k] = r[i]\n"
+    "                    i += 1\n"
+    "                else:\n"
+    "                    t[k] = r[j]\n"
+    "                    j += 1\n"
+    "            lo += 2 * w\n"
+    "        r[:] = t\n"
+    "        w *= 2\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def median1(a):\n"
+    "    n = a.shape[0]\n"
+    "    s = sort1(a)\n"
+    "    m = np.nan\n"
+    "    if n > 0:\n"
+    "        h = n // 2\n"
+    "        if n % 2 == 1:\n"
+    "            m = float(s[h])\n"
+    "        else:\n"
+    "            m = (float(s[h - 1]) + float(s[h])) / 2.0\n"
+    "        if np.isnan(s[n - 1]):\n"
+    "            m = np.nan\n"
+    "    return m\n"
+    "\n"
+    "\n"
+    "def quantile1(a, q, what):\n"
+    "    if not (q >= 0.0 and q <= 1.0):\n"
+    "        raise ValueError(f\"{what} must be in the range [0, {100 if what == 'Percentiles' else 1}]\")\n"
+    "    n = a.shape[0]\n"
+    "    if n == 0:\n"
+    "        raise IndexError(\"index -1 is out of bounds for axis 0 with size 0\")\n"
+    "    s = sort1(a)\n"
+    "    vi = (n - 1) * q\n"
+    "    prev = np.floor(vi)\n"
+    "    nxt = prev + 1\n"
+    "    if vi >= n - 1:\n"
+    "        prev = -1.0\n"
+    "        nxt = -1.0\n"
+    "    ip = int(prev) % n\n"
+    "    iq = int(nxt) % n\n"
+    "    gamma = vi - prev\n"
+    "    x = s[ip]\n"
+    "    y = s[iq]\n"
+    "    d = y - x\n"
+    "    r = x + d * gamma\n"
+    "    if gamma >= 0.5:\n"
+    "        r = y - d * (1 - gamma)\n"
+    "    if np.isnan(s[n - 1]):\n"
+    "        r = np.nan\n"
+    "    return r\n";
+
+static value *flag_value(loc l, int k) { return lw_scalar(l, ir_const_i(l, T_BOOL, k), 1); }
+
+static value *np_histogram(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0], *bins = v[1], *range = v[2], *dens = v[3], *w = v[4];
+    for (int i = 0; i < 5; i++)
+        if (v[i] && v[i]->kind == V_ERR)
+            return &lw_ERRV;
+    if (x->kind != V_ARRAY || x->rank != 1 || x->type == T_F32 || x->type == T_BOOL) {
+        diag_error(x->l, "%s() of %s is not supported (1-D float64 or integer data are; "
+                         "a.ravel() for others)", f,
+                   x->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D %s array", x->rank, ir_type_name(x->type))
+                                      : lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    if (!bins)
+        bins = lw_scalar(l, lw_I64(l, 10), 1);
+    else if (!lw_is_int_scalar(bins)) {
+        diag_error(bins->l, "%s(): bins must be a number of equal bins here (edges and rules such as "
+                            "'auto' are not supported), not %s", f, lw_vkind_desc(bins));
+        return &lw_ERRV;
+    }
+    int density = 0, ok = 1;
+    if (dens && dens->kind != V_NONE)
+        density = lw_const_flag(dens, 0, "density", &ok);
+    if (!ok)
+        return &lw_ERRV;
+    if (w && w->kind != V_NONE && (w->kind != V_ARRAY || w->rank != 1 || w->type != T_F64)) {
+        diag_error(w->l, "%s(): weights must be a 1-D float64 array here, not %s", f,
+                   w->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D %s array", w->rank, ir_type_name(w->type))
+                                      : lw_vkind_desc(w));
+        return &lw_ERRV;
+    }
+    int weighted = w && w->kind != V_NONE, autorange = !range || range->kind == V_NONE;
+    value *lo, *hi;
+    if (autorange) {
+        lo = lw_reduce(c, l, "min", x);
+        hi = lw_reduce(c, l, "max", x);
+        if (lo->kind == V_ERR || hi->kind == V_ERR)
+            return &lw_ERRV;
+    } else {
+        if (range->kind != V_TUPLE || range->n != 2 || range->items[0]->kind != V_SCALAR ||
+            range->items[1]->kind != V_SCALAR) {
+            diag_error(range->l, "%s(): range must be a pair of numbers (lower, upper)", f);
+            return &lw_ERRV;
+        }
+        lo = range->items[0];
+        hi = range->items[1];
+    }
+    lo = lw_scalar(l, ir_cast(l, T_F64, lo->e), 0);
+    hi = lw_scalar(l, ir_cast(l, T_F64, hi->e), 0);
+    value *args[] = {x, bins, lo, hi, flag_value(l, autorange), w};
+    const char *fn = weighted ? (density ? "histogram_w_density" : "histogram_w")
+                              : (density ? "histogram_density" : "histogram");
+    return lw_call_prelude(c, l, fn, weighted ? 6 : 5, args);
+}
+
+/* The data of np.sort/median/percentile as a 1-D array: a 1-D array, or any array flattened
+ * where NumPy flattens it (axis=None); NULL after a diagnostic. */
+static value *data_1d(lctx *c, loc l, const char *f, value *x, value *axis, int flat_default)
+{
+    if (x->kind == V_ERR || (axis && axis->kind == V_ERR))
+        return NULL;
+    if (x->kind != V_ARRAY || x->type == T_BOOL || x->type == T_F32) {
+        diag_error(x->l, "%s() of %s is not supported (float64 and integer arrays are)", f,
+                   x->kind == V_ARRAY ? arena_printf(&util_arena, "a %s array", ir_type_name(x->type))
+                                      : lw_vkind_desc(x));
+        return NULL;
+    }
+    int flat = axis ? axis->kind == V_NONE : flat_default;
+    int64_t k;
+    if (!flat && x->rank == 1 && axis && axis->kind == V_SCALAR && ir_expr_const_int(axis->e, &k) &&
+        (k == 0 || k == -1))
+        flat = 1;
+    if (!flat && x->rank == 1 && !axis)
+        flat = 1;
+    if (!flat) {
+        diag_error(axis ? axis->l : x->l, "%s() along an axis of a %d-D array is not supported (1-D "
+                                          "arrays, or axis=None: the flattened array, are)", f, x->rank);
+        return NULL;
+    }
+    if (x->rank == 1)
+        return x;
+    args ra = {0};
+    ra.pos = &x;
+    ra.npos = 1;
+    value *r = lw_builtin_call(c, lw_reshape_find("np.ravel", 0), l, &ra);
+    return r->kind == V_ERR ? NULL : r;
+}
+static value *np_sort(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    if (v[2] && v[2]->kind != V_NONE && !(v[2]->kind == V_STR && !strcmp(v[2]->str, "stable"))) {
+        diag_error(v[2]->l, "%s(): kind= is not supported (the sort is stable; values tie only when "
+                            "equal)", f);
+        return &lw_ERRV;
+    }
+    value *x = data_1d(c, l, f, v[0], v[1], 0);
+    return x ? lw_call_prelude(c, l, "sort1", 1, &x) : &lw_ERRV;
+}
+/* a.sort(): in place */
+static value *m_sort(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    value *self = a->self;
+    if (self->kind == V_ARRAY && self->rank != 1) {
+        diag_error(l, "%s() of a %d-D array is not supported (1-D arrays are)", f, self->rank);
+        return &lw_ERRV;
+    }
+    value *x = data_1d(c, l, f, self, v[0], 0);
+    if (!x)
+        return &lw_ERRV;
+    value *r = lw_call_prelude(c, l, "sort1", 1, &x);
+    if (r->kind != V_ERR)
+        lw_emit_sweep(c, l, self, r, 0);
+    return lw_vnew(V_NONE, l);
+}
+static value *np_median(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = data_1d(c, l, f, v[0], v[1], 1);
+    return x ? lw_call_prelude(c, l, "median1", 1, &x) : &lw_ERRV;
+}
+/* np.percentile(a, q) and np.quantile(a, q) of one q, NumPy's default method 'linear' */
+static value *np_quantile(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    int pct = strcmp(f, "np.percentile") == 0;
+    if (v[1]->kind == V_ERR)
+        return &lw_ERRV;
+    if (v[1]->kind != V_SCALAR || v[1]->type == T_BOOL) {
+        diag_error(v[1]->l, "%s(): q must be one number here, not %s", f, lw_vkind_desc(v[1]));
+        return &lw_ERRV;
+    }
+    if (v[3] && v[3]->kind != V_ERR && !(v[3]->kind == V_STR && !strcmp(v[3]->str, "linear"))) {
+        diag_error(v[3]->l, "%s(): method= other than 'linear' is not supported", f);
+        return &lw_ERRV;
+    }
+    value *x = data_1d(c, l, f, v[0], v[2], 1);
+    if (!x)
+        return &lw_ERRV;
+    ir_expr *q = ir_cast(l, T_F64, v[1]->e);
+    if (pct)
+        q = ir_bin(l, OP_TRUEDIV, T_F64, q, ir_const_f(l, T_F64, 100.0), 0);
+    value *what = lw_vnew(V_STR, l);
+    what->str = pct ? "Percentiles" : "Quantiles";
+    value *args[] = {x, lw_scalar(l, q, 0), what};
+    return lw_call_prelude(c, l, "quantile1", 3, args);
+}
+
+static const lw_builtin np_table[] = {
+    {"np.histogram", {"a", "bins", "range", "density", "weights"}, 1, np_histogram},
+    {"np.sort", {"a", "axis", "kind"}, 1, np_sort},
+    {"np.median", {"a", "axis"}, 1, np_median},
+    {"np.percentile", {"a", "q", "axis", "method"}, 2, np_quantile},
+    {"np.quantile", {"a", "q", "axis", "method"}, 2, np_quantile},
+};
+static const lw_builtin method_table[] = {
+    {"sort", {"axis", "kind"}, 0, m_sort},
+};
+const lw_builtin *lw_stats_find(const char *name, int method)
+{
+    return method ? lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, name)
+                  : lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, name);
+}
