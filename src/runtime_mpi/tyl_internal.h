@@ -57,6 +57,7 @@ void tyl_dist_regrid(int size, int me);
 void tyl_dist_dims_for(int size, int *dims);
 void tyl_dist_owned_on(const tyl_layout *L, const int64_t *shape, const int *dims, int r, int64_t *lo, int64_t *n);
 int tyl_dist_block_at(const tyl_array *a, int d, int c, int64_t *lo, int64_t *hi);
+void tyl_dist_block_of_rank(const tyl_array *a, int q, int64_t *lo, int64_t *hi);
 int tyl_rt_grid_rank(void);
 /* Library mode: a further process grid of G dimensions over the same ranks (procs[G], NULL:
  * MPI_Dims_create), for distributed arrays of rank G; and whether there is a grid for rank G. */
