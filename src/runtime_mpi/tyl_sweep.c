@@ -460,11 +460,11 @@ static void interior_margins(const tyl_sweep *sw, tyl_array **const *arrs, const
     }
 }
 
-/* The box of array a that read operand op covers over the box x[0..B): per dimension, from
- * its first to its last index (a fixed index alone; the whole extent along a periodic one,
- * whose kernel takes the index modulo the extent), merged into [lo, lo + n). */
-static void read_box(int B, const tyl_operand *op, const tyl_array *a, const int64_t *x, int64_t *lo, int64_t *n,
-                     int first)
+/* The part of array a that read operand op covers over the sweep's box (extents x[k]): per
+ * dimension, from its first to its last index (a fixed index alone; the whole extent along a
+ * periodic one, whose kernel takes the index modulo the extent), merged into [lo, lo + n)
+ * unless first. */
+static void read_box(const tyl_operand *op, const tyl_array *a, const int64_t *x, int64_t *lo, int64_t *n, int first)
 {
     for (int d = 0; d < a->rank; d++) {
         int64_t l, h; /* [l, h) */
@@ -492,7 +492,6 @@ static void read_box(int B, const tyl_operand *op, const tyl_array *a, const int
         lo[d] = l;
         n[d] = h - l;
     }
-    (void)B;
 }
 
 /* A replicated target that reads distributed arrays (pass_dist allows it outside every loop: a
@@ -525,7 +524,7 @@ static int run_gathered(const tyl_sweep *sw, tyl_array **const *arrs, const int6
         const int i = sw->op[j].arr;
         const tyl_array *a = *arrs[i];
         if (a && a->layout) {
-            read_box(sw->rank, &sw->op[j], a, x, lo[i], n[i], !seen[i]);
+            read_box(&sw->op[j], a, x, lo[i], n[i], !seen[i]);
             seen[i] = 1;
         }
     }
