@@ -13,8 +13,9 @@
  * constant offset too. Anything else makes the array replicated, which is always correct:
  * a replicated target reads its operands whole, so their arrays become replicated too, and so on
  * to a fixed point; except outside every loop (may_gather), where such a read (a profile or a
- * copy taken after the time loop) gathers the distributed array once at run time instead. Element writes in loops and element reads in nested loops (scalar-loop
- * programs) also make an array replicated, so they cost no message per element. So does an
+ * copy taken after the time loop) gathers the distributed array once at run time instead.
+ * Element writes in loops and element reads in nested loops (scalar-loop programs) also make an
+ * array replicated, so they cost no message per element. So does an
  * extent that is 1 when compiling (np.zeros((1, n)), an np.load input of shape (1, ny)): such an
  * axis cannot be split over the grid's ranks along it, and these arrays are broadcast operands.
  *
@@ -30,9 +31,9 @@
  * Establishes: per layout the halo widths (the largest any read needs, per dimension and side)
  * and periodic dimensions; periodic reads of distributed arrays lose their `wrap` (the halo
  * holds the wrapped-around neighbours) and ghost-cell periodic reads are rebased into the halo
- * (u[-2, :] read for row 0 becomes row -2, ghost_rebase); per sweep, fused group and reduction an ir_halo naming
- * the zones of each array it reads outside the owned block (so corners travel only when a
- * stencil reads them) and how far from the block's edges points need halo data (the interior
+ * (u[-2, :] read for row 0 becomes row -2, ghost_rebase); per sweep, fused group and reduction
+ * an ir_halo naming the zones of each array it reads outside the owned block (so corners travel
+ * only when a stencil reads them) and how far from the block's edges points need halo data (the interior
  * computed while the messages travel); per reduction the anchor read that splits its box.
  * Exchanges happen at run time only when the array was written since its last exchange.
  */
