@@ -407,6 +407,54 @@ def compare_runs(ref, results, tol):
 
 
 # --------------------------------------------------------------------------
+# the NumPy reference runs
+
+
+def reference_child(script, workdir, out_path, err_path):
+    """`python3 SCRIPT` in workdir, stdout and stderr to the two files, in a process forked from
+    the fork server, which has imported NumPy once for all the reference runs (importing it was
+    most of a small program's run). Exits with the status python3 would."""
+    os.chdir(workdir)
+    for fd, path in ((1, out_path), (2, err_path)):
+        f = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(f, fd)
+        os.close(f)
+    sys.argv = [script]
+    sys.path[0] = workdir
+    status = 0
+    try:
+        import runpy
+        runpy.run_path(script, run_name="__main__")
+    except SystemExit as e:
+        status = e.code if isinstance(e.code, int) else 0 if e.code is None else 1
+        if not isinstance(e.code, int) and e.code is not None:
+            print(e.code, file=sys.stderr)
+    except BaseException:  # noqa: BLE001 -- as python3 reports an uncaught exception
+        import traceback
+        traceback.print_exc()
+        status = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
+_forkserver = None
+
+
+def forkserver():
+    """The multiprocessing context whose server process imports NumPy (with OMP_NUM_THREADS=1,
+    as every reference run has it) before it forks the runs."""
+    global _forkserver
+    if _forkserver is None:
+        import multiprocessing
+        os.environ["OMP_NUM_THREADS"] = "1"  # the server's environment, the runs' too
+        os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+        _forkserver = multiprocessing.get_context("forkserver")
+        _forkserver.set_forkserver_preload(["numpy"])
+    return _forkserver
+
+
+# --------------------------------------------------------------------------
 # tests
 
 
@@ -471,15 +519,38 @@ class Runner:
         with open(script, "w", encoding="utf-8") as f:
             f.write(src)
         before = snapshot_npy(workdir)
-        env = dict(self.py_env, **extra_env) if extra_env else self.py_env
-        r = run_cmd([sys.executable, os.path.basename(tyl)], workdir, self.opts.timeout,
-                    env=env, what="python reference run")
-        if r.returncode != 0:
-            raise TestFailure("python reference run exited with status %d" % r.returncode,
-                              clip_text(decode(r.stderr)))
+        if extra_env:  # NumPy's CPU features are chosen when it is imported: a python3 of its own
+            env = dict(self.py_env, **extra_env)
+            r = run_cmd([sys.executable, os.path.basename(tyl)], workdir, self.opts.timeout,
+                        env=env, what="python reference run")
+            status, out, err = r.returncode, r.stdout, r.stderr
+        else:
+            status, out, err = self.forked_python(script, workdir)
+        if status != 0:
+            raise TestFailure("python reference run exited with status %d" % status,
+                              clip_text(decode(err)))
         os.unlink(script)
         after = snapshot_npy(workdir)
-        return decode(r.stdout), after, written_npy(before, after)
+        return decode(out), after, written_npy(before, after)
+
+    def forked_python(self, script, workdir):
+        """(exit status, stdout, stderr) of python3 SCRIPT run in workdir (reference_child)."""
+        io = tempfile.mkdtemp(prefix="tyl-ref-")
+        try:
+            out, err = os.path.join(io, "out"), os.path.join(io, "err")
+            for path in (out, err):  # there, whatever becomes of the child
+                open(path, "wb").close()
+            p = forkserver().Process(target=reference_child, args=(os.path.basename(script), workdir, out, err))
+            p.start()
+            p.join(self.opts.timeout)
+            if p.is_alive():
+                p.kill()
+                p.join()
+                raise TestFailure("python reference run timed out after %gs" % self.opts.timeout)
+            with open(out, "rb") as f, open(err, "rb") as g:
+                return p.exitcode, f.read(), g.read()
+        finally:
+            shutil.rmtree(io, ignore_errors=True)
 
     def compiled_run(self, tyl, exe, workdir, nprocs, args, extra_env=None):
         copy_inputs(tyl, workdir)
