@@ -909,6 +909,8 @@ def main(argv=None):
                          "(at every --np count, or at K only); repeatable")
     ap.add_argument("-v", "--verbose", action="store_true", help="print details for passing tests too")
     opts = ap.parse_args(argv)
+    if opts.batch and not (opts.compile_only and "--target=cuda" in opts.tylesc_flags):
+        ap.error("--batch compiles CUDA programs: it needs --compile-only and --tylesc-flags=--target=cuda")
 
     runner = Runner(opts)
     tests = discover(opts)
