@@ -116,6 +116,7 @@ struct ectx {
     const emit_target *t;
     strbuf *hoist;   /* main() only: the sweeps' arrays and scalars tables, printed at its top */
     vec hoisted;     /* intptr_t: the statements whose tables are there */
+    vec kernels;     /* pairs: a kernel's text with its id as '#', the id it was written for */
 };
 
 /* host code lines (emit_expr.c) */

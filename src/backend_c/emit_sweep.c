@@ -13,7 +13,11 @@
 #include "emit_internal.h"
 #include "../ir/sched.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The operands of a sweep's kernel (its targets, then its reads) and what tyl_sweep_run is
@@ -176,6 +180,45 @@ static void emit_sweep_adapter(ectx *c, FILE *o, ir_stmt *s, kctx *k)
     if (!k->nt)
         fprintf(o, ", (%s *)q->red", ir_type_c(s->var->type));
     fprintf(o, ");\n}\n\n");
+}
+
+/* A kernel and its adapter, printed for statement id as text, with that id in their names (tyl_kN,
+ * tyl_runN) replaced by '#': two statements whose texts are then equal share the functions. */
+static char *kernel_key(const char *text, int id)
+{
+    char num[24];
+    int nl = snprintf(num, sizeof num, "%d", id);
+    strbuf b = {0};
+    for (const char *p = text; *p;) {
+        size_t w = strncmp(p, "tyl_k", 5) == 0 ? 5 : strncmp(p, "tyl_run", 7) == 0 ? 7 : 0;
+        if (w && (p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_')) &&
+            strncmp(p + w, num, (size_t)nl) == 0 && !isdigit((unsigned char)p[w + nl])) {
+            for (size_t i = 0; i < w; i++)
+                sb_putc(&b, p[i]);
+            sb_putc(&b, '#');
+            p += w + (size_t)nl;
+        } else
+            sb_putc(&b, *p++);
+    }
+    char *key = arena_strdup(&util_arena, b.s ? b.s : "");
+    sb_free(&b);
+    return key;
+}
+
+/* Writes a kernel and its adapter (text, printed for statement id) before main(), unless the
+ * same functions were written for an earlier statement: the same line of a function inlined at
+ * several call sites, or of a loop over a list unrolled, makes the same kernel, and the generated
+ * file has it once. Returns the id whose tyl_runN the descriptor names. */
+static int emit_kernel_once(ectx *c, const char *text, int id)
+{
+    char *key = kernel_key(text, id);
+    for (int i = 0; i < c->kernels.len; i += 2)
+        if (strcmp(VEC_AT(c->kernels, i, char *), key) == 0)
+            return (int)(intptr_t)VEC_AT(c->kernels, i + 1, intptr_t);
+    vec_push(&c->kernels, key);
+    vec_push(&c->kernels, (void *)(intptr_t)id);
+    fputs(text, c->kf);
+    return id;
 }
 
 /* The halo exchanges of a sweep or reduction: arrays (positions in its arrays) and zones. */
@@ -350,13 +393,25 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
     k.stream_vec = h->stream_vec;
     k.prefetch = &h->prefetch;
     int first = !c->written[h->kernel];
-    FILE *kf = first ? c->kf : c->sink;
     c->written[h->kernel] = 1;
     /* a statement emitted twice (a captured loop body and its plain form) keeps one kernel */
+    char *text = NULL;
+    size_t text_len = 0;
+    FILE *kf = first ? open_memstream(&text, &text_len) : c->sink;
+    if (!kf)
+        util_syserr("cannot print a kernel: %s", strerror(errno));
     if (h->tiled)
         emit_c_tiled_kernel(kf, s, &k);
     else
         c->t->kernel(kf, s, &k);
+    int kid = s->id; /* whose kernel and adapter the descriptor names */
+    if (first) {
+        emit_sweep_adapter(c, kf, s, &k);
+        fclose(kf);
+        kid = emit_kernel_once(c, text, s->id);
+        free(text);
+        kf = c->kf;
+    }
 
     ir_view *t = k.sw[0]->target;
     int B = k.B;
@@ -379,7 +434,6 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
         hx[i] = plan_arr(&pl, hl->slot[i]);
 
     if (first) {
-        emit_sweep_adapter(c, kf, s, &k);
         fprintf(kf, "static const tyl_operand tyl_op%d[] = { /* arr, box dims, lo, step, x_lo, x_step, wrap, ext */\n%s};\n",
                 s->id, pl.ops.s);
         emit_exchanges(kf, s, hl, hx);
@@ -405,7 +459,7 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
         static const char *scr[] = {"TYL_SCR_NONE", "TYL_SCR_BOX", "TYL_SCR_REPLACE"};
         fprintf(kf, "static const tyl_sweep tyl_sw%d = {\n", s->id);
         fprintf(kf, "    %s, tyl_run%d, %d, %d, %d, tyl_op%d, /* where, kernel, box rank, targets, operands */\n",
-                emit_W(s->l), s->id, B, k.nt, k.nt + k.reads.len, s->id);
+                emit_W(s->l), kid, B, k.nt, k.nt + k.reads.len, s->id);
         fprintf(kf, "    %s, %d, 0x%xu, /* scratch, alias check, dirty targets */\n", scr[h->scratch], h->alias_check,
                 h->dirty);
         fprintf(kf, "    %d, %s, {", hl ? hl->n : 0, hl ? arena_printf(&util_arena, "tyl_hx%d", s->id) : "NULL");
@@ -436,9 +490,21 @@ void emit_reduce(ectx *c, int ind, ir_stmt *s)
     k.restrict_ok = 1;
     k.cuda = c->t->cuda;
     int first = !c->written[s->sched->kernel];
-    FILE *kf = first ? c->kf : c->sink;
     c->written[s->sched->kernel] = 1;
+    char *text = NULL;
+    size_t text_len = 0;
+    FILE *kf = first ? open_memstream(&text, &text_len) : c->sink;
+    if (!kf)
+        util_syserr("cannot print a kernel: %s", strerror(errno));
     c->t->reduce_kernel(kf, s, &k);
+    int kid = s->id;
+    if (first) {
+        emit_sweep_adapter(c, kf, s, &k);
+        fclose(kf);
+        kid = emit_kernel_once(c, text, s->id);
+        free(text);
+        kf = c->kf;
+    }
     splan pl = {0};
     for (int d = 0; d < k.B; d++) /* the box extents come first */
         vec_push(&pl.x, (void *)emit_S(s->shape[d]));
@@ -453,7 +519,6 @@ void emit_reduce(ectx *c, int ind, ir_stmt *s)
     for (int i = 0; hl && i < hl->n; i++)
         hx[i] = plan_arr(&pl, hl->slot[i]);
     if (first) {
-        emit_sweep_adapter(c, kf, s, &k);
         fprintf(kf, "static const tyl_operand tyl_op%d[] = { /* arr, box dims, lo, step, x_lo, x_step, wrap, ext */\n%s};\n",
                 s->id, reads.len ? reads.s : "    {0, {0}, {0}, {0}, 0, 0, 0, {0}}, /* none */\n");
         if (s->anchor) { /* its row of the table, a declaration of its own */
@@ -464,7 +529,7 @@ void emit_reduce(ectx *c, int ind, ir_stmt *s)
         emit_exchanges(kf, s, hl, hx);
         fprintf(kf, "static const tyl_reduction tyl_red%d = {\n", s->id);
         fprintf(kf, "    %s, tyl_run%d, %d, %d, tyl_op%d, %s, /* where, kernel, box rank, reads, anchor */\n",
-                emit_W(s->l), s->id, k.B, k.reads.len, s->id, s->anchor ? arena_printf(&util_arena, "&tyl_an%d", s->id) : "NULL");
+                emit_W(s->l), kid, k.B, k.reads.len, s->id, s->anchor ? arena_printf(&util_arena, "&tyl_an%d", s->id) : "NULL");
         fprintf(kf, "    %s, %s, %s, /* result type, operation, partial results */\n", emit_tyname(s->var->type),
                 s->op == OP_ADD ? "TYL_RED_SUM" : s->op == OP_NPMAX ? "TYL_RED_MAX" : "TYL_RED_MIN",
                 c->t->cuda ? "TYL_PARTS_GRID" : emit_red_exact(s) ? "TYL_PARTS_EXACT" : "TYL_PARTS_ROWS");

@@ -174,10 +174,6 @@ static ir_expr *pw_tree(lctx *c, loc l, value *x, int axis, ir_type acc, int64_t
 #undef PW_ITEM
 }
 
-/* NumPy sums a float array's rows along the LAST axis with pairwise_sum (docs/PASSES.md
- * "Reductions"); for 8 <= n <= 128 points that is eight accumulators over the slices j, j + 8, ...
- * up to the last multiple of 8, combined ((a0+a1)+(a2+a3))+((a4+a5)+(a6+a7)), then the remaining
- * slices in order: here one sweep per slice, so every row is NumPy's to the bit. r holds 0.0. */
 /* The value dimension of x (a read) NumPy's reduction loops over innermost: the one with the
  * smallest stride, the view's range dimension on the array's last axis among them (not the last
  * of a transposed view). */
@@ -195,6 +191,12 @@ static ir_expr *round8(loc l, ir_expr *n) /* n - n % 8 */
     return lw_imul(l, ir_bin(l, OP_FDIV, T_I64, n, lw_I64(l, 8), 1), lw_I64(l, 8));
 }
 
+/* NumPy sums a float array's rows along the LAST axis with pairwise_sum (docs/PASSES.md
+ * "Reductions"); for 8 <= n <= 128 points that is eight accumulators over the slices j, j + 8, ...
+ * up to the last multiple of 8, combined ((a0+a1)+(a2+a3))+((a4+a5)+(a6+a7)), then the remaining
+ * slices in order: here eight arrays and one sweep per slice, for rows whose length n is known
+ * only at run time (pw_tree is the same sum as one sweep when it is known), so every row is
+ * NumPy's to the bit. r holds 0.0. */
 static void pairwise_rows(lctx *c, loc l, value *x, int axis, value *r, ir_expr *n)
 {
     value *a[8];
@@ -255,7 +257,8 @@ static void in_order(lctx *c, loc l, value *x, int axis, value *r, ir_expr *firs
 
 /* np.sum/mean/max/min/any/all(a, axis=k, keepdims=): the slices along the axis are combined in
  * order, one sweep per slice (as NumPy does for all but the last axis; along the last axis
- * NumPy sums pairwise: rows of 8 to 128 points, known when compiling, follow it exactly
+ * NumPy sums pairwise: rows of 8 to 256 points known when compiling follow it exactly in one
+ * sweep (pw_tree), rows of 8 to 128 known at run time in eight accumulator arrays
  * (pairwise_rows), shorter ones are this loop, longer ones differ by rounding); max and min of
  * an empty axis are NumPy's error. */
 static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims)
@@ -310,8 +313,10 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
     int64_t nc;
     int known = ir_expr_const_int(n, &nc) || sym_is_const(x->sh[axis], &nc);
     int pairwise = (sum || mean) && ir_type_is_float(t) && acc == t && axis == inner_axis(x);
-    if (pairwise && known && nc > 128 && nc <= PW_MAX_UNROLLED) {
-        /* NumPy's whole tree (halves past 128 points) as one sweep, added to r's 0 as NumPy does */
+    if (pairwise && known && nc >= 8 && nc <= PW_MAX_UNROLLED) {
+        /* NumPy's whole tree (eight accumulators, halves past 128 points) as one sweep, added to
+         * r's 0 as NumPy does: one kernel reading every point of a row, where pairwise_rows makes
+         * eight arrays and a sweep per slice (19 kernels for rows of 9) */
         value *tv = lw_vnew(V_ARRAY, l);
         *tv = *r;
         tv->fresh = NULL;
