@@ -237,6 +237,32 @@ static void emit_exchanges(FILE *kf, ir_stmt *s, ir_halo *hl, const int *hx)
 }
 
 /* The values a call passes, several a line up to about 100 columns. */
+/* Where a statement's kernel is printed: into *text the first time (the stream sets *text and
+ * *len at fflush and fclose, so both live in the caller until kernel_close), into the sink when the statement is
+ * emitted again (a captured loop body and its plain form keep one kernel). */
+static FILE *kernel_open(ectx *c, int first, char **text, size_t *len)
+{
+    FILE *kf = first ? open_memstream(text, len) : c->sink;
+    if (!kf)
+        util_syserr("cannot print a kernel: %s", strerror(errno));
+    return kf;
+}
+
+/* After the kernel: its adapter, the two printed unless an equal pair was (emit_kernel_once),
+ * and *kf the file the descriptor goes to. Returns the id whose kernel and adapter the
+ * descriptor names. */
+static int kernel_close(ectx *c, FILE **kf, int first, char **text, ir_stmt *s, kctx *k)
+{
+    if (!first)
+        return s->id;
+    emit_sweep_adapter(c, *kf, s, k);
+    fclose(*kf); /* sets *text */
+    int kid = emit_kernel_once(c, *text, s->id);
+    free(*text);
+    *kf = c->kf;
+    return kid;
+}
+
 static void emit_values(ectx *c, int ind, splan *pl, int nx)
 {
     emit_put(c, ind + 1, "const int64_t tyl_x[] = {");
@@ -397,21 +423,12 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
     /* a statement emitted twice (a captured loop body and its plain form) keeps one kernel */
     char *text = NULL;
     size_t text_len = 0;
-    FILE *kf = first ? open_memstream(&text, &text_len) : c->sink;
-    if (!kf)
-        util_syserr("cannot print a kernel: %s", strerror(errno));
+    FILE *kf = kernel_open(c, first, &text, &text_len);
     if (h->tiled)
         emit_c_tiled_kernel(kf, s, &k);
     else
         c->t->kernel(kf, s, &k);
-    int kid = s->id; /* whose kernel and adapter the descriptor names */
-    if (first) {
-        emit_sweep_adapter(c, kf, s, &k);
-        fclose(kf);
-        kid = emit_kernel_once(c, text, s->id);
-        free(text);
-        kf = c->kf;
-    }
+    int kid = kernel_close(c, &kf, first, &text, s, &k); /* whose kernel and adapter the descriptor names */
 
     ir_view *t = k.sw[0]->target;
     int B = k.B;
@@ -493,18 +510,9 @@ void emit_reduce(ectx *c, int ind, ir_stmt *s)
     c->written[s->sched->kernel] = 1;
     char *text = NULL;
     size_t text_len = 0;
-    FILE *kf = first ? open_memstream(&text, &text_len) : c->sink;
-    if (!kf)
-        util_syserr("cannot print a kernel: %s", strerror(errno));
+    FILE *kf = kernel_open(c, first, &text, &text_len);
     c->t->reduce_kernel(kf, s, &k);
-    int kid = s->id;
-    if (first) {
-        emit_sweep_adapter(c, kf, s, &k);
-        fclose(kf);
-        kid = emit_kernel_once(c, text, s->id);
-        free(text);
-        kf = c->kf;
-    }
+    int kid = kernel_close(c, &kf, first, &text, s, &k);
     splan pl = {0};
     for (int d = 0; d < k.B; d++) /* the box extents come first */
         vec_push(&pl.x, (void *)emit_S(s->shape[d]));

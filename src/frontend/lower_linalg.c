@@ -630,6 +630,20 @@ static value *np_solve(lctx *c, loc l, const char *f, value **v, args *a)
     value *args[] = {m, r};
     return lw_call_prelude(c, l, one ? "solve1" : "solve2", 2, args);
 }
+/* Is m a 2-D float64 or integer matrix, what name() factors or inverts? Else the message. */
+static int f64_matrix_arg(value *m, const char *name)
+{
+    if (m->kind == V_ERR)
+        return 0;
+    if (m->kind != V_ARRAY || m->rank != 2 || m->type == T_F32 || m->type == T_BOOL) {
+        diag_error(m->l, "%s() of %s is not supported (a 2-D float64 or integer matrix is)", name,
+                   m->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D %s array", m->rank, ir_type_name(m->type))
+                                      : lw_vkind_desc(m));
+        return 0;
+    }
+    return 1;
+}
+
 /* np.linalg.cholesky(a): the lower factor L (a L L^T = a), from a's lower triangle as LAPACK's
  * potrf with uplo 'L' reads it; not positive definite is NumPy's LinAlgError when running */
 static value *np_cholesky(lctx *c, loc l, const char *f, value **v, args *a)
@@ -645,12 +659,8 @@ static value *np_cholesky(lctx *c, loc l, const char *f, value **v, args *a)
                             "the upper one)");
         return &lw_ERRV;
     }
-    if (m->kind != V_ARRAY || m->rank != 2 || m->type == T_F32 || m->type == T_BOOL) {
-        diag_error(m->l, "np.linalg.cholesky() of %s is not supported (a 2-D float64 or integer matrix is)",
-                   m->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D %s array", m->rank, ir_type_name(m->type))
-                                      : lw_vkind_desc(m));
+    if (!f64_matrix_arg(m, "np.linalg.cholesky"))
         return &lw_ERRV;
-    }
     if (lw_sym_cmp(m->sh[0], m->sh[1]) == 0) {
         diag_error(m->l, "numpy.linalg.LinAlgError: Last 2 dimensions of the array must be square");
         return &lw_ERRV;
@@ -663,14 +673,8 @@ static value *np_inv(lctx *c, loc l, const char *f, value **v, args *a)
     (void)a;
     (void)f;
     value *m = v[0];
-    if (m->kind == V_ERR)
+    if (!f64_matrix_arg(m, "np.linalg.inv"))
         return &lw_ERRV;
-    if (m->kind != V_ARRAY || m->rank != 2 || m->type == T_F32 || m->type == T_BOOL) {
-        diag_error(m->l, "np.linalg.inv() of %s is not supported (a 2-D float64 or integer matrix is)",
-                   m->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D %s array", m->rank, ir_type_name(m->type))
-                                      : lw_vkind_desc(m));
-        return &lw_ERRV;
-    }
     value *n = lw_scalar(l, m->len[0], 1);
     n->s = m->sh[0];
     value *ea[] = {n, n, int_value(l, 0), dtype_value(l, T_F64)};
