@@ -63,21 +63,27 @@ static void c_reduce_kernel(FILE *o, ir_stmt *s, kctx *k)
     unused_offsets(o, k);
     fprintf(o, "#line %d %s\n", s->l.line, emit_file_literal());
     if (emit_red_exact(s)) { /* each point's value, in C order: tyl_reduce.c sums them */
+        strbuf idx = {0}, m = {0};
+        for (int d = 0; d < B - 1; d++)
+            sb_printf(&idx, "(");
+        for (int d = 0; d < B; d++)
+            sb_printf(&idx, d == 0 ? "i0" : " * n%d + i%d)", d, d);
+        if (emit_red_sel(s, k)) /* and whether a[m] selects it */
+            emit_kexpr(&m, s->e->a, k);
         for (int d = 0; d < B; d++) {
             fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++) {\n", 4 * (d + 1), "", d, d, d, d);
             if (d == B - 2)
                 emit_row_pointers(o, k, d, 4 * (d + 2), "restrict ");
         }
-        fprintf(o, "%*spart[", 4 * (B + 1), "");
-        for (int d = 0; d < B - 1; d++)
-            fprintf(o, "(");
-        for (int d = 0; d < B; d++)
-            fprintf(o, d == 0 ? "i0" : " * n%d + i%d)", d, d);
-        fprintf(o, "] = %s;\n", body.s);
+        if (m.len)
+            fprintf(o, "%*ssel[%s] = %s;\n", 4 * (B + 1), "", idx.s, m.s);
+        fprintf(o, "%*spart[%s] = %s;\n", 4 * (B + 1), "", idx.s, body.s);
         for (int d = B - 1; d >= 0; d--)
             fprintf(o, "%*s}\n", 4 * (d + 1), "");
         fprintf(o, "}\n\n");
         sb_free(&body);
+        sb_free(&idx);
+        sb_free(&m);
         return;
     }
     if (B == 1) {

@@ -91,6 +91,7 @@ void emit_c_parallel_end(FILE *o, kctx *k);
 const char *emit_red_identity(ir_stmt *s);
 int emit_red_exact(ir_stmt *s);  /* a float sum in NumPy's order (C: tyl_reduce.c) */
 int emit_red_direct(ir_stmt *s); /* ... of a view itself, not of an expression */
+int emit_red_sel(ir_stmt *s, kctx *k); /* ... of a selection a[m]: the kernel writes each point's m */
 void emit_red_combine(FILE *o, ir_stmt *s, const char *acc, const char *v);
 
 

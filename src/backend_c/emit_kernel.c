@@ -42,6 +42,8 @@ void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *R)
         fprintf(o, ", %s s%d", ir_type_c(VEC_AT(k->scalars, i, ir_expr *)->type), i + 1);
     if (!k->nt) /* a reduction: its partial results */
         fprintf(o, ", %s *%spart", ir_type_c(s->var->type), R);
+    if (emit_red_sel(s, k))
+        fprintf(o, ", unsigned char *%ssel", R);
     fputc(')', o);
 }
 
@@ -115,6 +117,7 @@ const char *emit_red_identity(ir_stmt *s) { return red_identity(s); }
 
 /* A float sum the C back end computes in NumPy's order (tyl_reduce.c). */
 int emit_red_exact(ir_stmt *s) { return s->op == OP_ADD && ir_type_is_float(s->var->type); }
+int emit_red_sel(ir_stmt *s, kctx *k) { return !k->nt && !k->cuda && s->sel && emit_red_exact(s); }
 
 /* Such a sum of a view itself (NumPy sums it in buffered runs), not of an expression. */
 int emit_red_direct(ir_stmt *s)

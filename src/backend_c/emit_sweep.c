@@ -179,6 +179,8 @@ static void emit_sweep_adapter(ectx *c, FILE *o, ir_stmt *s, kctx *k)
         fprintf(o, ", *(const %s *)q->sc[%d]", ir_type_c(VEC_AT(k->scalars, i, ir_expr *)->type), i);
     if (!k->nt)
         fprintf(o, ", (%s *)q->red", ir_type_c(s->var->type));
+    if (emit_red_sel(s, k))
+        fprintf(o, ", q->sel");
     fprintf(o, ");\n}\n\n");
 }
 
@@ -543,7 +545,8 @@ void emit_reduce(ectx *c, int ind, ir_stmt *s)
                 c->t->cuda ? "TYL_PARTS_GRID" : emit_red_exact(s) ? "TYL_PARTS_EXACT" : "TYL_PARTS_ROWS");
         fprintf(kf, "    %d, %s, /* halo exchanges */\n", hl ? hl->n : 0,
                 hl ? arena_printf(&util_arena, "tyl_hx%d", s->id) : "NULL");
-        fprintf(kf, "    %d, /* the sum of a view itself */\n};\n\n", !c->t->cuda && emit_red_direct(s));
+        fprintf(kf, "    %d, %d, /* the sum of a view itself, of a selection a[m] */\n};\n\n",
+                !c->t->cuda && emit_red_direct(s), emit_red_sel(s, &k));
     }
     emit_run_call(c, ind, s, &pl, &k, arena_printf(&util_arena, "tyl_reduce_run(&tyl_red%d, %%s, %%s, %%s", s->id),
                   arena_printf(&util_arena, ", &%s);\n", s->var->name));

@@ -12,6 +12,7 @@
 #include <string.h>
 
 static value *reduce(lctx *c, loc l, const char *kind, value *x);
+static value *reduce_sel(lctx *c, loc l, const char *kind, value *x, int sel);
 static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims);
 
 /* sum, max, min, mean, norm of a whole array: an S_REDUCE into a new scalar. */
@@ -38,7 +39,8 @@ static value *reduce_masked(lctx *c, loc l, const char *kind, value *x)
     value *w = lw_where3(c, l, x->mask, x->self, lw_scalar(l, fill, 0));
     if (w->kind == V_ERR)
         return &lw_ERRV;
-    value *r = reduce(c, l, mean ? "sum" : kind, w);
+    /* NumPy sums the compressed a[m], whose pairwise tree is not that of the whole array */
+    value *r = reduce_sel(c, l, mean ? "sum" : kind, w, !(mx || mn) && ir_type_is_float(t));
     if (!(mx || mn || mean) || r->kind == V_ERR)
         return r;
     value *count = reduce(c, l, "sum", x->mask);
@@ -54,7 +56,10 @@ static value *reduce_masked(lctx *c, loc l, const char *kind, value *x)
     args[2] = lw_I64(l, mx);
     return lw_scalar(l, ir_call(l, FN_NONEMPTY, r->type, 3, args), 0);
 }
-static value *reduce(lctx *c, loc l, const char *kind, value *x)
+static value *reduce(lctx *c, loc l, const char *kind, value *x) { return reduce_sel(c, l, kind, x, 0); }
+
+/* sel: x is where(m, a, 0) of a float selection a[m], summed as NumPy sums a[m] (S_REDUCE). */
+static value *reduce_sel(lctx *c, loc l, const char *kind, value *x, int sel)
 {
     if (x->kind == V_ERR)
         return &lw_ERRV;
@@ -89,6 +94,7 @@ static value *reduce(lctx *c, loc l, const char *kind, value *x)
     s->var = r;
     s->op = (sum || mean || norm) ? OP_ADD : mx ? OP_NPMAX : OP_NPMIN;
     s->e = v;
+    s->sel = sel && x->kind == V_ARRAY && v->kind == E_SELECT;
     s->n = x->rank;
     s->shape = NEWN(ir_expr *, x->rank);
     for (int d = 0; d < x->rank; d++)

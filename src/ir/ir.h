@@ -216,7 +216,9 @@ typedef enum ir_skind {
     S_RAISE,   /* e (bool): when true, the program stops with str ("AssertionError: ...",
                   "ValueError: ..."), as Python's uncaught exception, exit status 1 */
     S_REDUCE,  /* var = reduction `op` (OP_ADD sum, OP_NPMAX, OP_NPMIN) of the elementwise e over
-                  the box shape[n]; e->type is the accumulation type = var->type */
+                  the box shape[n]; e->type is the accumulation type = var->type; sel: a sum of
+                  a selection a[m] (e is E_SELECT(m, a, 0): NumPy sums the selected points
+                  compressed in C order, a tree of its own) */
     S_LOAD,    /* var (slot) = np.load(str) of var->type and var->rank; bit d of init: the
                   compiler took extent 1 along axis d from the file it saw (it broadcasts) */
     S_ROTATE,  /* var (X) takes src_slot's (Y's) buffer, Y gets a new one, and Y's elements
@@ -286,6 +288,7 @@ struct ir_stmt {
                             S_RAISE: k > 0: the message is str followed by string k */
     ir_check check;      /* S_CHECK */
     ir_op op;            /* S_REDUCE */
+    int sel;             /* S_REDUCE: a float sum of a selection a[m] (see S_REDUCE) */
     int na, nb;          /* S_CHECK */
     vec body, orelse;    /* ir_stmt* */
     ir_halo *halo;       /* S_SWEEP, S_FUSED, S_REDUCE: set by pass_halo (NULL: no exchange) */

@@ -190,6 +190,9 @@ static void vstmt(ir_stmt *s, int loops)
         for (int d = 0; d < s->n; d++)
             vexpr(s->shape[d], -1, l);
         vexpr(s->e, s->n, l);
+        CHECK(!s->sel || (s->op == OP_ADD && ir_type_is_float(s->var->type) && s->e->kind == E_SELECT &&
+                          s->e->a->type == T_BOOL),
+              "sum of a selection that is not a float sum of a select by a boolean");
         break;
     case S_RANDOM:
         CHECK(s->init >= R_SAMPLE && s->init <= R_SEED, "random of a bad kind");

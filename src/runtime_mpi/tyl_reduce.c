@@ -30,7 +30,15 @@
  *
  * The elements come from the reduction's C kernel, which for an exact sum writes the values of
  * the points of a sub-box (one row piece here) into a buffer; a node streams its points through
- * a small per-thread buffer, so no temporary of the operand's size is made. */
+ * a small per-thread buffer, so no temporary of the operand's size is made.
+ *
+ * Selections. NumPy sums a[m] as the 1-D array of the selected points, compressed in C order:
+ * one run whose tree is over those K points, not over the box (zeros in place of the others
+ * would give another tree, and other roundings). The kernel writes each point's m beside its
+ * value. A rank keeps its block's selected values row by row (a row: the block's points along
+ * the last dimension; NumPy makes that array too), and learns where each of its rows starts in
+ * the compressed order from every rank's count per row (one gather of O(rows) integers). The
+ * walk then runs over the compressed points, of which a rank owns one range per row. */
 #include "tyl_internal.h"
 
 #include <stdlib.h>
@@ -65,11 +73,22 @@ typedef struct rctx {
     const size_t *opsize; /* element size of each operand's array */
     red_task *t;
     int64_t nt, capt;
+    /* a sum of a selection: flat indices are compressed ones */
+    int sel;
+    int64_t nrow;       /* rows of the block (points along its last dimension) */
+    int64_t *rst, *rlp; /* per row: the compressed index of its first selected point, and the
+                           block's selected points before it (rlp[nrow]: all of them) */
+    char *vals;         /* the block's selected values, in C order */
 } rctx;
+
+static int64_t sel_owned_below(const rctx *c, int64_t p);
+static int64_t sel_global_of(const rctx *c, int64_t k);
 
 /* Points of the rank's block whose flat index is below p. */
 static int64_t owned_below(const rctx *c, int64_t p)
 {
+    if (c->sel)
+        return sel_owned_below(c, p);
     if (p >= c->N)
         return c->nloc;
     int64_t idx[TYL_MAX_RANK], cnt = 0;
@@ -90,6 +109,8 @@ static int64_t owned_below(const rctx *c, int64_t p)
 /* Flat index of the point at local position k. */
 static int64_t global_of(const rctx *c, int64_t k)
 {
+    if (c->sel)
+        return sel_global_of(c, k);
     int64_t m[TYL_MAX_RANK], p = 0;
     for (int d = c->B - 1; d >= 0; d--) {
         m[d] = k % c->nb[d];
@@ -308,6 +329,15 @@ ACC8(float, f32)
             res += a[i];                                                                           \
         return res;                                                                                \
     }                                                                                              \
+    /* Points a[0, n), pairwise. */                                                               \
+    static T tree_##SUF(const T *a, int64_t n)                                                     \
+    {                                                                                              \
+        if (n <= LEAF)                                                                             \
+            return leaf_##SUF(a, n);                                                               \
+        int64_t n2 = split_of(n);                                                                  \
+        T x = tree_##SUF(a, n2);                                                                   \
+        return x + tree_##SUF(a + n2, n - n2);                                                     \
+    }                                                                                              \
     /* The next n points of the stream, pairwise. */                                              \
     static T stream_sum_##SUF(stream *s, int64_t n)                                                \
     {                                                                                              \
@@ -441,6 +471,180 @@ static int item_cmp(const void *pa, const void *pb)
     return a->lo < b->lo ? -1 : a->lo > b->lo;
 }
 
+/* ---- a sum of a selection a[m] ------------------------------------------------------------------ */
+
+/* Selected points of the rank's block whose compressed index is below p. A row that starts at or
+ * below p has every earlier row's points below it. */
+static int64_t sel_owned_below(const rctx *c, int64_t p)
+{
+    int64_t a = 0, z = c->nrow;
+    while (a < z) { /* the first row starting above p */
+        int64_t mid = a + (z - a) / 2;
+        if (c->rst[mid] <= p)
+            a = mid + 1;
+        else
+            z = mid;
+    }
+    if (a == 0)
+        return 0;
+    int64_t r = a - 1, cnt = c->rlp[r + 1] - c->rlp[r], in = p - c->rst[r];
+    return c->rlp[r] + (in < cnt ? in : cnt);
+}
+
+/* Compressed index of the block's selected point k. */
+static int64_t sel_global_of(const rctx *c, int64_t k)
+{
+    int64_t a = 0, z = c->nrow;
+    while (a < z) { /* the first row whose points all come after k */
+        int64_t mid = a + (z - a) / 2;
+        if (c->rlp[mid] <= k)
+            a = mid + 1;
+        else
+            z = mid;
+    }
+    return c->rst[a - 1] + k - c->rlp[a - 1];
+}
+
+/* Keep the selected of a row's n values in place; their count. */
+static int64_t compress_row(char *row, const unsigned char *m, int64_t n, int f32)
+{
+    int64_t k = 0;
+    if (f32) {
+        float *v = (float *)(void *)row;
+        for (int64_t j = 0; j < n; j++)
+            if (m[j])
+                v[k++] = v[j];
+    } else {
+        double *v = (double *)(void *)row;
+        for (int64_t j = 0; j < n; j++)
+            if (m[j])
+                v[k++] = v[j];
+    }
+    return k;
+}
+
+typedef struct sel_row {
+    int64_t p0, cnt; /* a row's first point (flat index in the box) and its selected points */
+} sel_row;
+
+static int row_cmp(const void *pa, const void *pb)
+{
+    const sel_row *a = pa, *b = pb;
+    return a->p0 < b->p0 ? -1 : a->p0 > b->p0;
+}
+
+/* The block's selected values (c->vals), the counts before each row (c->rlp) and the compressed
+ * index where each row starts (c->rst); the number of points selected in the box. Collective
+ * when the reduction is distributed. */
+static int64_t select_points(rctx *c)
+{
+    const int L = c->B - 1;
+    const size_t el = c->f32 ? 4 : 8;
+    const int64_t len = c->nb[L];
+    c->nrow = len > 0 ? c->nloc / len : 0;
+    c->vals = malloc((size_t)(c->nloc ? c->nloc : 1) * el);
+    c->rlp = malloc(sizeof(int64_t) * (size_t)(c->nrow + 1));
+    c->rst = malloc(sizeof(int64_t) * (size_t)(c->nrow + 1));
+    sel_row *mine = malloc(sizeof(sel_row) * (size_t)(c->nrow ? c->nrow : 1));
+    if (!c->vals || !c->rlp || !c->rst || !mine)
+        tyl_rt_error(c->r->where, "out of memory");
+#pragma omp parallel if (c->nloc > 32768 && c->nrow > 1)
+    {
+        stream s;
+        stream_init(&s, c);
+        unsigned char *m = malloc((size_t)(len ? len : 1));
+        if (!m)
+            tyl_rt_error(c->r->where, "out of memory");
+        s.q.sel = m;
+#pragma omp for schedule(static)
+        for (int64_t i = 0; i < c->nrow; i++) {
+            char *row = c->vals + (size_t)(i * len) * el;
+            fill(&s, i * len, len, row);
+            mine[i].p0 = global_of(c, i * len);
+            mine[i].cnt = compress_row(row, m, len, c->f32);
+        }
+        free(m);
+        stream_free(&s);
+    }
+    c->rlp[0] = 0;
+    for (int64_t i = 0; i < c->nrow; i++) {
+        memmove(c->vals + (size_t)c->rlp[i] * el, c->vals + (size_t)(i * len) * el, (size_t)mine[i].cnt * el);
+        c->rlp[i + 1] = c->rlp[i] + mine[i].cnt;
+    }
+    int64_t K = c->rlp[c->nrow];
+    if (!c->r->anchor) { /* the whole box is here */
+        memcpy(c->rst, c->rlp, sizeof(int64_t) * (size_t)(c->nrow + 1));
+        free(mine);
+        return K;
+    }
+    size_t bytes = 0;
+    sel_row *all = tyl_reduce_gather_(mine, sizeof(sel_row) * (size_t)c->nrow, &bytes);
+    int64_t na = (int64_t)(bytes / sizeof(sel_row));
+    qsort(all, (size_t)na, sizeof(sel_row), row_cmp);
+    K = 0;
+    for (int64_t i = 0, j = 0; i < na; i++) { /* rows in C order of their first points */
+        if (j < c->nrow && all[i].p0 == mine[j].p0)
+            c->rst[j++] = K;
+        K += all[i].cnt;
+    }
+    c->rst[c->nrow] = K;
+    free(all);
+    free(mine);
+    return K;
+}
+
+/* A sum of a selection: the tasks' values, from the selected values kept. */
+static void sel_sum_tasks(rctx *c, red_item *mine)
+{
+    const size_t el = c->f32 ? 4 : 8;
+    int64_t nodes = 0;
+    for (int64_t i = 0; i < c->nt; i++)
+        nodes += c->t[i].n > 0;
+#pragma omp parallel for schedule(dynamic, 1) if (c->rlp[c->nrow] > 32768 && nodes > 1)
+    for (int64_t i = 0; i < c->nt; i++) {
+        const red_task *t = &c->t[i];
+        const char *v = c->vals + (size_t)t->at * el;
+        mine[i].lo = t->lo;
+        mine[i].n = t->n;
+        if (c->f32)
+            mine[i].v = t->n ? (double)tree_f32((const float *)(const void *)v, t->n) : (double)*(const float *)(const void *)v;
+        else
+            mine[i].v = t->n ? tree_f64((const double *)(const void *)v, t->n) : *(const double *)(const void *)v;
+    }
+}
+
+/* The tasks' values, in parallel; each thread streams the points through its own buffer. */
+static void stream_sum_tasks(rctx *c, red_item *mine, const tyl_array *direct)
+{
+    int64_t nodes = 0;
+    for (int64_t i = 0; i < c->nt; i++)
+        nodes += c->t[i].n > 0;
+#pragma omp parallel if (c->nloc > 32768 && nodes > 1)
+    {
+        stream s;
+        stream_init(&s, c);
+        s.direct = direct && c->nop == 1 && c->B > 0 && c->q0->s[0][c->B - 1] == 1 &&
+                   (size_t)(c->f32 ? 4 : 8) == c->opsize[0];
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t i = 0; i < c->nt; i++) {
+            const red_task *t = &c->t[i];
+            mine[i].lo = t->lo;
+            mine[i].n = t->n;
+            s.have = s.at = 0;
+            s.next = t->at;
+            s.end = t->at + (t->n ? t->n : 1);
+            if (s.direct && t->n)
+                stream_seek(&s);
+            if (t->n == 0) {
+                fill(&s, t->at, 1, s.buf);
+                mine[i].v = c->f32 ? (double)*(float *)(void *)s.buf : *(double *)(void *)s.buf;
+            } else
+                mine[i].v = c->f32 ? (double)stream_sum_f32(&s, t->n) : stream_sum_f64(&s, t->n);
+        }
+        stream_free(&s);
+    }
+}
+
 void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t *x, const int64_t *b,
                        const int64_t *nb, const size_t *opsize, const tyl_array *direct, void *result)
 {
@@ -466,7 +670,11 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
         in *= c.nb[d];
     }
     int64_t Q = c.N, C = c.N;
-    if (direct && c.N > 0)
+    if (r->sel && c.B > 0) { /* one run over the selected points */
+        c.N = Q = C = select_points(&c);
+        c.nloc = c.rlp[c.nrow];
+        c.sel = 1;
+    } else if (direct && c.N > 0)
         direct_runs(r, direct, x, c.N, &Q, &C);
     /* this rank's tasks */
     if (c.nloc > 0)
@@ -476,35 +684,14 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
     red_item *mine = malloc(sizeof(red_item) * (size_t)(c.nt ? c.nt : 1));
     if (!mine)
         tyl_rt_error(r->where, "out of memory");
-    int64_t nodes = 0;
-    for (int64_t i = 0; i < c.nt; i++)
-        nodes += c.t[i].n > 0;
-    /* the nodes, in parallel; each thread streams through its own buffer */
-#pragma omp parallel if (c.nloc > 32768 && nodes > 1)
-    {
-        stream s;
-        stream_init(&s, &c);
-        s.direct = direct && c.nop == 1 && c.B > 0 && c.q0->s[0][c.B - 1] == 1 &&
-                   (size_t)(c.f32 ? 4 : 8) == c.opsize[0];
-#pragma omp for schedule(dynamic, 1)
-        for (int64_t i = 0; i < c.nt; i++) {
-            const red_task *t = &c.t[i];
-            mine[i].lo = t->lo;
-            mine[i].n = t->n;
-            s.have = s.at = 0;
-            s.next = t->at;
-            s.end = t->at + (t->n ? t->n : 1);
-            if (s.direct && t->n)
-                stream_seek(&s);
-            if (t->n == 0) {
-                fill(&s, t->at, 1, s.buf);
-                mine[i].v = c.f32 ? (double)*(float *)(void *)s.buf : *(double *)(void *)s.buf;
-            } else
-                mine[i].v = c.f32 ? (double)stream_sum_f32(&s, t->n) : stream_sum_f64(&s, t->n);
-        }
-        stream_free(&s);
-    }
+    if (c.sel)
+        sel_sum_tasks(&c, mine);
+    else
+        stream_sum_tasks(&c, mine, direct);
     free(c.t);
+    free(c.vals);
+    free(c.rlp);
+    free(c.rst);
     /* everyone's items, on every rank */
     int64_t ni = c.nt;
     red_item *all = mine;

@@ -705,6 +705,7 @@ typedef struct tyl_part {
     const void *const *sc;                    /* the scalars the kernel takes */
     void *red;                                /* a reduction: where its partial results go */
     int64_t nred;                             /* and how many */
+    unsigned char *sel;                       /* a sum of a[m]: each point's m, beside red */
 } tyl_part;
 
 typedef struct tyl_sweep {
@@ -784,6 +785,9 @@ typedef struct tyl_reduction {
     const tyl_exchange *x;
     int direct;                        /* EXACT: the sum of the view op[0] itself (NumPy's
                                           buffered runs), not of an expression (one run) */
+    int sel;                           /* EXACT: the sum of a selection a[m] (the kernel also
+                                          writes each point's m): NumPy's sum of the selected
+                                          points, compressed in C order (one run) */
 } tyl_reduction;
 
 /* Run a reduction (arguments as tyl_sweep_run's) and store its value, of r->dtype, in *result. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Random float sums, compiled by tylesc and run on process grids that split every axis (--procs),
 compared bitwise with NumPy: random shapes (1-D to 3-D), views with offsets and steps, sums of
-views and of expressions, np.mean, float64 and float32, 1-4 ranks, 1 and 3 threads.
+views and of expressions, np.mean, sums and means of selections a[m] (NumPy sums the selected
+points compressed: a tree of their own), float64 and float32, 1-4 ranks, 1 and 3 threads.
 
 Usage: random_sums.py TYLESC [--programs K] [--seed S] [--keep]   (exit 1 on any difference)
 """
@@ -36,11 +37,20 @@ def program(rng, k):
              "a = z * z * z * z * z * 100.0 + z"]
     if f32:
         lines.append("a = a.astype(np.float32)")
+    lines.append("m = rng.random(%s) > %.2f" % (tuple(shape), rng.choice([0.05, 0.4, 0.9, 0.995])))
     scale = " / 1e6" if f32 else ""  # float32 reprs above 1e7 are printed differently (not sums)
     for _ in range(6):
         sl = ", ".join(rand_slice(rng, n) for n in shape)
-        kind = rng.choice(["view", "view", "expr", "mean", "full"])
-        if kind == "full":
+        kind = rng.choice(["view", "view", "expr", "mean", "full", "sel", "selmean", "selexpr", "selview"])
+        if kind == "sel":
+            lines.append("print(repr(a[m].sum()%s))" % scale)
+        elif kind == "selmean":
+            lines.append("print(repr(np.mean(a[m])))")
+        elif kind == "selexpr":
+            lines.append("print(repr(np.sum(a[a > 0.3] * 2.0 - 1.0)%s))" % scale)
+        elif kind == "selview":
+            lines.append("print(repr(a[%s][m[%s]].sum()%s))" % (sl, sl, scale))
+        elif kind == "full":
             lines.append("print(repr(np.sum(a)%s))" % scale)
         elif kind == "view":
             lines.append("print(repr(np.sum(a[%s])%s))" % (sl, scale))
