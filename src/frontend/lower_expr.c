@@ -380,7 +380,7 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
             return m;
     }
     if (obj->kind == V_MASKED) {
-        static const char *methods[] = {"sum", "max", "min", "mean", NULL};
+        static const char *methods[] = {"sum", "max", "min", "mean", "std", "var", NULL};
         for (const char **m = methods; *m; m++)
             if (strcmp(a->name, *m) == 0) {
                 value *v = lw_vnew(V_BUILTIN, a->l);
@@ -389,7 +389,7 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
                 return v;
             }
         diag_error(a->l, "'.%s' of a boolean-mask selection is not supported (its shape depends on "
-                         "the data; sum, max, min and mean are)", a->name);
+                         "the data; sum, max, min, mean, std and var are)", a->name);
         return &lw_ERRV;
     }
     if (obj->kind == V_ARRAY) {

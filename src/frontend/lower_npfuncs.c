@@ -93,8 +93,14 @@ static int array_arg(value *x, const char *f)
 static value *stdvar(lctx *c, loc l, int isstd, const char *fname, value *x, value *axisv,
                      value *dtype, value *out, value *ddofv, value *keepv)
 {
-    if (!array_arg(x, fname))
+    /* a[m]: the same on the selected points (their sums compressed, as NumPy's of the 1-D a[m]) */
+    int sel = x->kind == V_MASKED && !x->n;
+    if (!sel && !array_arg(x, fname))
         return &lw_ERRV;
+    if (sel && given(axisv)) {
+        diag_error(axisv->l, "%s() of a boolean-mask selection takes no axis= (the selection is 1-D)", fname);
+        return &lw_ERRV;
+    }
     if (given(dtype) || given(out)) {
         diag_error(given(dtype) ? dtype->l : out->l, "%s(): dtype= and out= are not supported", fname);
         return &lw_ERRV;
@@ -116,16 +122,24 @@ static value *stdvar(lctx *c, loc l, int isstd, const char *fname, value *x, val
         return &lw_ERRV;
     }
     ir_type ft = x->type == T_F32 ? T_F32 : T_F64;
-    x = cast_to(l, x, ft);
-    ir_expr *n;
-    if (axis >= 0)
-        n = x->len[axis];
-    else {
-        n = x->len[0];
-        for (int d = 1; d < x->rank; d++)
-            n = ir_bin(l, OP_MUL, T_I64, n, x->len[d], 0);
+    value *cnt;
+    if (sel) {
+        x = lw_masked_result(x, cast_to(l, x->self, ft));
+        cnt = lw_reduce(c, l, "sum", x->mask);
+        if (cnt->kind == V_ERR)
+            return &lw_ERRV;
+    } else {
+        x = cast_to(l, x, ft);
+        ir_expr *n;
+        if (axis >= 0)
+            n = x->len[axis];
+        else {
+            n = x->len[0];
+            for (int d = 1; d < x->rank; d++)
+                n = ir_bin(l, OP_MUL, T_I64, n, x->len[d], 0);
+        }
+        cnt = lw_scalar(l, n, 0);
     }
-    value *cnt = lw_scalar(l, n, 0);
     value *s = axis < 0 ? lw_reduce(c, l, "sum", x) : lw_reduce_axis(c, l, "sum", x, axis, 1);
     if (s->kind == V_ERR)
         return &lw_ERRV;
