@@ -1,0 +1,305 @@
+/* lower_nanfuncs.c: NumPy's NaN-ignoring reductions and weighted averages: np.nansum,
+ * np.nanmean, np.nanmax, np.nanmin, np.nanstd, np.nanvar, np.average (weights=, returned=) and
+ * np.nan_to_num.
+ *
+ * Each is built from lower_reduce.c's reductions the way numpy/lib/_nanfunctions_impl.py and
+ * _function_base_impl.py build it from np.sum and np.fmax.reduce, step for step, so the sums
+ * add in NumPy's order and the quotients round as NumPy's do:
+ *   nansum(a)  = sum(a with NaN replaced by 0)             (a copy: one run, pairwise)
+ *   nanmean(a) = nansum(a) / count of non-NaN              (in float64, stored as a's type)
+ *   nanmax(a)  = fmax.reduce(a): the max of the non-NaN, NaN where all are NaN
+ *   nanvar(a)  = sum(d * d) / (count - ddof), d = a - nanmean(a) at the non-NaN, 0 at NaN
+ *   average(a, weights=w) = sum(a * w) / sum(w), in float64, ZeroDivisionError when sum(w) == 0
+ * Integer and boolean arrays hold no NaN: their nan-functions are the plain ones, as NumPy's.
+ *
+ * Requires: arguments lowered and matched (lw_npfuncs_find finds this table).
+ * Establishes: the reductions as S_REDUCE and sweeps, or a located diagnostic. */
+
+#include "lower_internal.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+static int given(value *v) { return v && v->kind != V_NONE; }
+
+static value *f_const(loc l, ir_type t, double x) { return lw_scalar(l, ir_const_f(l, t, x), 0); }
+
+/* v of type t (a cast of its expression; NumPy's astype for these purposes). */
+static value *as_type(loc l, value *v, ir_type t)
+{
+    if (v->kind == V_ERR || v->type == t)
+        return v;
+    value *r = lw_vnew(v->kind, l);
+    *r = *v;
+    r->fresh = NULL;
+    r->weak = 0;
+    r->type = t;
+    r->e = ir_cast(l, t, v->e);
+    return r;
+}
+
+/* The axis argument: -1 (None) or the axis; 0 after a diagnostic. */
+static int axis_of(value *x, value *axisv, const char *f, int *axis)
+{
+    *axis = -1;
+    if (!given(axisv))
+        return 1;
+    if (axisv->kind == V_TUPLE) {
+        diag_error(axisv->l, "%s(): a tuple of axes is not supported (one axis or None is)", f);
+        return 0;
+    }
+    return lw_axis_arg(axisv, x->rank, f, axis);
+}
+
+/* sum/max/min/count of x over the axis (-1: the whole array; keepdims with an axis only). */
+static value *red(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims)
+{
+    return axis < 0 ? lw_reduce(c, l, kind, x) : lw_reduce_axis(c, l, kind, x, axis, keepdims);
+}
+
+/* The common checks of a nan-function's arguments: an array (or number), no dtype= or out=,
+ * keepdims= known when compiling and only with an axis. */
+static int nan_args(value *x, value *axisv, value *dtype, value *out, value *keepv, const char *f, int *axis,
+                    int *keepdims)
+{
+    if (x->kind != V_ARRAY && x->kind != V_SCALAR) {
+        if (x->kind != V_ERR)
+            diag_error(x->l, "%s() takes an array, not %s", f, lw_vkind_desc(x));
+        return 0;
+    }
+    if (given(dtype) || given(out)) {
+        diag_error(given(dtype) ? dtype->l : out->l, "%s(): dtype= and out= are not supported", f);
+        return 0;
+    }
+    int ok = 1;
+    *keepdims = lw_const_flag(keepv, 0, "keepdims", &ok);
+    if (!ok || !axis_of(x, axisv, f, axis))
+        return 0;
+    if (x->kind == V_SCALAR && *axis >= 0) {
+        diag_error(axisv->l, "%s(): axis= of a number", f);
+        return 0;
+    }
+    if (*axis < 0 && *keepdims) {
+        diag_error(keepv->l, "%s(): keepdims=True without axis= is not supported", f);
+        return 0;
+    }
+    return 1;
+}
+
+/* the count of the non-NaN along the axis, as np.sum(~mask, dtype=np.intp) */
+static value *count(lctx *c, loc l, value *notnan, int axis, int keepdims)
+{
+    return red(c, l, "sum", notnan, axis, keepdims);
+}
+
+/* NumPy's _divide_by_count: tot / cnt in float64 (cnt is an np.intp), stored in tot's type. */
+static value *divide_by_count(lctx *c, loc l, value *tot, value *cnt)
+{
+    value *q = lw_binop(c, l, OP_TRUEDIV, as_type(l, tot, T_F64), as_type(l, cnt, T_F64));
+    return as_type(l, q, tot->type);
+}
+
+/* np.nansum, np.nanmean, np.nanmax, np.nanmin (a, axis, dtype, out, keepdims) */
+static value *np_nanred(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0];
+    int axis, keepdims;
+    if (!nan_args(x, v[1], v[2], v[3], v[4], f, &axis, &keepdims))
+        return &lw_ERRV;
+    const char *kind = f + strlen("np.nan"); /* sum, mean, max, min */
+    if (!ir_type_is_float(x->type) || x->kind == V_SCALAR) {
+        if (x->kind == V_SCALAR && ir_type_is_float(x->type) && strcmp(kind, "sum") == 0)
+            return lw_where3(c, l, lw_binop(c, l, OP_CNE, x, x), f_const(l, x->type, 0.0), x);
+        if (x->kind == V_SCALAR) /* nanmean/max/min of a number: the number (NaN if it is) */
+            return strcmp(kind, "mean") == 0 ? as_type(l, x, ir_type_is_float(x->type) ? x->type : T_F64) : x;
+        return red(c, l, kind, x, axis, keepdims); /* no NaN in integers: NumPy's plain ones */
+    }
+    value *notnan = lw_binop(c, l, OP_CEQ, x, x);
+    if (strcmp(kind, "sum") == 0 || strcmp(kind, "mean") == 0) {
+        value *tot = red(c, l, "sum", lw_where3(c, l, notnan, x, f_const(l, x->type, 0.0)), axis, keepdims);
+        if (kind[0] == 's' || tot->kind == V_ERR)
+            return tot;
+        value *cnt = count(c, l, notnan, axis, keepdims);
+        if (cnt->kind == V_ERR)
+            return &lw_ERRV;
+        return divide_by_count(c, l, tot, cnt);
+    }
+    /* fmax.reduce: NaN never wins against a number; all NaN gives NaN */
+    int mx = strcmp(kind, "max") == 0;
+    value *m = red(c, l, kind, lw_where3(c, l, notnan, x, f_const(l, x->type, mx ? -INFINITY : INFINITY)), axis,
+                   keepdims);
+    value *any = red(c, l, "max", notnan, axis, keepdims);
+    if (m->kind == V_ERR || any->kind == V_ERR)
+        return &lw_ERRV;
+    value *r = lw_where3(c, l, any, m, f_const(l, x->type, NAN));
+    return r->kind == V_ARRAY ? lw_materialize(c, r) : r;
+}
+
+/* np.nanvar, np.nanstd (a, axis, dtype, out, ddof, keepdims): _nanfunctions_impl.nanvar. */
+static value *np_nanvar(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0];
+    int axis, keepdims;
+    if (!nan_args(x, v[1], v[2], v[3], v[5], f, &axis, &keepdims))
+        return &lw_ERRV;
+    int isstd = strcmp(f, "np.nanstd") == 0;
+    value *ddof = given(v[4]) ? v[4] : lw_scalar(l, lw_I64(l, 0), 1);
+    if (ddof->kind != V_SCALAR || ddof->type == T_BOOL) {
+        diag_error(ddof->l, "%s(): ddof must be a number", f);
+        return &lw_ERRV;
+    }
+    if (x->kind != V_ARRAY) {
+        diag_error(x->l, "%s() of a number is not supported", f);
+        return &lw_ERRV;
+    }
+    if (!ir_type_is_float(x->type)) /* np.var of integers: in float64 */
+        x = as_type(l, x, T_F64);
+    value *notnan = lw_binop(c, l, OP_CEQ, x, x);
+    value *arr = lw_where3(c, l, notnan, x, f_const(l, x->type, 0.0));
+    /* avg = sum(arr, keepdims=True) / cnt; then arr - avg where not NaN (0 stays at NaN) */
+    value *cnt = count(c, l, notnan, axis, 1);
+    value *avg = divide_by_count(c, l, red(c, l, "sum", arr, axis, 1), cnt);
+    if (avg->kind == V_ERR || cnt->kind == V_ERR)
+        return &lw_ERRV;
+    if (avg->kind == V_ARRAY)
+        avg = lw_materialize(c, avg);
+    value *d = lw_where3(c, l, notnan, lw_binop(c, l, OP_SUB, arr, avg), arr);
+    value *sq = lw_binop(c, l, OP_MUL, d, d);
+    value *var = red(c, l, "sum", sq, axis, keepdims);
+    value *cnt2 = axis < 0 || keepdims ? cnt : count(c, l, notnan, axis, 0);
+    if (var->kind == V_ERR || cnt2->kind == V_ERR)
+        return &lw_ERRV;
+    value *dof = lw_binop(c, l, OP_SUB, cnt2, ddof);
+    value *q = divide_by_count(c, l, var, dof);
+    /* dof <= 0: NaN (NumPy warns "Degrees of freedom <= 0 for slice") */
+    value *r = lw_where3(c, l, lw_binop(c, l, OP_CLE, dof, lw_scalar(l, lw_I64(l, 0), 1)),
+                         f_const(l, x->type, NAN), q);
+    if (isstd && r->kind != V_ERR) {
+        value *sr = lw_vnew(r->kind, l);
+        *sr = *r;
+        sr->fresh = NULL;
+        sr->e = lw_call1(l, FN_SQRT, r->type, r->e);
+        r = sr;
+    }
+    return r->kind == V_ARRAY ? lw_materialize(c, r) : r;
+}
+
+/* np.average(a, axis=None, weights=None, returned=False, keepdims=False) */
+static value *np_average(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0], *w = v[2];
+    int axis, keepdims, ok = 1;
+    if (!nan_args(x, v[1], NULL, NULL, v[4], f, &axis, &keepdims))
+        return &lw_ERRV;
+    int returned = lw_const_flag(v[3], 0, "returned", &ok);
+    if (!ok)
+        return &lw_ERRV;
+    value *avg, *scl;
+    if (!given(w)) {
+        avg = red(c, l, "mean", x, axis, keepdims);
+        if (avg->kind == V_ERR)
+            return &lw_ERRV;
+        ir_expr *n = lw_I64(l, 1);
+        for (int d = 0; x->kind == V_ARRAY && d < x->rank; d++)
+            if (axis < 0 || d == axis)
+                n = lw_imul(l, n, x->len[d]);
+        scl = as_type(l, lw_scalar(l, n, 0), avg->type); /* NumPy: avg.dtype.type(a.size / avg.size) */
+        if (avg->kind == V_ARRAY && returned) /* broadcast to avg's shape, as NumPy's */
+            scl = lw_new_array(c, l, avg->type, avg->rank, avg->len, avg->sh, 2, scl->e);
+    } else {
+        if (w->kind != V_ARRAY || x->kind != V_ARRAY || w->rank != x->rank) {
+            diag_error(w->l, "%s(): weights= must be an array of a's shape (1-D weights along an axis "
+                             "of a larger array are not supported)", f);
+            return &lw_ERRV;
+        }
+        ir_expr *differ = ir_const_i(l, T_BOOL, 0);
+        for (int d = 0; d < x->rank; d++)
+            differ = ir_bin(l, OP_LOR, T_BOOL, differ, ir_bin(l, OP_CNE, T_BOOL, x->len[d], w->len[d], 0), 0);
+        lw_emit_raise(c, l, differ, axis < 0 || x->rank == 1
+                                        ? "TypeError: Axis must be specified when shapes of a and weights differ."
+                                        : "TypeError: 1D weights expected when shapes of a and weights differ.");
+        ir_type rt = T_F64; /* np.result_type(a.dtype, weights.dtype, 'f8') */
+        scl = red(c, l, "sum", as_type(l, w, rt), axis, keepdims);
+        if (scl->kind == V_ERR)
+            return &lw_ERRV;
+        value *zero = lw_binop(c, l, OP_CEQ, scl, f_const(l, rt, 0.0));
+        value *anyz = zero->kind == V_ARRAY ? red(c, l, "max", zero, -1, 0) : zero;
+        if (anyz->kind == V_ERR)
+            return &lw_ERRV;
+        lw_emit_raise(c, l, anyz->e, "ZeroDivisionError: Weights sum to zero, can't be normalized");
+        value *num = red(c, l, "sum", lw_binop(c, l, OP_MUL, as_type(l, x, rt), as_type(l, w, rt)), axis, keepdims);
+        avg = lw_binop(c, l, OP_TRUEDIV, num, scl);
+        if (avg->kind == V_ARRAY)
+            avg = lw_materialize(c, avg);
+    }
+    if (!returned)
+        return avg;
+    value *t = lw_vnew(V_TUPLE, l);
+    t->n = 2;
+    t->items = NEWN(value *, 2);
+    t->items[0] = avg;
+    t->items[1] = scl;
+    return t;
+}
+
+/* np.nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None): NaN, +inf and -inf replaced
+ * (by the type's largest and most negative finite values unless given). */
+static value *np_nan_to_num(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0];
+    if (x->kind != V_ARRAY && x->kind != V_SCALAR) {
+        if (x->kind != V_ERR)
+            diag_error(x->l, "%s() takes an array, not %s", f, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    int ok = 1;
+    if (!lw_const_flag(v[1], 1, "copy", &ok)) {
+        if (ok)
+            diag_error(v[1]->l, "%s(): copy=False (in place) is not supported", f);
+        return &lw_ERRV;
+    }
+    if (!ir_type_is_float(x->type))
+        return x->kind == V_ARRAY ? lw_materialize(c, x) : x;
+    ir_type t = x->type;
+    double big = t == T_F32 ? FLT_MAX : DBL_MAX;
+    value *nan = given(v[2]) ? as_type(l, v[2], t) : f_const(l, t, 0.0);
+    value *pinf = given(v[3]) ? as_type(l, v[3], t) : f_const(l, t, big);
+    value *ninf = given(v[4]) ? as_type(l, v[4], t) : f_const(l, t, -big);
+    for (int i = 2; i <= 4; i++)
+        if (given(v[i]) && v[i]->kind != V_SCALAR) {
+            diag_error(v[i]->l, "%s(): nan=, posinf= and neginf= must be numbers", f);
+            return &lw_ERRV;
+        }
+    value *r = lw_where3(c, l, lw_binop(c, l, OP_CNE, x, x), nan,
+                         lw_where3(c, l, lw_binop(c, l, OP_CEQ, x, f_const(l, t, INFINITY)), pinf,
+                                   lw_where3(c, l, lw_binop(c, l, OP_CEQ, x, f_const(l, t, -INFINITY)), ninf, x)));
+    return r->kind == V_ARRAY ? lw_materialize(c, r) : r;
+}
+
+/* np.nanmax, np.nanmin (a, axis, out, keepdims) */
+static value *np_nanmaxmin(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    value *w[5] = {v[0], v[1], NULL, v[2], v[3]};
+    return np_nanred(c, l, f, w, a);
+}
+
+static const lw_builtin np_table[] = {
+    {"np.nansum", {"a", "axis", "dtype", "out", "keepdims"}, 1, np_nanred},
+    {"np.nanmean", {"a", "axis", "dtype", "out", "keepdims"}, 1, np_nanred},
+    {"np.nanmax", {"a", "axis", "out", "keepdims"}, 1, np_nanmaxmin},
+    {"np.nanmin", {"a", "axis", "out", "keepdims"}, 1, np_nanmaxmin},
+    {"np.nanvar", {"a", "axis", "dtype", "out", "ddof", "keepdims"}, 1, np_nanvar},
+    {"np.nanstd", {"a", "axis", "dtype", "out", "ddof", "keepdims"}, 1, np_nanvar},
+    {"np.average", {"a", "axis", "weights", "returned", "keepdims"}, 1, np_average},
+    {"np.nan_to_num", {"x", "copy", "nan", "posinf", "neginf"}, 1, np_nan_to_num},
+};
+
+const lw_builtin *lw_nanfuncs_find(const char *name, int method)
+{
+    return method ? NULL : lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, name);
+}
