@@ -240,6 +240,79 @@ static value *np_transpose(lctx *c, loc l, const char *f, value **v, args *a)
     return transpose(c, l, x, perm);
 }
 
+/* np.swapaxes(a, axis1, axis2), a.swapaxes(axis1, axis2): a transposed view. */
+static value *swapaxes(lctx *c, loc l, const char *f, value *x, value *a1, value *a2)
+{
+    if (!array_arg(x, f))
+        return &lw_ERRV;
+    int i, j, perm[IR_MAX_RANK];
+    if (!lw_axis_arg(a1, x->rank, f, &i) || !lw_axis_arg(a2, x->rank, f, &j))
+        return &lw_ERRV;
+    for (int d = 0; d < x->rank; d++)
+        perm[d] = d == i ? j : d == j ? i : d;
+    return transpose(c, l, x, perm);
+}
+static value *np_swapaxes(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    return swapaxes(c, l, f, v[0], v[1], v[2]);
+}
+static value *m_swapaxes(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    return swapaxes(c, l, f, a->self, v[0], v[1]);
+}
+
+/* Axes of a source=/destination= argument (an int or a tuple of ints); their count, or -1. */
+static int axis_list(value *v, int rank, const char *f, int *ax)
+{
+    int n = v->kind == V_TUPLE ? v->n : 1;
+    if (n > rank) {
+        diag_error(v->l, "%s(): more axes than the array has", f);
+        return -1;
+    }
+    for (int k = 0; k < n; k++) {
+        if (!lw_axis_arg(v->kind == V_TUPLE ? v->items[k] : v, rank, f, &ax[k]))
+            return -1;
+        for (int q = 0; q < k; q++)
+            if (ax[q] == ax[k]) {
+                diag_error(v->l, "%s(): repeated axis", f);
+                return -1;
+            }
+    }
+    return n;
+}
+
+/* np.moveaxis(a, source, destination): NumPy's order, the other axes in place around them. */
+static value *np_moveaxis(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0];
+    if (!array_arg(x, f))
+        return &lw_ERRV;
+    int src[IR_MAX_RANK], dst[IR_MAX_RANK], perm[IR_MAX_RANK], used[IR_MAX_RANK] = {0};
+    int ns = axis_list(v[1], x->rank, f, src), nd = ns < 0 ? -1 : axis_list(v[2], x->rank, f, dst);
+    if (ns < 0 || nd < 0)
+        return &lw_ERRV;
+    if (ns != nd) {
+        diag_error(v[2]->l, "%s(): `source` and `destination` arguments must have the same number of elements", f);
+        return &lw_ERRV;
+    }
+    for (int d = 0; d < x->rank; d++)
+        perm[d] = -1;
+    for (int k = 0; k < ns; k++) {
+        perm[dst[k]] = src[k];
+        used[src[k]] = 1;
+    }
+    for (int d = 0, o = 0; d < x->rank; d++) {
+        if (perm[d] >= 0)
+            continue;
+        while (used[o])
+            o++;
+        perm[d] = o++;
+    }
+    return transpose(c, l, x, perm);
+}
+
 /* Writes into a view of an array the program holds (a.fill(v), np.copyto(dst, src)). */
 static int writable(value *t, const char *what)
 {
@@ -868,6 +941,71 @@ static value *np_flip(lctx *c, loc l, const char *f, value **v, args *a)
     ast *sub = ast_subscript(l, ast_name(l, "<flipped>"), items, 0);
     return lw_index_array(c, x, sub, 0);
 }
+/* x reversed along the axes set in flip[] (a view). */
+static value *flipped(lctx *c, loc l, value *x, const int *flip)
+{
+    vec items = {0};
+    for (int d = 0; d < x->rank; d++)
+        vec_push(&items, ast_slice(l, NULL, NULL, flip[d] ? ast_int(l, -1) : NULL));
+    ast *sub = ast_subscript(l, ast_name(l, "<flipped>"), items, 0);
+    return lw_index_array(c, x, sub, 0);
+}
+
+/* np.flipud(m), np.fliplr(m): m[::-1, ...], m[:, ::-1] (a view). */
+static value *np_flipudlr(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0];
+    if (!array_arg(x, f))
+        return &lw_ERRV;
+    int lr = strcmp(f, "np.fliplr") == 0, flip[IR_MAX_RANK] = {0};
+    if (x->rank < 1 + lr) {
+        diag_error(x->l, "%s(): Input must be >= %d-d.", f, 1 + lr);
+        return &lw_ERRV;
+    }
+    flip[lr] = 1;
+    return flipped(c, l, x, flip);
+}
+
+/* np.rot90(m, k=1, axes=(0, 1)): NumPy's flips and transposes (a view). */
+static value *np_rot90(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0];
+    if (!array_arg(x, f))
+        return &lw_ERRV;
+    int64_t k = 1;
+    if (given(v[1]) && (v[1]->kind != V_SCALAR || !ir_type_is_int(v[1]->type) || !ir_expr_const_int(v[1]->e, &k))) {
+        diag_error(v[1]->l, "%s(): k must be an int known when compiling", f);
+        return &lw_ERRV;
+    }
+    int ax[2] = {0, 1};
+    if (given(v[2]) && axis_list(v[2], x->rank, f, ax) != 2) {
+        diag_error(v[2]->l, "len(axes) must be 2.");
+        return &lw_ERRV;
+    }
+    if (x->rank < 2) {
+        diag_error(x->l, "%s(): Axes must be different.", f);
+        return &lw_ERRV;
+    }
+    k = ((k % 4) + 4) % 4;
+    int f1[IR_MAX_RANK] = {0}, perm[IR_MAX_RANK];
+    f1[ax[1]] = 1;
+    for (int d = 0; d < x->rank; d++)
+        perm[d] = d == ax[0] ? ax[1] : d == ax[1] ? ax[0] : d;
+    if (k == 0)
+        return x;
+    if (k == 2) {
+        int both[IR_MAX_RANK] = {0};
+        both[ax[0]] = both[ax[1]] = 1;
+        return flipped(c, l, x, both);
+    }
+    if (k == 1)
+        return transpose(c, l, flipped(c, l, x, f1), perm);
+    value *t = transpose(c, l, x, perm);
+    return t->kind == V_ERR ? t : flipped(c, l, t, f1);
+}
+
 /* np.append(arr, values) without axis: both flattened; supported for 1-D arrays and scalars. */
 static value *np_append(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -1343,6 +1481,10 @@ static const lw_builtin np_more[] = {
     {"np.concatenate", {"arrays", "axis"}, 1, np_join},
     {"np.stack", {"arrays", "axis"}, 1, np_join},
     {"np.outer", {"a", "b"}, 2, np_outer}, {"np.flip", {"m", "axis"}, 1, np_flip},
+    {"np.flipud", {"m"}, 1, np_flipudlr}, {"np.fliplr", {"m"}, 1, np_flipudlr},
+    {"np.rot90", {"m", "k", "axes"}, 1, np_rot90},
+    {"np.swapaxes", {"a", "axis1", "axis2"}, 3, np_swapaxes},
+    {"np.moveaxis", {"a", "source", "destination"}, 3, np_moveaxis},
     {"np.hstack", {"tup"}, 1, np_join}, {"np.vstack", {"tup"}, 1, np_join},
     {"np.append", {"arr", "values", "axis"}, 2, np_append},
     {"np.gradient", {"*"}, 0, np_gradient},
@@ -1355,6 +1497,7 @@ static const lw_builtin method_more[] = {
     {"std", {"axis", "dtype", "out", "ddof", "keepdims"}, 0, m_stdvar},
     {"var", {"axis", "dtype", "out", "ddof", "keepdims"}, 0, m_stdvar},
     {"fill", {"value"}, 1, m_fill},
+    {"swapaxes", {"axis1", "axis2"}, 2, m_swapaxes},
     {"round", {"decimals", "out"}, 0, m_round},
 };
 const lw_builtin *lw_npfuncs_find(const char *name, int method)
