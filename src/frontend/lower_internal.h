@@ -408,6 +408,7 @@ int lw_array_method_known(const char *name); /* a.NAME(...) is a method of the t
 /* ---- lower_reduce.c: reductions (whole, masked, along axes), cumsum, diff -------------------- */
 
 value *lw_reduce(lctx *c, loc l, const char *kind, value *x);
+value *lw_prod_1d(lctx *c, loc l, value *x); /* np.prod of a 1-D array, in order */
 value *lw_reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims);
 /* np.KIND(a, axis=, keepdims=) or, with self, a.KIND(axis=, keepdims=) */
 value *lw_reduce_call(lctx *c, loc l, const char *kind, args *a, value *self);

@@ -554,6 +554,11 @@ static value *np_cumsum(lctx *c, loc l, const char *f, value **v, args *a)
     (void)f, (void)a;
     return lw_cumsum(c, l, v[0], v[1]);
 }
+static value *np_cumprod(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    return lw_accumulate(c, l, f, OP_MUL, v[0], v[1]);
+}
 static value *np_diff(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)f, (void)a;
@@ -738,8 +743,8 @@ static const lw_builtin np_table[] = {
     {"np.where", {"*"}, 0, np_where},
     {"np.clip", {"a", "a_min", "a_max"}, 3, np_clip},
     RED("sum"), RED("max"), RED("min"), RED("mean"), RED("amax"), RED("amin"), RED("any"),
-    RED("all"),
-    {"np.cumsum", {"a", "axis"}, 1, np_cumsum},
+    RED("all"), RED("prod"),
+    {"np.cumsum", {"a", "axis"}, 1, np_cumsum}, {"np.cumprod", {"a", "axis"}, 1, np_cumprod},
     {"np.diff", {"a", "n", "axis"}, 1, np_diff},
     {"np.roll", {"a", "shift", "axis"}, 2, np_roll},
     {"np.load", {"file"}, 1, np_load},
@@ -779,6 +784,11 @@ static value *m_reduce(lctx *c, loc l, const char *f, value **v, args *a)
         return &lw_ERRV;
     }
     return lw_reduce_call(c, l, f, a, a->self);
+}
+static value *m_cumprod(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f;
+    return lw_accumulate(c, l, "cumprod", OP_MUL, a->self, v[0]);
 }
 static value *m_cumsum(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -823,7 +833,7 @@ static value *m_item(lctx *c, loc l, const char *f, value **v, args *a)
 #define MRED(n) {n, {"axis", "keepdims"}, 0, m_reduce}
 static const lw_builtin method_table[] = {
     {"copy", {NULL}, 0, m_copy}, MRED("sum"), MRED("max"), MRED("min"), MRED("mean"), MRED("any"),
-    MRED("all"), {"cumsum", {"axis"}, 0, m_cumsum}, {"astype", {"dtype"}, 1, m_astype},
+    MRED("all"), MRED("prod"), {"cumsum", {"axis"}, 0, m_cumsum}, {"cumprod", {"axis"}, 0, m_cumprod}, {"astype", {"dtype"}, 1, m_astype},
     {"clip", {"min", "max"}, 0, m_clip}, {"item", {"*"}, 0, m_item},
 };
 #undef MRED

@@ -272,8 +272,9 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
     int sum = strcmp(kind, "sum") == 0, mean = strcmp(kind, "mean") == 0;
     int mx = strcmp(kind, "max") == 0 || strcmp(kind, "amax") == 0;
     int any = strcmp(kind, "any") == 0, all = strcmp(kind, "all") == 0;
+    int prod = strcmp(kind, "prod") == 0; /* in order along every axis: multiply has no tree */
     ir_type t = x->type, acc;
-    if (sum)
+    if (sum || prod)
         acc = ir_type_is_float(t) ? t : ir_type_is_unsigned(t) ? T_U64 : T_I64;
     else if (mean)
         acc = t == T_F32 ? T_F32 : T_F64;
@@ -281,7 +282,7 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
         acc = T_BOOL;
     else
         acc = t;
-    ir_op op = (sum || mean) ? OP_ADD : any ? OP_BOR : all ? OP_BAND : mx ? OP_NPMAX : OP_NPMIN;
+    ir_op op = (sum || mean) ? OP_ADD : prod ? OP_MUL : any ? OP_BOR : all ? OP_BAND : mx ? OP_NPMAX : OP_NPMIN;
     ir_expr *n = x->len[axis];
     if (x->e->kind != E_READ || lw_view_has_wrap(x->e->view))
         x = lw_materialize(c, x);
@@ -291,7 +292,7 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
     value *r;
     ir_expr *first;
     if (x->rank == 1) { /* a 1-D array reduces to a scalar: the whole-array reduction */
-        r = reduce(c, l, any ? "max" : all ? "min" : kind, x);
+        r = prod ? lw_prod_1d(c, l, x) : reduce(c, l, any ? "max" : all ? "min" : kind, x);
         if (r->kind == V_ERR)
             return r;
         if (any || all)
@@ -302,9 +303,9 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
         const sym *sone[1] = {sym_const(1)};
         return lw_new_array(c, l, any || all ? T_BOOL : r->type, 1, one, sone, 2, r->e);
     }
-    if (sum || mean || any || all) {
+    if (sum || mean || any || all || prod) {
         ir_expr *zero = acc == T_BOOL ? ir_const_i(l, T_BOOL, all) :
-                        ir_type_is_float(acc) ? ir_const_f(l, acc, 0.0) : ir_const_i(l, acc, 0);
+                        ir_type_is_float(acc) ? ir_const_f(l, acc, prod) : ir_const_i(l, acc, prod);
         r = lw_new_array(c, l, acc, x->rank - 1, len, sh, 2, zero);
         first = lw_I64(l, 0);
     } else {
@@ -517,6 +518,51 @@ static value *reduce_axes(lctx *c, loc l, const char *kind, const char *fname, v
 
 /* np.sum(a, axis=None, dtype=None, out=None, keepdims=False) and its relatives, functions and
  * methods alike. */
+/* np.prod(a) without axis: NumPy multiplies in C order from the first element (multiply has no
+ * pairwise tree), so a tuple of numbers (np.prod(u.shape)) is unrolled and a 1-D array is a loop
+ * over its elements; a larger array needs axis= (or its ravel()). */
+value *lw_prod_1d(lctx *c, loc l, value *x)
+{
+    ir_type acc = ir_type_is_float(x->type) ? x->type : ir_type_is_unsigned(x->type) ? T_U64 : T_I64;
+    value *args[2] = {x, lw_scalar(l, ir_type_is_float(acc) ? ir_const_f(l, acc, 1.0) : ir_const_i(l, acc, 1), 0)};
+    return lw_call_prelude(c, l, "prod1", 2, args);
+}
+static value *prod_whole(lctx *c, loc l, const char *fname, value *x)
+{
+    if (x->kind == V_TUPLE) {
+        value *r = NULL;
+        for (int i = 0; i < x->n; i++) {
+            value *it = x->items[i];
+            if (it->kind != V_SCALAR) {
+                if (it->kind != V_ERR)
+                    diag_error(it->l, "%s() of a list holding %s is not supported", fname, lw_vkind_desc(it));
+                return &lw_ERRV;
+            }
+            if (!r) { /* np.int64 or np.float64, as the array NumPy makes of the list */
+                ir_type t = ir_type_is_float(it->type) ? T_F64 : T_I64;
+                r = lw_scalar(l, ir_cast(l, t, it->e), 0);
+            } else
+                r = lw_binop(c, l, OP_MUL, r, it);
+        }
+        return r ? r : lw_scalar(l, ir_const_f(l, T_F64, 1.0), 0); /* np.prod(()) is 1.0 */
+    }
+    if (x->kind == V_SCALAR) {
+        ir_type acc = ir_type_is_float(x->type) ? x->type : ir_type_is_unsigned(x->type) ? T_U64 : T_I64;
+        return lw_scalar(l, ir_cast(l, acc, x->e), 0);
+    }
+    if (x->kind != V_ARRAY) {
+        if (x->kind != V_ERR)
+            diag_error(x->l, "%s() of %s is not supported", fname, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    if (x->rank != 1) {
+        diag_error(x->l, "%s() of a %d-D array without axis= is not supported (NumPy multiplies all its "
+                         "elements in order: give axis=, or take the prod of its ravel())", fname, x->rank);
+        return &lw_ERRV;
+    }
+    return lw_prod_1d(c, l, x);
+}
+
 static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self)
 {
     const char *pn[] = {"a", "axis", "keepdims"};
@@ -538,6 +584,8 @@ static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self
     if (!ok)
         return &lw_ERRV;
     value *x = v[0];
+    if (strcmp(kind, "prod") == 0 && (!v[1] || v[1]->kind == V_NONE) && !keepdims)
+        return prod_whole(c, l, fname, x);
     if (!v[1] || v[1]->kind == V_NONE) {
         if (keepdims) {
             diag_error(v[2]->l, "%s(): keepdims=True without axis= is not supported", fname);
@@ -562,6 +610,10 @@ static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self
     }
     if (x->kind != V_ARRAY) {
         diag_error(x->l, "%s() with axis= takes an array, not %s", fname, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    if (v[1]->kind == V_TUPLE && strcmp(kind, "prod") == 0) { /* in order across the axes: not reduce_axes' */
+        diag_error(v[1]->l, "%s(): a tuple of axes is not supported (one axis or None is)", fname);
         return &lw_ERRV;
     }
     if (v[1]->kind == V_TUPLE)

@@ -20,6 +20,13 @@
 #include <string.h>
 
 const char lw_stats_prelude_src[] =
+    "def prod1(a, one):\n"
+    "    r = one\n"
+    "    for i in range(a.shape[0]):\n"
+    "        r = r * a[i]\n"
+    "    return r\n"
+    "\n"
+    "\n"
     "def hist_edges(lo, hi, bins, auto):\n"
     "    if bins < 1:\n"
     "        raise ValueError(\"`bins` must be positive, when an integer\")\n"
