@@ -419,7 +419,9 @@ value *lw_diff(lctx *c, loc l, value *x, value *nv, value *axisv);
 /* ---- lower_npfuncs.c: std/var, logic, rounding, transposes, joins, gradient ----------------- */
 
 const lw_builtin *lw_npfuncs_find(const char *name, int method);
-const lw_builtin *lw_nanfuncs_find(const char *name, int method); /* lower_nanfuncs.c */
+const lw_builtin *lw_composed_find(const char *name, int method); /* lower_composed.c */
+value *lw_ufunc1(lctx *c, loc l, ir_fn fn, value *x);            /* np.sin(x) and the like */
+value *lw_ufunc2(lctx *c, loc l, ir_fn fn, value *x, value *y);  /* np.arctan2(x, y) ... */
 value *lw_expand(lctx *c, loc l, value *x, int axis); /* an extent-1 axis inserted (a view) */
 /* lower_ufunc_methods.c: np.add.outer, np.minimum.reduce, np.maximum.accumulate, ... */
 value *lw_ufunc_method_attr(value *obj, ast *a); /* NULL: obj is not a binary ufunc */

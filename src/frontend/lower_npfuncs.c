@@ -1511,6 +1511,6 @@ const lw_builtin *lw_npfuncs_find(const char *name, int method)
     if (!b)
         b = lw_ufunc_method_find(name, method);
     if (!b)
-        b = lw_nanfuncs_find(name, method);
+        b = lw_composed_find(name, method);
     return b ? b : lw_dot_find(name, method);
 }

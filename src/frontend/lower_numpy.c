@@ -342,6 +342,8 @@ ir_stmt *lw_loop_over(lctx *c, loc l, ir_expr *lo, ir_expr *n, const char *name,
 
 /* ---- the np.* functions: one lowering each, matched arguments in v (see lw_builtin) ------- */
 
+value *lw_ufunc1(lctx *c, loc l, ir_fn fn, value *x) { return ufunc1(c, l, fn, x); }
+value *lw_ufunc2(lctx *c, loc l, ir_fn fn, value *x, value *y) { return ufunc2(c, l, fn, x, y); }
 static value *np_ufunc1(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;

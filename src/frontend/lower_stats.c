@@ -20,6 +20,12 @@
 #include <string.h>
 
 const char lw_stats_prelude_src[] =
+    "def polyval1(p, x, y):\n"
+    "    for i in range(p.shape[0]):\n"
+    "        y = y * x + p[i]\n"
+    "    return y\n"
+    "\n"
+    "\n"
     "def prod1(a, one):\n"
     "    r = one\n"
     "    for i in range(a.shape[0]):\n"

@@ -1,15 +1,19 @@
-/* lower_nanfuncs.c: NumPy's NaN-ignoring reductions and weighted averages: np.nansum,
- * np.nanmean, np.nanmax, np.nanmin, np.nanstd, np.nanvar, np.average (weights=, returned=) and
- * np.nan_to_num.
+/* lower_composed.c: NumPy functions that NumPy itself writes in Python on top of its ufuncs and
+ * reductions, lowered step for step as its source composes them, so that they add, round and
+ * promote as NumPy's do: the NaN-ignoring reductions (np.nansum, np.nanmean, np.nanmax,
+ * np.nanmin, np.nanstd, np.nanvar), np.average (weights=, returned=), np.nan_to_num, np.sinc,
+ * np.polyval, np.logspace, np.select, np.divmod and np.modf.
  *
- * Each is built from lower_reduce.c's reductions the way numpy/lib/_nanfunctions_impl.py and
- * _function_base_impl.py build it from np.sum and np.fmax.reduce, step for step, so the sums
- * add in NumPy's order and the quotients round as NumPy's do:
+ * From numpy/lib/_nanfunctions_impl.py and _function_base_impl.py:
  *   nansum(a)  = sum(a with NaN replaced by 0)             (a copy: one run, pairwise)
  *   nanmean(a) = nansum(a) / count of non-NaN              (in float64, stored as a's type)
  *   nanmax(a)  = fmax.reduce(a): the max of the non-NaN, NaN where all are NaN
  *   nanvar(a)  = sum(d * d) / (count - ddof), d = a - nanmean(a) at the non-NaN, 0 at NaN
  *   average(a, weights=w) = sum(a * w) / sum(w), in float64, ZeroDivisionError when sum(w) == 0
+ *   sinc(x)    = sin(y) / y, y = pi * where(x == 0, 1e-20, x)
+ *   polyval(p, x): y = zeros_like(x); y = y * x + p[i] for each coefficient (Horner)
+ *   logspace(start, stop, num, endpoint, base) = power(base, linspace(start, stop, num, endpoint))
+ *   select(conds, choices, default): the first true condition's choice, default where none is
  * Integer and boolean arrays hold no NaN: their nan-functions are the plain ones, as NumPy's.
  *
  * Requires: arguments lowered and matched (lw_npfuncs_find finds this table).
@@ -288,6 +292,177 @@ static value *np_nanmaxmin(lctx *c, loc l, const char *f, value **v, args *a)
     return np_nanred(c, l, f, w, a);
 }
 
+/* np.sinc(x) */
+static value *np_sinc(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0];
+    if (x->kind != V_ARRAY && x->kind != V_SCALAR) {
+        if (x->kind != V_ERR)
+            diag_error(x->l, "%s() takes an array or a number, not %s", f, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    value *tiny = lw_scalar(l, ir_const_f(l, T_F64, 1.0e-20), 1); /* Python floats: weak */
+    value *pi = lw_scalar(l, ir_const_f(l, T_F64, 3.141592653589793), 1);
+    value *y = lw_binop(c, l, OP_MUL, pi, lw_where3(c, l, lw_binop(c, l, OP_CEQ, x, lw_scalar(l, lw_I64(l, 0), 1)),
+                                                    tiny, x));
+    if (y->kind == V_ARRAY)
+        y = lw_materialize(c, y);
+    return lw_binop(c, l, OP_TRUEDIV, lw_ufunc1(c, l, FN_SIN, y), y);
+}
+
+/* np.polyval(p, x): Horner from zeros_like(x), as NumPy's loop; p a list or tuple of numbers
+ * (unrolled; NumPy's asarray makes them all float64 if one is a float) or a 1-D array (the
+ * prelude's loop). */
+static value *np_polyval(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *p = v[0], *x = v[1];
+    if (x->kind != V_ARRAY && x->kind != V_SCALAR) {
+        if (x->kind != V_ERR)
+            diag_error(x->l, "%s(): x must be an array or a number, not %s", f, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    value *y = x->kind == V_ARRAY ? lw_new_array(c, l, x->type, x->rank, x->len, x->sh, 1, NULL)
+                                  : lw_scalar(l, ir_type_is_float(x->type) ? ir_const_f(l, x->type, 0.0)
+                                                                           : ir_const_i(l, x->type, 0), 0);
+    if (p->kind == V_ARRAY) {
+        if (p->rank != 1) {
+            diag_error(p->l, "%s(): p must be 1-D", f);
+            return &lw_ERRV;
+        }
+        value *args3[3] = {p, x, y};
+        return lw_call_prelude(c, l, "polyval1", 3, args3);
+    }
+    if (p->kind != V_TUPLE || p->n == 0) {
+        if (p->kind != V_ERR)
+            diag_error(p->l, "%s(): p must be a list or tuple of numbers, or a 1-D array", f);
+        return &lw_ERRV;
+    }
+    int anyf = 0;
+    for (int i = 0; i < p->n; i++) {
+        if (p->items[i]->kind != V_SCALAR) {
+            diag_error(p->items[i]->l, "%s(): p must hold numbers", f);
+            return &lw_ERRV;
+        }
+        anyf |= ir_type_is_float(p->items[i]->type);
+    }
+    for (int i = 0; i < p->n && y->kind != V_ERR; i++) {
+        value *pv = lw_scalar(l, ir_cast(l, anyf ? T_F64 : T_I64, p->items[i]->e), 0);
+        y = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_MUL, y, x), pv);
+        if (y->kind == V_ARRAY)
+            y = lw_materialize(c, y);
+    }
+    return y;
+}
+
+/* np.logspace(start, stop, num=50, endpoint=True, base=10.0) */
+static value *np_logspace(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    if (given(v[5]) || given(v[6])) {
+        diag_error(given(v[5]) ? v[5]->l : v[6]->l, "%s(): dtype= and axis= are not supported", f);
+        return &lw_ERRV;
+    }
+    value *base = given(v[4]) ? v[4] : lw_scalar(l, ir_const_f(l, T_F64, 10.0), 1);
+    if (base->kind != V_SCALAR) {
+        diag_error(base->l, "%s(): base must be a number", f);
+        return &lw_ERRV;
+    }
+    args la = {0};
+    la.pos = NEWN(value *, 3);
+    la.pos[la.npos++] = v[0];
+    la.pos[la.npos++] = v[1];
+    if (given(v[2]))
+        la.pos[la.npos++] = v[2];
+    if (given(v[3])) {
+        la.kwname = NEWN(const char *, 1);
+        la.kw = NEWN(value *, 1);
+        la.kwast = NEWN(ast *, 1);
+        la.kwname[0] = "endpoint";
+        la.kw[0] = v[3];
+        la.nkw = 1;
+    }
+    value *y = lw_linspace(c, l, &la);
+    if (y->kind == V_ERR)
+        return y;
+    return lw_materialize(c, lw_binop(c, l, OP_POWER, base, y));
+}
+
+/* np.select(condlist, choicelist, default=0): NumPy copies the choices in reverse order where
+ * their conditions hold, so the first true condition wins. */
+static value *np_select(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *conds = v[0], *choices = v[1];
+    if (conds->kind != V_TUPLE || choices->kind != V_TUPLE) {
+        diag_error((conds->kind != V_TUPLE ? conds : choices)->l, "%s(): condlist and choicelist must be lists", f);
+        return &lw_ERRV;
+    }
+    if (conds->n != choices->n) {
+        diag_error(choices->l, "list of cases must be same length as list of conditions");
+        return &lw_ERRV;
+    }
+    if (conds->n == 0) {
+        diag_error(conds->l, "select with an empty condition list is not possible");
+        return &lw_ERRV;
+    }
+    value *r = given(v[2]) ? v[2] : lw_scalar(l, lw_I64(l, 0), 1);
+    for (int i = conds->n - 1; i >= 0 && r->kind != V_ERR; i--) {
+        value *cnd = conds->items[i];
+        if ((cnd->kind != V_ARRAY && cnd->kind != V_SCALAR) || cnd->type != T_BOOL) {
+            diag_error(cnd->l, "invalid entry %d in condlist: should be boolean ndarray", i);
+            return &lw_ERRV;
+        }
+        r = lw_where3(c, l, cnd, choices->items[i], r);
+    }
+    return r->kind == V_ARRAY ? lw_materialize(c, r) : r;
+}
+
+/* np.divmod(x1, x2): (floor_divide, remainder), which NumPy computes by one divmod each. */
+static value *np_divmod(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)a;
+    value *t = lw_vnew(V_TUPLE, l);
+    t->n = 2;
+    t->items = NEWN(value *, 2);
+    t->items[0] = lw_binop(c, l, OP_FDIV, v[0], v[1]);
+    t->items[1] = lw_binop(c, l, OP_MOD, v[0], v[1]);
+    if (t->items[0]->kind == V_ERR || t->items[1]->kind == V_ERR)
+        return &lw_ERRV;
+    for (int i = 0; i < 2; i++)
+        if (t->items[i]->kind == V_ARRAY)
+            t->items[i] = lw_materialize(c, t->items[i]);
+        else if (t->items[i]->weak) /* a ufunc of Python numbers gives NumPy scalars */
+            t->items[i] = lw_scalar(l, t->items[i]->e, 0);
+    return t;
+}
+
+/* np.modf(x): (fractional, integral) parts as C's modf: the fraction takes x's sign, and is
+ * +-0 for an infinity. */
+static value *np_modf(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0];
+    if ((x->kind != V_ARRAY && x->kind != V_SCALAR) || !ir_type_is_float(x->type)) {
+        if (x->kind != V_ERR)
+            diag_error(x->l, "%s() takes floats (ints are converted by NumPy: use x * 1.0)", f);
+        return &lw_ERRV;
+    }
+    value *ip = lw_ufunc1(c, l, FN_TRUNC, x);
+    value *zero = lw_scalar(l, ir_const_f(l, x->type, 0.0), 0);
+    value *inf = lw_binop(c, l, OP_BOR, lw_binop(c, l, OP_CEQ, x, lw_scalar(l, ir_const_f(l, x->type, INFINITY), 0)),
+                          lw_binop(c, l, OP_CEQ, x, lw_scalar(l, ir_const_f(l, x->type, -INFINITY), 0)));
+    value *fr = lw_where3(c, l, inf, lw_ufunc2(c, l, FN_COPYSIGN, zero, x),
+                          lw_ufunc2(c, l, FN_COPYSIGN, lw_binop(c, l, OP_SUB, x, ip), x));
+    value *t = lw_vnew(V_TUPLE, l);
+    t->n = 2;
+    t->items = NEWN(value *, 2);
+    t->items[0] = fr->kind == V_ARRAY ? lw_materialize(c, fr) : fr;
+    t->items[1] = ip->kind == V_ARRAY ? lw_materialize(c, ip) : ip;
+    return t;
+}
+
 static const lw_builtin np_table[] = {
     {"np.nansum", {"a", "axis", "dtype", "out", "keepdims"}, 1, np_nanred},
     {"np.nanmean", {"a", "axis", "dtype", "out", "keepdims"}, 1, np_nanred},
@@ -297,9 +472,15 @@ static const lw_builtin np_table[] = {
     {"np.nanstd", {"a", "axis", "dtype", "out", "ddof", "keepdims"}, 1, np_nanvar},
     {"np.average", {"a", "axis", "weights", "returned", "keepdims"}, 1, np_average},
     {"np.nan_to_num", {"x", "copy", "nan", "posinf", "neginf"}, 1, np_nan_to_num},
+    {"np.sinc", {"x"}, 1, np_sinc},
+    {"np.polyval", {"p", "x"}, 2, np_polyval},
+    {"np.logspace", {"start", "stop", "num", "endpoint", "base", "dtype", "axis"}, 2, np_logspace},
+    {"np.select", {"condlist", "choicelist", "default"}, 2, np_select},
+    {"np.divmod", {"x1", "x2"}, 2, np_divmod},
+    {"np.modf", {"x"}, 1, np_modf},
 };
 
-const lw_builtin *lw_nanfuncs_find(const char *name, int method)
+const lw_builtin *lw_composed_find(const char *name, int method)
 {
     return method ? NULL : lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, name);
 }
