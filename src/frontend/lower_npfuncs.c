@@ -951,6 +951,74 @@ static value *flipped(lctx *c, loc l, value *x, const int *flip)
     return lw_index_array(c, x, sub, 0);
 }
 
+/* np.tile(A, reps): a new array; along an axis repeated r times, a periodic read of A's extent
+ * over r turns (the view np.roll makes, wider), axes NumPy prepends read A broadcast. */
+static value *np_tile(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0], *reps = v[1];
+    if (!array_arg(x, f))
+        return &lw_ERRV;
+    int nr = reps->kind == V_TUPLE ? reps->n : 1;
+    if (nr < 1 || nr > IR_MAX_RANK) {
+        diag_error(reps->l, "%s(): reps must hold 1 to %d integers", f, IR_MAX_RANK);
+        return &lw_ERRV;
+    }
+    int d = nr > x->rank ? nr : x->rank, shift = d - x->rank;
+    if (d > IR_MAX_RANK) {
+        diag_error(reps->l, "%s(): more than %d dimensions", f, IR_MAX_RANK);
+        return &lw_ERRV;
+    }
+    ir_expr *rep[IR_MAX_RANK];
+    for (int k = 0; k < d; k++)
+        rep[k] = lw_I64(l, 1);
+    for (int i = 0; i < nr; i++) { /* reps shorter than A's rank apply to its last axes */
+        value *it = reps->kind == V_TUPLE ? reps->items[i] : reps;
+        ir_expr *e = lw_int_operand(it, "np.tile(): reps");
+        if (!e)
+            return &lw_ERRV;
+        int64_t k;
+        if (ir_expr_const_int(e, &k) && k < 0) {
+            diag_error(it->l, "negative dimensions are not allowed");
+            return &lw_ERRV;
+        }
+        if (!ir_expr_const_int(e, &k))
+            lw_emit_raise(c, l, ir_bin(l, OP_CLT, T_BOOL, e, lw_I64(l, 0), 0),
+                          "ValueError: negative dimensions are not allowed");
+        rep[d - nr + i] = e;
+    }
+    if (x->e->kind != E_READ || !lw_whole_slot(x) || lw_view_has_wrap(x->e->view))
+        x = lw_materialize(c, x);
+    ir_view *vw = ir_view_clone(x->e->view);
+    value *r = lw_vnew(V_ARRAY, l);
+    *r = *x;
+    r->l = l;
+    r->fresh = NULL;
+    r->rank = d;
+    for (int k = 0; k < d; k++) {
+        int64_t q;
+        ir_expr *n = k < shift ? lw_I64(l, 1) : x->len[k - shift];
+        const sym *sn = k < shift ? sym_const(1) : x->sh[k - shift];
+        r->len[k] = ir_expr_const_int(rep[k], &q) && q == 1 ? n : lw_imul(l, rep[k], n);
+        r->sh[k] = ir_expr_const_int(rep[k], &q) ? sym_mul(sn, sym_const(q)) : NULL;
+    }
+    for (int j = 0; j < vw->rank; j++) {
+        ir_dim *m = &vw->dim[j];
+        if (m->kind != D_RANGE || m->box < 0)
+            continue;
+        int64_t q;
+        int k = m->box + shift;
+        m->box = k;
+        if (!(ir_expr_const_int(rep[k], &q) && q == 1)) {
+            m->wrap = m->len;
+            m->len = r->len[k];
+            m->slen = r->sh[k];
+        }
+    }
+    r->e = ir_read(l, vw);
+    return lw_materialize(c, r);
+}
+
 /* np.flipud(m), np.fliplr(m): m[::-1, ...], m[:, ::-1] (a view). */
 static value *np_flipudlr(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -1482,6 +1550,7 @@ static const lw_builtin np_more[] = {
     {"np.stack", {"arrays", "axis"}, 1, np_join},
     {"np.outer", {"a", "b"}, 2, np_outer}, {"np.flip", {"m", "axis"}, 1, np_flip},
     {"np.flipud", {"m"}, 1, np_flipudlr}, {"np.fliplr", {"m"}, 1, np_flipudlr},
+    {"np.tile", {"A", "reps"}, 2, np_tile},
     {"np.rot90", {"m", "k", "axes"}, 1, np_rot90},
     {"np.swapaxes", {"a", "axis1", "axis2"}, 3, np_swapaxes},
     {"np.moveaxis", {"a", "source", "destination"}, 3, np_moveaxis},
