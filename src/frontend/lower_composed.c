@@ -2,7 +2,7 @@
  * reductions, lowered step for step as its source composes them, so that they add, round and
  * promote as NumPy's do: the NaN-ignoring reductions (np.nansum, np.nanmean, np.nanmax,
  * np.nanmin, np.nanstd, np.nanvar), np.average (weights=, returned=), np.nan_to_num, np.sinc,
- * np.polyval, np.logspace, np.select, np.divmod and np.modf.
+ * np.polyval, np.logspace, np.select, np.divmod, np.modf and np.cross.
  *
  * From numpy/lib/_nanfunctions_impl.py and _function_base_impl.py:
  *   nansum(a)  = sum(a with NaN replaced by 0)             (a copy: one run, pairwise)
@@ -463,6 +463,39 @@ static value *np_modf(lctx *c, loc l, const char *f, value **v, args *a)
     return t;
 }
 
+/* np.cross(a, b) of vectors along the last axis (3 or 2 components, the other axes broadcast):
+ * NumPy's products and differences, component by component (the prelude's cross3, cross2). */
+static value *np_cross(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    for (int i = 2; i < 6; i++)
+        if (given(v[i])) {
+            diag_error(v[i]->l, "%s(): axisa=, axisb=, axisc= and axis= are not supported (the vectors lie "
+                                "along the last axis)", f);
+            return &lw_ERRV;
+        }
+    int64_t n[2];
+    for (int i = 0; i < 2; i++) {
+        value *x = v[i];
+        if (x->kind != V_ARRAY) {
+            if (x->kind != V_ERR)
+                diag_error(x->l, "%s() takes arrays of vectors, not %s", f, lw_vkind_desc(x));
+            return &lw_ERRV;
+        }
+        if (!x->sh[x->rank - 1] || !sym_is_const(x->sh[x->rank - 1], &n[i]) || (n[i] != 2 && n[i] != 3)) {
+            diag_error(x->l, "%s(): the vectors' last axis must have 2 or 3 components known when "
+                             "compiling", f);
+            return &lw_ERRV;
+        }
+    }
+    if (n[0] != n[1]) {
+        diag_error(v[1]->l, "%s(): vectors of 2 and 3 components are not supported", f);
+        return &lw_ERRV;
+    }
+    value *args2[2] = {v[0], v[1]};
+    return lw_call_prelude(c, l, n[0] == 3 ? "cross3" : "cross2", 2, args2);
+}
+
 static const lw_builtin np_table[] = {
     {"np.nansum", {"a", "axis", "dtype", "out", "keepdims"}, 1, np_nanred},
     {"np.nanmean", {"a", "axis", "dtype", "out", "keepdims"}, 1, np_nanred},
@@ -473,6 +506,7 @@ static const lw_builtin np_table[] = {
     {"np.average", {"a", "axis", "weights", "returned", "keepdims"}, 1, np_average},
     {"np.nan_to_num", {"x", "copy", "nan", "posinf", "neginf"}, 1, np_nan_to_num},
     {"np.sinc", {"x"}, 1, np_sinc},
+    {"np.cross", {"a", "b", "axisa", "axisb", "axisc", "axis"}, 2, np_cross},
     {"np.polyval", {"p", "x"}, 2, np_polyval},
     {"np.logspace", {"start", "stop", "num", "endpoint", "base", "dtype", "axis"}, 2, np_logspace},
     {"np.select", {"condlist", "choicelist", "default"}, 2, np_select},

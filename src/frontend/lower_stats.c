@@ -20,6 +20,18 @@
 #include <string.h>
 
 const char lw_stats_prelude_src[] =
+    "def cross3(a, b):\n"
+    "    r = a * b\n"
+    "    r[..., 0] = a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1]\n"
+    "    r[..., 1] = a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2]\n"
+    "    r[..., 2] = a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def cross2(a, b):\n"
+    "    return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]\n"
+    "\n"
+    "\n"
     "def polyval1(p, x, y):\n"
     "    for i in range(p.shape[0]):\n"
     "        y = y * x + p[i]\n"
