@@ -1019,6 +1019,87 @@ static value *np_tile(lctx *c, loc l, const char *f, value **v, args *a)
     return lw_materialize(c, r);
 }
 
+/* np.repeat(a, repeats, axis=None) with one count: out[j::repeats] along the axis is a for
+ * each j < repeats (a strided sweep each; a loop of them when the count is known only when
+ * running). Without axis= NumPy flattens: 1-D arrays only. */
+static value *np_repeat(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0];
+    if (!array_arg(x, f))
+        return &lw_ERRV;
+    int axis = 0;
+    if (given(v[2])) {
+        if (!lw_axis_arg(v[2], x->rank, f, &axis))
+            return &lw_ERRV;
+    } else if (x->rank != 1) {
+        diag_error(l, "%s() of a %d-D array without axis= flattens it, which is not supported; give axis=", f,
+                   x->rank);
+        return &lw_ERRV;
+    }
+    if (v[1]->kind != V_SCALAR) {
+        if (v[1]->kind != V_ERR)
+            diag_error(v[1]->l, "%s(): repeats must be one integer (a count per element is not supported)", f);
+        return &lw_ERRV;
+    }
+    ir_expr *r = lw_int_operand(v[1], "np.repeat(): repeats");
+    if (!r)
+        return &lw_ERRV;
+    int64_t k;
+    int known = ir_expr_const_int(r, &k);
+    if (known && k < 0) {
+        diag_error(v[1]->l, "negative dimensions are not allowed");
+        return &lw_ERRV;
+    }
+    if (!known)
+        lw_emit_raise(c, l, ir_bin(l, OP_CLT, T_BOOL, r, lw_I64(l, 0), 0),
+                      "ValueError: negative dimensions are not allowed");
+    if (x->e->kind != E_READ || lw_view_has_wrap(x->e->view))
+        x = lw_materialize(c, x);
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    for (int d = 0; d < x->rank; d++) {
+        len[d] = d == axis ? lw_imul(l, x->len[d], r) : x->len[d];
+        sh[d] = d != axis ? x->sh[d] : known ? sym_mul(x->sh[d], sym_const(k)) : NULL;
+    }
+    value *out = lw_new_array(c, l, x->type, x->rank, len, sh, 0, NULL);
+    if (known && k == 0)
+        return out;
+    ir_var *j = NULL;
+    ir_stmt *loop = NULL;
+    vec *saved = c->out;
+    int copies = known && k <= 16 ? (int)k : 1;
+    if (!(known && k <= 16)) {
+        loop = lw_loop_over(c, l, lw_I64(l, 0), r, "repeat_it", &j);
+        c->out = &loop->body;
+    }
+    for (int i = 0; i < copies; i++) {
+        ir_view *tv = ir_view_clone(out->e->view);
+        for (int d = 0; d < tv->rank; d++) {
+            ir_dim *m = &tv->dim[d];
+            if (m->kind != D_RANGE || m->box != axis)
+                continue;
+            m->lo = loop ? ir_varref(l, j) : lw_I64(l, i);
+            m->step = r;
+            m->step_c = known ? k : 0;
+            m->len = x->len[axis];
+            m->slo = NULL;
+            m->slen = x->sh[axis];
+        }
+        value *t = lw_vnew(V_ARRAY, l);
+        *t = *out;
+        t->fresh = NULL;
+        t->len[axis] = x->len[axis];
+        t->sh[axis] = x->sh[axis];
+        t->e = ir_read(l, tv);
+        lw_emit_sweep(c, l, t, x, 0);
+    }
+    c->out = saved;
+    if (loop)
+        lw_emit(c, loop);
+    return out;
+}
+
 /* np.flipud(m), np.fliplr(m): m[::-1, ...], m[:, ::-1] (a view). */
 static value *np_flipudlr(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -1550,7 +1631,7 @@ static const lw_builtin np_more[] = {
     {"np.stack", {"arrays", "axis"}, 1, np_join},
     {"np.outer", {"a", "b"}, 2, np_outer}, {"np.flip", {"m", "axis"}, 1, np_flip},
     {"np.flipud", {"m"}, 1, np_flipudlr}, {"np.fliplr", {"m"}, 1, np_flipudlr},
-    {"np.tile", {"A", "reps"}, 2, np_tile},
+    {"np.tile", {"A", "reps"}, 2, np_tile}, {"np.repeat", {"a", "repeats", "axis"}, 2, np_repeat},
     {"np.rot90", {"m", "k", "axes"}, 1, np_rot90},
     {"np.swapaxes", {"a", "axis1", "axis2"}, 3, np_swapaxes},
     {"np.moveaxis", {"a", "source", "destination"}, 3, np_moveaxis},
