@@ -1100,6 +1100,83 @@ static value *np_repeat(lctx *c, loc l, const char *f, value **v, args *a)
     return out;
 }
 
+/* x[items] for a subscript built here (a view, as NumPy's indexing gives). */
+static value *index_with(lctx *c, loc l, value *x, vec items)
+{
+    ast *sub = ast_subscript(l, ast_name(l, "<reshaped>"), items, 0);
+    return lw_index_array(c, x, sub, 0);
+}
+
+/* np.expand_dims(a, axis): a[..., None, ...] with new axes of extent 1 at the given places. */
+static value *np_expand_dims(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0];
+    if (!array_arg(x, f))
+        return &lw_ERRV;
+    int n = v[1]->kind == V_TUPLE ? v[1]->n : 1, out = x->rank + n, ax[IR_MAX_RANK], isnew[IR_MAX_RANK] = {0};
+    if (out > IR_MAX_RANK) {
+        diag_error(v[1]->l, "%s(): more than %d dimensions", f, IR_MAX_RANK);
+        return &lw_ERRV;
+    }
+    if (axis_list(v[1], out, f, ax) < 0)
+        return &lw_ERRV;
+    for (int k = 0; k < n; k++)
+        isnew[ax[k]] = 1;
+    vec items = {0};
+    for (int d = 0; d < out; d++)
+        vec_push(&items, isnew[d] ? ast_new(A_NONE, l) : ast_slice(l, NULL, NULL, NULL));
+    return index_with(c, l, x, items);
+}
+
+/* np.squeeze(a, axis=None), a.squeeze(): the axes of extent 1 dropped (a view); without axis= every
+ * extent must be known when compiling, since NumPy decides from the shape. */
+static value *squeeze(lctx *c, loc l, const char *f, value *x, value *axv)
+{
+    if (!array_arg(x, f))
+        return &lw_ERRV;
+    int drop[IR_MAX_RANK] = {0}, ax[IR_MAX_RANK];
+    int64_t e;
+    if (!given(axv)) {
+        for (int d = 0; d < x->rank; d++) {
+            if (!x->sh[d] || !sym_is_const(x->sh[d], &e)) {
+                diag_error(l, "%s() without axis= of an array whose extents are not known when compiling "
+                              "(the result's rank would depend on them): give axis=", f);
+                return &lw_ERRV;
+            }
+            drop[d] = e == 1;
+        }
+    } else {
+        int n = axis_list(axv, x->rank, f, ax);
+        if (n < 0)
+            return &lw_ERRV;
+        for (int k = 0; k < n; k++) {
+            int d = ax[k];
+            if (x->sh[d] && sym_is_const(x->sh[d], &e) && e != 1) {
+                diag_error(axv->l, "cannot select an axis to squeeze out which has size not equal to one");
+                return &lw_ERRV;
+            }
+            if (!(x->sh[d] && sym_is_const(x->sh[d], &e)))
+                lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, x->len[d], lw_I64(l, 1), 0),
+                              "ValueError: cannot select an axis to squeeze out which has size not equal to one");
+            drop[d] = 1;
+        }
+    }
+    vec items = {0};
+    for (int d = 0; d < x->rank; d++)
+        vec_push(&items, drop[d] ? ast_int(l, 0) : ast_slice(l, NULL, NULL, NULL));
+    return x->rank ? index_with(c, l, x, items) : x;
+}
+static value *np_squeeze(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    return squeeze(c, l, f, v[0], v[1]);
+}
+static value *m_squeeze(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    return squeeze(c, l, f, a->self, v[0]);
+}
+
 /* np.flipud(m), np.fliplr(m): m[::-1, ...], m[:, ::-1] (a view). */
 static value *np_flipudlr(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -1631,6 +1708,7 @@ static const lw_builtin np_more[] = {
     {"np.stack", {"arrays", "axis"}, 1, np_join},
     {"np.outer", {"a", "b"}, 2, np_outer}, {"np.flip", {"m", "axis"}, 1, np_flip},
     {"np.flipud", {"m"}, 1, np_flipudlr}, {"np.fliplr", {"m"}, 1, np_flipudlr},
+    {"np.expand_dims", {"a", "axis"}, 2, np_expand_dims}, {"np.squeeze", {"a", "axis"}, 1, np_squeeze},
     {"np.tile", {"A", "reps"}, 2, np_tile}, {"np.repeat", {"a", "repeats", "axis"}, 2, np_repeat},
     {"np.rot90", {"m", "k", "axes"}, 1, np_rot90},
     {"np.swapaxes", {"a", "axis1", "axis2"}, 3, np_swapaxes},
@@ -1648,6 +1726,7 @@ static const lw_builtin method_more[] = {
     {"var", {"axis", "dtype", "out", "ddof", "keepdims"}, 0, m_stdvar},
     {"fill", {"value"}, 1, m_fill},
     {"swapaxes", {"axis1", "axis2"}, 2, m_swapaxes},
+    {"squeeze", {"axis"}, 0, m_squeeze},
     {"round", {"decimals", "out"}, 0, m_round},
 };
 const lw_builtin *lw_npfuncs_find(const char *name, int method)
