@@ -1129,8 +1129,10 @@ static value *np_expand_dims(lctx *c, loc l, const char *f, value **v, args *a)
     return index_with(c, l, x, items);
 }
 
-/* np.squeeze(a, axis=None), a.squeeze(): the axes of extent 1 dropped (a view); without axis= every
- * extent must be known when compiling, since NumPy decides from the shape. */
+/* np.squeeze(a, axis=None), a.squeeze(): the axes of extent 1 dropped (a view). Without axis=
+ * NumPy decides from the shape when running; the result's rank is fixed when compiling, so the
+ * axes of known extent 1 are dropped and an extent known only when running (a grid parameter)
+ * must not turn out to be 1: the program stops with a message if it does. */
 static value *squeeze(lctx *c, loc l, const char *f, value *x, value *axv)
 {
     if (!array_arg(x, f))
@@ -1140,9 +1142,11 @@ static value *squeeze(lctx *c, loc l, const char *f, value *x, value *axv)
     if (!given(axv)) {
         for (int d = 0; d < x->rank; d++) {
             if (!x->sh[d] || !sym_is_const(x->sh[d], &e)) {
-                diag_error(l, "%s() without axis= of an array whose extents are not known when compiling "
-                              "(the result's rank would depend on them): give axis=", f);
-                return &lw_ERRV;
+                lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, x->len[d], lw_I64(l, 1), 0),
+                              arena_printf(&util_arena, "ValueError: np.squeeze() without axis=: axis %d has "
+                                                        "extent 1 when running, but the program was compiled "
+                                                        "for an extent other than 1 (give axis=)", d));
+                continue;
             }
             drop[d] = e == 1;
         }
