@@ -84,6 +84,7 @@ import zlib
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STUBS = os.path.join(ROOT, "tests", "stubs")  # plotting stand-ins for the reference runs (README there)
 
 MAX_DETAIL_LINES = 40
 
@@ -421,6 +422,7 @@ def reference_child(script, workdir, out_path, err_path):
         os.close(f)
     sys.argv = [script]
     sys.path[0] = workdir
+    sys.path.insert(1, STUBS)  # matplotlib's stand-in, ahead of an installed one
     status = 0
     try:
         import runpy
@@ -483,6 +485,7 @@ class Runner:
         self.py_env = dict(os.environ)
         self.py_env.setdefault("OMP_NUM_THREADS", "1")
         self.py_env["PYTHONDONTWRITEBYTECODE"] = "1"
+        self.py_env["PYTHONPATH"] = os.pathsep.join([STUBS] + [p for p in [os.environ.get("PYTHONPATH")] if p])
         self.local = threading.local()
 
     # -- common steps ------------------------------------------------------

@@ -351,6 +351,10 @@ static void lower_raise(lctx *c, ast *s)
 /* from numpy|math|time import a, b as c: each name bound to the module's attribute. */
 static void lower_from_import(lctx *c, ast *s)
 {
+    if (lw_is_plot_module(s->name)) {
+        lw_plot_import(c, s);
+        return;
+    }
     if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0) {
         diag_error(s->l, "only numpy, math and time can be imported in a stencil program ('%s' is "
                          "not available)", s->name);
@@ -539,6 +543,8 @@ void lw_stmt(lctx *c, ast *s)
 {
     if (!lw_step(c))
         return;
+    if (lw_plot_stmt(c, s)) /* plotting: left out (lower_plot.c) */
+        return;
     if (dyn_split(c, s)) {
         lw_unbound_assigned(c, s);
         return;
@@ -571,7 +577,9 @@ void lw_stmt(lctx *c, ast *s)
         lw_unbound_assigned(c, s);
         break;
     case A_IMPORT:
-        if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0) {
+        if (lw_is_plot_module(s->name))
+            lw_plot_import(c, s);
+        else if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0) {
             diag_error(s->l, "only numpy, math and time can be imported in a stencil program ('%s' is "
                              "not available)", s->name);
         } else {

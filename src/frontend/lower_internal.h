@@ -44,6 +44,8 @@ typedef enum vkind {
     V_LIST,    /* a list appended to in a loop (lower_lists.c): type, rank and sh[] of its items;
                   lbuf the array holding them (rank + 1 dimensions, capacity first), lcnt and lcap
                   its length and capacity (int64 variables) */
+    V_PLOT,    /* a matplotlib module or object (lower_plot.c): statements that only use it are left
+                  out of the compiled program; anywhere else it is an error */
 } vkind;
 
 /* A scalar name that holds an int on some paths and a float on others keeps Python's dynamic
@@ -146,6 +148,7 @@ typedef struct lctx {
     int attrs_known;    /* changed_attrs was computed */
     ir_expr *evaluated; /* when the expression being lowered is evaluated (a conditional
                          * expression's branch, and/or's right operand), NULL: always */
+    int plot_warned;    /* the warning that plotting is left out was given (lower_plot.c) */
 } lctx;
 
 /* Snapshot of a scope's bindings (for branches and loop probes). */
@@ -420,6 +423,10 @@ value *lw_diff(lctx *c, loc l, value *x, value *nv, value *axisv);
 
 const lw_builtin *lw_npfuncs_find(const char *name, int method);
 const lw_builtin *lw_composed_find(const char *name, int method); /* lower_composed.c */
+/* lower_plot.c: matplotlib left out of the compiled program */
+int lw_is_plot_module(const char *name);
+void lw_plot_import(lctx *c, ast *s);
+int lw_plot_stmt(lctx *c, ast *s);
 value *lw_ufunc1(lctx *c, loc l, ir_fn fn, value *x);            /* np.sin(x) and the like */
 value *lw_ufunc2(lctx *c, loc l, ir_fn fn, value *x, value *y);  /* np.arctan2(x, y) ... */
 value *lw_expand(lctx *c, loc l, value *x, int axis); /* an extent-1 axis inserted (a view) */

@@ -109,6 +109,7 @@ const char *lw_vkind_desc(value *v)
     case V_LIST: return "a list built at run time";
     case V_CLASS: return "a class";
     case V_OBJECT: return lw_object_desc(v);
+    case V_PLOT: return "a matplotlib object (plotting is left out of the compiled program)";
     case V_ERR: return "an error";
     }
     return "?";

@@ -1,0 +1,2 @@
+"""matplotlib.animation stand-in (tests/stubs/README.md)."""
+from ._inert import module_getattr as __getattr__  # noqa: F401
