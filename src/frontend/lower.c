@@ -355,6 +355,10 @@ static void lower_from_import(lctx *c, ast *s)
         lw_plot_import(c, s);
         return;
     }
+    if (strcmp(s->name, "numba") == 0 || strncmp(s->name, "numba.", 6) == 0) {
+        lw_numba_import(c, s);
+        return;
+    }
     if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0) {
         diag_error(s->l, "only numpy, math and time can be imported in a stencil program ('%s' is "
                          "not available)", s->name);
@@ -579,6 +583,8 @@ void lw_stmt(lctx *c, ast *s)
     case A_IMPORT:
         if (lw_is_plot_module(s->name))
             lw_plot_import(c, s);
+        else if (strcmp(s->name, "numba") == 0 || strncmp(s->name, "numba.", 6) == 0)
+            lw_numba_import(c, s);
         else if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0) {
             diag_error(s->l, "only numpy, math and time can be imported in a stencil program ('%s' is "
                              "not available)", s->name);
@@ -622,6 +628,8 @@ void lw_stmt(lctx *c, ast *s)
             lw_class_def(c, s);
             break;
         }
+        if (strcmp(s->str, "decorator") == 0 && lw_numba_decorator(c, s)) /* @njit: left out */
+            break;
         diag_error(s->l, "'%s' statements are not supported in a stencil program%s", s->str,
                    strcmp(s->str, "with") == 0 ? " (only 'with np.errstate(...)')" : "");
         break;

@@ -805,6 +805,8 @@ value *lw_call_builtin(lctx *c, value *fn, ast *call)
     }
     if (strncmp(fn->str, "np.random.", 10) == 0 || strncmp(fn->str, "rng.", 4) == 0)
         return random_call(c, fn, call);
+    if (strncmp(fn->str, "numba.", 6) == 0)
+        return lw_numba_call(c, fn, call);
     const char *f = fn->str;
     if (strncmp(f, "np.", 3) == 0 || fn->self)
         return lw_call_numpy(c, f, call, fn->self);

@@ -287,6 +287,8 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
     (void)c;
     const char *n = a->name;
     loc l = a->l;
+    if (strcmp(mod->str, "numba") == 0)
+        return lw_numba_attr(mod, a);
     if (strcmp(mod->str, "math") == 0 || strcmp(mod->str, "time") == 0)
         return lw_pymodule_attr(mod, a);
     if (strcmp(mod->str, "numpy") == 0) {

@@ -427,6 +427,12 @@ const lw_builtin *lw_composed_find(const char *name, int method); /* lower_compo
 int lw_is_plot_module(const char *name);
 void lw_plot_import(lctx *c, ast *s);
 int lw_plot_stmt(lctx *c, ast *s);
+/* lower_numba.c: numba's njit, jit and prange accepted and left out */
+void lw_numba_import(lctx *c, ast *s);
+value *lw_numba_attr(value *mod, ast *a);
+int lw_numba_decorator(lctx *c, ast *s);
+ast *lw_numba_range(lctx *c, ast *it);
+value *lw_numba_call(lctx *c, value *fn, ast *call);
 value *lw_ufunc1(lctx *c, loc l, ir_fn fn, value *x);            /* np.sin(x) and the like */
 value *lw_ufunc2(lctx *c, loc l, ir_fn fn, value *x, value *y);  /* np.arctan2(x, y) ... */
 value *lw_expand(lctx *c, loc l, value *x, int axis); /* an extent-1 axis inserted (a view) */

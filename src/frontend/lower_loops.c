@@ -973,7 +973,11 @@ void lw_lower_for(lctx *c, ast *s)
 {
     if (loop_else(c, s))
         return;
-    ast *it = s->a;
+    ast *it = s->a, *pr = lw_numba_range(c, it);
+    if (pr) { /* numba's prange: a range (lower_numba.c) */
+        lw_lower_for(c, ast_for(s->l, s->b, pr, s->body, s->orelse));
+        return;
+    }
     if (array_expr(it)) {
         const char *nm = arena_printf(&util_arena, "for.%d.%d.seq", s->l.line, s->l.col);
         lw_stmt(c, ast_assign(it->l, ast_vec1(ast_name(it->l, nm)), it));
