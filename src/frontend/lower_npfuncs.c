@@ -1209,11 +1209,13 @@ static value *np_rot90(lctx *c, loc l, const char *f, value **v, args *a)
         diag_error(v[1]->l, "%s(): k must be an int known when compiling", f);
         return &lw_ERRV;
     }
-    int ax[2] = {0, 1};
-    if (given(v[2]) && axis_list(v[2], x->rank, f, ax) != 2) {
+    int ax[IR_MAX_RANK] = {0, 1};
+    if (given(v[2]) && (v[2]->kind != V_TUPLE || v[2]->n != 2)) {
         diag_error(v[2]->l, "len(axes) must be 2.");
         return &lw_ERRV;
     }
+    if (given(v[2]) && axis_list(v[2], x->rank, f, ax) != 2)
+        return &lw_ERRV;
     if (x->rank < 2) {
         diag_error(x->l, "%s(): Axes must be different.", f);
         return &lw_ERRV;
