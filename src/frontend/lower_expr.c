@@ -447,6 +447,31 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
     diag_error(whole, "'%s' is not supported in a stencil program", diag_text(whole));
     return &lw_ERRV;
 }
+/* Values Python compares by identity (None, functions, modules, classes; not objects, whose
+ * class may define __eq__): one of them equals nothing of another kind. */
+static int opaque_kind(value *v)
+{
+    return v->kind == V_NONE || v->kind == V_FUNC || v->kind == V_LAMBDA || v->kind == V_MODULE ||
+           v->kind == V_BUILTIN || v->kind == V_CLASS;
+}
+
+/* x == y known to be false from the kinds alone (None == 0, weights == 0 with a tuple, a
+ * function == 1): not for arrays, which NumPy compares elementwise, nor strings with strings. */
+static int unequal_kinds(value *x, value *y)
+{
+    if (x->kind == y->kind || x->kind == V_ERR || y->kind == V_ERR || x->kind == V_ARRAY || y->kind == V_ARRAY ||
+        x->kind == V_LIST || y->kind == V_LIST || x->kind == V_MASKED || y->kind == V_MASKED)
+        return 0;
+    if ((x->kind == V_STR || x->kind == V_FSTR) && (y->kind == V_STR || y->kind == V_FSTR))
+        return 0;
+    int other = opaque_kind(x) || opaque_kind(y);
+    for (int i = 0; i < 2 && !other; i++) {
+        value *v = i ? y : x, *w = i ? x : y;
+        other = (v->kind == V_TUPLE || v->kind == V_STR || v->kind == V_FSTR) && w->kind == V_SCALAR;
+    }
+    return other;
+}
+
 static value *lower_compare(lctx *c, ast *a)
 {
     value *left = lw_expr(c, a->a);
@@ -483,6 +508,14 @@ static value *lower_compare(lctx *c, ast *a)
             left = right;
             continue;
         }
+        if ((op == OP_EQ || op == OP_NE) && unequal_kinds(left, right)) {
+            /* f == 0 with f a function or None (a solver's optional argument): Python compares
+             * objects of different kinds as unequal, known when compiling */
+            value *r = lw_scalar(a->l, ir_const_i(a->l, T_BOOL, op == OP_NE), 1);
+            result = result ? lw_scalar(a->l, ir_bin(a->l, OP_LAND, T_BOOL, result->e, r->e, 1), 1) : r;
+            left = right;
+            continue;
+        }
         switch (op) {
         case OP_LT: iop = OP_CLT; break;
         case OP_LE: iop = OP_CLE; break;
@@ -495,7 +528,16 @@ static value *lower_compare(lctx *c, ast *a)
                        op == OP_IS || op == OP_ISNOT ? " (except with None: x is None, x is not None)" : "");
             return &lw_ERRV;
         }
-        value *r = lw_binop(c, a->l, iop, left, right);
+        int64_t kl, kr;
+        value *r;
+        if (left->kind == V_SCALAR && right->kind == V_SCALAR && ir_type_is_int(left->type) &&
+            ir_type_is_int(right->type) && left->s && right->s && sym_is_const(left->s, &kl) &&
+            sym_is_const(right->s, &kr)) { /* f = 0 ... if f == 0: ints known when compiling */
+            int t = iop == OP_CLT ? kl < kr : iop == OP_CLE ? kl <= kr : iop == OP_CGT ? kl > kr
+                  : iop == OP_CGE ? kl >= kr : iop == OP_CEQ ? kl == kr : kl != kr;
+            r = lw_scalar(a->l, ir_const_i(a->l, T_BOOL, t), 1);
+        } else
+            r = lw_binop(c, a->l, iop, left, right);
         if (r->kind == V_ERR)
             return &lw_ERRV;
         if (result) {
@@ -520,6 +562,20 @@ value *lw_truth(lctx *c, value *v, const char *what)
                          "(e.g. np.max(a) > tol)", what);
         return &lw_ERRV;
     }
+    /* Python's truth of values known when compiling: None is false (a callback that returns
+     * nothing), functions and modules are true, a string or tuple by its length */
+    int known = -1;
+    if (v->kind == V_NONE)
+        known = 0;
+    else if (v->kind == V_FUNC || v->kind == V_LAMBDA || v->kind == V_MODULE || v->kind == V_BUILTIN ||
+             v->kind == V_CLASS)
+        known = 1;
+    else if (v->kind == V_STR)
+        known = v->str[0] != 0;
+    else if (v->kind == V_TUPLE && !v->keys)
+        known = v->n > 0;
+    if (known >= 0)
+        return lw_scalar(v->l, ir_const_i(v->l, T_BOOL, known), 1);
     if (v->kind != V_SCALAR) {
         diag_error(v->l, "%s must be a scalar, not %s", what, lw_vkind_desc(v));
         return &lw_ERRV;
@@ -642,6 +698,9 @@ value *lw_expr(lctx *c, ast *a)
          * value of an operand, not a bool, and y is evaluated only when needed. */
         value *x0 = lw_expr(c, a->a);
         value *x = lw_truth(c, x0, "'and'/'or'");
+        int64_t k0;
+        if (x->kind == V_SCALAR && ir_expr_const_int(x->e, &k0)) /* y only if needed, as Python */
+            return (a->op == OP_AND) == (k0 != 0) ? lw_expr(c, a->b) : x0;
         ir_expr *outer = c->evaluated;
         if (x->kind == V_SCALAR)
             c->evaluated = evaluated_when(c, a->l, a->op == OP_AND ? x->e : ir_un(a->l, OP_LNOT, T_BOOL, x->e));

@@ -692,6 +692,9 @@ value *lw_unop(lctx *c, loc l, ir_op op, value *a)
             diag_error(l, "the truth value of an array is ambiguous; use ~ for elementwise not");
             return &lw_ERRV;
         }
+        int64_t k;
+        if (!ir_type_is_float(t) && ir_expr_const_int(a->e, &k)) /* not None, not 0: known */
+            return lw_scalar(l, ir_const_i(l, T_BOOL, k == 0), 1);
         ir_expr *z = ir_type_is_float(t) ? ir_const_f(l, t, 0.0) : ir_const_i(l, t, 0);
         return lw_scalar(l, ir_bin(l, OP_CEQ, T_BOOL, a->e, z, 1), 1);
     }
