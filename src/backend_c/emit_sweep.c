@@ -497,9 +497,7 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
         fprintf(kf, "    %d, %s, %s, /* values from constant bounds, reads past the box */\n", pl.xkey.len,
                 pl.xs.len ? arena_printf(&util_arena, "tyl_xs%d", s->id) : "NULL",
                 k.reach ? arena_printf(&util_arena, "tyl_rc%d", s->id) : "NULL");
-        if (h->wb)
-            fprintf(kf, "    1, /* the local box in one part: the kernel writes back what it read */\n");
-        fprintf(kf, "};\n\n");
+        fprintf(kf, "    %d, /* the local box in one part (the kernel writes back what it reads) */\n};\n\n", h->wb != NULL);
     }
 
     emit_run_call(c, ind, s, &pl, &k, arena_printf(&util_arena, "tyl_sweep_run(&tyl_sw%d, %%s, %%s, %%s", s->id), ");\n");
