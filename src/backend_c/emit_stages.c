@@ -22,6 +22,13 @@
  * stages near 64 Ki elements (about 512 KiB of float64: L2-sized) and gives the outer
  * dimension at least four tiles (small boxes too are cut, so the tests cover tile edges). Everything here is printed
  * from the IR and the schedule; nothing is decided.
+ *
+ * With a write back (sched->wb, pass_sched_writeback: the next statement copies the target into
+ * an array the value reads at offsets) the kernel has that copy's target as its target 1 and
+ * does the copy: each thread takes one block of tile rows (schedule(static) gives one chunk a
+ * thread) and, after each tile, copies the tile shifted back by wb_lag (from 0 in a dimension's
+ * first tile, to its end in the last), which no later tile reads; the first wb_lag + wb_ahead
+ * rows of its block, which the previous thread's tiles read, it copies after a barrier.
  */
 #include "emit_internal.h"
 #include "../ir/sched.h"
