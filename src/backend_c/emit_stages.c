@@ -22,6 +22,13 @@
  * stages near 64 Ki elements (about 512 KiB of float64: L2-sized) and gives the outer
  * dimension at least four tiles (small boxes too are cut, so the tests cover tile edges). Everything here is printed
  * from the IR and the schedule; nothing is decided.
+ *
+ * With a write back (sched->wb, pass_sched_writeback: the next statement copies the target into
+ * an array the value reads at offsets) the kernel has that copy's target as its target 1 and
+ * does the copy: each thread takes one block of tile rows (schedule(static) gives one chunk a
+ * thread) and, after each tile, copies the tile shifted back by wb_lag (from 0 in a dimension's
+ * first tile, to its end in the last), which no later tile reads; the first wb_lag + wb_ahead
+ * rows of its block, which the previous thread's tiles read, it copies after a barrier.
  */
 #include "emit_internal.h"
 #include "../ir/sched.h"
@@ -137,10 +144,73 @@ static void outer_loops(FILE *o, int L, const int64_t *spread)
     }
 }
 
+/* Pointer to row (i0, .., i(L-1)) of target j (emit_operand_name's name). */
+static void target_row(FILE *o, kctx *k, int j, const char *R)
+{
+    ir_view *v = k->sw[j]->target;
+    strbuf nm = {0};
+    emit_operand_name(&nm, k, -1 - j);
+    fprintf(o, "%s *%s%sr = %s", ir_type_c(v->arr->type), R, nm.s, nm.s);
+    for (int d = 0; d < k->B - 1; d++) {
+        int st = emit_static_stride(v, d);
+        if (st == 1)
+            fprintf(o, " + i%d", d);
+        else if (st == -1)
+            fprintf(o, " + i%d * %s_s%d", d, nm.s, d);
+    }
+    fprintf(o, ";\n");
+    sb_free(&nm);
+}
+
+/* The copy of target 0 into target 1 (the write back, sched->wb) over the rows [tyl_u_d, tyl_v_d)
+ * of the outer dimensions, whole along the inner one. */
+static void wb_copy(FILE *o, kctx *k, int ind)
+{
+    int L = k->B - 1;
+    for (int d = 0; d < L; d++)
+        fprintf(o, "%*sfor (int64_t i%d = tyl_u%d; i%d < tyl_v%d; i%d++)%s\n", ind + 4 * d, "", d, d, d, d, d,
+                d == L - 1 ? " {" : "");
+    int ri = ind + 4 * L;
+    fprintf(o, "%*s", ri, "");
+    target_row(o, k, 1, "");
+    fprintf(o, "%*sconst ", ri, "");
+    target_row(o, k, 0, "");
+    strbuf a = {0}, b = {0};
+    emit_operand_name(&a, k, -2);
+    emit_operand_name(&b, k, -1);
+    fprintf(o, "%*s#pragma omp simd\n", ri, "");
+    fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)\n", ri, "", L, L, L, L);
+    fprintf(o, "%*s%sr[i%d%s] = %sr[i%d%s];\n", ri + 4, "", a.s, L,
+            emit_static_stride(k->sw[1]->target, L) == 1 ? "" : arena_printf(&util_arena, " * %s_s%d", a.s, L), b.s, L,
+            emit_static_stride(k->sw[0]->target, L) == 1 ? "" : arena_printf(&util_arena, " * %s_s%d", b.s, L));
+    fprintf(o, "%*s}\n", ind + 4 * (L - 1), "");
+    sb_free(&a);
+    sb_free(&b);
+}
+
+/* After tile (tyl_q0, ..): the write back of the tile shifted back by the lags (from 0 in a
+ * dimension's first tile, to its end in the last), less the rows a previous thread's tiles
+ * still read (the first lag + ahead rows of this thread's block), which wait for the barrier. */
+static void wb_tile(FILE *o, kctx *k, ir_sched *h, int ind)
+{
+    int L = k->B - 1;
+    fprintf(o, "%*s{ /* write back what no later tile reads (pass_sched_writeback) */\n", ind, "");
+    for (int d = 0; d < L; d++) {
+        fprintf(o, "%*sint64_t tyl_u%d = tyl_q%d == 0 ? 0 : tyl_b%d - %d, tyl_v%d = tyl_q%d == tyl_nb%d - 1 ? n%d : tyl_b%d + tyl_m%d - %d;\n",
+                ind + 4, "", d, d, d, h->wb_lag[d], d, d, d, d, d, d, h->wb_lag[d]);
+        fprintf(o, "%*sif (tyl_u%d < 0)\n%*styl_u%d = 0;\n", ind + 4, "", d, ind + 8, "", d);
+    }
+    fprintf(o, "%*sif (tyl_Q0 > 0 && tyl_u0 < tyl_Q0 * tyl_tb + %d)\n%*styl_u0 = tyl_Q0 * tyl_tb + %d;\n", ind + 4, "",
+            h->wb_ahead, ind + 8, "", h->wb_ahead);
+    wb_copy(o, k, ind + 4);
+    fprintf(o, "%*s}\n", ind, "");
+}
+
 void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
 {
     int B = k->B, L = B - 1;
-    UTIL_ASSERT(B >= 2 && k->nt == 1 && s->kind == S_SWEEP);
+    ir_sched *h = s->sched;
+    UTIL_ASSERT(B >= 2 && k->nt == 1 + (h->wb != NULL) && s->kind == S_SWEEP);
     cur = s;
     k->stage_read = stage_read;
     k->w_reads = 0; /* stages read beyond the point: every read through its own pointer */
@@ -160,8 +230,9 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
     /* a read of the target's alias class: no restrict anywhere */
     int restrict_ok = k->restrict_ok;
     for (int i = 0; i < k->reads.len; i++)
-        if (VEC_AT(k->reads, i, ir_view *)->arr->alias_class == s->target->arr->alias_class)
-            restrict_ok = 0;
+        for (int j = 0; j < k->nt; j++) /* and of what the kernel writes back */
+            if (VEC_AT(k->reads, i, ir_view *)->arr->alias_class == k->sw[j]->target->arr->alias_class)
+                restrict_ok = 0;
     const char *R = restrict_ok ? "restrict " : "";
 
     emit_line_comment(o, s->l.line);
@@ -206,11 +277,17 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
         fprintf(o, "        %s *const tyl_t%d = tyl_tile_alloc(sizeof(%s) * (size_t)(tyl_t%d_s0 * (tyl_tb + %" PRId64 ")), %s);\n",
                 T, i + 1, T, i + 1, st->spread[0], emit_W(s->l));
     }
-    fprintf(o, "        #pragma omp for schedule(static)%s\n", L > 1 ? arena_printf(&util_arena, " collapse(%d)", L) : "");
+    if (h->wb) { /* one block of tile rows a thread: the rows it must leave to the barrier */
+        fprintf(o, "        int64_t tyl_Q0 = -1, tyl_Q1 = -1; /* this thread's tile rows */\n");
+        fprintf(o, "        #pragma omp for schedule(static) nowait\n");
+    } else
+        fprintf(o, "        #pragma omp for schedule(static)%s\n", L > 1 ? arena_printf(&util_arena, " collapse(%d)", L) : "");
     for (int d = 0; d < L; d++)
         fprintf(o, "%*sfor (int64_t tyl_q%d = 0; tyl_q%d < tyl_nb%d; tyl_q%d++)%s\n", 8 + 4 * d, "", d, d, d, d,
                 d == L - 1 ? " {" : "");
     int ind = 8 + 4 * L;
+    if (h->wb)
+        fprintf(o, "%*sif (tyl_Q0 < 0)\n%*styl_Q0 = tyl_q0;\n%*styl_Q1 = tyl_q0 + 1;\n", ind - 4, "", ind, "", ind - 4, "");
     for (int d = 0; d < L; d++)
         fprintf(o, "%*sconst int64_t tyl_b%d = tyl_q%d * tyl_tb, tyl_m%d = n%d - tyl_b%d < tyl_tb ? n%d - tyl_b%d : tyl_tb;\n",
                 ind - 4, "", d, d, d, d, d, d, d);
@@ -246,12 +323,30 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
     }
     fprintf(o, "%*s#pragma omp simd\n", ri, "");
     fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)\n", ri, "", L, L, L, L);
+    strbuf wn = {0};
+    emit_operand_name(&wn, k, -1);
     if (emit_static_stride(s->target, L) == 1)
-        fprintf(o, "%*swr[i%d] = %s;\n", ri + 4, "", L, val.s);
+        fprintf(o, "%*s%sr[i%d] = %s;\n", ri + 4, "", wn.s, L, val.s);
     else
-        fprintf(o, "%*swr[i%d * w_s%d] = %s;\n", ri + 4, "", L, L, val.s);
+        fprintf(o, "%*s%sr[i%d * %s_s%d] = %s;\n", ri + 4, "", wn.s, L, wn.s, L, val.s);
+    sb_free(&wn);
     fprintf(o, "%*s}\n", 12 + 4 * (L - 1), "");
+    if (h->wb)
+        wb_tile(o, k, h, ind);
     fprintf(o, "%*s}\n", ind - 4, "");
+    if (h->wb) { /* the rows the previous thread's tiles read, now that every tile is done */
+        fprintf(o, "        #pragma omp barrier\n");
+        fprintf(o, "        if (tyl_Q0 > 0) {\n");
+        fprintf(o, "            int64_t tyl_u0 = tyl_Q0 * tyl_tb - %d, tyl_v0 = tyl_Q0 * tyl_tb + %d;\n", h->wb_lag[0],
+                h->wb_ahead);
+        fprintf(o, "            const int64_t tyl_e0 = tyl_Q1 == tyl_nb0 ? n0 : tyl_Q1 * tyl_tb - %d;\n", h->wb_lag[0]);
+        fprintf(o, "            if (tyl_u0 < 0)\n                tyl_u0 = 0;\n");
+        fprintf(o, "            if (tyl_v0 > tyl_e0)\n                tyl_v0 = tyl_e0;\n");
+        for (int d = 1; d < L; d++)
+            fprintf(o, "            const int64_t tyl_u%d = 0, tyl_v%d = n%d;\n", d, d, d);
+        wb_copy(o, k, 12);
+        fprintf(o, "        }\n");
+    }
     for (int i = 0; i < ns; i++)
         fprintf(o, "        tyl_tile_free(tyl_t%d);\n", i + 1);
     fprintf(o, "    }\n}\n\n");

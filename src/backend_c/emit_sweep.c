@@ -403,12 +403,18 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
     kctx k = {0};
     k.s = s;
     ir_sched *h = s->sched;
+    if (h->wb_into) { /* the kernel before it copies as it goes (pass_sched_writeback) */
+        emit_put(c, ind, "/* %s: done by tyl_k%d as it went */\n", emit_source_line(s->l.line), h->wb_into);
+        return;
+    }
     if (s->kind == S_FUSED) {
         for (int j = 0; j < s->body.len && j < EMIT_MAX_TARGETS; j++)
             k.sw[k.nt++] = VEC_AT(s->body, j, ir_stmt *);
         UTIL_ASSERT(k.nt == s->body.len);
     } else {
         k.sw[k.nt++] = s;
+        if (h->wb)
+            k.sw[k.nt++] = h->wb;
     }
     k.B = k.sw[0]->target->vrank;
     k.restrict_ok = !h->alias_check && !(s->kind == S_FUSED && s->aliased);
@@ -490,9 +496,10 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
         fprintf(kf, "%s}, /* halo exchanges, interior margins */\n", B ? "" : "0");
         fprintf(kf, "    %d, %d, %d, %s, /* arrays, values, scalars, their sizes (tyl_timetile.c) */\n",
                 pl.arrs.len, pl.x.len, k.scalars.len, k.scalars.len ? arena_printf(&util_arena, "tyl_scz%d", s->id) : "NULL");
-        fprintf(kf, "    %d, %s, %s, /* values from constant bounds, reads past the box */\n};\n\n", pl.xkey.len,
+        fprintf(kf, "    %d, %s, %s, /* values from constant bounds, reads past the box */\n", pl.xkey.len,
                 pl.xs.len ? arena_printf(&util_arena, "tyl_xs%d", s->id) : "NULL",
                 k.reach ? arena_printf(&util_arena, "tyl_rc%d", s->id) : "NULL");
+        fprintf(kf, "    %d, /* the local box in one part (the kernel writes back what it reads) */\n};\n\n", h->wb != NULL);
     }
 
     emit_run_call(c, ind, s, &pl, &k, arena_printf(&util_arena, "tyl_sweep_run(&tyl_sw%d, %%s, %%s, %%s", s->id), ");\n");

@@ -35,6 +35,7 @@ static const struct {
     {"sched_stages", "sched_stages", pass_sched_stages},
     {"sched_vec", "sched_vec", pass_sched_vec},
     {"sched_timetile", "sched_timetile", pass_sched_timetile},
+    {"sched_writeback", "sched_writeback", pass_sched_writeback},
 };
 
 #define N_OF(a) (sizeof (a) / sizeof (a)[0])

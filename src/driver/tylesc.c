@@ -73,7 +73,7 @@ static const char *usage =
     "                   (copies become rotations), stages (temporaries computed per tile of their\n"
     "                   consumer), copysem, dist (distributed arrays), fuse (sweeps fused into\n"
     "                   loop nests), halo (halo widths and each sweep's exchanges), sched_ids ..\n"
-    "                   sched_timetile (each schedule pass), sched (the whole schedule: kernels,\n"
+    "                   sched_writeback (each schedule pass), sched (the whole schedule: kernels,\n"
     "                   exchanges, parts, time loops, checkpoints)\n"
     "  --time-tile=K    temporal blocking of time loops whose body is sweeps, swaps and copies: K\n"
     "                   steps per pass over tiles of rows (K >= 2, bitwise the same results);\n"

@@ -59,16 +59,23 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
             CHECK(h->scratch >= SCR_NONE && h->scratch <= SCR_REPLACE, "scratch kind");
             CHECK(!h->alias_check || h->scratch != SCR_NONE, "alias check without a scratch");
             if (done & SCHED_PARTS) {
-                CHECK(s->kind == S_REDUCE || h->split == h->exchange, "an exchange without interior and edges");
+                CHECK(s->kind == S_REDUCE || h->split == (h->exchange && !h->wb), "an exchange without interior and edges");
                 CHECK(s->kind != S_SWEEP || (h->scratch == SCR_NONE) == (s->mode == M_DIRECT), "scratch of a direct sweep");
                 CHECK(s->kind != S_SWEEP || h->alias_check == (s->mode == M_CHECKED), "alias check of an unchecked sweep");
             }
             CHECK(s->kind != S_FUSED || (h->scratch == SCR_NONE && !h->alias_check), "fused group not direct");
             CHECK(s->kind != S_REDUCE || (h->scratch == SCR_NONE && !h->dirty && !h->split), "reduction with a target");
-            int nt = s->kind == S_FUSED ? s->body.len : 1;
+            int nt = s->kind == S_FUSED ? s->body.len : h->wb ? 2 : 1;
+            CHECK(!h->wb || (h->tiled && h->wb->kind == S_SWEEP && h->wb->sched->wb_into == h->kernel),
+                  "a write back by a kernel that is not tiled, or of a sweep that does not name it");
+            CHECK(!h->wb_into || (s->kind == S_SWEEP && !h->dirty && i > 0 && VEC_AT(*body, i - 1, ir_stmt *)->sched &&
+                                  VEC_AT(*body, i - 1, ir_stmt *)->sched->wb == s),
+                  "a copy done by a kernel that does not precede it");
             CHECK(nt >= 32 || h->dirty >> nt == 0, "dirty mark of no target");
             for (int j = 0; (done & SCHED_DIRTY) && s->kind != S_REDUCE && j < nt && j < 32; j++) {
-                ir_stmt *w = s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s;
+                ir_stmt *w = s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : j ? h->wb : s;
+                if (h->wb_into)
+                    break; /* its marks are its writer's */
                 CHECK(!(h->dirty >> j & 1) == !ir_slot_dist(w->target->arr), "dirty mark of a replicated array, or none of a distributed one");
             }
             CHECK(h->graph_period == 0 && h->ck == -1 && !h->progress && !h->time_tile, "loop facts on a kernel");
@@ -113,6 +120,8 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
                           "a time-tiled loop with a statement other than sweeps, renamings, assignments, checks");
                     CHECK(!(b->kind == S_SWEEP || b->kind == S_FUSED) || b->sched->scratch == SCR_NONE,
                           "a time-tiled loop with a sweep that does not write in place");
+                    CHECK(!(b->kind == S_SWEEP || b->kind == S_FUSED) || (!b->sched->wb && !b->sched->wb_into),
+                          "a time-tiled loop with a kernel that writes back");
                     CHECK(b->kind != S_BIND || !b->move, "a time-tiled loop that moves a buffer");
                 }
         } else {
@@ -141,7 +150,7 @@ void ir_sched_verify(ir_program *p, const char *after_pass)
 
 static const char *target_name(ir_stmt *s, int j)
 {
-    ir_stmt *w = s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s;
+    ir_stmt *w = s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : j ? s->sched->wb : s;
     return w->target->arr->name;
 }
 
@@ -165,6 +174,14 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
             fprintf(o, ", tiled: stages per tile");
         else if (s->stages.len)
             fprintf(o, ", stages inlined");
+        if (h->wb) {
+            fprintf(o, ", writes back %s per tile: lag", h->wb->target->arr->name);
+            for (int d = 0; d < ir_sched_box_rank(s); d++)
+                fprintf(o, " %d", h->wb_lag[d]);
+            fprintf(o, ", %d row%s ahead", h->wb_ahead, h->wb_ahead == 1 ? "" : "s");
+        }
+        if (h->wb_into)
+            fprintf(o, ", copy done by kernel %d", h->wb_into);
         if (h->dirty) {
             fprintf(o, ", dirty");
             for (int j = 0; j < 32; j++)

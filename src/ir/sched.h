@@ -56,6 +56,16 @@ typedef struct ir_sched {
                             negation of rows of its own type read contiguously, constants and
                             scalars of that type: a row may be computed in vector registers and
                             stored from them non-temporally (the same operations per lane) */
+    ir_stmt *wb;         /* pass_sched_writeback (tiled S_SWEEP): the next sweep, a copy of this
+                            target into an array the value reads at offsets, which this kernel
+                            does tile by tile once no later tile reads the points (its target is
+                            the kernel's target 1); NULL: none */
+    int wb_lag[IR_MAX_RANK]; /* pass_sched_writeback (wb): per box dimension, how many points
+                            after a point its last reader lies (minus the lowest read offset) */
+    int wb_ahead;        /* pass_sched_writeback (wb): how many points before a point along the
+                            outer dimension its first reader lies (the highest read offset) */
+    int wb_into;         /* pass_sched_writeback (S_SWEEP): this copy is done by kernel wb_into
+                            (its own kernel does not run); 0: none */
     vec prefetch;        /* pass_sched_vec: ir_view*, in a box of rank 3 or more, per array read
                             the read whose rows come first (largest constant offsets along the
                             outer box dimensions): its rows are prefetched a few rows ahead when
@@ -81,7 +91,8 @@ typedef struct ir_sched {
 
 /* The schedule passes that have run (ir_sched_verify checks what they established). */
 enum { SCHED_IDS = 1, SCHED_EXCHANGE = 2, SCHED_PARTS = 4, SCHED_DIRTY = 8, SCHED_GRAPH = 16,
-       SCHED_STEPS = 32, SCHED_CKPT = 64, SCHED_VEC = 128, SCHED_TIMETILE = 256, SCHED_ALL = 511 };
+       SCHED_STEPS = 32, SCHED_CKPT = 64, SCHED_VEC = 128, SCHED_TIMETILE = 256, SCHED_WRITEBACK = 512,
+       SCHED_ALL = 1023 };
 
 /* --time-tile (the driver sets program->sched->time_tile_opt after ir_sched_begin). */
 enum { SCHED_TT_AUTO = -1, SCHED_TT_OFF = 1, SCHED_TT_DEFAULT_K = 8 };
@@ -119,5 +130,6 @@ void pass_sched_ckpt(ir_program *p);     /* pass_sched_ckpt.c */
 void pass_sched_vec(ir_program *p);      /* pass_sched_vec.c */
 void pass_sched_stages(ir_program *p);   /* pass_sched_stages.c */
 void pass_sched_timetile(ir_program *p); /* pass_sched_timetile.c */
+void pass_sched_writeback(ir_program *p); /* pass_sched_writeback.c */
 
 #endif

@@ -573,7 +573,7 @@ static void sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_
     else
         hx = halo_begin(sw->where, sw->nx, sw->x, arrs);
     /* with halos in flight, the interior first, then the strips along the edges */
-    const int ov = hx != NULL && tyl_dist_overlap();
+    const int ov = hx != NULL && tyl_dist_overlap() && !sw->whole;
     if (!ov) {
         tyl_halo_end(hx);
         hx = NULL;

@@ -194,6 +194,8 @@ void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t 
 {
     const int na = sw->na, nx = sw->nxv, nsc = sw->nsc;
     const unsigned char *scsz = sw->scsz;
+    if (sw->whole) /* pass_sched_writeback leaves time-tiled loops alone */
+        tyl_rt_error(sw->where, "a kernel that writes back inside a time tile (a compiler bug)");
     tt_stage *g = new_slot(sw->where);
     void *mem = g->mem;
     size_t memcap = g->memcap;

@@ -730,6 +730,10 @@ typedef struct tyl_sweep {
                                           past the high end of a part's box at which the kernel
                                           also reads the operand (a stage computed over its
                                           grown tile, emit_stages.c): tyl_timetile.c */
+    int whole;                         /* the kernel runs on the local box in one call, after
+                                          the exchange: it writes back into an array it reads
+                                          (pass_sched_writeback), so no interior first, no row
+                                          ranges of a time tile */
 } tyl_sweep;
 
 /* A value of a sweep's x[] known from constants and an array's extent (slice bounds such as

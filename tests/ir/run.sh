@@ -25,6 +25,9 @@
 #   sched_timetile_auto.tyl: the automatic choice (sizes, steps, halo width, the arithmetic a
 #   step does for each element it moves) and its figures.
 #   sched_timetile_3d.tyl: the same for 3-D grids (tiles of planes and lines).
+#   sched_writeback.tyl: pass_sched_writeback: the copy back into the field a tiled kernel reads
+#   at offsets is done by that kernel (lags, rows ahead, one part, the copy's kernel not run),
+#   and not for a copy that scales, a copy after another sweep, a time-tiled loop, CUDA.
 #   gather_after_loop / gather_in_loop: a replicated array read from a distributed one outside
 #   every loop gathers it (the field stays distributed); inside the time loop, no.
 #   TYLES_IR_UPDATE=1 rewrites the .expected files from the actual output, for review.
@@ -257,6 +260,21 @@ check sched_heat/steps "time loops with step boundaries (C, CUDA)" "2 1" "$($TYL
 # (no tyl_halo anywhere), and each sweep in main() is a block of a few lines around one
 # tyl_sweep_run call (heat2d: 6 sweeps, main() at most 200 lines besides #line directives; it
 # was 302, 171 now)
+# pass_sched_writeback: only the first loop's copy is done by its tiled kernel
+d=$($TYLESC tests/ir/sched_writeback.tyl --dump=sched)
+check sched_writeback/kernel "the tiled kernel's schedule" \
+    "  # sched kernel 2, exchange begin; exchange end; box, tiled: stages per tile, writes back u per tile: lag 2 2, 2 rows ahead, dirty out u" \
+    "$(printf '%s\n' "$d" | grep '# sched kernel 2,')"
+check sched_writeback/copy "the copy's schedule" "  # sched kernel 3, no exchange; box, copy done by kernel 2" \
+    "$(printf '%s\n' "$d" | grep '# sched kernel 3,')"
+check sched_writeback/others "write backs (not a scaled copy, not after another sweep)" 1 "$(printf '%s\n' "$d" | grep -c 'writes back')"
+check sched_writeback/timetile "write backs in time-tiled loops" 0 "$($TYLESC tests/ir/sched_writeback.tyl --time-tile=2 --dump=sched | grep -c 'writes back')"
+check sched_writeback/cuda "write backs on CUDA" 0 "$($TYLESC tests/ir/sched_writeback.tyl --target=cuda --dump=sched | grep -c 'writes back')"
+check sched_writeback/hdiff "bench/hdiff.tyl" "lag 2 2 0, 2 rows ahead" \
+    "$($TYLESC bench/hdiff.tyl --dump=sched | grep -o 'writes back in_field per tile: lag [0-9 ]*, [0-9]* rows ahead' | sed 's/.*: //')"
+c=$($TYLESC tests/ir/sched_writeback.tyl -o -)
+check sched_writeback/c_calls "tyl_sweep_run calls in main() (8 kernels, the copy's not run)" 7 "$(printf '%s\n' "$c" | grep -c '^ *tyl_sweep_run(')"
+check sched_writeback/c_whole "descriptors run in one part" 1 "$(printf '%s\n' "$c" | grep -c '1, /\* the local box in one part')"
 T=$(mktemp -d "${TMPDIR:-/tmp}/tyl-ir-XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT
 $TYLESC tests/ir/sched_pointwise.tyl -o "$T/pw.c" || fail=$((fail + 1))

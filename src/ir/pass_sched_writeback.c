@@ -1,0 +1,183 @@
+/* pass_sched_writeback.c: a copy back into the array a tiled kernel reads, done by that kernel.
+ *
+ * Requires: pass_sched_stages (tiled kernels), pass_sched_parts, pass_sched_dirty,
+ * pass_sched_timetile (the loops run K steps per pass), the target (C only).
+ * Establishes: for a tiled sweep T (stages per tile, M_DIRECT) followed at once in its block by
+ * a sweep C that copies T's target into an array A that T reads at offsets,
+ *
+ *     out[...] = f(in[i + o, j + p, ...])     (T: stages per tile)
+ *     in[2:-2, 2:-2, :] = out                 (C: A = in)
+ *
+ * T->sched->wb = C: T's kernel writes each point of C's view once no later tile of its pass (nor
+ * another thread) still reads it, so the separate sweep over memory that C was disappears (hdiff
+ * reads its output back and writes in_field from the caches). C->sched->wb_into = T's kernel:
+ * C's own kernel does not run. Conditions (each needed for the lagged write to be legal):
+ *   - T and C are M_DIRECT sweeps over boxes of equal extents whose targets share their part
+ *     on every rank (ir_dist_aligned), C reads exactly T's target at the point (a copy of the
+ *     same type) and nothing else, and C's target is not T's target's alias class;
+ *   - every read of A's alias class in T's value (its stages inlined: what the tiles compute)
+ *     is A itself, along every dimension a range of step 1 on the same box dimension as C's
+ *     target, at a compile-time constant offset o[d] from C's view; A is never read as one
+ *     element. Then along box dimension d a point of A is read only by points at -o[d]: its last
+ *     reader lies wb_lag[d] = max(0, -min o[d]) points later, the first wb_ahead = max(0, max
+ *     o[0]) points earlier along the outer dimension (what the neighbouring thread still reads);
+ *   - the loop around it is not time-tiled (the run time cuts a time-tiled step's sweeps into
+ *     row ranges, and a write back inside one range would change what the next range reads),
+ *     and T runs its local box in one part: sched->split = 0 (the interior's write back would
+ *     change what the edge strips read), the exchange ending before it.
+ * The kernel (emit_stages.c) gives each thread one block of tile rows along the outer dimension;
+ * after tile (q0, q1, ..) it writes the points of the tile shifted back by wb_lag (the first
+ * tile of a dimension from 0, the last to the end), except the rows a previous thread still reads
+ * (the first wb_lag + wb_ahead of its block), which it writes after a barrier. Every point of A
+ * is written once, with the value C would have copied, after every read of the old value: the
+ * bits are those of the two sweeps (tests/programs/writeback_*.tyl fail with the lag one short).
+ * T's dirty marks gain C's target (target 1). --dump=sched prints
+ * "writes back in_field per tile: lag 2 2 0, 2 rows ahead" and, on C, "copy done by kernel N".
+ * Breaks: nothing.
+ */
+#include "../frontend/sym.h"
+#include "sched.h"
+
+/* Offsets of A's reads in T's value along each box dimension, gathered by ir_expr_any. */
+typedef struct wctx {
+    ir_view *t;    /* C's target: a view of A */
+    int ok;
+    int any;
+    int64_t lo[IR_MAX_RANK], hi[IR_MAX_RANK];
+} wctx;
+
+static int scan(const ir_expr *e, void *ctx)
+{
+    wctx *c = ctx;
+    ir_var *a = c->t->arr;
+    if (e->kind == E_ELEM && e->var->alias_class == a->alias_class)
+        c->ok = 0;
+    if (e->kind != E_READ || e->view->arr->alias_class != a->alias_class)
+        return 0;
+    ir_view *v = e->view;
+    if (v->arr != a || v->rank != c->t->rank) {
+        c->ok = 0;
+        return 0;
+    }
+    for (int d = 0; d < v->rank; d++) {
+        const ir_dim *r = &v->dim[d], *w = &c->t->dim[d];
+        int64_t o;
+        if (r->kind != D_RANGE || w->kind != D_RANGE || r->box != w->box || r->box < 0 || r->step_c != 1 ||
+            w->step_c != 1 || r->wrap || w->wrap || !r->slo || !w->slo || !sym_is_const(sym_sub(r->slo, w->slo), &o)) {
+            c->ok = 0;
+            return 0;
+        }
+        int b = r->box;
+        if (!c->any || o < c->lo[b])
+            c->lo[b] = o;
+        if (!c->any || o > c->hi[b])
+            c->hi[b] = o;
+    }
+    c->any = 1;
+    return 0;
+}
+
+static int equal_extents(ir_stmt *a, ir_stmt *b)
+{
+    if (a->target->vrank != b->target->vrank)
+        return 0;
+    const ir_dim *da[IR_MAX_RANK], *db[IR_MAX_RANK];
+    int na = 0, nb = 0;
+    for (int d = 0; d < a->target->rank; d++)
+        if (a->target->dim[d].kind == D_RANGE)
+            da[na++] = &a->target->dim[d];
+    for (int d = 0; d < b->target->rank; d++)
+        if (b->target->dim[d].kind == D_RANGE)
+            db[nb++] = &b->target->dim[d];
+    for (int k = 0; k < na; k++)
+        if (!ir_expr_equal(da[k]->len, db[k]->len) && !(da[k]->slen && db[k]->slen && sym_equal(da[k]->slen, db[k]->slen)))
+            return 0;
+    return 1;
+}
+
+/* May c, the statement after the tiled sweep t, be written back by t's kernel? */
+static int writes_back(ir_stmt *t, ir_stmt *c, wctx *w)
+{
+    if (c->kind != S_SWEEP || c->mode != M_DIRECT || c->stages.len || c->sched->scratch != SCR_NONE)
+        return 0;
+    if (t->mode != M_DIRECT || t->sched->scratch != SCR_NONE || t->sched->alias_check)
+        return 0;
+    ir_expr *e = c->e;
+    if (e->kind != E_READ || e->view->arr != t->target->arr || e->type != c->target->arr->type ||
+        t->target->arr->type != c->target->arr->type)
+        return 0;
+    ir_expr te = {.kind = E_READ, .type = t->target->arr->type, .view = t->target};
+    if (!ir_expr_equal(e, &te))
+        return 0;
+    if (c->target->arr->alias_class == t->target->arr->alias_class)
+        return 0;
+    if (!equal_extents(t, c) || !ir_dist_aligned(t->target, c->target))
+        return 0;
+    /* the box dimensions of C's view in order, as T's */
+    int b = 0;
+    for (int d = 0; d < c->target->rank; d++)
+        if (c->target->dim[d].kind == D_RANGE && c->target->dim[d].box != b++)
+            return 0;
+    *w = (wctx){.t = c->target, .ok = 1};
+    ir_expr_any(t->e, scan, w);
+    /* a stage is computed over its grown tile, [0, spread] past its lowest read: its own reads
+       of A reach that much further than the points the value needs (tile corners) */
+    for (int i = 0; i < t->stages.len && w->ok; i++) {
+        ir_stage *st = VEC_AT(t->stages, i, ir_stage *);
+        wctx g = {.t = c->target, .ok = 1};
+        ir_expr_any(st->fc, scan, &g);
+        if (!g.ok) {
+            w->ok = 0;
+            break;
+        }
+        for (int d = 0; g.any && d < t->target->vrank; d++) {
+            if (!w->any || g.lo[d] < w->lo[d])
+                w->lo[d] = g.lo[d];
+            if (!w->any || g.hi[d] + st->spread[d] > w->hi[d])
+                w->hi[d] = g.hi[d] + st->spread[d];
+        }
+        w->any |= g.any;
+    }
+    return w->ok && w->any;
+}
+
+static void block(ir_program *p, vec *body, int tiled_loop)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if (s->kind == S_FOR || s->kind == S_WHILE) {
+            block(p, &s->body, tiled_loop || (s->sched && s->sched->time_tile));
+            continue;
+        }
+        if (s->kind == S_FUSED) /* its sweeps run in its loop nest, with no schedule of their own */
+            continue;
+        block(p, &s->body, tiled_loop);
+        block(p, &s->orelse, tiled_loop);
+        if (tiled_loop || s->kind != S_SWEEP || !s->sched->tiled || i + 1 >= body->len)
+            continue;
+        ir_stmt *c = VEC_AT(*body, i + 1, ir_stmt *);
+        if (!c->sched)
+            continue;
+        wctx w;
+        if (!writes_back(s, c, &w))
+            continue;
+        ir_sched *h = s->sched;
+        h->wb = c;
+        int B = s->target->vrank;
+        for (int d = 0; d < B; d++)
+            h->wb_lag[d] = w.lo[d] < 0 ? (int)-w.lo[d] : 0;
+        h->wb_ahead = w.hi[0] > 0 ? (int)w.hi[0] : 0;
+        h->split = 0;
+        h->dirty |= (c->sched->dirty & 1u) << 1;
+        c->sched->wb_into = h->kernel;
+        c->sched->dirty = 0;
+        i++;
+    }
+}
+
+void pass_sched_writeback(ir_program *p)
+{
+    if (!p->sched->cuda)
+        block(p, &p->body, 0);
+    p->sched->done |= SCHED_WRITEBACK;
+}
