@@ -334,6 +334,10 @@ const lw_builtin *lw_argmax_find(const char *name, int method);
 const lw_builtin *lw_reshape_find(const char *name, int method);
 void lw_reshape_bind_check(const value *v, const char *name);
 ast *lw_unravelled(lctx *c, ast *e);
+/* views with axes of extent 1 the array lacks (x.reshape(n, 1) of an (n,) array): indexing them
+ * (NULL when base has none) and storing through them (0 when target has none) */
+value *lw_phantom_index(lctx *c, value *base, ast *sub, int target);
+int lw_phantom_sweep(lctx *c, loc l, value *target, value *rv, int fresh);
 /* lower_dot.c: np.dot/vdot/inner/matmul (method: a.dot()), or NULL; f "@" for the operator */
 const lw_builtin *lw_dot_find(const char *name, int method);
 /* lower_linalg.c: np.eye, np.identity, np.diag, matrix products, np.linalg.solve and inv */
