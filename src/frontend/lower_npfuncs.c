@@ -762,7 +762,7 @@ static value *np_join(lctx *c, loc l, const char *f, value **v, args *a)
     if (!array_items(c, v[0], f, &items, &n))
         return &lw_ERRV;
     int64_t axis = k[0] == 'v' ? 0 : 0;
-    if (k[0] == 'c' || k[0] == 's') {
+    if ((k[0] == 'c' && strcmp(k, "column_stack") != 0) || k[0] == 's') {
         if (given(v[1]) && !const_int_arg(v[1], "axis", &axis))
             return &lw_ERRV;
     }
@@ -789,6 +789,14 @@ static value *np_join(lctx *c, loc l, const char *f, value **v, args *a)
             }
             it[i] = expand(c, l, it[i], (int)axis);
         }
+    } else if (strcmp(k, "column_stack") == 0) { /* 1-D arrays and scalars as columns */
+        for (int i = 0; i < n; i++) {
+            if (it[i]->kind == V_SCALAR)
+                it[i] = expand(c, l, it[i], 0);
+            if (it[i]->rank == 1)
+                it[i] = expand(c, l, it[i], 1);
+        }
+        axis = 1;
     } else if (k[0] == 'h' || k[0] == 'v') {
         for (int i = 0; i < n; i++) {
             if (it[i]->kind == V_SCALAR)
@@ -1330,6 +1338,7 @@ static const lw_builtin np_more[] = {
     {"np.stack", {"arrays", "axis"}, 1, np_join},
     {"np.outer", {"a", "b"}, 2, np_outer}, {"np.flip", {"m", "axis"}, 1, np_flip},
     {"np.hstack", {"tup"}, 1, np_join}, {"np.vstack", {"tup"}, 1, np_join},
+    {"np.column_stack", {"tup"}, 1, np_join},
     {"np.append", {"arr", "values", "axis"}, 2, np_append},
     {"np.gradient", {"*"}, 0, np_gradient},
     {"np.linalg.norm", {"x", "ord", "axis", "keepdims"}, 1, np_norm},
@@ -1353,5 +1362,7 @@ const lw_builtin *lw_npfuncs_find(const char *name, int method)
         b = lw_reshape_find(name, method);
     if (!b)
         b = lw_ufunc_method_find(name, method);
+    if (!b)
+        b = lw_savetext_find(name, method);
     return b ? b : lw_dot_find(name, method);
 }

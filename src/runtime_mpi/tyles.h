@@ -663,6 +663,18 @@ const char *tyl_str_npy(int k);
 /* np.save: one standard .npy (format 1.0, little-endian '<f8' etc., C order) of the global array,
  * written atomically (temporary name, then rename). */
 void tyl_save_npy(const char *filename, const tyl_array *a, const char *where);
+/* np.savez(file, ...): member k of nmembers, saved as member + ".npy" in the zip `file` (".npz"
+ * appended unless it ends so); the last member writes the file (tyl_savetext.c). Collective. */
+void tyl_savez_member(const char *file, int k, int nmembers, const char *member, const tyl_array *a,
+                      const char *where);
+/* np.savetxt(file, a, fmt, delimiter, newline, header, footer, comments) of a 1-D or 2-D array:
+ * fmt is one conversion repeated over the columns (nspec 0) or nspec of them (bad_fmt: the
+ * error when the array has another number of columns); header and footer are their
+ * text (each of its lines after comments, as NumPy writes them; "" for none). Collective; rank 0
+ * writes. */
+void tyl_savetxt(const char *file, const tyl_array *a, int nspec, const char *fmt, const char *bad_fmt,
+                 const char *delimiter, const char *newline, const char *header, const char *footer,
+                 const char *comments, const char *where);
 
 /* ---- helpers used by generated sweeps (tyl_sweep.c) ---- */
 
