@@ -284,6 +284,11 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         }
         emit_put(c, ind, "}\n");
         return;
+    case S_PRINTOPT:
+        emit_hline(c, ind, s->l);
+        emit_put(c, ind, "tyl_set_printoptions(%d, %d, %d, %d, %d);\n", s->pspec[0], s->pspec[1],
+                 s->pspec[2], s->pspec[3], s->pspec[4]);
+        return;
     case S_RAISE: {
         strbuf b = {0};
         emit_c_string(&b, s->str);

@@ -338,8 +338,8 @@ ast *lw_unravelled(lctx *c, ast *e);
  * (NULL when base has none) and storing through them (0 when target has none) */
 value *lw_phantom_index(lctx *c, value *base, ast *sub, int target);
 int lw_phantom_sweep(lctx *c, loc l, value *target, value *rv, int fresh);
-/* lower_savetext.c: np.savez, np.savez_compressed, np.savetxt, or NULL */
-const lw_builtin *lw_savetext_find(const char *name, int method);
+/* lower_output.c: np.savez, np.savez_compressed, np.savetxt, or NULL */
+const lw_builtin *lw_output_find(const char *name, int method);
 /* lower_dot.c: np.dot/vdot/inner/matmul (method: a.dot()), or NULL; f "@" for the operator */
 const lw_builtin *lw_dot_find(const char *name, int method);
 /* lower_linalg.c: np.eye, np.identity, np.diag, matrix products, np.linalg.solve and inv */

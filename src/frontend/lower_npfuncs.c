@@ -1363,6 +1363,6 @@ const lw_builtin *lw_npfuncs_find(const char *name, int method)
     if (!b)
         b = lw_ufunc_method_find(name, method);
     if (!b)
-        b = lw_savetext_find(name, method);
+        b = lw_output_find(name, method);
     return b ? b : lw_dot_find(name, method);
 }

@@ -234,6 +234,8 @@ typedef enum ir_skind {
                   e, e2 (R_GAUSS: loc, scale; R_UNIFORM: low, high; R_INT: low, high as int64);
                   na = 1: a seed comes before the draw in program order, so a stream found
                   unseeded at run time lost its state to a restart */
+    S_PRINTOPT,/* np.set_printoptions: n = 5, pspec[0..4] = precision, threshold (-2: never
+                  summarise), edgeitems, linewidth, suppress; -1 leaves one as it is */
 } ir_skind;
 
 /* S_PRINT item flags. */

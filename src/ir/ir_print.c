@@ -194,6 +194,10 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
             pblock(&s->orelse, ind + 1, o);
         }
         return;
+    case S_PRINTOPT:
+        fprintf(o, "printoptions precision %d threshold %d edgeitems %d linewidth %d suppress %d",
+                s->pspec[0], s->pspec[1], s->pspec[2], s->pspec[3], s->pspec[4]);
+        break;
     case S_RAISE:
         fputs("raise if ", o);
         pexpr(s->e, o);

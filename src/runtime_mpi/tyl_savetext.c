@@ -325,10 +325,13 @@ void tyl_savetxt(const char *file, const tyl_array *a, int nspec, const char *fm
     free(t);
     tyl_npyhdr h;
     char why[TYL_NPYHDR_WHY_LEN];
-    FILE *mf = fmemopen(b, len, "rb");
-    if (!mf || tyl_npyhdr_read(mf, &h, why) != 0)
-        tyl_rt_error(where, "cannot write '%s': internal: its temporary .npy %s", file, mf ? why : "");
-    fclose(mf);
+    /* the header tyl_save_npy wrote: magic, version, its length (2 bytes in 1.0, else 4), dict */
+    size_t at = len > 8 && b[6] == 1 ? 10 : 12;
+    size_t hl = len < at ? 0 : at == 10 ? (size_t)b[8] | (size_t)b[9] << 8
+                                        : (size_t)b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 | (size_t)b[11] << 24;
+    if (len < at + hl || tyl_npyhdr_parse_dict((const char *)b + at, hl, &h, why) != 0)
+        tyl_rt_error(where, "cannot write '%s': internal: its temporary .npy is malformed", file);
+    h.data_offset = (int64_t)(at + hl);
     int64_t rows = h.ndim == 2 ? h.shape[0] : h.shape[0], cols = h.ndim == 2 ? h.shape[1] : 1;
     /* NumPy's fmt: one conversion repeated over the columns, joined by the delimiter; else as
      * many as there are columns */

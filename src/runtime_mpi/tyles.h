@@ -631,6 +631,9 @@ char *tyl_repr_double(char *buf, double v);
  * copy). Rank 0 appends the text to the current print line, then finishes it with `end` as
  * tyl_print_end does; end == NULL leaves the line open (print(u, x) continues it). */
 void tyl_print_array(const tyl_array *a, int repr, const char *end);
+/* np.set_printoptions: precision, threshold (-2: never summarise), edgeitems (at most 64),
+ * linewidth, suppress; -1 leaves an option as it is. Every rank calls it. */
+void tyl_set_printoptions(int precision, int64_t threshold, int edgeitems, int linewidth, int suppress);
 /* print(u[view]) without copying the view: along dimension d of a, the view takes len[d]
  * elements lo[d], lo[d] + step[d], ... (indices already normalised and in range; len[d] < 0: the
  * single index lo[d], the dimension dropped). Otherwise as tyl_print_array (collective). */

@@ -1,16 +1,20 @@
-/* lower_savetext.c: np.savez, np.savez_compressed and np.savetxt, the other ways simulation codes
- * write their results (a bundle of fields for a plotting script, a column of a time series).
+/* lower_output.c: the other ways simulation codes write their results than np.save and print:
+ * np.savez, np.savez_compressed and np.savetxt (a bundle of fields for a plotting script, a
+ * column of a time series), and np.set_printoptions (how print shows arrays).
  *
- * Each becomes S_SAVE statements (init 1: a member of a .npz, 2: a text file) that the run time
- * writes as NumPy does (src/runtime_mpi/tyl_savetext.c): np.load and np.loadtxt read the same
- * arrays back. What NumPy decides from its arguments alone (member names, the row format, the
- * header's text) is decided here, with NumPy's messages for what it refuses.
+ * The saves become S_SAVE statements (init 1: a member of a .npz, 2: a text file) that the run
+ * time writes as NumPy does (src/runtime_mpi/tyl_savetext.c): np.load and np.loadtxt read the
+ * same arrays back. What NumPy decides from its arguments alone (member names, the row format,
+ * the header's text) is decided here, with NumPy's messages for what it refuses. The print
+ * options become S_PRINTOPT, which sets them in the run time's array printer (tyl_print.c).
  *
  * Requires: the arguments are lowered values (lw_builtin_call).
  * Establishes: one S_SAVE per array, in the order NumPy writes them. */
 
 #include "lower_internal.h"
 
+#include <limits.h>
+#include <math.h>
 #include <string.h>
 
 /* a whole slot holding v's array (materialized when v is a view or an expression) */
@@ -276,12 +280,110 @@ static value *np_savetxt(lctx *c, loc l, const char *f, value **v0, args *a)
     return lw_vnew(V_NONE, l);
 }
 
+/* ---- np.set_printoptions ------------------------------------------------------------------ */
+
+/* an option's value known when compiling: an int (bool: 0 or 1), or a float (np.inf) */
+static int const_opt(value *v, int64_t *k, double *f)
+{
+    if (v->kind != V_SCALAR || !v->e || v->e->kind != E_CONST)
+        return 0;
+    if (ir_type_is_float(v->e->type)) {
+        *f = v->e->c.f;
+        return 2;
+    }
+    *k = v->e->c.i;
+    return 1;
+}
+
+/* np.set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
+ *                     suppress=None, nanstr=None, infstr=None, formatter=None, sign=None,
+ *                     floatmode=None, *, legacy=None, override_repr=None) */
+static value *np_set_printoptions(lctx *c, loc l, const char *f, value **v0, args *a)
+{
+    (void)v0;
+    static const char *params[] = {"precision", "threshold", "edgeitems", "linewidth", "suppress",
+                                   "nanstr", "infstr", "formatter", "sign", "floatmode", "legacy",
+                                   "override_repr"};
+    value *v[12];
+    if (a->npos > 10) { /* legacy and override_repr are keyword-only */
+        diag_error(l, "set_printoptions() takes from 0 to 10 positional arguments but %d were given", a->npos);
+        return &lw_ERRV;
+    }
+    if (!lw_match_args(l, f, a, 12, params, 0, v))
+        return &lw_ERRV;
+    /* the ones left at NumPy's defaults are accepted; others change what tylesc does not */
+    static const char *defaults[] = {"nan", "inf", NULL, "-", "maxprec"};
+    int bad = 0;
+    for (int i = 5; i < 12; i++) {
+        if (!v[i] || v[i]->kind == V_NONE)
+            continue;
+        const char *d = i < 10 ? defaults[i - 5] : NULL;
+        int64_t k;
+        double x;
+        if ((d && v[i]->kind == V_STR && strcmp(v[i]->str, d) == 0) ||
+            (i == 10 && const_opt(v[i], &k, &x) == 1 && k == 0)) /* legacy=False */
+            continue;
+        diag_error(v[i]->l, "np.set_printoptions(): %s= other than NumPy's default%s%s%s is not "
+                            "supported (precision, threshold, edgeitems, linewidth and suppress are)",
+                   params[i], d ? " '" : "", d ? d : "", d ? "'" : "");
+        bad = 1;
+    }
+    int opt[5] = {-1, -1, -1, -1, -1};
+    static const int64_t most[5] = {30, -1, 64, 100000, 1};
+    for (int i = 0; i < 5; i++) {
+        if (!v[i] || v[i]->kind == V_NONE)
+            continue;
+        int64_t k = 0;
+        double x = 0;
+        int kind = const_opt(v[i], &k, &x);
+        if (i == 1 && kind == 2 && isinf(x) && x > 0) { /* threshold=np.inf: never summarise */
+            opt[i] = -2;
+            continue;
+        }
+        if (i == 4 && kind) { /* suppress: any number, as bool(suppress) */
+            opt[i] = kind == 1 ? k != 0 : x != 0;
+            continue;
+        }
+        if (kind != 1 || v[i]->e->type == T_BOOL) {
+            if (v[i]->kind != V_ERR)
+                diag_error(v[i]->l, "np.set_printoptions(): %s must be %s known when compiling, not %s",
+                           params[i], i == 4 ? "True or False" : i == 1 ? "an int or np.inf" : "an int",
+                           v[i]->kind == V_SCALAR && !kind ? "a value the program computes when it runs "
+                                                             "(a parameter)" : lw_vkind_desc(v[i]));
+            bad = 1;
+            continue;
+        }
+        if (k < 0) {
+            diag_error(v[i]->l, "%s must be a non-negative integer", params[i]);
+            bad = 1;
+            continue;
+        }
+        if (most[i] >= 0 && k > most[i]) {
+            diag_error(v[i]->l, "np.set_printoptions(): %s=%lld is not supported (at most %lld)",
+                       params[i], (long long)k, (long long)most[i]);
+            bad = 1;
+            continue;
+        }
+        opt[i] = k > INT_MAX ? -2 : (int)k; /* a threshold past any array printed: never */
+    }
+    if (bad)
+        return &lw_ERRV;
+    ir_stmt *s = ir_stmt_new(S_PRINTOPT, l);
+    s->n = 5;
+    s->pspec = NEWN(int, 5);
+    for (int i = 0; i < 5; i++)
+        s->pspec[i] = opt[i];
+    lw_emit(c, s);
+    return lw_vnew(V_NONE, l);
+}
+
 static const lw_builtin np_table[] = {
+    {"np.set_printoptions", {"*"}, 0, np_set_printoptions}, /* twelve parameters: matched there */
     {"np.savez", {"*"}, 0, np_savez},
     {"np.savez_compressed", {"*"}, 0, np_savez},
     {"np.savetxt", {"*"}, 0, np_savetxt}, /* nine parameters: matched by np_savetxt */
 };
-const lw_builtin *lw_savetext_find(const char *name, int method)
+const lw_builtin *lw_output_find(const char *name, int method)
 {
     if (method)
         return NULL;
