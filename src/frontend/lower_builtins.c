@@ -745,6 +745,27 @@ static value *bi_pow(lctx *c, loc l, const char *f, value **v, args *a)
     }
     return lw_binop(c, l, OP_POWER, v[0], v[1]);
 }
+/* divmod(a, b) of numbers: (a // b, a % b), Python's floor division and modulo (for floats
+ * too: float // and % are Python's divmod's two halves); ZeroDivisionError as they give it */
+static value *bi_divmod(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    for (int i = 0; i < 2; i++)
+        if (v[i]->kind != V_SCALAR) {
+            if (v[i]->kind != V_ERR)
+                diag_error(v[i]->l, "%s() of %s is not supported (numbers are; np.divmod is not)", f,
+                           lw_vkind_desc(v[i]));
+            return &lw_ERRV;
+        }
+    value *t = lw_vnew(V_TUPLE, l);
+    t->n = 2;
+    t->items = NEWN(value *, 3);
+    t->items[0] = lw_binop(c, l, OP_FDIV, v[0], v[1]);
+    t->items[1] = lw_binop(c, l, OP_MOD, v[0], v[1]);
+    if (t->items[0]->kind == V_ERR || t->items[1]->kind == V_ERR)
+        return &lw_ERRV;
+    return t;
+}
 /* float(x), int(x), bool(x), abs(x) */
 static value *bi_scalar(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -837,6 +858,7 @@ static const lw_builtin py_table[] = {
     {"len", {"obj"}, 1, bi_len}, {"min", {"*"}, 0, bi_minmax}, {"max", {"*"}, 0, bi_minmax},
     {"float", {"x"}, 0, bi_scalar}, {"int", {"x"}, 0, bi_scalar}, {"bool", {"x"}, 0, bi_scalar},
     {"abs", {"x"}, 1, bi_scalar}, {"pow", {"base", "exp", "mod"}, 2, bi_pow},
+    {"divmod", {"a", "b"}, 2, bi_divmod},
     {"round", {"number", "ndigits"}, 1, lw_bi_round},
     {"all", {"iterable"}, 1, lw_bi_allany}, {"any", {"iterable"}, 1, lw_bi_allany},
     {"time.time", {NULL}, 0, bi_time}, {"time.perf_counter", {NULL}, 0, bi_time},

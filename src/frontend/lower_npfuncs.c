@@ -839,7 +839,14 @@ static value *np_flip(lctx *c, loc l, const char *f, value **v, args *a)
     if (!array_arg(x, f))
         return &lw_ERRV;
     int flip[IR_MAX_RANK] = {0};
-    if (!given(v[1])) {
+    if (strcmp(f, "np.fliplr") == 0 || strcmp(f, "np.flipud") == 0) { /* axis 1, axis 0 */
+        int ax = f[7] == 'l';
+        if (x->rank < ax + 1) {
+            diag_error(x->l, ax ? "Input must be >= 2-d." : "Input must be >= 1-d.");
+            return &lw_ERRV;
+        }
+        flip[ax] = 1;
+    } else if (!given(v[1])) {
         for (int d = 0; d < x->rank; d++)
             flip[d] = 1;
     } else {
@@ -1337,6 +1344,7 @@ static const lw_builtin np_more[] = {
     {"np.concatenate", {"arrays", "axis"}, 1, np_join},
     {"np.stack", {"arrays", "axis"}, 1, np_join},
     {"np.outer", {"a", "b"}, 2, np_outer}, {"np.flip", {"m", "axis"}, 1, np_flip},
+    {"np.fliplr", {"m"}, 1, np_flip}, {"np.flipud", {"m"}, 1, np_flip},
     {"np.hstack", {"tup"}, 1, np_join}, {"np.vstack", {"tup"}, 1, np_join},
     {"np.column_stack", {"tup"}, 1, np_join},
     {"np.append", {"arr", "values", "axis"}, 2, np_append},
