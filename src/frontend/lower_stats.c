@@ -161,6 +161,13 @@ const char lw_stats_prelude_src[] =
     "    return r\n"
     "\n"
     "\n"
+    "def prod1(a, one):\n"
+    "    r = one\n"
+    "    for i in range(a.shape[0]):\n"
+    "        r = r * a[i]\n"
+    "    return r\n"
+    "\n"
+    "\n"
     "def bincount_at(x, i, minlength):\n"
     "    k = int(x[i])\n"
     "    if k < 0:\n"
@@ -279,6 +286,61 @@ static value *np_bincount(lctx *c, loc l, const char *f, value **v, args *a)
     return lw_call_prelude(c, l, "bincount", 2, args);
 }
 
+/* np.prod(a) of a sequence known when compiling (np.prod(u.shape)) or of a whole array (axis=None):
+ * NumPy's multiply.reduce multiplies in the order of the elements (no pairwise scheme, unlike
+ * add), which the prelude's loop does, bitwise; integers and bools give int64. */
+static value *np_prod(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0], *axis = v[1];
+    if (x->kind == V_ERR || (axis && axis->kind == V_ERR))
+        return &lw_ERRV;
+    if (x->kind == V_TUPLE) { /* np.asarray of the numbers, then their product */
+        int flt = x->n == 0;
+        for (int i = 0; i < x->n; i++) {
+            if (x->items[i]->kind != V_SCALAR) {
+                diag_error(x->items[i]->l, "%s() of a sequence of %s is not supported (numbers are)", f,
+                           lw_vkind_desc(x->items[i]));
+                return &lw_ERRV;
+            }
+            flt |= ir_type_is_float(x->items[i]->type);
+        }
+        ir_type t = flt ? T_F64 : T_I64;
+        value *r = lw_scalar(l, flt ? ir_const_f(l, T_F64, 1.0) : ir_const_i(l, T_I64, 1), 0);
+        for (int i = 0; i < x->n; i++) {
+            value *it = lw_scalar(x->items[i]->l, ir_cast(l, t, x->items[i]->e), 0);
+            it->s = x->items[i]->s;
+            r = i == 0 ? it : lw_binop(c, l, OP_MUL, r, it);
+        }
+        return r;
+    }
+    if (x->kind != V_ARRAY) {
+        if (x->kind == V_SCALAR)
+            return lw_binop(c, l, OP_MUL, lw_scalar(l, ir_const_i(l, T_I64, 1), 1), x);
+        diag_error(x->l, "%s() of %s is not supported", f, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    int64_t k;
+    if (axis && axis->kind != V_NONE &&
+        !(x->rank == 1 && axis->kind == V_SCALAR && ir_expr_const_int(axis->e, &k) && (k == 0 || k == -1))) {
+        diag_error(axis->l, "%s() along an axis of a %d-D array is not supported (of the whole array is)",
+                   f, x->rank);
+        return &lw_ERRV;
+    }
+    if (x->rank != 1) {
+        args ra = {0};
+        ra.pos = &x;
+        ra.npos = 1;
+        x = lw_builtin_call(c, lw_reshape_find("np.ravel", 0), l, &ra);
+        if (x->kind == V_ERR)
+            return x;
+    }
+    ir_type t = ir_type_is_float(x->type) ? x->type : T_I64;
+    value *one = lw_scalar(l, ir_type_is_float(t) ? ir_const_f(l, t, 1.0) : ir_const_i(l, t, 1), 0);
+    value *args2[] = {x, one};
+    return lw_call_prelude(c, l, "prod1", 2, args2);
+}
+
 /* The data of np.sort/median/percentile as a 1-D array: a 1-D array, or any array flattened
  * where NumPy flattens it (axis=None); NULL after a diagnostic. */
 static value *data_1d(lctx *c, loc l, const char *f, value *x, value *axis, int flat_default)
@@ -374,13 +436,22 @@ static value *np_quantile(lctx *c, loc l, const char *f, value **v, args *a)
 static const lw_builtin np_table[] = {
     {"np.histogram", {"a", "bins", "range", "density", "weights"}, 1, np_histogram},
     {"np.bincount", {"x", "weights", "minlength"}, 1, np_bincount},
+    {"np.prod", {"a", "axis"}, 1, np_prod},
     {"np.sort", {"a", "axis", "kind"}, 1, np_sort},
     {"np.median", {"a", "axis"}, 1, np_median},
     {"np.percentile", {"a", "q", "axis", "method"}, 2, np_quantile},
     {"np.quantile", {"a", "q", "axis", "method"}, 2, np_quantile},
 };
+/* a.prod(axis=None) */
+static value *m_prod(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f;
+    value *w[2] = {a->self, v[0]};
+    return np_prod(c, l, "prod", w, a);
+}
 static const lw_builtin method_table[] = {
     {"sort", {"axis", "kind"}, 0, m_sort},
+    {"prod", {"axis"}, 0, m_prod},
 };
 const lw_builtin *lw_stats_find(const char *name, int method)
 {
