@@ -340,6 +340,7 @@ ast *lw_unravelled(lctx *c, ast *e);
  * (NULL when base has none) and storing through them (0 when target has none) */
 value *lw_phantom_index(lctx *c, value *base, ast *sub, int target);
 int lw_phantom_sweep(lctx *c, loc l, value *target, value *rv, int fresh);
+value *lw_no_phantoms(lctx *c, value *v);
 /* lower_output.c: np.savez, np.savez_compressed, np.savetxt, or NULL */
 const lw_builtin *lw_output_find(const char *name, int method);
 /* lower_dot.c: np.dot/vdot/inner/matmul (method: a.dot()), or NULL; f "@" for the operator */

@@ -983,6 +983,7 @@ static value *np_gradient(lctx *c, loc l, const char *f, value **v, args *a)
             diag_error(x->l, "np.gradient() takes an array, not %s", lw_vkind_desc(x));
         return &lw_ERRV;
     }
+    x = lw_no_phantoms(c, x); /* its axes found by their view dimensions */
     int axes[IR_MAX_RANK], naxes = x->rank;
     for (int d = 0; d < x->rank; d++)
         axes[d] = d;

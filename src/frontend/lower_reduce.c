@@ -425,6 +425,7 @@ static value *diff(lctx *c, loc l, value *x, value *nv, value *axisv)
     for (int64_t i = 0; i < n; i++) {
         if (x->e->kind != E_READ || lw_view_has_wrap(x->e->view))
             x = lw_materialize(c, x);
+        x = lw_no_phantoms(c, x); /* a[:, None]: the axis has no view dimension to narrow */
         value *hi = lw_vnew(V_ARRAY, l), *lo = lw_vnew(V_ARRAY, l);
         *hi = *x;
         *lo = *x;

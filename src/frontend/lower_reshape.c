@@ -242,6 +242,13 @@ static unsigned phantoms(const value *v)
     return ((1u << v->rank) - 1) & ~real;
 }
 
+/* v itself, or computed into an array of its own when it has phantom axes (for code that finds
+ * an axis by the view dimension iterating it: np.diff, np.gradient) */
+value *lw_no_phantoms(lctx *c, value *v)
+{
+    return phantoms(v) ? lw_materialize(c, v) : v;
+}
+
 /* v without the axes of `drop` (each of extent 1); fixed as for remap_dims_f */
 static value *squeeze(loc l, value *v, unsigned drop, int fixed)
 {
