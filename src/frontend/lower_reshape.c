@@ -9,7 +9,9 @@
  *     (pass_dist), so the values are NumPy's at any rank count, at the cost of replicating the
  *     source.
  * NumPy's reshape and ravel return a view of a contiguous array: writing through one changes the
- * other. The copy is the same while neither is written, which holds when the result is used at
+ * other. A reshape that only adds or drops axes of extent 1 is such a view here too (the array
+ * read through renamed axes: unit_axes_view, with "phantom" axes, below). Otherwise the copy is
+ * the same while neither is written, which holds when the result is used at
  * once (np.sum(u.ravel()), np.save(..., u.ravel())) or the source is a temporary
  * (np.arange(n).reshape(...)); binding the reshaped copy of a named array to a name is refused
  * (lw_reshape_bind_check), and flatten() (a copy in NumPy too) is always accepted.
