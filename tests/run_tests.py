@@ -265,10 +265,16 @@ def copy_inputs(tyl, dest):
                 shutil.copy2(src, os.path.join(dest, entry))
 
 
+# What a run writes and the test compares: .npy arrays, .npz bundles of them (np.savez: member by
+# member) and text (np.savetxt: as stdout is compared, numbers within the tolerance if any).
+TEXT_OUTPUTS = (".txt", ".csv", ".dat", ".tsv")
+OUTPUTS = (".npy", ".npz") + TEXT_OUTPUTS
+
+
 def snapshot_npy(folder):
     out = {}
     for name in sorted(os.listdir(folder)):
-        if name.endswith(".npy"):
+        if name.endswith(OUTPUTS) and os.path.isfile(os.path.join(folder, name)):
             with open(os.path.join(folder, name), "rb") as f:
                 out[name] = f.read()
     return out
@@ -399,11 +405,41 @@ def compare_runs(ref, results, tol):
                 msg.append("unexpected " + ", ".join(extra))
             return (".npy files differ: " + "; ".join(msg) + tag, "")
         for fname in ref_written:
+            if fname.endswith(TEXT_OUTPUTS):
+                d = compare_stdout(ref_files[fname].decode("latin1"), files[fname].decode("latin1"), tol)
+                if d:
+                    return ("%s: %s%s" % (fname, d[0].replace("stdout", "text"), tag), d[1])
+                continue
+            if fname.endswith(".npz"):
+                d = compare_npz(fname, ref_files[fname], files[fname], tol)
+                if d:
+                    return (d[0] + tag, d[1])
+                continue
             a = load_npy(ref_files[fname], fname, "numpy")
             b = load_npy(files[fname], fname, "compiled")
             d = compare_arrays(fname, a, b, tol)
             if d:
                 return (d[0] + tag, d[1])
+    return None
+
+
+def compare_npz(fname, ref_bytes, got_bytes, tol):
+    """np.savez files: the same member names, each array as compare_arrays."""
+    import io
+    bundles = []
+    for who, data in (("numpy", ref_bytes), ("compiled", got_bytes)):
+        try:
+            z = np.load(io.BytesIO(data), allow_pickle=False)
+            bundles.append({k: z[k] for k in z.files})
+        except Exception as e:  # noqa: BLE001
+            raise TestFailure("%s: %s output is not a valid .npz file: %s" % (fname, who, e))
+    ref, got = bundles
+    if sorted(ref) != sorted(got):
+        return ("%s: members %s (numpy) != %s (compiled)" % (fname, sorted(ref), sorted(got)), "")
+    for k in sorted(ref):
+        d = compare_arrays("%s[%s]" % (fname, k), ref[k], got[k], tol)
+        if d:
+            return d
     return None
 
 

@@ -284,6 +284,11 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         }
         emit_put(c, ind, "}\n");
         return;
+    case S_PRINTOPT:
+        emit_hline(c, ind, s->l);
+        emit_put(c, ind, "tyl_set_printoptions(%d, %d, %d, %d, %d);\n", s->pspec[0], s->pspec[1],
+                 s->pspec[2], s->pspec[3], s->pspec[4]);
+        return;
     case S_RAISE: {
         strbuf b = {0};
         emit_c_string(&b, s->str);
@@ -364,6 +369,31 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
     case S_SAVE: {
         emit_hline(c, ind, s->l);
         strbuf b = {0};
+        if (s->init) { /* np.savez member, np.savetxt */
+            if (s->sbuf)
+                sb_printf(&b, "tyl_str_get(%d)", s->sbuf);
+            else
+                emit_c_string(&b, s->str);
+            strbuf q = {0};
+            if (s->init == 1) {
+                emit_c_string(&q, s->end);
+                emit_put(c, ind, "tyl_savez_member(%s, %d, %d, %s, %s, %s);\n", b.s, s->n, s->na, q.s,
+                         s->var->name, emit_W(s->l));
+            } else {
+                for (int k = 0; k < 7; k++) {
+                    sb_printf(&q, ", ");
+                    if ((k == 4 || k == 5) && s->pspec[k - 4]) /* a header or footer built at run time */
+                        sb_printf(&q, "tyl_str_get(%d)", s->pspec[k - 4]);
+                    else
+                        emit_c_string(&q, s->strs[k]);
+                }
+                emit_put(c, ind, "tyl_savetxt(%s, %s, %d%s, %s);\n", b.s, s->var->name, s->n, q.s,
+                         emit_W(s->l));
+            }
+            sb_free(&q);
+            sb_free(&b);
+            return;
+        }
         if (s->sbuf)
             emit_put(c, ind, "tyl_save_npy(tyl_str_npy(%d), %s, %s);\n", s->sbuf, s->var->name, emit_W(s->l));
         else {

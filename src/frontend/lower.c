@@ -348,7 +348,8 @@ static void lower_raise(lctx *c, ast *s)
         lw_emit_raise(c, s->l, ir_const_i(s->l, T_BOOL, 1), msg);
 }
 
-/* from numpy|math|time import a, b as c: each name bound to the module's attribute. */
+/* from numpy|numpy.random|numpy.linalg|math|time import a, b as c: each name bound to the
+ * module's attribute. */
 static void lower_from_import(lctx *c, ast *s)
 {
     if (lw_is_plot_module(s->name)) {
@@ -359,13 +360,33 @@ static void lower_from_import(lctx *c, ast *s)
         lw_numba_import(c, s);
         return;
     }
-    if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0) {
+    int sub = strcmp(s->name, "numpy.random") == 0 || strcmp(s->name, "numpy.linalg") == 0;
+    if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0 &&
+        !sub) {
         diag_error(s->l, "only numpy, math and time can be imported in a stencil program ('%s' is "
                          "not available)", s->name);
         return;
     }
     value *mod = lw_vnew(V_MODULE, s->l);
     mod->str = s->name;
+    if (sub) { /* from numpy.random import rand: rand is np.random.rand */
+        for (int i = 0; i < s->args.len; i++) {
+            ast *n = VEC_AT(s->args, i, ast *);
+            if (strcmp(n->name, "*") == 0) {
+                diag_error(n->l, "'from %s import *' is not supported; import the names the program uses",
+                           s->name);
+                return;
+            }
+            ast *attr = ast_new(A_ATTR, n->l);
+            attr->a = ast_name(n->l, s->name); /* a message shows the name alone */
+            attr->name = n->name;
+            value *v = lw_numpy_attr(c, mod, attr);
+            binding *b = lw_bind(c, n->str ? n->str : n->name);
+            b->kind = B_VALUE;
+            b->val = v;
+        }
+        return;
+    }
     for (int i = 0; i < s->args.len; i++) {
         ast *n = VEC_AT(s->args, i, ast *);
         if (strcmp(n->name, "*") == 0) {

@@ -395,6 +395,49 @@ static void store(lctx *c, ast *t, value *v)
     }
     diag_error(t->l, "cannot assign to this expression");
 }
+/* x, y = s of an array: Python iterates over its first axis, so the items are s[0], s[1], ...
+ * (numbers of a 1-D array, taken now; views of the rows of a larger one). The first extent must
+ * be n: when compiling if it is known then, else when running, with Python's messages. */
+value *lw_unpack_array(lctx *c, loc l, value *v, int n)
+{
+    if (v->rank < 1)
+        return NULL;
+    int64_t k;
+    if (v->sh[0] && sym_is_const(v->sh[0], &k)) {
+        if (k != n) {
+            if (k > n)
+                diag_error(l, "too many values to unpack (expected %d)", n);
+            else
+                diag_error(l, "not enough values to unpack (expected %d, got %lld)", n, (long long)k);
+            return &lw_ERRV;
+        }
+    } else {
+        ir_expr *len = v->len[0];
+        lw_emit_raise(c, l, ir_bin(l, OP_CGT, T_BOOL, len, lw_I64(l, n), 0),
+                      arena_printf(&util_arena, "ValueError: too many values to unpack (expected %d)", n));
+        /* Python says how many there were; the extent is only known now */
+        lw_emit_raise(c, l, ir_bin(l, OP_CLT, T_BOOL, len, lw_I64(l, n), 0),
+                      arena_printf(&util_arena, "ValueError: not enough values to unpack (expected %d)", n));
+    }
+    if (v->e->kind != E_READ || lw_view_has_wrap(v->e->view))
+        v = lw_materialize(c, v);
+    value *t = lw_vnew(V_TUPLE, l);
+    t->n = n;
+    t->items = NEWN(value *, n + 1);
+    for (int i = 0; i < n; i++) {
+        value *r = lw_fix_axis(c, l, v, 0, lw_I64(l, i));
+        if (r->rank == 0) { /* a number: the element, read when the names are bound */
+            ir_view *w = r->e->view;
+            ir_expr **idx = NEWN(ir_expr *, w->rank);
+            for (int d = 0; d < w->rank; d++)
+                idx[d] = w->dim[d].lo;
+            r = lw_scalar(l, ir_elem(l, w->arr, idx), 0);
+        }
+        t->items[i] = r;
+    }
+    return t;
+}
+
 void lw_lower_assign(lctx *c, ast *s)
 {
     value *v = lw_expr(c, s->a);
@@ -424,6 +467,21 @@ void lw_lower_assign(lctx *c, ast *s)
             for (int i = 0; i < n; i++)
                 if (VEC_AT(t->args, i, ast *)->kind == A_NAME)
                     store(c, VEC_AT(t->args, i, ast *), &lw_ERRV);
+            continue;
+        }
+        int starred = 0;
+        for (int i = 0; i < n; i++)
+            starred |= VEC_AT(t->args, i, ast *)->kind == A_STARRED;
+        if (v->kind == V_ARRAY && !starred) { /* x, y = state */
+            value *u = lw_unpack_array(c, s->a->l, v, n);
+            if (u && u->kind == V_ERR)
+                continue;
+            if (u)
+                v = u;
+        }
+        if (v->kind == V_ARRAY && starred) {
+            diag_error(s->a->l, "unpacking an array into a starred name is not supported (name "
+                                "each item, or slice the array)");
             continue;
         }
         if (v->kind != V_TUPLE) {

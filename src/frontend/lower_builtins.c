@@ -309,14 +309,15 @@ static int rnd_legacy_seeded; /* np.random.seed(int) came before: legacy draws a
 static int rnd_warned;        /* the clock-seed warning was given */
 static const char rnd_supported[] =
     "supported from numpy.random: seed, rand, randn, random, random_sample, standard_normal, "
-    "normal, uniform, randint, default_rng, RandomState (with the same methods); of a Generator: "
+    "normal, uniform, randint, choice (equally likely, with replacement), default_rng, "
+    "RandomState (with the same methods); of a Generator: "
     "random, uniform, integers, standard_normal, normal";
 
 /* np.random.NAME or GENERATOR.NAME: a built-in whose call random_call lowers. */
 value *lw_random_attr(value *obj, ast *a)
 {
     static const char *legacy[] = {"seed", "rand", "randn", "random", "random_sample",
-                                   "standard_normal", "normal", "uniform", "randint",
+                                   "standard_normal", "normal", "uniform", "randint", "choice",
                                    "default_rng", "RandomState", NULL};
     static const char *methods[] = {"random", "uniform", "integers", "standard_normal", "normal", NULL};
     int gen = obj->kind == V_RNG;
@@ -405,6 +406,64 @@ static value *rnd_ints(lctx *c, loc l, int gen, value **v, const char *fname, in
         hi = ir_bin(l, OP_ADD, T_I64, hi, lw_I64(l, 1), 0);
     return rnd_draw(c, l, gen, R_INT, lo, hi, v[2], t, fname);
 }
+/* RandomState.choice(a, size, replace=True, p=None), as NumPy's mtrand does it: the indices are
+ * randint(0, len(a), size) from the same stream, and the result is a[idx]. a is a number (the
+ * indices themselves) or a sequence of numbers known when compiling ([-1, 1] spins), whose item
+ * k is selected where idx == k (its dtype as np.array(a) gives it). */
+static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
+{
+    value *av = v[0];
+    int64_t k;
+    if (v[2] && !(v[2]->kind == V_SCALAR && ir_expr_const_int(ir_cast(l, T_I64, v[2]->e), &k) && k)) {
+        diag_error(v[2]->l, "%s(): replace=False is not supported (draws with replacement are)", fname);
+        return &lw_ERRV;
+    }
+    if (v[3] && v[3]->kind != V_NONE) {
+        diag_error(v[3]->l, "%s(): p= is not supported (equally likely items are)", fname);
+        return &lw_ERRV;
+    }
+    int seq = av->kind == V_TUPLE;
+    if (seq) {
+        if (av->n == 0) {
+            diag_error(av->l, "'a' cannot be empty unless no samples are taken");
+            return &lw_ERRV;
+        }
+        for (int i = 0; i < av->n; i++)
+            if (av->items[i]->kind != V_SCALAR || av->items[i]->items) {
+                diag_error(av->items[i]->l, "%s(): a must be 1-dimensional (a sequence of numbers "
+                                            "here), not with %s", fname, lw_vkind_desc(av->items[i]));
+                return &lw_ERRV;
+            }
+    } else if (!lw_is_int_scalar(av)) {
+        diag_error(av->l, "%s(): a must be an int or a sequence of numbers known when compiling, "
+                          "not %s", fname, lw_vkind_desc(av));
+        return &lw_ERRV;
+    }
+    value *iv[4] = {lw_scalar(l, lw_I64(l, 0), 1),
+                    seq ? lw_scalar(l, lw_I64(l, av->n), 1) : av, v[1], NULL};
+    value *idx = rnd_ints(c, l, gen, iv, fname, 0);
+    if (!seq || idx->kind == V_ERR)
+        return idx;
+    ir_type t = T_BOOL; /* np.array(a)'s dtype: the widest kind of its items */
+    for (int i = 0; i < av->n; i++) {
+        ir_type ti = av->items[i]->type;
+        if (ir_type_is_float(ti) || ir_type_is_float(t))
+            t = T_F64;
+        else if (ti != T_BOOL)
+            t = T_I64;
+    }
+    value *r = lw_scalar(l, ir_cast(l, t, av->items[av->n - 1]->e), 0);
+    for (int i = av->n - 2; i >= 0; i--) {
+        value *eq = lw_binop(c, l, OP_CEQ, idx, lw_scalar(l, lw_I64(l, i), 1));
+        r = lw_where3(c, l, eq, lw_scalar(l, ir_cast(l, t, av->items[i]->e), 0), r);
+        if (r->kind == V_ERR)
+            return r;
+    }
+    if (r->kind == V_SCALAR) /* a[idx] of one draw: a NumPy scalar of a's dtype */
+        r->weak = 0;
+    return r;
+}
+
 static value *random_call(lctx *c, value *fn, ast *call)
 {
     loc l = call->l;
@@ -511,6 +570,12 @@ static value *random_call(lctx *c, value *fn, ast *call)
             return &lw_ERRV;
         }
         return rnd_ints(c, l, gen, v, fname, k != 0);
+    }
+    if (!pcg && strcmp(n, "choice") == 0) {
+        const char *pn[] = {"a", "size", "replace", "p"};
+        if (!lw_match_args(l, fname, &a, 4, pn, 1, v))
+            return &lw_ERRV;
+        return rnd_choice(c, l, gen, v, fname);
     }
     diag_error(l, "'%s' is not supported in a stencil program", fname);
     diag_note((loc){0}, "%s", rnd_supported);
@@ -680,6 +745,27 @@ static value *bi_pow(lctx *c, loc l, const char *f, value **v, args *a)
     }
     return lw_binop(c, l, OP_POWER, v[0], v[1]);
 }
+/* divmod(a, b) of numbers: (a // b, a % b), Python's floor division and modulo (for floats
+ * too: float // and % are Python's divmod's two halves); ZeroDivisionError as they give it */
+static value *bi_divmod(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    for (int i = 0; i < 2; i++)
+        if (v[i]->kind != V_SCALAR) {
+            if (v[i]->kind != V_ERR)
+                diag_error(v[i]->l, "%s() of %s is not supported (numbers are; np.divmod is not)", f,
+                           lw_vkind_desc(v[i]));
+            return &lw_ERRV;
+        }
+    value *t = lw_vnew(V_TUPLE, l);
+    t->n = 2;
+    t->items = NEWN(value *, 3);
+    t->items[0] = lw_binop(c, l, OP_FDIV, v[0], v[1]);
+    t->items[1] = lw_binop(c, l, OP_MOD, v[0], v[1]);
+    if (t->items[0]->kind == V_ERR || t->items[1]->kind == V_ERR)
+        return &lw_ERRV;
+    return t;
+}
 /* float(x), int(x), bool(x), abs(x) */
 static value *bi_scalar(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -772,6 +858,7 @@ static const lw_builtin py_table[] = {
     {"len", {"obj"}, 1, bi_len}, {"min", {"*"}, 0, bi_minmax}, {"max", {"*"}, 0, bi_minmax},
     {"float", {"x"}, 0, bi_scalar}, {"int", {"x"}, 0, bi_scalar}, {"bool", {"x"}, 0, bi_scalar},
     {"abs", {"x"}, 1, bi_scalar}, {"pow", {"base", "exp", "mod"}, 2, bi_pow},
+    {"divmod", {"a", "b"}, 2, bi_divmod},
     {"round", {"number", "ndigits"}, 1, lw_bi_round},
     {"all", {"iterable"}, 1, lw_bi_allany}, {"any", {"iterable"}, 1, lw_bi_allany},
     {"time.time", {NULL}, 0, bi_time}, {"time.perf_counter", {NULL}, 0, bi_time},

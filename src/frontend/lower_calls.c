@@ -489,6 +489,13 @@ value *lw_iter_items(lctx *c, ast *it)
 static void bind_target(lctx *c, ast *t, value *v, int store_it)
 {
     if (t->kind == A_TUPLE || t->kind == A_LIST) {
+        if (v->kind == V_ARRAY) { /* for x, y in positions: each row unpacked */
+            value *u = lw_unpack_array(c, t->l, v, t->args.len);
+            if (u && u->kind == V_ERR)
+                return;
+            if (u)
+                v = u;
+        }
         if (v->kind != V_TUPLE || v->n != t->args.len) {
             diag_error(t->l, "cannot unpack %s into %d names", lw_vkind_desc(v), t->args.len);
             return;

@@ -168,7 +168,7 @@ value *lw_read_name(lctx *c, ast *a)
         }
         static const char *builtins[] = {"range", "print", "int", "float", "abs", "min", "max",
                                          "len", "bool", "round", "slice", "list", "tuple", "sum",
-                                         "zip", "enumerate", "all", "any", "pow", NULL};
+                                         "zip", "enumerate", "all", "any", "pow", "divmod", NULL};
         for (const char **p = builtins; *p; p++)
             if (strcmp(*p, a->name) == 0) {
                 value *v = lw_vnew(V_BUILTIN, a->l);
@@ -193,7 +193,7 @@ value *lw_read_name(lctx *c, ast *a)
         static const char *unsupported[] = {"dict", "set", "map", "filter", "sorted", "reversed",
                                             "any", "all", "isinstance", "open", "input",
                                             "iter", "next", "type", "getattr", "setattr", "super", "object", "complex",
-                                            "divmod", "hash", "id", "chr", "ord", "hex", "oct", "bin",
+                                            "hash", "id", "chr", "ord", "hex", "oct", "bin",
                                             "callable", "vars", "dir", "locals", "globals", "frozenset",
                                             "bytes", "bytearray", "memoryview", "exec", "eval", "compile",
                                             "hasattr", "delattr", "issubclass", "staticmethod",
@@ -203,7 +203,7 @@ value *lw_read_name(lctx *c, ast *a)
             if (strcmp(*p, a->name) == 0) {
                 diag_error(a->l, "the Python built-in '%s' is not supported in a stencil program",
                            a->name);
-                diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, pow, min, max, "
+                diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, pow, divmod, min, max, "
                                     "len, bool, round, slice, list, tuple, sum, zip, enumerate, "
                                     "str, repr, format");
                 return &lw_ERRV;

@@ -218,6 +218,9 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
 {
     if (base->e->kind != E_READ || lw_view_has_wrap(base->e->view))
         base = lw_materialize(c, base);
+    value *ph = lw_phantom_index(c, base, sub, target); /* a reshaped view's axes of extent 1 */
+    if (ph)
+        return ph;
     ir_view *v = ir_view_clone(base->e->view);
     int nitems = sub->args.len;
     int *kind = NEWN(int, nitems);
@@ -509,10 +512,12 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
         v->vrank++;
     }
     r->rank = nout;
-    if (nnew) {
+    if (nnew && r->rank == nnew) { /* every axis of base indexed by an integer: x[i, None] */
         r->e = ir_read(sub->l, v);
         return lw_materialize(c, r);
     }
+    /* new axes are phantoms of the view (lower_reshape.c): b = a[:, None] is a view of a, as
+     * in NumPy, not a copy */
     if (r->rank == 0) {
         ir_expr **idx = NEWN(ir_expr *, v->rank);
         for (int d = 0; d < v->rank; d++)

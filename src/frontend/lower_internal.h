@@ -296,6 +296,8 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target);
 value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival);
 value *lw_mask_repeat(lctx *c, loc l, value *m, value *base); /* m along base's trailing dims */
 value *lw_masked_bind(lctx *c, loc l, const char *name, value *v); /* b = a[m]: a snapshot */
+/* lower_assign.c: x, y = s of an array (its items along axis 0 as a tuple), NULL for a 0-d value */
+value *lw_unpack_array(lctx *c, loc l, value *v, int n);
 value *lw_masked_index(lctx *c, ast *a, value *sel);    /* b[:, items] of a selection b */
 int lw_masked_operands(const char *what, value **ops, int n, value **sel); /* f(a[m], b[m]) */
 value *lw_masked_result(value *sel, value *whole);      /* f(a, b)[m] */
@@ -337,6 +339,13 @@ const lw_builtin *lw_argmax_find(const char *name, int method);
 const lw_builtin *lw_reshape_find(const char *name, int method);
 void lw_reshape_bind_check(const value *v, const char *name);
 ast *lw_unravelled(lctx *c, ast *e);
+/* views with axes of extent 1 the array lacks (x.reshape(n, 1) of an (n,) array): indexing them
+ * (NULL when base has none) and storing through them (0 when target has none) */
+value *lw_phantom_index(lctx *c, value *base, ast *sub, int target);
+int lw_phantom_sweep(lctx *c, loc l, value *target, value *rv, int fresh);
+value *lw_no_phantoms(lctx *c, value *v);
+/* lower_output.c: np.savez, np.savez_compressed, np.savetxt, or NULL */
+const lw_builtin *lw_output_find(const char *name, int method);
 /* lower_dot.c: np.dot/vdot/inner/matmul (method: a.dot()), or NULL; f "@" for the operator */
 const lw_builtin *lw_dot_find(const char *name, int method);
 /* lower_linalg.c: np.eye, np.identity, np.diag, matrix products, np.linalg.solve and inv */

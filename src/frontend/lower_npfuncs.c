@@ -849,7 +849,7 @@ static value *np_join(lctx *c, loc l, const char *f, value **v, args *a)
     if (!array_items(c, v[0], f, &items, &n))
         return &lw_ERRV;
     int64_t axis = k[0] == 'v' ? 0 : 0;
-    if (k[0] == 'c' || k[0] == 's') {
+    if ((k[0] == 'c' && strcmp(k, "column_stack") != 0) || k[0] == 's') {
         if (given(v[1]) && !const_int_arg(v[1], "axis", &axis))
             return &lw_ERRV;
     }
@@ -876,6 +876,14 @@ static value *np_join(lctx *c, loc l, const char *f, value **v, args *a)
             }
             it[i] = expand(c, l, it[i], (int)axis);
         }
+    } else if (strcmp(k, "column_stack") == 0) { /* 1-D arrays and scalars as columns */
+        for (int i = 0; i < n; i++) {
+            if (it[i]->kind == V_SCALAR)
+                it[i] = expand(c, l, it[i], 0);
+            if (it[i]->rank == 1)
+                it[i] = expand(c, l, it[i], 1);
+        }
+        axis = 1;
     } else if (k[0] == 'h' || k[0] == 'v') {
         for (int i = 0; i < n; i++) {
             if (it[i]->kind == V_SCALAR)
@@ -918,7 +926,14 @@ static value *np_flip(lctx *c, loc l, const char *f, value **v, args *a)
     if (!array_arg(x, f))
         return &lw_ERRV;
     int flip[IR_MAX_RANK] = {0};
-    if (!given(v[1])) {
+    if (strcmp(f, "np.fliplr") == 0 || strcmp(f, "np.flipud") == 0) { /* axis 1, axis 0 */
+        int ax = f[7] == 'l';
+        if (x->rank < ax + 1) {
+            diag_error(x->l, ax ? "Input must be >= 2-d." : "Input must be >= 1-d.");
+            return &lw_ERRV;
+        }
+        flip[ax] = 1;
+    } else if (!given(v[1])) {
         for (int d = 0; d < x->rank; d++)
             flip[d] = 1;
     } else {
@@ -1181,22 +1196,6 @@ static value *m_squeeze(lctx *c, loc l, const char *f, value **v, args *a)
     return squeeze(c, l, f, a->self, v[0]);
 }
 
-/* np.flipud(m), np.fliplr(m): m[::-1, ...], m[:, ::-1] (a view). */
-static value *np_flipudlr(lctx *c, loc l, const char *f, value **v, args *a)
-{
-    (void)a;
-    value *x = v[0];
-    if (!array_arg(x, f))
-        return &lw_ERRV;
-    int lr = strcmp(f, "np.fliplr") == 0, flip[IR_MAX_RANK] = {0};
-    if (x->rank < 1 + lr) {
-        diag_error(x->l, "%s(): Input must be >= %d-d.", f, 1 + lr);
-        return &lw_ERRV;
-    }
-    flip[lr] = 1;
-    return flipped(c, l, x, flip);
-}
-
 /* np.rot90(m, k=1, axes=(0, 1)): NumPy's flips and transposes (a view). */
 static value *np_rot90(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -1352,6 +1351,7 @@ static value *np_gradient(lctx *c, loc l, const char *f, value **v, args *a)
             diag_error(x->l, "np.gradient() takes an array, not %s", lw_vkind_desc(x));
         return &lw_ERRV;
     }
+    x = lw_no_phantoms(c, x); /* its axes found by their view dimensions */
     int axes[IR_MAX_RANK], naxes = x->rank;
     for (int d = 0; d < x->rank; d++)
         axes[d] = d;
@@ -1713,13 +1713,14 @@ static const lw_builtin np_more[] = {
     {"np.concatenate", {"arrays", "axis"}, 1, np_join},
     {"np.stack", {"arrays", "axis"}, 1, np_join},
     {"np.outer", {"a", "b"}, 2, np_outer}, {"np.flip", {"m", "axis"}, 1, np_flip},
-    {"np.flipud", {"m"}, 1, np_flipudlr}, {"np.fliplr", {"m"}, 1, np_flipudlr},
+    {"np.flipud", {"m"}, 1, np_flip}, {"np.fliplr", {"m"}, 1, np_flip},
     {"np.expand_dims", {"a", "axis"}, 2, np_expand_dims}, {"np.squeeze", {"a", "axis"}, 1, np_squeeze},
     {"np.tile", {"A", "reps"}, 2, np_tile}, {"np.repeat", {"a", "repeats", "axis"}, 2, np_repeat},
     {"np.rot90", {"m", "k", "axes"}, 1, np_rot90},
     {"np.swapaxes", {"a", "axis1", "axis2"}, 3, np_swapaxes},
     {"np.moveaxis", {"a", "source", "destination"}, 3, np_moveaxis},
     {"np.hstack", {"tup"}, 1, np_join}, {"np.vstack", {"tup"}, 1, np_join},
+    {"np.column_stack", {"tup"}, 1, np_join},
     {"np.append", {"arr", "values", "axis"}, 2, np_append},
     {"np.gradient", {"*"}, 0, np_gradient},
     {"np.linalg.norm", {"x", "ord", "axis", "keepdims"}, 1, np_norm},
@@ -1747,5 +1748,7 @@ const lw_builtin *lw_npfuncs_find(const char *name, int method)
         b = lw_ufunc_method_find(name, method);
     if (!b)
         b = lw_composed_find(name, method);
+    if (!b)
+        b = lw_output_find(name, method);
     return b ? b : lw_dot_find(name, method);
 }

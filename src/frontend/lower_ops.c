@@ -171,6 +171,8 @@ ir_var *lw_whole_slot(value *v)
     if (v->kind != V_ARRAY || v->e->kind != E_READ)
         return NULL;
     ir_view *w = v->e->view;
+    if (w->rank != v->rank) /* an axis of extent 1 added or dropped (np.expand_dims, a reshape) */
+        return NULL;
     for (int d = 0; d < w->rank; d++) {
         ir_dim *m = &w->dim[d];
         int64_t k;
@@ -756,6 +758,8 @@ value *lw_unop(lctx *c, loc l, ir_op op, value *a)
 void lw_emit_sweep(lctx *c, loc l, value *target, value *rv, int fresh)
 {
     if (target->kind == V_ERR || rv->kind == V_ERR)
+        return;
+    if (lw_phantom_sweep(c, l, target, rv, fresh)) /* a target with axes the array lacks */
         return;
     ir_view *tv = target->e->view;
     int B = tv->vrank;

@@ -432,6 +432,7 @@ static value *diff(lctx *c, loc l, value *x, value *nv, value *axisv)
     for (int64_t i = 0; i < n; i++) {
         if (x->e->kind != E_READ || lw_view_has_wrap(x->e->view))
             x = lw_materialize(c, x);
+        x = lw_no_phantoms(c, x); /* a[:, None]: the axis has no view dimension to narrow */
         value *hi = lw_vnew(V_ARRAY, l), *lo = lw_vnew(V_ARRAY, l);
         *hi = *x;
         *lo = *x;
@@ -519,8 +520,8 @@ static value *reduce_axes(lctx *c, loc l, const char *kind, const char *fname, v
 /* np.sum(a, axis=None, dtype=None, out=None, keepdims=False) and its relatives, functions and
  * methods alike. */
 /* np.prod(a) without axis: NumPy multiplies in C order from the first element (multiply has no
- * pairwise tree), so a tuple of numbers (np.prod(u.shape)) is unrolled and a 1-D array is a loop
- * over its elements; a larger array needs axis= (or its ravel()). */
+ * pairwise tree), so a tuple of numbers (np.prod(u.shape)) is unrolled and an array is a loop
+ * over its elements (of its ravel when it has several dimensions: a copy, whole on every rank). */
 value *lw_prod_1d(lctx *c, loc l, value *x)
 {
     ir_type acc = ir_type_is_float(x->type) ? x->type : ir_type_is_unsigned(x->type) ? T_U64 : T_I64;
@@ -555,10 +556,13 @@ static value *prod_whole(lctx *c, loc l, const char *fname, value *x)
             diag_error(x->l, "%s() of %s is not supported", fname, lw_vkind_desc(x));
         return &lw_ERRV;
     }
-    if (x->rank != 1) {
-        diag_error(x->l, "%s() of a %d-D array without axis= is not supported (NumPy multiplies all its "
-                         "elements in order: give axis=, or take the prod of its ravel())", fname, x->rank);
-        return &lw_ERRV;
+    if (x->rank != 1) { /* NumPy multiplies the elements in C order: those of the ravel */
+        args ra = {0};
+        ra.pos = &x;
+        ra.npos = 1;
+        x = lw_builtin_call(c, lw_reshape_find("np.ravel", 0), l, &ra);
+        if (x->kind == V_ERR)
+            return x;
     }
     return lw_prod_1d(c, l, x);
 }

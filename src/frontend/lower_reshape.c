@@ -9,7 +9,9 @@
  *     (pass_dist), so the values are NumPy's at any rank count, at the cost of replicating the
  *     source.
  * NumPy's reshape and ravel return a view of a contiguous array: writing through one changes the
- * other. The copy is the same while neither is written, which holds when the result is used at
+ * other. A reshape that only adds or drops axes of extent 1 is such a view here too (the array
+ * read through renamed axes: unit_axes_view, with "phantom" axes, below). Otherwise the copy is
+ * the same while neither is written, which holds when the result is used at
  * once (np.sum(u.ravel()), np.save(..., u.ravel())) or the source is a temporary
  * (np.arange(n).reshape(...)); binding the reshaped copy of a named array to a name is refused
  * (lw_reshape_bind_check), and flatten() (a copy in NumPy too) is always accepted.
@@ -118,6 +120,287 @@ static value *copy_into(lctx *c, loc l, value *x, ir_stmt *fill, int q, ir_expr 
     set->e = ir_elem(l, src, from);
     vec_push(out, set);
     return r;
+}
+
+/* e with box dimension b of its value renamed to map[b] (-1: the dimension is gone, read at
+ * index 0, its extent being 1: a range dimension of a read becomes fixed at its start when
+ * `fixed`, so that the read is a view a statement can write through, else broadcast as
+ * lw_remap does). Returns a new tree; e is not modified. */
+static ir_expr *remap_dims_f(ir_expr *e, const int *map, int fixed)
+{
+    if (!e)
+        return NULL;
+    switch (e->kind) {
+    case E_READ: {
+        ir_view *v = ir_view_clone(e->view);
+        for (int d = 0; d < v->rank; d++) {
+            ir_dim *m = &v->dim[d];
+            if (m->kind != D_RANGE || m->box < 0)
+                continue;
+            m->box = map[m->box];
+            if (m->box < 0 && fixed && !m->wrap) {
+                ir_dim nd = {0};
+                nd.kind = D_FIXED;
+                nd.aext = m->aext;
+                nd.lo = m->lo;
+                nd.slo = m->slo;
+                *m = nd;
+                v->vrank--;
+            }
+        }
+        return ir_read(e->l, v);
+    }
+    case E_INDEX:
+        return map[e->dim] < 0 ? ir_cast(e->l, e->type, lw_I64(e->l, 0)) : ir_index(e->l, e->type, map[e->dim]);
+    case E_CONST:
+    case E_VAR:
+    case E_SHAPE:
+    case E_ELEM: return e;
+    default: {
+        ir_expr *r = NEW(ir_expr);
+        *r = *e;
+        r->a = remap_dims_f(e->a, map, fixed);
+        r->b = remap_dims_f(e->b, map, fixed);
+        r->cc = remap_dims_f(e->cc, map, fixed);
+        if (e->nargs && e->kind == E_CALL) {
+            r->args = NEWN(ir_expr *, e->nargs);
+            for (int i = 0; i < e->nargs; i++)
+                r->args[i] = remap_dims_f(e->args[i], map, fixed);
+        }
+        return r;
+    }
+    }
+}
+static ir_expr *remap_dims(ir_expr *e, const int *map) { return remap_dims_f(e, map, 1); }
+
+/* A reshape that only adds or drops axes of extent 1 (x.reshape(n, 1) of an (n,) array,
+ * ri[:, 0].reshape((M, 1)), a.reshape(1, -1)) keeps every other axis, in order, with its extent:
+ * NumPy's view is then x read through renamed axes, which tylesc can bind to a name as it binds a
+ * slice. The extents must be provably equal when compiling (else NULL: the copy). An extent that
+ * may be 1 only when running is matched as any other (the shapes are equal either way). */
+static value *unit_axes_view(lctx *c, loc l, value *x, int q, ir_expr **len, const sym **sh, int unknown)
+{
+    int map[IR_MAX_RANK], xn = 0, tn = 0;
+    for (int d = 0; d < x->rank; d++) {
+        if (!x->sh[d])
+            return NULL;
+        xn += !lw_is_one(x->sh[d]);
+    }
+    for (int d = 0; d < q; d++)
+        if (d != unknown) {
+            if (!sh[d])
+                return NULL;
+            tn += !lw_is_one(sh[d]);
+        }
+    /* the unknown extent is 1 when the given ones account for every axis of x that is not */
+    int unknown_is_axis = unknown >= 0 && tn + 1 == xn;
+    if (tn + unknown_is_axis != xn)
+        return NULL;
+    value *r = lw_vnew(V_ARRAY, l);
+    *r = *x;
+    r->l = l;
+    r->fresh = NULL;
+    r->reshaped = NULL;
+    r->rank = q;
+    int p = 0; /* the next axis of x to match */
+    for (int d = 0; d < q; d++) {
+        int unit = d == unknown ? !unknown_is_axis : lw_is_one(sh[d]);
+        if (unit) {
+            r->sh[d] = sym_const(1);
+            r->len[d] = lw_I64(l, 1);
+            continue;
+        }
+        while (lw_is_one(x->sh[p]))
+            map[p++] = -1;
+        if (d != unknown && !sym_equal(sh[d], x->sh[p]))
+            return NULL;
+        r->sh[d] = x->sh[p];
+        r->len[d] = d == unknown ? x->len[p] : len[d];
+        map[p++] = d;
+    }
+    while (p < x->rank)
+        map[p++] = -1;
+    (void)c;
+    r->e = remap_dims(x->e, map);
+    return r;
+}
+
+/* ---- views with axes of extent 1 that the array does not have ------------------------------
+ * A unit-axes view (above) of an (n,) array as (n, 1) reads the array through one range
+ * dimension while the value has two: the value's second axis is a "phantom", of extent 1, that
+ * no dimension of the view iterates. Indexing such a view and storing through it go through the
+ * view without its phantoms (squeezed), the phantoms put back in the result. */
+
+/* Which of v's axes are phantoms (bit p: axis p); 0 when none or v is not a read. */
+static unsigned phantoms(const value *v)
+{
+    if (v->kind != V_ARRAY || !v->e || v->e->kind != E_READ || v->rank <= v->e->view->vrank)
+        return 0;
+    unsigned real = 0;
+    const ir_view *w = v->e->view;
+    for (int d = 0; d < w->rank; d++)
+        if (w->dim[d].kind == D_RANGE && w->dim[d].box >= 0)
+            real |= 1u << w->dim[d].box;
+    return ((1u << v->rank) - 1) & ~real;
+}
+
+/* v itself, or computed into an array of its own when it has phantom axes (for code that finds
+ * an axis by the view dimension iterating it: np.diff, np.gradient) */
+value *lw_no_phantoms(lctx *c, value *v)
+{
+    return phantoms(v) ? lw_materialize(c, v) : v;
+}
+
+/* v without the axes of `drop` (each of extent 1); fixed as for remap_dims_f */
+static value *squeeze(loc l, value *v, unsigned drop, int fixed)
+{
+    int map[IR_MAX_RANK], q = 0;
+    value *r = lw_vnew(V_ARRAY, l);
+    *r = *v;
+    r->fresh = NULL;
+    r->reshaped = NULL;
+    for (int p = 0; p < v->rank; p++) {
+        if ((drop >> p) & 1) {
+            map[p] = -1;
+            continue;
+        }
+        r->sh[q] = v->sh[p];
+        r->len[q] = v->len[p];
+        map[p] = q++;
+    }
+    r->rank = q;
+    r->e = remap_dims_f(v->e, map, fixed);
+    return r;
+}
+
+/* v with axes of extent 1 inserted where `at` has a bit (the result has v->rank + popcount axes) */
+static value *unsqueeze(loc l, value *v, unsigned at, int rank)
+{
+    int map[IR_MAX_RANK];
+    value *r = lw_vnew(V_ARRAY, l);
+    *r = *v;
+    r->fresh = NULL;
+    r->rank = rank;
+    for (int p = 0, q = 0; p < rank; p++) {
+        if ((at >> p) & 1) {
+            r->sh[p] = sym_const(1);
+            r->len[p] = lw_I64(l, 1);
+            continue;
+        }
+        r->sh[p] = v->sh[q];
+        r->len[p] = v->len[q];
+        map[q++] = p;
+    }
+    r->e = remap_dims(v->e, map);
+    return r;
+}
+
+static int is_full_slice(const ast *it)
+{
+    return it->kind == A_SLICE && !it->a && !it->b && !it->c;
+}
+static int is_zero_or_minus_one(const ast *it)
+{
+    return (it->kind == A_INT && it->ival == 0) ||
+           (it->kind == A_UNOP && it->op == '-' && it->a->kind == A_INT && it->a->ival == 1);
+}
+
+/* base[sub] when base has phantom axes, else NULL (the caller indexes as usual). A phantom
+ * indexed by ':' stays a phantom of the result, by 0 or -1 is dropped; anything else on it, and
+ * np.newaxis or '...' in sub, index a copy of base (a read) or are refused (a target). */
+value *lw_phantom_index(lctx *c, value *base, ast *sub, int target)
+{
+    unsigned ph = phantoms(base);
+    if (!ph)
+        return NULL;
+    int n = sub->args.len, ok = n <= base->rank;
+    for (int k = 0; k < n && ok; k++) {
+        ast *it = VEC_AT(sub->args, k, ast *);
+        if ((ph >> k) & 1)
+            ok = is_full_slice(it) || is_zero_or_minus_one(it);
+        else
+            ok = it->kind == A_SLICE || !(it->kind == A_NONE ||
+                                          (it->kind == A_NAME && strcmp(it->name, "Ellipsis") == 0));
+    }
+    if (!ok) {
+        if (target) {
+            diag_error(sub->l, "this index of a reshaped view is not supported as an assignment "
+                               "target (index its axes of extent 1 by ':', 0 or -1)");
+            return &lw_ERRV;
+        }
+        return lw_index_array(c, lw_materialize(c, base), sub, 0);
+    }
+    ast *nsub = ast_new(A_SUBSCRIPT, sub->l);
+    *nsub = *sub;
+    nsub->args = (vec){0};
+    unsigned keep = 0; /* phantoms of base that stay: their position in the result */
+    int out = 0, nreal = 0;
+    for (int p = 0; p < base->rank; p++) {
+        ast *it = p < n ? VEC_AT(sub->args, p, ast *) : NULL;
+        if ((ph >> p) & 1) {
+            if (!it || is_full_slice(it))
+                keep |= 1u << out++;
+            continue;
+        }
+        nreal++;
+        if (it) {
+            vec_push(&nsub->args, it);
+            out += it->kind == A_SLICE;
+        } else
+            out++;
+    }
+    value *sq = squeeze(sub->l, base, ph, 1);
+    value *r;
+    if (!nsub->args.len)
+        r = sq;
+    else
+        r = lw_index_array(c, sq, nsub, target);
+    (void)nreal;
+    if (!keep || r->kind == V_ERR)
+        return r;
+    if (r->kind != V_ARRAY) { /* every real axis indexed by an integer: an array of ones */
+        if (target) {
+            diag_error(sub->l, "this index of a reshaped view is not supported as an assignment "
+                               "target (it selects one element: index its axes of extent 1 too)");
+            return &lw_ERRV;
+        }
+        return lw_index_array(c, lw_materialize(c, base), sub, 0);
+    }
+    return unsqueeze(sub->l, r, keep, out);
+}
+
+/* target = rv (lw_emit_sweep) when target has phantom axes: both squeezed (rv's axes that meet
+ * the phantoms, aligned at the right, must be of extent 1, else NumPy's broadcast error).
+ * Returns 0 when target has none. */
+int lw_phantom_sweep(lctx *c, loc l, value *target, value *rv, int fresh)
+{
+    unsigned ph = phantoms(target);
+    if (!ph)
+        return 0;
+    unsigned rdrop = 0;
+    if (rv->kind == V_ARRAY) {
+        if (rv->rank > target->rank) {
+            diag_error(rv->l, "could not broadcast input array from shape %s into shape %s",
+                       lw_shape_str(rv->rank, rv->sh), lw_shape_str(target->rank, target->sh));
+            return 1;
+        }
+        int off = target->rank - rv->rank;
+        for (int j = 0; j < rv->rank; j++)
+            if ((ph >> (off + j)) & 1) {
+                if (!lw_is_one(rv->sh[j])) {
+                    diag_error(rv->l, "could not broadcast input array from shape %s into shape %s",
+                               lw_shape_str(rv->rank, rv->sh), lw_shape_str(target->rank, target->sh));
+                    diag_note(target->l, "assignment target has shape %s",
+                              lw_shape_str(target->rank, target->sh));
+                    return 1;
+                }
+                rdrop |= 1u << j;
+            }
+        if (rdrop)
+            rv = squeeze(l, rv, rdrop, 0);
+    }
+    lw_emit_sweep(c, l, squeeze(l, target, ph, 1), rv, fresh);
+    return 1;
 }
 
 /* a * b as lower_ops.c forms it (an opaque atom when neither is constant) */
@@ -255,6 +538,11 @@ static value *reshape(lctx *c, loc l, const char *f, value *x, value **items, in
         rt->n = ps.len;
         rt->items = (value **)ps.items;
         lw_emit_raise_str(c, l, bad, "ValueError: ", rt);
+    }
+    if (!copy) {
+        value *view = unit_axes_view(c, l, x, q, len, sh, unknown);
+        if (view)
+            return view;
     }
     int temporary = x->fresh != NULL;
     value *r = copy_into(c, l, x, fill, q, len, sh);

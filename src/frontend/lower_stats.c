@@ -1,5 +1,6 @@
 /* lower_stats.c: np.histogram(a, bins, range=, density=, weights=) with a number of equal bins,
- * as binned statistics (azimuthal integration, distributions of a field) write it.
+ * as binned statistics (azimuthal integration, distributions of a field) write it, and
+ * np.bincount(x, weights=, minlength=) as particle-in-cell codes deposit charge with it.
  *
  * The function is written in Python in the prelude (lower_linalg.c parses this file's source
  * with its own) and follows NumPy's algorithm for equal bins step by step: the edges are
@@ -36,13 +37,6 @@ const char lw_stats_prelude_src[] =
     "    for i in range(p.shape[0]):\n"
     "        y = y * x + p[i]\n"
     "    return y\n"
-    "\n"
-    "\n"
-    "def prod1(a, one):\n"
-    "    r = one\n"
-    "    for i in range(a.shape[0]):\n"
-    "        r = r * a[i]\n"
-    "    return r\n"
     "\n"
     "\n"
     "def hist_edges(lo, hi, bins, auto):\n"
@@ -182,7 +176,39 @@ const char lw_stats_prelude_src[] =
     "        r = y - d * (1 - gamma)\n"
     "    if np.isnan(s[n - 1]):\n"
     "        r = np.nan\n"
-    "    return r\n";
+    "    return r\n"
+    "\n"
+    "\n"
+    "def prod1(a, one):\n"
+    "    r = one\n"
+    "    for i in range(a.shape[0]):\n"
+    "        r = r * a[i]\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def bincount_at(x, i, minlength):\n"
+    "    k = int(x[i])\n"
+    "    if k < 0:\n"
+    "        raise ValueError(\"'list' argument must have no negative elements\")\n"
+    "    if k >= minlength:\n"
+    "        raise ValueError(f\"np.bincount: the value {k} needs more than minlength={minlength} bins (a length that depends on the data is not supported)\")\n"
+    "    return k\n"
+    "\n"
+    "\n"
+    "def bincount(x, minlength):\n"
+    "    out = np.zeros(minlength, dtype=np.int64)\n"
+    "    for i in range(x.shape[0]):\n"
+    "        out[bincount_at(x, i, minlength)] += 1\n"
+    "    return out\n"
+    "\n"
+    "\n"
+    "def bincount_w(x, w, minlength):\n"
+    "    if w.shape[0] != x.shape[0]:\n"
+    "        raise ValueError(\"The weights and list don't have the same length.\")\n"
+    "    out = np.zeros(minlength)\n"
+    "    for i in range(x.shape[0]):\n"
+    "        out[bincount_at(x, i, minlength)] += float(w[i])\n"
+    "    return out\n";
 
 static value *flag_value(loc l, int k) { return lw_scalar(l, ir_const_i(l, T_BOOL, k), 1); }
 
@@ -240,6 +266,42 @@ static value *np_histogram(lctx *c, loc l, const char *f, value **v, args *a)
     const char *fn = weighted ? (density ? "histogram_w_density" : "histogram_w")
                               : (density ? "histogram_density" : "histogram");
     return lw_call_prelude(c, l, fn, weighted ? 6 : 5, args);
+}
+
+/* np.bincount(x, weights=None, minlength=0): NumPy adds each weight in the order of x, as the
+ * loop of the prelude does (bitwise). The result's length is max(x) + 1 when that passes
+ * minlength, which only the data say: minlength is required, and a value at or past it stops
+ * the program with a message. */
+static value *np_bincount(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0], *w = v[1], *m = v[2];
+    for (int i = 0; i < 3; i++)
+        if (v[i] && v[i]->kind == V_ERR)
+            return &lw_ERRV;
+    if (x->kind != V_ARRAY || x->rank != 1 || ir_type_is_float(x->type) || x->type == T_BOOL) {
+        diag_error(x->l, "%s() takes a 1-D array of integers, not %s", f,
+                   x->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D %s array", x->rank, ir_type_name(x->type))
+                                      : lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    if (!m || !lw_is_int_scalar(m)) {
+        diag_error(m ? m->l : l, "%s() needs minlength= (an int) in tylesc: without it the length of "
+                                 "the result, max(x) + 1, depends on the data", f);
+        return &lw_ERRV;
+    }
+    if (w && w->kind != V_NONE) {
+        if (w->kind != V_ARRAY || w->rank != 1 || w->type == T_BOOL) {
+            diag_error(w->l, "%s(): weights must be a 1-D array of numbers, not %s", f,
+                       w->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D %s array", w->rank, ir_type_name(w->type))
+                                          : lw_vkind_desc(w));
+            return &lw_ERRV;
+        }
+        value *args[] = {x, w, m};
+        return lw_call_prelude(c, l, "bincount_w", 3, args);
+    }
+    value *args[] = {x, m};
+    return lw_call_prelude(c, l, "bincount", 2, args);
 }
 
 /* The data of np.sort/median/percentile as a 1-D array: a 1-D array, or any array flattened
@@ -336,6 +398,7 @@ static value *np_quantile(lctx *c, loc l, const char *f, value **v, args *a)
 
 static const lw_builtin np_table[] = {
     {"np.histogram", {"a", "bins", "range", "density", "weights"}, 1, np_histogram},
+    {"np.bincount", {"x", "weights", "minlength"}, 1, np_bincount},
     {"np.sort", {"a", "axis", "kind"}, 1, np_sort},
     {"np.median", {"a", "axis"}, 1, np_median},
     {"np.percentile", {"a", "q", "axis", "method"}, 2, np_quantile},

@@ -68,12 +68,30 @@ static value *m_outer(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     int u = ufunc_of(f);
-    for (int i = 0; i < 2; i++)
+    value *sv[2];
+    for (int i = 0; i < 2; i++) {
+        if (v[i]->kind == V_SCALAR) {
+            /* a number is a 0-d array to outer (np.asarray: a Python float is float64, not a weak
+             * scalar): its axes add nothing to the result's shape */
+            value *s = lw_vnew(V_SCALAR, v[i]->l);
+            *s = *v[i];
+            if (s->weak) {
+                s->weak = 0;
+                s->type = ir_type_is_float(s->type) ? T_F64 : s->type == T_BOOL ? T_BOOL : T_I64;
+                s->e = ir_cast(s->l, s->type, v[i]->e);
+            }
+            sv[i] = s;
+            continue;
+        }
+        sv[i] = v[i];
         if (v[i]->kind != V_ARRAY) {
             if (v[i]->kind != V_ERR)
-                diag_error(v[i]->l, "%s() takes arrays, not %s", f, lw_vkind_desc(v[i]));
+                diag_error(v[i]->l, "%s() takes arrays or numbers, not %s", f, lw_vkind_desc(v[i]));
             return &lw_ERRV;
         }
+    }
+    if (sv[0]->kind == V_SCALAR || sv[1]->kind == V_SCALAR)
+        return lw_binop(c, l, ufuncs[u].op, operand(c, u, sv[0]), operand(c, u, sv[1]));
     if (v[0]->rank + v[1]->rank > IR_MAX_RANK) {
         diag_error(l, "%s() of a %d-D and a %d-D array would have %d dimensions (at most %d are "
                       "supported)", f, v[0]->rank, v[1]->rank, v[0]->rank + v[1]->rank, IR_MAX_RANK);

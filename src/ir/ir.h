@@ -211,7 +211,11 @@ typedef enum ir_skind {
     S_PRINT,   /* items: E_* scalars (args[k]), strings (strs[k]) or whole arrays (pslots[k],
                   printed as NumPy does: str(u), or repr(u) with IR_PR_REPR), sep, end; an
                   item with IR_PR_GLUE has no sep before it (the pieces of an f-string) */
-    S_SAVE,    /* str = file name (or run-time string sbuf), var = slot */
+    S_SAVE,    /* str = file name (or run-time string sbuf), var = slot; init: 0 np.save (a .npy),
+                  1 member n of na of np.savez (end = its name; the last closes the .npz),
+                  2 np.savetxt (strs[0..6]: fmt, the message when the columns do not match its
+                  n conversions (n = 0: one conversion, repeated), delimiter, newline, header,
+                  footer, comments; pspec[0..1]: k > 0: the header / footer is run-time string k) */
     S_CHECK,   /* check kind; shapes in args (a: na, b: nb) */
     S_RAISE,   /* e (bool): when true, the program stops with str ("AssertionError: ...",
                   "ValueError: ..."), as Python's uncaught exception, exit status 1 */
@@ -232,6 +236,8 @@ typedef enum ir_skind {
                   e, e2 (R_GAUSS: loc, scale; R_UNIFORM: low, high; R_INT: low, high as int64);
                   na = 1: a seed comes before the draw in program order, so a stream found
                   unseeded at run time lost its state to a restart */
+    S_PRINTOPT,/* np.set_printoptions: n = 5, pspec[0..4] = precision, threshold (-2: never
+                  summarise), edgeitems, linewidth, suppress; -1 leaves one as it is */
 } ir_skind;
 
 /* S_PRINT item flags. */

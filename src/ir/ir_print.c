@@ -194,6 +194,10 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
             pblock(&s->orelse, ind + 1, o);
         }
         return;
+    case S_PRINTOPT:
+        fprintf(o, "printoptions precision %d threshold %d edgeitems %d linewidth %d suppress %d",
+                s->pspec[0], s->pspec[1], s->pspec[2], s->pspec[3], s->pspec[4]);
+        break;
     case S_RAISE:
         fputs("raise if ", o);
         pexpr(s->e, o);
@@ -230,9 +234,11 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         break;
     case S_SAVE:
         if (s->sbuf)
-            fprintf(o, "save str%d %s", s->sbuf, s->var->name);
+            fprintf(o, "save%s str%d %s", s->init == 1 ? "z" : s->init == 2 ? "txt" : "", s->sbuf, s->var->name);
         else
-            fprintf(o, "save \"%s\" %s", s->str, s->var->name);
+            fprintf(o, "save%s \"%s\" %s", s->init == 1 ? "z" : s->init == 2 ? "txt" : "", s->str, s->var->name);
+        if (s->init == 1)
+            fprintf(o, " as \"%s\" (%d of %d)", s->end, s->n + 1, s->na);
         break;
     case S_ROTATE:
         fprintf(o, "%s <- buffer of %s; %s = new, outside ", s->var->name, s->src_slot->name, s->src_slot->name);

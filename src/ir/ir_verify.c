@@ -150,6 +150,7 @@ static void vstmt(ir_stmt *s, int loops)
         break;
     case S_BREAK:
     case S_CONTINUE: CHECK(loops > 0, "break outside a loop"); break;
+    case S_PRINTOPT: CHECK(s->n == 5 && s->pspec, "printoptions without its five options"); break;
     case S_RAISE:
         CHECK(s->e->type == T_BOOL && s->str, "raise without a bool condition and a message");
         vexpr(s->e, -1, l);

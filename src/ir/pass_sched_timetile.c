@@ -120,7 +120,8 @@ static const char *check_body(ir_stmt *loop, int *radius)
         case S_WHILE: return "a loop in the body";
         case S_IF: return "a branch in the body";
         case S_REDUCE: return "a reduction in the body";
-        case S_PRINT: return "a print in the body";
+        case S_PRINT:
+        case S_PRINTOPT: return "a print in the body";
         case S_SAVE: return "a save in the body";
         case S_ALLOC: return "an allocation in the body";
         case S_RELEASE: return "an array released in the body";

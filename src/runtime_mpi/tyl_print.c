@@ -427,8 +427,27 @@ void tyl_print_float32(float v)
 
 /* ---- print(u), print(repr(u)): NumPy 2's array formatting ------------------------------------ */
 
-/* NumPy's default print options. */
-enum { PR_EDGE = 3, PR_THRESHOLD = 1000, PR_LINEWIDTH = 75, PR_PRECISION = 8 };
+/* NumPy's print options: its defaults, until np.set_printoptions changes them (on every rank
+ * alike: the elements gathered for a summarised array depend on them). */
+enum { PR_EDGE_MAX = 64 };
+static int pr_edge = 3, pr_linewidth = 75, pr_precision = 8, pr_suppress = 0;
+static int64_t pr_threshold = 1000;
+
+void tyl_set_printoptions(int precision, int64_t threshold, int edgeitems, int linewidth, int suppress)
+{
+    if (precision >= 0)
+        pr_precision = precision;
+    if (threshold >= 0)
+        pr_threshold = threshold;
+    else if (threshold == -2)
+        pr_threshold = INT64_MAX;
+    if (edgeitems >= 0)
+        pr_edge = edgeitems < PR_EDGE_MAX ? edgeitems : PR_EDGE_MAX;
+    if (linewidth >= 0)
+        pr_linewidth = linewidth;
+    if (suppress >= 0)
+        pr_suppress = suppress;
+}
 
 typedef struct pr_buf {
     char *p;
@@ -510,8 +529,8 @@ static void float_parts(double v, int f32, int sci, char *ip, char *fp, char *ep
     ep[0] = '\0';
     *eneg = 0;
     if (sci) {
-        if (n - 1 > PR_PRECISION) {
-            snprintf(tmp, sizeof tmp, "%.*e", PR_PRECISION, fabs(v));
+        if (n - 1 > pr_precision) {
+            snprintf(tmp, sizeof tmp, "%.*e", pr_precision, fabs(v));
             n = split_e(tmp, digits, &e);
             while (n > 1 && digits[n - 1] == '0')
                 digits[--n] = '\0';
@@ -523,9 +542,9 @@ static void float_parts(double v, int f32, int sci, char *ip, char *fp, char *ep
         snprintf(ep, 16, "%02d", e < 0 ? -e : e);
         return;
     }
-    if (n - 1 - e > PR_PRECISION) {
+    if (n - 1 - e > pr_precision) {
         /* positional values are below 1e8 here, so tmp is large enough */
-        snprintf(tmp, sizeof tmp, "%.*f", PR_PRECISION, fabs(v));
+        snprintf(tmp, sizeof tmp, "%.*f", pr_precision, fabs(v));
         char *dot = strchr(tmp, '.');
         *dot = '\0';
         strcpy(o, tmp);
@@ -619,10 +638,12 @@ static void pr_fmt_init(pr_fmt *f, tyl_dtype dt, const void *vals, int64_t count
         any = 1;
     }
     if (any) {
+        /* suppress=True: small values print as 0 rather than switching to scientific */
         if (f32)
-            f->sci = (float)mx >= 1e6f || (float)mn < 0.0001f || (float)mx / (float)mn > 1000.0f;
+            f->sci = (float)mx >= 1e6f ||
+                     (!pr_suppress && ((float)mn < 0.0001f || (float)mx / (float)mn > 1000.0f));
         else
-            f->sci = mx >= 1e8 || mn < 0.0001 || mx / mn > 1000.0;
+            f->sci = mx >= 1e8 || (!pr_suppress && (mn < 0.0001 || mx / mn > 1000.0));
     }
     char ip[48], fp[400], ep[16];
     int eneg, nfin = 0;
@@ -706,8 +727,8 @@ static void pr_elem(const pr_fmt *f, const void *vals, int64_t k, pr_buf *b)
     pb_rep(b, ' ', f->pad_right - lf);
 }
 
-/* The printed elements: the whole array, or when summarised only the first and last PR_EDGE
- * indices of every axis longer than 2 * PR_EDGE, in C order. */
+/* The printed elements: the whole array, or when summarised only the first and last pr_edge
+ * indices of every axis longer than 2 * pr_edge, in C order. */
 typedef struct pr_arr {
     int r;
     int64_t sshape[TYL_MAX_RANK];
@@ -750,13 +771,13 @@ static void pr_rec(const pr_arr *A, int axis, int64_t off, const char *hang, siz
     int left = A->r - axis;
     int64_t len = A->sshape[axis];
     /* positions: shown indices, with -1 where "..." goes */
-    int64_t pos[2 * PR_EDGE + 1], npos = 0;
+    int64_t pos[2 * PR_EDGE_MAX + 1], npos = 0;
     const int64_t *idx = NULL;
     if (A->summ[axis]) {
-        for (int i = 0; i < PR_EDGE; i++)
+        for (int i = 0; i < pr_edge; i++)
             pos[npos++] = i;
         pos[npos++] = -1;
-        for (int i = PR_EDGE; i < 2 * PR_EDGE; i++)
+        for (int i = pr_edge; i < 2 * pr_edge; i++)
             pos[npos++] = i;
         idx = pos;
     } else {
@@ -825,13 +846,13 @@ static void pr_format(pr_buf *out, const tyl_array *a, const int *summ, const in
             pb_adds(out, "array(");
         /* repr keeps room for the closing ")" */
         pr_rec(&A, 0, 0, repr ? hang_repr : hang_str, repr ? 7 : 1,
-               repr ? PR_LINEWIDTH - 1 : PR_LINEWIDTH, out);
+               repr ? pr_linewidth - 1 : pr_linewidth, out);
     }
     if (!repr)
         return;
     /* the extras NumPy adds when the text does not imply them */
     char extra[200] = "", shp[128];
-    if ((a->size == 0 && !(a->rank == 1)) || a->size > PR_THRESHOLD)
+    if ((a->size == 0 && !(a->rank == 1)) || a->size > pr_threshold)
         snprintf(extra, sizeof extra, "shape=%s", tyl_rt_shape_str(shp, a->rank, a->shape));
     if ((a->dtype != TYL_FLOAT64 && a->dtype != TYL_INT64 && a->dtype != TYL_BOOL) || a->size == 0) {
         size_t k = strlen(extra);
@@ -844,7 +865,7 @@ static void pr_format(pr_buf *out, const tyl_array *a, const int *summ, const in
     pb_add(out, ",", 1);
     const char *nl = strrchr(out->p, '\n');
     size_t last = nl ? out->n - (size_t)(nl + 1 - out->p) : out->n;
-    if (last + strlen(extra) + 1 + 1 > PR_LINEWIDTH)
+    if (last + strlen(extra) + 1 + 1 > (size_t)pr_linewidth)
         pb_adds(out, "\n      ");
     else
         pb_add(out, " ", 1);
@@ -886,7 +907,7 @@ static void *pr_collect(const tyl_array *a, const pr_map *map, int vrank, const 
         for (int d = vrank - 1; d >= 0; d--) {
             int64_t i = q % sshape[d];
             q /= sshape[d];
-            iv[d] = summ[d] && i >= PR_EDGE ? vshape[d] - 2 * PR_EDGE + i : i;
+            iv[d] = summ[d] && i >= pr_edge ? vshape[d] - 2 * pr_edge + i : i;
         }
         for (int d = 0; d < a->rank; d++) {
             int64_t g = map->vdim[d] >= 0 ? map->lo[d] + map->step[d] * iv[map->vdim[d]] : map->lo[d];
@@ -961,10 +982,10 @@ static char *pr_view_text(const tyl_array *a, const pr_map *m, int vrank, const 
     }
     int summ[TYL_MAX_RANK] = {0};
     int64_t sshape[TYL_MAX_RANK], count = 1;
-    int summarise = v.size > PR_THRESHOLD;
+    int summarise = v.size > pr_threshold;
     for (int d = 0; d < vrank; d++) {
-        summ[d] = summarise && vshape[d] > 2 * PR_EDGE;
-        sshape[d] = summ[d] ? 2 * PR_EDGE : vshape[d];
+        summ[d] = summarise && vshape[d] > 2 * pr_edge;
+        sshape[d] = summ[d] ? 2 * pr_edge : vshape[d];
         count *= sshape[d];
     }
     void *vals = pr_collect(a, m, vrank, vshape, summ, sshape, count);

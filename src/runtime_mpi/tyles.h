@@ -631,6 +631,9 @@ char *tyl_repr_double(char *buf, double v);
  * copy). Rank 0 appends the text to the current print line, then finishes it with `end` as
  * tyl_print_end does; end == NULL leaves the line open (print(u, x) continues it). */
 void tyl_print_array(const tyl_array *a, int repr, const char *end);
+/* np.set_printoptions: precision, threshold (-2: never summarise), edgeitems (at most 64),
+ * linewidth, suppress; -1 leaves an option as it is. Every rank calls it. */
+void tyl_set_printoptions(int precision, int64_t threshold, int edgeitems, int linewidth, int suppress);
 /* print(u[view]) without copying the view: along dimension d of a, the view takes len[d]
  * elements lo[d], lo[d] + step[d], ... (indices already normalised and in range; len[d] < 0: the
  * single index lo[d], the dimension dropped). Otherwise as tyl_print_array (collective). */
@@ -663,6 +666,18 @@ const char *tyl_str_npy(int k);
 /* np.save: one standard .npy (format 1.0, little-endian '<f8' etc., C order) of the global array,
  * written atomically (temporary name, then rename). */
 void tyl_save_npy(const char *filename, const tyl_array *a, const char *where);
+/* np.savez(file, ...): member k of nmembers, saved as member + ".npy" in the zip `file` (".npz"
+ * appended unless it ends so); the last member writes the file (tyl_savetext.c). Collective. */
+void tyl_savez_member(const char *file, int k, int nmembers, const char *member, const tyl_array *a,
+                      const char *where);
+/* np.savetxt(file, a, fmt, delimiter, newline, header, footer, comments) of a 1-D or 2-D array:
+ * fmt is one conversion repeated over the columns (nspec 0) or nspec of them (bad_fmt: the
+ * error when the array has another number of columns); header and footer are their
+ * text (each of its lines after comments, as NumPy writes them; "" for none). Collective; rank 0
+ * writes. */
+void tyl_savetxt(const char *file, const tyl_array *a, int nspec, const char *fmt, const char *bad_fmt,
+                 const char *delimiter, const char *newline, const char *header, const char *footer,
+                 const char *comments, const char *where);
 
 /* ---- helpers used by generated sweeps (tyl_sweep.c) ---- */
 
