@@ -1347,6 +1347,9 @@ void tyl_dist_report(double total)
     if (g_size > 1)
         fprintf(stderr, "  own blocks   %lld sweeps read only each rank's own block: no exchange\n",
                 (long long)tyl_dist_stats_.n_own_reads);
+    if (g_size > 1)
+        fprintf(stderr, "  gathers      %lld boxes of distributed arrays, %lld elements\n",
+                (long long)tyl_dist_stats_.n_gathers, (long long)tyl_dist_stats_.n_gathered);
     fprintf(stderr, "  edge strips  %lld in %lld sweeps run while halos travel (all ranks)\n", (long long)tp[0],
             (long long)tp[1]);
     if (tyl_tt_deep_groups_ || tyl_tt_declined_groups_)
