@@ -12,10 +12,12 @@
  * fixed relative to opposite ends of one extent, ghost_wrap) is such a periodic read at a
  * constant offset too. Anything else makes the array replicated, which is always correct:
  * a replicated target reads its operands whole, so their arrays become replicated too, and so on
- * to a fixed point; except outside every loop (may_gather), where such a read (a profile or a
- * copy taken after the time loop) gathers the distributed array once at run time instead.
- * Element writes in loops and element reads in nested loops (scalar-loop programs) also make an
- * array replicated, so they cost no message per element. So does an
+ * to a fixed point; except where it may gather them at run time instead (may_gather): outside
+ * every loop (a profile or a copy taken after the time loop) and, inside a loop, a small box the
+ * same every iteration (a probe, a centre line recorded each step).
+ * Element writes in loops (but those pass_elems made one-point sweeps) and element reads in
+ * nested loops (scalar-loop programs) also make an array replicated, so they cost no message
+ * per element. So does an
  * extent that is 1 when compiling (np.zeros((1, n)), an np.load input of shape (1, ny)): such an
  * axis cannot be split over the grid's ranks along it, and these arrays are broadcast operands.
  *
@@ -49,9 +51,11 @@ typedef struct dctx {
     int G;           /* grid rank */
     char *dist;      /* by layout class: 1 distributed */
     char *bigw;      /* by layout class: 1 when something writes more than a small box of it */
+    double *lfrac;   /* by layout class: the part of it the outermost loop around the statement
+                        reads in small boxes (may_gather) */
     int *cls;        /* layout class of each slot id */
-    vec inner;       /* ir_var*: the scalars the loops inside the outermost one around the
-                        statement change (ir_loop_vars) */
+    vec varying;     /* ir_var*: the scalars the loops around the statement change
+                        (ir_loop_vars) */
     int changed;
 } dctx;
 
@@ -330,7 +334,7 @@ typedef struct small_ctx {
     const ir_view *first; /* the first read of arr */
     int64_t lo[IR_MAX_RANK], hi[IR_MAX_RANK]; /* per dimension: rows covered relative to first */
     unsigned bounded;     /* bit d: every read of arr so far bounded along d */
-    int inner;            /* a read's index depends on an inner loop's variable */
+    int varying;          /* a read's index changes from one iteration to the next */
 } small_ctx;
 
 static int note_small(const ir_expr *e, void *ctx)
@@ -353,34 +357,44 @@ static int note_small(const ir_expr *e, void *ctx)
         if (v == q->first || off + n > q->hi[d]) q->hi[d] = v == q->first ? n : off + n;
     }
     ir_expr rd = {.kind = E_READ, .view = (ir_view *)v};
-    for (int k = 0; k < q->c->inner.len; k++)
-        if (ir_expr_uses_var(&rd, VEC_AT(q->c->inner, k, ir_var *)))
-            q->inner = 1;
+    for (int k = 0; k < q->c->varying.len; k++)
+        if (ir_expr_uses_var(&rd, VEC_AT(q->c->varying, k, ir_var *)))
+            q->varying = 1;
     return 0;
 }
 
 /* Whether what expression e reads of array arr is a small box: along some dimension every read
  * covers rows known when compiling, within SMALL_FRACTION of the extent where that is known
  * too (u[:, nx // 2], u[i0, j0], u[0:2, :], not u[:, 0] with u[:, -1]), and no read's index
- * follows a loop inside the outermost one (a column copied in a loop over the columns moves the
- * whole field a step). */
-static int small_reads(dctx *c, ir_expr *e, ir_var *arr)
+ * changes from one iteration of a loop around it to the next (the same box each time, a probe;
+ * a column copied in a loop over the columns would move the whole field). *frac: the part of
+ * the array the box is, where the compiler knows it (the product of its bounded rows over the
+ * extents known when compiling; 0 along an extent it does not know, taken as large). */
+static int small_reads(dctx *c, ir_expr *e, ir_var *arr, double *frac)
 {
     small_ctx q = {.c = c, .arr = arr};
     if (e)
         ir_expr_any(e, note_small, &q);
-    if (!q.first || q.inner)
+    if (!q.first || q.varying)
         return 0;
+    int small = 0;
+    *frac = 1.0;
     for (int d = 0; d < q.first->rank; d++) {
         int64_t ext;
         if (!(q.bounded >> d & 1))
             continue;
         const sym *a = q.first->dim[d].aext;
-        if (a && sym_is_const(a, &ext) && (q.hi[d] - q.lo[d]) * SMALL_FRACTION > ext)
+        if (!a || !sym_is_const(a, &ext)) {
+            *frac = 0.0;
+            small = 1;
             continue;
-        return 1;
+        }
+        if (ext > 0)
+            *frac *= (double)(q.hi[d] - q.lo[d]) / (double)ext;
+        if ((q.hi[d] - q.lo[d]) * SMALL_FRACTION <= ext)
+            small = 1;
     }
-    return 0;
+    return small;
 }
 
 /* A target view that writes a small box of its array (a line of a history, hist[n, :]). */
@@ -404,12 +418,45 @@ static int small_target(ir_view *t)
 }
 
 /* Whether a statement at this loop depth, whose replicated target reads array arr through e,
- * may gather what it reads instead of making arr replicated. */
+ * may gather what it reads instead of making arr replicated: inside a loop, a small box, and
+ * the small boxes of arr that the statements of the outermost loop around it read add up to at
+ * most SMALL_FRACTION of it (lfrac: the 9 planes F[:, :, k] of an (ny, nx, 9) field read one by
+ * one are the whole field an iteration). */
 static int may_gather(dctx *c, int depth, ir_expr *e, ir_var *arr)
 {
+    double f;
     if (c->p->dist_plain)
         return 0;
-    return depth == 0 || small_reads(c, e, arr);
+    return depth == 0 || (small_reads(c, e, arr, &f) && c->lfrac[lfind(c->cls, arr->id)] * SMALL_FRACTION <= 1.0);
+}
+
+/* Add to lfrac, by layout class, the parts of each array the statements of body read in small
+ * boxes (each array once a statement). */
+static void loop_fracs(dctx *c, vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        int nw = s->kind == S_FUSED ? s->body.len : s->kind == S_SWEEP;
+        for (int j = 0; j < nw; j++) {
+            ir_stmt *w = s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s;
+            reads r = {0};
+            reads_of(w->e, &r);
+            for (int k = 0; k < r.n; k++) {
+                int seen = 0;
+                for (int m = 0; m < k; m++)
+                    seen |= r.v[m]->arr == r.v[k]->arr;
+                double f;
+                if (!seen && small_reads(c, w->e, r.v[k]->arr, &f))
+                    c->lfrac[lfind(c->cls, r.v[k]->arr->id)] += f;
+            }
+        }
+        int loop = s->kind == S_FOR || s->kind == S_WHILE, had = c->varying.len;
+        if (loop)
+            ir_loop_vars(s, &c->varying);
+        loop_fracs(c, &s->body);
+        c->varying.len = had;
+        loop_fracs(c, &s->orelse);
+    }
 }
 
 /* By layout class: written somewhere other than in small boxes (bigw); those written only in
@@ -456,6 +503,7 @@ static void big_writes(dctx *c, vec *body)
  * replicated. */
 static void constrain(dctx *c, ir_view *t, ir_expr *e, int depth, int gathers)
 {
+    double frac;
     if (t && thin_view(t))
         make_repl(c, t->arr);
     reads r = {0};
@@ -467,7 +515,7 @@ static void constrain(dctx *c, ir_view *t, ir_expr *e, int depth, int gathers)
         if (gathers && t && !is_dist(c, t->arr) && may_gather(c, depth, e, v->arr))
             continue;
         if (gathers && t && is_dist(c, t->arr) && t->arr != v->arr && !c->bigw[lfind(c->cls, t->arr->id)] &&
-            !thin_view(v) && !halo_ok(t, v) && may_gather(c, depth, e, v->arr) && small_reads(c, e, v->arr)) {
+            !thin_view(v) && !halo_ok(t, v) && may_gather(c, depth, e, v->arr) && small_reads(c, e, v->arr, &frac)) {
             make_repl(c, t->arr);
             continue;
         }
@@ -535,11 +583,15 @@ static void visit(dctx *c, vec *body, int depth)
             break;
         default: break;
         }
-        int loop = s->kind == S_FOR || s->kind == S_WHILE, had = c->inner.len;
-        if (loop && depth >= 1)
-            ir_loop_vars(s, &c->inner);
+        int loop = s->kind == S_FOR || s->kind == S_WHILE, had = c->varying.len;
+        if (loop)
+            ir_loop_vars(s, &c->varying);
+        if (loop && depth == 0) { /* the small boxes this loop reads of each array */
+            memset(c->lfrac, 0, sizeof *c->lfrac * (size_t)(c->p->nvars + 1));
+            loop_fracs(c, &s->body);
+        }
         visit(c, &s->body, depth + loop);
-        c->inner.len = had;
+        c->varying.len = had;
         visit(c, &s->orelse, depth);
     }
 }
@@ -867,6 +919,7 @@ void pass_dist(ir_program *p)
     dctx c = {.p = p};
     c.dist = NEWN(char, p->nvars + 1);
     c.bigw = NEWN(char, p->nvars + 1);
+    c.lfrac = NEWN(double, p->nvars + 1);
     c.cls = NEWN(int, p->nvars + 1);
     for (int i = 0; i <= p->nvars; i++)
         c.cls[i] = i;

@@ -7,7 +7,7 @@
 # Usage: tests/dist/survey.sh [TYLESC] [-v]   (-v lists the programs with nothing distributed)
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-TYLESC=${1:-$ROOT/bin/tylesc}
+TYLESC=$(cd "$(dirname "${1:-$ROOT/bin/tylesc}")" && pwd)/$(basename "${1:-$ROOT/bin/tylesc}")
 T=$(mktemp -d "${TMPDIR:-/tmp}/tyl-survey-XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT
 total=0 none=0 noarr=0 dist=0 failed=0 list=
