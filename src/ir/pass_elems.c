@@ -11,7 +11,8 @@
  * this pass makes the element store that sweep, so such a program stays distributed.
  *
  * Rewritten: an S_SETELEM inside a loop, of an array of the program's highest rank (a lower one
- * is replicated anyway), whose element view (eview, from the front end) knows every index when
+ * is replicated anyway) and no extent below MIN_EXTENT known when compiling (a small buffer),
+ * whose element view (eview, from the front end) knows every index when
  * compiling (slo) and uses no scalar an enclosing loop changes. Its box is one point along every dimension (box d
  * for dimension d). In its value, an element read (E_ELEM with its view) of the same rank
  * that the target may read as a distributed sweep (ir_dist_halo_read: a constant offset within
@@ -24,6 +25,11 @@
  */
 #include "../frontend/sym.h"
 #include "ir.h"
+
+/* An array with an extent below this, known when compiling, is a small buffer rather than a grid
+ * (buf = np.zeros(3) shifted along and stored into): left to pass_dist, which replicates it for
+ * its element stores, as a grid of more ranks along an axis than its elements is refused. */
+enum { MIN_EXTENT = 16 };
 
 typedef struct ectx {
     int G;      /* the highest array rank of the program */
@@ -45,8 +51,8 @@ static void max_rank(vec *body, int *G)
 }
 
 /* The element view v of slot arr at indices idx, as a view of one point along every dimension;
- * NULL when the view is missing, stale (a pass renamed the slot) or has an index not known
- * when compiling. */
+ * NULL when the view is missing, stale (a pass renamed the slot), has an index not known when
+ * compiling or an extent below MIN_EXTENT. */
 static ir_view *one_point(ir_view *v, ir_var *arr, ir_expr **idx)
 {
     if (!v || v->arr != arr || v->rank != arr->rank)
@@ -54,7 +60,10 @@ static ir_view *one_point(ir_view *v, ir_var *arr, ir_expr **idx)
     ir_view *p = ir_view_clone(v);
     for (int d = 0; d < v->rank; d++) {
         ir_dim *m = &p->dim[d];
+        int64_t ext;
         if (m->kind != D_FIXED || !m->slo || !ir_expr_equal(m->lo, idx[d]))
+            return NULL;
+        if (m->aext && sym_is_const(m->aext, &ext) && ext < MIN_EXTENT)
             return NULL;
         m->kind = D_RANGE;
         m->step = ir_const_i(v->l, T_I64, 1);
