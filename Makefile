@@ -273,6 +273,7 @@ check-dist: bin/tylesc lib/libtyles.a
 	@bash tests/dist/edge_strips.sh $(CURDIR)
 	@bash tests/dist/own_block_reads.sh $(CURDIR)
 	@bash tests/dist/ghost_periodic.sh $(CURDIR)
+	@bash tests/dist/gather_in_loop.sh $(CURDIR)
 	@echo "== time-tiled groups shared by threads in pipelines and wavefronts (slabs: the 2-D default)"
 	@bash tests/dist/timetile_sync.sh $(CURDIR)
 	@echo "== float sums in NumPy's order: random shapes and views on grids splitting every axis, 1-4 ranks"

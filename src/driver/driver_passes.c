@@ -21,6 +21,7 @@ static const struct {
     {"rotate", "rotate", pass_rotate},
     {"stages", "fuse_stages", pass_fuse_stages},
     {"copysem", "copysem", pass_copysem},
+    {"elems", "elems", pass_elems},
     {"dist", "dist", pass_dist},
     {"fuse", "fuse", pass_fuse},
     {"halo", "halo", pass_halo},

@@ -382,6 +382,7 @@ static void store(lctx *c, ast *t, value *v)
             s->var = el->var;
             s->n = el->nargs;
             s->args = el->args;
+            s->eview = el->kind == E_ELEM ? el->view : NULL;
             s->e = ir_cast(t->l, el->type, v->e);
             lw_emit(c, s);
             return;
@@ -720,6 +721,7 @@ void lw_lower_augassign(lctx *c, ast *s)
             st->var = tv->e->var;
             st->n = tv->e->nargs;
             st->args = tv->e->args;
+            st->eview = tv->e->kind == E_ELEM ? tv->e->view : NULL;
             st->e = ir_cast(t->l, tv->e->type, r->e);
             lw_emit(c, st);
             return;

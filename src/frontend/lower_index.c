@@ -522,7 +522,9 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
         ir_expr **idx = NEWN(ir_expr *, v->rank);
         for (int d = 0; d < v->rank; d++)
             idx[d] = v->dim[d].lo;
-        return lw_scalar(sub->l, ir_elem(sub->l, v->arr, idx), 0);
+        ir_expr *el = ir_elem(sub->l, v->arr, idx);
+        el->view = v; /* its compile-time facts, for pass_elems */
+        return lw_scalar(sub->l, el, 0);
     }
     r->e = ir_read(sub->l, v);
     return r;

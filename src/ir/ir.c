@@ -364,3 +364,23 @@ int ir_expr_has_elem(const ir_expr *e) { return ir_expr_any(e, is_elem, NULL); }
 int ir_expr_has_index(const ir_expr *e) { return ir_expr_any(e, is_index, NULL); }
 int ir_expr_uses_var(const ir_expr *e, ir_var *v) { return ir_expr_any(e, is_var, v); }
 int ir_expr_reads_slot(const ir_expr *e, ir_var *s) { return ir_expr_any(e, reads_slot, s); }
+
+static void body_vars(vec *body, vec *out)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if ((s->kind == S_ASSIGN || s->kind == S_FOR || s->kind == S_REDUCE) && s->var && !s->var->is_array)
+            vec_push(out, s->var);
+        if (s->kind == S_RANDOM && s->var && !s->var->is_array)
+            vec_push(out, s->var);
+        body_vars(&s->body, out);
+        body_vars(&s->orelse, out);
+    }
+}
+
+void ir_loop_vars(ir_stmt *loop, vec *out)
+{
+    if (loop->kind == S_FOR && loop->var)
+        vec_push(out, loop->var);
+    body_vars(&loop->body, out);
+}

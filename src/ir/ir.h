@@ -124,7 +124,9 @@ typedef enum ir_ekind {
     E_CALL,   /* fn, args[nargs] */
     E_SELECT, /* a ? b : c (b, c of the node's type) */
     E_SHAPE,  /* var (slot), dim: run-time extent of the array in the slot */
-    E_ELEM,   /* var (slot), args[rank] = normalised indices: one element, as a scalar */
+    E_ELEM,   /* var (slot), args[rank] = normalised indices: one element, as a scalar; view
+                 (may be NULL): the element as a view of D_FIXED dimensions with the front
+                 end's compile-time facts (slo, aext), for pass_elems */
     E_READ,   /* view: the element of the view at the sweep point (inside sweeps only) */
     E_INDEX,  /* dim: the sweep index along box dimension dim, as type (np.fromfunction) */
 } ir_ekind;
@@ -277,6 +279,7 @@ struct ir_stmt {
                             hold, so the new values go to a new buffer that replaces it */
     int id;              /* S_SWEEP, S_FUSED, S_REDUCE: number of the kernel (pass_sched_ids) */
     ir_expr **args;      /* S_SETELEM indices; S_PRINT items; S_CHECK shapes */
+    ir_view *eview;      /* S_SETELEM: the element as a view (as E_ELEM's view), or NULL */
     const char **strs;   /* S_PRINT: string items (NULL for expression items) */
     const char *str;     /* S_SAVE file name; S_PRINT sep */
     const char *end;     /* S_PRINT end */
@@ -361,6 +364,9 @@ int ir_expr_any(const ir_expr *e, int (*pred)(const ir_expr *, void *), void *ct
 int ir_expr_has_elem(const ir_expr *e);
 int ir_expr_has_index(const ir_expr *e);
 int ir_expr_uses_var(const ir_expr *e, ir_var *v);
+/* Push onto out (ir_var*) the scalars a loop may change from one iteration to the next: its
+ * variable and every scalar its body assigns (nested loops' variables and reductions too). */
+void ir_loop_vars(ir_stmt *loop, vec *out);
 int ir_expr_reads_slot(const ir_expr *e, ir_var *s);
 /* Rename slot `from` to `to` everywhere in an expression tree, in place (views included). */
 void ir_rename_slot(ir_expr *e, ir_var *from, ir_var *to);
@@ -381,6 +387,7 @@ void ir_verify(ir_program *p, const char *after_pass);
 void pass_inline_temps(ir_program *p); /* pass_inline_temps.c */
 void pass_rotate(ir_program *p);    /* pass_rotate.c */
 void pass_copysem(ir_program *p);   /* pass_copysem.c */
+void pass_elems(ir_program *p);     /* pass_elems.c: element stores in loops as one-point sweeps */
 void ir_alias_classes(ir_program *p); /* pass_copysem.c: slots that may share a buffer */
 int ir_views_disjoint(ir_view *a, ir_view *b); /* pass_copysem.c: views of one array */
 void pass_fuse(ir_program *p);      /* pass_fuse.c */
@@ -392,5 +399,11 @@ void pass_halo(ir_program *p);      /* pass_dist.c: halo widths, exchanges, anch
 static inline int ir_slot_dist(const ir_var *v) { return v->layout && v->layout->dist; }
 /* pass_dist.c: may the sweeps with targets a and b share one local box on every rank? */
 int ir_dist_aligned(ir_view *a, ir_view *b);
+/* pass_dist.c: does the sweep or fused group write a replicated target from a distributed
+ * array, gathering what it reads at run time (after pass_dist)? */
+int ir_sweep_gathers(ir_stmt *s);
+/* pass_dist.c: is read r, in a sweep over target t, the target's index plus a constant (or a
+ * ghost-cell periodic read) within the halo limit: a read a distributed t may make? */
+int ir_dist_halo_read(ir_view *t, ir_view *r);
 
 #endif

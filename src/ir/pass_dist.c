@@ -12,10 +12,12 @@
  * fixed relative to opposite ends of one extent, ghost_wrap) is such a periodic read at a
  * constant offset too. Anything else makes the array replicated, which is always correct:
  * a replicated target reads its operands whole, so their arrays become replicated too, and so on
- * to a fixed point; except outside every loop (may_gather), where such a read (a profile or a
- * copy taken after the time loop) gathers the distributed array once at run time instead.
- * Element writes in loops and element reads in nested loops (scalar-loop programs) also make an
- * array replicated, so they cost no message per element. So does an
+ * to a fixed point; except where it may gather them at run time instead (may_gather): outside
+ * every loop (a profile or a copy taken after the time loop) and, inside a loop, a small box the
+ * same every iteration (a probe, a centre line recorded each step).
+ * Element writes in loops (but those pass_elems made one-point sweeps) and element reads in
+ * nested loops (scalar-loop programs) also make an array replicated, so they cost no message
+ * per element. So does an
  * extent that is 1 when compiling (np.zeros((1, n)), an np.load input of shape (1, ny)): such an
  * axis cannot be split over the grid's ranks along it, and these arrays are broadcast operands.
  *
@@ -48,7 +50,12 @@ typedef struct dctx {
     ir_program *p;
     int G;           /* grid rank */
     char *dist;      /* by layout class: 1 distributed */
+    char *bigw;      /* by layout class: 1 when something writes more than a small box of it */
+    double *lfrac;   /* by layout class: the part of it the outermost loop around the statement
+                        reads in small boxes (may_gather) */
     int *cls;        /* layout class of each slot id */
+    vec varying;     /* ir_var*: the scalars the loops around the statement change
+                        (ir_loop_vars) */
     int changed;
 } dctx;
 
@@ -216,6 +223,8 @@ static int halo_ok(ir_view *t, ir_view *r)
     return 1;
 }
 
+int ir_dist_halo_read(ir_view *t, ir_view *r) { return halo_ok(t, r); }
+
 /* ---- visiting reads ---------------------------------------------------------------------------- */
 
 /* The views an expression reads, in walk order (every one: a missed read would be a missed
@@ -286,19 +295,215 @@ static int thin_view(const ir_view *v)
     return 0;
 }
 
-/* Whether a statement at this loop depth may read distributed arrays into a replicated one by
- * gathering them (the run time's whole copy: tyl_sweep.c, tyl_copy_l): only outside every loop,
- * where it runs once (a profile or a slice taken after the time loop), so that such a read no
- * longer makes the whole program replicated; inside a loop a gather each time would move the
- * whole array every step, and the arrays are replicated as before. Never in library mode, where
- * a function's body runs at every call. */
-static int may_gather(dctx *c, int depth) { return depth == 0 && !c->p->dist_plain; }
+/* ---- gathers ---------------------------------------------------------------------------------
+ *
+ * A replicated target may read a distributed array by gathering, at run time, the box its
+ * reads cover (tyl_sweep.c, run_gathered; tyl_copy_l for a whole copy), so that such a read
+ * does not make the array, and so the program, replicated. Outside every loop that runs once
+ * (a profile taken after the time loop), whatever the box. Inside a loop it runs every time,
+ * so only a SMALL box: a point, a line, a plane (a diagnostic printed every N steps, a probe or
+ * a centre line recorded each step), while a read of the whole field each step keeps it
+ * replicated, as that would move more than computing it everywhere. Never in library mode,
+ * where a function's body runs at every call. */
+
+enum { SMALL_FRACTION = 4 }; /* a small box covers at most 1/4 of the extent along a dimension */
+
+/* The rows a view covers along dimension d when that count is known when compiling (a fixed
+ * index: 1; a range of constant length), else -1; its start relative to ref's in *off. */
+static int64_t bounded_dim(const ir_dim *m, const ir_dim *ref, int64_t *off)
+{
+    int64_t n;
+    if (m->kind == D_FIXED)
+        n = 1;
+    else if (m->wrap || !m->slen || !sym_is_const(m->slen, &n) || n < 0)
+        return -1;
+    *off = 0;
+    if (m == ref)
+        return n;
+    if (ref->kind != m->kind)
+        return -1;
+    const sym *diff = m->slo && ref->slo ? sym_sub(m->slo, ref->slo) : NULL;
+    if (diff && sym_is_const(diff, off))
+        return n;
+    return ir_expr_equal(m->lo, ref->lo) ? n : -1;
+}
+
+typedef struct small_ctx {
+    dctx *c;
+    ir_var *arr;
+    const ir_view *first; /* the first read of arr */
+    int64_t lo[IR_MAX_RANK], hi[IR_MAX_RANK]; /* per dimension: rows covered relative to first */
+    unsigned bounded;     /* bit d: every read of arr so far bounded along d */
+    int varying;          /* a read's index changes from one iteration to the next */
+} small_ctx;
+
+static int note_small(const ir_expr *e, void *ctx)
+{
+    small_ctx *q = ctx;
+    if (e->kind != E_READ || e->view->arr != q->arr)
+        return 0;
+    const ir_view *v = e->view;
+    if (!q->first) {
+        q->first = v;
+        q->bounded = (1u << v->rank) - 1;
+    }
+    for (int d = 0; d < v->rank; d++) {
+        int64_t off, n = bounded_dim(&v->dim[d], &q->first->dim[d], &off);
+        if (n < 0) {
+            q->bounded &= ~(1u << d);
+            continue;
+        }
+        if (v == q->first || off < q->lo[d]) q->lo[d] = v == q->first ? 0 : off;
+        if (v == q->first || off + n > q->hi[d]) q->hi[d] = v == q->first ? n : off + n;
+    }
+    ir_expr rd = {.kind = E_READ, .view = (ir_view *)v};
+    for (int k = 0; k < q->c->varying.len; k++)
+        if (ir_expr_uses_var(&rd, VEC_AT(q->c->varying, k, ir_var *)))
+            q->varying = 1;
+    return 0;
+}
+
+/* Whether what expression e reads of array arr is a small box: along some dimension every read
+ * covers rows known when compiling, within SMALL_FRACTION of the extent where that is known
+ * too (u[:, nx // 2], u[i0, j0], u[0:2, :], not u[:, 0] with u[:, -1]), and no read's index
+ * changes from one iteration of a loop around it to the next (the same box each time, a probe;
+ * a column copied in a loop over the columns would move the whole field). *frac: the part of
+ * the array the box is, where the compiler knows it (the product of its bounded rows over the
+ * extents known when compiling; 0 along an extent it does not know, taken as large). */
+static int small_reads(dctx *c, ir_expr *e, ir_var *arr, double *frac)
+{
+    small_ctx q = {.c = c, .arr = arr};
+    if (e)
+        ir_expr_any(e, note_small, &q);
+    if (!q.first || q.varying)
+        return 0;
+    int small = 0;
+    *frac = 1.0;
+    for (int d = 0; d < q.first->rank; d++) {
+        int64_t ext;
+        if (!(q.bounded >> d & 1))
+            continue;
+        const sym *a = q.first->dim[d].aext;
+        if (!a || !sym_is_const(a, &ext)) {
+            *frac = 0.0;
+            small = 1;
+            continue;
+        }
+        if (ext > 0)
+            *frac *= (double)(q.hi[d] - q.lo[d]) / (double)ext;
+        if ((q.hi[d] - q.lo[d]) * SMALL_FRACTION <= ext)
+            small = 1;
+    }
+    return small;
+}
+
+/* A target view that writes a small box of its array (a line of a history, hist[n, :]). */
+static int small_target(ir_view *t)
+{
+    ir_expr r = {.kind = E_READ, .view = t};
+    small_ctx q = {.arr = t->arr};
+    dctx none = {0};
+    q.c = &none;
+    note_small(&r, &q);
+    for (int d = 0; d < t->rank; d++) {
+        int64_t ext;
+        if (!(q.bounded >> d & 1))
+            continue;
+        const sym *a = t->dim[d].aext;
+        if (a && sym_is_const(a, &ext) && (q.hi[d] - q.lo[d]) * SMALL_FRACTION > ext)
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
+/* Whether a statement at this loop depth, whose replicated target reads array arr through e,
+ * may gather what it reads instead of making arr replicated: inside a loop, a small box, and
+ * the small boxes of arr that the statements of the outermost loop around it read add up to at
+ * most SMALL_FRACTION of it (lfrac: the 9 planes F[:, :, k] of an (ny, nx, 9) field read one by
+ * one are the whole field an iteration). */
+static int may_gather(dctx *c, int depth, ir_expr *e, ir_var *arr)
+{
+    double f;
+    if (c->p->dist_plain)
+        return 0;
+    return depth == 0 || (small_reads(c, e, arr, &f) && c->lfrac[lfind(c->cls, arr->id)] * SMALL_FRACTION <= 1.0);
+}
+
+/* Add to lfrac, by layout class, the parts of each array the statements of body read in small
+ * boxes (each array once a statement). */
+static void loop_fracs(dctx *c, vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        int nw = s->kind == S_FUSED ? s->body.len : s->kind == S_SWEEP;
+        for (int j = 0; j < nw; j++) {
+            ir_stmt *w = s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s;
+            reads r = {0};
+            reads_of(w->e, &r);
+            for (int k = 0; k < r.n; k++) {
+                int seen = 0;
+                for (int m = 0; m < k; m++)
+                    seen |= r.v[m]->arr == r.v[k]->arr;
+                double f;
+                if (!seen && small_reads(c, w->e, r.v[k]->arr, &f))
+                    c->lfrac[lfind(c->cls, r.v[k]->arr->id)] += f;
+            }
+        }
+        int loop = s->kind == S_FOR || s->kind == S_WHILE, had = c->varying.len;
+        if (loop)
+            ir_loop_vars(s, &c->varying);
+        loop_fracs(c, &s->body);
+        c->varying.len = had;
+        loop_fracs(c, &s->orelse);
+    }
+}
+
+/* By layout class: written somewhere other than in small boxes (bigw); those written only in
+ * small boxes (records of lines and points) become replicated rather than the field they copy. */
+static void big_writes(dctx *c, vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        switch (s->kind) {
+        case S_SWEEP:
+            if (!small_target(s->target))
+                c->bigw[lfind(c->cls, s->target->arr->id)] = 1;
+            break;
+        case S_FUSED:
+            for (int j = 0; j < s->body.len; j++) {
+                ir_stmt *w = VEC_AT(s->body, j, ir_stmt *);
+                if (!small_target(w->target))
+                    c->bigw[lfind(c->cls, w->target->arr->id)] = 1;
+            }
+            break;
+        case S_ALLOC:
+            if (s->init == 3)
+                c->bigw[lfind(c->cls, s->var->id)] = 1;
+            break;
+        case S_LOAD:
+        case S_RANDOM:
+        case S_ROTATE:
+            if (s->var && s->var->is_array)
+                c->bigw[lfind(c->cls, s->var->id)] = 1;
+            break;
+        default: break;
+        }
+        big_writes(c, &s->body);
+        big_writes(c, &s->orelse);
+    }
+}
 
 /* A target (or anchor) t: its distributed reads must be halo reads, else they are replicated;
- * a replicated target makes its reads replicated unless it may gather them. Thin arrays are
+ * a replicated target makes its reads replicated unless it may gather them (depth: the
+ * statement's loop depth, 0 for an anchor or a fused sweep, which never gather). A distributed
+ * target written only in small boxes (a history's line, hist[n, :] = u[ny // 2, :]) that reads
+ * a small box of a distributed array otherwise than at a constant offset becomes replicated
+ * itself and gathers that box, rather than making the field replicated. Thin arrays are
  * replicated. */
-static void constrain(dctx *c, ir_view *t, ir_expr *e, int gather)
+static void constrain(dctx *c, ir_view *t, ir_expr *e, int depth, int gathers)
 {
+    double frac;
     if (t && thin_view(t))
         make_repl(c, t->arr);
     reads r = {0};
@@ -307,8 +512,13 @@ static void constrain(dctx *c, ir_view *t, ir_expr *e, int gather)
         ir_view *v = r.v[i];
         if (!is_dist(c, v->arr))
             continue;
-        if (gather && t && !is_dist(c, t->arr))
+        if (gathers && t && !is_dist(c, t->arr) && may_gather(c, depth, e, v->arr))
             continue;
+        if (gathers && t && is_dist(c, t->arr) && t->arr != v->arr && !c->bigw[lfind(c->cls, t->arr->id)] &&
+            !thin_view(v) && !halo_ok(t, v) && may_gather(c, depth, e, v->arr) && small_reads(c, e, v->arr, &frac)) {
+            make_repl(c, t->arr);
+            continue;
+        }
         if (!t || !is_dist(c, t->arr) || thin_view(v) || !halo_ok(t, v))
             make_repl(c, v->arr);
     }
@@ -339,16 +549,17 @@ static void visit(dctx *c, vec *body, int depth)
         if (depth >= 2)
             stmt_exprs_elem(c, s);
         switch (s->kind) {
-        case S_SWEEP: constrain(c, s->target, s->e, may_gather(c, depth)); break;
+        case S_SWEEP: constrain(c, s->target, s->e, depth, 1); break;
         case S_FUSED:
             for (int j = 0; j < s->body.len; j++) {
                 ir_stmt *w = VEC_AT(s->body, j, ir_stmt *);
-                constrain(c, w->target, w->e, 0);
+                constrain(c, w->target, w->e, 0, 0);
             }
             break;
-        case S_REDUCE: constrain(c, reduce_anchor(c, s), s->e, 0); break;
+        case S_REDUCE: constrain(c, reduce_anchor(c, s), s->e, 0, 0); break;
         case S_ALLOC: {
-            if (s->init == 3 && !is_dist(c, s->var) && !may_gather(c, depth))
+            /* a whole copy: gathered outside every loop only */
+            if (s->init == 3 && !is_dist(c, s->var) && (depth > 0 || c->p->dist_plain))
                 make_repl(c, s->src_slot);
             int64_t k;
             for (int d = 0; s->shape && d < s->var->rank; d++)
@@ -372,7 +583,15 @@ static void visit(dctx *c, vec *body, int depth)
             break;
         default: break;
         }
-        visit(c, &s->body, depth + (s->kind == S_FOR || s->kind == S_WHILE));
+        int loop = s->kind == S_FOR || s->kind == S_WHILE, had = c->varying.len;
+        if (loop)
+            ir_loop_vars(s, &c->varying);
+        if (loop && depth == 0) { /* the small boxes this loop reads of each array */
+            memset(c->lfrac, 0, sizeof *c->lfrac * (size_t)(c->p->nvars + 1));
+            loop_fracs(c, &s->body);
+        }
+        visit(c, &s->body, depth + loop);
+        c->varying.len = had;
         visit(c, &s->orelse, depth);
     }
 }
@@ -699,6 +918,8 @@ void pass_dist(ir_program *p)
     slots_block(byid, &p->body);
     dctx c = {.p = p};
     c.dist = NEWN(char, p->nvars + 1);
+    c.bigw = NEWN(char, p->nvars + 1);
+    c.lfrac = NEWN(double, p->nvars + 1);
     c.cls = NEWN(int, p->nvars + 1);
     for (int i = 0; i <= p->nvars; i++)
         c.cls[i] = i;
@@ -706,6 +927,7 @@ void pass_dist(ir_program *p)
         if (byid[i])
             lunite(c.cls, byid[i], byid[byid[i]->alias_class] ? byid[byid[i]->alias_class] : byid[i]);
     layout_classes(&p->body, c.cls);
+    big_writes(&c, &p->body);
     for (int i = 0; i < p->nvars; i++)
         if (byid[i] && byid[i]->rank > c.G)
             c.G = byid[i]->rank;
@@ -744,6 +966,29 @@ void pass_dist(ir_program *p)
 
 /* ---- pass_halo ------------------------------------------------------------------------------ */
 
+
+static int gathers_one(ir_stmt *w)
+{
+    if (!w->target || dist_slot(w->target->arr))
+        return 0;
+    reads r = {0};
+    reads_of(w->e, &r);
+    for (int i = 0; i < r.n; i++)
+        if (dist_slot(r.v[i]->arr))
+            return 1;
+    return 0;
+}
+
+int ir_sweep_gathers(ir_stmt *s)
+{
+    if (s->kind == S_SWEEP)
+        return gathers_one(s);
+    if (s->kind == S_FUSED)
+        for (int j = 0; j < s->body.len; j++)
+            if (gathers_one(VEC_AT(s->body, j, ir_stmt *)))
+                return 1;
+    return 0;
+}
 
 int ir_dist_aligned(ir_view *a, ir_view *b)
 {

@@ -6,7 +6,8 @@
  * u, un = un, u) when the loop can be captured once in a CUDA graph and replayed: a constant
  * positive step, a body of direct sweeps that neither read the loop variable nor single
  * elements, swaps of names (permutations), run-time checks, and scalar assignments that no
- * kernel or check reads. 0 otherwise, and always 0 on the C target. Breaks: nothing.
+ * kernel or check reads (no sweep gathering a distributed array: its messages go through the host
+ * when it runs). 0 otherwise, and always 0 on the C target. Breaks: nothing.
  */
 #include "sched.h"
 
@@ -47,6 +48,8 @@ static int graph_period(ir_stmt *loop)
         case S_FUSED:
             /* a kernel reading the loop variable would replay its captured value */
             if (s->mode != M_DIRECT || sweep_has_elem(s) || sweep_uses_var(s, loop->var))
+                return 0;
+            if (ir_sweep_gathers(s)) /* messages through the host when it runs */
                 return 0;
             break;
         case S_CHECK: break;

@@ -80,6 +80,8 @@ static const char *check_body(ir_stmt *loop, int *radius)
         case S_FUSED: {
             if (s->sched->scratch != SCR_NONE || s->mode != M_DIRECT)
                 return "a sweep reads what it writes at another offset";
+            if (ir_sweep_gathers(s)) /* the run time gathers what it reads when it runs */
+                return "a sweep gathers part of a distributed array";
             int nt = s->kind == S_FUSED ? s->body.len : 1;
             for (int j = 0; j < nt; j++)
                 if (!sweep_ok(s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s, &assigned, loop->var, &why))

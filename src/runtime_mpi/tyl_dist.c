@@ -422,7 +422,10 @@ void tyl_elem_set(tyl_array *a, const int64_t *idx, const void *val)
 {
     size_t el = tyl_dtype_size(a->dtype);
     check_index(a, idx);
-    tyl_dirty(a);
+    int64_t one[TYL_MAX_RANK];
+    for (int d = 0; d < TYL_MAX_RANK; d++)
+        one[d] = 1;
+    tyl_dirty_box(a, idx, one); /* the zones holding an image of the element */
     if (a->layout && elem_owner(a, idx) != g_self)
         return;
     tyl_mem_from_host((char *)a->data + (size_t)loc_off(a, idx) * el, val, el);
@@ -1347,6 +1350,9 @@ void tyl_dist_report(double total)
     if (g_size > 1)
         fprintf(stderr, "  own blocks   %lld sweeps read only each rank's own block: no exchange\n",
                 (long long)tyl_dist_stats_.n_own_reads);
+    if (g_size > 1)
+        fprintf(stderr, "  gathers      %lld boxes of distributed arrays, %lld elements\n",
+                (long long)tyl_dist_stats_.n_gathers, (long long)tyl_dist_stats_.n_gathered);
     fprintf(stderr, "  edge strips  %lld in %lld sweeps run while halos travel (all ranks)\n", (long long)tp[0],
             (long long)tp[1]);
     if (tyl_tt_deep_groups_ || tyl_tt_declined_groups_)
@@ -1367,6 +1373,57 @@ void tyl_dist_block_of_rank(const tyl_array *a, int q, int64_t *lo, int64_t *hi)
     for (int d = 0; d < a->rank; d++) {
         lo[d] = b.lo[d];
         hi[d] = b.hi[d];
+    }
+}
+
+/* Does [x, x + w) meet [lo, lo + n) along a dimension of extent N (modulo N when periodic)? */
+static int span_meets(int64_t x, int64_t w, int64_t lo, int64_t n, int64_t N, int periodic)
+{
+    if (w <= 0 || n <= 0)
+        return 0;
+    if (!periodic) {
+        int64_t l = x > 0 ? x : 0, h = x + w < N ? x + w : N;
+        return l < h && l < lo + n && lo < h;
+    }
+    if (w >= N)
+        return 1;
+    for (int64_t sh = -N; sh <= N; sh += N)
+        if (x + sh < lo + n && lo < x + sh + w)
+            return 1;
+    return 0;
+}
+
+void tyl_dirty_box(tyl_array *a, const int64_t *lo, const int64_t *n)
+{
+    const int r = a->rank;
+    if (!a->layout || !a->layout->dist || !tyl_dist_has_grid(r)) {
+        tyl_dirty(a);
+        return;
+    }
+    for (int d = 0; d < r; d++)
+        if (n[d] <= 0)
+            return; /* nothing written */
+    const int *P = P_of(r);
+    unsigned meets[TYL_MAX_RANK]; /* bit s + 1: the box meets the union of the side-s regions */
+    for (int d = 0; d < r; d++) {
+        const int per = a->layout->periodic >> d & 1;
+        meets[d] = 2u; /* the blocks cover the extent */
+        for (int c = 0; c < P[d] && meets[d] != 7u; c++) {
+            int64_t blo, bhi;
+            block_l(a->layout, d, a->shape[d], c, P[d], &blo, &bhi);
+            if (span_meets(blo - a->hl[d], a->hl[d], lo[d], n[d], a->shape[d], per))
+                meets[d] |= 1u;
+            if (span_meets(bhi, a->hh[d], lo[d], n[d], a->shape[d], per))
+                meets[d] |= 4u;
+        }
+    }
+    const int Z = TYL_ZONES_OF(r);
+    for (int z = 0; z < Z; z++) {
+        int q = z, stale = 1;
+        for (int d = 0; d < r; d++, q /= 3)
+            stale &= (int)(meets[d] >> (q % 3) & 1u);
+        if (stale)
+            a->hvalid[z / 64] &= ~((uint64_t)1 << (z % 64));
     }
 }
 

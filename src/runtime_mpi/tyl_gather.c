@@ -90,6 +90,11 @@ tyl_array *tyl_dist_box(const tyl_array *a, const int64_t *lo, const int64_t *n,
                          el);
         return w;
     }
+    tyl_dist_stats_.n_gathers++;
+    int64_t all_n = 1;
+    for (int d = 0; d < r; d++)
+        all_n *= n[d];
+    tyl_dist_stats_.n_gathered += all_n;
     /* this rank's part, packed in C order; on a GPU packed and unpacked on the device
      * (tyl_box_copy is a kernel there), travelling through host memory */
     box own;

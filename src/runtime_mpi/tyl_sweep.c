@@ -659,8 +659,16 @@ static void sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_
     } else if (scr)
         tyl_set(arrs[sw->op[0].arr], scr);
     for (int j = 0; j < sw->nt; j++)
-        if (sw->dirty >> j & 1)
-            tyl_dirty(*arrs[sw->op[j].arr]);
+        if (sw->dirty >> j & 1) { /* the zones holding images of the box written */
+            tyl_array *a = *arrs[sw->op[j].arr];
+            int64_t wlo[TYL_MAX_RANK], wn[TYL_MAX_RANK];
+            if (scr && j == 0 && sw->scratch != TYL_SCR_BOX) {
+                tyl_dirty(a); /* a new buffer */
+                continue;
+            }
+            read_box(&sw->op[j], a, x, wlo, wn, 1);
+            tyl_dirty_box(a, wlo, wn);
+        }
     op_bufs_close(&ob);
 }
 

@@ -228,6 +228,11 @@ static inline void tyl_dirty(tyl_array *a)
     for (int w = 0; w < TYL_ZONE_WORDS; w++)
         a->hvalid[w] = 0;
 }
+/* The array was written in the global box [lo, lo + n): of its halo zones, those that hold a
+ * point of the box on some rank (an image of it, along periodic dimensions) are stale; the
+ * others stay current (tyl_dist.c: a ghost copy into row 0 leaves the halos that hold no image
+ * of row 0 as they were). The same answer on every rank. */
+void tyl_dirty_box(tyl_array *a, const int64_t *lo, const int64_t *n);
 
 /* Halo exchange of the zones masks[words*i .. words*i + words) (bit z: zone z, see tyl_dist.c;
  * words is TYL_ZONE_WORDS_OF the highest rank among the arrays, zones past it are 0) of arrays
@@ -300,6 +305,7 @@ typedef struct tyl_dist_stats {
     int64_t bytes_sent, msgs_sent, n_exchanges, n_reduce;
     int64_t n_overlap, n_strips; /* sweeps run with halos in flight; their parts past the interior */
     int64_t n_own_reads;         /* sweeps whose exchanges were left out: every rank read its own block */
+    int64_t n_gathers, n_gathered; /* boxes of distributed arrays gathered onto every rank, their elements */
 } tyl_dist_stats;
 extern tyl_dist_stats tyl_dist_stats_;
 

@@ -29,7 +29,12 @@
 #   at offsets is done by that kernel (lags, rows ahead, one part, the copy's kernel not run),
 #   and not for a copy that scales, a copy after another sweep, a time-tiled loop, CUDA.
 #   gather_after_loop / gather_in_loop: a replicated array read from a distributed one outside
-#   every loop gathers it (the field stays distributed); inside the time loop, no.
+#   every loop gathers it (the field stays distributed); inside the time loop only a small box
+#   (a line, a point: gather_in_loop, heat2d_probes_in_loop), not half the field nor a column
+#   per iteration of an inner loop (gather_in_loop_large); a loop that gathers is neither time
+#   tiled (gather_in_loop_sched) nor captured in a CUDA graph (gather_in_graph_loop).
+#   elems: element stores in loops at indices known when compiling are one-point sweeps
+#   (pass_elems), so a 1-D grid with element ghost copies and walls stays distributed.
 #   TYLES_IR_UPDATE=1 rewrites the .expected files from the actual output, for review.
 set -u
 TYLESC=${1:-bin/tylesc}
@@ -142,8 +147,23 @@ check halo_replicated/untouched "halo or split lines naming a, c or r" 0 "$($TYL
 # keeps every array whole, as a gather each step would move the whole field.
 check gather_after_loop/layout "the field's layout" "layout 0: distributed over a 2-D grid, halo 1/1 1/1" \
     "$($TYLESC tests/programs/plate_profiles_after_loop.tyl --dump=halo | grep '^layout')"
-check gather_in_loop/layouts "distributed layouts" 0 \
-    "$($TYLESC tests/ir/gather_in_loop.tyl --dump=halo | grep -c 'distributed')"
+check gather_in_loop/layouts "the field's layout" "layout 0: distributed over a 2-D grid, halo 1/1 1/1" \
+    "$($TYLESC tests/ir/gather_in_loop.tyl --dump=halo | grep '^layout')"
+check gather_in_loop_large/layouts "layouts (only middle's, which reads the field whole)" "layout 2: distributed over a 2-D grid, halo 0/0 0/0" \
+    "$($TYLESC tests/ir/gather_in_loop_large.tyl --dump=halo | grep '^layout')"
+check heat2d_probes_in_loop/layouts "layouts (u and un; not history, written a line a step)" "layout 0: distributed over a 2-D grid, halo 1/1 1/1" \
+    "$($TYLESC tests/programs/heat2d_probes_in_loop.tyl --dump=halo | grep '^layout')"
+check gather_in_loop_sched/timetile "the time loop, forced --time-tile=4" "step by step: a sweep gathers part of a distributed array" \
+    "$($TYLESC tests/programs/advection2d_centreline_mean.tyl --time-tile=4 --dump=sched | grep '# sched loop' | sed 's/.*; //')"
+check gather_in_graph_loop/graph "CUDA graphs; distributed layouts" "0; 1" \
+    "$($TYLESC --target=cuda tests/ir/gather_in_graph_loop.tyl --dump=sched | grep -c 'CUDA graph'); $($TYLESC --target=cuda tests/ir/gather_in_graph_loop.tyl --dump=sched | grep -c '^layout.*distributed')"
+check elems/layouts "u (periodic ghost copies), c (inflow, outflow), s (point source), un" "layout 0: distributed over a 1-D grid, halo 2/2 periodic
+layout 1: distributed over a 1-D grid, halo 1/0
+layout 2: distributed over a 1-D grid, halo 1/1
+layout 3: distributed over a 1-D grid, halo 1/1" \
+    "$($TYLESC tests/programs/advection1d_element_ghosts.tyl --dump=halo | grep '^layout')"
+check elems/sweeps "one-point sweeps in the time loop" 5 \
+    "$($TYLESC tests/programs/advection1d_element_ghosts.tyl --dump=elems | grep -c 'sweep\[direct\] [a-z]*\[index(.*:+1@0\] =')"
 d=$($TYLESC tests/programs/dist_aligned_hdiff.tyl --dump=sched)
 check dist_aligned_hdiff/layout "in_field's layout" \
     "layout 0: distributed over a 3-D grid, halo 2/2 2/2 0/0, aligned: extent base +4 +4 +0, blocks at base +2 +2 +0" \
