@@ -29,20 +29,6 @@ static int given(value *v) { return v && v->kind != V_NONE; }
 
 static value *f_const(loc l, ir_type t, double x) { return lw_scalar(l, ir_const_f(l, t, x), 0); }
 
-/* v of type t (a cast of its expression; NumPy's astype for these purposes). */
-static value *as_type(loc l, value *v, ir_type t)
-{
-    if (v->kind == V_ERR || v->type == t)
-        return v;
-    value *r = lw_vnew(v->kind, l);
-    *r = *v;
-    r->fresh = NULL;
-    r->weak = 0;
-    r->type = t;
-    r->e = ir_cast(l, t, v->e);
-    return r;
-}
-
 /* The axis argument: -1 (None) or the axis; 0 after a diagnostic. */
 static int axis_of(value *x, value *axisv, const char *f, int *axis)
 {
@@ -100,8 +86,8 @@ static value *count(lctx *c, loc l, value *notnan, int axis, int keepdims)
 /* NumPy's _divide_by_count: tot / cnt in float64 (cnt is an np.intp), stored in tot's type. */
 static value *divide_by_count(lctx *c, loc l, value *tot, value *cnt)
 {
-    value *q = lw_binop(c, l, OP_TRUEDIV, as_type(l, tot, T_F64), as_type(l, cnt, T_F64));
-    return as_type(l, q, tot->type);
+    value *q = lw_binop(c, l, OP_TRUEDIV, lw_cast_to(l, tot, T_F64), lw_cast_to(l, cnt, T_F64));
+    return lw_cast_to(l, q, tot->type);
 }
 
 /* np.nansum, np.nanmean, np.nanmax, np.nanmin (a, axis, dtype, out, keepdims) */
@@ -117,7 +103,7 @@ static value *np_nanred(lctx *c, loc l, const char *f, value **v, args *a)
         if (x->kind == V_SCALAR && ir_type_is_float(x->type) && strcmp(kind, "sum") == 0)
             return lw_where3(c, l, lw_binop(c, l, OP_CNE, x, x), f_const(l, x->type, 0.0), x);
         if (x->kind == V_SCALAR) /* nanmean/max/min of a number: the number (NaN if it is) */
-            return strcmp(kind, "mean") == 0 ? as_type(l, x, ir_type_is_float(x->type) ? x->type : T_F64) : x;
+            return strcmp(kind, "mean") == 0 ? lw_cast_to(l, x, ir_type_is_float(x->type) ? x->type : T_F64) : x;
         return red(c, l, kind, x, axis, keepdims); /* no NaN in integers: NumPy's plain ones */
     }
     value *notnan = lw_binop(c, l, OP_CEQ, x, x);
@@ -160,7 +146,7 @@ static value *np_nanvar(lctx *c, loc l, const char *f, value **v, args *a)
         return &lw_ERRV;
     }
     if (!ir_type_is_float(x->type)) /* np.var of integers: in float64 */
-        x = as_type(l, x, T_F64);
+        x = lw_cast_to(l, x, T_F64);
     value *notnan = lw_binop(c, l, OP_CEQ, x, x);
     value *arr = lw_where3(c, l, notnan, x, f_const(l, x->type, 0.0));
     /* avg = sum(arr, keepdims=True) / cnt; then arr - avg where not NaN (0 stays at NaN) */
@@ -211,7 +197,7 @@ static value *np_average(lctx *c, loc l, const char *f, value **v, args *a)
         for (int d = 0; x->kind == V_ARRAY && d < x->rank; d++)
             if (axis < 0 || d == axis)
                 n = lw_imul(l, n, x->len[d]);
-        scl = as_type(l, lw_scalar(l, n, 0), avg->type); /* NumPy: avg.dtype.type(a.size / avg.size) */
+        scl = lw_cast_to(l, lw_scalar(l, n, 0), avg->type); /* NumPy: avg.dtype.type(a.size / avg.size) */
         if (avg->kind == V_ARRAY && returned) /* broadcast to avg's shape, as NumPy's */
             scl = lw_new_array(c, l, avg->type, avg->rank, avg->len, avg->sh, 2, scl->e);
     } else {
@@ -227,7 +213,7 @@ static value *np_average(lctx *c, loc l, const char *f, value **v, args *a)
                                         ? "TypeError: Axis must be specified when shapes of a and weights differ."
                                         : "TypeError: 1D weights expected when shapes of a and weights differ.");
         ir_type rt = T_F64; /* np.result_type(a.dtype, weights.dtype, 'f8') */
-        scl = red(c, l, "sum", as_type(l, w, rt), axis, keepdims);
+        scl = red(c, l, "sum", lw_cast_to(l, w, rt), axis, keepdims);
         if (scl->kind == V_ERR)
             return &lw_ERRV;
         value *zero = lw_binop(c, l, OP_CEQ, scl, f_const(l, rt, 0.0));
@@ -235,7 +221,7 @@ static value *np_average(lctx *c, loc l, const char *f, value **v, args *a)
         if (anyz->kind == V_ERR)
             return &lw_ERRV;
         lw_emit_raise(c, l, anyz->e, "ZeroDivisionError: Weights sum to zero, can't be normalized");
-        value *num = red(c, l, "sum", lw_binop(c, l, OP_MUL, as_type(l, x, rt), as_type(l, w, rt)), axis, keepdims);
+        value *num = red(c, l, "sum", lw_binop(c, l, OP_MUL, lw_cast_to(l, x, rt), lw_cast_to(l, w, rt)), axis, keepdims);
         avg = lw_binop(c, l, OP_TRUEDIV, num, scl);
         if (avg->kind == V_ARRAY)
             avg = lw_materialize(c, avg);
@@ -271,9 +257,9 @@ static value *np_nan_to_num(lctx *c, loc l, const char *f, value **v, args *a)
         return x->kind == V_ARRAY ? lw_materialize(c, x) : x;
     ir_type t = x->type;
     double big = t == T_F32 ? FLT_MAX : DBL_MAX;
-    value *nan = given(v[2]) ? as_type(l, v[2], t) : f_const(l, t, 0.0);
-    value *pinf = given(v[3]) ? as_type(l, v[3], t) : f_const(l, t, big);
-    value *ninf = given(v[4]) ? as_type(l, v[4], t) : f_const(l, t, -big);
+    value *nan = given(v[2]) ? lw_cast_to(l, v[2], t) : f_const(l, t, 0.0);
+    value *pinf = given(v[3]) ? lw_cast_to(l, v[3], t) : f_const(l, t, big);
+    value *ninf = given(v[4]) ? lw_cast_to(l, v[4], t) : f_const(l, t, -big);
     for (int i = 2; i <= 4; i++)
         if (given(v[i]) && v[i]->kind != V_SCALAR) {
             diag_error(v[i]->l, "%s(): nan=, posinf= and neginf= must be numbers", f);

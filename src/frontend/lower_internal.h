@@ -442,6 +442,7 @@ value *lw_numba_attr(value *mod, ast *a);
 int lw_numba_decorator(lctx *c, ast *s);
 ast *lw_numba_range(lctx *c, ast *it);
 value *lw_numba_call(lctx *c, value *fn, ast *call);
+value *lw_cast_to(loc l, value *v, ir_type t);                   /* v's value as type t (lower_npfuncs.c) */
 value *lw_ufunc1(lctx *c, loc l, ir_fn fn, value *x);            /* np.sin(x) and the like */
 value *lw_ufunc2(lctx *c, loc l, ir_fn fn, value *x, value *y);  /* np.arctan2(x, y) ... */
 value *lw_expand(lctx *c, loc l, value *x, int axis); /* an extent-1 axis inserted (a view) */

@@ -63,7 +63,7 @@ static value *along(loc l, value *x, int axis, ir_expr *start, const sym *sstart
 /* ---- std, var ------------------------------------------------------------------------------ */
 
 /* v as type t (the values are computed in their own type first, as NumPy's out= casts). */
-static value *cast_to(loc l, value *v, ir_type t)
+value *lw_cast_to(loc l, value *v, ir_type t)
 {
     if (v->kind == V_ERR || v->type == t)
         return v;
@@ -124,12 +124,12 @@ static value *stdvar(lctx *c, loc l, int isstd, const char *fname, value *x, val
     ir_type ft = x->type == T_F32 ? T_F32 : T_F64;
     value *cnt;
     if (sel) {
-        x = lw_masked_result(x, cast_to(l, x->self, ft));
+        x = lw_masked_result(x, lw_cast_to(l, x->self, ft));
         cnt = lw_reduce(c, l, "sum", x->mask);
         if (cnt->kind == V_ERR)
             return &lw_ERRV;
     } else {
-        x = cast_to(l, x, ft);
+        x = lw_cast_to(l, x, ft);
         ir_expr *n;
         if (axis >= 0)
             n = x->len[axis];
@@ -143,7 +143,7 @@ static value *stdvar(lctx *c, loc l, int isstd, const char *fname, value *x, val
     value *s = axis < 0 ? lw_reduce(c, l, "sum", x) : lw_reduce_axis(c, l, "sum", x, axis, 1);
     if (s->kind == V_ERR)
         return &lw_ERRV;
-    value *mean = cast_to(l, lw_binop(c, l, OP_TRUEDIV, s, cnt), ft);
+    value *mean = lw_cast_to(l, lw_binop(c, l, OP_TRUEDIV, s, cnt), ft);
     value *dev = lw_binop(c, l, OP_SUB, x, mean);
     value *sq = lw_binop(c, l, OP_MUL, dev, dev);
     if (sq->kind == V_ERR)
@@ -156,7 +156,7 @@ static value *stdvar(lctx *c, loc l, int isstd, const char *fname, value *x, val
         return &lw_ERRV;
     ir_expr *zero = ir_type_is_float(rc->type) ? ir_const_f(l, rc->type, 0.0) : ir_const_i(l, rc->type, 0);
     value *rcount = lw_scalar(l, ir_bin(l, OP_NPMAX, rc->type, rc->e, zero, 0), 0);
-    value *var = cast_to(l, lw_binop(c, l, OP_TRUEDIV, ret, rcount), ft);
+    value *var = lw_cast_to(l, lw_binop(c, l, OP_TRUEDIV, ret, rcount), ft);
     if (var->kind == V_SCALAR)
         var->weak = 0;
     if (!isstd || var->kind == V_ERR)
