@@ -14,15 +14,16 @@
 /* The binding of a name where its bindings live: the current scope's, or the module's for a
  * function's `global` names and objects' attributes (lw_bind's rule). */
 static binding *own(lctx *c, const char *name) { return lw_find_in(lw_name_scope(c, name), name); }
-/* A name's binding in a snapshot, the module's part included. */
-static binding *entry_of(snapshot *s, const char *name)
+/* A name's binding in a snapshot, in the scope own() looks in: the current one, or the module's
+ * part for a name the function declares global. A function's local that shadows a module name
+ * (a loop variable k beside a module-level k) has no entry binding when the function did not
+ * bind it before the loop: the module's k is another variable. */
+static binding *entry_of(lctx *c, snapshot *s, const char *name)
 {
-    for (int k = 0; k < s->binds.len; k++)
-        if (strcmp(VEC_AT(s->binds, k, binding *)->name, name) == 0)
-            return VEC_AT(s->binds, k, binding *);
-    for (int k = 0; k < s->mbinds.len; k++)
-        if (strcmp(VEC_AT(s->mbinds, k, binding *)->name, name) == 0)
-            return VEC_AT(s->mbinds, k, binding *);
+    vec *v = s->module && lw_name_scope(c, name) != c->sc ? &s->mbinds : &s->binds;
+    for (int k = 0; k < v->len; k++)
+        if (strcmp(VEC_AT(*v, k, binding *)->name, name) == 0)
+            return VEC_AT(*v, k, binding *);
     return NULL;
 }
 
@@ -219,7 +220,7 @@ static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
     vec after = {0};
     for (int i = 0; i < names->len; i++) {
         const char *n = VEC_AT(*names, i, const char *);
-        binding *e = entry_of(&before, n), *x = own(c, n);
+        binding *e = entry_of(c, &before, n), *x = own(c, n);
         if (e && x && e->kind == B_SCALAR && x->kind == B_SCALAR &&
             (e->dyn != x->dyn || e->var->type != x->var->type))
             vec_push(&after, (void *)n), vec_push(&after, x);
@@ -609,7 +610,7 @@ static void emit_carries(lctx *c, struct carry_ctx *cc)
 {
     for (int i = 0; i < cc->carried->len; i++) { /* the next iteration's values (carry_values) */
         const char *n = VEC_AT(*cc->carried, i, const char *);
-        binding *x = own(c, n), *e = entry_of(cc->entry, n);
+        binding *x = own(c, n), *e = entry_of(c, cc->entry, n);
         if (x && e && e->kind == B_VALUE && e->val->kind == V_ARRAY) {
             if (lw_carriable_view(e, x)) {
                 value *xv = lw_bound_array(x);
@@ -855,7 +856,7 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
     c->out = saved;
     for (int i = 0; i < names.len; i++) {
         const char *n = VEC_AT(names, i, const char *);
-        binding *x = own(c, n), *e = entry_of(&entry, n);
+        binding *x = own(c, n), *e = entry_of(c, &entry, n);
         if (x && x->kind == B_SCALAR)
             x->s = NULL;
         if (e && x && e->kind == B_ARRAY && x->kind == B_ARRAY) {
