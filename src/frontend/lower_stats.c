@@ -2,8 +2,9 @@
  * as binned statistics (azimuthal integration, distributions of a field) write it.
  *
  * The function is written in Python in the prelude (lower_linalg.c parses this file's source
- * with its own) and follows NumPy's algorithm for equal bins step by step: the edges are
- * np.linspace(first, last, bins + 1); a value's bin is ((x - first) / (last - first)) * bins
+ * with its own) and follows NumPy's algorithm for equal bins step by step (its checks in its
+ * order; the range is the data's minimum and maximum, 0 to 1 for no data, or the one given):
+ * the edges are np.linspace(first, last, bins + 1); a value's bin is ((x - first) / (last - first)) * bins
  * truncated, the last edge's values in the last bin, then moved by one where the edges say
  * the quotient rounded across one; values outside the range are dropped; counts are int64
  * and weights are added in the order of the data by blocks of 65536 values, each block's sums
@@ -20,15 +21,22 @@
 #include <string.h>
 
 const char lw_stats_prelude_src[] =
-    "def hist_edges(lo, hi, bins, auto):\n"
+    "def hist_edges(a, lo, hi, bins, auto):\n"
     "    if bins < 1:\n"
     "        raise ValueError(\"`bins` must be positive, when an integer\")\n"
-    "    if not (np.isfinite(lo) and np.isfinite(hi)):\n"
-    "        if auto:\n"
-    "            raise ValueError(f\"autodetected range of [{lo}, {hi}] is not finite\")\n"
-    "        raise ValueError(f\"supplied range of [{lo}, {hi}] is not finite\")\n"
-    "    if lo > hi:\n"
-    "        raise ValueError(\"max must be larger than min in range parameter.\")\n"
+    "    if auto:\n"
+    "        lo = 0.0\n"
+    "        hi = 1.0\n"
+    "        if a.shape[0] > 0:\n"
+    "            lo = float(np.min(a))\n"
+    "            hi = float(np.max(a))\n"
+    "            if not (np.isfinite(lo) and np.isfinite(hi)):\n"
+    "                raise ValueError(f\"autodetected range of [{lo}, {hi}] is not finite\")\n"
+    "    else:\n"
+    "        if lo > hi:\n"
+    "            raise ValueError(\"max must be larger than min in range parameter.\")\n"
+    "        if not (np.isfinite(lo) and np.isfinite(hi)):\n"
+    "            raise ValueError(f\"supplied range of [{lo}, {hi}] is not finite\")\n"
     "    if lo == hi:\n"
     "        lo = lo - 0.5\n"
     "        hi = hi + 0.5\n"
@@ -52,7 +60,7 @@ const char lw_stats_prelude_src[] =
     "\n"
     "\n"
     "def histogram(a, bins, lo, hi, auto):\n"
-    "    lo, hi, edges = hist_edges(lo, hi, bins, auto)\n"
+    "    lo, hi, edges = hist_edges(a, lo, hi, bins, auto)\n"
     "    hist = np.zeros(bins, dtype=np.int64)\n"
     "    for i in range(a.shape[0]):\n"
     "        k = hist_bin(float(a[i]), lo, hi, bins, edges)\n"
@@ -62,7 +70,7 @@ const char lw_stats_prelude_src[] =
     "\n"
     "\n"
     "def histogram_w(a, bins, lo, hi, auto, w):\n"
-    "    lo, hi, edges = hist_edges(lo, hi, bins, auto)\n"
+    "    lo, hi, edges = hist_edges(a, lo, hi, bins, auto)\n"
     "    n = a.shape[0]\n"
     "    if w.shape[0] != n:\n"
     "        raise ValueError(\"weights should have the same shape as a.\")\n"
@@ -195,11 +203,8 @@ static value *np_histogram(lctx *c, loc l, const char *f, value **v, args *a)
     }
     int weighted = w && w->kind != V_NONE, autorange = !range || range->kind == V_NONE;
     value *lo, *hi;
-    if (autorange) {
-        lo = lw_reduce(c, l, "min", x);
-        hi = lw_reduce(c, l, "max", x);
-        if (lo->kind == V_ERR || hi->kind == V_ERR)
-            return &lw_ERRV;
+    if (autorange) { /* the prelude takes the data's (0 to 1 for no data, as NumPy) */
+        lo = hi = lw_scalar(l, ir_const_f(l, T_F64, 0.0), 0);
     } else {
         if (range->kind != V_TUPLE || range->n != 2 || range->items[0]->kind != V_SCALAR ||
             range->items[1]->kind != V_SCALAR) {
