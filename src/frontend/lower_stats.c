@@ -281,11 +281,17 @@ static value *m_sort(lctx *c, loc l, const char *f, value **v, args *a)
         lw_emit_sweep(c, l, self, r, 0);
     return lw_vnew(V_NONE, l);
 }
+/* The prelude's Python float as the np.float64 NumPy returns: a strong scalar (x / 0.0 is inf,
+ * a float32 array times it is float64), not a weak Python float. */
+static value *np_float64(loc l, value *r)
+{
+    return r->kind == V_SCALAR ? lw_scalar(l, r->e, 0) : r;
+}
 static value *np_median(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     value *x = data_1d(c, l, f, v[0], v[1], 1);
-    return x ? lw_call_prelude(c, l, "median1", 1, &x) : &lw_ERRV;
+    return x ? np_float64(l, lw_call_prelude(c, l, "median1", 1, &x)) : &lw_ERRV;
 }
 /* np.percentile(a, q) and np.quantile(a, q) of one q, NumPy's default method 'linear' */
 static value *np_quantile(lctx *c, loc l, const char *f, value **v, args *a)
@@ -311,7 +317,7 @@ static value *np_quantile(lctx *c, loc l, const char *f, value **v, args *a)
     value *what = lw_vnew(V_STR, l);
     what->str = pct ? "Percentiles" : "Quantiles";
     value *args[] = {x, lw_scalar(l, q, 0), what};
-    return lw_call_prelude(c, l, "quantile1", 3, args);
+    return np_float64(l, lw_call_prelude(c, l, "quantile1", 3, args));
 }
 
 static const lw_builtin np_table[] = {

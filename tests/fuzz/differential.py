@@ -132,7 +132,7 @@ for it in range(count):
                 why = 'compiled run differs from NumPy (exit %d)' % r.returncode
             else:
                 # a program's '# tolerance: X' (float32 sums, library calls) as run_tests.py's
-                m = re.search(r'^# tolerance: *([0-9.eE+-]+)', src, re.M)
+                m = re.search(r'^# tolerance: *([0-9.]+(?:[eE][-+]?[0-9]+)?)\s*$', src, re.M)
                 tol = max(1e-7, float(m.group(1))) if m else 1e-7
                 why = differs(py, r, tol)
                 if why:
