@@ -115,7 +115,10 @@ for it in range(count):
     open(os.path.join(pyw, 'm.tyl'), 'w').write(src)
     why = None
     try:
-        py = subprocess.run([sys.executable, 'm.tyl'], cwd=pyw, capture_output=True, timeout=60, env=env)
+        try:
+            py = subprocess.run([sys.executable, 'm.tyl'], cwd=pyw, capture_output=True, timeout=60, env=env)
+        except subprocess.TimeoutExpired: # NumPy's own endless loop (a time step made negative)
+            continue
         raised = py.returncode != 0
         if raised and (b'Traceback' not in py.stderr or b'RecursionError' in py.stderr):
             continue
@@ -143,6 +146,8 @@ for it in range(count):
         why = 'timeout'
     except (ValueError, OSError) as e: # an .npy file the compiled run wrote that NumPy cannot read
         why = 'unreadable .npy: %s' % e
+    if why and 'saves another' in why and re.search(r'np\.(empty|ndarray)', src):
+        why += ' (or NumPy read np.empty memory the mutant no longer writes)'
     if why:
         found += 1
         q = os.path.join(out, 'diff_%d_%d.tyl' % (seed, it))
