@@ -14,7 +14,7 @@
 #include "../ir/ir.h"
 
 /* A sweep's kernel being emitted. */
-enum { EMIT_MAX_TARGETS = 16 };
+enum { EMIT_MAX_TARGETS = IR_FUSE_MAX }; /* pass_fuse's groups fit */
 
 typedef struct kctx {
     ir_stmt *s;         /* the sweep, fused group or reduction */

@@ -462,6 +462,9 @@ static ir_type literal_type(value *v, ir_type t)
 static void literal_fill(lctx *c, loc l, ir_var *slot, value *v, int depth, ir_expr **idx)
 {
     if (v->kind == V_SCALAR) {
+        v = lw_scalar_for_store(c, v, slot->type); /* np.array([np.nan], dtype=int): NumPy's error */
+        if (v->kind == V_ERR)
+            return;
         ir_stmt *s = ir_stmt_new(S_SETELEM, l);
         s->var = slot;
         s->n = depth;

@@ -293,6 +293,27 @@ static void store_masked(lctx *c, loc l, value *tv, value *v)
         return;
     lw_emit_sweep(c, l, tv->self, w, 0);
 }
+/* A scalar v stored into elements of type t (a[0] = v, a[:] = v, a[m] = v, a.fill(v)), as NumPy
+ * stores one: a float into an integer dtype is converted as Python's int() does (NaN and
+ * infinity are errors; a C cast would be undefined out of range), and an integer out of a
+ * narrower dtype's range is NumPy's OverflowError, as b + 300 is (NEP 50), whatever the
+ * scalar's dtype (b[:] = np.int64(300)). v itself when nothing applies; lw_ERRV after a
+ * diagnostic. */
+value *lw_scalar_for_store(lctx *c, value *v, ir_type t)
+{
+    if (v->kind != V_SCALAR || v->type == t)
+        return v;
+    if (ir_type_is_float(v->type) && ir_type_is_int(t))
+        v = lw_py_int(c, v->l, v);
+    if (v->kind == V_SCALAR && v->type != t && ir_type_is_int(v->type)) {
+        value w = *v;
+        w.weak = 1;
+        if (!lw_weak_int_fits(c, v->l, &w, t))
+            return &lw_ERRV;
+    }
+    return v;
+}
+
 static void store(lctx *c, ast *t, value *v)
 {
     if (t->kind == A_NAME) {
@@ -359,18 +380,14 @@ static void store(lctx *c, ast *t, value *v)
         value *tv = target_view(c, t);
         if (tv->kind == V_ERR || v->kind == V_ERR)
             return;
+        if (tv->kind == V_SCALAR || tv->kind == V_ARRAY || tv->kind == V_MASKED) {
+            v = lw_scalar_for_store(c, v, tv->type);
+            if (v->kind == V_ERR)
+                return;
+        }
         if (tv->kind == V_MASKED) {
             store_masked(c, t->l, tv, v);
             return;
-        }
-        /* a[0] = 300 into uint8 is NumPy's OverflowError, as a + 300 is (NEP 50); NumPy checks
-         * an integer scalar of any dtype stored into a narrower one (b[:] = np.int64(300)) */
-        if ((tv->kind == V_SCALAR || tv->kind == V_ARRAY) && v->kind == V_SCALAR && v->type != tv->type &&
-            ir_type_is_int(v->type)) {
-            value w = *v;
-            w.weak = 1;
-            if (!lw_weak_int_fits(c, v->l, &w, tv->type))
-                return;
         }
         if (tv->kind == V_SCALAR) { /* all indices are integers: one element */
             ir_expr *el = tv->e;

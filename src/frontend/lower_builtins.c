@@ -837,6 +837,7 @@ static value *bi_scalar(lctx *c, loc l, const char *f, value **v, args *a)
     diag_error(l, "'%s()' is not supported in a stencil program", f);
     return &lw_ERRV;
 }
+value *lw_py_int(lctx *c, loc l, value *x) { return bi_scalar(c, l, "int", &x, NULL); }
 static value *bi_math(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)v;

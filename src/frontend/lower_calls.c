@@ -1062,7 +1062,17 @@ value *lw_call(lctx *c, ast *call)
             diag_error(call->l, "%s() takes one scalar here", ir_type_name(fn->type));
             return &lw_ERRV;
         }
-        return lw_scalar(call->l, ir_cast(call->l, fn->type, a.pos[0]->e), 0);
+        value *x = a.pos[0];
+        if (x->weak && ir_type_is_int(fn->type)) {
+            /* np.uint8(300.0) converts the Python scalar as Python does: int() of a float (NaN
+             * and infinity are Python's errors), then NumPy's OverflowError out of the dtype's
+             * range; a NumPy scalar (np.uint8(np.float64(300.0))) is cast instead */
+            if (ir_type_is_float(x->type))
+                x = lw_py_int(c, call->l, x);
+            if (x->kind == V_ERR || !lw_weak_int_fits(c, call->l, x, fn->type))
+                return &lw_ERRV;
+        }
+        return lw_scalar(call->l, ir_cast(call->l, fn->type, x->e), 0);
     }
     default:
         diag_error(call->a->l, "'%s' is not callable (it is %s)", diag_text(call->a->l), lw_vkind_desc(fn));

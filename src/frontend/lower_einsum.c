@@ -125,6 +125,20 @@ static value *np_einsum(lctx *c, loc l, const char *f, value **v, args *a)
                 count[at - all]++;
         }
     }
+    /* an index's extents: NumPy's broadcast error, named by the index rather than by the shapes
+     * of the permuted operands (known extents here; the others are the broadcast's check) */
+    for (int i = 1; i < nops; i++)
+        for (int d = 0; terms[i][d]; d++)
+            for (int j = 0; j < i; j++) {
+                const char *at = strchr(terms[j], terms[i][d]);
+                int64_t ei, ej;
+                if (!at || !sym_is_const(ops[i]->sh[d], &ei) || !sym_is_const(ops[j]->sh[at - terms[j]], &ej) ||
+                    ei == ej || ei == 1 || ej == 1)
+                    continue;
+                diag_error(ops[i]->l, "%s('%s'): index '%c' has extent %lld in operand %d and %lld in "
+                                      "operand %d", f, spec, terms[i][d], (long long)ej, j, (long long)ei, i);
+                return &lw_ERRV;
+            }
     if (!explicit_out) /* implicit: the indices seen once, alphabetically (upper case first) */
         for (int ch = 'A'; ch <= 'z'; ch++) {
             char *at = is_letter((char)ch) ? memchr(all, ch, nall) : NULL;

@@ -274,6 +274,8 @@ ir_type lw_promote_vals(value *a, value *b);
 /* NEP 50: a Python int stored or combined with a narrower integer dtype must fit it (OverflowError
  * at compile time for a constant, else a check when running); 0 after a diagnostic. */
 int lw_weak_int_fits(lctx *c, loc l, value *v, ir_type t);
+value *lw_py_int(lctx *c, loc l, value *x); /* Python's int() of a scalar (lower_builtins.c) */
+value *lw_scalar_for_store(lctx *c, value *v, ir_type t); /* NumPy's checks (lower_assign.c) */
 int lw_broadcast(lctx *c, loc l, value *a, value *b, value *r, int *sa, unsigned *ma, int *sb,
                  unsigned *mb);
 value *lw_scalar(loc l, ir_expr *e, int weak);

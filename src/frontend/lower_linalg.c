@@ -327,7 +327,7 @@ static const char prelude_src[] =
     "        s = float(A[j, j])\n"
     "        for k in range(j):\n"
     "            s -= L[j, k] * L[j, k]\n"
-    "        if not s > 0.0:\n"
+    "        if s <= 0.0:  # a NaN pivot goes on, as OpenBLAS potrf (NumPy's) does\n"
     "            raise LinAlgError(\"Matrix is not positive definite\")\n"
     "        L[j, j] = np.sqrt(s)\n"
     "        for i in range(j + 1, n):\n"
@@ -645,7 +645,8 @@ static int f64_matrix_arg(value *m, const char *name)
 }
 
 /* np.linalg.cholesky(a): the lower factor L (a L L^T = a), from a's lower triangle as LAPACK's
- * potrf with uplo 'L' reads it; not positive definite is NumPy's LinAlgError when running */
+ * potrf with uplo 'L' reads it; a pivot <= 0 is NumPy's LinAlgError when running (a NaN pivot
+ * goes on and gives NaN, as NumPy's OpenBLAS does) */
 static value *np_cholesky(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;

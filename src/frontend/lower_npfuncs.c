@@ -335,7 +335,10 @@ static value *m_fill(lctx *c, loc l, const char *f, value **v, args *a)
             diag_error(v[0]->l, "fill() takes a scalar, not %s", lw_vkind_desc(v[0]));
         return &lw_ERRV;
     }
-    lw_emit_sweep(c, l, a->self, v[0], 0);
+    value *x = lw_scalar_for_store(c, v[0], a->self->type);
+    if (x->kind == V_ERR)
+        return x;
+    lw_emit_sweep(c, l, a->self, x, 0);
     return lw_vnew(V_NONE, l);
 }
 static value *np_copyto(lctx *c, loc l, const char *f, value **v, args *a)

@@ -473,7 +473,7 @@ value *lw_py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
             break;
         case OP_SHL: /* Python's: exact, so bits shifted past int64 are an overflow */
             if (q < 0) { ok = 0; break; }
-            overflow = p != 0 && (q >= 63 || (p > 0 ? p > (INT64_MAX >> q) : p < (INT64_MIN >> q)));
+            overflow = p != 0 && (q >= 64 || (p > 0 ? p > (INT64_MAX >> q) : p < (INT64_MIN >> q)));
             r = overflow || p == 0 ? 0 : (int64_t)((uint64_t)p << q);
             break;
         case OP_SHR:

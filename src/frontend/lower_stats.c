@@ -3,8 +3,9 @@
  * np.bincount(x, weights=, minlength=) as particle-in-cell codes deposit charge with it.
  *
  * The function is written in Python in the prelude (lower_linalg.c parses this file's source
- * with its own) and follows NumPy's algorithm for equal bins step by step: the edges are
- * np.linspace(first, last, bins + 1); a value's bin is ((x - first) / (last - first)) * bins
+ * with its own) and follows NumPy's algorithm for equal bins step by step (its checks in its
+ * order; the range is the data's minimum and maximum, 0 to 1 for no data, or the one given):
+ * the edges are np.linspace(first, last, bins + 1); a value's bin is ((x - first) / (last - first)) * bins
  * truncated, the last edge's values in the last bin, then moved by one where the edges say
  * the quotient rounded across one; values outside the range are dropped; counts are int64
  * and weights are added in the order of the data by blocks of 65536 values, each block's sums
@@ -39,15 +40,22 @@ const char lw_stats_prelude_src[] =
     "    return y\n"
     "\n"
     "\n"
-    "def hist_edges(lo, hi, bins, auto):\n"
+    "def hist_edges(a, lo, hi, bins, auto):\n"
     "    if bins < 1:\n"
     "        raise ValueError(\"`bins` must be positive, when an integer\")\n"
-    "    if not (np.isfinite(lo) and np.isfinite(hi)):\n"
-    "        if auto:\n"
-    "            raise ValueError(f\"autodetected range of [{lo}, {hi}] is not finite\")\n"
-    "        raise ValueError(f\"supplied range of [{lo}, {hi}] is not finite\")\n"
-    "    if lo > hi:\n"
-    "        raise ValueError(\"max must be larger than min in range parameter.\")\n"
+    "    if auto:\n"
+    "        lo = 0.0\n"
+    "        hi = 1.0\n"
+    "        if a.shape[0] > 0:\n"
+    "            lo = float(np.min(a))\n"
+    "            hi = float(np.max(a))\n"
+    "            if not (np.isfinite(lo) and np.isfinite(hi)):\n"
+    "                raise ValueError(f\"autodetected range of [{lo}, {hi}] is not finite\")\n"
+    "    else:\n"
+    "        if lo > hi:\n"
+    "            raise ValueError(\"max must be larger than min in range parameter.\")\n"
+    "        if not (np.isfinite(lo) and np.isfinite(hi)):\n"
+    "            raise ValueError(f\"supplied range of [{lo}, {hi}] is not finite\")\n"
     "    if lo == hi:\n"
     "        lo = lo - 0.5\n"
     "        hi = hi + 0.5\n"
@@ -71,7 +79,7 @@ const char lw_stats_prelude_src[] =
     "\n"
     "\n"
     "def histogram(a, bins, lo, hi, auto):\n"
-    "    lo, hi, edges = hist_edges(lo, hi, bins, auto)\n"
+    "    lo, hi, edges = hist_edges(a, lo, hi, bins, auto)\n"
     "    hist = np.zeros(bins, dtype=np.int64)\n"
     "    for i in range(a.shape[0]):\n"
     "        k = hist_bin(float(a[i]), lo, hi, bins, edges)\n"
@@ -81,7 +89,7 @@ const char lw_stats_prelude_src[] =
     "\n"
     "\n"
     "def histogram_w(a, bins, lo, hi, auto, w):\n"
-    "    lo, hi, edges = hist_edges(lo, hi, bins, auto)\n"
+    "    lo, hi, edges = hist_edges(a, lo, hi, bins, auto)\n"
     "    n = a.shape[0]\n"
     "    if w.shape[0] != n:\n"
     "        raise ValueError(\"weights should have the same shape as a.\")\n"
@@ -246,11 +254,8 @@ static value *np_histogram(lctx *c, loc l, const char *f, value **v, args *a)
     }
     int weighted = w && w->kind != V_NONE, autorange = !range || range->kind == V_NONE;
     value *lo, *hi;
-    if (autorange) {
-        lo = lw_reduce(c, l, "min", x);
-        hi = lw_reduce(c, l, "max", x);
-        if (lo->kind == V_ERR || hi->kind == V_ERR)
-            return &lw_ERRV;
+    if (autorange) { /* the prelude takes the data's (0 to 1 for no data, as NumPy) */
+        lo = hi = lw_scalar(l, ir_const_f(l, T_F64, 0.0), 0);
     } else {
         if (range->kind != V_TUPLE || range->n != 2 || range->items[0]->kind != V_SCALAR ||
             range->items[1]->kind != V_SCALAR) {
@@ -363,11 +368,17 @@ static value *m_sort(lctx *c, loc l, const char *f, value **v, args *a)
         lw_emit_sweep(c, l, self, r, 0);
     return lw_vnew(V_NONE, l);
 }
+/* The prelude's Python float as the np.float64 NumPy returns: a strong scalar (x / 0.0 is inf,
+ * a float32 array times it is float64), not a weak Python float. */
+static value *np_float64(loc l, value *r)
+{
+    return r->kind == V_SCALAR ? lw_scalar(l, r->e, 0) : r;
+}
 static value *np_median(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     value *x = data_1d(c, l, f, v[0], v[1], 1);
-    return x ? lw_call_prelude(c, l, "median1", 1, &x) : &lw_ERRV;
+    return x ? np_float64(l, lw_call_prelude(c, l, "median1", 1, &x)) : &lw_ERRV;
 }
 /* np.percentile(a, q) and np.quantile(a, q) of one q, NumPy's default method 'linear' */
 static value *np_quantile(lctx *c, loc l, const char *f, value **v, args *a)
@@ -393,7 +404,7 @@ static value *np_quantile(lctx *c, loc l, const char *f, value **v, args *a)
     value *what = lw_vnew(V_STR, l);
     what->str = pct ? "Percentiles" : "Quantiles";
     value *args[] = {x, lw_scalar(l, q, 0), what};
-    return lw_call_prelude(c, l, "quantile1", 3, args);
+    return np_float64(l, lw_call_prelude(c, l, "quantile1", 3, args));
 }
 
 static const lw_builtin np_table[] = {

@@ -26,6 +26,11 @@
 /* The generated code indexes the run-time library's per-dimension tables: one limit for both. */
 #define IR_MAX_RANK TYL_MAX_RANK
 #define IR_ZONE_WORDS TYL_ZONE_WORDS    /* 64-bit words of halo-zone bits (3^rank zones) */
+/* Sweeps in one S_FUSED group at most: the emitters keep a kernel's targets in a fixed array
+ * (kctx.sw) and the schedule marks them in unsigned bit masks (ir_sched.dirty and .stream,
+ * tyl_sweep.dirty at run time), one bit per target. */
+#define IR_FUSE_MAX 16
+_Static_assert(IR_FUSE_MAX <= sizeof(unsigned) * 8, "a fused group's targets fit an unsigned mask");
 
 /* Element and scalar types. Same order as tyl_dtype in the runtime. */
 typedef enum ir_type { T_BOOL, T_I32, T_I64, T_F32, T_F64, T_I8, T_U8, T_I16, T_U16, T_U32, T_U64 } ir_type;
@@ -229,8 +234,8 @@ typedef enum ir_skind {
                   compiler took extent 1 along axis d from the file it saw (it broadcasts) */
     S_ROTATE,  /* var (X) takes src_slot's (Y's) buffer, Y gets a new one, and Y's elements
                   outside the view `target` (step 1) are copied from X (pass_rotate) */
-    S_FUSED,   /* body: S_SWEEPs over one box, computed point by point in one loop nest
-                  (pass_fuse) */
+    S_FUSED,   /* body: 2 to IR_FUSE_MAX S_SWEEPs over one box, computed point by point in
+                  one loop nest (pass_fuse) */
     S_RANDOM,  /* NumPy random stream n (0: the legacy global RandomState; k >= 1: the k-th
                   np.random.default_rng Generator; -k: the k-th np.random.RandomState), init = ir_rkind: R_SEED seeds it with e
                   (NULL: from the clock); otherwise var (a whole slot, allocated before) is filled

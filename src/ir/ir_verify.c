@@ -216,7 +216,7 @@ static void vstmt(ir_stmt *s, int loops)
               "rotation without two slots and the view it keeps");
         break;
     case S_FUSED:
-        CHECK(s->body.len >= 2, "fused group of fewer than two sweeps");
+        CHECK(s->body.len >= 2 && s->body.len <= IR_FUSE_MAX, "fused group of fewer than two sweeps or more than IR_FUSE_MAX");
         for (int i = 0; i < s->body.len; i++) {
             ir_stmt *w = VEC_AT(s->body, i, ir_stmt *);
             CHECK(w->kind == S_SWEEP && w->mode == M_DIRECT &&

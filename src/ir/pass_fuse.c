@@ -12,6 +12,8 @@
  *   - no scalar evaluated for a later sweep reads an element of an earlier sweep's target.
  *   - the targets share their part of the box on every rank (ir_dist_aligned: both replicated,
  *     or both distributed with the same block boundaries).
+ *   - the group holds at most IR_FUSE_MAX sweeps (the schedule's masks have a bit per target);
+ *     a longer run becomes several consecutive groups.
  * Run-time checks (S_CHECK) between the sweeps only read extents and move before the group.
  * Marks a group `aliased` when two of its targets are in one alias class (the same view written
  * twice, disjoint parts of one array, or slots that may share a buffer): its kernel gets pointers
@@ -70,6 +72,8 @@ static int same_box(ir_stmt *a, ir_stmt *b)
 static int joins(vec *g, ir_stmt *s)
 {
     if (s->kind != S_SWEEP || s->mode != M_DIRECT || s->stages.len) /* tiled on its own */
+        return 0;
+    if (g->len >= IR_FUSE_MAX)
         return 0;
     ir_stmt *first = VEC_AT(*g, 0, ir_stmt *);
     if (!same_box(first, s) || !ir_dist_aligned(first->target, s->target))

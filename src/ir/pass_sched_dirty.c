@@ -14,7 +14,7 @@ static void marks(vec *body)
         ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
         if (s->kind == S_SWEEP || s->kind == S_FUSED) {
             int nt = s->kind == S_FUSED ? s->body.len : 1;
-            UTIL_ASSERT(nt <= 32);
+            UTIL_ASSERT(nt <= IR_FUSE_MAX); /* pass_fuse caps its groups */
             s->sched->dirty = 0;
             for (int j = 0; j < nt; j++) {
                 ir_stmt *w = s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s;

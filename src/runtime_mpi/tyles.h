@@ -423,7 +423,7 @@ static inline int64_t tyl_py_lshift_i(int64_t a, int64_t b, const char *where)
         tyl_rt_error(where, "ValueError: negative shift count");
     if (a == 0)
         return 0;
-    if (b >= 63 || (a > 0 ? a > (INT64_MAX >> b) : a < (INT64_MIN >> b)))
+    if (b >= 64 || (a > 0 ? a > (INT64_MAX >> b) : a < (INT64_MIN >> b))) /* -1 << 63 fits */
         tyl_int_overflow(where, a, "<<", b);
     return (int64_t)((uint64_t)a << b);
 }

@@ -8,12 +8,15 @@ A finding: an exit status other than 0 or 1, a signal, 'internal error', a sanit
 more than 20 s. Each is written to OUTDIR/find_SEED_N.tyl and listed on stdout.
 
     tests/fuzz/mutate.py [--seed=S] [--count=N] [--tylesc=bin/tylesc] [--out=build/fuzz/mutants]
-                         [-- TYLESC-OPTIONS...]      (e.g. -- --lib, or -- --target=cuda)
+                         [--programs=GLOB[,GLOB...]] [-- TYLESC-OPTIONS...]  (e.g. -- --lib)
+
+--programs: the programs mutated, globs relative to the repository (default: every program of
+tests/programs, tests/lib and samples); lines spliced in still come from all of those.
 """
 import glob, os, random, re, subprocess, sys
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-opt = {'seed': '1', 'count': '2000', 'tylesc': 'bin/tylesc', 'out': 'build/fuzz/mutants'}
+opt = {'seed': '1', 'count': '2000', 'tylesc': 'bin/tylesc', 'out': 'build/fuzz/mutants', 'programs': ''}
 argv = sys.argv[1:]
 extra = argv[argv.index('--') + 1:] if '--' in argv else []
 for a in argv[:argv.index('--')] if '--' in argv else argv:
@@ -28,6 +31,12 @@ rnd = random.Random(seed)
 files = sorted(glob.glob(root + '/tests/programs/*.tyl') + glob.glob(root + '/tests/lib/*.tyl') +
                glob.glob(root + '/tests/lib/warnings/*.tyl') + glob.glob(root + '/samples/*.tyl'))
 srcs = {f: open(f, encoding='utf-8').read() for f in files}
+seeds = sorted(set(sum((glob.glob(os.path.join(root, g)) for g in opt['programs'].split(',')), []))) \
+    if opt['programs'] else files
+for f in seeds:
+    srcs.setdefault(f, open(f, encoding='utf-8').read())
+if not seeds:
+    sys.exit('mutate.py: no program matches ' + opt['programs'])
 NUMS = ['0', '-1', '1', '2', '9223372036854775807', '1e308', '0.0', '-0.0', '3', '100000000000',
         'True', 'None', "'s'", '()', '[]', 'np.nan']
 OPS = ['+', '-', '*', '/', '//', '%', '**', '@', '<', '==', 'and', 'or', '&', '|', '^', '<<', '>>']
@@ -72,7 +81,7 @@ os.makedirs(work, exist_ok=True)
 output = 'm.cu' if '--target=cuda' in extra else 'm.c'
 found = 0
 for it in range(count):
-    f = rnd.choice(files)
+    f = rnd.choice(seeds)
     src = srcs[f]
     for _ in range(rnd.randrange(1, 4)):
         src = mutate(src)
