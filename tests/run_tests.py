@@ -575,6 +575,12 @@ class Runner:
             status, out, err = r.returncode, r.stdout, r.stderr
         else:
             status, out, err = self.forked_python(script, workdir)
+            if status == 255 and not out and not err:
+                # the fork server could not start the child (multiprocessing reports 255 and
+                # nothing ran, seen once in 650 runs on a loaded machine): a python3 of its own
+                r = run_cmd([sys.executable, script], workdir, self.opts.timeout, env=self.py_env,
+                            what="python reference run")
+                status, out, err = r.returncode, r.stdout, r.stderr
         if status != 0:
             raise TestFailure("python reference run exited with status %d" % status,
                               clip_text(decode(err)))
