@@ -445,6 +445,9 @@ int lw_numba_decorator(lctx *c, ast *s);
 ast *lw_numba_range(lctx *c, ast *it);
 value *lw_numba_call(lctx *c, value *fn, ast *call);
 value *lw_cast_to(loc l, value *v, ir_type t);                   /* v's value as type t (lower_npfuncs.c) */
+int lw_is_array_arg(value *x, const char *f);                    /* an array, else reported (lower_npfuncs.c) */
+value *lw_as_view(lctx *c, value *x);                             /* a read of a slot (stored first if computed) */
+const lw_builtin *lw_views_find(const char *name, int method);    /* lower_views.c */
 value *lw_ufunc1(lctx *c, loc l, ir_fn fn, value *x);            /* np.sin(x) and the like */
 value *lw_ufunc2(lctx *c, loc l, ir_fn fn, value *x, value *y);  /* np.arctan2(x, y) ... */
 value *lw_expand(lctx *c, loc l, value *x, int axis); /* an extent-1 axis inserted (a view) */
