@@ -1,4 +1,5 @@
 /* ir.c: IR constructors (asserting their invariants) and small queries. */
+#include "../frontend/sym.h"
 #include "ir.h"
 
 #include <string.h>
@@ -383,4 +384,24 @@ void ir_loop_vars(ir_stmt *loop, vec *out)
     if (loop->kind == S_FOR && loop->var)
         vec_push(out, loop->var);
     body_vars(&loop->body, out);
+}
+
+/* Do the sweeps' targets span equal extents, dimension by dimension (equal expressions, or
+ * equal symbolic extents)? */
+int ir_same_box(const ir_stmt *a, const ir_stmt *b)
+{
+    if (a->target->vrank != b->target->vrank)
+        return 0;
+    const ir_dim *da[IR_MAX_RANK], *db[IR_MAX_RANK];
+    int na = 0, nb = 0;
+    for (int d = 0; d < a->target->rank; d++)
+        if (a->target->dim[d].kind == D_RANGE)
+            da[na++] = &a->target->dim[d];
+    for (int d = 0; d < b->target->rank; d++)
+        if (b->target->dim[d].kind == D_RANGE)
+            db[nb++] = &b->target->dim[d];
+    for (int k = 0; k < na; k++)
+        if (!ir_expr_equal(da[k]->len, db[k]->len) && !sym_equal(da[k]->slen, db[k]->slen))
+            return 0;
+    return 1;
 }

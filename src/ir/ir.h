@@ -404,6 +404,8 @@ void pass_halo(ir_program *p);      /* pass_dist.c: halo widths, exchanges, anch
 static inline int ir_slot_dist(const ir_var *v) { return v->layout && v->layout->dist; }
 /* pass_dist.c: may the sweeps with targets a and b share one local box on every rank? */
 int ir_dist_aligned(ir_view *a, ir_view *b);
+/* ir.c: do the sweeps' targets span equal extents (pass_fuse, pass_sched_writeback)? */
+int ir_same_box(const ir_stmt *a, const ir_stmt *b);
 /* pass_dist.c: does the sweep or fused group write a replicated target from a distributed
  * array, gathering what it reads at run time (after pass_dist)? */
 int ir_sweep_gathers(ir_stmt *s);

@@ -20,7 +20,6 @@
  * into the same memory, which must not be restrict.
  * Breaks: nothing.
  */
-#include "../frontend/sym.h"
 #include "ir.h"
 
 static int same_view(ir_view *a, ir_view *b)
@@ -50,23 +49,6 @@ static int pointwise_only(ir_expr *e, ir_view *t)
 }
 
 
-static int same_box(ir_stmt *a, ir_stmt *b)
-{
-    if (a->target->vrank != b->target->vrank)
-        return 0;
-    const ir_dim *da[IR_MAX_RANK], *db[IR_MAX_RANK];
-    int na = 0, nb = 0;
-    for (int d = 0; d < a->target->rank; d++)
-        if (a->target->dim[d].kind == D_RANGE)
-            da[na++] = &a->target->dim[d];
-    for (int d = 0; d < b->target->rank; d++)
-        if (b->target->dim[d].kind == D_RANGE)
-            db[nb++] = &b->target->dim[d];
-    for (int k = 0; k < na; k++)
-        if (!ir_expr_equal(da[k]->len, db[k]->len) && !sym_equal(da[k]->slen, db[k]->slen))
-            return 0;
-    return 1;
-}
 
 /* Can sweep s join the group g (sweeps already in it, in order)? */
 static int joins(vec *g, ir_stmt *s)
@@ -76,7 +58,7 @@ static int joins(vec *g, ir_stmt *s)
     if (g->len >= IR_FUSE_MAX)
         return 0;
     ir_stmt *first = VEC_AT(*g, 0, ir_stmt *);
-    if (!same_box(first, s) || !ir_dist_aligned(first->target, s->target))
+    if (!ir_same_box(first, s) || !ir_dist_aligned(first->target, s->target))
         return 0;
     for (int i = 0; i < g->len; i++) {
         ir_stmt *p = VEC_AT(*g, i, ir_stmt *);

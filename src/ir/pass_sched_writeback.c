@@ -77,23 +77,6 @@ static int scan(const ir_expr *e, void *ctx)
     return 0;
 }
 
-static int equal_extents(ir_stmt *a, ir_stmt *b)
-{
-    if (a->target->vrank != b->target->vrank)
-        return 0;
-    const ir_dim *da[IR_MAX_RANK], *db[IR_MAX_RANK];
-    int na = 0, nb = 0;
-    for (int d = 0; d < a->target->rank; d++)
-        if (a->target->dim[d].kind == D_RANGE)
-            da[na++] = &a->target->dim[d];
-    for (int d = 0; d < b->target->rank; d++)
-        if (b->target->dim[d].kind == D_RANGE)
-            db[nb++] = &b->target->dim[d];
-    for (int k = 0; k < na; k++)
-        if (!ir_expr_equal(da[k]->len, db[k]->len) && !(da[k]->slen && db[k]->slen && sym_equal(da[k]->slen, db[k]->slen)))
-            return 0;
-    return 1;
-}
 
 /* May c, the statement after the tiled sweep t, be written back by t's kernel? */
 static int writes_back(ir_stmt *t, ir_stmt *c, wctx *w)
@@ -111,7 +94,7 @@ static int writes_back(ir_stmt *t, ir_stmt *c, wctx *w)
         return 0;
     if (c->target->arr->alias_class == t->target->arr->alias_class)
         return 0;
-    if (!equal_extents(t, c) || !ir_dist_aligned(t->target, c->target))
+    if (!ir_same_box(t, c) || !ir_dist_aligned(t->target, c->target))
         return 0;
     /* the box dimensions of C's view in order, as T's */
     int b = 0;
