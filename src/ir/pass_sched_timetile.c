@@ -354,22 +354,24 @@ static int slot_read(const ir_expr *e, void *ctx)
 /* ---- the arithmetic a step does for each element it moves ----------------------------------
  *
  * Tiling saves memory traffic and nothing else; it costs the lags' bookkeeping and shorter runs
- * along the rows (5-10 %). A loop whose arithmetic takes about as long as its traffic gains
- * nothing: 2-D viscous Burgers (36 operations a point for 4 float64 elements moved) ran 2.0 ns
- * a point at 1 thread with its arrays in the cache (N = 256-1024) and 2.36 ns from memory
- * (N = 2048), and tiled 0.95x of step by step (bench/ab_cputime.py, CPU time). A 9-point
- * stencil (9 operations for 2 elements) ran 1.5x faster tiled, Jacobi 2-D (4 for 2) 1.7-2x.
+ * along the rows (5-10 %). A loop whose arithmetic takes longer than its traffic gains nothing.
  * The weight below counts a vector operation of the sweep's type, so float32 (twice the lanes)
  * counts half; a division is pipelined like the rest (the 9-point stencil's / 9.0 ran as fast
  * as * 0.1111), a libm call (scalar, for NumPy's bits) or a power is many operations' time.
  * Parts of an expression that read no array (dt / dx) are computed once a sweep and cost
- * nothing. Sweeps computing temporaries per tile (pass_sched_stages) cost their stages too. A
- * loop is tiled only when its arithmetic is at most TT_MAX_OPS per element moved (per 8 bytes
- * of the arrays a step touches): tiled, a step takes about 1.1x its arithmetic, here about 12 G
- * operations a second and core, against 1.75 G float64 elements a second and core from memory
- * step by step, so tiling gains 1.2x or more below about 5 operations an element.
+ * nothing. Sweeps computing temporaries per tile (pass_sched_stages) cost their stages too.
+ * A loop is tiled only when its arithmetic is at most a limit per element moved (per 8 bytes of
+ * the arrays a step touches), from CPU time per step tiled (K = 8) against step by step at
+ * 1 thread (bench/ab_cputime.py, N = 2048, loaded machine; docs/PASSES.md):
+ * - 2-D grids, whose tiles are slabs of whole rows: a 9-point stencil (9 operations for 2
+ *   elements) 1.5x, Jacobi (4 for 2) 1.7-2x, 2-D viscous Burgers (36 for 4) 1.04-1.18x (its
+ *   step by step reaches only 0.6 of the copy roofline at 2 threads, stalled on loads: tiled,
+ *   1.3x the wall speed there; an earlier tiled code ran it 0.95x): tiled up to TT_MAX_OPS_2D.
+ *   A radius-2 advection-diffusion (30 for 2, 15 an element) 1.03-1.18x, within the noise: not.
+ * - 3-D grids, tiled by planes and lines with the lags along both: hdiff (32 for 5, four stages
+ *   of radius 2 with its copy back) 0.59x, Jacobi 3-D (4 for 2) 1.9-2.2x: up to TT_MAX_OPS.
  * --time-tile=K tiles regardless. */
-enum { TT_MAX_OPS = 5 };
+enum { TT_MAX_OPS = 5, TT_MAX_OPS_2D = 12 };
 
 static double point_ops(const ir_expr *e)
 {
@@ -473,11 +475,12 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
     double ops, moved;
     step_cost(loop, top, &ops, &moved);
     double per = moved > 0 ? ops / moved : 0;
-    if (per > TT_MAX_OPS) {
+    int max_ops = top <= 2 ? TT_MAX_OPS_2D : TT_MAX_OPS;
+    if (per > max_ops) {
         *why = arena_printf(&util_arena,
                             "automatic: %.1f operations a point for %.1f float64 elements moved, more than %d an element: "
                             "bound by arithmetic",
-                            ops, moved, TT_MAX_OPS);
+                            ops, moved, max_ops);
         return 0;
     }
     int64_t bytes = 0, rowbytes = 0, nmin = INT64_MAX, lines = INT64_MAX; /* lines: of a plane */
