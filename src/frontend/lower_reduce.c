@@ -238,6 +238,43 @@ static void pairwise_rows(lctx *c, loc l, value *x, int axis, value *r, ir_expr 
     lw_emit(c, st);
 }
 
+/* Rows longer than the unrolled forms: NumPy adds each whole row pairwise however long it is
+ * (also for strided and offset rows, and past its 8192-element buffer: checked against NumPy
+ * 2.4 for float64 and float32). Each row x[i, j, :] is a 1-D view, whose whole-array sum
+ * (S_REDUCE) is one run: NumPy's tree over the row, which tyl_reduce.c walks however the row
+ * is split over the ranks (a value per owned subtree, one gather), in O(points); a loop over
+ * the other axes sets each sum into r (a fresh array of x's other extents), so the code does
+ * not grow with the row. */
+static void rows_exact(lctx *c, loc l, value *x, int axis, value *r, ir_type acc)
+{
+    ir_var *slot = lw_whole_slot(r);
+    ir_expr **idx = NEWN(ir_expr *, x->rank - 1);
+    vec *saved = c->out;
+    ir_var *k[IR_MAX_RANK];
+    for (int d = 0, q = 0; d < x->rank; d++) { /* rows in C order */
+        if (d == axis)
+            continue;
+        ir_stmt *st = lw_loop_over(c, l, lw_I64(l, 0), x->len[d], "row_it", &k[d]);
+        lw_emit(c, st);
+        c->out = &st->body;
+        idx[q++] = ir_varref(l, k[d]);
+    }
+    value *row = x;
+    for (int d = x->rank - 1; d >= 0; d--) /* the highest first: the others keep their numbers */
+        if (d != axis)
+            row = lw_fix_axis(c, l, row, d, ir_varref(l, k[d]));
+    value *s = reduce(c, l, "sum", row);
+    if (s->kind != V_ERR) {
+        ir_stmt *se = ir_stmt_new(S_SETELEM, l);
+        se->var = slot;
+        se->n = x->rank - 1;
+        se->args = idx;
+        se->e = ir_cast(l, acc, s->e);
+        lw_emit(c, se);
+    }
+    c->out = saved;
+}
+
 /* r = op(r, slice k) for k in range(first, n): NumPy's order along every axis but the last. */
 static void in_order(lctx *c, loc l, value *x, int axis, value *r, ir_expr *first, ir_expr *n, ir_op op,
                      int boolean)
@@ -331,19 +368,25 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
         value *u = lw_binop(c, l, OP_ADD, r, tv);
         if (u->kind != V_ERR)
             lw_emit_sweep(c, l, r, u, 0);
-    } else if (!pairwise || (known && (nc < 8 || nc > 128)))
+    } else if (!pairwise || (known && nc < 8))
         in_order(c, l, x, axis, r, first, n, op, any || all); /* below 8 points, also NumPy's */
+    else if (known && nc > 128)
+        rows_exact(c, l, x, axis, r, acc);
     else if (known)
         pairwise_rows(c, l, x, axis, r, n);
-    else { /* n known at run time only */
-        ir_stmt *st = ir_stmt_new(S_IF, l);
-        st->e = ir_bin(l, OP_LAND, T_BOOL, ir_bin(l, OP_CGE, T_BOOL, n, lw_I64(l, 8), 0),
-                       ir_bin(l, OP_CLE, T_BOOL, n, lw_I64(l, 128), 0), 0);
+    else { /* n known at run time only: in order below 8, eight accumulators to 128, trees above */
+        ir_stmt *st = ir_stmt_new(S_IF, l), *big = ir_stmt_new(S_IF, l);
+        st->e = ir_bin(l, OP_CLT, T_BOOL, n, lw_I64(l, 8), 0);
+        big->e = ir_bin(l, OP_CLE, T_BOOL, n, lw_I64(l, 128), 0);
         vec *saved = c->out;
         c->out = &st->body;
-        pairwise_rows(c, l, x, axis, r, n);
-        c->out = &st->orelse;
         in_order(c, l, x, axis, r, first, n, op, 0);
+        c->out = &st->orelse;
+        lw_emit(c, big);
+        c->out = &big->body;
+        pairwise_rows(c, l, x, axis, r, n);
+        c->out = &big->orelse;
+        rows_exact(c, l, x, axis, r, acc);
         c->out = saved;
         lw_emit(c, st);
     }
