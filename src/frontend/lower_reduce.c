@@ -624,6 +624,17 @@ static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self
     }
     char fname[32];
     snprintf(fname, sizeof fname, "%s%s", self ? "" : "np.", kind);
+    for (int k = 0; k < a->nkw; k++)
+        if (strcmp(a->kwname[k], "where") == 0) {
+            /* NumPy's masked reduce adds each run of consecutive selected elements as a pairwise
+             * sum of its own (docs/PASSES.md "Reductions"), neither a[m]'s tree nor the whole
+             * array's: not modelled, so refused rather than rounded otherwise */
+            int add = strcmp(kind, "sum") == 0 || strcmp(kind, "mean") == 0;
+            diag_error(a->kwast[k]->l, "%s(): where= is not supported%s", fname,
+                       add ? " (NumPy sums each run of consecutive selected elements pairwise: "
+                             "np.sum(a[m]) selects the same elements but rounds differently)" : "");
+            return &lw_ERRV;
+        }
     if (!lw_match_args(l, fname, &sa, 3, pn, 1, v))
         return &lw_ERRV;
     int ok = 1;
