@@ -264,6 +264,9 @@ static void rows_exact(lctx *c, loc l, value *x, int axis, value *r, ir_type acc
         if (d != axis)
             row = lw_fix_axis(c, l, row, d, ir_varref(l, k[d]));
     value *s = reduce(c, l, "sum", row);
+    ir_stmt *last = c->out->len ? VEC_AT(*c->out, c->out->len - 1, ir_stmt *) : NULL;
+    if (last && last->kind == S_REDUCE) /* the row's sum: its array may stay distributed */
+        last->row = 1;
     if (s->kind != V_ERR) {
         ir_stmt *se = ir_stmt_new(S_SETELEM, l);
         se->var = slot;
