@@ -147,7 +147,7 @@ static value *insert_axis(lctx *c, loc l, value *r, int axis)
 
 /* NumPy's pairwise sum (pairwise_sum in numpy/_core/src/umath/loops_utils.h.src) of x's slices
  * lo..lo+n along axis, as an expression in acc. */
-enum { PW_MAX_UNROLLED = 256 }; /* longer axes are added in order (NumPy's rounding may differ) */
+enum { PW_MAX_UNROLLED = 256 }; /* longer rows: a sum per row (rows_exact), not one expression */
 static ir_expr *pw_tree(lctx *c, loc l, value *x, int axis, ir_type acc, int64_t lo, int64_t n)
 {
 #define PW_ITEM(k) ir_cast(l, acc, lw_fix_axis(c, l, x, axis, lw_I64(l, (k)))->e)
@@ -242,9 +242,12 @@ static void pairwise_rows(lctx *c, loc l, value *x, int axis, value *r, ir_expr 
  * (also for strided and offset rows, and past its 8192-element buffer: checked against NumPy
  * 2.4 for float64 and float32). Each row x[i, j, :] is a 1-D view, whose whole-array sum
  * (S_REDUCE) is one run: NumPy's tree over the row, which tyl_reduce.c walks however the row
- * is split over the ranks (a value per owned subtree, one gather), in O(points); a loop over
- * the other axes sets each sum into r (a fresh array of x's other extents), so the code does
- * not grow with the row. */
+ * is split over the ranks (a value per owned subtree, one gather per row), in O(points); a
+ * loop over the other axes sets each sum into r (a fresh array of x's other extents), so the
+ * code does not grow with the row. The S_REDUCE is marked `row`: pass_dist then keeps x
+ * distributed although the row's index changes with the loop. Chosen over one row-wise
+ * reduction for all rows (one gather, no per-row call), which needs an S_REDUCE that writes an
+ * array: docs/PASSES.md "Reductions". */
 static void rows_exact(lctx *c, loc l, value *x, int axis, value *r, ir_type acc)
 {
     ir_var *slot = lw_whole_slot(r);
@@ -303,10 +306,10 @@ static void in_order(lctx *c, loc l, value *x, int axis, value *r, ir_expr *firs
 
 /* np.sum/mean/max/min/any/all(a, axis=k, keepdims=): the slices along the axis are combined in
  * order, one sweep per slice (as NumPy does for all but the last axis; along the last axis
- * NumPy sums pairwise: rows of 8 to 256 points known when compiling follow it exactly in one
- * sweep (pw_tree), rows of 8 to 128 known at run time in eight accumulator arrays
- * (pairwise_rows), shorter ones are this loop, longer ones differ by rounding); max and min of
- * an empty axis are NumPy's error. */
+ * NumPy sums each whole row pairwise: rows of 8 to 256 points known when compiling follow it
+ * exactly in one sweep (pw_tree), rows of 8 to 128 known at run time in eight accumulator
+ * arrays (pairwise_rows), shorter ones are this loop, longer ones a sum per row (rows_exact));
+ * max and min of an empty axis are NumPy's error. */
 static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims)
 {
     int sum = strcmp(kind, "sum") == 0, mean = strcmp(kind, "mean") == 0;
