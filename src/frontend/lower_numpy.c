@@ -717,7 +717,8 @@ static value *np_save(lctx *c, loc l, const char *f, value **v, args *a)
 
 /* The np.* functions: name, NumPy's parameters (those tylesc supports), required count. */
 #define U1(n) {"np." n, {"x"}, 1, np_ufunc1}
-#define RED(n) {"np." n, {"a", "axis", "keepdims"}, 1, np_reduce}
+/* where= is matched here so that lw_reduce_call can refuse it with NumPy's reason */
+#define RED(n) {"np." n, {"a", "axis", "keepdims", "where"}, 1, np_reduce}
 static const lw_builtin np_table[] = {
     U1("sqrt"), U1("exp"), U1("log"), U1("sin"), U1("cos"), U1("tan"), U1("tanh"), U1("floor"),
     U1("ceil"), U1("sign"), U1("arcsin"), U1("arccos"), U1("arctan"), U1("sinh"), U1("cosh"),
@@ -832,7 +833,7 @@ static value *m_item(lctx *c, loc l, const char *f, value **v, args *a)
     r->s = t == T_I64 ? x->s : NULL;
     return r;
 }
-#define MRED(n) {n, {"axis", "keepdims"}, 0, m_reduce}
+#define MRED(n) {n, {"axis", "keepdims", "where"}, 0, m_reduce}
 static const lw_builtin method_table[] = {
     {"copy", {NULL}, 0, m_copy}, MRED("sum"), MRED("max"), MRED("min"), MRED("mean"), MRED("any"),
     MRED("all"), MRED("prod"), {"cumsum", {"axis"}, 0, m_cumsum}, {"cumprod", {"axis"}, 0, m_cumprod}, {"astype", {"dtype"}, 1, m_astype},

@@ -147,7 +147,7 @@ static value *insert_axis(lctx *c, loc l, value *r, int axis)
 
 /* NumPy's pairwise sum (pairwise_sum in numpy/_core/src/umath/loops_utils.h.src) of x's slices
  * lo..lo+n along axis, as an expression in acc. */
-enum { PW_MAX_UNROLLED = 256 }; /* longer axes are added in order (NumPy's rounding may differ) */
+enum { PW_MAX_UNROLLED = 256 }; /* longer rows: a sum per row (rows_exact), not one expression */
 static ir_expr *pw_tree(lctx *c, loc l, value *x, int axis, ir_type acc, int64_t lo, int64_t n)
 {
 #define PW_ITEM(k) ir_cast(l, acc, lw_fix_axis(c, l, x, axis, lw_I64(l, (k)))->e)
@@ -238,6 +238,49 @@ static void pairwise_rows(lctx *c, loc l, value *x, int axis, value *r, ir_expr 
     lw_emit(c, st);
 }
 
+/* Rows longer than the unrolled forms: NumPy adds each whole row pairwise however long it is
+ * (also for strided and offset rows, and past its 8192-element buffer: checked against NumPy
+ * 2.4 for float64 and float32). Each row x[i, j, :] is a 1-D view, whose whole-array sum
+ * (S_REDUCE) is one run: NumPy's tree over the row, which tyl_reduce.c walks however the row
+ * is split over the ranks (a value per owned subtree, one gather per row), in O(points); a
+ * loop over the other axes sets each sum into r (a fresh array of x's other extents), so the
+ * code does not grow with the row. The S_REDUCE is marked `row`: pass_dist then keeps x
+ * distributed although the row's index changes with the loop. Chosen over one row-wise
+ * reduction for all rows (one gather, no per-row call), which needs an S_REDUCE that writes an
+ * array: docs/PASSES.md "Reductions". */
+static void rows_exact(lctx *c, loc l, value *x, int axis, value *r, ir_type acc)
+{
+    ir_var *slot = lw_whole_slot(r);
+    ir_expr **idx = NEWN(ir_expr *, x->rank - 1);
+    vec *saved = c->out;
+    ir_var *k[IR_MAX_RANK];
+    for (int d = 0, q = 0; d < x->rank; d++) { /* rows in C order */
+        if (d == axis)
+            continue;
+        ir_stmt *st = lw_loop_over(c, l, lw_I64(l, 0), x->len[d], "row_it", &k[d]);
+        lw_emit(c, st);
+        c->out = &st->body;
+        idx[q++] = ir_varref(l, k[d]);
+    }
+    value *row = x;
+    for (int d = x->rank - 1; d >= 0; d--) /* the highest first: the others keep their numbers */
+        if (d != axis)
+            row = lw_fix_axis(c, l, row, d, ir_varref(l, k[d]));
+    value *s = reduce(c, l, "sum", row);
+    ir_stmt *last = c->out->len ? VEC_AT(*c->out, c->out->len - 1, ir_stmt *) : NULL;
+    if (last && last->kind == S_REDUCE) /* the row's sum: its array may stay distributed */
+        last->row = 1;
+    if (s->kind != V_ERR) {
+        ir_stmt *se = ir_stmt_new(S_SETELEM, l);
+        se->var = slot;
+        se->n = x->rank - 1;
+        se->args = idx;
+        se->e = ir_cast(l, acc, s->e);
+        lw_emit(c, se);
+    }
+    c->out = saved;
+}
+
 /* r = op(r, slice k) for k in range(first, n): NumPy's order along every axis but the last. */
 static void in_order(lctx *c, loc l, value *x, int axis, value *r, ir_expr *first, ir_expr *n, ir_op op,
                      int boolean)
@@ -263,10 +306,10 @@ static void in_order(lctx *c, loc l, value *x, int axis, value *r, ir_expr *firs
 
 /* np.sum/mean/max/min/any/all(a, axis=k, keepdims=): the slices along the axis are combined in
  * order, one sweep per slice (as NumPy does for all but the last axis; along the last axis
- * NumPy sums pairwise: rows of 8 to 256 points known when compiling follow it exactly in one
- * sweep (pw_tree), rows of 8 to 128 known at run time in eight accumulator arrays
- * (pairwise_rows), shorter ones are this loop, longer ones differ by rounding); max and min of
- * an empty axis are NumPy's error. */
+ * NumPy sums each whole row pairwise: rows of 8 to 256 points known when compiling follow it
+ * exactly in one sweep (pw_tree), rows of 8 to 128 known at run time in eight accumulator
+ * arrays (pairwise_rows), shorter ones are this loop, longer ones a sum per row (rows_exact));
+ * max and min of an empty axis are NumPy's error. */
 static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims)
 {
     int sum = strcmp(kind, "sum") == 0, mean = strcmp(kind, "mean") == 0;
@@ -331,19 +374,25 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
         value *u = lw_binop(c, l, OP_ADD, r, tv);
         if (u->kind != V_ERR)
             lw_emit_sweep(c, l, r, u, 0);
-    } else if (!pairwise || (known && (nc < 8 || nc > 128)))
+    } else if (!pairwise || (known && nc < 8))
         in_order(c, l, x, axis, r, first, n, op, any || all); /* below 8 points, also NumPy's */
+    else if (known && nc > 128)
+        rows_exact(c, l, x, axis, r, acc);
     else if (known)
         pairwise_rows(c, l, x, axis, r, n);
-    else { /* n known at run time only */
-        ir_stmt *st = ir_stmt_new(S_IF, l);
-        st->e = ir_bin(l, OP_LAND, T_BOOL, ir_bin(l, OP_CGE, T_BOOL, n, lw_I64(l, 8), 0),
-                       ir_bin(l, OP_CLE, T_BOOL, n, lw_I64(l, 128), 0), 0);
+    else { /* n known at run time only: in order below 8, eight accumulators to 128, trees above */
+        ir_stmt *st = ir_stmt_new(S_IF, l), *big = ir_stmt_new(S_IF, l);
+        st->e = ir_bin(l, OP_CLT, T_BOOL, n, lw_I64(l, 8), 0);
+        big->e = ir_bin(l, OP_CLE, T_BOOL, n, lw_I64(l, 128), 0);
         vec *saved = c->out;
         c->out = &st->body;
-        pairwise_rows(c, l, x, axis, r, n);
-        c->out = &st->orelse;
         in_order(c, l, x, axis, r, first, n, op, 0);
+        c->out = &st->orelse;
+        lw_emit(c, big);
+        c->out = &big->body;
+        pairwise_rows(c, l, x, axis, r, n);
+        c->out = &big->orelse;
+        rows_exact(c, l, x, axis, r, acc);
         c->out = saved;
         lw_emit(c, st);
     }
@@ -581,6 +630,17 @@ static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self
     }
     char fname[32];
     snprintf(fname, sizeof fname, "%s%s", self ? "" : "np.", kind);
+    for (int k = 0; k < a->nkw; k++)
+        if (strcmp(a->kwname[k], "where") == 0) {
+            /* NumPy's masked reduce adds each run of consecutive selected elements as a pairwise
+             * sum of its own (docs/PASSES.md "Reductions"), neither a[m]'s tree nor the whole
+             * array's: not modelled, so refused rather than rounded otherwise */
+            int add = strcmp(kind, "sum") == 0 || strcmp(kind, "mean") == 0;
+            diag_error(a->kwast[k]->l, "%s(): where= is not supported%s", fname,
+                       add ? " (NumPy sums each run of consecutive selected elements pairwise: "
+                             "np.sum(a[m]) selects the same elements but rounds differently)" : "");
+            return &lw_ERRV;
+        }
     if (!lw_match_args(l, fname, &sa, 3, pn, 1, v))
         return &lw_ERRV;
     int ok = 1;

@@ -271,7 +271,7 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
                 fputs(", ", o);
             pexpr(s->shape[d], o);
         }
-        fputs(s->sel ? ") of the selected points of " : ") of ", o);
+        fputs(s->sel ? ") of the selected points of " : s->row ? ") of the row " : ") of ", o);
         pexpr(s->e, o);
         break;
     case S_CHECK:

@@ -56,6 +56,7 @@ typedef struct dctx {
     int *cls;        /* layout class of each slot id */
     vec varying;     /* ir_var*: the scalars the loops around the statement change
                         (ir_loop_vars) */
+    int own;         /* constrain: the anchor's own read needs no relation (S_REDUCE.row) */
     int changed;
 } dctx;
 
@@ -510,7 +511,7 @@ static void constrain(dctx *c, ir_view *t, ir_expr *e, int depth, int gathers)
     reads_of(e, &r);
     for (int i = 0; i < r.n; i++) {
         ir_view *v = r.v[i];
-        if (!is_dist(c, v->arr))
+        if (!is_dist(c, v->arr) || (v == t && c->own))
             continue;
         if (gathers && t && !is_dist(c, t->arr) && may_gather(c, depth, e, v->arr))
             continue;
@@ -556,7 +557,14 @@ static void visit(dctx *c, vec *body, int depth)
                 constrain(c, w->target, w->e, 0, 0);
             }
             break;
-        case S_REDUCE: constrain(c, reduce_anchor(c, s), s->e, 0, 0); break;
+        case S_REDUCE:
+            /* a row of a sum along the last axis reads its own points, at indices a loop
+             * changes that relate cannot compare (x[#k, :]): the array stays distributed and
+             * each row's sum walks its tree over the ranks (tyl_reduce.c) */
+            c->own = s->row;
+            constrain(c, reduce_anchor(c, s), s->e, 0, 0);
+            c->own = 0;
+            break;
         case S_ALLOC: {
             /* a whole copy: gathered outside every loop only */
             if (s->init == 3 && !is_dist(c, s->var) && (depth > 0 || c->p->dist_plain))
@@ -1128,8 +1136,8 @@ static void halo_sweep(ir_stmt *s, ir_view *t, ir_expr *e)
     reads r = {0};
     reads_of(e, &r);
     for (int i = 0; i < r.n; i++)
-        if (dist_slot(r.v[i]->arr))
-            add_need(s, t, r.v[i]);
+        if (dist_slot(r.v[i]->arr) && !(s->kind == S_REDUCE && s->row && r.v[i] == t))
+            add_need(s, t, r.v[i]); /* a row's anchor reads its own points (S_REDUCE.row) */
 }
 
 static void halo_block(vec *body)

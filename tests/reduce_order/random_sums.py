@@ -2,9 +2,11 @@
 """Random float sums, compiled by tylesc and run on process grids that split every axis (--procs),
 compared bitwise with NumPy: random shapes (1-D to 3-D), views with offsets and steps, sums of
 views and of expressions, np.mean, sums and means of selections a[m] (NumPy sums the selected
-points compressed: a tree of their own), float64 and float32, 1-4 ranks, 1 and 3 threads.
+points compressed: a tree of their own), sums, means and std along the last axis of long rows
+(each row one pairwise tree however long: programs --rows K of them, rows of 129 to 9000 points,
+whole, offset and strided), float64 and float32, 1-4 ranks, 1 and 3 threads.
 
-Usage: random_sums.py TYLESC [--programs K] [--seed S] [--keep]   (exit 1 on any difference)
+Usage: random_sums.py TYLESC [--programs K] [--rows K] [--seed S] [--keep]   (exit 1 on any difference)
 """
 import argparse
 import os
@@ -61,6 +63,51 @@ def program(rng, k):
     return "\n".join(lines) + "\n", len(shape)
 
 
+def outer_slice(rng, n):
+    """A slice of n rows that keeps at least one (the programs print r[0])."""
+    lo = min(n - 1, rng.choice([0, 0, 1, rng.randrange(0, n)]))
+    hi = rng.choice([n, n, rng.randrange(lo + 1, n + 1)])
+    st = rng.choice([1, 1, 2])
+    return "%d:%d%s" % (lo, hi, ":%d" % st if st > 1 else "")
+
+
+def rows_program(rng, k, j):
+    """Reductions along the last axis of rows longer than NumPy's unrolled block (128); the j-th
+    such program is 2-D for even j, 3-D for odd, its row length a parameter for j % 4 in (0, 3)."""
+    if j % 2 == 0:
+        shape = [rng.randrange(2, 12), rng.choice([rng.randrange(129, 3000), rng.randrange(8000, 9000)])]
+    else:
+        shape = [rng.randrange(2, 5), rng.randrange(2, 5), rng.randrange(129, 1500)]
+    f32 = rng.random() < 0.3
+    # the row length a parameter (known only when running: the compiled code tests it) or not
+    ext = ", ".join(str(n) for n in shape[:-1]) + (", nl" if j % 4 in (0, 3) else ", %d" % shape[-1])
+    lines = ["import numpy as np", "", "nl = %d" % shape[-1], "rng = np.random.default_rng(%d)" % (2000 + k),
+             "z = rng.standard_normal((%s))" % ext,
+             "a = z * z * z * z * z * 100.0 + z"]
+    if f32:
+        lines.append("a = a.astype(np.float32)")
+    scale = " / 1e6" if f32 else ""
+    first = "[0]" if len(shape) == 2 else "[0, 0]"
+    for _ in range(5):
+        sl = ", ".join(outer_slice(rng, n) for n in shape[:-1])
+        n = shape[-1]
+        sl += ", " + rng.choice(["1:", "%d:%d" % (rng.randrange(0, 40), n - rng.randrange(0, 40)),
+                                 "::2", "%d::3" % rng.randrange(0, 3), ":"])
+        kind = rng.choice(["sum", "sum", "mean", "keep", "std", "expr"])
+        if kind == "sum":
+            lines.append("r = np.sum(a[%s], axis=-1)%s" % (sl, scale))
+        elif kind == "mean":
+            lines.append("r = a[%s].mean(axis=%d)" % (sl, len(shape) - 1))
+        elif kind == "keep":
+            lines.append("r = (a[%s] - np.mean(a[%s], axis=-1, keepdims=True))[..., 0]" % (sl, sl))
+        elif kind == "std":
+            lines.append("r = np.std(a[%s], axis=-1)" % sl)
+        else:
+            lines.append("r = np.sum(np.abs(a[%s]) * 0.5 - a[%s], axis=-1)%s" % (sl, sl, scale))
+        lines.append("print(repr(r%s), repr(r.max()), repr(r.min()))" % first)
+    return "\n".join(lines) + "\n", len(shape)
+
+
 def grids(rank, n):
     """--procs values for n ranks over a rank-D grid, splitting each axis in turn."""
     if n == 1:
@@ -81,6 +128,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("tylesc")
     ap.add_argument("--programs", type=int, default=6)
+    ap.add_argument("--rows", type=int, default=2)
     ap.add_argument("--seed", type=int, default=16)
     ap.add_argument("--keep", action="store_true")
     o = ap.parse_args()
@@ -90,8 +138,8 @@ def main():
     env = dict(os.environ)
     mpirun = ["mpirun", "--allow-run-as-root", "--oversubscribe"]
     try:
-        for k in range(o.programs):
-            text, rank = program(rng, k)
+        for k in range(o.programs + o.rows):
+            text, rank = program(rng, k) if k < o.programs else rows_program(rng, k, k - o.programs)
             src = os.path.join(tmp, "rsum%d.tyl" % k)
             with open(src, "w") as f:
                 f.write(text)
@@ -118,7 +166,7 @@ def main():
             print("kept", tmp)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    print("random sums: %d programs, %d runs, %d failures" % (o.programs, runs, bad))
+    print("random sums: %d programs, %d runs, %d failures" % (o.programs + o.rows, runs, bad))
     return 1 if bad else 0
 
 
