@@ -718,7 +718,8 @@ static value *np_save(lctx *c, loc l, const char *f, value **v, args *a)
 /* The np.* functions: name, NumPy's parameters (those tylesc supports), required count. */
 #define U1(n) {"np." n, {"x"}, 1, np_ufunc1}
 /* where= is matched here so that lw_reduce_call can refuse it with NumPy's reason */
-#define RED(n) {"np." n, {"a", "axis", "keepdims", "where"}, 1, np_reduce}
+#define RED(n) {"np." n, {"a", "axis", "dtype", "out", "keepdims", "where"}, 1, np_reduce}
+#define REDC(n) {"np." n, {"a", "axis", "out", "keepdims", "where"}, 1, np_reduce} /* no dtype */
 static const lw_builtin np_table[] = {
     U1("sqrt"), U1("exp"), U1("log"), U1("sin"), U1("cos"), U1("tan"), U1("tanh"), U1("floor"),
     U1("ceil"), U1("sign"), U1("arcsin"), U1("arccos"), U1("arctan"), U1("sinh"), U1("cosh"),
@@ -745,8 +746,8 @@ static const lw_builtin np_table[] = {
     {"np.isfinite", {"x"}, 1, np_isclass},
     {"np.where", {"*"}, 0, np_where},
     {"np.clip", {"a", "a_min", "a_max"}, 3, np_clip},
-    RED("sum"), RED("max"), RED("min"), RED("mean"), RED("amax"), RED("amin"), RED("any"),
-    RED("all"), RED("prod"),
+    RED("sum"), REDC("max"), REDC("min"), RED("mean"), REDC("amax"), REDC("amin"), REDC("any"),
+    REDC("all"), RED("prod"),
     {"np.cumsum", {"a", "axis"}, 1, np_cumsum}, {"np.cumprod", {"a", "axis"}, 1, np_cumprod},
     {"np.diff", {"a", "n", "axis"}, 1, np_diff},
     {"np.roll", {"a", "shift", "axis"}, 2, np_roll},
@@ -771,6 +772,7 @@ static const lw_builtin np_table[] = {
 };
 #undef U1
 #undef RED
+#undef REDC
 
 /* ---- methods of arrays: the receiver is a->self ---------------------------------------------- */
 
@@ -833,13 +835,15 @@ static value *m_item(lctx *c, loc l, const char *f, value **v, args *a)
     r->s = t == T_I64 ? x->s : NULL;
     return r;
 }
-#define MRED(n) {n, {"axis", "keepdims", "where"}, 0, m_reduce}
+#define MRED(n) {n, {"axis", "dtype", "out", "keepdims", "where"}, 0, m_reduce}
+#define MREDC(n) {n, {"axis", "out", "keepdims", "where"}, 0, m_reduce}
 static const lw_builtin method_table[] = {
-    {"copy", {NULL}, 0, m_copy}, MRED("sum"), MRED("max"), MRED("min"), MRED("mean"), MRED("any"),
-    MRED("all"), MRED("prod"), {"cumsum", {"axis"}, 0, m_cumsum}, {"cumprod", {"axis"}, 0, m_cumprod}, {"astype", {"dtype"}, 1, m_astype},
+    {"copy", {NULL}, 0, m_copy}, MRED("sum"), MREDC("max"), MREDC("min"), MRED("mean"), MREDC("any"),
+    MREDC("all"), MRED("prod"), {"cumsum", {"axis"}, 0, m_cumsum}, {"cumprod", {"axis"}, 0, m_cumprod}, {"astype", {"dtype"}, 1, m_astype},
     {"clip", {"min", "max"}, 0, m_clip}, {"item", {"*"}, 0, m_item},
 };
 #undef MRED
+#undef MREDC
 
 value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self)
 {

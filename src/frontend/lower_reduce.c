@@ -616,10 +616,39 @@ static value *prod_whole(lctx *c, loc l, const char *fname, value *x)
     return lw_prod_1d(c, l, x);
 }
 
+/* dtype= of a sum, mean or product: accepted where it names the type NumPy gives without it
+ * (a float array's own, int64 for a sum of integers, float64 for a mean of them), which changes
+ * nothing; another would
+ * change the type the elements are added in, and NumPy then casts them in buffers of 8192,
+ * cutting its pairwise tree there: not modelled. */
+static int same_dtype(const char *fname, const char *kind, value *x, value *dtype)
+{
+    ir_type t;
+    if (!lw_dtype_of(dtype, &t)) {
+        diag_error(dtype->l, "%s(): dtype= takes a NumPy type (np.float64) or None, not %s", fname,
+                   lw_vkind_desc(dtype));
+        return 0;
+    }
+    ir_type own = x->kind == V_ARRAY || x->kind == V_SCALAR ? x->type : T_F64;
+    ir_type want = strcmp(kind, "mean") == 0 ? (own == T_F32 ? T_F32 : T_F64)
+                   : ir_type_is_float(own)   ? own
+                   : ir_type_is_unsigned(own) ? T_U64
+                                              : T_I64;
+    if (t != want) {
+        diag_error(dtype->l, "%s(): dtype=%s is not supported (only %s, the type NumPy gives "
+                             "without it; convert with .astype() first)",
+                   fname, ir_type_name(t), ir_type_name(want));
+        return 0;
+    }
+    return 1;
+}
+
 static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self)
 {
-    const char *pn[] = {"a", "axis", "keepdims"};
-    value *v[3];
+    /* NumPy's positional order: sum, mean and prod take dtype then out, the others out only */
+    int adds = strcmp(kind, "sum") == 0 || strcmp(kind, "mean") == 0 || strcmp(kind, "prod") == 0;
+    const char *pn_add[] = {"a", "axis", "dtype", "out", "keepdims"}, *pn_cmp[] = {"a", "axis", "out", "keepdims"};
+    value *w[5];
     args sa = *a;
     if (self) { /* a.sum(axis, ...): the receiver is the first argument */
         sa.pos = NEWN(value *, a->npos + 1);
@@ -641,7 +670,14 @@ static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self
                              "np.sum(a[m]) selects the same elements but rounds differently)" : "");
             return &lw_ERRV;
         }
-    if (!lw_match_args(l, fname, &sa, 3, pn, 1, v))
+    if (!lw_match_args(l, fname, &sa, adds ? 5 : 4, adds ? pn_add : pn_cmp, 1, w))
+        return &lw_ERRV;
+    value *v[3] = {w[0], w[1], w[adds ? 4 : 3]}, *dtype = adds ? w[2] : NULL, *out = w[adds ? 3 : 2];
+    if (out && out->kind != V_NONE) {
+        diag_error(out->l, "%s(): out= is not supported (assign the result instead)", fname);
+        return &lw_ERRV;
+    }
+    if (dtype && dtype->kind != V_NONE && !same_dtype(fname, kind, w[0], dtype))
         return &lw_ERRV;
     int ok = 1;
     int keepdims = lw_const_flag(v[2], 0, "keepdims", &ok);
