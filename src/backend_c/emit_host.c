@@ -499,7 +499,8 @@ void emit_layout(FILE *out, const char *name, const ir_layout *L)
     fprintf(out, "}, {");
     for (int d = 0; d < IR_MAX_RANK; d++)
         fprintf(out, "%s%d", d ? ", " : "", L->as[d]);
-    fprintf(out, "}};\n");
+    /* axes kept whole on every rank (pass_dist, component axes) */
+    fprintf(out, "}, 0x%xu};\n", L->whole);
 }
 
 void emit_layouts(FILE *out, const ir_program *p)

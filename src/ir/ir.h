@@ -94,6 +94,9 @@ typedef struct ir_layout {
                                    group's base extent + ak[d] and each interior block boundary
                                    the base's + as[d] (0 <= as <= ak), see docs/DISTRIBUTION.md */
     int ak[IR_MAX_RANK], as[IR_MAX_RANK];
+    unsigned whole;             /* pass_dist: bit d, axis d is a component axis kept whole on
+                                   every rank (an LBM field's 9 directions, the 3 variables of a
+                                   (3, n) stack); the other axes take the grid's axes in order */
 } ir_layout;
 
 /* What a sweep, fused group or reduction needs before it runs on distributed arrays
@@ -168,6 +171,9 @@ typedef struct ir_dim {
     /* Compile-time facts from the front end, used by passes (NULL when unknown). */
     const struct sym *slo, *slen;
     const struct sym *aext;     /* the extent of the array itself along this dimension */
+    int ranged;                 /* pass_dist: a wrap (np.roll) whose lo is not a constant but
+                                   lies in [rlo, rhi] (a shift from a constant table, ir_range.c) */
+    int64_t rlo, rhi;
 } ir_dim;
 
 struct ir_view {
@@ -384,6 +390,16 @@ int ir_expr_equal(const ir_expr *a, const ir_expr *b);
 int ir_expr_is_scalar(const ir_expr *e);
 /* Constant integer value, if e is an integer E_CONST. */
 int ir_expr_const_int(const ir_expr *e, int64_t *out);
+
+/* ir_range.c: integer ranges of scalars whose values come from constant tables. cls: the layout
+ * class (root slot id) of each slot id. */
+typedef struct ir_ranges ir_ranges;
+/* pass_dist_axes.c: for a program whose highest rank is R, the rank S < R of the grid over the
+ * axes that are not component axes (0: none, keep one grid of rank R) and each layout class's
+ * component axes (whole[class]; ~0u: none that leave S axes, the class stays replicated). */
+int ir_component_axes(ir_program *p, ir_var **byid, const int *cls, int R, unsigned *whole);
+ir_ranges *ir_ranges_of(ir_program *p, const int *cls);
+int ir_expr_range(const ir_ranges *r, const ir_expr *e, int64_t *lo, int64_t *hi);
 
 /* ---- printer and verifier ---- */
 void ir_print(ir_program *p, FILE *out);

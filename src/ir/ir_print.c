@@ -384,8 +384,14 @@ void ir_print(ir_program *p, FILE *out)
         if (!L->dist)
             continue;
         fprintf(out, "layout %d: distributed over a %d-D grid, halo", L->id, p->grid_rank);
-        for (int d = 0; d < p->grid_rank; d++)
-            fprintf(out, " %d/%d%s", L->hl[d], L->hh[d], L->periodic >> d & 1 ? " periodic" : "");
+        int R = p->grid_rank; /* the array's rank: the grid's and its axes kept whole */
+        for (unsigned w = L->whole; w; w &= w - 1)
+            R++;
+        for (int d = 0; d < R; d++)
+            if (L->whole >> d & 1)
+                fprintf(out, " whole");
+            else
+                fprintf(out, " %d/%d%s", L->hl[d], L->hh[d], L->periodic >> d & 1 ? " periodic" : "");
         if (L->align) { /* blocks of the group's base extent, moved by as */
             fprintf(out, ", aligned: extent base");
             for (int d = 0; d < p->grid_rank; d++)

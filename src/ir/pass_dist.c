@@ -20,11 +20,17 @@
  * per element. So does an
  * extent that is 1 when compiling (np.zeros((1, n)), an np.load input of shape (1, ny)): such an
  * axis cannot be split over the grid's ranks along it, and these arrays are broadcast operands.
+ * Where the program mixes ranks (an (ny, nx, 9) LBM field beside (ny, nx) moments, a (3, n)
+ * stack beside 1-D fields), the component axes of the higher-rank arrays (pass_dist_axes.c) are
+ * kept whole on every rank and the grid has the lower rank: reads correspond axis to axis over
+ * the other axes (pair_dims). A roll by a shift from a constant table (np.roll(f[:, :, i], cx[i],
+ * axis=1), ir_range.c) is a periodic read at offsets within the table's range.
  *
  * pass_dist requires: alias classes (pass_copysem); runs before pass_fuse, which fuses only
  * sweeps whose targets share their local box on every rank (ir_dist_aligned).
- * Establishes: ir_var.layout of every slot (one ir_layout per alias class, dist decided),
- * ir_program.grid_rank and .layouts; for layouts whose arrays' index spaces differ from their
+ * Establishes: ir_var.layout of every slot (one ir_layout per alias class, dist decided, whole:
+ * its component axes), ir_program.grid_rank and .layouts; ir_dim.ranged/rlo/rhi of rolls by a
+ * table's shifts; for layouts whose arrays' index spaces differ from their
  * group's by constant offsets, align/ak/as (aligned blocks, align_groups below; never with
  * ir_program.dist_plain), which pass_halo's widths and ir_dist_aligned take into account and the
  * run time's blocks follow (tyl_dist.c, block_l).
@@ -139,18 +145,64 @@ static int ghost_wrap(const ir_dim *td, const ir_dim *rd, int64_t *off)
     return 1;
 }
 
+/* The axes of a slot's layout kept whole on every rank (component axes, pass_dist). */
+static unsigned whole_of(const ir_var *v) { return v && v->layout ? v->layout->whole : 0; }
+
+/* The dimension of t that corresponds to each dimension of r (pt[d]; -1 for an axis of r kept
+ * whole, which no grid axis splits): the same dimension when neither keeps an axis whole,
+ * otherwise the k-th split axis of r to the k-th split axis of t (both lie on the grid's axes in
+ * order). 0 when they do not correspond (split axes in different numbers). */
+static int pair_dims(const ir_view *t, const ir_view *r, int *pt)
+{
+    unsigned wt = whole_of(t->arr), wr = whole_of(r->arr);
+    if (!wt && !wr) {
+        if (t->rank != r->rank)
+            return 0;
+        for (int d = 0; d < r->rank; d++)
+            pt[d] = d;
+        return 1;
+    }
+    int ti = 0;
+    for (int d = 0; d < r->rank; d++) {
+        pt[d] = -1;
+        if (wr >> d & 1)
+            continue;
+        while (ti < t->rank && (wt >> ti & 1))
+            ti++;
+        if (ti == t->rank)
+            return 0;
+        pt[d] = ti++;
+    }
+    while (ti < t->rank && (wt >> ti & 1))
+        ti++;
+    return ti == t->rank;
+}
+
 /* Is read view r, in a sweep whose points are owned through view t, the target's index plus a
  * constant along every dimension? Then off[d] is that constant and k[d] the difference of the
- * arrays' extents (their blocks' misalignment bound). Bit d of *pw (when pw is not NULL): the
- * read is a ghost-cell periodic copy along d (ghost_wrap), off[d] taken modulo the extent. */
-static int relate(ir_view *t, ir_view *r, int64_t *off, int64_t *k, unsigned *pw)
+ * arrays' extents (their blocks' misalignment bound), per dimension d of r. Bit d of *pw (when
+ * pw is not NULL): the read is a ghost-cell periodic copy along d (ghost_wrap), off[d] taken
+ * modulo the extent. sp (when not NULL): per dimension, how far beyond off the read may reach
+ * (a roll by a shift from a table, ir_dim.ranged: off .. off + sp[d]; without sp such reads do
+ * not relate). An axis of r kept whole (component axes) is read where the rank holds all
+ * of it: off and k 0, whatever the index; the other axes correspond to t's by pair_dims. */
+static int relate(ir_view *t, ir_view *r, int64_t *off, int64_t *k, unsigned *pw, int64_t *sp)
 {
+    int pt[IR_MAX_RANK];
     if (pw)
         *pw = 0;
-    if (t->rank != r->rank)
+    for (int d = 0; sp && d < r->rank; d++)
+        sp[d] = 0;
+    if (!pair_dims(t, r, pt))
         return 0;
-    for (int d = 0; d < t->rank; d++) {
-        const ir_dim *td = &t->dim[d], *rd = &r->dim[d];
+    for (int d = 0; d < r->rank; d++) {
+        if (pt[d] < 0) {
+            off[d] = k[d] = 0;
+            if (r->dim[d].wrap)
+                return 0; /* np.roll along a component axis: no halo holds it */
+            continue;
+        }
+        const ir_dim *td = &t->dim[pt[d]], *rd = &r->dim[d];
         if (td->kind != rd->kind || td->wrap)
             return 0;
         if (td->kind == D_RANGE) {
@@ -158,6 +210,13 @@ static int relate(ir_view *t, ir_view *r, int64_t *off, int64_t *k, unsigned *pw
                 return 0;
         }
         const sym *diff = sym_sub(dim_start(rd), dim_start(td));
+        if (rd->ranged) { /* a roll by a shift from a table: offsets off .. off + sp (also once
+                             pass_halo took its wrap: a view may be read by several sweeps) */
+            if (!sp)
+                return 0;
+            diff = sym_sub(sym_const(rd->rlo), dim_start(td));
+            sp[d] = rd->rhi - rd->rlo;
+        }
         int ghost = 0;
         if (!diff || !sym_is_const(diff, &off[d])) {
             if (!ghost_wrap(td, rd, &off[d]))
@@ -180,12 +239,12 @@ static int relate(ir_view *t, ir_view *r, int64_t *off, int64_t *k, unsigned *pw
 }
 
 /* Halo layers a related read needs below (hl) and above (hh) the owned block. */
-static void need_widths(int rank, const int64_t *off, const int64_t *k, int64_t *hl, int64_t *hh)
+static void need_widths(int rank, const int64_t *off, const int64_t *k, const int64_t *sp, int64_t *hl, int64_t *hh)
 {
     for (int d = 0; d < rank; d++) {
-        int64_t kp = k[d] > 0 ? k[d] : 0, kn = k[d] < 0 ? -k[d] : 0;
+        int64_t kp = k[d] > 0 ? k[d] : 0, kn = k[d] < 0 ? -k[d] : 0, top = off[d] + (sp ? sp[d] : 0);
         hl[d] = kp - off[d] > 0 ? kp - off[d] : 0;
-        hh[d] = off[d] + kn > 0 ? off[d] + kn : 0;
+        hh[d] = top + kn > 0 ? top + kn : 0;
     }
 }
 
@@ -203,21 +262,22 @@ static void aligned_widths(int rank, const ir_layout *Lt, const ir_layout *Lr, c
 }
 
 /* The widths a related read needs with the layouts as decided. */
-static void read_widths(ir_view *t, ir_view *r, const int64_t *off, const int64_t *k, int64_t *hl, int64_t *hh)
+static void read_widths(ir_view *t, ir_view *r, const int64_t *off, const int64_t *k, const int64_t *sp,
+                        int64_t *hl, int64_t *hh)
 {
     const ir_layout *Lt = t->arr->layout, *Lr = r->arr->layout;
-    if (Lt && Lr && Lt->align && Lr->align)
+    if (Lt && Lr && Lt->align && Lr->align) /* never with sp (ranged reads keep plain blocks) */
         aligned_widths(r->rank, Lt, Lr, off, hl, hh);
     else
-        need_widths(r->rank, off, k, hl, hh);
+        need_widths(r->rank, off, k, sp, hl, hh);
 }
 
 static int halo_ok(ir_view *t, ir_view *r)
 {
-    int64_t off[IR_MAX_RANK], k[IR_MAX_RANK], hl[IR_MAX_RANK], hh[IR_MAX_RANK];
-    if (!relate(t, r, off, k, NULL))
+    int64_t off[IR_MAX_RANK], k[IR_MAX_RANK], hl[IR_MAX_RANK], hh[IR_MAX_RANK], sp[IR_MAX_RANK];
+    if (!relate(t, r, off, k, NULL, sp))
         return 0;
-    need_widths(r->rank, off, k, hl, hh);
+    need_widths(r->rank, off, k, sp, hl, hh);
     for (int d = 0; d < r->rank; d++)
         if (hl[d] > MAX_HALO || hh[d] > MAX_HALO)
             return 0;
@@ -750,7 +810,8 @@ static void edge_of(actx *a, ir_view *t, ir_view *r)
         return;
     aedge *e = NEW(aedge);
     unsigned pw;
-    if (!relate(t, r, e->off, e->k, &pw))
+    int64_t sp[IR_MAX_RANK];
+    if (!relate(t, r, e->off, e->k, &pw, sp))
         return; /* pass_dist made it replicated: cannot happen */
     for (int d = t->rank; d < IR_MAX_RANK; d++)
         e->off[d] = e->k[d] = 0;
@@ -761,6 +822,12 @@ static void edge_of(actx *a, ir_view *t, ir_view *r)
     join(a, e);
     if (pw) /* ghost-cell periodic copies keep plain blocks (their periodic images by block) */
         a->bad[e->t->id] = 1;
+    int ranged = 0;
+    for (int d = 0; d < r->rank; d++)
+        ranged |= sp[d] != 0;
+    if (e->t->whole || e->r->whole || ranged) /* component axes (off, k by r's axes), rolls by a
+                                                 table's shifts: plain blocks */
+        a->bad[e->t->id] = a->bad[e->r->id] = 1;
 }
 
 static void edges_sweep(actx *a, ir_view *t, ir_expr *e)
@@ -904,7 +971,7 @@ static void align_groups(ir_program *p)
             continue;
         int64_t al[IR_MAX_RANK], ah[IR_MAX_RANK], pl[IR_MAX_RANK], ph[IR_MAX_RANK];
         aligned_widths(G, e->t, e->r, e->off, al, ah);
-        need_widths(G, e->off, e->k, pl, ph);
+        need_widths(G, e->off, e->k, NULL, pl, ph);
         for (int d = 0; d < G; d++)
             if (al[d] > pl[d] || ah[d] > ph[d])
                 a.bad[root[e->t->id]] = 1;
@@ -916,6 +983,45 @@ static void align_groups(ir_program *p)
             memset(L->ak, 0, sizeof L->ak);
             memset(L->as, 0, sizeof L->as);
         }
+    }
+}
+
+/* ---- rolls by a table's shifts ----------------------------------------------------------------
+ *
+ * np.roll(f[:, :, i], cx[i], axis=1) in a loop over the directions: the shift is not a constant,
+ * but when it comes from a constant table (ir_range.c) its range is known, and the roll reads
+ * within that many layers of the block, periodic: relate takes it as a read at offsets
+ * rlo .. rhi (ir_dim.ranged). */
+
+static int mark_ranged(const ir_expr *e, void *ctx)
+{
+    const ir_ranges *rg = ctx;
+    if (e->kind != E_READ)
+        return 0;
+    for (int d = 0; d < e->view->rank; d++) {
+        ir_dim *m = &e->view->dim[d];
+        int64_t c, lo, hi;
+        if (m->kind != D_RANGE || !m->wrap || !m->lo || ir_expr_const_int(m->lo, &c))
+            continue;
+        if (ir_expr_range(rg, m->lo, &lo, &hi) && lo >= -MAX_HALO && hi <= MAX_HALO) {
+            m->ranged = 1;
+            m->rlo = lo;
+            m->rhi = hi;
+        }
+    }
+    return 0;
+}
+
+static void ranged_block(const ir_ranges *rg, vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        ir_expr *es[3] = {s->e, s->e2, s->e3};
+        for (int k = 0; k < 3; k++)
+            if (es[k])
+                ir_expr_any(es[k], mark_ranged, (void *)rg);
+        ranged_block(rg, &s->body);
+        ranged_block(rg, &s->orelse);
     }
 }
 
@@ -939,19 +1045,35 @@ void pass_dist(ir_program *p)
     for (int i = 0; i < p->nvars; i++)
         if (byid[i] && byid[i]->rank > c.G)
             c.G = byid[i]->rank;
+    unsigned *whole = NEWN(unsigned, p->nvars + 1);
+    int *flat = NEWN(int, p->nvars + 1); /* layout class of each slot id */
+    for (int i = 0; i <= p->nvars; i++)
+        flat[i] = lfind(c.cls, i);
+    int S = p->dist_plain ? 0 : ir_component_axes(p, byid, flat, c.G, whole);
+    if (S)
+        c.G = S;
     for (int i = 0; i < p->nvars; i++)
         if (byid[i])
             c.dist[lfind(c.cls, i)] = 1;
-    for (int i = 0; i < p->nvars; i++) /* a class with a member of another rank stays whole */
-        if (byid[i] && byid[i]->rank != c.G)
-            c.dist[lfind(c.cls, i)] = 0;
-    do {
-        c.changed = 0;
-        visit(&c, &p->body, 0);
-    } while (c.changed);
+    for (int i = 0; i < p->nvars; i++) { /* a class with a member of another rank stays whole */
+        int cl = byid[i] ? lfind(c.cls, i) : 0;
+        if (byid[i] && byid[i]->rank != c.G && (byid[i]->rank < c.G || whole[cl] == ~0u || !whole[cl]))
+            c.dist[cl] = 0;
+    }
+    int *crank = NEWN(int, p->nvars + 1); /* one rank per class */
+    for (int i = 0; i < p->nvars; i++) {
+        int cl = byid[i] ? lfind(c.cls, i) : 0;
+        if (byid[i] && crank[cl] && crank[cl] != byid[i]->rank)
+            c.dist[cl] = 0;
+        if (byid[i])
+            crank[cl] = byid[i]->rank;
+    }
 
+    if (!p->dist_plain) /* rolls by shifts from tables */
+        ranged_block(ir_ranges_of(p, flat), &p->body);
+
+    /* the layouts, before deciding: relate reads their component axes */
     ir_layout **bycls = NEWN(ir_layout *, p->nvars + 1);
-    int any = 0;
     for (int i = 0; i < p->nvars; i++) {
         ir_var *v = byid[i];
         if (!v)
@@ -960,11 +1082,25 @@ void pass_dist(ir_program *p)
         if (!bycls[cls]) {
             ir_layout *L = NEW(ir_layout);
             L->id = p->layouts.len;
-            L->dist = c.dist[cls];
+            L->whole = c.dist[cls] && whole[cls] != ~0u ? whole[cls] : 0;
             vec_push(&p->layouts, L);
             bycls[cls] = L;
         }
         v->layout = bycls[cls];
+    }
+    do {
+        c.changed = 0;
+        visit(&c, &p->body, 0);
+    } while (c.changed);
+
+    int any = 0;
+    for (int i = 0; i < p->nvars; i++) {
+        ir_var *v = byid[i];
+        if (!v)
+            continue;
+        v->layout->dist = c.dist[lfind(c.cls, i)];
+        if (!v->layout->dist)
+            v->layout->whole = 0;
         any |= v->layout->dist;
     }
     p->grid_rank = any ? c.G : 0;
@@ -1007,10 +1143,10 @@ int ir_dist_aligned(ir_view *a, ir_view *b)
     if (!a->arr->layout->dist)
         return 1;
     int64_t off[IR_MAX_RANK], k[IR_MAX_RANK];
-    if (!relate(a, b, off, k, NULL))
+    if (!relate(a, b, off, k, NULL, NULL))
         return 0;
     const ir_layout *La = a->arr->layout, *Lb = b->arr->layout;
-    for (int d = 0; d < a->rank; d++) {
+    for (int d = 0; d < b->rank; d++) { /* off and k by b's dimensions (relate) */
         if (La->align && Lb->align) { /* b's point is owned where a's is: its block is a's moved */
             if (off[d] != (int64_t)Lb->as[d] - La->as[d])
                 return 0;
@@ -1060,11 +1196,11 @@ static void zones_of(int rank, const int64_t *hl, const int64_t *hh, uint64_t *z
 
 static void add_need(ir_stmt *s, ir_view *t, ir_view *r)
 {
-    int64_t off[IR_MAX_RANK], k[IR_MAX_RANK], hl[IR_MAX_RANK], hh[IR_MAX_RANK];
+    int64_t off[IR_MAX_RANK], k[IR_MAX_RANK], hl[IR_MAX_RANK], hh[IR_MAX_RANK], sp[IR_MAX_RANK];
     unsigned pw;
-    if (!relate(t, r, off, k, &pw))
+    if (!relate(t, r, off, k, &pw, sp))
         INTERNAL("pass_halo: a read of a distributed array is not a halo read");
-    read_widths(t, r, off, k, hl, hh);
+    read_widths(t, r, off, k, sp, hl, hh);
     ir_layout *L = r->arr->layout;
     for (int d = 0; d < r->rank; d++) {
         if (hl[d] > L->hl[d]) L->hl[d] = (int)hl[d];
@@ -1108,10 +1244,12 @@ static void add_need(ir_stmt *s, ir_view *t, ir_view *r)
     for (int w = 0; w < IR_ZONE_WORDS; w++)
         h->zones[at][w] |= z[w];
     /* points within these distances of the block's edges (in box steps) read the halo */
-    for (int d = 0; d < t->rank; d++) {
-        const ir_dim *td = &t->dim[d];
+    int pt[IR_MAX_RANK];
+    pair_dims(t, r, pt);
+    for (int d = 0; d < r->rank; d++) {
         if (!hl[d] && !hh[d])
             continue;
+        const ir_dim *td = &t->dim[pt[d]]; /* an axis kept whole has no halo */
         if (td->kind == D_FIXED) { /* every point reads the neighbour's plane */
             for (int b = 0; b < IR_MAX_RANK; b++)
                 h->shl[b] = 1 << 30;

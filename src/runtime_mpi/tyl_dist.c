@@ -67,15 +67,57 @@ static void coords_on(int G, int r, int *c)
         r /= P[d];
     }
 }
-static int rank_on(int G, const int *c)
+static void coords_of(int r, int *c) { coords_on(g_rank, r, c); }
+
+/* Whether an array of rank r laid out as L lies on a grid of this job: the grid of its rank, or,
+ * when L keeps axes whole (L->whole: a component axis, the 9 directions of an LBM field, the 3
+ * conserved variables of a (3, n) stack), the program's grid over its other axes. */
+static int has_grid_l(const tyl_layout *L, int r)
 {
-    const int *P = P_of(G);
+    if (L && L->whole) {
+        int k = 0;
+        for (int d = 0; d < r; d++)
+            k += !(L->whole >> d & 1);
+        return g_rank > 0 && k == g_rank;
+    }
+    return tyl_dist_has_grid(r);
+}
+int tyl_dist_has_grid_for(const tyl_layout *L, int r) { return has_grid_l(L, r); }
+
+/* The grid an array of rank r laid out as L lies on (has_grid_l), per array axis: the ranks
+ * along it (P) and this rank's coordinate (me). An axis L->whole keeps whole has one rank; the
+ * others take the grid's axes in order. Axes of one rank leave the row-major numbering of the
+ * ranks as it is, so coords_in / rank_in on these P are the grid's. */
+static void grid_of(const tyl_layout *L, int r, int *P, int *me)
+{
+    for (int d = 0; d < TYL_MAX_RANK; d++)
+        P[d] = 1, me[d] = 0;
+    if (L && L->whole) {
+        for (int d = 0, k = 0; d < r; d++)
+            if (!(L->whole >> d & 1)) {
+                P[d] = g_P[k];
+                me[d] = g_me[k++];
+            }
+        return;
+    }
+    const int *gp = P_of(r), *gm = me_of(r);
+    for (int d = 0; d < r; d++)
+        P[d] = gp[d], me[d] = gm[d];
+}
+static void coords_in(const int *P, int G, int r, int *c)
+{
+    for (int d = G - 1; d >= 0; d--) {
+        c[d] = r % P[d];
+        r /= P[d];
+    }
+}
+static int rank_in(const int *P, int G, const int *c)
+{
     int r = 0;
     for (int d = 0; d < G; d++)
         r = r * P[d] + c[d];
     return r;
 }
-static void coords_of(int r, int *c) { coords_on(g_rank, r, c); }
 
 void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int overlap,
                     void (*fail)(const char *msg))
@@ -234,14 +276,20 @@ void tyl_dist_dims_for(int size, int *dims)
  * dims[G]. */
 void tyl_dist_owned_on(const tyl_layout *L, const int64_t *shape, const int *dims, int r, int64_t *lo, int64_t *n)
 {
-    int c[TYL_MAX_RANK];
-    for (int d = g_rank - 1; d >= 0; d--) {
-        c[d] = r % dims[d];
-        r /= dims[d];
+    int c[TYL_MAX_RANK], P[TYL_MAX_RANK], G = g_rank;
+    for (int d = 0; d < TYL_MAX_RANK; d++)
+        P[d] = d < G ? dims[d] : 1;
+    if (L && L->whole) { /* the array's axes: those kept whole have one rank */
+        G = 0;
+        for (int d = 0, k = 0; k < g_rank && d < TYL_MAX_RANK; d++, G++)
+            P[d] = L->whole >> d & 1 ? 1 : dims[k++];
+        while (G < TYL_MAX_RANK && (L->whole >> G & 1))
+            P[G++] = 1;
     }
-    for (int d = 0; d < g_rank; d++) {
+    coords_in(P, G, r, c);
+    for (int d = 0; d < G; d++) {
         int64_t l, h;
-        block_l(L, d, shape[d], c[d], dims[d], &l, &h);
+        block_l(L, d, shape[d], c[d], P[d], &l, &h);
         lo[d] = l;
         n[d] = h - l;
     }
@@ -251,9 +299,10 @@ void tyl_dist_owned_on(const tyl_layout *L, const int64_t *shape, const int *dim
  * block [*lo, *hi) of coordinate c (< that count). Any rank can work out any other's. */
 int tyl_dist_block_at(const tyl_array *a, int d, int c, int64_t *lo, int64_t *hi)
 {
-    const int P = P_of(a->rank)[d];
-    block_l(a->layout, d, a->shape[d], c, P, lo, hi);
-    return P;
+    int P[TYL_MAX_RANK], me[TYL_MAX_RANK];
+    grid_of(a->layout, a->rank, P, me);
+    block_l(a->layout, d, a->shape[d], c, P[d], lo, hi);
+    return P[d];
 }
 
 #ifdef TYL_HAVE_ULFM
@@ -306,8 +355,10 @@ static int owner_coord(const tyl_layout *L, int d, int64_t i, int64_t n, int P)
 int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where)
 {
     int r = a->rank;
-    int dist = L && L->dist && tyl_dist_has_grid(r);
-    const int *P = dist ? P_of(r) : NULL, *me = dist ? me_of(r) : NULL;
+    int dist = L && L->dist && has_grid_l(L, r);
+    int P[TYL_MAX_RANK], me[TYL_MAX_RANK];
+    grid_of(dist ? L : NULL, dist ? r : 0, P, me);
+    const int gr = dist && L->whole ? g_rank : r; /* the grid it lies on */
     a->layout = dist ? L : NULL;
     for (int d = 0; d < TYL_MAX_RANK; d++) {
         a->lo[d] = 0;
@@ -320,10 +371,10 @@ int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where)
         int stencil = 0;
         for (int d = 0; d < r; d++)
             stencil |= L->hl[d] || L->hh[d];
-        int first = r == g_rank ? !g_first_checked : !(x_checked >> r & 1);
+        int first = gr == g_rank ? !g_first_checked : !(x_checked >> r & 1);
         if (first && stencil) {
             /* the first stencil array says whether the grid makes sense at all */
-            if (r == g_rank)
+            if (gr == g_rank)
                 g_first_checked = 1;
             else
                 x_checked |= 1u << r;
@@ -382,11 +433,11 @@ static void check_index(const tyl_array *a, const int64_t *idx)
 /* The rank owning an element of a distributed array. */
 static int elem_owner(const tyl_array *a, const int64_t *idx)
 {
-    int c[TYL_MAX_RANK];
-    const int *P = P_of(a->rank);
+    int c[TYL_MAX_RANK], P[TYL_MAX_RANK], me[TYL_MAX_RANK];
+    grid_of(a->layout, a->rank, P, me);
     for (int d = 0; d < a->rank; d++)
         c[d] = owner_coord(a->layout, d, idx[d], a->shape[d], P[d]);
-    return rank_on(a->rank, c);
+    return rank_in(P, a->rank, c);
 }
 
 void tyl_elem_get(const tyl_array *a, const int64_t *idx, void *out)
@@ -574,7 +625,8 @@ static int box_empty(const box *b, int r)
 /* Owned block of the rank at coordinates c for array a. */
 static void owned_box(const tyl_array *a, const int *c, box *b)
 {
-    const int *P = P_of(a->rank);
+    int P[TYL_MAX_RANK], me[TYL_MAX_RANK];
+    grid_of(a->layout, a->rank, P, me);
     for (int d = 0; d < a->rank; d++)
         block_l(a->layout, d, a->shape[d], c[d], P[d], &b->lo[d], &b->hi[d]);
 }
@@ -838,7 +890,8 @@ static int64_t direct_bytes(const piece *p, const tyl_array *a, int64_t *g)
     }
     if (!xdirect || a->rank < 1)
         return 0;
-    const int *P = P_of(a->rank);
+    int P[TYL_MAX_RANK], me[TYL_MAX_RANK];
+    grid_of(a->layout, a->rank, P, me);
     g[0] = p->at.lo[0];
     for (int d = 1; d < a->rank; d++) {
         if (P[d] != 1 || (a->layout->periodic >> d & 1) || p->at.lo[d] != 0 || p->at.hi[d] != a->shape[d])
@@ -1010,13 +1063,14 @@ static plan plan_build(tyl_array *const *arrs, const uint64_t *need, int narr)
         tyl_array *a = arrs[i];
         const uint64_t *ni = need + (size_t)TYL_ZONE_WORDS * i;
         int Z = zone_count(a ? a->rank : 0);
-        if (a) /* on the grid of the array's rank */
-            coords_on(a->rank, g_self, cme);
+        int P[TYL_MAX_RANK], me[TYL_MAX_RANK];
+        if (a) /* on the grid the array lies on */
+            grid_of(a->layout, a->rank, P, me), coords_in(P, a->rank, g_self, cme);
         for (int z = 0; z < Z; z++) {
             if (!(ni[z / 64] >> (z % 64) & 1))
                 continue;
             for (int q = 0; q < g_size; q++) {
-                coords_on(a->rank, q, cq);
+                coords_in(P, a->rank, q, cq);
                 /* what q needs from me, and what I need from q */
                 add_ctx cs = {&pl.send, &pl.nsend, pl.sat, q, i}, cr = {&pl.recv, &pl.nrecv, pl.rat, q, i};
                 const tyl_xskip *sk = skip_of(i, a->rank);
@@ -1366,9 +1420,10 @@ void tyl_dist_report(double total)
 /* Global indices [lo, hi) of the block rank q owns of distributed array a (tyl_gather.c). */
 void tyl_dist_block_of_rank(const tyl_array *a, int q, int64_t *lo, int64_t *hi)
 {
-    int c[TYL_MAX_RANK] = {0};
+    int c[TYL_MAX_RANK] = {0}, P[TYL_MAX_RANK], me[TYL_MAX_RANK];
     box b;
-    coords_on(a->rank, q, c);
+    grid_of(a->layout, a->rank, P, me);
+    coords_in(P, a->rank, q, c);
     owned_box(a, c, &b);
     for (int d = 0; d < a->rank; d++) {
         lo[d] = b.lo[d];
@@ -1396,14 +1451,15 @@ static int span_meets(int64_t x, int64_t w, int64_t lo, int64_t n, int64_t N, in
 void tyl_dirty_box(tyl_array *a, const int64_t *lo, const int64_t *n)
 {
     const int r = a->rank;
-    if (!a->layout || !a->layout->dist || !tyl_dist_has_grid(r)) {
+    if (!a->layout || !a->layout->dist || !has_grid_l(a->layout, r)) {
         tyl_dirty(a);
         return;
     }
     for (int d = 0; d < r; d++)
         if (n[d] <= 0)
             return; /* nothing written */
-    const int *P = P_of(r);
+    int P[TYL_MAX_RANK], me[TYL_MAX_RANK];
+    grid_of(a->layout, r, P, me);
     unsigned meets[TYL_MAX_RANK]; /* bit s + 1: the box meets the union of the side-s regions */
     for (int d = 0; d < r; d++) {
         const int per = a->layout->periodic >> d & 1;

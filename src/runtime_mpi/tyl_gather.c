@@ -24,7 +24,7 @@ static int64_t loc_off(const tyl_array *a, const int64_t *g)
 
 tyl_array *tyl_copy_l(const tyl_array *a, const tyl_layout *L, const char *where)
 {
-    const tyl_layout *want = (L && L->dist && tyl_dist_has_grid(a->rank)) ? L : NULL;
+    const tyl_layout *want = (L && L->dist && tyl_dist_has_grid_for(L, a->rank)) ? L : NULL;
     if (want == a->layout)
         return tyl_copy(a, where);
     if (a->layout && !want) /* pass_dist allows it outside every loop: gathered */

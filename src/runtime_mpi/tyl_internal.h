@@ -63,6 +63,7 @@ int tyl_rt_grid_rank(void);
  * MPI_Dims_create), for distributed arrays of rank G; and whether there is a grid for rank G. */
 void tyl_dist_add_grid(int G, const int *procs, void (*fail)(const char *msg));
 int tyl_dist_has_grid(int G);
+int tyl_dist_has_grid_for(const tyl_layout *L, int r);
 /* A replicated copy of distributed array a: every rank's block on every rank. Collective. */
 tyl_array *tyl_dist_whole(const tyl_array *a, const char *where);
 /* The same for the box [lo, lo + n) of a (a replicated array of shape n, whose element i is

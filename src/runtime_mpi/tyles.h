@@ -91,6 +91,9 @@ typedef struct tyl_layout {
                                       shape - ak[d], split as usual, and every interior boundary
                                       moved up by as[d] (tyl_dist.c, block_l) */
     int ak[TYL_MAX_RANK], as[TYL_MAX_RANK];
+    unsigned whole;                /* bit d: axis d is kept whole on every rank (a component
+                                      axis: an LBM field's 9 directions); the other axes take the
+                                      grid's axes in order (tyl_dist.c, grid_of) */
 } tyl_layout;
 
 typedef struct tyl_array {

@@ -16,6 +16,17 @@
 #   element ghost copies u[0] = u[-2], u[-1] = u[1] (periodic halo), c's and s's stencils,
 #   5 exchanges a step less the first fills that find the halo current (448); c's outflow
 #   c[-1] = c[-2] reads only each rank's own block (90); nothing gathered.
+# Programs whose arrays have different ranks (pass_dist, component axes) on the same terms:
+# before, every array of a lower rank than the highest was whole on every rank, and so, through
+# their reads, were the others (no exchange, 'grid 1', or --procs refused as having the wrong
+# number of dimensions):
+#   lbm_d2q9_shear_wave (30 steps, (ny, nx, 9) populations beside (ny, nx) moments): the 9
+#   directions kept whole on each rank, the grid over (ny, nx); streaming by np.roll with the
+#   shifts of the direction tables exchanges the rolled plane once per roll (18 a step) and the
+#   closing vorticity once: 541 on 2x2 and 1x4;
+#   euler1d_maccormack_stacked (85 steps, a (3, nx) stack): 3 exchanges a step (255) on 3 ranks;
+#   shallow_water1d_stacked_history (60 steps, (2, n) state, an (nsave, n) history written
+#   hist[k] = q[0]): 3 exchanges a step (180) on 4 ranks, the history's rows local.
 # Usage: tests/dist/gather_in_loop.sh [REPO_ROOT]   (needs bin/tylesc, lib/libtyles.a, NumPy 2)
 set -u
 ROOT=$(cd "${1:-.}" && pwd) || exit 2
@@ -40,7 +51,9 @@ for c in heat2d_probes_in_loop::4:2x2:200:0:205:9780 heat2d_probes_in_loop::4:4x
          advection2d_centreline_mean:--time-tile=4:4:2x2:120:0:120:6720 \
          advection2d_centreline_mean:--time-tile=4:4:1x4:120:0:120:6720 \
          advection1d_element_ghosts::2:2:448:90:0:0 advection1d_element_ghosts::3:3:448:90:0:0 \
-         advection1d_element_ghosts::4:4:448:90:0:0; do
+         advection1d_element_ghosts::4:4:448:90:0:0 \
+         lbm_d2q9_shear_wave::4:2x2:541:0:0:0 lbm_d2q9_shear_wave::4:1x4:541:0:0:0 \
+         euler1d_maccormack_stacked::3:3:255:0:0:0 shallow_water1d_stacked_history::4:4:180:0:0:0; do
     IFS=: read -r name flags np procs nx nown ng nel <<<"$c"
     prog=$name${flags:+_tt}
     if ! [ -x "$prog/prog" ]; then

@@ -33,6 +33,8 @@
 #   (a line, a point: gather_in_loop, heat2d_probes_in_loop), not half the field nor a column
 #   per iteration of an inner loop (gather_in_loop_large); a loop that gathers is neither time
 #   tiled (gather_in_loop_sched) nor captured in a CUDA graph (gather_in_graph_loop).
+#   halo_components: an (n, n, 3) array keeps its component axis whole on the 2-D grid of its
+#   (n, n) moments, and rolls by a table's shifts get the table's range as periodic halo.
 #   elems: element stores in loops at indices known when compiling are one-point sweeps
 #   (pass_elems), so a 1-D grid with element ghost copies and walls stays distributed.
 #   TYLES_IR_UPDATE=1 rewrites the .expected files from the actual output, for review.
