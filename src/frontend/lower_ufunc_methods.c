@@ -121,12 +121,16 @@ static value *m_reduce(lctx *c, loc l, const char *f, value **v, args *a)
             return &lw_ERRV;
         }
     args ra = {0};
-    ra.pos = NEWN(value *, 3);
+    ra.pos = NEWN(value *, 5);
     ra.pos[0] = v[0];
     ra.pos[1] = v[1] ? v[1] : lw_scalar(l, lw_I64(l, 0), 1); /* ufunc.reduce's axis=0 */
     ra.npos = 2;
-    if (v[4])
+    if (v[4]) { /* keepdims, in np.sum's (a, axis, dtype, out, keepdims), np.max's (a, axis, out, keepdims) */
+        int add = strcmp(ufuncs[u].reduce, "sum") == 0;
+        for (int i = 0; i < (add ? 2 : 1); i++)
+            ra.pos[ra.npos++] = lw_vnew(V_NONE, l);
         ra.pos[ra.npos++] = v[4];
+    }
     return lw_reduce_call(c, l, ufuncs[u].reduce, &ra, NULL);
 }
 
