@@ -1,5 +1,5 @@
 /* tyl_dist.c: distributed arrays: the process grid, block ownership, halo exchange, element
- * access by global index, and reductions over ranks.
+ * access by global index (reductions over ranks: tyl_ranks.c).
  *
  * One Cartesian process grid of G dimensions (G = the rank of the program's distributed arrays,
  * fixed by the compiler); in library mode, one more per further rank a context's solvers
@@ -482,129 +482,15 @@ void tyl_elem_set(tyl_array *a, const int64_t *idx, const void *val)
     tyl_mem_from_host((char *)a->data + (size_t)loc_off(a, idx) * el, val, el);
 }
 
-/* ---- reductions over ranks ----------------------------------------------------------------- */
-
-/* The exact sums' items (tyl_reduce.c) of every rank, in rank order, on every rank. */
-void *tyl_reduce_gather_(const void *data, size_t bytes, size_t *total)
+/* The process grid's communicator (a duplicate of the run time's) and its size, for the
+ * collectives of tyl_ranks.c. */
+MPI_Comm tyl_dist_comm_(int *size)
 {
-    if (g_size == 1) {
-        void *all = malloc(bytes ? bytes : 1);
-        if (!all)
-            tyl_rt_error("libtyles", "MemoryError: reduction");
-        memcpy(all, data, bytes);
-        *total = bytes;
-        return all;
-    }
+    *size = g_size;
 #ifdef TYL_NO_MPI
-    *total = 0;
-    return NULL;
+    return 0;
 #else
-    int *cnt = malloc(sizeof(int) * 2 * (size_t)g_size), mine = (int)bytes;
-    if (!cnt || bytes > INT_MAX)
-        tyl_rt_error("libtyles", "MemoryError: reduction over %d ranks", g_size);
-    double t0 = MPI_Wtime();
-    MPI_Allgather(&mine, 1, MPI_INT, cnt, 1, MPI_INT, g_comm);
-    int *disp = cnt + g_size;
-    size_t sum = 0;
-    for (int i = 0; i < g_size; i++) {
-        disp[i] = (int)sum;
-        sum += (size_t)cnt[i];
-    }
-    char *all = malloc(sum ? sum : 1);
-    if (!all || sum > INT_MAX)
-        tyl_rt_error("libtyles", "MemoryError: reduction over %d ranks", g_size);
-    MPI_Allgatherv(data, mine, MPI_BYTE, all, cnt, disp, MPI_BYTE, g_comm);
-    tyl_dist_stats_.t_reduce += MPI_Wtime() - t0;
-    tyl_dist_stats_.n_reduce++;
-    free(cnt);
-    *total = sum;
-    return all;
-#endif
-}
-
-/* Combine each rank's partial result in rank order, the same way on every rank: a sum is a
- * pairwise sum over the ranks' partials (so it depends on the rank count, never on timing);
- * max/min propagate NaN. op: 0 sum, 1 max, 2 min. */
-void tyl_reduce_ranks(void *val, tyl_dtype t, int op)
-{
-    if (g_size == 1)
-        return;
-#ifndef TYL_NO_MPI
-    size_t el = tyl_dtype_size(t);
-    char *all = malloc(el * (size_t)g_size);
-    if (!all)
-        tyl_rt_error("libtyles", "MemoryError: reduction over %d ranks", g_size);
-    double t0 = MPI_Wtime();
-    MPI_Allgather(val, (int)el, MPI_BYTE, all, (int)el, MPI_BYTE, g_comm);
-    tyl_dist_stats_.t_reduce += MPI_Wtime() - t0;
-    tyl_dist_stats_.n_reduce++;
-    switch (t) {
-    case TYL_FLOAT64: {
-        double *p = (double *)all, r = p[0];
-        if (op == 0)
-            r = tyl_pairwise_sum_f64(p, g_size);
-        else
-            for (int i = 1; i < g_size; i++)
-                r = op == 1 ? tyl_np_maximum_f64(r, p[i]) : tyl_np_minimum_f64(r, p[i]);
-        *(double *)val = r;
-        break;
-    }
-    case TYL_FLOAT32: {
-        float *p = (float *)all, r = p[0];
-        if (op == 0)
-            r = tyl_pairwise_sum_f32(p, g_size);
-        else
-            for (int i = 1; i < g_size; i++)
-                r = op == 1 ? tyl_np_maximum_f32(r, p[i]) : tyl_np_minimum_f32(r, p[i]);
-        *(float *)val = r;
-        break;
-    }
-    case TYL_INT64: {
-        int64_t *p = (int64_t *)all;
-        uint64_t s = (uint64_t)p[0];
-        int64_t r = p[0];
-        for (int i = 1; i < g_size; i++) {
-            s += (uint64_t)p[i];
-            r = op == 1 ? (p[i] > r ? p[i] : r) : (p[i] < r ? p[i] : r);
-        }
-        *(int64_t *)val = op == 0 ? (int64_t)s : r;
-        break;
-    }
-    case TYL_INT32: {
-        int32_t *p = (int32_t *)all;
-        uint32_t s = (uint32_t)p[0];
-        int32_t r = p[0];
-        for (int i = 1; i < g_size; i++) {
-            s += (uint32_t)p[i];
-            r = op == 1 ? (p[i] > r ? p[i] : r) : (p[i] < r ? p[i] : r);
-        }
-        *(int32_t *)val = op == 0 ? (int32_t)s : r;
-        break;
-    }
-    case TYL_BOOL: {
-        bool *p = (bool *)all, r = p[0];
-        for (int i = 1; i < g_size; i++)
-            r = op == 2 ? (r && p[i]) : (r || p[i]);
-        *(bool *)val = r;
-        break;
-    }
-    case TYL_UINT64: {
-        uint64_t *p = (uint64_t *)all, s = p[0], r = p[0];
-        for (int i = 1; i < g_size; i++) {
-            s += p[i];
-            r = op == 1 ? (p[i] > r ? p[i] : r) : (p[i] < r ? p[i] : r);
-        }
-        *(uint64_t *)val = op == 0 ? s : r;
-        break;
-    }
-    default: /* the compiler reduces the small integer types in int64 or uint64 */
-        tyl_rt_error("libtyles", "internal error: reduction of %s", tyl_dtype_name_(t));
-    }
-    free(all);
-#else
-    (void)val;
-    (void)t;
-    (void)op;
+    return g_comm;
 #endif
 }
 

@@ -45,7 +45,7 @@ char *tyl_print_array_text_(const tyl_array *a, int repr);
  * read's view (NULL: the sum of an expression); collective when r->anchor. */
 void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t *x, const int64_t *b,
                        const int64_t *nb, const size_t *opsize, const tyl_array *direct, void *result);
-/* tyl_dist.c: every rank's `bytes` of data, concatenated in rank order (malloc'd, *total
+/* tyl_ranks.c: every rank's `bytes` of data, concatenated in rank order (malloc'd, *total
  * bytes); collective. */
 void *tyl_reduce_gather_(const void *data, size_t bytes, size_t *total);
 

@@ -40,5 +40,8 @@ static inline double MPI_Wtime(void)
 /* The communicator of the job (MPI_COMM_WORLD, or after an in-process rescale the ranks that
  * stay; tyl_rt_init starts with runtime/elastic's tyl_rs_world_). */
 extern MPI_Comm tyl_rt_comm_;
+/* tyl_dist.c: the process grid's communicator (a duplicate of tyl_rt_comm_) and its number of
+ * ranks (*size), for the collectives of tyl_ranks.c. */
+MPI_Comm tyl_dist_comm_(int *size);
 
 #endif
