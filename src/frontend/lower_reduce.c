@@ -276,6 +276,7 @@ static void rows_exact(lctx *c, loc l, value *x, int axis, value *r, ir_type acc
         se->n = x->rank - 1;
         se->args = idx;
         se->e = ir_cast(l, acc, s->e);
+        se->row = 1; /* every rank has the row's sum: the owner stores it, r may stay distributed */
         lw_emit(c, se);
     }
     c->out = saved;

@@ -311,7 +311,9 @@ struct ir_stmt {
     int sel;             /* S_REDUCE: a float sum of a selection a[m] (see S_REDUCE) */
     int row;             /* S_REDUCE: one row of a sum along the last axis, at indices a loop
                             over the rows changes (lower_reduce.c rows_exact): its anchor reads
-                            its own points, so pass_dist keeps the array distributed */
+                            its own points, so pass_dist keeps the array distributed;
+                            S_SETELEM: the store of that row's sum, which every rank has: the
+                            owner stores it, so the result may stay distributed too */
     int na, nb;          /* S_CHECK */
     vec body, orelse;    /* ir_stmt* */
     ir_halo *halo;       /* S_SWEEP, S_FUSED, S_REDUCE: set by pass_halo (NULL: no exchange) */

@@ -646,7 +646,7 @@ static void visit(dctx *c, vec *body, int depth)
             }
             break;
         case S_SETELEM:
-            if (depth >= 1)
+            if (depth >= 1 && !s->row) /* a row's sum (rows_exact): owner stores, in O(rows) */
                 make_repl(c, s->var);
             break;
         default: break;
