@@ -257,7 +257,7 @@ value *lw_pymodule_attr(value *mod, ast *a)
                                     "cosh", "tanh", "asinh", "acosh", "atanh", "hypot", "fabs",
                                     "floor", "ceil", "trunc", "pow", "copysign", "fmod", "isnan",
                                     "isinf", "isfinite", "degrees", "radians", "isclose", "cbrt",
-                                    "exp2", NULL};
+                                    "exp2", "erf", "erfc", NULL};
         for (const char **p = fns; *p; p++)
             if (strcmp(*p, n) == 0) {
                 value *v = lw_vnew(V_BUILTIN, l);
@@ -276,7 +276,7 @@ value *lw_pymodule_attr(value *mod, ast *a)
     diag_note((loc){0}, "%s", strcmp(mod->str, "time") == 0
                                   ? "supported from time: time, perf_counter, monotonic"
                                   : "supported from math: pi, e, tau, inf, nan, sqrt, exp, log, log10, "
-                                    "log2, log1p, expm1, exp2, cbrt, sin, cos, tan, asin, acos, atan, "
+                                    "log2, log1p, expm1, exp2, cbrt, erf, erfc, sin, cos, tan, asin, acos, atan, "
                                     "atan2, sinh, cosh, tanh, asinh, acosh, atanh, hypot, fabs, floor, "
                                     "ceil, trunc, pow, copysign, fmod, isnan, isinf, isfinite, "
                                     "isclose, degrees, radians");
@@ -291,6 +291,8 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
         return lw_numba_attr(mod, a);
     if (strcmp(mod->str, "math") == 0 || strcmp(mod->str, "time") == 0)
         return lw_pymodule_attr(mod, a);
+    if (lw_is_sysos_module(mod->str))
+        return lw_sysos_attr(mod, a);
     if (strcmp(mod->str, "numpy") == 0) {
         static const struct { const char *n; ir_type t; } dt[] = {
             {"float64", T_F64}, {"double", T_F64}, {"float32", T_F32}, {"single", T_F32},

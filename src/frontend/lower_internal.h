@@ -438,6 +438,13 @@ const lw_builtin *lw_composed_find(const char *name, int method); /* lower_compo
 int lw_is_plot_module(const char *name);
 void lw_plot_import(lctx *c, ast *s);
 int lw_plot_stmt(lctx *c, ast *s);
+/* lower_sysos.c: sys.exit, os.makedirs/mkdir, os.path.join/exists/isdir/isfile */
+int lw_is_sysos_module(const char *name);
+void lw_sysos_import(lctx *c, ast *s);
+value *lw_sysos_attr(value *mod, ast *a);
+value *lw_sysos_call(lctx *c, value *fn, ast *call);
+value *lw_sys_exit(lctx *c, loc l, value *arg);
+int lw_is_exit_stmt(const ast *s);
 /* lower_numba.c: numba's njit, jit and prange accepted and left out */
 void lw_numba_import(lctx *c, ast *s);
 value *lw_numba_attr(value *mod, ast *a);

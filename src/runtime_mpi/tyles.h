@@ -141,6 +141,15 @@ TYL_NORETURN void tyl_rt_error(const char *where, const char *fmt, ...)
 TYL_NORETURN void tyl_rt_error_all(const char *where, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* sys.exit (tyl_os.c): rank 0 prints msg (if not NULL) on stderr, as Python does, then every
+ * rank finishes as at the program's end and exits with status & 0xff. Collective. */
+TYL_NORETURN void tyl_sys_exit(int64_t status, const char *msg);
+/* os.makedirs (parents 1) / os.mkdir (tyl_os.c), by rank 0: Python's FileExistsError,
+ * FileNotFoundError, ... stop every rank. Collective. */
+void tyl_os_mkdir(const char *path, int parents, int exist_ok, const char *where);
+/* os.path.exists (kind 0), isdir (1), isfile (2), as rank 0 finds it. Collective. */
+int tyl_os_path_test(const char *path, int kind);
+
 /* A tiled kernel's per-thread scratch tile (tyl_group.c): 64-byte aligned; a MemoryError at
  * WHERE when it cannot be had. */
 void *tyl_tile_alloc(size_t bytes, const char *where);
