@@ -41,7 +41,8 @@ typedef enum vkind {
     V_CLASS,   /* a class statement (lower_class.c): def (the class's A_OTHER_STMT), defscope */
     V_OBJECT,  /* an object of a class: def (its class), defscope, n (its number: its attributes
                   are the module names "@Class<n>.attr") */
-    V_LIST,    /* a list appended to in a loop (lower_lists.c): type, rank and sh[] of its items;
+    V_LIST,    /* a list appended to in a loop (lower_lists.c): type, rank and sh[] of its items
+                  (lrow: of the rows its lists of numbers are held as);
                   lbuf the array holding them (rank + 1 dimensions, capacity first), lcnt and lcap
                   its length and capacity (int64 variables) */
     V_PLOT,    /* a matplotlib module or object (lower_plot.c): statements that only use it are left
@@ -80,6 +81,8 @@ struct value {
     dynvar *dyn;       /* V_SCALAR: exactly the current value of this dynvar (e: as a float) */
     int mixed;         /* V_SCALAR: computed from a dynvar's float view (int or float at run time) */
     ir_var *lbuf, *lcnt, *lcap; /* V_LIST */
+    int lrow;          /* V_LIST: k > 0: each item is a list (is_list) or tuple of k numbers of one
+                          type, stored as a row of lbuf (hist.append([S, I, R])) */
     value **keys;      /* V_TUPLE of a dict (lower_dicts.c): the keys of items[0..n), else NULL */
     int *dict_shared;  /* a dict: set once a second name is bound to it (e = d), shared by copies */
     int dict_param;    /* a dict bound to a function's parameter (a change would not reach the caller) */
@@ -445,6 +448,7 @@ value *lw_sysos_attr(value *mod, ast *a);
 value *lw_sysos_call(lctx *c, value *fn, ast *call);
 value *lw_sys_exit(lctx *c, loc l, value *arg);
 int lw_is_exit_stmt(const ast *s);
+int lw_for_runtime_list(lctx *c, ast *s); /* lower_lists.c: for x in a list built at run time */
 /* lower_numba.c: numba's njit, jit and prange accepted and left out */
 void lw_numba_import(lctx *c, ast *s);
 value *lw_numba_attr(value *mod, ast *a);

@@ -15,6 +15,10 @@
  * as Python's list index), and x as the argument of a NumPy function (np.array(x), np.save,
  * np.mean(x), ...), which sees the array x.items[:len].
  *
+ * A list or tuple of numbers of one type appended at run time (hist.append([t, S, I, R])) is
+ * held as a row of a 1-D item, as np.array of it would be (so np.array(hist) is the rows); the
+ * list remembers it (lrow), and hist[i] gives the numbers back as a list or tuple.
+ *
  * Requires: the V_LIST's variables belong to the scope of the name. Establishes: x.items holds
  * exactly len items, in the order appended. */
 
@@ -162,6 +166,60 @@ static int item_fits(loc l, value *lst, value *v)
     return 1;
 }
 
+/* A list or tuple v of numbers of one type as the row that holds it (np.array(v)), its length
+ * in *lrow and whether it is a list in *is_list; v itself when it is not a sequence; NULL after
+ * a diagnostic. proto: only the row's type and shape (v comes from a probe: nothing emitted). */
+static value *as_row(lctx *c, loc l, value *v, int *lrow, int *is_list, int proto)
+{
+    *lrow = 0;
+    if (v->kind != V_TUPLE || v->keys)
+        return v;
+    if (v->n == 0) {
+        diag_error(l, "appending an empty %s to a list built at run time is not supported",
+                   v->is_list ? "list" : "tuple");
+        return NULL;
+    }
+    for (int i = 0; i < v->n; i++) {
+        value *x = v->items[i];
+        if (x->kind == V_ERR)
+            return NULL;
+        if (x->kind != V_SCALAR || x->mixed || x->type != v->items[0]->type || !x->weak != !v->items[0]->weak) {
+            diag_error(l, "appending a %s to a list built at run time is supported when its items are "
+                          "numbers of one type (item %d is %s, item 0 %s); convert them with float()",
+                       v->is_list ? "list" : "tuple", i, lw_vkind_desc(x), lw_vkind_desc(v->items[0]));
+            return NULL;
+        }
+    }
+    *lrow = v->n;
+    *is_list = v->is_list;
+    if (proto) {
+        value *x = v->items[0], *r = lw_vnew(V_ARRAY, l);
+        r->type = !x->weak ? x->type : x->type == T_BOOL ? T_BOOL : ir_type_is_float(x->type) ? T_F64 : T_I64;
+        r->rank = 1;
+        r->sh[0] = sym_const(v->n);
+        r->len[0] = lw_I64(l, v->n);
+        return r;
+    }
+    args a = {0};
+    a.pos = &v;
+    a.npos = 1;
+    value *row = lw_array_literal(c, l, &a, 1);
+    return row->kind == V_ERR ? NULL : row;
+}
+
+/* Is an item that is a sequence of k numbers (0: not a sequence) one of lst's? */
+static int same_items(loc l, value *lst, int k, int is_list)
+{
+    if (k == lst->lrow && (!k || !is_list == !lst->is_list))
+        return 1;
+    const char *what = lst->lrow ? arena_printf(&util_arena, "%ss of %d numbers", lst->is_list ? "list" : "tuple", lst->lrow)
+                                 : "numbers or arrays";
+    const char *got = k ? arena_printf(&util_arena, "a %s of %d", is_list ? "list" : "tuple", k) : "not a sequence";
+    diag_error(l, "list '%s' is built at run time from %s, so every item appended to it must be one too (this is %s)",
+               lst->str, what, got);
+    return 0;
+}
+
 /* lst.append(v) at run time: grow the items array when full, store v, count it. */
 static void push(lctx *c, loc l, value *lst, value *v)
 {
@@ -212,9 +270,20 @@ static void push(lctx *c, loc l, value *lst, value *v)
 /* The run-time list for name holding the items of the compile-time list t, then proto. */
 static value *to_runtime(lctx *c, loc l, const char *name, value *t, value *proto)
 {
+    int lrow, is_list;
+    value *orig = proto;
+    if (!(proto = as_row(c, l, proto, &lrow, &is_list, 1)))
+        return &lw_ERRV;
     value *lst = new_list(c, l, name, proto);
+    lst->lrow = lrow;
+    lst->is_list = is_list;
+    if (lrow) /* its numbers read back as Python's or NumPy's, as appended */
+        lst->weak = orig->items[0]->weak;
     for (int i = 0; i < t->n; i++) {
         value *it = t->items[i];
+        int k, isl;
+        if (!(it = as_row(c, it->l, it, &k, &isl, 0)) || !same_items(it->l, lst, k, isl))
+            return &lw_ERRV;
         if (it->kind == V_ARRAY && it->e->kind == E_READ && !it->fresh)
             it = lw_copy_of(c, l, it); /* the compile-time item was held by its hidden name */
         if (!item_fits(it->l, lst, it))
@@ -281,6 +350,10 @@ static value *append(lctx *c, ast *call, binding *b)
     }
     if (v->kind == V_ERR)
         return &lw_ERRV;
+    value *raw = v;
+    int k, isl;
+    if (!(v = as_row(c, call->l, v, &k, &isl, 0)))
+        return &lw_ERRV;
     if (lst->kind == V_TUPLE) {
         if (recording) {
             int seen = 0;
@@ -288,17 +361,17 @@ static value *append(lctx *c, ast *call, binding *b)
                 seen |= strcmp(VEC_AT(*recording, i, const char *), nm->name) == 0;
             if (!seen) {
                 vec_push(recording, (void *)nm->name);
-                vec_push(recording, v);
+                vec_push(recording, raw);
             }
         }
-        lst = to_runtime(c, call->l, nm->name, lst, v);
+        lst = to_runtime(c, call->l, nm->name, lst, raw);
         if (lst->kind == V_ERR)
             return lst;
         binding *nb = lw_bind(c, nm->name);
         nb->kind = B_VALUE;
         nb->val = lst;
     }
-    if (!item_fits(call->l, lst, v))
+    if (!same_items(call->l, lst, k, isl) || !item_fits(call->l, lst, v))
         return &lw_ERRV;
     push(c, call->l, lst, v);
     return lw_vnew(V_NONE, call->l);
@@ -368,6 +441,25 @@ value *lw_list_index(lctx *c, ast *a, value *lst)
         r->type = lst->type;
         return r;
     }
+    if (lst->lrow) { /* the numbers of row idx, as the list (tuple) appended */
+        value *r = lw_vnew(V_TUPLE, a->l);
+        r->n = lst->lrow;
+        r->is_list = lst->is_list;
+        r->owner = c->sc;
+        r->items = NEWN(value *, r->n);
+        ir_var *at = lw_temp_scalar(c, T_I64); /* fixed now: a later append may move the rows */
+        emit_assign(c, a->l, at, idx);
+        for (int i = 0; i < r->n; i++) {
+            ir_expr **ix = NEWN(ir_expr *, 2);
+            ix[0] = ir_varref(a->l, at);
+            ix[1] = lw_I64(a->l, i);
+            ir_var *x = lw_temp_scalar(c, lst->type);
+            emit_assign(c, a->l, x, ir_elem(a->l, lst->lbuf, ix));
+            r->items[i] = lw_scalar(a->l, ir_varref(a->l, x), lst->weak);
+            r->items[i]->type = lst->type;
+        }
+        return r;
+    }
     return lw_fix_axis(c, a->l, items_array(a->l, lst), 0, idx);
 }
 
@@ -389,6 +481,34 @@ static int appends(ast *a, vec *names)
         for (int i = 0; i < vs[k]->len; i++)
             appends(VEC_AT(*vs[k], i, ast *), names);
     return names->len;
+}
+
+/* for x in L, L a list built at run time that the body does not append to: for k in
+ * range(len(L)): x = L[k]; body (k a hidden name). 0 when it is not such a loop. */
+int lw_for_runtime_list(lctx *c, ast *s)
+{
+    ast *it = s->a;
+    binding *b = it->kind == A_NAME ? list_binding(c, it) : NULL;
+    if (!b || b->val->kind != V_LIST)
+        return 0;
+    vec names = {0};
+    for (int i = 0; i < s->body.len; i++)
+        appends(VEC_AT(s->body, i, ast *), &names);
+    if (lw_name_in(&names, it->name)) {
+        diag_error(it->l, "a loop over the list '%s' that appends to it is not supported (it would "
+                          "run over the items appended too)", it->name);
+        return 1;
+    }
+    loc l = it->l;
+    const char *k = arena_printf(&util_arena, "for.%d.%d.k", s->l.line, s->l.col);
+    vec body = {0};
+    vec_push(&body, ast_assign(l, ast_vec1(s->b), ast_subscript(l, it, ast_vec1(ast_name(l, k)), 0)));
+    for (int i = 0; i < s->body.len; i++)
+        vec_push(&body, VEC_AT(s->body, i, void *));
+    ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, it));
+    lw_lower_for(c, ast_for(s->l, ast_name(l, k), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, len)),
+                            body, s->orelse));
+    return 1;
 }
 
 /* Before a loop that appends to compile-time lists: probe its body for what it appends, and
@@ -529,7 +649,7 @@ static value *print_lists(lctx *c, ast *call)
         int np_scalar = 0;
         if (lst->rank != 0 || (lst->type == T_BOOL && !lst->weak)) {
             diag_error(a->l, "print() of a list built at run time is supported for lists of numbers "
-                             "(this one holds %s)", lst->rank ? "arrays" : "NumPy bools");
+                             "(this one holds %s)", lst->lrow ? (lst->is_list ? "lists" : "tuples") : lst->rank ? "arrays" : "NumPy bools");
             return &lw_ERRV;
         }
         for (int k = 0; k < mixed_weak.len; k++)

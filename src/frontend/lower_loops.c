@@ -1027,6 +1027,8 @@ void lw_lower_for(lctx *c, ast *s)
         return;
     if ((!is_range || s->b->kind == A_NAME) && lw_for_unrolled(c, s, is_range))
         return;
+    if (!is_range && lw_for_runtime_list(c, s))
+        return;
     if (!is_range) {
         diag_error(it->l, "only 'for NAME in range(...)' loops and loops over sequences known when "
                           "compiling (lists, tuples, zip(), enumerate()) are supported");
