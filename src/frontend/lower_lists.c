@@ -31,11 +31,37 @@ static vec *recording;
 
 static vec mixed_weak; /* ir_var*: items arrays of lists whose items are Python and NumPy scalars */
 
+/* Whether some function appends to a name it does not bind (a list of the module): -1 not
+ * known yet. Then every loop is probed for the lists it appends to through calls. */
+static int global_appends = -1;
+
 /* Each module starts with none (the arena is freed between programs: the fuzzer). */
 void lw_lists_reset(void)
 {
     recording = NULL;
     mixed_weak = (vec){0};
+    global_appends = -1;
+}
+
+/* NAME.append(...) calls in stmts (nested defs apart) on names not in bound (a def's
+ * parameters and assigned names): names of the module, appended to from a function. */
+static int appends_unbound(vec *stmts, vec *bound);
+static int any_def_appends_global(vec *stmts)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind == A_DEF) {
+            vec bound = {0};
+            for (int k = 0; k < s->params.len; k++)
+                vec_push(&bound, (void *)VEC_AT(s->params, k, ast *)->name);
+            lw_assigned_names(&s->body, &bound);
+            if (appends_unbound(&s->body, &bound))
+                return 1;
+        }
+        if (any_def_appends_global(&s->body) || any_def_appends_global(&s->orelse))
+            return 1;
+    }
+    return 0;
 }
 
 static void emit_assign(lctx *c, loc l, ir_var *v, ir_expr *e)
@@ -318,6 +344,11 @@ static value *append(lctx *c, ast *call, binding *b)
     value *v = a.pos[0], *lst = b->val;
     /* an object's attribute (lower_class.c) is a module name bound from any scope */
     int attr = nm->name[0] == '@';
+    if (lst->kind == V_TUPLE && c->sc != c->module && b == lw_find_in(c->module, nm->name) &&
+        !lw_find_in(c->sc, nm->name)) { /* a function appending to a list of the module */
+        lw_implicit_global(c, nm->name);
+        attr = 1;
+    }
     if (lst->kind == V_TUPLE && lst->owner && lst->owner != c->sc && !attr) {
         diag_error(call->l, "appending to the list '%s', made outside this function, is not supported "
                             "(the caller's list would not change); return the value and append it "
@@ -463,6 +494,19 @@ value *lw_list_index(lctx *c, ast *a, value *lst)
     return lw_fix_axis(c, a->l, items_array(a->l, lst), 0, idx);
 }
 
+static int appends(ast *a, vec *names);
+static int appends_unbound(vec *stmts, vec *bound)
+{
+    vec names = {0};
+    for (int i = 0; i < stmts->len; i++)
+        if (VEC_AT(*stmts, i, ast *)->kind != A_DEF)
+            appends(VEC_AT(*stmts, i, ast *), &names);
+    for (int i = 0; i < names.len; i++)
+        if (!lw_name_in(bound, VEC_AT(names, i, const char *)))
+            return 1;
+    return 0;
+}
+
 /* Is name.append(...) called in stmts (nested blocks included)? */
 static int appends(ast *a, vec *names)
 {
@@ -524,7 +568,9 @@ void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
         binding *b = list_binding(c, &n);
         any |= b && b->val->kind == V_TUPLE;
     }
-    if (!any && !lw_attr_appends(c))
+    if (global_appends < 0)
+        global_appends = any_def_appends_global(&c->module_body);
+    if (!any && !lw_attr_appends(c) && !global_appends)
         return;
     vec recs = {0}, *outer = recording;
     recording = &recs;
@@ -541,6 +587,8 @@ void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
         binding *b = list_binding(c, &n);
         if (!b || b->val->kind != V_TUPLE)
             continue;
+        if (b == lw_find_in(c->module, name) && !lw_find_in(c->sc, name))
+            lw_implicit_global(c, name); /* appended by a function this loop calls */
         if (recording) { /* an outer loop's probe: it converts the name before itself too */
             vec_push(recording, (void *)name);
             vec_push(recording, recs.items[i + 1]);
