@@ -383,6 +383,22 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
         if (m)
             return m;
     }
+    if (obj->kind == V_MASKED && !obj->n && (strcmp(a->name, "size") == 0 || strcmp(a->name, "shape") == 0)) {
+        value *k = lw_reduce(c, a->l, "sum", obj->mask); /* the elements selected */
+        if (k->kind == V_ERR)
+            return k;
+        value *n = lw_scalar(a->l, ir_cast(a->l, T_I64, k->e), 1);
+        if (a->name[1] == 'i') /* np.argwhere(m).size: count * rank */
+            return obj->argw ? lw_scalar(a->l, lw_imul(a->l, n->e, lw_I64(a->l, obj->argw)), 1) : n;
+        value *t = lw_vnew(V_TUPLE, a->l);
+        t->n = obj->argw ? 2 : 1;
+        t->items = NEWN(value *, 2);
+        t->items[0] = n;
+        t->items[1] = lw_scalar(a->l, lw_I64(a->l, obj->argw), 1);
+        return t;
+    }
+    if (obj->kind == V_MASKED && lw_argwhere_refused(obj))
+        return &lw_ERRV;
     if (obj->kind == V_MASKED) {
         static const char *methods[] = {"sum", "max", "min", "mean", "std", "var", NULL};
         for (const char **m = methods; *m; m++)
@@ -393,7 +409,7 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
                 return v;
             }
         diag_error(a->l, "'.%s' of a boolean-mask selection is not supported (its shape depends on "
-                         "the data; sum, max, min, mean, std and var are)", a->name);
+                         "the data; size, shape, sum, max, min, mean, std and var are)", a->name);
         return &lw_ERRV;
     }
     if (obj->kind == V_ARRAY) {

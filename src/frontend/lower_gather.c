@@ -369,6 +369,8 @@ value *lw_masked_bind(lctx *c, loc l, const char *name, value *v)
 {
     value *r = lw_vnew(V_MASKED, v->l);
     *r = *v;
+    if (v->snapshot) /* already its own copies, which nothing writes: another name for them */
+        return r;
     ast *hs = ast_name(l, arena_printf(&util_arena, "%s.selected", name));
     ast *hm = ast_name(l, arena_printf(&util_arena, "%s.mask", name));
     lw_assign_name(c, hs, lw_copy_of(c, l, v->self));
@@ -381,6 +383,24 @@ value *lw_masked_bind(lctx *c, loc l, const char *name, value *v)
 
 value *lw_masked_index(lctx *c, ast *a, value *sel)
 {
+    if (sel->argw && a->args.len == 2 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE &&
+        !VEC_AT(a->args, 0, ast *)->a && !VEC_AT(a->args, 0, ast *)->b && !VEC_AT(a->args, 0, ast *)->c) {
+        /* np.argwhere(m)[:, k]: np.nonzero(m)[k] */
+        value *kv = lw_expr(c, VEC_AT(a->args, 1, ast *));
+        int64_t k;
+        if (kv->kind == V_SCALAR && !ir_type_is_float(kv->type) && ir_expr_const_int(kv->e, &k) &&
+            k >= -sel->argw && k < sel->argw) {
+            value *r = lw_vnew(V_MASKED, a->l);
+            *r = *sel;
+            r->argw = 0;
+            r->self = lw_vnew(V_ARRAY, a->l);
+            *r->self = *sel->self;
+            r->self->e = ir_index(a->l, T_I64, (int)(k < 0 ? k + sel->argw : k));
+            return r;
+        }
+    }
+    if (lw_argwhere_refused(sel))
+        return &lw_ERRV;
     int k = sel->n ? sel->n : sel->self->rank;
     ast *first = a->args.len ? VEC_AT(a->args, 0, ast *) : NULL;
     if (!first || first->kind != A_SLICE || first->a || first->b || first->c || k == sel->self->rank) {
@@ -423,9 +443,12 @@ value *lw_masked_index(lctx *c, ast *a, value *sel)
 int lw_masked_operands(const char *what, value **ops, int n, value **sel)
 {
     *sel = NULL;
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
+        if (ops[i]->kind == V_MASKED && lw_argwhere_refused(ops[i]))
+            return -1;
         if (ops[i]->kind == V_MASKED && !*sel)
             *sel = ops[i];
+    }
     if (!*sel)
         return 0;
     for (int i = 0; i < n; i++) {
@@ -493,6 +516,16 @@ ast *lw_tuple_index(lctx *c, ast *sub)
     else
         return sub;
     int n = v->kind == V_TUPLE && !v->is_list && !v->keys ? v->n : 0;
+    int nz = n > 0; /* a[np.nonzero(m)]: the items are I_0[m], I_1[m], ...: a[m] */
+    for (int k = 0; k < n && nz; k++) {
+        value *x = v->items[k];
+        nz = x->kind == V_MASKED && !x->argw && !x->n && x->mask == v->items[0]->mask && x->mask->rank == n &&
+             x->self->e->kind == E_INDEX && x->self->e->dim == k;
+    }
+    if (nz) {
+        v = v->items[0]->mask;
+        n = 0;
+    }
     ast *r = ast_new(A_SUBSCRIPT, sub->l);
     *r = *sub;
     r->args = (vec){0};
@@ -505,4 +538,106 @@ ast *lw_tuple_index(lctx *c, ast *sub)
         vec_push(&r->args, ast_name(it->l, name));
     }
     return r;
+}
+
+/* ---- np.nonzero, np.where(cond), np.flatnonzero ---------------------------------------------
+ * The indices of the true (nonzero) elements of m along axis k are the index grid I_k selected by
+ * m: I_k[m], in C order as NumPy lists them. Their number depends on the data, so they are what a
+ * selection is (a V_MASKED): len(), .size, .shape, sums, max, min, mean and elementwise operations
+ * with selections by the same mask; np.nonzero(m) is the tuple of them, np.flatnonzero(m) the
+ * flat index (C order) selected. Requires: m an array of 1 or more dimensions. */
+static value *select_grid(lctx *c, loc l, value *m, ir_expr *e)
+{
+    (void)c;
+    value *g = lw_vnew(V_ARRAY, l);
+    g->type = T_I64;
+    g->rank = m->rank;
+    for (int d = 0; d < m->rank; d++) {
+        g->len[d] = m->len[d];
+        g->sh[d] = m->sh[d];
+    }
+    g->e = e;
+    value *r = lw_vnew(V_MASKED, l);
+    r->self = g;
+    r->mask = m;
+    r->type = T_I64;
+    r->str = diag_text(m->l);
+    r->snapshot = 1; /* m is lw_nonzero's copy, shared by the tuple's items */
+    return r;
+}
+
+static value *nonzero_mask(lctx *c, loc l, const char *f, value *x)
+{
+    if (x->kind == V_ERR)
+        return NULL;
+    if (x->kind != V_ARRAY || x->rank < 1) {
+        diag_error(x->l, "%s() takes an array of one or more dimensions here, not %s", f,
+                   x->kind == V_ARRAY ? "a 0-d array" : lw_vkind_desc(x));
+        return NULL;
+    }
+    if (x->type == T_BOOL)
+        return x;
+    value *zero = lw_scalar(l, lw_I64(l, 0), 1);
+    value *m = lw_binop(c, l, OP_CNE, x, zero);
+    return m->kind == V_ERR ? NULL : m;
+}
+
+value *lw_nonzero(lctx *c, loc l, const char *f, value *x)
+{
+    value *m = nonzero_mask(c, l, f, x);
+    if (!m)
+        return &lw_ERRV;
+    /* the mask as it is now, held by a hidden name: the indices do not change with it, and the
+     * items of the tuple (ii, jj = np.nonzero(m)) are selections by one mask */
+    ast *hm = ast_name(l, arena_printf(&util_arena, "nonzero.%d.%d.mask", l.line, l.col));
+    lw_assign_name(c, hm, lw_copy_of(c, l, m));
+    m = lw_read_name(c, hm);
+    if (strcmp(f, "np.flatnonzero") == 0) { /* the C-order flat index: sum of I_k * stride_k */
+        ir_expr *flat = ir_index(l, T_I64, 0);
+        for (int d = 1; d < m->rank; d++)
+            flat = lw_iadd(l, lw_imul(l, flat, m->len[d]), ir_index(l, T_I64, d));
+        return select_grid(c, l, m, flat);
+    }
+    value *tup = lw_vnew(V_TUPLE, l);
+    tup->n = m->rank;
+    tup->items = NEWN(value *, m->rank);
+    for (int k = 0; k < m->rank; k++)
+        tup->items[k] = select_grid(c, l, m, ir_index(l, T_I64, k));
+    return tup;
+}
+
+static value *np_nonzero(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    value *r = lw_nonzero(c, l, a->self ? "np.nonzero" : f, a->self ? a->self : v[0]);
+    if (strcmp(f, "np.argwhere") != 0 || r->kind != V_TUPLE)
+        return r;
+    value *w = lw_vnew(V_MASKED, l); /* the rows of indices: counted, indexed [:, k], looped over */
+    *w = *r->items[0];
+    w->argw = r->n;
+    return w;
+}
+
+int lw_argwhere_refused(value *v)
+{
+    if (!v->argw)
+        return 0;
+    diag_error(v->l, "the result of np.argwhere() is supported in len(), .shape, .size, [:, k] and "
+                     "'for i, j in np.argwhere(m)' (its shape depends on the data); np.nonzero(m) "
+                     "gives the indices as selections");
+    return 1;
+}
+
+static const lw_builtin nonzero_table[] = {
+    {"np.nonzero", {"a"}, 1, np_nonzero},
+    {"np.flatnonzero", {"a"}, 1, np_nonzero},
+    {"np.argwhere", {"a"}, 1, np_nonzero},
+};
+static const lw_builtin nonzero_methods[] = {
+    {"nonzero", {NULL}, 0, np_nonzero},
+};
+
+const lw_builtin *lw_nonzero_find(const char *name, int method)
+{
+    return method ? lw_builtin_find(nonzero_methods, 1, name)
+                  : lw_builtin_find(nonzero_table, sizeof nonzero_table / sizeof *nonzero_table, name);
 }

@@ -90,6 +90,8 @@ struct value {
     ir_var *reshaped;  /* V_ARRAY: the slot of a reshape's copy of a named array, which NumPy makes a
                           view (lower_reshape.c: binding it to a name is refused) */
     int snapshot;      /* V_MASKED: bound to a name (lw_masked_bind): self and mask are copies */
+    int argw;          /* V_MASKED: np.argwhere(mask) (argw = the mask's rank): its (count, argw) array
+                          of indices is only counted (len, .shape, .size) or looped over */
     scope *owner;      /* V_TUPLE list: the scope whose code built it (append elsewhere would have
                           to change a binding of that scope: rejected, lower_lists.c) */
 };
@@ -438,6 +440,11 @@ value *lw_diff(lctx *c, loc l, value *x, value *nv, value *axisv);
 
 const lw_builtin *lw_npfuncs_find(const char *name, int method);
 const lw_builtin *lw_composed_find(const char *name, int method); /* lower_composed.c */
+/* lower_gather.c: np.nonzero, np.flatnonzero, a.nonzero(), np.where(cond): selections of index grids */
+const lw_builtin *lw_nonzero_find(const char *name, int method);
+value *lw_nonzero(lctx *c, loc l, const char *f, value *x);
+int lw_argwhere_refused(value *v); /* a diagnostic, 1, for np.argwhere's result used otherwise */
+int lw_for_nonzero(lctx *c, ast *s); /* for i, j in np.argwhere(m) / for i in np.nonzero(m)[k] */
 /* lower_plot.c: matplotlib left out of the compiled program */
 int lw_is_plot_module(const char *name);
 void lw_plot_import(lctx *c, ast *s);
