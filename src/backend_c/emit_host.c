@@ -290,6 +290,10 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
                  s->pspec[2], s->pspec[3], s->pspec[4]);
         return;
     case S_OS: {
+        if (s->init == IR_OS_PRINTTO) {
+            emit_put(c, ind, "tyl_print_stream(%d);\n", s->n);
+            return;
+        }
         strbuf b = {0};
         if (s->sbuf)
             sb_printf(&b, "tyl_str_get(%d)", s->sbuf);

@@ -375,7 +375,7 @@ static void lower_from_import(lctx *c, ast *s)
     int sub = strcmp(s->name, "numpy.random") == 0 || strcmp(s->name, "numpy.linalg") == 0;
     if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0 &&
         !sub) {
-        diag_error(s->l, "only numpy, math, time, sys and os can be imported in a stencil program ('%s' is "
+        diag_error(s->l, "only numpy, math, time, sys, os and typing can be imported in a stencil program ('%s' is "
                          "not available)", s->name);
         return;
     }
@@ -621,7 +621,7 @@ void lw_stmt(lctx *c, ast *s)
         else if (lw_is_sysos_module(s->name))
             lw_sysos_import(c, s);
         else if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0) {
-            diag_error(s->l, "only numpy, math, time, sys and os can be imported in a stencil program ('%s' is "
+            diag_error(s->l, "only numpy, math, time, sys, os and typing can be imported in a stencil program ('%s' is "
                              "not available)", s->name);
         } else {
             binding *b = lw_bind(c, s->str ? s->str : s->name);

@@ -224,6 +224,7 @@ static value *lower_print(lctx *c, ast *call)
     for (int i = 0; i < call->args.len; i++)
         ok &= print_items(c, VEC_AT(call->args, i, ast *), &items);
     const char *sep = " ", *end = "\n";
+    int to_stderr = 0;
     for (int k = 0; k < call->kwargs.len; k++) {
         ast *kw = VEC_AT(call->kwargs, k, ast *);
         if (!kw->name) {
@@ -242,9 +243,12 @@ static value *lower_print(lctx *c, ast *call)
                 sep = v->kind == V_STR ? v->str : " ";
             else
                 end = v->kind == V_STR ? v->str : "\n";
+        } else if (strcmp(kw->name, "file") == 0 && v->kind == V_MODULE &&
+                   (strcmp(v->str, "sys.stderr") == 0 || strcmp(v->str, "sys.stdout") == 0)) {
+            to_stderr = strcmp(v->str, "sys.stderr") == 0;
         } else if (strcmp(kw->name, "flush") != 0) {
             diag_error(kw->l, "print() argument '%s' is not supported (sep= and end= take string "
-                              "literals)", kw->name);
+                              "literals, file= sys.stdout or sys.stderr)", kw->name);
             ok = 0;
         }
     }
@@ -295,7 +299,11 @@ static value *lower_print(lctx *c, ast *call)
             return &lw_ERRV;
         }
     }
+    if (to_stderr)
+        lw_print_stream(c, l, 2);
     lw_emit(c, lw_print_variants(s, vals, 0));
+    if (to_stderr)
+        lw_print_stream(c, l, 1);
     return lw_vnew(V_NONE, l);
 }
 

@@ -473,6 +473,42 @@ static int opaque_kind(value *v)
            v->kind == V_BUILTIN || v->kind == V_CLASS;
 }
 
+/* seq[i] with i known only when running, seq a list or tuple of numbers of one type (Python's
+ * or NumPy's alike): Python's IndexError out of range, then the item chosen by comparisons, read
+ * once into a temporary. NULL when the items are not such numbers. */
+static value *runtime_item(lctx *c, loc l, value *seq, value *iv)
+{
+    if (seq->n == 0 || seq->keys)
+        return NULL;
+    for (int i = 0; i < seq->n; i++) {
+        value *x = seq->items[i];
+        if (x->kind != V_SCALAR || x->mixed || x->type != seq->items[0]->type || !x->weak != !seq->items[0]->weak)
+            return NULL;
+    }
+    ir_var *k = lw_temp_scalar(c, T_I64);
+    ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+    as->var = k;
+    as->e = ir_cast(l, T_I64, iv->e);
+    lw_emit(c, as);
+    ir_expr *n = lw_I64(l, seq->n), *kv = ir_varref(l, k);
+    lw_emit_raise(c, l, ir_bin(l, OP_LOR, T_BOOL, ir_bin(l, OP_CLT, T_BOOL, kv, ir_un(l, OP_NEG, T_I64, n), 0),
+                               ir_bin(l, OP_CGE, T_BOOL, kv, n, 0), 0),
+                  seq->is_list ? "IndexError: list index out of range" : "IndexError: tuple index out of range");
+    ir_type t = seq->items[0]->type;
+    ir_expr *pos = ir_select(l, T_I64, ir_bin(l, OP_CLT, T_BOOL, kv, lw_I64(l, 0), 0), lw_iadd(l, kv, n), kv);
+    ir_expr *e = seq->items[seq->n - 1]->e;
+    for (int i = seq->n - 2; i >= 0; i--)
+        e = ir_select(l, t, ir_bin(l, OP_CEQ, T_BOOL, pos, lw_I64(l, i), 0), seq->items[i]->e, e);
+    ir_var *r = lw_temp_scalar(c, t);
+    as = ir_stmt_new(S_ASSIGN, l);
+    as->var = r;
+    as->e = e;
+    lw_emit(c, as);
+    value *v = lw_scalar(l, ir_varref(l, r), seq->items[0]->weak);
+    v->type = t;
+    return v;
+}
+
 /* x == y known to be false from the kinds alone (None == 0, weights == 0 with a tuple, a
  * function == 1): not for arrays, which NumPy compares elementwise, nor strings with strings. */
 static int unequal_kinds(value *x, value *y)
@@ -670,6 +706,11 @@ value *lw_expr(lctx *c, ast *a)
             }
             value *iv = lw_expr(c, VEC_AT(a->args, 0, ast *));
             int64_t k;
+            if (iv->kind == V_SCALAR && !ir_type_is_float(iv->type) && !ir_expr_const_int(iv->e, &k)) {
+                value *r = runtime_item(c, a->l, base, iv);
+                if (r)
+                    return r;
+            }
             if (iv->kind != V_SCALAR || !ir_expr_const_int(iv->e, &k)) {
                 diag_error(iv->l, "a list or tuple index must be an integer known when compiling (a "
                                   "loop over a constant range() that indexes the list is unrolled)");

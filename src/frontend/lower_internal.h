@@ -82,7 +82,9 @@ struct value {
     int mixed;         /* V_SCALAR: computed from a dynvar's float view (int or float at run time) */
     ir_var *lbuf, *lcnt, *lcap; /* V_LIST */
     int lrow;          /* V_LIST: k > 0: each item is a list (is_list) or tuple of k numbers of one
-                          type, stored as a row of lbuf (hist.append([S, I, R])) */
+                          type, stored as a row of lbuf (hist.append([S, I, R])); lweak: k chars,
+                          '1' where the number is a Python one, '0' a NumPy scalar */
+    const char *lweak;
     value **keys;      /* V_TUPLE of a dict (lower_dicts.c): the keys of items[0..n), else NULL */
     int *dict_shared;  /* a dict: set once a second name is bound to it (e = d), shared by copies */
     int dict_param;    /* a dict bound to a function's parameter (a change would not reach the caller) */
@@ -456,6 +458,7 @@ value *lw_sysos_attr(value *mod, ast *a);
 value *lw_sysos_call(lctx *c, value *fn, ast *call);
 value *lw_sys_exit(lctx *c, loc l, value *arg);
 int lw_is_exit_stmt(const ast *s);
+void lw_print_stream(lctx *c, loc l, int fd);
 int lw_for_runtime_list(lctx *c, ast *s); /* lower_lists.c: for x in a list built at run time */
 /* lower_numba.c: numba's njit, jit and prange accepted and left out */
 void lw_numba_import(lctx *c, ast *s);

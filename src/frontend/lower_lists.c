@@ -195,9 +195,10 @@ static int item_fits(loc l, value *lst, value *v)
 /* A list or tuple v of numbers of one type as the row that holds it (np.array(v)), its length
  * in *lrow and whether it is a list in *is_list; v itself when it is not a sequence; NULL after
  * a diagnostic. proto: only the row's type and shape (v comes from a probe: nothing emitted). */
-static value *as_row(lctx *c, loc l, value *v, int *lrow, int *is_list, int proto)
+static value *as_row(lctx *c, loc l, value *v, int *lrow, int *is_list, int proto, const char **weak)
 {
     *lrow = 0;
+    *weak = NULL;
     if (v->kind != V_TUPLE || v->keys)
         return v;
     if (v->n == 0) {
@@ -209,7 +210,7 @@ static value *as_row(lctx *c, loc l, value *v, int *lrow, int *is_list, int prot
         value *x = v->items[i];
         if (x->kind == V_ERR)
             return NULL;
-        if (x->kind != V_SCALAR || x->mixed || x->type != v->items[0]->type || !x->weak != !v->items[0]->weak) {
+        if (x->kind != V_SCALAR || x->mixed || x->type != v->items[0]->type) {
             diag_error(l, "appending a %s to a list built at run time is supported when its items are "
                           "numbers of one type (item %d is %s, item 0 %s); convert them with float()",
                        v->is_list ? "list" : "tuple", i, lw_vkind_desc(x), lw_vkind_desc(v->items[0]));
@@ -218,9 +219,14 @@ static value *as_row(lctx *c, loc l, value *v, int *lrow, int *is_list, int prot
     }
     *lrow = v->n;
     *is_list = v->is_list;
+    char *wk = arena_alloc(&util_arena, (size_t)v->n + 1);
+    for (int i = 0; i < v->n; i++)
+        wk[i] = v->items[i]->weak ? '1' : '0';
+    wk[v->n] = '\0';
+    *weak = wk;
     if (proto) {
         value *x = v->items[0], *r = lw_vnew(V_ARRAY, l);
-        r->type = !x->weak ? x->type : x->type == T_BOOL ? T_BOOL : ir_type_is_float(x->type) ? T_F64 : T_I64;
+        r->type = x->type == T_BOOL ? T_BOOL : x->type; /* a Python float or int is a float64 or int64 */
         r->rank = 1;
         r->sh[0] = sym_const(v->n);
         r->len[0] = lw_I64(l, v->n);
@@ -234,8 +240,14 @@ static value *as_row(lctx *c, loc l, value *v, int *lrow, int *is_list, int prot
 }
 
 /* Is an item that is a sequence of k numbers (0: not a sequence) one of lst's? */
-static int same_items(loc l, value *lst, int k, int is_list)
+static int same_items(loc l, value *lst, int k, int is_list, const char *weak)
 {
+    if (k && k == lst->lrow && !is_list == !lst->is_list && strcmp(weak, lst->lweak) != 0) {
+        diag_error(l, "list '%s' is built at run time from %ss whose numbers are Python's or NumPy's "
+                      "scalars as the first one appended; this one mixes them otherwise (convert with float())",
+                   lst->str, lst->is_list ? "list" : "tuple");
+        return 0;
+    }
     if (k == lst->lrow && (!k || !is_list == !lst->is_list))
         return 1;
     const char *what = lst->lrow ? arena_printf(&util_arena, "%ss of %d numbers", lst->is_list ? "list" : "tuple", lst->lrow)
@@ -297,18 +309,18 @@ static void push(lctx *c, loc l, value *lst, value *v)
 static value *to_runtime(lctx *c, loc l, const char *name, value *t, value *proto)
 {
     int lrow, is_list;
-    value *orig = proto;
-    if (!(proto = as_row(c, l, proto, &lrow, &is_list, 1)))
+    const char *weak;
+    if (!(proto = as_row(c, l, proto, &lrow, &is_list, 1, &weak)))
         return &lw_ERRV;
     value *lst = new_list(c, l, name, proto);
     lst->lrow = lrow;
     lst->is_list = is_list;
-    if (lrow) /* its numbers read back as Python's or NumPy's, as appended */
-        lst->weak = orig->items[0]->weak;
+    lst->lweak = weak; /* its numbers read back as Python's or NumPy's, as appended */
     for (int i = 0; i < t->n; i++) {
         value *it = t->items[i];
         int k, isl;
-        if (!(it = as_row(c, it->l, it, &k, &isl, 0)) || !same_items(it->l, lst, k, isl))
+        const char *wk;
+        if (!(it = as_row(c, it->l, it, &k, &isl, 0, &wk)) || !same_items(it->l, lst, k, isl, wk))
             return &lw_ERRV;
         if (it->kind == V_ARRAY && it->e->kind == E_READ && !it->fresh)
             it = lw_copy_of(c, l, it); /* the compile-time item was held by its hidden name */
@@ -383,7 +395,8 @@ static value *append(lctx *c, ast *call, binding *b)
         return &lw_ERRV;
     value *raw = v;
     int k, isl;
-    if (!(v = as_row(c, call->l, v, &k, &isl, 0)))
+    const char *wk;
+    if (!(v = as_row(c, call->l, v, &k, &isl, 0, &wk)))
         return &lw_ERRV;
     if (lst->kind == V_TUPLE) {
         if (recording) {
@@ -402,7 +415,7 @@ static value *append(lctx *c, ast *call, binding *b)
         nb->kind = B_VALUE;
         nb->val = lst;
     }
-    if (!same_items(call->l, lst, k, isl) || !item_fits(call->l, lst, v))
+    if (!same_items(call->l, lst, k, isl, wk) || !item_fits(call->l, lst, v))
         return &lw_ERRV;
     push(c, call->l, lst, v);
     return lw_vnew(V_NONE, call->l);
@@ -486,7 +499,7 @@ value *lw_list_index(lctx *c, ast *a, value *lst)
             ix[1] = lw_I64(a->l, i);
             ir_var *x = lw_temp_scalar(c, lst->type);
             emit_assign(c, a->l, x, ir_elem(a->l, lst->lbuf, ix));
-            r->items[i] = lw_scalar(a->l, ir_varref(a->l, x), lst->weak);
+            r->items[i] = lw_scalar(a->l, ir_varref(a->l, x), lst->lweak[i] == '1');
             r->items[i]->type = lst->type;
         }
         return r;

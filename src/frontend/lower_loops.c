@@ -930,8 +930,13 @@ static int breaks_here(vec *stmts)
 static int for_selection(lctx *c, ast *s)
 {
     ast *it = s->a;
-    if (it->kind != A_CALL && it->kind != A_SUBSCRIPT && it->kind != A_NAME)
-        return 0;
+    if (it->kind == A_NAME) { /* a selection bound to a name: no probe needed */
+        int unbound;
+        binding *b = lw_lookup(c, it->name, &unbound);
+        if (!b || b->kind != B_VALUE || b->val->kind != V_MASKED)
+            return 0;
+    } else if (!(it->kind == A_SUBSCRIPT || (it->kind == A_CALL && it->a->kind == A_ATTR)))
+        return 0; /* range(), zip(), a generator: never a selection */
     lw_probe p;
     lw_probe_begin(c, &p);
     value *v = lw_expr(c, it);

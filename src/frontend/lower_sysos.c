@@ -13,7 +13,9 @@
  *                          part starting with '/' restarts, a '/' is added unless the path so far
  *                          is empty or ends with one.
  *
- * Other names of these modules are located errors that list the supported ones. */
+ * typing and __future__ are imported for annotations, which are not run (annotations are left
+ * out); their names in a computation are errors. Other names of these modules are located
+ * errors that list the supported ones. */
 
 #include "lower_internal.h"
 
@@ -25,7 +27,8 @@ static const char *SUPPORTED = "supported from sys and os: sys.exit, sys.stdout.
 int lw_is_sysos_module(const char *name)
 {
     return strcmp(name, "sys") == 0 || strcmp(name, "os") == 0 || strcmp(name, "os.path") == 0 ||
-           strcmp(name, "sys.stdout") == 0 || strcmp(name, "sys.stderr") == 0;
+           strcmp(name, "sys.stdout") == 0 || strcmp(name, "sys.stderr") == 0 || strcmp(name, "typing") == 0 ||
+           strcmp(name, "__future__") == 0 || strncmp(name, "typing.", 7) == 0 || strncmp(name, "__future__.", 11) == 0;
 }
 
 static value *module(loc l, const char *name)
@@ -47,6 +50,12 @@ value *lw_sysos_attr(value *mod, ast *a)
 {
     const char *m = mod->str, *n = a->name;
     loc l = a->l;
+    if (strcmp(m, "typing") == 0 || strcmp(m, "__future__") == 0) /* for annotations, which are not run */
+        return module(l, arena_printf(&util_arena, "%s.%s", m, n));
+    if (strncmp(m, "typing.", 7) == 0 || strncmp(m, "__future__.", 11) == 0) {
+        diag_error(a->a ? loc_span(a->a->l, l) : l, "'%s' is for type annotations, which tylesc does not run", m);
+        return &lw_ERRV;
+    }
     if (strcmp(m, "sys") == 0) {
         if (strcmp(n, "exit") == 0)
             return builtin(l, m, n);
@@ -203,6 +212,15 @@ static int path_arg(lctx *c, ir_stmt *s, const char *f, value *p)
     }
     diag_error(p->l, "%s() needs the path as a string, not %s", f, lw_vkind_desc(p));
     return 0;
+}
+
+/* print(..., file=sys.stderr): the prints between stream 2 and stream 1 go to stderr */
+void lw_print_stream(lctx *c, loc l, int fd)
+{
+    ir_stmt *s = ir_stmt_new(S_OS, l);
+    s->init = IR_OS_PRINTTO;
+    s->n = fd;
+    lw_emit(c, s);
 }
 
 value *lw_sysos_call(lctx *c, value *fn, ast *call)

@@ -248,11 +248,13 @@ typedef enum ir_skind {
     S_PRINTOPT,/* np.set_printoptions: n = 5, pspec[0..4] = precision, threshold (-2: never
                   summarise), edgeitems, linewidth, suppress; -1 leaves one as it is */
     S_OS,      /* an os call on rank 0 (tyl_os.c) on the path str (sbuf k > 0: run-time string
-                  k): init = IR_OS_*; makedirs: n = exist_ok; the path tests set var (bool) */
+                  k): init = IR_OS_*; makedirs: n = exist_ok; the path tests set var (bool);
+                  IR_OS_PRINTTO: print's stream n (1 stdout, 2 stderr) */
 } ir_skind;
 
 /* What S_OS does. */
-enum { IR_OS_MAKEDIRS, IR_OS_MKDIR, IR_OS_EXISTS, IR_OS_ISDIR, IR_OS_ISFILE };
+enum { IR_OS_MAKEDIRS, IR_OS_MKDIR, IR_OS_EXISTS, IR_OS_ISDIR, IR_OS_ISFILE,
+       IR_OS_PRINTTO /* print(file=sys.stderr): n = 2, then n = 1 (no path) */ };
 
 /* S_PRINT item flags. */
 enum {

@@ -212,6 +212,10 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         break;
     case S_OS: {
         static const char *op[] = {"os.makedirs", "os.mkdir", "os.path.exists", "os.path.isdir", "os.path.isfile"};
+        if (s->init == IR_OS_PRINTTO) {
+            fprintf(o, "print to %s", s->n == 2 ? "stderr" : "stdout");
+            break;
+        }
         if (s->var)
             fprintf(o, "%s = ", s->var->name);
         fprintf(o, "%s(", op[s->init]);

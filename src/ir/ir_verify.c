@@ -159,8 +159,8 @@ static void vstmt(ir_stmt *s, int loops)
             vexpr(s->e2, -1, l);
         break;
     case S_OS:
-        CHECK(s->str || s->sbuf, "an os call without a path");
-        CHECK(s->init < IR_OS_EXISTS || (s->var && s->var->type == T_BOOL), "a path test without its bool");
+        CHECK(s->str || s->sbuf || s->init == IR_OS_PRINTTO, "an os call without a path");
+        CHECK(s->init < IR_OS_EXISTS || s->init == IR_OS_PRINTTO || (s->var && s->var->type == T_BOOL), "a path test without its bool");
         break;
     case S_PRINT:
         for (int i = 0; i < s->n; i++) {

@@ -633,6 +633,7 @@ void tyl_print_bool(bool v);         /* True / False */
 void tyl_print_float32(float v);     /* str(np.float32): shortest digits that round-trip */
 char *tyl_repr_float32(char *buf, float v);
 void tyl_print_end(const char *end); /* appends end ("\n" by default) and flushes the line */
+void tyl_print_stream(int fd);      /* print's stream: 1 stdout, 2 stderr (print(..., file=sys.stderr)) */
 /* print(a, b, ...) of scalars and strings, sep " ", end "\n": one kind a value, 's' a string,
  * 'i' an int64_t, 'u' a uint64_t, 'f' a double, 'g' a float32 (passed as double), 'b' a bool (passed as int). */
 void tyl_print_line(const char *kinds, ...);
