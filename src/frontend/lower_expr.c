@@ -628,6 +628,8 @@ value *lw_truth(lctx *c, value *v, const char *what)
         known = v->str[0] != 0;
     else if (v->kind == V_TUPLE && !v->keys)
         known = v->n > 0;
+    if (v->kind == V_LIST) /* a list built at run time: its length */
+        return lw_scalar(v->l, ir_bin(v->l, OP_CGT, T_BOOL, ir_varref(v->l, v->lcnt), lw_I64(v->l, 0), 0), 1);
     if (known >= 0)
         return lw_scalar(v->l, ir_const_i(v->l, T_BOOL, known), 1);
     if (v->kind != V_SCALAR) {

@@ -423,6 +423,7 @@ static value *append(lctx *c, ast *call, binding *b)
 
 static value *allany_loop(lctx *c, ast *call, int all);
 static value *print_lists(lctx *c, ast *call);
+static value *pop(lctx *c, ast *call, binding *b);
 
 value *lw_list_call(lctx *c, ast *call)
 {
@@ -446,6 +447,9 @@ value *lw_list_call(lctx *c, ast *call)
     }
     if (f->kind == A_ATTR && f->a && strcmp(f->name, "append") == 0 && (b = list_binding(c, f->a)))
         return append(c, call, b);
+    if (f->kind == A_ATTR && f->a && strcmp(f->name, "pop") == 0 && (b = list_binding(c, f->a)) &&
+        !b->val->keys)
+        return pop(c, call, b);
     int unbound;
     if (f->kind == A_NAME && strcmp(f->name, "len") == 0 && !lw_lookup(c, "len", &unbound) &&
         call->args.len == 1 && !call->kwargs.len && (b = list_binding(c, VEC_AT(call->args, 0, ast *))) &&
@@ -455,11 +459,119 @@ value *lw_list_call(lctx *c, ast *call)
         return r;
     }
     if (f->kind == A_ATTR && f->a && (b = list_binding(c, f->a)) && b->val->kind == V_LIST) {
-        diag_error(f->l, "list.%s() is not supported for a list built at run time (append, len(), "
+        diag_error(f->l, "list.%s() is not supported for a list built at run time (append, pop(), len(), "
                          "indexing and NumPy functions of it are)", f->name);
         return &lw_ERRV;
     }
     return NULL;
+}
+
+/* The numbers of row idx of lst, as the list (tuple) appended, read into temporaries now (a later
+ * append may move or overwrite the rows). */
+static value *row_items(lctx *c, loc l, value *lst, ir_expr *idx)
+{
+    value *r = lw_vnew(V_TUPLE, l);
+    r->n = lst->lrow;
+    r->is_list = lst->is_list;
+    r->owner = c->sc;
+    r->items = NEWN(value *, r->n);
+    ir_var *at = lw_temp_scalar(c, T_I64);
+    emit_assign(c, l, at, idx);
+    for (int i = 0; i < r->n; i++) {
+        ir_expr **ix = NEWN(ir_expr *, 2);
+        ix[0] = ir_varref(l, at);
+        ix[1] = lw_I64(l, i);
+        ir_var *x = lw_temp_scalar(c, lst->type);
+        emit_assign(c, l, x, ir_elem(l, lst->lbuf, ix));
+        r->items[i] = lw_scalar(l, ir_varref(l, x), lst->lweak[i] == '1');
+        r->items[i]->type = lst->type;
+    }
+    return r;
+}
+
+/* lst.pop() / lst.pop(-1): the last item, removed (a stack). A list known when compiling, outside
+ * run-time loops, loses the item there (pop(k) of any constant k). A list popped in a run-time
+ * loop is a run-time list (lw_lists_before_loop; the probe records it as append does): Python's
+ * IndexError when it is empty, then its count drops by one, the item read first (numbers into
+ * temporaries, an array copied: a later append overwrites its row). */
+static value *pop(lctx *c, ast *call, binding *b)
+{
+    ast *nm = call->a->a;
+    loc l = call->l;
+    args a = lw_args(c, call);
+    if (lw_any_err(&a))
+        return &lw_ERRV;
+    value *lst = b->val;
+    int64_t k = -1;
+    if (a.nkw || a.npos > 1 ||
+        (a.npos == 1 && (a.pos[0]->kind != V_SCALAR || ir_type_is_float(a.pos[0]->type) ||
+                         !ir_expr_const_int(a.pos[0]->e, &k) || (lst->kind == V_LIST && k != -1)))) {
+        diag_error(l, "list.pop() is supported without an index, or with an int known when compiling for a "
+                      "list known when compiling");
+        return &lw_ERRV;
+    }
+    int attr = nm->name[0] == '@';
+    if (lst->kind == V_TUPLE && c->sc != c->module && b == lw_find_in(c->module, nm->name) &&
+        !lw_find_in(c->sc, nm->name)) { /* a function popping from a list of the module */
+        lw_implicit_global(c, nm->name);
+        attr = 1;
+    }
+    if (lst->kind == V_TUPLE && ((lst->owner && lst->owner != c->sc && !attr) ||
+                                 (lw_find_in(c->sc, nm->name) != b && !attr))) {
+        diag_error(l, "popping from the list '%s', made outside this function, is not supported (the "
+                      "caller's list would not change)", lw_display_name(nm->name));
+        return &lw_ERRV;
+    }
+    if (lst->kind == V_TUPLE) {
+        int runtime = c->loops > 0 || (attr && c->runloops > 0);
+        if (runtime && !recording) {
+            diag_error(l, "list.pop() in a loop is supported for a list the loop also appends to (a stack)");
+            return &lw_ERRV;
+        }
+        if (runtime && lst->n) { /* the probe: the list becomes a run-time one before the loop */
+            int seen = 0;
+            for (int i = 0; i < recording->len; i += 2)
+                seen |= strcmp(VEC_AT(*recording, i, const char *), nm->name) == 0;
+            if (!seen) {
+                vec_push(recording, (void *)nm->name);
+                vec_push(recording, lst->items[0]);
+            }
+        }
+        if (k < 0)
+            k += lst->n;
+        if (k < 0 || k >= lst->n) {
+            diag_error(l, lst->n ? "pop index out of range" : "pop from empty list");
+            return &lw_ERRV;
+        }
+        value *r = lw_vnew(V_TUPLE, lst->l);
+        *r = *lst;
+        r->items = NEWN(value *, lst->n);
+        r->n = 0;
+        for (int i = 0; i < lst->n; i++)
+            if (i != k)
+                r->items[r->n++] = lst->items[i];
+        binding *nb = lw_bind(c, nm->name);
+        nb->kind = B_VALUE;
+        nb->val = r;
+        return lst->items[k];
+    }
+    lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, lst->lcnt), lw_I64(l, 0), 0),
+                  "IndexError: pop from empty list");
+    ir_expr *last = lw_iadd(l, ir_varref(l, lst->lcnt), lw_I64(l, -1));
+    value *r;
+    if (lst->lrow)
+        r = row_items(c, l, lst, last);
+    else if (lst->rank == 0) {
+        ir_expr **ix = NEWN(ir_expr *, 1);
+        ix[0] = last;
+        ir_var *x = lw_temp_scalar(c, lst->type);
+        emit_assign(c, l, x, ir_elem(l, lst->lbuf, ix));
+        r = lw_scalar(l, ir_varref(l, x), lst->weak);
+        r->type = lst->type;
+    } else
+        r = lw_copy_of(c, l, lw_fix_axis(c, l, items_array(l, lst), 0, last));
+    emit_assign(c, l, lst->lcnt, lw_iadd(l, ir_varref(l, lst->lcnt), lw_I64(l, -1)));
+    return r;
 }
 
 value *lw_list_index(lctx *c, ast *a, value *lst)
@@ -485,25 +597,8 @@ value *lw_list_index(lctx *c, ast *a, value *lst)
         r->type = lst->type;
         return r;
     }
-    if (lst->lrow) { /* the numbers of row idx, as the list (tuple) appended */
-        value *r = lw_vnew(V_TUPLE, a->l);
-        r->n = lst->lrow;
-        r->is_list = lst->is_list;
-        r->owner = c->sc;
-        r->items = NEWN(value *, r->n);
-        ir_var *at = lw_temp_scalar(c, T_I64); /* fixed now: a later append may move the rows */
-        emit_assign(c, a->l, at, idx);
-        for (int i = 0; i < r->n; i++) {
-            ir_expr **ix = NEWN(ir_expr *, 2);
-            ix[0] = ir_varref(a->l, at);
-            ix[1] = lw_I64(a->l, i);
-            ir_var *x = lw_temp_scalar(c, lst->type);
-            emit_assign(c, a->l, x, ir_elem(a->l, lst->lbuf, ix));
-            r->items[i] = lw_scalar(a->l, ir_varref(a->l, x), lst->lweak[i] == '1');
-            r->items[i]->type = lst->type;
-        }
-        return r;
-    }
+    if (lst->lrow)
+        return row_items(c, a->l, lst, idx);
     return lw_fix_axis(c, a->l, items_array(a->l, lst), 0, idx);
 }
 
@@ -526,7 +621,7 @@ static int appends(ast *a, vec *names)
     if (!a)
         return 0;
     if (a->kind == A_CALL && a->a->kind == A_ATTR && a->a->a && a->a->a->kind == A_NAME &&
-        strcmp(a->a->name, "append") == 0 && !lw_name_in(names, a->a->a->name))
+        (strcmp(a->a->name, "append") == 0 || strcmp(a->a->name, "pop") == 0) && !lw_name_in(names, a->a->a->name))
         vec_push(names, (void *)a->a->a->name);
     if (a->kind == A_DEF || a->kind == A_LAMBDA)
         return names->len;
