@@ -369,8 +369,7 @@ value *lw_masked_bind(lctx *c, loc l, const char *name, value *v)
 {
     value *r = lw_vnew(V_MASKED, v->l);
     *r = *v;
-    if (v->snapshot) /* already its own copies, which nothing writes: another name for them */
-        return r;
+    r->hold = NULL; /* its own copies: it combines with no other selection's (lw_nonzero_unpack) */
     ast *hs = ast_name(l, arena_printf(&util_arena, "%s.selected", name));
     ast *hm = ast_name(l, arena_printf(&util_arena, "%s.mask", name));
     lw_assign_name(c, hs, lw_copy_of(c, l, v->self));
@@ -464,7 +463,8 @@ int lw_masked_operands(const char *what, value **ops, int n, value **sel)
                        what, (*sel)->str, v->str);
             return -1;
         }
-        if (v->kind == V_MASKED && (v->snapshot || (*sel)->snapshot) && v->mask != (*sel)->mask) {
+        if (v->kind == V_MASKED && (v->snapshot || (*sel)->snapshot) && v->mask != (*sel)->mask &&
+            !(v->hold && (*sel)->hold && strcmp(v->hold, (*sel)->hold) == 0)) {
             diag_error(v->l, "'%s' of a selection bound to a name and another selection is not "
                              "supported (the mask '%s' may have changed in between)", what, v->str);
             return -1;
@@ -540,13 +540,49 @@ ast *lw_tuple_index(lctx *c, ast *sub)
     return r;
 }
 
+/* ii, jj = np.nonzero(m) (items: selections of lw_nonzero's, one mask): the mask is copied once
+ * for all the names, which share it (hold: the copy's hidden name, so ii + jj combine). The
+ * statement rebinds them all whenever it rewrites the copy; a name bound from one of them
+ * later (first = ii) gets copies of its own (lw_masked_bind). 0 when the items are not such. */
+int lw_nonzero_unpack(lctx *c, loc l, ast **targets, value **items, int n)
+{
+    value *m0 = NULL;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (!items[i])
+            continue;
+        if (items[i]->kind != V_MASKED || !items[i]->hold || targets[i]->kind != A_NAME ||
+            (m0 && items[i]->mask != m0))
+            return 0;
+        m0 = items[i]->mask;
+        k++;
+    }
+    if (k < 2)
+        return 0;
+    ast *hm = ast_name(l, arena_printf(&util_arena, "unpack.%d.%d.mask", l.line, l.col));
+    lw_assign_name(c, hm, lw_copy_of(c, l, m0));
+    for (int i = 0; i < n; i++) {
+        if (!items[i])
+            continue;
+        value *r = lw_vnew(V_MASKED, items[i]->l);
+        *r = *items[i];
+        r->mask = lw_read_name(c, hm);
+        r->hold = hm->name;
+        binding *b = lw_bind(c, targets[i]->name);
+        b->kind = B_VALUE;
+        b->val = r;
+        items[i] = NULL;
+    }
+    return 1;
+}
+
 /* ---- np.nonzero, np.where(cond), np.flatnonzero ---------------------------------------------
  * The indices of the true (nonzero) elements of m along axis k are the index grid I_k selected by
  * m: I_k[m], in C order as NumPy lists them. Their number depends on the data, so they are what a
  * selection is (a V_MASKED): len(), .size, .shape, sums, max, min, mean and elementwise operations
  * with selections by the same mask; np.nonzero(m) is the tuple of them, np.flatnonzero(m) the
  * flat index (C order) selected. Requires: m an array of 1 or more dimensions. */
-static value *select_grid(lctx *c, loc l, value *m, ir_expr *e)
+static value *select_grid(lctx *c, loc l, value *m, ir_expr *e, const char *hold)
 {
     (void)c;
     value *g = lw_vnew(V_ARRAY, l);
@@ -563,6 +599,7 @@ static value *select_grid(lctx *c, loc l, value *m, ir_expr *e)
     r->type = T_I64;
     r->str = diag_text(m->l);
     r->snapshot = 1; /* m is lw_nonzero's copy, shared by the tuple's items */
+    r->hold = hold;
     return r;
 }
 
@@ -592,17 +629,18 @@ value *lw_nonzero(lctx *c, loc l, const char *f, value *x)
     ast *hm = ast_name(l, arena_printf(&util_arena, "nonzero.%d.%d.mask", l.line, l.col));
     lw_assign_name(c, hm, lw_copy_of(c, l, m));
     m = lw_read_name(c, hm);
+    const char *hold = hm->name;
     if (strcmp(f, "np.flatnonzero") == 0) { /* the C-order flat index: sum of I_k * stride_k */
         ir_expr *flat = ir_index(l, T_I64, 0);
         for (int d = 1; d < m->rank; d++)
             flat = lw_iadd(l, lw_imul(l, flat, m->len[d]), ir_index(l, T_I64, d));
-        return select_grid(c, l, m, flat);
+        return select_grid(c, l, m, flat, hold);
     }
     value *tup = lw_vnew(V_TUPLE, l);
     tup->n = m->rank;
     tup->items = NEWN(value *, m->rank);
     for (int k = 0; k < m->rank; k++)
-        tup->items[k] = select_grid(c, l, m, ir_index(l, T_I64, k));
+        tup->items[k] = select_grid(c, l, m, ir_index(l, T_I64, k), hold);
     return tup;
 }
 

@@ -92,6 +92,7 @@ struct value {
     ir_var *reshaped;  /* V_ARRAY: the slot of a reshape's copy of a named array, which NumPy makes a
                           view (lower_reshape.c: binding it to a name is refused) */
     int snapshot;      /* V_MASKED: bound to a name (lw_masked_bind): self and mask are copies */
+    const char *hold;  /* V_MASKED of lw_nonzero: the hidden name holding its mask (a snapshot) */
     int argw;          /* V_MASKED: np.argwhere(mask) (argw = the mask's rank): its (count, argw) array
                           of indices is only counted (len, .shape, .size) or looped over */
     scope *owner;      /* V_TUPLE list: the scope whose code built it (append elsewhere would have
@@ -445,7 +446,8 @@ const lw_builtin *lw_composed_find(const char *name, int method); /* lower_compo
 /* lower_gather.c: np.nonzero, np.flatnonzero, a.nonzero(), np.where(cond): selections of index grids */
 const lw_builtin *lw_nonzero_find(const char *name, int method);
 value *lw_nonzero(lctx *c, loc l, const char *f, value *x);
-int lw_argwhere_refused(value *v); /* a diagnostic, 1, for np.argwhere's result used otherwise */
+int lw_argwhere_refused(value *v);
+int lw_nonzero_unpack(lctx *c, loc l, ast **targets, value **items, int n); /* a diagnostic, 1, for np.argwhere's result used otherwise */
 int lw_for_nonzero(lctx *c, ast *s); /* for i, j in np.argwhere(m) / for i in np.nonzero(m)[k] */
 /* lower_plot.c: matplotlib left out of the compiled program */
 int lw_is_plot_module(const char *name);
