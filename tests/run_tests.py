@@ -272,11 +272,15 @@ OUTPUTS = (".npy", ".npz") + TEXT_OUTPUTS
 
 
 def snapshot_npy(folder):
+    """Outputs by path relative to folder, subfolders too (os.makedirs("out"); np.save(os.path.join("out", ...)))."""
     out = {}
-    for name in sorted(os.listdir(folder)):
-        if name.endswith(OUTPUTS) and os.path.isfile(os.path.join(folder, name)):
-            with open(os.path.join(folder, name), "rb") as f:
-                out[name] = f.read()
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            if name.endswith(OUTPUTS) and os.path.isfile(path):
+                with open(path, "rb") as f:
+                    out[os.path.relpath(path, folder)] = f.read()
     return out
 
 

@@ -289,8 +289,37 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         emit_put(c, ind, "tyl_set_printoptions(%d, %d, %d, %d, %d);\n", s->pspec[0], s->pspec[1],
                  s->pspec[2], s->pspec[3], s->pspec[4]);
         return;
+    case S_OS: {
+        if (s->init == IR_OS_PRINTTO) {
+            emit_put(c, ind, "tyl_print_stream(%d);\n", s->n);
+            return;
+        }
+        strbuf b = {0};
+        if (s->sbuf)
+            sb_printf(&b, "tyl_str_get(%d)", s->sbuf);
+        else
+            emit_c_string(&b, s->str);
+        emit_hline(c, ind, s->l);
+        if (s->init <= IR_OS_MKDIR)
+            emit_put(c, ind, "tyl_os_mkdir(%s, %d, %d, %s);\n", b.s, s->init == IR_OS_MAKEDIRS, s->n, emit_W(s->l));
+        else
+            emit_put(c, ind, "%s = tyl_os_path_test(%s, %d);\n", s->var->name, b.s, s->init - IR_OS_EXISTS);
+        sb_free(&b);
+        return;
+    }
     case S_RAISE: {
         strbuf b = {0};
+        if (s->init == 1) { /* sys.exit: every rank ends as at the program's end */
+            if (s->sbuf)
+                sb_printf(&b, "tyl_str_get(%d)", s->sbuf);
+            else if (s->str)
+                emit_c_string(&b, s->str);
+            emit_hline(c, ind, s->l);
+            emit_put(c, ind, "if (%s)\n", COND(s->e));
+            emit_put(c, ind + 1, "tyl_sys_exit(%s, %s);\n", emit_S(s->e2), b.s ? b.s : "NULL");
+            sb_free(&b);
+            return;
+        }
         emit_c_string(&b, s->str);
         emit_hline(c, ind, s->l);
         emit_put(c, ind, "if (%s)\n", COND(s->e));

@@ -319,6 +319,14 @@ static void lower_raise(lctx *c, ast *s)
     const char *name = callee->kind == A_NAME ? callee->name : NULL;
     if ((callee->kind == A_NAME || callee->kind == A_ATTR) && strcmp(callee->name, "LinAlgError") == 0)
         name = "numpy.linalg.LinAlgError"; /* np.linalg.LinAlgError, and lower_linalg.c's prelude */
+    if (name && strcmp(name, "SystemExit") == 0) { /* raise SystemExit(arg): sys.exit(arg) */
+        if (e->kind == A_CALL && (e->args.len > 1 || e->kwargs.len)) {
+            diag_error(e->l, "SystemExit() here takes one argument or none");
+            return;
+        }
+        lw_sys_exit(c, s->l, e->kind == A_CALL && e->args.len ? lw_expr(c, VEC_AT(e->args, 0, ast *)) : NULL);
+        return;
+    }
     int known = 0;
     for (const char **x = excs; name && *x; x++)
         known |= strcmp(*x, name) == 0;
@@ -360,10 +368,14 @@ static void lower_from_import(lctx *c, ast *s)
         lw_numba_import(c, s);
         return;
     }
+    if (lw_is_sysos_module(s->name)) {
+        lw_sysos_import(c, s);
+        return;
+    }
     int sub = strcmp(s->name, "numpy.random") == 0 || strcmp(s->name, "numpy.linalg") == 0;
     if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0 &&
         !sub) {
-        diag_error(s->l, "only numpy, math and time can be imported in a stencil program ('%s' is "
+        diag_error(s->l, "only numpy, math, time, sys, os and typing can be imported in a stencil program ('%s' is "
                          "not available)", s->name);
         return;
     }
@@ -606,8 +618,10 @@ void lw_stmt(lctx *c, ast *s)
             lw_plot_import(c, s);
         else if (strcmp(s->name, "numba") == 0 || strncmp(s->name, "numba.", 6) == 0)
             lw_numba_import(c, s);
+        else if (lw_is_sysos_module(s->name))
+            lw_sysos_import(c, s);
         else if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0) {
-            diag_error(s->l, "only numpy, math and time can be imported in a stencil program ('%s' is "
+            diag_error(s->l, "only numpy, math, time, sys, os and typing can be imported in a stencil program ('%s' is "
                              "not available)", s->name);
         } else {
             binding *b = lw_bind(c, s->str ? s->str : s->name);

@@ -139,7 +139,7 @@ const char lw_supported_numpy[] =
     "cumsum, cumprod, prod, diff, std, var, nansum, nanmean, nanmax, nanmin, nanstd, nanvar, average, nan_to_num, sinc, polyval, logspace, select, divmod, modf, cross, linalg.norm, linalg.solve, linalg.inv, linalg.cholesky, eye, identity, diag, fill_diagonal, trace, tril, triu, tril_indices, triu_indices (and _from), kron, convolve, argmax, argmin, unravel_index, reshape, ravel, dot, vdot, inner, matmul, einsum, histogram, sort, median, percentile, quantile, count_nonzero, isclose, allclose, array_equal, "
     "logical_and, logical_or, logical_xor, logical_not, heaviside, round, around, transpose, "
     "copyto, concatenate, stack, hstack, vstack, column_stack, append, gradient, trapezoid, interp, "
-    "ptp, prod (whole arrays), size, bincount (with minlength=), savez, savez_compressed, savetxt, set_printoptions, "
+    "ptp, prod (whole arrays), size, bincount (with minlength=), nonzero, flatnonzero, argwhere (counted, reduced, indexing, looped over), savez, savez_compressed, savetxt, set_printoptions, "
     "shape, ndim, finfo, iinfo, seterr and errstate (no-ops: nothing is reported), the dtypes "
     "float64, float32, int64, int32, bool_, and pi, e, inf, nan";
 

@@ -611,6 +611,10 @@ void lw_lower_assign(lctx *c, ast *s)
         }
         if (b->n)
             lw_emit(c, b);
+        ast **tg = NEWN(ast *, n + 1);
+        for (int i = 0; i < n; i++)
+            tg[i] = VEC_AT(t->args, i, ast *);
+        lw_nonzero_unpack(c, s->l, tg, items, n); /* ii, jj = np.nonzero(m): one mask */
         for (int i = 0; i < n; i++) {
             ast *ti = VEC_AT(t->args, i, ast *);
             if (!items[i])

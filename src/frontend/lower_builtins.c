@@ -224,6 +224,7 @@ static value *lower_print(lctx *c, ast *call)
     for (int i = 0; i < call->args.len; i++)
         ok &= print_items(c, VEC_AT(call->args, i, ast *), &items);
     const char *sep = " ", *end = "\n";
+    int to_stderr = 0;
     for (int k = 0; k < call->kwargs.len; k++) {
         ast *kw = VEC_AT(call->kwargs, k, ast *);
         if (!kw->name) {
@@ -242,9 +243,12 @@ static value *lower_print(lctx *c, ast *call)
                 sep = v->kind == V_STR ? v->str : " ";
             else
                 end = v->kind == V_STR ? v->str : "\n";
+        } else if (strcmp(kw->name, "file") == 0 && v->kind == V_MODULE &&
+                   (strcmp(v->str, "sys.stderr") == 0 || strcmp(v->str, "sys.stdout") == 0)) {
+            to_stderr = strcmp(v->str, "sys.stderr") == 0;
         } else if (strcmp(kw->name, "flush") != 0) {
             diag_error(kw->l, "print() argument '%s' is not supported (sep= and end= take string "
-                              "literals)", kw->name);
+                              "literals, file= sys.stdout or sys.stderr)", kw->name);
             ok = 0;
         }
     }
@@ -295,7 +299,11 @@ static value *lower_print(lctx *c, ast *call)
             return &lw_ERRV;
         }
     }
+    if (to_stderr)
+        lw_print_stream(c, l, 2);
     lw_emit(c, lw_print_variants(s, vals, 0));
+    if (to_stderr)
+        lw_print_stream(c, l, 1);
     return lw_vnew(V_NONE, l);
 }
 
@@ -868,7 +876,7 @@ static const lw_builtin py_table[] = {
     M1("cos"), M1("tan"), M1("asin"), M1("acos"), M1("atan"), M1("sinh"), M1("cosh"),
     M1("tanh"), M1("asinh"), M1("acosh"), M1("atanh"), M1("fabs"), M1("floor"), M1("ceil"),
     M1("trunc"), M1("isnan"), M1("isinf"), M1("isfinite"), M1("degrees"), M1("radians"),
-    M1("cbrt"), M1("exp2"), M2("atan2"), M2("hypot"), M2("pow"), M2("copysign"), M2("fmod"),
+    M1("cbrt"), M1("exp2"), M1("erf"), M1("erfc"), M2("atan2"), M2("hypot"), M2("pow"), M2("copysign"), M2("fmod"),
     {"math.log", {"x", "base"}, 1, bi_math},
     {"math.isclose", {"a", "b", "rel_tol", "abs_tol"}, 2, bi_math},
 };
@@ -895,6 +903,8 @@ value *lw_call_builtin(lctx *c, value *fn, ast *call)
         return random_call(c, fn, call);
     if (strncmp(fn->str, "numba.", 6) == 0)
         return lw_numba_call(c, fn, call);
+    if (strncmp(fn->str, "sys.", 4) == 0 || strncmp(fn->str, "os.", 3) == 0)
+        return lw_sysos_call(c, fn, call);
     const char *f = fn->str;
     if (strncmp(f, "np.", 3) == 0 || fn->self)
         return lw_call_numpy(c, f, call, fn->self);
@@ -981,7 +991,7 @@ static value *call_math(lctx *c, loc l, const char *f, args *a)
         /* dom: 0 none, 1 x < 0, 2 x <= 0, 3 |x| > 1, 4 x < 1, 5 |x| >= 1, 6 x <= -1, 7 x infinite */
         {"sqrt", FN_SQRT, 1}, {"exp", FN_EXP, 0}, {"log", FN_LOG, 2}, {"log10", FN_LOG10, 2},
         {"log2", FN_LOG2, 2}, {"log1p", FN_LOG1P, 6}, {"expm1", FN_EXPM1, 0}, {"exp2", FN_EXP2, 0},
-        {"cbrt", FN_CBRT, 0}, {"sin", FN_SIN, 7}, {"cos", FN_COS, 7}, {"tan", FN_TAN, 7},
+        {"cbrt", FN_CBRT, 0}, {"erf", FN_ERF, 0}, {"erfc", FN_ERFC, 0}, {"sin", FN_SIN, 7}, {"cos", FN_COS, 7}, {"tan", FN_TAN, 7},
         {"asin", FN_ASIN, 3}, {"acos", FN_ACOS, 3}, {"atan", FN_ATAN, 0}, {"sinh", FN_SINH, 0},
         {"cosh", FN_COSH, 0}, {"tanh", FN_TANH, 0}, {"asinh", FN_ASINH, 0}, {"acosh", FN_ACOSH, 4},
         {"atanh", FN_ATANH, 5}, {"atan2", FN_ATAN2, 0}, {"hypot", FN_HYPOT, 0},

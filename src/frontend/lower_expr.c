@@ -257,7 +257,7 @@ value *lw_pymodule_attr(value *mod, ast *a)
                                     "cosh", "tanh", "asinh", "acosh", "atanh", "hypot", "fabs",
                                     "floor", "ceil", "trunc", "pow", "copysign", "fmod", "isnan",
                                     "isinf", "isfinite", "degrees", "radians", "isclose", "cbrt",
-                                    "exp2", NULL};
+                                    "exp2", "erf", "erfc", NULL};
         for (const char **p = fns; *p; p++)
             if (strcmp(*p, n) == 0) {
                 value *v = lw_vnew(V_BUILTIN, l);
@@ -276,7 +276,7 @@ value *lw_pymodule_attr(value *mod, ast *a)
     diag_note((loc){0}, "%s", strcmp(mod->str, "time") == 0
                                   ? "supported from time: time, perf_counter, monotonic"
                                   : "supported from math: pi, e, tau, inf, nan, sqrt, exp, log, log10, "
-                                    "log2, log1p, expm1, exp2, cbrt, sin, cos, tan, asin, acos, atan, "
+                                    "log2, log1p, expm1, exp2, cbrt, erf, erfc, sin, cos, tan, asin, acos, atan, "
                                     "atan2, sinh, cosh, tanh, asinh, acosh, atanh, hypot, fabs, floor, "
                                     "ceil, trunc, pow, copysign, fmod, isnan, isinf, isfinite, "
                                     "isclose, degrees, radians");
@@ -291,6 +291,8 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
         return lw_numba_attr(mod, a);
     if (strcmp(mod->str, "math") == 0 || strcmp(mod->str, "time") == 0)
         return lw_pymodule_attr(mod, a);
+    if (lw_is_sysos_module(mod->str))
+        return lw_sysos_attr(mod, a);
     if (strcmp(mod->str, "numpy") == 0) {
         static const struct { const char *n; ir_type t; } dt[] = {
             {"float64", T_F64}, {"double", T_F64}, {"float32", T_F32}, {"single", T_F32},
@@ -381,6 +383,22 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
         if (m)
             return m;
     }
+    if (obj->kind == V_MASKED && !obj->n && (strcmp(a->name, "size") == 0 || strcmp(a->name, "shape") == 0)) {
+        value *k = lw_reduce(c, a->l, "sum", obj->mask); /* the elements selected */
+        if (k->kind == V_ERR)
+            return k;
+        value *n = lw_scalar(a->l, ir_cast(a->l, T_I64, k->e), 1);
+        if (a->name[1] == 'i') /* np.argwhere(m).size: count * rank */
+            return obj->argw ? lw_scalar(a->l, lw_imul(a->l, n->e, lw_I64(a->l, obj->argw)), 1) : n;
+        value *t = lw_vnew(V_TUPLE, a->l);
+        t->n = obj->argw ? 2 : 1;
+        t->items = NEWN(value *, 2);
+        t->items[0] = n;
+        t->items[1] = lw_scalar(a->l, lw_I64(a->l, obj->argw), 1);
+        return t;
+    }
+    if (obj->kind == V_MASKED && lw_argwhere_refused(obj))
+        return &lw_ERRV;
     if (obj->kind == V_MASKED) {
         static const char *methods[] = {"sum", "max", "min", "mean", "std", "var", NULL};
         for (const char **m = methods; *m; m++)
@@ -391,7 +409,7 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
                 return v;
             }
         diag_error(a->l, "'.%s' of a boolean-mask selection is not supported (its shape depends on "
-                         "the data; sum, max, min, mean, std and var are)", a->name);
+                         "the data; size, shape, sum, max, min, mean, std and var are)", a->name);
         return &lw_ERRV;
     }
     if (obj->kind == V_ARRAY) {
@@ -453,6 +471,42 @@ static int opaque_kind(value *v)
 {
     return v->kind == V_NONE || v->kind == V_FUNC || v->kind == V_LAMBDA || v->kind == V_MODULE ||
            v->kind == V_BUILTIN || v->kind == V_CLASS;
+}
+
+/* seq[i] with i known only when running, seq a list or tuple of numbers of one type (Python's
+ * or NumPy's alike): Python's IndexError out of range, then the item chosen by comparisons, read
+ * once into a temporary. NULL when the items are not such numbers. */
+static value *runtime_item(lctx *c, loc l, value *seq, value *iv)
+{
+    if (seq->n == 0 || seq->keys)
+        return NULL;
+    for (int i = 0; i < seq->n; i++) {
+        value *x = seq->items[i];
+        if (x->kind != V_SCALAR || x->mixed || x->type != seq->items[0]->type || !x->weak != !seq->items[0]->weak)
+            return NULL;
+    }
+    ir_var *k = lw_temp_scalar(c, T_I64);
+    ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+    as->var = k;
+    as->e = ir_cast(l, T_I64, iv->e);
+    lw_emit(c, as);
+    ir_expr *n = lw_I64(l, seq->n), *kv = ir_varref(l, k);
+    lw_emit_raise(c, l, ir_bin(l, OP_LOR, T_BOOL, ir_bin(l, OP_CLT, T_BOOL, kv, ir_un(l, OP_NEG, T_I64, n), 0),
+                               ir_bin(l, OP_CGE, T_BOOL, kv, n, 0), 0),
+                  seq->is_list ? "IndexError: list index out of range" : "IndexError: tuple index out of range");
+    ir_type t = seq->items[0]->type;
+    ir_expr *pos = ir_select(l, T_I64, ir_bin(l, OP_CLT, T_BOOL, kv, lw_I64(l, 0), 0), lw_iadd(l, kv, n), kv);
+    ir_expr *e = seq->items[seq->n - 1]->e;
+    for (int i = seq->n - 2; i >= 0; i--)
+        e = ir_select(l, t, ir_bin(l, OP_CEQ, T_BOOL, pos, lw_I64(l, i), 0), seq->items[i]->e, e);
+    ir_var *r = lw_temp_scalar(c, t);
+    as = ir_stmt_new(S_ASSIGN, l);
+    as->var = r;
+    as->e = e;
+    lw_emit(c, as);
+    value *v = lw_scalar(l, ir_varref(l, r), seq->items[0]->weak);
+    v->type = t;
+    return v;
 }
 
 /* x == y known to be false from the kinds alone (None == 0, weights == 0 with a tuple, a
@@ -574,6 +628,8 @@ value *lw_truth(lctx *c, value *v, const char *what)
         known = v->str[0] != 0;
     else if (v->kind == V_TUPLE && !v->keys)
         known = v->n > 0;
+    if (v->kind == V_LIST) /* a list built at run time: its length */
+        return lw_scalar(v->l, ir_bin(v->l, OP_CGT, T_BOOL, ir_varref(v->l, v->lcnt), lw_I64(v->l, 0), 0), 1);
     if (known >= 0)
         return lw_scalar(v->l, ir_const_i(v->l, T_BOOL, known), 1);
     if (v->kind != V_SCALAR) {
@@ -652,6 +708,11 @@ value *lw_expr(lctx *c, ast *a)
             }
             value *iv = lw_expr(c, VEC_AT(a->args, 0, ast *));
             int64_t k;
+            if (iv->kind == V_SCALAR && !ir_type_is_float(iv->type) && !ir_expr_const_int(iv->e, &k)) {
+                value *r = runtime_item(c, a->l, base, iv);
+                if (r)
+                    return r;
+            }
             if (iv->kind != V_SCALAR || !ir_expr_const_int(iv->e, &k)) {
                 diag_error(iv->l, "a list or tuple index must be an integer known when compiling (a "
                                   "loop over a constant range() that indexes the list is unrolled)");

@@ -369,6 +369,7 @@ value *lw_masked_bind(lctx *c, loc l, const char *name, value *v)
 {
     value *r = lw_vnew(V_MASKED, v->l);
     *r = *v;
+    r->hold = NULL; /* its own copies: it combines with no other selection's (lw_nonzero_unpack) */
     ast *hs = ast_name(l, arena_printf(&util_arena, "%s.selected", name));
     ast *hm = ast_name(l, arena_printf(&util_arena, "%s.mask", name));
     lw_assign_name(c, hs, lw_copy_of(c, l, v->self));
@@ -381,6 +382,24 @@ value *lw_masked_bind(lctx *c, loc l, const char *name, value *v)
 
 value *lw_masked_index(lctx *c, ast *a, value *sel)
 {
+    if (sel->argw && a->args.len == 2 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE &&
+        !VEC_AT(a->args, 0, ast *)->a && !VEC_AT(a->args, 0, ast *)->b && !VEC_AT(a->args, 0, ast *)->c) {
+        /* np.argwhere(m)[:, k]: np.nonzero(m)[k] */
+        value *kv = lw_expr(c, VEC_AT(a->args, 1, ast *));
+        int64_t k;
+        if (kv->kind == V_SCALAR && !ir_type_is_float(kv->type) && ir_expr_const_int(kv->e, &k) &&
+            k >= -sel->argw && k < sel->argw) {
+            value *r = lw_vnew(V_MASKED, a->l);
+            *r = *sel;
+            r->argw = 0;
+            r->self = lw_vnew(V_ARRAY, a->l);
+            *r->self = *sel->self;
+            r->self->e = ir_index(a->l, T_I64, (int)(k < 0 ? k + sel->argw : k));
+            return r;
+        }
+    }
+    if (lw_argwhere_refused(sel))
+        return &lw_ERRV;
     int k = sel->n ? sel->n : sel->self->rank;
     ast *first = a->args.len ? VEC_AT(a->args, 0, ast *) : NULL;
     if (!first || first->kind != A_SLICE || first->a || first->b || first->c || k == sel->self->rank) {
@@ -423,9 +442,12 @@ value *lw_masked_index(lctx *c, ast *a, value *sel)
 int lw_masked_operands(const char *what, value **ops, int n, value **sel)
 {
     *sel = NULL;
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
+        if (ops[i]->kind == V_MASKED && lw_argwhere_refused(ops[i]))
+            return -1;
         if (ops[i]->kind == V_MASKED && !*sel)
             *sel = ops[i];
+    }
     if (!*sel)
         return 0;
     for (int i = 0; i < n; i++) {
@@ -441,7 +463,8 @@ int lw_masked_operands(const char *what, value **ops, int n, value **sel)
                        what, (*sel)->str, v->str);
             return -1;
         }
-        if (v->kind == V_MASKED && (v->snapshot || (*sel)->snapshot) && v->mask != (*sel)->mask) {
+        if (v->kind == V_MASKED && (v->snapshot || (*sel)->snapshot) && v->mask != (*sel)->mask &&
+            !(v->hold && (*sel)->hold && strcmp(v->hold, (*sel)->hold) == 0)) {
             diag_error(v->l, "'%s' of a selection bound to a name and another selection is not "
                              "supported (the mask '%s' may have changed in between)", what, v->str);
             return -1;
@@ -493,6 +516,16 @@ ast *lw_tuple_index(lctx *c, ast *sub)
     else
         return sub;
     int n = v->kind == V_TUPLE && !v->is_list && !v->keys ? v->n : 0;
+    int nz = n > 0; /* a[np.nonzero(m)]: the items are I_0[m], I_1[m], ...: a[m] */
+    for (int k = 0; k < n && nz; k++) {
+        value *x = v->items[k];
+        nz = x->kind == V_MASKED && !x->argw && !x->n && x->mask == v->items[0]->mask && x->mask->rank == n &&
+             x->self->e->kind == E_INDEX && x->self->e->dim == k;
+    }
+    if (nz) {
+        v = v->items[0]->mask;
+        n = 0;
+    }
     ast *r = ast_new(A_SUBSCRIPT, sub->l);
     *r = *sub;
     r->args = (vec){0};
@@ -505,4 +538,144 @@ ast *lw_tuple_index(lctx *c, ast *sub)
         vec_push(&r->args, ast_name(it->l, name));
     }
     return r;
+}
+
+/* ii, jj = np.nonzero(m) (items: selections of lw_nonzero's, one mask): the mask is copied once
+ * for all the names, which share it (hold: the copy's hidden name, so ii + jj combine). The
+ * statement rebinds them all whenever it rewrites the copy; a name bound from one of them
+ * later (first = ii) gets copies of its own (lw_masked_bind). 0 when the items are not such. */
+int lw_nonzero_unpack(lctx *c, loc l, ast **targets, value **items, int n)
+{
+    value *m0 = NULL;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (!items[i])
+            continue;
+        if (items[i]->kind != V_MASKED || !items[i]->hold || targets[i]->kind != A_NAME ||
+            (m0 && items[i]->mask != m0))
+            return 0;
+        m0 = items[i]->mask;
+        k++;
+    }
+    if (k < 2)
+        return 0;
+    ast *hm = ast_name(l, arena_printf(&util_arena, "unpack.%d.%d.mask", l.line, l.col));
+    lw_assign_name(c, hm, lw_copy_of(c, l, m0));
+    for (int i = 0; i < n; i++) {
+        if (!items[i])
+            continue;
+        value *r = lw_vnew(V_MASKED, items[i]->l);
+        *r = *items[i];
+        r->mask = lw_read_name(c, hm);
+        r->hold = hm->name;
+        binding *b = lw_bind(c, targets[i]->name);
+        b->kind = B_VALUE;
+        b->val = r;
+        items[i] = NULL;
+    }
+    return 1;
+}
+
+/* ---- np.nonzero, np.where(cond), np.flatnonzero ---------------------------------------------
+ * The indices of the true (nonzero) elements of m along axis k are the index grid I_k selected by
+ * m: I_k[m], in C order as NumPy lists them. Their number depends on the data, so they are what a
+ * selection is (a V_MASKED): len(), .size, .shape, sums, max, min, mean and elementwise operations
+ * with selections by the same mask; np.nonzero(m) is the tuple of them, np.flatnonzero(m) the
+ * flat index (C order) selected. Requires: m an array of 1 or more dimensions. */
+static value *select_grid(lctx *c, loc l, value *m, ir_expr *e, const char *hold)
+{
+    (void)c;
+    value *g = lw_vnew(V_ARRAY, l);
+    g->type = T_I64;
+    g->rank = m->rank;
+    for (int d = 0; d < m->rank; d++) {
+        g->len[d] = m->len[d];
+        g->sh[d] = m->sh[d];
+    }
+    g->e = e;
+    value *r = lw_vnew(V_MASKED, l);
+    r->self = g;
+    r->mask = m;
+    r->type = T_I64;
+    r->str = diag_text(m->l);
+    r->snapshot = 1; /* m is lw_nonzero's copy, shared by the tuple's items */
+    r->hold = hold;
+    return r;
+}
+
+static value *nonzero_mask(lctx *c, loc l, const char *f, value *x)
+{
+    if (x->kind == V_ERR)
+        return NULL;
+    if (x->kind != V_ARRAY || x->rank < 1) {
+        diag_error(x->l, "%s() takes an array of one or more dimensions here, not %s", f,
+                   x->kind == V_ARRAY ? "a 0-d array" : lw_vkind_desc(x));
+        return NULL;
+    }
+    if (x->type == T_BOOL)
+        return x;
+    value *zero = lw_scalar(l, lw_I64(l, 0), 1);
+    value *m = lw_binop(c, l, OP_CNE, x, zero);
+    return m->kind == V_ERR ? NULL : m;
+}
+
+value *lw_nonzero(lctx *c, loc l, const char *f, value *x)
+{
+    value *m = nonzero_mask(c, l, f, x);
+    if (!m)
+        return &lw_ERRV;
+    /* the mask as it is now, held by a hidden name: the indices do not change with it, and the
+     * items of the tuple (ii, jj = np.nonzero(m)) are selections by one mask */
+    ast *hm = ast_name(l, arena_printf(&util_arena, "nonzero.%d.%d.mask", l.line, l.col));
+    lw_assign_name(c, hm, lw_copy_of(c, l, m));
+    m = lw_read_name(c, hm);
+    const char *hold = hm->name;
+    if (strcmp(f, "np.flatnonzero") == 0) { /* the C-order flat index: sum of I_k * stride_k */
+        ir_expr *flat = ir_index(l, T_I64, 0);
+        for (int d = 1; d < m->rank; d++)
+            flat = lw_iadd(l, lw_imul(l, flat, m->len[d]), ir_index(l, T_I64, d));
+        return select_grid(c, l, m, flat, hold);
+    }
+    value *tup = lw_vnew(V_TUPLE, l);
+    tup->n = m->rank;
+    tup->items = NEWN(value *, m->rank);
+    for (int k = 0; k < m->rank; k++)
+        tup->items[k] = select_grid(c, l, m, ir_index(l, T_I64, k), hold);
+    return tup;
+}
+
+static value *np_nonzero(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    value *r = lw_nonzero(c, l, a->self ? "np.nonzero" : f, a->self ? a->self : v[0]);
+    if (strcmp(f, "np.argwhere") != 0 || r->kind != V_TUPLE)
+        return r;
+    value *w = lw_vnew(V_MASKED, l); /* the rows of indices: counted, indexed [:, k], looped over */
+    *w = *r->items[0];
+    w->argw = r->n;
+    return w;
+}
+
+int lw_argwhere_refused(value *v)
+{
+    if (!v->argw)
+        return 0;
+    diag_error(v->l, "the result of np.argwhere() is supported in len(), .shape, .size, [:, k] and "
+                     "'for i, j in np.argwhere(m)' (its shape depends on the data); np.nonzero(m) "
+                     "gives the indices as selections");
+    return 1;
+}
+
+static const lw_builtin nonzero_table[] = {
+    {"np.nonzero", {"a"}, 1, np_nonzero},
+    {"np.flatnonzero", {"a"}, 1, np_nonzero},
+    {"np.argwhere", {"a"}, 1, np_nonzero},
+};
+static const lw_builtin nonzero_methods[] = {
+    {"nonzero", {NULL}, 0, np_nonzero},
+};
+
+const lw_builtin *lw_nonzero_find(const char *name, int method)
+{
+    return method ? lw_builtin_find(nonzero_methods, 1, name)
+                  : lw_builtin_find(nonzero_table, sizeof nonzero_table / sizeof *nonzero_table, name);
 }

@@ -41,7 +41,8 @@ typedef enum vkind {
     V_CLASS,   /* a class statement (lower_class.c): def (the class's A_OTHER_STMT), defscope */
     V_OBJECT,  /* an object of a class: def (its class), defscope, n (its number: its attributes
                   are the module names "@Class<n>.attr") */
-    V_LIST,    /* a list appended to in a loop (lower_lists.c): type, rank and sh[] of its items;
+    V_LIST,    /* a list appended to in a loop (lower_lists.c): type, rank and sh[] of its items
+                  (lrow: of the rows its lists of numbers are held as);
                   lbuf the array holding them (rank + 1 dimensions, capacity first), lcnt and lcap
                   its length and capacity (int64 variables) */
     V_PLOT,    /* a matplotlib module or object (lower_plot.c): statements that only use it are left
@@ -80,6 +81,10 @@ struct value {
     dynvar *dyn;       /* V_SCALAR: exactly the current value of this dynvar (e: as a float) */
     int mixed;         /* V_SCALAR: computed from a dynvar's float view (int or float at run time) */
     ir_var *lbuf, *lcnt, *lcap; /* V_LIST */
+    int lrow;          /* V_LIST: k > 0: each item is a list (is_list) or tuple of k numbers of one
+                          type, stored as a row of lbuf (hist.append([S, I, R])); lweak: k chars,
+                          '1' where the number is a Python one, '0' a NumPy scalar */
+    const char *lweak;
     value **keys;      /* V_TUPLE of a dict (lower_dicts.c): the keys of items[0..n), else NULL */
     int *dict_shared;  /* a dict: set once a second name is bound to it (e = d), shared by copies */
     int dict_param;    /* a dict bound to a function's parameter (a change would not reach the caller) */
@@ -87,6 +92,9 @@ struct value {
     ir_var *reshaped;  /* V_ARRAY: the slot of a reshape's copy of a named array, which NumPy makes a
                           view (lower_reshape.c: binding it to a name is refused) */
     int snapshot;      /* V_MASKED: bound to a name (lw_masked_bind): self and mask are copies */
+    const char *hold;  /* V_MASKED of lw_nonzero: the hidden name holding its mask (a snapshot) */
+    int argw;          /* V_MASKED: np.argwhere(mask) (argw = the mask's rank): its (count, argw) array
+                          of indices is only counted (len, .shape, .size) or looped over */
     scope *owner;      /* V_TUPLE list: the scope whose code built it (append elsewhere would have
                           to change a binding of that scope: rejected, lower_lists.c) */
 };
@@ -225,6 +233,7 @@ void lw_probe_leave(lctx *c, lw_probe *p);
 void lw_probe_end(lctx *c, lw_probe *p);
 void lw_target_names(ast *t, vec *out);
 void lw_declared_globals(vec *stmts, vec *out);
+void lw_implicit_global(lctx *c, const char *name);
 /* The scope a name's bindings live in: the current one, or the module's (globals, attributes) */
 scope *lw_name_scope(lctx *c, const char *name);
 /* The module's bindings saved (their objects and copies) and restored in place, dropping the
@@ -434,10 +443,25 @@ value *lw_diff(lctx *c, loc l, value *x, value *nv, value *axisv);
 
 const lw_builtin *lw_npfuncs_find(const char *name, int method);
 const lw_builtin *lw_composed_find(const char *name, int method); /* lower_composed.c */
+/* lower_gather.c: np.nonzero, np.flatnonzero, a.nonzero(), np.where(cond): selections of index grids */
+const lw_builtin *lw_nonzero_find(const char *name, int method);
+value *lw_nonzero(lctx *c, loc l, const char *f, value *x);
+int lw_argwhere_refused(value *v);
+int lw_nonzero_unpack(lctx *c, loc l, ast **targets, value **items, int n); /* a diagnostic, 1, for np.argwhere's result used otherwise */
+int lw_for_nonzero(lctx *c, ast *s); /* for i, j in np.argwhere(m) / for i in np.nonzero(m)[k] */
 /* lower_plot.c: matplotlib left out of the compiled program */
 int lw_is_plot_module(const char *name);
 void lw_plot_import(lctx *c, ast *s);
 int lw_plot_stmt(lctx *c, ast *s);
+/* lower_sysos.c: sys.exit, os.makedirs/mkdir, os.path.join/exists/isdir/isfile */
+int lw_is_sysos_module(const char *name);
+void lw_sysos_import(lctx *c, ast *s);
+value *lw_sysos_attr(value *mod, ast *a);
+value *lw_sysos_call(lctx *c, value *fn, ast *call);
+value *lw_sys_exit(lctx *c, loc l, value *arg);
+int lw_is_exit_stmt(const ast *s);
+void lw_print_stream(lctx *c, loc l, int fd);
+int lw_for_runtime_list(lctx *c, ast *s); /* lower_lists.c: for x in a list built at run time */
 /* lower_numba.c: numba's njit, jit and prange accepted and left out */
 void lw_numba_import(lctx *c, ast *s);
 value *lw_numba_attr(value *mod, ast *a);

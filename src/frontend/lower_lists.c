@@ -15,6 +15,10 @@
  * as Python's list index), and x as the argument of a NumPy function (np.array(x), np.save,
  * np.mean(x), ...), which sees the array x.items[:len].
  *
+ * A list or tuple of numbers of one type appended at run time (hist.append([t, S, I, R])) is
+ * held as a row of a 1-D item, as np.array of it would be (so np.array(hist) is the rows); the
+ * list remembers it (lrow), and hist[i] gives the numbers back as a list or tuple.
+ *
  * Requires: the V_LIST's variables belong to the scope of the name. Establishes: x.items holds
  * exactly len items, in the order appended. */
 
@@ -27,11 +31,37 @@ static vec *recording;
 
 static vec mixed_weak; /* ir_var*: items arrays of lists whose items are Python and NumPy scalars */
 
+/* Whether some function appends to a name it does not bind (a list of the module): -1 not
+ * known yet. Then every loop is probed for the lists it appends to through calls. */
+static int global_appends = -1;
+
 /* Each module starts with none (the arena is freed between programs: the fuzzer). */
 void lw_lists_reset(void)
 {
     recording = NULL;
     mixed_weak = (vec){0};
+    global_appends = -1;
+}
+
+/* NAME.append(...) calls in stmts (nested defs apart) on names not in bound (a def's
+ * parameters and assigned names): names of the module, appended to from a function. */
+static int appends_unbound(vec *stmts, vec *bound);
+static int any_def_appends_global(vec *stmts)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind == A_DEF) {
+            vec bound = {0};
+            for (int k = 0; k < s->params.len; k++)
+                vec_push(&bound, (void *)VEC_AT(s->params, k, ast *)->name);
+            lw_assigned_names(&s->body, &bound);
+            if (appends_unbound(&s->body, &bound))
+                return 1;
+        }
+        if (any_def_appends_global(&s->body) || any_def_appends_global(&s->orelse))
+            return 1;
+    }
+    return 0;
 }
 
 static void emit_assign(lctx *c, loc l, ir_var *v, ir_expr *e)
@@ -162,6 +192,72 @@ static int item_fits(loc l, value *lst, value *v)
     return 1;
 }
 
+/* A list or tuple v of numbers of one type as the row that holds it (np.array(v)), its length
+ * in *lrow and whether it is a list in *is_list; v itself when it is not a sequence; NULL after
+ * a diagnostic. proto: only the row's type and shape (v comes from a probe: nothing emitted). */
+static value *as_row(lctx *c, loc l, value *v, int *lrow, int *is_list, int proto, const char **weak)
+{
+    *lrow = 0;
+    *weak = NULL;
+    if (v->kind != V_TUPLE || v->keys)
+        return v;
+    if (v->n == 0) {
+        diag_error(l, "appending an empty %s to a list built at run time is not supported",
+                   v->is_list ? "list" : "tuple");
+        return NULL;
+    }
+    for (int i = 0; i < v->n; i++) {
+        value *x = v->items[i];
+        if (x->kind == V_ERR)
+            return NULL;
+        if (x->kind != V_SCALAR || x->mixed || x->type != v->items[0]->type) {
+            diag_error(l, "appending a %s to a list built at run time is supported when its items are "
+                          "numbers of one type (item %d is %s, item 0 %s); convert them with float()",
+                       v->is_list ? "list" : "tuple", i, lw_vkind_desc(x), lw_vkind_desc(v->items[0]));
+            return NULL;
+        }
+    }
+    *lrow = v->n;
+    *is_list = v->is_list;
+    char *wk = arena_alloc(&util_arena, (size_t)v->n + 1);
+    for (int i = 0; i < v->n; i++)
+        wk[i] = v->items[i]->weak ? '1' : '0';
+    wk[v->n] = '\0';
+    *weak = wk;
+    if (proto) {
+        value *x = v->items[0], *r = lw_vnew(V_ARRAY, l);
+        r->type = x->type == T_BOOL ? T_BOOL : x->type; /* a Python float or int is a float64 or int64 */
+        r->rank = 1;
+        r->sh[0] = sym_const(v->n);
+        r->len[0] = lw_I64(l, v->n);
+        return r;
+    }
+    args a = {0};
+    a.pos = &v;
+    a.npos = 1;
+    value *row = lw_array_literal(c, l, &a, 1);
+    return row->kind == V_ERR ? NULL : row;
+}
+
+/* Is an item that is a sequence of k numbers (0: not a sequence) one of lst's? */
+static int same_items(loc l, value *lst, int k, int is_list, const char *weak)
+{
+    if (k && k == lst->lrow && !is_list == !lst->is_list && strcmp(weak, lst->lweak) != 0) {
+        diag_error(l, "list '%s' is built at run time from %ss whose numbers are Python's or NumPy's "
+                      "scalars as the first one appended; this one mixes them otherwise (convert with float())",
+                   lst->str, lst->is_list ? "list" : "tuple");
+        return 0;
+    }
+    if (k == lst->lrow && (!k || !is_list == !lst->is_list))
+        return 1;
+    const char *what = lst->lrow ? arena_printf(&util_arena, "%ss of %d numbers", lst->is_list ? "list" : "tuple", lst->lrow)
+                                 : "numbers or arrays";
+    const char *got = k ? arena_printf(&util_arena, "a %s of %d", is_list ? "list" : "tuple", k) : "not a sequence";
+    diag_error(l, "list '%s' is built at run time from %s, so every item appended to it must be one too (this is %s)",
+               lst->str, what, got);
+    return 0;
+}
+
 /* lst.append(v) at run time: grow the items array when full, store v, count it. */
 static void push(lctx *c, loc l, value *lst, value *v)
 {
@@ -212,9 +308,20 @@ static void push(lctx *c, loc l, value *lst, value *v)
 /* The run-time list for name holding the items of the compile-time list t, then proto. */
 static value *to_runtime(lctx *c, loc l, const char *name, value *t, value *proto)
 {
+    int lrow, is_list;
+    const char *weak;
+    if (!(proto = as_row(c, l, proto, &lrow, &is_list, 1, &weak)))
+        return &lw_ERRV;
     value *lst = new_list(c, l, name, proto);
+    lst->lrow = lrow;
+    lst->is_list = is_list;
+    lst->lweak = weak; /* its numbers read back as Python's or NumPy's, as appended */
     for (int i = 0; i < t->n; i++) {
         value *it = t->items[i];
+        int k, isl;
+        const char *wk;
+        if (!(it = as_row(c, it->l, it, &k, &isl, 0, &wk)) || !same_items(it->l, lst, k, isl, wk))
+            return &lw_ERRV;
         if (it->kind == V_ARRAY && it->e->kind == E_READ && !it->fresh)
             it = lw_copy_of(c, l, it); /* the compile-time item was held by its hidden name */
         if (!item_fits(it->l, lst, it))
@@ -249,6 +356,11 @@ static value *append(lctx *c, ast *call, binding *b)
     value *v = a.pos[0], *lst = b->val;
     /* an object's attribute (lower_class.c) is a module name bound from any scope */
     int attr = nm->name[0] == '@';
+    if (lst->kind == V_TUPLE && c->sc != c->module && b == lw_find_in(c->module, nm->name) &&
+        !lw_find_in(c->sc, nm->name)) { /* a function appending to a list of the module */
+        lw_implicit_global(c, nm->name);
+        attr = 1;
+    }
     if (lst->kind == V_TUPLE && lst->owner && lst->owner != c->sc && !attr) {
         diag_error(call->l, "appending to the list '%s', made outside this function, is not supported "
                             "(the caller's list would not change); return the value and append it "
@@ -281,6 +393,11 @@ static value *append(lctx *c, ast *call, binding *b)
     }
     if (v->kind == V_ERR)
         return &lw_ERRV;
+    value *raw = v;
+    int k, isl;
+    const char *wk;
+    if (!(v = as_row(c, call->l, v, &k, &isl, 0, &wk)))
+        return &lw_ERRV;
     if (lst->kind == V_TUPLE) {
         if (recording) {
             int seen = 0;
@@ -288,17 +405,17 @@ static value *append(lctx *c, ast *call, binding *b)
                 seen |= strcmp(VEC_AT(*recording, i, const char *), nm->name) == 0;
             if (!seen) {
                 vec_push(recording, (void *)nm->name);
-                vec_push(recording, v);
+                vec_push(recording, raw);
             }
         }
-        lst = to_runtime(c, call->l, nm->name, lst, v);
+        lst = to_runtime(c, call->l, nm->name, lst, raw);
         if (lst->kind == V_ERR)
             return lst;
         binding *nb = lw_bind(c, nm->name);
         nb->kind = B_VALUE;
         nb->val = lst;
     }
-    if (!item_fits(call->l, lst, v))
+    if (!same_items(call->l, lst, k, isl, wk) || !item_fits(call->l, lst, v))
         return &lw_ERRV;
     push(c, call->l, lst, v);
     return lw_vnew(V_NONE, call->l);
@@ -306,6 +423,7 @@ static value *append(lctx *c, ast *call, binding *b)
 
 static value *allany_loop(lctx *c, ast *call, int all);
 static value *print_lists(lctx *c, ast *call);
+static value *pop(lctx *c, ast *call, binding *b);
 
 value *lw_list_call(lctx *c, ast *call)
 {
@@ -329,6 +447,9 @@ value *lw_list_call(lctx *c, ast *call)
     }
     if (f->kind == A_ATTR && f->a && strcmp(f->name, "append") == 0 && (b = list_binding(c, f->a)))
         return append(c, call, b);
+    if (f->kind == A_ATTR && f->a && strcmp(f->name, "pop") == 0 && (b = list_binding(c, f->a)) &&
+        !b->val->keys)
+        return pop(c, call, b);
     int unbound;
     if (f->kind == A_NAME && strcmp(f->name, "len") == 0 && !lw_lookup(c, "len", &unbound) &&
         call->args.len == 1 && !call->kwargs.len && (b = list_binding(c, VEC_AT(call->args, 0, ast *))) &&
@@ -338,11 +459,119 @@ value *lw_list_call(lctx *c, ast *call)
         return r;
     }
     if (f->kind == A_ATTR && f->a && (b = list_binding(c, f->a)) && b->val->kind == V_LIST) {
-        diag_error(f->l, "list.%s() is not supported for a list built at run time (append, len(), "
+        diag_error(f->l, "list.%s() is not supported for a list built at run time (append, pop(), len(), "
                          "indexing and NumPy functions of it are)", f->name);
         return &lw_ERRV;
     }
     return NULL;
+}
+
+/* The numbers of row idx of lst, as the list (tuple) appended, read into temporaries now (a later
+ * append may move or overwrite the rows). */
+static value *row_items(lctx *c, loc l, value *lst, ir_expr *idx)
+{
+    value *r = lw_vnew(V_TUPLE, l);
+    r->n = lst->lrow;
+    r->is_list = lst->is_list;
+    r->owner = c->sc;
+    r->items = NEWN(value *, r->n);
+    ir_var *at = lw_temp_scalar(c, T_I64);
+    emit_assign(c, l, at, idx);
+    for (int i = 0; i < r->n; i++) {
+        ir_expr **ix = NEWN(ir_expr *, 2);
+        ix[0] = ir_varref(l, at);
+        ix[1] = lw_I64(l, i);
+        ir_var *x = lw_temp_scalar(c, lst->type);
+        emit_assign(c, l, x, ir_elem(l, lst->lbuf, ix));
+        r->items[i] = lw_scalar(l, ir_varref(l, x), lst->lweak[i] == '1');
+        r->items[i]->type = lst->type;
+    }
+    return r;
+}
+
+/* lst.pop() / lst.pop(-1): the last item, removed (a stack). A list known when compiling, outside
+ * run-time loops, loses the item there (pop(k) of any constant k). A list popped in a run-time
+ * loop is a run-time list (lw_lists_before_loop; the probe records it as append does): Python's
+ * IndexError when it is empty, then its count drops by one, the item read first (numbers into
+ * temporaries, an array copied: a later append overwrites its row). */
+static value *pop(lctx *c, ast *call, binding *b)
+{
+    ast *nm = call->a->a;
+    loc l = call->l;
+    args a = lw_args(c, call);
+    if (lw_any_err(&a))
+        return &lw_ERRV;
+    value *lst = b->val;
+    int64_t k = -1;
+    if (a.nkw || a.npos > 1 ||
+        (a.npos == 1 && (a.pos[0]->kind != V_SCALAR || ir_type_is_float(a.pos[0]->type) ||
+                         !ir_expr_const_int(a.pos[0]->e, &k) || (lst->kind == V_LIST && k != -1)))) {
+        diag_error(l, "list.pop() is supported without an index, or with an int known when compiling for a "
+                      "list known when compiling");
+        return &lw_ERRV;
+    }
+    int attr = nm->name[0] == '@';
+    if (lst->kind == V_TUPLE && c->sc != c->module && b == lw_find_in(c->module, nm->name) &&
+        !lw_find_in(c->sc, nm->name)) { /* a function popping from a list of the module */
+        lw_implicit_global(c, nm->name);
+        attr = 1;
+    }
+    if (lst->kind == V_TUPLE && ((lst->owner && lst->owner != c->sc && !attr) ||
+                                 (lw_find_in(c->sc, nm->name) != b && !attr))) {
+        diag_error(l, "popping from the list '%s', made outside this function, is not supported (the "
+                      "caller's list would not change)", lw_display_name(nm->name));
+        return &lw_ERRV;
+    }
+    if (lst->kind == V_TUPLE) {
+        int runtime = c->loops > 0 || (attr && c->runloops > 0);
+        if (runtime && !recording) {
+            diag_error(l, "list.pop() in a loop is supported for a list the loop also appends to (a stack)");
+            return &lw_ERRV;
+        }
+        if (runtime && lst->n) { /* the probe: the list becomes a run-time one before the loop */
+            int seen = 0;
+            for (int i = 0; i < recording->len; i += 2)
+                seen |= strcmp(VEC_AT(*recording, i, const char *), nm->name) == 0;
+            if (!seen) {
+                vec_push(recording, (void *)nm->name);
+                vec_push(recording, lst->items[0]);
+            }
+        }
+        if (k < 0)
+            k += lst->n;
+        if (k < 0 || k >= lst->n) {
+            diag_error(l, lst->n ? "pop index out of range" : "pop from empty list");
+            return &lw_ERRV;
+        }
+        value *r = lw_vnew(V_TUPLE, lst->l);
+        *r = *lst;
+        r->items = NEWN(value *, lst->n);
+        r->n = 0;
+        for (int i = 0; i < lst->n; i++)
+            if (i != k)
+                r->items[r->n++] = lst->items[i];
+        binding *nb = lw_bind(c, nm->name);
+        nb->kind = B_VALUE;
+        nb->val = r;
+        return lst->items[k];
+    }
+    lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, lst->lcnt), lw_I64(l, 0), 0),
+                  "IndexError: pop from empty list");
+    ir_expr *last = lw_iadd(l, ir_varref(l, lst->lcnt), lw_I64(l, -1));
+    value *r;
+    if (lst->lrow)
+        r = row_items(c, l, lst, last);
+    else if (lst->rank == 0) {
+        ir_expr **ix = NEWN(ir_expr *, 1);
+        ix[0] = last;
+        ir_var *x = lw_temp_scalar(c, lst->type);
+        emit_assign(c, l, x, ir_elem(l, lst->lbuf, ix));
+        r = lw_scalar(l, ir_varref(l, x), lst->weak);
+        r->type = lst->type;
+    } else
+        r = lw_copy_of(c, l, lw_fix_axis(c, l, items_array(l, lst), 0, last));
+    emit_assign(c, l, lst->lcnt, lw_iadd(l, ir_varref(l, lst->lcnt), lw_I64(l, -1)));
+    return r;
 }
 
 value *lw_list_index(lctx *c, ast *a, value *lst)
@@ -368,7 +597,22 @@ value *lw_list_index(lctx *c, ast *a, value *lst)
         r->type = lst->type;
         return r;
     }
+    if (lst->lrow)
+        return row_items(c, a->l, lst, idx);
     return lw_fix_axis(c, a->l, items_array(a->l, lst), 0, idx);
+}
+
+static int appends(ast *a, vec *names);
+static int appends_unbound(vec *stmts, vec *bound)
+{
+    vec names = {0};
+    for (int i = 0; i < stmts->len; i++)
+        if (VEC_AT(*stmts, i, ast *)->kind != A_DEF)
+            appends(VEC_AT(*stmts, i, ast *), &names);
+    for (int i = 0; i < names.len; i++)
+        if (!lw_name_in(bound, VEC_AT(names, i, const char *)))
+            return 1;
+    return 0;
 }
 
 /* Is name.append(...) called in stmts (nested blocks included)? */
@@ -377,7 +621,7 @@ static int appends(ast *a, vec *names)
     if (!a)
         return 0;
     if (a->kind == A_CALL && a->a->kind == A_ATTR && a->a->a && a->a->a->kind == A_NAME &&
-        strcmp(a->a->name, "append") == 0 && !lw_name_in(names, a->a->a->name))
+        (strcmp(a->a->name, "append") == 0 || strcmp(a->a->name, "pop") == 0) && !lw_name_in(names, a->a->a->name))
         vec_push(names, (void *)a->a->a->name);
     if (a->kind == A_DEF || a->kind == A_LAMBDA)
         return names->len;
@@ -389,6 +633,34 @@ static int appends(ast *a, vec *names)
         for (int i = 0; i < vs[k]->len; i++)
             appends(VEC_AT(*vs[k], i, ast *), names);
     return names->len;
+}
+
+/* for x in L, L a list built at run time that the body does not append to: for k in
+ * range(len(L)): x = L[k]; body (k a hidden name). 0 when it is not such a loop. */
+int lw_for_runtime_list(lctx *c, ast *s)
+{
+    ast *it = s->a;
+    binding *b = it->kind == A_NAME ? list_binding(c, it) : NULL;
+    if (!b || b->val->kind != V_LIST)
+        return 0;
+    vec names = {0};
+    for (int i = 0; i < s->body.len; i++)
+        appends(VEC_AT(s->body, i, ast *), &names);
+    if (lw_name_in(&names, it->name)) {
+        diag_error(it->l, "a loop over the list '%s' that appends to it is not supported (it would "
+                          "run over the items appended too)", it->name);
+        return 1;
+    }
+    loc l = it->l;
+    const char *k = arena_printf(&util_arena, "for.%d.%d.k", s->l.line, s->l.col);
+    vec body = {0};
+    vec_push(&body, ast_assign(l, ast_vec1(s->b), ast_subscript(l, it, ast_vec1(ast_name(l, k)), 0)));
+    for (int i = 0; i < s->body.len; i++)
+        vec_push(&body, VEC_AT(s->body, i, void *));
+    ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, it));
+    lw_lower_for(c, ast_for(s->l, ast_name(l, k), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, len)),
+                            body, s->orelse));
+    return 1;
 }
 
 /* Before a loop that appends to compile-time lists: probe its body for what it appends, and
@@ -404,7 +676,9 @@ void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
         binding *b = list_binding(c, &n);
         any |= b && b->val->kind == V_TUPLE;
     }
-    if (!any && !lw_attr_appends(c))
+    if (global_appends < 0)
+        global_appends = any_def_appends_global(&c->module_body);
+    if (!any && !lw_attr_appends(c) && !global_appends)
         return;
     vec recs = {0}, *outer = recording;
     recording = &recs;
@@ -421,6 +695,8 @@ void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
         binding *b = list_binding(c, &n);
         if (!b || b->val->kind != V_TUPLE)
             continue;
+        if (b == lw_find_in(c->module, name) && !lw_find_in(c->sc, name))
+            lw_implicit_global(c, name); /* appended by a function this loop calls */
         if (recording) { /* an outer loop's probe: it converts the name before itself too */
             vec_push(recording, (void *)name);
             vec_push(recording, recs.items[i + 1]);
@@ -529,7 +805,7 @@ static value *print_lists(lctx *c, ast *call)
         int np_scalar = 0;
         if (lst->rank != 0 || (lst->type == T_BOOL && !lst->weak)) {
             diag_error(a->l, "print() of a list built at run time is supported for lists of numbers "
-                             "(this one holds %s)", lst->rank ? "arrays" : "NumPy bools");
+                             "(this one holds %s)", lst->lrow ? (lst->is_list ? "lists" : "tuples") : lst->rank ? "arrays" : "NumPy bools");
             return &lw_ERRV;
         }
         for (int k = 0; k < mixed_weak.len; k++)

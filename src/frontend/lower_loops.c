@@ -908,6 +908,95 @@ static vec mark_breaks(vec body, const char *flag)
     return r;
 }
 
+/* Does a break in stmts (in ifs, not in loops inside) leave the loop they are the body of? */
+static int breaks_here(vec *stmts)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind == A_BREAK || (s->kind == A_IF && (breaks_here(&s->body) || breaks_here(&s->orelse))))
+            return 1;
+    }
+    return 0;
+}
+
+/* for x in a selection, whose length depends on the data (a[m], np.nonzero(m)[k], np.where(m)[k],
+ * np.flatnonzero(m)) and for i, j in np.argwhere(m): Python runs over the selected points in C
+ * order. The mask (and the values selected, for a[m]) are held by hidden names first, as Python
+ * evaluates the iterable once, then
+ *     for d0 in range(M.shape[0]): ... for dR in range(M.shape[R]):
+ *         if M[d0, ..., dR]: x = S[d0, ..., dR]; body
+ * where an index grid's value is the index itself (i, j = d0, d1 for np.argwhere). A break
+ * leaves every level (a flag tested after each inner loop). 0 when it is not such a loop. */
+static int for_selection(lctx *c, ast *s)
+{
+    ast *it = s->a;
+    if (it->kind == A_NAME) { /* a selection bound to a name: no probe needed */
+        int unbound;
+        binding *b = lw_lookup(c, it->name, &unbound);
+        if (!b || b->kind != B_VALUE || b->val->kind != V_MASKED)
+            return 0;
+    } else if (!(it->kind == A_SUBSCRIPT || (it->kind == A_CALL && it->a->kind == A_ATTR)))
+        return 0; /* range(), zip(), a generator: never a selection */
+    lw_probe p;
+    lw_probe_begin(c, &p);
+    value *v = lw_expr(c, it);
+    lw_probe_end(c, &p);
+    if (v->kind != V_MASKED || v->n)
+        return 0;
+    v = lw_expr(c, it);
+    if (v->kind == V_ERR)
+        return 1;
+    loc l = it->l;
+    int r = v->mask->rank, grid = v->self->e->kind == E_INDEX ? v->self->e->dim : -1;
+    ast *tg = s->b;
+    if (v->argw && (tg->kind != A_TUPLE && tg->kind != A_LIST)) {
+        diag_error(tg->l, "a loop over np.argwhere(m) is supported with one name per axis (for i, j in "
+                          "np.argwhere(m)): each row would be an array");
+        return 1;
+    }
+    if (v->argw && tg->args.len != r) {
+        if (tg->args.len < r)
+            diag_error(tg->l, "too many values to unpack (expected %d)", tg->args.len);
+        else
+            diag_error(tg->l, "not enough values to unpack (expected %d, got %d)", tg->args.len, r);
+        return 1;
+    }
+    const char *pre = arena_printf(&util_arena, "for.%d.%d", s->l.line, s->l.col);
+    ast *M = ast_name(l, arena_printf(&util_arena, "%s.mask", pre)), *S = NULL;
+    lw_assign_name(c, M, v->snapshot ? v->mask : lw_copy_of(c, l, v->mask));
+    if (!v->argw && grid < 0) {
+        S = ast_name(l, arena_printf(&util_arena, "%s.sel", pre));
+        lw_assign_name(c, S, v->snapshot && v->self->e->kind == E_READ ? v->self : lw_copy_of(c, l, v->self));
+    }
+    ast *d[IR_MAX_RANK];
+    vec idx = {0};
+    for (int k = 0; k < r; k++) {
+        d[k] = ast_name(l, arena_printf(&util_arena, "%s.d%d", pre, k));
+        vec_push(&idx, d[k]);
+    }
+    ast *value_at = v->argw ? ast_seq(l, idx, 1) : S ? ast_subscript(l, S, idx, 0) : d[grid];
+    int brk = breaks_here(&s->body);
+    const char *flag = arena_printf(&util_arena, "%s.broke", pre);
+    vec body = {0};
+    vec_push(&body, ast_assign(l, ast_vec1(tg), value_at));
+    vec user = brk ? mark_breaks(s->body, flag) : s->body;
+    for (int i = 0; i < user.len; i++)
+        vec_push(&body, VEC_AT(user, i, ast *));
+    vec inner = ast_vec1(ast_if(l, ast_subscript(l, M, idx, 0), body, (vec){0}));
+    ast *loop = NULL;
+    for (int k = r - 1; k >= 0; k--) {
+        ast *ext = ast_subscript(l, ast_attr(l, M, "shape"), ast_vec1(ast_int(l, k)), 0);
+        loop = ast_for(s->l, d[k], ast_call(l, ast_name(l, "range"), ast_arglist(NULL, ext)), inner, (vec){0});
+        inner = ast_vec1(loop);
+        if (brk && k > 0)
+            vec_push(&inner, ast_if(l, ast_name(l, flag), ast_vec1(ast_new(A_BREAK, l)), (vec){0}));
+    }
+    if (brk)
+        lw_stmt(c, ast_assign(l, ast_vec1(ast_name(l, flag)), ast_bool(l, 0)));
+    lw_lower_for(c, loop);
+    return 1;
+}
+
 /* for/while ... else E: `broke = False`, the loop with `broke = True` before its breaks, then
  * `if not broke: E` (Python runs E when the loop ends without a break). The rewritten loop is
  * made once per loop (its node keys the type inference's records). */
@@ -982,6 +1071,8 @@ void lw_lower_for(lctx *c, ast *s)
         lw_lower_for(c, ast_for(s->l, s->b, pr, s->body, s->orelse));
         return;
     }
+    if (for_selection(c, s))
+        return;
     if (array_expr(it)) {
         const char *nm = arena_printf(&util_arena, "for.%d.%d.seq", s->l.line, s->l.col);
         lw_stmt(c, ast_assign(it->l, ast_vec1(ast_name(it->l, nm)), it));
@@ -1026,6 +1117,8 @@ void lw_lower_for(lctx *c, ast *s)
     if (!is_range && lw_for_arrays(c, s))
         return;
     if ((!is_range || s->b->kind == A_NAME) && lw_for_unrolled(c, s, is_range))
+        return;
+    if (!is_range && lw_for_runtime_list(c, s))
         return;
     if (!is_range) {
         diag_error(it->l, "only 'for NAME in range(...)' loops and loops over sequences known when "

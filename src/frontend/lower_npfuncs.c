@@ -94,6 +94,8 @@ static value *stdvar(lctx *c, loc l, int isstd, const char *fname, value *x, val
                      value *dtype, value *out, value *ddofv, value *keepv)
 {
     /* a[m]: the same on the selected points (their sums compressed, as NumPy's of the 1-D a[m]) */
+    if (x->kind == V_MASKED && lw_argwhere_refused(x))
+        return &lw_ERRV;
     int sel = x->kind == V_MASKED && !x->n;
     if (!sel && !lw_is_array_arg(x, fname))
         return &lw_ERRV;
@@ -1293,5 +1295,7 @@ const lw_builtin *lw_npfuncs_find(const char *name, int method)
         b = lw_composed_find(name, method);
     if (!b)
         b = lw_output_find(name, method);
+    if (!b)
+        b = lw_nonzero_find(name, method);
     return b ? b : lw_dot_find(name, method);
 }

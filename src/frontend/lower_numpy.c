@@ -523,8 +523,10 @@ static value *np_isclass(lctx *c, loc l, const char *f, value **v, args *a)
 static value *np_where(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)f, (void)v;
+    if (a->npos == 1 && !a->nkw) /* np.where(cond): np.nonzero(cond) */
+        return lw_nonzero(c, l, "np.where", a->pos[0]);
     if (a->npos != 3 || a->nkw) {
-        diag_error(l, "np.where() takes a condition and two values (the one-argument form is not supported)");
+        diag_error(l, "np.where() takes a condition and two values, or a condition alone");
         return &lw_ERRV;
     }
     return lw_where3(c, l, a->pos[0], a->pos[1], a->pos[2]);

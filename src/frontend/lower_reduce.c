@@ -63,6 +63,8 @@ static value *reduce_sel(lctx *c, loc l, const char *kind, value *x, int sel)
 {
     if (x->kind == V_ERR)
         return &lw_ERRV;
+    if (x->kind == V_MASKED && lw_argwhere_refused(x))
+        return &lw_ERRV;
     if (x->kind == V_MASKED && strcmp(kind, "norm") != 0)
         return reduce_masked(c, l, kind, x);
     if (x->kind != V_SCALAR && x->kind != V_ARRAY) {

@@ -40,7 +40,7 @@ static int always_returns(vec *stmts)
 {
     for (int i = 0; i < stmts->len; i++) {
         ast *s = VEC_AT(*stmts, i, ast *);
-        if (s->kind == A_RETURN || s->kind == A_RAISE)
+        if (s->kind == A_RETURN || s->kind == A_RAISE || lw_is_exit_stmt(s))
             return 1;
         if (s->kind == A_IF && always_returns(&s->body) && always_returns(&s->orelse))
             return 1;

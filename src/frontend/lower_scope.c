@@ -224,9 +224,11 @@ static scope *binding_scope(lctx *c, const char *name)
     scope *sc = c->sc;
     if (name[0] == '@') /* an object's attribute (lower_class.c): the module's */
         return c->module;
+    const char *dot = strchr(name, '.'); /* a list's hidden names: "hist.items", "hist.3" */
+    const char *base = dot && dot != name ? arena_strndup(&util_arena, name, (size_t)(dot - name)) : name;
     for (scope *f = sc; f; f = f->parent)
         if (f->is_function) {
-            if (lw_name_in(&f->globals, name))
+            if (lw_name_in(&f->globals, name) || (base != name && lw_name_in(&f->globals, base)))
                 while (sc->parent)
                     sc = sc->parent;
             break;
@@ -234,6 +236,20 @@ static scope *binding_scope(lctx *c, const char *name)
     return sc;
 }
 scope *lw_name_scope(lctx *c, const char *name) { return binding_scope(c, name); }
+
+/* A function that appends to a list of the module (a callback filling `energies`) changes the
+ * module's list, as if it declared the name global: its bindings, and those of the hidden names
+ * "name.items", "name.len", ... that hold it (lower_lists.c), go to the module from the nearest
+ * function's scope on. Nothing outside functions. */
+void lw_implicit_global(lctx *c, const char *name)
+{
+    for (scope *f = c->sc; f; f = f->parent)
+        if (f->is_function) {
+            if (!lw_name_in(&f->globals, name))
+                vec_push(&f->globals, (void *)name);
+            return;
+        }
+}
 void lw_module_save(lctx *c, vec *ptrs, vec *copies)
 {
     *ptrs = *copies = (vec){0};

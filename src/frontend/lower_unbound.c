@@ -171,6 +171,8 @@ static void walk_stmt(uctx *u, ast *s, flow *f)
     case A_EXPR_STMT:
     case A_YIELD:
         walk_expr(u, s->a, f, 1);
+        if (lw_is_exit_stmt(s))
+            f->dead = 1;
         break;
     case A_ASSIGN:
         walk_expr(u, s->a, f, 1);

@@ -42,7 +42,7 @@ const char *ir_fn_name(ir_fn fn)
         [FN_ASIN] = "arcsin", [FN_ACOS] = "arccos", [FN_ATAN] = "arctan", [FN_SINH] = "sinh",
         [FN_COSH] = "cosh", [FN_ASINH] = "arcsinh", [FN_ACOSH] = "arccosh", [FN_ATANH] = "arctanh",
         [FN_LOG10] = "log10", [FN_LOG2] = "log2", [FN_EXP2] = "exp2", [FN_EXPM1] = "expm1",
-        [FN_LOG1P] = "log1p", [FN_CBRT] = "cbrt", [FN_TRUNC] = "trunc", [FN_RINT] = "rint",
+        [FN_LOG1P] = "log1p", [FN_CBRT] = "cbrt", [FN_TRUNC] = "trunc", [FN_RINT] = "rint", [FN_ERF] = "erf", [FN_ERFC] = "erfc",
         [FN_ATAN2] = "arctan2", [FN_HYPOT] = "hypot", [FN_COPYSIGN] = "copysign", [FN_FMOD] = "fmod",
         [FN_POW] = "pow", [FN_WALLTIME] = "walltime",
     };
@@ -372,7 +372,7 @@ static void body_vars(vec *body, vec *out)
         ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
         if ((s->kind == S_ASSIGN || s->kind == S_FOR || s->kind == S_REDUCE) && s->var && !s->var->is_array)
             vec_push(out, s->var);
-        if (s->kind == S_RANDOM && s->var && !s->var->is_array)
+        if ((s->kind == S_RANDOM || s->kind == S_OS) && s->var && !s->var->is_array)
             vec_push(out, s->var);
         body_vars(&s->body, out);
         body_vars(&s->orelse, out);

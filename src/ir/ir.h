@@ -59,7 +59,7 @@ const char *ir_op_name(ir_op op);
 typedef enum ir_fn {
     FN_SQRT, FN_EXP, FN_LOG, FN_SIN, FN_COS, FN_TAN, FN_TANH, FN_FLOOR, FN_CEIL,
     FN_ASIN, FN_ACOS, FN_ATAN, FN_SINH, FN_COSH, FN_ASINH, FN_ACOSH, FN_ATANH, FN_LOG10,
-    FN_LOG2, FN_EXP2, FN_EXPM1, FN_LOG1P, FN_CBRT, FN_TRUNC, FN_RINT, /* libm, one argument */
+    FN_LOG2, FN_EXP2, FN_EXPM1, FN_LOG1P, FN_CBRT, FN_TRUNC, FN_RINT, FN_ERF, FN_ERFC, /* libm, one argument */
     FN_ATAN2, FN_HYPOT, FN_COPYSIGN, FN_FMOD,                          /* libm, two arguments */
     FN_POW,       /* args: x, y (floats): C's pow (math.pow) */
     FN_WALLTIME,  /* args: kind(const) 0 time.time, 1 time.perf_counter: rank 0's clock, the
@@ -231,7 +231,9 @@ typedef enum ir_skind {
                   footer, comments; pspec[0..1]: k > 0: the header / footer is run-time string k) */
     S_CHECK,   /* check kind; shapes in args (a: na, b: nb) */
     S_RAISE,   /* e (bool): when true, the program stops with str ("AssertionError: ...",
-                  "ValueError: ..."), as Python's uncaught exception, exit status 1 */
+                  "ValueError: ..."), as Python's uncaught exception, exit status 1;
+                  init = 1: sys.exit instead: the program ends as at its end, with exit
+                  status e2 (int64), after printing str (NULL: nothing) on stderr */
     S_REDUCE,  /* var = reduction `op` (OP_ADD sum, OP_NPMAX, OP_NPMIN) of the elementwise e over
                   the box shape[n]; e->type is the accumulation type = var->type; sel: a sum of
                   a selection a[m] (e is E_SELECT(m, a, 0): NumPy sums the selected points
@@ -251,7 +253,14 @@ typedef enum ir_skind {
                   unseeded at run time lost its state to a restart */
     S_PRINTOPT,/* np.set_printoptions: n = 5, pspec[0..4] = precision, threshold (-2: never
                   summarise), edgeitems, linewidth, suppress; -1 leaves one as it is */
+    S_OS,      /* an os call on rank 0 (tyl_os.c) on the path str (sbuf k > 0: run-time string
+                  k): init = IR_OS_*; makedirs: n = exist_ok; the path tests set var (bool);
+                  IR_OS_PRINTTO: print's stream n (1 stdout, 2 stderr) */
 } ir_skind;
+
+/* What S_OS does. */
+enum { IR_OS_MAKEDIRS, IR_OS_MKDIR, IR_OS_EXISTS, IR_OS_ISDIR, IR_OS_ISFILE,
+       IR_OS_PRINTTO /* print(file=sys.stderr): n = 2, then n = 1 (no path) */ };
 
 /* S_PRINT item flags. */
 enum {
@@ -305,7 +314,8 @@ struct ir_stmt {
     int sbuf;            /* S_PRINT: 0 prints; k > 0 builds run-time string k instead (items
                             strings and scalars, no sep, no end: an f-string, '%', .format());
                             S_SAVE: k > 0: the file name is string k, else str;
-                            S_RAISE: k > 0: the message is str followed by string k */
+                            S_RAISE: k > 0: the message is str followed by string k;
+                            S_OS: k > 0: the path is string k */
     ir_check check;      /* S_CHECK */
     ir_op op;            /* S_REDUCE */
     int sel;             /* S_REDUCE: a float sum of a selection a[m] (see S_REDUCE) */

@@ -199,10 +199,33 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
                 s->pspec[0], s->pspec[1], s->pspec[2], s->pspec[3], s->pspec[4]);
         break;
     case S_RAISE:
-        fputs("raise if ", o);
+        fputs(s->init == 1 ? "exit if " : "raise if ", o);
         pexpr(s->e, o);
-        fprintf(o, ": \"%s\"", s->str);
+        if (s->init == 1) {
+            fputs(" status ", o);
+            pexpr(s->e2, o);
+        }
+        if (s->str)
+            fprintf(o, ": \"%s\"", s->str);
+        if (s->sbuf)
+            fprintf(o, " + str%d", s->sbuf);
         break;
+    case S_OS: {
+        static const char *op[] = {"os.makedirs", "os.mkdir", "os.path.exists", "os.path.isdir", "os.path.isfile"};
+        if (s->init == IR_OS_PRINTTO) {
+            fprintf(o, "print to %s", s->n == 2 ? "stderr" : "stdout");
+            break;
+        }
+        if (s->var)
+            fprintf(o, "%s = ", s->var->name);
+        fprintf(o, "%s(", op[s->init]);
+        if (s->sbuf)
+            fprintf(o, "str%d", s->sbuf);
+        else
+            fprintf(o, "\"%s\"", s->str);
+        fprintf(o, s->init == IR_OS_MAKEDIRS ? ", exist_ok=%d)" : ")", s->n);
+        break;
+    }
     case S_BREAK: fputs("break", o); break;
     case S_CONTINUE: fputs("continue", o); break;
     case S_PRINT:

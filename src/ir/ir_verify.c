@@ -152,8 +152,15 @@ static void vstmt(ir_stmt *s, int loops)
     case S_CONTINUE: CHECK(loops > 0, "break outside a loop"); break;
     case S_PRINTOPT: CHECK(s->n == 5 && s->pspec, "printoptions without its five options"); break;
     case S_RAISE:
-        CHECK(s->e->type == T_BOOL && s->str, "raise without a bool condition and a message");
+        CHECK(s->e->type == T_BOOL && (s->str || s->init == 1), "raise without a bool condition and a message");
+        CHECK(s->init != 1 || (s->e2 && !ir_type_is_float(s->e2->type)), "sys.exit without an int status");
         vexpr(s->e, -1, l);
+        if (s->init == 1)
+            vexpr(s->e2, -1, l);
+        break;
+    case S_OS:
+        CHECK(s->str || s->sbuf || s->init == IR_OS_PRINTTO, "an os call without a path");
+        CHECK(s->init < IR_OS_EXISTS || s->init == IR_OS_PRINTTO || (s->var && s->var->type == T_BOOL), "a path test without its bool");
         break;
     case S_PRINT:
         for (int i = 0; i < s->n; i++) {

@@ -158,6 +158,7 @@ static void writes(ir_stmt *s, vec *slots, vec *vars)
     case S_RELEASE:
     case S_SETELEM:
     case S_LOAD: vec_push(slots, s->var); break;
+    case S_OS:
     case S_RANDOM:
         if (s->var)
             vec_push(s->var->is_array ? slots : vars, s->var);

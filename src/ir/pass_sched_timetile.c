@@ -124,6 +124,7 @@ static const char *check_body(ir_stmt *loop, int *radius)
         case S_REDUCE: return "a reduction in the body";
         case S_PRINT:
         case S_PRINTOPT: return "a print in the body";
+        case S_OS: return "a file system call in the body";
         case S_SAVE: return "a save in the body";
         case S_ALLOC: return "an allocation in the body";
         case S_RELEASE: return "an array released in the body";

@@ -228,14 +228,19 @@ void tyl_print_bool(bool v)
     tyl_print_str(v ? "True" : "False");
 }
 
+/* print(..., file=sys.stderr) writes its lines to stderr (fd 2) */
+static int print_fd = 1;
+void tyl_print_stream(int fd) { print_fd = fd; }
+
 void tyl_print_end(const char *end)
 {
     if (tyl_rt_rank_ != 0)
         return;
     line_append(end, strlen(end));
+    FILE *out = print_fd == 2 ? stderr : stdout;
     if (line_len)
-        fwrite(line, 1, line_len, stdout);
-    fflush(stdout);
+        fwrite(line, 1, line_len, out);
+    fflush(out);
     line_len = 0;
 }
 

@@ -144,6 +144,15 @@ TYL_NORETURN void tyl_rt_error(const char *where, const char *fmt, ...)
 TYL_NORETURN void tyl_rt_error_all(const char *where, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* sys.exit (tyl_os.c): rank 0 prints msg (if not NULL) on stderr, as Python does, then every
+ * rank finishes as at the program's end and exits with status & 0xff. Collective. */
+TYL_NORETURN void tyl_sys_exit(int64_t status, const char *msg);
+/* os.makedirs (parents 1) / os.mkdir (tyl_os.c), by rank 0: Python's FileExistsError,
+ * FileNotFoundError, ... stop every rank. Collective. */
+void tyl_os_mkdir(const char *path, int parents, int exist_ok, const char *where);
+/* os.path.exists (kind 0), isdir (1), isfile (2), as rank 0 finds it. Collective. */
+int tyl_os_path_test(const char *path, int kind);
+
 /* A tiled kernel's per-thread scratch tile (tyl_group.c): 64-byte aligned; a MemoryError at
  * WHERE when it cannot be had. */
 void *tyl_tile_alloc(size_t bytes, const char *where);
@@ -627,6 +636,7 @@ void tyl_print_bool(bool v);         /* True / False */
 void tyl_print_float32(float v);     /* str(np.float32): shortest digits that round-trip */
 char *tyl_repr_float32(char *buf, float v);
 void tyl_print_end(const char *end); /* appends end ("\n" by default) and flushes the line */
+void tyl_print_stream(int fd);      /* print's stream: 1 stdout, 2 stderr (print(..., file=sys.stderr)) */
 /* print(a, b, ...) of scalars and strings, sep " ", end "\n": one kind a value, 's' a string,
  * 'i' an int64_t, 'u' a uint64_t, 'f' a double, 'g' a float32 (passed as double), 'b' a bool (passed as int). */
 void tyl_print_line(const char *kinds, ...);

@@ -1,0 +1,287 @@
+/* lower_sysos.c: the calls of Python's sys and os modules that simulation scripts make around
+ * their computation, lowered to statements of libtyles' tyl_os.c:
+ *
+ *   sys.exit(), sys.exit(n), sys.exit("message"), raise SystemExit(...)
+ *                          S_RAISE with init 1: the program ends as at its end (files saved so
+ *                          far stay), the message on stderr, exit status n (1 with a message);
+ *   sys.stdout.flush()     nothing (print flushes at every line already);
+ *   os.makedirs(p, exist_ok=), os.mkdir(p)
+ *                          S_OS on rank 0, Python's FileExistsError / FileNotFoundError;
+ *   os.path.exists/isdir/isfile(p)
+ *                          S_OS setting a bool, the same on every rank;
+ *   os.path.join(a, b, ...) a string (run-time parts too: f"u_{n:04d}.npy"), Python's rule: a
+ *                          part starting with '/' restarts, a '/' is added unless the path so far
+ *                          is empty or ends with one.
+ *
+ * typing and __future__ are imported for annotations, which are not run (annotations are left
+ * out); their names in a computation are errors. Other names of these modules are located
+ * errors that list the supported ones. */
+
+#include "lower_internal.h"
+
+#include <string.h>
+
+static const char *SUPPORTED = "supported from sys and os: sys.exit, sys.stdout.flush, os.makedirs, "
+                               "os.mkdir, os.path.join, os.path.exists, os.path.isdir, os.path.isfile";
+
+int lw_is_sysos_module(const char *name)
+{
+    return strcmp(name, "sys") == 0 || strcmp(name, "os") == 0 || strcmp(name, "os.path") == 0 ||
+           strcmp(name, "sys.stdout") == 0 || strcmp(name, "sys.stderr") == 0 || strcmp(name, "typing") == 0 ||
+           strcmp(name, "__future__") == 0 || strncmp(name, "typing.", 7) == 0 || strncmp(name, "__future__.", 11) == 0;
+}
+
+static value *module(loc l, const char *name)
+{
+    value *m = lw_vnew(V_MODULE, l);
+    m->str = name;
+    return m;
+}
+
+static value *builtin(loc l, const char *mod, const char *n)
+{
+    value *v = lw_vnew(V_BUILTIN, l);
+    v->str = arena_printf(&util_arena, "%s.%s", mod, n);
+    return v;
+}
+
+/* attribute a->name of module mod ("sys", "os", "os.path", "sys.stdout") */
+value *lw_sysos_attr(value *mod, ast *a)
+{
+    const char *m = mod->str, *n = a->name;
+    loc l = a->l;
+    if (strcmp(m, "typing") == 0 || strcmp(m, "__future__") == 0) /* for annotations, which are not run */
+        return module(l, arena_printf(&util_arena, "%s.%s", m, n));
+    if (strncmp(m, "typing.", 7) == 0 || strncmp(m, "__future__.", 11) == 0) {
+        diag_error(a->a ? loc_span(a->a->l, l) : l, "'%s' is for type annotations, which tylesc does not run", m);
+        return &lw_ERRV;
+    }
+    if (strcmp(m, "sys") == 0) {
+        if (strcmp(n, "exit") == 0)
+            return builtin(l, m, n);
+        if (strcmp(n, "stdout") == 0 || strcmp(n, "stderr") == 0)
+            return module(l, arena_printf(&util_arena, "sys.%s", n));
+    } else if (strcmp(m, "sys.stdout") == 0 || strcmp(m, "sys.stderr") == 0) {
+        if (strcmp(n, "flush") == 0)
+            return builtin(l, m, n);
+    } else if (strcmp(m, "os") == 0) {
+        if (strcmp(n, "path") == 0)
+            return module(l, "os.path");
+        if (strcmp(n, "makedirs") == 0 || strcmp(n, "mkdir") == 0)
+            return builtin(l, m, n);
+    } else if (strcmp(n, "join") == 0 || strcmp(n, "exists") == 0 || strcmp(n, "isdir") == 0 ||
+               strcmp(n, "isfile") == 0)
+        return builtin(l, m, n);
+    loc whole = a->a ? loc_span(a->a->l, l) : l;
+    diag_error(whole, "'%s.%s' is not supported in a stencil program", m, n);
+    diag_note((loc){0}, "%s", SUPPORTED);
+    return &lw_ERRV;
+}
+
+/* import sys / import os / import os.path (binds os) / from os import path, makedirs */
+void lw_sysos_import(lctx *c, ast *s)
+{
+    if (s->kind == A_IMPORT) {
+        const char *name = s->str ? s->name : strcmp(s->name, "os.path") == 0 ? "os" : s->name;
+        binding *b = lw_bind(c, s->str ? s->str : name);
+        b->kind = B_VALUE;
+        b->val = module(s->l, name);
+        return;
+    }
+    value *mod = module(s->l, s->name);
+    for (int i = 0; i < s->args.len; i++) {
+        ast *n = VEC_AT(s->args, i, ast *);
+        if (strcmp(n->name, "*") == 0) {
+            diag_error(n->l, "'from %s import *' is not supported; import the names the program uses", s->name);
+            return;
+        }
+        ast *attr = ast_new(A_ATTR, n->l);
+        attr->a = ast_name(n->l, s->name);
+        attr->name = n->name;
+        value *v = lw_sysos_attr(mod, attr);
+        binding *b = lw_bind(c, n->str ? n->str : n->name);
+        b->kind = B_VALUE;
+        b->val = v;
+    }
+}
+
+/* Is s the statement sys.exit(...) (or raise SystemExit)? It ends every path through it, as a
+ * raise does (lower_returns.c, lower_unbound.c). Syntactic: the name sys as Python spells it. */
+int lw_is_exit_stmt(const ast *s)
+{
+    const ast *e = s->a;
+    if (s->kind == A_RAISE)
+        return 0; /* a raise is a terminator anyway */
+    if (s->kind != A_EXPR_STMT || !e || e->kind != A_CALL || e->a->kind != A_ATTR)
+        return 0;
+    const ast *f = e->a;
+    return strcmp(f->name, "exit") == 0 && f->a && f->a->kind == A_NAME && strcmp(f->a->name, "sys") == 0;
+}
+
+/* sys.exit(arg) with arg already lowered (NULL: no argument) */
+value *lw_sys_exit(lctx *c, loc l, value *arg)
+{
+    ir_stmt *r = ir_stmt_new(S_RAISE, l);
+    r->init = 1;
+    r->e = ir_const_i(l, T_BOOL, 1);
+    r->e2 = lw_I64(l, 0);
+    if (arg && arg->kind == V_ERR)
+        return &lw_ERRV;
+    if (!arg || arg->kind == V_NONE) {
+    } else if (arg->kind == V_SCALAR && !ir_type_is_float(arg->type)) {
+        r->e2 = ir_cast(l, T_I64, arg->e);
+    } else if (arg->kind == V_STR) {
+        r->str = arg->str;
+        r->e2 = lw_I64(l, 1);
+    } else if (arg->kind == V_FSTR) {
+        r->sbuf = lw_str_build(c, l, arg);
+        r->e2 = lw_I64(l, 1);
+    } else {
+        diag_error(arg->l, "sys.exit() of %s is not supported (an int status, a message string or nothing)",
+                   lw_vkind_desc(arg));
+        return &lw_ERRV;
+    }
+    lw_emit(c, r);
+    return lw_vnew(V_NONE, l);
+}
+
+/* The first (last: from_end) character of string v, '?' where it is a formatted number (never
+ * empty, never '/'), 0 for an empty string, -1 where it is known only when running. */
+static int end_char(value *v, int from_end)
+{
+    if (v->kind == V_STR)
+        return v->n ? -1 : v->str[0] ? v->str[from_end ? strlen(v->str) - 1 : 0] : 0;
+    for (int k = 0; k < v->n; k++) {
+        value *p = v->items[from_end ? v->n - 1 - k : k];
+        if (p->kind != V_STR)
+            return '?';
+        int ch = end_char(p, from_end);
+        if (ch)
+            return ch;
+    }
+    return 0;
+}
+
+static value *lit(loc l, const char *s)
+{
+    value *v = lw_vnew(V_STR, l);
+    v->str = s;
+    return v;
+}
+
+static value *path_join(lctx *c, loc l, args *a)
+{
+    if (a->nkw || a->npos < 1) {
+        diag_error(l, "os.path.join() takes one or more strings");
+        return &lw_ERRV;
+    }
+    value *path = NULL;
+    for (int i = 0; i < a->npos; i++) {
+        value *p = a->pos[i];
+        if (p->kind != V_STR && p->kind != V_FSTR) {
+            diag_error(p->l, "os.path.join() takes strings, not %s", lw_vkind_desc(p));
+            return &lw_ERRV;
+        }
+        int first = end_char(p, 0), last = path ? end_char(path, 1) : 0;
+        if (first < 0 || last < 0) {
+            diag_error(first < 0 ? p->l : a->pos[i - 1]->l,
+                       "os.path.join() of a string whose first or last character is known only when running "
+                       "is not supported");
+            return &lw_ERRV;
+        }
+        if (!path || first == '/')
+            path = p;
+        else if (last == 0 || last == '/')
+            path = lw_str_binop(c, l, '+', path, p);
+        else
+            path = lw_str_binop(c, l, '+', lw_str_binop(c, l, '+', path, lit(l, "/")), p);
+    }
+    return path;
+}
+
+/* The path argument into s (str or run-time string sbuf); 0 after a diagnostic. */
+static int path_arg(lctx *c, ir_stmt *s, const char *f, value *p)
+{
+    if (p->kind == V_STR) {
+        s->str = p->str;
+        return 1;
+    }
+    if (p->kind == V_FSTR) {
+        s->sbuf = lw_str_build(c, p->l, p);
+        return 1;
+    }
+    diag_error(p->l, "%s() needs the path as a string, not %s", f, lw_vkind_desc(p));
+    return 0;
+}
+
+/* print(..., file=sys.stderr): the prints between stream 2 and stream 1 go to stderr */
+void lw_print_stream(lctx *c, loc l, int fd)
+{
+    ir_stmt *s = ir_stmt_new(S_OS, l);
+    s->init = IR_OS_PRINTTO;
+    s->n = fd;
+    lw_emit(c, s);
+}
+
+value *lw_sysos_call(lctx *c, value *fn, ast *call)
+{
+    const char *f = fn->str;
+    loc l = call->l;
+    args a = lw_args(c, call);
+    if (lw_any_err(&a))
+        return &lw_ERRV;
+    if (strcmp(f, "sys.exit") == 0) {
+        if (a.nkw || a.npos > 1) {
+            diag_error(l, "sys.exit() takes at most one positional argument");
+            return &lw_ERRV;
+        }
+        return lw_sys_exit(c, l, a.npos ? a.pos[0] : NULL);
+    }
+    if (strcmp(f, "sys.stdout.flush") == 0 || strcmp(f, "sys.stderr.flush") == 0) {
+        if (a.npos || a.nkw)
+            diag_error(l, "%s() takes no arguments", f);
+        return lw_vnew(V_NONE, l);
+    }
+    if (strcmp(f, "os.path.join") == 0)
+        return path_join(c, l, &a);
+    int op = !strcmp(f, "os.makedirs")      ? IR_OS_MAKEDIRS
+             : !strcmp(f, "os.mkdir")       ? IR_OS_MKDIR
+             : !strcmp(f, "os.path.exists") ? IR_OS_EXISTS
+             : !strcmp(f, "os.path.isdir")  ? IR_OS_ISDIR
+                                            : IR_OS_ISFILE;
+    int maxpos = op <= IR_OS_MKDIR ? 2 : 1; /* the mode of makedirs/mkdir: accepted, not used */
+    if (a.npos < 1 || a.npos > maxpos) {
+        diag_error(l, "%s() takes the path%s", f, maxpos == 2 ? " and optionally a mode" : " only");
+        return &lw_ERRV;
+    }
+    ir_stmt *s = ir_stmt_new(S_OS, l);
+    s->init = op;
+    for (int k = 0; k < a.nkw; k++) {
+        value *kv = a.kw[k];
+        int64_t on;
+        if (op == IR_OS_MAKEDIRS && strcmp(a.kwname[k], "exist_ok") == 0 && kv->kind == V_SCALAR &&
+            ir_expr_const_int(ir_cast(l, T_I64, kv->e), &on)) {
+            s->n = on != 0;
+            continue;
+        }
+        if (op <= IR_OS_MKDIR && strcmp(a.kwname[k], "mode") == 0 && kv->kind == V_SCALAR)
+            continue;
+        diag_error(a.kwast[k]->l, "%s() takes %s", f,
+                   op == IR_OS_MAKEDIRS ? "mode= and exist_ok= (True or False, known when compiling) as keywords"
+                                        : op == IR_OS_MKDIR ? "mode= as a keyword" : "no keywords");
+        return &lw_ERRV;
+    }
+    if (a.npos == 2 && (a.pos[1]->kind != V_SCALAR || ir_type_is_float(a.pos[1]->type))) {
+        diag_error(a.pos[1]->l, "%s() takes an int mode", f);
+        return &lw_ERRV;
+    }
+    if (!path_arg(c, s, f, a.pos[0]))
+        return &lw_ERRV;
+    if (op <= IR_OS_MKDIR) {
+        lw_emit(c, s);
+        return lw_vnew(V_NONE, l);
+    }
+    s->var = lw_temp_scalar(c, T_BOOL);
+    lw_emit(c, s);
+    return lw_scalar(l, ir_varref(l, s->var), 1);
+}
