@@ -60,6 +60,9 @@
  * wavefront chooses how threads share tiles (run_slabs, run_pipeline; by default pipeline for
  * 3-D, slabs for 2-D where each thread's slab is at least twice as tall as the rows it leaves
  * to the triangle, else wavefronts). A forced K cuts even a small grid into at least four tiles.
+ * TYLES_TT_VERBOSE=1 prints each group's tiles; =2 also its wall and CPU time and, for bands
+ * (run_pipeline), each thread's time busy, waiting for its neighbour and on a CPU: a thread
+ * that lost its core shows as wall time beyond its CPU time and as its neighbour's wait.
  */
 #include <omp.h>
 #include <sched.h>
@@ -67,6 +70,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tyl_internal.h"
 
@@ -949,6 +953,27 @@ typedef struct tt_progress {
     char pad[64 - sizeof(int64_t)];
 } tt_progress;
 
+/* TYLES_TT_VERBOSE=2: each thread's time waiting for its neighbour in the last group. */
+enum { PROF_MAX = 64 };
+static double prof_wait[PROF_MAX], prof_busy[PROF_MAX], prof_cpu[PROF_MAX];
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int verbose(void)
+{
+    static int v = -1;
+    if (v < 0) {
+        const char *e = getenv("TYLES_TT_VERBOSE");
+        v = e ? (atoi(e) > 1 ? 2 : 1) : 0;
+    }
+    return v;
+}
+
 static void run_pipeline(int64_t nt, int64_t nc, int64_t lo, int64_t H, int64_t clo, int64_t W, int T)
 {
     tt_progress *done = calloc((size_t)T, sizeof *done);
@@ -958,11 +983,16 @@ static void run_pipeline(int64_t nt, int64_t nc, int64_t lo, int64_t H, int64_t 
     {
         const int me = omp_get_thread_num(), nth = omp_get_num_threads();
         const int64_t c0 = nc * me / nth, c1 = nc * (me + 1) / nth;
+        const int prof = verbose() > 1 && me < PROF_MAX;
+        double w0 = prof ? omp_get_wtime() : 0, c0p = prof ? cpu_now() : 0, wait = 0;
         for (int64_t t = 0; t < nt; t++) {
+            double s0 = prof ? omp_get_wtime() : 0;
             if (me > 0)
                 for (int spin = 0; atomic_load_explicit(&done[me - 1].rows, memory_order_acquire) <= t; spin++)
                     if (spin >= 100)
                         sched_yield();
+            if (prof)
+                wait += omp_get_wtime() - s0;
             for (int64_t c = c0; c < c1; c++)
                 for (int n = 0; n < tt.ns; n++)
                     if (!tt.st[n].empty)
@@ -970,6 +1000,11 @@ static void run_pipeline(int64_t nt, int64_t nc, int64_t lo, int64_t H, int64_t 
             /* a full fence: it also drains non-temporal stores, which release alone does not order */
             atomic_thread_fence(memory_order_seq_cst);
             atomic_store_explicit(&done[me].rows, t + 1, memory_order_release);
+        }
+        if (prof) {
+            prof_wait[me] = wait;
+            prof_busy[me] = omp_get_wtime() - w0 - wait;
+            prof_cpu[me] = cpu_now() - c0p;
         }
     }
     free(done);
@@ -1074,6 +1109,9 @@ void tyl_tt_run(void)
                 fprintf(stderr, "tyles: %d steps on deep halos (%d stages)\n", tt.K, tt.ns);
         }
     }
+    const double g0 = verbose() > 1 ? omp_get_wtime() : 0, gc0 = verbose() > 1 ? cpu_now() : 0;
+    for (int i = 0; i < PROF_MAX && verbose() > 1; i++)
+        prof_wait[i] = prof_busy[i] = -1;
     tt_plan P = tt.deep || tyl_rt_nranks() == 1 ? plan() : (tt_plan){.threads = 1};
     const char *sync = getenv("TYLES_TT_SYNC");
     if (sync && (!strcmp(sync, "pipeline") || !strcmp(sync, "wavefront")))
@@ -1151,6 +1189,13 @@ void tyl_tt_run(void)
                     }
             }
         }
+    }
+    if (verbose() > 1 && tyl_rt_rank_ == 0) {
+        fprintf(stderr, "tyles: group %.3f ms cpu %.3f", 1e3 * (omp_get_wtime() - g0), 1e3 * (cpu_now() - gc0));
+        for (int i = 0; i < PROF_MAX && prof_busy[i] >= 0; i++)
+            fprintf(stderr, "; thread %d busy %.3f wait %.3f cpu %.3f ms", i, 1e3 * prof_busy[i], 1e3 * prof_wait[i],
+                    1e3 * prof_cpu[i]);
+        fprintf(stderr, "\n");
     }
     if (P.H || tt.deep) /* deep halos: the halos of what the group wrote hold grown points */
         for (int n = 0; n < tt.ns; n++) {
