@@ -713,14 +713,33 @@ typedef struct tt_plan {
  * all but W of its lines in the cache. W is half of H: a deeper H saves traffic, a narrower W
  * adds stage calls. Jacobi 3-D 256^3 float64, K = 8, 1 MiB, 1 thread, CPU time a step
  * (bench/ab_cputime.py): tiles of 6 x 3 (this rule) 9.9 ms, 8 x 4 11.3, 12 x 6 11.1, 6 x 2
- * 14.4; step by step 22. ncol: the column extent; line: the bytes of one line of every array. */
+ * 14.4; step by step 22. ncol: the column extent; line: the bytes of one line of every array.
+ *
+ * With T threads the window may take 1.5 budgets. The span planes a tile row reads again were
+ * last touched a whole tile row earlier (16 MiB of Jacobi 3-D float64 at 6 x 3), too far back
+ * for a core's L2: they come from the L3 or memory, which the threads share, so with two
+ * threads the traffic, not the arithmetic, bounds a group (the 2-thread figure stayed at
+ * 2.0-2.6 GSt/s in every make bench while one thread went from 0.9 to 2.15). A deeper tile
+ * re-reads less: 2 (H + span) / (H K) planes a step, 0.67 at 6 x 3 and 0.5 at 10 x 5 (the
+ * window 1.5 MiB, within this machine's 2 MiB L2 a core). Measured only on the loaded machine
+ * (TYLES_TT_VERBOSE=2, least CPU time of a group, interleaved runs, bench/RESULTS.md
+ * 2026-12-05 h49), 2 threads: 10 x 5 47.6 + 47.4 ms a thread against 48.4 + 50.8 at 6 x 3,
+ * 12 x 6 48.3 + 47.0 against 52.0 + 53.2: a few percent, within that machine's noise.
+ * H grows past one thread's tile only while it is at most a sixteenth of the planes: a band
+ * waits for its left neighbour's tile row, so the pipeline fills and drains in about one tile
+ * row (1/nt of the group; float32 256^3 keeps its 14 x 7, where 22 x 11 measured the same CPU
+ * time). A forced K keeps one thread's tiles (the tests' small grids). */
 static tt_plan plan_planes(tt_plan P, int64_t lo, int64_t hi, int64_t ncol, int64_t span, int64_t spanc, double line)
 {
     int64_t h = 0, w = 1;
+    const double room = P.threads > 1 && !tt.forced ? 1.5 * (double)budget() : (double)budget();
     for (int64_t h2 = 2;; h2 += 2) {
         int64_t w2 = h2 / 2;
-        if ((double)(h2 + span) * (double)(w2 + spanc) * line > (double)budget())
+        double win = (double)(h2 + span) * (double)(w2 + spanc) * line;
+        if (win > room)
             break;
+        if (win > (double)budget() && h2 > (hi - lo) / 16)
+            break; /* threads: deeper than one thread's tile only while nt >= 16 */
         h = h2;
         w = w2;
     }
