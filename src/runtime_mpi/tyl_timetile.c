@@ -728,7 +728,9 @@ typedef struct tt_plan {
  * H grows past one thread's tile only while it is at most a sixteenth of the planes: a band
  * waits for its left neighbour's tile row, so the pipeline fills and drains in about one tile
  * row (1/nt of the group; float32 256^3 keeps its 14 x 7, where 22 x 11 measured the same CPU
- * time). A forced K keeps one thread's tiles (the tests' small grids). */
+ * time), and while every thread keeps a column of tiles (else W = 0 and the threads would
+ * share each stage with a barrier between stages). A forced K keeps one thread's tiles (the
+ * tests' small grids; tests/programs/timetile_jacobi3d_threads.tyl takes the deeper ones). */
 static tt_plan plan_planes(tt_plan P, int64_t lo, int64_t hi, int64_t ncol, int64_t span, int64_t spanc, double line)
 {
     int64_t h = 0, w = 1;
@@ -738,8 +740,8 @@ static tt_plan plan_planes(tt_plan P, int64_t lo, int64_t hi, int64_t ncol, int6
         double win = (double)(h2 + span) * (double)(w2 + spanc) * line;
         if (win > room)
             break;
-        if (win > (double)budget() && h2 > (hi - lo) / 16)
-            break; /* threads: deeper than one thread's tile only while nt >= 16 */
+        if (win > (double)budget() && (h2 > (hi - lo) / 16 || w2 * P.threads >= ncol))
+            break; /* threads: deeper than one thread's tile only while nt >= 16 and nc >= T */
         h = h2;
         w = w2;
     }
