@@ -974,7 +974,8 @@ typedef struct tt_progress {
     char pad[64 - sizeof(int64_t)];
 } tt_progress;
 
-/* TYLES_TT_VERBOSE=2: each thread's time waiting for its neighbour in the last group. */
+/* TYLES_TT_VERBOSE=2: each band thread's wall time busy and waiting for its left neighbour,
+ * and its CPU time, in the last group (-1: not a band thread). */
 enum { PROF_MAX = 64 };
 static double prof_wait[PROF_MAX], prof_busy[PROF_MAX], prof_cpu[PROF_MAX];
 
