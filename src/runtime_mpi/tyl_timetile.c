@@ -60,6 +60,9 @@
  * wavefront chooses how threads share tiles (run_slabs, run_pipeline; by default pipeline for
  * 3-D, slabs for 2-D where each thread's slab is at least twice as tall as the rows it leaves
  * to the triangle, else wavefronts). A forced K cuts even a small grid into at least four tiles.
+ * TYLES_TT_VERBOSE=1 prints each group's tiles; =2 also its wall and CPU time and, for bands
+ * (run_pipeline), each thread's time busy, waiting for its neighbour and on a CPU: a thread
+ * that lost its core shows as wall time beyond its CPU time and as its neighbour's wait.
  */
 #include <omp.h>
 #include <sched.h>
@@ -67,6 +70,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tyl_internal.h"
 
@@ -709,14 +713,35 @@ typedef struct tt_plan {
  * all but W of its lines in the cache. W is half of H: a deeper H saves traffic, a narrower W
  * adds stage calls. Jacobi 3-D 256^3 float64, K = 8, 1 MiB, 1 thread, CPU time a step
  * (bench/ab_cputime.py): tiles of 6 x 3 (this rule) 9.9 ms, 8 x 4 11.3, 12 x 6 11.1, 6 x 2
- * 14.4; step by step 22. ncol: the column extent; line: the bytes of one line of every array. */
+ * 14.4; step by step 22. ncol: the column extent; line: the bytes of one line of every array.
+ *
+ * With T threads the window may take 1.5 budgets. The span planes a tile row reads again were
+ * last touched a whole tile row earlier (16 MiB of Jacobi 3-D float64 at 6 x 3), too far back
+ * for a core's L2: they come from the L3 or memory, which the threads share, so with two
+ * threads the traffic, not the arithmetic, bounds a group (the 2-thread figure stayed at
+ * 2.0-2.6 GSt/s in every make bench while one thread went from 0.9 to 2.15). A deeper tile
+ * re-reads less: 2 (H + span) / (H K) planes a step, 0.67 at 6 x 3 and 0.5 at 10 x 5 (the
+ * window 1.5 MiB, within this machine's 2 MiB L2 a core). Measured only on the loaded machine
+ * (TYLES_TT_VERBOSE=2, least CPU time of a group, interleaved runs, bench/RESULTS.md
+ * 2026-12-05 h49), 2 threads: 10 x 5 47.6 + 47.4 ms a thread against 48.4 + 50.8 at 6 x 3,
+ * 12 x 6 48.3 + 47.0 against 52.0 + 53.2: a few percent, within that machine's noise.
+ * H grows past one thread's tile only while it is at most a sixteenth of the planes: a band
+ * waits for its left neighbour's tile row, so the pipeline fills and drains in about one tile
+ * row (1/nt of the group; float32 256^3 keeps its 14 x 7, where 22 x 11 measured the same CPU
+ * time), and while every thread keeps a column of tiles (else W = 0 and the threads would
+ * share each stage with a barrier between stages). A forced K keeps one thread's tiles (the
+ * tests' small grids; tests/programs/timetile_jacobi3d_threads.tyl takes the deeper ones). */
 static tt_plan plan_planes(tt_plan P, int64_t lo, int64_t hi, int64_t ncol, int64_t span, int64_t spanc, double line)
 {
     int64_t h = 0, w = 1;
+    const double room = P.threads > 1 && !tt.forced ? 1.5 * (double)budget() : (double)budget();
     for (int64_t h2 = 2;; h2 += 2) {
         int64_t w2 = h2 / 2;
-        if ((double)(h2 + span) * (double)(w2 + spanc) * line > (double)budget())
+        double win = (double)(h2 + span) * (double)(w2 + spanc) * line;
+        if (win > room)
             break;
+        if (win > (double)budget() && (h2 > (hi - lo) / 16 || w2 * P.threads >= ncol))
+            break; /* threads: deeper than one thread's tile only while nt >= 16 and nc >= T */
         h = h2;
         w = w2;
     }
@@ -949,6 +974,28 @@ typedef struct tt_progress {
     char pad[64 - sizeof(int64_t)];
 } tt_progress;
 
+/* TYLES_TT_VERBOSE=2: each band thread's wall time busy and waiting for its left neighbour,
+ * and its CPU time, in the last group (-1: not a band thread). */
+enum { PROF_MAX = 64 };
+static double prof_wait[PROF_MAX], prof_busy[PROF_MAX], prof_cpu[PROF_MAX];
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int verbose(void)
+{
+    static int v = -1;
+    if (v < 0) {
+        const char *e = getenv("TYLES_TT_VERBOSE");
+        v = e ? (atoi(e) > 1 ? 2 : 1) : 0;
+    }
+    return v;
+}
+
 static void run_pipeline(int64_t nt, int64_t nc, int64_t lo, int64_t H, int64_t clo, int64_t W, int T)
 {
     tt_progress *done = calloc((size_t)T, sizeof *done);
@@ -958,11 +1005,16 @@ static void run_pipeline(int64_t nt, int64_t nc, int64_t lo, int64_t H, int64_t 
     {
         const int me = omp_get_thread_num(), nth = omp_get_num_threads();
         const int64_t c0 = nc * me / nth, c1 = nc * (me + 1) / nth;
+        const int prof = verbose() > 1 && me < PROF_MAX;
+        double w0 = prof ? omp_get_wtime() : 0, c0p = prof ? cpu_now() : 0, wait = 0;
         for (int64_t t = 0; t < nt; t++) {
+            double s0 = prof ? omp_get_wtime() : 0;
             if (me > 0)
                 for (int spin = 0; atomic_load_explicit(&done[me - 1].rows, memory_order_acquire) <= t; spin++)
                     if (spin >= 100)
                         sched_yield();
+            if (prof)
+                wait += omp_get_wtime() - s0;
             for (int64_t c = c0; c < c1; c++)
                 for (int n = 0; n < tt.ns; n++)
                     if (!tt.st[n].empty)
@@ -970,6 +1022,11 @@ static void run_pipeline(int64_t nt, int64_t nc, int64_t lo, int64_t H, int64_t 
             /* a full fence: it also drains non-temporal stores, which release alone does not order */
             atomic_thread_fence(memory_order_seq_cst);
             atomic_store_explicit(&done[me].rows, t + 1, memory_order_release);
+        }
+        if (prof) {
+            prof_wait[me] = wait;
+            prof_busy[me] = omp_get_wtime() - w0 - wait;
+            prof_cpu[me] = cpu_now() - c0p;
         }
     }
     free(done);
@@ -1074,6 +1131,9 @@ void tyl_tt_run(void)
                 fprintf(stderr, "tyles: %d steps on deep halos (%d stages)\n", tt.K, tt.ns);
         }
     }
+    const double g0 = verbose() > 1 ? omp_get_wtime() : 0, gc0 = verbose() > 1 ? cpu_now() : 0;
+    for (int i = 0; i < PROF_MAX && verbose() > 1; i++)
+        prof_wait[i] = prof_busy[i] = -1;
     tt_plan P = tt.deep || tyl_rt_nranks() == 1 ? plan() : (tt_plan){.threads = 1};
     const char *sync = getenv("TYLES_TT_SYNC");
     if (sync && (!strcmp(sync, "pipeline") || !strcmp(sync, "wavefront")))
@@ -1151,6 +1211,13 @@ void tyl_tt_run(void)
                     }
             }
         }
+    }
+    if (verbose() > 1 && tyl_rt_rank_ == 0) {
+        fprintf(stderr, "tyles: group %.3f ms cpu %.3f", 1e3 * (omp_get_wtime() - g0), 1e3 * (cpu_now() - gc0));
+        for (int i = 0; i < PROF_MAX && prof_busy[i] >= 0; i++)
+            fprintf(stderr, "; thread %d busy %.3f wait %.3f cpu %.3f ms", i, 1e3 * prof_busy[i], 1e3 * prof_wait[i],
+                    1e3 * prof_cpu[i]);
+        fprintf(stderr, "\n");
     }
     if (P.H || tt.deep) /* deep halos: the halos of what the group wrote hold grown points */
         for (int n = 0; n < tt.ns; n++) {
