@@ -353,6 +353,23 @@ int ir_expr_any(const ir_expr *e, int (*pred)(const ir_expr *, void *), void *ct
     return ir_expr_any(e->a, pred, ctx) || ir_expr_any(e->b, pred, ctx) || ir_expr_any(e->cc, pred, ctx);
 }
 
+static int collect_read(const ir_expr *e, void *ctx)
+{
+    ir_reads *r = ctx;
+    if (e->kind == E_READ) {
+        vec_push(&r->all, e->view);
+        r->v = (ir_view **)r->all.items;
+        r->n = r->all.len;
+    }
+    return 0;
+}
+
+void ir_reads_of(ir_expr *e, ir_reads *r)
+{
+    if (e)
+        ir_expr_any(e, collect_read, r);
+}
+
 static int is_elem(const ir_expr *e, void *ctx) { (void)ctx; return e->kind == E_ELEM; }
 static int is_index(const ir_expr *e, void *ctx) { (void)ctx; return e->kind == E_INDEX; }
 static int is_var(const ir_expr *e, void *v) { return e->kind == E_VAR && e->var == v; }

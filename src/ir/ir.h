@@ -387,6 +387,14 @@ ir_stmt *ir_stmt_new(ir_skind k, loc l);
 /* Does any node of e (view extents and offsets included) satisfy pred? And the common queries:
  * an element read (host access), a sweep index, a scalar variable, a read of a slot. */
 int ir_expr_any(const ir_expr *e, int (*pred)(const ir_expr *, void *), void *ctx);
+/* The views an expression reads, in walk order, every one (pass_dist, pass_dist_axes: a missed
+ * read would be a missed constraint or exchange); appended to r, which starts {0}. */
+typedef struct ir_reads {
+    vec all; /* ir_view* */
+    ir_view **v;
+    int n;
+} ir_reads;
+void ir_reads_of(ir_expr *e, ir_reads *r);
 int ir_expr_has_elem(const ir_expr *e);
 int ir_expr_has_index(const ir_expr *e);
 int ir_expr_uses_var(const ir_expr *e, ir_var *v);

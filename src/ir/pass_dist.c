@@ -288,30 +288,6 @@ int ir_dist_halo_read(ir_view *t, ir_view *r) { return halo_ok(t, r); }
 
 /* ---- visiting reads ---------------------------------------------------------------------------- */
 
-/* The views an expression reads, in walk order (every one: a missed read would be a missed
- * constraint or exchange). */
-typedef struct reads {
-    vec all; /* ir_view* */
-    ir_view **v;
-    int n;
-} reads;
-
-static int collect_read(const ir_expr *e, void *ctx)
-{
-    reads *r = ctx;
-    if (e->kind == E_READ) {
-        vec_push(&r->all, e->view);
-        r->v = (ir_view **)r->all.items;
-        r->n = r->all.len;
-    }
-    return 0;
-}
-
-static void reads_of(ir_expr *e, reads *r)
-{
-    if (e)
-        ir_expr_any(e, collect_read, r);
-}
 
 typedef struct elem_ctx {
     dctx *c;
@@ -327,8 +303,8 @@ static int repl_elem(const ir_expr *e, void *ctx)
  * every box dimension (no broadcast), so owning its elements splits the box. */
 static ir_view *anchor_of(ir_stmt *s, int (*dist)(void *, ir_var *), void *ctx)
 {
-    reads r = {0};
-    reads_of(s->e, &r);
+    ir_reads r = {0};
+    ir_reads_of(s->e, &r);
     for (int i = 0; i < r.n; i++) {
         ir_view *v = r.v[i];
         if (!dist(ctx, v->arr) || v->vrank != s->n)
@@ -500,8 +476,8 @@ static void loop_fracs(dctx *c, vec *body)
         int nw = s->kind == S_FUSED ? s->body.len : s->kind == S_SWEEP;
         for (int j = 0; j < nw; j++) {
             ir_stmt *w = s->kind == S_FUSED ? VEC_AT(s->body, j, ir_stmt *) : s;
-            reads r = {0};
-            reads_of(w->e, &r);
+            ir_reads r = {0};
+            ir_reads_of(w->e, &r);
             for (int k = 0; k < r.n; k++) {
                 int seen = 0;
                 for (int m = 0; m < k; m++)
@@ -567,8 +543,8 @@ static void constrain(dctx *c, ir_view *t, ir_expr *e, int depth, int gathers)
     double frac;
     if (t && thin_view(t))
         make_repl(c, t->arr);
-    reads r = {0};
-    reads_of(e, &r);
+    ir_reads r = {0};
+    ir_reads_of(e, &r);
     for (int i = 0; i < r.n; i++) {
         ir_view *v = r.v[i];
         if (!is_dist(c, v->arr) || (v == t && c->own))
@@ -832,8 +808,8 @@ static void edge_of(actx *a, ir_view *t, ir_view *r)
 
 static void edges_sweep(actx *a, ir_view *t, ir_expr *e)
 {
-    reads r = {0};
-    reads_of(e, &r);
+    ir_reads r = {0};
+    ir_reads_of(e, &r);
     if (t && dist_slot(t->arr))
         note_extents(a, t);
     for (int i = 0; i < r.n; i++)
@@ -1115,8 +1091,8 @@ static int gathers_one(ir_stmt *w)
 {
     if (!w->target || dist_slot(w->target->arr))
         return 0;
-    reads r = {0};
-    reads_of(w->e, &r);
+    ir_reads r = {0};
+    ir_reads_of(w->e, &r);
     for (int i = 0; i < r.n; i++)
         if (dist_slot(r.v[i]->arr))
             return 1;
@@ -1271,8 +1247,8 @@ static void halo_sweep(ir_stmt *s, ir_view *t, ir_expr *e)
 {
     if (!t || !dist_slot(t->arr))
         return;
-    reads r = {0};
-    reads_of(e, &r);
+    ir_reads r = {0};
+    ir_reads_of(e, &r);
     for (int i = 0; i < r.n; i++)
         if (dist_slot(r.v[i]->arr) && !(s->kind == S_REDUCE && s->row && r.v[i] == t))
             add_need(s, t, r.v[i]); /* a row's anchor reads its own points (S_REDUCE.row) */

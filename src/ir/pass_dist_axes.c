@@ -19,30 +19,6 @@
 #include "../frontend/sym.h"
 #include "ir.h"
 
-/* The views an expression reads. */
-typedef struct reads {
-    vec all; /* ir_view* */
-    ir_view **v;
-    int n;
-} reads;
-
-static int collect_read(const ir_expr *e, void *ctx)
-{
-    reads *r = ctx;
-    if (e->kind == E_READ) {
-        vec_push(&r->all, e->view);
-        r->v = (ir_view **)r->all.items;
-        r->n = r->all.len;
-    }
-    return 0;
-}
-
-static void reads_of(ir_expr *e, reads *r)
-{
-    if (e)
-        ir_expr_any(e, collect_read, r);
-}
-
 enum { MAX_COMPONENTS = 32 }; /* the largest extent taken for a component axis (D3Q27's 27) */
 
 typedef struct axes_ctx {
@@ -92,8 +68,8 @@ static void axes_expr(axes_ctx *a, ir_expr *e)
  * iterates too are grid axes (not f * cx, a table of the directions along the component axis). */
 static void grid_axes(axes_ctx *a, ir_view *t, ir_expr *e)
 {
-    reads r = {0};
-    reads_of(e, &r);
+    ir_reads r = {0};
+    ir_reads_of(e, &r);
     for (int i = 0; t && i < r.n; i++) {
         ir_view *hi = t->rank > r.v[i]->rank ? t : r.v[i], *lo = hi == t ? r.v[i] : t;
         int picks = 0;
@@ -144,8 +120,8 @@ static int popcount(unsigned x)
 static int share_axes(axes_ctx *a, ir_view *t, ir_expr *e)
 {
     int more = 0;
-    reads r = {0};
-    reads_of(e, &r);
+    ir_reads r = {0};
+    ir_reads_of(e, &r);
     for (int i = 0; t && i < r.n; i++) {
         ir_view *v = r.v[i];
         if (v->rank != t->rank || v->arr == t->arr)
