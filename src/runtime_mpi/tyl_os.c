@@ -98,6 +98,13 @@ int tyl_os_path_test(const char *path, int kind)
 
 _Noreturn void tyl_sys_exit(int64_t status, const char *msg)
 {
+    /* A solver of an application (tylesc --lib) never ends the process (docs/LIBRARY.md): its
+     * call returns TYL_ERROR with Python's SystemExit, which every rank reached together. */
+    if (tyl_rt_.lib) {
+        if (msg)
+            tyl_rt_error_all(NULL, "SystemExit: %s", msg);
+        tyl_rt_error_all(NULL, "SystemExit: %lld", (long long)status);
+    }
     fflush(stdout);
     if (msg && tyl_rt_rank_ == 0) {
         fprintf(stderr, "%s\n", msg);

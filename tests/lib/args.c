@@ -76,7 +76,9 @@ int main(int argc, char **argv)
            "context): create it with tyl_array_create or tyl_array_wrap on the context given to args_step");
     double v = 0;
     expect(args_corner(ctx, good, 9, &v), ctx, "run-time error inside",
-           "../args.tyl:10: error: index 9 is out of bounds for axis 0 with size 8");
+           "../args.tyl:12: error: index 9 is out of bounds for axis 0 with size 8");
+    /* sys.exit in a solver: the call returns an error, the application goes on */
+    expect(args_checked(ctx, good, 0.5, &v), ctx, "sys.exit inside", "error: SystemExit: the field exceeds the limit");
     /* another thread: refused before it touches anything */
     struct from_thread t = {.ctx = ctx, .u = good};
     pthread_t th;
