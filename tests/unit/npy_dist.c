@@ -28,9 +28,9 @@ extern int tyl_rt_rank_;
 #define WHERE "npy_dist.tyl:10"
 
 /* halo layers of different widths, so a stride or halo mistake shows */
-static const tyl_layout L_HALO = {1, {1, 2, 1, 0, 1, 0}, {2, 1, 1, 0, 0, 1}, 0, 0, {0}, {0}, 0, {0}, {0}};
+static const tyl_layout L_HALO = {1, {1, 2, 1, 0, 1, 0}, {2, 1, 1, 0, 0, 1}, 0, 0, {0}, {0}, 0, {0}, {0}, 0};
 /* no halo: blocks split along the first axis only are contiguous (the direct path) */
-static const tyl_layout L_BARE = {1, {0}, {0}, 0, 0, {0}, {0}, 0, {0}, {0}};
+static const tyl_layout L_BARE = {1, {0}, {0}, 0, 0, {0}, {0}, 0, {0}, {0}, 0};
 
 static int failures;
 

@@ -11,7 +11,7 @@
 #define WHERE "print_dist.tyl:3"
 
 /* halo layers of different widths, so a stride or halo mistake shows */
-static const tyl_layout L_HALO = {1, {1, 2, 1, 0}, {2, 1, 1, 0}, 0, 0, {0}, {0}, 0, {0}, {0}};
+static const tyl_layout L_HALO = {1, {1, 2, 1, 0}, {2, 1, 1, 0}, 0, 0, {0}, {0}, 0, {0}, {0}, 0};
 
 static void fill(tyl_array *a)
 {
