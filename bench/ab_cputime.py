@@ -35,6 +35,19 @@ def cpu_time(argv, env, cwd):
     return ru.ru_utime + ru.ru_stime
 
 
+def variants(specs, args, **env_vars):
+    """(name, argv, env) of each 'NAME=EXE [VAR=VALUE ...]': EXE with args, env the process's
+    with env_vars and the spec's VAR=VALUE (bench/tt_groups.py uses it too)."""
+    vs = []
+    for spec in specs:
+        words = shlex.split(spec)
+        name, exe = words[0].split("=", 1)
+        env = dict(os.environ, **env_vars)
+        env.update(w.split("=", 1) for w in words[1:])
+        vs.append((name, [os.path.abspath(exe)] + shlex.split(args), env))
+    return vs
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("variants", nargs="+", metavar="NAME=EXE [VAR=VALUE ...]")
@@ -43,13 +56,7 @@ def main():
     ap.add_argument("--args", default="", help="the programs' other arguments")
     ap.add_argument("--cwd", default=".", help="where the programs run (they write their .npy there)")
     a = ap.parse_args()
-    vs = []
-    for spec in a.variants:
-        words = shlex.split(spec)
-        name, exe = words[0].split("=", 1)
-        env = dict(os.environ, OMP_NUM_THREADS="1")
-        env.update(w.split("=", 1) for w in words[1:])
-        vs.append((name, [os.path.abspath(exe)] + shlex.split(a.args), env))
+    vs = variants(a.variants, a.args, OMP_NUM_THREADS="1")
     best = {}
     for r in range(a.reps):
         for name, argv, env in vs[r % len(vs):] + vs[:r % len(vs)]:

@@ -13,9 +13,9 @@ CPU time does not count the time it waited for a core.
 Fields (ms): wall, gcpu (the calling thread's CPU time over the group), and per thread T of
 a band pipeline cpuT, waitT (spinning for the left neighbour's tile row)."""
 import argparse
-import os
-import shlex
 import subprocess
+
+import ab_cputime
 
 
 def main():
@@ -25,13 +25,8 @@ def main():
     ap.add_argument("--steps", type=int, default=42)
     ap.add_argument("--args", default="", help="the programs' other arguments")
     a = ap.parse_args()
-    vs = []
-    for spec in a.variants:
-        words = shlex.split(spec)
-        name, exe = words[0].split("=", 1)
-        env = dict(os.environ, TYLES_TT_VERBOSE="2")
-        env.update(w.split("=", 1) for w in words[1:])
-        vs.append((name, [os.path.abspath(exe)] + shlex.split(a.args) + ["--steps=%d" % a.steps], env))
+    vs = [(n, argv + ["--steps=%d" % a.steps], env)
+          for n, argv, env in ab_cputime.variants(a.variants, a.args, TYLES_TT_VERBOSE="2")]
     res = {n: {} for n, _, _ in vs}
     for r in range(a.rounds):
         for name, argv, env in vs[r % len(vs):] + vs[:r % len(vs)]:

@@ -249,13 +249,14 @@ value *lw_sysos_call(lctx *c, value *fn, ast *call)
              : !strcmp(f, "os.path.exists") ? IR_OS_EXISTS
              : !strcmp(f, "os.path.isdir")  ? IR_OS_ISDIR
                                             : IR_OS_ISFILE;
-    int maxpos = op <= IR_OS_MKDIR ? 2 : 1; /* the mode of makedirs/mkdir: accepted, not used */
+    int maxpos = op <= IR_OS_MKDIR ? 2 : 1; /* makedirs/mkdir: the path and a mode */
     if (a.npos < 1 || a.npos > maxpos) {
         diag_error(l, "%s() takes the path%s", f, maxpos == 2 ? " and optionally a mode" : " only");
         return &lw_ERRV;
     }
     ir_stmt *s = ir_stmt_new(S_OS, l);
     s->init = op;
+    value *mode = a.npos == 2 ? a.pos[1] : NULL;
     for (int k = 0; k < a.nkw; k++) {
         value *kv = a.kw[k];
         int64_t on;
@@ -264,15 +265,21 @@ value *lw_sysos_call(lctx *c, value *fn, ast *call)
             s->n = on != 0;
             continue;
         }
-        if (op <= IR_OS_MKDIR && strcmp(a.kwname[k], "mode") == 0 && kv->kind == V_SCALAR)
+        if (op <= IR_OS_MKDIR && strcmp(a.kwname[k], "mode") == 0) {
+            mode = kv;
             continue;
+        }
         diag_error(a.kwast[k]->l, "%s() takes %s", f,
                    op == IR_OS_MAKEDIRS ? "mode= and exist_ok= (True or False, known when compiling) as keywords"
                                         : op == IR_OS_MKDIR ? "mode= as a keyword" : "no keywords");
         return &lw_ERRV;
     }
-    if (a.npos == 2 && (a.pos[1]->kind != V_SCALAR || ir_type_is_float(a.pos[1]->type))) {
-        diag_error(a.pos[1]->l, "%s() takes an int mode", f);
+    /* the folders are made with Python's default mode (0o777, less the umask); another one
+     * would be ignored, leaving them more open than the program asked */
+    int64_t m;
+    if (mode && (mode->kind != V_SCALAR || ir_type_is_float(mode->type) ||
+                 !ir_expr_const_int(ir_cast(l, T_I64, mode->e), &m) || m != 0777)) {
+        diag_error(mode->l, "%s(): only the default mode (0o777, less the umask) is supported", f);
         return &lw_ERRV;
     }
     if (!path_arg(c, s, f, a.pos[0]))
