@@ -208,9 +208,13 @@ check: all
 
 # A suite with its wall time, so a log shows where make check's minutes go (the suites share the
 # cores, so the times add up to about JOBS times the whole).
+# The CPU seconds (user + system of everything the suite ran, from the shell's `times`) beside
+# the wall time show which suites wait (MPI start-up, sleeps) rather than compute.
 %.timed:
 	@s=$$(date +%s); $(MAKE) --no-print-directory $*; rc=$$?; \
-	echo "== $*: $$(( $$(date +%s) - s )) s$$([ $$rc = 0 ] || echo ', FAILED')"; exit $$rc
+	mkdir -p build; times >build/$*.times; \
+	cpu=$$(awk 'NR == 2 { split($$1, u, /[ms]/); split($$2, k, /[ms]/); printf "%.0f", u[1] * 60 + u[2] + k[1] * 60 + k[2] }' build/$*.times); \
+	echo "== $*: $$(( $$(date +%s) - s )) s, $$cpu s CPU$$([ $$rc = 0 ] || echo ', FAILED')"; exit $$rc
 
 check-unit: lib/libtyles.a build/tools/npy2png
 	@echo "== runtime unit tests"
