@@ -16,6 +16,9 @@ MPIRUN=(timeout 60 mpirun --allow-run-as-root --oversubscribe -q)
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
 tmp=$(mktemp -d /tmp/tyl-npy-dist-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+PAR_DIR=$tmp/par
+mkdir -p "$PAR_DIR"
+. "$ROOT/tests/par.sh"
 
 PASS=0
 FAIL=0
@@ -43,35 +46,38 @@ fi
 P=$tmp/npy_dist
 
 # ---- round trips: every grid rank at 1..4 ranks, whole pieces and tiny ones ----------------------
+roundtrip() { # CHUNK NP G
+    local chunk=$1 np=$2 G=$3 d tag out rc
+    d=$tmp/save-$chunk-$np-$G
+    mkdir -p "$d"
+    tag="@np$np/G$G/chunk-$chunk"
+    if [ "$chunk" = default ]; then
+        out=$("${MPIRUN[@]}" -np "$np" "$P" save "$G" "$d" 2>&1)
+    else
+        out=$(TYL_NPY_CHUNK_BYTES=$chunk "${MPIRUN[@]}" -x TYL_NPY_CHUNK_BYTES -np "$np" \
+            "$P" save "$G" "$d" 2>&1)
+    fi
+    rc=$?
+    count_output "$(sed "s|^\(ok\|FAIL\) \(.*\)|\1 \2$tag|" <<<"$out")" $rc "npy_dist_save$tag"
+    out=$(python3 "$UNIT/npy_dist_check.py" "$d" "$tag" 2>&1)
+    count_output "$out" $? "npy_dist_check$tag"
+}
 for chunk in default 24; do
     for np in 1 2 3 4; do
-        for G in 1 2 3 5 6; do
-            d=$tmp/save-$chunk-$np-$G
-            mkdir -p "$d"
-            tag="@np$np/G$G/chunk-$chunk"
-            if [ "$chunk" = default ]; then
-                out=$("${MPIRUN[@]}" -np "$np" "$P" save "$G" "$d" 2>&1)
-            else
-                out=$(TYL_NPY_CHUNK_BYTES=$chunk "${MPIRUN[@]}" -x TYL_NPY_CHUNK_BYTES -np "$np" \
-                    "$P" save "$G" "$d" 2>&1)
-            fi
-            rc=$?
-            count_output "$(sed "s|^\(ok\|FAIL\) \(.*\)|\1 \2$tag|" <<<"$out")" $rc "npy_dist_save$tag"
-            out=$(python3 "$UNIT/npy_dist_check.py" "$d" "$tag" 2>&1)
-            count_output "$out" $? "npy_dist_check$tag"
-        done
+        for G in 1 2 3 5 6; do par roundtrip $chunk $np $G; done
     done
 done
+par_wait
 
 # ---- errors: one line from rank 0, exit status 1, nothing on stdout --------------------------------
 E="npy_dist: npy_dist.tyl:10: error:"
 expect_error() { # NAME NP WANT_STDERR ARGS...
     local name=$1 np=$2 want=$3
     shift 3
-    local out err rc
-    out=$("${MPIRUN[@]}" -np "$np" "$P" "$@" 2>"$tmp/stderr")
+    local out err rc me=$BASHPID
+    out=$("${MPIRUN[@]}" -np "$np" "$P" "$@" 2>"$tmp/stderr.$me")
     rc=$?
-    err=$(cat "$tmp/stderr")
+    err=$(cat "$tmp/stderr.$me")
     if [ "$rc" -eq 1 ] && [ -z "$out" ] && [ "$err" = "$want" ]; then
         pass "npy_dist_error_$name@np$np"
     else
@@ -98,37 +104,41 @@ open(d + "/trunc1.npy", "wb").write(data[:-1])
 open(d + "/trunchdr.npy", "wb").write(data[:40])
 open(d + "/magic.npy", "wb").write(b"not a numpy file at all")
 EOF
-for np in 1 2 3; do
-    expect_error missing $np "$E FileNotFoundError: cannot read '$e/none.npy': No such file or directory" \
-        load 2 "$e/none.npy"
-    expect_error dtype $np "$E '$e/f4.npy' holds '<f4' data, but the program was compiled for float64 ('<f8')" \
-        load 2 "$e/f4.npy"
-    expect_error rank $np "$E '$e/rank3.npy' holds a 3-dimensional array, but the program was compiled for 2 dimensions" \
-        load 2 "$e/rank3.npy"
-    expect_error fortran $np "$E '$e/fortran.npy' is stored in Fortran order; save it in C order (np.ascontiguousarray)" \
-        load 2 "$e/fortran.npy"
-    expect_error truncated $np "$E '$e/trunc.npy' is truncated: its data is shorter than its shape says" \
-        load 2 "$e/trunc.npy"
-    expect_error truncated_1byte $np "$E '$e/trunc1.npy' is truncated: its data is shorter than its shape says" \
-        load 2 "$e/trunc1.npy"
-    expect_error truncated_header $np "$E '$e/trunchdr.npy' is truncated (in its header)" \
-        load 2 "$e/trunchdr.npy"
-    expect_error magic $np "$E '$e/magic.npy' is not a .npy file (no \\x93NUMPY magic)" \
-        load 2 "$e/magic.npy"
-    for kind in dist repl; do
-        expect_error save_nodir_$kind $np "$E cannot write '$e/nodir/x.npy': No such file or directory" \
-            savebad 2 "$e/nodir/x.npy" $kind
-        expect_error save_onto_dir_$kind $np "$E cannot write '$e/isdir': Is a directory" \
-            savebad 2 "$e/isdir" $kind
-    done
-    # and the good file loads
+load_good() { # NP: and the good file loads
+    local np=$1 out rc
     out=$("${MPIRUN[@]}" -np $np "$P" load 2 "$e/good.npy" 2>&1) && rc=0 || rc=$?
     if [ $rc -eq 0 ] && [ "$out" = "loaded 120 elements" ]; then
         pass "npy_dist_load_good@np$np"
     else
         fail "npy_dist_load_good@np$np: exit $rc: $out"
     fi
+}
+for np in 1 2 3; do
+    par expect_error missing $np "$E FileNotFoundError: cannot read '$e/none.npy': No such file or directory" \
+        load 2 "$e/none.npy"
+    par expect_error dtype $np "$E '$e/f4.npy' holds '<f4' data, but the program was compiled for float64 ('<f8')" \
+        load 2 "$e/f4.npy"
+    par expect_error rank $np "$E '$e/rank3.npy' holds a 3-dimensional array, but the program was compiled for 2 dimensions" \
+        load 2 "$e/rank3.npy"
+    par expect_error fortran $np "$E '$e/fortran.npy' is stored in Fortran order; save it in C order (np.ascontiguousarray)" \
+        load 2 "$e/fortran.npy"
+    par expect_error truncated $np "$E '$e/trunc.npy' is truncated: its data is shorter than its shape says" \
+        load 2 "$e/trunc.npy"
+    par expect_error truncated_1byte $np "$E '$e/trunc1.npy' is truncated: its data is shorter than its shape says" \
+        load 2 "$e/trunc1.npy"
+    par expect_error truncated_header $np "$E '$e/trunchdr.npy' is truncated (in its header)" \
+        load 2 "$e/trunchdr.npy"
+    par expect_error magic $np "$E '$e/magic.npy' is not a .npy file (no \\x93NUMPY magic)" \
+        load 2 "$e/magic.npy"
+    for kind in dist repl; do
+        par expect_error save_nodir_$kind $np "$E cannot write '$e/nodir/x.npy': No such file or directory" \
+            savebad 2 "$e/nodir/x.npy" $kind
+        par expect_error save_onto_dir_$kind $np "$E cannot write '$e/isdir': Is a directory" \
+            savebad 2 "$e/isdir" $kind
+    done
+    par load_good $np
 done
+par_wait
 left=$(ls "$e" | grep '\.tmp\.')
 if [ -z "$left" ] && [ -z "$(ls "$e/isdir")" ]; then
     pass npy_dist_error_no_temporaries
@@ -153,25 +163,26 @@ for name, a in want.items():
     assert open(d + "/" + name + ".be.npy", "rb").read()[20:22] == b"'>"
 EOF
 be_case() { # NP DTYPE KIND [CHUNK]
-    local np=$1 dt=$2 kind=$3 chunk=${4:-0} tag out rc
+    local np=$1 dt=$2 kind=$3 chunk=${4:-0} tag out rc o=$b/out.$BASHPID.npy
     tag="npy_dist_big_endian_${dt}_$kind@np$np${4:+/chunk-$chunk}"
     out=$(TYL_NPY_CHUNK_BYTES=$chunk "${MPIRUN[@]}" -x TYL_NPY_CHUNK_BYTES -np "$np" "$P" copy 2 \
-        "$b/$dt.be.npy" "$b/out.npy" "$dt" "$kind" 2>&1) && rc=0 || rc=$?
-    if [ $rc -eq 0 ] && cmp -s "$b/$dt.npy" "$b/out.npy"; then
+        "$b/$dt.be.npy" "$o" "$dt" "$kind" 2>&1) && rc=0 || rc=$?
+    if [ $rc -eq 0 ] && cmp -s "$b/$dt.npy" "$o"; then
         pass "$tag"
     else
         fail "$tag: exit $rc: $out"
     fi
-    rm -f "$b/out.npy"
+    rm -f "$o"
 }
 for dt in float64 float32 int64 int32; do
-    for kind in dist repl; do be_case 2 $dt $kind; done
+    for kind in dist repl; do par be_case 2 $dt $kind; done
 done
 for np in 1 3; do
-    for kind in dist repl; do be_case $np float64 $kind; be_case $np int32 $kind; done
+    for kind in dist repl; do par be_case $np float64 $kind; par be_case $np int32 $kind; done
 done
-be_case 3 float64 dist 24
-be_case 2 int32 repl 24
+par be_case 3 float64 dist 24
+par be_case 2 int32 repl 24
+par_wait
 
 # ---- np.save never writes through a symbolic link planted under its temporary name: each rank
 # plants OUT.tmp.PID (its own process id: the name saves used) before it becomes the program ----

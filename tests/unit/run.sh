@@ -159,17 +159,27 @@ fi
 # ---- options ------------------------------------------------------------------------------
 # opt_case NAME WANT_RC WANT_STDOUT WANT_STDERR ARGS...: runs opt_prog directly (MPI singleton);
 # stdout and stderr must match exactly ("*" = anything).
+# Each run waits on MPI's singleton start-up: the cases run several at a time (tests/par.sh),
+# each in a folder of its own.
+PAR_DIR=$B/par
+mkdir -p "$PAR_DIR"
+. "$ROOT/tests/par.sh"
 opt_case() {
+    mkdir -p "$B/opt/$1"
+    par opt_case_run "$@"
+}
+opt_case_run() {
     local name=$1 want_rc=$2 want_out=$3 want_err=$4
     shift 4
     local out err rc
-    out=$("$B/opt_prog" "$@" 2>"$B/stderr") && rc=0 || rc=$?
-    err=$(cat "$B/stderr")
+    cd "$B/opt/$name" || return
+    out=$("$B/opt_prog" "$@" 2>stderr) && rc=0 || rc=$?
+    err=$(cat stderr)
     if [ "$rc" = "$want_rc" ] && { [ "$want_out" = "*" ] || [ "$out" = "$want_out" ]; } &&
         { [ "$want_err" = "*" ] || [ "$err" = "$want_err" ]; }; then
-        pass "$name"
+        echo "ok $name"
     else
-        fail "$name: rc=$rc (want $want_rc)"
+        echo "FAIL $name: rc=$rc (want $want_rc)"
         echo "  stdout: $out"
         echo "  want:   $want_out"
         echo "  stderr: $err"
@@ -244,6 +254,9 @@ signals: SIGUSR1 checkpoints at the next step, SIGTERM and SIGUSR2 checkpoint an
 (exit status 75; resume with --restart)."
 opt_case opt_help 0 "$HELP" "" --help
 opt_case opt_help_after_params 0 "$HELP" "" --N=5 --help --M=1
+# run-time error from the program: exit 1, one message, nothing after
+opt_case rt_error 1 "64 0.05 7 True" "opt_prog: opt_prog.tyl:22: error: steps is 7" --steps=7
+par_wait
 
 # --time
 out=$("$B/opt_prog" --time --N=10 2>"$B/stderr") && rc=0 || rc=$?
@@ -254,8 +267,6 @@ else
     fail "opt_time: rc=$rc stdout=$out stderr=$(cat "$B/stderr")"
 fi
 
-# run-time error from the program: exit 1, one message, nothing after
-opt_case rt_error 1 "64 0.05 7 True" "opt_prog: opt_prog.tyl:22: error: steps is 7" --steps=7
 
 # a program without parameters
 out=$("$B/noparam_prog" --N=1 2>&1) && rc=0 || rc=$?
