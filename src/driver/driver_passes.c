@@ -20,6 +20,7 @@ static const struct {
     {"inline", "inline_temps", pass_inline_temps},
     {"rotate", "rotate", pass_rotate},
     {"stages", "fuse_stages", pass_fuse_stages},
+    {"planes", "planes", pass_planes},
     {"copysem", "copysem", pass_copysem},
     {"elems", "elems", pass_elems},
     {"dist", "dist", pass_dist},

@@ -52,7 +52,7 @@ for c in heat2d_probes_in_loop::4:2x2:200:0:205:9780 heat2d_probes_in_loop::4:4x
          advection2d_centreline_mean:--time-tile=4:4:1x4:120:0:120:6720 \
          advection1d_element_ghosts::2:2:448:90:0:0 advection1d_element_ghosts::3:3:448:90:0:0 \
          advection1d_element_ghosts::4:4:448:90:0:0 \
-         lbm_d2q9_shear_wave::4:2x2:541:0:0:0 lbm_d2q9_shear_wave::4:1x4:541:0:0:0 \
+         lbm_d2q9_shear_wave::4:2x2:61:180:0:0 lbm_d2q9_shear_wave::4:1x4:61:180:0:0 \
          euler1d_maccormack_stacked::3:3:255:0:0:0 shallow_water1d_stacked_history::4:4:180:0:0:0; do
     IFS=: read -r name flags np procs nx nown ng nel <<<"$c"
     prog=$name${flags:+_tt}
