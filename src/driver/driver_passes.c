@@ -37,6 +37,7 @@ static const struct {
     {"sched_stages", "sched_stages", pass_sched_stages},
     {"sched_vec", "sched_vec", pass_sched_vec},
     {"sched_timetile", "sched_timetile", pass_sched_timetile},
+    {"sched_xmerge", "sched_xmerge", pass_sched_xmerge},
     {"sched_writeback", "sched_writeback", pass_sched_writeback},
 };
 

@@ -130,6 +130,7 @@ void pass_sched_ckpt(ir_program *p);     /* pass_sched_ckpt.c */
 void pass_sched_vec(ir_program *p);      /* pass_sched_vec.c */
 void pass_sched_stages(ir_program *p);   /* pass_sched_stages.c */
 void pass_sched_timetile(ir_program *p); /* pass_sched_timetile.c */
+void pass_sched_xmerge(ir_program *p); /* pass_sched_xmerge.c: exchanges due together merged */
 void pass_sched_writeback(ir_program *p); /* pass_sched_writeback.c */
 
 #endif
