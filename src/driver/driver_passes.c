@@ -38,6 +38,7 @@ static const struct {
     {"sched_vec", "sched_vec", pass_sched_vec},
     {"sched_timetile", "sched_timetile", pass_sched_timetile},
     {"sched_xmerge", "sched_xmerge", pass_sched_xmerge},
+    {"sched_rows", "sched_rows", pass_sched_rows},
     {"sched_writeback", "sched_writeback", pass_sched_writeback},
 };
 

@@ -80,5 +80,16 @@ for c in heat2d_probes_in_loop::4:2x2:200:0:205:9780 heat2d_probes_in_loop::4:4x
     check "${prog}_$procs" "grid $procs, exchanges $nx, own blocks $nown, gathers $ng $nel" "$(stats "$d/err.txt")"
     check "${prog}_${procs}_numpy" equal "$(same "$name/ref" "$d")"
 done
+# Row sums along the last axis of a distributed array (lower_reduce.c rows_exact), NumPy's tree
+# per row: the loop over the rows gathers all rows' partial trees in one collective
+# (pass_sched_rows, tyl_rows_end) instead of one per row. row_sums_long_rows on 4 ranks: 10
+# collectives (43 before: one per row of each sum), stdout and every .npy NumPy's bytes.
+name=row_sums_long_rows
+mkdir -p $name/ref $name/4
+"$ROOT/bin/tylesc" "$ROOT/tests/programs/$name.tyl" -o $name/prog || fail=$((fail + 1))
+(cd $name/ref && python3 "$ROOT/tests/programs/$name.tyl" >out.txt) || fail=$((fail + 1))
+(cd $name/4 && timeout 60 $MPIRUN -np 4 ../prog --procs=4 --stats >out.txt 2>err.txt)
+check ${name}_4 "grid 4, reductions 10" "$(grep -o 'grid [0-9x]*' $name/4/err.txt), $(grep -o 'reductions.*' $name/4/err.txt | sed 's/.*(\([0-9]*\))$/reductions \1/')"
+check ${name}_4_numpy equal "$(same $name/ref $name/4)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
