@@ -957,6 +957,8 @@ void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
         mine |= F_STOP;
     int f = agree_flags(mine);
     int want = (tyl_ck_opts_.every > 0 && k > 0 && k % tyl_ck_opts_.every == 0) || (f & (F_CKPT | F_STOP));
+    if (want) /* a loop of row sums (pass_sched_rows) stores the rows summed so far first */
+        tyl_rows_flush_();
     if (f & F_CKPT) {
         /* a rescale request in the folder turns SIGUSR1 into an in-process rescale */
         int to = 0;

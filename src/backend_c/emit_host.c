@@ -191,7 +191,12 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
     case S_SETELEM: {
         emit_hline(c, ind, s->l);
         ir_expr el = {.kind = E_ELEM, .type = s->var->type, .var = s->var, .args = s->args, .nargs = s->n};
-        if (c->t->cuda || ir_slot_dist(s->var)) {
+        if (c->rows && s->row) { /* stored by tyl_rows_end (pass_sched_rows) */
+            emit_put(c, ind, "tyl_rows_store_%s(%s", emit_elem_suffix(s->var->type), s->var->name);
+            for (int d = 0; d < IR_MAX_RANK; d++)
+                fprintf(c->o, ", %s", d < s->n ? emit_S(s->args[d]) : "0");
+            fprintf(c->o, ", %s);\n", emit_S(s->e));
+        } else if (c->t->cuda || ir_slot_dist(s->var)) {
             emit_put(c, ind, "tyl_eset_%s(%s", emit_elem_suffix(s->var->type), s->var->name);
             for (int d = 0; d < IR_MAX_RANK; d++)
                 fprintf(c->o, ", %s", d < s->n ? emit_S(s->args[d]) : "0");
@@ -204,6 +209,11 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         emit_hline(c, ind, s->l);
         int64_t k;
         const char *v = s->var->name;
+        const int rows_open = s->sched->rows_once && !c->rows; /* the rows' sums in one collective */
+        if (rows_open) {
+            emit_put(c, ind, "tyl_rows_begin();\n");
+            c->rows = 1;
+        }
         if (s->sched->graph_period) { /* a CUDA graph (pass_sched_graph) */
             c->t->graph_loop(c, ind, s);
             return;
@@ -251,6 +261,10 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         emit_put(c, ind, "}\n");
         if (L >= 0)
             emit_put(c, ind, "tyl_ck_leave(%d);\n", L);
+        if (rows_open) {
+            c->rows = 0;
+            emit_put(c, ind, "tyl_rows_end(%s);\n", emit_W(s->l));
+        }
         return;
     }
     case S_WHILE: {

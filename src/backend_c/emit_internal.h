@@ -118,6 +118,7 @@ struct ectx {
     strbuf *hoist;   /* main() only: the sweeps' arrays and scalars tables, printed at its top */
     vec hoisted;     /* intptr_t: the statements whose tables are there */
     vec kernels;     /* pairs: a kernel's text with its id as '#', the id it was written for */
+    int rows;        /* printing a loop nest marked rows_once: its row stores are remembered */
 };
 
 /* host code lines (emit_expr.c) */

@@ -20,6 +20,7 @@ static const struct {
     {"inline", "inline_temps", pass_inline_temps},
     {"rotate", "rotate", pass_rotate},
     {"stages", "fuse_stages", pass_fuse_stages},
+    {"planes", "planes", pass_planes},
     {"copysem", "copysem", pass_copysem},
     {"elems", "elems", pass_elems},
     {"dist", "dist", pass_dist},
@@ -36,6 +37,8 @@ static const struct {
     {"sched_stages", "sched_stages", pass_sched_stages},
     {"sched_vec", "sched_vec", pass_sched_vec},
     {"sched_timetile", "sched_timetile", pass_sched_timetile},
+    {"sched_xmerge", "sched_xmerge", pass_sched_xmerge},
+    {"sched_rows", "sched_rows", pass_sched_rows},
     {"sched_writeback", "sched_writeback", pass_sched_writeback},
 };
 

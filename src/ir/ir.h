@@ -430,6 +430,7 @@ void ir_verify(ir_program *p, const char *after_pass);
 /* ---- passes (one file each; each states what it requires and establishes) ---- */
 void pass_inline_temps(ir_program *p); /* pass_inline_temps.c */
 void pass_rotate(ir_program *p);    /* pass_rotate.c */
+void pass_planes(ir_program *p);    /* pass_planes.c: loops over a component axis's planes split */
 void pass_copysem(ir_program *p);   /* pass_copysem.c */
 void pass_elems(ir_program *p);     /* pass_elems.c: element stores in loops as one-point sweeps */
 void ir_alias_classes(ir_program *p); /* pass_copysem.c: slots that may share a buffer */

@@ -210,6 +210,8 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
             fprintf(o, ", CUDA graph of %d iteration%s", h->graph_period, h->graph_period == 1 ? "" : "s");
         if (h->progress)
             fprintf(o, ", progress");
+        if (h->rows_once)
+            fprintf(o, ", row sums gathered once");
         if (h->ck >= 0) {
             fprintf(o, ", time loop %d: step boundaries, live", h->ck);
             for (int j = 0; j < h->live.len; j++)

@@ -87,6 +87,11 @@ typedef struct ir_sched {
     const char *tt_note; /* pass_sched_timetile: why a time loop is stepped one step at a time
                             (NULL when tiled, or when it was not a candidate at all) */
     const char *tt_model; /* pass_sched_timetile: the automatic choice's figures when tiled */
+    int rows_once;       /* pass_sched_rows (S_FOR, C): the loop nest of a last-axis sum's rows
+                            (lower_reduce.c rows_exact: a row's S_REDUCE, split over the ranks,
+                            and the S_SETELEM of its value) gathers every row's partial trees in
+                            one collective after its last row, which stores the values then
+                            (tyl_rows_begin / tyl_rows_end) */
 } ir_sched;
 
 /* The schedule passes that have run (ir_sched_verify checks what they established). */
@@ -130,6 +135,8 @@ void pass_sched_ckpt(ir_program *p);     /* pass_sched_ckpt.c */
 void pass_sched_vec(ir_program *p);      /* pass_sched_vec.c */
 void pass_sched_stages(ir_program *p);   /* pass_sched_stages.c */
 void pass_sched_timetile(ir_program *p); /* pass_sched_timetile.c */
+void pass_sched_xmerge(ir_program *p); /* pass_sched_xmerge.c: exchanges due together merged */
+void pass_sched_rows(ir_program *p);     /* pass_sched_rows.c: row sums gathered once */
 void pass_sched_writeback(ir_program *p); /* pass_sched_writeback.c */
 
 #endif

@@ -48,6 +48,9 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
 /* tyl_ranks.c: every rank's `bytes` of data, concatenated in rank order (malloc'd, *total
  * bytes); collective. */
 void *tyl_reduce_gather_(const void *data, size_t bytes, size_t *total);
+/* tyl_reduce.c: the row sums kept since tyl_rows_begin stored now, and the rows after kept
+ * again: before a checkpoint or a rescale captures the arrays (collective, as those are). */
+void tyl_rows_flush_(void);
 
 /* tyl_dist.c */
 void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int overlap,

@@ -645,6 +645,127 @@ static void stream_sum_tasks(rctx *c, red_item *mine, const tyl_array *direct)
     }
 }
 
+/* ---- the rows of a last-axis sum, gathered once (pass_sched_rows) ------------------------------ */
+
+/* A row's sum kept between tyl_rows_begin and tyl_rows_end: the rank's items, the run
+ * structure, and where its value goes (a == NULL: not stored yet). */
+typedef struct row_sum {
+    const tyl_reduction *r;
+    red_item *items;
+    int64_t ni, N, Q, C;
+    tyl_array *a;
+    int64_t ix[TYL_MAX_RANK];
+} row_sum;
+
+static struct {
+    int on;            /* between tyl_rows_begin and tyl_rows_end */
+    int kept;          /* the last reduction was kept (its store comes next) */
+    row_sum *rs;
+    int64_t n, cap;
+} rows_;
+
+void tyl_rows_begin(void)
+{
+    rows_.on = 1;
+    rows_.kept = 0;
+    rows_.n = 0;
+}
+
+static void row_keep(const tyl_reduction *r, red_item *items, int64_t ni, int64_t N, int64_t Q, int64_t C)
+{
+    if (rows_.n == rows_.cap) {
+        rows_.cap = rows_.cap ? 2 * rows_.cap : 64;
+        rows_.rs = realloc(rows_.rs, sizeof(row_sum) * (size_t)rows_.cap);
+        if (!rows_.rs)
+            tyl_rt_error(r->where, "out of memory");
+    }
+    rows_.rs[rows_.n++] = (row_sum){r, items, ni, N, Q, C, NULL, {0}};
+    rows_.kept = 1;
+}
+
+static void row_store(tyl_array *a, const int64_t *ix, const void *v)
+{
+    if (!rows_.kept) { /* computed at once (the rank holds the whole row) */
+        tyl_elem_set(a, ix, v);
+        return;
+    }
+    row_sum *s = &rows_.rs[rows_.n - 1];
+    s->a = a;
+    memcpy(s->ix, ix, sizeof s->ix);
+    rows_.kept = 0;
+}
+
+void tyl_rows_store_f64(tyl_array *a, int64_t i0, int64_t i1, int64_t i2, int64_t i3, int64_t i4, int64_t i5,
+                        double v)
+{
+    const int64_t ix[TYL_MAX_RANK] = {i0, i1, i2, i3, i4, i5};
+    row_store(a, ix, &v);
+}
+
+void tyl_rows_store_f32(tyl_array *a, int64_t i0, int64_t i1, int64_t i2, int64_t i3, int64_t i4, int64_t i5,
+                        float v)
+{
+    const int64_t ix[TYL_MAX_RANK] = {i0, i1, i2, i3, i4, i5};
+    row_store(a, ix, &v);
+}
+
+/* Every kept row's items of every rank in one gather (each row's flat indices moved past the
+ * rows before it, so one sort orders them row by row), then each row's runs evaluated as its
+ * own call would have (the same items in the same order) and its value stored. */
+void tyl_rows_end(const char *where)
+{
+    rows_.on = 0;
+    int64_t total = 0, base = 0;
+    for (int64_t k = 0; k < rows_.n; k++)
+        total += rows_.rs[k].ni;
+    red_item *mine = malloc(sizeof(red_item) * (size_t)(total ? total : 1));
+    if (!mine)
+        tyl_rt_error(where, "out of memory");
+    for (int64_t k = 0, at = 0; k < rows_.n; k++) {
+        row_sum *s = &rows_.rs[k];
+        for (int64_t i = 0; i < s->ni; i++) {
+            mine[at] = s->items[i];
+            mine[at++].lo += base;
+        }
+        base += s->N;
+        free(s->items);
+    }
+    size_t bytes = 0;
+    red_item *all = rows_.n ? tyl_reduce_gather_(mine, sizeof(red_item) * (size_t)total, &bytes) : NULL;
+    free(mine);
+    int64_t ni = (int64_t)(bytes / sizeof(red_item));
+    if (ni)
+        qsort(all, (size_t)ni, sizeof(red_item), item_cmp);
+    base = 0;
+    for (int64_t k = 0, i = 0; k < rows_.n; k++) {
+        row_sum *s = &rows_.rs[k];
+        int64_t j = i;
+        while (j < ni && all[j].lo < base + s->N)
+            all[j++].lo -= base;
+        if (!s->a)
+            tyl_rt_error(where, "internal error: a row sum without its store");
+        if (s->r->dtype == TYL_FLOAT32) {
+            float v = runs_f32(s->r, all + i, j - i, s->N, s->Q, s->C);
+            tyl_elem_set(s->a, s->ix, &v);
+        } else {
+            double v = runs_f64(s->r, all + i, j - i, s->N, s->Q, s->C);
+            tyl_elem_set(s->a, s->ix, &v);
+        }
+        i = j;
+        base += s->N;
+    }
+    free(all);
+    rows_.n = 0;
+}
+
+void tyl_rows_flush_(void)
+{
+    if (!rows_.on)
+        return;
+    tyl_rows_end("checkpoint");
+    tyl_rows_begin();
+}
+
 void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t *x, const int64_t *b,
                        const int64_t *nb, const size_t *opsize, const tyl_array *direct, void *result)
 {
@@ -695,6 +816,14 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
     /* everyone's items, on every rank */
     int64_t ni = c.nt;
     red_item *all = mine;
+    if (r->anchor && rows_.on) { /* gathered with the other rows by tyl_rows_end */
+        row_keep(r, mine, c.nt, c.N, Q, C);
+        if (c.f32)
+            *(float *)result = 0.0f;
+        else
+            *(double *)result = 0.0;
+        return;
+    }
     if (r->anchor) {
         size_t bytes = 0;
         all = tyl_reduce_gather_(mine, sizeof(red_item) * (size_t)c.nt, &bytes);

@@ -73,6 +73,7 @@
 #include <time.h>
 
 #include "tyl_internal.h"
+#include "tyl_mem.h"
 
 typedef struct tt_stage {
     const tyl_sweep *sw;    /* NULL: a copy (tyl_rotate): cdst outside [clo, clo + clen) from csrc */
@@ -730,17 +731,26 @@ typedef struct tt_plan {
  * row (1/nt of the group; float32 256^3 keeps its 14 x 7, where 22 x 11 measured the same CPU
  * time), and while every thread keeps a column of tiles (else W = 0 and the threads would
  * share each stage with a barrier between stages). A forced K keeps one thread's tiles (the
- * tests' small grids; tests/programs/timetile_jacobi3d_threads.tyl takes the deeper ones). */
+ * tests' small grids; tests/programs/timetile_jacobi3d_threads.tyl takes the deeper ones).
+ *
+ * Ranks of one thread on one node share its L3 and memory as threads do, so they take the
+ * deeper tiles too (issue 14 item 5: two ranks of one thread ran Jacobi 3-D 256^3 float64 at
+ * 0.84 of one rank of two threads, which had had the deeper tiles since h49). Measured on the
+ * loaded machine (TYLES_TT_VERBOSE=2, CPU time of a group of 8 steps, rank 0, bench/RESULTS.md
+ * 2026-12-05 h52): 2 ranks at 6 x 3 57.5-63.7 ms a group, at 10 x 3 (TYLES_TT_ROWS=10) 50.0-
+ * 52.0, one rank of 2 threads at 10 x 5 49.8-53.0 ms a thread. A rank of one thread has no
+ * pipeline to fill, so only threads keep H to a sixteenth of the planes. */
 static tt_plan plan_planes(tt_plan P, int64_t lo, int64_t hi, int64_t ncol, int64_t span, int64_t spanc, double line)
 {
     int64_t h = 0, w = 1;
-    const double room = P.threads > 1 && !tt.forced ? 1.5 * (double)budget() : (double)budget();
+    const int sharers = P.threads * (tyl_mem_local_ranks_ > 1 ? tyl_mem_local_ranks_ : 1);
+    const double room = sharers > 1 && !tt.forced ? 1.5 * (double)budget() : (double)budget();
     for (int64_t h2 = 2;; h2 += 2) {
         int64_t w2 = h2 / 2;
         double win = (double)(h2 + span) * (double)(w2 + spanc) * line;
         if (win > room)
             break;
-        if (win > (double)budget() && (h2 > (hi - lo) / 16 || w2 * P.threads >= ncol))
+        if (win > (double)budget() && ((P.threads > 1 && h2 > (hi - lo) / 16) || w2 * P.threads >= ncol))
             break; /* threads: deeper than one thread's tile only while nt >= 16 and nc >= T */
         h = h2;
         w = w2;

@@ -831,6 +831,17 @@ typedef struct tyl_reduction {
 /* Run a reduction (arguments as tyl_sweep_run's) and store its value, of r->dtype, in *result. */
 void tyl_reduce_run(const tyl_reduction *r, tyl_array **const *arrs, const int64_t *x,
                     const void *const *sc, void *result);
+/* The rows of a last-axis sum in one collective (pass_sched_rows): between tyl_rows_begin and
+ * tyl_rows_end, an exact float sum split over the ranks keeps its rank's items (its *result is
+ * 0 meanwhile) and the tyl_rows_store_* after it says where its value goes; tyl_rows_end
+ * gathers all rows' items at once and stores each row's value, NumPy's sum of the row to the
+ * bit as the row's own call would give. A sum computed at once is stored at once. */
+void tyl_rows_begin(void);
+void tyl_rows_store_f64(tyl_array *a, int64_t i0, int64_t i1, int64_t i2, int64_t i3, int64_t i4, int64_t i5,
+                        double v);
+void tyl_rows_store_f32(tyl_array *a, int64_t i0, int64_t i1, int64_t i2, int64_t i3, int64_t i4, int64_t i5,
+                        float v);
+void tyl_rows_end(const char *where);
 
 /* First index and length of a slice, as expressions (the generated code calls these once per
  * statement; both are pure, so the C compiler merges the two calls). */

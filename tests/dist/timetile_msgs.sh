@@ -92,5 +92,15 @@ for n in 512 48; do
     check "auto_n${n}_np2" "$want" "$got"
     check "auto_n${n}_equal" "equal" "$(cmp -s auto1_$n/u.npy auto2_$n/u.npy && echo equal || echo different)"
 done
+# Ranks of one thread on one node share its L3 and memory as threads do, so a 3-D group's tiles
+# are the deeper ones of several threads (plan_planes): bench/jacobi3d.tyl at N=128, 8 steps (one
+# group) on 2 ranks, tiles of 18 planes x 9 lines (one thread's 12 x 6 before, what one rank
+# still takes), byte for byte the one-rank result.
+"$ROOT/bin/tylesc" "$ROOT/bench/jacobi3d.tyl" -o j3 || { echo "FAIL dist/timetile_j3_compile"; exit 1; }
+mkdir j3_1 j3_2
+(cd j3_1 && TYLES_TT_VERBOSE=1 timeout 60 ../j3 --N=128 --steps=8 >out.txt 2>err.txt)
+(cd j3_2 && TYLES_TT_VERBOSE=1 timeout 60 $MPIRUN -np 2 ../j3 --N=128 --steps=8 >out.txt 2>err.txt)
+check "j3_tiles" "12 rows x 6 columns, 18 rows x 9 columns, equal" \
+    "$(grep -o '[0-9]* rows x [0-9]* columns' j3_1/err.txt), $(grep -o '[0-9]* rows x [0-9]* columns' j3_2/err.txt | sort -u), $(cmp -s j3_1/u.npy j3_2/u.npy && echo equal || echo different)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -34,7 +34,9 @@
 #   per iteration of an inner loop (gather_in_loop_large); a loop that gathers is neither time
 #   tiled (gather_in_loop_sched) nor captured in a CUDA graph (gather_in_graph_loop).
 #   halo_components: an (n, n, 3) array keeps its component axis whole on the 2-D grid of its
-#   (n, n) moments, and rolls by a table's shifts get the table's range as periodic halo.
+#   (n, n) moments, and rolls by a table's shifts get the table's range as periodic halo; the
+#   loop over the planes is split statement by statement (pass_planes), the roll's temporary
+#   tmp_9 expanded to all planes (tmp_9_all, 'whole'), exchanged once for all of them.
 #   elems: element stores in loops at indices known when compiling are one-point sweeps
 #   (pass_elems), so a 1-D grid with element ghost copies and walls stays distributed.
 #   TYLES_IR_UPDATE=1 rewrites the .expected files from the actual output, for review.
