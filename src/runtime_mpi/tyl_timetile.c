@@ -54,6 +54,9 @@
  * with a barrier between stages. One thread runs row tiles of whole rows in 2-D; in 3-D, where
  * a row is a plane, it runs tiles of planes and lines row by row (plan).
  *
+ * Depth: on one rank tyl_tt_go records 2K steps where that many are left, and tyl_tt_run runs
+ * them as one group where that pays, else as two groups of K (run_doubled).
+ *
  * Environment: TYLES_TIME_TILE=off steps every loop one step at a time (to compare); the tile's
  * cache budget is TYLES_TT_CACHE bytes (default 1 MiB); TYLES_TT_ROWS and TYLES_TT_COLS set
  * the tile height and (with threads, or 3-D) width outright; TYLES_TT_SYNC=slabs, pipeline or
@@ -63,6 +66,7 @@
  * TYLES_TT_VERBOSE=1 prints each group's tiles; =2 also its wall and CPU time and, for bands
  * (run_pipeline), each thread's time busy, waiting for its neighbour and on a CPU: a thread
  * that lost its core shows as wall time beyond its CPU time and as its neighbour's wait.
+ * TYLES_TT_DOUBLE=0, 1 or split: see env_double.
  */
 #define _DEFAULT_SOURCE /* sysconf(_SC_LEVEL2_CACHE_SIZE) */
 #include <omp.h>

@@ -710,8 +710,9 @@ enum { TYL_BCAST = -1, TYL_FIXED = -2 };            /* tyl_operand.box */
 
 /* The elementwise sweep kernels (tyl_kN) take 512-bit vectors where the CPU has them: gcc's
  * tuning for AVX-512 parts prefers 256-bit ones (a frequency drop on Skylake-SP), but a tile of
- * a time-tiled 3-D Jacobi float32 runs from the L2, where half the instructions per point
- * ran the tiles 1.2x faster (bench/RESULTS.md, issue 14). The lanes compute what the scalar
+ * a time-tiled 3-D Jacobi float32 runs from the L2, where half the instructions per point ran
+ * a plain-C model of its tiles 1.2x faster and the program's groups 1.04x (CPU time,
+ * bench/RESULTS.md 2026-12-05 h51, issue 14). The lanes compute what the scalar
  * loop does, element by element (no reduction is vectorised: -ffp-contract=off and no
  * -ffast-math), so the values are the same at any width. clang has no such target option. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__) && !defined(__CUDACC__)
