@@ -6,7 +6,9 @@ the CPU time (user + system) of a one-thread run moves far less, since time spen
 core is not counted. Each variant runs at S steps and at 2 steps, as a fresh process, in
 interleaved rounds (the order rotating); the figure is the time loop's CPU time per step:
 (min over rounds at S - min at 2) / (S - 2), so start-up, initialisation and np.save cancel.
-1 thread only (with more, threads spinning at barriers count too).
+1 thread only (with more, threads spinning at barriers count too). --wall takes the wall time
+instead (elapsed from fork to exit, least over the rounds), for several threads (--threads=T);
+use it only on a quiet machine, and say the load.
 
     python3 bench/ab_cputime.py --reps 5 --steps 42 --args=--N=2048 \\
         base=/tmp/base_burgers2d new=./burgers2d 'nostream=./burgers2d TYLES_STREAM=0'
@@ -16,9 +18,11 @@ Each variant is NAME=EXE [VAR=VALUE ...]; the first is the baseline of the ratio
 import argparse
 import os
 import shlex
+import time
 
 
-def cpu_time(argv, env, cwd):
+def cpu_time(argv, env, cwd, wall=False):
+    t0 = time.perf_counter()
     pid = os.fork()
     if pid == 0:
         try:
@@ -32,7 +36,7 @@ def cpu_time(argv, env, cwd):
     _, status, ru = os.wait4(pid, 0)
     if status:
         raise SystemExit("%s exited with status %d" % (" ".join(argv), status))
-    return ru.ru_utime + ru.ru_stime
+    return time.perf_counter() - t0 if wall else ru.ru_utime + ru.ru_stime
 
 
 def variants(specs, args, **env_vars):
@@ -55,18 +59,27 @@ def main():
     ap.add_argument("--steps", type=int, default=42, help="S (the short run has 2)")
     ap.add_argument("--args", default="", help="the programs' other arguments")
     ap.add_argument("--cwd", default=".", help="where the programs run (they write their .npy there)")
+    ap.add_argument("--wall", action="store_true", help="wall time instead of CPU time")
+    ap.add_argument("--threads", type=int, default=1, help="OMP_NUM_THREADS (with --wall)")
+    ap.add_argument("--points", type=float, default=0,
+                    help="points a step updates: also print GStencil/s")
     a = ap.parse_args()
-    vs = variants(a.variants, a.args, OMP_NUM_THREADS="1")
+    if a.threads != 1 and not a.wall:
+        ap.error("--threads needs --wall (spinning threads count in CPU time)")
+    vs = variants(a.variants, a.args, OMP_NUM_THREADS=str(a.threads))
     best = {}
     for r in range(a.reps):
         for name, argv, env in vs[r % len(vs):] + vs[:r % len(vs)]:
             for steps in (a.steps, 2):
-                t = cpu_time(argv + ["--steps=%d" % steps], env, a.cwd)
+                t = cpu_time(argv + ["--steps=%d" % steps], env, a.cwd, a.wall)
                 best[(name, steps)] = min(best.get((name, steps), float("inf")), t)
     per = {n: (best[(n, a.steps)] - best[(n, 2)]) / (a.steps - 2) for n, _, _ in vs}
     base = vs[0][0]
-    print("CPU ms/step of the time loop, 1 thread, min of %d rounds: " % a.reps +
+    print("%s ms/step of the time loop, %d thread(s), min of %d rounds: "
+          % ("wall" if a.wall else "CPU", a.threads, a.reps) +
           ", ".join("%s %.2f" % (n, 1e3 * per[n]) for n, _, _ in vs))
+    if a.points:
+        print("  GStencil/s: " + ", ".join("%s %.3f" % (n, a.points / per[n] / 1e9) for n, _, _ in vs))
     for n, _, _ in vs[1:]:
         print("  %s is %.2fx the speed of %s" % (n, per[base] / per[n], base))
 

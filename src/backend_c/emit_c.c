@@ -163,7 +163,7 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
 
     for (int j = 0; j < k->nt; j++)
         emit_line_comment(o, k->sw[j]->l.line);
-    fprintf(o, "static void tyl_k%d", s->id);
+    fprintf(o, "static TYL_KERNEL void tyl_k%d", s->id);
     emit_kernel_params(o, s, k, R);
     fprintf(o, "\n{\n");
     unused_offsets(o, k);

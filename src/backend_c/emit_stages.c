@@ -236,7 +236,7 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
     const char *R = restrict_ok ? "restrict " : "";
 
     emit_line_comment(o, s->l.line);
-    fprintf(o, "static void tyl_k%d", s->id);
+    fprintf(o, "static TYL_KERNEL void tyl_k%d", s->id);
     emit_kernel_params(o, s, k, R);
     fprintf(o, "\n{\n");
     for (int d = 0; k->uses_index && d < B; d++)

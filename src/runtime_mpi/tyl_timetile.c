@@ -54,6 +54,9 @@
  * with a barrier between stages. One thread runs row tiles of whole rows in 2-D; in 3-D, where
  * a row is a plane, it runs tiles of planes and lines row by row (plan).
  *
+ * Depth: on one rank tyl_tt_go records 2K steps where that many are left, and tyl_tt_run runs
+ * them as one group where that pays, else as two groups of K (run_doubled).
+ *
  * Environment: TYLES_TIME_TILE=off steps every loop one step at a time (to compare); the tile's
  * cache budget is TYLES_TT_CACHE bytes (default 1 MiB); TYLES_TT_ROWS and TYLES_TT_COLS set
  * the tile height and (with threads, or 3-D) width outright; TYLES_TT_SYNC=slabs, pipeline or
@@ -63,7 +66,9 @@
  * TYLES_TT_VERBOSE=1 prints each group's tiles; =2 also its wall and CPU time and, for bands
  * (run_pipeline), each thread's time busy, waiting for its neighbour and on a CPU: a thread
  * that lost its core shows as wall time beyond its CPU time and as its neighbour's wait.
+ * TYLES_TT_DOUBLE=0, 1 or split: see env_double.
  */
+#define _DEFAULT_SOURCE /* sysconf(_SC_LEVEL2_CACHE_SIZE) */
 #include <omp.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -71,6 +76,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tyl_internal.h"
 #include "tyl_mem.h"
@@ -112,6 +118,7 @@ typedef struct tt_read {
 
 static struct {
     int K, forced;
+    int base;               /* the compiled K; K = 2 base when tyl_tt_go doubled the group */
     int deep;               /* several ranks: stages over their grown boxes (deep_boxes) */
     tt_stage *st;
     int ns, cap, used;      /* stages recorded, slots allocated, slots with a block */
@@ -145,18 +152,44 @@ static int faults_armed(void)
     return armed;
 }
 
+/* Whether a group of D steps from step k stays clear of a checkpoint due inside it. */
+static int ck_clear(int64_t k, int64_t D)
+{
+    int64_t every = tyl_ck_opts_.every;
+    return every <= 0 || k / every == (k + D - 1) / every;
+}
+
+/* TYLES_TT_DOUBLE=0: never record 2K steps (to compare); =1: always on one rank, K forced or
+ * not, and the doubled group takes its tiles whatever they are (2-D too); =split: always, and
+ * it runs as two groups of K (tests/dist/timetile_sync.sh). -1: the default. */
+static int env_double(void)
+{
+    static int v = -2;
+    if (v == -2) {
+        const char *e = getenv("TYLES_TT_DOUBLE");
+        v = !e ? -1 : !strcmp(e, "0") ? 0 : !strcmp(e, "1") ? 1 : !strcmp(e, "split") ? 2 : -1;
+    }
+    return v;
+}
+
 int tyl_tt_go(int K, int forced, int64_t k, int64_t nk)
 {
     if (nk - k < K || K < 2 || env_off() || faults_armed())
         return 0;
-    int64_t every = tyl_ck_opts_.every;
-    if (every > 0 && k / every != (k + K - 1) / every)
+    if (!ck_clear(k, K))
         return 0; /* a checkpoint is due inside the group: its steps one at a time */
-    tt.K = K;
+    /* On one rank (no halo sized for K) a group may hold 2K steps: tyl_tt_run takes them
+     * together where the tiles of the deeper group stay large, else as two groups of K. */
+    int D = K;
+    if ((!forced || env_double() > 0) && env_double() != 0 && tyl_rt_nranks() == 1 && nk - k >= 2 * (int64_t)K &&
+        ck_clear(k, 2 * (int64_t)K))
+        D = 2 * K;
+    tt.K = D;
+    tt.base = K;
     tt.forced = forced;
     tt.ns = 0;
     tyl_tt_recording_ = 1;
-    return 1;
+    return D;
 }
 
 int tyl_tt_recording_;
@@ -620,6 +653,8 @@ static int written_in_group(const void *buf)
     return 0;
 }
 
+static size_t budget_of_group; /* a doubled group's (deep_budget), else 0 */
+
 static size_t budget(void)
 {
     static size_t b;
@@ -628,7 +663,19 @@ static size_t budget(void)
         long long v = e ? atoll(e) : 0;
         b = v > 0 ? (size_t)v : (size_t)1 << 20;
     }
-    return b;
+    return budget_of_group ? budget_of_group : b;
+}
+
+/* The budget of a group of 2K steps: a core's L2 as the C library reports it, at most two
+ * budgets. Its span is K planes deeper, so it needs the room to keep tiles as large as K's. */
+static size_t deep_budget(void)
+{
+    size_t b = budget(), l2 = 0;
+#ifdef _SC_LEVEL2_CACHE_SIZE
+    long v = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    l2 = v > 0 ? (size_t)v : 0;
+#endif
+    return l2 > b ? (l2 < 2 * b ? l2 : 2 * b) : b;
 }
 
 /* The least lags along axis a over the reads rd[0..nr): L_n >= L_m + hi (RAW, m < n writes
@@ -704,6 +751,7 @@ typedef struct tt_plan {
     int slabs;          /* threads, 2-D: a slab of rows each (run_slabs); H: its tiles' */
     int64_t shrink;     /* the widest S_n (shrinks) */
     int64_t maxoff;     /* the farthest row offset a stage reads */
+    int planes;         /* tiles of planes and lines (plan_planes) */
 } tt_plan;
 
 /* The tiles of a group whose rows are planes (256^2 float64 is half a MiB a plane: a plane of
@@ -764,6 +812,7 @@ static tt_plan plan_planes(tt_plan P, int64_t lo, int64_t hi, int64_t ncol, int6
     }
     P.H = h;
     P.W = w < ncol ? w : 0;
+    P.planes = 1;
     /* a band of a 3-D tile row keeps the lines it shares with the tile to its right in the
      * cache; in 2-D the wavefronts' tiles of about four a thread measured faster */
     P.pipeline = 1;
@@ -1119,32 +1168,9 @@ static int deep_pays(void)
     return grown - own <= 0.1 * own;
 }
 
-int64_t tyl_tt_declined_groups_;
-
-void tyl_tt_run(void)
+/* The recorded stages run over the tiles of plan P (in order where P.H is 0). */
+static void run_plan(tt_plan P)
 {
-    tyl_tt_recording_ = 0;
-    tt.deep = 0;
-    if (tyl_rt_nranks() > 1) {
-        for (int n = 0; n < tt.ns; n++)
-            tt.st[n].empty = 0;
-        int64_t ok = deep_boxes();
-        ok = ok ? 1 + deep_pays() : 0; /* 2: deep; 1: legal but not worth it; 0: not legal */
-        tyl_reduce_ranks(&ok, TYL_INT64, 2); /* all ranks deep, or all step by step */
-        tyl_tt_declined_groups_ += ok == 1;
-        ok = ok == 2;
-        if (ok) {
-            tt.deep = 1;
-            deep_exchange();
-            tyl_tt_deep_groups_++;
-            if (getenv("TYLES_TT_VERBOSE") && tyl_rt_rank_ == 0)
-                fprintf(stderr, "tyles: %d steps on deep halos (%d stages)\n", tt.K, tt.ns);
-        }
-    }
-    const double g0 = verbose() > 1 ? omp_get_wtime() : 0, gc0 = verbose() > 1 ? cpu_now() : 0;
-    for (int i = 0; i < PROF_MAX && verbose() > 1; i++)
-        prof_wait[i] = prof_busy[i] = -1;
-    tt_plan P = tt.deep || tyl_rt_nranks() == 1 ? plan() : (tt_plan){.threads = 1};
     const char *sync = getenv("TYLES_TT_SYNC");
     if (sync && (!strcmp(sync, "pipeline") || !strcmp(sync, "wavefront")))
         P.pipeline = sync[0] == 'p';
@@ -1222,6 +1248,81 @@ void tyl_tt_run(void)
             }
         }
     }
+}
+
+/* A group of 2K steps (tyl_tt_go) on one rank: together where its tiles of planes are at least
+ * H_MIN x W_MIN in the deeper budget, else as two groups of K, the second half's stages moved
+ * to the front. A pass of 2K steps reads the arrays from memory half as often; the span of its
+ * tiles is K planes and lines deeper, which thin tiles read again from the L3 at every tile.
+ * Jacobi 3-D float32 256^3, 1 thread, CPU time a step (bench/ab_cputime.py, load 16-19,
+ * bench/RESULTS.md 2026-12-05 h51): K = 8 in tiles of 14 x 7 (1 MiB) 5.84 ms; 16 in 12 x 6
+ * (2 MB) 5.25; 16 in 8 x 4 (1.6 MB) 6.39. float64 (planes twice the bytes) gets 4 x 2 tiles
+ * at 16 in 2 MiB and stays at K. */
+enum { H_MIN = 12, W_MIN = 6 };
+
+static int run_doubled(void)
+{
+    budget_of_group = deep_budget();
+    tt_plan P = plan();
+    budget_of_group = 0;
+    const int take = env_double() == 1 ? P.H != 0
+                                       : env_double() != 2 && P.H && P.planes && P.H >= H_MIN && P.W >= W_MIN;
+    if (take) {
+        run_plan(P);
+        return 1;
+    }
+    const int ns = tt.ns, h = ns / 2, K = tt.K;
+    tt.K = tt.base;
+    tt.ns = h;
+    P = plan();
+    int tiled = P.H != 0;
+    run_plan(P);
+    for (int n = 0; n < h; n++) { /* a permutation of the slots: each keeps its block */
+        tt_stage t = tt.st[n];
+        tt.st[n] = tt.st[n + h];
+        tt.st[n + h] = t;
+    }
+    P = plan();
+    tiled |= P.H != 0;
+    run_plan(P);
+    tt.ns = ns;
+    tt.K = K;
+    return tiled;
+}
+
+int64_t tyl_tt_declined_groups_;
+
+void tyl_tt_run(void)
+{
+    tyl_tt_recording_ = 0;
+    tt.deep = 0;
+    if (tyl_rt_nranks() > 1) {
+        for (int n = 0; n < tt.ns; n++)
+            tt.st[n].empty = 0;
+        int64_t ok = deep_boxes();
+        ok = ok ? 1 + deep_pays() : 0; /* 2: deep; 1: legal but not worth it; 0: not legal */
+        tyl_reduce_ranks(&ok, TYL_INT64, 2); /* all ranks deep, or all step by step */
+        tyl_tt_declined_groups_ += ok == 1;
+        ok = ok == 2;
+        if (ok) {
+            tt.deep = 1;
+            deep_exchange();
+            tyl_tt_deep_groups_++;
+            if (getenv("TYLES_TT_VERBOSE") && tyl_rt_rank_ == 0)
+                fprintf(stderr, "tyles: %d steps on deep halos (%d stages)\n", tt.K, tt.ns);
+        }
+    }
+    const double g0 = verbose() > 1 ? omp_get_wtime() : 0, gc0 = verbose() > 1 ? cpu_now() : 0;
+    for (int i = 0; i < PROF_MAX && verbose() > 1; i++)
+        prof_wait[i] = prof_busy[i] = -1;
+    int tiled;
+    if (!tt.deep && tt.K == 2 * tt.base && tt.ns % 2 == 0 && tyl_rt_nranks() == 1)
+        tiled = run_doubled();
+    else {
+        tt_plan P = tt.deep || tyl_rt_nranks() == 1 ? plan() : (tt_plan){.threads = 1};
+        tiled = P.H != 0;
+        run_plan(P);
+    }
     if (verbose() > 1 && tyl_rt_rank_ == 0) {
         fprintf(stderr, "tyles: group %.3f ms cpu %.3f", 1e3 * (omp_get_wtime() - g0), 1e3 * (cpu_now() - gc0));
         for (int i = 0; i < PROF_MAX && prof_busy[i] >= 0; i++)
@@ -1229,7 +1330,7 @@ void tyl_tt_run(void)
                     1e3 * prof_cpu[i]);
         fprintf(stderr, "\n");
     }
-    if (P.H || tt.deep) /* deep halos: the halos of what the group wrote hold grown points */
+    if (tiled || tt.deep) /* deep halos: the halos of what the group wrote hold grown points */
         for (int n = 0; n < tt.ns; n++) {
             if (!tt.st[n].sw)
                 tyl_dirty(tt.st[n].cdst);

@@ -707,6 +707,19 @@ void tyl_savetxt(const char *file, const tyl_array *a, int nspec, const char *fm
  * reads what it writes, and the dirty marks. The kernel itself is generated code, called once
  * per part through the descriptor's `kernel`. */
 enum { TYL_BCAST = -1, TYL_FIXED = -2 };            /* tyl_operand.box */
+
+/* The elementwise sweep kernels (tyl_kN) take 512-bit vectors where the CPU has them: gcc's
+ * tuning for AVX-512 parts prefers 256-bit ones (a frequency drop on Skylake-SP), but a tile of
+ * a time-tiled 3-D Jacobi float32 runs from the L2, where half the instructions per point ran
+ * a plain-C model of its tiles 1.2x faster and the program's groups 1.04x (CPU time,
+ * bench/RESULTS.md 2026-12-05 h51, issue 14). The lanes compute what the scalar
+ * loop does, element by element (no reduction is vectorised: -ffp-contract=off and no
+ * -ffast-math), so the values are the same at any width. clang has no such target option. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__) && !defined(__CUDACC__)
+#define TYL_KERNEL __attribute__((target("prefer-vector-width=512")))
+#else
+#define TYL_KERNEL
+#endif
 enum { TYL_SCR_NONE = 0, TYL_SCR_BOX = 1, TYL_SCR_REPLACE = 2 }; /* tyl_sweep.scratch */
 
 /* One operand of a sweep (the targets first, then the reads): a view of one of the arrays the
@@ -790,9 +803,10 @@ void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *
                    const void *const *sc);
 
 /* Temporal blocking (tyl_timetile.c; pass_sched_timetile decides which loops). At the top of a
- * group of K steps, tyl_tt_go says whether to run them together (enough steps left,
- * no step in the group that a checkpoint or fault option needs as a boundary); if so the body
- * runs K times and tyl_sweep_run records each sweep (its descriptor, the arrays the names hold
+ * group of K steps, tyl_tt_go says how many steps to run together: 0 (not enough steps left, or
+ * a step in the group that a checkpoint or fault option needs as a boundary), K, or on one rank
+ * 2K when that many are left (tyl_tt_run then runs them as one group or as two of K); the body
+ * runs that many times and tyl_sweep_run records each sweep (its descriptor, the arrays the names hold
  * then, copies of its values and scalars) instead of running it, until tyl_tt_run runs the
  * recorded sweeps over tiles of rows (or in order where it cannot; on several ranks over boxes
  * grown into halos K steps deep, exchanged once). */

@@ -55,7 +55,7 @@ for suf in c cu; do
         bad "${suf}_rows_generate" "$(head -c 300 "$T/err")"
         continue
     fi
-    nk=$(grep -Ec '^static (__global__ )?void tyl_k[0-9]+\(' "$f")
+    nk=$(grep -Ec '^static (__global__ |TYL_KERNEL )?void tyl_k[0-9]+\(' "$f")
     nl=$(wc -l <"$f")
     if [ "$nk" -le $KMAX ] && [ "$nl" -le $LMAX ]; then ok "${suf}_rows_kernels"
     else bad "${suf}_rows_kernels" "rows.$suf has $nk kernels in $nl lines (at most $KMAX in $LMAX)"; fi

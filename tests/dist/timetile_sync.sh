@@ -4,13 +4,31 @@
 # tiles with a barrier each. The defaults run at 1-4 ranks in check-programs; here the other
 # two are forced in turn (TYLES_TT_SYNC: pipelines on 2-D grids too) on the time-tiled
 # programs, which the runner gives 2 OpenMP threads, and compared with NumPy at 1 rank.
+# The same runs force the groups of 2K steps that tyl_tt_go records on one rank: with the
+# pipelines each takes its tiles (TYLES_TT_DOUBLE=1, 2-D groups and forced K too), with the
+# wavefronts each runs as two groups of K (=split). And the automatic choice: Jacobi 3-D with
+# K = 2 (timetile_jacobi3d_threads) runs its groups of 4 steps in tiles of 4.
 # Usage: tests/dist/timetile_sync.sh REPO_ROOT
 set -u
 cd "${1:-.}" || exit 2
 fail=0
-for sync in pipeline wavefront; do
-    out=$(TYLES_TT_SYNC=$sync ${PYTHON:-python3} tests/run_tests.py --tylesc bin/tylesc --np 1 -j "${JOBS:-2}" -k timetile_ 2>&1)
-    echo "TYLES_TT_SYNC=$sync: $(printf '%s\n' "$out" | tail -1)"
+for sync in pipeline:1 wavefront:split; do
+    out=$(TYLES_TT_SYNC=${sync%%:*} TYLES_TT_DOUBLE=${sync#*:} ${PYTHON:-python3} tests/run_tests.py --tylesc bin/tylesc --np 1 -j "${JOBS:-2}" -k timetile_ 2>&1)
+    echo "TYLES_TT_SYNC=${sync%%:*} TYLES_TT_DOUBLE=${sync#*:}: $(printf '%s\n' "$out" | tail -1)"
     printf '%s\n' "$out" | grep '^FAIL' && fail=1
 done
+tmp=$(mktemp -d)
+if bin/tylesc tests/programs/timetile_jacobi3d_threads.tyl -o "$tmp/j3" >"$tmp/log" 2>&1 &&
+    (cd "$tmp" && OMP_NUM_THREADS=2 TYLES_TT_VERBOSE=1 ./j3 2>&1 >/dev/null) >"$tmp/v"; then
+    if [ "$(grep -c '^tyles: 4 steps in tiles' "$tmp/v")" = 2 ]; then
+        echo "PASS doubled groups: $(sort -u "$tmp/v" | tr '\n' ' ')"
+    else
+        echo "FAIL doubled groups: expected 2 groups of 4 steps in tiles, got: $(sort -u "$tmp/v" | tr '\n' ' ')"
+        fail=1
+    fi
+else
+    echo "FAIL doubled groups: $(cat "$tmp/log" "$tmp/v" 2>/dev/null | head -5)"
+    fail=1
+fi
+rm -rf "$tmp"
 exit $fail

@@ -73,7 +73,7 @@ d=$($TYLESC tests/ir/fused_aliased.tyl --dump=fuse)
 check fused_aliased/marked "fused groups marked as sharing memory" 1 "$(printf '%s\n' "$d" | grep -c 'fused: # targets share memory')"
 check fused_aliased/groups "fused groups" 2 "$(printf '%s\n' "$d" | grep -c 'fused:')"
 c=$($TYLESC tests/ir/fused_aliased.tyl -o -)
-sig() { printf '%s\n' "$c" | sed -n "/^static void tyl_k$1(/,/^{/p"; }
+sig() { printf '%s\n' "$c" | sed -n "/^static \(TYL_KERNEL \)\{0,1\}void tyl_k$1(/,/^{/p"; }
 check fused_aliased/c_restrict "restrict in the signature of u's kernel (tyl_k1)" 0 "$(sig 1 | grep -c restrict)"
 check fused_aliased/c_restrict_other "restrict pointers of the v, w kernel (tyl_k2)" 3 "$(sig 2 | grep -c restrict)"
 
