@@ -317,17 +317,18 @@ static int rnd_legacy_seeded; /* np.random.seed(int) came before: legacy draws a
 static int rnd_warned;        /* the clock-seed warning was given */
 static const char rnd_supported[] =
     "supported from numpy.random: seed, rand, randn, random, random_sample, standard_normal, "
-    "normal, uniform, randint, choice (equally likely, with replacement), default_rng, "
+    "normal, uniform, randint, choice (equally likely items), shuffle, permutation, default_rng, "
     "RandomState (with the same methods); of a Generator: "
-    "random, uniform, integers, standard_normal, normal";
+    "random, uniform, integers, standard_normal, normal, choice, shuffle, permutation";
 
 /* np.random.NAME or GENERATOR.NAME: a built-in whose call random_call lowers. */
 value *lw_random_attr(value *obj, ast *a)
 {
     static const char *legacy[] = {"seed", "rand", "randn", "random", "random_sample",
                                    "standard_normal", "normal", "uniform", "randint", "choice",
-                                   "default_rng", "RandomState", NULL};
-    static const char *methods[] = {"random", "uniform", "integers", "standard_normal", "normal", NULL};
+                                   "shuffle", "permutation", "default_rng", "RandomState", NULL};
+    static const char *methods[] = {"random", "uniform", "integers", "standard_normal", "normal",
+                                    "choice", "shuffle", "permutation", NULL};
     int gen = obj->kind == V_RNG;
     /* a RandomState object has the module's functions (less the constructors) as methods */
     for (const char **p = gen && obj->n > 0 ? methods : legacy; *p; p++)
@@ -364,8 +365,7 @@ static ir_expr *rnd_float(value *v, const char *fname, const char *what)
 
 /* Draws of kind k from generator gen: an array of shape `size`, or one scalar when size is
  * absent or None. */
-static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr *e2, value *size,
-                       ir_type t, const char *fname)
+ir_stmt *lw_random_stmt(loc l, int gen, ir_rkind k, const char *fname)
 {
     if (gen == 0 && !rnd_legacy_seeded)
         rnd_clock_warning(l, arena_printf(&util_arena, "%s() before np.random.seed()", fname));
@@ -373,6 +373,12 @@ static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr 
     s->n = gen;
     s->init = k;
     s->na = gen != 0 || rnd_legacy_seeded;
+    return s;
+}
+static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr *e2, value *size,
+                       ir_type t, const char *fname)
+{
+    ir_stmt *s = lw_random_stmt(l, gen, k, fname);
     s->e = e;
     s->e2 = e2;
     value *r;
@@ -421,9 +427,18 @@ static value *rnd_ints(lctx *c, loc l, int gen, value **v, const char *fname, in
 static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
 {
     value *av = v[0];
-    int64_t k;
-    if (v[2] && !(v[2]->kind == V_SCALAR && ir_expr_const_int(ir_cast(l, T_I64, v[2]->e), &k) && k)) {
-        diag_error(v[2]->l, "%s(): replace=False is not supported (draws with replacement are)", fname);
+    int64_t k = 1;
+    if (v[2] && !(v[2]->kind == V_SCALAR && ir_expr_const_int(ir_cast(l, T_I64, v[2]->e), &k))) {
+        diag_error(v[2]->l, "%s(): replace must be True or False (a value known when compiling)", fname);
+        return &lw_ERRV;
+    }
+    int replace = k != 0;
+    if (v[4] && v[4]->kind != V_ERR && !(v[4]->kind == V_SCALAR && ir_expr_const_int(v[4]->e, &k) && k == 0)) {
+        diag_error(v[4]->l, "%s(): axis other than 0 is not supported", fname);
+        return &lw_ERRV;
+    }
+    if (v[5] && !(v[5]->kind == V_SCALAR && ir_expr_const_int(ir_cast(l, T_I64, v[5]->e), &k) && k)) {
+        diag_error(v[5]->l, "%s(): shuffle=False is not supported", fname);
         return &lw_ERRV;
     }
     if (v[3] && v[3]->kind != V_NONE) {
@@ -449,7 +464,13 @@ static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
     }
     value *iv[4] = {lw_scalar(l, lw_I64(l, 0), 1),
                     seq ? lw_scalar(l, lw_I64(l, av->n), 1) : av, v[1], NULL};
-    value *idx = rnd_ints(c, l, gen, iv, fname, 0);
+    value *idx;
+    if (replace)
+        idx = rnd_ints(c, l, gen, iv, fname, 0);
+    else {
+        ir_expr *pop = lw_int_operand(iv[1], "a");
+        idx = pop ? lw_random_choice_norepl(c, l, gen, pop, v[1], fname) : &lw_ERRV;
+    }
     if (!seq || idx->kind == V_ERR)
         return idx;
     ir_type t = T_BOOL; /* np.array(a)'s dtype: the widest kind of its items */
@@ -579,12 +600,15 @@ static value *random_call(lctx *c, value *fn, ast *call)
         }
         return rnd_ints(c, l, gen, v, fname, k != 0);
     }
-    if (!pcg && strcmp(n, "choice") == 0) {
-        const char *pn[] = {"a", "size", "replace", "p"};
-        if (!lw_match_args(l, fname, &a, 4, pn, 1, v))
+    if (strcmp(n, "choice") == 0) {
+        const char *pn[] = {"a", "size", "replace", "p", "axis", "shuffle"};
+        value *cv[6] = {0};
+        if (!lw_match_args(l, fname, &a, pcg ? 6 : 4, pn, 1, cv))
             return &lw_ERRV;
-        return rnd_choice(c, l, gen, v, fname);
+        return rnd_choice(c, l, gen, cv, fname);
     }
+    if (strcmp(n, "shuffle") == 0 || strcmp(n, "permutation") == 0)
+        return lw_random_shuffle(c, l, gen, n, fname, &a);
     diag_error(l, "'%s' is not supported in a stencil program", fname);
     diag_note((loc){0}, "%s", rnd_supported);
     return &lw_ERRV;

@@ -409,6 +409,12 @@ value *lw_tuple_equal(lctx *c, loc l, value *a, value *b, int ne);
 /* ---- lower_builtins.c: Python, math and random built-ins ------------------------------------ */
 
 value *lw_random_attr(value *obj, ast *a);
+/* An S_RANDOM of kind k from generator gen, not emitted; the clock warning given where due */
+ir_stmt *lw_random_stmt(loc l, int gen, ir_rkind k, const char *fname);
+/* lower_shuffle.c: shuffle(x), permutation(n or x) (n: "shuffle" or "permutation"), and the
+ * indices of choice(pop, size, replace=False) */
+value *lw_random_shuffle(lctx *c, loc l, int gen, const char *n, const char *fname, args *a);
+value *lw_random_choice_norepl(lctx *c, loc l, int gen, ir_expr *pop, value *size, const char *fname);
 value *lw_call_builtin(lctx *c, value *fn, ast *call);
 
 /* ---- lower_numpy.c: ufuncs, reductions, axis functions, NumPy dispatch ---------------------- */

@@ -248,7 +248,8 @@ typedef enum ir_skind {
                   np.random.default_rng Generator; -k: the k-th np.random.RandomState), init = ir_rkind: R_SEED seeds it with e
                   (NULL: from the clock); otherwise var (a whole slot, allocated before) is filled
                   in C order of the global array, or var (a scalar) takes one draw; parameters
-                  e, e2 (R_GAUSS: loc, scale; R_UNIFORM: low, high; R_INT: low, high as int64);
+                  e, e2 (R_GAUSS: loc, scale; R_UNIFORM: low, high; R_INT: low, high as int64;
+                  R_PERM, R_CHOICE: e the population as int64);
                   na = 1: a seed comes before the draw in program order, so a stream found
                   unseeded at run time lost its state to a restart */
     S_PRINTOPT,/* np.set_printoptions: n = 5, pspec[0..4] = precision, threshold (-2: never
@@ -270,7 +271,13 @@ enum {
 };
 
 /* What S_RANDOM does; same order as TYL_RK_* in the runtime (R_SEED aside). */
-typedef enum ir_rkind { R_SAMPLE, R_SAMPLE_F32, R_GAUSS, R_UNIFORM, R_INT, R_GAUSS_F32, R_SEED } ir_rkind;
+typedef enum ir_rkind {
+    R_SAMPLE, R_SAMPLE_F32, R_GAUSS, R_UNIFORM, R_INT, R_GAUSS_F32,
+    R_PERM,   /* var (1-D int64 of length e) = shuffle(arange(e)): NumPy's Fisher-Yates */
+    R_CHOICE, /* var (1-D int64) = choice(e, len(var), replace=False): legacy permutation(e)[:k],
+                 Generator Floyd's sample then a shuffle (or a tail shuffle) */
+    R_SEED
+} ir_rkind;
 
 typedef enum ir_mode {
     M_DIRECT,   /* write the target in place: no read overlaps the written elements except the

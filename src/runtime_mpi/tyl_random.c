@@ -413,7 +413,7 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
     kind &= ~TYL_RK_SEEDED;
     /* the compiler emits float32 draws only for Generators */
     if (((kind == TYL_RK_SAMPLE_F32 || kind == TYL_RK_GAUSS_F32) && gen <= 0) ||
-        kind < TYL_RK_SAMPLE || kind > TYL_RK_GAUSS_F32)
+        kind < TYL_RK_SAMPLE || kind > TYL_RK_CHOICE)
         tyl_rt_error(where, "internal error: random draw of kind %d from generator %d", kind, gen);
     d->gen = gen;
     d->kind = kind;
@@ -445,8 +445,8 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
         tyl_rt_error_all(where, "ValueError: scale < 0");
     if (kind == TYL_RK_UNIFORM)
         d->b = b - a; /* NumPy draws low + (high - low) * u */
-    if (kind == TYL_RK_INT) {
-        if (lo >= hi)
+    if (kind == TYL_RK_INT || kind == TYL_RK_PERM || kind == TYL_RK_CHOICE) {
+        if (kind == TYL_RK_INT && lo >= hi)
             tyl_rt_error_all(where, "ValueError: low >= high");
         d->off = (uint64_t)lo;
         d->rng = (uint64_t)hi - (uint64_t)lo - 1u;
@@ -538,6 +538,119 @@ int64_t tyl_random_draw_int(int gen, int kind, int64_t lo, int64_t hi, const cha
     return draw_i(&d);
 }
 
+/* NumPy's random_interval: an int in [0, max] by masked rejection, 32-bit draws when max fits
+ * in 32 bits; shuffles and permutations of both kinds of generator use it. */
+static uint64_t draw_interval(draw *d, uint64_t max)
+{
+    if (max == 0)
+        return 0;
+    uint64_t m = max, v;
+    for (int s = 1; s < 64; s *= 2)
+        m |= m >> s;
+    if (max <= 0xffffffffu) {
+        while ((v = (d->mt ? mt_next32(d->mt) : pcg_next32(d->pcg)) & m) > max)
+            ;
+    } else {
+        while ((v = (d->mt ? mt_next64(d->mt) : pcg_next64(d->pcg)) & m) > max)
+            ;
+    }
+    return v;
+}
+
+/* Fisher-Yates over p[first..n-1] from the top, as NumPy's _shuffle_raw (random_interval) and
+ * Generator's _shuffle_int (random_bounded_uint64: Lemire's) */
+static void shuffle_ints(draw *d, int64_t *p, int64_t n, int64_t first, int lemire)
+{
+    for (int64_t i = n - 1; i >= first && i > 0; i--) {
+        int64_t j;
+        if (lemire) {
+            d->rng = (uint64_t)i;
+            j = (int64_t)draw_bounded(d);
+        } else
+            j = (int64_t)draw_interval(d, (uint64_t)i);
+        int64_t t = p[i];
+        p[i] = p[j];
+        p[j] = t;
+    }
+}
+
+/* Generator.choice(n, k, replace=False) of equally likely items: for a population of more than
+ * 10000 of which more than a 50th is taken, a tail shuffle of arange(n) (the last k items);
+ * otherwise Floyd's sample (a draw in [0, j] for j = n - k ... n - 1, j itself when the draw was
+ * taken before) then a shuffle of the k items, both with Lemire's bounded draws. */
+static void choice_gen(draw *d, int64_t *r, int64_t n, int64_t k, const char *where)
+{
+    if (n > 10000 && k > n / 50) {
+        int64_t *p = malloc((size_t)n * sizeof *p);
+        if (!p) {
+            free(r);
+            tyl_rt_error(where, "out of memory for random numbers");
+        }
+        for (int64_t i = 0; i < n; i++)
+            p[i] = i;
+        shuffle_ints(d, p, n, n - k > 1 ? n - k : 1, 1);
+        memcpy(r, p + (n - k), (size_t)k * sizeof *r);
+        free(p);
+        return;
+    }
+    /* NumPy keeps the drawn values in an open-addressing set of 2^m >= 1.2 k slots; a set of
+     * any layout gives the same sample */
+    uint64_t cap = 1;
+    while (cap < (uint64_t)(1.2 * (double)k) + 1u)
+        cap *= 2;
+    cap *= 2;
+    uint64_t *set = malloc(cap * sizeof *set);
+    if (!set) {
+        free(r);
+        tyl_rt_error(where, "out of memory for random numbers");
+    }
+    memset(set, 0xff, cap * sizeof *set);
+    for (int64_t j = n - k; j < n; j++) {
+        d->rng = (uint64_t)j;
+        uint64_t v = draw_bounded(d), h = v & (cap - 1);
+        while (set[h] != UINT64_MAX && set[h] != v)
+            h = (h + 1) & (cap - 1);
+        if (set[h] == v) { /* taken before: j instead (never in the set: all values are < j) */
+            v = (uint64_t)j;
+            h = v & (cap - 1);
+            while (set[h] != UINT64_MAX)
+                h = (h + 1) & (cap - 1);
+        }
+        set[h] = v;
+        r[j - (n - k)] = (int64_t)v;
+    }
+    free(set);
+    shuffle_ints(d, r, k, 1, 1);
+}
+
+/* TYL_RK_PERM and TYL_RK_CHOICE: every rank computes the whole index array (the streams stay
+ * in step) and keeps its block. */
+static void fill_perm(draw *d, int64_t n, tyl_array *arr, const char *where)
+{
+    int64_t k = arr->shape[0];
+    if (d->kind == TYL_RK_CHOICE && k > 0 && n <= 0) /* NumPy's messages, legacy's and Generator's */
+        tyl_rt_error_all(where, d->mt ? "ValueError: a must be greater than 0 unless no samples are taken"
+                                      : "ValueError: a must be a positive integer unless no samples are taken");
+    if (d->kind == TYL_RK_CHOICE && k > n)
+        tyl_rt_error_all(where, d->mt ? "ValueError: Cannot take a larger sample than population when 'replace=False'"
+                                      : "ValueError: Cannot take a larger sample than population when replace is False");
+    if (n < 0) /* permutation(-1): arange(-1) is empty */
+        n = 0;
+    int64_t *r = malloc((size_t)(n > k ? n : k > 0 ? k : 1) * sizeof *r);
+    if (!r)
+        tyl_rt_error(where, "out of memory for random numbers");
+    if (d->kind == TYL_RK_PERM || d->mt) { /* legacy choice: permutation(n)[:k] */
+        for (int64_t i = 0; i < n; i++)
+            r[i] = i;
+        shuffle_ints(d, r, n, 1, 0);
+    } else if (k > 0)
+        choice_gen(d, r, n, k, where);
+    if (arr->n[0] > 0)
+        tyl_mem_from_host(arr->data, r + arr->lo[0], (size_t)arr->n[0] * sizeof *r);
+    free(r);
+    tyl_dirty(arr);
+}
+
 void tyl_random_fill(int gen, int kind, double a, double b, int64_t lo, int64_t hi, tyl_array *arr,
                      const char *where)
 {
@@ -546,6 +659,10 @@ void tyl_random_fill(int gen, int kind, double a, double b, int64_t lo, int64_t 
     int rank = arr->rank;
     draw_init(&d, gen, kind, a, b, lo, hi, where);
     kind = d.kind;
+    if (kind == TYL_RK_PERM || kind == TYL_RK_CHOICE) {
+        fill_perm(&d, lo, arr, where);
+        return;
+    }
     size_t el = tyl_dtype_size(dt);
     int64_t inner = rank ? arr->n[rank - 1] : 1;
     char *row = malloc((size_t)(inner > 0 ? inner : 1) * el);

@@ -1083,6 +1083,10 @@ enum {
     TYL_RK_UNIFORM,    /* a + (b - a) * uniform */
     TYL_RK_INT,        /* an int in [lo, hi): legacy masked rejection, Generator Lemire */
     TYL_RK_GAUSS_F32,  /* Generator.standard_normal(dtype=np.float32) */
+    TYL_RK_PERM,       /* tyl_random_fill only: a 1-D int64 array of length lo gets NumPy's
+                          shuffle of arange(lo) (permutation(lo)) */
+    TYL_RK_CHOICE,     /* tyl_random_fill only: a 1-D int64 array of length k <= lo gets
+                          choice(lo, k, replace=False) */
     TYL_RK_SEEDED = 0x100, /* or'ed in: the program seeds this stream before the draw, so a
                               fresh stream after a restart or rescale is an error, not a clock
                               seed (checkpoints do not hold the streams' state) */
@@ -1095,7 +1099,8 @@ double tyl_random_draw(int gen, int kind, double a, double b, const char *where)
 /* One int in [lo, hi) (lo >= hi: NumPy's "low >= high"); kind is TYL_RK_INT (| TYL_RK_SEEDED). */
 int64_t tyl_random_draw_int(int gen, int kind, int64_t lo, int64_t hi, const char *where);
 /* Fill arr from the stream in C order of the global array (each rank keeps its own block);
- * collective. a, b: TYL_RK_GAUSS/UNIFORM parameters; lo, hi: TYL_RK_INT's bounds. */
+ * collective. a, b: TYL_RK_GAUSS/UNIFORM parameters; lo, hi: TYL_RK_INT's bounds; lo:
+ * TYL_RK_PERM's and TYL_RK_CHOICE's population. */
 void tyl_random_fill(int gen, int kind, double a, double b, int64_t lo, int64_t hi, tyl_array *arr,
                      const char *where);
 
