@@ -64,7 +64,7 @@ static value *array_operand(lctx *c, loc l, value *x, int shuffle, const char *f
     if (x->kind == V_ARRAY)
         diag_error(x->l, "%s(): x must be an integer or at least 1-dimensional", fname);
     else
-        diag_error(x->l, "%s() of %s is not supported (%s)", fname, lw_vkind_desc(x),
+        diag_error(x->l, "%s() of %s is not supported (%s)", fname, x->is_list ? "a list" : lw_vkind_desc(x),
                    shuffle ? "arrays are shuffled in place; a list is not" : "an int or an array is permuted");
     return NULL;
 }
