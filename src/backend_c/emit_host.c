@@ -295,6 +295,17 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
             emit_put(c, ind, "tyl_print_stream(%d);\n", s->n);
             return;
         }
+        if (s->init >= IR_OS_ARGC) { /* sys.argv (tyl_argv.c) */
+            emit_hline(c, ind, s->l);
+            if (s->init == IR_OS_ARGC)
+                emit_put(c, ind, "%s = tyl_argv_len();\n", s->var->name);
+            else if (s->init == IR_OS_ARGV)
+                emit_put(c, ind, "tyl_argv_item(%d, %s, %s);\n", s->sbuf, emit_S(s->e), emit_W(s->l));
+            else
+                emit_put(c, ind, "%s = tyl_str_%s(%d, %s);\n", s->var->name, s->init == IR_OS_STRINT ? "int" : "float",
+                         s->sbuf, emit_W(s->l));
+            return;
+        }
         strbuf b = {0};
         if (s->sbuf)
             sb_printf(&b, "tyl_str_get(%d)", s->sbuf);
@@ -597,6 +608,8 @@ static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
     }
     fprintf(out, "        {NULL, TYL_INT64, NULL},\n    };\n");
     fprintf(out, "    tyl_rt_set_grid(%d);\n", p->grid_rank);
+    if (p->uses_argv) /* sys.argv: positional arguments are the program's */
+        fprintf(out, "    tyl_argv_accept();\n");
     fprintf(out, "    tyl_rt_init(&argc, &argv, %s, params, %d);\n", emit_file_literal(), p->params.len);
     for (int i = 0; i < p->sched->vars.len; i++) {
         ir_var *v = VEC_AT(p->sched->vars, i, ir_var *);

@@ -674,6 +674,8 @@ static value *bi_range(lctx *c, loc l, const char *f, value **v, args *a)
 static value *bi_len(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)f, (void)a;
+    if (lw_is_argv(v[0]))
+        return lw_argv_len(c, l);
     if (v[0]->kind != V_ARRAY) {
         if (v[0]->kind == V_TUPLE)
             return lw_scalar(l, lw_I64(l, v[0]->n), 1);
@@ -825,6 +827,8 @@ static value *bi_scalar(lctx *c, loc l, const char *f, value **v, args *a)
         }
         return lw_scalar(l, ir_const_f(l, T_F64, d), 1);
     }
+    if (x->kind == V_FSTR && (f[0] == 'i' || f[0] == 'f')) /* int(sys.argv[1]) */
+        return lw_str_number(c, l, f, x);
     if (x->kind != V_SCALAR) {
         diag_error(x->l, "%s() of %s is not supported", f, lw_vkind_desc(x));
         return &lw_ERRV;

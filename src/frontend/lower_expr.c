@@ -697,6 +697,8 @@ value *lw_expr(lctx *c, ast *a)
             return lw_dict_index(c, a, base);
         if (base->kind == V_MASKED)
             return lw_masked_index(c, a, base);
+        if (lw_is_argv(base))
+            return lw_argv_item(c, a);
         if (base->kind == V_ARRAY)
             a = lw_tuple_index(c, a);
         if (base->kind == V_TUPLE) {

@@ -937,6 +937,20 @@ int lw_str_build(lctx *c, loc l, value *v)
     return k;
 }
 
+/* A new run-time string k, for a statement that sets it (sys.argv[i]), as the one piece of a
+ * V_FSTR. */
+value *lw_str_runtime(loc l, int *k)
+{
+    *k = ++str_count;
+    value *p = lit(l, "");
+    p->n = *k;
+    value *r = lw_vnew(V_FSTR, l);
+    r->n = 1;
+    r->items = NEWN(value *, 1);
+    r->items[0] = p;
+    return r;
+}
+
 /* x if cond else y of strings, cond known at run time only: run-time string k, set in the
  * branches of an S_IF, as the one piece of a V_FSTR. */
 value *lw_str_select(lctx *c, loc l, ir_expr *cond, value *x, value *y)

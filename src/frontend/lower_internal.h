@@ -464,6 +464,10 @@ int lw_is_sysos_module(const char *name);
 void lw_sysos_import(lctx *c, ast *s);
 value *lw_sysos_attr(value *mod, ast *a);
 value *lw_sysos_call(lctx *c, value *fn, ast *call);
+int lw_is_argv(const value *v);                                 /* sys.argv */
+value *lw_argv_len(lctx *c, loc l);                             /* len(sys.argv) */
+value *lw_argv_item(lctx *c, ast *sub);                         /* sys.argv[i] */
+value *lw_str_number(lctx *c, loc l, const char *f, value *x);  /* int(s), float(s) of a run-time string */
 value *lw_sys_exit(lctx *c, loc l, value *arg);
 int lw_is_exit_stmt(const ast *s);
 void lw_print_stream(lctx *c, loc l, int fd);
@@ -573,6 +577,7 @@ value *lw_str_method(lctx *c, ast *call, value *s);
 value *lw_str_binop(lctx *c, loc l, int op, value *x, value *y);
 int lw_str_pieces(lctx *c, loc l, value *v, int conv, const char *spec, int snap, vec *ps);
 int lw_str_build(lctx *c, loc l, value *v);
+value *lw_str_runtime(loc l, int *k); /* a new run-time string k, set by a statement */
 value *lw_str_select(lctx *c, loc l, ir_expr *cond, value *x, value *y);
 void lw_emit_raise_str(lctx *c, loc l, ir_expr *cond, const char *msg, value *rt);
 /* lower_builtins.c: an S_PRINT of values of changing type (value->dyn) as one S_PRINT per

@@ -261,7 +261,11 @@ typedef enum ir_skind {
 
 /* What S_OS does. */
 enum { IR_OS_MAKEDIRS, IR_OS_MKDIR, IR_OS_EXISTS, IR_OS_ISDIR, IR_OS_ISFILE,
-       IR_OS_PRINTTO /* print(file=sys.stderr): n = 2, then n = 1 (no path) */ };
+       IR_OS_PRINTTO, /* print(file=sys.stderr): n = 2, then n = 1 (no path) */
+       IR_OS_ARGC,    /* var (int64) = len(sys.argv) (no path) */
+       IR_OS_ARGV,    /* run-time string sbuf = sys.argv[e] (IndexError outside it) */
+       IR_OS_STRINT,  /* var (int64) = int(run-time string sbuf), Python's ValueError */
+       IR_OS_STRFLOAT /* var (float64) = float(run-time string sbuf) */ };
 
 /* S_PRINT item flags. */
 enum {
@@ -370,6 +374,7 @@ typedef struct ir_program {
     uint64_t hash;       /* identity of the program (its source text and the compiler version):
                             a checkpoint written by another program is refused */
     struct ir_psched *sched; /* the schedule level (sched.h), NULL before ir_sched_begin */
+    int uses_argv;       /* the program reads sys.argv: it takes positional arguments */
 } ir_program;
 
 /* ---- constructors (assert invariants) ---- */

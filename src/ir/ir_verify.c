@@ -159,8 +159,14 @@ static void vstmt(ir_stmt *s, int loops)
             vexpr(s->e2, -1, l);
         break;
     case S_OS:
-        CHECK(s->str || s->sbuf || s->init == IR_OS_PRINTTO, "an os call without a path");
-        CHECK(s->init < IR_OS_EXISTS || s->init == IR_OS_PRINTTO || (s->var && s->var->type == T_BOOL), "a path test without its bool");
+        CHECK(s->str || s->sbuf || s->init == IR_OS_PRINTTO || s->init == IR_OS_ARGC, "an os call without a path");
+        CHECK(s->init < IR_OS_EXISTS || s->init >= IR_OS_PRINTTO || (s->var && s->var->type == T_BOOL), "a path test without its bool");
+        CHECK((s->init != IR_OS_ARGC && s->init != IR_OS_STRINT) || (s->var && s->var->type == T_I64),
+              "len(sys.argv) or int() of a string without its int64");
+        CHECK(s->init != IR_OS_STRFLOAT || (s->var && s->var->type == T_F64), "float() of a string without its float64");
+        CHECK(s->init != IR_OS_ARGV || (s->sbuf && s->e && s->e->type == T_I64), "sys.argv[i] without a string and an int64 index");
+        if (s->e)
+            vexpr(s->e, -1, l);
         break;
     case S_PRINT:
         for (int i = 0; i < s->n; i++) {

@@ -679,6 +679,15 @@ void tyl_str_fmt_bool(int k, const char *spec, bool x, const char *where);
 const char *tyl_str_get(int k);
 /* String k with ".npy" appended unless it ends so (np.save's file name). */
 const char *tyl_str_npy(int k);
+/* sys.argv (tyl_argv.c): the generated main of a program reading it calls tyl_argv_accept
+ * before tyl_rt_init, which then keeps positional arguments for it; len(sys.argv); string k set
+ * to sys.argv[i] (IndexError outside it); int() and float() of string k with Python's rules and
+ * ValueError messages. */
+void tyl_argv_accept(void);
+int64_t tyl_argv_len(void);
+void tyl_argv_item(int k, int64_t i, const char *where);
+int64_t tyl_str_int(int k, const char *where);
+double tyl_str_float(int k, const char *where);
 
 /* ---- .npy files ---- */
 
