@@ -896,6 +896,7 @@ static const lw_builtin py_table[] = {
     {"float", {"x"}, 0, bi_scalar}, {"int", {"x"}, 0, bi_scalar}, {"bool", {"x"}, 0, bi_scalar},
     {"abs", {"x"}, 1, bi_scalar}, {"pow", {"base", "exp", "mod"}, 2, bi_pow},
     {"divmod", {"a", "b"}, 2, bi_divmod},
+    {"sorted", {"iterable", "key", "reverse"}, 1, lw_bi_sorted},
     {"round", {"number", "ndigits"}, 1, lw_bi_round},
     {"all", {"iterable"}, 1, lw_bi_allany}, {"any", {"iterable"}, 1, lw_bi_allany},
     {"time.time", {NULL}, 0, bi_time}, {"time.perf_counter", {NULL}, 0, bi_time},

@@ -168,7 +168,7 @@ value *lw_read_name(lctx *c, ast *a)
         }
         static const char *builtins[] = {"range", "print", "int", "float", "abs", "min", "max",
                                          "len", "bool", "round", "slice", "list", "tuple", "sum",
-                                         "zip", "enumerate", "all", "any", "pow", "divmod", NULL};
+                                         "zip", "enumerate", "all", "any", "pow", "divmod", "sorted", NULL};
         for (const char **p = builtins; *p; p++)
             if (strcmp(*p, a->name) == 0) {
                 value *v = lw_vnew(V_BUILTIN, a->l);
@@ -190,7 +190,7 @@ value *lw_read_name(lctx *c, ast *a)
         }
         /* Python built-ins that a stencil program cannot use yet: say so rather than calling
          * them undefined, which would send the user looking for a typo. */
-        static const char *unsupported[] = {"dict", "set", "map", "filter", "sorted", "reversed",
+        static const char *unsupported[] = {"dict", "set", "map", "filter", "reversed",
                                             "any", "all", "isinstance", "open", "input",
                                             "iter", "next", "type", "getattr", "setattr", "super", "object", "complex",
                                             "hash", "id", "chr", "ord", "hex", "oct", "bin",
@@ -203,7 +203,7 @@ value *lw_read_name(lctx *c, ast *a)
             if (strcmp(*p, a->name) == 0) {
                 diag_error(a->l, "the Python built-in '%s' is not supported in a stencil program",
                            a->name);
-                diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, pow, divmod, min, max, "
+                diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, pow, divmod, min, max, sorted, "
                                     "len, bool, round, slice, list, tuple, sum, zip, enumerate, "
                                     "str, repr, format");
                 return &lw_ERRV;

@@ -492,6 +492,7 @@ value *lw_transpose(lctx *c, loc l, value *x);
 value *lw_transpose_perm(lctx *c, loc l, value *x, const int *perm); /* own dim i reads x's perm[i] */
 value *lw_stack_arrays(lctx *c, loc l, value *seq);
 value *lw_bi_round(lctx *c, loc l, const char *f, value **v, args *a);
+value *lw_bi_sorted(lctx *c, loc l, const char *f, value **v, args *a); /* lower_sorted.c */
 value *lw_bi_allany(lctx *c, loc l, const char *f, value **v, args *a);
 int lw_unsupported_dtype(loc l, const char *name);
 
