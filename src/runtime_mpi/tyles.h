@@ -868,6 +868,19 @@ static inline TYL_HD double tyl_min_f(double a, double b) { return b < a ? b : a
 static inline TYL_HD double tyl_max_f(double a, double b) { return b > a ? b : a; }
 static inline TYL_HD int64_t tyl_abs_i(int64_t a) { return a < 0 ? -a : a; }
 
+/* A float cast to an integer type as NumPy does it on x86 (cvttsd2si): truncated toward zero,
+ * and a value the type cannot hold (NaN, an infinity, out of range) is the most negative one;
+ * int16, int8, uint8 and uint16 take the low bits of the int32 conversion. C leaves these
+ * conversions undefined (CUDA saturates them and gives 0 for NaN). */
+static inline TYL_HD int64_t tyl_f2i64(double x)
+{
+    return x >= -9223372036854775808.0 && x < 9223372036854775808.0 ? (int64_t)x : INT64_MIN;
+}
+static inline TYL_HD int32_t tyl_f2i32(double x)
+{
+    return x > -2147483649.0 && x < 2147483648.0 ? (int32_t)x : INT32_MIN;
+}
+
 /* NumPy integer power (non-negative exponents; negative ones are an error in NumPy too). */
 static inline TYL_HD int64_t tyl_np_pow_i64(int64_t a, int64_t b)
 {
