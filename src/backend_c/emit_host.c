@@ -41,14 +41,16 @@ static void emit_random(ectx *c, int ind, ir_stmt *s)
 {
     static const char *kind[] = {"TYL_RK_SAMPLE", "TYL_RK_SAMPLE_F32", "TYL_RK_GAUSS",
                                  "TYL_RK_UNIFORM", "TYL_RK_INT", "TYL_RK_GAUSS_F32",
-                                 "TYL_RK_PERM", "TYL_RK_CHOICE"};
+                                 "TYL_RK_PERM", "TYL_RK_CHOICE", "TYL_RK_PYINT", "TYL_RK_PYGAUSS",
+                                 "TYL_RK_PYPERM"};
     emit_hline(c, ind, s->l);
     if (s->init == R_SEED) {
         emit_put(c, ind, "tyl_random_seed(%d, %s, %d, %s);\n", s->n, s->e ? emit_S(s->e) : "0", !s->e, emit_W(s->l));
         return;
     }
     const char *a = s->e ? emit_S(s->e) : "0", *b = s->e2 ? emit_S(s->e2) : "0";
-    int ints = s->init == R_INT || s->init == R_PERM || s->init == R_CHOICE; /* lo: the population */
+    int ints = s->init == R_INT || s->init == R_PERM || s->init == R_CHOICE || s->init == R_PYINT ||
+               s->init == R_PYPERM; /* lo: the population */
     const char *k = s->na ? arena_printf(&util_arena, "%s | TYL_RK_SEEDED", kind[s->init]) : kind[s->init];
     if (s->var->is_array)
         emit_put(c, ind, "tyl_random_fill(%d, %s, %s, %s, %s, %s, %s, %s);\n", s->n, k,

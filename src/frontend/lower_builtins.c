@@ -395,7 +395,7 @@ static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr 
         s->var = lw_temp_scalar(c, k == R_INT ? T_I64 : T_F64);
         r = lw_scalar(l, ir_varref(l, s->var), 1);
     }
-    lw_emit(c, s);
+    lw_emit_evaluated(c, s); /* `x > 0 and np.random.rand() < p` draws only when x > 0 */
     return r;
 }
 
@@ -932,6 +932,8 @@ value *lw_call_builtin(lctx *c, value *fn, ast *call)
         return random_call(c, fn, call);
     if (strncmp(fn->str, "numba.", 6) == 0)
         return lw_numba_call(c, fn, call);
+    if (strncmp(fn->str, "random.", 7) == 0)
+        return lw_pyrandom_call(c, fn, call);
     if (strncmp(fn->str, "sys.", 4) == 0 || strncmp(fn->str, "os.", 3) == 0)
         return lw_sysos_call(c, fn, call);
     const char *f = fn->str;

@@ -293,6 +293,8 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
         return lw_pymodule_attr(mod, a);
     if (lw_is_sysos_module(mod->str))
         return lw_sysos_attr(mod, a);
+    if (lw_is_pyrandom_module(mod->str))
+        return lw_pyrandom_attr(mod, a);
     if (strcmp(mod->str, "numpy") == 0) {
         static const struct { const char *n; ir_type t; } dt[] = {
             {"float64", T_F64}, {"double", T_F64}, {"float32", T_F32}, {"single", T_F32},

@@ -415,6 +415,13 @@ ir_stmt *lw_random_stmt(loc l, int gen, ir_rkind k, const char *fname);
  * indices of choice(pop, size, replace=False) */
 value *lw_random_shuffle(lctx *c, loc l, int gen, const char *n, const char *fname, args *a);
 value *lw_random_choice_norepl(lctx *c, loc l, int gen, ir_expr *pop, value *size, const char *fname);
+value *lw_shuffle_rows(lctx *c, loc l, int gen, ir_rkind k, value *x, const char *fname);
+/* lower_pyrandom.c: Python's random module */
+int lw_is_pyrandom_module(const char *name);
+void lw_pyrandom_reset(void);
+void lw_pyrandom_import(lctx *c, ast *s);
+value *lw_pyrandom_attr(value *mod, ast *a);
+value *lw_pyrandom_call(lctx *c, value *fn, ast *call);
 value *lw_call_builtin(lctx *c, value *fn, ast *call);
 
 /* ---- lower_numpy.c: ufuncs, reductions, axis functions, NumPy dispatch ---------------------- */
@@ -464,6 +471,10 @@ int lw_is_sysos_module(const char *name);
 void lw_sysos_import(lctx *c, ast *s);
 value *lw_sysos_attr(value *mod, ast *a);
 value *lw_sysos_call(lctx *c, value *fn, ast *call);
+/* s emitted to run only where Python evaluates the expression being lowered (c->evaluated: the
+ * branch of a conditional expression, the right operand of and/or), for statements with effects:
+ * random draws, reads of sys.argv */
+void lw_emit_evaluated(lctx *c, ir_stmt *s);
 int lw_is_argv(const value *v);                                 /* sys.argv */
 value *lw_argv_len(lctx *c, loc l);                             /* len(sys.argv) */
 value *lw_argv_item(lctx *c, ast *sub);                         /* sys.argv[i] */

@@ -29,7 +29,7 @@ static value *index_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *n, ir_exp
     if (r->kind == V_ERR)
         return r;
     st->var = r->fresh;
-    lw_emit(c, st);
+    lw_emit_evaluated(c, st);
     return r;
 }
 
@@ -93,6 +93,20 @@ static value *along_axis(lctx *c, value *x, value *axis, const char *fname)
         perm[d] = d == 0 ? (int)k : d == k ? 0 : d;
     value *v = lw_transpose_perm(c, axis->l, x, perm);
     return v->kind == V_ERR ? NULL : v;
+}
+
+/* x[...] = x[perm] for perm a permutation of len(x) of kind k (R_PERM: NumPy's shuffle;
+ * R_PYPERM: Python's random.shuffle) */
+value *lw_shuffle_rows(lctx *c, loc l, int gen, ir_rkind k, value *x, const char *fname)
+{
+    value *perm = index_draw(c, l, gen, k, x->len[0], x->len[0], x->sh[0], fname);
+    if (perm->kind == V_ERR)
+        return perm;
+    value *r = rows_of(c, l, x, perm);
+    if (r->kind == V_ERR)
+        return r;
+    lw_emit_sweep(c, l, x, r, 0);
+    return lw_vnew(V_NONE, l);
 }
 
 value *lw_random_shuffle(lctx *c, loc l, int gen, const char *n, const char *fname, args *a)

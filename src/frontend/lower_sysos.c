@@ -223,7 +223,7 @@ int lw_is_argv(const value *v) { return v->kind == V_MODULE && strcmp(v->str, "s
 
 /* s, which may raise, run only where Python evaluates it (`int(sys.argv[1]) if len(sys.argv) >
  * 1 else 64` reads sys.argv[1] only when it is there) */
-static void emit_evaluated(lctx *c, ir_stmt *s)
+void lw_emit_evaluated(lctx *c, ir_stmt *s)
 {
     if (!c->evaluated) {
         lw_emit(c, s);
@@ -265,7 +265,7 @@ value *lw_argv_item(lctx *c, ast *sub)
     s->init = IR_OS_ARGV;
     s->e = ir_cast(sub->l, T_I64, iv->e);
     value *r = lw_str_runtime(sub->l, &s->sbuf);
-    emit_evaluated(c, s);
+    lw_emit_evaluated(c, s);
     return r;
 }
 
@@ -276,7 +276,7 @@ value *lw_str_number(lctx *c, loc l, const char *f, value *x)
     s->init = f[0] == 'i' ? IR_OS_STRINT : IR_OS_STRFLOAT;
     s->sbuf = lw_str_build(c, l, x);
     s->var = lw_temp_scalar(c, f[0] == 'i' ? T_I64 : T_F64);
-    emit_evaluated(c, s);
+    lw_emit_evaluated(c, s);
     return lw_scalar(l, ir_varref(l, s->var), 1);
 }
 

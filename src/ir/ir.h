@@ -274,12 +274,18 @@ enum {
     IR_PR_STRBUF = 4, /* a string item (strs[k] "") whose text is run-time string pspec[k] */
 };
 
+/* S_RANDOM's generator number of Python's random module (the runtime's TYL_PYRANDOM) */
+enum { IR_PYRANDOM = -1000000 };
+
 /* What S_RANDOM does; same order as TYL_RK_* in the runtime (R_SEED aside). */
 typedef enum ir_rkind {
     R_SAMPLE, R_SAMPLE_F32, R_GAUSS, R_UNIFORM, R_INT, R_GAUSS_F32,
     R_PERM,   /* var (1-D int64 of length e) = shuffle(arange(e)): NumPy's Fisher-Yates */
     R_CHOICE, /* var (1-D int64) = choice(e, len(var), replace=False): legacy permutation(e)[:k],
                  Generator Floyd's sample then a shuffle (or a tail shuffle) */
+    R_PYINT,  /* Python's random module (n = TYL_PYRANDOM): an int in [e, e2) by _randbelow */
+    R_PYGAUSS,/* Python's random.gauss(e, e2) */
+    R_PYPERM, /* var (1-D int64 of length e) = Python's random.shuffle of arange(e) */
     R_SEED
 } ir_rkind;
 

@@ -214,12 +214,13 @@ static void vstmt(ir_stmt *s, int loops)
               "random draw of a kind its generator does not have");
         CHECK((s->init == R_SEED) == !s->var, "random seed with a target, or draw without one");
         CHECK(s->init != R_SEED || !s->e || ir_type_is_int(s->e->type), "random seed not an int");
-        CHECK(s->init != R_INT || (s->e && s->e2 && s->e->type == T_I64 && s->e2->type == T_I64),
+        CHECK((s->init != R_INT && s->init != R_PYINT) || (s->e && s->e2 && s->e->type == T_I64 && s->e2->type == T_I64),
               "random ints without int64 bounds");
-        CHECK((s->init != R_PERM && s->init != R_CHOICE) ||
+        CHECK((s->init != R_PERM && s->init != R_CHOICE && s->init != R_PYPERM) ||
                   (s->e && s->e->type == T_I64 && s->var->is_array && s->var->rank == 1 && s->var->type == T_I64),
               "random permutation without an int64 population or into other than a 1-D int64 array");
-        CHECK(s->init == R_SEED || s->init == R_INT || s->init == R_PERM || s->init == R_CHOICE || !s->var || s->var->is_array ||
+        CHECK(s->init == R_SEED || s->init == R_INT || s->init == R_PERM || s->init == R_CHOICE ||
+              s->init == R_PYINT || s->init == R_PYPERM || !s->var || s->var->is_array ||
               ir_type_is_float(s->var->type), "random float draw into a non-float");
         if (s->e)
             vexpr(s->e, -1, l);

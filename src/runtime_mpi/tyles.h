@@ -1109,10 +1109,16 @@ enum {
                           shuffle of arange(lo) (permutation(lo)) */
     TYL_RK_CHOICE,     /* tyl_random_fill only: a 1-D int64 array of length k <= lo gets
                           choice(lo, k, replace=False) */
+    TYL_RK_PYINT,      /* Python's random module (generator TYL_PYRANDOM): an int in [lo, hi)
+                          by _randbelow (getrandbits and rejection) */
+    TYL_RK_PYGAUSS,    /* Python's random.gauss(a, b): Box-Muller, the second value kept */
+    TYL_RK_PYPERM,     /* tyl_random_fill only: Python's random.shuffle of arange(lo) */
     TYL_RK_SEEDED = 0x100, /* or'ed in: the program seeds this stream before the draw, so a
                               fresh stream after a restart or rescale is an error, not a clock
                               seed (checkpoints do not hold the streams' state) */
 };
+/* Generator number of Python's random module (MT19937 seeded by init_by_array). */
+#define TYL_PYRANDOM (-1000000)
 /* Seed generator gen with seed (clock != 0: from rank 0's clock); collective. A generator never
  * seeded takes a clock seed at its first draw. Seeds outside NumPy's range are run-time errors. */
 void tyl_random_seed(int gen, int64_t seed, int clock, const char *where);
