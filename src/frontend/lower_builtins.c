@@ -420,8 +420,9 @@ static value *rnd_ints(lctx *c, loc l, int gen, value **v, const char *fname, in
         hi = ir_bin(l, OP_ADD, T_I64, hi, lw_I64(l, 1), 0);
     return rnd_draw(c, l, gen, R_INT, lo, hi, v[2], t, fname);
 }
-/* RandomState.choice(a, size, replace=True, p=None), as NumPy's mtrand does it: the indices are
- * randint(0, len(a), size) from the same stream, and the result is a[idx]. a is a number (the
+/* choice(a, size, replace=True, p=None), as NumPy does it: with replacement the indices are
+ * randint(0, len(a), size) from the same stream (Generator: integers, Lemire's draws), without
+ * replacement lower_shuffle.c's sample; the result is a[idx]. a is a number (the
  * indices themselves) or a sequence of numbers known when compiling ([-1, 1] spins), whose item
  * k is selected where idx == k (its dtype as np.array(a) gives it). */
 static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
