@@ -45,6 +45,8 @@ static value *merge_value(lctx *c, ir_stmt *st, const char *name, value *t, valu
         r->type = t->type;
         return r;
     }
+    if ((t->kind == V_FSTR && (e->kind == V_STR || e->kind == V_FSTR)) || (e->kind == V_FSTR && t->kind == V_STR))
+        return lw_str_merge(c, st, t, e); /* one computed at run time: a run-time string */
     if ((t->kind != V_TUPLE && t->kind != V_SLICE) || t->kind != e->kind || t->n != e->n)
         return NULL;
     value *r = lw_vnew(t->kind, t->l);
