@@ -303,6 +303,13 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
                 emit_put(c, ind, "%s = tyl_argv_len();\n", s->var->name);
             else if (s->init == IR_OS_ARGV)
                 emit_put(c, ind, "tyl_argv_item(%d, %s, %s);\n", s->sbuf, emit_S(s->e), emit_W(s->l));
+            else if (s->init == IR_OS_STREQ) {
+                strbuf b = {0};
+                if (s->str)
+                    emit_c_string(&b, s->str);
+                emit_put(c, ind, "%s = tyl_str_eq(%d, %s, %d);\n", s->var->name, s->sbuf, b.s ? b.s : "NULL", s->n);
+                sb_free(&b);
+            }
             else
                 emit_put(c, ind, "%s = tyl_str_%s(%d, %s);\n", s->var->name, s->init == IR_OS_STRINT ? "int" : "float",
                          s->sbuf, emit_W(s->l));

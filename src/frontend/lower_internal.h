@@ -479,6 +479,7 @@ int lw_is_argv(const value *v);                                 /* sys.argv */
 value *lw_argv_len(lctx *c, loc l);                             /* len(sys.argv) */
 value *lw_argv_item(lctx *c, ast *sub);                         /* sys.argv[i] */
 value *lw_str_number(lctx *c, loc l, const char *f, value *x);  /* int(s), float(s) of a run-time string */
+value *lw_str_equal(lctx *c, loc l, value *a, value *b);        /* a == b, one a run-time string */
 value *lw_sys_exit(lctx *c, loc l, value *arg);
 int lw_is_exit_stmt(const ast *s);
 void lw_print_stream(lctx *c, loc l, int fd);

@@ -280,6 +280,26 @@ value *lw_str_number(lctx *c, loc l, const char *f, value *x)
     return lw_scalar(l, ir_varref(l, s->var), 1);
 }
 
+/* a == b of strings, one of them computed at run time (sys.argv[1] == "fast") */
+value *lw_str_equal(lctx *c, loc l, value *a, value *b)
+{
+    if (a->kind != V_FSTR) {
+        value *t = a;
+        a = b;
+        b = t;
+    }
+    ir_stmt *s = ir_stmt_new(S_OS, l);
+    s->init = IR_OS_STREQ;
+    s->sbuf = lw_str_build(c, l, a);
+    if (b->kind == V_STR)
+        s->str = b->str;
+    else
+        s->n = lw_str_build(c, l, b);
+    s->var = lw_temp_scalar(c, T_BOOL);
+    lw_emit_evaluated(c, s);
+    return lw_scalar(l, ir_varref(l, s->var), 1);
+}
+
 /* print(..., file=sys.stderr): the prints between stream 2 and stream 1 go to stderr */
 void lw_print_stream(lctx *c, loc l, int fd)
 {

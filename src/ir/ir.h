@@ -265,7 +265,8 @@ enum { IR_OS_MAKEDIRS, IR_OS_MKDIR, IR_OS_EXISTS, IR_OS_ISDIR, IR_OS_ISFILE,
        IR_OS_ARGC,    /* var (int64) = len(sys.argv) (no path) */
        IR_OS_ARGV,    /* run-time string sbuf = sys.argv[e] (IndexError outside it) */
        IR_OS_STRINT,  /* var (int64) = int(run-time string sbuf), Python's ValueError */
-       IR_OS_STRFLOAT /* var (float64) = float(run-time string sbuf) */ };
+       IR_OS_STRFLOAT,/* var (float64) = float(run-time string sbuf) */
+       IR_OS_STREQ    /* var (bool) = run-time string sbuf == str (NULL: run-time string n) */ };
 
 /* S_PRINT item flags. */
 enum {

@@ -217,7 +217,7 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
             break;
         }
         if (s->init >= IR_OS_ARGC) {
-            static const char *arg[] = {"len(sys.argv)", "sys.argv", "int", "float"};
+            static const char *arg[] = {"len(sys.argv)", "sys.argv", "int", "float", "streq"};
             if (s->var)
                 fprintf(o, "%s = ", s->var->name);
             else

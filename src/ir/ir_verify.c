@@ -164,6 +164,8 @@ static void vstmt(ir_stmt *s, int loops)
         CHECK((s->init != IR_OS_ARGC && s->init != IR_OS_STRINT) || (s->var && s->var->type == T_I64),
               "len(sys.argv) or int() of a string without its int64");
         CHECK(s->init != IR_OS_STRFLOAT || (s->var && s->var->type == T_F64), "float() of a string without its float64");
+        CHECK(s->init != IR_OS_STREQ || (s->var && s->var->type == T_BOOL && s->sbuf && (s->str || s->n > 0)),
+              "a string comparison without its bool and two strings");
         CHECK(s->init != IR_OS_ARGV || (s->sbuf && s->e && s->e->type == T_I64), "sys.argv[i] without a string and an int64 index");
         if (s->e)
             vexpr(s->e, -1, l);

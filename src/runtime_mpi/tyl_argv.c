@@ -45,6 +45,8 @@ void tyl_argv_item(int k, int64_t i, const char *where)
     tyl_str_add(k, nargs_ ? args_[i] : "");
 }
 
+bool tyl_str_eq(int k, const char *s, int k2) { return strcmp(tyl_str_get(k), s ? s : tyl_str_get(k2)) == 0; }
+
 /* Python's str.strip() of whitespace: [*b, *e) */
 static void strip(const char *s, const char **b, const char **e)
 {

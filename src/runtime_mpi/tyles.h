@@ -688,6 +688,8 @@ int64_t tyl_argv_len(void);
 void tyl_argv_item(int k, int64_t i, const char *where);
 int64_t tyl_str_int(int k, const char *where);
 double tyl_str_float(int k, const char *where);
+/* string k == s (s NULL: string k2), as Python's == of strings */
+bool tyl_str_eq(int k, const char *s, int k2);
 
 /* ---- .npy files ---- */
 
