@@ -71,8 +71,9 @@ static value *array_operand(lctx *c, loc l, value *x, int shuffle, const char *f
 
 /* axis= of the Generator's methods: axis 0 is the array itself, another axis a transposed view
  * that has it first (the shuffle writes through it). */
-static value *along_axis(lctx *c, value *x, value *axis, const char *fname)
+static value *along_axis(lctx *c, value *x, value *axis, const char *fname, int *swapped)
 {
+    *swapped = 0;
     if (!axis || axis->kind == V_NONE)
         return x;
     int64_t k;
@@ -91,6 +92,7 @@ static value *along_axis(lctx *c, value *x, value *axis, const char *fname)
     int perm[IR_MAX_RANK];
     for (int d = 0; d < x->rank; d++)
         perm[d] = d == 0 ? (int)k : d == k ? 0 : d;
+    *swapped = (int)k;
     value *v = lw_transpose_perm(c, axis->l, x, perm);
     return v->kind == V_ERR ? NULL : v;
 }
@@ -126,14 +128,23 @@ value *lw_random_shuffle(lctx *c, loc l, int gen, const char *n, const char *fna
         return e ? index_draw(c, l, gen, R_PERM, e, e, x->s, fname) : &lw_ERRV;
     }
     x = array_operand(c, l, x, shuffle, fname);
-    if (!x || !(x = along_axis(c, x, v[1], fname)))
+    int swapped = 0;
+    if (!x || !(x = along_axis(c, x, v[1], fname, &swapped)))
         return &lw_ERRV;
     ir_expr *len = x->len[0];
     value *perm = index_draw(c, l, gen, R_PERM, len, len, x->sh[0], fname);
     if (perm->kind == V_ERR)
         return perm;
     value *r = rows_of(c, l, x, perm);
-    if (r->kind == V_ERR || !shuffle)
+    if (r->kind == V_ERR)
+        return r;
+    if (!shuffle && swapped) { /* permutation(x, axis=k): back in x's order of axes */
+        int back[IR_MAX_RANK];
+        for (int d = 0; d < r->rank; d++)
+            back[d] = d == 0 ? swapped : d == swapped ? 0 : d;
+        return lw_transpose_perm(c, l, r, back);
+    }
+    if (!shuffle)
         return r;
     lw_emit_sweep(c, l, x, r, 0);
     return lw_vnew(V_NONE, l);
