@@ -23,6 +23,7 @@ Header comments recognised in a program's leading comment block:
   # args: --N=17 --steps=3     run-time arguments of the compiled program; the
                                reference run substitutes them textually into
                                the module-level `NAME = literal` lines
+  # argv: 48 0.25              positional arguments, given to both runs (sys.argv[1:])
   # tolerance: 1e-12           float arrays and floats in stdout compare with
                                this relative tolerance instead of bitwise
   # tylesc-flags: --time-tile=4
@@ -141,7 +142,7 @@ def read_header(path):
                 continue
             if not s.startswith("#"):
                 break
-            m = re.match(r"#\s*(args|tolerance|gpu-tolerance|tylesc-flags)\s*:\s*(.*?)\s*$", s)
+            m = re.match(r"#\s*(args|argv|tolerance|gpu-tolerance|tylesc-flags)\s*:\s*(.*?)\s*$", s)
             if m:
                 directives[m.group(1)] = m.group(2)
     return directives
@@ -451,7 +452,7 @@ def compare_npz(fname, ref_bytes, got_bytes, tol):
 # the NumPy reference runs
 
 
-def reference_child(script, workdir, out_path, err_path):
+def reference_child(script, workdir, out_path, err_path, argv=()):
     """`python3 SCRIPT` in workdir, stdout and stderr to the two files, in a process forked from
     the fork server, which has imported NumPy once for all the reference runs (importing it was
     most of a small program's run). Exits with the status python3 would."""
@@ -460,7 +461,7 @@ def reference_child(script, workdir, out_path, err_path):
         f = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         os.dup2(f, fd)
         os.close(f)
-    sys.argv = [script]
+    sys.argv = [script] + list(argv)
     sys.path[0] = workdir
     sys.path.insert(1, STUBS)  # matplotlib's stand-in, ahead of an installed one
     status = 0
@@ -562,7 +563,7 @@ class Runner:
                                   clip_text(decode(r.stderr)))
         return r
 
-    def python_run(self, tyl, workdir, overrides, extra_env=None):
+    def python_run(self, tyl, workdir, overrides, extra_env=None, argv=()):
         copy_inputs(tyl, workdir)
         with open(tyl, encoding="utf-8") as f:
             src = f.read()
@@ -574,15 +575,15 @@ class Runner:
         before = snapshot_npy(workdir)
         if extra_env:  # NumPy's CPU features are chosen when it is imported: a python3 of its own
             env = dict(self.py_env, **extra_env)
-            r = run_cmd([sys.executable, os.path.basename(tyl)], workdir, self.opts.timeout,
+            r = run_cmd([sys.executable, os.path.basename(tyl)] + list(argv), workdir, self.opts.timeout,
                         env=env, what="python reference run")
             status, out, err = r.returncode, r.stdout, r.stderr
         else:
-            status, out, err = self.forked_python(script, workdir)
+            status, out, err = self.forked_python(script, workdir, argv)
             if status == 255 and not out and not err:
                 # the fork server could not start the child (multiprocessing reports 255 and
                 # nothing ran, seen once in 650 runs on a loaded machine): a python3 of its own
-                r = run_cmd([sys.executable, script], workdir, self.opts.timeout, env=self.py_env,
+                r = run_cmd([sys.executable, script] + list(argv), workdir, self.opts.timeout, env=self.py_env,
                             what="python reference run")
                 status, out, err = r.returncode, r.stdout, r.stderr
         if status != 0:
@@ -592,14 +593,14 @@ class Runner:
         after = snapshot_npy(workdir)
         return decode(out), after, written_npy(before, after)
 
-    def forked_python(self, script, workdir):
+    def forked_python(self, script, workdir, argv=()):
         """(exit status, stdout, stderr) of python3 SCRIPT run in workdir (reference_child)."""
         io = tempfile.mkdtemp(prefix="tyl-ref-")
         try:
             out, err = os.path.join(io, "out"), os.path.join(io, "err")
             for path in (out, err):  # there, whatever becomes of the child
                 open(path, "wb").close()
-            p = forkserver().Process(target=reference_child, args=(os.path.basename(script), workdir, out, err))
+            p = forkserver().Process(target=reference_child, args=(os.path.basename(script), workdir, out, err, tuple(argv)))
             p.start()
             p.join(self.opts.timeout)
             if p.is_alive():
@@ -642,7 +643,8 @@ class Runner:
             except ValueError:
                 raise TestFailure("bad '# gpu-tolerance:' header %r" % header["gpu-tolerance"])
         overrides = parse_args_directive(header["args"]) if "args" in header else []
-        run_args = ["--%s=%s" % kv for kv in overrides]
+        argv = shlex.split(header.get("argv", ""))
+        run_args = ["--%s=%s" % kv for kv in overrides] + argv
 
         tmp = self.tempdir(name)
         try:
@@ -654,7 +656,7 @@ class Runner:
                 return ""
             refdir = os.path.join(tmp, "numpy")
             os.mkdir(refdir)
-            ref_out, ref_files, ref_written = self.python_run(tyl, refdir, overrides)
+            ref_out, ref_files, ref_written = self.python_run(tyl, refdir, overrides, argv=argv)
             if not ref_written and not ref_out.strip():
                 raise TestFailure("test asserts nothing: the python run printed nothing and wrote no .npy file")
 
@@ -683,7 +685,7 @@ class Runner:
             # libm, which the compiled code calls; NumPy restricted to libm is the second reference.
             libdir = os.path.join(tmp, "numpy-libm")
             os.mkdir(libdir)
-            libm_ref = self.python_run(tyl, libdir, overrides, LIBM_ENV)
+            libm_ref = self.python_run(tyl, libdir, overrides, LIBM_ENV, argv)
             if compare_runs(libm_ref, results, tol) is None:
                 return "bitwise equal to NumPy restricted to libm (%s), not to NumPy's own SIMD" % LIBM_NOTE
             raise TestFailure(d[0], d[1] + "\n(also differs from NumPy restricted to libm, %s)" % LIBM_NOTE)

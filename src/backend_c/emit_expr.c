@@ -409,6 +409,11 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
             sb_puts(b, "(");
             sub(b, e->a, k);
             sb_puts(b, " != 0)");
+        } else if (ir_type_is_float(e->a->type) && e->type != T_U32 && e->type != T_U64 && !ir_type_is_float(e->type)) {
+            /* NumPy's result where C's conversion is undefined (NaN, out of range) */
+            sb_printf(b, "((%s)%s(", ir_type_c(e->type), e->type == T_I64 ? "tyl_f2i64" : "tyl_f2i32");
+            sub(b, e->a, k);
+            sb_puts(b, "))");
         } else {
             sb_printf(b, "((%s)", ir_type_c(e->type));
             sub(b, e->a, k);

@@ -40,14 +40,17 @@ static const char *COND(ir_expr *e)
 static void emit_random(ectx *c, int ind, ir_stmt *s)
 {
     static const char *kind[] = {"TYL_RK_SAMPLE", "TYL_RK_SAMPLE_F32", "TYL_RK_GAUSS",
-                                 "TYL_RK_UNIFORM", "TYL_RK_INT", "TYL_RK_GAUSS_F32"};
+                                 "TYL_RK_UNIFORM", "TYL_RK_INT", "TYL_RK_GAUSS_F32",
+                                 "TYL_RK_PERM", "TYL_RK_CHOICE", "TYL_RK_PYINT", "TYL_RK_PYGAUSS",
+                                 "TYL_RK_PYPERM"};
     emit_hline(c, ind, s->l);
     if (s->init == R_SEED) {
         emit_put(c, ind, "tyl_random_seed(%d, %s, %d, %s);\n", s->n, s->e ? emit_S(s->e) : "0", !s->e, emit_W(s->l));
         return;
     }
     const char *a = s->e ? emit_S(s->e) : "0", *b = s->e2 ? emit_S(s->e2) : "0";
-    int ints = s->init == R_INT;
+    int ints = s->init == R_INT || s->init == R_PERM || s->init == R_CHOICE || s->init == R_PYINT ||
+               s->init == R_PYPERM; /* lo: the population */
     const char *k = s->na ? arena_printf(&util_arena, "%s | TYL_RK_SEEDED", kind[s->init]) : kind[s->init];
     if (s->var->is_array)
         emit_put(c, ind, "tyl_random_fill(%d, %s, %s, %s, %s, %s, %s, %s);\n", s->n, k,
@@ -307,6 +310,24 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
     case S_OS: {
         if (s->init == IR_OS_PRINTTO) {
             emit_put(c, ind, "tyl_print_stream(%d);\n", s->n);
+            return;
+        }
+        if (s->init >= IR_OS_ARGC) { /* sys.argv (tyl_argv.c) */
+            emit_hline(c, ind, s->l);
+            if (s->init == IR_OS_ARGC)
+                emit_put(c, ind, "%s = tyl_argv_len();\n", s->var->name);
+            else if (s->init == IR_OS_ARGV)
+                emit_put(c, ind, "tyl_argv_item(%d, %s, %s);\n", s->sbuf, emit_S(s->e), emit_W(s->l));
+            else if (s->init == IR_OS_STREQ) {
+                strbuf b = {0};
+                if (s->str)
+                    emit_c_string(&b, s->str);
+                emit_put(c, ind, "%s = tyl_str_eq(%d, %s, %d);\n", s->var->name, s->sbuf, b.s ? b.s : "NULL", s->n);
+                sb_free(&b);
+            }
+            else
+                emit_put(c, ind, "%s = tyl_str_%s(%d, %s);\n", s->var->name, s->init == IR_OS_STRINT ? "int" : "float",
+                         s->sbuf, emit_W(s->l));
             return;
         }
         strbuf b = {0};
@@ -611,6 +632,8 @@ static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
     }
     fprintf(out, "        {NULL, TYL_INT64, NULL},\n    };\n");
     fprintf(out, "    tyl_rt_set_grid(%d);\n", p->grid_rank);
+    if (p->uses_argv) /* sys.argv: positional arguments are the program's */
+        fprintf(out, "    tyl_argv_accept();\n");
     fprintf(out, "    tyl_rt_init(&argc, &argv, %s, params, %d);\n", emit_file_literal(), p->params.len);
     for (int i = 0; i < p->sched->vars.len; i++) {
         ir_var *v = VEC_AT(p->sched->vars, i, ir_var *);

@@ -45,6 +45,8 @@ static value *merge_value(lctx *c, ir_stmt *st, const char *name, value *t, valu
         r->type = t->type;
         return r;
     }
+    if ((t->kind == V_FSTR && (e->kind == V_STR || e->kind == V_FSTR)) || (e->kind == V_FSTR && t->kind == V_STR))
+        return lw_str_merge(c, st, t, e); /* one computed at run time: a run-time string */
     if ((t->kind != V_TUPLE && t->kind != V_SLICE) || t->kind != e->kind || t->n != e->n)
         return NULL;
     value *r = lw_vnew(t->kind, t->l);
@@ -372,10 +374,14 @@ static void lower_from_import(lctx *c, ast *s)
         lw_sysos_import(c, s);
         return;
     }
+    if (lw_is_pyrandom_module(s->name)) {
+        lw_pyrandom_import(c, s);
+        return;
+    }
     int sub = strcmp(s->name, "numpy.random") == 0 || strcmp(s->name, "numpy.linalg") == 0;
     if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0 &&
         !sub) {
-        diag_error(s->l, "only numpy, math, time, sys, os and typing can be imported in a stencil program ('%s' is "
+        diag_error(s->l, "only numpy, math, random, time, sys, os and typing can be imported in a stencil program ('%s' is "
                          "not available)", s->name);
         return;
     }
@@ -620,8 +626,10 @@ void lw_stmt(lctx *c, ast *s)
             lw_numba_import(c, s);
         else if (lw_is_sysos_module(s->name))
             lw_sysos_import(c, s);
+        else if (lw_is_pyrandom_module(s->name))
+            lw_pyrandom_import(c, s);
         else if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0) {
-            diag_error(s->l, "only numpy, math, time, sys, os and typing can be imported in a stencil program ('%s' is "
+            diag_error(s->l, "only numpy, math, random, time, sys, os and typing can be imported in a stencil program ('%s' is "
                              "not available)", s->name);
         } else {
             binding *b = lw_bind(c, s->str ? s->str : s->name);
@@ -904,6 +912,7 @@ ir_program *lower_module(ast *module, const char *source)
     lw_returns_reset();
     lw_scope_reset();
     lw_lists_reset();
+    lw_pyrandom_reset();
     lw_class_reset();
     lw_linalg_reset();
     lw_loops_reset();

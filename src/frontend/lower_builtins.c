@@ -317,17 +317,18 @@ static int rnd_legacy_seeded; /* np.random.seed(int) came before: legacy draws a
 static int rnd_warned;        /* the clock-seed warning was given */
 static const char rnd_supported[] =
     "supported from numpy.random: seed, rand, randn, random, random_sample, standard_normal, "
-    "normal, uniform, randint, choice (equally likely, with replacement), default_rng, "
+    "normal, uniform, randint, choice (equally likely items), shuffle, permutation, default_rng, "
     "RandomState (with the same methods); of a Generator: "
-    "random, uniform, integers, standard_normal, normal";
+    "random, uniform, integers, standard_normal, normal, choice, shuffle, permutation";
 
 /* np.random.NAME or GENERATOR.NAME: a built-in whose call random_call lowers. */
 value *lw_random_attr(value *obj, ast *a)
 {
     static const char *legacy[] = {"seed", "rand", "randn", "random", "random_sample",
                                    "standard_normal", "normal", "uniform", "randint", "choice",
-                                   "default_rng", "RandomState", NULL};
-    static const char *methods[] = {"random", "uniform", "integers", "standard_normal", "normal", NULL};
+                                   "shuffle", "permutation", "default_rng", "RandomState", NULL};
+    static const char *methods[] = {"random", "uniform", "integers", "standard_normal", "normal",
+                                    "choice", "shuffle", "permutation", NULL};
     int gen = obj->kind == V_RNG;
     /* a RandomState object has the module's functions (less the constructors) as methods */
     for (const char **p = gen && obj->n > 0 ? methods : legacy; *p; p++)
@@ -364,8 +365,7 @@ static ir_expr *rnd_float(value *v, const char *fname, const char *what)
 
 /* Draws of kind k from generator gen: an array of shape `size`, or one scalar when size is
  * absent or None. */
-static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr *e2, value *size,
-                       ir_type t, const char *fname)
+ir_stmt *lw_random_stmt(loc l, int gen, ir_rkind k, const char *fname)
 {
     if (gen == 0 && !rnd_legacy_seeded)
         rnd_clock_warning(l, arena_printf(&util_arena, "%s() before np.random.seed()", fname));
@@ -373,6 +373,12 @@ static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr 
     s->n = gen;
     s->init = k;
     s->na = gen != 0 || rnd_legacy_seeded;
+    return s;
+}
+static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr *e2, value *size,
+                       ir_type t, const char *fname)
+{
+    ir_stmt *s = lw_random_stmt(l, gen, k, fname);
     s->e = e;
     s->e2 = e2;
     value *r;
@@ -389,7 +395,7 @@ static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr 
         s->var = lw_temp_scalar(c, k == R_INT ? T_I64 : T_F64);
         r = lw_scalar(l, ir_varref(l, s->var), 1);
     }
-    lw_emit(c, s);
+    lw_emit_evaluated(c, s); /* `x > 0 and np.random.rand() < p` draws only when x > 0 */
     return r;
 }
 
@@ -414,16 +420,26 @@ static value *rnd_ints(lctx *c, loc l, int gen, value **v, const char *fname, in
         hi = ir_bin(l, OP_ADD, T_I64, hi, lw_I64(l, 1), 0);
     return rnd_draw(c, l, gen, R_INT, lo, hi, v[2], t, fname);
 }
-/* RandomState.choice(a, size, replace=True, p=None), as NumPy's mtrand does it: the indices are
- * randint(0, len(a), size) from the same stream, and the result is a[idx]. a is a number (the
+/* choice(a, size, replace=True, p=None), as NumPy does it: with replacement the indices are
+ * randint(0, len(a), size) from the same stream (Generator: integers, Lemire's draws), without
+ * replacement lower_shuffle.c's sample; the result is a[idx]. a is a number (the
  * indices themselves) or a sequence of numbers known when compiling ([-1, 1] spins), whose item
  * k is selected where idx == k (its dtype as np.array(a) gives it). */
 static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
 {
     value *av = v[0];
-    int64_t k;
-    if (v[2] && !(v[2]->kind == V_SCALAR && ir_expr_const_int(ir_cast(l, T_I64, v[2]->e), &k) && k)) {
-        diag_error(v[2]->l, "%s(): replace=False is not supported (draws with replacement are)", fname);
+    int64_t k = 1;
+    if (v[2] && !(v[2]->kind == V_SCALAR && ir_expr_const_int(ir_cast(l, T_I64, v[2]->e), &k))) {
+        diag_error(v[2]->l, "%s(): replace must be True or False (a value known when compiling)", fname);
+        return &lw_ERRV;
+    }
+    int replace = k != 0;
+    if (v[4] && v[4]->kind != V_ERR && !(v[4]->kind == V_SCALAR && ir_expr_const_int(v[4]->e, &k) && k == 0)) {
+        diag_error(v[4]->l, "%s(): axis other than 0 is not supported", fname);
+        return &lw_ERRV;
+    }
+    if (v[5] && !(v[5]->kind == V_SCALAR && ir_expr_const_int(ir_cast(l, T_I64, v[5]->e), &k) && k)) {
+        diag_error(v[5]->l, "%s(): shuffle=False is not supported", fname);
         return &lw_ERRV;
     }
     if (v[3] && v[3]->kind != V_NONE) {
@@ -449,7 +465,13 @@ static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
     }
     value *iv[4] = {lw_scalar(l, lw_I64(l, 0), 1),
                     seq ? lw_scalar(l, lw_I64(l, av->n), 1) : av, v[1], NULL};
-    value *idx = rnd_ints(c, l, gen, iv, fname, 0);
+    value *idx;
+    if (replace)
+        idx = rnd_ints(c, l, gen, iv, fname, 0);
+    else {
+        ir_expr *pop = lw_int_operand(iv[1], "a");
+        idx = pop ? lw_random_choice_norepl(c, l, gen, pop, v[1], fname) : &lw_ERRV;
+    }
     if (!seq || idx->kind == V_ERR)
         return idx;
     ir_type t = T_BOOL; /* np.array(a)'s dtype: the widest kind of its items */
@@ -579,12 +601,15 @@ static value *random_call(lctx *c, value *fn, ast *call)
         }
         return rnd_ints(c, l, gen, v, fname, k != 0);
     }
-    if (!pcg && strcmp(n, "choice") == 0) {
-        const char *pn[] = {"a", "size", "replace", "p"};
-        if (!lw_match_args(l, fname, &a, 4, pn, 1, v))
+    if (strcmp(n, "choice") == 0) {
+        const char *pn[] = {"a", "size", "replace", "p", "axis", "shuffle"};
+        value *cv[6] = {0};
+        if (!lw_match_args(l, fname, &a, pcg ? 6 : 4, pn, 1, cv))
             return &lw_ERRV;
-        return rnd_choice(c, l, gen, v, fname);
+        return rnd_choice(c, l, gen, cv, fname);
     }
+    if (strcmp(n, "shuffle") == 0 || strcmp(n, "permutation") == 0)
+        return lw_random_shuffle(c, l, gen, n, fname, &a);
     diag_error(l, "'%s' is not supported in a stencil program", fname);
     diag_note((loc){0}, "%s", rnd_supported);
     return &lw_ERRV;
@@ -650,6 +675,8 @@ static value *bi_range(lctx *c, loc l, const char *f, value **v, args *a)
 static value *bi_len(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)f, (void)a;
+    if (lw_is_argv(v[0]))
+        return lw_argv_len(c, l);
     if (v[0]->kind != V_ARRAY) {
         if (v[0]->kind == V_TUPLE)
             return lw_scalar(l, lw_I64(l, v[0]->n), 1);
@@ -801,6 +828,8 @@ static value *bi_scalar(lctx *c, loc l, const char *f, value **v, args *a)
         }
         return lw_scalar(l, ir_const_f(l, T_F64, d), 1);
     }
+    if (x->kind == V_FSTR && (f[0] == 'i' || f[0] == 'f')) /* int(sys.argv[1]) */
+        return lw_str_number(c, l, f, x);
     if (x->kind != V_SCALAR) {
         diag_error(x->l, "%s() of %s is not supported", f, lw_vkind_desc(x));
         return &lw_ERRV;
@@ -868,6 +897,7 @@ static const lw_builtin py_table[] = {
     {"float", {"x"}, 0, bi_scalar}, {"int", {"x"}, 0, bi_scalar}, {"bool", {"x"}, 0, bi_scalar},
     {"abs", {"x"}, 1, bi_scalar}, {"pow", {"base", "exp", "mod"}, 2, bi_pow},
     {"divmod", {"a", "b"}, 2, bi_divmod},
+    {"sorted", {"iterable", "key", "reverse"}, 1, lw_bi_sorted},
     {"round", {"number", "ndigits"}, 1, lw_bi_round},
     {"all", {"iterable"}, 1, lw_bi_allany}, {"any", {"iterable"}, 1, lw_bi_allany},
     {"time.time", {NULL}, 0, bi_time}, {"time.perf_counter", {NULL}, 0, bi_time},
@@ -903,6 +933,8 @@ value *lw_call_builtin(lctx *c, value *fn, ast *call)
         return random_call(c, fn, call);
     if (strncmp(fn->str, "numba.", 6) == 0)
         return lw_numba_call(c, fn, call);
+    if (strncmp(fn->str, "random.", 7) == 0)
+        return lw_pyrandom_call(c, fn, call);
     if (strncmp(fn->str, "sys.", 4) == 0 || strncmp(fn->str, "os.", 3) == 0)
         return lw_sysos_call(c, fn, call);
     const char *f = fn->str;

@@ -168,7 +168,7 @@ value *lw_read_name(lctx *c, ast *a)
         }
         static const char *builtins[] = {"range", "print", "int", "float", "abs", "min", "max",
                                          "len", "bool", "round", "slice", "list", "tuple", "sum",
-                                         "zip", "enumerate", "all", "any", "pow", "divmod", NULL};
+                                         "zip", "enumerate", "all", "any", "pow", "divmod", "sorted", NULL};
         for (const char **p = builtins; *p; p++)
             if (strcmp(*p, a->name) == 0) {
                 value *v = lw_vnew(V_BUILTIN, a->l);
@@ -190,7 +190,7 @@ value *lw_read_name(lctx *c, ast *a)
         }
         /* Python built-ins that a stencil program cannot use yet: say so rather than calling
          * them undefined, which would send the user looking for a typo. */
-        static const char *unsupported[] = {"dict", "set", "map", "filter", "sorted", "reversed",
+        static const char *unsupported[] = {"dict", "set", "map", "filter", "reversed",
                                             "any", "all", "isinstance", "open", "input",
                                             "iter", "next", "type", "getattr", "setattr", "super", "object", "complex",
                                             "hash", "id", "chr", "ord", "hex", "oct", "bin",
@@ -203,7 +203,7 @@ value *lw_read_name(lctx *c, ast *a)
             if (strcmp(*p, a->name) == 0) {
                 diag_error(a->l, "the Python built-in '%s' is not supported in a stencil program",
                            a->name);
-                diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, pow, divmod, min, max, "
+                diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, pow, divmod, min, max, sorted, "
                                     "len, bool, round, slice, list, tuple, sum, zip, enumerate, "
                                     "str, repr, format");
                 return &lw_ERRV;
@@ -293,6 +293,8 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
         return lw_pymodule_attr(mod, a);
     if (lw_is_sysos_module(mod->str))
         return lw_sysos_attr(mod, a);
+    if (lw_is_pyrandom_module(mod->str))
+        return lw_pyrandom_attr(mod, a);
     if (strcmp(mod->str, "numpy") == 0) {
         static const struct { const char *n; ir_type t; } dt[] = {
             {"float64", T_F64}, {"double", T_F64}, {"float32", T_F32}, {"single", T_F32},
@@ -697,6 +699,8 @@ value *lw_expr(lctx *c, ast *a)
             return lw_dict_index(c, a, base);
         if (base->kind == V_MASKED)
             return lw_masked_index(c, a, base);
+        if (lw_is_argv(base))
+            return lw_argv_item(c, a);
         if (base->kind == V_ARRAY)
             a = lw_tuple_index(c, a);
         if (base->kind == V_TUPLE) {

@@ -937,6 +937,40 @@ int lw_str_build(lctx *c, loc l, value *v)
     return k;
 }
 
+/* A name bound to strings x and y on the two branches of the if st (one computed at run time,
+ * `name = sys.argv[1]` / `name = "out"`): run-time string k, set at the end of each branch. */
+value *lw_str_merge(lctx *c, ir_stmt *st, value *x, value *y)
+{
+    int k = ++str_count;
+    vec *saved = c->out;
+    c->out = &st->body;
+    build_into(c, st->l, x, k);
+    c->out = &st->orelse;
+    build_into(c, st->l, y, k);
+    c->out = saved;
+    value *p = lit(st->l, "");
+    p->n = k;
+    value *r = lw_vnew(V_FSTR, st->l);
+    r->n = 1;
+    r->items = NEWN(value *, 1);
+    r->items[0] = p;
+    return r;
+}
+
+/* A new run-time string k, for a statement that sets it (sys.argv[i]), as the one piece of a
+ * V_FSTR. */
+value *lw_str_runtime(loc l, int *k)
+{
+    *k = ++str_count;
+    value *p = lit(l, "");
+    p->n = *k;
+    value *r = lw_vnew(V_FSTR, l);
+    r->n = 1;
+    r->items = NEWN(value *, 1);
+    r->items[0] = p;
+    return r;
+}
+
 /* x if cond else y of strings, cond known at run time only: run-time string k, set in the
  * branches of an S_IF, as the one piece of a V_FSTR. */
 value *lw_str_select(lctx *c, loc l, ir_expr *cond, value *x, value *y)

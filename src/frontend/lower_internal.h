@@ -409,6 +409,19 @@ value *lw_tuple_equal(lctx *c, loc l, value *a, value *b, int ne);
 /* ---- lower_builtins.c: Python, math and random built-ins ------------------------------------ */
 
 value *lw_random_attr(value *obj, ast *a);
+/* An S_RANDOM of kind k from generator gen, not emitted; the clock warning given where due */
+ir_stmt *lw_random_stmt(loc l, int gen, ir_rkind k, const char *fname);
+/* lower_shuffle.c: shuffle(x), permutation(n or x) (n: "shuffle" or "permutation"), and the
+ * indices of choice(pop, size, replace=False) */
+value *lw_random_shuffle(lctx *c, loc l, int gen, const char *n, const char *fname, args *a);
+value *lw_random_choice_norepl(lctx *c, loc l, int gen, ir_expr *pop, value *size, const char *fname);
+value *lw_shuffle_rows(lctx *c, loc l, int gen, ir_rkind k, value *x, const char *fname);
+/* lower_pyrandom.c: Python's random module */
+int lw_is_pyrandom_module(const char *name);
+void lw_pyrandom_reset(void);
+void lw_pyrandom_import(lctx *c, ast *s);
+value *lw_pyrandom_attr(value *mod, ast *a);
+value *lw_pyrandom_call(lctx *c, value *fn, ast *call);
 value *lw_call_builtin(lctx *c, value *fn, ast *call);
 
 /* ---- lower_numpy.c: ufuncs, reductions, axis functions, NumPy dispatch ---------------------- */
@@ -458,6 +471,15 @@ int lw_is_sysos_module(const char *name);
 void lw_sysos_import(lctx *c, ast *s);
 value *lw_sysos_attr(value *mod, ast *a);
 value *lw_sysos_call(lctx *c, value *fn, ast *call);
+/* s emitted to run only where Python evaluates the expression being lowered (c->evaluated: the
+ * branch of a conditional expression, the right operand of and/or), for statements with effects:
+ * random draws, reads of sys.argv */
+void lw_emit_evaluated(lctx *c, ir_stmt *s);
+int lw_is_argv(const value *v);                                 /* sys.argv */
+value *lw_argv_len(lctx *c, loc l);                             /* len(sys.argv) */
+value *lw_argv_item(lctx *c, ast *sub);                         /* sys.argv[i] */
+value *lw_str_number(lctx *c, loc l, const char *f, value *x);  /* int(s), float(s) of a run-time string */
+value *lw_str_equal(lctx *c, loc l, value *a, value *b);        /* a == b, one a run-time string */
 value *lw_sys_exit(lctx *c, loc l, value *arg);
 int lw_is_exit_stmt(const ast *s);
 void lw_print_stream(lctx *c, loc l, int fd);
@@ -482,6 +504,7 @@ value *lw_transpose(lctx *c, loc l, value *x);
 value *lw_transpose_perm(lctx *c, loc l, value *x, const int *perm); /* own dim i reads x's perm[i] */
 value *lw_stack_arrays(lctx *c, loc l, value *seq);
 value *lw_bi_round(lctx *c, loc l, const char *f, value **v, args *a);
+value *lw_bi_sorted(lctx *c, loc l, const char *f, value **v, args *a); /* lower_sorted.c */
 value *lw_bi_allany(lctx *c, loc l, const char *f, value **v, args *a);
 int lw_unsupported_dtype(loc l, const char *name);
 
@@ -567,6 +590,8 @@ value *lw_str_method(lctx *c, ast *call, value *s);
 value *lw_str_binop(lctx *c, loc l, int op, value *x, value *y);
 int lw_str_pieces(lctx *c, loc l, value *v, int conv, const char *spec, int snap, vec *ps);
 int lw_str_build(lctx *c, loc l, value *v);
+value *lw_str_runtime(loc l, int *k); /* a new run-time string k, set by a statement */
+value *lw_str_merge(lctx *c, ir_stmt *st, value *x, value *y); /* strings bound on an if's branches */
 value *lw_str_select(lctx *c, loc l, ir_expr *cond, value *x, value *y);
 void lw_emit_raise_str(lctx *c, loc l, ir_expr *cond, const char *msg, value *rt);
 /* lower_builtins.c: an S_PRINT of values of changing type (value->dyn) as one S_PRINT per

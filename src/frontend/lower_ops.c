@@ -639,6 +639,11 @@ value *lw_binop(lctx *c, loc l, ir_op op, value *a, value *b)
         int eq = strcmp(a->str, b->str) == 0;
         return lw_scalar(l, ir_const_i(l, T_BOOL, op == OP_CEQ ? eq : !eq), 1);
     }
+    if ((a->kind == V_FSTR || b->kind == V_FSTR) && (a->kind == V_STR || a->kind == V_FSTR) &&
+        (b->kind == V_STR || b->kind == V_FSTR) && (op == OP_CEQ || op == OP_CNE)) {
+        value *eq = lw_str_equal(c, l, a, b); /* a string computed at run time: sys.argv[1] == "fast" */
+        return op == OP_CEQ || eq->kind == V_ERR ? eq : lw_unop(c, l, OP_LNOT, eq);
+    }
     if (a->kind == V_MASKED || b->kind == V_MASKED) { /* a[m] ** 2: (a ** 2)[m] */
         value *ops[2] = {a, b}, *sel;
         int k = lw_masked_operands(ir_op_name(op), ops, 2, &sel);

@@ -99,7 +99,7 @@ const char *lw_vkind_desc(value *v)
     case V_FSTR: return "a string computed at run time";
     case V_FUNC: return "a function";
     case V_LAMBDA: return "a lambda";
-    case V_MODULE: return "a module";
+    case V_MODULE: return strcmp(v->str, "sys.argv") == 0 ? "sys.argv (index it: sys.argv[1])" : "a module";
     case V_RNG: return "a random Generator";
     case V_DTYPE: return "a dtype";
     case V_BUILTIN: return "a built-in function";

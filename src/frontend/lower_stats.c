@@ -216,7 +216,98 @@ const char lw_stats_prelude_src[] =
     "    out = np.zeros(minlength)\n"
     "    for i in range(x.shape[0]):\n"
     "        out[bincount_at(x, i, minlength)] += float(w[i])\n"
-    "    return out\n";
+    "    return out\n"
+    "\n"
+    "\n"
+    "def argsort1(a, desc):\n"
+    "    n = a.shape[0]\n"
+    "    r = np.arange(n)\n"
+    "    t = np.arange(n)\n"
+    "    w = 1\n"
+    "    while w < n:\n"
+    "        lo = 0\n"
+    "        while lo < n:\n"
+    "            mid = min(lo + w, n)\n"
+    "            hi = min(lo + 2 * w, n)\n"
+    "            i = lo\n"
+    "            j = mid\n"
+    "            for k in range(lo, hi):\n"
+    "                take_left = j >= hi\n"
+    "                if not take_left and i < mid:\n"
+    "                    x = a[r[i]]\n"
+    "                    y = a[r[j]]\n"
+    "                    if desc:\n"
+    "                        take_left = not (y > x)\n"
+    "                    else:\n"
+    "                        take_left = not (y < x or (np.isnan(x) and not np.isnan(y)))\n"
+    "                if take_left:\n"
+    "                    t[k] = r[i]\n"
+    "                    i += 1\n"
+    "                else:\n"
+    "                    t[k] = r[j]\n"
+    "                    j += 1\n"
+    "            lo += 2 * w\n"
+    "        r[:] = t\n"
+    "        w *= 2\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def argsort_untied(a):\n"
+    "    r = argsort1(a, False)\n"
+    "    for i in range(1, a.shape[0]):\n"
+    "        if a[r[i]] == a[r[i - 1]]:\n"
+    "            raise ValueError(\"np.argsort(): the array holds equal values, which NumPy's default sort orders in a way tylesc cannot reproduce; pass kind='stable'\")\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def take_sorted_desc(a, desc):\n"
+    "    p = argsort1(a, desc)\n"
+    "    r = a.copy()\n"
+    "    for i in range(a.shape[0]):\n"
+    "        r[i] = a[p[i]]\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def same_value(x, y):\n"
+    "    return x == y or (np.isnan(x) and np.isnan(y))\n"
+    "\n"
+    "\n"
+    "def unique1(a):\n"
+    "    s = sort1(a)\n"
+    "    n = s.shape[0]\n"
+    "    k = 0\n"
+    "    for i in range(n):\n"
+    "        if i == 0 or not same_value(s[i], s[i - 1]):\n"
+    "            k += 1\n"
+    "    r = np.empty(k, dtype=s.dtype)\n"
+    "    j = 0\n"
+    "    for i in range(n):\n"
+    "        if i == 0 or not same_value(s[i], s[i - 1]):\n"
+    "            r[j] = s[i]\n"
+    "            j += 1\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def unique_all(a):\n"
+    "    p = argsort1(a, False)\n"
+    "    n = a.shape[0]\n"
+    "    k = 0\n"
+    "    for i in range(n):\n"
+    "        if i == 0 or not same_value(a[p[i]], a[p[i - 1]]):\n"
+    "            k += 1\n"
+    "    vals = np.empty(k, dtype=a.dtype)\n"
+    "    first = np.zeros(k, dtype=np.int64)\n"
+    "    inv = np.zeros(n, dtype=np.int64)\n"
+    "    counts = np.zeros(k, dtype=np.int64)\n"
+    "    j = -1\n"
+    "    for i in range(n):\n"
+    "        if i == 0 or not same_value(a[p[i]], a[p[i - 1]]):\n"
+    "            j += 1\n"
+    "            vals[j] = a[p[i]]\n"
+    "            first[j] = p[i]\n"
+    "        inv[p[i]] = j\n"
+    "        counts[j] += 1\n"
+    "    return vals, first, inv, counts\n";
 
 static value *flag_value(loc l, int k) { return lw_scalar(l, ir_const_i(l, T_BOOL, k), 1); }
 
@@ -407,6 +498,74 @@ static value *np_quantile(lctx *c, loc l, const char *f, value **v, args *a)
     return np_float64(l, lw_call_prelude(c, l, "quantile1", 3, args));
 }
 
+/* np.argsort(a, axis=-1, kind=None) of 1-D data: a stable merge sort of the indices (NaN
+ * last). NumPy's default (quicksort: introsort or AVX-512's) orders equal values in a way of
+ * its own, so without kind='stable' a run with equal values stops with a message. */
+static value *np_argsort(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    value *self = a->self ? a->self : v[0], *axis = a->self ? v[0] : v[1], *kind = a->self ? v[1] : v[2];
+    int stable = 0;
+    if (kind && kind->kind != V_NONE) {
+        if (kind->kind != V_STR || (strcmp(kind->str, "stable") && strcmp(kind->str, "mergesort") &&
+                                    strcmp(kind->str, "quicksort") && strcmp(kind->str, "heapsort"))) {
+            diag_error(kind->l, "%s(): kind must be 'quicksort', 'mergesort', 'heapsort' or 'stable'", f);
+            return &lw_ERRV;
+        }
+        stable = kind->str[0] == 's' || kind->str[0] == 'm';
+    }
+    if (self->kind == V_ARRAY && self->rank != 1) {
+        diag_error(axis ? axis->l : l, "%s() of a %d-D array is not supported (1-D arrays are)", f, self->rank);
+        return &lw_ERRV;
+    }
+    value *x = data_1d(c, l, f, self, axis, 0);
+    if (!x)
+        return &lw_ERRV;
+    if (stable) {
+        value *args[] = {x, flag_value(l, 0)};
+        return lw_call_prelude(c, l, "argsort1", 2, args);
+    }
+    return lw_call_prelude(c, l, "argsort_untied", 1, &x);
+}
+
+/* np.unique(a, return_index=, return_inverse=, return_counts=, axis=None): the sorted distinct
+ * values of the flattened array (NaNs as one, NumPy 2's equal_nan), a length the data give;
+ * the first index of each (NumPy sorts stably then), the index of each item's value, the
+ * counts, in NumPy's order in the tuple. */
+static value *np_unique(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    int want[3], ok = 1, nwant = 0;
+    for (int i = 0; i < 3; i++) {
+        want[i] = v[i + 1] ? lw_const_flag(v[i + 1], 0, i == 0 ? "return_index" : i == 1 ? "return_inverse" : "return_counts", &ok) : 0;
+        nwant += want[i];
+    }
+    if (!ok)
+        return &lw_ERRV;
+    if (v[4] && v[4]->kind != V_NONE) {
+        diag_error(v[4]->l, "%s(): axis= is not supported (the flattened array's values are)", f);
+        return &lw_ERRV;
+    }
+    if (v[0]->kind == V_ARRAY && v[0]->rank > 1 && want[1]) {
+        diag_error(v[1 + 1]->l, "%s(): return_inverse=True of a %d-D array is not supported (1-D arrays are)", f, v[0]->rank);
+        return &lw_ERRV;
+    }
+    value *x = data_1d(c, l, f, v[0], NULL, 1);
+    if (!x)
+        return &lw_ERRV;
+    if (!nwant)
+        return lw_call_prelude(c, l, "unique1", 1, &x);
+    value *all = lw_call_prelude(c, l, "unique_all", 1, &x);
+    if (all->kind != V_TUPLE)
+        return all;
+    value *r = lw_vnew(V_TUPLE, l);
+    r->items = NEWN(value *, 4);
+    r->items[r->n++] = all->items[0];
+    for (int i = 0; i < 3; i++)
+        if (want[i])
+            r->items[r->n++] = all->items[i + 1];
+    return r;
+}
+
 static const lw_builtin np_table[] = {
     {"np.histogram", {"a", "bins", "range", "density", "weights"}, 1, np_histogram},
     {"np.bincount", {"x", "weights", "minlength"}, 1, np_bincount},
@@ -414,9 +573,12 @@ static const lw_builtin np_table[] = {
     {"np.median", {"a", "axis"}, 1, np_median},
     {"np.percentile", {"a", "q", "axis", "method"}, 2, np_quantile},
     {"np.quantile", {"a", "q", "axis", "method"}, 2, np_quantile},
+    {"np.argsort", {"a", "axis", "kind"}, 1, np_argsort},
+    {"np.unique", {"ar", "return_index", "return_inverse", "return_counts", "axis"}, 1, np_unique},
 };
 static const lw_builtin method_table[] = {
     {"sort", {"axis", "kind"}, 0, m_sort},
+    {"argsort", {"axis", "kind"}, 0, np_argsort},
 };
 const lw_builtin *lw_stats_find(const char *name, int method)
 {

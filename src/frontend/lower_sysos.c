@@ -9,6 +9,9 @@
  *                          S_OS on rank 0, Python's FileExistsError / FileNotFoundError;
  *   os.path.exists/isdir/isfile(p)
  *                          S_OS setting a bool, the same on every rank;
+ *   sys.argv               len(sys.argv), sys.argv[i] (a run-time string), int() and float() of
+ *                          it: S_OS reading the positional arguments (tyl_argv.c), Python's
+ *                          IndexError and ValueError; the program then takes positional arguments;
  *   os.path.join(a, b, ...) a string (run-time parts too: f"u_{n:04d}.npy"), Python's rule: a
  *                          part starting with '/' restarts, a '/' is added unless the path so far
  *                          is empty or ends with one.
@@ -21,7 +24,7 @@
 
 #include <string.h>
 
-static const char *SUPPORTED = "supported from sys and os: sys.exit, sys.stdout.flush, os.makedirs, "
+static const char *SUPPORTED = "supported from sys and os: sys.exit, sys.argv, sys.stdout.flush, os.makedirs, "
                                "os.mkdir, os.path.join, os.path.exists, os.path.isdir, os.path.isfile";
 
 int lw_is_sysos_module(const char *name)
@@ -59,6 +62,8 @@ value *lw_sysos_attr(value *mod, ast *a)
     if (strcmp(m, "sys") == 0) {
         if (strcmp(n, "exit") == 0)
             return builtin(l, m, n);
+        if (strcmp(n, "argv") == 0)
+            return module(l, "sys.argv");
         if (strcmp(n, "stdout") == 0 || strcmp(n, "stderr") == 0)
             return module(l, arena_printf(&util_arena, "sys.%s", n));
     } else if (strcmp(m, "sys.stdout") == 0 || strcmp(m, "sys.stderr") == 0) {
@@ -212,6 +217,87 @@ static int path_arg(lctx *c, ir_stmt *s, const char *f, value *p)
     }
     diag_error(p->l, "%s() needs the path as a string, not %s", f, lw_vkind_desc(p));
     return 0;
+}
+
+int lw_is_argv(const value *v) { return v->kind == V_MODULE && strcmp(v->str, "sys.argv") == 0; }
+
+/* s, which may raise, run only where Python evaluates it (`int(sys.argv[1]) if len(sys.argv) >
+ * 1 else 64` reads sys.argv[1] only when it is there) */
+void lw_emit_evaluated(lctx *c, ir_stmt *s)
+{
+    if (!c->evaluated) {
+        lw_emit(c, s);
+        return;
+    }
+    ir_stmt *st = ir_stmt_new(S_IF, s->l);
+    st->e = c->evaluated;
+    vec_push(&st->body, s);
+    lw_emit(c, st);
+}
+
+value *lw_argv_len(lctx *c, loc l)
+{
+    c->prog->uses_argv = 1;
+    ir_stmt *s = ir_stmt_new(S_OS, l);
+    s->init = IR_OS_ARGC;
+    s->var = lw_temp_scalar(c, T_I64);
+    lw_emit(c, s);
+    return lw_scalar(l, ir_varref(l, s->var), 1);
+}
+
+/* sys.argv[i], i an int (negative counts from the end): a run-time string */
+value *lw_argv_item(lctx *c, ast *sub)
+{
+    if (sub->args.len != 1 || VEC_AT(sub->args, 0, ast *)->kind == A_SLICE) {
+        diag_error(sub->l, "sys.argv is supported indexed by one int (sys.argv[1]) and in len()");
+        return &lw_ERRV;
+    }
+    value *iv = lw_expr(c, VEC_AT(sub->args, 0, ast *));
+    if (iv->kind == V_ERR)
+        return iv;
+    if (!lw_is_int_scalar(iv)) {
+        diag_error(iv->l, "TypeError: list indices must be integers or slices, not %s",
+                   iv->kind == V_SCALAR ? "float" : lw_vkind_desc(iv));
+        return &lw_ERRV;
+    }
+    c->prog->uses_argv = 1;
+    ir_stmt *s = ir_stmt_new(S_OS, sub->l);
+    s->init = IR_OS_ARGV;
+    s->e = ir_cast(sub->l, T_I64, iv->e);
+    value *r = lw_str_runtime(sub->l, &s->sbuf);
+    lw_emit_evaluated(c, s);
+    return r;
+}
+
+/* int(s) or float(s) of a string computed at run time, Python's rules (tyl_argv.c) */
+value *lw_str_number(lctx *c, loc l, const char *f, value *x)
+{
+    ir_stmt *s = ir_stmt_new(S_OS, l);
+    s->init = f[0] == 'i' ? IR_OS_STRINT : IR_OS_STRFLOAT;
+    s->sbuf = lw_str_build(c, l, x);
+    s->var = lw_temp_scalar(c, f[0] == 'i' ? T_I64 : T_F64);
+    lw_emit_evaluated(c, s);
+    return lw_scalar(l, ir_varref(l, s->var), 1);
+}
+
+/* a == b of strings, one of them computed at run time (sys.argv[1] == "fast") */
+value *lw_str_equal(lctx *c, loc l, value *a, value *b)
+{
+    if (a->kind != V_FSTR) {
+        value *t = a;
+        a = b;
+        b = t;
+    }
+    ir_stmt *s = ir_stmt_new(S_OS, l);
+    s->init = IR_OS_STREQ;
+    s->sbuf = lw_str_build(c, l, a);
+    if (b->kind == V_STR)
+        s->str = b->str;
+    else
+        s->n = lw_str_build(c, l, b);
+    s->var = lw_temp_scalar(c, T_BOOL);
+    lw_emit_evaluated(c, s);
+    return lw_scalar(l, ir_varref(l, s->var), 1);
 }
 
 /* print(..., file=sys.stderr): the prints between stream 2 and stream 1 go to stderr */

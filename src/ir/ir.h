@@ -248,7 +248,8 @@ typedef enum ir_skind {
                   np.random.default_rng Generator; -k: the k-th np.random.RandomState), init = ir_rkind: R_SEED seeds it with e
                   (NULL: from the clock); otherwise var (a whole slot, allocated before) is filled
                   in C order of the global array, or var (a scalar) takes one draw; parameters
-                  e, e2 (R_GAUSS: loc, scale; R_UNIFORM: low, high; R_INT: low, high as int64);
+                  e, e2 (R_GAUSS: loc, scale; R_UNIFORM: low, high; R_INT: low, high as int64;
+                  R_PERM, R_CHOICE: e the population as int64);
                   na = 1: a seed comes before the draw in program order, so a stream found
                   unseeded at run time lost its state to a restart */
     S_PRINTOPT,/* np.set_printoptions: n = 5, pspec[0..4] = precision, threshold (-2: never
@@ -260,7 +261,12 @@ typedef enum ir_skind {
 
 /* What S_OS does. */
 enum { IR_OS_MAKEDIRS, IR_OS_MKDIR, IR_OS_EXISTS, IR_OS_ISDIR, IR_OS_ISFILE,
-       IR_OS_PRINTTO /* print(file=sys.stderr): n = 2, then n = 1 (no path) */ };
+       IR_OS_PRINTTO, /* print(file=sys.stderr): n = 2, then n = 1 (no path) */
+       IR_OS_ARGC,    /* var (int64) = len(sys.argv) (no path) */
+       IR_OS_ARGV,    /* run-time string sbuf = sys.argv[e] (IndexError outside it) */
+       IR_OS_STRINT,  /* var (int64) = int(run-time string sbuf), Python's ValueError */
+       IR_OS_STRFLOAT,/* var (float64) = float(run-time string sbuf) */
+       IR_OS_STREQ    /* var (bool) = run-time string sbuf == str (NULL: run-time string n) */ };
 
 /* S_PRINT item flags. */
 enum {
@@ -269,8 +275,20 @@ enum {
     IR_PR_STRBUF = 4, /* a string item (strs[k] "") whose text is run-time string pspec[k] */
 };
 
+/* S_RANDOM's generator number of Python's random module (the runtime's TYL_PYRANDOM) */
+enum { IR_PYRANDOM = -1000000 };
+
 /* What S_RANDOM does; same order as TYL_RK_* in the runtime (R_SEED aside). */
-typedef enum ir_rkind { R_SAMPLE, R_SAMPLE_F32, R_GAUSS, R_UNIFORM, R_INT, R_GAUSS_F32, R_SEED } ir_rkind;
+typedef enum ir_rkind {
+    R_SAMPLE, R_SAMPLE_F32, R_GAUSS, R_UNIFORM, R_INT, R_GAUSS_F32,
+    R_PERM,   /* var (1-D int64 of length e) = shuffle(arange(e)): NumPy's Fisher-Yates */
+    R_CHOICE, /* var (1-D int64) = choice(e, len(var), replace=False): legacy permutation(e)[:k],
+                 Generator Floyd's sample then a shuffle (or a tail shuffle) */
+    R_PYINT,  /* Python's random module (n = TYL_PYRANDOM): an int in [e, e2) by _randbelow */
+    R_PYGAUSS,/* Python's random.gauss(e, e2) */
+    R_PYPERM, /* var (1-D int64 of length e) = Python's random.shuffle of arange(e) */
+    R_SEED
+} ir_rkind;
 
 typedef enum ir_mode {
     M_DIRECT,   /* write the target in place: no read overlaps the written elements except the
@@ -363,6 +381,7 @@ typedef struct ir_program {
     uint64_t hash;       /* identity of the program (its source text and the compiler version):
                             a checkpoint written by another program is refused */
     struct ir_psched *sched; /* the schedule level (sched.h), NULL before ir_sched_begin */
+    int uses_argv;       /* the program reads sys.argv: it takes positional arguments */
 } ir_program;
 
 /* ---- constructors (assert invariants) ---- */

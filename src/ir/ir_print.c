@@ -216,6 +216,21 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
             fprintf(o, "print to %s", s->n == 2 ? "stderr" : "stdout");
             break;
         }
+        if (s->init >= IR_OS_ARGC) {
+            static const char *arg[] = {"len(sys.argv)", "sys.argv", "int", "float", "streq"};
+            if (s->var)
+                fprintf(o, "%s = ", s->var->name);
+            else
+                fprintf(o, "str%d = ", s->sbuf);
+            fprintf(o, "%s", arg[s->init - IR_OS_ARGC]);
+            if (s->e) {
+                fprintf(o, "[");
+                ir_print_expr(s->e, o);
+                fprintf(o, "]");
+            } else if (s->init != IR_OS_ARGC)
+                fprintf(o, "(str%d)", s->sbuf);
+            break;
+        }
         if (s->var)
             fprintf(o, "%s = ", s->var->name);
         fprintf(o, "%s(", op[s->init]);
@@ -273,7 +288,7 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         pblock(&s->body, ind + 1, o);
         return;
     case S_RANDOM: {
-        static const char *k[] = {"sample", "sample_f32", "gauss", "uniform", "int", "gauss_f32", "seed"};
+        static const char *k[] = {"sample", "sample_f32", "gauss", "uniform", "int", "gauss_f32", "perm", "choice", "pyint", "pygauss", "pyperm", "seed"};
         fprintf(o, "%s%srandom[%d].%s", s->var ? s->var->name : "", s->var ? " = " : "", s->n, k[s->init]);
         if (s->e) {
             fprintf(o, " ");

@@ -159,8 +159,16 @@ static void vstmt(ir_stmt *s, int loops)
             vexpr(s->e2, -1, l);
         break;
     case S_OS:
-        CHECK(s->str || s->sbuf || s->init == IR_OS_PRINTTO, "an os call without a path");
-        CHECK(s->init < IR_OS_EXISTS || s->init == IR_OS_PRINTTO || (s->var && s->var->type == T_BOOL), "a path test without its bool");
+        CHECK(s->str || s->sbuf || s->init == IR_OS_PRINTTO || s->init == IR_OS_ARGC, "an os call without a path");
+        CHECK(s->init < IR_OS_EXISTS || s->init >= IR_OS_PRINTTO || (s->var && s->var->type == T_BOOL), "a path test without its bool");
+        CHECK((s->init != IR_OS_ARGC && s->init != IR_OS_STRINT) || (s->var && s->var->type == T_I64),
+              "len(sys.argv) or int() of a string without its int64");
+        CHECK(s->init != IR_OS_STRFLOAT || (s->var && s->var->type == T_F64), "float() of a string without its float64");
+        CHECK(s->init != IR_OS_STREQ || (s->var && s->var->type == T_BOOL && s->sbuf && (s->str || s->n > 0)),
+              "a string comparison without its bool and two strings");
+        CHECK(s->init != IR_OS_ARGV || (s->sbuf && s->e && s->e->type == T_I64), "sys.argv[i] without a string and an int64 index");
+        if (s->e)
+            vexpr(s->e, -1, l);
         break;
     case S_PRINT:
         for (int i = 0; i < s->n; i++) {
@@ -208,9 +216,13 @@ static void vstmt(ir_stmt *s, int loops)
               "random draw of a kind its generator does not have");
         CHECK((s->init == R_SEED) == !s->var, "random seed with a target, or draw without one");
         CHECK(s->init != R_SEED || !s->e || ir_type_is_int(s->e->type), "random seed not an int");
-        CHECK(s->init != R_INT || (s->e && s->e2 && s->e->type == T_I64 && s->e2->type == T_I64),
+        CHECK((s->init != R_INT && s->init != R_PYINT) || (s->e && s->e2 && s->e->type == T_I64 && s->e2->type == T_I64),
               "random ints without int64 bounds");
-        CHECK(s->init == R_SEED || s->init == R_INT || !s->var || s->var->is_array ||
+        CHECK((s->init != R_PERM && s->init != R_CHOICE && s->init != R_PYPERM) ||
+                  (s->e && s->e->type == T_I64 && s->var->is_array && s->var->rank == 1 && s->var->type == T_I64),
+              "random permutation without an int64 population or into other than a 1-D int64 array");
+        CHECK(s->init == R_SEED || s->init == R_INT || s->init == R_PERM || s->init == R_CHOICE ||
+              s->init == R_PYINT || s->init == R_PYPERM || !s->var || s->var->is_array ||
               ir_type_is_float(s->var->type), "random float draw into a non-float");
         if (s->e)
             vexpr(s->e, -1, l);

@@ -35,6 +35,10 @@ tyl_array *tyl_alloc_own_(tyl_dtype dt, int rank, const int64_t *shape, int init
 /* tyl_rt.c, for library mode: a is an array of the running context (on the live list). */
 bool tyl_rt_array_live_(const tyl_array *a);
 
+/* tyl_argv.c, for tyl_prog.c's options: may positional arguments be given, keep one */
+bool tyl_argv_accepting_(void);
+void tyl_argv_push_(const char *arg);
+
 /* Discard any partially assembled print line (tyl_print.c); used by tyl_rt_finalize. */
 void tyl_print_reset_(void);
 /* The text tyl_print_array prints (malloc'd) on rank 0, NULL elsewhere; collective. */

@@ -232,8 +232,19 @@ static _Noreturn void unknown_option(const char *arg, size_t namelen, const tyl_
 
 static void parse_options(int ac, char **av, tyl_param *params, int nparams, bool store)
 {
+    bool positional_only = false;
+    if (store && tyl_argv_accepting_() && ac > 0)
+        tyl_argv_push_(av[0]);
     for (int i = 1; i < ac; i++) {
         const char *arg = av[i];
+        if (tyl_argv_accepting_() && (positional_only || strncmp(arg, "--", 2) != 0 || !arg[2])) {
+            /* sys.argv[1:]: everything after a bare "--" too */
+            if (!positional_only && !strcmp(arg, "--"))
+                positional_only = true;
+            else if (store)
+                tyl_argv_push_(arg);
+            continue;
+        }
         if (strncmp(arg, "--", 2) != 0 || !arg[2])
             opt_error("unexpected argument '%s' (options are --NAME=VALUE; see --help)", arg);
         const char *name = arg + 2;

@@ -9,7 +9,10 @@
  *    LCG with the XSL-RR output) seeded through SeedSequence (a hash mixed into a pool of four
  *    32-bit words), doubles from the top 53 bits of one output, bounded ints by Lemire's
  *    multiply-and-reject.
- * Generators -1, -2, ... are np.random.RandomState(seed) objects, legacy streams of their own.
+ * Generators -1, -2, ... are np.random.RandomState(seed) objects, legacy streams of their own;
+ * TYL_PYRANDOM is Python's random module: MT19937 too, seeded by init_by_array from the seed's
+ * 32-bit words, ints by _randbelow (the top bits of a draw, rejected until below n), normals by
+ * Box-Muller (random.gauss).
  * An array takes the stream's values in C order of the global array: every rank runs the
  * stream over the whole array and keeps its own block, so the state afterwards is the same on
  * every rank, as later draws need. Unseeded generators take a seed from rank 0's clock.
@@ -36,6 +39,7 @@ typedef struct mt_state {
 } mt_state;
 
 static mt_state mt_;    /* generator 0, the global RandomState */
+static mt_state pymt_;  /* TYL_PYRANDOM: Python's random module */
 static mt_state *mts_;  /* [-gen - 1]: np.random.RandomState objects */
 static int nmts_;
 
@@ -49,6 +53,37 @@ static void mt_seed(mt_state *s, uint32_t seed)
     s->seeded = 1;
     s->has_gauss = 0;
     s->gauss = 0.0;
+}
+
+/* Python's random.seed(n) of an int: init_by_array of |n|'s 32-bit words, least significant
+ * first (one word for 0). */
+static void mt_seed_array(mt_state *s, uint64_t n)
+{
+    uint32_t key[2] = {(uint32_t)n, (uint32_t)(n >> 32)};
+    int klen = n >> 32 ? 2 : 1;
+    mt_seed(s, 19650218u);
+    uint32_t *mt = s->key;
+    int i = 1, j = 0;
+    for (int k = MT_N > klen ? MT_N : klen; k; k--) {
+        mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) * 1664525u)) + key[j] + (uint32_t)j;
+        i++, j++;
+        if (i >= MT_N) {
+            mt[0] = mt[MT_N - 1];
+            i = 1;
+        }
+        if (j >= klen)
+            j = 0;
+    }
+    for (int k = MT_N - 1; k; k--) {
+        mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) * 1566083941u)) - (uint32_t)i;
+        i++;
+        if (i >= MT_N) {
+            mt[0] = mt[MT_N - 1];
+            i = 1;
+        }
+    }
+    mt[0] = 0x80000000u;
+    s->pos = MT_N;
 }
 
 /* The next 624 words of the recurrence, all at once. */
@@ -84,6 +119,42 @@ static double mt_double(mt_state *s)
 {
     int32_t a = (int32_t)(mt_next32(s) >> 5), b = (int32_t)(mt_next32(s) >> 6);
     return (a * 67108864.0 + b) / 9007199254740992.0;
+}
+
+/* Python's getrandbits(k), 0 < k <= 64: 32-bit words least significant first, the last one's
+ * top bits */
+static uint64_t py_getrandbits(mt_state *s, int k)
+{
+    if (k <= 32)
+        return mt_next32(s) >> (32 - k);
+    uint64_t lo = mt_next32(s);
+    return lo | (uint64_t)(mt_next32(s) >> (64 - k)) << 32;
+}
+
+/* Python's _randbelow(n), n > 0: k = n.bit_length() bits, drawn again until below n */
+static uint64_t py_randbelow(mt_state *s, uint64_t n)
+{
+    int k = 64;
+    while (k > 1 && !(n >> (k - 1)))
+        k--;
+    uint64_t r;
+    while ((r = py_getrandbits(s, k)) >= n)
+        ;
+    return r;
+}
+
+/* Python's random.gauss: Box-Muller from two draws, the second value kept for the next call */
+static double py_gauss(mt_state *s)
+{
+    if (s->has_gauss) {
+        s->has_gauss = 0;
+        return s->gauss;
+    }
+    double x2pi = mt_double(s) * 6.283185307179586;
+    double g2rad = sqrt(-2.0 * log(1.0 - mt_double(s)));
+    s->gauss = sin(x2pi) * g2rad;
+    s->has_gauss = 1;
+    return cos(x2pi) * g2rad;
 }
 
 static double mt_gauss(mt_state *s)
@@ -352,6 +423,8 @@ static mt_state *mt_get(int gen)
 {
     if (gen == 0)
         return &mt_;
+    if (gen == TYL_PYRANDOM)
+        return &pymt_;
     if (-gen > nmts_) {
         mt_state *p = realloc(mts_, (size_t)-gen * sizeof *p);
         if (!p) {
@@ -384,6 +457,10 @@ void tyl_random_seed(int gen, int64_t seed, int clock, const char *where)
 {
     if (clock)
         seed = (int64_t)(clock_seed() & (gen ? INT64_MAX : 0xffffffffu));
+    if (gen == TYL_PYRANDOM) { /* Python seeds with abs(n) */
+        mt_seed_array(mt_get(gen), seed < 0 ? 0u - (uint64_t)seed : (uint64_t)seed);
+        return;
+    }
     if (gen <= 0) {
         if (seed < 0 || seed > 0xffffffffLL)
             tyl_rt_error_all(where, "ValueError: Seed must be between 0 and 2**32 - 1");
@@ -413,7 +490,8 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
     kind &= ~TYL_RK_SEEDED;
     /* the compiler emits float32 draws only for Generators */
     if (((kind == TYL_RK_SAMPLE_F32 || kind == TYL_RK_GAUSS_F32) && gen <= 0) ||
-        kind < TYL_RK_SAMPLE || kind > TYL_RK_GAUSS_F32)
+        kind < TYL_RK_SAMPLE || kind > TYL_RK_PYPERM || ((kind >= TYL_RK_PYINT) != (gen == TYL_PYRANDOM) &&
+                                                        kind != TYL_RK_SAMPLE && kind != TYL_RK_UNIFORM))
         tyl_rt_error(where, "internal error: random draw of kind %d from generator %d", kind, gen);
     d->gen = gen;
     d->kind = kind;
@@ -445,8 +523,15 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
         tyl_rt_error_all(where, "ValueError: scale < 0");
     if (kind == TYL_RK_UNIFORM)
         d->b = b - a; /* NumPy draws low + (high - low) * u */
-    if (kind == TYL_RK_INT) {
-        if (lo >= hi)
+    if (kind == TYL_RK_PYINT && lo >= hi) {
+        if (lo == 0)
+            tyl_rt_error_all(where, "ValueError: empty range for randrange()");
+        tyl_rt_error_all(where, "ValueError: empty range for randrange() (%lld, %lld, %lld)", (long long)lo,
+                         (long long)hi, (long long)(hi - lo));
+    }
+    if (kind == TYL_RK_INT || kind == TYL_RK_PERM || kind == TYL_RK_CHOICE || kind == TYL_RK_PYINT ||
+        kind == TYL_RK_PYPERM) {
+        if (kind == TYL_RK_INT && lo >= hi)
             tyl_rt_error_all(where, "ValueError: low >= high");
         d->off = (uint64_t)lo;
         d->rng = (uint64_t)hi - (uint64_t)lo - 1u;
@@ -518,11 +603,18 @@ static double draw_f(draw *d)
     case TYL_RK_GAUSS: return d->a + d->b * (d->mt ? mt_gauss(d->mt) : pcg_normal(d->pcg));
     case TYL_RK_GAUSS_F32: return pcg_normal_f(d->pcg);
     case TYL_RK_UNIFORM: return d->a + d->b * (d->mt ? mt_double(d->mt) : pcg_double(d->pcg));
+    case TYL_RK_PYGAUSS: return d->a + py_gauss(d->mt) * d->b;
+    case TYL_RK_PYINT: return (double)(int64_t)(d->off + py_randbelow(d->mt, d->rng + 1u));
     default: return (double)(int64_t)(d->off + draw_bounded(d));
     }
 }
 
-static int64_t draw_i(draw *d) { return (int64_t)(d->off + draw_bounded(d)); }
+static int64_t draw_i(draw *d)
+{
+    if (d->kind == TYL_RK_PYINT)
+        return (int64_t)(d->off + py_randbelow(d->mt, d->rng + 1u));
+    return (int64_t)(d->off + draw_bounded(d));
+}
 
 double tyl_random_draw(int gen, int kind, double a, double b, const char *where)
 {
@@ -538,6 +630,127 @@ int64_t tyl_random_draw_int(int gen, int kind, int64_t lo, int64_t hi, const cha
     return draw_i(&d);
 }
 
+/* NumPy's random_interval: an int in [0, max] by masked rejection, 32-bit draws when max fits
+ * in 32 bits; shuffles and permutations of both kinds of generator use it. */
+static uint64_t draw_interval(draw *d, uint64_t max)
+{
+    if (max == 0)
+        return 0;
+    uint64_t m = max, v;
+    for (int s = 1; s < 64; s *= 2)
+        m |= m >> s;
+    if (max <= 0xffffffffu) {
+        while ((v = (d->mt ? mt_next32(d->mt) : pcg_next32(d->pcg)) & m) > max)
+            ;
+    } else {
+        while ((v = (d->mt ? mt_next64(d->mt) : pcg_next64(d->pcg)) & m) > max)
+            ;
+    }
+    return v;
+}
+
+/* Fisher-Yates over p[first..n-1] from the top, as NumPy's _shuffle_raw (random_interval) and
+ * Generator's _shuffle_int (random_bounded_uint64: Lemire's) */
+static void shuffle_ints(draw *d, int64_t *p, int64_t n, int64_t first, int lemire)
+{
+    for (int64_t i = n - 1; i >= first && i > 0; i--) {
+        int64_t j;
+        if (lemire) {
+            d->rng = (uint64_t)i;
+            j = (int64_t)draw_bounded(d);
+        } else
+            j = (int64_t)draw_interval(d, (uint64_t)i);
+        int64_t t = p[i];
+        p[i] = p[j];
+        p[j] = t;
+    }
+}
+
+/* Generator.choice(n, k, replace=False) of equally likely items: for a population of more than
+ * 10000 of which more than a 50th is taken, a tail shuffle of arange(n) (the last k items);
+ * otherwise Floyd's sample (a draw in [0, j] for j = n - k ... n - 1, j itself when the draw was
+ * taken before) then a shuffle of the k items, both with Lemire's bounded draws. */
+static void choice_gen(draw *d, int64_t *r, int64_t n, int64_t k, const char *where)
+{
+    if (n > 10000 && k > n / 50) {
+        int64_t *p = malloc((size_t)n * sizeof *p);
+        if (!p) {
+            free(r);
+            tyl_rt_error(where, "out of memory for random numbers");
+        }
+        for (int64_t i = 0; i < n; i++)
+            p[i] = i;
+        shuffle_ints(d, p, n, n - k > 1 ? n - k : 1, 1);
+        memcpy(r, p + (n - k), (size_t)k * sizeof *r);
+        free(p);
+        return;
+    }
+    /* NumPy keeps the drawn values in an open-addressing set of 2^m >= 1.2 k slots; a set of
+     * any layout gives the same sample */
+    uint64_t cap = 1;
+    while (cap < (uint64_t)(1.2 * (double)k) + 1u)
+        cap *= 2;
+    cap *= 2;
+    uint64_t *set = malloc(cap * sizeof *set);
+    if (!set) {
+        free(r);
+        tyl_rt_error(where, "out of memory for random numbers");
+    }
+    memset(set, 0xff, cap * sizeof *set);
+    for (int64_t j = n - k; j < n; j++) {
+        d->rng = (uint64_t)j;
+        uint64_t v = draw_bounded(d), h = v & (cap - 1);
+        while (set[h] != UINT64_MAX && set[h] != v)
+            h = (h + 1) & (cap - 1);
+        if (set[h] == v) { /* taken before: j instead (never in the set: all values are < j) */
+            v = (uint64_t)j;
+            h = v & (cap - 1);
+            while (set[h] != UINT64_MAX)
+                h = (h + 1) & (cap - 1);
+        }
+        set[h] = v;
+        r[j - (n - k)] = (int64_t)v;
+    }
+    free(set);
+    shuffle_ints(d, r, k, 1, 1);
+}
+
+/* TYL_RK_PERM and TYL_RK_CHOICE: every rank computes the whole index array (the streams stay
+ * in step) and keeps its block. */
+static void fill_perm(draw *d, int64_t n, tyl_array *arr, const char *where)
+{
+    int64_t k = arr->shape[0];
+    if (d->kind == TYL_RK_CHOICE && k > 0 && n <= 0) /* NumPy's messages, legacy's and Generator's */
+        tyl_rt_error_all(where, d->mt ? "ValueError: a must be greater than 0 unless no samples are taken"
+                                      : "ValueError: a must be a positive integer unless no samples are taken");
+    if (d->kind == TYL_RK_CHOICE && k > n)
+        tyl_rt_error_all(where, d->mt ? "ValueError: Cannot take a larger sample than population when 'replace=False'"
+                                      : "ValueError: Cannot take a larger sample than population when replace is False");
+    if (n < 0) /* permutation(-1): arange(-1) is empty */
+        n = 0;
+    int64_t *r = malloc((size_t)(n > k ? n : k > 0 ? k : 1) * sizeof *r);
+    if (!r)
+        tyl_rt_error(where, "out of memory for random numbers");
+    if (d->kind == TYL_RK_PYPERM) { /* random.shuffle: j = _randbelow(i + 1) */
+        for (int64_t i = 0; i < n; i++)
+            r[i] = i;
+        for (int64_t i = n - 1; i > 0; i--) {
+            int64_t j = (int64_t)py_randbelow(d->mt, (uint64_t)i + 1u), t = r[i];
+            r[i] = r[j];
+            r[j] = t;
+        }
+    } else if (d->kind == TYL_RK_PERM || d->mt) { /* legacy choice: permutation(n)[:k] */
+        for (int64_t i = 0; i < n; i++)
+            r[i] = i;
+        shuffle_ints(d, r, n, 1, 0);
+    } else if (k > 0)
+        choice_gen(d, r, n, k, where);
+    if (arr->n[0] > 0)
+        tyl_mem_from_host(arr->data, r + arr->lo[0], (size_t)arr->n[0] * sizeof *r);
+    free(r);
+    tyl_dirty(arr);
+}
+
 void tyl_random_fill(int gen, int kind, double a, double b, int64_t lo, int64_t hi, tyl_array *arr,
                      const char *where)
 {
@@ -546,6 +759,10 @@ void tyl_random_fill(int gen, int kind, double a, double b, int64_t lo, int64_t 
     int rank = arr->rank;
     draw_init(&d, gen, kind, a, b, lo, hi, where);
     kind = d.kind;
+    if (kind == TYL_RK_PERM || kind == TYL_RK_CHOICE || kind == TYL_RK_PYPERM) {
+        fill_perm(&d, lo, arr, where);
+        return;
+    }
     size_t el = tyl_dtype_size(dt);
     int64_t inner = rank ? arr->n[rank - 1] : 1;
     char *row = malloc((size_t)(inner > 0 ? inner : 1) * el);
@@ -562,7 +779,7 @@ void tyl_random_fill(int gen, int kind, double a, double b, int64_t lo, int64_t 
             mine &= idx[k] >= arr->lo[k] && idx[k] < arr->lo[k] + arr->n[k];
         int64_t iv = 0;
         double fv = 0.0;
-        if (kind == TYL_RK_INT)
+        if (kind == TYL_RK_INT || kind == TYL_RK_PYINT)
             iv = draw_i(&d);
         else
             fv = draw_f(&d);

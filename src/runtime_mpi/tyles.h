@@ -679,6 +679,17 @@ void tyl_str_fmt_bool(int k, const char *spec, bool x, const char *where);
 const char *tyl_str_get(int k);
 /* String k with ".npy" appended unless it ends so (np.save's file name). */
 const char *tyl_str_npy(int k);
+/* sys.argv (tyl_argv.c): the generated main of a program reading it calls tyl_argv_accept
+ * before tyl_rt_init, which then keeps positional arguments for it; len(sys.argv); string k set
+ * to sys.argv[i] (IndexError outside it); int() and float() of string k with Python's rules and
+ * ValueError messages. */
+void tyl_argv_accept(void);
+int64_t tyl_argv_len(void);
+void tyl_argv_item(int k, int64_t i, const char *where);
+int64_t tyl_str_int(int k, const char *where);
+double tyl_str_float(int k, const char *where);
+/* string k == s (s NULL: string k2), as Python's == of strings */
+bool tyl_str_eq(int k, const char *s, int k2);
 
 /* ---- .npy files ---- */
 
@@ -883,6 +894,19 @@ static inline TYL_HD uint64_t tyl_max_u64(uint64_t a, uint64_t b) { return b > a
 static inline TYL_HD double tyl_min_f(double a, double b) { return b < a ? b : a; }
 static inline TYL_HD double tyl_max_f(double a, double b) { return b > a ? b : a; }
 static inline TYL_HD int64_t tyl_abs_i(int64_t a) { return a < 0 ? -a : a; }
+
+/* A float cast to an integer type as NumPy does it on x86 (cvttsd2si): truncated toward zero,
+ * and a value the type cannot hold (NaN, an infinity, out of range) is the most negative one;
+ * int16, int8, uint8 and uint16 take the low bits of the int32 conversion. C leaves these
+ * conversions undefined (CUDA saturates them and gives 0 for NaN). */
+static inline TYL_HD int64_t tyl_f2i64(double x)
+{
+    return x >= -9223372036854775808.0 && x < 9223372036854775808.0 ? (int64_t)x : INT64_MIN;
+}
+static inline TYL_HD int32_t tyl_f2i32(double x)
+{
+    return x > -2147483649.0 && x < 2147483648.0 ? (int32_t)x : INT32_MIN;
+}
 
 /* NumPy integer power (non-negative exponents; negative ones are an error in NumPy too). */
 static inline TYL_HD int64_t tyl_np_pow_i64(int64_t a, int64_t b)
@@ -1108,10 +1132,20 @@ enum {
     TYL_RK_UNIFORM,    /* a + (b - a) * uniform */
     TYL_RK_INT,        /* an int in [lo, hi): legacy masked rejection, Generator Lemire */
     TYL_RK_GAUSS_F32,  /* Generator.standard_normal(dtype=np.float32) */
+    TYL_RK_PERM,       /* tyl_random_fill only: a 1-D int64 array of length lo gets NumPy's
+                          shuffle of arange(lo) (permutation(lo)) */
+    TYL_RK_CHOICE,     /* tyl_random_fill only: a 1-D int64 array of length k <= lo gets
+                          choice(lo, k, replace=False) */
+    TYL_RK_PYINT,      /* Python's random module (generator TYL_PYRANDOM): an int in [lo, hi)
+                          by _randbelow (getrandbits and rejection) */
+    TYL_RK_PYGAUSS,    /* Python's random.gauss(a, b): Box-Muller, the second value kept */
+    TYL_RK_PYPERM,     /* tyl_random_fill only: Python's random.shuffle of arange(lo) */
     TYL_RK_SEEDED = 0x100, /* or'ed in: the program seeds this stream before the draw, so a
                               fresh stream after a restart or rescale is an error, not a clock
                               seed (checkpoints do not hold the streams' state) */
 };
+/* Generator number of Python's random module (MT19937 seeded by init_by_array). */
+#define TYL_PYRANDOM (-1000000)
 /* Seed generator gen with seed (clock != 0: from rank 0's clock); collective. A generator never
  * seeded takes a clock seed at its first draw. Seeds outside NumPy's range are run-time errors. */
 void tyl_random_seed(int gen, int64_t seed, int clock, const char *where);
@@ -1120,7 +1154,8 @@ double tyl_random_draw(int gen, int kind, double a, double b, const char *where)
 /* One int in [lo, hi) (lo >= hi: NumPy's "low >= high"); kind is TYL_RK_INT (| TYL_RK_SEEDED). */
 int64_t tyl_random_draw_int(int gen, int kind, int64_t lo, int64_t hi, const char *where);
 /* Fill arr from the stream in C order of the global array (each rank keeps its own block);
- * collective. a, b: TYL_RK_GAUSS/UNIFORM parameters; lo, hi: TYL_RK_INT's bounds. */
+ * collective. a, b: TYL_RK_GAUSS/UNIFORM parameters; lo, hi: TYL_RK_INT's bounds; lo:
+ * TYL_RK_PERM's and TYL_RK_CHOICE's population. */
 void tyl_random_fill(int gen, int kind, double a, double b, int64_t lo, int64_t hi, tyl_array *arr,
                      const char *where);
 

@@ -1,0 +1,217 @@
+/* lower_sorted.c: Python's sorted(iterable, key=None, reverse=False) of numbers, as scripts
+ * use it on lists of results (a median by hand, the largest few values, a ranking).
+ *
+ * Python's sort is stable, and reverse=True keeps equal items in their order too; on a total
+ * order every stable sort gives the same list. A list or tuple whose items (and keys) are known
+ * when compiling is sorted here; otherwise its keys go into an array sorted by the prelude's
+ * stable merge sort of indices (argsort1, lower_stats.c), and the items are read back in that
+ * order into a list of its length. A list appended at run time (numbers) or a 1-D array gives
+ * a run-time list.
+ *
+ * Requires: arguments lowered by lw_args. Establishes: the result is a new list (V_TUPLE with
+ * is_list, or a V_LIST of its own); every other form is a located error. */
+
+#include "lower_internal.h"
+
+#include <string.h>
+
+/* fn(x) of a value x: a lambda, a def or a built-in such as abs (inlined as calls are). */
+static value *call_with(lctx *c, loc l, value *fn, value *x)
+{
+    scope *as = NEW(scope);
+    as->parent = c->sc;
+    binding *bf = NEW(binding), *bx = NEW(binding);
+    bf->name = "%f";
+    bf->kind = bx->kind = B_VALUE;
+    bf->val = fn;
+    bx->name = "%0";
+    bx->val = x;
+    vec_push(&as->binds, bf);
+    vec_push(&as->binds, bx);
+    ast *call = ast_new(A_CALL, l);
+    call->a = ast_name(l, bf->name);
+    vec_push(&call->args, ast_name(l, bx->name));
+    scope *saved = c->sc;
+    c->sc = as;
+    value *r = lw_call(c, call);
+    c->sc = saved;
+    return r;
+}
+
+/* a constant number's value as a double, or 0 if the scalar is not a constant */
+static int const_num(value *v, double *d)
+{
+    int64_t k;
+    if (v->e->kind == E_CONST && ir_type_is_float(v->type)) {
+        *d = v->e->c.f;
+        return 1;
+    }
+    if (!ir_type_is_float(v->type) && ir_expr_const_int(v->e, &k)) {
+        *d = (double)k;
+        return 1;
+    }
+    return 0;
+}
+
+/* perm: a stable order of keys k[0..n) (descending with rev; equal keys keep their order) */
+static void stable_order(int n, const double *k, int rev, int *perm)
+{
+    for (int i = 0; i < n; i++)
+        perm[i] = i;
+    for (int i = 1; i < n; i++) { /* insertion sort: stable, and lists here are short */
+        int p = perm[i], j = i;
+        while (j > 0 && (rev ? k[perm[j - 1]] < k[p] : k[p] < k[perm[j - 1]])) {
+            perm[j] = perm[j - 1];
+            j--;
+        }
+        perm[j] = p;
+    }
+}
+
+/* the item array[perm[i]], copied into a scalar of its own now */
+static value *item_at(lctx *c, loc l, value *arr, value *perm, int i, value *proto)
+{
+    ir_expr **at = NEWN(ir_expr *, 1), **pi = NEWN(ir_expr *, 1);
+    pi[0] = lw_I64(l, i);
+    at[0] = ir_elem(l, lw_whole_slot(perm), pi);
+    ir_var *t = lw_temp_scalar(c, proto->type);
+    ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+    s->var = t;
+    s->e = ir_cast(l, proto->type, ir_elem(l, lw_whole_slot(arr), at));
+    lw_emit(c, s);
+    return lw_scalar(l, ir_varref(l, t), proto->weak);
+}
+
+static value *array_of(lctx *c, loc l, value **items, int n)
+{
+    value *t = lw_vnew(V_TUPLE, l);
+    t->is_list = 1;
+    t->n = n;
+    t->items = items;
+    args a = {0};
+    a.pos = &t;
+    a.npos = 1;
+    return lw_array_literal(c, l, &a, 1);
+}
+
+static value *sorted_tuple(lctx *c, loc l, value *x, value *key, int rev)
+{
+    int n = x->n;
+    value **keys = NEWN(value *, n + 1), **out = NEWN(value *, n + 1);
+    int all_const = 1, same = 1;
+    for (int i = 0; i < n; i++) {
+        value *it = x->items[i];
+        if (it->kind != V_SCALAR || it->items) {
+            diag_error(it->l, "sorted() of a list holding %s is not supported (lists of numbers are)",
+                       lw_vkind_desc(it));
+            return &lw_ERRV;
+        }
+        keys[i] = key ? call_with(c, l, key, it) : it;
+        if (keys[i]->kind == V_ERR)
+            return keys[i];
+        if (keys[i]->kind != V_SCALAR) {
+            diag_error(key->l, "sorted(): the key must give a number for each item, not %s",
+                       lw_vkind_desc(keys[i]));
+            return &lw_ERRV;
+        }
+        double d;
+        all_const &= const_num(keys[i], &d) && const_num(it, &d);
+        same &= it->type == x->items[0]->type && it->weak == x->items[0]->weak;
+    }
+    value *r = lw_vnew(V_TUPLE, l);
+    r->is_list = 1;
+    r->owner = c->sc;
+    r->n = n;
+    r->items = out;
+    if (n == 0)
+        return r;
+    if (all_const) { /* known when compiling: sorted here */
+        double *k = NEWN(double, n);
+        int *perm = NEWN(int, n);
+        for (int i = 0; i < n; i++)
+            const_num(keys[i], &k[i]);
+        stable_order(n, k, rev, perm);
+        for (int i = 0; i < n; i++)
+            out[i] = x->items[perm[i]];
+        return r;
+    }
+    if (!same) {
+        diag_error(x->l, "sorted() of a list mixing ints and floats (or Python and NumPy numbers) "
+                         "known only when running is not supported (the items keep their types)");
+        return &lw_ERRV;
+    }
+    value *ka = array_of(c, l, keys, n);
+    value *ia = key ? array_of(c, l, x->items, n) : ka;
+    if (ka->kind == V_ERR || ia->kind == V_ERR)
+        return &lw_ERRV;
+    value *args[] = {ka, lw_scalar(l, ir_const_i(l, T_BOOL, rev), 1)};
+    value *perm = lw_call_prelude(c, l, "argsort1", 2, args);
+    if (perm->kind == V_ERR)
+        return perm;
+    for (int i = 0; i < n; i++)
+        out[i] = item_at(c, l, ia, perm, i, x->items[0]);
+    return r;
+}
+
+/* a list appended at run time, of numbers, or a 1-D array (its items are NumPy numbers): a
+ * run-time list of its own holding them sorted */
+static value *sorted_list(lctx *c, loc l, value *x, value *key, int rev)
+{
+    int arr_in = x->kind == V_ARRAY;
+    if (key || (arr_in ? x->rank != 1 || x->type == T_BOOL || x->type == T_F32 : x->rank || x->lrow)) {
+        diag_error(key ? key->l : x->l, "sorted() of %s is supported for 1-D arrays and lists built "
+                                        "at run time of numbers (float64 or int), without key=",
+                   lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    value *arr = arr_in ? x : lw_list_as_array(c, l, x);
+    value *args[] = {arr, lw_scalar(l, ir_const_i(l, T_BOOL, rev), 1)};
+    value *s = rev ? lw_call_prelude(c, l, "take_sorted_desc", 2, args) : lw_call_prelude(c, l, "sort1", 1, args);
+    if (s->kind == V_ERR)
+        return s;
+    value *r = lw_vnew(V_LIST, l);
+    if (!arr_in)
+        *r = *x;
+    r->kind = V_LIST;
+    r->l = l;
+    r->type = arr->type;
+    r->rank = 0;
+    r->weak = arr_in ? 0 : x->weak;
+    r->str = "sorted";
+    r->owner = c->sc;
+    r->lbuf = ir_var_new(c->prog, lw_cname(c, "sorted_items"), "<temporary>", arr->type, 1, 1);
+    r->lcnt = ir_var_new(c->prog, lw_cname(c, "sorted_len"), "<temporary>", T_I64, 0, 0);
+    r->lcap = ir_var_new(c->prog, lw_cname(c, "sorted_cap"), "<temporary>", T_I64, 0, 0);
+    vec_push(&c->sc->vars, r->lbuf);
+    vec_push(&c->sc->vars, r->lcnt);
+    vec_push(&c->sc->vars, r->lcap);
+    for (int k = 0; k < 2; k++) {
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+        as->var = k ? r->lcap : r->lcnt;
+        as->e = arr->len[0];
+        lw_emit(c, as);
+    }
+    lw_emit(c, lw_bind1(l, r->lbuf, lw_whole_slot(s)));
+    return r;
+}
+
+value *lw_bi_sorted(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)a;
+    value *x = v[0], *key = v[1] && v[1]->kind != V_NONE ? v[1] : NULL;
+    int ok = 1, rev = v[2] ? lw_const_flag(v[2], 0, "reverse", &ok) : 0;
+    if (!ok || x->kind == V_ERR || (key && key->kind == V_ERR))
+        return &lw_ERRV;
+    if (key && key->kind != V_FUNC && key->kind != V_LAMBDA && key->kind != V_BUILTIN) {
+        diag_error(key->l, "sorted(): key must be a function (a lambda, a def or abs), not %s",
+                   lw_vkind_desc(key));
+        return &lw_ERRV;
+    }
+    if (x->kind == V_TUPLE)
+        return sorted_tuple(c, l, x, key, rev);
+    if (x->kind == V_LIST || x->kind == V_ARRAY)
+        return sorted_list(c, l, x, key, rev);
+    diag_error(x->l, "sorted() of %s is not supported (a list or tuple of numbers is; np.sort for "
+                     "an array)", lw_vkind_desc(x));
+    return &lw_ERRV;
+}

@@ -1,0 +1,123 @@
+/* tyl_argv.c: sys.argv, and int() and float() of run-time strings (sys.argv's items).
+ *
+ * A program that reads sys.argv takes positional arguments (the generated main calls
+ * tyl_argv_accept before tyl_rt_init): every argument that is not a --NAME=VALUE option, and
+ * every argument after a bare "--", is one of sys.argv[1:], in order; sys.argv[0] is the
+ * program as it was started. Other programs refuse positional arguments (a mistyped option).
+ * Every rank gets the same arguments from mpirun, so the values are the same on every rank.
+ */
+#include "tyl_internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool accept_;
+static const char **args_; /* [0] the program, then the positional arguments */
+static int64_t nargs_;
+
+void tyl_argv_accept(void) { accept_ = true; }
+
+bool tyl_argv_accepting_(void) { return accept_; }
+
+void tyl_argv_push_(const char *arg)
+{
+    const char **p = realloc(args_, sizeof *p * (size_t)(nargs_ + 1));
+    if (!p) {
+        fprintf(stderr, "tyles: error: out of memory for the arguments\n");
+        exit(1);
+    }
+    args_ = p;
+    args_[nargs_++] = arg;
+}
+
+int64_t tyl_argv_len(void) { return nargs_ ? nargs_ : 1; }
+
+void tyl_argv_item(int k, int64_t i, const char *where)
+{
+    int64_t n = tyl_argv_len();
+    if (i < 0)
+        i += n;
+    if (i < 0 || i >= n)
+        tyl_rt_error_all(where, "IndexError: list index out of range");
+    tyl_str_reset(k);
+    tyl_str_add(k, nargs_ ? args_[i] : "");
+}
+
+bool tyl_str_eq(int k, const char *s, int k2) { return strcmp(tyl_str_get(k), s ? s : tyl_str_get(k2)) == 0; }
+
+/* Python's str.strip() of whitespace: [*b, *e) */
+static void strip(const char *s, const char **b, const char **e)
+{
+    while (*s && isspace((unsigned char)*s))
+        s++;
+    const char *t = s + strlen(s);
+    while (t > s && isspace((unsigned char)t[-1]))
+        t--;
+    *b = s;
+    *e = t;
+}
+
+/* int(s): base 10, a sign, digits grouped by single underscores, whitespace around */
+int64_t tyl_str_int(int k, const char *where)
+{
+    const char *s = tyl_str_get(k), *p, *e;
+    strip(s, &p, &e);
+    bool neg = false;
+    if (p < e && (*p == '+' || *p == '-'))
+        neg = *p++ == '-';
+    uint64_t v = 0, limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
+    bool ok = p < e && isdigit((unsigned char)*p), big = false;
+    for (; ok && p < e; p++) {
+        if (*p == '_') {
+            ok = p + 1 < e && isdigit((unsigned char)p[1]);
+            continue;
+        }
+        if (!isdigit((unsigned char)*p)) {
+            ok = false;
+            break;
+        }
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (limit - d) / 10u)
+            big = true;
+        else
+            v = v * 10u + d;
+    }
+    if (!ok)
+        tyl_rt_error_all(where, "ValueError: invalid literal for int() with base 10: '%s'", s);
+    if (big)
+        tyl_rt_error_all(where, "OverflowError: int('%s') does not fit in 64 bits", s);
+    return neg ? (int64_t)(0u - v) : (int64_t)v;
+}
+
+/* float(s): what strtod reads of Python's syntax (decimal, inf, infinity, nan in any case),
+ * digits grouped by single underscores, whitespace around; not C's hexadecimal or nan(...) */
+double tyl_str_float(int k, const char *where)
+{
+    const char *s = tyl_str_get(k), *p, *e;
+    strip(s, &p, &e);
+    size_t n = (size_t)(e - p);
+    char *t = malloc(n + 1), *end;
+    if (!t)
+        tyl_rt_error(where, "out of memory");
+    size_t m = 0;
+    bool ok = n > 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = p[i];
+        if (ch == 'x' || ch == 'X' || ch == '(')
+            ok = false;
+        if (ch != '_')
+            t[m++] = ch;
+        else if (!i || i + 1 == n || !isdigit((unsigned char)p[i - 1]) || !isdigit((unsigned char)p[i + 1]))
+            ok = false;
+    }
+    t[m] = '\0';
+    errno = 0;
+    double v = ok ? strtod(t, &end) : 0.0;
+    ok = ok && *end == '\0';
+    free(t);
+    if (!ok)
+        tyl_rt_error_all(where, "ValueError: could not convert string to float: '%s'", s);
+    return v;
+}
