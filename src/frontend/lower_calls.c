@@ -21,9 +21,9 @@ static value **realloc_items(value **items, int n, int more)
 /* Set just before a NumPy function's arguments are evaluated: a run-time list among them is
  * passed as the array of its items (lower_lists.c). lw_args takes it (nested calls do not). */
 static int list_args_as_arrays;
-static value *list_arg(lctx *c, value *v, int conv)
+static value *list_arg(lctx *c, value *v, int conv, int dtype_given)
 {
-    return conv && v->kind == V_LIST ? lw_list_as_array(c, v->l, v) : v;
+    return conv && v->kind == V_LIST ? lw_list_as_numpy(c, v->l, v, dtype_given) : v;
 }
 /* Set while a comprehension's iterable, or the range of a for loop that indexes a list, is
  * lowered: range() of ints whose values are known here (a parameter's default, k = 3 in a
@@ -72,7 +72,7 @@ args lw_args(lctx *c, ast *call)
             continue;
         }
         value *rv = range_arg(c, a, conv);
-        r.pos[r.npos++] = rv ? rv : list_arg(c, lw_expr(c, a), conv);
+        r.pos[r.npos++] = rv ? rv : lw_expr(c, a);
     }
     for (int i = 0; i < call->kwargs.len; i++) {
         ast *k = VEC_AT(call->kwargs, i, ast *);
@@ -83,8 +83,18 @@ args lw_args(lctx *c, ast *call)
         }
         r.kwname[r.nkw] = k->name;
         r.kwast[r.nkw] = k;
-        r.kw[r.nkw++] = list_arg(c, lw_expr(c, k->a), conv);
+        r.kw[r.nkw++] = lw_expr(c, k->a);
     }
+    /* run-time lists as arrays once every argument is known: whether a dtype is named */
+    int dtype_given = 0;
+    for (int i = 0; i < r.npos; i++)
+        dtype_given |= r.pos[i]->kind == V_DTYPE;
+    for (int i = 0; i < r.nkw; i++)
+        dtype_given |= strcmp(r.kwname[i], "dtype") == 0;
+    for (int i = 0; i < r.npos; i++)
+        r.pos[i] = list_arg(c, r.pos[i], conv, dtype_given);
+    for (int i = 0; i < r.nkw; i++)
+        r.kw[i] = list_arg(c, r.kw[i], conv, dtype_given);
     return r;
 }
 int lw_any_err(args *a)

@@ -93,6 +93,29 @@ value *lw_list_as_array(lctx *c, loc l, value *lst)
     return v;
 }
 
+/* lst given to a NumPy function, which makes an array of it. NumPy makes an empty list
+ * np.array([]): float64 of shape (0,), whatever the list held before, where the items array keeps
+ * their dtype and row shape; so an empty list of anything but float64 numbers stops the run
+ * rather than going on with another dtype or shape (found by differential.py: np.save of an
+ * empty list of arrays wrote shape (0, 0), np.sum of an empty list of ints printed 0 for 0.0).
+ * dtype_given: the call names a dtype, which is then the empty array's too (numbers only). */
+value *lw_list_as_numpy(lctx *c, loc l, value *lst, int dtype_given)
+{
+    if (lst->rank > 0 || lst->lrow || (lst->type != T_F64 && !dtype_given)) {
+        const char *items = lst->lrow ? arena_printf(&util_arena, "%ss of %d numbers", lst->is_list ? "list" : "tuple",
+                                                     lst->lrow)
+                            : lst->rank ? arena_printf(&util_arena, "%s arrays of shape %s", ir_type_name(lst->type),
+                                                       lw_shape_str(lst->rank, lst->sh))
+                                        : arena_printf(&util_arena, "%s numbers", ir_type_name(lst->type));
+        lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, lst->lcnt), lw_I64(l, 0), 0),
+                      arena_printf(&util_arena, "the list '%s' is empty here, and NumPy makes an empty list a float64 "
+                                                "array of shape (0,), where tylesc compiled this call for the list's "
+                                                "items (%s); test len(%s) first",
+                                   lst->str, items, lst->str));
+    }
+    return lw_list_as_array(c, l, lst);
+}
+
 /* A new empty run-time list for name with items like proto. */
 static value *new_list(lctx *c, loc l, const char *name, value *proto)
 {
