@@ -49,6 +49,10 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
  * bytes); collective. */
 void *tyl_reduce_gather_(const void *data, size_t bytes, size_t *total);
 
+/* tyl_env.c: the number in variable name as tyl_env_check_ accepts it, dflt when it is unset,
+ * empty or not accepted. */
+int64_t tyl_env_num_(const char *name, int64_t dflt);
+
 /* tyl_dist.c */
 void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int overlap,
                     void (*fail)(const char *msg));

@@ -152,6 +152,7 @@ static int ctx_create(tyl_comm comm, int grid_rank, const int *procs, int cuda, 
         tyl_rt_error(fn, "the communicator is MPI_COMM_NULL");
     MPI_Comm_size(comm, &size);
     check_procs(fn, grid_rank, procs, size);
+    tyl_env_check_(comm, size, fn);
     tyl_mem_lib_attach(cuda, device, stream, fn); /* checked before anything needs undoing */
     MPI_Comm dup;
     MPI_Comm_dup(comm, &dup);
@@ -161,6 +162,7 @@ static int ctx_create(tyl_comm comm, int grid_rank, const int *procs, int cuda, 
 #else
     (void)comm;
     check_procs(fn, grid_rank, procs, size);
+    tyl_env_check_(0, size, fn);
     tyl_mem_lib_attach(cuda, device, stream, fn);
 #endif
     tyl_rt_rank_ = me;

@@ -551,8 +551,7 @@ static void finalize_timeout(int sig)
 
 static void finalize_watchdog(const char *env)
 {
-    const char *g = getenv(env);
-    int grace = g && *g ? atoi(g) : 10;
+    int grace = (int)tyl_env_num_(env, 10);
     fflush(NULL);
     if (grace <= 0)
         _exit(0);

@@ -2,6 +2,7 @@
  * code would: it owns MPI, makes arrays over its communicator or wraps its own memory, fills
  * its local blocks, exchanges halos, and gets errors back as a status while it keeps running.
  * Run at 1 to 4 ranks by lib_ctx.sh; prints "ok"/"FAIL" lines, exit status 1 on a failure. */
+#define _DEFAULT_SOURCE /* setenv */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,15 @@ int main(int argc, char **argv)
     check(tyl_ctx_create(MPI_COMM_WORLD, 2, big, &refused) == TYL_ERROR && !refused &&
               !strcmp(tyl_ctx_error(NULL), grid_msg),
           "a grid of more ranks than the communicator's is refused");
+
+    /* a TYLES_* variable with a value it does not take (tyl_env.c): refused on every rank */
+    setenv("TYLES_TT_ROWS", "12 rows", 1);
+    check(tyl_ctx_create(MPI_COMM_WORLD, 2, NULL, &refused) == TYL_ERROR && !refused &&
+              tyl_ctx_error_collective(NULL) &&
+              !strcmp(tyl_ctx_error(NULL), "tyl_ctx_create: error: TYLES_TT_ROWS='12 rows' is not an integer "
+                                           "from 0 to 2147483648"),
+          "a TYLES_ variable's bad value is refused by tyl_ctx_create");
+    unsetenv("TYLES_TT_ROWS");
 
     tyl_ctx *ctx = NULL;
     int procs[2] = {nranks, 1};
