@@ -32,6 +32,9 @@ bool tyl_rt_mpi_active_(void);
 tyl_array *tyl_alloc_own_(tyl_dtype dt, int rank, const int64_t *shape, int init,
                           const tyl_layout *own, void *mem, size_t bytes, const char *where);
 
+/* tyl_rt.c: NumPy's refusals of a shape (a negative extent, more bytes than an address space
+ * holds), before any layout arithmetic that could overflow (tyl_ctx_layout's too); the size. */
+int64_t tyl_rt_check_shape_(tyl_dtype dt, int rank, const int64_t *shape, const char *where);
 /* tyl_rt.c, for library mode: a is an array of the running context (on the live list). */
 bool tyl_rt_array_live_(const tyl_array *a);
 
