@@ -24,9 +24,9 @@ static int list_args_as_arrays;
 /* Set with it for a call whose result NumPy gives alike for any empty array (np.any(L),
  * np.mean(L), np.max(L)'s error): an empty list needs no check there (lw_list_as_numpy). */
 static int list_empty_alike;
-static value *list_arg(lctx *c, value *v, int conv, int dtype_given)
+static value *list_arg(lctx *c, value *v, int conv, int alike, int dtype_given)
 {
-    if (conv && v->kind == V_LIST && list_empty_alike)
+    if (conv && v->kind == V_LIST && alike)
         return lw_list_as_array(c, v->l, v);
     return conv && v->kind == V_LIST ? lw_list_as_numpy(c, v->l, v, dtype_given) : v;
 }
@@ -53,10 +53,8 @@ static value *range_arg(lctx *c, ast *a, int conv)
 }
 args lw_args(lctx *c, ast *call)
 {
-    int conv = list_args_as_arrays;
-    list_args_as_arrays = 0;
-    if (!conv)
-        list_empty_alike = 0;
+    int conv = list_args_as_arrays, alike = conv && list_empty_alike;
+    list_args_as_arrays = list_empty_alike = 0;
     args r = {0};
     r.pos = NEWN(value *, call->args.len + 1);
     r.kw = NEWN(value *, call->kwargs.len + 1);
@@ -99,10 +97,9 @@ args lw_args(lctx *c, ast *call)
     for (int i = 0; i < r.nkw; i++)
         dtype_given |= strcmp(r.kwname[i], "dtype") == 0;
     for (int i = 0; i < r.npos; i++)
-        r.pos[i] = list_arg(c, r.pos[i], conv, dtype_given);
+        r.pos[i] = list_arg(c, r.pos[i], conv, alike, dtype_given);
     for (int i = 0; i < r.nkw; i++)
-        r.kw[i] = list_arg(c, r.kw[i], conv, dtype_given);
-    list_empty_alike = 0;
+        r.kw[i] = list_arg(c, r.kw[i], conv, alike, dtype_given);
     return r;
 }
 int lw_any_err(args *a)
