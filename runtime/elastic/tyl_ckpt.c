@@ -614,8 +614,8 @@ static void find_checkpoint(void)
         char why[REASON_LEN];
         ck_man m;
         if (verify(names[i], &m, why)) {
-            check_compatible(&m, names[i]);
-            resume = m;
+            resume = m; /* held before it can be refused: library mode returns from the error */
+            check_compatible(&resume, names[i]);
             resume_loop = m.loop;
             if (!tyl_ck_opts_.restart_dir || !tyl_ck_opts_.dir || !strcmp(tyl_ck_opts_.dir, tyl_ck_opts_.restart_dir))
                 snprintf(wr_good, sizeof wr_good, "%.63s", names[i]); /* new checkpoints go beside it */
@@ -1024,8 +1024,16 @@ void tyl_ck_finalize_(void)
  * signals, no time loop (the step is the application's number, loop 0), no lock beyond rank
  * 0's on the first folder written. The state is the table vars[n] of array slots. */
 
+/* The slots of the call in progress. An error returns from inside the call (longjmp), so what
+ * a call allocates is held here and freed by the next one (tyl_ctx_restart refused again and
+ * again leaked the table and the manifest each time). */
+static int *lib_live;
+
 static void lib_begin(const char *dir, uint64_t hash, tyl_ck_var *vars, int n, int **live)
 {
+    free(lib_live);
+    lib_live = NULL;
+    tyl_ckm_free(&resume); /* a refused checkpoint's manifest */
     check_dir_len("checkpoint folder", dir);
     snprintf(ck_dir, sizeof ck_dir, "%s", dir);
     ck_hash = hash;
@@ -1033,7 +1041,7 @@ static void lib_begin(const char *dir, uint64_t hash, tyl_ck_var *vars, int n, i
     tyl_ck_state_.nvars = n;
     if (!tyl_ck_opts_.prog)
         tyl_ck_opts_.prog = "libtyles";
-    *live = calloc((size_t)n + 1, sizeof **live);
+    *live = lib_live = calloc((size_t)n + 1, sizeof **live);
     if (!*live)
         tyl_rt_error("checkpoint", "out of memory");
     for (int i = 0; i < n; i++)
@@ -1047,6 +1055,7 @@ void tyl_ck_lib_write_(const char *dir, uint64_t hash, tyl_ck_var *vars, int n, 
     lib_begin(dir, hash, vars, n, &live);
     write_checkpoint(0, step, -1, live);
     free(live);
+    lib_live = NULL;
     tyl_ck_state_.vars = NULL;
 }
 
@@ -1066,6 +1075,7 @@ int64_t tyl_ck_lib_read_(const char *dir, uint64_t hash, tyl_ck_var *vars, int n
     resumed_loop = -1;
     first_step_pending = 0;
     free(live);
+    lib_live = NULL;
     tyl_ck_state_.vars = NULL;
     return k;
 }

@@ -705,8 +705,8 @@ static value *bi_minmax(lctx *c, loc l, const char *f, value **v, args *a)
         diag_error(a->kwast[0]->l, "%s() takes no keyword arguments", f);
         return &lw_ERRV;
     }
-    if (a->npos == 1 && a->pos[0]->kind == V_LIST && a->pos[0]->rank == 0) /* appended at run time */
-        return lw_reduce(c, l, f, lw_list_as_array(c, l, a->pos[0]));
+    if (a->npos == 1 && a->pos[0]->kind == V_LIST && a->pos[0]->rank == 0 && !a->pos[0]->lrow) /* run time */
+        return lw_list_minmax(c, l, f[1] == 'a', a->pos[0]);
     if (a->npos == 1 && a->pos[0]->kind == V_TUPLE) { /* max(residuals): a list or tuple's items */
         value *t = a->pos[0];
         if (t->n == 0) {

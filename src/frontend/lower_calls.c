@@ -21,9 +21,14 @@ static value **realloc_items(value **items, int n, int more)
 /* Set just before a NumPy function's arguments are evaluated: a run-time list among them is
  * passed as the array of its items (lower_lists.c). lw_args takes it (nested calls do not). */
 static int list_args_as_arrays;
-static value *list_arg(lctx *c, value *v, int conv)
+/* Set with it for a call whose result NumPy gives alike for any empty array (np.any(L),
+ * np.mean(L), np.max(L)'s error): an empty list needs no check there (lw_list_as_numpy). */
+static int list_empty_alike;
+static value *list_arg(lctx *c, value *v, int conv, int alike, int dtype_given)
 {
-    return conv && v->kind == V_LIST ? lw_list_as_array(c, v->l, v) : v;
+    if (conv && v->kind == V_LIST && alike)
+        return lw_list_as_array(c, v->l, v);
+    return conv && v->kind == V_LIST ? lw_list_as_numpy(c, v->l, v, dtype_given) : v;
 }
 /* Set while a comprehension's iterable, or the range of a for loop that indexes a list, is
  * lowered: range() of ints whose values are known here (a parameter's default, k = 3 in a
@@ -48,8 +53,8 @@ static value *range_arg(lctx *c, ast *a, int conv)
 }
 args lw_args(lctx *c, ast *call)
 {
-    int conv = list_args_as_arrays;
-    list_args_as_arrays = 0;
+    int conv = list_args_as_arrays, alike = conv && list_empty_alike;
+    list_args_as_arrays = list_empty_alike = 0;
     args r = {0};
     r.pos = NEWN(value *, call->args.len + 1);
     r.kw = NEWN(value *, call->kwargs.len + 1);
@@ -72,7 +77,7 @@ args lw_args(lctx *c, ast *call)
             continue;
         }
         value *rv = range_arg(c, a, conv);
-        r.pos[r.npos++] = rv ? rv : list_arg(c, lw_expr(c, a), conv);
+        r.pos[r.npos++] = rv ? rv : lw_expr(c, a);
     }
     for (int i = 0; i < call->kwargs.len; i++) {
         ast *k = VEC_AT(call->kwargs, i, ast *);
@@ -83,8 +88,18 @@ args lw_args(lctx *c, ast *call)
         }
         r.kwname[r.nkw] = k->name;
         r.kwast[r.nkw] = k;
-        r.kw[r.nkw++] = list_arg(c, lw_expr(c, k->a), conv);
+        r.kw[r.nkw++] = lw_expr(c, k->a);
     }
+    /* run-time lists as arrays once every argument is known: whether a dtype is named */
+    int dtype_given = 0;
+    for (int i = 0; i < r.npos; i++)
+        dtype_given |= r.pos[i]->kind == V_DTYPE;
+    for (int i = 0; i < r.nkw; i++)
+        dtype_given |= strcmp(r.kwname[i], "dtype") == 0;
+    for (int i = 0; i < r.npos; i++)
+        r.pos[i] = list_arg(c, r.pos[i], conv, alike, dtype_given);
+    for (int i = 0; i < r.nkw; i++)
+        r.kw[i] = list_arg(c, r.kw[i], conv, alike, dtype_given);
     return r;
 }
 int lw_any_err(args *a)
@@ -1053,6 +1068,10 @@ value *lw_call(lctx *c, ast *call)
     case V_OBJECT: return lw_object_call(c, fn, call);
     case V_BUILTIN:
         list_args_as_arrays = strncmp(fn->str, "np.", 3) == 0;
+        list_empty_alike = list_args_as_arrays && call->args.len == 1 && !call->kwargs.len &&
+                           (!strcmp(fn->str, "np.any") || !strcmp(fn->str, "np.all") || !strcmp(fn->str, "np.mean") ||
+                            !strcmp(fn->str, "np.max") || !strcmp(fn->str, "np.min") || !strcmp(fn->str, "np.amax") ||
+                            !strcmp(fn->str, "np.amin") || !strcmp(fn->str, "np.size"));
         return lw_call_builtin(c, fn, call);
     case V_DTYPE: {
         args a = lw_args(c, call);

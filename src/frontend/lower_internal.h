@@ -392,6 +392,8 @@ int lw_return_mismatch(loc l, binding *t, binding *e); /* reports a result that 
 value *lw_list_call(lctx *c, ast *call);              /* x.append(v), len(x) of a list, else NULL */
 value *lw_list_index(lctx *c, ast *a, value *lst);    /* x[i] of a V_LIST */
 value *lw_list_as_array(lctx *c, loc l, value *lst);
+value *lw_list_as_numpy(lctx *c, loc l, value *lst, int dtype_given); /* a NumPy function's argument */
+value *lw_list_minmax(lctx *c, loc l, int mx, value *lst); /* max(L), min(L): Python's order */
 value *lw_list_own(lctx *c, loc l, value *lst); /* a returned list, held by the caller */  /* np.array(x): its items as an array */
 void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
 int lw_for_arrays(lctx *c, ast *s);                   /* for x in a 1-D array (or zip of them) */

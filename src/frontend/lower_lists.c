@@ -93,6 +93,60 @@ value *lw_list_as_array(lctx *c, loc l, value *lst)
     return v;
 }
 
+/* lst given to a NumPy function, which makes an array of it. NumPy makes an empty list
+ * np.array([]): float64 of shape (0,), whatever the list held before, where the items array keeps
+ * their dtype and row shape; so an empty list of anything but float64 numbers stops the run
+ * rather than going on with another dtype or shape (found by differential.py: np.save of an
+ * empty list of arrays wrote shape (0, 0), np.sum of an empty list of ints printed 0 for 0.0).
+ * dtype_given: the call names a dtype, which is then the empty array's too (numbers only). */
+value *lw_list_as_numpy(lctx *c, loc l, value *lst, int dtype_given)
+{
+    if (lst->rank > 0 || lst->lrow || (lst->type != T_F64 && !dtype_given)) {
+        const char *items = lst->lrow ? arena_printf(&util_arena, "%ss of %d numbers", lst->is_list ? "list" : "tuple",
+                                                     lst->lrow)
+                            : lst->rank ? arena_printf(&util_arena, "%s arrays of shape %s", ir_type_name(lst->type),
+                                                       lw_shape_str(lst->rank, lst->sh))
+                                        : arena_printf(&util_arena, "%s numbers", ir_type_name(lst->type));
+        lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, lst->lcnt), lw_I64(l, 0), 0),
+                      arena_printf(&util_arena, "the list '%s' is empty here, and NumPy makes an empty list a float64 "
+                                                "array of shape (0,), where tylesc compiled this call for the list's "
+                                                "items (%s); test len(%s) first",
+                                   lst->str, items, lst->str));
+    }
+    return lw_list_as_array(c, l, lst);
+}
+
+/* max(L) / min(L) of a run-time list of numbers as Python's built-ins run: the first item, then
+ * each later one that compares greater (less), so a NaN is kept only where it comes first and
+ * is never taken later (NumPy's max, which they were, gave NaN wherever one was: the apex of a
+ * trajectory whose list held inf then nan). An empty list is Python's ValueError. */
+value *lw_list_minmax(lctx *c, loc l, int mx, value *lst)
+{
+    const char *f = mx ? "max" : "min";
+    lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, lst->lcnt), lw_I64(l, 0), 0),
+                  arena_printf(&util_arena, "ValueError: %s() arg is an empty sequence", f));
+    ir_var *r = lw_temp_scalar(c, lst->type);
+    ir_expr **i0 = NEWN(ir_expr *, 1);
+    i0[0] = lw_I64(l, 0);
+    emit_assign(c, l, r, ir_elem(l, lst->lbuf, i0));
+    ir_var *k;
+    ir_stmt *st = lw_loop_over(c, l, lw_I64(l, 1), ir_varref(l, lst->lcnt), "minmax_it", &k);
+    ir_expr **ik = NEWN(ir_expr *, 1);
+    ik[0] = ir_varref(l, k);
+    ir_expr *item = ir_elem(l, lst->lbuf, ik);
+    ir_stmt *take = ir_stmt_new(S_IF, l);
+    take->e = ir_bin(l, mx ? OP_CGT : OP_CLT, T_BOOL, item, ir_varref(l, r), 0);
+    ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+    as->var = r;
+    as->e = item;
+    vec_push(&take->body, as);
+    vec_push(&st->body, take);
+    lw_emit(c, st);
+    value *v = lw_scalar(l, ir_varref(l, r), lst->weak);
+    v->type = lst->type;
+    return v;
+}
+
 /* A new empty run-time list for name with items like proto. */
 static value *new_list(lctx *c, loc l, const char *name, value *proto)
 {

@@ -58,6 +58,26 @@ static value *reduce_masked(lctx *c, loc l, const char *kind, value *x)
 }
 static value *reduce(lctx *c, loc l, const char *kind, value *x) { return reduce_sel(c, l, kind, x, 0); }
 
+/* np.any / np.all of a whole array x: the true (any) or false (all) elements counted, so that
+ * an empty array gives False and True as NumPy's do, where a max or min of bools (as they were)
+ * is NumPy's error for no element. */
+static value *any_all_whole(lctx *c, loc l, int any, value *x)
+{
+    value *b = lw_vnew(V_ARRAY, l);
+    *b = *x;
+    b->e = ir_cast(l, T_BOOL, x->e);
+    if (!any)
+        b->e = ir_un(l, OP_LNOT, T_BOOL, b->e);
+    b->type = T_BOOL;
+    b->fresh = NULL;
+    value *r = reduce(c, l, "sum", b);
+    if (r->kind == V_ERR)
+        return r;
+    r->e = ir_bin(l, any ? OP_CNE : OP_CEQ, T_BOOL, r->e, lw_I64(l, 0), 0);
+    r->type = T_BOOL;
+    return r;
+}
+
 /* sel: x is where(m, a, 0) of a float selection a[m], summed as NumPy sums a[m] (S_REDUCE). */
 static value *reduce_sel(lctx *c, loc l, const char *kind, value *x, int sel)
 {
@@ -338,11 +358,9 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
     value *r;
     ir_expr *first;
     if (x->rank == 1) { /* a 1-D array reduces to a scalar: the whole-array reduction */
-        r = prod ? lw_prod_1d(c, l, x) : reduce(c, l, any ? "max" : all ? "min" : kind, x);
+        r = prod ? lw_prod_1d(c, l, x) : any || all ? any_all_whole(c, l, any, x) : reduce(c, l, kind, x);
         if (r->kind == V_ERR)
             return r;
-        if (any || all)
-            r->e = ir_cast(l, T_BOOL, r->e);
         if (!keepdims)
             return r;
         ir_expr *one[1] = {lw_I64(l, 1)};
@@ -699,15 +717,7 @@ static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self
                 diag_error(x->l, "%s() takes an array, not %s", fname, lw_vkind_desc(x));
                 return &lw_ERRV;
             }
-            value *b = lw_vnew(V_ARRAY, l);
-            *b = *x;
-            b->e = ir_cast(l, T_BOOL, x->e);
-            b->type = T_BOOL;
-            b->fresh = NULL;
-            value *r = reduce(c, l, kind[1] == 'n' ? "max" : "min", b);
-            if (r->kind != V_ERR)
-                r->e = ir_cast(l, T_BOOL, r->e);
-            return r;
+            return any_all_whole(c, l, kind[1] == 'n', x);
         }
         return reduce(c, l, kind, x);
     }

@@ -771,8 +771,7 @@ static int64_t direct_bytes(const piece *p, const tyl_array *a, int64_t *g)
 {
     static int64_t min = -1;
     if (min < 0) {
-        const char *e = getenv("TYLES_XCHG_DIRECT_MIN");
-        min = e && atoll(e) > 0 ? atoll(e) : 65536;
+        min = tyl_env_num_("TYLES_XCHG_DIRECT_MIN", 65536);
     }
     if (!xdirect || a->rank < 1)
         return 0;

@@ -32,6 +32,9 @@ bool tyl_rt_mpi_active_(void);
 tyl_array *tyl_alloc_own_(tyl_dtype dt, int rank, const int64_t *shape, int init,
                           const tyl_layout *own, void *mem, size_t bytes, const char *where);
 
+/* tyl_rt.c: NumPy's refusals of a shape (a negative extent, more bytes than an address space
+ * holds), before any layout arithmetic that could overflow (tyl_ctx_layout's too); the size. */
+int64_t tyl_rt_check_shape_(tyl_dtype dt, int rank, const int64_t *shape, const char *where);
 /* tyl_rt.c, for library mode: a is an array of the running context (on the live list). */
 bool tyl_rt_array_live_(const tyl_array *a);
 
@@ -55,6 +58,10 @@ void *tyl_reduce_gather_(const void *data, size_t bytes, size_t *total);
 /* tyl_reduce.c: the row sums kept since tyl_rows_begin stored now, and the rows after kept
  * again: before a checkpoint or a rescale captures the arrays (collective, as those are). */
 void tyl_rows_flush_(void);
+
+/* tyl_env.c: the number in variable name as tyl_env_check_ accepts it, dflt when it is unset,
+ * empty or not accepted. */
+int64_t tyl_env_num_(const char *name, int64_t dflt);
 
 /* tyl_dist.c */
 void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int overlap,

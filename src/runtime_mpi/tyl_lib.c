@@ -152,6 +152,7 @@ static int ctx_create(tyl_comm comm, int grid_rank, const int *procs, int cuda, 
         tyl_rt_error(fn, "the communicator is MPI_COMM_NULL");
     MPI_Comm_size(comm, &size);
     check_procs(fn, grid_rank, procs, size);
+    tyl_env_check_(comm, size, fn);
     tyl_mem_lib_attach(cuda, device, stream, fn); /* checked before anything needs undoing */
     MPI_Comm dup;
     MPI_Comm_dup(comm, &dup);
@@ -161,6 +162,7 @@ static int ctx_create(tyl_comm comm, int grid_rank, const int *procs, int cuda, 
 #else
     (void)comm;
     check_procs(fn, grid_rank, procs, size);
+    tyl_env_check_(0, size, fn);
     tyl_mem_lib_attach(cuda, device, stream, fn);
 #endif
     tyl_rt_rank_ = me;
@@ -300,11 +302,9 @@ int tyl_ctx_layout(tyl_ctx *ctx, tyl_dtype dt, int rank, const int64_t *shape, c
     memset(&a, 0, sizeof a);
     a.rank = rank;
     a.dtype = dt;
-    for (int d = 0; d < TYL_MAX_RANK; d++) {
+    tyl_rt_check_shape_(dt, rank, shape, "tyl_ctx_layout"); /* tyl_dist_layout's sums could overflow */
+    for (int d = 0; d < TYL_MAX_RANK; d++)
         a.shape[d] = d < rank ? shape[d] : 1;
-        if (a.shape[d] < 0)
-            tyl_rt_error("tyl_ctx_layout", "negative dimensions are not allowed");
-    }
     a.lsize = tyl_dist_layout(&a, &L, "tyl_ctx_layout");
     fill_local(&a, out);
     out->data = out->base = NULL;

@@ -21,6 +21,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "tyl_internal.h"
 #include "tyl_mem.h"
 
 #define PAR_MIN_BYTES ((size_t)1 << 20) /* below this, zero/fill/copy serially */
@@ -311,17 +312,14 @@ static long long cache_bytes(void)
 
 static long long stream_threshold(void)
 {
-    const char *e = getenv("TYLES_STREAM"), *b = getenv("TYLES_STREAM_BYTES");
+    const char *e = getenv("TYLES_STREAM");
     if (e && e[0] == '0' && !e[1])
         return -1;
     if (e && e[0] == '1' && !e[1])
         return 0;
-    if (b && *b) {
-        char *end;
-        long long v = strtoll(b, &end, 10);
-        if (!*end && v >= 0)
-            return v;
-    }
+    long long v = tyl_env_num_("TYLES_STREAM_BYTES", -1);
+    if (v >= 0)
+        return v;
     return cache_bytes();
 }
 

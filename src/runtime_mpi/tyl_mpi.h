@@ -43,5 +43,8 @@ extern MPI_Comm tyl_rt_comm_;
 /* tyl_dist.c: the process grid's communicator (a duplicate of tyl_rt_comm_) and its number of
  * ranks (*size), for the collectives of tyl_ranks.c. */
 MPI_Comm tyl_dist_comm_(int *size);
+/* tyl_env.c: the TYLES_* variables' values checked over comm's nranks ranks (a bad one stops
+ * every rank with its message, or returns TYL_ERROR in library mode); collective. */
+void tyl_env_check_(MPI_Comm comm, int nranks, const char *where);
 
 #endif

@@ -113,10 +113,7 @@ static size_t chunk_bytes(size_t dflt)
 {
     static long long env = -1;
     if (env < 0) {
-        const char *e = getenv("TYL_NPY_CHUNK_BYTES");
-        env = e ? atoll(e) : 0;
-        if (env < 0)
-            env = 0;
+        env = tyl_env_num_("TYL_NPY_CHUNK_BYTES", 0);
     }
     size_t chunk = env > 0 ? (size_t)env : dflt;
     if (chunk < 8)

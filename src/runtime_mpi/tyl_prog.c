@@ -386,6 +386,8 @@ void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params,
     for (int pass = 0; pass < 2; pass++)
         parse_options(ac, av, params, nparams, pass == 1);
 
+    if (!tyl_rt_elastic_.spawned) /* ranks a grow spawns: their parents checked (same environment) */
+        tyl_env_check_(tyl_rt_comm_, tyl_rt_.size, "libtyles");
     tyl_dist_setup(tyl_rt_.grid_rank, tyl_rt_.procs, tyl_rt_.size, tyl_rt_rank_, !tyl_rt_.no_overlap, setup_fail);
     tyl_rt_.t0 = MPI_Wtime();
 }

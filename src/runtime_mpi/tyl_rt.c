@@ -288,14 +288,8 @@ tyl_array *tyl_alloc_own_(tyl_dtype dt, int rank, const int64_t *shape, int init
     return alloc_block(dt, rank, shape, init, own, own, mem, bytes, where);
 }
 
-/* own: the layout is copied into the block (an application's array has no table in generated
- * code to point to); ext: the local allocation is the application's, of ext_bytes. */
-static tyl_array *alloc_block(tyl_dtype dt, int rank, const int64_t *shape, int init,
-                              const tyl_layout *L, const tyl_layout *own, void *ext, size_t ext_bytes,
-                              const char *where)
+int64_t tyl_rt_check_shape_(tyl_dtype dt, int rank, const int64_t *shape, const char *where)
 {
-    if (rank < 0 || rank > TYL_MAX_RANK)
-        tyl_rt_error(where, "internal error: array rank %d not supported", rank);
     int64_t size = 1;
     bool too_big = false;
     for (int i = 0; i < rank; i++)
@@ -312,12 +306,25 @@ static tyl_array *alloc_block(tyl_dtype dt, int rank, const int64_t *shape, int 
         else
             size *= shape[i];
     }
-    size_t esz = tyl_dtype_size(dt);
     char shs[128];
-    if (too_big || (uint64_t)size > (uint64_t)(PTRDIFF_MAX - 64) / esz)
+    if (too_big || (uint64_t)size > (uint64_t)(PTRDIFF_MAX - 64) / tyl_dtype_size(dt))
         tyl_rt_error(where, "ValueError: array is too big; `arr.size * arr.dtype.itemsize` is larger than the "
                             "maximum possible size (an array with shape %s and data type %s)",
                      tyl_rt_shape_str(shs, rank, shape), tyl_dtype_name_(dt));
+    return size;
+}
+
+/* own: the layout is copied into the block (an application's array has no table in generated
+ * code to point to); ext: the local allocation is the application's, of ext_bytes. */
+static tyl_array *alloc_block(tyl_dtype dt, int rank, const int64_t *shape, int init,
+                              const tyl_layout *L, const tyl_layout *own, void *ext, size_t ext_bytes,
+                              const char *where)
+{
+    if (rank < 0 || rank > TYL_MAX_RANK)
+        tyl_rt_error(where, "internal error: array rank %d not supported", rank);
+    int64_t size = tyl_rt_check_shape_(dt, rank, shape, where);
+    size_t esz = tyl_dtype_size(dt);
+    char shs[128];
     /* the local part: owned block and halo (the whole array when replicated) */
     tyl_array proto;
     memset(&proto, 0, sizeof proto);
@@ -551,8 +558,7 @@ static void finalize_timeout(int sig)
 
 static void finalize_watchdog(const char *env)
 {
-    const char *g = getenv(env);
-    int grace = g && *g ? atoi(g) : 10;
+    int grace = (int)tyl_env_num_(env, 10);
     fflush(NULL);
     if (grace <= 0)
         _exit(0);

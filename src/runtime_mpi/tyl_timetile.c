@@ -659,9 +659,7 @@ static size_t budget(void)
 {
     static size_t b;
     if (!b) {
-        const char *e = getenv("TYLES_TT_CACHE");
-        long long v = e ? atoll(e) : 0;
-        b = v > 0 ? (size_t)v : (size_t)1 << 20;
+        b = (size_t)tyl_env_num_("TYLES_TT_CACHE", (int64_t)1 << 20);
     }
     return budget_of_group ? budget_of_group : b;
 }
@@ -816,11 +814,10 @@ static tt_plan plan_planes(tt_plan P, int64_t lo, int64_t hi, int64_t ncol, int6
     /* a band of a 3-D tile row keeps the lines it shares with the tile to its right in the
      * cache; in 2-D the wavefronts' tiles of about four a thread measured faster */
     P.pipeline = 1;
-    const char *rows = getenv("TYLES_TT_ROWS"), *cw = getenv("TYLES_TT_COLS");
-    if (rows && atoll(rows) > 0)
-        P.H = atoll(rows);
-    if (cw && atoll(cw) > 0)
-        P.W = atoll(cw);
+    if (tyl_env_num_("TYLES_TT_ROWS", 0) > 0)
+        P.H = tyl_env_num_("TYLES_TT_ROWS", 0);
+    if (tyl_env_num_("TYLES_TT_COLS", 0) > 0)
+        P.W = tyl_env_num_("TYLES_TT_COLS", 0);
     return P;
 }
 
@@ -949,12 +946,10 @@ static tt_plan plan(void)
         return (tt_plan){.threads = 1};
     if (tt.forced && hi > lo && H > (hi - lo) / 4)
         H = (hi - lo) / 4; /* a grid that fits the budget still gets several tiles (tests) */
-    const char *rows = getenv("TYLES_TT_ROWS");
-    if (rows && atoll(rows) > 0)
-        H = atoll(rows);
-    const char *w = getenv("TYLES_TT_COLS");
-    if (w && cols && atoll(w) > 0)
-        P.W = atoll(w);
+    if (tyl_env_num_("TYLES_TT_ROWS", 0) > 0)
+        H = tyl_env_num_("TYLES_TT_ROWS", 0);
+    if (cols && tyl_env_num_("TYLES_TT_COLS", 0) > 0)
+        P.W = tyl_env_num_("TYLES_TT_COLS", 0);
     P.H = H < 1 ? 1 : H;
     return P;
 }
@@ -1049,8 +1044,7 @@ static int verbose(void)
 {
     static int v = -1;
     if (v < 0) {
-        const char *e = getenv("TYLES_TT_VERBOSE");
-        v = e ? (atoi(e) > 1 ? 2 : 1) : 0;
+        v = (int)tyl_env_num_("TYLES_TT_VERBOSE", 0);
     }
     return v;
 }
@@ -1174,7 +1168,7 @@ static void run_plan(tt_plan P)
     const char *sync = getenv("TYLES_TT_SYNC");
     if (sync && (!strcmp(sync, "pipeline") || !strcmp(sync, "wavefront")))
         P.pipeline = sync[0] == 'p';
-    if (getenv("TYLES_TT_VERBOSE") && tyl_rt_rank_ == 0) {
+    if (verbose() && tyl_rt_rank_ == 0) {
         if (P.H)
             fprintf(stderr, "tyles: %d steps in tiles of %lld rows x %lld columns, %d thread(s)%s\n", tt.K,
                     (long long)P.H, (long long)P.W, P.threads, P.slabs ? " in slabs" : "");
@@ -1308,7 +1302,7 @@ void tyl_tt_run(void)
             tt.deep = 1;
             deep_exchange();
             tyl_tt_deep_groups_++;
-            if (getenv("TYLES_TT_VERBOSE") && tyl_rt_rank_ == 0)
+            if (verbose() && tyl_rt_rank_ == 0)
                 fprintf(stderr, "tyles: %d steps on deep halos (%d stages)\n", tt.K, tt.ns);
         }
     }

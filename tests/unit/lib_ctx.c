@@ -2,6 +2,7 @@
  * code would: it owns MPI, makes arrays over its communicator or wraps its own memory, fills
  * its local blocks, exchanges halos, and gets errors back as a status while it keeps running.
  * Run at 1 to 4 ranks by lib_ctx.sh; prints "ok"/"FAIL" lines, exit status 1 on a failure. */
+#define _DEFAULT_SOURCE /* setenv */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,15 @@ int main(int argc, char **argv)
     check(tyl_ctx_create(MPI_COMM_WORLD, 2, big, &refused) == TYL_ERROR && !refused &&
               !strcmp(tyl_ctx_error(NULL), grid_msg),
           "a grid of more ranks than the communicator's is refused");
+
+    /* a TYLES_* variable with a value it does not take (tyl_env.c): refused on every rank */
+    setenv("TYLES_TT_ROWS", "12 rows", 1);
+    check(tyl_ctx_create(MPI_COMM_WORLD, 2, NULL, &refused) == TYL_ERROR && !refused &&
+              tyl_ctx_error_collective(NULL) &&
+              !strcmp(tyl_ctx_error(NULL), "tyl_ctx_create: error: TYLES_TT_ROWS='12 rows' is not an integer "
+                                           "from 0 to 2147483648"),
+          "a TYLES_ variable's bad value is refused by tyl_ctx_create");
+    unsetenv("TYLES_TT_ROWS");
 
     tyl_ctx *ctx = NULL;
     int procs[2] = {nranks, 1};
@@ -187,6 +197,29 @@ int main(int argc, char **argv)
               !strcmp(tyl_ctx_error(ctx), "tyl_ctx_checkpoint: error: step 1000000000000 is out of range "
                                           "(-99999999999 to 999999999999)"),
           "a checkpoint step of 13 digits is refused");
+    /* a shape whose layout arithmetic overflows (UBSan: signed overflow in tyl_dist_layout) */
+    const int64_t huge[2] = {INT64_MAX, 3};
+    tyl_local H;
+    check(tyl_ctx_layout(ctx, TYL_FLOAT64, 2, huge, halo, &H) == TYL_ERROR &&
+              !strcmp(tyl_ctx_error(ctx), "tyl_ctx_layout: error: ValueError: array is too big; `arr.size * "
+                                          "arr.dtype.itemsize` is larger than the maximum possible size (an "
+                                          "array with shape (9223372036854775807, 3) and data type float64)"),
+          "tyl_ctx_layout of a shape too big for memory is NumPy's ValueError");
+    /* a restart refused after its manifest was read (another dtype): an error each time, the
+     * context usable, nothing leaked (LeakSanitizer: the table and manifest leaked per call) */
+    char ckdir[512];
+    snprintf(ckdir, sizeof ckdir, "%s/lib_ctx_ck", getenv("TYL_UNIT_DATA") ? getenv("TYL_UNIT_DATA") : "/tmp");
+    tyl_array *u32 = NULL;
+    int64_t at = -1;
+    check(tyl_ctx_checkpoint(ctx, ckdir, 3, 1, &u, nm) == TYL_OK &&
+              tyl_array_create(ctx, TYL_FLOAT32, 2, shape, halo, &u32) == TYL_OK,
+          "a checkpoint of u, and a float32 array");
+    for (int i = 0; i < 2; i++)
+        check(tyl_ctx_restart(ctx, ckdir, 1, &u32, nm, &at) == TYL_ERROR && at == -1 &&
+                  strstr(tyl_ctx_error(ctx), "checkpoint array 'u' is float64, this program's is float32"),
+              "a restart into an array of another dtype is refused");
+    check(tyl_ctx_restart(ctx, ckdir, 1, &u, nm, &at) == TYL_OK && at == 3, "and the restart into u works");
+    tyl_array_destroy(u32);
 
     check(tyl_ctx_destroy(ctx) == TYL_OK, "tyl_ctx_destroy");
     check(tyl_array_exchange(ctx, u) == TYL_ERROR &&

@@ -276,6 +276,36 @@ else
     fail "opt_noparam_unknown: rc=$rc output=$out"
 fi
 
+# TYLES_* variables with values they do not take (tyl_env.c): one located message, exit 1,
+# where atoi() read them as 0 or a prefix and the run went on; values they take run as before
+env_case() { # name VAR=VALUE want-stderr (empty: the run must succeed)
+    local out rc
+    out=$(env "$2" "$B/opt_prog" --N=3 2>"$B/stderr") && rc=0 || rc=$?
+    if { [ -z "$3" ] && [ $rc -eq 0 ] && [ "$out" = "3 0.05 100 True" ]; } ||
+        { [ -n "$3" ] && [ $rc -eq 1 ] && [ -z "$out" ] && [ "$(cat "$B/stderr")" = "opt_prog: libtyles: error: $3" ]; }; then
+        pass "$1"
+    else
+        fail "$1: rc=$rc stdout=$out stderr=$(cat "$B/stderr")"
+    fi
+}
+env_case env_tt_rows_word TYLES_TT_ROWS=abc "TYLES_TT_ROWS='abc' is not an integer from 0 to 2147483648"
+env_case env_tt_cache_mib TYLES_TT_CACHE=2M ""
+env_case env_time_tile_word TYLES_TIME_TILE=no "TYLES_TIME_TILE='no' is not one of off|0|1|on|auto"
+env_case env_kill_rank_range TYLES_FAULT_KILL_RANK=5 "TYLES_FAULT_KILL_RANK='5' is not a rank of the job (0 to 0) or 'random'"
+env_case env_kill_rank_empty TYLES_FAULT_KILL_RANK= "TYLES_FAULT_KILL_RANK='' is not a value (it is set, but empty)"
+env_case env_rescale_pairs TYLES_FAULT_RESCALE=10:2,20 "TYLES_FAULT_RESCALE='10:2,20' is not pairs STEP:RANKS separated by commas (at most 8), such as 100:2,200:4"
+env_case env_empty_knob TYLES_TT_SYNC= ""
+# a bad value on rank 1 only: that rank's message once (then mpirun's notice), every rank stops
+# (no hang, no MPI_Abort)
+out=$(timeout 120 "${MPIRUN[@]}" -np 1 "$B/opt_prog" --N=3 : -np 1 env TYLES_XCHG_DIRECT_MIN=64q "$B/opt_prog" --N=3 2>&1) &&
+    rc=0 || rc=$?
+if [ $rc -eq 1 ] && [ "$(grep -c 'error:' <<<"$out")" -eq 1 ] &&
+    [ "$(head -n 1 <<<"$out")" = "opt_prog: libtyles: error: TYLES_XCHG_DIRECT_MIN='64q' is not an integer of bytes (K, M or G may follow) from 1 to 1125899906842624" ]; then
+    pass env_bad_on_one_rank
+else
+    fail "env_bad_on_one_rank: rc=$rc $out"
+fi
+
 # under mpirun: exit codes come through, 2 ranks are refused without hanging
 out=$("${MPIRUN[@]}" -np 1 "$B/opt_prog" --N=3 2>&1) && rc=0 || rc=$?
 if [ $rc -eq 0 ] && [ "$out" = "3 0.05 100 True" ]; then pass mpirun_ok; else fail "mpirun_ok: rc=$rc $out"; fi
