@@ -47,6 +47,11 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/tyl-elastic-XXXXXX") || exit 2
 LIMIT=${LIMIT:-60} # seconds for any one mpirun
 pass=0 fail=0
 t_start=$(date +%s)
+# independent cases (their own folders) run several at a time: most of their time is MPI's
+# start-up, waiting rather than computing
+PAR_DIR=$T/par
+mkdir -p "$PAR_DIR"
+. "$ROOT/tests/par.sh"
 
 ok() { pass=$((pass + 1)); echo "PASS $1"; }
 bad() { # name reason [detail file or text...]
@@ -82,6 +87,7 @@ build() {
     fi
     same_npy "$p/base" "$d/numpy" "$d/base" || return 1
     ok "$p/base=numpy"
+    touch "$d/built"
 }
 # run P CASE NP ARGS...: run $T/P/P on NP ranks in $T/P/CASE (created if needed); stdout in
 # CASE/out, stderr in CASE/err, the event log appended to CASE/ev; sets rc. Environment
@@ -177,54 +183,57 @@ expect_stderr() {
 }
 
 S=stencil2d_odd W=staggered_while H=heat3d_two_loops X=phase6d
-have=()
-for p in $S $W $H $X; do build "$p" && have+=("$p"); done
-has() { [[ " ${have[*]} " == *" $1 "* ]]; }
+for p in $S $W $H $X; do par build "$p"; done
+par_wait pass fail
+has() { [ -f "$T/$1/built" ]; }
 
 # ---- 1. N -> M round trips ----------------------------------------------------------------------
 if has $S; then # all 16 pairs; steps 12..27 of 40, checkpoints every 5, each rank in turn killed
     for n in 1 2 3 4; do for m in 1 2 3 4; do
-        roundtrip $S "$n" "$m" 5 $((7 + 4 * n + m)) $(((n + m) % n))
+        par roundtrip $S "$n" "$m" 5 $((7 + 4 * n + m)) $(((n + m) % n))
     done; done
 fi
 if has $W; then # the while loop (trip count unknown to the runtime)
-    roundtrip $W 1 3 4 9 0
-    roundtrip $W 2 4 4 30 1
-    roundtrip $W 3 2 4 17 2
-    roundtrip $W 4 1 4 22 3
-    roundtrip $W 4 3 4 6 0
+    par roundtrip $W 1 3 4 9 0
+    par roundtrip $W 2 4 4 30 1
+    par roundtrip $W 3 2 4 17 2
+    par roundtrip $W 4 1 4 22 3
+    par roundtrip $W 4 3 4 6 0
 fi
 if has $H; then # warm-up loop 0 has steps 0..11, loop 1 steps 12..29 (a kill at k fires in the first loop reaching k)
-    roundtrip $H 1 4 5 8 0  # loop 0
-    roundtrip $H 2 3 5 13 1 # loop 1, resumes in loop 1 from its step 10
-    roundtrip $H 3 1 5 11 2 # loop 0, resumes at loop 0 step 10
-    roundtrip $H 4 2 5 27 1 # loop 1
-    roundtrip $H 2 2 5 21 0 # same rank count
+    par roundtrip $H 1 4 5 8 0  # loop 0
+    par roundtrip $H 2 3 5 13 1 # loop 1, resumes in loop 1 from its step 10
+    par roundtrip $H 3 1 5 11 2 # loop 0, resumes at loop 0 step 10
+    par roundtrip $H 4 2 5 27 1 # loop 1
+    par roundtrip $H 2 2 5 21 0 # same rank count
 fi
 if has $X; then # 6-D arrays over a 6-D grid (2x2x1x1x1x1 on 4 ranks)
-    roundtrip $X 1 4 5 13 0
-    roundtrip $X 4 3 5 17 3
-    roundtrip $X 2 1 5 9 1
+    par roundtrip $X 1 4 5 13 0
+    par roundtrip $X 4 3 5 17 3
+    par roundtrip $X 2 1 5 9 1
 fi
 
 # ---- 2. random faults, a kill inside a checkpoint write ---------------------------------------
+# random_fault SEED NP NP2: a seeded random kill on NP ranks (twice: the same draw), the restart on NP2
+random_fault() {
+    local c=random_s$1 line again kr ks from
+    SEED=$1 killed $S "$c" "$2" 3 random random || return
+    line=$(grep ' killed ' "$T/$S/$c/ev.killed" | sed 's/^[^ ]* //')
+    # the same seed draws the same rank and step
+    SEED=$1 killed $S "${c}_again" "$2" 3 random random || return
+    again=$(grep ' killed ' "$T/$S/${c}_again/ev.killed" | sed 's/^[^ ]* //')
+    if [ "$line" != "$again" ]; then bad "random/$S/seed$1" "seed $1 drew '$line' then '$again'"; return; fi
+    kr=$(echo "$line" | sed 's/.*rank=\([0-9]*\).*/\1/') ks=$(echo "$line" | sed 's/.*step=\([0-9]*\).*/\1/')
+    if [ "$kr" -ge "$2" ] || [ "$ks" -lt 1 ] || [ "$ks" -gt 39 ]; then
+        bad "random/$S/seed$1" "drew rank $kr step $ks for a 40-step loop on $2 ranks"; return
+    fi
+    from=the-beginning; [ -n "$ck" ] && from=$(basename "$ck")
+    restarted $S "$c" "$3" "$ck" && ok "random/$S/seed$1 (killed rank $kr at step $ks on $2 ranks, resumed on $3 from $from)"
+}
 if has $S; then
-    for sm in "11 4 2" "12 3 1" "13 2 4"; do
-        set -- $sm
-        c=random_s$1
-        SEED=$1 killed $S "$c" "$2" 3 random random || continue
-        line=$(grep ' killed ' "$T/$S/$c/ev.killed" | sed 's/^[^ ]* //')
-        # the same seed draws the same rank and step
-        SEED=$1 killed $S "${c}_again" "$2" 3 random random || continue
-        again=$(grep ' killed ' "$T/$S/${c}_again/ev.killed" | sed 's/^[^ ]* //')
-        if [ "$line" != "$again" ]; then bad "random/$S/seed$1" "seed $1 drew '$line' then '$again'"; continue; fi
-        kr=$(echo "$line" | sed 's/.*rank=\([0-9]*\).*/\1/') ks=$(echo "$line" | sed 's/.*step=\([0-9]*\).*/\1/')
-        if [ "$kr" -ge "$2" ] || [ "$ks" -lt 1 ] || [ "$ks" -gt 39 ]; then
-            bad "random/$S/seed$1" "drew rank $kr step $ks for a 40-step loop on $2 ranks"; continue
-        fi
-        from=the-beginning; [ -n "$ck" ] && from=$(basename "$ck")
-        restarted $S "$c" "$3" "$ck" && ok "random/$S/seed$1 (killed rank $kr at step $ks on $2 ranks, resumed on $3 from $from)"
-    done
+    par random_fault 11 4 2
+    par random_fault 12 3 1
+    par random_fault 13 2 4
 
     # rank 0 dies in its 2nd checkpoint write (step 20) after writing everything, before the rename
     c=kill_in_ckpt d=$T/$S/kill_in_ckpt
@@ -252,6 +261,8 @@ if has $S; then
         fi
     fi
 fi
+
+par_wait pass fail
 
 # ---- 3. damaged checkpoints, refused checkpoints ------------------------------------------------
 CK10=ckpt-000-000000000010 CK20=ckpt-000-000000000020

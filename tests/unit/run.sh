@@ -279,13 +279,18 @@ fi
 # TYLES_* variables with values they do not take (tyl_env.c): one located message, exit 1,
 # where atoi() read them as 0 or a prefix and the run went on; values they take run as before
 env_case() { # name VAR=VALUE want-stderr (empty: the run must succeed)
+    mkdir -p "$B/opt/$1"
+    par env_case_run "$@"
+}
+env_case_run() {
     local out rc
-    out=$(env "$2" "$B/opt_prog" --N=3 2>"$B/stderr") && rc=0 || rc=$?
+    cd "$B/opt/$1" || return
+    out=$(env "$2" "$B/opt_prog" --N=3 2>stderr) && rc=0 || rc=$?
     if { [ -z "$3" ] && [ $rc -eq 0 ] && [ "$out" = "3 0.05 100 True" ]; } ||
-        { [ -n "$3" ] && [ $rc -eq 1 ] && [ -z "$out" ] && [ "$(cat "$B/stderr")" = "opt_prog: libtyles: error: $3" ]; }; then
-        pass "$1"
+        { [ -n "$3" ] && [ $rc -eq 1 ] && [ -z "$out" ] && [ "$(cat stderr)" = "opt_prog: libtyles: error: $3" ]; }; then
+        echo "ok $1"
     else
-        fail "$1: rc=$rc stdout=$out stderr=$(cat "$B/stderr")"
+        echo "FAIL $1: rc=$rc stdout=$out stderr=$(cat stderr)"
     fi
 }
 env_case env_tt_rows_word TYLES_TT_ROWS=abc "TYLES_TT_ROWS='abc' is not an integer from 0 to 2147483648"
@@ -295,6 +300,7 @@ env_case env_kill_rank_range TYLES_FAULT_KILL_RANK=5 "TYLES_FAULT_KILL_RANK='5' 
 env_case env_kill_rank_empty TYLES_FAULT_KILL_RANK= "TYLES_FAULT_KILL_RANK='' is not a value (it is set, but empty)"
 env_case env_rescale_pairs TYLES_FAULT_RESCALE=10:2,20 "TYLES_FAULT_RESCALE='10:2,20' is not pairs STEP:RANKS separated by commas (at most 8), such as 100:2,200:4"
 env_case env_empty_knob TYLES_TT_SYNC= ""
+par_wait
 # a bad value on rank 1 only: that rank's message once (then mpirun's notice), every rank stops
 # (no hang, no MPI_Abort)
 out=$(timeout 120 "${MPIRUN[@]}" -np 1 "$B/opt_prog" --N=3 : -np 1 env TYLES_XCHG_DIRECT_MIN=64q "$B/opt_prog" --N=3 2>&1) &&
