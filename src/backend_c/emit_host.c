@@ -26,11 +26,17 @@ static const char *COND(ir_expr *e)
         return r;
     int depth = 0;
     for (size_t i = 0; i < n - 1; i++) {
+        if (r[i] == '"' || r[i] == '\'') { /* a literal's parentheses do not count (locations) */
+            char q = r[i];
+            for (i++; i < n - 1 && r[i] != q; i++)
+                i += r[i] == '\\';
+            if (i >= n - 1)
+                return r; /* not closed before the end: leave it */
+            continue;
+        }
         depth += r[i] == '(' ? 1 : r[i] == ')' ? -1 : 0;
         if (depth == 0)
             return r; /* "(a) && (b)": the first parenthesis closes before the end */
-        if (r[i] == '"' || r[i] == '\'')
-            return r; /* strings and characters could hold parentheses: leave it */
     }
     return arena_strndup(&util_arena, r + 1, n - 2);
 }
