@@ -115,11 +115,25 @@ def clip_text(text, max_lines=MAX_DETAIL_LINES):
     return "\n".join(lines)
 
 
+PHASES = None  # --times: [(test, what, wall s, CPU s of the command's processes)]
+_current = threading.local()  # the test a thread runs, for PHASES
+
+
 def run_cmd(argv, cwd, timeout, env=None, executable=None, what="command"):
     try:
-        return subprocess.run(argv, cwd=cwd, env=env, executable=executable,
-                              stdin=subprocess.DEVNULL, capture_output=True,
-                              timeout=timeout)
+        if PHASES is None:
+            return subprocess.run(argv, cwd=cwd, env=env, executable=executable,
+                                  stdin=subprocess.DEVNULL, capture_output=True,
+                                  timeout=timeout)
+        # the children's CPU is the process's, not the thread's: exact at -j 1 only
+        import resource
+        r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
+        r = subprocess.run(argv, cwd=cwd, env=env, executable=executable,
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        PHASES.append((getattr(_current, "name", "?"), re.sub(r" \(.*", "", what), time.monotonic() - t0,
+                       r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime))
+        return r
     except subprocess.TimeoutExpired:
         raise TestFailure("%s timed out after %gs" % (what, timeout),
                           "command: " + " ".join(shlex.quote(a) for a in argv))
@@ -959,7 +973,13 @@ def main(argv=None):
                     help="also run every compiled program with these environment variables "
                          "(at every --np count, or at K only); repeatable")
     ap.add_argument("-v", "--verbose", action="store_true", help="print details for passing tests too")
+    ap.add_argument("--times", metavar="FILE",
+                    help="write each command's wall and CPU seconds to FILE (test, what, wall, cpu; "
+                         "the CPU is exact at -j 1 only): where the suite's minutes go")
     opts = ap.parse_args(argv)
+    global PHASES
+    if opts.times:
+        PHASES = []
     if opts.batch and not (opts.compile_only and "--target=cuda" in opts.tylesc_flags):
         ap.error("--batch compiles CUDA programs: it needs --compile-only and --tylesc-flags=--target=cuda")
 
@@ -981,6 +1001,7 @@ def main(argv=None):
     def attempt(name, step):
         """[name, failure reason or None, detail, note] of running step()."""
         runner.local.dirs = []
+        _current.name = name
         t0 = time.monotonic()
         try:
             note = step()
@@ -1057,6 +1078,9 @@ def main(argv=None):
                 if detail:
                     print("\n".join("    " + l for l in detail.splitlines()), flush=True)
     stop_forkserver()
+    if opts.times:
+        with open(opts.times, "w", encoding="utf-8") as f:
+            f.writelines("%s\t%s\t%.3f\t%.3f\n" % p for p in PHASES)
     slow = sorted(took, reverse=True)[:8]
     if len(took) > 20:
         print("slowest: " + ", ".join("%s %.0f s" % (n, t) for t, n in slow), flush=True)

@@ -13,6 +13,7 @@ import os
 import random
 import shutil
 import subprocess
+import concurrent.futures
 import sys
 import tempfile
 
@@ -131,36 +132,48 @@ def main():
     ap.add_argument("--rows", type=int, default=2)
     ap.add_argument("--seed", type=int, default=16)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("-j", "--jobs", type=int, default=3, help="programs checked at a time")
     o = ap.parse_args()
     rng = random.Random(o.seed)
     tmp = tempfile.mkdtemp(prefix="tyl_rsum_")
     bad = runs = 0
-    env = dict(os.environ)
     mpirun = ["mpirun", "--allow-run-as-root", "--oversubscribe"]
+    # the programs are drawn first (one random stream), then checked several at a time: most of
+    # a check is mpirun's start-up, waiting rather than computing
+    progs = [program(rng, k) if k < o.programs else rows_program(rng, k, k - o.programs)
+             for k in range(o.programs + o.rows)]
+
+    def check(k):
+        """(runs, failures, report) of program k at every rank count and grid."""
+        text, rank = progs[k]
+        src = os.path.join(tmp, "rsum%d.tyl" % k)
+        with open(src, "w") as f:
+            f.write(text)
+        want = subprocess.run([sys.executable, src], capture_output=True, text=True, check=True).stdout
+        exe = os.path.join(tmp, "rsum%d" % k)
+        c = subprocess.run([os.path.abspath(o.tylesc), src, "-o", exe], capture_output=True, text=True)
+        if c.returncode:
+            return 0, 1, "FAIL rsum%d: tylesc: %s\n" % (k, c.stderr.strip())
+        runs = bad = 0
+        report = ""
+        for n in (1, 2, 3, 4):
+            for g in grids(rank, n):
+                env = dict(os.environ, OMP_NUM_THREADS="3" if n == 1 else "1")
+                cmd = mpirun + ["-np", str(n), exe, "--procs=" + g]
+                r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+                runs += 1
+                if r.returncode or r.stdout != want:
+                    bad += 1
+                    report += "FAIL rsum%d np=%d --procs=%s\n--- numpy\n%s--- compiled\n%s%s\n%s\n" % (
+                        k, n, g, want, r.stdout, r.stderr, text)
+        return runs, bad, report
+
     try:
-        for k in range(o.programs + o.rows):
-            text, rank = program(rng, k) if k < o.programs else rows_program(rng, k, k - o.programs)
-            src = os.path.join(tmp, "rsum%d.tyl" % k)
-            with open(src, "w") as f:
-                f.write(text)
-            want = subprocess.run([sys.executable, src], capture_output=True, text=True, check=True).stdout
-            exe = os.path.join(tmp, "rsum%d" % k)
-            c = subprocess.run([os.path.abspath(o.tylesc), src, "-o", exe], capture_output=True, text=True)
-            if c.returncode:
-                print("FAIL rsum%d: tylesc: %s" % (k, c.stderr.strip()))
-                bad += 1
-                continue
-            for n in (1, 2, 3, 4):
-                for g in grids(rank, n):
-                    env["OMP_NUM_THREADS"] = "3" if n == 1 else "1"
-                    cmd = mpirun + ["-np", str(n), exe, "--procs=" + g]
-                    r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
-                    runs += 1
-                    if r.returncode or r.stdout != want:
-                        bad += 1
-                        print("FAIL rsum%d np=%d --procs=%s\n--- numpy\n%s--- compiled\n%s%s" %
-                              (k, n, g, want, r.stdout, r.stderr))
-                        print(text)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=o.jobs) as pool:
+            for r, b, report in pool.map(check, range(len(progs))):
+                runs += r
+                bad += b
+                print(report, end="", flush=True)
     finally:
         if o.keep:
             print("kept", tmp)
