@@ -266,26 +266,30 @@ par_wait pass fail
 
 # ---- 3. damaged checkpoints, refused checkpoints ------------------------------------------------
 CK10=ckpt-000-000000000010 CK20=ckpt-000-000000000020
+# The cases of this section and of section 6 are independent (each in a folder of its own, the
+# fixture copied): they run several at a time (par), each a function reporting on its output.
+# corrupt_case MODE: the step-20 checkpoint damaged (flip, truncate) as written, then a restart
+corrupt_case() {
+    local mode=$1 c=corrupt_$1 d=$T/$S/corrupt_$1 why
+    RUNENV=(TYLES_FAULT_CORRUPT=$mode:2 TYLES_FAULT_KILL_STEP=25 TYLES_FAULT_KILL_RANK=1)
+    run $S $c 3 --checkpoint-every=10
+    if [ "$rc" -eq 0 ] || ! has_event "$d" " corrupted mode=$mode checkpoint=[^ ]*$CK20\$"; then
+        bad "damaged/$mode" "expected the step-20 checkpoint to be damaged and the job killed (exit status $rc)" "$d/ev" "$d/err"
+        return
+    fi
+    mv "$d/ev" "$d/ev.killed"
+    if [ $mode = flip ]; then
+        why="buf0\.npy: checksum mismatch in record [0-9]+ \(bytes [0-9]+-[0-9]+ of the data\)"
+    else
+        why="buf0\.npy has [0-9]+ bytes, the manifest says [0-9]+ \(truncated\?\)"
+    fi
+    restarted $S $c 2 $CK10 &&
+        expect_stderr "damaged/$mode" "$d/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: $why; trying the previous one\$" &&
+        { has_event "$d" " ckpt-rejected dir=$S\.ckpt/$CK20 " || bad "damaged/$mode" "no ckpt-rejected event" "$d/ev"; } &&
+        ok "damaged/$mode (rejected with the reason, resumed from the previous checkpoint)"
+}
 if has $S; then
-    for mode in flip truncate; do
-        c=corrupt_$mode d=$T/$S/corrupt_$mode
-        RUNENV=(TYLES_FAULT_CORRUPT=$mode:2 TYLES_FAULT_KILL_STEP=25 TYLES_FAULT_KILL_RANK=1)
-        run $S $c 3 --checkpoint-every=10
-        if [ "$rc" -eq 0 ] || ! has_event "$d" " corrupted mode=$mode checkpoint=[^ ]*$CK20\$"; then
-            bad "damaged/$mode" "expected the step-20 checkpoint to be damaged and the job killed (exit status $rc)" "$d/ev" "$d/err"
-            continue
-        fi
-        mv "$d/ev" "$d/ev.killed"
-        if [ $mode = flip ]; then
-            why="buf0\.npy: checksum mismatch in record [0-9]+ \(bytes [0-9]+-[0-9]+ of the data\)"
-        else
-            why="buf0\.npy has [0-9]+ bytes, the manifest says [0-9]+ \(truncated\?\)"
-        fi
-        restarted $S $c 2 $CK10 &&
-            expect_stderr "damaged/$mode" "$d/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: $why; trying the previous one\$" &&
-            { has_event "$d" " ckpt-rejected dir=$S\.ckpt/$CK20 " || bad "damaged/$mode" "no ckpt-rejected event" "$d/ev"; } &&
-            ok "damaged/$mode (rejected with the reason, resumed from the previous checkpoint)"
-    done
+    for mode in flip truncate; do par corrupt_case $mode; done
 
     # a clean fixture: 2 ranks, checkpoints at 10 and 20, rank 1 killed at 25
     if killed $S fixture 2 10 25 1 && [ "$ck" = "$S.ckpt/$CK20" ] && [ -d "$T/$S/fixture/$S.ckpt/$CK10" ]; then
@@ -297,22 +301,26 @@ if has $S; then
     # case C: a fresh case folder holding a copy of the fixture's checkpoints
     case_from_fixture() { rm -rf "$T/$S/$1"; mkdir -p "$T/$S/$1"; cp -r "$FX" "$T/$S/$1/$S.ckpt"; }
     if [ -n "$FX" ]; then
-        c=manifest_edit; case_from_fixture $c
-        m=$T/$S/$c/$S.ckpt/$CK20/MANIFEST
-        cp "$m" "$m.orig"
-        sed -i 's/^loop 0 step 20 /loop 0 step 19 /' "$m" # a plausible edit: the step
-        if cmp -s "$m" "$m.orig"; then bad "damaged/manifest" "could not edit the MANIFEST's step line" "$m"
-        else
-            restarted $S $c 3 $CK10 &&
-                expect_stderr "damaged/manifest" "$T/$S/$c/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: MANIFEST checksum mismatch; trying the previous one\$" &&
-                ok "damaged/manifest-edited (checksum mismatch, resumed from the previous checkpoint)"
-        fi
-        rm -f "$m.orig"
+        fx_manifest_edit() {
+            c=manifest_edit; case_from_fixture $c
+            m=$T/$S/$c/$S.ckpt/$CK20/MANIFEST
+            cp "$m" "$m.orig"
+            sed -i 's/^loop 0 step 20 /loop 0 step 19 /' "$m" # a plausible edit: the step
+            if cmp -s "$m" "$m.orig"; then bad "damaged/manifest" "could not edit the MANIFEST's step line" "$m"
+            else
+                restarted $S $c 3 $CK10 &&
+                    expect_stderr "damaged/manifest" "$T/$S/$c/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: MANIFEST checksum mismatch; trying the previous one\$" &&
+                    ok "damaged/manifest-edited (checksum mismatch, resumed from the previous checkpoint)"
+            fi
+            rm -f "$m.orig"
+        }
+        par fx_manifest_edit
 
-        c=manifest_byte; case_from_fixture $c
-        m=$T/$S/$c/$S.ckpt/$CK20/MANIFEST
-        # flip one bit of a byte in the middle of the manifest
-        $PY - "$m" <<'EOF'
+        fx_manifest_byte() {
+            c=manifest_byte; case_from_fixture $c
+            m=$T/$S/$c/$S.ckpt/$CK20/MANIFEST
+            # flip one bit of a byte in the middle of the manifest
+            $PY - "$m" <<'EOF'
 import sys
 p = sys.argv[1]
 b = bytearray(open(p, "rb").read())
@@ -322,9 +330,11 @@ while b[i] in b"\n ":
 b[i] ^= 0x01
 open(p, "wb").write(b)
 EOF
-        restarted $S $c 4 $CK10 &&
-            expect_stderr "damaged/manifest-byte" "$T/$S/$c/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: MANIFEST (checksum mismatch|is malformed|is truncated)" &&
-            ok "damaged/manifest-byte (rejected, resumed from the previous checkpoint)"
+            restarted $S $c 4 $CK10 &&
+                expect_stderr "damaged/manifest-byte" "$T/$S/$c/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: MANIFEST (checksum mismatch|is malformed|is truncated)" &&
+                ok "damaged/manifest-byte (rejected, resumed from the previous checkpoint)"
+        }
+        par fx_manifest_byte
 
         # forged loop lines (every checksum recomputed): a step past the loop's end ran the rest
         # of the program from there with status 0, a missing loop line resumed "step 0 of 0"
@@ -340,63 +350,85 @@ text = "".join(l2 + "\n" for l2 in (re.sub(pat, rep, l) for l in lines) if l2)
 open(m, "w").write(text + "end %08x\n" % crc32c(text.encode()))
 PYEOF
         }
-        # (a step the folder's name does not say resumed that step with the other step's arrays)
-        for f in "past-end|^loop 0 step 20 of [0-9]+$|loop 0 step 20 of 2|MANIFEST is malformed" \
-            "no-loop-line|^loop .*$||MANIFEST is malformed" \
-            "other-step|^loop 0 step 20 |loop 0 step 7 |its MANIFEST says loop 0 step 7, but its name says otherwise"; do
+        fx_forged() { # "NAME|PATTERN|REPLACEMENT|WHY"
+            local f=$1 c m why
             c=manifest_${f%%|*}; case_from_fixture $c
             m=$T/$S/$c/$S.ckpt/$CK20/MANIFEST
             cp "$m" "$m.orig"
             f=${f#*|}; why=${f##*|}; f=${f%|*}; reforge "$m" "${f%%|*}" "${f#*|}"
-            if cmp -s "$m" "$m.orig"; then bad "damaged/$c" "could not edit the loop line" "$m"; continue; fi
+            if cmp -s "$m" "$m.orig"; then bad "damaged/$c" "could not edit the loop line" "$m"; return; fi
             restarted $S $c 2 $CK10 &&
                 expect_stderr "damaged/$c" "$T/$S/$c/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: $why; trying the previous one\$" &&
                 ok "damaged/$c (forged loop line, checksums recomputed: rejected, resumed from the previous checkpoint)"
+        }
+        # (a step the folder's name does not say resumed that step with the other step's arrays)
+        for f in "past-end|^loop 0 step 20 of [0-9]+$|loop 0 step 20 of 2|MANIFEST is malformed" \
+            "no-loop-line|^loop .*$||MANIFEST is malformed" \
+            "other-step|^loop 0 step 20 |loop 0 step 7 |its MANIFEST says loop 0 step 7, but its name says otherwise"; do
+            par fx_forged "$f"
         done
-        c=manifest_loop_index; case_from_fixture $c
-        rm -rf "$T/$S/$c/$S.ckpt/$CK10"
-        reforge "$T/$S/$c/$S.ckpt/$CK20/MANIFEST" "^loop 0 " "loop 5 "
-        mv "$T/$S/$c/$S.ckpt/$CK20" "$T/$S/$c/$S.ckpt/ckpt-005-000000000020" # its name says so too
-        rm -f "$T/$S/$c/$S.ckpt/LATEST"
-        run $S $c 2 --restart
-        if [ "$rc" -ne 1 ]; then bad "damaged/$c" "exit status $rc, expected 1" "$T/$S/$c/err"
-        else expect_stderr "damaged/$c" "$T/$S/$c/err" "^$S: $S\.ckpt/ckpt-005-000000000020: error: this checkpoint names time loop 5, but the program has 1; it is damaged or forged \(its checksums match its contents\)\$" &&
-            ok "damaged/$c (a time loop the program does not have: refused)"; fi
+        fx_loop_index() {
+            c=manifest_loop_index; case_from_fixture $c
+            rm -rf "$T/$S/$c/$S.ckpt/$CK10"
+            reforge "$T/$S/$c/$S.ckpt/$CK20/MANIFEST" "^loop 0 " "loop 5 "
+            mv "$T/$S/$c/$S.ckpt/$CK20" "$T/$S/$c/$S.ckpt/ckpt-005-000000000020" # its name says so too
+            rm -f "$T/$S/$c/$S.ckpt/LATEST"
+            run $S $c 2 --restart
+            if [ "$rc" -ne 1 ]; then bad "damaged/$c" "exit status $rc, expected 1" "$T/$S/$c/err"
+            else expect_stderr "damaged/$c" "$T/$S/$c/err" "^$S: $S\.ckpt/ckpt-005-000000000020: error: this checkpoint names time loop 5, but the program has 1; it is damaged or forged \(its checksums match its contents\)\$" &&
+                ok "damaged/$c (a time loop the program does not have: refused)"; fi
+        }
+        par fx_loop_index
 
-        c=all_damaged; case_from_fixture $c
-        for k in $CK10 $CK20; do truncate -s -8 "$T/$S/$c/$S.ckpt/$k/buf0.npy"; done
-        restarted $S $c 2 "" &&
-            expect_stderr "damaged/all" "$T/$S/$c/err" "$CK10 is unusable: .*; no other checkpoint is left\$" &&
-            expect_stderr "damaged/all" "$T/$S/$c/err" "^$S: no valid checkpoint in $S\.ckpt: starting from the beginning\$" &&
-            ok "damaged/all (both rejected, started from the beginning with a notice)"
+        fx_all_damaged() {
+            c=all_damaged; case_from_fixture $c
+            for k in $CK10 $CK20; do truncate -s -8 "$T/$S/$c/$S.ckpt/$k/buf0.npy"; done
+            restarted $S $c 2 "" &&
+                expect_stderr "damaged/all" "$T/$S/$c/err" "$CK10 is unusable: .*; no other checkpoint is left\$" &&
+                expect_stderr "damaged/all" "$T/$S/$c/err" "^$S: no valid checkpoint in $S\.ckpt: starting from the beginning\$" &&
+                ok "damaged/all (both rejected, started from the beginning with a notice)"
+        }
+        par fx_all_damaged
 
-        c=latest_missing; case_from_fixture $c
-        rm "$T/$S/$c/$S.ckpt/LATEST"
-        restarted $S $c 3 $CK20 && ok "damaged/latest-missing (resumed from the newest checkpoint)"
+        fx_latest_missing() {
+            c=latest_missing; case_from_fixture $c
+            rm "$T/$S/$c/$S.ckpt/LATEST"
+            restarted $S $c 3 $CK20 && ok "damaged/latest-missing (resumed from the newest checkpoint)"
+        }
+        par fx_latest_missing
 
-        c=latest_deleted; case_from_fixture $c
-        rm -rf "$T/$S/$c/$S.ckpt/$CK20"
-        restarted $S $c 1 $CK10 &&
-            expect_stderr "damaged/latest-deleted" "$T/$S/$c/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: .*; trying the previous one\$" &&
-            ok "damaged/latest-deleted (LATEST names a deleted folder: resumed from the other one)"
+        fx_latest_deleted() {
+            c=latest_deleted; case_from_fixture $c
+            rm -rf "$T/$S/$c/$S.ckpt/$CK20"
+            restarted $S $c 1 $CK10 &&
+                expect_stderr "damaged/latest-deleted" "$T/$S/$c/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: .*; trying the previous one\$" &&
+                ok "damaged/latest-deleted (LATEST names a deleted folder: resumed from the other one)"
+        }
+        par fx_latest_deleted
 
-        c=latest_stale; case_from_fixture $c
-        echo $CK10 >"$T/$S/$c/$S.ckpt/LATEST"
-        run $S $c 4 --restart # either checkpoint is a correct answer
-        if finished_like $S $c 0; then
-            if resumed_from "$T/$S/$c" $CK10 || resumed_from "$T/$S/$c" $CK20; then
-                ok "damaged/latest-stale (LATEST names the older checkpoint: resumed from a valid one)"
-            else bad "damaged/latest-stale" "did not resume from a checkpoint" "$T/$S/$c/ev" "$T/$S/$c/err"; fi
-        fi
+        fx_latest_stale() {
+            c=latest_stale; case_from_fixture $c
+            echo $CK10 >"$T/$S/$c/$S.ckpt/LATEST"
+            run $S $c 4 --restart # either checkpoint is a correct answer
+            if finished_like $S $c 0; then
+                if resumed_from "$T/$S/$c" $CK10 || resumed_from "$T/$S/$c" $CK20; then
+                    ok "damaged/latest-stale (LATEST names the older checkpoint: resumed from a valid one)"
+                else bad "damaged/latest-stale" "did not resume from a checkpoint" "$T/$S/$c/ev" "$T/$S/$c/err"; fi
+            fi
+        }
+        par fx_latest_stale
 
         # the checkpoint folder given with --restart=DIR; new checkpoints go to --checkpoint-dir
-        c=restart_dir; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c"; cp -r "$FX" "$T/$S/$c/old"
-        run $S $c 3 --restart=old --checkpoint-dir=new --checkpoint-every=10
-        if finished_like $S $c 0 && resumed_from "$T/$S/$c" "old/$CK20"; then
-            if [ -d "$T/$S/$c/new/ckpt-000-000000000030" ] && ! [ -d "$T/$S/$c/old/ckpt-000-000000000030" ]; then
-                ok "restart-dir (--restart=old --checkpoint-dir=new: read old, wrote new)"
-            else bad "restart-dir" "new checkpoints not in new/" "$(ls -R "$T/$S/$c" | head -30)"; fi
-        elif [ "$rc" -eq 0 ]; then bad "restart-dir" "did not resume from old/$CK20" "$T/$S/$c/ev"; fi
+        fx_restart_dir() {
+            c=restart_dir; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c"; cp -r "$FX" "$T/$S/$c/old"
+            run $S $c 3 --restart=old --checkpoint-dir=new --checkpoint-every=10
+            if finished_like $S $c 0 && resumed_from "$T/$S/$c" "old/$CK20"; then
+                if [ -d "$T/$S/$c/new/ckpt-000-000000000030" ] && ! [ -d "$T/$S/$c/old/ckpt-000-000000000030" ]; then
+                    ok "restart-dir (--restart=old --checkpoint-dir=new: read old, wrote new)"
+                else bad "restart-dir" "new checkpoints not in new/" "$(ls -R "$T/$S/$c" | head -30)"; fi
+            elif [ "$rc" -eq 0 ]; then bad "restart-dir" "did not resume from old/$CK20" "$T/$S/$c/ev"; fi
+        }
+        par fx_restart_dir
 
         # refusals: another program, other parameters
         refused() { # NAME P CASE REGEX ARGS...
@@ -412,48 +444,62 @@ PYEOF
             fi
             ok "refused/$name"
         }
-        if has $W; then
+        fx_other_program() {
             rm -rf "$T/$W/other_program"; mkdir -p "$T/$W/other_program"; cp -r "$FX" "$T/$W/other_program/foreign"
             refused other-program $W other_program \
                 "^$W: foreign/$CK20: error: this checkpoint was written by another program" --restart=foreign
-        fi
-        c=other_param; case_from_fixture $c
-        refused other-param-int $S $c \
-            "^$S: $S\.ckpt/$CK20: error: this checkpoint was taken with --NX=37, this run has --NX=39; restart with the checkpoint's parameters\$" \
-            --restart --NX=39
-        refused other-param-float $S $c \
-            "^$S: $S\.ckpt/$CK20: error: this checkpoint was taken with --alpha=0\.1, this run has --alpha=0\.11; restart with the checkpoint's parameters\$" \
-            --restart --alpha=0.11
+        }
+        if has $W; then par fx_other_program; fi
+        fx_other_param() {
+            c=other_param; case_from_fixture $c
+            refused other-param-int $S $c \
+                "^$S: $S\.ckpt/$CK20: error: this checkpoint was taken with --NX=37, this run has --NX=39; restart with the checkpoint's parameters\$" \
+                --restart --NX=39
+            refused other-param-float $S $c \
+                "^$S: $S\.ckpt/$CK20: error: this checkpoint was taken with --alpha=0\.1, this run has --alpha=0\.11; restart with the checkpoint's parameters\$" \
+                --restart --alpha=0.11
+        }
+        par fx_other_param
     fi
 
-    c=restart_empty; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c/nothing"
-    restarted $S $c 2 "" --restart=nothing &&
-        expect_stderr "restart-empty" "$T/$S/$c/err" "^$S: no checkpoint in nothing: starting from the beginning\$" &&
-        ok "restart-empty-dir (notice, started from the beginning)"
+    restart_empty() {
+        c=restart_empty; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c/nothing"
+        restarted $S $c 2 "" --restart=nothing &&
+            expect_stderr "restart-empty" "$T/$S/$c/err" "^$S: no checkpoint in nothing: starting from the beginning\$" &&
+            ok "restart-empty-dir (notice, started from the beginning)"
+    }
+    par restart_empty
     # a --restart=DIR that does not exist is a mistake (a mistyped path): it used to be created
     # and the run started again from the beginning with status 0
-    c=restart_missing; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c"
-    run $S $c 2 --restart=nothing
-    if [ "$rc" -ne 1 ]; then bad "restart-missing-dir" "exit status $rc, expected 1" "$T/$S/$c/err"
-    elif [ "$(grep -c "^$S: " "$T/$S/$c/err")" -ne 1 ] ||
-        ! grep -qx "$S: error: cannot restart from 'nothing': No such file or directory" "$T/$S/$c/err"; then
-        bad "restart-missing-dir" "expected the one line '$S: error: cannot restart from 'nothing': No such file or directory'" "$T/$S/$c/err"
-    elif [ -e "$T/$S/$c/nothing" ] || [ -s "$T/$S/$c/out" ] || ls "$T/$S/$c"/*.npy >/dev/null 2>&1; then
-        bad "restart-missing-dir" "created the folder, printed or saved something" "$(ls -R "$T/$S/$c")"
-    else ok "restart-missing-dir (refused with the path and the reason, nothing created)"; fi
+    restart_missing() {
+        c=restart_missing; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c"
+        run $S $c 2 --restart=nothing
+        if [ "$rc" -ne 1 ]; then bad "restart-missing-dir" "exit status $rc, expected 1" "$T/$S/$c/err"
+        elif [ "$(grep -c "^$S: " "$T/$S/$c/err")" -ne 1 ] ||
+            ! grep -qx "$S: error: cannot restart from 'nothing': No such file or directory" "$T/$S/$c/err"; then
+            bad "restart-missing-dir" "expected the one line '$S: error: cannot restart from 'nothing': No such file or directory'" "$T/$S/$c/err"
+        elif [ -e "$T/$S/$c/nothing" ] || [ -s "$T/$S/$c/out" ] || ls "$T/$S/$c"/*.npy >/dev/null 2>&1; then
+            bad "restart-missing-dir" "created the folder, printed or saved something" "$(ls -R "$T/$S/$c")"
+        else ok "restart-missing-dir (refused with the path and the reason, nothing created)"; fi
+    }
+    par restart_missing
     # a folder name longer than the runtime holds: refused (checkpoints went to the folder named
     # by its first 3799 bytes)
-    c=long_dir; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c"
-    long=$(printf 'd%.0s' $(seq 200))$(printf '/%0250d' $(seq 16))
-    for opt in --checkpoint-dir --restart; do
-        run $S $c 1 "$opt=$long" --checkpoint-every=10
-        if [ "$rc" -ne 1 ] || ! grep -qx "$S: error: cannot use the checkpoint folder '$(printf 'd%.0s' $(seq 40))\.\.\.': File name too long (4216 bytes; at most 3799)" "$T/$S/$c/err"; then
-            bad "long-dir$opt" "exit status $rc, expected 1 and the message" "$T/$S/$c/err"
-        elif [ -e "$T/$S/$c/dddd" ] || ls -d "$T/$S/$c"/d* >/dev/null 2>&1; then
-            bad "long-dir$opt" "a folder was created" "$(ls "$T/$S/$c")"
-        else ok "long-dir$opt (a folder name past 3799 bytes refused, nothing written)"; fi
-    done
+    long_dir() {
+        c=long_dir; rm -rf "$T/$S/$c"; mkdir -p "$T/$S/$c"
+        long=$(printf 'd%.0s' $(seq 200))$(printf '/%0250d' $(seq 16))
+        for opt in --checkpoint-dir --restart; do
+            run $S $c 1 "$opt=$long" --checkpoint-every=10
+            if [ "$rc" -ne 1 ] || ! grep -qx "$S: error: cannot use the checkpoint folder '$(printf 'd%.0s' $(seq 40))\.\.\.': File name too long (4216 bytes; at most 3799)" "$T/$S/$c/err"; then
+                bad "long-dir$opt" "exit status $rc, expected 1 and the message" "$T/$S/$c/err"
+            elif [ -e "$T/$S/$c/dddd" ] || ls -d "$T/$S/$c"/d* >/dev/null 2>&1; then
+                bad "long-dir$opt" "a folder was created" "$(ls "$T/$S/$c")"
+            else ok "long-dir$opt (a folder name past 3799 bytes refused, nothing written)"; fi
+        done
+    }
+    par long_dir
 fi
+par_wait pass fail
 
 # ---- 4, 5. signals: stop with exit 75, in-process rescale ---------------------------------------
 # A larger run of stencil2d_odd (about 0.5-1 s at any rank count): the signal is sent once the
@@ -563,41 +609,46 @@ fi
 # progress/restart  the steps/s of --progress after --restart count the steps this run made
 if has $S; then
     # each planted alone: LATEST.tmp -> a file, an old checkpoint and the temporary folder -> a folder
-    for plant in "LATEST.tmp victim" "ckpt-000-000000000001 victim_dir" ".tmp-ckpt-000-000000000010 victim_dir"; do
-        set -- $plant
-        c=links_${1#.} d=$T/$S/links_${1#.}
+    links_case() { # NAME TARGET: a link named NAME in the checkpoint folder, to TARGET
+        local c=links_${1#.} d=$T/$S/links_${1#.} why
         mkdir -p "$d/ck" "$d/victim_dir"
         echo "precious" >"$d/victim"; echo "data" >"$d/victim_dir/keep.txt"
         ln -s "$d/$2" "$d/ck/$1"
         run $S $c 2 --checkpoint-every=10 --checkpoint-dir=ck
-        finished_like $S $c 1 || continue
+        finished_like $S $c 1 || return
         why=""
         [ "$(cat "$d/victim")" = precious ] || why+="the file LATEST.tmp linked to was overwritten"$'\n'
         [ -f "$d/victim_dir/keep.txt" ] || why+="files of the folder $1 linked to were deleted"$'\n'
         [ "$(cat "$d/ck/LATEST" 2>/dev/null)" = ckpt-000-000000000030 ] || why+="LATEST does not name ckpt-000-000000000030"$'\n'
         [ -z "$why" ] && ok "links/$1 (a planted link is unlinked, never followed)" ||
             bad "links/$1" "$why" "$(ls -la "$d/ck" "$d/victim_dir")"
+    }
+    for plant in "LATEST.tmp victim" "ckpt-000-000000000001 victim_dir" ".tmp-ckpt-000-000000000010 victim_dir"; do
+        par links_case $plant
     done
     # a checkpoint folder that is a link (to a real checkpoint elsewhere) is not read
-    c=links_read d=$T/$S/links_read
-    run $S $c 2 --checkpoint-every=10 --checkpoint-dir=ck
-    if [ "$rc" -ne 0 ] || ! [ -d "$d/ck/ckpt-000-000000000030" ]; then
-        bad "links/read" "expected a run leaving ckpt-000-000000000030 (exit status $rc)" "$d/err"
-    else
-        mv "$d/ck/ckpt-000-000000000030" "$d/elsewhere"
-        ln -s "$d/elsewhere" "$d/ck/ckpt-000-000000000030"
-        mv "$d/ev" "$d/ev.first"
-        run $S $c 1 --restart --checkpoint-dir=ck
-        finished_like $S $c 0 && resumed_from "$d" ckpt-000-000000000020 &&
-            expect_stderr "links/read" "$d/err" "^$S: checkpoint ck/ckpt-000-000000000030 is unusable: it is a symbolic link \(checkpoints are read only from folders inside the checkpoint folder\); trying the previous one\$" &&
-            ok "links/read (a linked checkpoint folder is refused, the previous one used)"
-    fi
+    links_read() {
+        c=links_read d=$T/$S/links_read
+        run $S $c 2 --checkpoint-every=10 --checkpoint-dir=ck
+        if [ "$rc" -ne 0 ] || ! [ -d "$d/ck/ckpt-000-000000000030" ]; then
+            bad "links/read" "expected a run leaving ckpt-000-000000000030 (exit status $rc)" "$d/err"
+        else
+            mv "$d/ck/ckpt-000-000000000030" "$d/elsewhere"
+            ln -s "$d/elsewhere" "$d/ck/ckpt-000-000000000030"
+            mv "$d/ev" "$d/ev.first"
+            run $S $c 1 --restart --checkpoint-dir=ck
+            finished_like $S $c 0 && resumed_from "$d" ckpt-000-000000000020 &&
+                expect_stderr "links/read" "$d/err" "^$S: checkpoint ck/ckpt-000-000000000030 is unusable: it is a symbolic link \(checkpoints are read only from folders inside the checkpoint folder\); trying the previous one\$" &&
+                ok "links/read (a linked checkpoint folder is refused, the previous one used)"
+        fi
+    }
+    par links_read
 
-    for np in 3 1; do # MPI-IO writes the data on 3 ranks, stdio on 1
-        c=full_$np d=$T/$S/full_$np disk=$T/$S/full_$np/disk
+    full_disk() { # NP: MPI-IO writes the data on 3 ranks, stdio on 1
+        local np=$1 c=full_$1 d=$T/$S/full_$1 disk=$T/$S/full_$1/disk left i
         mkdir -p "$d/disk"
         if [ "$(id -u)" != 0 ] || ! mount -t tmpfs -o size=40k tmpfs "$d/disk" 2>/dev/null; then
-            echo "SKIP full-disk/$np (needs root to mount a small tmpfs)"; continue
+            echo "SKIP full-disk/$np (needs root to mount a small tmpfs)"; return
         fi
         # 37 x 23 float64: each .npy takes 2 pages of 4 KiB, a MANIFEST and LATEST 1 each: the
         # step-10 checkpoint fits (6 pages), the step-20 one does not (both kept: 12)
@@ -618,59 +669,68 @@ if has $S; then
         # ($disk: bad() reuses $d as its loop variable)
         for i in 1 2 3 4 5 6 7 8 9 10; do mountpoint -q "$disk" && ! umount "$disk" 2>/dev/null && sleep 0.2; done
         mountpoint -q "$disk" && umount -l "$disk"
-    done
+    }
+    par full_disk 3
+    par full_disk 1
 
     # lock: job A (a long run) holds the folder; job B on it is refused; B runs once A is gone
-    c=lock d=$T/$S/lock
-    BGMCA="--mca mpi_yield_when_idle 1"
-    bg $S $c 2 --NX=401 --NY=301 --steps=200000 --checkpoint-every=500 --checkpoint-dir=ck
-    if ! started "$d"; then
-        wait "$tpid"; bad "lock" "job A ended (status $?) before its first checkpoint" "$d/err" "$d/ev"
-    else
-        rank0=$(ps -o pid= --ppid "$mpid" | tr -d ' ' | head -n 1)
-        # grown in process to 3 ranks first: the new rank does not take the lock, rank 0 keeps it
-        echo 3 >"$d/ck/RESCALE"; kill -USR1 "$mpid"
-        for ((i = 0; i < LIMIT * 100; i++)); do
-            has_event "$d" " rescale from=2 to=3" && break
-            sleep 0.01
-        done
-        has_event "$d" " rescale from=2 to=3" || bad "lock/busy" "job A did not grow to 3 ranks" "$d/ev" "$d/err"
-        run $S lock_b 1 --checkpoint-every=10 --checkpoint-dir=../lock/ck
-        if [ "$rc" -ne 1 ]; then bad "lock/busy" "job B: exit status $rc, expected 1" "$T/$S/lock_b/err"
-        elif [ -s "$T/$S/lock_b/out" ]; then bad "lock/busy" "job B printed before stopping" "$T/$S/lock_b/out"
+    lock_case() {
+        c=lock d=$T/$S/lock
+        BGMCA="--mca mpi_yield_when_idle 1"
+        bg $S $c 2 --NX=401 --NY=301 --steps=200000 --checkpoint-every=500 --checkpoint-dir=ck
+        if ! started "$d"; then
+            wait "$tpid"; bad "lock" "job A ended (status $?) before its first checkpoint" "$d/err" "$d/ev"
         else
-            expect_stderr "lock/busy" "$T/$S/lock_b/err" "^$S: error: checkpoint folder '\.\./lock/ck' is in use by job $rank0 on $(hostname) since [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}( [^;]+)?; wait for that job to end, or give this one another --checkpoint-dir\$" &&
-                ok "lock/busy (a second job is refused before any work, naming the first, grown to 3 ranks)"
+            rank0=$(ps -o pid= --ppid "$mpid" | tr -d ' ' | head -n 1)
+            # grown in process to 3 ranks first: the new rank does not take the lock, rank 0 keeps it
+            echo 3 >"$d/ck/RESCALE"; kill -USR1 "$mpid"
+            for ((i = 0; i < LIMIT * 100; i++)); do
+                has_event "$d" " rescale from=2 to=3" && break
+                sleep 0.01
+            done
+            has_event "$d" " rescale from=2 to=3" || bad "lock/busy" "job A did not grow to 3 ranks" "$d/ev" "$d/err"
+            run $S lock_b 1 --checkpoint-every=10 --checkpoint-dir=../lock/ck
+            if [ "$rc" -ne 1 ]; then bad "lock/busy" "job B: exit status $rc, expected 1" "$T/$S/lock_b/err"
+            elif [ -s "$T/$S/lock_b/out" ]; then bad "lock/busy" "job B printed before stopping" "$T/$S/lock_b/out"
+            else
+                expect_stderr "lock/busy" "$T/$S/lock_b/err" "^$S: error: checkpoint folder '\.\./lock/ck' is in use by job $rank0 on $(hostname) since [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}( [^;]+)?; wait for that job to end, or give this one another --checkpoint-dir\$" &&
+                    ok "lock/busy (a second job is refused before any work, naming the first, grown to 3 ranks)"
+            fi
+            kill -KILL "$rank0"; wait "$tpid"
+            run $S lock_b 1 --checkpoint-every=10 --checkpoint-dir=../lock/ck
+            [ "$rc" -eq 0 ] && grep -q "^t 5\.0 count" "$T/$S/lock_b/out" && ok "lock/released (the folder is free once the holder was killed)" ||
+                bad "lock/released" "job B after A was killed: exit status $rc" "$T/$S/lock_b/err"
         fi
-        kill -KILL "$rank0"; wait "$tpid"
-        run $S lock_b 1 --checkpoint-every=10 --checkpoint-dir=../lock/ck
-        [ "$rc" -eq 0 ] && grep -q "^t 5\.0 count" "$T/$S/lock_b/out" && ok "lock/released (the folder is free once the holder was killed)" ||
-            bad "lock/released" "job B after A was killed: exit status $rc" "$T/$S/lock_b/err"
-    fi
+    }
+    par lock_case
 
     # tylesrun relaunches a job whose rank 0 (the lock's holder) was killed: the folder is free
-    c=lock_tylesrun d=$T/$S/lock_tylesrun
-    mkdir -p "$d"
-    (cd "$d" && exec env TYLES_FAULT_KILL_STEP=25 TYLES_FAULT_KILL_RANK=0 timeout -k 5 "$LIMIT" "$ROOT/bin/tylesrun" \
-        -np 3 --checkpoint-every=10 --checkpoint-dir=ck --mpi-args="--mca odls_base_sigkill_timeout 0" \
-        "$T/$S/$S") >"$d/out" 2>"$d/err" </dev/null
-    rc=$?
-    if [ "$rc" -ne 0 ] || ! grep -q "killed rank=0 step=25" "$d/ck/events.log" 2>/dev/null ||
-        ! grep -q " ckpt-read dir=ck/ckpt-000-000000000020 " "$d/ck/events.log"; then
-        bad "lock/tylesrun" "expected rank 0 killed at step 25 and a relaunch from step 20 (exit status $rc)" "$d/err" "$d/ck/events.log"
-    elif ! cmp -s "$T/$S/base/out" "$d/out"; then
-        bad "lock/tylesrun" "stdout of the two legs differs from the uninterrupted run's" "$(diff "$T/$S/base/out" "$d/out")"
-    else
-        same_npy "lock/tylesrun" "$T/$S/base" "$d" && ok "lock/tylesrun (rank 0 killed, relaunched from step 20 with the folder free)"
-    fi
+    lock_tylesrun() {
+        c=lock_tylesrun d=$T/$S/lock_tylesrun
+        mkdir -p "$d"
+        (cd "$d" && exec env TYLES_FAULT_KILL_STEP=25 TYLES_FAULT_KILL_RANK=0 timeout -k 5 "$LIMIT" "$ROOT/bin/tylesrun" \
+            -np 3 --checkpoint-every=10 --checkpoint-dir=ck --mpi-args="--mca odls_base_sigkill_timeout 0" \
+            "$T/$S/$S") >"$d/out" 2>"$d/err" </dev/null
+        rc=$?
+        if [ "$rc" -ne 0 ] || ! grep -q "killed rank=0 step=25" "$d/ck/events.log" 2>/dev/null ||
+            ! grep -q " ckpt-read dir=ck/ckpt-000-000000000020 " "$d/ck/events.log"; then
+            bad "lock/tylesrun" "expected rank 0 killed at step 25 and a relaunch from step 20 (exit status $rc)" "$d/err" "$d/ck/events.log"
+        elif ! cmp -s "$T/$S/base/out" "$d/out"; then
+            bad "lock/tylesrun" "stdout of the two legs differs from the uninterrupted run's" "$(diff "$T/$S/base/out" "$d/out")"
+        else
+            same_npy "lock/tylesrun" "$T/$S/base" "$d" && ok "lock/tylesrun (rank 0 killed, relaunched from step 20 with the folder free)"
+        fi
+    }
+    par lock_tylesrun
 
     # shapes: checkpoints of a 20 x 12 run whose MANIFEST param lines were edited to the defaults
     # (37 x 23) and its checksum recomputed: every checksum matches, the shapes do not
-    c=forged d=$T/$S/forged
-    run $S $c 2 --NX=20 --NY=12 --checkpoint-every=10 --checkpoint-dir=ck
-    if [ "$rc" -ne 0 ] || ! [ -d "$d/ck/ckpt-000-000000000030" ]; then
-        bad "shapes/forged" "the 20 x 12 run: exit status $rc, or no checkpoint of step 30" "$d/err"
-    elif ! $PY - "$ROOT/tests/campaign" "$d/ck" <<'PYEOF'
+    forged() {
+        c=forged d=$T/$S/forged
+        run $S $c 2 --NX=20 --NY=12 --checkpoint-every=10 --checkpoint-dir=ck
+        if [ "$rc" -ne 0 ] || ! [ -d "$d/ck/ckpt-000-000000000030" ]; then
+            bad "shapes/forged" "the 20 x 12 run: exit status $rc, or no checkpoint of step 30" "$d/err"
+        elif ! $PY - "$ROOT/tests/campaign" "$d/ck" <<'PYEOF'
 import glob, struct, sys
 sys.path.insert(0, sys.argv.pop(1))
 from ckpt_tool import crc32c  # tests/campaign: the manifests' CRC-32C
@@ -684,39 +744,46 @@ for m in glob.glob(sys.argv[1] + "/ckpt-*/MANIFEST"):
     text = "\n".join(lines) + "\n"
     open(m, "wb").write((text + "end %08x\n" % crc32c(text.encode())).encode())
 PYEOF
-    then bad "shapes/forged" "could not edit the manifests"
-    else
-        mv "$d/ev" "$d/ev.first"; rm -f "$d"/*.npy
-        run $S $c 3 --restart --checkpoint-dir=ck
-        if [ "$rc" -ne 1 ]; then bad "shapes/forged" "restart: exit status $rc, expected 1" "$d/err" "$d/out"
-        elif [ -s "$d/out" ] || ls "$d"/*.npy >/dev/null 2>&1 || grep -q "trying the previous one" "$d/err"; then
-            bad "shapes/forged" "the restart printed, saved or tried an older checkpoint" "$d/out" "$d/err"
+        then bad "shapes/forged" "could not edit the manifests"
         else
-            expect_stderr "shapes/forged" "$d/err" "^$S: ck/ckpt-000-000000000030: error: checkpoint array 'u' has shape \(20, 12\), this run computes \(37, 23\) from its parameters; refusing the checkpoint \(no older one is tried\)\$" &&
-                ok "shapes/forged (a checkpoint whose shapes contradict its parameters is refused, exit 1)"
+            mv "$d/ev" "$d/ev.first"; rm -f "$d"/*.npy
+            run $S $c 3 --restart --checkpoint-dir=ck
+            if [ "$rc" -ne 1 ]; then bad "shapes/forged" "restart: exit status $rc, expected 1" "$d/err" "$d/out"
+            elif [ -s "$d/out" ] || ls "$d"/*.npy >/dev/null 2>&1 || grep -q "trying the previous one" "$d/err"; then
+                bad "shapes/forged" "the restart printed, saved or tried an older checkpoint" "$d/out" "$d/err"
+            else
+                expect_stderr "shapes/forged" "$d/err" "^$S: ck/ckpt-000-000000000030: error: checkpoint array 'u' has shape \(20, 12\), this run computes \(37, 23\) from its parameters; refusing the checkpoint \(no older one is tried\)\$" &&
+                    ok "shapes/forged (a checkpoint whose shapes contradict its parameters is refused, exit 1)"
+            fi
         fi
-    fi
+    }
+    par forged
 
     # progress: 2400 of 3200 steps in a first run, 800 after the restart
-    c=progress d=$T/$S/progress
-    RUNENV=(TYLES_FAULT_KILL_STEP=2401 TYLES_FAULT_KILL_RANK=0)
-    run $S $c 2 --NX=401 --NY=301 --steps=3200 --checkpoint-every=2400
-    mv "$d/ev" "$d/ev.killed" 2>/dev/null
-    run $S $c 1 --NX=401 --NY=301 --steps=3200 --restart --progress
-    rate=$(sed -n 's/^progress: step 3199\/3200, \([0-9.]*\) steps\/s.*/\1/p' "$d/err")
-    t_read=$(sed -n 's/^\([0-9.]*\) ckpt-read .*step=2400 .*/\1/p' "$d/ev")
-    t_done=$(sed -n 's/^\([0-9.]*\) done .*/\1/p' "$d/ev")
-    if [ "$rc" -ne 0 ] || [ -z "$rate" ] || [ -z "$t_read" ] || [ -z "$t_done" ]; then
-        bad "progress/restart" "expected a resumed run (exit status $rc) with a progress line for step 3199/3200" "$d/err" "$d/ev"
-    else
-        real=$(awk -v a="$t_read" -v b="$t_done" 'BEGIN { printf "%.1f", 800 / (b - a) }')
-        if awk -v r="$rate" -v x="$real" 'BEGIN { exit !(r <= 2 * x && r >= x / 2) }'; then
-            ok "progress/restart ($rate steps/s reported, $real measured)"
+    progress() {
+        c=progress d=$T/$S/progress
+        RUNENV=(TYLES_FAULT_KILL_STEP=2401 TYLES_FAULT_KILL_RANK=0)
+        run $S $c 2 --NX=401 --NY=301 --steps=3200 --checkpoint-every=2400
+        mv "$d/ev" "$d/ev.killed" 2>/dev/null
+        run $S $c 1 --NX=401 --NY=301 --steps=3200 --restart --progress
+        rate=$(sed -n 's/^progress: step 3199\/3200, \([0-9.]*\) steps\/s.*/\1/p' "$d/err")
+        t_read=$(sed -n 's/^\([0-9.]*\) ckpt-read .*step=2400 .*/\1/p' "$d/ev")
+        t_done=$(sed -n 's/^\([0-9.]*\) done .*/\1/p' "$d/ev")
+        if [ "$rc" -ne 0 ] || [ -z "$rate" ] || [ -z "$t_read" ] || [ -z "$t_done" ]; then
+            bad "progress/restart" "expected a resumed run (exit status $rc) with a progress line for step 3199/3200" "$d/err" "$d/ev"
         else
-            bad "progress/restart" "reported $rate steps/s, the run made 800 steps at $real steps/s" "$d/err"
+            real=$(awk -v a="$t_read" -v b="$t_done" 'BEGIN { printf "%.1f", 800 / (b - a) }')
+            if awk -v r="$rate" -v x="$real" 'BEGIN { exit !(r <= 2 * x && r >= x / 2) }'; then
+                ok "progress/restart ($rate steps/s reported, $real measured)"
+            else
+                bad "progress/restart" "reported $rate steps/s, the run made 800 steps at $real steps/s" "$d/err"
+            fi
         fi
-    fi
+    }
+    par progress
 fi
+
+par_wait pass fail
 
 # random streams are not in checkpoints: resuming a loop that draws from a seeded stream is refused
 if out=$(bash "$HERE/random_restart.sh" "$ROOT" 2>&1); then ok "random-stream/restart-refused"
