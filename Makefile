@@ -276,16 +276,9 @@ check-lib: bin/tylesc lib/libtyles.a
 
 check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"
-	@bash tests/dist/run.sh $(CURDIR)
-	@bash tests/dist/timetile_msgs.sh $(CURDIR)
-	@bash tests/dist/edge_strips.sh $(CURDIR)
-	@bash tests/dist/own_block_reads.sh $(CURDIR)
-	@bash tests/dist/ghost_periodic.sh $(CURDIR)
-	@bash tests/dist/gather_in_loop.sh $(CURDIR)
-	@echo "== time-tiled groups shared by threads in pipelines and wavefronts (slabs: the 2-D default)"
-	@bash tests/dist/timetile_sync.sh $(CURDIR)
-	@echo "== float sums in NumPy's order: random shapes and views on grids splitting every axis, 1-4 ranks"
-	@$(PYTHON) tests/reduce_order/random_sums.py bin/tylesc
+	@echo "   time-tiled groups shared by threads in pipelines and wavefronts (slabs: the 2-D default)"
+	@echo "   float sums in NumPy's order: random shapes and views on grids splitting every axis, 1-4 ranks"
+	@PYTHON=$(PYTHON) bash tests/dist/all.sh $(CURDIR)
 
 check-elastic: bin/tylesc bin/tylesrun lib/libtyles.a
 	@echo "== elastic runtime: checkpoints, restart N->M, faults, in-process rescale, tylesrun"
