@@ -221,16 +221,12 @@ check: all
 	echo "== $*: $$(( $$(date +%s) - s )) s, $$cpu s CPU$$([ $$rc = 0 ] || echo ', FAILED')"; exit $$rc
 
 check-unit: lib/libtyles.a build/tools/npy2png
-	@echo "== runtime unit tests"
-	@bash tests/unit/run.sh
-	@echo "== np.save / np.load of distributed arrays (MPI-IO) at 1-4 ranks"
-	@bash tests/unit/npy_dist.sh lib/libtyles.a src/runtime_mpi
-	@echo "== library mode (tyles_lib.h): an application that owns MPI, at 1-4 ranks"
-	@bash tests/unit/lib_ctx.sh lib/libtyles.a src/runtime_mpi
-	@echo "== print(u) of distributed arrays at 1-3 ranks"
-	@bash tests/unit/print_dist.sh lib/libtyles.a src/runtime_mpi
-	@echo "== npy2png"
-	@bash tools/test_npy2png.sh build/tools/npy2png
+	@echo "== runtime unit tests; np.save / np.load of distributed arrays (MPI-IO) at 1-4 ranks;"
+	@echo "   library mode (tyles_lib.h): an application that owns MPI, at 1-4 ranks; print(u) of"
+	@echo "   distributed arrays at 1-3 ranks; npy2png"
+	@bash tests/par_scripts.sh "bash tests/unit/run.sh" "bash tests/unit/npy_dist.sh lib/libtyles.a src/runtime_mpi" \
+	    "bash tests/unit/lib_ctx.sh lib/libtyles.a src/runtime_mpi" \
+	    "bash tests/unit/print_dist.sh lib/libtyles.a src/runtime_mpi" "bash tools/test_npy2png.sh build/tools/npy2png"
 	@echo "== NumPy's float sum order (the model tyl_reduce.c follows) against np.sum"
 	@mkdir -p build/tools && $(CC) -std=c11 -O2 -ffp-contract=off -o build/tools/np_order_model \
 	    tests/reduce_order/np_order_model.c && $(PYTHON) -W ignore tests/reduce_order/check_np_order.py build/tools/np_order_model
@@ -260,14 +256,11 @@ check-build: all
 # Library mode (tylesc --lib, docs/LIBRARY.md): its error messages and run-time refusals, and
 # the sample applications at 1 and 3 ranks, each checked bit for bit against the program.
 check-lib: bin/tylesc lib/libtyles.a
-	@echo "== library mode: tylesc --lib errors, arguments refused at run time"
-	@bash tests/lib/run.sh $(CURDIR)
-	@echo "== library mode: samples/app_c (C application, its own MPI) at 1 and 3 ranks"
-	@$(MAKE) --no-print-directory -C samples/app_c check
-	@echo "== library mode: samples/app_fortran (Fortran 2003 application, heat_mod.f90) at 1 and 3 ranks"
-	@$(MAKE) --no-print-directory -C samples/app_fortran check
-	@echo "== library mode: samples/app_cmake (installed CMake package, tyles_add_solver LIB) at 1 and 3 ranks"
-	@$(MAKE) --no-print-directory -C samples/app_cmake check
+	@echo "== library mode: tylesc --lib errors, arguments refused at run time; samples/app_c (C"
+	@echo "   application, its own MPI), samples/app_fortran (Fortran 2003 application, heat_mod.f90)"
+	@echo "   and samples/app_cmake (installed CMake package, tyles_add_solver LIB) at 1 and 3 ranks"
+	@bash tests/par_scripts.sh "bash tests/lib/run.sh $(CURDIR)" "$(MAKE) --no-print-directory -C samples/app_cmake check" \
+	    "$(MAKE) --no-print-directory -C samples/app_c check" "$(MAKE) --no-print-directory -C samples/app_fortran check"
 	@if command -v $(NVCC) >/dev/null 2>&1; then \
 	    echo "== library mode: samples/app_cuda (CUDA solver, C application) built by nvcc (run: make check-gpu)" && \
 	    $(MAKE) --no-print-directory lib/libtyles_cuda.a >/dev/null && \
@@ -278,7 +271,11 @@ check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"
 	@echo "   time-tiled groups shared by threads in pipelines and wavefronts (slabs: the 2-D default)"
 	@echo "   float sums in NumPy's order: random shapes and views on grids splitting every axis, 1-4 ranks"
-	@PYTHON=$(PYTHON) bash tests/dist/all.sh $(CURDIR)
+	@bash tests/par_scripts.sh "$(PYTHON) tests/reduce_order/random_sums.py bin/tylesc" \
+	    "bash tests/dist/run.sh $(CURDIR)" "bash tests/dist/gather_in_loop.sh $(CURDIR)" \
+	    "PYTHON=$(PYTHON) bash tests/dist/timetile_sync.sh $(CURDIR)" "bash tests/dist/timetile_msgs.sh $(CURDIR)" \
+	    "bash tests/dist/edge_strips.sh $(CURDIR)" "bash tests/dist/own_block_reads.sh $(CURDIR)" \
+	    "bash tests/dist/ghost_periodic.sh $(CURDIR)"
 
 check-elastic: bin/tylesc bin/tylesrun lib/libtyles.a
 	@echo "== elastic runtime: checkpoints, restart N->M, faults, in-process rescale, tylesrun"
