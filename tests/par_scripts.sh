@@ -1,6 +1,6 @@
 #!/bin/bash
-# par_scripts.sh 'COMMAND' ...: the test scripts of one make check suite, several at a time
-# (PAR_JOBS, default 3), from the repository root. The shell suites wait on MPI's start-up far
+# par_scripts.sh [-j N] 'COMMAND' ...: the test scripts of one make check suite, N at a time
+# (default 3), from the repository root. The shell suites wait on MPI's start-up far
 # more than they compute, so one after another they left the cores idle; these share nothing but
 # the built compiler and libraries, each in a scratch folder of its own. Each command's output is
 # printed whole, in the order given (put the longest first), ended by `ok COMMAND` or
@@ -9,8 +9,9 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 PAR_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tyl-par-XXXXXX") || exit 2
 trap 'rm -rf "$PAR_DIR"' EXIT
-PAR_JOBS=${PAR_JOBS:-3}
 . tests/par.sh
+PAR_JOBS=3 # (not from the environment: the scripts' own par.sh reads that)
+if [ "${1:-}" = -j ]; then PAR_JOBS=$2; shift 2; fi
 
 script() { # COMMAND-LINE: its output, then its verdict from its exit status
     eval "$1"

@@ -19,7 +19,7 @@
 
 #include "../backend_c/emit_c.h"
 #include "../backend_c/emit_lib.h"
-#include "../frontend/diag.h"
+#include "../util/diag.h"
 #include "../frontend/lib.h"
 #include "../frontend/lower.h"
 #include "../ir/sched.h"

@@ -27,7 +27,7 @@
 #include "../backend_cuda/emit_cuda.h"
 #include "../ir/sched.h"
 #include "../frontend/ast.h"
-#include "../frontend/diag.h"
+#include "../util/diag.h"
 #include "../frontend/input_decl.h"
 #include "../frontend/lower.h"
 #include "../ir/ir.h"

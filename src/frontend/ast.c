@@ -4,7 +4,7 @@
  * errors that are easiest to see while building a node (keyword argument order).
  */
 #include "ast.h"
-#include "diag.h"
+#include "../util/diag.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #include "../util/util.h"
-#include "diag.h"
+#include "../util/diag.h"
 
 typedef enum ast_kind {
     /* ---- expressions ---- */

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
+#include "../util/diag.h"
 
 typedef struct decl {
     const char *name;

@@ -9,7 +9,7 @@
 #define TYLES_LOWER_INTERNAL_H
 
 #include "lower.h"
-#include "sym.h"
+#include "../util/sym.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* Values                                                                                     */

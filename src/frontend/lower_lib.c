@@ -12,7 +12,7 @@
 
 #include "input_decl.h"
 #include "lower_internal.h"
-#include "sym.h"
+#include "../util/sym.h"
 
 /* The calls seen while lowering: per top-level def, the first call's arguments and the last
  * call's result. */

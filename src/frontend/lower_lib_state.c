@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "lower_internal.h"
-#include "sym.h"
+#include "../util/sym.h"
 
 static lib_state st;
 static int *in_slice; /* by top-level statement index: 1 when it computes the state */

@@ -10,7 +10,7 @@
 
 #include "../runtime_mpi/tyl_npyhdr.h"
 #include "../util/util.h"
-#include "diag.h"
+#include "../util/diag.h"
 #include "input_decl.h"
 
 /* Looked for in the working directory, next to the program, and in PROGRAM.data/ beside it. */

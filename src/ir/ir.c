@@ -1,5 +1,5 @@
 /* ir.c: IR constructors (asserting their invariants) and small queries. */
-#include "../frontend/sym.h"
+#include "../util/sym.h"
 #include "ir.h"
 
 #include <string.h>

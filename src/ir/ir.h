@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../frontend/diag.h"
+#include "../util/diag.h"
 #include "../runtime_mpi/tyles.h"
 #include "../util/util.h"
 

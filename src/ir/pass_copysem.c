@@ -14,7 +14,7 @@
  * permutes the names among themselves (u, un = un, u), which keeps distinct buffers distinct,
  * and a move out of a fresh temporary.
  */
-#include "../frontend/sym.h"
+#include "../util/sym.h"
 #include "ir.h"
 
 static int find(ir_var **byid, int id)

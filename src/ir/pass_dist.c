@@ -47,7 +47,7 @@
  */
 #include <string.h>
 
-#include "../frontend/sym.h"
+#include "../util/sym.h"
 #include "ir.h"
 
 enum { MAX_HALO = 16 }; /* wider reads make the array replicated */

@@ -16,7 +16,7 @@
  * Requires: layout classes (pass_dist). Establishes nothing in the IR: returns the grid's rank
  * and each class's axes kept whole.
  */
-#include "../frontend/sym.h"
+#include "../util/sym.h"
 #include "ir.h"
 
 enum { MAX_COMPONENTS = 32 }; /* the largest extent taken for a component axis (D3Q27's 27) */

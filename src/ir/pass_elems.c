@@ -23,7 +23,7 @@
  * is: its value is computed, every read made, before its one element is stored.
  * Establishes: those statements as S_SWEEPs with one-point boxes. Runs before pass_dist.
  */
-#include "../frontend/sym.h"
+#include "../util/sym.h"
 #include "ir.h"
 
 /* An array with an extent below this, known when compiling, is a small buffer rather than a grid

@@ -33,7 +33,7 @@
 #include <limits.h>
 #include <string.h>
 
-#include "../frontend/sym.h"
+#include "../util/sym.h"
 #include "inline_temps.h"
 #include "ir.h"
 

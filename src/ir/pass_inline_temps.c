@@ -17,7 +17,7 @@
 #include "ir.h"
 #include "inline_temps.h"
 
-#include "../frontend/sym.h"
+#include "../util/sym.h"
 
 enum { MAX_USES = 3 };
 

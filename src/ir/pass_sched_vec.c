@@ -42,7 +42,7 @@
  *   (tyl_mem_prefetch).
  * Breaks: nothing.
  */
-#include "../frontend/sym.h"
+#include "../util/sym.h"
 #include "sched.h"
 
 /* Does e read an array of alias class cls (or any periodic view, when wrap is set)? */

@@ -35,7 +35,7 @@
  * "writes back in_field per tile: lag 2 2 0, 2 rows ahead" and, on C, "copy done by kernel N".
  * Breaks: nothing.
  */
-#include "../frontend/sym.h"
+#include "../util/sym.h"
 #include "sched.h"
 
 /* Offsets of A's reads in T's value along each box dimension, gathered by ir_expr_any. */

@@ -29,7 +29,7 @@
  */
 #include <stdint.h>
 
-#include "../frontend/sym.h"
+#include "../util/sym.h"
 #include "sched.h"
 
 enum { SCAN_MAX = 32 }; /* statements looked at after a kernel */

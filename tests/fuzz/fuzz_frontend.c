@@ -22,9 +22,9 @@
 
 #include "backend_c/emit_c.h"
 #include "frontend/ast.h"
-#include "frontend/diag.h"
+#include "util/diag.h"
 #include "frontend/lower.h"
-#include "frontend/sym.h"
+#include "util/sym.h"
 #include "driver/driver.h"
 #include "ir/ir.h"
 #include "ir/sched.h"

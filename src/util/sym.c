@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "../util/util.h"
+#include "util.h"
 
 static vec atom_keys, atom_disp;
 /* An opaque atom's derivation (sym_eval): op and operands, NULL for a plain atom. */

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../util/util.h"
+#include "util.h"
 
 static const char *src_name = "<input>";
 static const char *src_text = "";
