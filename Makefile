@@ -358,10 +358,10 @@ fuzz-long: all build/asan/bin/tylesc
 # programs: 384 s of CPU one by one, 70 s sixteen at a time; the samples still one by one).
 check-cuda: bin/tylesc
 	@if command -v $(NVCC) >/dev/null 2>&1; then \
-	    echo "== CUDA: every program compiled and linked by nvcc (16 to a translation unit)" && \
+	    echo "== CUDA: every program compiled and linked by nvcc (48 to a translation unit)" && \
 	    $(MAKE) --no-print-directory lib/libtyles_cuda.a >/dev/null && \
 	    CUDA_ARCH=compute_$(CUDA_NUM) NVCCFLAGS="-O0 $$NVCCFLAGS" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc --tylesc-flags=--target=cuda \
-	        --compile-only --batch 16 -j $(JOBS); \
+	        --compile-only --batch 48 -j $(JOBS); \
 	else echo "== CUDA: skipped, $(NVCC) not found"; fi
 
 # On a machine with a GPU: every program run on the GPU and compared with NumPy, at 1 rank and
