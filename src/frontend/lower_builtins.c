@@ -778,8 +778,9 @@ static value *bi_len(lctx *c, loc l, const char *f, value **v, args *a)
                 n += ((unsigned char)*p & 0xC0) != 0x80;
             return lw_scalar(l, lw_I64(l, n), 1);
         }
-        if (v[0]->kind == V_MASKED && !v[0]->n) { /* len(a[m]): the elements m selects */
-            value *k = lw_reduce(c, l, "sum", v[0]->mask);
+        if (v[0]->kind == V_MASKED && (!v[0]->n || v[0]->rows)) { /* len(a[m]): the elements
+                                                                   * (rows of a[m, :]) m selects */
+            value *k = lw_reduce(c, l, "sum", v[0]->n ? v[0]->rows : v[0]->mask);
             return k->kind == V_ERR ? k : lw_scalar(l, ir_cast(l, T_I64, k->e), 1);
         }
         diag_error(l, "len() takes one array");

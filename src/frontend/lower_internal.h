@@ -92,6 +92,8 @@ struct value {
     ir_var *reshaped;  /* V_ARRAY: the slot of a reshape's copy of a named array, which NumPy makes a
                           view (lower_reshape.c: binding it to a name is refused) */
     int snapshot;      /* V_MASKED: bound to a name (lw_masked_bind): self and mask are copies */
+    value *rows;       /* V_MASKED with n > 0 (F[m, :], x[m]): m itself, the mask of the n leading
+                          dimensions (mask is m repeated along the others); len() counts it */
     const char *hold;  /* V_MASKED of lw_nonzero: the hidden name holding its mask (a snapshot) */
     int argw;          /* V_MASKED: np.argwhere(mask) (argw = the mask's rank): its (count, argw) array
                           of indices is only counted (len, .shape, .size) or looped over */
