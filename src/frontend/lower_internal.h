@@ -534,6 +534,9 @@ value *lw_index_grid(lctx *c, const char *which, ast *sub);
 /* ---- lower_loops.c: for and while loops, the type inference of loop bodies ------------------ */
 
 void lw_lower_for(lctx *c, ast *s);
+/* lower_grow.c: a loop growing an array by np.append, lowered over a run-time list (1), or 0 */
+int lw_grow_loop(lctx *c, ast *s);
+void lw_grow_note(ast *loop, const char *name); /* why a loop appending to name was not */
 void lw_lower_while(lctx *c, ast *s);
 value *lw_bound_array(binding *b);
 int lw_carriable_view(binding *e, binding *x);
