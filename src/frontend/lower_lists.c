@@ -1009,18 +1009,28 @@ int lw_for_arrays(lctx *c, ast *s)
         return 0;
     loc l = s->l;
     const char *k = arena_printf(&util_arena, "for.%d.%d", l.line, l.col);
-    vec names = {0};
+    vec names = {0}, bound = {0};
     for (int i = 0; i < s->body.len; i++)
         appends(VEC_AT(s->body, i, ast *), &names);
+    lw_bound_names(&s->body, &bound);
     ast *n = NULL;
     vec items = {0};
     if (enumerate)
         vec_push(&items, ast_name(l, k));
     for (int i = 0; i < arrs.len; i++) {
         ast *a = VEC_AT(arrs, i, ast *), *len, *item;
-        if (kinds[i] == SEQ_RTLIST && lw_name_in(&names, a->name)) {
+        if ((kinds[i] == SEQ_RTLIST || kinds[i] == SEQ_NUMBERS) && lw_name_in(&names, a->name)) {
             diag_error(a->l, "a loop over the list '%s' that appends to it is not supported (it would "
                              "run over the items appended too)", a->name);
+            return 1;
+        }
+        if (kinds[i] == SEQ_ARRAY && lw_name_in(&bound, a->name)) {
+            /* the body rebinds the name: Python's iterator keeps the array it started with */
+            ast *h = ast_name(a->l, arena_printf(&util_arena, "%s.seq%d", k, i));
+            lw_stmt(c, ast_assign(a->l, ast_vec1(h), a));
+            a = h;
+        } else if ((kinds[i] == SEQ_RTLIST || kinds[i] == SEQ_NUMBERS) && lw_name_in(&bound, a->name)) {
+            diag_error(a->l, "a loop over the list '%s' that rebinds it is not supported", a->name);
             return 1;
         }
         if (kinds[i] == SEQ_RANGE) {
