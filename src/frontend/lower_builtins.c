@@ -615,6 +615,93 @@ static value *random_call(lctx *c, value *fn, ast *call)
     return &lw_ERRV;
 }
 
+/* ---- sum(), max() and min() of a 1-D array, as Python runs them -------------------------------
+ * Python's built-ins iterate over the array's items (NumPy scalars): sum adds them one by one
+ * from start (0: an int, so sum() of an empty array is the int 0), max/min keep the first item
+ * and take each later one that compares greater (less), so a NaN is kept only where it is
+ * first; an empty array is a ValueError. Lowered to that loop over hidden names (the int/float
+ * accumulator is a dynvar: Python's type on every path), not to np.sum, whose pairwise order
+ * rounds otherwise:
+ *     sum.L.C.a = a; sum.L.C = start; for sum.L.C.k in range(len(sum.L.C.a)):
+ *         sum.L.C = sum.L.C + sum.L.C.a[sum.L.C.k] */
+static value *array_fold(lctx *c, loc l, const char *f, value *arr, value *start)
+{
+    if (arr->rank != 1) {
+        diag_error(arr->l, "%s() of a %d-D array is not supported (Python iterates over its rows); "
+                           "use np.%s with axis=0", f, arr->rank, f[0] == 's' ? "sum" : f[1] == 'a' ? "max" : "min");
+        return &lw_ERRV;
+    }
+    int sum = f[0] == 's';
+    ir_type t = arr->type;
+    if (sum && t != T_F64 && t != T_I64 && t != T_BOOL && t != T_F32) {
+        diag_error(arr->l, "sum() of an array of %s is not supported (its items are added as NumPy %s "
+                           "scalars from the int 0); use np.sum", ir_type_name(t), ir_type_name(t));
+        return &lw_ERRV;
+    }
+    if (sum && start && (start->kind != V_SCALAR || !start->weak || t == T_F32)) {
+        diag_error(start->l, "sum() of an array with a start value is supported for a Python int or "
+                             "float start and float64, int64 or bool arrays");
+        return &lw_ERRV;
+    }
+    const char *base = arena_printf(&util_arena, "%s.%d.%d", f, l.line, l.col);
+    ast *A = ast_name(l, arena_printf(&util_arena, "%s.a", base));
+    ast *acc = ast_name(l, base), *k = ast_name(l, arena_printf(&util_arena, "%s.k", base));
+    lw_assign_name(c, A, arr);
+    ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, A));
+    ast *item = ast_subscript(l, A, ast_vec1(k), 0);
+    if (sum && t == T_F32) { /* its accumulator is float32 from the start: no int 0 to give */
+        ast *exc = ast_call(l, ast_name(l, "ValueError"),
+                            ast_arglist(NULL, ast_str(l, "sum() of an empty float32 array (Python's "
+                                                         "result, the int 0, is not supported here; use np.sum)")));
+        lw_stmt(c, ast_if(l, ast_compare(l, len, OP_EQ, ast_int(l, 0)), ast_vec1(ast_raise(l, exc)), (vec){0}));
+    }
+    if (!sum) {
+        ast *exc = ast_call(l, ast_name(l, "ValueError"),
+                            ast_arglist(NULL, ast_str(l, arena_printf(&util_arena, "%s() arg is an empty sequence", f))));
+        lw_stmt(c, ast_if(l, ast_compare(l, len, OP_EQ, ast_int(l, 0)), ast_vec1(ast_raise(l, exc)), (vec){0}));
+        lw_stmt(c, ast_assign(l, ast_vec1(acc), ast_subscript(l, A, ast_vec1(ast_int(l, 0)), 0)));
+        ast *take = ast_if(l, ast_compare(l, item, f[1] == 'a' ? OP_GT : OP_LT, acc),
+                           ast_vec1(ast_assign(l, ast_vec1(acc), item)), (vec){0});
+        lw_stmt(c, ast_for(l, k, ast_call(l, ast_name(l, "range"), ast_arglist(ast_arglist(NULL, ast_int(l, 1)), len)),
+                           ast_vec1(take), (vec){0}));
+    } else {
+        if (start)
+            lw_assign_name(c, acc, start);
+        else
+            lw_stmt(c, ast_assign(l, ast_vec1(acc), ast_int(l, 0)));
+        lw_stmt(c, ast_for(l, k, ast_call(l, ast_name(l, "range"), ast_arglist(NULL, len)),
+                           ast_vec1(ast_assign(l, ast_vec1(acc), ast_binop(l, '+', acc, item))), (vec){0}));
+    }
+    return lw_read_name(c, acc);
+}
+
+/* sum(a[, start]) of an array: array_fold; NULL when the first argument is no array. The
+ * argument is looked at in a probe first, so that a sequence known when compiling is lowered
+ * once, by call_sequence. */
+static value *sum_of_array(lctx *c, ast *call)
+{
+    if (call->args.len < 1 || call->args.len > 2 || call->kwargs.len)
+        return NULL;
+    ast *x = VEC_AT(call->args, 0, ast *);
+    if (x->kind == A_COMP || x->kind == A_LIST || x->kind == A_TUPLE ||
+        (x->kind == A_CALL && x->a->kind == A_NAME && strcmp(x->a->name, "range") == 0))
+        return NULL;
+    lw_probe p;
+    lw_probe_begin(c, &p);
+    value *v = lw_expr(c, x);
+    int isarr = v->kind == V_ARRAY;
+    lw_probe_end(c, &p);
+    if (!isarr)
+        return NULL;
+    v = lw_expr(c, x);
+    if (v->kind != V_ARRAY)
+        return &lw_ERRV;
+    value *start = NULL;
+    if (call->args.len == 2 && (start = lw_expr(c, VEC_AT(call->args, 1, ast *)))->kind == V_ERR)
+        return &lw_ERRV;
+    return array_fold(c, call->l, "sum", v, start);
+}
+
 /* list(it), tuple(it), zip(...), enumerate(...) and sum(it[, start]) of sequences known when
  * compiling; sum adds from the left starting at start (0), as Python does. */
 static value *call_sequence(lctx *c, const char *f, ast *call)
@@ -627,6 +714,11 @@ static value *call_sequence(lctx *c, const char *f, ast *call)
     if (call->args.len < 1 || call->args.len > (f[0] == 's' ? 2 : 1) || call->kwargs.len) {
         diag_error(l, "%s() takes %s here", f, f[0] == 's' ? "a sequence and a start value" : "one sequence");
         return &lw_ERRV;
+    }
+    if (f[0] == 's') {
+        value *r = sum_of_array(c, call);
+        if (r)
+            return r;
     }
     value *items = lw_iter_items(c, VEC_AT(call->args, 0, ast *));
     if (!items) {
@@ -686,8 +778,9 @@ static value *bi_len(lctx *c, loc l, const char *f, value **v, args *a)
                 n += ((unsigned char)*p & 0xC0) != 0x80;
             return lw_scalar(l, lw_I64(l, n), 1);
         }
-        if (v[0]->kind == V_MASKED && !v[0]->n) { /* len(a[m]): the elements m selects */
-            value *k = lw_reduce(c, l, "sum", v[0]->mask);
+        if (v[0]->kind == V_MASKED && (!v[0]->n || v[0]->rows)) { /* len(a[m]): the elements
+                                                                   * (rows of a[m, :]) m selects */
+            value *k = lw_reduce(c, l, "sum", v[0]->n ? v[0]->rows : v[0]->mask);
             return k->kind == V_ERR ? k : lw_scalar(l, ir_cast(l, T_I64, k->e), 1);
         }
         diag_error(l, "len() takes one array");
@@ -707,6 +800,8 @@ static value *bi_minmax(lctx *c, loc l, const char *f, value **v, args *a)
     }
     if (a->npos == 1 && a->pos[0]->kind == V_LIST && a->pos[0]->rank == 0 && !a->pos[0]->lrow) /* run time */
         return lw_list_minmax(c, l, f[1] == 'a', a->pos[0]);
+    if (a->npos == 1 && a->pos[0]->kind == V_ARRAY) /* max(a): Python's loop over its items */
+        return array_fold(c, l, f, a->pos[0], NULL);
     if (a->npos == 1 && a->pos[0]->kind == V_TUPLE) { /* max(residuals): a list or tuple's items */
         value *t = a->pos[0];
         if (t->n == 0) {

@@ -626,6 +626,7 @@ static int breaks_out(vec *body)
 
 static void names_in(ast *a, vec *out);
 
+static void bound_names(vec *stmts, vec *out);
 /* The names a target binds (x, (a, b), [a, *rest]); subscripts and attributes bind none. */
 static void target_names(ast *t, vec *out)
 {
@@ -641,6 +642,7 @@ static void target_names(ast *t, vec *out)
 }
 /* The names a statement list binds, in nested statements too: what can change from one
  * iteration of a loop around it to the next. */
+void lw_bound_names(vec *stmts, vec *out) { bound_names(stmts, out); }
 static void bound_names(vec *stmts, vec *out)
 {
     for (int i = 0; i < stmts->len; i++) {

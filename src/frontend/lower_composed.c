@@ -2,7 +2,7 @@
  * reductions, lowered step for step as its source composes them, so that they add, round and
  * promote as NumPy's do: the NaN-ignoring reductions (np.nansum, np.nanmean, np.nanmax,
  * np.nanmin, np.nanstd, np.nanvar), np.average (weights=, returned=), np.nan_to_num, np.sinc,
- * np.polyval, np.logspace, np.select, np.divmod, np.modf and np.cross.
+ * np.polyval, np.logspace, np.select, np.divmod, np.modf, np.cross and np.isin.
  *
  * From numpy/lib/_nanfunctions_impl.py and _function_base_impl.py:
  *   nansum(a)  = sum(a with NaN replaced by 0)             (a copy: one run, pairwise)
@@ -482,6 +482,60 @@ static value *np_cross(lctx *c, loc l, const char *f, value **v, args *a)
     return lw_call_prelude(c, l, n[0] == 3 ? "cross3" : "cross2", 2, args2);
 }
 
+/* np.isin(element, test_elements, invert=): NumPy's loop for a few test values, mask |= (element
+ * == t) for each t of the test values as one array (np.asarray: their common dtype, so the
+ * comparisons promote as NumPy's), then ~mask for invert=True. The test values are a number or
+ * a list or tuple of numbers known when compiling (a Game of Life's np.isin(nb, [2, 3])). */
+static value *np_isin(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0], *t = v[1];
+    if (x->kind != V_ARRAY && x->kind != V_SCALAR) {
+        if (x->kind != V_ERR)
+            diag_error(x->l, "%s() takes an array or a number, not %s", f, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    value **items = &t;
+    int n = 1;
+    if (t->kind == V_TUPLE && !t->keys) {
+        items = t->items;
+        n = t->n;
+    }
+    ir_type common = T_BOOL;
+    for (int i = 0; i < n; i++) {
+        if (items[i]->kind != V_SCALAR) {
+            if (items[i]->kind != V_ERR)
+                diag_error(items[i]->l, "%s(): test_elements must be a number or a list or tuple of numbers "
+                                        "known when compiling (not %s)", f, lw_vkind_desc(items[i]));
+            return &lw_ERRV;
+        }
+        ir_type it = items[i]->type;
+        if (ir_type_is_float(it) || ir_type_is_float(common))
+            common = T_F64;
+        else if (it != T_BOOL)
+            common = T_I64;
+    }
+    int ok = 1, invert = lw_const_flag(v[3], 0, "invert", &ok);
+    if (!ok)
+        return &lw_ERRV;
+    if (given(v[4]) && v[4]->kind != V_STR) {
+        diag_error(v[4]->l, "%s(): kind= must be a string", f);
+        return &lw_ERRV;
+    }
+    value *m = lw_scalar(l, ir_const_i(l, T_BOOL, 0), 0);
+    for (int i = 0; i < n && m->kind != V_ERR; i++) {
+        value *ti = lw_scalar(items[i]->l, ir_cast(items[i]->l, common, items[i]->e), 0);
+        m = lw_binop(c, l, OP_BOR, m, lw_binop(c, l, OP_CEQ, x, ti));
+    }
+    if (m->kind == V_ERR)
+        return m;
+    if (invert)
+        m = lw_unop(c, l, OP_BNOT, m);
+    if (m->kind == V_SCALAR)
+        return lw_scalar(l, m->e, 0);
+    return m->kind == V_ARRAY ? lw_materialize(c, m) : m;
+}
+
 static const lw_builtin np_table[] = {
     {"np.nansum", {"a", "axis", "dtype", "out", "keepdims"}, 1, np_nanred},
     {"np.nanmean", {"a", "axis", "dtype", "out", "keepdims"}, 1, np_nanred},
@@ -498,6 +552,7 @@ static const lw_builtin np_table[] = {
     {"np.select", {"condlist", "choicelist", "default"}, 2, np_select},
     {"np.divmod", {"x1", "x2"}, 2, np_divmod},
     {"np.modf", {"x"}, 1, np_modf},
+    {"np.isin", {"element", "test_elements", "assume_unique", "invert", "kind"}, 2, np_isin},
 };
 
 const lw_builtin *lw_composed_find(const char *name, int method)

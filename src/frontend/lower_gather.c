@@ -376,6 +376,11 @@ value *lw_masked_bind(lctx *c, loc l, const char *name, value *v)
     lw_assign_name(c, hm, lw_copy_of(c, l, v->mask));
     r->self = lw_read_name(c, hs);
     r->mask = lw_read_name(c, hm);
+    if (v->rows) {
+        ast *hr = ast_name(l, arena_printf(&util_arena, "%s.rows", name));
+        lw_assign_name(c, hr, lw_copy_of(c, l, v->rows));
+        r->rows = lw_read_name(c, hr);
+    }
     r->snapshot = 1;
     return r;
 }
@@ -417,6 +422,23 @@ value *lw_masked_index(lctx *c, ast *a, value *sel)
     value *s = lw_index_array(c, sel->self, sub, 0);
     if (s->kind == V_ERR)
         return s;
+    if (s->kind == V_ARRAY && s->rank >= k && s->rank < sel->self->rank) {
+        /* inside[:, 0] of inside = x[m]: integers along dimensions the mask does not cover
+         * select x[:, 0][m], the mask indexed alike (its rows are m's along those dimensions) */
+        value *m = lw_index_array(c, sel->mask, sub, 0);
+        if (m->kind == V_ERR)
+            return m;
+        if (m->kind == V_ARRAY && m->rank == s->rank) {
+            value *r = lw_vnew(V_MASKED, a->l);
+            *r = *sel;
+            r->self = s;
+            r->mask = m;
+            r->n = s->rank == k ? 0 : k;
+            r->rows = r->n ? sel->rows : NULL;
+            r->str = arena_printf(&util_arena, "%s", diag_text(a->l));
+            return r;
+        }
+    }
     if (s->kind != V_ARRAY || s->rank != sel->self->rank) {
         diag_error(a->l, "indexing a boolean-mask selection must keep its dimensions (use ':' or a "
                          "list of indices along each)");
@@ -435,7 +457,8 @@ value *lw_masked_index(lctx *c, ast *a, value *sel)
  * evaluated), reduced, or operated on further. Operands are selections with the same mask
  * (its source text, as store_masked compares them) or scalars; an array would have to have as
  * many elements as the mask selects, which only the data says. Selections by a mask of the
- * leading dimensions (F[m, :]) are kept out: their rows would need the mask repeated alike.
+ * leading dimensions (F[m, :], x[m]) combine only with scalars and selections of arrays of the
+ * same shape (the mask repeated alike over each).
  * A selection bound to a name (a snapshot) combines only with selections of the same snapshot.
  * Returns 0 when no operand is a selection; -1 after a diagnostic; 1 with ops[] replaced by
  * the whole arrays and *sel the first selection, for lw_masked_result. */
@@ -452,10 +475,18 @@ int lw_masked_operands(const char *what, value **ops, int n, value **sel)
         return 0;
     for (int i = 0; i < n; i++) {
         value *v = ops[i];
-        if (v->kind == V_MASKED && v->n) {
-            diag_error(v->l, "'%s' of a selection by a mask of the leading dimensions (a[%s, :]) is not "
-                             "supported (a mask of the array's shape is)", what, v->str);
-            return -1;
+        if (v->kind == V_MASKED && (v->n || (*sel)->n)) {
+            /* F[m, :] op G[m, :]: the whole arrays' operation selected by m repeated alike, when
+             * every selection repeats it over the same shape (else the rows would broadcast) */
+            int same = v->n == (*sel)->n && v->self->rank == (*sel)->self->rank;
+            for (int d = 0; same && d < v->self->rank; d++)
+                same = lw_sym_cmp(v->self->sh[d], (*sel)->self->sh[d]) == 1;
+            if (!same) {
+                diag_error(v->l, "'%s' of a selection by a mask of the leading dimensions (a[%s, :]) "
+                                 "is supported with scalars and selections of arrays of one shape by "
+                                 "the same mask", what, v->n ? v->str : (*sel)->str);
+                return -1;
+            }
         }
         if (v->kind == V_MASKED && (!*v->str || strcmp(v->str, (*sel)->str) != 0)) {
             diag_error(v->l, "'%s' of selections with different masks (a[%s] and b[%s]) is not "

@@ -254,6 +254,23 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
     }
     if (failed)
         return &lw_ERRV;
+    if (nitems == 1 && kind[0] == IX_INDEX && ival[0]->kind == V_ARRAY && ival[0]->type == T_BOOL &&
+        ival[0]->rank < base->rank) { /* x[m] with m of the leading dimensions: x[m, :] */
+        ast *full = ast_new(A_SUBSCRIPT, sub->l);
+        *full = *sub;
+        full->args = ast_vec1(sub->args.items[0]);
+        for (int d = ival[0]->rank; d < base->rank; d++)
+            vec_push(&full->args, ast_slice(sub->l, NULL, NULL, NULL));
+        sub = full;
+        nitems = full->args.len;
+        kind = NEWN(int, nitems);
+        value **iv = NEWN(value *, nitems);
+        iv[0] = ival[0];
+        kind[0] = IX_INDEX;
+        ival = iv;
+        for (int k = 1; k < nitems; k++)
+            kind[k] = IX_SLICE;
+    }
     if (nitems == 1 && kind[0] == IX_INDEX && ival[0]->kind == V_ARRAY && ival[0]->type == T_BOOL)
         return mask_select(c, base, ival[0], VEC_AT(sub->args, 0, ast *));
     if (nitems > 1 && kind[0] == IX_INDEX && ival[0]->kind == V_ARRAY && ival[0]->type == T_BOOL &&
@@ -270,8 +287,10 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
             if (m->kind == V_ERR)
                 return m;
             value *r = mask_select(c, base, m, VEC_AT(sub->args, 0, ast *));
-            if (r->kind == V_MASKED)
+            if (r->kind == V_MASKED) {
                 r->n = ival[0]->rank;
+                r->rows = ival[0];
+            }
             return r;
         }
     }

@@ -92,6 +92,8 @@ struct value {
     ir_var *reshaped;  /* V_ARRAY: the slot of a reshape's copy of a named array, which NumPy makes a
                           view (lower_reshape.c: binding it to a name is refused) */
     int snapshot;      /* V_MASKED: bound to a name (lw_masked_bind): self and mask are copies */
+    value *rows;       /* V_MASKED with n > 0 (F[m, :], x[m]): m itself, the mask of the n leading
+                          dimensions (mask is m repeated along the others); len() counts it */
     const char *hold;  /* V_MASKED of lw_nonzero: the hidden name holding its mask (a snapshot) */
     int argw;          /* V_MASKED: np.argwhere(mask) (argw = the mask's rank): its (count, argw) array
                           of indices is only counted (len, .shape, .size) or looped over */
@@ -232,6 +234,7 @@ void lw_probe_begin(lctx *c, lw_probe *p);
 void lw_probe_leave(lctx *c, lw_probe *p);
 void lw_probe_end(lctx *c, lw_probe *p);
 void lw_target_names(ast *t, vec *out);
+void lw_bound_names(vec *stmts, vec *out); /* the names a statement list binds (lower_calls.c) */
 void lw_declared_globals(vec *stmts, vec *out);
 void lw_implicit_global(lctx *c, const char *name);
 /* The scope a name's bindings live in: the current one, or the module's (globals, attributes) */
@@ -532,6 +535,9 @@ value *lw_index_grid(lctx *c, const char *which, ast *sub);
 /* ---- lower_loops.c: for and while loops, the type inference of loop bodies ------------------ */
 
 void lw_lower_for(lctx *c, ast *s);
+/* lower_grow.c: a loop growing an array by np.append, lowered over a run-time list (1), or 0 */
+int lw_grow_loop(lctx *c, ast *s);
+void lw_grow_note(ast *loop, const char *name); /* why a loop appending to name was not */
 void lw_lower_while(lctx *c, ast *s);
 value *lw_bound_array(binding *b);
 int lw_carriable_view(binding *e, binding *x);

@@ -903,7 +903,13 @@ static value *print_lists(lctx *c, ast *call)
  * for i in idxs: / for i, cx, cy in zip(idxs, cxs, cys): with arrays bound to names: a range()
  * loop over the positions, its target bound to the elements read at run time:
  *     for for.L.C in range(min(len(idxs), len(cxs), ...)): i, cx, cy = idxs[k], cxs[k], cys[k]
- * (a name's array is read at each iteration, as Python's iterator reads the array it holds). */
+ * (a name's array is read at each iteration, as Python's iterator reads the array it holds).
+ * zip() and enumerate() may mix such arrays with sequences Python's iterators would give item
+ * by item as well: lists built at run time (the body must not append to them), lists and
+ * tuples of numbers known when compiling, and range() of ints known only when running (its
+ * arguments evaluated once, before the loop, as Python does): zip(range(NL), cxs, cys) of
+ * lattice Boltzmann codes, zip(times, snapshots). At least one array or run-time list, else
+ * the loop is unrolled when compiling (lw_for_unrolled) as before. */
 static int array_name(lctx *c, ast *a)
 {
     int unbound;
@@ -913,35 +919,132 @@ static int array_name(lctx *c, ast *a)
     value *v = lw_bound_array(b);
     return v && (b->kind == B_ARRAY || b->val->kind == V_ARRAY);
 }
+
+/* What one argument of zip()/enumerate() is, for lw_for_arrays. */
+enum { SEQ_NONE, SEQ_ARRAY, SEQ_RTLIST, SEQ_NUMBERS, SEQ_RANGE };
+static int seq_kind(lctx *c, ast *a)
+{
+    int unbound;
+    if (array_name(c, a))
+        return SEQ_ARRAY;
+    if (a->kind == A_CALL && a->a->kind == A_NAME && strcmp(a->a->name, "range") == 0 && !a->kwargs.len &&
+        a->args.len >= 1 && a->args.len <= 3 && !lw_lookup(c, "range", &unbound))
+        return SEQ_RANGE;
+    binding *b = a->kind == A_NAME ? list_binding(c, a) : NULL;
+    if (b && b->val->kind == V_LIST)
+        return SEQ_RTLIST;
+    if (b && b->val->kind == V_TUPLE && !b->val->keys) {
+        for (int i = 0; i < b->val->n; i++)
+            if (b->val->items[i]->kind != V_SCALAR)
+                return SEQ_NONE;
+        return SEQ_NUMBERS;
+    }
+    return SEQ_NONE;
+}
+
+/* range(a, b, k) of zip(): its arguments bound to hidden names before the loop; *len its
+ * length max(0, (b - a + k - sgn(k)) // k), *item(K) a + K * k. 0 after a diagnostic. */
+static int zip_range(lctx *c, ast *r, const char *pre, ast **len, ast **first, ast **step)
+{
+    loc l = r->l;
+    ast *v[3] = {0};
+    for (int i = 0; i < r->args.len; i++) {
+        ast *x = VEC_AT(r->args, i, ast *);
+        const char *nm = arena_printf(&util_arena, "%s.r%d", pre, i);
+        lw_stmt(c, ast_assign(x->l, ast_vec1(ast_name(x->l, nm)), x));
+        ast rn = {.kind = A_NAME, .l = x->l, .name = nm};
+        value *xv = lw_read_name(c, &rn);
+        if (xv->kind == V_ERR)
+            return 0;
+        if (xv->kind != V_SCALAR || ir_type_is_float(xv->type)) {
+            diag_error(x->l, "'%s' object cannot be interpreted as an integer",
+                       xv->kind == V_SCALAR ? "float" : lw_vkind_desc(xv));
+            return 0;
+        }
+        v[i] = ast_name(x->l, nm);
+    }
+    if (r->args.len == 1) {
+        *len = ast_call(l, ast_name(l, "max"), ast_arglist(ast_arglist(NULL, ast_int(l, 0)), v[0]));
+        *first = ast_int(l, 0);
+        *step = ast_int(l, 1);
+        return 1;
+    }
+    ast *a = v[0], *b = v[1], *k = r->args.len == 3 ? v[2] : ast_int(l, 1);
+    if (r->args.len == 3) {
+        ast *exc = ast_call(l, ast_name(l, "ValueError"),
+                            ast_arglist(NULL, ast_str(l, "range() arg 3 must not be zero")));
+        lw_stmt(c, ast_if(l, ast_compare(l, k, OP_EQ, ast_int(l, 0)), ast_vec1(ast_raise(l, exc)), (vec){0}));
+    }
+    ast *sgn = ast_ifexp(l, ast_int(l, 1), ast_compare(l, k, OP_GT, ast_int(l, 0)), ast_int(l, -1));
+    ast *n = ast_binop(l, OP_FLOORDIV, ast_binop(l, '-', ast_binop(l, '+', ast_binop(l, '-', b, a), k), sgn), k);
+    *len = ast_call(l, ast_name(l, "max"), ast_arglist(ast_arglist(NULL, ast_int(l, 0)), n));
+    *first = a;
+    *step = k;
+    return 1;
+}
+
 int lw_for_arrays(lctx *c, ast *s)
 {
     ast *it = s->a;
     vec arrs = {0};
-    int unbound, zip = 0, enumerate = 0;
-    if (array_name(c, it))
+    int unbound, zip = 0, enumerate = 0, kinds[64];
+    if (array_name(c, it)) {
         vec_push(&arrs, it);
-    else if (it->kind == A_CALL && it->a->kind == A_NAME && !it->kwargs.len &&
-             ((zip = strcmp(it->a->name, "zip") == 0) || (enumerate = strcmp(it->a->name, "enumerate") == 0)) &&
-             !lw_lookup(c, it->a->name, &unbound) && it->args.len >= 1 && (zip || it->args.len == 1)) {
+        kinds[0] = SEQ_ARRAY;
+    } else if (it->kind == A_CALL && it->a->kind == A_NAME && !it->kwargs.len &&
+               ((zip = strcmp(it->a->name, "zip") == 0) || (enumerate = strcmp(it->a->name, "enumerate") == 0)) &&
+               !lw_lookup(c, it->a->name, &unbound) && it->args.len >= 1 && it->args.len <= 64 &&
+               (zip || it->args.len == 1)) {
+        int runtime = 0;
         for (int i = 0; i < it->args.len; i++) {
-            if (!array_name(c, VEC_AT(it->args, i, ast *)))
+            kinds[i] = seq_kind(c, VEC_AT(it->args, i, ast *));
+            if (kinds[i] == SEQ_NONE)
                 return 0;
+            runtime |= kinds[i] == SEQ_ARRAY || kinds[i] == SEQ_RTLIST;
             vec_push(&arrs, it->args.items[i]);
         }
+        if (!runtime) /* known when compiling: unrolled */
+            return 0;
     } else
         return 0;
     loc l = s->l;
     const char *k = arena_printf(&util_arena, "for.%d.%d", l.line, l.col);
+    vec names = {0}, bound = {0};
+    for (int i = 0; i < s->body.len; i++)
+        appends(VEC_AT(s->body, i, ast *), &names);
+    lw_bound_names(&s->body, &bound);
     ast *n = NULL;
-    for (int i = 0; i < arrs.len; i++) {
-        ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, VEC_AT(arrs, i, ast *)));
-        n = n ? ast_call(l, ast_name(l, "min"), ast_arglist(ast_arglist(NULL, n), len)) : len;
-    }
     vec items = {0};
     if (enumerate)
         vec_push(&items, ast_name(l, k));
-    for (int i = 0; i < arrs.len; i++)
-        vec_push(&items, ast_subscript(l, VEC_AT(arrs, i, ast *), ast_vec1(ast_name(l, k)), 0));
+    for (int i = 0; i < arrs.len; i++) {
+        ast *a = VEC_AT(arrs, i, ast *), *len, *item;
+        if ((kinds[i] == SEQ_RTLIST || kinds[i] == SEQ_NUMBERS) && lw_name_in(&names, a->name)) {
+            diag_error(a->l, "a loop over the list '%s' that appends to it is not supported (it would "
+                             "run over the items appended too)", a->name);
+            return 1;
+        }
+        if (kinds[i] == SEQ_ARRAY && lw_name_in(&bound, a->name)) {
+            /* the body rebinds the name: Python's iterator keeps the array it started with */
+            ast *h = ast_name(a->l, arena_printf(&util_arena, "%s.seq%d", k, i));
+            lw_stmt(c, ast_assign(a->l, ast_vec1(h), a));
+            a = h;
+        } else if ((kinds[i] == SEQ_RTLIST || kinds[i] == SEQ_NUMBERS) && lw_name_in(&bound, a->name)) {
+            diag_error(a->l, "a loop over the list '%s' that rebinds it is not supported", a->name);
+            return 1;
+        }
+        if (kinds[i] == SEQ_RANGE) {
+            ast *first, *step;
+            if (!zip_range(c, a, arena_printf(&util_arena, "%s.%d", k, i), &len, &first, &step))
+                return 1;
+            item = ast_binop(l, '+', first, ast_binop(l, '*', ast_name(l, k), step));
+        } else {
+            len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, a));
+            item = ast_subscript(l, a, ast_vec1(ast_name(l, k)), 0);
+        }
+        n = n ? ast_call(l, ast_name(l, "min"), ast_arglist(ast_arglist(NULL, n), len)) : len;
+        vec_push(&items, item);
+    }
     ast *item = items.len == 1 && !zip ? VEC_AT(items, 0, ast *) : ast_seq(l, items, 1);
     vec body = ast_vec1(ast_assign(l, ast_vec1(s->b), item));
     for (int i = 0; i < s->body.len; i++)

@@ -868,6 +868,7 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
                     diag_error(loop->l, "array '%s' changes shape inside this loop (%s before, %s after "
                                         "one iteration)", n, lw_shape_str(e->var->rank, e->sh),
                                lw_shape_str(x->var->rank, x->sh));
+                    lw_grow_note(loop, n);
                     break;
                 }
         }
@@ -1064,7 +1065,7 @@ static ast *reversed_range(lctx *c, ast *s, ast *r)
 
 void lw_lower_for(lctx *c, ast *s)
 {
-    if (loop_else(c, s))
+    if (loop_else(c, s) || lw_grow_loop(c, s))
         return;
     ast *it = s->a, *pr = lw_numba_range(c, it);
     if (pr) { /* numba's prange: a range (lower_numba.c) */
@@ -1173,7 +1174,7 @@ void lw_lower_for(lctx *c, ast *s)
 
 void lw_lower_while(lctx *c, ast *s)
 {
-    if (loop_else(c, s))
+    if (loop_else(c, s) || lw_grow_loop(c, s))
         return;
     ir_stmt *st = ir_stmt_new(S_WHILE, s->l);
     st->e = ir_const_i(s->l, T_BOOL, 1);

@@ -789,10 +789,20 @@ static value *np_outer(lctx *c, loc l, const char *f, value **v, args *a)
         }
     return lw_binop(c, l, OP_MUL, expand(c, l, v[0], 1), expand(c, l, v[1], 0));
 }
-/* np.append(arr, values) without axis: both flattened; supported for 1-D arrays and scalars. */
+/* np.append(arr, values) without axis: both flattened; supported for 1-D arrays and scalars.
+ * Lists and tuples are the arrays NumPy makes of them (np.append(X, [row], axis=0)). */
 static value *np_append(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
+    for (int i = 0; i < 2; i++)
+        if (v[i]->kind == V_TUPLE && !v[i]->keys) { /* a list or tuple: the array NumPy makes of it */
+            args la = {0};
+            la.pos = &v[i];
+            la.npos = 1;
+            v[i] = lw_array_literal(c, v[i]->l, &la, 0);
+            if (v[i]->kind == V_ERR)
+                return v[i];
+        }
     if (given(v[2])) {
         value *seq = lw_vnew(V_TUPLE, l);
         seq->n = 2;

@@ -4,7 +4,7 @@
  * outer is the operator of a with b.ndim trailing axes and b with a.ndim leading ones (the
  * broadcast NumPy computes), reduce the axis reduction (sum, prod is not here, max, min, all,
  * any) with ufunc.reduce's default axis=0, accumulate the running op of cumsum along one axis
- * keeping the dtype.
+ * keeping the dtype; at (add, subtract, multiply, maximum, minimum) a loop over the indices.
  *
  * Requires: obj (lw_ufunc_method_attr) is the V_BUILTIN of an np.* function.
  * Establishes: the methods are built-ins "np.UFUNC.METHOD" of this file's table. */
@@ -46,9 +46,13 @@ value *lw_ufunc_method_attr(value *obj, ast *a)
     if (u < 0)
         return NULL;
     const char *m = a->name;
-    if (strcmp(m, "outer") != 0 && strcmp(m, "reduce") != 0 && strcmp(m, "accumulate") != 0) {
+    ir_op op = ufuncs[u].op;
+    int at_ok = strcmp(m, "at") == 0 && (op == OP_ADD || op == OP_SUB || op == OP_MUL || op == OP_NPMAX ||
+                                         op == OP_NPMIN);
+    if (strcmp(m, "outer") != 0 && strcmp(m, "reduce") != 0 && strcmp(m, "accumulate") != 0 && !at_ok) {
         diag_error(loc_span(a->a->l, a->l), "'%s.%s' is not supported (the methods outer, reduce "
-                                            "and accumulate of binary ufuncs are)", obj->str, m);
+                                            "and accumulate of binary ufuncs are, and at of add, subtract, "
+                                            "multiply, maximum and minimum)", obj->str, m);
         return &lw_ERRV;
     }
     value *v = lw_vnew(V_BUILTIN, a->l);
@@ -146,9 +150,113 @@ static value *m_accumulate(lctx *c, loc l, const char *f, value **v, args *a)
     return lw_accumulate(c, l, f, op, v[0], v[1] ? v[1] : lw_scalar(l, lw_I64(l, 0), 1));
 }
 
+/* np.add.at(a, indices, b): NumPy's unbuffered operation, each index in turn (one repeated is
+ * applied again, unlike a[i] += b), lowered to that loop over hidden names bound to the
+ * arguments (a's name is a view of a: the stores reach it):
+ *     for at.L.C.k in range(len(at.L.C.i)): at.L.C.a[at.L.C.i[k]] = at.L.C.a[at.L.C.i[k]] + at.L.C.b[k]
+ * (an int a takes each float sum cut to an int, as NumPy's unsafe cast there does)
+ * (maximum/minimum: a[i] = np.maximum(a[i], b[k])). indices: a 1-D integer array, or a tuple of
+ * them, one per axis of a, of one length (checked when running); b: a number or a 1-D array of
+ * the indices' length or of 1 (checked when running, NumPy's message). Particle-in-cell deposits write it: np.add.at(rho, j, 1 - w). */
+static value *m_at(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    int u = ufunc_of(f);
+    ir_op op = ufuncs[u].op;
+    value *arr = v[0], *ix = v[1], *b = v[2];
+    if (arr->kind != V_ARRAY) {
+        if (arr->kind != V_ERR)
+            diag_error(arr->l, "%s(): the first argument must be an array, not %s", f, lw_vkind_desc(arr));
+        return &lw_ERRV;
+    }
+    if (arr->e->kind != E_READ) {
+        diag_error(arr->l, "%s(): the first argument must be an array or a view of one (its elements "
+                           "are changed)", f);
+        return &lw_ERRV;
+    }
+    value **ixs = &ix;
+    int nix = 1;
+    if (ix->kind == V_TUPLE && ix->is_list && !ix->keys) { /* a list of indices: np.array(list) */
+        args la = {0};
+        la.pos = &ix;
+        la.npos = 1;
+        ix = lw_array_literal(c, ix->l, &la, 1);
+        if (ix->kind == V_ERR)
+            return ix;
+    }
+    if (ix->kind == V_TUPLE && !ix->keys) {
+        ixs = ix->items;
+        nix = ix->n;
+    }
+    if (nix != arr->rank) {
+        diag_error(ix->l, "%s() is supported with one 1-D array of indices per axis of the array (%d given, for %d axes)", f,
+                   nix, arr->rank);
+        return &lw_ERRV;
+    }
+    for (int i = 0; i < nix; i++)
+        if (ixs[i]->kind != V_ARRAY || ixs[i]->rank != 1 || ir_type_is_float(ixs[i]->type) ||
+            ixs[i]->type == T_BOOL) {
+            diag_error(ixs[i]->l, "%s(): the indices must be 1-D arrays of integers (not %s)", f,
+                       ixs[i]->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D %s array", ixs[i]->rank,
+                                                              ir_type_name(ixs[i]->type))
+                                               : lw_vkind_desc(ixs[i]));
+            return &lw_ERRV;
+        }
+    if (!b || (b->kind != V_SCALAR && (b->kind != V_ARRAY || b->rank != 1))) {
+        diag_error(b ? b->l : l, "%s(): b must be a number or a 1-D array as long as the indices", f);
+        return &lw_ERRV;
+    }
+    const char *base = arena_printf(&util_arena, "at.%d.%d", l.line, l.col);
+    ast *A = ast_name(l, arena_printf(&util_arena, "%s.a", base));
+    ast *k = ast_name(l, arena_printf(&util_arena, "%s.k", base));
+    lw_assign_name(c, A, arr);
+    vec sub = {0};
+    ast *I0 = NULL;
+    for (int i = 0; i < nix; i++) {
+        ast *I = ast_name(l, arena_printf(&util_arena, "%s.i%d", base, i));
+        lw_assign_name(c, I, ixs[i]);
+        vec_push(&sub, ast_subscript(l, I, ast_vec1(k), 0));
+        if (!I0)
+            I0 = I;
+        else { /* NumPy broadcasts the index arrays: they must be as long as each other */
+            ast *exc = ast_call(l, ast_name(l, "IndexError"),
+                                ast_arglist(NULL, ast_str(l, arena_printf(&util_arena, "%s(): index arrays of "
+                                                             "different lengths are not supported", f))));
+            lw_stmt(c, ast_if(l, ast_compare(l, ast_call(l, ast_name(l, "len"), ast_arglist(NULL, I)), OP_NE,
+                                             ast_call(l, ast_name(l, "len"), ast_arglist(NULL, I0))),
+                              ast_vec1(ast_raise(l, exc)), (vec){0}));
+        }
+    }
+    ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, I0));
+    ast *B = ast_name(l, arena_printf(&util_arena, "%s.b", base)), *bk = B;
+    lw_assign_name(c, B, b);
+    if (b->kind == V_ARRAY) {
+        bk = ast_subscript(l, B, ast_vec1(k), 0);
+        ast *exc = ast_call(l, ast_name(l, "ValueError"),
+                            ast_arglist(NULL, ast_str(l, "array is not broadcastable to correct shape")));
+        ast *ne = ast_compare(l, ast_call(l, ast_name(l, "len"), ast_arglist(NULL, B)), OP_NE, len);
+        ast *ne1 = ast_compare(l, ast_call(l, ast_name(l, "len"), ast_arglist(NULL, B)), OP_NE, ast_int(l, 1));
+        lw_stmt(c, ast_if(l, ast_boolop(l, OP_AND, ne, ne1), ast_vec1(ast_raise(l, exc)), (vec){0}));
+        /* a b of one item is broadcast */
+        bk = ast_subscript(l, B, ast_vec1(ast_ifexp(l, ast_int(l, 0), ast_compare(l, ast_call(l, ast_name(l, "len"),
+                                                                                          ast_arglist(NULL, B)),
+                                                                                 OP_EQ, ast_int(l, 1)), k)), 0);
+    }
+    ast *elem = ast_subscript(l, A, sub, 0);
+    ast *st;
+    if (op == OP_NPMAX || op == OP_NPMIN)
+        st = ast_assign(l, ast_vec1(elem), ast_call(l, ast_attr(l, ast_name(l, "np"), op == OP_NPMAX ? "maximum" : "minimum"),
+                                                    ast_arglist(ast_arglist(NULL, ast_subscript(l, A, sub, 0)), bk)));
+    else
+        st = ast_assign(l, ast_vec1(elem), ast_binop(l, op == OP_ADD ? '+' : op == OP_SUB ? '-' : '*',
+                                                     ast_subscript(l, A, sub, 0), bk));
+    lw_stmt(c, ast_for(l, k, ast_call(l, ast_name(l, "range"), ast_arglist(NULL, len)), ast_vec1(st), (vec){0}));
+    return lw_vnew(V_NONE, l);
+}
+
 #define UF(n)                                                                                   \
     {"np." n ".outer", {"A", "B"}, 2, m_outer}, {"np." n ".reduce", {"array", "axis", "dtype", "out", "keepdims"}, 1, m_reduce}, \
-        {"np." n ".accumulate", {"array", "axis"}, 1, m_accumulate}
+        {"np." n ".accumulate", {"array", "axis"}, 1, m_accumulate}, {"np." n ".at", {"a", "indices", "b"}, 2, m_at}
 static const lw_builtin table[] = {
     UF("add"),      UF("subtract"),  UF("multiply"), UF("divide"),  UF("true_divide"),
     UF("floor_divide"), UF("mod"),   UF("remainder"), UF("power"),  UF("maximum"),

@@ -1,0 +1,481 @@
+/* lower_grow.c: arrays grown by np.append in a loop, as ODE integrators and time-series codes
+ * write them (X = np.append(X, [X[-1] + dt * k], axis=0); t = np.append(t, t[-1] + dt)).
+ * NumPy makes a new, longer array at each append; tylesc's arrays keep one shape through a
+ * loop, so the loop is rewritten to grow a run-time list of X's items instead (lower_lists.c),
+ * which np.append's copy semantics allow (no other name sees the new arrays):
+ *
+ *     X.grow = []                                       before the loop: X's items
+ *     for X.grow.x in X: X.grow.append(X.grow.x)        (rows: X.grow.x.copy())
+ *     X.grow.z = np.zeros(0 or (0, m), dtype=X.dtype)   np.append's promotion, from X's dtype
+ *     loop:                                             the body, with
+ *         X = np.append(X, V[, axis=0])                 -> for X.grow.y in np.append(X.grow.z, V[, axis=0]):
+ *                                                              X.grow.append(X.grow.y)
+ *         X[i] (one index), len(X)                      -> X.grow[i], len(X.grow)
+ *         any other read of X                           -> np.array(X.grow)
+ *     if len(X.grow) != X.grow.n0: X = np.array(X.grow) after the loop (a loop that appended nothing
+ *                                                       leaves X the object it was)
+ *
+ * A dtype that changes (ints grown by floats) makes a list of mixed items, which lower_lists.c
+ * refuses with its message. Only loops whose every binding of X is such an append are
+ * rewritten, with no def, lambda or class in the body, no read of X changed in place (a
+ * mutating method or NumPy function, out=, or a function of the program when one of them changes
+ * a parameter in place: the copy np.array(X.grow) would change, not X) and, for a name of the
+ * module, no function of the module reading it (it would see X as it was before the loop);
+ * other loops are lowered as before ("array 'X' changes shape inside this loop").
+ *
+ * Requires: X bound to a 1-D or 2-D array when the loop is lowered.
+ * Establishes: the loop lowered (returns 1), or nothing done (returns 0). */
+
+#include "lower_internal.h"
+
+#include <string.h>
+
+/* Is e `np.append(X, V[, axis=0])` of the name x (numpy imported as np or numpy)? axis: set
+ * to 1 when axis=0 is given (positional or keyword), -1 when another axis. */
+static int is_append(ast *e, const char *x, int *axis)
+{
+    if (!e || e->kind != A_CALL || e->a->kind != A_ATTR || strcmp(e->a->name, "append") != 0 ||
+        e->a->a->kind != A_NAME || (strcmp(e->a->a->name, "np") != 0 && strcmp(e->a->a->name, "numpy") != 0))
+        return 0;
+    if (e->args.len < 2 || e->args.len > 3 || VEC_AT(e->args, 0, ast *)->kind != A_NAME ||
+        strcmp(VEC_AT(e->args, 0, ast *)->name, x) != 0)
+        return 0;
+    ast *ax = e->args.len == 3 ? VEC_AT(e->args, 2, ast *) : NULL;
+    for (int i = 0; i < e->kwargs.len; i++) {
+        ast *k = VEC_AT(e->kwargs, i, ast *);
+        if (!k->name || strcmp(k->name, "axis") != 0)
+            return 0;
+        ax = k->a;
+    }
+    *axis = !ax ? 0 : ax->kind == A_INT && ax->ival == 0 ? 1 : -1;
+    return 1;
+}
+
+/* The name of a statement `X = np.append(X, ...)`, or NULL. */
+static const char *append_stmt(ast *s)
+{
+    int axis;
+    if (s->kind != A_ASSIGN || s->targets.len != 1 || VEC_AT(s->targets, 0, ast *)->kind != A_NAME)
+        return NULL;
+    const char *x = VEC_AT(s->targets, 0, ast *)->name;
+    return is_append(s->a, x, &axis) ? x : NULL;
+}
+
+static void find_appends(vec *stmts, vec *names)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        const char *x = append_stmt(s);
+        if (x && !lw_name_in(names, x))
+            vec_push(names, (void *)x);
+        if (s->kind == A_IF || s->kind == A_FOR || s->kind == A_WHILE) {
+            find_appends(&s->body, names);
+            find_appends(&s->orelse, names);
+        }
+    }
+}
+
+/* Does the tree mention the name x (any context)? With defs: does it hold a def, lambda or
+ * class at all (*scoped)? */
+static int mentions(ast *a, const char *x, int *scoped)
+{
+    if (!a)
+        return 0;
+    if (a->kind == A_DEF || a->kind == A_LAMBDA || (a->kind == A_OTHER_STMT && a->str && strcmp(a->str, "class") == 0))
+        *scoped = 1;
+    if ((a->kind == A_NAME || a->kind == A_PARAM) && a->name && strcmp(a->name, x) == 0)
+        return 1;
+    int r = mentions(a->a, x, scoped) | mentions(a->b, x, scoped) | mentions(a->c, x, scoped);
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            r |= mentions(VEC_AT(*vs[k], i, ast *), x, scoped);
+    return r;
+}
+
+/* Does the statement list bind x (an assignment, augmented assignment or for target; not
+ * inside nested defs), and does it declare x global? Python makes such a name local to the
+ * function. */
+static int target_binds(ast *t, const char *x)
+{
+    if (!t)
+        return 0;
+    if (t->kind == A_NAME)
+        return strcmp(t->name, x) == 0;
+    int r = 0;
+    if (t->kind == A_TUPLE || t->kind == A_LIST)
+        for (int i = 0; i < t->args.len; i++)
+            r |= target_binds(VEC_AT(t->args, i, ast *), x);
+    if (t->kind == A_STARRED)
+        r |= target_binds(t->a, x);
+    return r;
+}
+static void binds(vec *stmts, const char *x, int *local, int *global)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind == A_ASSIGN)
+            for (int k = 0; k < s->targets.len; k++)
+                *local |= target_binds(VEC_AT(s->targets, k, ast *), x);
+        if (s->kind == A_AUGASSIGN || s->kind == A_FOR)
+            *local |= target_binds(s->b, x);
+        if (s->kind == A_DEF && strcmp(s->name, x) == 0)
+            *local = 1;
+        if (s->kind == A_GLOBAL)
+            for (int k = 0; k < s->args.len; k++)
+                *global |= strcmp(VEC_AT(s->args, k, ast *)->name, x) == 0;
+        if (s->kind == A_IF || s->kind == A_FOR || s->kind == A_WHILE) {
+            binds(&s->body, x, local, global);
+            binds(&s->orelse, x, local, global);
+        }
+    }
+}
+
+/* Does a def or class of the module (at any depth) read the module's x? A def whose
+ * parameter or local (a name it binds, not declared global) is x does not. */
+static int defs_mention(vec *stmts, const char *x)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        int scoped = 0;
+        if (s->kind == A_DEF) {
+            int local = 0, global = 0;
+            for (int k = 0; k < s->params.len; k++)
+                local |= strcmp(VEC_AT(s->params, k, ast *)->name, x) == 0;
+            binds(&s->body, x, &local, &global);
+            if ((global || !local) && mentions(s, x, &scoped))
+                return 1;
+            if (defs_mention(&s->body, x)) /* a nested def reading the module's x */
+                return 1;
+            continue;
+        }
+        if (s->kind == A_OTHER_STMT && mentions(s, x, &scoped))
+            return 1;
+        if ((s->kind == A_IF || s->kind == A_FOR || s->kind == A_WHILE) &&
+            (defs_mention(&s->body, x) || defs_mention(&s->orelse, x)))
+            return 1;
+    }
+    return 0;
+}
+
+/* Methods and NumPy functions that change an array in place: a read of X given to one would
+ * change the list's copy, not X (the loop is not rewritten). */
+static const char *mutators[] = {"fill", "sort", "resize", "put", "itemset", "partition", "setflags",
+                                 "byteswap", "copyto", "place", "putmask", "fill_diagonal", "shuffle",
+                                 "at", NULL};
+static int is_mutator(const char *n)
+{
+    for (int i = 0; mutators[i]; i++)
+        if (strcmp(mutators[i], n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Does a def or lambda of the module change one of its parameters in place (p[...] = v,
+ * p += v, p.fill(v), out=p)? A read of X passed to a function of the program is then not
+ * rewritten. */
+static int changes_name(ast *a, const char *p)
+{
+    if (!a)
+        return 0;
+    if (a->kind == A_ASSIGN)
+        for (int i = 0; i < a->targets.len; i++) {
+            ast *t = VEC_AT(a->targets, i, ast *);
+            while (t->kind == A_SUBSCRIPT || t->kind == A_ATTR)
+                t = t->a;
+            if (t != VEC_AT(a->targets, i, ast *) && t->kind == A_NAME && strcmp(t->name, p) == 0)
+                return 1;
+        }
+    if (a->kind == A_AUGASSIGN) {
+        ast *t = a->b;
+        while (t->kind == A_SUBSCRIPT || t->kind == A_ATTR)
+            t = t->a;
+        if (t->kind == A_NAME && strcmp(t->name, p) == 0)
+            return 1;
+    }
+    if (a->kind == A_CALL && a->a->kind == A_ATTR && a->a->a->kind == A_NAME && strcmp(a->a->a->name, p) == 0 &&
+        is_mutator(a->a->name))
+        return 1;
+    if (a->kind == A_KEYWORD && a->name && strcmp(a->name, "out") == 0 && a->a && a->a->kind == A_NAME &&
+        strcmp(a->a->name, p) == 0)
+        return 1;
+    if (a->kind == A_CALL && a->args.len && VEC_AT(a->args, 0, ast *)->kind == A_NAME &&
+        strcmp(VEC_AT(a->args, 0, ast *)->name, p) == 0 &&
+        ((a->a->kind == A_ATTR && is_mutator(a->a->name)) || (a->a->kind == A_NAME && is_mutator(a->a->name))))
+        return 1;
+    int r = changes_name(a->a, p) | changes_name(a->b, p) | changes_name(a->c, p);
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            r |= changes_name(VEC_AT(*vs[k], i, ast *), p);
+    return r;
+}
+static int defs_change_params(ast *a)
+{
+    if (!a)
+        return 0;
+    if (a->kind == A_DEF || a->kind == A_LAMBDA)
+        for (int i = 0; i < a->params.len; i++) {
+            const char *p = VEC_AT(a->params, i, ast *)->name;
+            if (a->kind == A_DEF) {
+                for (int k = 0; k < a->body.len; k++)
+                    if (changes_name(VEC_AT(a->body, k, ast *), p))
+                        return 1;
+            } else if (changes_name(a->a, p))
+                return 1;
+        }
+    int r = defs_change_params(a->a) | defs_change_params(a->b) | defs_change_params(a->c);
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            r |= defs_change_params(VEC_AT(*vs[k], i, ast *));
+    return r;
+}
+
+/* Is e a read of x (x itself, or x[...])? */
+static int reads_x(ast *e, const char *x)
+{
+    while (e && e->kind == A_SUBSCRIPT)
+        e = e->a;
+    return e && e->kind == A_NAME && strcmp(e->name, x) == 0;
+}
+
+typedef struct grow {
+    const char *x, *g; /* the name and its list */
+    const char *np;    /* numpy's name in the program (np or numpy) */
+    int defs_change;   /* a function of the module changes a parameter in place */
+    int rank;
+    int ok;            /* cleared by a binding of x the rewrite does not know */
+} grow;
+
+static ast *rw(grow *gr, ast *a);
+static vec rw_vec(grow *gr, vec v)
+{
+    vec r = {0};
+    for (int i = 0; i < v.len; i++)
+        vec_push(&r, rw(gr, VEC_AT(v, i, ast *)));
+    return r;
+}
+static ast *rw_stmts_one(grow *gr, ast *s, vec *out);
+static vec rw_stmts(grow *gr, vec v)
+{
+    vec r = {0};
+    for (int i = 0; i < v.len; i++)
+        rw_stmts_one(gr, VEC_AT(v, i, ast *), &r);
+    return r;
+}
+
+/* A store into x other than the appends: the loop is not rewritten. */
+static void store_target(grow *gr, ast *t)
+{
+    if (!t)
+        return;
+    if (t->kind == A_NAME && strcmp(t->name, gr->x) == 0)
+        gr->ok = 0;
+    if (t->kind == A_SUBSCRIPT || t->kind == A_ATTR)
+        store_target(gr, t->a);
+    if (t->kind == A_TUPLE || t->kind == A_LIST || t->kind == A_STARRED)
+        for (int i = 0; i < t->args.len; i++)
+            store_target(gr, VEC_AT(t->args, i, ast *));
+    if (t->kind == A_STARRED)
+        store_target(gr, t->a);
+}
+
+/* An expression with the reads of x replaced. */
+static ast *rw(grow *gr, ast *a)
+{
+    if (!a)
+        return NULL;
+    loc l = a->l;
+    if (a->kind == A_NAME && strcmp(a->name, gr->x) == 0)
+        return ast_call(l, ast_attr(l, ast_name(l, gr->np), "array"), ast_arglist(NULL, ast_name(l, gr->g)));
+    if (a->kind == A_SUBSCRIPT && a->a->kind == A_NAME && strcmp(a->a->name, gr->x) == 0 && a->args.len == 1 &&
+        !a->tuple_index && VEC_AT(a->args, 0, ast *)->kind != A_SLICE)
+        return ast_subscript(l, ast_name(l, gr->g), ast_vec1(rw(gr, VEC_AT(a->args, 0, ast *))), 0);
+    if (a->kind == A_CALL && a->a->kind == A_NAME && strcmp(a->a->name, "len") == 0 && a->args.len == 1 &&
+        VEC_AT(a->args, 0, ast *)->kind == A_NAME && strcmp(VEC_AT(a->args, 0, ast *)->name, gr->x) == 0)
+        return ast_call(l, a->a, ast_arglist(NULL, ast_name(l, gr->g)));
+    if (a->kind == A_CALL) { /* X (or a view of it) changed in place by the call: not rewritten */
+        if (a->a->kind == A_ATTR && reads_x(a->a->a, gr->x) && is_mutator(a->a->name))
+            gr->ok = 0;
+        for (int i = 0; i < a->kwargs.len; i++) {
+            ast *k = VEC_AT(a->kwargs, i, ast *);
+            if (k->name && strcmp(k->name, "out") == 0 && reads_x(k->a, gr->x))
+                gr->ok = 0;
+        }
+        int np_call = a->a->kind == A_ATTR && a->a->a->kind == A_NAME && strcmp(a->a->a->name, gr->np) == 0;
+        for (int i = 0; i < a->args.len; i++)
+            if (reads_x(VEC_AT(a->args, i, ast *), gr->x) &&
+                ((np_call && i == 0 && is_mutator(a->a->name)) ||
+                 (!np_call && a->a->kind != A_ATTR && gr->defs_change)))
+                gr->ok = 0;
+    }
+    ast *n = ast_new(a->kind, l);
+    *n = *a;
+    n->a = rw(gr, a->a);
+    n->b = rw(gr, a->b);
+    n->c = rw(gr, a->c);
+    n->args = rw_vec(gr, a->args);
+    n->kwargs = rw_vec(gr, a->kwargs);
+    n->targets = rw_vec(gr, a->targets);
+    return n;
+}
+
+/* One statement of the body, rewritten into out. */
+static ast *rw_stmts_one(grow *gr, ast *s, vec *out)
+{
+    loc l = s->l;
+    const char *x = append_stmt(s);
+    if (x && strcmp(x, gr->x) == 0) {
+        int axis = 0;
+        is_append(s->a, x, &axis);
+        if ((gr->rank == 2) != (axis == 1))
+            gr->ok = 0; /* 2-D grows by rows (axis=0); 1-D without axis= */
+        vec args = {0};
+        vec_push(&args, ast_name(l, arena_printf(&util_arena, "%s.z", gr->g)));
+        vec_push(&args, rw(gr, VEC_AT(s->a->args, 1, ast *)));
+        if (gr->rank == 2)
+            vec_push(&args, ast_int(l, 0));
+        ast *call = ast_new(A_CALL, l);
+        call->a = s->a->a;
+        call->args = args;
+        ast *y = ast_name(l, arena_printf(&util_arena, "%s.y", gr->g));
+        ast *item = gr->rank == 2 ? ast_call(l, ast_attr(l, y, "copy"), NULL) : y;
+        ast *app = ast_expr_stmt(l, ast_call(l, ast_attr(l, ast_name(l, gr->g), "append"), ast_arglist(NULL, item)));
+        vec_push(out, ast_for(l, y, call, ast_vec1(app), (vec){0}));
+        return NULL;
+    }
+    if (s->kind == A_ASSIGN)
+        for (int i = 0; i < s->targets.len; i++)
+            store_target(gr, VEC_AT(s->targets, i, ast *));
+    if (s->kind == A_AUGASSIGN)
+        store_target(gr, s->b);
+    if (s->kind == A_FOR)
+        store_target(gr, s->b);
+    if (s->kind == A_GLOBAL)
+        for (int i = 0; i < s->args.len; i++)
+            if (strcmp(VEC_AT(s->args, i, ast *)->name, gr->x) == 0)
+                gr->ok = 0;
+    ast *n = ast_new(s->kind, l);
+    *n = *s;
+    n->a = rw(gr, s->a);
+    n->c = rw(gr, s->c);
+    /* targets are stores: only their subscripts' indices are reads */
+    n->b = s->kind == A_AUGASSIGN || s->kind == A_FOR ? s->b : rw(gr, s->b);
+    n->args = s->kind == A_GLOBAL ? s->args : rw_vec(gr, s->args);
+    n->kwargs = rw_vec(gr, s->kwargs);
+    if (s->kind == A_ASSIGN) {
+        n->targets = (vec){0};
+        for (int i = 0; i < s->targets.len; i++) {
+            ast *t = VEC_AT(s->targets, i, ast *);
+            if (t->kind == A_SUBSCRIPT) { /* y[X[-1] > 0] = ...: the index reads X */
+                ast *tt = ast_new(A_SUBSCRIPT, t->l);
+                *tt = *t;
+                tt->args = rw_vec(gr, t->args);
+                t = tt;
+            }
+            vec_push(&n->targets, t);
+        }
+    }
+    n->body = rw_stmts(gr, s->body);
+    n->orelse = rw_stmts(gr, s->orelse);
+    vec_push(out, n);
+    return n;
+}
+
+/* The module name of the first append of x in stmts ("np" or "numpy"), or NULL. */
+static const char *np_alias(vec *stmts, const char *x)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        const char *y = append_stmt(s);
+        if (y && strcmp(y, x) == 0)
+            return s->a->a->a->name;
+        if (s->kind == A_IF || s->kind == A_FOR || s->kind == A_WHILE) {
+            const char *m = np_alias(&s->body, x);
+            if (m || (m = np_alias(&s->orelse, x)))
+                return m;
+        }
+    }
+    return NULL;
+}
+
+static int grow_one(lctx *c, ast *s, const char *x);
+
+int lw_grow_loop(lctx *c, ast *s)
+{
+    vec names = {0};
+    find_appends(&s->body, &names);
+    for (int i = 0; i < names.len; i++)
+        if (grow_one(c, s, VEC_AT(names, i, const char *)))
+            return 1;
+    return 0;
+}
+
+static int grow_one(lctx *c, ast *s, const char *x)
+{
+    int unbound;
+    binding *b = lw_lookup(c, x, &unbound);
+    value *arr = b ? lw_bound_array(b) : NULL;
+    if (!arr || (arr->rank != 1 && arr->rank != 2))
+        return 0;
+    int scoped = 0;
+    for (int i = 0; i < s->body.len; i++)
+        mentions(VEC_AT(s->body, i, ast *), x, &scoped);
+    if (scoped)
+        return 0; /* a def or lambda in the body would see the list's name */
+    if (lw_find_in(c->module, x) == b && defs_mention(&c->module_body, x))
+        return 0; /* a function reading X would see it as before the loop */
+    loc l = s->l;
+    const char *npn = np_alias(&s->body, x);
+    int dc = 0;
+    for (int i = 0; i < c->module_body.len; i++)
+        dc |= defs_change_params(VEC_AT(c->module_body, i, ast *));
+    grow gr = {.x = x, .np = npn, .defs_change = dc, .g = arena_printf(&util_arena, "%s.grow.%d.%d", x, l.line, l.col), .rank = arr->rank, .ok = 1};
+    ast *loop = ast_new(s->kind, l);
+    *loop = *s;
+    loop->a = s->kind == A_WHILE ? rw(&gr, s->a) : s->a; /* a for's iterable is read once, before */
+    loop->body = rw_stmts(&gr, s->body);
+    if (s->kind == A_FOR)
+        store_target(&gr, s->b);
+    if (!gr.ok)
+        return 0;
+    ast *G = ast_name(l, gr.g), *X = ast_name(l, x);
+    ast *gx = ast_name(l, arena_printf(&util_arena, "%s.x", gr.g));
+    lw_stmt(c, ast_assign(l, ast_vec1(G), ast_list(l, (vec){0})));
+    ast *item = gr.rank == 2 ? ast_call(l, ast_attr(l, gx, "copy"), NULL) : gx;
+    lw_stmt(c, ast_for(l, gx, X, ast_vec1(ast_expr_stmt(l, ast_call(l, ast_attr(l, G, "append"), ast_arglist(NULL, item)))),
+                       (vec){0}));
+    ast *shape = ast_int(l, 0);
+    if (gr.rank == 2) {
+        vec sh = {0};
+        vec_push(&sh, ast_int(l, 0));
+        vec_push(&sh, ast_subscript(l, ast_attr(l, X, "shape"), ast_vec1(ast_int(l, 1)), 0));
+        shape = ast_seq(l, sh, 0);
+    }
+    ast *zargs = ast_arglist(ast_arglist(NULL, shape), ast_keyword(l, "dtype", ast_attr(l, X, "dtype")));
+    lw_stmt(c, ast_assign(l, ast_vec1(ast_name(l, arena_printf(&util_arena, "%s.z", gr.g))),
+                          ast_call(l, ast_attr(l, ast_name(l, gr.np), "zeros"), zargs)));
+    /* after a loop that appended nothing, X is still the object it was (another name may hold it) */
+    ast *n0 = ast_name(l, arena_printf(&util_arena, "%s.n0", gr.g));
+    ast *lenG = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, G));
+    lw_stmt(c, ast_assign(l, ast_vec1(n0), lenG));
+    lw_stmt(c, loop);
+    ast *post = ast_assign(l, ast_vec1(X), ast_call(l, ast_attr(l, ast_name(l, gr.np), "array"), ast_arglist(NULL, G)));
+    lw_stmt(c, ast_if(l, ast_compare(l, lenG, OP_NE, n0), ast_vec1(post), (vec){0}));
+    return 1;
+}
+
+/* A note after "array 'X' changes shape inside this loop" when the loop grows X by np.append:
+ * what the rewrite needs. */
+void lw_grow_note(ast *loop, const char *name)
+{
+    vec names = {0};
+    find_appends(&loop->body, &names);
+    if (!lw_name_in(&names, name))
+        return;
+    diag_note(loop->l, "growing '%s' by np.append in a loop is supported when the loop binds it only "
+                       "by such appends (2-D arrays by rows, axis=0), changes no read of it in place "
+                       "(nor passes it to a function of the program that changes a parameter in place), "
+                       "holds no def or lambda, and no function reads it as a global", name);
+}
