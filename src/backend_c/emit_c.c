@@ -178,6 +178,8 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
     emit_kernel_params(o, s, k, R);
     fprintf(o, "\n{\n");
     unused_offsets(o, k);
+    if (k->rows) /* the rows come as [tyl_lo, tyl_hi); n0 sizes the part for streaming only */
+        fprintf(o, "    (void)n0;\n");
     fprintf(o, "#line %d %s\n", s->l.line, emit_file_literal());
     emit_c_stream_decision(o, k);
     if (peel) {
