@@ -4,11 +4,11 @@
  * once per part of the rank's local box, through a small function generated with it
  * (emit_sweep.c), with base pointers and strides:
  *
- *     static void tyl_k1(int64_t n0, int64_t n1, double *restrict w, int64_t w_s0,
+ *     static void tyl_k1(int64_t tyl_lo, int64_t tyl_hi, int64_t n0, int64_t n1,
+ *                        double *restrict w, int64_t w_s0,
  *                        const double *restrict r1, int64_t r1_s0, double s1)
  *     {
- *         #pragma omp parallel for schedule(static) if (parallel: n0 * n1 > TYL_PAR_MIN)
- *         for (int64_t i0 = 0; i0 < n0; i0++) {
+ *         for (int64_t i0 = tyl_lo; i0 < tyl_hi; i0++) {
  *             double *restrict wr = w + i0 * w_s0;
  *             const double *restrict r1r = r1 + i0 * r1_s0;
  *             #pragma omp simd
@@ -17,10 +17,19 @@
  *         }
  *     }
  *
+ * The kernel computes the rows [tyl_lo, tyl_hi) of its box on the calling thread. Its adapter
+ * shares the rows out in a parallel region as `omp for schedule(static)` would (tyl_omp_rows)
+ * when the part has more than TYL_PAR_MIN points, and otherwise calls it once, outside any
+ * region: a region with a false if clause still makes a team of one, which libgomp allocates
+ * and frees each time (about 0.3 us), and the time tiler calls a kernel for every stage of
+ * every tile (Burgers 2048^2: 7 calls a tile of 5 rows a step, 18% of its CPU time).
+ *
  * Inner strides that are 1 at compile time (the last array dimension, step 1) are written as
  * plain indexing so the inner loop vectorises; "omp simd" (sched->simd, pass_sched_vec) spares
- * it the run-time alias tests the C compiler would otherwise need (restrict does not survive
- * OpenMP's outlining), and a kernel whose targets may be streamed (sched->stream) also has a
+ * it the run-time alias tests the C compiler would otherwise need (a reduction's or a tiled
+ * kernel's body is outlined by OpenMP, where restrict does not survive; an elementwise kernel
+ * keeps it now that its adapter opens the region, so GCC shares what the targets of a fused
+ * group compute alike: Burgers' u and v both use dt / dx * un and dt / dy * vn), and a kernel whose targets may be streamed (sched->stream) also has a
  * variant of the inner loop that stores around the caches (emit_kernel.c). Scalar subexpressions are evaluated once before
  * the call, in source order, and passed by value. The host program is emit_host.c's.
  */
@@ -161,12 +170,16 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
         k->wrap_fast = 0;
     }
 
+    /* a 1-D kernel with periodic reads keeps its parallel loop over the middle of its row */
+    k->rows = !(peel && B == 1);
     for (int j = 0; j < k->nt; j++)
         emit_line_comment(o, k->sw[j]->l.line);
     fprintf(o, "static TYL_KERNEL void tyl_k%d", s->id);
     emit_kernel_params(o, s, k, R);
     fprintf(o, "\n{\n");
     unused_offsets(o, k);
+    if (k->rows) /* the rows come as [tyl_lo, tyl_hi); n0 sizes the part for streaming only */
+        fprintf(o, "    (void)n0;\n");
     fprintf(o, "#line %d %s\n", s->l.line, emit_file_literal());
     emit_c_stream_decision(o, k);
     if (peel) {
@@ -183,11 +196,12 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
         }
         fprintf(o, "    if (a > n%d)\n        a = n%d;\n    if (b < a)\n        b = a;\n", L, L);
     }
-    if (!(peel && B == 1))
-        emit_c_parallel(o, k);
     for (int d = 0; d < B - 1; d++) {
-        fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)%s\n", 4 * (d + 1), "", d, d, d, d,
-                d == B - 2 ? " {" : "");
+        if (d == 0)
+            fprintf(o, "    for (int64_t i0 = tyl_lo; i0 < tyl_hi; i0++)%s\n", B == 2 ? " {" : "");
+        else
+            fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)%s\n", 4 * (d + 1), "", d, d, d, d,
+                    d == B - 2 ? " {" : "");
         if (d == B - 2) {
             emit_row_pointers(o, k, d, 4 * (d + 2), R);
             if (peel) {
@@ -217,7 +231,7 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
     }
     if (B > 1)
         fprintf(o, "%*s}\n", 4 * (B - 1), "");
-    emit_c_parallel_end(o, k);
+    emit_c_fence(o, k);
     fprintf(o, "}\n\n");
     sb_free(&body);
     sb_free(&fast);

@@ -28,6 +28,9 @@ typedef struct kctx {
     vec reads;          /* ir_view*: one kernel parameter each */
     vec scalars;        /* ir_expr*: hoisted scalar subexpressions */
     int uses_index;     /* the kernel reads sweep indices: it takes the part's origin o0.. */
+    int rows;           /* C: the kernel computes rows [tyl_lo, tyl_hi) of box dimension 0 on the
+                           calling thread; its adapter shares them in a parallel region or, for a
+                           small part, calls it once (emit_sweep_adapter) */
     int simd;           /* C: the innermost loop runs as SIMD lanes (sched->simd) */
     unsigned stream;    /* C: targets whose stores may bypass the caches (sched->stream) */
     int point_bytes;    /* the bytes one point moves, for the run time's decision to stream */
@@ -82,11 +85,9 @@ void emit_c_stream_decision(FILE *o, kctx *k);
 void emit_c_inner_loop(FILE *o, int ind, kctx *k, const char *body);
 /* "#pragma omp simd" at indentation ind when the schedule allows it (the middle of a row). */
 void emit_c_simd(FILE *o, int ind, kctx *k);
-/* C: the parallel loop over the outer dimension ("parallel for", "parallel for simd" in 1-D);
- * with streamed stores a parallel region whose threads fence their stores before its barrier,
- * closed by emit_c_parallel_end after the loop nest. */
-void emit_c_parallel(FILE *o, kctx *k);
-void emit_c_parallel_end(FILE *o, kctx *k);
+/* C, after a kernel's rows (k->rows): the fence of its streamed stores, which each thread
+ * passes before the adapter's region ends (its barrier), so no thread reads a row in flight. */
+void emit_c_fence(FILE *o, kctx *k);
 /* Reductions: the identity of s->op for s->var->type, and "acc = combine(acc, v);". */
 const char *emit_red_identity(ir_stmt *s);
 int emit_red_exact(ir_stmt *s);  /* a float sum in NumPy's order (C: tyl_reduce.c) */

@@ -12,6 +12,8 @@ void emit_kernel_params(FILE *o, ir_stmt *s, kctx *k, const char *R)
 {
     int B = k->B;
     fputc('(', o);
+    if (k->rows)
+        fprintf(o, "int64_t tyl_lo, int64_t tyl_hi, ");
     for (int d = 0; d < B; d++)
         fprintf(o, "int64_t n%d%s", d, d < B - 1 || k->nt || k->reads.len || k->uses_index ? ", " : "");
     for (int d = 0; k->uses_index && d < B; d++)
@@ -264,8 +266,7 @@ static void vexpr(strbuf *b, ir_expr *e, kctx *k)
 static void row_loop(FILE *o, int ind, kctx *k, const char *lo, const char *hi, const char *body)
 {
     int L = k->B - 1, multi = strchr(body, '\n')[1] != 0;
-    if (k->B > 1) /* a 1-D loop is the parallel loop itself: "parallel for simd" */
-        emit_c_simd(o, ind, k);
+    emit_c_simd(o, ind, k);
     fprintf(o, "%*sfor (int64_t i%d = %s; i%d < %s; i%d++)%s\n", ind, "", L, lo, L, hi, L, multi ? " {" : "");
     print_body(o, ind + 4, body);
     if (multi)
@@ -277,7 +278,7 @@ static void row_loop(FILE *o, int ind, kctx *k, const char *lo, const char *hi, 
  * Every chunk but a row's first begins on a cache line of the first streamed target, so no line
  * is written partly by plain and partly by non-temporal stores except at the row's two ends
  * (chunks of 512 from the row's start cost Jacobi 2-D float32 4096^2 a fifth of its speed).
- * The fence comes once per thread, at the end of its share (emit_c_parallel_end): after each
+ * The fence comes once per thread, at the end of its share (emit_c_fence): after each
  * row it cost 20-30% in 3-D, whose rows are short. */
 /* A streamed row from vector registers (sched->stream_vec), every store non-temporal: whole
  * aligned vectors, and the unaligned ends as the vectors at the row's first and last elements,
@@ -316,8 +317,8 @@ void emit_c_inner_loop(FILE *o, int ind, kctx *k, const char *body)
     int L = k->B - 1;
     const char *n = arena_printf(&util_arena, "n%d", L);
     prefetch_rows(o, ind, k);
-    if (!k->stream) {
-        row_loop(o, ind, k, "0", n, body);
+    if (!k->stream) { /* in 1-D the row is the thread's share */
+        row_loop(o, ind, k, L ? "0" : "tyl_lo", L ? n : "tyl_hi", body);
         return;
     }
     fprintf(o, "%*sif (tyl_st) {\n", ind, "");
@@ -361,28 +362,8 @@ void emit_c_inner_loop(FILE *o, int ind, kctx *k, const char *body)
     sb_free(&sb);
 }
 
-static void par_cond(FILE *o, kctx *k)
+void emit_c_fence(FILE *o, kctx *k)
 {
-    fprintf(o, "if (parallel: ");
-    for (int d = 0; d < k->B; d++)
-        fprintf(o, "%sn%d", d ? " * " : "", d);
-    fprintf(o, " > TYL_PAR_MIN)\n");
-}
-
-void emit_c_parallel(FILE *o, kctx *k)
-{
-    if (k->stream) {
-        fprintf(o, "    #pragma omp parallel ");
-        par_cond(o, k);
-        fprintf(o, "    {\n    #pragma omp for schedule(static) nowait\n");
-        return;
-    }
-    fprintf(o, "    #pragma omp parallel for%s schedule(static) ", k->B == 1 && k->simd ? " simd" : "");
-    par_cond(o, k);
-}
-
-void emit_c_parallel_end(FILE *o, kctx *k)
-{
-    if (k->stream) /* before the region's barrier: no thread reads a row still in flight */
-        fprintf(o, "    if (tyl_st)\n        tyl_stream_fence();\n    }\n");
+    if (k->stream)
+        fprintf(o, "    if (tyl_st)\n        tyl_stream_fence();\n");
 }

@@ -131,26 +131,15 @@ static void plan_operand(splan *pl, ir_view *v)
     sb_printf(b, "}}, /* %s */\n", v->arr->name);
 }
 
-/* The function tyl_sweep_run calls for each part: the kernel's arguments from the part. */
-static void emit_sweep_adapter(ectx *c, FILE *o, ir_stmt *s, kctx *k)
+/* The kernel's arguments from the part, after the row range of a k->rows kernel; nl breaks
+ * the lines. */
+static void adapter_args(FILE *o, ir_stmt *s, kctx *k, const char *nl)
 {
-    int B = k->B;
-    fprintf(o, "static void tyl_run%d(const tyl_part *q)\n{\n", s->id);
-    if (B) {
-        fprintf(o, "    const int64_t ");
-        for (int d = 0; d < B; d++)
-            fprintf(o, "%styl_n%d = q->n[%d]", d ? ", " : "", d, d);
-        fprintf(o, ";\n");
+    int B = k->B, n = 0;
+    if (k->rows) {
+        fprintf(o, "tyl_lo, tyl_hi");
+        n++;
     }
-    if (!k->nt && c->t->cuda) /* a reduction: one partial result per block */
-        fprintf(o, "    tyl_k%d<<<(unsigned)q->nred, 256, 0, tyl_cuda_stream()>>>", s->id);
-    else if (!k->nt)
-        fprintf(o, "    tyl_k%d", s->id);
-    else
-        c->t->launch(o, 1, s, k);
-    fputc('(', o);
-    int n = 0;
-    const char *nl = c->t->cuda ? ",\n            " : ",\n        "; /* CUDA launches sit in an if */
     for (int d = 0; d < B; d++)
         fprintf(o, "%styl_n%d", n++ ? ", " : "", d);
     for (int d = 0; k->uses_index && d < B; d++)
@@ -181,6 +170,43 @@ static void emit_sweep_adapter(ectx *c, FILE *o, ir_stmt *s, kctx *k)
         fprintf(o, ", (%s *)q->red", ir_type_c(s->var->type));
     if (emit_red_sel(s, k))
         fprintf(o, ", q->sel");
+}
+
+/* The function tyl_sweep_run calls for each part: the kernel's arguments from the part. A
+ * k->rows kernel (emit_c.c) gets the rows of its thread in a parallel region, or all of them
+ * outside any region when the part is small. */
+static void emit_sweep_adapter(ectx *c, FILE *o, ir_stmt *s, kctx *k)
+{
+    int B = k->B;
+    fprintf(o, "static void tyl_run%d(const tyl_part *q)\n{\n", s->id);
+    if (B) {
+        fprintf(o, "    const int64_t ");
+        for (int d = 0; d < B; d++)
+            fprintf(o, "%styl_n%d = q->n[%d]", d ? ", " : "", d, d);
+        fprintf(o, ";\n");
+    }
+    if (k->rows) {
+        fprintf(o, "    if (");
+        for (int d = 0; d < B; d++)
+            fprintf(o, "%styl_n%d", d ? " * " : "", d);
+        fprintf(o, " <= TYL_PAR_MIN) {\n        const int64_t tyl_lo = 0, tyl_hi = tyl_n0;\n        tyl_k%d(", s->id);
+        adapter_args(o, s, k, ",\n            ");
+        fprintf(o, ");\n        return;\n    }\n");
+        fprintf(o, "    #pragma omp parallel\n    {\n        int64_t tyl_lo, tyl_hi;\n");
+        fprintf(o, "        tyl_omp_rows(tyl_n0, &tyl_lo, &tyl_hi);\n        tyl_k%d(", s->id);
+        adapter_args(o, s, k, ",\n            ");
+        fprintf(o, ");\n    }\n}\n\n");
+        return;
+    }
+    if (!k->nt && c->t->cuda) /* a reduction: one partial result per block */
+        fprintf(o, "    tyl_k%d<<<(unsigned)q->nred, 256, 0, tyl_cuda_stream()>>>", s->id);
+    else if (!k->nt)
+        fprintf(o, "    tyl_k%d", s->id);
+    else
+        c->t->launch(o, 1, s, k);
+    fputc('(', o);
+    /* CUDA launches sit in an if */
+    adapter_args(o, s, k, c->t->cuda ? ",\n            " : ",\n        ");
     fprintf(o, ");\n}\n\n");
 }
 

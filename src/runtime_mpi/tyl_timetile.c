@@ -1224,10 +1224,19 @@ static void run_plan(tt_plan P)
         } else if (W) {
             const int64_t nt = (hi - lo + H - 1) / H, nc = (chi - clo + W - 1) / W;
             run_pipeline(nt, nc, lo, H, clo, W, P.threads < nc ? P.threads : (int)nc);
+        } else if (P.threads == 1) {
+            /* tiles of whole rows, on this thread: outside any parallel region, where the
+             * kernels' own regions (if false) and tyl_box_copy's reuse the cached team; nested
+             * in a region of one thread, each of those calls allocated and freed a team of its
+             * own (Burgers 2048^2 calls 7 stages a tile of 5 rows a step) */
+            for (int64_t r0 = lo; r0 < hi; r0 += H)
+                for (int n = 0; n < tt.ns; n++)
+                    if (!tt.st[n].empty)
+                        run_stage(&tt.st[n], r0, H, 0, 0, 1, 0);
         } else {
             /* one column of tiles: the threads share each stage's sub-box of a tile by
              * columns, and wait for each other between stages (the next reads what it wrote) */
-#pragma omp parallel num_threads(P.threads) if (P.threads > 1)
+#pragma omp parallel num_threads(P.threads)
             {
                 const int T = omp_get_num_threads(), me = omp_get_thread_num();
                 for (int64_t r0 = lo; r0 < hi; r0 += H)

@@ -933,6 +933,11 @@ enum { TYL_CK_BCAST = 0, TYL_CK_ASSIGN = 1 };
  * or says that broadcasting an extent that is 1 only at run time is not supported, and exits. */
 void tyl_check_shapes(const char *where, int kind, int na, const int64_t *a, int nb, const int64_t *b);
 
+/* Rows [*lo, *hi) of 0 .. n that the calling thread computes in its team, as `omp for
+ * schedule(static)` shares them (the first-touch partition, tyl_mem_host.c): the adapter of a
+ * C kernel calls it in its parallel region (emit_sweep.c). */
+void tyl_omp_rows(int64_t n, int64_t *lo, int64_t *hi);
+
 /* Copy a box of n[0..rank) elements between two strided layouts (strides in elements):
  * the second half of a buffered sweep. */
 void tyl_box_copy(void *dst, const int64_t *dst_strides, const void *src,

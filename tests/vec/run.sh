@@ -141,6 +141,41 @@ if [ "$(uname -m)" = x86_64 ]; then
     done
 fi
 
+# A kernel called on a small part (a tile of a time-tiled group: Burgers forced to K = 8 on a
+# 64^2 grid, 4 tiles of 15 rows, 7 stage calls a tile a step) opens no parallel region: a region
+# with a false if clause still allocates and frees a team of one in libgomp (emit_c.c). Counted
+# with a GOMP_parallel wrapper preloaded (gcc's OpenMP; fewer than one region a step).
+if [ "$(uname -m)" = x86_64 ] && command -v cc >/dev/null 2>&1 && cc -dM -E -x c /dev/null | grep -q __GNUC__ &&
+    ! cc -dM -E -x c /dev/null | grep -q __clang__; then
+    cat >"$T/gp.c" <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+static long calls;
+static void say(void) { fprintf(stderr, "GOMP_parallel calls: %ld\n", calls); }
+void GOMP_parallel(void (*fn)(void *), void *data, unsigned nt, unsigned flags)
+{
+    static void (*real)(void (*)(void *), void *, unsigned, unsigned);
+    if (!real) {
+        real = (void (*)(void (*)(void *), void *, unsigned, unsigned))dlsym(RTLD_NEXT, "GOMP_parallel");
+        atexit(say);
+    }
+    __atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+    real(fn, data, nt, flags);
+}
+C
+    if cc -shared -fPIC -O2 "$T/gp.c" -o "$T/gp.so" -ldl &&
+        $TYLESC --no-mpi --time-tile=8 bench/burgers2d.tyl -o "$T/burgers" >"$T/cc.log" 2>&1 &&
+        (cd "$T" && OMP_NUM_THREADS=1 LD_PRELOAD="$T/gp.so" ./burgers --N=64 --steps=16 2>"$T/gp.log"); then
+        n=$(sed -n 's/^GOMP_parallel calls: //p' "$T/gp.log")
+        [ -n "$n" ] && [ "$n" -lt 16 ] && ok "teams/small_parts_no_region" ||
+            bad "teams/small_parts_no_region" "${n:-no} GOMP_parallel calls in 16 steps: $(head -3 "$T/gp.log")"
+    else
+        bad "teams/small_parts_no_region" "did not build or run: $(head -5 "$T/cc.log" "$T/gp.log" 2>/dev/null)"
+    fi
+fi
+
 if $PY tests/run_tests.py --tylesc "$TYLESC" --np 1,2 -j 2 -k many_reads_inplace -k programs/burgers2d \
         -k programs/heat3d -k programs/poisson3d_f32_source \
         --variant "TYLES_STREAM=1 TYLES_PREFETCH=1" >"$T/log" 2>&1; then
