@@ -172,16 +172,20 @@ static int env_double(void)
     return v;
 }
 
-int tyl_tt_go(int K, int forced, int64_t k, int64_t nk)
+int tyl_tt_go(int K, int forced, int deep, int64_t k, int64_t nk)
 {
     if (nk - k < K || K < 2 || env_off() || faults_armed())
         return 0;
     if (!ck_clear(k, K))
         return 0; /* a checkpoint is due inside the group: its steps one at a time */
-    /* On one rank (no halo sized for K) a group may hold 2K steps: tyl_tt_run takes them
-     * together where the tiles of the deeper group stay large, else as two groups of K. */
+    /* A group may hold 2K steps: on one rank (no halo to size), and on several where the deep
+     * halos were sized for 2K steps (pass_sched_timetile: an automatic K whose 2K R stays
+     * within a sixteenth of the extents). tyl_tt_run takes them together where the tiles of
+     * the deeper group stay large, else as two groups of K (on several ranks after one
+     * exchange 2K steps deep, or two of K deep where 2K's edges would not pay). */
     int D = K;
-    if ((!forced || env_double() > 0) && env_double() != 0 && tyl_rt_nranks() == 1 && nk - k >= 2 * (int64_t)K &&
+    const int room = tyl_rt_nranks() == 1 || deep >= 2 * K || env_double() > 0;
+    if ((!forced || env_double() > 0) && env_double() != 0 && room && nk - k >= 2 * (int64_t)K &&
         ck_clear(k, 2 * (int64_t)K))
         D = 2 * K;
     tt.K = D;
@@ -1286,16 +1290,43 @@ static int run_doubled(void)
 
 int64_t tyl_tt_declined_groups_;
 
-void tyl_tt_run(void)
+static void run_group(void);
+
+/* A group of 2K steps on several ranks that cannot run on deep halos 2K steps deep (the halos
+ * were sized for K: TYLES_TT_DOUBLE=1 with K forced) or whose edges would not pay: two groups
+ * of K, each deciding for itself (deep halos K steps deep, or step by step), the second half's
+ * stages moved to the front as in run_doubled. */
+static void run_halves(void)
 {
-    tyl_tt_recording_ = 0;
+    const int ns = tt.ns, h = ns / 2, K = tt.K;
+    tt.K = tt.base;
+    tt.ns = h;
+    run_group();
+    for (int n = 0; n < h; n++) { /* a permutation of the slots: each keeps its block */
+        tt_stage t = tt.st[n];
+        tt.st[n] = tt.st[n + h];
+        tt.st[n + h] = t;
+    }
+    run_group();
+    tt.ns = ns;
+    tt.K = K;
+}
+
+/* The recorded stages tt.st[0 .. tt.ns) as one group of tt.K steps. */
+static void run_group(void)
+{
     tt.deep = 0;
+    const int doubled = tt.K == 2 * tt.base && tt.ns % 2 == 0;
     if (tyl_rt_nranks() > 1) {
         for (int n = 0; n < tt.ns; n++)
             tt.st[n].empty = 0;
         int64_t ok = deep_boxes();
         ok = ok ? 1 + deep_pays() : 0; /* 2: deep; 1: legal but not worth it; 0: not legal */
         tyl_reduce_ranks(&ok, TYL_INT64, 2); /* all ranks deep, or all step by step */
+        if (ok != 2 && doubled) {
+            run_halves();
+            return;
+        }
         tyl_tt_declined_groups_ += ok == 1;
         ok = ok == 2;
         if (ok) {
@@ -1310,7 +1341,7 @@ void tyl_tt_run(void)
     for (int i = 0; i < PROF_MAX && verbose() > 1; i++)
         prof_wait[i] = prof_busy[i] = -1;
     int tiled;
-    if (!tt.deep && tt.K == 2 * tt.base && tt.ns % 2 == 0 && tyl_rt_nranks() == 1)
+    if (doubled && (tt.deep || tyl_rt_nranks() == 1))
         tiled = run_doubled();
     else {
         tt_plan P = tt.deep || tyl_rt_nranks() == 1 ? plan() : (tt_plan){.threads = 1};
@@ -1332,6 +1363,12 @@ void tyl_tt_run(void)
                 if (tt.deep || tt.st[n].sw->dirty >> j & 1)
                     tyl_dirty(tt.st[n].arr[tt.st[n].sw->op[j].arr]);
         }
+}
+
+void tyl_tt_run(void)
+{
+    tyl_tt_recording_ = 0;
+    run_group();
     /* The recorded arrays hold no reference of their own: within a group no buffer is freed
      * (renamings permute names, tyl_rotate gives Y the buffer X let go of, or releases one
      * that another name still holds), and a reference would keep tyl_rotate from handing X's
