@@ -102,12 +102,15 @@ for run in 512:2 48:2 512:3 512:4 512:2:0; do
     check "auto_n${n}_np${np}${dbl:+_double$dbl}_equal" "equal" "$(cmp -s auto1_$n/u.npy $d/u.npy && echo equal || echo different)"
 done
 # With K forced the deep halos are sized for K steps: TYLES_TT_DOUBLE=1 records groups of 8
-# steps of timetile_jacobi2d (K = 4), which cannot run 8 steps deep and run as two groups of 4
-# on deep halos each: 8 exchanges and 5 groups as above, byte for byte the one-rank result.
-mkdir halves2
-(cd halves2 && TYLES_TT_DOUBLE=1 TYLES_TT_VERBOSE=1 timeout 60 $MPIRUN -np 2 -x TYLES_TT_DOUBLE -x TYLES_TT_VERBOSE ../prog --stats >out.txt 2>err.txt)
-check "halves_np2" "exchanges 8, 5 groups of steps on deep halos, 0 stepped, equal" \
-    "$(grep -o 'exchanges *[0-9]*' halves2/err.txt | tr -s ' '), $(grep -o '[0-9]* groups of steps on deep halos, [0-9]* stepped' halves2/err.txt), $(cmp -s one/u.npy halves2/u.npy && cmp -s one/out.txt halves2/out.txt && echo equal || echo different)"
+# steps of timetile_wave2d (K = 4, 17 steps, three time levels rotated), which cannot run 8
+# steps deep and run as two groups of 4 on deep halos each (run_halves): 4 groups, 5
+# exchanges, byte for byte the one-rank result (with the first half run twice, u and um differ).
+"$ROOT/bin/tylesc" "$ROOT/tests/programs/timetile_wave2d.tyl" --time-tile=4 -o wave || { echo "FAIL dist/timetile_compile"; exit 1; }
+mkdir wave1 halves2
+(cd wave1 && timeout 60 ../wave >out.txt)
+(cd halves2 && TYLES_TT_DOUBLE=1 timeout 60 $MPIRUN -np 2 -x TYLES_TT_DOUBLE ../wave --stats >out.txt 2>err.txt)
+check "halves_np2" "exchanges 5, 4 groups of steps on deep halos, 0 stepped, equal" \
+    "$(grep -o 'exchanges *[0-9]*' halves2/err.txt | tr -s ' '), $(grep -o '[0-9]* groups of steps on deep halos, [0-9]* stepped' halves2/err.txt), $(cmp -s wave1/u.npy halves2/u.npy && cmp -s wave1/um.npy halves2/um.npy && cmp -s wave1/out.txt halves2/out.txt && echo equal || echo different)"
 # Ranks of one thread on one node share its L3 and memory as threads do, so a 3-D group's tiles
 # are the deeper ones of several threads (plan_planes): bench/jacobi3d.tyl at N=128, 8 steps (one
 # group) on 2 ranks, tiles of 22 planes x 11 lines (one thread's 16 x 8 before, what one rank
