@@ -251,11 +251,12 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
             emit_put(c, ind + 1, "tyl_ck_step(%d, tyl_k, tyl_nk, tyl_ck_live%d);\n", L, L);
         if (s->sched->time_tile >= 2) {
             /* temporal blocking (pass_sched_timetile): when tyl_tt_go says so, K steps' sweeps
-             * (or 2K: tyl_tt_go's choice on one rank) are recorded (tyl_sweep_run records
-             * instead of running) with the arrays their names hold at each step, then
-             * tyl_tt_run runs them over tiles of rows together */
+             * (or 2K: tyl_tt_go's choice, on several ranks where the deep halos were sized for
+             * 2K) are recorded (tyl_sweep_run records instead of running) with the arrays their
+             * names hold at each step, then tyl_tt_run runs them over tiles of rows together */
             int K = s->sched->time_tile;
-            emit_put(c, ind + 1, "const int tyl_tt = tyl_tt_go(%d, %d, tyl_k, tyl_nk);\n", K, s->sched->tt_forced);
+            emit_put(c, ind + 1, "const int tyl_tt = tyl_tt_go(%d, %d, %d, tyl_k, tyl_nk);\n", K, s->sched->tt_forced,
+                     s->sched->tt_deep);
             emit_put(c, ind + 1, "for (int64_t tyl_j = 1;; tyl_j++) {\n");
             emit_block(c, ind + 2, &s->body);
             emit_put(c, ind + 2, "if (tyl_j >= tyl_tt)\n"); /* tyl_tt: the steps of the group, 0 for one */

@@ -441,8 +441,19 @@ static double tile_lines(int K, int stages, int R)
     return (double)(span + TT_MIN_ROWS) * (double)(span + TT_MIN_ROWS / 2);
 }
 
-/* K for an automatic time tile of `loop` (radius R), or 0 with *why; *model: the figures. */
-static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const char **model)
+/* The steps a group on several ranks may take, which the deep halos are sized for: 2K (the run
+ * time records 2K steps where that many are left, tyl_tt_go, on one rank and on several), or K
+ * where a deep halo of 2K R would be more than a sixteenth of the smallest distributed extent
+ * known (nmin): the wider halo costs memory on every rank, and its edges would cost more than
+ * the exchanges saved (the run time would decline the group: deep_pays). */
+static int deep_steps(int K, int R, int64_t nmin)
+{
+    return R > 0 && nmin != INT64_MAX && (int64_t)TT_HALO_SHARE * 2 * K * R > nmin ? K : 2 * K;
+}
+
+/* K for an automatic time tile of `loop` (radius R), or 0 with *why; *model: the figures;
+ * *deep: the steps its deep halos are sized for (deep_steps). */
+static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const char **model, int *deep)
 {
     int K = SCHED_TT_DEFAULT_K;
     int64_t lo, hi, st, T = -1;
@@ -508,6 +519,7 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
         *model = arena_printf(&util_arena, "%lld steps, sizes known at run time", (long long)T);
         if (T < 0)
             *model = "steps and sizes known at run time";
+        *deep = deep_steps(K, R, nmin);
         return K;
     }
     long long kib = (long long)((bytes + 1023) / 1024);
@@ -529,6 +541,7 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
                                   "planes' offsets are under %d",
                                   T < 0 ? "" : arena_printf(&util_arena, "%lld steps, ", (long long)T), kib,
                                   TT_CACHE_KIB, R);
+            *deep = deep_steps(2, R, nmin);
             return 2;
         }
         if (tile_lines(K, stages, R) > fit) {
@@ -565,6 +578,7 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
     else
         *model = arena_printf(&util_arena, "%lld steps, %lld KiB a step over the %d KiB cache", (long long)T, kib,
                               TT_CACHE_KIB);
+    *deep = deep_steps(K, R, nmin);
     return K;
 }
 
@@ -580,6 +594,7 @@ void pass_sched_timetile(ir_program *p)
         h->time_tile = 0;
         h->tt_forced = 0;
         h->tt_radius = 0;
+        h->tt_deep = 0;
         h->tt_note = NULL;
         h->tt_model = NULL;
         int64_t step;
@@ -599,12 +614,14 @@ void pass_sched_timetile(ir_program *p)
             h->tt_note = "--time-tile=off";
         else {
             const char *no = NULL, *model = NULL;
-            h->time_tile = opt >= 2 ? opt : auto_k(p, s, loop_halo(s), &no, &model);
+            int deep = opt;
+            h->time_tile = opt >= 2 ? opt : auto_k(p, s, loop_halo(s), &no, &model, &deep);
             h->tt_forced = opt >= 2;
+            h->tt_deep = h->time_tile ? deep : 0;
             h->tt_note = no;
             h->tt_model = model;
             if (h->time_tile)
-                deep_halos(s, h->time_tile, &all);
+                deep_halos(s, h->tt_deep, &all);
         }
     }
     for (int i = 0; i < all.n; i++) {

@@ -111,6 +111,8 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
                                         !h->graph_period && !h->tt_note),
                   "a time tile on a loop that is not a time loop of the C target");
             CHECK(!h->tt_forced || h->time_tile >= 2, "a forced time tile of no steps");
+            CHECK(h->time_tile ? h->tt_deep == h->time_tile || h->tt_deep == 2 * h->time_tile : h->tt_deep == 0,
+                  "time tile deep halos neither K nor 2K steps");
             CHECK(h->tt_radius >= -1, "time tile radius");
             if ((done & SCHED_TIMETILE) && h->time_tile) /* what the pass requires of the body */
                 for (int j = 0; j < s->body.len; j++) {
@@ -224,7 +226,8 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
                 fprintf(o, "%d", h->tt_radius);
             else
                 fprintf(o, "at run time");
-            fprintf(o, ", step boundaries every %d steps; deep halos on several ranks", h->time_tile);
+            fprintf(o, ", step boundaries every %d steps; deep halos of %d steps on several ranks", h->time_tile,
+                    h->tt_deep);
         } else if (h->tt_note)
             fprintf(o, "; step by step: %s", h->tt_note);
     }

@@ -82,6 +82,9 @@ typedef struct ir_sched {
                             per pass over tiles of rows (tyl_timetile.c) when the run time finds
                             it legal and, unless forced, worth it; 0: step by step */
     int tt_forced;       /* pass_sched_timetile: K came from --time-tile=K (tile even small grids) */
+    int tt_deep;         /* pass_sched_timetile (time_tile): the steps of a group the deep halos
+                            are sized for on several ranks: 2K where the run time may record 2K
+                            steps (the automatic choice), else K (forced, or 2K R too wide) */
     int tt_radius;       /* pass_sched_timetile: rows a step reads beyond the rows it writes
                             (from the halo margins along the outer axis; -1: known at run time) */
     const char *tt_note; /* pass_sched_timetile: why a time loop is stepped one step at a time

@@ -54,8 +54,10 @@
  * with a barrier between stages. One thread runs row tiles of whole rows in 2-D; in 3-D, where
  * a row is a plane, it runs tiles of planes and lines row by row (plan).
  *
- * Depth: on one rank tyl_tt_go records 2K steps where that many are left, and tyl_tt_run runs
- * them as one group where that pays, else as two groups of K (run_doubled).
+ * Depth: tyl_tt_go records 2K steps where that many are left (K not forced; on several ranks
+ * where the deep halos were sized for 2K), and tyl_tt_run runs them as one group where that
+ * pays, else as two groups of K (run_doubled; on several ranks after one exchange 2K deep, or
+ * run_halves where the 2K group cannot run on deep halos or its edges would not pay).
  *
  * Environment: TYLES_TIME_TILE=off steps every loop one step at a time (to compare); the tile's
  * cache budget is TYLES_TT_CACHE bytes (default 1 MiB); TYLES_TT_ROWS and TYLES_TT_COLS set
@@ -159,9 +161,10 @@ static int ck_clear(int64_t k, int64_t D)
     return every <= 0 || k / every == (k + D - 1) / every;
 }
 
-/* TYLES_TT_DOUBLE=0: never record 2K steps (to compare); =1: always on one rank, K forced or
- * not, and the doubled group takes its tiles whatever they are (2-D too); =split: always, and
- * it runs as two groups of K (tests/dist/timetile_sync.sh). -1: the default. */
+/* TYLES_TT_DOUBLE=0: never record 2K steps (to compare); =1: always, K forced or not and on
+ * several ranks whatever the deep halos were sized for (where they are too narrow, run_halves),
+ * and the doubled group takes its tiles whatever they are (2-D too); =split: always, and it
+ * runs as two groups of K (tests/dist/timetile_sync.sh). -1: the default. */
 static int env_double(void)
 {
     static int v = -2;
@@ -172,16 +175,20 @@ static int env_double(void)
     return v;
 }
 
-int tyl_tt_go(int K, int forced, int64_t k, int64_t nk)
+int tyl_tt_go(int K, int forced, int deep, int64_t k, int64_t nk)
 {
     if (nk - k < K || K < 2 || env_off() || faults_armed())
         return 0;
     if (!ck_clear(k, K))
         return 0; /* a checkpoint is due inside the group: its steps one at a time */
-    /* On one rank (no halo sized for K) a group may hold 2K steps: tyl_tt_run takes them
-     * together where the tiles of the deeper group stay large, else as two groups of K. */
+    /* A group may hold 2K steps: on one rank (no halo to size), and on several where the deep
+     * halos were sized for 2K steps (pass_sched_timetile: an automatic K whose 2K R stays
+     * within a sixteenth of the extents). tyl_tt_run takes them together where the tiles of
+     * the deeper group stay large, else as two groups of K (on several ranks after one
+     * exchange 2K steps deep, or two of K deep where 2K's edges would not pay). */
     int D = K;
-    if ((!forced || env_double() > 0) && env_double() != 0 && tyl_rt_nranks() == 1 && nk - k >= 2 * (int64_t)K &&
+    const int room = tyl_rt_nranks() == 1 || deep >= 2 * K || env_double() > 0;
+    if ((!forced || env_double() > 0) && env_double() != 0 && room && nk - k >= 2 * (int64_t)K &&
         ck_clear(k, 2 * (int64_t)K))
         D = 2 * K;
     tt.K = D;
@@ -664,15 +671,22 @@ static size_t budget(void)
     return budget_of_group ? budget_of_group : b;
 }
 
-/* The budget of a group of 2K steps: a core's L2 as the C library reports it, at most two
- * budgets. Its span is K planes deeper, so it needs the room to keep tiles as large as K's. */
+/* A core's L2 as the C library reports it (0: unknown). */
+static size_t l2_size(void)
+{
+    static long v = -2;
+#ifdef _SC_LEVEL2_CACHE_SIZE
+    if (v == -2)
+        v = sysconf(_SC_LEVEL2_CACHE_SIZE);
+#endif
+    return v > 0 ? (size_t)v : 0;
+}
+
+/* The budget of a group of 2K steps: a core's L2, at most two budgets. Its span is K planes
+ * deeper, so it needs the room to keep tiles as large as K's. */
 static size_t deep_budget(void)
 {
-    size_t b = budget(), l2 = 0;
-#ifdef _SC_LEVEL2_CACHE_SIZE
-    long v = sysconf(_SC_LEVEL2_CACHE_SIZE);
-    l2 = v > 0 ? (size_t)v : 0;
-#endif
+    size_t b = budget(), l2 = l2_size();
     return l2 > b ? (l2 < 2 * b ? l2 : 2 * b) : b;
 }
 
@@ -785,12 +799,21 @@ typedef struct tt_plan {
  * loaded machine (TYLES_TT_VERBOSE=2, CPU time of a group of 8 steps, rank 0, bench/RESULTS.md
  * 2026-12-05 h52): 2 ranks at 6 x 3 57.5-63.7 ms a group, at 10 x 3 (TYLES_TT_ROWS=10) 50.0-
  * 52.0, one rank of 2 threads at 10 x 5 49.8-53.0 ms a thread. A rank of one thread has no
- * pipeline to fill, so only threads keep H to a sixteenth of the planes. */
+ * pipeline to fill, so only threads keep H to a sixteenth of the planes.
+ *
+ * The window stays within a core's L2 (the reason for the 1.5 budgets): a group of 2K steps
+ * plans with the L2 as its budget already (deep_budget), and 1.5 of it gave ranks of one thread
+ * (no sixteenth limit) 28 x 14 tiles of Jacobi 3-D float32 256^3 (a 3 MB window) where 2
+ * threads took 18 x 9 (2 MB). CPU time a step a rank, least over 24 groups of 16 steps (load
+ * 12-16, TYLES_TT_VERBOSE=2, bench/RESULTS.md 2026-12-06 h54): 28 x 14 3.22 ms, 22 x 11 2.90,
+ * 18 x 9 2.85; one rank of 2 threads at 18 x 9 2.97 a thread. */
 static tt_plan plan_planes(tt_plan P, int64_t lo, int64_t hi, int64_t ncol, int64_t span, int64_t spanc, double line)
 {
     int64_t h = 0, w = 1;
     const int sharers = P.threads * (tyl_mem_local_ranks_ > 1 ? tyl_mem_local_ranks_ : 1);
-    const double room = sharers > 1 && !tt.forced ? 1.5 * (double)budget() : (double)budget();
+    double room = sharers > 1 && !tt.forced ? 1.5 * (double)budget() : (double)budget();
+    if (l2_size() && room > (double)l2_size() && room > (double)budget()) /* within a core's L2 */
+        room = (double)l2_size() > (double)budget() ? (double)l2_size() : (double)budget();
     for (int64_t h2 = 2;; h2 += 2) {
         int64_t w2 = h2 / 2;
         double win = (double)(h2 + span) * (double)(w2 + spanc) * line;
@@ -1295,16 +1318,43 @@ static int run_doubled(void)
 
 int64_t tyl_tt_declined_groups_;
 
-void tyl_tt_run(void)
+static void run_group(void);
+
+/* A group of 2K steps on several ranks that cannot run on deep halos 2K steps deep (the halos
+ * were sized for K: TYLES_TT_DOUBLE=1 with K forced) or whose edges would not pay: two groups
+ * of K, each deciding for itself (deep halos K steps deep, or step by step), the second half's
+ * stages moved to the front as in run_doubled. */
+static void run_halves(void)
 {
-    tyl_tt_recording_ = 0;
+    const int ns = tt.ns, h = ns / 2, K = tt.K;
+    tt.K = tt.base;
+    tt.ns = h;
+    run_group();
+    for (int n = 0; n < h; n++) { /* a permutation of the slots: each keeps its block */
+        tt_stage t = tt.st[n];
+        tt.st[n] = tt.st[n + h];
+        tt.st[n + h] = t;
+    }
+    run_group();
+    tt.ns = ns;
+    tt.K = K;
+}
+
+/* The recorded stages tt.st[0 .. tt.ns) as one group of tt.K steps. */
+static void run_group(void)
+{
     tt.deep = 0;
+    const int doubled = tt.K == 2 * tt.base && tt.ns % 2 == 0;
     if (tyl_rt_nranks() > 1) {
         for (int n = 0; n < tt.ns; n++)
             tt.st[n].empty = 0;
         int64_t ok = deep_boxes();
         ok = ok ? 1 + deep_pays() : 0; /* 2: deep; 1: legal but not worth it; 0: not legal */
         tyl_reduce_ranks(&ok, TYL_INT64, 2); /* all ranks deep, or all step by step */
+        if (ok != 2 && doubled) {
+            run_halves();
+            return;
+        }
         tyl_tt_declined_groups_ += ok == 1;
         ok = ok == 2;
         if (ok) {
@@ -1319,7 +1369,7 @@ void tyl_tt_run(void)
     for (int i = 0; i < PROF_MAX && verbose() > 1; i++)
         prof_wait[i] = prof_busy[i] = -1;
     int tiled;
-    if (!tt.deep && tt.K == 2 * tt.base && tt.ns % 2 == 0 && tyl_rt_nranks() == 1)
+    if (doubled && (tt.deep || tyl_rt_nranks() == 1))
         tiled = run_doubled();
     else {
         tt_plan P = tt.deep || tyl_rt_nranks() == 1 ? plan() : (tt_plan){.threads = 1};
@@ -1341,6 +1391,12 @@ void tyl_tt_run(void)
                 if (tt.deep || tt.st[n].sw->dirty >> j & 1)
                     tyl_dirty(tt.st[n].arr[tt.st[n].sw->op[j].arr]);
         }
+}
+
+void tyl_tt_run(void)
+{
+    tyl_tt_recording_ = 0;
+    run_group();
     /* The recorded arrays hold no reference of their own: within a group no buffer is freed
      * (renamings permute names, tyl_rotate gives Y the buffer X let go of, or releases one
      * that another name still holds), and a reference would keep tyl_rotate from handing X's

@@ -74,33 +74,53 @@ for p in timetile_swap_boundaries:2:1x2 timetile_swap_boundaries:4:4x1 timetile_
 done
 # --time-tile=auto on several ranks (timetile_auto.tyl, tiled at compile time: 8 steps a group,
 # 40 steps): a group runs on deep halos only when the points its grown boxes add stay within a
-# tenth of the rank's points. N=512 on 2 ranks (256 rows each, about 1 % more): 5 groups on
-# deep halos; N=48 (24 rows each, about 15 % more): all 5 stepped, exchanging every step but
-# the first, whose halos the zero fill left current (u[0, :] = 1.0 writes no point any halo
-# holds, tyl_dirty_box): 4 and 39 exchanges (5 and 40 while any write made every zone stale);
-# both byte for byte the one-rank result.
+# tenth of the rank's points. N=512 on 2 ranks (256 rows each, about 1 % more): on deep halos,
+# in groups of 16 steps as on one rank (the deep halos are sized for 2K steps): 16, 16 and 8,
+# 3 groups and 2 exchanges (5 groups of 8 and 4 exchanges while they were sized for K), the same
+# at 3 and 4 ranks (2x2: 3 exchanges); TYLES_TT_DOUBLE=0 keeps groups of 8 (5). N=48 (24 rows
+# each, about 15 % more): all stepped (a group of 16 whose edges do not pay runs as two of 8,
+# each deciding for itself), exchanging every step but the first, whose halos the zero fill
+# left current (u[0, :] = 1.0 writes no point any halo holds, tyl_dirty_box): 4 and 39
+# exchanges (5 and 40 while any write made every zone stale); all byte for byte the one-rank
+# result.
 "$ROOT/bin/tylesc" "$ROOT/tests/dist/timetile_auto.tyl" -o auto || { echo "FAIL dist/timetile_auto_compile"; exit 1; }
-for n in 512 48; do
-    mkdir auto1_$n auto2_$n
-    (cd auto1_$n && timeout 60 ../auto --N=$n >out.txt)
-    (cd auto2_$n && timeout 60 $MPIRUN -np 2 ../auto --N=$n --stats >out.txt 2>err.txt)
-    got="$(grep -o 'exchanges *[0-9]*' auto2_$n/err.txt | tr -s ' '), $(grep -o '[0-9]* groups of steps on deep halos, [0-9]* stepped' auto2_$n/err.txt)"
-    case $n in
-    512) want="exchanges 4, 5 groups of steps on deep halos, 0 stepped" ;;
-    *) want="exchanges 39, 0 groups of steps on deep halos, 5 stepped" ;;
+for run in 512:2 48:2 512:3 512:4 512:2:0; do
+    IFS=: read -r n np dbl <<<"$run"
+    d=auto${np}_$n${dbl:+_$dbl}
+    [ -d auto1_$n ] || { mkdir auto1_$n && (cd auto1_$n && timeout 60 ../auto --N=$n >out.txt); }
+    mkdir $d
+    (cd $d && env ${dbl:+TYLES_TT_DOUBLE=$dbl} TYLES_TT_VERBOSE=1 timeout 60 $MPIRUN -np $np -x TYLES_TT_VERBOSE ../auto --N=$n --stats >out.txt 2>err.txt)
+    got="$(grep -o 'exchanges *[0-9]*' $d/err.txt | tr -s ' '), $(grep -o '[0-9]* groups of steps on deep halos, [0-9]* stepped' $d/err.txt), $(grep -o '^tyles: [0-9]* steps on deep' $d/err.txt | grep -o '[0-9]*' | tr '\n' ' ')"
+    case $run in
+    512:2) want="exchanges 2, 3 groups of steps on deep halos, 0 stepped, 16 16 8 " ;;
+    512:3) want="exchanges 2, 3 groups of steps on deep halos, 0 stepped, 16 16 8 " ;;
+    512:4) want="exchanges 3, 3 groups of steps on deep halos, 0 stepped, 16 16 8 " ;;
+    512:2:0) want="exchanges 4, 5 groups of steps on deep halos, 0 stepped, 8 8 8 8 8 " ;;
+    *) want="exchanges 39, 0 groups of steps on deep halos, 5 stepped, " ;;
     esac
-    check "auto_n${n}_np2" "$want" "$got"
-    check "auto_n${n}_equal" "equal" "$(cmp -s auto1_$n/u.npy auto2_$n/u.npy && echo equal || echo different)"
+    check "auto_n${n}_np${np}${dbl:+_double$dbl}" "$want" "$got"
+    check "auto_n${n}_np${np}${dbl:+_double$dbl}_equal" "equal" "$(cmp -s auto1_$n/u.npy $d/u.npy && echo equal || echo different)"
 done
+# With K forced the deep halos are sized for K steps: TYLES_TT_DOUBLE=1 records groups of 8
+# steps of timetile_wave2d (K = 4, 17 steps, three time levels rotated), which cannot run 8
+# steps deep and run as two groups of 4 on deep halos each (run_halves): 4 groups, 5
+# exchanges, byte for byte the one-rank result (with the first half run twice, u and um differ).
+"$ROOT/bin/tylesc" "$ROOT/tests/programs/timetile_wave2d.tyl" --time-tile=4 -o wave || { echo "FAIL dist/timetile_compile"; exit 1; }
+mkdir wave1 halves2
+(cd wave1 && timeout 60 ../wave >out.txt)
+(cd halves2 && TYLES_TT_DOUBLE=1 timeout 60 $MPIRUN -np 2 -x TYLES_TT_DOUBLE ../wave --stats >out.txt 2>err.txt)
+check "halves_np2" "exchanges 5, 4 groups of steps on deep halos, 0 stepped, equal" \
+    "$(grep -o 'exchanges *[0-9]*' halves2/err.txt | tr -s ' '), $(grep -o '[0-9]* groups of steps on deep halos, [0-9]* stepped' halves2/err.txt), $(cmp -s wave1/u.npy halves2/u.npy && cmp -s wave1/um.npy halves2/um.npy && cmp -s wave1/out.txt halves2/out.txt && echo equal || echo different)"
 # Ranks of one thread on one node share its L3 and memory as threads do, so a 3-D group's tiles
 # are the deeper ones of several threads (plan_planes): bench/jacobi3d.tyl at N=128, 8 steps (one
-# group) on 2 ranks, tiles of 18 planes x 9 lines (one thread's 12 x 6 before, what one rank
-# still takes), byte for byte the one-rank result.
+# group) on 2 ranks, tiles of 22 planes x 11 lines (one thread's 16 x 8 before, what one rank
+# still takes), byte for byte the one-rank result. (18 x 9 and 12 x 6 while the arrays held their
+# deep halos along the dimensions the grid does not split: tyl_dist_layout.)
 "$ROOT/bin/tylesc" "$ROOT/bench/jacobi3d.tyl" -o j3 || { echo "FAIL dist/timetile_j3_compile"; exit 1; }
 mkdir j3_1 j3_2
 (cd j3_1 && TYLES_TT_VERBOSE=1 timeout 60 ../j3 --N=128 --steps=8 >out.txt 2>err.txt)
 (cd j3_2 && TYLES_TT_VERBOSE=1 timeout 60 $MPIRUN -np 2 ../j3 --N=128 --steps=8 >out.txt 2>err.txt)
-check "j3_tiles" "12 rows x 6 columns, 18 rows x 9 columns, equal" \
+check "j3_tiles" "16 rows x 8 columns, 22 rows x 11 columns, equal" \
     "$(grep -o '[0-9]* rows x [0-9]* columns' j3_1/err.txt), $(grep -o '[0-9]* rows x [0-9]* columns' j3_2/err.txt | sort -u), $(cmp -s j3_1/u.npy j3_2/u.npy && echo equal || echo different)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
