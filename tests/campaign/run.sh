@@ -26,6 +26,9 @@
 # Usage: tests/campaign/run.sh [--long] [--seed=S] [REPO_ROOT]
 #   bounded (make check-campaign): a few minutes on 2 cores; --long (make check-long): >= 40
 #   kills, >= 20 rescales. KEEP=1 keeps the scratch folder. Exit status 1 if a case fails.
+#   Every FAIL line names the seed, and failures are appended with it to
+#   build/campaign-failures.log (FAILLOG=FILE). LIMIT=S: seconds for any one job (default 60,
+#   up to 240 when the machine is loaded as the campaign starts; see campaign_setup).
 set -u
 LONG=0 SEED= ROOT=
 for a in "$@"; do
