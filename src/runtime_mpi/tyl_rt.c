@@ -382,8 +382,12 @@ static tyl_array *alloc_block(tyl_dtype dt, int rank, const int64_t *shape, int 
         void *data = b ? tyl_mem_alloc(cap) : NULL;
         if (!data) {
             free(b);
+            /* NumPy's amount is the whole array's: a rank's block and halo (237 PiB of a 711 PiB
+             * array at 3 ranks) is not what the user asked for */
             char sh[128];
-            double amount = (double)bytes;
+            double amount = (double)esz;
+            for (int d = 0; d < rank; d++)
+                amount *= (double)shape[d];
             const char *unit = "B";
             static const char *units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
             for (int u = 0; u < 6 && amount >= 1024.0; u++) {
