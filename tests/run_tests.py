@@ -14,7 +14,11 @@ Test kinds
   tests/runtime_errors/NAME.tyl         compiled ./prog $(cat NAME.args) must
                                         exit with NAME.status (default 1) and
                                         stderr == NAME.err (NAME.env: NAME=VALUE
-                                        lines added to its environment)
+                                        lines added to its environment); with
+                                        '# ranks: 3' also under mpirun -q -np 3
+                                        (the message once, whichever ranks raise
+                                        it), with '# rank-args: 12 | 12 | 12x'
+                                        also one rank per '|', each its own args
   single_rank/<sample>                  (--expect-single-rank, default off: a check from before distribution existed) the
                                         compiled sample run with -np 2 must exit
                                         non-zero with a message on stderr
@@ -156,7 +160,7 @@ def read_header(path):
                 continue
             if not s.startswith("#"):
                 break
-            m = re.match(r"#\s*(args|argv|tolerance|gpu-tolerance|tylesc-flags)\s*:\s*(.*?)\s*$", s)
+            m = re.match(r"#\s*(args|argv|tolerance|gpu-tolerance|tylesc-flags|ranks|rank-args)\s*:\s*(.*?)\s*$", s)
             if m:
                 directives[m.group(1)] = m.group(2)
     return directives
@@ -856,6 +860,25 @@ class Runner:
             r = run_cmd(["prog"] + args, rundir, self.opts.timeout, env=env,
                         executable=exe, what="compiled run")
             self.check_expected_stderr(base + ".err", decode(r.stderr), r.returncode, expected_status)
+            # several ranks (mpirun -q: without its banners): the message once, from one rank
+            header = read_header(tyl)
+            runs = []
+            if "ranks" in header and self.mpirun:
+                runs.append(["-np", header["ranks"], exe] + args)
+            if "rank-args" in header and self.mpirun:
+                mpmd = []
+                for each in header["rank-args"].split("|"):
+                    mpmd += ([":"] if mpmd else []) + ["-np", "1", exe] + shlex.split(each)
+                runs.append(mpmd)
+            for run in runs:
+                r = run_cmd(self.mpirun + ["-q"] + run, rundir, self.opts.timeout, env=env,
+                            what="compiled run (%s)" % " ".join(run))
+                try:
+                    self.check_expected_stderr(base + ".err", decode(r.stderr), r.returncode,
+                                               expected_status)
+                except TestFailure as e:
+                    raise TestFailure("mpirun -q %s: %s" % (" ".join("prog" if a == exe else a for a in run),
+                                                            e.reason), e.detail)
             return ""
         finally:
             self.cleanup(tmp)

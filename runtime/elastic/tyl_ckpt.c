@@ -136,6 +136,8 @@ static void on_signal(int sig)
         return;
     }
     sig_stop = 1;
+    if (sig == SIGTERM) /* SIGKILL follows: a job that never reaches the boundary ends anyway */
+        tyl_stop_grace_start_();
 }
 
 static struct {
@@ -252,6 +254,33 @@ static void wr_cleanup(void)
     else
         note("the partial checkpoint %s/%s was removed; there is no earlier checkpoint", ck_dir, wr_tmp);
     wr_tmp[0] = '\0';
+}
+
+/* tyl_stop_grace.c's report, on its own thread while the main one waits in MPI: the job got
+ * no further than a step boundary in grace seconds after a SIGTERM and is about to die of it.
+ * A partial checkpoint goes; the complete ones stay, LATEST among them. */
+static void stop_overdue(int grace)
+{
+    tyl_event(1, "stop-overdue", "rank=%d grace=%d", tyl_rt_rank_, grace);
+    if (tyl_rt_rank_ != 0)
+        return;
+    char partial[sizeof wr_tmp], good[NAME_LEN] = "";
+    snprintf(partial, sizeof partial, "%s", wr_tmp);
+    if (partial[0])
+        tyl_ckd_remove(ck_dir, partial);
+    if (!wr_good[0])
+        tyl_ckd_read_latest(ck_dir, good);
+    else
+        snprintf(good, sizeof good, "%s", wr_good);
+    const char *why = "SIGTERM: no step boundary reached within %d s of the signal (TYLES_STOP_GRACE): a "
+                      "rank is stuck in a collective, or waits for one that is; the job ends without a "
+                      "checkpoint%s";
+    char msg[1024];
+    snprintf(msg, sizeof msg, why, grace, partial[0] ? " (the partial one was removed)" : "");
+    if (good[0])
+        note("%s; the last good one, %s/%s, is kept (resume from it with --restart)", msg, ck_dir, good);
+    else
+        note("%s; there is no earlier checkpoint", msg);
 }
 
 #ifndef TYL_NO_MPI
@@ -674,6 +703,7 @@ void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops)
     sigaction(SIGUSR1, &sa, NULL);
     sigaction(SIGUSR2, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    tyl_stop_grace_setup_(stop_overdue);
     tyl_ulfm_setup_();
     tyl_event(0, "init", "ranks=%d restart=%d", nranks(), tyl_ck_opts_.restart);
     if (tyl_rs_spawned()) {
@@ -989,6 +1019,7 @@ void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
     if (want && !(loop == resumed_loop && k == resumed_k))
         write_checkpoint(loop, k, nk, live);
     if (f & F_STOP) {
+        tyl_stop_grace_done_();
         agree_flags(-1);
         tyl_event(0, "stop", "step=%lld status=75", (long long)k);
         note("stopped at step %lld after a checkpoint in %s; resume with --restart", (long long)k, ck_dir);

@@ -88,6 +88,15 @@ int tyl_ckd_read_latest(const char *dir, char *name);
 /* Rank 0 takes DIR/LOCK for this job, or every rank stops with the holder's name. Collective. */
 void tyl_ckd_lock(const char *dir);
 
+/* ---- tyl_stop_grace.c: a SIGTERM that reaches no step boundary ends the job anyway --------- */
+
+/* Starts the watch (once; TYLES_STOP_GRACE); on_overdue(grace) reports before the process dies. */
+void tyl_stop_grace_setup_(void (*on_overdue)(int grace));
+/* From the SIGTERM handler (async-signal-safe): the grace period starts. */
+void tyl_stop_grace_start_(void);
+/* The stop's checkpoint is written: the watch does nothing more. */
+void tyl_stop_grace_done_(void);
+
 /* tyl_ckpt.c: rank 0's n bytes at p to every rank. */
 void tyl_ck_bcast_(void *p, size_t n);
 

@@ -94,6 +94,16 @@ static value *array_of(lctx *c, loc l, value **items, int n)
     return lw_array_literal(c, l, &a, 1);
 }
 
+/* Python's sorted() of keys holding NaN gives the order its timsort's comparisons make (every
+ * comparison with NaN false): [2.0, nan, 1.0] stays as it is, [5, 4, nan, 3, ...] is sorted in
+ * pieces. A stable merge sort makes other comparisons and so another list; the run stops with a
+ * message instead (differential fuzzing, hand-written hostile programs). */
+static value *no_nan(lctx *c, loc l, value *keys)
+{
+    value *args[] = {keys};
+    return lw_call_prelude(c, l, "sorted_no_nan", 1, args);
+}
+
 static value *sorted_tuple(lctx *c, loc l, value *x, value *key, int rev)
 {
     int n = x->n;
@@ -128,8 +138,15 @@ static value *sorted_tuple(lctx *c, loc l, value *x, value *key, int rev)
     if (all_const) { /* known when compiling: sorted here */
         double *k = NEWN(double, n);
         int *perm = NEWN(int, n);
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i++) {
             const_num(keys[i], &k[i]);
+            if (k[i] != k[i]) {
+                diag_error(keys[i]->l, "sorted() of numbers holding NaN is not supported: Python's order "
+                                       "then depends on the comparisons its sort happens to make (np.sort "
+                                       "puts NaN last)");
+                return &lw_ERRV;
+            }
+        }
         stable_order(n, k, rev, perm);
         for (int i = 0; i < n; i++)
             out[i] = x->items[perm[i]];
@@ -144,6 +161,10 @@ static value *sorted_tuple(lctx *c, loc l, value *x, value *key, int rev)
     value *ia = key ? array_of(c, l, x->items, n) : ka;
     if (ka->kind == V_ERR || ia->kind == V_ERR)
         return &lw_ERRV;
+    if (ir_type_is_float(ka->type) && (ka = no_nan(c, l, ka))->kind == V_ERR)
+        return ka;
+    if (!key)
+        ia = ka;
     value *args[] = {ka, lw_scalar(l, ir_const_i(l, T_BOOL, rev), 1)};
     value *perm = lw_call_prelude(c, l, "argsort1", 2, args);
     if (perm->kind == V_ERR)
@@ -165,6 +186,8 @@ static value *sorted_list(lctx *c, loc l, value *x, value *key, int rev)
         return &lw_ERRV;
     }
     value *arr = arr_in ? x : lw_list_as_array(c, l, x);
+    if (arr->kind != V_ERR && ir_type_is_float(arr->type) && no_nan(c, l, arr)->kind == V_ERR)
+        return &lw_ERRV;
     value *args[] = {arr, lw_scalar(l, ir_const_i(l, T_BOOL, rev), 1)};
     value *s = rev ? lw_call_prelude(c, l, "take_sorted_desc", 2, args) : lw_call_prelude(c, l, "sort1", 1, args);
     if (s->kind == V_ERR)

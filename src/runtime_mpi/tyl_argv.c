@@ -59,6 +59,32 @@ static void strip(const char *s, const char **b, const char **e)
     *e = t;
 }
 
+/* Python's repr(s) into buf[n] (cut short where it does not fit), for ValueError's message: in
+ * double quotes when s holds a single quote and no double one, else in single quotes; a
+ * backslash, the quote, \n, \r, \t and other control characters escaped (a newline in an
+ * argument broke the message over two lines; 'a'b' was no repr). UTF-8 text is kept. */
+static const char *py_repr(const char *s, char *buf, size_t n)
+{
+    char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
+    size_t m = 0;
+    buf[m++] = q;
+    for (; *s && m + 6 < n; s++) {
+        unsigned char c = (unsigned char)*s;
+        const char *esc = c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+        if (esc)
+            m += (size_t)snprintf(buf + m, n - m, "%s", esc);
+        else if (c == (unsigned char)q)
+            m += (size_t)snprintf(buf + m, n - m, "\\%c", q);
+        else if (c < 0x20 || c == 0x7f)
+            m += (size_t)snprintf(buf + m, n - m, "\\x%02x", c);
+        else
+            buf[m++] = (char)c;
+    }
+    buf[m++] = q;
+    buf[m] = '\0';
+    return buf;
+}
+
 /* int(s): base 10, a sign, digits grouped by single underscores, whitespace around */
 int64_t tyl_str_int(int k, const char *where)
 {
@@ -84,10 +110,11 @@ int64_t tyl_str_int(int k, const char *where)
         else
             v = v * 10u + d;
     }
+    char r[1024];
     if (!ok)
-        tyl_rt_error_all(where, "ValueError: invalid literal for int() with base 10: '%s'", s);
+        tyl_rt_error_all(where, "ValueError: invalid literal for int() with base 10: %s", py_repr(s, r, sizeof r));
     if (big)
-        tyl_rt_error_all(where, "OverflowError: int('%s') does not fit in 64 bits", s);
+        tyl_rt_error_all(where, "OverflowError: int(%s) does not fit in 64 bits", py_repr(s, r, sizeof r));
     return neg ? (int64_t)(0u - v) : (int64_t)v;
 }
 
@@ -117,7 +144,8 @@ double tyl_str_float(int k, const char *where)
     double v = ok ? strtod(t, &end) : 0.0;
     ok = ok && *end == '\0';
     free(t);
+    char r[1024];
     if (!ok)
-        tyl_rt_error_all(where, "ValueError: could not convert string to float: '%s'", s);
+        tyl_rt_error_all(where, "ValueError: could not convert string to float: %s", py_repr(s, r, sizeof r));
     return v;
 }

@@ -46,6 +46,7 @@ static const struct env_var {
     {"TYLES_NO_GRAPHS", WORDS, 0, 0, "0|1"},
     {"TYLES_ULFM", WORDS, 0, 0, "0|1"},
     {"TYLES_ULFM_FINALIZE_GRACE", NUM, 0, 86400, NULL},
+    {"TYLES_STOP_GRACE", NUM, 0, 86400, NULL},
     {"TYLES_FAULT_KILL_RANK", RANK, 0, 0, NULL},
     {"TYLES_FAULT_KILL_STEP", STEP, 0, 0, NULL},
     {"TYLES_FAULT_KILL_IN_CKPT", NUM, 1, 1LL << 31, NULL},

@@ -27,6 +27,14 @@ typedef struct tyl_rt_state {
 } tyl_rt_state;
 extern tyl_rt_state tyl_rt_;
 bool tyl_rt_mpi_active_(void);
+/* tyl_rt_once.c: which of the ranks raising a run-time error prints it, and how the job ends.
+ * tyl_rt_error_agree_ returns TYL_ERR_SAY (print it) and/or TYL_ERR_ALL (every rank raised one:
+ * finish MPI and exit, no abort); collective over the ranks that raise one. Then the rank that
+ * printed (not ALL) calls tyl_rt_error_said_ before MPI_Abort, the others tyl_rt_error_linger_. */
+enum { TYL_ERR_SAY = 1, TYL_ERR_ALL = 2 };
+int tyl_rt_error_agree_(void);
+void tyl_rt_error_said_(void);
+void tyl_rt_error_linger_(void);
 /* tyl_rt.c, for library mode: an array whose layout is a copy of *own (kept in the array), over
  * memory mem of bytes that the application owns when mem is not NULL (never freed here). */
 tyl_array *tyl_alloc_own_(tyl_dtype dt, int rank, const int64_t *shape, int init,
@@ -152,6 +160,7 @@ typedef struct tyl_rt_elastic {
     void (*end_checkpoints)(void);     /* tyl_ck_finalize_: its communicator, the "done" event */
     void (*before_mpi_finalize)(void); /* tyl_rs_before_finalize_: SIGPIPE after a spawn */
     int (*recovered_in_place)(void);   /* tyl_ulfm_recovered_: MPI_Finalize may then hang */
+    int (*ulfm_enabled)(void);         /* tyl_ulfm_enabled_: a failed peer calls its recovery */
     int spawned;                       /* set by tyl_rs_world_: spawned to grow the job */
 } tyl_rt_elastic;
 extern tyl_rt_elastic tyl_rt_elastic_;

@@ -75,6 +75,34 @@ static bool lib_return(const char *where, const char *fmt, va_list ap, int colle
     return true;
 }
 
+/* Prints the message (once, from one rank: tyl_rt_once.c) and ends the job with status 1. */
+static _Noreturn void report_and_end(const char *where, const char *fmt, va_list ap)
+{
+    int how = tyl_rt_error_agree_();
+    if (how & TYL_ERR_SAY)
+        print_error(where, fmt, ap);
+    fflush(stderr);
+    if (tyl_rt_mpi_active_()) {
+        /* MPI_Finalize must come from the main thread (MPI_THREAD_FUNNELED). */
+        bool finish = !omp_in_parallel() && tyl_rt_.we_initialized_mpi;
+        if (how & TYL_ERR_ALL) {
+            if (finish)
+                MPI_Finalize();
+            exit(1);
+        }
+        if (tyl_rt_.size > 1) {
+            if (how & TYL_ERR_SAY)
+                tyl_rt_error_said_();
+            else
+                tyl_rt_error_linger_();
+            MPI_Abort(MPI_COMM_WORLD, 1);
+        }
+        if (finish)
+            MPI_Finalize();
+    }
+    exit(1);
+}
+
 _Noreturn void tyl_rt_error(const char *where, const char *fmt, ...)
 {
     va_list ap;
@@ -89,40 +117,26 @@ _Noreturn void tyl_rt_error(const char *where, const char *fmt, ...)
             pause();
     }
     va_start(ap, fmt);
-    print_error(where, fmt, ap);
-    va_end(ap);
-    if (tyl_rt_mpi_active_()) {
-        if (tyl_rt_.size > 1)
-            MPI_Abort(MPI_COMM_WORLD, 1);
-        /* MPI_Finalize must come from the main thread (MPI_THREAD_FUNNELED). */
-        if (!omp_in_parallel() && tyl_rt_.we_initialized_mpi)
-            MPI_Finalize();
-    }
-    exit(1);
+    report_and_end(where, fmt, ap);
 }
 
 /* A run-time error that every rank reaches together (the ranks agreed on it, as tyl_npy.c does):
  * rank 0 prints it once in tyl_rt_error's format, then every rank finishes MPI and exits 1, so
- * there is no MPI_Abort and no rank is left waiting. Call it from the main thread. */
+ * there is no MPI_Abort and no rank is left waiting. Call it from the main thread. It goes the
+ * way of tyl_rt_error (tyl_rt_once.c), which ends alike when every rank raises an error: where
+ * the ranks did not agree after all (sys.argv differing between the programs of an MPMD
+ * launch), the one that raised it still prints and ends the job, where it waited for ever in
+ * MPI_Finalize, silent unless it was rank 0. */
 _Noreturn void tyl_rt_error_all(const char *where, const char *fmt, ...)
 {
-    va_list lap;
-    va_start(lap, fmt);
-    bool lib = lib_return(where, fmt, lap, 1);
-    va_end(lap);
+    va_list ap;
+    va_start(ap, fmt);
+    bool lib = lib_return(where, fmt, ap, 1);
+    va_end(ap);
     if (lib)
         longjmp(*tyl_rt_.lib_catch, 1);
-    fflush(stdout);
-    if (tyl_rt_rank_ == 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        print_error(where, fmt, ap);
-        va_end(ap);
-    }
-    fflush(stderr);
-    if (tyl_rt_mpi_active_() && tyl_rt_.we_initialized_mpi && !omp_in_parallel())
-        MPI_Finalize();
-    exit(1);
+    va_start(ap, fmt);
+    report_and_end(where, fmt, ap);
 }
 /* ---- arrays ------------------------------------------------------------------------------- */
 
@@ -368,8 +382,12 @@ static tyl_array *alloc_block(tyl_dtype dt, int rank, const int64_t *shape, int 
         void *data = b ? tyl_mem_alloc(cap) : NULL;
         if (!data) {
             free(b);
+            /* NumPy's amount is the whole array's: a rank's block and halo (237 PiB of a 711 PiB
+             * array at 3 ranks) is not what the user asked for */
             char sh[128];
-            double amount = (double)bytes;
+            double amount = (double)esz;
+            for (int d = 0; d < rank; d++)
+                amount *= (double)shape[d];
             const char *unit = "B";
             static const char *units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
             for (int u = 0; u < 6 && amount >= 1024.0; u++) {

@@ -240,7 +240,11 @@ static int64_t operand_at(int B, const tyl_operand *op, const tyl_array *a, cons
         int64_t lo = op_val(op->x_lo, op->lo, d, x), st = op_val(op->x_step, op->step, d, x);
         int k = op->box[d];
         if (op->wrap >> d & 1) { /* the kernel takes the index modulo the extent */
-            w[k][0] = lo + st * o[k];
+            /* lo is minus a shift known only when running: np.roll(v, -(2**63 - 1)) gave lo
+             * 2**63 - 1, and the kernel's lo + i * st went past INT64_MAX (another result
+             * than NumPy's, silently). Taken modulo the extent first, it is at most one turn. */
+            const int64_t ext = x[op->ext[d]];
+            w[k][0] = (ext > 0 ? tyl_wrap(lo, ext) : lo) + st * o[k];
             w[k][1] = st;
             w[k][2] = x[op->ext[d]];
             w[k][3] = elem_stride(a, d);

@@ -21,11 +21,16 @@
 #                  survives and a restart on a larger file system finishes identically.
 #   names/I        folders and .tyl names with '"', newline, '*/', '??=', spaces, leading '-':
 #                  compiled, run under tylesrun with a kill, identical (or refused cleanly).
+#   sigterm/*      SIGTERM to a job whose rank 1 is stopped: it ends within TYLES_STOP_GRACE,
+#                  no partial checkpoint left, a restart finishes identically.
 #   twojobs/*      two tylesruns in one folder (the second refused); two jobs sharing a
 #                  checkpoint folder (the first must still resume its own run).
 # Usage: tests/campaign/run.sh [--long] [--seed=S] [REPO_ROOT]
 #   bounded (make check-campaign): a few minutes on 2 cores; --long (make check-long): >= 40
 #   kills, >= 20 rescales. KEEP=1 keeps the scratch folder. Exit status 1 if a case fails.
+#   Every FAIL line names the seed, and failures are appended with it to
+#   build/campaign-failures.log (FAILLOG=FILE). LIMIT=S: seconds for any one job (default 60,
+#   up to 240 when the machine is loaded as the campaign starts; see campaign_setup).
 set -u
 LONG=0 SEED= ROOT=
 for a in "$@"; do
@@ -303,6 +308,62 @@ for i in "${!NAMES[@]}"; do
     if ! [ -f "$d/$n.ckpt/LATEST" ]; then bad "$c" "no checkpoint folder $label.ckpt" "$(ls -la "$d")"; continue; fi
     same_result "$c" $S "$d" "$T/$S/base" && ok "$c ($label: compiled, killed, relaunched, identical)"
 done
+
+# ---- SIGTERM while a rank is stuck in a collective ----------------------------------------------
+# Batch systems send SIGTERM, then SIGKILL after a grace period. Rank 1 stopped (SIGSTOP) leaves
+# rank 0 waiting in an exchange for ever: the stop request never reaches a step boundary, and
+# the job ignored SIGTERM until it was killed. Now it ends within TYLES_STOP_GRACE seconds, says
+# why, leaves no partial checkpoint, and a restart from what it left finishes identically.
+c=sigterm/stuck-rank d=$T/sigterm
+if big_base $S; then
+    mkdir -p "$d"
+    # shellcheck disable=SC2086
+    (cd "$d" && exec env TYLES_EVENT_LOG="$d/ev" TYLES_STOP_GRACE=1 timeout -k 5 "$LIMIT" $MPIRUN -np 2 \
+        "$T/$S/$S" ${BIGARGS[$S]} --checkpoint-every=300 --checkpoint-dir=ck) >"$d/out" 2>"$d/err" </dev/null &
+    jpid=$!
+    wait_event "$d/ev" " ckpt-write " "$jpid"
+    r0= r1=
+    for m in $(pgrep -P "$jpid"); do
+        for q in $(pgrep -P "$m"); do
+            case $(tr '\0' '\n' <"/proc/$q/environ" 2>/dev/null | grep '^OMPI_COMM_WORLD_RANK=') in
+            *=0) r0=$q ;; *=1) r1=$q ;;
+            esac
+        done
+    done
+    if [ -z "$r0" ] || [ -z "$r1" ]; then
+        kill -KILL "$jpid" 2>/dev/null; wait "$jpid" 2>/dev/null
+        bad "$c" "the ranks of the job were not found (OMPI_COMM_WORLD_RANK)" "$d/err"
+    else
+        kill -STOP "$r1"; kill -TERM "$r0" "$r1"; t0=$(date +%s)
+        for ((i = 0; i < 300; i++)); do kill -0 "$r0" 2>/dev/null || break; sleep 0.05; done
+        t1=$(date +%s)
+        if kill -0 "$r0" 2>/dev/null; then
+            kill -KILL "$r0" "$r1" 2>/dev/null; wait "$jpid" 2>/dev/null
+            bad "$c" "rank 0 still ran $(($(date +%s) - t0)) s after SIGTERM (TYLES_STOP_GRACE=1) with rank 1 stopped" "$d/err"
+        else
+            kill -CONT "$r1" 2>/dev/null; wait "$jpid"; rc=$?
+            latest=$(cat "$d/ck/LATEST" 2>/dev/null)
+            if [ $rc -eq 0 ] || [ $rc -eq 124 ] || [ $rc -eq 137 ] ||
+                ! grep -q "^$S: SIGTERM: no step boundary reached within 1 s of the signal" "$d/err"; then
+                bad "$c" "after SIGTERM with rank 1 stopped: $(status $rc), without the grace message" "$d/err" "$d/ev"
+            elif [ -z "$latest" ] || ! [ -f "$d/ck/$latest/MANIFEST" ] || ls -d "$d"/ck/.tmp-* >/dev/null 2>&1; then
+                bad "$c" "the checkpoint folder after the SIGTERM: LATEST '$latest', $(ls -a "$d/ck" | tr '\n' ' ')" "$d/err"
+            else
+                rm -f "$d"/*.npy
+                # shellcheck disable=SC2086
+                (cd "$d" && exec timeout -k 5 "$LIMIT" $MPIRUN -np 2 "$T/$S/$S" ${BIGARGS[$S]} --restart=ck) \
+                    >"$d/out2" 2>"$d/err2" </dev/null
+                rc=$?
+                if [ $rc -ne 0 ]; then bad "$c" "the restart from $latest: $(status $rc)" "$d/err2"
+                else
+                    cp "$d/out2" "$d/out"
+                    same_result "$c" $S "$d" "$T/$S/bigbase" &&
+                        ok "$c (ended $((t1 - t0)) s after SIGTERM with a message; restart from $latest identical)"
+                fi
+            fi
+        fi
+    fi
+fi
 
 # ---- two jobs in one folder ---------------------------------------------------------------------
 c=twojobs/tylesrun d=$T/twojobs1

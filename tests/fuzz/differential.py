@@ -114,9 +114,13 @@ for it in range(count):
     open(os.path.join(work, 'm.tyl'), 'w').write(src)
     open(os.path.join(pyw, 'm.tyl'), 'w').write(src)
     why = None
+    # a program's '# argv:' arguments go to both runs (numbers in them mutated alike); without
+    # them sys.argv[-1] was each run's own name, 'm.tyl' against './m' (seed 5702)
+    am = re.search(r'^# argv:(.*)$', src, re.M)
+    argv = am.group(1).split() if am else []
     try:
         try:
-            py = subprocess.run([sys.executable, 'm.tyl'], cwd=pyw, capture_output=True, timeout=60, env=env)
+            py = subprocess.run([sys.executable, 'm.tyl'] + argv, cwd=pyw, capture_output=True, timeout=60, env=env)
         except subprocess.TimeoutExpired: # NumPy's own endless loop (a time step made negative)
             continue
         raised = py.returncode != 0
@@ -126,7 +130,7 @@ for it in range(count):
         if c.returncode > 1:
             why = 'tylesc exit %d: %s' % (c.returncode, c.stderr.decode()[-200:])
         elif c.returncode == 0:
-            r = subprocess.run(['./m'], cwd=work, capture_output=True, timeout=60, env=env)
+            r = subprocess.run(['./m'] + argv, cwd=work, capture_output=True, timeout=60, env=env)
             ran += 1
             if raised:
                 if r.returncode == 0:
@@ -139,7 +143,7 @@ for it in range(count):
                 tol = max(1e-7, float(m.group(1))) if m else 1e-7
                 why = differs(py, r, tol)
                 if why:
-                    py = subprocess.run([sys.executable, 'm.tyl'], cwd=pyw, capture_output=True, timeout=60,
+                    py = subprocess.run([sys.executable, 'm.tyl'] + argv, cwd=pyw, capture_output=True, timeout=60,
                                         env=libm_env)
                     why = differs(py, r, tol) and why
     except subprocess.TimeoutExpired:
