@@ -78,7 +78,7 @@ KERNELS = {
         "params": ("N",),
         "points": lambda s: (s[0] - 2) ** 2, "bytes": 32,
         "bytes_why": "read u, v, write u, v", "footprint": lambda s: 4 * s[0] ** 2 * 8,
-        "sizes": "2048:50:5", "quick": "256:200:50",
+        "sizes": "2048:150:5", "quick": "256:200:50",  # 50 steps: under a tenth of the body at 1 thread since h55
     },
     "hdiff": {
         "title": "hdiff f64", "tyl": "hdiff.tyl",

@@ -772,7 +772,7 @@ def main():
     ap.add_argument("--peer-size", metavar="KERNEL=SIZE:steps:numpy_steps", action="append",
                     default=[], help="peers suite size of one kernel (repeatable); SIZE is N, "
                     "IxJxK for hdiff; defaults in bench/bench_peers.py (4096:200:10 for the "
-                    "2-D Jacobis, 256:120:4 for the 3-D ones, 2048:50:5, 256x256x160:40:2)")
+                    "2-D Jacobis, 256:120:4 for the 3-D ones, 2048:150:5, 256x256x160:40:2)")
     ap.add_argument("--threads", default="1,2", help="OpenMP thread counts (default 1,2)")
     ap.add_argument("--reps", type=int, default=3, help="runs per compiled code, best kept")
     ap.add_argument("--peer-reps", type=int, default=2,
