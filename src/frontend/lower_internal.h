@@ -538,6 +538,10 @@ void lw_lower_for(lctx *c, ast *s);
 /* lower_grow.c: a loop growing an array by np.append, lowered over a run-time list (1), or 0 */
 int lw_grow_loop(lctx *c, ast *s);
 void lw_grow_note(ast *loop, const char *name); /* why a loop appending to name was not */
+/* Where the program may change in place the array x appended to list (or a name that may hold
+ * it: *who; NULL for a call of a function of the program that changes a parameter), or NULL
+ * when a copy at the append is NumPy's list item for good. */
+ast *lw_append_changed(lctx *c, const char *x, const char *list, const char **who);
 void lw_lower_while(lctx *c, ast *s);
 value *lw_bound_array(binding *b);
 int lw_carriable_view(binding *e, binding *x);

@@ -469,6 +469,28 @@ static value *append(lctx *c, ast *call, binding *b)
         nb->kind = B_VALUE;
         nb->val = lst;
     }
+    ast *arg = VEC_AT(call->args, 0, ast *);
+    if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh && arg->kind == A_NAME) {
+        /* the array a name holds: NumPy's list holds that very array; a copy of its value now
+         * is the same as long as nothing changes it in place later (lower_grow.c) */
+        const char *who;
+        ast *w = lw_append_changed(c, arg->name, nm->name, &who);
+        if (w) {
+            diag_error(call->l, "appending the array '%s' to a list built at run time is supported when "
+                                "nothing changes it in place afterwards (NumPy's list holds the array "
+                                "itself, so its item would change too); append a copy (%s.copy())",
+                       arg->name, arg->name);
+            if (who)
+                diag_note(w->l, "'%s'%s is changed in place here", who,
+                          strcmp(who, arg->name) == 0 ? "" : strcmp(who, nm->name) == 0
+                          ? " (the list's items)" : " (which may hold the same array)");
+            else
+                diag_note(w->l, "it is given here to a function of the program, and a function of the "
+                                "program changes a parameter in place");
+            return &lw_ERRV;
+        }
+        v = lw_copy_of(c, call->l, v);
+    }
     if (!same_items(call->l, lst, k, isl, wk) || !item_fits(call->l, lst, v))
         return &lw_ERRV;
     push(c, call->l, lst, v);
