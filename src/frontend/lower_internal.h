@@ -56,6 +56,7 @@ typedef enum vkind {
 typedef struct dynvar {
     const char *name;
     ir_var *i, *f, *tag; /* tag true: f holds the value */
+    int item;            /* an item of a list of ints then floats (lower_lists.c, lnint) */
 } dynvar;
 typedef struct scope scope;
 typedef struct value value;
@@ -85,6 +86,8 @@ struct value {
                           type, stored as a row of lbuf (hist.append([S, I, R])); lweak: k chars,
                           '1' where the number is a Python one, '0' a NumPy scalar */
     const char *lweak;
+    int lnint;         /* V_LIST of float64 numbers: its first lnint items are Python ints (Python
+                          keeps them so: [S0] grown by floats); reading one gives an int/float value */
     value **keys;      /* V_TUPLE of a dict (lower_dicts.c): the keys of items[0..n), else NULL */
     int *dict_shared;  /* a dict: set once a second name is bound to it (e = d), shared by copies */
     int dict_param;    /* a dict bound to a function's parameter (a change would not reach the caller) */
@@ -396,6 +399,7 @@ value *lw_list_call(lctx *c, ast *call);              /* x.append(v), len(x) of 
 value *lw_list_index(lctx *c, ast *a, value *lst);    /* x[i] of a V_LIST */
 value *lw_list_as_array(lctx *c, loc l, value *lst);
 value *lw_list_as_numpy(lctx *c, loc l, value *lst, int dtype_given); /* a NumPy function's argument */
+int lw_list_ints_refused(loc l, value *lst, const char *what);
 value *lw_list_minmax(lctx *c, loc l, int mx, value *lst); /* max(L), min(L): Python's order */
 value *lw_list_own(lctx *c, loc l, value *lst); /* a returned list, held by the caller */  /* np.array(x): its items as an array */
 void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
