@@ -494,7 +494,8 @@ void lw_grow_note(ast *loop, const char *name)
  * or a call that is given one, as `z = y`, `row = Y[i]` or `for a in ys`) must never be changed
  * in place, nor given to a function of the program that changes a parameter in place. */
 
-static vec modules; /* const char*: the names imports bind (np, numpy, math) */
+static vec modules;  /* const char*: the names imports bind (np, numpy, math) */
+static vec progdefs; /* ast*: the program's defs (any depth) */
 
 static void import_names(vec *stmts)
 {
@@ -527,6 +528,12 @@ static void ref_names(ast *e, vec *out)
         for (int i = 0; i < e->args.len; i++)
             ref_names(VEC_AT(e->args, i, ast *), out);
     if (e->kind == A_CALL) {
+        if (e->a->kind == A_NAME) /* f(...): what f returns (alias_close links f to it) */
+            for (int k = 0; k < progdefs.len; k++)
+                if (strcmp(VEC_AT(progdefs, k, ast *)->name, e->a->name) == 0 && !lw_name_in(out, e->a->name)) {
+                    vec_push(out, (void *)e->a->name);
+                    break;
+                }
         /* a method's object (y.reshape, Y.T.copy), not a function's name nor a module's (np.sin) */
         if (e->a->kind == A_ATTR && !(e->a->a->kind == A_NAME && lw_name_in(&modules, e->a->a->name)))
             ref_names(e->a->a, out);
@@ -551,11 +558,43 @@ static void target_names(ast *t, vec *out)
 
 /* Add to set both sides of each binding of a (any depth) that joins a name of set; *grew when
  * one was added. */
-static void alias_close(ast *a, vec *set, int *grew)
+static void collect_defs(ast *a, vec *out)
+{
+    if (!a)
+        return;
+    if (a->kind == A_DEF)
+        vec_push(out, a);
+    vec *vs[] = {&a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            collect_defs(VEC_AT(*vs[k], i, ast *), out);
+}
+
+/* fn: the def whose body a is in (NULL at module level). */
+static void alias_close(ast *a, ast *fn, vec *set, int *grew)
 {
     if (!a)
         return;
     vec lhs = {0}, rhs = {0};
+    if (a->kind == A_RETURN && fn) { /* f(...) may be what f returns */
+        vec_push(&lhs, (void *)fn->name);
+        ref_names(a->a, &rhs);
+    }
+    if (a->kind == A_CALL && a->a->kind == A_NAME) /* a function's parameters: what it is given */
+        for (int k = 0; k < progdefs.len; k++) {
+            ast *d = VEC_AT(progdefs, k, ast *);
+            if (strcmp(d->name, a->a->name) != 0)
+                continue;
+            for (int i = 0; i < d->params.len; i++)
+                if (!lw_name_in(&lhs, VEC_AT(d->params, i, ast *)->name))
+                    vec_push(&lhs, (void *)VEC_AT(d->params, i, ast *)->name);
+            for (int i = 0; i < a->args.len; i++)
+                ref_names(VEC_AT(a->args, i, ast *), &rhs);
+            for (int i = 0; i < a->kwargs.len; i++)
+                ref_names(VEC_AT(a->kwargs, i, ast *), &rhs);
+        }
+    if (a->kind == A_DEF)
+        fn = a;
     if (a->kind == A_ASSIGN) {
         for (int i = 0; i < a->targets.len; i++)
             target_names(VEC_AT(a->targets, i, ast *), &lhs);
@@ -578,13 +617,13 @@ static void alias_close(ast *a, vec *set, int *grew)
                 *grew = 1;
             }
     }
-    alias_close(a->a, set, grew);
-    alias_close(a->b, set, grew);
-    alias_close(a->c, set, grew);
+    alias_close(a->a, fn, set, grew);
+    alias_close(a->b, fn, set, grew);
+    alias_close(a->c, fn, set, grew);
     vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
     for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
         for (int i = 0; i < vs[k]->len; i++)
-            alias_close(VEC_AT(*vs[k], i, ast *), set, grew);
+            alias_close(VEC_AT(*vs[k], i, ast *), fn, set, grew);
 }
 
 static void def_names(ast *a, vec *out)
@@ -604,7 +643,14 @@ static ast *call_given(ast *a, vec *defs, vec *set)
 {
     if (!a)
         return NULL;
-    if (a->kind == A_CALL && a->a->kind == A_NAME && lw_name_in(defs, a->a->name)) {
+    static const char *builtins[] = {"len", "range", "print", "float", "int", "abs", "min", "max", "sum", "zip",
+                                     "enumerate", "list", "tuple", "round", "str", "repr", "sorted", "bool",
+                                     "pow", "divmod", "format", NULL};
+    int builtin = 0;
+    for (int i = 0; a->kind == A_CALL && a->a->kind == A_NAME && builtins[i]; i++)
+        builtin |= strcmp(builtins[i], a->a->name) == 0 && !lw_name_in(defs, a->a->name);
+    /* a def of the program, or a name that may hold one (f(t, y) of a parameter f) */
+    if (a->kind == A_CALL && a->a->kind == A_NAME && !builtin) {
         vec in = {0};
         for (int i = 0; i < a->args.len; i++)
             ref_names(VEC_AT(a->args, i, ast *), &in);
@@ -630,13 +676,16 @@ ast *lw_append_changed(lctx *c, const char *x, const char *list, const char **wh
 {
     modules = (vec){0};
     import_names(&c->module_body);
+    progdefs = (vec){0};
+    for (int i = 0; i < c->module_body.len; i++)
+        collect_defs(VEC_AT(c->module_body, i, ast *), &progdefs);
     vec set = {0};
     vec_push(&set, (void *)x);
     vec_push(&set, (void *)list);
     for (int grew = 1; grew;) {
         grew = 0;
         for (int i = 0; i < c->module_body.len; i++)
-            alias_close(VEC_AT(c->module_body, i, ast *), &set, &grew);
+            alias_close(VEC_AT(c->module_body, i, ast *), NULL, &set, &grew);
     }
     for (int k = 0; k < set.len; k++)
         for (int i = 0; i < c->module_body.len; i++) {
