@@ -1,5 +1,7 @@
 /* lower_grow.c: arrays grown by np.append in a loop, as ODE integrators and time-series codes
- * write them (X = np.append(X, [X[-1] + dt * k], axis=0); t = np.append(t, t[-1] + dt)).
+ * write them (X = np.append(X, [X[-1] + dt * k], axis=0); t = np.append(t, t[-1] + dt)); and,
+ * at the end, whether an array given to list.append may be changed in place later (the same
+ * question about the names that may hold one array).
  * NumPy makes a new, longer array at each append; tylesc's arrays keep one shape through a
  * loop, so the loop is rewritten to grow a run-time list of X's items instead (lower_lists.c),
  * which np.append's copy semantics allow (no other name sees the new arrays):
@@ -171,6 +173,8 @@ static int is_mutator(const char *n)
     return 0;
 }
 
+static int aug_rebinds; /* p += v of the bare name rebinds it (p holds a number: lw_append_changed) */
+
 /* The first node of a that changes the name p in place (p[...] = v, p += v, p.fill(v),
  * out=p), or NULL. A def or lambda of the module that changes one of its parameters so makes
  * a read of X passed to a function of the program not rewritten. */
@@ -190,7 +194,7 @@ static ast *changes_name(ast *a, const char *p)
         ast *t = a->b;
         while (t->kind == A_SUBSCRIPT || t->kind == A_ATTR)
             t = t->a;
-        if (t->kind == A_NAME && strcmp(t->name, p) == 0)
+        if (t->kind == A_NAME && strcmp(t->name, p) == 0 && !(t == a->b && aug_rebinds))
             return a;
     }
     if (a->kind == A_CALL && a->a->kind == A_ATTR && a->a->a->kind == A_NAME && strcmp(a->a->a->name, p) == 0 &&
@@ -689,7 +693,13 @@ ast *lw_append_changed(lctx *c, const char *x, const char *list, const char **wh
     }
     for (int k = 0; k < set.len; k++)
         for (int i = 0; i < c->module_body.len; i++) {
+            /* t += dt of a name that holds a number here makes a new number (names of other
+             * scopes spelled alike are taken as the same: an array there keeps the refusal) */
+            int unbound;
+            binding *b = lw_lookup(c, VEC_AT(set, k, const char *), &unbound);
+            aug_rebinds = b && (b->kind == B_SCALAR || (b->kind == B_VALUE && b->val->kind == V_SCALAR));
             ast *w = changes_name(VEC_AT(c->module_body, i, ast *), VEC_AT(set, k, const char *));
+            aug_rebinds = 0;
             if (w) {
                 *who = VEC_AT(set, k, const char *);
                 return w;
