@@ -953,6 +953,8 @@ static value *bi_scalar(lctx *c, loc l, const char *f, value **v, args *a)
     }
     if (strcmp(f, "bool") == 0)
         return lw_unop(c, l, OP_LNOT, lw_unop(c, l, OP_LNOT, x));
+    if (strcmp(f, "abs") == 0 && x->dyn && x->dyn->item) /* an int or float list item: both variants */
+        return lw_unop(c, l, OP_ABS, x);
     if (strcmp(f, "abs") == 0) {
         ir_type t = x->type == T_BOOL ? T_I64 : x->type;
         value *v = lw_scalar(l, ir_un(l, OP_ABS, t, ir_cast(l, t, x->e)), x->weak);

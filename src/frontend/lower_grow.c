@@ -1,5 +1,7 @@
 /* lower_grow.c: arrays grown by np.append in a loop, as ODE integrators and time-series codes
- * write them (X = np.append(X, [X[-1] + dt * k], axis=0); t = np.append(t, t[-1] + dt)).
+ * write them (X = np.append(X, [X[-1] + dt * k], axis=0); t = np.append(t, t[-1] + dt)); and,
+ * at the end, whether an array given to list.append may be changed in place later (the same
+ * question about the names that may hold one array).
  * NumPy makes a new, longer array at each append; tylesc's arrays keep one shape through a
  * loop, so the loop is rewritten to grow a run-time list of X's items instead (lower_lists.c),
  * which np.append's copy semantics allow (no other name sees the new arrays):
@@ -171,43 +173,49 @@ static int is_mutator(const char *n)
     return 0;
 }
 
-/* Does a def or lambda of the module change one of its parameters in place (p[...] = v,
- * p += v, p.fill(v), out=p)? A read of X passed to a function of the program is then not
- * rewritten. */
-static int changes_name(ast *a, const char *p)
+static int aug_rebinds; /* p += v of the bare name rebinds it (p holds a number: lw_append_changed) */
+
+/* The first node of a that changes the name p in place (p[...] = v, p += v, p.fill(v),
+ * out=p), or NULL. A def or lambda of the module that changes one of its parameters so makes
+ * a read of X passed to a function of the program not rewritten. */
+static ast *changes_name(ast *a, const char *p)
 {
     if (!a)
-        return 0;
+        return NULL;
     if (a->kind == A_ASSIGN)
         for (int i = 0; i < a->targets.len; i++) {
             ast *t = VEC_AT(a->targets, i, ast *);
             while (t->kind == A_SUBSCRIPT || t->kind == A_ATTR)
                 t = t->a;
             if (t != VEC_AT(a->targets, i, ast *) && t->kind == A_NAME && strcmp(t->name, p) == 0)
-                return 1;
+                return a;
         }
     if (a->kind == A_AUGASSIGN) {
         ast *t = a->b;
         while (t->kind == A_SUBSCRIPT || t->kind == A_ATTR)
             t = t->a;
-        if (t->kind == A_NAME && strcmp(t->name, p) == 0)
-            return 1;
+        if (t->kind == A_NAME && strcmp(t->name, p) == 0 && !(t == a->b && aug_rebinds))
+            return a;
     }
     if (a->kind == A_CALL && a->a->kind == A_ATTR && a->a->a->kind == A_NAME && strcmp(a->a->a->name, p) == 0 &&
         is_mutator(a->a->name))
-        return 1;
+        return a;
     if (a->kind == A_KEYWORD && a->name && strcmp(a->name, "out") == 0 && a->a && a->a->kind == A_NAME &&
         strcmp(a->a->name, p) == 0)
-        return 1;
+        return a;
     if (a->kind == A_CALL && a->args.len && VEC_AT(a->args, 0, ast *)->kind == A_NAME &&
         strcmp(VEC_AT(a->args, 0, ast *)->name, p) == 0 &&
         ((a->a->kind == A_ATTR && is_mutator(a->a->name)) || (a->a->kind == A_NAME && is_mutator(a->a->name))))
-        return 1;
-    int r = changes_name(a->a, p) | changes_name(a->b, p) | changes_name(a->c, p);
+        return a;
+    ast *r = changes_name(a->a, p);
+    if (!r)
+        r = changes_name(a->b, p);
+    if (!r)
+        r = changes_name(a->c, p);
     vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
     for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            r |= changes_name(VEC_AT(*vs[k], i, ast *), p);
+        for (int i = 0; i < vs[k]->len && !r; i++)
+            r = changes_name(VEC_AT(*vs[k], i, ast *), p);
     return r;
 }
 static int defs_change_params(ast *a)
@@ -478,4 +486,239 @@ void lw_grow_note(ast *loop, const char *name)
                        "by such appends (2-D arrays by rows, axis=0), changes no read of it in place "
                        "(nor passes it to a function of the program that changes a parameter in place), "
                        "holds no def or lambda, and no function reads it as a global", name);
+}
+
+/* ---- an array appended to a run-time list (lower_lists.c) ---------------------------------
+ * ys.append(y) puts the array y itself in NumPy's list; tylesc's list stores a copy of its
+ * value, which is NumPy's result as long as nothing changes that array in place afterwards
+ * (a rebinding y = y + dt * k makes a new array and leaves the list's item alone). Without
+ * alias analysis, the program text decides, for all scopes at once (names compared by
+ * spelling, so a name of another function counts too): the names that may hold the array
+ * (y, the list, and by closure every name bound from one of them, its subscripts, attributes
+ * or a call that is given one, as `z = y`, `row = Y[i]` or `for a in ys`) must never be changed
+ * in place, nor given to a function of the program that changes a parameter in place. */
+
+static vec modules;  /* const char*: the names imports bind (np, numpy, math) */
+static vec progdefs; /* ast*: the program's defs (any depth) */
+
+static void import_names(vec *stmts)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind == A_IMPORT) {
+            const char *n = s->str ? s->str : s->name;
+            if (!lw_name_in(&modules, n))
+                vec_push(&modules, (void *)n);
+        }
+        if (s->kind == A_IF || s->kind == A_DEF)
+            import_names(&s->body);
+    }
+}
+
+/* The names whose arrays e may be or share memory with (e itself, its base, a call's inputs). */
+static void ref_names(ast *e, vec *out)
+{
+    if (!e)
+        return;
+    if (e->kind == A_NAME && !lw_name_in(out, e->name))
+        vec_push(out, (void *)e->name);
+    if (e->kind == A_SUBSCRIPT || e->kind == A_ATTR || e->kind == A_STARRED || e->kind == A_KEYWORD)
+        ref_names(e->a, out);
+    if (e->kind == A_IFEXP) {
+        ref_names(e->a, out);
+        ref_names(e->c, out);
+    }
+    if (e->kind == A_TUPLE || e->kind == A_LIST || e->kind == A_CALL)
+        for (int i = 0; i < e->args.len; i++)
+            ref_names(VEC_AT(e->args, i, ast *), out);
+    if (e->kind == A_CALL) {
+        if (e->a->kind == A_NAME) /* f(...): what f returns (alias_close links f to it) */
+            for (int k = 0; k < progdefs.len; k++)
+                if (strcmp(VEC_AT(progdefs, k, ast *)->name, e->a->name) == 0 && !lw_name_in(out, e->a->name)) {
+                    vec_push(out, (void *)e->a->name);
+                    break;
+                }
+        /* a method's object (y.reshape, Y.T.copy), not a function's name nor a module's (np.sin) */
+        if (e->a->kind == A_ATTR && !(e->a->a->kind == A_NAME && lw_name_in(&modules, e->a->a->name)))
+            ref_names(e->a->a, out);
+        for (int i = 0; i < e->kwargs.len; i++)
+            ref_names(VEC_AT(e->kwargs, i, ast *), out);
+    }
+}
+
+/* The names a target binds (a name, the names of a tuple or list of targets). */
+static void target_names(ast *t, vec *out)
+{
+    if (!t)
+        return;
+    if (t->kind == A_NAME && !lw_name_in(out, t->name))
+        vec_push(out, (void *)t->name);
+    if (t->kind == A_TUPLE || t->kind == A_LIST)
+        for (int i = 0; i < t->args.len; i++)
+            target_names(VEC_AT(t->args, i, ast *), out);
+    if (t->kind == A_STARRED)
+        target_names(t->a, out);
+}
+
+/* Add to set both sides of each binding of a (any depth) that joins a name of set; *grew when
+ * one was added. */
+static void collect_defs(ast *a, vec *out)
+{
+    if (!a)
+        return;
+    if (a->kind == A_DEF)
+        vec_push(out, a);
+    vec *vs[] = {&a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            collect_defs(VEC_AT(*vs[k], i, ast *), out);
+}
+
+/* fn: the def whose body a is in (NULL at module level). */
+static void alias_close(ast *a, ast *fn, vec *set, int *grew)
+{
+    if (!a)
+        return;
+    vec lhs = {0}, rhs = {0};
+    if (a->kind == A_RETURN && fn) { /* f(...) may be what f returns */
+        vec_push(&lhs, (void *)fn->name);
+        ref_names(a->a, &rhs);
+    }
+    if (a->kind == A_CALL && a->a->kind == A_NAME) /* a function's parameters: what it is given */
+        for (int k = 0; k < progdefs.len; k++) {
+            ast *d = VEC_AT(progdefs, k, ast *);
+            if (strcmp(d->name, a->a->name) != 0)
+                continue;
+            for (int i = 0; i < d->params.len; i++)
+                if (!lw_name_in(&lhs, VEC_AT(d->params, i, ast *)->name))
+                    vec_push(&lhs, (void *)VEC_AT(d->params, i, ast *)->name);
+            for (int i = 0; i < a->args.len; i++)
+                ref_names(VEC_AT(a->args, i, ast *), &rhs);
+            for (int i = 0; i < a->kwargs.len; i++)
+                ref_names(VEC_AT(a->kwargs, i, ast *), &rhs);
+        }
+    if (a->kind == A_DEF)
+        fn = a;
+    if (a->kind == A_ASSIGN) {
+        for (int i = 0; i < a->targets.len; i++)
+            target_names(VEC_AT(a->targets, i, ast *), &lhs);
+        ref_names(a->a, &rhs);
+    }
+    if (a->kind == A_FOR) { /* a statement or a comprehension's clause */
+        target_names(a->b, &lhs);
+        ref_names(a->a, &rhs);
+    }
+    int joined = 0;
+    for (int i = 0; i < lhs.len; i++)
+        joined |= lw_name_in(set, VEC_AT(lhs, i, const char *));
+    for (int i = 0; i < rhs.len; i++)
+        joined |= lw_name_in(set, VEC_AT(rhs, i, const char *));
+    for (int k = 0; joined && k < 2; k++) {
+        vec *side = k ? &rhs : &lhs;
+        for (int i = 0; i < side->len; i++)
+            if (!lw_name_in(set, VEC_AT(*side, i, const char *))) {
+                vec_push(set, VEC_AT(*side, i, void *));
+                *grew = 1;
+            }
+    }
+    alias_close(a->a, fn, set, grew);
+    alias_close(a->b, fn, set, grew);
+    alias_close(a->c, fn, set, grew);
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            alias_close(VEC_AT(*vs[k], i, ast *), fn, set, grew);
+}
+
+static void def_names(ast *a, vec *out)
+{
+    if (!a)
+        return;
+    if (a->kind == A_DEF && !lw_name_in(out, a->name))
+        vec_push(out, (void *)a->name);
+    vec *vs[] = {&a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            def_names(VEC_AT(*vs[k], i, ast *), out);
+}
+
+/* A call of a function of the program (defs) given one of set's names, or NULL. */
+static ast *call_given(ast *a, vec *defs, vec *set)
+{
+    if (!a)
+        return NULL;
+    static const char *builtins[] = {"len", "range", "print", "float", "int", "abs", "min", "max", "sum", "zip",
+                                     "enumerate", "list", "tuple", "round", "str", "repr", "sorted", "bool",
+                                     "pow", "divmod", "format", NULL};
+    int builtin = 0;
+    for (int i = 0; a->kind == A_CALL && a->a->kind == A_NAME && builtins[i]; i++)
+        builtin |= strcmp(builtins[i], a->a->name) == 0 && !lw_name_in(defs, a->a->name);
+    /* a def of the program, or a name that may hold one (f(t, y) of a parameter f) */
+    if (a->kind == A_CALL && a->a->kind == A_NAME && !builtin) {
+        vec in = {0};
+        for (int i = 0; i < a->args.len; i++)
+            ref_names(VEC_AT(a->args, i, ast *), &in);
+        for (int i = 0; i < a->kwargs.len; i++)
+            ref_names(VEC_AT(a->kwargs, i, ast *), &in);
+        for (int i = 0; i < in.len; i++)
+            if (lw_name_in(set, VEC_AT(in, i, const char *)))
+                return a;
+    }
+    ast *r = call_given(a->a, defs, set);
+    if (!r)
+        r = call_given(a->b, defs, set);
+    if (!r)
+        r = call_given(a->c, defs, set);
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len && !r; i++)
+            r = call_given(VEC_AT(*vs[k], i, ast *), defs, set);
+    return r;
+}
+
+ast *lw_append_changed(lctx *c, const char *x, const char *list, const char **who)
+{
+    modules = (vec){0};
+    import_names(&c->module_body);
+    progdefs = (vec){0};
+    for (int i = 0; i < c->module_body.len; i++)
+        collect_defs(VEC_AT(c->module_body, i, ast *), &progdefs);
+    vec set = {0};
+    vec_push(&set, (void *)x);
+    vec_push(&set, (void *)list);
+    for (int grew = 1; grew;) {
+        grew = 0;
+        for (int i = 0; i < c->module_body.len; i++)
+            alias_close(VEC_AT(c->module_body, i, ast *), NULL, &set, &grew);
+    }
+    for (int k = 0; k < set.len; k++)
+        for (int i = 0; i < c->module_body.len; i++) {
+            /* t += dt of a name that holds a number here makes a new number (names of other
+             * scopes spelled alike are taken as the same: an array there keeps the refusal) */
+            int unbound;
+            binding *b = lw_lookup(c, VEC_AT(set, k, const char *), &unbound);
+            aug_rebinds = b && (b->kind == B_SCALAR || (b->kind == B_VALUE && b->val->kind == V_SCALAR));
+            ast *w = changes_name(VEC_AT(c->module_body, i, ast *), VEC_AT(set, k, const char *));
+            aug_rebinds = 0;
+            if (w) {
+                *who = VEC_AT(set, k, const char *);
+                return w;
+            }
+        }
+    int dc = 0;
+    for (int i = 0; i < c->module_body.len; i++)
+        dc |= defs_change_params(VEC_AT(c->module_body, i, ast *));
+    if (!dc)
+        return NULL;
+    vec defs = {0};
+    for (int i = 0; i < c->module_body.len; i++)
+        def_names(VEC_AT(c->module_body, i, ast *), &defs);
+    for (int i = 0; i < c->module_body.len; i++) {
+        ast *w = call_given(VEC_AT(c->module_body, i, ast *), &defs, &set);
+        if (w) {
+            *who = NULL;
+            return w;
+        }
+    }
+    return NULL;
 }

@@ -56,6 +56,7 @@ typedef enum vkind {
 typedef struct dynvar {
     const char *name;
     ir_var *i, *f, *tag; /* tag true: f holds the value */
+    int item;            /* an item of a list of ints then floats (lower_lists.c, lnint) */
 } dynvar;
 typedef struct scope scope;
 typedef struct value value;
@@ -85,6 +86,8 @@ struct value {
                           type, stored as a row of lbuf (hist.append([S, I, R])); lweak: k chars,
                           '1' where the number is a Python one, '0' a NumPy scalar */
     const char *lweak;
+    int lnint;         /* V_LIST of float64 numbers: its first lnint items are Python ints (Python
+                          keeps them so: [S0] grown by floats); reading one gives an int/float value */
     value **keys;      /* V_TUPLE of a dict (lower_dicts.c): the keys of items[0..n), else NULL */
     int *dict_shared;  /* a dict: set once a second name is bound to it (e = d), shared by copies */
     int dict_param;    /* a dict bound to a function's parameter (a change would not reach the caller) */
@@ -396,6 +399,7 @@ value *lw_list_call(lctx *c, ast *call);              /* x.append(v), len(x) of 
 value *lw_list_index(lctx *c, ast *a, value *lst);    /* x[i] of a V_LIST */
 value *lw_list_as_array(lctx *c, loc l, value *lst);
 value *lw_list_as_numpy(lctx *c, loc l, value *lst, int dtype_given); /* a NumPy function's argument */
+int lw_list_ints_refused(loc l, value *lst, const char *what);
 value *lw_list_minmax(lctx *c, loc l, int mx, value *lst); /* max(L), min(L): Python's order */
 value *lw_list_own(lctx *c, loc l, value *lst); /* a returned list, held by the caller */  /* np.array(x): its items as an array */
 void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
@@ -538,6 +542,10 @@ void lw_lower_for(lctx *c, ast *s);
 /* lower_grow.c: a loop growing an array by np.append, lowered over a run-time list (1), or 0 */
 int lw_grow_loop(lctx *c, ast *s);
 void lw_grow_note(ast *loop, const char *name); /* why a loop appending to name was not */
+/* Where the program may change in place the array x appended to list (or a name that may hold
+ * it: *who; NULL for a call of a function of the program that changes a parameter), or NULL
+ * when a copy at the append is NumPy's list item for good. */
+ast *lw_append_changed(lctx *c, const char *x, const char *list, const char **who);
 void lw_lower_while(lctx *c, ast *s);
 value *lw_bound_array(binding *b);
 int lw_carriable_view(binding *e, binding *x);

@@ -72,6 +72,18 @@ static void emit_assign(lctx *c, loc l, ir_var *v, ir_expr *e)
     lw_emit(c, s);
 }
 
+/* A use of lst's items that does not keep apart the Python ints it starts with (lnint): a
+ * diagnostic, 1. Indexing, len() and NumPy's functions of it keep them. */
+int lw_list_ints_refused(loc l, value *lst, const char *what)
+{
+    if (lst->kind != V_LIST || !lst->lnint)
+        return 0;
+    diag_error(l, "%s of list '%s' is not supported: it holds Python ints and floats (ints first, "
+                  "floats appended), whose results differ in type; use np.array(%s), or make its first "
+                  "item a float (float(...))", what, lst->str, lst->str);
+    return 1;
+}
+
 /* The whole items array as a value (first dimension: the capacity). */
 static value *items_array(loc l, value *lst)
 {
@@ -123,6 +135,8 @@ value *lw_list_as_numpy(lctx *c, loc l, value *lst, int dtype_given)
 value *lw_list_minmax(lctx *c, loc l, int mx, value *lst)
 {
     const char *f = mx ? "max" : "min";
+    if (lw_list_ints_refused(l, lst, mx ? "max()" : "min()"))
+        return &lw_ERRV;
     lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, lst->lcnt), lw_I64(l, 0), 0),
                   arena_printf(&util_arena, "ValueError: %s() arg is an empty sequence", f));
     ir_var *r = lw_temp_scalar(c, lst->type);
@@ -370,6 +384,27 @@ static value *to_runtime(lctx *c, loc l, const char *name, value *t, value *prot
     lst->lrow = lrow;
     lst->is_list = is_list;
     lst->lweak = weak; /* its numbers read back as Python's or NumPy's, as appended */
+    /* [S0] of Python ints grown by Python floats: Python keeps the ints (they print as ints); the
+     * items array holds them as float64, as np.array(S) would, and lnint says which they are */
+    int ints = lst->rank == 0 && !lst->lrow && lst->type == T_F64 && lst->weak && t->n > 0;
+    for (int i = 0; i < t->n && ints; i++)
+        ints = t->items[i]->kind == V_SCALAR && t->items[i]->type == T_I64 && t->items[i]->weak &&
+               !t->items[i]->mixed && !t->items[i]->dyn;
+    if (ints) {
+        lst->lnint = t->n;
+        for (int i = 0; i < t->n; i++) {
+            value *it = t->items[i];
+            ir_var *tv = lw_temp_scalar(c, T_I64);
+            emit_assign(c, l, tv, it->e);
+            ir_expr *big = ir_bin(l, OP_CGT, T_BOOL, ir_varref(l, tv), lw_I64(l, (int64_t)1 << 53), 0);
+            big = ir_bin(l, OP_LOR, T_BOOL, big, ir_bin(l, OP_CLT, T_BOOL, ir_varref(l, tv), lw_I64(l, -((int64_t)1 << 53)), 0), 0);
+            lw_emit_raise(c, l, big, arena_printf(&util_arena, "the int item %d of list '%s' is beyond 2**53: tylesc keeps "
+                                                              "a list of ints and floats as float64 numbers, which would not "
+                                                              "hold it exactly", i, name));
+            push(c, l, lst, lw_scalar(l, ir_varref(l, tv), 1));
+        }
+        return lst;
+    }
     for (int i = 0; i < t->n; i++) {
         value *it = t->items[i];
         int k, isl;
@@ -469,6 +504,28 @@ static value *append(lctx *c, ast *call, binding *b)
         nb->kind = B_VALUE;
         nb->val = lst;
     }
+    ast *arg = VEC_AT(call->args, 0, ast *);
+    if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh && arg->kind == A_NAME) {
+        /* the array a name holds: NumPy's list holds that very array; a copy of its value now
+         * is the same as long as nothing changes it in place later (lower_grow.c) */
+        const char *who;
+        ast *w = lw_append_changed(c, arg->name, nm->name, &who);
+        if (w) {
+            diag_error(call->l, "appending the array '%s' to a list built at run time is supported when "
+                                "nothing changes it in place afterwards (NumPy's list holds the array "
+                                "itself, so its item would change too); append a copy (%s.copy())",
+                       arg->name, arg->name);
+            if (who)
+                diag_note(w->l, "'%s'%s is changed in place here", who,
+                          strcmp(who, arg->name) == 0 ? "" : strcmp(who, nm->name) == 0
+                          ? " (the list's items)" : " (which may hold the same array)");
+            else
+                diag_note(w->l, "it is given here to a function of the program, and a function of the "
+                                "program changes a parameter in place");
+            return &lw_ERRV;
+        }
+        v = lw_copy_of(c, call->l, v);
+    }
     if (!same_items(call->l, lst, k, isl, wk) || !item_fits(call->l, lst, v))
         return &lw_ERRV;
     push(c, call->l, lst, v);
@@ -552,6 +609,8 @@ static value *pop(lctx *c, ast *call, binding *b)
 {
     ast *nm = call->a->a;
     loc l = call->l;
+    if (lw_list_ints_refused(l, b->val, "pop()"))
+        return &lw_ERRV;
     args a = lw_args(c, call);
     if (lw_any_err(&a))
         return &lw_ERRV;
@@ -644,6 +703,29 @@ value *lw_list_index(lctx *c, ast *a, value *lst)
     args[1] = k;
     args[2] = lw_I64(a->l, 0);
     ir_expr *idx = ir_call(a->l, FN_INDEX, T_I64, 3, args);
+    if (lst->rank == 0 && lst->lnint) { /* an int or a float by its place: a dynvar of its own */
+        loc l = a->l;
+        dynvar *d = NEW(dynvar);
+        d->name = lst->str;
+        d->i = lw_temp_scalar(c, T_I64);
+        d->f = lw_temp_scalar(c, T_F64);
+        d->tag = lw_temp_scalar(c, T_BOOL);
+        ir_var *p = lw_temp_scalar(c, T_I64);
+        emit_assign(c, l, p, idx);
+        ir_expr **ix = NEWN(ir_expr *, 1);
+        ix[0] = ir_varref(l, p);
+        emit_assign(c, l, d->f, ir_elem(l, lst->lbuf, ix));
+        d->item = 1;
+        emit_assign(c, l, d->tag, ir_bin(l, OP_CGE, T_BOOL, ir_varref(l, p), lw_I64(l, lst->lnint), 0));
+        /* the int variant of a float item is 1 (any float to int64 is not defined; 1 divides) */
+        emit_assign(c, l, d->i, ir_select(l, T_I64, ir_varref(l, d->tag), lw_I64(l, 1),
+                                          ir_cast(l, T_I64, ir_varref(l, d->f))));
+        value *r = lw_scalar(l, ir_select(l, T_F64, ir_varref(l, d->tag), ir_varref(l, d->f),
+                                          ir_cast(l, T_F64, ir_varref(l, d->i))), 1);
+        r->dyn = d;
+        r->mixed = 1;
+        return r;
+    }
     if (lst->rank == 0) {
         ir_expr **ix = NEWN(ir_expr *, 1);
         ix[0] = idx;

@@ -382,6 +382,48 @@ ir_expr *lw_int_operand(value *v, const char *what)
 }
 
 /* Python scalar binary operation (CPython semantics, folded when both are constants). */
+/* a op b (b NULL: op a) where one operand is an item of a list of ints then floats (a
+ * dynvar of its own, lower_lists.c) and the result's type follows the item's: the int variant
+ * computed too, the result a dynvar with the item's tag, so print() shows the int or the float
+ * as Python would. rf: the float variant. Any other mix is refused. */
+static value *item_variants(lctx *c, loc l, ir_op op, value *a, value *b, value *rf)
+{
+    value *x = a->dyn && a->dyn->item ? a : b, *o = x == a ? b : a;
+    if ((o && o->mixed) || rf->type != T_F64) {
+        diag_error(l, "this value is an int or a float by the item of a list of Python ints and floats "
+                      "read here, and so would this result be; convert the item with float()");
+        return &lw_ERRV;
+    }
+    value *xi = lw_scalar(l, ir_varref(l, x->dyn->i), x->weak);
+    value *ri = !b ? lw_unop(c, l, op, xi) : x == a ? lw_py_binop(c, l, op, xi, b) : lw_py_binop(c, l, op, a, xi);
+    if (ri->kind == V_ERR)
+        return ri;
+    if (ri->kind != V_SCALAR || ri->type != T_I64) {
+        diag_error(l, "this value is an int or a float by the item of a list of Python ints and floats "
+                      "read here, and so would this result be; convert the item with float()");
+        return &lw_ERRV;
+    }
+    dynvar *d = NEW(dynvar);
+    d->name = x->dyn->name;
+    d->item = 1;
+    d->tag = x->dyn->tag;
+    d->i = lw_temp_scalar(c, T_I64);
+    d->f = lw_temp_scalar(c, T_F64);
+    ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+    s->var = d->i;
+    s->e = ri->e;
+    lw_emit(c, s);
+    s = ir_stmt_new(S_ASSIGN, l);
+    s->var = d->f;
+    s->e = rf->e;
+    lw_emit(c, s);
+    value *r = lw_scalar(l, ir_select(l, T_F64, ir_varref(l, d->tag), ir_varref(l, d->f),
+                                      ir_cast(l, T_F64, ir_varref(l, d->i))), rf->weak);
+    r->dyn = d;
+    r->mixed = 1;
+    return r;
+}
+
 value *lw_py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
 {
     (void)c;
@@ -664,7 +706,15 @@ value *lw_binop(lctx *c, loc l, ir_op op, value *a, value *b)
             return lw_scalar(l, ir_bin(l, op, t, ir_cast(l, t, a->e), ir_cast(l, t, b->e), 0), 0);
         }
         value *r = lw_py_binop(c, l, op, a, b);
-        if (r->kind == V_SCALAR && (a->mixed || b->mixed) && r->type != T_BOOL) {
+        /* an int or a float (mixed) with a float, or divided: a float either way, of one value
+         * (Python makes the int a float first) */
+        int one_float = (!a->mixed && ir_type_is_float(a->type)) || (!b->mixed && ir_type_is_float(b->type)) ||
+                        op == OP_TRUEDIV;
+        if (r->kind == V_SCALAR && (a->mixed || b->mixed) && r->type != T_BOOL &&
+            !(one_float && r->type == T_F64) && ((a->dyn && a->dyn->item) || (b->dyn && b->dyn->item)))
+            return item_variants(c, l, op, a, b, r);
+        if (r->kind == V_SCALAR && (a->mixed || b->mixed) && r->type != T_BOOL &&
+            !(one_float && r->type == T_F64)) {
             r = lw_scalar(r->l, r->e, r->weak); /* a fresh value: constants are shared */
             r->mixed = 1;
         }
@@ -745,6 +795,8 @@ value *lw_unop(lctx *c, loc l, ir_op op, value *a)
             r->s = sym_neg(a->s);
         else if (!r->s && a->s && op == OP_POS)
             r->s = a->s;
+        if (a->dyn && a->dyn->item && r->type != T_BOOL && (op == OP_NEG || op == OP_POS || op == OP_ABS))
+            return item_variants(c, l, op, a, NULL, r);
         r->mixed = a->mixed && r->type != T_BOOL;
         return r;
     }

@@ -232,6 +232,8 @@ value *lw_bi_sorted(lctx *c, loc l, const char *f, value **v, args *a)
     }
     if (x->kind == V_TUPLE)
         return sorted_tuple(c, l, x, key, rev);
+    if (lw_list_ints_refused(l, x, "sorted()"))
+        return &lw_ERRV;
     if (x->kind == V_LIST || x->kind == V_ARRAY)
         return sorted_list(c, l, x, key, rev);
     diag_error(x->l, "sorted() of %s is not supported (a list or tuple of numbers is; np.sort for "
