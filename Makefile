@@ -221,12 +221,16 @@ check: all
 	echo "== $*: $$(( $$(date +%s) - s )) s, $$cpu s CPU$$([ $$rc = 0 ] || echo ', FAILED')"; exit $$rc
 
 check-unit: lib/libtyles.a build/tools/npy2png
-	@echo "== runtime unit tests; np.save / np.load of distributed arrays (MPI-IO) at 1-4 ranks;"
-	@echo "   library mode (tyles_lib.h): an application that owns MPI, at 1-4 ranks; print(u) of"
-	@echo "   distributed arrays at 1-3 ranks; npy2png"
-	@bash tests/par_scripts.sh "bash tests/unit/run.sh" "bash tests/unit/npy_dist.sh lib/libtyles.a src/runtime_mpi" \
-	    "bash tests/unit/lib_ctx.sh lib/libtyles.a src/runtime_mpi" \
-	    "bash tests/unit/print_dist.sh lib/libtyles.a src/runtime_mpi" "bash tools/test_npy2png.sh build/tools/npy2png"
+	@echo "== runtime unit tests"
+	@bash tests/unit/run.sh
+	@echo "== np.save / np.load of distributed arrays (MPI-IO) at 1-4 ranks"
+	@bash tests/unit/npy_dist.sh lib/libtyles.a src/runtime_mpi
+	@echo "== library mode (tyles_lib.h): an application that owns MPI, at 1-4 ranks"
+	@bash tests/unit/lib_ctx.sh lib/libtyles.a src/runtime_mpi
+	@echo "== print(u) of distributed arrays at 1-3 ranks"
+	@bash tests/unit/print_dist.sh lib/libtyles.a src/runtime_mpi
+	@echo "== npy2png"
+	@bash tools/test_npy2png.sh build/tools/npy2png
 	@echo "== NumPy's float sum order (the model tyl_reduce.c follows) against np.sum"
 	@mkdir -p build/tools && $(CC) -std=c11 -O2 -ffp-contract=off -o build/tools/np_order_model \
 	    tests/reduce_order/np_order_model.c && $(PYTHON) -W ignore tests/reduce_order/check_np_order.py build/tools/np_order_model
@@ -271,11 +275,14 @@ check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"
 	@echo "   time-tiled groups shared by threads in pipelines and wavefronts (slabs: the 2-D default)"
 	@echo "   float sums in NumPy's order: random shapes and views on grids splitting every axis, 1-4 ranks"
-	@bash tests/par_scripts.sh "$(PYTHON) tests/reduce_order/random_sums.py bin/tylesc" \
-	    "bash tests/dist/run.sh $(CURDIR)" "bash tests/dist/gather_in_loop.sh $(CURDIR)" \
-	    "PYTHON=$(PYTHON) bash tests/dist/timetile_sync.sh $(CURDIR)" "bash tests/dist/timetile_msgs.sh $(CURDIR)" \
-	    "bash tests/dist/edge_strips.sh $(CURDIR)" "bash tests/dist/own_block_reads.sh $(CURDIR)" \
-	    "bash tests/dist/ghost_periodic.sh $(CURDIR)"
+	@bash tests/dist/run.sh $(CURDIR)
+	@bash tests/dist/timetile_msgs.sh $(CURDIR)
+	@bash tests/dist/edge_strips.sh $(CURDIR)
+	@bash tests/dist/own_block_reads.sh $(CURDIR)
+	@bash tests/dist/ghost_periodic.sh $(CURDIR)
+	@bash tests/dist/gather_in_loop.sh $(CURDIR)
+	@bash tests/dist/timetile_sync.sh $(CURDIR)
+	@$(PYTHON) tests/reduce_order/random_sums.py bin/tylesc
 
 check-elastic: bin/tylesc bin/tylesrun lib/libtyles.a
 	@echo "== elastic runtime: checkpoints, restart N->M, faults, in-process rescale, tylesrun"
