@@ -87,8 +87,10 @@ take_rescale() {
     [ "$rank" = 0 ] && [ -z "${FAKE_NO_RESCALE:-}" ] && [ -f "$dir/RESCALE" ] || return 0
     m=$(cat "$dir/RESCALE")
     rm -f "$dir/RESCALE"
-    echo "rescale=$m" >>"$dir/fake_args.log"
+    # the event first: the self-test acts (ends the job) as soon as it reads the args line, and a
+    # rank 0 descheduled between the two lines left tylesrun without the event (under load)
     ev rescale from="$size" to="$m"
+    echo "rescale=$m" >>"$dir/fake_args.log"
 }
 trap stop USR2
 trap usr1 USR1
