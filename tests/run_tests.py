@@ -560,14 +560,27 @@ class Runner:
         if not self.opts.keep:
             shutil.rmtree(d, ignore_errors=True)
 
-    def compile(self, tyl, out_exe, expect_success=True, extra=()):
-        """Run tylesc from the repo root with the path relative to the root."""
+    def compile(self, tyl, out_exe, expect_success=True, extra=(), syntax_only=False, opt_level=None):
+        """Run tylesc from the repo root with the path relative to the root. syntax_only: the C
+        compiler only checks the generated C (-fsyntax-only: its warnings, no object file)."""
         if not os.path.exists(self.tylesc):
             raise TestFailure("compiler not found: %s (build it with make)" % rel(self.tylesc))
         own = read_header(tyl).get("tylesc-flags", "")
         argv = ([self.tylesc] + shlex.split(self.opts.tylesc_flags) + shlex.split(own) + list(extra)
                 + [rel(tyl), "-o", out_exe])
-        r = run_cmd(argv, ROOT, self.opts.timeout, env=self.env, what="tylesc")
+        env = self.env
+        if opt_level:  # the -O options of CFLAGS (tylesc's default -O3) replaced by opt_level
+            flags = [f for f in shlex.split(env.get("CFLAGS", "-O3 -march=native")) if not f.startswith("-O")]
+            env = dict(env, CFLAGS=" ".join(flags + [opt_level]))
+        if syntax_only:
+            env = dict(env, TYLES_CC=env.get("TYLES_CC") or env.get("CC") or "mpicc")
+            env["TYLES_CC"] += " -fsyntax-only"
+        r = run_cmd(argv, ROOT, self.opts.timeout, env=env, what="tylesc")
+        if syntax_only:
+            if r.returncode != 0:
+                raise TestFailure("tylesc exited with status %d" % r.returncode,
+                                  clip_text(decode(r.stderr) + decode(r.stdout)))
+            return r
         if expect_success:
             if r.returncode != 0:
                 raise TestFailure("tylesc exited with status %d" % r.returncode,
@@ -669,6 +682,9 @@ class Runner:
             if self.opts.generate_only:
                 self.compile(tyl, os.path.join(tmp, "prog.c"))
                 return ""
+            if self.opts.syntax_only:
+                self.compile(tyl, os.path.join(tmp, "prog.o"), syntax_only=True)
+                return ""
             if self.opts.compile_only:
                 self.compile(tyl, os.path.join(tmp, "prog"))
                 return ""
@@ -714,7 +730,7 @@ class Runner:
     def build_to_run(self, tyl, tmp):
         """tmp/prog compiled from tyl, and tmp/run holding its input files: (exe, rundir)."""
         exe = os.path.join(tmp, "prog")
-        self.compile(tyl, exe)
+        self.compile(tyl, exe, opt_level=self.opts.error_opt)
         rundir = os.path.join(tmp, "run")
         os.mkdir(rundir)
         copy_inputs(tyl, rundir)
@@ -912,6 +928,8 @@ def discover(opts):
         tests.append(("errors/" + stem(p), "error", p))
     for p in tyls("tests/runtime_errors"):
         tests.append(("runtime_errors/" + stem(p), "runtime_error", p))
+    if opts.syntax_only:
+        opts.compile_only = True
     if opts.compile_only:
         tests = [t for t in tests if t[1] == "program"]
     if opts.expect_single_rank and not opts.compile_only:
@@ -981,6 +999,12 @@ def main(argv=None):
                          "prog.c), e.g. to run the compiler itself under a sanitizer")
     ap.add_argument("--compile-only", action="store_true",
                     help="only compile the programs and samples (e.g. CUDA on a machine without a GPU)")
+    ap.add_argument("--error-opt", metavar="-On",
+                    help="the C optimisation level of the run-time error tests' programs (their "
+                         "messages do not depend on it; -O1 compiles in half the time of -O3)")
+    ap.add_argument("--syntax-only", action="store_true",
+                    help="only check the programs' generated C with the C compiler's front end "
+                         "(TYLES_CC with -fsyntax-only: its warnings, in a third of clang -O0's time)")
     ap.add_argument("--batch", type=int, default=0, metavar="N",
                     help="with --compile-only and --tylesc-flags=--target=cuda: compile up to N "
                          "programs in one nvcc run (see the module's docstring)")
