@@ -312,10 +312,10 @@ check-ulfm: bin/tylesc
 	@echo "== ULFM: ranks killed, recovered in place (Open MPI 5 wheel in build/ompi-ulfm)"
 	@bash tests/elastic/ulfm.sh --install=build/ompi-ulfm $(if $(SEED),--seed=$(SEED)) $(CURDIR)
 
-# Rank counts: every program at 1, 3 and 4 ranks, and at 2 where its process grid is 1-D (the only
-# grid where 2 ranks are two along the axis) or, for the other grids, for one program in four:
-# --np-by-grid, whose reasons are in tests/run_tests.py's docstring (4 ranks: 2x2, 3: 3x1; a
-# program with nothing distributed runs at 1 and 3). `make check-programs NP_ALL=1`: every count.
+# Rank counts (--np-by-grid, whose reasons are in tests/run_tests.py's docstring): by the
+# dimension of the program's process grid: nothing distributed at 1 and 2 ranks; a 1-D grid at
+# 1-3 and, for one program in two, 4; other grids at 1, 3 (3x1) and 4 (2x2), and for one program
+# in four 2. `make check-programs NP_ALL=1`: every count.
 check-programs: bin/tylesc lib/libtyles.a
 	@echo "== compiler tests (NumPy vs compiled, error messages; generated C under -Wall -Wextra -Werror)"
 	@CFLAGS="-O3 -march=native -Wall -Wextra -Werror" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc \

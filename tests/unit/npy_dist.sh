@@ -59,15 +59,19 @@ roundtrip() { # CHUNK NP G
     fi
     rc=$?
     count_output "$(sed "s|^\(ok\|FAIL\) \(.*\)|\1 \2$tag|" <<<"$out")" $rc "npy_dist_save$tag"
-    out=$(python3 "$UNIT/npy_dist_check.py" "$d" "$tag" 2>&1)
-    count_output "$out" $? "npy_dist_check$tag"
 }
+checks=()
 for chunk in default 24; do
     for np in 1 2 3 4; do
-        for G in 1 2 3 5 6; do par roundtrip $chunk $np $G; done
+        for G in 1 2 3 5 6; do
+            par roundtrip $chunk $np $G
+            checks+=("$tmp/save-$chunk-$np-$G" "@np$np/G$G/chunk-$chunk")
+        done
     done
 done
 par_wait
+out=$(python3 "$UNIT/npy_dist_check.py" "${checks[@]}" 2>&1)
+count_output "$out" $? npy_dist_check
 
 # ---- errors: one line from rank 0, exit status 1, nothing on stdout --------------------------------
 E="npy_dist: npy_dist.tyl:10: error:"

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Compares the .npy files npy_dist wrote in DIR (listed in DIR/manifest.txt) with np.save output
-for the same arrays, byte for byte. Prints "ok NAME" / "FAIL NAME"; exit status 1 on any failure.
+"""usage: npy_dist_check.py DIR TAG [DIR TAG ...]
+Compares the .npy files npy_dist wrote in each DIR (listed in DIR/manifest.txt) with np.save output
+for the same arrays, byte for byte (one python3 for every run: NumPy's import is most of a check). Prints "ok NAME" / "FAIL NAME"; exit status 1 on any failure.
 The values are check_npy.values(), which set_value() in npy_dist.c must match."""
 import os
 import sys
@@ -16,11 +17,21 @@ DTYPES = {"bool": np.bool_, "int32": np.int32, "int64": np.int64, "float32": np.
 
 
 def main():
-    d = sys.argv[1]
-    tag = sys.argv[2] if len(sys.argv) > 2 else ""
+    args = sys.argv[1:]
+    if not args or len(args) % 2:
+        print("usage: npy_dist_check.py DIR TAG [DIR TAG ...]", file=sys.stderr)
+        return 2
+    return max(check(args[i], args[i + 1]) for i in range(0, len(args), 2))
+
+
+def check(d, tag):
     bad = 0
-    with open(os.path.join(d, "manifest.txt")) as f:
-        entries = [line.split() for line in f if line.strip()]
+    try:
+        with open(os.path.join(d, "manifest.txt")) as f:
+            entries = [line.split() for line in f if line.strip()]
+    except OSError as e:
+        print("FAIL npy_dist%s: %s" % (tag, e))
+        return 1
     if not entries:
         print("FAIL npy_dist%s: empty manifest" % tag)
         return 1
