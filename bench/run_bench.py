@@ -54,8 +54,11 @@ import tempfile
 import threading
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
+from bench_common import (  # noqa: F401  (helpers shared with bench_peers.py; the
+    # other bench scripts import them from here)
+    HERE, LOOP_RE, NUMPY_DRIVER, NUMPY_RE, REPO, RSS_RE, RUN_TIMEOUT, TIME_RE,
+    BenchError, fmt, log, measure_copy, numpy_env, omp_env, run, run_program, same_bits, sh)
+
 TYL = os.path.join(HERE, "jacobi2d.tyl")
 SUITES = ("jacobi", "burgers", "grayscott", "peers", "timetile")
 PEER_KERNELS = ("jacobi2d", "jacobi2d_f32", "jacobi3d", "jacobi3d_f32", "burgers", "hdiff")
@@ -78,64 +81,10 @@ STENCIL_SUITES = {
         "sizes": "1024:200:20,2048:50:5", "quick": "256:100:100",
     },
 }
-RSS_RE = re.compile(r"^tyles-maxrss (\d+)\s*$", re.M)
 BASELINE_N = 8  # size of the runs that measure each code's memory baseline
 RESULTS = os.path.join(HERE, "RESULTS.md")
 DEFAULT_TYLESC = os.path.join(REPO, "bin", "tylesc")
 DEFAULT_LAUNCHER = "mpirun --allow-run-as-root --oversubscribe -np 1 --bind-to none"
-TIME_RE = re.compile(r"tyles: time\s+([0-9.eE+-]+)\s*s")
-LOOP_RE = re.compile(r"ref: loop time\s+([0-9.eE+-]+)\s*s")
-NUMPY_RE = re.compile(r"numpy: time\s+([0-9.eE+-]+)\s*s")
-COPY_RE = re.compile(r"GB/s=([0-9.eE+-]+)")
-RUN_TIMEOUT = 600  # seconds per process: a hung program must not hang the harness
-
-# Runs the .tyl under NumPy with parameters substituted (argv: tyl, NAME=VALUE...).
-NUMPY_DRIVER = r"""
-import re, runpy, sys, time
-path, assigns = sys.argv[1], sys.argv[2:]
-src = open(path).read()
-for a in assigns:
-    name, val = a.split("=", 1)
-    src, n = re.subn(r"^%s\s*=\s*[^\n#]*" % re.escape(name), "%s = %s" % (name, val), src,
-                     count=1, flags=re.M)
-    if n != 1:
-        sys.exit("numpy driver: no module-level parameter %r in %s" % (name, path))
-with open("prog.py", "w") as f:
-    f.write(src)
-t0 = time.perf_counter()
-runpy.run_path("prog.py", run_name="__main__")
-t1 = time.perf_counter()
-print("numpy: time %.6f s" % (t1 - t0), file=sys.stderr)
-"""
-
-
-class BenchError(Exception):
-    pass
-
-
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
-
-
-def sh(cmd):
-    return " ".join(shlex.quote(c) for c in cmd)
-
-
-def run(cmd, cwd=None, env=None, check=True):
-    """Run cmd; return (wall seconds, stdout, stderr)."""
-    t0 = time.perf_counter()
-    try:
-        p = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True,
-                           timeout=RUN_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise BenchError("timed out after %d s: %s" % (RUN_TIMEOUT, sh(cmd)))
-    except FileNotFoundError as e:
-        raise BenchError("cannot run %s: %s" % (sh(cmd), e))
-    wall = time.perf_counter() - t0
-    if check and p.returncode != 0:
-        raise BenchError("command failed (exit %d): %s\n--- stdout ---\n%s\n--- stderr ---\n%s"
-                         % (p.returncode, sh(cmd), p.stdout[-4000:], p.stderr[-4000:]))
-    return wall, p.stdout, p.stderr
 
 
 def machine_info():
@@ -247,47 +196,8 @@ def compile_generated(tylesc, builddir, tyl=TYL, name="jacobi2d", keep_c=False, 
     return exe
 
 
-def omp_env(threads, bind):
-    env = dict(os.environ)
-    env["OMP_NUM_THREADS"] = str(threads)
-    for k in ("OMP_PROC_BIND", "OMP_PLACES"):
-        env.pop(k, None)
-    if bind:
-        env["OMP_PROC_BIND"] = bind
-        env["OMP_PLACES"] = "cores"
-    return env
-
-
-def measure_copy(copybw, n_elems, threads, bind):
-    _, out, _ = run([copybw, str(n_elems), "10"], env=omp_env(threads, bind))
-    m = COPY_RE.search(out)
-    if not m:
-        raise BenchError("copybw printed no bandwidth: %r" % out)
-    return float(m.group(1))
-
-
-def run_program(cmd, cwd, threads, bind):
-    """Returns (seconds, from_time_flag, loop_seconds_or_None)."""
-    os.makedirs(cwd, exist_ok=True)
-    wall, out, err = run(cmd, cwd=cwd, env=omp_env(threads, bind))
-    text = out + "\n" + err
-    m = TIME_RE.search(text)
-    loop = LOOP_RE.search(text)
-    loop_s = float(loop.group(1)) if loop else None
-    if m:
-        return float(m.group(1)), True, loop_s
-    return wall, False, loop_s
-
-
 def numpy_cmd(tyl, n, steps):
     return [sys.executable, "-c", NUMPY_DRIVER, tyl, "N=%d" % n, "steps=%d" % steps]
-
-
-def numpy_env():
-    env = omp_env(1, None)
-    for k in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        env[k] = "1"
-    return env
 
 
 def run_numpy(n, steps, cwd):
@@ -334,32 +244,8 @@ def run_rss(cmd, cwd, env):
     return wall, out, err, kib
 
 
-def same_bits(path_a, path_b):
-    import numpy as np
-    if not (os.path.exists(path_a) and os.path.exists(path_b)):
-        missing = path_a if not os.path.exists(path_a) else path_b
-        return False, "missing %s" % os.path.relpath(missing)
-    a = np.load(path_a, mmap_mode="r")
-    b = np.load(path_b, mmap_mode="r")
-    if a.dtype != b.dtype or a.shape != b.shape:
-        return False, "dtype/shape %s%s vs %s%s" % (a.dtype, a.shape, b.dtype, b.shape)
-    av = np.ascontiguousarray(a).view(np.uint8)
-    bv = np.ascontiguousarray(b).view(np.uint8)
-    if np.array_equal(av, bv):
-        return True, "bitwise equal"
-    diff = np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))
-    return False, "differ: %d elements, max |diff| %.3g" % (
-        int(np.count_nonzero(np.asarray(a) != np.asarray(b))), float(np.nanmax(diff)))
-
-
 def gst(n, steps, seconds):
     return (n - 2) ** 2 * steps / seconds / 1e9
-
-
-def fmt(x, digits=3):
-    if x is None:
-        return "—"
-    return ("%%.%dg" % digits) % x if abs(x) < 1000 else "%.0f" % x
 
 
 def parse_sizes(text):
@@ -779,6 +665,10 @@ def main():
                     help="rounds of the peers suite, best kept (default 2: each round starts "
                          "every peer's process again, JIT and compilation included, and the "
                          "suite is most of make bench's time)")
+    ap.add_argument("--rank-reps", type=int, default=5,
+                    help="rounds of the peers suite's 2 ranks x 1 thread against 1 rank x 2 "
+                         "threads, Tyles alone, after the peers' rounds (default 5: the "
+                         "ratio is the median of the rounds)")
     ap.add_argument("--omp-bind", default="", metavar="POLICY",
                     help="set OMP_PROC_BIND=POLICY and OMP_PLACES=cores for every code "
                          "(default: unset)")
@@ -795,8 +685,8 @@ def main():
         args.suite_sizes = {key: parse_sizes(spec["quick"]) for key, spec in STENCIL_SUITES.items()}
         args.reps = 2
     threads = [int(t) for t in args.threads.split(",") if t.strip()]
-    if not threads or min(threads) < 1 or args.reps < 1 or args.peer_reps < 1:
-        ap.error("need thread counts >= 1 and --reps >= 1")
+    if not threads or min(threads) < 1 or min(args.reps, args.peer_reps, args.rank_reps) < 1:
+        ap.error("need thread counts >= 1 and --reps, --peer-reps, --rank-reps >= 1")
     if args.suite is None:
         # the peers' set-up (JIT, C compilation) alone takes minutes: --quick stays quick
         args.suite = ",".join(x for x in SUITES if not (args.quick and x == "peers"))
