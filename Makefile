@@ -329,16 +329,19 @@ check-programs: bin/tylesc lib/libtyles.a
 	@echo "== hostile file names and strings (escaping into the generated source)"
 	@bash tests/hostile_names.sh $(CURDIR)
 
-# The compiler itself under AddressSanitizer + UBSan on every test program and error test (the
-# generated C is what bin/tylesc writes too, so it is not compiled and run again here).
+# The compiler itself under AddressSanitizer + UBSan: the fuzz target runs the whole pipeline
+# (passes, ir_verify after each, the C emitter) on every .tyl in one process; then tylesc itself
+# (its driver, options and messages) on the error tests, the run-time error tests and the programs
+# compiled with options of their own (a process each: ASan's start-up is most of a small run).
+# The generated C is what bin/tylesc writes too, so it is not compiled and run again here.
 check-asan: build/asan/bin/tylesc build/stage/lib/libtyles.a build/asan/fuzz_replay
 	@echo "== the fuzz target on every .tyl of the repository, in one process (ASan/UBSan)"
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:suppressions=tests/fuzz/ubsan.supp \
 	    build/asan/fuzz_replay $$(find tests samples bench -name '*.tyl' | sort) 2>build/asan/fuzz_replay.log || \
 	    { grep -m1 -A40 -E 'Sanitizer|runtime error|internal error' build/asan/fuzz_replay.log; exit 1; }
-	@echo "== compiler tests with tylesc under AddressSanitizer/UBSan"
+	@echo "== tylesc under AddressSanitizer/UBSan: error tests, run-time error tests, programs with options"
 	@TYLES_HOME=$(CURDIR)/build/stage ASAN_OPTIONS=detect_leaks=1 $(PYTHON) tests/run_tests.py --tylesc build/asan/bin/tylesc -j $(JOBS) --no-expect-single-rank \
-	    --generate-only
+	    --generate-only --flagged-programs-only
 
 # Longer fuzzing, not part of make check (tests/fuzz/README.md): line-level mutants of the
 # programs through tylesc (FUZZ_MUTANTS each as a program, --lib and --target=cuda; FUZZ_SEED),

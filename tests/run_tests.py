@@ -933,6 +933,8 @@ def discover(opts):
         tests.append(("errors/" + stem(p), "error", p))
     for p in tyls("tests/runtime_errors"):
         tests.append(("runtime_errors/" + stem(p), "runtime_error", p))
+    if opts.flagged_programs_only:  # the others' whole pipeline ran in the fuzz target already
+        tests = [t for t in tests if t[1] != "program" or "tylesc-flags" in read_header(t[2])]
     if opts.syntax_only:
         opts.compile_only = True
     if opts.compile_only:
@@ -1007,6 +1009,10 @@ def main(argv=None):
     ap.add_argument("--error-opt", metavar="-On",
                     help="the C optimisation level of the run-time error tests' programs (their "
                          "messages do not depend on it; -O1 compiles in half the time of -O3)")
+    ap.add_argument("--flagged-programs-only", action="store_true",
+                    help="of the programs and samples, only those with a '# tylesc-flags:' header "
+                         "(make check-asan: the fuzz target has run the whole pipeline on every "
+                         ".tyl with the default options, in one process)")
     ap.add_argument("--syntax-only", action="store_true",
                     help="only check the programs' generated C with the C compiler's front end "
                          "(TYLES_CC with -fsyntax-only: its warnings, in a third of clang -O0's time)")
