@@ -335,7 +335,7 @@ int lw_augscatter(lctx *c, loc l, ir_op op, ast *t, value *v)
     value *r = lw_binop(c, l, op, cur, v);
     if (r->kind == V_ARRAY && lw_kind_of(r->type) > lw_kind_of(cur->type)) {
         diag_error(l, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with casting "
-                      "rule 'same_kind'", ir_op_name(op), ir_type_name(r->type), ir_type_name(cur->type));
+                      "rule 'same_kind'", lw_ufunc_name(op), ir_type_name(r->type), ir_type_name(cur->type));
         return 1;
     }
     lw_scatter(c, t, r);

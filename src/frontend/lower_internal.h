@@ -291,6 +291,7 @@ ir_type lw_promote_vals(value *a, value *b);
 int lw_weak_int_fits(lctx *c, loc l, value *v, ir_type t);
 value *lw_py_int(lctx *c, loc l, value *x); /* Python's int() of a scalar (lower_builtins.c) */
 value *lw_scalar_for_store(lctx *c, value *v, ir_type t); /* NumPy's checks (lower_assign.c) */
+const char *lw_ufunc_name(ir_op op);                   /* OP_ADD: "add" (lower_assign.c) */
 int lw_broadcast(lctx *c, loc l, value *a, value *b, value *r, int *sa, unsigned *ma, int *sb,
                  unsigned *mb);
 value *lw_scalar(loc l, ir_expr *e, int weak);
