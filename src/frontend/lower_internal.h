@@ -120,6 +120,8 @@ struct scope {
     vec vars;           /* ir_var* owned by this scope (reused per name, type and rank) */
     vec locals;         /* const char*: names local to a function scope; unused at module */
     vec dyns;           /* dynvar*: names of this scope that have changed type */
+    vec still_int;      /* name, ir_var* pairs: a name a loop made float while it held an int
+                           (or bool), and the bool saying it still holds that value (lw_still_int) */
     int is_function;
     const char *prefix; /* C-name prefix of this inlining instance */
     vec globals;        /* const char*: names a function declares `global` (bound at module level) */
@@ -137,6 +139,8 @@ typedef struct lctx {
     ir_program *prog;
     vec *out;           /* statements being emitted */
     vec global_writes;  /* const char*: module names some function assigns through `global` */
+    vec int_promos;     /* name, ir_var*, loc* triples: promotions of an int to a float at the
+                           entry of loops being lowered, checked after them (lw_still_int_checks) */
     scope *sc;
     scope *module;
     vec pending;        /* ir_var* slots to release after the current statement */
@@ -255,6 +259,8 @@ void lw_dyn_set_tag(lctx *c, vec *out, loc l, dynvar *d, int isfloat);
 void lw_dyn_bind(lctx *c, dynvar *d, int weak);
 int lw_dyn_joins(binding *b);
 void lw_dyn_convert(lctx *c, vec *out, loc l, dynvar *d, binding *b);
+ir_var *lw_still_int_flag(lctx *c, const char *name, int make);
+void lw_still_int_clear(lctx *c, loc l, const char *name);
 value *lw_poison_new(const char *name);
 int lw_is_poison(const value *v);
 void lw_poison_reset(void);
