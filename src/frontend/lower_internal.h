@@ -492,8 +492,8 @@ value *lw_sysos_call(lctx *c, value *fn, ast *call);
  * random draws, reads of sys.argv */
 void lw_emit_evaluated(lctx *c, ir_stmt *s);
 int lw_is_argv(const value *v);                                 /* sys.argv */
-value *lw_argv_len(lctx *c, loc l);                             /* len(sys.argv) */
-value *lw_argv_item(lctx *c, ast *sub);                         /* sys.argv[i] */
+value *lw_argv_len(lctx *c, loc l, const value *argv);         /* len(sys.argv[k:]) */
+value *lw_argv_item(lctx *c, ast *sub, const value *argv);     /* sys.argv[k:][i] */
 value *lw_str_number(lctx *c, loc l, const char *f, value *x);  /* int(s), float(s) of a run-time string */
 value *lw_str_equal(lctx *c, loc l, value *a, value *b);        /* a == b, one a run-time string */
 value *lw_sys_exit(lctx *c, loc l, value *arg);
