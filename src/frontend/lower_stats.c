@@ -226,6 +226,31 @@ const char lw_stats_prelude_src[] =
     "    return r\n"
     "\n"
     "\n"
+    "def sort_rows(a):\n"
+    "    r = a.copy()\n"
+    "    for i in range(a.shape[0]):\n"
+    "        r[i, :] = sort1(a[i, :])\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def sort_cols(a):\n"
+    "    return sort_rows(a.T).T\n"
+    "\n"
+    "\n"
+    "def argsort_rows(a, stable):\n"
+    "    r = np.zeros((a.shape[0], a.shape[1]), dtype=np.int64)\n"
+    "    for i in range(a.shape[0]):\n"
+    "        if stable:\n"
+    "            r[i, :] = argsort1(a[i, :], False)\n"
+    "        else:\n"
+    "            r[i, :] = argsort_untied(a[i, :])\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def argsort_cols(a, stable):\n"
+    "    return argsort_rows(a.T, stable).T\n"
+    "\n"
+    "\n"
     "def argsort_untied(a):\n"
     "    r = argsort1(a, False)\n"
     "    for i in range(1, a.shape[0]):\n"
@@ -413,6 +438,34 @@ static value *data_1d(lctx *c, loc l, const char *f, value *x, value *axis, int 
     value *r = lw_builtin_call(c, lw_reshape_find("np.ravel", 0), l, &ra);
     return r->kind == V_ERR ? NULL : r;
 }
+/* np.sort and np.argsort of a 2-D array along axis 1 (-1, their default) or 0: each row (or
+ * column) as the 1-D function sorts it, in the prelude (sort_rows, argsort_rows and their
+ * transposes). NULL where this is not that case (1-D data, axis=None: data_1d's). stable: 1 or
+ * 0 for argsort's kind, -1 for sort. */
+static value *sorted_2d(lctx *c, loc l, const char *f, value *x, value *axis, int stable)
+{
+    if (x->kind != V_ARRAY || x->rank != 2 || (axis && axis->kind == V_NONE))
+        return NULL;
+    if (x->type == T_BOOL || x->type == T_F32) {
+        diag_error(x->l, "%s() of a %s array is not supported (float64 and integer arrays are)", f,
+                   ir_type_name(x->type));
+        return &lw_ERRV;
+    }
+    int64_t k = -1;
+    if (axis && (axis->kind != V_SCALAR || !lw_is_int_scalar(axis) || !ir_expr_const_int(axis->e, &k))) {
+        diag_error(axis->l, "%s(): axis must be an int known when compiling, or None", f);
+        return &lw_ERRV;
+    }
+    if (k < -2 || k > 1) {
+        diag_error(axis->l, "axis %lld is out of bounds for array of dimension 2", (long long)k);
+        return &lw_ERRV;
+    }
+    int rows = k == 1 || k == -1;
+    if (stable < 0)
+        return lw_call_prelude(c, l, rows ? "sort_rows" : "sort_cols", 1, &x);
+    value *args[] = {x, flag_value(l, stable)};
+    return lw_call_prelude(c, l, rows ? "argsort_rows" : "argsort_cols", 2, args);
+}
 static value *np_sort(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
@@ -421,6 +474,9 @@ static value *np_sort(lctx *c, loc l, const char *f, value **v, args *a)
                             "equal)", f);
         return &lw_ERRV;
     }
+    value *r = sorted_2d(c, l, f, v[0], v[1], -1);
+    if (r)
+        return r;
     value *x = data_1d(c, l, f, v[0], v[1], 0);
     return x ? lw_call_prelude(c, l, "sort1", 1, &x) : &lw_ERRV;
 }
@@ -428,14 +484,18 @@ static value *np_sort(lctx *c, loc l, const char *f, value **v, args *a)
 static value *m_sort(lctx *c, loc l, const char *f, value **v, args *a)
 {
     value *self = a->self;
-    if (self->kind == V_ARRAY && self->rank != 1) {
-        diag_error(l, "%s() of a %d-D array is not supported (1-D arrays are)", f, self->rank);
+    value *r = sorted_2d(c, l, f, self, v[0], -1);
+    if (r && r->kind == V_ERR)
+        return r;
+    if (!r && self->kind == V_ARRAY && self->rank != 1) {
+        diag_error(l, "%s() of a %d-D array is not supported (1-D and 2-D arrays are)", f, self->rank);
         return &lw_ERRV;
     }
-    value *x = data_1d(c, l, f, self, v[0], 0);
+    value *x = r ? self : data_1d(c, l, f, self, v[0], 0);
     if (!x)
         return &lw_ERRV;
-    value *r = lw_call_prelude(c, l, "sort1", 1, &x);
+    if (!r)
+        r = lw_call_prelude(c, l, "sort1", 1, &x);
     if (r->kind != V_ERR)
         lw_emit_sweep(c, l, self, r, 0);
     return lw_vnew(V_NONE, l);
@@ -494,8 +554,12 @@ static value *np_argsort(lctx *c, loc l, const char *f, value **v, args *a)
         }
         stable = kind->str[0] == 's' || kind->str[0] == 'm';
     }
+    value *r = sorted_2d(c, l, f, self, axis, stable);
+    if (r)
+        return r;
     if (self->kind == V_ARRAY && self->rank != 1) {
-        diag_error(axis ? axis->l : l, "%s() of a %d-D array is not supported (1-D arrays are)", f, self->rank);
+        diag_error(axis ? axis->l : l, "%s() of a %d-D array is not supported (1-D and 2-D arrays "
+                                       "are)", f, self->rank);
         return &lw_ERRV;
     }
     value *x = data_1d(c, l, f, self, axis, 0);
