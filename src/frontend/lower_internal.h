@@ -380,6 +380,7 @@ value *lw_matmul_stacked(lctx *c, loc l, const char *f, value *a, value *b);
 value *lw_call_prelude(lctx *c, loc l, const char *name, int n, value **v); /* inlined prelude def */
 /* lower_stats.c: np.histogram, written in the prelude (its source, appended to linalg's) */
 extern const char lw_stats_prelude_src[];
+extern const char lw_pyrandom_prelude_src[]; /* lower_pyrandom.c */
 const lw_builtin *lw_stats_find(const char *name, int method);
 /* lower_einsum.c: np.einsum with subscripts known when compiling */
 const lw_builtin *lw_einsum_find(const char *name, int method);
@@ -405,6 +406,7 @@ int lw_return_mismatch(loc l, binding *t, binding *e); /* reports a result that 
 value *lw_list_call(lctx *c, ast *call);              /* x.append(v), len(x) of a list, else NULL */
 value *lw_list_index(lctx *c, ast *a, value *lst);    /* x[i] of a V_LIST */
 value *lw_list_as_array(lctx *c, loc l, value *lst);
+value *lw_list_of_array(lctx *c, loc l, value *like, value *s, int weak, const char *what); /* lower_sorted.c */
 value *lw_list_as_numpy(lctx *c, loc l, value *lst, int dtype_given); /* a NumPy function's argument */
 int lw_list_ints_refused(loc l, value *lst, const char *what);
 value *lw_list_minmax(lctx *c, loc l, int mx, value *lst); /* max(L), min(L): Python's order */
