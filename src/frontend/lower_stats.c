@@ -226,6 +226,22 @@ const char lw_stats_prelude_src[] =
     "    return r\n"
     "\n"
     "\n"
+    "def select_flat(a, m):\n"
+    "    af = a.flatten()\n"
+    "    mf = m.flatten()\n"
+    "    k = 0\n"
+    "    for i in range(af.shape[0]):\n"
+    "        if mf[i]:\n"
+    "            k += 1\n"
+    "    r = np.empty(k, dtype=a.dtype)\n"
+    "    j = 0\n"
+    "    for i in range(af.shape[0]):\n"
+    "        if mf[i]:\n"
+    "            r[j] = af[i]\n"
+    "            j += 1\n"
+    "    return r\n"
+    "\n"
+    "\n"
     "def sort_rows(a):\n"
     "    r = a.copy()\n"
     "    for i in range(a.shape[0]):\n"
@@ -406,12 +422,27 @@ static value *np_bincount(lctx *c, loc l, const char *f, value **v, args *a)
     return lw_call_prelude(c, l, "bincount", 2, args);
 }
 
-/* The data of np.sort/median/percentile as a 1-D array: a 1-D array, or any array flattened
- * where NumPy flattens it (axis=None); NULL after a diagnostic. */
+/* The data of np.sort/median/percentile/unique as a 1-D array: a 1-D array, or any array
+ * flattened where NumPy flattens it (axis=None), or the items a mask of the array's shape
+ * selects (a[a > 0]); NULL after a diagnostic. */
 static value *data_1d(lctx *c, loc l, const char *f, value *x, value *axis, int flat_default)
 {
     if (x->kind == V_ERR || (axis && axis->kind == V_ERR))
         return NULL;
+    if (x->kind == V_MASKED && !x->n && !x->argw && !x->hold && x->self && x->self->kind == V_ARRAY &&
+        x->mask && x->mask->kind == V_ARRAY && x->mask->rank == x->self->rank &&
+        x->self->type != T_BOOL && x->self->type != T_F32) {
+        /* a[m]: the selected items in C order, a 1-D array the data size (select_flat) */
+        value *args[] = {x->self, x->mask};
+        x = lw_call_prelude(c, l, "select_flat", 2, args);
+        if (x->kind == V_ERR)
+            return NULL;
+    } else if (x->kind == V_MASKED && !x->argw && !x->hold && x->self && x->self->kind == V_ARRAY &&
+               x->self->type != T_BOOL && x->self->type != T_F32) {
+        diag_error(x->l, "%s() of rows selected by a mask is not supported (a selection by a mask of "
+                         "the array's shape, a[a > 0], is)", f);
+        return NULL;
+    }
     if (x->kind != V_ARRAY || x->type == T_BOOL || x->type == T_F32) {
         diag_error(x->l, "%s() of %s is not supported (float64 and integer arrays are)", f,
                    x->kind == V_ARRAY ? arena_printf(&util_arena, "a %s array", ir_type_name(x->type))
