@@ -147,7 +147,12 @@ static void promote(lctx *c, loc l, promo *p)
         return;
     }
     ir_var *nv = lw_scope_var(c, p->name, p->t, 0, 0);
-    if (ir_type_is_float(p->t) && !ir_type_is_float(b->var->type)) {
+    int narrowed = ir_type_is_int(p->t) && b->var->type == T_I64; /* a Python int made int32 */
+    if (narrowed) {
+        value w = *lw_scalar(l, ir_varref(l, b->var), 1);
+        lw_weak_int_fits(c, l, &w, p->t);
+    }
+    if ((ir_type_is_float(p->t) && !ir_type_is_float(b->var->type)) || narrowed) {
         /* Python keeps the int where the loop does not assign the name: checked after it */
         ir_var *f = lw_still_int_flag(c, p->name, 1);
         ir_stmt *fs = ir_stmt_new(S_ASSIGN, l);
@@ -262,6 +267,11 @@ static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
              * and type on every path, e.g. when the loop runs no iteration (dynvar) */
             p->dyn = 1;
             p->weak = b->weak && x->weak;
+        } else if (!b->dyn && !x->dyn && b->weak && b->var->type == T_I64 && ir_type_is_int(x->var->type) &&
+                   x->var->type != T_I64) {
+            /* total = 0, then total += c of int32 items: Python's int meets a NumPy int32 and
+             * becomes one (the int must fit: NumPy's OverflowError, checked at the entry) */
+            p->t = x->var->type;
         } else if (!ir_type_is_float(x->var->type) || ir_type_is_float(b->var->type)) {
             diag_error(loop->l, "variable '%s' changes type from %s to %s inside this loop; "
                                 "give it its final type before the loop", n,
