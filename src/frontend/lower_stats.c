@@ -242,6 +242,33 @@ const char lw_stats_prelude_src[] =
     "    return r\n"
     "\n"
     "\n"
+    "def median_rows(a):\n"
+    "    r = np.empty(a.shape[0])\n"
+    "    for i in range(a.shape[0]):\n"
+    "        r[i] = median1(a[i, :])\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def median_cols(a):\n"
+    "    return median_rows(a.T)\n"
+    "\n"
+    "\n"
+    "def median_last3(a):\n"
+    "    r = np.empty((a.shape[0], a.shape[1]))\n"
+    "    for i in range(a.shape[0]):\n"
+    "        for j in range(a.shape[1]):\n"
+    "            r[i, j] = median1(a[i, j, :])\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def median_ax0_3(a):\n"
+    "    return median_last3(np.transpose(a, (1, 2, 0)))\n"
+    "\n"
+    "\n"
+    "def median_ax1_3(a):\n"
+    "    return median_last3(np.transpose(a, (0, 2, 1)))\n"
+    "\n"
+    "\n"
     "def sort_rows(a):\n"
     "    r = a.copy()\n"
     "    for i in range(a.shape[0]):\n"
@@ -457,8 +484,11 @@ static value *data_1d(lctx *c, loc l, const char *f, value *x, value *axis, int 
     if (!flat && x->rank == 1 && !axis)
         flat = 1;
     if (!flat) {
+        const char *also = strstr(f, "median") ? ", 2-D and 3-D arrays along an axis"
+                           : strstr(f, "sort") ? ", 2-D arrays along an axis" : "";
         diag_error(axis ? axis->l : x->l, "%s() along an axis of a %d-D array is not supported (1-D "
-                                          "arrays, or axis=None: the flattened array, are)", f, x->rank);
+                                          "arrays%s, or axis=None: the flattened array, are)", f, x->rank,
+                   also);
         return NULL;
     }
     if (x->rank == 1)
@@ -537,9 +567,37 @@ static value *np_float64(loc l, value *r)
 {
     return r->kind == V_SCALAR ? lw_scalar(l, r->e, 0) : r;
 }
+/* np.median(a, axis=k) of a 2-D or 3-D array (a median filter's np.median(stack, axis=0)):
+ * median1 of each line along axis k (the prelude's median_rows, median_last3 and their
+ * transposes), float64. */
+static value *median_axis(lctx *c, loc l, const char *f, value *x, value *axis)
+{
+    int64_t k;
+    if (!lw_is_int_scalar(axis) || !ir_expr_const_int(axis->e, &k)) {
+        diag_error(axis->l, "%s(): axis must be an int known when compiling, or None", f);
+        return &lw_ERRV;
+    }
+    if (k < -x->rank || k >= x->rank) {
+        diag_error(axis->l, "axis %lld is out of bounds for array of dimension %d", (long long)k, x->rank);
+        return &lw_ERRV;
+    }
+    if (x->type == T_BOOL || x->type == T_F32) {
+        diag_error(x->l, "%s() of a %s array is not supported (float64 and integer arrays are)", f,
+                   ir_type_name(x->type));
+        return &lw_ERRV;
+    }
+    if (k < 0)
+        k += x->rank;
+    static const char *fn[2][3] = {{"median_cols", "median_rows", NULL},
+                                   {"median_ax0_3", "median_ax1_3", "median_last3"}};
+    return lw_call_prelude(c, l, fn[x->rank - 2][k], 1, &x);
+}
 static value *np_median(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
+    if (v[0]->kind == V_ARRAY && (v[0]->rank == 2 || v[0]->rank == 3) && v[1] && v[1]->kind != V_NONE &&
+        v[1]->kind != V_ERR)
+        return median_axis(c, l, f, v[0], v[1]);
     value *x = data_1d(c, l, f, v[0], v[1], 1);
     return x ? np_float64(l, lw_call_prelude(c, l, "median1", 1, &x)) : &lw_ERRV;
 }
