@@ -2,7 +2,9 @@
  * over the loop body, with the inner loops' results replayed), then the body lowered into the
  * loop statement. Requires: the names bound at loop entry. Establishes: a scalar name has the
  * same type at the end of the body as at its entry (promoted at entry: int < float < int or
- * float), an array name the same shape and dtype, and a name of another kind that the body
+ * float; a Python int the body makes float32 or a narrower int is typed so for the whole loop,
+ * and the run stops after the loop if no iteration assigned it, where Python keeps the int),
+ * an array name the same shape and dtype, and a name of another kind that the body
  * reads and then rebinds is carried to the next iteration (an array slot, a view with run-time
  * bounds, variables for the numbers of a tuple or slice) or rejected; a top-level loop records
  * the array shapes a restart checks. */

@@ -13,6 +13,11 @@
  * and edges are bitwise NumPy's; density=True divides by the total (exact for counts, a sum
  * of floats within rounding for weights).
  *
+ * The same prelude sorts (np.sort, np.argsort, a.sort(), sorted(); 2-D arrays row by row or
+ * column by column), takes order statistics (np.median, also along an axis of 2-D and 3-D
+ * arrays; np.percentile, np.quantile), distinct values (np.unique) and the items a mask of an
+ * array's shape selects (select_flat), each a new array every rank holds whole.
+ *
  * Requires: the data are 1-D float64 or integer values (float32 edges would be float32 in
  * NumPy), weights float64 of the same length. Establishes: the result is a tuple (hist, edges)
  * of new arrays; every other form is a located diagnostic. */
