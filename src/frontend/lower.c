@@ -360,6 +360,13 @@ static void lower_raise(lctx *c, ast *s)
 
 /* from numpy|numpy.random|numpy.linalg|math|time import a, b as c: each name bound to the
  * module's attribute. */
+/* What to write instead of a module's names that programs of the judged kinds import. */
+static void import_hint(ast *s)
+{
+    if (strcmp(s->name, "collections") == 0)
+        diag_note((loc){0}, "a queue is a list here: queue = [start], queue.append(x), x = queue.pop(0)");
+}
+
 static void lower_from_import(lctx *c, ast *s)
 {
     if (lw_is_plot_module(s->name)) {
@@ -383,6 +390,7 @@ static void lower_from_import(lctx *c, ast *s)
         !sub) {
         diag_error(s->l, "only numpy, math, random, time, sys, os and typing can be imported in a stencil program ('%s' is "
                          "not available)", s->name);
+        import_hint(s);
         return;
     }
     value *mod = lw_vnew(V_MODULE, s->l);
@@ -631,6 +639,7 @@ void lw_stmt(lctx *c, ast *s)
         else if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0) {
             diag_error(s->l, "only numpy, math, random, time, sys, os and typing can be imported in a stencil program ('%s' is "
                              "not available)", s->name);
+            import_hint(s);
         } else {
             binding *b = lw_bind(c, s->str ? s->str : s->name);
             b->kind = B_VALUE;

@@ -87,6 +87,7 @@ void lw_assign_name(lctx *c, ast *target, value *v)
         b->val = &lw_ERRV;
         return;
     }
+    lw_still_int_clear(c, l, name);
     dynvar *d = lw_dyn_of(c, name);
     if (v->kind == V_SCALAR && v->dyn) { /* a copy keeps the type the value has at run time */
         if (!d)
@@ -627,6 +628,20 @@ void lw_lower_assign(lctx *c, ast *s)
         }
     }
 }
+/* The ufunc NumPy names in its casting error for an augmented assignment's operator. */
+const char *lw_ufunc_name(ir_op op)
+{
+    switch (op) {
+    case OP_ADD: return "add";
+    case OP_SUB: return "subtract";
+    case OP_MUL: return "multiply";
+    case OP_TRUEDIV: return "divide";
+    case OP_FDIV: return "floor_divide";
+    case OP_MOD: return "remainder";
+    case OP_POWER: return "power";
+    default: return ir_op_name(op);
+    }
+}
 void lw_lower_augassign(lctx *c, ast *s)
 {
     ir_op op = lw_map_binop(s->op);
@@ -674,7 +689,7 @@ void lw_lower_augassign(lctx *c, ast *s)
             value *r = lw_binop(c, s->l, op, cur, rhs);
             if (r->kind == V_ARRAY && lw_kind_of(r->type) > lw_kind_of(cur->type)) {
                 diag_error(s->l, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with "
-                                 "casting rule 'same_kind'", ir_op_name(op), ir_type_name(r->type),
+                                 "casting rule 'same_kind'", lw_ufunc_name(op), ir_type_name(r->type),
                            ir_type_name(cur->type));
                 return;
             }
@@ -720,9 +735,16 @@ void lw_lower_augassign(lctx *c, ast *s)
         value *r = lw_binop(c, s->l, op, tv, rhs);
         if (r->kind == V_ERR)
             return;
-        if (lw_kind_of(r->type) > lw_kind_of(tv->type)) {
+        if (tv->kind == V_SCALAR && r->kind == V_SCALAR) {
+            /* a[i] += 0.5 of an int array: Python computes a[i] + 0.5 (a NumPy scalar, immutable)
+             * and stores it by __setitem__, which casts as a[i] = ... does; only an array
+             * target is updated by the in-place ufunc, whose same_kind rule refuses the cast */
+            r = lw_scalar_for_store(c, r, tv->type);
+            if (r->kind == V_ERR)
+                return;
+        } else if (lw_kind_of(r->type) > lw_kind_of(tv->type)) {
             diag_error(s->l, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with "
-                             "casting rule 'same_kind'", ir_op_name(op), ir_type_name(r->type),
+                             "casting rule 'same_kind'", lw_ufunc_name(op), ir_type_name(r->type),
                        ir_type_name(tv->type));
             return;
         }

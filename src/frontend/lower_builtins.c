@@ -768,7 +768,7 @@ static value *bi_len(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)f, (void)a;
     if (lw_is_argv(v[0]))
-        return lw_argv_len(c, l);
+        return lw_argv_len(c, l, v[0]);
     if (v[0]->kind != V_ARRAY) {
         if (v[0]->kind == V_TUPLE)
             return lw_scalar(l, lw_I64(l, v[0]->n), 1);

@@ -610,7 +610,6 @@ static value *lower_compare(lctx *c, ast *a)
 }
 value *lw_truth(lctx *c, value *v, const char *what)
 {
-    (void)c;
     if (v->kind == V_ERR)
         return v;
     if (v->kind == V_ARRAY) {
@@ -630,7 +629,10 @@ value *lw_truth(lctx *c, value *v, const char *what)
         known = v->str[0] != 0;
     else if (v->kind == V_TUPLE && !v->keys)
         known = v->n > 0;
+    if (lw_is_argv(v) && v->n > 0) /* sys.argv[1:]: its length */
+        return lw_scalar(v->l, ir_bin(v->l, OP_CGT, T_BOOL, lw_argv_len(c, v->l, v)->e, lw_I64(v->l, 0), 0), 1);
     if (v->kind == V_LIST) /* a list built at run time: its length */
+
         return lw_scalar(v->l, ir_bin(v->l, OP_CGT, T_BOOL, ir_varref(v->l, v->lcnt), lw_I64(v->l, 0), 0), 1);
     if (known >= 0)
         return lw_scalar(v->l, ir_const_i(v->l, T_BOOL, known), 1);
@@ -700,7 +702,7 @@ value *lw_expr(lctx *c, ast *a)
         if (base->kind == V_MASKED)
             return lw_masked_index(c, a, base);
         if (lw_is_argv(base))
-            return lw_argv_item(c, a);
+            return lw_argv_item(c, a, base);
         if (base->kind == V_ARRAY)
             a = lw_tuple_index(c, a);
         if (base->kind == V_TUPLE) {

@@ -55,11 +55,57 @@ static int is_full_slice(ast *it)
     return it->kind == A_SLICE && !it->a && !it->b && !it->c;
 }
 
+/* Index arrays of shapes that differ where one has an axis of extent 1 (q[np.arange(n)[:, None],
+ * nbrs], as take-along-axis gathers write it): each broadcast to their common shape, NumPy's
+ * rule, by adding the sum of all of them times 0 (int64). Other shapes are left to lw_gather
+ * (index arrays of one shape, checked when compiling or when running). */
+static void broadcast_indexes(lctx *c, ast *sub, value **ival)
+{
+    value *first = NULL, *zero = NULL;
+    int differ = 0;
+    for (int k = 0; k < sub->args.len; k++) {
+        value *v = ival[k];
+        if (!v || v->kind != V_ARRAY || !ir_type_is_int(v->type))
+            continue;
+        if (!first) {
+            first = v;
+            continue;
+        }
+        if (v->rank != first->rank)
+            differ = 1;
+        for (int d = 1; d <= v->rank && d <= first->rank; d++) { /* aligned from the last axis */
+            const sym *a = v->sh[v->rank - d], *b = first->sh[first->rank - d];
+            int cmp = lw_sym_cmp(a, b), one = lw_sym_is_one_ext(a) || lw_sym_is_one_ext(b);
+            if (cmp != 1 && !one)
+                return; /* lw_gather's message, or its check when running */
+            differ |= cmp != 1;
+        }
+    }
+    if (!differ)
+        return;
+    for (int k = 0; k < sub->args.len; k++) {
+        value *v = ival[k];
+        if (!v || v->kind != V_ARRAY || !ir_type_is_int(v->type))
+            continue;
+        value *z = lw_binop(c, v->l, OP_MUL, v, lw_scalar(v->l, lw_I64(v->l, 0), 0));
+        zero = zero ? lw_binop(c, v->l, OP_ADD, zero, z) : z;
+        if (zero->kind == V_ERR)
+            return;
+    }
+    for (int k = 0; k < sub->args.len; k++) {
+        value *v = ival[k];
+        if (v && v->kind == V_ARRAY && ir_type_is_int(v->type))
+            ival[k] = lw_materialize(c, lw_binop(c, v->l, OP_ADD, v, zero));
+    }
+}
+
 value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival)
 {
     loc l = sub->l;
     int nitems = sub->args.len, nidx = 0, rank = base->rank;
     value *shape_of = NULL;
+    if (!target)
+        broadcast_indexes(c, sub, ival);
     for (int k = 0; k < nitems; k++) {
         ast *it = VEC_AT(sub->args, k, ast *);
         if (it->kind == A_SLICE) {
@@ -335,7 +381,7 @@ int lw_augscatter(lctx *c, loc l, ir_op op, ast *t, value *v)
     value *r = lw_binop(c, l, op, cur, v);
     if (r->kind == V_ARRAY && lw_kind_of(r->type) > lw_kind_of(cur->type)) {
         diag_error(l, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with casting "
-                      "rule 'same_kind'", ir_op_name(op), ir_type_name(r->type), ir_type_name(cur->type));
+                      "rule 'same_kind'", lw_ufunc_name(op), ir_type_name(r->type), ir_type_name(cur->type));
         return 1;
     }
     lw_scatter(c, t, r);

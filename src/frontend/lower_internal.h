@@ -120,6 +120,8 @@ struct scope {
     vec vars;           /* ir_var* owned by this scope (reused per name, type and rank) */
     vec locals;         /* const char*: names local to a function scope; unused at module */
     vec dyns;           /* dynvar*: names of this scope that have changed type */
+    vec still_int;      /* name, ir_var* pairs: a name a loop made float while it held an int
+                           (or bool), and the bool saying it still holds that value (lw_still_int) */
     int is_function;
     const char *prefix; /* C-name prefix of this inlining instance */
     vec globals;        /* const char*: names a function declares `global` (bound at module level) */
@@ -137,6 +139,8 @@ typedef struct lctx {
     ir_program *prog;
     vec *out;           /* statements being emitted */
     vec global_writes;  /* const char*: module names some function assigns through `global` */
+    vec int_promos;     /* name, ir_var*, loc* triples: promotions of an int to a float at the
+                           entry of loops being lowered, checked after them (lw_still_int_checks) */
     scope *sc;
     scope *module;
     vec pending;        /* ir_var* slots to release after the current statement */
@@ -255,6 +259,8 @@ void lw_dyn_set_tag(lctx *c, vec *out, loc l, dynvar *d, int isfloat);
 void lw_dyn_bind(lctx *c, dynvar *d, int weak);
 int lw_dyn_joins(binding *b);
 void lw_dyn_convert(lctx *c, vec *out, loc l, dynvar *d, binding *b);
+ir_var *lw_still_int_flag(lctx *c, const char *name, int make);
+void lw_still_int_clear(lctx *c, loc l, const char *name);
 value *lw_poison_new(const char *name);
 int lw_is_poison(const value *v);
 void lw_poison_reset(void);
@@ -291,6 +297,7 @@ ir_type lw_promote_vals(value *a, value *b);
 int lw_weak_int_fits(lctx *c, loc l, value *v, ir_type t);
 value *lw_py_int(lctx *c, loc l, value *x); /* Python's int() of a scalar (lower_builtins.c) */
 value *lw_scalar_for_store(lctx *c, value *v, ir_type t); /* NumPy's checks (lower_assign.c) */
+const char *lw_ufunc_name(ir_op op);                   /* OP_ADD: "add" (lower_assign.c) */
 int lw_broadcast(lctx *c, loc l, value *a, value *b, value *r, int *sa, unsigned *ma, int *sb,
                  unsigned *mb);
 value *lw_scalar(loc l, ir_expr *e, int weak);
@@ -373,6 +380,7 @@ value *lw_matmul_stacked(lctx *c, loc l, const char *f, value *a, value *b);
 value *lw_call_prelude(lctx *c, loc l, const char *name, int n, value **v); /* inlined prelude def */
 /* lower_stats.c: np.histogram, written in the prelude (its source, appended to linalg's) */
 extern const char lw_stats_prelude_src[];
+extern const char lw_pyrandom_prelude_src[]; /* lower_pyrandom.c */
 const lw_builtin *lw_stats_find(const char *name, int method);
 /* lower_einsum.c: np.einsum with subscripts known when compiling */
 const lw_builtin *lw_einsum_find(const char *name, int method);
@@ -398,6 +406,7 @@ int lw_return_mismatch(loc l, binding *t, binding *e); /* reports a result that 
 value *lw_list_call(lctx *c, ast *call);              /* x.append(v), len(x) of a list, else NULL */
 value *lw_list_index(lctx *c, ast *a, value *lst);    /* x[i] of a V_LIST */
 value *lw_list_as_array(lctx *c, loc l, value *lst);
+value *lw_list_of_array(lctx *c, loc l, value *like, value *s, int weak, const char *what); /* lower_sorted.c */
 value *lw_list_as_numpy(lctx *c, loc l, value *lst, int dtype_given); /* a NumPy function's argument */
 int lw_list_ints_refused(loc l, value *lst, const char *what);
 value *lw_list_minmax(lctx *c, loc l, int mx, value *lst); /* max(L), min(L): Python's order */
@@ -485,8 +494,8 @@ value *lw_sysos_call(lctx *c, value *fn, ast *call);
  * random draws, reads of sys.argv */
 void lw_emit_evaluated(lctx *c, ir_stmt *s);
 int lw_is_argv(const value *v);                                 /* sys.argv */
-value *lw_argv_len(lctx *c, loc l);                             /* len(sys.argv) */
-value *lw_argv_item(lctx *c, ast *sub);                         /* sys.argv[i] */
+value *lw_argv_len(lctx *c, loc l, const value *argv);         /* len(sys.argv[k:]) */
+value *lw_argv_item(lctx *c, ast *sub, const value *argv);     /* sys.argv[k:][i] */
 value *lw_str_number(lctx *c, loc l, const char *f, value *x);  /* int(s), float(s) of a run-time string */
 value *lw_str_equal(lctx *c, loc l, value *a, value *b);        /* a == b, one a run-time string */
 value *lw_sys_exit(lctx *c, loc l, value *arg);

@@ -373,8 +373,8 @@ static scope *prelude_scope(lctx *c)
     if (pscope)
         return pscope;
     if (!prelude)
-        prelude = parse_file("<tyles prelude>", arena_printf(&util_arena, "%s\n\n%s", prelude_src,
-                                                             lw_stats_prelude_src));
+        prelude = parse_file("<tyles prelude>", arena_printf(&util_arena, "%s\n\n%s\n\n%s", prelude_src,
+                                                             lw_stats_prelude_src, lw_pyrandom_prelude_src));
     pscope = NEW(scope);
     pscope->parent = c->module;
     binding *b = NEW(binding);
@@ -382,6 +382,12 @@ static scope *prelude_scope(lctx *c)
     b->kind = B_VALUE;
     b->val = lw_vnew(V_MODULE, prelude->l);
     b->val->str = "numpy";
+    vec_push(&pscope->binds, b);
+    b = NEW(binding); /* Python's random module (random.sample: lower_pyrandom.c) */
+    b->name = "random";
+    b->kind = B_VALUE;
+    b->val = lw_vnew(V_MODULE, prelude->l);
+    b->val->str = "random";
     vec_push(&pscope->binds, b);
     for (int i = 0; i < prelude->body.len; i++) {
         ast *d = VEC_AT(prelude->body, i, ast *);

@@ -600,7 +600,9 @@ static value *row_items(lctx *c, loc l, value *lst, ir_expr *idx)
     return r;
 }
 
-/* lst.pop() / lst.pop(-1): the last item, removed (a stack). A list known when compiling, outside
+/* lst.pop() / lst.pop(-1): the last item, removed (a stack); lst.pop(k) of a run-time list of
+ * numbers or rows, k any int (queue.pop(0), a breadth-first search): the item at k, the later
+ * ones moved down by one, Python's IndexErrors. A list known when compiling, outside
  * run-time loops, loses the item there (pop(k) of any constant k). A list popped in a run-time
  * loop is a run-time list (lw_lists_before_loop; the probe records it as append does): Python's
  * IndexError when it is empty, then its count drops by one, the item read first (numbers into
@@ -616,11 +618,21 @@ static value *pop(lctx *c, ast *call, binding *b)
         return &lw_ERRV;
     value *lst = b->val;
     int64_t k = -1;
-    if (a.nkw || a.npos > 1 ||
-        (a.npos == 1 && (a.pos[0]->kind != V_SCALAR || ir_type_is_float(a.pos[0]->type) ||
-                         !ir_expr_const_int(a.pos[0]->e, &k) || (lst->kind == V_LIST && k != -1)))) {
-        diag_error(l, "list.pop() is supported without an index, or with an int known when compiling for a "
-                      "list known when compiling");
+    int kconst = 1;
+    if (a.nkw || a.npos > 1 || (a.npos == 1 && !lw_is_int_scalar(a.pos[0]))) {
+        diag_error(l, "list.pop() takes one int index at most");
+        return &lw_ERRV;
+    }
+    if (a.npos == 1)
+        kconst = ir_expr_const_int(a.pos[0]->e, &k);
+    if (lst->kind == V_LIST && lst->rank && !lst->lrow) {
+        if (!kconst || k != -1) {
+            diag_error(l, "list.pop(k) of a list of arrays built at run time is supported for the last "
+                          "item only (pop() or pop(-1))");
+            return &lw_ERRV;
+        }
+    } else if (lst->kind == V_TUPLE && !kconst && !(c->loops > 0 && recording)) {
+        diag_error(l, "list.pop(k) of a list known when compiling needs an index known when compiling");
         return &lw_ERRV;
     }
     int attr = nm->name[0] == '@';
@@ -650,6 +662,8 @@ static value *pop(lctx *c, ast *call, binding *b)
                 vec_push(recording, lst->items[0]);
             }
         }
+        if (!kconst) /* the probe: some item */
+            k = 0;
         if (k < 0)
             k += lst->n;
         if (k < 0 || k >= lst->n) {
@@ -671,6 +685,48 @@ static value *pop(lctx *c, ast *call, binding *b)
     lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, lst->lcnt), lw_I64(l, 0), 0),
                   "IndexError: pop from empty list");
     ir_expr *last = lw_iadd(l, ir_varref(l, lst->lcnt), lw_I64(l, -1));
+    if (!kconst || k != -1) { /* queue.pop(0): the item at k (k < 0 from the end), the rest moved down */
+        ir_var *at = lw_temp_scalar(c, T_I64);
+        ir_expr *ke = ir_cast(l, T_I64, a.pos[0]->e);
+        emit_assign(c, l, at, ir_select(l, T_I64, ir_bin(l, OP_CLT, T_BOOL, ke, lw_I64(l, 0), 0),
+                                        lw_iadd(l, ke, ir_varref(l, lst->lcnt)), ke));
+        lw_emit_raise(c, l, ir_bin(l, OP_LOR, T_BOOL,
+                                   ir_bin(l, OP_CLT, T_BOOL, ir_varref(l, at), lw_I64(l, 0), 0),
+                                   ir_bin(l, OP_CGE, T_BOOL, ir_varref(l, at), ir_varref(l, lst->lcnt), 0), 0),
+                      "IndexError: pop index out of range");
+        value *r;
+        if (lst->lrow)
+            r = row_items(c, l, lst, ir_varref(l, at));
+        else {
+            ir_expr **ix = NEWN(ir_expr *, 1);
+            ix[0] = ir_varref(l, at);
+            ir_var *x = lw_temp_scalar(c, lst->type);
+            emit_assign(c, l, x, ir_elem(l, lst->lbuf, ix));
+            r = lw_scalar(l, ir_varref(l, x), lst->weak);
+            r->type = lst->type;
+        }
+        ir_stmt *fs = ir_stmt_new(S_FOR, l);
+        fs->var = ir_var_new(c->prog, lw_cname(c, "pop_j"), "<temporary>", T_I64, 0, 0);
+        fs->e = ir_varref(l, at);
+        fs->e2 = last;
+        fs->e3 = lw_I64(l, 1);
+        int ncol = lst->lrow ? lst->lrow : 1;
+        for (int col = 0; col < ncol; col++) {
+            ir_expr **to = NEWN(ir_expr *, 2), **from = NEWN(ir_expr *, 2);
+            to[0] = ir_varref(l, fs->var);
+            from[0] = lw_iadd(l, ir_varref(l, fs->var), lw_I64(l, 1));
+            to[1] = from[1] = lw_I64(l, col);
+            ir_stmt *mv = ir_stmt_new(S_SETELEM, l);
+            mv->var = lst->lbuf;
+            mv->n = lst->lrow ? 2 : 1;
+            mv->args = to;
+            mv->e = ir_elem(l, lst->lbuf, from);
+            vec_push(&fs->body, mv);
+        }
+        lw_emit(c, fs);
+        emit_assign(c, l, lst->lcnt, last);
+        return r;
+    }
     value *r;
     if (lst->lrow)
         r = row_items(c, l, lst, last);

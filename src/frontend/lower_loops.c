@@ -2,7 +2,9 @@
  * over the loop body, with the inner loops' results replayed), then the body lowered into the
  * loop statement. Requires: the names bound at loop entry. Establishes: a scalar name has the
  * same type at the end of the body as at its entry (promoted at entry: int < float < int or
- * float), an array name the same shape and dtype, and a name of another kind that the body
+ * float; a Python int the body makes float32 or a narrower int is typed so for the whole loop,
+ * and the run stops after the loop if no iteration assigned it, where Python keeps the int),
+ * an array name the same shape and dtype, and a name of another kind that the body
  * reads and then rebinds is carried to the next iteration (an array slot, a view with run-time
  * bounds, variables for the numbers of a tuple or slice) or rejected; a top-level loop records
  * the array shapes a restart checks. */
@@ -147,6 +149,26 @@ static void promote(lctx *c, loc l, promo *p)
         return;
     }
     ir_var *nv = lw_scope_var(c, p->name, p->t, 0, 0);
+    int narrowed = ir_type_is_int(p->t) && b->var->type == T_I64; /* a Python int made int32 */
+    if (narrowed) {
+        value w = *lw_scalar(l, ir_varref(l, b->var), 1);
+        lw_weak_int_fits(c, l, &w, p->t);
+    }
+    if ((ir_type_is_float(p->t) && !ir_type_is_float(b->var->type)) || narrowed) {
+        /* Python keeps the int where the loop does not assign the name: checked after it */
+        ir_var *f = lw_still_int_flag(c, p->name, 1);
+        ir_stmt *fs = ir_stmt_new(S_ASSIGN, l);
+        fs->var = f;
+        fs->e = ir_const_i(l, T_BOOL, 1);
+        lw_emit(c, fs);
+        loc *at = NEW(loc);
+        *at = l;
+        vec_push(&c->int_promos, (void *)p->name);
+        vec_push(&c->int_promos, f);
+        vec_push(&c->int_promos, at);
+        vec_push(&c->int_promos, (void *)ir_type_name(b->var->type));
+        vec_push(&c->int_promos, (void *)ir_type_name(p->t));
+    }
     ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
     a->var = nv;
     a->e = ir_cast(l, p->t, ir_varref(l, b->var));
@@ -247,6 +269,11 @@ static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
              * and type on every path, e.g. when the loop runs no iteration (dynvar) */
             p->dyn = 1;
             p->weak = b->weak && x->weak;
+        } else if (!b->dyn && !x->dyn && b->weak && b->var->type == T_I64 && ir_type_is_int(x->var->type) &&
+                   x->var->type != T_I64) {
+            /* total = 0, then total += c of int32 items: Python's int meets a NumPy int32 and
+             * becomes one (the int must fit: NumPy's OverflowError, checked at the entry) */
+            p->t = x->var->type;
         } else if (!ir_type_is_float(x->var->type) || ir_type_is_float(b->var->type)) {
             diag_error(loop->l, "variable '%s' changes type from %s to %s inside this loop; "
                                 "give it its final type before the loop", n,
@@ -763,6 +790,28 @@ static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
     lower_loop_in(c, loop, target, loopvar, condast, st);
     c->runloops--;
 }
+/* The loop statement st, then a stop for each name the loop's entry made float while it held
+ * an int (promote) and that no iteration assigned (lw_still_int_flag); mark: c->int_promos'
+ * length before the loop was lowered. */
+static void emit_loop(lctx *c, ir_stmt *st, int mark)
+{
+    lw_emit(c, st);
+    for (int i = mark; i < c->int_promos.len; i += 5) {
+        const char *name = VEC_AT(c->int_promos, i, const char *);
+        ir_var *f = VEC_AT(c->int_promos, i + 1, ir_var *);
+        loc l = *VEC_AT(c->int_promos, i + 2, loc *);
+        const char *was = VEC_AT(c->int_promos, i + 3, const char *);
+        const char *t = VEC_AT(c->int_promos, i + 4, const char *);
+        if (strcmp(was, "int64") == 0)
+            was = "int";
+        lw_emit_raise(c, l, ir_varref(l, f),
+                      arena_printf(&util_arena, "'%s' still holds the %s it had before this loop (no "
+                                   "iteration assigned it), which Python keeps, but tylesc made '%s' "
+                                   "%s for the whole loop; make it %s before the loop (%s = np.%s(0))",
+                                   name, was, name, t, t, name, t));
+    }
+    c->int_promos.len = mark;
+}
 static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st)
 {
     vec assigned_lists = {0};
@@ -1168,8 +1217,9 @@ void lw_lower_for(lctx *c, ast *s)
         *p = ir_varref(s->l, tv);
     }
     st->var = ir_var_new(c->prog, lw_cname(c, arena_printf(&util_arena, "%s_it", s->b->name)), s->b->name, T_I64, 0, 0);
+    int mark = c->int_promos.len;
     lower_loop(c, s, s->b, st->var, NULL, st);
-    lw_emit(c, st);
+    emit_loop(c, st, mark);
 }
 
 void lw_lower_while(lctx *c, ast *s)
@@ -1178,6 +1228,7 @@ void lw_lower_while(lctx *c, ast *s)
         return;
     ir_stmt *st = ir_stmt_new(S_WHILE, s->l);
     st->e = ir_const_i(s->l, T_BOOL, 1);
+    int mark = c->int_promos.len;
     lower_loop(c, s, NULL, NULL, s->a, st);
-    lw_emit(c, st);
+    emit_loop(c, st, mark);
 }

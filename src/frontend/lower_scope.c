@@ -606,6 +606,38 @@ void lw_dyn_convert(lctx *c, vec *out, loc l, dynvar *d, binding *b)
     lw_dyn_set_tag(c, out, l, d, isf);
 }
 
+/* A name made float at a loop's entry while it held an int, bool or narrower value (s = 0, then
+ * s = s + x of float32 items: tylesc cannot keep an int-or-float32 name, lower_loops.c promote)
+ * has a flag, true from that entry until the name is assigned: if it is still true after the
+ * loop (no iteration ran, or a break or continue came before the assignment) the name holds the
+ * value Python keeps with its old type, and the run stops rather than go on with it. The flag
+ * lives where the name's bindings do; make: create it when missing. */
+ir_var *lw_still_int_flag(lctx *c, const char *name, int make)
+{
+    scope *sc = binding_scope(c, name);
+    for (int i = 0; i < sc->still_int.len; i += 2)
+        if (strcmp(VEC_AT(sc->still_int, i, const char *), name) == 0)
+            return VEC_AT(sc->still_int, i + 1, ir_var *);
+    if (!make)
+        return NULL;
+    /* "." cannot be in a Python name: no user variable shares the flag */
+    ir_var *f = lw_scope_var(c, arena_printf(&util_arena, "%s.stillint", name), T_BOOL, 0, 0);
+    vec_push(&sc->still_int, (void *)name);
+    vec_push(&sc->still_int, f);
+    return f;
+}
+/* An assignment to name: it no longer holds the value it had before the loop. */
+void lw_still_int_clear(lctx *c, loc l, const char *name)
+{
+    ir_var *f = lw_still_int_flag(c, name, 0);
+    if (!f)
+        return;
+    ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+    s->var = f;
+    s->e = ir_const_i(l, T_BOOL, 0);
+    lw_emit(c, s);
+}
+
 /* ---- values compared, poisoned, and kept on their buffers ---- */
 
 /* A stand-in for the value a name has at a loop's entry, bound during a probe of the body: it

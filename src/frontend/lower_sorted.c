@@ -192,26 +192,34 @@ static value *sorted_list(lctx *c, loc l, value *x, value *key, int rev)
     value *s = rev ? lw_call_prelude(c, l, "take_sorted_desc", 2, args) : lw_call_prelude(c, l, "sort1", 1, args);
     if (s->kind == V_ERR)
         return s;
+    return lw_list_of_array(c, l, arr_in ? NULL : x, s, arr_in ? 0 : x->weak, "sorted");
+}
+
+/* A run-time list holding the items of the new 1-D array s (its own buffer takes s), NumPy
+ * numbers (weak 0) or Python ones (weak 1); like: a run-time list whose other fields it
+ * keeps, or NULL. */
+value *lw_list_of_array(lctx *c, loc l, value *like, value *s, int weak, const char *what)
+{
     value *r = lw_vnew(V_LIST, l);
-    if (!arr_in)
-        *r = *x;
+    if (like)
+        *r = *like;
     r->kind = V_LIST;
     r->l = l;
-    r->type = arr->type;
+    r->type = s->type;
     r->rank = 0;
-    r->weak = arr_in ? 0 : x->weak;
-    r->str = "sorted";
+    r->weak = weak;
+    r->str = what;
     r->owner = c->sc;
-    r->lbuf = ir_var_new(c->prog, lw_cname(c, "sorted_items"), "<temporary>", arr->type, 1, 1);
-    r->lcnt = ir_var_new(c->prog, lw_cname(c, "sorted_len"), "<temporary>", T_I64, 0, 0);
-    r->lcap = ir_var_new(c->prog, lw_cname(c, "sorted_cap"), "<temporary>", T_I64, 0, 0);
+    r->lbuf = ir_var_new(c->prog, lw_cname(c, arena_printf(&util_arena, "%s_items", what)), "<temporary>", s->type, 1, 1);
+    r->lcnt = ir_var_new(c->prog, lw_cname(c, arena_printf(&util_arena, "%s_len", what)), "<temporary>", T_I64, 0, 0);
+    r->lcap = ir_var_new(c->prog, lw_cname(c, arena_printf(&util_arena, "%s_cap", what)), "<temporary>", T_I64, 0, 0);
     vec_push(&c->sc->vars, r->lbuf);
     vec_push(&c->sc->vars, r->lcnt);
     vec_push(&c->sc->vars, r->lcap);
     for (int k = 0; k < 2; k++) {
         ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
         as->var = k ? r->lcap : r->lcnt;
-        as->e = arr->len[0];
+        as->e = s->len[0];
         lw_emit(c, as);
     }
     lw_emit(c, lw_bind1(l, r->lbuf, lw_whole_slot(s)));

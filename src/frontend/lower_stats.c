@@ -13,6 +13,11 @@
  * and edges are bitwise NumPy's; density=True divides by the total (exact for counts, a sum
  * of floats within rounding for weights).
  *
+ * The same prelude sorts (np.sort, np.argsort, a.sort(), sorted(); 2-D arrays row by row or
+ * column by column), takes order statistics (np.median, also along an axis of 2-D and 3-D
+ * arrays; np.percentile, np.quantile), distinct values (np.unique) and the items a mask of an
+ * array's shape selects (select_flat), each a new array every rank holds whole.
+ *
  * Requires: the data are 1-D float64 or integer values (float32 edges would be float32 in
  * NumPy), weights float64 of the same length. Establishes: the result is a tuple (hist, edges)
  * of new arrays; every other form is a located diagnostic. */
@@ -226,6 +231,74 @@ const char lw_stats_prelude_src[] =
     "    return r\n"
     "\n"
     "\n"
+    "def select_flat(a, m):\n"
+    "    af = a.flatten()\n"
+    "    mf = m.flatten()\n"
+    "    k = 0\n"
+    "    for i in range(af.shape[0]):\n"
+    "        if mf[i]:\n"
+    "            k += 1\n"
+    "    r = np.empty(k, dtype=a.dtype)\n"
+    "    j = 0\n"
+    "    for i in range(af.shape[0]):\n"
+    "        if mf[i]:\n"
+    "            r[j] = af[i]\n"
+    "            j += 1\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def median_rows(a):\n"
+    "    r = np.empty(a.shape[0])\n"
+    "    for i in range(a.shape[0]):\n"
+    "        r[i] = median1(a[i, :])\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def median_cols(a):\n"
+    "    return median_rows(a.T)\n"
+    "\n"
+    "\n"
+    "def median_last3(a):\n"
+    "    r = np.empty((a.shape[0], a.shape[1]))\n"
+    "    for i in range(a.shape[0]):\n"
+    "        for j in range(a.shape[1]):\n"
+    "            r[i, j] = median1(a[i, j, :])\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def median_ax0_3(a):\n"
+    "    return median_last3(np.transpose(a, (1, 2, 0)))\n"
+    "\n"
+    "\n"
+    "def median_ax1_3(a):\n"
+    "    return median_last3(np.transpose(a, (0, 2, 1)))\n"
+    "\n"
+    "\n"
+    "def sort_rows(a):\n"
+    "    r = a.copy()\n"
+    "    for i in range(a.shape[0]):\n"
+    "        r[i, :] = sort1(a[i, :])\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def sort_cols(a):\n"
+    "    return sort_rows(a.T).T\n"
+    "\n"
+    "\n"
+    "def argsort_rows(a, stable):\n"
+    "    r = np.zeros((a.shape[0], a.shape[1]), dtype=np.int64)\n"
+    "    for i in range(a.shape[0]):\n"
+    "        if stable:\n"
+    "            r[i, :] = argsort1(a[i, :], False)\n"
+    "        else:\n"
+    "            r[i, :] = argsort_untied(a[i, :])\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def argsort_cols(a, stable):\n"
+    "    return argsort_rows(a.T, stable).T\n"
+    "\n"
+    "\n"
     "def argsort_untied(a):\n"
     "    r = argsort1(a, False)\n"
     "    for i in range(1, a.shape[0]):\n"
@@ -381,12 +454,27 @@ static value *np_bincount(lctx *c, loc l, const char *f, value **v, args *a)
     return lw_call_prelude(c, l, "bincount", 2, args);
 }
 
-/* The data of np.sort/median/percentile as a 1-D array: a 1-D array, or any array flattened
- * where NumPy flattens it (axis=None); NULL after a diagnostic. */
+/* The data of np.sort/median/percentile/unique as a 1-D array: a 1-D array, or any array
+ * flattened where NumPy flattens it (axis=None), or the items a mask of the array's shape
+ * selects (a[a > 0]); NULL after a diagnostic. */
 static value *data_1d(lctx *c, loc l, const char *f, value *x, value *axis, int flat_default)
 {
     if (x->kind == V_ERR || (axis && axis->kind == V_ERR))
         return NULL;
+    if (x->kind == V_MASKED && !x->n && !x->argw && !x->hold && x->self && x->self->kind == V_ARRAY &&
+        x->mask && x->mask->kind == V_ARRAY && x->mask->rank == x->self->rank &&
+        x->self->type != T_BOOL && x->self->type != T_F32) {
+        /* a[m]: the selected items in C order, a 1-D array the data size (select_flat) */
+        value *args[] = {x->self, x->mask};
+        x = lw_call_prelude(c, l, "select_flat", 2, args);
+        if (x->kind == V_ERR)
+            return NULL;
+    } else if (x->kind == V_MASKED && !x->argw && !x->hold && x->self && x->self->kind == V_ARRAY &&
+               x->self->type != T_BOOL && x->self->type != T_F32) {
+        diag_error(x->l, "%s() of rows selected by a mask is not supported (a selection by a mask of "
+                         "the array's shape, a[a > 0], is)", f);
+        return NULL;
+    }
     if (x->kind != V_ARRAY || x->type == T_BOOL || x->type == T_F32) {
         diag_error(x->l, "%s() of %s is not supported (float64 and integer arrays are)", f,
                    x->kind == V_ARRAY ? arena_printf(&util_arena, "a %s array", ir_type_name(x->type))
@@ -401,8 +489,11 @@ static value *data_1d(lctx *c, loc l, const char *f, value *x, value *axis, int 
     if (!flat && x->rank == 1 && !axis)
         flat = 1;
     if (!flat) {
+        const char *also = strstr(f, "median") ? ", 2-D and 3-D arrays along an axis"
+                           : strstr(f, "sort") ? ", 2-D arrays along an axis" : "";
         diag_error(axis ? axis->l : x->l, "%s() along an axis of a %d-D array is not supported (1-D "
-                                          "arrays, or axis=None: the flattened array, are)", f, x->rank);
+                                          "arrays%s, or axis=None: the flattened array, are)", f, x->rank,
+                   also);
         return NULL;
     }
     if (x->rank == 1)
@@ -413,6 +504,34 @@ static value *data_1d(lctx *c, loc l, const char *f, value *x, value *axis, int 
     value *r = lw_builtin_call(c, lw_reshape_find("np.ravel", 0), l, &ra);
     return r->kind == V_ERR ? NULL : r;
 }
+/* np.sort and np.argsort of a 2-D array along axis 1 (-1, their default) or 0: each row (or
+ * column) as the 1-D function sorts it, in the prelude (sort_rows, argsort_rows and their
+ * transposes). NULL where this is not that case (1-D data, axis=None: data_1d's). stable: 1 or
+ * 0 for argsort's kind, -1 for sort. */
+static value *sorted_2d(lctx *c, loc l, const char *f, value *x, value *axis, int stable)
+{
+    if (x->kind != V_ARRAY || x->rank != 2 || (axis && axis->kind == V_NONE))
+        return NULL;
+    if (x->type == T_BOOL || x->type == T_F32) {
+        diag_error(x->l, "%s() of a %s array is not supported (float64 and integer arrays are)", f,
+                   ir_type_name(x->type));
+        return &lw_ERRV;
+    }
+    int64_t k = -1;
+    if (axis && (axis->kind != V_SCALAR || !lw_is_int_scalar(axis) || !ir_expr_const_int(axis->e, &k))) {
+        diag_error(axis->l, "%s(): axis must be an int known when compiling, or None", f);
+        return &lw_ERRV;
+    }
+    if (k < -2 || k > 1) {
+        diag_error(axis->l, "axis %lld is out of bounds for array of dimension 2", (long long)k);
+        return &lw_ERRV;
+    }
+    int rows = k == 1 || k == -1;
+    if (stable < 0)
+        return lw_call_prelude(c, l, rows ? "sort_rows" : "sort_cols", 1, &x);
+    value *args[] = {x, flag_value(l, stable)};
+    return lw_call_prelude(c, l, rows ? "argsort_rows" : "argsort_cols", 2, args);
+}
 static value *np_sort(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
@@ -421,6 +540,9 @@ static value *np_sort(lctx *c, loc l, const char *f, value **v, args *a)
                             "equal)", f);
         return &lw_ERRV;
     }
+    value *r = sorted_2d(c, l, f, v[0], v[1], -1);
+    if (r)
+        return r;
     value *x = data_1d(c, l, f, v[0], v[1], 0);
     return x ? lw_call_prelude(c, l, "sort1", 1, &x) : &lw_ERRV;
 }
@@ -428,14 +550,18 @@ static value *np_sort(lctx *c, loc l, const char *f, value **v, args *a)
 static value *m_sort(lctx *c, loc l, const char *f, value **v, args *a)
 {
     value *self = a->self;
-    if (self->kind == V_ARRAY && self->rank != 1) {
-        diag_error(l, "%s() of a %d-D array is not supported (1-D arrays are)", f, self->rank);
+    value *r = sorted_2d(c, l, f, self, v[0], -1);
+    if (r && r->kind == V_ERR)
+        return r;
+    if (!r && self->kind == V_ARRAY && self->rank != 1) {
+        diag_error(l, "%s() of a %d-D array is not supported (1-D and 2-D arrays are)", f, self->rank);
         return &lw_ERRV;
     }
-    value *x = data_1d(c, l, f, self, v[0], 0);
+    value *x = r ? self : data_1d(c, l, f, self, v[0], 0);
     if (!x)
         return &lw_ERRV;
-    value *r = lw_call_prelude(c, l, "sort1", 1, &x);
+    if (!r)
+        r = lw_call_prelude(c, l, "sort1", 1, &x);
     if (r->kind != V_ERR)
         lw_emit_sweep(c, l, self, r, 0);
     return lw_vnew(V_NONE, l);
@@ -446,9 +572,37 @@ static value *np_float64(loc l, value *r)
 {
     return r->kind == V_SCALAR ? lw_scalar(l, r->e, 0) : r;
 }
+/* np.median(a, axis=k) of a 2-D or 3-D array (a median filter's np.median(stack, axis=0)):
+ * median1 of each line along axis k (the prelude's median_rows, median_last3 and their
+ * transposes), float64. */
+static value *median_axis(lctx *c, loc l, const char *f, value *x, value *axis)
+{
+    int64_t k;
+    if (!lw_is_int_scalar(axis) || !ir_expr_const_int(axis->e, &k)) {
+        diag_error(axis->l, "%s(): axis must be an int known when compiling, or None", f);
+        return &lw_ERRV;
+    }
+    if (k < -x->rank || k >= x->rank) {
+        diag_error(axis->l, "axis %lld is out of bounds for array of dimension %d", (long long)k, x->rank);
+        return &lw_ERRV;
+    }
+    if (x->type == T_BOOL || x->type == T_F32) {
+        diag_error(x->l, "%s() of a %s array is not supported (float64 and integer arrays are)", f,
+                   ir_type_name(x->type));
+        return &lw_ERRV;
+    }
+    if (k < 0)
+        k += x->rank;
+    static const char *fn[2][3] = {{"median_cols", "median_rows", NULL},
+                                   {"median_ax0_3", "median_ax1_3", "median_last3"}};
+    return lw_call_prelude(c, l, fn[x->rank - 2][k], 1, &x);
+}
 static value *np_median(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
+    if (v[0]->kind == V_ARRAY && (v[0]->rank == 2 || v[0]->rank == 3) && v[1] && v[1]->kind != V_NONE &&
+        v[1]->kind != V_ERR)
+        return median_axis(c, l, f, v[0], v[1]);
     value *x = data_1d(c, l, f, v[0], v[1], 1);
     return x ? np_float64(l, lw_call_prelude(c, l, "median1", 1, &x)) : &lw_ERRV;
 }
@@ -494,8 +648,12 @@ static value *np_argsort(lctx *c, loc l, const char *f, value **v, args *a)
         }
         stable = kind->str[0] == 's' || kind->str[0] == 'm';
     }
+    value *r = sorted_2d(c, l, f, self, axis, stable);
+    if (r)
+        return r;
     if (self->kind == V_ARRAY && self->rank != 1) {
-        diag_error(axis ? axis->l : l, "%s() of a %d-D array is not supported (1-D arrays are)", f, self->rank);
+        diag_error(axis ? axis->l : l, "%s() of a %d-D array is not supported (1-D and 2-D arrays "
+                                       "are)", f, self->rank);
         return &lw_ERRV;
     }
     value *x = data_1d(c, l, f, self, axis, 0);

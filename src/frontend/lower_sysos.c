@@ -235,24 +235,52 @@ void lw_emit_evaluated(lctx *c, ir_stmt *s)
     lw_emit(c, st);
 }
 
-value *lw_argv_len(lctx *c, loc l)
+/* sys.argv and its slices sys.argv[k:] are a V_MODULE "sys.argv" whose n is k (0 for sys.argv
+ * itself): the list of the run's arguments from k on, read where it is used. */
+static value *argv_from(loc l, int k)
+{
+    value *m = lw_vnew(V_MODULE, l);
+    m->str = "sys.argv";
+    m->n = k;
+    return m;
+}
+
+/* len(sys.argv[k:]): argc - k, or 0 */
+value *lw_argv_len(lctx *c, loc l, const value *argv)
 {
     c->prog->uses_argv = 1;
     ir_stmt *s = ir_stmt_new(S_OS, l);
     s->init = IR_OS_ARGC;
     s->var = lw_temp_scalar(c, T_I64);
     lw_emit(c, s);
-    return lw_scalar(l, ir_varref(l, s->var), 1);
+    ir_expr *n = ir_varref(l, s->var);
+    if (argv->n > 0)
+        n = ir_bin(l, OP_MAX, T_I64, ir_bin(l, OP_SUB, T_I64, n, lw_I64(l, argv->n), 0), lw_I64(l, 0), 0);
+    return lw_scalar(l, n, 1);
 }
 
-/* sys.argv[i], i an int (negative counts from the end): a run-time string */
-value *lw_argv_item(lctx *c, ast *sub)
+/* sys.argv[i] (negative counts from the end): a run-time string; sys.argv[k:][i] is sys.argv[k +
+ * i], or for i < 0 sys.argv[argc + i] where argc + i >= k (else Python's IndexError, which
+ * tyl_argv.c raises for the index argc). sys.argv[j:] of sys.argv[k:], j >= 0 an int known when
+ * compiling and no stop or step, is sys.argv[k + j:]. */
+value *lw_argv_item(lctx *c, ast *sub, const value *argv)
 {
-    if (sub->args.len != 1 || VEC_AT(sub->args, 0, ast *)->kind == A_SLICE) {
-        diag_error(sub->l, "sys.argv is supported indexed by one int (sys.argv[1]) and in len()");
+    ast *ix = sub->args.len == 1 ? VEC_AT(sub->args, 0, ast *) : NULL;
+    if (ix && ix->kind == A_SLICE && ix->a && !ix->b && !ix->c) {
+        value *kv = lw_expr(c, ix->a);
+        int64_t k;
+        if (kv->kind == V_ERR)
+            return kv;
+        if (kv->kind == V_SCALAR && lw_is_int_scalar(kv) && ir_expr_const_int(kv->e, &k) && k >= 0 &&
+            k < 1000000)
+            return argv_from(sub->l, argv->n + (int)k);
+    }
+    if (!ix || ix->kind == A_SLICE) {
+        diag_error(sub->l, "sys.argv is supported indexed by one int (sys.argv[1]), sliced from an "
+                           "int (sys.argv[1:]) and in len()");
         return &lw_ERRV;
     }
-    value *iv = lw_expr(c, VEC_AT(sub->args, 0, ast *));
+    value *iv = lw_expr(c, ix);
     if (iv->kind == V_ERR)
         return iv;
     if (!lw_is_int_scalar(iv)) {
@@ -261,10 +289,23 @@ value *lw_argv_item(lctx *c, ast *sub)
         return &lw_ERRV;
     }
     c->prog->uses_argv = 1;
-    ir_stmt *s = ir_stmt_new(S_OS, sub->l);
+    loc l = sub->l;
+    ir_expr *i = ir_cast(l, T_I64, iv->e);
+    if (argv->n > 0) {
+        ir_stmt *a = ir_stmt_new(S_OS, l);
+        a->init = IR_OS_ARGC;
+        a->var = lw_temp_scalar(c, T_I64);
+        lw_emit(c, a);
+        ir_expr *argc = ir_varref(l, a->var), *k = lw_I64(l, argv->n);
+        ir_expr *back = ir_bin(l, OP_ADD, T_I64, argc, i, 0); /* argc + i */
+        ir_expr *neg = ir_select(l, T_I64, ir_bin(l, OP_CGE, T_BOOL, back, k, 0), back, argc);
+        i = ir_select(l, T_I64, ir_bin(l, OP_CGE, T_BOOL, i, lw_I64(l, 0), 0),
+                      ir_bin(l, OP_ADD, T_I64, i, k, 0), neg);
+    }
+    ir_stmt *s = ir_stmt_new(S_OS, l);
     s->init = IR_OS_ARGV;
-    s->e = ir_cast(sub->l, T_I64, iv->e);
-    value *r = lw_str_runtime(sub->l, &s->sbuf);
+    s->e = i;
+    value *r = lw_str_runtime(l, &s->sbuf);
     lw_emit_evaluated(c, s);
     return r;
 }
