@@ -643,6 +643,14 @@ static value *array_fold(lctx *c, loc l, const char *f, value *arr, value *start
                              "float start and float64, int64 or bool arrays");
         return &lw_ERRV;
     }
+    int64_t n = -1;
+    if (!sum && ((arr->len[0] && ir_expr_const_int(arr->len[0], &n)) || (arr->sh[0] && sym_is_const(arr->sh[0], &n))) &&
+        n == 0) {
+        /* else the loop's first item, read after the raise, would be reported as an index out
+         * of bounds of a subscript the program does not have */
+        diag_error(l, "%s() arg is an empty sequence", f);
+        return &lw_ERRV;
+    }
     const char *base = arena_printf(&util_arena, "%s.%d.%d", f, l.line, l.col);
     ast *A = ast_name(l, arena_printf(&util_arena, "%s.a", base));
     ast *acc = ast_name(l, base), *k = ast_name(l, arena_printf(&util_arena, "%s.k", base));
