@@ -24,8 +24,8 @@
  *     library mode may give only FUNNELED: then a worker thread prints at once, as before);
  *   - an ULFM job: the communicator's handler would start a recovery on a failed peer, and a
  *     probe of any source fails while a failure is unacknowledged, so the agreement sets
- *     MPI_ERRORS_RETURN and probes each rank by itself; a rank that died is one that never
- *     speaks. No request is freed while pending: Open MPI aborts the job for a freed send that
+ *     MPI_ERRORS_RETURN and probes each rank by itself (drain); a rank that died is one that
+ *     never speaks. No request is freed while pending: Open MPI aborts the job for a freed send that
  *     fails ("Send error after request freed"); the sends are waited for when every rank has
  *     heard them, else left to the process's end;
  *   - library mode (tyl_rt.c lib_return): the call returns the message instead of printing it;
@@ -72,41 +72,31 @@ static void send_all(MPI_Comm comm, int size, int rank, int tag)
             MPI_Isend(NULL, 0, MPI_BYTE, r, tag, comm, &sent[nsent++]);
 }
 
-/* Every send has been received (every rank heard every other): complete and release them. */
-static void sent_done(void)
+/* The sends from sent[first] on have all been received (every rank heard every other):
+ * complete them. Those of an earlier error that not every rank raised stay (library mode). */
+static void sent_done(int first)
 {
-    MPI_Waitall(nsent, sent, MPI_STATUSES_IGNORE);
-    free(sent);
-    sent = NULL;
-    nsent = 0;
+    MPI_Waitall(nsent - first, sent + first, MPI_STATUSES_IGNORE);
+    nsent = first;
 }
 
-static int receive(MPI_Comm comm, int src, int tag, int *lowest)
-{
-    int flag = 0;
-    MPI_Status st;
-    if (MPI_Iprobe(src, tag, comm, &flag, &st) != MPI_SUCCESS || !flag)
-        return 0;
-    MPI_Recv(NULL, 0, MPI_BYTE, st.MPI_SOURCE, tag, comm, MPI_STATUS_IGNORE);
-    if (st.MPI_SOURCE < *lowest)
-        *lowest = st.MPI_SOURCE;
-    return 1;
-}
-
-/* Receives every message of tag that has arrived; returns how many, *lowest the lowest sender.
- * each: probe rank by rank (an ULFM job, where a probe of any source fails after a failure). */
-static int drain(MPI_Comm comm, int size, int rank, bool each, int tag, int *lowest)
+/* Receives the message of tag that each rank not yet heard from (got[r] == 0) has sent, if it
+ * has arrived; returns how many, *lowest the lowest sender. One message per rank and round, by
+ * probing rank by rank: a probe of any source fails in an ULFM job after a failure, and in
+ * library mode a rank may already be sending its next error's message. */
+static int drain(MPI_Comm comm, int size, int rank, int tag, char *got, int *lowest)
 {
     int n = 0;
-    if (!each) {
-        while (receive(comm, MPI_ANY_SOURCE, tag, lowest))
-            n++;
-        return n;
+    for (int r = 0; r < size; r++) {
+        int flag = 0;
+        if (r == rank || got[r] || MPI_Iprobe(r, tag, comm, &flag, MPI_STATUS_IGNORE) != MPI_SUCCESS || !flag)
+            continue;
+        MPI_Recv(NULL, 0, MPI_BYTE, r, tag, comm, MPI_STATUS_IGNORE);
+        got[r] = 1;
+        if (r < *lowest)
+            *lowest = r;
+        n++;
     }
-    for (int r = 0; r < size; r++)
-        if (r != rank)
-            while (receive(comm, r, tag, lowest))
-                n++;
     return n;
 }
 #endif
@@ -152,20 +142,24 @@ int tyl_rt_error_agree_(void)
         return TYL_ERR_SAY;
 #ifndef TYL_NO_MPI
     MPI_Comm comm = tyl_rt_comm_;
+    const bool lib = tyl_rt_.lib;
+    char *got = calloc(2 * (size_t)size, 1); /* the ranks heard from: errors, then SAID */
+    if (!got)
+        return TYL_ERR_SAY;
     MPI_Errhandler was;
     MPI_Comm_get_errhandler(comm, &was);
     MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN);
-    const bool each = tyl_rt_elastic_.ulfm_enabled && tyl_rt_elastic_.ulfm_enabled(), lib = tyl_rt_.lib;
+    int first = nsent;
     send_all(comm, size, rank, TAG_ERR);
     int heard = 1, lowest = rank, said = 0, who = size, how;
     double t0 = MPI_Wtime();
     for (;;) {
-        heard += drain(comm, size, rank, each, TAG_ERR, &lowest);
+        heard += drain(comm, size, rank, TAG_ERR, got, &lowest);
         if (!lib)
-            said += drain(comm, size, rank, each, TAG_SAID, &who);
+            said += drain(comm, size, rank, TAG_SAID, got + size, &who);
         double t = MPI_Wtime() - t0;
         if (heard == size) {
-            sent_done();
+            sent_done(first);
             how = TYL_ERR_ALL | (rank == 0 ? TYL_ERR_SAY : 0);
             break;
         }
@@ -179,6 +173,7 @@ int tyl_rt_error_agree_(void)
         }
         nap();
     }
+    free(got);
     MPI_Comm_set_errhandler(comm, was);
     MPI_Errhandler_free(&was);
     return how;
