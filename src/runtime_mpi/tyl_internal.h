@@ -163,7 +163,6 @@ typedef struct tyl_rt_elastic {
     void (*end_checkpoints)(void);     /* tyl_ck_finalize_: its communicator, the "done" event */
     void (*before_mpi_finalize)(void); /* tyl_rs_before_finalize_: SIGPIPE after a spawn */
     int (*recovered_in_place)(void);   /* tyl_ulfm_recovered_: MPI_Finalize may then hang */
-    int (*ulfm_enabled)(void);         /* tyl_ulfm_enabled_: a failed peer calls its recovery */
     int spawned;                       /* set by tyl_rs_world_: spawned to grow the job */
 } tyl_rt_elastic;
 extern tyl_rt_elastic tyl_rt_elastic_;

@@ -365,8 +365,7 @@ void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params,
     }
     tyl_rt_elastic_ = (tyl_rt_elastic){.end_checkpoints = tyl_ck_finalize_,
                                        .before_mpi_finalize = tyl_rs_before_finalize_,
-                                       .recovered_in_place = tyl_ulfm_recovered_,
-                                       .ulfm_enabled = tyl_ulfm_enabled_};
+                                       .recovered_in_place = tyl_ulfm_recovered_};
     tyl_rt_comm_ = tyl_rs_world_();
     MPI_Comm_rank(tyl_rt_comm_, &tyl_rt_rank_);
     MPI_Comm_size(tyl_rt_comm_, &tyl_rt_.size);
