@@ -73,7 +73,7 @@ static bool lib_return(const char *where, const char *fmt, va_list ap, int colle
         snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "%s: error: %s", where, msg);
     else
         snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "error: %s", msg);
-    tyl_rt_.lib_collective = collective || (tyl_rt_error_agree_() & TYL_ERR_ALL) != 0;
+    tyl_rt_.lib_collective = collective || tyl_rt_.size <= 1 || (tyl_rt_error_agree_() & TYL_ERR_ALL) != 0;
     return true;
 }
 
