@@ -59,6 +59,7 @@ static char ck_dir[3800]; /* leaves room for "/ckpt-.../MANIFEST" in 4200-byte p
 #ifndef TYL_NO_MPI
 static MPI_Comm ck_comm = MPI_COMM_NULL; /* for the flag agreement */
 static MPI_Request agree_rq = MPI_REQUEST_NULL;
+static int agree_held; /* an ULFM job's blocking agreement left its result in recvv */
 #endif
 
 static int nranks(void) { return tyl_rt_nranks(); }
@@ -914,6 +915,7 @@ void tyl_ck_drop_arrays_(void)
     first_step_pending = 0;
 #ifndef TYL_NO_MPI
     agree_rq = MPI_REQUEST_NULL; /* its communicator was revoked and is gone */
+    agree_held = 0;
 #endif
 }
 
@@ -921,7 +923,12 @@ void tyl_ck_drop_arrays_(void)
 void tyl_ck_set_errhandler_(MPI_Errhandler eh) { MPI_Comm_set_errhandler(ck_comm, eh); }
 #endif
 
-/* The flags of all ranks, OR'ed: the ones raised before the previous step boundary. */
+/* The flags of all ranks, OR'ed: the ones raised before the previous step boundary.
+ * An ULFM job agrees with a blocking MPI_Allreduce instead (its result still used one step
+ * later, so both act at the same steps): a rank lost while an MPI_Iallreduce is pending makes
+ * Open MPI 5's libnbc abort the schedule and free its pending sends, and one of those that then
+ * fails aborts the survivor ("Send error after request freed ... MPI_ERR_REQUEST", about one
+ * run in 20 of tests/elastic/ulfm.sh under load), whatever error handler the job set. */
 static int agree_flags(int mine)
 {
 #ifndef TYL_NO_MPI
@@ -932,11 +939,18 @@ static int agree_flags(int mine)
         if (*rq != MPI_REQUEST_NULL) {
             MPI_Wait(rq, MPI_STATUS_IGNORE);
             got = recvv;
+        } else if (agree_held) {
+            agree_held = 0;
+            got = recvv;
         }
         if (mine < 0) /* the loop ends: nothing more to start */
             return got;
         sendv = mine;
-        MPI_Iallreduce(&sendv, &recvv, 1, MPI_INT, MPI_BOR, ck_comm, rq);
+        if (tyl_ulfm_enabled_()) {
+            MPI_Allreduce(&sendv, &recvv, 1, MPI_INT, MPI_BOR, ck_comm);
+            agree_held = 1;
+        } else
+            MPI_Iallreduce(&sendv, &recvv, 1, MPI_INT, MPI_BOR, ck_comm, rq);
         return got;
     }
 #endif

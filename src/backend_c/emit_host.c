@@ -512,7 +512,7 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         shape_decl(c, ind + 1, "tyl_a", s->na, s->args);
         shape_decl(c, ind + 1, "tyl_b", s->nb, s->args + s->na);
         emit_put(c, ind + 1, "tyl_check_shapes(%s, %s, %d, tyl_a, %d, tyl_b);\n", emit_W(s->l),
-            s->check == CK_BCAST ? "TYL_CK_BCAST" : "TYL_CK_ASSIGN", s->na, s->nb);
+            s->check == CK_BCAST ? "TYL_CK_BCAST" : s->check == CK_MASK ? "TYL_CK_MASK" : "TYL_CK_ASSIGN", s->na, s->nb);
         emit_put(c, ind, "}\n");
         return;
     }

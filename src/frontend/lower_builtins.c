@@ -4,6 +4,7 @@
  * Establishes: random draws get a generator number each; a clock-seeded draw is warned about
  * once. */
 
+#include <float.h>
 #include "lower_internal.h"
 
 #include <math.h>
@@ -588,6 +589,11 @@ static value *random_call(lctx *c, value *fn, ast *call)
         ir_expr *p1 = v[1] ? rnd_float(v[1], fname, pn[1]) : ir_const_f(l, T_F64, 1.0);
         if (!p0 || !p1)
             return &lw_ERRV;
+        if (unif) /* NumPy's check: high - low must be finite (no infinite or NaN bound) */
+            lw_emit_raise(c, l, ir_un(l, OP_LNOT, T_BOOL, ir_bin(l, OP_CLE, T_BOOL, ir_un(l, OP_ABS, T_F64,
+                                      ir_bin(l, OP_SUB, T_F64, p1, p0, 0)), ir_const_f(l, T_F64, DBL_MAX), 0)),
+                          pcg ? "OverflowError: high - low range exceeds valid bounds"
+                              : "OverflowError: Range exceeds valid bounds");
         return rnd_draw(c, l, gen, unif ? R_UNIFORM : R_GAUSS, p0, p1, v[2], T_F64, fname);
     }
     if (strcmp(n, "randint") == 0 || strcmp(n, "integers") == 0) {
@@ -641,6 +647,14 @@ static value *array_fold(lctx *c, loc l, const char *f, value *arr, value *start
     if (sum && start && (start->kind != V_SCALAR || !start->weak || t == T_F32)) {
         diag_error(start->l, "sum() of an array with a start value is supported for a Python int or "
                              "float start and float64, int64 or bool arrays");
+        return &lw_ERRV;
+    }
+    int64_t n = -1;
+    if (!sum && ((arr->len[0] && ir_expr_const_int(arr->len[0], &n)) || (arr->sh[0] && sym_is_const(arr->sh[0], &n))) &&
+        n == 0) {
+        /* else the loop's first item, read after the raise, would be reported as an index out
+         * of bounds of a subscript the program does not have */
+        diag_error(l, "%s() arg is an empty sequence", f);
         return &lw_ERRV;
     }
     const char *base = arena_printf(&util_arena, "%s.%d.%d", f, l.line, l.col);

@@ -400,6 +400,16 @@ value *lw_mask_repeat(lctx *c, loc l, value *m, value *base)
 {
     if (m->rank == base->rank)
         return m;
+    /* the mask's extents must be the array's own: a broadcast would take a mask of one row
+     * for every row (x[m] of 4 rows by a mask of 1 selected them all, where NumPy raises) */
+    for (int d = 0; d < m->rank; d++)
+        if (lw_sym_cmp(m->sh[d], base->sh[d]) == 0) {
+            diag_error(l, "boolean index did not match indexed array along axis %d; size of axis is %s but "
+                          "size of corresponding boolean axis is %s",
+                       d, sym_str(base->sh[d]), sym_str(m->sh[d]));
+            return &lw_ERRV;
+        }
+    lw_emit(c, lw_check_stmt(l, CK_MASK, m->rank, m->len, m->rank, base->len));
     ast *sub = ast_new(A_SUBSCRIPT, l);
     for (int d = 0; d < base->rank; d++)
         vec_push(&sub->args, d < m->rank ? ast_slice(l, NULL, NULL, NULL) : ast_new(A_NONE, l));

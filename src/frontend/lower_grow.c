@@ -474,6 +474,12 @@ static int grow_one(lctx *c, ast *s, const char *x)
     return 1;
 }
 
+const char *lw_grow_array(const char *list)
+{
+    const char *g = list ? strstr(list, ".grow.") : NULL;
+    return g ? arena_printf(&util_arena, "%.*s", (int)(g - list), list) : NULL;
+}
+
 /* A note after "array 'X' changes shape inside this loop" when the loop grows X by np.append:
  * what the rewrite needs. */
 void lw_grow_note(ast *loop, const char *name)

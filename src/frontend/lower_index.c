@@ -196,9 +196,8 @@ static value *mask_select(lctx *c, value *base, value *m, ast *item)
                        d, sym_str(base->sh[d]), sym_str(m->sh[d]));
             return &lw_ERRV;
         }
-    /* extents known only at run time: equal, as two assignment checks in both directions */
-    lw_emit(c, lw_check_stmt(item->l, CK_ASSIGN, m->rank, m->len, base->rank, base->len));
-    lw_emit(c, lw_check_stmt(item->l, CK_ASSIGN, base->rank, base->len, m->rank, m->len));
+    /* extents known only at run time: equal */
+    lw_emit(c, lw_check_stmt(item->l, CK_MASK, m->rank, m->len, base->rank, base->len));
     value *r = lw_vnew(V_MASKED, item->l);
     r->self = base;
     r->mask = m;

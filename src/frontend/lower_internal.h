@@ -551,6 +551,9 @@ void lw_lower_for(lctx *c, ast *s);
 /* lower_grow.c: a loop growing an array by np.append, lowered over a run-time list (1), or 0 */
 int lw_grow_loop(lctx *c, ast *s);
 void lw_grow_note(ast *loop, const char *name); /* why a loop appending to name was not */
+/* The array X whose items list (X.grow.L.C) list is, or NULL: it is X, not a Python list (an empty
+ * one keeps X's dtype and row shape), and messages name X. */
+const char *lw_grow_array(const char *list);
 /* Where the program may change in place the array x appended to list (or a name that may hold
  * it: *who; NULL for a call of a function of the program that changes a parameter), or NULL
  * when a copy at the append is NumPy's list item for good. */

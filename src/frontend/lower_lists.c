@@ -72,15 +72,23 @@ static void emit_assign(lctx *c, loc l, ir_var *v, ir_expr *e)
     lw_emit(c, s);
 }
 
+/* "list 'L'", or for the items of an array grown by np.append (lower_grow.c) that array. */
+static const char *lname(const value *lst)
+{
+    const char *x = lw_grow_array(lst->str);
+    return x ? arena_printf(&util_arena, "the array '%s' (grown by np.append in a loop)", x)
+             : arena_printf(&util_arena, "list '%s'", lst->str);
+}
+
 /* A use of lst's items that does not keep apart the Python ints it starts with (lnint): a
  * diagnostic, 1. Indexing, len() and NumPy's functions of it keep them. */
 int lw_list_ints_refused(loc l, value *lst, const char *what)
 {
     if (lst->kind != V_LIST || !lst->lnint)
         return 0;
-    diag_error(l, "%s of list '%s' is not supported: it holds Python ints and floats (ints first, "
+    diag_error(l, "%s of %s is not supported: it holds Python ints and floats (ints first, "
                   "floats appended), whose results differ in type; use np.array(%s), or make its first "
-                  "item a float (float(...))", what, lst->str, lst->str);
+                  "item a float (float(...))", what, lname(lst), lst->str);
     return 1;
 }
 
@@ -113,6 +121,8 @@ value *lw_list_as_array(lctx *c, loc l, value *lst)
  * dtype_given: the call names a dtype, which is then the empty array's too (numbers only). */
 value *lw_list_as_numpy(lctx *c, loc l, value *lst, int dtype_given)
 {
+    if (lw_grow_array(lst->str)) /* an array's items: empty, it is that array, with its dtype */
+        return lw_list_as_array(c, l, lst);
     if (lst->rank > 0 || lst->lrow || (lst->type != T_F64 && !dtype_given)) {
         const char *items = lst->lrow ? arena_printf(&util_arena, "%ss of %d numbers", lst->is_list ? "list" : "tuple",
                                                      lst->lrow)
@@ -233,14 +243,14 @@ static int item_fits(loc l, value *lst, value *v)
                           : v->kind == V_SCALAR ? arena_printf(&util_arena, "%s %s", v->type == T_I32 ||
                                                                v->type == T_I64 ? "an" : "a", ir_type_name(v->type))
                                                 : lw_vkind_desc(v);
-        diag_error(l, "list '%s' is built at run time from %s, so every item appended to it must be "
-                      "one too (this is %s)", lst->str, have, got);
+        diag_error(l, "%s is built at run time from %s, so every item appended to it must be "
+                      "one too (this is %s)", lname(lst), have, got);
         return 0;
     }
     for (int d = 0; d < rank; d++)
         if (lw_sym_cmp(v->sh[d], lst->sh[d]) == 0) {
-            diag_error(l, "list '%s' holds arrays of shape %s; an array of shape %s cannot be appended "
-                          "to it (a list built at run time holds arrays of one shape)", lst->str,
+            diag_error(l, "%s holds arrays of shape %s; an array of shape %s cannot be appended "
+                          "to it (a list built at run time holds arrays of one shape)", lname(lst),
                        lw_shape_str(lst->rank, lst->sh), lw_shape_str(v->rank, v->sh));
             return 0;
         }
@@ -311,9 +321,9 @@ static value *as_row(lctx *c, loc l, value *v, int *lrow, int *is_list, int prot
 static int same_items(loc l, value *lst, int k, int is_list, const char *weak)
 {
     if (k && k == lst->lrow && !is_list == !lst->is_list && strcmp(weak, lst->lweak) != 0) {
-        diag_error(l, "list '%s' is built at run time from %ss whose numbers are Python's or NumPy's "
+        diag_error(l, "%s is built at run time from %ss whose numbers are Python's or NumPy's "
                       "scalars as the first one appended; this one mixes them otherwise (convert with float())",
-                   lst->str, lst->is_list ? "list" : "tuple");
+                   lname(lst), lst->is_list ? "list" : "tuple");
         return 0;
     }
     if (k == lst->lrow && (!k || !is_list == !lst->is_list))
@@ -321,8 +331,8 @@ static int same_items(loc l, value *lst, int k, int is_list, const char *weak)
     const char *what = lst->lrow ? arena_printf(&util_arena, "%ss of %d numbers", lst->is_list ? "list" : "tuple", lst->lrow)
                                  : "numbers or arrays";
     const char *got = k ? arena_printf(&util_arena, "a %s of %d", is_list ? "list" : "tuple", k) : "not a sequence";
-    diag_error(l, "list '%s' is built at run time from %s, so every item appended to it must be one too (this is %s)",
-               lst->str, what, got);
+    diag_error(l, "%s is built at run time from %s, so every item appended to it must be one too (this is %s)",
+               lname(lst), what, got);
     return 0;
 }
 

@@ -202,6 +202,7 @@ typedef enum ir_check {
     CK_BCAST,  /* operands could not be broadcast: shapes a[0..na), b[0..nb) */
     CK_ASSIGN, /* could not broadcast input array from shape a into shape b */
     CK_NONNEG, /* a[0] >= 0 (array extents) */
+    CK_MASK,   /* a boolean index's extents a equal the indexed array's leading extents b */
 } ir_check;
 
 typedef enum ir_skind {

@@ -53,7 +53,10 @@ static const struct env_var {
     {"TYLES_FAULT_SEED", SEED, 0, 0, NULL},
     {"TYLES_FAULT_CORRUPT", CORRUPT, 0, 0, NULL},
     {"TYLES_FAULT_RESCALE", RESCALE, 0, 0, NULL},
+    {"TYLES_FAULT_THREAD_OOM", NUM, 1, 1, NULL},
 };
+
+int tyl_fault_thread_oom_;
 
 /* A decimal integer, the whole of s (bytes: K, M or G, with or without B, after it): 1 and *v,
  * or 0. */
@@ -190,6 +193,7 @@ void tyl_env_check_(MPI_Comm comm, int nranks, const char *where)
     (void)me;
     if (first < nranks)
         tyl_rt_error_all(where, "%s", msg);
+    tyl_fault_thread_oom_ = (int)tyl_env_num_("TYLES_FAULT_THREAD_OOM", 0);
 }
 
 int64_t tyl_env_num_(const char *name, int64_t dflt)

@@ -70,6 +70,9 @@ void tyl_rows_flush_(void);
 /* tyl_env.c: the number in variable name as tyl_env_check_ accepts it, dflt when it is unset,
  * empty or not accepted. */
 int64_t tyl_env_num_(const char *name, int64_t dflt);
+/* TYLES_FAULT_THREAD_OOM=1 (tests): OpenMP thread 1 of every parallel sweep (tyl_omp_rows)
+ * stops as out of memory would, a run-time error raised inside a parallel region. */
+extern int tyl_fault_thread_oom_;
 
 /* tyl_dist.c */
 void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int overlap,
@@ -160,7 +163,6 @@ typedef struct tyl_rt_elastic {
     void (*end_checkpoints)(void);     /* tyl_ck_finalize_: its communicator, the "done" event */
     void (*before_mpi_finalize)(void); /* tyl_rs_before_finalize_: SIGPIPE after a spawn */
     int (*recovered_in_place)(void);   /* tyl_ulfm_recovered_: MPI_Finalize may then hang */
-    int (*ulfm_enabled)(void);         /* tyl_ulfm_enabled_: a failed peer calls its recovery */
     int spawned;                       /* set by tyl_rs_world_: spawned to grow the job */
 } tyl_rt_elastic;
 extern tyl_rt_elastic tyl_rt_elastic_;

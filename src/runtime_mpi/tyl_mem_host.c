@@ -40,6 +40,9 @@ void tyl_mem_rows_(int64_t rows, int nt, int t, int64_t *lo, int64_t *hi)
 
 void tyl_omp_rows(int64_t n, int64_t *lo, int64_t *hi)
 {
+    if (tyl_fault_thread_oom_ && omp_get_thread_num() == 1)
+        tyl_rt_error("libtyles", "MemoryError: out of memory in OpenMP thread 1 of a parallel sweep "
+                                 "(TYLES_FAULT_THREAD_OOM)");
     tyl_mem_rows_(n, omp_get_num_threads(), omp_get_thread_num(), lo, hi);
 }
 

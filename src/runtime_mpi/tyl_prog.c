@@ -357,13 +357,15 @@ void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params,
     MPI_Initialized(&init);
     if (!init) {
         int provided;
-        MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+        /* SERIALIZED, not FUNNELED, only so that a run-time error raised by a worker thread in a
+         * parallel region, where no other thread calls MPI, may agree with the other ranks
+         * which one prints it (tyl_rt_once.c); Open MPI and MPICH lock for neither. */
+        MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided);
         tyl_rt_.we_initialized_mpi = true;
     }
     tyl_rt_elastic_ = (tyl_rt_elastic){.end_checkpoints = tyl_ck_finalize_,
                                        .before_mpi_finalize = tyl_rs_before_finalize_,
-                                       .recovered_in_place = tyl_ulfm_recovered_,
-                                       .ulfm_enabled = tyl_ulfm_enabled_};
+                                       .recovered_in_place = tyl_ulfm_recovered_};
     tyl_rt_comm_ = tyl_rs_world_();
     MPI_Comm_rank(tyl_rt_comm_, &tyl_rt_rank_);
     MPI_Comm_size(tyl_rt_comm_, &tyl_rt_.size);

@@ -60,7 +60,9 @@ static void print_error(const char *where, const char *fmt, va_list ap)
 
 /* Library mode: the message goes to the context and the API call in progress returns a status
  * (tyl_lib.c). Not from inside an OpenMP region: a longjmp cannot leave one, so an error raised
- * by a thread there ends the job as in program mode (the runtime raises none there today). */
+ * by a thread there ends the job as in program mode (the runtime raises none there today but
+ * out of memory). An error that every rank raised is collective (tyl_rt_once.c finds out), so
+ * that the application prints it once. */
 static bool lib_return(const char *where, const char *fmt, va_list ap, int collective)
 {
     if (!tyl_rt_.lib || !tyl_rt_.lib_catch || omp_in_parallel())
@@ -71,7 +73,7 @@ static bool lib_return(const char *where, const char *fmt, va_list ap, int colle
         snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "%s: error: %s", where, msg);
     else
         snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "error: %s", msg);
-    tyl_rt_.lib_collective = collective;
+    tyl_rt_.lib_collective = collective || tyl_rt_.size <= 1 || (tyl_rt_error_agree_() & TYL_ERR_ALL) != 0;
     return true;
 }
 
@@ -83,8 +85,10 @@ static _Noreturn void report_and_end(const char *where, const char *fmt, va_list
         print_error(where, fmt, ap);
     fflush(stderr);
     if (tyl_rt_mpi_active_()) {
-        /* MPI_Finalize must come from the main thread (MPI_THREAD_FUNNELED). */
-        bool finish = !omp_in_parallel() && tyl_rt_.we_initialized_mpi;
+        /* MPI_Finalize must come from the main thread, and after an ULFM recovery it can wait
+         * for ever for the rank that died (tyl_rt_finalize) */
+        bool finish = !omp_in_parallel() && tyl_rt_.we_initialized_mpi &&
+                      !(tyl_rt_elastic_.recovered_in_place && tyl_rt_elastic_.recovered_in_place());
         if (how & TYL_ERR_ALL) {
             if (finish)
                 MPI_Finalize();

@@ -15,12 +15,28 @@
  *     others it did (TAG_SAID) and aborts the job; the others stay quiet and wait to be killed.
  *     A lower rank that never speaks (it died) leaves the word to the next after SAID_WAIT_S.
  * A rank that reaches its error later than WAIT_S after another prints nothing more: the word
- * was said. Only the main thread outside a parallel region may call MPI (MPI_THREAD_FUNNELED),
- * and an ULFM job's communicators call its recovery on a failed peer: both print at once, as
- * before. */
+ * was said.
+ *
+ * Where it runs from:
+ *   - a thread inside an OpenMP parallel region: no other thread of the process calls MPI there
+ *     (the runtime calls none inside its regions), so the erring thread may, when it is the main
+ *     thread or MPI gave MPI_THREAD_SERIALIZED (which tyl_rt_init asks for; an application in
+ *     library mode may give only FUNNELED: then a worker thread prints at once, as before);
+ *   - an ULFM job: the communicator's handler would start a recovery on a failed peer, and a
+ *     probe of any source fails while a failure is unacknowledged, so the agreement sets
+ *     MPI_ERRORS_RETURN and probes each rank by itself (drain); a rank that died is one that
+ *     never speaks. No request is freed while pending: Open MPI aborts the job for a freed send that
+ *     fails ("Send error after request freed"); the sends are waited for when every rank has
+ *     heard them, else left to the process's end;
+ *   - library mode (tyl_rt.c lib_return): the call returns the message instead of printing it;
+ *     the agreement only finds whether every rank raised one (tyl_ctx_error_collective), so
+ *     that the application prints it once. The context lives on, so the messages must all be
+ *     received: they are when every rank raised one, and otherwise the error is fatal for the
+ *     communicator (docs/LIBRARY.md). */
 #define _POSIX_C_SOURCE 200809L
 #include "tyl_internal.h"
 
+#include <stdlib.h>
 #include <time.h>
 
 #include <omp.h>
@@ -41,34 +57,65 @@ static void nap(void)
 }
 
 #ifndef TYL_NO_MPI
+/* The zero-byte sends of this process's agreement: never freed while pending (above). */
+static MPI_Request *sent;
+static int nsent;
+
 static void send_all(MPI_Comm comm, int size, int rank, int tag)
 {
-    for (int r = 0; r < size; r++) {
-        if (r == rank)
-            continue;
-        MPI_Request q;
-        MPI_Isend(NULL, 0, MPI_BYTE, r, tag, comm, &q);
-        MPI_Request_free(&q);
-    }
+    MPI_Request *more = realloc(sent, sizeof *sent * (size_t)(nsent + size));
+    if (!more)
+        return; /* no memory: the others hear nothing and time out */
+    sent = more;
+    for (int r = 0; r < size; r++)
+        if (r != rank)
+            MPI_Isend(NULL, 0, MPI_BYTE, r, tag, comm, &sent[nsent++]);
 }
 
-/* Receives every message of tag that has arrived; returns how many, *lowest the lowest sender. */
-static int drain(MPI_Comm comm, int tag, int *lowest)
+/* The sends from sent[first] on have all been received (every rank heard every other):
+ * complete them. Those of an earlier error that not every rank raised stay (library mode). */
+static void sent_done(int first)
+{
+    MPI_Waitall(nsent - first, sent + first, MPI_STATUSES_IGNORE);
+    nsent = first;
+}
+
+/* Receives the message of tag that each rank not yet heard from (got[r] == 0) has sent, if it
+ * has arrived; returns how many, *lowest the lowest sender. One message per rank and round, by
+ * probing rank by rank: a probe of any source fails in an ULFM job after a failure, and in
+ * library mode a rank may already be sending its next error's message. */
+static int drain(MPI_Comm comm, int size, int rank, int tag, char *got, int *lowest)
 {
     int n = 0;
-    for (;;) {
+    for (int r = 0; r < size; r++) {
         int flag = 0;
-        MPI_Status st;
-        MPI_Iprobe(MPI_ANY_SOURCE, tag, comm, &flag, &st);
-        if (!flag)
-            return n;
-        MPI_Recv(NULL, 0, MPI_BYTE, st.MPI_SOURCE, tag, comm, MPI_STATUS_IGNORE);
-        if (st.MPI_SOURCE < *lowest)
-            *lowest = st.MPI_SOURCE;
+        if (r == rank || got[r] || MPI_Iprobe(r, tag, comm, &flag, MPI_STATUS_IGNORE) != MPI_SUCCESS || !flag)
+            continue;
+        MPI_Recv(NULL, 0, MPI_BYTE, r, tag, comm, MPI_STATUS_IGNORE);
+        got[r] = 1;
+        if (r < *lowest)
+            *lowest = r;
         n++;
     }
+    return n;
 }
 #endif
+
+/* May this thread call MPI now? Outside a parallel region, or inside one (where no other thread
+ * calls MPI) the main thread, or any thread where MPI serializes for us. */
+static bool may_call_mpi(void)
+{
+#ifdef TYL_NO_MPI
+    return false;
+#else
+    if (!omp_in_parallel())
+        return true;
+    int main_thread = 0, level = MPI_THREAD_SINGLE;
+    MPI_Is_thread_main(&main_thread);
+    MPI_Query_thread(&level);
+    return main_thread || level >= MPI_THREAD_SERIALIZED;
+#endif
+}
 
 static bool can_agree(int *size, int *rank)
 {
@@ -77,9 +124,10 @@ static bool can_agree(int *size, int *rank)
     (void)rank;
     return false;
 #else
-    if (!tyl_rt_mpi_active_() || omp_in_parallel() || tyl_rt_comm_ == MPI_COMM_NULL || tyl_rt_.lib)
+    if (!tyl_rt_mpi_active_() || tyl_rt_comm_ == MPI_COMM_NULL || !may_call_mpi())
         return false;
-    if (tyl_rt_elastic_.ulfm_enabled && tyl_rt_elastic_.ulfm_enabled())
+    /* a library without a context has no communicator of its own: never message the application's */
+    if (tyl_rt_.lib && tyl_rt_comm_ == MPI_COMM_WORLD)
         return false;
     MPI_Comm_size(tyl_rt_comm_, size);
     MPI_Comm_rank(tyl_rt_comm_, rank);
@@ -94,21 +142,41 @@ int tyl_rt_error_agree_(void)
         return TYL_ERR_SAY;
 #ifndef TYL_NO_MPI
     MPI_Comm comm = tyl_rt_comm_;
+    const bool lib = tyl_rt_.lib;
+    char *got = calloc(2 * (size_t)size, 1); /* the ranks heard from: errors, then SAID */
+    if (!got)
+        return TYL_ERR_SAY;
+    MPI_Errhandler was;
+    MPI_Comm_get_errhandler(comm, &was);
+    MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN);
+    int first = nsent;
     send_all(comm, size, rank, TAG_ERR);
-    int heard = 1, lowest = rank, said = 0, who = size;
+    int heard = 1, lowest = rank, said = 0, who = size, how;
     double t0 = MPI_Wtime();
     for (;;) {
-        heard += drain(comm, TAG_ERR, &lowest);
-        said += drain(comm, TAG_SAID, &who);
-        if (heard == size)
-            return TYL_ERR_ALL | (rank == 0 ? TYL_ERR_SAY : 0);
-        if (said)
-            return 0;
+        heard += drain(comm, size, rank, TAG_ERR, got, &lowest);
+        if (!lib)
+            said += drain(comm, size, rank, TAG_SAID, got + size, &who);
         double t = MPI_Wtime() - t0;
-        if ((t > WAIT_S && lowest == rank) || t > WAIT_S + SAID_WAIT_S)
-            return TYL_ERR_SAY;
+        if (heard == size) {
+            sent_done(first);
+            how = TYL_ERR_ALL | (rank == 0 ? TYL_ERR_SAY : 0);
+            break;
+        }
+        if (said) {
+            how = 0;
+            break;
+        }
+        if ((t > WAIT_S && (lowest == rank || lib)) || t > WAIT_S + SAID_WAIT_S) {
+            how = TYL_ERR_SAY;
+            break;
+        }
         nap();
     }
+    free(got);
+    MPI_Comm_set_errhandler(comm, was);
+    MPI_Errhandler_free(&was);
+    return how;
 #else
     return TYL_ERR_SAY;
 #endif
@@ -119,12 +187,13 @@ void tyl_rt_error_said_(void)
     int size = 1, rank = 0;
     if (can_agree(&size, &rank)) {
 #ifndef TYL_NO_MPI
+        MPI_Comm_set_errhandler(tyl_rt_comm_, MPI_ERRORS_RETURN);
         send_all(tyl_rt_comm_, size, rank, TAG_SAID);
         /* the zero-byte messages leave before the abort kills the job: let them go out */
         double t0 = MPI_Wtime();
         while (MPI_Wtime() - t0 < 0.05) {
             int flag;
-            MPI_Iprobe(MPI_ANY_SOURCE, TAG_SAID, tyl_rt_comm_, &flag, MPI_STATUS_IGNORE);
+            MPI_Testall(nsent, sent, &flag, MPI_STATUSES_IGNORE);
             nap();
         }
 #endif

@@ -20,6 +20,16 @@ static const char *np_shape(char *buf, size_t size, int rank, const int64_t *sh)
 
 void tyl_check_shapes(const char *where, int kind, int na, const int64_t *a, int nb, const int64_t *b)
 {
+    if (kind == TYL_CK_MASK) {
+        for (int d = 0; d < na && d < nb; d++) {
+            int64_t x = a[d] < 0 ? 1 : a[d], y = b[d] < 0 ? 1 : b[d];
+            if (x != y)
+                tyl_rt_error(where, "boolean index did not match indexed array along axis %d; size of "
+                                    "axis is %lld but size of corresponding boolean axis is %lld",
+                             d, (long long)y, (long long)x);
+        }
+        return;
+    }
     int ok = 1, ones = 0;
     for (int i = 1; i <= na && i <= nb; i++) {
         int64_t x = a[na - i], y = b[nb - i];

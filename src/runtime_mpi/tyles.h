@@ -926,10 +926,11 @@ static inline TYL_HD int64_t tyl_np_pow_i64(int64_t a, int64_t b)
     return r;
 }
 
-enum { TYL_CK_BCAST = 0, TYL_CK_ASSIGN = 1 };
+enum { TYL_CK_BCAST = 0, TYL_CK_ASSIGN = 1, TYL_CK_MASK = 2 };
 /* Run-time shape check of a statement whose shapes are not known at compile time.
  * kind TYL_CK_BCAST: operands a and b (right-aligned) must have equal extents;
- * TYL_CK_ASSIGN: value a must have the extents of target b. An extent given as -1 is an extent
+ * TYL_CK_ASSIGN: value a must have the extents of target b; TYL_CK_MASK: a boolean index of
+ * extents a must have the indexed array's leading extents b (NumPy's IndexError). An extent given as -1 is an extent
  * 1 that the compiler broadcasts (it matches any, and is shown as 1). Reports NumPy's message,
  * or says that broadcasting an extent that is 1 only at run time is not supported, and exits. */
 void tyl_check_shapes(const char *where, int kind, int na, const int64_t *a, int nb, const int64_t *b);

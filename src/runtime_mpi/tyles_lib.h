@@ -6,8 +6,9 @@
  * returns TYL_OK or TYL_ERROR; tyl_ctx_error() gives the message ("WHERE: error: MESSAGE").
  *
  * Errors and ranks: an error that every rank reaches together (a shape that does not fit the
- * process grid, a failed assert on replicated scalars) returns TYL_ERROR on every rank and
- * tyl_ctx_error_collective() says so; the context stays usable. An error on one rank only
+ * process grid, a failed assert on replicated scalars, an index out of bounds in replicated
+ * code) returns TYL_ERROR on every rank and tyl_ctx_error_collective() says so (print it on
+ * one rank); the context stays usable. An error on one rank only
  * (out of memory) returns TYL_ERROR on that rank alone, and the other ranks may be waiting for
  * it in a collective: treat it as fatal for the communicator (MPI_Abort). An error raised from
  * inside an OpenMP parallel region cannot return and ends the job as a program would.

@@ -131,6 +131,10 @@ scenario() {
     elif ! grep -q " ulfm-recovered ranks=$want " "$d/ev"; then why="no 'ulfm-recovered ranks=$want' event"
     elif [ "$second" = 1 ] && [ "$(grep -c ' ulfm-recovered ' "$d/ev")" -ne 2 ]; then why="expected two 'ulfm-recovered' events"
     elif grep -q " init .*restart=1" "$d/ev"; then why="relaunched instead of recovering in place"
+    # libnbc frees the pending requests of a non-blocking collective that a failure interrupts,
+    # and a freed send that then fails aborts the job ("Send error after request freed", about
+    # 1 run in 20 under load): no such collective may be pending when a rank dies
+    elif grep -aq "NBC_Progress" "$d/err"; then why="a non-blocking collective was pending at the failure ($(grep -a -m1 NBC_Progress "$d/err"))"
     elif ! cmp -s "$T/base/out" "$d/out"; then why="stdout differs"
     else for f in "$T"/base/*.npy; do cmp -s "$f" "$d/$(basename "$f")" || why="$(basename "$f") differs"; done
     fi
@@ -139,7 +143,7 @@ scenario() {
         secs+=($(sed -n 's/.* ulfm-recovered .*seconds=\([0-9.]*\).*/\1/p' "$d/ev"))
         echo "PASS $name ($(grep -o 'ulfm-recovered.*' "$d/ev" | tr '\n' ' '))"
     else
-        fail=$((fail + 1)); echo "FAIL $name: $why"; sed 's/^/    /' "$d/ev"; grep -av NBC_Progress "$d/err" | head -20 | sed 's/^/    /'
+        fail=$((fail + 1)); echo "FAIL $name: $why"; sed 's/^/    /' "$d/ev"; grep -av "not tested for post-failure\|^WARNING\|^operation\|^When using\|^However\|^In this framework\|^failure scenarios\|^---" "$d/err" | head -20 | sed 's/^/    /'
     fi
 }
 
@@ -157,6 +161,13 @@ for i in 0 1; do
     np=$((3 + RANDOM % 2)) r=$((RANDOM % np)) k=$((51 + RANDOM % 350))
     [ $TWICE = 1 ] && scenario "twice/kill-rank$r-of-$np-at-$k" $np $r $k 1
 done
+# A run-time error that every rank raises in an ULFM job (--NY=0: u[:, 0] of an empty axis) is
+# printed once and ends the job with status 1 (tyl_rt_once.c; it printed once per rank)
+d=$T/error-once && mkdir -p "$d"
+(cd "$d" && TYLES_ULFM=1 timeout -k 5 40 mpirun --with-ft ulfm --oversubscribe -np 3 "$T/$P" --NY=0 >out 2>err); rc=$?
+n=$(grep -ac 'error: index 0 is out of bounds for axis 1 with size 0' "$d/err")
+if [ $rc -eq 1 ] && [ "$n" = 1 ]; then pass=$((pass + 1)); echo "PASS error/every-rank-of-3 (printed once, exit status 1)"
+else fail=$((fail + 1)); echo "FAIL error/every-rank-of-3: exit status $rc, the message $n times (want 1 and once)"; grep -a 'error' "$d/err" | head -5 | sed 's/^/    /'; fi
 echo "ulfm: recovery in place $(printf '%s\n' "${secs[@]}" | sort -g | awk '{ v[n++] = $1 } END { if (n) printf "%.4f-%.4f s over %d recoveries", v[0], v[n - 1], n }')"
 echo "ulfm: $pass passed, $fail failed ($(($(date +%s) - t_start)) s)"
 [ $fail -eq 0 ]

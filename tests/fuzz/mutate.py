@@ -12,11 +12,14 @@ more than 20 s. Each is written to OUTDIR/find_SEED_N.tyl and listed on stdout.
 
 --programs: the programs mutated, globs relative to the repository (default: every program of
 tests/programs, tests/lib and samples); lines spliced in still come from all of those.
+--near=REGEX: mutate around a construct: the line a mutation changes (and, for token
+replacements, the token) is one that matches REGEX, where a program has such lines (e.g.
+--near='np\.append|\.at\(|isin|zip|enumerate|\bsum\(|\bmax\(|\.append\(').
 """
 import glob, os, random, re, subprocess, sys
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-opt = {'seed': '1', 'count': '2000', 'tylesc': 'bin/tylesc', 'out': 'build/fuzz/mutants', 'programs': ''}
+opt = {'seed': '1', 'count': '2000', 'tylesc': 'bin/tylesc', 'out': 'build/fuzz/mutants', 'programs': '', 'near': ''}
 argv = sys.argv[1:]
 extra = argv[argv.index('--') + 1:] if '--' in argv else []
 for a in argv[:argv.index('--')] if '--' in argv else argv:
@@ -44,8 +47,24 @@ SUBS = ['[::-1]', '[1:-1, ::2]', '[None]', '[..., 0]', '[0, 0, 0, 0]', '[:, None
         '[2:1]', '[[0, 1]]', '[True]', '[[]]']
 
 
+near = re.compile(opt['near']) if opt['near'] else None
+
+
+def near_spans(src):
+    """The [start, end) of each line of src that matches --near."""
+    spans, at = [], 0
+    for line in src.split('\n'):
+        if near and near.search(line):
+            spans.append((at, at + len(line)))
+        at += len(line) + 1
+    return spans
+
+
 def replace(src, pattern, choices):
     toks = list(re.finditer(pattern, src))
+    spans = near_spans(src)
+    close = [t for t in toks if any(a <= t.start() < b for a, b in spans)]
+    toks = close or toks
     if not toks:
         return src
     t = rnd.choice(toks)
@@ -55,6 +74,9 @@ def replace(src, pattern, choices):
 def mutate(src):
     lines = src.split('\n')
     i, j, k = rnd.randrange(len(lines)), rnd.randrange(len(lines)), rnd.randrange(9)
+    hits = [n for n, line in enumerate(lines) if near and near.search(line)]
+    if hits:
+        i = rnd.choice(hits)
     if k == 0:
         del lines[i]
     elif k == 1:

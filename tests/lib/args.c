@@ -77,6 +77,10 @@ int main(int argc, char **argv)
     double v = 0;
     expect(args_corner(ctx, good, 9, &v), ctx, "run-time error inside",
            "../args.tyl:12: error: index 9 is out of bounds for axis 0 with size 8");
+    /* every rank raised it (a replicated index): collective, so that the application prints it
+     * once (tyl_rt_once.c; it was not, and printed per rank) */
+    expect(tyl_ctx_error_collective(ctx) ? TYL_OK : TYL_ERROR, ctx, "run-time error of every rank is collective",
+           "(TYL_OK)");
     /* sys.exit in a solver: the call returns an error, the application goes on */
     expect(args_checked(ctx, good, 0.5, &v), ctx, "sys.exit inside", "error: SystemExit: the field exceeds the limit");
     /* another thread: refused before it touches anything */

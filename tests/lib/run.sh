@@ -178,7 +178,7 @@ app_oks() {
 
 # arguments refused at run time, and the context usable after each
 if lib_app args "$ROOT/tests/lib/args.tyl" "$ROOT/tests/lib/args.c"; then
-    for np in 1 2; do app_oks args args $np 15/0; done
+    for np in 1 2; do app_oks args args $np 16/0; done
 fi
 # two arrays taking turns, periodic reads: bitwise against the program; shapes refused
 if lib_app sw "$ROOT/tests/lib/swap.tyl" "$ROOT/tests/lib/swap.c" prog; then
