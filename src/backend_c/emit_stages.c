@@ -206,6 +206,28 @@ static void wb_tile(FILE *o, kctx *k, ir_sched *h, int ind)
     fprintf(o, "%*s}\n", ind, "");
 }
 
+/* Row pointers, inside the loops of the outer dimensions, of the reads `text` makes of stages
+ * 0 .. upto-1 (the value reads any stage; a stage only those computed before it): the row of the
+ * stage's tile at the read's offset from the point being computed, the tile's point 0 being the
+ * reader's box point (tyl_b) plus the stage's lowest read. */
+static void stage_rows(FILE *o, ir_stmt *s, const char *text, int upto, int L, int ri, const char *R)
+{
+    for (int i = 0; i < upto; i++) {
+        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
+        for (int r = 0; r < st->nreads; r++) {
+            char nm[48];
+            snprintf(nm, sizeof nm, "tyl_t%dr%d[", i + 1, r);
+            if (first_at(st, r) != r || !strstr(text, nm))
+                continue;
+            fprintf(o, "%*sconst %s *%sconst tyl_t%dr%d = tyl_t%d", ri, "", ir_type_c(st->slot->type), R, i + 1, r,
+                    i + 1);
+            for (int d = 0; d < L; d++)
+                fprintf(o, " + (i%d - tyl_b%d + %" PRId64 ") * tyl_t%d_s%d", d, d, st->off[r][d], i + 1, d);
+            fprintf(o, " + %" PRId64 ";\n", st->off[r][L]);
+        }
+    }
+}
+
 void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
 {
     int B = k->B, L = B - 1;
@@ -297,6 +319,7 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
         outer_loops(o, L, st->spread);
         int ri = 12 + 4 * L;
         rows(o, k, stxt[i].s, 0, ri, R);
+        stage_rows(o, s, stxt[i].s, i, L, ri, R);
         fprintf(o, "%*s%s *%sconst tyl_t%dw = tyl_t%d", ri, "", ir_type_c(st->slot->type), R, i + 1, i + 1);
         for (int d = 0; d < L; d++)
             fprintf(o, " + (i%d - tyl_b%d) * tyl_t%d_s%d", d, d, i + 1, d);
@@ -309,18 +332,7 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
     outer_loops(o, L, NULL);
     int ri = 12 + 4 * L;
     rows(o, k, val.s, 1, ri, R);
-    for (int i = 0; i < ns; i++) {
-        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
-        for (int r = 0; r < st->nreads; r++) {
-            if (first_at(st, r) != r)
-                continue;
-            fprintf(o, "%*sconst %s *%sconst tyl_t%dr%d = tyl_t%d", ri, "", ir_type_c(st->slot->type), R, i + 1, r,
-                    i + 1);
-            for (int d = 0; d < L; d++)
-                fprintf(o, " + (i%d - tyl_b%d + %" PRId64 ") * tyl_t%d_s%d", d, d, st->off[r][d], i + 1, d);
-            fprintf(o, " + %" PRId64 ";\n", st->off[r][L]);
-        }
-    }
+    stage_rows(o, s, val.s, ns, L, ri, R);
     fprintf(o, "%*s#pragma omp simd\n", ri, "");
     fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)\n", ri, "", L, L, L, L);
     strbuf wn = {0};
