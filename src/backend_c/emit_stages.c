@@ -228,6 +228,52 @@ static void stage_rows(FILE *o, ir_stmt *s, const char *text, int upto, int L, i
     }
 }
 
+/* Target j's row element i(L) = value. */
+static void store(FILE *o, kctx *k, int j, int ind, const char *value)
+{
+    int L = k->B - 1;
+    strbuf wn = {0};
+    emit_operand_name(&wn, k, -1 - j);
+    if (emit_static_stride(k->sw[j]->target, L) == 1)
+        fprintf(o, "%*s%sr[i%d] = %s;\n", ind, "", wn.s, L, value);
+    else
+        fprintf(o, "%*s%sr[i%d * %s_s%d] = %s;\n", ind, "", wn.s, L, wn.s, L, value);
+    sb_free(&wn);
+}
+
+/* The write back stored by the value loop (sched->wb_store): before the value of tile (tyl_q0,
+ * ..), per outer dimension the rows [tyl_wu, tyl_wv) that wb_tile would copy after it (the tile
+ * shifted back by the lags, less what the previous thread's tiles read), and tyl_ww = max(wu,
+ * tyl_b): the rows of this tile among them, which the value loop stores itself. */
+static void wb_bounds(FILE *o, ir_sched *h, int L, int ind)
+{
+    for (int d = 0; d < L; d++) {
+        fprintf(o, "%*sint64_t tyl_wu%d = tyl_q%d == 0 ? 0 : tyl_b%d - %d;\n", ind, "", d, d, d, h->wb_lag[d]);
+        fprintf(o, "%*sconst int64_t tyl_wv%d = tyl_q%d == tyl_nb%d - 1 ? n%d : tyl_b%d + tyl_m%d - %d;\n", ind, "", d,
+                d, d, d, d, d, h->wb_lag[d]);
+        fprintf(o, "%*sif (tyl_wu%d < 0)\n%*styl_wu%d = 0;\n", ind, "", d, ind + 4, "", d);
+        if (d == 0)
+            fprintf(o, "%*sif (tyl_Q0 > 0 && tyl_wu0 < tyl_Q0 * tyl_tb + %d)\n%*styl_wu0 = tyl_Q0 * tyl_tb + %d;\n",
+                    ind, "", h->wb_ahead, ind + 4, "", h->wb_ahead);
+        fprintf(o, "%*sconst int64_t tyl_ww%d = tyl_wu%d > tyl_b%d ? tyl_wu%d : tyl_b%d;\n", ind, "", d, d, d, d, d);
+    }
+}
+
+/* After the value loop stored [tyl_ww, tyl_wv): the rest of [tyl_wu, tyl_wv), the rows of earlier
+ * tiles that no later tile reads now, as boxes: along dimension d [wu, ww), along the dimensions
+ * before it [ww, wv), after it [wu, wv). */
+static void wb_rest(FILE *o, kctx *k, int L, int ind)
+{
+    for (int d = 0; d < L; d++) {
+        fprintf(o, "%*s{ /* write back what the value loop left (pass_sched_writeback) */\n", ind, "");
+        for (int e = 0; e < L; e++)
+            fprintf(o, "%*sconst int64_t tyl_u%d = tyl_w%c%d, tyl_v%d = tyl_w%c%d;\n", ind + 4, "", e,
+                    e < d ? 'w' : 'u', e, e, e == d ? 'w' : 'v', e);
+        wb_copy(o, k, ind + 4);
+        fprintf(o, "%*s}\n", ind, "");
+    }
+}
+
 void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
 {
     int B = k->B, L = B - 1;
@@ -329,21 +375,35 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
         fprintf(o, "%*s}\n", 12 + 4 * (L - 1), "");
     }
     /* the value from the tiles */
+    if (h->wb_store)
+        wb_bounds(o, h, L, ind);
     outer_loops(o, L, NULL);
     int ri = 12 + 4 * L;
     rows(o, k, val.s, 1, ri, R);
     stage_rows(o, s, val.s, ns, L, ri, R);
+    if (h->wb_store) { /* rows no later tile reads: stored into the copied-into array too */
+        fprintf(o, "%*sif (", ri, "");
+        for (int d = 0; d < L; d++)
+            fprintf(o, "%si%d >= tyl_ww%d && i%d < tyl_wv%d", d ? " && " : "", d, d, d, d);
+        fprintf(o, ") {\n%*s", ri + 4, "");
+        target_row(o, k, 1, "");
+        fprintf(o, "%*s#pragma omp simd\n", ri + 4, "");
+        fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++) {\n", ri + 4, "", L, L, L, L);
+        fprintf(o, "%*sconst %s tyl_v = %s;\n", ri + 8, "", ir_type_c(s->target->arr->type), val.s);
+        store(o, k, 0, ri + 8, "tyl_v");
+        store(o, k, 1, ri + 8, "tyl_v");
+        fprintf(o, "%*s}\n%*s} else {\n", ri + 4, "", ri, "");
+        ri += 4;
+    }
     fprintf(o, "%*s#pragma omp simd\n", ri, "");
     fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)\n", ri, "", L, L, L, L);
-    strbuf wn = {0};
-    emit_operand_name(&wn, k, -1);
-    if (emit_static_stride(s->target, L) == 1)
-        fprintf(o, "%*s%sr[i%d] = %s;\n", ri + 4, "", wn.s, L, val.s);
-    else
-        fprintf(o, "%*s%sr[i%d * %s_s%d] = %s;\n", ri + 4, "", wn.s, L, wn.s, L, val.s);
-    sb_free(&wn);
+    store(o, k, 0, ri + 4, val.s);
+    if (h->wb_store)
+        fprintf(o, "%*s}\n", ri - 4, "");
     fprintf(o, "%*s}\n", 12 + 4 * (L - 1), "");
-    if (h->wb)
+    if (h->wb_store)
+        wb_rest(o, k, L, ind);
+    else if (h->wb)
         wb_tile(o, k, h, ind);
     fprintf(o, "%*s}\n", ind - 4, "");
     if (h->wb) { /* the rows the previous thread's tiles read, now that every tile is done */

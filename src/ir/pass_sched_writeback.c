@@ -124,6 +124,22 @@ static int writes_back(ir_stmt *t, ir_stmt *c, wctx *w)
     return w->ok && w->any;
 }
 
+/* Does t's value proper (its stages are computed before it, a tile at a time) read c's target's
+ * array only at the point it computes? Then the value loop may store that point into it: no
+ * later point of the tile reads it (the tile's stages were computed already), and later tiles
+ * read only the points the lags leave to the copy after the tile. */
+static int pointwise(ir_stmt *t, ir_stmt *c)
+{
+    wctx g = {.t = c->target, .ok = 1};
+    ir_expr_any(t->staged, scan, &g);
+    if (!g.ok)
+        return 0;
+    for (int d = 0; g.any && d < t->target->vrank; d++)
+        if (g.lo[d] || g.hi[d])
+            return 0;
+    return 1;
+}
+
 static void block(ir_program *p, vec *body, int tiled_loop)
 {
     for (int i = 0; i < body->len; i++) {
@@ -150,6 +166,7 @@ static void block(ir_program *p, vec *body, int tiled_loop)
         for (int d = 0; d < B; d++)
             h->wb_lag[d] = w.lo[d] < 0 ? (int)-w.lo[d] : 0;
         h->wb_ahead = w.hi[0] > 0 ? (int)w.hi[0] : 0;
+        h->wb_store = pointwise(s, c);
         h->split = 0;
         h->dirty |= (c->sched->dirty & 1u) << 1;
         c->sched->wb_into = h->kernel;

@@ -293,21 +293,29 @@ check sched_heat/steps "time loops with step boundaries (C, CUDA)" "2 1" "$($TYL
 # (no tyl_halo anywhere), and each sweep in main() is a block of a few lines around one
 # tyl_sweep_run call (heat2d: 6 sweeps, main() at most 200 lines besides #line directives; it
 # was 302, 171 now)
-# pass_sched_writeback: only the first loop's copy is done by its tiled kernel
+# pass_sched_writeback: the first and last loops' copies are done by their tiled kernels; in the
+# first the value reads u only at its point, so the value loop stores the points no later tile
+# reads itself; the last reads x beside the point: copies after each tile only
 d=$($TYLESC tests/ir/sched_writeback.tyl --dump=sched)
 check sched_writeback/kernel "the tiled kernel's schedule" \
-    "  # sched kernel 2, exchange begin; exchange end; box, tiled: stages per tile, writes back u per tile: lag 2 2, 2 rows ahead, dirty out u" \
+    "  # sched kernel 2, exchange begin; exchange end; box, tiled: stages per tile, writes back u per tile: lag 2 2, 2 rows ahead, stored by the value loop, dirty out u" \
     "$(printf '%s\n' "$d" | grep '# sched kernel 2,')"
+check sched_writeback/beside "the tiled kernel reading x beside the point" \
+    "  # sched kernel 9, exchange begin; exchange end; box, tiled: stages per tile, writes back x per tile: lag 2 2, 2 rows ahead, dirty ox x" \
+    "$(printf '%s\n' "$d" | grep '# sched kernel 9,')"
 check sched_writeback/copy "the copy's schedule" "  # sched kernel 3, no exchange; box, copy done by kernel 2" \
     "$(printf '%s\n' "$d" | grep '# sched kernel 3,')"
-check sched_writeback/others "write backs (not a scaled copy, not after another sweep)" 1 "$(printf '%s\n' "$d" | grep -c 'writes back')"
+check sched_writeback/others "write backs (not a scaled copy, not after another sweep)" 2 "$(printf '%s\n' "$d" | grep -c 'writes back')"
 check sched_writeback/timetile "write backs in time-tiled loops" 0 "$($TYLESC tests/ir/sched_writeback.tyl --time-tile=2 --dump=sched | grep -c 'writes back')"
 check sched_writeback/cuda "write backs on CUDA" 0 "$($TYLESC tests/ir/sched_writeback.tyl --target=cuda --dump=sched | grep -c 'writes back')"
 check sched_writeback/hdiff "bench/hdiff.tyl" "lag 2 2 0, 2 rows ahead" \
     "$($TYLESC --time-tile=off bench/hdiff.tyl --dump=sched | grep -o 'writes back in_field per tile: lag [0-9 ]*, [0-9]* rows ahead' | sed 's/.*: //')"
+check sched_writeback/hdiff_store "bench/hdiff.tyl: out (flx, fly staged) reads in_field at its point" 1 \
+    "$($TYLESC --time-tile=off bench/hdiff.tyl --dump=sched | grep -c 'stored by the value loop')"
 c=$($TYLESC tests/ir/sched_writeback.tyl -o -)
-check sched_writeback/c_calls "tyl_sweep_run calls in main() (8 kernels, the copy's not run)" 7 "$(printf '%s\n' "$c" | grep -c '^ *tyl_sweep_run(')"
-check sched_writeback/c_whole "descriptors run in one part" 1 "$(printf '%s\n' "$c" | grep -c '1, /\* the local box in one part')"
+check sched_writeback/c_calls "tyl_sweep_run calls in main() (10 kernels, the copies' not run)" 8 "$(printf '%s\n' "$c" | grep -c '^ *tyl_sweep_run(')"
+check sched_writeback/c_whole "descriptors run in one part" 2 "$(printf '%s\n' "$c" | grep -c '1, /\* the local box in one part')"
+check sched_writeback/c_store "value loops storing both targets (kernel 2's)" 1 "$(printf '%s\n' "$c" | grep -c 'const double tyl_v = ')"
 T=$(mktemp -d "${TMPDIR:-/tmp}/tyl-ir-XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT
 $TYLESC tests/ir/sched_pointwise.tyl -o "$T/pw.c" || fail=$((fail + 1))
