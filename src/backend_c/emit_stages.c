@@ -36,6 +36,11 @@
 #include <inttypes.h>
 #include <string.h>
 
+/* Elements of scratch tile a stage: about 512 KiB of float64. The stages of a kernel take up to
+ * three times that together (1.5 MiB, within this machine's 2 MiB L2 a core with the arrays'
+ * rows): hdiff's lap, flx and fly in tiles of 16 x 16 columns of 160 points took 0.45-0.68x the
+ * CPU time of 8 x 8 (one stage's share each, as before), 0.63x of 32 x 32 and 0.75x of 24 x 24
+ * (bench/RESULTS.md, 2026-12-06 h59, a loaded machine). */
 enum { TILE_ELEMS = 65536 };
 
 /* The kernel's stages, for the read hook. */
@@ -309,17 +314,16 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
     fprintf(o, "\n{\n");
     for (int d = 0; k->uses_index && d < B; d++)
         fprintf(o, "    (void)o%d;\n", d);
-    /* the tile edge: the largest power of two down to 4 that keeps all stages' tiles small */
-    int64_t sp[IR_MAX_RANK] = {0};
-    for (int i = 0; i < ns; i++)
-        for (int d = 0; d < B; d++) {
-            int64_t x = VEC_AT(s->stages, i, ir_stage *)->spread[d];
-            sp[d] = x > sp[d] ? x : sp[d];
-        }
-    fprintf(o, "    int64_t tyl_tb = 256;\n    while (tyl_tb > 4 && %d * (n%d + %" PRId64 ")", ns, L, sp[L]);
-    for (int d = 0; d < L; d++)
-        fprintf(o, " * (tyl_tb + %" PRId64 ")", sp[d]);
-    fprintf(o, " > %d)\n        tyl_tb /= 2;\n", TILE_ELEMS);
+    /* the tile edge: the largest power of two down to 4 that keeps the stages' tiles together
+       within TILE_ELEMS a stage, at most three stages' worth */
+    fprintf(o, "    int64_t tyl_tb = 256;\n    while (tyl_tb > 4 && ");
+    for (int i = 0; i < ns; i++) {
+        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
+        fprintf(o, "%s(n%d + %" PRId64 ")", i ? " + " : "", L, st->spread[L]);
+        for (int d = 0; d < L; d++)
+            fprintf(o, " * (tyl_tb + %" PRId64 ")", st->spread[d]);
+    }
+    fprintf(o, " > %d)\n        tyl_tb /= 2;\n", TILE_ELEMS * (ns < 3 ? ns : 3));
     /* at least four tiles along the outer dimension, for the threads to share */
     fprintf(o, "    while (tyl_tb > 4 && 4 * tyl_tb > n0)\n        tyl_tb /= 2;\n");
     for (int d = 0; d < L; d++)
