@@ -16,6 +16,13 @@
  *   - neither f nor C's value reads periodically (np.roll), and T's definition is not itself
  *     staged (elementwise operations raise no errors, so values computed at tile overlaps and
  *     corners no read uses are harmless);
+ *   - T may be read by the values of C's stages instead of (or besides) C's own (a chain:
+ *     hdiff's lap read by its fluxes flx and fly, themselves stages of out): T's tile is then
+ *     grown by what those stages' grown tiles read (a read's offset plus its stage's spread),
+ *     and T comes before the stages reading it in C->stages (program order). The temporaries of
+ *     chains (ir_var.chain, set by pass_inline_temps, and those their definitions read) are
+ *     handled after the others and from the last, so the readers are stages when T is tried; a
+ *     chain's temporary that cannot be staged is inlined as pass_inline_temps would have;
  * a consumer reading T at one offset only gets T inlined (as pass_inline_temps would; no tile
  * to share), each other consumer C an ir_stage for T (T computed once per consumer tile): C->staged is C's value reading T (its extents in terms of the
  * allocation), the stage's fc is f at T index lo + box point (lo: the lowest offset per
@@ -28,6 +35,8 @@
  * is the bounding box of its reads, so a point no read uses (a corner, for reads at (1, 0) and
  * (0, 1)) may be computed from halo cells nobody exchanged; it lies inside the allocation (the
  * halo is as wide per dimension as the widest read) and its value is never read.
+ * ir_verify_stages checks that a stage reads only stages before it, at their recorded reads,
+ * within their tiles.
  * Breaks: nothing.
  */
 #include <limits.h>

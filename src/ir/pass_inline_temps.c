@@ -8,7 +8,10 @@
  *   - and whose f reads nothing that a statement between the definition and a read writes,
  * the reads of T are replaced by f composed with the read's view (u[1:-1] of T = f reads
  * f's operands shifted by 1), and T's allocation, sweep and release are removed. A temporary
- * read in more than MAX_USES places is kept (recomputing it would cost more than it saves).
+ * read in more than MAX_USES places is kept (recomputing it would cost more than it saves), and
+ * so is one a sweep reads as a stencil whose f reads such a kept temporary: it is marked
+ * ir_var.chain for pass_fuse_stages, which computes it once a tile (a chain of stages) or
+ * inlines it as this pass would have.
  * f may not contain sweep indices (np.fromfunction values are computed once and kept), except
  * for np.linspace / np.arange (their sweep marked fresh == 2): the index of T a read takes
  * replaces the sweep index, so x[i] is the formula at i, the same bits as the stored value.

@@ -31,8 +31,14 @@
  * (the first wb_lag + wb_ahead of its block), which it writes after a barrier. Every point of A
  * is written once, with the value C would have copied, after every read of the old value: the
  * bits are those of the two sweeps (tests/programs/writeback_*.tyl fail with the lag one short).
+ * Where T's value proper (its stages aside, computed before it a tile at a time) reads A only at
+ * the point it computes, T->sched->wb_store: the value loop stores the tile's points that no later
+ * tile reads into A itself, and the copy after the tile moves only the rest of the shifted tile
+ * (the rows of earlier tiles the lags left); no point of A is then read after its store, since
+ * the only read of it the value loop makes is at that point, before.
  * T's dirty marks gain C's target (target 1). --dump=sched prints
- * "writes back in_field per tile: lag 2 2 0, 2 rows ahead" and, on C, "copy done by kernel N".
+ * "writes back in_field per tile: lag 2 2 0, 2 rows ahead[, stored by the value loop]" and, on
+ * C, "copy done by kernel N".
  * Breaks: nothing.
  */
 #include "../util/sym.h"
