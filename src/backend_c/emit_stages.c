@@ -36,6 +36,11 @@
 #include <inttypes.h>
 #include <string.h>
 
+/* Elements of scratch tile a stage: about 512 KiB of float64. The stages of a kernel take up to
+ * three times that together (1.5 MiB, within this machine's 2 MiB L2 a core with the arrays'
+ * rows): hdiff's lap, flx and fly in tiles of 16 x 16 columns of 160 points took 0.45-0.68x the
+ * CPU time of 8 x 8 (one stage's share each, as before), 0.63x of 32 x 32 and 0.75x of 24 x 24
+ * (bench/RESULTS.md, 2026-12-06 h59, a loaded machine). */
 enum { TILE_ELEMS = 65536 };
 
 /* The kernel's stages, for the read hook. */
@@ -206,6 +211,74 @@ static void wb_tile(FILE *o, kctx *k, ir_sched *h, int ind)
     fprintf(o, "%*s}\n", ind, "");
 }
 
+/* Row pointers, inside the loops of the outer dimensions, of the reads `text` makes of stages
+ * 0 .. upto-1 (the value reads any stage; a stage only those computed before it): the row of the
+ * stage's tile at the read's offset from the point being computed, the tile's point 0 being the
+ * reader's box point (tyl_b) plus the stage's lowest read. */
+static void stage_rows(FILE *o, ir_stmt *s, const char *text, int upto, int L, int ri, const char *R)
+{
+    for (int i = 0; i < upto; i++) {
+        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
+        for (int r = 0; r < st->nreads; r++) {
+            char nm[48];
+            snprintf(nm, sizeof nm, "tyl_t%dr%d[", i + 1, r);
+            if (first_at(st, r) != r || !strstr(text, nm))
+                continue;
+            fprintf(o, "%*sconst %s *%sconst tyl_t%dr%d = tyl_t%d", ri, "", ir_type_c(st->slot->type), R, i + 1, r,
+                    i + 1);
+            for (int d = 0; d < L; d++)
+                fprintf(o, " + (i%d - tyl_b%d + %" PRId64 ") * tyl_t%d_s%d", d, d, st->off[r][d], i + 1, d);
+            fprintf(o, " + %" PRId64 ";\n", st->off[r][L]);
+        }
+    }
+}
+
+/* Target j's row element i(L) = value. */
+static void store(FILE *o, kctx *k, int j, int ind, const char *value)
+{
+    int L = k->B - 1;
+    strbuf wn = {0};
+    emit_operand_name(&wn, k, -1 - j);
+    if (emit_static_stride(k->sw[j]->target, L) == 1)
+        fprintf(o, "%*s%sr[i%d] = %s;\n", ind, "", wn.s, L, value);
+    else
+        fprintf(o, "%*s%sr[i%d * %s_s%d] = %s;\n", ind, "", wn.s, L, wn.s, L, value);
+    sb_free(&wn);
+}
+
+/* The write back stored by the value loop (sched->wb_store): before the value of tile (tyl_q0,
+ * ..), per outer dimension the rows [tyl_wu, tyl_wv) that wb_tile would copy after it (the tile
+ * shifted back by the lags, less what the previous thread's tiles read), and tyl_ww = max(wu,
+ * tyl_b): the rows of this tile among them, which the value loop stores itself. */
+static void wb_bounds(FILE *o, ir_sched *h, int L, int ind)
+{
+    for (int d = 0; d < L; d++) {
+        fprintf(o, "%*sint64_t tyl_wu%d = tyl_q%d == 0 ? 0 : tyl_b%d - %d;\n", ind, "", d, d, d, h->wb_lag[d]);
+        fprintf(o, "%*sconst int64_t tyl_wv%d = tyl_q%d == tyl_nb%d - 1 ? n%d : tyl_b%d + tyl_m%d - %d;\n", ind, "", d,
+                d, d, d, d, d, h->wb_lag[d]);
+        fprintf(o, "%*sif (tyl_wu%d < 0)\n%*styl_wu%d = 0;\n", ind, "", d, ind + 4, "", d);
+        if (d == 0)
+            fprintf(o, "%*sif (tyl_Q0 > 0 && tyl_wu0 < tyl_Q0 * tyl_tb + %d)\n%*styl_wu0 = tyl_Q0 * tyl_tb + %d;\n",
+                    ind, "", h->wb_ahead, ind + 4, "", h->wb_ahead);
+        fprintf(o, "%*sconst int64_t tyl_ww%d = tyl_wu%d > tyl_b%d ? tyl_wu%d : tyl_b%d;\n", ind, "", d, d, d, d, d);
+    }
+}
+
+/* After the value loop stored [tyl_ww, tyl_wv): the rest of [tyl_wu, tyl_wv), the rows of earlier
+ * tiles that no later tile reads now, as boxes: along dimension d [wu, ww), along the dimensions
+ * before it [ww, wv), after it [wu, wv). */
+static void wb_rest(FILE *o, kctx *k, int L, int ind)
+{
+    for (int d = 0; d < L; d++) {
+        fprintf(o, "%*s{ /* write back what the value loop left (pass_sched_writeback) */\n", ind, "");
+        for (int e = 0; e < L; e++)
+            fprintf(o, "%*sconst int64_t tyl_u%d = tyl_w%c%d, tyl_v%d = tyl_w%c%d;\n", ind + 4, "", e,
+                    e < d ? 'w' : 'u', e, e, e == d ? 'w' : 'v', e);
+        wb_copy(o, k, ind + 4);
+        fprintf(o, "%*s}\n", ind, "");
+    }
+}
+
 void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
 {
     int B = k->B, L = B - 1;
@@ -241,17 +314,16 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
     fprintf(o, "\n{\n");
     for (int d = 0; k->uses_index && d < B; d++)
         fprintf(o, "    (void)o%d;\n", d);
-    /* the tile edge: the largest power of two down to 4 that keeps all stages' tiles small */
-    int64_t sp[IR_MAX_RANK] = {0};
-    for (int i = 0; i < ns; i++)
-        for (int d = 0; d < B; d++) {
-            int64_t x = VEC_AT(s->stages, i, ir_stage *)->spread[d];
-            sp[d] = x > sp[d] ? x : sp[d];
-        }
-    fprintf(o, "    int64_t tyl_tb = 256;\n    while (tyl_tb > 4 && %d * (n%d + %" PRId64 ")", ns, L, sp[L]);
-    for (int d = 0; d < L; d++)
-        fprintf(o, " * (tyl_tb + %" PRId64 ")", sp[d]);
-    fprintf(o, " > %d)\n        tyl_tb /= 2;\n", TILE_ELEMS);
+    /* the tile edge: the largest power of two down to 4 that keeps the stages' tiles together
+       within TILE_ELEMS a stage, at most three stages' worth */
+    fprintf(o, "    int64_t tyl_tb = 256;\n    while (tyl_tb > 4 && ");
+    for (int i = 0; i < ns; i++) {
+        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
+        fprintf(o, "%s(n%d + %" PRId64 ")", i ? " + " : "", L, st->spread[L]);
+        for (int d = 0; d < L; d++)
+            fprintf(o, " * (tyl_tb + %" PRId64 ")", st->spread[d]);
+    }
+    fprintf(o, " > %d)\n        tyl_tb /= 2;\n", TILE_ELEMS * (ns < 3 ? ns : 3));
     /* at least four tiles along the outer dimension, for the threads to share */
     fprintf(o, "    while (tyl_tb > 4 && 4 * tyl_tb > n0)\n        tyl_tb /= 2;\n");
     for (int d = 0; d < L; d++)
@@ -297,6 +369,7 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
         outer_loops(o, L, st->spread);
         int ri = 12 + 4 * L;
         rows(o, k, stxt[i].s, 0, ri, R);
+        stage_rows(o, s, stxt[i].s, i, L, ri, R);
         fprintf(o, "%*s%s *%sconst tyl_t%dw = tyl_t%d", ri, "", ir_type_c(st->slot->type), R, i + 1, i + 1);
         for (int d = 0; d < L; d++)
             fprintf(o, " + (i%d - tyl_b%d) * tyl_t%d_s%d", d, d, i + 1, d);
@@ -306,32 +379,35 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
         fprintf(o, "%*s}\n", 12 + 4 * (L - 1), "");
     }
     /* the value from the tiles */
+    if (h->wb_store)
+        wb_bounds(o, h, L, ind);
     outer_loops(o, L, NULL);
     int ri = 12 + 4 * L;
     rows(o, k, val.s, 1, ri, R);
-    for (int i = 0; i < ns; i++) {
-        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
-        for (int r = 0; r < st->nreads; r++) {
-            if (first_at(st, r) != r)
-                continue;
-            fprintf(o, "%*sconst %s *%sconst tyl_t%dr%d = tyl_t%d", ri, "", ir_type_c(st->slot->type), R, i + 1, r,
-                    i + 1);
-            for (int d = 0; d < L; d++)
-                fprintf(o, " + (i%d - tyl_b%d + %" PRId64 ") * tyl_t%d_s%d", d, d, st->off[r][d], i + 1, d);
-            fprintf(o, " + %" PRId64 ";\n", st->off[r][L]);
-        }
+    stage_rows(o, s, val.s, ns, L, ri, R);
+    if (h->wb_store) { /* rows no later tile reads: stored into the copied-into array too */
+        fprintf(o, "%*sif (", ri, "");
+        for (int d = 0; d < L; d++)
+            fprintf(o, "%si%d >= tyl_ww%d && i%d < tyl_wv%d", d ? " && " : "", d, d, d, d);
+        fprintf(o, ") {\n%*s", ri + 4, "");
+        target_row(o, k, 1, "");
+        fprintf(o, "%*s#pragma omp simd\n", ri + 4, "");
+        fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++) {\n", ri + 4, "", L, L, L, L);
+        fprintf(o, "%*sconst %s tyl_v = %s;\n", ri + 8, "", ir_type_c(s->target->arr->type), val.s);
+        store(o, k, 0, ri + 8, "tyl_v");
+        store(o, k, 1, ri + 8, "tyl_v");
+        fprintf(o, "%*s}\n%*s} else {\n", ri + 4, "", ri, "");
+        ri += 4;
     }
     fprintf(o, "%*s#pragma omp simd\n", ri, "");
     fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)\n", ri, "", L, L, L, L);
-    strbuf wn = {0};
-    emit_operand_name(&wn, k, -1);
-    if (emit_static_stride(s->target, L) == 1)
-        fprintf(o, "%*s%sr[i%d] = %s;\n", ri + 4, "", wn.s, L, val.s);
-    else
-        fprintf(o, "%*s%sr[i%d * %s_s%d] = %s;\n", ri + 4, "", wn.s, L, wn.s, L, val.s);
-    sb_free(&wn);
+    store(o, k, 0, ri + 4, val.s);
+    if (h->wb_store)
+        fprintf(o, "%*s}\n", ri - 4, "");
     fprintf(o, "%*s}\n", 12 + 4 * (L - 1), "");
-    if (h->wb)
+    if (h->wb_store)
+        wb_rest(o, k, L, ind);
+    else if (h->wb)
         wb_tile(o, k, h, ind);
     fprintf(o, "%*s}\n", ind - 4, "");
     if (h->wb) { /* the rows the previous thread's tiles read, now that every tile is done */

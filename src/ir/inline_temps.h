@@ -14,6 +14,9 @@ typedef struct inl_cand {
     int a, last, end;
 } inl_cand;
 
+/* pass_inline_temps inlines a temporary read in at most this many places. */
+enum { INL_MAX_USES = 3 };
+
 /* Is body[a] such a temporary, read at most max_uses times, whose value's inputs do not change
  * before its last read? */
 int inl_candidate(ir_program *p, vec *body, int a, int max_uses, inl_cand *out);

@@ -121,6 +121,8 @@ struct ir_var {
     int id;               /* creation order, for deterministic output */
     int alias_class;      /* slots: set by pass_copysem (union of possibly-aliased slots) */
     ir_layout *layout;    /* slots: set by pass_dist */
+    int chain;            /* slots: pass_inline_temps left this temporary to pass_fuse_stages
+                             (a stage of a chain), which stages it or inlines it */
 };
 
 typedef enum ir_ekind {

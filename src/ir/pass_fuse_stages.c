@@ -16,6 +16,13 @@
  *   - neither f nor C's value reads periodically (np.roll), and T's definition is not itself
  *     staged (elementwise operations raise no errors, so values computed at tile overlaps and
  *     corners no read uses are harmless);
+ *   - T may be read by the values of C's stages instead of (or besides) C's own (a chain:
+ *     hdiff's lap read by its fluxes flx and fly, themselves stages of out): T's tile is then
+ *     grown by what those stages' grown tiles read (a read's offset plus its stage's spread),
+ *     and T comes before the stages reading it in C->stages (program order). The temporaries of
+ *     chains (ir_var.chain, set by pass_inline_temps, and those their definitions read) are
+ *     handled after the others and from the last, so the readers are stages when T is tried; a
+ *     chain's temporary that cannot be staged is inlined as pass_inline_temps would have;
  * a consumer reading T at one offset only gets T inlined (as pass_inline_temps would; no tile
  * to share), each other consumer C an ir_stage for T (T computed once per consumer tile): C->staged is C's value reading T (its extents in terms of the
  * allocation), the stage's fc is f at T index lo + box point (lo: the lowest offset per
@@ -28,6 +35,8 @@
  * is the bounding box of its reads, so a point no read uses (a corner, for reads at (1, 0) and
  * (0, 1)) may be computed from halo cells nobody exchanged; it lies inside the allocation (the
  * halo is as wide per dimension as the widest read) and its value is never read.
+ * ir_verify_stages checks that a stage reads only stages before it, at their recorded reads,
+ * within their tiles.
  * Breaks: nothing.
  */
 #include <limits.h>
@@ -83,10 +92,42 @@ static int reads_in_stmt(ir_stmt *s, ir_var *t)
     return n;
 }
 
-/* The offsets of T's reads (views of rank B, step 1, dimension d on box dimension d) relative
- * to the lowest, per dimension: 0 when they are not compile-time constants. */
-static int offsets(vec *reads, int B, int64_t (*off)[IR_MAX_RANK], int *lowest, int64_t *spread)
+/* The reads of T in C's staged computation: first in its value (`staged`), then in the value of
+ * each of its stages in order (a chain: hdiff's lap read by the stages flx and fly). ctx[r] is
+ * the stage whose fc holds read r, NULL for the value: a stage's points are computed over its
+ * grown tile, so its reads reach its spread further than the value's. */
+typedef struct creads {
+    vec views; /* ir_view* */
+    vec ctx;   /* ir_stage* or NULL */
+    int wrap;  /* a periodic read of any array */
+} creads;
+
+static void collect(ir_expr *value, vec *stages, ir_var *t, creads *out)
 {
+    *out = (creads){0};
+    scan v = scan_of(value, t);
+    out->wrap = v.wrap;
+    for (int r = 0; r < v.reads.len; r++) {
+        vec_push(&out->views, v.reads.items[r]);
+        vec_push(&out->ctx, NULL);
+    }
+    for (int k = 0; k < stages->len; k++) {
+        ir_stage *st = VEC_AT(*stages, k, ir_stage *);
+        scan f = scan_of(st->fc, t);
+        out->wrap |= f.wrap;
+        for (int r = 0; r < f.reads.len; r++) {
+            vec_push(&out->views, f.reads.items[r]);
+            vec_push(&out->ctx, st);
+        }
+    }
+}
+
+/* The offsets of T's reads (views of rank B, step 1, dimension d on box dimension d) relative
+ * to the lowest, per dimension, and the spread of T's tile: the highest offset, plus the spread
+ * of the stage whose tile the read serves; 0 when the offsets are not compile-time constants. */
+static int offsets(creads *cr, int B, int64_t (*off)[IR_MAX_RANK], int *lowest, int64_t *spread)
+{
+    vec *reads = &cr->views;
     for (int d = 0; d < B; d++) {
         lowest[d] = 0;
         spread[d] = 0;
@@ -115,9 +156,10 @@ static int offsets(vec *reads, int B, int64_t (*off)[IR_MAX_RANK], int *lowest, 
         }
         int64_t hi = 0;
         for (int r = 0; r < reads->len; r++) {
+            ir_stage *in = VEC_AT(cr->ctx, r, ir_stage *);
             off[r][d] -= lo;
-            if (off[r][d] > hi)
-                hi = off[r][d];
+            if (off[r][d] + (in ? in->spread[d] : 0) > hi)
+                hi = off[r][d] + (in ? in->spread[d] : 0);
         }
         if (hi > 64) /* a scratch tile that wide would not stay in cache */
             return 0;
@@ -145,6 +187,7 @@ static int try_stage(ir_program *p, vec *body, int a)
     ir_stmt *cons[16];
     ir_stage *sts[16];
     ir_expr *stg[16];
+    vec nsts[16];
     int nc = 0;
     for (int i = a + 2; i <= c.last; i++) {
         ir_stmt *C = VEC_AT(*body, i, ir_stmt *);
@@ -153,23 +196,35 @@ static int try_stage(ir_program *p, vec *body, int a)
             continue;
         if (C->kind != S_SWEEP || nc == 16 || C->target->vrank != B)
             return 0;
-        scan cs = scan_of(C->staged ? C->staged : C->e, t);
-        if (cs.reads.len != n || cs.wrap || scan_of(C->e, t).wrap)
+        scan cs = scan_of(C->e, t);
+        if (cs.reads.len != n || cs.wrap)
             return 0;
         for (int d = 0; d < C->target->rank; d++)
             if (C->target->dim[d].kind == D_RANGE && C->target->dim[d].wrap)
                 return 0;
-        /* C's value keeping T's reads, T's extents replaced by the allocation's */
+        /* C's value and its stages' values keeping T's reads, T's extents replaced by the
+           allocation's */
         ir_expr *staged = inl_rewrite(C->staged ? C->staged : C->e, t, NULL, al->shape);
-        scan ss = scan_of(staged, t);
+        vec nst = {0};
+        for (int k = 0; k < C->stages.len; k++) {
+            ir_stage *o = NEW(ir_stage);
+            *o = *VEC_AT(C->stages, k, ir_stage *);
+            o->f = inl_rewrite(o->f, t, NULL, al->shape);
+            o->fc = inl_rewrite(o->fc, t, NULL, al->shape);
+            vec_push(&nst, o);
+        }
+        creads cr;
+        collect(staged, &nst, t, &cr);
+        if (!cr.views.len || cr.wrap)
+            return 0;
         ir_stage *st = NEW(ir_stage);
-        st->off = (int64_t(*)[IR_MAX_RANK])NEWN(int64_t, IR_MAX_RANK * ss.reads.len);
+        st->off = (int64_t(*)[IR_MAX_RANK])NEWN(int64_t, IR_MAX_RANK * cr.views.len);
         int lowest[IR_MAX_RANK];
-        if (!offsets(&ss.reads, B, st->off, lowest, st->spread))
+        if (!offsets(&cr, B, st->off, lowest, st->spread))
             return 0;
         st->slot = t;
-        st->nreads = ss.reads.len;
-        st->reads = (ir_view **)ss.reads.items;
+        st->nreads = cr.views.len;
+        st->reads = (ir_view **)cr.views.items;
         st->f = inl_rewrite(c.f, t, NULL, al->shape);
         /* T at lo + box point: per dimension the lowest read's start */
         ir_view *lo = ir_view_clone(st->reads[0]);
@@ -179,37 +234,85 @@ static int try_stage(ir_program *p, vec *body, int a)
             lo->dim[d].slo = r->dim[d].slo;
         }
         st->fc = inl_compose(st->f, lo);
-        int one = 1; /* all of C's reads at one offset: T is inlined into C, no tile */
-        for (int r = 1; r < st->nreads; r++)
-            one &= !memcmp(st->off[r], st->off[0], sizeof st->off[0][0] * (size_t)B);
+        /* all of C's reads in its value at one offset: T is inlined into C, no tile */
+        int one = 1;
+        for (int r = 0; r < st->nreads; r++)
+            one &= VEC_AT(cr.ctx, r, ir_stage *) == NULL &&
+                   !memcmp(st->off[r], st->off[0], sizeof st->off[0][0] * (size_t)B);
         if (one) {
             st = NULL;
             staged = C->staged ? inl_rewrite(C->staged, t, c.f, al->shape) : NULL;
         }
         cons[nc] = C;
         sts[nc] = st;
+        nsts[nc] = nst;
         stg[nc++] = staged;
     }
     if (!nc)
         return 0;
     for (int j = 0; j < nc; j++) {
         ir_stmt *C = cons[j];
-        /* the rewrite copied the views of the stages already there: theirs are now staged's */
-        for (int i = 0; stg[j] && i < C->stages.len; i++) {
-            ir_stage *o = VEC_AT(C->stages, i, ir_stage *);
-            scan os = scan_of(stg[j], o->slot);
-            if (os.reads.len != o->nreads)
-                INTERNAL("pass_fuse_stages: the reads of stage %s changed", o->slot->name);
-            o->reads = (ir_view **)os.reads.items;
-        }
         C->staged = stg[j];
-        if (sts[j])
+        /* the stages in program order: T before those defined after it, among them every stage
+           that reads T (T reads none of the stages: a temporary read by T's definition would
+           have been staged into it, and T not staged) */
+        C->stages = (vec){0};
+        int put = !sts[j];
+        for (int k = 0; k < nsts[j].len; k++) {
+            ir_stage *o = nsts[j].items[k];
+            if (!put && (o->slot->id > t->id || ir_expr_reads_slot(o->fc, t))) {
+                vec_push(&C->stages, sts[j]);
+                put = 1;
+            }
+            vec_push(&C->stages, o);
+        }
+        if (!put)
             vec_push(&C->stages, sts[j]);
+        /* the rewrites copied the views of the stages already there: find them again, in the
+           order their offsets were computed in (the value, then the stages in order) */
+        for (int i = 0; C->staged && i < C->stages.len; i++) {
+            ir_stage *o = VEC_AT(C->stages, i, ir_stage *);
+            creads cr;
+            collect(C->staged, &C->stages, o->slot, &cr);
+            if (cr.views.len != o->nreads)
+                INTERNAL("pass_fuse_stages: the reads of stage %s changed", o->slot->name);
+            o->reads = (ir_view **)cr.views.items;
+        }
     }
     inl_apply(body, &c);
     return 1;
 }
 
+/* Is body[a] the allocation of a temporary in a chain: one pass_inline_temps left to this pass
+ * (chain), or one whose value such a temporary's definition reads? */
+static int in_chain(vec *body, int a)
+{
+    ir_stmt *al = VEC_AT(*body, a, ir_stmt *);
+    if (al->kind != S_ALLOC)
+        return 0;
+    if (al->var->chain)
+        return 1;
+    for (int i = a + 1; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if (s->kind == S_SWEEP && s->target->arr->chain && ir_expr_reads_slot(s->e, al->var))
+            return 1;
+    }
+    return 0;
+}
+
+static int chained(vec *body, int a, vec *chain)
+{
+    ir_stmt *al = VEC_AT(*body, a, ir_stmt *);
+    for (int k = 0; al->kind == S_ALLOC && k < chain->len; k++)
+        if (chain->items[k] == al->var)
+            return 1;
+    return 0;
+}
+
+/* Temporaries in program order, except those of chains; then the chains' from the last: a
+ * temporary read by a stage (lap, read by the fluxes) is staged after the stage that reads it,
+ * into the same consumer. A temporary that pass_inline_temps left for a chain and that could not
+ * be staged is inlined as that pass would have done. */
 static void block(ir_program *p, vec *body)
 {
     for (int i = 0; i < body->len; i++) {
@@ -217,9 +320,20 @@ static void block(ir_program *p, vec *body)
         block(p, &s->body);
         block(p, &s->orelse);
     }
+    vec chain = {0}; /* ir_var*: the temporaries of chains, found before any is staged */
+    for (int i = 0; i < body->len; i++)
+        if (in_chain(body, i))
+            vec_push(&chain, VEC_AT(*body, i, ir_stmt *)->var);
     for (int i = 0; i < body->len;)
-        if (!try_stage(p, body, i))
+        if (chained(body, i, &chain) || !try_stage(p, body, i))
             i++;
+    for (int i = body->len - 1; i >= 0; i--) {
+        if (!chained(body, i, &chain) || try_stage(p, body, i))
+            continue;
+        inl_cand c;
+        if (inl_candidate(p, body, i, INT_MAX, &c) && c.t->chain)
+            inl_apply(body, &c);
+    }
 }
 
 void pass_fuse_stages(ir_program *p) { block(p, &p->body); }
@@ -255,6 +369,29 @@ static int stray_read(const ir_expr *e, void *ctx)
     return 1;
 }
 
+/* Stage k's value reads only stages computed before it, each at one of that stage's reads,
+ * within its tile: stage k's points reach its spread past the read's offset. */
+static void chain_reads(ir_stmt *s, int k, const char *after)
+{
+    ir_stage *st = VEC_AT(s->stages, k, ir_stage *);
+    for (int j = 0; j < s->stages.len; j++) {
+        ir_stage *o = VEC_AT(s->stages, j, ir_stage *);
+        scan f = scan_of(st->fc, o->slot);
+        if (f.reads.len && j >= k)
+            INTERNAL("after %s: stage %s reads %s, not computed before it", after, st->slot->name, o->slot->name);
+        for (int q = 0; q < f.reads.len; q++) {
+            int r = 0;
+            while (r < o->nreads && o->reads[r] != f.reads.items[q])
+                r++;
+            if (r == o->nreads)
+                INTERNAL("after %s: stage %s reads %s outside its stage", after, st->slot->name, o->slot->name);
+            for (int d = 0; d < o->slot->rank; d++)
+                if (o->off[r][d] + st->spread[d] > o->spread[d])
+                    INTERNAL("after %s: stage %s reads %s outside its tile", after, st->slot->name, o->slot->name);
+        }
+    }
+}
+
 static int any_stage_read(const ir_expr *e, void *ctx)
 {
     return e->kind == E_READ && stage_slot(((vctx *)ctx)->s, e->view->arr);
@@ -276,8 +413,9 @@ static void verify_block(vec *body, const char *after)
             INTERNAL("after %s: a temporary computed per tile is read outside its stage", after);
         for (int k = 0; k < s->stages.len; k++) {
             ir_stage *st = VEC_AT(s->stages, k, ir_stage *);
-            if (ir_expr_any(st->fc, any_stage_read, &c) || !st->nreads)
-                INTERNAL("after %s: stage %s reads a staged temporary", after, st->slot->name);
+            if (!st->nreads)
+                INTERNAL("after %s: stage %s is not read", after, st->slot->name);
+            chain_reads(s, k, after);
             for (int r = 0; r < st->nreads; r++)
                 for (int d = 0; d < st->slot->rank; d++)
                     if (st->off[r][d] < 0 || st->off[r][d] > st->spread[d])

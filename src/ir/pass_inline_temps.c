@@ -8,7 +8,10 @@
  *   - and whose f reads nothing that a statement between the definition and a read writes,
  * the reads of T are replaced by f composed with the read's view (u[1:-1] of T = f reads
  * f's operands shifted by 1), and T's allocation, sweep and release are removed. A temporary
- * read in more than MAX_USES places is kept (recomputing it would cost more than it saves).
+ * read in more than MAX_USES places is kept (recomputing it would cost more than it saves), and
+ * so is one a sweep reads as a stencil whose f reads such a kept temporary: it is marked
+ * ir_var.chain for pass_fuse_stages, which computes it once a tile (a chain of stages) or
+ * inlines it as this pass would have.
  * f may not contain sweep indices (np.fromfunction values are computed once and kept), except
  * for np.linspace / np.arange (their sweep marked fresh == 2): the index of T a read takes
  * replaces the sweep index, so x[i] is the formula at i, the same bits as the stored value.
@@ -19,7 +22,9 @@
 
 #include "../util/sym.h"
 
-enum { MAX_USES = 3 };
+#include <limits.h>
+
+enum { MAX_USES = INL_MAX_USES };
 
 /* ---- queries ---- */
 
@@ -477,11 +482,86 @@ void inl_apply(vec *body, const inl_cand *c)
     body->len -= 2;
 }
 
+typedef struct views_of {
+    ir_var *t;
+    vec views;
+} views_of;
+
+static int note_view(const ir_expr *e, void *ctx)
+{
+    views_of *c = ctx;
+    if (e->kind == E_READ && e->view->arr == c->t)
+        vec_push(&c->views, e->view);
+    return 0;
+}
+
+static int periodic_read(const ir_expr *e, void *ctx)
+{
+    (void)ctx;
+    for (int d = 0; e->kind == E_READ && d < e->view->rank; d++)
+        if (e->view->dim[d].kind == D_RANGE && e->view->dim[d].wrap)
+            return 1;
+    return 0;
+}
+
+/* Does some sweep without periodic reads read T as a stencil (views of T's rank, step 1, T's
+ * dimension d on box dimension d, at constant offsets not all equal), as pass_fuse_stages stages? */
+static int read_at_offsets(vec *body, const inl_cand *c)
+{
+    for (int i = c->a + 2; i <= c->last; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if (s->kind != S_SWEEP || s->target->vrank != c->t->rank || ir_expr_any(s->e, periodic_read, NULL))
+            continue;
+        views_of vo = {c->t, {0}};
+        ir_expr_any(s->e, note_view, &vo);
+        vec rs = vo.views;
+        int plain = 1, apart = 0;
+        for (int r = 0; r < rs.len; r++) {
+            ir_view *v0 = rs.items[0], *v = rs.items[r];
+            for (int d = 0; d < v->rank; d++) {
+                const ir_dim *m = &v->dim[d];
+                int64_t o;
+                if (m->kind != D_RANGE || m->box != d || m->step_c != 1 || !m->slo || !v0->dim[d].slo ||
+                    !sym_is_const(sym_sub(m->slo, v0->dim[d].slo), &o))
+                    plain = 0;
+                else
+                    apart |= o != 0;
+            }
+        }
+        if (plain && apart)
+            return 1;
+    }
+    return 0;
+}
+
+/* T (read in few places) is left to pass_fuse_stages when it is a stage of a chain: some
+ * statement reads it at several offsets and its value reads a temporary that is read in too many
+ * places to inline (hdiff's flux flx, read at i and i - 1, of the Laplacian lap). Inlined, T
+ * would be computed twice a point from that temporary's tile; pass_fuse_stages computes it once
+ * a tile from the other's tile, or inlines it as this pass would have. */
+static int chain_stage(ir_program *p, vec *body, const inl_cand *c)
+{
+    if (!read_at_offsets(body, c))
+        return 0;
+    for (int a = 0; a < c->a; a++) {
+        ir_stmt *al = VEC_AT(*body, a, ir_stmt *);
+        inl_cand s;
+        if (al->kind == S_ALLOC && ir_expr_reads_slot(c->f, al->var) && candidate(p, body, a, INT_MAX, 0, &s) &&
+            !candidate(p, body, a, MAX_USES, 1, &s))
+            return 1;
+    }
+    return 0;
+}
+
 static int try_inline(ir_program *p, vec *body, int a)
 {
     inl_cand c;
     if (!candidate(p, body, a, MAX_USES, 1, &c))
         return 0;
+    if (chain_stage(p, body, &c)) {
+        c.t->chain = 1;
+        return 0;
+    }
     inl_apply(body, &c);
     return 1;
 }

@@ -370,9 +370,12 @@ static int slot_read(const ir_expr *e, void *ctx)
  *   1.3x the wall speed there; an earlier tiled code ran it 0.95x): tiled up to TT_MAX_OPS_2D.
  *   A radius-2 advection-diffusion (30 for 2, 15 an element) 1.03-1.18x, within the noise: not.
  * - 3-D grids, tiled by planes and lines with the lags along both: hdiff (32 for 5, four stages
- *   of radius 2 with its copy back) 0.59x, Jacobi 3-D (4 for 2) 1.9-2.2x: up to TT_MAX_OPS.
+ *   of radius 2 with its copy back) 0.59x; with its fluxes computed once a tile (a chain of
+ *   stages: 21 for 5, 4.2 an element) 0.93-1.10x by K = 2 (three loaded runs, bench/RESULTS.md
+ *   2026-12-06 h59): nothing gained; Jacobi 3-D (6 for 2, 3 an element) 1.9-2.2x: up to
+ *   TT_MAX_OPS (heat and a leapfrog wave in 3-D, 3.3 and 3.7, stay tiled).
  * --time-tile=K tiles regardless. */
-enum { TT_MAX_OPS = 5, TT_MAX_OPS_2D = 12 };
+enum { TT_MAX_OPS = 4, TT_MAX_OPS_2D = 12 };
 
 static double point_ops(const ir_expr *e)
 {

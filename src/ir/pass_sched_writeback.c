@@ -31,8 +31,14 @@
  * (the first wb_lag + wb_ahead of its block), which it writes after a barrier. Every point of A
  * is written once, with the value C would have copied, after every read of the old value: the
  * bits are those of the two sweeps (tests/programs/writeback_*.tyl fail with the lag one short).
+ * Where T's value proper (its stages aside, computed before it a tile at a time) reads A only at
+ * the point it computes, T->sched->wb_store: the value loop stores the tile's points that no later
+ * tile reads into A itself, and the copy after the tile moves only the rest of the shifted tile
+ * (the rows of earlier tiles the lags left); no point of A is then read after its store, since
+ * the only read of it the value loop makes is at that point, before.
  * T's dirty marks gain C's target (target 1). --dump=sched prints
- * "writes back in_field per tile: lag 2 2 0, 2 rows ahead" and, on C, "copy done by kernel N".
+ * "writes back in_field per tile: lag 2 2 0, 2 rows ahead[, stored by the value loop]" and, on
+ * C, "copy done by kernel N".
  * Breaks: nothing.
  */
 #include "../util/sym.h"
@@ -124,6 +130,22 @@ static int writes_back(ir_stmt *t, ir_stmt *c, wctx *w)
     return w->ok && w->any;
 }
 
+/* Does t's value proper (its stages are computed before it, a tile at a time) read c's target's
+ * array only at the point it computes? Then the value loop may store that point into it: no
+ * later point of the tile reads it (the tile's stages were computed already), and later tiles
+ * read only the points the lags leave to the copy after the tile. */
+static int pointwise(ir_stmt *t, ir_stmt *c)
+{
+    wctx g = {.t = c->target, .ok = 1};
+    ir_expr_any(t->staged, scan, &g);
+    if (!g.ok)
+        return 0;
+    for (int d = 0; g.any && d < t->target->vrank; d++)
+        if (g.lo[d] || g.hi[d])
+            return 0;
+    return 1;
+}
+
 static void block(ir_program *p, vec *body, int tiled_loop)
 {
     for (int i = 0; i < body->len; i++) {
@@ -150,6 +172,7 @@ static void block(ir_program *p, vec *body, int tiled_loop)
         for (int d = 0; d < B; d++)
             h->wb_lag[d] = w.lo[d] < 0 ? (int)-w.lo[d] : 0;
         h->wb_ahead = w.hi[0] > 0 ? (int)w.hi[0] : 0;
+        h->wb_store = pointwise(s, c);
         h->split = 0;
         h->dirty |= (c->sched->dirty & 1u) << 1;
         c->sched->wb_into = h->kernel;

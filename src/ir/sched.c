@@ -66,6 +66,7 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
             CHECK(s->kind != S_FUSED || (h->scratch == SCR_NONE && !h->alias_check), "fused group not direct");
             CHECK(s->kind != S_REDUCE || (h->scratch == SCR_NONE && !h->dirty && !h->split), "reduction with a target");
             int nt = s->kind == S_FUSED ? s->body.len : h->wb ? 2 : 1;
+            CHECK(!h->wb_store || h->wb, "a value loop storing a write back without one");
             CHECK(!h->wb || (h->tiled && h->wb->kind == S_SWEEP && h->wb->sched->wb_into == h->kernel),
                   "a write back by a kernel that is not tiled, or of a sweep that does not name it");
             CHECK(!h->wb_into || (s->kind == S_SWEEP && !h->dirty && i > 0 && VEC_AT(*body, i - 1, ir_stmt *)->sched &&
@@ -181,6 +182,8 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
             for (int d = 0; d < ir_sched_box_rank(s); d++)
                 fprintf(o, " %d", h->wb_lag[d]);
             fprintf(o, ", %d row%s ahead", h->wb_ahead, h->wb_ahead == 1 ? "" : "s");
+            if (h->wb_store)
+                fprintf(o, ", stored by the value loop");
         }
         if (h->wb_into)
             fprintf(o, ", copy done by kernel %d", h->wb_into);

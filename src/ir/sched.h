@@ -64,6 +64,9 @@ typedef struct ir_sched {
                             after a point its last reader lies (minus the lowest read offset) */
     int wb_ahead;        /* pass_sched_writeback (wb): how many points before a point along the
                             outer dimension its first reader lies (the highest read offset) */
+    int wb_store;        /* pass_sched_writeback (wb): the value reads the copied-into array only
+                            at the point it computes, so the value loop itself stores each point
+                            no later tile reads (the others are copied after the tile, as without) */
     int wb_into;         /* pass_sched_writeback (S_SWEEP): this copy is done by kernel wb_into
                             (its own kernel does not run); 0: none */
     vec prefetch;        /* pass_sched_vec: ir_view*, in a box of rank 3 or more, per array read

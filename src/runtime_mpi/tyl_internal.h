@@ -111,6 +111,9 @@ tyl_array *tyl_load_npy_l(const char *filename, tyl_dtype dt, int rank, const ty
 /* tyl_sweep.c, for tyl_timetile.c: a sweep's local box on this rank, and the kernel run over
  * the sub-box [o, o + n) of it (box indices) and nothing else: no exchange, scratch or marks. */
 void tyl_sweep_box_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, int64_t *b, int64_t *nb);
+/* tyl_sweep_run of a recorded sweep: x is already in full (the rows of sw->xs included, as
+ * tyl_tt_record_ copied them), so it is not expanded again. */
+void tyl_sweep_run_full_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc);
 void tyl_sweep_part_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc,
                      const int64_t *o, const int64_t *n);
 

@@ -1203,7 +1203,7 @@ static void run_plan(tt_plan P)
     else if (!P.H) {
         for (int n = 0; n < tt.ns; n++)
             if (tt.st[n].sw)
-                tyl_sweep_run(tt.st[n].sw, (tyl_array **const *)tt.st[n].arrp, tt.st[n].x, tt.st[n].sc);
+                tyl_sweep_run_full_(tt.st[n].sw, (tyl_array **const *)tt.st[n].arrp, tt.st[n].x, tt.st[n].sc);
             else
                 tyl_copy_outside(tt.st[n].cdst, tt.st[n].csrc, tt.st[n].clo, tt.st[n].clen);
     } else {

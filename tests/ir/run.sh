@@ -85,8 +85,15 @@ check fused_aliased/c_restrict_other "restrict pointers of the v, w kernel (tyl_
 d=$($TYLESC tests/ir/stages_hdiff.tyl --dump=stages)
 loop=$(printf '%s\n' "$d" | sed -n '/^for t_it/,/^[^ ]/p' | sed '$d')
 check stages_hdiff/no_alloc "arrays allocated in the time loop" 0 "$(printf '%s\n' "$loop" | grep -c '= alloc')"
-check stages_hdiff/stage "stage lines" "  # stage lap per tile, grown by 2 2 0, read at (2,1,0) (1,1,0) (0,1,0) (1,2,0) (1,0,0)" \
-    "$(printf '%s\n' "$loop" | grep '# stage ' | sed 's/: lap_[0-9]* = .*//; s/: lap = .*//')"
+# the fluxes read lap and are read at two offsets each: a chain of stages, each computed once a
+# tile over what its readers need (lap over the tile grown by 2 in i and j for the fluxes' reads,
+# flx grown by 1 in i, fly by 1 in j), lap first
+check stages_hdiff/stage "stage lines" "  # stage lap per tile, grown by 2 2 0, read at (1,1,0) (0,1,0) (1,0,0)
+  # stage flx per tile, grown by 1 0 0, read at (1,0,0) (0,0,0)
+  # stage fly per tile, grown by 0 1 0, read at (0,1,0) (0,0,0)" \
+    "$(printf '%s\n' "$loop" | grep '# stage ' | sed 's/: [a-z]*_[0-9]* = .*//; s/: [a-z]* = .*//')"
+check stages_hdiff/staged "reads of stages in the staged value (flx, fly at two offsets each)" "flx flx fly fly" \
+    "$(printf '%s\n' "$loop" | grep '# staged value' | grep -o '\(flx\|fly\|lap\)\[' | tr -d '[' | tr '\n' ' ' | sed 's/ $//')"
 check stages_hdiff/sweeps "sweeps in the time loop (result, field)" 2 "$(printf '%s\n' "$loop" | grep -c 'sweep\[')"
 check stages_hdiff/sched_c "tiled kernels (C)" 1 "$($TYLESC tests/ir/stages_hdiff.tyl --dump=sched | grep -c 'tiled: stages per tile')"
 check stages_hdiff/sched_cuda "kernels with stages inlined (CUDA)" 1 "$($TYLESC tests/ir/stages_hdiff.tyl --target=cuda --dump=sched | grep -c 'stages inlined')"
@@ -94,7 +101,7 @@ h=$($TYLESC tests/ir/stages_hdiff.tyl --dump=halo)
 check stages_hdiff/halo "halo of the field (layout 2)" "layout 2: distributed over a 3-D grid, halo 2/2 2/2 0/0, aligned: extent base +4 +4 +0, blocks at base +2 +2 +0" "$(printf '%s\n' "$h" | grep '^layout 2:')"
 check stages_hdiff/no_lap_exchange "exchanges of lap" 0 "$(printf '%s\n' "$h" | grep -c '# halo lap')"
 c=$($TYLESC tests/ir/stages_hdiff.tyl -o -)
-check stages_hdiff/c_tiles "scratch tiles allocated in the C" 1 "$(printf '%s\n' "$c" | grep -c 'tyl_tile_alloc(')"
+check stages_hdiff/c_tiles "scratch tiles allocated in the C (lap, flx, fly)" 3 "$(printf '%s\n' "$c" | grep -c 'tyl_tile_alloc(')"
 check stages_biharmonic/stage "stage lines" "  # stage lap per tile, grown by 2 2, read at (2,1) (0,1) (1,2) (1,0) (1,1)" \
     "$($TYLESC tests/ir/stages_biharmonic.tyl --dump=stages | grep '# stage ' | sed 's/: lap[_0-9]* = .*//')"
 # stages_consumers: w read at its own point by four sweeps is inlined into each (no tile), lap
@@ -286,21 +293,29 @@ check sched_heat/steps "time loops with step boundaries (C, CUDA)" "2 1" "$($TYL
 # (no tyl_halo anywhere), and each sweep in main() is a block of a few lines around one
 # tyl_sweep_run call (heat2d: 6 sweeps, main() at most 200 lines besides #line directives; it
 # was 302, 171 now)
-# pass_sched_writeback: only the first loop's copy is done by its tiled kernel
+# pass_sched_writeback: the first and last loops' copies are done by their tiled kernels; in the
+# first the value reads u only at its point, so the value loop stores the points no later tile
+# reads itself; the last reads x beside the point: copies after each tile only
 d=$($TYLESC tests/ir/sched_writeback.tyl --dump=sched)
 check sched_writeback/kernel "the tiled kernel's schedule" \
-    "  # sched kernel 2, exchange begin; exchange end; box, tiled: stages per tile, writes back u per tile: lag 2 2, 2 rows ahead, dirty out u" \
+    "  # sched kernel 2, exchange begin; exchange end; box, tiled: stages per tile, writes back u per tile: lag 2 2, 2 rows ahead, stored by the value loop, dirty out u" \
     "$(printf '%s\n' "$d" | grep '# sched kernel 2,')"
+check sched_writeback/beside "the tiled kernel reading x beside the point" \
+    "  # sched kernel 9, exchange begin; exchange end; box, tiled: stages per tile, writes back x per tile: lag 2 2, 2 rows ahead, dirty ox x" \
+    "$(printf '%s\n' "$d" | grep '# sched kernel 9,')"
 check sched_writeback/copy "the copy's schedule" "  # sched kernel 3, no exchange; box, copy done by kernel 2" \
     "$(printf '%s\n' "$d" | grep '# sched kernel 3,')"
-check sched_writeback/others "write backs (not a scaled copy, not after another sweep)" 1 "$(printf '%s\n' "$d" | grep -c 'writes back')"
+check sched_writeback/others "write backs (not a scaled copy, not after another sweep)" 2 "$(printf '%s\n' "$d" | grep -c 'writes back')"
 check sched_writeback/timetile "write backs in time-tiled loops" 0 "$($TYLESC tests/ir/sched_writeback.tyl --time-tile=2 --dump=sched | grep -c 'writes back')"
 check sched_writeback/cuda "write backs on CUDA" 0 "$($TYLESC tests/ir/sched_writeback.tyl --target=cuda --dump=sched | grep -c 'writes back')"
 check sched_writeback/hdiff "bench/hdiff.tyl" "lag 2 2 0, 2 rows ahead" \
-    "$($TYLESC bench/hdiff.tyl --dump=sched | grep -o 'writes back in_field per tile: lag [0-9 ]*, [0-9]* rows ahead' | sed 's/.*: //')"
+    "$($TYLESC --time-tile=off bench/hdiff.tyl --dump=sched | grep -o 'writes back in_field per tile: lag [0-9 ]*, [0-9]* rows ahead' | sed 's/.*: //')"
+check sched_writeback/hdiff_store "bench/hdiff.tyl: out (flx, fly staged) reads in_field at its point" 1 \
+    "$($TYLESC --time-tile=off bench/hdiff.tyl --dump=sched | grep -c 'stored by the value loop')"
 c=$($TYLESC tests/ir/sched_writeback.tyl -o -)
-check sched_writeback/c_calls "tyl_sweep_run calls in main() (8 kernels, the copy's not run)" 7 "$(printf '%s\n' "$c" | grep -c '^ *tyl_sweep_run(')"
-check sched_writeback/c_whole "descriptors run in one part" 1 "$(printf '%s\n' "$c" | grep -c '1, /\* the local box in one part')"
+check sched_writeback/c_calls "tyl_sweep_run calls in main() (10 kernels, the copies' not run)" 8 "$(printf '%s\n' "$c" | grep -c '^ *tyl_sweep_run(')"
+check sched_writeback/c_whole "descriptors run in one part" 2 "$(printf '%s\n' "$c" | grep -c '1, /\* the local box in one part')"
+check sched_writeback/c_store "value loops storing both targets (kernel 2's)" 1 "$(printf '%s\n' "$c" | grep -c 'const double tyl_v = ')"
 T=$(mktemp -d "${TMPDIR:-/tmp}/tyl-ir-XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT
 $TYLESC tests/ir/sched_pointwise.tyl -o "$T/pw.c" || fail=$((fail + 1))
