@@ -205,11 +205,6 @@ COMMA := ,
 # The CUDA library is built first: make install (check-build, check-lib) copies it if present.
 CHECK_SUITES = check-programs check-elastic check-cuda check-campaign check-unit check-ulfm check-dist \
                check-warnings check-lib check-asan check-build
-# Open MPI's ob1 point-to-point layer (shared memory between the ranks of one host, what ULFM needs
-# anyway): choosing it spares every launch the probing of UCX, which made a 4-rank run of a small
-# program take 10% more CPU and 0.3 s more wall time (heat2d, 2026-12-06). OMPI_MCA_pml set in the
-# environment wins.
-check: export OMPI_MCA_pml ?= ob1
 check: all
 	@if command -v $(NVCC) >/dev/null 2>&1; then $(MAKE) --no-print-directory lib/libtyles_cuda.a >/dev/null; fi
 	@$(MAKE) --no-print-directory $(if $(CHECK_SERIAL),-j1,-j$(JOBS) --output-sync=target) $(CHECK_SUITES:%=%.timed)
