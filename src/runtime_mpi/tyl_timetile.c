@@ -554,7 +554,8 @@ static int deep_boxes(void)
 }
 
 /* The indices of a that the group writes before it reads any of them, into *w: where the first
- * stage touching a is a sweep that writes it over a range of step 1 along every dimension (no
+ * stage touching a is a sweep that writes it without reading its old values (sw->wonly) over a
+ * range of step 1 along every dimension (no
  * fixed index in any of its targets: grow_box could then leave the stage empty) and reads it
  * nowhere, the indices its target covers over the sweep's whole box. On each rank the stage's
  * grown box covers all of those that later stages read (grow_box: NEED(a) within the sweep's
@@ -578,6 +579,10 @@ static int written_first(const tyl_array *a, tyl_xskip *w)
             }
         if (!t)
             continue;
+        /* an in-place update reads its target's old values through the target itself (no read
+         * operand shows it): its halo must travel */
+        if (!(g->sw->wonly >> (int)(t - g->sw->op) & 1))
+            return 0;
         for (int j = 0; j < g->sw->nt; j++)
             for (int d = 0; d < g->arr[g->sw->op[j].arr]->rank; d++)
                 if (g->sw->op[j].box[d] == TYL_FIXED)
@@ -1203,7 +1208,7 @@ static void run_plan(tt_plan P)
     else if (!P.H) {
         for (int n = 0; n < tt.ns; n++)
             if (tt.st[n].sw)
-                tyl_sweep_run(tt.st[n].sw, (tyl_array **const *)tt.st[n].arrp, tt.st[n].x, tt.st[n].sc);
+                tyl_sweep_run_full_(tt.st[n].sw, (tyl_array **const *)tt.st[n].arrp, tt.st[n].x, tt.st[n].sc);
             else
                 tyl_copy_outside(tt.st[n].cdst, tt.st[n].csrc, tt.st[n].clo, tt.st[n].clen);
     } else {
