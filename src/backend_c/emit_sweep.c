@@ -530,9 +530,10 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
          * pointer, not through a read operand, so the run time cannot see it: without this
          * bit the exchange before a time-tiled group took such a target as written before it
          * is read and sent only its global boundary (tests/programs/timetile_inplace_stagger.tyl).
-         * Tiled stages and write-backs read through their own tiles: never marked. */
+         * A tiled kernel's e has its stages inlined (ir.h), so it shows their reads too; a
+         * write-back (never in a time-tiled loop) is never marked. */
         unsigned wonly = 0;
-        for (int j = 0; j < k.nt && !h->tiled && !h->wb; j++) {
+        for (int j = 0; j < k.nt && !h->wb; j++) {
             int read = 0;
             for (int i = 0; i < k.nt; i++)
                 read |= ir_expr_reads_slot(k.sw[i]->e, k.sw[j]->target->arr);
