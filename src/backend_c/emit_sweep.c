@@ -525,7 +525,22 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
         fprintf(kf, "    %d, %s, %s, /* values from constant bounds, reads past the box */\n", pl.xkey.len,
                 pl.xs.len ? arena_printf(&util_arena, "tyl_xs%d", s->id) : "NULL",
                 k.reach ? arena_printf(&util_arena, "tyl_rc%d", s->id) : "NULL");
-        fprintf(kf, "    %d, /* the local box in one part (the kernel writes back what it reads) */\n};\n\n", h->wb != NULL);
+        /* Targets whose old values no expression of the kernel reads. An in-place update
+         * (u[1:] = u[1:] + ..., u[1:] += ...) reads its target through the target's own
+         * pointer, not through a read operand, so the run time cannot see it: without this
+         * bit the exchange before a time-tiled group took such a target as written before it
+         * is read and sent only its global boundary (tests/programs/timetile_inplace_stagger.tyl).
+         * A tiled kernel's e has its stages inlined (ir.h), so it shows their reads too; a
+         * write-back (never in a time-tiled loop) is never marked. */
+        unsigned wonly = 0;
+        for (int j = 0; j < k.nt && !h->wb; j++) {
+            int read = 0;
+            for (int i = 0; i < k.nt; i++)
+                read |= ir_expr_reads_slot(k.sw[i]->e, k.sw[j]->target->arr);
+            wonly |= read ? 0u : 1u << j;
+        }
+        fprintf(kf, "    %d, /* the local box in one part (the kernel writes back what it reads) */\n", h->wb != NULL);
+        fprintf(kf, "    0x%xu, /* targets whose old values the kernel never reads */\n};\n\n", wonly);
     }
 
     emit_run_call(c, ind, s, &pl, &k, arena_printf(&util_arena, "tyl_sweep_run(&tyl_sw%d, %%s, %%s, %%s", s->id), ");\n");

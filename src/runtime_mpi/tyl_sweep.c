@@ -431,6 +431,15 @@ void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *
         free((void *)full);
 }
 
+/* A recorded stage run in order (tyl_timetile.c): its x[] was recorded in full (sweep_run's),
+ * so it must not be merged again. Through tyl_sweep_run, a sweep whose call passes values
+ * besides rows of sw->xs (u[N // 3, :] = ..., a fixed index the call computes, with extents from
+ * the rows) read shifted values: wrong rows, silently (tests/programs/timetile_fixed_rows.tyl). */
+void tyl_sweep_run_full_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
+{
+    sweep_run(sw, arrs, x, sc);
+}
+
 /* The interior's margins while the halos of hx travel: the compiled ones (sw->shl/shh, what
  * the reads reach along each box dimension) only on the sides where a read operand's array
  * still waits for data (tyl_halo_pending). Along a dimension without a neighbour (a process

@@ -543,8 +543,10 @@ static int deep_boxes(void)
                 continue;
             if (!touched(g, i, a, lo, hi))
                 return 0;
-            struct tt_need *q = i >= g->sw->nt ? need_of(a) : NULL;
-            if (i >= g->sw->nt && !q)
+            /* a target updated in place reads its old values over the grown box too */
+            const int rd = i >= g->sw->nt || !(g->sw->wonly >> i & 1);
+            struct tt_need *q = rd ? need_of(a) : NULL;
+            if (rd && !q)
                 return 0;
             if (q)
                 need_add(q, a->rank, lo, hi);
@@ -554,7 +556,8 @@ static int deep_boxes(void)
 }
 
 /* The indices of a that the group writes before it reads any of them, into *w: where the first
- * stage touching a is a sweep that writes it over a range of step 1 along every dimension (no
+ * stage touching a is a sweep that writes it without reading its old values (sw->wonly) over a
+ * range of step 1 along every dimension (no
  * fixed index in any of its targets: grow_box could then leave the stage empty) and reads it
  * nowhere, the indices its target covers over the sweep's whole box. On each rank the stage's
  * grown box covers all of those that later stages read (grow_box: NEED(a) within the sweep's
@@ -578,6 +581,10 @@ static int written_first(const tyl_array *a, tyl_xskip *w)
             }
         if (!t)
             continue;
+        /* an in-place update reads its target's old values through the target itself (no read
+         * operand shows it): its halo must travel */
+        if (!(g->sw->wonly >> (int)(t - g->sw->op) & 1))
+            return 0;
         for (int j = 0; j < g->sw->nt; j++)
             for (int d = 0; d < g->arr[g->sw->op[j].arr]->rank; d++)
                 if (g->sw->op[j].box[d] == TYL_FIXED)
@@ -598,7 +605,8 @@ static int written_first(const tyl_array *a, tyl_xskip *w)
 }
 
 /* The exchange before the group: every zone (corners too: grown boxes read them) of every
- * distributed array the group reads, at the halo's full width, less the points the group
+ * distributed array the group reads (through read operands, or in place through a target),
+ * at the halo's full width, less the points the group
  * writes before it reads them (written_first; the second buffer of a swap sends only its
  * global boundary). The same list on every rank. */
 static void deep_exchange(void)
@@ -610,7 +618,12 @@ static void deep_exchange(void)
     for (int n = 0; n < tt.ns; n++) {
         const tt_stage *g = &tt.st[n];
         int nr = g->sw ? g->sw->nop : 1;
-        for (int i = g->sw ? g->sw->nt : 0; i < nr; i++) {
+        /* the reads, and the targets the kernel reads in place (w = 0.9 * w + ...: through the
+         * target's own pointer, no read operand shows it; left out, their halos held what the
+         * rank's last group computed at the edge of its grown boxes, from stale values) */
+        for (int i = 0; i < nr; i++) {
+            if (g->sw && i < g->sw->nt && (g->sw->wonly >> i & 1))
+                continue;
             tyl_array *a = g->sw ? g->arr[g->sw->op[i].arr] : g->csrc;
             int dup = !a->layout;
             for (int j = 0; j < na; j++)

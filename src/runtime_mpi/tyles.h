@@ -792,6 +792,11 @@ typedef struct tyl_sweep {
                                           the exchange: it writes back into an array it reads
                                           (pass_sched_writeback), so no interior first, no row
                                           ranges of a time tile */
+    unsigned wonly;                    /* bit j: the kernel never reads target j's old values.
+                                          An in-place update (u[1:] = u[1:] + ..., u[1:] += ...)
+                                          reads them through the target's own pointer, not
+                                          through a read operand; 0 (a descriptor from before
+                                          this field too) means it may: tyl_timetile.c */
 } tyl_sweep;
 
 /* A value of a sweep's x[] known from constants and an array's extent (slice bounds such as
