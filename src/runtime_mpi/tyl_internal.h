@@ -117,10 +117,6 @@ void tyl_sweep_run_full_(const tyl_sweep *sw, tyl_array **const *arrs, const int
 void tyl_sweep_part_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc,
                      const int64_t *o, const int64_t *n);
 
-/* tyl_sweep_run with x[] in full (the recorded values: the call's and those of sw->xs merged);
- * tyl_sweep_run would merge the xs rows into them a second time. */
-void tyl_sweep_run_full_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc);
-
 /* tyl_timetile.c: sweeps are being recorded (tyl_sweep_run hands them to tyl_tt_record_). */
 extern int tyl_tt_recording_;
 /* Groups of steps run on deep halos (several ranks; reported by --stats). */

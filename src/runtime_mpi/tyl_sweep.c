@@ -702,11 +702,6 @@ void tyl_sweep_box_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t 
     local_box(sw->rank, &sw->op[0], *arrs[sw->op[0].arr], x, b, nb);
 }
 
-void tyl_sweep_run_full_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
-{
-    sweep_run(sw, arrs, x, sc);
-}
-
 void tyl_sweep_part_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc,
                      const int64_t *o, const int64_t *n)
 {
