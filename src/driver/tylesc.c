@@ -60,6 +60,9 @@ static const char *usage =
     "  -MF FILE         the rule's file (default: OUTPUT with .d for its suffix)\n"
     "  -MT TARGET       the rule's target (default: OUTPUT)\n"
     "  -MP              add an empty rule for each .npy, so that make does not stop when one goes\n"
+    "  --stage-chains   a temporary read at several offsets that reads a staged temporary (hdiff's\n"
+    "                   fluxes of its Laplacian) computed once a tile as a stage of its own\n"
+    "                   instead of inlined (fewer operations, more loads: slower on hdiff)\n"
     "  --fmad           let the CUDA compiler contract a*b+c into FMA (faster, no longer bitwise\n"
     "                   equal to NumPy)\n"
     "  --lib            write a library for an application instead of a program: every top-level\n"
@@ -239,7 +242,7 @@ static int input_option(const char *a)
     return 0;
 }
 
-static int fmad, no_mpi; /* --fmad, --no-mpi */
+static int fmad, no_mpi, stage_chains; /* --fmad, --no-mpi, --stage-chains */
 
 enum out_kind { OUT_SRC, OUT_OBJ, OUT_EXE };
 
@@ -393,6 +396,8 @@ int main(int argc, char **argv)
                 fprintf(stderr, "tylesc: bad --time-tile value '%s' (a number of steps from 1 to 64, off or auto)\n", k);
                 return 2;
             }
+        } else if (strcmp(a, "--stage-chains") == 0) {
+            stage_chains = 1;
         } else if (strcmp(a, "--fmad") == 0) {
             fmad = 1;
         } else if (strcmp(a, "--lib") == 0) {
@@ -533,6 +538,7 @@ int main(int argc, char **argv)
     ir_program *p = lower_module(mod, name);
     if (diag_finish())
         return 1;
+    p->stage_chains = stage_chains;
     p->hash = util_hash(util_hash(UTIL_HASH_INIT, TYLES_VERSION, strlen(TYLES_VERSION)), text, len);
 #ifndef NDEBUG
     ir_verify(p, "lower");

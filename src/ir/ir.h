@@ -385,6 +385,8 @@ typedef struct ir_program {
                             a checkpoint written by another program is refused */
     struct ir_psched *sched; /* the schedule level (sched.h), NULL before ir_sched_begin */
     int uses_argv;       /* the program reads sys.argv: it takes positional arguments */
+    int stage_chains;    /* set before pass_inline_temps (--stage-chains): temporaries that
+                            stages read are stages of their own (a chain), not inlined */
 } ir_program;
 
 /* ---- constructors (assert invariants) ---- */

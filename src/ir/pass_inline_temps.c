@@ -534,7 +534,10 @@ static int read_at_offsets(vec *body, const inl_cand *c)
     return 0;
 }
 
-/* T (read in few places) is left to pass_fuse_stages when it is a stage of a chain: some
+/* With --stage-chains only: computed once a tile, hdiff's fluxes took 1.33x the CPU time of
+ * inlining them twice (bench/hdiff.tyl, 1 thread, quiet, 2026-12-06 05:03 UTC: the scratch
+ * tiles' extra loads and stores cost more than the two limiters they save).
+ * T (read in few places) is left to pass_fuse_stages when it is a stage of a chain: some
  * statement reads it at several offsets and its value reads a temporary that is read in too many
  * places to inline (hdiff's flux flx, read at i and i - 1, of the Laplacian lap). Inlined, T
  * would be computed twice a point from that temporary's tile; pass_fuse_stages computes it once
@@ -558,7 +561,7 @@ static int try_inline(ir_program *p, vec *body, int a)
     inl_cand c;
     if (!candidate(p, body, a, MAX_USES, 1, &c))
         return 0;
-    if (chain_stage(p, body, &c)) {
+    if (p->stage_chains && chain_stage(p, body, &c)) {
         c.t->chain = 1;
         return 0;
     }
