@@ -45,6 +45,7 @@ typedef struct drv_lib_opts {
     int fmad;            /* --fmad (the CUDA compiler's, for NAME.o and libNAME.a) */
     int cuda;            /* --target=cuda: the functions run on the GPU (CUDA C++, built by nvcc) */
     int time_tile;       /* --time-tile (SCHED_TT_AUTO, SCHED_TT_OFF or K), as for programs */
+    int stage_chains;    /* --stage-chains, as for programs */
     const char *command; /* the command line that regenerates the output */
 } drv_lib_opts;
 /* 0, 1 after errors in the program, 2 after a failed compiler. */

@@ -29,9 +29,10 @@
  * schedule of a CUDA program, launches, graphs and device exchanges). Returns the layouts as
  * pass_halo leaves them (by index in p->layouts), before time tiling deepens halos: the least
  * halo an argument needs. */
-static ir_layout *passes(ir_program *p, int cuda, int time_tile)
+static ir_layout *passes(ir_program *p, int cuda, int time_tile, int stage_chains)
 {
     p->dist_plain = 1; /* the application's arrays come with plain blocks (tyl_lib.c) */
+    p->stage_chains = stage_chains;
     drv_ir_passes(p, NULL);
     ir_layout *least = NEWN(ir_layout, p->layouts.len + 1);
     for (int j = 0; j < p->layouts.len; j++)
@@ -204,7 +205,7 @@ int drv_lib(const drv_lib_opts *o)
     unsigned grids = 0;
     for (int i = 0; i < total; i++) {
         u[i].p->hash = 0;
-        u[i].least = passes(u[i].p, o->cuda, o->time_tile);
+        u[i].least = passes(u[i].p, o->cuda, o->time_tile, o->stage_chains);
     }
     /* a helper of the module's that reads an argument whole where the library distributes
      * arrays of its rank is left out (a warning), and the grids are those of what is left */

@@ -507,7 +507,7 @@ int main(int argc, char **argv)
     if (lib && !dump) {
         drv_lib_opts lo = {.module = mod, .text = text, .name = name, .output = output, .kind = lib_kind,
                            .keep_c = keep_c, .no_mpi = no_mpi, .cuda = cuda,
-                           .fmad = fmad, .time_tile = time_tile};
+                           .fmad = fmad, .time_tile = time_tile, .stage_chains = stage_chains};
         const char *rel = from_stdin ? NULL : path_from(input, dir_of(output));
         lo.shown = rel ? rel : name;
         strbuf cmd = {0};

@@ -243,6 +243,8 @@ done
 # src/driver/driver_passes.c): hdiff's Laplacian in a scratch tile, not a whole array (its two
 # limited fluxes inlined: chains of stages only with --stage-chains)
 same "hdiff_limiter_stages_run: stages per tile" "$(grep -c 'tyl_tile_alloc(' body/hdiff_limiter_stages/hdiff_limiter_stages.c)" 1
+same "hdiff_limiter_stages --lib --stage-chains: stages per tile (lap, flx, fly)" \
+    "$("$TYLESC" --lib --stage-chains "$ROOT/tests/programs/hdiff_limiter_stages.tyl" -o chains.c && grep -c 'tyl_tile_alloc(' chains.c)" 3
 
 # exports of several kinds, one export's array result passed to another
 if lib_app ex "$ROOT/tests/lib/exports.tyl" "$ROOT/tests/lib/exports.c" prog; then
