@@ -92,6 +92,10 @@ static _Noreturn void report_and_end(const char *where, const char *fmt, va_list
         if (how & TYL_ERR_ALL) {
             if (finish)
                 MPI_Finalize();
+            /* Without MPI_Finalize's synchronisation a silent rank would exit first, and mpirun
+             * would kill rank 0 for it before rank 0's message left: wait for rank 0 to end. */
+            else if (!(how & TYL_ERR_SAY) && tyl_rt_.size > 1)
+                tyl_rt_error_linger_();
             exit(1);
         }
         if (tyl_rt_.size > 1) {
