@@ -692,7 +692,7 @@ class Runner:
                 return ""
             refdir = os.path.join(tmp, "numpy")
             os.mkdir(refdir)
-            ref_out, ref_files, ref_written = self.python_run(tyl, refdir, overrides, argv=argv)
+            ref = ref_out, ref_files, ref_written = self.python_run(tyl, refdir, overrides, argv=argv)
             if not ref_written and not ref_out.strip():
                 raise TestFailure("test asserts nothing: the python run printed nothing and wrote no .npy file")
 
@@ -714,7 +714,7 @@ class Runner:
                 out, files, written = self.compiled_run(tyl, exe, rundir, nprocs, run_args, env)
                 tag = "" if len(runs) == 1 else " [np=%d%s]" % (nprocs, ", " + label if label else "")
                 results.append((tag, out, files, written))
-            d = compare_runs((ref_out, ref_files, ref_written), results, tol)
+            d = compare_runs(ref, results, tol)
             if d is None:
                 return "np %s" % ",".join(map(str, nps)) if self.opts.verbose and nps != self.opts.np else ""
             # NumPy's own SIMD exp/log/sin/cos/... (AVX-512) round some results differently from
@@ -724,8 +724,16 @@ class Runner:
             libm_ref = self.python_run(tyl, libdir, overrides, LIBM_ENV, argv)
             if compare_runs(libm_ref, results, tol) is None:
                 return "bitwise equal to NumPy restricted to libm (%s), not to NumPy's own SIMD" % LIBM_NOTE
-            raise TestFailure(d[0], d[1] + "\n(also differs from NumPy restricted to libm, %s)" % LIBM_NOTE)
-            return ""
+            # Name a run that matches neither reference: the first run to differ from NumPy's SIMD
+            # may well match libm, and its tag would point at the wrong rank count or variant.
+            for r in results:
+                d_simd, d_libm = compare_runs(ref, [r], tol), compare_runs(libm_ref, [r], tol)
+                if d_simd and d_libm:
+                    raise TestFailure(d_simd[0], d_simd[1] + "\n(also differs from NumPy restricted to libm, %s: %s)"
+                                      % (LIBM_NOTE, d_libm[0]))
+            raise TestFailure("the runs match different references: " + d[0],
+                              d[1] + "\n(every run matches NumPy or NumPy restricted to libm, %s, but not "
+                              "all the same one)" % LIBM_NOTE)
         finally:
             self.cleanup(tmp)
 
