@@ -591,6 +591,17 @@ void emit_block(ectx *c, int ind, vec *body)
         emit_stmt(c, ind, VEC_AT(*body, i, ir_stmt *));
 }
 
+/* Whether a loop in body may run time-tiled (pass_sched_timetile). */
+static int has_time_tile(const vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        const ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if ((s->sched && s->sched->time_tile >= 2) || has_time_tile(&s->body) || has_time_tile(&s->orelse))
+            return 1;
+    }
+    return 0;
+}
+
 static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
 {
     UTIL_ASSERT(p->sched && p->sched->done == SCHED_ALL && p->sched->cuda == t->cuda);
@@ -639,6 +650,8 @@ static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
     }
     fprintf(out, "        {NULL, TYL_INT64, NULL},\n    };\n");
     fprintf(out, "    tyl_rt_set_grid(%d);\n", p->grid_rank);
+    if (!t->cuda && p->grid_rank == 3 && has_time_tile(&p->body)) /* split as threads do: dims_default */
+        fprintf(out, "    tyl_rt_set_grid_tiled();\n");
     if (p->uses_argv) /* sys.argv: positional arguments are the program's */
         fprintf(out, "    tyl_argv_accept();\n");
     fprintf(out, "    tyl_rt_init(&argc, &argv, %s, params, %d);\n", emit_file_literal(), p->params.len);
