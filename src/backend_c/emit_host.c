@@ -602,6 +602,24 @@ static int has_time_tile(const vec *body)
     return 0;
 }
 
+/* Whether every distributed 3-D array body allocates has the same extent (expression) along
+ * its first two axes: only then may the default grid split the middle axis instead of the
+ * first (dims_default in tyl_dist.c); a block thinner along it than the deep halos would not
+ * run on them (timetile_jacobi3d's 720 x 48 x 48 on 1x2x1: 24 lines a rank), and an axis with
+ * fewer elements than ranks would be refused. */
+static int square_planes(const vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        const ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if (s->kind == S_ALLOC && s->init != 3 && s->var->rank == 3 && ir_slot_dist(s->var) &&
+            !ir_expr_equal(s->shape[0], s->shape[1]))
+            return 0;
+        if (!square_planes(&s->body) || !square_planes(&s->orelse))
+            return 0;
+    }
+    return 1;
+}
+
 static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
 {
     UTIL_ASSERT(p->sched && p->sched->done == SCHED_ALL && p->sched->cuda == t->cuda);
@@ -650,7 +668,7 @@ static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
     }
     fprintf(out, "        {NULL, TYL_INT64, NULL},\n    };\n");
     fprintf(out, "    tyl_rt_set_grid(%d);\n", p->grid_rank);
-    if (!t->cuda && p->grid_rank == 3 && has_time_tile(&p->body)) /* split as threads do: dims_default */
+    if (!t->cuda && p->grid_rank == 3 && has_time_tile(&p->body) && square_planes(&p->body)) /* dims_default */
         fprintf(out, "    tyl_rt_set_grid_tiled();\n");
     if (p->uses_argv) /* sys.argv: positional arguments are the program's */
         fprintf(out, "    tyl_argv_accept();\n");

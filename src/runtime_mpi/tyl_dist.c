@@ -120,7 +120,8 @@ static int rank_in(const int *P, int G, const int *c)
 }
 
 /* The grid of `size` ranks when --procs does not say: MPI_Dims_create's, except that in a
- * program with a time-tiled loop (tyl_rt_set_grid_tiled) a 3-D grid splits the middle axis
+ * program with a time-tiled loop whose 3-D arrays have equal first two extents
+ * (tyl_rt_set_grid_tiled, emit_host.c square_planes) a 3-D grid splits the middle axis
  * before the first (1x2x1 on 2 ranks, 1x3x1 on 3; 2x2x1 on 4 as before). A 3-D group's tiles
  * are rows of planes along the first axis, which one rank's threads share in bands of the
  * middle axis (run_pipeline); ranks split the same way share what varies along the first axis

@@ -120,7 +120,8 @@ check "halves_np2" "exchanges 5, 4 groups of steps on deep halos, 0 stepped, equ
 # ranks and 1x3x1 on 3, where MPI_Dims_create gives 2x1x1 and 3x1x1: the ranks split the middle
 # axis as a rank's threads split it into bands (tyl_dist.c dims_default); 2x2x1 on 4 as before,
 # and --procs still chooses (2x1x1: 22 x 11). The same program compiled --time-tile=off keeps
-# 2x1x1.
+# 2x1x1, and so does a time-tiled program whose arrays' first two extents differ
+# (timetile_swap_boundaries3d, 16 x 13 x L: square_planes in emit_host.c).
 "$ROOT/bin/tylesc" "$ROOT/bench/jacobi3d.tyl" -o j3 || { echo "FAIL dist/timetile_j3_compile"; exit 1; }
 "$ROOT/bin/tylesc" "$ROOT/bench/jacobi3d.tyl" --time-tile=off -o j3off || { echo "FAIL dist/timetile_j3_compile"; exit 1; }
 mkdir j3_1 j3_2 j3_2x j3_3 j3_4 j3off_2
@@ -130,9 +131,10 @@ mkdir j3_1 j3_2 j3_2x j3_3 j3_4 j3off_2
 (cd j3_3 && timeout 60 $MPIRUN -np 3 ../j3 --N=64 --steps=2 --stats >out.txt 2>err.txt)
 (cd j3_4 && timeout 60 $MPIRUN -np 4 ../j3 --N=64 --steps=2 --stats >out.txt 2>err.txt)
 (cd j3off_2 && timeout 60 $MPIRUN -np 2 ../j3off --N=64 --steps=2 --stats >out.txt 2>err.txt)
+mkdir sb3_2 && (cd sb3_2 && timeout 60 $MPIRUN -np 2 ../timetile_swap_boundaries3d --stats >out.txt 2>err.txt)
 check "j3_tiles" "16 rows x 8 columns, 18 rows x 9 columns, equal" \
     "$(grep -o '[0-9]* rows x [0-9]* columns' j3_1/err.txt), $(grep -o '[0-9]* rows x [0-9]* columns' j3_2/err.txt | sort -u), $(cmp -s j3_1/u.npy j3_2/u.npy && echo equal || echo different)"
-check "j3_grids" "grid 1x2x1, grid 2x1x1 22 rows x 11 columns equal, grid 1x3x1, grid 2x2x1, plain grid 2x1x1" \
-    "$(grep -o 'grid [0-9x]*' j3_2/err.txt), $(grep -o 'grid [0-9x]*' j3_2x/err.txt) $(grep -o '[0-9]* rows x [0-9]* columns' j3_2x/err.txt | sort -u) $(cmp -s j3_1/u.npy j3_2x/u.npy && echo equal || echo different), $(grep -o 'grid [0-9x]*' j3_3/err.txt), $(grep -o 'grid [0-9x]*' j3_4/err.txt), plain $(grep -o 'grid [0-9x]*' j3off_2/err.txt)"
+check "j3_grids" "grid 1x2x1, grid 2x1x1 22 rows x 11 columns equal, grid 1x3x1, grid 2x2x1, plain grid 2x1x1, 16 x 13 grid 2x1x1" \
+    "$(grep -o 'grid [0-9x]*' j3_2/err.txt), $(grep -o 'grid [0-9x]*' j3_2x/err.txt) $(grep -o '[0-9]* rows x [0-9]* columns' j3_2x/err.txt | sort -u) $(cmp -s j3_1/u.npy j3_2x/u.npy && echo equal || echo different), $(grep -o 'grid [0-9x]*' j3_3/err.txt), $(grep -o 'grid [0-9x]*' j3_4/err.txt), plain $(grep -o 'grid [0-9x]*' j3off_2/err.txt), 16 x 13 $(grep -o 'grid [0-9x]*' sb3_2/err.txt)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
