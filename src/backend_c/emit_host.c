@@ -604,9 +604,10 @@ static int has_time_tile(const vec *body)
 
 /* Whether every distributed 3-D array body allocates has the same extent (expression) along
  * its first two axes: only then may the default grid split the middle axis instead of the
- * first (dims_default in tyl_dist.c); a block thinner along it than the deep halos would not
- * run on them (timetile_jacobi3d_threads' 720 x 48 x 48 on 1x2x1: 24 lines a rank), and an axis with
- * fewer elements than ranks would be refused. */
+ * first (dims_default in tyl_dist.c); a block thin along it would not run on deep halos
+ * (timetile_jacobi3d_threads' 720 x 48 x 48 on 1x2x1: 24 lines a rank, which halos of 16
+ * steps would grow by a third: tyl_timetile.c deep_pays), and an axis with fewer elements than
+ * ranks would be refused. */
 static int square_planes(const vec *body)
 {
     for (int i = 0; i < body->len; i++) {
