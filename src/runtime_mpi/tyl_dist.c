@@ -119,6 +119,33 @@ static int rank_in(const int *P, int G, const int *c)
     return r;
 }
 
+/* The grid of `size` ranks when --procs does not say: MPI_Dims_create's, except that in a
+ * program with a time-tiled loop whose 3-D arrays have equal first two extents
+ * (tyl_rt_set_grid_tiled, emit_host.c square_planes) a 3-D grid splits the middle axis
+ * before the first (1x2x1 on 2 ranks, 1x3x1 on 3; 2x2x1 on 4 as before). A 3-D group's tiles
+ * are rows of planes along the first axis, which one rank's threads share in bands of the
+ * middle axis (run_pipeline); ranks split the same way share what varies along the first axis
+ * as the threads do. Jacobi 3-D float32 256^3, 120 steps, 2 ranks of one thread: rank 0 of
+ * 2x1x1 held the subnormal front spreading from the face x = 0 (a multiply by 1/6 with a
+ * subnormal operand or result took ~150 cycles) and did 1.26-1.28x rank 1's CPU time; on
+ * 1x2x1 the busiest rank did 0.82x of that, as much as the busiest of one rank's 2 threads
+ * (bench/tt_workers.py, bench/RESULTS.md 2026-12-06 h64). */
+static void dims_default(int size, int G, int *dims)
+{
+#ifndef TYL_NO_MPI
+    MPI_Dims_create(size, G, dims);
+    if (G == 3 && tyl_rt_.grid_tiled && dims[0] > dims[1]) {
+        int t = dims[0];
+        dims[0] = dims[1];
+        dims[1] = t;
+    }
+#else
+    (void)size;
+    for (int d = 0; d < G; d++)
+        dims[d] = 1;
+#endif
+}
+
 void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int overlap,
                     void (*fail)(const char *msg))
 {
@@ -171,7 +198,7 @@ void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int over
     } else if (g_rank > 0) {
 #ifndef TYL_NO_MPI
         int dims[TYL_MAX_RANK] = {0};
-        MPI_Dims_create(size, g_rank, dims);
+        dims_default(size, g_rank, dims);
         for (int d = 0; d < g_rank; d++)
             g_P[d] = dims[d];
 #endif
@@ -248,7 +275,7 @@ static inline void block_of(int64_t n, int c, int P, int64_t *lo, int64_t *hi);
 static void block_l(const tyl_layout *L, int d, int64_t n, int c, int P, int64_t *lo, int64_t *hi);
 
 /* In-process rescale: the job is now `size` ranks on tyl_rt_comm_, this one is `me`; a new
- * grid from MPI_Dims_create (a --procs grid cannot hold for another rank count). */
+ * default grid (dims_default; a --procs grid cannot hold for another rank count). */
 void tyl_dist_regrid(int size, int me)
 {
     tyl_dist_finalize();
@@ -264,7 +291,7 @@ void tyl_dist_dims_for(int size, int *dims)
 #ifndef TYL_NO_MPI
     if (g_rank > 0) {
         int v[TYL_MAX_RANK] = {0};
-        MPI_Dims_create(size, g_rank, v);
+        dims_default(size, g_rank, v);
         for (int d = 0; d < g_rank; d++)
             dims[d] = v[d];
     } else

@@ -17,6 +17,7 @@ typedef struct tyl_rt_state {
     double t0;                 /* MPI_Wtime at the start of the program body */
     bool we_initialized_mpi;   /* finalize MPI ourselves (program mode only) */
     int grid_rank;             /* set by the generated code before tyl_rt_init */
+    bool grid_tiled;           /* tyl_rt_set_grid_tiled: the default grid (tyl_dist.c dims_default) */
     const char *procs;         /* --procs=PxQ[xR] */
     bool no_overlap;           /* --no-overlap */
     /* Library mode: errors return here instead of exiting (see tyl_lib.c). */

@@ -30,6 +30,7 @@ bool tyl_rt_stats_ = false;         /* --stats */
 bool tyl_rt_progress_ = false;      /* --progress */
 
 void tyl_rt_set_grid(int grid_rank) { tyl_rt_.grid_rank = grid_rank; }
+void tyl_rt_set_grid_tiled(void) { tyl_rt_.grid_tiled = true; }
 
 bool tyl_rt_mpi_active_(void)
 {

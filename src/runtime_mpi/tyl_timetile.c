@@ -68,6 +68,7 @@
  * TYLES_TT_VERBOSE=1 prints each group's tiles; =2 also its wall and CPU time and, for bands
  * (run_pipeline), each thread's time busy, waiting for its neighbour and on a CPU: a thread
  * that lost its core shows as wall time beyond its CPU time and as its neighbour's wait.
+ * TYLES_TT_VERBOSE=3 prints the group lines of every rank, each prefixed by "rank R".
  * TYLES_TT_DOUBLE=0, 1 or split: see env_double.
  */
 #define _DEFAULT_SOURCE /* sysconf(_SC_LEVEL2_CACHE_SIZE) */
@@ -1065,9 +1066,21 @@ typedef struct tt_progress {
 } tt_progress;
 
 /* TYLES_TT_VERBOSE=2: each band thread's wall time busy and waiting for its left neighbour,
- * and its CPU time, in the last group (-1: not a band thread). */
+ * and its CPU time, in the last group (-1: not a band thread); and the CPU time it spent
+ * waiting (spinning or yielding), which under load is less than the wall time it waited.
+ * Slabs (run_slabs) report likewise, their wait the group's barrier. */
 enum { PROF_MAX = 64 };
-static double prof_wait[PROF_MAX], prof_busy[PROF_MAX], prof_cpu[PROF_MAX];
+static double prof_wait[PROF_MAX], prof_busy[PROF_MAX], prof_cpu[PROF_MAX], prof_spin[PROF_MAX];
+
+/* Adds one run_plan's figures to thread me's (a group of 2K steps may run as two halves). */
+static void prof_add(int me, double busy, double wait, double cpu, double spin)
+{
+    const int first = prof_busy[me] < 0;
+    prof_busy[me] = (first ? 0 : prof_busy[me]) + busy;
+    prof_wait[me] = (first ? 0 : prof_wait[me]) + wait;
+    prof_cpu[me] = (first ? 0 : prof_cpu[me]) + cpu;
+    prof_spin[me] = (first ? 0 : prof_spin[me]) + spin;
+}
 
 static double cpu_now(void)
 {
@@ -1095,15 +1108,17 @@ static void run_pipeline(int64_t nt, int64_t nc, int64_t lo, int64_t H, int64_t 
         const int me = omp_get_thread_num(), nth = omp_get_num_threads();
         const int64_t c0 = nc * me / nth, c1 = nc * (me + 1) / nth;
         const int prof = verbose() > 1 && me < PROF_MAX;
-        double w0 = prof ? omp_get_wtime() : 0, c0p = prof ? cpu_now() : 0, wait = 0;
+        double w0 = prof ? omp_get_wtime() : 0, c0p = prof ? cpu_now() : 0, wait = 0, spun = 0;
         for (int64_t t = 0; t < nt; t++) {
-            double s0 = prof ? omp_get_wtime() : 0;
+            double s0 = prof ? omp_get_wtime() : 0, sc0 = prof ? cpu_now() : 0;
             if (me > 0)
                 for (int spin = 0; atomic_load_explicit(&done[me - 1].rows, memory_order_acquire) <= t; spin++)
                     if (spin >= 100)
                         sched_yield();
-            if (prof)
+            if (prof) {
                 wait += omp_get_wtime() - s0;
+                spun += cpu_now() - sc0;
+            }
             for (int64_t c = c0; c < c1; c++)
                 for (int n = 0; n < tt.ns; n++)
                     if (!tt.st[n].empty)
@@ -1112,11 +1127,8 @@ static void run_pipeline(int64_t nt, int64_t nc, int64_t lo, int64_t H, int64_t 
             atomic_thread_fence(memory_order_seq_cst);
             atomic_store_explicit(&done[me].rows, t + 1, memory_order_release);
         }
-        if (prof) {
-            prof_wait[me] = wait;
-            prof_busy[me] = omp_get_wtime() - w0 - wait;
-            prof_cpu[me] = cpu_now() - c0p;
-        }
+        if (prof)
+            prof_add(me, omp_get_wtime() - w0 - wait, wait, cpu_now() - c0p, spun);
     }
     free(done);
 }
@@ -1137,6 +1149,8 @@ static void run_slabs(int64_t lo, int64_t hi, int64_t H, int T)
     {
         const int me = omp_get_thread_num(), nth = omp_get_num_threads();
         const int64_t A = lo + (hi - lo) * me / nth, B = lo + (hi - lo) * (me + 1) / nth;
+        const int prof = verbose() > 1 && me < PROF_MAX;
+        double w0 = prof ? omp_get_wtime() : 0, c0p = prof ? cpu_now() : 0, s0 = 0, sc0 = 0, wait = 0, spun = 0;
         for (int64_t r0 = A; r0 < B; r0 += H) {
             const int64_t r1 = r0 + H < B ? r0 + H : B;
             for (int n = 0; n < tt.ns; n++) {
@@ -1147,11 +1161,21 @@ static void run_slabs(int64_t lo, int64_t hi, int64_t H, int T)
                 run_rows(g, me && x0 < floor ? floor : x0, r1 - g->ax[0].lag);
             }
         }
+        if (prof) {
+            s0 = omp_get_wtime();
+            sc0 = cpu_now();
+        }
         /* a full fence in the barrier's flush drains the non-temporal stores too */
 #pragma omp barrier
+        if (prof) {
+            wait = omp_get_wtime() - s0;
+            spun = cpu_now() - sc0;
+        }
         for (int n = 0; me && n < tt.ns; n++)
             if (!tt.st[n].empty)
                 run_rows(&tt.st[n], A - tt.st[n].ax[0].lag, A - tt.st[n].ax[0].lag + tt.st[n].ax[0].shrink);
+        if (prof)
+            prof_add(me, omp_get_wtime() - w0 - wait, wait, cpu_now() - c0p, spun);
     }
 }
 
@@ -1380,7 +1404,7 @@ static void run_group(void)
     }
     const double g0 = verbose() > 1 ? omp_get_wtime() : 0, gc0 = verbose() > 1 ? cpu_now() : 0;
     for (int i = 0; i < PROF_MAX && verbose() > 1; i++)
-        prof_wait[i] = prof_busy[i] = -1;
+        prof_busy[i] = -1;
     int tiled;
     if (doubled && (tt.deep || tyl_rt_nranks() == 1))
         tiled = run_doubled();
@@ -1389,12 +1413,21 @@ static void run_group(void)
         tiled = P.H != 0;
         run_plan(P);
     }
-    if (verbose() > 1 && tyl_rt_rank_ == 0) {
-        fprintf(stderr, "tyles: group %.3f ms cpu %.3f", 1e3 * (omp_get_wtime() - g0), 1e3 * (cpu_now() - gc0));
-        for (int i = 0; i < PROF_MAX && prof_busy[i] >= 0; i++)
-            fprintf(stderr, "; thread %d busy %.3f wait %.3f cpu %.3f ms", i, 1e3 * prof_busy[i], 1e3 * prof_wait[i],
-                    1e3 * prof_cpu[i]);
-        fprintf(stderr, "\n");
+    if (verbose() > 1 && (tyl_rt_rank_ == 0 || verbose() > 2)) {
+        char line[4096], who[32] = "";
+        if (verbose() > 2)
+            snprintf(who, sizeof who, "rank %d ", tyl_rt_rank_);
+        /* one write a line: the ranks share the terminal */
+        int len = snprintf(line, sizeof line, "tyles: %sgroup %.3f ms cpu %.3f", who, 1e3 * (omp_get_wtime() - g0),
+                           1e3 * (cpu_now() - gc0));
+        for (int i = 0; i < PROF_MAX && prof_busy[i] >= 0 && len < (int)sizeof line - 100; i++)
+            len += snprintf(line + len, sizeof line - (size_t)len, "; thread %d busy %.3f wait %.3f cpu %.3f ms", i,
+                            1e3 * prof_busy[i], 1e3 * prof_wait[i], 1e3 * prof_cpu[i]);
+        if (prof_busy[0] >= 0 && len < (int)sizeof line - 100)
+            len += snprintf(line + len, sizeof line - (size_t)len, "; cpu waiting (ms):");
+        for (int i = 0; i < PROF_MAX && prof_busy[i] >= 0 && len < (int)sizeof line - 20; i++)
+            len += snprintf(line + len, sizeof line - (size_t)len, " %.3f", 1e3 * prof_spin[i]);
+        fprintf(stderr, "%s\n", line);
     }
     if (tiled || tt.deep) /* deep halos: the halos of what the group wrote hold grown points */
         for (int n = 0; n < tt.ns; n++) {

@@ -193,6 +193,10 @@ static inline size_t tyl_dtype_size(tyl_dtype t)
 /* The number of dimensions of the process grid: the rank of the program's distributed arrays
  * (0 if none). Generated code calls this before tyl_rt_init, which builds the grid. */
 void tyl_rt_set_grid(int grid_rank);
+/* The program has a time loop that may run tiled (pass_sched_timetile) and its 3-D arrays the
+ * same extent along their first two axes: a default 3-D grid splits the middle axis first
+ * (tyl_dist.c dims_default). Before tyl_rt_init, as the above. */
+void tyl_rt_set_grid_tiled(void);
 int tyl_rt_nranks(void);
 /* A new array laid out as L says (NULL: replicated). */
 tyl_array *tyl_alloc_l(tyl_dtype dt, int rank, const int64_t *shape, int init, const tyl_layout *L,

@@ -113,14 +113,28 @@ check "halves_np2" "exchanges 5, 4 groups of steps on deep halos, 0 stepped, equ
     "$(grep -o 'exchanges *[0-9]*' halves2/err.txt | tr -s ' '), $(grep -o '[0-9]* groups of steps on deep halos, [0-9]* stepped' halves2/err.txt), $(cmp -s wave1/u.npy halves2/u.npy && cmp -s wave1/um.npy halves2/um.npy && cmp -s wave1/out.txt halves2/out.txt && echo equal || echo different)"
 # Ranks of one thread on one node share its L3 and memory as threads do, so a 3-D group's tiles
 # are the deeper ones of several threads (plan_planes): bench/jacobi3d.tyl at N=128, 8 steps (one
-# group) on 2 ranks, tiles of 22 planes x 11 lines (one thread's 16 x 8 before, what one rank
-# still takes), byte for byte the one-rank result. (18 x 9 and 12 x 6 while the arrays held their
-# deep halos along the dimensions the grid does not split: tyl_dist_layout.)
+# group) on 2 ranks, tiles of 18 planes x 9 lines (one thread's 16 x 8 before, what one rank
+# still takes), byte for byte the one-rank result. (22 x 11 on the grid 2x1x1 of before; 18 x 9
+# and 12 x 6 while the arrays held their deep halos along the dimensions the grid does not split:
+# tyl_dist_layout.) A program with a time-tiled loop over 3-D arrays takes the grid 1x2x1 on 2
+# ranks and 1x3x1 on 3, where MPI_Dims_create gives 2x1x1 and 3x1x1: the ranks split the middle
+# axis as a rank's threads split it into bands (tyl_dist.c dims_default); 2x2x1 on 4 as before,
+# and --procs still chooses (2x1x1: 22 x 11). The same program compiled --time-tile=off keeps
+# 2x1x1, and so does a time-tiled program whose arrays' first two extents differ
+# (timetile_swap_boundaries3d, 16 x 13 x L: square_planes in emit_host.c).
 "$ROOT/bin/tylesc" "$ROOT/bench/jacobi3d.tyl" -o j3 || { echo "FAIL dist/timetile_j3_compile"; exit 1; }
-mkdir j3_1 j3_2
+"$ROOT/bin/tylesc" "$ROOT/bench/jacobi3d.tyl" --time-tile=off -o j3off || { echo "FAIL dist/timetile_j3_compile"; exit 1; }
+mkdir j3_1 j3_2 j3_2x j3_3 j3_4 j3off_2
 (cd j3_1 && TYLES_TT_VERBOSE=1 timeout 60 ../j3 --N=128 --steps=8 >out.txt 2>err.txt)
-(cd j3_2 && TYLES_TT_VERBOSE=1 timeout 60 $MPIRUN -np 2 ../j3 --N=128 --steps=8 >out.txt 2>err.txt)
-check "j3_tiles" "16 rows x 8 columns, 22 rows x 11 columns, equal" \
+(cd j3_2 && TYLES_TT_VERBOSE=1 timeout 60 $MPIRUN -np 2 ../j3 --N=128 --steps=8 --stats >out.txt 2>err.txt)
+(cd j3_2x && TYLES_TT_VERBOSE=1 timeout 60 $MPIRUN -np 2 ../j3 --N=128 --steps=8 --stats --procs=2x1x1 >out.txt 2>err.txt)
+(cd j3_3 && timeout 60 $MPIRUN -np 3 ../j3 --N=64 --steps=2 --stats >out.txt 2>err.txt)
+(cd j3_4 && timeout 60 $MPIRUN -np 4 ../j3 --N=64 --steps=2 --stats >out.txt 2>err.txt)
+(cd j3off_2 && timeout 60 $MPIRUN -np 2 ../j3off --N=64 --steps=2 --stats >out.txt 2>err.txt)
+mkdir sb3_2 && (cd sb3_2 && timeout 60 $MPIRUN -np 2 ../timetile_swap_boundaries3d --stats >out.txt 2>err.txt)
+check "j3_tiles" "16 rows x 8 columns, 18 rows x 9 columns, equal" \
     "$(grep -o '[0-9]* rows x [0-9]* columns' j3_1/err.txt), $(grep -o '[0-9]* rows x [0-9]* columns' j3_2/err.txt | sort -u), $(cmp -s j3_1/u.npy j3_2/u.npy && echo equal || echo different)"
+check "j3_grids" "grid 1x2x1, grid 2x1x1 22 rows x 11 columns equal, grid 1x3x1, grid 2x2x1, plain grid 2x1x1, 16 x 13 grid 2x1x1" \
+    "$(grep -o 'grid [0-9x]*' j3_2/err.txt), $(grep -o 'grid [0-9x]*' j3_2x/err.txt) $(grep -o '[0-9]* rows x [0-9]* columns' j3_2x/err.txt | sort -u) $(cmp -s j3_1/u.npy j3_2x/u.npy && echo equal || echo different), $(grep -o 'grid [0-9x]*' j3_3/err.txt), $(grep -o 'grid [0-9x]*' j3_4/err.txt), plain $(grep -o 'grid [0-9x]*' j3off_2/err.txt), 16 x 13 $(grep -o 'grid [0-9x]*' sb3_2/err.txt)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
