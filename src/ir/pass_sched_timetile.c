@@ -4,7 +4,9 @@
  * pass_sched_stages (a tiled kernel's stages read past its box: emit_stages.c), pass_halo (halo
  * margins, layouts), the target and --time-tile (program->sched->time_tile_opt).
  * Establishes: sched->time_tile = K >= 2 on a time loop (an S_FOR of main()'s own list with
- * step boundaries, C target) whose body is only
+ * step boundaries, C target), or on an S_FOR nested in one (or in an if) where the loop around
+ * it is not tiled (walk: the inner loop of `for it in range(nt // nout): for n in range(nout):
+ * ...; print(...)`, which has no step boundaries), whose body is only
  *   - sweeps and fused groups written in place (M_DIRECT, no scratch) that read no single
  *     element, neither the loop variable nor a scalar the body assigns, no periodic halo, and
  *     whose targets' outer dimension is a range along box dimension 0 with step 1 or one fixed
@@ -585,48 +587,74 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
     return K;
 }
 
+/* Decides one candidate loop s (sets its time tile or its note); 1 if it was tiled. */
+static int consider(ir_program *p, ir_stmt *s, deep_ctx *all)
+{
+    int opt = p->sched->time_tile_opt;
+    ir_sched *h = s->sched;
+    h->time_tile = 0;
+    h->tt_forced = 0;
+    h->tt_radius = 0;
+    h->tt_deep = 0;
+    h->tt_note = NULL;
+    h->tt_model = NULL;
+    int64_t step;
+    int radius;
+    const char *why = check_body(s, &radius);
+    if (!why && !ir_expr_const_int(s->e3, &step))
+        why = "the step of the range is not a constant";
+    if (why) {
+        if (opt >= 2) /* asked for: say why not */
+            h->tt_note = why;
+        return 0;
+    }
+    h->tt_radius = radius;
+    if (p->sched->cuda)
+        h->tt_note = "the CUDA back end steps one step at a time";
+    else if (opt == SCHED_TT_OFF)
+        h->tt_note = "--time-tile=off";
+    else {
+        const char *no = NULL, *model = NULL;
+        int deep = opt;
+        h->time_tile = opt >= 2 ? opt : auto_k(p, s, loop_halo(s), &no, &model, &deep);
+        h->tt_forced = opt >= 2;
+        h->tt_deep = h->time_tile ? deep : 0;
+        h->tt_note = no;
+        h->tt_model = model;
+        if (h->time_tile)
+            deep_halos(s, h->tt_deep, all);
+    }
+    return h->time_tile != 0;
+}
+
+/* The candidates in a list of main(): its time loops (ck >= 0), and, where a loop is not
+ * tiled itself (its body prints, saves, reduces or holds a loop), the loops nested in it, in
+ * an if or in a while: `for it in range(nt // nout): for n in range(nout): ...; print(...)`
+ * tiles the inner loop, whose steps run between the outer body's other statements. Such a loop
+ * has no step boundaries of its own (checkpoints fall on the outer loop's, never inside it),
+ * so the run time asks no checkpoint about its groups (tyl_tt_go's ck). */
+static void walk(ir_program *p, vec *body, deep_ctx *all, int nested)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if (s->kind == S_FOR && s->sched && !s->sched->graph_period && (nested || s->sched->ck >= 0) &&
+            consider(p, s, all))
+            continue;
+        if (s->kind == S_FOR || s->kind == S_WHILE) {
+            if (s->sched && s->sched->graph_period)
+                continue; /* a CUDA graph replays its body whole */
+            walk(p, &s->body, all, 1);
+        } else if (s->kind == S_IF) {
+            walk(p, &s->body, all, 1);
+            walk(p, &s->orelse, all, 1);
+        }
+    }
+}
+
 void pass_sched_timetile(ir_program *p)
 {
     deep_ctx all = {0};
-    int opt = p->sched->time_tile_opt;
-    for (int i = 0; i < p->body.len; i++) {
-        ir_stmt *s = VEC_AT(p->body, i, ir_stmt *);
-        if (s->kind != S_FOR || s->sched->ck < 0)
-            continue;
-        ir_sched *h = s->sched;
-        h->time_tile = 0;
-        h->tt_forced = 0;
-        h->tt_radius = 0;
-        h->tt_deep = 0;
-        h->tt_note = NULL;
-        h->tt_model = NULL;
-        int64_t step;
-        int radius;
-        const char *why = check_body(s, &radius);
-        if (!why && !ir_expr_const_int(s->e3, &step))
-            why = "the step of the range is not a constant";
-        if (why) {
-            if (opt >= 2) /* asked for: say why not */
-                h->tt_note = why;
-            continue;
-        }
-        h->tt_radius = radius;
-        if (p->sched->cuda)
-            h->tt_note = "the CUDA back end steps one step at a time";
-        else if (opt == SCHED_TT_OFF)
-            h->tt_note = "--time-tile=off";
-        else {
-            const char *no = NULL, *model = NULL;
-            int deep = opt;
-            h->time_tile = opt >= 2 ? opt : auto_k(p, s, loop_halo(s), &no, &model, &deep);
-            h->tt_forced = opt >= 2;
-            h->tt_deep = h->time_tile ? deep : 0;
-            h->tt_note = no;
-            h->tt_model = model;
-            if (h->time_tile)
-                deep_halos(s, h->tt_deep, &all);
-        }
-    }
+    walk(p, &p->body, &all, 0);
     for (int i = 0; i < all.n; i++) {
         ir_layout *L = all.lay[i];
         if (!L->deep) { /* the halo one step reads, which exchanges outside a group send */
