@@ -294,7 +294,7 @@ check sched_timetile_auto/no_widening "layouts widened only for the large grids"
 # 1-D updates in place (timetile_inplace_1d: the diffusion nested, the advection a time loop),
 # each as "time tile K steps"; before, "a loop in the body" / "a sweep reads what it writes at
 # another offset" kept them step by step
-for run in timetile_nested_cfd:3:1:1 timetile_nested_neumann_while:3:1:1; do
+for run in timetile_nested_cfd:3:1:1 timetile_nested_neumann_while:3:1:1 timetile_inplace_1d:6:2:1; do
     set -- $(printf '%s' "$run" | tr : ' ')
     name=$1 K=$2 want=$3 nested=$4
     d=$($TYLESC tests/programs/$name.tyl --time-tile=$K --dump=sched)
