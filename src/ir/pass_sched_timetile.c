@@ -244,8 +244,8 @@ static void deep_halos(ir_stmt *loop, int K, deep_ctx *all)
  *     (TT_CACHE_KIB, the run time's default budget of 4 x 1 MiB) are read from it anyway, on
  *     one rank and, being smaller per rank, on several: not tiled;
  *   - the working set of a tile: a tile of rows holds, besides its own H rows, the rows the
- *     lags of the group's S = K x (stages a step) stages span, about (S + 1) R + 1 for a
- *     stencil of radius R; those rows of every array must fit in the tile budget (TT_TILE_KIB,
+ *     lags of the group's S = K x (stages a step that read a halo) stages span, about (S + 1) R
+ *     + 1 for a stencil of radius R; those rows of every array must fit in the tile budget (TT_TILE_KIB,
  *     the run time's TYLES_TT_CACHE default) with H >= TT_MIN_ROWS, or every tile streams from
  *     memory again. A 3-D field's rows are planes (half a MiB at 256^2 float64), so its tiles
  *     are H planes by W lines of the middle dimension, W = H / 2 (tyl_timetile.c), and the
@@ -473,10 +473,15 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
         }
     }
     slots_ctx c = {0};
-    int stages = 0; /* a step's: sweeps, fused groups and copies handed over */
+    /* a step's stages that add to the lags: sweeps and fused groups reading a neighbour's
+     * points (a halo). A boundary set to a constant (u[0, :] = 1.0) or the copy of a buffer
+     * handed over reads at the point it writes: counted, they made the span of Barba's step 7
+     * (an interior update, a copy, four edges) 6 K + 1 rows instead of K + 1, and K = 4 where
+     * 8 ran 1.30x the CPU speed (N = 2048, bench/RESULTS.md 2026-12-06 h65) */
+    int stages = 0;
     for (int i = 0; i < loop->body.len; i++) {
         ir_stmt *s = VEC_AT(loop->body, i, ir_stmt *);
-        stages += s->kind == S_SWEEP || s->kind == S_FUSED || s->kind == S_ROTATE;
+        stages += (s->kind == S_SWEEP || s->kind == S_FUSED) && s->halo && s->halo->n > 0;
         if (s->kind != S_SWEEP && s->kind != S_FUSED)
             continue;
         int nt = s->kind == S_FUSED ? s->body.len : 1;
