@@ -255,8 +255,8 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
              * 2K) are recorded (tyl_sweep_run records instead of running) with the arrays their
              * names hold at each step, then tyl_tt_run runs them over tiles of rows together */
             int K = s->sched->time_tile;
-            emit_put(c, ind + 1, "const int tyl_tt = tyl_tt_go(%d, %d, %d, tyl_k, tyl_nk);\n", K, s->sched->tt_forced,
-                     s->sched->tt_deep);
+            emit_put(c, ind + 1, "const int tyl_tt = tyl_tt_go(%d, %d, %d, %d, tyl_k, tyl_nk);\n", K, s->sched->tt_forced,
+                     s->sched->tt_deep, L >= 0);
             emit_put(c, ind + 1, "for (int64_t tyl_j = 1;; tyl_j++) {\n");
             emit_block(c, ind + 2, &s->body);
             emit_put(c, ind + 2, "if (tyl_j >= tyl_tt)\n"); /* tyl_tt: the steps of the group, 0 for one */

@@ -6,7 +6,8 @@
  * time share a class) and the mode of every sweep:
  *   M_DIRECT   no read can see an element the sweep writes, other than the very element being
  *              written (a pointwise self-update such as u[1:-1] = 2 * u[1:-1]);
- *   M_BUFFERED the target is read at another offset (u[1:-1] = u[2:] + u[:-2]): the values go
+ *   M_BUFFERED the target is read at another offset that may overlap it (u[1:-1] = u[2:] +
+ *              u[:-2]; not u[0:2] = u[2:4], disjoint: ir_views_disjoint): the values go
  *              to a scratch box first, then into the target;
  *   M_CHECKED  a read's slot may hold the target's buffer at run time (after a = b): the
  *              generated code compares buffers and takes the buffered path only if they match.
@@ -98,6 +99,13 @@ int ir_views_disjoint(ir_view *a, ir_view *b)
         /* stepped slices of one stride that start on different residues (red-black) */
         if (x->kind == D_RANGE && y->kind == D_RANGE && x->step_c == y->step_c && x->step_c > 1 &&
             k % x->step_c != 0)
+            return 1;
+        /* ascending ranges of one step whose extents end before the other begins, as in the
+         * Neumann walls un[0:2, :] = un[2:4, :] or u[-2:] = u[-4:-2] */
+        int64_t lx, ly;
+        if (x->kind == D_RANGE && y->kind == D_RANGE && x->step_c == y->step_c && x->step_c > 0 && x->slen &&
+            y->slen && sym_is_const(x->slen, &lx) && sym_is_const(y->slen, &ly) &&
+            (lx <= 0 || ly <= 0 || k > x->step_c * (ly - 1) || -k > x->step_c * (lx - 1)))
             return 1;
         /* a fixed index before the start of an ascending range */
         if (x->kind == D_FIXED && y->kind == D_RANGE && y->step_c > 0 && k < 0)

@@ -10,8 +10,14 @@
  * update), as a hand-written solver swaps pointers. Only when no other slot may hold Y's
  * buffer (its alias class is Y alone: a name bound to u with `w = u` must keep seeing u's
  * updates), and statements between the copy and S may read X but not touch Y or write X.
+ * Before that, a sweep in a loop body that reads its own target at other offsets (an in-place
+ * u[1:-1] += f(u[2:], u[:-2])) gets such a copy into a new slot put before it (inplace, below),
+ * so it too becomes a rotation instead of a sweep through a scratch box.
  * Breaks: sweep modes (pass_copysem runs after).
  */
+#include <string.h>
+
+#include "../util/sym.h"
 #include "ir.h"
 
 static void count_class(ir_expr *e, ir_var *y, vec *seen)
@@ -154,8 +160,94 @@ static void block(ir_program *p, vec *body)
     }
 }
 
+/* ---- in-place updates in a time loop ------------------------------------------------------
+ *
+ * A sweep in a loop body that reads its own target Y at other offsets (u[1:-1] += nu * (u[2:] -
+ * 2 * u[1:-1] + u[:-2])) would compute into a scratch box copied back after (pass_copysem's
+ * M_BUFFERED): NumPy evaluates the whole right-hand side first. Such a sweep is the hand-over
+ * above with the copy left implicit, so a copy X = Y.copy() is put before it, which block()
+ * turns into the rotation: the sweep reads X (Y's values before the statement, all of them:
+ * bitwise NumPy's order) and writes Y's new buffer in place, and only the elements outside its
+ * view are copied. That moves two streams a step instead of four, and leaves the loop body
+ * written in place, which pass_sched_timetile can tile (a buffered sweep keeps a loop step by
+ * step: each tile would need the rows the previous tile overwrote). Only in the bodies of loops
+ * whose statements are all of the kinds a time-tiled loop holds (sweeps, copies, renamings,
+ * scalars, checks; element stores, which pass_elems makes one-point sweeps), where Y is alone
+ * in its alias class (block() checks it again), and where the update covers all of Y but a
+ * ring of constant width along every dimension (u[1:-1], u[1:]): the rotation copies what it
+ * leaves, so a row or a ghost slab (u[0, :] = u[-2, :], periodic copies pass_dist reads as
+ * such) keeps its scratch box. One X per Y and body. */
+
+static int reads_other(const ir_expr *e, ir_view *t)
+{
+    if (!e)
+        return 0;
+    if (e->kind == E_READ && e->view->arr == t->arr) {
+        ir_expr et = {.kind = E_READ, .type = t->arr->type, .view = t};
+        return !ir_expr_equal(e, &et) && !ir_views_disjoint(e->view, t);
+    }
+    for (int i = 0; i < e->nargs; i++)
+        if (reads_other(e->args[i], t))
+            return 1;
+    return reads_other(e->a, t) || reads_other(e->b, t) || reads_other(e->cc, t);
+}
+
+static int candidate_body(vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if (!(s->kind == S_SWEEP || s->kind == S_BIND || s->kind == S_ASSIGN || s->kind == S_CHECK ||
+              s->kind == S_SETELEM || (s->kind == S_ALLOC && s->init == 3)))
+            return 0;
+    }
+    return 1;
+}
+
+/* loop: body is a loop's own list */
+static void inplace(ir_program *p, vec *body, int loop)
+{
+    vec xs = {0}, ys = {0}; /* the copies made in this body: X per Y */
+    int cand = loop && candidate_body(body);
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        inplace(p, &s->body, s->kind == S_FOR || s->kind == S_WHILE);
+        inplace(p, &s->orelse, 0);
+        if (!cand || s->kind != S_SWEEP || s->fresh || !reads_other(s->e, s->target))
+            continue;
+        ir_var *y = s->target->arr, *x = NULL;
+        int ok = 1;
+        for (int d = 0; d < s->target->rank && ok; d++) { /* all but a ring of constant width */
+            ir_dim *m = &s->target->dim[d];
+            int64_t k;
+            ok = m->kind == D_RANGE && m->step_c == 1 && m->slen && m->aext && sym_is_const(sym_sub(m->aext, m->slen), &k);
+        }
+        if (!ok || class_size(&p->body, y))
+            continue;
+        for (int k = 0; k < ys.len; k++)
+            if (VEC_AT(ys, k, ir_var *) == y)
+                x = VEC_AT(xs, k, ir_var *);
+        if (!x) {
+            x = ir_var_new(p, arena_printf(&util_arena, "%s_prev%d", y->name, p->nvars), y->pyname, y->type, y->rank, 1);
+            vec_push(&xs, x);
+            vec_push(&ys, y);
+        }
+        ir_stmt *c = ir_stmt_new(S_ALLOC, s->l);
+        c->var = x;
+        c->shape = NEWN(ir_expr *, y->rank);
+        for (int d = 0; d < y->rank; d++)
+            c->shape[d] = ir_shape(s->l, y, d);
+        c->init = 3;
+        c->src_slot = y;
+        vec_push(body, NULL);
+        memmove(&body->items[i + 1], &body->items[i], sizeof body->items[0] * (size_t)(body->len - 1 - i));
+        body->items[i] = c;
+        i++;
+    }
+}
+
 void pass_rotate(ir_program *p)
 {
     ir_alias_classes(p);
+    inplace(p, &p->body, 0);
     block(p, &p->body);
 }

@@ -4,7 +4,9 @@
  * pass_sched_stages (a tiled kernel's stages read past its box: emit_stages.c), pass_halo (halo
  * margins, layouts), the target and --time-tile (program->sched->time_tile_opt).
  * Establishes: sched->time_tile = K >= 2 on a time loop (an S_FOR of main()'s own list with
- * step boundaries, C target) whose body is only
+ * step boundaries, C target), or on an S_FOR nested in one (or in an if) where the loop around
+ * it is not tiled (walk: the inner loop of `for it in range(nt // nout): for n in range(nout):
+ * ...; print(...)`, which has no step boundaries), whose body is only
  *   - sweeps and fused groups written in place (M_DIRECT, no scratch) that read no single
  *     element, neither the loop variable nor a scalar the body assigns, no periodic halo, and
  *     whose targets' outer dimension is a range along box dimension 0 with step 1 or one fixed
@@ -242,8 +244,8 @@ static void deep_halos(ir_stmt *loop, int K, deep_ctx *all)
  *     (TT_CACHE_KIB, the run time's default budget of 4 x 1 MiB) are read from it anyway, on
  *     one rank and, being smaller per rank, on several: not tiled;
  *   - the working set of a tile: a tile of rows holds, besides its own H rows, the rows the
- *     lags of the group's S = K x (stages a step) stages span, about (S + 1) R + 1 for a
- *     stencil of radius R; those rows of every array must fit in the tile budget (TT_TILE_KIB,
+ *     lags of the group's S = K x (stages a step that read a halo) stages span, about (S + 1) R
+ *     + 1 for a stencil of radius R; those rows of every array must fit in the tile budget (TT_TILE_KIB,
  *     the run time's TYLES_TT_CACHE default) with H >= TT_MIN_ROWS, or every tile streams from
  *     memory again. A 3-D field's rows are planes (half a MiB at 256^2 float64), so its tiles
  *     are H planes by W lines of the middle dimension, W = H / 2 (tyl_timetile.c), and the
@@ -471,10 +473,15 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
         }
     }
     slots_ctx c = {0};
-    int stages = 0; /* a step's: sweeps, fused groups and copies handed over */
+    /* a step's stages that add to the lags: sweeps and fused groups reading a neighbour's
+     * points (a halo). A boundary set to a constant (u[0, :] = 1.0) or the copy of a buffer
+     * handed over reads at the point it writes: counted, they made the span of Barba's step 7
+     * (an interior update, a copy, four edges) 6 K + 1 rows instead of K + 1, and K = 4 where
+     * 8 ran 1.30x the CPU speed (N = 2048, bench/RESULTS.md 2026-12-06 h65) */
+    int stages = 0;
     for (int i = 0; i < loop->body.len; i++) {
         ir_stmt *s = VEC_AT(loop->body, i, ir_stmt *);
-        stages += s->kind == S_SWEEP || s->kind == S_FUSED || s->kind == S_ROTATE;
+        stages += (s->kind == S_SWEEP || s->kind == S_FUSED) && s->halo && s->halo->n > 0;
         if (s->kind != S_SWEEP && s->kind != S_FUSED)
             continue;
         int nt = s->kind == S_FUSED ? s->body.len : 1;
@@ -585,48 +592,74 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
     return K;
 }
 
+/* Decides one candidate loop s (sets its time tile or its note); 1 if it was tiled. */
+static int consider(ir_program *p, ir_stmt *s, deep_ctx *all)
+{
+    int opt = p->sched->time_tile_opt;
+    ir_sched *h = s->sched;
+    h->time_tile = 0;
+    h->tt_forced = 0;
+    h->tt_radius = 0;
+    h->tt_deep = 0;
+    h->tt_note = NULL;
+    h->tt_model = NULL;
+    int64_t step;
+    int radius;
+    const char *why = check_body(s, &radius);
+    if (!why && !ir_expr_const_int(s->e3, &step))
+        why = "the step of the range is not a constant";
+    if (why) {
+        if (opt >= 2) /* asked for: say why not */
+            h->tt_note = why;
+        return 0;
+    }
+    h->tt_radius = radius;
+    if (p->sched->cuda)
+        h->tt_note = "the CUDA back end steps one step at a time";
+    else if (opt == SCHED_TT_OFF)
+        h->tt_note = "--time-tile=off";
+    else {
+        const char *no = NULL, *model = NULL;
+        int deep = opt;
+        h->time_tile = opt >= 2 ? opt : auto_k(p, s, loop_halo(s), &no, &model, &deep);
+        h->tt_forced = opt >= 2;
+        h->tt_deep = h->time_tile ? deep : 0;
+        h->tt_note = no;
+        h->tt_model = model;
+        if (h->time_tile)
+            deep_halos(s, h->tt_deep, all);
+    }
+    return h->time_tile != 0;
+}
+
+/* The candidates in a list of main(): its time loops (ck >= 0), and, where a loop is not
+ * tiled itself (its body prints, saves, reduces or holds a loop), the loops nested in it, in
+ * an if or in a while: `for it in range(nt // nout): for n in range(nout): ...; print(...)`
+ * tiles the inner loop, whose steps run between the outer body's other statements. Such a loop
+ * has no step boundaries of its own (checkpoints fall on the outer loop's, never inside it),
+ * so the run time asks no checkpoint about its groups (tyl_tt_go's ck). */
+static void walk(ir_program *p, vec *body, deep_ctx *all, int nested)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if (s->kind == S_FOR && s->sched && !s->sched->graph_period && (nested || s->sched->ck >= 0) &&
+            consider(p, s, all))
+            continue;
+        if (s->kind == S_FOR || s->kind == S_WHILE) {
+            if (s->sched && s->sched->graph_period)
+                continue; /* a CUDA graph replays its body whole */
+            walk(p, &s->body, all, 1);
+        } else if (s->kind == S_IF) {
+            walk(p, &s->body, all, 1);
+            walk(p, &s->orelse, all, 1);
+        }
+    }
+}
+
 void pass_sched_timetile(ir_program *p)
 {
     deep_ctx all = {0};
-    int opt = p->sched->time_tile_opt;
-    for (int i = 0; i < p->body.len; i++) {
-        ir_stmt *s = VEC_AT(p->body, i, ir_stmt *);
-        if (s->kind != S_FOR || s->sched->ck < 0)
-            continue;
-        ir_sched *h = s->sched;
-        h->time_tile = 0;
-        h->tt_forced = 0;
-        h->tt_radius = 0;
-        h->tt_deep = 0;
-        h->tt_note = NULL;
-        h->tt_model = NULL;
-        int64_t step;
-        int radius;
-        const char *why = check_body(s, &radius);
-        if (!why && !ir_expr_const_int(s->e3, &step))
-            why = "the step of the range is not a constant";
-        if (why) {
-            if (opt >= 2) /* asked for: say why not */
-                h->tt_note = why;
-            continue;
-        }
-        h->tt_radius = radius;
-        if (p->sched->cuda)
-            h->tt_note = "the CUDA back end steps one step at a time";
-        else if (opt == SCHED_TT_OFF)
-            h->tt_note = "--time-tile=off";
-        else {
-            const char *no = NULL, *model = NULL;
-            int deep = opt;
-            h->time_tile = opt >= 2 ? opt : auto_k(p, s, loop_halo(s), &no, &model, &deep);
-            h->tt_forced = opt >= 2;
-            h->tt_deep = h->time_tile ? deep : 0;
-            h->tt_note = no;
-            h->tt_model = model;
-            if (h->time_tile)
-                deep_halos(s, h->tt_deep, &all);
-        }
-    }
+    walk(p, &p->body, &all, 0);
     for (int i = 0; i < all.n; i++) {
         ir_layout *L = all.lay[i];
         if (!L->deep) { /* the halo one step reads, which exchanges outside a group send */

@@ -14,8 +14,12 @@
  * For each kernel with an exchange (S_SWEEP, S_FUSED, S_REDUCE), the statements after it in its
  * block are scanned while they are kernels, scalar assignments, checks or prints; an allocation,
  * release, binding or rotation of a slot, or a kernel writing it, blocks its alias class from
- * then on (its buffer or values change); anything else (a loop, a branch, an element store, I/O)
- * ends the scan. A later kernel's exchange joins the first kernel's when every array it
+ * then on (its buffer or values change), except that after a rotation (X = Y.copy() handed over,
+ * pass_rotate, an update in place too) X holds Y's buffer with its halo's state (tyl_rotate): a
+ * later kernel's exchange of X joins the first kernel's as Y's zones where neither Y was written
+ * before the rotation nor X after it (ghost_periodic_channel_walls: u's update in place, handed
+ * over, exchanges with s's update as it did before: tests/dist/ghost_periodic.sh, 49 exchanges,
+ * 59 without); anything else (a loop, a branch, an element store, I/O) ends the scan. A later kernel's exchange joins the first kernel's when every array it
  * exchanges is distributed and unblocked (taking part of it would split one exchange in two:
  * shallow water's u and v, written by the two kernels before the one that reads both, travel
  * together as before), and when that kernel's target box has no fixed index and no extent known
@@ -94,19 +98,44 @@ static void add_zones(ir_halo *h, ir_var *slot, const uint64_t *z)
     h->n++;
 }
 
+/* The slot whose buffer slot v holds since a rotation after the first kernel (X of X = Y.copy()
+ * handed over: Y's buffer, unchanged since the first kernel), with the blocked list's length
+ * then in *since; NULL if none. */
+static ir_var *rotated(const vec *mx, const vec *my, const vec *mn, const ir_var *v, int *since)
+{
+    for (int i = mx->len - 1; i >= 0; i--)
+        if (VEC_AT(*mx, i, ir_var *) == v) {
+            *since = (int)(intptr_t)VEC_AT(*mn, i, void *);
+            return VEC_AT(*my, i, ir_var *);
+        }
+    return NULL;
+}
+
 static void merge_after(vec *body, int k)
 {
     ir_stmt *s = VEC_AT(*body, k, ir_stmt *);
     vec blocked = {0};
+    vec mx = {0}, my = {0}, mn = {0}; /* rotations: X holds what Y held, blocked.len then */
     block_targets(s, &blocked);
     for (int j = k + 1; j < body->len && j <= k + SCAN_MAX; j++) {
         ir_stmt *t = VEC_AT(*body, j, ir_stmt *);
         if (is_kernel(t)) {
             int all = t->sched->exchange && full_box(t);
-            for (int i = 0; all && i < t->halo->n; i++)
-                all = ir_slot_dist(t->halo->slot[i]) && !is_blocked(&blocked, t->halo->slot[i]);
-            for (int i = 0; all && i < t->halo->n; i++)
-                add_zones(s->halo, t->halo->slot[i], t->halo->zones[i]);
+            for (int i = 0; all && i < t->halo->n; i++) {
+                ir_var *v = t->halo->slot[i], *y;
+                int since = 0;
+                if ((y = rotated(&mx, &my, &mn, v, &since))) { /* v not written since it took y's buffer */
+                    vec after = {.items = blocked.items + since, .len = blocked.len - since};
+                    all = ir_slot_dist(y) && y->layout == v->layout && !is_blocked(&after, v);
+                } else
+                    all = ir_slot_dist(v) && !is_blocked(&blocked, v);
+            }
+            for (int i = 0; all && i < t->halo->n; i++) {
+                ir_var *y;
+                int since;
+                y = rotated(&mx, &my, &mn, t->halo->slot[i], &since);
+                add_zones(s->halo, y ? y : t->halo->slot[i], t->halo->zones[i]);
+            }
             block_targets(t, &blocked);
             continue;
         }
@@ -119,8 +148,17 @@ static void merge_after(vec *body, int k)
         case S_RELEASE:
             vec_push(&blocked, (void *)(intptr_t)t->var->alias_class);
             continue;
-        case S_ROTATE:
+        case S_ROTATE: /* X takes Y's buffer (its halo's state with it, tyl_rotate), Y a new one */
             vec_push(&blocked, (void *)(intptr_t)t->var->alias_class);
+            if (!is_blocked(&blocked, t->src_slot)) {
+                vec_push(&mx, t->var);
+                vec_push(&my, t->src_slot);
+                vec_push(&mn, (void *)(intptr_t)blocked.len);
+            } else { /* X's buffer changed since the first kernel: no mapping */
+                vec_push(&mx, t->var);
+                vec_push(&my, NULL);
+                vec_push(&mn, (void *)(intptr_t)blocked.len);
+            }
             vec_push(&blocked, (void *)(intptr_t)t->src_slot->alias_class);
             continue;
         case S_BIND:

@@ -108,7 +108,7 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
                 prev = v;
             }
             CHECK(h->ck >= 0 || h->live.len == 0, "live variables of a loop without checkpoints");
-            CHECK(h->time_tile == 0 || (h->time_tile >= 2 && s->kind == S_FOR && h->ck >= 0 && !p->sched->cuda &&
+            CHECK(h->time_tile == 0 || (h->time_tile >= 2 && s->kind == S_FOR && !p->sched->cuda &&
                                         !h->graph_period && !h->tt_note),
                   "a time tile on a loop that is not a time loop of the C target");
             CHECK(!h->tt_forced || h->time_tile >= 2, "a forced time tile of no steps");
@@ -229,8 +229,11 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
                 fprintf(o, "%d", h->tt_radius);
             else
                 fprintf(o, "at run time");
-            fprintf(o, ", step boundaries every %d steps; deep halos of %d steps on several ranks", h->time_tile,
-                    h->tt_deep);
+            if (h->ck >= 0)
+                fprintf(o, ", step boundaries every %d steps", h->time_tile);
+            else /* nested in a time loop: its steps are no checkpoint's boundaries */
+                fprintf(o, ", nested");
+            fprintf(o, "; deep halos of %d steps on several ranks", h->tt_deep);
         } else if (h->tt_note)
             fprintf(o, "; step by step: %s", h->tt_note);
     }

@@ -176,11 +176,11 @@ static int env_double(void)
     return v;
 }
 
-int tyl_tt_go(int K, int forced, int deep, int64_t k, int64_t nk)
+int tyl_tt_go(int K, int forced, int deep, int ck, int64_t k, int64_t nk)
 {
     if (nk - k < K || K < 2 || env_off() || faults_armed())
         return 0;
-    if (!ck_clear(k, K))
+    if (ck && !ck_clear(k, K))
         return 0; /* a checkpoint is due inside the group: its steps one at a time */
     /* A group may hold 2K steps: on one rank (no halo to size), and on several where the deep
      * halos were sized for 2K steps (pass_sched_timetile: an automatic K whose 2K R stays
@@ -190,7 +190,7 @@ int tyl_tt_go(int K, int forced, int deep, int64_t k, int64_t nk)
     int D = K;
     const int room = tyl_rt_nranks() == 1 || deep >= 2 * K || env_double() > 0;
     if ((!forced || env_double() > 0) && env_double() != 0 && room && nk - k >= 2 * (int64_t)K &&
-        ck_clear(k, 2 * (int64_t)K))
+        (!ck || ck_clear(k, 2 * (int64_t)K)))
         D = 2 * K;
     tt.K = D;
     tt.base = K;

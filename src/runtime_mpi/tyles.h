@@ -826,12 +826,13 @@ void tyl_sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *
  * group of K steps, tyl_tt_go says how many steps to run together: 0 (not enough steps left, or
  * a step in the group that a checkpoint or fault option needs as a boundary), K, or 2K when that
  * many are left, K was not forced and, on several ranks, the deep halos were sized for 2K steps
- * (deep: the steps they were sized for, K or 2K); tyl_tt_run then runs them as one group or as
+ * (deep: the steps they were sized for, K or 2K; ck: the loop's steps are checkpoint boundaries,
+ * 0 for a loop nested in a time loop); tyl_tt_run then runs them as one group or as
  * two of K. The body runs that many times and tyl_sweep_run records each sweep (its descriptor,
  * the arrays the names hold then, copies of its values and scalars) instead of running it,
  * until tyl_tt_run runs the recorded sweeps over tiles of rows (or in order where it cannot; on
  * several ranks over boxes grown into the deep halos, exchanged once a group). */
-int tyl_tt_go(int K, int forced, int deep, int64_t k, int64_t nk);
+int tyl_tt_go(int K, int forced, int deep, int ck, int64_t k, int64_t nk);
 void tyl_tt_run(void);
 
 /* A reduction (np.sum, np.max, np.min of an elementwise value over a box) likewise: its kernel

@@ -136,5 +136,25 @@ check "j3_tiles" "16 rows x 8 columns, 18 rows x 9 columns, equal" \
     "$(grep -o '[0-9]* rows x [0-9]* columns' j3_1/err.txt), $(grep -o '[0-9]* rows x [0-9]* columns' j3_2/err.txt | sort -u), $(cmp -s j3_1/u.npy j3_2/u.npy && echo equal || echo different)"
 check "j3_grids" "grid 1x2x1, grid 2x1x1 22 rows x 11 columns equal, grid 1x3x1, grid 2x2x1, plain grid 2x1x1, 16 x 13 grid 2x1x1" \
     "$(grep -o 'grid [0-9x]*' j3_2/err.txt), $(grep -o 'grid [0-9x]*' j3_2x/err.txt) $(grep -o '[0-9]* rows x [0-9]* columns' j3_2x/err.txt | sort -u) $(cmp -s j3_1/u.npy j3_2x/u.npy && echo equal || echo different), $(grep -o 'grid [0-9x]*' j3_3/err.txt), $(grep -o 'grid [0-9x]*' j3_4/err.txt), plain $(grep -o 'grid [0-9x]*' j3off_2/err.txt), 16 x 13 $(grep -o 'grid [0-9x]*' sb3_2/err.txt)"
+# Loops nested in a loop that prints or saves, Neumann copies and in-place updates are tiled
+# (pass_sched_timetile's walk, pass_copysem's disjoint ranges, pass_rotate's inplace): before,
+# they stepped. timetile_inplace_1d (K = 6: a diffusion in place nested in a print loop, 3 x 8
+# steps, a group and 2 single steps each; an upwind advection in place, 13 steps, 2 groups)
+# runs 5 groups on one rank, and on 4 ranks, whose blocks of 5-6 points are thinner than the
+# 6-deep halo, 5 groups on deep halos and 12 exchanges (37 step by step);
+# timetile_nested_neumann_while (K = 3, a while loop saving every 4 steps, 3 frames) on 3 ranks
+# 3 groups and 6 exchanges (12); byte for byte the one-rank results.
+for run in timetile_inplace_1d:6:4:5:12:37 timetile_nested_neumann_while:3:3:3:6:12; do
+    IFS=: read -r name K np groups xon xoff <<<"$run"
+    "$ROOT/bin/tylesc" "$ROOT/tests/programs/$name.tyl" --time-tile=$K -o $name || { echo "FAIL dist/timetile_compile"; exit 1; }
+    mkdir one_$name on_$name off_$name
+    (cd one_$name && TYLES_TT_VERBOSE=1 timeout 60 ../$name >out.txt 2>err.txt)
+    (cd on_$name && timeout 60 $MPIRUN -np $np ../$name --stats >out.txt 2>err.txt)
+    (cd off_$name && TYLES_TIME_TILE=off timeout 60 $MPIRUN -np $np -x TYLES_TIME_TILE ../$name --stats >out.txt 2>err.txt)
+    same=equal
+    for f in one_$name/*.npy one_$name/out.txt; do cmp -s $f on_$name/${f#*/} && cmp -s $f off_$name/${f#*/} || same=different; done
+    check "${name#timetile_}_np$np" "$groups groups on one rank, exchanges $xon, $groups groups of steps on deep halos, 0 stepped, exchanges $xoff step by step, equal" \
+        "$(grep -c 'steps in tiles' one_$name/err.txt) groups on one rank, $(grep -o 'exchanges *[0-9]*' on_$name/err.txt | tr -s ' '), $(grep -o '[0-9]* groups of steps on deep halos, [0-9]* stepped' on_$name/err.txt), $(grep -o 'exchanges *[0-9]*' off_$name/err.txt | tr -s ' ') step by step, $same"
+done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -21,7 +21,9 @@
 #   body's types are a fixed point, not a probe per level: 2^depth before, a work-limit error).
 #   stages_*.tyl: pass_fuse_stages (temporaries computed per tile of their consumer), below.
 #   sched_timetile.tyl: pass_sched_timetile: which time loops are tiled, with what K, and why the
-#   others step one step at a time (--time-tile=K, off, a bad value refused).
+#   others step one step at a time (--time-tile=K, off, a bad value refused); a loop nested in
+#   a for or a while that prints is tiled ("nested", no checkpoint boundaries); timetile_programs:
+#   the loops of tests/programs/timetile_nested_*.tyl and timetile_inplace_1d.tyl are tiled.
 #   sched_timetile_auto.tyl: the automatic choice (sizes, steps, halo width, the arithmetic a
 #   step does for each element it moves) and its figures.
 #   sched_timetile_3d.tyl: the same for 3-D grids (tiles of planes and lines).
@@ -268,9 +270,9 @@ done
 # --time-tile: forced K, off, a loop that cannot be tiled says why when K is forced, and a bad
 # value is refused (exit status 2, the exact message)
 tt=tests/ir/sched_timetile.tyl
-check sched_timetile/forced "tiled loops with --time-tile=3" 1 "$($TYLESC $tt --time-tile=3 --dump=sched | grep -c 'time tile 3 steps (--time-tile), radius 1')"
+check sched_timetile/forced "tiled loops with --time-tile=3 (nested ones)" "3 (2)" "$($TYLESC $tt --time-tile=3 --dump=sched | grep -c 'time tile 3 steps (--time-tile), radius 1') ($($TYLESC $tt --time-tile=3 --dump=sched | grep -c '^  # sched loop; time tile 3 steps (--time-tile), radius 1, nested;'))"
 check sched_timetile/why "loops stepped one step at a time, with the reason" 2 "$($TYLESC $tt --time-tile=3 --dump=sched | grep -c 'step by step: a \(print\|reduction\) in the body')"
-check sched_timetile/off "tiled loops with --time-tile=off" "0 1" "$($TYLESC $tt --time-tile=off --dump=sched | grep -c 'time tile') $($TYLESC $tt --time-tile=off --dump=sched | grep -c 'step by step: --time-tile=off')"
+check sched_timetile/off "tiled loops with --time-tile=off" "0 3" "$($TYLESC $tt --time-tile=off --dump=sched | grep -c 'time tile') $($TYLESC $tt --time-tile=off --dump=sched | grep -c 'step by step: --time-tile=off')"
 check sched_timetile/one "tiled loops with --time-tile=1" 0 "$($TYLESC $tt --time-tile=1 --dump=sched | grep -c 'time tile')"
 for v in 0 x 65 4x ''; do
     out=$($TYLESC $tt --time-tile=$v --dump=sched 2>&1); rc=$?
@@ -281,13 +283,27 @@ done
 # small grid not, a large one with K from the steps, a short loop, a narrow grid and long rows not
 at=$($TYLESC tests/ir/sched_timetile_auto.tyl --dump=sched | grep -o -E '(time tile [0-9]+ steps|step by step: automatic: [a-z0-9 ]*)' | tr '\n' '|')
 check sched_timetile_auto/decisions "the automatic choice per loop" \
-    "step by step: automatic: the arrays a step touches |time tile 8 steps|time tile 2 steps|step by step: automatic: 3 steps|step by step: automatic: a deep halo of 2 x 2 points is more than 1|step by step: automatic: a tile of 8 rows |step by step: automatic: the arrays a step touches |time tile 8 steps|time tile 2 steps|step by step: automatic: 30|time tile 8 steps|" "$at"
-# deep halos sized for groups of 2K steps (Jacobi's b: 2 x 8 steps x 1; Burgers' u and v: 2 x 2 x
-# 1), except the (40000, 200) strip's (8 x 1: 16 x 16 points would be more than 200 / 16)
-check sched_timetile_auto/no_widening "layouts widened only for the large grids" "halo 1/1 1/1 halo 16/16 16/16 halo 2/2 2/2 halo 1/1 1/1 halo 1/1 1/1 halo 4/4 4/4 halo 4/4 4/4 halo 2/2 2/2 halo 8/8 8/8" \
+    "step by step: automatic: the arrays a step touches |time tile 8 steps|time tile 2 steps|step by step: automatic: 3 steps|step by step: automatic: a deep halo of 2 x 2 points is more than 1|step by step: automatic: a tile of 8 rows |step by step: automatic: the arrays a step touches |time tile 8 steps|time tile 8 steps|step by step: automatic: 30|time tile 8 steps|" "$at"
+# deep halos sized for groups of 2K steps (Jacobi's b: 2 x 8 steps x 1; Burgers' u and v: 2 x 8 x
+# 1, 2 x 2 x 1 while the copies handed over counted as stages that add to the lags), except the (40000, 200) strip's (8 x 1: 16 x 16 points would be more than 200 / 16)
+check sched_timetile_auto/no_widening "layouts widened only for the large grids" "halo 1/1 1/1 halo 16/16 16/16 halo 2/2 2/2 halo 1/1 1/1 halo 1/1 1/1 halo 16/16 16/16 halo 16/16 16/16 halo 2/2 2/2 halo 8/8 8/8" \
     "$($TYLESC tests/ir/sched_timetile_auto.tyl --dump=sched | sed -n 's/^layout [0-9]*: distributed over a 2-D grid, \(halo [0-9/ ]*\)$/\1/p' | tr '\n' ' ' | sed 's/ $//')"
+# the loops scientists write, tiled (tests/programs, compared with NumPy at 1-4 ranks there): a
+# loop nested in a for that prints (timetile_nested_cfd) or a while that saves
+# (timetile_nested_neumann_while, with Neumann copies u[0:2, :] = u[2:4, :] written in place), and
+# 1-D updates in place (timetile_inplace_1d: the diffusion nested, the advection a time loop),
+# each as "time tile K steps"; before, "a loop in the body" / "a sweep reads what it writes at
+# another offset" kept them step by step
+for run in timetile_nested_cfd:3:1:1 timetile_nested_neumann_while:3:1:1 timetile_inplace_1d:6:2:1; do
+    set -- $(printf '%s' "$run" | tr : ' ')
+    name=$1 K=$2 want=$3 nested=$4
+    d=$($TYLESC tests/programs/$name.tyl --time-tile=$K --dump=sched)
+    check "timetile_programs/$name" "tiled loops (nested ones)" "$want ($nested)" \
+        "$(printf '%s\n' "$d" | grep -c "sched loop.*; time tile $K steps") ($(printf '%s\n' "$d" | grep -c "sched loop.*; time tile $K steps.*, nested;"))"
+done
 c=$($TYLESC $tt --time-tile=4 -o -)
-check sched_timetile/c_groups "tyl_tt_go calls in the C (one tiled loop)" 1 "$(printf '%s\n' "$c" | grep -c 'tyl_tt_go(4, 1, ')"
+check sched_timetile/c_groups "tyl_tt_go calls in the C (a time loop, two nested loops without checkpoints)" "1 2" \
+    "$(printf '%s\n' "$c" | grep -c 'tyl_tt_go(4, 1, 4, 1, ') $(printf '%s\n' "$c" | grep -c 'tyl_tt_go(4, 1, 4, 0, ')"
 # nothing exchanged: no kernel of sched_pointwise.tyl begins an exchange
 check sched_pointwise/no_exchange "kernels with an exchange" 0 "$($TYLESC tests/ir/sched_pointwise.tyl --dump=sched | grep -c 'exchange begin')"
 # the stencil of sched_heat.tyl exchanges, and its time loop has step boundaries on the C target
