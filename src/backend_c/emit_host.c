@@ -591,36 +591,6 @@ void emit_block(ectx *c, int ind, vec *body)
         emit_stmt(c, ind, VEC_AT(*body, i, ir_stmt *));
 }
 
-/* Whether a loop in body may run time-tiled (pass_sched_timetile). */
-static int has_time_tile(const vec *body)
-{
-    for (int i = 0; i < body->len; i++) {
-        const ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
-        if ((s->sched && s->sched->time_tile >= 2) || has_time_tile(&s->body) || has_time_tile(&s->orelse))
-            return 1;
-    }
-    return 0;
-}
-
-/* Whether every distributed 3-D array body allocates has the same extent (expression) along
- * its first two axes: only then may the default grid split the middle axis instead of the
- * first (dims_default in tyl_dist.c); a block thin along it would not run on deep halos
- * (timetile_jacobi3d_threads' 720 x 48 x 48 on 1x2x1: 24 lines a rank, which halos of 16
- * steps would grow by a third: tyl_timetile.c deep_pays), and an axis with fewer elements than
- * ranks would be refused. */
-static int square_planes(const vec *body)
-{
-    for (int i = 0; i < body->len; i++) {
-        const ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
-        if (s->kind == S_ALLOC && s->init != 3 && s->var->rank == 3 && ir_slot_dist(s->var) &&
-            !ir_expr_equal(s->shape[0], s->shape[1]))
-            return 0;
-        if (!square_planes(&s->body) || !square_planes(&s->orelse))
-            return 0;
-    }
-    return 1;
-}
-
 static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
 {
     UTIL_ASSERT(p->sched && p->sched->done == SCHED_ALL && p->sched->cuda == t->cuda);
@@ -669,7 +639,7 @@ static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
     }
     fprintf(out, "        {NULL, TYL_INT64, NULL},\n    };\n");
     fprintf(out, "    tyl_rt_set_grid(%d);\n", p->grid_rank);
-    if (!t->cuda && p->grid_rank == 3 && has_time_tile(&p->body) && square_planes(&p->body)) /* dims_default */
+    if (p->sched->grid_middle_first)
         fprintf(out, "    tyl_rt_set_grid_tiled();\n");
     if (p->uses_argv) /* sys.argv: positional arguments are the program's */
         fprintf(out, "    tyl_argv_accept();\n");

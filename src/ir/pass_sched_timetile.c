@@ -30,7 +30,9 @@
  * pass also widens the halos of the distributed layouts a tiled loop touches to K times the
  * widest halo among them (deep_halos). sched->tt_radius: the rows a step reads beyond those it
  * writes, from the halo margins (-1: known only at run time). sched->tt_note: why a candidate
- * loop is not tiled (printed by --dump=sched). Breaks: the layouts' halo widths are no longer
+ * loop is not tiled (printed by --dump=sched). program->sched->grid_middle_first: a C program
+ * with a tiled loop whose distributed 3-D arrays have equal first two extents (the default
+ * process grid splits the middle axis first, tyl_dist.c dims_default). Breaks: the layouts' halo widths are no longer
  * the least the reads need (they only grow).
  * K is SCHED_TT_DEFAULT_K unless --time-tile=K gives it; --time-tile=off (or 1) tiles nothing.
  */
@@ -151,6 +153,7 @@ typedef struct deep_ctx {
     int rank[DEEP_MAX];         /* the highest rank of their slots */
     int width[DEEP_MAX][IR_MAX_RANK]; /* the halo each needs (the widest over the loops) */
     int n;
+    int tiled;                  /* loops tiled */
 } deep_ctx;
 
 static int deep_at(deep_ctx *c, ir_layout *L)
@@ -626,8 +629,10 @@ static int consider(ir_program *p, ir_stmt *s, deep_ctx *all)
         h->tt_deep = h->time_tile ? deep : 0;
         h->tt_note = no;
         h->tt_model = model;
-        if (h->time_tile)
+        if (h->time_tile) {
             deep_halos(s, h->tt_deep, all);
+            all->tiled++;
+        }
     }
     return h->time_tile != 0;
 }
@@ -656,6 +661,25 @@ static void walk(ir_program *p, vec *body, deep_ctx *all, int nested)
     }
 }
 
+/* Whether every distributed 3-D array body allocates has the same extent (expression) along
+ * its first two axes: only then may the default grid split the middle axis instead of the
+ * first (sched->grid_middle_first); a block thin along it would not run on deep halos
+ * (timetile_jacobi3d_threads' 720 x 48 x 48 on 1x2x1: 24 lines a rank, which halos of 16
+ * steps would grow by a third: tyl_timetile.c deep_pays), and an axis with fewer elements than
+ * ranks would be refused. */
+static int square_planes(const vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        const ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if (s->kind == S_ALLOC && s->init != 3 && s->var->rank == 3 && ir_slot_dist(s->var) &&
+            !ir_expr_equal(s->shape[0], s->shape[1]))
+            return 0;
+        if (!square_planes(&s->body) || !square_planes(&s->orelse))
+            return 0;
+    }
+    return 1;
+}
+
 void pass_sched_timetile(ir_program *p)
 {
     deep_ctx all = {0};
@@ -676,5 +700,9 @@ void pass_sched_timetile(ir_program *p)
             if (w > all.lay[i]->hh[d])
                 all.lay[i]->hh[d] = w;
         }
+    /* A 3-D group's tiles are rows of planes along the first axis, which one rank's threads
+     * share in bands of the middle axis: ranks that split the middle axis too share alike what
+     * varies along the first (tyl_dist.c dims_default). */
+    p->sched->grid_middle_first = !p->sched->cuda && p->grid_rank == 3 && all.tiled && square_planes(&p->body);
     p->sched->done |= SCHED_TIMETILE;
 }

@@ -116,6 +116,9 @@ typedef struct ir_psched {
                             parameters), by id: the table a checkpoint holds */
     vec ck_loops;        /* pass_sched_steps: ir_stmt*, the checkpointed time loops by number */
     int time_tile_opt;   /* --time-tile: SCHED_TT_AUTO, SCHED_TT_OFF (1), or K >= 2 forced */
+    int grid_middle_first; /* pass_sched_timetile: a loop is tiled and the 3-D arrays have equal
+                            first two extents: a default 3-D process grid splits the middle axis
+                            before the first (tyl_rt_set_grid_tiled) */
 } ir_psched;
 
 /* Give the program an empty schedule for the given target; the passes fill it in. */
