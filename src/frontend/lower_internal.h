@@ -436,6 +436,10 @@ value *lw_random_choice_norepl(lctx *c, loc l, int gen, ir_expr *pop, value *siz
 value *lw_shuffle_rows(lctx *c, loc l, int gen, ir_rkind k, value *x, const char *fname);
 /* lower_pyrandom.c: Python's random module */
 int lw_is_pyrandom_module(const char *name);
+/* lower_deque.c: collections.deque rewritten into a run-time list before lowering */
+void lw_deque_rewrite(ast *module);
+enum { LW_DEQUE_POP = 'D' }; /* ival of a call q.pop(...) of a deque: the deque's IndexError */
+int lw_deque_import(lctx *c, ast *s); /* from collections import deque: 1 when bound */
 void lw_pyrandom_reset(void);
 void lw_pyrandom_import(lctx *c, ast *s);
 value *lw_pyrandom_attr(value *mod, ast *a);

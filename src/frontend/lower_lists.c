@@ -677,7 +677,7 @@ static value *pop(lctx *c, ast *call, binding *b)
         if (k < 0)
             k += lst->n;
         if (k < 0 || k >= lst->n) {
-            diag_error(l, lst->n ? "pop index out of range" : "pop from empty list");
+            diag_error(l, lst->n ? "pop index out of range" : call->ival == LW_DEQUE_POP ? "pop from an empty deque" : "pop from empty list");
             return &lw_ERRV;
         }
         value *r = lw_vnew(V_TUPLE, lst->l);
@@ -693,7 +693,7 @@ static value *pop(lctx *c, ast *call, binding *b)
         return lst->items[k];
     }
     lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, lst->lcnt), lw_I64(l, 0), 0),
-                  "IndexError: pop from empty list");
+                  call->ival == LW_DEQUE_POP ? "IndexError: pop from an empty deque" : "IndexError: pop from empty list");
     ir_expr *last = lw_iadd(l, ir_varref(l, lst->lcnt), lw_I64(l, -1));
     if (!kconst || k != -1) { /* queue.pop(0): the item at k (k < 0 from the end), the rest moved down */
         ir_var *at = lw_temp_scalar(c, T_I64);
