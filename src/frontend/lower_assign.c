@@ -213,6 +213,10 @@ static value *pin_sources(lctx *c, const char *name, loc l, value *v)
             lw_emit(c, lw_bind1(l, tmp, src));
             int changed = 0;
             r->items[i] = lw_value_retarget(it, src, tmp, &changed);
+        } else if (it->kind == V_ARRAY && !it->fresh && it->e->kind != E_READ &&
+                   ir_expr_any(it->e, names_hidden, (void *)prefix)) {
+            /* t = (t[0] + t[1], t[0] - t[1]): computed before t.0 is rebound */
+            r->items[i] = lw_materialize(c, it);
         }
     }
     return r;
