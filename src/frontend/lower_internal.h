@@ -92,6 +92,8 @@ struct value {
     int *dict_shared;  /* a dict: set once a second name is bound to it (e = d), shared by copies */
     int dict_param;    /* a dict bound to a function's parameter (a change would not reach the caller) */
     int is_list;       /* V_TUPLE: a Python list (printed [a, b]), not a tuple */
+    int cplx;          /* V_TUPLE of 2: a complex number or array, items the real and imaginary
+                          parts (float64; lower_complex.c) */
     ir_var *reshaped;  /* V_ARRAY: the slot of a reshape's copy of a named array, which NumPy makes a
                           view (lower_reshape.c: binding it to a name is refused) */
     int snapshot;      /* V_MASKED: bound to a name (lw_masked_bind): self and mask are copies */
@@ -436,6 +438,19 @@ value *lw_random_choice_norepl(lctx *c, loc l, int gen, ir_expr *pop, value *siz
 value *lw_shuffle_rows(lctx *c, loc l, int gen, ir_rkind k, value *x, const char *fname);
 /* lower_pyrandom.c: Python's random module */
 int lw_is_pyrandom_module(const char *name);
+/* lower_complex.c: complex128 values as pairs of float64 parts */
+int lw_is_complex(const value *v);
+int lw_has_complex(const value *v);
+int lw_complex_refuse(loc l, const value *v, const char *what); /* 1 after a diagnostic */
+value *lw_complex_literal(loc l, double im);
+value *lw_complex_binop(lctx *c, loc l, ir_op op, value *x, value *y);
+value *lw_complex_unop(lctx *c, loc l, ir_op op, value *x);
+int lw_complex_call(const char *f, args *a); /* does lw_complex_numpy lower this call? */
+value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a);
+value *lw_complex_attr(lctx *c, value *z, const char *name);
+int lw_complex_augassign(lctx *c, ast *s, ast *t, ir_op op, value *rhs, void (*store)(lctx *, ast *, value *));
+value *lw_complex_index(lctx *c, value *z, ast *a);
+int lw_complex_store(lctx *c, ast *t, value *v, void (*store)(lctx *, ast *, value *));
 /* lower_deque.c: collections.deque rewritten into a run-time list before lowering */
 void lw_deque_rewrite(ast *module);
 enum { LW_DEQUE_POP = 'D' }; /* ival of a call q.pop(...) of a deque: the deque's IndexError */

@@ -448,6 +448,8 @@ static value *append(lctx *c, ast *call, binding *b)
     args a = lw_args(c, call);
     if (lw_any_err(&a))
         return &lw_ERRV;
+    if (a.npos == 1 && lw_complex_refuse(call->l, a.pos[0], "appending a complex value to a list"))
+        return &lw_ERRV;
     if (a.npos != 1 || a.nkw) {
         diag_error(call->l, "list.append() takes exactly one argument (%d given)", a.npos + a.nkw);
         return &lw_ERRV;

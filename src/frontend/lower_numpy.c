@@ -962,8 +962,10 @@ value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self)
     args a = lw_args(c, call);
     if (lw_any_err(&a))
         return &lw_ERRV;
+    a.self = self;
+    if (lw_complex_call(f, &a)) /* np.abs(z), z.conj(), np.zeros(n, dtype=complex) */
+        return lw_complex_numpy(c, f, l, &a);
     if (self) {
-        a.self = self;
         const lw_builtin *m = lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, f);
         if (!m)
             m = lw_npfuncs_find(f, 1);
