@@ -96,6 +96,8 @@ struct value {
                           parts (float64; lower_complex.c) */
     ir_var *reshaped;  /* V_ARRAY: the slot of a reshape's copy of a named array, which NumPy makes a
                           view (lower_reshape.c: binding it to a name is refused) */
+    const char *reshape_src; /* V_ARRAY with reshaped: the name of the array reshaped (its slot's) */
+    ir_var *reshape_var;     /* and that slot */
     int snapshot;      /* V_MASKED: bound to a name (lw_masked_bind): self and mask are copies */
     value *rows;       /* V_MASKED with n > 0 (F[m, :], x[m]): m itself, the mask of the n leading
                           dimensions (mask is m repeated along the others); len() counts it */
@@ -363,7 +365,7 @@ const lw_builtin *lw_argmax_find(const char *name, int method);
 /* lower_reshape.c: reshape/ravel/flatten (method: a.reshape()), or NULL; the check that a
  * reshape's copy of a named array is not bound to a name */
 const lw_builtin *lw_reshape_find(const char *name, int method);
-void lw_reshape_bind_check(const value *v, const char *name);
+void lw_reshape_bind_check(lctx *c, const value *v, const char *name);
 ast *lw_unravelled(lctx *c, ast *e);
 /* views with axes of extent 1 the array lacks (x.reshape(n, 1) of an (n,) array): indexing them
  * (NULL when base has none) and storing through them (0 when target has none) */
@@ -577,6 +579,7 @@ const char *lw_grow_array(const char *list);
  * it: *who; NULL for a call of a function of the program that changes a parameter), or NULL
  * when a copy at the append is NumPy's list item for good. */
 ast *lw_append_changed(lctx *c, const char *x, const char *list, const char **who);
+ast *lw_reshape_changed(lctx *c, const char *x, const char *name, const char **who);
 void lw_lower_while(lctx *c, ast *s);
 value *lw_bound_array(binding *b);
 int lw_carriable_view(binding *e, binding *x);
