@@ -457,6 +457,7 @@ int lw_complex_store(lctx *c, ast *t, value *v, void (*store)(lctx *, ast *, val
 void lw_deque_rewrite(ast *module);
 enum { LW_DEQUE_POP = 'D' }; /* ival of a call q.pop(...) of a deque: the deque's IndexError */
 int lw_deque_import(lctx *c, ast *s); /* from collections import deque: 1 when bound */
+void lw_sets_rewrite(ast *module); /* lower_sets.c: set() rewritten into lists without repeats */
 void lw_pyrandom_reset(void);
 void lw_pyrandom_import(lctx *c, ast *s);
 value *lw_pyrandom_attr(value *mod, ast *a);
@@ -579,6 +580,7 @@ const char *lw_grow_array(const char *list);
  * it: *who; NULL for a call of a function of the program that changes a parameter), or NULL
  * when a copy at the append is NumPy's list item for good. */
 ast *lw_append_changed(lctx *c, const char *x, const char *list, const char **who);
+value *lw_list_contains(lctx *c, loc l, value *x, value *lst); /* x in L, L built at run time */
 ast *lw_reshape_changed(lctx *c, const char *x, const char *name, const char **who);
 void lw_lower_while(lctx *c, ast *s);
 value *lw_bound_array(binding *b);
