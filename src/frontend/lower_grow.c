@@ -551,8 +551,10 @@ static void ref_names(ast *e, vec *out)
                     vec_push(out, (void *)e->a->name);
                     break;
                 }
-        /* a method's object (y.reshape, Y.T.copy), not a function's name nor a module's (np.sin) */
-        if (e->a->kind == A_ATTR && !(e->a->a->kind == A_NAME && lw_name_in(&modules, e->a->a->name)))
+        /* a method's object (y.reshape, Y.T.T), not a function's name nor a module's (np.sin), nor
+         * the object of copy() and flatten(), which return a new array */
+        if (e->a->kind == A_ATTR && !(e->a->a->kind == A_NAME && lw_name_in(&modules, e->a->a->name)) &&
+            strcmp(e->a->name, "copy") != 0 && strcmp(e->a->name, "flatten") != 0)
             ref_names(e->a->a, out);
         for (int i = 0; i < e->kwargs.len; i++)
             ref_names(VEC_AT(e->kwargs, i, ast *), out);

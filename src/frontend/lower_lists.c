@@ -566,20 +566,23 @@ static value *append(lctx *c, ast *call, binding *b)
         nb->kind = B_VALUE;
         nb->val = lst;
     }
-    ast *arg = VEC_AT(call->args, 0, ast *);
-    if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh && arg->kind == A_NAME) {
-        /* the array a name holds: NumPy's list holds that very array; a copy of its value now
-         * is the same as long as nothing changes it in place later (lower_grow.c) */
-        const char *who;
-        ast *w = lw_append_changed(c, arg->name, nm->name, &who);
+    ast *arg = VEC_AT(call->args, 0, ast *), *root = arg;
+    while (root->kind == A_SUBSCRIPT) /* hov.append(eta[2:8]), a view of the array eta holds */
+        root = root->a;
+    if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh && root->kind == A_NAME) {
+        /* the array a name holds, or a view of it: NumPy's list holds that very array (view); a
+         * copy of its value now is the same as long as nothing changes the array in place later
+         * (lower_grow.c) */
+        const char *who, *text = diag_text(arg->l);
+        ast *w = lw_append_changed(c, root->name, nm->name, &who);
         if (w) {
             diag_error(call->l, "appending the array '%s' to a list built at run time is supported when "
-                                "nothing changes it in place afterwards (NumPy's list holds the array "
+                                "nothing changes %s in place afterwards (NumPy's list holds the array "
                                 "itself, so its item would change too); append a copy (%s.copy())",
-                       arg->name, arg->name);
+                       text, root == arg ? "it" : arena_printf(&util_arena, "'%s'", root->name), text);
             if (who)
                 diag_note(w->l, "'%s'%s is changed in place here", who,
-                          strcmp(who, arg->name) == 0 ? "" : strcmp(who, nm->name) == 0
+                          strcmp(who, root->name) == 0 ? "" : strcmp(who, nm->name) == 0
                           ? " (the list's items)" : " (which may hold the same array)");
             else
                 diag_note(w->l, "it is given here to a function of the program, and a function of the "
