@@ -334,7 +334,10 @@ static value *c_abs(lctx *c, loc l, value *z, int python)
     value *large = where(c, l, gt, re, im), *small = where(c, l, gt, im, re);
     value *nodiv = bin(c, l, OP_BOR, bin(c, l, OP_CEQ, large, zero), bin(c, l, OP_CEQ, small, inf));
     value *ratio = where(c, l, nodiv, zero, bin(c, l, OP_TRUEDIV, small, large));
-    value *h = bin(c, l, OP_MUL, lw_ufunc1(c, l, FN_SQRT, fma3(c, l, ratio, ratio, f64(l, 1.0))), large);
+    value *sq = fma3(c, l, ratio, ratio, f64(l, 1.0));
+    if (sq->kind == V_ERR)
+        return sq;
+    value *h = bin(c, l, OP_MUL, lw_ufunc1(c, l, FN_SQRT, sq), large);
     value *isinf = bin(c, l, OP_BOR, bin(c, l, OP_CEQ, re, inf), bin(c, l, OP_CEQ, im, inf));
     value *isnan = bin(c, l, OP_BOR, bin(c, l, OP_CNE, re, re), bin(c, l, OP_CNE, im, im));
     return where(c, l, isinf, inf, where(c, l, isnan, f64(l, NAN), h));
@@ -430,6 +433,25 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
                                                                    ir_const_f(l, z->type, 0.0));
     if (real && a->self && !strcmp(m, "astype") && a->npos == 1 && !a->nkw && is_complex_dtype(a->pos[0]))
         return even(c, l, z->kind == V_ARRAY ? lw_copy_of(c, l, as_f64(c, l, z)) : as_f64(c, l, z), f64(l, 0.0), 0);
+    if (z && lw_is_complex(z) && nargs == (a->self ? 0 : 1) &&
+        (z->items[0]->kind == V_MASKED || z->items[1]->kind == V_MASKED) &&
+        (!strcmp(m, "abs") || !strcmp(m, "absolute") || !strcmp(m, "angle") || !strcmp(m, "exp") ||
+         !strcmp(m, "square") || !strcmp(m, "conj") || !strcmp(m, "conjugate"))) {
+        /* np.abs(z[m]): of z, then [m] (each part of a complex result) */
+        value *ops[2] = {z->items[0], z->items[1]}, *sel;
+        if (lw_masked_operands(arena_printf(&util_arena, "np.%s", m), ops, 2, &sel) < 0)
+            return &lw_ERRV;
+        args b = *a;
+        value *whole = cx(l, ops[0], ops[1], 0);
+        if (a->self)
+            b.self = whole;
+        else
+            b.pos = &whole;
+        value *r = lw_complex_numpy(c, f, l, &b);
+        if (r->kind == V_ERR || !lw_is_complex(r))
+            return r->kind == V_ERR ? r : lw_masked_result(sel, r);
+        return cx(l, lw_masked_result(sel, r->items[0]), lw_masked_result(sel, r->items[1]), 0);
+    }
     if (z && lw_is_complex(z) && nargs == (a->self ? 0 : 1)) {
         value *re = z->items[0], *im = z->items[1];
         if (!strcmp(m, "real"))
