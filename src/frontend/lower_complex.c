@@ -39,7 +39,8 @@
 
 #define SUPPORTED                                                                                  \
     "supported for complex values: + - * /, ** 2, np.abs, np.angle, np.exp, np.square, np.conj, "  \
-    "np.real, np.imag, .real, .imag, np.where, zeros_like, .copy() and indexing"
+    "np.real, np.imag, .real, .imag, np.where, zeros_like, np.roll, flips, transposes, copies, "    \
+    "reshapes and indexing"
 
 int lw_is_complex(const value *v) { return v && v->kind == V_TUPLE && v->cplx; }
 
@@ -472,6 +473,36 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
             return even(c, l, re->kind == V_ARRAY ? lw_copy_of(c, l, re) : re,
                         im->kind == V_ARRAY ? lw_copy_of(c, l, im) : im, z->weak);
     }
+    /* functions that move elements, not compute them (np.roll of a periodic field, flips,
+     * transposes, copies, reshapes): each part as the real array's */
+    static const char *moves[] = {"roll", "flip", "flipud", "fliplr", "transpose", "swapaxes", "moveaxis",
+                                  "rot90", "expand_dims", "squeeze", "copy", "ravel", "flatten", "reshape",
+                                  NULL};
+    int move = 0;
+    for (const char **p = moves; *p && z && lw_is_complex(z); p++)
+        move |= !strcmp(m, *p);
+    for (int i = a->self ? 0 : 1; move && i < a->npos; i++)
+        move &= !lw_has_complex(a->pos[i]);
+    for (int i = 0; move && i < a->nkw; i++)
+        move &= !lw_has_complex(a->kw[i]) && !is_complex_dtype(a->kw[i]);
+    if (move) {
+        value *r[2];
+        for (int k = 0; k < 2; k++) {
+            args b = *a;
+            value **pos = NEWN(value *, a->npos + 1);
+            for (int i = 0; i < a->npos; i++)
+                pos[i] = a->pos[i];
+            b.pos = pos;
+            if (a->self)
+                b.self = z->items[k];
+            else
+                pos[0] = z->items[k];
+            r[k] = lw_numpy_table_call(c, f, l, &b);
+            if (r[k]->kind == V_ERR)
+                return r[k];
+        }
+        return even(c, l, r[0], r[1], z->weak);
+    }
     if (!strcmp(m, "where") && a->npos == 3 && !a->nkw) {
         value *ar, *ai, *br, *bi;
         value *cond = a->pos[0];
@@ -494,7 +525,8 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
 /* z.real, z.imag, z.shape, z.size, z.ndim of a complex value; NULL: another attribute */
 value *lw_complex_attr(lctx *c, value *z, const char *name)
 {
-    (void)c;
+    if (!strcmp(name, "T") && z->items[0]->kind == V_ARRAY && z->items[1]->kind == V_ARRAY)
+        return cx(z->l, lw_transpose(c, z->l, z->items[0]), lw_transpose(c, z->l, z->items[1]), 0);
     value *p = !strcmp(name, "real") ? z->items[0] : !strcmp(name, "imag") ? z->items[1] : NULL;
     if (p && p->kind == V_SCALAR && z->weak) /* a Python complex's parts are Python floats */
         p = lw_scalar(p->l, p->e, 1);

@@ -449,6 +449,7 @@ value *lw_complex_binop(lctx *c, loc l, ir_op op, value *x, value *y);
 value *lw_complex_unop(lctx *c, loc l, ir_op op, value *x);
 int lw_complex_call(const char *f, args *a); /* does lw_complex_numpy lower this call? */
 value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a);
+value *lw_numpy_table_call(lctx *c, const char *f, loc l, args *a); /* lower_numpy.c */
 value *lw_complex_attr(lctx *c, value *z, const char *name);
 int lw_complex_augassign(lctx *c, ast *s, ast *t, ir_op op, value *rhs, void (*store)(lctx *, ast *, value *));
 value *lw_complex_index(lctx *c, value *z, ast *a);

@@ -984,6 +984,21 @@ value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self)
     return &lw_ERRV;
 }
 
+/* np.f(...) or the method f (a->self) with its arguments already lowered: the tables' lowering
+ * (lower_complex.c calls it once per part). */
+value *lw_numpy_table_call(lctx *c, const char *f, loc l, args *a)
+{
+    const lw_builtin *b = a->self ? lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, f)
+                                  : lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, f);
+    if (!b)
+        b = lw_npfuncs_find(f, a->self != NULL);
+    if (!b) {
+        diag_error(l, "'%s' is not supported in a stencil program", f);
+        return &lw_ERRV;
+    }
+    return lw_builtin_call(c, b, l, a);
+}
+
 int lw_numpy_known(const char *name)
 {
     char f[64];
