@@ -40,6 +40,7 @@
 #define SUPPORTED                                                                                  \
     "supported for complex values: + - * /, ** 2, np.abs, np.angle, np.exp, np.square, np.conj, "  \
     "np.real, np.imag, .real, .imag, np.where, zeros_like, np.roll, flips, transposes, copies, "    \
+    "np.sum and np.mean of whole arrays, "                                                        \
     "reshapes and indexing"
 
 int lw_is_complex(const value *v) { return v && v->kind == V_TUPLE && v->cplx; }
@@ -228,7 +229,7 @@ static value *where(lctx *c, loc l, value *m, value *x, value *y)
     if (m->kind == V_ERR || x->kind == V_ERR || y->kind == V_ERR)
         return &lw_ERRV;
     if (m->kind == V_SCALAR && x->kind == V_SCALAR && y->kind == V_SCALAR)
-        return lw_scalar(l, ir_select(l, T_F64, m->e, x->e, y->e), x->weak && y->weak);
+        return lw_scalar(l, ir_select(l, T_F64, ir_cast(l, T_BOOL, m->e), x->e, y->e), x->weak && y->weak);
     return lw_where3(c, l, m, x, y);
 }
 
@@ -472,6 +473,26 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
         if (!strcmp(m, "copy"))
             return even(c, l, re->kind == V_ARRAY ? lw_copy_of(c, l, re) : re,
                         im->kind == V_ARRAY ? lw_copy_of(c, l, im) : im, z->weak);
+    }
+    if ((!strcmp(m, "sum") || !strcmp(m, "mean")) && nargs == (a->self ? 0 : 1) && z && lw_is_complex(z) &&
+        z->items[0]->kind == V_ARRAY && z->items[1]->kind == V_ARRAY) {
+        /* NumPy's pairwise sum of complex numbers (four running sums per part, leaves of 64
+         * numbers: the prelude's csum over the flattened parts); the mean divides it by the
+         * count as a complex division, as NumPy's does */
+        value *args2[] = {z->items[0], z->items[1]};
+        value *s = lw_call_prelude(c, l, "csum", 2, args2);
+        if (s->kind != V_TUPLE || s->n != 2)
+            return s->kind == V_ERR ? s : (UNREACHABLE(), &lw_ERRV);
+        value *sum = cx(l, s->items[0], s->items[1], 0);
+        if (m[0] == 's')
+            return sum;
+        value *p = z->items[0];
+        ir_expr *cnt = lw_I64(l, 1);
+        for (int d = 0; d < p->rank; d++)
+            cnt = ir_bin(l, OP_MUL, T_I64, cnt, p->len[d], 0);
+        lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, cnt, lw_I64(l, 0), 0),
+                      "np.mean() of an empty complex array is not supported (NumPy warns and gives nan+nanj)");
+        return lw_complex_binop(c, l, OP_TRUEDIV, sum, lw_scalar(l, cnt, 1));
     }
     /* functions that move elements, not compute them (np.roll of a periodic field, flips,
      * transposes, copies, reshapes): each part as the real array's */
