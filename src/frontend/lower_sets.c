@@ -187,13 +187,13 @@ static ast *rewrite_stmt(ast *s, sets *st)
     return NULL;
 }
 
-static void refuse(ast *at, const char *what)
+/* order: what is refused depends on the order of the set's items */
+static void refuse(ast *at, const char *what, int order)
 {
     diag_error(at->l, "%s is not supported: a set is a list without repeats here (set(), set(items), "
                       "{a, b}, add, in, len, sorted, min and max are), and %s", what,
-               strstr(what, "iterat") || strstr(what, "print") || strstr(what, "list(") || strstr(what, "pop")
-                   ? "Python's order of a set's items follows their hashes; use sorted(s)"
-                   : "this needs an operation the list does not have");
+               order ? "Python's order of a set's items follows their hashes; use sorted(s)"
+                     : "this needs an operation the list does not have");
 }
 
 /* A refused expression, once reported, lowered as 0 (no second message from the list's side) */
@@ -216,20 +216,20 @@ static void check_expr(ast *a, sets *st)
                 a->args.items[i] = VEC_AT(r->args, 0, ast *);
         }
     if (a->kind == A_FOR && is_set_name(a->a, st)) { /* a statement, or a comprehension's clause */
-        refuse(a->a, "iterating over a set");
+        refuse(a->a, "iterating over a set", 1);
         a->a = ast_list(a->a->l, (vec){0});
     }
     if (a->kind == A_FSTRING)
         for (int i = 0; i < a->args.len; i++) {
             ast *p = VEC_AT(a->args, i, ast *);
             if (p->kind == A_FORMATTED && is_set_name(p->a, st)) {
-                refuse(p->a, "printing a set");
+                refuse(p->a, "printing a set", 1);
                 neutral(p->a);
             }
         }
     if (a->kind == A_BINOP && (is_set_name(a->a, st) || is_set_name(a->b, st)) &&
         (a->op == '|' || a->op == '&' || a->op == '-' || a->op == '^')) {
-        refuse(a, "an operation between sets");
+        refuse(a, "an operation between sets", 0);
         neutral(a);
         return;
     }
@@ -240,8 +240,8 @@ static void check_expr(ast *a, sets *st)
         int prints = !strcmp(f, "print") || !strcmp(f, "str") || !strcmp(f, "repr");
         for (int i = 0; order && i < a->args.len; i++)
             if (is_set_name(VEC_AT(a->args, i, ast *), st)) {
-                refuse(VEC_AT(a->args, i, ast *), prints ? "printing a set"
-                                                         : arena_printf(&util_arena, "%s(s) of a set (an iteration)", f));
+                refuse(VEC_AT(a->args, i, ast *),
+                       prints ? "printing a set" : arena_printf(&util_arena, "%s(s) of a set (an iteration)", f), 1);
                 if (!prints) { /* list(s): the call lowered as 0 */
                     neutral(a);
                     return;
@@ -257,7 +257,7 @@ static void check_expr(ast *a, sets *st)
         }
     }
     if (a->kind == A_CALL && a->a->kind == A_ATTR && is_set_name(a->a->a, st) && strcmp(a->a->name, "add") != 0) {
-        refuse(a->a, arena_printf(&util_arena, "set.%s()", a->a->name));
+        refuse(a->a, arena_printf(&util_arena, "set.%s()", a->a->name), !strcmp(a->a->name, "pop"));
         neutral(a);
         return;
     }
