@@ -277,8 +277,15 @@ value *lw_complex_binop(lctx *c, loc l, ir_op op, value *x, value *y)
     value *ar, *ai, *br, *bi;
     if (x->kind == V_ERR || y->kind == V_ERR)
         return &lw_ERRV;
-    int weak = (lw_is_complex(x) ? x->weak : x->kind == V_SCALAR && x->weak) &&
-               (lw_is_complex(y) ? y->weak : y->kind == V_SCALAR && y->weak);
+    /* Python's complex arithmetic (a Python complex as the result) where Python's own method
+     * runs: a Python complex on the left with a Python number or an np.float64 (a subclass of
+     * float) on the right, or a Python number on the left with a Python complex; NumPy's
+     * scalar math where an np.complex128, an np.float64 on the left, or another NumPy scalar
+     * is involved (dx = x[1] - x[0]; 1j * dt / (4 * dx ** 2) is CPython's division) */
+    int pyc_x = lw_is_complex(x) && x->weak, pyc_y = lw_is_complex(y) && y->weak;
+    int pyr_x = x->kind == V_SCALAR && x->weak, pyr_y = y->kind == V_SCALAR && y->weak;
+    int f64_y = y->kind == V_SCALAR && !y->weak && y->type == T_F64;
+    int weak = (pyc_x && (pyc_y || pyr_y || f64_y)) || (pyr_x && pyc_y);
     if (op == OP_POWER) {
         int64_t k;
         double f;
@@ -355,8 +362,9 @@ static value *c_exp(lctx *c, loc l, value *z)
 /* zeros of a shape: complex arrays of np.zeros(shape, dtype=complex) and np.zeros_like(z) */
 static value *zeros(lctx *c, loc l, int rank, ir_expr **len, const sym **sh, double fill)
 {
-    value *re = lw_new_array(c, l, T_F64, rank, len, sh, 1, ir_const_f(l, T_F64, fill));
-    value *im = lw_new_array(c, l, T_F64, rank, len, sh, 1, ir_const_f(l, T_F64, 0.0));
+    value *re = fill == 0.0 ? lw_new_array(c, l, T_F64, rank, len, sh, 1, NULL)
+                            : lw_new_array(c, l, T_F64, rank, len, sh, 2, ir_const_f(l, T_F64, fill));
+    value *im = lw_new_array(c, l, T_F64, rank, len, sh, 1, NULL);
     return cx(l, re, im, 0);
 }
 
@@ -419,6 +427,22 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
             return &lw_ERRV;
         return zeros(c, l, rank, len, sh, m[0] == 'o' ? 1.0 : 0.0);
     }
+    if (!strcmp(m, "full") && !a->self && a->npos >= 1 && a->npos + a->nkw <= 3 &&
+        (a->npos == 2 || kwarg(a, "fill_value")) && (!dt || is_complex_dtype(dt))) {
+        /* np.full(n, -r, dtype=complex), np.full(n, 1 + 2j): each part filled */
+        value *fill = a->npos == 2 ? a->pos[1] : kwarg(a, "fill_value"), *fr, *fi;
+        int rank;
+        ir_expr *len[IR_MAX_RANK];
+        const sym *sh[IR_MAX_RANK];
+        if (fill->kind == V_ERR || !parts(c, l, fill, &fr, &fi) || !lw_shape_arg(a->pos[0], &rank, len, sh))
+            return &lw_ERRV;
+        if (fr->kind != V_SCALAR || fi->kind != V_SCALAR) {
+            diag_error(fill->l, "np.full() of a complex dtype takes one number here");
+            return &lw_ERRV;
+        }
+        return cx(l, lw_new_array(c, l, T_F64, rank, len, sh, 2, fr->e), lw_new_array(c, l, T_F64, rank, len, sh, 2, fi->e),
+                  0);
+    }
     value *zp = z && lw_is_complex(z) ? z->items[0] : z;
     if (zp && zp->kind == V_ARRAY && ((nargs == 1 && lw_is_complex(z)) || (nargs == 2 && is_complex_dtype(dt))) &&
         (!strcmp(m, "zeros_like") || !strcmp(m, "ones_like") || !strcmp(m, "empty_like"))) {
@@ -431,8 +455,7 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
     if (real && nargs == 1 && !strcmp(m, "angle")) /* NumPy's arctan2(0, x) */
         return lw_ufunc2(c, l, FN_ATAN2, f64(l, 0.0), z);
     if (real && nargs == 1 && !strcmp(m, "imag"))
-        return z->kind == V_SCALAR ? f64(l, 0.0) : lw_new_array(c, l, z->type, z->rank, z->len, z->sh, 1,
-                                                                   ir_const_f(l, z->type, 0.0));
+        return z->kind == V_SCALAR ? f64(l, 0.0) : lw_new_array(c, l, z->type, z->rank, z->len, z->sh, 1, NULL);
     if (real && a->self && !strcmp(m, "astype") && a->npos == 1 && !a->nkw && is_complex_dtype(a->pos[0]))
         return even(c, l, z->kind == V_ARRAY ? lw_copy_of(c, l, as_f64(c, l, z)) : as_f64(c, l, z), f64(l, 0.0), 0);
     if (z && lw_is_complex(z) && nargs == (a->self ? 0 : 1) &&
