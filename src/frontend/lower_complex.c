@@ -299,7 +299,7 @@ value *lw_complex_binop(lctx *c, loc l, ir_op op, value *x, value *y)
         }
         if (!parts(c, l, x, &ar, &ai))
             return &lw_ERRV;
-        if (!any_array(ar, ai)) { /* CPython's c_powu: 1 * (x * x) */
+        if (!any_array(ar, ai) && x->weak) { /* CPython's c_powu: 1 * (x * x); NumPy's npy_cpow: x * x */
             value *p = mul(c, l, ar, ai, ar, ai, x->weak);
             if (p->kind == V_ERR)
                 return p;
