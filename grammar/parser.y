@@ -102,6 +102,7 @@ static void yyerror(loc *l, yyscan_t scanner, tyl_pstate *ps, const char *msg);
 static vec no_stmts; /* an empty statement list */
 static const char *dotted(const char *a, const char *b);
 static ast *unsupported(loc l, const char *what);
+static ast *set_literal(loc l, vec items);
 static ast *annotated(loc l, ast *target, ast *value);
 static void module_add(tyl_pstate *ps, vec stmts);
 static void recovered(tyl_pstate *ps);
@@ -626,8 +627,8 @@ atom:
   | '{' dict_items '}'                      { $$ = $2; $$->l = @$; }
   | '{' dict_items ',' '}'                  { $$ = $2; $$->l = @$; }
   | '{' test ':' test comp_for '}'          { $$ = unsupported(@$, "dict comprehensions are"); }
-  | '{' exprs '}'                           { $$ = unsupported(@$, "set literals are"); }
-  | '{' exprs ',' '}'                       { $$ = unsupported(@$, "set literals are"); }
+  | '{' exprs '}'                           { $$ = set_literal(@$, $2); }
+  | '{' exprs ',' '}'                       { $$ = set_literal(@$, $2); }
   | '{' test comp_for '}'                   { $$ = unsupported(@$, "set comprehensions are"); }
   ;
 
@@ -658,6 +659,12 @@ comp_for:
 static const char *dotted(const char *a, const char *b)
 {
     return arena_printf(&util_arena, "%s.%s", a, b);
+}
+
+/* {a, b}: set([a, b]), which lower_sets.c lowers (a list without repeats) */
+static ast *set_literal(loc l, vec items)
+{
+    return ast_call(l, ast_name(l, "set"), ast_arglist(NULL, ast_list(l, items)));
 }
 
 static ast *unsupported(loc l, const char *what)

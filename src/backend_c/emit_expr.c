@@ -239,7 +239,8 @@ static const char *math_fn(ir_fn fn, ir_type t)
                                  [FN_LOG2] = "log2", [FN_EXP2] = "exp2", [FN_EXPM1] = "expm1",
                                  [FN_LOG1P] = "log1p", [FN_CBRT] = "cbrt", [FN_TRUNC] = "trunc",
                                  [FN_RINT] = "rint", [FN_ERF] = "erf", [FN_ERFC] = "erfc", [FN_ATAN2] = "atan2", [FN_HYPOT] = "hypot",
-                                 [FN_COPYSIGN] = "copysign", [FN_FMOD] = "fmod", [FN_POW] = "pow"};
+                                 [FN_COPYSIGN] = "copysign", [FN_FMOD] = "fmod", [FN_FMA] = "fma",
+                                 [FN_POW] = "pow"};
     if (fn == FN_SIGN && !ir_type_is_float(t))
         return "tyl_np_sign_i64";
     if (fn >= FN_ASIN && fn <= FN_POW)

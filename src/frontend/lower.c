@@ -364,7 +364,7 @@ static void lower_raise(lctx *c, ast *s)
 static void import_hint(ast *s)
 {
     if (strcmp(s->name, "collections") == 0)
-        diag_note((loc){0}, "a queue is a list here: queue = [start], queue.append(x), x = queue.pop(0)");
+        diag_note((loc){0}, "of collections, deque is supported (as a list: append, pop, popleft, len)");
 }
 
 static void lower_from_import(lctx *c, ast *s)
@@ -385,6 +385,8 @@ static void lower_from_import(lctx *c, ast *s)
         lw_pyrandom_import(c, s);
         return;
     }
+    if (strcmp(s->name, "collections") == 0 && lw_deque_import(c, s))
+        return;
     int sub = strcmp(s->name, "numpy.random") == 0 || strcmp(s->name, "numpy.linalg") == 0;
     if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0 &&
         !sub) {
@@ -636,7 +638,8 @@ void lw_stmt(lctx *c, ast *s)
             lw_sysos_import(c, s);
         else if (lw_is_pyrandom_module(s->name))
             lw_pyrandom_import(c, s);
-        else if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0) {
+        else if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0 &&
+                 strcmp(s->name, "collections") != 0) { /* collections.deque: lower_deque.c */
             diag_error(s->l, "only numpy, math, random, time, sys, os and typing can be imported in a stencil program ('%s' is "
                              "not available)", s->name);
             import_hint(s);
@@ -935,6 +938,8 @@ ir_program *lower_module(ast *module, const char *source)
         if (VEC_AT(module->body, i, ast *)->kind == A_DEF)
             global_writes(VEC_AT(module->body, i, ast *), &c.global_writes);
     find_params(&c, module);
+    lw_deque_rewrite(module);
+    lw_sets_rewrite(module);
     lw_unbound_begin(&c, module->l, &module->body, 0, NULL);
     for (int i = 0; i < module->body.len; i++) {
         ast *s = VEC_AT(module->body, i, ast *);

@@ -140,8 +140,9 @@ const char lw_supported_numpy[] =
     "logical_and, logical_or, logical_xor, logical_not, heaviside, round, around, transpose, "
     "copyto, concatenate, stack, hstack, vstack, column_stack, append, gradient, trapezoid, interp, "
     "ptp, prod (whole arrays), size, bincount (with minlength=), nonzero, flatnonzero, argwhere (counted, reduced, indexing, looped over), savez, savez_compressed, savetxt, set_printoptions, "
-    "shape, ndim, finfo, iinfo, seterr and errstate (no-ops: nothing is reported), the dtypes "
-    "float64, float32, int64, int32, bool_, and pi, e, inf, nan";
+    "shape, ndim, finfo, iinfo, seterr and errstate (no-ops: nothing is reported), real, imag, "
+    "angle, conj (complex128 arrays), the dtypes float64, float32, int64, int32, bool_, complex128, "
+    "and pi, e, inf, nan";
 
 /* ---- grid constructors: np.linspace, np.arange ---------------------------------------------- */
 

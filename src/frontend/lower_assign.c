@@ -213,6 +213,10 @@ static value *pin_sources(lctx *c, const char *name, loc l, value *v)
             lw_emit(c, lw_bind1(l, tmp, src));
             int changed = 0;
             r->items[i] = lw_value_retarget(it, src, tmp, &changed);
+        } else if (it->kind == V_ARRAY && !it->fresh && it->e->kind != E_READ &&
+                   ir_expr_any(it->e, names_hidden, (void *)prefix)) {
+            /* t = (t[0] + t[1], t[0] - t[1]): computed before t.0 is rebound */
+            r->items[i] = lw_materialize(c, it);
         }
     }
     return r;
@@ -321,6 +325,8 @@ static void store(lctx *c, ast *t, value *v)
         lw_assign_name(c, t, v);
         return;
     }
+    if (t->kind == A_SUBSCRIPT && lw_complex_store(c, t, v, store)) /* z[m] = ... (lower_complex.c) */
+        return;
     if (lw_dict_store(c, t, v))
         return;
     value *list;
@@ -503,8 +509,8 @@ void lw_lower_assign(lctx *c, ast *s)
                                 "each item, or slice the array)");
             continue;
         }
-        if (v->kind != V_TUPLE) {
-            diag_error(s->a->l, "cannot unpack %s into %d names", lw_vkind_desc(v), n);
+        if (v->kind != V_TUPLE || lw_is_complex(v)) {
+            diag_error(s->a->l, "cannot unpack %s into %d names", lw_is_complex(v) ? "a complex value" : lw_vkind_desc(v), n);
             continue;
         }
         int star = -1, nstar = 0;
@@ -652,6 +658,8 @@ void lw_lower_augassign(lctx *c, ast *s)
     value *rhs = lw_expr(c, s->a);
     ast *t = lw_attr_target(c, s->b); /* self.t += dt: the attribute's name */
     if (!t)
+        return;
+    if (lw_complex_augassign(c, s, t, op, rhs, store))
         return;
     if (t->kind == A_SUBSCRIPT && t->a->kind == A_NAME) { /* d[k] += v of a dict */
         int unbound;

@@ -1057,6 +1057,8 @@ value *lw_call_builtin(lctx *c, value *fn, ast *call)
     if (lw_any_err(&a))
         return &lw_ERRV;
     loc l = call->l;
+    if (lw_complex_call(f, &a)) /* complex(a, b), abs(z) */
+        return lw_complex_numpy(c, f, l, &a);
     const lw_builtin *b = lw_builtin_find(py_table, sizeof py_table / sizeof *py_table, f);
     if (b)
         return lw_builtin_call(c, b, l, &a);

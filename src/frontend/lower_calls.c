@@ -491,6 +491,10 @@ value *lw_iter_items(lctx *c, ast *it)
     value *v = lw_expr(c, it);
     if (v->kind == V_ERR)
         return &lw_ERRV;
+    if (lw_is_complex(v)) { /* not the tuple of its parts */
+        diag_error(it->l, "iterating over a complex value is not supported");
+        return &lw_ERRV;
+    }
     if (lw_is_dict(v)) { /* for k in d: its keys */
         value *k = lw_vnew(V_TUPLE, v->l);
         k->n = v->n;

@@ -210,8 +210,10 @@ value *lw_contains(lctx *c, loc l, value *x, value *seq)
         int at = key_index(seq, x);
         return at == -2 ? NULL : lw_scalar(l, ir_const_i(l, T_BOOL, at >= 0), 1);
     }
+    if (seq->kind == V_LIST) /* x in L, L a list built at run time */
+        return lw_list_contains(c, l, x, seq);
     if (seq->kind != V_TUPLE) {
-        diag_error(l, "'in' is supported over dicts, lists and tuples known when compiling (this is %s)",
+        diag_error(l, "'in' is supported over dicts, lists and tuples (this is %s)",
                    lw_vkind_desc(seq));
         return NULL;
     }
@@ -223,8 +225,24 @@ value *lw_contains(lctx *c, loc l, value *x, value *seq)
                 r = ir_const_i(l, T_BOOL, 1);
             continue;
         }
+        int tx = x->kind == V_TUPLE && !x->cplx && !lw_is_dict(x), ti = it->kind == V_TUPLE && !it->cplx && !lw_is_dict(it);
+        if ((tx || ti) && (tx || x->kind == V_SCALAR) && (ti || it->kind == V_SCALAR)) {
+            /* (i, j) in [(0, 1), (1, 0)]: tuples item by item; a tuple is no number */
+            value *e = tx && ti && x->is_list == it->is_list ? lw_tuple_equal(c, l, x, it, 0) : NULL;
+            if (tx && ti && x->is_list == it->is_list && !e)
+                return NULL;
+            ir_expr *ee = e ? e->e : ir_const_i(l, T_BOOL, 0);
+            int64_t k, done;
+            if (ir_expr_const_int(ee, &k)) {
+                if (k)
+                    r = ir_const_i(l, T_BOOL, 1);
+                continue;
+            }
+            r = ir_expr_const_int(r, &done) ? (done ? r : ee) : ir_bin(l, OP_LOR, T_BOOL, r, ee, 1);
+            continue;
+        }
         if (x->kind != V_SCALAR || it->kind != V_SCALAR) {
-            diag_error(l, "'in' compares numbers and strings here (not %s)",
+            diag_error(l, "'in' compares numbers, strings and tuples of them here (not %s)",
                        lw_vkind_desc(x->kind != V_SCALAR ? x : it));
             return NULL;
         }

@@ -168,7 +168,8 @@ value *lw_read_name(lctx *c, ast *a)
         }
         static const char *builtins[] = {"range", "print", "int", "float", "abs", "min", "max",
                                          "len", "bool", "round", "slice", "list", "tuple", "sum",
-                                         "zip", "enumerate", "all", "any", "pow", "divmod", "sorted", NULL};
+                                         "zip", "enumerate", "all", "any", "pow", "divmod", "sorted",
+                                         "complex", NULL};
         for (const char **p = builtins; *p; p++)
             if (strcmp(*p, a->name) == 0) {
                 value *v = lw_vnew(V_BUILTIN, a->l);
@@ -192,7 +193,7 @@ value *lw_read_name(lctx *c, ast *a)
          * them undefined, which would send the user looking for a typo. */
         static const char *unsupported[] = {"dict", "set", "map", "filter", "reversed",
                                             "any", "all", "isinstance", "open", "input",
-                                            "iter", "next", "type", "getattr", "setattr", "super", "object", "complex",
+                                            "iter", "next", "type", "getattr", "setattr", "super", "object",
                                             "hash", "id", "chr", "ord", "hex", "oct", "bin",
                                             "callable", "vars", "dir", "locals", "globals", "frozenset",
                                             "bytes", "bytearray", "memoryview", "exec", "eval", "compile",
@@ -331,7 +332,8 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
                                     "arctan", "sinh", "cosh", "arcsinh", "arccosh", "arctanh",
                                     "log10", "log2", "exp2", "expm1", "log1p", "cbrt", "trunc",
                                     "rint", "arctan2", "hypot", "copysign", "fmod", "degrees",
-                                    "radians", "rad2deg", "deg2rad", "square", NULL};
+                                    "radians", "rad2deg", "deg2rad", "square", "real", "imag", "angle",
+                                    "conj", "conjugate", "complex128", NULL};
         int known = lw_numpy_known(n);
         for (const char **p = fns; *p && !known; p++)
             known = strcmp(*p, n) == 0;
@@ -413,6 +415,17 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
         diag_error(a->l, "'.%s' of a boolean-mask selection is not supported (its shape depends on "
                          "the data; size, shape, sum, max, min, mean, std and var are)", a->name);
         return &lw_ERRV;
+    }
+    if (lw_is_complex(obj)) {
+        value *p = lw_complex_attr(c, obj, a->name);
+        if (p)
+            return p;
+        if (!strcmp(a->name, "shape") || !strcmp(a->name, "ndim") || !strcmp(a->name, "size"))
+            return lw_attr_of(c, obj->items[0], a);
+        value *v = lw_vnew(V_BUILTIN, a->l); /* z.conj(), z.copy(): lw_complex_numpy */
+        v->str = a->name;
+        v->self = obj;
+        return v;
     }
     if (obj->kind == V_ARRAY) {
         if (strcmp(a->name, "shape") == 0) {
@@ -535,6 +548,9 @@ static value *lower_compare(lctx *c, ast *a)
     for (int i = 0; i < a->args.len; i++) {
         ast *ra = VEC_AT(a->args, i, ast *);
         value *right = lw_expr(c, ra);
+        if (lw_complex_refuse(a->l, left, "comparing a complex value") ||
+            lw_complex_refuse(a->l, right, "comparing a complex value"))
+            return &lw_ERRV;
         int op = a->cmpops[i];
         ir_op iop;
         value *special = NULL;
@@ -612,6 +628,8 @@ value *lw_truth(lctx *c, value *v, const char *what)
 {
     if (v->kind == V_ERR)
         return v;
+    if (lw_complex_refuse(v->l, v, "the truth value of a complex value")) /* a tuple's: its length */
+        return &lw_ERRV;
     if (v->kind == V_ARRAY) {
         diag_error(v->l, "the truth value of an array is ambiguous in %s; reduce it first "
                          "(e.g. np.max(a) > tol)", what);
@@ -671,11 +689,8 @@ value *lw_expr(lctx *c, ast *a)
     case A_NAME: return lw_read_name(c, a);
     case A_INT: return lw_scalar(a->l, lw_I64(a->l, a->ival), 1);
     case A_FLOAT:
-        if (a->ival) {
-            diag_error(a->l, "complex numbers are not supported (an imaginary step such as 5j is "
-                             "supported in np.mgrid[...] and np.ogrid[...])");
-            return &lw_ERRV;
-        }
+        if (a->ival)
+            return lw_complex_literal(a->l, a->fval);
         return lw_scalar(a->l, ir_const_f(a->l, T_F64, a->fval), 1);
     case A_BOOL: return lw_scalar(a->l, ir_const_i(a->l, T_BOOL, a->ival), 1);
     case A_NONE: return lw_vnew(V_NONE, a->l);
@@ -703,6 +718,8 @@ value *lw_expr(lctx *c, ast *a)
             return lw_masked_index(c, a, base);
         if (lw_is_argv(base))
             return lw_argv_item(c, a, base);
+        if (lw_is_complex(base))
+            return lw_complex_index(c, base, a);
         if (base->kind == V_ARRAY)
             a = lw_tuple_index(c, a);
         if (base->kind == V_TUPLE) {
@@ -748,6 +765,8 @@ value *lw_expr(lctx *c, ast *a)
         }
         value *x = lw_expr(c, a->a);
         value *y = lw_expr(c, a->b);
+        if (lw_is_complex(x) || lw_is_complex(y))
+            return lw_complex_binop(c, a->l, op, x, y);
         value *sv = lw_str_binop(c, a->l, a->op, x, y);
         if (!sv && x->kind != V_ERR && y->kind != V_ERR)
             sv = sequence_binop(c, a->l, a->op, x, y);
@@ -756,6 +775,8 @@ value *lw_expr(lctx *c, ast *a)
     case A_UNOP: {
         value *x = lw_expr(c, a->a);
         ir_op op = a->op == '-' ? OP_NEG : a->op == '+' ? OP_POS : a->op == '~' ? OP_BNOT : OP_LNOT;
+        if (lw_is_complex(x) && op != OP_LNOT)
+            return lw_complex_unop(c, a->l, op, x);
         if (op == OP_LNOT)
             x = lw_truth(c, x, "'not'");
         return lw_unop(c, a->l, op, x);

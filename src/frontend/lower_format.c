@@ -180,6 +180,8 @@ static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk,
                    lw_vkind_desc(v));
         return 0;
     }
+    if (lw_complex_refuse(l, v, "printing or formatting a complex value"))
+        return 0;
     switch (v->kind) {
     case V_ERR: return 0;
     case V_STR: {

@@ -521,12 +521,16 @@ static void import_names(vec *stmts)
     }
 }
 
+static int defs_as_args;
+static int is_progdef(const char *name);
+static int module_number(const char *name);
+
 /* The names whose arrays e may be or share memory with (e itself, its base, a call's inputs). */
 static void ref_names(ast *e, vec *out)
 {
     if (!e)
         return;
-    if (e->kind == A_NAME && !lw_name_in(out, e->name))
+    if (e->kind == A_NAME && !lw_name_in(out, e->name) && !module_number(e->name))
         vec_push(out, (void *)e->name);
     if (e->kind == A_SUBSCRIPT || e->kind == A_ATTR || e->kind == A_STARRED || e->kind == A_KEYWORD)
         ref_names(e->a, out);
@@ -535,8 +539,11 @@ static void ref_names(ast *e, vec *out)
         ref_names(e->c, out);
     }
     if (e->kind == A_TUPLE || e->kind == A_LIST || e->kind == A_CALL)
-        for (int i = 0; i < e->args.len; i++)
-            ref_names(VEC_AT(e->args, i, ast *), out);
+        for (int i = 0; i < e->args.len; i++) {
+            ast *x = VEC_AT(e->args, i, ast *);
+            if (!(e->kind == A_CALL && !defs_as_args && x->kind == A_NAME && is_progdef(x->name)))
+                ref_names(x, out);
+        }
     if (e->kind == A_CALL) {
         if (e->a->kind == A_NAME) /* f(...): what f returns (alias_close links f to it) */
             for (int k = 0; k < progdefs.len; k++)
@@ -544,8 +551,10 @@ static void ref_names(ast *e, vec *out)
                     vec_push(out, (void *)e->a->name);
                     break;
                 }
-        /* a method's object (y.reshape, Y.T.copy), not a function's name nor a module's (np.sin) */
-        if (e->a->kind == A_ATTR && !(e->a->a->kind == A_NAME && lw_name_in(&modules, e->a->a->name)))
+        /* a method's object (y.reshape, Y.T.T), not a function's name nor a module's (np.sin), nor
+         * the object of copy() and flatten(), which return a new array */
+        if (e->a->kind == A_ATTR && !(e->a->a->kind == A_NAME && lw_name_in(&modules, e->a->a->name)) &&
+            strcmp(e->a->name, "copy") != 0 && strcmp(e->a->name, "flatten") != 0)
             ref_names(e->a->a, out);
         for (int i = 0; i < e->kwargs.len; i++)
             ref_names(VEC_AT(e->kwargs, i, ast *), out);
@@ -580,6 +589,41 @@ static void collect_defs(ast *a, vec *out)
             collect_defs(VEC_AT(*vs[k], i, ast *), out);
 }
 
+/* Whether a def of the program given as an argument (rk4(rhs, t, y, dt)) joins the set: its
+ * returns then join too. lw_append_changed: yes; lw_reshape_changed: no (a function is not an
+ * array, and its returns reach a name only through a call, which ref_names sees). */
+static int defs_as_args = 1;
+static lctx *numbers_ctx; /* lw_reshape_changed: module numbers are not arrays (numbers_of) */
+
+/* A name the module binds to a number and no def binds (a parameter n in y.reshape(n, n)):
+ * it never holds an array, so it links no two arrays. */
+static int module_number(const char *name)
+{
+    if (!numbers_ctx)
+        return 0;
+    binding *b = lw_find_in(numbers_ctx->module, name);
+    if (!b || !(b->kind == B_SCALAR || (b->kind == B_VALUE && b->val->kind == V_SCALAR)))
+        return 0;
+    for (int j = 0; j < progdefs.len; j++) {
+        ast *d = VEC_AT(progdefs, j, ast *);
+        vec bound = {0};
+        lw_assigned_names(&d->body, &bound);
+        for (int i = 0; i < d->params.len; i++)
+            vec_push(&bound, (void *)VEC_AT(d->params, i, ast *)->name);
+        if (lw_name_in(&bound, name))
+            return 0;
+    }
+    return 1;
+}
+
+static int is_progdef(const char *name)
+{
+    for (int j = 0; j < progdefs.len; j++)
+        if (strcmp(VEC_AT(progdefs, j, ast *)->name, name) == 0)
+            return 1;
+    return 0;
+}
+
 /* fn: the def whose body a is in (NULL at module level). */
 static void alias_close(ast *a, ast *fn, vec *set, int *grew)
 {
@@ -598,8 +642,11 @@ static void alias_close(ast *a, ast *fn, vec *set, int *grew)
             for (int i = 0; i < d->params.len; i++)
                 if (!lw_name_in(&lhs, VEC_AT(d->params, i, ast *)->name))
                     vec_push(&lhs, (void *)VEC_AT(d->params, i, ast *)->name);
-            for (int i = 0; i < a->args.len; i++)
-                ref_names(VEC_AT(a->args, i, ast *), &rhs);
+            for (int i = 0; i < a->args.len; i++) {
+                ast *x = VEC_AT(a->args, i, ast *);
+                if (defs_as_args || x->kind != A_NAME || !is_progdef(x->name))
+                    ref_names(x, &rhs);
+            }
             for (int i = 0; i < a->kwargs.len; i++)
                 ref_names(VEC_AT(a->kwargs, i, ast *), &rhs);
         }
@@ -680,6 +727,18 @@ static ast *call_given(ast *a, vec *defs, vec *set)
         for (int i = 0; i < vs[k]->len && !r; i++)
             r = call_given(VEC_AT(*vs[k], i, ast *), defs, set);
     return r;
+}
+
+/* lw_append_changed's test for a name bound to the reshape of x (lower_reshape.c), with defs
+ * given as arguments taken for the functions they are. */
+ast *lw_reshape_changed(lctx *c, const char *x, const char *name, const char **who)
+{
+    defs_as_args = 0;
+    numbers_ctx = c;
+    ast *w = lw_append_changed(c, x, name, who);
+    defs_as_args = 1;
+    numbers_ctx = NULL;
+    return w;
 }
 
 ast *lw_append_changed(lctx *c, const char *x, const char *list, const char **who)

@@ -92,8 +92,12 @@ struct value {
     int *dict_shared;  /* a dict: set once a second name is bound to it (e = d), shared by copies */
     int dict_param;    /* a dict bound to a function's parameter (a change would not reach the caller) */
     int is_list;       /* V_TUPLE: a Python list (printed [a, b]), not a tuple */
+    int cplx;          /* V_TUPLE of 2: a complex number or array, items the real and imaginary
+                          parts (float64; lower_complex.c) */
     ir_var *reshaped;  /* V_ARRAY: the slot of a reshape's copy of a named array, which NumPy makes a
                           view (lower_reshape.c: binding it to a name is refused) */
+    const char *reshape_src; /* V_ARRAY with reshaped: the name of the array reshaped (its slot's) */
+    ir_var *reshape_var;     /* and that slot */
     int snapshot;      /* V_MASKED: bound to a name (lw_masked_bind): self and mask are copies */
     value *rows;       /* V_MASKED with n > 0 (F[m, :], x[m]): m itself, the mask of the n leading
                           dimensions (mask is m repeated along the others); len() counts it */
@@ -361,7 +365,7 @@ const lw_builtin *lw_argmax_find(const char *name, int method);
 /* lower_reshape.c: reshape/ravel/flatten (method: a.reshape()), or NULL; the check that a
  * reshape's copy of a named array is not bound to a name */
 const lw_builtin *lw_reshape_find(const char *name, int method);
-void lw_reshape_bind_check(const value *v, const char *name);
+void lw_reshape_bind_check(lctx *c, const value *v, const char *name);
 ast *lw_unravelled(lctx *c, ast *e);
 /* views with axes of extent 1 the array lacks (x.reshape(n, 1) of an (n,) array): indexing them
  * (NULL when base has none) and storing through them (0 when target has none) */
@@ -436,6 +440,25 @@ value *lw_random_choice_norepl(lctx *c, loc l, int gen, ir_expr *pop, value *siz
 value *lw_shuffle_rows(lctx *c, loc l, int gen, ir_rkind k, value *x, const char *fname);
 /* lower_pyrandom.c: Python's random module */
 int lw_is_pyrandom_module(const char *name);
+/* lower_complex.c: complex128 values as pairs of float64 parts */
+int lw_is_complex(const value *v);
+int lw_has_complex(const value *v);
+int lw_complex_refuse(loc l, const value *v, const char *what); /* 1 after a diagnostic */
+value *lw_complex_literal(loc l, double im);
+value *lw_complex_binop(lctx *c, loc l, ir_op op, value *x, value *y);
+value *lw_complex_unop(lctx *c, loc l, ir_op op, value *x);
+int lw_complex_call(const char *f, args *a); /* does lw_complex_numpy lower this call? */
+value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a);
+value *lw_numpy_table_call(lctx *c, const char *f, loc l, args *a); /* lower_numpy.c */
+value *lw_complex_attr(lctx *c, value *z, const char *name);
+int lw_complex_augassign(lctx *c, ast *s, ast *t, ir_op op, value *rhs, void (*store)(lctx *, ast *, value *));
+value *lw_complex_index(lctx *c, value *z, ast *a);
+int lw_complex_store(lctx *c, ast *t, value *v, void (*store)(lctx *, ast *, value *));
+/* lower_deque.c: collections.deque rewritten into a run-time list before lowering */
+void lw_deque_rewrite(ast *module);
+enum { LW_DEQUE_POP = 'D' }; /* ival of a call q.pop(...) of a deque: the deque's IndexError */
+int lw_deque_import(lctx *c, ast *s); /* from collections import deque: 1 when bound */
+void lw_sets_rewrite(ast *module); /* lower_sets.c: set() rewritten into lists without repeats */
 void lw_pyrandom_reset(void);
 void lw_pyrandom_import(lctx *c, ast *s);
 value *lw_pyrandom_attr(value *mod, ast *a);
@@ -558,6 +581,8 @@ const char *lw_grow_array(const char *list);
  * it: *who; NULL for a call of a function of the program that changes a parameter), or NULL
  * when a copy at the append is NumPy's list item for good. */
 ast *lw_append_changed(lctx *c, const char *x, const char *list, const char **who);
+value *lw_list_contains(lctx *c, loc l, value *x, value *lst); /* x in L, L built at run time */
+ast *lw_reshape_changed(lctx *c, const char *x, const char *name, const char **who);
 void lw_lower_while(lctx *c, ast *s);
 value *lw_bound_array(binding *b);
 int lw_carriable_view(binding *e, binding *x);

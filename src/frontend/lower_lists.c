@@ -138,6 +138,56 @@ value *lw_list_as_numpy(lctx *c, loc l, value *lst, int dtype_given)
     return lw_list_as_array(c, l, lst);
 }
 
+/* x in L of a run-time list of numbers, or of rows (lists or tuples of numbers): Python's ==
+ * with each item in turn, an int and a float equal by value. A NaN is never found (CPython
+ * tests identity first and finds the very float object appended; a compiled program keeps no
+ * objects). Another kind of x is never equal to an item: False. NULL after a diagnostic. */
+value *lw_list_contains(lctx *c, loc l, value *x, value *lst)
+{
+    if (lst->rank && !lst->lrow) {
+        diag_error(l, "'in' over a list of arrays built at run time is not supported (lists of numbers "
+                      "and of tuples of numbers are)");
+        return NULL;
+    }
+    int n = lst->lrow ? lst->lrow : 1;
+    value **xs = x->kind == V_TUPLE && !x->cplx && !lw_is_dict(x) ? x->items : &x;
+    int nx = x->kind == V_TUPLE && !x->cplx && !lw_is_dict(x) ? x->n : 1;
+    int shape_ok = lst->lrow ? x->kind == V_TUPLE && !x->cplx && !lw_is_dict(x) && x->is_list == lst->is_list && nx == n
+                             : x->kind == V_SCALAR;
+    for (int i = 0; shape_ok && i < nx; i++)
+        shape_ok = xs[i]->kind == V_SCALAR;
+    if (!shape_ok)
+        return lw_scalar(l, ir_const_i(l, T_BOOL, 0), 1);
+    /* the compared numbers once, before the loop */
+    int ints = !ir_type_is_float(lst->type);
+    ir_var **xv = NEWN(ir_var *, n);
+    for (int i = 0; i < n; i++) {
+        ints &= !ir_type_is_float(xs[i]->type);
+        xv[i] = lw_temp_scalar(c, xs[i]->type);
+        emit_assign(c, l, xv[i], xs[i]->e);
+    }
+    ir_type ct = ints ? T_I64 : T_F64;
+    ir_var *found = lw_temp_scalar(c, T_BOOL);
+    emit_assign(c, l, found, ir_const_i(l, T_BOOL, 0));
+    ir_var *k;
+    ir_stmt *st = lw_loop_over(c, l, lw_I64(l, 0), ir_varref(l, lst->lcnt), "in_it", &k);
+    ir_expr *eq = ir_varref(l, found);
+    for (int i = 0; i < n; i++) {
+        ir_expr **ik = NEWN(ir_expr *, 2);
+        ik[0] = ir_varref(l, k);
+        ik[1] = lw_I64(l, i);
+        ir_expr *item = ir_elem(l, lst->lbuf, ik);
+        ir_expr *e = ir_bin(l, OP_CEQ, T_BOOL, ir_cast(l, ct, ir_varref(l, xv[i])), ir_cast(l, ct, item), 0);
+        eq = i ? ir_bin(l, OP_LAND, T_BOOL, eq, e, 0) : e;
+    }
+    ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+    as->var = found;
+    as->e = ir_bin(l, OP_LOR, T_BOOL, ir_varref(l, found), eq, 0);
+    vec_push(&st->body, as);
+    lw_emit(c, st);
+    return lw_scalar(l, ir_varref(l, found), 1);
+}
+
 /* max(L) / min(L) of a run-time list of numbers as Python's built-ins run: the first item, then
  * each later one that compares greater (less), so a NaN is kept only where it comes first and
  * is never taken later (NumPy's max, which they were, gave NaN wherever one was: the apex of a
@@ -448,6 +498,8 @@ static value *append(lctx *c, ast *call, binding *b)
     args a = lw_args(c, call);
     if (lw_any_err(&a))
         return &lw_ERRV;
+    if (a.npos == 1 && lw_complex_refuse(call->l, a.pos[0], "appending a complex value to a list"))
+        return &lw_ERRV;
     if (a.npos != 1 || a.nkw) {
         diag_error(call->l, "list.append() takes exactly one argument (%d given)", a.npos + a.nkw);
         return &lw_ERRV;
@@ -514,20 +566,23 @@ static value *append(lctx *c, ast *call, binding *b)
         nb->kind = B_VALUE;
         nb->val = lst;
     }
-    ast *arg = VEC_AT(call->args, 0, ast *);
-    if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh && arg->kind == A_NAME) {
-        /* the array a name holds: NumPy's list holds that very array; a copy of its value now
-         * is the same as long as nothing changes it in place later (lower_grow.c) */
-        const char *who;
-        ast *w = lw_append_changed(c, arg->name, nm->name, &who);
+    ast *arg = VEC_AT(call->args, 0, ast *), *root = arg;
+    while (root->kind == A_SUBSCRIPT) /* hov.append(eta[2:8]), a view of the array eta holds */
+        root = root->a;
+    if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh && root->kind == A_NAME) {
+        /* the array a name holds, or a view of it: NumPy's list holds that very array (view); a
+         * copy of its value now is the same as long as nothing changes the array in place later
+         * (lower_grow.c) */
+        const char *who, *text = diag_text(arg->l);
+        ast *w = lw_append_changed(c, root->name, nm->name, &who);
         if (w) {
             diag_error(call->l, "appending the array '%s' to a list built at run time is supported when "
-                                "nothing changes it in place afterwards (NumPy's list holds the array "
+                                "nothing changes %s in place afterwards (NumPy's list holds the array "
                                 "itself, so its item would change too); append a copy (%s.copy())",
-                       arg->name, arg->name);
+                       text, root == arg ? "it" : arena_printf(&util_arena, "'%s'", root->name), text);
             if (who)
                 diag_note(w->l, "'%s'%s is changed in place here", who,
-                          strcmp(who, arg->name) == 0 ? "" : strcmp(who, nm->name) == 0
+                          strcmp(who, root->name) == 0 ? "" : strcmp(who, nm->name) == 0
                           ? " (the list's items)" : " (which may hold the same array)");
             else
                 diag_note(w->l, "it is given here to a function of the program, and a function of the "
@@ -677,7 +732,7 @@ static value *pop(lctx *c, ast *call, binding *b)
         if (k < 0)
             k += lst->n;
         if (k < 0 || k >= lst->n) {
-            diag_error(l, lst->n ? "pop index out of range" : "pop from empty list");
+            diag_error(l, lst->n ? "pop index out of range" : call->ival == LW_DEQUE_POP ? "pop from an empty deque" : "pop from empty list");
             return &lw_ERRV;
         }
         value *r = lw_vnew(V_TUPLE, lst->l);
@@ -693,7 +748,7 @@ static value *pop(lctx *c, ast *call, binding *b)
         return lst->items[k];
     }
     lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, lst->lcnt), lw_I64(l, 0), 0),
-                  "IndexError: pop from empty list");
+                  call->ival == LW_DEQUE_POP ? "IndexError: pop from an empty deque" : "IndexError: pop from empty list");
     ir_expr *last = lw_iadd(l, ir_varref(l, lst->lcnt), lw_I64(l, -1));
     if (!kconst || k != -1) { /* queue.pop(0): the item at k (k < 0 from the end), the rest moved down */
         ir_var *at = lw_temp_scalar(c, T_I64);

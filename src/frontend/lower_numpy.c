@@ -962,8 +962,10 @@ value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self)
     args a = lw_args(c, call);
     if (lw_any_err(&a))
         return &lw_ERRV;
+    a.self = self;
+    if (lw_complex_call(f, &a)) /* np.abs(z), z.conj(), np.zeros(n, dtype=complex) */
+        return lw_complex_numpy(c, f, l, &a);
     if (self) {
-        a.self = self;
         const lw_builtin *m = lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, f);
         if (!m)
             m = lw_npfuncs_find(f, 1);
@@ -980,6 +982,21 @@ value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self)
     diag_error(l, "'%s' is not supported in a stencil program", f);
     diag_note((loc){0}, "%s", lw_supported_numpy);
     return &lw_ERRV;
+}
+
+/* np.f(...) or the method f (a->self) with its arguments already lowered: the tables' lowering
+ * (lower_complex.c calls it once per part). */
+value *lw_numpy_table_call(lctx *c, const char *f, loc l, args *a)
+{
+    const lw_builtin *b = a->self ? lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, f)
+                                  : lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, f);
+    if (!b)
+        b = lw_npfuncs_find(f, a->self != NULL);
+    if (!b) {
+        diag_error(l, "'%s' is not supported in a stencil program", f);
+        return &lw_ERRV;
+    }
+    return lw_builtin_call(c, b, l, a);
 }
 
 int lw_numpy_known(const char *name)

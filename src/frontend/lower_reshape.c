@@ -12,9 +12,10 @@
  * other. A reshape that only adds or drops axes of extent 1 is such a view here too (the array
  * read through renamed axes: unit_axes_view, with "phantom" axes, below). Otherwise the copy is
  * the same while neither is written, which holds when the result is used at
- * once (np.sum(u.ravel()), np.save(..., u.ravel())) or the source is a temporary
- * (np.arange(n).reshape(...)); binding the reshaped copy of a named array to a name is refused
- * (lw_reshape_bind_check), and flatten() (a copy in NumPy too) is always accepted.
+ * once (np.sum(u.ravel()), np.save(..., u.ravel())), the source is a temporary
+ * (np.arange(n).reshape(...)), or neither the named array nor the name bound to its reshape
+ * changes in place anywhere (lw_reshape_bind_check: else refused), and flatten() (a copy in
+ * NumPy too) is always accepted.
  * A shape whose size differs is NumPy's ValueError, when compiling if the sizes are known then,
  * else when the program runs. */
 
@@ -544,10 +545,14 @@ static value *reshape(lctx *c, loc l, const char *f, value *x, value **items, in
         if (view)
             return view;
     }
-    int temporary = x->fresh != NULL;
+    /* an expression's result is a new array NumPy's view alone holds: its copy is the same */
+    int temporary = x->fresh != NULL || x->e->kind != E_READ;
     value *r = copy_into(c, l, x, fill, q, len, sh);
-    if (!copy && !temporary)
+    if (!copy && !temporary) {
         r->reshaped = r->fresh;
+        r->reshape_src = x->e->view->arr->pyname;
+        r->reshape_var = x->e->view->arr;
+    }
     return r;
 }
 
@@ -626,13 +631,38 @@ ast *lw_unravelled(lctx *c, ast *e)
     return whole ? x : NULL;
 }
 
-void lw_reshape_bind_check(const value *v, const char *name)
+/* grid = state.reshape(n, n): NumPy's view and tylesc's copy read alike as long as neither
+ * array changes in place anywhere in the program (lower_grow.c's test, as for an array appended
+ * to a list: every name that may hold either array, by spelling), or when the array reshaped
+ * was a local of a function that has returned; else refused, with a note at the change. A
+ * source held by a hidden name (an item of a tuple) is refused as before. */
+void lw_reshape_bind_check(lctx *c, const value *v, const char *name)
 {
-    if (v->reshaped && v->reshaped == v->fresh)
-        diag_error(v->l, "binding this reshape of an array to '%s' is not supported: NumPy returns a "
-                         "view of the array (writes to either change both), tylesc a copy; use "
-                         ".flatten() or .reshape(...).copy() for a copy, or use the result directly "
-                         "(np.sum(u.ravel()))", name);
+    if (!v->reshaped || v->reshaped != v->fresh)
+        return;
+    /* return dudt.ravel(): the reshape of a local of a function that has returned, which no
+     * live scope holds any more: the view is the only name of its array */
+    int live = 0;
+    for (scope *s = c->sc; s && !live; s = s->parent)
+        for (int i = 0; i < s->vars.len && !live; i++)
+            live = VEC_AT(s->vars, i, ir_var *) == v->reshape_var;
+    if (v->reshape_var && !live)
+        return;
+    const char *src = v->reshape_src, *who = NULL;
+    int named = src && !strchr(src, '.') && !strchr(name, '.');
+    ast *w = named ? lw_reshape_changed(c, src, name, &who) : NULL;
+    if (named && !w)
+        return;
+    diag_error(v->l, "binding this reshape of an array to '%s' is supported when neither array "
+                     "changes in place: NumPy returns a view of the array (writes to either change "
+                     "both), tylesc a copy; use .flatten() or .reshape(...).copy() for a copy, or "
+                     "use the result directly (np.sum(u.ravel()))", name);
+    if (w && who)
+        diag_note(w->l, "'%s'%s is changed in place here", who,
+                  strcmp(who, name) == 0 || strcmp(who, src) == 0 ? "" : " (which may hold the same array)");
+    else if (w)
+        diag_note(w->l, "it is given here to a function of the program, and a function of the "
+                        "program changes a parameter in place");
 }
 
 static const lw_builtin np_table[] = {

@@ -849,7 +849,7 @@ void lw_rebind_slot(lctx *c, loc l, ir_var *slot, ir_var *src, const char *excep
 /* `name` bound to the whole array in `slot`, of v's shape. */
 void lw_bind_array(lctx *c, const char *name, ir_var *slot, const value *v)
 {
-    lw_reshape_bind_check(v, name);
+    lw_reshape_bind_check(c, v, name);
     lw_recursion_note_slot(slot, v);
     binding *b = lw_bind(c, name);
     b->kind = B_ARRAY;

@@ -124,6 +124,87 @@ const char lw_stats_prelude_src[] =
     "    return take_sorted_desc(a, False)\n"
     "\n"
     "\n"
+    "def csum_leaf(a, b, lo, n):\n"
+    "    rr = -0.0\n"
+    "    ri = -0.0\n"
+    "    if n < 8:\n"
+    "        for k in range(lo, lo + n // 2):\n"
+    "            rr += a[k]\n"
+    "            ri += b[k]\n"
+    "    else:\n"
+    "        r0 = a[lo]\n"
+    "        r1 = b[lo]\n"
+    "        r2 = a[lo + 1]\n"
+    "        r3 = b[lo + 1]\n"
+    "        r4 = a[lo + 2]\n"
+    "        r5 = b[lo + 2]\n"
+    "        r6 = a[lo + 3]\n"
+    "        r7 = b[lo + 3]\n"
+    "        i = 8\n"
+    "        while i < n - n % 8:\n"
+    "            k = lo + i // 2\n"
+    "            r0 += a[k]\n"
+    "            r1 += b[k]\n"
+    "            r2 += a[k + 1]\n"
+    "            r3 += b[k + 1]\n"
+    "            r4 += a[k + 2]\n"
+    "            r5 += b[k + 2]\n"
+    "            r6 += a[k + 3]\n"
+    "            r7 += b[k + 3]\n"
+    "            i += 8\n"
+    "        rr = (r0 + r2) + (r4 + r6)\n"
+    "        ri = (r1 + r3) + (r5 + r7)\n"
+    "        while i < n:\n"
+    "            k = lo + i // 2\n"
+    "            rr += a[k]\n"
+    "            ri += b[k]\n"
+    "            i += 2\n"
+    "    return rr, ri\n"
+    "\n"
+    "\n"
+    "def csum(re, im):\n"
+    "    a = re.flatten()\n"
+    "    b = im.flatten()\n"
+    "    slo = np.zeros(64, dtype=np.int64)\n"
+    "    sn = np.zeros(64, dtype=np.int64)\n"
+    "    sst = np.zeros(64, dtype=np.int64)\n"
+    "    vr = np.zeros(64)\n"
+    "    vi = np.zeros(64)\n"
+    "    sn[0] = 2 * a.shape[0]\n"
+    "    top = 1\n"
+    "    vt = 0\n"
+    "    while top > 0:\n"
+    "        lo = int(slo[top - 1])\n"
+    "        n = int(sn[top - 1])\n"
+    "        st = int(sst[top - 1])\n"
+    "        n2 = n // 2\n"
+    "        n2 -= n2 % 8\n"
+    "        if n <= 128:\n"
+    "            rr, ri = csum_leaf(a, b, lo, n)\n"
+    "            vr[vt] = rr\n"
+    "            vi[vt] = ri\n"
+    "            vt += 1\n"
+    "            top -= 1\n"
+    "        elif st == 0:\n"
+    "            sst[top - 1] = 1\n"
+    "            slo[top] = lo\n"
+    "            sn[top] = n2\n"
+    "            sst[top] = 0\n"
+    "            top += 1\n"
+    "        elif st == 1:\n"
+    "            sst[top - 1] = 2\n"
+    "            slo[top] = lo + n2 // 2\n"
+    "            sn[top] = n - n2\n"
+    "            sst[top] = 0\n"
+    "            top += 1\n"
+    "        else:\n"
+    "            vr[vt - 2] = vr[vt - 2] + vr[vt - 1]\n"
+    "            vi[vt - 2] = vi[vt - 2] + vi[vt - 1]\n"
+    "            vt -= 1\n"
+    "            top -= 1\n"
+    "    return float(vr[0]), float(vi[0])\n"
+    "\n"
+    "\n"
     "def median1(a):\n"
     "    n = a.shape[0]\n"
     "    s = sort1(a)\n"
@@ -272,6 +353,33 @@ const char lw_stats_prelude_src[] =
     "\n"
     "def median_ax1_3(a):\n"
     "    return median_last3(np.transpose(a, (0, 2, 1)))\n"
+    "\n"
+    "\n"
+    "def quantile_rows(a, q, what):\n"
+    "    r = np.empty(a.shape[0])\n"
+    "    for i in range(a.shape[0]):\n"
+    "        r[i] = quantile1(a[i, :], q, what)\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def quantile_cols(a, q, what):\n"
+    "    return quantile_rows(a.T, q, what)\n"
+    "\n"
+    "\n"
+    "def quantile_last3(a, q, what):\n"
+    "    r = np.empty((a.shape[0], a.shape[1]))\n"
+    "    for i in range(a.shape[0]):\n"
+    "        for j in range(a.shape[1]):\n"
+    "            r[i, j] = quantile1(a[i, j, :], q, what)\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def quantile_ax0_3(a, q, what):\n"
+    "    return quantile_last3(np.transpose(a, (1, 2, 0)), q, what)\n"
+    "\n"
+    "\n"
+    "def quantile_ax1_3(a, q, what):\n"
+    "    return quantile_last3(np.transpose(a, (0, 2, 1)), q, what)\n"
     "\n"
     "\n"
     "def sort_rows(a):\n"
@@ -489,7 +597,7 @@ static value *data_1d(lctx *c, loc l, const char *f, value *x, value *axis, int 
     if (!flat && x->rank == 1 && !axis)
         flat = 1;
     if (!flat) {
-        const char *also = strstr(f, "median") ? ", 2-D and 3-D arrays along an axis"
+        const char *also = strstr(f, "median") || strstr(f, "tile") ? ", 2-D and 3-D arrays along an axis"
                            : strstr(f, "sort") ? ", 2-D arrays along an axis" : "";
         diag_error(axis ? axis->l : x->l, "%s() along an axis of a %d-D array is not supported (1-D "
                                           "arrays%s, or axis=None: the flattened array, are)", f, x->rank,
@@ -572,10 +680,12 @@ static value *np_float64(loc l, value *r)
 {
     return r->kind == V_SCALAR ? lw_scalar(l, r->e, 0) : r;
 }
-/* np.median(a, axis=k) of a 2-D or 3-D array (a median filter's np.median(stack, axis=0)):
- * median1 of each line along axis k (the prelude's median_rows, median_last3 and their
- * transposes), float64. */
-static value *median_axis(lctx *c, loc l, const char *f, value *x, value *axis)
+/* np.median(a, axis=k) and np.percentile/quantile(a, q, axis=k) of a 2-D or 3-D array (a median
+ * filter's np.median(stack, axis=0), percentiles of samples per column): the 1-D function
+ * (median1, quantile1) of each line along axis k, in the prelude (median_rows, median_last3,
+ * quantile_rows, ... and their transposes), float64. extra: the 1-D function's arguments after
+ * the line (q and the name for its message), or NULL for the median. */
+static value *stat_axis(lctx *c, loc l, const char *f, value *x, value *axis, const char *base, value **extra)
 {
     int64_t k;
     if (!lw_is_int_scalar(axis) || !ir_expr_const_int(axis->e, &k)) {
@@ -593,44 +703,75 @@ static value *median_axis(lctx *c, loc l, const char *f, value *x, value *axis)
     }
     if (k < 0)
         k += x->rank;
-    static const char *fn[2][3] = {{"median_cols", "median_rows", NULL},
-                                   {"median_ax0_3", "median_ax1_3", "median_last3"}};
-    return lw_call_prelude(c, l, fn[x->rank - 2][k], 1, &x);
+    static const char *fn[2][3] = {{"_cols", "_rows", NULL}, {"_ax0_3", "_ax1_3", "_last3"}};
+    value *args[] = {x, extra ? extra[0] : NULL, extra ? extra[1] : NULL};
+    return lw_call_prelude(c, l, arena_printf(&util_arena, "%s%s", base, fn[x->rank - 2][k]), extra ? 3 : 1,
+                           args);
 }
 static value *np_median(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     if (v[0]->kind == V_ARRAY && (v[0]->rank == 2 || v[0]->rank == 3) && v[1] && v[1]->kind != V_NONE &&
         v[1]->kind != V_ERR)
-        return median_axis(c, l, f, v[0], v[1]);
+        return stat_axis(c, l, f, v[0], v[1], "median", NULL);
     value *x = data_1d(c, l, f, v[0], v[1], 1);
     return x ? np_float64(l, lw_call_prelude(c, l, "median1", 1, &x)) : &lw_ERRV;
 }
-/* np.percentile(a, q) and np.quantile(a, q) of one q, NumPy's default method 'linear' */
+/* np.percentile(a, q) and np.quantile(a, q), NumPy's default method 'linear': of the flattened
+ * array (or 1-D data), or along an axis of a 2-D or 3-D array (stat_axis). q one number, or a
+ * list or tuple of numbers known as a sequence when compiling: then each q's result is computed
+ * as for one, and they are stacked along a new first axis, which is NumPy's shape (q first). */
 static value *np_quantile(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     int pct = strcmp(f, "np.percentile") == 0;
-    if (v[1]->kind == V_ERR)
+    value *qv = v[1];
+    if (qv->kind == V_ERR)
         return &lw_ERRV;
-    if (v[1]->kind != V_SCALAR || v[1]->type == T_BOOL) {
-        diag_error(v[1]->l, "%s(): q must be one number here, not %s", f, lw_vkind_desc(v[1]));
+    value **qs = &qv;
+    int nq = 1, listq = qv->kind == V_TUPLE;
+    if (listq) {
+        qs = qv->items;
+        nq = qv->n;
+    }
+    for (int i = 0; i < nq; i++)
+        if (qs[i]->kind != V_SCALAR || qs[i]->type == T_BOOL) {
+            diag_error(qv->l, "%s(): q must be a number or a list of numbers here, not %s", f,
+                       lw_vkind_desc(qv));
+            return &lw_ERRV;
+        }
+    if (!nq) {
+        diag_error(qv->l, "%s(): q must not be an empty list here", f);
         return &lw_ERRV;
     }
     if (v[3] && v[3]->kind != V_ERR && !(v[3]->kind == V_STR && !strcmp(v[3]->str, "linear"))) {
         diag_error(v[3]->l, "%s(): method= other than 'linear' is not supported", f);
         return &lw_ERRV;
     }
-    value *x = data_1d(c, l, f, v[0], v[2], 1);
+    int along = v[0]->kind == V_ARRAY && (v[0]->rank == 2 || v[0]->rank == 3) && v[2] && v[2]->kind != V_NONE &&
+                v[2]->kind != V_ERR;
+    value *x = along ? v[0] : data_1d(c, l, f, v[0], v[2], 1);
     if (!x)
         return &lw_ERRV;
-    ir_expr *q = ir_cast(l, T_F64, v[1]->e);
-    if (pct)
-        q = ir_bin(l, OP_TRUEDIV, T_F64, q, ir_const_f(l, T_F64, 100.0), 0);
     value *what = lw_vnew(V_STR, l);
     what->str = pct ? "Percentiles" : "Quantiles";
-    value *args[] = {x, lw_scalar(l, q, 0), what};
-    return np_float64(l, lw_call_prelude(c, l, "quantile1", 3, args));
+    value *r = lw_vnew(V_TUPLE, l);
+    r->items = NEWN(value *, nq);
+    for (int i = 0; i < nq; i++) {
+        ir_expr *q = ir_cast(l, T_F64, qs[i]->e);
+        if (pct)
+            q = ir_bin(l, OP_TRUEDIV, T_F64, q, ir_const_f(l, T_F64, 100.0), 0);
+        value *extra[] = {lw_scalar(l, q, 0), what};
+        value *args1[] = {x, extra[0], what};
+        value *one = along ? stat_axis(c, l, f, x, v[2], "quantile", extra)
+                           : np_float64(l, lw_call_prelude(c, l, "quantile1", 3, args1));
+        if (one->kind == V_ERR)
+            return one;
+        if (!listq)
+            return one;
+        r->items[r->n++] = one;
+    }
+    return lw_stack_arrays(c, l, r);
 }
 
 /* np.argsort(a, axis=-1, kind=None) of 1-D data: a stable merge sort of the indices (NaN

@@ -61,6 +61,8 @@ typedef enum ir_fn {
     FN_ASIN, FN_ACOS, FN_ATAN, FN_SINH, FN_COSH, FN_ASINH, FN_ACOSH, FN_ATANH, FN_LOG10,
     FN_LOG2, FN_EXP2, FN_EXPM1, FN_LOG1P, FN_CBRT, FN_TRUNC, FN_RINT, FN_ERF, FN_ERFC, /* libm, one argument */
     FN_ATAN2, FN_HYPOT, FN_COPYSIGN, FN_FMOD,                          /* libm, two arguments */
+    FN_FMA,       /* args: x, y, z: libm's fma, x * y + z rounded once (NumPy's complex multiply
+                     and absolute value on FMA machines, lower_complex.c) */
     FN_POW,       /* args: x, y (floats): C's pow (math.pow) */
     FN_WALLTIME,  /* args: kind(const) 0 time.time, 1 time.perf_counter: rank 0's clock, the
                      same on every rank (a condition on it must not split the ranks) */

@@ -1,0 +1,687 @@
+/* lower_complex.c: complex128 numbers and arrays (a Mandelbrot or Julia set, a wave packet, a
+ * Schrodinger step), held as two float64 values: the real and the imaginary part.
+ *
+ * A complex value is a V_TUPLE of two items (cplx = 1): items[0] the real part, items[1] the
+ * imaginary part, each a float64 scalar or array (the parts of a complex array may be one
+ * array and one number inside an expression; bound to a name, both are arrays, so the name can
+ * be written by index). As a tuple, a complex value is bound to names (hidden names "z.0",
+ * "z.1"), rebound in loops, passed to and returned from functions; everything that would treat
+ * it as a tuple (len, iteration, unpacking, printing, NumPy functions not listed here) is
+ * refused where it happens (lw_complex_refuse).
+ *
+ * The arithmetic is NumPy's, step by step, so results are bitwise NumPy's:
+ * - a real operand is first made complex with imaginary part 0.0 (as NumPy casts it), so
+ *   x * (inf + 0j) gives NumPy's NaNs;
+ * - + and -: part by part;
+ * - * of arrays (and np.square, ** 2): NumPy's loops on FMA machines (every x86-64 since 2013,
+ *   and GPUs): re = fma(ar, br, -(ai * bi)), im = fma(ar, bi, ai * br); of two numbers (Python
+ *   complex or np.complex128, scalar math): ar * br - ai * bi, ar * bi + ai * br;
+ * - / : Smith's algorithm as NumPy's loop writes it (|br| >= |bi|: rat = bi / br, scl = 1.0 /
+ *   (br + bi * rat), ...; both zero: division by |br|); of two Python numbers CPython's
+ *   (dividing by the denominator, ZeroDivisionError "complex division by zero");
+ * - np.abs of an array: NumPy's SIMD loop (infinities first, then NaN, then larger *
+ *   sqrt(fma(r, r, 1)) with r = smaller / larger, 0 where larger is 0 or smaller infinite); of a
+ *   number: hypot, as CPython and NumPy's scalar math;
+ * - np.exp: exp(re) * cos(im), exp(re) * sin(im) (glibc's cexp for re below 709; above, cexp
+ *   scales and this overflows where it may not);
+ * - np.angle: arctan2(im, re); .real, .imag, np.conj.
+ * Not supported, located: complex64 (float32 with complex), ** other than 2, comparisons of
+ * complex values, printing them, np.save of a complex array, np.fft, other NumPy functions of
+ * complex values.
+ *
+ * Requires: the operands' real values are float64, integer or bool. Establishes: every value
+ * this file returns is a complex value whose parts are float64, or a real float64 value. */
+
+#include "lower_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+#define SUPPORTED                                                                                  \
+    "supported for complex values: + - * /, ** 2, np.abs, np.angle, np.exp, np.square, np.conj, "  \
+    "np.real, np.imag, .real, .imag, np.where, zeros_like, np.roll, flips, transposes, copies, "    \
+    "np.sum and np.mean of whole arrays, "                                                        \
+    "reshapes and indexing"
+
+int lw_is_complex(const value *v) { return v && v->kind == V_TUPLE && v->cplx; }
+
+int lw_has_complex(const value *v)
+{
+    if (!v || v->kind != V_TUPLE)
+        return 0;
+    if (v->cplx)
+        return 1;
+    for (int i = 0; i < v->n; i++)
+        if (lw_has_complex(v->items[i]))
+            return 1;
+    return 0;
+}
+
+/* what: "print()", "len()", ...: a diagnostic at l when v is or holds a complex value. */
+int lw_complex_refuse(loc l, const value *v, const char *what)
+{
+    if (!lw_has_complex(v))
+        return 0;
+    diag_error(l, "%s is not supported (%s)", what, SUPPORTED);
+    return 1;
+}
+
+/* A part as NumPy computes it: a float64 with IEEE division (no ZeroDivisionError in a branch
+ * Smith's algorithm does not take); a Python complex keeps its weakness on the tuple. */
+static value *strong(value *v)
+{
+    if (v->kind != V_SCALAR || !v->weak)
+        return v;
+    value *r = lw_scalar(v->l, v->e, 0);
+    r->type = v->type;
+    return r;
+}
+
+static value *cx(loc l, value *re, value *im, int weak)
+{
+    re = strong(re);
+    im = strong(im);
+    value *r = lw_vnew(V_TUPLE, l);
+    r->n = 2;
+    r->cplx = 1;
+    r->weak = weak;
+    r->items = NEWN(value *, 3);
+    r->items[0] = re;
+    r->items[1] = im;
+    return r;
+}
+
+static value *f64(loc l, double x) { return lw_scalar(l, ir_const_f(l, T_F64, x), 1); }
+
+/* 1j, 2.5j: a Python complex number */
+value *lw_complex_literal(loc l, double im) { return cx(l, f64(l, 0.0), f64(l, im), 1); }
+
+/* v as float64 (ints and bools become floats, as NumPy's cast to complex128 does) */
+static value *as_f64(lctx *c, loc l, value *v)
+{
+    if (v->type == T_F64)
+        return v;
+    if (v->kind == V_SCALAR) {
+        value *r = lw_scalar(v->l, ir_cast(l, T_F64, v->e), v->weak);
+        return r;
+    }
+    value *r = lw_vnew(V_ARRAY, v->l);
+    *r = *v;
+    r->fresh = NULL;
+    r->type = T_F64;
+    r->e = ir_cast(l, T_F64, v->e);
+    (void)c;
+    return r;
+}
+
+/* The parts of an operand: a complex value's, or a real number's or array's with 0.0 for the
+ * imaginary part. 0 after a diagnostic. */
+static int parts(lctx *c, loc l, value *v, value **re, value **im)
+{
+    if (v->kind == V_ERR)
+        return 0;
+    if (lw_is_complex(v)) {
+        *re = strong(v->items[0]);
+        *im = strong(v->items[1]);
+        return 1;
+    }
+    if ((v->kind != V_SCALAR && v->kind != V_ARRAY) || lw_has_complex(v)) {
+        diag_error(v->l, "unsupported operand with a complex value: %s", lw_vkind_desc(v));
+        return 0;
+    }
+    if (v->type == T_F32) {
+        diag_error(v->l, "float32 with complex numbers (complex64) is not supported; make the "
+                         "operand float64");
+        return 0;
+    }
+    *re = strong(as_f64(c, l, v));
+    *im = strong(f64(l, 0.0));
+    return 1;
+}
+
+/* an array, or a selection z[m] of one: NumPy's loops, not its scalar math */
+static int is_arr(value *a) { return a->kind == V_ARRAY || a->kind == V_MASKED; }
+static int any_array(value *a, value *b) { return is_arr(a) || is_arr(b); }
+
+/* fma(a, b, d) elementwise, broadcast as a + b + d would be (ufunc2's way: the operands'
+ * expressions taken from the broadcast sum), a number when all are numbers. */
+static value *fma3(lctx *c, loc l, value *a, value *b, value *d)
+{
+    if (a->kind == V_ERR || b->kind == V_ERR || d->kind == V_ERR)
+        return &lw_ERRV;
+    if (a->kind == V_MASKED || b->kind == V_MASKED || d->kind == V_MASKED) { /* of z[m]: of z, then [m] */
+        value *ops[3] = {a, b, d}, *sel;
+        int k = lw_masked_operands("complex multiplication", ops, 3, &sel);
+        if (k < 0)
+            return &lw_ERRV;
+        if (k > 0)
+            return lw_masked_result(sel, fma3(c, l, ops[0], ops[1], ops[2]));
+    }
+    ir_expr **args = NEWN(ir_expr *, 3);
+    if (a->kind == V_SCALAR && b->kind == V_SCALAR && d->kind == V_SCALAR) {
+        args[0] = a->e;
+        args[1] = b->e;
+        args[2] = d->e;
+        return lw_scalar(l, ir_call(l, FN_FMA, T_F64, 3, args), 0);
+    }
+    /* the inner sum must hold an array (two numbers would be folded into one) */
+    int swap = a->kind == V_SCALAR && b->kind == V_SCALAR;
+    value *p = swap ? d : b, *q = swap ? b : d;
+    value *t = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_ADD, a, p), q);
+    if (t->kind == V_ERR)
+        return t;
+    if (t->kind != V_ARRAY || t->e->kind != E_BIN || t->e->a->kind != E_BIN)
+        UNREACHABLE();
+    args[0] = t->e->a->a;
+    args[1 + swap] = t->e->a->b;
+    args[2 - swap] = t->e->b;
+    t->e = ir_call(l, FN_FMA, T_F64, 3, args);
+    return t;
+}
+
+static value *bin(lctx *c, loc l, ir_op op, value *a, value *b) { return lw_binop(c, l, op, a, b); }
+static value *neg(lctx *c, loc l, value *a) { return lw_unop(c, l, OP_NEG, a); }
+
+/* A complex result whose parts are one array and one number, or arrays of two shapes that
+ * broadcast: each made an array of the common shape (np.where(True, im, re)), so a name bound
+ * to it can be written by index and its parts have the shape NumPy gives. */
+static int same_shape(value *a, value *b)
+{
+    if (a->rank != b->rank)
+        return 0;
+    for (int d = 0; d < a->rank; d++)
+        if (!sym_equal(a->sh[d], b->sh[d]))
+            return 0;
+    return 1;
+}
+
+static value *even(lctx *c, loc l, value *re, value *im, int weak)
+{
+    if (re->kind == V_ERR || im->kind == V_ERR)
+        return &lw_ERRV;
+    value *yes = lw_scalar(l, ir_const_i(l, T_BOOL, 1), 1);
+    if (re->kind == V_ARRAY && im->kind == V_SCALAR)
+        im = lw_where3(c, l, yes, im, re);
+    else if (im->kind == V_ARRAY && re->kind == V_SCALAR)
+        re = lw_where3(c, l, yes, re, im);
+    else if (re->kind == V_ARRAY && im->kind == V_ARRAY && !same_shape(re, im)) {
+        value *r2 = lw_where3(c, l, yes, re, im);
+        im = lw_where3(c, l, yes, im, re);
+        re = r2;
+    }
+    if (re->kind == V_ERR || im->kind == V_ERR)
+        return &lw_ERRV;
+    return cx(l, re, im, weak);
+}
+
+/* (ar + ai j) * (br + bi j) */
+static value *mul(lctx *c, loc l, value *ar, value *ai, value *br, value *bi, int weak)
+{
+    if (!any_array(ar, ai) && !any_array(br, bi))
+        return even(c, l, bin(c, l, OP_SUB, bin(c, l, OP_MUL, ar, br), bin(c, l, OP_MUL, ai, bi)),
+                    bin(c, l, OP_ADD, bin(c, l, OP_MUL, ar, bi), bin(c, l, OP_MUL, ai, br)), weak);
+    return even(c, l, fma3(c, l, ar, br, neg(c, l, bin(c, l, OP_MUL, ai, bi))),
+                fma3(c, l, ar, bi, bin(c, l, OP_MUL, ai, br)), 0);
+}
+
+static value *where(lctx *c, loc l, value *m, value *x, value *y)
+{
+    if (m->kind == V_ERR || x->kind == V_ERR || y->kind == V_ERR)
+        return &lw_ERRV;
+    if (m->kind == V_SCALAR && x->kind == V_SCALAR && y->kind == V_SCALAR)
+        return lw_scalar(l, ir_select(l, T_F64, ir_cast(l, T_BOOL, m->e), x->e, y->e), x->weak && y->weak);
+    return lw_where3(c, l, m, x, y);
+}
+
+/* (ar + ai j) / (br + bi j) */
+static value *divide(lctx *c, loc l, value *ar, value *ai, value *br, value *bi, int python)
+{
+    value *one = f64(l, 1.0);
+    if (python) { /* CPython's _Py_c_quot, ZeroDivisionError for 0j */
+        value *zero = bin(c, l, OP_LAND, bin(c, l, OP_CEQ, br, f64(l, 0.0)), bin(c, l, OP_CEQ, bi, f64(l, 0.0)));
+        if (zero->kind == V_ERR)
+            return zero;
+        int64_t k;
+        if (!ir_expr_const_int(zero->e, &k) || k) /* a constant divisor: known when compiling */
+            lw_emit_raise(c, l, ir_cast(l, T_BOOL, zero->e), "ZeroDivisionError: complex division by zero");
+        value *m = bin(c, l, OP_CGE, lw_unop(c, l, OP_ABS, br), lw_unop(c, l, OP_ABS, bi));
+        value *r1 = bin(c, l, OP_TRUEDIV, bi, br), *d1 = bin(c, l, OP_ADD, br, bin(c, l, OP_MUL, bi, r1));
+        value *r2 = bin(c, l, OP_TRUEDIV, br, bi), *d2 = bin(c, l, OP_ADD, bin(c, l, OP_MUL, br, r2), bi);
+        value *re1 = bin(c, l, OP_TRUEDIV, bin(c, l, OP_ADD, ar, bin(c, l, OP_MUL, ai, r1)), d1);
+        value *im1 = bin(c, l, OP_TRUEDIV, bin(c, l, OP_SUB, ai, bin(c, l, OP_MUL, ar, r1)), d1);
+        value *re2 = bin(c, l, OP_TRUEDIV, bin(c, l, OP_ADD, bin(c, l, OP_MUL, ar, r2), ai), d2);
+        value *im2 = bin(c, l, OP_TRUEDIV, bin(c, l, OP_SUB, bin(c, l, OP_MUL, ai, r2), ar), d2);
+        return cx(l, where(c, l, m, re1, re2), where(c, l, m, im1, im2), 1);
+    }
+    value *abr = lw_unop(c, l, OP_ABS, br), *abi = lw_unop(c, l, OP_ABS, bi);
+    value *m = bin(c, l, OP_CGE, abr, abi);
+    /* both zero: & of the elementwise tests, and of numbers */
+    value *z = bin(c, l, any_array(br, bi) ? OP_BAND : OP_LAND, bin(c, l, OP_CEQ, abr, f64(l, 0.0)),
+                   bin(c, l, OP_CEQ, abi, f64(l, 0.0)));
+    value *r1 = bin(c, l, OP_TRUEDIV, bi, br);
+    value *s1 = bin(c, l, OP_TRUEDIV, one, bin(c, l, OP_ADD, br, bin(c, l, OP_MUL, bi, r1)));
+    value *r2 = bin(c, l, OP_TRUEDIV, br, bi);
+    value *s2 = bin(c, l, OP_TRUEDIV, one, bin(c, l, OP_ADD, bi, bin(c, l, OP_MUL, br, r2)));
+    value *re1 = bin(c, l, OP_MUL, bin(c, l, OP_ADD, ar, bin(c, l, OP_MUL, ai, r1)), s1);
+    value *im1 = bin(c, l, OP_MUL, bin(c, l, OP_SUB, ai, bin(c, l, OP_MUL, ar, r1)), s1);
+    value *re2 = bin(c, l, OP_MUL, bin(c, l, OP_ADD, bin(c, l, OP_MUL, ar, r2), ai), s2);
+    value *im2 = bin(c, l, OP_MUL, bin(c, l, OP_SUB, bin(c, l, OP_MUL, ai, r2), ar), s2);
+    value *re0 = bin(c, l, OP_TRUEDIV, ar, abr), *im0 = bin(c, l, OP_TRUEDIV, ai, abr);
+    value *re = where(c, l, m, where(c, l, z, re0, re1), re2);
+    value *im = where(c, l, m, where(c, l, z, im0, im1), im2);
+    return even(c, l, re, im, 0);
+}
+
+value *lw_complex_binop(lctx *c, loc l, ir_op op, value *x, value *y)
+{
+    value *ar, *ai, *br, *bi;
+    if (x->kind == V_ERR || y->kind == V_ERR)
+        return &lw_ERRV;
+    /* Python's complex arithmetic (a Python complex as the result) where Python's own method
+     * runs: a Python complex on the left with a Python number or an np.float64 (a subclass of
+     * float) on the right, or a Python number on the left with a Python complex; NumPy's
+     * scalar math where an np.complex128, an np.float64 on the left, or another NumPy scalar
+     * is involved (dx = x[1] - x[0]; 1j * dt / (4 * dx ** 2) is CPython's division) */
+    int pyc_x = lw_is_complex(x) && x->weak, pyc_y = lw_is_complex(y) && y->weak;
+    int pyr_x = x->kind == V_SCALAR && x->weak, pyr_y = y->kind == V_SCALAR && y->weak;
+    int f64_y = y->kind == V_SCALAR && !y->weak && y->type == T_F64;
+    int weak = (pyc_x && (pyc_y || pyr_y || f64_y)) || (pyr_x && pyc_y);
+    if (op == OP_POWER) {
+        int64_t k;
+        double f;
+        value *e = y;
+        int two = e->kind == V_SCALAR && ((ir_expr_const_int(e->e, &k) && k == 2 && !ir_type_is_float(e->type)) ||
+                                          (e->e->kind == E_CONST && ir_type_is_float(e->type) &&
+                                           (f = e->e->c.f) == 2.0));
+        if (!lw_is_complex(x) || !two) {
+            diag_error(l, "'**' with complex numbers is supported for z ** 2 only");
+            return &lw_ERRV;
+        }
+        if (!parts(c, l, x, &ar, &ai))
+            return &lw_ERRV;
+        if (!any_array(ar, ai) && x->weak) { /* CPython's c_powu: 1 * (x * x); NumPy's npy_cpow: x * x */
+            value *p = mul(c, l, ar, ai, ar, ai, x->weak);
+            if (p->kind == V_ERR)
+                return p;
+            return mul(c, l, f64(l, 1.0), f64(l, 0.0), p->items[0], p->items[1], x->weak);
+        }
+        return mul(c, l, ar, ai, ar, ai, 0); /* NumPy's square */
+    }
+    if (!parts(c, l, x, &ar, &ai) || !parts(c, l, y, &br, &bi))
+        return &lw_ERRV;
+    switch (op) {
+    case OP_ADD: return even(c, l, bin(c, l, OP_ADD, ar, br), bin(c, l, OP_ADD, ai, bi), weak);
+    case OP_SUB: return even(c, l, bin(c, l, OP_SUB, ar, br), bin(c, l, OP_SUB, ai, bi), weak);
+    case OP_MUL: return mul(c, l, ar, ai, br, bi, weak);
+    case OP_TRUEDIV: return divide(c, l, ar, ai, br, bi, weak);
+    default:
+        diag_error(l, "'%s' of complex numbers is not supported (+, -, *, / and ** 2 are)", ir_op_name(op));
+        return &lw_ERRV;
+    }
+}
+
+value *lw_complex_unop(lctx *c, loc l, ir_op op, value *x)
+{
+    if (op == OP_POS)
+        return x;
+    if (op != OP_NEG) {
+        diag_error(l, "'%s' of a complex value is not supported", ir_op_name(op));
+        return &lw_ERRV;
+    }
+    return cx(l, neg(c, l, x->items[0]), neg(c, l, x->items[1]), x->weak);
+}
+
+/* |z|: Python's abs() is hypot (CPython's and NumPy's scalar math); np.abs is NumPy's loop,
+ * for numbers too */
+static value *c_abs(lctx *c, loc l, value *z, int python)
+{
+    value *re = lw_unop(c, l, OP_ABS, z->items[0]), *im = lw_unop(c, l, OP_ABS, z->items[1]);
+    if (python && !any_array(re, im))
+        return lw_ufunc2(c, l, FN_HYPOT, z->items[0], z->items[1]);
+    value *inf = f64(l, INFINITY), *zero = f64(l, 0.0);
+    value *gt = bin(c, l, OP_CGT, re, im);
+    value *large = where(c, l, gt, re, im), *small = where(c, l, gt, im, re);
+    value *nodiv = bin(c, l, OP_BOR, bin(c, l, OP_CEQ, large, zero), bin(c, l, OP_CEQ, small, inf));
+    value *ratio = where(c, l, nodiv, zero, bin(c, l, OP_TRUEDIV, small, large));
+    value *sq = fma3(c, l, ratio, ratio, f64(l, 1.0));
+    if (sq->kind == V_ERR)
+        return sq;
+    value *h = bin(c, l, OP_MUL, lw_ufunc1(c, l, FN_SQRT, sq), large);
+    value *isinf = bin(c, l, OP_BOR, bin(c, l, OP_CEQ, re, inf), bin(c, l, OP_CEQ, im, inf));
+    value *isnan = bin(c, l, OP_BOR, bin(c, l, OP_CNE, re, re), bin(c, l, OP_CNE, im, im));
+    return where(c, l, isinf, inf, where(c, l, isnan, f64(l, NAN), h));
+}
+
+static value *c_exp(lctx *c, loc l, value *z)
+{
+    value *e = lw_ufunc1(c, l, FN_EXP, z->items[0]);
+    return even(c, l, bin(c, l, OP_MUL, e, lw_ufunc1(c, l, FN_COS, z->items[1])),
+                bin(c, l, OP_MUL, e, lw_ufunc1(c, l, FN_SIN, z->items[1])), 0);
+}
+
+/* zeros of a shape: complex arrays of np.zeros(shape, dtype=complex) and np.zeros_like(z) */
+static value *zeros(lctx *c, loc l, int rank, ir_expr **len, const sym **sh, double fill)
+{
+    value *re = fill == 0.0 ? lw_new_array(c, l, T_F64, rank, len, sh, 1, NULL)
+                            : lw_new_array(c, l, T_F64, rank, len, sh, 2, ir_const_f(l, T_F64, fill));
+    value *im = lw_new_array(c, l, T_F64, rank, len, sh, 1, NULL);
+    return cx(l, re, im, 0);
+}
+
+static int is_complex_dtype(value *v)
+{
+    return v && v->kind == V_BUILTIN && (strcmp(v->str, "complex") == 0 || strcmp(v->str, "np.complex128") == 0);
+}
+
+/* Is this call one lw_complex_numpy lowers? (a complex argument, or dtype=complex) */
+int lw_complex_call(const char *f, args *a)
+{
+    if (a->self && lw_has_complex(a->self))
+        return 1;
+    for (int i = 0; i < a->npos; i++)
+        if (lw_has_complex(a->pos[i]) || is_complex_dtype(a->pos[i]))
+            return 1;
+    for (int i = 0; i < a->nkw; i++)
+        if (lw_has_complex(a->kw[i]) || is_complex_dtype(a->kw[i]))
+            return 1;
+    static const char *names[] = {"np.real", "np.imag", "np.angle", "np.conj", "np.conjugate",
+                                  "np.complex128", "complex", NULL};
+    for (const char **p = names; *p; p++)
+        if (strcmp(f, *p) == 0)
+            return 1;
+    return 0;
+}
+
+static value *kwarg(args *a, const char *name)
+{
+    for (int i = 0; i < a->nkw; i++)
+        if (strcmp(a->kwname[i], name) == 0)
+            return a->kw[i];
+    return NULL;
+}
+
+/* NumPy's functions, methods and Python's built-ins of complex values (f: "np.abs", "abs",
+ * or a method's name with a->self). */
+value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
+{
+    value *z = a->self ? a->self : a->npos ? a->pos[0] : NULL;
+    const char *m = a->self ? f : strncmp(f, "np.", 3) == 0 ? f + 3 : f;
+    int nargs = a->npos + a->nkw;
+    if ((!strcmp(f, "complex") || !strcmp(f, "np.complex128")) && a->npos >= 1 && a->npos <= 2 && !a->nkw) {
+        value *re = a->pos[0], *im = a->npos == 2 ? a->pos[1] : f64(l, 0.0);
+        if (lw_is_complex(re) && a->npos == 1)
+            return re;
+        if (re->kind != V_SCALAR || im->kind != V_SCALAR || re->type == T_BOOL) {
+            diag_error(l, "%s() here takes one or two real numbers", f);
+            return &lw_ERRV;
+        }
+        return cx(l, as_f64(c, l, re), as_f64(c, l, im), f[0] == 'c');
+    }
+    value *dt = kwarg(a, "dtype");
+    if (is_complex_dtype(dt) && nargs == 2 && a->npos == 1 &&
+        (!strcmp(m, "zeros") || !strcmp(m, "ones") || !strcmp(m, "empty"))) {
+        int rank;
+        ir_expr *len[IR_MAX_RANK];
+        const sym *sh[IR_MAX_RANK];
+        if (!lw_shape_arg(a->pos[0], &rank, len, sh))
+            return &lw_ERRV;
+        return zeros(c, l, rank, len, sh, m[0] == 'o' ? 1.0 : 0.0);
+    }
+    if (!strcmp(m, "full") && !a->self && a->npos >= 1 && a->npos + a->nkw <= 3 &&
+        (a->npos == 2 || kwarg(a, "fill_value")) && (!dt || is_complex_dtype(dt))) {
+        /* np.full(n, -r, dtype=complex), np.full(n, 1 + 2j): each part filled */
+        value *fill = a->npos == 2 ? a->pos[1] : kwarg(a, "fill_value"), *fr, *fi;
+        int rank;
+        ir_expr *len[IR_MAX_RANK];
+        const sym *sh[IR_MAX_RANK];
+        if (fill->kind == V_ERR || !parts(c, l, fill, &fr, &fi) || !lw_shape_arg(a->pos[0], &rank, len, sh))
+            return &lw_ERRV;
+        if (fr->kind != V_SCALAR || fi->kind != V_SCALAR) {
+            diag_error(fill->l, "np.full() of a complex dtype takes one number here");
+            return &lw_ERRV;
+        }
+        return cx(l, lw_new_array(c, l, T_F64, rank, len, sh, 2, fr->e), lw_new_array(c, l, T_F64, rank, len, sh, 2, fi->e),
+                  0);
+    }
+    value *zp = z && lw_is_complex(z) ? z->items[0] : z;
+    if (zp && zp->kind == V_ARRAY && ((nargs == 1 && lw_is_complex(z)) || (nargs == 2 && is_complex_dtype(dt))) &&
+        (!strcmp(m, "zeros_like") || !strcmp(m, "ones_like") || !strcmp(m, "empty_like"))) {
+        value *p = zp;
+        return zeros(c, l, p->rank, p->len, p->sh, m[0] == 'o' ? 1.0 : 0.0);
+    }
+    int real = z && !lw_has_complex(z) && (z->kind == V_ARRAY || z->kind == V_SCALAR) && z->type != T_F32;
+    if (real && nargs == 1 && (!strcmp(m, "real") || !strcmp(m, "conj") || !strcmp(m, "conjugate")))
+        return z; /* of a real array: itself, as NumPy's view */
+    if (real && nargs == 1 && !strcmp(m, "angle")) /* NumPy's arctan2(0, x) */
+        return lw_ufunc2(c, l, FN_ATAN2, f64(l, 0.0), z);
+    if (real && nargs == 1 && !strcmp(m, "imag"))
+        return z->kind == V_SCALAR ? f64(l, 0.0) : lw_new_array(c, l, z->type, z->rank, z->len, z->sh, 1, NULL);
+    if (real && a->self && !strcmp(m, "astype") && a->npos == 1 && !a->nkw && is_complex_dtype(a->pos[0]))
+        return even(c, l, z->kind == V_ARRAY ? lw_copy_of(c, l, as_f64(c, l, z)) : as_f64(c, l, z), f64(l, 0.0), 0);
+    if (z && lw_is_complex(z) && nargs == (a->self ? 0 : 1) &&
+        (z->items[0]->kind == V_MASKED || z->items[1]->kind == V_MASKED) &&
+        (!strcmp(m, "abs") || !strcmp(m, "absolute") || !strcmp(m, "angle") || !strcmp(m, "exp") ||
+         !strcmp(m, "square") || !strcmp(m, "conj") || !strcmp(m, "conjugate"))) {
+        /* np.abs(z[m]): of z, then [m] (each part of a complex result) */
+        value *ops[2] = {z->items[0], z->items[1]}, *sel;
+        if (lw_masked_operands(arena_printf(&util_arena, "np.%s", m), ops, 2, &sel) < 0)
+            return &lw_ERRV;
+        args b = *a;
+        value *whole = cx(l, ops[0], ops[1], 0);
+        if (a->self)
+            b.self = whole;
+        else
+            b.pos = &whole;
+        value *r = lw_complex_numpy(c, f, l, &b);
+        if (r->kind == V_ERR || !lw_is_complex(r))
+            return r->kind == V_ERR ? r : lw_masked_result(sel, r);
+        return cx(l, lw_masked_result(sel, r->items[0]), lw_masked_result(sel, r->items[1]), 0);
+    }
+    if (z && lw_is_complex(z) && nargs == (a->self ? 0 : 1)) {
+        value *re = z->items[0], *im = z->items[1];
+        if (!strcmp(m, "real"))
+            return re;
+        if (!strcmp(m, "imag"))
+            return im;
+        if (!strcmp(m, "conj") || !strcmp(m, "conjugate"))
+            return cx(l, re, neg(c, l, im), z->weak);
+        if (!strcmp(m, "abs") || !strcmp(m, "absolute"))
+            return c_abs(c, l, z, !strcmp(f, "abs"));
+        if (!strcmp(m, "angle"))
+            return lw_ufunc2(c, l, FN_ATAN2, im, re);
+        if (!strcmp(m, "exp"))
+            return c_exp(c, l, z);
+        if (!strcmp(m, "square"))
+            return lw_complex_binop(c, l, OP_POWER, z, lw_scalar(l, lw_I64(l, 2), 1));
+        if (!strcmp(m, "copy"))
+            return even(c, l, re->kind == V_ARRAY ? lw_copy_of(c, l, re) : re,
+                        im->kind == V_ARRAY ? lw_copy_of(c, l, im) : im, z->weak);
+    }
+    if ((!strcmp(m, "sum") || !strcmp(m, "mean")) && nargs == (a->self ? 0 : 1) && z && lw_is_complex(z) &&
+        z->items[0]->kind == V_ARRAY && z->items[1]->kind == V_ARRAY) {
+        /* NumPy's pairwise sum of complex numbers (four running sums per part, leaves of 64
+         * numbers: the prelude's csum over the flattened parts); the mean divides it by the
+         * count as a complex division, as NumPy's does */
+        value *args2[] = {z->items[0], z->items[1]};
+        value *s = lw_call_prelude(c, l, "csum", 2, args2);
+        if (s->kind != V_TUPLE || s->n != 2)
+            return s->kind == V_ERR ? s : (UNREACHABLE(), &lw_ERRV);
+        value *sum = cx(l, s->items[0], s->items[1], 0);
+        if (m[0] == 's')
+            return sum;
+        value *p = z->items[0];
+        ir_expr *cnt = lw_I64(l, 1);
+        for (int d = 0; d < p->rank; d++)
+            cnt = ir_bin(l, OP_MUL, T_I64, cnt, p->len[d], 0);
+        lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, cnt, lw_I64(l, 0), 0),
+                      "np.mean() of an empty complex array is not supported (NumPy warns and gives nan+nanj)");
+        return lw_complex_binop(c, l, OP_TRUEDIV, sum, lw_scalar(l, cnt, 1));
+    }
+    /* functions that move elements, not compute them (np.roll of a periodic field, flips,
+     * transposes, copies, reshapes): each part as the real array's */
+    static const char *moves[] = {"roll", "flip", "flipud", "fliplr", "transpose", "swapaxes", "moveaxis",
+                                  "rot90", "expand_dims", "squeeze", "copy", "ravel", "flatten", "reshape",
+                                  NULL};
+    int move = 0;
+    for (const char **p = moves; *p && z && lw_is_complex(z); p++)
+        move |= !strcmp(m, *p);
+    for (int i = a->self ? 0 : 1; move && i < a->npos; i++)
+        move &= !lw_has_complex(a->pos[i]);
+    for (int i = 0; move && i < a->nkw; i++)
+        move &= !lw_has_complex(a->kw[i]) && !is_complex_dtype(a->kw[i]);
+    if (move) {
+        value *r[2];
+        for (int k = 0; k < 2; k++) {
+            args b = *a;
+            value **pos = NEWN(value *, a->npos + 1);
+            for (int i = 0; i < a->npos; i++)
+                pos[i] = a->pos[i];
+            b.pos = pos;
+            if (a->self)
+                b.self = z->items[k];
+            else
+                pos[0] = z->items[k];
+            r[k] = lw_numpy_table_call(c, f, l, &b);
+            if (r[k]->kind == V_ERR)
+                return r[k];
+        }
+        return even(c, l, r[0], r[1], z->weak);
+    }
+    if (!strcmp(m, "where") && a->npos == 3 && !a->nkw) {
+        value *ar, *ai, *br, *bi;
+        value *cond = a->pos[0];
+        if (lw_has_complex(cond)) {
+            diag_error(cond->l, "np.where() of a complex condition is not supported");
+            return &lw_ERRV;
+        }
+        if (!parts(c, l, a->pos[1], &ar, &ai) || !parts(c, l, a->pos[2], &br, &bi))
+            return &lw_ERRV;
+        return even(c, l, lw_where3(c, l, cond, ar, br), lw_where3(c, l, cond, ai, bi), 0);
+    }
+    const char *what = a->self ? arena_printf(&util_arena, "the method %s()", f) : arena_printf(&util_arena, "%s()", f);
+    if (!strcmp(m, "save"))
+        diag_error(l, "np.save() of a complex array is not supported: save its .real and .imag");
+    else
+        diag_error(l, "%s of a complex value is not supported (%s)", what, SUPPORTED);
+    return &lw_ERRV;
+}
+
+/* z.real, z.imag, z.shape, z.size, z.ndim of a complex value; NULL: another attribute */
+value *lw_complex_attr(lctx *c, value *z, const char *name)
+{
+    if (!strcmp(name, "T") && z->items[0]->kind == V_ARRAY && z->items[1]->kind == V_ARRAY)
+        return cx(z->l, lw_transpose(c, z->l, z->items[0]), lw_transpose(c, z->l, z->items[1]), 0);
+    value *p = !strcmp(name, "real") ? z->items[0] : !strcmp(name, "imag") ? z->items[1] : NULL;
+    if (p && p->kind == V_SCALAR && z->weak) /* a Python complex's parts are Python floats */
+        p = lw_scalar(p->l, p->e, 1);
+    return p;
+}
+
+/* z[...]: the parts indexed alike */
+value *lw_complex_index(lctx *c, value *z, ast *a)
+{
+    value *re = z->items[0], *im = z->items[1];
+    if (re->kind != V_ARRAY || im->kind != V_ARRAY) {
+        diag_error(a->l, "a complex number cannot be indexed");
+        return &lw_ERRV;
+    }
+    value *r = lw_index_array(c, re, a, 0), *i = lw_index_array(c, im, a, 0);
+    if (r->kind == V_ERR || i->kind == V_ERR)
+        return &lw_ERRV;
+    return cx(a->l, r, i, 0); /* z[m]: both parts selected by m (V_MASKED) */
+}
+
+/* A part of v computed now (into a new array, or a temporary number), so that storing the
+ * other part first cannot change it. */
+static value *computed(lctx *c, loc l, value *v)
+{
+    if (v->kind == V_MASKED && v->self && v->self->kind == V_ARRAY && !v->self->fresh && v->self->e->kind != E_READ) {
+        value *r = lw_vnew(V_MASKED, v->l); /* z[m] = w[m] * w[m]: the whole product computed */
+        *r = *v;
+        r->self = lw_materialize(c, v->self);
+        return r;
+    }
+    if (v->kind == V_ARRAY)
+        return v->fresh ? v : lw_copy_of(c, l, v);
+    if (v->kind == V_SCALAR && v->e->kind != E_CONST) {
+        ir_var *t = lw_temp_scalar(c, v->type);
+        ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+        s->var = t;
+        s->e = v->e;
+        lw_emit(c, s);
+        return lw_scalar(l, ir_varref(l, t), v->weak);
+    }
+    return v;
+}
+
+/* t[...] = v with t a complex array: each part stored as a real array's would be (store, in
+ * lower_assign.c, called back through a hidden name bound to the part). 1 when t is complex
+ * (handled, perhaps with a diagnostic), 0 to let the caller store into a real array (v must
+ * not be complex then). */
+int lw_complex_store(lctx *c, ast *t, value *v, void (*store)(lctx *, ast *, value *))
+{
+    binding *b = t->a->kind == A_NAME ? lw_lookup(c, t->a->name, &(int){0}) : NULL;
+    value *base = b && b->kind == B_VALUE ? b->val : NULL;
+    if (!lw_is_complex(base)) {
+        if (lw_has_complex(v)) {
+            diag_error(t->l, "storing a complex value into a real array is not supported (NumPy "
+                             "drops the imaginary part with a warning): take .real");
+            return 1;
+        }
+        return 0;
+    }
+    value *vr, *vi;
+    if (v->kind == V_ERR || !parts(c, t->l, v, &vr, &vi))
+        return 1;
+    if (base->items[0]->kind != V_ARRAY || base->items[1]->kind != V_ARRAY) {
+        diag_error(t->l, "a complex number cannot be assigned by index");
+        return 1;
+    }
+    /* NumPy computes the whole value first: both parts are computed before either is stored */
+    vr = computed(c, t->l, vr);
+    vi = computed(c, t->l, vi);
+    for (int k = 0; k < 2; k++) {
+        const char *hidden = arena_printf(&util_arena, "%s.part%d.%d.%d", t->a->name, k, t->l.line, t->l.col);
+        binding *hb = lw_bind(c, hidden);
+        hb->kind = B_VALUE;
+        hb->val = base->items[k];
+        ast *tk = ast_new(A_SUBSCRIPT, t->l);
+        *tk = *t;
+        tk->a = ast_name(t->a->l, hidden);
+        store(c, tk, k ? vi : vr);
+    }
+    return 1;
+}
+
+/* z += w, z[m] *= w, psi /= norm with z complex: NumPy's in-place operation, z[...] = z op w (a
+ * complex number bound to a name is rebound). 1 when handled. */
+int lw_complex_augassign(lctx *c, ast *s, ast *t, ir_op op, value *rhs, void (*store)(lctx *, ast *, value *))
+{
+    if (t->kind != A_NAME && t->kind != A_SUBSCRIPT)
+        return 0;
+    if (t->kind == A_SUBSCRIPT && t->a->kind != A_NAME)
+        return 0;
+    binding *b = lw_lookup(c, t->kind == A_NAME ? t->name : t->a->name, &(int){0});
+    value *base = b && b->kind == B_VALUE ? b->val : NULL;
+    if (!lw_is_complex(base) && !lw_has_complex(rhs))
+        return 0;
+    if (!lw_is_complex(base)) {
+        diag_error(s->l, "Cannot cast ufunc '%s' output from dtype('complex128') to dtype('%s') with "
+                         "casting rule 'same_kind'", lw_ufunc_name(op),
+                   base && (base->kind == V_ARRAY || base->kind == V_SCALAR) ? ir_type_name(base->type) : "float64");
+        return 1;
+    }
+    value *cur = lw_expr(c, t);
+    value *r = lw_complex_binop(c, s->l, op, cur, rhs);
+    if (r->kind == V_ERR)
+        return 1;
+    if (t->kind == A_NAME && base->items[0]->kind != V_ARRAY) {
+        lw_assign_name(c, t, r);
+        return 1;
+    }
+    ast *target = t;
+    if (t->kind == A_NAME) /* in place: every name bound to the array sees the change */
+        target = ast_subscript(t->l, t, ast_vec1(ast_name(t->l, "Ellipsis")), 0);
+    store(c, target, r);
+    return 1;
+}
