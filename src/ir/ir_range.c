@@ -54,14 +54,18 @@ static void join(ir_ranges *r, int k, int ok, int64_t lo, int64_t hi)
     }
 }
 
-/* 1 with [*lo, *hi] when known; 0 when nothing is known (yet, or at all). */
+/* 1 with [*lo, *hi] when known; 0 when nothing is known (yet, or at all). Every range given is
+ * within +-BOUND, as join keeps them, so that + and - of two cannot overflow (a constant of
+ * -(2**63 - 1) in `cells.pop(-9223372036854775807)` did: UBSan, fuzz seed 6301). */
 static int range(const ir_ranges *r, const ir_expr *e, int64_t *lo, int64_t *hi)
 {
     int64_t a, b, c, d;
     if (!e || !is_int(e->type))
         return 0;
     switch (e->kind) {
-    case E_CONST: *lo = *hi = e->c.i; return 1;
+    case E_CONST:
+        *lo = *hi = e->c.i;
+        return e->c.i >= -BOUND && e->c.i <= BOUND;
     case E_VAR:
     case E_ELEM: {
         if (!e->var || e->var->is_param)
@@ -87,7 +91,7 @@ static int range(const ir_ranges *r, const ir_expr *e, int64_t *lo, int64_t *hi)
             return 0;
         *lo = e->op == OP_ADD ? a + c : a - d;
         *hi = e->op == OP_ADD ? b + d : b - c;
-        return 1;
+        return *lo >= -BOUND && *hi <= BOUND;
     case E_SELECT:
         if (!range(r, e->b, &a, &b) || !range(r, e->cc, &c, &d))
             return 0;

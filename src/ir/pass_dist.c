@@ -349,10 +349,14 @@ enum { SMALL_FRACTION = 4 }; /* a small box covers at most 1/4 of the extent alo
  * index: 1; a range of constant length), else -1; its start relative to ref's in *off. */
 static int64_t bounded_dim(const ir_dim *m, const ir_dim *ref, int64_t *off)
 {
+    /* more rows than this, or that far away, are no small box: the sums and products of the
+     * callers stay far from overflowing (random.sample(range(n), 2**63 - 1) read as 2**63 - 1
+     * rows times SMALL_FRACTION was one: UBSan, fuzz seed 6304) */
+    const int64_t far = (int64_t)1 << 40;
     int64_t n;
     if (m->kind == D_FIXED)
         n = 1;
-    else if (m->wrap || !m->slen || !sym_is_const(m->slen, &n) || n < 0)
+    else if (m->wrap || !m->slen || !sym_is_const(m->slen, &n) || n < 0 || n > far)
         return -1;
     *off = 0;
     if (m == ref)
@@ -361,7 +365,7 @@ static int64_t bounded_dim(const ir_dim *m, const ir_dim *ref, int64_t *off)
         return -1;
     const sym *diff = m->slo && ref->slo ? sym_sub(m->slo, ref->slo) : NULL;
     if (diff && sym_is_const(diff, off))
-        return n;
+        return *off >= -far && *off <= far ? n : -1;
     return ir_expr_equal(m->lo, ref->lo) ? n : -1;
 }
 
