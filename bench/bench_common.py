@@ -42,6 +42,27 @@ class BenchError(Exception):
     pass
 
 
+def mpirun_variant(spec, steps, args, verbose):
+    """A variant NAME=EXE:RANKS:THREADS[:VAR=VALUE|--OPTION...] of bench/tt_groups_ranks.py and
+    bench/tt_workers.py as (name, argv, env): a fresh mpirun job of EXE with --steps, args,
+    the options and --stats, under TYLES_TT_VERBOSE=verbose and the variables given."""
+    name, spec = spec.split("=", 1)
+    parts = spec.split(":")
+    exe, ranks, threads, sets = os.path.abspath(parts[0]), parts[1], parts[2], parts[3:]
+    env = dict(os.environ, OMP_NUM_THREADS=threads, TYLES_TT_VERBOSE=verbose)
+    xs = ["-x", "OMP_NUM_THREADS", "-x", "TYLES_TT_VERBOSE"]
+    opts = []
+    for kv in sets:
+        if kv.startswith("--"):
+            opts.append(kv)
+            continue
+        k, val = kv.split("=", 1)
+        env[k] = val
+        xs += ["-x", k]
+    mpirun = ["mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none"]
+    return name, mpirun + ["-np", ranks] + xs + [exe, "--steps=%d" % steps] + args.split() + opts + ["--stats"], env
+
+
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
 

@@ -23,6 +23,8 @@ import statistics
 import subprocess
 import tempfile
 
+from bench_common import mpirun_variant
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -31,21 +33,8 @@ def main():
     ap.add_argument("--steps", type=int, default=66)
     ap.add_argument("--args", default="", help="the programs' other arguments")
     a = ap.parse_args()
-    mpirun = ["mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none"]
     work = tempfile.mkdtemp(prefix="tt_groups_ranks_")
-    vs = []
-    for v in a.variants:
-        name, spec = v.split("=", 1)
-        parts = spec.split(":")
-        exe, ranks, threads, sets = os.path.abspath(parts[0]), parts[1], parts[2], parts[3:]
-        env = dict(os.environ, OMP_NUM_THREADS=threads, TYLES_TT_VERBOSE="2")
-        xs = ["-x", "OMP_NUM_THREADS", "-x", "TYLES_TT_VERBOSE"]
-        for kv in sets:
-            k, val = kv.split("=", 1)
-            env[k] = val
-            xs += ["-x", k]
-        vs.append((name, mpirun + ["-np", ranks] + xs + [exe, "--steps=%d" % a.steps] + a.args.split() + ["--stats"],
-                   env))
+    vs = [mpirun_variant(v, a.steps, a.args, "2") for v in a.variants]
     groups, totals = {}, {}
     for r in range(a.rounds):
         for name, argv, env in vs[r % len(vs):] + vs[:r % len(vs)]:

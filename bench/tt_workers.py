@@ -30,6 +30,8 @@ import statistics
 import subprocess
 import tempfile
 
+from bench_common import mpirun_variant
+
 
 def parse(err):
     """{worker: CPU ms summed over the groups} from TYLES_TT_VERBOSE=3's lines.
@@ -66,25 +68,8 @@ def main():
     ap.add_argument("--steps", type=int, default=120)
     ap.add_argument("--args", default="", help="the programs' other arguments")
     a = ap.parse_args()
-    mpirun = ["mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none"]
     work = tempfile.mkdtemp(prefix="tt_workers_")
-    vs = []
-    for v in a.variants:
-        name, spec = v.split("=", 1)
-        parts = spec.split(":")
-        exe, ranks, threads, sets = os.path.abspath(parts[0]), parts[1], parts[2], parts[3:]
-        env = dict(os.environ, OMP_NUM_THREADS=threads, TYLES_TT_VERBOSE="3")
-        xs = ["-x", "OMP_NUM_THREADS", "-x", "TYLES_TT_VERBOSE"]
-        opts = []
-        for kv in sets:
-            if kv.startswith("--"):
-                opts.append(kv)
-                continue
-            k, val = kv.split("=", 1)
-            env[k] = val
-            xs += ["-x", k]
-        vs.append((name, mpirun + ["-np", ranks] + xs + [exe, "--steps=%d" % a.steps] + a.args.split() + opts
-                   + ["--stats"], env))
+    vs = [mpirun_variant(v, a.steps, a.args, "3") for v in a.variants]
     runs = {}
     print("load average before: %s" % open("/proc/loadavg").read().split()[0])
     for r in range(a.rounds):
