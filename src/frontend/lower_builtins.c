@@ -242,7 +242,8 @@ static value *lower_print(lctx *c, ast *call)
     /* an item printed before a call does not see the call's effects (lower_order.c) */
     for (int i = items.len - 2; i >= 0; i--) {
         pitem *it = VEC_AT(items, i, pitem *);
-        it->v = lw_pin_at(c, it->v, (int)(intptr_t)marks.items[i]);
+        if (it->v->kind != V_ARRAY) /* arrays: print_array_item fixed them already */
+            it->v = lw_pin_at(c, it->v, (int)(intptr_t)marks.items[i]);
     }
     const char *sep = " ", *end = "\n";
     int to_stderr = 0;

@@ -14,16 +14,17 @@
  * Establishes: the operand's value is the one it had at `at`. Where no statement was emitted
  * after `at`, or none writes what the operand reads (every operand free of calls with effects),
  * the operand and the statements are left as they are: the generated code does not change.
- * Left: arrays (an operand printed whole, read when the statement runs) and values whose type
- * changes at run time (dynvars) are not pinned. */
+ * An array operand computed by an expression (h * 2) is computed into a temporary there; one
+ * that is an array itself (h, h[1:]) is the object, which sees the call's updates as in Python.
+ * Left: values whose type changes at run time (dynvars) are not pinned. */
 #include "lower_internal.h"
 
 #include <string.h>
 
-/* Push onto w every variable (scalar or slot) the statements write. */
-static void writes_of(vec *body, int from, vec *w)
+/* Push onto w every variable (scalar or slot) the statements body[from, to) write. */
+static void writes_of(vec *body, int from, int to, vec *w)
 {
-    for (int i = from; i < body->len; i++) {
+    for (int i = from; i < to; i++) {
         ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
         switch (s->kind) {
         case S_BIND:
@@ -40,8 +41,8 @@ static void writes_of(vec *body, int from, vec *w)
                 vec_push(w, s->var);
             break;
         }
-        writes_of(&s->body, 0, w);
-        writes_of(&s->orelse, 0, w);
+        writes_of(&s->body, 0, s->body.len, w);
+        writes_of(&s->orelse, 0, s->orelse.len, w);
     }
 }
 
@@ -83,6 +84,17 @@ static value *pin(lctx *c, value *v, int at, vec *w)
         }
         return r ? r : v;
     }
+    if (v->kind == V_ARRAY && !v->fresh && v->e->kind != E_READ && ir_expr_any(v->e, reads_written, w)) {
+        /* h * 2 + g() with g updating h: NumPy computed h * 2 before the call (an array read
+         * as it is, h + g(), is the object itself, and sees the update, as in Python) */
+        vec *saved = c->out, scratch = {0};
+        c->out = &scratch;
+        value *m = lw_materialize(c, v);
+        c->out = saved;
+        for (int i = 0; i < scratch.len; i++)
+            insert_at(c->out, at + i, scratch.items[i]);
+        return m;
+    }
     if (v->kind != V_SCALAR || v->dyn || v->e->kind == E_CONST || !ir_expr_any(v->e, reads_written, w))
         return v;
     ir_var *tv = lw_temp_scalar(c, v->type);
@@ -96,13 +108,28 @@ static value *pin(lctx *c, value *v, int at, vec *w)
     return nv;
 }
 
-value *lw_pin_at(lctx *c, value *v, int at)
+value *lw_pin_span(lctx *c, value *v, int at, int end)
 {
-    if (!v || at >= c->out->len)
+    if (!v || at >= end)
         return v;
     vec w = {0};
-    writes_of(c->out, at, &w);
+    if (end < c->out->len) {
+        /* v was lowered after `end` (an augmented assignment's target after its value): moved
+         * before `at`, it must not read what the statements since `end` compute */
+        if (v->kind != V_SCALAR)
+            return v;
+        writes_of(c->out, end, c->out->len, &w);
+        if (ir_expr_any(v->e, reads_written, &w))
+            return v;
+        w.len = 0;
+    }
+    writes_of(c->out, at, end, &w);
     return w.len ? pin(c, v, at, &w) : v;
+}
+
+value *lw_pin_at(lctx *c, value *v, int at)
+{
+    return lw_pin_span(c, v, at, c->out->len);
 }
 
 void lw_pin_operands(lctx *c, value **vs, const int *marks, int n)
