@@ -800,8 +800,11 @@ value *lw_expr(lctx *c, ast *a)
         ir_expr *outer = c->evaluated;
         if (x->kind == V_SCALAR)
             c->evaluated = evaluated_when(c, a->l, a->op == OP_AND ? x->e : ir_un(a->l, OP_LNOT, T_BOOL, x->e));
+        int mark = c->out->len;
         value *y0 = lw_expr(c, a->b);
         c->evaluated = outer;
+        x = lw_pin_at(c, x, mark); /* k == 0 and f() > 0: k before f() (lower_order.c) */
+        x0 = x0 == x ? x : lw_pin_at(c, x0, mark);
         value *y = lw_truth(c, y0, "'and'/'or'");
         if (x->kind == V_ERR || y->kind == V_ERR)
             return &lw_ERRV;
