@@ -655,7 +655,11 @@ void lw_lower_augassign(lctx *c, ast *s)
         diag_error(s->l, "operator '%s=' is not supported", ast_op_name(s->op));
         return;
     }
+    /* Python reads the target before it evaluates the value: k += f() with f changing k adds
+     * to k's old value (lower_order.c), the value's statements being [mark, rend) */
+    int mark = c->out->len;
     value *rhs = lw_expr(c, s->a);
+    int rend = c->out->len;
     ast *t = lw_attr_target(c, s->b); /* self.t += dt: the attribute's name */
     if (!t)
         return;
@@ -690,6 +694,8 @@ void lw_lower_augassign(lctx *c, ast *s)
     if (t->kind == A_NAME) {
         /* xs[0] += 1.0: the item's value (a constant of a list literal has no hidden name) */
         value *cur = list ? list->items[li] : lw_read_name(c, t);
+        if (cur->kind == V_SCALAR)
+            cur = lw_pin_span(c, cur, mark, rend);
         if (cur->kind == V_ARRAY) {
             /* in place, as NumPy: every name bound to this array sees the update */
             if (cur->e->kind != E_READ)
@@ -740,7 +746,7 @@ void lw_lower_augassign(lctx *c, ast *s)
             masked = tv;
             tv = tv->self;
         }
-        value *r = lw_binop(c, s->l, op, tv, rhs);
+        value *r = lw_binop(c, s->l, op, tv->kind == V_SCALAR ? lw_pin_span(c, tv, mark, rend) : tv, rhs);
         if (r->kind == V_ERR)
             return;
         if (tv->kind == V_SCALAR && r->kind == V_SCALAR) {

@@ -8,6 +8,7 @@
 #include "lower_internal.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,8 +140,17 @@ static void print_pieces(vec *ps, int glue, vec *out)
     }
 }
 
-/* Lowers print's positional argument a into items (an f-string gives one per piece). 0 on error. */
-static int print_items(lctx *c, ast *a, vec *out)
+/* marks[k] for the items out[k] lowered by now: how many statements had been emitted when they
+ * were evaluated (lower_order.c pins them against later items' statements) */
+static void sync_marks(lctx *c, vec *out, vec *marks)
+{
+    while (marks->len < out->len)
+        vec_push(marks, (void *)(intptr_t)c->out->len);
+}
+
+/* Lowers print's positional argument a into items (an f-string gives one per piece), with their
+ * marks. 0 on error. */
+static int print_items(lctx *c, ast *a, vec *out, vec *marks)
 {
     if (a->kind == A_STARRED) {
         diag_error(a->l, "'*' arguments are not supported");
@@ -181,10 +191,12 @@ static int print_items(lctx *c, ast *a, vec *out)
                     if (!lw_str_pieces_rt(c, p->l, it->v, p->ival, spec, rtk, 0, &ps))
                         return 0;
                     print_pieces(&ps, it->glue, out);
+                    sync_marks(c, out, marks);
                     continue;
                 }
             }
             vec_push(out, it);
+            sync_marks(c, out, marks);
         }
         if (!a->args.len) { /* f"" */
             pitem *it = NEW(pitem);
@@ -222,8 +234,17 @@ static value *lower_print(lctx *c, ast *call)
     loc l = call->l;
     vec items = {0};
     int ok = 1;
-    for (int i = 0; i < call->args.len; i++)
-        ok &= print_items(c, VEC_AT(call->args, i, ast *), &items);
+    vec marks = {0};
+    for (int i = 0; i < call->args.len; i++) {
+        ok &= print_items(c, VEC_AT(call->args, i, ast *), &items, &marks);
+        sync_marks(c, &items, &marks);
+    }
+    /* an item printed before a call does not see the call's effects (lower_order.c) */
+    for (int i = items.len - 2; i >= 0; i--) {
+        pitem *it = VEC_AT(items, i, pitem *);
+        if (it->v->kind != V_ARRAY) /* arrays: print_array_item fixed them already */
+            it->v = lw_pin_at(c, it->v, (int)(intptr_t)marks.items[i]);
+    }
     const char *sep = " ", *end = "\n";
     int to_stderr = 0;
     for (int k = 0; k < call->kwargs.len; k++) {

@@ -51,11 +51,50 @@ static value *range_arg(lctx *c, ast *a, int conv)
         }
     return lw_arange(c, a->l, &ra);
 }
+
+/* The marks of positional arguments [*have, n) set to `at` (a starred argument adds several). */
+static int *grow_marks(int *m, int *have, int n, int at)
+{
+    int *r = NEWN(int, n + 1);
+    if (m)
+        memcpy(r, m, sizeof(int) * (size_t)*have);
+    for (int i = *have; i < n; i++)
+        r[i] = at;
+    *have = n;
+    return r;
+}
+
+/* The arguments in the order Python evaluates them (positional, then keywords), each pinned
+ * against the later ones' statements (lower_order.c): f(k, g()) with g changing k passes k's
+ * value before the call. */
+static void pin_args(lctx *c, args *r, int *pmark, int npm, int *kmark)
+{
+    int n = r->npos + r->nkw;
+    if (n < 2)
+        return;
+    value **vs = NEWN(value *, n);
+    int *ms = NEWN(int, n);
+    for (int i = 0; i < r->npos; i++) {
+        vs[i] = r->pos[i];
+        ms[i] = i < npm ? pmark[i] : c->out->len;
+    }
+    for (int i = 0; i < r->nkw; i++) {
+        vs[r->npos + i] = r->kw[i];
+        ms[r->npos + i] = kmark[i];
+    }
+    lw_pin_operands(c, vs, ms, n);
+    for (int i = 0; i < r->npos; i++)
+        r->pos[i] = vs[i];
+    for (int i = 0; i < r->nkw; i++)
+        r->kw[i] = vs[r->npos + i];
+}
+
 args lw_args(lctx *c, ast *call)
 {
     int conv = list_args_as_arrays, alike = conv && list_empty_alike;
     list_args_as_arrays = list_empty_alike = 0;
     args r = {0};
+    int npm = 0, *pmark = NULL, *kmark = NEWN(int, call->kwargs.len + 1);
     r.pos = NEWN(value *, call->args.len + 1);
     r.kw = NEWN(value *, call->kwargs.len + 1);
     r.kwname = NEWN(const char *, call->kwargs.len + 1);
@@ -68,6 +107,7 @@ args lw_args(lctx *c, ast *call)
                 r.pos = realloc_items(r.pos, r.npos, call->args.len - i - 1 + seq->n + 1);
                 for (int k = 0; k < seq->n; k++)
                     r.pos[r.npos++] = seq->items[k];
+                pmark = grow_marks(pmark, &npm, r.npos, c->out->len);
                 continue;
             }
             if (!seq || seq->kind != V_ERR)
@@ -78,6 +118,7 @@ args lw_args(lctx *c, ast *call)
         }
         value *rv = range_arg(c, a, conv);
         r.pos[r.npos++] = rv ? rv : lw_expr(c, a);
+        pmark = grow_marks(pmark, &npm, r.npos, c->out->len);
     }
     for (int i = 0; i < call->kwargs.len; i++) {
         ast *k = VEC_AT(call->kwargs, i, ast *);
@@ -89,7 +130,9 @@ args lw_args(lctx *c, ast *call)
         r.kwname[r.nkw] = k->name;
         r.kwast[r.nkw] = k;
         r.kw[r.nkw++] = lw_expr(c, k->a);
+        kmark[r.nkw - 1] = c->out->len;
     }
+    pin_args(c, &r, pmark, npm, kmark);
     /* run-time lists as arrays once every argument is known: whether a dtype is named */
     int dtype_given = 0;
     for (int i = 0; i < r.npos; i++)

@@ -547,7 +547,11 @@ static value *lower_compare(lctx *c, ast *a)
     value *result = NULL;
     for (int i = 0; i < a->args.len; i++) {
         ast *ra = VEC_AT(a->args, i, ast *);
+        int mark = c->out->len;
         value *right = lw_expr(c, ra);
+        left = lw_pin_at(c, left, mark);
+        if (result)
+            result = lw_pin_at(c, result, mark);
         if (lw_complex_refuse(a->l, left, "comparing a complex value") ||
             lw_complex_refuse(a->l, right, "comparing a complex value"))
             return &lw_ERRV;
@@ -763,8 +767,12 @@ value *lw_expr(lctx *c, ast *a)
             diag_error(a->l, "operator '%s' is not supported", ast_op_name(a->op));
             return &lw_ERRV;
         }
-        value *x = lw_expr(c, a->a);
-        value *y = lw_expr(c, a->b);
+        value *xy[2];
+        xy[0] = lw_expr(c, a->a);
+        int mark = c->out->len;
+        xy[1] = lw_expr(c, a->b);
+        lw_pin_operands(c, xy, &mark, 2);
+        value *x = xy[0], *y = xy[1];
         if (lw_is_complex(x) || lw_is_complex(y))
             return lw_complex_binop(c, a->l, op, x, y);
         value *sv = lw_str_binop(c, a->l, a->op, x, y);
@@ -792,8 +800,11 @@ value *lw_expr(lctx *c, ast *a)
         ir_expr *outer = c->evaluated;
         if (x->kind == V_SCALAR)
             c->evaluated = evaluated_when(c, a->l, a->op == OP_AND ? x->e : ir_un(a->l, OP_LNOT, T_BOOL, x->e));
+        int mark = c->out->len;
         value *y0 = lw_expr(c, a->b);
         c->evaluated = outer;
+        x = lw_pin_at(c, x, mark); /* k == 0 and f() > 0: k before f() (lower_order.c) */
+        x0 = x0 == x ? x : lw_pin_at(c, x0, mark);
         value *y = lw_truth(c, y0, "'and'/'or'");
         if (x->kind == V_ERR || y->kind == V_ERR)
             return &lw_ERRV;
@@ -846,8 +857,12 @@ value *lw_expr(lctx *c, ast *a)
         t->owner = c->sc;
         t->n = a->args.len;
         t->items = NEWN(value *, t->n + 1);
-        for (int i = 0; i < t->n; i++)
+        int *marks = NEWN(int, t->n + 1);
+        for (int i = 0; i < t->n; i++) {
             t->items[i] = lw_expr(c, VEC_AT(a->args, i, ast *));
+            marks[i] = c->out->len;
+        }
+        lw_pin_operands(c, t->items, marks, t->n);
         for (int i = 0; i < t->n; i++)
             if (t->items[i]->kind == V_ERR)
                 return &lw_ERRV;

@@ -15,6 +15,7 @@
 
 #include "../runtime_mpi/tyl_format.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -398,7 +399,7 @@ const char *lw_fspec_text(lctx *c, ast *p, int *rtk)
 /* f"..." as a value. */
 value *lw_fstring(lctx *c, ast *a)
 {
-    vec ps = {0};
+    vec ps = {0}, marks = {0};
     for (int i = 0; i < a->args.len; i++) {
         ast *p = VEC_AT(a->args, i, ast *);
         if (p->kind == A_STR) {
@@ -419,7 +420,12 @@ value *lw_fstring(lctx *c, ast *a)
         const char *spec = lw_fspec_text(c, p, &rtk);
         if (!spec || !pieces(c, p->l, v, p->ival, spec, rtk, 1, &ps))
             return &lw_ERRV;
+        while (marks.len < ps.len) /* the pieces of this field, evaluated by now */
+            vec_push(&marks, (void *)(intptr_t)c->out->len);
     }
+    /* a later field's call does not change an earlier field's value (lower_order.c) */
+    for (int i = ps.len - 2; i >= 0; i--)
+        ps.items[i] = lw_pin_at(c, VEC_AT(ps, i, value *), (int)(intptr_t)marks.items[i]);
     return pieces_value(a->l, &ps);
 }
 

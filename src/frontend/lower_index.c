@@ -225,7 +225,9 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
     int *kind = NEWN(int, nitems);
     value **ival = NEWN(value *, nitems);
     int nreal = 0, nnew = 0, nell = 0, failed = 0, unbound;
+    int *marks = NEWN(int, nitems + 1);
     for (int k = 0; k < nitems; k++) {
+        marks[k] = -1;
         ast *it = VEC_AT(sub->args, k, ast *);
         if (it->kind == A_SLICE) {
             kind[k] = IX_SLICE;
@@ -238,6 +240,7 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
             }
         } else {
             ival[k] = lw_expr(c, it);
+            marks[k] = c->out->len;
             kind[k] = ival[k]->kind == V_NONE ? IX_NEWAXIS : ival[k]->kind == V_SLICE ? IX_SLICE : IX_INDEX;
             if (ival[k]->kind == V_ERR)
                 failed = 1;
@@ -253,6 +256,9 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
     }
     if (failed)
         return &lw_ERRV;
+    for (int k = nitems - 2; k >= 0; k--) /* a[i, f()]: i as before the call (lower_order.c) */
+        if (marks[k] >= 0)
+            ival[k] = lw_pin_at(c, ival[k], marks[k]);
     if (nitems == 1 && kind[0] == IX_INDEX && ival[0]->kind == V_ARRAY && ival[0]->type == T_BOOL &&
         ival[0]->rank < base->rank) { /* x[m] with m of the leading dimensions: x[m, :] */
         ast *full = ast_new(A_SUBSCRIPT, sub->l);

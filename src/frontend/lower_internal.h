@@ -358,6 +358,18 @@ value *lw_call(lctx *c, ast *call);
 const lw_builtin *lw_builtin_find(const lw_builtin *table, size_t n, const char *name);
 value *lw_builtin_call(lctx *c, const lw_builtin *b, loc l, args *a);
 
+/* ---- lower_order.c: operands evaluated left to right ---------------------------------------- */
+
+/* v was lowered when c->out had `at` statements: if the statements emitted since then write what
+ * v reads, v is read into a temporary at `at` (the value Python fixed when evaluating it). */
+value *lw_pin_at(lctx *c, value *v, int at);
+/* The same against the statements [at, end) only; v, lowered after `end`, is left as it is
+ * where it reads what the statements since `end` write (it cannot move before them). */
+value *lw_pin_span(lctx *c, value *v, int at, int end);
+/* Operands vs[0..n), marks[i] = c->out->len just after vs[i] was lowered: each pinned against the
+ * later operands' statements (nothing changes where they emit none that matter). */
+void lw_pin_operands(lctx *c, value **vs, const int *marks, int n);
+
 /* ---- lower_returns.c: early returns (a def's body rewritten to end every path with its result) */
 
 /* lower_argmax.c: np.argmax/argmin/unravel_index (method: a.argmax()), or NULL */

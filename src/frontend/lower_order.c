@@ -1,0 +1,139 @@
+/* lower_order.c: Python's left-to-right evaluation of the operands of one expression.
+ *
+ * Python evaluates operands left to right, each to a value fixed when it is evaluated. The
+ * lowering returns an operand as an expression that is read when the statement runs, and a call
+ * among the later operands emits its statements (an inlined def, list.pop, a draw) before that
+ * statement. An earlier operand that reads what those statements write (a global a def
+ * increments, a list's count that pop() lowers, an element a def stores into, the variable an
+ * inlined def returns and its next call changes) would see the later call's effect:
+ * print(k, f(), k) printed 1 1 1. lw_pin_at reads such an operand into a temporary at the
+ * point where it was evaluated, before the later statements.
+ *
+ * Requires: `at` was c->out->len just after the operand was lowered, and the statements emitted
+ * since then are the later operands' (the same c->out).
+ * Establishes: the operand's value is the one it had at `at`. Where no statement was emitted
+ * after `at`, or none writes what the operand reads (every operand free of calls with effects),
+ * the operand and the statements are left as they are: the generated code does not change.
+ * An array operand computed by an expression (h * 2) is computed into a temporary there; one
+ * that is an array itself (h, h[1:]) is the object, which sees the call's updates as in Python.
+ * Left: values whose type changes at run time (dynvars) are not pinned. */
+#include "lower_internal.h"
+
+#include <string.h>
+
+/* Push onto w every variable (scalar or slot) the statements body[from, to) write. */
+static void writes_of(vec *body, int from, int to, vec *w)
+{
+    for (int i = from; i < to; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        switch (s->kind) {
+        case S_BIND:
+            for (int k = 0; k < s->n; k++)
+                vec_push(w, s->dst[k]);
+            break;
+        case S_SWEEP: vec_push(w, s->target->arr); break;
+        case S_ROTATE:
+            vec_push(w, s->var);
+            vec_push(w, s->src_slot);
+            break;
+        default:
+            if (s->var)
+                vec_push(w, s->var);
+            break;
+        }
+        writes_of(&s->body, 0, s->body.len, w);
+        writes_of(&s->orelse, 0, s->orelse.len, w);
+    }
+}
+
+static int reads_written(const ir_expr *e, void *ctx)
+{
+    const vec *w = ctx;
+    const ir_var *v = e->kind == E_READ ? e->view->arr
+                      : e->kind == E_VAR || e->kind == E_SHAPE || e->kind == E_ELEM ? e->var : NULL;
+    if (!v)
+        return 0;
+    for (int i = 0; i < w->len; i++)
+        if (VEC_AT(*w, i, const ir_var *) == v)
+            return 1;
+    return 0;
+}
+
+static void insert_at(vec *body, int at, ir_stmt *s)
+{
+    vec_push(body, s);
+    memmove(&body->items[at + 1], &body->items[at], sizeof(void *) * (size_t)(body->len - 1 - at));
+    body->items[at] = s;
+}
+
+static value *pin(lctx *c, value *v, int at, vec *w)
+{
+    if (v->kind == V_TUPLE || v->kind == V_FSTR) {
+        value *r = NULL;
+        for (int i = 0; i < v->n; i++) {
+            value *it = pin(c, v->items[i], at, w);
+            if (it == v->items[i])
+                continue;
+            if (!r) {
+                r = lw_vnew(v->kind, v->l);
+                *r = *v;
+                r->items = NEWN(value *, v->n + 1);
+                memcpy(r->items, v->items, sizeof(value *) * (size_t)v->n);
+            }
+            r->items[i] = it;
+        }
+        return r ? r : v;
+    }
+    if (v->kind == V_ARRAY && !v->fresh && v->e->kind != E_READ && ir_expr_any(v->e, reads_written, w)) {
+        /* h * 2 + g() with g updating h: NumPy computed h * 2 before the call (an array read
+         * as it is, h + g(), is the object itself, and sees the update, as in Python) */
+        vec *saved = c->out, scratch = {0};
+        c->out = &scratch;
+        value *m = lw_materialize(c, v);
+        c->out = saved;
+        for (int i = 0; i < scratch.len; i++)
+            insert_at(c->out, at + i, scratch.items[i]);
+        return m;
+    }
+    if (v->kind != V_SCALAR || v->dyn || v->e->kind == E_CONST || !ir_expr_any(v->e, reads_written, w))
+        return v;
+    ir_var *tv = lw_temp_scalar(c, v->type);
+    ir_stmt *a = ir_stmt_new(S_ASSIGN, v->l);
+    a->var = tv;
+    a->e = v->e;
+    insert_at(c->out, at, a);
+    value *nv = lw_vnew(V_SCALAR, v->l);
+    *nv = *v;
+    nv->e = ir_varref(v->l, tv);
+    return nv;
+}
+
+value *lw_pin_span(lctx *c, value *v, int at, int end)
+{
+    if (!v || at >= end)
+        return v;
+    vec w = {0};
+    if (end < c->out->len) {
+        /* v was lowered after `end` (an augmented assignment's target after its value): moved
+         * before `at`, it must not read what the statements since `end` compute */
+        if (v->kind != V_SCALAR)
+            return v;
+        writes_of(c->out, end, c->out->len, &w);
+        if (ir_expr_any(v->e, reads_written, &w))
+            return v;
+        w.len = 0;
+    }
+    writes_of(c->out, at, end, &w);
+    return w.len ? pin(c, v, at, &w) : v;
+}
+
+value *lw_pin_at(lctx *c, value *v, int at)
+{
+    return lw_pin_span(c, v, at, c->out->len);
+}
+
+void lw_pin_operands(lctx *c, value **vs, const int *marks, int n)
+{
+    for (int i = n - 2; i >= 0; i--)
+        vs[i] = lw_pin_at(c, vs[i], marks[i]);
+}
