@@ -287,6 +287,7 @@ const char *lw_shape_str(int rank, const sym *const *sh);
 int lw_sym_cmp(const sym *a, const sym *b);
 int lw_is_one(const sym *s);
 ir_expr *lw_remap(ir_expr *e, int shift, unsigned bcast);
+ir_expr *lw_remap_dims(ir_expr *e, const int *map, int fixed);
 ir_stmt *lw_check_stmt(loc l, ir_check k, int na, ir_expr **a, int nb, ir_expr **b);
 value *lw_slot_value(loc l, ir_var *slot, const sym *const *sh);
 ir_var *lw_whole_slot(value *v);

@@ -91,12 +91,14 @@ int lw_is_one(const sym *s)
     return sym_is_const(s, &k) && k == 1;
 }
 
-/* Rewrite the box dimensions of an elementwise tree: dimension b becomes b + shift, or -1
- * (broadcast) when bit b of bcast is set. Returns a new tree; the input is not modified. */
-ir_expr *lw_remap(ir_expr *e, int shift, unsigned bcast)
+/* e with box dimension b of its value renamed to map[b] (-1: the dimension is gone, read at
+ * index 0, its extent being 1: a range dimension of a read becomes fixed at its start when
+ * `fixed`, so that the read is a view a statement can write through, else broadcast).
+ * Returns a new tree; e is not modified. */
+ir_expr *lw_remap_dims(ir_expr *e, const int *map, int fixed)
 {
-    if (!e || (shift == 0 && bcast == 0))
-        return e;
+    if (!e)
+        return NULL;
     switch (e->kind) {
     case E_READ: {
         ir_view *v = ir_view_clone(e->view);
@@ -104,14 +106,21 @@ ir_expr *lw_remap(ir_expr *e, int shift, unsigned bcast)
             ir_dim *m = &v->dim[d];
             if (m->kind != D_RANGE || m->box < 0)
                 continue;
-            m->box = (bcast >> m->box) & 1 ? -1 : m->box + shift;
+            m->box = map[m->box];
+            if (m->box < 0 && fixed && !m->wrap) {
+                ir_dim nd = {0};
+                nd.kind = D_FIXED;
+                nd.aext = m->aext;
+                nd.lo = m->lo;
+                nd.slo = m->slo;
+                *m = nd;
+                v->vrank--;
+            }
         }
         return ir_read(e->l, v);
     }
     case E_INDEX:
-        if ((bcast >> e->dim) & 1)
-            return ir_cast(e->l, e->type, lw_I64(e->l, 0));
-        return ir_index(e->l, e->type, e->dim + shift);
+        return map[e->dim] < 0 ? ir_cast(e->l, e->type, lw_I64(e->l, 0)) : ir_index(e->l, e->type, map[e->dim]);
     case E_CONST:
     case E_VAR:
     case E_SHAPE:
@@ -119,17 +128,28 @@ ir_expr *lw_remap(ir_expr *e, int shift, unsigned bcast)
     default: {
         ir_expr *r = NEW(ir_expr);
         *r = *e;
-        r->a = lw_remap(e->a, shift, bcast);
-        r->b = lw_remap(e->b, shift, bcast);
-        r->cc = lw_remap(e->cc, shift, bcast);
+        r->a = lw_remap_dims(e->a, map, fixed);
+        r->b = lw_remap_dims(e->b, map, fixed);
+        r->cc = lw_remap_dims(e->cc, map, fixed);
         if (e->nargs && e->kind == E_CALL) {
             r->args = NEWN(ir_expr *, e->nargs);
             for (int i = 0; i < e->nargs; i++)
-                r->args[i] = lw_remap(e->args[i], shift, bcast);
+                r->args[i] = lw_remap_dims(e->args[i], map, fixed);
         }
         return r;
     }
     }
+}
+/* Rewrite the box dimensions of an elementwise tree: dimension b becomes b + shift, or -1
+ * (broadcast) when bit b of bcast is set. Returns a new tree; the input is not modified. */
+ir_expr *lw_remap(ir_expr *e, int shift, unsigned bcast)
+{
+    if (!e || (shift == 0 && bcast == 0))
+        return e;
+    int map[32]; /* bcast has a bit for each box dimension */
+    for (int d = 0; d < 32; d++)
+        map[d] = (bcast >> d) & 1 ? -1 : d + shift;
+    return lw_remap_dims(e, map, 0);
 }
 ir_stmt *lw_check_stmt(loc l, ir_check k, int na, ir_expr **a, int nb, ir_expr **b)
 {

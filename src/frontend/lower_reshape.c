@@ -123,56 +123,7 @@ static value *copy_into(lctx *c, loc l, value *x, ir_stmt *fill, int q, ir_expr 
     return r;
 }
 
-/* e with box dimension b of its value renamed to map[b] (-1: the dimension is gone, read at
- * index 0, its extent being 1: a range dimension of a read becomes fixed at its start when
- * `fixed`, so that the read is a view a statement can write through, else broadcast as
- * lw_remap does). Returns a new tree; e is not modified. */
-static ir_expr *remap_dims_f(ir_expr *e, const int *map, int fixed)
-{
-    if (!e)
-        return NULL;
-    switch (e->kind) {
-    case E_READ: {
-        ir_view *v = ir_view_clone(e->view);
-        for (int d = 0; d < v->rank; d++) {
-            ir_dim *m = &v->dim[d];
-            if (m->kind != D_RANGE || m->box < 0)
-                continue;
-            m->box = map[m->box];
-            if (m->box < 0 && fixed && !m->wrap) {
-                ir_dim nd = {0};
-                nd.kind = D_FIXED;
-                nd.aext = m->aext;
-                nd.lo = m->lo;
-                nd.slo = m->slo;
-                *m = nd;
-                v->vrank--;
-            }
-        }
-        return ir_read(e->l, v);
-    }
-    case E_INDEX:
-        return map[e->dim] < 0 ? ir_cast(e->l, e->type, lw_I64(e->l, 0)) : ir_index(e->l, e->type, map[e->dim]);
-    case E_CONST:
-    case E_VAR:
-    case E_SHAPE:
-    case E_ELEM: return e;
-    default: {
-        ir_expr *r = NEW(ir_expr);
-        *r = *e;
-        r->a = remap_dims_f(e->a, map, fixed);
-        r->b = remap_dims_f(e->b, map, fixed);
-        r->cc = remap_dims_f(e->cc, map, fixed);
-        if (e->nargs && e->kind == E_CALL) {
-            r->args = NEWN(ir_expr *, e->nargs);
-            for (int i = 0; i < e->nargs; i++)
-                r->args[i] = remap_dims_f(e->args[i], map, fixed);
-        }
-        return r;
-    }
-    }
-}
-static ir_expr *remap_dims(ir_expr *e, const int *map) { return remap_dims_f(e, map, 1); }
+static ir_expr *remap_dims(ir_expr *e, const int *map) { return lw_remap_dims(e, map, 1); }
 
 /* A reshape that only adds or drops axes of extent 1 (x.reshape(n, 1) of an (n,) array,
  * ri[:, 0].reshape((M, 1)), a.reshape(1, -1)) keeps every other axis, in order, with its extent:
@@ -252,7 +203,7 @@ value *lw_no_phantoms(lctx *c, value *v)
     return phantoms(v) ? lw_materialize(c, v) : v;
 }
 
-/* v without the axes of `drop` (each of extent 1); fixed as for remap_dims_f */
+/* v without the axes of `drop` (each of extent 1); fixed as for lw_remap_dims */
 static value *squeeze(loc l, value *v, unsigned drop, int fixed)
 {
     int map[IR_MAX_RANK], q = 0;
@@ -270,7 +221,7 @@ static value *squeeze(loc l, value *v, unsigned drop, int fixed)
         map[p] = q++;
     }
     r->rank = q;
-    r->e = remap_dims_f(v->e, map, fixed);
+    r->e = lw_remap_dims(v->e, map, fixed);
     return r;
 }
 
