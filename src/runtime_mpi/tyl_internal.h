@@ -98,6 +98,10 @@ tyl_array *tyl_dist_box(const tyl_array *a, const int64_t *lo, const int64_t *n,
 const int *tyl_rt_grid_dims(void);
 /* --stats: the summary on rank 0 (collective: every rank calls it). */
 void tyl_dist_report(double total_seconds);
+/* tyl_looptime.c: the clocks of time loop `loop` as it starts (leaving 0) and ends (leaving 1),
+ * marked by runtime/elastic's tyl_ck_enter and tyl_ck_leave; --stats' lines for them (collective). */
+void tyl_loop_mark_(int loop, int leaving);
+void tyl_loop_report_(void);
 extern bool tyl_rt_stats_, tyl_rt_progress_;
 
 /* tyl_npy.c: np.load into an array laid out as L says (NULL: replicated); collective.
