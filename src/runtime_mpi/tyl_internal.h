@@ -134,6 +134,10 @@ typedef struct tyl_xskip {
     int64_t lo[TYL_MAX_RANK], hi[TYL_MAX_RANK];
 } tyl_xskip;
 tyl_halo *tyl_halo_begin_deep_(tyl_array **arrs, const uint64_t *masks, int words, int narr, const tyl_xskip *skip);
+/* tyl_dist.c: tyl_halo_begin for an exchange the caller ends (tyl_halo_end) before it writes any
+ * of the arrays: its large contiguous pieces travel from the arrays themselves, unpacked
+ * (direct_bytes), as the deep exchange's do. */
+tyl_halo *tyl_halo_begin_now_(tyl_array **arrs, const uint64_t *masks, int words, int narr);
 extern int64_t tyl_tt_declined_groups_; /* several ranks: deep halos not worth it, stepped */
 void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc);
 /* ... and tyl_rotate hands it its copy (dst outside [lo, lo + len) from src). */
