@@ -18,7 +18,9 @@
  *             wall time.
  *
  * A loop entered again (a restart in place) adds its times; the span across ranks is then given
- * from each rank's own times. Marking is two clock reads per loop; nothing changes in the run. */
+ * from each rank's own times. After an in-process rescale, a rank spawned into the job enters the
+ * loop at the rescale, so the span starts there; each rank's own time still covers its part.
+ * Marking is two clock reads per loop; nothing changes in the run. */
 
 #include "tyl_internal.h"
 #include "tyl_mpi.h"
