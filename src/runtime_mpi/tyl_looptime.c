@@ -32,6 +32,7 @@ enum { MAX_LOOPS = 64 };
 
 static struct loop_clock {
     int entries;            /* times entered on this rank */
+    int open;               /* entered and not left (a stop, --checkpoint's SIGTERM, ends the run in it) */
     double in, out;         /* CLOCK_MONOTONIC at the last entry and the last exit */
     double own, cpu;        /* summed over the entries: wall and process CPU seconds */
     double in_cpu;
@@ -52,12 +53,14 @@ void tyl_loop_mark_(int loop, int leaving)
     double t = clock_s(CLOCK_MONOTONIC), cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID);
     if (!leaving) {
         c->entries++;
+        c->open = 1;
         c->in = c->out = t;
         c->in_cpu = cpu;
         return;
     }
-    if (!c->entries)
+    if (!c->open)
         return;
+    c->open = 0;
     c->out = t;
     c->own += t - c->in;
     c->cpu += cpu - c->in_cpu;
@@ -103,17 +106,18 @@ void tyl_loop_report_(void)
 #endif
     for (int l = 0; l <= top; l++) {
         const struct loop_clock *c = &loops[l];
-        /* maxima of: entry, exit, own time, CPU time, entries, -own time; and the CPU sum */
-        double mine[6] = {c->in, c->out, c->own, c->cpu, (double)c->entries, -c->own}, mx[6], sum = c->cpu;
-        for (int i = 0; i < 6; i++)
+        /* maxima of: entry, exit, own time, CPU time, entries, -own time, open; and the CPU sum */
+        double mine[7] = {c->in, c->out, c->own, c->cpu, (double)c->entries, -c->own, (double)c->open}, mx[7],
+               sum = c->cpu;
+        for (int i = 0; i < 7; i++)
             mx[i] = mine[i];
 #ifndef TYL_NO_MPI
         if (size > 1) {
-            MPI_Allreduce(mine, mx, 6, MPI_DOUBLE, MPI_MAX, comm);
+            MPI_Allreduce(mine, mx, 7, MPI_DOUBLE, MPI_MAX, comm);
             MPI_Allreduce(&c->cpu, &sum, 1, MPI_DOUBLE, MPI_SUM, comm);
         }
 #endif
-        if (tyl_rt_rank_ != 0 || mx[4] < 1)
+        if (tyl_rt_rank_ != 0 || mx[4] < 1 || mx[6] > 0) /* never entered, or not left: no time */
             continue;
         int span = same && mx[4] == 1 && size > 1;
         if (size == 1)
