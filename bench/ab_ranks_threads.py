@@ -10,6 +10,9 @@ rotating). Two figures per variant, both per step of the time loop:
   cpu   the same with the user + system time of the whole job (mpirun and every rank, from
         wait4): core-seconds a step. Waiting for a descheduled partner is not counted, but
         spinning (OpenMP barriers, MPI polling) is.
+  loop  the time loop of the run at S steps alone, timed inside it (--stats' `loop 0` line, since
+        2026-12-06: from the last rank in to the last rank out), / S: no start-up in it, and no
+        second run whose start-up the difference would carry (printed when the program has it).
 
     python3 bench/ab_ranks_threads.py --reps 5 jacobi2d burgers2d
     python3 bench/ab_ranks_threads.py --reps 3 --args=--N=2048 --steps 22 jacobi2d
@@ -61,7 +64,8 @@ def job_cpu(argv, env, cwd):
     m = re.search(r"total\s+([0-9.]+) s", text)
     if not m:
         raise SystemExit("%s: no --stats total\n%s" % (" ".join(argv), text[-2000:]))
-    return float(m.group(1)), ru.ru_utime + ru.ru_stime
+    lw = re.search(r"^  loop 0 +([0-9.]+) s ", text, re.M)
+    return float(m.group(1)), ru.ru_utime + ru.ru_stime, float(lw.group(1)) if lw else None
 
 
 def median(v):
@@ -119,15 +123,19 @@ def main():
             # the estimator the peers suite used before 2026-12-06: least body at S minus least
             # body at 2 steps, each over the rounds (not a pair of runs side by side)
             best = (min(x[0] for x in runs[(name, S)]) - min(x[0] for x in runs[(name, 2)])) / (S - 2) * 1e3
-            print("  %-10s wall %8.2f [%.2f, %.2f]   cpu %8.2f [%.2f, %.2f]   wall least-minus-least %.2f"
-                  % (name, median(w), w[0], w[-1], median(c), c[0], c[-1], best))
+            lp = sorted(x[2] / S * 1e3 for x in runs[(name, S)] if x[2] is not None)
+            print("  %-10s wall %8.2f [%.2f, %.2f]   cpu %8.2f [%.2f, %.2f]   wall least-minus-least %.2f%s"
+                  % (name, median(w), w[0], w[-1], median(c), c[0], c[-1], best,
+                     "   loop %.2f [%.2f, %.2f]" % (median(lp), lp[0], lp[-1]) if lp else ""))
         for suffix, _ in exes:
             x, y = "2r1t" + suffix, "1r2t" + suffix
             if x in per and y in per:  # ratios of the runs of one round, side by side
                 rw = sorted(p[0] / q[0] for p, q in zip(per[x], per[y]) if q[0] > 0)
                 rc = sorted(p[1] / q[1] for p, q in zip(per[x], per[y]) if q[1] > 0)
-                print("  %s / %s, per round: wall %.3f [%.3f, %.3f], cpu %.3f [%.3f, %.3f]"
-                      % (x, y, median(rw), rw[0], rw[-1], median(rc), rc[0], rc[-1]))
+                rl = sorted(p[2] / q[2] for p, q in zip(runs[(x, S)], runs[(y, S)]) if p[2] and q[2])
+                print("  %s / %s, per round: wall %.3f [%.3f, %.3f], cpu %.3f [%.3f, %.3f]%s"
+                      % (x, y, median(rw), rw[0], rw[-1], median(rc), rc[0], rc[-1],
+                         ", loop %.3f [%.3f, %.3f]" % (median(rl), rl[0], rl[-1]) if rl else ""))
         sys.stdout.flush()
     print("load average after: %s" % loadavg())
 

@@ -14,6 +14,9 @@ REPO = os.path.dirname(HERE)
 RSS_RE = re.compile(r"^tyles-maxrss (\d+)\s*$", re.M)
 TIME_RE = re.compile(r"tyles: time\s+([0-9.eE+-]+)\s*s")
 LOOP_RE = re.compile(r"ref: loop time\s+([0-9.eE+-]+)\s*s")
+# --stats' time loop lines (src/runtime_mpi/tyl_looptime.c): the loop's wall seconds, its CPU
+# seconds summed over the ranks
+TYLES_LOOP_RE = re.compile(r"^  loop (\d+) +([0-9.eE+-]+) s \(.*?; cpu ([0-9.eE+-]+) s", re.M)
 NUMPY_RE = re.compile(r"numpy: time\s+([0-9.eE+-]+)\s*s")
 COPY_RE = re.compile(r"GB/s=([0-9.eE+-]+)")
 RUN_TIMEOUT = 600  # seconds per process: a hung program must not hang the harness
@@ -118,6 +121,25 @@ def run_program(cmd, cwd, threads, bind):
     if m:
         return float(m.group(1)), True, loop_s
     return wall, False, loop_s
+
+
+def loop_stats(text):
+    """(wall s, CPU s) of the time loops a Tyles program's --stats reports, summed over its loops
+    (the benchmarks have one); None when it reports none (a program whose loops no checkpoint can
+    resume, or a run time from before 2026-12-06).
+
+    >>> loop_stats("  total 0.9 s\\n  loop 0        0.431000 s (the last rank in to the last rank "
+    ...            "out); each rank's own 0.42-0.43 s; cpu 0.850000 s all ranks, 0.43 s the busiest\\n")
+    (0.431, 0.85)
+    >>> loop_stats("  loop 0        0.250000 s (the time loop's wall time); cpu 0.490000 s\\n")
+    (0.25, 0.49)
+    >>> loop_stats("tyles: time 1.0 s\\n") is None
+    True
+    """
+    found = TYLES_LOOP_RE.findall(text)
+    if not found:
+        return None
+    return (round(sum(float(w) for _, w, _ in found), 9), round(sum(float(c) for _, _, c in found), 9))
 
 
 def numpy_env():

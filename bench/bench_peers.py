@@ -236,8 +236,9 @@ def ranks_launcher(launcher, ranks):
     return out if found else None
 
 
-def tyles_body(cmd, cwd, threads, bind, extra_env):
-    """Run a Tyles program with OMP_NUM_THREADS=threads and extra_env; its `tyles: time`."""
+def tyles_run(cmd, cwd, threads, bind, extra_env):
+    """Run a Tyles program with OMP_NUM_THREADS=threads and extra_env; its `tyles: time` and
+    what it printed."""
     os.makedirs(cwd, exist_ok=True)
     env = rb.omp_env(threads, bind)
     env.update(extra_env)
@@ -245,7 +246,27 @@ def tyles_body(cmd, cwd, threads, bind, extra_env):
     m = rb.TIME_RE.search(out + "\n" + err)
     if not m:
         raise rb.BenchError("no `tyles: time` line from %s" % rb.sh(cmd))
-    return float(m.group(1))
+    return float(m.group(1)), out + "\n" + err
+
+
+def tyles_body(cmd, cwd, threads, bind, extra_env):
+    """Run a Tyles program with OMP_NUM_THREADS=threads and extra_env; its `tyles: time`."""
+    return tyles_run(cmd, cwd, threads, bind, extra_env)[0]
+
+
+def tyles_loop(cmd, steps, base_steps, cwd, threads, bind, extra_env):
+    """The time loop of a Tyles program at `steps` steps: (loop wall s, loop CPU s or None,
+    body s, inside). cmd(s) is the command line at s steps. inside: the loop's time came from the
+    run itself (--stats' loop lines, src/runtime_mpi/tyl_looptime.c: from the last rank in to the
+    last rank out; its start-up, first touch and np.save are not in it). A program that prints
+    none (no loop a checkpoint can resume) is run again at base_steps, and the loop is the
+    difference of the bodies scaled to `steps` steps, as before 2026-12-06."""
+    body, text = tyles_run(cmd(steps) + ["--time", "--stats"], cwd, threads, bind, extra_env)
+    ls = rb.loop_stats(text)
+    if ls:
+        return ls[0], ls[1], body, True
+    zero = tyles_body(cmd(base_steps) + ["--time"], cwd, threads, bind, extra_env)
+    return max(body - zero, 1e-9) * steps / (steps - base_steps), None, body, False
 
 
 # How the Tyles programs run: (name, extra environment, ranks, threads or None for each T).
@@ -348,11 +369,13 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
             copies = {t: [rb.measure_copy(copy_exe, max(spec["footprint"](size) // 16, 1024), t,
                                           args.omp_bind)] for t in threads}
             best = {}  # (code, t) -> seconds for `steps` steps
+            differenced = set()  # Tyles runs whose loop is a difference of two bodies
 
             def keep(code, t, s):
                 best[(code, t)] = s if (code, t) not in best else min(best[(code, t)], s)
 
-            # Tyles' loop = body at S steps minus body at 1 or 2 steps (same parity, so the
+            # Tyles' loop: from inside the run (--stats); for a program that does not report
+            # it, body at S steps minus body at 1 or 2 steps (same parity, so the
             # same buffer is saved): not at 0 steps, where no sweep runs, the pages are not
             # touched and OpenMP's threads are never started, which makes the bodies differ
             # by more than the loop (measured: 0-step bodies slower at 2 threads than 1)
@@ -374,10 +397,13 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
                         for (v, env, lch, t) in runs:
                             log("peers %s: %s T=%d round %d/%d" % (what, v, t, r + 1, rounds))
                             d = os.path.join(kdir, v)
-                            for (s_, part) in ((steps, "full"), (base_steps, "zero")):
-                                keep("%s-%s" % (v, part), t, tyles_body(
-                                    lch + [gen_exe] + size_args(spec, size, s_) + ["--time"],
-                                    d, t, args.omp_bind, env))
+                            loop, _, body, inside = tyles_loop(
+                                lambda s_: lch + [gen_exe] + size_args(spec, size, s_),
+                                steps, base_steps, d, t, args.omp_bind, env)
+                            keep(v, t, loop)
+                            keep(v + "-body", t, body)
+                            if not inside:
+                                differenced.add((v, t))
                     elif code in hand:
                         label = dict((c, l) for c, l, _ in HAND_CODES)[code]
                         for t in tl:
@@ -433,13 +459,11 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
             shaky = set()
             for v in [x for x, _, _ in variants]:
                 for t in threads:
-                    # best body time at S steps minus best at base_steps, scaled to S steps;
-                    # when the difference is under a tenth of the body it is noise: marked
-                    full, zero = best.get((v + "-full", t)), best.get((v + "-zero", t))
-                    if full is not None:
-                        best[(v, t)] = max(full - zero, 1e-9) * steps / (steps - base_steps)
-                        if full - zero < 0.1 * full:
-                            shaky.add((v, t))
+                    # a loop taken as the difference of two bodies that is under a tenth of
+                    # the body is noise: marked
+                    loop, body = best.get((v, t)), best.get((v + "-body", t))
+                    if (v, t) in differenced and loop is not None and loop < 0.1 * body:
+                        shaky.add((v, t))
 
             def rate(code, t):
                 s = best.get((code, t))
@@ -471,7 +495,7 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
                 rank_reps = 1 if args.quick else args.rank_reps
                 log("peers %s: 1 rank x 2 threads against 2 ranks x 1 thread, %d rounds"
                     % (what, rank_reps))
-                pairs = rank_rounds(lambda s_: [gen_exe] + size_args(spec, size, s_) + ["--time"],
+                pairs = rank_rounds(lambda s_: [gen_exe] + size_args(spec, size, s_),
                                     steps, base_steps, kdir, rank_reps, args.omp_bind,
                                     launcher, launcher2)
                 row = ranks_row(pairs, pts)
@@ -517,9 +541,10 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
         "automatically: K = 8 steps per pass when the arrays do not fit in the cache); Tyles "
         "step by step: the same executable with TYLES_TIME_TILE=off, one sweep per step (the "
         "streaming roofline bounds it); (not tiled): the program has no time-tiled loop.",
-        "Time loop only, for every code: Tyles = (`tyles: time` at S steps minus at 2 steps, "
-        "1 if S is odd) / (S - 2) (allocation, initialisation, thread start-up and np.save "
-        "cancel); hand C (bench/ref_*.c, step by step; hdiff's fuses its stages per plane) "
+        "Time loop only, for every code: Tyles = the time loop timed inside the run (`--stats`' "
+        "`loop 0` line, src/runtime_mpi/tyl_looptime.c; allocation, initialisation, thread "
+        "start-up and np.save are outside it; before 2026-12-06: `tyles: time` at S steps minus "
+        "at 2 steps); hand C (bench/ref_*.c, step by step; hdiff's fuses its stages per plane) "
         "and hand C time-blocked (bench/ref_jacobi2d_tb.c: K = 8 steps per pass, "
         "parallelogram tiles of rows in a trapezoid per thread, then the triangles between "
         "the threads' slabs) = their own loop-only "
@@ -527,7 +552,9 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
         "peers = perf_counter around their S steps, after a 3-step warm-up run in the same "
         "process: **JIT / code generation / compilation time is excluded**. noise †: the "
         "Tyles loop was under a tenth of the program body, so the difference is noise and "
-        "no figure is given (use more steps); a NumPy figure is left out (—) likewise.",
+        "no figure is given (use more steps; only for a program that does not report its loop, "
+        "whose loop is then the difference of the bodies at S and 2 steps); a NumPy figure is "
+        "left out (—) likewise.",
         "roofline = copy GB/s (bench/copybw, same run, arrays of the kernel's footprint, "
         "before and after, best) / bytes per point: " + "; ".join(
             "%s %d B (%s)" % (KERNELS[k]["title"], KERNELS[k]["bytes"], KERNELS[k]["bytes_why"])
@@ -563,17 +590,17 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
 
 def rank_rounds(cmd, steps, base_steps, kdir, reps, bind, launcher, launcher2):
     """The issue's comparison (issue 14, item 5): per round, the time loop of 1 rank x 2 threads
-    and of 2 ranks x 1 thread, run back to back (the order alternating), each as body at
-    `steps` minus body at `base_steps`. A list of {"one": (loop s, body s), "two": ...}."""
+    and of 2 ranks x 1 thread, run back to back (the order alternating), each from inside the
+    run (tyles_loop). A list of {"one": (loop s, body s, loop CPU s or None), "two": ...}."""
     out = []
     for r in range(reps):
         order = (("one", launcher, 2), ("two", launcher2, 1))
         pair = {}
         for name, lch, t in order[::-1] if r % 2 else order:
             d = os.path.join(kdir, "ranks-" + name)
-            full = tyles_body(lch + cmd(steps), d, t, bind, {})
-            zero = tyles_body(lch + cmd(base_steps), d, t, bind, {})
-            pair[name] = ((full - zero) * steps / (steps - base_steps), full)
+            loop, cpu, body, _ = tyles_loop(lambda s_: lch + cmd(s_), steps, base_steps, d, t,
+                                            bind, {})
+            pair[name] = (loop, body, cpu)
         out.append(pair)
     return out
 
@@ -589,23 +616,32 @@ def ranks_row(pairs, pts):
     tenth of its body in either run is noise and left out (all of them: noise).
     (`python3 -m doctest bench/bench_peers.py` runs these.)
 
+    Each run is (loop s, body s) or (loop s, body s, loop CPU s or None); "cpu" is the median
+    over the rounds of the CPU time of the 2 ranks' loop over the 2 threads' (above 1: the ranks
+    spend more core-seconds), None unless every counted round has both.
+
     >>> r = ranks_row([{"one": (1.0, 2.0), "two": (0.8, 1.8)},   # 2 ranks 1.25x
     ...                {"one": (3.0, 4.0), "two": (3.0, 4.1)},   # a slow round: 1.0x
     ...                {"one": (1.0, 2.0), "two": (2.0, 3.0)},   # 0.5x
     ...                {"one": (0.1, 2.0), "two": (1.0, 2.0)}],  # noise: not counted
     ...               1e9)
-    >>> r["ratio"], r["range"], r["rounds"], r["of"], r["one"], r["two"]
-    (1.0, (0.5, 1.25), 3, 4, 1.0, 0.5)
+    >>> r["ratio"], r["range"], r["rounds"], r["of"], r["one"], r["two"], r["cpu"]
+    (1.0, (0.5, 1.25), 3, 4, 1.0, 0.5, None)
+    >>> ranks_row([{"one": (1.0, 1.2, 2.0), "two": (1.0, 1.3, 2.2)},
+    ...            {"one": (1.0, 1.2, 2.0), "two": (1.1, 1.3, 2.4)}], 1e9)["cpu"]
+    1.15
     """
     good = [p for p in pairs if all(p[k][0] >= 0.1 * p[k][1] and p[k][0] > 0 for k in p)]
     if not good:
         return {"one": None, "two": None, "ratio": None, "range": None, "rounds": 0,
-                "of": len(pairs)}
+                "of": len(pairs), "cpu": None}
     ratios = sorted(p["one"][0] / p["two"][0] for p in good)
+    cpus = [p["two"][2] / p["one"][2] for p in good
+            if len(p["one"]) > 2 and len(p["two"]) > 2 and p["one"][2] and p["two"][2]]
     return {"one": pts / median([p["one"][0] for p in good]) / 1e9,
             "two": pts / median([p["two"][0] for p in good]) / 1e9,
             "ratio": median(ratios), "range": (ratios[0], ratios[-1]), "rounds": len(good),
-            "of": len(pairs)}
+            "of": len(pairs), "cpu": round(median(cpus), 9) if len(cpus) == len(good) else None}
 
 
 def ranks_table(rows, launcher, launcher2, threads):
@@ -618,30 +654,37 @@ def ranks_table(rows, launcher, launcher2, threads):
                         % " ".join(launcher))
     table = ["| kernel | size | steps | 1 rank x 1 thread | 1 rank x 2 threads "
              "| 2 ranks x 1 thread | 2 ranks / 2 threads [least, most] | rounds | within 10% "
-             "| bitwise vs NumPy (2 ranks) |",
-             "|---|---|---:|---:|---:|---:|---|---:|:---:|:---:|"]
+             "| loop CPU, 2 ranks / 2 threads | bitwise vs NumPy (2 ranks) |",
+             "|---|---|---:|---:|---:|---:|---|---:|:---:|---:|:---:|"]
     for r in rows:
         within = "—" if r["ratio"] is None else ("yes" if abs(r["ratio"] - 1) <= 0.10 else "**no**")
         ratio = "noise †" if r["ratio"] is None else "%s [%s, %s]" % (
             rb.fmt(r["ratio"]), rb.fmt(r["range"][0]), rb.fmt(r["range"][1]))
-        table.append("| %s | %s | %d | %s | %s | %s | %s | %d of %d | %s | %s |" % (
+        table.append("| %s | %s | %d | %s | %s | %s | %s | %d of %d | %s | %s | %s |" % (
             r["kernel"], r["size"], r["steps"], "noise †" if r["t1_noise"] else rb.fmt(r["t1"]),
             rb.fmt(r["one"]), rb.fmt(r["two"]), ratio, r["rounds"], r["of"], within,
+            "—" if r.get("cpu") is None else rb.fmt(r["cpu"]),
             "—" if r["bitwise"] is None else ("yes" if r["bitwise"] else "**NO**")))
     notes = [
-        "GStencil/s of the time loop (body at S steps minus body at 2 steps, 1 if S is odd), "
+        "GStencil/s of the time loop, timed inside the run (`--stats`' `loop 0` line, "
+        "src/runtime_mpi/tyl_looptime.c: from the moment the last rank entered the loop to the "
+        "moment the last rank left it, so start-up, first touch and np.save are not in it; "
+        "before 2026-12-06 the body at S steps minus the body at 2 steps, whose start-up varied "
+        "by as much as the loop), "
         "the Tyles executable as compiled by default, in rounds of their own after the peers' "
         "rounds: in each round 1 rank x 2 threads (`OMP_NUM_THREADS=2 %s`) and 2 ranks x 1 "
         "thread (`OMP_NUM_THREADS=1 %s`, the block distribution and halo exchanges of the "
         "program) run back to back, the order alternating; each column is the median of the "
         "rounds, the ratio is taken within each round (the two runs side by side, so a drift "
         "of the machine's load cancels) and given as the median [least, most] of the rounds. "
-        "`tyles: time` is rank 0's, which ends after the collective np.save (within 8 ms of "
-        "`--stats`' total, the max over ranks, in 36 runs of Jacobi 3-D f32 256^3 at 2, 120 "
-        "and 130 steps). 1 rank x 1 thread: from the table above."
+        "Loop CPU: the CPU time of the loop summed over the ranks' processes (all threads; "
+        "OpenMP's spinning at barriers and MPI's polling count), 2 ranks over 2 threads per "
+        "round, the median (above 1: the ranks spend more core-seconds on the same loop). "
+        "1 rank x 1 thread: from the table above."
         % (" ".join(launcher), " ".join(launcher2)),
         "2 ranks / 2 threads > 1: the two ranks are faster. Issue 14 asks for the two to be "
-        "within 10% (by the median). noise †: the loop was under a tenth of the program body "
+        "within 10% (by the median). noise †: (a program that does not report its loop, timed "
+        "as the difference of two bodies) the loop was under a tenth of the program body "
         "(more steps); such rounds are not counted.",
     ]
     return title + "\n".join(table) + "\n\n" + "\n".join("- " + s for s in notes) + "\n"

@@ -1,20 +1,24 @@
 #!/usr/bin/env python3
-"""The wall time of a time-tiled loop, ranks against threads (issue 14 item 5), from inside the run.
+"""The wall time of a time loop, ranks against threads (issue 14 item 5), from inside the run.
 
 The body at S steps minus the body at 2 (bench/ab_ranks_threads.py, the peers suite) carries the
 noise of start-up, first touch (huge pages zeroed, sometimes compacted) and np.save: on this
 machine the body at 2 steps of Jacobi 2-D f32 4096^2 took 0.06-0.29 s in runs a minute apart,
-as much as a third of the loop. This takes the loop from the groups themselves instead:
+as much as a third of the loop. This takes the loop from inside the run instead:
 
-  groups   the slowest rank's sum of its groups' wall times (TYLES_TT_VERBOSE=3);
+  loop     --stats' `loop 0` line (src/runtime_mpi/tyl_looptime.c, since 2026-12-06): the wall time
+           from the moment the last rank entered the loop to the moment the last rank left it,
+           and its CPU time summed over the ranks (all threads): any program, tiled or not;
+  groups   (time-tiled loops) the slowest rank's sum of its groups' wall times (TYLES_TT_VERBOSE=3);
   between  --stats' max over ranks of the reductions, halo wait and halo pack of the whole body:
            the exchanges and collectives between groups (an upper bound: it also holds those
            outside the loop, and a rank's wait overlaps the other's groups).
 
 With --fifo each job runs under `chrt -f 1` (SCHED_FIFO, root only), ahead of the machine's other
 work; the kernel still leaves others 5% (sched_rt_runtime_us). Variants run in interleaved rounds;
-printed per round groups+between, then per variant the median [least, most] and the ratio to the
-first variant per round.
+printed per round the loop (wall ms / CPU ms) and, for a tiled loop, groups+between; then per
+variant the median [least, most] of the loop and the ratio to the first variant per round, and
+the same for the CPU time.
 
     python3 bench/tt_loop_wall.py --fifo --rounds 4 --steps 120 --args=--N=256 ./jacobi3d_f32 \\
         1r2t:1:2 2r:2:1 2r_2x1x1:2:1:--procs=2x1x1
@@ -39,6 +43,7 @@ def main():
     exe = os.path.abspath(a.exe)
     vs = [tuple(v.split(":")) for v in a.variants]
     res = {v[0]: [] for v in vs}
+    cpu = {v[0]: [] for v in vs}
     for r in range(a.rounds):
         row = {}
         for v in vs if r % 2 == 0 else vs[::-1]:
@@ -63,14 +68,23 @@ def main():
                 g[m.group(1)] = g.get(m.group(1), 0) + float(m.group(2))
             between = 1e3 * sum(float(m.group(1)) for m in re.finditer(
                 r"(?:reductions|halo wait|halo pack)\s+[0-9.]+ s mean,\s+([0-9.]+) s max", p.stderr))
-            row[name] = (max(g.values()) if g else 0.0, between)
-            res[name].append(sum(row[name]))
-        print("round %d: %s   load %s" % (r + 1, "  ".join("%s %.0f+%.0f" % (k, *x) for k, x in row.items()),
-                                         open("/proc/loadavg").read().split()[0]), flush=True)
+            lw = re.search(r"^  loop 0 +([0-9.]+) s .*?; cpu ([0-9.]+) s", p.stderr, re.M)
+            if not lw:
+                raise SystemExit("%s: no `loop 0` line from --stats (a run time from before 2026-12-06?)"
+                                 % " ".join(argv))
+            row[name] = (1e3 * float(lw.group(1)), 1e3 * float(lw.group(2)), max(g.values()) if g else 0.0,
+                         between)
+            res[name].append(row[name][0])
+            cpu[name].append(row[name][1])
+        print("round %d: %s   load %s" % (r + 1, "  ".join(
+            "%s %.0f/%.0f" % (k, x[0], x[1]) + (" (%.0f+%.0f)" % x[2:] if x[2] else "") for k, x in row.items()),
+            open("/proc/loadavg").read().split()[0]), flush=True)
     base = vs[0][0]
-    for k, x in res.items():
-        print("%-10s groups+between ms: median %.0f [%.0f, %.0f]; / %s per round: %s" % (
-            k, statistics.median(x), min(x), max(x), base, " ".join("%.3f" % (p / q) for p, q in zip(x, res[base]))))
+    for what, d in (("loop wall", res), ("loop CPU", cpu)):
+        for k, x in d.items():
+            print("%-10s %s ms: median %.0f [%.0f, %.0f]; / %s per round: %s" % (
+                k, what, statistics.median(x), min(x), max(x), base,
+                " ".join("%.3f" % (p / q) for p, q in zip(x, d[base]))))
 
 
 if __name__ == "__main__":

@@ -832,8 +832,10 @@ int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk)
 {
     in_loop = 1;
     *nk = -1;
-    if (loop != resume_loop)
+    if (loop != resume_loop) {
+        tyl_loop_mark_(loop, 0);
         return 0;
+    }
     resume_loop = -1;
     resumed_loop = loop;
     resumed_k = resume.k;
@@ -841,6 +843,7 @@ int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk)
     first_step_pending = 1;
     if (tyl_rs_spawned()) {
         tyl_rs_receive(live);
+        tyl_loop_mark_(loop, 0);
         return resume.k;
     }
     check_arrays(live);
@@ -879,6 +882,7 @@ int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk)
               (long long)resume.k, (long long)bytes, tyl_wall_() - t0, nranks());
     int64_t k = resume.k;
     tyl_ckm_free(&resume);
+    tyl_loop_mark_(loop, 0); /* the loop's clocks start once its state is restored */
     return k;
 }
 
@@ -1043,8 +1047,8 @@ void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
 
 void tyl_ck_leave(int loop)
 {
-    (void)loop;
     agree_flags(-1);
+    tyl_loop_mark_(loop, 1); /* after the last step's agreement, which the loop waits for */
     in_loop = 0;
 }
 

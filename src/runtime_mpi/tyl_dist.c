@@ -792,8 +792,9 @@ static tyl_xpiece xpiece(const piece *p, tyl_array *const *arrs, int src, int64_
     return x;
 }
 
-/* The bytes piece p of a moves as a direct message (0: it is packed): in the deep exchange
- * (xdirect), a piece of at least TYLES_XCHG_DIRECT_MIN bytes (64 KiB) that spans every
+/* The bytes piece p of a moves as a direct message (0: it is packed): in an exchange ended
+ * before anything writes its arrays (xdirect: the deep exchange, or that of a sweep run without
+ * overlap, tyl_halo_begin_now_), a piece of at least TYLES_XCHG_DIRECT_MIN bytes (64 KiB) that spans every
  * dimension but the first, none of them split by the grid nor periodic. Its rows are then whole
  * rows of the allocations on both sides (the same halo widths, the same extents), padding
  * included: one contiguous run of memory each, sent from the owner's array into the receiver's
@@ -1167,6 +1168,14 @@ tyl_halo *tyl_halo_begin_deep_(tyl_array **arrs, const uint64_t *masks, int word
     tyl_halo *h = tyl_halo_begin(arrs, masks, words, narr);
     xdeep = 0;
     xskip = NULL;
+    xdirect = 0;
+    return h;
+}
+
+tyl_halo *tyl_halo_begin_now_(tyl_array **arrs, const uint64_t *masks, int words, int narr)
+{
+    xdirect = tyl_xchg_direct(); /* the caller ends it before it writes any of the arrays */
+    tyl_halo *h = tyl_halo_begin(arrs, masks, words, narr);
     xdirect = 0;
     return h;
 }

@@ -98,6 +98,10 @@ tyl_array *tyl_dist_box(const tyl_array *a, const int64_t *lo, const int64_t *n,
 const int *tyl_rt_grid_dims(void);
 /* --stats: the summary on rank 0 (collective: every rank calls it). */
 void tyl_dist_report(double total_seconds);
+/* tyl_looptime.c: the clocks of time loop `loop` as it starts (leaving 0) and ends (leaving 1),
+ * marked by runtime/elastic's tyl_ck_enter and tyl_ck_leave; --stats' lines for them (collective). */
+void tyl_loop_mark_(int loop, int leaving);
+void tyl_loop_report_(void);
 extern bool tyl_rt_stats_, tyl_rt_progress_;
 
 /* tyl_npy.c: np.load into an array laid out as L says (NULL: replicated); collective.
@@ -130,6 +134,10 @@ typedef struct tyl_xskip {
     int64_t lo[TYL_MAX_RANK], hi[TYL_MAX_RANK];
 } tyl_xskip;
 tyl_halo *tyl_halo_begin_deep_(tyl_array **arrs, const uint64_t *masks, int words, int narr, const tyl_xskip *skip);
+/* tyl_dist.c: tyl_halo_begin for an exchange the caller ends (tyl_halo_end) before it writes any
+ * of the arrays: its large contiguous pieces travel from the arrays themselves, unpacked
+ * (direct_bytes), as the deep exchange's do. */
+tyl_halo *tyl_halo_begin_now_(tyl_array **arrs, const uint64_t *masks, int words, int narr);
 extern int64_t tyl_tt_declined_groups_; /* several ranks: deep halos not worth it, stepped */
 void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc);
 /* ... and tyl_rotate hands it its copy (dst outside [lo, lo + len) from src). */

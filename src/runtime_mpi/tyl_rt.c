@@ -607,6 +607,7 @@ int tyl_rt_finalize(void)
     if (tyl_rt_elastic_.end_checkpoints)
         tyl_rt_elastic_.end_checkpoints();
     tyl_dist_report(t);
+    tyl_loop_report_();
     tyl_dist_finalize();
     tyl_mem_finalize();
     free(tyl_ck_opts_.exe);

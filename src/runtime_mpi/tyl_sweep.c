@@ -288,7 +288,8 @@ static void part_at(int B, int nop, const tyl_operand *ops, tyl_array **const *a
 }
 
 /* Begin the exchanges xs[0..nx) (NULL when nothing travels). */
-static tyl_halo *halo_begin(const char *where, int nx, const tyl_exchange *xs, tyl_array **const *arrs)
+/* at_once: the caller ends the exchange before the kernel runs (no overlap) */
+static tyl_halo *halo_begin(const char *where, int nx, const tyl_exchange *xs, tyl_array **const *arrs, int at_once)
 {
     if (!nx)
         return NULL;
@@ -308,7 +309,7 @@ static tyl_halo *halo_begin(const char *where, int nx, const tyl_exchange *xs, t
         for (int w = 0; w < words; w++)
             hmp[words * i + w] = xs[i].zones[w];
     }
-    tyl_halo *hx = tyl_halo_begin(hap, hmp, words, nx);
+    tyl_halo *hx = at_once ? tyl_halo_begin_now_(hap, hmp, words, nx) : tyl_halo_begin(hap, hmp, words, nx);
     if (hap != ha)
         free(hap);
     if (hmp != hm)
@@ -591,12 +592,13 @@ static void sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_
     local_box(B, &sw->op[0], t, x, b, nb);
 
     tyl_halo *hx = NULL;
+    const int may_overlap = tyl_dist_overlap() && !sw->whole;
     if (reads_own_blocks(&sw->op[0], sw->op + sw->nt, sw->nop - sw->nt, sw->x, sw->nx, arrs, x))
         tyl_dist_stats_.n_own_reads++;
     else
-        hx = halo_begin(sw->where, sw->nx, sw->x, arrs);
+        hx = halo_begin(sw->where, sw->nx, sw->x, arrs, !may_overlap);
     /* with halos in flight, the interior first, then the strips along the edges */
-    const int ov = hx != NULL && tyl_dist_overlap() && !sw->whole;
+    const int ov = hx != NULL && may_overlap;
     if (!ov) {
         tyl_halo_end(hx);
         hx = NULL;
@@ -798,7 +800,7 @@ void tyl_reduce_run(const tyl_reduction *r, tyl_array **const *arrs, const int64
     if (reads_own_blocks(r->anchor, r->op, r->nop, r->x, r->nx, arrs, x))
         tyl_dist_stats_.n_own_reads++;
     else
-        tyl_halo_end(halo_begin(r->where, r->nx, r->x, arrs));
+        tyl_halo_end(halo_begin(r->where, r->nx, r->x, arrs, 1));
 
     int64_t total = 1;
     for (int k = 0; k < B; k++)

@@ -15,7 +15,7 @@
 #               an `error:` line naming the bad value or axis (mpirun's own banner lines, which
 #               do not start with the program's name, are ignored); nothing on stdout
 #   flags/*     --stats, --no-overlap and both give the same stdout and .npy as a plain run at
-#               -np 4; --stats prints its report on stderr only
+#               -np 4; --stats prints its report on stderr only, with the time loop's wall time
 # Usage: [TYLESC_FLAGS=--target=cuda] tests/dist/run.sh [REPO_ROOT]   (default: the current folder); needs bin/tylesc and
 # lib/libtyles.a built (make), mpirun and python3 with NumPy 2. Exit status 1 if a check fails.
 set -u
@@ -220,6 +220,11 @@ for tyl in tests/programs/dist_staggered_acoustic2d.tyl tests/programs/dist_roll
             want="overlap on"; case $flags in *--no-overlap*) want="overlap off";; esac
             if ! grep -q "^tyles stats: 4 ranks, grid [0-9x]*, $want\$" "$T/$name/$dir/stderr"; then
                 bad "flags/$name/$flags" "no 'tyles stats: 4 ranks, grid ..., $want' line on stderr" "$T/$name/$dir/stderr"; continue
+            fi
+            # the time loop's own wall time (tyl_looptime.c), within the total
+            if ! awk '/^  total /{t=$2} /^  loop 0 .*the last rank in to the last rank out/{l=$3} END{exit !(l != "" && l > 0 && l <= t)}' \
+                    "$T/$name/$dir/stderr"; then
+                bad "flags/$name/$flags" "no '  loop 0 ... s (the last rank in to the last rank out)' line within the total" "$T/$name/$dir/stderr"; continue
             fi;;
         *)
             if [ -s "$T/$name/$dir/stderr" ]; then bad "flags/$name/$flags" "unexpected stderr" "$T/$name/$dir/stderr"; continue; fi;;

@@ -54,6 +54,22 @@ for np in 2 3 4; do
     case $np in 2) want=26 ;; 3) want=52 ;; 4) want=80 ;; esac
     check "np${np}_direct" "exchanges 8, $want messages, equal" "$(grep -o 'exchanges *[0-9]*, [0-9]* messages' direct$np/err.txt | tr -s ' '), $(cmp -s one/u.npy direct$np/u.npy && cmp -s one/out.txt direct$np/out.txt && echo equal || echo different)"
 done
+# Outside time tiles, an exchange ended before its sweep writes anything (a sweep that writes
+# back into an array it reads runs whole, after the exchange: pass_sched_writeback; or any
+# sweep under --no-overlap) sends such pieces directly too (tyl_halo_begin_now_; before, only
+# the deep exchange did; hdiff 256x256x160 on 2 ranks: halo pack 5.9 -> 1.2 ms, halo wait 17.8
+# -> 8.8 ms over 40 steps, bench/RESULTS.md 2026-12-06 h69). tests/programs/writeback_2d.tyl on
+# 2x1: 0.059 MB with TYLES_XCHG_DIRECT_MIN=1 (whole rows, padding included) against 0.058
+# packed, byte for byte the one-rank result.
+"$ROOT/bin/tylesc" "$ROOT/tests/programs/writeback_2d.tyl" -o wb || { echo "FAIL dist/timetile_compile"; exit 1; }
+mkdir wb1 wb_packed wb_direct
+(cd wb1 && timeout 60 ../wb >out.txt)
+(cd wb_packed && timeout 60 $MPIRUN -np 2 ../wb --stats >out.txt 2>err.txt)
+(cd wb_direct && TYLES_XCHG_DIRECT_MIN=1 timeout 60 $MPIRUN -np 2 -x TYLES_XCHG_DIRECT_MIN ../wb --stats >out.txt 2>err.txt)
+same=equal
+for f in wb1/*.npy wb1/out.txt; do cmp -s $f wb_packed/${f#*/} && cmp -s $f wb_direct/${f#*/} || same=different; done
+check "writeback_direct" "0.058 MB sent, 0.059 MB sent, equal" \
+    "$(grep -o '[0-9.]* MB sent' wb_packed/err.txt), $(grep -o '[0-9.]* MB sent' wb_direct/err.txt), $same"
 # The buffer a group writes first travels only on the global boundary: under grids that split
 # the rows, the columns or both (tests/programs/timetile_swap_boundaries*.tyl, whose buffers
 # have different boundaries, rewritten between time loops), byte for byte the one-rank result.
