@@ -35,7 +35,7 @@
  * proper, its stages aside, reads A), at least 0: the kernel copies row r of the shifted tile
  * inside the value loop, once value row r + wb_rows is done (no point of the tile reads it
  * after that: the stages were computed before the value), while the row is still in the caches
- * (hdiff: 1 row; 1.18x the CPU time a step of the copy after the tile, bench/RESULTS.md h70).
+ * (hdiff: 1 row; 1.11-1.26x the CPU speed of the copy after the tile, bench/RESULTS.md h70).
  * Where T's value proper (its stages aside, computed before it a tile at a time) reads A only at
  * the point it computes, T->sched->wb_store: the value loop stores the tile's points that no later
  * tile reads into A itself, and the copy after the tile moves only the rest of the shifted tile
