@@ -452,6 +452,13 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
                         if first_peer_run[code]:
                             first_peer_run[code] = False
                             check(code, d)
+                # the copy in each round too: its 1-thread figure moves by a third between
+                # processes (16-22 GB/s within a minute at load 2, bench/RESULTS.md h70), so
+                # the roofline is the best of as many processes as the codes get rounds
+                if r < rounds - 1:
+                    for t in threads:
+                        copies[t].append(rb.measure_copy(copy_exe, max(spec["footprint"](size) // 16,
+                                                                       1024), t, args.omp_bind))
             for t in threads:
                 copies[t].append(rb.measure_copy(copy_exe, max(spec["footprint"](size) // 16,
                                                                1024), t, args.omp_bind))
@@ -556,7 +563,7 @@ def bench_peers(args, kernels, threads, gens, refs, copy_exe, launcher, rundir, 
         "whose loop is then the difference of the bodies at S and 2 steps); a NumPy figure is "
         "left out (—) likewise.",
         "roofline = copy GB/s (bench/copybw, same run, arrays of the kernel's footprint, "
-        "before and after, best) / bytes per point: " + "; ".join(
+        "before, between rounds and after, best) / bytes per point: " + "; ".join(
             "%s %d B (%s)" % (KERNELS[k]["title"], KERNELS[k]["bytes"], KERNELS[k]["bytes_why"])
             for k in kernels) + ".",
         "best peer / Tyles > 1: that peer is faster than Tyles. Tyles hot loops: width of "

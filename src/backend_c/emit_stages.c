@@ -26,9 +26,10 @@
  * With a write back (sched->wb, pass_sched_writeback: the next statement copies the target into
  * an array the value reads at offsets) the kernel has that copy's target as its target 1 and
  * does the copy: each thread takes one block of tile rows (schedule(static) gives one chunk a
- * thread) and, after each tile, copies the tile shifted back by wb_lag (from 0 in a dimension's
- * first tile, to its end in the last), which no later tile reads; the first wb_lag + wb_ahead
- * rows of its block, which the previous thread's tiles read, it copies after a barrier.
+ * thread) and copies the tile shifted back by wb_lag (from 0 in a dimension's first tile, to its
+ * end in the last), which no later tile reads, row by row (along the outer dimension) inside the
+ * value loop, each once the value rows that read it are done (wb_rows); the first wb_lag +
+ * wb_ahead rows of its block, which the previous thread's tiles read, it copies after a barrier.
  */
 #include "emit_internal.h"
 #include "../ir/sched.h"
@@ -138,14 +139,15 @@ static void rows(FILE *o, kctx *k, const char *text, int target, int ind, const 
     }
 }
 
-/* Loops over the outer dimensions of the tile (grown by spread[] when given). */
-static void outer_loops(FILE *o, int L, const int64_t *spread)
+/* Loops over the outer dimensions of the tile (grown by spread[] when given); the innermost one
+ * opens a block, and the outermost too when brace0 (its caller adds to its body). */
+static void outer_loops(FILE *o, int L, const int64_t *spread, int brace0)
 {
     for (int d = 0; d < L; d++) {
         fprintf(o, "%*sfor (int64_t i%d = tyl_b%d; i%d < tyl_b%d + tyl_m%d", 12 + 4 * d, "", d, d, d, d, d);
         if (spread && spread[d])
             fprintf(o, " + %" PRId64, spread[d]);
-        fprintf(o, "; i%d++)%s\n", d, d == L - 1 ? " {" : "");
+        fprintf(o, "; i%d++)%s\n", d, d == L - 1 || (d == 0 && brace0) ? " {" : "");
     }
 }
 
@@ -168,14 +170,17 @@ static void target_row(FILE *o, kctx *k, int j, const char *R)
 }
 
 /* The copy of target 0 into target 1 (the write back, sched->wb) over the rows [tyl_u_d, tyl_v_d)
- * of the outer dimensions, whole along the inner one. */
-static void wb_copy(FILE *o, kctx *k, int ind)
+ * of the outer dimensions from `from` on (those before it are set by the caller: i0 of one row),
+ * whole along the inner one. */
+static void wb_copy(FILE *o, kctx *k, int ind, int from)
 {
     int L = k->B - 1;
-    for (int d = 0; d < L; d++)
-        fprintf(o, "%*sfor (int64_t i%d = tyl_u%d; i%d < tyl_v%d; i%d++)%s\n", ind + 4 * d, "", d, d, d, d, d,
-                d == L - 1 ? " {" : "");
-    int ri = ind + 4 * L;
+    for (int d = from; d < L; d++)
+        fprintf(o, "%*sfor (int64_t i%d = tyl_u%d; i%d < tyl_v%d; i%d++)%s\n", ind + 4 * (d - from), "", d, d, d, d,
+                d, d == L - 1 ? " {" : "");
+    if (from == L)
+        fprintf(o, "%*s{\n", ind, "");
+    int ri = ind + 4 * (from == L ? 1 : L - from);
     fprintf(o, "%*s", ri, "");
     target_row(o, k, 1, "");
     fprintf(o, "%*sconst ", ri, "");
@@ -188,26 +193,37 @@ static void wb_copy(FILE *o, kctx *k, int ind)
     fprintf(o, "%*s%sr[i%d%s] = %sr[i%d%s];\n", ri + 4, "", a.s, L,
             emit_static_stride(k->sw[1]->target, L) == 1 ? "" : arena_printf(&util_arena, " * %s_s%d", a.s, L), b.s, L,
             emit_static_stride(k->sw[0]->target, L) == 1 ? "" : arena_printf(&util_arena, " * %s_s%d", b.s, L));
-    fprintf(o, "%*s}\n", ind + 4 * (L - 1), "");
+    fprintf(o, "%*s}\n", ri - 4, "");
     sb_free(&a);
     sb_free(&b);
 }
 
-/* After tile (tyl_q0, ..): the write back of the tile shifted back by the lags (from 0 in a
- * dimension's first tile, to its end in the last), less the rows a previous thread's tiles
- * still read (the first lag + ahead rows of this thread's block), which wait for the barrier. */
-static void wb_tile(FILE *o, kctx *k, ir_sched *h, int ind)
+/* Before the value of tile (tyl_q0, ..): the rows [tyl_u_d, tyl_v_d) of the write back, the tile
+ * shifted back by the lags (from 0 in a dimension's first tile, to its end in the last), less the
+ * rows a previous thread's tiles still read (the first lag + ahead rows of this thread's block),
+ * which wait for the barrier. tyl_u0 then moves on as the value loop copies rows (wb_rows). */
+static void wb_tile_bounds(FILE *o, ir_sched *h, int L, int ind)
 {
-    int L = k->B - 1;
-    fprintf(o, "%*s{ /* write back what no later tile reads (pass_sched_writeback) */\n", ind, "");
+    fprintf(o, "%*s/* the write back of what no later tile reads (pass_sched_writeback) */\n", ind, "");
     for (int d = 0; d < L; d++) {
-        fprintf(o, "%*sint64_t tyl_u%d = tyl_q%d == 0 ? 0 : tyl_b%d - %d, tyl_v%d = tyl_q%d == tyl_nb%d - 1 ? n%d : tyl_b%d + tyl_m%d - %d;\n",
-                ind + 4, "", d, d, d, h->wb_lag[d], d, d, d, d, d, d, h->wb_lag[d]);
-        fprintf(o, "%*sif (tyl_u%d < 0)\n%*styl_u%d = 0;\n", ind + 4, "", d, ind + 8, "", d);
+        fprintf(o, "%*sint64_t tyl_u%d = tyl_q%d == 0 ? 0 : tyl_b%d - %d;\n", ind, "", d, d, d, h->wb_lag[d]);
+        fprintf(o, "%*sconst int64_t tyl_v%d = tyl_q%d == tyl_nb%d - 1 ? n%d : tyl_b%d + tyl_m%d - %d;\n", ind, "", d, d,
+                d, d, d, d, h->wb_lag[d]);
+        fprintf(o, "%*sif (tyl_u%d < 0)\n%*styl_u%d = 0;\n", ind, "", d, ind + 4, "", d);
     }
-    fprintf(o, "%*sif (tyl_Q0 > 0 && tyl_u0 < tyl_Q0 * tyl_tb + %d)\n%*styl_u0 = tyl_Q0 * tyl_tb + %d;\n", ind + 4, "",
-            h->wb_ahead, ind + 8, "", h->wb_ahead);
-    wb_copy(o, k, ind + 4);
+    fprintf(o, "%*sif (tyl_Q0 > 0 && tyl_u0 < tyl_Q0 * tyl_tb + %d)\n%*styl_u0 = tyl_Q0 * tyl_tb + %d;\n", ind, "",
+            h->wb_ahead, ind + 4, "", h->wb_ahead);
+}
+
+/* After value row i0 (all its points in the tile): the rows tyl_u0 .. i0 - wb_rows of the write
+ * back, which the value no longer reads; row r's points are in the caches still (the value wrote
+ * target 0's, the tile's stages or the value read target 1's). */
+static void wb_rows_done(FILE *o, kctx *k, ir_sched *h, int ind)
+{
+    fprintf(o, "%*sfor (; tyl_u0 < tyl_v0 && tyl_u0 + %d <= i0; tyl_u0++) { /* rows the value reads no more */\n",
+            ind, "", h->wb_rows);
+    fprintf(o, "%*sconst int64_t i0 = tyl_u0;\n", ind + 4, "");
+    wb_copy(o, k, ind + 4, 1);
     fprintf(o, "%*s}\n", ind, "");
 }
 
@@ -247,7 +263,7 @@ static void store(FILE *o, kctx *k, int j, int ind, const char *value)
 }
 
 /* The write back stored by the value loop (sched->wb_store): before the value of tile (tyl_q0,
- * ..), per outer dimension the rows [tyl_wu, tyl_wv) that wb_tile would copy after it (the tile
+ * ..), per outer dimension the rows [tyl_wu, tyl_wv) that the value loop would copy (the tile
  * shifted back by the lags, less what the previous thread's tiles read), and tyl_ww = max(wu,
  * tyl_b): the rows of this tile among them, which the value loop stores itself. */
 static void wb_bounds(FILE *o, ir_sched *h, int L, int ind)
@@ -274,7 +290,7 @@ static void wb_rest(FILE *o, kctx *k, int L, int ind)
         for (int e = 0; e < L; e++)
             fprintf(o, "%*sconst int64_t tyl_u%d = tyl_w%c%d, tyl_v%d = tyl_w%c%d;\n", ind + 4, "", e,
                     e < d ? 'w' : 'u', e, e, e == d ? 'w' : 'v', e);
-        wb_copy(o, k, ind + 4);
+        wb_copy(o, k, ind + 4, 0);
         fprintf(o, "%*s}\n", ind, "");
     }
 }
@@ -366,7 +382,7 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
     /* the stages over the grown tile */
     for (int i = 0; i < ns; i++) {
         ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
-        outer_loops(o, L, st->spread);
+        outer_loops(o, L, st->spread, 0);
         int ri = 12 + 4 * L;
         rows(o, k, stxt[i].s, 0, ri, R);
         stage_rows(o, s, stxt[i].s, i, L, ri, R);
@@ -379,9 +395,12 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
         fprintf(o, "%*s}\n", 12 + 4 * (L - 1), "");
     }
     /* the value from the tiles */
+    const int wb_in_loop = h->wb && !h->wb_store; /* rows copied as the value loop leaves them */
     if (h->wb_store)
         wb_bounds(o, h, L, ind);
-    outer_loops(o, L, NULL);
+    else if (wb_in_loop)
+        wb_tile_bounds(o, h, L, ind);
+    outer_loops(o, L, NULL, wb_in_loop);
     int ri = 12 + 4 * L;
     rows(o, k, val.s, 1, ri, R);
     stage_rows(o, s, val.s, ns, L, ri, R);
@@ -404,11 +423,17 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
     store(o, k, 0, ri + 4, val.s);
     if (h->wb_store)
         fprintf(o, "%*s}\n", ri - 4, "");
-    fprintf(o, "%*s}\n", 12 + 4 * (L - 1), "");
+    if (wb_in_loop) { /* close the loops inside i0's, copy the rows done, close i0's */
+        if (L > 1)
+            fprintf(o, "%*s}\n", 12 + 4 * (L - 1), "");
+        wb_rows_done(o, k, h, 16);
+        fprintf(o, "%*s}\n", 12, "");
+        fprintf(o, "%*s/* the rows the last value rows leave */\n", ind, "");
+        wb_copy(o, k, ind, 0);
+    } else
+        fprintf(o, "%*s}\n", 12 + 4 * (L - 1), "");
     if (h->wb_store)
         wb_rest(o, k, L, ind);
-    else if (h->wb)
-        wb_tile(o, k, h, ind);
     fprintf(o, "%*s}\n", ind - 4, "");
     if (h->wb) { /* the rows the previous thread's tiles read, now that every tile is done */
         fprintf(o, "        #pragma omp barrier\n");
@@ -420,7 +445,7 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
         fprintf(o, "            if (tyl_v0 > tyl_e0)\n                tyl_v0 = tyl_e0;\n");
         for (int d = 1; d < L; d++)
             fprintf(o, "            const int64_t tyl_u%d = 0, tyl_v%d = n%d;\n", d, d, d);
-        wb_copy(o, k, 12);
+        wb_copy(o, k, 12, 0);
         fprintf(o, "        }\n");
     }
     for (int i = 0; i < ns; i++)

@@ -184,6 +184,8 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
             fprintf(o, ", %d row%s ahead", h->wb_ahead, h->wb_ahead == 1 ? "" : "s");
             if (h->wb_store)
                 fprintf(o, ", stored by the value loop");
+            else
+                fprintf(o, ", copied %d row%s behind the value loop", h->wb_rows, h->wb_rows == 1 ? "" : "s");
         }
         if (h->wb_into)
             fprintf(o, ", copy done by kernel %d", h->wb_into);

@@ -67,6 +67,11 @@ typedef struct ir_sched {
     int wb_store;        /* pass_sched_writeback (wb): the value reads the copied-into array only
                             at the point it computes, so the value loop itself stores each point
                             no later tile reads (the others are copied after the tile, as without) */
+    int wb_rows;         /* pass_sched_writeback (wb, !wb_store): how many rows along the outer
+                            dimension the value proper (stages aside) reads the copied-into array
+                            behind a point (minus its lowest offset there, at least 0): the kernel
+                            copies row r of what no later tile reads once value row r + wb_rows is
+                            done, inside the value loop, while the row is still in the caches */
     int wb_into;         /* pass_sched_writeback (S_SWEEP): this copy is done by kernel wb_into
                             (its own kernel does not run); 0: none */
     vec prefetch;        /* pass_sched_vec: ir_view*, in a box of rank 3 or more, per array read

@@ -315,13 +315,14 @@ check sched_heat/steps "time loops with step boundaries (C, CUDA)" "2 1" "$($TYL
 # was 302, 171 now)
 # pass_sched_writeback: the first and last loops' copies are done by their tiled kernels; in the
 # first the value reads u only at its point, so the value loop stores the points no later tile
-# reads itself; the last reads x beside the point: copies after each tile only
+# reads itself; the last reads x beside the point: the value loop copies each row back once the
+# value rows that read it are done (0 rows behind: x is read at offset 0 along the rows)
 d=$($TYLESC tests/ir/sched_writeback.tyl --dump=sched)
 check sched_writeback/kernel "the tiled kernel's schedule" \
     "  # sched kernel 2, exchange begin; exchange end; box, tiled: stages per tile, writes back u per tile: lag 2 2, 2 rows ahead, stored by the value loop, dirty out u" \
     "$(printf '%s\n' "$d" | grep '# sched kernel 2,')"
 check sched_writeback/beside "the tiled kernel reading x beside the point" \
-    "  # sched kernel 9, exchange begin; exchange end; box, tiled: stages per tile, writes back x per tile: lag 2 2, 2 rows ahead, dirty ox x" \
+    "  # sched kernel 9, exchange begin; exchange end; box, tiled: stages per tile, writes back x per tile: lag 2 2, 2 rows ahead, copied 0 rows behind the value loop, dirty ox x" \
     "$(printf '%s\n' "$d" | grep '# sched kernel 9,')"
 check sched_writeback/copy "the copy's schedule" "  # sched kernel 3, no exchange; box, copy done by kernel 2" \
     "$(printf '%s\n' "$d" | grep '# sched kernel 3,')"
@@ -330,6 +331,8 @@ check sched_writeback/timetile "write backs in time-tiled loops" 0 "$($TYLESC te
 check sched_writeback/cuda "write backs on CUDA" 0 "$($TYLESC tests/ir/sched_writeback.tyl --target=cuda --dump=sched | grep -c 'writes back')"
 check sched_writeback/hdiff "bench/hdiff.tyl" "lag 2 2 0, 2 rows ahead" \
     "$($TYLESC --time-tile=off bench/hdiff.tyl --dump=sched | grep -o 'writes back in_field per tile: lag [0-9 ]*, [0-9]* rows ahead' | sed 's/.*: //')"
+check sched_writeback/hdiff_rows "bench/hdiff.tyl: the value's limiters read in_field 1 row back" 1 \
+    "$($TYLESC --time-tile=off bench/hdiff.tyl --dump=sched | grep -c 'copied 1 row behind the value loop')"
 check sched_writeback/hdiff_store "bench/hdiff.tyl --stage-chains: out (flx, fly staged) reads in_field at its point" 1 \
     "$($TYLESC --time-tile=off --stage-chains bench/hdiff.tyl --dump=sched | grep -c 'stored by the value loop')"
 c=$($TYLESC tests/ir/sched_writeback.tyl -o -)
