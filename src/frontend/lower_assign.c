@@ -612,6 +612,7 @@ void lw_lower_assign(lctx *c, ast *s)
                 lw_keep_views(c, s->l, slot, ti->name);
                 b->dst[b->n] = slot;
                 b->srcs[b->n++] = src;
+                lw_note_bind(slot, src);
                 lw_bind_array(c, ti->name, slot, items[i]);
                 items[i] = NULL;
             }

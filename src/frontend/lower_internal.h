@@ -411,6 +411,8 @@ void lw_recursion_reset(void); /* a new module: what was learnt of the last one'
 int lw_returns_early(ast *def);                        /* a return other than the last statement */
 void lw_returns_reset(void);
 void lw_scope_reset(void);
+void lw_note_bind(ir_var *dst, ir_var *src);
+void lw_bind_class(ir_var *slot, vec *out);
 void lw_lists_reset(void);
 void lw_loops_reset(void);
 vec lw_returns_body(ast *def, const char **retname);  /* the body; the result is bound to retname */

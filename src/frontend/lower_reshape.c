@@ -636,6 +636,47 @@ ast *lw_unravelled(lctx *c, ast *e)
  * to a list: every name that may hold either array, by spelling), or when the array reshaped
  * was a local of a function that has returned; else refused, with a note at the change. A
  * source held by a hidden name (an item of a tuple) is refused as before. */
+/* Whether v is, or holds (a tuple's items, a selection's base), the array in slot var. */
+static int holds_slot(const value *v, const ir_var *var, int depth)
+{
+    if (!v || depth > 8)
+        return 0;
+    if ((v->kind == V_ARRAY || v->kind == V_SCALAR) && v->e && v->e->kind == E_READ && v->e->view &&
+        v->e->view->arr == var)
+        return 1;
+    for (int i = 0; v->kind == V_TUPLE && i < v->n; i++)
+        if (holds_slot(v->items[i], var, depth + 1))
+            return 1;
+    return holds_slot(v->self, var, depth + 1) || holds_slot(v->mask, var, depth + 1);
+}
+
+/* x = np.reshape(x, shape) where x is the only name of its array (the result of a function
+ * that has returned, as lenet's x = maxpool2d(x)): after the statement the view is the only
+ * way to the array, so a write through it changes nothing else. 1 when `name` holds slot var
+ * and no other binding of a live scope does; a run-time list of arrays counts as holding it. */
+static int sole_holder(lctx *c, const char *name, ir_var *var)
+{
+    int named = 0;
+    vec cls = {0}; /* the slots bound to var's array, or var to theirs (q = p), ever */
+    lw_bind_class(var, &cls);
+    for (scope *s = c->sc; s; s = s->parent)
+        for (int i = 0; i < s->binds.len; i++) {
+            binding *b = VEC_AT(s->binds, i, binding *);
+            int holds = 0;
+            for (int k = 0; k < cls.len && !holds; k++)
+                holds = (b->kind == B_ARRAY && b->var == cls.items[k]) ||
+                        (b->kind == B_VALUE && holds_slot(b->val, cls.items[k], 0));
+            if (b->kind == B_VALUE && b->val->kind == V_LIST && b->val->rank > 0)
+                holds = 1;
+            if (!holds)
+                continue;
+            if (strcmp(b->name, name) != 0 || s != c->sc)
+                return 0;
+            named = 1;
+        }
+    return named;
+}
+
 void lw_reshape_bind_check(lctx *c, const value *v, const char *name)
 {
     if (!v->reshaped || v->reshaped != v->fresh)
@@ -646,7 +687,7 @@ void lw_reshape_bind_check(lctx *c, const value *v, const char *name)
     for (scope *s = c->sc; s && !live; s = s->parent)
         for (int i = 0; i < s->vars.len && !live; i++)
             live = VEC_AT(s->vars, i, ir_var *) == v->reshape_var;
-    if (v->reshape_var && !live)
+    if (v->reshape_var && (!live || sole_holder(c, name, v->reshape_var)))
         return;
     const char *src = v->reshape_src, *who = NULL;
     int named = src && !strchr(src, '.') && !strchr(name, '.');
