@@ -135,7 +135,7 @@ const char lw_supported_numpy[] =
     "hypot, copysign, fmod, degrees, radians, square, abs, absolute, fabs, floor, ceil, sign, isnan, "
     "isinf, isfinite, minimum, "
     "maximum, add, subtract, multiply, divide, true_divide, floor_divide, mod, remainder, "
-    "negative, positive (also with out=), their outer/reduce/accumulate methods, outer, flip, flipud, fliplr, rot90, tile, repeat, expand_dims, squeeze, swapaxes, moveaxis, where, clip, power, roll, sum, max, min, mean, amax, amin, any, all (also with axis=), "
+    "negative, positive, less, less_equal, greater, greater_equal, equal, not_equal (also with out=), their outer/reduce/accumulate methods, outer, flip, flipud, fliplr, rot90, tile, repeat, expand_dims, squeeze, swapaxes, moveaxis, where, clip, power, roll, sum, max, min, mean, amax, amin, any, all (also with axis=), "
     "cumsum, cumprod, prod, diff, std, var, nansum, nanmean, nanmax, nanmin, nanstd, nanvar, average, nan_to_num, sinc, polyval, logspace, select, divmod, modf, cross, isin, linalg.norm, linalg.solve, linalg.inv, linalg.cholesky, eye, identity, diag, fill_diagonal, trace, tril, triu, tril_indices, triu_indices (and _from), kron, convolve, argmax, argmin, unravel_index, reshape, ravel, dot, vdot, inner, matmul, einsum, histogram, sort, argsort, unique, median, percentile, quantile, count_nonzero, isclose, allclose, array_equal, "
     "logical_and, logical_or, logical_xor, logical_not, heaviside, round, around, transpose, "
     "copyto, concatenate, stack, hstack, vstack, column_stack, append, gradient, trapezoid, interp, "

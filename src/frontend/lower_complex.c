@@ -558,11 +558,10 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
             return &lw_ERRV;
         return even(c, l, lw_where3(c, l, cond, ar, br), lw_where3(c, l, cond, ai, bi), 0);
     }
+    if (!strcmp(f, "np.save") && !a->self && a->npos + a->nkw == 2 && !lw_has_complex(a->npos ? a->pos[0] : NULL))
+        return lw_numpy_table_call(c, f, l, a); /* complex128 .npy (lower_numpy.c) */
     const char *what = a->self ? arena_printf(&util_arena, "the method %s()", f) : arena_printf(&util_arena, "%s()", f);
-    if (!strcmp(m, "save"))
-        diag_error(l, "np.save() of a complex array is not supported: save its .real and .imag");
-    else
-        diag_error(l, "%s of a complex value is not supported (%s)", what, SUPPORTED);
+    diag_error(l, "%s of a complex value is not supported (%s)", what, SUPPORTED);
     return &lw_ERRV;
 }
 

@@ -412,6 +412,7 @@ int lw_returns_early(ast *def);                        /* a return other than th
 void lw_returns_reset(void);
 void lw_scope_reset(void);
 void lw_note_bind(ir_var *dst, ir_var *src);
+value *lw_stack_last(lctx *c, loc l, value *a, value *b);
 void lw_bind_class(ir_var *slot, vec *out);
 void lw_lists_reset(void);
 void lw_loops_reset(void);

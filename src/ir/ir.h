@@ -233,7 +233,9 @@ typedef enum ir_skind {
                   1 member n of na of np.savez (end = its name; the last closes the .npz),
                   2 np.savetxt (strs[0..6]: fmt, the message when the columns do not match its
                   n conversions (n = 0: one conversion, repeated), delimiter, newline, header,
-                  footer, comments; pspec[0..1]: k > 0: the header / footer is run-time string k) */
+                  footer, comments; pspec[0..1]: k > 0: the header / footer is run-time string k),
+                  3 np.save of a complex128 array: var is float64 (..., 2), the parts side by
+                  side, written as complex128 (...) */
     S_CHECK,   /* check kind; shapes in args (a: na, b: nb) */
     S_RAISE,   /* e (bool): when true, the program stops with str ("AssertionError: ...",
                   "ValueError: ..."), as Python's uncaught exception, exit status 1;

@@ -700,6 +700,9 @@ bool tyl_str_eq(int k, const char *s, int k2);
 /* np.save: one standard .npy (format 1.0, little-endian '<f8' etc., C order) of the global array,
  * written atomically (temporary name, then rename). */
 void tyl_save_npy(const char *filename, const tyl_array *a, const char *where);
+/* The same for a complex128 array held as float64 (..., 2), its parts side by side (the bytes
+ * of complex128 (...)): written with NumPy's complex128 header. */
+void tyl_save_npy_c16(const char *filename, const tyl_array *a, const char *where);
 /* np.savez(file, ...): member k of nmembers, saved as member + ".npy" in the zip `file` (".npz"
  * appended unless it ends so); the last member writes the file (tyl_savetext.c). Collective. */
 void tyl_savez_member(const char *file, int k, int nmembers, const char *member, const tyl_array *a,
