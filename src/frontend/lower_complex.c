@@ -22,12 +22,10 @@
  * - np.abs of an array: NumPy's SIMD loop (infinities first, then NaN, then larger *
  *   sqrt(fma(r, r, 1)) with r = smaller / larger, 0 where larger is 0 or smaller infinite); of a
  *   number: hypot, as CPython and NumPy's scalar math;
- * - np.exp: exp(re) * cos(im), exp(re) * sin(im) (glibc's cexp for re below 709; above, cexp
- *   scales and this overflows where it may not);
+ * - np.sqrt, np.log, np.exp: the C library's csqrt, clog, cexp, which NumPy calls (FN_CMATH);
  * - np.angle: arctan2(im, re); .real, .imag, np.conj.
  * Not supported, located: complex64 (float32 with complex), ** other than 2, comparisons of
- * complex values, printing them, np.save of a complex array, np.fft, other NumPy functions of
- * complex values.
+ * complex values, printing them, np.fft, other NumPy functions of complex values.
  *
  * Requires: the operands' real values are float64, integer or bool. Establishes: every value
  * this file returns is a complex value whose parts are float64, or a real float64 value. */
@@ -38,9 +36,10 @@
 #include <string.h>
 
 #define SUPPORTED                                                                                  \
-    "supported for complex values: + - * /, ** 2, np.abs, np.angle, np.exp, np.square, np.conj, "  \
+    "supported for complex values: + - * /, ** 2, np.abs, np.angle, np.sqrt, np.log, np.exp, "     \
+    "np.square, np.conj, "                                                                          \
     "np.real, np.imag, .real, .imag, np.where, zeros_like, np.roll, flips, transposes, copies, "    \
-    "np.sum and np.mean of whole arrays, "                                                        \
+    "np.sum and np.mean of whole arrays, np.save of arrays, "                                     \
     "reshapes and indexing"
 
 int lw_is_complex(const value *v) { return v && v->kind == V_TUPLE && v->cplx; }
@@ -352,11 +351,33 @@ static value *c_abs(lctx *c, loc l, value *z, int python)
     return where(c, l, isinf, inf, where(c, l, isnan, f64(l, NAN), h));
 }
 
-static value *c_exp(lctx *c, loc l, value *z)
+/* Part k of libm's complex function f (0 csqrt, 1 clog, 2 cexp) of re + im j, broadcast as
+ * re + im would be (FN_CMATH; NumPy's loops call these functions for each element). */
+static value *cmath_part(lctx *c, loc l, value *re, value *im, int f, int k)
 {
-    value *e = lw_ufunc1(c, l, FN_EXP, z->items[0]);
-    return even(c, l, bin(c, l, OP_MUL, e, lw_ufunc1(c, l, FN_COS, z->items[1])),
-                bin(c, l, OP_MUL, e, lw_ufunc1(c, l, FN_SIN, z->items[1])), 0);
+    value *r = lw_ufunc2(c, l, FN_CMATH, strong(re), strong(im));
+    if (r->kind == V_ERR)
+        return r;
+    if ((r->kind != V_SCALAR && r->kind != V_ARRAY) || r->e->kind != E_CALL || r->e->nargs != 2)
+        UNREACHABLE();
+    ir_expr **args = NEWN(ir_expr *, 3);
+    args[0] = r->e->args[0];
+    args[1] = r->e->args[1];
+    args[2] = lw_I64(l, 2 * f + k);
+    value *p = lw_vnew(r->kind, r->l);
+    *p = *r;
+    p->fresh = NULL;
+    p->e = ir_call(l, FN_CMATH, T_F64, 3, args);
+    return p;
+}
+
+/* np.sqrt, np.log, np.exp of a complex value: libm's csqrt, clog, cexp (npymath's npy_csqrt,
+ * npy_clog, npy_cexp call them where the C library has them, as glibc does): bitwise NumPy's,
+ * special values included. f: 0 sqrt, 1 log, 2 exp. */
+static value *c_libm(lctx *c, loc l, value *z, int f)
+{
+    return even(c, l, cmath_part(c, l, z->items[0], z->items[1], f, 0), cmath_part(c, l, z->items[0], z->items[1], f, 1),
+                0);
 }
 
 /* zeros of a shape: complex arrays of np.zeros(shape, dtype=complex) and np.zeros_like(z) */
@@ -461,6 +482,7 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
     if (z && lw_is_complex(z) && nargs == (a->self ? 0 : 1) &&
         (z->items[0]->kind == V_MASKED || z->items[1]->kind == V_MASKED) &&
         (!strcmp(m, "abs") || !strcmp(m, "absolute") || !strcmp(m, "angle") || !strcmp(m, "exp") ||
+         !strcmp(m, "sqrt") || !strcmp(m, "log") ||
          !strcmp(m, "square") || !strcmp(m, "conj") || !strcmp(m, "conjugate"))) {
         /* np.abs(z[m]): of z, then [m] (each part of a complex result) */
         value *ops[2] = {z->items[0], z->items[1]}, *sel;
@@ -489,8 +511,8 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
             return c_abs(c, l, z, !strcmp(f, "abs"));
         if (!strcmp(m, "angle"))
             return lw_ufunc2(c, l, FN_ATAN2, im, re);
-        if (!strcmp(m, "exp"))
-            return c_exp(c, l, z);
+        if (!strcmp(m, "sqrt") || !strcmp(m, "log") || !strcmp(m, "exp"))
+            return c_libm(c, l, z, m[0] == 's' ? 0 : m[1] == 'o' ? 1 : 2);
         if (!strcmp(m, "square"))
             return lw_complex_binop(c, l, OP_POWER, z, lw_scalar(l, lw_I64(l, 2), 1));
         if (!strcmp(m, "copy"))

@@ -324,6 +324,7 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target);
 value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival);
 value *lw_mask_repeat(lctx *c, loc l, value *m, value *base); /* m along base's trailing dims */
 value *lw_masked_bind(lctx *c, loc l, const char *name, value *v); /* b = a[m]: a snapshot */
+value *lw_masked_bind_like(lctx *c, loc l, const char *name, value *v, const value *like);
 /* lower_assign.c: x, y = s of an array (its items along axis 0 as a tuple), NULL for a 0-d value */
 value *lw_unpack_array(lctx *c, loc l, value *v, int n);
 value *lw_masked_index(lctx *c, ast *a, value *sel);    /* b[:, items] of a selection b */

@@ -1103,6 +1103,71 @@ static inline TYL_HD double tyl_np_maximum_f64(double a, double b) { return (a >
 static inline TYL_HD float tyl_np_minimum_f32(float a, float b) { return (a <= b || a != a) ? a : b; }
 static inline TYL_HD float tyl_np_maximum_f32(float a, float b) { return (a >= b || a != a) ? a : b; }
 /* np.sign: NaN stays NaN; both zeros give +0. */
+/* NumPy's complex sqrt, log, exp and power are the C library's csqrt, clog, cexp and cpow
+ * (npymath calls them where the library has them, as glibc does): part code & 1 (0 real, 1
+ * imaginary) of function code >> 1 (0 csqrt, 1 clog, 2 cexp, 3 cpow) of re + im j. In C, libm's
+ * own functions, so the results are NumPy's bit for bit; in CUDA (no C complex type on the
+ * device) glibc's algorithms for finite values in real arithmetic. */
+#if defined(__CUDACC__) || defined(__cplusplus)
+static inline TYL_HD double tyl_cmath_(double re, double im, double bre, double bim, int code)
+{
+    double r, s;
+    switch (code >> 1) {
+    case 0: /* glibc's csqrt without its rescaling of extreme values */
+        if (im == 0) {
+            r = re < 0 ? 0.0 : sqrt(re);
+            s = copysign(re < 0 ? sqrt(-re) : 0.0, im);
+        } else if (re == 0) {
+            r = sqrt(0.5 * fabs(im));
+            s = copysign(r, im);
+        } else {
+            double d = hypot(re, im);
+            if (re > 0) {
+                r = sqrt(0.5 * (d + re));
+                s = 0.5 * (im / r);
+            } else {
+                s = sqrt(0.5 * (d - re));
+                r = fabs(0.5 * (im / s));
+            }
+            s = copysign(s, im);
+        }
+        break;
+    case 1: r = log(hypot(re, im)), s = atan2(im, re); break;
+    case 2: r = exp(re) * cos(im), s = exp(re) * sin(im); break;
+    default: { /* exp(b * log(a)) */
+        double lr = log(hypot(re, im)), li = atan2(im, re);
+        double xr = bre * lr - bim * li, xi = bre * li + bim * lr;
+        r = exp(xr) * cos(xi), s = exp(xr) * sin(xi);
+    }
+    }
+    return code & 1 ? s : r;
+}
+#else
+double _Complex csqrt(double _Complex);
+double _Complex clog(double _Complex);
+double _Complex cexp(double _Complex);
+double _Complex cpow(double _Complex, double _Complex);
+static inline double tyl_cmath_(double re, double im, double bre, double bim, int code)
+{
+    union {
+        double _Complex z;
+        double p[2];
+    } u = {.p = {re, im}}, w = {.p = {bre, bim}};
+    switch (code >> 1) {
+    case 0: u.z = csqrt(u.z); break;
+    case 1: u.z = clog(u.z); break;
+    case 2: u.z = cexp(u.z); break;
+    default: u.z = cpow(u.z, w.z); break;
+    }
+    return u.p[code & 1];
+}
+#endif
+static inline TYL_HD double tyl_cmath(double re, double im, int64_t code) { return tyl_cmath_(re, im, 0.0, 0.0, (int)code); }
+static inline TYL_HD double tyl_cpow(double re, double im, double bre, double bim, int64_t code)
+{
+    return tyl_cmath_(re, im, bre, bim, (int)code);
+}
+
 static inline TYL_HD double tyl_np_sign_f64(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x == 0 ? 0.0 : x; }
 static inline TYL_HD float tyl_np_sign_f32(float x) { return x > 0 ? 1.0f : x < 0 ? -1.0f : x == 0 ? 0.0f : x; }
 static inline TYL_HD int64_t tyl_np_sign_i64(int64_t x) { return (x > 0) - (x < 0); }
