@@ -938,6 +938,7 @@ ir_program *lower_module(ast *module, const char *source)
         if (VEC_AT(module->body, i, ast *)->kind == A_DEF)
             global_writes(VEC_AT(module->body, i, ast *), &c.global_writes);
     find_params(&c, module);
+    lw_out_positional_rewrite(module);
     lw_deque_rewrite(module);
     lw_sets_rewrite(module);
     lw_unbound_begin(&c, module->l, &module->body, 0, NULL);

@@ -424,6 +424,10 @@ static void store(lctx *c, ast *t, value *v)
         lw_emit_sweep(c, t->l, tv, v, 0);
         return;
     }
+    if (t->kind == A_ATTR && strcmp(t->name, "shape") == 0) { /* x.shape = (n, m) */
+        lw_set_shape(c, t, v);
+        return;
+    }
     if (t->kind == A_ATTR) {
         diag_error(t->l, "assignment to an attribute is not supported");
         return;

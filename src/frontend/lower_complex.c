@@ -37,7 +37,7 @@
 
 #define SUPPORTED                                                                                  \
     "supported for complex values: + - * /, ** 2, np.abs, np.angle, np.sqrt, np.log, np.exp, "     \
-    "np.square, np.conj, "                                                                          \
+    "np.square, np.conj, np.add, np.subtract, np.multiply, np.divide, np.negative, "             \
     "np.real, np.imag, .real, .imag, np.where, zeros_like, np.roll, flips, transposes, copies, "    \
     "np.sum and np.mean of whole arrays, np.save of arrays, "                                     \
     "reshapes and indexing"
@@ -439,7 +439,12 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
         return cx(l, as_f64(c, l, re), as_f64(c, l, im), f[0] == 'c');
     }
     value *dt = kwarg(a, "dtype");
-    if (is_complex_dtype(dt) && nargs == 2 && a->npos == 1 &&
+    if (!dt && !a->self && a->npos == 2 && is_complex_dtype(a->pos[1]) && (!strcmp(m, "zeros") || !strcmp(m, "ones") ||
+                                                                           !strcmp(m, "empty"))) {
+        dt = a->pos[1]; /* np.zeros(shape, np.complex128) */
+        nargs = 2;
+    }
+    if (is_complex_dtype(dt) && nargs == 2 && (a->npos == 1 || dt == a->pos[1]) &&
         (!strcmp(m, "zeros") || !strcmp(m, "ones") || !strcmp(m, "empty"))) {
         int rank;
         ir_expr *len[IR_MAX_RANK];
@@ -580,6 +585,29 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
             return &lw_ERRV;
         return even(c, l, lw_where3(c, l, cond, ar, br), lw_where3(c, l, cond, ai, bi), 0);
     }
+    if (!strcmp(f, "len") && !a->self && a->npos == 1 && !a->nkw && lw_is_complex(z)) { /* its real part's */
+        value *p = z->items[0];
+        if (p->kind == V_ARRAY && p->rank >= 1) {
+            value *r = lw_scalar(l, p->len[0], 1);
+            r->s = p->sh[0];
+            return r;
+        }
+        if (p->kind == V_MASKED && !p->n) { /* the elements its mask selects */
+            value *k = lw_reduce(c, l, "sum", p->mask);
+            return k->kind == V_ERR ? k : lw_scalar(l, ir_cast(l, T_I64, k->e), 1);
+        }
+    }
+    static const struct {
+        const char *name;
+        ir_op op;
+    } arith[] = {{"np.add", OP_ADD},         {"np.subtract", OP_SUB}, {"np.multiply", OP_MUL},
+                 {"np.divide", OP_TRUEDIV},  {"np.true_divide", OP_TRUEDIV}, {"np.power", OP_POWER}};
+    for (size_t i = 0; i < sizeof arith / sizeof *arith; i++) /* the operators they are */
+        if (!strcmp(f, arith[i].name) && !a->self && a->npos == 2 && !a->nkw)
+            return lw_complex_binop(c, l, arith[i].op, a->pos[0], a->pos[1]);
+    if ((!strcmp(f, "np.negative") || !strcmp(f, "np.positive")) && !a->self && a->npos == 1 && !a->nkw &&
+        lw_is_complex(z))
+        return lw_complex_unop(c, l, f[3] == 'n' ? OP_NEG : OP_POS, z);
     if (!strcmp(f, "np.save") && !a->self && a->npos + a->nkw == 2 && !lw_has_complex(a->npos ? a->pos[0] : NULL))
         return lw_numpy_table_call(c, f, l, a); /* complex128 .npy (lower_numpy.c) */
     const char *what = a->self ? arena_printf(&util_arena, "the method %s()", f) : arena_printf(&util_arena, "%s()", f);

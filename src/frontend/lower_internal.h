@@ -413,6 +413,8 @@ int lw_returns_early(ast *def);                        /* a return other than th
 void lw_returns_reset(void);
 void lw_scope_reset(void);
 void lw_note_bind(ir_var *dst, ir_var *src);
+void lw_out_positional_rewrite(ast *a);
+void lw_set_shape(lctx *c, ast *t, value *v);
 value *lw_stack_last(lctx *c, loc l, value *a, value *b);
 void lw_bind_class(ir_var *slot, vec *out);
 void lw_lists_reset(void);

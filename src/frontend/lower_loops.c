@@ -322,6 +322,10 @@ static const char *value_what(binding *b)
         return "an array";
     if (b->val->kind == V_ARRAY)
         return lw_whole_slot(b->val) ? "an array" : "a view of an array";
+    if (lw_is_complex(b->val)) /* a pair of parts (lower_complex.c): what its real part is */
+        return b->val->items[0]->kind == V_MASKED
+                   ? "a complex boolean-mask selection (its shape depends on the data)"
+                   : b->val->items[0]->kind == V_ARRAY ? "a complex array" : "a complex number";
     return lw_vkind_desc(b->val);
 }
 
@@ -617,6 +621,11 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
                                 "which the next iteration reads: %s that changes from one iteration "
                                 "to the next is not supported", n, what, what + (what[1] == 'n' ? 3 : 2),
                        what);
+        else if (strstr(xwhat, "mask selection") && !strstr(what, "mask selection"))
+            diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, which the "
+                                "next iteration reads: an array whose size changes from one iteration "
+                                "to the next is not supported; keep the whole array and select with a "
+                                "mask every iteration (z[m] = z[m] ** 2 + c[m])", n, what, xwhat);
         else if (strstr(what, "array") || strstr(xwhat, "array"))
             diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, which the "
                                 "next iteration reads: a view carried from one iteration to the next "

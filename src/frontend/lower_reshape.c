@@ -670,11 +670,49 @@ static int sole_holder(lctx *c, const char *name, ir_var *var)
                 holds = 1;
             if (!holds)
                 continue;
-            if (strcmp(b->name, name) != 0 || s != c->sc)
+            /* the name, or a hidden name of its parts (z.0, z.1; name may be one of them) */
+            size_t n = strcspn(name, ".");
+            if (strncmp(b->name, name, n) != 0 || (b->name[n] && b->name[n] != '.') || s != c->sc)
                 return 0;
             named = 1;
         }
     return named;
+}
+
+/* x.shape = s (Xi.shape = Yi.shape = C.shape = n, as NumPy scripts flatten grids): NumPy gives
+ * the array itself the new shape, which every name bound to it sees. As x = np.reshape(x, s)
+ * when x is the only name of its array (each part's, for a complex array); else refused. */
+void lw_set_shape(lctx *c, ast *t, value *v)
+{
+    if (t->a->kind != A_NAME) {
+        diag_error(t->l, "assigning .shape is supported for a name (x.shape = (n, m))");
+        return;
+    }
+    const char *name = t->a->name;
+    value *x = lw_expr(c, t->a);
+    if (x->kind == V_ERR || v->kind == V_ERR)
+        return;
+    int cplx = lw_is_complex(x);
+    for (int k = 0; k < (cplx ? 2 : 1); k++) {
+        value *p = cplx ? x->items[k] : x;
+        ir_var *slot = p->kind == V_ARRAY ? lw_whole_slot(p) : NULL;
+        if (!slot || !sole_holder(c, name, slot)) {
+            diag_error(t->l, "'%s.shape = ...' is supported when '%s' is the only name of its array: "
+                             "NumPy changes the shape of the array itself, which every name bound to it sees",
+                       name, name);
+            return;
+        }
+    }
+    const char *hidden = arena_printf(&util_arena, "%s.newshape.%d.%d", name, t->l.line, t->l.col);
+    binding *b = lw_bind(c, hidden);
+    b->kind = B_VALUE;
+    b->val = v;
+    ast *args = ast_arglist(NULL, t->a);
+    ast_arglist(args, ast_name(t->l, hidden));
+    ast *call = ast_call(t->l, ast_attr(t->l, ast_name(t->l, "np"), "reshape"), args);
+    value *r = lw_expr(c, call);
+    if (r->kind != V_ERR)
+        lw_assign_name(c, t->a, r);
 }
 
 void lw_reshape_bind_check(lctx *c, const value *v, const char *name)
