@@ -585,6 +585,35 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
             return &lw_ERRV;
         return even(c, l, lw_where3(c, l, cond, ar, br), lw_where3(c, l, cond, ai, bi), 0);
     }
+    if ((!strcmp(f, "np.array") || !strcmp(f, "np.asarray")) && !a->self && a->npos == 1 &&
+        a->pos[0]->kind == V_TUPLE && !lw_is_complex(a->pos[0]) && (!a->nkw || (a->nkw == 1 && is_complex_dtype(dt)))) {
+        /* np.array([1j, 2 + 0.5j, 3.0]): an array of the real parts and one of the imaginary */
+        value *list = a->pos[0], *pr = lw_vnew(V_TUPLE, l), *pi = lw_vnew(V_TUPLE, l);
+        *pr = *list;
+        *pi = *list;
+        pr->items = NEWN(value *, list->n + 1);
+        pi->items = NEWN(value *, list->n + 1);
+        for (int i = 0; i < list->n; i++) {
+            value *it = list->items[i];
+            if ((it->kind != V_SCALAR && !lw_is_complex(it)) || !parts(c, l, it, &pr->items[i], &pi->items[i]) ||
+                pr->items[i]->kind != V_SCALAR || pi->items[i]->kind != V_SCALAR) {
+                if (it->kind != V_ERR)
+                    diag_error(it->l, "%s() of complex values is supported for a list of numbers", f);
+                return &lw_ERRV;
+            }
+        }
+        value *r[2];
+        for (int k = 0; k < 2; k++) {
+            args b = *a;
+            b.nkw = 0;
+            b.pos = NEWN(value *, 1);
+            b.pos[0] = k ? pi : pr;
+            r[k] = lw_numpy_table_call(c, f, l, &b);
+            if (r[k]->kind == V_ERR)
+                return r[k];
+        }
+        return even(c, l, r[0], r[1], 0);
+    }
     if (!strcmp(f, "len") && !a->self && a->npos == 1 && !a->nkw && lw_is_complex(z)) { /* its real part's */
         value *p = z->items[0];
         if (p->kind == V_ARRAY && p->rank >= 1) {
