@@ -36,10 +36,11 @@
 #include <string.h>
 
 #define SUPPORTED                                                                                  \
-    "supported for complex values: + - * /, ** 2, np.abs, np.angle, np.sqrt, np.log, np.exp, "     \
+    "supported for complex values: + - * /, ** and np.power (of Python complex numbers, ** 2), "   \
+    "np.abs, np.angle, np.sqrt, np.log, np.exp, "                                                  \
     "np.square, np.conj, np.add, np.subtract, np.multiply, np.divide, np.negative, "             \
     "np.real, np.imag, .real, .imag, np.where, zeros_like, np.roll, flips, transposes, copies, "    \
-    "np.sum and np.mean of whole arrays, np.save of arrays, "                                     \
+    "np.sum and np.mean of whole arrays, np.save of arrays, np.linalg.solve, np.linalg.inv, "    \
     "reshapes and indexing"
 
 int lw_is_complex(const value *v) { return v && v->kind == V_TUPLE && v->cplx; }
@@ -271,6 +272,105 @@ static value *divide(lctx *c, loc l, value *ar, value *ai, value *br, value *bi,
     return even(c, l, re, im, 0);
 }
 
+static value *c_libm(lctx *c, loc l, value *z, int f);
+
+/* Part k of NumPy's npy_cpow (tyl_cpow) of a ** b, broadcast as the four parts' sum would be. */
+static value *cpow_part(lctx *c, loc l, value *ar, value *ai, value *br, value *bi, int k)
+{
+    if (ar->kind == V_MASKED || ai->kind == V_MASKED || br->kind == V_MASKED || bi->kind == V_MASKED) {
+        value *ops[4] = {ar, ai, br, bi}, *sel; /* of z[m]: of z, then [m] */
+        int n = lw_masked_operands("complex power", ops, 4, &sel);
+        if (n < 0)
+            return &lw_ERRV;
+        if (n > 0)
+            return lw_masked_result(sel, cpow_part(c, l, ops[0], ops[1], ops[2], ops[3], k));
+    }
+    value *ops[4] = {strong(ar), strong(ai), strong(br), strong(bi)};
+    ir_expr **args = NEWN(ir_expr *, 5);
+    args[4] = lw_I64(l, 6 + k);
+    int arrays = 0;
+    for (int i = 0; i < 4; i++)
+        arrays |= ops[i]->kind == V_ARRAY;
+    if (!arrays) {
+        for (int i = 0; i < 4; i++)
+            args[i] = ops[i]->e;
+        return lw_scalar(l, ir_call(l, FN_CMATH, T_F64, 5, args), 0);
+    }
+    /* ((a + b) + c) + d with an array first (numbers would be folded together) */
+    int first = 0;
+    while (ops[first]->kind != V_ARRAY)
+        first++;
+    int order[4] = {first, 0, 0, 0}, m = 1;
+    for (int i = 0; i < 4; i++)
+        if (i != first)
+            order[m++] = i;
+    value *t = ops[order[0]];
+    for (int i = 1; i < 4; i++)
+        t = lw_binop(c, l, OP_ADD, t, ops[order[i]]);
+    if (t->kind != V_ARRAY)
+        return t->kind == V_ERR ? t : (UNREACHABLE(), &lw_ERRV);
+    ir_expr *e = t->e;
+    for (int i = 3; i >= 1; i--) {
+        if (e->kind != E_BIN)
+            UNREACHABLE();
+        args[order[i]] = e->b;
+        e = e->a;
+    }
+    args[order[0]] = e;
+    t->e = ir_call(l, FN_CMATH, T_F64, 5, args);
+    t->type = T_F64;
+    return t;
+}
+
+/* x ** y (op 1) and np.power(x, y) (op 0) with a complex operand. NumPy's npy_cpow (of arrays
+ * and NumPy scalars: np.power, and ** of an array by anything but the Python numbers below),
+ * except what ** of an array hands to another ufunc (NumPy 2's fast_scalar_power): a Python
+ * int 2, np.square (products with fma); -1, np.reciprocal; a Python float 0.5, np.sqrt. A
+ * Python complex ** 2 is CPython's 1 * (z * z); other powers of Python complex numbers are
+ * refused (CPython's algorithm). */
+static value *c_power(lctx *c, loc l, value *x, value *y, int op)
+{
+    value *ar, *ai, *br, *bi;
+    if (!parts(c, l, x, &ar, &ai) || !parts(c, l, y, &br, &bi))
+        return &lw_ERRV;
+    int py_int = y->kind == V_SCALAR && y->weak && !ir_type_is_float(y->type) && y->type != T_BOOL;
+    int py_float = y->kind == V_SCALAR && y->weak && ir_type_is_float(y->type);
+    int64_t k = 0;
+    int kint = py_int && ir_expr_const_int(y->e, &k);
+    double f = py_float && y->e->kind == E_CONST ? y->e->c.f : 0.0;
+    if (lw_is_complex(x) && x->weak && !any_array(ar, ai)) { /* a Python complex */
+        if (!kint || k != 2) {
+            diag_error(l, "'**' of a Python complex number is supported for z ** 2 (of NumPy's complex "
+                          "numbers and arrays, any power)");
+            return &lw_ERRV;
+        }
+        value *p = mul(c, l, ar, ai, ar, ai, 1); /* CPython's c_powu: 1 * (x * x) */
+        if (p->kind == V_ERR)
+            return p;
+        return mul(c, l, f64(l, 1.0), f64(l, 0.0), p->items[0], p->items[1], 1);
+    }
+    if (lw_is_complex(y) && y->weak && !any_array(ar, ai) && x->weak) {
+        diag_error(l, "'**' of a Python number by a Python complex number is not supported");
+        return &lw_ERRV;
+    }
+    if (op && any_array(ar, ai) && lw_is_complex(x)) { /* fast_scalar_power */
+        if (kint && k == 2)
+            return mul(c, l, ar, ai, ar, ai, 0); /* np.square */
+        if (kint && k == -1) { /* np.reciprocal's loop */
+            value *one = f64(l, 1.0);
+            value *m = bin(c, l, OP_CLE, lw_unop(c, l, OP_ABS, ai), lw_unop(c, l, OP_ABS, ar));
+            value *r1 = bin(c, l, OP_TRUEDIV, ai, ar), *d1 = bin(c, l, OP_ADD, ar, bin(c, l, OP_MUL, ai, r1));
+            value *r2 = bin(c, l, OP_TRUEDIV, ar, ai), *d2 = bin(c, l, OP_ADD, bin(c, l, OP_MUL, ar, r2), ai);
+            value *re = where(c, l, m, bin(c, l, OP_TRUEDIV, one, d1), bin(c, l, OP_TRUEDIV, r2, d2));
+            value *im = where(c, l, m, bin(c, l, OP_TRUEDIV, neg(c, l, r1), d1), bin(c, l, OP_TRUEDIV, neg(c, l, one), d2));
+            return even(c, l, re, im, 0);
+        }
+        if (py_float && y->e->kind == E_CONST && f == 0.5)
+            return c_libm(c, l, cx(l, ar, ai, 0), 0); /* np.sqrt */
+    }
+    return even(c, l, cpow_part(c, l, ar, ai, br, bi, 0), cpow_part(c, l, ar, ai, br, bi, 1), 0);
+}
+
 value *lw_complex_binop(lctx *c, loc l, ir_op op, value *x, value *y)
 {
     value *ar, *ai, *br, *bi;
@@ -285,27 +385,8 @@ value *lw_complex_binop(lctx *c, loc l, ir_op op, value *x, value *y)
     int pyr_x = x->kind == V_SCALAR && x->weak, pyr_y = y->kind == V_SCALAR && y->weak;
     int f64_y = y->kind == V_SCALAR && !y->weak && y->type == T_F64;
     int weak = (pyc_x && (pyc_y || pyr_y || f64_y)) || (pyr_x && pyc_y);
-    if (op == OP_POWER) {
-        int64_t k;
-        double f;
-        value *e = y;
-        int two = e->kind == V_SCALAR && ((ir_expr_const_int(e->e, &k) && k == 2 && !ir_type_is_float(e->type)) ||
-                                          (e->e->kind == E_CONST && ir_type_is_float(e->type) &&
-                                           (f = e->e->c.f) == 2.0));
-        if (!lw_is_complex(x) || !two) {
-            diag_error(l, "'**' with complex numbers is supported for z ** 2 only");
-            return &lw_ERRV;
-        }
-        if (!parts(c, l, x, &ar, &ai))
-            return &lw_ERRV;
-        if (!any_array(ar, ai) && x->weak) { /* CPython's c_powu: 1 * (x * x); NumPy's npy_cpow: x * x */
-            value *p = mul(c, l, ar, ai, ar, ai, x->weak);
-            if (p->kind == V_ERR)
-                return p;
-            return mul(c, l, f64(l, 1.0), f64(l, 0.0), p->items[0], p->items[1], x->weak);
-        }
-        return mul(c, l, ar, ai, ar, ai, 0); /* NumPy's square */
-    }
+    if (op == OP_POWER)
+        return c_power(c, l, x, y, 1);
     if (!parts(c, l, x, &ar, &ai) || !parts(c, l, y, &br, &bi))
         return &lw_ERRV;
     switch (op) {
@@ -430,8 +511,8 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
     int nargs = a->npos + a->nkw;
     if ((!strcmp(f, "complex") || !strcmp(f, "np.complex128")) && a->npos >= 1 && a->npos <= 2 && !a->nkw) {
         value *re = a->pos[0], *im = a->npos == 2 ? a->pos[1] : f64(l, 0.0);
-        if (lw_is_complex(re) && a->npos == 1)
-            return re;
+        if (lw_is_complex(re) && a->npos == 1) /* np.complex128(1 + 2j): a NumPy number now */
+            return cx(l, re->items[0], re->items[1], f[0] == 'c' && re->weak);
         if (re->kind != V_SCALAR || im->kind != V_SCALAR || re->type == T_BOOL) {
             diag_error(l, "%s() here takes one or two real numbers", f);
             return &lw_ERRV;
@@ -614,6 +695,24 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
         }
         return even(c, l, r[0], r[1], 0);
     }
+    if ((!strcmp(f, "np.linalg.solve") && a->npos == 2) || (!strcmp(f, "np.linalg.inv") && a->npos == 1)) {
+        /* complex matrices: the linalg prelude's Gaussian elimination with partial pivoting by
+         * |re| + |im| (LAPACK's zgesv chooses its pivots so), in NumPy's complex arithmetic;
+         * its sums run in another order than LAPACK's (a test says # tolerance) */
+        for (int i = 0; i < a->npos; i++) {
+            value *p = lw_is_complex(a->pos[i]) ? a->pos[i]->items[0] : a->pos[i];
+            int rank = p->kind == V_ARRAY ? p->rank : 0;
+            if (a->nkw || rank < 1 || rank > 2 || (i == 0 && rank != 2) || (p->kind == V_ARRAY && p->type != T_F64 && !lw_is_complex(a->pos[i]))) {
+                diag_error(a->pos[i]->l, "%s() of complex values takes %s", f,
+                           i ? "a 1-D or 2-D float64 or complex array for b" : "a 2-D complex or float64 matrix");
+                return &lw_ERRV;
+            }
+        }
+        if (f[10] == 'i')
+            return lw_call_prelude(c, l, "cinv", 1, a->pos);
+        value *b = lw_is_complex(a->pos[1]) ? a->pos[1]->items[0] : a->pos[1];
+        return lw_call_prelude(c, l, b->rank == 1 ? "csolve1" : "csolve2", 2, a->pos);
+    }
     if (!strcmp(f, "len") && !a->self && a->npos == 1 && !a->nkw && lw_is_complex(z)) { /* its real part's */
         value *p = z->items[0];
         if (p->kind == V_ARRAY && p->rank >= 1) {
@@ -633,7 +732,8 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
                  {"np.divide", OP_TRUEDIV},  {"np.true_divide", OP_TRUEDIV}, {"np.power", OP_POWER}};
     for (size_t i = 0; i < sizeof arith / sizeof *arith; i++) /* the operators they are */
         if (!strcmp(f, arith[i].name) && !a->self && a->npos == 2 && !a->nkw)
-            return lw_complex_binop(c, l, arith[i].op, a->pos[0], a->pos[1]);
+            return arith[i].op == OP_POWER ? c_power(c, l, a->pos[0], a->pos[1], 0)
+                                           : lw_complex_binop(c, l, arith[i].op, a->pos[0], a->pos[1]);
     if ((!strcmp(f, "np.negative") || !strcmp(f, "np.positive")) && !a->self && a->npos == 1 && !a->nkw &&
         lw_is_complex(z))
         return lw_complex_unop(c, l, f[3] == 'n' ? OP_NEG : OP_POS, z);

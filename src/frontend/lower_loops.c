@@ -1056,6 +1056,35 @@ static int for_selection(lctx *c, ast *s)
     return 1;
 }
 
+/* for z in Z, Z a complex array (for z in int_pts: a contour's points): Python runs over its
+ * first axis, reading each item when it gets there, so
+ *     Zh = Z; for k in range(len(Zh)): z = Zh[k]; body
+ * with hidden names (Zh the same array, not a copy). 0 when it is not such a loop. */
+static int for_complex(lctx *c, ast *s)
+{
+    ast *it = s->a;
+    if (it->kind == A_CALL && it->a->kind == A_NAME) /* range(), zip(), enumerate(): never one */
+        return 0;
+    lw_probe p;
+    lw_probe_begin(c, &p);
+    value *v = lw_expr(c, it);
+    int cplx = lw_is_complex(v) && v->items[0]->kind == V_ARRAY && v->items[0]->rank >= 1;
+    lw_probe_end(c, &p);
+    if (!cplx)
+        return 0;
+    loc l = it->l;
+    const char *pre = arena_printf(&util_arena, "for.%d.%d", s->l.line, s->l.col);
+    ast *seq = ast_name(l, arena_printf(&util_arena, "%s.cseq", pre)), *k = ast_name(l, arena_printf(&util_arena, "%s.k", pre));
+    lw_stmt(c, ast_assign(l, ast_vec1(seq), it));
+    vec body = {0};
+    vec_push(&body, ast_assign(l, ast_vec1(s->b), ast_subscript(l, seq, ast_vec1(k), 0)));
+    for (int i = 0; i < s->body.len; i++)
+        vec_push(&body, VEC_AT(s->body, i, ast *));
+    ast *n = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, seq));
+    lw_lower_for(c, ast_for(s->l, k, ast_call(l, ast_name(l, "range"), ast_arglist(NULL, n)), body, (vec){0}));
+    return 1;
+}
+
 /* for/while ... else E: `broke = False`, the loop with `broke = True` before its breaks, then
  * `if not broke: E` (Python runs E when the loop ends without a break). The rewritten loop is
  * made once per loop (its node keys the type inference's records). */
@@ -1130,7 +1159,7 @@ void lw_lower_for(lctx *c, ast *s)
         lw_lower_for(c, ast_for(s->l, s->b, pr, s->body, s->orelse));
         return;
     }
-    if (for_selection(c, s))
+    if (for_selection(c, s) || for_complex(c, s))
         return;
     if (array_expr(it)) {
         const char *nm = arena_printf(&util_arena, "for.%d.%d.seq", s->l.line, s->l.col);

@@ -65,9 +65,9 @@ typedef enum ir_fn {
                      and absolute value on FMA machines, lower_complex.c) */
     FN_POW,       /* args: x, y (floats): C's pow (math.pow) */
     FN_CMATH,     /* args: re, im (float64), code(const): part code & 1 (0 real, 1 imaginary) of
-                     libm's csqrt (code >> 1 == 0), clog (1), cexp (2) or cpow (3: args re, im,
-                     then the exponent's re, im before code) of re + im j: NumPy's complex
-                     sqrt, log, exp and power call them (lower_complex.c) */
+                     libm's csqrt (code >> 1 == 0), clog (1) or cexp (2) of re + im j, or of
+                     NumPy's npy_cpow (3: args re, im, then the exponent's re, im before code):
+                     NumPy's complex sqrt, log, exp and power (lower_complex.c) */
     FN_WALLTIME,  /* args: kind(const) 0 time.time, 1 time.perf_counter: rank 0's clock, the
                      same on every rank (a condition on it must not split the ranks) */
     FN_SIGN,      /* np.sign: -1, 0 or 1 (NaN stays NaN, -0.0 gives 0.0) */
