@@ -415,6 +415,7 @@ void lw_scope_reset(void);
 void lw_note_bind(ir_var *dst, ir_var *src);
 void lw_out_positional_rewrite(ast *a);
 void lw_set_shape(lctx *c, ast *t, value *v);
+value *lw_complex_dot(lctx *c, loc l, const char *f, value *a, value *b);
 value *lw_stack_last(lctx *c, loc l, value *a, value *b);
 void lw_bind_class(ir_var *slot, vec *out);
 void lw_lists_reset(void);
