@@ -40,6 +40,7 @@
     "np.abs, np.angle, np.sqrt, np.log, np.exp, "                                                  \
     "np.square, np.conj, np.add, np.subtract, np.multiply, np.divide, np.negative, "             \
     "np.real, np.imag, .real, .imag, np.where, zeros_like, np.roll, flips, transposes, copies, "    \
+    "np.repeat, np.tile, "                                                                          \
     "np.sum and np.mean of whole arrays, np.save of arrays, np.linalg.solve, np.linalg.inv, "    \
     "@, np.dot, np.vdot, np.inner, np.matmul, "                                                    \
     "reshapes and indexing"
@@ -190,8 +191,8 @@ static int same_shape(value *a, value *b)
 {
     if (a->rank != b->rank)
         return 0;
-    for (int d = 0; d < a->rank; d++)
-        if (!sym_equal(a->sh[d], b->sh[d]))
+    for (int d = 0; d < a->rank; d++) /* extents without a symbol: the same expression */
+        if (!sym_equal(a->sh[d], b->sh[d]) && !(!a->sh[d] && !b->sh[d] && ir_expr_equal(a->len[d], b->len[d])))
             return 0;
     return 1;
 }
@@ -630,7 +631,7 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
      * transposes, copies, reshapes): each part as the real array's */
     static const char *moves[] = {"roll", "flip", "flipud", "fliplr", "transpose", "swapaxes", "moveaxis",
                                   "rot90", "expand_dims", "squeeze", "copy", "ravel", "flatten", "reshape",
-                                  NULL};
+                                  "repeat", "tile", NULL};
     int move = 0;
     for (const char **p = moves; *p && z && lw_is_complex(z); p++)
         move |= !strcmp(m, *p);
@@ -654,6 +655,12 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
             if (r[k]->kind == V_ERR)
                 return r[k];
         }
+        /* one function of two arrays of one shape: results of one shape, even where their
+         * extents are run-time expressions computed apart (np.reshape(y, (R ** i, ...)): each
+         * part stays what the function made, a reshape's copy of a named array included) */
+        if (r[0]->kind == V_ARRAY && r[1]->kind == V_ARRAY && r[0]->rank == r[1]->rank &&
+            z->items[0]->kind == V_ARRAY && z->items[1]->kind == V_ARRAY && z->items[0]->rank == z->items[1]->rank)
+            return cx(l, r[0], r[1], z->weak);
         return even(c, l, r[0], r[1], z->weak);
     }
     if (!strcmp(m, "where") && a->npos == 3 && !a->nkw) {

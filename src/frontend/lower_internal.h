@@ -159,6 +159,8 @@ typedef struct lctx {
     long work;          /* statements and expressions lowered for top, probes included */
     int exhausted;      /* work passed LOWER_WORK_LIMIT: the rest is skipped */
     ast *top;           /* the module-level statement being lowered */
+    vec *blk;           /* the statement list lw_block is lowering (NULL outside one), and the */
+    int blk_i;          /* index of its statement being lowered (lower_reshape.c's views) */
     const char *assigning; /* the name lw_assign_name is binding (its old views need no keeping) */
     vec split;          /* const char*: names the last if's merge left ambiguous (lw_block) */
     void *carrying;     /* the names the innermost loop being lowered carries (lower_loops.c) */
@@ -415,6 +417,9 @@ void lw_scope_reset(void);
 void lw_note_bind(ir_var *dst, ir_var *src);
 void lw_out_positional_rewrite(ast *a);
 void lw_set_shape(lctx *c, ast *t, value *v);
+void lw_alias_names(lctx *c, const char *x, const char *name, vec *set);
+int lw_changes_any(ast *s, vec *names, int calls);
+int lw_mentions_any(ast *a, vec *names);
 value *lw_complex_dot(lctx *c, loc l, const char *f, value *a, value *b);
 value *lw_stack_last(lctx *c, loc l, value *a, value *b);
 void lw_bind_class(ir_var *slot, vec *out);

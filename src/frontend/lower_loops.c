@@ -600,7 +600,9 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
             ir_var *slot = lw_scope_var(c, n, e->val->type, e->val->rank, 1);
             if (slot != src)
                 lw_rebind_slot(c, loop->l, slot, src, n);
-            lw_bind_array(c, n, slot, e->val);
+            value same = *e->val; /* a reshape's copy was checked where the body bound it */
+            same.reshaped = NULL;
+            lw_bind_array(c, n, slot, &same);
             continue;
         }
         if (e->kind == B_VALUE && x->kind == B_VALUE && (e->val->kind == V_TUPLE || e->val->kind == V_SLICE) &&

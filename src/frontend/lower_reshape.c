@@ -715,6 +715,87 @@ void lw_set_shape(lctx *c, ast *t, value *v)
         lw_assign_name(c, t->a, r);
 }
 
+/* Whether a mentions one of names outside the statements of blk. */
+static int mentions_outside(ast *a, const vec *blk, vec *names)
+{
+    if (!a)
+        return 0;
+    if ((a->kind == A_NAME || a->kind == A_PARAM) && a->name && lw_name_in(names, a->name))
+        return 1;
+    if (mentions_outside(a->a, blk, names) || mentions_outside(a->b, blk, names) || mentions_outside(a->c, blk, names))
+        return 1;
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++) {
+        if (vs[k]->len && vs[k]->items == blk->items)
+            continue;
+        for (int i = 0; i < vs[k]->len; i++)
+            if (mentions_outside(VEC_AT(*vs[k], i, ast *), blk, names))
+                return 1;
+    }
+    return 0;
+}
+
+/* yv = np.reshape(y, s) in a block (a loop's body: a Stockham FFT's passes) where the view,
+ * and what the block's next statements compute from it (tmp = np.transpose(yv)), is read only
+ * up to the first statement that may change y (y[:] = ...: its right-hand side is computed
+ * before the store) and nowhere else: a copy made at the binding reads what the view would.
+ * Conservative: those names are mentioned in no statement before the binding (the block may
+ * run again), after that change, or outside the block; none is changed in place; a compound
+ * statement that mentions them refuses. name and src: the names (a complex part's "yv.0":
+ * "yv"). */
+static int read_before_change(lctx *c, const char *name, const char *src)
+{
+    vec *blk = c->blk;
+    int bi = c->blk_i;
+    if (!blk || bi < 0 || bi >= blk->len)
+        return 0;
+    ast *bs = VEC_AT(*blk, bi, ast *);
+    if (bs->kind != A_ASSIGN || bs->targets.len != 1 || VEC_AT(bs->targets, 0, ast *)->kind != A_NAME ||
+        strcmp(VEC_AT(bs->targets, 0, ast *)->name, name) != 0)
+        return 0;
+    vec S = {0}, A = {0};
+    vec_push(&S, (void *)name);
+    lw_alias_names(c, src, name, &A);
+    int W = -1;
+    for (int j = bi + 1; j < blk->len; j++) {
+        ast *s = VEC_AT(*blk, j, ast *);
+        int simple = s->kind == A_ASSIGN || s->kind == A_AUGASSIGN || s->kind == A_EXPR_STMT;
+        if (lw_changes_any(s, &S, 0))
+            return 0; /* a write through the view */
+        if (W >= 0) {
+            if (lw_mentions_any(s, &S))
+                return 0;
+            continue;
+        }
+        if (lw_changes_any(s, &A, 1)) {
+            if (!simple && lw_mentions_any(s, &S))
+                return 0;
+            W = j;
+            continue;
+        }
+        if (!lw_mentions_any(s, &S))
+            continue;
+        if (!simple)
+            return 0;
+        if (s->kind != A_ASSIGN) /* print(yv), D += yv: read, nothing bound */
+            continue;
+        for (int t = 0; t < s->targets.len; t++) {
+            ast *tg = VEC_AT(s->targets, t, ast *);
+            if (tg->kind == A_NAME && !lw_name_in(&S, tg->name))
+                vec_push(&S, (void *)tg->name);
+            else if (tg->kind != A_NAME && tg->kind != A_SUBSCRIPT)
+                return 0;
+        }
+    }
+    for (int j = 0; j < bi; j++)
+        if (lw_mentions_any(VEC_AT(*blk, j, ast *), &S))
+            return 0;
+    for (int i = 0; i < c->module_body.len; i++)
+        if (mentions_outside(VEC_AT(c->module_body, i, ast *), blk, &S))
+            return 0;
+    return 1;
+}
+
 void lw_reshape_bind_check(lctx *c, const value *v, const char *name)
 {
     if (!v->reshaped || v->reshaped != v->fresh)
@@ -732,6 +813,12 @@ void lw_reshape_bind_check(lctx *c, const value *v, const char *name)
     ast *w = named ? lw_reshape_changed(c, src, name, &who) : NULL;
     if (named && !w)
         return;
+    if (src) { /* read only before the array changes (a complex part's names: their roots) */
+        const char *nroot = arena_strndup(&util_arena, name, strcspn(name, "."));
+        const char *sroot = arena_strndup(&util_arena, src, strcspn(src, "."));
+        if (read_before_change(c, nroot, sroot))
+            return;
+    }
     diag_error(v->l, "binding this reshape of an array to '%s' is supported when neither array "
                      "changes in place: NumPy returns a view of the array (writes to either change "
                      "both), tylesc a copy; use .flatten() or .reshape(...).copy() for a copy, or "
