@@ -418,6 +418,18 @@ static const char prelude_src[] =
     "    return X\n"
     "\n"
     "\n"
+    "def cov(m, ddof):\n"
+    "    X = m.astype(np.float64)\n"
+    "    n = X.shape[1]\n"
+    "    avg = np.mean(X, axis=1)\n"
+    "    fact = n - ddof\n"
+    "    if fact <= 0:\n"
+    "        fact = 0.0\n"
+    "    X = X - avg[:, None]\n"
+    "    c = X @ X.T\n"
+    "    return c * np.true_divide(1, fact)\n"
+    "\n"
+    "\n"
     "def solve2(A, B):\n"
     "    check_square(A, B, \"(m,m),(m,n)->(m,n)\")\n"
     "    n = A.shape[0]\n"
@@ -743,6 +755,41 @@ static value *np_cholesky(lctx *c, loc l, const char *f, value **v, args *a)
     }
     return lw_call_prelude(c, l, "cholesky", 1, &m);
 }
+/* np.cov(m, rowvar=True, bias=False, ddof=None) of a 2-D array, as NumPy computes it: the
+ * variables' means (float64) taken off, X @ X.T (a product: BLAS's order in NumPy, a test says
+ * # tolerance) times 1 / (n - ddof), the reciprocal 0 giving inf as NumPy's does after its
+ * warning; a 1-D m, y= and weights are refused */
+static value *np_cov(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    (void)f;
+    value *m = v[0];
+    if (m->kind == V_ERR)
+        return &lw_ERRV;
+    if (m->kind != V_ARRAY || m->rank != 2 || m->type == T_BOOL) {
+        diag_error(m->l, "np.cov() is supported for a 2-D numeric array (one variable per row)");
+        return &lw_ERRV;
+    }
+    if (v[1] && v[1]->kind != V_NONE) {
+        diag_error(v[1]->l, "np.cov(): y= is not supported; stack the variables into one array");
+        return &lw_ERRV;
+    }
+    int64_t rowvar = 1, bias = 0, ddof = -1;
+    for (int k = 2; k <= 4; k++) {
+        int64_t *dst = k == 2 ? &rowvar : k == 3 ? &bias : &ddof;
+        if (!v[k] || (k == 4 && v[k]->kind == V_NONE))
+            continue;
+        if (v[k]->kind != V_SCALAR || ir_type_is_float(v[k]->type) ||
+            !ir_expr_const_int(ir_cast(l, T_I64, v[k]->e), dst)) {
+            diag_error(v[k]->l, "np.cov(): %s must be known when compiling", k == 2 ? "rowvar" : k == 3 ? "bias" : "ddof");
+            return &lw_ERRV;
+        }
+    }
+    if (ddof < 0)
+        ddof = bias ? 0 : 1;
+    value *args[] = {rowvar ? m : lw_transpose(c, l, m), int_value(l, ddof)};
+    return lw_call_prelude(c, l, "cov", 2, args);
+}
 /* np.linalg.inv(a): solve(a, I) */
 static value *np_inv(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -923,6 +970,7 @@ static const lw_builtin np_table[] = {
     {"np.linalg.solve", {"a", "b"}, 2, np_solve},
     {"np.linalg.inv", {"a"}, 1, np_inv},
     {"np.linalg.cholesky", {"a", "upper"}, 1, np_cholesky},
+    {"np.cov", {"m", "y", "rowvar", "bias", "ddof"}, 1, np_cov},
 };
 static const lw_builtin method_table[] = {
     {"trace", {"offset"}, 0, m_trace},

@@ -479,6 +479,13 @@ static value *np_arith(lctx *c, loc l, const char *f, value **v, args *a)
                {"np.floor_divide", OP_FDIV}, {"np.mod", OP_MOD},          {"np.remainder", OP_MOD},
                {"np.less", OP_CLT},          {"np.less_equal", OP_CLE},   {"np.greater", OP_CGT},
                {"np.greater_equal", OP_CGE}, {"np.equal", OP_CEQ},        {"np.not_equal", OP_CNE}};
+    /* of two Python numbers, NumPy's: np.true_divide(1, 0.0) is inf, an np.float64 */
+    value *w[2] = {v[0], v[1]};
+    if (v[0] && v[0]->kind == V_SCALAR && v[0]->weak && (!v[1] || (v[1]->kind == V_SCALAR && v[1]->weak))) {
+        w[0] = lw_scalar(v[0]->l, v[0]->e, 0);
+        w[0]->type = v[0]->type;
+        v = w;
+    }
     if (strcmp(f, "np.negative") == 0)
         return lw_unop(c, l, OP_NEG, v[0]);
     if (strcmp(f, "np.positive") == 0)
