@@ -41,7 +41,7 @@
     "np.square, np.conj, np.add, np.subtract, np.multiply, np.divide, np.negative, "             \
     "np.real, np.imag, .real, .imag, np.where, zeros_like, np.roll, flips, transposes, copies, "    \
     "np.repeat, np.tile, "                                                                          \
-    "np.sum and np.mean of whole arrays, np.save of arrays, np.linalg.solve, np.linalg.inv, "    \
+    "np.sum and np.mean (also along axes), np.save of arrays, np.linalg.solve, np.linalg.inv, "   \
     "@, np.dot, np.vdot, np.inner, np.matmul, "                                                    \
     "reshapes and indexing"
 
@@ -606,6 +606,53 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
         if (!strcmp(m, "copy"))
             return even(c, l, re->kind == V_ARRAY ? lw_copy_of(c, l, re) : re,
                         im->kind == V_ARRAY ? lw_copy_of(c, l, im) : im, z->weak);
+    }
+    if ((!strcmp(m, "sum") || !strcmp(m, "mean")) && nargs > (a->self ? 0 : 1) && z && lw_is_complex(z) &&
+        z->items[0]->kind == V_ARRAY && z->items[1]->kind == V_ARRAY) {
+        /* along axes (axis=, keepdims=): each part's sum, as NumPy adds complex numbers part by
+         * part (bitwise along any axis but the last; along the last, NumPy's pairwise sum of
+         * complex pairs keeps four running sums per part where a real one keeps eight: the
+         * prelude's csum for each row of a matrix, bitwise; of other arrays equal within
+         * rounding); the mean is the complex sum divided by the count, as NumPy's */
+        value *r[2], *ax = a->self ? (a->npos ? a->pos[0] : kwarg(a, "axis")) : (a->npos > 1 ? a->pos[1] : kwarg(a, "axis"));
+        int64_t k0;
+        value *sum = NULL;
+        if (z->items[0]->rank == 2 && nargs == (a->self ? 1 : 2) && ax && ax->kind == V_SCALAR &&
+            ir_expr_const_int(ax->e, &k0) && (k0 == 1 || k0 == -1)) {
+            /* along the rows of a matrix: NumPy's pairwise sum of complex numbers, row by row */
+            value *args2[] = {z->items[0], z->items[1]};
+            value *s = lw_call_prelude(c, l, "csum_rows", 2, args2);
+            if (s->kind != V_TUPLE || s->n != 2)
+                return s->kind == V_ERR ? s : (UNREACHABLE(), &lw_ERRV);
+            r[0] = s->items[0];
+            sum = cx(l, s->items[0], s->items[1], 0);
+        }
+        for (int k = 0; k < 2 && !sum; k++) {
+            args b = *a;
+            value **pos = NEWN(value *, a->npos + 1);
+            for (int i = 0; i < a->npos; i++)
+                pos[i] = a->pos[i];
+            b.pos = pos;
+            if (a->self)
+                b.self = z->items[k];
+            else
+                pos[0] = z->items[k];
+            r[k] = lw_numpy_table_call(c, a->self ? "sum" : "np.sum", l, &b);
+            if (r[k]->kind == V_ERR)
+                return r[k];
+            if (k == 1)
+                sum = even(c, l, r[0], r[1], 0);
+        }
+        if (m[0] == 's' || sum->kind == V_ERR)
+            return sum;
+        value *p = z->items[0], *q = r[0];
+        ir_expr *cnt = lw_I64(l, 1), *kept = lw_I64(l, 1);
+        for (int d = 0; d < p->rank; d++)
+            cnt = ir_bin(l, OP_MUL, T_I64, cnt, p->len[d], 0);
+        for (int d = 0; q->kind == V_ARRAY && d < q->rank; d++)
+            kept = ir_bin(l, OP_MUL, T_I64, kept, q->len[d], 0);
+        cnt = ir_bin(l, OP_FDIV, T_I64, cnt, kept, 0);
+        return lw_complex_binop(c, l, OP_TRUEDIV, sum, lw_scalar(l, ir_cast(l, T_F64, cnt), 0));
     }
     if ((!strcmp(m, "sum") || !strcmp(m, "mean")) && nargs == (a->self ? 0 : 1) && z && lw_is_complex(z) &&
         z->items[0]->kind == V_ARRAY && z->items[1]->kind == V_ARRAY) {
