@@ -450,6 +450,16 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
             sb_putc(b, ')');
             return;
         }
+        if (e->fn == FN_CMATH) { /* tyl_cmath(re, im, code) or tyl_cpow(re, im, bre, bim, code) */
+            sb_puts(b, e->nargs == 5 ? "tyl_cpow(" : "tyl_cmath(");
+            for (int i = 0; i < e->nargs; i++) {
+                if (i)
+                    sb_puts(b, ", ");
+                sub(b, e->args[i], k);
+            }
+            sb_putc(b, ')');
+            return;
+        }
         if (e->fn == FN_PYINT) {
             sb_puts(b, "tyl_py_int(");
             sub(b, e->args[0], k);

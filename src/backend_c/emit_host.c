@@ -441,6 +441,15 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
     case S_SAVE: {
         emit_hline(c, ind, s->l);
         strbuf b = {0};
+        if (s->init == 3) { /* a complex array: its parts' (..., 2) float64 array as complex128 */
+            if (s->sbuf)
+                sb_printf(&b, "tyl_str_npy(%d)", s->sbuf);
+            else
+                emit_c_string(&b, s->str);
+            emit_put(c, ind, "tyl_save_npy_c16(%s, %s, %s);\n", b.s, s->var->name, emit_W(s->l));
+            sb_free(&b);
+            return;
+        }
         if (s->init) { /* np.savez member, np.savetxt */
             if (s->sbuf)
                 sb_printf(&b, "tyl_str_get(%d)", s->sbuf);

@@ -766,10 +766,15 @@ static int split_if(lctx *c, vec *stmts, int i, size_t out0, snapshot *before, i
 }
 void lw_block(lctx *c, vec *stmts)
 {
+    vec *saved_blk = c->blk;
+    int saved_i = c->blk_i;
+    c->blk = stmts;
     for (int i = 0; i < stmts->len; i++) {
+        c->blk_i = i;
         ast *s = VEC_AT(*stmts, i, ast *);
         if (s->kind != A_IF) {
             lw_stmt(c, s);
+            c->blk = stmts, c->blk_i = i;
             continue;
         }
         size_t out0 = (size_t)c->out->len;
@@ -777,9 +782,13 @@ void lw_block(lctx *c, vec *stmts)
         int errs = diag_count();
         c->split.len = 0;
         lw_stmt(c, s);
-        if (split_if(c, stmts, i, out0, &before, errs))
+        c->blk = stmts; /* the if's branches were blocks of their own */
+        if (split_if(c, stmts, i, out0, &before, errs)) {
+            c->blk = saved_blk, c->blk_i = saved_i;
             return;
+        }
     }
+    c->blk = saved_blk, c->blk_i = saved_i;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -938,6 +947,7 @@ ir_program *lower_module(ast *module, const char *source)
         if (VEC_AT(module->body, i, ast *)->kind == A_DEF)
             global_writes(VEC_AT(module->body, i, ast *), &c.global_writes);
     find_params(&c, module);
+    lw_out_positional_rewrite(module);
     lw_deque_rewrite(module);
     lw_sets_rewrite(module);
     lw_unbound_begin(&c, module->l, &module->body, 0, NULL);

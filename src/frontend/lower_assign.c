@@ -236,12 +236,22 @@ static value *pin_items(lctx *c, const char *name, loc l, value *v)
             r->items[i] = pin_items(c, hidden, l, it);
             continue;
         }
-        if (it->kind != V_SCALAR && it->kind != V_ARRAY) {
+        if (it->kind != V_SCALAR && it->kind != V_ARRAY && !(it->kind == V_MASKED && it->self->kind == V_ARRAY)) {
             r->items[i] = it;
             continue;
         }
         if (it->kind == V_SCALAR && it->e->kind == E_CONST) {
             r->items[i] = it;
+            continue;
+        }
+        if (v->cplx && i == 1 && it->kind == V_MASKED && it->self->kind == V_ARRAY && v->items[0]->kind == V_MASKED &&
+            v->items[0]->mask == it->mask && r->items[0]->kind == V_MASKED) {
+            /* lz = np.sqrt(C)[m]: the parts' snapshots share one copy of the mask */
+            value *snap = lw_masked_bind_like(c, l, hidden, it, r->items[0]);
+            binding *b = lw_bind(c, hidden);
+            b->kind = B_VALUE;
+            b->val = snap;
+            r->items[i] = snap;
             continue;
         }
         ast *h = ast_name(l, hidden);
@@ -412,6 +422,10 @@ static void store(lctx *c, ast *t, value *v)
             return;
         }
         lw_emit_sweep(c, t->l, tv, v, 0);
+        return;
+    }
+    if (t->kind == A_ATTR && strcmp(t->name, "shape") == 0) { /* x.shape = (n, m) */
+        lw_set_shape(c, t, v);
         return;
     }
     if (t->kind == A_ATTR) {
@@ -612,6 +626,7 @@ void lw_lower_assign(lctx *c, ast *s)
                 lw_keep_views(c, s->l, slot, ti->name);
                 b->dst[b->n] = slot;
                 b->srcs[b->n++] = src;
+                lw_note_bind(slot, src);
                 lw_bind_array(c, ti->name, slot, items[i]);
                 items[i] = NULL;
             }

@@ -1148,6 +1148,60 @@ value *lw_call(lctx *c, ast *call)
     }
 }
 
+/* NumPy's ufuncs by their number of inputs: one more positional argument is the output array
+ * (np.multiply(Z, Z, Z), np.logical_not(I, I)). */
+static int ufunc_nin(const char *f)
+{
+    static const char *one[] = {"sqrt", "exp", "log", "sin", "cos", "tan", "tanh", "floor", "ceil", "sign",
+                                "arcsin", "arccos", "arctan", "sinh", "cosh", "arcsinh", "arccosh", "arctanh",
+                                "log10", "log2", "exp2", "expm1", "log1p", "cbrt", "trunc", "rint", "abs",
+                                "absolute", "fabs", "negative", "positive", "square", "logical_not", "degrees",
+                                "radians", "rad2deg", "deg2rad", "isnan", "isinf", "isfinite", "conj",
+                                "conjugate", NULL};
+    static const char *two[] = {"add", "subtract", "multiply", "divide", "true_divide", "floor_divide", "mod",
+                                "remainder", "power", "minimum", "maximum", "arctan2", "hypot", "copysign",
+                                "fmod", "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
+                                "logical_and", "logical_or", "logical_xor", NULL};
+    for (const char **p = one; *p; p++)
+        if (strcmp(f, *p) == 0)
+            return 1;
+    for (const char **p = two; *p; p++)
+        if (strcmp(f, *p) == 0)
+            return 2;
+    return 0;
+}
+
+/* np.multiply(a, b, c) -> np.multiply(a, b, out=c): a ufunc's output given by position, spelled
+ * as the keyword the rest of the compiler reads (lw_out_argument, and the in-place tests of
+ * lower_grow.c). Every call in the module, before lowering. */
+void lw_out_positional_rewrite(ast *a)
+{
+    if (!a)
+        return;
+    if (a->kind == A_CALL && a->a && a->a->kind == A_ATTR && a->a->a && a->a->a->kind == A_NAME &&
+        (strcmp(a->a->a->name, "np") == 0 || strcmp(a->a->a->name, "numpy") == 0)) {
+        int nin = ufunc_nin(a->a->name), has_out = 0;
+        for (int i = 0; i < a->kwargs.len; i++) {
+            ast *k = VEC_AT(a->kwargs, i, ast *);
+            has_out |= k->name && strcmp(k->name, "out") == 0;
+        }
+        if (nin && a->args.len == nin + 1 && !has_out) {
+            ast *x = VEC_AT(a->args, nin, ast *);
+            if (x->kind != A_STARRED) {
+                a->args.len--;
+                vec_push(&a->kwargs, ast_keyword(x->l, "out", x));
+            }
+        }
+    }
+    lw_out_positional_rewrite(a->a);
+    lw_out_positional_rewrite(a->b);
+    lw_out_positional_rewrite(a->c);
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            lw_out_positional_rewrite(VEC_AT(*vs[k], i, ast *));
+}
+
 /* The array a statement `np.f(..., out=X)` writes (X, or X of out=(X,)), and in *call the
  * call without out= (a new node: the statement is lowered again by loop passes and inlining);
  * NULL for any other statement. NumPy computes the result and stores it into X, which is what

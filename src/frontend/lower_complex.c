@@ -22,12 +22,10 @@
  * - np.abs of an array: NumPy's SIMD loop (infinities first, then NaN, then larger *
  *   sqrt(fma(r, r, 1)) with r = smaller / larger, 0 where larger is 0 or smaller infinite); of a
  *   number: hypot, as CPython and NumPy's scalar math;
- * - np.exp: exp(re) * cos(im), exp(re) * sin(im) (glibc's cexp for re below 709; above, cexp
- *   scales and this overflows where it may not);
+ * - np.sqrt, np.log, np.exp: the C library's csqrt, clog, cexp, which NumPy calls (FN_CMATH);
  * - np.angle: arctan2(im, re); .real, .imag, np.conj.
  * Not supported, located: complex64 (float32 with complex), ** other than 2, comparisons of
- * complex values, printing them, np.save of a complex array, np.fft, other NumPy functions of
- * complex values.
+ * complex values, printing them, np.fft, other NumPy functions of complex values.
  *
  * Requires: the operands' real values are float64, integer or bool. Establishes: every value
  * this file returns is a complex value whose parts are float64, or a real float64 value. */
@@ -38,9 +36,13 @@
 #include <string.h>
 
 #define SUPPORTED                                                                                  \
-    "supported for complex values: + - * /, ** 2, np.abs, np.angle, np.exp, np.square, np.conj, "  \
+    "supported for complex values: + - * /, ** and np.power (of Python complex numbers, ** 2), "   \
+    "np.abs, np.angle, np.sqrt, np.log, np.exp, "                                                  \
+    "np.square, np.conj, np.add, np.subtract, np.multiply, np.divide, np.negative, "             \
     "np.real, np.imag, .real, .imag, np.where, zeros_like, np.roll, flips, transposes, copies, "    \
-    "np.sum and np.mean of whole arrays, "                                                        \
+    "np.repeat, np.tile, "                                                                          \
+    "np.sum and np.mean (also along axes), np.save of arrays, np.linalg.solve, np.linalg.inv, "   \
+    "@, np.dot, np.vdot, np.inner, np.matmul, "                                                    \
     "reshapes and indexing"
 
 int lw_is_complex(const value *v) { return v && v->kind == V_TUPLE && v->cplx; }
@@ -189,8 +191,8 @@ static int same_shape(value *a, value *b)
 {
     if (a->rank != b->rank)
         return 0;
-    for (int d = 0; d < a->rank; d++)
-        if (!sym_equal(a->sh[d], b->sh[d]))
+    for (int d = 0; d < a->rank; d++) /* extents without a symbol: the same expression */
+        if (!sym_equal(a->sh[d], b->sh[d]) && !(!a->sh[d] && !b->sh[d] && ir_expr_equal(a->len[d], b->len[d])))
             return 0;
     return 1;
 }
@@ -272,6 +274,105 @@ static value *divide(lctx *c, loc l, value *ar, value *ai, value *br, value *bi,
     return even(c, l, re, im, 0);
 }
 
+static value *c_libm(lctx *c, loc l, value *z, int f);
+
+/* Part k of NumPy's npy_cpow (tyl_cpow) of a ** b, broadcast as the four parts' sum would be. */
+static value *cpow_part(lctx *c, loc l, value *ar, value *ai, value *br, value *bi, int k)
+{
+    if (ar->kind == V_MASKED || ai->kind == V_MASKED || br->kind == V_MASKED || bi->kind == V_MASKED) {
+        value *ops[4] = {ar, ai, br, bi}, *sel; /* of z[m]: of z, then [m] */
+        int n = lw_masked_operands("complex power", ops, 4, &sel);
+        if (n < 0)
+            return &lw_ERRV;
+        if (n > 0)
+            return lw_masked_result(sel, cpow_part(c, l, ops[0], ops[1], ops[2], ops[3], k));
+    }
+    value *ops[4] = {strong(ar), strong(ai), strong(br), strong(bi)};
+    ir_expr **args = NEWN(ir_expr *, 5);
+    args[4] = lw_I64(l, 6 + k);
+    int arrays = 0;
+    for (int i = 0; i < 4; i++)
+        arrays |= ops[i]->kind == V_ARRAY;
+    if (!arrays) {
+        for (int i = 0; i < 4; i++)
+            args[i] = ops[i]->e;
+        return lw_scalar(l, ir_call(l, FN_CMATH, T_F64, 5, args), 0);
+    }
+    /* ((a + b) + c) + d with an array first (numbers would be folded together) */
+    int first = 0;
+    while (ops[first]->kind != V_ARRAY)
+        first++;
+    int order[4] = {first, 0, 0, 0}, m = 1;
+    for (int i = 0; i < 4; i++)
+        if (i != first)
+            order[m++] = i;
+    value *t = ops[order[0]];
+    for (int i = 1; i < 4; i++)
+        t = lw_binop(c, l, OP_ADD, t, ops[order[i]]);
+    if (t->kind != V_ARRAY)
+        return t->kind == V_ERR ? t : (UNREACHABLE(), &lw_ERRV);
+    ir_expr *e = t->e;
+    for (int i = 3; i >= 1; i--) {
+        if (e->kind != E_BIN)
+            UNREACHABLE();
+        args[order[i]] = e->b;
+        e = e->a;
+    }
+    args[order[0]] = e;
+    t->e = ir_call(l, FN_CMATH, T_F64, 5, args);
+    t->type = T_F64;
+    return t;
+}
+
+/* x ** y (op 1) and np.power(x, y) (op 0) with a complex operand. NumPy's npy_cpow (of arrays
+ * and NumPy scalars: np.power, and ** of an array by anything but the Python numbers below),
+ * except what ** of an array hands to another ufunc (NumPy 2's fast_scalar_power): a Python
+ * int 2, np.square (products with fma); -1, np.reciprocal; a Python float 0.5, np.sqrt. A
+ * Python complex ** 2 is CPython's 1 * (z * z); other powers of Python complex numbers are
+ * refused (CPython's algorithm). */
+static value *c_power(lctx *c, loc l, value *x, value *y, int op)
+{
+    value *ar, *ai, *br, *bi;
+    if (!parts(c, l, x, &ar, &ai) || !parts(c, l, y, &br, &bi))
+        return &lw_ERRV;
+    int py_int = y->kind == V_SCALAR && y->weak && !ir_type_is_float(y->type) && y->type != T_BOOL;
+    int py_float = y->kind == V_SCALAR && y->weak && ir_type_is_float(y->type);
+    int64_t k = 0;
+    int kint = py_int && ir_expr_const_int(y->e, &k);
+    double f = py_float && y->e->kind == E_CONST ? y->e->c.f : 0.0;
+    if (lw_is_complex(x) && x->weak && !any_array(ar, ai)) { /* a Python complex */
+        if (!kint || k != 2) {
+            diag_error(l, "'**' of a Python complex number is supported for z ** 2 (of NumPy's complex "
+                          "numbers and arrays, any power)");
+            return &lw_ERRV;
+        }
+        value *p = mul(c, l, ar, ai, ar, ai, 1); /* CPython's c_powu: 1 * (x * x) */
+        if (p->kind == V_ERR)
+            return p;
+        return mul(c, l, f64(l, 1.0), f64(l, 0.0), p->items[0], p->items[1], 1);
+    }
+    if (lw_is_complex(y) && y->weak && !any_array(ar, ai) && x->weak) {
+        diag_error(l, "'**' of a Python number by a Python complex number is not supported");
+        return &lw_ERRV;
+    }
+    if (op && any_array(ar, ai) && lw_is_complex(x)) { /* fast_scalar_power */
+        if (kint && k == 2)
+            return mul(c, l, ar, ai, ar, ai, 0); /* np.square */
+        if (kint && k == -1) { /* np.reciprocal's loop */
+            value *one = f64(l, 1.0);
+            value *m = bin(c, l, OP_CLE, lw_unop(c, l, OP_ABS, ai), lw_unop(c, l, OP_ABS, ar));
+            value *r1 = bin(c, l, OP_TRUEDIV, ai, ar), *d1 = bin(c, l, OP_ADD, ar, bin(c, l, OP_MUL, ai, r1));
+            value *r2 = bin(c, l, OP_TRUEDIV, ar, ai), *d2 = bin(c, l, OP_ADD, bin(c, l, OP_MUL, ar, r2), ai);
+            value *re = where(c, l, m, bin(c, l, OP_TRUEDIV, one, d1), bin(c, l, OP_TRUEDIV, r2, d2));
+            value *im = where(c, l, m, bin(c, l, OP_TRUEDIV, neg(c, l, r1), d1), bin(c, l, OP_TRUEDIV, neg(c, l, one), d2));
+            return even(c, l, re, im, 0);
+        }
+        if (py_float && y->e->kind == E_CONST && f == 0.5)
+            return c_libm(c, l, cx(l, ar, ai, 0), 0); /* np.sqrt */
+    }
+    return even(c, l, cpow_part(c, l, ar, ai, br, bi, 0), cpow_part(c, l, ar, ai, br, bi, 1), 0);
+}
+
 value *lw_complex_binop(lctx *c, loc l, ir_op op, value *x, value *y)
 {
     value *ar, *ai, *br, *bi;
@@ -286,27 +387,8 @@ value *lw_complex_binop(lctx *c, loc l, ir_op op, value *x, value *y)
     int pyr_x = x->kind == V_SCALAR && x->weak, pyr_y = y->kind == V_SCALAR && y->weak;
     int f64_y = y->kind == V_SCALAR && !y->weak && y->type == T_F64;
     int weak = (pyc_x && (pyc_y || pyr_y || f64_y)) || (pyr_x && pyc_y);
-    if (op == OP_POWER) {
-        int64_t k;
-        double f;
-        value *e = y;
-        int two = e->kind == V_SCALAR && ((ir_expr_const_int(e->e, &k) && k == 2 && !ir_type_is_float(e->type)) ||
-                                          (e->e->kind == E_CONST && ir_type_is_float(e->type) &&
-                                           (f = e->e->c.f) == 2.0));
-        if (!lw_is_complex(x) || !two) {
-            diag_error(l, "'**' with complex numbers is supported for z ** 2 only");
-            return &lw_ERRV;
-        }
-        if (!parts(c, l, x, &ar, &ai))
-            return &lw_ERRV;
-        if (!any_array(ar, ai) && x->weak) { /* CPython's c_powu: 1 * (x * x); NumPy's npy_cpow: x * x */
-            value *p = mul(c, l, ar, ai, ar, ai, x->weak);
-            if (p->kind == V_ERR)
-                return p;
-            return mul(c, l, f64(l, 1.0), f64(l, 0.0), p->items[0], p->items[1], x->weak);
-        }
-        return mul(c, l, ar, ai, ar, ai, 0); /* NumPy's square */
-    }
+    if (op == OP_POWER)
+        return c_power(c, l, x, y, 1);
     if (!parts(c, l, x, &ar, &ai) || !parts(c, l, y, &br, &bi))
         return &lw_ERRV;
     switch (op) {
@@ -352,11 +434,33 @@ static value *c_abs(lctx *c, loc l, value *z, int python)
     return where(c, l, isinf, inf, where(c, l, isnan, f64(l, NAN), h));
 }
 
-static value *c_exp(lctx *c, loc l, value *z)
+/* Part k of libm's complex function f (0 csqrt, 1 clog, 2 cexp) of re + im j, broadcast as
+ * re + im would be (FN_CMATH; NumPy's loops call these functions for each element). */
+static value *cmath_part(lctx *c, loc l, value *re, value *im, int f, int k)
 {
-    value *e = lw_ufunc1(c, l, FN_EXP, z->items[0]);
-    return even(c, l, bin(c, l, OP_MUL, e, lw_ufunc1(c, l, FN_COS, z->items[1])),
-                bin(c, l, OP_MUL, e, lw_ufunc1(c, l, FN_SIN, z->items[1])), 0);
+    value *r = lw_ufunc2(c, l, FN_CMATH, strong(re), strong(im));
+    if (r->kind == V_ERR)
+        return r;
+    if ((r->kind != V_SCALAR && r->kind != V_ARRAY) || r->e->kind != E_CALL || r->e->nargs != 2)
+        UNREACHABLE();
+    ir_expr **args = NEWN(ir_expr *, 3);
+    args[0] = r->e->args[0];
+    args[1] = r->e->args[1];
+    args[2] = lw_I64(l, 2 * f + k);
+    value *p = lw_vnew(r->kind, r->l);
+    *p = *r;
+    p->fresh = NULL;
+    p->e = ir_call(l, FN_CMATH, T_F64, 3, args);
+    return p;
+}
+
+/* np.sqrt, np.log, np.exp of a complex value: libm's csqrt, clog, cexp (npymath's npy_csqrt,
+ * npy_clog, npy_cexp call them where the C library has them, as glibc does): bitwise NumPy's,
+ * special values included. f: 0 sqrt, 1 log, 2 exp. */
+static value *c_libm(lctx *c, loc l, value *z, int f)
+{
+    return even(c, l, cmath_part(c, l, z->items[0], z->items[1], f, 0), cmath_part(c, l, z->items[0], z->items[1], f, 1),
+                0);
 }
 
 /* zeros of a shape: complex arrays of np.zeros(shape, dtype=complex) and np.zeros_like(z) */
@@ -409,8 +513,8 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
     int nargs = a->npos + a->nkw;
     if ((!strcmp(f, "complex") || !strcmp(f, "np.complex128")) && a->npos >= 1 && a->npos <= 2 && !a->nkw) {
         value *re = a->pos[0], *im = a->npos == 2 ? a->pos[1] : f64(l, 0.0);
-        if (lw_is_complex(re) && a->npos == 1)
-            return re;
+        if (lw_is_complex(re) && a->npos == 1) /* np.complex128(1 + 2j): a NumPy number now */
+            return cx(l, re->items[0], re->items[1], f[0] == 'c' && re->weak);
         if (re->kind != V_SCALAR || im->kind != V_SCALAR || re->type == T_BOOL) {
             diag_error(l, "%s() here takes one or two real numbers", f);
             return &lw_ERRV;
@@ -418,7 +522,12 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
         return cx(l, as_f64(c, l, re), as_f64(c, l, im), f[0] == 'c');
     }
     value *dt = kwarg(a, "dtype");
-    if (is_complex_dtype(dt) && nargs == 2 && a->npos == 1 &&
+    if (!dt && !a->self && a->npos == 2 && is_complex_dtype(a->pos[1]) && (!strcmp(m, "zeros") || !strcmp(m, "ones") ||
+                                                                           !strcmp(m, "empty"))) {
+        dt = a->pos[1]; /* np.zeros(shape, np.complex128) */
+        nargs = 2;
+    }
+    if (is_complex_dtype(dt) && nargs == 2 && (a->npos == 1 || dt == a->pos[1]) &&
         (!strcmp(m, "zeros") || !strcmp(m, "ones") || !strcmp(m, "empty"))) {
         int rank;
         ir_expr *len[IR_MAX_RANK];
@@ -461,6 +570,7 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
     if (z && lw_is_complex(z) && nargs == (a->self ? 0 : 1) &&
         (z->items[0]->kind == V_MASKED || z->items[1]->kind == V_MASKED) &&
         (!strcmp(m, "abs") || !strcmp(m, "absolute") || !strcmp(m, "angle") || !strcmp(m, "exp") ||
+         !strcmp(m, "sqrt") || !strcmp(m, "log") ||
          !strcmp(m, "square") || !strcmp(m, "conj") || !strcmp(m, "conjugate"))) {
         /* np.abs(z[m]): of z, then [m] (each part of a complex result) */
         value *ops[2] = {z->items[0], z->items[1]}, *sel;
@@ -489,13 +599,60 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
             return c_abs(c, l, z, !strcmp(f, "abs"));
         if (!strcmp(m, "angle"))
             return lw_ufunc2(c, l, FN_ATAN2, im, re);
-        if (!strcmp(m, "exp"))
-            return c_exp(c, l, z);
+        if (!strcmp(m, "sqrt") || !strcmp(m, "log") || !strcmp(m, "exp"))
+            return c_libm(c, l, z, m[0] == 's' ? 0 : m[1] == 'o' ? 1 : 2);
         if (!strcmp(m, "square"))
             return lw_complex_binop(c, l, OP_POWER, z, lw_scalar(l, lw_I64(l, 2), 1));
         if (!strcmp(m, "copy"))
             return even(c, l, re->kind == V_ARRAY ? lw_copy_of(c, l, re) : re,
                         im->kind == V_ARRAY ? lw_copy_of(c, l, im) : im, z->weak);
+    }
+    if ((!strcmp(m, "sum") || !strcmp(m, "mean")) && nargs > (a->self ? 0 : 1) && z && lw_is_complex(z) &&
+        z->items[0]->kind == V_ARRAY && z->items[1]->kind == V_ARRAY) {
+        /* along axes (axis=, keepdims=): each part's sum, as NumPy adds complex numbers part by
+         * part (bitwise along any axis but the last; along the last, NumPy's pairwise sum of
+         * complex pairs keeps four running sums per part where a real one keeps eight: the
+         * prelude's csum for each row of a matrix, bitwise; of other arrays equal within
+         * rounding); the mean is the complex sum divided by the count, as NumPy's */
+        value *r[2], *ax = a->self ? (a->npos ? a->pos[0] : kwarg(a, "axis")) : (a->npos > 1 ? a->pos[1] : kwarg(a, "axis"));
+        int64_t k0;
+        value *sum = NULL;
+        if (z->items[0]->rank == 2 && nargs == (a->self ? 1 : 2) && ax && ax->kind == V_SCALAR &&
+            ir_expr_const_int(ax->e, &k0) && (k0 == 1 || k0 == -1)) {
+            /* along the rows of a matrix: NumPy's pairwise sum of complex numbers, row by row */
+            value *args2[] = {z->items[0], z->items[1]};
+            value *s = lw_call_prelude(c, l, "csum_rows", 2, args2);
+            if (s->kind != V_TUPLE || s->n != 2)
+                return s->kind == V_ERR ? s : (UNREACHABLE(), &lw_ERRV);
+            r[0] = s->items[0];
+            sum = cx(l, s->items[0], s->items[1], 0);
+        }
+        for (int k = 0; k < 2 && !sum; k++) {
+            args b = *a;
+            value **pos = NEWN(value *, a->npos + 1);
+            for (int i = 0; i < a->npos; i++)
+                pos[i] = a->pos[i];
+            b.pos = pos;
+            if (a->self)
+                b.self = z->items[k];
+            else
+                pos[0] = z->items[k];
+            r[k] = lw_numpy_table_call(c, a->self ? "sum" : "np.sum", l, &b);
+            if (r[k]->kind == V_ERR)
+                return r[k];
+            if (k == 1)
+                sum = even(c, l, r[0], r[1], 0);
+        }
+        if (m[0] == 's' || sum->kind == V_ERR)
+            return sum;
+        value *p = z->items[0], *q = r[0];
+        ir_expr *cnt = lw_I64(l, 1), *kept = lw_I64(l, 1);
+        for (int d = 0; d < p->rank; d++)
+            cnt = ir_bin(l, OP_MUL, T_I64, cnt, p->len[d], 0);
+        for (int d = 0; q->kind == V_ARRAY && d < q->rank; d++)
+            kept = ir_bin(l, OP_MUL, T_I64, kept, q->len[d], 0);
+        cnt = ir_bin(l, OP_FDIV, T_I64, cnt, kept, 0);
+        return lw_complex_binop(c, l, OP_TRUEDIV, sum, lw_scalar(l, ir_cast(l, T_F64, cnt), 0));
     }
     if ((!strcmp(m, "sum") || !strcmp(m, "mean")) && nargs == (a->self ? 0 : 1) && z && lw_is_complex(z) &&
         z->items[0]->kind == V_ARRAY && z->items[1]->kind == V_ARRAY) {
@@ -521,7 +678,7 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
      * transposes, copies, reshapes): each part as the real array's */
     static const char *moves[] = {"roll", "flip", "flipud", "fliplr", "transpose", "swapaxes", "moveaxis",
                                   "rot90", "expand_dims", "squeeze", "copy", "ravel", "flatten", "reshape",
-                                  NULL};
+                                  "repeat", "tile", NULL};
     int move = 0;
     for (const char **p = moves; *p && z && lw_is_complex(z); p++)
         move |= !strcmp(m, *p);
@@ -545,6 +702,12 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
             if (r[k]->kind == V_ERR)
                 return r[k];
         }
+        /* one function of two arrays of one shape: results of one shape, even where their
+         * extents are run-time expressions computed apart (np.reshape(y, (R ** i, ...)): each
+         * part stays what the function made, a reshape's copy of a named array included) */
+        if (r[0]->kind == V_ARRAY && r[1]->kind == V_ARRAY && r[0]->rank == r[1]->rank &&
+            z->items[0]->kind == V_ARRAY && z->items[1]->kind == V_ARRAY && z->items[0]->rank == z->items[1]->rank)
+            return cx(l, r[0], r[1], z->weak);
         return even(c, l, r[0], r[1], z->weak);
     }
     if (!strcmp(m, "where") && a->npos == 3 && !a->nkw) {
@@ -558,17 +721,118 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
             return &lw_ERRV;
         return even(c, l, lw_where3(c, l, cond, ar, br), lw_where3(c, l, cond, ai, bi), 0);
     }
+    if ((!strcmp(f, "np.array") || !strcmp(f, "np.asarray")) && !a->self && a->npos == 1 &&
+        a->pos[0]->kind == V_TUPLE && !lw_is_complex(a->pos[0]) && (!a->nkw || (a->nkw == 1 && is_complex_dtype(dt)))) {
+        /* np.array([1j, 2 + 0.5j, 3.0]): an array of the real parts and one of the imaginary */
+        value *list = a->pos[0], *pr = lw_vnew(V_TUPLE, l), *pi = lw_vnew(V_TUPLE, l);
+        *pr = *list;
+        *pi = *list;
+        pr->items = NEWN(value *, list->n + 1);
+        pi->items = NEWN(value *, list->n + 1);
+        for (int i = 0; i < list->n; i++) {
+            value *it = list->items[i];
+            if ((it->kind != V_SCALAR && !lw_is_complex(it)) || !parts(c, l, it, &pr->items[i], &pi->items[i]) ||
+                pr->items[i]->kind != V_SCALAR || pi->items[i]->kind != V_SCALAR) {
+                if (it->kind != V_ERR)
+                    diag_error(it->l, "%s() of complex values is supported for a list of numbers", f);
+                return &lw_ERRV;
+            }
+        }
+        value *r[2];
+        for (int k = 0; k < 2; k++) {
+            args b = *a;
+            b.nkw = 0;
+            b.pos = NEWN(value *, 1);
+            b.pos[0] = k ? pi : pr;
+            r[k] = lw_numpy_table_call(c, f, l, &b);
+            if (r[k]->kind == V_ERR)
+                return r[k];
+        }
+        return even(c, l, r[0], r[1], 0);
+    }
+    if ((!strcmp(f, "np.linalg.solve") && a->npos == 2) || (!strcmp(f, "np.linalg.inv") && a->npos == 1)) {
+        /* complex matrices: the linalg prelude's Gaussian elimination with partial pivoting by
+         * |re| + |im| (LAPACK's zgesv chooses its pivots so), in NumPy's complex arithmetic;
+         * its sums run in another order than LAPACK's (a test says # tolerance) */
+        for (int i = 0; i < a->npos; i++) {
+            value *p = lw_is_complex(a->pos[i]) ? a->pos[i]->items[0] : a->pos[i];
+            int rank = p->kind == V_ARRAY ? p->rank : 0;
+            if (a->nkw || rank < 1 || rank > 2 || (i == 0 && rank != 2) || (p->kind == V_ARRAY && p->type != T_F64 && !lw_is_complex(a->pos[i]))) {
+                diag_error(a->pos[i]->l, "%s() of complex values takes %s", f,
+                           i ? "a 1-D or 2-D float64 or complex array for b" : "a 2-D complex or float64 matrix");
+                return &lw_ERRV;
+            }
+        }
+        if (f[10] == 'i')
+            return lw_call_prelude(c, l, "cinv", 1, a->pos);
+        value *b = lw_is_complex(a->pos[1]) ? a->pos[1]->items[0] : a->pos[1];
+        return lw_call_prelude(c, l, b->rank == 1 ? "csolve1" : "csolve2", 2, a->pos);
+    }
+    if ((!strcmp(f, "np.dot") || !strcmp(f, "np.vdot") || !strcmp(f, "np.inner") || !strcmp(f, "np.matmul")) &&
+        !a->self && a->npos == 2 && !a->nkw)
+        return lw_complex_dot(c, l, f, a->pos[0], a->pos[1]);
+    if (a->self && !strcmp(f, "dot") && a->npos == 1 && !a->nkw)
+        return lw_complex_dot(c, l, "np.dot", a->self, a->pos[0]);
+    if (!strcmp(f, "len") && !a->self && a->npos == 1 && !a->nkw && lw_is_complex(z)) { /* its real part's */
+        value *p = z->items[0];
+        if (p->kind == V_ARRAY && p->rank >= 1) {
+            value *r = lw_scalar(l, p->len[0], 1);
+            r->s = p->sh[0];
+            return r;
+        }
+        if (p->kind == V_MASKED && !p->n) { /* the elements its mask selects */
+            value *k = lw_reduce(c, l, "sum", p->mask);
+            return k->kind == V_ERR ? k : lw_scalar(l, ir_cast(l, T_I64, k->e), 1);
+        }
+    }
+    static const struct {
+        const char *name;
+        ir_op op;
+    } arith[] = {{"np.add", OP_ADD},         {"np.subtract", OP_SUB}, {"np.multiply", OP_MUL},
+                 {"np.divide", OP_TRUEDIV},  {"np.true_divide", OP_TRUEDIV}, {"np.power", OP_POWER}};
+    for (size_t i = 0; i < sizeof arith / sizeof *arith; i++) /* the operators they are */
+        if (!strcmp(f, arith[i].name) && !a->self && a->npos == 2 && !a->nkw)
+            return arith[i].op == OP_POWER ? c_power(c, l, a->pos[0], a->pos[1], 0)
+                                           : lw_complex_binop(c, l, arith[i].op, a->pos[0], a->pos[1]);
+    if ((!strcmp(f, "np.negative") || !strcmp(f, "np.positive")) && !a->self && a->npos == 1 && !a->nkw &&
+        lw_is_complex(z))
+        return lw_complex_unop(c, l, f[3] == 'n' ? OP_NEG : OP_POS, z);
+    if (!strcmp(f, "np.save") && !a->self && a->npos + a->nkw == 2 && !lw_has_complex(a->npos ? a->pos[0] : NULL))
+        return lw_numpy_table_call(c, f, l, a); /* complex128 .npy (lower_numpy.c) */
     const char *what = a->self ? arena_printf(&util_arena, "the method %s()", f) : arena_printf(&util_arena, "%s()", f);
-    if (!strcmp(m, "save"))
-        diag_error(l, "np.save() of a complex array is not supported: save its .real and .imag");
-    else
-        diag_error(l, "%s of a complex value is not supported (%s)", what, SUPPORTED);
+    diag_error(l, "%s of a complex value is not supported (%s)", what, SUPPORTED);
     return &lw_ERRV;
+}
+
+/* a @ b, np.dot, np.matmul, np.inner, np.vdot (which conjugates a) with a complex operand: the
+ * real products of the parts, (ar @ br - ai @ bi) + (ar @ bi + ai @ br) j, each summed in the
+ * real product's order; NumPy's zgemm adds complex products in BLAS's order (a test says
+ * # tolerance). */
+value *lw_complex_dot(lctx *c, loc l, const char *f, value *a, value *b)
+{
+    value *ar, *ai, *br, *bi;
+    if (!parts(c, l, a, &ar, &ai) || !parts(c, l, b, &br, &bi))
+        return &lw_ERRV;
+    int ca = lw_is_complex(a), cb = lw_is_complex(b);
+    if (ca && !strcmp(f, "np.vdot"))
+        ai = neg(c, l, ai);
+    if (!ca)
+        return even(c, l, lw_dot(c, l, f, ar, br), lw_dot(c, l, f, ar, bi), 0);
+    if (!cb)
+        return even(c, l, lw_dot(c, l, f, ar, br), lw_dot(c, l, f, ai, br), 0);
+    value *re = bin(c, l, OP_SUB, lw_dot(c, l, f, ar, br), lw_dot(c, l, f, ai, bi));
+    value *im = bin(c, l, OP_ADD, lw_dot(c, l, f, ar, bi), lw_dot(c, l, f, ai, br));
+    return even(c, l, re, im, 0);
 }
 
 /* z.real, z.imag, z.shape, z.size, z.ndim of a complex value; NULL: another attribute */
 value *lw_complex_attr(lctx *c, value *z, const char *name)
 {
+    if (!strcmp(name, "dtype")) { /* np.zeros(shape, dtype=D.dtype) */
+        value *d = lw_vnew(V_BUILTIN, z->l);
+        d->str = "np.complex128";
+        return d;
+    }
     if (!strcmp(name, "T") && z->items[0]->kind == V_ARRAY && z->items[1]->kind == V_ARRAY)
         return cx(z->l, lw_transpose(c, z->l, z->items[0]), lw_transpose(c, z->l, z->items[1]), 0);
     value *p = !strcmp(name, "real") ? z->items[0] : !strcmp(name, "imag") ? z->items[1] : NULL;

@@ -65,6 +65,8 @@ value *lw_dot(lctx *c, loc l, const char *f, value *a, value *b)
 {
     if (a->kind == V_ERR || b->kind == V_ERR)
         return &lw_ERRV;
+    if (lw_is_complex(a) || lw_is_complex(b)) /* products of the parts (lower_complex.c) */
+        return lw_complex_dot(c, l, f, a, b);
     int mm = strcmp(f, "@") == 0 || strcmp(f, "np.matmul") == 0, vdot = strcmp(f, "np.vdot") == 0;
     for (int k = 0; k < 2; k++) {
         value *v = k ? b : a;

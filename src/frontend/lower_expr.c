@@ -773,7 +773,7 @@ value *lw_expr(lctx *c, ast *a)
         xy[1] = lw_expr(c, a->b);
         lw_pin_operands(c, xy, &mark, 2);
         value *x = xy[0], *y = xy[1];
-        if (lw_is_complex(x) || lw_is_complex(y))
+        if ((lw_is_complex(x) || lw_is_complex(y)) && x->kind != V_STR && x->kind != V_FSTR)
             return lw_complex_binop(c, a->l, op, x, y);
         value *sv = lw_str_binop(c, a->l, a->op, x, y);
         if (!sv && x->kind != V_ERR && y->kind != V_ERR)

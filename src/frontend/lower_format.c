@@ -171,11 +171,90 @@ int lw_str_pieces_rt(lctx *c, loc l, value *v, int conv, const char *spec, int r
     return pieces(c, l, v, conv, spec, rtk, snap, ps);
 }
 
+/* A part of a complex number as a piece formatted by spec (TYL_SPEC_CPART...), its value
+ * copied into a temporary now. */
+static value *cpart_piece(lctx *c, loc l, value *x, const char *spec)
+{
+    ir_var *t = lw_temp_scalar(c, T_F64);
+    ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+    s->var = t;
+    s->e = ir_cast(l, T_F64, x->e);
+    lw_emit(c, s);
+    value *p = lw_scalar(l, ir_varref(l, t), 0);
+    p->str = spec;
+    return p;
+}
+
+/* str() of a complex number, as Python's complex and NumPy's complex128 write it: the
+ * imaginary part alone with a j when the real part is +0 (2.5j, -0j), else (re+imj), each
+ * part's repr without a trailing ".0" ((1+2j), (nan-infj), (1e+16-1e-05j)). repr() of an
+ * np.complex128 wraps it in np.complex128(...). */
+static int complex_pieces(lctx *c, loc l, value *v, int conv, const char *spec, vec *ps)
+{
+    value *re = v->items[0], *im = v->items[1];
+    if (spec[0]) {
+        diag_error(l, "a format specification of a complex number is not supported (str() and repr() are)");
+        return 0;
+    }
+    if (re->kind != V_SCALAR || im->kind != V_SCALAR) {
+        diag_error(l, "printing or formatting a complex array is not supported (of a complex number it is; "
+                      "print its .real and .imag)");
+        return 0;
+    }
+    int np_repr = conv == 'r' && !v->weak; /* np.complex128(1+2j): no parentheses of its own */
+    const char *open = np_repr ? "" : "(", *close = np_repr ? "j" : "j)";
+    if (np_repr)
+        put_piece(ps, lit(l, "np.complex128("));
+    if (re->e->kind == E_CONST && im->e->kind == E_CONST) { /* known now: the string itself */
+        double r = re->e->c.f, i = im->e->c.f; /* float64 parts (lower_complex.c) */
+        int alone = r == 0 && !signbit(r);
+        tyl_sbuf b = {0};
+        if (alone)
+            tyl_format_double(&b, TYL_SPEC_CPART, i);
+        else {
+            tyl_sbuf_add(&b, open, strlen(open));
+            tyl_format_double(&b, TYL_SPEC_CPART, r);
+            tyl_format_double(&b, TYL_SPEC_CPART_SIGNED, i);
+        }
+        tyl_sbuf_add(&b, alone ? "j" : close, alone ? 1 : strlen(close));
+        put_piece(ps, lit(l, arena_strndup(&util_arena, b.s ? b.s : "", b.len)));
+        tyl_sbuf_free(&b);
+    } else {
+        value *pr = cpart_piece(c, l, re, TYL_SPEC_CPART), *pi = cpart_piece(c, l, im, TYL_SPEC_CPART);
+        value *pis = lw_scalar(l, pi->e, 0);
+        pis->str = TYL_SPEC_CPART_SIGNED;
+        ir_expr **args = NEWN(ir_expr *, 2);
+        args[0] = ir_const_f(l, T_F64, 1.0);
+        args[1] = pr->e;
+        ir_stmt *st = ir_stmt_new(S_IF, l); /* the real part is +0 */
+        st->e = ir_bin(l, OP_LAND, T_BOOL, ir_bin(l, OP_CEQ, T_BOOL, pr->e, ir_const_f(l, T_F64, 0.0), 0),
+                       ir_bin(l, OP_CGT, T_BOOL, ir_call(l, FN_COPYSIGN, T_F64, 2, args), ir_const_f(l, T_F64, 0.0), 0),
+                       0);
+        lw_emit(c, st);
+        vec a = {0}, b = {0};
+        vec_push(&a, pi);
+        vec_push(&a, lit(l, "j"));
+        if (open[0])
+            vec_push(&b, lit(l, open));
+        vec_push(&b, pr);
+        vec_push(&b, pis);
+        vec_push(&b, lit(l, close));
+        value *s = lw_str_merge(c, st, pieces_value(l, &a), pieces_value(l, &b));
+        for (int k = 0; k < s->n; k++)
+            put_piece(ps, s->items[k]);
+    }
+    if (np_repr)
+        put_piece(ps, lit(l, ")"));
+    return 1;
+}
+
 /* As lw_str_pieces; rtk > 0: the spec is run-time string rtk (a number's only). */
 static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk, int snap, vec *ps)
 {
     if (!spec)
         spec = "";
+    if (lw_is_complex(v) && !rtk)
+        return complex_pieces(c, l, v, conv, spec, ps);
     if (rtk && v->kind != V_SCALAR && v->kind != V_ERR) {
         diag_error(l, "a format spec computed at run time is only supported for numbers (this is %s)",
                    lw_vkind_desc(v));
@@ -436,7 +515,7 @@ static value *percent(lctx *c, loc l, value *fmt, value *argv)
 {
     value **av = &argv;
     int na = 1, next = 0;
-    if (argv->kind == V_TUPLE) {
+    if (argv->kind == V_TUPLE && !lw_is_complex(argv)) { /* a complex number is one value */
         av = argv->items;
         na = argv->n;
     }

@@ -421,17 +421,25 @@ value *lw_mask_repeat(lctx *c, loc l, value *m, value *base)
     return lw_materialize(c, lw_binop(c, l, OP_BOR, z, m3));
 }
 
-value *lw_masked_bind(lctx *c, loc l, const char *name, value *v)
+value *lw_masked_bind(lctx *c, loc l, const char *name, value *v) { return lw_masked_bind_like(c, l, name, v, NULL); }
+
+/* The same; with `like` (a snapshot made by the same mask: the other part of a complex
+ * selection, z = w[m]), its copy of the mask is shared, so the two combine. */
+value *lw_masked_bind_like(lctx *c, loc l, const char *name, value *v, const value *like)
 {
     value *r = lw_vnew(V_MASKED, v->l);
     *r = *v;
     r->hold = NULL; /* its own copies: it combines with no other selection's (lw_nonzero_unpack) */
     ast *hs = ast_name(l, arena_printf(&util_arena, "%s.selected", name));
-    ast *hm = ast_name(l, arena_printf(&util_arena, "%s.mask", name));
     lw_assign_name(c, hs, lw_copy_of(c, l, v->self));
-    lw_assign_name(c, hm, lw_copy_of(c, l, v->mask));
     r->self = lw_read_name(c, hs);
-    r->mask = lw_read_name(c, hm);
+    if (like)
+        r->mask = like->mask;
+    else {
+        ast *hm = ast_name(l, arena_printf(&util_arena, "%s.mask", name));
+        lw_assign_name(c, hm, lw_copy_of(c, l, v->mask));
+        r->mask = lw_read_name(c, hm);
+    }
     if (v->rows) {
         ast *hr = ast_name(l, arena_printf(&util_arena, "%s.rows", name));
         lw_assign_name(c, hr, lw_copy_of(c, l, v->rows));

@@ -530,8 +530,8 @@ static void ref_names(ast *e, vec *out)
 {
     if (!e)
         return;
-    if (e->kind == A_NAME && !lw_name_in(out, e->name) && !module_number(e->name))
-        vec_push(out, (void *)e->name);
+    if (e->kind == A_NAME && !lw_name_in(out, e->name) && !module_number(e->name) && !lw_name_in(&modules, e->name))
+        vec_push(out, (void *)e->name); /* not np (np.complex128, np.mgrid[...]: no array of ours) */
     if (e->kind == A_SUBSCRIPT || e->kind == A_ATTR || e->kind == A_STARRED || e->kind == A_KEYWORD)
         ref_names(e->a, out);
     if (e->kind == A_IFEXP) {
@@ -597,8 +597,16 @@ static lctx *numbers_ctx; /* lw_reshape_changed: module numbers are not arrays (
 
 /* A name the module binds to a number and no def binds (a parameter n in y.reshape(n, n)):
  * it never holds an array, so it links no two arrays. */
+static lctx *scalars_ctx; /* lw_alias_names: names bound to numbers where the view is made */
+
 static int module_number(const char *name)
 {
+    if (scalars_ctx) { /* R in np.reshape(y, (R ** i, R)): a number here links no two arrays */
+        int unbound;
+        binding *b = lw_lookup(scalars_ctx, name, &unbound);
+        if (b && (b->kind == B_SCALAR || (b->kind == B_VALUE && b->val->kind == V_SCALAR)))
+            return 1;
+    }
     if (!numbers_ctx)
         return 0;
     binding *b = lw_find_in(numbers_ctx->module, name);
@@ -661,6 +669,9 @@ static void alias_close(ast *a, ast *fn, vec *set, int *grew)
         target_names(a->b, &lhs);
         ref_names(a->a, &rhs);
     }
+    for (int i = 0; i < lhs.len; i++) /* a name that holds a number links no two arrays */
+        if (module_number(VEC_AT(lhs, i, const char *)))
+            lhs.items[i--] = lhs.items[--lhs.len];
     int joined = 0;
     for (int i = 0; i < lhs.len; i++)
         joined |= lw_name_in(set, VEC_AT(lhs, i, const char *));
@@ -739,6 +750,60 @@ ast *lw_reshape_changed(lctx *c, const char *x, const char *name, const char **w
     defs_as_args = 1;
     numbers_ctx = NULL;
     return w;
+}
+
+/* For lower_reshape.c's test of a view read only before its array changes: the names that may
+ * hold the array of x or of name (lw_reshape_changed's set), whether statement s changes one
+ * of names in place (or calls a def of the program: it may), and whether a mentions one. */
+void lw_alias_names(lctx *c, const char *x, const char *name, vec *set)
+{
+    modules = (vec){0};
+    import_names(&c->module_body);
+    progdefs = (vec){0};
+    for (int i = 0; i < c->module_body.len; i++)
+        collect_defs(VEC_AT(c->module_body, i, ast *), &progdefs);
+    defs_as_args = 0;
+    numbers_ctx = scalars_ctx = c;
+    vec_push(set, (void *)x);
+    vec_push(set, (void *)name);
+    for (int grew = 1; grew;) {
+        grew = 0;
+        for (int i = 0; i < c->module_body.len; i++)
+            alias_close(VEC_AT(c->module_body, i, ast *), NULL, set, &grew);
+    }
+    defs_as_args = 1;
+    numbers_ctx = scalars_ctx = NULL;
+}
+
+static int calls_progdef(ast *a)
+{
+    if (!a)
+        return 0;
+    if (a->kind == A_CALL && a->a && a->a->kind == A_NAME && is_progdef(a->a->name))
+        return 1;
+    int r = calls_progdef(a->a) || calls_progdef(a->b) || calls_progdef(a->c);
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs && !r; k++)
+        for (int i = 0; i < vs[k]->len && !r; i++)
+            r = calls_progdef(VEC_AT(*vs[k], i, ast *));
+    return r;
+}
+
+int lw_changes_any(ast *s, vec *names, int calls)
+{
+    for (int i = 0; i < names->len; i++)
+        if (changes_name(s, VEC_AT(*names, i, const char *)))
+            return 1;
+    return calls && calls_progdef(s);
+}
+
+int lw_mentions_any(ast *a, vec *names)
+{
+    int scoped = 0;
+    for (int i = 0; i < names->len; i++)
+        if (mentions(a, VEC_AT(*names, i, const char *), &scoped))
+            return 1;
+    return 0;
 }
 
 ast *lw_append_changed(lctx *c, const char *x, const char *list, const char **who)

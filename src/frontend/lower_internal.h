@@ -159,6 +159,8 @@ typedef struct lctx {
     long work;          /* statements and expressions lowered for top, probes included */
     int exhausted;      /* work passed LOWER_WORK_LIMIT: the rest is skipped */
     ast *top;           /* the module-level statement being lowered */
+    vec *blk;           /* the statement list lw_block is lowering (NULL outside one), and the */
+    int blk_i;          /* index of its statement being lowered (lower_reshape.c's views) */
     const char *assigning; /* the name lw_assign_name is binding (its old views need no keeping) */
     vec split;          /* const char*: names the last if's merge left ambiguous (lw_block) */
     void *carrying;     /* the names the innermost loop being lowered carries (lower_loops.c) */
@@ -325,6 +327,7 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target);
 value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival);
 value *lw_mask_repeat(lctx *c, loc l, value *m, value *base); /* m along base's trailing dims */
 value *lw_masked_bind(lctx *c, loc l, const char *name, value *v); /* b = a[m]: a snapshot */
+value *lw_masked_bind_like(lctx *c, loc l, const char *name, value *v, const value *like);
 /* lower_assign.c: x, y = s of an array (its items along axis 0 as a tuple), NULL for a 0-d value */
 value *lw_unpack_array(lctx *c, loc l, value *v, int n);
 value *lw_masked_index(lctx *c, ast *a, value *sel);    /* b[:, items] of a selection b */
@@ -412,6 +415,15 @@ void lw_recursion_reset(void); /* a new module: what was learnt of the last one'
 int lw_returns_early(ast *def);                        /* a return other than the last statement */
 void lw_returns_reset(void);
 void lw_scope_reset(void);
+void lw_note_bind(ir_var *dst, ir_var *src);
+void lw_out_positional_rewrite(ast *a);
+void lw_set_shape(lctx *c, ast *t, value *v);
+void lw_alias_names(lctx *c, const char *x, const char *name, vec *set);
+int lw_changes_any(ast *s, vec *names, int calls);
+int lw_mentions_any(ast *a, vec *names);
+value *lw_complex_dot(lctx *c, loc l, const char *f, value *a, value *b);
+value *lw_stack_last(lctx *c, loc l, value *a, value *b);
+void lw_bind_class(ir_var *slot, vec *out);
 void lw_lists_reset(void);
 void lw_loops_reset(void);
 vec lw_returns_body(ast *def, const char **retname);  /* the body; the result is bound to retname */

@@ -349,6 +349,87 @@ static const char prelude_src[] =
     "    return X[:, 0].copy()\n"
     "\n"
     "\n"
+    "def celiminate(M, X, n, nrhs):\n"
+    "    for k in range(n):\n"
+    "        p = k\n"
+    "        big = abs(M[k, k].real) + abs(M[k, k].imag)\n"
+    "        for i in range(k + 1, n):\n"
+    "            a = abs(M[i, k].real) + abs(M[i, k].imag)\n"
+    "            if a > big:\n"
+    "                big = a\n"
+    "                p = i\n"
+    "        if big == 0.0:\n"
+    "            raise LinAlgError(\"Singular matrix\")\n"
+    "        if p != k:\n"
+    "            for j in range(n):\n"
+    "                t = M[k, j]\n"
+    "                M[k, j] = M[p, j]\n"
+    "                M[p, j] = t\n"
+    "            for j in range(nrhs):\n"
+    "                t = X[k, j]\n"
+    "                X[k, j] = X[p, j]\n"
+    "                X[p, j] = t\n"
+    "        for i in range(k + 1, n):\n"
+    "            f = M[i, k] / M[k, k]\n"
+    "            for j in range(k + 1, n):\n"
+    "                M[i, j] -= f * M[k, j]\n"
+    "            for j in range(nrhs):\n"
+    "                X[i, j] -= f * X[k, j]\n"
+    "    for j in range(nrhs):\n"
+    "        for i in range(n - 1, -1, -1):\n"
+    "            s = X[i, j]\n"
+    "            for q in range(i + 1, n):\n"
+    "                s -= M[i, q] * X[q, j]\n"
+    "            X[i, j] = s / M[i, i]\n"
+    "\n"
+    "\n"
+    "def csolve2(A, B):\n"
+    "    check_square(A, B, \"(m,m),(m,n)->(m,n)\")\n"
+    "    n = A.shape[0]\n"
+    "    M = np.zeros((n, n), dtype=complex)\n"
+    "    M[:, :] = A\n"
+    "    X = np.zeros((n, B.shape[1]), dtype=complex)\n"
+    "    X[:, :] = B\n"
+    "    celiminate(M, X, n, B.shape[1])\n"
+    "    return X\n"
+    "\n"
+    "\n"
+    "def csolve1(A, b):\n"
+    "    check_square(A, b, \"(m,m),(m)->(m)\")\n"
+    "    n = A.shape[0]\n"
+    "    M = np.zeros((n, n), dtype=complex)\n"
+    "    M[:, :] = A\n"
+    "    X = np.zeros((n, 1), dtype=complex)\n"
+    "    X[:, 0] = b\n"
+    "    celiminate(M, X, n, 1)\n"
+    "    return X[:, 0].copy()\n"
+    "\n"
+    "\n"
+    "def cinv(A):\n"
+    "    n = A.shape[0]\n"
+    "    if A.shape[1] != n:\n"
+    "        raise LinAlgError(\"Last 2 dimensions of the array must be square\")\n"
+    "    M = np.zeros((n, n), dtype=complex)\n"
+    "    M[:, :] = A\n"
+    "    X = np.zeros((n, n), dtype=complex)\n"
+    "    for i in range(n):\n"
+    "        X[i, i] = 1.0\n"
+    "    celiminate(M, X, n, n)\n"
+    "    return X\n"
+    "\n"
+    "\n"
+    "def cov(m, ddof):\n"
+    "    X = m.astype(np.float64)\n"
+    "    n = X.shape[1]\n"
+    "    avg = np.mean(X, axis=1)\n"
+    "    fact = n - ddof\n"
+    "    if fact <= 0:\n"
+    "        fact = 0.0\n"
+    "    X = X - avg[:, None]\n"
+    "    c = X @ X.T\n"
+    "    return c * np.true_divide(1, fact)\n"
+    "\n"
+    "\n"
     "def solve2(A, B):\n"
     "    check_square(A, B, \"(m,m),(m,n)->(m,n)\")\n"
     "    n = A.shape[0]\n"
@@ -674,6 +755,41 @@ static value *np_cholesky(lctx *c, loc l, const char *f, value **v, args *a)
     }
     return lw_call_prelude(c, l, "cholesky", 1, &m);
 }
+/* np.cov(m, rowvar=True, bias=False, ddof=None) of a 2-D array, as NumPy computes it: the
+ * variables' means (float64) taken off, X @ X.T (a product: BLAS's order in NumPy, a test says
+ * # tolerance) times 1 / (n - ddof), the reciprocal 0 giving inf as NumPy's does after its
+ * warning; a 1-D m, y= and weights are refused */
+static value *np_cov(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    (void)f;
+    value *m = v[0];
+    if (m->kind == V_ERR)
+        return &lw_ERRV;
+    if (m->kind != V_ARRAY || m->rank != 2 || m->type == T_BOOL) {
+        diag_error(m->l, "np.cov() is supported for a 2-D numeric array (one variable per row)");
+        return &lw_ERRV;
+    }
+    if (v[1] && v[1]->kind != V_NONE) {
+        diag_error(v[1]->l, "np.cov(): y= is not supported; stack the variables into one array");
+        return &lw_ERRV;
+    }
+    int64_t rowvar = 1, bias = 0, ddof = -1;
+    for (int k = 2; k <= 4; k++) {
+        int64_t *dst = k == 2 ? &rowvar : k == 3 ? &bias : &ddof;
+        if (!v[k] || (k == 4 && v[k]->kind == V_NONE))
+            continue;
+        if (v[k]->kind != V_SCALAR || ir_type_is_float(v[k]->type) ||
+            !ir_expr_const_int(ir_cast(l, T_I64, v[k]->e), dst)) {
+            diag_error(v[k]->l, "np.cov(): %s must be known when compiling", k == 2 ? "rowvar" : k == 3 ? "bias" : "ddof");
+            return &lw_ERRV;
+        }
+    }
+    if (ddof < 0)
+        ddof = bias ? 0 : 1;
+    value *args[] = {rowvar ? m : lw_transpose(c, l, m), int_value(l, ddof)};
+    return lw_call_prelude(c, l, "cov", 2, args);
+}
 /* np.linalg.inv(a): solve(a, I) */
 static value *np_inv(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -854,6 +970,7 @@ static const lw_builtin np_table[] = {
     {"np.linalg.solve", {"a", "b"}, 2, np_solve},
     {"np.linalg.inv", {"a"}, 1, np_inv},
     {"np.linalg.cholesky", {"a", "upper"}, 1, np_cholesky},
+    {"np.cov", {"m", "y", "rowvar", "bias", "ddof"}, 1, np_cov},
 };
 static const lw_builtin method_table[] = {
     {"trace", {"offset"}, 0, m_trace},

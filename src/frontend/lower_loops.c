@@ -322,6 +322,10 @@ static const char *value_what(binding *b)
         return "an array";
     if (b->val->kind == V_ARRAY)
         return lw_whole_slot(b->val) ? "an array" : "a view of an array";
+    if (lw_is_complex(b->val)) /* a pair of parts (lower_complex.c): what its real part is */
+        return b->val->items[0]->kind == V_MASKED
+                   ? "a complex boolean-mask selection (its shape depends on the data)"
+                   : b->val->items[0]->kind == V_ARRAY ? "a complex array" : "a complex number";
     return lw_vkind_desc(b->val);
 }
 
@@ -596,7 +600,9 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
             ir_var *slot = lw_scope_var(c, n, e->val->type, e->val->rank, 1);
             if (slot != src)
                 lw_rebind_slot(c, loop->l, slot, src, n);
-            lw_bind_array(c, n, slot, e->val);
+            value same = *e->val; /* a reshape's copy was checked where the body bound it */
+            same.reshaped = NULL;
+            lw_bind_array(c, n, slot, &same);
             continue;
         }
         if (e->kind == B_VALUE && x->kind == B_VALUE && (e->val->kind == V_TUPLE || e->val->kind == V_SLICE) &&
@@ -617,6 +623,11 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
                                 "which the next iteration reads: %s that changes from one iteration "
                                 "to the next is not supported", n, what, what + (what[1] == 'n' ? 3 : 2),
                        what);
+        else if (strstr(xwhat, "mask selection") && !strstr(what, "mask selection"))
+            diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, which the "
+                                "next iteration reads: an array whose size changes from one iteration "
+                                "to the next is not supported; keep the whole array and select with a "
+                                "mask every iteration (z[m] = z[m] ** 2 + c[m])", n, what, xwhat);
         else if (strstr(what, "array") || strstr(xwhat, "array"))
             diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, which the "
                                 "next iteration reads: a view carried from one iteration to the next "
@@ -1047,6 +1058,35 @@ static int for_selection(lctx *c, ast *s)
     return 1;
 }
 
+/* for z in Z, Z a complex array (for z in int_pts: a contour's points): Python runs over its
+ * first axis, reading each item when it gets there, so
+ *     Zh = Z; for k in range(len(Zh)): z = Zh[k]; body
+ * with hidden names (Zh the same array, not a copy). 0 when it is not such a loop. */
+static int for_complex(lctx *c, ast *s)
+{
+    ast *it = s->a;
+    if (it->kind == A_CALL && it->a->kind == A_NAME) /* range(), zip(), enumerate(): never one */
+        return 0;
+    lw_probe p;
+    lw_probe_begin(c, &p);
+    value *v = lw_expr(c, it);
+    int cplx = lw_is_complex(v) && v->items[0]->kind == V_ARRAY && v->items[0]->rank >= 1;
+    lw_probe_end(c, &p);
+    if (!cplx)
+        return 0;
+    loc l = it->l;
+    const char *pre = arena_printf(&util_arena, "for.%d.%d", s->l.line, s->l.col);
+    ast *seq = ast_name(l, arena_printf(&util_arena, "%s.cseq", pre)), *k = ast_name(l, arena_printf(&util_arena, "%s.k", pre));
+    lw_stmt(c, ast_assign(l, ast_vec1(seq), it));
+    vec body = {0};
+    vec_push(&body, ast_assign(l, ast_vec1(s->b), ast_subscript(l, seq, ast_vec1(k), 0)));
+    for (int i = 0; i < s->body.len; i++)
+        vec_push(&body, VEC_AT(s->body, i, ast *));
+    ast *n = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, seq));
+    lw_lower_for(c, ast_for(s->l, k, ast_call(l, ast_name(l, "range"), ast_arglist(NULL, n)), body, (vec){0}));
+    return 1;
+}
+
 /* for/while ... else E: `broke = False`, the loop with `broke = True` before its breaks, then
  * `if not broke: E` (Python runs E when the loop ends without a break). The rewritten loop is
  * made once per loop (its node keys the type inference's records). */
@@ -1121,7 +1161,7 @@ void lw_lower_for(lctx *c, ast *s)
         lw_lower_for(c, ast_for(s->l, s->b, pr, s->body, s->orelse));
         return;
     }
-    if (for_selection(c, s))
+    if (for_selection(c, s) || for_complex(c, s))
         return;
     if (array_expr(it)) {
         const char *nm = arena_printf(&util_arena, "for.%d.%d.seq", s->l.line, s->l.col);

@@ -826,6 +826,18 @@ static value *np_append(lctx *c, loc l, const char *f, value **v, args *a)
     }
     return join(c, l, f, it, 2, 0);
 }
+/* np.stack((a, b), axis=-1) of two arrays of one shape: a complex array's parts side by side,
+ * the bytes of a complex128 array (lower_complex.c's np.save). */
+value *lw_stack_last(lctx *c, loc l, value *a, value *b)
+{
+    value *seq = lw_vnew(V_TUPLE, l);
+    seq->n = 2;
+    seq->items = NEWN(value *, 3);
+    seq->items[0] = a;
+    seq->items[1] = b;
+    value *v[2] = {seq, lw_scalar(l, lw_I64(l, -1), 1)};
+    return np_join(c, l, "np.stack", v, NULL);
+}
 /* np.array([a, b, c]) of same-shape arrays: np.stack (called by lower_arrays.c). */
 value *lw_stack_arrays(lctx *c, loc l, value *seq)
 {

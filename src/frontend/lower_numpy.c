@@ -467,7 +467,7 @@ static value *np_binop(lctx *c, loc l, const char *f, value **v, args *a)
     f += 3;
     return lw_binop(c, l, f[0] == 'p' ? OP_POWER : f[1] == 'i' ? OP_NPMIN : OP_NPMAX, v[0], v[1]);
 }
-/* np.add, np.subtract, ...: the operators they are (a + b is np.add(a, b) in NumPy) */
+/* np.add, np.subtract, ..., np.less, ...: the operators they are (a + b is np.add(a, b) in NumPy) */
 static value *np_arith(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
@@ -476,7 +476,16 @@ static value *np_arith(lctx *c, loc l, const char *f, value **v, args *a)
         ir_op op;
     } ops[] = {{"np.add", OP_ADD},           {"np.subtract", OP_SUB},     {"np.multiply", OP_MUL},
                {"np.divide", OP_TRUEDIV},    {"np.true_divide", OP_TRUEDIV},
-               {"np.floor_divide", OP_FDIV}, {"np.mod", OP_MOD},          {"np.remainder", OP_MOD}};
+               {"np.floor_divide", OP_FDIV}, {"np.mod", OP_MOD},          {"np.remainder", OP_MOD},
+               {"np.less", OP_CLT},          {"np.less_equal", OP_CLE},   {"np.greater", OP_CGT},
+               {"np.greater_equal", OP_CGE}, {"np.equal", OP_CEQ},        {"np.not_equal", OP_CNE}};
+    /* of two Python numbers, NumPy's: np.true_divide(1, 0.0) is inf, an np.float64 */
+    value *w[2] = {v[0], v[1]};
+    if (v[0] && v[0]->kind == V_SCALAR && v[0]->weak && (!v[1] || (v[1]->kind == V_SCALAR && v[1]->weak))) {
+        w[0] = lw_scalar(v[0]->l, v[0]->e, 0);
+        w[0]->type = v[0]->type;
+        v = w;
+    }
     if (strcmp(f, "np.negative") == 0)
         return lw_unop(c, l, OP_NEG, v[0]);
     if (strcmp(f, "np.positive") == 0)
@@ -695,13 +704,26 @@ static value *np_save(lctx *c, loc l, const char *f, value **v, args *a)
         diag_error(v[0]->l, "np.save() needs the file name as a string, not %s", lw_vkind_desc(v[0]));
         return &lw_ERRV;
     }
-    value *arr = lw_array_arg(c, v[1], f);
+    int c16 = lw_is_complex(v[1]);
+    value *arr = v[1];
+    if (c16) { /* its parts side by side: the bytes of the complex128 array */
+        value *re = arr->items[0], *im = arr->items[1];
+        if (re->kind != V_ARRAY || im->kind != V_ARRAY) {
+            diag_error(v[1]->l, "np.save() of a complex number is not supported (of a complex array it is)");
+            return &lw_ERRV;
+        }
+        arr = lw_stack_last(c, l, re, im);
+        if (arr->kind == V_ERR)
+            return arr;
+    }
+    arr = lw_array_arg(c, arr, f);
     if (!arr)
         return &lw_ERRV;
     ir_var *slot = lw_whole_slot(arr);
     if (!slot)
         slot = lw_whole_slot(lw_materialize(c, arr));
     ir_stmt *s = ir_stmt_new(S_SAVE, l);
+    s->init = c16 ? 3 : 0;
     if (v[0]->kind == V_FSTR) { /* built at run time (lower_format.c); ".npy" added then */
         s->sbuf = lw_str_build(c, l, v[0]);
         s->var = slot;
@@ -739,6 +761,9 @@ static const lw_builtin np_table[] = {
     {"np.true_divide", {"x1", "x2"}, 2, np_arith}, {"np.floor_divide", {"x1", "x2"}, 2, np_arith},
     {"np.mod", {"x1", "x2"}, 2, np_arith}, {"np.remainder", {"x1", "x2"}, 2, np_arith},
     {"np.negative", {"x"}, 1, np_arith}, {"np.positive", {"x"}, 1, np_arith},
+    {"np.less", {"x1", "x2"}, 2, np_arith}, {"np.less_equal", {"x1", "x2"}, 2, np_arith},
+    {"np.greater", {"x1", "x2"}, 2, np_arith}, {"np.greater_equal", {"x1", "x2"}, 2, np_arith},
+    {"np.equal", {"x1", "x2"}, 2, np_arith}, {"np.not_equal", {"x1", "x2"}, 2, np_arith},
     {"np.arctan2", {"x1", "x2"}, 2, np_ufunc2}, {"np.hypot", {"x1", "x2"}, 2, np_ufunc2},
     {"np.copysign", {"x1", "x2"}, 2, np_ufunc2}, {"np.fmod", {"x1", "x2"}, 2, np_ufunc2},
     {"np.degrees", {"x"}, 1, np_scale}, {"np.radians", {"x"}, 1, np_scale},

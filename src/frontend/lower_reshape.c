@@ -587,6 +587,166 @@ ast *lw_unravelled(lctx *c, ast *e)
  * to a list: every name that may hold either array, by spelling), or when the array reshaped
  * was a local of a function that has returned; else refused, with a note at the change. A
  * source held by a hidden name (an item of a tuple) is refused as before. */
+/* Whether v is, or holds (a tuple's items, a selection's base), the array in slot var. */
+static int holds_slot(const value *v, const ir_var *var, int depth)
+{
+    if (!v || depth > 8)
+        return 0;
+    if ((v->kind == V_ARRAY || v->kind == V_SCALAR) && v->e && v->e->kind == E_READ && v->e->view &&
+        v->e->view->arr == var)
+        return 1;
+    for (int i = 0; v->kind == V_TUPLE && i < v->n; i++)
+        if (holds_slot(v->items[i], var, depth + 1))
+            return 1;
+    return holds_slot(v->self, var, depth + 1) || holds_slot(v->mask, var, depth + 1);
+}
+
+/* x = np.reshape(x, shape) where x is the only name of its array (the result of a function
+ * that has returned, as lenet's x = maxpool2d(x)): after the statement the view is the only
+ * way to the array, so a write through it changes nothing else. 1 when `name` holds slot var
+ * and no other binding of a live scope does; a run-time list of arrays counts as holding it. */
+static int sole_holder(lctx *c, const char *name, ir_var *var)
+{
+    int named = 0;
+    vec cls = {0}; /* the slots bound to var's array, or var to theirs (q = p), ever */
+    lw_bind_class(var, &cls);
+    for (scope *s = c->sc; s; s = s->parent)
+        for (int i = 0; i < s->binds.len; i++) {
+            binding *b = VEC_AT(s->binds, i, binding *);
+            int holds = 0;
+            for (int k = 0; k < cls.len && !holds; k++)
+                holds = (b->kind == B_ARRAY && b->var == cls.items[k]) ||
+                        (b->kind == B_VALUE && holds_slot(b->val, cls.items[k], 0));
+            if (b->kind == B_VALUE && b->val->kind == V_LIST && b->val->rank > 0)
+                holds = 1;
+            if (!holds)
+                continue;
+            /* the name, or a hidden name of its parts (z.0, z.1; name may be one of them) */
+            size_t n = strcspn(name, ".");
+            if (strncmp(b->name, name, n) != 0 || (b->name[n] && b->name[n] != '.') || s != c->sc)
+                return 0;
+            named = 1;
+        }
+    return named;
+}
+
+/* x.shape = s (Xi.shape = Yi.shape = C.shape = n, as NumPy scripts flatten grids): NumPy gives
+ * the array itself the new shape, which every name bound to it sees. As x = np.reshape(x, s)
+ * when x is the only name of its array (each part's, for a complex array); else refused. */
+void lw_set_shape(lctx *c, ast *t, value *v)
+{
+    if (t->a->kind != A_NAME) {
+        diag_error(t->l, "assigning .shape is supported for a name (x.shape = (n, m))");
+        return;
+    }
+    const char *name = t->a->name;
+    value *x = lw_expr(c, t->a);
+    if (x->kind == V_ERR || v->kind == V_ERR)
+        return;
+    int cplx = lw_is_complex(x);
+    for (int k = 0; k < (cplx ? 2 : 1); k++) {
+        value *p = cplx ? x->items[k] : x;
+        ir_var *slot = p->kind == V_ARRAY ? lw_whole_slot(p) : NULL;
+        if (!slot || !sole_holder(c, name, slot)) {
+            diag_error(t->l, "'%s.shape = ...' is supported when '%s' is the only name of its array: "
+                             "NumPy changes the shape of the array itself, which every name bound to it sees",
+                       name, name);
+            return;
+        }
+    }
+    const char *hidden = arena_printf(&util_arena, "%s.newshape.%d.%d", name, t->l.line, t->l.col);
+    binding *b = lw_bind(c, hidden);
+    b->kind = B_VALUE;
+    b->val = v;
+    ast *args = ast_arglist(NULL, t->a);
+    ast_arglist(args, ast_name(t->l, hidden));
+    ast *call = ast_call(t->l, ast_attr(t->l, ast_name(t->l, "np"), "reshape"), args);
+    value *r = lw_expr(c, call);
+    if (r->kind != V_ERR)
+        lw_assign_name(c, t->a, r);
+}
+
+/* Whether a mentions one of names outside the statements of blk. */
+static int mentions_outside(ast *a, const vec *blk, vec *names)
+{
+    if (!a)
+        return 0;
+    if ((a->kind == A_NAME || a->kind == A_PARAM) && a->name && lw_name_in(names, a->name))
+        return 1;
+    if (mentions_outside(a->a, blk, names) || mentions_outside(a->b, blk, names) || mentions_outside(a->c, blk, names))
+        return 1;
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++) {
+        if (vs[k]->len && vs[k]->items == blk->items)
+            continue;
+        for (int i = 0; i < vs[k]->len; i++)
+            if (mentions_outside(VEC_AT(*vs[k], i, ast *), blk, names))
+                return 1;
+    }
+    return 0;
+}
+
+/* yv = np.reshape(y, s) in a block (a loop's body: a Stockham FFT's passes) where the view,
+ * and what the block's next statements compute from it (tmp = np.transpose(yv)), is read only
+ * up to the first statement that may change y (y[:] = ...: its right-hand side is computed
+ * before the store) and nowhere else: a copy made at the binding reads what the view would.
+ * Conservative: those names are mentioned in no statement before the binding (the block may
+ * run again), after that change, or outside the block; none is changed in place; a compound
+ * statement that mentions them refuses. name and src: the names (a complex part's "yv.0":
+ * "yv"). */
+static int read_before_change(lctx *c, const char *name, const char *src)
+{
+    vec *blk = c->blk;
+    int bi = c->blk_i;
+    if (!blk || bi < 0 || bi >= blk->len)
+        return 0;
+    ast *bs = VEC_AT(*blk, bi, ast *);
+    if (bs->kind != A_ASSIGN || bs->targets.len != 1 || VEC_AT(bs->targets, 0, ast *)->kind != A_NAME ||
+        strcmp(VEC_AT(bs->targets, 0, ast *)->name, name) != 0)
+        return 0;
+    vec S = {0}, A = {0};
+    vec_push(&S, (void *)name);
+    lw_alias_names(c, src, name, &A);
+    int W = -1;
+    for (int j = bi + 1; j < blk->len; j++) {
+        ast *s = VEC_AT(*blk, j, ast *);
+        int simple = s->kind == A_ASSIGN || s->kind == A_AUGASSIGN || s->kind == A_EXPR_STMT;
+        if (lw_changes_any(s, &S, 0))
+            return 0; /* a write through the view */
+        if (W >= 0) {
+            if (lw_mentions_any(s, &S))
+                return 0;
+            continue;
+        }
+        if (lw_changes_any(s, &A, 1)) {
+            if (!simple && lw_mentions_any(s, &S))
+                return 0;
+            W = j;
+            continue;
+        }
+        if (!lw_mentions_any(s, &S))
+            continue;
+        if (!simple)
+            return 0;
+        if (s->kind != A_ASSIGN) /* print(yv), D += yv: read, nothing bound */
+            continue;
+        for (int t = 0; t < s->targets.len; t++) {
+            ast *tg = VEC_AT(s->targets, t, ast *);
+            if (tg->kind == A_NAME && !lw_name_in(&S, tg->name))
+                vec_push(&S, (void *)tg->name);
+            else if (tg->kind != A_NAME && tg->kind != A_SUBSCRIPT)
+                return 0;
+        }
+    }
+    for (int j = 0; j < bi; j++)
+        if (lw_mentions_any(VEC_AT(*blk, j, ast *), &S))
+            return 0;
+    for (int i = 0; i < c->module_body.len; i++)
+        if (mentions_outside(VEC_AT(c->module_body, i, ast *), blk, &S))
+            return 0;
+    return 1;
+}
+
 void lw_reshape_bind_check(lctx *c, const value *v, const char *name)
 {
     if (!v->reshaped || v->reshaped != v->fresh)
@@ -597,13 +757,19 @@ void lw_reshape_bind_check(lctx *c, const value *v, const char *name)
     for (scope *s = c->sc; s && !live; s = s->parent)
         for (int i = 0; i < s->vars.len && !live; i++)
             live = VEC_AT(s->vars, i, ir_var *) == v->reshape_var;
-    if (v->reshape_var && !live)
+    if (v->reshape_var && (!live || sole_holder(c, name, v->reshape_var)))
         return;
     const char *src = v->reshape_src, *who = NULL;
     int named = src && !strchr(src, '.') && !strchr(name, '.');
     ast *w = named ? lw_reshape_changed(c, src, name, &who) : NULL;
     if (named && !w)
         return;
+    if (src) { /* read only before the array changes (a complex part's names: their roots) */
+        const char *nroot = arena_strndup(&util_arena, name, strcspn(name, "."));
+        const char *sroot = arena_strndup(&util_arena, src, strcspn(src, "."));
+        if (read_before_change(c, nroot, sroot))
+            return;
+    }
     diag_error(v->l, "binding this reshape of an array to '%s' is supported when neither array "
                      "changes in place: NumPy returns a view of the array (writes to either change "
                      "both), tylesc a copy; use .flatten() or .reshape(...).copy() for a copy, or "

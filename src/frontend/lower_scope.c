@@ -826,9 +826,42 @@ int lw_keep_views(lctx *c, loc l, ir_var *slot, const char *except)
     return kept;
 }
 
+/* Every pair of slots an S_BIND has made share an array, ever, in the program lowered so far
+ * (dst, src, dst, src, ...): lower_reshape.c's test of a name that alone holds its array. */
+static vec bind_pairs;
+
+void lw_note_bind(ir_var *dst, ir_var *src)
+{
+    vec_push(&bind_pairs, dst);
+    vec_push(&bind_pairs, src);
+}
+
+/* The slots that may share slot's array through binds made so far (slot first), into out. */
+void lw_bind_class(ir_var *slot, vec *out)
+{
+    vec_push(out, slot);
+    for (int grew = 1; grew;) {
+        grew = 0;
+        for (int i = 0; i + 1 < bind_pairs.len; i += 2)
+            for (int k = 0; k < 2; k++) {
+                void *a = bind_pairs.items[i + k], *b = bind_pairs.items[i + 1 - k];
+                int has_a = 0, has_b = 0;
+                for (int j = 0; j < out->len; j++) {
+                    has_a |= out->items[j] == a;
+                    has_b |= out->items[j] == b;
+                }
+                if (has_a && !has_b) {
+                    vec_push(out, b);
+                    grew = 1;
+                }
+            }
+    }
+}
+
 /* dst = src for arrays: dst takes the array src holds (a reference, no copy). */
 ir_stmt *lw_bind1(loc l, ir_var *dst, ir_var *src)
 {
+    lw_note_bind(dst, src);
     ir_stmt *s = ir_stmt_new(S_BIND, l);
     s->n = 1;
     s->dst = NEWN(ir_var *, 1);
@@ -866,7 +899,7 @@ static vec ambiguous;
 /* Each module starts with none (they live in the arena, freed between programs: the fuzzer). */
 void lw_scope_reset(void)
 {
-    poisons = poison_hits = ambiguous = (vec){0};
+    poisons = poison_hits = ambiguous = bind_pairs = (vec){0};
     lw_recursion_reset();
 }
 value *lw_ambiguous_new(loc l, const char *msg)

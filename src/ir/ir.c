@@ -44,7 +44,7 @@ const char *ir_fn_name(ir_fn fn)
         [FN_LOG10] = "log10", [FN_LOG2] = "log2", [FN_EXP2] = "exp2", [FN_EXPM1] = "expm1",
         [FN_LOG1P] = "log1p", [FN_CBRT] = "cbrt", [FN_TRUNC] = "trunc", [FN_RINT] = "rint", [FN_ERF] = "erf", [FN_ERFC] = "erfc",
         [FN_ATAN2] = "arctan2", [FN_HYPOT] = "hypot", [FN_COPYSIGN] = "copysign", [FN_FMOD] = "fmod",
-        [FN_FMA] = "fma", [FN_POW] = "pow", [FN_WALLTIME] = "walltime",
+        [FN_FMA] = "fma", [FN_POW] = "pow", [FN_CMATH] = "cmath", [FN_WALLTIME] = "walltime",
     };
     return names[fn];
 }

@@ -64,6 +64,10 @@ typedef enum ir_fn {
     FN_FMA,       /* args: x, y, z: libm's fma, x * y + z rounded once (NumPy's complex multiply
                      and absolute value on FMA machines, lower_complex.c) */
     FN_POW,       /* args: x, y (floats): C's pow (math.pow) */
+    FN_CMATH,     /* args: re, im (float64), code(const): part code & 1 (0 real, 1 imaginary) of
+                     libm's csqrt (code >> 1 == 0), clog (1) or cexp (2) of re + im j, or of
+                     NumPy's npy_cpow (3: args re, im, then the exponent's re, im before code):
+                     NumPy's complex sqrt, log, exp and power (lower_complex.c) */
     FN_WALLTIME,  /* args: kind(const) 0 time.time, 1 time.perf_counter: rank 0's clock, the
                      same on every rank (a condition on it must not split the ranks) */
     FN_SIGN,      /* np.sign: -1, 0 or 1 (NaN stays NaN, -0.0 gives 0.0) */
@@ -233,7 +237,9 @@ typedef enum ir_skind {
                   1 member n of na of np.savez (end = its name; the last closes the .npz),
                   2 np.savetxt (strs[0..6]: fmt, the message when the columns do not match its
                   n conversions (n = 0: one conversion, repeated), delimiter, newline, header,
-                  footer, comments; pspec[0..1]: k > 0: the header / footer is run-time string k) */
+                  footer, comments; pspec[0..1]: k > 0: the header / footer is run-time string k),
+                  3 np.save of a complex128 array: var is float64 (..., 2), the parts side by
+                  side, written as complex128 (...) */
     S_CHECK,   /* check kind; shapes in args (a: na, b: nb) */
     S_RAISE,   /* e (bool): when true, the program stops with str ("AssertionError: ...",
                   "ValueError: ..."), as Python's uncaught exception, exit status 1;

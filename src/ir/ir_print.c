@@ -272,9 +272,9 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         break;
     case S_SAVE:
         if (s->sbuf)
-            fprintf(o, "save%s str%d %s", s->init == 1 ? "z" : s->init == 2 ? "txt" : "", s->sbuf, s->var->name);
+            fprintf(o, "save%s str%d %s", s->init == 1 ? "z" : s->init == 2 ? "txt" : s->init == 3 ? "c16" : "", s->sbuf, s->var->name);
         else
-            fprintf(o, "save%s \"%s\" %s", s->init == 1 ? "z" : s->init == 2 ? "txt" : "", s->str, s->var->name);
+            fprintf(o, "save%s \"%s\" %s", s->init == 1 ? "z" : s->init == 2 ? "txt" : s->init == 3 ? "c16" : "", s->str, s->var->name);
         if (s->init == 1)
             fprintf(o, " as \"%s\" (%d of %d)", s->end, s->n + 1, s->na);
         break;

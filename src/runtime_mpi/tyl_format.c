@@ -691,6 +691,20 @@ int tyl_format_double(tyl_sbuf *b, const char *spec, double x)
 {
     tyl_fspec f;
     char err[160];
+    if (spec[0] == '\001') { /* a complex number's part (TYL_SPEC_CPART) */
+        tyl_sbuf r = {0};
+        tyl_format_repr(&r, x);
+        size_t n = r.len;
+        if (n >= 2 && r.s[n - 2] == '.' && r.s[n - 1] == '0')
+            n -= 2;
+        if (spec[1] == 's' && !(n && r.s[0] == '-'))
+            tyl_sbuf_add(b, "+", 1);
+        tyl_sbuf_add(b, r.s ? r.s : "", n);
+        if (r.oom)
+            b->oom = 1;
+        tyl_sbuf_free(&r);
+        return 0;
+    }
     if (tyl_fspec_parse(spec, 'f', &f, err, sizeof err))
         return -1;
     return format_float_spec(b, &f, x);

@@ -40,6 +40,11 @@ const char *tyl_fspec_parse(const char *spec, int kind, tyl_fspec *f, char *err,
  * value (tyl_fspec_parse says why), or -2 for type 'c' of an int out of range(0x110000)
  * (Python's OverflowError). */
 int tyl_format_double(tyl_sbuf *b, const char *spec, double x);
+/* Two specs no Python spec can be, for a part of a complex number's str() (Python's and
+ * NumPy's: (1+2j), 2.5j, (nan-infj)): TYL_SPEC_CPART repr(x) without a trailing ".0",
+ * TYL_SPEC_CPART_SIGNED the same with a '+' unless negative (a NaN is always +nan). */
+#define TYL_SPEC_CPART "\001n"
+#define TYL_SPEC_CPART_SIGNED "\001s"
 int tyl_format_int(tyl_sbuf *b, const char *spec, int64_t x);
 /* bool: the empty spec gives True/False, any other spec formats it as the int 0/1. */
 int tyl_format_bool(tyl_sbuf *b, const char *spec, int x);

@@ -57,13 +57,17 @@ static const char *npy_descr(tyl_dtype t)
 
 /* Header (magic, version, length, dict, padding, '\n') exactly as numpy.lib.format writes it.
  * Returns its length; hdr must hold 512 bytes. */
+/* 1 while tyl_save_npy_c16 writes: the array's last axis (2) holds a complex number's parts */
+static int header_c16;
+
 size_t tyl_npy_header_(char *hdr, const tyl_array *a)
 {
     char shape[128], dict[400];
-    tyl_rt_shape_str(shape, a->rank, a->shape);
+    int rank = header_c16 ? a->rank - 1 : a->rank;
+    tyl_rt_shape_str(shape, rank, a->shape);
     int n = snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': %s, }",
-                     npy_descr(a->dtype), shape);
-    if (a->rank > 0) { /* spare space so the first axis can grow in place */
+                     header_c16 ? "<c16" : npy_descr(a->dtype), shape);
+    if (rank > 0) { /* spare space so the first axis can grow in place */
         char first[32];
         int fl = snprintf(first, sizeof first, "%lld", (long long)a->shape[0]);
         for (int i = fl; i < NPY_GROWTH_AXIS_MAX_DIGITS; i++)
@@ -587,6 +591,15 @@ static void save_npy(const char *filename, const tyl_array *ca, const char *wher
 void tyl_save_npy(const char *filename, const tyl_array *ca, const char *where)
 {
     save_npy(filename, ca, where, 1);
+}
+
+void tyl_save_npy_c16(const char *filename, const tyl_array *ca, const char *where)
+{
+    if (ca->rank < 1 || ca->shape[ca->rank - 1] != 2 || ca->dtype != TYL_FLOAT64)
+        tyl_rt_error(where, "internal error: a complex array saved from a float64 (..., 2) array");
+    header_c16 = 1;
+    save_npy(filename, ca, where, 1);
+    header_c16 = 0;
 }
 
 /* A checkpoint's file: never through a link (tyl_ckpt.c: nothing in its folder is followed). */

@@ -700,6 +700,9 @@ bool tyl_str_eq(int k, const char *s, int k2);
 /* np.save: one standard .npy (format 1.0, little-endian '<f8' etc., C order) of the global array,
  * written atomically (temporary name, then rename). */
 void tyl_save_npy(const char *filename, const tyl_array *a, const char *where);
+/* The same for a complex128 array held as float64 (..., 2), its parts side by side (the bytes
+ * of complex128 (...)): written with NumPy's complex128 header. */
+void tyl_save_npy_c16(const char *filename, const tyl_array *a, const char *where);
 /* np.savez(file, ...): member k of nmembers, saved as member + ".npy" in the zip `file` (".npz"
  * appended unless it ends so); the last member writes the file (tyl_savetext.c). Collective. */
 void tyl_savez_member(const char *file, int k, int nmembers, const char *member, const tyl_array *a,
@@ -1100,6 +1103,111 @@ static inline TYL_HD double tyl_np_maximum_f64(double a, double b) { return (a >
 static inline TYL_HD float tyl_np_minimum_f32(float a, float b) { return (a <= b || a != a) ? a : b; }
 static inline TYL_HD float tyl_np_maximum_f32(float a, float b) { return (a >= b || a != a) ? a : b; }
 /* np.sign: NaN stays NaN; both zeros give +0. */
+/* NumPy's complex sqrt, log, exp and power are the C library's csqrt, clog, cexp and cpow
+ * (npymath calls them where the library has them, as glibc does): part code & 1 (0 real, 1
+ * imaginary) of function code >> 1 (0 csqrt, 1 clog, 2 cexp, 3 cpow) of re + im j. On the
+ * host, libm's own functions called from libtyles (tyl_cmath.c: compiled apart, so that no
+ * compiler folds a call of constants with its own correctly rounded arithmetic, as GCC does
+ * through MPC), so the results are NumPy's bit for bit; on a CUDA device (no C complex type
+ * there) glibc's algorithms for finite values in real arithmetic. */
+double tyl_cmath_libm_(double re, double im, double bre, double bim, int code);
+static inline TYL_HD double tyl_cmath_(double re, double im, double bre, double bim, int code)
+{
+#if defined(__CUDA_ARCH__)
+    double r, s;
+    switch (code >> 1) {
+    case 0: /* glibc's csqrt without its rescaling of extreme values */
+        if (im == 0) {
+            r = re < 0 ? 0.0 : sqrt(re);
+            s = copysign(re < 0 ? sqrt(-re) : 0.0, im);
+        } else if (re == 0) {
+            r = sqrt(0.5 * fabs(im));
+            s = copysign(r, im);
+        } else {
+            double d = hypot(re, im);
+            if (re > 0) {
+                r = sqrt(0.5 * (d + re));
+                s = 0.5 * (im / r);
+            } else {
+                s = sqrt(0.5 * (d - re));
+                r = fabs(0.5 * (im / s));
+            }
+            s = copysign(s, im);
+        }
+        break;
+    case 1: r = log(hypot(re, im)), s = atan2(im, re); break;
+    case 2: r = exp(re) * cos(im), s = exp(re) * sin(im); break;
+    default: { /* cpow: exp(b * log(a)) */
+        double lr = log(hypot(re, im)), li = atan2(im, re);
+        double xr = bre * lr - bim * li, xi = bre * li + bim * lr;
+        r = exp(xr) * cos(xi), s = exp(xr) * sin(xi);
+    }
+    }
+    return code & 1 ? s : r;
+#else
+    return tyl_cmath_libm_(re, im, bre, bim, code);
+#endif
+}
+static inline TYL_HD double tyl_cmath(double re, double im, int64_t code) { return tyl_cmath_(re, im, 0.0, 0.0, (int)code); }
+
+/* NumPy's npy_cpow, part `code & 1` of (ar + ai j) ** (br + bi j): 1 for a zero exponent, 0
+ * or NaN for a zero base, repeated products (without fma: npymath's own) for an integral real
+ * exponent below 100 in magnitude (its reciprocal by Smith's division for a negative one),
+ * the C library's cpow otherwise. */
+static inline TYL_HD void tyl_cmul_(double ar, double ai, double br, double bi, double *r, double *i)
+{
+    double x = ar * br - ai * bi, y = ar * bi + ai * br;
+    *r = x, *i = y;
+}
+static inline TYL_HD double tyl_cpow(double ar, double ai, double br, double bi, int64_t code)
+{
+    double r, s;
+    int64_t n = 0;
+    if (br == 0. && bi == 0.)
+        r = 1.0, s = 0.0;
+    else if (ar == 0. && ai == 0.)
+        r = s = br > 0 ? 0.0 : (double)NAN;
+    else if (bi == 0 && fabs(br) < 4611686018427387904.0 && (double)(n = (int64_t)br) == br && n > -100 && n < 100) {
+        if (n == 1)
+            r = ar, s = ai;
+        else if (n == 2)
+            tyl_cmul_(ar, ai, ar, ai, &r, &s);
+        else if (n == 3) {
+            tyl_cmul_(ar, ai, ar, ai, &r, &s);
+            tyl_cmul_(ar, ai, r, s, &r, &s);
+        } else {
+            double pr = ar, pi = ai;
+            int64_t mask = 1, m = n < 0 ? -n : n;
+            r = 1.0, s = 0.0;
+            for (;;) {
+                if (m & mask)
+                    tyl_cmul_(r, s, pr, pi, &r, &s);
+                mask <<= 1;
+                if (m < mask || mask <= 0)
+                    break;
+                tyl_cmul_(pr, pi, pr, pi, &pr, &pi);
+            }
+            if (br < 0) { /* 1 / r, Smith's division as npymath's cdiv */
+                double abr = fabs(r), abi = fabs(s), x, y;
+                if (abr >= abi) {
+                    if (abr == 0 && abi == 0)
+                        x = 1.0 / abr, y = 0.0 / abi;
+                    else {
+                        double rat = s / r, scl = 1.0 / (r + s * rat);
+                        x = (1.0 + 0.0 * rat) * scl, y = (0.0 - 1.0 * rat) * scl;
+                    }
+                } else {
+                    double rat = r / s, scl = 1.0 / (s + r * rat);
+                    x = (1.0 * rat + 0.0) * scl, y = (0.0 * rat - 1.0) * scl;
+                }
+                r = x, s = y;
+            }
+        }
+    } else
+        return tyl_cmath_(ar, ai, br, bi, 6 + (int)(code & 1));
+    return code & 1 ? s : r;
+}
+
 static inline TYL_HD double tyl_np_sign_f64(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x == 0 ? 0.0 : x; }
 static inline TYL_HD float tyl_np_sign_f32(float x) { return x > 0 ? 1.0f : x < 0 ? -1.0f : x == 0 ? 0.0f : x; }
 static inline TYL_HD int64_t tyl_np_sign_i64(int64_t x) { return (x > 0) - (x < 0); }
