@@ -411,6 +411,8 @@ static void store(lctx *c, ast *t, value *v)
             lw_emit(c, s);
             return;
         }
+        if (v->kind == V_TUPLE && !v->cplx) /* g[1:4, 1:4] = [[0, 1, 0], ...]: NumPy's array of it */
+            v = lw_array_literal(c, v->l, &(args){.pos = &v, .npos = 1}, 0);
         lw_emit_sweep(c, t->l, tv, v, 0);
         return;
     }

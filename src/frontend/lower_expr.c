@@ -401,7 +401,10 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
         t->items[1] = lw_scalar(a->l, lw_I64(a->l, obj->argw), 1);
         return t;
     }
-    if (obj->kind == V_MASKED && lw_argwhere_refused(obj))
+    int argw_red = obj->kind == V_MASKED && obj->argw && /* .min(axis=0): lw_reduce_call */
+                   (!strcmp(a->name, "sum") || !strcmp(a->name, "max") || !strcmp(a->name, "min") ||
+                    !strcmp(a->name, "mean"));
+    if (obj->kind == V_MASKED && !argw_red && lw_argwhere_refused(obj))
         return &lw_ERRV;
     if (obj->kind == V_MASKED) {
         static const char *methods[] = {"sum", "max", "min", "mean", "std", "var", NULL};

@@ -441,6 +441,18 @@ value *lw_masked_bind(lctx *c, loc l, const char *name, value *v)
     return r;
 }
 
+/* Column k of np.argwhere(m)'s result: np.nonzero(m)[k], a selection of the index grid k. */
+value *lw_argwhere_column(loc l, value *sel, int k)
+{
+    value *r = lw_vnew(V_MASKED, l);
+    *r = *sel;
+    r->argw = 0;
+    r->self = lw_vnew(V_ARRAY, l);
+    *r->self = *sel->self;
+    r->self->e = ir_index(l, T_I64, k);
+    return r;
+}
+
 value *lw_masked_index(lctx *c, ast *a, value *sel)
 {
     if (sel->argw && a->args.len == 2 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE &&
@@ -449,15 +461,8 @@ value *lw_masked_index(lctx *c, ast *a, value *sel)
         value *kv = lw_expr(c, VEC_AT(a->args, 1, ast *));
         int64_t k;
         if (kv->kind == V_SCALAR && !ir_type_is_float(kv->type) && ir_expr_const_int(kv->e, &k) &&
-            k >= -sel->argw && k < sel->argw) {
-            value *r = lw_vnew(V_MASKED, a->l);
-            *r = *sel;
-            r->argw = 0;
-            r->self = lw_vnew(V_ARRAY, a->l);
-            *r->self = *sel->self;
-            r->self->e = ir_index(a->l, T_I64, (int)(k < 0 ? k + sel->argw : k));
-            return r;
-        }
+            k >= -sel->argw && k < sel->argw)
+            return lw_argwhere_column(a->l, sel, (int)(k < 0 ? k + sel->argw : k));
     }
     if (lw_argwhere_refused(sel))
         return &lw_ERRV;
@@ -746,7 +751,8 @@ int lw_argwhere_refused(value *v)
 {
     if (!v->argw)
         return 0;
-    diag_error(v->l, "the result of np.argwhere() is supported in len(), .shape, .size, [:, k] and "
+    diag_error(v->l, "the result of np.argwhere() is supported in len(), .shape, .size, [:, k], "
+                     ".min/.max/.sum/.mean(axis=0) and "
                      "'for i, j in np.argwhere(m)' (its shape depends on the data); np.nonzero(m) "
                      "gives the indices as selections");
     return 1;

@@ -514,6 +514,7 @@ const lw_builtin *lw_composed_find(const char *name, int method); /* lower_compo
 const lw_builtin *lw_nonzero_find(const char *name, int method);
 value *lw_nonzero(lctx *c, loc l, const char *f, value *x);
 int lw_argwhere_refused(value *v);
+value *lw_argwhere_column(loc l, value *sel, int k); /* np.argwhere(m)[:, k] (lower_gather.c) */
 int lw_nonzero_unpack(lctx *c, loc l, ast **targets, value **items, int n); /* a diagnostic, 1, for np.argwhere's result used otherwise */
 int lw_for_nonzero(lctx *c, ast *s); /* for i, j in np.argwhere(m) / for i in np.nonzero(m)[k] */
 /* lower_plot.c: matplotlib left out of the compiled program */
