@@ -807,6 +807,8 @@ static value *bi_len(lctx *c, loc l, const char *f, value **v, args *a)
     if (v[0]->kind != V_ARRAY) {
         if (v[0]->kind == V_TUPLE)
             return lw_scalar(l, lw_I64(l, v[0]->n), 1);
+        if (v[0]->kind == V_LIST) /* len(E[2:]): its count */
+            return lw_scalar(l, ir_varref(l, v[0]->lcnt), 1);
         if (v[0]->kind == V_STR) { /* code points */
             int64_t n = 0;
             for (const char *p = v[0]->str; *p; p++)
