@@ -470,10 +470,9 @@ static inline int64_t tyl_py_floordiv_i(int64_t a, int64_t b, const char *where)
         tyl_int_overflow(where, a, "//", b);
     if (b == -1)
         return -a;
-    int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0)))
-        q--;
-    return q;
+    /* no local assigned twice: inlined into a main with the checkpoints' setjmp, gcc's
+     * -Wclobbered (in -Wextra) warns about one (a bisection's `(lo + hi) // 2` in a loop) */
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 static inline int64_t tyl_py_mod_i(int64_t a, int64_t b, const char *where)
 {
@@ -481,10 +480,8 @@ static inline int64_t tyl_py_mod_i(int64_t a, int64_t b, const char *where)
         tyl_rt_error(where, "ZeroDivisionError: integer modulo by zero");
     if (b == -1)
         return 0;
-    int64_t r = a % b;
-    if (r != 0 && ((r < 0) != (b < 0)))
-        r += b;
-    return r;
+    const int64_t r = a % b; /* assigned once: -Wclobbered, as above */
+    return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
 }
 static inline double tyl_py_truediv_i(int64_t a, int64_t b, const char *where)
 {
