@@ -89,6 +89,9 @@ static void pin_args(lctx *c, args *r, int *pmark, int npm, int *kmark)
         r->kw[i] = vs[r->npos + i];
 }
 
+enum { MAX_UNROLL = 256 }; /* items a compile-time sequence may have */
+static value *iter_items(lctx *c, ast *it, value **evaluated);
+
 args lw_args(lctx *c, ast *call)
 {
     int conv = list_args_as_arrays, alike = conv && list_empty_alike;
@@ -102,7 +105,12 @@ args lw_args(lctx *c, ast *call)
     for (int i = 0; i < call->args.len; i++) {
         ast *a = VEC_AT(call->args, i, ast *);
         if (a->kind == A_STARRED) { /* f(*seq): the items of a sequence known when compiling */
-            value *seq = lw_iter_items(c, a->a);
+            value *ev = NULL;
+            value *seq = iter_items(c, a->a, &ev);
+            int64_t k;
+            if (!seq && ev && ev->kind == V_ARRAY && ev->rank >= 1 && ev->sh[0] && sym_is_const(ev->sh[0], &k) &&
+                k <= MAX_UNROLL) /* np.hypot(*pts): the items along the first axis, as Python's */
+                seq = lw_unpack_array(c, a->l, ev, (int)k);
             if (seq && seq->kind == V_TUPLE) {
                 r.pos = realloc_items(r.pos, r.npos, call->args.len - i - 1 + seq->n + 1);
                 for (int k = 0; k < seq->n; k++)
@@ -111,8 +119,8 @@ args lw_args(lctx *c, ast *call)
                 continue;
             }
             if (!seq || seq->kind != V_ERR)
-                diag_error(a->l, "'*' arguments are supported for lists and tuples of a length known "
-                                 "when compiling");
+                diag_error(a->l, "'*' arguments are supported for lists, tuples and arrays of a length "
+                                 "known when compiling");
             r.pos[r.npos++] = &lw_ERRV;
             continue;
         }
@@ -433,12 +441,15 @@ static value *inline_call(lctx *c, value *fn, ast *call)
 
 /* ---- compile-time iteration: comprehensions, for over lists, zip, enumerate ------------------ */
 
-enum { MAX_UNROLL = 256 }; /* items a compile-time sequence may have */
 
 /* The items of an iterable known when compiling, as a V_TUPLE: range() of constant ints, a
  * list or tuple value, zip() and enumerate() of such. NULL (no diagnostic) when the iterable is
  * not one of these; &ERRV after a diagnostic. */
-value *lw_iter_items(lctx *c, ast *it)
+value *lw_iter_items(lctx *c, ast *it) { return iter_items(c, it, NULL); }
+
+/* lw_iter_items, and in *evaluated (when not NULL) the value of an expression that is no such
+ * sequence (an array: f(*pts)). */
+static value *iter_items(lctx *c, ast *it, value **evaluated)
 {
     int unbound;
     if (it->kind == A_CALL && it->a->kind == A_NAME && !lw_lookup(c, it->a->name, &unbound)) {
@@ -532,6 +543,8 @@ value *lw_iter_items(lctx *c, ast *it)
         }
     }
     value *v = lw_expr(c, it);
+    if (evaluated)
+        *evaluated = v;
     if (v->kind == V_ERR)
         return &lw_ERRV;
     if (lw_is_complex(v)) { /* not the tuple of its parts */
