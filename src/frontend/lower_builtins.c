@@ -339,7 +339,7 @@ static int rnd_legacy_seeded; /* np.random.seed(int) came before: legacy draws a
 static int rnd_warned;        /* the clock-seed warning was given */
 static const char rnd_supported[] =
     "supported from numpy.random: seed, rand, randn, random, random_sample, standard_normal, "
-    "normal, uniform, randint, choice (equally likely items), shuffle, permutation, default_rng, "
+    "normal, uniform, randint, choice (also with p=), shuffle, permutation, default_rng, "
     "RandomState (with the same methods); of a Generator: "
     "random, uniform, integers, standard_normal, normal, choice, shuffle, permutation";
 
@@ -442,6 +442,104 @@ static value *rnd_ints(lctx *c, loc l, int gen, value **v, const char *fname, in
         hi = ir_bin(l, OP_ADD, T_I64, hi, lw_I64(l, 1), 0);
     return rnd_draw(c, l, gen, R_INT, lo, hi, v[2], t, fname);
 }
+/* The indices choice(a, size, p=p) draws, as NumPy's: p checked (its size against the n items
+ * of a, NaN, negative items, its Kahan sum within sqrt(eps) of 1, with the messages of the
+ * Generator or of the legacy stream), cdf = p.cumsum() / its last item, u uniform draws of
+ * the shape of size, and idx = cdf.searchsorted(u, side='right'): the number of cdf items at
+ * or below u (cdf rises), written out item by item, so u may have any shape and stays where it
+ * is drawn. p is a list, tuple or 1-D array of at most 64 numbers known when compiling. */
+static value *choice_p(lctx *c, loc l, int gen, value *pv, value *nv, value *size, const char *fname)
+{
+    if (pv->kind == V_TUPLE && !pv->cplx)
+        pv = lw_array_literal(c, pv->l, &(args){.pos = &pv, .npos = 1}, 0);
+    int64_t n, na;
+    if (pv->kind == V_ERR)
+        return &lw_ERRV;
+    if (pv->kind != V_ARRAY || pv->rank != 1 || !pv->sh[0] || !sym_is_const(pv->sh[0], &n) || n > 64 || n < 1) {
+        diag_error(pv->l, "%s(): p must be a list, tuple or 1-D array of at most 64 numbers known when "
+                          "compiling here", fname);
+        return &lw_ERRV;
+    }
+    ir_expr *na_e = lw_int_operand(nv, "a");
+    if (!na_e)
+        return &lw_ERRV;
+    const char *size_msg = gen > 0 ? "ValueError: a and p must have same size" : "ValueError: 'a' and 'p' must have same size";
+    if (ir_expr_const_int(na_e, &na)) {
+        if (na != n) {
+            diag_error(pv->l, "%s", size_msg + 12);
+            return &lw_ERRV;
+        }
+    } else
+        lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, na_e, lw_I64(l, n), 0), size_msg);
+    value *arr = pv;
+    ir_var *slot = lw_whole_slot(arr);
+    if (!slot)
+        slot = lw_whole_slot(arr = lw_materialize(c, arr));
+    ir_expr *P[64];
+    for (int64_t k = 0; k < n; k++) { /* the items, read once */
+        ir_expr **idx = NEWN(ir_expr *, 1);
+        idx[0] = lw_I64(l, k);
+        ir_var *tmp = lw_temp_scalar(c, T_F64);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+        as->var = tmp;
+        as->e = ir_cast(l, T_F64, ir_elem(l, slot, idx));
+        lw_emit(c, as);
+        P[k] = ir_varref(l, tmp);
+    }
+    /* NumPy's kahan_sum */
+    ir_expr *sum = P[0], *comp = ir_const_f(l, T_F64, 0.0), *neg = ir_const_i(l, T_BOOL, 0);
+    for (int64_t k = 1; k < n; k++) {
+        ir_expr *y = ir_bin(l, OP_SUB, T_F64, P[k], comp, 0);
+        ir_var *t = lw_temp_scalar(c, T_F64), *cv = lw_temp_scalar(c, T_F64);
+        ir_stmt *st = ir_stmt_new(S_ASSIGN, l);
+        st->var = t;
+        st->e = ir_bin(l, OP_ADD, T_F64, sum, y, 0);
+        lw_emit(c, st);
+        ir_stmt *sc = ir_stmt_new(S_ASSIGN, l);
+        sc->var = cv;
+        sc->e = ir_bin(l, OP_SUB, T_F64, ir_bin(l, OP_SUB, T_F64, ir_varref(l, t), sum, 0), y, 0);
+        lw_emit(c, sc);
+        sum = ir_varref(l, t);
+        comp = ir_varref(l, cv);
+    }
+    for (int64_t k = 0; k < n; k++)
+        neg = ir_bin(l, OP_LOR, T_BOOL, neg, ir_bin(l, OP_CLT, T_BOOL, P[k], ir_const_f(l, T_F64, 0.0), 0), 0);
+    int g = gen > 0;
+    lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, sum, sum, 0),
+                  g ? "ValueError: Probabilities contain NaN" : "ValueError: probabilities contain NaN");
+    lw_emit_raise(c, l, neg, g ? "ValueError: Probabilities are not non-negative"
+                               : "ValueError: probabilities are not non-negative");
+    lw_emit_raise(c, l, ir_bin(l, OP_CGT, T_BOOL, ir_un(l, OP_ABS, T_F64, ir_bin(l, OP_SUB, T_F64, sum,
+                                                                               ir_const_f(l, T_F64, 1.0), 0)),
+                               ir_const_f(l, T_F64, 1.4901161193847656e-08), 0),
+                  g ? "ValueError: Probabilities do not sum to 1. See Notes section of docstring for more "
+                      "information."
+                    : "ValueError: probabilities do not sum to 1");
+    ir_expr *C[64];
+    for (int64_t k = 0; k < n; k++) { /* the running sum, in order */
+        ir_var *t = lw_temp_scalar(c, T_F64);
+        ir_stmt *st = ir_stmt_new(S_ASSIGN, l);
+        st->var = t;
+        st->e = k ? ir_bin(l, OP_ADD, T_F64, C[k - 1], P[k], 0) : P[0];
+        lw_emit(c, st);
+        C[k] = ir_varref(l, t);
+    }
+    value *u = rnd_draw(c, l, gen, R_UNIFORM, ir_const_f(l, T_F64, 0.0), ir_const_f(l, T_F64, 1.0), size, T_F64, fname);
+    if (u->kind == V_ERR)
+        return u;
+    value *idx = lw_scalar(l, lw_I64(l, 0), 0);
+    for (int64_t k = 0; k < n; k++) {
+        value *cdf = lw_scalar(l, ir_bin(l, OP_TRUEDIV, T_F64, C[k], C[n - 1], 0), 0);
+        value *le = lw_binop(c, l, OP_CLE, cdf, u);
+        if (le->kind == V_ERR)
+            return le;
+        idx = lw_binop(c, l, OP_ADD, idx, lw_cast_to(l, le, T_I64));
+    }
+    if (idx->kind == V_SCALAR)
+        idx->weak = 0;
+    return idx->kind == V_ARRAY ? lw_materialize(c, idx) : idx;
+}
+
 /* choice(a, size, replace=True, p=None), as NumPy does it: with replacement the indices are
  * randint(0, len(a), size) from the same stream (Generator: integers, Lemire's draws), without
  * replacement lower_shuffle.c's sample; the result is a[idx]. a is a number (the
@@ -464,8 +562,9 @@ static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
         diag_error(v[5]->l, "%s(): shuffle=False is not supported", fname);
         return &lw_ERRV;
     }
-    if (v[3] && v[3]->kind != V_NONE) {
-        diag_error(v[3]->l, "%s(): p= is not supported (equally likely items are)", fname);
+    value *pv = v[3] && v[3]->kind != V_NONE ? v[3] : NULL;
+    if (pv && !replace) {
+        diag_error(pv->l, "%s(): p= without replacement is not supported (with replacement it is)", fname);
         return &lw_ERRV;
     }
     int seq = av->kind == V_TUPLE;
@@ -488,7 +587,9 @@ static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
     value *iv[4] = {lw_scalar(l, lw_I64(l, 0), 1),
                     seq ? lw_scalar(l, lw_I64(l, av->n), 1) : av, v[1], NULL};
     value *idx;
-    if (replace)
+    if (pv)
+        idx = choice_p(c, l, gen, pv, iv[1], v[1], fname);
+    else if (replace)
         idx = rnd_ints(c, l, gen, iv, fname, 0);
     else {
         ir_expr *pop = lw_int_operand(iv[1], "a");

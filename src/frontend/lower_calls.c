@@ -684,6 +684,45 @@ static int breaks_out(vec *body)
     return 0;
 }
 
+/* A break (kind A_BREAK) or continue of this loop in body (within ifs). */
+static int jumps_of(vec *body, ast_kind kind)
+{
+    for (int i = 0; i < body->len; i++) {
+        ast *s = VEC_AT(*body, i, ast *);
+        if (s->kind == kind || (s->kind == A_IF && (jumps_of(&s->body, kind) || jumps_of(&s->orelse, kind))))
+            return 1;
+    }
+    return 0;
+}
+
+/* body without its continues, for a loop unrolled when compiling (for di in (-1, 0, 1): ... if
+ * di == 0 and dj == 0: continue): the statements after an if that may continue are moved into
+ * its branches, and each branch stops at its continue, which is what running it does. */
+static vec drop_continues(vec *body)
+{
+    vec r = {0};
+    for (int i = 0; i < body->len; i++) {
+        ast *s = VEC_AT(*body, i, ast *);
+        if (s->kind == A_CONTINUE)
+            return r;
+        if (s->kind == A_IF && (jumps_of(&s->body, A_CONTINUE) || jumps_of(&s->orelse, A_CONTINUE))) {
+            vec b = {0}, o = {0};
+            for (int k = 0; k < s->body.len; k++)
+                vec_push(&b, s->body.items[k]);
+            for (int k = 0; k < s->orelse.len; k++)
+                vec_push(&o, s->orelse.items[k]);
+            for (int k = i + 1; k < body->len; k++) {
+                vec_push(&b, body->items[k]);
+                vec_push(&o, body->items[k]);
+            }
+            vec_push(&r, ast_if(s->l, s->a, drop_continues(&b), drop_continues(&o)));
+            return r;
+        }
+        vec_push(&r, s);
+    }
+    return r;
+}
+
 static void names_in(ast *a, vec *out);
 
 static void bound_names(vec *stmts, vec *out);
@@ -786,16 +825,16 @@ int lw_for_unrolled(lctx *c, ast *s, int range_loop)
         return 0;
     if (items->kind == V_ERR)
         return 1;
-    if (breaks_out(&s->body)) {
-        diag_error(s->l, "break and continue are not supported in a loop over %s (it is unrolled "
-                         "when compiling)", range_loop ? "a range that indexes a list" : "a list, zip() "
-                         "or enumerate()");
+    if (jumps_of(&s->body, A_BREAK)) {
+        diag_error(s->l, "break is not supported in a loop over %s (it is unrolled when compiling)",
+                   range_loop ? "a range that indexes a list" : "a list, zip() or enumerate()");
         return 1;
     }
+    vec body = jumps_of(&s->body, A_CONTINUE) ? drop_continues(&s->body) : s->body;
     for (int i = 0; i < items->n; i++) {
         bind_target(c, s->b, items->items[i], 1);
         lw_unbound_target(c, s->b);
-        lw_block(c, &s->body);
+        lw_block(c, &body);
     }
     return 1;
 }
