@@ -213,8 +213,38 @@ enum { IX_SLICE, IX_INDEX, IX_NEWAXIS, IX_ELLIPSIS };
  * dimensions left over; None (np.newaxis) inserts a dimension of extent 1. A result with new
  * axes is computed into a temporary (as large as the view itself), since a view's dimensions
  * are the array's own; target is set for an assignment target, which cannot have new axes. */
+/* sub with each item that is a name bound to a list of int constants (opp = [0, 3, 4, 1, 2]
+ * of a lattice Boltzmann code) written out as that list, so that f[opp], g[:, opp] and
+ * f[opp] = ... index as the list written there does (lw_list_item). */
+ast *lw_const_list_names(lctx *c, ast *sub)
+{
+    ast *r = sub;
+    for (int k = 0; k < sub->args.len; k++) {
+        ast *it = VEC_AT(sub->args, k, ast *);
+        int unbound;
+        binding *b = it->kind == A_NAME ? lw_lookup(c, it->name, &unbound) : NULL;
+        value *t = b && b->kind == B_VALUE ? b->val : NULL;
+        if (!t || t->kind != V_TUPLE || !t->is_list || t->cplx || !t->n)
+            continue;
+        vec items = {0};
+        int ok = 1;
+        for (int j = 0; j < t->n && ok; j++) {
+            int64_t x;
+            value *x_v = t->items[j];
+            ok = x_v->kind == V_SCALAR && ir_type_is_int(x_v->type) && x_v->type != T_BOOL &&
+                 ir_expr_const_int(x_v->e, &x);
+            if (ok)
+                vec_push(&items, ast_int(it->l, x));
+        }
+        if (ok)
+            r = lw_subscript_with(r, k, ast_list(it->l, items));
+    }
+    return r;
+}
+
 value *lw_index_array(lctx *c, value *base, ast *sub, int target)
 {
+    sub = lw_const_list_names(c, sub);
     if (base->e->kind != E_READ || lw_view_has_wrap(base->e->view))
         base = lw_materialize(c, base);
     value *ph = lw_phantom_index(c, base, sub, target); /* a reshaped view's axes of extent 1 */

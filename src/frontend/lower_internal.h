@@ -315,6 +315,7 @@ void lw_emit_sweep(lctx *c, loc l, value *target, value *rv, int fresh);
 /* ---- lower_index.c: indexing: slices, Ellipsis/newaxis, masks, list indices ----------------- */
 
 int lw_list_item(ast *sub);
+ast *lw_const_list_names(lctx *c, ast *sub); /* f[opp] of a list of int constants: f[[0, 3, ...]] */
 int lw_sym_is_one_ext(const sym *s);
 ast *lw_subscript_with(ast *sub, int k, ast *item);
 value *lw_index_array(lctx *c, value *base, ast *sub, int target);
