@@ -403,6 +403,8 @@ static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr 
     ir_stmt *s = lw_random_stmt(l, gen, k, fname);
     s->e = e;
     s->e2 = e2;
+    /* NumPy draws 8-bit, 16-bit and bool integers from buffered 32-bit outputs */
+    s->nb = k != R_INT ? 0 : t == T_U8 || t == T_I8 ? 8 : t == T_U16 || t == T_I16 ? 16 : t == T_BOOL ? 1 : 0;
     value *r;
     if (size && size->kind != V_NONE) {
         int rank;
@@ -413,9 +415,13 @@ static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr 
         r = lw_new_array(c, l, t, rank, len, sh, 0, NULL);
         s->var = r->fresh;
     } else {
-        /* NumPy returns a Python float or int, even for dtype=np.float32 */
+        /* NumPy returns a Python float or int, even for dtype=np.float32 (a NumPy scalar for
+         * integers of the narrow dtypes, a Python bool for bool) */
         s->var = lw_temp_scalar(c, k == R_INT ? T_I64 : T_F64);
         r = lw_scalar(l, ir_varref(l, s->var), 1);
+        if (s->nb || (k == R_INT && t == T_U32)) {
+            r = lw_scalar(l, ir_cast(l, t, ir_varref(l, s->var)), t == T_BOOL);
+        }
     }
     lw_emit_evaluated(c, s); /* `x > 0 and np.random.rand() < p` draws only when x > 0 */
     return r;
@@ -427,8 +433,9 @@ static value *rnd_ints(lctx *c, loc l, int gen, value **v, const char *fname, in
     ir_type t = T_I64;
     if (v[3] && v[3]->kind != V_NONE && !lw_dtype_of(v[3], &t))
         return &lw_ERRV;
-    if (t != T_I64 && t != T_I32) {
-        diag_error(v[3]->l, "%s(): dtype= must be an int64 or int32 type here", fname);
+    if (ir_type_is_float(t)) {
+        diag_error(v[3]->l, "Python raises TypeError: Unsupported dtype dtype('%s') for %s", ir_type_name(t),
+                   strstr(fname, "randint") ? "randint" : "integers");
         return &lw_ERRV;
     }
     int nohigh = !v[1] || v[1]->kind == V_NONE;
@@ -440,6 +447,16 @@ static value *rnd_ints(lctx *c, loc l, int gen, value **v, const char *fname, in
         lo = lw_I64(l, 0);
     if (endpoint)
         hi = ir_bin(l, OP_ADD, T_I64, hi, lw_I64(l, 1), 0);
+    if (t != T_I64 && t != T_U64) { /* NumPy's bounds of the dtype, checked before low >= high */
+        int64_t lob = t == T_BOOL ? 0 : t == T_I8 ? INT8_MIN : t == T_I16 ? INT16_MIN : t == T_I32 ? INT32_MIN : 0;
+        int64_t hib = t == T_BOOL ? 2 : t == T_I8 ? 128 : t == T_U8 ? 256 : t == T_I16 ? 32768 : t == T_U16 ? 65536
+                    : t == T_I32 ? (int64_t)INT32_MAX + 1 : (int64_t)UINT32_MAX + 1;
+        const char *tn = t == T_BOOL ? "bool" : ir_type_name(t);
+        lw_emit_raise(c, l, ir_bin(l, OP_CLT, T_BOOL, lo, lw_I64(l, lob), 0),
+                      arena_printf(&util_arena, "ValueError: low is out of bounds for %s", tn));
+        lw_emit_raise(c, l, ir_bin(l, OP_CGT, T_BOOL, hi, lw_I64(l, hib), 0),
+                      arena_printf(&util_arena, "ValueError: high is out of bounds for %s", tn));
+    }
     return rnd_draw(c, l, gen, R_INT, lo, hi, v[2], t, fname);
 }
 /* The indices choice(a, size, p=p) draws, as NumPy's: p checked (its size against the n items

@@ -1157,6 +1157,10 @@ enum {
     TYL_RK_SEEDED = 0x100, /* or'ed in: the program seeds this stream before the draw, so a
                               fresh stream after a restart or rescale is an error, not a clock
                               seed (checkpoints do not hold the streams' state) */
+    TYL_RK_N8 = 0x200,     /* or'ed into TYL_RK_INT: integers(dtype=np.uint8 or np.int8): NumPy's
+                              8-bit draws, four from each 32-bit output (a fresh buffer per call) */
+    TYL_RK_N16 = 0x400,    /* the same for np.uint16 and np.int16: two per 32-bit output */
+    TYL_RK_N1 = 0x800,     /* dtype=bool: one bit per draw, 32 from each 32-bit output */
 };
 /* Generator number of Python's random module (MT19937 seeded by init_by_array). */
 #define TYL_PYRANDOM (-1000000)
