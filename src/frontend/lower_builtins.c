@@ -933,6 +933,11 @@ static value *bi_len(lctx *c, loc l, const char *f, value **v, args *a)
                 n += ((unsigned char)*p & 0xC0) != 0x80;
             return lw_scalar(l, lw_I64(l, n), 1);
         }
+        if (v[0]->kind == V_MASKED && v[0]->lead) {
+            diag_error(l, "len() of a[:, m] (a mask after whole dimensions) is not supported: it is "
+                          "the first extent of a (len(a)), not the number of elements selected");
+            return &lw_ERRV;
+        }
         if (v[0]->kind == V_MASKED && (!v[0]->n || v[0]->rows)) { /* len(a[m]): the elements
                                                                    * (rows of a[m, :]) m selects */
             value *k = lw_reduce(c, l, "sum", v[0]->n ? v[0]->rows : v[0]->mask);

@@ -387,6 +387,10 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
         if (m)
             return m;
     }
+    if (obj->kind == V_MASKED && obj->lead && strcmp(a->name, "shape") == 0) {
+        diag_error(a->l, "'.shape' of a[:, m] (a mask after whole dimensions) is not supported (its size is)");
+        return &lw_ERRV;
+    }
     if (obj->kind == V_MASKED && !obj->n && (strcmp(a->name, "size") == 0 || strcmp(a->name, "shape") == 0)) {
         value *k = lw_reduce(c, a->l, "sum", obj->mask); /* the elements selected */
         if (k->kind == V_ERR)

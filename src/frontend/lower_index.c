@@ -330,6 +330,26 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
         }
     }
     if (nitems > 1 && kind[nitems - 1] == IX_INDEX && ival[nitems - 1]->kind == V_ARRAY &&
+        ival[nitems - 1]->type == T_BOOL && ival[nitems - 1]->rank == base->rank - (nitems - 1)) {
+        /* f[:, mask] (a lattice Boltzmann code's f[:, obstacle]): whole leading dimensions, then
+         * a mask of the others: the mask repeated along the leading ones selects the same
+         * elements in the same order (value.lead says what else differs) */
+        int whole = 1;
+        for (int k = 0; k < nitems - 1; k++) {
+            ast *it = VEC_AT(sub->args, k, ast *);
+            whole &= it->kind == A_SLICE && !it->a && !it->b && !it->c;
+        }
+        if (whole) {
+            value *m = lw_mask_repeat_lead(c, sub->l, ival[nitems - 1], base, nitems - 1);
+            if (m->kind == V_ERR)
+                return m;
+            value *r = mask_select(c, base, m, VEC_AT(sub->args, nitems - 1, ast *));
+            if (r->kind == V_MASKED)
+                r->lead = nitems - 1;
+            return r;
+        }
+    }
+    if (nitems > 1 && kind[nitems - 1] == IX_INDEX && ival[nitems - 1]->kind == V_ARRAY &&
         ival[nitems - 1]->type == T_BOOL) {
         /* f[i, mask]: integers then a mask of the remaining dimensions select as f[i][mask] */
         int ints = 1;

@@ -102,6 +102,11 @@ struct value {
     value *rows;       /* V_MASKED with n > 0 (F[m, :], x[m]): m itself, the mask of the n leading
                           dimensions (mask is m repeated along the others); len() counts it */
     const char *hold;  /* V_MASKED of lw_nonzero: the hidden name holding its mask (a snapshot) */
+    int lead;          /* V_MASKED of X[:, m] (lead full slices, then a mask of the other axes):
+                          X[M] with M the mask repeated along the leading axes (the same elements
+                          in the same order), for elementwise operations, stores and whole
+                          reductions; NumPy's result is (X.shape[0], count), so len, .shape and
+                          loops over it are refused */
     int argw;          /* V_MASKED: np.argwhere(mask) (argw = the mask's rank): its (count, argw) array
                           of indices is only counted (len, .shape, .size) or looped over */
     scope *owner;      /* V_TUPLE list: the scope whose code built it (append elsewhere would have
@@ -324,6 +329,7 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target);
 
 value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival);
 value *lw_mask_repeat(lctx *c, loc l, value *m, value *base); /* m along base's trailing dims */
+value *lw_mask_repeat_lead(lctx *c, loc l, value *m, value *base, int lead); /* m along base's first lead dims */
 value *lw_masked_bind(lctx *c, loc l, const char *name, value *v); /* b = a[m]: a snapshot */
 /* lower_assign.c: x, y = s of an array (its items along axis 0 as a tuple), NULL for a 0-d value */
 value *lw_unpack_array(lctx *c, loc l, value *v, int n);
