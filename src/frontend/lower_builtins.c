@@ -339,7 +339,8 @@ static int rnd_legacy_seeded; /* np.random.seed(int) came before: legacy draws a
 static int rnd_warned;        /* the clock-seed warning was given */
 static const char rnd_supported[] =
     "supported from numpy.random: seed, rand, randn, random, random_sample, standard_normal, "
-    "normal, uniform, randint, choice (also with p=), shuffle, permutation, default_rng, "
+    "normal, uniform, randint, choice (also with p=), shuffle, permutation, exponential, "
+    "standard_exponential, default_rng, "
     "RandomState (with the same methods); of a Generator: "
     "random, uniform, integers, standard_normal, normal, choice, shuffle, permutation";
 
@@ -348,7 +349,8 @@ value *lw_random_attr(value *obj, ast *a)
 {
     static const char *legacy[] = {"seed", "rand", "randn", "random", "random_sample",
                                    "standard_normal", "normal", "uniform", "randint", "choice",
-                                   "shuffle", "permutation", "default_rng", "RandomState", NULL};
+                                   "shuffle", "permutation", "exponential", "standard_exponential",
+                                   "default_rng", "RandomState", NULL};
     static const char *methods[] = {"random", "uniform", "integers", "standard_normal", "normal",
                                     "choice", "shuffle", "permutation", NULL};
     int gen = obj->kind == V_RNG;
@@ -683,6 +685,30 @@ static value *random_call(lctx *c, value *fn, ast *call)
         }
         return rnd_draw(c, l, gen, n[4] ? R_GAUSS : R_SAMPLE, n[4] ? ir_const_f(l, T_F64, 0.0) : NULL,
                         n[4] ? ir_const_f(l, T_F64, 1.0) : NULL, size, T_F64, fname);
+    }
+    if (!pcg && (strcmp(n, "exponential") == 0 || strcmp(n, "standard_exponential") == 0)) {
+        /* the legacy stream's scale * -log(1.0 - u) (a Generator's ziggurat is not reproduced) */
+        int std = n[0] == 's';
+        const char *pn[] = {"scale", "size"}, *ps[] = {"size"};
+        if (!lw_match_args(l, fname, &a, std ? 1 : 2, std ? ps : pn, 0, v))
+            return &lw_ERRV;
+        value *scale = std ? NULL : v[0], *size = std ? v[0] : v[1];
+        ir_expr *sc = scale && scale->kind != V_NONE ? rnd_float(scale, fname, "scale") : NULL;
+        if (scale && scale->kind != V_NONE && !sc)
+            return &lw_ERRV;
+        if (sc) { /* NumPy tests the sign bit: -0.0 is refused too */
+            ir_expr **cs = NEWN(ir_expr *, 2);
+            cs[0] = ir_const_f(l, T_F64, 1.0);
+            cs[1] = sc;
+            lw_emit_raise(c, l, ir_bin(l, OP_CLT, T_BOOL, ir_call(l, FN_COPYSIGN, T_F64, 2, cs),
+                                       ir_const_f(l, T_F64, 0.0), 0),
+                          "ValueError: scale < 0");
+        }
+        value *u = rnd_draw(c, l, gen, R_SAMPLE, NULL, NULL, size, T_F64, fname);
+        if (u->kind == V_ERR)
+            return u;
+        value *e = lw_unop(c, l, OP_NEG, lw_ufunc1(c, l, FN_LOG, lw_binop(c, l, OP_SUB, lw_scalar(l, ir_const_f(l, T_F64, 1.0), 1), u)));
+        return sc ? lw_binop(c, l, OP_MUL, lw_scalar(l, sc, 1), e) : e;
     }
     if (strcmp(n, "random") == 0 || strcmp(n, "random_sample") == 0) {
         const char *pn[] = {"size", "dtype"};
