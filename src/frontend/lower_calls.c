@@ -1206,7 +1206,7 @@ value *lw_call(lctx *c, ast *call)
  * X[...] = np.f(...) does. */
 ast *lw_out_argument(ast *e, ast **call)
 {
-    if (e->kind != A_CALL || e->a->kind != A_ATTR || e->a->a->kind != A_NAME ||
+    if (e->kind != A_CALL || !e->a || e->a->kind != A_ATTR || !e->a->a || e->a->a->kind != A_NAME ||
         (strcmp(e->a->a->name, "np") != 0 && strcmp(e->a->a->name, "numpy") != 0))
         return NULL;
     for (int i = 0; i < e->kwargs.len; i++) {

@@ -36,7 +36,7 @@ static void rewrite(ast *a)
 {
     if (!a)
         return;
-    if (a->kind == A_CALL && a->a->kind == A_ATTR && a->a->a && a->a->a->kind == A_NAME &&
+    if (a->kind == A_CALL && a->a && a->a->kind == A_ATTR && a->a->a && a->a->a->kind == A_NAME &&
         (strcmp(a->a->a->name, "np") == 0 || strcmp(a->a->a->name, "numpy") == 0)) {
         int has_out = 0;
         for (int i = 0; i < a->kwargs.len; i++) {
