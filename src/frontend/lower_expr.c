@@ -713,7 +713,9 @@ value *lw_expr(lctx *c, ast *a)
     case A_ATTR: return lower_attr(c, a);
     case A_CALL: {
         ast *plain = NULL, *into = lw_out_argument(a, &plain);
-        if (into) { /* b = np.clip(a, 0, 1, out=a): a is written, and the call's value is a itself */
+        if (into && lw_outarg_func(a->a->name)) {
+            /* b = np.clip(a, 0, 1, out=a): a is written, and the call's value is a itself (a
+             * reduction's out= stays refused in an expression) */
             ast *at = ast_subscript(a->l, into, ast_vec1(ast_name(into->l, "Ellipsis")), 0);
             ast *as = ast_assign(a->l, ast_vec1(at), plain);
             lw_lower_assign(c, as);

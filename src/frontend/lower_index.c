@@ -520,8 +520,8 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
             value *iv = ival[i];
             if (iv->kind == V_TUPLE || iv->kind == V_ARRAY || iv->kind == V_STR) {
                 diag_error(it->l, "this index is not supported: indices are integers, slices, '...', "
-                                  "np.newaxis, integer arrays, and a boolean mask alone or after "
-                                  "integers");
+                                  "np.newaxis, integer arrays, and a boolean mask alone, after "
+                                  "integers or after whole dimensions (a[:, m])");
                 failed = 1;
                 continue;
             }

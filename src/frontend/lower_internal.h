@@ -479,6 +479,7 @@ enum { LW_DEQUE_POP = 'D' }; /* ival of a call q.pop(...) of a deque: the deque'
 int lw_deque_import(lctx *c, ast *s); /* from collections import deque: 1 when bound */
 void lw_sets_rewrite(ast *module); /* lower_sets.c: set() rewritten into lists without repeats */
 void lw_outarg_rewrite(ast *module); /* lower_outarg.c: np.clip(a, 0, 1, a) is np.clip(a, 0, 1, out=a) */
+int lw_outarg_func(const char *name); /* a ufunc or clip, whose value is its out= array */
 void lw_pyrandom_reset(void);
 void lw_pyrandom_import(lctx *c, ast *s);
 value *lw_pyrandom_attr(value *mod, ast *a);

@@ -32,6 +32,15 @@ static const struct {
     {"fabs", 1}, {"negative", 1}, {"positive", 1}, {"square", 1},
 };
 
+/* 1 when np.NAME is one of the functions above (a ufunc or clip: its value is its output). */
+int lw_outarg_func(const char *name)
+{
+    for (size_t f = 0; f < sizeof funcs / sizeof *funcs; f++)
+        if (strcmp(name, funcs[f].name) == 0)
+            return 1;
+    return 0;
+}
+
 static void rewrite(ast *a)
 {
     if (!a)
