@@ -58,6 +58,8 @@ static void emit_random(ectx *c, int ind, ir_stmt *s)
     int ints = s->init == R_INT || s->init == R_PERM || s->init == R_CHOICE || s->init == R_PYINT ||
                s->init == R_PYPERM; /* lo: the population */
     const char *k = s->na ? arena_printf(&util_arena, "%s | TYL_RK_SEEDED", kind[s->init]) : kind[s->init];
+    if (s->init == R_INT && s->nb) /* integers of a narrow dtype: NumPy's buffered draws */
+        k = arena_printf(&util_arena, "%s | TYL_RK_N%d", k, s->nb);
     if (s->var->is_array)
         emit_put(c, ind, "tyl_random_fill(%d, %s, %s, %s, %s, %s, %s, %s);\n", s->n, k,
             ints ? "0" : a, ints ? "0" : b, ints ? a : "0", ints ? b : "1", s->var->name, emit_W(s->l));

@@ -136,7 +136,7 @@ const char lw_supported_numpy[] =
     "isinf, isfinite, minimum, "
     "maximum, add, subtract, multiply, divide, true_divide, floor_divide, mod, remainder, "
     "negative, positive, less, less_equal, greater, greater_equal, equal, not_equal (also with out=), their outer/reduce/accumulate methods, outer, flip, flipud, fliplr, rot90, tile, repeat, expand_dims, squeeze, swapaxes, moveaxis, where, clip, power, roll, sum, max, min, mean, amax, amin, any, all (also with axis=), "
-    "cumsum, cumprod, prod, diff, std, var, nansum, nanmean, nanmax, nanmin, nanstd, nanvar, average, nan_to_num, sinc, polyval, logspace, select, divmod, modf, cross, isin, linalg.norm, linalg.solve, linalg.inv, linalg.cholesky, cov, eye, identity, diag, fill_diagonal, trace, tril, triu, tril_indices, triu_indices (and _from), kron, convolve, argmax, argmin, unravel_index, reshape, ravel, dot, vdot, inner, matmul, einsum, histogram, sort, argsort, unique, median, percentile, quantile, count_nonzero, isclose, allclose, array_equal, "
+    "cumsum, cumprod, prod, diff, std, var, nansum, nanmean, nanmax, nanmin, nanstd, nanvar, average, nan_to_num, sinc, polyval, logspace, select, divmod, modf, cross, isin, linalg.norm, linalg.solve, linalg.inv, linalg.cholesky, cov, eye, identity, diag, fill_diagonal, trace, tril, triu, tril_indices, triu_indices (and _from), kron, convolve, correlate, argmax, argmin, unravel_index, reshape, ravel, dot, vdot, inner, matmul, einsum, histogram, sort, argsort, unique, median, percentile, quantile, count_nonzero, isclose, allclose, array_equal, "
     "logical_and, logical_or, logical_xor, logical_not, heaviside, round, around, transpose, "
     "copyto, concatenate, stack, hstack, vstack, column_stack, append, gradient, trapezoid, interp, "
     "ptp, prod (whole arrays), size, bincount (with minlength=), nonzero, flatnonzero, argwhere (counted, reduced, indexing, looped over), savez, savez_compressed, savetxt, set_printoptions, "
@@ -571,6 +571,22 @@ static value *slice_axis(value *a, loc l, int axis, ir_expr *lo, ir_expr *n, con
     return r;
 }
 
+/* n indices of a along axis going down from index hi (a[..., hi:hi-n:-1, ...]): the mirror
+ * images np.pad's 'reflect' and 'symmetric' copy. */
+static value *slice_axis_down(value *a, loc l, int axis, ir_expr *hi, ir_expr *n, const sym *sn)
+{
+    value *r = slice_axis(a, l, axis, hi, n, sn);
+    ir_view *v = r->e->view;
+    for (int d = 0; d < v->rank; d++) {
+        ir_dim *m = &v->dim[d];
+        if (m->kind != D_RANGE || m->box != axis)
+            continue;
+        m->step = lw_imul(l, m->step, lw_I64(l, -1));
+        m->step_c = -m->step_c;
+    }
+    return r;
+}
+
 /* pad_width: an int, (before, after), or one (before, after) per axis. */
 static int pad_widths(value *pw, int rank, value **before, value **after)
 {
@@ -602,10 +618,12 @@ static int pad_widths(value *pw, int rank, value **before, value **after)
     return 1;
 }
 
-/* np.pad(a, pad_width, mode='constant'|'edge'|'wrap', constant_values=): the array is copied
- * into the middle of a larger one and each axis padded in turn (so corners come out as
- * NumPy's): constant by the fill, edge by broadcasting the first and last slices, wrap by
- * copying the opposite end (widths at most the extent). */
+/* np.pad(a, pad_width, mode='constant'|'edge'|'wrap'|'reflect'|'symmetric', constant_values=):
+ * the array is copied into the middle of a larger one and each axis padded in turn (so corners
+ * come out as NumPy's): constant by the fill, edge by broadcasting the first and last slices,
+ * wrap by copying the opposite end (widths at most the extent), reflect and symmetric by
+ * copying the ends mirrored, without and with the edge value repeated (widths below the
+ * extent, and at most the extent: NumPy reflects again beyond, which is refused when running). */
 value *lw_pad(lctx *c, loc l, args *a)
 {
     const char *pn[] = {"array", "pad_width", "mode", "constant_values"};
@@ -618,8 +636,10 @@ value *lw_pad(lctx *c, loc l, args *a)
     const char *mode = "constant";
     if (v[2]) {
         if (v[2]->kind != V_STR || (strcmp(v[2]->str, "constant") && strcmp(v[2]->str, "edge") &&
-                                    strcmp(v[2]->str, "wrap"))) {
-            diag_error(v[2]->l, "np.pad(): supported modes are 'constant', 'edge' and 'wrap'");
+                                    strcmp(v[2]->str, "wrap") && strcmp(v[2]->str, "reflect") &&
+                                    strcmp(v[2]->str, "symmetric"))) {
+            diag_error(v[2]->l, "np.pad(): supported modes are 'constant', 'edge', 'wrap', 'reflect' and "
+                                "'symmetric'");
             return &lw_ERRV;
         }
         mode = v[2]->str;
@@ -655,7 +675,8 @@ value *lw_pad(lctx *c, loc l, args *a)
     lw_emit_sweep(c, l, mid, x, 0);
     if (constant)
         return r;
-    int wrap = strcmp(mode, "wrap") == 0;
+    int wrap = strcmp(mode, "wrap") == 0, reflect = strcmp(mode, "reflect") == 0;
+    int symmetric = strcmp(mode, "symmetric") == 0;
     for (int d = 0; d < x->rank; d++) {
         /* the part of r already filled: the middle along later axes, everything along earlier */
         value *done = r;
@@ -674,6 +695,24 @@ value *lw_pad(lctx *c, loc l, args *a)
                            "by tylesc");
             lo_s = slice_axis(done, l, d, n, b[d], before[d]->s);
             hi_s = slice_axis(done, l, d, b[d], e[d], after[d]->s);
+        } else if (reflect || symmetric) {
+            /* reflect: x[b], x[b-1], ... x[1] before and x[n-2], x[n-3], ... after; symmetric
+             * starts at x[b-1] and x[n-1]. Wider pads NumPy reflects again: refused here. */
+            ir_expr *most = reflect ? ir_bin(l, OP_SUB, T_I64, n, one, 0) : n;
+            for (ir_expr **w = (ir_expr *[]){b[d], e[d]}, **we = w + 2; w < we; w++)
+                lw_emit_raise(c, l, ir_bin(l, OP_CGT, T_BOOL, *w, most, 0),
+                              reflect ? "ValueError: np.pad(mode='reflect') as wide as the axis or wider is "
+                                        "not supported by tylesc"
+                                      : "ValueError: np.pad(mode='symmetric') wider than the axis is not "
+                                        "supported by tylesc");
+            ir_expr *top = lw_iadd(l, b[d], b[d]); /* the first source index, in r's coordinates */
+            ir_expr *bot = lw_iadd(l, b[d], ir_bin(l, OP_SUB, T_I64, n, lw_I64(l, 2), 0));
+            if (symmetric) {
+                top = ir_bin(l, OP_SUB, T_I64, top, one, 0);
+                bot = lw_iadd(l, bot, one);
+            }
+            lo_s = slice_axis_down(done, l, d, top, b[d], before[d]->s);
+            hi_s = slice_axis_down(done, l, d, bot, e[d], after[d]->s);
         } else {
             lo_s = slice_axis(done, l, d, b[d], one, sym_const(1));
             hi_s = slice_axis(done, l, d, ir_bin(l, OP_SUB, T_I64, lw_iadd(l, b[d], n), one, 0), one, sym_const(1));

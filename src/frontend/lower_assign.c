@@ -347,6 +347,8 @@ static void store(lctx *c, ast *t, value *v)
             lw_list_item_store(c, h, t->a->name, list, li, v);
         return;
     }
+    if (t->kind == A_SUBSCRIPT)
+        t = lw_const_list_names(c, t);
     if (t->kind == A_SUBSCRIPT && lw_list_item(t) >= 0) {
         /* a[..., [i0, i1], ...] = v: one store per listed index, v computed first (it may read
          * a: a[[0, 1]] = a[[1, 0]] swaps) and split along the list's dimension when it has it */
@@ -358,6 +360,8 @@ static void store(lctx *c, ast *t, value *v)
         }
         if (v->kind == V_ERR)
             return;
+        if (v->kind == V_TUPLE && !v->cplx) /* g[[0, 1], 2] = [7.5, 8.5]: NumPy's array of it */
+            v = lw_array_literal(c, v->l, &(args){.pos = &v, .npos = 1}, 0);
         if (v->kind == V_ARRAY)
             v = lw_materialize(c, v);
         value *first = target_view(c, lw_subscript_with(t, k, VEC_AT(lst->args, 0, ast *)));
@@ -385,6 +389,13 @@ static void store(lctx *c, ast *t, value *v)
         }
         for (int j = 0; j < lst->args.len; j++) {
             value *vj = pos < 0 ? v : lw_fix_axis(c, t->l, v, pos, lw_I64(t->l, lw_sym_is_one_ext(v->sh[pos]) ? 0 : j));
+            if (vj->kind == V_ARRAY && vj->rank == 0 && vj->e->kind == E_READ) { /* g[[2, 0], 1] = v: one number */
+                ir_view *w = vj->e->view;
+                ir_expr **idx = NEWN(ir_expr *, w->rank);
+                for (int d = 0; d < w->rank; d++)
+                    idx[d] = w->dim[d].lo;
+                vj = lw_scalar(t->l, ir_elem(t->l, w->arr, idx), 0);
+            }
             store(c, lw_subscript_with(t, k, VEC_AT(lst->args, j, ast *)), vj);
         }
         return;
@@ -421,6 +432,8 @@ static void store(lctx *c, ast *t, value *v)
             lw_emit(c, s);
             return;
         }
+        if (v->kind == V_TUPLE && !v->cplx) /* g[1:4, 1:4] = [[0, 1, 0], ...]: NumPy's array of it */
+            v = lw_array_literal(c, v->l, &(args){.pos = &v, .npos = 1}, 0);
         lw_emit_sweep(c, t->l, tv, v, 0);
         return;
     }
@@ -737,6 +750,19 @@ void lw_lower_augassign(lctx *c, ast *s)
     }
     if (t->kind == A_SUBSCRIPT)
         t = lw_tuple_index(c, t);
+    if (t->kind == A_SUBSCRIPT)
+        t = lw_const_list_names(c, t);
+    if (t->kind == A_SUBSCRIPT && lw_list_item(t) >= 0) {
+        /* g[:, [0, 3]] += 1.0: NumPy's a[idx] = a[idx] + v (a repeated index written once
+         * with the value read before any write; ints cut as a store of floats does) */
+        value *cur = lw_expr(c, t);
+        if (cur->kind == V_ERR || rhs->kind == V_ERR)
+            return;
+        value *r = lw_binop(c, s->l, op, cur, rhs);
+        if (r->kind != V_ERR)
+            store(c, t, r);
+        return;
+    }
     if (t->kind == A_SUBSCRIPT && lw_augscatter(c, s->l, op, t, rhs))
         return;
     if (t->kind == A_SUBSCRIPT) {

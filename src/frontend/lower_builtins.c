@@ -339,7 +339,8 @@ static int rnd_legacy_seeded; /* np.random.seed(int) came before: legacy draws a
 static int rnd_warned;        /* the clock-seed warning was given */
 static const char rnd_supported[] =
     "supported from numpy.random: seed, rand, randn, random, random_sample, standard_normal, "
-    "normal, uniform, randint, choice (equally likely items), shuffle, permutation, default_rng, "
+    "normal, uniform, randint, choice (also with p=), shuffle, permutation, exponential, "
+    "standard_exponential, default_rng, "
     "RandomState (with the same methods); of a Generator: "
     "random, uniform, integers, standard_normal, normal, choice, shuffle, permutation";
 
@@ -348,7 +349,8 @@ value *lw_random_attr(value *obj, ast *a)
 {
     static const char *legacy[] = {"seed", "rand", "randn", "random", "random_sample",
                                    "standard_normal", "normal", "uniform", "randint", "choice",
-                                   "shuffle", "permutation", "default_rng", "RandomState", NULL};
+                                   "shuffle", "permutation", "exponential", "standard_exponential",
+                                   "default_rng", "RandomState", NULL};
     static const char *methods[] = {"random", "uniform", "integers", "standard_normal", "normal",
                                     "choice", "shuffle", "permutation", NULL};
     int gen = obj->kind == V_RNG;
@@ -403,6 +405,8 @@ static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr 
     ir_stmt *s = lw_random_stmt(l, gen, k, fname);
     s->e = e;
     s->e2 = e2;
+    /* NumPy draws 8-bit, 16-bit and bool integers from buffered 32-bit outputs */
+    s->nb = k != R_INT ? 0 : t == T_U8 || t == T_I8 ? 8 : t == T_U16 || t == T_I16 ? 16 : t == T_BOOL ? 1 : 0;
     value *r;
     if (size && size->kind != V_NONE) {
         int rank;
@@ -413,9 +417,13 @@ static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr 
         r = lw_new_array(c, l, t, rank, len, sh, 0, NULL);
         s->var = r->fresh;
     } else {
-        /* NumPy returns a Python float or int, even for dtype=np.float32 */
+        /* NumPy returns a Python float or int, even for dtype=np.float32 (a NumPy scalar for
+         * integers of the narrow dtypes, a Python bool for bool) */
         s->var = lw_temp_scalar(c, k == R_INT ? T_I64 : T_F64);
         r = lw_scalar(l, ir_varref(l, s->var), 1);
+        if (s->nb || (k == R_INT && t == T_U32)) {
+            r = lw_scalar(l, ir_cast(l, t, ir_varref(l, s->var)), t == T_BOOL);
+        }
     }
     lw_emit_evaluated(c, s); /* `x > 0 and np.random.rand() < p` draws only when x > 0 */
     return r;
@@ -427,8 +435,9 @@ static value *rnd_ints(lctx *c, loc l, int gen, value **v, const char *fname, in
     ir_type t = T_I64;
     if (v[3] && v[3]->kind != V_NONE && !lw_dtype_of(v[3], &t))
         return &lw_ERRV;
-    if (t != T_I64 && t != T_I32) {
-        diag_error(v[3]->l, "%s(): dtype= must be an int64 or int32 type here", fname);
+    if (ir_type_is_float(t)) {
+        diag_error(v[3]->l, "Python raises TypeError: Unsupported dtype dtype('%s') for %s", ir_type_name(t),
+                   strstr(fname, "randint") ? "randint" : "integers");
         return &lw_ERRV;
     }
     int nohigh = !v[1] || v[1]->kind == V_NONE;
@@ -440,8 +449,116 @@ static value *rnd_ints(lctx *c, loc l, int gen, value **v, const char *fname, in
         lo = lw_I64(l, 0);
     if (endpoint)
         hi = ir_bin(l, OP_ADD, T_I64, hi, lw_I64(l, 1), 0);
+    if (t != T_I64 && t != T_U64) { /* NumPy's bounds of the dtype, checked before low >= high */
+        int64_t lob = t == T_BOOL ? 0 : t == T_I8 ? INT8_MIN : t == T_I16 ? INT16_MIN : t == T_I32 ? INT32_MIN : 0;
+        int64_t hib = t == T_BOOL ? 2 : t == T_I8 ? 128 : t == T_U8 ? 256 : t == T_I16 ? 32768 : t == T_U16 ? 65536
+                    : t == T_I32 ? (int64_t)INT32_MAX + 1 : (int64_t)UINT32_MAX + 1;
+        const char *tn = t == T_BOOL ? "bool" : ir_type_name(t);
+        lw_emit_raise(c, l, ir_bin(l, OP_CLT, T_BOOL, lo, lw_I64(l, lob), 0),
+                      arena_printf(&util_arena, "ValueError: low is out of bounds for %s", tn));
+        lw_emit_raise(c, l, ir_bin(l, OP_CGT, T_BOOL, hi, lw_I64(l, hib), 0),
+                      arena_printf(&util_arena, "ValueError: high is out of bounds for %s", tn));
+    }
     return rnd_draw(c, l, gen, R_INT, lo, hi, v[2], t, fname);
 }
+/* The indices choice(a, size, p=p) draws, as NumPy's: p checked (its size against the n items
+ * of a, NaN, negative items, its Kahan sum within sqrt(eps) of 1, with the messages of the
+ * Generator or of the legacy stream), cdf = p.cumsum() / its last item, u uniform draws of
+ * the shape of size, and idx = cdf.searchsorted(u, side='right'): the number of cdf items at
+ * or below u (cdf rises), written out item by item, so u may have any shape and stays where it
+ * is drawn. p is a list, tuple or 1-D array of at most 64 numbers known when compiling. */
+static value *choice_p(lctx *c, loc l, int gen, value *pv, value *nv, value *size, const char *fname)
+{
+    if (pv->kind == V_TUPLE && !pv->cplx)
+        pv = lw_array_literal(c, pv->l, &(args){.pos = &pv, .npos = 1}, 0);
+    int64_t n, na;
+    if (pv->kind == V_ERR)
+        return &lw_ERRV;
+    if (pv->kind != V_ARRAY || pv->rank != 1 || !pv->sh[0] || !sym_is_const(pv->sh[0], &n) || n > 64 || n < 1) {
+        diag_error(pv->l, "%s(): p must be a list, tuple or 1-D array of at most 64 numbers known when "
+                          "compiling here", fname);
+        return &lw_ERRV;
+    }
+    ir_expr *na_e = lw_int_operand(nv, "a");
+    if (!na_e)
+        return &lw_ERRV;
+    const char *size_msg = gen > 0 ? "ValueError: a and p must have same size" : "ValueError: 'a' and 'p' must have same size";
+    if (ir_expr_const_int(na_e, &na)) {
+        if (na != n) {
+            diag_error(pv->l, "%s", size_msg + 12);
+            return &lw_ERRV;
+        }
+    } else
+        lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, na_e, lw_I64(l, n), 0), size_msg);
+    value *arr = pv;
+    ir_var *slot = lw_whole_slot(arr);
+    if (!slot)
+        slot = lw_whole_slot(arr = lw_materialize(c, arr));
+    ir_expr *P[64];
+    for (int64_t k = 0; k < n; k++) { /* the items, read once */
+        ir_expr **idx = NEWN(ir_expr *, 1);
+        idx[0] = lw_I64(l, k);
+        ir_var *tmp = lw_temp_scalar(c, T_F64);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+        as->var = tmp;
+        as->e = ir_cast(l, T_F64, ir_elem(l, slot, idx));
+        lw_emit(c, as);
+        P[k] = ir_varref(l, tmp);
+    }
+    /* NumPy's kahan_sum */
+    ir_expr *sum = P[0], *comp = ir_const_f(l, T_F64, 0.0), *neg = ir_const_i(l, T_BOOL, 0);
+    for (int64_t k = 1; k < n; k++) {
+        ir_expr *y = ir_bin(l, OP_SUB, T_F64, P[k], comp, 0);
+        ir_var *t = lw_temp_scalar(c, T_F64), *cv = lw_temp_scalar(c, T_F64);
+        ir_stmt *st = ir_stmt_new(S_ASSIGN, l);
+        st->var = t;
+        st->e = ir_bin(l, OP_ADD, T_F64, sum, y, 0);
+        lw_emit(c, st);
+        ir_stmt *sc = ir_stmt_new(S_ASSIGN, l);
+        sc->var = cv;
+        sc->e = ir_bin(l, OP_SUB, T_F64, ir_bin(l, OP_SUB, T_F64, ir_varref(l, t), sum, 0), y, 0);
+        lw_emit(c, sc);
+        sum = ir_varref(l, t);
+        comp = ir_varref(l, cv);
+    }
+    for (int64_t k = 0; k < n; k++)
+        neg = ir_bin(l, OP_LOR, T_BOOL, neg, ir_bin(l, OP_CLT, T_BOOL, P[k], ir_const_f(l, T_F64, 0.0), 0), 0);
+    int g = gen > 0;
+    lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, sum, sum, 0),
+                  g ? "ValueError: Probabilities contain NaN" : "ValueError: probabilities contain NaN");
+    lw_emit_raise(c, l, neg, g ? "ValueError: Probabilities are not non-negative"
+                               : "ValueError: probabilities are not non-negative");
+    lw_emit_raise(c, l, ir_bin(l, OP_CGT, T_BOOL, ir_un(l, OP_ABS, T_F64, ir_bin(l, OP_SUB, T_F64, sum,
+                                                                               ir_const_f(l, T_F64, 1.0), 0)),
+                               ir_const_f(l, T_F64, 1.4901161193847656e-08), 0),
+                  g ? "ValueError: Probabilities do not sum to 1. See Notes section of docstring for more "
+                      "information."
+                    : "ValueError: probabilities do not sum to 1");
+    ir_expr *C[64];
+    for (int64_t k = 0; k < n; k++) { /* the running sum, in order */
+        ir_var *t = lw_temp_scalar(c, T_F64);
+        ir_stmt *st = ir_stmt_new(S_ASSIGN, l);
+        st->var = t;
+        st->e = k ? ir_bin(l, OP_ADD, T_F64, C[k - 1], P[k], 0) : P[0];
+        lw_emit(c, st);
+        C[k] = ir_varref(l, t);
+    }
+    value *u = rnd_draw(c, l, gen, R_UNIFORM, ir_const_f(l, T_F64, 0.0), ir_const_f(l, T_F64, 1.0), size, T_F64, fname);
+    if (u->kind == V_ERR)
+        return u;
+    value *idx = lw_scalar(l, lw_I64(l, 0), 0);
+    for (int64_t k = 0; k < n; k++) {
+        value *cdf = lw_scalar(l, ir_bin(l, OP_TRUEDIV, T_F64, C[k], C[n - 1], 0), 0);
+        value *le = lw_binop(c, l, OP_CLE, cdf, u);
+        if (le->kind == V_ERR)
+            return le;
+        idx = lw_binop(c, l, OP_ADD, idx, lw_cast_to(l, le, T_I64));
+    }
+    if (idx->kind == V_SCALAR)
+        idx->weak = 0;
+    return idx->kind == V_ARRAY ? lw_materialize(c, idx) : idx;
+}
+
 /* choice(a, size, replace=True, p=None), as NumPy does it: with replacement the indices are
  * randint(0, len(a), size) from the same stream (Generator: integers, Lemire's draws), without
  * replacement lower_shuffle.c's sample; the result is a[idx]. a is a number (the
@@ -464,8 +581,9 @@ static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
         diag_error(v[5]->l, "%s(): shuffle=False is not supported", fname);
         return &lw_ERRV;
     }
-    if (v[3] && v[3]->kind != V_NONE) {
-        diag_error(v[3]->l, "%s(): p= is not supported (equally likely items are)", fname);
+    value *pv = v[3] && v[3]->kind != V_NONE ? v[3] : NULL;
+    if (pv && !replace) {
+        diag_error(pv->l, "%s(): p= without replacement is not supported (with replacement it is)", fname);
         return &lw_ERRV;
     }
     int seq = av->kind == V_TUPLE;
@@ -488,7 +606,9 @@ static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
     value *iv[4] = {lw_scalar(l, lw_I64(l, 0), 1),
                     seq ? lw_scalar(l, lw_I64(l, av->n), 1) : av, v[1], NULL};
     value *idx;
-    if (replace)
+    if (pv)
+        idx = choice_p(c, l, gen, pv, iv[1], v[1], fname);
+    else if (replace)
         idx = rnd_ints(c, l, gen, iv, fname, 0);
     else {
         ir_expr *pop = lw_int_operand(iv[1], "a");
@@ -565,6 +685,30 @@ static value *random_call(lctx *c, value *fn, ast *call)
         }
         return rnd_draw(c, l, gen, n[4] ? R_GAUSS : R_SAMPLE, n[4] ? ir_const_f(l, T_F64, 0.0) : NULL,
                         n[4] ? ir_const_f(l, T_F64, 1.0) : NULL, size, T_F64, fname);
+    }
+    if (!pcg && (strcmp(n, "exponential") == 0 || strcmp(n, "standard_exponential") == 0)) {
+        /* the legacy stream's scale * -log(1.0 - u) (a Generator's ziggurat is not reproduced) */
+        int std = n[0] == 's';
+        const char *pn[] = {"scale", "size"}, *ps[] = {"size"};
+        if (!lw_match_args(l, fname, &a, std ? 1 : 2, std ? ps : pn, 0, v))
+            return &lw_ERRV;
+        value *scale = std ? NULL : v[0], *size = std ? v[0] : v[1];
+        ir_expr *sc = scale && scale->kind != V_NONE ? rnd_float(scale, fname, "scale") : NULL;
+        if (scale && scale->kind != V_NONE && !sc)
+            return &lw_ERRV;
+        if (sc) { /* NumPy tests the sign bit: -0.0 is refused too */
+            ir_expr **cs = NEWN(ir_expr *, 2);
+            cs[0] = ir_const_f(l, T_F64, 1.0);
+            cs[1] = sc;
+            lw_emit_raise(c, l, ir_bin(l, OP_CLT, T_BOOL, ir_call(l, FN_COPYSIGN, T_F64, 2, cs),
+                                       ir_const_f(l, T_F64, 0.0), 0),
+                          "ValueError: scale < 0");
+        }
+        value *u = rnd_draw(c, l, gen, R_SAMPLE, NULL, NULL, size, T_F64, fname);
+        if (u->kind == V_ERR)
+            return u;
+        value *e = lw_unop(c, l, OP_NEG, lw_ufunc1(c, l, FN_LOG, lw_binop(c, l, OP_SUB, lw_scalar(l, ir_const_f(l, T_F64, 1.0), 1), u)));
+        return sc ? lw_binop(c, l, OP_MUL, lw_scalar(l, sc, 1), e) : e;
     }
     if (strcmp(n, "random") == 0 || strcmp(n, "random_sample") == 0) {
         const char *pn[] = {"size", "dtype"};
@@ -807,11 +951,18 @@ static value *bi_len(lctx *c, loc l, const char *f, value **v, args *a)
     if (v[0]->kind != V_ARRAY) {
         if (v[0]->kind == V_TUPLE)
             return lw_scalar(l, lw_I64(l, v[0]->n), 1);
+        if (v[0]->kind == V_LIST) /* len(E[2:]): its count */
+            return lw_scalar(l, ir_varref(l, v[0]->lcnt), 1);
         if (v[0]->kind == V_STR) { /* code points */
             int64_t n = 0;
             for (const char *p = v[0]->str; *p; p++)
                 n += ((unsigned char)*p & 0xC0) != 0x80;
             return lw_scalar(l, lw_I64(l, n), 1);
+        }
+        if (v[0]->kind == V_MASKED && v[0]->lead) {
+            diag_error(l, "len() of a[:, m] (a mask after whole dimensions) is not supported: it is "
+                          "the first extent of a (len(a)), not the number of elements selected");
+            return &lw_ERRV;
         }
         if (v[0]->kind == V_MASKED && (!v[0]->n || v[0]->rows)) { /* len(a[m]): the elements
                                                                    * (rows of a[m, :]) m selects */

@@ -89,6 +89,9 @@ static void pin_args(lctx *c, args *r, int *pmark, int npm, int *kmark)
         r->kw[i] = vs[r->npos + i];
 }
 
+enum { MAX_UNROLL = 256 }; /* items a compile-time sequence may have */
+static value *iter_items(lctx *c, ast *it, value **evaluated);
+
 args lw_args(lctx *c, ast *call)
 {
     int conv = list_args_as_arrays, alike = conv && list_empty_alike;
@@ -102,7 +105,12 @@ args lw_args(lctx *c, ast *call)
     for (int i = 0; i < call->args.len; i++) {
         ast *a = VEC_AT(call->args, i, ast *);
         if (a->kind == A_STARRED) { /* f(*seq): the items of a sequence known when compiling */
-            value *seq = lw_iter_items(c, a->a);
+            value *ev = NULL;
+            value *seq = iter_items(c, a->a, &ev);
+            int64_t k;
+            if (!seq && ev && ev->kind == V_ARRAY && ev->rank >= 1 && ev->sh[0] && sym_is_const(ev->sh[0], &k) &&
+                k <= MAX_UNROLL) /* np.hypot(*pts): the items along the first axis, as Python's */
+                seq = lw_unpack_array(c, a->l, ev, (int)k);
             if (seq && seq->kind == V_TUPLE) {
                 r.pos = realloc_items(r.pos, r.npos, call->args.len - i - 1 + seq->n + 1);
                 for (int k = 0; k < seq->n; k++)
@@ -111,8 +119,8 @@ args lw_args(lctx *c, ast *call)
                 continue;
             }
             if (!seq || seq->kind != V_ERR)
-                diag_error(a->l, "'*' arguments are supported for lists and tuples of a length known "
-                                 "when compiling");
+                diag_error(a->l, "'*' arguments are supported for lists, tuples and arrays of a length "
+                                 "known when compiling");
             r.pos[r.npos++] = &lw_ERRV;
             continue;
         }
@@ -433,12 +441,15 @@ static value *inline_call(lctx *c, value *fn, ast *call)
 
 /* ---- compile-time iteration: comprehensions, for over lists, zip, enumerate ------------------ */
 
-enum { MAX_UNROLL = 256 }; /* items a compile-time sequence may have */
 
 /* The items of an iterable known when compiling, as a V_TUPLE: range() of constant ints, a
  * list or tuple value, zip() and enumerate() of such. NULL (no diagnostic) when the iterable is
  * not one of these; &ERRV after a diagnostic. */
-value *lw_iter_items(lctx *c, ast *it)
+value *lw_iter_items(lctx *c, ast *it) { return iter_items(c, it, NULL); }
+
+/* lw_iter_items, and in *evaluated (when not NULL) the value of an expression that is no such
+ * sequence (an array: f(*pts)). */
+static value *iter_items(lctx *c, ast *it, value **evaluated)
 {
     int unbound;
     if (it->kind == A_CALL && it->a->kind == A_NAME && !lw_lookup(c, it->a->name, &unbound)) {
@@ -532,6 +543,8 @@ value *lw_iter_items(lctx *c, ast *it)
         }
     }
     value *v = lw_expr(c, it);
+    if (evaluated)
+        *evaluated = v;
     if (v->kind == V_ERR)
         return &lw_ERRV;
     if (lw_is_complex(v)) { /* not the tuple of its parts */
@@ -671,6 +684,45 @@ static int breaks_out(vec *body)
     return 0;
 }
 
+/* A break (kind A_BREAK) or continue of this loop in body (within ifs). */
+static int jumps_of(vec *body, ast_kind kind)
+{
+    for (int i = 0; i < body->len; i++) {
+        ast *s = VEC_AT(*body, i, ast *);
+        if (s->kind == kind || (s->kind == A_IF && (jumps_of(&s->body, kind) || jumps_of(&s->orelse, kind))))
+            return 1;
+    }
+    return 0;
+}
+
+/* body without its continues, for a loop unrolled when compiling (for di in (-1, 0, 1): ... if
+ * di == 0 and dj == 0: continue): the statements after an if that may continue are moved into
+ * its branches, and each branch stops at its continue, which is what running it does. */
+static vec drop_continues(vec *body)
+{
+    vec r = {0};
+    for (int i = 0; i < body->len; i++) {
+        ast *s = VEC_AT(*body, i, ast *);
+        if (s->kind == A_CONTINUE)
+            return r;
+        if (s->kind == A_IF && (jumps_of(&s->body, A_CONTINUE) || jumps_of(&s->orelse, A_CONTINUE))) {
+            vec b = {0}, o = {0};
+            for (int k = 0; k < s->body.len; k++)
+                vec_push(&b, s->body.items[k]);
+            for (int k = 0; k < s->orelse.len; k++)
+                vec_push(&o, s->orelse.items[k]);
+            for (int k = i + 1; k < body->len; k++) {
+                vec_push(&b, body->items[k]);
+                vec_push(&o, body->items[k]);
+            }
+            vec_push(&r, ast_if(s->l, s->a, drop_continues(&b), drop_continues(&o)));
+            return r;
+        }
+        vec_push(&r, s);
+    }
+    return r;
+}
+
 static void names_in(ast *a, vec *out);
 
 static void bound_names(vec *stmts, vec *out);
@@ -773,16 +825,16 @@ int lw_for_unrolled(lctx *c, ast *s, int range_loop)
         return 0;
     if (items->kind == V_ERR)
         return 1;
-    if (breaks_out(&s->body)) {
-        diag_error(s->l, "break and continue are not supported in a loop over %s (it is unrolled "
-                         "when compiling)", range_loop ? "a range that indexes a list" : "a list, zip() "
-                         "or enumerate()");
+    if (jumps_of(&s->body, A_BREAK)) {
+        diag_error(s->l, "break is not supported in a loop over %s (it is unrolled when compiling)",
+                   range_loop ? "a range that indexes a list" : "a list, zip() or enumerate()");
         return 1;
     }
+    vec body = jumps_of(&s->body, A_CONTINUE) ? drop_continues(&s->body) : s->body;
     for (int i = 0; i < items->n; i++) {
         bind_target(c, s->b, items->items[i], 1);
         lw_unbound_target(c, s->b);
-        lw_block(c, &s->body);
+        lw_block(c, &body);
     }
     return 1;
 }
@@ -1208,7 +1260,7 @@ void lw_out_positional_rewrite(ast *a)
  * X[...] = np.f(...) does. */
 ast *lw_out_argument(ast *e, ast **call)
 {
-    if (e->kind != A_CALL || e->a->kind != A_ATTR || e->a->a->kind != A_NAME ||
+    if (e->kind != A_CALL || !e->a || e->a->kind != A_ATTR || !e->a->a || e->a->a->kind != A_NAME ||
         (strcmp(e->a->a->name, "np") != 0 && strcmp(e->a->a->name, "numpy") != 0))
         return NULL;
     for (int i = 0; i < e->kwargs.len; i++) {

@@ -387,6 +387,10 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
         if (m)
             return m;
     }
+    if (obj->kind == V_MASKED && obj->lead && strcmp(a->name, "shape") == 0) {
+        diag_error(a->l, "'.shape' of a[:, m] (a mask after whole dimensions) is not supported (its size is)");
+        return &lw_ERRV;
+    }
     if (obj->kind == V_MASKED && !obj->n && (strcmp(a->name, "size") == 0 || strcmp(a->name, "shape") == 0)) {
         value *k = lw_reduce(c, a->l, "sum", obj->mask); /* the elements selected */
         if (k->kind == V_ERR)
@@ -401,7 +405,10 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
         t->items[1] = lw_scalar(a->l, lw_I64(a->l, obj->argw), 1);
         return t;
     }
-    if (obj->kind == V_MASKED && lw_argwhere_refused(obj))
+    int argw_red = obj->kind == V_MASKED && obj->argw && /* .min(axis=0): lw_reduce_call */
+                   (!strcmp(a->name, "sum") || !strcmp(a->name, "max") || !strcmp(a->name, "min") ||
+                    !strcmp(a->name, "mean"));
+    if (obj->kind == V_MASKED && !argw_red && lw_argwhere_refused(obj))
         return &lw_ERRV;
     if (obj->kind == V_MASKED) {
         static const char *methods[] = {"sum", "max", "min", "mean", "std", "var", NULL};
@@ -705,6 +712,16 @@ value *lw_expr(lctx *c, ast *a)
     }
     case A_ATTR: return lower_attr(c, a);
     case A_CALL: {
+        ast *plain = NULL, *into = lw_out_argument(a, &plain);
+        if (into && lw_outarg_func(a->a->name)) {
+            /* b = np.clip(a, 0, 1, out=a): a is written, and the call's value is a itself (a
+             * reduction's out= stays refused in an expression) */
+            ast *at = ast_subscript(a->l, into, ast_vec1(ast_name(into->l, "Ellipsis")), 0);
+            ast *as = ast_assign(a->l, ast_vec1(at), plain);
+            lw_lower_assign(c, as);
+            lw_unbound_assigned(c, as);
+            return lw_expr(c, into);
+        }
         value *sv = lw_str_call(c, a);
         return sv ? sv : lw_call(c, a);
     }

@@ -965,6 +965,45 @@ value *lw_str_call(lctx *c, ast *call)
 
 static int is_str(value *v) { return v->kind == V_STR || v->kind == V_FSTR; }
 
+static void build_into(lctx *c, loc l, value *v, int k);
+
+/* The one piece run-time string k is. */
+static value *runtime_piece(loc l, int k)
+{
+    value *p = lit(l, "");
+    p->n = k;
+    return p;
+}
+
+/* s * n with n known only when running ('#' * count, a text histogram's bar): run-time string
+ * k1 grown by s n times (none when n <= 0, as Python's), through k2, since a string is reset
+ * before its pieces are added. */
+static value *repeat_runtime(lctx *c, loc l, value *s, value *n)
+{
+    int k1 = ++str_count, k2 = ++str_count;
+    build_into(c, l, lit(l, ""), k1);
+    ir_expr *cnt = ir_cast(l, T_I64, n->e);
+    ir_var *i;
+    ir_stmt *st = lw_loop_over(c, l, lw_I64(l, 0), ir_bin(l, OP_NPMAX, T_I64, cnt, lw_I64(l, 0), 0), "repeat", &i);
+    vec *saved = c->out;
+    c->out = &st->body;
+    vec ps = {0};
+    vec_push(&ps, runtime_piece(l, k1));
+    if (!lw_str_pieces(c, l, s, 0, "", 1, &ps)) {
+        c->out = saved;
+        return &lw_ERRV;
+    }
+    build_into(c, l, pieces_value(l, &ps), k2);
+    vec one = {0};
+    vec_push(&one, runtime_piece(l, k2));
+    build_into(c, l, pieces_value(l, &one), k1);
+    c->out = saved;
+    lw_emit(c, st);
+    vec r = {0};
+    vec_push(&r, runtime_piece(l, k1));
+    return pieces_value(l, &r);
+}
+
 /* x op y when one is a string ('+' joins, '*' repeats, '%' formats), else NULL. */
 value *lw_str_binop(lctx *c, loc l, int op, value *x, value *y)
 {
@@ -996,7 +1035,10 @@ value *lw_str_binop(lctx *c, loc l, int op, value *x, value *y)
             sb_free(&b);
             return r;
         }
-        diag_error(l, "repeating a string is supported by an int known when compiling (\"-\" * 40)");
+        if (k->kind == V_SCALAR && !ir_type_is_float(k->type))
+            return repeat_runtime(c, l, s, k);
+        diag_error(l, "Python raises TypeError: can't multiply sequence by non-int of type '%s'",
+                   k->kind == V_SCALAR ? "float" : lw_vkind_desc(k));
         return &lw_ERRV;
     }
     if (op == '+')
@@ -1010,8 +1052,6 @@ value *lw_str_binop(lctx *c, loc l, int op, value *x, value *y)
         diag_error(l, "operator '%s' is not supported on strings", ast_op_name(op));
     return &lw_ERRV;
 }
-
-static void build_into(lctx *c, loc l, value *v, int k);
 
 /* Emits the statement building string v at run time; its number (0 after a diagnostic). A
  * string known when compiling needs none: use v->str. */

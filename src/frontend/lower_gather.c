@@ -396,23 +396,27 @@ int lw_augscatter(lctx *c, loc l, ir_op op, ast *t, value *v)
  * stored with where(mask, b, F). */
 
 /* The bool mask m (the leading dimensions of base) repeated along base's trailing ones. */
-value *lw_mask_repeat(lctx *c, loc l, value *m, value *base)
+value *lw_mask_repeat(lctx *c, loc l, value *m, value *base) { return lw_mask_repeat_lead(c, l, m, base, 0); }
+
+/* m, a mask of base's axes lead .. lead + m->rank - 1, repeated along the others to base's
+ * shape. */
+value *lw_mask_repeat_lead(lctx *c, loc l, value *m, value *base, int lead)
 {
     if (m->rank == base->rank)
         return m;
     /* the mask's extents must be the array's own: a broadcast would take a mask of one row
      * for every row (x[m] of 4 rows by a mask of 1 selected them all, where NumPy raises) */
     for (int d = 0; d < m->rank; d++)
-        if (lw_sym_cmp(m->sh[d], base->sh[d]) == 0) {
+        if (lw_sym_cmp(m->sh[d], base->sh[lead + d]) == 0) {
             diag_error(l, "boolean index did not match indexed array along axis %d; size of axis is %s but "
                           "size of corresponding boolean axis is %s",
-                       d, sym_str(base->sh[d]), sym_str(m->sh[d]));
+                       lead + d, sym_str(base->sh[lead + d]), sym_str(m->sh[d]));
             return &lw_ERRV;
         }
-    lw_emit(c, lw_check_stmt(l, CK_MASK, m->rank, m->len, m->rank, base->len));
+    lw_emit(c, lw_check_stmt(l, CK_MASK, m->rank, m->len, m->rank, base->len + lead));
     ast *sub = ast_new(A_SUBSCRIPT, l);
     for (int d = 0; d < base->rank; d++)
-        vec_push(&sub->args, d < m->rank ? ast_slice(l, NULL, NULL, NULL) : ast_new(A_NONE, l));
+        vec_push(&sub->args, d >= lead && d < lead + m->rank ? ast_slice(l, NULL, NULL, NULL) : ast_new(A_NONE, l));
     value *mm = m->e->kind == E_READ ? m : lw_materialize(c, m);
     value *m3 = lw_index_array(c, mm, sub, 0); /* trailing axes of extent 1 */
     if (m3->kind == V_ERR)
@@ -449,6 +453,18 @@ value *lw_masked_bind_like(lctx *c, loc l, const char *name, value *v, const val
     return r;
 }
 
+/* Column k of np.argwhere(m)'s result: np.nonzero(m)[k], a selection of the index grid k. */
+value *lw_argwhere_column(loc l, value *sel, int k)
+{
+    value *r = lw_vnew(V_MASKED, l);
+    *r = *sel;
+    r->argw = 0;
+    r->self = lw_vnew(V_ARRAY, l);
+    *r->self = *sel->self;
+    r->self->e = ir_index(l, T_I64, k);
+    return r;
+}
+
 value *lw_masked_index(lctx *c, ast *a, value *sel)
 {
     if (sel->argw && a->args.len == 2 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE &&
@@ -457,15 +473,8 @@ value *lw_masked_index(lctx *c, ast *a, value *sel)
         value *kv = lw_expr(c, VEC_AT(a->args, 1, ast *));
         int64_t k;
         if (kv->kind == V_SCALAR && !ir_type_is_float(kv->type) && ir_expr_const_int(kv->e, &k) &&
-            k >= -sel->argw && k < sel->argw) {
-            value *r = lw_vnew(V_MASKED, a->l);
-            *r = *sel;
-            r->argw = 0;
-            r->self = lw_vnew(V_ARRAY, a->l);
-            *r->self = *sel->self;
-            r->self->e = ir_index(a->l, T_I64, (int)(k < 0 ? k + sel->argw : k));
-            return r;
-        }
+            k >= -sel->argw && k < sel->argw)
+            return lw_argwhere_column(a->l, sel, (int)(k < 0 ? k + sel->argw : k));
     }
     if (lw_argwhere_refused(sel))
         return &lw_ERRV;
@@ -532,23 +541,37 @@ int lw_masked_operands(const char *what, value **ops, int n, value **sel)
     for (int i = 0; i < n; i++) {
         if (ops[i]->kind == V_MASKED && lw_argwhere_refused(ops[i]))
             return -1;
-        if (ops[i]->kind == V_MASKED && !*sel)
-            *sel = ops[i];
+        if (ops[i]->kind == V_MASKED && (!*sel || ops[i]->lead > (*sel)->lead))
+            *sel = ops[i]; /* the result's selection: the widest (g[m] + F[:, m] is F's shape) */
     }
     if (!*sel)
         return 0;
     for (int i = 0; i < n; i++) {
         value *v = ops[i];
-        if (v->kind == V_MASKED && (v->n || (*sel)->n)) {
-            /* F[m, :] op G[m, :]: the whole arrays' operation selected by m repeated alike, when
-             * every selection repeats it over the same shape (else the rows would broadcast) */
-            int same = v->n == (*sel)->n && v->self->rank == (*sel)->self->rank;
+        if (v->kind == V_MASKED && (v->n || (*sel)->n || v->lead || (*sel)->lead)) {
+            /* F[m, :] op G[m, :] (or F[:, m] op G[:, m]): the whole arrays' operation selected by
+             * m repeated alike, when every selection repeats it over the same shape (else the
+             * rows would broadcast) */
+            int same = v->n == (*sel)->n && v->lead == (*sel)->lead && v->self->rank == (*sel)->self->rank;
             for (int d = 0; same && d < v->self->rank; d++)
                 same = lw_sym_cmp(v->self->sh[d], (*sel)->self->sh[d]) == 1;
+            /* F[:, m] op g[m]: NumPy's (len(F), count) op (count,) broadcasts as the whole
+             * arrays do, g along F's leading axes */
+            value *hi = v->lead > (*sel)->lead ? v : *sel, *lo = hi == v ? *sel : v;
+            if (!same && !v->n && !(*sel)->n && !lo->lead && lo->self->rank == hi->self->rank - hi->lead) {
+                same = 1;
+                for (int d = 0; same && d < lo->self->rank; d++)
+                    same = lw_sym_cmp(lo->self->sh[d], hi->self->sh[hi->lead + d]) == 1;
+            }
             if (!same) {
-                diag_error(v->l, "'%s' of a selection by a mask of the leading dimensions (a[%s, :]) "
-                                 "is supported with scalars and selections of arrays of one shape by "
-                                 "the same mask", what, v->n ? v->str : (*sel)->str);
+                if (v->lead || (*sel)->lead)
+                    diag_error(v->l, "'%s' of a selection by a mask after whole dimensions (a[:, %s]) is "
+                                     "supported with scalars, selections of arrays of one shape by the "
+                                     "same mask, and b[%s] of the masked dimensions", what, v->str, v->str);
+                else
+                    diag_error(v->l, "'%s' of a selection by a mask of the leading dimensions (a[%s, :]) "
+                                     "is supported with scalars and selections of arrays of one shape by "
+                                     "the same mask", what, v->n ? v->str : (*sel)->str);
                 return -1;
             }
         }
@@ -754,7 +777,8 @@ int lw_argwhere_refused(value *v)
 {
     if (!v->argw)
         return 0;
-    diag_error(v->l, "the result of np.argwhere() is supported in len(), .shape, .size, [:, k] and "
+    diag_error(v->l, "the result of np.argwhere() is supported in len(), .shape, .size, [:, k], "
+                     ".min/.max/.sum/.mean(axis=0) and "
                      "'for i, j in np.argwhere(m)' (its shape depends on the data); np.nonzero(m) "
                      "gives the indices as selections");
     return 1;

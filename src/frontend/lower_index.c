@@ -213,8 +213,38 @@ enum { IX_SLICE, IX_INDEX, IX_NEWAXIS, IX_ELLIPSIS };
  * dimensions left over; None (np.newaxis) inserts a dimension of extent 1. A result with new
  * axes is computed into a temporary (as large as the view itself), since a view's dimensions
  * are the array's own; target is set for an assignment target, which cannot have new axes. */
+/* sub with each item that is a name bound to a list of int constants (opp = [0, 3, 4, 1, 2]
+ * of a lattice Boltzmann code) written out as that list, so that f[opp], g[:, opp] and
+ * f[opp] = ... index as the list written there does (lw_list_item). */
+ast *lw_const_list_names(lctx *c, ast *sub)
+{
+    ast *r = sub;
+    for (int k = 0; k < sub->args.len; k++) {
+        ast *it = VEC_AT(sub->args, k, ast *);
+        int unbound;
+        binding *b = it->kind == A_NAME ? lw_lookup(c, it->name, &unbound) : NULL;
+        value *t = b && b->kind == B_VALUE ? b->val : NULL;
+        if (!t || t->kind != V_TUPLE || !t->is_list || t->cplx || !t->n)
+            continue;
+        vec items = {0};
+        int ok = 1;
+        for (int j = 0; j < t->n && ok; j++) {
+            int64_t x;
+            value *x_v = t->items[j];
+            ok = x_v->kind == V_SCALAR && ir_type_is_int(x_v->type) && x_v->type != T_BOOL &&
+                 ir_expr_const_int(x_v->e, &x);
+            if (ok)
+                vec_push(&items, ast_int(it->l, x));
+        }
+        if (ok)
+            r = lw_subscript_with(r, k, ast_list(it->l, items));
+    }
+    return r;
+}
+
 value *lw_index_array(lctx *c, value *base, ast *sub, int target)
 {
+    sub = lw_const_list_names(c, sub);
     if (base->e->kind != E_READ || lw_view_has_wrap(base->e->view))
         base = lw_materialize(c, base);
     value *ph = lw_phantom_index(c, base, sub, target); /* a reshaped view's axes of extent 1 */
@@ -296,6 +326,26 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
                 r->n = ival[0]->rank;
                 r->rows = ival[0];
             }
+            return r;
+        }
+    }
+    if (nitems > 1 && kind[nitems - 1] == IX_INDEX && ival[nitems - 1]->kind == V_ARRAY &&
+        ival[nitems - 1]->type == T_BOOL && ival[nitems - 1]->rank == base->rank - (nitems - 1)) {
+        /* f[:, mask] (a lattice Boltzmann code's f[:, obstacle]): whole leading dimensions, then
+         * a mask of the others: the mask repeated along the leading ones selects the same
+         * elements in the same order (value.lead says what else differs) */
+        int whole = 1;
+        for (int k = 0; k < nitems - 1; k++) {
+            ast *it = VEC_AT(sub->args, k, ast *);
+            whole &= it->kind == A_SLICE && !it->a && !it->b && !it->c;
+        }
+        if (whole) {
+            value *m = lw_mask_repeat_lead(c, sub->l, ival[nitems - 1], base, nitems - 1);
+            if (m->kind == V_ERR)
+                return m;
+            value *r = mask_select(c, base, m, VEC_AT(sub->args, nitems - 1, ast *));
+            if (r->kind == V_MASKED)
+                r->lead = nitems - 1;
             return r;
         }
     }
@@ -470,8 +520,8 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
             value *iv = ival[i];
             if (iv->kind == V_TUPLE || iv->kind == V_ARRAY || iv->kind == V_STR) {
                 diag_error(it->l, "this index is not supported: indices are integers, slices, '...', "
-                                  "np.newaxis, integer arrays, and a boolean mask alone or after "
-                                  "integers");
+                                  "np.newaxis, integer arrays, and a boolean mask alone, after "
+                                  "integers or after whole dimensions (a[:, m])");
                 failed = 1;
                 continue;
             }

@@ -102,6 +102,11 @@ struct value {
     value *rows;       /* V_MASKED with n > 0 (F[m, :], x[m]): m itself, the mask of the n leading
                           dimensions (mask is m repeated along the others); len() counts it */
     const char *hold;  /* V_MASKED of lw_nonzero: the hidden name holding its mask (a snapshot) */
+    int lead;          /* V_MASKED of X[:, m] (lead full slices, then a mask of the other axes):
+                          X[M] with M the mask repeated along the leading axes (the same elements
+                          in the same order), for elementwise operations, stores and whole
+                          reductions; NumPy's result is (X.shape[0], count), so len, .shape and
+                          loops over it are refused */
     int argw;          /* V_MASKED: np.argwhere(mask) (argw = the mask's rank): its (count, argw) array
                           of indices is only counted (len, .shape, .size) or looped over */
     scope *owner;      /* V_TUPLE list: the scope whose code built it (append elsewhere would have
@@ -318,6 +323,7 @@ void lw_emit_sweep(lctx *c, loc l, value *target, value *rv, int fresh);
 /* ---- lower_index.c: indexing: slices, Ellipsis/newaxis, masks, list indices ----------------- */
 
 int lw_list_item(ast *sub);
+ast *lw_const_list_names(lctx *c, ast *sub); /* f[opp] of a list of int constants: f[[0, 3, ...]] */
 int lw_sym_is_one_ext(const sym *s);
 ast *lw_subscript_with(ast *sub, int k, ast *item);
 value *lw_index_array(lctx *c, value *base, ast *sub, int target);
@@ -326,6 +332,7 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target);
 
 value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival);
 value *lw_mask_repeat(lctx *c, loc l, value *m, value *base); /* m along base's trailing dims */
+value *lw_mask_repeat_lead(lctx *c, loc l, value *m, value *base, int lead); /* m along base's first lead dims */
 value *lw_masked_bind(lctx *c, loc l, const char *name, value *v); /* b = a[m]: a snapshot */
 value *lw_masked_bind_like(lctx *c, loc l, const char *name, value *v, const value *like);
 /* lower_assign.c: x, y = s of an array (its items along axis 0 as a tuple), NULL for a 0-d value */
@@ -484,6 +491,8 @@ void lw_deque_rewrite(ast *module);
 enum { LW_DEQUE_POP = 'D' }; /* ival of a call q.pop(...) of a deque: the deque's IndexError */
 int lw_deque_import(lctx *c, ast *s); /* from collections import deque: 1 when bound */
 void lw_sets_rewrite(ast *module); /* lower_sets.c: set() rewritten into lists without repeats */
+void lw_outarg_rewrite(ast *module); /* lower_outarg.c: np.clip(a, 0, 1, a) is np.clip(a, 0, 1, out=a) */
+int lw_outarg_func(const char *name); /* a ufunc or clip, whose value is its out= array */
 void lw_pyrandom_reset(void);
 void lw_pyrandom_import(lctx *c, ast *s);
 value *lw_pyrandom_attr(value *mod, ast *a);
@@ -526,6 +535,7 @@ const lw_builtin *lw_composed_find(const char *name, int method); /* lower_compo
 const lw_builtin *lw_nonzero_find(const char *name, int method);
 value *lw_nonzero(lctx *c, loc l, const char *f, value *x);
 int lw_argwhere_refused(value *v);
+value *lw_argwhere_column(loc l, value *sel, int k); /* np.argwhere(m)[:, k] (lower_gather.c) */
 int lw_nonzero_unpack(lctx *c, loc l, ast **targets, value **items, int n); /* a diagnostic, 1, for np.argwhere's result used otherwise */
 int lw_for_nonzero(lctx *c, ast *s); /* for i, j in np.argwhere(m) / for i in np.nonzero(m)[k] */
 /* lower_plot.c: matplotlib left out of the compiled program */

@@ -140,6 +140,15 @@ static const char prelude_src[] =
     "    return r\n"
     "\n"
     "\n"
+    "def correlate(a, v, mode, dt):\n"
+    "    m = v.shape[0]\n"
+    "    if mode == 1 and a.shape[0] < m:\n"
+    "        full = convolve(a, v[::-1], 0, dt)\n"
+    "        off = a.shape[0] // 2\n"
+    "        return full[off:off + m].copy()\n"
+    "    return convolve(a, v[::-1], mode, dt)\n"
+    "\n"
+    "\n"
     "def mismatch(dot, sa, sb, ka, kb, da, db):\n"
     "    if dot:\n"
     "        raise ValueError(f\"shapes {sa} and {sb} not aligned: {ka} (dim {da}) != {kb} (dim {db})\")\n"
@@ -927,10 +936,13 @@ static value *np_tri_indices(lctx *c, loc l, const char *f, value **v, args *a)
 }
 
 /* np.convolve(a, v, mode='full'|'same'|'valid') of 1-D arrays: each output a sum in order
- * (NumPy's dot products may add in another order: within rounding) */
+ * (NumPy's dot products may add in another order: within rounding). np.correlate(a, v,
+ * mode='valid') is convolve(a, v[::-1]), but for 'same' with a shorter than v, where NumPy's
+ * window starts len(a) // 2 into the full result. */
 static value *np_convolve(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
+    int corr = strcmp(f, "np.correlate") == 0;
     for (int i = 0; i < 2; i++) {
         if (v[i]->kind == V_ERR)
             return &lw_ERRV;
@@ -940,7 +952,7 @@ static value *np_convolve(lctx *c, loc l, const char *f, value **v, args *a)
             return &lw_ERRV;
         }
     }
-    int mode = 0;
+    int mode = corr ? 2 : 0;
     if (v[2] && v[2]->kind != V_ERR) {
         const char *ms = v[2]->kind == V_STR ? v[2]->str : "";
         mode = !strcmp(ms, "full") ? 0 : !strcmp(ms, "same") ? 1 : !strcmp(ms, "valid") ? 2 : -1;
@@ -950,11 +962,12 @@ static value *np_convolve(lctx *c, loc l, const char *f, value **v, args *a)
         }
     }
     value *args[] = {v[0], v[1], int_value(l, mode), dtype_value(l, lw_promote2(v[0]->type, v[1]->type))};
-    return lw_call_prelude(c, l, "convolve", 4, args);
+    return lw_call_prelude(c, l, corr ? "correlate" : "convolve", 4, args);
 }
 
 static const lw_builtin np_table[] = {
     {"np.convolve", {"a", "v", "mode"}, 2, np_convolve},
+    {"np.correlate", {"a", "v", "mode"}, 2, np_convolve},
     {"np.fill_diagonal", {"a", "val", "wrap"}, 2, np_fill_diagonal},
     {"np.trace", {"a", "offset"}, 1, np_trace},
     {"np.tril", {"m", "k"}, 1, np_tri},

@@ -810,9 +810,27 @@ static value *pop(lctx *c, ast *call, binding *b)
 
 value *lw_list_index(lctx *c, ast *a, value *lst)
 {
+    if (a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE && lst->rank == 0 && !lst->lrow &&
+        !lst->lnint) {
+        /* E[-3:] of numbers: a new list of the items (a list's slice is a copy), taken as the
+         * same slice of the items' array, whose rules for slices are Python's */
+        loc l = a->l;
+        ast *h = ast_name(l, arena_printf(&util_arena, "slice.%d.%d.items", l.line, l.col));
+        lw_assign_name(c, h, lw_list_as_array(c, l, lst));
+        value *part = lw_expr(c, ast_subscript(l, h, a->args, 0));
+        if (part->kind == V_ERR)
+            return part;
+        value *r = lw_list_of_array(c, l, lst, lw_materialize(c, part), lst->weak, "slice");
+        for (int k = 0; k < mixed_weak.len; k++) /* Python and NumPy scalars mixed, as in lst */
+            if (mixed_weak.items[k] == lst->lbuf) {
+                vec_push(&mixed_weak, r->lbuf);
+                break;
+            }
+        return r;
+    }
     if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
-        diag_error(a->l, "a list built at run time can only be indexed by one integer (np.array(%s) "
-                         "can be sliced)", lst->str);
+        diag_error(a->l, "a list built at run time can only be indexed by one integer here, or sliced when "
+                         "its items are numbers of one type (np.array(%s) can be sliced)", lst->str);
         return &lw_ERRV;
     }
     value *iv = lw_expr(c, VEC_AT(a->args, 0, ast *));

@@ -1004,6 +1004,11 @@ static int for_selection(lctx *c, ast *s)
     lw_probe_end(c, &p);
     if (v->kind != V_MASKED || v->n)
         return 0;
+    if (v->lead) { /* Python runs over the rows of the (len(a), count) result */
+        diag_error(it->l, "a loop over a[:, m] (a mask after whole dimensions) is not supported (a loop over "
+                          "a[i][m] for each i is)");
+        return 1;
+    }
     v = lw_expr(c, it);
     if (v->kind == V_ERR)
         return 1;

@@ -1128,11 +1128,66 @@ static value *np_trapezoid(lctx *c, loc l, const char *f, value **v, args *a)
 
 /* ---- interp ------------------------------------------------------------------------------- */
 
-/* np.interp(x, xp, fp, left=, right=) with xp and fp lists known when compiling (their
- * elements may be computed at run time): NumPy's arr_interp, unrolled into one select per
+/* np.interp(x, xp, fp, left=, right=, period=). With xp and fp tables of at most INTERP_MAX
+ * numbers known when compiling (their elements may be computed at run time): NumPy's arr_interp, unrolled into one select per
  * interval: left below xp[0], right above xp[-1], fp[j] at x == xp[j], else
  * slope * (x - xp[j]) + fp[j], retried from the right end when that is nan; nan stays nan. */
 #define INTERP_MAX 64
+
+/* A float64 array of the samples (a list or tuple: NumPy's array of it), or NULL (reported). */
+static value *interp_samples(lctx *c, const char *f, value *p)
+{
+    if (p->kind == V_TUPLE && !p->cplx)
+        p = lw_array_literal(c, p->l, &(args){.pos = &p, .npos = 1}, 0);
+    if (p->kind == V_ERR)
+        return NULL;
+    if (p->kind != V_ARRAY || p->rank != 1) {
+        diag_error(p->l, "%s(): the sample points and values must be 1-D, not %s", f,
+                   p->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D array", p->rank) : lw_vkind_desc(p));
+        return NULL;
+    }
+    return p->type == T_F64 ? p : lw_materialize(c, lw_cast_to(p->l, p, T_F64));
+}
+
+/* np.interp with sample arrays of any length, or period=: NumPy's arr_interp point by point in
+ * the prelude (interp_at: NaN kept, left and right outside, the bisection NumPy's search ends
+ * with, fp[j] at a sample point, the slope from the right end where the left one gives NaN);
+ * with period=, NumPy's normalisation first (x and xp modulo |period|, xp sorted, one sample
+ * added at each end), left= and right= ignored as NumPy ignores them. x is a number or a 1-D
+ * array; the result, a new array every rank holds whole. */
+static value *interp_general(lctx *c, loc l, const char *f, value **v)
+{
+    value *x = v[0];
+    if (x->kind == V_ARRAY && x->rank != 1) {
+        diag_error(x->l, "%s() of a %d-D x is supported when the sample points and values are tables of at "
+                         "most %d numbers known when compiling (x.ravel() for others)", f, x->rank, INTERP_MAX);
+        return &lw_ERRV;
+    }
+    value *xp = interp_samples(c, f, v[1]), *fp = interp_samples(c, f, v[2]);
+    if (!xp || !fp)
+        return &lw_ERRV;
+    for (int i = 3; i < 6; i++)
+        if (given(v[i]) && v[i]->kind != V_SCALAR) {
+            diag_error(v[i]->l, "%s(): %s must be a number", f, i == 3 ? "left" : i == 4 ? "right" : "period");
+            return &lw_ERRV;
+        }
+    value *xf = x->kind == V_SCALAR ? lw_scalar(l, ir_cast(l, T_F64, x->e), 0)
+                                    : x->type == T_F64 ? x : lw_materialize(c, lw_cast_to(l, x, T_F64));
+    if (given(v[5])) {
+        ir_expr *per = ir_cast(l, T_F64, v[5]->e);
+        lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, per, ir_const_f(l, T_F64, 0.0), 0),
+                      "ValueError: period must be a non-zero value");
+        value *args[] = {xf, xp, fp, lw_scalar(l, ir_un(l, OP_ABS, T_F64, per), 0)};
+        return lw_call_prelude(c, l, x->kind == V_SCALAR ? "interp_ps" : "interp_p1", 4, args);
+    }
+    value *args[] = {xf, xp, fp,
+                     given(v[3]) ? lw_scalar(l, ir_cast(l, T_F64, v[3]->e), 0) : lw_scalar(l, ir_const_f(l, T_F64, 0.0), 0),
+                     given(v[4]) ? lw_scalar(l, ir_cast(l, T_F64, v[4]->e), 0) : lw_scalar(l, ir_const_f(l, T_F64, 0.0), 0),
+                     lw_scalar(l, ir_const_i(l, T_BOOL, given(v[3])), 1),
+                     lw_scalar(l, ir_const_i(l, T_BOOL, given(v[4])), 1)};
+    return lw_call_prelude(c, l, x->kind == V_SCALAR ? "interp_s" : "interp1", 7, args);
+}
+
 static value *np_interp(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
@@ -1142,6 +1197,18 @@ static value *np_interp(lctx *c, loc l, const char *f, value **v, args *a)
             diag_error(x->l, "%s() of %s is not supported", f, lw_vkind_desc(x));
         return &lw_ERRV;
     }
+    int table = !given(v[5]); /* both samples a table of at most INTERP_MAX numbers: one sweep */
+    for (int i = 1; i < 3; i++) {
+        int64_t len;
+        if (v[i]->kind == V_ERR)
+            return &lw_ERRV;
+        if (v[i]->kind == V_ARRAY)
+            table &= v[i]->rank == 1 && sym_is_const(v[i]->sh[0], &len) && len <= INTERP_MAX;
+        else if (v[i]->kind == V_TUPLE)
+            table &= v[i]->n <= INTERP_MAX;
+    }
+    if (!table)
+        return interp_general(c, l, f, v);
     for (int i = 1; i < 3; i++) {
         int64_t len;
         if (v[i]->kind == V_ARRAY && v[i]->rank == 1 && sym_is_const(v[i]->sh[0], &len) &&
@@ -1188,10 +1255,6 @@ static value *np_interp(lctx *c, loc l, const char *f, value **v, args *a)
     }
     if (xp->n > INTERP_MAX) {
         diag_error(xp->l, "%s() with more than %d sample points is not supported", f, INTERP_MAX);
-        return &lw_ERRV;
-    }
-    if (given(v[5])) {
-        diag_error(v[5]->l, "%s(): period= is not supported", f);
         return &lw_ERRV;
     }
     int K = xp->n;

@@ -562,10 +562,28 @@ static value *np_reduce(lctx *c, loc l, const char *f, value **v, args *a)
     (void)v;
     return lw_reduce_call(c, l, f + 3, a, NULL);
 }
+/* cumsum's dtype=: the items cast to it, then summed in it (NumPy's add.accumulate with that
+ * dtype); narrower ints than int64 would be widened by the sum here, so they are refused. */
+static value *cumsum_dtype(lctx *c, loc l, value *x, value *dt)
+{
+    ir_type t;
+    if (!dt || dt->kind == V_NONE || x->kind != V_ARRAY)
+        return x;
+    if (!lw_dtype_of(dt, &t))
+        return &lw_ERRV;
+    if (!ir_type_is_float(t) && t != T_I64 && t != T_U64) {
+        diag_error(dt->l, "cumsum(): dtype=%s is not supported (float64, float32, int64 and uint64 are)",
+                   ir_type_name(t));
+        return &lw_ERRV;
+    }
+    (void)c;
+    return lw_cast_to(l, x, t);
+}
 static value *np_cumsum(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)f, (void)a;
-    return lw_cumsum(c, l, v[0], v[1]);
+    value *x = cumsum_dtype(c, l, v[0], v[2]);
+    return x->kind == V_ERR ? x : lw_cumsum(c, l, x, v[1]);
 }
 static value *np_cumprod(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -775,7 +793,7 @@ static const lw_builtin np_table[] = {
     {"np.clip", {"a", "a_min", "a_max"}, 3, np_clip},
     RED("sum"), REDC("max"), REDC("min"), RED("mean"), REDC("amax"), REDC("amin"), REDC("any"),
     REDC("all"), RED("prod"),
-    {"np.cumsum", {"a", "axis"}, 1, np_cumsum}, {"np.cumprod", {"a", "axis"}, 1, np_cumprod},
+    {"np.cumsum", {"a", "axis", "dtype"}, 1, np_cumsum}, {"np.cumprod", {"a", "axis"}, 1, np_cumprod},
     {"np.diff", {"a", "n", "axis"}, 1, np_diff},
     {"np.roll", {"a", "shift", "axis"}, 2, np_roll},
     {"np.load", {"file"}, 1, np_load},
@@ -811,7 +829,7 @@ static value *m_copy(lctx *c, loc l, const char *f, value **v, args *a)
 static value *m_reduce(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)v;
-    if (a->self->kind == V_MASKED && (a->npos || a->nkw)) {
+    if (a->self->kind == V_MASKED && !a->self->argw && (a->npos || a->nkw)) {
         diag_error(l, "%s() of a boolean-mask selection takes no arguments", f);
         return &lw_ERRV;
     }
@@ -825,7 +843,8 @@ static value *m_cumprod(lctx *c, loc l, const char *f, value **v, args *a)
 static value *m_cumsum(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)f;
-    return lw_cumsum(c, l, a->self, v[0]);
+    value *x = cumsum_dtype(c, l, a->self, v[1]);
+    return x->kind == V_ERR ? x : lw_cumsum(c, l, x, v[0]);
 }
 static value *m_astype(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -866,7 +885,7 @@ static value *m_item(lctx *c, loc l, const char *f, value **v, args *a)
 #define MREDC(n) {n, {"axis", "out", "keepdims", "where"}, 0, m_reduce}
 static const lw_builtin method_table[] = {
     {"copy", {NULL}, 0, m_copy}, MRED("sum"), MREDC("max"), MREDC("min"), MRED("mean"), MREDC("any"),
-    MREDC("all"), MRED("prod"), {"cumsum", {"axis"}, 0, m_cumsum}, {"cumprod", {"axis"}, 0, m_cumprod}, {"astype", {"dtype"}, 1, m_astype},
+    MREDC("all"), MRED("prod"), {"cumsum", {"axis", "dtype"}, 0, m_cumsum}, {"cumprod", {"axis"}, 0, m_cumprod}, {"astype", {"dtype"}, 1, m_astype},
     {"clip", {"min", "max"}, 0, m_clip}, {"item", {"*"}, 0, m_item},
 };
 #undef MRED

@@ -721,6 +721,21 @@ static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self
         }
         return reduce(c, l, kind, x);
     }
+    int64_t ax0;
+    if (x->kind == V_MASKED && x->argw && !keepdims && v[1]->kind == V_SCALAR && !ir_type_is_float(v[1]->type) &&
+        ir_expr_const_int(v[1]->e, &ax0) && (ax0 == 0 || ax0 == -2) && strcmp(kind, "prod") != 0 &&
+        strcmp(kind, "any") != 0 && strcmp(kind, "all") != 0) {
+        /* np.argwhere(m).min(axis=0) (a bounding box), .mean(axis=0) (a centroid): each column's
+         * reduction, as NumPy reduces each column of the (count, rank) array */
+        value *row = lw_vnew(V_TUPLE, l);
+        row->n = x->argw;
+        row->is_list = 1;
+        row->items = NEWN(value *, row->n);
+        for (int k = 0; k < row->n; k++)
+            if ((row->items[k] = reduce(c, l, kind, lw_argwhere_column(l, x, k)))->kind == V_ERR)
+                return &lw_ERRV;
+        return lw_array_literal(c, l, &(args){.pos = &row, .npos = 1}, 0);
+    }
     if (x->kind != V_ARRAY) {
         diag_error(x->l, "%s() with axis= takes an array, not %s", fname, lw_vkind_desc(x));
         return &lw_ERRV;

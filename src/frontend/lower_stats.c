@@ -1,4 +1,5 @@
-/* lower_stats.c: np.histogram(a, bins, range=, density=, weights=) with a number of equal bins,
+/* lower_stats.c: np.histogram(a, bins, range=, density=, weights=) with a number of equal bins
+ * or an array of bin edges (counts and density: each value's bin by bisection of the edges),
  * as binned statistics (azimuthal integration, distributions of a field) write it, and
  * np.bincount(x, weights=, minlength=) as particle-in-cell codes deposit charge with it.
  *
@@ -108,6 +109,31 @@ const char lw_stats_prelude_src[] =
     "                part[k] += w[i]\n"
     "        hist += part\n"
     "    return hist, edges\n"
+    "\n"
+    "\n"
+    "def histogram_e(a, edges):\n"
+    "    if np.any(edges[:-1] > edges[1:]):\n"
+    "        raise ValueError(\"`bins` must increase monotonically, when an array\")\n"
+    "    nb = edges.shape[0] - 1\n"
+    "    hist = np.zeros(nb, dtype=np.int64)\n"
+    "    for i in range(a.shape[0]):\n"
+    "        x = a[i]\n"
+    "        if nb > 0 and x >= edges[0] and x <= edges[nb]:\n"
+    "            lo = 0\n"
+    "            hi = nb\n"
+    "            while hi - lo > 1:\n"
+    "                mid = (lo + hi) // 2\n"
+    "                if x < edges[mid]:\n"
+    "                    hi = mid\n"
+    "                else:\n"
+    "                    lo = mid\n"
+    "            hist[lo] += 1\n"
+    "    return hist, edges\n"
+    "\n"
+    "\n"
+    "def histogram_e_density(a, edges):\n"
+    "    hist, edges = histogram_e(a, edges)\n"
+    "    return hist / np.diff(edges).astype(np.float64) / hist.sum(), edges\n"
     "\n"
     "\n"
     "def histogram_density(a, bins, lo, hi, auto):\n"
@@ -441,6 +467,97 @@ const char lw_stats_prelude_src[] =
     "    return r\n"
     "\n"
     "\n"
+    "def interp_at(xv, xp, fp, lval, rval):\n"
+    "    n = xp.shape[0]\n"
+    "    if n == 1:\n"
+    "        r = fp[0]\n"
+    "        if xv < xp[0]:\n"
+    "            r = lval\n"
+    "        elif xv > xp[0]:\n"
+    "            r = rval\n"
+    "        return r\n"
+    "    if xv != xv:\n"
+    "        return xv\n"
+    "    if xv > xp[n - 1]:\n"
+    "        return rval\n"
+    "    if xv < xp[0]:\n"
+    "        return lval\n"
+    "    lo = 0\n"
+    "    hi = n\n"
+    "    while lo < hi:\n"
+    "        mid = lo + ((hi - lo) >> 1)\n"
+    "        if xv >= xp[mid]:\n"
+    "            lo = mid + 1\n"
+    "        else:\n"
+    "            hi = mid\n"
+    "    j = lo - 1\n"
+    "    if j == n - 1 or xp[j] == xv:\n"
+    "        return fp[j]\n"
+    "    slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])\n"
+    "    r = slope * (xv - xp[j]) + fp[j]\n"
+    "    if r != r:\n"
+    "        r = slope * (xv - xp[j + 1]) + fp[j + 1]\n"
+    "        if r != r and fp[j] == fp[j + 1]:\n"
+    "            r = fp[j]\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def interp_check(xp, fp):\n"
+    "    if xp.shape[0] != fp.shape[0]:\n"
+    "        raise ValueError(\"fp and xp are not of the same length.\")\n"
+    "    if xp.shape[0] == 0:\n"
+    "        raise ValueError(\"array of sample points is empty\")\n"
+    "\n"
+    "\n"
+    "def interp1(x, xp, fp, lval, rval, given_l, given_r):\n"
+    "    interp_check(xp, fp)\n"
+    "    if not given_l:\n"
+    "        lval = fp[0]\n"
+    "    if not given_r:\n"
+    "        rval = fp[fp.shape[0] - 1]\n"
+    "    r = np.empty(x.shape[0])\n"
+    "    for i in range(x.shape[0]):\n"
+    "        r[i] = interp_at(x[i], xp, fp, lval, rval)\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def interp_s(x, xp, fp, lval, rval, given_l, given_r):\n"
+    "    interp_check(xp, fp)\n"
+    "    if not given_l:\n"
+    "        lval = fp[0]\n"
+    "    if not given_r:\n"
+    "        rval = fp[fp.shape[0] - 1]\n"
+    "    return interp_at(x, xp, fp, lval, rval)\n"
+    "\n"
+    "\n"
+    "def interp_periodic(xp, fp, period):\n"
+    "    if xp.shape[0] != fp.shape[0]:\n"
+    "        raise ValueError(\"fp and xp are not of the same length\")\n"
+    "    xm = xp % period\n"
+    "    p = argsort1(xm, False)\n"
+    "    n = xm.shape[0]\n"
+    "    xq = np.empty(n + 2)\n"
+    "    fq = np.empty(n + 2)\n"
+    "    for i in range(n):\n"
+    "        xq[i + 1] = xm[p[i]]\n"
+    "        fq[i + 1] = fp[p[i]]\n"
+    "    xq[0] = xq[n] - period\n"
+    "    fq[0] = fq[n]\n"
+    "    xq[n + 1] = xq[1] + period\n"
+    "    fq[n + 1] = fq[1]\n"
+    "    return xq, fq\n"
+    "\n"
+    "\n"
+    "def interp_p1(x, xp, fp, period):\n"
+    "    xq, fq = interp_periodic(xp, fp, period)\n"
+    "    return interp1(x % period, xq, fq, 0.0, 0.0, False, False)\n"
+    "\n"
+    "\n"
+    "def interp_ps(x, xp, fp, period):\n"
+    "    xq, fq = interp_periodic(xp, fp, period)\n"
+    "    return interp_s(x % period, xq, fq, 0.0, 0.0, False, False)\n"
+    "\n"
+    "\n"
     "def same_value(x, y):\n"
     "    return x == y or (np.isnan(x) and np.isnan(y))\n"
     "\n"
@@ -498,18 +615,38 @@ static value *np_histogram(lctx *c, loc l, const char *f, value **v, args *a)
                                       : lw_vkind_desc(x));
         return &lw_ERRV;
     }
-    if (!bins)
-        bins = lw_scalar(l, lw_I64(l, 10), 1);
-    else if (!lw_is_int_scalar(bins)) {
-        diag_error(bins->l, "%s(): bins must be a number of equal bins here (edges and rules such as "
-                            "'auto' are not supported), not %s", f, lw_vkind_desc(bins));
-        return &lw_ERRV;
-    }
     int density = 0, ok = 1;
     if (dens && dens->kind != V_NONE)
         density = lw_const_flag(dens, 0, "density", &ok);
     if (!ok)
         return &lw_ERRV;
+    if (bins && bins->kind == V_TUPLE && !bins->cplx) /* bins=[0, 1, 2.5, 5]: NumPy's array of them */
+        bins = lw_array_literal(c, bins->l, &(args){.pos = &bins, .npos = 1}, 0);
+    if (bins && bins->kind == V_ARRAY) {
+        /* bin edges: each value's bin found by bisection, as NumPy's searchsorted of the sorted
+         * data finds the counts (left-closed bins, the last closed on both sides); NumPy
+         * adds weights in the order of an unstable sort there, so weights are refused */
+        if (bins->rank != 1 || bins->type == T_BOOL || bins->type == T_F32) {
+            diag_error(bins->l, "%s(): bin edges must be a 1-D float64 or integer array here, not a %d-D %s array",
+                       f, bins->rank, ir_type_name(bins->type));
+            return &lw_ERRV;
+        }
+        if ((w && w->kind != V_NONE) || (range && range->kind != V_NONE)) {
+            diag_error((w && w->kind != V_NONE ? w : range)->l,
+                       "%s(): %s with bin edges is not supported (a number of equal bins takes it)", f,
+                       w && w->kind != V_NONE ? "weights=" : "range=");
+            return &lw_ERRV;
+        }
+        value *args[] = {x, bins};
+        return lw_call_prelude(c, l, density ? "histogram_e_density" : "histogram_e", 2, args);
+    }
+    if (!bins)
+        bins = lw_scalar(l, lw_I64(l, 10), 1);
+    else if (!lw_is_int_scalar(bins)) {
+        diag_error(bins->l, "%s(): bins must be a number of equal bins or an array of edges here (rules "
+                            "such as 'auto' are not supported), not %s", f, lw_vkind_desc(bins));
+        return &lw_ERRV;
+    }
     if (w && w->kind != V_NONE && (w->kind != V_ARRAY || w->rank != 1 || w->type != T_F64)) {
         diag_error(w->l, "%s(): weights must be a 1-D float64 array here, not %s", f,
                    w->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D %s array", w->rank, ir_type_name(w->type))

@@ -353,7 +353,8 @@ struct ir_stmt {
                             its own points, so pass_dist keeps the array distributed;
                             S_SETELEM: the store of that row's sum, which every rank has: the
                             owner stores it, so the result may stay distributed too */
-    int na, nb;          /* S_CHECK */
+    int na, nb;          /* S_CHECK; S_RANDOM: na: the stream is seeded before the draw; nb:
+                            R_INT of a narrow dtype, the bits of each draw (8, 16; 1 for bool) */
     vec body, orelse;    /* ir_stmt* */
     ir_halo *halo;       /* S_SWEEP, S_FUSED, S_REDUCE: set by pass_halo (NULL: no exchange) */
     ir_view *anchor;     /* S_REDUCE: the read whose distribution splits the box over the ranks

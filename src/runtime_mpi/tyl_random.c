@@ -478,6 +478,9 @@ typedef struct draw {
     int gen, kind;
     double a, b;
     uint64_t off, rng, mask; /* TYL_RK_INT: off + a value in [0, rng] */
+    int nbits;               /* TYL_RK_INT of a narrow dtype: 8, 16 or 1 (bool); else 0 */
+    uint32_t buf;            /* and the 32-bit output its draws are taken from */
+    int bcnt;                /* draws left in buf */
     mt_state *mt;
     pcg_state *pcg;
 } draw;
@@ -487,7 +490,8 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
 {
     memset(d, 0, sizeof *d);
     int was_seeded = kind & TYL_RK_SEEDED;
-    kind &= ~TYL_RK_SEEDED;
+    int nbits = kind & TYL_RK_N8 ? 8 : kind & TYL_RK_N16 ? 16 : kind & TYL_RK_N1 ? 1 : 0;
+    kind &= ~(TYL_RK_SEEDED | TYL_RK_N8 | TYL_RK_N16 | TYL_RK_N1);
     /* the compiler emits float32 draws only for Generators */
     if (((kind == TYL_RK_SAMPLE_F32 || kind == TYL_RK_GAUSS_F32) && gen <= 0) ||
         kind < TYL_RK_SAMPLE || kind > TYL_RK_PYPERM || ((kind >= TYL_RK_PYINT) != (gen == TYL_PYRANDOM) &&
@@ -495,6 +499,7 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
         tyl_rt_error(where, "internal error: random draw of kind %d from generator %d", kind, gen);
     d->gen = gen;
     d->kind = kind;
+    d->nbits = kind == TYL_RK_INT ? nbits : 0;
     d->a = a;
     d->b = b;
     int unseeded = gen <= 0 ? !mt_get(gen)->seeded : gen > npcg_ || !pcg_[gen - 1].inc;
@@ -546,6 +551,47 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
     }
 }
 
+/* NumPy's buffered_uint8/uint16/bool: the next 8, 16 or 1 bits of a 32-bit output, low bits
+ * first, a new output when these are used up. */
+static uint32_t draw_buffered(draw *d)
+{
+    int bits = d->nbits;
+    if (!d->bcnt) {
+        d->buf = d->mt ? mt_next32(d->mt) : pcg_next32(d->pcg);
+        d->bcnt = bits == 8 ? 3 : bits == 16 ? 1 : 31;
+    } else {
+        d->buf >>= bits;
+        d->bcnt--;
+    }
+    return d->buf & (bits == 8 ? 0xffu : bits == 16 ? 0xffffu : 1u);
+}
+
+/* random_bounded_uint8/uint16/bool_fill's draw in [0, rng]: the bits themselves for the whole
+ * range, else masked rejection (legacy) or Lemire's method on 8 or 16 bits (Generator). */
+static uint64_t draw_narrow(draw *d)
+{
+    uint32_t rng = (uint32_t)d->rng, full = d->nbits == 8 ? 0xffu : d->nbits == 16 ? 0xffffu : 1u;
+    if (rng == full)
+        return draw_buffered(d);
+    if (d->mt) {
+        uint32_t v;
+        while ((v = draw_buffered(d) & (uint32_t)d->mask) > rng)
+            ;
+        return v;
+    }
+    uint32_t excl = rng + 1u;
+    uint32_t m = draw_buffered(d) * excl;
+    uint32_t left = m & full;
+    if (left < excl) {
+        uint32_t thr = (full - rng) % excl;
+        while (left < thr) {
+            m = draw_buffered(d) * excl;
+            left = m & full;
+        }
+    }
+    return m >> d->nbits;
+}
+
 /* A bounded int in [0, rng]: masked rejection (legacy) or Lemire's method (Generator), with
  * 32-bit draws when the range fits in 32 bits, as NumPy does. */
 static uint64_t draw_bounded(draw *d)
@@ -553,6 +599,8 @@ static uint64_t draw_bounded(draw *d)
     uint64_t rng = d->rng;
     if (rng == 0)
         return 0;
+    if (d->nbits)
+        return draw_narrow(d);
     if (rng <= 0xffffffffu) {
         if (rng == 0xffffffffu)
             return d->mt ? mt_next32(d->mt) : pcg_next32(d->pcg);
@@ -788,6 +836,12 @@ void tyl_random_fill(int gen, int kind, double a, double b, int64_t lo, int64_t 
             switch (dt) {
             case TYL_INT64: *(int64_t *)p = iv; break;
             case TYL_INT32: *(int32_t *)p = (int32_t)iv; break;
+            case TYL_INT8: *(int8_t *)p = (int8_t)iv; break;
+            case TYL_UINT8: *(uint8_t *)p = (uint8_t)iv; break;
+            case TYL_INT16: *(int16_t *)p = (int16_t)iv; break;
+            case TYL_UINT16: *(uint16_t *)p = (uint16_t)iv; break;
+            case TYL_UINT32: *(uint32_t *)p = (uint32_t)iv; break;
+            case TYL_UINT64: *(uint64_t *)p = (uint64_t)iv; break;
             case TYL_FLOAT32: *(float *)p = (float)fv; break;
             case TYL_FLOAT64: *(double *)p = fv; break;
             default: *(bool *)p = iv != 0; break;

@@ -470,10 +470,9 @@ static inline int64_t tyl_py_floordiv_i(int64_t a, int64_t b, const char *where)
         tyl_int_overflow(where, a, "//", b);
     if (b == -1)
         return -a;
-    int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0)))
-        q--;
-    return q;
+    /* no local assigned twice: inlined into a main with the checkpoints' setjmp, gcc's
+     * -Wclobbered (in -Wextra) warns about one (a bisection's `(lo + hi) // 2` in a loop) */
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 static inline int64_t tyl_py_mod_i(int64_t a, int64_t b, const char *where)
 {
@@ -481,10 +480,8 @@ static inline int64_t tyl_py_mod_i(int64_t a, int64_t b, const char *where)
         tyl_rt_error(where, "ZeroDivisionError: integer modulo by zero");
     if (b == -1)
         return 0;
-    int64_t r = a % b;
-    if (r != 0 && ((r < 0) != (b < 0)))
-        r += b;
-    return r;
+    const int64_t r = a % b; /* assigned once: -Wclobbered, as above */
+    return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
 }
 static inline double tyl_py_truediv_i(int64_t a, int64_t b, const char *where)
 {
@@ -1268,6 +1265,10 @@ enum {
     TYL_RK_SEEDED = 0x100, /* or'ed in: the program seeds this stream before the draw, so a
                               fresh stream after a restart or rescale is an error, not a clock
                               seed (checkpoints do not hold the streams' state) */
+    TYL_RK_N8 = 0x200,     /* or'ed into TYL_RK_INT: integers(dtype=np.uint8 or np.int8): NumPy's
+                              8-bit draws, four from each 32-bit output (a fresh buffer per call) */
+    TYL_RK_N16 = 0x400,    /* the same for np.uint16 and np.int16: two per 32-bit output */
+    TYL_RK_N1 = 0x800,     /* dtype=bool: one bit per draw, 32 from each 32-bit output */
 };
 /* Generator number of Python's random module (MT19937 seeded by init_by_array). */
 #define TYL_PYRANDOM (-1000000)
