@@ -831,9 +831,11 @@ static int64_t direct_bytes(const piece *p, const tyl_array *a, int64_t *g)
 /* Lay out a list of messages one after another in one buffer, every piece 8-byte aligned (the
  * receiver computes the same pieces in the same order, so the same offsets). Messages to this
  * rank itself are packed too; unless they travel, their pieces are also unpacked from the send
- * buffer (selfpk) and no message is made. Direct pieces (direct_bytes) become messages of their
- * own, after the packed one of their peer, in the order of the pieces on both sides (MPI
- * matches messages of one peer and tag in order). */
+ * buffer (selfpk) and no message is made. Direct pieces (direct_bytes), and in the same
+ * exchanges the other pieces of at least TYLES_XCHG_DIRECT_MIN bytes (strided: sent as an MPI
+ * datatype of the box, box_type), become messages of their own, after the packed one of their
+ * peer, in the order of the pieces on both sides (MPI matches messages of one peer and tag in
+ * order). */
 static int64_t lay_out(const peer_msg *list, int n, int sending, tyl_xchg *x, int self_travels,
                        tyl_array *const *arrs)
 {
