@@ -803,12 +803,17 @@ static tyl_xpiece xpiece(const piece *p, tyl_array *const *arrs, int src, int64_
  * sides: it depends on the piece, the grid and the layout only. *g: the run's first element, in
  * the coordinates of `at`. */
 static int xdirect;
-static int64_t direct_bytes(const piece *p, const tyl_array *a, int64_t *g)
+static int64_t direct_min(void)
 {
     static int64_t min = -1;
-    if (min < 0) {
+    if (min < 0)
         min = tyl_env_num_("TYLES_XCHG_DIRECT_MIN", 65536);
-    }
+    return min;
+}
+
+static int64_t direct_bytes(const piece *p, const tyl_array *a, int64_t *g)
+{
+    int64_t min = direct_min();
     if (!xdirect || a->rank < 1)
         return 0;
     int P[TYL_MAX_RANK], me[TYL_MAX_RANK];
@@ -826,9 +831,11 @@ static int64_t direct_bytes(const piece *p, const tyl_array *a, int64_t *g)
 /* Lay out a list of messages one after another in one buffer, every piece 8-byte aligned (the
  * receiver computes the same pieces in the same order, so the same offsets). Messages to this
  * rank itself are packed too; unless they travel, their pieces are also unpacked from the send
- * buffer (selfpk) and no message is made. Direct pieces (direct_bytes) become messages of their
- * own, after the packed one of their peer, in the order of the pieces on both sides (MPI
- * matches messages of one peer and tag in order). */
+ * buffer (selfpk) and no message is made. Direct pieces (direct_bytes), and in the same
+ * exchanges the other pieces of at least TYLES_XCHG_DIRECT_MIN bytes (strided: sent as an MPI
+ * datatype of the box, box_type), become messages of their own, after the packed one of their
+ * peer, in the order of the pieces on both sides (MPI matches messages of one peer and tag in
+ * order). */
 static int64_t lay_out(const peer_msg *list, int n, int sending, tyl_xchg *x, int self_travels,
                        tyl_array *const *arrs)
 {
@@ -854,6 +861,13 @@ static int64_t lay_out(const peer_msg *list, int n, int sending, tyl_xchg *x, in
                 dm = grow(dm, ndm, sizeof *dm);
                 dm[ndm++] = (tyl_xmsg){.peer = m->peer, .bytes = db, .direct = 1, .ai = p->ai,
                                        .aoff = loc_off(a, g) * (int64_t)p->el};
+                continue;
+            }
+            if (!local && xdirect && p->count * (int64_t)p->el >= direct_min()) { /* strided */
+                tyl_xpiece b = xpiece(p, arrs, sending, 0);
+                dm = grow(dm, ndm, sizeof *dm);
+                dm[ndm++] = (tyl_xmsg){.peer = m->peer, .bytes = p->count * (int64_t)p->el, .direct = 1,
+                                       .ai = p->ai, .aoff = b.aoff, .box = b};
                 continue;
             }
             int64_t off = total;
@@ -1196,6 +1210,40 @@ void tyl_halo_end(tyl_halo *h)
     free(h);
 }
 
+#ifndef TYL_NO_MPI
+/* The elements of box b in C order, as a datatype at its first element: dimensions whose
+ * elements follow each other in memory merge into one contiguous run (a halo plane of a 1x2x1
+ * grid: runs of h whole rows, one per plane of the first dimension). Open MPI packs such a
+ * datatype into its shared-memory fragments as it sends, and unpacks as it receives, where a
+ * packed message is copied into the buffer, then across, then out (Jacobi 3-D f64 N=256 on
+ * 1x2x1: bench/RESULTS.md 2026-12-06 h74). Built per message and freed once posted (MPI keeps it
+ * until the message completes), so no plan holds MPI objects across a regrid or MPI_Finalize. */
+static MPI_Datatype box_type(const tyl_xpiece *b)
+{
+    MPI_Datatype t, u;
+    int64_t run = b->el; /* bytes of t's contiguous run, or 0 once t has gaps */
+    MPI_Type_contiguous(b->el, MPI_BYTE, &t);
+    for (int d = b->rank - 1; d >= 0; d--) {
+        if (b->n[d] == 1)
+            continue;
+        if (b->n[d] > INT_MAX)
+            tyl_rt_error("libtyles", "a halo piece of %lld elements along a dimension is over MPI's count limit",
+                         (long long)b->n[d]);
+        if (run && b->stride[d] * b->el == run) {
+            MPI_Type_contiguous((int)b->n[d], t, &u);
+            run *= b->n[d];
+        } else {
+            MPI_Type_create_hvector((int)b->n[d], 1, (MPI_Aint)(b->stride[d] * b->el), t, &u);
+            run = 0;
+        }
+        MPI_Type_free(&t);
+        t = u;
+    }
+    MPI_Type_commit(&t);
+    return t;
+}
+#endif
+
 void tyl_xchg_mpi_post(tyl_xchg *x, char *sbuf, char *rbuf)
 {
 #ifndef TYL_NO_MPI
@@ -1207,12 +1255,18 @@ void tyl_xchg_mpi_post(tyl_xchg *x, char *sbuf, char *rbuf)
         const tyl_xmsg *m = i < x->nrecv ? &x->recv[i] : &x->send[i - x->nrecv];
         if (m->bytes > INT_MAX)
             tyl_rt_error("libtyles", "a halo message of %lld bytes is over MPI's count limit", (long long)m->bytes);
+        MPI_Datatype t = MPI_BYTE;
+        int count = (int)m->bytes;
+        if (m->direct && m->box.rank > 0) {
+            t = box_type(&m->box);
+            count = 1;
+        }
         if (i < x->nrecv)
-            MPI_Irecv(m->direct ? m->at : rbuf + m->off, (int)m->bytes, MPI_BYTE, m->peer, 77, g_comm,
-                      &x->req[x->nreq++]);
+            MPI_Irecv(m->direct ? m->at : rbuf + m->off, count, t, m->peer, 77, g_comm, &x->req[x->nreq++]);
         else
-            MPI_Isend(m->direct ? m->at : sbuf + m->off, (int)m->bytes, MPI_BYTE, m->peer, 77, g_comm,
-                      &x->req[x->nreq++]);
+            MPI_Isend(m->direct ? m->at : sbuf + m->off, count, t, m->peer, 77, g_comm, &x->req[x->nreq++]);
+        if (t != MPI_BYTE) /* freed once the message completes */
+            MPI_Type_free(&t);
     }
 #else
     (void)x;

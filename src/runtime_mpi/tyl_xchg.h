@@ -36,13 +36,16 @@ typedef struct tyl_xpiece {
 
 /* A message: `bytes` at `off` of the send (or receive) buffer, to (or from) rank `peer`; or,
  * direct, `bytes` straight from (into) the array at `at` (= arrs[ai]->data + aoff, filled by
- * tyl_dist.c at each use; only where tyl_xchg_direct() says the transport takes them). */
+ * tyl_dist.c at each use; only where tyl_xchg_direct() says the transport takes them); a direct
+ * message with box.rank > 0 is strided: the box (extents and strides, at its first element)
+ * as an MPI derived datatype, `bytes` its payload. */
 typedef struct tyl_xmsg {
     int peer;
     int64_t off, bytes;
     int direct, ai;
     int64_t aoff;
     char *at;
+    tyl_xpiece box;
 } tyl_xmsg;
 
 typedef struct tyl_xchg {

@@ -43,15 +43,16 @@ for np in 2 3 4; do
     check "np${np}_step_bytes" "$(grep -o '[0-9.]* MB sent' narrow$np/err.txt)" "$(grep -o '[0-9.]* MB sent' off$np/err.txt)"
     check "np${np}_equal" "equal" "$(cmp -s one/u.npy on$np/u.npy && cmp -s one/un.npy on$np/un.npy && cmp -s one/out.txt on$np/out.txt && cmp -s one/u.npy off$np/u.npy && echo equal || echo different)"
     # direct messages (TYLES_XCHG_DIRECT_MIN=1: pieces of any size; by default 64 KiB): where the
-    # grid splits the rows only (2x1, 3x1), u's rows go straight from array to array, a message
-    # of their own after the packed one that holds un's boundary: one more message a rank a
-    # group (5 groups), the same results; a 2x2 grid splits the columns too and packs as before:
-    # 80 messages (84 while any write made every halo zone stale: the first group's exchange
-    # finds the zones above and below the blocks current, as the block u[10:20, 15:30] = 0.5
-    # written after the zero fill crosses only the column boundary, tyl_dirty_box)
+    # grid splits the rows only (2x1, 3x1), u's rows go straight from array to array, and every
+    # other piece (un's boundary, strided) as an MPI datatype: a message per piece, the same
+    # results; 36, 72 and 120 messages (26, 52 and 80 while only whole rows went so, the strided
+    # pieces packed into one message per peer; 84 at 4 ranks while any write made every halo
+    # zone stale: the first group's exchange finds the zones above and below the blocks current,
+    # as the block u[10:20, 15:30] = 0.5 written after the zero fill crosses only the column
+    # boundary, tyl_dirty_box)
     mkdir direct$np
     (cd direct$np && TYLES_XCHG_DIRECT_MIN=1 timeout 60 $MPIRUN -np $np -x TYLES_XCHG_DIRECT_MIN ../prog --stats >out.txt 2>err.txt)
-    case $np in 2) want=26 ;; 3) want=52 ;; 4) want=80 ;; esac
+    case $np in 2) want=36 ;; 3) want=72 ;; 4) want=120 ;; esac
     check "np${np}_direct" "exchanges 8, $want messages, equal" "$(grep -o 'exchanges *[0-9]*, [0-9]* messages' direct$np/err.txt | tr -s ' '), $(cmp -s one/u.npy direct$np/u.npy && cmp -s one/out.txt direct$np/out.txt && echo equal || echo different)"
 done
 # Outside time tiles, an exchange ended before its sweep writes anything (a sweep that writes
@@ -150,6 +151,12 @@ mkdir j3_1 j3_2 j3_2x j3_3 j3_4 j3off_2
 mkdir sb3_2 && (cd sb3_2 && timeout 60 $MPIRUN -np 2 ../timetile_swap_boundaries3d --stats >out.txt 2>err.txt)
 check "j3_tiles" "16 rows x 8 columns, 18 rows x 9 columns, equal" \
     "$(grep -o '[0-9]* rows x [0-9]* columns' j3_1/err.txt), $(grep -o '[0-9]* rows x [0-9]* columns' j3_2/err.txt | sort -u), $(cmp -s j3_1/u.npy j3_2/u.npy && echo equal || echo different)"
+# On 1x2x1 the deep halo of u is 8 planes of the middle axis: strided, it goes from array to
+# array as an MPI datatype (64 KiB or more, TYLES_XCHG_DIRECT_MIN), a message of its own beside
+# the packed one of un's boundary: 4 messages, the same 4.324 MB (2 while it was packed and
+# unpacked: Jacobi 3-D f64 N=256, 120 steps, halo wait 36 -> 21 ms and pack 16 -> 2.3 ms,
+# bench/RESULTS.md 2026-12-06 h74).
+check "j3_typed" "exchanges 1, 4 messages, 4.324 MB sent" "$(grep -o 'exchanges *[0-9]*, [0-9]* messages, [0-9.]* MB sent' j3_2/err.txt | tr -s ' ')"
 check "j3_grids" "grid 1x2x1, grid 2x1x1 22 rows x 11 columns equal, grid 1x3x1, grid 2x2x1, plain grid 2x1x1, 16 x 13 grid 2x1x1" \
     "$(grep -o 'grid [0-9x]*' j3_2/err.txt), $(grep -o 'grid [0-9x]*' j3_2x/err.txt) $(grep -o '[0-9]* rows x [0-9]* columns' j3_2x/err.txt | sort -u) $(cmp -s j3_1/u.npy j3_2x/u.npy && echo equal || echo different), $(grep -o 'grid [0-9x]*' j3_3/err.txt), $(grep -o 'grid [0-9x]*' j3_4/err.txt), plain $(grep -o 'grid [0-9x]*' j3off_2/err.txt), 16 x 13 $(grep -o 'grid [0-9x]*' sb3_2/err.txt)"
 # Loops nested in a loop that prints or saves, Neumann copies and in-place updates are tiled
