@@ -211,6 +211,7 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
         }
     }
 }
+void lw_merge_branches(lctx *c, ir_stmt *st, vec then_binds) { merge_branches(c, st, then_binds); }
 static void lower_if(lctx *c, ast *s)
 {
     value *cv = lw_truth(c, lw_expr(c, s->a), "an if condition");

@@ -370,6 +370,27 @@ value *lw_pin_span(lctx *c, value *v, int at, int end);
  * later operands' statements (nothing changes where they emit none that matter). */
 void lw_pin_operands(lctx *c, value **vs, const int *marks, int n);
 
+/* An operand Python evaluates only when a condition holds at run time (and/or's right operand,
+ * a conditional expression's branches): lowered between lw_skip_begin and lw_skip_end (the
+ * second branch after lw_skip_else), its statements run under an if on `when` and the names
+ * it binds are merged with those before it, as an if statement's branches are. */
+typedef struct lw_skip {
+    ir_stmt *st;                  /* the if; its body and orelse take the branches' statements */
+    vec *saved_out;
+    ir_expr *evaluated;           /* c->evaluated outside */
+    scope *fsc;                   /* c->sc at the start */
+    int inner, has_else;          /* in a function (module bindings saved too); lw_skip_else ran */
+    vec ptrs, copies;             /* c->sc's bindings at the start (restored in place) */
+    vec mptrs, mcopies;           /* the module's, when inner */
+    vec then_binds, mthen;        /* copies of the bindings after the first branch */
+} lw_skip;
+void lw_skip_begin(lctx *c, lw_skip *k, loc l, ir_expr *when);
+void lw_skip_else(lctx *c, lw_skip *k);
+void lw_skip_end(lctx *c, lw_skip *k);
+/* lower.c: an if's branches joined (st->body lowered with then_binds as result, st->orelse with
+ * the current bindings) */
+void lw_merge_branches(lctx *c, ir_stmt *st, vec then_binds);
+
 /* ---- lower_returns.c: early returns (a def's body rewritten to end every path with its result) */
 
 /* lower_argmax.c: np.argmax/argmin/unravel_index (method: a.argmax()), or NULL */

@@ -137,3 +137,87 @@ void lw_pin_operands(lctx *c, value **vs, const int *marks, int n)
     for (int i = n - 2; i >= 0; i--)
         vs[i] = lw_pin_at(c, vs[i], marks[i]);
 }
+
+/* ---- operands Python skips ------------------------------------------------------------------
+ * `n > 0 and pop_item() > 3` calls pop_item only when n > 0, `f() if flag else g()` one of
+ * them: the skipped operand's statements (an inlined def's stores, a list's pop, a draw, a
+ * print) run under an if, and what it binds (a global the def sets) is merged with the
+ * bindings before it as an if's branches are. Bindings are restored in place (the caller may
+ * hold one across the operand). An operand that emits no statement and binds nothing is left
+ * as it was, so the C of expressions without such calls does not change. */
+
+static void scope_save(scope *sc, vec *ptrs, vec *copies)
+{
+    *ptrs = *copies = (vec){0};
+    for (int i = 0; i < sc->binds.len; i++) {
+        binding *b = NEW(binding);
+        *b = *VEC_AT(sc->binds, i, binding *);
+        vec_push(ptrs, sc->binds.items[i]);
+        vec_push(copies, b);
+    }
+}
+
+static void scope_restore(scope *sc, vec *ptrs, vec *copies)
+{
+    sc->binds.len = 0;
+    for (int i = 0; i < ptrs->len; i++) {
+        binding *b = VEC_AT(*ptrs, i, binding *);
+        *b = *VEC_AT(*copies, i, binding *);
+        vec_push(&sc->binds, b);
+    }
+}
+
+void lw_skip_begin(lctx *c, lw_skip *k, loc l, ir_expr *when)
+{
+    memset(k, 0, sizeof *k);
+    k->st = ir_stmt_new(S_IF, l);
+    k->st->e = when;
+    k->fsc = c->sc;
+    scope_save(c->sc, &k->ptrs, &k->copies);
+    k->inner = c->sc != c->module && c->module;
+    if (k->inner)
+        lw_module_save(c, &k->mptrs, &k->mcopies);
+    k->saved_out = c->out;
+    c->out = &k->st->body;
+    k->evaluated = c->evaluated; /* the if itself is emitted where the outer one allows */
+    c->evaluated = NULL;
+    c->branches++;
+}
+
+void lw_skip_else(lctx *c, lw_skip *k)
+{
+    vec ignored;
+    scope_save(c->sc, &ignored, &k->then_binds);
+    scope_restore(c->sc, &k->ptrs, &k->copies);
+    if (k->inner) {
+        lw_module_save(c, &ignored, &k->mthen);
+        lw_module_restore(c, &k->mptrs, &k->mcopies);
+    }
+    c->out = &k->st->orelse;
+    k->has_else = 1;
+}
+
+void lw_skip_end(lctx *c, lw_skip *k)
+{
+    if (!k->has_else)
+        lw_skip_else(c, k);
+    c->out = k->saved_out;
+    c->evaluated = k->evaluated;
+    c->branches--;
+    int split = c->split.len; /* a name left ambiguous is refused where it is read */
+    lw_merge_branches(c, k->st, k->then_binds);
+    if (k->inner && c->sc == k->fsc) {
+        c->sc = c->module;
+        lw_merge_branches(c, k->st, k->mthen);
+        c->sc = k->fsc;
+    }
+    c->split.len = split;
+    ir_stmt *st = k->st;
+    if (!st->body.len && st->orelse.len) { /* `x or f()`, `0 if c else f()`: if (!c) f() */
+        st->e = ir_un(st->l, OP_LNOT, T_BOOL, st->e);
+        st->body = st->orelse;
+        st->orelse = (vec){0};
+    }
+    if (st->body.len)
+        lw_emit_evaluated(c, st);
+}
