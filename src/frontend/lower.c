@@ -481,8 +481,8 @@ static const char *dyn_name_in(lctx *c, ast *a)
 {
     if (!a || a->kind == A_LAMBDA)
         return NULL;
-    if (a->kind == A_NAME) {
-        binding *b = lw_find_in(c->sc, a->name);
+    if (a->kind == A_NAME) { /* a global a def assigns too (x = x * 2): the module's */
+        binding *b = lw_find_in(lw_name_scope(c, a->name), a->name);
         return b && b->kind == B_SCALAR && b->dyn ? a->name : NULL;
     }
     const char *n = dyn_name_in(c, a->a);
@@ -513,21 +513,29 @@ static int dyn_split(lctx *c, ast *s)
     else if (s->kind == A_ASSIGN && s->targets.len == 1 && VEC_AT(s->targets, 0, ast *)->kind == A_NAME)
         n = dyn_name_in(c, s->a);
     else if (s->kind == A_AUGASSIGN && s->b->kind == A_NAME) {
-        binding *t = lw_find_in(c->sc, s->b->name);
+        binding *t = lw_find_in(lw_name_scope(c, s->b->name), s->b->name);
         if (t && t->kind == B_SCALAR)
             n = t->dyn ? s->b->name : dyn_name_in(c, s->a);
     }
     if (!n || (s->kind != A_EXPR_STMT && !probe_scalar(c, s->a)))
         return 0;
-    binding *b = lw_find_in(c->sc, n);
+    scope *bs = lw_name_scope(c, n), *fsc = c->sc, *m = c->module;
+    binding *b = lw_find_in(bs, n);
     dynvar *d = b->dyn;
     int weak = b->weak;
     ir_stmt *st = ir_stmt_new(S_IF, s->l);
     st->e = ir_varref(s->l, d->tag);
     snapshot entry = lw_snap_take(c);
+    /* in a function, a global's branches are the module's bindings: restored and merged as
+     * lower_if does */
+    int inner = fsc != m && m;
+    vec mptrs = {0}, mentry = {0}, mthen = {0};
+    if (inner)
+        lw_module_save(c, &mptrs, &mentry);
     vec *saved = c->out;
     vec then_binds = {0};
     int errs = diag_count(), old = -1;
+    vec_push(&c->dyn_plain, (void *)n); /* a call in s that assigns n keeps it plain (lower_assign.c) */
     for (int isf = 1; isf >= 0; isf--) {
         c->out = isf ? &st->body : &st->orelse;
         b = lw_bind(c, n);
@@ -539,16 +547,31 @@ static int dyn_split(lctx *c, ast *s)
         lw_stmt(c, s); /* splits again on the next such name */
         if (old >= 0)
             diag_suppress(old);
-        binding *nb = lw_find_in(c->sc, n);
-        if (nb && nb->kind == B_SCALAR && !nb->dyn && nb->var == (isf ? d->f : d->i))
-            lw_dyn_bind(c, d, nb->weak); /* unchanged: the tag still says so */
+        for (int k = 0; k < c->dyn_plain.len; k++) { /* n, and the names split around it */
+            const char *pn = VEC_AT(c->dyn_plain, k, const char *);
+            binding *nb = lw_find_in(lw_name_scope(c, pn), pn);
+            dynvar *pd = lw_dyn_of(c, pn);
+            if (nb && pd && nb->kind == B_SCALAR && !nb->dyn && (nb->var == pd->f || nb->var == pd->i))
+                lw_dyn_bind(c, pd, nb->weak); /* unchanged, or assigned (lower_assign.c): the tag says so */
+        }
         if (isf) {
             then_binds = c->sc->binds;
             lw_snap_restore_binds(c, &entry);
+            if (inner) {
+                vec ignored = {0};
+                lw_module_save(c, &ignored, &mthen);
+                lw_module_restore(c, &mptrs, &mentry);
+            }
         }
     }
+    c->dyn_plain.len--;
     c->out = saved;
     merge_branches(c, st, then_binds);
+    if (inner && c->sc == fsc) {
+        c->sc = m;
+        merge_branches(c, st, mthen);
+        c->sc = fsc;
+    }
     lw_emit(c, st);
     return 1;
 }

@@ -584,14 +584,15 @@ static void bind_target(lctx *c, ast *t, value *v, int store_it)
 /* [elem for t in it if cond ...] and (elem for ...): the clauses are unrolled when compiling
  * (their iterables and conditions must be known then), each element computed in turn; the
  * result is a list value. Comprehension variables are local to it, as in Python 3. */
-static void comp_clause(lctx *c, ast *comp, int k, value *out)
+static void comp_clause(lctx *c, ast *comp, int k, value *out, int *marks)
 {
     if (k == comp->args.len) {
         if (out->n >= MAX_UNROLL) {
             diag_error(comp->l, "a comprehension of more than %d items is not supported", MAX_UNROLL);
             return;
         }
-        out->items[out->n++] = lw_expr(c, comp->a);
+        out->items[out->n] = lw_expr(c, comp->a);
+        marks[out->n++] = c->out->len;
         return;
     }
     ast *cl = VEC_AT(comp->args, k, ast *);
@@ -606,7 +607,7 @@ static void comp_clause(lctx *c, ast *comp, int k, value *out)
             return;
         }
         if (kv)
-            comp_clause(c, comp, k + 1, out);
+            comp_clause(c, comp, k + 1, out, marks);
         return;
     }
     int outer = static_ranges;
@@ -622,7 +623,7 @@ static void comp_clause(lctx *c, ast *comp, int k, value *out)
         return;
     for (int i = 0; i < items->n; i++) {
         bind_target(c, cl->b, items->items[i], 0);
-        comp_clause(c, comp, k + 1, out);
+        comp_clause(c, comp, k + 1, out, marks);
     }
 }
 value *lw_comprehension(lctx *c, ast *a)
@@ -635,11 +636,12 @@ value *lw_comprehension(lctx *c, ast *a)
     c->sc = s;
     value *out = lw_vnew(V_TUPLE, a->l);
     out->items = NEWN(value *, MAX_UNROLL + 1);
-    int errors = diag_count();
-    comp_clause(c, a, 0, out);
+    int errors = diag_count(), *marks = NEWN(int, MAX_UNROLL + 1);
+    comp_clause(c, a, 0, out, marks);
     c->sc = outer;
     if (diag_count() > errors)
         return &lw_ERRV;
+    lw_pin_operands(c, out->items, marks, out->n); /* [(n, f(), n) for ...]: each item as made */
     for (int i = 0; i < out->n; i++)
         if (out->items[i]->kind == V_ERR)
             return &lw_ERRV;

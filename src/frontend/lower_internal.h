@@ -170,6 +170,8 @@ typedef struct lctx {
     ir_expr *evaluated; /* when the expression being lowered is evaluated (a conditional
                          * expression's branch, and/or's right operand), NULL: always */
     int plot_warned;    /* the warning that plotting is left out was given (lower_plot.c) */
+    vec dyn_plain;      /* const char*: dynvar names a statement is lowered with as a plain int
+                         * or float (lower.c's dyn_split): assigned there, they stay plain */
 } lctx;
 
 /* Snapshot of a scope's bindings (for branches and loop probes). */
@@ -387,6 +389,17 @@ typedef struct lw_skip {
 void lw_skip_begin(lctx *c, lw_skip *k, loc l, ir_expr *when);
 void lw_skip_else(lctx *c, lw_skip *k);
 void lw_skip_end(lctx *c, lw_skip *k);
+/* Does a call appear in a? (only a call changes a name while an expression is evaluated) */
+int lw_has_call(const ast *a);
+/* t op= v with t a subscript: its index items that are not literals lowered now, before v, as
+ * Python evaluates them, each bound to a hidden name the returned subscript reads (t itself
+ * where neither v nor t has a call); lw_index_pin, right after v, pins them against v's
+ * statements and returns how many statements it inserted (before v's). */
+typedef struct lw_held {
+    vec names, marks; /* hidden names, and c->out->len just after each was lowered */
+} lw_held;
+ast *lw_index_first(lctx *c, ast *t, ast *value_ast, lw_held *h);
+int lw_index_pin(lctx *c, lw_held *h);
 /* lower.c: an if's branches joined (st->body lowered with then_binds as result, st->orelse with
  * the current bindings) */
 void lw_merge_branches(lctx *c, ir_stmt *st, vec then_binds);

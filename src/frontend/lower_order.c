@@ -16,7 +16,7 @@
  * the operand and the statements are left as they are: the generated code does not change.
  * An array operand computed by an expression (h * 2) is computed into a temporary there; one
  * that is an array itself (h, h[1:]) is the object, which sees the call's updates as in Python.
- * Left: values whose type changes at run time (dynvars) are not pinned. */
+ * A name whose type changes at run time (dynvar) is pinned as its int, float and tag. */
 #include "lower_internal.h"
 
 #include <string.h>
@@ -95,8 +95,28 @@ static value *pin(lctx *c, value *v, int at, vec *w)
             insert_at(c->out, at + i, scratch.items[i]);
         return m;
     }
-    if (v->kind != V_SCALAR || v->dyn || v->e->kind == E_CONST || !ir_expr_any(v->e, reads_written, w))
+    if (v->kind != V_SCALAR || v->e->kind == E_CONST || !ir_expr_any(v->e, reads_written, w))
         return v;
+    if (v->dyn) { /* a name of changing type: its int, float and tag, copied */
+        dynvar *td = NEW(dynvar);
+        td->name = "<temporary>";
+        td->i = lw_temp_scalar(c, T_I64);
+        td->f = lw_temp_scalar(c, T_F64);
+        td->tag = lw_temp_scalar(c, T_BOOL);
+        ir_var *from[3] = {v->dyn->i, v->dyn->f, v->dyn->tag}, *to[3] = {td->i, td->f, td->tag};
+        for (int k = 0; k < 3; k++) {
+            ir_stmt *a = ir_stmt_new(S_ASSIGN, v->l);
+            a->var = to[k];
+            a->e = ir_varref(v->l, from[k]);
+            insert_at(c->out, at + k, a);
+        }
+        value *nv = lw_vnew(V_SCALAR, v->l);
+        *nv = *v;
+        nv->e = ir_select(v->l, T_F64, ir_varref(v->l, td->tag), ir_varref(v->l, td->f),
+                          ir_cast(v->l, T_F64, ir_varref(v->l, td->i)));
+        nv->dyn = td;
+        return nv;
+    }
     ir_var *tv = lw_temp_scalar(c, v->type);
     ir_stmt *a = ir_stmt_new(S_ASSIGN, v->l);
     a->var = tv;
@@ -220,4 +240,89 @@ void lw_skip_end(lctx *c, lw_skip *k)
     }
     if (st->body.len)
         lw_emit_evaluated(c, st);
+}
+
+/* ---- a[i, j] op= v: the target's indices before v -------------------------------------------
+ * Python evaluates an augmented assignment's target (its object and index items) before the
+ * value, and reads the item then: a[k] += f() with f changing k updates the old a[k]. The
+ * lowering takes the value first, so the index items that are not literals are lowered here,
+ * before it, each bound to a hidden name the target then reads (lw_index_pin fixes them against
+ * the value's statements). Only where a call appears in the value or an index (nothing else
+ * changes a name), so other statements lower as before. */
+
+int lw_has_call(const ast *a)
+{
+    if (!a)
+        return 0;
+    if (a->kind == A_CALL)
+        return 1;
+    if (lw_has_call(a->a) || lw_has_call(a->b) || lw_has_call(a->c))
+        return 1;
+    const vec *vs[] = {&a->args, &a->kwargs};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            if (lw_has_call(VEC_AT(*vs[k], i, const ast *)))
+                return 1;
+    return 0;
+}
+
+static int literal(const ast *a)
+{
+    if (!a)
+        return 1;
+    if (a->kind == A_UNOP && (a->op == '-' || a->op == '+'))
+        return literal(a->a);
+    return a->kind == A_INT || a->kind == A_FLOAT || a->kind == A_BOOL || a->kind == A_NONE ||
+           a->kind == A_STR || (a->kind == A_NAME && strcmp(a->name, "Ellipsis") == 0);
+}
+
+static ast *held_item(lctx *c, ast *it, lw_held *h)
+{
+    static int serial;
+    if (literal(it))
+        return it;
+    value *v = lw_expr(c, it);
+    const char *name = arena_printf(&util_arena, "%%item%d", serial++);
+    binding *b = lw_bind(c, name);
+    b->kind = B_VALUE;
+    b->val = v;
+    vec_push(&h->names, (void *)name);
+    vec_push(&h->marks, (void *)(intptr_t)c->out->len);
+    return ast_name(it->l, name);
+}
+
+ast *lw_index_first(lctx *c, ast *t, ast *value_ast, lw_held *h)
+{
+    *h = (lw_held){0};
+    if (!t || t->kind != A_SUBSCRIPT || (!lw_has_call(value_ast) && !lw_has_call(t)))
+        return t;
+    ast *r = ast_new(A_SUBSCRIPT, t->l);
+    *r = *t;
+    r->args = (vec){0};
+    for (int i = 0; i < t->args.len; i++) {
+        ast *it = VEC_AT(t->args, i, ast *);
+        if (it->kind == A_SLICE) {
+            ast *s = ast_new(A_SLICE, it->l);
+            *s = *it;
+            s->a = held_item(c, it->a, h);
+            s->b = held_item(c, it->b, h);
+            s->c = held_item(c, it->c, h);
+            it = s;
+        } else
+            it = held_item(c, it, h);
+        vec_push(&r->args, it);
+    }
+    return r;
+}
+
+int lw_index_pin(lctx *c, lw_held *h)
+{
+    int before = c->out->len;
+    for (int i = h->names.len - 1; i >= 0; i--) {
+        binding *b = lw_find_in(lw_name_scope(c, VEC_AT(h->names, i, const char *)),
+                                VEC_AT(h->names, i, const char *));
+        if (b && b->kind == B_VALUE)
+            b->val = lw_pin_at(c, b->val, (int)(intptr_t)h->marks.items[i]);
+    }
+    return c->out->len - before;
 }
