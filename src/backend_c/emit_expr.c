@@ -227,11 +227,13 @@ static const char *math_fn(ir_fn fn, ir_type t)
     static const char *d[] = {[FN_SQRT] = "sqrt", [FN_EXP] = "exp", [FN_LOG] = "log",
                               [FN_SIN] = "sin", [FN_COS] = "cos", [FN_TAN] = "tan",
                               [FN_TANH] = "tanh", [FN_FLOOR] = "floor", [FN_CEIL] = "ceil",
-                              [FN_SIGN] = "tyl_np_sign_f64"};
+                              [FN_SIGN] = "tyl_np_sign_f64", [FN_CEXP_RE] = "tyl_np_cexp_re",
+                              [FN_CEXP_IM] = "tyl_np_cexp_im"};
     static const char *f[] = {[FN_SQRT] = "sqrtf", [FN_EXP] = "expf", [FN_LOG] = "logf",
                               [FN_SIN] = "sinf", [FN_COS] = "cosf", [FN_TAN] = "tanf",
                               [FN_TANH] = "tanhf", [FN_FLOOR] = "floorf", [FN_CEIL] = "ceilf",
-                              [FN_SIGN] = "tyl_np_sign_f32"};
+                              [FN_SIGN] = "tyl_np_sign_f32", [FN_CEXP_RE] = "tyl_np_cexp_re",
+                              [FN_CEXP_IM] = "tyl_np_cexp_im"};
     /* the rest are libm's own names: double, and float with an f */
     static const char *libm[] = {[FN_ASIN] = "asin", [FN_ACOS] = "acos", [FN_ATAN] = "atan",
                                  [FN_SINH] = "sinh", [FN_COSH] = "cosh", [FN_ASINH] = "asinh",

@@ -22,8 +22,8 @@
  * - np.abs of an array: NumPy's SIMD loop (infinities first, then NaN, then larger *
  *   sqrt(fma(r, r, 1)) with r = smaller / larger, 0 where larger is 0 or smaller infinite); of a
  *   number: hypot, as CPython and NumPy's scalar math;
- * - np.exp: exp(re) * cos(im), exp(re) * sin(im) (glibc's cexp for re below 709; above, cexp
- *   scales and this overflows where it may not);
+ * - np.exp: glibc's cexp, which NumPy calls (exp(re) * cos(im), exp(re) * sin(im), scaled
+ *   above re = 709, and C99's infinite and NaN cases), part by part in tyles.h;
  * - np.angle: arctan2(im, re); .real, .imag, np.conj.
  * Not supported, located: complex64 (float32 with complex), ** other than 2, comparisons of
  * complex values, printing them, np.save of a complex array, np.fft, other NumPy functions of
@@ -352,11 +352,13 @@ static value *c_abs(lctx *c, loc l, value *z, int python)
     return where(c, l, isinf, inf, where(c, l, isnan, f64(l, NAN), h));
 }
 
+/* np.exp(z): glibc's cexp, which NumPy calls, part by part (tyles.h: tyl_np_cexp_part): its
+ * scaling above re = 709 and its infinite and NaN cases (exp(inf + 0j) = inf + 0j, where
+ * exp(re) * sin(im) would give NaN) */
 static value *c_exp(lctx *c, loc l, value *z)
 {
-    value *e = lw_ufunc1(c, l, FN_EXP, z->items[0]);
-    return even(c, l, bin(c, l, OP_MUL, e, lw_ufunc1(c, l, FN_COS, z->items[1])),
-                bin(c, l, OP_MUL, e, lw_ufunc1(c, l, FN_SIN, z->items[1])), 0);
+    return even(c, l, lw_ufunc2(c, l, FN_CEXP_RE, z->items[0], z->items[1]),
+                lw_ufunc2(c, l, FN_CEXP_IM, z->items[0], z->items[1]), 0);
 }
 
 /* zeros of a shape: complex arrays of np.zeros(shape, dtype=complex) and np.zeros_like(z) */

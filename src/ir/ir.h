@@ -73,6 +73,8 @@ typedef enum ir_fn {
     FN_PYINT,     /* args: a float: Python's int() (errors for inf, nan and what int64 cannot hold) */
     FN_NONEMPTY,  /* args: count, value, is_max(const): value, after an error if count is 0 (a
                      max or min of an empty selection has no identity) */
+    FN_CEXP_RE, FN_CEXP_IM, /* args: x, y (float64): the real or imaginary part of cexp(x + yj),
+                     NumPy's np.exp of a complex value (tyles.h: tyl_np_cexp_part) */
 } ir_fn;
 const char *ir_fn_name(ir_fn fn);
 

@@ -392,7 +392,7 @@ static double point_ops(const ir_expr *e)
         w = e->op == OP_POWER ? 20 : 1;
         break;
     case E_CALL: /* sqrt and the roundings are instructions */
-        w = e->fn <= FN_POW && e->fn != FN_SQRT && e->fn != FN_FLOOR && e->fn != FN_CEIL && e->fn != FN_TRUNC &&
+        w = (e->fn <= FN_POW || e->fn == FN_CEXP_RE || e->fn == FN_CEXP_IM) && e->fn != FN_SQRT && e->fn != FN_FLOOR && e->fn != FN_CEIL && e->fn != FN_TRUNC &&
                     e->fn != FN_RINT && e->fn != FN_COPYSIGN && e->fn != FN_FMA
                 ? 40
                 : 1;

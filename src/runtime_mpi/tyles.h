@@ -19,6 +19,7 @@
 
 #include "tyles_version.h" /* TYLES_VERSION, TYLES_VERSION_MAJOR/MINOR/PATCH */
 
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -1103,6 +1104,53 @@ static inline TYL_HD float tyl_np_maximum_f32(float a, float b) { return (a >= b
 static inline TYL_HD double tyl_np_sign_f64(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x == 0 ? 0.0 : x; }
 static inline TYL_HD float tyl_np_sign_f32(float x) { return x > 0 ? 1.0f : x < 0 ? -1.0f : x == 0 ? 0.0f : x; }
 static inline TYL_HD int64_t tyl_np_sign_i64(int64_t x) { return (x > 0) - (x < 0); }
+/* np.exp of complex x + yj, one part (im: 0 real, 1 imaginary): C99's cexp as glibc computes
+ * it (NumPy calls it), so both parts are NumPy's. exp(x) * cos(y) and exp(x) * sin(y) for x up
+ * to 709 (with cos(y) = 1 and sin(y) = y exactly for tiny y, as glibc's sincos); above, the
+ * part of cos(y) or sin(y) is scaled by exp(709) once or twice before exp(x - 709 [- 709])
+ * (DBL_MAX past 3 * 709); infinite and NaN parts as Annex G: exp(x + 0j) keeps the 0,
+ * exp(inf + nan j) = inf + nan j, exp(-inf + inf j) = 0 + 0j, exp(nan + 0j) = nan + 0j. */
+#if defined(__GNUC__) && !defined(__CUDACC__)
+__attribute__((noinline, cold))
+#endif
+static TYL_HD double tyl_np_cexp_part(double x, double y, int im)
+{
+    double f = fabs(y) > DBL_MIN ? (im ? sin(y) : cos(y)) : (im ? y : 1.0);
+    if (isfinite(x)) {
+        if (!isfinite(y))
+            return NAN;
+        if (x > 709.0) {
+            const double et = 8.218407461554972e+307; /* exp(709) */
+            x -= 709.0;
+            f *= et;
+            if (x > 709.0) {
+                x -= 709.0;
+                f *= et;
+            }
+        }
+        return x > 709.0 ? DBL_MAX * f : exp(x) * f;
+    }
+    if (isinf(x)) {
+        double v = signbit(x) ? 0.0 : HUGE_VAL;
+        if (isfinite(y))
+            return y == 0.0 ? (im ? y : v) : copysign(v, f);
+        if (!signbit(x))
+            return im ? y - y : HUGE_VAL;
+        return im ? copysign(0.0, y) : 0.0;
+    }
+    return im && y == 0.0 ? y : NAN;
+}
+/* the usual case first, as the plain products (the compiler may share exp(x) and sin/cos) */
+static inline TYL_HD double tyl_np_cexp_re(double x, double y)
+{
+    double r = exp(x) * cos(y);
+    return x <= 709.0 && (x > -HUGE_VAL || fabs(y) < HUGE_VAL) ? r : tyl_np_cexp_part(x, y, 0);
+}
+static inline TYL_HD double tyl_np_cexp_im(double x, double y)
+{
+    double r = exp(x) * sin(y);
+    return x <= 709.0 && (x > -HUGE_VAL || fabs(y) < HUGE_VAL) ? r : tyl_np_cexp_part(x, y, 1);
+}
 
 /* ---- reductions ---- */
 
