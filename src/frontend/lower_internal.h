@@ -170,6 +170,8 @@ typedef struct lctx {
     ir_expr *evaluated; /* when the expression being lowered is evaluated (a conditional
                          * expression's branch, and/or's right operand), NULL: always */
     int plot_warned;    /* the warning that plotting is left out was given (lower_plot.c) */
+    vec skip_outs;      /* vec*: the statement lists lw_skip_begin left (innermost last): a
+                         * recursion guard's values are looked for there too */
     vec dyn_plain;      /* const char*: dynvar names a statement is lowered with as a plain int
                          * or float (lower.c's dyn_split): assigned there, they stay plain */
 } lctx;

@@ -198,6 +198,7 @@ void lw_skip_begin(lctx *c, lw_skip *k, loc l, ir_expr *when)
     if (k->inner)
         lw_module_save(c, &k->mptrs, &k->mcopies);
     k->saved_out = c->out;
+    vec_push(&c->skip_outs, c->out);
     c->out = &k->st->body;
     k->evaluated = c->evaluated; /* the if itself is emitted where the outer one allows */
     c->evaluated = NULL;
@@ -222,6 +223,7 @@ void lw_skip_end(lctx *c, lw_skip *k)
     if (!k->has_else)
         lw_skip_else(c, k);
     c->out = k->saved_out;
+    c->skip_outs.len--;
     c->evaluated = k->evaluated;
     c->branches--;
     int split = c->split.len; /* a name left ambiguous is refused where it is read */
