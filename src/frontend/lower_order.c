@@ -293,13 +293,12 @@ static ast *held_item(lctx *c, ast *it, lw_held *h)
     return ast_name(it->l, name);
 }
 
-ast *lw_index_first(lctx *c, ast *t, ast *value_ast, lw_held *h)
+static ast *held_subscript(lctx *c, ast *t, lw_held *h)
 {
-    *h = (lw_held){0};
-    if (!t || t->kind != A_SUBSCRIPT || (!lw_has_call(value_ast) && !lw_has_call(t)))
-        return t;
     ast *r = ast_new(A_SUBSCRIPT, t->l);
     *r = *t;
+    if (t->a && t->a->kind == A_SUBSCRIPT) /* a[k][j] += f(): a[k] first */
+        r->a = held_subscript(c, t->a, h);
     r->args = (vec){0};
     for (int i = 0; i < t->args.len; i++) {
         ast *it = VEC_AT(t->args, i, ast *);
@@ -315,6 +314,14 @@ ast *lw_index_first(lctx *c, ast *t, ast *value_ast, lw_held *h)
         vec_push(&r->args, it);
     }
     return r;
+}
+
+ast *lw_index_first(lctx *c, ast *t, ast *value_ast, lw_held *h)
+{
+    *h = (lw_held){0};
+    if (!t || t->kind != A_SUBSCRIPT || (!lw_has_call(value_ast) && !lw_has_call(t)))
+        return t;
+    return held_subscript(c, t, h);
 }
 
 int lw_index_pin(lctx *c, lw_held *h)
