@@ -16,7 +16,12 @@
  * the operand and the statements are left as they are: the generated code does not change.
  * An array operand computed by an expression (h * 2) is computed into a temporary there; one
  * that is an array itself (h, h[1:]) is the object, which sees the call's updates as in Python.
- * A name whose type changes at run time (dynvar) is pinned as its int, float and tag. */
+ * A name whose type changes at run time (dynvar) is pinned as its int, float and tag.
+ *
+ * Also here, the rest of Python's order within a statement: the operands Python skips (and/or's
+ * right operand, the branch of x if c else y not taken) lowered as an if's branches
+ * (lw_skip_begin/else/end), and an augmented assignment's index items lowered before its value
+ * (lw_index_first, lw_index_pin). */
 #include "lower_internal.h"
 
 #include <string.h>
