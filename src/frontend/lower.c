@@ -99,6 +99,7 @@ static int kept_either(lctx *c, ir_stmt *st, binding *t, binding *e)
 static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
 {
     loc l = st->l;
+    const char *w = c->merging ? c->merging : "'if'"; /* the construct whose branches these are */
     for (int i = 0; i < then_binds.len; i++) {
         binding *t = VEC_AT(then_binds, i, binding *);
         binding *e = lw_find_in(c->sc, t->name);
@@ -136,14 +137,14 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
             if (lw_return_mismatch(l, t, e))
                 ;
             else if (t->kind == B_SCALAR && e->kind == B_SCALAR)
-                diag_error(l, "variable '%s' is %s after one branch of this 'if' and %s after the "
-                              "other; give it one type", t->name, ir_type_name(t->var->type),
+                diag_error(l, "variable '%s' is %s after one branch of this %s and %s after the "
+                              "other; give it one type", t->name, ir_type_name(t->var->type), w,
                            ir_type_name(e->var->type));
             else if (t->kind == B_VALUE && t->val->kind == V_ERR)
                 ;
             else
-                diag_error(l, "'%s' refers to different kinds of values after the branches of this 'if'",
-                           t->name);
+                diag_error(l, "'%s' refers to different kinds of values after the branches of this %s",
+                           t->name, w);
             continue;
         }
         if (t->kind == B_SCALAR) {
@@ -154,8 +155,8 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
             for (int d = 0; d < t->var->rank; d++)
                 if (lw_sym_cmp(t->sh[d], e->sh[d]) == 0) {
                     if (!lw_return_mismatch(l, t, e))
-                        diag_error(l, "array '%s' has shape %s after one branch of this 'if' and %s after "
-                                  "the other", t->name, lw_shape_str(t->var->rank, t->sh),
+                        diag_error(l, "array '%s' has shape %s after one branch of this %s and %s after "
+                                  "the other", t->name, lw_shape_str(t->var->rank, t->sh), w,
                                lw_shape_str(e->var->rank, e->sh));
                     break;
                 } else if (!sym_equal(t->sh[d], e->sh[d]))
@@ -174,8 +175,8 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
         } else if ((t->val->kind == V_ARRAY || e->val->kind == V_ARRAY) && lw_return_mismatch(l, t, e)) {
             ;
         } else if (t->val->kind == V_ARRAY || e->val->kind == V_ARRAY) {
-            diag_error(l, "'%s' refers to different array views after the branches of this 'if'; "
-                          "bind it with .copy()", t->name);
+            diag_error(l, "'%s' refers to different array views after the branches of this %s; "
+                          "bind it with .copy()", t->name, w);
         } else {
             value *m = merge_value(c, st, t->name, t->val, e->val);
             if (m) {
@@ -188,25 +189,25 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
             }
             const char *what = lw_vkind_desc(t->val), *msg;
             if (t->val->kind != e->val->kind)
-                msg = arena_printf(&util_arena, "is bound to %s on one branch of the 'if' at line %d "
+                msg = arena_printf(&util_arena, "is bound to %s on one branch of the %s at line %d "
                                                 "and to %s on the other; a name whose kind of value is "
                                                 "chosen at run time is not supported",
-                                   what, l.line, lw_vkind_desc(e->val));
+                                   what, w, l.line, lw_vkind_desc(e->val));
             else if (t->val->kind == V_OBJECT)
                 msg = arena_printf(&util_arena, "is bound to different objects on the two branches of the "
-                                                "'if' at line %d; an object chosen at run time is not "
+                                                "%s at line %d; an object chosen at run time is not "
                                                 "supported (make both, or set the attributes that differ "
-                                                "in each branch)", l.line);
+                                                "in each branch)", w, l.line);
             else
                 msg = arena_printf(&util_arena, "is bound to different %ss on the two branches of the "
-                                                "'if' at line %d; %s chosen at run time is not "
-                                                "supported%s", what + (what[1] == 'n' ? 3 : 2), l.line,
+                                                "%s at line %d; %s chosen at run time is not "
+                                                "supported%s", what + (what[1] == 'n' ? 3 : 2), w, l.line,
                                    what,
                                    t->val->kind == V_TUPLE ? " (only items that are numbers may differ)"
                                    : t->val->kind == V_FUNC || t->val->kind == V_LAMBDA
                                        ? "; call each function in its branch"
                                        : "");
-            e->val = lw_ambiguous_new(l, msg);
+            e->val = lw_ambiguous_new(l, msg, w);
             vec_push(&c->split, (void *)t->name);
         }
     }

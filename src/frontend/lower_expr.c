@@ -794,7 +794,8 @@ value *lw_expr(lctx *c, ast *a)
         value *y0;
         if (x->kind == V_SCALAR) { /* y's calls run only when Python evaluates y (lower_order.c) */
             lw_skip k;
-            lw_skip_begin(c, &k, a->l, a->op == OP_AND ? x->e : ir_un(a->l, OP_LNOT, T_BOOL, x->e));
+            lw_skip_begin(c, &k, a->l, a->op == OP_AND ? x->e : ir_un(a->l, OP_LNOT, T_BOOL, x->e),
+                          a->op == OP_AND ? "'and'" : "'or'");
             y0 = lw_expr(c, a->b);
             lw_skip_end(c, &k);
         } else
@@ -831,7 +832,7 @@ value *lw_expr(lctx *c, ast *a)
             return &lw_ERRV;
         int mark = c->out->len;
         lw_skip sk; /* each branch's calls run only when it is taken (lower_order.c) */
-        lw_skip_begin(c, &sk, a->l, t->e);
+        lw_skip_begin(c, &sk, a->l, t->e, "conditional expression");
         value *x = lw_expr(c, a->a);
         lw_skip_else(c, &sk);
         value *y = lw_expr(c, a->c);

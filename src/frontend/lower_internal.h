@@ -170,6 +170,7 @@ typedef struct lctx {
     ir_expr *evaluated; /* when the expression being lowered is evaluated (a conditional
                          * expression's branch, and/or's right operand), NULL: always */
     int plot_warned;    /* the warning that plotting is left out was given (lower_plot.c) */
+    const char *merging; /* the construct lw_merge_branches names ("'and'"), NULL: "'if'" */
     vec skip_outs;      /* vec*: the statement lists lw_skip_begin left (innermost last): a
                          * recursion guard's values are looked for there too */
     vec dyn_plain;      /* const char*: dynvar names a statement is lowered with as a plain int
@@ -279,7 +280,7 @@ ir_stmt *lw_bind1(loc l, ir_var *dst, ir_var *src);
 void lw_rebind_slot(lctx *c, loc l, ir_var *slot, ir_var *src, const char *except);
 void lw_bind_array(lctx *c, const char *name, ir_var *slot, const value *v);
 value *lw_value_retarget(value *v, ir_var *from, ir_var *to, int *changed);
-value *lw_ambiguous_new(loc l, const char *msg);
+value *lw_ambiguous_new(loc l, const char *msg, const char *what); /* what: "'if'", "'and'", ... */
 int lw_is_ambiguous(const value *v);
 void lw_ambiguous_read(ast *a, value *v);
 
@@ -384,11 +385,12 @@ typedef struct lw_skip {
     ir_expr *evaluated;           /* c->evaluated outside */
     scope *fsc;                   /* c->sc at the start */
     int inner, has_else;          /* in a function (module bindings saved too); lw_skip_else ran */
+    const char *what;             /* the construct, as messages name it ("'and'") */
     vec ptrs, copies;             /* c->sc's bindings at the start (restored in place) */
     vec mptrs, mcopies;           /* the module's, when inner */
     vec then_binds, mthen;        /* copies of the bindings after the first branch */
 } lw_skip;
-void lw_skip_begin(lctx *c, lw_skip *k, loc l, ir_expr *when);
+void lw_skip_begin(lctx *c, lw_skip *k, loc l, ir_expr *when, const char *what);
 void lw_skip_else(lctx *c, lw_skip *k);
 void lw_skip_end(lctx *c, lw_skip *k);
 /* Does a call appear in a? (only a call changes a name while an expression is evaluated) */

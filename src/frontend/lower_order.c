@@ -192,9 +192,10 @@ static void scope_restore(scope *sc, vec *ptrs, vec *copies)
     }
 }
 
-void lw_skip_begin(lctx *c, lw_skip *k, loc l, ir_expr *when)
+void lw_skip_begin(lctx *c, lw_skip *k, loc l, ir_expr *when, const char *what)
 {
     memset(k, 0, sizeof *k);
+    k->what = what;
     k->st = ir_stmt_new(S_IF, l);
     k->st->e = when;
     k->fsc = c->sc;
@@ -232,12 +233,15 @@ void lw_skip_end(lctx *c, lw_skip *k)
     c->evaluated = k->evaluated;
     c->branches--;
     int split = c->split.len; /* a name left ambiguous is refused where it is read */
+    const char *merging = c->merging;
+    c->merging = k->what;
     lw_merge_branches(c, k->st, k->then_binds);
     if (k->inner && c->sc == k->fsc) {
         c->sc = c->module;
         lw_merge_branches(c, k->st, k->mthen);
         c->sc = k->fsc;
     }
+    c->merging = merging;
     c->split.len = split;
     ir_stmt *st = k->st;
     if (!st->body.len && st->orelse.len) { /* `x or f()`, `0 if c else f()`: if (!c) f() */
