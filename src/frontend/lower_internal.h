@@ -355,6 +355,7 @@ int lw_match_args(loc l, const char *fname, args *a, int nparam, const char **pn
                   int nrequired, value **out);
 value *lw_iter_items(lctx *c, ast *it);
 value *lw_comprehension(lctx *c, ast *a);
+value *lw_allany_generator(lctx *c, ast *g, int all); /* any/all of a generator with calls, or NULL */
 int lw_for_unrolled(lctx *c, ast *s, int range_loop);
 int lw_has_yield(vec *stmts);
 int lw_for_generator(lctx *c, ast *s);
