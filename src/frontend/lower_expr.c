@@ -541,7 +541,18 @@ static value *lower_compare(lctx *c, ast *a)
     for (int i = 0; i < a->args.len; i++) {
         ast *ra = VEC_AT(a->args, i, ast *);
         int mark = c->out->len;
+        int64_t kres;
+        if (result && result->kind == V_SCALAR && ir_expr_const_int(result->e, &kres) && !kres &&
+            lw_has_call(ra))
+            return result; /* 1 < 0 < f(): false, f is not called */
+        /* a < b < f(): f is called only when a < b (lower_order.c) */
+        int skip = result && result->kind == V_SCALAR && result->e->kind != E_CONST;
+        lw_skip sk;
+        if (skip)
+            lw_skip_begin(c, &sk, a->l, result->e, "chained comparison");
         value *right = lw_expr(c, ra);
+        if (skip)
+            lw_skip_end(c, &sk);
         left = lw_pin_at(c, left, mark);
         if (result)
             result = lw_pin_at(c, result, mark);
