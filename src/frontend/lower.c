@@ -289,21 +289,23 @@ static void lower_assert(lctx *c, ast *s)
     value *t = lw_truth(c, lw_expr(c, s->a), "an assert");
     const char *msg = "AssertionError";
     value *rt = NULL;
+    int64_t k;
+    if (t->kind == V_SCALAR && ir_expr_const_int(t->e, &k) && k)
+        return; /* the message is evaluated only when the assert fails: never */
     if (s->b) {
-        ir_expr *outer = c->evaluated; /* the message is evaluated only when the assert fails */
-        if (t->kind == V_SCALAR)
-            c->evaluated = outer ? ir_bin(s->l, OP_LAND, T_BOOL, outer, ir_un(s->l, OP_LNOT, T_BOOL, t->e), 1)
-                                 : ir_un(s->l, OP_LNOT, T_BOOL, t->e);
+        /* only when it fails: the message's calls and draws under an if (lower_order.c) */
+        int skip = t->kind == V_SCALAR && t->e->kind != E_CONST;
+        lw_skip sk;
+        if (skip)
+            lw_skip_begin(c, &sk, s->l, ir_un(s->l, OP_LNOT, T_BOOL, t->e), "assert");
         const char *m = raise_message(c, s->b, "assert", &rt);
-        c->evaluated = outer;
+        if (skip)
+            lw_skip_end(c, &sk);
         if (!m)
             return;
         msg = arena_printf(&util_arena, "AssertionError: %s", m);
     }
     if (t->kind == V_ERR)
-        return;
-    int64_t k;
-    if (ir_expr_const_int(t->e, &k) && k)
         return;
     if (rt)
         lw_emit_raise_str(c, s->l, ir_un(s->l, OP_LNOT, T_BOOL, t->e), msg, rt);
