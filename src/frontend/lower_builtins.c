@@ -417,7 +417,7 @@ static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr 
         s->var = lw_temp_scalar(c, k == R_INT ? T_I64 : T_F64);
         r = lw_scalar(l, ir_varref(l, s->var), 1);
     }
-    lw_emit_evaluated(c, s); /* `x > 0 and np.random.rand() < p` draws only when x > 0 */
+    lw_emit(c, s); /* `x > 0 and np.random.rand() < p`: under lw_skip's if, drawn only when x > 0 */
     return r;
 }
 

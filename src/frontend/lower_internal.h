@@ -167,8 +167,6 @@ typedef struct lctx {
     vec module_body;    /* ast*: the module's statements (lower_class.c scans them) */
     vec changed_attrs;  /* const char*: attribute names assigned outside __init__ (lower_class.c) */
     int attrs_known;    /* changed_attrs was computed */
-    ir_expr *evaluated; /* when the expression being lowered is evaluated (a conditional
-                         * expression's branch, and/or's right operand), NULL: always */
     int plot_warned;    /* the warning that plotting is left out was given (lower_plot.c) */
     const char *merging; /* the construct lw_merge_branches names ("'and'"), NULL: "'if'" */
     vec skip_outs;      /* vec*: the statement lists lw_skip_begin left (innermost last): a
@@ -383,7 +381,6 @@ void lw_pin_operands(lctx *c, value **vs, const int *marks, int n);
 typedef struct lw_skip {
     ir_stmt *st;                  /* the if; its body and orelse take the branches' statements */
     vec *saved_out;
-    ir_expr *evaluated;           /* c->evaluated outside */
     scope *fsc;                   /* c->sc at the start */
     int inner, has_else;          /* in a function (module bindings saved too); lw_skip_else ran */
     const char *what;             /* the construct, as messages name it ("'and'") */
@@ -563,10 +560,6 @@ int lw_is_sysos_module(const char *name);
 void lw_sysos_import(lctx *c, ast *s);
 value *lw_sysos_attr(value *mod, ast *a);
 value *lw_sysos_call(lctx *c, value *fn, ast *call);
-/* s emitted to run only where Python evaluates the expression being lowered (c->evaluated: the
- * branch of a conditional expression, the right operand of and/or), for statements with effects:
- * random draws, reads of sys.argv */
-void lw_emit_evaluated(lctx *c, ir_stmt *s);
 int lw_is_argv(const value *v);                                 /* sys.argv */
 value *lw_argv_len(lctx *c, loc l, const value *argv);         /* len(sys.argv[k:]) */
 value *lw_argv_item(lctx *c, ast *sub, const value *argv);     /* sys.argv[k:][i] */

@@ -206,8 +206,6 @@ void lw_skip_begin(lctx *c, lw_skip *k, loc l, ir_expr *when, const char *what)
     k->saved_out = c->out;
     vec_push(&c->skip_outs, c->out);
     c->out = &k->st->body;
-    k->evaluated = c->evaluated; /* the if itself is emitted where the outer one allows */
-    c->evaluated = NULL;
     c->branches++;
 }
 
@@ -230,7 +228,6 @@ void lw_skip_end(lctx *c, lw_skip *k)
         lw_skip_else(c, k);
     c->out = k->saved_out;
     c->skip_outs.len--;
-    c->evaluated = k->evaluated;
     c->branches--;
     int split = c->split.len; /* a name left ambiguous is refused where it is read */
     const char *merging = c->merging;
@@ -250,7 +247,7 @@ void lw_skip_end(lctx *c, lw_skip *k)
         st->orelse = (vec){0};
     }
     if (st->body.len)
-        lw_emit_evaluated(c, st);
+        lw_emit(c, st);
 }
 
 /* ---- a[i, j] op= v: the target's indices before v -------------------------------------------

@@ -134,7 +134,7 @@ static value *draw(lctx *c, loc l, ir_rkind k, ir_expr *e, ir_expr *e2, ir_type 
     s->e = e;
     s->e2 = e2;
     s->var = lw_temp_scalar(c, t);
-    lw_emit_evaluated(c, s);
+    lw_emit(c, s);
     return lw_scalar(l, ir_varref(l, s->var), 1);
 }
 
@@ -359,7 +359,7 @@ value *lw_pyrandom_call(lctx *c, value *fn, ast *call)
             ir_stmt *zs = ir_stmt_new(S_RAISE, l);
             zs->e = ir_bin(l, OP_CEQ, T_BOOL, step->e, lw_I64(l, 0), 0);
             zs->str = "ValueError: zero step for randrange()";
-            lw_emit_evaluated(c, zs);
+            lw_emit(c, zs);
             value *pos = lw_binop(c, l, OP_CGT, step, zero);
             value *adj = lw_where3(c, l, pos, lw_scalar(l, lw_I64(l, -1), 1), one);
             value *w = lw_binop(c, l, OP_SUB, lw_scalar(l, ir_cast(l, T_I64, v[1]->e), 1),
