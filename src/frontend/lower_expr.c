@@ -853,6 +853,9 @@ value *lw_expr(lctx *c, ast *a)
             return &lw_ERRV;
         if ((x->kind == V_STR || x->kind == V_FSTR) && (y->kind == V_STR || y->kind == V_FSTR))
             return lw_str_select(c, a->l, t->e, x, y);
+        value *z = lw_complex_select(a->l, t->e, x, y); /* z * z + c if k else z: complex numbers */
+        if (z)
+            return z;
         if (x->kind != V_SCALAR || y->kind != V_SCALAR || x->type != y->type) {
             diag_error(a->l, "both branches of a conditional expression must be scalars of the same type");
             return &lw_ERRV;

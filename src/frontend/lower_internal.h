@@ -493,6 +493,7 @@ int lw_is_complex(const value *v);
 int lw_has_complex(const value *v);
 int lw_complex_refuse(loc l, const value *v, const char *what); /* 1 after a diagnostic */
 value *lw_complex_literal(loc l, double im);
+value *lw_complex_select(loc l, ir_expr *cond, value *x, value *y); /* x if cond else y, or NULL */
 value *lw_complex_binop(lctx *c, loc l, ir_op op, value *x, value *y);
 value *lw_complex_unop(lctx *c, loc l, ir_op op, value *x);
 int lw_complex_call(const char *f, args *a); /* does lw_complex_numpy lower this call? */
