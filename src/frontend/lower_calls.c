@@ -468,10 +468,12 @@ value *lw_iter_items(lctx *c, ast *it)
                     return NULL;
             if (k[2] == 0)
                 return NULL;
-            int64_t n = k[2] > 0 ? (k[1] > k[0] ? (k[1] - k[0] + k[2] - 1) / k[2] : 0)
-                                 : (k[0] > k[1] ? (k[0] - k[1] - k[2] - 1) / -k[2] : 0);
-            if (n > MAX_UNROLL)
+            /* the trip count as tyl_range_len counts it, in unsigned: range(2**63 - 1) overflowed */
+            uint64_t un = k[2] > 0 ? (k[1] > k[0] ? ((uint64_t)k[1] - (uint64_t)k[0] - 1) / (uint64_t)k[2] + 1 : 0)
+                                   : (k[0] > k[1] ? ((uint64_t)k[0] - (uint64_t)k[1] - 1) / (0 - (uint64_t)k[2]) + 1 : 0);
+            if (un > MAX_UNROLL)
                 return NULL;
+            int64_t n = (int64_t)un;
             value *t = lw_vnew(V_TUPLE, it->l);
             t->n = (int)n;
             t->items = NEWN(value *, n + 1);
