@@ -186,6 +186,10 @@ static value *choice(lctx *c, loc l, value *seq, const char *fname)
 static value *range_len(lctx *c, loc l, value *start, value *stop, int64_t step)
 {
     value *zero = lw_scalar(l, lw_I64(l, 0), 1), *d;
+    if (step == INT64_MIN) { /* -step below would overflow (UBSan) */
+        diag_error(l, "a range() step of -2**63 is not supported (tylesc's integers are 64-bit)");
+        return &lw_ERRV;
+    }
     if (step > 0) /* max(0, (stop - start + step - 1) // step) */
         d = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_SUB, stop, start), lw_scalar(l, lw_I64(l, step - 1), 1));
     else          /* max(0, (start - stop - step - 1) // -step) */
