@@ -99,6 +99,7 @@ static int kept_either(lctx *c, ir_stmt *st, binding *t, binding *e)
 static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
 {
     loc l = st->l;
+    const char *w = c->merging ? c->merging : "'if'"; /* the construct whose branches these are */
     for (int i = 0; i < then_binds.len; i++) {
         binding *t = VEC_AT(then_binds, i, binding *);
         binding *e = lw_find_in(c->sc, t->name);
@@ -136,14 +137,14 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
             if (lw_return_mismatch(l, t, e))
                 ;
             else if (t->kind == B_SCALAR && e->kind == B_SCALAR)
-                diag_error(l, "variable '%s' is %s after one branch of this 'if' and %s after the "
-                              "other; give it one type", t->name, ir_type_name(t->var->type),
+                diag_error(l, "variable '%s' is %s after one branch of this %s and %s after the "
+                              "other; give it one type", t->name, ir_type_name(t->var->type), w,
                            ir_type_name(e->var->type));
             else if (t->kind == B_VALUE && t->val->kind == V_ERR)
                 ;
             else
-                diag_error(l, "'%s' refers to different kinds of values after the branches of this 'if'",
-                           t->name);
+                diag_error(l, "'%s' refers to different kinds of values after the branches of this %s",
+                           t->name, w);
             continue;
         }
         if (t->kind == B_SCALAR) {
@@ -154,8 +155,8 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
             for (int d = 0; d < t->var->rank; d++)
                 if (lw_sym_cmp(t->sh[d], e->sh[d]) == 0) {
                     if (!lw_return_mismatch(l, t, e))
-                        diag_error(l, "array '%s' has shape %s after one branch of this 'if' and %s after "
-                                  "the other", t->name, lw_shape_str(t->var->rank, t->sh),
+                        diag_error(l, "array '%s' has shape %s after one branch of this %s and %s after "
+                                  "the other", t->name, lw_shape_str(t->var->rank, t->sh), w,
                                lw_shape_str(e->var->rank, e->sh));
                     break;
                 } else if (!sym_equal(t->sh[d], e->sh[d]))
@@ -174,8 +175,8 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
         } else if ((t->val->kind == V_ARRAY || e->val->kind == V_ARRAY) && lw_return_mismatch(l, t, e)) {
             ;
         } else if (t->val->kind == V_ARRAY || e->val->kind == V_ARRAY) {
-            diag_error(l, "'%s' refers to different array views after the branches of this 'if'; "
-                          "bind it with .copy()", t->name);
+            diag_error(l, "'%s' refers to different array views after the branches of this %s; "
+                          "bind it with .copy()", t->name, w);
         } else {
             value *m = merge_value(c, st, t->name, t->val, e->val);
             if (m) {
@@ -188,29 +189,30 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
             }
             const char *what = lw_vkind_desc(t->val), *msg;
             if (t->val->kind != e->val->kind)
-                msg = arena_printf(&util_arena, "is bound to %s on one branch of the 'if' at line %d "
+                msg = arena_printf(&util_arena, "is bound to %s on one branch of the %s at line %d "
                                                 "and to %s on the other; a name whose kind of value is "
                                                 "chosen at run time is not supported",
-                                   what, l.line, lw_vkind_desc(e->val));
+                                   what, w, l.line, lw_vkind_desc(e->val));
             else if (t->val->kind == V_OBJECT)
                 msg = arena_printf(&util_arena, "is bound to different objects on the two branches of the "
-                                                "'if' at line %d; an object chosen at run time is not "
+                                                "%s at line %d; an object chosen at run time is not "
                                                 "supported (make both, or set the attributes that differ "
-                                                "in each branch)", l.line);
+                                                "in each branch)", w, l.line);
             else
                 msg = arena_printf(&util_arena, "is bound to different %ss on the two branches of the "
-                                                "'if' at line %d; %s chosen at run time is not "
-                                                "supported%s", what + (what[1] == 'n' ? 3 : 2), l.line,
+                                                "%s at line %d; %s chosen at run time is not "
+                                                "supported%s", what + (what[1] == 'n' ? 3 : 2), w, l.line,
                                    what,
                                    t->val->kind == V_TUPLE ? " (only items that are numbers may differ)"
                                    : t->val->kind == V_FUNC || t->val->kind == V_LAMBDA
                                        ? "; call each function in its branch"
                                        : "");
-            e->val = lw_ambiguous_new(l, msg);
+            e->val = lw_ambiguous_new(l, msg, w);
             vec_push(&c->split, (void *)t->name);
         }
     }
 }
+void lw_merge_branches(lctx *c, ir_stmt *st, vec then_binds) { merge_branches(c, st, then_binds); }
 static void lower_if(lctx *c, ast *s)
 {
     value *cv = lw_truth(c, lw_expr(c, s->a), "an if condition");
@@ -287,21 +289,23 @@ static void lower_assert(lctx *c, ast *s)
     value *t = lw_truth(c, lw_expr(c, s->a), "an assert");
     const char *msg = "AssertionError";
     value *rt = NULL;
+    int64_t k;
+    if (t->kind == V_SCALAR && ir_expr_const_int(t->e, &k) && k)
+        return; /* the message is evaluated only when the assert fails: never */
     if (s->b) {
-        ir_expr *outer = c->evaluated; /* the message is evaluated only when the assert fails */
-        if (t->kind == V_SCALAR)
-            c->evaluated = outer ? ir_bin(s->l, OP_LAND, T_BOOL, outer, ir_un(s->l, OP_LNOT, T_BOOL, t->e), 1)
-                                 : ir_un(s->l, OP_LNOT, T_BOOL, t->e);
+        /* only when it fails: the message's calls and draws under an if (lower_order.c) */
+        int skip = t->kind == V_SCALAR && t->e->kind != E_CONST;
+        lw_skip sk;
+        if (skip)
+            lw_skip_begin(c, &sk, s->l, ir_un(s->l, OP_LNOT, T_BOOL, t->e), "assert");
         const char *m = raise_message(c, s->b, "assert", &rt);
-        c->evaluated = outer;
+        if (skip)
+            lw_skip_end(c, &sk);
         if (!m)
             return;
         msg = arena_printf(&util_arena, "AssertionError: %s", m);
     }
     if (t->kind == V_ERR)
-        return;
-    int64_t k;
-    if (ir_expr_const_int(t->e, &k) && k)
         return;
     if (rt)
         lw_emit_raise_str(c, s->l, ir_un(s->l, OP_LNOT, T_BOOL, t->e), msg, rt);
@@ -480,8 +484,8 @@ static const char *dyn_name_in(lctx *c, ast *a)
 {
     if (!a || a->kind == A_LAMBDA)
         return NULL;
-    if (a->kind == A_NAME) {
-        binding *b = lw_find_in(c->sc, a->name);
+    if (a->kind == A_NAME) { /* a global a def assigns too (x = x * 2): the module's */
+        binding *b = lw_find_in(lw_name_scope(c, a->name), a->name);
         return b && b->kind == B_SCALAR && b->dyn ? a->name : NULL;
     }
     const char *n = dyn_name_in(c, a->a);
@@ -512,21 +516,29 @@ static int dyn_split(lctx *c, ast *s)
     else if (s->kind == A_ASSIGN && s->targets.len == 1 && VEC_AT(s->targets, 0, ast *)->kind == A_NAME)
         n = dyn_name_in(c, s->a);
     else if (s->kind == A_AUGASSIGN && s->b->kind == A_NAME) {
-        binding *t = lw_find_in(c->sc, s->b->name);
+        binding *t = lw_find_in(lw_name_scope(c, s->b->name), s->b->name);
         if (t && t->kind == B_SCALAR)
             n = t->dyn ? s->b->name : dyn_name_in(c, s->a);
     }
     if (!n || (s->kind != A_EXPR_STMT && !probe_scalar(c, s->a)))
         return 0;
-    binding *b = lw_find_in(c->sc, n);
+    scope *bs = lw_name_scope(c, n), *fsc = c->sc, *m = c->module;
+    binding *b = lw_find_in(bs, n);
     dynvar *d = b->dyn;
     int weak = b->weak;
     ir_stmt *st = ir_stmt_new(S_IF, s->l);
     st->e = ir_varref(s->l, d->tag);
     snapshot entry = lw_snap_take(c);
+    /* in a function, a global's branches are the module's bindings: restored and merged as
+     * lower_if does */
+    int inner = fsc != m && m;
+    vec mptrs = {0}, mentry = {0}, mthen = {0};
+    if (inner)
+        lw_module_save(c, &mptrs, &mentry);
     vec *saved = c->out;
     vec then_binds = {0};
     int errs = diag_count(), old = -1;
+    vec_push(&c->dyn_plain, (void *)n); /* a call in s that assigns n keeps it plain (lower_assign.c) */
     for (int isf = 1; isf >= 0; isf--) {
         c->out = isf ? &st->body : &st->orelse;
         b = lw_bind(c, n);
@@ -538,16 +550,31 @@ static int dyn_split(lctx *c, ast *s)
         lw_stmt(c, s); /* splits again on the next such name */
         if (old >= 0)
             diag_suppress(old);
-        binding *nb = lw_find_in(c->sc, n);
-        if (nb && nb->kind == B_SCALAR && !nb->dyn && nb->var == (isf ? d->f : d->i))
-            lw_dyn_bind(c, d, nb->weak); /* unchanged: the tag still says so */
+        for (int k = 0; k < c->dyn_plain.len; k++) { /* n, and the names split around it */
+            const char *pn = VEC_AT(c->dyn_plain, k, const char *);
+            binding *nb = lw_find_in(lw_name_scope(c, pn), pn);
+            dynvar *pd = lw_dyn_of(c, pn);
+            if (nb && pd && nb->kind == B_SCALAR && !nb->dyn && (nb->var == pd->f || nb->var == pd->i))
+                lw_dyn_bind(c, pd, nb->weak); /* unchanged, or assigned (lower_assign.c): the tag says so */
+        }
         if (isf) {
             then_binds = c->sc->binds;
             lw_snap_restore_binds(c, &entry);
+            if (inner) {
+                vec ignored = {0};
+                lw_module_save(c, &ignored, &mthen);
+                lw_module_restore(c, &mptrs, &mentry);
+            }
         }
     }
+    c->dyn_plain.len--;
     c->out = saved;
     merge_branches(c, st, then_binds);
+    if (inner && c->sc == fsc) {
+        c->sc = m;
+        merge_branches(c, st, mthen);
+        c->sc = fsc;
+    }
     lw_emit(c, st);
     return 1;
 }

@@ -110,6 +110,16 @@ void lw_assign_name(lctx *c, ast *target, value *v)
         s->e = v->e;
         lw_emit(c, s);
         lw_dyn_set_tag(c, c->out, l, d, v->type == T_F64);
+        if (lw_name_in(&c->dyn_plain, name)) {
+            /* print(x > 3 and grow() > 0, x) with grow assigning x: the statement reads x as
+             * the plain int or float it is lowered with (dyn_split), and so what grow assigns
+             * is that type when read after it in the statement */
+            binding *b = lw_bind(c, name);
+            b->kind = B_SCALAR;
+            b->var = s->var;
+            b->weak = v->weak;
+            return;
+        }
         lw_dyn_bind(c, d, v->weak);
         return;
     }
@@ -685,10 +695,13 @@ void lw_lower_augassign(lctx *c, ast *s)
     }
     /* Python reads the target before it evaluates the value: k += f() with f changing k adds
      * to k's old value (lower_order.c), the value's statements being [mark, rend) */
+    lw_held held;
+    ast *t = lw_index_first(c, s->b, s->a, &held); /* a[k] += f(): k before f() */
     int mark = c->out->len;
     value *rhs = lw_expr(c, s->a);
+    mark += lw_index_pin(c, &held);
     int rend = c->out->len;
-    ast *t = lw_attr_target(c, s->b); /* self.t += dt: the attribute's name */
+    t = lw_attr_target(c, t); /* self.t += dt: the attribute's name */
     if (!t)
         return;
     if (lw_complex_augassign(c, s, t, op, rhs, store))

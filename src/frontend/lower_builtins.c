@@ -425,7 +425,7 @@ static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr 
             r = lw_scalar(l, ir_cast(l, t, ir_varref(l, s->var)), t == T_BOOL);
         }
     }
-    lw_emit_evaluated(c, s); /* `x > 0 and np.random.rand() < p` draws only when x > 0 */
+    lw_emit(c, s); /* `x > 0 and np.random.rand() < p`: under lw_skip's if, drawn only when x > 0 */
     return r;
 }
 

@@ -479,10 +479,12 @@ static value *iter_items(lctx *c, ast *it, value **evaluated)
                     return NULL;
             if (k[2] == 0)
                 return NULL;
-            int64_t n = k[2] > 0 ? (k[1] > k[0] ? (k[1] - k[0] + k[2] - 1) / k[2] : 0)
-                                 : (k[0] > k[1] ? (k[0] - k[1] - k[2] - 1) / -k[2] : 0);
-            if (n > MAX_UNROLL)
+            /* the trip count as tyl_range_len counts it, in unsigned: range(2**63 - 1) overflowed */
+            uint64_t un = k[2] > 0 ? (k[1] > k[0] ? ((uint64_t)k[1] - (uint64_t)k[0] - 1) / (uint64_t)k[2] + 1 : 0)
+                                   : (k[0] > k[1] ? ((uint64_t)k[0] - (uint64_t)k[1] - 1) / (0 - (uint64_t)k[2]) + 1 : 0);
+            if (un > MAX_UNROLL)
                 return NULL;
+            int64_t n = (int64_t)un;
             value *t = lw_vnew(V_TUPLE, it->l);
             t->n = (int)n;
             t->items = NEWN(value *, n + 1);
@@ -596,15 +598,52 @@ static void bind_target(lctx *c, ast *t, value *v, int store_it)
 
 /* [elem for t in it if cond ...] and (elem for ...): the clauses are unrolled when compiling
  * (their iterables and conditions must be known then), each element computed in turn; the
- * result is a list value. Comprehension variables are local to it, as in Python 3. */
-static void comp_clause(lctx *c, ast *comp, int k, value *out)
+ * result is a list value. Comprehension variables are local to it, as in Python 3.
+ * For any()/all() of a generator whose elements call something (lw_allany_generator), the
+ * elements are taken as Python takes them, until one decides: each after the first under an
+ * if on the truth so far (lw_skip), which `acc` accumulates. */
+typedef struct comp_st {
+    value *out;
+    int *marks;  /* c->out->len after each element */
+    ir_var *acc; /* any/all: the truth so far; NULL for a plain comprehension */
+    int all;
+} comp_st;
+
+static void comp_element(lctx *c, ast *comp, comp_st *st)
 {
+    value *out = st->out;
+    if (!st->acc) {
+        out->items[out->n] = lw_expr(c, comp->a);
+        st->marks[out->n++] = c->out->len;
+        return;
+    }
+    loc l = comp->a->l;
+    ir_expr *acc = ir_varref(l, st->acc);
+    lw_skip sk;
+    if (out->n) /* all: while true so far; any: while false */
+        lw_skip_begin(c, &sk, l, st->all ? acc : ir_un(l, OP_LNOT, T_BOOL, acc),
+                      st->all ? "all()" : "any()");
+    value *t = lw_truth(c, lw_expr(c, comp->a), st->all ? "all()" : "any()");
+    if (out->n)
+        lw_skip_end(c, &sk);
+    ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
+    a->var = st->acc;
+    a->e = t->kind != V_SCALAR ? ir_const_i(l, T_BOOL, 0)
+           : out->n ? ir_bin(l, st->all ? OP_LAND : OP_LOR, T_BOOL, acc, t->e, 1) : t->e;
+    lw_emit(c, a);
+    out->items[out->n] = t;
+    st->marks[out->n++] = c->out->len;
+}
+
+static void comp_clause(lctx *c, ast *comp, int k, comp_st *st)
+{
+    value *out = st->out;
     if (k == comp->args.len) {
         if (out->n >= MAX_UNROLL) {
             diag_error(comp->l, "a comprehension of more than %d items is not supported", MAX_UNROLL);
             return;
         }
-        out->items[out->n++] = lw_expr(c, comp->a);
+        comp_element(c, comp, st);
         return;
     }
     ast *cl = VEC_AT(comp->args, k, ast *);
@@ -619,7 +658,7 @@ static void comp_clause(lctx *c, ast *comp, int k, value *out)
             return;
         }
         if (kv)
-            comp_clause(c, comp, k + 1, out);
+            comp_clause(c, comp, k + 1, st);
         return;
     }
     int outer = static_ranges;
@@ -635,10 +674,11 @@ static void comp_clause(lctx *c, ast *comp, int k, value *out)
         return;
     for (int i = 0; i < items->n; i++) {
         bind_target(c, cl->b, items->items[i], 0);
-        comp_clause(c, comp, k + 1, out);
+        comp_clause(c, comp, k + 1, st);
     }
 }
-value *lw_comprehension(lctx *c, ast *a)
+
+static value *comprehension(lctx *c, ast *a, comp_st *st)
 {
     scope *s = NEW(scope);
     s->parent = c->sc;
@@ -648,15 +688,41 @@ value *lw_comprehension(lctx *c, ast *a)
     c->sc = s;
     value *out = lw_vnew(V_TUPLE, a->l);
     out->items = NEWN(value *, MAX_UNROLL + 1);
+    st->out = out;
+    st->marks = NEWN(int, MAX_UNROLL + 1);
     int errors = diag_count();
-    comp_clause(c, a, 0, out);
+    comp_clause(c, a, 0, st);
     c->sc = outer;
     if (diag_count() > errors)
         return &lw_ERRV;
+    if (!st->acc)
+        lw_pin_operands(c, out->items, st->marks, out->n); /* [(n, f(), n) for ...]: each item as made */
     for (int i = 0; i < out->n; i++)
         if (out->items[i]->kind == V_ERR)
             return &lw_ERRV;
     return out;
+}
+
+value *lw_comprehension(lctx *c, ast *a)
+{
+    comp_st st = {0};
+    return comprehension(c, a, &st);
+}
+
+/* any(g) / all(g) of a generator expression whose element or conditions call something: the
+ * elements are evaluated until one decides, as Python's any/all stop (the calls after it do
+ * not run); NULL for anything else (lowered as a list of the elements). */
+value *lw_allany_generator(lctx *c, ast *g, int all)
+{
+    if (g->kind != A_COMP || g->ival || !lw_has_call(g->a))
+        return NULL;
+    comp_st st = {.acc = lw_temp_scalar(c, T_BOOL), .all = all};
+    value *r = comprehension(c, g, &st);
+    if (r->kind == V_ERR)
+        return r;
+    if (!r->n)
+        return lw_scalar(g->l, ir_const_i(g->l, T_BOOL, all), 1);
+    return lw_scalar(g->l, ir_varref(g->l, st.acc), 1);
 }
 
 /* Does this statement list break or continue the loop around it (not an inner one)? */

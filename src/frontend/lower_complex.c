@@ -95,6 +95,23 @@ static value *cx(loc l, value *re, value *im, int weak)
 
 static value *f64(loc l, double x) { return lw_scalar(l, ir_const_f(l, T_F64, x), 1); }
 
+/* x if cond else y of two complex numbers of one kind (both Python complex, or both NumPy
+ * complex128, whose arithmetic differs): part by part; NULL for anything else */
+value *lw_complex_select(loc l, ir_expr *cond, value *x, value *y)
+{
+    if (!lw_is_complex(x) || !lw_is_complex(y) || x->weak != y->weak)
+        return NULL;
+    value *p[2];
+    for (int k = 0; k < 2; k++) {
+        value *a = x->items[k], *b = y->items[k];
+        if (a->kind != V_SCALAR || b->kind != V_SCALAR)
+            return NULL;
+        p[k] = lw_scalar(l, ir_select(l, T_F64, cond, a->e, b->e), 0);
+        p[k]->type = T_F64;
+    }
+    return cx(l, p[0], p[1], x->weak);
+}
+
 /* 1j, 2.5j: a Python complex number */
 value *lw_complex_literal(loc l, double im) { return cx(l, f64(l, 0.0), f64(l, im), 1); }
 

@@ -62,8 +62,16 @@ value *lw_dict_literal(lctx *c, ast *a)
     d->items = NEWN(value *, a->args.len + 1);
     d->keys = NEWN(value *, a->args.len + 1);
     d->dict_shared = NEW(int);
-    for (int i = 0; i < a->args.len; i++) {
-        value *k = lw_expr(c, VEC_AT(a->args, i, ast *)), *v = lw_expr(c, VEC_AT(a->kwargs, i, ast *));
+    int n = a->args.len, *marks = NEWN(int, n + 1);
+    value **ks = NEWN(value *, n + 1), **vs = NEWN(value *, n + 1);
+    for (int i = 0; i < n; i++) {
+        ks[i] = lw_expr(c, VEC_AT(a->args, i, ast *));
+        vs[i] = lw_expr(c, VEC_AT(a->kwargs, i, ast *));
+        marks[i] = c->out->len;
+    }
+    lw_pin_operands(c, vs, marks, n); /* {"n": k, "id": next_id()}: k before the call */
+    for (int i = 0; i < n; i++) {
+        value *k = ks[i], *v = vs[i];
         if (v->kind == V_ERR)
             return &lw_ERRV;
         int at = key_index(d, k);

@@ -135,13 +135,6 @@ static value *sequence_binop(lctx *c, loc l, int op, value *x, value *y)
 /* ------------------------------------------------------------------------------------------ */
 /* Names                                                                                      */
 
-/* The condition under which an operand Python may skip is evaluated: `when`, within the
- * operands around it (for the unbound-name checks of its reads, lower_unbound.c). */
-static ir_expr *evaluated_when(lctx *c, loc l, ir_expr *when)
-{
-    return c->evaluated ? ir_bin(l, OP_LAND, T_BOOL, c->evaluated, when, 1) : when;
-}
-
 value *lw_read_name(lctx *c, ast *a)
 {
     int unbound;
@@ -555,7 +548,18 @@ static value *lower_compare(lctx *c, ast *a)
     for (int i = 0; i < a->args.len; i++) {
         ast *ra = VEC_AT(a->args, i, ast *);
         int mark = c->out->len;
+        int64_t kres;
+        if (result && result->kind == V_SCALAR && ir_expr_const_int(result->e, &kres) && !kres &&
+            lw_has_call(ra))
+            return result; /* 1 < 0 < f(): false, f is not called */
+        /* a < b < f(): f is called only when a < b (lower_order.c) */
+        int skip = result && result->kind == V_SCALAR && result->e->kind != E_CONST;
+        lw_skip sk;
+        if (skip)
+            lw_skip_begin(c, &sk, a->l, result->e, "chained comparison");
         value *right = lw_expr(c, ra);
+        if (skip)
+            lw_skip_end(c, &sk);
         left = lw_pin_at(c, left, mark);
         if (result)
             result = lw_pin_at(c, result, mark);
@@ -814,12 +818,16 @@ value *lw_expr(lctx *c, ast *a)
         int64_t k0;
         if (x->kind == V_SCALAR && ir_expr_const_int(x->e, &k0)) /* y only if needed, as Python */
             return (a->op == OP_AND) == (k0 != 0) ? lw_expr(c, a->b) : x0;
-        ir_expr *outer = c->evaluated;
-        if (x->kind == V_SCALAR)
-            c->evaluated = evaluated_when(c, a->l, a->op == OP_AND ? x->e : ir_un(a->l, OP_LNOT, T_BOOL, x->e));
         int mark = c->out->len;
-        value *y0 = lw_expr(c, a->b);
-        c->evaluated = outer;
+        value *y0;
+        if (x->kind == V_SCALAR) { /* y's calls run only when Python evaluates y (lower_order.c) */
+            lw_skip k;
+            lw_skip_begin(c, &k, a->l, a->op == OP_AND ? x->e : ir_un(a->l, OP_LNOT, T_BOOL, x->e),
+                          a->op == OP_AND ? "'and'" : "'or'");
+            y0 = lw_expr(c, a->b);
+            lw_skip_end(c, &k);
+        } else
+            y0 = lw_expr(c, a->b);
         x = lw_pin_at(c, x, mark); /* k == 0 and f() > 0: k before f() (lower_order.c) */
         x0 = x0 == x ? x : lw_pin_at(c, x0, mark);
         value *y = lw_truth(c, y0, "'and'/'or'");
@@ -848,18 +856,23 @@ value *lw_expr(lctx *c, ast *a)
         vec xa = ast_vec1(a->a), xc = ast_vec1(a->c); /* only the live branch exists: */
         if (t->kind == V_SCALAR && (ir_expr_const_int(t->e, &k) || lw_recursion_guard(c, a->b, &xa, &xc, t, &k)))
             return k == INT64_MIN ? &lw_ERRV : lw_expr(c, k ? a->a : a->c);
-        ir_expr *outer = c->evaluated;
-        if (t->kind == V_SCALAR)
-            c->evaluated = evaluated_when(c, a->l, t->e);
+        if (t->kind != V_SCALAR)
+            return &lw_ERRV;
+        int mark = c->out->len;
+        lw_skip sk; /* each branch's calls run only when it is taken (lower_order.c) */
+        lw_skip_begin(c, &sk, a->l, t->e, "conditional expression");
         value *x = lw_expr(c, a->a);
-        if (t->kind == V_SCALAR)
-            c->evaluated = evaluated_when(c, a->l, ir_un(a->l, OP_LNOT, T_BOOL, t->e));
+        lw_skip_else(c, &sk);
         value *y = lw_expr(c, a->c);
-        c->evaluated = outer;
-        if (t->kind == V_ERR || x->kind == V_ERR || y->kind == V_ERR)
+        lw_skip_end(c, &sk);
+        t = lw_pin_at(c, t, mark); /* f() if k > 0 else 0 with f changing k: k before f() */
+        if (x->kind == V_ERR || y->kind == V_ERR)
             return &lw_ERRV;
         if ((x->kind == V_STR || x->kind == V_FSTR) && (y->kind == V_STR || y->kind == V_FSTR))
             return lw_str_select(c, a->l, t->e, x, y);
+        value *z = lw_complex_select(a->l, t->e, x, y); /* z * z + c if k else z: complex numbers */
+        if (z)
+            return z;
         if (x->kind != V_SCALAR || y->kind != V_SCALAR || x->type != y->type) {
             diag_error(a->l, "both branches of a conditional expression must be scalars of the same type");
             return &lw_ERRV;

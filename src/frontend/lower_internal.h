@@ -174,9 +174,12 @@ typedef struct lctx {
     vec module_body;    /* ast*: the module's statements (lower_class.c scans them) */
     vec changed_attrs;  /* const char*: attribute names assigned outside __init__ (lower_class.c) */
     int attrs_known;    /* changed_attrs was computed */
-    ir_expr *evaluated; /* when the expression being lowered is evaluated (a conditional
-                         * expression's branch, and/or's right operand), NULL: always */
     int plot_warned;    /* the warning that plotting is left out was given (lower_plot.c) */
+    const char *merging; /* the construct lw_merge_branches names ("'and'"), NULL: "'if'" */
+    vec skip_outs;      /* vec*: the statement lists lw_skip_begin left (innermost last): a
+                         * recursion guard's values are looked for there too */
+    vec dyn_plain;      /* const char*: dynvar names a statement is lowered with as a plain int
+                         * or float (lower.c's dyn_split): assigned there, they stay plain */
 } lctx;
 
 /* Snapshot of a scope's bindings (for branches and loop probes). */
@@ -282,7 +285,7 @@ ir_stmt *lw_bind1(loc l, ir_var *dst, ir_var *src);
 void lw_rebind_slot(lctx *c, loc l, ir_var *slot, ir_var *src, const char *except);
 void lw_bind_array(lctx *c, const char *name, ir_var *slot, const value *v);
 value *lw_value_retarget(value *v, ir_var *from, ir_var *to, int *changed);
-value *lw_ambiguous_new(loc l, const char *msg);
+value *lw_ambiguous_new(loc l, const char *msg, const char *what); /* what: "'if'", "'and'", ... */
 int lw_is_ambiguous(const value *v);
 void lw_ambiguous_read(ast *a, value *v);
 
@@ -361,6 +364,7 @@ int lw_match_args(loc l, const char *fname, args *a, int nparam, const char **pn
                   int nrequired, value **out);
 value *lw_iter_items(lctx *c, ast *it);
 value *lw_comprehension(lctx *c, ast *a);
+value *lw_allany_generator(lctx *c, ast *g, int all); /* any/all of a generator with calls, or NULL */
 int lw_for_unrolled(lctx *c, ast *s, int range_loop);
 int lw_has_yield(vec *stmts);
 int lw_for_generator(lctx *c, ast *s);
@@ -380,6 +384,38 @@ value *lw_pin_span(lctx *c, value *v, int at, int end);
 /* Operands vs[0..n), marks[i] = c->out->len just after vs[i] was lowered: each pinned against the
  * later operands' statements (nothing changes where they emit none that matter). */
 void lw_pin_operands(lctx *c, value **vs, const int *marks, int n);
+
+/* An operand Python evaluates only when a condition holds at run time (and/or's right operand,
+ * a conditional expression's branches): lowered between lw_skip_begin and lw_skip_end (the
+ * second branch after lw_skip_else), its statements run under an if on `when` and the names
+ * it binds are merged with those before it, as an if statement's branches are. */
+typedef struct lw_skip {
+    ir_stmt *st;                  /* the if; its body and orelse take the branches' statements */
+    vec *saved_out;
+    scope *fsc;                   /* c->sc at the start */
+    int inner, has_else;          /* in a function (module bindings saved too); lw_skip_else ran */
+    const char *what;             /* the construct, as messages name it ("'and'") */
+    vec ptrs, copies;             /* c->sc's bindings at the start (restored in place) */
+    vec mptrs, mcopies;           /* the module's, when inner */
+    vec then_binds, mthen;        /* copies of the bindings after the first branch */
+} lw_skip;
+void lw_skip_begin(lctx *c, lw_skip *k, loc l, ir_expr *when, const char *what);
+void lw_skip_else(lctx *c, lw_skip *k);
+void lw_skip_end(lctx *c, lw_skip *k);
+/* Does a call appear in a? (only a call changes a name while an expression is evaluated) */
+int lw_has_call(const ast *a);
+/* t op= v with t a subscript: its index items that are not literals lowered now, before v, as
+ * Python evaluates them, each bound to a hidden name the returned subscript reads (t itself
+ * where neither v nor t has a call); lw_index_pin, right after v, pins them against v's
+ * statements and returns how many statements it inserted (before v's). */
+typedef struct lw_held {
+    vec names, marks; /* hidden names, and c->out->len just after each was lowered */
+} lw_held;
+ast *lw_index_first(lctx *c, ast *t, ast *value_ast, lw_held *h);
+int lw_index_pin(lctx *c, lw_held *h);
+/* lower.c: an if's branches joined (st->body lowered with then_binds as result, st->orelse with
+ * the current bindings) */
+void lw_merge_branches(lctx *c, ir_stmt *st, vec then_binds);
 
 /* ---- lower_returns.c: early returns (a def's body rewritten to end every path with its result) */
 
@@ -477,6 +513,7 @@ int lw_is_complex(const value *v);
 int lw_has_complex(const value *v);
 int lw_complex_refuse(loc l, const value *v, const char *what); /* 1 after a diagnostic */
 value *lw_complex_literal(loc l, double im);
+value *lw_complex_select(loc l, ir_expr *cond, value *x, value *y); /* x if cond else y, or NULL */
 value *lw_complex_binop(lctx *c, loc l, ir_op op, value *x, value *y);
 value *lw_complex_unop(lctx *c, loc l, ir_op op, value *x);
 int lw_complex_call(const char *f, args *a); /* does lw_complex_numpy lower this call? */
@@ -547,10 +584,6 @@ int lw_is_sysos_module(const char *name);
 void lw_sysos_import(lctx *c, ast *s);
 value *lw_sysos_attr(value *mod, ast *a);
 value *lw_sysos_call(lctx *c, value *fn, ast *call);
-/* s emitted to run only where Python evaluates the expression being lowered (c->evaluated: the
- * branch of a conditional expression, the right operand of and/or), for statements with effects:
- * random draws, reads of sys.argv */
-void lw_emit_evaluated(lctx *c, ir_stmt *s);
 int lw_is_argv(const value *v);                                 /* sys.argv */
 value *lw_argv_len(lctx *c, loc l, const value *argv);         /* len(sys.argv[k:]) */
 value *lw_argv_item(lctx *c, ast *sub, const value *argv);     /* sys.argv[k:][i] */

@@ -613,6 +613,8 @@ value *lw_list_call(lctx *c, ast *call)
         call->args.len == 1 && !call->kwargs.len && VEC_AT(call->args, 0, ast *)->kind == A_COMP &&
         !lw_lookup(c, f->name, &shadowed)) {
         value *r = allany_loop(c, call, f->name[1] == 'l');
+        if (!r) /* any(check(x) for x in (1, 2)): check's calls stop where any() stops */
+            r = lw_allany_generator(c, VEC_AT(call->args, 0, ast *), f->name[1] == 'l');
         if (r)
             return r;
     }
@@ -992,6 +994,8 @@ static value *allany_loop(lctx *c, ast *call, int all)
 {
     ast *g = VEC_AT(call->args, 0, ast *);
     ast *fc = VEC_AT(g->args, 0, ast *);
+    if (g->ival && lw_has_call(g->a)) /* a list's elements are all computed: no early stop */
+        return NULL;
     if (fc->kind != A_FOR || fc->b->kind != A_NAME || fc->a->kind != A_CALL || fc->a->a->kind != A_NAME ||
         strcmp(fc->a->a->name, "range") != 0)
         return NULL;

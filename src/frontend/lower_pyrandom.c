@@ -134,7 +134,7 @@ static value *draw(lctx *c, loc l, ir_rkind k, ir_expr *e, ir_expr *e2, ir_type 
     s->e = e;
     s->e2 = e2;
     s->var = lw_temp_scalar(c, t);
-    lw_emit_evaluated(c, s);
+    lw_emit(c, s);
     return lw_scalar(l, ir_varref(l, s->var), 1);
 }
 
@@ -186,6 +186,10 @@ static value *choice(lctx *c, loc l, value *seq, const char *fname)
 static value *range_len(lctx *c, loc l, value *start, value *stop, int64_t step)
 {
     value *zero = lw_scalar(l, lw_I64(l, 0), 1), *d;
+    if (step == INT64_MIN) { /* -step below would overflow (UBSan) */
+        diag_error(l, "a range() step of -2**63 is not supported (tylesc's integers are 64-bit)");
+        return &lw_ERRV;
+    }
     if (step > 0) /* max(0, (stop - start + step - 1) // step) */
         d = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_SUB, stop, start), lw_scalar(l, lw_I64(l, step - 1), 1));
     else          /* max(0, (start - stop - step - 1) // -step) */
@@ -359,7 +363,7 @@ value *lw_pyrandom_call(lctx *c, value *fn, ast *call)
             ir_stmt *zs = ir_stmt_new(S_RAISE, l);
             zs->e = ir_bin(l, OP_CEQ, T_BOOL, step->e, lw_I64(l, 0), 0);
             zs->str = "ValueError: zero step for randrange()";
-            lw_emit_evaluated(c, zs);
+            lw_emit(c, zs);
             value *pos = lw_binop(c, l, OP_CGT, step, zero);
             value *adj = lw_where3(c, l, pos, lw_scalar(l, lw_I64(l, -1), 1), one);
             value *w = lw_binop(c, l, OP_SUB, lw_scalar(l, ir_cast(l, T_I64, v[1]->e), 1),

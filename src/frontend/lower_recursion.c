@@ -151,9 +151,13 @@ void lw_recursion_note_slot(const ir_var *slot, const value *v)
  * block that is not yet part of the program): consulted after the block being lowered. */
 static int var_value(guard_eval *g, const ir_var *v, int depth, num *out)
 {
-    int r = 0;
-    vec *blocks[2] = {g->c->out, g->block};
-    for (int b = 0; b < 2 && !r; b++)
+    int r = 0, nb = 2 + g->c->skip_outs.len;
+    vec **blocks = NEWN(vec *, nb);
+    blocks[0] = g->c->out;
+    blocks[1] = g->block;
+    for (int b = 2; b < nb; b++) /* around an operand Python may skip (lower_order.c) */
+        blocks[b] = VEC_AT(g->c->skip_outs, nb - 1 - b, vec *);
+    for (int b = 0; b < nb && !r; b++)
         for (int i = blocks[b]->len - 1; i >= 0 && !r; i--) {
             const ir_stmt *s = VEC_AT(*blocks[b], i, ir_stmt *);
             if (s->var == v) {

@@ -894,19 +894,20 @@ void lw_bind_array(lctx *c, const char *name, ir_var *slot, const value *v)
 /* A name bound to values on the two branches of an if that no run-time variable can hold (two
  * strings, two functions): an error value that reports, at the first read, why (str: the
  * message; l: the if). Unread, the name is harmless (a string set for a later branch). */
-static vec ambiguous;
+static vec ambiguous, ambiguous_what; /* the values, and the construct that made each */
 
 /* Each module starts with none (they live in the arena, freed between programs: the fuzzer). */
 void lw_scope_reset(void)
 {
-    poisons = poison_hits = ambiguous = bind_pairs = (vec){0};
+    poisons = poison_hits = ambiguous = ambiguous_what = bind_pairs = (vec){0};
     lw_recursion_reset();
 }
-value *lw_ambiguous_new(loc l, const char *msg)
+value *lw_ambiguous_new(loc l, const char *msg, const char *what)
 {
     value *v = lw_vnew(V_ERR, l);
     v->str = msg;
     vec_push(&ambiguous, v);
+    vec_push(&ambiguous_what, (void *)what);
     return v;
 }
 int lw_is_ambiguous(const value *v)
@@ -920,6 +921,10 @@ int lw_is_ambiguous(const value *v)
 }
 void lw_ambiguous_read(ast *a, value *v)
 {
+    const char *what = "'if'";
+    for (int i = 0; i < ambiguous.len; i++)
+        if (ambiguous.items[i] == v)
+            what = VEC_AT(ambiguous_what, i, const char *);
     diag_error(a->l, "'%s' %s", a->name, v->str);
-    diag_note(v->l, "the 'if' is here");
+    diag_note(v->l, "the %s is here", what);
 }

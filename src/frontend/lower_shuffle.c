@@ -29,7 +29,7 @@ static value *index_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *n, ir_exp
     if (r->kind == V_ERR)
         return r;
     st->var = r->fresh;
-    lw_emit_evaluated(c, st);
+    lw_emit(c, st);
     return r;
 }
 

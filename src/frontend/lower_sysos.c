@@ -221,20 +221,6 @@ static int path_arg(lctx *c, ir_stmt *s, const char *f, value *p)
 
 int lw_is_argv(const value *v) { return v->kind == V_MODULE && strcmp(v->str, "sys.argv") == 0; }
 
-/* s, which may raise, run only where Python evaluates it (`int(sys.argv[1]) if len(sys.argv) >
- * 1 else 64` reads sys.argv[1] only when it is there) */
-void lw_emit_evaluated(lctx *c, ir_stmt *s)
-{
-    if (!c->evaluated) {
-        lw_emit(c, s);
-        return;
-    }
-    ir_stmt *st = ir_stmt_new(S_IF, s->l);
-    st->e = c->evaluated;
-    vec_push(&st->body, s);
-    lw_emit(c, st);
-}
-
 /* sys.argv and its slices sys.argv[k:] are a V_MODULE "sys.argv" whose n is k (0 for sys.argv
  * itself): the list of the run's arguments from k on, read where it is used. */
 static value *argv_from(loc l, int k)
@@ -306,7 +292,7 @@ value *lw_argv_item(lctx *c, ast *sub, const value *argv)
     s->init = IR_OS_ARGV;
     s->e = i;
     value *r = lw_str_runtime(l, &s->sbuf);
-    lw_emit_evaluated(c, s);
+    lw_emit(c, s);
     return r;
 }
 
@@ -317,7 +303,7 @@ value *lw_str_number(lctx *c, loc l, const char *f, value *x)
     s->init = f[0] == 'i' ? IR_OS_STRINT : IR_OS_STRFLOAT;
     s->sbuf = lw_str_build(c, l, x);
     s->var = lw_temp_scalar(c, f[0] == 'i' ? T_I64 : T_F64);
-    lw_emit_evaluated(c, s);
+    lw_emit(c, s);
     return lw_scalar(l, ir_varref(l, s->var), 1);
 }
 
@@ -337,7 +323,7 @@ value *lw_str_equal(lctx *c, loc l, value *a, value *b)
     else
         s->n = lw_str_build(c, l, b);
     s->var = lw_temp_scalar(c, T_BOOL);
-    lw_emit_evaluated(c, s);
+    lw_emit(c, s);
     return lw_scalar(l, ir_varref(l, s->var), 1);
 }
 

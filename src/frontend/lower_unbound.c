@@ -14,8 +14,8 @@
  * marked, for every name whose bindings are all assignments (augmented ones too) or for
  * targets; names bound by a def, an import or a function's `global` are left out. Reads that
  * Python evaluates only sometimes (a conditional expression's branches, the right operand of
- * and/or, an assert's message) are marked too: the lowering checks them under the condition
- * that evaluates them (lctx.evaluated). A comprehension's clauses and element are walked with
+ * and/or, an assert's message) are marked too: the lowering checks them where they are
+ * lowered, under the if that runs such an operand only when Python evaluates it (lw_skip). A comprehension's clauses and element are walked with
  * its own variables bound; it is unrolled when compiling, so an element is checked once per
  * item it has (never, when it has none). A marked read that can never find its name unbound only
  * costs a test that never fires. */
@@ -369,8 +369,6 @@ void lw_unbound_check(lctx *c, ast *a)
     if (!flag)
         return;
     ir_expr *unset = ir_un(a->l, OP_LNOT, T_BOOL, ir_varref(a->l, flag));
-    if (c->evaluated)
-        unset = ir_bin(a->l, OP_LAND, T_BOOL, c->evaluated, unset, 1);
     scope *owner = c->sc; /* a comprehension's scope checks the names of the one it stands in */
     while (owner != c->module && !owner->is_function && owner->parent)
         owner = owner->parent;
