@@ -17,9 +17,11 @@
  *             the busiest rank's: core-seconds, which a loaded machine inflates far less than
  *             wall time.
  *
- * A loop entered again (a restart in place) adds its times; the span across ranks is then given
- * from each rank's own times. After an in-process rescale, a rank spawned into the job enters the
- * loop at the rescale, so the span starts there; each rank's own time still covers its part.
+ * A loop entered again (a restart in place: a ULFM recovery jumps back into the loop it failed
+ * in) adds its times, the abandoned entry's up to the new entry included; the span across ranks
+ * is then given from each rank's own times. After an in-process rescale, a rank spawned into the
+ * job enters the loop at the rescale, so the span starts there; each rank's own time still covers
+ * its part.
  * Marking is two clock reads per loop; nothing changes in the run. */
 
 #include "tyl_internal.h"
@@ -52,6 +54,11 @@ void tyl_loop_mark_(int loop, int leaving)
     struct loop_clock *c = &loops[loop];
     double t = clock_s(CLOCK_MONOTONIC), cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID);
     if (!leaving) {
+        if (c->open) { /* entered again without leaving (a ULFM recovery restarts the loop in
+                          place): the abandoned entry's time counts, as a left entry's does */
+            c->own += t - c->in;
+            c->cpu += cpu - c->in_cpu;
+        }
         c->entries++;
         c->open = 1;
         c->in = c->out = t;

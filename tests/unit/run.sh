@@ -83,7 +83,7 @@ collect
 for src in "${ULFM[@]}"; do
     [ -f "$B/ulfm_$(basename "${src%.c}").o" ] && pass "build ULFM $(basename "$src")"
 done
-for t in test_values test_errors test_arrays test_print_array test_npy test_npyhdr test_crc32c test_random test_threads opt_prog noparam_prog; do
+for t in test_values test_errors test_arrays test_print_array test_npy test_npyhdr test_crc32c test_random test_threads test_looptime opt_prog noparam_prog; do
     bg "build $t" $CC $CFLAGS "$UNIT/$t.c" "${LIBOBJ[@]}" -o "$B/$t" -lm
 done
 collect
@@ -106,6 +106,10 @@ count_output "$out" $? test_npyhdr
 echo "== arrays"
 out=$("${MPIRUN[@]}" -np 1 "$B/test_arrays" 2>&1)
 count_output "$out" $? test_arrays
+
+echo "== --stats' loop line (a loop entered again before it was left adds both entries' time)"
+out=$("${MPIRUN[@]}" -np 1 "$B/test_looptime" 2>&1)
+count_output "$out" $? test_looptime
 
 echo "== threads (first-touch partition = the sweeps' schedule(static), box copies)"
 out=$(OMP_NUM_THREADS=4 "$B/test_threads" 2>&1)
