@@ -97,7 +97,7 @@ tyl_array *tyl_dist_box(const tyl_array *a, const int64_t *lo, const int64_t *n,
     tyl_dist_stats_.n_gathered += all_n;
     /* this rank's part, packed in C order; on a GPU packed and unpacked on the device
      * (tyl_box_copy is a kernel there), travelling through host memory */
-    box own;
+    box own = {{0}, {0}}; /* only its first r dimensions are read; gcc -O1 cannot tell */
     for (int d = 0; d < r; d++) {
         own.lo[d] = a->lo[d];
         own.hi[d] = a->lo[d] + a->n[d];
