@@ -523,6 +523,21 @@ static value *kwarg(args *a, const char *name)
 
 /* NumPy's functions, methods and Python's built-ins of complex values (f: "np.abs", "abs",
  * or a method's name with a->self). */
+/* NumPy function or method f called as in a, with part k of the complex z in z's place (self,
+ * or the first positional argument) */
+static value *part_call(lctx *c, loc l, const args *a, value *z, int k, const char *f)
+{
+    args b = *a;
+    value **pos = NEWN(value *, a->npos + 1);
+    for (int i = 0; i < a->npos; i++)
+        pos[i] = a->pos[i];
+    b.pos = pos;
+    if (a->self)
+        b.self = z->items[k];
+    else
+        pos[0] = z->items[k];
+    return lw_numpy_table_call(c, f, l, &b);
+}
 value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
 {
     value *z = a->self ? a->self : a->npos ? a->pos[0] : NULL;
@@ -645,16 +660,7 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
             sum = cx(l, s->items[0], s->items[1], 0);
         }
         for (int k = 0; k < 2 && !sum; k++) {
-            args b = *a;
-            value **pos = NEWN(value *, a->npos + 1);
-            for (int i = 0; i < a->npos; i++)
-                pos[i] = a->pos[i];
-            b.pos = pos;
-            if (a->self)
-                b.self = z->items[k];
-            else
-                pos[0] = z->items[k];
-            r[k] = lw_numpy_table_call(c, a->self ? "sum" : "np.sum", l, &b);
+            r[k] = part_call(c, l, a, z, k, a->self ? "sum" : "np.sum");
             if (r[k]->kind == V_ERR)
                 return r[k];
             if (k == 1)
@@ -706,16 +712,7 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
     if (move) {
         value *r[2];
         for (int k = 0; k < 2; k++) {
-            args b = *a;
-            value **pos = NEWN(value *, a->npos + 1);
-            for (int i = 0; i < a->npos; i++)
-                pos[i] = a->pos[i];
-            b.pos = pos;
-            if (a->self)
-                b.self = z->items[k];
-            else
-                pos[0] = z->items[k];
-            r[k] = lw_numpy_table_call(c, f, l, &b);
+            r[k] = part_call(c, l, a, z, k, f);
             if (r[k]->kind == V_ERR)
                 return r[k];
         }
