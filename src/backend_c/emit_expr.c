@@ -376,6 +376,18 @@ const char *emit_elem_suffix(ir_type t)
 
 static void hexpr(strbuf *b, ir_expr *e, kctx *k);
 
+/* fn(args...) of a call whose arguments are plain operands */
+static void call_args(strbuf *b, const char *fn, ir_expr *e, kctx *k, subfn sub)
+{
+    sb_printf(b, "%s(", fn);
+    for (int i = 0; i < e->nargs; i++) {
+        if (i)
+            sb_puts(b, ", ");
+        sub(b, e->args[i], k);
+    }
+    sb_putc(b, ')');
+}
+
 static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
 {
     switch (e->kind) {
@@ -451,13 +463,7 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
             return;
         }
         if (e->fn == FN_CMATH) { /* tyl_cmath(re, im, code) or tyl_cpow(re, im, bre, bim, code) */
-            sb_puts(b, e->nargs == 5 ? "tyl_cpow(" : "tyl_cmath(");
-            for (int i = 0; i < e->nargs; i++) {
-                if (i)
-                    sb_puts(b, ", ");
-                sub(b, e->args[i], k);
-            }
-            sb_putc(b, ')');
+            call_args(b, e->nargs == 5 ? "tyl_cpow" : "tyl_cmath", e, k, sub);
             return;
         }
         if (e->fn == FN_PYINT) {
@@ -480,13 +486,7 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
             sb_putc(b, ')');
             return;
         }
-        sb_printf(b, "%s(", math_fn(e->fn, e->type));
-        for (int i = 0; i < e->nargs; i++) {
-            if (i)
-                sb_puts(b, ", ");
-            sub(b, e->args[i], k);
-        }
-        sb_putc(b, ')');
+        call_args(b, math_fn(e->fn, e->type), e, k, sub);
         return;
     case E_SELECT:
         sb_putc(b, '(');

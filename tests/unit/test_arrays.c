@@ -5,16 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failed;
-#define CHECK(name, cond)                                                                         \
-    do {                                                                                          \
-        if (cond)                                                                                 \
-            printf("ok %s\n", name);                                                              \
-        else {                                                                                    \
-            printf("FAIL %s (line %d: %s)\n", name, __LINE__, #cond);                             \
-            failed++;                                                                             \
-        }                                                                                         \
-    } while (0)
+#include "unit_check.h"
 
 static int all_zero(const void *p, size_t n)
 {

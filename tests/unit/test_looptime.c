@@ -10,16 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int failed;
-#define CHECK(name, cond)                                                                         \
-    do {                                                                                          \
-        if (cond)                                                                                 \
-            printf("ok %s\n", name);                                                              \
-        else {                                                                                    \
-            printf("FAIL %s (line %d: %s)\n", name, __LINE__, #cond);                             \
-            failed++;                                                                             \
-        }                                                                                         \
-    } while (0)
+#include "unit_check.h"
 
 static void sleep_ms(long ms)
 {
