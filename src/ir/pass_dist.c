@@ -1154,7 +1154,7 @@ static void ghost_rebase(ir_view *r, int d)
     }
 }
 
-/* Zones touched by reads needing hl / hh layers (see tyl_dist.c: zone = sum (s_d + 1) * 3^d). */
+/* Zones touched by reads needing hl / hh layers (see tyl_halo.c: zone = sum (s_d + 1) * 3^d). */
 static void zones_of(int rank, const int64_t *hl, const int64_t *hh, uint64_t *z)
 {
     int Z = 1;

@@ -98,6 +98,25 @@ tyl_array *tyl_dist_box(const tyl_array *a, const int64_t *lo, const int64_t *n,
 const int *tyl_rt_grid_dims(void);
 /* --stats: the summary on rank 0 (collective: every rank calls it). */
 void tyl_dist_report(double total_seconds);
+/* The grid as tyl_halo.c plans exchanges on it: the grid an array of rank r laid out as L lies
+ * on (P ranks per axis, this rank at me), the coordinates c of rank r in a grid P of G axes, the
+ * owned range [lo, hi) of coordinate c of P along axis d of extent n, and this rank's number. */
+void tyl_dist_grid_of_(const tyl_layout *L, int r, int *P, int *me);
+void tyl_dist_coords_in_(const int *P, int G, int r, int *c);
+void tyl_dist_block_l_(const tyl_layout *L, int d, int64_t n, int c, int P, int64_t *lo, int64_t *hi);
+int tyl_dist_self_(void);
+/* Offset (elements) of global index g inside a's local allocation, from data. */
+static inline int64_t tyl_loc_off_(const tyl_array *a, const int64_t *g)
+{
+    int64_t o = 0;
+    for (int d = 0; d < a->rank; d++)
+        o += (g[d] - a->lo[d]) * a->stride[d];
+    return o;
+}
+
+/* tyl_halo.c: drops the exchange in flight (a ULFM recovery longjmps out of one) and the cached
+ * exchange plans, which belong to the grid being released (tyl_dist_finalize). */
+void tyl_halo_finalize_(void);
 /* tyl_looptime.c: the clocks of time loop `loop` as it starts (leaving 0) and ends (leaving 1),
  * marked by runtime/elastic's tyl_ck_enter and tyl_ck_leave; --stats' lines for them (collective). */
 void tyl_loop_mark_(int loop, int leaving);
@@ -126,7 +145,7 @@ void tyl_sweep_part_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t
 extern int tyl_tt_recording_;
 /* Groups of steps run on deep halos (several ranks; reported by --stats). */
 extern int64_t tyl_tt_deep_groups_;
-/* tyl_dist.c: the exchange before a group on deep halos: tyl_halo_begin at the deep layouts'
+/* tyl_halo.c: the exchange before a group on deep halos: tyl_halo_begin at the deep layouts'
  * full width, except that the points of arrs[i] in the box [skip[i].lo, skip[i].hi) of global
  * indices (none where it is empty; skip NULL: all travel) stay behind, and the zones of such an
  * array are not marked current. The same boxes on every rank. */
@@ -134,7 +153,7 @@ typedef struct tyl_xskip {
     int64_t lo[TYL_MAX_RANK], hi[TYL_MAX_RANK];
 } tyl_xskip;
 tyl_halo *tyl_halo_begin_deep_(tyl_array **arrs, const uint64_t *masks, int words, int narr, const tyl_xskip *skip);
-/* tyl_dist.c: tyl_halo_begin for an exchange the caller ends (tyl_halo_end) before it writes any
+/* tyl_halo.c: tyl_halo_begin for an exchange the caller ends (tyl_halo_end) before it writes any
  * of the arrays: its large contiguous pieces travel from the arrays themselves, unpacked
  * (direct_bytes), as the deep exchange's do. */
 tyl_halo *tyl_halo_begin_now_(tyl_array **arrs, const uint64_t *masks, int words, int narr);

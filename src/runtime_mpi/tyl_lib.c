@@ -375,7 +375,7 @@ int tyl_array_exchange(tyl_ctx *ctx, tyl_array *a)
     if (!tyl_rt_array_live_(a)) /* destroyed, or never one: its fields are not to be read */
         tyl_rt_error("tyl_array_exchange", "not an array of this context");
     /* every zone, faces, edges and corners: base-3 digit d of a zone's number is -1/0/+1
-     * along axis d (tyl_dist.c); the all-inside one is the owned block itself */
+     * along axis d (tyl_halo.c); the all-inside one is the owned block itself */
     int zones = 1;
     for (int d = 0; d < a->rank; d++)
         zones *= 3;

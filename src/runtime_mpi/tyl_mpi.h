@@ -42,7 +42,7 @@ static inline double MPI_Wtime(void)
  * stay; tyl_rt_init starts with runtime/elastic's tyl_rs_world_). */
 extern MPI_Comm tyl_rt_comm_;
 /* tyl_dist.c: the process grid's communicator (a duplicate of tyl_rt_comm_) and its number of
- * ranks (*size), for the collectives of tyl_ranks.c. */
+ * ranks (*size), for the collectives of tyl_ranks.c and the messages of tyl_halo.c. */
 MPI_Comm tyl_dist_comm_(int *size);
 /* tyl_env.c: the TYLES_* variables' values checked over comm's nranks ranks (a bad one stops
  * every rank with its message, or returns TYL_ERROR in library mode); collective. */

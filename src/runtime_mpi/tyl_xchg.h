@@ -1,6 +1,6 @@
 /* tyl_xchg.h: moving one planned halo exchange (internal to libtyles).
  *
- * tyl_dist.c decides WHAT travels: for every message, its peer and its pieces (boxes of local
+ * tyl_halo.c decides WHAT travels: for every message, its peer and its pieces (boxes of local
  * arrays), laid out one after another in a send and a receive buffer. The exchange layer decides
  * HOW: tyl_xchg_host.c with host buffers and MPI; tyl_xchg_cuda.cu on the GPU with NCCL, with
  * CUDA-aware MPI, or through pinned host buffers, on an exchange stream of its own so that the
@@ -30,13 +30,13 @@ typedef struct tyl_xpiece {
     int64_t n[TYL_MAX_RANK];        /* extents */
     int64_t stride[TYL_MAX_RANK];   /* the array's strides, in elements */
     int rank, el;                   /* dimensions; element size in bytes */
-    int ai;                         /* tyl_dist.c: the array's index in the exchange, and */
+    int ai;                         /* tyl_halo.c: the array's index in the exchange, and */
     int64_t aoff;                   /* the box's byte offset in it (arr = data + aoff) */
 } tyl_xpiece;
 
 /* A message: `bytes` at `off` of the send (or receive) buffer, to (or from) rank `peer`; or,
  * direct, `bytes` straight from (into) the array at `at` (= arrs[ai]->data + aoff, filled by
- * tyl_dist.c at each use; only where tyl_xchg_direct() says the transport takes them); a direct
+ * tyl_halo.c at each use; only where tyl_xchg_direct() says the transport takes them); a direct
  * message with box.rank > 0 is strided: the box (extents and strides, at its first element)
  * as an MPI derived datatype, `bytes` its payload. */
 typedef struct tyl_xmsg {
@@ -84,7 +84,7 @@ int tyl_xchg_direct(void);
 void tyl_xchg_start(tyl_xchg *x);
 void tyl_xchg_finish(tyl_xchg *x);
 
-/* tyl_dist.c: MPI for the transports that use it. post: receives into rbuf, sends from sbuf
+/* tyl_halo.c: MPI for the transports that use it. post: receives into rbuf, sends from sbuf
  * (host or, for CUDA-aware MPI, device memory); wait: until all of them complete. */
 void tyl_xchg_mpi_post(tyl_xchg *x, char *sbuf, char *rbuf);
 void tyl_xchg_mpi_wait(tyl_xchg *x);

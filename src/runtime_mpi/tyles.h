@@ -111,7 +111,7 @@ typedef struct tyl_array {
     int64_t stride[TYL_MAX_RANK];  /* element strides of the local allocation (last is 1) */
     int64_t lsize;                 /* elements allocated here (owned block and halo) */
     void *base;                    /* the local allocation (64-byte aligned) */
-    uint64_t hvalid[TYL_ZONE_WORDS]; /* halo zones whose contents are current (tyl_dist.c) */
+    uint64_t hvalid[TYL_ZONE_WORDS]; /* halo zones whose contents are current (tyl_halo.c) */
     uint64_t hnarrow[TYL_ZONE_WORDS]; /* of those, zones current only one step deep (a deep
                                          layout's exchange outside a time-tiled group) */
 } tyl_array;
@@ -250,7 +250,7 @@ static inline void tyl_dirty(tyl_array *a)
  * of row 0 as they were). The same answer on every rank. */
 void tyl_dirty_box(tyl_array *a, const int64_t *lo, const int64_t *n);
 
-/* Halo exchange of the zones masks[words*i .. words*i + words) (bit z: zone z, see tyl_dist.c;
+/* Halo exchange of the zones masks[words*i .. words*i + words) (bit z: zone z, see tyl_halo.c;
  * words is TYL_ZONE_WORDS_OF the highest rank among the arrays, zones past it are 0) of arrays
  * arrs[i] that are not current: begin packs and posts the messages (and copies periodic images
  * of the rank's own block), end waits and unpacks. begin returns NULL when nothing travels.
@@ -751,7 +751,7 @@ typedef struct tyl_operand {
     int ext[TYL_MAX_RANK];
 } tyl_operand;
 
-/* The halo zones (bit z: zone z, see tyl_dist.c) of one array a sweep reads. */
+/* The halo zones (bit z: zone z, see tyl_halo.c) of one array a sweep reads. */
 typedef struct tyl_exchange {
     int arr;
     uint64_t zones[TYL_ZONE_WORDS];
