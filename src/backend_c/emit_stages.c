@@ -23,6 +23,10 @@
  * dimension at least four tiles (small boxes too are cut, so the tests cover tile edges). Everything here is printed
  * from the IR and the schedule; nothing is decided.
  *
+ * Rolled (sched->roll, pass_sched_stages; rolled_body below): each thread walks its block of
+ * rows along dimension 0, tiles of the other outer dimensions only, computing each stage's rows
+ * just ahead of the value row that reads them into a window of spread + 1 rows.
+ *
  * With a write back (sched->wb, pass_sched_writeback: the next statement copies the target into
  * an array the value reads at offsets) the kernel has that copy's target as its target 1 and
  * does the copy: each thread takes one block of tile rows (schedule(static) gives one chunk a
