@@ -23,6 +23,10 @@
  * dimension at least four tiles (small boxes too are cut, so the tests cover tile edges). Everything here is printed
  * from the IR and the schedule; nothing is decided.
  *
+ * Rolled (sched->roll, pass_sched_stages; rolled_body below): each thread walks its block of
+ * rows along dimension 0, tiles of the other outer dimensions only, computing each stage's rows
+ * just ahead of the value row that reads them into a window of spread + 1 rows.
+ *
  * With a write back (sched->wb, pass_sched_writeback: the next statement copies the target into
  * an array the value reads at offsets) the kernel has that copy's target as its target 1 and
  * does the copy: each thread takes one block of tile rows (schedule(static) gives one chunk a
@@ -231,7 +235,7 @@ static void wb_rows_done(FILE *o, kctx *k, ir_sched *h, int ind)
  * 0 .. upto-1 (the value reads any stage; a stage only those computed before it): the row of the
  * stage's tile at the read's offset from the point being computed, the tile's point 0 being the
  * reader's box point (tyl_b) plus the stage's lowest read. */
-static void stage_rows(FILE *o, ir_stmt *s, const char *text, int upto, int L, int ri, const char *R)
+static void stage_rows(FILE *o, ir_stmt *s, const char *text, int upto, int L, int ri, const char *R, int roll)
 {
     for (int i = 0; i < upto; i++) {
         ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
@@ -243,7 +247,12 @@ static void stage_rows(FILE *o, ir_stmt *s, const char *text, int upto, int L, i
             fprintf(o, "%*sconst %s *%sconst tyl_t%dr%d = tyl_t%d", ri, "", ir_type_c(st->slot->type), R, i + 1, r,
                     i + 1);
             for (int d = 0; d < L; d++)
-                fprintf(o, " + (i%d - tyl_b%d + %" PRId64 ") * tyl_t%d_s%d", d, d, st->off[r][d], i + 1, d);
+                if (roll && d == 0) { /* the row's place in the window */
+                    if (st->spread[0])
+                        fprintf(o, " + (i0 + %" PRId64 ") %% %" PRId64 " * tyl_t%d_s0", st->off[r][0],
+                                st->spread[0] + 1, i + 1);
+                } else
+                    fprintf(o, " + (i%d - tyl_b%d + %" PRId64 ") * tyl_t%d_s%d", d, d, st->off[r][d], i + 1, d);
             fprintf(o, " + %" PRId64 ";\n", st->off[r][L]);
         }
     }
@@ -295,41 +304,12 @@ static void wb_rest(FILE *o, kctx *k, int L, int ind)
     }
 }
 
-void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
+/* Per tile (sched->roll = 0): the box's outer dimensions cut into tiles of tyl_tb points, every
+ * stage computed over the tile grown by its spread, then the value of the tile. */
+static void tiled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *vt, const char *R)
 {
-    int B = k->B, L = B - 1;
+    int B = k->B, L = B - 1, ns = s->stages.len;
     ir_sched *h = s->sched;
-    UTIL_ASSERT(B >= 2 && k->nt == 1 + (h->wb != NULL) && s->kind == S_SWEEP);
-    cur = s;
-    k->stage_read = stage_read;
-    k->w_reads = 0; /* stages read beyond the point: every read through its own pointer */
-    int ns = s->stages.len;
-    strbuf *stxt = NEWN(strbuf, ns);
-    for (int i = 0; i < ns; i++)
-        emit_kexpr(&stxt[i], VEC_AT(s->stages, i, ir_stage *)->fc, k);
-    strbuf val = {0};
-    emit_kexpr(&val, s->staged, k);
-    k->stage_read = NULL;
-    k->reach = arena_alloc(&util_arena, sizeof k->reach[0] * (size_t)(k->reads.len + 1));
-    for (int i = 0; i < ns; i++) {
-        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
-        reach_ctx rc = {k, st->spread};
-        ir_expr_any(st->fc, note_reach, &rc);
-    }
-    /* a read of the target's alias class: no restrict anywhere */
-    int restrict_ok = k->restrict_ok;
-    for (int i = 0; i < k->reads.len; i++)
-        for (int j = 0; j < k->nt; j++) /* and of what the kernel writes back */
-            if (VEC_AT(k->reads, i, ir_view *)->arr->alias_class == k->sw[j]->target->arr->alias_class)
-                restrict_ok = 0;
-    const char *R = restrict_ok ? "restrict " : "";
-
-    emit_line_comment(o, s->l.line);
-    fprintf(o, "static TYL_KERNEL void tyl_k%d", s->id);
-    emit_kernel_params(o, s, k, R);
-    fprintf(o, "\n{\n");
-    for (int d = 0; k->uses_index && d < B; d++)
-        fprintf(o, "    (void)o%d;\n", d);
     /* the tile edge: the largest power of two down to 4 that keeps the stages' tiles together
        within TILE_ELEMS a stage, at most three stages' worth */
     fprintf(o, "    int64_t tyl_tb = 256;\n    while (tyl_tb > 4 && ");
@@ -385,7 +365,7 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
         outer_loops(o, L, st->spread, 0);
         int ri = 12 + 4 * L;
         rows(o, k, stxt[i].s, 0, ri, R);
-        stage_rows(o, s, stxt[i].s, i, L, ri, R);
+        stage_rows(o, s, stxt[i].s, i, L, ri, R, 0);
         fprintf(o, "%*s%s *%sconst tyl_t%dw = tyl_t%d", ri, "", ir_type_c(st->slot->type), R, i + 1, i + 1);
         for (int d = 0; d < L; d++)
             fprintf(o, " + (i%d - tyl_b%d) * tyl_t%d_s%d", d, d, i + 1, d);
@@ -402,8 +382,8 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
         wb_tile_bounds(o, h, L, ind);
     outer_loops(o, L, NULL, wb_in_loop);
     int ri = 12 + 4 * L;
-    rows(o, k, val.s, 1, ri, R);
-    stage_rows(o, s, val.s, ns, L, ri, R);
+    rows(o, k, vt, 1, ri, R);
+    stage_rows(o, s, vt, ns, L, ri, R, 0);
     if (h->wb_store) { /* rows no later tile reads: stored into the copied-into array too */
         fprintf(o, "%*sif (", ri, "");
         for (int d = 0; d < L; d++)
@@ -412,7 +392,7 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
         target_row(o, k, 1, "");
         fprintf(o, "%*s#pragma omp simd\n", ri + 4, "");
         fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++) {\n", ri + 4, "", L, L, L, L);
-        fprintf(o, "%*sconst %s tyl_v = %s;\n", ri + 8, "", ir_type_c(s->target->arr->type), val.s);
+        fprintf(o, "%*sconst %s tyl_v = %s;\n", ri + 8, "", ir_type_c(s->target->arr->type), vt);
         store(o, k, 0, ri + 8, "tyl_v");
         store(o, k, 1, ri + 8, "tyl_v");
         fprintf(o, "%*s}\n%*s} else {\n", ri + 4, "", ri, "");
@@ -420,7 +400,7 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
     }
     fprintf(o, "%*s#pragma omp simd\n", ri, "");
     fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)\n", ri, "", L, L, L, L);
-    store(o, k, 0, ri + 4, val.s);
+    store(o, k, 0, ri + 4, vt);
     if (h->wb_store)
         fprintf(o, "%*s}\n", ri - 4, "");
     if (wb_in_loop) { /* close the loops inside i0's, copy the rows done, close i0's */
@@ -450,6 +430,242 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
     }
     for (int i = 0; i < ns; i++)
         fprintf(o, "        tyl_tile_free(tyl_t%d);\n", i + 1);
+}
+
+/* Loops of the outer dimensions 1 .. L-1 of a column tile (grown by spread[] when given) at
+ * indentation ind, opening a block (a bare one when L = 1); returns the body's indentation. */
+static int cross_loops(FILE *o, int L, const int64_t *spread, int ind)
+{
+    if (L == 1) {
+        fprintf(o, "%*s{\n", ind, "");
+        return ind + 4;
+    }
+    for (int d = 1; d < L; d++) {
+        fprintf(o, "%*sfor (int64_t i%d = tyl_b%d; i%d < tyl_b%d + tyl_m%d", ind + 4 * (d - 1), "", d, d, d, d, d);
+        if (spread && spread[d])
+            fprintf(o, " + %" PRId64, spread[d]);
+        fprintf(o, "; i%d++)%s\n", d, d == L - 1 ? " {" : "");
+    }
+    return ind + 4 * (L - 1);
+}
+
+/* The write back's rows and columns of a column tile (wb_tile_bounds and wb_bounds of a rolled
+ * kernel): along dimension 0 the thread's block [tyl_b0, tyl_e0) shifted back by the lag, less
+ * its first lag + ahead rows, which the previous thread's block reads (after the barrier), to
+ * n0 in the last block; along the others the tile shifted back by the lags, as per tile. */
+static void roll_wb_bounds(FILE *o, ir_sched *h, int L, int ind, const char *u, const char *v)
+{
+    fprintf(o, "%*sint64_t tyl_%s0 = tyl_b0 == 0 ? 0 : tyl_b0 + %d;\n", ind, "", u, h->wb_ahead);
+    fprintf(o, "%*sconst int64_t tyl_%s0 = tyl_e0 == n0 ? n0 : tyl_e0 - %d;\n", ind, "", v, h->wb_lag[0]);
+    for (int d = 1; d < L; d++) {
+        fprintf(o, "%*sint64_t tyl_%s%d = tyl_q%d == 0 ? 0 : tyl_b%d - %d;\n", ind, "", u, d, d, d, h->wb_lag[d]);
+        fprintf(o, "%*sconst int64_t tyl_%s%d = tyl_q%d == tyl_nb%d - 1 ? n%d : tyl_b%d + tyl_m%d - %d;\n", ind, "", v,
+                d, d, d, d, d, d, h->wb_lag[d]);
+        fprintf(o, "%*sif (tyl_%s%d < 0)\n%*styl_%s%d = 0;\n", ind, "", u, d, ind + 4, "", u, d);
+    }
+    if (!strcmp(u, "wu"))
+        for (int d = 0; d < L; d++)
+            fprintf(o, "%*sconst int64_t tyl_ww%d = tyl_wu%d > tyl_b%d ? tyl_wu%d : tyl_b%d;\n", ind, "", d, d, d, d, d);
+}
+
+/* Rolled (sched->roll, pass_sched_stages): each thread takes its block [tyl_b0, tyl_e0) of rows
+ * along dimension 0 (tyl_omp_rows: as schedule(static) shares them) and cuts the outer
+ * dimensions 1 .. L-1 into tiles of tyl_tb points; in each tile it walks its rows, computing
+ * stage k's row tyl_r + spread_k[0] (the last one value row tyl_r reads) into row
+ * (tyl_r + spread_k[0]) % (spread_k[0] + 1) of the stage's window, then value row tyl_r:
+ *
+ *     for each tile (b1, ..) of n1 x ..:
+ *         for r in [b0 - S, e0):                       S: the largest spread[0]
+ *             for each stage k, if r + s_k >= b0:      s_k: its spread[0]
+ *                 window_k[(r + s_k) % (s_k + 1)][i1 - b1][i2] = stage value at (r + s_k, i1, i2)
+ *             if r >= b0:
+ *                 w[r][i1][i2] = value, stage read at offset (o0, o1, o2): window[(r + o0) % (s_k + 1)][..]
+ *
+ * A stage's rows a value row reads, r .. r + s_k, are in the window (the stages read by a stage k
+ * too: rows r + s_k .. r + s_j of stage j, computed before it in the same step). Each stage row
+ * is computed once but for the first S rows of a block (whose rows the block before computed
+ * too), with the bits it has per tile. The windows take what a tile would (TILE_ELEMS a stage),
+ * which makes the tiles of dimensions 1 .. L-1 wider. With a write back the rows of a thread's
+ * block are copied as the value leaves them (wb_rows counts the stage rows still to come), the
+ * first lag + ahead after the barrier, as per tile. */
+static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *vt, const char *R)
+{
+    int B = k->B, L = B - 1, ns = s->stages.len;
+    ir_sched *h = s->sched;
+    int64_t S = 0;
+    for (int i = 0; i < ns; i++) {
+        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
+        if (st->spread[0] > S)
+            S = st->spread[0];
+    }
+    if (L > 1) { /* the tile edge of dimensions 1 .. L-1: as per tile, windows for tiles */
+        fprintf(o, "    int64_t tyl_tb = 256;\n    while (tyl_tb > 4 && ");
+        for (int i = 0; i < ns; i++) {
+            ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
+            fprintf(o, "%s%" PRId64 " * (n%d + %" PRId64 ")", i ? " + " : "", st->spread[0] + 1, L, st->spread[L]);
+            for (int d = 1; d < L; d++)
+                fprintf(o, " * (tyl_tb + %" PRId64 ")", st->spread[d]);
+        }
+        fprintf(o, " > %d)\n        tyl_tb /= 2;\n", TILE_ELEMS * (ns < 3 ? ns : 3));
+        for (int d = 1; d < L; d++)
+            fprintf(o, "    const int64_t tyl_nb%d = (n%d + tyl_tb - 1) / tyl_tb;\n", d, d);
+    }
+    for (int i = 0; i < ns; i++) { /* a window's rows are tiles of dimensions 1 .. L-1 */
+        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
+        for (int d = L - 1; d >= 0; d--) {
+            if (d == L - 1)
+                fprintf(o, "    const int64_t tyl_t%d_s%d = n%d + %" PRId64 ";\n", i + 1, d, L, st->spread[L]);
+            else
+                fprintf(o, "    const int64_t tyl_t%d_s%d = tyl_t%d_s%d * (tyl_tb + %" PRId64 ");\n", i + 1, d, i + 1,
+                        d + 1, st->spread[d + 1]);
+        }
+    }
+    fprintf(o, "    #pragma omp parallel if (");
+    for (int d = 0; d < B; d++)
+        fprintf(o, "%sn%d", d ? " * " : "", d);
+    fprintf(o, " > TYL_PAR_MIN)\n    {\n");
+    for (int i = 0; i < ns; i++) {
+        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
+        const char *T = ir_type_c(st->slot->type);
+        fprintf(o, "        %s *const tyl_t%d = tyl_tile_alloc(sizeof(%s) * (size_t)(tyl_t%d_s0 * %" PRId64 "), %s); /* %s: a window of %" PRId64 " row%s */\n",
+                T, i + 1, T, i + 1, st->spread[0] + 1, emit_W(s->l), st->slot->pyname, st->spread[0] + 1,
+                st->spread[0] ? "s" : "");
+    }
+    fprintf(o, "        int64_t tyl_b0, tyl_e0; /* this thread's rows */\n");
+    fprintf(o, "        tyl_omp_rows(n0, &tyl_b0, &tyl_e0);\n");
+    fprintf(o, "        const int64_t tyl_m0 = tyl_e0 - tyl_b0;\n");
+    if (L == 1)
+        fprintf(o, "        if (tyl_m0 > 0) {\n");
+    for (int d = 1; d < L; d++)
+        fprintf(o, "%*sfor (int64_t tyl_q%d = 0; %styl_q%d < tyl_nb%d; tyl_q%d++)%s\n", 8 + 4 * (d - 1), "", d,
+                d == 1 ? "tyl_m0 > 0 && " : "", d, d, d, d == L - 1 ? " {" : "");
+    int ind = 8 + 4 * (L > 1 ? L - 1 : 1);
+    for (int d = 1; d < L; d++)
+        fprintf(o, "%*sconst int64_t tyl_b%d = tyl_q%d * tyl_tb, tyl_m%d = n%d - tyl_b%d < tyl_tb ? n%d - tyl_b%d : tyl_tb;\n",
+                ind, "", d, d, d, d, d, d, d);
+    const int wb_in_loop = h->wb && !h->wb_store;
+    if (h->wb_store)
+        roll_wb_bounds(o, h, L, ind, "wu", "wv");
+    else if (wb_in_loop) {
+        fprintf(o, "%*s/* the write back of what no later tile reads (pass_sched_writeback) */\n", ind, "");
+        roll_wb_bounds(o, h, L, ind, "u", "v");
+    }
+    fprintf(o, "%*sfor (int64_t tyl_r = tyl_b0 - %" PRId64 "; tyl_r < tyl_e0; tyl_r++) {\n", ind, "", S);
+    int ri = ind + 4;
+    /* each stage's row tyl_r + spread[0], in order (a stage reads only those before it) */
+    for (int i = 0; i < ns; i++) {
+        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
+        fprintf(o, "%*s%s /* %s's row tyl_r + %" PRId64 " */\n", ri, "",
+                st->spread[0] < S ? arena_printf(&util_arena, "if (tyl_r + %" PRId64 " >= tyl_b0) {", st->spread[0]) : "{",
+                st->slot->pyname, st->spread[0]);
+        fprintf(o, "%*sconst int64_t i0 = tyl_r + %" PRId64 ";\n", ri + 4, "", st->spread[0]);
+        int bi = cross_loops(o, L, st->spread, ri + 4);
+        rows(o, k, stxt[i].s, 0, bi, R);
+        stage_rows(o, s, stxt[i].s, i, L, bi, R, 1);
+        fprintf(o, "%*s%s *%sconst tyl_t%dw = tyl_t%d", bi, "", ir_type_c(st->slot->type), R, i + 1, i + 1);
+        if (st->spread[0])
+            fprintf(o, " + i0 %% %" PRId64 " * tyl_t%d_s0", st->spread[0] + 1, i + 1);
+        for (int d = 1; d < L; d++)
+            fprintf(o, " + (i%d - tyl_b%d) * tyl_t%d_s%d", d, d, i + 1, d);
+        fprintf(o, ";\n%*s#pragma omp simd\n", bi, "");
+        fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d + %" PRId64 "; i%d++)\n", bi, "", L, L, L, st->spread[L], L);
+        fprintf(o, "%*styl_t%dw[i%d] = %s;\n", bi + 4, "", i + 1, L, stxt[i].s);
+        fprintf(o, "%*s}\n", bi - 4, "");
+        fprintf(o, "%*s}\n", ri, "");
+    }
+    /* value row tyl_r */
+    fprintf(o, "%*sif (tyl_r < tyl_b0)\n%*scontinue;\n", ri, "", ri + 4, "");
+    fprintf(o, "%*sconst int64_t i0 = tyl_r;\n", ri, "");
+    int bi = cross_loops(o, L, NULL, ri);
+    rows(o, k, vt, 1, bi, R);
+    stage_rows(o, s, vt, ns, L, bi, R, 1);
+    if (h->wb_store) { /* rows no later tile reads: stored into the copied-into array too */
+        fprintf(o, "%*sif (", bi, "");
+        for (int d = 0; d < L; d++)
+            fprintf(o, "%si%d >= tyl_ww%d && i%d < tyl_wv%d", d ? " && " : "", d, d, d, d);
+        fprintf(o, ") {\n%*s", bi + 4, "");
+        target_row(o, k, 1, "");
+        fprintf(o, "%*s#pragma omp simd\n", bi + 4, "");
+        fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++) {\n", bi + 4, "", L, L, L, L);
+        fprintf(o, "%*sconst %s tyl_v = %s;\n", bi + 8, "", ir_type_c(s->target->arr->type), vt);
+        store(o, k, 0, bi + 8, "tyl_v");
+        store(o, k, 1, bi + 8, "tyl_v");
+        fprintf(o, "%*s}\n%*s} else {\n", bi + 4, "", bi, "");
+        bi += 4;
+    }
+    fprintf(o, "%*s#pragma omp simd\n", bi, "");
+    fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)\n", bi, "", L, L, L, L);
+    store(o, k, 0, bi + 4, vt);
+    if (h->wb_store) {
+        bi -= 4;
+        fprintf(o, "%*s}\n", bi, "");
+    }
+    fprintf(o, "%*s}\n", bi - 4, "");
+    if (wb_in_loop)
+        wb_rows_done(o, k, h, ri);
+    fprintf(o, "%*s}\n", ind, "");
+    if (wb_in_loop) {
+        fprintf(o, "%*s/* the rows the last value rows leave */\n", ind, "");
+        wb_copy(o, k, ind, 0);
+    }
+    if (h->wb_store)
+        wb_rest(o, k, L, ind);
+    fprintf(o, "%*s}\n", ind - 4, "");
+    if (h->wb) { /* the first rows of this thread's block, which the previous block read */
+        fprintf(o, "        #pragma omp barrier\n");
+        fprintf(o, "        if (tyl_b0 > 0 && tyl_m0 > 0) {\n");
+        fprintf(o, "            int64_t tyl_u0 = tyl_b0 - %d, tyl_v0 = tyl_b0 + %d;\n", h->wb_lag[0], h->wb_ahead);
+        fprintf(o, "            const int64_t tyl_x0 = tyl_e0 == n0 ? n0 : tyl_e0 - %d;\n", h->wb_lag[0]);
+        fprintf(o, "            if (tyl_u0 < 0)\n                tyl_u0 = 0;\n");
+        fprintf(o, "            if (tyl_v0 > tyl_x0)\n                tyl_v0 = tyl_x0;\n");
+        for (int d = 1; d < L; d++)
+            fprintf(o, "            const int64_t tyl_u%d = 0, tyl_v%d = n%d;\n", d, d, d);
+        wb_copy(o, k, 12, 0);
+        fprintf(o, "        }\n");
+    }
+    for (int i = 0; i < ns; i++)
+        fprintf(o, "        tyl_tile_free(tyl_t%d);\n", i + 1);
+}
+
+void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
+{
+    int B = k->B;
+    ir_sched *h = s->sched;
+    UTIL_ASSERT(B >= 2 && k->nt == 1 + (h->wb != NULL) && s->kind == S_SWEEP);
+    cur = s;
+    k->stage_read = stage_read;
+    k->w_reads = 0; /* stages read beyond the point: every read through its own pointer */
+    int ns = s->stages.len;
+    strbuf *stxt = NEWN(strbuf, ns);
+    for (int i = 0; i < ns; i++)
+        emit_kexpr(&stxt[i], VEC_AT(s->stages, i, ir_stage *)->fc, k);
+    strbuf val = {0};
+    emit_kexpr(&val, s->staged, k);
+    k->stage_read = NULL;
+    k->reach = arena_alloc(&util_arena, sizeof k->reach[0] * (size_t)(k->reads.len + 1));
+    for (int i = 0; i < ns; i++) {
+        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
+        reach_ctx rc = {k, st->spread};
+        ir_expr_any(st->fc, note_reach, &rc);
+    }
+    /* a read of the target's alias class: no restrict anywhere */
+    int restrict_ok = k->restrict_ok;
+    for (int i = 0; i < k->reads.len; i++)
+        for (int j = 0; j < k->nt; j++) /* and of what the kernel writes back */
+            if (VEC_AT(k->reads, i, ir_view *)->arr->alias_class == k->sw[j]->target->arr->alias_class)
+                restrict_ok = 0;
+    const char *R = restrict_ok ? "restrict " : "";
+
+    emit_line_comment(o, s->l.line);
+    fprintf(o, "static TYL_KERNEL void tyl_k%d", s->id);
+    emit_kernel_params(o, s, k, R);
+    fprintf(o, "\n{\n");
+    for (int d = 0; k->uses_index && d < B; d++)
+        fprintf(o, "    (void)o%d;\n", d);
+    if (s->sched->roll)
+        rolled_body(o, s, k, stxt, val.s, R);
+    else
+        tiled_body(o, s, k, stxt, val.s, R);
     fprintf(o, "    }\n}\n\n");
     for (int i = 0; i < ns; i++)
         sb_free(&stxt[i]);

@@ -41,11 +41,17 @@
  * tile reads into A itself, and the copy after the tile moves only the rest of the shifted tile
  * (the rows of earlier tiles the lags left); no point of A is then read after its store, since
  * the only read of it the value loop makes is at that point, before.
+ * With rolled stages (sched->roll: stage k's row j computed just before value row j - spread_k[0],
+ * one block of rows a thread) the stage rows computed after value row r read A too: wb_rows is
+ * at least how far behind r they read (-(spread_k[0] + their lowest offset along the outer
+ * dimension), hdiff's lap: 0), and wb_store needs them to read no row at or before r.
  * T's dirty marks gain C's target (target 1). --dump=sched prints
  * "writes back in_field per tile: lag 2 2 0, 2 rows ahead, copied 1 row behind the value loop"
  * (or ", stored by the value loop") and, on C, "copy done by kernel N".
  * Breaks: nothing.
  */
+#include <limits.h>
+
 #include "../util/sym.h"
 #include "sched.h"
 
@@ -162,6 +168,24 @@ static int pointwise(ir_stmt *t, ir_stmt *c)
     return 1;
 }
 
+/* Rolled stages (sched->roll): stage k's row j is computed just before value row j - spread_k[0],
+ * so after value row r the stage rows still to come, j >= r + 1 + spread_k[0], read A's rows from
+ * j + (their lowest offset along the outer dimension) on. How many rows behind a value row they
+ * read, the most over the stages (INT_MIN: no stage reads A). */
+static int stage_rows_behind(ir_stmt *t, ir_stmt *c)
+{
+    int rows = INT_MIN;
+    for (int k = 0; k < t->stages.len; k++) {
+        ir_stage *st = VEC_AT(t->stages, k, ir_stage *);
+        wctx g = {.t = c->target, .ok = 1};
+        ir_expr_any(st->fc, scan, &g);
+        UTIL_ASSERT(g.ok); /* writes_back scanned the same reads */
+        if (g.any && -(st->spread[0] + g.lo[0]) > rows)
+            rows = (int)-(st->spread[0] + g.lo[0]);
+    }
+    return rows;
+}
+
 static void block(ir_program *p, vec *body, int tiled_loop)
 {
     for (int i = 0; i < body->len; i++) {
@@ -188,8 +212,11 @@ static void block(ir_program *p, vec *body, int tiled_loop)
         for (int d = 0; d < B; d++)
             h->wb_lag[d] = w.lo[d] < 0 ? (int)-w.lo[d] : 0;
         h->wb_ahead = w.hi[0] > 0 ? (int)w.hi[0] : 0;
-        h->wb_store = pointwise(s, c);
+        int behind = h->roll ? stage_rows_behind(s, c) : INT_MIN;
+        h->wb_store = pointwise(s, c) && behind <= 0;
         h->wb_rows = h->wb_store ? 0 : value_rows(s, c);
+        if (behind > h->wb_rows)
+            h->wb_rows = behind;
         h->split = 0;
         h->dirty |= (c->sched->dirty & 1u) << 1;
         c->sched->wb_into = h->kernel;

@@ -86,6 +86,7 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
                   "stream mark of no target, of a scratch box, or without simd");
             CHECK(!h->tiled || (s->kind == S_SWEEP && s->stages.len && !p->sched->cuda), "a tiled kernel without stages");
             CHECK(!(h->tiled && h->stream), "a stream mark on a tiled kernel");
+            CHECK(!h->roll || h->tiled, "stages rolled in a kernel that is not tiled");
             CHECK(!h->stream_vec || (h->stream == 1 && nt == 1),
                   "vector streamed stores without one streamed target");
             CHECK(!h->prefetch.len || (h->simd && !h->tiled && h->point_bytes > 0 && ir_sched_box_rank(s) >= 3),
@@ -173,7 +174,18 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
             fprintf(o, ", %sinto a scratch box, copied", h->alias_check ? "if aliased " : "");
         else if (h->scratch == SCR_REPLACE)
             fprintf(o, ", %sinto a new buffer that replaces the target", h->alias_check ? "if aliased " : "");
-        if (h->tiled)
+        if (h->tiled && h->roll) {
+            fprintf(o, ", tiled: stages rolled along dimension 0:");
+            int L = ir_sched_box_rank(s) - 1;
+            for (int k = 0; k < s->stages.len; k++) {
+                ir_stage *st = VEC_AT(s->stages, k, ir_stage *);
+                fprintf(o, "%s %s %lld row%s (per tile a ring of", k ? "," : "", st->slot->pyname,
+                        (long long)st->spread[0] + 1, st->spread[0] ? "s" : "");
+                for (int d = 0; d < L; d++)
+                    fprintf(o, " %lld", (long long)st->spread[d]);
+                fprintf(o, ")");
+            }
+        } else if (h->tiled)
             fprintf(o, ", tiled: stages per tile");
         else if (s->stages.len)
             fprintf(o, ", stages inlined");

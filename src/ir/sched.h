@@ -39,6 +39,14 @@ typedef struct ir_sched {
     int tiled;           /* pass_sched_stages (S_SWEEP with stages): 1: the kernel computes each
                             stage per tile of its box into a scratch tile (C); 0: it computes the
                             value with the stages inlined (CUDA) */
+    int roll;            /* pass_sched_stages (tiled): 1: the stages roll along the outer box
+                            dimension: each thread takes one block of rows of it (as
+                            schedule(static) shares them) and tiles of the other outer dimensions,
+                            and computes stage k's row r + spread_k[0] just before value row r into
+                            a window of spread_k[0] + 1 rows (a circular buffer), so no stage row
+                            is computed twice but at the blocks' edges; 0: per tile of every outer
+                            dimension, each stage over the tile grown by its spread (a ring of
+                            points the neighbouring tiles compute again) */
     unsigned dirty;      /* pass_sched_dirty: bit j: target j's array is distributed and its halo
                             copies are stale after the sweep */
     int simd;            /* pass_sched_vec (C, S_SWEEP, S_FUSED): no point of the innermost loop

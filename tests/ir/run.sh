@@ -30,6 +30,9 @@
 #   sched_writeback.tyl: pass_sched_writeback: the copy back into the field a tiled kernel reads
 #   at offsets is done by that kernel (lags, rows ahead, one part, the copy's kernel not run),
 #   and not for a copy that scales, a copy after another sweep, a time-tiled loop, CUDA.
+#   sched_stages_roll.tyl: pass_sched_stages: stages rolled along dimension 0 (windows of rows)
+#   where a stage spreads along an outer dimension, per tile where none does, inlined on CUDA;
+#   the C of a rolled kernel takes a thread's rows (tyl_omp_rows) and a window per stage.
 #   gather_after_loop / gather_in_loop: a replicated array read from a distributed one outside
 #   every loop gathers it (the field stays distributed); inside the time loop only a small box
 #   (a line, a point: gather_in_loop, heat2d_probes_in_loop), not half the field nor a column
@@ -97,7 +100,7 @@ check stages_hdiff/stage "stage lines" "  # stage lap per tile, grown by 2 2 0, 
 check stages_hdiff/staged "reads of stages in the staged value (flx, fly at two offsets each)" "flx flx fly fly" \
     "$(printf '%s\n' "$loop" | grep '# staged value' | grep -o '\(flx\|fly\|lap\)\[' | tr -d '[' | tr '\n' ' ' | sed 's/ $//')"
 check stages_hdiff/sweeps "sweeps in the time loop (result, field)" 2 "$(printf '%s\n' "$loop" | grep -c 'sweep\[')"
-check stages_hdiff/sched_c "tiled kernels (C)" 1 "$($TYLESC tests/ir/stages_hdiff.tyl --stage-chains --dump=sched | grep -c 'tiled: stages per tile')"
+check stages_hdiff/sched_c "tiled kernels, stages rolled along dimension 0 (C)" 1 "$($TYLESC tests/ir/stages_hdiff.tyl --stage-chains --dump=sched | grep -c 'tiled: stages rolled along dimension 0: lap 3 rows (per tile a ring of 2 2), flx 2 rows (per tile a ring of 1 0), fly 1 row (per tile a ring of 0 1)')"
 check stages_hdiff/sched_cuda "kernels with stages inlined (CUDA)" 1 "$($TYLESC tests/ir/stages_hdiff.tyl --stage-chains --target=cuda --dump=sched | grep -c 'stages inlined')"
 h=$($TYLESC tests/ir/stages_hdiff.tyl --stage-chains --dump=halo)
 check stages_hdiff/halo "halo of the field (layout 2)" "layout 2: distributed over a 3-D grid, halo 2/2 2/2 0/0, aligned: extent base +4 +4 +0, blocks at base +2 +2 +0" "$(printf '%s\n' "$h" | grep '^layout 2:')"
@@ -319,10 +322,10 @@ check sched_heat/steps "time loops with step boundaries (C, CUDA)" "2 1" "$($TYL
 # value rows that read it are done (0 rows behind: x is read at offset 0 along the rows)
 d=$($TYLESC tests/ir/sched_writeback.tyl --dump=sched)
 check sched_writeback/kernel "the tiled kernel's schedule" \
-    "  # sched kernel 2, exchange begin; exchange end; box, tiled: stages per tile, writes back u per tile: lag 2 2, 2 rows ahead, stored by the value loop, dirty out u" \
+    "  # sched kernel 2, exchange begin; exchange end; box, tiled: stages rolled along dimension 0: lap 3 rows (per tile a ring of 2), writes back u per tile: lag 2 2, 2 rows ahead, stored by the value loop, dirty out u" \
     "$(printf '%s\n' "$d" | grep '# sched kernel 2,')"
 check sched_writeback/beside "the tiled kernel reading x beside the point" \
-    "  # sched kernel 9, exchange begin; exchange end; box, tiled: stages per tile, writes back x per tile: lag 2 2, 2 rows ahead, copied 0 rows behind the value loop, dirty ox x" \
+    "  # sched kernel 9, exchange begin; exchange end; box, tiled: stages rolled along dimension 0: lx 3 rows (per tile a ring of 2), writes back x per tile: lag 2 2, 2 rows ahead, copied 0 rows behind the value loop, dirty ox x" \
     "$(printf '%s\n' "$d" | grep '# sched kernel 9,')"
 check sched_writeback/copy "the copy's schedule" "  # sched kernel 3, no exchange; box, copy done by kernel 2" \
     "$(printf '%s\n' "$d" | grep '# sched kernel 3,')"
@@ -331,6 +334,14 @@ check sched_writeback/timetile "write backs in time-tiled loops" 0 "$($TYLESC te
 check sched_writeback/cuda "write backs on CUDA" 0 "$($TYLESC tests/ir/sched_writeback.tyl --target=cuda --dump=sched | grep -c 'writes back')"
 check sched_writeback/hdiff "bench/hdiff.tyl" "lag 2 2 0, 2 rows ahead" \
     "$($TYLESC --time-tile=off bench/hdiff.tyl --dump=sched | grep -o 'writes back in_field per tile: lag [0-9 ]*, [0-9]* rows ahead' | sed 's/.*: //')"
+# pass_sched_stages / emit_stages.c: the rolled kernels' C (lap, dj, st) allocates a window of
+# spread + 1 rows a stage and walks the thread's block of rows; the per-tile one (dk) a tile
+c=$($TYLESC tests/ir/sched_stages_roll.tyl -o -)
+check sched_stages_roll/c_windows "windows of lap, dj, st; per-thread row blocks; scratch tiles" \
+    "lap: a window of 3 rows|dj: a window of 1 row|st: a window of 2 rows|3|4" \
+    "$(printf '%s\n' "$c" | grep -o '[a-z]*: a window of [0-9]* rows*' | tr '\n' '|')$(printf '%s\n' "$c" | grep -c 'tyl_omp_rows(n0, &tyl_b0, &tyl_e0);')|$(printf '%s\n' "$c" | grep -c 'tyl_tile_alloc(')"
+check sched_stages_roll/hdiff "bench/hdiff.tyl: lap rolled in a window of 3 rows" 1 \
+    "$($TYLESC bench/hdiff.tyl --dump=sched | grep -c 'tiled: stages rolled along dimension 0: lap 3 rows (per tile a ring of 2 2)')"
 check sched_writeback/hdiff_rows "bench/hdiff.tyl: the value's limiters read in_field 1 row back" 1 \
     "$($TYLESC --time-tile=off bench/hdiff.tyl --dump=sched | grep -c 'copied 1 row behind the value loop')"
 check sched_writeback/hdiff_store "bench/hdiff.tyl --stage-chains: out (flx, fly staged) reads in_field at its point" 1 \
