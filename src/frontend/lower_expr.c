@@ -696,7 +696,17 @@ ir_op lw_map_binop(int op)
     default: return (ir_op)-1;
     }
 }
+static value *lw_expr_nested(lctx *c, ast *a);
 value *lw_expr(lctx *c, ast *a)
+{
+    if (!lw_nest_enter(c, a->l))
+        return &lw_ERRV;
+    value *v = lw_expr_nested(c, a);
+    c->nest--;
+    return v;
+}
+
+static value *lw_expr_nested(lctx *c, ast *a)
 {
     if (!lw_step(c))
         return &lw_ERRV;
@@ -802,6 +812,15 @@ value *lw_expr(lctx *c, ast *a)
         return sv ? sv : lw_binop(c, a->l, op, x, y);
     }
     case A_UNOP: {
+        if (a->op == '-' && a->a->kind == A_BINOP && a->a->op == OP_POW && a->a->a->kind == A_INT &&
+            a->a->b->kind == A_INT && a->a->a->ival > 0 && a->a->b->ival > 0) {
+            /* -2**63 is int64's minimum, though 2**63 alone does not fit */
+            unsigned __int128 p = 1;
+            for (int64_t e = 0; e < a->a->b->ival && p <= (unsigned __int128)1 << 63; e++)
+                p *= (uint64_t)a->a->a->ival;
+            if (p == (unsigned __int128)1 << 63)
+                return lw_scalar(a->l, lw_I64(a->l, INT64_MIN), 1);
+        }
         value *x = lw_expr(c, a->a);
         ir_op op = a->op == '-' ? OP_NEG : a->op == '+' ? OP_POS : a->op == '~' ? OP_BNOT : OP_LNOT;
         if (lw_is_complex(x) && op != OP_LNOT)

@@ -181,7 +181,12 @@ static value *roll(lctx *c, loc l, value *a, value *shift, value *axis)
         sh = lw_I64(l, k % n);
     if (ir_expr_const_int(sh, &k) && k == 0) /* a periodic view at offset 0 would alias a: a copy */
         return lw_copy_of(c, l, a);
-    m->lo = ir_expr_const_int(sh, &k) && k != INT64_MIN ? lw_I64(l, -k) : ir_un(l, OP_NEG, T_I64, sh);
+    if (ir_expr_const_int(sh, &k) && k != INT64_MIN)
+        m->lo = lw_I64(l, -k);
+    else /* -shift overflows for int64's minimum, -(shift + n) does not (the same modulo n) */
+        m->lo = ir_select(l, T_I64, ir_bin(l, OP_CLT, T_BOOL, sh, lw_I64(l, 0), 0),
+                          ir_un(l, OP_NEG, T_I64, ir_bin(l, OP_ADD, T_I64, sh, m->len, 1)),
+                          ir_un(l, OP_NEG, T_I64, sh));
     m->slo = NULL;
     value *r = lw_vnew(V_ARRAY, l);
     *r = *a;

@@ -79,6 +79,33 @@ int lw_step(lctx *c)
     diag_suppress(old);
     return 0;
 }
+/* The parser bounds the tree's depth (AST_MAX_DEPTH), but every call is inlined, so the
+ * lowering nests the body of each call inside the statement that calls it: a recursion of 60
+ * calls through an elif chain of 1,000 branches nests 60,000 statements, and the lowering, the
+ * IR passes and the emitter, all recursive, ran out of C stack (SIGSEGV). Past this many
+ * statements and expressions being lowered inside one another the lowering stops with an
+ * error, as lw_step does. */
+enum { LOWER_NEST_LIMIT = AST_MAX_DEPTH + 500 };
+
+/* Enter one more nested lw_stmt/lw_expr (the caller decrements c->nest when it leaves);
+ * returns 0 (after reporting once, nothing entered) past LOWER_NEST_LIMIT. */
+int lw_nest_enter(lctx *c, loc l)
+{
+    if (c->exhausted)
+        return 0;
+    if (c->nest < LOWER_NEST_LIMIT) {
+        c->nest++;
+        return 1;
+    }
+    c->exhausted = 1;
+    int old = diag_suppress(0);
+    diag_error(c->top ? c->top->l : l, "too deeply nested: lowering this statement nests more than %d statements and "
+                  "expressions", LOWER_NEST_LIMIT);
+    diag_note((loc){0}, "every call is inlined: the statements of a function nest inside each "
+                        "statement that calls it, once per call of a recursion");
+    diag_suppress(old);
+    return 0;
+}
 value lw_ERRV = {.kind = V_ERR};
 value *lw_vnew(vkind k, loc l)
 {
