@@ -703,6 +703,7 @@ static void lw_stmt_nested(lctx *c, ast *s)
     case A_PASS: break;
     case A_RETURN: diag_error(s->l, "'return' outside function"); break;
     case A_DEF: {
+        lw_check_global_order(s);
         ast *def = def_defaults(c, s);
         binding *b = lw_bind(c, s->name);
         b->kind = B_VALUE;

@@ -235,6 +235,7 @@ typedef struct lw_builtin {
 
 int lw_step(lctx *c);
 int lw_nest_enter(lctx *c, loc l);
+void lw_check_global_order(ast *def);
 extern value lw_ERRV;
 value *lw_vnew(vkind k, loc l);
 ir_expr *lw_I64(loc l, int64_t x);
