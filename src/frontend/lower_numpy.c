@@ -183,7 +183,8 @@ static value *roll(lctx *c, loc l, value *a, value *shift, value *axis)
         return lw_copy_of(c, l, a);
     if (ir_expr_const_int(sh, &k) && k != INT64_MIN)
         m->lo = lw_I64(l, -k);
-    else { /* -shift overflows for int64's minimum, -(shift + n) does not (the same modulo n) */
+    else { /* -shift overflows for int64's minimum, -(shift + n) does not (the same modulo n);
+            * the test is for that one value, which ir_range.c knows a table's shift is not */
         if (sh->kind != E_VAR && sh->kind != E_CONST) { /* the shift computed once */
             ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
             as->var = lw_temp_scalar(c, T_I64);
@@ -191,7 +192,7 @@ static value *roll(lctx *c, loc l, value *a, value *shift, value *axis)
             lw_emit(c, as);
             sh = ir_varref(l, as->var);
         }
-        m->lo = ir_select(l, T_I64, ir_bin(l, OP_CLT, T_BOOL, sh, lw_I64(l, 0), 0),
+        m->lo = ir_select(l, T_I64, ir_bin(l, OP_CEQ, T_BOOL, sh, lw_I64(l, INT64_MIN), 0),
                           ir_un(l, OP_NEG, T_I64, ir_bin(l, OP_ADD, T_I64, sh, m->len, 1)),
                           ir_un(l, OP_NEG, T_I64, sh));
     }
