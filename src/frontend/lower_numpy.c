@@ -185,7 +185,8 @@ static value *roll(lctx *c, loc l, value *a, value *shift, value *axis)
         m->lo = lw_I64(l, -k);
     else { /* -shift overflows for int64's minimum, -(shift + n) does not (the same modulo n);
             * the test is for that one value, which ir_range.c knows a table's shift is not */
-        if (sh->kind != E_VAR && sh->kind != E_CONST) { /* the shift computed once */
+        const ir_expr *sv = sh->kind == E_CAST ? sh->a : sh;
+        if (sv->kind != E_VAR && sv->kind != E_CONST && sv->kind != E_ELEM) { /* computed once */
             ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
             as->var = lw_temp_scalar(c, T_I64);
             as->e = sh;
