@@ -71,6 +71,8 @@ typedef struct tyl_pstate {
     int recovered_seq;      /* the NEWLINE that ended the last statement skipped for an error */
     int recovering;         /* after a syntax error inside brackets: until the next NEWLINE,
                                the brackets are forgotten and stray closers ignored */
+    int nqueued;            /* tokens yylex hands out before scanning on (a skipped 'match') */
+    struct tyl_qtok { int tok; void *val; loc l; } queued[2]; /* val: a YYSTYPE copy */
 } tyl_pstate;
 }
 

@@ -140,8 +140,9 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
                 diag_error(l, "variable '%s' is %s after one branch of this %s and %s after the "
                               "other; give it one type", t->name, ir_type_name(t->var->type), w,
                            ir_type_name(e->var->type));
-            else if (t->kind == B_VALUE && t->val->kind == V_ERR)
-                ;
+            else if (c->exhausted || (t->kind == B_VALUE && t->val->kind == V_ERR) ||
+                     (e->kind == B_VALUE && e->val->kind == V_ERR))
+                ; /* reported where the error value was made */
             else
                 diag_error(l, "'%s' refers to different kinds of values after the branches of this %s",
                            t->name, w);
@@ -619,7 +620,16 @@ static ast *def_defaults(lctx *c, ast *s)
     return d;
 }
 
+static void lw_stmt_nested(lctx *c, ast *s);
 void lw_stmt(lctx *c, ast *s)
+{
+    if (!lw_nest_enter(c, s->l))
+        return;
+    lw_stmt_nested(c, s);
+    c->nest--;
+}
+
+static void lw_stmt_nested(lctx *c, ast *s)
 {
     if (!lw_step(c))
         return;
@@ -693,6 +703,7 @@ void lw_stmt(lctx *c, ast *s)
     case A_PASS: break;
     case A_RETURN: diag_error(s->l, "'return' outside function"); break;
     case A_DEF: {
+        lw_check_global_order(s);
         ast *def = def_defaults(c, s);
         binding *b = lw_bind(c, s->name);
         b->kind = B_VALUE;

@@ -696,7 +696,30 @@ ir_op lw_map_binop(int op)
     default: return (ir_op)-1;
     }
 }
+/* Is a the literal power 2**63 (or 8**21, ...), which int64 does not hold but -2**63 and
+ * 2**63 - 1, Python's idioms for int64's limits, do? */
+static int is_two_to_63(const ast *a)
+{
+    if (a->kind != A_BINOP || a->op != OP_POW || a->a->kind != A_INT || a->b->kind != A_INT ||
+        a->a->ival < 2 || a->b->ival < 1 || a->b->ival > 63)
+        return 0;
+    unsigned __int128 p = 1;
+    for (int64_t e = 0; e < a->b->ival && p <= (unsigned __int128)1 << 63; e++)
+        p *= (uint64_t)a->a->ival;
+    return p == (unsigned __int128)1 << 63;
+}
+
+static value *lw_expr_nested(lctx *c, ast *a);
 value *lw_expr(lctx *c, ast *a)
+{
+    if (!lw_nest_enter(c, a->l))
+        return &lw_ERRV;
+    value *v = lw_expr_nested(c, a);
+    c->nest--;
+    return v;
+}
+
+static value *lw_expr_nested(lctx *c, ast *a)
 {
     if (!lw_step(c))
         return &lw_ERRV;
@@ -781,6 +804,9 @@ value *lw_expr(lctx *c, ast *a)
         return lw_index_array(c, base, a, 0);
     }
     case A_BINOP: {
+        if (a->op == '-' && is_two_to_63(a->a) && a->b->kind == A_INT && a->b->ival > 0)
+            /* 2**63 - 1 is int64's maximum, though 2**63 does not fit */
+            return lw_scalar(a->l, lw_I64(a->l, (int64_t)(((uint64_t)1 << 63) - (uint64_t)a->b->ival)), 1);
         ir_op op = lw_map_binop(a->op);
         if (a->op == '@') /* an inner product (lower_dot.c) */
             return lw_dot_ast(c, a->l, "@", a->a, a->b);
@@ -802,6 +828,8 @@ value *lw_expr(lctx *c, ast *a)
         return sv ? sv : lw_binop(c, a->l, op, x, y);
     }
     case A_UNOP: {
+        if (a->op == '-' && is_two_to_63(a->a)) /* int64's minimum, though 2**63 does not fit */
+            return lw_scalar(a->l, lw_I64(a->l, INT64_MIN), 1);
         value *x = lw_expr(c, a->a);
         ir_op op = a->op == '-' ? OP_NEG : a->op == '+' ? OP_POS : a->op == '~' ? OP_BNOT : OP_LNOT;
         if (lw_is_complex(x) && op != OP_LNOT)

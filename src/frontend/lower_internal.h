@@ -162,7 +162,8 @@ typedef struct lctx {
     vec memo;           /* loop_memo*: loop types found by passes, for the real lowering (lower.c) */
     vec params;         /* const char*: names that are parameters */
     long work;          /* statements and expressions lowered for top, probes included */
-    int exhausted;      /* work passed LOWER_WORK_LIMIT: the rest is skipped */
+    int exhausted;      /* work passed LOWER_WORK_LIMIT or nesting LOWER_NEST_LIMIT: the rest is skipped */
+    int nest;           /* lw_stmt and lw_expr calls active (lw_nest_enter) */
     ast *top;           /* the module-level statement being lowered */
     vec *blk;           /* the statement list lw_block is lowering (NULL outside one), and the */
     int blk_i;          /* index of its statement being lowered (lower_reshape.c's views) */
@@ -233,6 +234,8 @@ typedef struct lw_builtin {
 /* ---- lower_scope.c: names, scopes, bindings, C names, snapshots, dynvars -------------------- */
 
 int lw_step(lctx *c);
+int lw_nest_enter(lctx *c, loc l);
+void lw_check_global_order(ast *def);
 extern value lw_ERRV;
 value *lw_vnew(vkind k, loc l);
 ir_expr *lw_I64(loc l, int64_t x);

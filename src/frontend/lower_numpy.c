@@ -181,7 +181,22 @@ static value *roll(lctx *c, loc l, value *a, value *shift, value *axis)
         sh = lw_I64(l, k % n);
     if (ir_expr_const_int(sh, &k) && k == 0) /* a periodic view at offset 0 would alias a: a copy */
         return lw_copy_of(c, l, a);
-    m->lo = ir_expr_const_int(sh, &k) && k != INT64_MIN ? lw_I64(l, -k) : ir_un(l, OP_NEG, T_I64, sh);
+    if (ir_expr_const_int(sh, &k) && k != INT64_MIN)
+        m->lo = lw_I64(l, -k);
+    else { /* -shift overflows for int64's minimum, -(shift + n) does not (the same modulo n);
+            * the test is for that one value, which ir_range.c knows a table's shift is not */
+        const ir_expr *sv = sh->kind == E_CAST ? sh->a : sh;
+        if (sv->kind != E_VAR && sv->kind != E_CONST && sv->kind != E_ELEM) { /* computed once */
+            ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+            as->var = lw_temp_scalar(c, T_I64);
+            as->e = sh;
+            lw_emit(c, as);
+            sh = ir_varref(l, as->var);
+        }
+        m->lo = ir_select(l, T_I64, ir_bin(l, OP_CEQ, T_BOOL, sh, lw_I64(l, INT64_MIN), 0),
+                          ir_un(l, OP_NEG, T_I64, ir_bin(l, OP_ADD, T_I64, sh, m->len, 1)),
+                          ir_un(l, OP_NEG, T_I64, sh));
+    }
     m->slo = NULL;
     value *r = lw_vnew(V_ARRAY, l);
     *r = *a;

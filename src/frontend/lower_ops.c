@@ -123,8 +123,21 @@ ir_expr *lw_remap_dims(ir_expr *e, const int *map, int fixed)
         return map[e->dim] < 0 ? ir_cast(e->l, e->type, lw_I64(e->l, 0)) : ir_index(e->l, e->type, map[e->dim]);
     case E_CONST:
     case E_VAR:
-    case E_SHAPE:
-    case E_ELEM: return e;
+    case E_SHAPE: return e;
+    case E_ELEM: {
+        /* its indices are scalars (loop variables of a gather's nest, values known per
+         * statement): none reads the sweep point today, but one that did must move with it */
+        ir_expr **args = NEWN(ir_expr *, e->nargs);
+        int moved = 0;
+        for (int i = 0; i < e->nargs; i++)
+            moved |= (args[i] = lw_remap_dims(e->args[i], map, fixed)) != e->args[i];
+        if (!moved)
+            return e;
+        ir_expr *r = NEW(ir_expr);
+        *r = *e;
+        r->args = args;
+        return r;
+    }
     default: {
         ir_expr *r = NEW(ir_expr);
         *r = *e;

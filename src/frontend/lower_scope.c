@@ -79,6 +79,33 @@ int lw_step(lctx *c)
     diag_suppress(old);
     return 0;
 }
+/* The parser bounds the tree's depth (AST_MAX_DEPTH), but every call is inlined, so the
+ * lowering nests the body of each call inside the statement that calls it: a recursion of 60
+ * calls through an elif chain of 1,000 branches nests 60,000 statements, and the lowering, the
+ * IR passes and the emitter, all recursive, ran out of C stack (SIGSEGV). Past this many
+ * statements and expressions being lowered inside one another the lowering stops with an
+ * error, as lw_step does. */
+enum { LOWER_NEST_LIMIT = AST_MAX_DEPTH + 500 };
+
+/* Enter one more nested lw_stmt/lw_expr (the caller decrements c->nest when it leaves);
+ * returns 0 (after reporting once, nothing entered) past LOWER_NEST_LIMIT. */
+int lw_nest_enter(lctx *c, loc l)
+{
+    if (c->exhausted)
+        return 0;
+    if (c->nest < LOWER_NEST_LIMIT) {
+        c->nest++;
+        return 1;
+    }
+    c->exhausted = 1;
+    int old = diag_suppress(0);
+    diag_error(c->top ? c->top->l : l, "too deeply nested: lowering this statement nests more than %d statements and "
+                  "expressions", LOWER_NEST_LIMIT);
+    diag_note((loc){0}, "every call is inlined: the statements of a function nest inside each "
+                        "statement that calls it, once per call of a recursion");
+    diag_suppress(old);
+    return 0;
+}
 value lw_ERRV = {.kind = V_ERR};
 value *lw_vnew(vkind k, loc l)
 {
@@ -412,6 +439,97 @@ void lw_declared_globals(vec *stmts, vec *out)
         }
     }
 }
+/* ---- a global statement after the name's first use (Python's SyntaxError) ---- */
+
+static int loc_before(loc a, loc b)
+{
+    return a.line < b.line || (a.line == b.line && a.col < b.col);
+}
+
+/* 2 if n assigns `name` before `at`, else 1 if it reads it there, else 0; nested scopes (defs,
+ * lambdas, comprehensions, classes) and other global statements left out. */
+static int mention_before(ast *n, const char *name, loc at, int target)
+{
+    if (!n || n->kind == A_DEF || n->kind == A_LAMBDA || n->kind == A_COMP || n->kind == A_GLOBAL ||
+        (n->kind == A_OTHER_STMT && n->str && strcmp(n->str, "class") == 0))
+        return 0;
+    if (n->kind == A_NAME)
+        return n->name && strcmp(n->name, name) == 0 && loc_before(n->l, at) ? (target ? 2 : 1) : 0;
+    int k = 0, t = 0;
+#define MENTION(x, as_target) do { if ((t = mention_before((x), name, at, (as_target))) > k) k = t; } while (0)
+    int tuple = (n->kind == A_TUPLE || n->kind == A_LIST) && target; /* a, b = ...: both assigned */
+    switch (n->kind) {
+    case A_ASSIGN:
+        for (int i = 0; i < n->targets.len; i++)
+            MENTION(VEC_AT(n->targets, i, ast *), 1);
+        MENTION(n->a, 0);
+        return k;
+    case A_AUGASSIGN:
+        MENTION(n->b, 1);
+        MENTION(n->a, 0);
+        return k;
+    case A_FOR:
+        MENTION(n->b, 1);
+        MENTION(n->a, 0);
+        break;
+    case A_FROM_IMPORT:
+        for (int i = 0; i < n->args.len; i++) {
+            ast *a = VEC_AT(n->args, i, ast *);
+            if (a && strcmp(a->str ? a->str : a->name, name) == 0 && loc_before(a->l, at))
+                k = 2;
+        }
+        return k;
+    default:
+        MENTION(n->a, 0);
+        MENTION(n->b, 0);
+        MENTION(n->c, 0);
+        break;
+    }
+    const vec *vecs[5] = {&n->args, &n->kwargs, &n->targets, &n->body, &n->orelse};
+    for (int v = 0; v < 5; v++)
+        for (int i = 0; i < vecs[v]->len; i++)
+            MENTION(VEC_AT(*vecs[v], i, ast *), v == 0 && tuple);
+#undef MENTION
+    return k;
+}
+
+static void globals_after_use(ast *def, vec *stmts)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (!s || s->kind == A_DEF || (s->kind == A_OTHER_STMT && s->str && strcmp(s->str, "class") == 0))
+            continue;
+        if (s->kind == A_GLOBAL) {
+            for (int k = 0; k < s->args.len; k++) {
+                ast *n = VEC_AT(s->args, k, ast *);
+                int param = 0;
+                for (int p = 0; p < def->params.len; p++)
+                    param |= strcmp(VEC_AT(def->params, p, ast *)->name, n->name) == 0;
+                int m = 0;
+                for (int j = 0; j < def->body.len && !param; j++) {
+                    int t = mention_before(VEC_AT(def->body, j, ast *), n->name, s->l, 0);
+                    m = t > m ? t : m;
+                }
+                if (param)
+                    diag_error(n->l, "SyntaxError: name '%s' is parameter and global", n->name);
+                else if (m)
+                    diag_error(n->l, "SyntaxError: name '%s' is %s global declaration", n->name,
+                               m == 2 ? "assigned to before" : "used prior to");
+            }
+            continue;
+        }
+        globals_after_use(def, &s->body);
+        globals_after_use(def, &s->orelse);
+    }
+}
+
+/* Python refuses, when compiling, a `global x` after x is assigned or read in the same function,
+ * or naming a parameter; tylesc took the statement as if it came first. */
+void lw_check_global_order(ast *def)
+{
+    globals_after_use(def, &def->body);
+}
+
 void lw_assigned_names(vec *stmts, vec *out)
 {
     for (int i = 0; i < stmts->len; i++) {

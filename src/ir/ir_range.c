@@ -8,7 +8,8 @@
  * includes every slot that may hold its buffer) the union of the constants stored into it by
  * element stores, fills and copies. A table written by a sweep, a load or a random draw, a
  * parameter, a loop variable, a reduction, and anything computed otherwise than by + and - of
- * ranges, unary minus, casts between integer types and conditional choices, has no range.
+ * ranges, unary minus, casts between integer types and conditional choices (a choice on x == k
+ * with k outside x's range is its second branch), has no range.
  * Ranges that still grow after a few rounds (k = k + 1 in a loop) have none either.
  */
 #include "ir.h"
@@ -93,6 +94,10 @@ static int range(const ir_ranges *r, const ir_expr *e, int64_t *lo, int64_t *hi)
         *hi = e->op == OP_ADD ? b + d : b - c;
         return *lo >= -BOUND && *hi <= BOUND;
     case E_SELECT:
+        /* x == k ? b : c with k outside x's range (np.roll's test for int64's minimum): c */
+        if (e->a && e->a->kind == E_BIN && e->a->op == OP_CEQ && e->a->b && e->a->b->kind == E_CONST &&
+            range(r, e->a->a, &a, &b) && (e->a->b->c.i < a || e->a->b->c.i > b))
+            return range(r, e->cc, lo, hi);
         if (!range(r, e->b, &a, &b) || !range(r, e->cc, &c, &d))
             return 0;
         *lo = a < c ? a : c;

@@ -199,11 +199,10 @@ static ir_expr *compose(ir_expr *f, ir_view *u, ir_expr **shape)
                 continue;
             ir_dim *ud = &u->dim[m->box];
             ir_expr *lo = ir_bin(m->lo->l, OP_ADD, T_I64, m->lo, ir_bin(m->lo->l, OP_MUL, T_I64, m->step, ud->lo, 0), 0);
-            int64_t a, b;
-            if (ir_expr_const_int(m->lo, &a) && ir_expr_const_int(ud->lo, &b) && ir_expr_const_int(m->step, &(int64_t){0})) {
-                int64_t st;
-                ir_expr_const_int(m->step, &st);
-                lo = ir_const_i(m->lo->l, T_I64, a + st * b);
+            int64_t a, b, st, stb;
+            if (ir_expr_const_int(m->lo, &a) && ir_expr_const_int(ud->lo, &b) && ir_expr_const_int(m->step, &st) &&
+                !__builtin_mul_overflow(st, b, &stb) && !__builtin_add_overflow(a, stb, &stb)) {
+                lo = ir_const_i(m->lo->l, T_I64, stb);
             } else if (ir_expr_const_int(ud->lo, &b) && b == 0) {
                 lo = m->lo;
             }
@@ -227,7 +226,14 @@ static ir_expr *compose(ir_expr *f, ir_view *u, ir_expr **shape)
             }
             m->lo = lo;
             m->slo = slo;
-            if (!(ud->step_c == 1)) {
+            int64_t stc;
+            if (m->step_c && ud->step_c && __builtin_mul_overflow(m->step_c, ud->step_c, &stc)) {
+                /* Steps whose product passes int64 (f[::10**11][::10**11]): a view of T with two
+                 * points has a step below T's extent and T's below the array's, so this one
+                 * holds at most one point and any step reads it. */
+                m->step = ir_const_i(m->step->l, T_I64, 1);
+                m->step_c = 1;
+            } else if (!(ud->step_c == 1)) {
                 m->step = ir_bin(m->step->l, OP_MUL, T_I64, m->step, ud->step, 0);
                 m->step_c = (m->step_c && ud->step_c) ? m->step_c * ud->step_c : 0;
             }

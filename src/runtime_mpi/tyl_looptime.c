@@ -30,15 +30,36 @@
 #include <stdio.h>
 #include <time.h>
 
-enum { MAX_LOOPS = 64 };
+#include <stdlib.h>
+#include <string.h>
 
+/* One clock per loop number, grown as loops are entered: a program may have any number of time
+ * loops (a fixed table of 64 dropped the 65th loop's line and those after it). */
 static struct loop_clock {
     int entries;            /* times entered on this rank */
     int open;               /* entered and not left (a stop, --checkpoint's SIGTERM, ends the run in it) */
     double in, out;         /* CLOCK_MONOTONIC at the last entry and the last exit */
     double own, cpu;        /* summed over the entries: wall and process CPU seconds */
     double in_cpu;
-} loops[MAX_LOOPS];
+} *loops;
+static int nloops;
+
+/* Loop `loop`'s clock, the table grown to hold it; NULL if memory runs out (not timed). */
+static struct loop_clock *clock_of(int loop)
+{
+    if (loop >= nloops) {
+        int n = nloops ? nloops : 64;
+        while (n <= loop)
+            n = n > (1 << 29) ? loop + 1 : 2 * n;
+        struct loop_clock *t = realloc(loops, (size_t)n * sizeof *t);
+        if (!t)
+            return NULL;
+        memset(t + nloops, 0, (size_t)(n - nloops) * sizeof *t);
+        loops = t;
+        nloops = n;
+    }
+    return &loops[loop];
+}
 
 static double clock_s(clockid_t id)
 {
@@ -49,9 +70,9 @@ static double clock_s(clockid_t id)
 
 void tyl_loop_mark_(int loop, int leaving)
 {
-    if (loop < 0 || loop >= MAX_LOOPS)
+    struct loop_clock *c = loop >= 0 ? clock_of(loop) : NULL;
+    if (!c)
         return;
-    struct loop_clock *c = &loops[loop];
     double t = clock_s(CLOCK_MONOTONIC), cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID);
     if (!leaving) {
         if (c->open) { /* entered again without leaving (a ULFM recovery restarts the loop in
@@ -101,7 +122,7 @@ void tyl_loop_report_(void)
     MPI_Comm comm = tyl_rt_comm_;
     int size = 1, top = -1;
     MPI_Comm_size(comm, &size);
-    for (int l = 0; l < MAX_LOOPS; l++)
+    for (int l = 0; l < nloops; l++)
         if (loops[l].entries)
             top = l;
     int same = one_node(comm, size);
@@ -111,8 +132,9 @@ void tyl_loop_report_(void)
         MPI_Allreduce(&mine, &top, 1, MPI_INT, MPI_MAX, comm);
     }
 #endif
+    static const struct loop_clock none; /* a loop this rank never entered */
     for (int l = 0; l <= top; l++) {
-        const struct loop_clock *c = &loops[l];
+        const struct loop_clock *c = l < nloops ? &loops[l] : &none;
         /* maxima of: entry, exit, own time, CPU time, entries, -own time, open; and the CPU sum */
         double mine[7] = {c->in, c->out, c->own, c->cpu, (double)c->entries, -c->own, (double)c->open}, mx[7],
                sum = c->cpu;
