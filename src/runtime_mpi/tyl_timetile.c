@@ -60,8 +60,9 @@
  * run_halves where the 2K group cannot run on deep halos or its edges would not pay).
  *
  * Environment: TYLES_TIME_TILE=off steps every loop one step at a time (to compare); the tile's
- * cache budget is TYLES_TT_CACHE bytes (default 1 MiB); TYLES_TT_ROWS and TYLES_TT_COLS set
- * the tile height and (with threads, or 3-D) width outright; TYLES_TT_SYNC=slabs, pipeline or
+ * cache budget is TYLES_TT_CACHE bytes (default 1 MiB), a core's L2 TYLES_TT_L2 bytes where
+ * set, else what the C library reports (tyl_ttplan.c); TYLES_TT_ROWS and TYLES_TT_COLS set the
+ * tile height and (with threads, or 3-D) width outright; TYLES_TT_SYNC=slabs, pipeline or
  * wavefront chooses how threads share tiles (run_slabs, run_pipeline; by default pipeline for
  * 3-D, slabs for 2-D where each thread's slab is at least twice as tall as the rows it leaves
  * to the triangle, else wavefronts). A forced K cuts even a small grid into at least four tiles.
@@ -795,7 +796,7 @@ static tt_plan plan(void)
     free(rd);
     /* the tile: its rows (and columns) of every array, and those the lags and offsets add,
      * within the budget; unless forced, only when the arrays do not fit in it several times */
-    size_t rowbytes = 0, total = 0;
+    size_t rowbytes = 0, total = 0, linebytes = 0, flatbytes = 0;
     const tyl_array *seen[64];
     int nseen = 0, planes = 0; /* planes: a row is a plane (an array of rank 3 or more) */
     for (int n = 0; n < tt.ns; n++)
@@ -810,6 +811,11 @@ static tt_plan plan(void)
             size_t el = tyl_dtype_size(a->dtype);
             planes |= a->rank >= 3;
             rowbytes += a->rank > 1 ? (size_t)a->stride[0] * el : el;
+            /* a line of a plane (axis_dim 1): its allocated row, halos and padding included */
+            if (a->rank >= 3)
+                linebytes += (size_t)a->stride[1] * el;
+            else
+                flatbytes += a->rank > 1 ? (size_t)a->stride[0] * el : el;
             total += (size_t)a->lsize * el;
         }
     /* with T threads the arrays stay in their T caches when they fit 4T budgets: tiling then
@@ -839,7 +845,7 @@ static tt_plan plan(void)
     size_t tilebytes = rowbytes;
     if (planes && cols && chi > clo)
         return tyl_tt_plan_planes_(P, tt.forced, lo, hi, chi - clo, span, tt.st[tt.ns - 1].ax[1].lag + 2 * maxoffc + 1,
-                           (double)rowbytes / (double)(chi - clo));
+                           (double)linebytes + (double)flatbytes / (double)(chi - clo));
     const char *sync = getenv("TYLES_TT_SYNC");
     if (P.threads > 1 && (!sync || !strcmp(sync, "slabs")) && hi - lo >= 2 * (P.shrink + maxoff + 1) * P.threads &&
         (tt.forced || (int64_t)(tyl_tt_budget_() / rowbytes) - span >= 4)) {
@@ -1194,27 +1200,44 @@ static void run_plan(tt_plan P)
 }
 
 /* A group of 2K steps (tyl_tt_go) on one rank: together where its tiles of planes are at least
- * H_MIN x W_MIN in the deeper budget, else as two groups of K, the second half's stages moved
- * to the front. A pass of 2K steps reads the arrays from memory half as often; the span of its
- * tiles is K planes and lines deeper, which thin tiles read again from the L3 at every tile.
+ * H_MIN x W_MIN in the deeper budget (or K's tiles are, in two budgets: tyl_tt_spill_budget_),
+ * else as two groups of K, the second half's stages moved to the front. A pass of 2K steps
+ * reads the arrays from memory half as often; the span of its tiles is K planes and lines
+ * deeper, which thin tiles read again from the L3 at every tile.
  * Jacobi 3-D float32 256^3, 1 thread, CPU time a step (bench/ab_cputime.py, load 16-19,
  * bench/RESULTS.md 2026-12-05 h51): K = 8 in tiles of 14 x 7 (1 MiB) 5.84 ms; 16 in 12 x 6
  * (2 MB) 5.25; 16 in 8 x 4 (1.6 MB) 6.39. float64 (planes twice the bytes) gets 4 x 2 tiles
- * at 16 in 2 MiB and stays at K. */
+ * at 16 in 2 MiB, 8 x 4 at K, and stays at K. */
 enum { H_MIN = 12, W_MIN = 6 };
+
+static int thick(tt_plan P)
+{
+    return P.H && P.planes && P.H >= H_MIN && P.W >= W_MIN;
+}
 
 static int run_doubled(void)
 {
-    tyl_tt_group_budget_(tyl_tt_deep_budget_());
+    const int ns = tt.ns, h = ns / 2, K = tt.K;
+    tyl_tt_group_budget_(tyl_tt_deep_budget_(), 0);
     tt_plan P = plan();
-    tyl_tt_group_budget_(0);
-    const int take = env_double() == 1 ? P.H != 0
-                                       : env_double() != 2 && P.H && P.planes && P.H >= H_MIN && P.W >= W_MIN;
+    if (!thick(P) && env_double() == -1) { /* K's tiles, their window past the L2 (tyl_ttplan.c) */
+        tyl_tt_group_budget_(0, 0);
+        tt.K = tt.base;
+        tt.ns = h;
+        const tt_plan PK = plan();
+        tt.ns = ns;
+        tt.K = K;
+        if (thick(PK)) {
+            tyl_tt_group_budget_(tyl_tt_spill_budget_(), PK.H);
+            P = plan();
+        }
+    }
+    tyl_tt_group_budget_(0, 0);
+    const int take = env_double() == 1 ? P.H != 0 : env_double() != 2 && thick(P);
     if (take) {
         run_plan(P);
         return 1;
     }
-    const int ns = tt.ns, h = ns / 2, K = tt.K;
     tt.K = tt.base;
     tt.ns = h;
     P = plan();

@@ -15,10 +15,12 @@
 #include "tyl_ttplan.h"
 
 static size_t budget_of_group; /* a doubled group's (tyl_tt_deep_budget_), else 0 */
+static int64_t hmax_of_group;  /* and the height of its tiles at most (K's), else 0 */
 
-void tyl_tt_group_budget_(size_t b)
+void tyl_tt_group_budget_(size_t b, int64_t hmax)
 {
     budget_of_group = b;
+    hmax_of_group = hmax;
 }
 
 size_t tyl_tt_budget_(void)
@@ -30,14 +32,18 @@ size_t tyl_tt_budget_(void)
     return budget_of_group ? budget_of_group : b;
 }
 
-/* A core's L2 as the C library reports it (0: unknown). */
+/* A core's L2: TYLES_TT_L2 bytes where set (to plan as on another machine: the tests that check
+ * tile shapes), else as the C library reports it (0: unknown). */
 static size_t l2_size(void)
 {
     static long v = -2;
+    if (v == -2) {
+        v = (long)tyl_env_num_("TYLES_TT_L2", 0);
 #ifdef _SC_LEVEL2_CACHE_SIZE
-    if (v == -2)
-        v = sysconf(_SC_LEVEL2_CACHE_SIZE);
+        if (v <= 0)
+            v = sysconf(_SC_LEVEL2_CACHE_SIZE);
 #endif
+    }
     return v > 0 ? (size_t)v : 0;
 }
 
@@ -49,6 +55,24 @@ size_t tyl_tt_deep_budget_(void)
     return l2 > b ? (l2 < 2 * b ? l2 : 2 * b) : b;
 }
 
+/* Where the deep budget leaves a group of 2K steps thin tiles (run_doubled's H_MIN), it may
+ * take K's tiles K planes and lines deeper in two budgets, its window past the L2 (run_doubled
+ * passes K's height to tyl_tt_group_budget_): the pass reads the arrays from memory half as
+ * often over tiles whose stages touch what K's touch, and the lines the next tile shares with
+ * the window come from the L3, which a pass of K steps reads the arrays from too. A machine whose
+ * C library reports an L2 of 1 MiB, the budget, never took 2K steps in 3-D before. Jacobi 3-D
+ * float32 256^3 (2 x 64 MiB, past the L3), 120 steps, loop wall time under chrt -f 1, medians of
+ * 6 interleaved rounds on a 1 MiB L2 (bench/RESULTS.md 2026-12-06 h77): 2 threads, K = 8 in
+ * 16 x 8 (before) 378 ms, 14 x 7 386; 2K = 16 in 12 x 6 349, 16 x 8 (K's tiles: this rule, a
+ * 1.8 MB window) 349, 18 x 9 365, 20 x 10 370; one thread 665, 682; 649, 617, 647, 640. Where
+ * the deep budget gives thick tiles the window stays in the L2: N = 128 (2 x 8 MiB, in the L3),
+ * 2K in 18 x 9 (1 MB) ran 153 ms (400 steps, 2 threads) against 174 in K's 30 x 15 (1.6 MB).
+ * float64 256^3 (planes twice the bytes) gets 8 x 4 at K and stays at K. */
+size_t tyl_tt_spill_budget_(void)
+{
+    return 2 * tyl_tt_budget_();
+}
+
 /* The tiles of a group whose rows are planes (256^2 float64 is half a MiB a plane: a plane of
  * every array in the budget leaves no room for the lags' span): H planes by W lines, with one
  * thread too. A tile row's planes come from memory once per pass of K steps, so the traffic
@@ -56,8 +80,15 @@ size_t tyl_tt_deep_budget_(void)
  * span) planes by (W + spanc) lines, must fit the budget for the next tile to the right to find
  * all but W of its lines in the cache. W is half of H: a deeper H saves traffic, a narrower W
  * adds stage calls. Jacobi 3-D 256^3 float64, K = 8, 1 MiB, 1 thread, CPU time a step
- * (bench/ab_cputime.py): tiles of 6 x 3 (this rule) 9.9 ms, 8 x 4 11.3, 12 x 6 11.1, 6 x 2
- * 14.4; step by step 22. ncol: the column extent; line: the bytes of one line of every array.
+ * (bench/ab_cputime.py, 2026-12-05): tiles of 6 x 3 9.9 ms, 8 x 4 11.3, 12 x 6 11.1, 6 x 2
+ * 14.4; step by step 22. ncol: the column extent; line: the bytes of one line of every array,
+ * its allocated row along the last axis (padding and halos included). It was a plane's bytes
+ * over the columns written, which counted a rank's halo columns as more bytes a line: 2 ranks
+ * took smaller tiles than 2 threads (Jacobi 3-D float32 256^3 14 x 7 against 16 x 8), and the
+ * interior's two columns fewer gave float64 256^3 6 x 3 where 8 x 4 fits 1 MiB. 8 x 4 (this
+ * rule) against 6 x 3 there, loop wall time under chrt -f 1, 120 steps, medians of 6
+ * interleaved rounds (bench/RESULTS.md 2026-12-06 h77): one thread 1429 ms against 1495, 2
+ * threads 706 against 749, 2 ranks 740 against 750.
  *
  * With T threads the window may take 1.5 budgets. The span planes a tile row reads again were
  * last touched a whole tile row earlier (16 MiB of Jacobi 3-D float64 at 6 x 3), too far back
@@ -84,12 +115,14 @@ size_t tyl_tt_deep_budget_(void)
  * 52.0, one rank of 2 threads at 10 x 5 49.8-53.0 ms a thread. A rank of one thread has no
  * pipeline to fill, so only threads keep H to a sixteenth of the planes.
  *
- * The window stays within a core's L2 (the reason for the 1.5 budgets): a group of 2K steps
- * plans with the L2 as its budget already (deep_budget), and 1.5 of it gave ranks of one thread
- * (no sixteenth limit) 28 x 14 tiles of Jacobi 3-D float32 256^3 (a 3 MB window) where 2
- * threads took 18 x 9 (2 MB). CPU time a step a rank, least over 24 groups of 16 steps (load
- * 12-16, TYLES_TT_VERBOSE=2, bench/RESULTS.md 2026-12-06 h54): 28 x 14 3.22 ms, 22 x 11 2.90,
- * 18 x 9 2.85; one rank of 2 threads at 18 x 9 2.97 a thread. */
+ * The window stays within a core's L2 (the reason for the 1.5 budgets): 1.5 deep budgets gave
+ * ranks of one thread (no sixteenth limit) 28 x 14 tiles of Jacobi 3-D float32 256^3 (a 3 MB
+ * window) where 2 threads took 18 x 9 (2 MB). CPU time a step a rank, least over 24 groups of
+ * 16 steps (load 12-16, TYLES_TT_VERBOSE=2, bench/RESULTS.md 2026-12-06 h54): 28 x 14 3.22 ms,
+ * 22 x 11 2.90, 18 x 9 2.85; one rank of 2 threads at 18 x 9 2.97 a thread.
+ *
+ * A group of 2K steps whose window passes the L2 takes at most the tiles of K
+ * (tyl_tt_group_budget_'s hmax): see tyl_tt_spill_budget_. */
 tt_plan tyl_tt_plan_planes_(tt_plan P, int forced, int64_t lo, int64_t hi, int64_t ncol, int64_t span, int64_t spanc, double line)
 {
     int64_t h = 0, w = 1;
@@ -100,7 +133,7 @@ tt_plan tyl_tt_plan_planes_(tt_plan P, int forced, int64_t lo, int64_t hi, int64
     for (int64_t h2 = 2;; h2 += 2) {
         int64_t w2 = h2 / 2;
         double win = (double)(h2 + span) * (double)(w2 + spanc) * line;
-        if (win > room)
+        if (win > room || (hmax_of_group && h2 > hmax_of_group))
             break;
         if (win > (double)tyl_tt_budget_() && ((P.threads > 1 && h2 > (hi - lo) / 16) || w2 * P.threads >= ncol))
             break; /* threads: deeper than one thread's tile only while nt >= 16 and nc >= T */

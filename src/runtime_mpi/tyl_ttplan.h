@@ -22,11 +22,15 @@ typedef struct tt_plan {
  * budget tyl_tt_group_budget_ set. */
 size_t tyl_tt_budget_(void);
 
-/* A doubled group's budget (tyl_tt_deep_budget_) while it is planned; 0 to go back. */
-void tyl_tt_group_budget_(size_t b);
+/* A doubled group's budget (tyl_tt_deep_budget_) and the height of its tiles at most (K's; 0:
+ * any) while it is planned; 0, 0 to go back. */
+void tyl_tt_group_budget_(size_t b, int64_t hmax);
 
 /* The budget of a group of 2K steps: a core's L2, at most two budgets. */
 size_t tyl_tt_deep_budget_(void);
+
+/* Two budgets: a group of 2K steps whose tiles in the deep budget are thin takes K's tiles in it. */
+size_t tyl_tt_spill_budget_(void);
 
 /* The tiles of planes and lines of a 3-D group (the comment in tyl_ttplan.c); forced: K was
  * forced (--time-tile=K). */
