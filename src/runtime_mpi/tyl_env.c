@@ -31,7 +31,7 @@ static const struct env_var {
 } vars[] = {
     {"TYLES_TIME_TILE", WORDS, 0, 0, "off|0|1|on|auto"},
     {"TYLES_TT_CACHE", BYTES, 1, 1LL << 40, NULL},
-    {"TYLES_TT_L2", BYTES, 0, 1LL << 40, NULL},
+    {"TYLES_TT_L2", BYTES, 1, 1LL << 40, NULL},
     {"TYLES_TT_ROWS", NUM, 0, 1LL << 31, NULL},
     {"TYLES_TT_COLS", NUM, 0, 1LL << 31, NULL},
     {"TYLES_TT_SYNC", WORDS, 0, 0, "slabs|pipeline|wavefront"},

@@ -60,8 +60,9 @@
  * run_halves where the 2K group cannot run on deep halos or its edges would not pay).
  *
  * Environment: TYLES_TIME_TILE=off steps every loop one step at a time (to compare); the tile's
- * cache budget is TYLES_TT_CACHE bytes (default 1 MiB); TYLES_TT_ROWS and TYLES_TT_COLS set
- * the tile height and (with threads, or 3-D) width outright; TYLES_TT_SYNC=slabs, pipeline or
+ * cache budget is TYLES_TT_CACHE bytes (default 1 MiB), a core's L2 TYLES_TT_L2 bytes where
+ * set, else what the C library reports (tyl_ttplan.c); TYLES_TT_ROWS and TYLES_TT_COLS set the
+ * tile height and (with threads, or 3-D) width outright; TYLES_TT_SYNC=slabs, pipeline or
  * wavefront chooses how threads share tiles (run_slabs, run_pipeline; by default pipeline for
  * 3-D, slabs for 2-D where each thread's slab is at least twice as tall as the rows it leaves
  * to the triangle, else wavefronts). A forced K cuts even a small grid into at least four tiles.
@@ -71,7 +72,7 @@
  * TYLES_TT_VERBOSE=3 prints the group lines of every rank, each prefixed by "rank R".
  * TYLES_TT_DOUBLE=0, 1 or split: see env_double.
  */
-#define _DEFAULT_SOURCE /* sysconf(_SC_LEVEL2_CACHE_SIZE) */
+#define _DEFAULT_SOURCE /* clock_gettime(CLOCK_THREAD_CPUTIME_ID) */
 #include <omp.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -79,10 +80,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "tyl_internal.h"
 #include "tyl_mem.h"
+#include "tyl_ttplan.h"
 
 typedef struct tt_stage {
     const tyl_sweep *sw;    /* NULL: a copy (tyl_rotate): cdst outside [clo, clo + clen) from csrc */
@@ -674,41 +675,6 @@ static int written_in_group(const void *buf)
     return 0;
 }
 
-static size_t budget_of_group; /* a doubled group's (deep_budget), else 0 */
-
-static size_t budget(void)
-{
-    static size_t b;
-    if (!b) {
-        b = (size_t)tyl_env_num_("TYLES_TT_CACHE", (int64_t)1 << 20);
-    }
-    return budget_of_group ? budget_of_group : b;
-}
-
-/* A core's L2 as the C library reports it (0: unknown), or TYLES_TT_L2 bytes: tile shapes
- * follow it, so the tests that expect given shapes name the L2 they were planned for (the
- * Xeon these rules were measured on had 2 MiB a core; an EPYC Zen 4 reports 1 MiB). */
-static size_t l2_size(void)
-{
-    static long v = -2;
-    if (v == -2) {
-        v = (long)tyl_env_num_("TYLES_TT_L2", -1);
-#ifdef _SC_LEVEL2_CACHE_SIZE
-        if (v < 0)
-            v = sysconf(_SC_LEVEL2_CACHE_SIZE);
-#endif
-    }
-    return v > 0 ? (size_t)v : 0;
-}
-
-/* The budget of a group of 2K steps: a core's L2, at most two budgets. Its span is K planes
- * deeper, so it needs the room to keep tiles as large as K's. */
-static size_t deep_budget(void)
-{
-    size_t b = budget(), l2 = l2_size();
-    return l2 > b ? (l2 < 2 * b ? l2 : 2 * b) : b;
-}
-
 /* The least lags along axis a over the reads rd[0..nr): L_n >= L_m + hi (RAW, m < n writes
  * what n reads), L_n >= L_m - off (WAR, m < n reads what n writes), L_n >= L_(n-1). Returns the
  * largest offset's size. */
@@ -773,96 +739,6 @@ static int64_t shrinks(const tt_read *rd, int nr)
     return prev;
 }
 
-typedef struct tt_plan {
-    int64_t H, W;       /* tile height (rows) and width (columns; 0: whole rows) */
-    int threads;        /* 1: one thread; else wavefronts of tiles shared out, or (no column
-                           axis) each tile's stages split by columns */
-    int pipeline;       /* threads: bands of columns of tiles, each waiting for its left
-                           neighbour (run_pipeline), instead of wavefronts */
-    int slabs;          /* threads, 2-D: a slab of rows each (run_slabs); H: its tiles' */
-    int64_t shrink;     /* the widest S_n (shrinks) */
-    int64_t maxoff;     /* the farthest row offset a stage reads */
-    int planes;         /* tiles of planes and lines (plan_planes) */
-} tt_plan;
-
-/* The tiles of a group whose rows are planes (256^2 float64 is half a MiB a plane: a plane of
- * every array in the budget leaves no room for the lags' span): H planes by W lines, with one
- * thread too. A tile row's planes come from memory once per pass of K steps, so the traffic
- * per step is about (H + span) / (H K) of step-by-step order's; the window of a tile, (H +
- * span) planes by (W + spanc) lines, must fit the budget for the next tile to the right to find
- * all but W of its lines in the cache. W is half of H: a deeper H saves traffic, a narrower W
- * adds stage calls. Jacobi 3-D 256^3 float64, K = 8, 1 MiB, 1 thread, CPU time a step
- * (bench/ab_cputime.py): tiles of 6 x 3 (this rule) 9.9 ms, 8 x 4 11.3, 12 x 6 11.1, 6 x 2
- * 14.4; step by step 22. ncol: the column extent; line: the bytes of one line of every array.
- *
- * With T threads the window may take 1.5 budgets. The span planes a tile row reads again were
- * last touched a whole tile row earlier (16 MiB of Jacobi 3-D float64 at 6 x 3), too far back
- * for a core's L2: they come from the L3 or memory, which the threads share, so with two
- * threads the traffic, not the arithmetic, bounds a group (the 2-thread figure stayed at
- * 2.0-2.6 GSt/s in every make bench while one thread went from 0.9 to 2.15). A deeper tile
- * re-reads less: 2 (H + span) / (H K) planes a step, 0.67 at 6 x 3 and 0.5 at 10 x 5 (the
- * window 1.5 MiB, within this machine's 2 MiB L2 a core). Measured only on the loaded machine
- * (TYLES_TT_VERBOSE=2, least CPU time of a group, interleaved runs, bench/RESULTS.md
- * 2026-12-05 h49), 2 threads: 10 x 5 47.6 + 47.4 ms a thread against 48.4 + 50.8 at 6 x 3,
- * 12 x 6 48.3 + 47.0 against 52.0 + 53.2: a few percent, within that machine's noise.
- * H grows past one thread's tile only while it is at most a sixteenth of the planes: a band
- * waits for its left neighbour's tile row, so the pipeline fills and drains in about one tile
- * row (1/nt of the group; float32 256^3 keeps its 14 x 7, where 22 x 11 measured the same CPU
- * time), and while every thread keeps a column of tiles (else W = 0 and the threads would
- * share each stage with a barrier between stages). A forced K keeps one thread's tiles (the
- * tests' small grids; tests/programs/timetile_jacobi3d_threads.tyl takes the deeper ones).
- *
- * Ranks of one thread on one node share its L3 and memory as threads do, so they take the
- * deeper tiles too (issue 14 item 5: two ranks of one thread ran Jacobi 3-D 256^3 float64 at
- * 0.84 of one rank of two threads, which had had the deeper tiles since h49). Measured on the
- * loaded machine (TYLES_TT_VERBOSE=2, CPU time of a group of 8 steps, rank 0, bench/RESULTS.md
- * 2026-12-05 h52): 2 ranks at 6 x 3 57.5-63.7 ms a group, at 10 x 3 (TYLES_TT_ROWS=10) 50.0-
- * 52.0, one rank of 2 threads at 10 x 5 49.8-53.0 ms a thread. A rank of one thread has no
- * pipeline to fill, so only threads keep H to a sixteenth of the planes.
- *
- * The window stays within a core's L2 (the reason for the 1.5 budgets): a group of 2K steps
- * plans with the L2 as its budget already (deep_budget), and 1.5 of it gave ranks of one thread
- * (no sixteenth limit) 28 x 14 tiles of Jacobi 3-D float32 256^3 (a 3 MB window) where 2
- * threads took 18 x 9 (2 MB). CPU time a step a rank, least over 24 groups of 16 steps (load
- * 12-16, TYLES_TT_VERBOSE=2, bench/RESULTS.md 2026-12-06 h54): 28 x 14 3.22 ms, 22 x 11 2.90,
- * 18 x 9 2.85; one rank of 2 threads at 18 x 9 2.97 a thread. */
-static tt_plan plan_planes(tt_plan P, int64_t lo, int64_t hi, int64_t ncol, int64_t span, int64_t spanc, double line)
-{
-    int64_t h = 0, w = 1;
-    const int sharers = P.threads * (tyl_mem_local_ranks_ > 1 ? tyl_mem_local_ranks_ : 1);
-    double room = sharers > 1 && !tt.forced ? 1.5 * (double)budget() : (double)budget();
-    if (l2_size() && room > (double)l2_size() && room > (double)budget()) /* within a core's L2 */
-        room = (double)l2_size() > (double)budget() ? (double)l2_size() : (double)budget();
-    for (int64_t h2 = 2;; h2 += 2) {
-        int64_t w2 = h2 / 2;
-        double win = (double)(h2 + span) * (double)(w2 + spanc) * line;
-        if (win > room)
-            break;
-        if (win > (double)budget() && ((P.threads > 1 && h2 > (hi - lo) / 16) || w2 * P.threads >= ncol))
-            break; /* threads: deeper than one thread's tile only while nt >= 16 and nc >= T */
-        h = h2;
-        w = w2;
-    }
-    if (!tt.forced && h < 4)
-        return (tt_plan){.threads = 1};
-    if (tt.forced) { /* a small grid still gets several tiles each way (tests) */
-        int64_t hmax = (hi - lo) / 4 > 1 ? (hi - lo) / 4 : 1, wmax = ncol / 2 > 1 ? ncol / 2 : 1;
-        h = h < 1 || h > hmax ? hmax : h;
-        w = w > wmax ? wmax : w;
-    }
-    P.H = h;
-    P.W = w < ncol ? w : 0;
-    P.planes = 1;
-    /* a band of a 3-D tile row keeps the lines it shares with the tile to its right in the
-     * cache; in 2-D the wavefronts' tiles of about four a thread measured faster */
-    P.pipeline = 1;
-    if (tyl_env_num_("TYLES_TT_ROWS", 0) > 0)
-        P.H = tyl_env_num_("TYLES_TT_ROWS", 0);
-    if (tyl_env_num_("TYLES_TT_COLS", 0) > 0)
-        P.W = tyl_env_num_("TYLES_TT_COLS", 0);
-    return P;
-}
-
 /* The lags and the tile sizes; H = 0 when the group runs in order instead. */
 static tt_plan plan(void)
 {
@@ -920,7 +796,7 @@ static tt_plan plan(void)
     free(rd);
     /* the tile: its rows (and columns) of every array, and those the lags and offsets add,
      * within the budget; unless forced, only when the arrays do not fit in it several times */
-    size_t rowbytes = 0, total = 0;
+    size_t rowbytes = 0, total = 0, linebytes = 0, flatbytes = 0;
     const tyl_array *seen[64];
     int nseen = 0, planes = 0; /* planes: a row is a plane (an array of rank 3 or more) */
     for (int n = 0; n < tt.ns; n++)
@@ -935,12 +811,17 @@ static tt_plan plan(void)
             size_t el = tyl_dtype_size(a->dtype);
             planes |= a->rank >= 3;
             rowbytes += a->rank > 1 ? (size_t)a->stride[0] * el : el;
+            /* a line of a plane (axis_dim 1): its allocated row, halos and padding included */
+            if (a->rank >= 3)
+                linebytes += (size_t)a->stride[1] * el;
+            else
+                flatbytes += a->rank > 1 ? (size_t)a->stride[0] * el : el;
             total += (size_t)a->lsize * el;
         }
     /* with T threads the arrays stay in their T caches when they fit 4T budgets: tiling then
      * only adds a barrier per wavefront (Jacobi 2-D 512^2, 4.2 MB, 2 threads: 2.0 GSt/s tiled
      * against 5.1 stepped in the quiet bench, while 1 thread gained 1.7x from tiling) */
-    if (!tt.forced && total <= 4 * budget() * (size_t)omp_get_max_threads())
+    if (!tt.forced && total <= 4 * tyl_tt_budget_() * (size_t)omp_get_max_threads())
         return P;
     int64_t lo = INT64_MAX, hi = INT64_MIN, clo = INT64_MAX, chi = INT64_MIN, work = 0;
     for (int n = 0; n < tt.ns; n++) {
@@ -963,11 +844,11 @@ static tt_plan plan(void)
     int64_t span = tt.st[tt.ns - 1].ax[0].lag + 2 * maxoff + 1;
     size_t tilebytes = rowbytes;
     if (planes && cols && chi > clo)
-        return plan_planes(P, lo, hi, chi - clo, span, tt.st[tt.ns - 1].ax[1].lag + 2 * maxoffc + 1,
-                           (double)rowbytes / (double)(chi - clo));
+        return tyl_tt_plan_planes_(P, tt.forced, lo, hi, chi - clo, span, tt.st[tt.ns - 1].ax[1].lag + 2 * maxoffc + 1,
+                           (double)linebytes + (double)flatbytes / (double)(chi - clo));
     const char *sync = getenv("TYLES_TT_SYNC");
     if (P.threads > 1 && (!sync || !strcmp(sync, "slabs")) && hi - lo >= 2 * (P.shrink + maxoff + 1) * P.threads &&
-        (tt.forced || (int64_t)(budget() / rowbytes) - span >= 4)) {
+        (tt.forced || (int64_t)(tyl_tt_budget_() / rowbytes) - span >= 4)) {
         /* a slab of whole rows a thread, its tiles as one thread's (run_slabs): one barrier a
          * group instead of one a wavefront, and no column offsets needed; rows too wide for a
          * tile of whole rows take the wavefronts' narrower tiles */
@@ -983,7 +864,7 @@ static tt_plan plan(void)
         else
             tilebytes = (size_t)((double)rowbytes * (double)P.W / (double)ncol) + 1;
     }
-    int64_t H = (int64_t)(budget() / tilebytes) - span;
+    int64_t H = (int64_t)(tyl_tt_budget_() / tilebytes) - span;
     if (!tt.forced && H < 4) /* the lags span the budget: every tile would stream again */
         return (tt_plan){.threads = 1};
     if (tt.forced && hi > lo && H > (hi - lo) / 4)
@@ -1319,27 +1200,44 @@ static void run_plan(tt_plan P)
 }
 
 /* A group of 2K steps (tyl_tt_go) on one rank: together where its tiles of planes are at least
- * H_MIN x W_MIN in the deeper budget, else as two groups of K, the second half's stages moved
- * to the front. A pass of 2K steps reads the arrays from memory half as often; the span of its
- * tiles is K planes and lines deeper, which thin tiles read again from the L3 at every tile.
+ * H_MIN x W_MIN in the deeper budget (or K's tiles are, in two budgets: tyl_tt_spill_budget_),
+ * else as two groups of K, the second half's stages moved to the front. A pass of 2K steps
+ * reads the arrays from memory half as often; the span of its tiles is K planes and lines
+ * deeper, which thin tiles read again from the L3 at every tile.
  * Jacobi 3-D float32 256^3, 1 thread, CPU time a step (bench/ab_cputime.py, load 16-19,
  * bench/RESULTS.md 2026-12-05 h51): K = 8 in tiles of 14 x 7 (1 MiB) 5.84 ms; 16 in 12 x 6
  * (2 MB) 5.25; 16 in 8 x 4 (1.6 MB) 6.39. float64 (planes twice the bytes) gets 4 x 2 tiles
- * at 16 in 2 MiB and stays at K. */
+ * at 16 in 2 MiB, 8 x 4 at K, and stays at K. */
 enum { H_MIN = 12, W_MIN = 6 };
+
+static int thick(tt_plan P)
+{
+    return P.H && P.planes && P.H >= H_MIN && P.W >= W_MIN;
+}
 
 static int run_doubled(void)
 {
-    budget_of_group = deep_budget();
+    const int ns = tt.ns, h = ns / 2, K = tt.K;
+    tyl_tt_group_budget_(tyl_tt_deep_budget_(), 0);
     tt_plan P = plan();
-    budget_of_group = 0;
-    const int take = env_double() == 1 ? P.H != 0
-                                       : env_double() != 2 && P.H && P.planes && P.H >= H_MIN && P.W >= W_MIN;
+    if (!thick(P) && env_double() == -1) { /* K's tiles, their window past the L2 (tyl_ttplan.c) */
+        tyl_tt_group_budget_(0, 0);
+        tt.K = tt.base;
+        tt.ns = h;
+        const tt_plan PK = plan();
+        tt.ns = ns;
+        tt.K = K;
+        if (thick(PK)) {
+            tyl_tt_group_budget_(tyl_tt_spill_budget_(), PK.H);
+            P = plan();
+        }
+    }
+    tyl_tt_group_budget_(0, 0);
+    const int take = env_double() == 1 ? P.H != 0 : env_double() != 2 && thick(P);
     if (take) {
         run_plan(P);
         return 1;
     }
-    const int ns = tt.ns, h = ns / 2, K = tt.K;
     tt.K = tt.base;
     tt.ns = h;
     P = plan();

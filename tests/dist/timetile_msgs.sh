@@ -132,35 +132,49 @@ mkdir wave1 halves2
 check "halves_np2" "exchanges 5, 4 groups of steps on deep halos, 0 stepped, equal" \
     "$(grep -o 'exchanges *[0-9]*' halves2/err.txt | tr -s ' '), $(grep -o '[0-9]* groups of steps on deep halos, [0-9]* stepped' halves2/err.txt), $(cmp -s wave1/u.npy halves2/u.npy && cmp -s wave1/um.npy halves2/um.npy && cmp -s wave1/out.txt halves2/out.txt && echo equal || echo different)"
 # Ranks of one thread on one node share its L3 and memory as threads do, so a 3-D group's tiles
-# are the deeper ones of several threads (plan_planes): bench/jacobi3d.tyl at N=128, 8 steps (one
-# group) on 2 ranks, tiles of 18 planes x 9 lines (one thread's 16 x 8 before, what one rank
-# still takes), byte for byte the one-rank result. (22 x 11 on the grid 2x1x1 of before; 18 x 9
-# and 12 x 6 while the arrays held their deep halos along the dimensions the grid does not split:
-# tyl_dist_layout.) A program with a time-tiled loop over 3-D arrays takes the grid 1x2x1 on 2
-# ranks and 1x3x1 on 3, where MPI_Dims_create gives 2x1x1 and 3x1x1: the ranks split the middle
-# axis as a rank's threads split it into bands (tyl_dist.c dims_default); 2x2x1 on 4 as before,
-# and --procs still chooses (2x1x1: 22 x 11). The same program compiled --time-tile=off keeps
-# 2x1x1, and so does a time-tiled program whose arrays' first two extents differ
-# (timetile_swap_boundaries3d, 16 x 13 x L: square_planes in emit_host.c).
+# are the deeper ones of several threads (tyl_ttplan.c): bench/jacobi3d.tyl at N=128, 8 steps (one
+# group) on 2 ranks, tiles of 24 planes x 12 lines (one thread's 16 x 8 before, what one rank
+# still takes), byte for byte the one-rank result; the same 24 x 12 on the grid 2x1x1, a line's
+# bytes being its allocated row whichever axes the halos widen (18 x 9 on 1x2x1 and 22 x 11 on
+# 2x1x1 while the plane's bytes over the columns written counted the halo columns as more bytes
+# a line). The tiles depend on a core's L2 (the deeper tiles stay within it): TYLES_TT_L2=2M
+# plans as on a machine with 2 MiB, whatever this one has; with 1 MiB the two ranks keep one
+# rank's 16 x 8. A group of 2K steps whose tiles within the L2 would be thin takes K's tiles
+# in two budgets (tyl_tt_spill_budget_): bench/jacobi3d_f32.tyl at N=128, 16 steps, a budget
+# and an L2 of 512 KiB (2K steps in the L2: 6 x 3), one group of 16 in K's 16 x 8 (two groups
+# of 8 before), byte for byte the run stepped one step at a time.
+# A program with a time-tiled loop over 3-D arrays takes the grid 1x2x1 on 2 ranks and 1x3x1 on
+# 3, where MPI_Dims_create gives 2x1x1 and 3x1x1: the ranks split the middle axis as a rank's
+# threads split it into bands (tyl_dist.c dims_default); 2x2x1 on 4 as before, and --procs still
+# chooses (2x1x1: 24 x 12). The same program compiled --time-tile=off keeps 2x1x1, and so does a
+# time-tiled program whose arrays' first two extents differ (timetile_swap_boundaries3d, 16 x 13
+# x L: square_planes in emit_host.c).
 "$ROOT/bin/tylesc" "$ROOT/bench/jacobi3d.tyl" -o j3 || { echo "FAIL dist/timetile_j3_compile"; exit 1; }
 "$ROOT/bin/tylesc" "$ROOT/bench/jacobi3d.tyl" --time-tile=off -o j3off || { echo "FAIL dist/timetile_j3_compile"; exit 1; }
 mkdir j3_1 j3_2 j3_2x j3_3 j3_4 j3off_2
-(cd j3_1 && TYLES_TT_VERBOSE=1 timeout 60 ../j3 --N=128 --steps=8 >out.txt 2>err.txt)
-(cd j3_2 && TYLES_TT_VERBOSE=1 timeout 60 $MPIRUN -np 2 ../j3 --N=128 --steps=8 --stats >out.txt 2>err.txt)
-(cd j3_2x && TYLES_TT_VERBOSE=1 timeout 60 $MPIRUN -np 2 ../j3 --N=128 --steps=8 --stats --procs=2x1x1 >out.txt 2>err.txt)
+(cd j3_1 && TYLES_TT_L2=2M TYLES_TT_VERBOSE=1 timeout 60 ../j3 --N=128 --steps=8 >out.txt 2>err.txt)
+(cd j3_2 && TYLES_TT_L2=2M TYLES_TT_VERBOSE=1 timeout 60 $MPIRUN -np 2 -x TYLES_TT_L2 ../j3 --N=128 --steps=8 --stats >out.txt 2>err.txt)
+(cd j3_2x && TYLES_TT_L2=2M TYLES_TT_VERBOSE=1 timeout 60 $MPIRUN -np 2 -x TYLES_TT_L2 ../j3 --N=128 --steps=8 --stats --procs=2x1x1 >out.txt 2>err.txt)
+mkdir j3_2m && (cd j3_2m && TYLES_TT_L2=1M TYLES_TT_VERBOSE=1 timeout 60 $MPIRUN -np 2 -x TYLES_TT_L2 ../j3 --N=128 --steps=8 >out.txt 2>err.txt)
+"$ROOT/bin/tylesc" "$ROOT/bench/jacobi3d_f32.tyl" -o j3f || { echo "FAIL dist/timetile_j3f_compile"; exit 1; }
+mkdir j3f_1 j3f_off
+(cd j3f_1 && TYLES_TT_CACHE=512K TYLES_TT_L2=512K TYLES_TT_VERBOSE=1 timeout 60 ../j3f --N=128 --steps=16 >out.txt 2>err.txt)
+(cd j3f_off && TYLES_TIME_TILE=off timeout 60 ../j3f --N=128 --steps=16 >out.txt 2>err.txt)
+check "j3f_doubled" "16 steps in tiles of 16 rows x 8 columns, equal" \
+    "$(grep -o '[0-9]* steps in tiles of [0-9]* rows x [0-9]* columns' j3f_1/err.txt), $(cmp -s j3f_1/u.npy j3f_off/u.npy && echo equal || echo different)"
 (cd j3_3 && timeout 60 $MPIRUN -np 3 ../j3 --N=64 --steps=2 --stats >out.txt 2>err.txt)
 (cd j3_4 && timeout 60 $MPIRUN -np 4 ../j3 --N=64 --steps=2 --stats >out.txt 2>err.txt)
 (cd j3off_2 && timeout 60 $MPIRUN -np 2 ../j3off --N=64 --steps=2 --stats >out.txt 2>err.txt)
 mkdir sb3_2 && (cd sb3_2 && timeout 60 $MPIRUN -np 2 ../timetile_swap_boundaries3d --stats >out.txt 2>err.txt)
-check "j3_tiles" "16 rows x 8 columns, 18 rows x 9 columns, equal" \
-    "$(grep -o '[0-9]* rows x [0-9]* columns' j3_1/err.txt), $(grep -o '[0-9]* rows x [0-9]* columns' j3_2/err.txt | sort -u), $(cmp -s j3_1/u.npy j3_2/u.npy && echo equal || echo different)"
+check "j3_tiles" "16 rows x 8 columns, 24 rows x 12 columns, equal, 1 MiB 16 rows x 8 columns" \
+    "$(grep -o '[0-9]* rows x [0-9]* columns' j3_1/err.txt), $(grep -o '[0-9]* rows x [0-9]* columns' j3_2/err.txt | sort -u), $(cmp -s j3_1/u.npy j3_2/u.npy && echo equal || echo different), 1 MiB $(grep -o '[0-9]* rows x [0-9]* columns' j3_2m/err.txt | sort -u)"
 # On 1x2x1 the deep halo of u is 8 planes of the middle axis: strided, it goes from array to
 # array as an MPI datatype (64 KiB or more, TYLES_XCHG_DIRECT_MIN), a message of its own beside
 # the packed one of un's boundary: 4 messages, the same 4.324 MB (2 while it was packed and
 # unpacked: Jacobi 3-D f64 N=256, 120 steps, halo wait 36 -> 21 ms and pack 16 -> 2.3 ms,
 # bench/RESULTS.md 2026-12-06 h74).
 check "j3_typed" "exchanges 1, 4 messages, 4.324 MB sent" "$(grep -o 'exchanges *[0-9]*, [0-9]* messages, [0-9.]* MB sent' j3_2/err.txt | tr -s ' ')"
-check "j3_grids" "grid 1x2x1, grid 2x1x1 22 rows x 11 columns equal, grid 1x3x1, grid 2x2x1, plain grid 2x1x1, 16 x 13 grid 2x1x1" \
+check "j3_grids" "grid 1x2x1, grid 2x1x1 24 rows x 12 columns equal, grid 1x3x1, grid 2x2x1, plain grid 2x1x1, 16 x 13 grid 2x1x1" \
     "$(grep -o 'grid [0-9x]*' j3_2/err.txt), $(grep -o 'grid [0-9x]*' j3_2x/err.txt) $(grep -o '[0-9]* rows x [0-9]* columns' j3_2x/err.txt | sort -u) $(cmp -s j3_1/u.npy j3_2x/u.npy && echo equal || echo different), $(grep -o 'grid [0-9x]*' j3_3/err.txt), $(grep -o 'grid [0-9x]*' j3_4/err.txt), plain $(grep -o 'grid [0-9x]*' j3off_2/err.txt), 16 x 13 $(grep -o 'grid [0-9x]*' sb3_2/err.txt)"
 # Loops nested in a loop that prints or saves, Neumann copies and in-place updates are tiled
 # (pass_sched_timetile's walk, pass_copysem's disjoint ranges, pass_rotate's inplace): before,

@@ -299,7 +299,7 @@ env_case_run() {
 }
 env_case env_tt_rows_word TYLES_TT_ROWS=abc "TYLES_TT_ROWS='abc' is not an integer from 0 to 2147483648"
 env_case env_tt_cache_mib TYLES_TT_CACHE=2M ""
-env_case env_tt_l2_word TYLES_TT_L2=1q "TYLES_TT_L2='1q' is not an integer of bytes (K, M or G may follow) from 0 to 1099511627776"
+env_case env_tt_l2_word TYLES_TT_L2=1q "TYLES_TT_L2='1q' is not an integer of bytes (K, M or G may follow) from 1 to 1099511627776"
 env_case env_time_tile_word TYLES_TIME_TILE=no "TYLES_TIME_TILE='no' is not one of off|0|1|on|auto"
 env_case env_kill_rank_range TYLES_FAULT_KILL_RANK=5 "TYLES_FAULT_KILL_RANK='5' is not a rank of the job (0 to 0) or 'random'"
 env_case env_kill_rank_empty TYLES_FAULT_KILL_RANK= "TYLES_FAULT_KILL_RANK='' is not a value (it is set, but empty)"

@@ -1,0 +1,161 @@
+/* tyl_ttplan.c: how large a time-tiled group's tiles may be (tyl_timetile.c runs them): the
+ * cache budget of a tile and what its lags add, a core's L2, and the tiles of planes and lines of
+ * a 3-D group (tyl_tt_plan_planes_).
+ *
+ * Requires: the group's lags and spans found (tyl_timetile.c plan). Establishes: a plan whose
+ * tiles' window fits the budget; the budget and the tiles depend only on the environment, the
+ * machine's L2, the threads and the ranks on the node, never on the values computed, so every
+ * plan computes bitwise what step-by-step order computes (tyl_timetile.c explains why).
+ */
+#define _DEFAULT_SOURCE /* sysconf(_SC_LEVEL2_CACHE_SIZE) */
+#include <unistd.h>
+
+#include "tyl_internal.h"
+#include "tyl_mem.h"
+#include "tyl_ttplan.h"
+
+static size_t budget_of_group; /* a doubled group's (tyl_tt_deep_budget_), else 0 */
+static int64_t hmax_of_group;  /* and the height of its tiles at most (K's), else 0 */
+
+void tyl_tt_group_budget_(size_t b, int64_t hmax)
+{
+    budget_of_group = b;
+    hmax_of_group = hmax;
+}
+
+size_t tyl_tt_budget_(void)
+{
+    static size_t b;
+    if (!b) {
+        b = (size_t)tyl_env_num_("TYLES_TT_CACHE", (int64_t)1 << 20);
+    }
+    return budget_of_group ? budget_of_group : b;
+}
+
+/* A core's L2: TYLES_TT_L2 bytes where set (to plan as on another machine: the tests that check
+ * tile shapes), else as the C library reports it (0: unknown). */
+static size_t l2_size(void)
+{
+    static long v = -2;
+    if (v == -2) {
+        v = (long)tyl_env_num_("TYLES_TT_L2", 0);
+#ifdef _SC_LEVEL2_CACHE_SIZE
+        if (v <= 0)
+            v = sysconf(_SC_LEVEL2_CACHE_SIZE);
+#endif
+    }
+    return v > 0 ? (size_t)v : 0;
+}
+
+/* The budget of a group of 2K steps: a core's L2, at most two budgets. Its span is K planes
+ * deeper, so it needs the room to keep tiles as large as K's. */
+size_t tyl_tt_deep_budget_(void)
+{
+    size_t b = tyl_tt_budget_(), l2 = l2_size();
+    return l2 > b ? (l2 < 2 * b ? l2 : 2 * b) : b;
+}
+
+/* Where the deep budget leaves a group of 2K steps thin tiles (run_doubled's H_MIN), it may
+ * take K's tiles K planes and lines deeper in two budgets, its window past the L2 (run_doubled
+ * passes K's height to tyl_tt_group_budget_): the pass reads the arrays from memory half as
+ * often over tiles whose stages touch what K's touch, and the lines the next tile shares with
+ * the window come from the L3, which a pass of K steps reads the arrays from too. A machine whose
+ * C library reports an L2 of 1 MiB, the budget, never took 2K steps in 3-D before. Jacobi 3-D
+ * float32 256^3 (2 x 64 MiB, past the L3), 120 steps, loop wall time under chrt -f 1, medians of
+ * 6 interleaved rounds on a 1 MiB L2 (bench/RESULTS.md 2026-12-06 h77): 2 threads, K = 8 in
+ * 16 x 8 (before) 378 ms, 14 x 7 386; 2K = 16 in 12 x 6 349, 16 x 8 (K's tiles: this rule, a
+ * 1.8 MB window) 349, 18 x 9 365, 20 x 10 370; one thread 665, 682; 649, 617, 647, 640. Where
+ * the deep budget gives thick tiles the window stays in the L2: N = 128 (2 x 8 MiB, in the L3),
+ * 2K in 18 x 9 (1 MB) ran 153 ms (400 steps, 2 threads) against 174 in K's 30 x 15 (1.6 MB).
+ * float64 256^3 (planes twice the bytes) gets 8 x 4 at K and stays at K. */
+size_t tyl_tt_spill_budget_(void)
+{
+    return 2 * tyl_tt_budget_();
+}
+
+/* The tiles of a group whose rows are planes (256^2 float64 is half a MiB a plane: a plane of
+ * every array in the budget leaves no room for the lags' span): H planes by W lines, with one
+ * thread too. A tile row's planes come from memory once per pass of K steps, so the traffic
+ * per step is about (H + span) / (H K) of step-by-step order's; the window of a tile, (H +
+ * span) planes by (W + spanc) lines, must fit the budget for the next tile to the right to find
+ * all but W of its lines in the cache. W is half of H: a deeper H saves traffic, a narrower W
+ * adds stage calls. Jacobi 3-D 256^3 float64, K = 8, 1 MiB, 1 thread, CPU time a step
+ * (bench/ab_cputime.py, 2026-12-05): tiles of 6 x 3 9.9 ms, 8 x 4 11.3, 12 x 6 11.1, 6 x 2
+ * 14.4; step by step 22. ncol: the column extent; line: the bytes of one line of every array,
+ * its allocated row along the last axis (padding and halos included). It was a plane's bytes
+ * over the columns written, which counted a rank's halo columns as more bytes a line: 2 ranks
+ * took smaller tiles than 2 threads (Jacobi 3-D float32 256^3 14 x 7 against 16 x 8), and the
+ * interior's two columns fewer gave float64 256^3 6 x 3 where 8 x 4 fits 1 MiB. 8 x 4 (this
+ * rule) against 6 x 3 there, loop wall time under chrt -f 1, 120 steps, medians of 6
+ * interleaved rounds (bench/RESULTS.md 2026-12-06 h77): one thread 1429 ms against 1495, 2
+ * threads 706 against 749, 2 ranks 740 against 750.
+ *
+ * With T threads the window may take 1.5 budgets. The span planes a tile row reads again were
+ * last touched a whole tile row earlier (16 MiB of Jacobi 3-D float64 at 6 x 3), too far back
+ * for a core's L2: they come from the L3 or memory, which the threads share, so with two
+ * threads the traffic, not the arithmetic, bounds a group (the 2-thread figure stayed at
+ * 2.0-2.6 GSt/s in every make bench while one thread went from 0.9 to 2.15). A deeper tile
+ * re-reads less: 2 (H + span) / (H K) planes a step, 0.67 at 6 x 3 and 0.5 at 10 x 5 (the
+ * window 1.5 MiB, within this machine's 2 MiB L2 a core). Measured only on the loaded machine
+ * (TYLES_TT_VERBOSE=2, least CPU time of a group, interleaved runs, bench/RESULTS.md
+ * 2026-12-05 h49), 2 threads: 10 x 5 47.6 + 47.4 ms a thread against 48.4 + 50.8 at 6 x 3,
+ * 12 x 6 48.3 + 47.0 against 52.0 + 53.2: a few percent, within that machine's noise.
+ * H grows past one thread's tile only while it is at most a sixteenth of the planes: a band
+ * waits for its left neighbour's tile row, so the pipeline fills and drains in about one tile
+ * row (1/nt of the group; float32 256^3 keeps its 14 x 7, where 22 x 11 measured the same CPU
+ * time), and while every thread keeps a column of tiles (else W = 0 and the threads would
+ * share each stage with a barrier between stages). A forced K keeps one thread's tiles (the
+ * tests' small grids; tests/programs/timetile_jacobi3d_threads.tyl takes the deeper ones).
+ *
+ * Ranks of one thread on one node share its L3 and memory as threads do, so they take the
+ * deeper tiles too (issue 14 item 5: two ranks of one thread ran Jacobi 3-D 256^3 float64 at
+ * 0.84 of one rank of two threads, which had had the deeper tiles since h49). Measured on the
+ * loaded machine (TYLES_TT_VERBOSE=2, CPU time of a group of 8 steps, rank 0, bench/RESULTS.md
+ * 2026-12-05 h52): 2 ranks at 6 x 3 57.5-63.7 ms a group, at 10 x 3 (TYLES_TT_ROWS=10) 50.0-
+ * 52.0, one rank of 2 threads at 10 x 5 49.8-53.0 ms a thread. A rank of one thread has no
+ * pipeline to fill, so only threads keep H to a sixteenth of the planes.
+ *
+ * The window stays within a core's L2 (the reason for the 1.5 budgets): 1.5 deep budgets gave
+ * ranks of one thread (no sixteenth limit) 28 x 14 tiles of Jacobi 3-D float32 256^3 (a 3 MB
+ * window) where 2 threads took 18 x 9 (2 MB). CPU time a step a rank, least over 24 groups of
+ * 16 steps (load 12-16, TYLES_TT_VERBOSE=2, bench/RESULTS.md 2026-12-06 h54): 28 x 14 3.22 ms,
+ * 22 x 11 2.90, 18 x 9 2.85; one rank of 2 threads at 18 x 9 2.97 a thread.
+ *
+ * A group of 2K steps whose window passes the L2 takes at most the tiles of K
+ * (tyl_tt_group_budget_'s hmax): see tyl_tt_spill_budget_. */
+tt_plan tyl_tt_plan_planes_(tt_plan P, int forced, int64_t lo, int64_t hi, int64_t ncol, int64_t span, int64_t spanc, double line)
+{
+    int64_t h = 0, w = 1;
+    const int sharers = P.threads * (tyl_mem_local_ranks_ > 1 ? tyl_mem_local_ranks_ : 1);
+    double room = sharers > 1 && !forced ? 1.5 * (double)tyl_tt_budget_() : (double)tyl_tt_budget_();
+    if (l2_size() && room > (double)l2_size() && room > (double)tyl_tt_budget_()) /* within a core's L2 */
+        room = (double)l2_size() > (double)tyl_tt_budget_() ? (double)l2_size() : (double)tyl_tt_budget_();
+    for (int64_t h2 = 2;; h2 += 2) {
+        int64_t w2 = h2 / 2;
+        double win = (double)(h2 + span) * (double)(w2 + spanc) * line;
+        if (win > room || (hmax_of_group && h2 > hmax_of_group))
+            break;
+        if (win > (double)tyl_tt_budget_() && ((P.threads > 1 && h2 > (hi - lo) / 16) || w2 * P.threads >= ncol))
+            break; /* threads: deeper than one thread's tile only while nt >= 16 and nc >= T */
+        h = h2;
+        w = w2;
+    }
+    if (!forced && h < 4)
+        return (tt_plan){.threads = 1};
+    if (forced) { /* a small grid still gets several tiles each way (tests) */
+        int64_t hmax = (hi - lo) / 4 > 1 ? (hi - lo) / 4 : 1, wmax = ncol / 2 > 1 ? ncol / 2 : 1;
+        h = h < 1 || h > hmax ? hmax : h;
+        w = w > wmax ? wmax : w;
+    }
+    P.H = h;
+    P.W = w < ncol ? w : 0;
+    P.planes = 1;
+    /* a band of a 3-D tile row keeps the lines it shares with the tile to its right in the
+     * cache; in 2-D the wavefronts' tiles of about four a thread measured faster */
+    P.pipeline = 1;
+    if (tyl_env_num_("TYLES_TT_ROWS", 0) > 0)
+        P.H = tyl_env_num_("TYLES_TT_ROWS", 0);
+    if (tyl_env_num_("TYLES_TT_COLS", 0) > 0)
+        P.W = tyl_env_num_("TYLES_TT_COLS", 0);
+    return P;
+}
