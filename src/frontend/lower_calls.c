@@ -507,13 +507,15 @@ static value *iter_items(lctx *c, ast *it, value **evaluated)
                 value *ev = NULL;
                 int64_t k;
                 seqs[i] = iter_items(c, VEC_AT(it->args, i, ast *), &ev);
+                /* zip(names, W): W's rows, for a few (stacked variables, not a data series,
+                 * whose unrolled loop would repeat its body for every item) */
                 if (!seqs[i] && ev && ev->kind == V_ARRAY && ev->rank >= 1 && ev->sh[0] &&
-                    sym_is_const(ev->sh[0], &k) && k <= MAX_UNROLL) /* zip(names, W): W's rows */
+                    sym_is_const(ev->sh[0], &k) && k <= 16)
                     seqs[i] = lw_unpack_array(c, VEC_AT(it->args, i, ast *)->l, ev, (int)k);
                 if (!seqs[i]) {
                     diag_error(VEC_AT(it->args, i, ast *)->l, "%s() is supported over sequences known "
-                               "when compiling (lists, tuples, range() of constants, arrays of a first extent known "
-                               "then)", f);
+                               "when compiling (lists, tuples, range() of constants, arrays of at most 16 "
+                               "rows)", f);
                     return &lw_ERRV;
                 }
                 if (seqs[i]->kind == V_ERR)
