@@ -24,7 +24,22 @@
 /* The value of a name bound to tuples (or slice objects) of the same form on the two branches
  * of an if: the numbers that differ become variables of hidden names ("t.0"), assigned at the
  * end of each branch; NULL when anything else differs. */
-static value *merge_value(lctx *c, ir_stmt *st, const char *name, value *t, value *e)
+/* Does an IR branch leave the loop around it (a break or continue, in nested ifs too) other
+ * than by its last statement? A string merged at the end of such a branch would not be set on
+ * the path that leaves (lw_str_merge sets it before a last break or continue). */
+static int ir_leaves(vec *stmts, int last_ok)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ir_stmt *s = VEC_AT(*stmts, i, ir_stmt *);
+        if ((s->kind == S_BREAK || s->kind == S_CONTINUE) && !(last_ok && i == stmts->len - 1))
+            return 1;
+        if (s->kind == S_IF && (ir_leaves(&s->body, 0) || ir_leaves(&s->orelse, 0)))
+            return 1;
+    }
+    return 0;
+}
+
+static value *merge_value(lctx *c, ir_stmt *st, const char *name, value *t, value *e, int top)
 {
     if (lw_value_equal(t, e))
         return e;
@@ -45,8 +60,10 @@ static value *merge_value(lctx *c, ir_stmt *st, const char *name, value *t, valu
         r->type = t->type;
         return r;
     }
-    if ((t->kind == V_FSTR && (e->kind == V_STR || e->kind == V_FSTR)) || (e->kind == V_FSTR && t->kind == V_STR))
-        return lw_str_merge(c, st, t, e); /* one computed at run time: a run-time string */
+    if (((t->kind == V_FSTR && (e->kind == V_STR || e->kind == V_FSTR)) || (e->kind == V_FSTR && t->kind == V_STR) ||
+          (top && !c->runloops && t->kind == V_STR && e->kind == V_STR)) &&
+        !ir_leaves(&st->body, 1) && !ir_leaves(&st->orelse, 1))
+        return lw_str_merge(c, st, t, e); /* a run-time string (two constants: status = "still") */
     if ((t->kind != V_TUPLE && t->kind != V_SLICE) || t->kind != e->kind || t->n != e->n)
         return NULL;
     value *r = lw_vnew(t->kind, t->l);
@@ -56,7 +73,7 @@ static value *merge_value(lctx *c, ir_stmt *st, const char *name, value *t, valu
         if (t->kind == V_SLICE && (t->items[i]->kind == V_NONE) != (e->items[i]->kind == V_NONE))
             return NULL;
         r->items[i] = merge_value(c, st, arena_printf(&util_arena, "%s.%d", name, i), t->items[i],
-                                  e->items[i]);
+                                  e->items[i], 0);
         if (!r->items[i])
             return NULL;
     }
@@ -179,8 +196,13 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
             diag_error(l, "'%s' refers to different array views after the branches of this %s; "
                           "bind it with .copy()", t->name, w);
         } else {
-            value *m = merge_value(c, st, t->name, t->val, e->val);
+            value *m = merge_value(c, st, t->name, t->val, e->val, 1);
             if (m) {
+                /* two strings known when compiling: the statements after the if are lowered in
+                 * each branch where they can be (split_if), each with its string known; where
+                 * they cannot (a loop's body), the string is chosen at run time */
+                if (t->val->kind == V_STR && e->val->kind == V_STR && !lw_name_in(&c->split, t->name))
+                    vec_push(&c->split, (void *)t->name);
                 e->val = m;
                 continue;
             }

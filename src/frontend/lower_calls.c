@@ -504,10 +504,18 @@ static value *iter_items(lctx *c, ast *it, value **evaluated)
             value **seqs = NEWN(value *, npos + 1);
             int n = MAX_UNROLL;
             for (int i = 0; i < npos; i++) {
-                seqs[i] = lw_iter_items(c, VEC_AT(it->args, i, ast *));
+                value *ev = NULL;
+                int64_t k;
+                seqs[i] = iter_items(c, VEC_AT(it->args, i, ast *), &ev);
+                /* zip(names, W): W's rows, for a few (stacked variables, not a data series,
+                 * whose unrolled loop would repeat its body for every item) */
+                if (!seqs[i] && ev && ev->kind == V_ARRAY && ev->rank >= 1 && ev->sh[0] &&
+                    sym_is_const(ev->sh[0], &k) && k <= 16)
+                    seqs[i] = lw_unpack_array(c, VEC_AT(it->args, i, ast *)->l, ev, (int)k);
                 if (!seqs[i]) {
                     diag_error(VEC_AT(it->args, i, ast *)->l, "%s() is supported over sequences known "
-                               "when compiling (lists, tuples, range() of constants)", f);
+                               "when compiling (lists, tuples, range() of constants, arrays of at most 16 "
+                               "rows)", f);
                     return &lw_ERRV;
                 }
                 if (seqs[i]->kind == V_ERR)
@@ -678,8 +686,75 @@ static void comp_clause(lctx *c, ast *comp, int k, comp_st *st)
     }
 }
 
+/* The names a loop target binds (a name, or tuples of names), into out; 0 for other targets. */
+static int comp_target_names(ast *t, vec *out)
+{
+    if (t->kind == A_NAME) {
+        vec_push(out, (void *)t->name);
+        return 1;
+    }
+    if (t->kind != A_TUPLE && t->kind != A_LIST)
+        return 0;
+    for (int i = 0; i < t->args.len; i++)
+        if (!comp_target_names(VEC_AT(t->args, i, ast *), out))
+            return 0;
+    return 1;
+}
+
+/* [elem for t in it if cond] whose iterable is not known when compiling (range(n) of a number
+ * known only when running, an array): a list built at run time, as Python builds it,
+ *     comp.L.C = []
+ *     for comp.L.C.t in it:
+ *         if cond: comp.L.C.append(elem)
+ * (the target renamed: a comprehension's variables are its own). Only for one for clause,
+ * then ifs, over range() of arguments that call nothing or a name (the iterable was looked at
+ * once already); NULL when the comprehension is not of that form. */
+static value *runtime_comprehension(lctx *c, ast *a)
+{
+    if (!a->args.len || VEC_AT(a->args, 0, ast *)->kind != A_FOR)
+        return NULL;
+    for (int k = 1; k < a->args.len; k++)
+        if (VEC_AT(a->args, k, ast *)->kind != A_IF)
+            return NULL;
+    ast *cl = VEC_AT(a->args, 0, ast *), *it = cl->a;
+    int unbound;
+    int pure = it->kind == A_NAME ||
+               (it->kind == A_CALL && it->a->kind == A_NAME && strcmp(it->a->name, "range") == 0 &&
+                !lw_lookup(c, "range", &unbound) && !it->kwargs.len);
+    for (int i = 0; pure && it->kind == A_CALL && i < it->args.len; i++)
+        pure = !lw_has_call(VEC_AT(it->args, i, ast *));
+    vec from = {0}, to = {0};
+    if (!pure || !comp_target_names(cl->b, &from))
+        return NULL;
+    loc l = a->l;
+    const char *base = arena_printf(&util_arena, "comp.%d.%d", l.line, l.col);
+    for (int i = 0; i < from.len; i++)
+        vec_push(&to, (void *)arena_printf(&util_arena, "%s.%s", base, VEC_AT(from, i, const char *)));
+    ast *L = ast_name(l, base);
+    int errs = diag_count();
+    lw_stmt(c, ast_assign(l, ast_vec1(L), ast_list(l, (vec){0})));
+    ast *body = ast_expr_stmt(l, ast_call(l, ast_attr(l, L, "append"),
+                                          ast_arglist(NULL, ast_clone_expr_renamed(a->a, &from, &to))));
+    for (int k = a->args.len - 1; k >= 1; k--)
+        body = ast_if(l, ast_clone_expr_renamed(VEC_AT(a->args, k, ast *)->a, &from, &to), ast_vec1(body),
+                      (vec){0});
+    lw_stmt(c, ast_for(l, ast_clone_expr_renamed(cl->b, &from, &to), it, ast_vec1(body), (vec){0}));
+    return diag_count() > errs ? &lw_ERRV : lw_read_name(c, L);
+}
+
 static value *comprehension(lctx *c, ast *a, comp_st *st)
 {
+    if (!st->acc && a->args.len && VEC_AT(a->args, 0, ast *)->kind == A_FOR) {
+        int outer = static_ranges;
+        static_ranges = 1;
+        value *items = lw_iter_items(c, VEC_AT(a->args, 0, ast *)->a);
+        static_ranges = outer;
+        if (!items) {
+            value *r = runtime_comprehension(c, a);
+            if (r)
+                return r;
+        }
+    }
     scope *s = NEW(scope);
     s->parent = c->sc;
     s->prefix = c->sc->prefix;

@@ -490,12 +490,16 @@ static int opaque_kind(value *v)
 
 /* seq[i] with i known only when running, seq a list or tuple of numbers of one type (Python's
  * or NumPy's alike): Python's IndexError out of range, then the item chosen by comparisons, read
- * once into a temporary. NULL when the items are not such numbers. */
+ * once into a temporary; of strings (names[np.argmax(totals)]), a string chosen at run time.
+ * NULL when the items are not such numbers or strings. */
 static value *runtime_item(lctx *c, loc l, value *seq, value *iv)
 {
     if (seq->n == 0 || seq->keys)
         return NULL;
-    for (int i = 0; i < seq->n; i++) {
+    int strs = 1;
+    for (int i = 0; i < seq->n; i++)
+        strs &= seq->items[i]->kind == V_STR || seq->items[i]->kind == V_FSTR;
+    for (int i = 0; i < seq->n && !strs; i++) {
         value *x = seq->items[i];
         if (x->kind != V_SCALAR || x->mixed || x->type != seq->items[0]->type || !x->weak != !seq->items[0]->weak)
             return NULL;
@@ -511,6 +515,12 @@ static value *runtime_item(lctx *c, loc l, value *seq, value *iv)
                   seq->is_list ? "IndexError: list index out of range" : "IndexError: tuple index out of range");
     ir_type t = seq->items[0]->type;
     ir_expr *pos = ir_select(l, T_I64, ir_bin(l, OP_CLT, T_BOOL, kv, lw_I64(l, 0), 0), lw_iadd(l, kv, n), kv);
+    if (strs) { /* names[k] of a list of strings: a string chosen at run time */
+        value *r = seq->items[seq->n - 1];
+        for (int i = seq->n - 2; i >= 0; i--)
+            r = lw_str_select(c, l, ir_bin(l, OP_CEQ, T_BOOL, pos, lw_I64(l, i), 0), seq->items[i], r);
+        return r;
+    }
     ir_expr *e = seq->items[seq->n - 1]->e;
     for (int i = seq->n - 2; i >= 0; i--)
         e = ir_select(l, t, ir_bin(l, OP_CEQ, T_BOOL, pos, lw_I64(l, i), 0), seq->items[i]->e, e);
@@ -779,6 +789,8 @@ static value *lw_expr_nested(lctx *c, ast *a)
             }
             value *iv = lw_expr(c, VEC_AT(a->args, 0, ast *));
             int64_t k;
+            if (iv->kind == V_ERR) /* reported where it was found */
+                return &lw_ERRV;
             if (iv->kind == V_SCALAR && !ir_type_is_float(iv->type) && !ir_expr_const_int(iv->e, &k)) {
                 value *r = runtime_item(c, a->l, base, iv);
                 if (r)

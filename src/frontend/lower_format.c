@@ -1066,14 +1066,24 @@ int lw_str_build(lctx *c, loc l, value *v)
 
 /* A name bound to strings x and y on the two branches of the if st (one computed at run time,
  * `name = sys.argv[1]` / `name = "out"`): run-time string k, set at the end of each branch. */
+static void build_branch(lctx *c, vec *branch, loc l, value *v, int k)
+{
+    /* before a last break or continue (status = "still"; break): the path that leaves sets it */
+    ir_stmt *last = branch->len ? VEC_AT(*branch, branch->len - 1, ir_stmt *) : NULL;
+    int leaves = last && (last->kind == S_BREAK || last->kind == S_CONTINUE);
+    if (leaves)
+        branch->len--;
+    c->out = branch;
+    build_into(c, l, v, k);
+    if (leaves)
+        vec_push(branch, last);
+}
 value *lw_str_merge(lctx *c, ir_stmt *st, value *x, value *y)
 {
     int k = ++str_count;
     vec *saved = c->out;
-    c->out = &st->body;
-    build_into(c, st->l, x, k);
-    c->out = &st->orelse;
-    build_into(c, st->l, y, k);
+    build_branch(c, &st->body, st->l, x, k);
+    build_branch(c, &st->orelse, st->l, y, k);
     c->out = saved;
     value *p = lit(st->l, "");
     p->n = k;

@@ -553,6 +553,7 @@ ir_stmt *lw_loop_over(lctx *c, loc l, ir_expr *lo, ir_expr *n, const char *name,
 vec *lw_loop_nest(lctx *c, loc l, vec *out, int q, ir_expr **len, const char *name, ir_var **it);
 value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self);
 int lw_axis_arg(value *v, int rank, const char *fname, int *axis);
+int lw_known_int(value *v, int64_t *k);
 int lw_numpy_known(const char *name);        /* np.NAME is a function of the tables */
 int lw_array_method_known(const char *name); /* a.NAME(...) is a method of the tables */
 

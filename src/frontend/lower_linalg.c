@@ -107,6 +107,44 @@ static const char prelude_src[] =
     "    return r\n"
     "\n"
     "\n"
+    "def gradient_coords(f, x, edge, dt):\n"
+    "    n = f.shape[0]\n"
+    "    if x.shape[0] != n:\n"
+    "        raise ValueError(\"when 1d, distances must match the length of the corresponding dimension\")\n"
+    "    d = np.diff(x)\n"
+    "    out = np.empty(f.shape, dtype=dt)\n"
+    "    out[0] = (f[1] - f[0]) / d[0]\n"
+    "    out[n - 1] = (f[n - 1] - f[n - 2]) / d[n - 2]\n"
+    "    if np.all(d == d[0]):\n"
+    "        h = d[0]\n"
+    "        out[1:n - 1] = (f[2:] - f[:n - 2]) / (2. * h)\n"
+    "        if edge == 2:\n"
+    "            out[0] = -1.5 / h * f[0] + 2. / h * f[1] + -0.5 / h * f[2]\n"
+    "            out[n - 1] = 0.5 / h * f[n - 3] + -2. / h * f[n - 2] + 1.5 / h * f[n - 1]\n"
+    "    else:\n"
+    "        for i in range(1, n - 1):\n"
+    "            dx1 = d[i - 1]\n"
+    "            dx2 = d[i]\n"
+    "            a = -(dx2) / (dx1 * (dx1 + dx2))\n"
+    "            b = (dx2 - dx1) / (dx1 * dx2)\n"
+    "            c = dx1 / (dx2 * (dx1 + dx2))\n"
+    "            out[i] = a * f[i - 1] + b * f[i] + c * f[i + 1]\n"
+    "        if edge == 2:\n"
+    "            dx1 = d[0]\n"
+    "            dx2 = d[1]\n"
+    "            a = -(2. * dx1 + dx2) / (dx1 * (dx1 + dx2))\n"
+    "            b = (dx1 + dx2) / (dx1 * dx2)\n"
+    "            c = -dx1 / (dx2 * (dx1 + dx2))\n"
+    "            out[0] = a * f[0] + b * f[1] + c * f[2]\n"
+    "            dx1 = d[n - 3]\n"
+    "            dx2 = d[n - 2]\n"
+    "            a = dx2 / (dx1 * (dx1 + dx2))\n"
+    "            b = -(dx2 + dx1) / (dx1 * dx2)\n"
+    "            c = (2. * dx2 + dx1) / (dx2 * (dx1 + dx2))\n"
+    "            out[n - 1] = a * f[n - 3] + b * f[n - 2] + c * f[n - 1]\n"
+    "    return out\n"
+    "\n"
+    "\n"
     "def kron1(a, b, dt):\n"
     "    n = a.shape[0]\n"
     "    p = b.shape[0]\n"
@@ -439,6 +477,14 @@ static const char prelude_src[] =
     "    return c * np.true_divide(1, fact)\n"
     "\n"
     "\n"
+    "def corrcoef(m):\n"
+    "    c = cov(m, 1)\n"
+    "    stddev = np.sqrt(np.diag(c))\n"
+    "    c = c / stddev[:, None]\n"
+    "    c = c / stddev[None, :]\n"
+    "    return np.clip(c, -1, 1)\n"
+    "\n"
+    "\n"
     "def solve2(A, B):\n"
     "    check_square(A, B, \"(m,m),(m,n)->(m,n)\")\n"
     "    n = A.shape[0]\n"
@@ -768,20 +814,33 @@ static value *np_cholesky(lctx *c, loc l, const char *f, value **v, args *a)
  * variables' means (float64) taken off, X @ X.T (a product: BLAS's order in NumPy, a test says
  * # tolerance) times 1 / (n - ddof), the reciprocal 0 giving inf as NumPy's does after its
  * warning; a 1-D m, y= and weights are refused */
+/* np.corrcoef(x, rowvar=True) as NumPy computes it: cov's matrix divided by the standard
+ * deviations (the square roots of its diagonal) along the rows, then the columns, and clipped
+ * to [-1, 1] */
 static value *np_cov(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    (void)f;
+    int corr = strcmp(f, "np.corrcoef") == 0;
     value *m = v[0];
     if (m->kind == V_ERR)
         return &lw_ERRV;
     if (m->kind != V_ARRAY || m->rank != 2 || m->type == T_BOOL) {
-        diag_error(m->l, "np.cov() is supported for a 2-D numeric array (one variable per row)");
+        diag_error(m->l, "%s() is supported for a 2-D numeric array (one variable per row)", f);
         return &lw_ERRV;
     }
     if (v[1] && v[1]->kind != V_NONE) {
-        diag_error(v[1]->l, "np.cov(): y= is not supported; stack the variables into one array");
+        diag_error(v[1]->l, "%s(): y= is not supported; stack the variables into one array", f);
         return &lw_ERRV;
+    }
+    if (corr) {
+        int64_t rowvar = 1;
+        if (v[2] && (v[2]->kind != V_SCALAR || ir_type_is_float(v[2]->type) ||
+                     !ir_expr_const_int(ir_cast(l, T_I64, v[2]->e), &rowvar))) {
+            diag_error(v[2]->l, "np.corrcoef(): rowvar must be known when compiling");
+            return &lw_ERRV;
+        }
+        value *x = rowvar ? m : lw_transpose(c, l, m);
+        return lw_call_prelude(c, l, "corrcoef", 1, &x);
     }
     int64_t rowvar = 1, bias = 0, ddof = -1;
     for (int k = 2; k <= 4; k++) {
@@ -984,6 +1043,7 @@ static const lw_builtin np_table[] = {
     {"np.linalg.inv", {"a"}, 1, np_inv},
     {"np.linalg.cholesky", {"a", "upper"}, 1, np_cholesky},
     {"np.cov", {"m", "y", "rowvar", "bias", "ddof"}, 1, np_cov},
+    {"np.corrcoef", {"x", "y", "rowvar"}, 1, np_cov},
 };
 static const lw_builtin method_table[] = {
     {"trace", {"offset"}, 0, m_trace},

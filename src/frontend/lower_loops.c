@@ -618,6 +618,11 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
             diag_error(loop->l, "'%s' is bound to %s before this loop and, inside it, to different "
                                 "values on the two branches of an 'if', which the next iteration "
                                 "reads: a value chosen at run time is not supported here", n, what);
+        else if (e->kind == B_VALUE && x->kind == B_VALUE && (e->val->kind == V_STR || e->val->kind == V_FSTR) &&
+                 x->val->kind == V_FSTR)
+            diag_error(loop->l, "'%s' is bound to %s before this loop and to %s inside it, which the "
+                                "next iteration reads: a string that changes from one iteration to the "
+                                "next is not supported", n, what, xwhat);
         else if (strcmp(what, xwhat) == 0 && e->kind == B_VALUE && e->val->kind != V_ARRAY)
             diag_error(loop->l, "'%s' is bound to %s before this loop and to another %s inside it, "
                                 "which the next iteration reads: %s that changes from one iteration "

@@ -896,6 +896,41 @@ static value *gradient_axis(lctx *c, loc l, value *f, int axis, value *dx, ir_ty
 #undef AT
     return out;
 }
+/* One axis of np.gradient with the coordinates x along it (np.gradient(u, x)): the prelude's
+ * gradient_coords along the first axis, f's axis moved there and back. As NumPy: integer
+ * coordinates become float64, their differences d = np.diff(x) taken; when every d equals d[0]
+ * (the spacing is uniform) the scalar d[0] is the spacing (NumPy's shortcut, a float64 number),
+ * else each point's three weights from its two neighbouring spacings, and second-order edges
+ * from the first and last two. */
+static value *gradient_coords(lctx *c, loc l, value *f, int axis, value *x, ir_type ot, int edge)
+{
+    int perm[IR_MAX_RANK];
+    perm[0] = axis;
+    for (int d = 0, k = 1; d < f->rank; d++)
+        if (d != axis)
+            perm[k++] = d;
+    value *fa = axis ? lw_transpose_perm(c, l, f, perm) : f;
+    if (ir_type_is_int(x->type)) {
+        value *xf = lw_vnew(V_ARRAY, l);
+        *xf = *x;
+        xf->fresh = NULL;
+        xf->type = T_F64;
+        xf->e = ir_cast(l, T_F64, x->e);
+        x = xf;
+    }
+    value *dt = lw_vnew(V_DTYPE, l);
+    dt->type = ot;
+    value *args[] = {fa, x, lw_scalar(l, lw_I64(l, edge), 1), dt};
+    args[2]->s = sym_const(edge);
+    value *r = lw_call_prelude(c, l, "gradient_coords", 4, args);
+    if (r->kind != V_ARRAY || !axis)
+        return r;
+    int inv[IR_MAX_RANK];
+    for (int d = 0; d < f->rank; d++)
+        inv[perm[d]] = d;
+    return lw_materialize(c, lw_transpose_perm(c, l, r, inv));
+}
+
 static value *np_gradient(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)f, (void)v;
@@ -941,10 +976,17 @@ static value *np_gradient(lctx *c, loc l, const char *f, value **v, args *a)
     }
     for (int i = 1; i < a->npos; i++)
         if (a->pos[i]->kind != V_SCALAR) {
-            if (a->pos[i]->kind != V_ERR)
-                diag_error(a->pos[i]->l, "np.gradient() with coordinate arrays is not supported; give "
-                                         "the spacing as a scalar per axis");
-            return &lw_ERRV;
+            if (a->pos[i]->kind == V_ERR)
+                return &lw_ERRV;
+            if (a->pos[i]->kind != V_ARRAY || a->pos[i]->type == T_BOOL || lw_is_complex(a->pos[i])) {
+                diag_error(a->pos[i]->l, "np.gradient(): the spacing must be a number or a 1-D array of "
+                                         "coordinates, not %s", lw_vkind_desc(a->pos[i]));
+                return &lw_ERRV;
+            }
+            if (a->pos[i]->rank != 1) {
+                diag_error(a->pos[i]->l, "distances must be either scalars or 1d");
+                return &lw_ERRV;
+            }
         }
     ir_type ot = ir_type_is_float(x->type) ? x->type : T_F64;
     value *fx = x;
@@ -974,7 +1016,10 @@ static value *np_gradient(lctx *c, loc l, const char *f, value **v, args *a)
     value *res[IR_MAX_RANK];
     for (int i = 0; i < naxes; i++) {
         value *dx = nsp == 0 ? weak_f(l, 1.0) : a->pos[nsp == 1 ? 1 : 1 + i];
-        res[i] = gradient_axis(c, l, fx, axes[i], dx, ot, (int)edge);
+        if (dx->kind == V_ARRAY)
+            res[i] = gradient_coords(c, l, fx, axes[i], dx, ot, (int)edge);
+        else
+            res[i] = gradient_axis(c, l, fx, axes[i], dx, ot, (int)edge);
         if (res[i]->kind == V_ERR)
             return &lw_ERRV;
     }

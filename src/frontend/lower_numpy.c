@@ -154,7 +154,7 @@ static value *roll(lctx *c, loc l, value *a, value *shift, value *axis)
         return &lw_ERRV;
     int64_t ax = 0;
     if (axis && axis->kind != V_NONE) {
-        if (axis->kind != V_SCALAR || !ir_expr_const_int(axis->e, &ax)) {
+        if (!lw_known_int(axis, &ax)) {
             diag_error(axis->l, "the axis of np.roll() must be an integer constant");
             return &lw_ERRV;
         }
@@ -318,6 +318,15 @@ value *lw_fix_axis(lctx *c, loc l, value *a, int axis, ir_expr *k)
 }
 
 /* An axis= argument: a compile-time int in [-rank, rank), normalised. */
+/* The int v holds when it is known when compiling: a constant, or a name whose static value is
+ * known here (a function's parameter given 0 at the call: np.roll(a, k, axis=ax)). */
+int lw_known_int(value *v, int64_t *k)
+{
+    if (!v || v->kind != V_SCALAR || !lw_is_int_scalar(v))
+        return 0;
+    return ir_expr_const_int(v->e, k) || (v->s && sym_is_const(v->s, k));
+}
+
 int lw_axis_arg(value *v, int rank, const char *fname, int *axis)
 {
     int64_t k;
@@ -325,7 +334,7 @@ int lw_axis_arg(value *v, int rank, const char *fname, int *axis)
         diag_error(v->l, "%s() over a tuple of axes is not supported; reduce one axis at a time", fname);
         return 0;
     }
-    if (v->kind != V_SCALAR || !ir_type_is_int(v->type) || !ir_expr_const_int(v->e, &k)) {
+    if (!lw_known_int(v, &k)) {
         diag_error(v->l, "%s(): axis must be an int known when compiling", fname);
         return 0;
     }

@@ -77,7 +77,7 @@ static value *along_axis(lctx *c, value *x, value *axis, const char *fname, int 
     if (!axis || axis->kind == V_NONE)
         return x;
     int64_t k;
-    if (axis->kind != V_SCALAR || !lw_is_int_scalar(axis) || !ir_expr_const_int(axis->e, &k)) {
+    if (!lw_known_int(axis, &k)) {
         diag_error(axis->l, "%s(): axis must be an int known when compiling", fname);
         return NULL;
     }

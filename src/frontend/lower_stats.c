@@ -774,7 +774,7 @@ static value *sorted_2d(lctx *c, loc l, const char *f, value *x, value *axis, in
         return &lw_ERRV;
     }
     int64_t k = -1;
-    if (axis && (axis->kind != V_SCALAR || !lw_is_int_scalar(axis) || !ir_expr_const_int(axis->e, &k))) {
+    if (axis && !lw_known_int(axis, &k)) {
         diag_error(axis->l, "%s(): axis must be an int known when compiling, or None", f);
         return &lw_ERRV;
     }
@@ -836,7 +836,7 @@ static value *np_float64(loc l, value *r)
 static value *stat_axis(lctx *c, loc l, const char *f, value *x, value *axis, const char *base, value **extra)
 {
     int64_t k;
-    if (!lw_is_int_scalar(axis) || !ir_expr_const_int(axis->e, &k)) {
+    if (!lw_known_int(axis, &k)) {
         diag_error(axis->l, "%s(): axis must be an int known when compiling, or None", f);
         return &lw_ERRV;
     }

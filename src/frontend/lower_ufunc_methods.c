@@ -157,7 +157,10 @@ static value *m_accumulate(lctx *c, loc l, const char *f, value **v, args *a)
  * (an int a takes each float sum cut to an int, as NumPy's unsafe cast there does)
  * (maximum/minimum: a[i] = np.maximum(a[i], b[k])). indices: a 1-D integer array, or a tuple of
  * them, one per axis of a, of one length (checked when running); b: a number or a 1-D array of
- * the indices' length or of 1 (checked when running, NumPy's message). Particle-in-cell deposits write it: np.add.at(rho, j, 1 - w). */
+ * the indices' length or of 1 (checked when running, NumPy's message). Particle-in-cell deposits write it: np.add.at(rho, j, 1 - w).
+ * Fewer index arrays than axes select whole subarrays a[i[k]] (molecular dynamics' pair forces:
+ * np.add.at(f, i, fij) with f (N, 2), fij (M, 2)); b then has a[i[k]]'s shape (the same for every
+ * k) or one more axis in front (b[k] for each k, or b[0] for all when it is 1 long). */
 static value *m_at(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
@@ -188,11 +191,12 @@ static value *m_at(lctx *c, loc l, const char *f, value **v, args *a)
         ixs = ix->items;
         nix = ix->n;
     }
-    if (nix != arr->rank) {
-        diag_error(ix->l, "%s() is supported with one 1-D array of indices per axis of the array (%d given, for %d axes)", f,
-                   nix, arr->rank);
+    if (nix > arr->rank) {
+        diag_error(ix->l, "%s() is supported with at most one 1-D array of indices per axis of the array (%d given, "
+                          "for %d axes)", f, nix, arr->rank);
         return &lw_ERRV;
     }
+    int rest = arr->rank - nix; /* np.add.at(f, i, fij) of an (N, 2) f: whole rows f[i[k]] */
     for (int i = 0; i < nix; i++)
         if (ixs[i]->kind != V_ARRAY || ixs[i]->rank != 1 || ir_type_is_float(ixs[i]->type) ||
             ixs[i]->type == T_BOOL) {
@@ -202,8 +206,10 @@ static value *m_at(lctx *c, loc l, const char *f, value **v, args *a)
                                                : lw_vkind_desc(ixs[i]));
             return &lw_ERRV;
         }
-    if (!b || (b->kind != V_SCALAR && (b->kind != V_ARRAY || b->rank != 1))) {
-        diag_error(b ? b->l : l, "%s(): b must be a number or a 1-D array as long as the indices", f);
+    if (!b || (b->kind != V_SCALAR && (b->kind != V_ARRAY || b->rank < rest || b->rank > rest + 1))) {
+        diag_error(b ? b->l : l, rest ? "%s(): b must be a number, an array of the shape of a[i] or a stack of "
+                                        "them, one per index"
+                                      : "%s(): b must be a number or a 1-D array as long as the indices", f);
         return &lw_ERRV;
     }
     const char *base = arena_printf(&util_arena, "at.%d.%d", l.line, l.col);
@@ -230,7 +236,7 @@ static value *m_at(lctx *c, loc l, const char *f, value **v, args *a)
     ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, I0));
     ast *B = ast_name(l, arena_printf(&util_arena, "%s.b", base)), *bk = B;
     lw_assign_name(c, B, b);
-    if (b->kind == V_ARRAY) {
+    if (b->kind == V_ARRAY && b->rank == rest + 1) {
         bk = ast_subscript(l, B, ast_vec1(k), 0);
         ast *exc = ast_call(l, ast_name(l, "ValueError"),
                             ast_arglist(NULL, ast_str(l, "array is not broadcastable to correct shape")));
