@@ -193,6 +193,23 @@ static int pf_first(kctx *k)
     return -1;
 }
 
+/* Rows are prefetched ahead (tyl_pf, rows of at most 4 KiB) in kernels of box rank 3 or more
+ * (measured there), and within the row (tyl_pa, longer rows) in the chunk loop of streamed rows
+ * (pass_sched_vec.c): the rows stored from vector registers have no chunks. */
+static int pf_in_row(kctx *k)
+{
+    return k->stream && !k->stream_vec;
+}
+
+static void pf_decision(FILE *o, kctx *k, int f, const char *var, const char *fn)
+{
+    fprintf(o, "    const int64_t %s = tyl_mem_prefetch%s(", var, fn);
+    for (int d = 0; d < k->B; d++)
+        fprintf(o, "%sn%d", d ? " * " : "", d);
+    fprintf(o, ", n%d * %d, %d);\n", k->B - 1, ir_type_bits(VEC_AT(k->reads, f, ir_view *)->arr->type) / 8,
+            k->point_bytes);
+}
+
 void emit_c_stream_decision(FILE *o, kctx *k)
 {
     if (k->stream) {
@@ -202,19 +219,16 @@ void emit_c_stream_decision(FILE *o, kctx *k)
         fprintf(o, ", n%d * %d, %d);\n", k->B - 1, k->stream_elem, k->point_bytes);
     }
     int f = pf_first(k);
-    if (f >= 0) {
-        fprintf(o, "    const int64_t tyl_pf = tyl_mem_prefetch(");
-        for (int d = 0; d < k->B; d++)
-            fprintf(o, "%sn%d", d ? " * " : "", d);
-        fprintf(o, ", n%d * %d, %d);\n", k->B - 1, ir_type_bits(VEC_AT(k->reads, f, ir_view *)->arr->type) / 8,
-                k->point_bytes);
-    }
+    if (f >= 0 && k->B >= 3)
+        pf_decision(o, k, f, "tyl_pf", "");
+    if (f >= 0 && pf_in_row(k))
+        pf_decision(o, k, f, "tyl_pa", "_ahead");
 }
 
 /* At the start of a row: the prefetched reads' rows tyl_pf rows ahead, within the box. */
 static void prefetch_rows(FILE *o, int ind, kctx *k)
 {
-    if (pf_first(k) < 0)
+    if (pf_first(k) < 0 || k->B < 3)
         return;
     int R = k->B - 2, L = k->B - 1, n = 0;
     for (int j = 0; j < k->prefetch->len; j++)
@@ -227,6 +241,25 @@ static void prefetch_rows(FILE *o, int ind, kctx *k)
                     i + 1, i + 1, R, L, i + 1);
     }
     if (n > 1)
+        fprintf(o, "%*s}\n", ind, "");
+}
+
+/* In a streamed row's chunk loop: the prefetched reads' lines tyl_pa bytes past the chunk. */
+static void prefetch_ahead(FILE *o, int ind, kctx *k, const char *n)
+{
+    if (pf_first(k) < 0 || !pf_in_row(k))
+        return;
+    int c = 0;
+    for (int j = 0; j < k->prefetch->len; j++)
+        c += pf_read(k, j) >= 0;
+    fprintf(o, "%*sif (tyl_pa)%s\n", ind, "", c > 1 ? " {" : "");
+    for (int j = 0; j < k->prefetch->len; j++) {
+        int i = pf_read(k, j);
+        if (i >= 0)
+            fprintf(o, "%*styl_prefetch_ahead(r%dr, (int64_t)sizeof *r%dr, tyl_c, tyl_e, %s, tyl_pa);\n", ind + 4, "",
+                    i + 1, i + 1, n);
+    }
+    if (c > 1)
         fprintf(o, "%*s}\n", ind, "");
 }
 
@@ -340,6 +373,7 @@ void emit_c_inner_loop(FILE *o, int ind, kctx *k, const char *body)
             ind + 8, "", a.s, a.s);
     fprintf(o, "%*sif (tyl_e > %s)\n%*styl_e = %s;\n", ind + 8, "", n, ind + 12, "", n);
     sb_free(&a);
+    prefetch_ahead(o, ind + 8, k, n);
     for (int j = 0; j < k->nt; j++)
         if (k->stream >> j & 1)
             fprintf(o, "%*s_Alignas(64) %s tyl_b%d[TYL_STREAM_CHUNK];\n", ind + 8, "",

@@ -32,14 +32,17 @@
  *   a buffer and copying it. That copy and its per-chunk work weigh on short rows (3-D Jacobi
  *   256^3 without it: float32, rows of 1 KiB, 1.10x; float64 1.00x); on the long rows of 2-D
  *   grids it made no difference measured (Jacobi 2-D float32 4096^2: 1.02x): they keep it.
- *   sched->prefetch (box rank 3 or more, no periodic reads, not tiled): per array read, the read
- *   whose rows come first along the outer box dimensions (largest constant offsets, from the
- *   slices' symbolic starts): only those rows come from memory, the others from the caches.
+ *   sched->prefetch (box rank 3 or more, or 2 with a streamed target; no periodic reads, not
+ *   tiled): per array read, the read whose rows come first along the outer box dimensions
+ *   (largest constant offsets, from the slices' symbolic starts): only those rows come from
+ *   memory, the others from the caches.
  *   With rows as short as a plane's (1-2 KiB at 256^3) the hardware prefetcher alone does not
  *   keep up (measured; no counters here to say why): prefetching them about 2 KiB ahead made
  *   3-D Jacobi 256^3 1.21x faster in float32 and 1.17x in float64 (CPU time, 1 thread; issue
  *   14). The run time decides how far ahead, and whether at all, from the sizes
- *   (tyl_mem_prefetch).
+ *   (tyl_mem_prefetch). Long rows (2-D grids) are prefetched within the row instead, 4 KiB
+ *   ahead of each chunk of a streamed row (tyl_mem_prefetch_ahead): without it the 2-D sweeps
+ *   took about their arithmetic plus their memory time (Burgers 2048^2, h78, bench/RESULTS.md).
  * Breaks: nothing.
  */
 #include "../util/sym.h"
@@ -227,7 +230,7 @@ static void prefetch_marks(ir_stmt *s)
     ir_stmt *w0 = s->kind == S_FUSED ? VEC_AT(s->body, 0, ir_stmt *) : s;
     int B = w0->target->vrank;
     h->prefetch = (vec){0};
-    if (B < 3 || h->tiled)
+    if (B < 2 || h->tiled || (B == 2 && !h->stream)) /* 2-D: within a streamed row's chunks */
         return;
     vec reads = {0};
     for (int i = 0; i < nt; i++)

@@ -82,10 +82,13 @@ typedef struct ir_sched {
                             done, inside the value loop, while the row is still in the caches */
     int wb_into;         /* pass_sched_writeback (S_SWEEP): this copy is done by kernel wb_into
                             (its own kernel does not run); 0: none */
-    vec prefetch;        /* pass_sched_vec: ir_view*, in a box of rank 3 or more, per array read
-                            the read whose rows come first (largest constant offsets along the
-                            outer box dimensions): its rows are prefetched a few rows ahead when
-                            the run time finds the sweep larger than the cache (tyl_mem_prefetch) */
+    vec prefetch;        /* pass_sched_vec: ir_view*, in a box of rank 3 or more (2 with a
+                            streamed target), per array read the read whose rows come first
+                            (largest constant offsets along the outer box dimensions): its
+                            rows are prefetched a few rows ahead (box
+                            rank 3 or more, tyl_mem_prefetch) or, in a streamed row, a few KiB
+                            ahead within the row (tyl_mem_prefetch_ahead) when the run time
+                            finds the sweep larger than the cache */
     /* S_FOR, S_WHILE */
     int graph_period;    /* pass_sched_graph: > 0: the loop is captured in a CUDA graph of that
                             many iterations and replayed (CUDA only, S_FOR) */

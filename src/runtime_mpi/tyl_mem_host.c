@@ -363,30 +363,51 @@ int tyl_mem_stream(int64_t points, int64_t row_bytes, int point_bytes)
 /* A sweep prefetches its reads' leading rows (tyl_prefetch_row) about this many bytes ahead,
  * when its rows are at most PF_ROW_MAX long (measured on 1-2 KiB rows only) and it moves more
  * bytes than the cache holds (the size test of tyl_mem_stream, whatever TYLES_STREAM says).
+ * Longer rows are prefetched within the row instead, PF_IN_ROW bytes ahead of the chunk being
+ * computed (tyl_prefetch_ahead, in the streamed rows' chunk loop): on 2-D grids the hardware
+ * prefetcher alone left the sweep at about the sum of its arithmetic and its memory time
+ * (Burgers 2048^2 f64 1.2-1.3x faster with it, Jacobi 2-D f32 4096^2 more: bench/RESULTS.md,
+ * h78; 1 KiB ahead was slower than none, 2-8 KiB alike).
  * TYLES_PREFETCH=0: never; =1: always (small arrays too: for the tests). */
 #define PF_AHEAD 2048
 #define PF_ROW_MAX 4096
+#define PF_IN_ROW 4096
 static atomic_llong prefetch_min = -2; /* -2: not read yet, -1: never */
 
-int64_t tyl_mem_prefetch(int64_t points, int64_t row_bytes, int point_bytes)
+/* The bytes a sweep moves above which it prefetches: -1 never, 0 always (TYLES_PREFETCH). */
+static long long prefetch_threshold(void)
 {
     long long t = atomic_load_explicit(&prefetch_min, memory_order_relaxed);
-    if (t == -2) {
+    if (t == -2) { /* the same value whichever thread gets here first */
         const char *e = getenv("TYLES_PREFETCH");
         if (e && e[0] == '0' && !e[1])
             t = -1;
         else if (e && e[0] == '1' && !e[1])
             t = 0;
-        else {
+        else
             t = cache_bytes();
-        }
         atomic_store_explicit(&prefetch_min, t, memory_order_relaxed);
     }
+    return t;
+}
+
+int64_t tyl_mem_prefetch(int64_t points, int64_t row_bytes, int point_bytes)
+{
+    long long t = prefetch_threshold();
     if (t < 0 || points <= 0 || row_bytes <= 0 || (t > 0 && row_bytes > PF_ROW_MAX) ||
         (double)points * point_bytes <= (double)t)
         return 0;
     int64_t rows = (PF_AHEAD + row_bytes / 2) / row_bytes;
     return rows > 0 ? rows : 1;
+}
+
+int64_t tyl_mem_prefetch_ahead(int64_t points, int64_t row_bytes, int point_bytes)
+{
+    long long t = prefetch_threshold();
+    if (t < 0 || points <= 0 || row_bytes <= 0 || (t > 0 && row_bytes <= PF_ROW_MAX) ||
+        (double)points * point_bytes <= (double)t)
+        return 0;
+    return PF_IN_ROW;
 }
 
 /* Where tyles.h has no inline non-temporal stores (not x86-64): plain stores. */

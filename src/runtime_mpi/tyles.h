@@ -1072,8 +1072,20 @@ void tyl_stream_f32(float *dst, const float *src, int64_t n);
  * cache holds (as tyl_mem_stream) and its rows are short (at most 4 KiB), else about 2 KiB
  * ahead. TYLES_PREFETCH=0 never prefetches (to measure), =1 always (to test). */
 int64_t tyl_mem_prefetch(int64_t points, int64_t row_bytes, int point_bytes);
-/* Ask for the lines of bytes from p into the caches (a hint: no fault, no effect on values). */
-static inline void tyl_prefetch_row(const void *p, int64_t bytes)
+/* Bytes ahead within a row that a streamed sweep (any box rank of 2 or more) prefetches its
+ * reads' leading rows, chunk by chunk, where tyl_mem_prefetch does not (rows longer than 4 KiB):
+ * 0 (none) unless the sweep moves more bytes than the cache holds. TYLES_PREFETCH as there. */
+int64_t tyl_mem_prefetch_ahead(int64_t points, int64_t row_bytes, int point_bytes);
+/* Ask for the lines of bytes from p into the caches (a hint: no fault, no effect on values).
+ * Always inlined: gcc 12 at -O1/-O2 (ipa-modref) finds a call to a function that only
+ * prefetches without effect and deletes it (Burgers' kernel calls tyl_prefetch_ahead twice,
+ * and it was not inlined). */
+#if defined(__GNUC__) || defined(__clang__)
+#define TYL_PF_INLINE __attribute__((always_inline)) inline
+#else
+#define TYL_PF_INLINE inline
+#endif
+static TYL_PF_INLINE void tyl_prefetch_row(const void *p, int64_t bytes)
 {
 #if defined(__GNUC__) || defined(__clang__)
     for (int64_t b = 0; b < bytes; b += 64)
@@ -1082,6 +1094,17 @@ static inline void tyl_prefetch_row(const void *p, int64_t bytes)
     (void)p;
     (void)bytes;
 #endif
+}
+
+/* The lines ahead bytes past elements [c, e) of a row of n elements of el bytes from p, those
+ * within the row (a hint, as tyl_prefetch_row). */
+static TYL_PF_INLINE void tyl_prefetch_ahead(const void *p, int64_t el, int64_t c, int64_t e, int64_t n, int64_t ahead)
+{
+    int64_t a = c * el + ahead, b = e * el + ahead;
+    if (b > n * el)
+        b = n * el;
+    if (a < b)
+        tyl_prefetch_row((const char *)p + a, b - a);
 }
 
 /* ---- elementwise NumPy functions (run inside kernels too) ---- */

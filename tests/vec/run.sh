@@ -7,8 +7,10 @@
 #      must be packed at 256 bits, and gcc must not report a loop versioned for aliasing
 #      (x86-64 only; a compiler that is not installed is skipped with a message).
 #   2. --dump=sched: every sweep of bench/burgers2d.tyl is '# vec simd inner loop', the fused
-#      Burgers update may stream u and v, a reduction has no '# vec' line, and a sweep that reads
-#      its own target at offsets (written to a scratch box) does not stream.
+#      Burgers update may stream u and v and prefetch the leading rows of un and vn (within the
+#      row: a 2-D grid's rows are long; with cc and clang the object has a prefetch), a reduction
+#      has no '# vec' line, and a sweep that reads its own target at offsets (written to a
+#      scratch box) does not stream.
 #   3. tyl_stream_f64/f32 (tyles.h, inlined into the kernels) store every element
 #      non-temporally, the unaligned ends too: a plain store among streamed ones costs a
 #      memory round trip (x86-64, with cc and clang where installed); their 32-byte (AVX)
@@ -101,10 +103,23 @@ d=$($TYLESC bench/burgers2d.tyl --dump=sched) || { bad sched/burgers "tylesc fai
 n_sweeps=$(printf '%s\n' "$d" | grep -c '# sched kernel')
 n_simd=$(printf '%s\n' "$d" | grep -c '# vec simd inner loop')
 [ "$n_sweeps" -gt 0 ] && [ "$n_sweeps" = "$n_simd" ] && ok sched/burgers_simd || bad sched/burgers_simd "kernels $n_sweeps, simd $n_simd"
-printf '%s\n' "$d" | grep -q 'large: stream u v$' && ok sched/burgers_stream || bad sched/burgers_stream "no '# vec ... stream u v' line"
+printf '%s\n' "$d" | grep -q 'large: stream u v; large: prefetch rows of un vn$' && ok sched/burgers_stream_prefetch ||
+    bad sched/burgers_stream_prefetch "no '# vec ... stream u v; large: prefetch rows of un vn' line"
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+if [ "$(uname -m)" = x86_64 ]; then
+    for cc in cc clang; do
+        command -v $cc >/dev/null 2>&1 || { echo "prefetch/in_row_$cc: skipped ($cc not installed)"; continue; }
+        $TYLESC bench/burgers2d.tyl -o "$T/bu.c" &&
+            $cc -std=c11 -O2 -fopenmp -ffp-contract=off -fno-math-errno -fno-trapping-math -fwrapv -DTYL_NO_MPI \
+                -Isrc/runtime_mpi -Wall -Wextra -c "$T/bu.c" -o "$T/bu.o" 2>"$T/cc.err" ||
+            { bad "prefetch/in_row_$cc" "did not compile: $(head -5 "$T/cc.err")"; continue; }
+        [ -s "$T/cc.err" ] && bad "prefetch/warnings_$cc" "$(head -5 "$T/cc.err")" || ok "prefetch/warnings_$cc"
+        objdump -d --no-show-raw-insn "$T/bu.o" | grep -q 'prefetcht1' && ok "prefetch/in_row_$cc" ||
+            bad "prefetch/in_row_$cc" "no prefetcht1 in Burgers' object"
+    done
+fi
 cat >"$T/red_buf.tyl" <<'TYL'
 import numpy as np
 u = np.ones(100)
