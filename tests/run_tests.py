@@ -704,7 +704,7 @@ class Runner:
             else:
                 self.compile(tyl, exe)
 
-            runs = [(n, None, {}) for n in nps]
+            runs = [] if self.opts.variants_only else [(n, None, {}) for n in nps]
             for only, env, label in self.opts.variant:
                 runs += [(n, label, env) for n in self.opts.np if only is None or n == only]
             results = []
@@ -1035,6 +1035,10 @@ def main(argv=None):
                     metavar="'[np=K] VAR=VALUE ...'",
                     help="also run every compiled program with these environment variables "
                          "(at every --np count, or at K only); repeatable")
+    ap.add_argument("--variants-only", action="store_true",
+                    help="run the compiled programs under the --variant settings only, not also "
+                         "as they are (tests/dist/timetile_sync.sh: the plain runs are "
+                         "check-programs')")
     ap.add_argument("-v", "--verbose", action="store_true", help="print details for passing tests too")
     ap.add_argument("--times", metavar="FILE",
                     help="write each command's wall and CPU seconds to FILE (test, what, wall, cpu; "
@@ -1043,6 +1047,8 @@ def main(argv=None):
     global PHASES
     if opts.times:
         PHASES = []
+    if opts.variants_only and not opts.variant:
+        ap.error("--variants-only needs at least one --variant")
     if opts.batch and not (opts.compile_only and "--target=cuda" in opts.tylesc_flags):
         ap.error("--batch compiles CUDA programs: it needs --compile-only and --tylesc-flags=--target=cuda")
 
