@@ -311,18 +311,18 @@ check-ulfm: bin/tylesc
 # dimension of the program's process grid: nothing distributed at 1 and 2 ranks; a 1-D grid at
 # 1-3 and, for one program in two, 4; other grids at 1, 3 (3x1) and 4 (2x2), and for one program
 # in four 2. `make check-programs NP_ALL=1`: every count.
+# Then the shell scripts, two at a time (tests/par_scripts.sh, longest first): npy_inputs.sh's
+# 96 launches wait on MPI start-up (16 CPU-s in 145 s wall, one after another at load 13),
+# vec/run.sh's and hostile_names.sh's runs too (17 and 15 CPU-s in 138 and 64 s).
 check-programs: bin/tylesc lib/libtyles.a
 	@echo "== compiler tests (NumPy vs compiled, error messages; generated C under -Wall -Wextra -Werror)"
 	@CFLAGS="-O3 -march=native -Wall -Wextra -Werror" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc \
 	    --np 1,2,3,4 $(if $(NP_ALL),,--np-by-grid) --error-opt=-O1 -j $(PROGRAM_JOBS)
-	@echo "== IR tests (what the passes establish)"
-	@sh tests/ir/run.sh bin/tylesc
-	@echo "== vectorised kernels: hot loops packed at 256 bits (gcc, clang), simd/stream schedule, streamed stores"
-	@sh tests/vec/run.sh bin/tylesc
-	@echo "== run-time np.load errors"
-	@sh tests/runtime_errors/npy_inputs.sh bin/tylesc
-	@echo "== hostile file names and strings (escaping into the generated source)"
-	@bash tests/hostile_names.sh $(CURDIR)
+	@bash tests/par_scripts.sh -j 2 "echo '== run-time np.load errors' && sh tests/runtime_errors/npy_inputs.sh bin/tylesc" \
+	    "echo '== vectorised kernels: hot loops packed at 256 bits (gcc, clang), simd/stream schedule, streamed stores' && \
+	     sh tests/vec/run.sh bin/tylesc" \
+	    "echo '== hostile file names and strings (escaping into the generated source)' && bash tests/hostile_names.sh $(CURDIR)" \
+	    "echo '== IR tests (what the passes establish)' && sh tests/ir/run.sh bin/tylesc"
 
 # The compiler itself under AddressSanitizer + UBSan: the fuzz target runs the whole pipeline
 # (passes, ir_verify after each, the C emitter) on every .tyl in one process; then tylesc itself
