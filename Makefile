@@ -271,18 +271,18 @@ check-lib: bin/tylesc lib/libtyles.a
 	    $(MAKE) --no-print-directory -C samples/app_cuda all >/dev/null; \
 	else echo "== library mode: samples/app_cuda skipped, $(NVCC) not found"; fi
 
+# Two scripts at a time (tests/par_scripts.sh, longest first; each in a scratch folder of its own):
+# one after another they waited on mpirun and MPI_Init for a third of their wall time (144 s
+# wall, 95 CPU-s in a clean clone's make check). Alone at load 6-9: 176 s wall, 131 CPU-s
+# against 206 s, 117 CPU-s one after another (2026-12-06; the CPU within the load's noise).
 check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"
 	@echo "   time-tiled groups shared by threads in pipelines and wavefronts (slabs: the 2-D default)"
 	@echo "   float sums in NumPy's order: random shapes and views on grids splitting every axis, 1-4 ranks"
-	@bash tests/dist/run.sh $(CURDIR)
-	@bash tests/dist/timetile_msgs.sh $(CURDIR)
-	@bash tests/dist/edge_strips.sh $(CURDIR)
-	@bash tests/dist/own_block_reads.sh $(CURDIR)
-	@bash tests/dist/ghost_periodic.sh $(CURDIR)
-	@bash tests/dist/gather_in_loop.sh $(CURDIR)
-	@bash tests/dist/timetile_sync.sh $(CURDIR)
-	@$(PYTHON) tests/reduce_order/random_sums.py bin/tylesc
+	@bash tests/par_scripts.sh -j 2 "bash tests/dist/run.sh $(CURDIR)" "bash tests/dist/timetile_sync.sh $(CURDIR)" \
+	    "bash tests/dist/timetile_msgs.sh $(CURDIR)" "$(PYTHON) tests/reduce_order/random_sums.py bin/tylesc" \
+	    "bash tests/dist/gather_in_loop.sh $(CURDIR)" "bash tests/dist/edge_strips.sh $(CURDIR)" \
+	    "bash tests/dist/ghost_periodic.sh $(CURDIR)" "bash tests/dist/own_block_reads.sh $(CURDIR)"
 
 check-elastic: bin/tylesc bin/tylesrun lib/libtyles.a
 	@echo "== elastic runtime: checkpoints, restart N->M, faults, in-process rescale, tylesrun"
