@@ -271,18 +271,18 @@ check-lib: bin/tylesc lib/libtyles.a
 	    $(MAKE) --no-print-directory -C samples/app_cuda all >/dev/null; \
 	else echo "== library mode: samples/app_cuda skipped, $(NVCC) not found"; fi
 
+# Two scripts at a time (tests/par_scripts.sh, longest first; each in a scratch folder of its own):
+# one after another they waited on mpirun and MPI_Init for a third of their wall time (144 s
+# wall, 95 CPU-s in a clean clone's make check). Alone at load 6-9: 176 s wall, 131 CPU-s
+# against 206 s, 117 CPU-s one after another (2026-12-06; the CPU within the load's noise).
 check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"
 	@echo "   time-tiled groups shared by threads in pipelines and wavefronts (slabs: the 2-D default)"
 	@echo "   float sums in NumPy's order: random shapes and views on grids splitting every axis, 1-4 ranks"
-	@bash tests/dist/run.sh $(CURDIR)
-	@bash tests/dist/timetile_msgs.sh $(CURDIR)
-	@bash tests/dist/edge_strips.sh $(CURDIR)
-	@bash tests/dist/own_block_reads.sh $(CURDIR)
-	@bash tests/dist/ghost_periodic.sh $(CURDIR)
-	@bash tests/dist/gather_in_loop.sh $(CURDIR)
-	@bash tests/dist/timetile_sync.sh $(CURDIR)
-	@$(PYTHON) tests/reduce_order/random_sums.py bin/tylesc
+	@bash tests/par_scripts.sh -j 2 "bash tests/dist/run.sh $(CURDIR)" "bash tests/dist/timetile_sync.sh $(CURDIR)" \
+	    "bash tests/dist/timetile_msgs.sh $(CURDIR)" "$(PYTHON) tests/reduce_order/random_sums.py bin/tylesc" \
+	    "bash tests/dist/gather_in_loop.sh $(CURDIR)" "bash tests/dist/edge_strips.sh $(CURDIR)" \
+	    "bash tests/dist/ghost_periodic.sh $(CURDIR)" "bash tests/dist/own_block_reads.sh $(CURDIR)"
 
 check-elastic: bin/tylesc bin/tylesrun lib/libtyles.a
 	@echo "== elastic runtime: checkpoints, restart N->M, faults, in-process rescale, tylesrun"
@@ -311,18 +311,18 @@ check-ulfm: bin/tylesc
 # dimension of the program's process grid: nothing distributed at 1 and 2 ranks; a 1-D grid at
 # 1-3 and, for one program in two, 4; other grids at 1, 3 (3x1) and 4 (2x2), and for one program
 # in four 2. `make check-programs NP_ALL=1`: every count.
+# Then the shell scripts, two at a time (tests/par_scripts.sh, longest first): npy_inputs.sh's
+# 96 launches wait on MPI start-up (16 CPU-s in 145 s wall, one after another at load 13),
+# vec/run.sh's and hostile_names.sh's runs too (17 and 15 CPU-s in 138 and 64 s).
 check-programs: bin/tylesc lib/libtyles.a
 	@echo "== compiler tests (NumPy vs compiled, error messages; generated C under -Wall -Wextra -Werror)"
 	@CFLAGS="-O3 -march=native -Wall -Wextra -Werror" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc \
 	    --np 1,2,3,4 $(if $(NP_ALL),,--np-by-grid) --error-opt=-O1 -j $(PROGRAM_JOBS)
-	@echo "== IR tests (what the passes establish)"
-	@sh tests/ir/run.sh bin/tylesc
-	@echo "== vectorised kernels: hot loops packed at 256 bits (gcc, clang), simd/stream schedule, streamed stores"
-	@sh tests/vec/run.sh bin/tylesc
-	@echo "== run-time np.load errors"
-	@sh tests/runtime_errors/npy_inputs.sh bin/tylesc
-	@echo "== hostile file names and strings (escaping into the generated source)"
-	@bash tests/hostile_names.sh $(CURDIR)
+	@bash tests/par_scripts.sh -j 2 "echo '== run-time np.load errors' && sh tests/runtime_errors/npy_inputs.sh bin/tylesc" \
+	    "echo '== vectorised kernels: hot loops packed at 256 bits (gcc, clang), simd/stream schedule, streamed stores' && \
+	     sh tests/vec/run.sh bin/tylesc" \
+	    "echo '== hostile file names and strings (escaping into the generated source)' && bash tests/hostile_names.sh $(CURDIR)" \
+	    "echo '== IR tests (what the passes establish)' && sh tests/ir/run.sh bin/tylesc"
 
 # The compiler itself under AddressSanitizer + UBSan: the fuzz target runs the whole pipeline
 # (passes, ir_verify after each, the C emitter) on every .tyl in one process; then tylesc itself
