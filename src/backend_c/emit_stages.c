@@ -304,6 +304,28 @@ static void wb_rest(FILE *o, kctx *k, int L, int ind)
     }
 }
 
+/* The strides of each stage's tile (a window's rows, rolled) along the outer dimensions, the
+ * inner one contiguous, tyl_tb points along dimensions 1 .. L-1 (0 .. L-1 per tile); then the
+ * opening of the kernel's parallel region. */
+static void strides_and_region(FILE *o, ir_stmt *s, kctx *k)
+{
+    int B = k->B, L = B - 1;
+    for (int i = 0; i < s->stages.len; i++) {
+        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
+        for (int d = L - 1; d >= 0; d--) {
+            if (d == L - 1)
+                fprintf(o, "    const int64_t tyl_t%d_s%d = n%d + %" PRId64 ";\n", i + 1, d, L, st->spread[L]);
+            else
+                fprintf(o, "    const int64_t tyl_t%d_s%d = tyl_t%d_s%d * (tyl_tb + %" PRId64 ");\n", i + 1, d, i + 1,
+                        d + 1, st->spread[d + 1]);
+        }
+    }
+    fprintf(o, "    #pragma omp parallel if (");
+    for (int d = 0; d < B; d++)
+        fprintf(o, "%sn%d", d ? " * " : "", d);
+    fprintf(o, " > TYL_PAR_MIN)\n    {\n");
+}
+
 /* The value row's loop at indentation ri: the value stored into target 0 and, with the write back
  * stored by the value loop (sched->wb_store), into target 1 too where the row and the columns are
  * among the rows no later tile reads ([tyl_ww, tyl_wv), wb_bounds or roll_wb_bounds). */
@@ -351,21 +373,7 @@ static void tiled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *v
     fprintf(o, "    while (tyl_tb > 4 && 4 * tyl_tb > n0)\n        tyl_tb /= 2;\n");
     for (int d = 0; d < L; d++)
         fprintf(o, "    const int64_t tyl_nb%d = (n%d + tyl_tb - 1) / tyl_tb;\n", d, d);
-    /* each stage's tile: strides of its outer dimensions (the inner one is contiguous) */
-    for (int i = 0; i < ns; i++) {
-        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
-        for (int d = L - 1; d >= 0; d--) {
-            if (d == L - 1)
-                fprintf(o, "    const int64_t tyl_t%d_s%d = n%d + %" PRId64 ";\n", i + 1, d, L, st->spread[L]);
-            else
-                fprintf(o, "    const int64_t tyl_t%d_s%d = tyl_t%d_s%d * (tyl_tb + %" PRId64 ");\n", i + 1, d, i + 1,
-                        d + 1, st->spread[d + 1]);
-        }
-    }
-    fprintf(o, "    #pragma omp parallel if (");
-    for (int d = 0; d < B; d++)
-        fprintf(o, "%sn%d", d ? " * " : "", d);
-    fprintf(o, " > TYL_PAR_MIN)\n    {\n");
+    strides_and_region(o, s, k); /* each stage's tile: strides of its outer dimensions */
     for (int i = 0; i < ns; i++) {
         ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
         const char *T = ir_type_c(st->slot->type);
@@ -519,20 +527,7 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
         for (int d = 1; d < L; d++)
             fprintf(o, "    const int64_t tyl_nb%d = (n%d + tyl_tb - 1) / tyl_tb;\n", d, d);
     }
-    for (int i = 0; i < ns; i++) { /* a window's rows are tiles of dimensions 1 .. L-1 */
-        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
-        for (int d = L - 1; d >= 0; d--) {
-            if (d == L - 1)
-                fprintf(o, "    const int64_t tyl_t%d_s%d = n%d + %" PRId64 ";\n", i + 1, d, L, st->spread[L]);
-            else
-                fprintf(o, "    const int64_t tyl_t%d_s%d = tyl_t%d_s%d * (tyl_tb + %" PRId64 ");\n", i + 1, d, i + 1,
-                        d + 1, st->spread[d + 1]);
-        }
-    }
-    fprintf(o, "    #pragma omp parallel if (");
-    for (int d = 0; d < B; d++)
-        fprintf(o, "%sn%d", d ? " * " : "", d);
-    fprintf(o, " > TYL_PAR_MIN)\n    {\n");
+    strides_and_region(o, s, k); /* a window's rows are tiles of dimensions 1 .. L-1 */
     for (int i = 0; i < ns; i++) {
         ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
         const char *T = ir_type_c(st->slot->type);
