@@ -304,6 +304,55 @@ static void wb_rest(FILE *o, kctx *k, int L, int ind)
     }
 }
 
+/* The strides of each stage's tile (a window's rows, rolled) along the outer dimensions, the
+ * inner one contiguous, tyl_tb points along dimensions 1 .. L-1 (0 .. L-1 per tile); then the
+ * opening of the kernel's parallel region. */
+static void strides_and_region(FILE *o, ir_stmt *s, kctx *k)
+{
+    int B = k->B, L = B - 1;
+    for (int i = 0; i < s->stages.len; i++) {
+        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
+        for (int d = L - 1; d >= 0; d--) {
+            if (d == L - 1)
+                fprintf(o, "    const int64_t tyl_t%d_s%d = n%d + %" PRId64 ";\n", i + 1, d, L, st->spread[L]);
+            else
+                fprintf(o, "    const int64_t tyl_t%d_s%d = tyl_t%d_s%d * (tyl_tb + %" PRId64 ");\n", i + 1, d, i + 1,
+                        d + 1, st->spread[d + 1]);
+        }
+    }
+    fprintf(o, "    #pragma omp parallel if (");
+    for (int d = 0; d < B; d++)
+        fprintf(o, "%sn%d", d ? " * " : "", d);
+    fprintf(o, " > TYL_PAR_MIN)\n    {\n");
+}
+
+/* The value row's loop at indentation ri: the value stored into target 0 and, with the write back
+ * stored by the value loop (sched->wb_store), into target 1 too where the row and the columns are
+ * among the rows no later tile reads ([tyl_ww, tyl_wv), wb_bounds or roll_wb_bounds). */
+static void value_row(FILE *o, ir_stmt *s, kctx *k, const char *vt, int ri)
+{
+    int L = k->B - 1;
+    if (s->sched->wb_store) {
+        fprintf(o, "%*sif (", ri, "");
+        for (int d = 0; d < L; d++)
+            fprintf(o, "%si%d >= tyl_ww%d && i%d < tyl_wv%d", d ? " && " : "", d, d, d, d);
+        fprintf(o, ") {\n%*s", ri + 4, "");
+        target_row(o, k, 1, "");
+        fprintf(o, "%*s#pragma omp simd\n", ri + 4, "");
+        fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++) {\n", ri + 4, "", L, L, L, L);
+        fprintf(o, "%*sconst %s tyl_v = %s;\n", ri + 8, "", ir_type_c(s->target->arr->type), vt);
+        store(o, k, 0, ri + 8, "tyl_v");
+        store(o, k, 1, ri + 8, "tyl_v");
+        fprintf(o, "%*s}\n%*s} else {\n", ri + 4, "", ri, "");
+        ri += 4;
+    }
+    fprintf(o, "%*s#pragma omp simd\n", ri, "");
+    fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)\n", ri, "", L, L, L, L);
+    store(o, k, 0, ri + 4, vt);
+    if (s->sched->wb_store)
+        fprintf(o, "%*s}\n", ri - 4, "");
+}
+
 /* Per tile (sched->roll = 0): the box's outer dimensions cut into tiles of tyl_tb points, every
  * stage computed over the tile grown by its spread, then the value of the tile. */
 static void tiled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *vt, const char *R)
@@ -324,21 +373,7 @@ static void tiled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *v
     fprintf(o, "    while (tyl_tb > 4 && 4 * tyl_tb > n0)\n        tyl_tb /= 2;\n");
     for (int d = 0; d < L; d++)
         fprintf(o, "    const int64_t tyl_nb%d = (n%d + tyl_tb - 1) / tyl_tb;\n", d, d);
-    /* each stage's tile: strides of its outer dimensions (the inner one is contiguous) */
-    for (int i = 0; i < ns; i++) {
-        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
-        for (int d = L - 1; d >= 0; d--) {
-            if (d == L - 1)
-                fprintf(o, "    const int64_t tyl_t%d_s%d = n%d + %" PRId64 ";\n", i + 1, d, L, st->spread[L]);
-            else
-                fprintf(o, "    const int64_t tyl_t%d_s%d = tyl_t%d_s%d * (tyl_tb + %" PRId64 ");\n", i + 1, d, i + 1,
-                        d + 1, st->spread[d + 1]);
-        }
-    }
-    fprintf(o, "    #pragma omp parallel if (");
-    for (int d = 0; d < B; d++)
-        fprintf(o, "%sn%d", d ? " * " : "", d);
-    fprintf(o, " > TYL_PAR_MIN)\n    {\n");
+    strides_and_region(o, s, k); /* each stage's tile: strides of its outer dimensions */
     for (int i = 0; i < ns; i++) {
         ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
         const char *T = ir_type_c(st->slot->type);
@@ -384,25 +419,7 @@ static void tiled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *v
     int ri = 12 + 4 * L;
     rows(o, k, vt, 1, ri, R);
     stage_rows(o, s, vt, ns, L, ri, R, 0);
-    if (h->wb_store) { /* rows no later tile reads: stored into the copied-into array too */
-        fprintf(o, "%*sif (", ri, "");
-        for (int d = 0; d < L; d++)
-            fprintf(o, "%si%d >= tyl_ww%d && i%d < tyl_wv%d", d ? " && " : "", d, d, d, d);
-        fprintf(o, ") {\n%*s", ri + 4, "");
-        target_row(o, k, 1, "");
-        fprintf(o, "%*s#pragma omp simd\n", ri + 4, "");
-        fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++) {\n", ri + 4, "", L, L, L, L);
-        fprintf(o, "%*sconst %s tyl_v = %s;\n", ri + 8, "", ir_type_c(s->target->arr->type), vt);
-        store(o, k, 0, ri + 8, "tyl_v");
-        store(o, k, 1, ri + 8, "tyl_v");
-        fprintf(o, "%*s}\n%*s} else {\n", ri + 4, "", ri, "");
-        ri += 4;
-    }
-    fprintf(o, "%*s#pragma omp simd\n", ri, "");
-    fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)\n", ri, "", L, L, L, L);
-    store(o, k, 0, ri + 4, vt);
-    if (h->wb_store)
-        fprintf(o, "%*s}\n", ri - 4, "");
+    value_row(o, s, k, vt, ri);
     if (wb_in_loop) { /* close the loops inside i0's, copy the rows done, close i0's */
         if (L > 1)
             fprintf(o, "%*s}\n", 12 + 4 * (L - 1), "");
@@ -510,20 +527,7 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
         for (int d = 1; d < L; d++)
             fprintf(o, "    const int64_t tyl_nb%d = (n%d + tyl_tb - 1) / tyl_tb;\n", d, d);
     }
-    for (int i = 0; i < ns; i++) { /* a window's rows are tiles of dimensions 1 .. L-1 */
-        ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
-        for (int d = L - 1; d >= 0; d--) {
-            if (d == L - 1)
-                fprintf(o, "    const int64_t tyl_t%d_s%d = n%d + %" PRId64 ";\n", i + 1, d, L, st->spread[L]);
-            else
-                fprintf(o, "    const int64_t tyl_t%d_s%d = tyl_t%d_s%d * (tyl_tb + %" PRId64 ");\n", i + 1, d, i + 1,
-                        d + 1, st->spread[d + 1]);
-        }
-    }
-    fprintf(o, "    #pragma omp parallel if (");
-    for (int d = 0; d < B; d++)
-        fprintf(o, "%sn%d", d ? " * " : "", d);
-    fprintf(o, " > TYL_PAR_MIN)\n    {\n");
+    strides_and_region(o, s, k); /* a window's rows are tiles of dimensions 1 .. L-1 */
     for (int i = 0; i < ns; i++) {
         ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
         const char *T = ir_type_c(st->slot->type);
@@ -579,27 +583,7 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
     int bi = cross_loops(o, L, NULL, ri);
     rows(o, k, vt, 1, bi, R);
     stage_rows(o, s, vt, ns, L, bi, R, 1);
-    if (h->wb_store) { /* rows no later tile reads: stored into the copied-into array too */
-        fprintf(o, "%*sif (", bi, "");
-        for (int d = 0; d < L; d++)
-            fprintf(o, "%si%d >= tyl_ww%d && i%d < tyl_wv%d", d ? " && " : "", d, d, d, d);
-        fprintf(o, ") {\n%*s", bi + 4, "");
-        target_row(o, k, 1, "");
-        fprintf(o, "%*s#pragma omp simd\n", bi + 4, "");
-        fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++) {\n", bi + 4, "", L, L, L, L);
-        fprintf(o, "%*sconst %s tyl_v = %s;\n", bi + 8, "", ir_type_c(s->target->arr->type), vt);
-        store(o, k, 0, bi + 8, "tyl_v");
-        store(o, k, 1, bi + 8, "tyl_v");
-        fprintf(o, "%*s}\n%*s} else {\n", bi + 4, "", bi, "");
-        bi += 4;
-    }
-    fprintf(o, "%*s#pragma omp simd\n", bi, "");
-    fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)\n", bi, "", L, L, L, L);
-    store(o, k, 0, bi + 4, vt);
-    if (h->wb_store) {
-        bi -= 4;
-        fprintf(o, "%*s}\n", bi, "");
-    }
+    value_row(o, s, k, vt, bi);
     fprintf(o, "%*s}\n", bi - 4, "");
     if (wb_in_loop)
         wb_rows_done(o, k, h, ri);

@@ -987,6 +987,18 @@ static value *np_gradient(lctx *c, loc l, const char *f, value **v, args *a)
                 diag_error(a->pos[i]->l, "distances must be either scalars or 1d");
                 return &lw_ERRV;
             }
+            if (naxes != 1 && nsp == 1) { /* NumPy spreads only a scalar spacing over the axes */
+                diag_error(l, "invalid number of arguments");
+                return &lw_ERRV;
+            }
+            /* known lengths that differ: NumPy's message now, not the prelude's reads past d's
+               end found when compiling (the run-time check covers the lengths not known) */
+            int64_t nx, nf;
+            const sym *sf = x->sh[axes[nsp == 1 ? 0 : i - 1]];
+            if (a->pos[i]->sh[0] && sym_is_const(a->pos[i]->sh[0], &nx) && sf && sym_is_const(sf, &nf) && nx != nf) {
+                diag_error(a->pos[i]->l, "when 1d, distances must match the length of the corresponding dimension");
+                return &lw_ERRV;
+            }
         }
     ir_type ot = ir_type_is_float(x->type) ? x->type : T_F64;
     value *fx = x;

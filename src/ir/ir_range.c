@@ -96,6 +96,7 @@ static int range(const ir_ranges *r, const ir_expr *e, int64_t *lo, int64_t *hi)
     case E_SELECT:
         /* x == k ? b : c with k outside x's range (np.roll's test for int64's minimum): c */
         if (e->a && e->a->kind == E_BIN && e->a->op == OP_CEQ && e->a->b && e->a->b->kind == E_CONST &&
+            is_int(e->a->b->type) &&
             range(r, e->a->a, &a, &b) && (e->a->b->c.i < a || e->a->b->c.i > b))
             return range(r, e->cc, lo, hi);
         if (!range(r, e->b, &a, &b) || !range(r, e->cc, &c, &d))

@@ -33,7 +33,7 @@
  * table's shifts; for layouts whose arrays' index spaces differ from their
  * group's by constant offsets, align/ak/as (aligned blocks, align_groups below; never with
  * ir_program.dist_plain), which pass_halo's widths and ir_dist_aligned take into account and the
- * run time's blocks follow (tyl_dist.c, block_l).
+ * run time's blocks follow (tyl_dist.c, tyl_dist_block_l_).
  *
  * pass_halo requires: pass_dist, pass_fuse.
  * Establishes: per layout the halo widths (the largest any read needs, per dimension and side)

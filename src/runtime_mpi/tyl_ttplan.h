@@ -15,7 +15,7 @@ typedef struct tt_plan {
     int slabs;          /* threads, 2-D: a slab of rows each (run_slabs); H: its tiles' */
     int64_t shrink;     /* the widest S_n (shrinks) */
     int64_t maxoff;     /* the farthest row offset a stage reads */
-    int planes;         /* tiles of planes and lines (plan_planes) */
+    int planes;         /* tiles of planes and lines (tyl_tt_plan_planes_) */
 } tt_plan;
 
 /* The bytes a tile and what its lags add may take: TYLES_TT_CACHE (default 1 MiB), or the

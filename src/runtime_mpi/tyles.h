@@ -89,11 +89,11 @@ typedef struct tyl_layout {
     int align;                     /* blocks aligned within a group of arrays whose index spaces
                                       differ by constant offsets: along d the base extent is
                                       shape - ak[d], split as usual, and every interior boundary
-                                      moved up by as[d] (tyl_dist.c, block_l) */
+                                      moved up by as[d] (tyl_dist.c, tyl_dist_block_l_) */
     int ak[TYL_MAX_RANK], as[TYL_MAX_RANK];
     unsigned whole;                /* bit d: axis d is kept whole on every rank (a component
                                       axis: an LBM field's 9 directions); the other axes take the
-                                      grid's axes in order (tyl_dist.c, grid_of) */
+                                      grid's axes in order (tyl_dist.c, tyl_dist_grid_of_) */
 } tyl_layout;
 
 typedef struct tyl_array {
