@@ -3,6 +3,7 @@
  * targets, and a reduction's identity and combining step.
  */
 #include "emit_internal.h"
+#include "../ir/sched.h"
 
 #include <string.h>
 
@@ -193,13 +194,6 @@ static int pf_first(kctx *k)
     return -1;
 }
 
-/* Rows are prefetched ahead (tyl_pf, rows of at most 4 KiB) in kernels of box rank 3 or more
- * (measured there), and within the row (tyl_pa, longer rows) in the chunk loop of streamed rows
- * (pass_sched_vec.c): the rows stored from vector registers have no chunks. */
-static int pf_in_row(kctx *k)
-{
-    return k->stream && !k->stream_vec;
-}
 
 static void pf_decision(FILE *o, kctx *k, int f, const char *var, const char *fn)
 {
@@ -219,16 +213,16 @@ void emit_c_stream_decision(FILE *o, kctx *k)
         fprintf(o, ", n%d * %d, %d);\n", k->B - 1, k->stream_elem, k->point_bytes);
     }
     int f = pf_first(k);
-    if (f >= 0 && k->B >= 3)
+    if (f >= 0 && (k->prefetch_how & PF_ROWS))
         pf_decision(o, k, f, "tyl_pf", "");
-    if (f >= 0 && pf_in_row(k))
+    if (f >= 0 && (k->prefetch_how & PF_IN_ROW))
         pf_decision(o, k, f, "tyl_pa", "_ahead");
 }
 
 /* At the start of a row: the prefetched reads' rows tyl_pf rows ahead, within the box. */
 static void prefetch_rows(FILE *o, int ind, kctx *k)
 {
-    if (pf_first(k) < 0 || k->B < 3)
+    if (pf_first(k) < 0 || !(k->prefetch_how & PF_ROWS))
         return;
     int R = k->B - 2, L = k->B - 1, n = 0;
     for (int j = 0; j < k->prefetch->len; j++)
@@ -247,7 +241,7 @@ static void prefetch_rows(FILE *o, int ind, kctx *k)
 /* In a streamed row's chunk loop: the prefetched reads' lines tyl_pa bytes past the chunk. */
 static void prefetch_ahead(FILE *o, int ind, kctx *k, const char *n)
 {
-    if (pf_first(k) < 0 || !pf_in_row(k))
+    if (pf_first(k) < 0 || !(k->prefetch_how & PF_IN_ROW))
         return;
     int c = 0;
     for (int j = 0; j < k->prefetch->len; j++)

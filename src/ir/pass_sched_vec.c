@@ -230,6 +230,7 @@ static void prefetch_marks(ir_stmt *s)
     ir_stmt *w0 = s->kind == S_FUSED ? VEC_AT(s->body, 0, ir_stmt *) : s;
     int B = w0->target->vrank;
     h->prefetch = (vec){0};
+    h->prefetch_how = 0;
     if (B < 2 || h->tiled || (B == 2 && !h->stream)) /* 2-D: within a streamed row's chunks */
         return;
     vec reads = {0};
@@ -270,6 +271,8 @@ static void prefetch_marks(ir_stmt *s)
                 }
         }
     }
+    if (h->prefetch.len)
+        h->prefetch_how = (B >= 3 ? PF_ROWS : 0) | (h->stream && !h->stream_vec ? PF_IN_ROW : 0);
 }
 
 /* The bytes one point moves: the element sizes of the distinct arrays the kernel touches. */

@@ -91,6 +91,7 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
                   "vector streamed stores without one streamed target");
             CHECK(!h->prefetch.len || (h->simd && !h->tiled && h->point_bytes > 0 && (ir_sched_box_rank(s) >= 3 || (ir_sched_box_rank(s) == 2 && h->stream))),
                   "prefetched rows in a kernel of rank under 3 without a streamed row, a tiled one, or without simd");
+            CHECK(!h->prefetch.len == !h->prefetch_how, "prefetched reads without how, or how without reads");
         } else if (s->kind == S_FOR || s->kind == S_WHILE) {
             CHECK(h, "a loop without a schedule");
             CHECK(!h->simd && !h->stream, "simd or stream marks on a loop");

@@ -24,6 +24,8 @@ typedef enum ir_scratch {
     SCR_REPLACE, /* into a new buffer of the target's layout, which then replaces the target */
 } ir_scratch;
 
+enum { PF_ROWS = 1, PF_IN_ROW = 2 }; /* ir_sched.prefetch_how */
+
 typedef struct ir_sched {
     /* S_SWEEP, S_FUSED, S_REDUCE */
     int kernel;          /* pass_sched_ids: number of the kernel (tyl_k<kernel>), 1.. in program
@@ -89,6 +91,11 @@ typedef struct ir_sched {
                             rank 3 or more, tyl_mem_prefetch) or, in a streamed row, a few KiB
                             ahead within the row (tyl_mem_prefetch_ahead) when the run time
                             finds the sweep larger than the cache */
+    unsigned prefetch_how; /* pass_sched_vec (prefetch): PF_ROWS: whole rows a few rows ahead
+                            (box rank 3 or more); PF_IN_ROW: a few KiB ahead in a streamed
+                            row's chunk loop (stream, !stream_vec: rows stored from vector
+                            registers have no chunks). A 3-D kernel may have both: the run time
+                            takes rows ahead for rows of at most 4 KiB, in the row past that */
     /* S_FOR, S_WHILE */
     int graph_period;    /* pass_sched_graph: > 0: the loop is captured in a CUDA graph of that
                             many iterations and replayed (CUDA only, S_FOR) */
