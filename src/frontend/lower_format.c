@@ -1108,6 +1108,18 @@ value *lw_str_runtime(loc l, int *k)
     return r;
 }
 
+/* How many run-time strings the program has so far (a mark: those made after it are new). */
+int lw_str_count(void)
+{
+    return str_count;
+}
+
+/* Statements (at c->out) setting run-time string k to v, a V_STR or a V_FSTR. */
+void lw_str_set(lctx *c, loc l, value *v, int k)
+{
+    build_into(c, l, v, k);
+}
+
 /* x if cond else y of strings, cond known at run time only: run-time string k, set in the
  * branches of an S_IF, as the one piece of a V_FSTR. */
 value *lw_str_select(lctx *c, loc l, ir_expr *cond, value *x, value *y)

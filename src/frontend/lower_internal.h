@@ -716,6 +716,8 @@ value *lw_str_binop(lctx *c, loc l, int op, value *x, value *y);
 int lw_str_pieces(lctx *c, loc l, value *v, int conv, const char *spec, int snap, vec *ps);
 int lw_str_build(lctx *c, loc l, value *v);
 value *lw_str_runtime(loc l, int *k); /* a new run-time string k, set by a statement */
+int lw_str_count(void);                /* run-time strings made so far */
+void lw_str_set(lctx *c, loc l, value *v, int k); /* statements setting run-time string k to v */
 value *lw_str_merge(lctx *c, ir_stmt *st, value *x, value *y); /* strings bound on an if's branches */
 value *lw_str_select(lctx *c, loc l, ir_expr *cond, value *x, value *y);
 void lw_emit_raise_str(lctx *c, loc l, ir_expr *cond, const char *msg, value *rt);

@@ -651,6 +651,7 @@ struct carry_ctx {
     vec *carried;
     snapshot *entry;
     ast *loop;
+    vec strs; /* name, run-time string k (as intptr_t): strings_at_breaks */
 };
 static void emit_carries(lctx *c, struct carry_ctx *cc)
 {
@@ -673,6 +674,13 @@ static void emit_carries(lctx *c, struct carry_ctx *cc)
         else if (x && !(x->kind == B_VALUE && x->val->kind == V_ERR))
             diag_error(cc->loop->l, "'%s' changes form inside this loop (%s before, %s after one "
                                 "iteration)", n, e ? value_what(e) : "unbound", value_what(x));
+    }
+    for (int i = 0; i + 1 < cc->strs.len; i += 2) { /* strings_at_breaks */
+        binding *x = own(c, VEC_AT(cc->strs, i, const char *));
+        int k = (int)(intptr_t)cc->strs.items[i + 1];
+        if (x && x->kind == B_VALUE && (x->val->kind == V_STR || x->val->kind == V_FSTR) &&
+            !(x->val->kind == V_FSTR && x->val->n == 1 && x->val->items[0]->n == k)) /* not k itself */
+            lw_str_set(c, cc->loop->l, x->val, k);
     }
 }
 void lw_loop_carries(lctx *c)
@@ -797,6 +805,124 @@ static void pin_constant_items(lctx *c, loc l, const char *name)
     nb->val = r;
 }
 
+/* Does a loop body (stmts) have a break or continue of its own (in ifs, not in loops inside)? */
+static int leaves_here(vec *stmts)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (s->kind == A_BREAK || s->kind == A_CONTINUE ||
+            (s->kind == A_IF && (leaves_here(&s->body) || leaves_here(&s->orelse))))
+            return 1;
+    }
+    return 0;
+}
+
+/* Does the loop st run at least once: range() of constants that is not empty, or `while True`? */
+static int runs_once(ir_stmt *st, ast *condast)
+{
+    if (st->kind == S_WHILE)
+        return condast && condast->kind == A_BOOL && condast->ival;
+    int64_t a, b, k;
+    if (!ir_expr_const_int(st->e, &a) || !ir_expr_const_int(st->e2, &b) || !ir_expr_const_int(st->e3, &k))
+        return 0;
+    return k > 0 ? a < b : k < 0 && a > b;
+}
+
+/* Does string value v use run-time string k (as a piece or as a field's spec)? */
+static int uses_str(value *v, int k)
+{
+    if (v->kind == V_STR)
+        return v->n == k;
+    for (int i = 0; i < v->n; i++)
+        if (v->items[i]->n == k)
+            return 1;
+    return 0;
+}
+
+/* After a loop's body (lowered into st, entry: the bindings at its entry; strmark: the run-time
+ * strings there were before the body): a name bound to a string at the entry and to another
+ * after one iteration (not read by the next: carry_values rejects that) keeps its entry string
+ * when the loop runs no iteration. Unless the loop surely runs once, the name becomes a
+ * run-time string set to the entry string before the loop and to the body's at the end of it;
+ * a run-time string the body made (a string chosen by an if) is set before the loop instead.
+ * A loop that can leave its body early (break, continue) is refused for the second form. */
+static int at_breaks(vec *strs, const char *n)
+{
+    for (int i = 0; i + 1 < strs->len; i += 2)
+        if (strcmp(VEC_AT(*strs, i, const char *), n) == 0)
+            return 1;
+    return 0;
+}
+static void strings_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *names,
+                               snapshot *entry, int strmark, vec *strs)
+{
+    for (int i = 0; i + 1 < strs->len; i += 2) { /* strings_at_breaks: run-time string k */
+        binding *x = own(c, VEC_AT(*strs, i, const char *));
+        if (x && x->kind == B_VALUE && (x->val->kind == V_STR || x->val->kind == V_FSTR)) {
+            int k = (int)(intptr_t)strs->items[i + 1];
+            value *r = lw_str_runtime(loop->l, &(int){0});
+            r->items[0]->n = k;
+            x->val = r;
+        }
+    }
+    if (c->probing || runs_once(st, condast))
+        return;
+    for (int i = 0; i < names->len; i++) {
+        const char *n = VEC_AT(*names, i, const char *);
+        binding *x = own(c, n), *e = entry_of_in(c, entry, n);
+        if (!x || !e || x->kind != B_VALUE || e->kind != B_VALUE ||
+            (x->val->kind != V_STR && x->val->kind != V_FSTR) ||
+            (e->val->kind != V_STR && e->val->kind != V_FSTR) || lw_value_equal(e->val, x->val) ||
+            at_breaks(strs, n))
+            continue;
+        value *xv = x->val;
+        if (xv->kind == V_FSTR && xv->n == 1 && xv->items[0]->kind == V_STR && xv->items[0]->n > strmark &&
+            !uses_str(e->val, xv->items[0]->n)) {
+            lw_str_set(c, loop->l, e->val, xv->items[0]->n); /* before the loop */
+            continue;
+        }
+        if (leaves_here(&loop->body)) {
+            diag_error(loop->l, "'%s' is bound to %s before this loop and to another string inside "
+                                "it, and the loop may run no iteration or leave early (break, "
+                                "continue): such a string is not supported; bind it after the loop",
+                       n, lw_vkind_desc(e->val));
+            continue;
+        }
+        int k;
+        value *r = lw_str_runtime(loop->l, &k);
+        lw_str_set(c, loop->l, e->val, k); /* before the loop */
+        vec *saved = c->out;
+        c->out = &st->body;
+        lw_str_set(c, loop->l, xv, k); /* at the end of the body */
+        c->out = saved;
+        x->val = r;
+    }
+}
+
+/* A loop that may run no iteration and leaves its body early (break, continue), with names in
+ * cands (rebound by the body) bound to strings at its entry: each such name is run-time string
+ * k from the loop on, set to the entry string before the loop and to the name's string before
+ * each break or continue and at the end of the body (emit_carries); strs gets name, k. */
+static void strings_at_breaks(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *cands, vec *strs)
+{
+    if (c->probing || runs_once(st, condast) || !leaves_here(&loop->body))
+        return;
+    for (int i = 0; i < cands->len; i++) {
+        const char *n = VEC_AT(*cands, i, const char *);
+        binding *e = own(c, n);
+        if (!e || e->kind != B_VALUE || (e->val->kind != V_STR && e->val->kind != V_FSTR))
+            continue;
+        int k;
+        value *r = lw_str_runtime(loop->l, &k);
+        lw_str_set(c, loop->l, e->val, k); /* before the loop */
+        binding *b = lw_bind(c, n); /* the body starts with it (a continue before it is bound) */
+        b->kind = B_VALUE;
+        b->val = r;
+        vec_push(strs, (void *)n);
+        vec_push(strs, (void *)(intptr_t)k);
+    }
+}
+
 /* Lower a loop: infer the types of the names its body assigns, then lower the body for real
  * into st. `condast` is lowered at the top of each iteration (a while condition). */
 static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st);
@@ -890,6 +1016,9 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
     snapshot entry = lw_snap_take(c);
     if (c->loops == 0 && c->sc == c->module)
         record_ck_shapes(c, st);
+    vec strs = {0};
+    strings_at_breaks(c, loop, condast, st, &cands, &strs);
+    int strmark = lw_str_count();
     vec *saved = c->out;
     c->out = &st->body;
     c->loops++;
@@ -914,14 +1043,15 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
             lw_emit(c, brk);
         }
     }
-    struct carry_ctx cc = {&carried, &entry, loop};
+    struct carry_ctx cc = {&carried, &entry, loop, strs};
     void *outer_carry = c->carrying;
-    c->carrying = carried.len ? &cc : NULL;
+    c->carrying = carried.len || cc.strs.len ? &cc : NULL;
     lw_block(c, &loop->body);
     emit_carries(c, &cc);
     c->carrying = outer_carry;
     c->loops--;
     c->out = saved;
+    strings_after_loop(c, loop, condast, st, &names, &entry, strmark, &cc.strs);
     for (int i = 0; i < names.len; i++) {
         const char *n = VEC_AT(names, i, const char *);
         binding *x = own(c, n), *e = entry_of_in(c, &entry, n);
