@@ -236,6 +236,10 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
     }
 }
 void lw_merge_branches(lctx *c, ir_stmt *st, vec then_binds) { merge_branches(c, st, then_binds); }
+value *lw_merge_value(lctx *c, ir_stmt *st, const char *name, value *t, value *e)
+{
+    return merge_value(c, st, name, t, e, 0);
+}
 static void lower_if(lctx *c, ast *s)
 {
     value *cv = lw_truth(c, lw_expr(c, s->a), "an if condition");

@@ -719,6 +719,8 @@ value *lw_str_runtime(loc l, int *k); /* a new run-time string k, set by a state
 int lw_str_count(void);                /* run-time strings made so far */
 void lw_str_set(lctx *c, loc l, value *v, int k); /* statements setting run-time string k to v */
 value *lw_str_merge(lctx *c, ir_stmt *st, value *x, value *y); /* strings bound on an if's branches */
+/* tuples, slices, scalars bound on an if's branches (st): run-time variables set in each */
+value *lw_merge_value(lctx *c, ir_stmt *st, const char *name, value *t, value *e);
 value *lw_str_select(lctx *c, loc l, ir_expr *cond, value *x, value *y);
 void lw_emit_raise_str(lctx *c, loc l, ir_expr *cond, const char *msg, value *rt);
 /* lower_builtins.c: an S_PRINT of values of changing type (value->dyn) as one S_PRINT per

@@ -899,6 +899,95 @@ static void strings_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, ve
     }
 }
 
+/* After a loop's body (lowered into st; entry: the bindings at its entry; carried: the names
+ * the next iteration reads, whose variables already hold the entry value when the loop runs no
+ * iteration): a name bound to a value known when compiling (a tuple, a slice, a view) before
+ * the loop and to another after one iteration keeps its entry value when the loop runs none.
+ * Unless the loop surely runs once, the two are merged as an if's branches would be (the
+ * loop's body the then branch, the statements before the loop the else branch): the numbers
+ * of a tuple that differ become variables set before the loop and at the end of the body, a
+ * view views its own slot with run-time bounds. What cannot be merged so, or a loop that can
+ * leave its body early (break, continue), is refused. Strings: strings_after_loop. */
+static int is_str(value *v)
+{
+    return v->kind == V_STR || v->kind == V_FSTR;
+}
+/* Not a string (strings_after_loop), a list (lower_lists.c), an error or a value whose use
+ * reports one. */
+static int plain_value(binding *b)
+{
+    if (b->kind != B_VALUE)
+        return 1;
+    value *v = b->val;
+    return !is_str(v) && v->kind != V_ERR && v->kind != V_LIST && !lw_is_poison(v) && !lw_is_ambiguous(v);
+}
+static void values_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *names,
+                              snapshot *entry, vec *carried, int errors)
+{
+    if (c->probing || runs_once(st, condast) || diag_reported() != errors) /* not after an error */
+        return;
+    for (int i = 0; i < names->len; i++) {
+        const char *n = VEC_AT(*names, i, const char *);
+        binding *x = own(c, n), *e = entry_of_in(c, entry, n);
+        if (!x || !e || (x->kind != B_VALUE && e->kind != B_VALUE) || lw_name_in(carried, n) ||
+            !plain_value(x) || !plain_value(e) ||
+            (x->kind == B_VALUE && e->kind == B_VALUE && lw_value_equal(e->val, x->val)))
+            continue;
+        if (x->kind == B_VALUE && e->kind == B_VALUE && e->val->kind == V_ARRAY && x->val->kind == V_ARRAY &&
+            e->val->e->kind == E_READ && x->val->e->kind == E_READ &&
+            strcmp(x->val->e->view->arr->pyname, arena_printf(&util_arena, "%s.base", n)) == 0) {
+            int ch = 0; /* e kept on its array (its base rebound by the body): the same view */
+            if (lw_value_equal(lw_value_retarget(e->val, e->val->e->view->arr, x->val->e->view->arr, &ch),
+                               x->val))
+                continue;
+        }
+        const char *what = value_what(e), *xwhat = value_what(x);
+        if (strcmp(what, xwhat) == 0)
+            xwhat = "another one";
+        if (leaves_here(&loop->body)) {
+            diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, and the "
+                                "loop may run no iteration or leave early (break, continue): a "
+                                "value that depends on how many iterations ran is not supported; "
+                                "bind it after the loop", n, what, xwhat);
+            continue;
+        }
+        ir_stmt *fake = ir_stmt_new(S_IF, loop->l); /* then: the body's end; else: before the loop */
+        int done = 0;
+        value *xv = lw_bound_array(x), *ev = lw_bound_array(e);
+        if (xv && ev && (x->kind != B_VALUE || x->val->kind == V_ARRAY) &&
+            (e->kind != B_VALUE || e->val->kind == V_ARRAY) && lw_carriable_view(e, x)) {
+            const sym *sh[IR_MAX_RANK];
+            for (int d = 0; d < ev->rank; d++)
+                sh[d] = lw_sym_cmp(ev->sh[d], xv->sh[d]) == 1 ? ev->sh[d] : NULL;
+            vec *saved = c->out;
+            c->out = &fake->body;
+            lw_carry_view(c, loop->l, n, xv, sh);
+            c->out = &fake->orelse;
+            lw_carry_view(c, loop->l, n, ev, sh);
+            c->out = saved;
+            done = 1;
+        } else if (x->kind == B_VALUE && e->kind == B_VALUE) {
+            value *m = lw_merge_value(c, fake, n, x->val, e->val);
+            if (m) {
+                x->val = m;
+                done = 1;
+            }
+        }
+        if (!done) {
+            diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, and the "
+                                "loop may run no iteration: a value known when compiling that "
+                                "depends on whether the loop ran is not supported (only numbers "
+                                "of a tuple and views may differ); bind it after the loop",
+                       n, what, xwhat);
+            continue;
+        }
+        for (int k = 0; k < fake->orelse.len; k++)
+            lw_emit(c, VEC_AT(fake->orelse, k, ir_stmt *)); /* before the loop */
+        for (int k = 0; k < fake->body.len; k++)
+            vec_push(&st->body, fake->body.items[k]); /* at the end of the body */
+    }
+}
+
 /* A loop that may run no iteration and leaves its body early (break, continue), with names in
  * cands (rebound by the body) bound to strings at its entry: each such name is run-time string
  * k from the loop on, set to the entry string before the loop and to the name's string before
@@ -1052,6 +1141,7 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
     c->loops--;
     c->out = saved;
     strings_after_loop(c, loop, condast, st, &names, &entry, strmark, &cc.strs);
+    values_after_loop(c, loop, condast, st, &names, &entry, &carried, errors);
     for (int i = 0; i < names.len; i++) {
         const char *n = VEC_AT(names, i, const char *);
         binding *x = own(c, n), *e = entry_of_in(c, &entry, n);
