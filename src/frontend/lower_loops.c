@@ -907,7 +907,8 @@ static void strings_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, ve
  * loop's body the then branch, the statements before the loop the else branch): the numbers
  * of a tuple that differ become variables set before the loop and at the end of the body, a
  * view views its own slot with run-time bounds. What cannot be merged so, or a loop that can
- * leave its body early (break, continue), is refused. Strings: strings_after_loop. */
+ * leave its body early (break, continue), is refused where the name is read after the loop.
+ * Strings: strings_after_loop. */
 static int is_str(value *v)
 {
     return v->kind == V_STR || v->kind == V_FSTR;
@@ -920,6 +921,13 @@ static int plain_value(binding *b)
         return 1;
     value *v = b->val;
     return !is_str(v) && v->kind != V_ERR && v->kind != V_LIST && !lw_is_poison(v) && !lw_is_ambiguous(v);
+}
+/* The name of binding x, after the loop, reports msg where it is read (lw_ambiguous_read):
+ * unread (rebound after the loop), it is harmless. */
+static void refuse_after_loop(ast *loop, binding *x, const char *msg)
+{
+    x->kind = B_VALUE;
+    x->val = lw_ambiguous_new(loop->l, msg, "loop");
 }
 static void values_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *names,
                               snapshot *entry, vec *carried, int errors)
@@ -945,10 +953,11 @@ static void values_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec
         if (strcmp(what, xwhat) == 0)
             xwhat = "another one";
         if (leaves_here(&loop->body)) {
-            diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, and the "
-                                "loop may run no iteration or leave early (break, continue): a "
-                                "value that depends on how many iterations ran is not supported; "
-                                "bind it after the loop", n, what, xwhat);
+            refuse_after_loop(loop, x, arena_printf(&util_arena, "is %s before the loop at line %d and %s "
+                                  "after one iteration of it, which may run no iteration or leave "
+                                  "early (break, continue): a value that depends on how many "
+                                  "iterations ran is not supported; bind it after the loop",
+                                  what, loop->l.line, xwhat));
             continue;
         }
         ir_stmt *fake = ir_stmt_new(S_IF, loop->l); /* then: the body's end; else: before the loop */
@@ -974,11 +983,11 @@ static void values_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec
             }
         }
         if (!done) {
-            diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, and the "
-                                "loop may run no iteration: a value known when compiling that "
-                                "depends on whether the loop ran is not supported (only numbers "
-                                "of a tuple and views may differ); bind it after the loop",
-                       n, what, xwhat);
+            refuse_after_loop(loop, x, arena_printf(&util_arena, "is %s before the loop at line %d and %s "
+                                  "after one iteration of it, which may run no iteration: a value "
+                                  "known when compiling that depends on whether the loop ran is not "
+                                  "supported (only the numbers of a tuple and views may differ); bind "
+                                  "it after the loop", what, loop->l.line, xwhat));
             continue;
         }
         for (int k = 0; k < fake->orelse.len; k++)
