@@ -353,6 +353,24 @@ static void value_row(FILE *o, ir_stmt *s, kctx *k, const char *vt, int ri)
         fprintf(o, "%*s}\n", ri - 4, "");
 }
 
+/* After the barrier that ends a thread's part: the rows from `start` (the first row of its
+ * block, when `guard` holds) that the previous block's tiles read, copied back now; the
+ * copy stops wb_lag rows short of the block's end `base` unless `at_end` (the last block). */
+static void wb_after_barrier(FILE *o, kctx *k, const ir_sched *h, int L, const char *guard, const char *start,
+                             const char *end, const char *at_end, const char *base)
+{
+    fprintf(o, "        #pragma omp barrier\n");
+    fprintf(o, "        if (%s) {\n", guard);
+    fprintf(o, "            int64_t tyl_u0 = %s - %d, tyl_v0 = %s + %d;\n", start, h->wb_lag[0], start, h->wb_ahead);
+    fprintf(o, "            const int64_t %s = %s ? n0 : %s - %d;\n", end, at_end, base, h->wb_lag[0]);
+    fprintf(o, "            if (tyl_u0 < 0)\n                tyl_u0 = 0;\n");
+    fprintf(o, "            if (tyl_v0 > %s)\n                tyl_v0 = %s;\n", end, end);
+    for (int d = 1; d < L; d++)
+        fprintf(o, "            const int64_t tyl_u%d = 0, tyl_v%d = n%d;\n", d, d, d);
+    wb_copy(o, k, 12, 0);
+    fprintf(o, "        }\n");
+}
+
 /* Per tile (sched->roll = 0): the box's outer dimensions cut into tiles of tyl_tb points, every
  * stage computed over the tile grown by its spread, then the value of the tile. */
 static void tiled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *vt, const char *R)
@@ -432,19 +450,8 @@ static void tiled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *v
     if (h->wb_store)
         wb_rest(o, k, L, ind);
     fprintf(o, "%*s}\n", ind - 4, "");
-    if (h->wb) { /* the rows the previous thread's tiles read, now that every tile is done */
-        fprintf(o, "        #pragma omp barrier\n");
-        fprintf(o, "        if (tyl_Q0 > 0) {\n");
-        fprintf(o, "            int64_t tyl_u0 = tyl_Q0 * tyl_tb - %d, tyl_v0 = tyl_Q0 * tyl_tb + %d;\n", h->wb_lag[0],
-                h->wb_ahead);
-        fprintf(o, "            const int64_t tyl_e0 = tyl_Q1 == tyl_nb0 ? n0 : tyl_Q1 * tyl_tb - %d;\n", h->wb_lag[0]);
-        fprintf(o, "            if (tyl_u0 < 0)\n                tyl_u0 = 0;\n");
-        fprintf(o, "            if (tyl_v0 > tyl_e0)\n                tyl_v0 = tyl_e0;\n");
-        for (int d = 1; d < L; d++)
-            fprintf(o, "            const int64_t tyl_u%d = 0, tyl_v%d = n%d;\n", d, d, d);
-        wb_copy(o, k, 12, 0);
-        fprintf(o, "        }\n");
-    }
+    if (h->wb) /* the rows the previous thread's tiles read, now that every tile is done */
+        wb_after_barrier(o, k, h, L, "tyl_Q0 > 0", "tyl_Q0 * tyl_tb", "tyl_e0", "tyl_Q1 == tyl_nb0", "tyl_Q1 * tyl_tb");
     for (int i = 0; i < ns; i++)
         fprintf(o, "        tyl_tile_free(tyl_t%d);\n", i + 1);
 }
@@ -595,18 +602,8 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
     if (h->wb_store)
         wb_rest(o, k, L, ind);
     fprintf(o, "%*s}\n", ind - 4, "");
-    if (h->wb) { /* the first rows of this thread's block, which the previous block read */
-        fprintf(o, "        #pragma omp barrier\n");
-        fprintf(o, "        if (tyl_b0 > 0 && tyl_m0 > 0) {\n");
-        fprintf(o, "            int64_t tyl_u0 = tyl_b0 - %d, tyl_v0 = tyl_b0 + %d;\n", h->wb_lag[0], h->wb_ahead);
-        fprintf(o, "            const int64_t tyl_x0 = tyl_e0 == n0 ? n0 : tyl_e0 - %d;\n", h->wb_lag[0]);
-        fprintf(o, "            if (tyl_u0 < 0)\n                tyl_u0 = 0;\n");
-        fprintf(o, "            if (tyl_v0 > tyl_x0)\n                tyl_v0 = tyl_x0;\n");
-        for (int d = 1; d < L; d++)
-            fprintf(o, "            const int64_t tyl_u%d = 0, tyl_v%d = n%d;\n", d, d, d);
-        wb_copy(o, k, 12, 0);
-        fprintf(o, "        }\n");
-    }
+    if (h->wb) /* the first rows of this thread's block, which the previous block read */
+        wb_after_barrier(o, k, h, L, "tyl_b0 > 0 && tyl_m0 > 0", "tyl_b0", "tyl_x0", "tyl_e0 == n0", "tyl_e0");
     for (int i = 0; i < ns; i++)
         fprintf(o, "        tyl_tile_free(tyl_t%d);\n", i + 1);
 }
