@@ -662,6 +662,24 @@ void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const 
 void lw_loop_carries(lctx *c);
 void lw_loop_body_once(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
 
+/* lower_loops.c, for lower_zerotrip.c: a name's binding where its bindings live (the current
+ * scope's, or the module's for `global` names), its binding in a snapshot, and what it is in
+ * words ("a view of an array") */
+binding *lw_own(lctx *c, const char *name);
+binding *lw_entry_of_in(lctx *c, snapshot *s, const char *name);
+const char *lw_value_what(binding *b);
+
+/* ---- lower_zerotrip.c: what a loop that may run no iteration leaves bound ------------------ */
+/* Before the body: the run-time strings a loop that leaves early sets at each break/continue
+ * (strs: name, string number pairs). After it: names bound to strings, then tuples, slice
+ * objects and views, keep their entry value when the loop runs no iteration (or are refused
+ * where read after it). */
+void lw_strings_at_breaks(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *cands, vec *strs);
+void lw_strings_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *names,
+                           snapshot *entry, int strmark, vec *strs);
+void lw_values_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *names,
+                          snapshot *entry, vec *carried, int errors);
+
 /* ---- lower_class.c: classes as containers of parameters and arrays, with methods ----------- */
 
 void lw_class_reset(void);

@@ -15,11 +15,11 @@
 
 /* The binding of a name where its bindings live: the current scope's, or the module's for a
  * function's `global` names and objects' attributes (lw_bind's rule). */
-static binding *own(lctx *c, const char *name) { return lw_find_in(lw_name_scope(c, name), name); }
+binding *lw_own(lctx *c, const char *name) { return lw_find_in(lw_name_scope(c, name), name); }
 /* A name's binding in a snapshot, the module's part included when the name is the module's
  * (a function's own t is not the module's t: a loop of the function that binds t first would
  * otherwise compare its t with the module's, and find no entry binding of its own). */
-static binding *entry_of_in(lctx *c, snapshot *s, const char *name)
+binding *lw_entry_of_in(lctx *c, snapshot *s, const char *name)
 {
     for (int k = 0; k < s->binds.len; k++)
         if (strcmp(VEC_AT(s->binds, k, binding *)->name, name) == 0)
@@ -121,7 +121,7 @@ static vec entry_sig(lctx *c, vec *names)
 {
     vec sig = {0};
     for (int i = 0; i < names->len; i++) {
-        binding *b = own(c, VEC_AT(*names, i, const char *));
+        binding *b = lw_own(c, VEC_AT(*names, i, const char *));
         intptr_t k = !b ? -1 : b->kind != B_SCALAR ? -2 - (intptr_t)b->kind
                            : b->dyn ? -10 : (intptr_t)b->var->type;
         vec_push(&sig, (void *)k);
@@ -141,7 +141,7 @@ static int same_sig(vec *a, vec *b)
 /* Make one promotion at the loop's entry (statements into c->out). */
 static void promote(lctx *c, loc l, promo *p)
 {
-    binding *b = own(c, p->name);
+    binding *b = lw_own(c, p->name);
     if (p->dyn) {
         dynvar *d = b->dyn ? b->dyn : lw_dyn_get(c, p->name);
         lw_dyn_convert(c, c->out, l, d, b);
@@ -245,7 +245,7 @@ static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
     vec after = {0};
     for (int i = 0; i < names->len; i++) {
         const char *n = VEC_AT(*names, i, const char *);
-        binding *e = entry_of_in(c, &before, n), *x = own(c, n);
+        binding *e = lw_entry_of_in(c, &before, n), *x = lw_own(c, n);
         if (e && x && e->kind == B_SCALAR && x->kind == B_SCALAR &&
             (e->dyn != x->dyn || e->var->type != x->var->type))
             vec_push(&after, (void *)n), vec_push(&after, x);
@@ -261,7 +261,7 @@ static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
     for (int i = 0; i < after.len; i += 2) {
         const char *n = VEC_AT(after, i, const char *);
         binding *x = VEC_AT(after, i + 1, binding *);
-        binding *b = own(c, n);
+        binding *b = lw_own(c, n);
         promo *p = NEW(promo);
         p->name = n;
         if (lw_dyn_joins(b) && lw_dyn_joins(x) && !(target && strcmp(n, target->name) == 0)) {
@@ -314,7 +314,7 @@ static void read_entry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, 
     lw_probe_end(c, &p);
 }
 
-static const char *value_what(binding *b)
+const char *lw_value_what(binding *b)
 {
     if (b->kind == B_SCALAR)
         return "a scalar";
@@ -554,7 +554,7 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
         lw_loop_body_once(c, loop, target, loopvar, condast);
         for (int i = 0; i < cands->len; i++) {
             binding *x = NEW(binding);
-            *x = *own(c, VEC_AT(*cands, i, const char *));
+            *x = *lw_own(c, VEC_AT(*cands, i, const char *));
             vec_push(&after, x);
         }
         c->probing--;
@@ -567,7 +567,7 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
     read_entry_values(c, loop, target, loopvar, condast, cands, &reads);
     for (int i = 0; i < cands->len; i++) {
         const char *n = VEC_AT(*cands, i, const char *);
-        binding *e = own(c, n), *x = VEC_AT(after, i, binding *);
+        binding *e = lw_own(c, n), *x = VEC_AT(after, i, binding *);
         int kept = e->kind == B_VALUE && e->val->kind == V_ARRAY && e->val->e->kind == E_READ &&
                    x->kind == B_VALUE && x->val->kind == V_ARRAY && x->val->e->kind == E_READ &&
                    strcmp(x->val->e->view->arr->pyname, arena_printf(&util_arena, "%s.base", n)) == 0;
@@ -613,7 +613,7 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
             vec_push(carried, (void *)n);
             continue;
         }
-        const char *what = value_what(e), *xwhat = value_what(x);
+        const char *what = lw_value_what(e), *xwhat = lw_value_what(x);
         if (x->kind == B_VALUE && lw_is_ambiguous(x->val))
             diag_error(loop->l, "'%s' is bound to %s before this loop and, inside it, to different "
                                 "values on the two branches of an 'if', which the next iteration "
@@ -657,7 +657,7 @@ static void emit_carries(lctx *c, struct carry_ctx *cc)
 {
     for (int i = 0; i < cc->carried->len; i++) { /* the next iteration's values (carry_values) */
         const char *n = VEC_AT(*cc->carried, i, const char *);
-        binding *x = own(c, n), *e = entry_of_in(c, cc->entry, n);
+        binding *x = lw_own(c, n), *e = lw_entry_of_in(c, cc->entry, n);
         if (x && e && e->kind == B_VALUE && e->val->kind == V_ARRAY) {
             if (lw_carriable_view(e, x)) {
                 value *xv = lw_bound_array(x);
@@ -666,17 +666,17 @@ static void emit_carries(lctx *c, struct carry_ctx *cc)
                 diag_error(cc->loop->l, "'%s' is a view of an array before this loop and %s after one "
                                     "iteration, which the next iteration reads: a view carried from "
                                     "one iteration to the next must keep its shape and every "
-                                    "dimension in order", n, value_what(x));
+                                    "dimension in order", n, lw_value_what(x));
         } else if (x && e && x->kind == B_VALUE && same_form(e->val, x->val))
             carry_assign(c, cc->loop->l, n, x->val->kind == V_SLICE && e->val->kind == V_SLICE &&
                                             e->val->items[2]->kind != V_NONE ? step_written(x->val)
                                                                              : x->val);
         else if (x && !(x->kind == B_VALUE && x->val->kind == V_ERR))
             diag_error(cc->loop->l, "'%s' changes form inside this loop (%s before, %s after one "
-                                "iteration)", n, e ? value_what(e) : "unbound", value_what(x));
+                                "iteration)", n, e ? lw_value_what(e) : "unbound", lw_value_what(x));
     }
     for (int i = 0; i + 1 < cc->strs.len; i += 2) { /* strings_at_breaks */
-        binding *x = own(c, VEC_AT(cc->strs, i, const char *));
+        binding *x = lw_own(c, VEC_AT(cc->strs, i, const char *));
         int k = (int)(intptr_t)cc->strs.items[i + 1];
         if (x && x->kind == B_VALUE && (x->val->kind == V_STR || x->val->kind == V_FSTR) &&
             !(x->val->kind == V_FSTR && x->val->n == 1 && x->val->items[0]->n == k)) /* not k itself */
@@ -805,221 +805,6 @@ static void pin_constant_items(lctx *c, loc l, const char *name)
     nb->val = r;
 }
 
-/* Does a loop body (stmts) have a break or continue of its own (in ifs, not in loops inside)? */
-static int leaves_here(vec *stmts)
-{
-    for (int i = 0; i < stmts->len; i++) {
-        ast *s = VEC_AT(*stmts, i, ast *);
-        if (s->kind == A_BREAK || s->kind == A_CONTINUE ||
-            (s->kind == A_IF && (leaves_here(&s->body) || leaves_here(&s->orelse))))
-            return 1;
-    }
-    return 0;
-}
-
-/* Does the loop st run at least once: range() of constants that is not empty, or `while True`? */
-static int runs_once(ir_stmt *st, ast *condast)
-{
-    if (st->kind == S_WHILE)
-        return condast && condast->kind == A_BOOL && condast->ival;
-    int64_t a, b, k;
-    if (!ir_expr_const_int(st->e, &a) || !ir_expr_const_int(st->e2, &b) || !ir_expr_const_int(st->e3, &k))
-        return 0;
-    return k > 0 ? a < b : k < 0 && a > b;
-}
-
-/* Does string value v use run-time string k (as a piece or as a field's spec)? */
-static int uses_str(value *v, int k)
-{
-    if (v->kind == V_STR)
-        return v->n == k;
-    for (int i = 0; i < v->n; i++)
-        if (v->items[i]->n == k)
-            return 1;
-    return 0;
-}
-
-/* After a loop's body (lowered into st, entry: the bindings at its entry; strmark: the run-time
- * strings there were before the body): a name bound to a string at the entry and to another
- * after one iteration (not read by the next: carry_values rejects that) keeps its entry string
- * when the loop runs no iteration. Unless the loop surely runs once, the name becomes a
- * run-time string set to the entry string before the loop and to the body's at the end of it;
- * a run-time string the body made (a string chosen by an if) is set before the loop instead.
- * A loop that can leave its body early (break, continue) is refused for the second form. */
-static int at_breaks(vec *strs, const char *n)
-{
-    for (int i = 0; i + 1 < strs->len; i += 2)
-        if (strcmp(VEC_AT(*strs, i, const char *), n) == 0)
-            return 1;
-    return 0;
-}
-static void strings_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *names,
-                               snapshot *entry, int strmark, vec *strs)
-{
-    for (int i = 0; i + 1 < strs->len; i += 2) { /* strings_at_breaks: run-time string k */
-        binding *x = own(c, VEC_AT(*strs, i, const char *));
-        if (x && x->kind == B_VALUE && (x->val->kind == V_STR || x->val->kind == V_FSTR)) {
-            int k = (int)(intptr_t)strs->items[i + 1];
-            value *r = lw_str_runtime(loop->l, &(int){0});
-            r->items[0]->n = k;
-            x->val = r;
-        }
-    }
-    if (c->probing || runs_once(st, condast))
-        return;
-    for (int i = 0; i < names->len; i++) {
-        const char *n = VEC_AT(*names, i, const char *);
-        binding *x = own(c, n), *e = entry_of_in(c, entry, n);
-        if (!x || !e || x->kind != B_VALUE || e->kind != B_VALUE ||
-            (x->val->kind != V_STR && x->val->kind != V_FSTR) ||
-            (e->val->kind != V_STR && e->val->kind != V_FSTR) || lw_value_equal(e->val, x->val) ||
-            at_breaks(strs, n))
-            continue;
-        value *xv = x->val;
-        if (xv->kind == V_FSTR && xv->n == 1 && xv->items[0]->kind == V_STR && xv->items[0]->n > strmark &&
-            !uses_str(e->val, xv->items[0]->n)) {
-            lw_str_set(c, loop->l, e->val, xv->items[0]->n); /* before the loop */
-            continue;
-        }
-        if (leaves_here(&loop->body)) {
-            diag_error(loop->l, "'%s' is bound to %s before this loop and to another string inside "
-                                "it, and the loop may run no iteration or leave early (break, "
-                                "continue): such a string is not supported; bind it after the loop",
-                       n, lw_vkind_desc(e->val));
-            continue;
-        }
-        int k;
-        value *r = lw_str_runtime(loop->l, &k);
-        lw_str_set(c, loop->l, e->val, k); /* before the loop */
-        vec *saved = c->out;
-        c->out = &st->body;
-        lw_str_set(c, loop->l, xv, k); /* at the end of the body */
-        c->out = saved;
-        x->val = r;
-    }
-}
-
-/* After a loop's body (lowered into st; entry: the bindings at its entry; carried: the names
- * the next iteration reads, whose variables already hold the entry value when the loop runs no
- * iteration): a name bound to a value known when compiling (a tuple, a slice, a view) before
- * the loop and to another after one iteration keeps its entry value when the loop runs none.
- * Unless the loop surely runs once, the two are merged as an if's branches would be (the
- * loop's body the then branch, the statements before the loop the else branch): the numbers
- * of a tuple that differ become variables set before the loop and at the end of the body, a
- * view views its own slot with run-time bounds. What cannot be merged so, or a loop that can
- * leave its body early (break, continue), is refused where the name is read after the loop.
- * Strings: strings_after_loop. */
-static int is_str(value *v)
-{
-    return v->kind == V_STR || v->kind == V_FSTR;
-}
-/* Not a string (strings_after_loop), a list (lower_lists.c), an error or a value whose use
- * reports one. */
-static int plain_value(binding *b)
-{
-    if (b->kind != B_VALUE)
-        return 1;
-    value *v = b->val;
-    return !is_str(v) && v->kind != V_ERR && v->kind != V_LIST && !lw_is_poison(v) && !lw_is_ambiguous(v);
-}
-/* The name of binding x, after the loop, reports msg where it is read (lw_ambiguous_read):
- * unread (rebound after the loop), it is harmless. */
-static void refuse_after_loop(ast *loop, binding *x, const char *msg)
-{
-    x->kind = B_VALUE;
-    x->val = lw_ambiguous_new(loop->l, msg, "loop");
-}
-static void values_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *names,
-                              snapshot *entry, vec *carried, int errors)
-{
-    if (c->probing || runs_once(st, condast) || diag_reported() != errors) /* not after an error */
-        return;
-    for (int i = 0; i < names->len; i++) {
-        const char *n = VEC_AT(*names, i, const char *);
-        binding *x = own(c, n), *e = entry_of_in(c, entry, n);
-        if (!x || !e || (x->kind != B_VALUE && e->kind != B_VALUE) || lw_name_in(carried, n) ||
-            !plain_value(x) || !plain_value(e) ||
-            (x->kind == B_VALUE && e->kind == B_VALUE && lw_value_equal(e->val, x->val)))
-            continue;
-        if (x->kind == B_VALUE && e->kind == B_VALUE && e->val->kind == V_ARRAY && x->val->kind == V_ARRAY &&
-            e->val->e->kind == E_READ && x->val->e->kind == E_READ &&
-            strcmp(x->val->e->view->arr->pyname, arena_printf(&util_arena, "%s.base", n)) == 0) {
-            int ch = 0; /* e kept on its array (its base rebound by the body): the same view */
-            if (lw_value_equal(lw_value_retarget(e->val, e->val->e->view->arr, x->val->e->view->arr, &ch),
-                               x->val))
-                continue;
-        }
-        const char *what = value_what(e), *xwhat = value_what(x);
-        if (strcmp(what, xwhat) == 0)
-            xwhat = "another one";
-        if (leaves_here(&loop->body)) {
-            refuse_after_loop(loop, x, arena_printf(&util_arena, "is %s before the loop at line %d and %s "
-                                  "after one iteration of it, which may run no iteration or leave "
-                                  "early (break, continue): a value that depends on how many "
-                                  "iterations ran is not supported; bind it after the loop",
-                                  what, loop->l.line, xwhat));
-            continue;
-        }
-        ir_stmt *fake = ir_stmt_new(S_IF, loop->l); /* then: the body's end; else: before the loop */
-        int done = 0;
-        value *xv = lw_bound_array(x), *ev = lw_bound_array(e);
-        if (xv && ev && (x->kind != B_VALUE || x->val->kind == V_ARRAY) &&
-            (e->kind != B_VALUE || e->val->kind == V_ARRAY) && lw_carriable_view(e, x)) {
-            const sym *sh[IR_MAX_RANK];
-            for (int d = 0; d < ev->rank; d++)
-                sh[d] = lw_sym_cmp(ev->sh[d], xv->sh[d]) == 1 ? ev->sh[d] : NULL;
-            vec *saved = c->out;
-            c->out = &fake->body;
-            lw_carry_view(c, loop->l, n, xv, sh);
-            c->out = &fake->orelse;
-            lw_carry_view(c, loop->l, n, ev, sh);
-            c->out = saved;
-            done = 1;
-        } else if (x->kind == B_VALUE && e->kind == B_VALUE) {
-            value *m = lw_merge_value(c, fake, n, x->val, e->val);
-            if (m) {
-                x->val = m;
-                done = 1;
-            }
-        }
-        if (!done) {
-            refuse_after_loop(loop, x, arena_printf(&util_arena, "is %s before the loop at line %d and %s "
-                                  "after one iteration of it, which may run no iteration: a value "
-                                  "known when compiling that depends on whether the loop ran is not "
-                                  "supported (only the numbers of a tuple and views may differ); bind "
-                                  "it after the loop", what, loop->l.line, xwhat));
-            continue;
-        }
-        for (int k = 0; k < fake->orelse.len; k++)
-            lw_emit(c, VEC_AT(fake->orelse, k, ir_stmt *)); /* before the loop */
-        for (int k = 0; k < fake->body.len; k++)
-            vec_push(&st->body, fake->body.items[k]); /* at the end of the body */
-    }
-}
-
-/* A loop that may run no iteration and leaves its body early (break, continue), with names in
- * cands (rebound by the body) bound to strings at its entry: each such name is run-time string
- * k from the loop on, set to the entry string before the loop and to the name's string before
- * each break or continue and at the end of the body (emit_carries); strs gets name, k. */
-static void strings_at_breaks(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *cands, vec *strs)
-{
-    if (c->probing || runs_once(st, condast) || !leaves_here(&loop->body))
-        return;
-    for (int i = 0; i < cands->len; i++) {
-        const char *n = VEC_AT(*cands, i, const char *);
-        binding *e = own(c, n);
-        if (!e || e->kind != B_VALUE || (e->val->kind != V_STR && e->val->kind != V_FSTR))
-            continue;
-        int k;
-        value *r = lw_str_runtime(loop->l, &k);
-        lw_str_set(c, loop->l, e->val, k); /* before the loop */
-        binding *b = lw_bind(c, n); /* the body starts with it (a continue before it is bound) */
-        b->kind = B_VALUE;
-        b->val = r;
-        vec_push(strs, (void *)n);
-        vec_push(strs, (void *)(intptr_t)k);
-    }
-}
 
 /* Lower a loop: infer the types of the names its body assigns, then lower the body for real
  * into st. `condast` is lowered at the top of each iteration (a while condition). */
@@ -1068,7 +853,7 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
         if (!lw_name_in(&names, VEC_AT(c->global_writes, i, const char *)))
             vec_push(&names, c->global_writes.items[i]);
     for (int i = 0; i < names.len; i++) {
-        binding *b = own(c, VEC_AT(names, i, const char *));
+        binding *b = lw_own(c, VEC_AT(names, i, const char *));
         if (b && b->kind == B_SCALAR)
             b->s = NULL;
     }
@@ -1088,7 +873,7 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
                 if (!c->probing)
                     break;
                 for (int i = 0; i < names.len; i++) { /* the bindings after the body are the result */
-                    binding *x = own(c, VEC_AT(names, i, const char *));
+                    binding *x = lw_own(c, VEC_AT(names, i, const char *));
                     if (x && x->kind == B_SCALAR)
                         x->s = NULL;
                 }
@@ -1115,7 +900,7 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
     if (c->loops == 0 && c->sc == c->module)
         record_ck_shapes(c, st);
     vec strs = {0};
-    strings_at_breaks(c, loop, condast, st, &cands, &strs);
+    lw_strings_at_breaks(c, loop, condast, st, &cands, &strs);
     int strmark = lw_str_count();
     vec *saved = c->out;
     c->out = &st->body;
@@ -1149,11 +934,11 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
     c->carrying = outer_carry;
     c->loops--;
     c->out = saved;
-    strings_after_loop(c, loop, condast, st, &names, &entry, strmark, &cc.strs);
-    values_after_loop(c, loop, condast, st, &names, &entry, &carried, errors);
+    lw_strings_after_loop(c, loop, condast, st, &names, &entry, strmark, &cc.strs);
+    lw_values_after_loop(c, loop, condast, st, &names, &entry, &carried, errors);
     for (int i = 0; i < names.len; i++) {
         const char *n = VEC_AT(names, i, const char *);
-        binding *x = own(c, n), *e = entry_of_in(c, &entry, n);
+        binding *x = lw_own(c, n), *e = lw_entry_of_in(c, &entry, n);
         if (x && x->kind == B_SCALAR)
             x->s = NULL;
         if (e && x && e->kind == B_ARRAY && x->kind == B_ARRAY) {
