@@ -474,6 +474,10 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
             sb_putc(b, ')');
             return;
         }
+        if (e->fn == FN_PYROUND) {
+            call_args(b, "tyl_py_round", e, k, sub);
+            return;
+        }
         if (e->fn == FN_INDEX) {
             sb_puts(b, "tyl_index(");
             sub(b, e->args[0], k);

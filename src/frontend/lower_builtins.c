@@ -854,6 +854,45 @@ static value *array_fold(lctx *c, loc l, const char *f, value *arr, value *start
     return lw_read_name(c, acc);
 }
 
+/* sum(L[, start]) of a run-time list of numbers, as Python 3.11 runs it: from start (the int 0)
+ * the items added one by one, left to right (ints exactly, then floats; NumPy scalars by their
+ * own addition), through a hidden accumulator whose int/float type follows Python's:
+ *     sum.L.C.a = L; sum.L.C = start; for sum.L.C.k in range(len(sum.L.C.a)):
+ *         sum.L.C = sum.L.C + sum.L.C.a[sum.L.C.k]
+ * (Python 3.12 adds Python floats with Neumaier's compensation: a float sum may differ there
+ * in its last bits.) */
+static value *list_sum(lctx *c, ast *call, ast *x)
+{
+    loc l = call->l;
+    value *lst = lw_expr(c, x);
+    if (lst->kind != V_LIST)
+        return &lw_ERRV;
+    value *start = NULL;
+    if (call->args.len == 2) {
+        start = lw_expr(c, VEC_AT(call->args, 1, ast *));
+        if (start->kind == V_ERR)
+            return &lw_ERRV;
+        if (start->kind != V_SCALAR) {
+            diag_error(start->l, "sum() of a list built at run time takes a number as its start value, not %s",
+                       lw_vkind_desc(start));
+            return &lw_ERRV;
+        }
+    }
+    const char *base = arena_printf(&util_arena, "sum.%d.%d", l.line, l.col);
+    ast *A = ast_name(l, arena_printf(&util_arena, "%s.a", base));
+    ast *acc = ast_name(l, base), *k = ast_name(l, arena_printf(&util_arena, "%s.k", base));
+    lw_assign_name(c, A, lst);
+    ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, A));
+    ast *item = ast_subscript(l, A, ast_vec1(k), 0);
+    if (start)
+        lw_assign_name(c, acc, start);
+    else
+        lw_stmt(c, ast_assign(l, ast_vec1(acc), ast_int(l, 0)));
+    lw_stmt(c, ast_for(l, k, ast_call(l, ast_name(l, "range"), ast_arglist(NULL, len)),
+                       ast_vec1(ast_assign(l, ast_vec1(acc), ast_binop(l, '+', acc, item))), (vec){0}));
+    return lw_read_name(c, acc);
+}
+
 /* sum(a[, start]) of an array: array_fold; NULL when the first argument is no array. The
  * argument is looked at in a probe first, so that a sequence known when compiling is lowered
  * once, by call_sequence. */
@@ -862,14 +901,17 @@ static value *sum_of_array(lctx *c, ast *call)
     if (call->args.len < 1 || call->args.len > 2 || call->kwargs.len)
         return NULL;
     ast *x = VEC_AT(call->args, 0, ast *);
-    if (x->kind == A_COMP || x->kind == A_LIST || x->kind == A_TUPLE ||
+    if (x->kind == A_LIST || x->kind == A_TUPLE ||
         (x->kind == A_CALL && x->a->kind == A_NAME && strcmp(x->a->name, "range") == 0))
         return NULL;
     lw_probe p;
     lw_probe_begin(c, &p);
     value *v = lw_expr(c, x);
     int isarr = v->kind == V_ARRAY;
+    int islist = v->kind == V_LIST && v->rank == 0 && !v->lrow;
     lw_probe_end(c, &p);
+    if (islist)
+        return list_sum(c, call, x);
     if (!isarr)
         return NULL;
     v = lw_expr(c, x);

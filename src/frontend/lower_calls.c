@@ -686,6 +686,20 @@ static void comp_clause(lctx *c, ast *comp, int k, comp_st *st)
     }
 }
 
+/* Whether a comprehension over it iterates over items known when compiling (looked at in a
+ * probe: nothing lowered, no diagnostic). */
+int lw_comp_iter_known(lctx *c, ast *it)
+{
+    lw_probe p;
+    lw_probe_begin(c, &p);
+    int outer = static_ranges;
+    static_ranges = 1;
+    value *items = lw_iter_items(c, it);
+    static_ranges = outer;
+    lw_probe_end(c, &p);
+    return items != NULL;
+}
+
 /* The names a loop target binds (a name, or tuples of names), into out; 0 for other targets. */
 static int comp_target_names(ast *t, vec *out)
 {
@@ -1295,6 +1309,8 @@ value *lw_call(lctx *c, ast *call)
     }
     value *lv = lw_list_call(c, call);
     if (lv)
+        return lv;
+    if ((lv = lw_str_join_item(c, call))) /* the item of a join at run time (lower_strmethods.c) */
         return lv;
     ast *m = call->a;
     if (m->kind == A_ATTR && strcmp(m->name, "dot") == 0 && call->args.len == 1 && !call->kwargs.len &&

@@ -1120,6 +1120,52 @@ void lw_str_set(lctx *c, loc l, value *v, int k)
     build_into(c, l, v, k);
 }
 
+/* A string joined at run time (sep.join of a generator over a sequence known only when running,
+ * lower_strmethods.c): a new run-time string, empty, as the one piece of a V_FSTR in *r. */
+int lw_str_join_begin(lctx *c, loc l, value **r)
+{
+    int k = ++str_count;
+    build_into(c, l, lit(l, ""), k);
+    vec one = {0};
+    vec_push(&one, runtime_piece(l, k));
+    *r = pieces_value(l, &one);
+    return k;
+}
+
+/* One item x (a string) joined onto run-time string k: k = x for the first (first, a bool
+ * variable, is then cleared), else k = k + sep + x, through strings of their own (a string is
+ * reset before its pieces are added). */
+int lw_str_join_step(lctx *c, loc l, int k, ir_var *first, value *sep, value *x)
+{
+    int kx = ++str_count, kj = ++str_count;
+    build_into(c, l, x, kx);
+    ir_stmt *st = ir_stmt_new(S_IF, l);
+    st->e = ir_varref(l, first);
+    vec *saved = c->out;
+    c->out = &st->body;
+    vec one = {0};
+    vec_push(&one, runtime_piece(l, kx));
+    build_into(c, l, pieces_value(l, &one), k);
+    ir_stmt *clear = ir_stmt_new(S_ASSIGN, l);
+    clear->var = first;
+    clear->e = ir_const_i(l, T_BOOL, 0);
+    vec_push(&st->body, clear);
+    c->out = &st->orelse;
+    vec ps = {0};
+    vec_push(&ps, runtime_piece(l, k));
+    int ok = lw_str_pieces(c, l, sep, 0, "", 1, &ps);
+    vec_push(&ps, runtime_piece(l, kx));
+    if (ok) {
+        build_into(c, l, pieces_value(l, &ps), kj);
+        vec back = {0};
+        vec_push(&back, runtime_piece(l, kj));
+        build_into(c, l, pieces_value(l, &back), k);
+    }
+    c->out = saved;
+    lw_emit(c, st);
+    return ok;
+}
+
 /* x if cond else y of strings, cond known at run time only: run-time string k, set in the
  * branches of an S_IF, as the one piece of a V_FSTR. */
 value *lw_str_select(lctx *c, loc l, ir_expr *cond, value *x, value *y)

@@ -366,6 +366,7 @@ int lw_any_err(args *a);
 int lw_match_args(loc l, const char *fname, args *a, int nparam, const char **pnames,
                   int nrequired, value **out);
 value *lw_iter_items(lctx *c, ast *it);
+int lw_comp_iter_known(lctx *c, ast *it); /* a comprehension over it unrolls when compiling */
 value *lw_comprehension(lctx *c, ast *a);
 value *lw_allany_generator(lctx *c, ast *g, int all); /* any/all of a generator with calls, or NULL */
 int lw_for_unrolled(lctx *c, ast *s, int range_loop);
@@ -740,6 +741,9 @@ value *lw_str_merge(lctx *c, ir_stmt *st, value *x, value *y); /* strings bound 
 /* tuples, slices, scalars bound on an if's branches (st): run-time variables set in each */
 value *lw_merge_value(lctx *c, ir_stmt *st, const char *name, value *t, value *e);
 value *lw_str_select(lctx *c, loc l, ir_expr *cond, value *x, value *y);
+int lw_str_join_begin(lctx *c, loc l, value **r); /* sep.join at run time: a new empty string */
+int lw_str_join_step(lctx *c, loc l, int k, ir_var *first, value *sep, value *x);
+value *lw_str_join_item(lctx *c, ast *call); /* lower_strmethods.c: a join's item, else NULL */
 void lw_emit_raise_str(lctx *c, loc l, ir_expr *cond, const char *msg, value *rt);
 /* lower_builtins.c: an S_PRINT of values of changing type (value->dyn) as one S_PRINT per
  * combination of their tags. */

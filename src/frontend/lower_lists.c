@@ -870,7 +870,12 @@ value *lw_list_index(lctx *c, ast *a, value *lst)
     if (lst->rank == 0) {
         ir_expr **ix = NEWN(ir_expr *, 1);
         ix[0] = idx;
-        value *r = lw_scalar(a->l, ir_elem(a->l, lst->lbuf, ix), 0);
+        /* a Python number when the list holds Python numbers (L[0] * f32 stays float32, [L[0]]
+         * prints 0.1); a list of both kinds gives NumPy scalars, as before */
+        int weak = lst->weak;
+        for (int m = 0; m < mixed_weak.len; m++)
+            weak &= mixed_weak.items[m] != lst->lbuf;
+        value *r = lw_scalar(a->l, ir_elem(a->l, lst->lbuf, ix), weak);
         r->type = lst->type;
         return r;
     }

@@ -478,8 +478,9 @@ static value *m_round(lctx *c, loc l, const char *f, value **v, args *a)
 }
 
 /* Python's round(x) of a float: the nearest int, ties to even (rint in the default rounding
- * mode), with int()'s errors for inf and nan; round(x, n) of a float known when compiling is
- * correctly rounded as Python does (printf's %.nf is exact, ties to even). */
+ * mode), with int()'s errors for inf and nan; round(x, n) of a Python float is correctly
+ * rounded as Python does (printf's %.nf is exact, ties to even): when compiling for a constant,
+ * by tyl_py_round when running. */
 value *lw_bi_round(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)c, (void)f, (void)a;
@@ -515,9 +516,19 @@ value *lw_bi_round(lctx *c, loc l, const char *f, value **v, args *a)
         snprintf(buf, sizeof buf, "%.*f", (int)n, d);
         return lw_scalar(l, ir_const_f(l, T_F64, strtod(buf, NULL)), 1);
     }
-    diag_error(l, "round(x, ndigits) of a float computed at run time is not supported (Python "
-                  "rounds it in decimal); use np.round(x, ndigits), NumPy's binary rounding");
-    return &lw_ERRV;
+    if (n > 323) /* Python returns x */
+        return x;
+    if (n < -308) /* Python's 0.0 * x */
+        return lw_scalar(l, ir_bin(l, OP_MUL, T_F64, ir_const_f(l, T_F64, 0.0), ir_cast(l, T_F64, x->e), 0), 1);
+    if (n < 0) {
+        diag_error(v[1]->l, "round(x, ndigits) of a float computed at run time with negative digits is "
+                            "not supported; use np.round(x, ndigits), NumPy's binary rounding");
+        return &lw_ERRV;
+    }
+    ir_expr **ra = NEWN(ir_expr *, 2);
+    ra[0] = ir_cast(l, T_F64, x->e);
+    ra[1] = lw_I64(l, n);
+    return lw_scalar(l, ir_call(l, FN_PYROUND, T_F64, 2, ra), 1);
 }
 
 /* all(it) / any(it) of a sequence known when compiling or of a 1-D array. */

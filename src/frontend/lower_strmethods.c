@@ -196,11 +196,127 @@ int lw_str_method_known(const char *name)
     return 0;
 }
 
+/* ---- sep.join(elem for t in it if cond) over a sequence known only when running -------------
+ * (a row of an array of a run-time extent, range(n) of a parameter, a list built at run time):
+ * a run-time string grown item by item in the loop Python runs,
+ *     for join.L.C.t in it:
+ *         if cond: join.L.C.add(elem)
+ * (the targets renamed: a generator's names are its own), where join.L.C.add, known only here,
+ * joins its argument, which must be a string, onto the result. map(f, it) is (f(x) for x in
+ * it). */
+static struct join_st {
+    const char *add; /* the hidden name of the join being lowered, else NULL */
+    int k;           /* its run-time string */
+    ir_var *first;
+    value *sep;
+} join_cur;
+
+static int target_names(ast *t, vec *out)
+{
+    if (t->kind == A_NAME) {
+        vec_push(out, (void *)t->name);
+        return 1;
+    }
+    if (t->kind != A_TUPLE && t->kind != A_LIST)
+        return 0;
+    for (int i = 0; i < t->args.len; i++)
+        if (!target_names(VEC_AT(t->args, i, ast *), out))
+            return 0;
+    return 1;
+}
+
+/* The generator of a join: a comprehension of one for clause and ifs, or map(f, it) as one;
+ * NULL for anything else. */
+static ast *join_generator(ast *call, ast **target, ast **iter, ast **elem, vec *conds)
+{
+    if (call->args.len != 1 || call->kwargs.len)
+        return NULL;
+    ast *g = VEC_AT(call->args, 0, ast *);
+    if (g->kind == A_CALL && g->a->kind == A_NAME && strcmp(g->a->name, "map") == 0 && g->args.len == 2 &&
+        !g->kwargs.len) {
+        *target = ast_name(g->l, "x");
+        *iter = VEC_AT(g->args, 1, ast *);
+        *elem = ast_call(g->l, VEC_AT(g->args, 0, ast *), ast_arglist(NULL, *target));
+        return g;
+    }
+    if (g->kind != A_COMP || !g->args.len || VEC_AT(g->args, 0, ast *)->kind != A_FOR)
+        return NULL;
+    for (int k = 1; k < g->args.len; k++) {
+        if (VEC_AT(g->args, k, ast *)->kind != A_IF)
+            return NULL;
+        vec_push(conds, VEC_AT(g->args, k, ast *)->a);
+    }
+    *target = VEC_AT(g->args, 0, ast *)->b;
+    *iter = VEC_AT(g->args, 0, ast *)->a;
+    *elem = g->a;
+    return g;
+}
+
+/* sep.join(g) at run time when g is such a generator whose items are not known when compiling
+ * (a probe of g gives no sequence of them); NULL otherwise, for join's other paths. */
+static value *join_runtime(lctx *c, ast *call, value *sep)
+{
+    ast *target, *iter, *elem;
+    vec conds = {0}, from = {0}, to = {0};
+    ast *g = join_generator(call, &target, &iter, &elem, &conds);
+    if (!g || !target_names(target, &from))
+        return NULL;
+    if (lw_comp_iter_known(c, iter))
+        return NULL;
+    loc l = call->l;
+    const char *base = arena_printf(&util_arena, "join.%d.%d", l.line, l.col);
+    for (int i = 0; i < from.len; i++)
+        vec_push(&to, (void *)arena_printf(&util_arena, "%s.%s", base, VEC_AT(from, i, const char *)));
+    const char *add = arena_printf(&util_arena, "%s.add", base);
+    ast *body = ast_expr_stmt(l, ast_call(l, ast_name(l, add), ast_arglist(NULL, ast_clone_expr_renamed(elem, &from, &to))));
+    for (int k = conds.len - 1; k >= 0; k--)
+        body = ast_if(l, ast_clone_expr_renamed(VEC_AT(conds, k, ast *), &from, &to), ast_vec1(body), (vec){0});
+    value *r;
+    struct join_st saved = join_cur;
+    join_cur.add = add;
+    join_cur.k = lw_str_join_begin(c, l, &r);
+    join_cur.first = lw_temp_scalar(c, T_BOOL);
+    join_cur.sep = sep;
+    ir_stmt *set = ir_stmt_new(S_ASSIGN, l);
+    set->var = join_cur.first;
+    set->e = ir_const_i(l, T_BOOL, 1);
+    lw_emit(c, set);
+    int errs = diag_count();
+    lw_stmt(c, ast_for(l, ast_clone_expr_renamed(target, &from, &to), iter, ast_vec1(body), (vec){0}));
+    join_cur = saved;
+    return diag_count() > errs ? &lw_ERRV : r;
+}
+
+/* join.L.C.add(x) in the loop join_runtime lowers: x joined on; NULL for any other call. */
+value *lw_str_join_item(lctx *c, ast *call)
+{
+    if (!join_cur.add || call->a->kind != A_NAME || strcmp(call->a->name, join_cur.add) != 0)
+        return NULL;
+    value *x = lw_expr(c, VEC_AT(call->args, 0, ast *));
+    if (x->kind == V_ERR)
+        return x;
+    if (x->kind != V_STR && x->kind != V_FSTR) {
+        diag_error(x->l, "TypeError: sequence item: expected str instance, %s found (join takes strings: "
+                         "str(x) or an f-string)",
+                   x->kind == V_SCALAR ? (ir_type_is_float(x->type) ? "float" : x->type == T_BOOL ? "bool" : "int")
+                                       : lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    if (!lw_str_join_step(c, call->l, join_cur.k, join_cur.first, join_cur.sep, x))
+        return &lw_ERRV;
+    return lw_vnew(V_NONE, call->l);
+}
+
 /* s.NAME(...) for a string value s; l the call's location. */
 value *lw_str_method(lctx *c, ast *call, value *s)
 {
     const char *m = call->a->name;
     loc l = call->l;
+    if (strcmp(m, "join") == 0 && (s->kind == V_STR || s->kind == V_FSTR)) {
+        value *r = join_runtime(c, call, s);
+        if (r)
+            return r;
+    }
     args a = lw_args(c, call);
     if (lw_any_err(&a) || s->kind == V_ERR)
         return &lw_ERRV;

@@ -75,6 +75,8 @@ typedef enum ir_fn {
     FN_SLICE_LEN, /* same args: number of elements of a slice */
     FN_INDEX,     /* args: extent, index, axis(const): normalised integer index, checked */
     FN_PYINT,     /* args: a float: Python's int() (errors for inf, nan and what int64 cannot hold) */
+    FN_PYROUND,   /* args: a float64, ndigits (int64, 0 to 323): Python's round(x, ndigits), the
+                     decimal correctly rounded (ties to even) read back; host code only */
     FN_NONEMPTY,  /* args: count, value, is_max(const): value, after an error if count is 0 (a
                      max or min of an empty selection has no identity) */
 } ir_fn;

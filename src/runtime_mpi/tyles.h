@@ -23,6 +23,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <stdbool.h>
 
 #ifdef __cplusplus
@@ -554,6 +555,18 @@ static inline int64_t tyl_py_int(double x, const char *where)
     if (!(x >= -9223372036854775808.0 && x < 9223372036854775808.0))
         tyl_rt_error(where, "OverflowError: int(%g) does not fit in a 64-bit integer", x);
     return (int64_t)x;
+}
+
+/* Python's round(x, ndigits) of a float, 0 <= ndigits <= 323 (what Python does not return
+ * unchanged): x correctly rounded to ndigits decimals (printf's %.*f is exact and rounds ties to
+ * even, as Python's dtoa mode 3), read back; inf and nan round to themselves. */
+static inline double tyl_py_round(double x, int64_t ndigits)
+{
+    if (!(x - x == 0))
+        return x;
+    char buf[700]; /* 309 integer digits, a sign, a point and 323 decimals at most */
+    snprintf(buf, sizeof buf, "%.*f", (int)ndigits, x);
+    return strtod(buf, NULL);
 }
 
 /* time.time() (kind 0) or time.perf_counter() (kind 1) in seconds: rank 0's clock, sent to
