@@ -296,10 +296,11 @@ value *lw_str_join_item(lctx *c, ast *call)
     if (x->kind == V_ERR)
         return x;
     if (x->kind != V_STR && x->kind != V_FSTR) {
+        const char *what = x->kind != V_SCALAR ? lw_vkind_desc(x)
+                           : !x->weak ? arena_printf(&util_arena, "numpy.%s", ir_type_name(x->type))
+                           : ir_type_is_float(x->type) ? "float" : x->type == T_BOOL ? "bool" : "int";
         diag_error(x->l, "TypeError: sequence item: expected str instance, %s found (join takes strings: "
-                         "str(x) or an f-string)",
-                   x->kind == V_SCALAR ? (ir_type_is_float(x->type) ? "float" : x->type == T_BOOL ? "bool" : "int")
-                                       : lw_vkind_desc(x));
+                         "str(x) or an f-string)", what);
         return &lw_ERRV;
     }
     if (!lw_str_join_step(c, call->l, join_cur.k, join_cur.first, join_cur.sep, x))
