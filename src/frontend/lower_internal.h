@@ -366,6 +366,7 @@ int lw_any_err(args *a);
 int lw_match_args(loc l, const char *fname, args *a, int nparam, const char **pnames,
                   int nrequired, value **out);
 value *lw_iter_items(lctx *c, ast *it);
+value *lw_minmax_key(lctx *c, ast *call, int mx); /* lower_sorted.c: min/max(it, key=f) */
 int lw_comp_iter_known(lctx *c, ast *it); /* a comprehension over it unrolls when compiling */
 value *lw_comprehension(lctx *c, ast *a);
 value *lw_allany_generator(lctx *c, ast *g, int all); /* any/all of a generator with calls, or NULL */

@@ -248,3 +248,192 @@ value *lw_bi_sorted(lctx *c, loc l, const char *f, value **v, args *a)
                      "an array)", lw_vkind_desc(x));
     return &lw_ERRV;
 }
+
+/* ---- min(it, key=f) / max(it, key=f) of items known when compiling ---------------------------
+ * (a dict's keys: min(errors, key=errors.get), min(names, key=lambda n: err[n]), several
+ * arguments): Python's loop, the first item kept and each later one taken when its key compares
+ * less (min) or greater (max) than the kept key, so the first of equal keys wins and a NaN key
+ * is kept only where it is first. Keys are numbers; the items are numbers of one type (selected
+ * at run time) or strings (a run-time string). key=d.get is d[x]. */
+static value *pin(lctx *c, value *v)
+{
+    ir_var *t = lw_temp_scalar(c, v->type);
+    ir_stmt *s = ir_stmt_new(S_ASSIGN, v->l);
+    s->var = t;
+    s->e = v->e;
+    lw_emit(c, s);
+    value *r = lw_scalar(v->l, ir_varref(v->l, t), v->weak);
+    r->type = v->type;
+    return r;
+}
+
+static value *key_of(lctx *c, loc l, ast *key, value *x)
+{
+    if (key->kind == A_ATTR && strcmp(key->name, "get") == 0) { /* d.get: d[x] */
+        scope *as = NEW(scope);
+        as->parent = c->sc;
+        binding *bx = NEW(binding);
+        bx->name = "%0";
+        bx->kind = B_VALUE;
+        bx->val = x;
+        vec_push(&as->binds, bx);
+        scope *saved = c->sc;
+        c->sc = as;
+        value *r = lw_expr(c, ast_subscript(l, key->a, ast_vec1(ast_name(l, "%0")), 0));
+        c->sc = saved;
+        return r;
+    }
+    value *fn = lw_expr(c, key);
+    return fn->kind == V_ERR ? fn : call_with(c, l, fn, x);
+}
+
+/* key(x) as source: d.get is d[x] */
+static ast *key_call(loc l, ast *key, ast *x)
+{
+    if (key->kind == A_ATTR && strcmp(key->name, "get") == 0)
+        return ast_subscript(l, key->a, ast_vec1(x), 0);
+    return ast_call(l, key, ast_arglist(NULL, x));
+}
+
+/* min/max(it, key=f) over range(stop), range(start, stop), a 1-D array or a run-time list,
+ * known only when running: Python's loop written out over hidden names (the first item kept,
+ * each later one taken where its key compares less / greater),
+ *     if mk.hi <= mk.lo: raise ValueError(...)
+ *     mk.best = mk.lo; mk.bk = f(mk.best)
+ *     for mk.x in range(mk.lo + 1, mk.hi):
+ *         mk.k = f(mk.x)
+ *         if mk.k < mk.bk: mk.best = mk.x; mk.bk = mk.k
+ * (for a sequence mk.a: its items mk.a[i] over range(1, len(mk.a))). NULL when it is none. */
+static value *minmax_key_runtime(lctx *c, ast *call, ast *it, ast *key, int mx)
+{
+    const char *f = mx ? "max" : "min";
+    loc l = call->l;
+    const char *base = arena_printf(&util_arena, "%s.%d.%d", f, l.line, l.col);
+#define H(s) ast_name(l, arena_printf(&util_arena, "%s.%s", base, s))
+    ast *exc = ast_raise(l, ast_call(l, ast_name(l, "ValueError"),
+                                     ast_arglist(NULL, ast_str(l, arena_printf(&util_arena, "%s() arg is an empty sequence", f)))));
+    int unbound;
+    ast *lo, *hi, *item = NULL, *first;
+    if (it->kind == A_CALL && it->a->kind == A_NAME && strcmp(it->a->name, "range") == 0 && !lw_lookup(c, "range", &unbound) &&
+        !it->kwargs.len && (it->args.len == 1 || it->args.len == 2)) {
+        lw_stmt(c, ast_assign(l, ast_vec1(H("lo")), it->args.len == 2 ? VEC_AT(it->args, 0, ast *) : ast_int(l, 0)));
+        lw_stmt(c, ast_assign(l, ast_vec1(H("hi")), VEC_AT(it->args, it->args.len - 1, ast *)));
+        lo = H("lo");
+        hi = H("hi");
+        first = lo;
+    } else {
+        lw_probe p;
+        lw_probe_begin(c, &p);
+        value *v = lw_expr(c, it);
+        int seq = (v->kind == V_ARRAY && v->rank == 1) || (v->kind == V_LIST && v->rank == 0 && !v->lrow);
+        lw_probe_end(c, &p);
+        if (!seq)
+            return NULL;
+        lw_stmt(c, ast_assign(l, ast_vec1(H("a")), it));
+        lo = ast_int(l, 0);
+        hi = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, H("a")));
+        first = ast_subscript(l, H("a"), ast_vec1(ast_int(l, 0)), 0);
+        item = ast_subscript(l, H("a"), ast_vec1(H("i")), 0);
+    }
+    lw_stmt(c, ast_if(l, ast_compare(l, hi, OP_LE, lo), ast_vec1(exc), (vec){0}));
+    lw_stmt(c, ast_assign(l, ast_vec1(H("best")), first));
+    lw_stmt(c, ast_assign(l, ast_vec1(H("bk")), key_call(l, key, H("best"))));
+    vec body = {0};
+    if (item)
+        vec_push(&body, ast_assign(l, ast_vec1(H("x")), item));
+    vec_push(&body, ast_assign(l, ast_vec1(H("k")), key_call(l, key, H("x"))));
+    vec take = {0};
+    vec_push(&take, ast_assign(l, ast_vec1(H("best")), H("x")));
+    vec_push(&take, ast_assign(l, ast_vec1(H("bk")), H("k")));
+    vec_push(&body, ast_if(l, ast_compare(l, H("k"), mx ? OP_GT : OP_LT, H("bk")), take, (vec){0}));
+    ast *from = ast_binop(l, '+', lo, ast_int(l, 1));
+    lw_stmt(c, ast_for(l, item ? H("i") : H("x"),
+                       ast_call(l, ast_name(l, "range"), ast_arglist(ast_arglist(NULL, from), hi)), body, (vec){0}));
+    return lw_expr(c, H("best"));
+#undef H
+}
+
+value *lw_minmax_key(lctx *c, ast *call, int mx)
+{
+    const char *f = mx ? "max" : "min";
+    loc l = call->l;
+    ast *key = NULL;
+    for (int i = 0; i < call->kwargs.len; i++) {
+        ast *kw = VEC_AT(call->kwargs, i, ast *);
+        if (strcmp(kw->name, "key") != 0) {
+            diag_error(kw->l, "%s() takes key= here, not %s=", f, kw->name);
+            return &lw_ERRV;
+        }
+        key = kw->a;
+    }
+    value **items;
+    int n;
+    if (call->args.len == 1) {
+        value *seq = lw_iter_items(c, VEC_AT(call->args, 0, ast *));
+        if (!seq && key && (seq = minmax_key_runtime(c, call, VEC_AT(call->args, 0, ast *), key, mx)))
+            return seq;
+        if (!seq) {
+            diag_error(VEC_AT(call->args, 0, ast *)->l, "%s() with key= is supported over sequences known "
+                       "when compiling (a list, tuple, dict, range() of constants), several arguments, "
+                       "range(stop) or range(start, stop), a 1-D array and a list built at run time", f);
+            return &lw_ERRV;
+        }
+        if (seq->kind == V_ERR)
+            return seq;
+        items = seq->items;
+        n = seq->n;
+    } else {
+        n = call->args.len;
+        items = NEWN(value *, n + 1);
+        for (int i = 0; i < n; i++)
+            if ((items[i] = lw_expr(c, VEC_AT(call->args, i, ast *)))->kind == V_ERR)
+                return &lw_ERRV;
+    }
+    if (n == 0) {
+        diag_error(l, "%s() arg is an empty sequence", f);
+        return &lw_ERRV;
+    }
+    value *best = items[0], *bk = NULL;
+    for (int i = 0; i < n; i++) {
+        value *it = items[i];
+        int str = it->kind == V_STR || it->kind == V_FSTR;
+        if (!str && it->kind != V_SCALAR) {
+            diag_error(it->l, "%s() with key= is supported over numbers and strings, not %s", f, lw_vkind_desc(it));
+            return &lw_ERRV;
+        }
+        if (str != (best->kind == V_STR || best->kind == V_FSTR) ||
+            (!str && (it->type != best->type || !it->weak != !best->weak))) {
+            diag_error(it->l, "%s() with key= is supported over items of one type (this one differs from "
+                              "the first)", f);
+            return &lw_ERRV;
+        }
+        value *k = key_of(c, l, key, it);
+        if (k->kind == V_ERR)
+            return k;
+        if (k->kind != V_SCALAR) {
+            diag_error(key->l, "%s(): the key must give a number for each item, not %s", f, lw_vkind_desc(k));
+            return &lw_ERRV;
+        }
+        if (i == 0) {
+            bk = pin(c, k);
+            continue;
+        }
+        value *take = lw_binop(c, l, mx ? OP_CGT : OP_CLT, k, bk);
+        if (take->kind == V_ERR)
+            return take;
+        take = pin(c, take);
+        ir_type kt = k->type == bk->type ? k->type : T_F64;
+        value *nk = lw_scalar(l, ir_select(l, kt, take->e, ir_cast(l, kt, k->e), ir_cast(l, kt, bk->e)), 1);
+        nk->type = kt;
+        bk = pin(c, nk);
+        if (str)
+            best = lw_str_select(c, l, take->e, it, best);
+        else
+        {
+            value *nb = lw_scalar(l, ir_select(l, it->type, take->e, it->e, best->e), it->weak);
+            nb->type = it->type;
+            best = pin(c, nb);
+        }
+    }
+    return best;
+}
