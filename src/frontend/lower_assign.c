@@ -349,6 +349,8 @@ static void store(lctx *c, ast *t, value *v)
         return;
     if (lw_dict_store(c, t, v))
         return;
+    if (lw_list_store(c, t, v)) /* L[i] = v of a run-time list (lower_lists.c) */
+        return;
     value *list;
     int li;
     ast *h = t->kind == A_SUBSCRIPT ? lw_list_elem(c, t, &list, &li) : NULL;
@@ -721,6 +723,13 @@ void lw_lower_augassign(lctx *c, ast *s)
                 return;
             }
             lw_dict_store(c, t, lw_binop(c, s->l, op, cur, rhs));
+            return;
+        }
+        if (db && db->kind == B_VALUE && db->val && db->val->kind == V_LIST) { /* L[i] += v */
+            value *cur = lw_expr(c, t);
+            if (cur->kind == V_ERR || rhs->kind == V_ERR)
+                return;
+            lw_list_store(c, t, lw_binop(c, s->l, op, cur, rhs));
             return;
         }
     }

@@ -942,6 +942,21 @@ static value *call_sequence(lctx *c, const char *f, ast *call)
             return r;
     }
     value *items = lw_iter_items(c, VEC_AT(call->args, 0, ast *));
+    ast *it = VEC_AT(call->args, 0, ast *);
+    if (!items && strcmp(f, "list") == 0 && it->kind == A_CALL && it->a->kind == A_NAME &&
+        strcmp(it->a->name, "range") == 0 && !it->kwargs.len) {
+        /* list(range(n)) of a number known only when running (parent = list(range(n * n))):
+         * the list comprehension [x for x in range(n)], built at run time */
+        ast *x = ast_name(l, "x");
+        ast *comp = ast_new(A_COMP, l);
+        comp->a = x;
+        comp->ival = 1;
+        ast *cl = ast_new(A_FOR, l);
+        cl->a = it;
+        cl->b = x;
+        vec_push(&comp->args, cl);
+        return lw_expr(c, comp);
+    }
     if (!items) {
         diag_error(VEC_AT(call->args, 0, ast *)->l, "%s() is supported over sequences known when "
                    "compiling (a list, tuple, comprehension, range() of constants)", f);

@@ -77,7 +77,6 @@ static value *slice_items(lctx *c, value *base, ast *sl)
  * NULL when the operands are not such. */
 static value *sequence_binop(lctx *c, loc l, int op, value *x, value *y)
 {
-    (void)c;
     if (x->kind != V_TUPLE && y->kind != V_TUPLE)
         return NULL;
     if (op == '+' && x->kind == V_TUPLE && y->kind == V_TUPLE && !x->keys && !y->keys) {
@@ -101,6 +100,23 @@ static value *sequence_binop(lctx *c, loc l, int op, value *x, value *y)
     int64_t times;
     if (op != '*' || seq->keys || k->kind != V_SCALAR || !ir_type_is_int(k->type))
         return NULL;
+    if (!ir_expr_const_int(k->e, &times) && seq->is_list && seq->n == 1 && seq->items[0]->kind == V_SCALAR) {
+        /* [0] * n, n known only when running (counts = [0] * nbins): a list built at run time,
+         * [rep.L.C.v for rep.L.C.i in range(rep.L.C.n)] */
+        const char *base = arena_printf(&util_arena, "rep.%d.%d", l.line, l.col);
+        ast *v = ast_name(l, arena_printf(&util_arena, "%s.v", base));
+        ast *nn = ast_name(l, arena_printf(&util_arena, "%s.n", base));
+        lw_assign_name(c, v, seq->items[0]);
+        lw_assign_name(c, nn, k);
+        ast *comp = ast_new(A_COMP, l);
+        comp->a = v;
+        comp->ival = 1;
+        ast *cl = ast_new(A_FOR, l);
+        cl->a = ast_call(l, ast_name(l, "range"), ast_arglist(NULL, nn));
+        cl->b = ast_name(l, arena_printf(&util_arena, "%s.i", base));
+        vec_push(&comp->args, cl);
+        return lw_expr(c, comp);
+    }
     if (!ir_expr_const_int(k->e, &times)) {
         diag_error(k->l, "a list or tuple repeated ('* n') needs n known when compiling");
         return &lw_ERRV;

@@ -481,7 +481,8 @@ int lw_return_mismatch(loc l, binding *t, binding *e); /* reports a result that 
 /* ---- lower_lists.c: list.append, lists built at run time ----------------------------------- */
 
 value *lw_list_call(lctx *c, ast *call);              /* x.append(v), len(x) of a list, else NULL */
-value *lw_list_index(lctx *c, ast *a, value *lst);    /* x[i] of a V_LIST */
+value *lw_list_index(lctx *c, ast *a, value *lst);
+int lw_list_store(lctx *c, ast *t, value *v);     /* L[i] = v of a V_LIST of numbers */    /* x[i] of a V_LIST */
 value *lw_list_as_array(lctx *c, loc l, value *lst);
 value *lw_list_of_array(lctx *c, loc l, value *like, value *s, int weak, const char *what); /* lower_sorted.c */
 value *lw_list_as_numpy(lctx *c, loc l, value *lst, int dtype_given); /* a NumPy function's argument */

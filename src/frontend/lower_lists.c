@@ -884,6 +884,62 @@ value *lw_list_index(lctx *c, ast *a, value *lst)
     return lw_fix_axis(c, a->l, items_array(a->l, lst), 0, idx);
 }
 
+/* L[i] = v of a list built at run time holding numbers (parent[rb] = ra of a union-find over
+ * parent = list(range(n))): item i (Python's negative indices; an index outside the list is an
+ * error) set to v, a number of the list's type. 1 when t is such a store (done, or after a
+ * diagnostic), 0 for any other target. */
+int lw_list_store(lctx *c, ast *t, value *v)
+{
+    if (t->kind != A_SUBSCRIPT || t->a->kind != A_NAME)
+        return 0;
+    int unbound;
+    binding *b = lw_lookup(c, t->a->name, &unbound);
+    if (!b || b->kind != B_VALUE || !b->val || b->val->kind != V_LIST)
+        return 0;
+    value *lst = b->val;
+    loc l = t->l;
+    if (v->kind == V_ERR)
+        return 1;
+    if (t->args.len != 1 || VEC_AT(t->args, 0, ast *)->kind == A_SLICE || lst->rank || lst->lrow || lst->lnint) {
+        diag_error(t->l, "a list built at run time can be assigned by one integer index when it holds "
+                         "numbers of one type (np.array(%s) can be assigned by slices)", t->a->name);
+        return 1;
+    }
+    if (v->kind != V_SCALAR || ir_type_is_float(v->type) != ir_type_is_float(lst->type) ||
+        (v->type == T_BOOL) != (lst->type == T_BOOL)) {
+        diag_error(v->l, "list '%s' holds %ss; storing %s into it is not supported (a list built at run "
+                         "time holds numbers of one type)", t->a->name, ir_type_is_float(lst->type) ? "float" :
+                   lst->type == T_BOOL ? "bool" : "int", v->kind == V_SCALAR ? (ir_type_is_float(v->type) ? "a float" :
+                   v->type == T_BOOL ? "a bool" : "an int") : lw_vkind_desc(v));
+        return 1;
+    }
+    if (!v->weak != !lst->weak) { /* Python and NumPy scalars mixed, as an append would */
+        int seen = 0;
+        for (int k = 0; k < mixed_weak.len; k++)
+            seen |= mixed_weak.items[k] == lst->lbuf;
+        if (!seen)
+            vec_push(&mixed_weak, lst->lbuf);
+    }
+    value *iv = lw_expr(c, VEC_AT(t->args, 0, ast *));
+    ir_expr *k = iv->kind == V_ERR ? NULL : lw_int_operand(iv, "a list index");
+    if (!k)
+        return 1;
+    ir_var *x = lw_temp_scalar(c, lst->type); /* the value first, as Python evaluates it */
+    emit_assign(c, l, x, ir_cast(l, lst->type, v->e));
+    ir_expr **args = NEWN(ir_expr *, 3);
+    args[0] = ir_varref(l, lst->lcnt);
+    args[1] = k;
+    args[2] = lw_I64(l, 0);
+    ir_stmt *s = ir_stmt_new(S_SETELEM, l);
+    s->var = lst->lbuf;
+    s->n = 1;
+    s->args = NEWN(ir_expr *, 1);
+    s->args[0] = ir_call(l, FN_INDEX, T_I64, 3, args);
+    s->e = ir_varref(l, x);
+    lw_emit(c, s);
+    return 1;
+}
+
 static int appends(ast *a, vec *names);
 static int appends_unbound(vec *stmts, vec *bound)
 {
