@@ -697,7 +697,7 @@ int lw_comp_iter_known(lctx *c, ast *it)
     value *items = lw_iter_items(c, it);
     static_ranges = outer;
     lw_probe_end(c, &p);
-    return items != NULL;
+    return items != NULL && items->kind != V_ERR;
 }
 
 /* The names a loop target binds (a name, or tuples of names), into out; 0 for other targets. */
@@ -737,6 +737,13 @@ static value *runtime_comprehension(lctx *c, ast *a)
                 !lw_lookup(c, "range", &unbound) && !it->kwargs.len);
     for (int i = 0; pure && it->kind == A_CALL && i < it->args.len; i++)
         pure = !lw_has_call(VEC_AT(it->args, i, ast *));
+    if (it->kind == A_CALL && it->a->kind == A_NAME && !it->kwargs.len && !lw_lookup(c, it->a->name, &unbound) &&
+        (strcmp(it->a->name, "zip") == 0 || strcmp(it->a->name, "enumerate") == 0)) {
+        /* enumerate(L), zip(L, M) of names (run-time lists, arrays): as a loop over them */
+        pure = it->args.len > 0;
+        for (int i = 0; pure && i < it->args.len; i++)
+            pure = VEC_AT(it->args, i, ast *)->kind == A_NAME;
+    }
     vec from = {0}, to = {0};
     if (!pure || !comp_target_names(cl->b, &from))
         return NULL;
@@ -759,11 +766,7 @@ static value *runtime_comprehension(lctx *c, ast *a)
 static value *comprehension(lctx *c, ast *a, comp_st *st)
 {
     if (!st->acc && a->args.len && VEC_AT(a->args, 0, ast *)->kind == A_FOR) {
-        int outer = static_ranges;
-        static_ranges = 1;
-        value *items = lw_iter_items(c, VEC_AT(a->args, 0, ast *)->a);
-        static_ranges = outer;
-        if (!items) {
+        if (!lw_comp_iter_known(c, VEC_AT(a->args, 0, ast *)->a)) {
             value *r = runtime_comprehension(c, a);
             if (r)
                 return r;
