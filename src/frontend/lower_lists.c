@@ -812,8 +812,10 @@ static value *pop(lctx *c, ast *call, binding *b)
 
 value *lw_list_index(lctx *c, ast *a, value *lst)
 {
-    if (a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE && lst->rank == 0 && !lst->lrow &&
-        !lst->lnint) {
+    if (a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE &&
+        ((lst->rank == 0 && !lst->lrow) || (lst->rank == 1 && lst->lrow)) && !lst->lnint) {
+        /* (rows of numbers too: history[:3] of a list of tuples, copied as Python copies the
+         * references to its immutable tuples) */
         /* E[-3:] of numbers: a new list of the items (a list's slice is a copy), taken as the
          * same slice of the items' array, whose rules for slices are Python's */
         loc l = a->l;
@@ -832,7 +834,7 @@ value *lw_list_index(lctx *c, ast *a, value *lst)
     }
     if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
         diag_error(a->l, "a list built at run time can only be indexed by one integer here, or sliced when "
-                         "its items are numbers of one type (np.array(%s) can be sliced)", lst->str);
+                         "its items are numbers or rows of numbers (np.array(%s) can be sliced)", lst->str);
         return &lw_ERRV;
     }
     value *iv = lw_expr(c, VEC_AT(a->args, 0, ast *));

@@ -196,8 +196,8 @@ static value *sorted_list(lctx *c, loc l, value *x, value *key, int rev)
 }
 
 /* A run-time list holding the items of the new 1-D array s (its own buffer takes s), NumPy
- * numbers (weak 0) or Python ones (weak 1); like: a run-time list whose other fields it
- * keeps, or NULL. */
+ * numbers (weak 0) or Python ones (weak 1), or the rows of the 2-D s (like a list of tuples of
+ * numbers); like: a run-time list whose other fields it keeps, or NULL. */
 value *lw_list_of_array(lctx *c, loc l, value *like, value *s, int weak, const char *what)
 {
     value *r = lw_vnew(V_LIST, l);
@@ -206,11 +206,12 @@ value *lw_list_of_array(lctx *c, loc l, value *like, value *s, int weak, const c
     r->kind = V_LIST;
     r->l = l;
     r->type = s->type;
-    r->rank = 0;
+    r->rank = s->rank - 1; /* 0, or 1 for rows of numbers (a slice of a list of tuples) */
     r->weak = weak;
     r->str = what;
     r->owner = c->sc;
-    r->lbuf = ir_var_new(c->prog, lw_cname(c, arena_printf(&util_arena, "%s_items", what)), "<temporary>", s->type, 1, 1);
+    r->lbuf = ir_var_new(c->prog, lw_cname(c, arena_printf(&util_arena, "%s_items", what)), "<temporary>", s->type,
+                         s->rank, 1);
     r->lcnt = ir_var_new(c->prog, lw_cname(c, arena_printf(&util_arena, "%s_len", what)), "<temporary>", T_I64, 0, 0);
     r->lcap = ir_var_new(c->prog, lw_cname(c, arena_printf(&util_arena, "%s_cap", what)), "<temporary>", T_I64, 0, 0);
     vec_push(&c->sc->vars, r->lbuf);
