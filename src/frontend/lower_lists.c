@@ -1127,8 +1127,32 @@ static value *print_lists(lctx *c, ast *call)
             return NULL; /* sep=, file=, flush=: printed by the general path, which rejects lists */
         end = k->a;
     }
-    int any = 0;
+    int any = 0, calls = 0;
     for (int i = 0; i < call->args.len; i++) {
+        ast *a = VEC_AT(call->args, i, ast *);
+        int maybe = (a->kind == A_SUBSCRIPT && a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE) ||
+                    (a->kind == A_COMP && a->ival) ||
+                    (a->kind == A_CALL && a->a->kind == A_NAME && (!strcmp(a->a->name, "list") || !strcmp(a->a->name, "sorted")));
+        if (maybe && !calls) {
+            /* print(parent[:8]), print([2 * x for x in L]): a list built at run time written
+             * inline, bound to a hidden name first (no argument before it calls anything) */
+            lw_probe p;
+            lw_probe_begin(c, &p);
+            value *v = lw_expr(c, a);
+            int rt = v->kind == V_LIST;
+            lw_probe_end(c, &p);
+            if (rt) {
+                ast *h = ast_name(a->l, arena_printf(&util_arena, "print.%d.%d.arg%d", a->l.line, a->l.col, i));
+                lw_stmt(c, ast_assign(a->l, ast_vec1(h), a));
+                ast *copy = ast_new(A_CALL, call->l);
+                *copy = *call;
+                copy->args = (vec){0};
+                for (int j = 0; j < call->args.len; j++)
+                    vec_push(&copy->args, j == i ? h : VEC_AT(call->args, j, ast *));
+                call = copy;
+            }
+        }
+        calls |= lw_has_call(a);
         binding *b = list_binding(c, VEC_AT(call->args, i, ast *));
         any |= b && b->val->kind == V_LIST;
     }
