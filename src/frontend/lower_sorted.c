@@ -6,7 +6,8 @@
  * when compiling is sorted here; otherwise its keys go into an array sorted by the prelude's
  * stable merge sort of indices (argsort1, lower_stats.c), and the items are read back in that
  * order into a list of its length. A list appended at run time (numbers) or a 1-D array gives
- * a run-time list.
+ * a run-time list. min() and max() with key= (a function's key per item, Python's loop) live
+ * here too.
  *
  * Requires: arguments lowered by lw_args. Establishes: the result is a new list (V_TUPLE with
  * is_list, or a V_LIST of its own); every other form is a located error. */

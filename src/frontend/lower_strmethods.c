@@ -2,7 +2,8 @@
  * when compiling (literals, names bound to them, "%"-formatted literals): upper, lower,
  * capitalize, title, swapcase, strip, lstrip, rstrip, center, replace, startswith, endswith,
  * split, join, count, find. Each is computed when compiling, as Python computes it; join also
- * takes strings computed at run time (f-strings of numbers), joined as `+` joins them.
+ * takes strings computed at run time (f-strings of numbers), joined as `+` joins them, and a
+ * generator over a sequence known only when running, joined in the loop Python runs.
  * (zfill, ljust, rjust and format are lower_format.c's.)
  *
  * Requires: strings are UTF-8 (the lexer checks). Establishes: a method of a string computed
