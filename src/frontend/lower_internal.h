@@ -689,6 +689,7 @@ void lw_values_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *na
 void lw_exits_probe(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st,
                     vec *names, int errors, vec *late, vec *strs, vec *refused);
 void lw_exit_record(lctx *c);
+int lw_loop_may_skip(ast *loop, ir_stmt *st, ast *condast);
 const char *lw_exit_refusal(ast *loop, binding *a, binding *b, int before);
 void lw_refuse_after_exits(lctx *c, ast *loop, vec *refused);
 

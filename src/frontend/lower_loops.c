@@ -897,15 +897,31 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
     } else {
         vec promos = {0};
         int err = 0;
+        /* names bound to a poison at the entry (an enclosing loop's read_entry_values): the
+         * entry value flows past a loop that may run no iteration or leave early */
+        vec poisoned = {0};
+        for (int i = 0; c->probing && i < names.len; i++) {
+            binding *b = lw_own(c, VEC_AT(names, i, const char *));
+            if (b && b->kind == B_VALUE && lw_is_poison(b->val))
+                vec_push(&poisoned, b->val);
+            else
+                vec_push(&poisoned, NULL);
+        }
         /* each pass that changes something moves a name up the lattice (two steps at most) */
         for (int iter = 0; iter < 2 * names.len + 2; iter++)
             if (loop_pass(c, loop, target, loopvar, condast, &names, c->probing > 0, &promos, &err, &cands)) {
                 if (!c->probing)
                     break;
+                int skips = lw_loop_may_skip(loop, st, condast);
                 for (int i = 0; i < names.len; i++) { /* the bindings after the body are the result */
                     binding *x = lw_own(c, VEC_AT(names, i, const char *));
                     if (x && x->kind == B_SCALAR)
                         x->s = NULL;
+                    if (x && skips && poisoned.items[i] && !(x->kind == B_VALUE && x->val->kind == V_ERR)) {
+                        x = lw_bind(c, VEC_AT(names, i, const char *));
+                        x->kind = B_VALUE;
+                        x->val = poisoned.items[i];
+                    }
                 }
                 if (!err) {
                     loop_memo *r = NEW(loop_memo);

@@ -47,6 +47,13 @@ static int uses_str(value *v, int k)
     return 0;
 }
 
+/* May the loop st run no iteration, or leave its body early? (What is bound after it may then
+ * be what was bound before it, in the same iteration of a loop around it.) */
+int lw_loop_may_skip(ast *loop, ir_stmt *st, ast *condast)
+{
+    return !runs_once(st, condast) || leaves_here(&loop->body);
+}
+
 /* After a loop's body (lowered into st, entry: the bindings at its entry; strmark: the run-time
  * strings there were before the body): a name bound to a string at the entry and to another
  * after one iteration (not read by the next: carry_values rejects that) keeps its entry string
