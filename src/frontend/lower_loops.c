@@ -592,7 +592,7 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
         if (!lw_name_in(&reads, n) && !lw_name_in(&flows, n) && !lw_name_in(late, n))
             continue;
         if (!lw_name_in(&reads, n) && e->kind == B_VALUE && (e->val->kind == V_STR || e->val->kind == V_FSTR)) {
-            if (lw_name_in(&flows, n)) /* a run-time string from the entry on (lw_strings_carried) */
+            if (lw_name_in(&flows, n) && !lw_name_in(strflows, n)) /* a run-time string (lw_strings_carried) */
                 vec_push(strflows, (void *)n);
             continue;
         }

@@ -413,7 +413,7 @@ void lw_exits_probe(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *conda
             vec_push(late, (void *)n);
         else {
             vec_push(refused, (void *)n);
-            vec_push(refused, (void *)lw_exit_refusal(loop, a, b, !once));
+            vec_push(refused, (void *)lw_exit_refusal(loop, a, b, !once && !first));
         }
     }
 }
