@@ -345,6 +345,13 @@ static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
         ck_ent *e = &m.ent[m.nent++];
         snprintf(e->name, sizeof e->name, "%s", v->name);
         e->dt = v->type;
+        if (v->rank == TYL_CK_STRING) {
+            e->kind = ENT_STRING;
+            e->str = strdup(tyl_str_get((int)(intptr_t)v->ptr));
+            if (!e->str)
+                abort();
+            continue;
+        }
         if (v->rank < 0) {
             e->kind = ENT_SCALAR;
             e->bits = tyl_ckm_bits(v->type, v->ptr);
@@ -857,8 +864,13 @@ int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk)
         for (int j = 0; j < resume.nent; j++)
             if (resume.ent[j].kind != ENT_PARAM && !strcmp(resume.ent[j].name, v->name))
                 e = &resume.ent[j];
-        if (!e)
+        if (!e || (v->rank == TYL_CK_STRING) != (e->kind == ENT_STRING))
             tyl_rt_error_all(resume_path, "the checkpoint has no value for '%s'", v->name);
+        if (v->rank == TYL_CK_STRING) {
+            tyl_str_reset((int)(intptr_t)v->ptr);
+            tyl_str_add((int)(intptr_t)v->ptr, e->str);
+            continue;
+        }
         if (v->rank < 0) {
             tyl_ckm_store(v->type, v->ptr, e->bits);
             continue;

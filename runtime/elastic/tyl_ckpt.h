@@ -29,13 +29,14 @@ typedef struct ck_buf {
     uint32_t *crc;
 } ck_buf;
 
-enum { ENT_SCALAR, ENT_ARRAY, ENT_EMPTY, ENT_PARAM };
+enum { ENT_SCALAR, ENT_ARRAY, ENT_EMPTY, ENT_PARAM, ENT_STRING };
 typedef struct ck_ent {
     char name[128];
     int kind;
     tyl_dtype dt;
     uint64_t bits; /* scalars and parameters */
     int buf;       /* arrays */
+    char *str;     /* run-time strings (malloc'd; tyl_ckm_free) */
 } ck_ent;
 
 typedef struct ck_man {

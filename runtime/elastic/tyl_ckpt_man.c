@@ -18,6 +18,8 @@ void tyl_ckm_free(ck_man *m)
     for (int i = 0; i < m->nbuf; i++)
         free(m->buf[i].crc);
     free(m->buf);
+    for (int i = 0; i < m->nent; i++)
+        free(m->ent[i].str);
     free(m->ent);
     memset(m, 0, sizeof *m);
 }
@@ -136,6 +138,11 @@ void tyl_ckm_text(const ck_man *m, sbuf *b)
         if (e->kind == ENT_SCALAR) {
             tyl_ckm_show(show, sizeof show, e->dt, e->bits);
             sb_printf(b, "scalar %s %s %016llx %s\n", e->name, tyl_dtype_name_(e->dt), (unsigned long long)e->bits, show);
+        } else if (e->kind == ENT_STRING) { /* its bytes in hex, "-" when empty */
+            sb_printf(b, "string %s %s", e->name, e->str[0] ? "" : "-");
+            for (const unsigned char *s = (const unsigned char *)e->str; *s; s++)
+                sb_printf(b, "%02x", *s);
+            sb_printf(b, "\n");
         } else if (e->kind == ENT_ARRAY)
             sb_printf(b, "array %s %s %s\n", e->name, tyl_dtype_name_(e->dt), m->buf[e->buf].file);
         else
@@ -225,6 +232,32 @@ int tyl_ckm_parse(char *text, size_t len, ck_man *m, char *why)
                     goto bad;
                 e->bits = bits;
             }
+        } else if (!strncmp(ln, "string ", 7)) {
+            int n = 0;
+            if (sscanf(ln, "string %127s %n", a, &n) != 1 || !n)
+                goto bad;
+            const char *p = ln + n;
+            size_t len = strcmp(p, "-") ? strlen(p) : 0;
+            if (len % 2)
+                goto bad;
+            if (m->nent == cap_e) {
+                cap_e = cap_e ? 2 * cap_e : 32;
+                m->ent = realloc(m->ent, sizeof *m->ent * (size_t)cap_e);
+            }
+            ck_ent *e = &m->ent[m->nent++];
+            memset(e, 0, sizeof *e);
+            snprintf(e->name, sizeof e->name, "%s", a);
+            e->kind = ENT_STRING;
+            e->str = malloc(len / 2 + 1);
+            if (!e->str)
+                goto bad;
+            for (size_t i = 0; i < len / 2; i++) {
+                unsigned v;
+                if (sscanf(p + 2 * i, "%2x", &v) != 1 || !v)
+                    goto bad;
+                e->str[i] = (char)v;
+            }
+            e->str[len / 2] = '\0';
         } else if (!strncmp(ln, "buffer ", 7)) {
             if (m->nbuf == cap_b) {
                 cap_b = cap_b ? 2 * cap_b : 16;

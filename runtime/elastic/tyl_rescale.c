@@ -355,7 +355,22 @@ static void bcast_scalars(MPI_Comm all, const int *live)
 {
     tyl_ck_var *vars = tyl_ck_state_.vars;
     for (int i = 0; live[i] >= 0; i++)
-        if (vars[live[i]].rank < 0)
+        if (vars[live[i]].rank == TYL_CK_STRING) { /* a run-time string: its length, its bytes */
+            int k = (int)(intptr_t)vars[live[i]].ptr, me;
+            MPI_Comm_rank(all, &me);
+            const char *s = me == 0 ? tyl_str_get(k) : "";
+            int n = (int)strlen(s);
+            MPI_Bcast(&n, 1, MPI_INT, 0, all);
+            char *b = malloc((size_t)n + 1);
+            if (!b)
+                abort();
+            memcpy(b, s, me == 0 ? (size_t)n : 0);
+            MPI_Bcast(b, n, MPI_BYTE, 0, all);
+            b[n] = '\0';
+            tyl_str_reset(k);
+            tyl_str_add(k, b);
+            free(b);
+        } else if (vars[live[i]].rank < 0)
             MPI_Bcast(vars[live[i]].ptr, (int)tyl_dtype_size(vars[live[i]].type), MPI_BYTE, 0, all);
 }
 

@@ -34,9 +34,10 @@ void emit_ck_expect(ectx *c, int ind, ir_stmt *s)
 }
 
 /* The state a checkpoint holds and a restart restores: a table of main()'s variables (every
- * scalar and array slot, by C name) and, per time loop, the variables live at its step
- * boundaries (those the loop and the statements after it refer to), then the set-up call and
- * the jump of a restart to the loop it resumes in. */
+ * scalar and array slot, by C name) and run-time strings (tyl_strK: rank TYL_CK_STRING, the
+ * string's number for a pointer) and, per time loop, those live at its step boundaries (those
+ * the loop and the statements after it refer to), then the set-up call and the jump of a
+ * restart to the loop it resumes in. */
 void emit_ck_tables(ectx *c, ir_program *p, FILE *out)
 {
     (void)c;
@@ -52,12 +53,19 @@ void emit_ck_tables(ectx *c, ir_program *p, FILE *out)
         else
             fprintf(out, "        {\"%s\", %s, -1, NULL, &%s},\n", v->name, emit_tyname(v->type), v->name);
     }
+    vec *strs = &p->sched->strs;
+    for (int i = 0; i < strs->len; i++) {
+        int k = (int)(intptr_t)strs->items[i];
+        fprintf(out, "        {\"tyl_str%d\", TYL_INT64, TYL_CK_STRING, NULL, (void *)(intptr_t)%d},\n", k, k);
+    }
     fprintf(out, "        {NULL, TYL_INT64, -1, NULL, NULL},\n    };\n");
     for (int L = 0; L < loops->len; L++) {
         ir_stmt *loop = VEC_AT(*loops, L, ir_stmt *);
         fprintf(out, "    static const int tyl_ck_live%d[] = {", L);
         for (int j = 0; j < loop->sched->live.len; j++)
             fprintf(out, "%d, ", (int)(intptr_t)loop->sched->live.items[j]);
+        for (int j = 0; j < loop->sched->live_strs.len; j++)
+            fprintf(out, "%d, ", vars->len + (int)(intptr_t)loop->sched->live_strs.items[j]);
         fprintf(out, "-1};\n");
     }
     /* the program's identity covers the state table too */
@@ -67,8 +75,12 @@ void emit_ck_tables(ectx *c, ir_program *p, FILE *out)
         int sig[3] = {(int)v->type, v->is_array ? v->rank : -1, ir_slot_dist(v)};
         h = util_hash(util_hash(h, v->name, strlen(v->name) + 1), sig, sizeof sig);
     }
+    for (int i = 0; i < strs->len; i++) {
+        int k = (int)(intptr_t)strs->items[i];
+        h = util_hash(h, &k, sizeof k);
+    }
     fprintf(out, "    tyl_ck_setup(0x%016llxull, tyl_ck_vars, %d, %d);\n", (unsigned long long)h,
-            vars->len, loops->len);
+            vars->len + strs->len, loops->len);
     if (loops->len) {
         /* recovery point (ULFM): the locals the loops use are restored from the checkpoint */
         fprintf(out, "    setjmp(tyl_ck_jmp);\n");

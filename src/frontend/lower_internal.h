@@ -170,6 +170,7 @@ typedef struct lctx {
     const char *assigning; /* the name lw_assign_name is binding (its old views need no keeping) */
     vec split;          /* const char*: names the last if's merge left ambiguous (lw_block) */
     void *carrying;     /* the names the innermost loop being lowered carries (lower_loops.c) */
+    void *exits;        /* a probe recording the bindings at a loop's exits (lower_zerotrip.c) */
     int runloops;       /* run-time loops being lowered, inlined calls included (c->loops is not) */
     int branches;       /* branches of ifs decided at run time being lowered (lower.c) */
     vec module_body;    /* ast*: the module's statements (lower_class.c scans them) */
@@ -671,17 +672,29 @@ void lw_loop_body_once(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *co
 binding *lw_own(lctx *c, const char *name);
 binding *lw_entry_of_in(lctx *c, snapshot *s, const char *name);
 const char *lw_value_what(binding *b);
+int lw_same_form(value *a, value *b); /* tuples, slices of numbers a loop can carry as variables */
 
 /* ---- lower_zerotrip.c: what a loop that may run no iteration leaves bound ------------------ */
-/* Before the body: the run-time strings a loop that leaves early sets at each break/continue
- * (strs: name, string number pairs). After it: names bound to strings, then tuples, slice
+/* Before the body: the run-time strings a loop sets at each break/continue and the end of its
+ * body (strs: name, string number pairs). After it: names bound to strings, then tuples, slice
  * objects and views, keep their entry value when the loop runs no iteration (or are refused
  * where read after it). */
-void lw_strings_at_breaks(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *cands, vec *strs);
+void lw_strings_carried(lctx *c, ast *loop, vec *cands, vec *strs);
 void lw_strings_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *names,
                            snapshot *entry, int strmark, vec *strs);
 void lw_values_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *names,
                           snapshot *entry, vec *carried, int errors);
+/* A loop that leaves its body early (break, continue): a probe of the body records each name's
+ * binding at its exits (lw_exit_record, from lw_loop_carries); the names whose values there
+ * differ go to late (tuples, slice objects, views: carried as a name the next iteration reads
+ * is), strs (strings: lw_strings_carried) or refused (name, message pairs, for
+ * lw_refuse_after_exits, as are the late names that carrying failed at an exit). */
+void lw_exits_probe(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st,
+                    vec *names, int errors, vec *late, vec *strs, vec *refused);
+void lw_exit_record(lctx *c);
+int lw_loop_may_skip(ast *loop, ir_stmt *st, ast *condast);
+const char *lw_exit_refusal(ast *loop, binding *a, binding *b, int before);
+void lw_refuse_after_exits(lctx *c, ast *loop, vec *refused);
 
 /* ---- lower_class.c: classes as containers of parameters and arrays, with methods ----------- */
 

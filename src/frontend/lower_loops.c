@@ -291,9 +291,11 @@ static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
 }
 
 /* Probe the body once with the names of cands bound to poison; returns the names it reads
- * before rebinding them (in reads). */
+ * before rebinding them (in reads), and those it does not read but rebinds on some paths only
+ * (in flows: `if c: best = (i, e)`), whose entry value, the previous iteration's, flows to the
+ * end of the body on the others (an if's merge keeps a poison). */
 static void read_entry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast,
-                              vec *cands, vec *reads)
+                              vec *cands, vec *reads, vec *flows)
 {
     lw_probe p;
     lw_probe_begin(c, &p);
@@ -306,9 +308,13 @@ static void read_entry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, 
         b->val = lw_poison_new(n);
     }
     lw_loop_body_once(c, loop, target, loopvar, condast);
-    for (int i = 0; i < cands->len; i++)
+    for (int i = 0; i < cands->len; i++) {
+        binding *b = lw_own(c, VEC_AT(*cands, i, const char *));
         if (lw_poison_was_read(VEC_AT(*cands, i, const char *)))
             vec_push(reads, cands->items[i]);
+        else if (b && b->kind == B_VALUE && lw_is_poison(b->val))
+            vec_push(flows, cands->items[i]);
+    }
     lw_poison_reset();
     c->loops--;
     lw_probe_end(c, &p);
@@ -363,6 +369,7 @@ static value *step_written(value *v)
     r->items[2] = lw_scalar(v->l, lw_I64(v->l, 1), 1);
     return r;
 }
+int lw_same_form(value *a, value *b) { return same_form(a, b); }
 static value *form_assign(lctx *c, loc l, const char *name, value *v, vec *vars, vec *exprs)
 {
     if (v->kind == V_SCALAR) {
@@ -539,7 +546,7 @@ static void keep_items(lctx *c, loc l, const char *name, value *v)
  * them (see above). Runs at the loop's entry, before its real lowering; the names carried as
  * numbers are added to carried (lower_loop assigns them at the end of the body). */
 static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, vec *names,
-                         vec *cands, vec *carried)
+                         vec *cands, vec *carried, vec *late, vec *refused, vec *strflows)
 {
     /* the values after one iteration, to know what each name becomes */
     snapshot entry = lw_snap_take(c);
@@ -563,8 +570,8 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
         diag_suppress(old);
         lw_snap_rewind(c, &entry);
     }
-    vec reads = {0};
-    read_entry_values(c, loop, target, loopvar, condast, cands, &reads);
+    vec reads = {0}, flows = {0};
+    read_entry_values(c, loop, target, loopvar, condast, cands, &reads, &flows);
     for (int i = 0; i < cands->len; i++) {
         const char *n = VEC_AT(*cands, i, const char *);
         binding *e = lw_own(c, n), *x = VEC_AT(after, i, binding *);
@@ -582,8 +589,13 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
                 keep_items(c, loop->l, n, e->val);
             continue;
         }
-        if (!lw_name_in(&reads, n))
+        if (!lw_name_in(&reads, n) && !lw_name_in(&flows, n) && !lw_name_in(late, n))
             continue;
+        if (!lw_name_in(&reads, n) && e->kind == B_VALUE && (e->val->kind == V_STR || e->val->kind == V_FSTR)) {
+            if (lw_name_in(&flows, n) && !lw_name_in(strflows, n)) /* a run-time string (lw_strings_carried) */
+                vec_push(strflows, (void *)n);
+            continue;
+        }
         if (!(e->kind == B_VALUE && lw_whole_slot(e->val) && x->kind == B_ARRAY) &&
             lw_carriable_view(e, x)) {
             value *ev = lw_bound_array(e), *xv = lw_bound_array(x);
@@ -611,6 +623,11 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
                                                       x->val->items[2]->kind != V_NONE);
             carry_assign(c, loop->l, n, stepped ? step_written(e->val) : e->val);
             vec_push(carried, (void *)n);
+            continue;
+        }
+        if (!lw_name_in(&reads, n)) { /* read after the loop only, refused there */
+            vec_push(refused, (void *)n);
+            vec_push(refused, (void *)lw_exit_refusal(loop, e, x, lw_name_in(&flows, n) ? 2 : 1));
             continue;
         }
         const char *what = lw_value_what(e), *xwhat = lw_value_what(x);
@@ -646,18 +663,29 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
 
 /* The next iteration's values of the names a loop carries (carry_values): at the end of its
  * body and before each break or continue (any point will do: the variables take the values the
- * names have there, and the names read them). */
+ * names have there, and the names read them). A name carried only for after the loop (late:
+ * lw_exits_probe) that an exit cannot carry is refused where it is read after the loop. */
 struct carry_ctx {
     vec *carried;
     snapshot *entry;
     ast *loop;
-    vec strs; /* name, run-time string k (as intptr_t): strings_at_breaks */
+    vec strs;   /* name, run-time string k (as intptr_t): strings_carried */
+    vec *late;  /* carried names the body does not read */
+    vec failed; /* name, message: late names refused after the loop (lw_refuse_after_exits) */
 };
 static void emit_carries(lctx *c, struct carry_ctx *cc)
 {
     for (int i = 0; i < cc->carried->len; i++) { /* the next iteration's values (carry_values) */
         const char *n = VEC_AT(*cc->carried, i, const char *);
         binding *x = lw_own(c, n), *e = lw_entry_of_in(c, cc->entry, n);
+        if (x && e && lw_name_in(cc->late, n) &&
+            !(x->kind == B_VALUE && x->val->kind == V_ERR) &&
+            !(e->kind == B_VALUE && e->val->kind == V_ARRAY ? lw_carriable_view(e, x)
+                                                            : x->kind == B_VALUE && same_form(e->val, x->val))) {
+            vec_push(&cc->failed, (void *)n);
+            vec_push(&cc->failed, (void *)lw_exit_refusal(cc->loop, e, x, 1));
+            continue;
+        }
         if (x && e && e->kind == B_VALUE && e->val->kind == V_ARRAY) {
             if (lw_carriable_view(e, x)) {
                 value *xv = lw_bound_array(x);
@@ -675,7 +703,7 @@ static void emit_carries(lctx *c, struct carry_ctx *cc)
             diag_error(cc->loop->l, "'%s' changes form inside this loop (%s before, %s after one "
                                 "iteration)", n, e ? lw_value_what(e) : "unbound", lw_value_what(x));
     }
-    for (int i = 0; i + 1 < cc->strs.len; i += 2) { /* strings_at_breaks */
+    for (int i = 0; i + 1 < cc->strs.len; i += 2) { /* strings_carried */
         binding *x = lw_own(c, VEC_AT(cc->strs, i, const char *));
         int k = (int)(intptr_t)cc->strs.items[i + 1];
         if (x && x->kind == B_VALUE && (x->val->kind == V_STR || x->val->kind == V_FSTR) &&
@@ -685,6 +713,8 @@ static void emit_carries(lctx *c, struct carry_ctx *cc)
 }
 void lw_loop_carries(lctx *c)
 {
+    if (c->exits)
+        lw_exit_record(c);
     if (c->carrying)
         emit_carries(c, c->carrying);
 }
@@ -867,15 +897,31 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
     } else {
         vec promos = {0};
         int err = 0;
+        /* names bound to a poison at the entry (an enclosing loop's read_entry_values): the
+         * entry value flows past a loop that may run no iteration or leave early */
+        vec poisoned = {0};
+        for (int i = 0; c->probing && i < names.len; i++) {
+            binding *b = lw_own(c, VEC_AT(names, i, const char *));
+            if (b && b->kind == B_VALUE && lw_is_poison(b->val))
+                vec_push(&poisoned, b->val);
+            else
+                vec_push(&poisoned, NULL);
+        }
         /* each pass that changes something moves a name up the lattice (two steps at most) */
         for (int iter = 0; iter < 2 * names.len + 2; iter++)
             if (loop_pass(c, loop, target, loopvar, condast, &names, c->probing > 0, &promos, &err, &cands)) {
                 if (!c->probing)
                     break;
+                int skips = lw_loop_may_skip(loop, st, condast);
                 for (int i = 0; i < names.len; i++) { /* the bindings after the body are the result */
                     binding *x = lw_own(c, VEC_AT(names, i, const char *));
                     if (x && x->kind == B_SCALAR)
                         x->s = NULL;
+                    if (x && skips && poisoned.items[i] && !(x->kind == B_VALUE && x->val->kind == V_ERR)) {
+                        x = lw_bind(c, VEC_AT(names, i, const char *));
+                        x->kind = B_VALUE;
+                        x->val = poisoned.items[i];
+                    }
                 }
                 if (!err) {
                     loop_memo *r = NEW(loop_memo);
@@ -892,15 +938,21 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
         int err = 0;
         loop_pass(c, loop, target, loopvar, condast, &names, 0, &none, &err, &cands);
     }
+    /* a loop that leaves early: the names whose values at its exits differ */
+    vec late = {0}, strneed = {0}, refused = {0};
+    lw_exits_probe(c, loop, target, loopvar, condast, st, &names, errors, &late, &strneed, &refused);
+    for (int i = 0; i < late.len; i++)
+        if (!lw_name_in(&cands, VEC_AT(late, i, const char *)))
+            vec_push(&cands, late.items[i]);
     vec carried = {0};
     if (cands.len)
-        carry_values(c, loop, target, loopvar, condast, &names, &cands, &carried);
+        carry_values(c, loop, target, loopvar, condast, &names, &cands, &carried, &late, &refused, &strneed);
     /* array shapes at loop entry, to check they are the same at the end of the body */
     snapshot entry = lw_snap_take(c);
     if (c->loops == 0 && c->sc == c->module)
         record_ck_shapes(c, st);
     vec strs = {0};
-    lw_strings_at_breaks(c, loop, condast, st, &cands, &strs);
+    lw_strings_carried(c, loop, &strneed, &strs);
     int strmark = lw_str_count();
     vec *saved = c->out;
     c->out = &st->body;
@@ -926,7 +978,7 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
             lw_emit(c, brk);
         }
     }
-    struct carry_ctx cc = {&carried, &entry, loop, strs};
+    struct carry_ctx cc = {&carried, &entry, loop, strs, &late, {0}};
     void *outer_carry = c->carrying;
     c->carrying = carried.len || cc.strs.len ? &cc : NULL;
     lw_block(c, &loop->body);
@@ -935,6 +987,8 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
     c->loops--;
     c->out = saved;
     lw_strings_after_loop(c, loop, condast, st, &names, &entry, strmark, &cc.strs);
+    lw_refuse_after_exits(c, loop, &refused);
+    lw_refuse_after_exits(c, loop, &cc.failed);
     lw_values_after_loop(c, loop, condast, st, &names, &entry, &carried, errors);
     for (int i = 0; i < names.len; i++) {
         const char *n = VEC_AT(names, i, const char *);

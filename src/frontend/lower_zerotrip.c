@@ -1,11 +1,14 @@
-/* lower_zerotrip.c: what a loop that may run no iteration leaves bound. Its body is lowered once
- * (lower_loops.c), so a name the body rebinds would otherwise keep the body's value after a loop
- * that ran zero times: strings become run-time strings set before the loop (and before each
- * break or continue), tuples, slice objects and views merge as an if with an empty else would,
+/* lower_zerotrip.c: what a loop that may run no iteration, or leave its body early (break,
+ * continue), leaves bound. Its body is lowered once (lower_loops.c), so a name the body rebinds
+ * would otherwise keep the value it has at the end of the body after a loop that ran zero times
+ * or left at a break (or whose last iteration went through a continue): strings become run-time
+ * strings set before the loop (and before each break or continue), tuples, slice objects and
+ * views merge as an if with an empty else would or, in a loop that leaves early, are carried as
+ * the names the next iteration reads are (set at each break, continue and the end of the body),
  * and what cannot merge is refused where it is read after the loop.
  * Requires: the loop's body lowered into its statement, the bindings at its entry.
  * Establishes: every name bound after the loop holds, at run time, its entry value when the
- * loop ran no iteration. */
+ * loop ran no iteration, and the value it had where the loop was left otherwise. */
 #include "lower_internal.h"
 
 #include <string.h>
@@ -44,6 +47,13 @@ static int uses_str(value *v, int k)
     return 0;
 }
 
+/* May the loop st run no iteration, or leave its body early? (What is bound after it may then
+ * be what was bound before it, in the same iteration of a loop around it.) */
+int lw_loop_may_skip(ast *loop, ir_stmt *st, ast *condast)
+{
+    return !runs_once(st, condast) || leaves_here(&loop->body);
+}
+
 /* After a loop's body (lowered into st, entry: the bindings at its entry; strmark: the run-time
  * strings there were before the body): a name bound to a string at the entry and to another
  * after one iteration (not read by the next: carry_values rejects that) keeps its entry string
@@ -61,7 +71,7 @@ static int at_breaks(vec *strs, const char *n)
 void lw_strings_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *names,
                            snapshot *entry, int strmark, vec *strs)
 {
-    for (int i = 0; i + 1 < strs->len; i += 2) { /* strings_at_breaks: run-time string k */
+    for (int i = 0; i + 1 < strs->len; i += 2) { /* strings_carried: run-time string k */
         binding *x = lw_own(c, VEC_AT(*strs, i, const char *));
         if (x && x->kind == B_VALUE && (x->val->kind == V_STR || x->val->kind == V_FSTR)) {
             int k = (int)(intptr_t)strs->items[i + 1];
@@ -202,13 +212,15 @@ void lw_values_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *na
     }
 }
 
-/* A loop that may run no iteration and leaves its body early (break, continue), with names in
- * cands (rebound by the body) bound to strings at its entry: each such name is run-time string
- * k from the loop on, set to the entry string before the loop and to the name's string before
- * each break or continue and at the end of the body (emit_carries); strs gets name, k. */
-void lw_strings_at_breaks(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *cands, vec *strs)
+/* A loop with names in cands bound to strings at its entry whose strings differ at its exits (a
+ * loop that leaves early: lw_exits_probe) or whose entry string flows to the end of the body on
+ * some paths only (`if c: s = "hit"`, the previous iteration's string on the others:
+ * carry_values): each such name is run-time string k from the loop on, set to the entry string
+ * before the loop and to the name's string before each break or continue and at the end of
+ * the body (emit_carries); strs gets name, k. */
+void lw_strings_carried(lctx *c, ast *loop, vec *cands, vec *strs)
 {
-    if (c->probing || runs_once(st, condast) || !leaves_here(&loop->body))
+    if (c->probing)
         return;
     for (int i = 0; i < cands->len; i++) {
         const char *n = VEC_AT(*cands, i, const char *);
@@ -223,5 +235,193 @@ void lw_strings_at_breaks(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *ca
         b->val = r;
         vec_push(strs, (void *)n);
         vec_push(strs, (void *)(intptr_t)k);
+    }
+}
+
+/* ---- leaving early: the value at the break or continue the loop last went through ----------
+ * After a loop whose body leaves early, a name has the value it had at the break that ended the
+ * loop, or at the continue or end of body of its last iteration: Python's binding is the last
+ * one made. The body, lowered once, leaves the end-of-body value; so the body is probed once,
+ * recording each name's binding at each of its exits (lw_exit_record: each break and continue of
+ * this loop, not of a loop inside, and the end of the body). A name whose values there (and its
+ * entry value, unless the loop surely runs once) are not all the same is
+ *   - a string: a run-time string (lw_strings_carried);
+ *   - a tuple or slice object of numbers of one form, or a view that keeps its dimensions in
+ *     order, at the entry and every exit: carried (late), as a name the next iteration reads is:
+ *     its numbers (a view's bounds) are variables set before the loop, at each exit and at the
+ *     end of the body, which the name reads from the loop on;
+ *   - anything else: refused where it is read after the loop. */
+typedef struct exit_rec {
+    int depth;  /* c->runloops in the body probed (an inner loop's exits are its own) */
+    vec *names; /* the names the body binds */
+    vec vals;   /* binding* (NULL: unbound), names->len per exit */
+    int nexits;
+} exit_rec;
+void lw_exit_record(lctx *c)
+{
+    exit_rec *r = c->exits;
+    if (!r || c->runloops != r->depth)
+        return;
+    for (int i = 0; i < r->names->len; i++) {
+        binding *x = lw_own(c, VEC_AT(*r->names, i, const char *)), *cp = NULL;
+        if (x) {
+            cp = NEW(binding);
+            *cp = *x;
+        }
+        vec_push(&r->vals, cp);
+    }
+    r->nexits++;
+}
+/* Two bindings a name has the same value with (scalars and arrays: their variables hold it). */
+static int same_binding(binding *a, binding *b)
+{
+    if (!a || !b)
+        return a == b;
+    if (a->kind != b->kind)
+        return 0;
+    return a->kind != B_VALUE || lw_value_equal(a->val, b->val);
+}
+static int errish(binding *b)
+{
+    return b && b->kind == B_VALUE && (b->val->kind == V_ERR || lw_is_poison(b->val) || lw_is_ambiguous(b->val));
+}
+/* Can a loop carry the name from e (its entry binding) through x (one at an exit)? */
+static int carriable(binding *e, binding *x)
+{
+    if (!x)
+        return 0;
+    if (e->kind == B_VALUE && (e->val->kind == V_TUPLE || e->val->kind == V_SLICE))
+        return !e->val->is_list && x->kind == B_VALUE && lw_same_form(e->val, x->val);
+    value *ev = lw_bound_array(e), *xv = lw_bound_array(x);
+    return ev && xv && (e->kind != B_VALUE || ev->kind == V_ARRAY) && (x->kind != B_VALUE || xv->kind == V_ARRAY) &&
+           lw_carriable_view(e, x);
+}
+/* The message a name refused after the loop gives where it is read: a is its entry binding
+ * (before) or its binding at one exit, b at another. */
+const char *lw_exit_refusal(ast *loop, binding *a, binding *b, int before)
+{
+    const char *what = a ? lw_value_what(a) : "unbound", *xwhat = b ? lw_value_what(b) : "unbound";
+    if (strcmp(what, xwhat) == 0)
+        xwhat = "another one";
+    if (before == 2) /* rebound on some paths of the body only (carry_values) */
+        return arena_printf(&util_arena, "is %s before the loop at line %d and %s after an iteration "
+                            "that rebinds it on some paths of its body only (the previous iteration's "
+                            "value on the others): a value whose kind or form depends on the "
+                            "iterations that ran is not supported (only the numbers of a tuple and the "
+                            "bounds of a view may differ); bind it on every path", what, loop->l.line,
+                            xwhat);
+    const char *at = before ? arena_printf(&util_arena, "before the loop at line %d and %s at one of its "
+                                           "exits (a break, a continue or the end of its body)",
+                                      loop->l.line, xwhat)
+                            : arena_printf(&util_arena, "at one exit of the loop at line %d (a break, a "
+                                           "continue or the end of its body) and %s at another",
+                                      loop->l.line, xwhat);
+    return arena_printf(&util_arena, "is %s %s: a value whose kind or form depends on where the loop was "
+                        "left is not supported (only the numbers of a tuple and the bounds of a view "
+                        "may differ); bind it after the loop", what, at);
+}
+/* A value of v's form (a tuple, a slice object of numbers) with zeros for its numbers: what a
+ * name first bound inside the loop holds before the loop (never read: lower_unbound.c checks
+ * a read that may find it unbound). */
+static value *zeros_like(value *v)
+{
+    if (v->kind == V_SCALAR) {
+        ir_expr *z = ir_type_is_float(v->type) ? ir_const_f(v->l, v->type, 0) : ir_const_i(v->l, v->type, 0);
+        value *r = lw_scalar(v->l, z, v->weak);
+        r->type = v->type;
+        return r;
+    }
+    if (v->kind != V_TUPLE && v->kind != V_SLICE)
+        return v;
+    value *r = lw_vnew(v->kind, v->l);
+    *r = *v;
+    r->items = NEWN(value *, v->n + 1);
+    for (int i = 0; i < v->n; i++)
+        r->items[i] = zeros_like(v->items[i]);
+    return r;
+}
+void lw_exits_probe(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st,
+                    vec *names, int errors, vec *late, vec *strs, vec *refused)
+{
+    if (c->probing || !leaves_here(&loop->body) || diag_reported() != errors)
+        return;
+    exit_rec rec = {c->runloops, names, {0}, 0};
+    snapshot entry = lw_snap_take(c);
+    {
+        int old = diag_suppress(1);
+        vec scratch = {0};
+        vec *saved = c->out;
+        void *carrying = c->carrying, *exits = c->exits;
+        c->out = &scratch;
+        c->carrying = NULL;
+        c->exits = &rec;
+        c->loops++;
+        c->probing++;
+        lw_loop_body_once(c, loop, target, loopvar, condast);
+        lw_exit_record(c); /* the end of the body */
+        c->probing--;
+        c->loops--;
+        c->exits = exits;
+        c->carrying = carrying;
+        c->out = saved;
+        diag_suppress(old);
+        lw_snap_rewind(c, &entry);
+    }
+    int once = runs_once(st, condast), nn = names->len;
+    for (int i = 0; i < nn; i++) {
+        const char *n = VEC_AT(*names, i, const char *);
+        binding *e = lw_own(c, n), *first = NULL;
+        for (int k = 0; k < rec.nexits && !e && !first; k++)
+            first = VEC_AT(rec.vals, k * nn + i, binding *);
+        if (!e && first && first->kind == B_VALUE && is_str(first->val)) /* bound in the loop */
+            e = first;
+        else if (!e && first && first->kind == B_VALUE && (first->val->kind == V_TUPLE || first->val->kind == V_SLICE)) {
+            e = NEW(binding);
+            *e = *first;
+            e->val = zeros_like(first->val);
+        }
+        if (!e || e->kind == B_SCALAR || errish(e) ||
+            (e->kind == B_VALUE && e->val->kind != V_STR && e->val->kind != V_FSTR && e->val->kind != V_TUPLE &&
+             e->val->kind != V_SLICE && e->val->kind != V_ARRAY) ||
+            (e->kind == B_VALUE && e->val->kind == V_TUPLE && e->val->is_list))
+            continue;
+        binding *a = first ? first : once ? VEC_AT(rec.vals, i, binding *) : e, *b = NULL;
+        int bad = 0, ok = 1;
+        for (int k = 0; k < rec.nexits; k++) {
+            binding *x = VEC_AT(rec.vals, k * nn + i, binding *);
+            if (first && !x) /* not bound yet: a read after the loop raises NameError there */
+                continue;
+            bad |= errish(x);
+            if (!b && !same_binding(a, x))
+                b = x;
+            ok &= carriable(e, x);
+        }
+        if (!b || bad)
+            continue;
+        if (first && (ok || is_str(e->val))) { /* what the name holds before the loop */
+            binding *nb = lw_bind(c, n);
+            nb->kind = B_VALUE;
+            nb->val = e->val;
+            if (is_str(e->val)) {
+                nb->val = lw_vnew(V_STR, loop->l);
+                nb->val->str = "";
+            }
+        }
+        if (e->kind == B_VALUE && (e->val->kind == V_STR || e->val->kind == V_FSTR))
+            vec_push(strs, (void *)n);
+        else if (ok)
+            vec_push(late, (void *)n);
+        else {
+            vec_push(refused, (void *)n);
+            vec_push(refused, (void *)lw_exit_refusal(loop, a, b, !once && !first));
+        }
+    }
+}
+void lw_refuse_after_exits(lctx *c, ast *loop, vec *refused)
+{
+    for (int i = 0; i + 1 < refused->len; i += 2) {
+        binding *x = lw_own(c, VEC_AT(*refused, i, const char *));
+        if (x && !errish(x))
+            refuse_after_loop(loop, x, VEC_AT(*refused, i + 1, const char *));
     }
 }

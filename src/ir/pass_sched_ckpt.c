@@ -5,7 +5,9 @@
  * the statements refer to, not the parameters), in id order: the table a checkpoint writes and a
  * restart restores, by C name. For each time loop, sched->live: the variables live at its step
  * boundaries, those the loop and the statements after it refer to (a restart in the loop needs
- * nothing else), as ascending indices into that table. Breaks: nothing.
+ * nothing else), as ascending indices into that table. The same for the run-time strings
+ * (program->sched->strs, loop->sched->live_strs): a string set before the loop, or in an
+ * iteration before the checkpoint, is restored with the variables. Breaks: nothing.
  */
 #include <stdlib.h>
 
@@ -85,6 +87,41 @@ static void vars_block(vec *vars, vec *body)
     }
 }
 
+/* The run-time strings statements build or read (S_PRINT's sbuf and items, the sbuf of a save,
+ * a raise or an os call, the second string of a comparison). */
+static int has_str(vec *strs, int k)
+{
+    for (int i = 0; i < strs->len; i++)
+        if ((int)(intptr_t)strs->items[i] == k)
+            return 1;
+    return 0;
+}
+static void note_str(vec *strs, int k)
+{
+    if (k > 0 && !has_str(strs, k))
+        vec_push(strs, (void *)(intptr_t)k);
+}
+static void strs_block(vec *strs, vec *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        note_str(strs, s->sbuf);
+        for (int k = 0; s->kind == S_PRINT && s->pflags && k < s->n; k++)
+            if (s->pflags[k] & IR_PR_STRBUF)
+                note_str(strs, s->pspec[k]);
+        if (s->kind == S_OS && s->init == IR_OS_STREQ && !s->str)
+            note_str(strs, s->n);
+        strs_block(strs, &s->body);
+        strs_block(strs, &s->orelse);
+    }
+}
+static int cmp_int(const void *a, const void *b)
+{
+    intptr_t x = (intptr_t)*(void *const *)a;
+    intptr_t y = (intptr_t)*(void *const *)b;
+    return (x > y) - (x < y);
+}
+
 static int cmp_var(const void *a, const void *b)
 {
     return (*(ir_var *const *)a)->id - (*(ir_var *const *)b)->id;
@@ -97,6 +134,11 @@ void pass_sched_ckpt(ir_program *p)
     vars_block(vars, &p->body);
     if (vars->len) /* items is NULL when there is none */
         qsort(vars->items, (size_t)vars->len, sizeof(void *), cmp_var);
+    vec *strs = &p->sched->strs;
+    *strs = (vec){0};
+    strs_block(strs, &p->body);
+    if (strs->len)
+        qsort(strs->items, (size_t)strs->len, sizeof(void *), cmp_int);
     for (int L = 0; L < p->sched->ck_loops.len; L++) {
         ir_stmt *loop = VEC_AT(p->sched->ck_loops, L, ir_stmt *);
         int at = 0;
@@ -110,6 +152,12 @@ void pass_sched_ckpt(ir_program *p)
             for (int j = 0; j < live.len; j++)
                 if (VEC_AT(live, j, ir_var *) == VEC_AT(*vars, i, ir_var *))
                     vec_push(&loop->sched->live, (void *)(intptr_t)i);
+        vec lstrs = {0};
+        strs_block(&lstrs, &tail);
+        loop->sched->live_strs = (vec){0};
+        for (int i = 0; i < strs->len; i++)
+            if (has_str(&lstrs, (int)(intptr_t)strs->items[i]))
+                vec_push(&loop->sched->live_strs, (void *)(intptr_t)i);
     }
     p->sched->done |= SCHED_CKPT;
 }

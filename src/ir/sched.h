@@ -104,6 +104,8 @@ typedef struct ir_sched {
     int progress;        /* pass_sched_steps: the loop is outermost and reports --progress */
     vec live;            /* pass_sched_ckpt (ck >= 0): int indices into program->sched->vars of
                             the variables live at the loop's step boundaries, ascending */
+    vec live_strs;       /* pass_sched_ckpt (ck >= 0): int indices into program->sched->strs of
+                            the run-time strings the loop and the statements after it refer to */
     int time_tile;       /* pass_sched_timetile (S_FOR, ck >= 0): K >= 2: the loop runs K steps
                             per pass over tiles of rows (tyl_timetile.c) when the run time finds
                             it legal and, unless forced, worth it; 0: step by step */
@@ -138,6 +140,9 @@ typedef struct ir_psched {
     vec vars;            /* pass_sched_ckpt: ir_var*, every variable main() declares (not the
                             parameters), by id: the table a checkpoint holds */
     vec ck_loops;        /* pass_sched_steps: ir_stmt*, the checkpointed time loops by number */
+    vec strs;            /* pass_sched_ckpt: int, the run-time strings (lower_format.c) main()
+                            builds or reads, ascending: the table's entries after vars' (a
+                            restart skips the statements before the loop that set them) */
     int time_tile_opt;   /* --time-tile: SCHED_TT_AUTO, SCHED_TT_OFF (1), or K >= 2 forced */
     int grid_middle_first; /* pass_sched_timetile: a loop is tiled and the 3-D arrays have equal
                             first two extents: a default 3-D process grid splits the middle axis

@@ -336,10 +336,13 @@ extern tyl_dist_stats tyl_dist_stats_;
 typedef struct tyl_ck_var {
     const char *name;          /* C name in main(), unique */
     tyl_dtype type;            /* scalar type, or element type of an array slot */
-    int rank;                  /* array slots: the rank of their arrays; scalars: -1 */
+    int rank;                  /* array slots: the rank of their arrays; scalars: -1; run-time
+                                  strings (tyl_str_*): TYL_CK_STRING */
     const tyl_layout *layout;  /* array slots: their layout table (NULL: replicated) */
-    void *ptr;                 /* scalars: the variable; array slots: the tyl_array * */
+    void *ptr;                 /* scalars: the variable; array slots: the tyl_array *; run-time
+                                  strings: the string's number, (void *)(intptr_t)k */
 } tyl_ck_var;
+enum { TYL_CK_STRING = -2 };
 /* After tyl_rt_init: the program's identity and state table (vars[nvars]) and its number of
  * time loops. With --restart, finds the newest valid checkpoint (verifying every checksum). */
 void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops);

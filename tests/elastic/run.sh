@@ -792,6 +792,9 @@ if out=$(bash "$HERE/random_restart.sh" "$ROOT" 2>&1); then ok "random-stream/re
 else bad "random-stream/restart-refused" "tests/elastic/random_restart.sh failed" "$out"; fi
 if out=$(bash "$HERE/print_restart.sh" "$ROOT" 2>&1); then ok "print-arrays/restart"
 else bad "print-arrays/restart" "tests/elastic/print_restart.sh failed" "$out"; fi
+# run-time strings are in checkpoints: one set in an earlier step, one before the loop
+if out=$(bash "$HERE/string_restart.sh" "$ROOT" 2>&1); then ok "run-time-strings/restart"
+else bad "run-time-strings/restart" "tests/elastic/string_restart.sh failed" "$out"; fi
 
 echo "elastic tests: $pass passed, $fail failed ($(($(date +%s) - t_start)) s)"
 [ "$fail" -eq 0 ]
