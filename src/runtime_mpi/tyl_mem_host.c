@@ -64,9 +64,13 @@ void tyl_mem_finalize(void) { tyl_mem_release_scratch(); }
 void tyl_mem_sync(void) {}
 int tyl_mem_on_device(void) { return 0; }
 
+static int lib_mode; /* a library context exists: arrays as tyl_ctx_layout says, unpadded */
+int tyl_mem_row_align_(void) { return lib_mode ? 0 : 64; }
+
 /* Library mode: nothing to attach; a CUDA context needs libtyles_cuda.a. */
 void tyl_mem_lib_attach(int cuda, int device, void *stream, const char *fn)
 {
+    lib_mode = 1;
     (void)device;
     (void)stream;
     if (cuda)
