@@ -420,12 +420,16 @@ int64_t tyl_mem_prefetch_ahead(int64_t points, int64_t row_bytes, int point_byte
  * RESULTS.md 2026-12-06 h86): float64 blocks of 16, 32, 64 rows alike (a quarter: 32), 128
  * (all of the L2) 0.86x of those; float32 64 rows (a quarter) 1.06x of 32 and 1.08x of 128.
  * Blocks under 8 rows are not taken (each block reads the rows around it once more): 8 then.
- * TYLES_BLOCK_ROWS=N takes N rows (0: whole planes) when the sweep is blocked at all. */
+ * TYLES_BLOCK_ROWS=N takes N rows (0: whole planes) when the sweep is blocked at all. Never
+ * inside a time-tiled group (tyl_tt_running_): its tiles are planned for the cache already, and
+ * blocks there made Jacobi 3-D f32 256^3 (K = 8, bench/ab_cputime.py --steps 34, load 38-47)
+ * 0.79x as fast as without. */
 #define BLOCK_MIN 8
 int64_t tyl_mem_block_rows(int64_t points, int64_t row_bytes, int point_bytes, int64_t rows, int live)
 {
     long long t = prefetch_threshold();
-    if (t < 0 || points <= 0 || row_bytes <= 0 || rows <= 0 || (double)points * point_bytes <= (double)t)
+    if (t < 0 || points <= 0 || row_bytes <= 0 || rows <= 0 || (double)points * point_bytes <= (double)t ||
+        tyl_tt_running_)
         return 0;
     static atomic_llong forced = -2; /* -2: not read yet, -1: not set */
     long long f = atomic_load_explicit(&forced, memory_order_relaxed);
