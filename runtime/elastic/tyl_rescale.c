@@ -147,7 +147,11 @@ static MPI_Datatype box_type(const tyl_array *a, const rbox *b, MPI_Datatype el)
 {
     int r = a->rank, sizes[TYL_MAX_RANK], sub[TYL_MAX_RANK], start[TYL_MAX_RANK];
     for (int d = 0; d < r; d++) {
-        sizes[d] = (int)(a->n[d] + a->hl[d] + a->hh[d]);
+        /* the allocation's extents, from the strides: rows may be padded (tyl_dist_layout) */
+        int64_t ext = a->n[d] + a->hl[d] + a->hh[d];
+        if (d == r - 1 && r > 1 && a->stride[r - 2])
+            ext = a->stride[r - 2];
+        sizes[d] = (int)ext;
         sub[d] = (int)b->n[d];
         start[d] = (int)(b->lo[d] - a->lo[d] + a->hl[d]);
     }

@@ -35,6 +35,7 @@
  */
 #include "emit_c.h"
 #include "emit_internal.h"
+#include "../ir/sched.h"
 #include "../runtime_mpi/tyles_version.h"
 
 #include <errno.h>
@@ -196,22 +197,31 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
         }
         fprintf(o, "    if (a > n%d)\n        a = n%d;\n    if (b < a)\n        b = a;\n", L, L);
     }
+    /* PF_BLOCK (box rank 3): blocks of tyl_jb rows along dimension 1, every plane of the
+     * thread's share of a block before the next block (tyl_jb 0: one block, the whole plane) */
+    int blk = (k->prefetch_how & PF_BLOCK) != 0, x = 4 * blk;
+    if (blk) {
+        fprintf(o, "    for (int64_t tyl_j = 0, tyl_je; tyl_j < n1; tyl_j = tyl_je) {\n");
+        fprintf(o, "        tyl_je = tyl_jb && tyl_jb < n1 - tyl_j ? tyl_j + tyl_jb : n1;\n");
+    }
     for (int d = 0; d < B - 1; d++) {
         if (d == 0)
-            fprintf(o, "    for (int64_t i0 = tyl_lo; i0 < tyl_hi; i0++)%s\n", B == 2 ? " {" : "");
+            fprintf(o, "%*sfor (int64_t i0 = tyl_lo; i0 < tyl_hi; i0++)%s\n", 4 + x, "", B == 2 ? " {" : "");
+        else if (blk && d == 1)
+            fprintf(o, "%*sfor (int64_t i1 = tyl_j; i1 < tyl_je; i1++)%s\n", 8 + x, "", d == B - 2 ? " {" : "");
         else
-            fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)%s\n", 4 * (d + 1), "", d, d, d, d,
+            fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++)%s\n", 4 * (d + 1) + x, "", d, d, d, d,
                     d == B - 2 ? " {" : "");
         if (d == B - 2) {
-            emit_row_pointers(o, k, d, 4 * (d + 2), R);
+            emit_row_pointers(o, k, d, 4 * (d + 2) + x, R);
             if (peel) {
                 k->wrap_fast = 1;
-                emit_row_pointers(o, k, d, 4 * (d + 2), R);
+                emit_row_pointers(o, k, d, 4 * (d + 2) + x, R);
                 k->wrap_fast = 0;
             }
         }
     }
-    int ind = 4 * B;
+    int ind = 4 * B + x;
     if (peel) {
         /* edges with wrapped indices, then the contiguous middle */
         const char *ranges[3][2] = {{"0", "a"}, {"a", "b"}, {"b", arena_printf(&util_arena, "n%d", L)}};
@@ -230,7 +240,9 @@ static void c_kernel(FILE *o, ir_stmt *s, kctx *k)
         emit_c_inner_loop(o, ind, k, body.s);
     }
     if (B > 1)
-        fprintf(o, "%*s}\n", 4 * (B - 1), "");
+        fprintf(o, "%*s}\n", 4 * (B - 1) + x, "");
+    if (blk)
+        fprintf(o, "    }\n");
     emit_c_fence(o, k);
     fprintf(o, "}\n\n");
     sb_free(&body);

@@ -37,7 +37,8 @@ typedef struct kctx {
     int stream_elem;    /* the bytes of a streamed target's element (its rows' length in bytes) */
     int stream_buf;     /* while printing the streamed variant: those targets go to a buffer */
     int stream_vec;     /* C: the streamed row may be stored from vector registers (sched) */
-    unsigned prefetch_how; /* C: PF_ROWS, PF_IN_ROW (sched) */
+    unsigned prefetch_how; /* C: PF_ROWS, PF_IN_ROW, PF_BLOCK (sched) */
+    int block_live;     /* C (PF_BLOCK): the rows of a block's row index kept in the cache (sched) */
     vec *prefetch;      /* C: ir_view*, reads whose rows are prefetched ahead (sched), or NULL */
     /* a tiled kernel (emit_stages.c): prints a read of a stage's temporary, else returns 0 */
     int (*stage_read)(strbuf *b, ir_expr *e, struct kctx *k);

@@ -182,7 +182,10 @@ static int pf_read(kctx *k, int j)
     ir_view *v = VEC_AT(*k->prefetch, j, ir_view *);
     for (int i = 0; i < k->reads.len; i++)
         if (emit_view_eq(VEC_AT(k->reads, i, ir_view *), v))
-            return emit_static_stride(v, k->B - 2) == -1 && emit_static_stride(v, k->B - 1) == 1 ? i : -1;
+            return emit_static_stride(v, k->B - 2) == -1 && emit_static_stride(v, k->B - 1) == 1 &&
+                           (!(k->prefetch_how & PF_BLOCK) || emit_static_stride(v, 0) == -1)
+                       ? i
+                       : -1;
     return -1;
 }
 
@@ -215,18 +218,36 @@ void emit_c_stream_decision(FILE *o, kctx *k)
     int f = pf_first(k);
     if (f >= 0 && (k->prefetch_how & PF_ROWS))
         pf_decision(o, k, f, "tyl_pf", "");
+    if (k->prefetch_how & PF_BLOCK) { /* rows of a block (0: whole planes, nothing prefetched) */
+        ir_view *v = VEC_AT(*k->prefetch, 0, ir_view *);
+        fprintf(o, "    const int64_t tyl_jb = tyl_mem_block_rows(n0 * n1 * n2, n2 * %d, %d, n1, %d);\n",
+                ir_type_bits(v->arr->type) / 8, k->point_bytes, k->block_live);
+    }
     if (f >= 0 && (k->prefetch_how & PF_IN_ROW))
         pf_decision(o, k, f, "tyl_pa", "_ahead");
 }
 
-/* At the start of a row: the prefetched reads' rows tyl_pf rows ahead, within the box. */
+/* At the start of a row: the prefetched reads' rows tyl_pf rows ahead, within the box; in a
+ * block of rows (PF_BLOCK), their rows one plane ahead. */
 static void prefetch_rows(FILE *o, int ind, kctx *k)
 {
-    if (pf_first(k) < 0 || !(k->prefetch_how & PF_ROWS))
+    if (pf_first(k) < 0 || !(k->prefetch_how & (PF_ROWS | PF_BLOCK)))
         return;
     int R = k->B - 2, L = k->B - 1, n = 0;
     for (int j = 0; j < k->prefetch->len; j++)
         n += pf_read(k, j) >= 0;
+    if (k->prefetch_how & PF_BLOCK) { /* a block's row: the same row one plane ahead */
+        fprintf(o, "%*sif (tyl_jb && i0 + 1 < n0)%s\n", ind, "", n > 1 ? " {" : "");
+        for (int j = 0; j < k->prefetch->len; j++) {
+            int i = pf_read(k, j);
+            if (i >= 0)
+                fprintf(o, "%*styl_prefetch_row(r%dr + r%d_s0, n%d * (int64_t)sizeof *r%dr);\n", ind + 4, "",
+                        i + 1, i + 1, L, i + 1);
+        }
+        if (n > 1)
+            fprintf(o, "%*s}\n", ind, "");
+        return;
+    }
     fprintf(o, "%*sif (tyl_pf && i%d + tyl_pf < n%d)%s\n", ind, "", R, R, n > 1 ? " {" : "");
     for (int j = 0; j < k->prefetch->len; j++) {
         int i = pf_read(k, j);

@@ -453,6 +453,7 @@ void emit_sweep(ectx *c, int ind, ir_stmt *s)
     k.stream_vec = h->stream_vec;
     k.prefetch = &h->prefetch;
     k.prefetch_how = h->prefetch_how;
+    k.block_live = h->block_live;
     int first = !c->written[h->kernel];
     c->written[h->kernel] = 1;
     /* a statement emitted twice (a captured loop body and its plain form) keeps one kernel */

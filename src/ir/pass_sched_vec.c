@@ -43,6 +43,11 @@
  *   (tyl_mem_prefetch). Long rows (2-D grids) are prefetched within the row instead, 4 KiB
  *   ahead of each chunk of a streamed row (tyl_mem_prefetch_ahead): without it the 2-D sweeps
  *   took about their arithmetic plus their memory time (Burgers 2048^2, h78, bench/RESULTS.md).
+ *   sched->prefetch_how PF_BLOCK instead of PF_ROWS, and sched->block_live, in a box of rank 3
+ *   where an array is read at two planes or more (block_marks): the kernel sweeps blocks of
+ *   rows, sized at run time from a core's L2 (tyl_mem_block_rows), and prefetches the leading
+ *   rows one plane ahead. Legal for the same reason as simd: no point reads what another point
+ *   of the sweep writes, so any order of the points computes the same values.
  * Breaks: nothing.
  */
 #include "../util/sym.h"
@@ -223,6 +228,68 @@ static void collect_reads(ir_expr *e, vec *out)
         collect_reads(e->args[i], out);
 }
 
+/* How far view a lies past view b (same array) along box dimension k, in *c; 0 when not known
+ * at compile time. */
+static int offset_along(ir_view *a, ir_view *b, int k, int64_t *c)
+{
+    for (int d = 0; d < a->rank; d++)
+        if (a->dim[d].kind == D_RANGE && a->dim[d].box == k && b->dim[d].kind == D_RANGE &&
+            b->dim[d].box == k) {
+            const sym *diff = a->dim[d].slo && b->dim[d].slo ? sym_sub(a->dim[d].slo, b->dim[d].slo) : NULL;
+            return diff && sym_is_const(diff, c);
+        }
+    return 0;
+}
+
+/* PF_BLOCK and block_live for a prefetched kernel of box rank 3 (sched.h) when some array is
+ * read at two planes or more: only then does a plane read stay in the cache to be read again
+ * at the next plane, and three planes of 256^2 float64 (1.5 MiB) are more than a 1 MiB L2.
+ * Hand C on that Jacobi (AMD EPYC Zen 4, 1 MiB L2, non-temporal stores, 1 thread; bench/
+ * RESULTS.md 2026-12-06 h86): rows prefetched 2 KiB ahead (PF_ROWS) 0.73 of the copy
+ * roofline, whole planes 0.86, blocks of 32-64 rows with the leading row prefetched one plane
+ * ahead 0.91-0.93; float32 0.65 -> 1.08 (blocks of 64 rows). An array whose planes are not
+ * known apart (offsets not constant) counts three. */
+static void block_marks(ir_stmt *s, vec *reads)
+{
+    ir_sched *h = s->sched;
+    int live = 0, reuse = 0;
+    vec seen = {0}; /* ir_var*: arrays counted */
+    for (int i = 0; i < reads->len; i++) {
+        ir_view *v = VEC_AT(*reads, i, ir_view *);
+        int j = 0;
+        while (j < seen.len && VEC_AT(seen, j, ir_var *) != v->arr)
+            j++;
+        if (j < seen.len)
+            continue;
+        vec_push(&seen, v->arr);
+        int64_t lo = 0, hi = 0, c;
+        int known = 1;
+        for (int q = 0; q < reads->len; q++) {
+            ir_view *u = VEC_AT(*reads, q, ir_view *);
+            if (u->arr != v->arr)
+                continue;
+            if (!offset_along(u, v, 0, &c)) {
+                known = 0;
+                break;
+            }
+            lo = c < lo ? c : lo;
+            hi = c > hi ? c : hi;
+        }
+        int planes = known ? (int)(hi - lo + 1) : 3;
+        reuse |= planes > 1;
+        live += planes;
+        for (int q = 0; q < h->prefetch.len; q++)
+            live += VEC_AT(h->prefetch, q, ir_view *)->arr == v->arr;
+    }
+    int nt = s->kind == S_FUSED ? s->body.len : 1;
+    for (int j = 0; j < nt; j++)
+        live += j >= 32 || !(h->stream >> j & 1);
+    if (!reuse)
+        return;
+    h->prefetch_how = (h->prefetch_how & ~(unsigned)PF_ROWS) | PF_BLOCK;
+    h->block_live = live;
+}
+
 static void prefetch_marks(ir_stmt *s)
 {
     ir_sched *h = s->sched;
@@ -231,6 +298,7 @@ static void prefetch_marks(ir_stmt *s)
     int B = w0->target->vrank;
     h->prefetch = (vec){0};
     h->prefetch_how = 0;
+    h->block_live = 0;
     if (B < 2 || h->tiled || (B == 2 && !h->stream)) /* 2-D: within a streamed row's chunks */
         return;
     vec reads = {0};
@@ -273,6 +341,8 @@ static void prefetch_marks(ir_stmt *s)
     }
     if (h->prefetch.len)
         h->prefetch_how = (B >= 3 ? PF_ROWS : 0) | (h->stream && !h->stream_vec ? PF_IN_ROW : 0);
+    if (h->prefetch.len && B == 3)
+        block_marks(s, &reads);
 }
 
 /* The bytes one point moves: the element sizes of the distinct arrays the kernel touches. */

@@ -92,6 +92,9 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
             CHECK(!h->prefetch.len || (h->simd && !h->tiled && h->point_bytes > 0 && (ir_sched_box_rank(s) >= 3 || (ir_sched_box_rank(s) == 2 && h->stream))),
                   "prefetched rows in a kernel of rank under 3 without a streamed row, a tiled one, or without simd");
             CHECK(!h->prefetch.len == !h->prefetch_how, "prefetched reads without how, or how without reads");
+            CHECK(!(h->prefetch_how & PF_BLOCK) == !h->block_live &&
+                      (!(h->prefetch_how & PF_BLOCK) || (ir_sched_box_rank(s) == 3 && !(h->prefetch_how & PF_ROWS))),
+                  "row blocks without their live rows, outside a box of rank 3, or with rows prefetched ahead too");
         } else if (s->kind == S_FOR || s->kind == S_WHILE) {
             CHECK(h, "a loop without a schedule");
             CHECK(!h->simd && !h->stream, "simd or stream marks on a loop");
@@ -219,9 +222,11 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
                     fprintf(o, " from vector registers");
             }
             if (h->prefetch.len) {
-                fprintf(o, "; large: prefetch rows of");
+                fprintf(o, "; large: %s of", h->prefetch_how & PF_BLOCK ? "blocks of rows, prefetch planes" : "prefetch rows");
                 for (int j = 0; j < h->prefetch.len; j++)
                     fprintf(o, " %s", VEC_AT(h->prefetch, j, ir_view *)->arr->name);
+                if (h->prefetch_how & PF_BLOCK)
+                    fprintf(o, ", %d rows live", h->block_live);
             }
         }
     } else {

@@ -24,7 +24,7 @@ typedef enum ir_scratch {
     SCR_REPLACE, /* into a new buffer of the target's layout, which then replaces the target */
 } ir_scratch;
 
-enum { PF_ROWS = 1, PF_IN_ROW = 2 }; /* ir_sched.prefetch_how */
+enum { PF_ROWS = 1, PF_IN_ROW = 2, PF_BLOCK = 4 }; /* ir_sched.prefetch_how */
 
 typedef struct ir_sched {
     /* S_SWEEP, S_FUSED, S_REDUCE */
@@ -96,6 +96,17 @@ typedef struct ir_sched {
                             row's chunk loop (stream, !stream_vec: rows stored from vector
                             registers have no chunks). A 3-D kernel may have both: the run time
                             takes rows ahead for rows of at most 4 KiB, in the row past that */
+                         /* PF_BLOCK (box rank 3, instead of PF_ROWS, when an array is read at
+                            two planes or more, i.e. at several offsets along box dimension 0):
+                            the kernel sweeps its rows in blocks along box dimension 1, every
+                            plane of a block before the next block, the block as many rows as
+                            block_live rows of each fit in a share of a core's L2 (the run time
+                            sizes it, tyl_mem_block_rows; the whole plane when it fits), and
+                            prefetches each read's leading row one plane ahead */
+    int block_live;      /* pass_sched_vec (PF_BLOCK): the rows of a block's row index that stay
+                            in the cache while it is swept: per array read, its planes (span of
+                            its offsets along box dimension 0, plus one) and the one prefetched
+                            ahead; one per target whose stores are not streamed */
     /* S_FOR, S_WHILE */
     int graph_period;    /* pass_sched_graph: > 0: the loop is captured in a CUDA graph of that
                             many iterations and replayed (CUDA only, S_FOR) */

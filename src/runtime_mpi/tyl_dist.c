@@ -366,6 +366,39 @@ static int owner_coord(const tyl_layout *L, int d, int64_t i, int64_t n, int P)
     }
 }
 
+/* The elements a row of a's local allocation takes: its ext elements, padded to whole cache
+ * lines (tyl_mem_row_align_ bytes) for an array of rank 3 or more with a halo along its last
+ * axis, rows of at least 512 bytes and elements of at most 4 bytes, so that every row begins
+ * at the same offset in a line and a stencil's reads of the rows and planes around a point
+ * load from the same offsets in their lines as the store, which non-temporal stores align:
+ * with rows of 258 elements (256 and a halo), most loads of 3-D Jacobi 256^3 span two lines.
+ * On an AMD EPYC Zen 4 (bench/RESULTS.md 2026-12-06 h86, CPU time, 1 thread, row blocks) hand
+ * C took 1.4x the time with rows of 258 float32 as with rows of 272, the generated code 1.53x
+ * (bench/ab_cputime.py, two runs). Elements of 4 bytes or fewer only: float64 rows padded to
+ * 264 were 1.26x, 0.83x and 0.88x of unpadded in three runs (hand C: no difference), perhaps
+ * since every row then begins 8 bytes into a line, its head and tail the longest (7 + 7
+ * elements stored one by one with movnti); padding that also puts the first interior element
+ * on a line is not done yet. The padding is never read or written: every access goes through
+ * the strides. Not for an application's arrays (library mode: it lays them out as
+ * tyl_ctx_layout says, and may not go by strides), nor on a device. TYLES_PAD_ROWS=0: never;
+ * =1: rows of any length and elements of any size (the tests: their grids are small). */
+static int64_t padded_row(const tyl_array *a, int64_t ext)
+{
+    static int mode = -1; /* 0: never, 1: always (short rows too: for the tests), 2: as above */
+    if (mode < 0) {
+        const char *e = getenv("TYLES_PAD_ROWS");
+        mode = e && (e[0] == '0' || e[0] == '1') && !e[1] ? e[0] - '0' : 2;
+    }
+    int line = tyl_mem_row_align_();
+    size_t el = tyl_dtype_size(a->dtype);
+    int r = a->rank;
+    if (!mode || line <= 0 || r < 3 || !(a->hl[r - 1] || a->hh[r - 1]) || !el || line % (int)el ||
+        (mode == 2 && ((uint64_t)ext * el < 512 || el > 4)) || ext > INT64_MAX / 2)
+        return ext;
+    int64_t q = line / (int64_t)el;
+    return (ext + q - 1) / q * q;
+}
+
 /* Fill in the distribution fields of a new array (shape, rank, dtype set). Returns the number
  * of elements to allocate here. */
 int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where)
@@ -425,6 +458,8 @@ int64_t tyl_dist_layout(tyl_array *a, const tyl_layout *L, const char *where)
     for (int d = r - 1; d >= 0; d--) {
         a->stride[d] = total;
         int64_t ext = a->n[d] + a->hl[d] + a->hh[d];
+        if (d == r - 1 && dist)
+            ext = padded_row(a, ext);
         total = ext == 0 ? 0 : (total > INT64_MAX / ext ? INT64_MAX : total * ext);
     }
     for (int d = r; d < TYL_MAX_RANK; d++)

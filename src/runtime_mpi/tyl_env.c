@@ -40,6 +40,8 @@ static const struct env_var {
     {"TYLES_STREAM", WORDS, 0, 0, "0|1"},
     {"TYLES_STREAM_BYTES", BYTES, 0, 1LL << 50, NULL},
     {"TYLES_PREFETCH", WORDS, 0, 0, "0|1"},
+    {"TYLES_BLOCK_ROWS", NUM, 0, 1LL << 31, NULL},
+    {"TYLES_PAD_ROWS", WORDS, 0, 0, "0|1"},
     {"TYLES_HUGEPAGES", WORDS, 0, 0, "0|1"},
     {"TYLES_XCHG_DIRECT_MIN", BYTES, 1, 1LL << 50, NULL},
     {"TYL_NPY_CHUNK_BYTES", BYTES, 0, 1LL << 30, NULL},

@@ -68,6 +68,12 @@ void *tyl_reduce_gather_(const void *data, size_t bytes, size_t *total);
  * again: before a checkpoint or a rescale captures the arrays (collective, as those are). */
 void tyl_rows_flush_(void);
 
+/* tyl_timetile.c: 1 while a time-tiled group runs (its kernels run on tiles, in the order its
+ * tiles were planned for: tyl_mem_block_rows leaves them unblocked). */
+extern int tyl_tt_running_;
+/* tyl_ttplan.c: a core's L2 in bytes (TYLES_TT_L2 where set), 0 when unknown. */
+size_t tyl_l2_bytes_(void);
+
 /* tyl_env.c: the number in variable name as tyl_env_check_ accepts it, dflt when it is unset,
  * empty or not accepted. */
 int64_t tyl_env_num_(const char *name, int64_t dflt);

@@ -59,6 +59,9 @@ void tyl_mem_lib_leave(void);
 /* The device of the arrays (-1: host memory), and whether the stream is being captured into a
  * CUDA graph (the calls wait on the host, which a capture cannot hold). */
 int tyl_mem_lib_device(void);
+/* Bytes to which the rows of a stencil array of rank 3 or more are padded (tyl_dist_layout):
+ * a cache line on the host, 0 (none) on a device or once a library context exists. */
+int tyl_mem_row_align_(void);
 int tyl_mem_lib_capturing(void);
 /* NULL if base is memory the arrays can use (device memory of the context's device for the CUDA
  * library), else why not. */

@@ -248,6 +248,7 @@ extern "C" void tyl_mem_lib_leave(void)
 }
 
 extern "C" int tyl_mem_lib_device(void) { return attached ? lib_device : 0; }
+extern "C" int tyl_mem_row_align_(void) { return 0; } /* device arrays: rows unpadded */
 
 extern "C" int tyl_mem_lib_capturing(void)
 {

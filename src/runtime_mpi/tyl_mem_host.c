@@ -64,9 +64,13 @@ void tyl_mem_finalize(void) { tyl_mem_release_scratch(); }
 void tyl_mem_sync(void) {}
 int tyl_mem_on_device(void) { return 0; }
 
+static int lib_mode; /* a library context exists: arrays as tyl_ctx_layout says, unpadded */
+int tyl_mem_row_align_(void) { return lib_mode ? 0 : 64; }
+
 /* Library mode: nothing to attach; a CUDA context needs libtyles_cuda.a. */
 void tyl_mem_lib_attach(int cuda, int device, void *stream, const char *fn)
 {
+    lib_mode = 1;
     (void)device;
     (void)stream;
     if (cuda)
@@ -408,6 +412,41 @@ int64_t tyl_mem_prefetch_ahead(int64_t points, int64_t row_bytes, int point_byte
         (double)points * point_bytes <= (double)t)
         return 0;
     return PF_IN_ROW;
+}
+
+/* The rows of a block of a 3-D sweep (PF_BLOCK, tyles.h): live rows of each fit in a quarter of
+ * a core's L2 (TYLES_TT_L2 where set, else 1 MiB when the C library does not say). Measured
+ * with hand C on 3-D Jacobi 256^3 (AMD EPYC Zen 4, 1 MiB L2, 1 thread, 4 live rows; bench/
+ * RESULTS.md 2026-12-06 h86): float64 blocks of 16, 32, 64 rows alike (a quarter: 32), 128
+ * (all of the L2) 0.86x of those; float32 64 rows (a quarter) 1.06x of 32 and 1.08x of 128.
+ * Blocks under 8 rows are not taken (each block reads the rows around it once more): 8 then.
+ * TYLES_BLOCK_ROWS=N takes N rows (0: whole planes) when the sweep is blocked at all. Never
+ * inside a time-tiled group (tyl_tt_running_): its tiles are planned for the cache already, and
+ * blocks there made Jacobi 3-D f32 256^3 (K = 8, bench/ab_cputime.py --steps 34, load 38-47)
+ * 0.79x as fast as without. */
+#define BLOCK_MIN 8
+int64_t tyl_mem_block_rows(int64_t points, int64_t row_bytes, int point_bytes, int64_t rows, int live)
+{
+    long long t = prefetch_threshold();
+    if (t < 0 || points <= 0 || row_bytes <= 0 || rows <= 0 || (double)points * point_bytes <= (double)t ||
+        tyl_tt_running_)
+        return 0;
+    static atomic_llong forced = -2; /* -2: not read yet, -1: not set */
+    long long f = atomic_load_explicit(&forced, memory_order_relaxed);
+    if (f == -2) {
+        f = tyl_env_num_("TYLES_BLOCK_ROWS", -1);
+        atomic_store_explicit(&forced, f, memory_order_relaxed);
+    }
+    int64_t b;
+    if (f >= 0)
+        b = f ? f : rows;
+    else {
+        size_t l2 = tyl_l2_bytes_();
+        b = (int64_t)((l2 ? l2 : (size_t)1 << 20) / 4 / (size_t)row_bytes / (size_t)(live > 0 ? live : 1));
+        if (b < BLOCK_MIN)
+            b = BLOCK_MIN;
+    }
+    return b < rows ? b : rows;
 }
 
 /* Where tyles.h has no inline non-temporal stores (not x86-64): plain stores. */

@@ -352,6 +352,7 @@ static tyl_array *alloc_block(tyl_dtype dt, int rank, const int64_t *shape, int 
     tyl_array proto;
     memset(&proto, 0, sizeof proto);
     proto.rank = rank;
+    proto.dtype = dt; /* its rows' padding (tyl_dist_layout) */
     for (int i = 0; i < TYL_MAX_RANK; i++)
         proto.shape[i] = i < rank ? shape[i] : 1;
     int64_t lsize = tyl_dist_layout(&proto, L, where);

@@ -1342,10 +1342,14 @@ static void run_group(void)
         }
 }
 
+int tyl_tt_running_;
+
 void tyl_tt_run(void)
 {
     tyl_tt_recording_ = 0;
+    tyl_tt_running_ = 1; /* the kernels run on tiles: no row blocks (tyl_mem_block_rows) */
     run_group();
+    tyl_tt_running_ = 0;
     /* The recorded arrays hold no reference of their own: within a group no buffer is freed
      * (renamings permute names, tyl_rotate gives Y the buffer X let go of, or releases one
      * that another name still holds), and a reference would keep tyl_rotate from handing X's

@@ -33,8 +33,9 @@ size_t tyl_tt_budget_(void)
 }
 
 /* A core's L2: TYLES_TT_L2 bytes where set (to plan as on another machine: the tests that check
- * tile shapes), else as the C library reports it (0: unknown). */
-static size_t l2_size(void)
+ * tile shapes), else as the C library reports it (0: unknown). Also the row blocks of plain 3-D
+ * sweeps (tyl_mem_block_rows). */
+size_t tyl_l2_bytes_(void)
 {
     static long v = -2;
     if (v == -2) {
@@ -51,7 +52,7 @@ static size_t l2_size(void)
  * deeper, so it needs the room to keep tiles as large as K's. */
 size_t tyl_tt_deep_budget_(void)
 {
-    size_t b = tyl_tt_budget_(), l2 = l2_size();
+    size_t b = tyl_tt_budget_(), l2 = tyl_l2_bytes_();
     return l2 > b ? (l2 < 2 * b ? l2 : 2 * b) : b;
 }
 
@@ -128,8 +129,8 @@ tt_plan tyl_tt_plan_planes_(tt_plan P, int forced, int64_t lo, int64_t hi, int64
     int64_t h = 0, w = 1;
     const int sharers = P.threads * (tyl_mem_local_ranks_ > 1 ? tyl_mem_local_ranks_ : 1);
     double room = sharers > 1 && !forced ? 1.5 * (double)tyl_tt_budget_() : (double)tyl_tt_budget_();
-    if (l2_size() && room > (double)l2_size() && room > (double)tyl_tt_budget_()) /* within a core's L2 */
-        room = (double)l2_size() > (double)tyl_tt_budget_() ? (double)l2_size() : (double)tyl_tt_budget_();
+    if (tyl_l2_bytes_() && room > (double)tyl_l2_bytes_() && room > (double)tyl_tt_budget_()) /* within a core's L2 */
+        room = (double)tyl_l2_bytes_() > (double)tyl_tt_budget_() ? (double)tyl_l2_bytes_() : (double)tyl_tt_budget_();
     for (int64_t h2 = 2;; h2 += 2) {
         int64_t w2 = h2 / 2;
         double win = (double)(h2 + span) * (double)(w2 + spanc) * line;

@@ -991,17 +991,27 @@ void tyl_stream_fence(void);
 #if defined(__SSE2__) && defined(__x86_64__) && !defined(__CUDACC__)
 #include <emmintrin.h>
 /* With AVX, 32 bytes a store (1.09-1.10x on 3-D Jacobi f32 and f64 256^3 and 2-D f32 4096^2
- * against 16), through the compilers' builtins: <immintrin.h> would cost every generated file
- * a tenth of a second of compiling. */
-#if defined(__AVX__) && (defined(__GNUC__) || defined(__clang__))
+ * against 16), with AVX-512 64 bytes, a whole cache line a store: on an AMD EPYC Zen 4 a line
+ * written by two 32-byte halves cost 3-D Jacobi f64 256^3 (row blocks, hand C, CPU time, 1
+ * thread; bench/RESULTS.md 2026-12-06 h86) 1.16x the time of whole lines. Through the
+ * compilers' builtins: <immintrin.h> would cost every generated file a tenth of a second of
+ * compiling. */
+#if defined(__AVX512F__) && (defined(__GNUC__) || defined(__clang__))
+#define TYL_NT_WIDE 64
+#elif defined(__AVX__) && (defined(__GNUC__) || defined(__clang__))
 #define TYL_NT_WIDE 32
-typedef double tyl_v4d_ __attribute__((vector_size(32)));
-typedef float tyl_v8f_ __attribute__((vector_size(32)));
-typedef double tyl_v4du_ __attribute__((vector_size(32), aligned(8), may_alias));
-typedef float tyl_v8fu_ __attribute__((vector_size(32), aligned(4), may_alias));
+#endif
+#ifdef TYL_NT_WIDE
+typedef double tyl_vnd_ __attribute__((vector_size(TYL_NT_WIDE)));
+typedef float tyl_vnf_ __attribute__((vector_size(TYL_NT_WIDE)));
+typedef double tyl_vndu_ __attribute__((vector_size(TYL_NT_WIDE), aligned(8), may_alias));
+typedef float tyl_vnfu_ __attribute__((vector_size(TYL_NT_WIDE), aligned(4), may_alias));
 #if defined(__clang__)
-#define TYL_NT_PD(p, v) __builtin_nontemporal_store((v), (tyl_v4d_ *)(p))
-#define TYL_NT_PS(p, v) __builtin_nontemporal_store((v), (tyl_v8f_ *)(p))
+#define TYL_NT_PD(p, v) __builtin_nontemporal_store((v), (tyl_vnd_ *)(p))
+#define TYL_NT_PS(p, v) __builtin_nontemporal_store((v), (tyl_vnf_ *)(p))
+#elif TYL_NT_WIDE == 64
+#define TYL_NT_PD(p, v) __builtin_ia32_movntpd512((p), (v))
+#define TYL_NT_PS(p, v) __builtin_ia32_movntps512((p), (v))
 #else
 #define TYL_NT_PD(p, v) __builtin_ia32_movntpd256((p), (v))
 #define TYL_NT_PS(p, v) __builtin_ia32_movntps256((p), (v))
@@ -1014,9 +1024,9 @@ static inline void tyl_stream_f64(double *dst, const double *src, int64_t n)
     int64_t i = 0;
     for (; i < n && ((uintptr_t)(dst + i) & (TYL_NT_WIDE - 1)); i++)
         _mm_stream_si64((long long *)(dst + i), _mm_cvtsi128_si64(_mm_castpd_si128(_mm_load_sd(src + i))));
-#if TYL_NT_WIDE == 32
-    for (; i + 4 <= n; i += 4)
-        TYL_NT_PD(dst + i, (tyl_v4d_)(*(const tyl_v4du_ *)(src + i)));
+#if TYL_NT_WIDE >= 32
+    for (; i + TYL_NT_WIDE / 8 <= n; i += TYL_NT_WIDE / 8)
+        TYL_NT_PD(dst + i, (tyl_vnd_)(*(const tyl_vndu_ *)(src + i)));
 #else
     for (; i + 2 <= n; i += 2)
         _mm_stream_pd(dst + i, _mm_loadu_pd(src + i));
@@ -1029,9 +1039,9 @@ static inline void tyl_stream_f32(float *dst, const float *src, int64_t n)
     int64_t i = 0;
     for (; i < n && ((uintptr_t)(dst + i) & (TYL_NT_WIDE - 1)); i++)
         _mm_stream_si32((int *)(dst + i), _mm_cvtsi128_si32(_mm_castps_si128(_mm_load_ss(src + i))));
-#if TYL_NT_WIDE == 32
-    for (; i + 8 <= n; i += 8)
-        TYL_NT_PS(dst + i, (tyl_v8f_)(*(const tyl_v8fu_ *)(src + i)));
+#if TYL_NT_WIDE >= 32
+    for (; i + TYL_NT_WIDE / 4 <= n; i += TYL_NT_WIDE / 4)
+        TYL_NT_PS(dst + i, (tyl_vnf_)(*(const tyl_vnfu_ *)(src + i)));
 #else
     for (; i + 4 <= n; i += 4)
         _mm_stream_ps(dst + i, _mm_loadu_ps(src + i));
@@ -1048,18 +1058,18 @@ static inline void tyl_nt_f32(float *p, float x)
 {
     _mm_stream_si32((int *)p, _mm_cvtsi128_si32(_mm_castps_si128(_mm_set_ss(x))));
 }
-#if TYL_NT_WIDE == 32
+#if TYL_NT_WIDE >= 32
 /* A kernel whose schedule allows it (sched->stream_vec) computes the middle of a streamed row
  * in these vector types, loading its reads with tyl_vld_* (any alignment) and storing with
  * tyl_vnt_* (TYL_NT_WIDE-aligned: the row's head goes element by element with tyl_nt_*). The
  * same operations per lane as the scalar loop, so bitwise the same values, without the buffer
  * of tyl_stream_*: 3-D Jacobi float32 256^3 1.10x (CPU time, 1 thread; issue 14). */
 #define TYL_NT_VEC 1
-enum { TYL_Vf64 = 4, TYL_Vf32 = 8 }; /* lanes */
-typedef tyl_v4d_ tyl_vf64;
-typedef tyl_v8f_ tyl_vf32;
-static inline tyl_vf64 tyl_vld_f64(const double *p) { return *(const tyl_v4du_ *)p; }
-static inline tyl_vf32 tyl_vld_f32(const float *p) { return *(const tyl_v8fu_ *)p; }
+enum { TYL_Vf64 = TYL_NT_WIDE / 8, TYL_Vf32 = TYL_NT_WIDE / 4 }; /* lanes */
+typedef tyl_vnd_ tyl_vf64;
+typedef tyl_vnf_ tyl_vf32;
+static inline tyl_vf64 tyl_vld_f64(const double *p) { return *(const tyl_vndu_ *)p; }
+static inline tyl_vf32 tyl_vld_f32(const float *p) { return *(const tyl_vnfu_ *)p; }
 static inline void tyl_vnt_f64(double *p, tyl_vf64 v) { TYL_NT_PD(p, v); }
 static inline void tyl_vnt_f32(float *p, tyl_vf32 v) { TYL_NT_PS(p, v); }
 /* Elements before the first TYL_NT_WIDE-aligned one from p (p aligned to its element). */
@@ -1088,6 +1098,14 @@ void tyl_stream_f32(float *dst, const float *src, int64_t n);
  * cache holds (as tyl_mem_stream) and its rows are short (at most 4 KiB), else about 2 KiB
  * ahead. TYLES_PREFETCH=0 never prefetches (to measure), =1 always (to test). */
 int64_t tyl_mem_prefetch(int64_t points, int64_t row_bytes, int point_bytes);
+/* The rows of dimension 1 that a sweep of box rank 3 whose reads come back to a plane (sched
+ * PF_BLOCK) sweeps as a block, every plane of its share before the next block, asked once per
+ * call: 0 (whole planes, no prefetch) unless the sweep moves more bytes than the cache holds (as
+ * tyl_mem_prefetch), else as many rows (at most rows) as leave `live` rows of each of row_bytes
+ * in a quarter of a core's L2; the kernel then prefetches its reads' leading rows one plane
+ * ahead. Blocks change the order in which points are computed, never a value (each point
+ * reads only what the sweep does not write). TYLES_BLOCK_ROWS=N: N rows (0: whole planes). */
+int64_t tyl_mem_block_rows(int64_t points, int64_t row_bytes, int point_bytes, int64_t rows, int live);
 /* Bytes ahead within a row that a streamed sweep (any box rank of 2 or more) prefetches its
  * reads' leading rows, chunk by chunk, where tyl_mem_prefetch does not (rows longer than 4 KiB):
  * 0 (none) unless the sweep moves more bytes than the cache holds. TYLES_PREFETCH as there. */

@@ -16,12 +16,16 @@
 #      memory round trip (x86-64, with cc and clang where installed); their 32-byte (AVX)
 #      form copies every length at every offset (tests/unit/test_threads.c: the 16-byte one).
 #   4. many_reads_inplace, burgers2d, heat3d and poisson3d_f32_source against NumPy with
-#      TYLES_STREAM=1 TYLES_PREFETCH=1 (every eligible store non-temporal, rows prefetched) at 1
-#      and 2 ranks: bitwise equal.
+#      TYLES_STREAM=1 TYLES_PREFETCH=1 TYLES_BLOCK_ROWS=3 TYLES_PAD_ROWS=1 (every eligible store
+#      non-temporal, rows prefetched, 3-D sweeps in blocks of 3 rows, the rows of 3-D arrays
+#      with halos padded to whole cache lines) at 1 and 2 ranks: bitwise equal.
 #   5. 3-D Jacobi float32 (bench/jacobi3d_f32.tyl): its sweep's rows are stored from vector
 #      registers, and its leading rows prefetched (--dump=sched says so; with cc and clang, the
 #      object's code has a non-temporal store after the multiply with no branch between, and a
-#      prefetch), not through a buffer copied by tyl_stream_f32 (x86-64).
+#      prefetch), not through a buffer copied by tyl_stream_f32 (x86-64); its sweep runs in
+#      blocks of rows (sched PF_BLOCK).
+#   6. --dump=sched: 3-D sweeps that read an array at several planes run in blocks of rows, with
+#      the rows live the run time sizes the blocks by; one that does not keeps rows prefetched.
 # Usage: tests/vec/run.sh [TYLESC]
 set -u
 TYLESC=${1:-bin/tylesc}
@@ -137,8 +141,18 @@ K no exchange; box"
 [ "$got" = "$exp" ] && ok sched/buffered_and_reduction || bad sched/buffered_and_reduction "got: $got"
 
 d=$($TYLESC bench/jacobi3d_f32.tyl --dump=sched) || { bad sched/jacobi3d_f32 "tylesc failed"; d=; }
-printf '%s\n' "$d" | grep -q 'large: stream un from vector registers; large: prefetch rows of u$' &&
+printf '%s\n' "$d" | grep -q 'large: stream un from vector registers; large: blocks of rows, prefetch planes of u, 4 rows live$' &&
     ok sched/jacobi3d_f32_vector_stream_prefetch || bad sched/jacobi3d_f32_vector_stream_prefetch "no such '# vec' line"
+# 6. Row blocks (PF_BLOCK): a 3-D sweep that reads an array at several planes, u at three and f
+#    at one: 3 + 1 + 1 + 1 rows live (the planes, and each array's one prefetched ahead); the
+#    sweep du = un - u that reads each array at one plane keeps rows prefetched ahead, unblocked.
+d=$($TYLESC tests/programs/poisson3d_f32_source.tyl --dump=sched) || { bad sched/row_blocks "tylesc failed"; d=; }
+got=$(printf '%s\n' "$d" | sed -n 's/.*\(large: blocks of rows.*\)$/\1/p; s/.*\(large: prefetch rows of .*\)$/\1/p' |
+    sort | uniq -c | sed 's/^ *//')
+exp="1 large: blocks of rows, prefetch planes of u f, 6 rows live
+1 large: blocks of rows, prefetch planes of uc, 4 rows live
+1 large: prefetch rows of un u"
+[ "$got" = "$exp" ] && ok sched/row_blocks || bad sched/row_blocks "got: $got"
 if [ "$(uname -m)" = x86_64 ]; then
     for cc in cc clang; do
         command -v $cc >/dev/null 2>&1 || { echo "stream/registers_$cc: skipped ($cc not installed)"; continue; }
@@ -193,7 +207,7 @@ fi
 
 if $PY tests/run_tests.py --tylesc "$TYLESC" --np 1,2 -j 2 -k many_reads_inplace -k programs/burgers2d \
         -k programs/heat3d -k programs/poisson3d_f32_source \
-        --variant "TYLES_STREAM=1 TYLES_PREFETCH=1" >"$T/log" 2>&1; then
+        --variant "TYLES_STREAM=1 TYLES_PREFETCH=1 TYLES_BLOCK_ROWS=3 TYLES_PAD_ROWS=1" >"$T/log" 2>&1; then
     ok "stream/bitwise_numpy"
 else
     bad "stream/bitwise_numpy" "$(cat "$T/log")"
