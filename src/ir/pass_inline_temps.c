@@ -620,21 +620,66 @@ inl_tally *inl_tally_of(ir_program *p)
     return tl;
 }
 
-static void apply(vec *body, const inl_cand *c);
+static int apply(vec *body, const inl_cand *c);
 
-/* The statements apply rewrites or drops leave the tally, the rewritten come back. */
+/* The statements apply rewrites or drops leave the tally, the rewritten (and a check) come back. */
 void inl_apply(inl_tally *tl, vec *body, const inl_cand *c)
 {
     for (int i = c->a; i <= c->last; i++)
         tally_stmt(tl, VEC_AT(*body, i, ir_stmt *), -1);
     if (c->end < body->len && VEC_AT(*body, c->end, ir_stmt *)->kind == S_RELEASE)
         tally_stmt(tl, VEC_AT(*body, c->end, ir_stmt *), -1);
-    apply(body, c);
-    for (int i = c->a; i <= c->last - 2; i++)
+    int checked = apply(body, c);
+    for (int i = c->a; i <= c->last - 2 + checked; i++)
         tally_stmt(tl, VEC_AT(*body, i, ir_stmt *), 1);
 }
 
-static void apply(vec *body, const inl_cand *c)
+/* Is an array of T's shape and type no larger than one the program holds? True when each of
+ * T's extents is 0, 1, or an extent of one other slot S or a slice of it (slice_len(S.shape[k],
+ * ...)), every extent of S is used once, and S's elements are no smaller: T has at most S's
+ * elements, and S is allocated (or checked itself). */
+static int no_larger(const ir_stmt *al)
+{
+    ir_var *t = al->var, *s = NULL;
+    unsigned seen = 0;
+    int used = 0;
+    for (int d = 0; d < t->rank; d++) {
+        ir_expr *e = al->shape[d];
+        int64_t k;
+        if (ir_expr_const_int(e, &k) && k >= 0 && k <= 1)
+            continue;
+        if (e->kind == E_CALL && e->fn == FN_SLICE_LEN && e->nargs >= 1)
+            e = e->args[0];
+        if (e->kind != E_SHAPE || e->var == t || (s && e->var != s) || e->dim < 0 || e->dim >= IR_MAX_RANK ||
+            (seen >> e->dim & 1u))
+            return 0;
+        s = e->var;
+        seen |= 1u << e->dim;
+        used++;
+    }
+    return s && s->rank == used && ir_type_bits(s->type) >= ir_type_bits(t->type);
+}
+
+/* T is never allocated, but NumPy allocates it: a check that it could be (np.eye(2**40)[0, 0]
+ * raises NumPy's ValueError, np.zeros(10**13)[1] its MemoryError), unless no_larger. */
+static ir_stmt *alloc_check(ir_stmt *al)
+{
+    if (no_larger(al))
+        return NULL;
+    ir_stmt *ck = ir_stmt_new(S_CHECK, al->l);
+    ck->check = CK_ALLOC;
+    ck->na = al->var->rank;
+    ck->args = NEWN(ir_expr *, ck->na + 1);
+    for (int d = 0; d < ck->na; d++)
+        ck->args[d] = al->shape[d];
+    ck->e = al->var->type == T_BOOL ? ir_const_i(al->l, T_BOOL, 0)
+            : ir_type_is_float(al->var->type) ? ir_const_f(al->l, al->var->type, 0.0)
+                                              : ir_const_i(al->l, al->var->type, 0);
+    return ck;
+}
+
+/* Returns 1 when T's allocation became a check (alloc_check). */
+static int apply(vec *body, const inl_cand *c)
 {
     ir_var *t = c->t;
     ir_expr *f = c->f;
@@ -654,9 +699,14 @@ static void apply(vec *body, const inl_cand *c)
             body->items[i] = body->items[i + 1];
         body->len--;
     }
-    for (int i = a; i + 2 < body->len; i++)
-        body->items[i] = body->items[i + 2];
-    body->len -= 2;
+    ir_stmt *ck = alloc_check(al);
+    int drop = ck ? 1 : 2;
+    if (ck)
+        body->items[a] = ck;
+    for (int i = a + 2 - drop; i + drop < body->len; i++)
+        body->items[i] = body->items[i + drop];
+    body->len -= drop;
+    return ck != NULL;
 }
 
 typedef struct views_of {
