@@ -7,7 +7,9 @@
  *     rebound or released, and nowhere else in the program,
  *   - and whose f reads nothing that a statement between the definition and a read writes,
  * the reads of T are replaced by f composed with the read's view (u[1:-1] of T = f reads
- * f's operands shifted by 1), and T's allocation, sweep and release are removed. A temporary
+ * f's operands shifted by 1), and T's allocation, sweep and release are removed; the allocation
+ * becomes a check (S_CHECK CK_ALLOC) that NumPy could allocate T, unless T has at most the
+ * elements of another slot (no_larger). A temporary
  * read in more than MAX_USES places is kept (recomputing it would cost more than it saves), and
  * so is one a sweep reads as a stencil whose f reads such a kept temporary: it is marked
  * ir_var.chain for pass_fuse_stages, which computes it once a tile (a chain of stages) or
