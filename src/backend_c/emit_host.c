@@ -520,6 +520,12 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
     case S_CHECK:
         emit_hline(c, ind, s->l);
         emit_put(c, ind, "{\n");
+        if (s->check == CK_ALLOC) {
+            shape_decl(c, ind + 1, "tyl_a", s->na, s->args);
+            emit_put(c, ind + 1, "tyl_check_alloc(%s, %s, %d, tyl_a);\n", emit_W(s->l), emit_tyname(s->e->type), s->na);
+            emit_put(c, ind, "}\n");
+            return;
+        }
         shape_decl(c, ind + 1, "tyl_a", s->na, s->args);
         shape_decl(c, ind + 1, "tyl_b", s->nb, s->args + s->na);
         emit_put(c, ind + 1, "tyl_check_shapes(%s, %s, %d, tyl_a, %d, tyl_b);\n", emit_W(s->l),

@@ -120,7 +120,8 @@ struct ectx {
     const emit_target *t;
     strbuf *hoist;   /* main() only: the sweeps' arrays and scalars tables, printed at its top */
     vec hoisted;     /* intptr_t: the statements whose tables are there */
-    vec kernels;     /* pairs: a kernel's text with its id as '#', the id it was written for */
+    vec kernels;     /* triples: a kernel's text with its id as '#', the id it was written for,
+                        the text's hash */
     int rows;        /* printing a loop nest marked rows_once: its row stores are remembered */
 };
 

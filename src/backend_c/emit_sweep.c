@@ -240,11 +240,13 @@ static char *kernel_key(const char *text, int id)
 static int emit_kernel_once(ectx *c, const char *text, int id)
 {
     char *key = kernel_key(text, id);
-    for (int i = 0; i < c->kernels.len; i += 2)
-        if (strcmp(VEC_AT(c->kernels, i, char *), key) == 0)
+    uintptr_t h = (uintptr_t)util_hash(UTIL_HASH_INIT, key, strlen(key)); /* compared first */
+    for (int i = 0; i < c->kernels.len; i += 3)
+        if ((uintptr_t)VEC_AT(c->kernels, i + 2, uintptr_t) == h && strcmp(VEC_AT(c->kernels, i, char *), key) == 0)
             return (int)(intptr_t)VEC_AT(c->kernels, i + 1, intptr_t);
     vec_push(&c->kernels, key);
     vec_push(&c->kernels, (void *)(intptr_t)id);
+    vec_push(&c->kernels, (void *)h);
     fputs(text, c->kf);
     return id;
 }

@@ -1026,6 +1026,11 @@ static value *bi_len(lctx *c, loc l, const char *f, value **v, args *a)
             value *k = lw_reduce(c, l, "sum", v[0]->n ? v[0]->rows : v[0]->mask);
             return k->kind == V_ERR ? k : lw_scalar(l, ir_cast(l, T_I64, k->e), 1);
         }
+        if (v[0]->kind == V_FSTR) { /* its length is known only once its pieces are formatted */
+            diag_error(l, "len() of a string computed at run time (formatted, or chosen in a branch "
+                          "or a conditional expression) is not supported");
+            return &lw_ERRV;
+        }
         diag_error(l, "len() takes one array");
         return &lw_ERRV;
     }

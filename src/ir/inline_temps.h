@@ -17,11 +17,17 @@ typedef struct inl_cand {
 /* pass_inline_temps inlines a temporary read in at most this many places. */
 enum { INL_MAX_USES = 3 };
 
+/* The mentions of every slot in p (reads, extents, others), counted once so that inl_candidate
+ * need not scan the whole program for each temporary; inl_apply keeps them. Only inl_apply may
+ * change what p's statements mention while it is in use (stages are not counted). */
+typedef struct inl_tally inl_tally;
+inl_tally *inl_tally_of(ir_program *p);
 /* Is body[a] such a temporary, read at most max_uses times, whose value's inputs do not change
- * before its last read? */
-int inl_candidate(ir_program *p, vec *body, int a, int max_uses, inl_cand *out);
-/* Replace its reads by f composed with each read's view, and drop its definition and release. */
-void inl_apply(vec *body, const inl_cand *c);
+ * before its last read? tl: p's tally (NULL: p is scanned). */
+int inl_candidate(ir_program *p, inl_tally *tl, vec *body, int a, int max_uses, inl_cand *out);
+/* Replace its reads by f composed with each read's view, and drop its definition and release
+ * (and keep tl, if not NULL). */
+void inl_apply(inl_tally *tl, vec *body, const inl_cand *c);
 /* e with T's reads replaced by f composed (f NULL: kept) and T's extents by shape[]. */
 ir_expr *inl_rewrite(ir_expr *e, ir_var *t, ir_expr *f, ir_expr **shape);
 /* f's reads seen through view u of T (T's dimension k is f's box dimension k). */

@@ -213,6 +213,8 @@ typedef enum ir_check {
     CK_ASSIGN, /* could not broadcast input array from shape a into shape b */
     CK_NONNEG, /* a[0] >= 0 (array extents) */
     CK_MASK,   /* a boolean index's extents a equal the indexed array's leading extents b */
+    CK_ALLOC,  /* an array of extents a and element type e->type (e: a constant) that NumPy
+                  allocates and the program does not (pass_inline_temps) could be allocated */
 } ir_check;
 
 typedef enum ir_skind {

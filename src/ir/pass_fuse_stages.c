@@ -170,10 +170,10 @@ static int offsets(creads *cr, int B, int64_t (*off)[IR_MAX_RANK], int *lowest, 
 
 /* ---- the pass ---- */
 
-static int try_stage(ir_program *p, vec *body, int a)
+static int try_stage(ir_program *p, inl_tally *tl, vec *body, int a)
 {
     inl_cand c;
-    if (!inl_candidate(p, body, a, INT_MAX, &c))
+    if (!inl_candidate(p, tl, body, a, INT_MAX, &c))
         return 0;
     ir_var *t = c.t;
     ir_stmt *al = VEC_AT(*body, a, ir_stmt *), *def = VEC_AT(*body, a + 1, ir_stmt *);
@@ -279,20 +279,20 @@ static int try_stage(ir_program *p, vec *body, int a)
             o->reads = (ir_view **)cr.views.items;
         }
     }
-    inl_apply(body, &c);
+    inl_apply(tl, body, &c);
     return 1;
 }
 
 /* Is body[a] the allocation of a temporary in a chain: one pass_inline_temps left to this pass
  * (chain), or one whose value such a temporary's definition reads? */
-static int in_chain(vec *body, int a)
+static int in_chain(vec *body, int a, int any)
 {
     ir_stmt *al = VEC_AT(*body, a, ir_stmt *);
     if (al->kind != S_ALLOC)
         return 0;
     if (al->var->chain)
         return 1;
-    for (int i = a + 1; i < body->len; i++) {
+    for (int i = a + 1; any && i < body->len; i++) {
         ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
         if (s->kind == S_SWEEP && s->target->arr->chain && ir_expr_reads_slot(s->e, al->var))
             return 1;
@@ -313,30 +313,35 @@ static int chained(vec *body, int a, vec *chain)
  * temporary read by a stage (lap, read by the fluxes) is staged after the stage that reads it,
  * into the same consumer. A temporary that pass_inline_temps left for a chain and that could not
  * be staged is inlined as that pass would have done. */
-static void block(ir_program *p, vec *body)
+static void block(ir_program *p, inl_tally *tl, vec *body)
 {
     for (int i = 0; i < body->len; i++) {
         ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
-        block(p, &s->body);
-        block(p, &s->orelse);
+        block(p, tl, &s->body);
+        block(p, tl, &s->orelse);
+    }
+    int any = 0; /* does some sweep here fill a chain's temporary? */
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        any |= s->kind == S_SWEEP && s->target->arr->chain;
     }
     vec chain = {0}; /* ir_var*: the temporaries of chains, found before any is staged */
     for (int i = 0; i < body->len; i++)
-        if (in_chain(body, i))
+        if (in_chain(body, i, any))
             vec_push(&chain, VEC_AT(*body, i, ir_stmt *)->var);
     for (int i = 0; i < body->len;)
-        if (chained(body, i, &chain) || !try_stage(p, body, i))
+        if (chained(body, i, &chain) || !try_stage(p, tl, body, i))
             i++;
     for (int i = body->len - 1; i >= 0; i--) {
-        if (!chained(body, i, &chain) || try_stage(p, body, i))
+        if (!chained(body, i, &chain) || try_stage(p, tl, body, i))
             continue;
         inl_cand c;
-        if (inl_candidate(p, body, i, INT_MAX, &c) && c.t->chain)
-            inl_apply(body, &c);
+        if (inl_candidate(p, tl, body, i, INT_MAX, &c) && c.t->chain)
+            inl_apply(tl, body, &c);
     }
 }
 
-void pass_fuse_stages(ir_program *p) { block(p, &p->body); }
+void pass_fuse_stages(ir_program *p) { block(p, inl_tally_of(p), &p->body); }
 
 /* ---- checks and dump ---- */
 

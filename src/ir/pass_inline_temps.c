@@ -7,7 +7,9 @@
  *     rebound or released, and nowhere else in the program,
  *   - and whose f reads nothing that a statement between the definition and a read writes,
  * the reads of T are replaced by f composed with the read's view (u[1:-1] of T = f reads
- * f's operands shifted by 1), and T's allocation, sweep and release are removed. A temporary
+ * f's operands shifted by 1), and T's allocation, sweep and release are removed; the allocation
+ * becomes a check (S_CHECK CK_ALLOC) that NumPy could allocate T, unless T has at most the
+ * elements of another slot (no_larger). A temporary
  * read in more than MAX_USES places is kept (recomputing it would cost more than it saves), and
  * so is one a sweep reads as a stencil whose f reads such a kept temporary: it is marked
  * ir_var.chain for pass_fuse_stages, which computes it once a tile (a chain of stages) or
@@ -116,6 +118,135 @@ static uses scan_block(vec *body, int from, int to, ir_var *t)
     for (int i = from; i < to; i++)
         scan_stmt(VEC_AT(*body, i, ir_stmt *), t, &u);
     return u;
+}
+
+/* ---- the mentions of every slot in the whole program, kept up to date ----
+ * scan_block over the whole program for each candidate made the pass quadratic in the number
+ * of statements (2,000 straight-line statements: 8 s). The tally holds scan_block(&p->body, 0,
+ * len, v) for every v, by id: built once, and each statement a rewrite changes is taken out
+ * before and put back after (the counts are sums over statements). */
+struct inl_tally {
+    uses *by_id;
+    int n;
+};
+typedef inl_tally tally;
+
+enum { M_PLAIN, M_TARGET, M_PVIEW }; /* how scan_stmt counts a mention (see its target and pviews) */
+enum { F_READS, F_SHAPES, F_OTHER, F_ELEMS };
+
+static void tally_add(tally *tl, ir_var *v, int field, int mode, int sign)
+{
+    if (!v || v->id < 0 || v->id >= tl->n)
+        return;
+    if (mode != M_PLAIN && field == F_ELEMS)
+        return;
+    if (field == F_READS) {
+        if (mode == M_PVIEW)
+            return;
+        if (mode == M_TARGET)
+            field = F_OTHER;
+    }
+    uses *u = &tl->by_id[v->id];
+    if (field == F_READS)
+        u->reads += sign;
+    else if (field == F_SHAPES)
+        u->shapes += sign;
+    else if (field == F_OTHER)
+        u->other += sign;
+    else
+        u->elems += sign;
+}
+
+/* scan_expr for every slot at once */
+static void tally_expr(tally *tl, ir_expr *e, int mode, int sign)
+{
+    if (!e)
+        return;
+    if (e->kind == E_READ)
+        for (int d = 0; d < e->view->rank; d++)
+            if (e->view->dim[d].kind == D_RANGE && e->view->dim[d].wrap)
+                tally_add(tl, e->view->arr, F_OTHER, mode, sign);
+    if (e->kind == E_SHAPE)
+        tally_add(tl, e->var, F_SHAPES, mode, sign);
+    if (e->kind == E_ELEM) {
+        tally_add(tl, e->var, F_OTHER, mode, sign);
+        tally_add(tl, e->var, F_ELEMS, mode, sign);
+    }
+    if (e->kind == E_READ) {
+        tally_add(tl, e->view->arr, F_READS, mode, sign);
+        for (int d = 0; d < e->view->rank; d++) {
+            tally_expr(tl, e->view->dim[d].lo, mode, sign);
+            tally_expr(tl, e->view->dim[d].len, mode, sign);
+            tally_expr(tl, e->view->dim[d].step, mode, sign);
+            tally_expr(tl, e->view->dim[d].wrap, mode, sign);
+        }
+    }
+    for (int i = 0; i < e->nargs; i++)
+        tally_expr(tl, e->args[i], mode, sign);
+    tally_expr(tl, e->a, mode, sign);
+    tally_expr(tl, e->b, mode, sign);
+    tally_expr(tl, e->cc, mode, sign);
+}
+
+/* scan_stmt for every slot at once: sign 1 counts s in, -1 takes it out */
+static void tally_stmt(tally *tl, ir_stmt *s, int sign)
+{
+    if (!tl)
+        return;
+    tally_expr(tl, s->e, M_PLAIN, sign);
+    tally_expr(tl, s->e2, M_PLAIN, sign);
+    tally_expr(tl, s->e3, M_PLAIN, sign);
+    if (s->kind == S_ALLOC)
+        for (int d = 0; d < s->var->rank; d++)
+            tally_expr(tl, s->shape[d], M_PLAIN, sign);
+    if (s->kind == S_REDUCE)
+        for (int d = 0; d < s->n; d++)
+            tally_expr(tl, s->shape[d], M_PLAIN, sign);
+    if (s->kind == S_SETELEM || s->kind == S_PRINT)
+        for (int i = 0; i < s->n; i++)
+            tally_expr(tl, s->kind == S_PRINT ? IR_PRINT_EXPR(s, i) : s->args[i], M_PLAIN, sign);
+    if (s->kind == S_CHECK)
+        for (int i = 0; i < s->na + s->nb; i++)
+            tally_expr(tl, s->args[i], M_PLAIN, sign);
+    if (s->target) {
+        ir_expr r = {.kind = E_READ, .view = s->target};
+        tally_expr(tl, &r, M_TARGET, sign);
+    }
+    int own = s->var && s->kind != S_SWEEP;
+    if (own)
+        tally_add(tl, s->var, F_OTHER, M_PLAIN, sign);
+    if (s->src_slot && !(own && s->src_slot == s->var))
+        tally_add(tl, s->src_slot, F_OTHER, M_PLAIN, sign);
+    for (int k = 0; s->kind == S_BIND && k < s->n; k++) {
+        tally_add(tl, s->dst[k], F_OTHER, M_PLAIN, sign);
+        tally_add(tl, s->srcs[k], F_OTHER, M_PLAIN, sign);
+    }
+    for (int k = 0; s->kind == S_PRINT && k < s->n; k++) {
+        tally_add(tl, ir_print_slot(s, k), F_OTHER, M_PLAIN, sign);
+        if (ir_print_view(s, k)) {
+            ir_expr r = {.kind = E_READ, .view = s->pviews[k]};
+            tally_expr(tl, &r, M_PVIEW, sign);
+        }
+    }
+    for (int i = 0; i < s->body.len; i++)
+        tally_stmt(tl, VEC_AT(s->body, i, ir_stmt *), sign);
+    for (int i = 0; i < s->orelse.len; i++)
+        tally_stmt(tl, VEC_AT(s->orelse, i, ir_stmt *), sign);
+}
+
+/* Every mention of t in the program: from the tally, or (no tally) by scanning it. */
+static uses mentions(ir_program *p, tally *tl, ir_var *t)
+{
+    if (tl && t->id >= 0 && t->id < tl->n) {
+#ifdef INL_CHECK_TALLY
+        uses s = scan_block(&p->body, 0, p->body.len, t), k = tl->by_id[t->id];
+        if (s.reads != k.reads || s.shapes != k.shapes || s.other != k.other || s.elems != k.elems)
+            INTERNAL("tally of %s: %d %d %d %d, scan %d %d %d %d", t->name, k.reads, k.shapes, k.other, k.elems,
+                     s.reads, s.shapes, s.other, s.elems);
+#endif
+        return tl->by_id[t->id];
+    }
+    return scan_block(&p->body, 0, p->body.len, t);
 }
 
 
@@ -382,36 +513,64 @@ static int is_array_read(const ir_expr *e, void *ctx)
     return e->kind == E_READ;
 }
 
-static int candidate(ir_program *p, vec *body, int a, int max_uses, int grids, inl_cand *out)
+/* Does s end T's life (a release, a new array, a load or a rebinding)? */
+static int ends(ir_stmt *s, ir_var *t)
+{
+    if ((s->kind == S_RELEASE || s->kind == S_ALLOC || s->kind == S_LOAD) && s->var == t)
+        return 1;
+    for (int k = 0; s->kind == S_BIND && k < s->n; k++)
+        if (s->dst[k] == t)
+            return 1;
+    return 0;
+}
+
+static int candidate(ir_program *p, tally *tl, vec *body, int a, int max_uses, int grids, inl_cand *out)
 {
     ir_var *t;
     ir_expr *f;
     if (!definition(body, a, &t, &f, grids))
         return 0;
-    /* the uses: top-level statements after the definition, up to T's next rebinding */
-    int end = body->len;
+    /* Every mention of T in the program must be the definition, the uses (top-level statements
+     * after the definition, up to T's next rebinding at end) or the end. rest: the mentions
+     * outside the definition. The scan stops at the end, or where the uses hold all of rest:
+     * no later statement mentions T, an end included. It also stops where the uses already
+     * fail (a read inside a loop or branch after the definition, more reads than max_uses, a
+     * mention that is no read). For a grid (fresh == 2) elements count as reads: lastg and
+     * nestg are last and nested with them. */
+    uses all = mentions(p, tl, t);
+    uses def = scan_block(body, a, a + 2, t);
+    uses rest = {all.reads - def.reads, all.shapes - def.shapes, all.other - def.other, all.elems - def.elems};
+    int grid = grids && VEC_AT(*body, a + 1, ir_stmt *)->fresh == 2;
+    int end = body->len, last = a + 1, lastg = a + 1, nestg = 0;
+    uses mid = {0};
     for (int i = a + 2; i < body->len; i++) {
         ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
-        if ((s->kind == S_RELEASE || s->kind == S_ALLOC || s->kind == S_LOAD) && s->var == t) {
+        if (ends(s, t)) {
             end = i;
             break;
         }
-        if (s->kind == S_BIND) {
-            int rebinds = 0;
-            for (int k = 0; k < s->n; k++)
-                rebinds |= s->dst[k] == t;
-            if (rebinds) {
-                end = i;
-                break;
-            }
+        if (mid.reads == rest.reads && mid.shapes == rest.shapes && mid.other == rest.other)
+            break;
+        uses n = {0};
+        scan_stmt(s, t, &n);
+        mid.reads += n.reads;
+        mid.shapes += n.shapes;
+        mid.other += n.other;
+        mid.elems += n.elems;
+        int nested = s->body.len || s->orelse.len;
+        if (n.reads || n.shapes) {
+            if (nested)
+                return 0;
+            last = i;
         }
+        if (n.reads || n.shapes || n.elems) {
+            nestg |= nested;
+            lastg = i;
+        }
+        if (mid.reads > max_uses || mid.other > (grid ? mid.elems : 0))
+            return 0;
     }
-    /* every mention of T in the program must be the definition, the uses or the end */
-    uses all = scan_block(&p->body, 0, p->body.len, t);
-    uses def = scan_block(body, a, a + 2, t);
     uses fin = scan_block(body, end, end < body->len ? end + 1 : end, t);
-    uses mid = scan_block(body, a + 2, end, t);
-    int grid = grids && VEC_AT(*body, a + 1, ir_stmt *)->fresh == 2;
     int elems = grid ? mid.elems : 0;
     /* an element x{k} becomes f at k in a scalar statement, where f may not read arrays */
     if (elems && ir_expr_any(f, is_array_read, NULL))
@@ -421,24 +580,14 @@ static int candidate(ir_program *p, vec *body, int a, int max_uses, int grids, i
     if (all.reads != def.reads + fin.reads + mid.reads || all.shapes != def.shapes + fin.shapes + mid.shapes ||
         all.other != def.other + fin.other + mid.other)
         return 0;
-    /* the uses must be top-level statements (not inside loops or branches after the definition) */
-    for (int i = a + 2; i < end; i++) {
-        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
-        if (s->body.len || s->orelse.len) {
-            uses n = scan_block(body, i, i + 1, t);
-            if (n.reads || n.shapes || (elems && n.elems))
-                return 0;
-        }
+    if (elems) {
+        if (nestg)
+            return 0;
+        last = lastg;
     }
     /* f's inputs must not change between the definition and the last use */
     vec fslots = {0}, fvars = {0};
     deps(f, &fslots, &fvars);
-    int last = a + 1;
-    for (int i = a + 2; i < end; i++) {
-        uses n = scan_block(body, i, i + 1, t);
-        if (n.reads || n.shapes || (elems && n.elems))
-            last = i;
-    }
     for (int i = a + 2; i < last; i++) {
         vec ws = {0}, wv = {0};
         writes(VEC_AT(*body, i, ir_stmt *), &ws, &wv);
@@ -458,12 +607,81 @@ static int candidate(ir_program *p, vec *body, int a, int max_uses, int grids, i
 }
 
 /* pass_fuse_stages keeps grids stored: its tiles would compose the index in a tile's frame */
-int inl_candidate(ir_program *p, vec *body, int a, int max_uses, inl_cand *out)
+int inl_candidate(ir_program *p, inl_tally *tl, vec *body, int a, int max_uses, inl_cand *out)
 {
-    return candidate(p, body, a, max_uses, 0, out);
+    return candidate(p, tl, body, a, max_uses, 0, out);
 }
 
-void inl_apply(vec *body, const inl_cand *c)
+inl_tally *inl_tally_of(ir_program *p)
+{
+    tally *tl = NEW(tally);
+    tl->by_id = NEWN(uses, p->nvars + 1);
+    tl->n = p->nvars;
+    for (int i = 0; i < p->body.len; i++)
+        tally_stmt(tl, VEC_AT(p->body, i, ir_stmt *), 1);
+    return tl;
+}
+
+static int apply(vec *body, const inl_cand *c);
+
+/* The statements apply rewrites or drops leave the tally, the rewritten (and a check) come back. */
+void inl_apply(inl_tally *tl, vec *body, const inl_cand *c)
+{
+    for (int i = c->a; i <= c->last; i++)
+        tally_stmt(tl, VEC_AT(*body, i, ir_stmt *), -1);
+    if (c->end < body->len && VEC_AT(*body, c->end, ir_stmt *)->kind == S_RELEASE)
+        tally_stmt(tl, VEC_AT(*body, c->end, ir_stmt *), -1);
+    int checked = apply(body, c);
+    for (int i = c->a; i <= c->last - 2 + checked; i++)
+        tally_stmt(tl, VEC_AT(*body, i, ir_stmt *), 1);
+}
+
+/* Is an array of T's shape and type no larger than one the program holds? True when each of
+ * T's extents is 0, 1, or an extent of one other slot S or a slice of it (slice_len(S.shape[k],
+ * ...)), every extent of S is used once, and S's elements are no smaller: T has at most S's
+ * elements, and S is allocated (or checked itself). */
+static int no_larger(const ir_stmt *al)
+{
+    ir_var *t = al->var, *s = NULL;
+    unsigned seen = 0;
+    int used = 0;
+    for (int d = 0; d < t->rank; d++) {
+        ir_expr *e = al->shape[d];
+        int64_t k;
+        if (ir_expr_const_int(e, &k) && k >= 0 && k <= 1)
+            continue;
+        if (e->kind == E_CALL && e->fn == FN_SLICE_LEN && e->nargs >= 1)
+            e = e->args[0];
+        if (e->kind != E_SHAPE || e->var == t || (s && e->var != s) || e->dim < 0 || e->dim >= IR_MAX_RANK ||
+            (seen >> e->dim & 1u))
+            return 0;
+        s = e->var;
+        seen |= 1u << e->dim;
+        used++;
+    }
+    return s && s->rank == used && ir_type_bits(s->type) >= ir_type_bits(t->type);
+}
+
+/* T is never allocated, but NumPy allocates it: a check that it could be (np.eye(2**40)[0, 0]
+ * raises NumPy's ValueError, np.zeros(10**13)[1] its MemoryError), unless no_larger. */
+static ir_stmt *alloc_check(ir_stmt *al)
+{
+    if (no_larger(al))
+        return NULL;
+    ir_stmt *ck = ir_stmt_new(S_CHECK, al->l);
+    ck->check = CK_ALLOC;
+    ck->na = al->var->rank;
+    ck->args = NEWN(ir_expr *, ck->na + 1);
+    for (int d = 0; d < ck->na; d++)
+        ck->args[d] = al->shape[d];
+    ck->e = al->var->type == T_BOOL ? ir_const_i(al->l, T_BOOL, 0)
+            : ir_type_is_float(al->var->type) ? ir_const_f(al->l, al->var->type, 0.0)
+                                              : ir_const_i(al->l, al->var->type, 0);
+    return ck;
+}
+
+/* Returns 1 when T's allocation became a check (alloc_check). */
+static int apply(vec *body, const inl_cand *c)
 {
     ir_var *t = c->t;
     ir_expr *f = c->f;
@@ -483,9 +701,14 @@ void inl_apply(vec *body, const inl_cand *c)
             body->items[i] = body->items[i + 1];
         body->len--;
     }
-    for (int i = a; i + 2 < body->len; i++)
-        body->items[i] = body->items[i + 2];
-    body->len -= 2;
+    ir_stmt *ck = alloc_check(al);
+    int drop = ck ? 1 : 2;
+    if (ck)
+        body->items[a] = ck;
+    for (int i = a + 2 - drop; i + drop < body->len; i++)
+        body->items[i] = body->items[i + drop];
+    body->len -= drop;
+    return ck != NULL;
 }
 
 typedef struct views_of {
@@ -548,30 +771,30 @@ static int read_at_offsets(vec *body, const inl_cand *c)
  * places to inline (hdiff's flux flx, read at i and i - 1, of the Laplacian lap). Inlined, T
  * would be computed twice a point from that temporary's tile; pass_fuse_stages computes it once
  * a tile from the other's tile, or inlines it as this pass would have. */
-static int chain_stage(ir_program *p, vec *body, const inl_cand *c)
+static int chain_stage(ir_program *p, tally *tl, vec *body, const inl_cand *c)
 {
     if (!read_at_offsets(body, c))
         return 0;
     for (int a = 0; a < c->a; a++) {
         ir_stmt *al = VEC_AT(*body, a, ir_stmt *);
         inl_cand s;
-        if (al->kind == S_ALLOC && ir_expr_reads_slot(c->f, al->var) && candidate(p, body, a, INT_MAX, 0, &s) &&
-            !candidate(p, body, a, MAX_USES, 1, &s))
+        if (al->kind == S_ALLOC && ir_expr_reads_slot(c->f, al->var) && candidate(p, tl, body, a, INT_MAX, 0, &s) &&
+            !candidate(p, tl, body, a, MAX_USES, 1, &s))
             return 1;
     }
     return 0;
 }
 
-static int try_inline(ir_program *p, vec *body, int a)
+static int try_inline(ir_program *p, tally *tl, vec *body, int a)
 {
     inl_cand c;
-    if (!candidate(p, body, a, MAX_USES, 1, &c))
+    if (!candidate(p, tl, body, a, MAX_USES, 1, &c))
         return 0;
-    if (p->stage_chains && chain_stage(p, body, &c)) {
+    if (p->stage_chains && chain_stage(p, tl, body, &c)) {
         c.t->chain = 1;
         return 0;
     }
-    inl_apply(body, &c);
+    inl_apply(tl, body, &c);
     return 1;
 }
 
@@ -582,7 +805,7 @@ ir_expr *inl_compose(ir_expr *f, ir_view *u) { return compose(f, u, NULL); }
 /* A function's result bound to the caller's names (du, dv = rates(...) binds the callee's
  * fresh slots, then releases them): the definitions write the caller's slots directly, so the
  * caller's names become plain temporaries for try_inline. */
-static void forward_binds(ir_program *p, vec *body)
+static void forward_binds(ir_program *p, tally *tl, vec *body)
 {
     for (int i = 0; i < body->len; i++) {
         ir_stmt *b = VEC_AT(*body, i, ir_stmt *);
@@ -618,13 +841,17 @@ static void forward_binds(ir_program *p, vec *body)
                     break;
                 }
             }
-            uses all = scan_block(&p->body, 0, p->body.len, src);
+            uses all = mentions(p, tl, src);
             uses def = scan_block(body, a, a + 2, src);
             uses mid = scan_block(body, a + 2, i, src);
             if (rel < 0 || mid.reads || mid.shapes || mid.other || all.reads != def.reads ||
                 all.shapes != def.shapes || all.other != def.other + 2 /* bind, release */)
                 continue;
             ir_stmt *al = VEC_AT(*body, a, ir_stmt *), *sw = VEC_AT(*body, a + 1, ir_stmt *);
+            tally_stmt(tl, al, -1);
+            tally_stmt(tl, sw, -1);
+            tally_stmt(tl, b, -1);
+            tally_stmt(tl, VEC_AT(*body, rel, ir_stmt *), -1);
             al->var = dst;
             sw->target->arr = dst;
             for (int d = 0; d < sw->target->rank; d++)
@@ -639,8 +866,12 @@ static void forward_binds(ir_program *p, vec *body)
             }
             b->n--;
             k--;
+            tally_stmt(tl, al, 1);
+            tally_stmt(tl, sw, 1);
+            tally_stmt(tl, b, 1);
         }
         if (b->n == 0) {
+            tally_stmt(tl, b, -1);
             for (int j = i; j + 1 < body->len; j++)
                 body->items[j] = body->items[j + 1];
             body->len--;
@@ -649,17 +880,17 @@ static void forward_binds(ir_program *p, vec *body)
     }
 }
 
-static void block(ir_program *p, vec *body)
+static void block(ir_program *p, tally *tl, vec *body)
 {
-    forward_binds(p, body);
+    forward_binds(p, tl, body);
     for (int i = 0; i < body->len; i++) {
         ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
-        block(p, &s->body);
-        block(p, &s->orelse);
+        block(p, tl, &s->body);
+        block(p, tl, &s->orelse);
     }
     for (int i = 0; i < body->len;)
-        if (!try_inline(p, body, i))
+        if (!try_inline(p, tl, body, i))
             i++;
 }
 
-void pass_inline_temps(ir_program *p) { block(p, &p->body); }
+void pass_inline_temps(ir_program *p) { block(p, inl_tally_of(p), &p->body); }

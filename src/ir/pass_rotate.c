@@ -72,6 +72,85 @@ static int class_size(vec *body, ir_var *y)
     return seen.len;
 }
 
+/* The mentions class_block finds, counted once for all slots (scanning the program for each copy
+ * made the pass quadratic in the number of statements): in[c] the mentions of slots of alias
+ * class c, own[v] those of slot v, so that some other slot of Y's class is mentioned iff
+ * in[class of Y] > own[Y]. Each statement the pass changes is taken out before and put back
+ * after. Slots made by the pass (id >= n) have classes of their own and are not counted. */
+typedef struct counts {
+    int n;
+    int *in, *own;
+} counts;
+
+static void count_var(counts *c, ir_var *v, int sign)
+{
+    if (!v || v->id >= c->n || v->alias_class >= c->n)
+        return;
+    c->own[v->id] += sign;
+    c->in[v->alias_class] += sign;
+}
+
+static void count_expr(counts *c, ir_expr *e, int sign)
+{
+    if (!e)
+        return;
+    ir_var *v = NULL;
+    if (e->kind == E_READ)
+        v = e->view->arr;
+    else if (e->kind == E_SHAPE || e->kind == E_ELEM)
+        v = e->var;
+    if (v && v->is_array)
+        count_var(c, v, sign);
+    for (int i = 0; i < e->nargs; i++)
+        count_expr(c, e->args[i], sign);
+    count_expr(c, e->a, sign);
+    count_expr(c, e->b, sign);
+    count_expr(c, e->cc, sign);
+}
+
+/* class_block's mentions in s */
+static void count_stmt(counts *c, ir_stmt *s, int sign)
+{
+    ir_var *vs[3] = {s->var, s->src_slot, s->target ? s->target->arr : NULL};
+    for (int k = 0; s->kind == S_BIND && k < s->n; k++) {
+        vs[0] = s->dst[k];
+        vs[1] = s->srcs[k];
+        count_var(c, vs[0], sign);
+        count_var(c, vs[1], sign);
+    }
+    for (int j = 0; j < 3; j++)
+        if (vs[j] && vs[j]->is_array)
+            count_var(c, vs[j], sign);
+    count_expr(c, s->e, sign);
+    for (int i = 0; i < s->body.len; i++)
+        count_stmt(c, VEC_AT(s->body, i, ir_stmt *), sign);
+    for (int i = 0; i < s->orelse.len; i++)
+        count_stmt(c, VEC_AT(s->orelse, i, ir_stmt *), sign);
+}
+
+static counts *counts_of(ir_program *p)
+{
+    counts *c = NEW(counts);
+    c->n = p->nvars;
+    c->in = NEWN(int, c->n + 1);
+    c->own = NEWN(int, c->n + 1);
+    for (int i = 0; i < p->body.len; i++)
+        count_stmt(c, VEC_AT(p->body, i, ir_stmt *), 1);
+    return c;
+}
+
+/* Is another slot of Y's alias class mentioned in the program (class_size(y) != 0)? */
+static int class_shared(ir_program *p, counts *c, ir_var *y)
+{
+    if (y->id >= c->n || y->alias_class >= c->n)
+        return class_size(&p->body, y) != 0;
+#ifdef ROTATE_CHECK_COUNTS
+    if ((class_size(&p->body, y) != 0) != (c->in[y->alias_class] > c->own[y->id]))
+        INTERNAL("pass_rotate: counts of %s", y->name);
+#endif
+    return c->in[y->alias_class] > c->own[y->id];
+}
+
 /* Reads of Y in e (views and single elements) become reads of X. */
 static void redirect(ir_expr *e, ir_var *y, ir_var *x)
 {
@@ -122,12 +201,12 @@ static int stmt_mentions(ir_stmt *s, ir_var *v, int reads)
     return 0;
 }
 
-static void block(ir_program *p, vec *body)
+static void block(ir_program *p, counts *cn, vec *body)
 {
     for (int i = 0; i < body->len; i++) {
         ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
-        block(p, &s->body);
-        block(p, &s->orelse);
+        block(p, cn, &s->body);
+        block(p, cn, &s->orelse);
         if (s->kind != S_ALLOC || s->init != 3)
             continue;
         ir_var *x = s->var, *y = s->src_slot;
@@ -151,12 +230,16 @@ static void block(ir_program *p, vec *body)
         int ok = 1;
         for (int d = 0; d < w->target->rank && ok; d++)
             ok = w->target->dim[d].kind == D_FIXED || w->target->dim[d].step_c == 1;
-        if (!ok || class_size(&p->body, y))
+        if (!ok || class_shared(p, cn, y))
             continue;
         /* the sweep's value sees X where it saw Y */
+        count_stmt(cn, s, -1);
+        count_stmt(cn, w, -1);
         redirect(w->e, y, x);
         s->kind = S_ROTATE;
         s->target = w->target;
+        count_stmt(cn, s, 1);
+        count_stmt(cn, w, 1);
     }
 }
 
@@ -204,14 +287,14 @@ static int candidate_body(vec *body)
 }
 
 /* loop: body is a loop's own list */
-static void inplace(ir_program *p, vec *body, int loop)
+static void inplace(ir_program *p, counts *cn, vec *body, int loop)
 {
     vec xs = {0}, ys = {0}; /* the copies made in this body: X per Y */
     int cand = loop && candidate_body(body);
     for (int i = 0; i < body->len; i++) {
         ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
-        inplace(p, &s->body, s->kind == S_FOR || s->kind == S_WHILE);
-        inplace(p, &s->orelse, 0);
+        inplace(p, cn, &s->body, s->kind == S_FOR || s->kind == S_WHILE);
+        inplace(p, cn, &s->orelse, 0);
         if (!cand || s->kind != S_SWEEP || s->fresh || !reads_other(s->e, s->target))
             continue;
         ir_var *y = s->target->arr, *x = NULL;
@@ -221,7 +304,7 @@ static void inplace(ir_program *p, vec *body, int loop)
             int64_t k;
             ok = m->kind == D_RANGE && m->step_c == 1 && m->slen && m->aext && sym_is_const(sym_sub(m->aext, m->slen), &k);
         }
-        if (!ok || class_size(&p->body, y))
+        if (!ok || class_shared(p, cn, y))
             continue;
         for (int k = 0; k < ys.len; k++)
             if (VEC_AT(ys, k, ir_var *) == y)
@@ -241,6 +324,7 @@ static void inplace(ir_program *p, vec *body, int loop)
         vec_push(body, NULL);
         memmove(&body->items[i + 1], &body->items[i], sizeof body->items[0] * (size_t)(body->len - 1 - i));
         body->items[i] = c;
+        count_stmt(cn, c, 1);
         i++;
     }
 }
@@ -248,6 +332,7 @@ static void inplace(ir_program *p, vec *body, int loop)
 void pass_rotate(ir_program *p)
 {
     ir_alias_classes(p);
-    inplace(p, &p->body, 0);
-    block(p, &p->body);
+    counts *cn = counts_of(p);
+    inplace(p, cn, &p->body, 0);
+    block(p, cn, &p->body);
 }

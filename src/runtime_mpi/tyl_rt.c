@@ -311,6 +311,43 @@ tyl_array *tyl_alloc_own_(tyl_dtype dt, int rank, const int64_t *shape, int init
     return alloc_block(dt, rank, shape, init, own, own, mem, bytes, where);
 }
 
+/* An array the compiled program never allocates (a temporary computed where it is read) but
+ * NumPy would: NumPy's ValueError for a shape past its size limit, and the MemoryError of an
+ * allocation when it would not fit the budget beside the arrays held now (its share on each
+ * rank of the node: the arrays are distributed alike). */
+void tyl_check_alloc(const char *where, tyl_dtype dt, int rank, const int64_t *shape)
+{
+    int64_t size = tyl_rt_check_shape_(dt, rank, shape, where);
+    if (tyl_mem_on_device())
+        return;
+    size_t bytes = (size_t)size * tyl_dtype_size(dt);
+    char sh[128], a1[32], a2[32], a3[32];
+    if (bytes > (size_t)1 << 47) /* past a 64-bit process's address space: malloc's failure */
+        tyl_rt_error(where, "MemoryError: Unable to allocate %s for an array with shape %s and data type %s",
+                     mem_amount(a1, (double)bytes), tyl_rt_shape_str(sh, rank, shape), tyl_dtype_name_(dt));
+    size_t share = bytes / (size_t)(tyl_mem_local_ranks_ > 0 ? tyl_mem_local_ranks_ : 1);
+    static size_t budget;
+    static int budget_ranks;
+    static char why[256];
+    size_t lim;
+#pragma omp critical(tyl_rt_budget)
+    {
+        if (budget_ranks != tyl_mem_local_ranks_) {
+            budget = tyl_mem_budget_(why, sizeof why);
+            budget_ranks = tyl_mem_local_ranks_;
+        }
+        lim = budget;
+    }
+    size_t held = atomic_load(&held_bytes);
+    if (held <= lim && share <= lim - held)
+        return;
+    tyl_rt_error(where,
+                 "MemoryError: Unable to allocate %s for an array with shape %s and data type %s: the "
+                 "arrays of this process would hold %s, more than %s (%s)",
+                 mem_amount(a1, (double)bytes), tyl_rt_shape_str(sh, rank, shape), tyl_dtype_name_(dt),
+                 mem_amount(a2, (double)held + (double)share), mem_amount(a3, (double)lim), why);
+}
+
 int64_t tyl_rt_check_shape_(tyl_dtype dt, int rank, const int64_t *shape, const char *where)
 {
     int64_t size = 1;

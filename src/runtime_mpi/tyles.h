@@ -960,6 +960,11 @@ enum { TYL_CK_BCAST = 0, TYL_CK_ASSIGN = 1, TYL_CK_MASK = 2 };
  * 1 that the compiler broadcasts (it matches any, and is shown as 1). Reports NumPy's message,
  * or says that broadcasting an extent that is 1 only at run time is not supported, and exits. */
 void tyl_check_shapes(const char *where, int kind, int na, const int64_t *a, int nb, const int64_t *b);
+/* An array of that shape and dtype that NumPy would allocate and the compiled program does not
+ * (its values are computed where they are read): NumPy's ValueError when the shape is past its
+ * size limit, its MemoryError when the array would not fit in this process's memory budget
+ * (tyl_membudget.c) beside the arrays it holds; exits. */
+void tyl_check_alloc(const char *where, tyl_dtype dt, int rank, const int64_t *shape);
 
 /* Rows [*lo, *hi) of 0 .. n that the calling thread computes in its team, as `omp for
  * schedule(static)` shares them (the first-touch partition, tyl_mem_host.c): the adapter of a

@@ -45,10 +45,17 @@ static int repeated(loc l, const char *fmt, va_list ap)
     return 0;
 }
 
+/* The starts of src_text's lines, found once (the generated code quotes every statement's
+ * line: a scan from the top for each made emitting quadratic in the program's length). */
+static const char **lines;
+static int nlines; /* 0: not found yet */
+
 void diag_set_source(const char *filename, const char *text)
 {
     src_name = filename;
     src_text = text;
+    lines = NULL;
+    nlines = 0;
 }
 
 const char *diag_filename(void) { return src_name; }
@@ -56,14 +63,20 @@ const char *diag_filename(void) { return src_name; }
 /* Start of line `line` (1-based) in the source, or NULL. */
 static const char *line_start(int line)
 {
-    const char *p = src_text;
-    for (int l = 1; l < line; l++) {
-        p = strchr(p, '\n');
-        if (!p)
-            return NULL;
-        p++;
+    if (!nlines) {
+        int n = 1;
+        for (const char *p = strchr(src_text, '\n'); p; p = strchr(p + 1, '\n'))
+            n++;
+        lines = NEWN(const char *, n);
+        lines[0] = src_text;
+        n = 1;
+        for (const char *p = strchr(src_text, '\n'); p; p = strchr(p + 1, '\n'))
+            lines[n++] = p + 1;
+        nlines = n;
     }
-    return p;
+    if (line < 1)
+        return src_text;
+    return line <= nlines ? lines[line - 1] : NULL;
 }
 
 /* The length of the valid UTF-8 sequence at s[0..n), or 0 when s[0] does not start one. */
@@ -205,6 +218,8 @@ void diag_reset(void)
 {
     src_name = "<input>";
     src_text = "";
+    lines = NULL;
+    nlines = 0;
     n_errors = 0;
     n_reported = 0;
     suppressed = 0;
