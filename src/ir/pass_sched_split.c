@@ -13,7 +13,8 @@
  * statement estimates the lines of C it prints in main(): one per statement, nested ones
  * included, plus its host expressions' nodes over 4; a sweep's or a reduction's kernel is a
  * function of its own and counts a few lines for its call. --split-main=N aims the parts at
- * N instead (program->split_main), off keeps main() whole. Breaks: nothing.
+ * N instead (program->split_main), off keeps main() whole. The CUDA target keeps main() whole.
+ * Breaks: nothing.
  */
 #include "sched.h"
 
@@ -76,7 +77,9 @@ void pass_sched_split(ir_program *p)
     for (int i = 0; i < n; i++)
         total += w[i] = stmt_weight(VEC_AT(p->body, i, ir_stmt *));
     const long part = p->split_main > 0 ? p->split_main : PART_WEIGHT; /* --split-main */
-    if (p->split_main >= 0 && total > part * 3 / 2) {
+    /* C only: the CUDA back end's host code is C++, whose headers declare far more names at
+     * file scope (time, index, all, any, ...) than lower_cnames.c keeps from main()'s variables */
+    if (!p->sched->cuda && p->split_main >= 0 && total > part * 3 / 2) {
         long nparts = (total + part - 1) / part, done = 0, share = 1;
         /* a part ends where the weight so far first reaches share / nparts of the whole (a heavy
          * statement may pass a share or more alone: the next part aims at the share after) */
