@@ -33,16 +33,78 @@ void emit_ck_expect(ectx *c, int ind, ir_stmt *s)
     }
 }
 
+/* The part of main() (1..) whose statements hold top-level statement at (sched->parts); 0 when
+ * main() is not cut. */
+static int part_of(ir_program *p, int at)
+{
+    int k = 0;
+    while (p->sched->parts.len >= 2 && k < p->sched->parts.len && (intptr_t)p->sched->parts.items[k] <= at)
+        k++;
+    return k;
+}
+
+/* The index of a time loop in main()'s statements. */
+static int top_index(ir_program *p, ir_stmt *loop)
+{
+    for (int i = 0; i < p->body.len; i++)
+        if (VEC_AT(p->body, i, ir_stmt *) == loop)
+            return i;
+    return -1;
+}
+
+/* Per time loop, the variables live at its step boundaries (indices into the state table). */
+static void live_tables(ir_program *p, FILE *out, const char *decl)
+{
+    vec *loops = &p->sched->ck_loops;
+    for (int L = 0; L < loops->len; L++) {
+        ir_stmt *loop = VEC_AT(*loops, L, ir_stmt *);
+        fprintf(out, "%sstatic const int tyl_ck_live%d[] = {", decl, L);
+        for (int j = 0; j < loop->sched->live.len; j++)
+            fprintf(out, "%d, ", (int)(intptr_t)loop->sched->live.items[j]);
+        for (int j = 0; j < loop->sched->live_strs.len; j++)
+            fprintf(out, "%d, ", p->sched->vars.len + (int)(intptr_t)loop->sched->live_strs.items[j]);
+        fprintf(out, "-1};\n");
+    }
+}
+
+void emit_ck_statics(ir_program *p, FILE *out)
+{
+    if (!p->sched->ck_loops.len)
+        return;
+    fprintf(out, "static int64_t tyl_ck_k0 = 0, tyl_ck_nk = -1; /* a time loop's first step and number of "
+                 "steps on a restart */\n");
+    live_tables(p, out, "");
+}
+
+void emit_ck_resume(ectx *c, ir_program *p, int from, int to)
+{
+    vec *loops = &p->sched->ck_loops;
+    int any = 0;
+    for (int L = 0; L < loops->len; L++) {
+        int at = top_index(p, VEC_AT(*loops, L, ir_stmt *));
+        if (at < from || at >= to)
+            continue;
+        if (!any) /* a restart resumes in a loop of this part */
+            fprintf(c->o, "    switch (tyl_ck_resume_loop()) {\n");
+        any = 1;
+        fprintf(c->o, "    case %d: goto tyl_ck_L%d;\n", L, L);
+    }
+    if (any)
+        fprintf(c->o, "    default: break;\n    }\n");
+}
+
 /* The state a checkpoint holds and a restart restores: a table of main()'s variables (every
  * scalar and array slot, by C name) and run-time strings (tyl_strK: rank TYL_CK_STRING, the
  * string's number for a pointer) and, per time loop, those live at its step boundaries (those
  * the loop and the statements after it refer to), then the set-up call and the jump of a
- * restart to the loop it resumes in. */
+ * restart to the loop it resumes in (main() cut into parts: to the part that holds the loop,
+ * which jumps to it). */
 void emit_ck_tables(ectx *c, ir_program *p, FILE *out)
 {
     (void)c;
     vec *vars = &p->sched->vars, *loops = &p->sched->ck_loops;
-    if (loops->len) /* a time loop's first step and number of steps on a restart */
+    const int cut = p->sched->parts.len >= 2;
+    if (loops->len && !cut) /* a time loop's first step and number of steps on a restart */
         fprintf(out, "    int64_t tyl_ck_k0 = 0, tyl_ck_nk = -1;\n");
     fprintf(out, "    tyl_ck_var tyl_ck_vars[] = {\n");
     for (int i = 0; i < vars->len; i++) {
@@ -59,15 +121,8 @@ void emit_ck_tables(ectx *c, ir_program *p, FILE *out)
         fprintf(out, "        {\"tyl_str%d\", TYL_INT64, TYL_CK_STRING, NULL, (void *)(intptr_t)%d},\n", k, k);
     }
     fprintf(out, "        {NULL, TYL_INT64, -1, NULL, NULL},\n    };\n");
-    for (int L = 0; L < loops->len; L++) {
-        ir_stmt *loop = VEC_AT(*loops, L, ir_stmt *);
-        fprintf(out, "    static const int tyl_ck_live%d[] = {", L);
-        for (int j = 0; j < loop->sched->live.len; j++)
-            fprintf(out, "%d, ", (int)(intptr_t)loop->sched->live.items[j]);
-        for (int j = 0; j < loop->sched->live_strs.len; j++)
-            fprintf(out, "%d, ", vars->len + (int)(intptr_t)loop->sched->live_strs.items[j]);
-        fprintf(out, "-1};\n");
-    }
+    if (!cut)
+        live_tables(p, out, "    ");
     /* the program's identity covers the state table too */
     uint64_t h = p->hash;
     for (int i = 0; i < vars->len; i++) {
@@ -85,9 +140,22 @@ void emit_ck_tables(ectx *c, ir_program *p, FILE *out)
         /* recovery point (ULFM): the locals the loops use are restored from the checkpoint */
         fprintf(out, "    setjmp(tyl_ck_jmp);\n");
         fprintf(out, "    switch (tyl_ck_resume_loop()) {\n");
-        for (int L = 0; L < loops->len; L++)
-            fprintf(out, "    case %d: goto tyl_ck_L%d;\n", L, L);
+        for (int L = 0; L < loops->len; L++) {
+            if (cut)
+                fprintf(out, "    case %d: goto tyl_ck_P%d;\n", L, part_of(p, top_index(p, VEC_AT(*loops, L, ir_stmt *))));
+            else
+                fprintf(out, "    case %d: goto tyl_ck_L%d;\n", L, L);
+        }
         fprintf(out, "    default: break;\n    }\n");
     }
 }
 
+/* The label main() jumps to on a restart that resumes in part k (a part that holds a time loop). */
+int emit_ck_part_label(ir_program *p, int k)
+{
+    vec *loops = &p->sched->ck_loops;
+    for (int L = 0; L < loops->len; L++)
+        if (part_of(p, top_index(p, VEC_AT(*loops, L, ir_stmt *))) == k)
+            return 1;
+    return 0;
+}

@@ -608,14 +608,36 @@ void emit_block(ectx *c, int ind, vec *body)
         emit_stmt(c, ind, VEC_AT(*body, i, ir_stmt *));
 }
 
+/* main()'s statements, in one block or (sched->parts) one static function per part, the
+ * part a restart resumes in jumping to its time loop. */
+static void emit_main_body(ectx *c, ir_program *p)
+{
+    vec *parts = &p->sched->parts;
+    if (parts->len < 2) {
+        emit_block(c, 1, &p->body);
+        return;
+    }
+    for (int k = 0; k < parts->len; k++) {
+        int from = (int)(intptr_t)parts->items[k];
+        int to = k + 1 < parts->len ? (int)(intptr_t)parts->items[k + 1] : p->body.len;
+        fprintf(c->o, "static void tyl_main_%d(void)\n{\n", k + 1);
+        emit_ck_resume(c, p, from, to);
+        for (int i = from; i < to; i++)
+            emit_stmt(c, 1, VEC_AT(p->body, i, ir_stmt *));
+        fprintf(c->o, "}\n\n");
+    }
+}
+
 static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
 {
     UTIL_ASSERT(p->sched && p->sched->done == SCHED_ALL && p->sched->cuda == t->cuda);
+    const int cut = p->sched->parts.len >= 2; /* main()'s statements in functions (pass_sched_split) */
     ectx c;
     emit_ctx_open(&c, t, p);
     strbuf hoist = {0};
     c.hoist = &hoist;
-    emit_block(&c, 1, &p->body);
+    c.hoist_decl = cut ? "static " : "    ";
+    emit_main_body(&c, p);
 
     strbuf src = {0};
     util_c_comment(&src, p->source);
@@ -641,10 +663,43 @@ static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
     fclose(c.kf);
     fclose(c.sink);
 
+    /* main()'s variables: its locals, or statics the functions of its parts share (their
+     * addresses are in the checkpoint's table either way) */
+    const char *ind = cut ? "" : "    ", *decl = cut ? "static " : "";
+    if (cut) {
+        fprintf(out, "/* main()'s statements are cut into %d functions, tyl_main_1 .. tyl_main_%d "
+                     "(pass_sched_split): its variables are here */\n", p->sched->parts.len, p->sched->parts.len);
+        for (int i = 0; i < p->params.len; i++) {
+            ir_var *v = VEC_AT(p->params, i, ir_var *);
+            fprintf(out, "static %s %s;\n", ir_type_c(v->type), v->name);
+        }
+    }
+    strbuf vars = {0};
+    for (int i = 0; i < p->sched->vars.len; i++) {
+        ir_var *v = VEC_AT(p->sched->vars, i, ir_var *);
+        if (v->is_array)
+            sb_printf(&vars, "%s%styl_array *%s%s;\n", ind, decl, v->name, cut ? "" : " = NULL");
+        else
+            sb_printf(&vars, "%s%s%s %s%s;\n", ind, decl, ir_type_c(v->type), v->name, cut ? "" : " = 0");
+    }
+    if (cut) {
+        fprintf(out, "%s", vars.len ? vars.s : "");
+        emit_ck_statics(p, out);
+        if (hoist.len)
+            fprintf(out, "/* the arrays and scalars each sweep takes */\n%s", hoist.s);
+        fprintf(out, "\n");
+        rewind(c.o);
+        while ((n = fread(buf, 1, sizeof buf, c.o)) > 0)
+            fwrite(buf, 1, n, out);
+    }
+
     fprintf(out, "int main(int argc, char **argv)\n{\n");
     for (int i = 0; i < p->params.len; i++) {
         ir_var *v = VEC_AT(p->params, i, ir_var *);
-        fprintf(out, "    %s %s = %s;\n", ir_type_c(v->type), v->name, emit_S(v->init));
+        if (cut)
+            fprintf(out, "    %s = %s;\n", v->name, emit_S(v->init));
+        else
+            fprintf(out, "    %s %s = %s;\n", ir_type_c(v->type), v->name, emit_S(v->init));
     }
     fprintf(out, "    tyl_param params[] = {\n");
     for (int i = 0; i < p->params.len; i++) {
@@ -661,21 +716,26 @@ static void emit_program_text(ir_program *p, FILE *out, const emit_target *t)
     if (p->uses_argv) /* sys.argv: positional arguments are the program's */
         fprintf(out, "    tyl_argv_accept();\n");
     fprintf(out, "    tyl_rt_init(&argc, &argv, %s, params, %d);\n", emit_file_literal(), p->params.len);
-    for (int i = 0; i < p->sched->vars.len; i++) {
-        ir_var *v = VEC_AT(p->sched->vars, i, ir_var *);
-        if (v->is_array)
-            fprintf(out, "    tyl_array *%s = NULL;\n", v->name);
-        else
-            fprintf(out, "    %s %s = 0;\n", ir_type_c(v->type), v->name);
+    if (!cut) {
+        fprintf(out, "%s", vars.len ? vars.s : "");
+        if (hoist.len) /* before the checkpoint tables: a restart's goto must not jump past them */
+            fprintf(out, "    /* the arrays and scalars each sweep takes */\n%s", hoist.s);
     }
-    if (hoist.len) /* before the checkpoint tables: a restart's goto must not jump past them */
-        fprintf(out, "    /* the arrays and scalars each sweep takes */\n%s", hoist.s);
+    sb_free(&vars);
     sb_free(&hoist);
     emit_ck_tables(&c, p, out);
     fprintf(out, "\n");
-    rewind(c.o);
-    while ((n = fread(buf, 1, sizeof buf, c.o)) > 0)
-        fwrite(buf, 1, n, out);
+    if (cut) { /* the parts in turn; a restart enters the part of its loop (emit_ck_tables) */
+        for (int k = 1; k <= p->sched->parts.len; k++) {
+            if (emit_ck_part_label(p, k))
+                fprintf(out, "tyl_ck_P%d:\n", k);
+            fprintf(out, "    tyl_main_%d();\n", k);
+        }
+    } else {
+        rewind(c.o);
+        while ((n = fread(buf, 1, sizeof buf, c.o)) > 0)
+            fwrite(buf, 1, n, out);
+    }
     fclose(c.o);
     fprintf(out, "\n");
     for (int i = 0; i < p->sched->vars.len; i++) {

@@ -119,6 +119,8 @@ struct ectx {
     ir_program *p;   /* with its schedule (sched.h) */
     const emit_target *t;
     strbuf *hoist;   /* main() only: the sweeps' arrays and scalars tables, printed at its top */
+    const char *hoist_decl; /* what begins each table's line: "    " in main(), "static " at file
+                            scope (main() cut into parts, sched->parts) */
     vec hoisted;     /* intptr_t: the statements whose tables are there */
     vec kernels;     /* triples: a kernel's text with its id as '#', the id it was written for,
                         the text's hash */
@@ -145,5 +147,10 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k); /* sched->tiled (emit_st
 void emit_reduce(ectx *c, int ind, ir_stmt *s); /* S_REDUCE (emit_sweep.c) */
 void emit_ck_expect(ectx *c, int ind, ir_stmt *s);            /* emit_ck.c */
 void emit_ck_tables(ectx *c, ir_program *p, FILE *out);       /* emit_ck.c */
+/* main() cut into parts (sched->parts): the time loops' counters and live sets at file scope,
+ * and at the top of the part of statements [from, to) a restart's jump to its loop. */
+void emit_ck_statics(ir_program *p, FILE *out);               /* emit_ck.c */
+void emit_ck_resume(ectx *c, ir_program *p, int from, int to); /* emit_ck.c */
+int emit_ck_part_label(ir_program *p, int k); /* 1: part k holds a time loop (label tyl_ck_Pk) */
 
 #endif

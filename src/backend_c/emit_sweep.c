@@ -372,11 +372,11 @@ static void emit_run_call(ectx *c, int ind, ir_stmt *s, splan *pl, kctx *k, cons
             done |= (int)(intptr_t)VEC_AT(c->hoisted, i, intptr_t) == s->id;
         if (!done) { /* a statement printed twice has its tables once */
             vec_push(&c->hoisted, (void *)(intptr_t)s->id);
-            sb_printf(c->hoist, "    tyl_array **const tyl_a%d[] = {", s->id);
+            sb_printf(c->hoist, "%styl_array **const tyl_a%d[] = {", c->hoist_decl, s->id);
             print_arrays(c->hoist, pl);
             sb_puts(c->hoist, "};\n");
             if (k->scalars.len) {
-                sb_printf(c->hoist, "    const void *const tyl_sc%d[] = {", s->id);
+                sb_printf(c->hoist, "%sconst void *const tyl_sc%d[] = {", c->hoist_decl, s->id);
                 print_scalars(c->hoist, k);
                 sb_puts(c->hoist, "};\n");
             }

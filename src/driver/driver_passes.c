@@ -40,6 +40,7 @@ static const struct {
     {"sched_xmerge", "sched_xmerge", pass_sched_xmerge},
     {"sched_rows", "sched_rows", pass_sched_rows},
     {"sched_writeback", "sched_writeback", pass_sched_writeback},
+    {"sched_split", "sched_split", pass_sched_split},
 };
 
 #define N_OF(a) (sizeof (a) / sizeof (a)[0])

@@ -38,6 +38,7 @@ static ir_layout *passes(ir_program *p, int cuda, int time_tile, int stage_chain
     for (int j = 0; j < p->layouts.len; j++)
         least[j] = *VEC_AT(p->layouts, j, ir_layout *);
     drv_sched_passes(p, cuda, time_tile, NULL); /* time loops tiled as in programs, deep halos included */
+    p->sched->parts.len = 0; /* a library function's body is one C function (emit_lib.c) */
     return least;
 }
 

@@ -76,12 +76,15 @@ static const char *usage =
     "                   (copies become rotations), stages (temporaries computed per tile of their\n"
     "                   consumer), copysem, dist (distributed arrays), fuse (sweeps fused into\n"
     "                   loop nests), halo (halo widths and each sweep's exchanges), sched_ids ..\n"
-    "                   sched_writeback (each schedule pass), sched (the whole schedule: kernels,\n"
+    "                   sched_split (each schedule pass), sched (the whole schedule: kernels,\n"
     "                   exchanges, parts, time loops, checkpoints)\n"
     "  --time-tile=K    temporal blocking of time loops whose body is sweeps, swaps and copies: K\n"
     "                   steps per pass over tiles of rows (K >= 2, bitwise the same results);\n"
     "                   off (or 1) steps one step at a time; auto (default) tiles with K = 8 when\n"
     "                   the arrays do not fit in the cache\n"
+    "  --split-main=N   cut the generated main()'s statements into functions of about N lines of\n"
+    "                   C each (default 250; GCC's time grows faster than a function's size);\n"
+    "                   off keeps main() whole. Cuts lie between top-level statements (C target)\n"
     "  --keep-c         keep the generated C next to the executable (FILE.c)\n"
     "  --               ends the options (for a PROGRAM.tyl whose name begins with '-')\n"
     "  --help, --version\n"
@@ -243,6 +246,7 @@ static int input_option(const char *a)
 }
 
 static int fmad, no_mpi, stage_chains; /* --fmad, --no-mpi, --stage-chains */
+static int split_main;                  /* --split-main: 0 default, -1 off, N */
 
 enum out_kind { OUT_SRC, OUT_OBJ, OUT_EXE };
 
@@ -396,6 +400,18 @@ int main(int argc, char **argv)
                 fprintf(stderr, "tylesc: bad --time-tile value '%s' (a number of steps from 1 to 64, off or auto)\n", k);
                 return 2;
             }
+        } else if (strncmp(a, "--split-main=", 13) == 0) {
+            const char *k = a + 13;
+            char *end;
+            long v = strtol(k, &end, 10);
+            if (!strcmp(k, "off"))
+                split_main = -1;
+            else if (*k >= '0' && *k <= '9' && !*end && v >= 1 && v <= 1000000)
+                split_main = (int)v;
+            else {
+                fprintf(stderr, "tylesc: bad --split-main value '%s' (a size from 1 to 1000000, or off)\n", k);
+                return 2;
+            }
         } else if (strcmp(a, "--stage-chains") == 0) {
             stage_chains = 1;
         } else if (strcmp(a, "--fmad") == 0) {
@@ -539,6 +555,7 @@ int main(int argc, char **argv)
     if (diag_finish())
         return 1;
     p->stage_chains = stage_chains;
+    p->split_main = split_main;
     p->hash = util_hash(util_hash(UTIL_HASH_INIT, TYLES_VERSION, strlen(TYLES_VERSION)), text, len);
 #ifndef NDEBUG
     ir_verify(p, "lower");
@@ -568,6 +585,10 @@ int main(int argc, char **argv)
     sb_puts(&cmd, "tylesc");
     if (cuda)
         sb_puts(&cmd, " --target=cuda");
+    if (split_main < 0)
+        sb_puts(&cmd, " --split-main=off");
+    else if (split_main > 0)
+        sb_printf(&cmd, " --split-main=%d", split_main);
     for (int i = 0; i < inputs.len; i++) {
         sb_puts(&cmd, " --input ");
         sh_word(&cmd, VEC_AT(inputs, i, const char *));

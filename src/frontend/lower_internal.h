@@ -245,6 +245,7 @@ const char *lw_vkind_desc(value *v);
 /* lower_lib.c: a call of a def was inlined (tylesc --lib records the module's calls). */
 void lw_lib_note_call(ast *def, int np, const char **pnames, value **vals, value *ret);
 const char *lw_cname(lctx *c, const char *base);
+int lw_c_declared(const char *name); /* lower_cnames.c: a name the C headers declare */
 int lw_name_in(vec *names, const char *n);
 binding *lw_find_in(scope *s, const char *name);
 binding *lw_lookup(lctx *c, const char *name, int *unbound_local);

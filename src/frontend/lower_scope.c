@@ -180,6 +180,7 @@ const char *lw_cname(lctx *c, const char *base)
     for (const char **r = reserved; *r && !bad; r++)
         if (strcmp(*r, s) == 0)
             bad = 1;
+    bad = bad || lw_c_declared(s); /* at file scope when main() is cut (pass_sched_split) */
     if (bad)
         s = arena_printf(&util_arena, "v_%s", s);
     /* Unique among the names in use: s, else s_2, s_3, ... Both lookups are hashed (a

@@ -400,6 +400,9 @@ typedef struct ir_program {
     int uses_argv;       /* the program reads sys.argv: it takes positional arguments */
     int stage_chains;    /* set before pass_inline_temps (--stage-chains): temporaries that
                             stages read are stages of their own (a chain), not inlined */
+    int split_main;      /* set before the schedule passes (--split-main): the weight (about lines
+                            of C) pass_sched_split aims each part of main() at; 0: its default,
+                            -1: main() whole */
 } ir_program;
 
 /* ---- constructors (assert invariants) ---- */

@@ -400,6 +400,8 @@ static ir_program *printing; /* for the schedule lines (sched.h) */
 static void pblock(vec *b, int ind, FILE *o)
 {
     for (int i = 0; i < b->len; i++) {
+        if (printing && printing->sched && b == &printing->body)
+            ir_sched_print_part(printing, i, o);
         phalo(VEC_AT(*b, i, ir_stmt *), ind, o);
         if (printing && printing->sched)
             ir_sched_print(printing, VEC_AT(*b, i, ir_stmt *), ind, o);

@@ -152,6 +152,21 @@ void ir_sched_verify(ir_program *p, const char *after_pass)
     for (int i = 1; i < p->sched->vars.len; i++)
         CHECK(VEC_AT(p->sched->vars, i - 1, ir_var *)->id < VEC_AT(p->sched->vars, i, ir_var *)->id,
               "variable table not in id order");
+    vec *parts = &p->sched->parts;
+    CHECK((p->sched->done & SCHED_SPLIT) || !parts->len, "parts before pass_sched_split");
+    for (int k = 0; k < parts->len; k++) { /* the first part begins main(), each one statement or more */
+        intptr_t at = (intptr_t)parts->items[k];
+        CHECK(parts->len >= 2 && (k ? at > (intptr_t)parts->items[k - 1] : at == 0) && at < p->body.len,
+              "parts of main() out of order");
+    }
+}
+
+void ir_sched_print_part(ir_program *p, int i, FILE *o)
+{
+    vec *parts = &p->sched->parts;
+    for (int k = 0; k < parts->len; k++)
+        if ((intptr_t)parts->items[k] == i)
+            fprintf(o, "# sched part %d of %d of main(): tyl_main_%d\n", k + 1, parts->len, k + 1);
 }
 
 /* ---- printer ---- */

@@ -139,7 +139,7 @@ typedef struct ir_sched {
 /* The schedule passes that have run (ir_sched_verify checks what they established). */
 enum { SCHED_IDS = 1, SCHED_EXCHANGE = 2, SCHED_PARTS = 4, SCHED_DIRTY = 8, SCHED_GRAPH = 16,
        SCHED_STEPS = 32, SCHED_CKPT = 64, SCHED_VEC = 128, SCHED_TIMETILE = 256, SCHED_WRITEBACK = 512,
-       SCHED_ALL = 1023 };
+       SCHED_SPLIT = 1024, SCHED_ALL = 2047 };
 
 /* --time-tile (the driver sets program->sched->time_tile_opt after ir_sched_begin). */
 enum { SCHED_TT_AUTO = -1, SCHED_TT_OFF = 1, SCHED_TT_DEFAULT_K = 8 };
@@ -158,6 +158,10 @@ typedef struct ir_psched {
     int grid_middle_first; /* pass_sched_timetile: a loop is tiled and the 3-D arrays have equal
                             first two extents: a default 3-D process grid splits the middle axis
                             before the first (tyl_rt_set_grid_tiled) */
+    vec parts;           /* pass_sched_split: intptr_t, per function main()'s statements are cut
+                            into, the index in program->body of its first statement, ascending
+                            from 0; fewer than 2: main() holds them all. With 2 or more, main()'s
+                            variables live at file scope and main() calls tyl_main_1 .. in turn */
 } ir_psched;
 
 /* Give the program an empty schedule for the given target; the passes fill it in. */
@@ -186,5 +190,8 @@ void pass_sched_timetile(ir_program *p); /* pass_sched_timetile.c */
 void pass_sched_xmerge(ir_program *p); /* pass_sched_xmerge.c: exchanges due together merged */
 void pass_sched_rows(ir_program *p);     /* pass_sched_rows.c: row sums gathered once */
 void pass_sched_writeback(ir_program *p); /* pass_sched_writeback.c */
+void pass_sched_split(ir_program *p);    /* pass_sched_split.c: main() cut into functions */
+/* The '# sched part ...' line before top-level statement i when a part of main() begins there. */
+void ir_sched_print_part(ir_program *p, int i, FILE *o);
 
 #endif

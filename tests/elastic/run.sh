@@ -12,7 +12,9 @@
 # Cases (every result compared with `cmp` to the uninterrupted run, every mpirun under timeout):
 #   roundtrip/P/NtoM  kill rank r at step k (TYLES_FAULT_KILL_*) with --checkpoint-every on N
 #                     ranks, --restart on M: resumes from the last checkpoint written, same
-#                     result. All 16 (N, M) in 1..4 for stencil2d_odd, 5 pairs for the others
+#                     result. All 16 (N, M) in 1..4 for stencil2d_odd, 5 pairs for the others;
+#                     heat3d_two_loops_split: heat3d_two_loops with main() cut into functions
+#                     (--split-main=1), a restart in its second loop
 #   random/*          a seeded random rank and step (the same draw twice), then a restart
 #   kill-in-ckpt      rank 0 dies inside a checkpoint write: the complete-looking .tmp folder
 #                     is ignored (resume from the previous one) and removed by the next write
@@ -71,13 +73,15 @@ fi
 # ---- helpers ----------------------------------------------------------------------------------
 # build P: compile tests/elastic/P.tyl to $T/P/P, run NumPy in $T/P/numpy and the program
 # uninterrupted on 1 rank in $T/P/base; the two must agree (stdout, every .npy with cmp)
+# (P ending in _split: P less it, compiled with main() cut after every statement, --split-main=1)
 build() {
-    local p=$1 d=$T/$1
+    local p=$1 d=$T/$1 src=${1%_split} flags=$TYLESC_FLAGS
+    [ "$src" = "$p" ] || flags="$flags --split-main=1"
     mkdir -p "$d/numpy" "$d/base"
-    if ! (cd "$ROOT" && "$TYLESC" $TYLESC_FLAGS "$HERE/$p.tyl" -o "$d/$p") >"$d/build.log" 2>&1; then
-        bad "$p/build" "tylesc $p.tyl failed" "$d/build.log"; return 1
+    if ! (cd "$ROOT" && "$TYLESC" $flags "$HERE/$src.tyl" -o "$d/$p") >"$d/build.log" 2>&1; then
+        bad "$p/build" "tylesc $src.tyl failed" "$d/build.log"; return 1
     fi
-    if ! (cd "$d/numpy" && $PY "$HERE/$p.tyl") >"$d/numpy/out" 2>"$d/numpy/err"; then
+    if ! (cd "$d/numpy" && $PY "$HERE/$src.tyl") >"$d/numpy/out" 2>"$d/numpy/err"; then
         bad "$p/numpy" "python3 $p.tyl failed" "$d/numpy/err"; return 1
     fi
     run "$p" base 1
@@ -182,8 +186,8 @@ expect_stderr() {
     grep -Eq -- "$3" "$2" || bad "$1" "stderr has no line matching /$3/" "$2"
 }
 
-S=stencil2d_odd W=staggered_while H=heat3d_two_loops X=phase6d
-for p in $S $W $H $X; do par build "$p"; done
+S=stencil2d_odd W=staggered_while H=heat3d_two_loops X=phase6d Hs=heat3d_two_loops_split
+for p in $S $W $H $X $Hs; do par build "$p"; done
 par_wait pass fail
 has() { [ -f "$T/$1/built" ]; }
 
@@ -206,6 +210,9 @@ if has $H; then # warm-up loop 0 has steps 0..11, loop 1 steps 12..29 (a kill at
     par roundtrip $H 3 1 5 11 2 # loop 0, resumes at loop 0 step 10
     par roundtrip $H 4 2 5 27 1 # loop 1
     par roundtrip $H 2 2 5 21 0 # same rank count
+fi
+if has $Hs; then # main() in functions (pass_sched_split): main() jumps to the part of loop 1, it to the loop
+    par roundtrip $Hs 2 3 5 13 1
 fi
 if has $X; then # 6-D arrays over a 6-D grid (2x2x1x1x1x1 on 4 ranks)
     par roundtrip $X 1 4 5 13 0
