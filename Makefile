@@ -232,20 +232,20 @@ check: all
 	cpu=$$(awk 'NR == 2 { split($$1, u, /[ms]/); split($$2, k, /[ms]/); printf "%.0f", u[1] * 60 + u[2] + k[1] * 60 + k[2] }' build/$*.times); \
 	echo "== $*: $$(( $$(date +%s) - s )) s, $$cpu s CPU$$([ $$rc = 0 ] || echo ', FAILED')"; exit $$rc
 
+# Its scripts two at a time (tests/par_scripts.sh, longest first; each in a folder of its own):
+# one after another the MPI ones waited on start-up while a core idled.
 check-unit: lib/libtyles.a build/tools/npy2png
-	@echo "== runtime unit tests"
-	@bash tests/unit/run.sh
-	@echo "== np.save / np.load of distributed arrays (MPI-IO) at 1-4 ranks"
-	@bash tests/unit/npy_dist.sh lib/libtyles.a src/runtime_mpi
-	@echo "== library mode (tyles_lib.h): an application that owns MPI, at 1-4 ranks"
-	@bash tests/unit/lib_ctx.sh lib/libtyles.a src/runtime_mpi
-	@echo "== print(u) of distributed arrays at 1-3 ranks"
-	@bash tests/unit/print_dist.sh lib/libtyles.a src/runtime_mpi
-	@echo "== npy2png"
-	@bash tools/test_npy2png.sh build/tools/npy2png
-	@echo "== NumPy's float sum order (the model tyl_reduce.c follows) against np.sum"
-	@mkdir -p build/tools && $(CC) -std=c11 -O2 -ffp-contract=off -o build/tools/np_order_model \
-	    tests/reduce_order/np_order_model.c && $(PYTHON) -W ignore tests/reduce_order/check_np_order.py build/tools/np_order_model
+	@bash tests/par_scripts.sh -j 2 "echo '== runtime unit tests' && bash tests/unit/run.sh" \
+	    "echo '== np.save / np.load of distributed arrays (MPI-IO) at 1-4 ranks' && \
+	     bash tests/unit/npy_dist.sh lib/libtyles.a src/runtime_mpi" \
+	    "echo '== library mode (tyles_lib.h): an application that owns MPI, at 1-4 ranks' && \
+	     bash tests/unit/lib_ctx.sh lib/libtyles.a src/runtime_mpi" \
+	    "echo '== print(u) of distributed arrays at 1-3 ranks' && bash tests/unit/print_dist.sh lib/libtyles.a src/runtime_mpi" \
+	    "echo '== npy2png' && bash tools/test_npy2png.sh build/tools/npy2png" \
+	    "echo '== NumPy'\''s float sum order (the model tyl_reduce.c follows) against np.sum' && \
+	     mkdir -p build/tools && $(CC) -std=c11 -O2 -ffp-contract=off -o build/tools/np_order_model \
+	     tests/reduce_order/np_order_model.c && \
+	     $(PYTHON) -W ignore tests/reduce_order/check_np_order.py build/tools/np_order_model"
 
 # Generated C that can be committed compiles without warnings: every test program's C under
 # -Wall -Wextra -Werror, with mpicc (gcc) and with clang where it is installed.
