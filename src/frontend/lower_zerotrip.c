@@ -250,7 +250,8 @@ void lw_strings_carried(lctx *c, ast *loop, vec *cands, vec *strs)
  *     order, at the entry and every exit: carried (late), as a name the next iteration reads is:
  *     its numbers (a view's bounds) are variables set before the loop, at each exit and at the
  *     end of the body, which the name reads from the loop on;
- *   - anything else: refused where it is read after the loop. */
+ *   - anything else (a list, a dict, a view first bound in the loop, ...): refused where it is
+ *     read after the loop. */
 typedef struct exit_rec {
     int depth;  /* c->runloops in the body probed (an inner loop's exits are its own) */
     vec *names; /* the names the body binds */
@@ -320,6 +321,29 @@ const char *lw_exit_refusal(ast *loop, binding *a, binding *b, int before)
                         "left is not supported (only the numbers of a tuple and the bounds of a view "
                         "may differ); bind it after the loop", what, at);
 }
+/* The message of a name whose kind no exit can carry (a list, a dict, a view first bound in
+ * the loop) refused after the loop. */
+static const char *what_of(binding *b)
+{
+    if (!b)
+        return "unbound";
+    return b->kind == B_VALUE && b->val->kind == V_TUPLE && b->val->is_list ? "a list" : lw_value_what(b);
+}
+static const char *not_carried(ast *loop, binding *a, binding *b, int before)
+{
+    const char *what = what_of(a), *xwhat = what_of(b);
+    if (strcmp(what, xwhat) == 0)
+        xwhat = "another one";
+    const char *at = before ? arena_printf(&util_arena, "before the loop at line %d and %s at one of its exits",
+                                           loop->l.line, xwhat)
+                            : arena_printf(&util_arena, "at one exit of the loop at line %d and %s at another",
+                                           loop->l.line, xwhat);
+    return arena_printf(&util_arena, "is %s %s (a break, a continue or the end of its body): after a loop "
+                        "left early only a string, the numbers of a tuple or slice object and the "
+                        "bounds of a view bound before the loop may differ; bind it after the loop",
+                        what, at);
+}
+
 /* A value of v's form (a tuple, a slice object of numbers) with zeros for its numbers: what a
  * name first bound inside the loop holds before the loop (never read: lower_unbound.c checks
  * a read that may find it unbound). */
@@ -380,11 +404,20 @@ void lw_exits_probe(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *conda
             *e = *first;
             e->val = zeros_like(first->val);
         }
-        if (!e || e->kind == B_SCALAR || errish(e) ||
-            (e->kind == B_VALUE && e->val->kind != V_STR && e->val->kind != V_FSTR && e->val->kind != V_TUPLE &&
-             e->val->kind != V_SLICE && e->val->kind != V_ARRAY) ||
-            (e->kind == B_VALUE && e->val->kind == V_TUPLE && e->val->is_list))
+        /* any other value that differs between the exits (a list, a view or an object first
+         * bound in the loop, ...) cannot be carried: refused where read, never the end of the
+         * body's value (a silently wrong result) */
+        int carry = 1;
+        if (!e && first && first->kind == B_VALUE && !errish(first)) {
+            e = first;
+            carry = 0;
+        }
+        if (!e || e->kind == B_SCALAR || errish(e))
             continue;
+        if (e->kind == B_VALUE && ((e->val->kind != V_STR && e->val->kind != V_FSTR && e->val->kind != V_TUPLE &&
+                                    e->val->kind != V_SLICE && e->val->kind != V_ARRAY) ||
+                                   (e->val->kind == V_TUPLE && e->val->is_list)))
+            carry = 0;
         binding *a = first ? first : once ? VEC_AT(rec.vals, i, binding *) : e, *b = NULL;
         int bad = 0, ok = 1;
         for (int k = 0; k < rec.nexits; k++) {
@@ -394,7 +427,7 @@ void lw_exits_probe(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *conda
             bad |= errish(x);
             if (!b && !same_binding(a, x))
                 b = x;
-            ok &= carriable(e, x);
+            ok &= carry && carriable(e, x);
         }
         if (!b || bad)
             continue;
@@ -413,7 +446,7 @@ void lw_exits_probe(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *conda
             vec_push(late, (void *)n);
         else {
             vec_push(refused, (void *)n);
-            vec_push(refused, (void *)lw_exit_refusal(loop, a, b, !once && !first));
+            vec_push(refused, (void *)(carry ? lw_exit_refusal(loop, a, b, !once && !first) : not_carried(loop, a, b, !once && !first)));
         }
     }
 }
