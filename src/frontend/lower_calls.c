@@ -700,8 +700,9 @@ int lw_comp_iter_known(lctx *c, ast *it)
     return items != NULL && items->kind != V_ERR;
 }
 
-/* The names a loop target binds (a name, or tuples of names), into out; 0 for other targets. */
-static int comp_target_names(ast *t, vec *out)
+/* The names a loop target binds (a name, or tuples of names), into out; 0 for other targets
+ * (lw_target_names takes those too). */
+int lw_plain_target_names(ast *t, vec *out)
 {
     if (t->kind == A_NAME) {
         vec_push(out, (void *)t->name);
@@ -710,7 +711,7 @@ static int comp_target_names(ast *t, vec *out)
     if (t->kind != A_TUPLE && t->kind != A_LIST)
         return 0;
     for (int i = 0; i < t->args.len; i++)
-        if (!comp_target_names(VEC_AT(t->args, i, ast *), out))
+        if (!lw_plain_target_names(VEC_AT(t->args, i, ast *), out))
             return 0;
     return 1;
 }
@@ -745,7 +746,7 @@ static value *runtime_comprehension(lctx *c, ast *a)
             pure = VEC_AT(it->args, i, ast *)->kind == A_NAME;
     }
     vec from = {0}, to = {0};
-    if (!pure || !comp_target_names(cl->b, &from))
+    if (!pure || !lw_plain_target_names(cl->b, &from))
         return NULL;
     loc l = a->l;
     const char *base = arena_printf(&util_arena, "comp.%d.%d", l.line, l.col);

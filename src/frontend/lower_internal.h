@@ -260,6 +260,7 @@ void lw_probe_begin(lctx *c, lw_probe *p);
 void lw_probe_leave(lctx *c, lw_probe *p);
 void lw_probe_end(lctx *c, lw_probe *p);
 void lw_target_names(ast *t, vec *out);
+int lw_plain_target_names(ast *t, vec *out); /* lower_calls.c: names and tuples of names only */
 void lw_bound_names(vec *stmts, vec *out); /* the names a statement list binds (lower_calls.c) */
 void lw_declared_globals(vec *stmts, vec *out);
 void lw_implicit_global(lctx *c, const char *name);

@@ -212,20 +212,6 @@ static struct join_st {
     value *sep;
 } join_cur;
 
-static int target_names(ast *t, vec *out)
-{
-    if (t->kind == A_NAME) {
-        vec_push(out, (void *)t->name);
-        return 1;
-    }
-    if (t->kind != A_TUPLE && t->kind != A_LIST)
-        return 0;
-    for (int i = 0; i < t->args.len; i++)
-        if (!target_names(VEC_AT(t->args, i, ast *), out))
-            return 0;
-    return 1;
-}
-
 /* The generator of a join: a comprehension of one for clause and ifs, or map(f, it) as one;
  * NULL for anything else. */
 static ast *join_generator(ast *call, ast **target, ast **iter, ast **elem, vec *conds)
@@ -260,7 +246,7 @@ static value *join_runtime(lctx *c, ast *call, value *sep)
     ast *target, *iter, *elem;
     vec conds = {0}, from = {0}, to = {0};
     ast *g = join_generator(call, &target, &iter, &elem, &conds);
-    if (!g || !target_names(target, &from))
+    if (!g || !lw_plain_target_names(target, &from))
         return NULL;
     if (lw_comp_iter_known(c, iter))
         return NULL;
