@@ -786,6 +786,18 @@ static value *random_call(lctx *c, value *fn, ast *call)
     return &lw_ERRV;
 }
 
+/* Python's sum loop over the hidden names of a sum(): acc = start (else the int 0), then for k
+ * in range(len): acc = acc + item. */
+static void sum_loop(lctx *c, loc l, ast *acc, value *start, ast *k, ast *len, ast *item)
+{
+    if (start)
+        lw_assign_name(c, acc, start);
+    else
+        lw_stmt(c, ast_assign(l, ast_vec1(acc), ast_int(l, 0)));
+    lw_stmt(c, ast_for(l, k, ast_call(l, ast_name(l, "range"), ast_arglist(NULL, len)),
+                       ast_vec1(ast_assign(l, ast_vec1(acc), ast_binop(l, '+', acc, item))), (vec){0}));
+}
+
 /* ---- sum(), max() and min() of a 1-D array, as Python runs them -------------------------------
  * Python's built-ins iterate over the array's items (NumPy scalars): sum adds them one by one
  * from start (0: an int, so sum() of an empty array is the int 0), max/min keep the first item
@@ -844,12 +856,7 @@ static value *array_fold(lctx *c, loc l, const char *f, value *arr, value *start
         lw_stmt(c, ast_for(l, k, ast_call(l, ast_name(l, "range"), ast_arglist(ast_arglist(NULL, ast_int(l, 1)), len)),
                            ast_vec1(take), (vec){0}));
     } else {
-        if (start)
-            lw_assign_name(c, acc, start);
-        else
-            lw_stmt(c, ast_assign(l, ast_vec1(acc), ast_int(l, 0)));
-        lw_stmt(c, ast_for(l, k, ast_call(l, ast_name(l, "range"), ast_arglist(NULL, len)),
-                           ast_vec1(ast_assign(l, ast_vec1(acc), ast_binop(l, '+', acc, item))), (vec){0}));
+        sum_loop(c, l, acc, start, k, len, item);
     }
     return lw_read_name(c, acc);
 }
@@ -884,12 +891,7 @@ static value *list_sum(lctx *c, ast *call, ast *x)
     lw_assign_name(c, A, lst);
     ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, A));
     ast *item = ast_subscript(l, A, ast_vec1(k), 0);
-    if (start)
-        lw_assign_name(c, acc, start);
-    else
-        lw_stmt(c, ast_assign(l, ast_vec1(acc), ast_int(l, 0)));
-    lw_stmt(c, ast_for(l, k, ast_call(l, ast_name(l, "range"), ast_arglist(NULL, len)),
-                       ast_vec1(ast_assign(l, ast_vec1(acc), ast_binop(l, '+', acc, item))), (vec){0}));
+    sum_loop(c, l, acc, start, k, len, item);
     return lw_read_name(c, acc);
 }
 

@@ -20,15 +20,19 @@
 #include "../util/sym.h"
 #include "ir.h"
 
+/* The array an expression reads, or whose shape or element it takes; NULL for others. */
+static ir_var *array_of(ir_expr *e)
+{
+    if (e->kind == E_READ)
+        return e->view->arr;
+    return e->kind == E_SHAPE || e->kind == E_ELEM ? e->var : NULL;
+}
+
 static void count_class(ir_expr *e, ir_var *y, vec *seen)
 {
     if (!e)
         return;
-    ir_var *v = NULL;
-    if (e->kind == E_READ)
-        v = e->view->arr;
-    else if (e->kind == E_SHAPE || e->kind == E_ELEM)
-        v = e->var;
+    ir_var *v = array_of(e);
     if (v && v != y && v->is_array && v->alias_class == y->alias_class) {
         int found = 0;
         for (int i = 0; i < seen->len; i++)
@@ -94,11 +98,7 @@ static void count_expr(counts *c, ir_expr *e, int sign)
 {
     if (!e)
         return;
-    ir_var *v = NULL;
-    if (e->kind == E_READ)
-        v = e->view->arr;
-    else if (e->kind == E_SHAPE || e->kind == E_ELEM)
-        v = e->var;
+    ir_var *v = array_of(e);
     if (v && v->is_array)
         count_var(c, v, sign);
     for (int i = 0; i < e->nargs; i++)
