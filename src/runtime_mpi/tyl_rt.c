@@ -219,6 +219,28 @@ static const char *mem_amount(char *buf, double amount)
     return buf;
 }
 
+
+/* The memory budget of this rank's arrays (tyl_membudget.c), computed again when the ranks per
+ * node change; *why says where it comes from. One for real allocations and the checks of
+ * arrays never allocated (tyl_check_alloc). */
+static size_t host_budget(const char **why)
+{
+    static size_t budget;
+    static int budget_ranks; /* the ranks per node it is for (0: not computed) */
+    static char src[256];
+    size_t lim;
+#pragma omp critical(tyl_rt_budget)
+    {
+        if (budget_ranks != tyl_mem_local_ranks_) {
+            budget = tyl_mem_budget_(src, sizeof src);
+            budget_ranks = tyl_mem_local_ranks_;
+        }
+        lim = budget;
+    }
+    *why = src;
+    return lim;
+}
+
 /* After malloc gave cap new bytes of host memory (an amount no address space holds is its
  * NumPy MemoryError): still within the budget (tyl_membudget.c), after giving the pooled buffers
  * back if need be, or NumPy's MemoryError now rather than the OOM killer later, when the pages
@@ -226,18 +248,8 @@ static const char *mem_amount(char *buf, double amount)
 static void check_budget(void *data, tyl_block *blk, size_t cap, size_t bytes, int rank,
                          const int64_t *shape, tyl_dtype dt, const char *where)
 {
-    static size_t budget;
-    static int budget_ranks; /* the ranks per node it is for (0: not computed) */
-    static char why[256];
-    size_t lim;
-#pragma omp critical(tyl_rt_budget)
-    {
-        if (budget_ranks != tyl_mem_local_ranks_) {
-            budget = tyl_mem_budget_(why, sizeof why);
-            budget_ranks = tyl_mem_local_ranks_;
-        }
-        lim = budget;
-    }
+    const char *why;
+    size_t lim = host_budget(&why);
     if (atomic_load(&held_bytes) <= lim && cap <= lim - atomic_load(&held_bytes))
         return;
     tyl_block *drop = NULL;
@@ -326,18 +338,8 @@ void tyl_check_alloc(const char *where, tyl_dtype dt, int rank, const int64_t *s
         tyl_rt_error(where, "MemoryError: Unable to allocate %s for an array with shape %s and data type %s",
                      mem_amount(a1, (double)bytes), tyl_rt_shape_str(sh, rank, shape), tyl_dtype_name_(dt));
     size_t share = bytes / (size_t)(tyl_mem_local_ranks_ > 0 ? tyl_mem_local_ranks_ : 1);
-    static size_t budget;
-    static int budget_ranks;
-    static char why[256];
-    size_t lim;
-#pragma omp critical(tyl_rt_budget)
-    {
-        if (budget_ranks != tyl_mem_local_ranks_) {
-            budget = tyl_mem_budget_(why, sizeof why);
-            budget_ranks = tyl_mem_local_ranks_;
-        }
-        lim = budget;
-    }
+    const char *why;
+    size_t lim = host_budget(&why);
     size_t held = atomic_load(&held_bytes);
     if (held <= lim && share <= lim - held)
         return;
