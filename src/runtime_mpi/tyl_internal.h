@@ -7,7 +7,8 @@
 extern int tyl_rt_rank_;          /* MPI rank of this process (0 before tyl_rt_init) */
 
 /* The process's run-time state: set up by tyl_rt_init (tyl_prog.c, program mode) or
- * tyl_ctx_create (tyl_lib.c, library mode), used by errors, arrays and finalisation (tyl_rt.c). */
+ * tyl_ctx_create (tyl_lib.c, library mode), used by errors (tyl_rt_error.c), arrays and
+ * finalisation (tyl_rt.c). */
 typedef struct tyl_rt_state {
     tyl_param *params;         /* program mode: the --NAME=VALUE parameters */
     int nparams;
@@ -28,7 +29,7 @@ typedef struct tyl_rt_state {
 } tyl_rt_state;
 extern tyl_rt_state tyl_rt_;
 bool tyl_rt_mpi_active_(void);
-/* tyl_rt_once.c: which of the ranks raising a run-time error prints it, and how the job ends.
+/* tyl_rt_error.c: which of the ranks raising a run-time error prints it, and how the job ends.
  * tyl_rt_error_agree_ returns TYL_ERR_SAY (print it) and/or TYL_ERR_ALL (every rank raised one:
  * finish MPI and exit, no abort); collective over the ranks that raise one. Then the rank that
  * printed (not ALL) calls tyl_rt_error_said_ before MPI_Abort, the others tyl_rt_error_linger_. */

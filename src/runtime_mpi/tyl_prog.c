@@ -359,7 +359,7 @@ void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params,
         int provided;
         /* SERIALIZED, not FUNNELED, only so that a run-time error raised by a worker thread in a
          * parallel region, where no other thread calls MPI, may agree with the other ranks
-         * which one prints it (tyl_rt_once.c); Open MPI and MPICH lock for neither. */
+         * which one prints it (tyl_rt_error.c); Open MPI and MPICH lock for neither. */
         MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided);
         tyl_rt_.we_initialized_mpi = true;
     }

@@ -78,7 +78,7 @@ int main(int argc, char **argv)
     expect(args_corner(ctx, good, 9, &v), ctx, "run-time error inside",
            "../args.tyl:12: error: index 9 is out of bounds for axis 0 with size 8");
     /* every rank raised it (a replicated index): collective, so that the application prints it
-     * once (tyl_rt_once.c; it was not, and printed per rank) */
+     * once (tyl_rt_error.c; it was not, and printed per rank) */
     expect(tyl_ctx_error_collective(ctx) ? TYL_OK : TYL_ERROR, ctx, "run-time error of every rank is collective",
            "(TYL_OK)");
     /* sys.exit in a solver: the call returns an error, the application goes on */

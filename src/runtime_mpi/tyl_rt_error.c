@@ -1,4 +1,172 @@
-/* tyl_rt_once.c: one message for a run-time error that several ranks raise (tyl_rt_error).
+/* tyl_rt_error.c: the bottom of libtyles: the process state every part reads (rank,
+ * communicator, options) and the run-time errors every part raises, in program and library
+ * mode alike, with the agreement that prints an error several ranks raise once. It calls
+ * nothing else of libtyles, so that the layers above it (memory, distribution, halos, arrays)
+ * report errors without calling back up into the array and finalisation code of tyl_rt.c. */
+#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
+#include "tyl_internal.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <omp.h>
+
+#include "tyl_mpi.h"
+
+/* ---- process state ------------------------------------------------------------------------ */
+
+int tyl_rt_rank_ = 0;
+MPI_Comm tyl_rt_comm_ = MPI_COMM_WORLD;
+tyl_ck_opts tyl_ck_opts_;
+tyl_rt_elastic tyl_rt_elastic_;
+tyl_rt_state tyl_rt_ = {.size = 1, .prog = "tyles", .source = "?"};
+bool tyl_rt_stats_ = false;         /* --stats */
+bool tyl_rt_progress_ = false;      /* --progress */
+
+void tyl_rt_set_grid(int grid_rank) { tyl_rt_.grid_rank = grid_rank; }
+void tyl_rt_set_grid_tiled(void) { tyl_rt_.grid_tiled = true; }
+
+bool tyl_rt_mpi_active_(void)
+{
+    int init = 0, fin = 0;
+    MPI_Initialized(&init);
+    if (!init)
+        return false;
+    MPI_Finalized(&fin);
+    return !fin;
+}
+
+/* ---- errors ------------------------------------------------------------------------------- */
+
+static atomic_int rt_error_entered;
+
+/* "PROG: WHERE: error: MESSAGE" (or "PROG: error: MESSAGE") on stderr, after stdout. */
+static void print_error(const char *where, const char *fmt, va_list ap)
+{
+    char msg[2048];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    fflush(stdout);
+    if (where && *where)
+        fprintf(stderr, "%s: %s: error: %s\n", tyl_rt_.prog, where, msg);
+    else
+        fprintf(stderr, "%s: error: %s\n", tyl_rt_.prog, msg);
+    fflush(stderr);
+}
+
+/* Library mode: the message goes to the context and the API call in progress returns a status
+ * (tyl_lib.c). Not from inside an OpenMP region: a longjmp cannot leave one, so an error raised
+ * by a thread there ends the job as in program mode (the runtime raises none there today but
+ * out of memory). An error that every rank raised is collective (the agreement below finds out), so
+ * that the application prints it once. */
+static bool lib_return(const char *where, const char *fmt, va_list ap, int collective)
+{
+    if (!tyl_rt_.lib || !tyl_rt_.lib_catch || omp_in_parallel())
+        return false;
+    char msg[sizeof tyl_rt_.lib_msg - 256];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (where && *where)
+        snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "%s: error: %s", where, msg);
+    else
+        snprintf(tyl_rt_.lib_msg, sizeof tyl_rt_.lib_msg, "error: %s", msg);
+    tyl_rt_.lib_collective = collective || tyl_rt_.size <= 1 || (tyl_rt_error_agree_() & TYL_ERR_ALL) != 0;
+    return true;
+}
+
+/* Prints the message (once, from one rank: the agreement below) and ends the job with status 1. */
+static _Noreturn void report_and_end(const char *where, const char *fmt, va_list ap)
+{
+    int how = tyl_rt_error_agree_();
+    if (how & TYL_ERR_SAY)
+        print_error(where, fmt, ap);
+    fflush(stderr);
+    if (tyl_rt_mpi_active_()) {
+        /* MPI_Finalize must come from the main thread, and after an ULFM recovery it can wait
+         * for ever for the rank that died (tyl_rt_finalize) */
+        bool finish = !omp_in_parallel() && tyl_rt_.we_initialized_mpi &&
+                      !(tyl_rt_elastic_.recovered_in_place && tyl_rt_elastic_.recovered_in_place());
+        if (how & TYL_ERR_ALL) {
+            if (finish)
+                MPI_Finalize();
+            /* Without MPI_Finalize's synchronisation a silent rank would exit first, and mpirun
+             * would kill rank 0 for it before rank 0's message left: wait for rank 0 to end. */
+            else if (!(how & TYL_ERR_SAY) && tyl_rt_.size > 1)
+                tyl_rt_error_linger_();
+            exit(1);
+        }
+        if (tyl_rt_.size > 1) {
+            if (how & TYL_ERR_SAY)
+                tyl_rt_error_said_();
+            else
+                tyl_rt_error_linger_();
+            MPI_Abort(MPI_COMM_WORLD, 1);
+        }
+        if (finish)
+            MPI_Finalize();
+    }
+    exit(1);
+}
+
+_Noreturn void tyl_rt_error(const char *where, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bool lib = lib_return(where, fmt, ap, 0);
+    va_end(ap);
+    if (lib)
+        longjmp(*tyl_rt_.lib_catch, 1);
+    /* Several OpenMP threads may fail at once: the first reports, the others wait for exit. */
+    if (atomic_exchange(&rt_error_entered, 1)) {
+        for (;;)
+            pause();
+    }
+    va_start(ap, fmt);
+    report_and_end(where, fmt, ap);
+}
+
+/* A run-time error that every rank reaches together (the ranks agreed on it, as tyl_npy.c does):
+ * rank 0 prints it once in tyl_rt_error's format, then every rank finishes MPI and exits 1, so
+ * there is no MPI_Abort and no rank is left waiting. Call it from the main thread. It goes the
+ * way of tyl_rt_error (the agreement below), which ends alike when every rank raises an error: where
+ * the ranks did not agree after all (sys.argv differing between the programs of an MPMD
+ * launch), the one that raised it still prints and ends the job, where it waited for ever in
+ * MPI_Finalize, silent unless it was rank 0. */
+_Noreturn void tyl_rt_error_all(const char *where, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bool lib = lib_return(where, fmt, ap, 1);
+    va_end(ap);
+    if (lib)
+        longjmp(*tyl_rt_.lib_catch, 1);
+    va_start(ap, fmt);
+    report_and_end(where, fmt, ap);
+}
+
+/* ---- shapes ------------------------------------------------------------------------------- */
+
+/* "(3, 4)", "(5,)": NumPy's shape in messages. */
+const char *tyl_rt_shape_str(char *buf, int rank, const int64_t *shape)
+{
+    size_t k = 0, cap = 128;
+    buf[k++] = '(';
+    for (int i = 0; i < rank; i++) {
+        int n = snprintf(buf + k, cap - k, "%s%lld", i ? ", " : "", (long long)shape[i]);
+        k += (size_t)n;
+    }
+    if (rank == 1)
+        buf[k++] = ',';
+    buf[k++] = ')';
+    buf[k] = '\0';
+    return buf;
+}
+
+/* ---- one message ------------------------------------------------------------------------- */
+
+/* One message for a run-time error that several ranks raise (tyl_rt_error).
  *
  * An error in replicated code (an index out of bounds computed alike everywhere, a failed
  * np.load, int() of a bad sys.argv) is raised by every rank at about the same moment; each used
@@ -28,21 +196,11 @@
  *     never speaks. No request is freed while pending: Open MPI aborts the job for a freed send that
  *     fails ("Send error after request freed"); the sends are waited for when every rank has
  *     heard them, else left to the process's end;
- *   - library mode (tyl_rt.c lib_return): the call returns the message instead of printing it;
+ *   - library mode (lib_return above): the call returns the message instead of printing it;
  *     the agreement only finds whether every rank raised one (tyl_ctx_error_collective), so
  *     that the application prints it once. The context lives on, so the messages must all be
  *     received: they are when every rank raised one, and otherwise the error is fatal for the
  *     communicator (docs/LIBRARY.md). */
-#define _POSIX_C_SOURCE 200809L
-#include "tyl_internal.h"
-
-#include <stdlib.h>
-#include <time.h>
-
-#include <omp.h>
-
-#include "tyl_mpi.h"
-
 enum { TAG_ERR = 30571, TAG_SAID = 30572 };
 /* Ranks raising the same error in replicated code reach it within scheduling noise of each
  * other (milliseconds; under a load of 12 on 2 cores, tenths of a second): 2 s is ample and is
