@@ -53,7 +53,7 @@ MPI_Comm tyl_rs_world_(void);
 void tyl_ck_finalize_(void);
 void tyl_rs_before_finalize_(void);
 /* tyl_ckpt.c: the job's communicator changed; rebuild the one of the step-boundary agreement
- * (collective over the new communicator, right after tyl_dist_regrid). */
+ * (collective over the new communicator, right after tyl_halo_regrid_). */
 void tyl_ck_recomm_(void);
 /* A rank leaving in a shrink: release that communicator (the survivors released theirs in
  * tyl_ck_recomm_; see tyl_rescale.c on why every member must). */

@@ -513,7 +513,7 @@ void tyl_rs_rescale(int loop, int64_t k, int64_t nk, const int *live, int to)
         if (me < to) {
             tyl_rt_comm_ = sub;
             tyl_rt_set_size_(me, to);
-            tyl_dist_regrid(to, me);
+            tyl_halo_regrid_(to, me);
             tyl_ck_recomm_();
         }
         move_all(old, me, P, live, &ls, meta, P, odims, to, ndims, me < to);
@@ -529,7 +529,7 @@ void tyl_rs_rescale(int loop, int64_t k, int64_t nk, const int *live, int to)
         free_set(&ls);
         if (me >= to) {
             tyl_event(1, "left", "rank=%d", me);
-            /* the survivors have released (tyl_dist_regrid, tyl_ck_recomm_) or release below
+            /* the survivors have released (tyl_halo_regrid_, tyl_ck_recomm_) or release below
              * their handles of these; tyl_rt_leave_ drops the grid's */
             tyl_ck_drop_comm_();
             if (old != MPI_COMM_WORLD)
@@ -565,10 +565,10 @@ void tyl_rs_rescale(int loop, int64_t k, int64_t nk, const int *live, int to)
         MPI_Comm_free(&inter);
         t_spawn = tyl_wall_() - ts;
         /* the same collectives, in the same order, as the children's start: tyl_rt_init
-         * (tyl_dist_setup), tyl_ck_setup (tyl_rs_join), tyl_ck_enter (tyl_rs_receive) */
+         * (tyl_dist_setup, tyl_xchg_setup), tyl_ck_setup (tyl_rs_join), tyl_ck_enter (tyl_rs_receive) */
         tyl_rt_comm_ = merged;
         tyl_rt_set_size_(me, to);
-        tyl_dist_regrid(to, me);
+        tyl_halo_regrid_(to, me);
         tyl_ck_recomm_();
         int64_t hdr[H_LEN] = {[H_LOOP] = loop, [H_K] = k, [H_NK] = nk, [H_NBUF] = ls.nbuf, [H_P] = P};
         for (int d = 0; d < TYL_MAX_RANK; d++)

@@ -82,7 +82,7 @@ _Noreturn void tyl_ulfm_recover_(void)
         tyl_rt_comm_ = shrunk;
         tyl_rt_set_size_(me, size);
         tyl_xchg_peer_failed_ = 1;
-        tyl_dist_regrid(size, me);
+        tyl_halo_regrid_(size, me);
         tyl_dist_set_errhandler_(ulfm_eh);
         tyl_ck_recomm_();
         tyl_ck_set_errhandler_(ulfm_eh);

@@ -22,7 +22,6 @@
 
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
-#include "tyl_xchg.h"
 
 /* ---- the process grid ---------------------------------------------------------------------- */
 
@@ -202,8 +201,9 @@ void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int over
     if (g_rank > 0)
         coords_of(me, g_me);
     /* The ranks of a node take its devices in turn, before the exchange layer (which may build
-     * an NCCL communicator over them). Here rather than in tyl_rt_init: processes spawned to
-     * grow a job meet their parents' tyl_dist_regrid in these same collectives. */
+     * an NCCL communicator over them; its callers set it up next). Here rather than in
+     * tyl_rt_init: processes spawned to grow a job meet their parents' tyl_halo_regrid_ in these
+     * same collectives. */
     int local_rank = 0, local_size = 1;
 #ifndef TYL_NO_MPI
     MPI_Comm node;
@@ -214,7 +214,6 @@ void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int over
     MPI_Comm_dup(tyl_rt_comm_, &g_comm);
 #endif
     tyl_mem_init(local_rank, local_size);
-    tyl_xchg_setup(size, me);
 }
 
 void tyl_dist_add_grid(int G, const int *procs, void (*fail)(const char *msg))
@@ -253,8 +252,6 @@ void tyl_dist_add_grid(int G, const int *procs, void (*fail)(const char *msg))
 
 void tyl_dist_finalize(void)
 {
-    tyl_halo_finalize_();
-    tyl_xchg_finalize();
 #ifndef TYL_NO_MPI
     if (g_comm != MPI_COMM_NULL)
         MPI_Comm_free(&g_comm);
@@ -600,7 +597,7 @@ int tyl_split_box(int B, const int64_t *blo, const int64_t *bn, const int *shl, 
 
 /* ---- --stats ---------------------------------------------------------------------------------- */
 
-void tyl_dist_report(double total)
+void tyl_dist_report(double total, const char *transport)
 {
     if (!tyl_rt_stats_)
         return;
@@ -641,7 +638,7 @@ void tyl_dist_report(double total)
     fprintf(stderr, "  reductions   %10.6f s mean, %10.6f s max (%lld)\n", avg[3], mx[3],
             (long long)tyl_dist_stats_.n_reduce);
     fprintf(stderr, "  exchanges    %lld, %lld messages, %.3f MB sent in all, through %s\n",
-            (long long)tyl_dist_stats_.n_exchanges, (long long)tm, (double)tb / 1e6, tyl_xchg_name());
+            (long long)tyl_dist_stats_.n_exchanges, (long long)tm, (double)tb / 1e6, transport);
     if (g_size > 1)
         fprintf(stderr, "  own blocks   %lld sweeps read only each rank's own block: no exchange\n",
                 (long long)tyl_dist_stats_.n_own_reads);

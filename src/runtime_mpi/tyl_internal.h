@@ -104,7 +104,7 @@ tyl_array *tyl_dist_whole(const tyl_array *a, const char *where);
 tyl_array *tyl_dist_box(const tyl_array *a, const int64_t *lo, const int64_t *n, const char *where);
 const int *tyl_rt_grid_dims(void);
 /* --stats: the summary on rank 0 (collective: every rank calls it). */
-void tyl_dist_report(double total_seconds);
+void tyl_dist_report(double total_seconds, const char *transport);
 /* The grid as tyl_halo.c plans exchanges on it: the grid an array of rank r laid out as L lies
  * on (P ranks per axis, this rank at me), the coordinates c of rank r in a grid P of G axes, the
  * owned range [lo, hi) of coordinate c of P along axis d of extent n, and this rank's number. */
@@ -121,9 +121,12 @@ static inline int64_t tyl_loc_off_(const tyl_array *a, const int64_t *g)
     return o;
 }
 
-/* tyl_halo.c: drops the exchange in flight (a ULFM recovery longjmps out of one) and the cached
- * exchange plans, which belong to the grid being released (tyl_dist_finalize). */
+/* tyl_halo.c: drops the exchange in flight (a ULFM recovery longjmps out of one), the cached
+ * exchange plans, which belong to the grid about to be released (tyl_dist_finalize), and the
+ * transport (tyl_xchg_finalize). tyl_halo_regrid_: all of that, the grid rebuilt for `size`
+ * ranks (tyl_dist_regrid) and the transport set up again (an in-process rescale). */
 void tyl_halo_finalize_(void);
+void tyl_halo_regrid_(int size, int me);
 /* tyl_looptime.c: the clocks of time loop `loop` as it starts (leaving 0) and ends (leaving 1),
  * marked by runtime/elastic's tyl_ck_enter and tyl_ck_leave; --stats' lines for them (collective). */
 void tyl_loop_mark_(int loop, int leaving);

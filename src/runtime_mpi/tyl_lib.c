@@ -18,6 +18,7 @@
 #include "tyles_lib.h"
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
+#include "tyl_xchg.h"
 #include "../../runtime/elastic/tyl_elastic.h"
 
 /* A library's module state (tyl_lib_state): the arrays its module body computes for its
@@ -182,6 +183,7 @@ static int ctx_create(tyl_comm comm, int grid_rank, const int *procs, int cuda, 
         grid = pbuf;
     }
     tyl_dist_setup(grid_rank, grid, size, me, 1, grid_fail);
+    tyl_xchg_setup(size, me);
     tyl_rt_.t0 = MPI_Wtime();
     *out = &the_ctx;
     return LIB_LEAVE();

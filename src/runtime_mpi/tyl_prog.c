@@ -15,6 +15,7 @@
 
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
+#include "tyl_xchg.h"
 #include "../../runtime/elastic/tyl_elastic.h"
 
 /* ---- signals before the checkpoint layer's handlers --------------------------------------- */
@@ -392,5 +393,6 @@ void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params,
     if (!tyl_rt_elastic_.spawned) /* ranks a grow spawns: their parents checked (same environment) */
         tyl_env_check_(tyl_rt_comm_, tyl_rt_.size, "libtyles");
     tyl_dist_setup(tyl_rt_.grid_rank, tyl_rt_.procs, tyl_rt_.size, tyl_rt_rank_, !tyl_rt_.no_overlap, setup_fail);
+    tyl_xchg_setup(tyl_rt_.size, tyl_rt_rank_);
     tyl_rt_.t0 = MPI_Wtime();
 }

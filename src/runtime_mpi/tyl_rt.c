@@ -18,6 +18,7 @@
 
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
+#include "tyl_xchg.h"
 
 /* ---- arrays ------------------------------------------------------------------------------- */
 
@@ -455,6 +456,7 @@ _Noreturn void tyl_rt_leave_(void)
     fflush(stdout);
     free_blocks();
     tyl_print_reset_();
+    tyl_halo_finalize_();
     tyl_dist_finalize();
     tyl_mem_finalize();
     if (tyl_rt_elastic_.before_mpi_finalize)
@@ -503,8 +505,9 @@ int tyl_rt_finalize(void)
     tyl_print_reset_();
     if (tyl_rt_elastic_.end_checkpoints)
         tyl_rt_elastic_.end_checkpoints();
-    tyl_dist_report(t);
+    tyl_dist_report(t, tyl_xchg_name());
     tyl_loop_report_();
+    tyl_halo_finalize_();
     tyl_dist_finalize();
     tyl_mem_finalize();
     free(tyl_ck_opts_.exe);

@@ -63,8 +63,9 @@ typedef struct tyl_xchg {
     int nreq;
 } tyl_xchg;
 
-/* Called by tyl_dist_setup (collective over comm, the job's ranks): picks the transport and
- * builds what it needs (an NCCL communicator). tyl_xchg_finalize releases everything. */
+/* Called right after tyl_dist_setup (tyl_prog.c, tyl_lib.c, tyl_halo_regrid_; collective over
+ * the job's ranks): picks the transport and builds what it needs (an NCCL communicator).
+ * tyl_xchg_finalize (from tyl_halo_finalize_) releases everything. */
 void tyl_xchg_setup(int size, int me);
 void tyl_xchg_finalize(void);
 /* Set by the ULFM recovery before it rebuilds the grid: a peer died, so the next
@@ -84,7 +85,7 @@ int tyl_xchg_direct(void);
 void tyl_xchg_start(tyl_xchg *x);
 void tyl_xchg_finish(tyl_xchg *x);
 
-/* tyl_halo.c: MPI for the transports that use it. post: receives into rbuf, sends from sbuf
+/* tyl_xchg_mpi.c: MPI for the transports that use it. post: receives into rbuf, sends from sbuf
  * (host or, for CUDA-aware MPI, device memory); wait: until all of them complete. */
 void tyl_xchg_mpi_post(tyl_xchg *x, char *sbuf, char *rbuf);
 void tyl_xchg_mpi_wait(tyl_xchg *x);

@@ -184,7 +184,7 @@ for i in 0 1; do
     [ $TWICE = 1 ] && scenario "twice/kill-rank$r-of-$np-at-$k" $np $r $k 1
 done
 # A run-time error that every rank raises in an ULFM job (--NY=0: u[:, 0] of an empty axis) is
-# printed once and ends the job with status 1 (tyl_rt_once.c; it printed once per rank)
+# printed once and ends the job with status 1 (tyl_rt_error.c; it printed once per rank)
 d=$T/error-once && mkdir -p "$d"
 (cd "$d" && TYLES_ULFM=1 timeout -k 5 40 mpirun --with-ft ulfm --oversubscribe -np 3 "$T/$P" --NY=0 >out 2>err); rc=$?
 n=$(grep -ac 'error: index 0 is out of bounds for axis 1 with size 0' "$d/err")
