@@ -2,7 +2,8 @@
  * (tyl_reduce_ranks: max, min, sum, logical and/or of a scalar, NumPy's pairwise order for float
  * sums), and every rank's items of an exact sum gathered in rank order (tyl_reduce_gather_, for
  * tyl_reduce.c). Collective over the process grid's communicator (tyl_dist.c); one rank returns
- * at once. */
+ * at once. And the halving sums (tyl_pairwise_sum_*) that combine partial sums of ranks, here,
+ * and of threads (tyl_sweep.c) in an order that does not depend on how they were scheduled. */
 #include "tyl_internal.h"
 
 #include <limits.h>
@@ -12,6 +13,30 @@
 #include "tyl_mpi.h"
 
 /* The exact sums' items (tyl_reduce.c) of every rank, in rank order, on every rank. */
+double tyl_pairwise_sum_f64(const double *p, int64_t n)
+{
+    if (n <= 8) {
+        double s = 0.0;
+        for (int64_t i = 0; i < n; i++)
+            s += p[i];
+        return s;
+    }
+    int64_t h = n / 2;
+    return tyl_pairwise_sum_f64(p, h) + tyl_pairwise_sum_f64(p + h, n - h);
+}
+
+float tyl_pairwise_sum_f32(const float *p, int64_t n)
+{
+    if (n <= 8) {
+        float s = 0.0f;
+        for (int64_t i = 0; i < n; i++)
+            s += p[i];
+        return s;
+    }
+    int64_t h = n / 2;
+    return tyl_pairwise_sum_f32(p, h) + tyl_pairwise_sum_f32(p + h, n - h);
+}
+
 void *tyl_reduce_gather_(const void *data, size_t bytes, size_t *total)
 {
     int nr;

@@ -62,30 +62,6 @@ void tyl_check_shapes(const char *where, int kind, int na, const int64_t *a, int
     tyl_rt_error(where, "could not broadcast input array from shape %s into shape %s", sa, sb);
 }
 
-double tyl_pairwise_sum_f64(const double *p, int64_t n)
-{
-    if (n <= 8) {
-        double s = 0.0;
-        for (int64_t i = 0; i < n; i++)
-            s += p[i];
-        return s;
-    }
-    int64_t h = n / 2;
-    return tyl_pairwise_sum_f64(p, h) + tyl_pairwise_sum_f64(p + h, n - h);
-}
-
-float tyl_pairwise_sum_f32(const float *p, int64_t n)
-{
-    if (n <= 8) {
-        float s = 0.0f;
-        for (int64_t i = 0; i < n; i++)
-            s += p[i];
-        return s;
-    }
-    int64_t h = n / 2;
-    return tyl_pairwise_sum_f32(p, h) + tyl_pairwise_sum_f32(p + h, n - h);
-}
-
 void tyl_empty_reduction(const char *where, const char *op)
 {
     tyl_rt_error(where, "ValueError: zero-size array to reduction operation %s which has no identity", op);
