@@ -48,8 +48,6 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-tyl_ck_state tyl_ck_state_;
-
 static uint64_t ck_hash;
 static int ck_nloops;
 static char ck_dir[3800]; /* leaves room for "/ckpt-.../MANIFEST" in 4200-byte paths */
@@ -57,23 +55,13 @@ static char ck_dir[3800]; /* leaves room for "/ckpt-.../MANIFEST" in 4200-byte p
 /* ---- MPI wrappers (a single process without MPI) ----------------------------------------- */
 
 #ifndef TYL_NO_MPI
-static MPI_Comm ck_comm = MPI_COMM_NULL; /* for the flag agreement */
 static MPI_Request agree_rq = MPI_REQUEST_NULL;
 static int agree_held; /* an ULFM job's blocking agreement left its result in recvv */
 #endif
 
 static int nranks(void) { return tyl_rt_nranks(); }
-
-void tyl_ck_bcast_(void *p, size_t n)
-{
-#ifndef TYL_NO_MPI
-    if (nranks() > 1)
-        MPI_Bcast(p, (int)n, MPI_BYTE, 0, tyl_rt_comm_);
-#else
-    (void)p;
-    (void)n;
-#endif
-}
+static int ck_find(void);
+static void ck_drop_arrays(void);
 
 static int64_t all_min(int64_t v)
 {
@@ -700,9 +688,7 @@ void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops)
         snprintf(ck_dir, sizeof ck_dir, "%s.ckpt", tyl_ck_opts_.prog);
     if (!tyl_rs_spawned())
         faults_setup(); /* a fault is injected in the job as first launched */
-#ifndef TYL_NO_MPI
-    MPI_Comm_dup(tyl_rt_comm_, &ck_comm);
-#endif
+    tyl_ck_recomm_();
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -712,7 +698,7 @@ void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops)
     sigaction(SIGUSR2, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     tyl_stop_grace_setup_(stop_overdue);
-    tyl_ulfm_setup_();
+    tyl_ulfm_setup_(ck_find, ck_drop_arrays);
     tyl_event(0, "init", "ranks=%d restart=%d", nranks(), tyl_ck_opts_.restart);
     if (tyl_rs_spawned()) {
         /* a process that joins a growing job resumes where its parents are */
@@ -898,23 +884,10 @@ int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk)
     return k;
 }
 
-void tyl_ck_recomm_(void)
-{
-    tyl_ck_drop_comm_();
-#ifndef TYL_NO_MPI
-    MPI_Comm_dup(tyl_rt_comm_, &ck_comm);
-#endif
-}
-
-void tyl_ck_drop_comm_(void)
-{
-#ifndef TYL_NO_MPI
-    if (ck_comm != MPI_COMM_NULL)
-        MPI_Comm_free(&ck_comm);
-#endif
-}
-
-int tyl_ck_find_(void)
+/* A ULFM recovery (tyl_ulfm.c, which calls these two through the hooks tyl_ulfm_setup_ got):
+ * search the checkpoint folder as --restart does (collective); the loop to resume in, -1 for
+ * none. And: empty every array slot of the state. */
+static int ck_find(void)
 {
     tyl_ckm_free(&resume);
     resume_loop = -1;
@@ -922,7 +895,7 @@ int tyl_ck_find_(void)
     return resume_loop;
 }
 
-void tyl_ck_drop_arrays_(void)
+static void ck_drop_arrays(void)
 {
     for (int i = 0; i < tyl_ck_state_.nvars; i++)
         if (tyl_ck_state_.vars[i].rank >= 0)
@@ -935,9 +908,6 @@ void tyl_ck_drop_arrays_(void)
 #endif
 }
 
-#ifdef TYL_HAVE_ULFM
-void tyl_ck_set_errhandler_(MPI_Errhandler eh) { MPI_Comm_set_errhandler(ck_comm, eh); }
-#endif
 
 /* The flags of all ranks, OR'ed: the ones raised before the previous step boundary.
  * An ULFM job agrees with a blocking MPI_Allreduce instead (its result still used one step
@@ -963,10 +933,10 @@ static int agree_flags(int mine)
             return got;
         sendv = mine;
         if (tyl_ulfm_enabled_()) {
-            MPI_Allreduce(&sendv, &recvv, 1, MPI_INT, MPI_BOR, ck_comm);
+            MPI_Allreduce(&sendv, &recvv, 1, MPI_INT, MPI_BOR, tyl_ck_comm_);
             agree_held = 1;
         } else
-            MPI_Iallreduce(&sendv, &recvv, 1, MPI_INT, MPI_BOR, ck_comm, rq);
+            MPI_Iallreduce(&sendv, &recvv, 1, MPI_INT, MPI_BOR, tyl_ck_comm_, rq);
         return got;
     }
 #endif
@@ -1067,10 +1037,7 @@ void tyl_ck_leave(int loop)
 void tyl_ck_finalize_(void)
 {
     agree_flags(-1);
-#ifndef TYL_NO_MPI
-    if (ck_comm != MPI_COMM_NULL)
-        MPI_Comm_free(&ck_comm);
-#endif
+    tyl_ck_drop_comm_();
     tyl_ckm_free(&resume);
     free(ck_expect);
     free(ck_expected);

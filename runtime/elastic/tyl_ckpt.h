@@ -98,7 +98,7 @@ void tyl_stop_grace_start_(void);
 /* The stop's checkpoint is written: the watch does nothing more. */
 void tyl_stop_grace_done_(void);
 
-/* tyl_ckpt.c: rank 0's n bytes at p to every rank. */
+/* tyl_ck_comm.c: rank 0's n bytes at p to every rank. */
 void tyl_ck_bcast_(void *p, size_t n);
 
 #endif

@@ -2,6 +2,8 @@
  *
  * tyl_ckpt.c   checkpoints (write, verify, read), --restart, signals, fault injection; with
  *               tyl_ckpt_man.c (the MANIFEST) and tyl_ckpt_dir.c (the folder), tyl_ckpt.h
+ * tyl_ck_comm.c the state table, the layer's communicator, broadcast (the bottom of the layer)
+ * tyl_ulfm.c    recovery in place from a lost rank (ULFM)
  * tyl_rescale.c in-process shrink and grow: redistribution of the live arrays onto a new
  *               process grid, MPI_Comm_spawn for new ranks
  * tyl_crc32c.c  CRC32C (Castagnoli), the checksum of checkpoint files
@@ -19,12 +21,16 @@
 /* CRC32C of n bytes continuing from crc (start with 0): SSE4.2 where the CPU has it. */
 uint32_t tyl_crc32c(uint32_t crc, const void *p, size_t n);
 
-/* The state table of the generated main() (tyl_ck_setup). */
+/* tyl_ck_comm.c: the state table of the generated main() (set by tyl_ck_setup) and the
+ * elastic layer's communicator (tyl_ck_recomm_, below). */
 typedef struct tyl_ck_state {
     tyl_ck_var *vars;
     int nvars;
 } tyl_ck_state;
 extern tyl_ck_state tyl_ck_state_;
+#ifndef TYL_NO_MPI
+extern MPI_Comm tyl_ck_comm_;
+#endif
 /* Library mode: write the array slots vars[n] as a checkpoint of `step` into dir; read the
  * newest valid one of dir into them (its step, -1 when there is none). Collective. */
 void tyl_ck_lib_write_(const char *dir, uint64_t hash, tyl_ck_var *vars, int n, int64_t step);
@@ -52,8 +58,9 @@ MPI_Comm tyl_rs_world_(void);
  * before MPI_Finalize. What tyl_rt_init and tyl_ctx_create plug into tyl_rt_elastic_. */
 void tyl_ck_finalize_(void);
 void tyl_rs_before_finalize_(void);
-/* tyl_ckpt.c: the job's communicator changed; rebuild the one of the step-boundary agreement
- * (collective over the new communicator, right after tyl_halo_regrid_). */
+/* tyl_ck_comm.c: the job's communicator changed (or checkpointing starts); rebuild the one of
+ * the step-boundary agreement (collective over the new communicator, right after
+ * tyl_halo_regrid_). */
 void tyl_ck_recomm_(void);
 /* A rank leaving in a shrink: release that communicator (the survivors released theirs in
  * tyl_ck_recomm_; see tyl_rescale.c on why every member must). */
@@ -63,8 +70,12 @@ void tyl_ck_drop_comm_(void);
 int tyl_rs_join(int64_t *k, int64_t *nk);
 void tyl_rs_receive(const int *live);
 
-/* tyl_ulfm.c: ULFM recovery (compiled in with TYL_HAVE_ULFM, on with TYLES_ULFM=1). */
-void tyl_ulfm_setup_(void);
+/* tyl_ulfm.c: ULFM recovery (compiled in with TYL_HAVE_ULFM, on with TYLES_ULFM=1). The
+ * checkpoint layer hands it what a recovery does to its state once the survivors have a
+ * communicator and a grid: find(), the --restart search (collective; the loop to resume in, -1
+ * for none), and drop(), every array slot of the state emptied before main()'s recovery point
+ * reloads them. */
+void tyl_ulfm_setup_(int (*find)(void), void (*drop)(void));
 int tyl_ulfm_enabled_(void);
 /* 1 once this process has recovered in place from a lost rank. */
 int tyl_ulfm_recovered_(void);
@@ -74,9 +85,5 @@ TYL_NORETURN void tyl_ulfm_recover_(void);
 void tyl_dist_set_errhandler_(MPI_Errhandler eh);
 void tyl_ck_set_errhandler_(MPI_Errhandler eh);
 #endif
-/* tyl_ckpt.c, for recovery: search the checkpoint folder as --restart does (collective);
- * returns the loop to resume in, -1 for none. And: empty every array slot of the state. */
-int tyl_ck_find_(void);
-void tyl_ck_drop_arrays_(void);
 
 #endif

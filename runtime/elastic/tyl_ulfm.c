@@ -33,6 +33,8 @@ jmp_buf tyl_ck_jmp;
 
 static int ulfm_on;
 static MPI_Errhandler ulfm_eh = MPI_ERRHANDLER_NULL;
+static int (*ck_find)(void);   /* the checkpoint layer's (tyl_ulfm_setup_) */
+static void (*ck_drop)(void);
 
 static void on_error(MPI_Comm *comm, int *code, ...)
 {
@@ -50,8 +52,10 @@ static void on_error(MPI_Comm *comm, int *code, ...)
     tyl_ulfm_recover_();
 }
 
-void tyl_ulfm_setup_(void)
+void tyl_ulfm_setup_(int (*find)(void), void (*drop)(void))
 {
+    ck_find = find;
+    ck_drop = drop;
     const char *e = getenv("TYLES_ULFM");
     ulfm_on = e && !strcmp(e, "1");
     if (!ulfm_on)
@@ -88,19 +92,23 @@ _Noreturn void tyl_ulfm_recover_(void)
         tyl_ck_set_errhandler_(ulfm_eh);
         tyl_event(0, "ulfm-shrink", "ranks=%d seconds=%.6f", size, tyl_wall_() - t0);
         /* the same search as --restart; every survivor must end with the same choice */
-        int found = tyl_ck_find_(), flag = found >= 0;
+        int found = ck_find(), flag = found >= 0;
         if (MPIX_Comm_agree(tyl_rt_comm_, &flag) == MPI_SUCCESS)
             break;
         /* another rank failed during the search: shrink again */
     }
-    tyl_ck_drop_arrays_();
+    ck_drop();
     tyl_event(0, "ulfm-recovered", "ranks=%d seconds=%.6f", tyl_rt_nranks(), tyl_wall_() - t0);
     longjmp(tyl_ck_jmp, 1);
 }
 
 #else
 
-void tyl_ulfm_setup_(void) {}
+void tyl_ulfm_setup_(int (*find)(void), void (*drop)(void))
+{
+    (void)find;
+    (void)drop;
+}
 int tyl_ulfm_enabled_(void) { return 0; }
 int tyl_ulfm_recovered_(void) { return 0; }
 
