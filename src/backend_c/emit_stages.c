@@ -47,6 +47,14 @@
  * CPU time of 8 x 8 (one stage's share each, as before), 0.63x of 32 x 32 and 0.75x of 24 x 24
  * (bench/RESULTS.md, 2026-12-06 h59, a loaded machine). */
 enum { TILE_ELEMS = 65536 };
+/* Elements of a rolled stage's window (rolled_body): about 2 MiB of float64, past this AMD EPYC
+ * Zen 4's 1 MiB L2 a core. hdiff's lap window (3 rows of a tile) in tiles of 256 columns of 160
+ * points (whole planes at 256 x 256 x 160: 990 KB) took 0.96x the CPU time of tiles of 128 (what
+ * TILE_ELEMS gives: 499 KB) in two runs, and 0.95x at 128 x 512 x 160; tiles of 64 took 1.02x
+ * (bench/RESULTS.md 2026-12-06 h92, 1 thread, loaded machine): the rows a window reuses come back
+ * from the L3 soon enough, and wider tiles recompute fewer edge rows and keep the arrays' streams
+ * longer. */
+enum { ROLL_ELEMS = 262144 };
 
 /* The kernel's stages, for the read hook. */
 static ir_stmt *cur;
@@ -508,10 +516,10 @@ static void roll_wb_bounds(FILE *o, ir_sched *h, int L, int ind, const char *u, 
  * A stage's rows a value row reads, r .. r + s_k, are in the window (the stages read by a stage k
  * too: rows r + s_k .. r + s_j of stage j, computed before it in the same step). Each stage row
  * is computed once but for the first S rows of a block (whose rows the block before computed
- * too), with the bits it has per tile. The windows take what a tile would (TILE_ELEMS a stage),
- * which makes the tiles of dimensions 1 .. L-1 wider. With a write back the rows of a thread's
- * block are copied as the value leaves them (wb_rows counts the stage rows still to come), the
- * first lag + ahead after the barrier, as per tile. */
+ * too), with the bits it has per tile. The windows take up to ROLL_ELEMS a stage (4x a
+ * tile's TILE_ELEMS), which makes the tiles of dimensions 1 .. L-1 wider. With a write back the
+ * rows of a thread's block are copied as the value leaves them (wb_rows counts the stage rows
+ * still to come), the first lag + ahead after the barrier, as per tile. */
 static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *vt, const char *R)
 {
     int B = k->B, L = B - 1, ns = s->stages.len;
@@ -522,7 +530,7 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
         if (st->spread[0] > S)
             S = st->spread[0];
     }
-    if (L > 1) { /* the tile edge of dimensions 1 .. L-1: as per tile, windows for tiles */
+    if (L > 1) { /* the tile edge of dimensions 1 .. L-1: windows of ROLL_ELEMS a stage */
         fprintf(o, "    int64_t tyl_tb = 256;\n    while (tyl_tb > 4 && ");
         for (int i = 0; i < ns; i++) {
             ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
@@ -530,7 +538,7 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
             for (int d = 1; d < L; d++)
                 fprintf(o, " * (tyl_tb + %" PRId64 ")", st->spread[d]);
         }
-        fprintf(o, " > %d)\n        tyl_tb /= 2;\n", TILE_ELEMS * (ns < 3 ? ns : 3));
+        fprintf(o, " > %d)\n        tyl_tb /= 2;\n", ROLL_ELEMS * (ns < 3 ? ns : 3));
         for (int d = 1; d < L; d++)
             fprintf(o, "    const int64_t tyl_nb%d = (n%d + tyl_tb - 1) / tyl_tb;\n", d, d);
     }

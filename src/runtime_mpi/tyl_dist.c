@@ -365,20 +365,22 @@ static int owner_coord(const tyl_layout *L, int d, int64_t i, int64_t n, int P)
 
 /* The elements a row of a's local allocation takes: its ext elements, padded to whole cache
  * lines (tyl_mem_row_align_ bytes) for an array of rank 3 or more with a halo along its last
- * axis, rows of at least 512 bytes and elements of at most 4 bytes, so that every row begins
+ * axis, rows of at least 512 bytes and elements of at most 8 bytes (as below), so that every row begins
  * at the same offset in a line and a stencil's reads of the rows and planes around a point
  * load from the same offsets in their lines as the store, which non-temporal stores align:
  * with rows of 258 elements (256 and a halo), most loads of 3-D Jacobi 256^3 span two lines.
  * On an AMD EPYC Zen 4 (bench/RESULTS.md 2026-12-06 h86, CPU time, 1 thread, row blocks) hand
  * C took 1.4x the time with rows of 258 float32 as with rows of 272, the generated code 1.53x
- * (bench/ab_cputime.py, two runs). Elements of 4 bytes or fewer only: float64 rows padded to
- * 264 were 1.26x, 0.83x and 0.88x of unpadded in three runs (hand C: no difference), perhaps
- * since every row then begins 8 bytes into a line, its head and tail the longest (7 + 7
- * elements stored one by one with movnti); padding that also puts the first interior element
- * on a line is not done yet. The padding is never read or written: every access goes through
- * the strides. Not for an application's arrays (library mode: it lays them out as
- * tyl_ctx_layout says, and may not go by strides), nor on a device. TYLES_PAD_ROWS=0: never;
- * =1: rows of any length and elements of any size (the tests: their grids are small). */
+ * (bench/ab_cputime.py, two runs). Elements of 8 bytes (float64) too, unless the array is laid out
+ * for a time-tiled loop (a deep layout) that time tiling is not turned off for (TYLES_TIME_TILE,
+ * tyl_tt_env_off_): 3-D Jacobi f64 256^3 plain sweeps (bench/RESULTS.md 2026-12-06 h92, CPU
+ * time, 1 thread, interleaved rounds) took 1.14-1.20x the time with rows of 258 as with rows of
+ * 264, as the hand C did with rows of 258 against 256 or 264 (1.30-1.38x); the same program
+ * time-tiled took 1.08x with padded rows and the same tiles, 1.21x with the tiles the planner
+ * then picks (fewer rows fit its cache budget). The padding is never read or written: every
+ * access goes through the strides. Not for an application's arrays (library mode: it lays them
+ * out as tyl_ctx_layout says, and may not go by strides), nor on a device. TYLES_PAD_ROWS=0:
+ * never; =1: rows of any length and elements of any size (the tests: their grids are small). */
 static int64_t padded_row(const tyl_array *a, int64_t ext)
 {
     static int mode = -1; /* 0: never, 1: always (short rows too: for the tests), 2: as above */
@@ -390,7 +392,9 @@ static int64_t padded_row(const tyl_array *a, int64_t ext)
     size_t el = tyl_dtype_size(a->dtype);
     int r = a->rank;
     if (!mode || line <= 0 || r < 3 || !(a->hl[r - 1] || a->hh[r - 1]) || !el || line % (int)el ||
-        (mode == 2 && ((uint64_t)ext * el < 512 || el > 4)) || ext > INT64_MAX / 2)
+        (mode == 2 && ((uint64_t)ext * el < 512 || el > 8 ||
+                       (el > 4 && a->layout && a->layout->deep && !tyl_tt_env_off_()))) ||
+        ext > INT64_MAX / 2)
         return ext;
     int64_t q = line / (int64_t)el;
     return (ext + q - 1) / q * q;

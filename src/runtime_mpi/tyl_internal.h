@@ -167,6 +167,8 @@ tyl_halo *tyl_halo_begin_deep_(tyl_array **arrs, const uint64_t *masks, int word
  * of the arrays: its large contiguous pieces travel from the arrays themselves, unpacked
  * (direct_bytes), as the deep exchange's do. */
 tyl_halo *tyl_halo_begin_now_(tyl_array **arrs, const uint64_t *masks, int words, int narr);
+/* tyl_timetile.c: TYLES_TIME_TILE turns time tiling off in this run (tyl_dist.c pads rows). */
+int tyl_tt_env_off_(void);
 extern int64_t tyl_tt_declined_groups_; /* several ranks: deep halos not worth it, stepped */
 void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc);
 /* ... and tyl_rotate hands it its copy (dst outside [lo, lo + len) from src). */

@@ -148,6 +148,8 @@ static int env_off(void)
     return off;
 }
 
+int tyl_tt_env_off_(void) { return env_off(); }
+
 static int faults_armed(void)
 {
     static int armed = -1;
