@@ -427,6 +427,8 @@ void lw_merge_branches(lctx *c, ir_stmt *st, vec then_binds);
 
 /* ---- lower_returns.c: early returns (a def's body rewritten to end every path with its result) */
 
+/* lower_calculus.c: np.gradient, np.linalg.norm, np.trapezoid, np.interp, or NULL */
+const lw_builtin *lw_calculus_find(const char *name, int method);
 /* lower_argmax.c: np.argmax/argmin/unravel_index (method: a.argmax()), or NULL */
 const lw_builtin *lw_argmax_find(const char *name, int method);
 /* lower_reshape.c: reshape/ravel/flatten (method: a.reshape()), or NULL; the check that a
@@ -612,6 +614,11 @@ value *lw_numba_call(lctx *c, value *fn, ast *call);
 value *lw_cast_to(loc l, value *v, ir_type t);                   /* v's value as type t (lower_npfuncs.c) */
 int lw_is_array_arg(value *x, const char *f);                    /* an array, else reported (lower_npfuncs.c) */
 value *lw_as_view(lctx *c, value *x);                             /* a read of a slot (stored first if computed) */
+/* an int argument known when compiling: 1 with it in *out, or 0 after a diagnostic naming what */
+int lw_const_int_arg(value *v, const char *what, int64_t *out);
+/* x restricted along its dimension axis to [start, start + len) (lower_npfuncs.c) */
+value *lw_along(loc l, value *x, int axis, ir_expr *start, const sym *sstart, ir_expr *len,
+                const sym *slen);
 const lw_builtin *lw_views_find(const char *name, int method);    /* lower_views.c */
 value *lw_ufunc1(lctx *c, loc l, ir_fn fn, value *x);            /* np.sin(x) and the like */
 value *lw_ufunc2(lctx *c, loc l, ir_fn fn, value *x, value *y);  /* np.arctan2(x, y) ... */
