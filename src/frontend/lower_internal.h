@@ -369,10 +369,13 @@ int lw_any_err(args *a);
 int lw_match_args(loc l, const char *fname, args *a, int nparam, const char **pnames,
                   int nrequired, value **out);
 value *lw_iter_items(lctx *c, ast *it);
+value *lw_iter_items_ranges(lctx *c, ast *it, int ranges); /* with range()s of known ints or not */
+void lw_bind_target(lctx *c, ast *t, value *v, int store_it); /* a loop target bound to one item */
 value *lw_minmax_key(lctx *c, ast *call, int mx); /* lower_sorted.c: min/max(it, key=f) */
 int lw_comp_iter_known(lctx *c, ast *it); /* a comprehension over it unrolls when compiling */
 value *lw_comprehension(lctx *c, ast *a);
 value *lw_allany_generator(lctx *c, ast *g, int all); /* any/all of a generator with calls, or NULL */
+/* lower_unroll.c: for loops unrolled, generator loops, list items assigned to */
 int lw_for_unrolled(lctx *c, ast *s, int range_loop);
 int lw_has_yield(vec *stmts);
 int lw_for_generator(lctx *c, ast *s);
