@@ -510,9 +510,10 @@ value *lw_dict_call(lctx *c, ast *call);
 value *lw_contains(lctx *c, loc l, value *x, value *seq);
 value *lw_tuple_equal(lctx *c, loc l, value *a, value *b, int ne);
 
-/* ---- lower_builtins.c: Python, math and random built-ins ------------------------------------ */
+/* ---- lower_builtins.c: Python and math built-ins; lower_nprandom.c: numpy.random ------------- */
 
 value *lw_random_attr(value *obj, ast *a);
+value *lw_random_call(lctx *c, value *fn, ast *call); /* np.random.NAME(...), rng.NAME(...) */
 /* An S_RANDOM of kind k from generator gen, not emitted; the clock warning given where due */
 ir_stmt *lw_random_stmt(loc l, int gen, ir_rkind k, const char *fname);
 /* lower_shuffle.c: shuffle(x), permutation(n or x) (n: "shuffle" or "permutation"), and the
