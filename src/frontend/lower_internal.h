@@ -498,6 +498,12 @@ int lw_list_ints_refused(loc l, value *lst, const char *what);
 value *lw_list_minmax(lctx *c, loc l, int mx, value *lst); /* max(L), min(L): Python's order */
 value *lw_list_own(lctx *c, loc l, value *lst); /* a returned list, held by the caller */  /* np.array(x): its items as an array */
 void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
+binding *lw_list_binding(lctx *c, ast *n);          /* a name bound to a list or tuple, or NULL */
+int lw_list_appends(ast *a, vec *names);             /* names appended to or popped from in a */
+int lw_list_mixed_weak(const value *lst);            /* it holds Python and NumPy scalars */
+/* lower_listiter.c: all()/any() loops, print() of run-time lists, for over arrays and lists */
+value *lw_list_allany_loop(lctx *c, ast *call, int all);
+value *lw_list_print(lctx *c, ast *call);
 int lw_for_arrays(lctx *c, ast *s);                   /* for x in a 1-D array (or zip of them) */
 
 /* ---- lower_dicts.c: dicts with keys known when compiling, `in`, tuple equality ------------- */
