@@ -23,9 +23,10 @@ static int rnd_warned;        /* the clock-seed warning was given */
 static const char rnd_supported[] =
     "supported from numpy.random: seed, rand, randn, random, random_sample, standard_normal, "
     "normal, uniform, randint, choice (also with p=), shuffle, permutation, exponential, "
-    "standard_exponential, default_rng, "
+    "standard_exponential, gamma, standard_gamma, default_rng, "
     "RandomState (with the same methods); of a Generator: "
-    "random, uniform, integers, standard_normal, normal, choice, shuffle, permutation";
+    "random, uniform, integers, standard_normal, normal, choice, shuffle, permutation, "
+    "gamma and standard_gamma (shape 0 or > 1)";
 
 /* np.random.NAME or GENERATOR.NAME: a built-in whose call random_call lowers. */
 value *lw_random_attr(value *obj, ast *a)
@@ -33,9 +34,9 @@ value *lw_random_attr(value *obj, ast *a)
     static const char *legacy[] = {"seed", "rand", "randn", "random", "random_sample",
                                    "standard_normal", "normal", "uniform", "randint", "choice",
                                    "shuffle", "permutation", "exponential", "standard_exponential",
-                                   "default_rng", "RandomState", NULL};
+                                   "gamma", "standard_gamma", "default_rng", "RandomState", NULL};
     static const char *methods[] = {"random", "uniform", "integers", "standard_normal", "normal",
-                                    "choice", "shuffle", "permutation", NULL};
+                                    "choice", "shuffle", "permutation", "gamma", "standard_gamma", NULL};
     int gen = obj->kind == V_RNG;
     /* a RandomState object has the module's functions (less the constructors) as methods */
     for (const char **p = gen && obj->n > 0 ? methods : legacy; *p; p++)
@@ -422,6 +423,32 @@ value *lw_random_call(lctx *c, value *fn, ast *call)
         /* -0.0 + 1.0 * z is z exactly, a -0.0 (rabs 0, sign set) too, as NumPy returns it */
         return rnd_draw(c, l, gen, R_GAUSS, ir_const_f(l, T_F64, -0.0), ir_const_f(l, T_F64, 1.0),
                         v[0], t, fname);
+    }
+    if (strcmp(n, "gamma") == 0 || strcmp(n, "standard_gamma") == 0) {
+        /* scale * standard gamma(shape), drawn as NumPy draws it (tyl_random.c); a Generator's
+         * 0 < shape <= 1 needs NumPy's exponential ziggurat: refused here when shape is known,
+         * else when running */
+        int std = n[0] == 's';
+        const char *pn[] = {"shape", "scale", "size"}, *ps[] = {"shape", "size"};
+        if (!lw_match_args(l, fname, &a, std ? 2 : 3, std ? ps : pn, 1, v))
+            return &lw_ERRV;
+        if (std) {
+            v[2] = v[1];
+            v[1] = NULL;
+        }
+        ir_expr *p0 = rnd_float(v[0], fname, "shape");
+        ir_expr *p1 = v[1] && v[1]->kind != V_NONE ? rnd_float(v[1], fname, "scale") : ir_const_f(l, T_F64, 1.0);
+        if (!p0 || !p1)
+            return &lw_ERRV;
+        const ir_expr *ke = p0->kind == E_CAST ? p0->a : p0;
+        double k = ke->kind != E_CONST ? -1.0 : ir_type_is_float(ke->type) ? ke->c.f : (double)ke->c.i;
+        if (pcg && k > 0.0 && k <= 1.0) {
+            diag_error(v[0]->l, "%s() with 0 < shape <= 1 is not supported: NumPy draws it from its "
+                                "exponential ziggurat, which tylesc does not reproduce (shape > 1, shape 0 "
+                                "and np.random.gamma are)", fname);
+            return &lw_ERRV;
+        }
+        return rnd_draw(c, l, gen, R_GAMMA, p0, p1, v[2], T_F64, fname);
     }
     if (strcmp(n, "standard_normal") == 0 || strcmp(n, "normal") == 0 || strcmp(n, "uniform") == 0) {
         int unif = n[0] == 'u', std = n[0] == 's';
