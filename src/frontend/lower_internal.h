@@ -501,6 +501,9 @@ void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
 binding *lw_list_binding(lctx *c, ast *n);          /* a name bound to a list or tuple, or NULL */
 int lw_list_appends(ast *a, vec *names);             /* names appended to or popped from in a */
 int lw_list_mixed_weak(const value *lst);            /* it holds Python and NumPy scalars */
+/* lower_rtdicts.c: dicts keyed by run-time ints rewritten into lists; their two primitives */
+void lw_rtdicts_rewrite(ast *module);
+value *lw_rtdict_call(lctx *c, ast *call);
 /* lower_listiter.c: all()/any() loops, print() of run-time lists, for over arrays and lists */
 value *lw_list_allany_loop(lctx *c, ast *call, int all);
 value *lw_list_print(lctx *c, ast *call);

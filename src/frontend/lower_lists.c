@@ -616,7 +616,7 @@ value *lw_list_call(lctx *c, ast *call)
     binding *b;
     int shadowed;
     value *dv = lw_dict_call(c, call);
-    if (dv)
+    if (dv || (dv = lw_rtdict_call(c, call)))
         return dv;
     if (f->kind == A_NAME && (strcmp(f->name, "all") == 0 || strcmp(f->name, "any") == 0) &&
         call->args.len == 1 && !call->kwargs.len && VEC_AT(call->args, 0, ast *)->kind == A_COMP &&
