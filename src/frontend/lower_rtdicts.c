@@ -11,8 +11,9 @@
  *                       if len(d.keys) == 0 or d.k > d.hi: d.keys.append(d.k); d.vals.append(v); d.hi = d.k
  *                       else: dict.put(d.keys, d.vals, d.k, v)   (the key's value replaced, or appended)
  *   d[k]            ->  d.vals[dict.find(d.keys, k)]   (Python's KeyError when it is not there)
- *   len(d), k in d, for k in d, sorted(d), d.keys(), d.values(), d.items()
- *                   ->  the same of d.keys, d.vals, zip(d.keys, d.vals)
+ *   len(d), k in d, for k in d, sorted(d), min(d), max(d), sum(d), d.keys(), d.values(),
+ *   d.items()       ->  the same of d.keys, d.vals, zip(d.keys, d.vals)
+ *   for k in sorted(d): ...  ->  d.sorted.N = sorted(d.keys); for k in d.sorted.N: ...
  * (d.k, d.hi: hidden names). Keys arriving in increasing order (the loop's step) are appended
  * without a search. Any other use of such a dict is refused where it stands.
  *
@@ -138,7 +139,7 @@ static ast *append(loc l, ast *lst, ast *x)
 static void refuse(ast *a, rtd *st)
 {
     diag_error(a->l, "this use of dict '%s' is not supported: its keys are known only when running "
-                     "(d[k] = v, d[k], len(d), k in d, for k in d, sorted(d), d.keys(), d.values() "
+                     "(d[k] = v, d[k], len, in, for k in d, sorted, min, max, sum, d.keys(), d.values() "
                      "and d.items() are)", a->name);
     (void)st;
 }
@@ -174,7 +175,8 @@ static void expr(ast *a, rtd *st)
         return;
     }
     if (a->kind == A_CALL && a->a->kind == A_NAME && a->args.len == 1 && is_d(VEC_AT(a->args, 0, ast *), st) &&
-        (!strcmp(a->a->name, "len") || !strcmp(a->a->name, "sorted"))) {
+        (!strcmp(a->a->name, "len") || !strcmp(a->a->name, "sorted") || !strcmp(a->a->name, "min") ||
+         !strcmp(a->a->name, "max") || !strcmp(a->a->name, "sum"))) { /* of its keys */
         a->args.items[0] = H(a->l, VEC_AT(a->args, 0, ast *)->name, "keys");
         for (int i = 0; i < a->kwargs.len; i++)
             expr(VEC_AT(a->kwargs, i, ast *), st);
@@ -232,6 +234,19 @@ static ast *stmt(ast *s, rtd *st)
                             ast_arglist(ast_arglist(ast_arglist(ast_arglist(NULL, H(l, d, "keys")), H(l, d, "vals")), key),
                                         s->a));
         vec_push(&b, ast_if(l, fast, app, ast_vec1(ast_expr_stmt(l, put))));
+        return block(l, b);
+    }
+    if (s->kind == A_FOR && s->a->kind == A_CALL && s->a->a->kind == A_NAME && !strcmp(s->a->a->name, "sorted") &&
+        s->a->args.len == 1 && !s->a->kwargs.len && is_d(VEC_AT(s->a->args, 0, ast *), st)) {
+        /* for k in sorted(d): the sorted keys bound to a hidden name first (a loop runs over a
+         * run-time list given by name) */
+        const char *d = VEC_AT(s->a->args, 0, ast *)->name;
+        ast *ks = ast_name(l, arena_printf(&util_arena, "%s.sorted.%d", d, st->sites++));
+        vec b = ast_vec1(ast_assign(l, ast_vec1(ks), call1(l, "sorted", H(l, d, "keys"))));
+        s->a = ks;
+        body(&s->body, st);
+        body(&s->orelse, st);
+        vec_push(&b, s);
         return block(l, b);
     }
     if (s->kind == A_FOR) {

@@ -382,6 +382,24 @@ static value *minmax_default(lctx *c, ast *call, ast *dflt, int mx)
     lw_probe_end(c, &p);
     if (known)
         return n ? lw_expr(c, inner) : lw_expr(c, dflt->a);
+    /* the result is one name: d and the items must be values of one kind (None, or an int for
+     * float items, would make it change type) */
+    lw_probe_begin(c, &p);
+    value *dv = lw_expr(c, dflt->a), *iv = lw_expr(c, inner);
+    int same = dv->kind == V_ERR || iv->kind == V_ERR ||
+               (dv->kind == iv->kind && (dv->kind != V_SCALAR || (ir_type_is_float(dv->type) == ir_type_is_float(iv->type) &&
+                                                                 (dv->type == T_BOOL) == (iv->type == T_BOOL))));
+    const char *dk = lw_vkind_desc(dv), *ik = lw_vkind_desc(iv);
+    if (dv->kind == V_SCALAR && iv->kind == V_SCALAR) {
+        dk = ir_type_is_float(dv->type) ? "a float" : dv->type == T_BOOL ? "a bool" : "an int";
+        ik = ir_type_is_float(iv->type) ? "a float" : iv->type == T_BOOL ? "a bool" : "an int";
+    }
+    lw_probe_end(c, &p);
+    if (!same) {
+        diag_error(dflt->l, "%s() with default= over a sequence known only when running needs a default of "
+                            "the items' kind (the default is %s, an item is %s): the result would change type", f, dk, ik);
+        return &lw_ERRV;
+    }
     const char *base = arena_printf(&util_arena, "%s.%d.%d", f, l.line, l.col);
 #define H(s) ast_name(l, arena_printf(&util_arena, "%s.%s", base, s))
     lw_stmt(c, ast_assign(l, ast_vec1(H("r")), dflt->a));
