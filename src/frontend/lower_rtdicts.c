@@ -26,9 +26,9 @@
 #include <string.h>
 
 typedef struct rtd {
-    vec names;  /* const char*: dicts stored into with run-time keys */
+    vec names;    /* const char*: dicts stored into with run-time keys */
     vec loopvars; /* const char*: names of the loops around the statement being scanned */
-    int sites;
+    int sites;    /* hidden names made so far */
 } rtd;
 
 static int in(vec *v, const char *s)
@@ -136,12 +136,11 @@ static ast *append(loc l, ast *lst, ast *x)
     return ast_expr_stmt(l, ast_call(l, ast_attr(l, lst, "append"), ast_arglist(NULL, x)));
 }
 
-static void refuse(ast *a, rtd *st)
+static void refuse(ast *a)
 {
     diag_error(a->l, "this use of dict '%s' is not supported: its keys are known only when running "
                      "(d[k] = v, d[k], len, in, for k in d, sorted, min, max, sum, d.keys(), d.values() "
                      "and d.items() are)", a->name);
-    (void)st;
 }
 
 /* Expressions: reads of d rewritten in place. */
@@ -170,7 +169,7 @@ static void expr(ast *a, rtd *st)
             *a = *ast_call(l, ast_name(l, "zip"), ast_arglist(ast_arglist(NULL, H(l, d, "keys")), H(l, d, "vals")));
             return;
         }
-        refuse(a->a->a, st);
+        refuse(a->a->a);
         *a = *ast_int(l, 0);
         return;
     }
@@ -189,7 +188,7 @@ static void expr(ast *a, rtd *st)
     if (a->kind == A_FOR && is_d(a->a, st)) /* a comprehension's clause */
         a->a = H(a->l, a->a->name, "keys");
     if (is_d(a, st)) {
-        refuse(a, st);
+        refuse(a);
         *a = *ast_int(a->l, 0);
         return;
     }
