@@ -48,7 +48,7 @@ static void emit_random(ectx *c, int ind, ir_stmt *s)
     static const char *kind[] = {"TYL_RK_SAMPLE", "TYL_RK_SAMPLE_F32", "TYL_RK_GAUSS",
                                  "TYL_RK_UNIFORM", "TYL_RK_INT", "TYL_RK_GAUSS_F32",
                                  "TYL_RK_PERM", "TYL_RK_CHOICE", "TYL_RK_PYINT", "TYL_RK_PYGAUSS",
-                                 "TYL_RK_PYPERM"};
+                                 "TYL_RK_PYPERM", "TYL_RK_GAMMA"};
     emit_hline(c, ind, s->l);
     if (s->init == R_SEED) {
         emit_put(c, ind, "tyl_random_seed(%d, %s, %d, %s);\n", s->n, s->e ? emit_S(s->e) : "0", !s->e, emit_W(s->l));

@@ -73,10 +73,45 @@ static value *slice_items(lctx *c, value *base, ast *sl)
         t->items[t->n++] = base->items[i];
     return t;
 }
+/* The most items of a list of numbers repeated a number of times known only when running. */
+enum { MAX_REPEATED = 16 };
+/* Are the items of seq scalars of one type and kind (Python or NumPy)? */
+static int same_scalars(value *seq)
+{
+    for (int i = 0; i < seq->n; i++)
+        if (seq->items[i]->kind != V_SCALAR || seq->items[i]->dyn || seq->items[i]->type != seq->items[0]->type ||
+            !seq->items[i]->weak != !seq->items[0]->weak)
+            return 0;
+    return 1;
+}
 /* xs + ys of two lists (or two tuples), xs * k and k * xs with k known when compiling;
  * NULL when the operands are not such. */
 static value *sequence_binop(lctx *c, loc l, int op, value *x, value *y)
 {
+    if (op == '+' && (x->kind == V_LIST || y->kind == V_LIST) &&
+        (x->kind == V_LIST || (x->kind == V_TUPLE && x->is_list && !x->keys)) &&
+        (y->kind == V_LIST || (y->kind == V_TUPLE && y->is_list && !y->keys))) {
+        /* xs + ys with a list built at run time: a new list, as Python's,
+         *     cat.L.C = [cat.L.C.e for cat.L.C.e in xs]; for cat.L.C.e in ys: cat.L.C.append(cat.L.C.e)
+         * at ys's place L:C (a + b + c: each '+' its own; the '+' shares its place with a) */
+        l = y->l;
+        const char *base = arena_printf(&util_arena, "cat.%d.%d", l.line, l.col);
+#define H(s) ast_name(l, arena_printf(&util_arena, "%s%s", base, s))
+        lw_assign_name(c, H(".x"), x);
+        lw_assign_name(c, H(".y"), y);
+        ast *comp = ast_new(A_COMP, l);
+        comp->a = H(".e");
+        comp->ival = 1;
+        ast *cl = ast_new(A_FOR, l);
+        cl->a = H(".x");
+        cl->b = H(".e");
+        vec_push(&comp->args, cl);
+        lw_stmt(c, ast_assign(l, ast_vec1(H("")), comp));
+        ast *app = ast_expr_stmt(l, ast_call(l, ast_attr(l, H(""), "append"), ast_arglist(NULL, H(".e"))));
+        lw_stmt(c, ast_for(l, H(".e"), H(".y"), ast_vec1(app), (vec){0}));
+        return lw_expr(c, H(""));
+#undef H
+    }
     if (x->kind != V_TUPLE && y->kind != V_TUPLE)
         return NULL;
     if (op == '+' && x->kind == V_TUPLE && y->kind == V_TUPLE && !x->keys && !y->keys) {
@@ -100,25 +135,36 @@ static value *sequence_binop(lctx *c, loc l, int op, value *x, value *y)
     int64_t times;
     if (op != '*' || seq->keys || k->kind != V_SCALAR || !ir_type_is_int(k->type))
         return NULL;
-    if (!ir_expr_const_int(k->e, &times) && seq->is_list && seq->n == 1 && seq->items[0]->kind == V_SCALAR) {
+    if (!ir_expr_const_int(k->e, &times) && seq->is_list && seq->n >= 1 && seq->n <= MAX_REPEATED &&
+        same_scalars(seq)) {
         /* [0] * n, n known only when running (counts = [0] * nbins): a list built at run time,
-         * [rep.L.C.v for rep.L.C.i in range(rep.L.C.n)] */
+         * [rep.L.C.v for rep.L.C.i in range(rep.L.C.n)]; of several numbers ([a, b] * n),
+         * range(rep.L.C.n * m) and item rep.L.C.v0 if rep.L.C.i % m == 0 else rep.L.C.v1 ... */
         const char *base = arena_printf(&util_arena, "rep.%d.%d", l.line, l.col);
-        ast *v = ast_name(l, arena_printf(&util_arena, "%s.v", base));
         ast *nn = ast_name(l, arena_printf(&util_arena, "%s.n", base));
-        lw_assign_name(c, v, seq->items[0]);
+        ast *iv = ast_name(l, arena_printf(&util_arena, "%s.i", base));
+        ast *item = NULL;
+        for (int i = seq->n - 1; i >= 0; i--) {
+            ast *v = ast_name(l, seq->n == 1 ? arena_printf(&util_arena, "%s.v", base)
+                                             : arena_printf(&util_arena, "%s.v%d", base, i));
+            lw_assign_name(c, v, seq->items[i]);
+            ast *at = ast_compare(l, ast_binop(l, '%', iv, ast_int(l, seq->n)), OP_EQ, ast_int(l, i));
+            item = item ? ast_ifexp(l, v, at, item) : v;
+        }
         lw_assign_name(c, nn, k);
         ast *comp = ast_new(A_COMP, l);
-        comp->a = v;
+        comp->a = item;
         comp->ival = 1;
         ast *cl = ast_new(A_FOR, l);
-        cl->a = ast_call(l, ast_name(l, "range"), ast_arglist(NULL, nn));
-        cl->b = ast_name(l, arena_printf(&util_arena, "%s.i", base));
+        cl->a = ast_call(l, ast_name(l, "range"),
+                         ast_arglist(NULL, seq->n == 1 ? nn : ast_binop(l, '*', nn, ast_int(l, seq->n))));
+        cl->b = iv;
         vec_push(&comp->args, cl);
         return lw_expr(c, comp);
     }
     if (!ir_expr_const_int(k->e, &times)) {
-        diag_error(k->l, "a list or tuple repeated ('* n') needs n known when compiling");
+        diag_error(k->l, "a list or tuple repeated ('* n') needs n known when compiling (with n known "
+                         "only when running: a list of at most %d numbers of one type)", (int)MAX_REPEATED);
         return &lw_ERRV;
     }
     if (times < 0)

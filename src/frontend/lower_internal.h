@@ -369,10 +369,13 @@ int lw_any_err(args *a);
 int lw_match_args(loc l, const char *fname, args *a, int nparam, const char **pnames,
                   int nrequired, value **out);
 value *lw_iter_items(lctx *c, ast *it);
+value *lw_iter_items_ranges(lctx *c, ast *it, int ranges); /* with range()s of known ints or not */
+void lw_bind_target(lctx *c, ast *t, value *v, int store_it); /* a loop target bound to one item */
 value *lw_minmax_key(lctx *c, ast *call, int mx); /* lower_sorted.c: min/max(it, key=f) */
 int lw_comp_iter_known(lctx *c, ast *it); /* a comprehension over it unrolls when compiling */
 value *lw_comprehension(lctx *c, ast *a);
 value *lw_allany_generator(lctx *c, ast *g, int all); /* any/all of a generator with calls, or NULL */
+/* lower_unroll.c: for loops unrolled, generator loops, list items assigned to */
 int lw_for_unrolled(lctx *c, ast *s, int range_loop);
 int lw_has_yield(vec *stmts);
 int lw_for_generator(lctx *c, ast *s);
@@ -427,6 +430,8 @@ void lw_merge_branches(lctx *c, ir_stmt *st, vec then_binds);
 
 /* ---- lower_returns.c: early returns (a def's body rewritten to end every path with its result) */
 
+/* lower_calculus.c: np.gradient, np.linalg.norm, np.trapezoid, np.interp, or NULL */
+const lw_builtin *lw_calculus_find(const char *name, int method);
 /* lower_argmax.c: np.argmax/argmin/unravel_index (method: a.argmax()), or NULL */
 const lw_builtin *lw_argmax_find(const char *name, int method);
 /* lower_reshape.c: reshape/ravel/flatten (method: a.reshape()), or NULL; the check that a
@@ -493,6 +498,15 @@ int lw_list_ints_refused(loc l, value *lst, const char *what);
 value *lw_list_minmax(lctx *c, loc l, int mx, value *lst); /* max(L), min(L): Python's order */
 value *lw_list_own(lctx *c, loc l, value *lst); /* a returned list, held by the caller */  /* np.array(x): its items as an array */
 void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
+binding *lw_list_binding(lctx *c, ast *n);          /* a name bound to a list or tuple, or NULL */
+int lw_list_appends(ast *a, vec *names);             /* names appended to or popped from in a */
+int lw_list_mixed_weak(const value *lst);            /* it holds Python and NumPy scalars */
+/* lower_rtdicts.c: dicts keyed by run-time ints rewritten into lists; their two primitives */
+void lw_rtdicts_rewrite(ast *module);
+value *lw_rtdict_call(lctx *c, ast *call);
+/* lower_listiter.c: all()/any() loops, print() of run-time lists, for over arrays and lists */
+value *lw_list_allany_loop(lctx *c, ast *call, int all);
+value *lw_list_print(lctx *c, ast *call);
 int lw_for_arrays(lctx *c, ast *s);                   /* for x in a 1-D array (or zip of them) */
 
 /* ---- lower_dicts.c: dicts with keys known when compiling, `in`, tuple equality ------------- */
@@ -505,9 +519,10 @@ value *lw_dict_call(lctx *c, ast *call);
 value *lw_contains(lctx *c, loc l, value *x, value *seq);
 value *lw_tuple_equal(lctx *c, loc l, value *a, value *b, int ne);
 
-/* ---- lower_builtins.c: Python, math and random built-ins ------------------------------------ */
+/* ---- lower_builtins.c: Python and math built-ins; lower_nprandom.c: numpy.random ------------- */
 
 value *lw_random_attr(value *obj, ast *a);
+value *lw_random_call(lctx *c, value *fn, ast *call); /* np.random.NAME(...), rng.NAME(...) */
 /* An S_RANDOM of kind k from generator gen, not emitted; the clock warning given where due */
 ir_stmt *lw_random_stmt(loc l, int gen, ir_rkind k, const char *fname);
 /* lower_shuffle.c: shuffle(x), permutation(n or x) (n: "shuffle" or "permutation"), and the
@@ -612,6 +627,11 @@ value *lw_numba_call(lctx *c, value *fn, ast *call);
 value *lw_cast_to(loc l, value *v, ir_type t);                   /* v's value as type t (lower_npfuncs.c) */
 int lw_is_array_arg(value *x, const char *f);                    /* an array, else reported (lower_npfuncs.c) */
 value *lw_as_view(lctx *c, value *x);                             /* a read of a slot (stored first if computed) */
+/* an int argument known when compiling: 1 with it in *out, or 0 after a diagnostic naming what */
+int lw_const_int_arg(value *v, const char *what, int64_t *out);
+/* x restricted along its dimension axis to [start, start + len) (lower_npfuncs.c) */
+value *lw_along(loc l, value *x, int axis, ir_expr *start, const sym *sstart, ir_expr *len,
+                const sym *slen);
 const lw_builtin *lw_views_find(const char *name, int method);    /* lower_views.c */
 value *lw_ufunc1(lctx *c, loc l, ir_fn fn, value *x);            /* np.sin(x) and the like */
 value *lw_ufunc2(lctx *c, loc l, ir_fn fn, value *x, value *y);  /* np.arctan2(x, y) ... */

@@ -13,7 +13,8 @@
  * Its items keep the type and shape of the first; an array appended at run time must be a new
  * array (u.copy(), an expression), since the list holds a copy. Reads: len(x), x[i] (checked
  * as Python's list index), and x as the argument of a NumPy function (np.array(x), np.save,
- * np.mean(x), ...), which sees the array x.items[:len].
+ * np.mean(x), ...), which sees the array x.items[:len]. Loops over such lists (for, all/any
+ * generators) and print() of them: lower_listiter.c.
  *
  * A list or tuple of numbers of one type appended at run time (hist.append([t, S, I, R])) is
  * held as a row of a 1-D item, as np.array of it would be (so np.array(hist) is the rows); the
@@ -30,6 +31,15 @@
 static vec *recording;
 
 static vec mixed_weak; /* ir_var*: items arrays of lists whose items are Python and NumPy scalars */
+
+/* Does the run-time list lst hold both Python numbers and NumPy scalars? */
+int lw_list_mixed_weak(const value *lst)
+{
+    for (int k = 0; k < mixed_weak.len; k++)
+        if (mixed_weak.items[k] == lst->lbuf)
+            return 1;
+    return 0;
+}
 
 /* Whether some function appends to a name it does not bind (a list of the module): -1 not
  * known yet. Then every loop is probed for the lists it appends to through calls. */
@@ -480,7 +490,8 @@ static value *to_runtime(lctx *c, loc l, const char *name, value *t, value *prot
     return lst;
 }
 
-static binding *list_binding(lctx *c, ast *n)
+/* The binding of a name (or attribute) bound to a list or tuple value, or NULL. */
+binding *lw_list_binding(lctx *c, ast *n)
 {
     int unbound;
     n = lw_attr_name(c, n); /* len(self.values): the attribute's name (lower_class.c) */
@@ -597,8 +608,6 @@ static value *append(lctx *c, ast *call, binding *b)
     return lw_vnew(V_NONE, call->l);
 }
 
-static value *allany_loop(lctx *c, ast *call, int all);
-static value *print_lists(lctx *c, ast *call);
 static value *pop(lctx *c, ast *call, binding *b);
 
 value *lw_list_call(lctx *c, ast *call)
@@ -607,36 +616,36 @@ value *lw_list_call(lctx *c, ast *call)
     binding *b;
     int shadowed;
     value *dv = lw_dict_call(c, call);
-    if (dv)
+    if (dv || (dv = lw_rtdict_call(c, call)))
         return dv;
     if (f->kind == A_NAME && (strcmp(f->name, "all") == 0 || strcmp(f->name, "any") == 0) &&
         call->args.len == 1 && !call->kwargs.len && VEC_AT(call->args, 0, ast *)->kind == A_COMP &&
         !lw_lookup(c, f->name, &shadowed)) {
-        value *r = allany_loop(c, call, f->name[1] == 'l');
+        value *r = lw_list_allany_loop(c, call, f->name[1] == 'l');
         if (!r) /* any(check(x) for x in (1, 2)): check's calls stop where any() stops */
             r = lw_allany_generator(c, VEC_AT(call->args, 0, ast *), f->name[1] == 'l');
         if (r)
             return r;
     }
     if (f->kind == A_NAME && strcmp(f->name, "print") == 0 && !lw_lookup(c, "print", &shadowed)) {
-        value *r = print_lists(c, call);
+        value *r = lw_list_print(c, call);
         if (r)
             return r;
     }
-    if (f->kind == A_ATTR && f->a && strcmp(f->name, "append") == 0 && (b = list_binding(c, f->a)))
+    if (f->kind == A_ATTR && f->a && strcmp(f->name, "append") == 0 && (b = lw_list_binding(c, f->a)))
         return append(c, call, b);
-    if (f->kind == A_ATTR && f->a && strcmp(f->name, "pop") == 0 && (b = list_binding(c, f->a)) &&
+    if (f->kind == A_ATTR && f->a && strcmp(f->name, "pop") == 0 && (b = lw_list_binding(c, f->a)) &&
         !b->val->keys)
         return pop(c, call, b);
     int unbound;
     if (f->kind == A_NAME && strcmp(f->name, "len") == 0 && !lw_lookup(c, "len", &unbound) &&
-        call->args.len == 1 && !call->kwargs.len && (b = list_binding(c, VEC_AT(call->args, 0, ast *))) &&
+        call->args.len == 1 && !call->kwargs.len && (b = lw_list_binding(c, VEC_AT(call->args, 0, ast *))) &&
         b->val->kind == V_LIST) {
         value *r = lw_scalar(call->l, ir_varref(call->l, b->val->lcnt), 0);
         r->type = T_I64;
         return r;
     }
-    if (f->kind == A_ATTR && f->a && (b = list_binding(c, f->a)) && b->val->kind == V_LIST) {
+    if (f->kind == A_ATTR && f->a && (b = lw_list_binding(c, f->a)) && b->val->kind == V_LIST) {
         diag_error(f->l, "list.%s() is not supported for a list built at run time (append, pop(), len(), "
                          "indexing and NumPy functions of it are)", f->name);
         return &lw_ERRV;
@@ -942,21 +951,21 @@ int lw_list_store(lctx *c, ast *t, value *v)
     return 1;
 }
 
-static int appends(ast *a, vec *names);
 static int appends_unbound(vec *stmts, vec *bound)
 {
     vec names = {0};
     for (int i = 0; i < stmts->len; i++)
         if (VEC_AT(*stmts, i, ast *)->kind != A_DEF)
-            appends(VEC_AT(*stmts, i, ast *), &names);
+            lw_list_appends(VEC_AT(*stmts, i, ast *), &names);
     for (int i = 0; i < names.len; i++)
         if (!lw_name_in(bound, VEC_AT(names, i, const char *)))
             return 1;
     return 0;
 }
 
-/* Is name.append(...) called in stmts (nested blocks included)? */
-static int appends(ast *a, vec *names)
+/* The names whose .append(...) or .pop(...) is called in a (nested blocks included), added to
+ * names; their count. */
+int lw_list_appends(ast *a, vec *names)
 {
     if (!a)
         return 0;
@@ -965,13 +974,13 @@ static int appends(ast *a, vec *names)
         vec_push(names, (void *)a->a->a->name);
     if (a->kind == A_DEF || a->kind == A_LAMBDA)
         return names->len;
-    appends(a->a, names);
-    appends(a->b, names);
-    appends(a->c, names);
+    lw_list_appends(a->a, names);
+    lw_list_appends(a->b, names);
+    lw_list_appends(a->c, names);
     vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
     for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
         for (int i = 0; i < vs[k]->len; i++)
-            appends(VEC_AT(*vs[k], i, ast *), names);
+            lw_list_appends(VEC_AT(*vs[k], i, ast *), names);
     return names->len;
 }
 
@@ -980,12 +989,12 @@ static int appends(ast *a, vec *names)
 int lw_for_runtime_list(lctx *c, ast *s)
 {
     ast *it = s->a;
-    binding *b = it->kind == A_NAME ? list_binding(c, it) : NULL;
+    binding *b = it->kind == A_NAME ? lw_list_binding(c, it) : NULL;
     if (!b || b->val->kind != V_LIST)
         return 0;
     vec names = {0};
     for (int i = 0; i < s->body.len; i++)
-        appends(VEC_AT(s->body, i, ast *), &names);
+        lw_list_appends(VEC_AT(s->body, i, ast *), &names);
     if (lw_name_in(&names, it->name)) {
         diag_error(it->l, "a loop over the list '%s' that appends to it is not supported (it would "
                           "run over the items appended too)", it->name);
@@ -1009,11 +1018,11 @@ void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
 {
     vec names = {0};
     for (int i = 0; i < loop->body.len; i++)
-        appends(VEC_AT(loop->body, i, ast *), &names);
+        lw_list_appends(VEC_AT(loop->body, i, ast *), &names);
     int any = 0;
     for (int i = 0; i < names.len; i++) {
         ast n = {.kind = A_NAME, .name = VEC_AT(names, i, const char *)};
-        binding *b = list_binding(c, &n);
+        binding *b = lw_list_binding(c, &n);
         any |= b && b->val->kind == V_TUPLE;
     }
     if (global_appends < 0)
@@ -1032,7 +1041,7 @@ void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
     for (int i = 0; i < recs.len; i += 2) {
         const char *name = VEC_AT(recs, i, const char *);
         ast n = {.kind = A_NAME, .name = name};
-        binding *b = list_binding(c, &n);
+        binding *b = lw_list_binding(c, &n);
         if (!b || b->val->kind != V_TUPLE)
             continue;
         if (b == lw_find_in(c->module, name) && !lw_find_in(c->sc, name))
@@ -1046,325 +1055,6 @@ void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
         b->kind = B_VALUE;
         b->val = lst;
     }
-}
-
-/* ---- all() / any() of a generator over a range known only at run time ------------------------
- * all(E[i + 1] <= E[i] for i in range(len(E) - 1)) with E a run-time list: lowered as Python
- * runs it, a loop that stops at the first false (true) item:
- *     all.L.C = True; for all.L.C.i in range(...): [if conds:] if not item: all.L.C = False; break
- * The generator's variable is renamed apart (it is local to the generator in Python 3). */
-static value *allany_loop(lctx *c, ast *call, int all)
-{
-    ast *g = VEC_AT(call->args, 0, ast *);
-    ast *fc = VEC_AT(g->args, 0, ast *);
-    if (g->ival && lw_has_call(g->a)) /* a list's elements are all computed: no early stop */
-        return NULL;
-    if (fc->kind != A_FOR || fc->b->kind != A_NAME || fc->a->kind != A_CALL || fc->a->a->kind != A_NAME ||
-        strcmp(fc->a->a->name, "range") != 0)
-        return NULL;
-    for (int i = 1; i < g->args.len; i++)
-        if (VEC_AT(g->args, i, ast *)->kind != A_IF)
-            return NULL;
-    int unbound;
-    if (lw_lookup(c, "range", &unbound))
-        return NULL;
-    {   /* a range of constants is unrolled by the comprehension (lower_calls.c) */
-        lw_probe p;
-        lw_probe_begin(c, &p);
-        value *items = lw_iter_items(c, fc->a);
-        lw_probe_end(c, &p);
-        if (items)
-            return NULL;
-    }
-    loc l = call->l;
-    const char *acc = arena_printf(&util_arena, "%s.%d.%d", all ? "all" : "any", l.line, l.col);
-    vec from = {0}, to = {0};
-    vec_push(&from, (void *)fc->b->name);
-    vec_push(&to, (void *)arena_printf(&util_arena, "%s.%s", acc, fc->b->name));
-    ast *item = ast_clone_expr_renamed(g->a, &from, &to);
-    if (all)
-        item = ast_unop(item->l, OP_NOT, item);
-    vec leave = {0};
-    vec_push(&leave, ast_assign(l, ast_vec1(ast_name(l, acc)), ast_bool(l, !all)));
-    vec_push(&leave, ast_new(A_BREAK, l));
-    vec body = ast_vec1(ast_if(l, item, leave, (vec){0}));
-    for (int i = g->args.len - 1; i >= 1; i--) {
-        ast *cond = VEC_AT(g->args, i, ast *);
-        body = ast_vec1(ast_if(cond->l, ast_clone_expr_renamed(cond->a, &from, &to), body, (vec){0}));
-    }
-    lw_stmt(c, ast_assign(l, ast_vec1(ast_name(l, acc)), ast_bool(l, all)));
-    lw_stmt(c, ast_for(l, ast_name(fc->b->l, VEC_AT(to, 0, const char *)), fc->a, body, (vec){0}));
-    ast rn = {.kind = A_NAME, .l = l, .name = acc};
-    value *r = lw_read_name(c, &rn);
-    if (r->kind == V_SCALAR)
-        r->weak = 1;
-    return r;
-}
-
-/* ---- print() of a run-time list of scalars ---------------------------------------------------
- * print("t =", times) prints the list as Python does, "[0.0, 0.25]": the print is split at each
- * such list into prints with end="" and a loop over its items, ", " between them. Python floats
- * and ints print as str(); NumPy scalars as their repr, np.float64(0.25) (NumPy 2). */
-
-
-static ast *print_call(loc l, vec args, ast *end)
-{
-    ast *call = ast_new(A_CALL, l);
-    call->a = ast_name(l, "print");
-    call->args = args;
-    if (end)
-        vec_push(&call->kwargs, ast_keyword(l, "end", end));
-    return call;
-}
-static ast *stmt(ast *e) { return ast_expr_stmt(e->l, e); }
-
-static value *print_lists(lctx *c, ast *call)
-{
-    ast *end = NULL;
-    for (int i = 0; i < call->kwargs.len; i++) {
-        ast *k = VEC_AT(call->kwargs, i, ast *);
-        if (!k->name || strcmp(k->name, "end") != 0)
-            return NULL; /* sep=, file=, flush=: printed by the general path, which rejects lists */
-        end = k->a;
-    }
-    int any = 0, calls = 0;
-    for (int i = 0; i < call->args.len; i++) {
-        ast *a = VEC_AT(call->args, i, ast *);
-        int maybe = (a->kind == A_SUBSCRIPT && a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE) ||
-                    (a->kind == A_COMP && a->ival) ||
-                    (a->kind == A_CALL && a->a->kind == A_NAME && (!strcmp(a->a->name, "list") || !strcmp(a->a->name, "sorted")));
-        if (maybe && !calls) {
-            /* print(parent[:8]), print([2 * x for x in L]): a list built at run time written
-             * inline, bound to a hidden name first (no argument before it calls anything) */
-            lw_probe p;
-            lw_probe_begin(c, &p);
-            value *v = lw_expr(c, a);
-            int rt = v->kind == V_LIST;
-            lw_probe_end(c, &p);
-            if (rt) {
-                ast *h = ast_name(a->l, arena_printf(&util_arena, "print.%d.%d.arg%d", a->l.line, a->l.col, i));
-                lw_stmt(c, ast_assign(a->l, ast_vec1(h), a));
-                ast *copy = ast_new(A_CALL, call->l);
-                *copy = *call;
-                copy->args = (vec){0};
-                for (int j = 0; j < call->args.len; j++)
-                    vec_push(&copy->args, j == i ? h : VEC_AT(call->args, j, ast *));
-                call = copy;
-            }
-        }
-        calls |= lw_has_call(a);
-        binding *b = list_binding(c, VEC_AT(call->args, i, ast *));
-        any |= b && b->val->kind == V_LIST;
-    }
-    if (!any)
-        return NULL;
-    loc l = call->l;
-    vec pending = {0}, out = {0};
-    for (int i = 0; i < call->args.len; i++) {
-        ast *a = VEC_AT(call->args, i, ast *);
-        binding *b = list_binding(c, a);
-        if (!b || b->val->kind != V_LIST) {
-            vec_push(&pending, a);
-            continue;
-        }
-        value *lst = b->val;
-        int np_scalar = 0;
-        if (lst->rank != 0 || (lst->type == T_BOOL && !lst->weak)) {
-            diag_error(a->l, "print() of a list built at run time is supported for lists of numbers "
-                             "(this one holds %s)", lst->lrow ? (lst->is_list ? "lists" : "tuples") : lst->rank ? "arrays" : "NumPy bools");
-            return &lw_ERRV;
-        }
-        for (int k = 0; k < mixed_weak.len; k++)
-            if (mixed_weak.items[k] == lst->lbuf) {
-                diag_error(a->l, "print() of list '%s' is not supported: it holds Python numbers and "
-                                 "NumPy scalars, which print differently", lst->str);
-                return &lw_ERRV;
-            }
-        np_scalar = !lst->weak;
-        if (pending.len) {
-            vec_push(&out, stmt(print_call(l, pending, ast_str(l, " "))));
-            pending = (vec){0};
-        }
-        const char *k = arena_printf(&util_arena, "print.%d.%d.%d", l.line, l.col, i);
-        vec_push(&out, stmt(print_call(l, ast_vec1(ast_str(l, "[")), ast_str(l, ""))));
-        ast *x = ast_subscript(l, a, ast_vec1(ast_name(l, k)), 0);
-        if (np_scalar) /* NumPy 2's repr of its scalars */
-            x = ast_call(l, ast_attr(l, ast_str(l, arena_printf(&util_arena, "np.%s({})", ir_type_name(lst->type))),
-                                     "format"),
-                         ast_arglist(NULL, x));
-        vec item = ast_vec1(x);
-        vec body = {0};
-        vec_push(&body, ast_if(l, ast_compare(l, ast_name(l, k), OP_GT, ast_int(l, 0)),
-                               ast_vec1(stmt(print_call(l, ast_vec1(ast_str(l, ", ")), ast_str(l, "")))),
-                               (vec){0}));
-        vec_push(&body, stmt(print_call(l, item, ast_str(l, ""))));
-        ast *lenc = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, a));
-        vec_push(&out, ast_for(l, ast_name(l, k), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, lenc)),
-                               body, (vec){0}));
-        int last = i == call->args.len - 1;
-        vec_push(&out, stmt(print_call(l, ast_vec1(ast_str(l, "]")), last ? end : ast_str(l, " "))));
-    }
-    if (pending.len)
-        vec_push(&out, stmt(print_call(l, pending, end)));
-    for (int i = 0; i < out.len; i++)
-        lw_stmt(c, VEC_AT(out, i, ast *));
-    return lw_vnew(V_NONE, l);
-}
-
-/* ---- for over 1-D arrays ---------------------------------------------------------------------
- * for i in idxs: / for i, cx, cy in zip(idxs, cxs, cys): with arrays bound to names: a range()
- * loop over the positions, its target bound to the elements read at run time:
- *     for for.L.C in range(min(len(idxs), len(cxs), ...)): i, cx, cy = idxs[k], cxs[k], cys[k]
- * (a name's array is read at each iteration, as Python's iterator reads the array it holds).
- * zip() and enumerate() may mix such arrays with sequences Python's iterators would give item
- * by item as well: lists built at run time (the body must not append to them), lists and
- * tuples of numbers known when compiling, and range() of ints known only when running (its
- * arguments evaluated once, before the loop, as Python does): zip(range(NL), cxs, cys) of
- * lattice Boltzmann codes, zip(times, snapshots). At least one array or run-time list, else
- * the loop is unrolled when compiling (lw_for_unrolled) as before. */
-static int array_name(lctx *c, ast *a)
-{
-    int unbound;
-    binding *b = a->kind == A_NAME ? lw_lookup(c, a->name, &unbound) : NULL;
-    if (!b)
-        return 0;
-    value *v = lw_bound_array(b);
-    return v && (b->kind == B_ARRAY || b->val->kind == V_ARRAY);
-}
-
-/* What one argument of zip()/enumerate() is, for lw_for_arrays. */
-enum { SEQ_NONE, SEQ_ARRAY, SEQ_RTLIST, SEQ_NUMBERS, SEQ_RANGE };
-static int seq_kind(lctx *c, ast *a)
-{
-    int unbound;
-    if (array_name(c, a))
-        return SEQ_ARRAY;
-    if (a->kind == A_CALL && a->a->kind == A_NAME && strcmp(a->a->name, "range") == 0 && !a->kwargs.len &&
-        a->args.len >= 1 && a->args.len <= 3 && !lw_lookup(c, "range", &unbound))
-        return SEQ_RANGE;
-    binding *b = a->kind == A_NAME ? list_binding(c, a) : NULL;
-    if (b && b->val->kind == V_LIST)
-        return SEQ_RTLIST;
-    if (b && b->val->kind == V_TUPLE && !b->val->keys) {
-        for (int i = 0; i < b->val->n; i++)
-            if (b->val->items[i]->kind != V_SCALAR)
-                return SEQ_NONE;
-        return SEQ_NUMBERS;
-    }
-    return SEQ_NONE;
-}
-
-/* range(a, b, k) of zip(): its arguments bound to hidden names before the loop; *len its
- * length max(0, (b - a + k - sgn(k)) // k), *item(K) a + K * k. 0 after a diagnostic. */
-static int zip_range(lctx *c, ast *r, const char *pre, ast **len, ast **first, ast **step)
-{
-    loc l = r->l;
-    ast *v[3] = {0};
-    for (int i = 0; i < r->args.len; i++) {
-        ast *x = VEC_AT(r->args, i, ast *);
-        const char *nm = arena_printf(&util_arena, "%s.r%d", pre, i);
-        lw_stmt(c, ast_assign(x->l, ast_vec1(ast_name(x->l, nm)), x));
-        ast rn = {.kind = A_NAME, .l = x->l, .name = nm};
-        value *xv = lw_read_name(c, &rn);
-        if (xv->kind == V_ERR)
-            return 0;
-        if (xv->kind != V_SCALAR || ir_type_is_float(xv->type)) {
-            diag_error(x->l, "'%s' object cannot be interpreted as an integer",
-                       xv->kind == V_SCALAR ? "float" : lw_vkind_desc(xv));
-            return 0;
-        }
-        v[i] = ast_name(x->l, nm);
-    }
-    if (r->args.len == 1) {
-        *len = ast_call(l, ast_name(l, "max"), ast_arglist(ast_arglist(NULL, ast_int(l, 0)), v[0]));
-        *first = ast_int(l, 0);
-        *step = ast_int(l, 1);
-        return 1;
-    }
-    ast *a = v[0], *b = v[1], *k = r->args.len == 3 ? v[2] : ast_int(l, 1);
-    if (r->args.len == 3) {
-        ast *exc = ast_call(l, ast_name(l, "ValueError"),
-                            ast_arglist(NULL, ast_str(l, "range() arg 3 must not be zero")));
-        lw_stmt(c, ast_if(l, ast_compare(l, k, OP_EQ, ast_int(l, 0)), ast_vec1(ast_raise(l, exc)), (vec){0}));
-    }
-    ast *sgn = ast_ifexp(l, ast_int(l, 1), ast_compare(l, k, OP_GT, ast_int(l, 0)), ast_int(l, -1));
-    ast *n = ast_binop(l, OP_FLOORDIV, ast_binop(l, '-', ast_binop(l, '+', ast_binop(l, '-', b, a), k), sgn), k);
-    *len = ast_call(l, ast_name(l, "max"), ast_arglist(ast_arglist(NULL, ast_int(l, 0)), n));
-    *first = a;
-    *step = k;
-    return 1;
-}
-
-int lw_for_arrays(lctx *c, ast *s)
-{
-    ast *it = s->a;
-    vec arrs = {0};
-    int unbound, zip = 0, enumerate = 0, kinds[64];
-    if (array_name(c, it)) {
-        vec_push(&arrs, it);
-        kinds[0] = SEQ_ARRAY;
-    } else if (it->kind == A_CALL && it->a->kind == A_NAME && !it->kwargs.len &&
-               ((zip = strcmp(it->a->name, "zip") == 0) || (enumerate = strcmp(it->a->name, "enumerate") == 0)) &&
-               !lw_lookup(c, it->a->name, &unbound) && it->args.len >= 1 && it->args.len <= 64 &&
-               (zip || it->args.len == 1)) {
-        int runtime = 0;
-        for (int i = 0; i < it->args.len; i++) {
-            kinds[i] = seq_kind(c, VEC_AT(it->args, i, ast *));
-            if (kinds[i] == SEQ_NONE)
-                return 0;
-            runtime |= kinds[i] == SEQ_ARRAY || kinds[i] == SEQ_RTLIST;
-            vec_push(&arrs, it->args.items[i]);
-        }
-        if (!runtime) /* known when compiling: unrolled */
-            return 0;
-    } else
-        return 0;
-    loc l = s->l;
-    const char *k = arena_printf(&util_arena, "for.%d.%d", l.line, l.col);
-    vec names = {0}, bound = {0};
-    for (int i = 0; i < s->body.len; i++)
-        appends(VEC_AT(s->body, i, ast *), &names);
-    lw_bound_names(&s->body, &bound);
-    ast *n = NULL;
-    vec items = {0};
-    if (enumerate)
-        vec_push(&items, ast_name(l, k));
-    for (int i = 0; i < arrs.len; i++) {
-        ast *a = VEC_AT(arrs, i, ast *), *len, *item;
-        if ((kinds[i] == SEQ_RTLIST || kinds[i] == SEQ_NUMBERS) && lw_name_in(&names, a->name)) {
-            diag_error(a->l, "a loop over the list '%s' that appends to it is not supported (it would "
-                             "run over the items appended too)", a->name);
-            return 1;
-        }
-        if (kinds[i] == SEQ_ARRAY && lw_name_in(&bound, a->name)) {
-            /* the body rebinds the name: Python's iterator keeps the array it started with */
-            ast *h = ast_name(a->l, arena_printf(&util_arena, "%s.seq%d", k, i));
-            lw_stmt(c, ast_assign(a->l, ast_vec1(h), a));
-            a = h;
-        } else if ((kinds[i] == SEQ_RTLIST || kinds[i] == SEQ_NUMBERS) && lw_name_in(&bound, a->name)) {
-            diag_error(a->l, "a loop over the list '%s' that rebinds it is not supported", a->name);
-            return 1;
-        }
-        if (kinds[i] == SEQ_RANGE) {
-            ast *first, *step;
-            if (!zip_range(c, a, arena_printf(&util_arena, "%s.%d", k, i), &len, &first, &step))
-                return 1;
-            item = ast_binop(l, '+', first, ast_binop(l, '*', ast_name(l, k), step));
-        } else {
-            len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, a));
-            item = ast_subscript(l, a, ast_vec1(ast_name(l, k)), 0);
-        }
-        n = n ? ast_call(l, ast_name(l, "min"), ast_arglist(ast_arglist(NULL, n), len)) : len;
-        vec_push(&items, item);
-    }
-    ast *item = items.len == 1 && !zip ? VEC_AT(items, 0, ast *) : ast_seq(l, items, 1);
-    vec body = ast_vec1(ast_assign(l, ast_vec1(s->b), item));
-    for (int i = 0; i < s->body.len; i++)
-        vec_push(&body, s->body.items[i]);
-    ast *loop = ast_for(l, ast_name(l, k), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, n)), body,
-                        (vec){0});
-    lw_lower_for(c, loop);
-    return 1;
 }
 
 /* ---- items of lists known when compiling, stored into ------------------------------------- */

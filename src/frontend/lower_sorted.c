@@ -355,15 +355,75 @@ static value *minmax_key_runtime(lctx *c, ast *call, ast *it, ast *key, int mx)
 #undef H
 }
 
+/* min/max(it, default=d[, key=f]): d when it is empty, as Python gives it. A sequence known
+ * when compiling picks one or the other here; one known only when running (a run-time list, an
+ * array, a range) is written out over hidden names,
+ *     min.L.C.r = d; min.L.C.seq = it; if len(min.L.C.seq) > 0: min.L.C.r = min(min.L.C.seq)
+ * (the result a name that may change type where d's type differs, as Python's). */
+static value *minmax_default(lctx *c, ast *call, ast *dflt, int mx)
+{
+    const char *f = mx ? "max" : "min";
+    loc l = call->l;
+    if (call->args.len != 1) {
+        diag_error(dflt->l, "cannot specify a default for %s() with multiple positional arguments", f);
+        return &lw_ERRV;
+    }
+    ast *it = VEC_AT(call->args, 0, ast *);
+    ast *inner = ast_new(A_CALL, l);
+    *inner = *call;
+    inner->kwargs = (vec){0};
+    for (int i = 0; i < call->kwargs.len; i++)
+        if (VEC_AT(call->kwargs, i, ast *) != dflt)
+            vec_push(&inner->kwargs, VEC_AT(call->kwargs, i, ast *));
+    lw_probe p;
+    lw_probe_begin(c, &p);
+    value *seq = lw_iter_items(c, it);
+    int known = seq && seq->kind == V_TUPLE, n = known ? seq->n : 0;
+    lw_probe_end(c, &p);
+    if (known)
+        return n ? lw_expr(c, inner) : lw_expr(c, dflt->a);
+    /* the result is one name: d and the items must be values of one kind (None, or an int for
+     * float items, would make it change type) */
+    lw_probe_begin(c, &p);
+    value *dv = lw_expr(c, dflt->a), *iv = lw_expr(c, inner);
+    int same = dv->kind == V_ERR || iv->kind == V_ERR ||
+               (dv->kind == iv->kind && (dv->kind != V_SCALAR || (ir_type_is_float(dv->type) == ir_type_is_float(iv->type) &&
+                                                                 (dv->type == T_BOOL) == (iv->type == T_BOOL))));
+    const char *dk = lw_vkind_desc(dv), *ik = lw_vkind_desc(iv);
+    if (dv->kind == V_SCALAR && iv->kind == V_SCALAR) {
+        dk = ir_type_is_float(dv->type) ? "a float" : dv->type == T_BOOL ? "a bool" : "an int";
+        ik = ir_type_is_float(iv->type) ? "a float" : iv->type == T_BOOL ? "a bool" : "an int";
+    }
+    lw_probe_end(c, &p);
+    if (!same) {
+        diag_error(dflt->l, "%s() with default= over a sequence known only when running needs a default of "
+                            "the items' kind (the default is %s, an item is %s): the result would change type", f, dk, ik);
+        return &lw_ERRV;
+    }
+    const char *base = arena_printf(&util_arena, "%s.%d.%d", f, l.line, l.col);
+#define H(s) ast_name(l, arena_printf(&util_arena, "%s.%s", base, s))
+    lw_stmt(c, ast_assign(l, ast_vec1(H("r")), dflt->a));
+    lw_stmt(c, ast_assign(l, ast_vec1(H("seq")), it));
+    inner->args = ast_vec1(H("seq"));
+    ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, H("seq")));
+    lw_stmt(c, ast_if(l, ast_compare(l, len, OP_GT, ast_int(l, 0)), ast_vec1(ast_assign(l, ast_vec1(H("r")), inner)),
+                      (vec){0}));
+    return lw_expr(c, H("r"));
+#undef H
+}
+
 value *lw_minmax_key(lctx *c, ast *call, int mx)
 {
     const char *f = mx ? "max" : "min";
     loc l = call->l;
     ast *key = NULL;
+    for (int i = 0; i < call->kwargs.len; i++)
+        if (strcmp(VEC_AT(call->kwargs, i, ast *)->name, "default") == 0)
+            return minmax_default(c, call, VEC_AT(call->kwargs, i, ast *), mx);
     for (int i = 0; i < call->kwargs.len; i++) {
         ast *kw = VEC_AT(call->kwargs, i, ast *);
         if (strcmp(kw->name, "key") != 0) {
-            diag_error(kw->l, "%s() takes key= here, not %s=", f, kw->name);
+            diag_error(kw->l, "%s() takes key= and default= here, not %s=", f, kw->name);
             return &lw_ERRV;
         }
         key = kw->a;

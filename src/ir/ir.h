@@ -302,6 +302,7 @@ typedef enum ir_rkind {
     R_PYINT,  /* Python's random module (n = TYL_PYRANDOM): an int in [e, e2) by _randbelow */
     R_PYGAUSS,/* Python's random.gauss(e, e2) */
     R_PYPERM, /* var (1-D int64 of length e) = Python's random.shuffle of arange(e) */
+    R_GAMMA,  /* e2 * standard gamma(e): NumPy's gamma(shape=e, scale=e2) */
     R_SEED
 } ir_rkind;
 

@@ -288,7 +288,7 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         pblock(&s->body, ind + 1, o);
         return;
     case S_RANDOM: {
-        static const char *k[] = {"sample", "sample_f32", "gauss", "uniform", "int", "gauss_f32", "perm", "choice", "pyint", "pygauss", "pyperm", "seed"};
+        static const char *k[] = {"sample", "sample_f32", "gauss", "uniform", "int", "gauss_f32", "perm", "choice", "pyint", "pygauss", "pyperm", "gamma", "seed"};
         fprintf(o, "%s%srandom[%d].%s", s->var ? s->var->name : "", s->var ? " = " : "", s->n, k[s->init]);
         if (s->e) {
             fprintf(o, " ");

@@ -494,8 +494,9 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
     kind &= ~(TYL_RK_SEEDED | TYL_RK_N8 | TYL_RK_N16 | TYL_RK_N1);
     /* the compiler emits float32 draws only for Generators */
     if (((kind == TYL_RK_SAMPLE_F32 || kind == TYL_RK_GAUSS_F32) && gen <= 0) ||
-        kind < TYL_RK_SAMPLE || kind > TYL_RK_PYPERM || ((kind >= TYL_RK_PYINT) != (gen == TYL_PYRANDOM) &&
-                                                        kind != TYL_RK_SAMPLE && kind != TYL_RK_UNIFORM))
+        kind < TYL_RK_SAMPLE || kind > TYL_RK_GAMMA ||
+        ((kind >= TYL_RK_PYINT && kind <= TYL_RK_PYPERM) != (gen == TYL_PYRANDOM) && kind != TYL_RK_SAMPLE &&
+         kind != TYL_RK_UNIFORM))
         tyl_rt_error(where, "internal error: random draw of kind %d from generator %d", kind, gen);
     d->gen = gen;
     d->kind = kind;
@@ -526,6 +527,19 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
     /* NumPy refuses a negative scale (-0.0 included: it tests the sign bit) before drawing */
     if (kind == TYL_RK_GAUSS && signbit(b) && !isnan(b))
         tyl_rt_error_all(where, "ValueError: scale < 0");
+    if (kind == TYL_RK_GAMMA) {
+        /* NumPy's checks of shape, then scale (the sign bit, as for normal's scale) */
+        if (signbit(a) && !isnan(a))
+            tyl_rt_error_all(where, "ValueError: shape < 0");
+        if (signbit(b) && !isnan(b))
+            tyl_rt_error_all(where, "ValueError: scale < 0");
+        if (isnan(a)) /* NumPy's rejection loop would never end */
+            tyl_rt_error_all(where, "gamma() with a shape that is nan is not supported");
+        if (gen > 0 && a > 0.0 && a <= 1.0)
+            tyl_rt_error_all(where, "a Generator's gamma() with 0 < shape <= 1 (here %.17g) is not supported: "
+                             "NumPy draws it from its exponential ziggurat, which tylesc does not "
+                             "reproduce (shape > 1, shape 0 and np.random.gamma are)", a);
+    }
     if (kind == TYL_RK_UNIFORM)
         d->b = b - a; /* NumPy draws low + (high - low) * u */
     if (kind == TYL_RK_PYINT && lo >= hi) {
@@ -643,6 +657,47 @@ static uint64_t draw_bounded(draw *d)
     return (uint64_t)(m >> 64);
 }
 
+/* NumPy's legacy_standard_gamma (the legacy stream) and random_standard_gamma (a Generator,
+ * shape 0 or > 1): Marsaglia and Tsang's method for shape > 1 from normals and uniforms; for
+ * 0 < shape < 1 (legacy) Johnk-like rejection with exponentials -log(1 - U); shape 1 (legacy) an
+ * exponential. */
+static double draw_std_gamma(draw *d, double shape)
+{
+    if (d->mt && shape == 1.0)
+        return -log(1.0 - mt_double(d->mt));
+    if (shape == 0.0)
+        return 0.0;
+    if (d->mt && shape < 1.0) {
+        for (;;) {
+            double U = mt_double(d->mt), V = -log(1.0 - mt_double(d->mt));
+            if (U <= 1.0 - shape) {
+                double X = pow(U, 1. / shape);
+                if (X <= V)
+                    return X;
+            } else {
+                double Y = -log((1 - U) / shape);
+                double X = pow(1.0 - shape + shape * Y, 1. / shape);
+                if (X <= (V + Y))
+                    return X;
+            }
+        }
+    }
+    double b = shape - 1. / 3., c = 1. / sqrt(9 * b);
+    for (;;) {
+        double X, V;
+        do {
+            X = d->mt ? mt_gauss(d->mt) : pcg_normal(d->pcg);
+            V = 1.0 + c * X;
+        } while (V <= 0.0);
+        V = V * V * V;
+        double U = d->mt ? mt_double(d->mt) : pcg_double(d->pcg);
+        if (U < 1.0 - 0.0331 * (X * X) * (X * X))
+            return (b * V);
+        if (log(U) < 0.5 * X * X + b * (1. - V + log(V)))
+            return (b * V);
+    }
+}
+
 static double draw_f(draw *d)
 {
     switch (d->kind) {
@@ -652,6 +707,7 @@ static double draw_f(draw *d)
     case TYL_RK_GAUSS_F32: return pcg_normal_f(d->pcg);
     case TYL_RK_UNIFORM: return d->a + d->b * (d->mt ? mt_double(d->mt) : pcg_double(d->pcg));
     case TYL_RK_PYGAUSS: return d->a + py_gauss(d->mt) * d->b;
+    case TYL_RK_GAMMA: return d->b * draw_std_gamma(d, d->a);
     case TYL_RK_PYINT: return (double)(int64_t)(d->off + py_randbelow(d->mt, d->rng + 1u));
     default: return (double)(int64_t)(d->off + draw_bounded(d));
     }

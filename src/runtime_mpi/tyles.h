@@ -1324,6 +1324,9 @@ enum {
                           by _randbelow (getrandbits and rejection) */
     TYL_RK_PYGAUSS,    /* Python's random.gauss(a, b): Box-Muller, the second value kept */
     TYL_RK_PYPERM,     /* tyl_random_fill only: Python's random.shuffle of arange(lo) */
+    TYL_RK_GAMMA,      /* b * standard gamma(a): gamma(shape=a, scale=b), Marsaglia and Tsang's
+                          method (a Generator's shape <= 1 is refused: NumPy's exponential
+                          ziggurat is not reproduced) */
     TYL_RK_SEEDED = 0x100, /* or'ed in: the program seeds this stream before the draw, so a
                               fresh stream after a restart or rescale is an error, not a clock
                               seed (checkpoints do not hold the streams' state) */
