@@ -565,9 +565,14 @@ static int verify(const char *name, ck_man *m, char *why)
         if (worst == 1 || worst == 2) {
             if (worst == 1)
                 snprintf(why, REASON_LEN, "%s is missing", f->file);
-            else
-                snprintf(why, REASON_LEN, "%s has %lld bytes, the manifest says %lld (truncated?)", f->file,
-                         (long long)st.st_size, (long long)(f->header + tyl_ckm_data_bytes(f)));
+            else { /* shorter: truncated; longer: bytes appended after the data */
+                long long has = (long long)st.st_size, want = (long long)(f->header + tyl_ckm_data_bytes(f));
+                snprintf(why, REASON_LEN, has < want ? "%s has %lld bytes, the manifest says %lld (truncated: %lld "
+                                                       "bytes missing)"
+                                                     : "%s has %lld bytes, the manifest says %lld (%lld trailing "
+                                                       "bytes after its data)",
+                         f->file, has, want, has < want ? want - has : has - want);
+            }
             return 0;
         }
         if (worst == 4) {
