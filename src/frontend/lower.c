@@ -216,6 +216,15 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
                                                 "and to %s on the other; a name whose kind of value is "
                                                 "chosen at run time is not supported",
                                    what, w, l.line, lw_vkind_desc(e->val));
+            else if (t->val->kind == V_TUPLE && !t->val->is_list == !e->val->is_list && lw_tuple_form(t->val) &&
+                     lw_tuple_form(e->val) && strcmp(lw_tuple_form(t->val), lw_tuple_form(e->val)) != 0) {
+                const char *k = t->val->is_list ? "list" : "tuple"; /* its form says what differs */
+                msg = arena_printf(&util_arena, "is bound to a %s %s on one branch of the %s at line %d and "
+                                                "to a %s %s on the other; a %s whose length or items' "
+                                                "types (int, float, ...) are chosen at run time is not "
+                                                "supported (only the values of its numbers may differ)",
+                                   k, lw_tuple_form(t->val), w, l.line, k, lw_tuple_form(e->val), k);
+            }
             else if (t->val->kind == V_OBJECT)
                 msg = arena_printf(&util_arena, "is bound to different objects on the two branches of the "
                                                 "%s at line %d; an object chosen at run time is not "

@@ -255,6 +255,7 @@ value *lw_vnew(vkind k, loc l);
 ir_expr *lw_I64(loc l, int64_t x);
 void lw_emit(lctx *c, ir_stmt *s);
 const char *lw_vkind_desc(value *v);
+const char *lw_tuple_form(value *v); /* "(int, float)" (a tuple of numbers, str, None), or NULL */
 /* lower_lib.c: a call of a def was inlined (tylesc --lib records the module's calls). */
 void lw_lib_note_call(ast *def, int np, const char **pnames, value **vals, value *ret);
 const char *lw_cname(lctx *c, const char *base);

@@ -142,6 +142,38 @@ const char *lw_vkind_desc(value *v)
     return "?";
 }
 
+/* The form of a tuple or list of numbers, strings and None as Python's types name its items:
+ * "(int, float)", "[int, (float, None)]", "(np.float64,)"; NULL for anything else. */
+const char *lw_tuple_form(value *v)
+{
+    if (v->kind == V_SCALAR)
+        return v->dyn || v->mixed ? NULL
+               : v->weak ? (v->type == T_BOOL ? "bool" : ir_type_is_float(v->type) ? "float" : "int")
+                         : arena_printf(&util_arena, "np.%s", ir_type_name(v->type));
+    if (v->kind == V_NONE)
+        return "None";
+    if (v->kind == V_STR || v->kind == V_FSTR)
+        return "str";
+    if (v->kind != V_TUPLE || v->keys)
+        return NULL;
+    if (v->cplx)
+        return "complex";
+    strbuf b = {0};
+    sb_putc(&b, v->is_list ? '[' : '(');
+    for (int i = 0; i < v->n; i++) {
+        const char *f = lw_tuple_form(v->items[i]);
+        if (!f) {
+            sb_free(&b);
+            return NULL;
+        }
+        sb_printf(&b, "%s%s", i ? ", " : "", f);
+    }
+    sb_printf(&b, "%s", v->is_list ? "]" : v->n == 1 ? ",)" : ")");
+    const char *r = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    return r;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* C names                                                                                    */
 
