@@ -430,6 +430,32 @@ void lw_exits_probe(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *conda
             e = first;
             carry = 0;
         }
+        /* a number bound to a variable of another type at an exit than at the end of the body
+         * (k = i before a break, k = 0.5 after it, k a float before the loop: no dynvar, since
+         * the entry and the end agree): after the loop k read the end's variable, which that
+         * exit did not write (Python: 5, the compiled program: 0.5); refused where read */
+        binding *end = rec.nexits ? VEC_AT(rec.vals, (rec.nexits - 1) * nn + i, binding *) : NULL;
+        binding *other = NULL;
+        for (int k = 0; end && end->kind == B_SCALAR && k + 1 < rec.nexits && !other; k++) {
+            binding *x = VEC_AT(rec.vals, k * nn + i, binding *);
+            if (x && x->kind == B_SCALAR && x->var != end->var && !(x->dyn && x->dyn == end->dyn))
+                other = x;
+        }
+        if (other) {
+            const char *tx = other->dyn ? "an int or a float" : lw_vkind_desc(lw_scalar(loop->l, ir_varref(loop->l, other->var), other->weak));
+            const char *te = end->dyn ? "an int or a float" : lw_vkind_desc(lw_scalar(loop->l, ir_varref(loop->l, end->var), end->weak));
+            if (strcmp(tx, te) == 0) {
+                tx = ir_type_name(other->var->type);
+                te = ir_type_name(end->var->type);
+            }
+            vec_push(refused, (void *)n);
+            vec_push(refused, (void *)arena_printf(&util_arena, "is %s at one exit of the loop at line %d (a break or a "
+                                                   "continue) and %s at the end of its body: a number whose type "
+                                                   "depends on where the loop was left is not supported here; "
+                                                   "give it one type (float(...)) or bind it after the loop",
+                                                   tx, loop->l.line, te));
+            continue;
+        }
         if (!e || e->kind == B_SCALAR || errish(e))
             continue;
         if (e->kind == B_VALUE && ((e->val->kind != V_STR && e->val->kind != V_FSTR && e->val->kind != V_TUPLE &&
