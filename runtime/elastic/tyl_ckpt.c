@@ -138,8 +138,9 @@ static struct {
     uint64_t seed;
     int armed;
     /* TYLES_FAULT_RESCALE=K:M[,K:M...]: rank 0 takes step K as a request to rescale in process
-     * to M ranks (as if the RESCALE file held M), each in turn; a request per step exactly,
-     * where the file's depend on when it is seen */
+     * to M ranks (as if the RESCALE file held M), each in turn (a pair whose step comes before
+     * the previous rescale is done waits for it); a request per step exactly, where the file's
+     * depend on when it is seen */
     int rs_n, rs_next, rs_pending;
     int64_t rs_step[8];
     int rs_to[8];
@@ -552,9 +553,14 @@ static int verify(const char *name, ck_man *m, char *why)
         if (worst == 1 || worst == 2) {
             if (worst == 1)
                 snprintf(why, REASON_LEN, "%s is missing", f->file);
-            else
-                snprintf(why, REASON_LEN, "%s has %lld bytes, the manifest says %lld (truncated?)", f->file,
-                         (long long)st.st_size, (long long)(f->header + tyl_ckm_data_bytes(f)));
+            else { /* shorter: truncated; longer: bytes appended after the data */
+                long long has = (long long)st.st_size, want = (long long)(f->header + tyl_ckm_data_bytes(f));
+                snprintf(why, REASON_LEN, has < want ? "%s has %lld bytes, the manifest says %lld (truncated: %lld "
+                                                       "bytes missing)"
+                                                     : "%s has %lld bytes, the manifest says %lld (%lld trailing "
+                                                       "bytes after its data)",
+                         f->file, has, want, has < want ? want - has : has - want);
+            }
             return 0;
         }
         if (worst == 4) {
@@ -978,7 +984,10 @@ void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
             if (access(p, F_OK) == 0)
                 mine |= F_CKPT;
         }
-        if (flt.rs_next < flt.rs_n && k == flt.rs_step[flt.rs_next]) {
+        /* the next pair once the last one's rescale is done (its flag is agreed on a step
+         * later: taken at the next step, 9:3,10:2 dropped the 3 and asked for the 2 ranks it
+         * had), at its step or the first one after it */
+        if (!flt.rs_pending && flt.rs_next < flt.rs_n && k >= flt.rs_step[flt.rs_next]) {
             flt.rs_pending = flt.rs_to[flt.rs_next++];
             mine |= F_CKPT;
         }

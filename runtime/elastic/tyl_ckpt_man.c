@@ -151,6 +151,24 @@ void tyl_ckm_text(const ck_man *m, sbuf *b)
     sb_printf(b, "end %08x\n", tyl_crc32c(0, b->s, b->len));
 }
 
+/* A new entry of m named name, zeroed (m->ent grown; *cap its capacity), or NULL when memory
+ * runs out. */
+static ck_ent *new_entry(ck_man *m, int *cap, const char *name)
+{
+    if (m->nent == *cap) {
+        int c = *cap ? 2 * *cap : 32;
+        ck_ent *p = realloc(m->ent, sizeof *m->ent * (size_t)c);
+        if (!p)
+            return NULL;
+        m->ent = p;
+        *cap = c;
+    }
+    ck_ent *e = &m->ent[m->nent++];
+    memset(e, 0, sizeof *e);
+    snprintf(e->name, sizeof e->name, "%s", name);
+    return e;
+}
+
 /* Parse a manifest. Returns 1, or 0 with the reason. The program hash and the parameters are
  * compared by the caller (they refuse rather than fall back). */
 int tyl_ckm_parse(char *text, size_t len, ck_man *m, char *why)
@@ -209,13 +227,9 @@ int tyl_ckm_parse(char *text, size_t len, ck_man *m, char *why)
             seen_ranks++;
         } else if (sscanf(ln, "%31s %127s %63s %63s", w, a, b, c) == 4 &&
                    (!strcmp(w, "param") || !strcmp(w, "scalar") || !strcmp(w, "array")) && strcmp(w, "crc")) {
-            if (m->nent == cap_e) {
-                cap_e = cap_e ? 2 * cap_e : 32;
-                m->ent = realloc(m->ent, sizeof *m->ent * (size_t)cap_e);
-            }
-            ck_ent *e = &m->ent[m->nent++];
-            memset(e, 0, sizeof *e);
-            snprintf(e->name, sizeof e->name, "%s", a);
+            ck_ent *e = new_entry(m, &cap_e, a);
+            if (!e)
+                goto bad;
             if (!dt_parse(b, &e->dt))
                 goto bad;
             if (w[0] == 'a') {
@@ -240,13 +254,9 @@ int tyl_ckm_parse(char *text, size_t len, ck_man *m, char *why)
             size_t len = strcmp(p, "-") ? strlen(p) : 0;
             if (len % 2)
                 goto bad;
-            if (m->nent == cap_e) {
-                cap_e = cap_e ? 2 * cap_e : 32;
-                m->ent = realloc(m->ent, sizeof *m->ent * (size_t)cap_e);
-            }
-            ck_ent *e = &m->ent[m->nent++];
-            memset(e, 0, sizeof *e);
-            snprintf(e->name, sizeof e->name, "%s", a);
+            ck_ent *e = new_entry(m, &cap_e, a);
+            if (!e)
+                goto bad;
             e->kind = ENT_STRING;
             e->str = malloc(len / 2 + 1);
             if (!e->str)
@@ -260,8 +270,11 @@ int tyl_ckm_parse(char *text, size_t len, ck_man *m, char *why)
             e->str[len / 2] = '\0';
         } else if (!strncmp(ln, "buffer ", 7)) {
             if (m->nbuf == cap_b) {
+                ck_buf *nb = realloc(m->buf, sizeof *m->buf * (size_t)(cap_b ? 2 * cap_b : 16));
+                if (!nb)
+                    goto bad;
+                m->buf = nb;
                 cap_b = cap_b ? 2 * cap_b : 16;
-                m->buf = realloc(m->buf, sizeof *m->buf * (size_t)cap_b);
             }
             ck_buf *f = &m->buf[m->nbuf++];
             memset(f, 0, sizeof *f);

@@ -216,6 +216,15 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
                                                 "and to %s on the other; a name whose kind of value is "
                                                 "chosen at run time is not supported",
                                    what, w, l.line, lw_vkind_desc(e->val));
+            else if (t->val->kind == V_TUPLE && !t->val->is_list == !e->val->is_list && lw_tuple_form(t->val) &&
+                     lw_tuple_form(e->val) && strcmp(lw_tuple_form(t->val), lw_tuple_form(e->val)) != 0) {
+                const char *k = t->val->is_list ? "list" : "tuple"; /* its form says what differs */
+                msg = arena_printf(&util_arena, "is bound to a %s %s on one branch of the %s at line %d and "
+                                                "to a %s %s on the other; a %s whose length or items' "
+                                                "types (int, float, ...) are chosen at run time is not "
+                                                "supported (only the values of its numbers may differ)",
+                                   k, lw_tuple_form(t->val), w, l.line, k, lw_tuple_form(e->val), k);
+            }
             else if (t->val->kind == V_OBJECT)
                 msg = arena_printf(&util_arena, "is bound to different objects on the two branches of the "
                                                 "%s at line %d; an object chosen at run time is not "
@@ -868,7 +877,7 @@ static void global_writes(ast *def, vec *out)
         if (lw_name_in(&g, VEC_AT(a, i, const char *)) && !lw_name_in(out, VEC_AT(a, i, const char *)))
             vec_push(out, a.items[i]);
 }
-static void count_assignments(vec *stmts, vec *names, vec *counts_as_ptr, int top)
+static void count_assignments(vec *stmts, vec *names, strmap *at, vec *counts_as_ptr, int top)
 {
     for (int i = 0; i < stmts->len; i++) {
         ast *s = VEC_AT(*stmts, i, ast *);
@@ -880,24 +889,22 @@ static void count_assignments(vec *stmts, vec *names, vec *counts_as_ptr, int to
             lw_target_names(s->b, &here);
         else if (s->kind == A_FOR) {
             lw_target_names(s->b, &here);
-            count_assignments(&s->body, names, counts_as_ptr, 0);
+            count_assignments(&s->body, names, at, counts_as_ptr, 0);
         } else if (s->kind == A_WHILE)
-            count_assignments(&s->body, names, counts_as_ptr, 0);
+            count_assignments(&s->body, names, at, counts_as_ptr, 0);
         else if (s->kind == A_IF) {
-            count_assignments(&s->body, names, counts_as_ptr, 0);
-            count_assignments(&s->orelse, names, counts_as_ptr, 0);
+            count_assignments(&s->body, names, at, counts_as_ptr, 0);
+            count_assignments(&s->orelse, names, at, counts_as_ptr, 0);
         } else if (s->kind == A_DEF) /* names it assigns through `global` */
             global_writes(s, &here);
         for (int k = 0; k < here.len; k++) {
             const char *n = VEC_AT(here, k, const char *);
-            int found = -1;
-            for (int j = 0; j < names->len; j++)
-                if (strcmp(VEC_AT(*names, j, const char *), n) == 0)
-                    found = j;
+            int found = lw_strmap_get(at, n, -1);
             if (found < 0) {
                 vec_push(names, (void *)n);
                 vec_push(counts_as_ptr, (void *)(intptr_t)0);
                 found = names->len - 1;
+                lw_strmap_put(at, n, found);
             }
             intptr_t cnt = (intptr_t)counts_as_ptr->items[found];
             /* a parameter is assigned once, at top level, by a plain assignment */
@@ -923,7 +930,8 @@ static ast *literal(ast *e, int *neg)
 static void find_params(lctx *c, ast *mod)
 {
     vec names = {0}, counts = {0};
-    count_assignments(&mod->body, &names, &counts, 1);
+    strmap at = {0};
+    count_assignments(&mod->body, &names, &at, &counts, 1);
     for (int i = 0; i < mod->body.len; i++) {
         ast *s = VEC_AT(mod->body, i, ast *);
         if (s->kind != A_ASSIGN || s->targets.len != 1)

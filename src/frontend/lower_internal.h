@@ -123,10 +123,29 @@ typedef struct binding {
     const sym *sh[IR_MAX_RANK];   /* B_ARRAY */
     value *val;                   /* B_VALUE */
 } binding;
+/* A string -> int hash map in util_arena (open addressing; never shrinks). */
+typedef struct strmap {
+    const char **keys;
+    int *vals;
+    int cap, n;
+} strmap;
+/* A hash of the names of a vector's items (a scope's bindings or variables): each name's last
+ * position, and each position's previous one of the same name (-1: none). It covers items[0 ..
+ * n) of the array `items`; lw_find_in and lw_scope_var bring it up to date (appends are indexed
+ * then, a new array or a length below n rebuilds it), and a change other than an append to the
+ * array it indexed must call lw_scope_changed (stale: rebuilt at the next use). */
+typedef struct nameindex {
+    strmap last;
+    int *prev, cap;
+    int n, stale;
+    void **items;
+} nameindex;
 struct scope {
     scope *parent;
     vec binds;          /* binding* */
+    nameindex bidx;     /* of binds, by name */
     vec vars;           /* ir_var* owned by this scope (reused per name, type and rank) */
+    nameindex vidx;     /* of vars, by pyname */
     vec locals;         /* const char*: names local to a function scope; unused at module */
     vec dyns;           /* dynvar*: names of this scope that have changed type */
     vec still_int;      /* name, ir_var* pairs: a name a loop made float while it held an int
@@ -138,12 +157,6 @@ struct scope {
                            lower_unbound.c) */
 };
 
-/* A string -> int hash map in util_arena (open addressing; never shrinks). */
-typedef struct strmap {
-    const char **keys;
-    int *vals;
-    int cap, n;
-} strmap;
 typedef struct lctx {
     ir_program *prog;
     vec *out;           /* statements being emitted */
@@ -242,12 +255,25 @@ value *lw_vnew(vkind k, loc l);
 ir_expr *lw_I64(loc l, int64_t x);
 void lw_emit(lctx *c, ir_stmt *s);
 const char *lw_vkind_desc(value *v);
+const char *lw_tuple_form(value *v); /* "(int, float)" (a tuple of numbers, str, None), or NULL */
 /* lower_lib.c: a call of a def was inlined (tylesc --lib records the module's calls). */
 void lw_lib_note_call(ast *def, int np, const char **pnames, value **vals, value *ret);
 const char *lw_cname(lctx *c, const char *base);
 int lw_c_declared(const char *name); /* lower_cnames.c: a name the C headers declare */
 int lw_name_in(vec *names, const char *n);
+int lw_strmap_get(const strmap *m, const char *key, int dflt);
+void lw_strmap_put(strmap *m, const char *key, int val);
+/* A set of names: v (const char*, in the order added) and, from a few on, their hash. */
+typedef struct nameset {
+    vec v;
+    strmap at;
+} nameset;
+int lw_nameset_has(const nameset *s, const char *n);
+int lw_nameset_add(nameset *s, const char *n); /* 1 if n was not in s */
+nameset lw_nameset_copy(const nameset *s);
+nameset lw_nameset_of(vec v); /* v's names (v's array is shared: pushes go past v.len) */
 binding *lw_find_in(scope *s, const char *name);
+void lw_scope_changed(scope *s);
 binding *lw_lookup(lctx *c, const char *name, int *unbound_local);
 binding *lw_bind(lctx *c, const char *name);
 ir_var *lw_scope_var(lctx *c, const char *name, ir_type t, int rank, int is_array);

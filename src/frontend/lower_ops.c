@@ -416,12 +416,32 @@ ir_expr *lw_int_operand(value *v, const char *what)
 
 /* Python scalar binary operation (CPython semantics, folded when both are constants). */
 /* a op b (b NULL: op a) where one operand is an item of a list of ints then floats (a
- * dynvar of its own, lower_lists.c) and the result's type follows the item's: the int variant
- * computed too, the result a dynvar with the item's tag, so print() shows the int or the float
- * as Python would. rf: the float variant. Any other mix is refused. */
+ * dynvar of its own, lower_lists.c) or a name of changing type read where its statement is not
+ * lowered once per type (dyn_split: `u, v = r + 1, 2`, `[r * 2, 1]`, a tuple's item), and the
+ * result's type follows the operand's: the int variant computed too, the result a dynvar with
+ * the operand's tag, so print() and a binding show the int or the float as Python would (they
+ * printed the float view: 6.0). rf: the float variant. Any other mix is refused for list
+ * items; for names it stays the float view, marked mixed, as before. */
+/* rf, a float computed from a value of changing type, marked so (what an operation on such
+ * values gave before item_variants took the names' dynvars too). */
+static value *mixed_of(value *rf, int unary)
+{
+    if (rf->kind != V_SCALAR || rf->type == T_BOOL)
+        return rf;
+    if (unary) { /* lw_unop's own value */
+        rf->mixed = 1;
+        return rf;
+    }
+    value *r = lw_scalar(rf->l, rf->e, rf->weak); /* a fresh value: constants are shared */
+    r->mixed = 1;
+    return r;
+}
 static value *item_variants(lctx *c, loc l, ir_op op, value *a, value *b, value *rf)
 {
-    value *x = a->dyn && a->dyn->item ? a : b, *o = x == a ? b : a;
+    value *x = a->dyn ? a : b, *o = x == a ? b : a;
+    if (!x->dyn->item && ((o && o->mixed) || rf->type != T_F64))
+        return mixed_of(rf, !b); /* two names of changing type (x + y): dyn_split lowers the statement
+                                once per type of each; this (its probe) only needs the kind */
     if ((o && o->mixed) || rf->type != T_F64) {
         diag_error(l, "this value is an int or a float by the item of a list of Python ints and floats "
                       "read here, and so would this result be; convert the item with float()");
@@ -432,13 +452,15 @@ static value *item_variants(lctx *c, loc l, ir_op op, value *a, value *b, value 
     if (ri->kind == V_ERR)
         return ri;
     if (ri->kind != V_SCALAR || ri->type != T_I64) {
+        if (!x->dyn->item)
+            return mixed_of(rf, !b);
         diag_error(l, "this value is an int or a float by the item of a list of Python ints and floats "
                       "read here, and so would this result be; convert the item with float()");
         return &lw_ERRV;
     }
     dynvar *d = NEW(dynvar);
     d->name = x->dyn->name;
-    d->item = 1;
+    d->item = x->dyn->item; /* a list item's, or a name's */
     d->tag = x->dyn->tag;
     d->i = lw_temp_scalar(c, T_I64);
     d->f = lw_temp_scalar(c, T_F64);
@@ -744,7 +766,7 @@ value *lw_binop(lctx *c, loc l, ir_op op, value *a, value *b)
         int one_float = (!a->mixed && ir_type_is_float(a->type)) || (!b->mixed && ir_type_is_float(b->type)) ||
                         op == OP_TRUEDIV;
         if (r->kind == V_SCALAR && (a->mixed || b->mixed) && r->type != T_BOOL &&
-            !(one_float && r->type == T_F64) && ((a->dyn && a->dyn->item) || (b->dyn && b->dyn->item)))
+            !(one_float && r->type == T_F64) && (a->dyn || b->dyn))
             return item_variants(c, l, op, a, b, r);
         if (r->kind == V_SCALAR && (a->mixed || b->mixed) && r->type != T_BOOL &&
             !(one_float && r->type == T_F64)) {
@@ -828,7 +850,7 @@ value *lw_unop(lctx *c, loc l, ir_op op, value *a)
             r->s = sym_neg(a->s);
         else if (!r->s && a->s && op == OP_POS)
             r->s = a->s;
-        if (a->dyn && a->dyn->item && r->type != T_BOOL && (op == OP_NEG || op == OP_POS || op == OP_ABS))
+        if (a->dyn && r->type != T_BOOL && (op == OP_NEG || op == OP_POS || op == OP_ABS))
             return item_variants(c, l, op, a, NULL, r);
         r->mixed = a->mixed && r->type != T_BOOL;
         return r;

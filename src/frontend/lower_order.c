@@ -185,6 +185,7 @@ static void scope_save(scope *sc, vec *ptrs, vec *copies)
 static void scope_restore(scope *sc, vec *ptrs, vec *copies)
 {
     sc->binds.len = 0;
+    lw_scope_changed(sc);
     for (int i = 0; i < ptrs->len; i++) {
         binding *b = VEC_AT(*ptrs, i, binding *);
         *b = *VEC_AT(*copies, i, binding *);

@@ -27,14 +27,14 @@ static int strmap_slot(const strmap *m, const char *key)
         i = (i + 1) & (m->cap - 1);
     return i;
 }
-static int strmap_get(const strmap *m, const char *key, int dflt)
+int lw_strmap_get(const strmap *m, const char *key, int dflt)
 {
     if (!m->cap)
         return dflt;
     int i = strmap_slot(m, key);
     return m->keys[i] ? m->vals[i] : dflt;
 }
-static void strmap_put(strmap *m, const char *key, int val)
+void lw_strmap_put(strmap *m, const char *key, int val)
 {
     if (2 * (m->n + 1) > m->cap) {
         strmap old = *m;
@@ -44,7 +44,7 @@ static void strmap_put(strmap *m, const char *key, int val)
         m->n = 0;
         for (int i = 0; i < old.cap; i++)
             if (old.keys[i])
-                strmap_put(m, old.keys[i], old.vals[i]);
+                lw_strmap_put(m, old.keys[i], old.vals[i]);
     }
     int i = strmap_slot(m, key);
     if (!m->keys[i]) {
@@ -142,6 +142,38 @@ const char *lw_vkind_desc(value *v)
     return "?";
 }
 
+/* The form of a tuple or list of numbers, strings and None as Python's types name its items:
+ * "(int, float)", "[int, (float, None)]", "(np.float64,)"; NULL for anything else. */
+const char *lw_tuple_form(value *v)
+{
+    if (v->kind == V_SCALAR)
+        return v->dyn || v->mixed ? NULL
+               : v->weak ? (v->type == T_BOOL ? "bool" : ir_type_is_float(v->type) ? "float" : "int")
+                         : arena_printf(&util_arena, "np.%s", ir_type_name(v->type));
+    if (v->kind == V_NONE)
+        return "None";
+    if (v->kind == V_STR || v->kind == V_FSTR)
+        return "str";
+    if (v->kind != V_TUPLE || v->keys)
+        return NULL;
+    if (v->cplx)
+        return "complex";
+    strbuf b = {0};
+    sb_putc(&b, v->is_list ? '[' : '(');
+    for (int i = 0; i < v->n; i++) {
+        const char *f = lw_tuple_form(v->items[i]);
+        if (!f) {
+            sb_free(&b);
+            return NULL;
+        }
+        sb_printf(&b, "%s%s", i ? ", " : "", f);
+    }
+    sb_printf(&b, "%s", v->is_list ? "]" : v->n == 1 ? ",)" : ")");
+    const char *r = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    return r;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* C names                                                                                    */
 
@@ -189,16 +221,16 @@ const char *lw_cname(lctx *c, const char *base)
      * dropped by truncating the vector), and the suffixes of s are tried from where the
      * last search stopped (a few numbers freed by a probe are not reused; that is harmless). */
     const char *cand = s;
-    int k = strmap_get(&c->next_suffix, s, 2);
+    int k = lw_strmap_get(&c->next_suffix, s, 2);
     for (;;) {
-        int at = strmap_get(&c->name_at, cand, -1);
+        int at = lw_strmap_get(&c->name_at, cand, -1);
         if (at < 0 || at >= c->names.len || strcmp(VEC_AT(c->names, at, const char *), cand) != 0)
             break;
         cand = arena_printf(&util_arena, "%s_%d", s, k++);
     }
     if (cand != s)
-        strmap_put(&c->next_suffix, s, k);
-    strmap_put(&c->name_at, cand, c->names.len);
+        lw_strmap_put(&c->next_suffix, s, k);
+    lw_strmap_put(&c->name_at, cand, c->names.len);
     vec_push(&c->names, (void *)cand);
     return cand;
 }
@@ -213,7 +245,49 @@ int lw_name_in(vec *names, const char *n)
             return 1;
     return 0;
 }
-binding *lw_find_in(scope *s, const char *name)
+/* ---- the hash of a scope's names (nameindex) ---- */
+
+static const char *binding_key(const void *b) { return ((const binding *)b)->name; }
+static const char *var_key(const void *v) { return ((const ir_var *)v)->pyname; }
+
+/* Bring x up to date with v (key: an item's name). */
+static void nameindex_sync(nameindex *x, const vec *v, const char *(*key)(const void *))
+{
+    if (x->stale || x->items != v->items || x->n > v->len) {
+        if (x->last.cap)
+            memset(x->last.keys, 0, sizeof(const char *) * (size_t)x->last.cap);
+        x->last.n = 0;
+        x->n = 0;
+        x->stale = 0;
+        x->items = v->items;
+    }
+    if (v->len > x->cap) {
+        int cap = x->cap ? 2 * x->cap : 64;
+        while (cap < v->len)
+            cap *= 2;
+        int *prev = NEWN(int, cap);
+        if (x->n)
+            memcpy(prev, x->prev, sizeof(int) * (size_t)x->n);
+        x->prev = prev;
+        x->cap = cap;
+    }
+    for (; x->n < v->len; x->n++) {
+        const char *k = key(v->items[x->n]);
+        x->prev[x->n] = lw_strmap_get(&x->last, k, -1);
+        lw_strmap_put(&x->last, k, x->n);
+    }
+}
+void lw_scope_changed(scope *s) { s->bidx.stale = s->vidx.stale = 1; }
+
+/* Scopes and sets this small are searched without their index (with TYL_CHECK_LOOKUP, a build
+ * that checks every indexed search against the linear one it replaces: none). */
+#ifdef TYL_CHECK_LOOKUP
+enum { NAMEINDEX_MIN = 1 };
+#else
+enum { NAMEINDEX_MIN = 16 };
+#endif
+
+static binding *find_linear(scope *s, const char *name)
 {
     for (int i = s->binds.len - 1; i >= 0; i--) {
         binding *b = VEC_AT(s->binds, i, binding *);
@@ -221,6 +295,98 @@ binding *lw_find_in(scope *s, const char *name)
             return b;
     }
     return NULL;
+}
+/* The binding of name in s (the last one, where several have the name); hashed, as a module
+ * can bind thousands of names. */
+binding *lw_find_in(scope *s, const char *name)
+{
+    if (s->binds.len < NAMEINDEX_MIN)
+        return find_linear(s, name);
+    nameindex_sync(&s->bidx, &s->binds, binding_key);
+    int at = lw_strmap_get(&s->bidx.last, name, -1);
+    binding *b = at >= 0 ? VEC_AT(s->binds, at, binding *) : NULL;
+#ifdef TYL_CHECK_LOOKUP /* a build that checks the index against the search it replaces */
+    if (b != find_linear(s, name))
+        INTERNAL("lw_find_in: the index of '%s' is stale", name);
+#endif
+    return b;
+}
+
+/* The first variable of sc for a name, type, rank and arrayness, or NULL. */
+static ir_var *var_linear(scope *sc, const char *name, ir_type t, int rank, int is_array)
+{
+    for (int i = 0; i < sc->vars.len; i++) {
+        ir_var *v = VEC_AT(sc->vars, i, ir_var *);
+        if (strcmp(v->pyname, name) == 0 && v->type == t && v->rank == rank &&
+            v->is_array == (unsigned)is_array)
+            return v;
+    }
+    return NULL;
+}
+static ir_var *find_var(scope *sc, const char *name, ir_type t, int rank, int is_array)
+{
+    if (sc->vars.len < NAMEINDEX_MIN)
+        return var_linear(sc, name, t, rank, is_array);
+    nameindex_sync(&sc->vidx, &sc->vars, var_key);
+    ir_var *r = NULL;
+    for (int at = lw_strmap_get(&sc->vidx.last, name, -1); at >= 0; at = sc->vidx.prev[at]) {
+        ir_var *v = VEC_AT(sc->vars, at, ir_var *);
+        if (v->type == t && v->rank == rank && v->is_array == (unsigned)is_array)
+            r = v; /* the first in vars, as the search it replaces finds */
+    }
+#ifdef TYL_CHECK_LOOKUP
+    if (r != var_linear(sc, name, t, rank, is_array))
+        INTERNAL("lw_scope_var: the index of '%s' is stale", name);
+#endif
+    return r;
+}
+
+/* ---- sets of names (nameset): insertion order kept, hashed from NAMEINDEX_MIN names on ---- */
+
+int lw_nameset_has(const nameset *s, const char *n)
+{
+    if (!s->at.cap)
+        return lw_name_in((vec *)&s->v, n);
+    int r = lw_strmap_get(&s->at, n, -1) >= 0;
+#ifdef TYL_CHECK_LOOKUP
+    if (r != lw_name_in((vec *)&s->v, n))
+        INTERNAL("lw_nameset_has: the index of '%s' is stale", n);
+#endif
+    return r;
+}
+int lw_nameset_add(nameset *s, const char *n)
+{
+    if (lw_nameset_has(s, n))
+        return 0;
+    vec_push(&s->v, (void *)n);
+    if (s->at.cap)
+        lw_strmap_put(&s->at, n, s->v.len - 1);
+    else if (s->v.len >= NAMEINDEX_MIN)
+        for (int i = 0; i < s->v.len; i++)
+            lw_strmap_put(&s->at, VEC_AT(s->v, i, const char *), i);
+    return 1;
+}
+nameset lw_nameset_of(vec v)
+{
+    nameset r = {v, {0}};
+    if (v.len >= NAMEINDEX_MIN)
+        for (int i = 0; i < v.len; i++)
+            lw_strmap_put(&r.at, VEC_AT(v, i, const char *), i);
+    return r;
+}
+nameset lw_nameset_copy(const nameset *s)
+{
+    nameset r = {{0}, {0}};
+    for (int i = 0; i < s->v.len; i++)
+        vec_push(&r.v, s->v.items[i]);
+    if (s->at.cap) {
+        r.at = s->at;
+        r.at.keys = NEWN(const char *, s->at.cap);
+        r.at.vals = NEWN(int, s->at.cap);
+        memcpy(r.at.keys, s->at.keys, sizeof(const char *) * (size_t)s->at.cap);
+        memcpy(r.at.vals, s->at.vals, sizeof(int) * (size_t)s->at.cap);
+    }
+    return r;
 }
 
 /* The binding a name refers to: a function's locals are local for the whole function body
@@ -291,6 +457,7 @@ void lw_module_save(lctx *c, vec *ptrs, vec *copies)
 void lw_module_restore(lctx *c, vec *ptrs, vec *copies)
 {
     c->module->binds.len = 0;
+    lw_scope_changed(c->module);
     for (int i = 0; i < ptrs->len; i++) {
         binding *b = VEC_AT(*ptrs, i, binding *);
         *b = *VEC_AT(*copies, i, binding *);
@@ -314,12 +481,9 @@ binding *lw_bind(lctx *c, const char *name)
 ir_var *lw_scope_var(lctx *c, const char *name, ir_type t, int rank, int is_array)
 {
     scope *sc = binding_scope(c, name);
-    for (int i = 0; i < sc->vars.len; i++) {
-        ir_var *v = VEC_AT(sc->vars, i, ir_var *);
-        if (strcmp(v->pyname, name) == 0 && v->type == t && v->rank == rank &&
-            v->is_array == (unsigned)is_array)
-            return v;
-    }
+    ir_var *found = find_var(sc, name, t, rank, is_array);
+    if (found)
+        return found;
     const char *base = sc->prefix ? arena_printf(&util_arena, "%s_%s", sc->prefix, name) : name;
     ir_var *v = ir_var_new(c->prog, lw_cname(c, base), name, t, rank, is_array);
     vec_push(&sc->vars, v);
@@ -397,6 +561,7 @@ void lw_snap_rewind(lctx *c, snapshot *s)
 {
     lw_snap_restore_binds(c, s);
     c->sc->vars.len = s->nvars;
+    lw_scope_changed(c->sc);
     c->names.len = s->nnames;
     c->prog->nvars = s->nprogvars;
     c->pending.len = s->npending;
@@ -405,6 +570,7 @@ void lw_snap_rewind(lctx *c, snapshot *s)
     if (s->module && c->sc != c->module) {
         lw_module_restore(c, &s->mptrs, &s->mbinds);
         c->module->vars.len = s->mnvars;
+        lw_scope_changed(c->module);
         c->module->dyns.len = s->mndyns;
     }
 }
@@ -531,40 +697,51 @@ void lw_check_global_order(ast *def)
     globals_after_use(def, &def->body);
 }
 
-void lw_assigned_names(vec *stmts, vec *out)
+static void target_names_set(ast *t, nameset *out)
+{
+    if (!t)
+        return;
+    if (t->kind == A_NAME) {
+        lw_nameset_add(out, t->name);
+    } else if (t->kind == A_TUPLE || t->kind == A_LIST) {
+        for (int i = 0; i < t->args.len; i++)
+            target_names_set(VEC_AT(t->args, i, ast *), out);
+    }
+}
+static void assigned_names_set(vec *stmts, nameset *out)
 {
     for (int i = 0; i < stmts->len; i++) {
         ast *s = VEC_AT(*stmts, i, ast *);
         switch (s->kind) {
         case A_ASSIGN:
             for (int k = 0; k < s->targets.len; k++)
-                lw_target_names(VEC_AT(s->targets, k, ast *), out);
+                target_names_set(VEC_AT(s->targets, k, ast *), out);
             break;
-        case A_AUGASSIGN: lw_target_names(s->b, out); break;
+        case A_AUGASSIGN: target_names_set(s->b, out); break;
         case A_FOR:
-            lw_target_names(s->b, out);
-            lw_assigned_names(&s->body, out);
+            target_names_set(s->b, out);
+            assigned_names_set(&s->body, out);
             break;
-        case A_WHILE: lw_assigned_names(&s->body, out); break;
+        case A_WHILE: assigned_names_set(&s->body, out); break;
         case A_IF:
-            lw_assigned_names(&s->body, out);
-            lw_assigned_names(&s->orelse, out);
+            assigned_names_set(&s->body, out);
+            assigned_names_set(&s->orelse, out);
             break;
-        case A_DEF:
-            if (!lw_name_in(out, s->name))
-                vec_push(out, (void *)s->name);
-            break;
+        case A_DEF: lw_nameset_add(out, s->name); break;
         case A_OTHER_STMT:
-            if (s->name && strcmp(s->str, "class") == 0 && !lw_name_in(out, s->name))
-                vec_push(out, (void *)s->name);
+            if (s->name && strcmp(s->str, "class") == 0)
+                lw_nameset_add(out, s->name);
             break;
-        case A_IMPORT:
-            if (!lw_name_in(out, s->str ? s->str : s->name))
-                vec_push(out, (void *)(s->str ? s->str : s->name));
-            break;
+        case A_IMPORT: lw_nameset_add(out, s->str ? s->str : s->name); break;
         default: break;
         }
     }
+}
+void lw_assigned_names(vec *stmts, vec *out)
+{
+    nameset s = lw_nameset_of(*out);
+    assigned_names_set(stmts, &s);
+    *out = s.v;
 }
 
 /* Does any statement in list[from..] mention slot s? */
@@ -900,11 +1077,9 @@ value *lw_value_retarget(value *v, ir_var *from, ir_var *to, int *changed)
  * bindings of sc that use it). */
 static ir_var *hidden_slot(lctx *c, scope *sc, const char *name, ir_type t, int rank)
 {
-    for (int i = 0; i < sc->vars.len; i++) {
-        ir_var *v = VEC_AT(sc->vars, i, ir_var *);
-        if (strcmp(v->pyname, name) == 0 && v->type == t && v->rank == rank && v->is_array)
-            return v;
-    }
+    ir_var *found = find_var(sc, name, t, rank, 1);
+    if (found)
+        return found;
     const char *base = sc->prefix ? arena_printf(&util_arena, "%s_%s", sc->prefix, name) : name;
     ir_var *v = ir_var_new(c->prog, lw_cname(c, base), name, t, rank, 1);
     vec_push(&sc->vars, v);
@@ -923,8 +1098,10 @@ int lw_keep_views(lctx *c, loc l, ir_var *slot, const char *except)
             binding *b = VEC_AT(sc->binds, i, binding *);
             /* a tuple's items that read the hidden names holding them (pin_items) follow them:
              * a store into the list rebinds those on purpose */
+            if (b->kind != B_VALUE)
+                continue;
             size_t bl = strlen(b->name);
-            if (b->kind != B_VALUE || (except && strcmp(b->name, except) == 0) ||
+            if ((except && strcmp(b->name, except) == 0) ||
                 (b->val->kind == V_TUPLE && strncmp(slot->pyname, b->name, bl) == 0 &&
                  slot->pyname[bl] == '.') ||
                 lw_find_in(sc, b->name) != b)

@@ -25,30 +25,24 @@
 #include <string.h>
 
 typedef struct flow {
-    vec d;    /* const char*: the names bound on every path to here */
+    nameset d; /* the names bound on every path to here */
     int dead; /* no path reaches here (after break, continue, return, raise) */
 } flow;
 
 typedef struct uctx {
-    vec local;  /* names this pass follows */
-    vec *out;   /* names of the marked reads */
+    nameset local; /* names this pass follows */
+    nameset *out;  /* names of the marked reads */
     flow *brk;  /* the innermost `while True`: the names bound at every break, or NULL */
     int brk_any;
 } uctx;
 
 static flow flow_copy(const flow *f)
 {
-    flow r = {{0}, f->dead};
-    for (int i = 0; i < f->d.len; i++)
-        vec_push(&r.d, f->d.items[i]);
+    flow r = {lw_nameset_copy(&f->d), f->dead};
     return r;
 }
 
-static void add_name(vec *v, const char *n)
-{
-    if (!lw_name_in(v, n))
-        vec_push(v, (void *)n);
-}
+static void add_name(nameset *v, const char *n) { lw_nameset_add(v, n); }
 
 /* The names bound on every path of both: a path that cannot reach the join adds nothing. */
 static flow flow_join(const flow *a, const flow *b)
@@ -57,10 +51,10 @@ static flow flow_join(const flow *a, const flow *b)
         return flow_copy(b);
     if (b->dead)
         return flow_copy(a);
-    flow r = {{0}, 0};
-    for (int i = 0; i < a->d.len; i++)
-        if (lw_name_in((vec *)&b->d, VEC_AT(a->d, i, const char *)))
-            vec_push(&r.d, a->d.items[i]);
+    flow r = {{{0}, {0}}, 0};
+    for (int i = 0; i < a->d.v.len; i++)
+        if (lw_nameset_has(&b->d, VEC_AT(a->d.v, i, const char *)))
+            lw_nameset_add(&r.d, VEC_AT(a->d.v, i, const char *));
     return r;
 }
 
@@ -78,7 +72,7 @@ static void walk_expr(uctx *u, ast *e, flow *f, int mark)
         return;
     switch (e->kind) {
     case A_NAME:
-        if (mark && !f->dead && lw_name_in(&u->local, e->name) && !lw_name_in(&f->d, e->name)) {
+        if (mark && !f->dead && lw_nameset_has(&u->local, e->name) && !lw_nameset_has(&f->d, e->name)) {
             e->maybe_unbound = 1;
             add_name(u->out, e->name);
         }
@@ -149,7 +143,7 @@ static void walk_loop(uctx *u, ast *s, flow *f, int forever)
         walk_target(u, s->b, &body);
     flow *outer_brk = u->brk;
     int outer_any = u->brk_any;
-    flow brk = {{0}, 1};
+    flow brk = {{{0}, {0}}, 1};
     u->brk = forever ? &brk : NULL;
     u->brk_any = 0;
     walk_block(u, &s->body, &body);
@@ -241,7 +235,7 @@ static void walk_block(uctx *u, vec *stmts, flow *f)
 }
 
 /* Names bound other than by an assignment or a for target: never followed. */
-static void other_bindings(vec *stmts, vec *out)
+static void other_bindings(vec *stmts, nameset *out)
 {
     for (int i = 0; i < stmts->len; i++) {
         ast *s = VEC_AT(*stmts, i, ast *);
@@ -275,20 +269,21 @@ static void other_bindings(vec *stmts, vec *out)
 
 /* The names of the reads in stmts that may find their name unbound, bound[] being bound at the
  * start; also_other: names bound elsewhere (a function's global writes), never followed. */
-static void unbound_reads(vec *stmts, int nbound, const char *const *bound, vec *also_other, vec *out)
+static void unbound_reads(vec *stmts, int nbound, const char *const *bound, vec *also_other, nameset *out)
 {
-    uctx u = {{0}, out, NULL, 0};
-    vec assigned = {0}, other = {0};
+    uctx u = {{{0}, {0}}, out, NULL, 0};
+    vec assigned = {0};
+    nameset other = {{0}, {0}};
     lw_assigned_names(stmts, &assigned);
     other_bindings(stmts, &other);
     for (int i = 0; also_other && i < also_other->len; i++)
         add_name(&other, VEC_AT(*also_other, i, const char *));
     for (int i = 0; i < assigned.len; i++) {
         const char *n = VEC_AT(assigned, i, const char *);
-        if (!lw_name_in(&other, n) && !strchr(n, '.'))
-            vec_push(&u.local, (void *)n);
+        if (!lw_nameset_has(&other, n) && !strchr(n, '.'))
+            lw_nameset_add(&u.local, n);
     }
-    flow f = {{0}, 0};
+    flow f = {{{0}, {0}}, 0};
     for (int i = 0; i < nbound; i++)
         add_name(&f.d, bound[i]);
     walk_block(&u, stmts, &f);
@@ -314,10 +309,10 @@ static void set_flag(lctx *c, loc l, ir_var *flag, int v)
 
 void lw_unbound_begin(lctx *c, loc l, vec *stmts, int nbound, const char *const *bound)
 {
-    vec names = {0};
+    nameset names = {{0}, {0}};
     unbound_reads(stmts, nbound, bound, c->sc == c->module ? &c->global_writes : NULL, &names);
-    for (int i = 0; i < names.len; i++) {
-        const char *n = VEC_AT(names, i, const char *);
+    for (int i = 0; i < names.v.len; i++) {
+        const char *n = VEC_AT(names.v, i, const char *);
         if (flag_of(c->sc, n))
             continue;
         const char *base = arena_printf(&util_arena, "%s%sbound_%s", c->sc->prefix ? c->sc->prefix : "",

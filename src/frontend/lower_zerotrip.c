@@ -299,24 +299,42 @@ static int carriable(binding *e, binding *x)
 }
 /* The message a name refused after the loop gives where it is read: a is its entry binding
  * (before) or its binding at one exit, b at another. */
+/* The form of the tuple b binds ("(int, float)"), or NULL. */
+static const char *tuple_form(binding *b)
+{
+    return b && b->kind == B_VALUE && b->val->kind == V_TUPLE && !b->val->is_list ? lw_tuple_form(b->val) : NULL;
+}
 const char *lw_exit_refusal(ast *loop, binding *a, binding *b, int before)
 {
     const char *what = a ? lw_value_what(a) : "unbound", *xwhat = b ? lw_value_what(b) : "unbound";
-    if (strcmp(what, xwhat) == 0)
+    /* two tuples: their forms say what differs, an item's type too ((i, 0) and (i, 0.5): Python
+     * keeps the int an int, which one C variable per item cannot) */
+    const char *fa = tuple_form(a), *fb = tuple_form(b);
+    int forms = fa && fb && strcmp(fa, fb) != 0;
+    if (forms) {
+        what = arena_printf(&util_arena, "a tuple %s", fa);
+        xwhat = arena_printf(&util_arena, "a tuple %s", fb);
+    } else if (strcmp(what, xwhat) == 0)
         xwhat = "another one";
     if (before == 2) /* rebound on some paths of the body only (carry_values) */
         return arena_printf(&util_arena, "is %s before the loop at line %d and %s after an iteration "
                             "that rebinds it on some paths of its body only (the previous iteration's "
-                            "value on the others): a value whose kind or form depends on the "
-                            "iterations that ran is not supported (only the numbers of a tuple and the "
-                            "bounds of a view may differ); bind it on every path", what, loop->l.line,
-                            xwhat);
+                            "value on the others): %s depends on the iterations that ran is not "
+                            "supported (only the %s may differ); bind it on every path", what,
+                            loop->l.line, xwhat,
+                            forms ? "a tuple whose length or items' types (int, float, ...)"
+                                  : "a value whose kind or form",
+                            forms ? "values of its numbers" : "numbers of a tuple and the bounds of a view");
     const char *at = before ? arena_printf(&util_arena, "before the loop at line %d and %s at one of its "
                                            "exits (a break, a continue or the end of its body)",
                                       loop->l.line, xwhat)
                             : arena_printf(&util_arena, "at one exit of the loop at line %d (a break, a "
                                            "continue or the end of its body) and %s at another",
                                       loop->l.line, xwhat);
+    if (forms)
+        return arena_printf(&util_arena, "is %s %s: a tuple whose length or items' types (int, float, ...) "
+                            "depend on where the loop was left is not supported (only the values of its "
+                            "numbers may differ); bind it after the loop", what, at);
     return arena_printf(&util_arena, "is %s %s: a value whose kind or form depends on where the loop was "
                         "left is not supported (only the numbers of a tuple and the bounds of a view "
                         "may differ); bind it after the loop", what, at);
@@ -412,6 +430,32 @@ void lw_exits_probe(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *conda
             e = first;
             carry = 0;
         }
+        /* a number bound to a variable of another type at an exit than at the end of the body
+         * (k = i before a break, k = 0.5 after it, k a float before the loop: no dynvar, since
+         * the entry and the end agree): after the loop k read the end's variable, which that
+         * exit did not write (Python: 5, the compiled program: 0.5); refused where read */
+        binding *end = rec.nexits ? VEC_AT(rec.vals, (rec.nexits - 1) * nn + i, binding *) : NULL;
+        binding *other = NULL;
+        for (int k = 0; end && end->kind == B_SCALAR && k + 1 < rec.nexits && !other; k++) {
+            binding *x = VEC_AT(rec.vals, k * nn + i, binding *);
+            if (x && x->kind == B_SCALAR && x->var != end->var && !(x->dyn && x->dyn == end->dyn))
+                other = x;
+        }
+        if (other) {
+            const char *tx = other->dyn ? "an int or a float" : lw_vkind_desc(lw_scalar(loop->l, ir_varref(loop->l, other->var), other->weak));
+            const char *te = end->dyn ? "an int or a float" : lw_vkind_desc(lw_scalar(loop->l, ir_varref(loop->l, end->var), end->weak));
+            if (strcmp(tx, te) == 0) {
+                tx = ir_type_name(other->var->type);
+                te = ir_type_name(end->var->type);
+            }
+            vec_push(refused, (void *)n);
+            vec_push(refused, (void *)arena_printf(&util_arena, "is %s at one exit of the loop at line %d (a break or a "
+                                                   "continue) and %s at the end of its body: a number whose type "
+                                                   "depends on where the loop was left is not supported here; "
+                                                   "give it one type (float(...)) or bind it after the loop",
+                                                   tx, loop->l.line, te));
+            continue;
+        }
         if (!e || e->kind == B_SCALAR || errish(e))
             continue;
         if (e->kind == B_VALUE && ((e->val->kind != V_STR && e->val->kind != V_FSTR && e->val->kind != V_TUPLE &&
@@ -445,6 +489,17 @@ void lw_exits_probe(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *conda
         else if (ok)
             vec_push(late, (void *)n);
         else {
+            /* the message names an exit whose tuple has another form than a's, where there is one
+             * (not merely the first exit with other numbers) */
+            const char *fa = tuple_form(a);
+            for (int k = 0; fa && k < rec.nexits; k++) {
+                binding *x = VEC_AT(rec.vals, k * nn + i, binding *);
+                const char *fx = tuple_form(x);
+                if (fx && strcmp(fx, fa) != 0) {
+                    b = x;
+                    break;
+                }
+            }
             vec_push(refused, (void *)n);
             vec_push(refused, (void *)(carry ? lw_exit_refusal(loop, a, b, !once && !first) : not_carried(loop, a, b, !once && !first)));
         }

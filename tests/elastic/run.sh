@@ -18,7 +18,8 @@
 #   random/*          a seeded random rank and step (the same draw twice), then a restart
 #   kill-in-ckpt      rank 0 dies inside a checkpoint write: the complete-looking .tmp folder
 #                     is ignored (resume from the previous one) and removed by the next write
-#   damaged/*         flipped bit, truncated file (TYLES_FAULT_CORRUPT), edited MANIFEST, all
+#   damaged/*         flipped bit, truncated file (TYLES_FAULT_CORRUPT), bytes appended to one,
+#                     edited MANIFEST, all
 #                     checkpoints damaged, LATEST missing / naming a deleted folder / stale,
 #                     empty folder: the fall-back, its message and the result; a missing
 #                     --restart=DIR: exit 1 naming it
@@ -288,7 +289,7 @@ corrupt_case() {
     if [ $mode = flip ]; then
         why="buf0\.npy: checksum mismatch in record [0-9]+ \(bytes [0-9]+-[0-9]+ of the data\)"
     else
-        why="buf0\.npy has [0-9]+ bytes, the manifest says [0-9]+ \(truncated\?\)"
+        why="buf0\.npy has [0-9]+ bytes, the manifest says [0-9]+ \(truncated: [0-9]+ bytes missing\)"
     fi
     restarted $S $c 2 $CK10 &&
         expect_stderr "damaged/$mode" "$d/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: $why; trying the previous one\$" &&
@@ -386,6 +387,18 @@ PYEOF
                 ok "damaged/$c (a time loop the program does not have: refused)"; fi
         }
         par fx_loop_index
+
+        fx_appended() { # bytes appended to a buffer: the exact message
+            local f n
+            c=appended; case_from_fixture $c
+            f=$T/$S/$c/$S.ckpt/$CK20/buf0.npy
+            n=$(stat -c %s "$f")
+            printf 'extra' >>"$f"
+            restarted $S $c 2 $CK10 &&
+                expect_stderr "damaged/appended" "$T/$S/$c/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: buf0\.npy has $((n + 5)) bytes, the manifest says $n \(5 trailing bytes after its data\); trying the previous one\$" &&
+                ok "damaged/appended (5 bytes appended to a buffer: rejected with its size, resumed from the previous checkpoint)"
+        }
+        par fx_appended
 
         fx_all_damaged() {
             c=all_damaged; case_from_fixture $c
