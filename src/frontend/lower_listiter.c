@@ -131,9 +131,13 @@ value *lw_list_print(lctx *c, ast *call)
         }
         value *lst = b->val;
         int np_scalar = 0;
-        if (lst->rank != 0 || (lst->type == T_BOOL && !lst->weak)) {
+        /* bools: a comparison's result is marked a Python bool whatever its operands (repr()
+         * of a bool computed at run time is refused for that, lower_format.c): a list of
+         * u[i] > 0.5 printed [True, False] where NumPy prints [np.True_, np.False_] */
+        if (lst->rank != 0 || lst->type == T_BOOL) {
             diag_error(a->l, "print() of a list built at run time is supported for lists of numbers "
-                             "(this one holds %s)", lst->lrow ? (lst->is_list ? "lists" : "tuples") : lst->rank ? "arrays" : "NumPy bools");
+                             "(this one holds %s)", lst->lrow ? (lst->is_list ? "lists" : "tuples") : lst->rank ? "arrays"
+                             : "bools, which print as np.True_ or True depending on how they were computed");
             return &lw_ERRV;
         }
         if (lw_list_mixed_weak(lst)) {
@@ -149,8 +153,8 @@ value *lw_list_print(lctx *c, ast *call)
         const char *k = arena_printf(&util_arena, "print.%d.%d.%d", l.line, l.col, i);
         vec_push(&out, stmt(print_call(l, ast_vec1(ast_str(l, "[")), ast_str(l, ""))));
         ast *x = ast_subscript(l, a, ast_vec1(ast_name(l, k)), 0);
-        if (np_scalar) /* NumPy 2's repr of its scalars */
-            x = ast_call(l, ast_attr(l, ast_str(l, arena_printf(&util_arena, "np.%s({})", ir_type_name(lst->type))),
+        if (np_scalar) /* NumPy 2's repr of its scalars; '{!s}': format(np.float32(x), '') formats float(x) */
+            x = ast_call(l, ast_attr(l, ast_str(l, arena_printf(&util_arena, "np.%s({!s})", ir_type_name(lst->type))),
                                      "format"),
                          ast_arglist(NULL, x));
         vec item = ast_vec1(x);

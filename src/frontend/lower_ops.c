@@ -490,6 +490,11 @@ value *lw_py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
     ir_type t;
     if (op >= OP_CLT && op <= OP_CNE) {
         ir_type ct = isf ? T_F64 : T_I64;
+        /* a NumPy float operand: NumPy 2 compares in the promoted type, as an array's
+         * comparison does (np.float32(x) == 0.7 in float32, the Python float made float32:
+         * compared as doubles it was False where NumPy says True) */
+        if (isf && npsem && ir_type_is_float(lw_promote_vals(a, b)))
+            ct = lw_promote_vals(a, b);
         if (!isf && a->type == T_BOOL && b->type == T_BOOL)
             ct = T_BOOL;
         ir_expr *x = ir_cast(l, ct, a->e), *y = ir_cast(l, ct, b->e);

@@ -132,8 +132,12 @@ ir_expr *ir_cast(loc l, ir_type t, ir_expr *a)
         return a;
     if (a->kind == E_CONST) {
         /* Fold conversions of constants: the value is exactly what C's conversion gives. */
+        /* a float32 constant holds the double it was written as (its C literal, with 'f',
+         * rounds it): widened, it is the float's value (np.float32(0.7) == x compared x with
+         * 0.69999999999999996, not 0.699999988079071) */
         if (ir_type_is_float(t))
-            return ir_const_f(l, t, ir_type_is_float(a->type) ? a->c.f : (double)a->c.i);
+            return ir_const_f(l, t, a->type == T_F32 ? (double)(float)a->c.f
+                                    : ir_type_is_float(a->type) ? a->c.f : (double)a->c.i);
         if (!ir_type_is_float(a->type))
             return ir_const_i(l, t, a->c.i);
     }

@@ -11,10 +11,17 @@ Programs with inputs (NAME.data/) or '# args:' are left out.
 
     tests/fuzz/differential.py [--seed=S] [--count=N] [--tylesc=bin/tylesc] [--out=build/fuzz/mutants]
                                [--programs=GLOB[,GLOB...]] [--maxsize=BYTES] [--hostile=1]
+                           [--ranks=3] [--rank-sample=P] [--flags='--split-main=1 ...'] [--threads=T]
 
 --programs: the programs mutated, globs relative to the repository (default tests/programs/*.tyl);
 --maxsize: larger programs are left out (default 3000).
 --hostile=1: numbers replaced by edge values too (negative, 64, nan, inf, 1e300).
+--ranks=N: a sample of the mutants that match NumPy at 1 rank (a fraction P, --rank-sample,
+  default 0.5) also run under mpirun --oversubscribe -np N, as tests/run_tests.py does; their
+  stdout, exit status and .npy files compared with NumPy's (decomposition bugs: halos,
+  reductions, gathers, prints). A mutant NumPy raises on must not exit 0 at N ranks either.
+--flags: more tylesc options (e.g. --split-main=1); the environment goes to the compiled runs
+  (e.g. TYLES_BLOCK_ROWS=3 TYLES_PAD_ROWS=1). --threads: OMP_NUM_THREADS of the runs (default 1).
 """
 import glob, math, os, random, re, shutil, subprocess, sys
 
@@ -22,7 +29,8 @@ import numpy as np
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 opt = {'seed': '1', 'count': '200', 'tylesc': 'bin/tylesc', 'out': 'build/fuzz/mutants',
-       'programs': 'tests/programs/*.tyl', 'maxsize': '3000', 'hostile': None}
+       'programs': 'tests/programs/*.tyl', 'maxsize': '3000', 'hostile': None, 'ranks': None,
+       'rank-sample': '0.5', 'flags': '', 'threads': '1'}
 for a in sys.argv[1:]:
     k, _, v = a.lstrip('-').partition('=')
     if k not in opt:
@@ -31,7 +39,10 @@ for a in sys.argv[1:]:
 hostile = opt['hostile'] is not None
 seed, count = int(opt['seed']), int(opt['count'])
 tylesc, out = os.path.join(root, opt['tylesc']), os.path.join(root, opt['out'])
+ranks, rank_sample, flags = int(opt['ranks'] or 1), float(opt['rank-sample']), opt['flags'].split()
+mpirun = ['mpirun', '--allow-run-as-root', '--oversubscribe', '-q', '-np', str(ranks)]
 rnd = random.Random(seed)
+rrnd = random.Random(-seed) # which mutants also run at N ranks (rnd's sequence as without --ranks)
 files = [f for f in sorted(set(sum((glob.glob(os.path.join(root, g)) for g in opt['programs'].split(',')), [])))
          if not os.path.isdir(f[:-4] + '.data') and os.path.getsize(f) < int(opt['maxsize']) and
          '# args:' not in open(f).read()]
@@ -92,19 +103,33 @@ def same(a, b, tol):
 
 work = os.path.join(out, 'dwork%d' % seed)
 pyw = os.path.join(work, 'py')
-env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONWARNINGS='ignore')
+env = dict(os.environ, OMP_NUM_THREADS=opt['threads'], PYTHONWARNINGS='ignore')
+# the NumPy runs see tests/stubs (numba, matplotlib stand-ins) as tests/run_tests.py's do (seed
+# 9603: numba_heat_loops' mutant raised ModuleNotFoundError without them)
+py_env = dict(env, OMP_NUM_THREADS='1', PYTHONPATH=os.pathsep.join([os.path.join(root, 'tests', 'stubs')] +
+                                              [p for p in [os.environ.get('PYTHONPATH')] if p]))
 # the second reference, as tests/run_tests.py's: NumPy's own SIMD exp/log/sin/... round some
 # results differently from libm, which the compiled code calls
-libm_env = dict(env, NPY_DISABLE_CPU_FEATURES='X86_V3 X86_V4 AVX512_ICL AVX512_SPR')
+libm_env = dict(py_env, NPY_DISABLE_CPU_FEATURES='X86_V3 X86_V4 AVX512_ICL AVX512_SPR')
 
 
-def differs(py, r, tol):
-    """Why the compiled run r differs from the NumPy run py (in pyw), or None."""
+def differs(py, r, tol, d=None):
+    """Why the compiled run r (in d) differs from the NumPy run py (in pyw), or None."""
     if not same(py.stdout.decode(), r.stdout.decode(), tol):
         return 'compiled run differs from NumPy (exit %d)' % r.returncode
-    bad = same_arrays(npys(pyw), npys(work), tol)
+    bad = same_arrays(npys(pyw), npys(d or work), tol)
     return 'compiled run saves another %s' % bad if bad else None
-found = ran = 0
+
+
+def run_ranks(argv):
+    """The compiled program run at `ranks` ranks in its own folder (work/rN)."""
+    d = os.path.join(work, 'r%d' % ranks)
+    os.makedirs(d)
+    shutil.copy(os.path.join(work, 'm'), d)
+    menv = dict(env, OMPI_ALLOW_RUN_AS_ROOT='1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM='1',
+                OMPI_MCA_rmaps_base_oversubscribe='1')
+    return subprocess.run(mpirun + ['./m'] + argv, cwd=d, capture_output=True, timeout=120, env=menv), d
+found = ran = ran_n = 0
 for it in range(count):
     src = open(rnd.choice(files)).read()
     for _ in range(rnd.randrange(1, 3)):
@@ -120,21 +145,28 @@ for it in range(count):
     argv = am.group(1).split() if am else []
     try:
         try:
-            py = subprocess.run([sys.executable, 'm.tyl'] + argv, cwd=pyw, capture_output=True, timeout=60, env=env)
+            py = subprocess.run([sys.executable, 'm.tyl'] + argv, cwd=pyw, capture_output=True, timeout=60, env=py_env)
         except subprocess.TimeoutExpired: # NumPy's own endless loop (a time step made negative)
             continue
         raised = py.returncode != 0
         if raised and (b'Traceback' not in py.stderr or b'RecursionError' in py.stderr):
             continue
-        c = subprocess.run([tylesc, 'm.tyl', '-o', 'm'], cwd=work, capture_output=True, timeout=120)
+        c = subprocess.run([tylesc] + flags + ['m.tyl', '-o', 'm'], cwd=work, capture_output=True, timeout=120)
         if c.returncode > 1:
             why = 'tylesc exit %d: %s' % (c.returncode, c.stderr.decode()[-200:])
         elif c.returncode == 0:
             r = subprocess.run(['./m'] + argv, cwd=work, capture_output=True, timeout=60, env=env)
             ran += 1
+            multi = ranks > 1 and rrnd.random() < rank_sample
             if raised:
                 if r.returncode == 0:
                     why = 'NumPy raised (%s), the compiled run exits 0' % py.stderr.decode().strip().split('\n')[-1][:120]
+                elif multi:
+                    rn, _ = run_ranks(argv)
+                    ran_n += 1
+                    if rn.returncode == 0:
+                        why = 'NumPy raised (%s), the compiled run at %d ranks exits 0' % (
+                            py.stderr.decode().strip().split('\n')[-1][:120], ranks)
             elif r.returncode != 0:
                 why = 'compiled run differs from NumPy (exit %d)' % r.returncode
             else:
@@ -146,6 +178,20 @@ for it in range(count):
                     py = subprocess.run([sys.executable, 'm.tyl'] + argv, cwd=pyw, capture_output=True, timeout=60,
                                         env=libm_env)
                     why = differs(py, r, tol) and why
+                if not why and multi:
+                    rn, d = run_ranks(argv)
+                    ran_n += 1
+                    if rn.returncode != 0:
+                        why = 'compiled run at %d ranks fails (exit %d): %s' % (
+                            ranks, rn.returncode, rn.stderr.decode()[-200:])
+                    else:
+                        why = differs(py, rn, tol, d)
+                        if why:
+                            py = subprocess.run([sys.executable, 'm.tyl'] + argv, cwd=pyw, capture_output=True,
+                                                timeout=60, env=libm_env)
+                            why = differs(py, rn, tol, d) and why
+                        if why:
+                            why = why.replace('compiled run', 'compiled run at %d ranks' % ranks)
     except subprocess.TimeoutExpired:
         why = 'timeout'
     except (ValueError, OSError) as e: # an .npy file the compiled run wrote that NumPy cannot read
@@ -157,5 +203,6 @@ for it in range(count):
         q = os.path.join(out, 'diff_%d_%d.tyl' % (seed, it))
         open(q, 'w').write(src)
         print('%s: %s' % (os.path.relpath(q, root), why), flush=True)
-print('differential.py: seed %d, %d mutants, %d compiled and run: %d findings' % (seed, count, ran, found))
+print('differential.py: seed %d, %d mutants, %d compiled and run%s: %d findings' % (
+    seed, count, ran, ', %d of them also at %d ranks' % (ran_n, ranks) if ranks > 1 else '', found))
 sys.exit(1 if found else 0)
