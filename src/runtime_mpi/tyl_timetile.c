@@ -37,7 +37,8 @@
  * offset (a transposed or strided row axis, a row broadcast, a periodic read), targets of a
  * fused group on different rows, a periodic halo (its images would need an exchange per step).
  * Unless forced (--time-tile=K), arrays that fit in the cache are not tiled either: tiling only
- * saves memory traffic. On several ranks the stages run over boxes grown into deep halos
+ * saves memory traffic; nor are 3-D float32 arrays past the last-level cache, whose plain
+ * sweeps stream faster than tiles compute (the model: tyl_ttplan.c tyl_tt_plain_planes_). On several ranks the stages run over boxes grown into deep halos
  * (below, "several ranks"), tiled the same way or one after another.
  *
  * Threads: the same argument holds along the columns (the last array dimension; the middle
@@ -59,7 +60,8 @@
  * pays, else as two groups of K (run_doubled; on several ranks after one exchange 2K deep, or
  * run_halves where the 2K group cannot run on deep halos or its edges would not pay).
  *
- * Environment: TYLES_TIME_TILE=off steps every loop one step at a time (to compare); the tile's
+ * Environment: TYLES_TIME_TILE=off steps every loop one step at a time (to compare), =on tiles
+ * the 3-D groups that the model would run as plain sweeps (tyl_tt_plain_planes_); the tile's
  * cache budget is TYLES_TT_CACHE bytes (default 1 MiB), a core's L2 TYLES_TT_L2 bytes where
  * set, else what the C library reports (tyl_ttplan.c); TYLES_TT_ROWS and TYLES_TT_COLS set the
  * tile height and (with threads, or 3-D) width outright; TYLES_TT_SYNC=slabs, pipeline or
@@ -796,7 +798,8 @@ static tt_plan plan(void)
     free(rd);
     /* the tile: its rows (and columns) of every array, and those the lags and offsets add,
      * within the budget; unless forced, only when the arrays do not fit in it several times */
-    size_t rowbytes = 0, total = 0, linebytes = 0, flatbytes = 0;
+    size_t rowbytes = 0, total = 0, linebytes = 0, flatbytes = 0, widest = 0;
+    int64_t line = INT64_MAX; /* the shortest line of a 3-D array, in bytes (tyl_tt_plain_planes_) */
     const tyl_array *seen[64];
     int nseen = 0, planes = 0; /* planes: a row is a plane (an array of rank 3 or more) */
     for (int n = 0; n < tt.ns; n++)
@@ -812,8 +815,11 @@ static tt_plan plan(void)
             planes |= a->rank >= 3;
             rowbytes += a->rank > 1 ? (size_t)a->stride[0] * el : el;
             /* a line of a plane (axis_dim 1): its allocated row, halos and padding included */
-            if (a->rank >= 3)
+            widest = el > widest ? el : widest;
+            if (a->rank >= 3) {
                 linebytes += (size_t)a->stride[1] * el;
+                line = a->n[a->rank - 1] * (int64_t)el < line ? a->n[a->rank - 1] * (int64_t)el : line;
+            }
             else
                 flatbytes += a->rank > 1 ? (size_t)a->stride[0] * el : el;
             total += (size_t)a->lsize * el;
@@ -822,6 +828,10 @@ static tt_plan plan(void)
      * only adds a barrier per wavefront (Jacobi 2-D 512^2, 4.2 MB, 2 threads: 2.0 GSt/s tiled
      * against 5.1 stepped in the quiet bench, while 1 thread gained 1.7x from tiling) */
     if (!tt.forced && total <= 4 * tyl_tt_budget_() * (size_t)omp_get_max_threads())
+        return P;
+    /* planes of float32 past the last-level cache: the plain sweeps are faster (the model in
+     * tyl_ttplan.c) */
+    if (!tt.forced && planes && cols && tyl_tt_plain_planes_(total, widest, line))
         return P;
     int64_t lo = INT64_MAX, hi = INT64_MIN, clo = INT64_MAX, chi = INT64_MIN, work = 0;
     for (int n = 0; n < tt.ns; n++) {
@@ -1121,14 +1131,17 @@ static void run_plan(tt_plan P)
         else
             fprintf(stderr, "tyles: %d steps in order\n", tt.K);
     }
-    if (!P.H && tt.deep)
-        run_deep_in_order();
-    else if (!P.H) {
-        for (int n = 0; n < tt.ns; n++)
-            if (tt.st[n].sw)
-                tyl_sweep_run_full_(tt.st[n].sw, (tyl_array **const *)tt.st[n].arrp, tt.st[n].x, tt.st[n].sc);
-            else
-                tyl_copy_outside(tt.st[n].cdst, tt.st[n].csrc, tt.st[n].clo, tt.st[n].clen);
+    if (!P.H) { /* whole stages: their kernels block rows as plain sweeps do (tyl_mem_block_rows) */
+        tyl_tt_running_ = 0;
+        if (tt.deep)
+            run_deep_in_order();
+        else
+            for (int n = 0; n < tt.ns; n++)
+                if (tt.st[n].sw)
+                    tyl_sweep_run_full_(tt.st[n].sw, (tyl_array **const *)tt.st[n].arrp, tt.st[n].x, tt.st[n].sc);
+                else
+                    tyl_copy_outside(tt.st[n].cdst, tt.st[n].csrc, tt.st[n].clo, tt.st[n].clen);
+        tyl_tt_running_ = 1;
     } else {
         int64_t lo = INT64_MAX, hi = INT64_MIN, clo = INT64_MAX, chi = INT64_MIN;
         for (int n = 0; n < tt.ns; n++) {
