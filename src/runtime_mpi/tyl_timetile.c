@@ -741,6 +741,38 @@ static int64_t shrinks(const tt_read *rd, int nr)
     return prev;
 }
 
+/* Whether the group runs its stages one after another as plain sweeps, by the model of
+ * tyl_ttplan.c tyl_tt_plain_planes_ (3-D float32 arrays past the last-level cache), unless K
+ * was forced: in order on one rank (plan), step by step on several (run_group: halos one
+ * step deep, not the deep halos' grown boxes, which on 2 ranks took 1.45x the CPU time of
+ * step-by-step order for Jacobi 3-D float32 256^3, in order, and 1.95x in tiles). */
+static int plain_sweeps(void)
+{
+    size_t total = 0, widest = 0;
+    int64_t line = INT64_MAX; /* the shortest line (last axis) of a 3-D array, in bytes */
+    const tyl_array *seen[64];
+    int nseen = 0;
+    if (tt.forced)
+        return 0;
+    for (int n = 0; n < tt.ns; n++)
+        for (int i = 0; i < tt.st[n].na; i++) {
+            const tyl_array *a = tt.st[n].arr[i];
+            int dup = nseen == 64;
+            for (int j = 0; j < nseen && !dup; j++)
+                dup = seen[j] == a;
+            if (dup)
+                continue;
+            seen[nseen++] = a;
+            const size_t el = tyl_dtype_size(a->dtype);
+            total += (size_t)a->lsize * el;
+            widest = el > widest ? el : widest;
+            if (a->rank >= 3 && a->n[a->rank - 1] * (int64_t)el < line)
+                line = a->n[a->rank - 1] * (int64_t)el;
+        }
+    return line < INT64_MAX && total > 4 * tyl_tt_budget_() * (size_t)omp_get_max_threads() &&
+           tyl_tt_plain_planes_(total, widest, line);
+}
+
 /* The lags and the tile sizes; H = 0 when the group runs in order instead. */
 static tt_plan plan(void)
 {
@@ -798,8 +830,7 @@ static tt_plan plan(void)
     free(rd);
     /* the tile: its rows (and columns) of every array, and those the lags and offsets add,
      * within the budget; unless forced, only when the arrays do not fit in it several times */
-    size_t rowbytes = 0, total = 0, linebytes = 0, flatbytes = 0, widest = 0;
-    int64_t line = INT64_MAX; /* the shortest line of a 3-D array, in bytes (tyl_tt_plain_planes_) */
+    size_t rowbytes = 0, total = 0, linebytes = 0, flatbytes = 0;
     const tyl_array *seen[64];
     int nseen = 0, planes = 0; /* planes: a row is a plane (an array of rank 3 or more) */
     for (int n = 0; n < tt.ns; n++)
@@ -815,11 +846,8 @@ static tt_plan plan(void)
             planes |= a->rank >= 3;
             rowbytes += a->rank > 1 ? (size_t)a->stride[0] * el : el;
             /* a line of a plane (axis_dim 1): its allocated row, halos and padding included */
-            widest = el > widest ? el : widest;
-            if (a->rank >= 3) {
+            if (a->rank >= 3)
                 linebytes += (size_t)a->stride[1] * el;
-                line = a->n[a->rank - 1] * (int64_t)el < line ? a->n[a->rank - 1] * (int64_t)el : line;
-            }
             else
                 flatbytes += a->rank > 1 ? (size_t)a->stride[0] * el : el;
             total += (size_t)a->lsize * el;
@@ -829,9 +857,7 @@ static tt_plan plan(void)
      * against 5.1 stepped in the quiet bench, while 1 thread gained 1.7x from tiling) */
     if (!tt.forced && total <= 4 * tyl_tt_budget_() * (size_t)omp_get_max_threads())
         return P;
-    /* planes of float32 past the last-level cache: the plain sweeps are faster (the model in
-     * tyl_ttplan.c) */
-    if (!tt.forced && planes && cols && tyl_tt_plain_planes_(total, widest, line))
+    if (plain_sweeps())
         return P;
     int64_t lo = INT64_MAX, hi = INT64_MIN, clo = INT64_MAX, chi = INT64_MIN, work = 0;
     for (int n = 0; n < tt.ns; n++) {
@@ -1302,7 +1328,7 @@ static void run_group(void)
         for (int n = 0; n < tt.ns; n++)
             tt.st[n].empty = 0;
         int64_t ok = deep_boxes();
-        ok = ok ? 1 + deep_pays() : 0; /* 2: deep; 1: legal but not worth it; 0: not legal */
+        ok = ok ? 1 + (deep_pays() && !plain_sweeps()) : 0; /* 2: deep; 1: legal but not worth it; 0: not legal */
         tyl_reduce_ranks(&ok, TYL_INT64, 2); /* all ranks deep, or all step by step */
         if (ok != 2 && doubled) {
             run_halves();
