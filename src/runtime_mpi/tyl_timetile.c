@@ -38,8 +38,9 @@
  * fused group on different rows, a periodic halo (its images would need an exchange per step).
  * Unless forced (--time-tile=K), arrays that fit in the cache are not tiled either: tiling only
  * saves memory traffic; nor are 3-D float32 arrays past the last-level cache, whose plain
- * sweeps stream faster than tiles compute (the model: tyl_ttplan.c tyl_tt_plain_planes_). On several ranks the stages run over boxes grown into deep halos
- * (below, "several ranks"), tiled the same way or one after another.
+ * sweeps stream faster than tiles compute (the model: tyl_ttplan.c tyl_tt_plain_planes_). On
+ * several ranks the stages run over boxes grown into deep halos (below, "several ranks"),
+ * tiled the same way or one after another.
  *
  * Threads: the same argument holds along the columns (the last array dimension; the middle
  * one of a 3-D array, axis_dim) with column lags M_n from the column offsets. With tiles of H
