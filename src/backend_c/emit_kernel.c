@@ -176,16 +176,15 @@ void emit_c_simd(FILE *o, int ind, kctx *k)
 }
 
 /* The kernel's read number of the schedule's prefetched read j, or -1 when the kernel has no
- * row pointer of its own for it (a read of the target goes through the target's pointer). */
+ * row pointer of its own for it (a read of the target goes through the target's pointer).
+ * Which reads are prefetched is the schedule's (pass_sched_vec: contiguous rows that every
+ * outer box dimension steps through, which sched.c checks); this only finds their pointers. */
 static int pf_read(kctx *k, int j)
 {
     ir_view *v = VEC_AT(*k->prefetch, j, ir_view *);
     for (int i = 0; i < k->reads.len; i++)
         if (emit_view_eq(VEC_AT(k->reads, i, ir_view *), v))
-            return emit_static_stride(v, k->B - 2) == -1 && emit_static_stride(v, k->B - 1) == 1 &&
-                           (!(k->prefetch_how & PF_BLOCK) || emit_static_stride(v, 0) == -1)
-                       ? i
-                       : -1;
+            return i;
     return -1;
 }
 

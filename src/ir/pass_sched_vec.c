@@ -35,7 +35,10 @@
  *   sched->prefetch (box rank 3 or more, or 2 with a streamed target; no periodic reads, not
  *   tiled): per array read, the read whose rows come first along the outer box dimensions
  *   (largest constant offsets, from the slices' symbolic starts): only those rows come from
- *   memory, the others from the caches.
+ *   memory, the others from the caches. Only reads whose rows are contiguous and that every
+ *   outer box dimension steps through (row_stream) are listed, and every one listed is
+ *   prefetched, through the kernel's row pointer for it (sched.c checks the first; the
+ *   emitter only finds the pointer: it decided from the reads' strides before, the same test).
  *   With rows as short as a plane's (1-2 KiB at 256^3) the hardware prefetcher alone does not
  *   keep up (measured; no counters here to say why): prefetching them about 2 KiB ahead made
  *   3-D Jacobi 256^3 1.21x faster in float32 and 1.17x in float64 (CPU time, 1 thread; issue

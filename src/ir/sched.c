@@ -38,6 +38,25 @@ static const char *pass_name;
 
 static int runs_kernel(ir_stmt *s) { return s->kind == S_SWEEP || s->kind == S_FUSED || s->kind == S_REDUCE; }
 
+/* A prefetched read (pass_sched_vec): contiguous rows (the last array dimension runs along box
+ * dimension B - 1, step 1) that every outer box dimension steps through along another array
+ * dimension, so that a kernel's row pointer moves by a stride along each. */
+static int prefetch_rows(const ir_view *v, int B)
+{
+    const int last = v->rank - 1;
+    if (last < 0 || v->dim[last].kind != D_RANGE || v->dim[last].box != B - 1 || v->dim[last].wrap ||
+        v->dim[last].step_c != 1)
+        return 0;
+    for (int k = 0; k < B - 1; k++) {
+        int found = 0;
+        for (int d = 0; d < last && !found; d++)
+            found = v->dim[d].kind == D_RANGE && v->dim[d].box == k && !v->dim[d].wrap;
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
 static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
 {
     int done = p->sched->done;
@@ -92,6 +111,9 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
             CHECK(!h->prefetch.len || (h->simd && !h->tiled && h->point_bytes > 0 && (ir_sched_box_rank(s) >= 3 || (ir_sched_box_rank(s) == 2 && h->stream))),
                   "prefetched rows in a kernel of rank under 3 without a streamed row, a tiled one, or without simd");
             CHECK(!h->prefetch.len == !h->prefetch_how, "prefetched reads without how, or how without reads");
+            for (int j = 0; j < h->prefetch.len; j++)
+                CHECK(prefetch_rows(VEC_AT(h->prefetch, j, ir_view *), ir_sched_box_rank(s)),
+                      "a prefetched read whose rows are not contiguous or that an outer loop does not step through");
             CHECK(!(h->prefetch_how & PF_BLOCK) == !h->block_live &&
                       (!(h->prefetch_how & PF_BLOCK) || (ir_sched_box_rank(s) == 3 && !(h->prefetch_how & PF_ROWS))),
                   "row blocks without their live rows, outside a box of rank 3, or with rows prefetched ahead too");

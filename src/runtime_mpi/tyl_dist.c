@@ -652,7 +652,7 @@ void tyl_dist_report(double total, const char *transport)
     fprintf(stderr, "  edge strips  %lld in %lld sweeps run while halos travel (all ranks)\n", (long long)tp[0],
             (long long)tp[1]);
     if (tyl_tt_deep_groups_ || tyl_tt_declined_groups_)
-        fprintf(stderr, "  time tiles   %lld groups of steps on deep halos, %lld stepped (edges too costly)\n",
+        fprintf(stderr, "  time tiles   %lld groups of steps on deep halos, %lld stepped (edges too costly, or plain sweeps faster)\n",
                 (long long)tyl_tt_deep_groups_, (long long)tyl_tt_declined_groups_);
     fprintf(stderr, "  imbalance    %.3f (max / mean of the time outside halo waits)\n",
             (avg[0] - avg[1]) > 0 ? (mx[0] - avg[1]) / (avg[0] - avg[1]) : 1.0);

@@ -37,8 +37,10 @@
  * offset (a transposed or strided row axis, a row broadcast, a periodic read), targets of a
  * fused group on different rows, a periodic halo (its images would need an exchange per step).
  * Unless forced (--time-tile=K), arrays that fit in the cache are not tiled either: tiling only
- * saves memory traffic. On several ranks the stages run over boxes grown into deep halos
- * (below, "several ranks"), tiled the same way or one after another.
+ * saves memory traffic; nor are 3-D float32 arrays past the last-level cache, whose plain
+ * sweeps stream faster than tiles compute (the model: tyl_ttplan.c tyl_tt_plain_planes_). On
+ * several ranks the stages run over boxes grown into deep halos (below, "several ranks"),
+ * tiled the same way or one after another.
  *
  * Threads: the same argument holds along the columns (the last array dimension; the middle
  * one of a 3-D array, axis_dim) with column lags M_n from the column offsets. With tiles of H
@@ -59,7 +61,8 @@
  * pays, else as two groups of K (run_doubled; on several ranks after one exchange 2K deep, or
  * run_halves where the 2K group cannot run on deep halos or its edges would not pay).
  *
- * Environment: TYLES_TIME_TILE=off steps every loop one step at a time (to compare); the tile's
+ * Environment: TYLES_TIME_TILE=off steps every loop one step at a time (to compare), =on tiles
+ * the 3-D groups that the model would run as plain sweeps (tyl_tt_plain_planes_); the tile's
  * cache budget is TYLES_TT_CACHE bytes (default 1 MiB), a core's L2 TYLES_TT_L2 bytes where
  * set, else what the C library reports (tyl_ttplan.c); TYLES_TT_ROWS and TYLES_TT_COLS set the
  * tile height and (with threads, or 3-D) width outright; TYLES_TT_SYNC=slabs, pipeline or
@@ -741,6 +744,38 @@ static int64_t shrinks(const tt_read *rd, int nr)
     return prev;
 }
 
+/* Whether the group runs its stages one after another as plain sweeps, by the model of
+ * tyl_ttplan.c tyl_tt_plain_planes_ (3-D float32 arrays past the last-level cache), unless K
+ * was forced: in order on one rank (plan), step by step on several (run_group: halos one
+ * step deep, not the deep halos' grown boxes, which on 2 ranks took 1.45x the CPU time of
+ * step-by-step order for Jacobi 3-D float32 256^3, in order, and 1.95x in tiles). */
+static int plain_sweeps(void)
+{
+    size_t total = 0, widest = 0;
+    int64_t line = INT64_MAX; /* the shortest line (last axis) of a 3-D array, in bytes */
+    const tyl_array *seen[64];
+    int nseen = 0;
+    if (tt.forced)
+        return 0;
+    for (int n = 0; n < tt.ns; n++)
+        for (int i = 0; i < tt.st[n].na; i++) {
+            const tyl_array *a = tt.st[n].arr[i];
+            int dup = nseen == 64;
+            for (int j = 0; j < nseen && !dup; j++)
+                dup = seen[j] == a;
+            if (dup)
+                continue;
+            seen[nseen++] = a;
+            const size_t el = tyl_dtype_size(a->dtype);
+            total += (size_t)a->lsize * el;
+            widest = el > widest ? el : widest;
+            if (a->rank >= 3 && a->n[a->rank - 1] * (int64_t)el < line)
+                line = a->n[a->rank - 1] * (int64_t)el;
+        }
+    return line < INT64_MAX && total > 4 * tyl_tt_budget_() * (size_t)omp_get_max_threads() &&
+           tyl_tt_plain_planes_(total, widest, line);
+}
+
 /* The lags and the tile sizes; H = 0 when the group runs in order instead. */
 static tt_plan plan(void)
 {
@@ -824,6 +859,8 @@ static tt_plan plan(void)
      * only adds a barrier per wavefront (Jacobi 2-D 512^2, 4.2 MB, 2 threads: 2.0 GSt/s tiled
      * against 5.1 stepped in the quiet bench, while 1 thread gained 1.7x from tiling) */
     if (!tt.forced && total <= 4 * tyl_tt_budget_() * (size_t)omp_get_max_threads())
+        return P;
+    if (plain_sweeps())
         return P;
     int64_t lo = INT64_MAX, hi = INT64_MIN, clo = INT64_MAX, chi = INT64_MIN, work = 0;
     for (int n = 0; n < tt.ns; n++) {
@@ -1123,14 +1160,17 @@ static void run_plan(tt_plan P)
         else
             fprintf(stderr, "tyles: %d steps in order\n", tt.K);
     }
-    if (!P.H && tt.deep)
-        run_deep_in_order();
-    else if (!P.H) {
-        for (int n = 0; n < tt.ns; n++)
-            if (tt.st[n].sw)
-                tyl_sweep_run_full_(tt.st[n].sw, (tyl_array **const *)tt.st[n].arrp, tt.st[n].x, tt.st[n].sc);
-            else
-                tyl_copy_outside(tt.st[n].cdst, tt.st[n].csrc, tt.st[n].clo, tt.st[n].clen);
+    if (!P.H) { /* whole stages: their kernels block rows as plain sweeps do (tyl_mem_block_rows) */
+        tyl_tt_running_ = 0;
+        if (tt.deep)
+            run_deep_in_order();
+        else
+            for (int n = 0; n < tt.ns; n++)
+                if (tt.st[n].sw)
+                    tyl_sweep_run_full_(tt.st[n].sw, (tyl_array **const *)tt.st[n].arrp, tt.st[n].x, tt.st[n].sc);
+                else
+                    tyl_copy_outside(tt.st[n].cdst, tt.st[n].csrc, tt.st[n].clo, tt.st[n].clen);
+        tyl_tt_running_ = 1;
     } else {
         int64_t lo = INT64_MAX, hi = INT64_MIN, clo = INT64_MAX, chi = INT64_MIN;
         for (int n = 0; n < tt.ns; n++) {
@@ -1291,7 +1331,7 @@ static void run_group(void)
         for (int n = 0; n < tt.ns; n++)
             tt.st[n].empty = 0;
         int64_t ok = deep_boxes();
-        ok = ok ? 1 + deep_pays() : 0; /* 2: deep; 1: legal but not worth it; 0: not legal */
+        ok = ok ? 1 + (deep_pays() && !plain_sweeps()) : 0; /* 2: deep; 1: legal but not worth it; 0: not legal */
         tyl_reduce_ranks(&ok, TYL_INT64, 2); /* all ranks deep, or all step by step */
         if (ok != 2 && doubled) {
             run_halves();

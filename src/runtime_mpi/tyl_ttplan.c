@@ -8,6 +8,9 @@
  * plan computes bitwise what step-by-step order computes (tyl_timetile.c explains why).
  */
 #define _DEFAULT_SOURCE /* sysconf(_SC_LEVEL2_CACHE_SIZE) */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "tyl_internal.h"
@@ -72,6 +75,41 @@ size_t tyl_tt_deep_budget_(void)
 size_t tyl_tt_spill_budget_(void)
 {
     return 2 * tyl_tt_budget_();
+}
+
+/* Whether a group whose rows are planes runs its stages one after another, each a plain sweep,
+ * rather than in tiles (tyl_timetile.c plain_sweeps; never where K was forced, nor with
+ * TYLES_TIME_TILE=on). The model: a time-tiled stage runs at about two thirds of its kernel's
+ * in-cache rate (it reads its tile's planes and lines again from the L2 and the L3, and the
+ * skewed tiles at the edges are partial), so tiling pays only where the plain sweep streams
+ * the arrays from memory at less than that. Both rates scale with the element's bytes (a
+ * point moves 2 elements of Jacobi; a 64-byte vector holds 16 float32 or 8 float64), so the
+ * dtype decides only through what the kernels reach on this machine: Zen 4, 1 MiB L2 a core,
+ * Jacobi 3-D (7 points), CPU time of the time loop, 1 thread, interleaved rounds, load 6-14
+ * (bench/RESULTS.md 2026-12-06 h91):
+ *   in-cache rate of the kernel, 16 planes x 8 lines of 254 (hand C): float32 4.7 GSt/s,
+ *   float64 2.6; in tiles of 16 x 8, 16 steps (hand C, /tmp probe): float32 3.3;
+ *   float32 256^3: plain 3.75 GSt/s, tiled 2.9 (quiet peers run: 3.83 against 3.06 at 1
+ *   thread, 5.84 against 5.46 at 2); 384^3: plain 1.18x tiled;
+ *   float64 256^3: tiled 1.09x plain (1.3x under more load; 1.28x at 2 threads in the quiet
+ *   peers run: its plain sweep stays at 0.73 of the copy roofline, issue 14's gap), 240^3
+ *   1.05x, 200^3 1.02x, 181^3 plain 1.11x tiled.
+ * So: elements of 4 bytes or fewer (widest), arrays past the last-level cache (bytes, the
+ * group's arrays together, and its shortest line, line_bytes: the test by which the plain
+ * kernels stream their stores, tyl_mem_stream; they prefetch planes and block rows past the
+ * cache too). Arrays within it keep their tiles: float32 128^3 (16 MiB) ran 1.5x faster tiled,
+ * where the plain sweep neither streams nor prefetches. The choice depends only on the arrays'
+ * sizes and dtypes, the machine's caches and the environment, and both orders compute bitwise
+ * what step-by-step order computes. Where the float64 plain sweep reaches its roofline,
+ * float64 at one thread may want the same choice: measure again. */
+int tyl_tt_plain_planes_(size_t bytes, size_t widest, int64_t line_bytes)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *e = getenv("TYLES_TIME_TILE");
+        on = e && !strcmp(e, "on");
+    }
+    return !on && widest <= 4 && bytes <= (size_t)INT64_MAX && tyl_mem_stream((int64_t)bytes, line_bytes, 1);
 }
 
 /* The tiles of a group whose rows are planes (256^2 float64 is half a MiB a plane: a plane of

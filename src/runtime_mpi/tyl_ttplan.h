@@ -32,6 +32,11 @@ size_t tyl_tt_deep_budget_(void);
 /* Two budgets: a group of 2K steps whose tiles in the deep budget are thin takes K's tiles in it. */
 size_t tyl_tt_spill_budget_(void);
 
+/* Whether a group whose rows are planes runs as plain sweeps one after another instead of in
+ * tiles (the model in tyl_ttplan.c): bytes, the group's arrays together; widest, their largest
+ * element; line_bytes, the shortest line (last axis) of its 3-D arrays. */
+int tyl_tt_plain_planes_(size_t bytes, size_t widest, int64_t line_bytes);
+
 /* The tiles of planes and lines of a 3-D group (the comment in tyl_ttplan.c); forced: K was
  * forced (--time-tile=K). */
 tt_plan tyl_tt_plan_planes_(tt_plan P, int forced, int64_t lo, int64_t hi, int64_t ncol, int64_t span, int64_t spanc,

@@ -163,6 +163,17 @@ mkdir j3f_1 j3f_off
 (cd j3f_off && TYLES_TIME_TILE=off timeout 60 ../j3f --N=128 --steps=16 >out.txt 2>err.txt)
 check "j3f_doubled" "16 steps in tiles of 14 rows x 7 columns, equal" \
     "$(grep -o '[0-9]* steps in tiles of [0-9]* rows x [0-9]* columns' j3f_1/err.txt), $(cmp -s j3f_1/u.npy j3f_off/u.npy && echo equal || echo different)"
+# The same group past the last-level cache runs as plain sweeps, one after another: float32
+# planes there stream faster than they tile (tyl_ttplan.c tyl_tt_plain_planes_). TYLES_STREAM=1
+# streams every sweep, as arrays past the cache do; the group of 16 then runs as two of 8 in
+# order, and TYLES_TIME_TILE=on keeps its tiles; on 2 ranks it steps (halos one step deep,
+# not the deep halos' grown boxes). All byte for byte the run stepped.
+mkdir j3f_plain j3f_on j3f_plain2
+(cd j3f_plain2 && TYLES_STREAM=1 TYLES_TT_CACHE=512K TYLES_TT_L2=512K timeout 60 $MPIRUN -np 2 -x TYLES_STREAM -x TYLES_TT_CACHE -x TYLES_TT_L2 ../j3f --N=128 --steps=16 --stats >out.txt 2>err.txt)
+(cd j3f_plain && TYLES_STREAM=1 TYLES_TT_CACHE=512K TYLES_TT_L2=512K TYLES_TT_VERBOSE=1 timeout 60 ../j3f --N=128 --steps=16 >out.txt 2>err.txt)
+(cd j3f_on && TYLES_TIME_TILE=on TYLES_STREAM=1 TYLES_TT_CACHE=512K TYLES_TT_L2=512K TYLES_TT_VERBOSE=1 timeout 60 ../j3f --N=128 --steps=16 >out.txt 2>err.txt)
+check "j3f_plain" "8 steps in order 2 times, equal; on: 16 steps in tiles of 14 rows x 7 columns, equal; 2 ranks: 0 groups of steps on deep halos, 2 stepped, equal" \
+    "$(grep -o '[0-9]* steps in order' j3f_plain/err.txt | sort -u) $(grep -c 'steps in order' j3f_plain/err.txt) times, $(cmp -s j3f_plain/u.npy j3f_off/u.npy && echo equal || echo different); on: $(grep -o '[0-9]* steps in tiles of [0-9]* rows x [0-9]* columns' j3f_on/err.txt), $(cmp -s j3f_on/u.npy j3f_off/u.npy && echo equal || echo different); 2 ranks: $(grep -o '[0-9]* groups of steps on deep halos, [0-9]* stepped' j3f_plain2/err.txt), $(cmp -s j3f_plain2/u.npy j3f_off/u.npy && echo equal || echo different)"
 (cd j3_3 && timeout 60 $MPIRUN -np 3 ../j3 --N=64 --steps=2 --stats >out.txt 2>err.txt)
 (cd j3_4 && timeout 60 $MPIRUN -np 4 ../j3 --N=64 --steps=2 --stats >out.txt 2>err.txt)
 (cd j3off_2 && timeout 60 $MPIRUN -np 2 ../j3off --N=64 --steps=2 --stats >out.txt 2>err.txt)
