@@ -8,6 +8,9 @@
 # pipelines each takes its tiles (TYLES_TT_DOUBLE=1, 2-D groups and forced K too), with the
 # wavefronts each runs as two groups of K (=split). And the automatic choice: Jacobi 3-D with
 # K = 2 (timetile_jacobi3d_threads) runs its groups of 4 steps in tiles of 4.
+# TYLES_TT_COLS=8 TYLES_TT_DOUBLE=1 takes tiles 8 columns wide where the tests' grids are too
+# narrow for a tile of an L1's width (tyl_tt_plan_cols_): 2-D groups of light stencils in tiles
+# of rows and columns, on one thread or in each thread's slab (run_slabs), groups of 2K steps.
 # Usage: tests/dist/timetile_sync.sh REPO_ROOT
 set -u
 cd "${1:-.}" || exit 2
@@ -17,8 +20,8 @@ fail=0
 # compilation a program where there were two, the same runs compared.
 out=$(${PYTHON:-python3} tests/run_tests.py --tylesc bin/tylesc --np 1 -j "${JOBS:-2}" -k timetile_ \
     --variants-only --variant "TYLES_TT_SYNC=pipeline TYLES_TT_DOUBLE=1" \
-    --variant "TYLES_TT_SYNC=wavefront TYLES_TT_DOUBLE=split" 2>&1)
-echo "TYLES_TT_SYNC=pipeline TYLES_TT_DOUBLE=1 and TYLES_TT_SYNC=wavefront TYLES_TT_DOUBLE=split: $(printf '%s\n' "$out" | tail -1)"
+    --variant "TYLES_TT_SYNC=wavefront TYLES_TT_DOUBLE=split" --variant "TYLES_TT_COLS=8 TYLES_TT_DOUBLE=1" 2>&1)
+echo "TYLES_TT_SYNC=pipeline TYLES_TT_DOUBLE=1, TYLES_TT_SYNC=wavefront TYLES_TT_DOUBLE=split and TYLES_TT_COLS=8 TYLES_TT_DOUBLE=1: $(printf '%s\n' "$out" | tail -1)"
 printf '%s\n' "$out" | grep -A3 '^FAIL' && fail=1
 tmp=$(mktemp -d)
 if bin/tylesc tests/programs/timetile_jacobi3d_threads.tyl -o "$tmp/j3" >"$tmp/log" 2>&1 &&
