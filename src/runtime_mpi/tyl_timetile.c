@@ -195,6 +195,11 @@ int tyl_tt_go(int K, int forced, int deep, int ck, int64_t k, int64_t nk)
     if ((!forced || env_double() > 0) && env_double() != 0 && room && nk - k >= 2 * (int64_t)K &&
         (!ck || ck_clear(k, 2 * (int64_t)K)))
         D = 2 * K;
+    /* On one rank, K not forced, 4K where that many are left: a 2-D group of light stencils
+     * takes them together (run_quad), any other as two groups of 2K, each as above. */
+    if (D == 2 * K && !forced && env_double() == -1 && tyl_rt_nranks() == 1 && nk - k >= 4 * (int64_t)K &&
+        (!ck || ck_clear(k, 4 * (int64_t)K)))
+        D = 4 * K;
     tt.K = D;
     tt.base = K;
     tt.forced = forced;
@@ -1291,6 +1296,36 @@ static int run_doubled(void)
     return tiled;
 }
 
+/* A group of 4K steps (tyl_tt_go, one rank): together where it takes 2-D tiles of rows and
+ * columns (tyl_tt_plan_cols_: a window K rows and columns deeper than 2K's, H still at least
+ * H2_MIN), else as two groups of 2K, each as run_doubled decides (every 3-D group and every 2-D
+ * group in whole rows: as before the groups of 4K). Jacobi 2-D float64 4096^2, a plain-C model
+ * of these tiles (1 thread, chrt -f 1, load 13-16, bench/RESULTS.md h93): 2K = 16 in 43 x 512
+ * 2.95-3.0 GSt/s, 4K = 32 in 27 x 512 3.2-3.3, 40 x 512 3.3. */
+static int run_quad(void)
+{
+    const int ns = tt.ns, h = ns / 2, K = tt.K;
+    tyl_tt_group_budget_(tyl_tt_deep_budget_(), 0);
+    tt_plan P = plan();
+    tyl_tt_group_budget_(0, 0);
+    if (P.H && P.cols) {
+        run_plan(P);
+        return 1;
+    }
+    tt.K = 2 * tt.base;
+    tt.ns = h;
+    int tiled = run_doubled();
+    for (int n = 0; n < h; n++) { /* a permutation of the slots: each keeps its block */
+        tt_stage t = tt.st[n];
+        tt.st[n] = tt.st[n + h];
+        tt.st[n + h] = t;
+    }
+    tiled |= run_doubled();
+    tt.ns = ns;
+    tt.K = K;
+    return tiled;
+}
+
 int64_t tyl_tt_declined_groups_;
 
 static void run_group(void);
@@ -1344,7 +1379,9 @@ static void run_group(void)
     for (int i = 0; i < PROF_MAX && verbose() > 1; i++)
         prof_busy[i] = -1;
     int tiled;
-    if (doubled && (tt.deep || tyl_rt_nranks() == 1))
+    if (tt.K == 4 * tt.base && tt.ns % 4 == 0 && tyl_rt_nranks() == 1)
+        tiled = run_quad();
+    else if (doubled && (tt.deep || tyl_rt_nranks() == 1))
         tiled = run_doubled();
     else {
         tt_plan P = tt.deep || tyl_rt_nranks() == 1 ? plan() : (tt_plan){.threads = 1};

@@ -36,5 +36,26 @@ else
     echo "FAIL doubled groups: $(cat "$tmp/log" "$tmp/v" 2>/dev/null | head -5)"
     fail=1
 fi
+# A 2-D group of a light stencil on one rank with K not forced records 4K steps (tyl_tt_go) and
+# runs them together in tiles of rows and columns (run_quad): tests/dist/timetile_auto.tyl at
+# N = 768 (past the cache budgets: tiled), 40 steps = 32 + 8, tiles 64 columns wide
+# (TYLES_TT_COLS; an L1's width is more than half the grid), on 1 thread and in 2 slabs, byte
+# for byte the result of step-by-step order.
+if bin/tylesc tests/dist/timetile_auto.tyl -o "$tmp/auto" >"$tmp/log" 2>&1; then
+    (cd "$tmp" && mkdir off && cd off && TYLES_TIME_TILE=off OMP_NUM_THREADS=1 ../auto --N=768 >/dev/null 2>&1)
+    for t in 1 2; do
+        (cd "$tmp" && mkdir -p q$t && cd q$t && TYLES_TT_COLS=64 TYLES_TT_VERBOSE=1 OMP_NUM_THREADS=$t ../auto --N=768 2>v >/dev/null)
+        got="$(grep -o '^tyles: 32 steps in tiles of [0-9]* rows x 64 columns' "$tmp/q$t/v" | grep -c .), $(cmp -s "$tmp/off/u.npy" "$tmp/q$t/u.npy" && echo equal || echo different)"
+        if [ "$got" = "1, equal" ]; then
+            echo "PASS groups of 4K steps, $t thread(s): $(sort -u "$tmp/q$t/v" | tr '\n' ' ')"
+        else
+            echo "FAIL groups of 4K steps, $t thread(s): expected 1 group of 32 steps in tiles 64 columns wide, equal; got $got: $(sort -u "$tmp/q$t/v" | tr '\n' ' ')"
+            fail=1
+        fi
+    done
+else
+    echo "FAIL groups of 4K steps: $(head -5 "$tmp/log")"
+    fail=1
+fi
 rm -rf "$tmp"
 exit $fail
