@@ -53,8 +53,9 @@
  * thread does, less a triangle at its lower boundary that it computes after one barrier
  * (run_slabs, shrinks); this needs no column offsets. Where neither applies (slabs too thin,
  * no constant column offsets) the threads share each stage's sub-box of a row tile by columns,
- * with a barrier between stages. One thread runs row tiles of whole rows in 2-D; in 3-D, where
- * a row is a plane, it runs tiles of planes and lines row by row (plan).
+ * with a barrier between stages. One thread (and each thread in its slab) runs tiles of rows
+ * and columns row by row in 2-D where the stages are light stencils (TT_COLS_MAXOP), else row
+ * tiles of whole rows; in 3-D, where a row is a plane, tiles of planes and lines (plan).
  *
  * Depth: tyl_tt_go records 2K steps where that many are left (K not forced; on several ranks
  * where the deep halos were sized for 2K), and tyl_tt_run runs them as one group where that
@@ -64,7 +65,8 @@
  * Environment: TYLES_TIME_TILE=off steps every loop one step at a time (to compare), =on tiles
  * the 3-D groups that the model would run as plain sweeps (tyl_tt_plain_planes_); the tile's
  * cache budget is TYLES_TT_CACHE bytes (default 1 MiB), a core's L2 TYLES_TT_L2 bytes where
- * set, else what the C library reports (tyl_ttplan.c); TYLES_TT_ROWS and TYLES_TT_COLS set the
+ * set, else what the C library reports (tyl_ttplan.c), and its L1 TYLES_TT_L1 bytes (the width
+ * of 2-D tiles); TYLES_TT_ROWS and TYLES_TT_COLS set the
  * tile height and (with threads, or 3-D) width outright; TYLES_TT_SYNC=slabs, pipeline or
  * wavefront chooses how threads share tiles (run_slabs, run_pipeline; by default pipeline for
  * 3-D, slabs for 2-D where each thread's slab is at least twice as tall as the rows it leaves
@@ -198,6 +200,11 @@ int tyl_tt_go(int K, int forced, int deep, int ck, int64_t k, int64_t nk)
     if ((!forced || env_double() > 0) && env_double() != 0 && room && nk - k >= 2 * (int64_t)K &&
         (!ck || ck_clear(k, 2 * (int64_t)K)))
         D = 2 * K;
+    /* On one rank, K not forced, 4K where that many are left: a 2-D group of light stencils
+     * takes them together (run_quad), any other as two groups of 2K, each as above. */
+    if (D == 2 * K && !forced && env_double() == -1 && tyl_rt_nranks() == 1 && nk - k >= 4 * (int64_t)K &&
+        (!ck || ck_clear(k, 4 * (int64_t)K)))
+        D = 4 * K;
     tt.K = D;
     tt.base = K;
     tt.forced = forced;
@@ -776,6 +783,14 @@ static int plain_sweeps(void)
            tyl_tt_plain_planes_(total, widest, line);
 }
 
+/* 2-D groups take tiles of rows and columns (tyl_tt_plan_cols_) where every stage's sweep has
+ * at most TT_COLS_MAXOP operands: a light stencil, whose tiles of whole rows wait on the L2 and
+ * memory. Jacobi 2-D (5 operands) ran 1.20x (float64 4096^2) and 1.06x (float32) as fast on one
+ * thread, 1.12x and 1.10x on two; viscous Burgers 2048^2 (12 operands, its arithmetic the
+ * bound) ran its kernel 0.85-0.88x as fast in tiles 256-512 columns wide as in whole rows, at K
+ * and 2K alike (loop wall time under chrt -f 1, bench/RESULTS.md h93). */
+enum { TT_COLS_MAXOP = 6 };
+
 /* The lags and the tile sizes; H = 0 when the group runs in order instead. */
 static tt_plan plan(void)
 {
@@ -833,7 +848,7 @@ static tt_plan plan(void)
     free(rd);
     /* the tile: its rows (and columns) of every array, and those the lags and offsets add,
      * within the budget; unless forced, only when the arrays do not fit in it several times */
-    size_t rowbytes = 0, total = 0, linebytes = 0, flatbytes = 0;
+    size_t rowbytes = 0, total = 0, linebytes = 0, flatbytes = 0, colbytes = 0;
     const tyl_array *seen[64];
     int nseen = 0, planes = 0; /* planes: a row is a plane (an array of rank 3 or more) */
     for (int n = 0; n < tt.ns; n++)
@@ -853,6 +868,7 @@ static tt_plan plan(void)
                 linebytes += (size_t)a->stride[1] * el;
             else
                 flatbytes += a->rank > 1 ? (size_t)a->stride[0] * el : el;
+            colbytes += a->rank == 2 ? el : 0; /* a column of a 2-D group's arrays */
             total += (size_t)a->lsize * el;
         }
     /* with T threads the arrays stay in their T caches when they fit 4T budgets: tiling then
@@ -886,8 +902,22 @@ static tt_plan plan(void)
         return tyl_tt_plan_planes_(P, tt.forced, lo, hi, chi - clo, span, tt.st[tt.ns - 1].ax[1].lag + 2 * maxoffc + 1,
                            (double)linebytes + (double)flatbytes / (double)(chi - clo));
     const char *sync = getenv("TYLES_TT_SYNC");
-    if (P.threads > 1 && (!sync || !strcmp(sync, "slabs")) && hi - lo >= 2 * (P.shrink + maxoff + 1) * P.threads &&
-        (tt.forced || (int64_t)(tyl_tt_budget_() / rowbytes) - span >= 4)) {
+    const int slabs = P.threads > 1 && (!sync || !strcmp(sync, "slabs")) &&
+                      hi - lo >= 2 * (P.shrink + maxoff + 1) * P.threads;
+    int maxop = 0; /* the most operands of a stage's sweep */
+    for (int n = 0; n < tt.ns; n++)
+        maxop = tt.st[n].sw && tt.st[n].sw->nop > maxop ? tt.st[n].sw->nop : maxop;
+    if (cols && chi > clo && (P.threads == 1 || slabs) && maxop <= TT_COLS_MAXOP) {
+        /* 2-D: tiles of rows and columns, on one thread or in each thread's slab */
+        tt_plan C = tyl_tt_plan_cols_(P, tt.forced, lo, hi, chi - clo, span,
+                                      tt.st[tt.ns - 1].ax[1].lag + 2 * maxoffc + 1,
+                                      (double)(colbytes ? colbytes : 1));
+        if (C.H) {
+            C.slabs = P.threads > 1;
+            return C;
+        }
+    }
+    if (slabs && (tt.forced || (int64_t)(tyl_tt_budget_() / rowbytes) - span >= 4)) {
         /* a slab of whole rows a thread, its tiles as one thread's (run_slabs): one barrier a
          * group instead of one a wavefront, and no column offsets needed; rows too wide for a
          * tile of whole rows take the wavefronts' narrower tiles */
@@ -1067,8 +1097,10 @@ static void run_rows(const tt_stage *g, int64_t x0, int64_t x1)
 
 /* The skewed rows [lo, hi) in T slabs (shrinks explains why they need no wait between them):
  * thread me runs its slab [A, B) in row tiles of H, leaving the rows [A - L_n, A - L_n + S_n)
- * of each stage n, then after a barrier those rows stage by stage. */
-static void run_slabs(int64_t lo, int64_t hi, int64_t H, int T)
+ * of each stage n, then after a barrier those rows stage by stage. With W > 0 each row tile
+ * runs as tiles of W skewed columns [clo, chi), left to right, as on one thread: the column
+ * lags keep the two conditions between them, and the slab's rows and triangle stay the same. */
+static void run_slabs(int64_t lo, int64_t hi, int64_t H, int64_t clo, int64_t chi, int64_t W, int T)
 {
 #pragma omp parallel num_threads(T)
     {
@@ -1078,13 +1110,18 @@ static void run_slabs(int64_t lo, int64_t hi, int64_t H, int T)
         double w0 = prof ? omp_get_wtime() : 0, c0p = prof ? cpu_now() : 0, s0 = 0, sc0 = 0, wait = 0, spun = 0;
         for (int64_t r0 = A; r0 < B; r0 += H) {
             const int64_t r1 = r0 + H < B ? r0 + H : B;
-            for (int n = 0; n < tt.ns; n++) {
-                const tt_stage *g = &tt.st[n];
-                if (g->empty)
-                    continue;
-                int64_t x0 = r0 - g->ax[0].lag, floor = A - g->ax[0].lag + g->ax[0].shrink;
-                run_rows(g, me && x0 < floor ? floor : x0, r1 - g->ax[0].lag);
-            }
+            for (int64_t c = 0, nc = W ? (chi - clo + W - 1) / W : 1; c < nc; c++) /* W = 0: whole rows */
+                for (int n = 0; n < tt.ns; n++) {
+                    const int64_t c0 = W ? clo + c * W : 0;
+                    const tt_stage *g = &tt.st[n];
+                    if (g->empty)
+                        continue;
+                    /* the skewed rows [r0, r1), above the triangle: a tile of the slab's rows
+                     * and (W) of the columns [c0, c0 + W), as one thread runs them */
+                    const int64_t x0 = me && r0 < A + g->ax[0].shrink ? A + g->ax[0].shrink : r0;
+                    if (r1 > x0)
+                        run_stage(g, x0, r1 - x0, c0, W, 1, 0);
+                }
         }
         if (prof) {
             s0 = omp_get_wtime();
@@ -1186,7 +1223,7 @@ static void run_plan(tt_plan P)
         }
         const int64_t H = P.H, W = P.W;
         if (P.slabs)
-            run_slabs(lo, hi, H, P.threads);
+            run_slabs(lo, hi, H, clo, chi, W, P.threads);
         else if (W && P.threads == 1) {
             /* row by row: tile (t, c) finds the lines it shares with (t, c - 1) in the cache */
             const int64_t nt = (hi - lo + H - 1) / H, nc = (chi - clo + W - 1) / W;
@@ -1243,6 +1280,9 @@ static void run_plan(tt_plan P)
 
 /* A group of 2K steps (tyl_tt_go) on one rank: together where its tiles of planes are at least
  * H_MIN x W_MIN in the deeper budget (or K's tiles are, in two budgets: tyl_tt_spill_budget_),
+ * or a 2-D group takes tiles of rows and columns (their window a column wide, K rows deeper,
+ * stays within half the budget: Jacobi 2-D float64 4096^2 ran 2K in 43 x 512 1.15x as fast as
+ * K in 52 x 512, and K in 52 x 512 as fast as K in whole rows: bench/RESULTS.md h93),
  * else as two groups of K, the second half's stages moved to the front. A pass of 2K steps
  * reads the arrays from memory half as often; the span of its tiles is K planes and lines
  * deeper, which thin tiles read again from the L3 at every tile.
@@ -1254,7 +1294,7 @@ enum { H_MIN = 12, W_MIN = 6 };
 
 static int thick(tt_plan P)
 {
-    return P.H && P.planes && P.H >= H_MIN && P.W >= W_MIN;
+    return P.H && ((P.planes && P.H >= H_MIN && P.W >= W_MIN) || P.cols);
 }
 
 static int run_doubled(void)
@@ -1293,6 +1333,36 @@ static int run_doubled(void)
     P = plan();
     tiled |= P.H != 0;
     run_plan(P);
+    tt.ns = ns;
+    tt.K = K;
+    return tiled;
+}
+
+/* A group of 4K steps (tyl_tt_go, one rank): together where it takes 2-D tiles of rows and
+ * columns (tyl_tt_plan_cols_: a window K rows and columns deeper than 2K's, H still at least
+ * H2_MIN), else as two groups of 2K, each as run_doubled decides (every 3-D group and every 2-D
+ * group in whole rows: as before the groups of 4K). Jacobi 2-D float64 4096^2, a plain-C model
+ * of these tiles (1 thread, chrt -f 1, load 13-16, bench/RESULTS.md h93): 2K = 16 in 43 x 512
+ * 2.95-3.0 GSt/s, 4K = 32 in 27 x 512 3.2-3.3, 40 x 512 3.3. */
+static int run_quad(void)
+{
+    const int ns = tt.ns, h = ns / 2, K = tt.K;
+    tyl_tt_group_budget_(tyl_tt_deep_budget_(), 0);
+    tt_plan P = plan();
+    tyl_tt_group_budget_(0, 0);
+    if (P.H && P.cols) {
+        run_plan(P);
+        return 1;
+    }
+    tt.K = 2 * tt.base;
+    tt.ns = h;
+    int tiled = run_doubled();
+    for (int n = 0; n < h; n++) { /* a permutation of the slots: each keeps its block */
+        tt_stage t = tt.st[n];
+        tt.st[n] = tt.st[n + h];
+        tt.st[n + h] = t;
+    }
+    tiled |= run_doubled();
     tt.ns = ns;
     tt.K = K;
     return tiled;
@@ -1351,7 +1421,9 @@ static void run_group(void)
     for (int i = 0; i < PROF_MAX && verbose() > 1; i++)
         prof_busy[i] = -1;
     int tiled;
-    if (doubled && (tt.deep || tyl_rt_nranks() == 1))
+    if (tt.K == 4 * tt.base && tt.ns % 4 == 0 && tyl_rt_nranks() == 1)
+        tiled = run_quad();
+    else if (doubled && (tt.deep || tyl_rt_nranks() == 1))
         tiled = run_doubled();
     else {
         tt_plan P = tt.deep || tyl_rt_nranks() == 1 ? plan() : (tt_plan){.threads = 1};

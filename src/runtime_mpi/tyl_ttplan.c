@@ -198,3 +198,51 @@ tt_plan tyl_tt_plan_planes_(tt_plan P, int forced, int64_t lo, int64_t hi, int64
         P.W = tyl_env_num_("TYLES_TT_COLS", 0);
     return P;
 }
+
+size_t tyl_l1_bytes_(void)
+{
+    static long v = -2;
+    if (v == -2) {
+        v = (long)tyl_env_num_("TYLES_TT_L1", 0);
+#ifdef _SC_LEVEL1_DCACHE_SIZE
+        if (v <= 0)
+            v = sysconf(_SC_LEVEL1_DCACHE_SIZE);
+#endif
+        if (v <= 0)
+            v = 32 << 10;
+    }
+    return (size_t)v;
+}
+
+/* The tiles of a 2-D group: H rows by W columns in skewed coordinates (tyl_timetile.c), run row
+ * of tiles by row of tiles, and (threads) within each thread's slab of rows (run_slabs). Tiles
+ * of whole rows read each row of a stage three times from the L2: 4096 float64 (32 KiB) are all
+ * of an L1, so a stage's three rows of u do not stay there from one row to the next. A tile W
+ * columns wide keeps them: W is the columns whose bytes of every array (col a column) take a
+ * quarter of the L1 (Jacobi 2-D float64 512, float32 1024). H is the rows whose window, (H +
+ * span) rows by (W + spanc) columns, takes half the budget: the next tile to the right finds
+ * all but W of its columns in the L2, and a deeper window than that measured slower (a plain-C
+ * model, bench/RESULTS.md h93). The rows the next row of tiles shares with this one come from
+ * the L3, once a pass. Where the columns are too few for two tiles, or H would be under H2_MIN
+ * (a deep group of many stages), the caller keeps its tiles of whole rows. */
+enum { H2_MIN = 8, W2_MIN = 64 };
+
+tt_plan tyl_tt_plan_cols_(tt_plan P, int forced, int64_t lo, int64_t hi, int64_t ncol, int64_t span, int64_t spanc,
+                          double col)
+{
+    int64_t W = (int64_t)((double)tyl_l1_bytes_() / 4 / col);
+    W = W < W2_MIN ? W2_MIN : W - W % 8;
+    int64_t H = (int64_t)((double)tyl_tt_budget_() / 2 / ((double)(W + spanc) * col)) - span;
+    if (tyl_env_num_("TYLES_TT_COLS", 0) > 0)
+        W = tyl_env_num_("TYLES_TT_COLS", 0);
+    if (tyl_env_num_("TYLES_TT_ROWS", 0) > 0)
+        H = tyl_env_num_("TYLES_TT_ROWS", 0);
+    else if (forced && hi > lo && H > (hi - lo) / 4)
+        H = (hi - lo) / 4; /* a small grid still gets several tiles (tests) */
+    if (2 * W > ncol || H < H2_MIN)
+        return (tt_plan){.threads = P.threads};
+    P.H = H;
+    P.W = W;
+    P.cols = 1;
+    return P;
+}

@@ -16,6 +16,7 @@ typedef struct tt_plan {
     int64_t shrink;     /* the widest S_n (shrinks) */
     int64_t maxoff;     /* the farthest row offset a stage reads */
     int planes;         /* tiles of planes and lines (tyl_tt_plan_planes_) */
+    int cols;           /* 2-D tiles of rows and columns (tyl_tt_plan_cols_) */
 } tt_plan;
 
 /* The bytes a tile and what its lags add may take: TYLES_TT_CACHE (default 1 MiB), or the
@@ -41,5 +42,14 @@ int tyl_tt_plain_planes_(size_t bytes, size_t widest, int64_t line_bytes);
  * forced (--time-tile=K). */
 tt_plan tyl_tt_plan_planes_(tt_plan P, int forced, int64_t lo, int64_t hi, int64_t ncol, int64_t span, int64_t spanc,
                             double line);
+
+/* A core's L1 data cache: TYLES_TT_L1 bytes where set, else as the C library reports it, else
+ * 32 KiB. */
+size_t tyl_l1_bytes_(void);
+
+/* The tiles of rows and columns of a 2-D group (the comment in tyl_ttplan.c); P.H = 0 where
+ * they would not pay (columns too few, the window too deep for the budget). */
+tt_plan tyl_tt_plan_cols_(tt_plan P, int forced, int64_t lo, int64_t hi, int64_t ncol, int64_t span, int64_t spanc,
+                          double col);
 
 #endif
