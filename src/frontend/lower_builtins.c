@@ -644,6 +644,18 @@ static value *bi_minmax(lctx *c, loc l, const char *f, value **v, args *a)
                           "depend on the values); convert with float()", f);
             return &lw_ERRV;
         }
+        value *x = a->pos[i];
+        if (x->type != r->type && x->type != T_BOOL && r->type != T_BOOL) {
+            /* min(0.7, np.float32(0.7)) is 0.7: NumPy compares them in float32, where they are
+             * equal, and Python keeps the first; the min in r's type returned float32's value
+             * widened (0.699999988079071). Which argument, and so which type, comes back
+             * depends on the values (and int8's 1000 would be cut to r's type). */
+            diag_error(x->l, "%s() of %s and %s is not supported (its result type would depend on "
+                             "the values); convert them to one type (%s(), np.%s())", f, lw_scalar_desc(r),
+                       lw_scalar_desc(x), ir_type_is_float(x->type) ? "float" : "int",
+                       ir_type_name(x->weak ? r->type : x->type));
+            return &lw_ERRV;
+        }
     }
     for (int i = 1; i < a->npos; i++) {
         value *b = a->pos[i];
@@ -745,7 +757,7 @@ static value *bi_scalar(lctx *c, loc l, const char *f, value **v, args *a)
     }
     if (strcmp(f, "bool") == 0)
         return lw_unop(c, l, OP_LNOT, lw_unop(c, l, OP_LNOT, x));
-    if (strcmp(f, "abs") == 0 && x->dyn && x->dyn->item) /* an int or float list item: both variants */
+    if (strcmp(f, "abs") == 0 && x->dyn) /* an int or float (a name, a list item): both variants */
         return lw_unop(c, l, OP_ABS, x);
     if (strcmp(f, "abs") == 0) {
         ir_type t = x->type == T_BOOL ? T_I64 : x->type;

@@ -255,6 +255,7 @@ value *lw_vnew(vkind k, loc l);
 ir_expr *lw_I64(loc l, int64_t x);
 void lw_emit(lctx *c, ir_stmt *s);
 const char *lw_vkind_desc(value *v);
+const char *lw_scalar_desc(value *v); /* "an int", "a float", "a numpy.float32" */
 const char *lw_tuple_form(value *v); /* "(int, float)" (a tuple of numbers, str, None), or NULL */
 /* lower_lib.c: a call of a def was inlined (tylesc --lib records the module's calls). */
 void lw_lib_note_call(ast *def, int np, const char **pnames, value **vals, value *ret);
@@ -713,6 +714,9 @@ int lw_carriable_view(binding *e, binding *x);
 void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const *sh);
 void lw_loop_carries(lctx *c);
 void lw_loop_body_once(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
+/* Does v hold a scalar item of a list at the entry of a loop being lowered that assigns the
+ * list's items (a store of another type cannot rebind the item: lw_list_item_store)? */
+int lw_loop_entry_item(ir_var *v);
 
 /* lower_loops.c, for lower_zerotrip.c: a name's binding where its bindings live (the current
  * scope's, or the module's for `global` names), its binding in a snapshot, and what it is in

@@ -1097,6 +1097,18 @@ void lw_list_item_store(lctx *c, ast *h, const char *lname, value *list, int li,
             lw_list_set_item(c, lname, list, li, lw_scalar(it->l, ir_varref(h->l, it->e->var), v->weak));
         return;
     }
+    if (it->kind == V_SCALAR && !it->dyn && it->e->kind == E_VAR && lw_loop_entry_item(it->e->var)) {
+        /* the item is the variable a loop carries from before it: a value of another type bound
+         * to a new variable is lost at the next iteration (which reads the old one) and after a
+         * loop that ran no iteration, and Python's item changes type between iterations */
+        int num = v->kind == V_SCALAR && !v->dyn;
+        diag_error(h->l, "item %d of the list '%s' holds %s before this loop; storing %s into it in "
+                         "the loop is not supported (%s%s%s)", li, lname, lw_scalar_desc(it),
+                   lw_scalar_desc(v), num ? "make the item " : "an item keeps its type in a loop",
+                   !num ? "" : v->type == T_F64 ? "a float" : v->type == T_I64 ? "an int" : lw_scalar_desc(v),
+                   num ? " before the loop" : "");
+        return;
+    }
     lw_assign_name(c, h, v);
     lw_list_set_item(c, lname, list, li, lw_read_name(c, h));
 }

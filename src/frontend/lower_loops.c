@@ -839,10 +839,40 @@ static void pin_constant_items(lctx *c, loc l, const char *name)
 /* Lower a loop: infer the types of the names its body assigns, then lower the body for real
  * into st. `condast` is lowered at the top of each iteration (a while condition). */
 static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st);
+
+/* ir_var*: the variables holding the scalar items of the lists that the loops being lowered
+ * assign items of, as they are at those loops' entries (lw_loop_entry_item). */
+static vec entry_items;
+
+int lw_loop_entry_item(ir_var *v)
+{
+    for (int i = 0; v && i < entry_items.len; i++)
+        if (VEC_AT(entry_items, i, ir_var *) == v)
+            return 1;
+    return 0;
+}
+
 static void lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st)
 {
     c->runloops++; /* unlike c->loops, kept across inlined calls (lower_class.c) */
+    vec assigned_lists = {0};
+    subscript_targets(&loop->body, &assigned_lists);
+    for (int i = 0; i < loop->body.len; i++)
+        lists_changed_by_calls(c, VEC_AT(loop->body, i, ast *), &assigned_lists);
+    int mark = entry_items.len;
+    for (int i = 0; i < assigned_lists.len; i++) {
+        const char *n = VEC_AT(assigned_lists, i, const char *);
+        pin_constant_items(c, loop->l, n);
+        int unbound;
+        binding *b = lw_lookup(c, n, &unbound);
+        for (int k = 0; b && b->kind == B_VALUE && b->val->kind == V_TUPLE && k < b->val->n; k++) {
+            value *it = b->val->items[k];
+            if (it->kind == V_SCALAR && it->e->kind == E_VAR)
+                vec_push(&entry_items, it->e->var);
+        }
+    }
     lower_loop_in(c, loop, target, loopvar, condast, st);
+    entry_items.len = mark;
     c->runloops--;
 }
 /* The loop statement st, then a stop for each name the loop's entry made float while it held
@@ -869,12 +899,6 @@ static void emit_loop(lctx *c, ir_stmt *st, int mark)
 }
 static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st)
 {
-    vec assigned_lists = {0};
-    subscript_targets(&loop->body, &assigned_lists);
-    for (int i = 0; i < loop->body.len; i++)
-        lists_changed_by_calls(c, VEC_AT(loop->body, i, ast *), &assigned_lists);
-    for (int i = 0; i < assigned_lists.len; i++)
-        pin_constant_items(c, loop->l, VEC_AT(assigned_lists, i, const char *));
     lw_lists_before_loop(c, loop, target, loopvar, condast);
     vec names = {0};
     lw_target_names(target, &names);

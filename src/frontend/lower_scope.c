@@ -142,6 +142,18 @@ const char *lw_vkind_desc(value *v)
     return "?";
 }
 
+/* A scalar's kind as Python names it: "an int", "a float", "a bool", "a numpy.float32". */
+const char *lw_scalar_desc(value *v)
+{
+    if (v->kind != V_SCALAR || v->dyn)
+        return lw_vkind_desc(v);
+    if (v->type == T_BOOL)
+        return "a bool";
+    if (v->weak)
+        return ir_type_is_float(v->type) ? "a float" : ir_type_is_int(v->type) ? "an int" : "a complex";
+    return arena_printf(&util_arena, "a numpy.%s", ir_type_name(v->type));
+}
+
 /* The form of a tuple or list of numbers, strings and None as Python's types name its items:
  * "(int, float)", "[int, (float, None)]", "(np.float64,)"; NULL for anything else. */
 const char *lw_tuple_form(value *v)
