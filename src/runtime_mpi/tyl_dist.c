@@ -651,9 +651,9 @@ void tyl_dist_report(double total, const char *transport)
                 (long long)tyl_dist_stats_.n_gathers, (long long)tyl_dist_stats_.n_gathered);
     fprintf(stderr, "  edge strips  %lld in %lld sweeps run while halos travel (all ranks)\n", (long long)tp[0],
             (long long)tp[1]);
-    if (tyl_tt_deep_groups_ || tyl_tt_declined_groups_)
+    if (tyl_dist_stats_.n_tt_deep || tyl_dist_stats_.n_tt_declined)
         fprintf(stderr, "  time tiles   %lld groups of steps on deep halos, %lld stepped (edges too costly, or plain sweeps faster)\n",
-                (long long)tyl_tt_deep_groups_, (long long)tyl_tt_declined_groups_);
+                (long long)tyl_dist_stats_.n_tt_deep, (long long)tyl_dist_stats_.n_tt_declined);
     fprintf(stderr, "  imbalance    %.3f (max / mean of the time outside halo waits)\n",
             (avg[0] - avg[1]) > 0 ? (mx[0] - avg[1]) / (avg[0] - avg[1]) : 1.0);
     fflush(stderr);

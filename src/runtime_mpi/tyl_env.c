@@ -12,6 +12,7 @@
  * does, so what passed is what they use. TYLES_MEMORY_LIMIT has its own parser and message
  * (tyl_membudget.c); TYLES_EVENT_LOG is a path, anything goes. */
 
+#define _DEFAULT_SOURCE /* sysconf(_SC_LEVEL2_CACHE_SIZE) */
 #include "tyl_internal.h"
 #include "tyl_mpi.h"
 
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { NUM, BYTES, WORDS, RANK, STEP, SEED, CORRUPT, RESCALE };
 
@@ -209,4 +211,39 @@ int64_t tyl_env_num_(const char *name, int64_t dflt)
         if (!strcmp(vars[i].name, name))
             return parse_num(s, vars[i].kind == BYTES, &v) && v >= vars[i].lo && v <= vars[i].hi ? v : dflt;
     return parse_num(s, 0, &v) ? v : dflt;
+}
+
+/* ---- the caches ------------------------------------------------------------------------ */
+
+/* A core's L2: TYLES_TT_L2 bytes where set (to plan as on another machine: the tests that check
+ * tile shapes), else as the C library reports it (0: unknown). Also the row blocks of plain 3-D
+ * sweeps (tyl_mem_block_rows). */
+size_t tyl_l2_bytes_(void)
+{
+    static long v = -2;
+    if (v == -2) {
+        v = (long)tyl_env_num_("TYLES_TT_L2", 0);
+#ifdef _SC_LEVEL2_CACHE_SIZE
+        if (v <= 0)
+            v = sysconf(_SC_LEVEL2_CACHE_SIZE);
+#endif
+    }
+    return v > 0 ? (size_t)v : 0;
+}
+
+/* A core's L1 data cache: TYLES_TT_L1 bytes where set, else as the C library reports it, else
+ * 32 KiB (the column tiles of 2-D time tiling, tyl_ttplan.c). */
+size_t tyl_l1_bytes_(void)
+{
+    static long v = -2;
+    if (v == -2) {
+        v = (long)tyl_env_num_("TYLES_TT_L1", 0);
+#ifdef _SC_LEVEL1_DCACHE_SIZE
+        if (v <= 0)
+            v = sysconf(_SC_LEVEL1_DCACHE_SIZE);
+#endif
+        if (v <= 0)
+            v = 32 << 10;
+    }
+    return (size_t)v;
 }

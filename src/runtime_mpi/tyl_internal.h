@@ -72,8 +72,10 @@ void tyl_rows_flush_(void);
 /* tyl_timetile.c: 1 while a time-tiled group runs (its kernels run on tiles, in the order its
  * tiles were planned for: tyl_mem_block_rows leaves them unblocked). */
 extern int tyl_tt_running_;
-/* tyl_ttplan.c: a core's L2 in bytes (TYLES_TT_L2 where set), 0 when unknown. */
+/* tyl_env.c: a core's L2 in bytes (TYLES_TT_L2 where set), 0 when unknown; its L1 data cache
+ * (TYLES_TT_L1 where set, 32 KiB when unknown). */
 size_t tyl_l2_bytes_(void);
+size_t tyl_l1_bytes_(void);
 
 /* tyl_env.c: the number in variable name as tyl_env_check_ accepts it, dflt when it is unset,
  * empty or not accepted. */
@@ -146,15 +148,20 @@ tyl_array *tyl_load_npy_l(const char *filename, tyl_dtype dt, int rank, const ty
  * the sub-box [o, o + n) of it (box indices) and nothing else: no exchange, scratch or marks. */
 void tyl_sweep_box_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, int64_t *b, int64_t *nb);
 /* tyl_sweep_run of a recorded sweep: x is already in full (the rows of sw->xs included, as
- * tyl_tt_record_ copied them), so it is not expanded again. */
+ * the recorder copied them), so it is not expanded again. */
 void tyl_sweep_run_full_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc);
 void tyl_sweep_part_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc,
                      const int64_t *o, const int64_t *n);
 
-/* tyl_timetile.c: sweeps are being recorded (tyl_sweep_run hands them to tyl_tt_record_). */
-extern int tyl_tt_recording_;
-/* Groups of steps run on deep halos (several ranks; reported by --stats). */
-extern int64_t tyl_tt_deep_groups_;
+/* tyl_sweep.c: while a time-tiled group of steps is recorded (set by tyl_timetile.c's
+ * tyl_tt_go, cleared by tyl_tt_run; NULL otherwise), tyl_sweep_run hands its sweep to
+ * recorder->sweep and tyl_rotate its copy (dst outside [lo, lo + len) from src) to
+ * recorder->copy, instead of running them: the group runs later, over tiles. */
+typedef struct tyl_sweep_recorder {
+    void (*sweep)(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc);
+    void (*copy)(tyl_array *dst, tyl_array *src, const int64_t *lo, const int64_t *len);
+} tyl_sweep_recorder;
+extern const tyl_sweep_recorder *tyl_sweep_recorder_;
 /* tyl_halo.c: the exchange before a group on deep halos: tyl_halo_begin at the deep layouts'
  * full width, except that the points of arrs[i] in the box [skip[i].lo, skip[i].hi) of global
  * indices (none where it is empty; skip NULL: all travel) stay behind, and the zones of such an
@@ -167,12 +174,8 @@ tyl_halo *tyl_halo_begin_deep_(tyl_array **arrs, const uint64_t *masks, int word
  * of the arrays: its large contiguous pieces travel from the arrays themselves, unpacked
  * (direct_bytes), as the deep exchange's do. */
 tyl_halo *tyl_halo_begin_now_(tyl_array **arrs, const uint64_t *masks, int words, int narr);
-/* tyl_timetile.c: TYLES_TIME_TILE turns time tiling off in this run (tyl_dist.c pads rows). */
+/* tyl_ttplan.c: TYLES_TIME_TILE turns time tiling off in this run (tyl_dist.c pads rows). */
 int tyl_tt_env_off_(void);
-extern int64_t tyl_tt_declined_groups_; /* several ranks: deep halos not worth it, stepped */
-void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc);
-/* ... and tyl_rotate hands it its copy (dst outside [lo, lo + len) from src). */
-void tyl_tt_record_copy_(tyl_array *dst, tyl_array *src, const int64_t *lo, const int64_t *len);
 /* tyl_sweep.c: tyl_copy_outside restricted to the window [wlo, whi) (global indices). */
 void tyl_copy_outside_win_(tyl_array *dst, const tyl_array *src, const int64_t *lo, const int64_t *len,
                            const int64_t *wlo, const int64_t *whi);

@@ -249,6 +249,15 @@ extern "C" void tyl_mem_lib_leave(void)
 
 extern "C" int tyl_mem_lib_device(void) { return attached ? lib_device : 0; }
 extern "C" int tyl_mem_row_align_(void) { return 0; } /* device arrays: rows unpadded */
+/* Host kernels that stream their stores: none in a device build (time-tiled groups, whose plan
+ * asks, tyl_ttplan.c, are the C target's only). */
+extern "C" int tyl_mem_stream(int64_t points, int64_t row_bytes, int point_bytes)
+{
+    (void)points;
+    (void)row_bytes;
+    (void)point_bytes;
+    return 0;
+}
 
 extern "C" int tyl_mem_lib_capturing(void)
 {

@@ -124,6 +124,8 @@ void tyl_copy_outside_win_(tyl_array *dst, const tyl_array *src, const int64_t *
     copy_outside_in(dst, src, lo, len, wlo, whi);
 }
 
+const tyl_sweep_recorder *tyl_sweep_recorder_;
+
 /* X = Y.copy() where Y's view [lo, lo + len) is overwritten next (pass_rotate): X takes Y's
  * buffer, Y a new one whose elements outside the view come from X. While a time-tiled group is
  * recorded, Y takes X's old buffer when nothing else holds it (what the pool would hand back),
@@ -132,7 +134,7 @@ void tyl_rotate(tyl_array **x, tyl_array **y, const int64_t *lo, const int64_t *
 {
     tyl_array *old = *x;
     *x = *y;
-    if (tyl_tt_recording_ && old && old->refs == 1 && old != *x && old->dtype == (*x)->dtype &&
+    if (tyl_sweep_recorder_ && old && old->refs == 1 && old != *x && old->dtype == (*x)->dtype &&
         old->rank == (*x)->rank && old->layout == (*x)->layout && old->lsize == (*x)->lsize &&
         !memcmp(old->shape, (*x)->shape, sizeof old->shape) && !memcmp(old->lo, (*x)->lo, sizeof old->lo) &&
         !memcmp(old->n, (*x)->n, sizeof old->n) && !memcmp(old->stride, (*x)->stride, sizeof old->stride)) {
@@ -142,8 +144,8 @@ void tyl_rotate(tyl_array **x, tyl_array **y, const int64_t *lo, const int64_t *
         tyl_release(old);
         *y = tyl_alloc_like(*x, TYL_INIT_NONE, where);
     }
-    if (tyl_tt_recording_)
-        tyl_tt_record_copy_(*y, *x, lo, len);
+    if (tyl_sweep_recorder_)
+        tyl_sweep_recorder_->copy(*y, *x, lo, len);
     else
         tyl_copy_outside(*y, *x, lo, len);
 }
@@ -556,8 +558,8 @@ static int run_gathered(const tyl_sweep *sw, tyl_array **const *arrs, const int6
 
 static void sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
 {
-    if (tyl_tt_recording_) { /* a time-tiled group of steps: run later, over tiles */
-        tyl_tt_record_(sw, arrs, x, sc);
+    if (tyl_sweep_recorder_) { /* a time-tiled group of steps: run later, over tiles */
+        tyl_sweep_recorder_->sweep(sw, arrs, x, sc);
         return;
     }
     if (run_gathered(sw, arrs, x, sc))

@@ -1,7 +1,8 @@
 /* tyl_timetile.c: temporal blocking of a time loop (pass_sched_timetile chooses the loops).
  *
- * K steps of a loop body are recorded (tyl_sweep_run calls tyl_tt_record_): a sequence of
- * stages n = 0 .. S-1, each one sweep with the arrays its names held at that step (renamings such as u, un = un, u only
+ * K steps of a loop body are recorded (tyl_sweep_run hands them to record_sweep through
+ * tyl_sweep_recorder_, which tyl_tt_go sets): a sequence of stages n = 0 .. S-1, each one
+ * sweep with the arrays its names held at that step (renamings such as u, un = un, u only
  * permute names, so recording the arrays resolves them), its run-time values and its scalars.
  * tyl_tt_run then runs the stages over tiles of rows along the outer axis (array dimension 0)
  * instead of one whole stage after another.
@@ -143,17 +144,7 @@ static int64_t op_step(const tyl_operand *op, int d, const int64_t *x)
     return op->x_step >> d & 1 ? x[op->step[d]] : op->step[d];
 }
 
-static int env_off(void)
-{
-    static int off = -1;
-    if (off < 0) {
-        const char *e = getenv("TYLES_TIME_TILE");
-        off = e && (!strcmp(e, "off") || !strcmp(e, "0") || !strcmp(e, "1"));
-    }
-    return off;
-}
-
-int tyl_tt_env_off_(void) { return env_off(); }
+static int env_off(void) { return tyl_tt_env_off_(); }
 
 static int faults_armed(void)
 {
@@ -184,6 +175,11 @@ static int env_double(void)
     return v;
 }
 
+static void record_sweep(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc);
+static void record_copy(tyl_array *dst, tyl_array *src, const int64_t *lo, const int64_t *len);
+/* What tyl_sweep_run and tyl_rotate hand a group while it is recorded (tyl_sweep_recorder_). */
+static const tyl_sweep_recorder recorder = {record_sweep, record_copy};
+
 int tyl_tt_go(int K, int forced, int deep, int ck, int64_t k, int64_t nk)
 {
     if (nk - k < K || K < 2 || env_off() || faults_armed())
@@ -209,11 +205,9 @@ int tyl_tt_go(int K, int forced, int deep, int ck, int64_t k, int64_t nk)
     tt.base = K;
     tt.forced = forced;
     tt.ns = 0;
-    tyl_tt_recording_ = 1;
+    tyl_sweep_recorder_ = &recorder;
     return D;
 }
-
-int tyl_tt_recording_;
 
 /* The next stage's slot, emptied but for its block. */
 static tt_stage *new_slot(const char *where)
@@ -238,7 +232,7 @@ static tt_stage *new_slot(const char *where)
     return g;
 }
 
-void tyl_tt_record_copy_(tyl_array *dst, tyl_array *src, const int64_t *lo, const int64_t *len)
+static void record_copy(tyl_array *dst, tyl_array *src, const int64_t *lo, const int64_t *len)
 {
     tt_stage *g = new_slot("libtyles");
     g->cdst = dst;
@@ -249,7 +243,7 @@ void tyl_tt_record_copy_(tyl_array *dst, tyl_array *src, const int64_t *lo, cons
     }
 }
 
-void tyl_tt_record_(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
+static void record_sweep(const tyl_sweep *sw, tyl_array **const *arrs, const int64_t *x, const void *const *sc)
 {
     const int na = sw->na, nx = sw->nxv, nsc = sw->nsc;
     const unsigned char *scsz = sw->scsz;
@@ -666,8 +660,6 @@ static void deep_exchange(void)
     if (na)
         tyl_halo_end(tyl_halo_begin_deep_(arrs, masks, words, na, skip));
 }
-
-int64_t tyl_tt_deep_groups_;
 
 static int writes(const tt_stage *g, const void *buf)
 {
@@ -1368,8 +1360,6 @@ static int run_quad(void)
     return tiled;
 }
 
-int64_t tyl_tt_declined_groups_;
-
 static void run_group(void);
 
 /* A group of 2K steps on several ranks that cannot run on deep halos 2K steps deep (the halos
@@ -1407,12 +1397,12 @@ static void run_group(void)
             run_halves();
             return;
         }
-        tyl_tt_declined_groups_ += ok == 1;
+        tyl_dist_stats_.n_tt_declined += ok == 1;
         ok = ok == 2;
         if (ok) {
             tt.deep = 1;
             deep_exchange();
-            tyl_tt_deep_groups_++;
+            tyl_dist_stats_.n_tt_deep++;
             if (verbose() && tyl_rt_rank_ == 0)
                 fprintf(stderr, "tyles: %d steps on deep halos (%d stages)\n", tt.K, tt.ns);
         }
@@ -1460,7 +1450,7 @@ int tyl_tt_running_;
 
 void tyl_tt_run(void)
 {
-    tyl_tt_recording_ = 0;
+    tyl_sweep_recorder_ = NULL;
     tyl_tt_running_ = 1; /* the kernels run on tiles: no row blocks (tyl_mem_block_rows) */
     run_group();
     tyl_tt_running_ = 0;

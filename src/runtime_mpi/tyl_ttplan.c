@@ -1,5 +1,5 @@
 /* tyl_ttplan.c: how large a time-tiled group's tiles may be (tyl_timetile.c runs them): the
- * cache budget of a tile and what its lags add, a core's L2, and the tiles of planes and lines of
+ * cache budget of a tile and what its lags add, and the tiles of planes and lines of
  * a 3-D group (tyl_tt_plan_planes_).
  *
  * Requires: the group's lags and spans found (tyl_timetile.c plan). Establishes: a plan whose
@@ -7,11 +7,9 @@
  * machine's L2, the threads and the ranks on the node, never on the values computed, so every
  * plan computes bitwise what step-by-step order computes (tyl_timetile.c explains why).
  */
-#define _DEFAULT_SOURCE /* sysconf(_SC_LEVEL2_CACHE_SIZE) */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tyl_internal.h"
 #include "tyl_mem.h"
@@ -19,6 +17,18 @@
 
 static size_t budget_of_group; /* a doubled group's (tyl_tt_deep_budget_), else 0 */
 static int64_t hmax_of_group;  /* and the height of its tiles at most (K's), else 0 */
+
+/* TYLES_TIME_TILE=off (0, 1): no time tiling in this run (tyl_timetile.c; tyl_dist.c pads
+ * rows of arrays laid out for it only then). */
+int tyl_tt_env_off_(void)
+{
+    static int off = -1;
+    if (off < 0) {
+        const char *e = getenv("TYLES_TIME_TILE");
+        off = e && (!strcmp(e, "off") || !strcmp(e, "0") || !strcmp(e, "1"));
+    }
+    return off;
+}
 
 void tyl_tt_group_budget_(size_t b, int64_t hmax)
 {
@@ -33,22 +43,6 @@ size_t tyl_tt_budget_(void)
         b = (size_t)tyl_env_num_("TYLES_TT_CACHE", (int64_t)1 << 20);
     }
     return budget_of_group ? budget_of_group : b;
-}
-
-/* A core's L2: TYLES_TT_L2 bytes where set (to plan as on another machine: the tests that check
- * tile shapes), else as the C library reports it (0: unknown). Also the row blocks of plain 3-D
- * sweeps (tyl_mem_block_rows). */
-size_t tyl_l2_bytes_(void)
-{
-    static long v = -2;
-    if (v == -2) {
-        v = (long)tyl_env_num_("TYLES_TT_L2", 0);
-#ifdef _SC_LEVEL2_CACHE_SIZE
-        if (v <= 0)
-            v = sysconf(_SC_LEVEL2_CACHE_SIZE);
-#endif
-    }
-    return v > 0 ? (size_t)v : 0;
 }
 
 /* The budget of a group of 2K steps: a core's L2, at most two budgets. Its span is K planes
@@ -197,21 +191,6 @@ tt_plan tyl_tt_plan_planes_(tt_plan P, int forced, int64_t lo, int64_t hi, int64
     if (tyl_env_num_("TYLES_TT_COLS", 0) > 0)
         P.W = tyl_env_num_("TYLES_TT_COLS", 0);
     return P;
-}
-
-size_t tyl_l1_bytes_(void)
-{
-    static long v = -2;
-    if (v == -2) {
-        v = (long)tyl_env_num_("TYLES_TT_L1", 0);
-#ifdef _SC_LEVEL1_DCACHE_SIZE
-        if (v <= 0)
-            v = sysconf(_SC_LEVEL1_DCACHE_SIZE);
-#endif
-        if (v <= 0)
-            v = 32 << 10;
-    }
-    return (size_t)v;
 }
 
 /* The tiles of a 2-D group: H rows by W columns in skewed coordinates (tyl_timetile.c), run row

@@ -43,9 +43,6 @@ int tyl_tt_plain_planes_(size_t bytes, size_t widest, int64_t line_bytes);
 tt_plan tyl_tt_plan_planes_(tt_plan P, int forced, int64_t lo, int64_t hi, int64_t ncol, int64_t span, int64_t spanc,
                             double line);
 
-/* A core's L1 data cache: TYLES_TT_L1 bytes where set, else as the C library reports it, else
- * 32 KiB. */
-size_t tyl_l1_bytes_(void);
 
 /* The tiles of rows and columns of a 2-D group (the comment in tyl_ttplan.c); P.H = 0 where
  * they would not pay (columns too few, the window too deep for the budget). */

@@ -323,6 +323,7 @@ typedef struct tyl_dist_stats {
     int64_t n_overlap, n_strips; /* sweeps run with halos in flight; their parts past the interior */
     int64_t n_own_reads;         /* sweeps whose exchanges were left out: every rank read its own block */
     int64_t n_gathers, n_gathered; /* boxes of distributed arrays gathered onto every rank, their elements */
+    int64_t n_tt_deep, n_tt_declined; /* time-tiled groups run on deep halos; stepped instead */
 } tyl_dist_stats;
 extern tyl_dist_stats tyl_dist_stats_;
 

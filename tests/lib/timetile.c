@@ -12,8 +12,6 @@
 #include "../../samples/app_c/npy_read.h"
 #include "lib_check.h"
 
-extern int64_t tyl_tt_deep_groups_; /* libtyles' count, as --stats reports it for programs */
-
 static int failures;
 
 int main(int argc, char **argv)
@@ -42,7 +40,7 @@ int main(int argc, char **argv)
                     u0[(U.lo[0] + i) * M + U.lo[1] + j];
         tyl_array_modified(u);
         tyl_array_modified(un);
-        int64_t x0 = tyl_dist_stats_.n_exchanges, g0 = tyl_tt_deep_groups_;
+        int64_t x0 = tyl_dist_stats_.n_exchanges, g0 = tyl_dist_stats_.n_tt_deep;
         int st = timetile_relax(ctx, u, un, 23);
         long bad = st == TYL_OK && u0 ? lib_differ(u, want_u) + lib_differ(un, want_un) : -1;
         if (me == 0) {
@@ -50,7 +48,7 @@ int main(int argc, char **argv)
                 printf("FAIL relax: %s\n", tyl_ctx_error(ctx));
             printf("%s u, un with halo %d: %ld elements differ from the program's\n", bad ? "FAIL" : "ok", hw, bad);
             printf("exchanges %lld, %lld groups of steps on deep halos\n",
-                   (long long)(tyl_dist_stats_.n_exchanges - x0), (long long)(tyl_tt_deep_groups_ - g0));
+                   (long long)(tyl_dist_stats_.n_exchanges - x0), (long long)(tyl_dist_stats_.n_tt_deep - g0));
         }
         failures += bad != 0;
         tyl_array_destroy(u);
