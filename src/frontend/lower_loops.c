@@ -1196,7 +1196,11 @@ static vec loop_else_done; /* ast*: pairs (loop, its rewriting), in the arena */
 
 /* A new module: the pairs above point into an arena that may have been freed since (the
  * fuzzer lowers one input after another), and a new loop could reuse an old one's address. */
-void lw_loops_reset(void) { loop_else_done = (vec){0}; }
+void lw_loops_reset(void)
+{
+    loop_else_done = (vec){0};
+    entry_items = (vec){0}; /* its storage is the arena's, freed between compilations */
+}
 
 static int loop_else(lctx *c, ast *s)
 {
