@@ -18,17 +18,21 @@
 static size_t budget_of_group; /* a doubled group's (tyl_tt_deep_budget_), else 0 */
 static int64_t hmax_of_group;  /* and the height of its tiles at most (K's), else 0 */
 
-/* TYLES_TIME_TILE=off (0, 1): no time tiling in this run (tyl_timetile.c; tyl_dist.c pads
- * rows of arrays laid out for it only then). */
-int tyl_tt_env_off_(void)
+/* TYLES_TIME_TILE: 1 for off (0, 1: no time tiling in this run), 2 for on (tiles even where
+ * tyl_tt_plain_planes_ would run plain sweeps), 0 unset (tyl_env.c checks its values). */
+static int env_time_tile(void)
 {
-    static int off = -1;
-    if (off < 0) {
+    static int v = -1;
+    if (v < 0) {
         const char *e = getenv("TYLES_TIME_TILE");
-        off = e && (!strcmp(e, "off") || !strcmp(e, "0") || !strcmp(e, "1"));
+        v = !e ? 0 : !strcmp(e, "off") || !strcmp(e, "0") || !strcmp(e, "1") ? 1 : !strcmp(e, "on") ? 2 : 0;
     }
-    return off;
+    return v;
 }
+
+/* Time tiling off in this run (tyl_timetile.c; tyl_dist.c pads the rows of arrays laid out for
+ * it only then). */
+int tyl_tt_env_off_(void) { return env_time_tile() == 1; }
 
 void tyl_tt_group_budget_(size_t b, int64_t hmax)
 {
@@ -82,7 +86,7 @@ size_t tyl_tt_spill_budget_(void)
  * Jacobi 3-D (7 points), CPU time of the time loop, 1 thread, interleaved rounds, load 6-14
  * (bench/RESULTS.md 2026-12-06 h91):
  *   in-cache rate of the kernel, 16 planes x 8 lines of 254 (hand C): float32 4.7 GSt/s,
- *   float64 2.6; in tiles of 16 x 8, 16 steps (hand C, /tmp probe): float32 3.3;
+ *   float64 2.6; in tiles of 16 x 8, 16 steps (bench/probe_jacobi3d_tt.c): float32 3.3;
  *   float32 256^3: plain 3.75 GSt/s, tiled 2.9 (quiet peers run: 3.83 against 3.06 at 1
  *   thread, 5.84 against 5.46 at 2); 384^3: plain 1.18x tiled;
  *   float64 256^3: tiled 1.09x plain (1.3x under more load; 1.28x at 2 threads in the quiet
@@ -98,12 +102,7 @@ size_t tyl_tt_spill_budget_(void)
  * float64 at one thread may want the same choice: measure again. */
 int tyl_tt_plain_planes_(size_t bytes, size_t widest, int64_t line_bytes)
 {
-    static int on = -1;
-    if (on < 0) {
-        const char *e = getenv("TYLES_TIME_TILE");
-        on = e && !strcmp(e, "on");
-    }
-    return !on && widest <= 4 && bytes <= (size_t)INT64_MAX && tyl_mem_stream((int64_t)bytes, line_bytes, 1);
+    return env_time_tile() != 2 && widest <= 4 && bytes <= (size_t)INT64_MAX && tyl_mem_stream((int64_t)bytes, line_bytes, 1);
 }
 
 /* The tiles of a group whose rows are planes (256^2 float64 is half a MiB a plane: a plane of
