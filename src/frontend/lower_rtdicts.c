@@ -31,20 +31,12 @@ typedef struct rtd {
     int sites;    /* hidden names made so far */
 } rtd;
 
-static int in(vec *v, const char *s)
-{
-    for (int i = 0; i < v->len; i++)
-        if (strcmp(VEC_AT(*v, i, const char *), s) == 0)
-            return 1;
-    return 0;
-}
-
 static int names_any(ast *a, vec *names)
 {
     if (!a)
         return 0;
     if (a->kind == A_NAME)
-        return in(names, a->name);
+        return lw_name_in(names, a->name);
     if (names_any(a->a, names) || names_any(a->b, names) || names_any(a->c, names))
         return 1;
     for (int i = 0; i < a->args.len; i++)
@@ -91,7 +83,7 @@ static void find_names(vec *body, rtd *st)
             ast *t = VEC_AT(s->targets, 0, ast *);
             if (t->kind == A_SUBSCRIPT && t->a->kind == A_NAME && t->args.len == 1 &&
                 !is_key_literal(VEC_AT(t->args, 0, ast *)) && names_any(VEC_AT(t->args, 0, ast *), &st->loopvars) &&
-                !in(&st->names, t->a->name))
+                !lw_name_in(&st->names, t->a->name))
                 vec_push(&st->names, (void *)t->a->name);
         }
         int mark = st->loopvars.len;
@@ -127,7 +119,7 @@ static void empty_dicts(ast *a, vec *out)
             empty_dicts(VEC_AT(*vs[k], i, ast *), out);
 }
 
-static int is_d(ast *a, rtd *st) { return a && a->kind == A_NAME && in(&st->names, a->name); }
+static int is_d(ast *a, rtd *st) { return a && a->kind == A_NAME && lw_name_in(&st->names, a->name); }
 static ast *H(loc l, const char *d, const char *what) { return ast_name(l, arena_printf(&util_arena, "%s.%s", d, what)); }
 static ast *call1(loc l, const char *f, ast *x) { return ast_call(l, ast_name(l, f), ast_arglist(NULL, x)); }
 static ast *block(loc l, vec body) { return ast_if(l, ast_bool(l, 1), body, (vec){0}); }
@@ -280,7 +272,7 @@ void lw_rtdicts_rewrite(ast *module)
     vec dicts = {0}, keep = {0};
     empty_dicts(module, &dicts);
     for (int i = 0; i < st.names.len; i++)
-        if (in(&dicts, VEC_AT(st.names, i, const char *)))
+        if (lw_name_in(&dicts, VEC_AT(st.names, i, const char *)))
             vec_push(&keep, st.names.items[i]);
     st.names = keep;
     if (st.names.len)

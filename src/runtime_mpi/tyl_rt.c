@@ -8,13 +8,10 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <omp.h>
 
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
