@@ -93,7 +93,7 @@ static int stage_read(strbuf *b, ir_expr *e, kctx *k)
 }
 
 /* The reads of a stage's value reach its spread past the part's box (the stage is computed
- * over the grown tile); tyl_timetile.c needs that to lag and grow boxes correctly. */
+ * over the grown tile); tyl_ttlags.c and tyl_ttdeep.c need that to lag and grow boxes correctly. */
 typedef struct reach_ctx {
     kctx *k;
     const int64_t *spread;

@@ -21,7 +21,7 @@
  *   - scalar assignments that no kernel reads and that read no array element, and run-time
  *     shape checks.
  * Such a loop runs K steps per pass over tiles of rows, each step's rows shifted against the
- * previous step's by the rows it reads beyond them (tyl_timetile.c explains why this computes
+ * previous step's by the rows it reads beyond them (tyl_ttlags.c explains why this computes
  * each point from exactly the values step-by-step order uses). The run time still checks the
  * offsets it sees, and steps one step at a time under checkpoint or fault options that need
  * every step and for the remainder of steps (nt mod K); unless K was forced, arrays that fit in
@@ -188,7 +188,7 @@ static int deep_read(const ir_expr *e, void *ctx)
 }
 
 /* On several ranks a group of K steps reads halos exchanged once before it, K times as deep
- * as one step needs (tyl_timetile.c grows each stage's box by what later stages read): every
+ * as one step needs (tyl_ttdeep.c grows each stage's box by what later stages read): every
  * distributed layout the loop's sweeps touch needs, per dimension, K times the widest halo
  * any of them has there (an array read only at the points written, like a source term, too:
  * the grown boxes read it in the halo). pass_sched_timetile widens the layouts once, after
@@ -669,7 +669,7 @@ static void walk(ir_program *p, vec *body, deep_ctx *all, int nested)
  * its first two axes: only then may the default grid split the middle axis instead of the
  * first (sched->grid_middle_first); a block thin along it would not run on deep halos
  * (timetile_jacobi3d_threads' 720 x 48 x 48 on 1x2x1: 24 lines a rank, which halos of 16
- * steps would grow by a third: tyl_timetile.c deep_pays), and an axis with fewer elements than
+ * steps would grow by a third: tyl_ttdeep.c tyl_tt_deep_pays_), and an axis with fewer elements than
  * ranks would be refused. */
 static int square_planes(const vec *body)
 {

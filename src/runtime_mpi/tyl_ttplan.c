@@ -2,10 +2,10 @@
  * cache budget of a tile and what its lags add, and the tiles of planes and lines of
  * a 3-D group (tyl_tt_plan_planes_).
  *
- * Requires: the group's lags and spans found (tyl_timetile.c plan). Establishes: a plan whose
+ * Requires: the group's lags and spans found (tyl_ttlags.c tyl_tt_plan_group_). Establishes: a plan whose
  * tiles' window fits the budget; the budget and the tiles depend only on the environment, the
  * machine's L2, the threads and the ranks on the node, never on the values computed, so every
- * plan computes bitwise what step-by-step order computes (tyl_timetile.c explains why).
+ * plan computes bitwise what step-by-step order computes (tyl_ttlags.c explains why).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -76,7 +76,7 @@ size_t tyl_tt_spill_budget_(void)
 }
 
 /* Whether a group whose rows are planes runs its stages one after another, each a plain sweep,
- * rather than in tiles (tyl_timetile.c plain_sweeps; never where K was forced, nor with
+ * rather than in tiles (tyl_ttlags.c tyl_tt_plain_sweeps_; never where K was forced, nor with
  * TYLES_TIME_TILE=on). The model: a time-tiled stage runs at about two thirds of its kernel's
  * in-cache rate (it reads its tile's planes and lines again from the L2 and the L3, and the
  * skewed tiles at the edges are partial), so tiling pays only where the plain sweep streams
@@ -192,7 +192,7 @@ tt_plan tyl_tt_plan_planes_(tt_plan P, int forced, int64_t lo, int64_t hi, int64
     return P;
 }
 
-/* The tiles of a 2-D group: H rows by W columns in skewed coordinates (tyl_timetile.c), run row
+/* The tiles of a 2-D group: H rows by W columns in skewed coordinates (tyl_ttlags.c), run row
  * of tiles by row of tiles, and (threads) within each thread's slab of rows (run_slabs). Tiles
  * of whole rows read each row of a stage three times from the L2: 4096 float64 (32 KiB) are all
  * of an L1, so a stage's three rows of u do not stay there from one row to the next. A tile W

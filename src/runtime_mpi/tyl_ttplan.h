@@ -1,5 +1,5 @@
 /* tyl_ttplan.h: the cache budget of a time-tiled group's tiles and the tiles of planes and lines
- * of a 3-D group (tyl_ttplan.c), for tyl_timetile.c (internal to libtyles). */
+ * of a 3-D group (tyl_ttplan.c), for tyl_ttlags.c (internal to libtyles). */
 #ifndef TYL_TTPLAN_H
 #define TYL_TTPLAN_H
 
