@@ -56,7 +56,7 @@ static value *merge_value(lctx *c, ir_stmt *st, const char *name, value *t, valu
             a->e = src;
             vec_push(k ? &st->orelse : &st->body, a);
         }
-        value *r = lw_scalar(st->l, ir_varref(st->l, var), t->weak && e->weak);
+        value *r = lw_scalar_join(st->l, ir_varref(st->l, var), t, e);
         r->type = t->type;
         return r;
     }
@@ -168,6 +168,7 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
         if (t->kind == B_SCALAR) {
             if (!sym_equal(t->s, e->s))
                 e->s = NULL;
+            e->wmix = (e->wmix || t->wmix || e->weak != t->weak) && !(e->weak && t->weak);
             e->weak = e->weak && t->weak;
         } else if (t->kind == B_ARRAY) {
             for (int d = 0; d < t->var->rank; d++)

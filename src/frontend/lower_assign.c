@@ -134,6 +134,7 @@ void lw_assign_name(lctx *c, ast *target, value *v)
         b->var = var;
         b->s = v->s;
         b->weak = v->weak;
+        b->wmix = v->wmix;
         return;
     }
     if (v->kind == V_ARRAY) {

@@ -661,8 +661,9 @@ static value *bi_minmax(lctx *c, loc l, const char *f, value **v, args *a)
         value *b = a->pos[i];
         ir_type t = r->type == T_BOOL ? b->type : r->type;
         ir_op op = f[1] == 'i' ? OP_MIN : OP_MAX;
-        value *nv = lw_scalar(l, ir_bin(l, op, t, ir_cast(l, t, r->e), ir_cast(l, t, b->e), 1),
-                           r->weak && b->weak);
+        /* min(dt, cfl * dx / umax): Python returns whichever argument wins, a Python float
+         * or a NumPy float64 (wmix) */
+        value *nv = lw_scalar_join(l, ir_bin(l, op, t, ir_cast(l, t, r->e), ir_cast(l, t, b->e), 1), r, b);
         if (t == T_I64 && r->s && b->s)
             nv->s = sym_opaque(f, r->s, b->s);
         r = nv;

@@ -278,6 +278,7 @@ value *lw_read_name(lctx *c, ast *a)
         }
         value *v = lw_scalar(a->l, ir_varref(a->l, b->var), b->weak);
         v->s = b->s;
+        v->wmix = b->wmix;
         return v;
     }
     case B_ARRAY: return lw_slot_value(a->l, b->var, b->sh);
@@ -947,9 +948,8 @@ static value *lw_expr_nested(lctx *c, ast *a)
                        lw_vkind_desc(x0), lw_vkind_desc(y0));
             return &lw_ERRV;
         }
-        value *r = lw_scalar(a->l, ir_select(a->l, x0->type, x->e, and ? y0->e : x0->e, and ? x0->e : y0->e),
-                          x0->weak && y0->weak);
-        return r;
+        return lw_scalar_join(a->l, ir_select(a->l, x0->type, x->e, and ? y0->e : x0->e, and ? x0->e : y0->e), x0,
+                              y0);
     }
     case A_COMPARE: return lower_compare(c, a);
     case A_IFEXP: {
@@ -979,7 +979,7 @@ static value *lw_expr_nested(lctx *c, ast *a)
             diag_error(a->l, "both branches of a conditional expression must be scalars of the same type");
             return &lw_ERRV;
         }
-        return lw_scalar(a->l, ir_select(a->l, x->type, t->e, x->e, y->e), x->weak && y->weak);
+        return lw_scalar_join(a->l, ir_select(a->l, x->type, t->e, x->e, y->e), x, y);
     }
     case A_DICT: return lw_dict_literal(c, a);
     case A_TUPLE:

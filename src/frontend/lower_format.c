@@ -360,6 +360,15 @@ static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk,
                       "np.True_, Python True); use str() or '!s'");
         return 0;
     }
+    if (conv == 'r' && v->wmix) {
+        /* min(dt, dx / umax) is whichever argument wins: its repr is 0.1 or np.float64(0.1) */
+        const char *py = lw_kind_of(v->type) == 1 ? "int" : "float";
+        diag_error(l, "repr() of this number is not supported: it is a Python %s on some paths and a "
+                      "numpy.%s on others (a branch, min()/max() returning either argument, or a list "
+                      "of both), which print differently; convert it with %s() or np.%s()", py,
+                   ir_type_name(v->type), py, ir_type_name(v->type));
+        return 0;
+    }
     int kind = v->type == T_BOOL ? 'b' : ir_type_is_float(v->type) ? 'f' : 'i';
     if ((spec[0] || rtk) && conv) {
         diag_error(l, "a format specification after '!%c' of a number computed at run time is not "

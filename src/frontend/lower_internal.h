@@ -17,7 +17,8 @@
 typedef enum vkind {
     V_ERR,     /* a diagnostic was already reported; absorbs further operations */
     V_NONE,
-    V_SCALAR,  /* e (scalar expr), type, s (static int value or NULL), weak (Python scalar) */
+    V_SCALAR,  /* e (scalar expr), type, s (static int value or NULL), weak (Python scalar),
+                  wmix (a Python scalar on some paths, a NumPy scalar on others) */
     V_ARRAY,   /* e (elementwise expr), type, rank, sh[] (static), len[] (run time);
                   fresh = temporary slot holding exactly this value */
     V_TUPLE,   /* items[n] */
@@ -68,6 +69,9 @@ struct value {
     ir_expr *e;
     const sym *s;
     int weak;
+    int wmix;          /* V_SCALAR, weak 0: a Python number on some paths and a NumPy scalar of the
+                          same type on others (a branch, min(dt, dx / umax)): its repr and its
+                          promotion with narrower types depend on the path (lw_scalar_join) */
     int rank;
     const sym *sh[IR_MAX_RANK];
     ir_expr *len[IR_MAX_RANK];
@@ -120,6 +124,7 @@ typedef struct binding {
     dynvar *dyn;                  /* B_SCALAR of changing type, else NULL */
     const sym *s;                 /* B_SCALAR */
     int weak;                     /* B_SCALAR */
+    int wmix;                     /* B_SCALAR: the value's wmix */
     const sym *sh[IR_MAX_RANK];   /* B_ARRAY */
     value *val;                   /* B_VALUE */
 } binding;
@@ -349,6 +354,11 @@ const char *lw_ufunc_name(ir_op op);                   /* OP_ADD: "add" (lower_a
 int lw_broadcast(lctx *c, loc l, value *a, value *b, value *r, int *sa, unsigned *ma, int *sb,
                  unsigned *mb);
 value *lw_scalar(loc l, ir_expr *e, int weak);
+/* A scalar e that stands for v (a copy, or v in a variable): a Python or NumPy number as v is. */
+value *lw_scalar_as(loc l, ir_expr *e, const value *v);
+/* A scalar e that is x on some paths and y on others (the branches of an if, a conditional
+ * expression, min/max): a Python number where both are, wmix where only one is. */
+value *lw_scalar_join(loc l, ir_expr *e, const value *x, const value *y);
 int lw_is_int_scalar(value *v);
 ir_expr *lw_int_operand(value *v, const char *what);
 value *lw_py_binop(lctx *c, loc l, ir_op op, value *a, value *b);

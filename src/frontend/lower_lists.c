@@ -41,6 +41,19 @@ int lw_list_mixed_weak(const value *lst)
     return 0;
 }
 
+/* A number of list lst held in e: a Python number when the list holds Python numbers (L[0] * f32
+ * stays float32, [L[0]] prints 0.1), a NumPy scalar when it holds those, either (wmix) when it
+ * holds both. */
+static value *item_value(loc l, ir_expr *e, value *lst)
+{
+    int mixed = lw_list_mixed_weak(lst);
+    value *r = lw_scalar(l, e, lst->weak && !mixed);
+    r->wmix = mixed;
+    r->type = lst->type;
+    return r;
+}
+
+
 /* Whether some function appends to a name it does not bind (a list of the module): -1 not
  * known yet. Then every loop is probed for the lists it appends to through calls. */
 static int global_appends = -1;
@@ -226,9 +239,7 @@ value *lw_list_minmax(lctx *c, loc l, int mx, value *lst)
     vec_push(&take->body, as);
     vec_push(&st->body, take);
     lw_emit(c, st);
-    value *v = lw_scalar(l, ir_varref(l, r), lst->weak);
-    v->type = lst->type;
-    return v;
+    return item_value(l, ir_varref(l, r), lst);
 }
 
 /* A new empty run-time list for name with items like proto. */
@@ -314,7 +325,7 @@ static int item_fits(loc l, value *lst, value *v)
                        lw_shape_str(lst->rank, lst->sh), lw_shape_str(v->rank, v->sh));
             return 0;
         }
-    if (v->kind == V_SCALAR && !v->weak != !lst->weak) {
+    if (v->kind == V_SCALAR && (!v->weak != !lst->weak || v->wmix)) {
         int seen = 0;
         for (int k = 0; k < mixed_weak.len; k++)
             seen |= mixed_weak.items[k] == lst->lbuf;
@@ -358,8 +369,8 @@ static value *as_row(lctx *c, loc l, value *v, int *lrow, int *is_list, int prot
     *lrow = v->n;
     *is_list = v->is_list;
     char *wk = arena_alloc(&util_arena, (size_t)v->n + 1);
-    for (int i = 0; i < v->n; i++)
-        wk[i] = v->items[i]->weak ? '1' : '0';
+    for (int i = 0; i < v->n; i++) /* '?': either, depending on the path (wmix) */
+        wk[i] = v->items[i]->wmix ? '?' : v->items[i]->weak ? '1' : '0';
     wk[v->n] = '\0';
     *weak = wk;
     if (proto) {
@@ -377,14 +388,16 @@ static value *as_row(lctx *c, loc l, value *v, int *lrow, int *is_list, int prot
     return row->kind == V_ERR ? NULL : row;
 }
 
-/* Is an item that is a sequence of k numbers (0: not a sequence) one of lst's? */
+/* Is an item that is a sequence of k numbers (0: not a sequence) one of lst's? A number that
+ * is a Python one in some rows and a NumPy scalar in others reads back as either ('?' in lweak:
+ * wmix), which np.array(out) does not mind and print(out) refuses. */
 static int same_items(loc l, value *lst, int k, int is_list, const char *weak)
 {
     if (k && k == lst->lrow && !is_list == !lst->is_list && strcmp(weak, lst->lweak) != 0) {
-        diag_error(l, "%s is built at run time from %ss whose numbers are Python's or NumPy's "
-                      "scalars as the first one appended; this one mixes them otherwise (convert with float())",
-                   lname(lst), lst->is_list ? "list" : "tuple");
-        return 0;
+        char *w = arena_strdup(&util_arena, lst->lweak);
+        for (int i = 0; i < k; i++)
+            w[i] = w[i] == weak[i] ? w[i] : '?';
+        lst->lweak = w;
     }
     if (k == lst->lrow && (!k || !is_list == !lst->is_list))
         return 1;
@@ -671,6 +684,7 @@ static value *row_items(lctx *c, loc l, value *lst, ir_expr *idx)
         ir_var *x = lw_temp_scalar(c, lst->type);
         emit_assign(c, l, x, ir_elem(l, lst->lbuf, ix));
         r->items[i] = lw_scalar(l, ir_varref(l, x), lst->lweak[i] == '1');
+        r->items[i]->wmix = lst->lweak[i] == '?';
         r->items[i]->type = lst->type;
     }
     return r;
@@ -778,8 +792,7 @@ static value *pop(lctx *c, ast *call, binding *b)
             ix[0] = ir_varref(l, at);
             ir_var *x = lw_temp_scalar(c, lst->type);
             emit_assign(c, l, x, ir_elem(l, lst->lbuf, ix));
-            r = lw_scalar(l, ir_varref(l, x), lst->weak);
-            r->type = lst->type;
+            r = item_value(l, ir_varref(l, x), lst);
         }
         ir_stmt *fs = ir_stmt_new(S_FOR, l);
         fs->var = ir_var_new(c->prog, lw_cname(c, "pop_j"), "<temporary>", T_I64, 0, 0);
@@ -811,8 +824,7 @@ static value *pop(lctx *c, ast *call, binding *b)
         ix[0] = last;
         ir_var *x = lw_temp_scalar(c, lst->type);
         emit_assign(c, l, x, ir_elem(l, lst->lbuf, ix));
-        r = lw_scalar(l, ir_varref(l, x), lst->weak);
-        r->type = lst->type;
+        r = item_value(l, ir_varref(l, x), lst);
     } else
         r = lw_copy_of(c, l, lw_fix_axis(c, l, items_array(l, lst), 0, last));
     emit_assign(c, l, lst->lcnt, lw_iadd(l, ir_varref(l, lst->lcnt), lw_I64(l, -1)));
@@ -881,14 +893,7 @@ value *lw_list_index(lctx *c, ast *a, value *lst)
     if (lst->rank == 0) {
         ir_expr **ix = NEWN(ir_expr *, 1);
         ix[0] = idx;
-        /* a Python number when the list holds Python numbers (L[0] * f32 stays float32, [L[0]]
-         * prints 0.1); a list of both kinds gives NumPy scalars, as before */
-        int weak = lst->weak;
-        for (int m = 0; m < mixed_weak.len; m++)
-            weak &= mixed_weak.items[m] != lst->lbuf;
-        value *r = lw_scalar(a->l, ir_elem(a->l, lst->lbuf, ix), weak);
-        r->type = lst->type;
-        return r;
+        return item_value(a->l, ir_elem(a->l, lst->lbuf, ix), lst);
     }
     if (lst->lrow)
         return row_items(c, a->l, lst, idx);
@@ -924,7 +929,7 @@ int lw_list_store(lctx *c, ast *t, value *v)
                    v->type == T_BOOL ? "a bool" : "an int") : lw_vkind_desc(v));
         return 1;
     }
-    if (!v->weak != !lst->weak) { /* Python and NumPy scalars mixed, as an append would */
+    if (!v->weak != !lst->weak || v->wmix) { /* Python and NumPy scalars mixed, as an append would */
         int seen = 0;
         for (int k = 0; k < mixed_weak.len; k++)
             seen |= mixed_weak.items[k] == lst->lbuf;

@@ -102,10 +102,11 @@ static void record_ck_shapes(lctx *c, ir_stmt *st)
  * stable), and the real lowering visits each once more. A pass that is rewound (its types
  * changed, or a probe) drops the records it made (snapshot.nmemo). */
 
-/* One promotion at a loop's entry: name becomes a dynvar (dyn) or a scalar of type t. */
+/* One promotion at a loop's entry: name becomes a dynvar (dyn) or a scalar of type t, or (wmix)
+ * stays in its variable as a Python number on some paths and a NumPy scalar on others. */
 typedef struct promo {
     const char *name;
-    int dyn, weak;
+    int dyn, weak, wmix;
     ir_type t;
 } promo;
 struct loop_memo {
@@ -146,6 +147,11 @@ static void promote(lctx *c, loc l, promo *p)
         dynvar *d = b->dyn ? b->dyn : lw_dyn_get(c, p->name);
         lw_dyn_convert(c, c->out, l, d, b);
         lw_dyn_bind(c, d, p->weak);
+        return;
+    }
+    if (p->wmix) {
+        b->weak = 0;
+        b->wmix = 1;
         return;
     }
     ir_var *nv = lw_scope_var(c, p->name, p->t, 0, 0);
@@ -247,8 +253,10 @@ static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
         const char *n = VEC_AT(*names, i, const char *);
         binding *e = lw_entry_of_in(c, &before, n), *x = lw_own(c, n);
         if (e && x && e->kind == B_SCALAR && x->kind == B_SCALAR &&
-            (e->dyn != x->dyn || e->var->type != x->var->type))
-            vec_push(&after, (void *)n), vec_push(&after, x);
+            (e->dyn != x->dyn || e->var->type != x->var->type ||
+             (!e->dyn && !e->wmix && (e->weak != x->weak || x->wmix))))
+            vec_push(&after, (void *)n), vec_push(&after, x),
+                vec_push(&after, (void *)(intptr_t)(!e->dyn && !x->dyn && e->var->type == x->var->type));
     }
     if (cands)
         rebound_values(c, &before, cands);
@@ -258,13 +266,18 @@ static int loop_pass(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
         before.nmemo = c->memo.len; /* the records of this last pass serve the real lowering */
     lw_snap_rewind(c, &before);
     int changed = 0;
-    for (int i = 0; i < after.len; i += 2) {
+    for (int i = 0; i < after.len; i += 3) {
         const char *n = VEC_AT(after, i, const char *);
         binding *x = VEC_AT(after, i + 1, binding *);
+        const int weak_only = VEC_AT(after, i + 2, intptr_t) != 0; /* the type is the same */
         binding *b = lw_own(c, n);
         promo *p = NEW(promo);
         p->name = n;
-        if (lw_dyn_joins(b) && lw_dyn_joins(x) && !(target && strcmp(n, target->name) == 0)) {
+        if (weak_only) {
+            /* x = dt, then x = u[k] in the loop: a Python float where the loop does not assign
+             * it, a NumPy float64 where it does (wmix) */
+            p->wmix = 1;
+        } else if (lw_dyn_joins(b) && lw_dyn_joins(x) && !(target && strcmp(n, target->name) == 0)) {
             /* an int on entry and a float after the body (or the reverse): Python's value
              * and type on every path, e.g. when the loop runs no iteration (dynvar) */
             p->dyn = 1;
@@ -376,7 +389,7 @@ static value *form_assign(lctx *c, loc l, const char *name, value *v, vec *vars,
         ir_var *var = lw_scope_var(c, name, v->type, 0, 0);
         vec_push(vars, var);
         vec_push(exprs, v->e);
-        value *r = lw_scalar(l, ir_varref(l, var), v->weak);
+        value *r = lw_scalar_as(l, ir_varref(l, var), v);
         r->type = v->type;
         return r;
     }

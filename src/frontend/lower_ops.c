@@ -286,9 +286,32 @@ ir_expr *lw_narrow_bin(loc l, ir_op op, ir_type t, ir_expr *x, ir_expr *y, int p
         return ir_bin(l, op, t, x, y, py);
     return ir_cast(l, t, ir_bin(l, op, T_I64, ir_cast(l, T_I64, x), ir_cast(l, T_I64, y), 0));
 }
+static ir_type promote_weak(int wa, int wb, value *a, value *b);
+/* A scalar of wmix takes part in the promotion as a NumPy scalar; where as a Python number it
+ * would give another type (float32 arrays times min(dt, dx / umax)), the type would depend on
+ * the path: refused. */
 ir_type lw_promote_vals(value *a, value *b)
 {
     int wa = a->kind == V_SCALAR && a->weak, wb = b->kind == V_SCALAR && b->weak;
+    ir_type t = promote_weak(wa, wb, a, b);
+    for (int k = 0; k < 2; k++) {
+        value *m = k ? b : a;
+        if (m->kind != V_SCALAR || !m->wmix || promote_weak(k ? wa : 1, k ? 1 : wb, a, b) == t)
+            continue;
+        const char *py = lw_kind_of(m->type) == 2 ? "float" : lw_kind_of(m->type) == 1 ? "int" : "bool";
+        value *o = k ? a : b;
+        diag_error(m->l, "this number is a Python %s on some paths and a numpy.%s on others (a "
+                         "branch, min()/max() returning either argument, or a list of both), and with "
+                         "%s%s NumPy gives the result a different type for each; convert it with "
+                         "np.%s() or %s()",
+                   py, ir_type_name(m->type), o->kind == V_ARRAY ? "an array of " : "",
+                   o->kind == V_ARRAY ? ir_type_name(o->type) : lw_scalar_desc(o), ir_type_name(m->type), py);
+        break;
+    }
+    return t;
+}
+static ir_type promote_weak(int wa, int wb, value *a, value *b)
+{
     if (wa && wb) {
         int k = lw_kind_of(a->type) > lw_kind_of(b->type) ? lw_kind_of(a->type) : lw_kind_of(b->type);
         return k == 0 ? T_BOOL : k == 1 ? T_I64 : T_F64;
@@ -397,6 +420,18 @@ value *lw_scalar(loc l, ir_expr *e, int weak)
         v->s = sym_const(k);
     return v;
 }
+value *lw_scalar_as(loc l, ir_expr *e, const value *v)
+{
+    value *r = lw_scalar(l, e, v->weak);
+    r->wmix = v->wmix;
+    return r;
+}
+value *lw_scalar_join(loc l, ir_expr *e, const value *x, const value *y)
+{
+    value *r = lw_scalar(l, e, x->weak && y->weak);
+    r->wmix = !r->weak && (x->wmix || y->wmix || x->weak || y->weak);
+    return r;
+}
 int lw_is_int_scalar(value *v)
 {
     return v->kind == V_SCALAR && (ir_type_is_int(v->type) || v->type == T_BOOL);
@@ -479,7 +514,23 @@ static value *item_variants(lctx *c, loc l, ir_op op, value *a, value *b, value 
     return r;
 }
 
+static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b);
+/* A Python number with a scalar of wmix is a Python number on some paths, a NumPy scalar on
+ * others (float + np.float64 is np.float64): so is the result, unless it is a bool (a
+ * comparison's result is marked a Python bool whatever its operands). */
 value *lw_py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
+{
+    value *r = py_binop(c, l, op, a, b);
+    if (r->kind == V_SCALAR && !r->weak && r->type != T_BOOL &&
+        ((a->wmix && (b->weak || b->wmix)) || (b->wmix && (a->weak || a->wmix)))) {
+        value *m = lw_vnew(V_SCALAR, l);
+        *m = *r; /* constants' values are shared */
+        m->wmix = 1;
+        r = m;
+    }
+    return r;
+}
+static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
 {
     (void)c;
     if (a->kind == V_ERR || b->kind == V_ERR) /* an operand's error was reported (an overflow) */
@@ -858,6 +909,7 @@ value *lw_unop(lctx *c, loc l, ir_op op, value *a)
         if (a->dyn && r->type != T_BOOL && (op == OP_NEG || op == OP_POS || op == OP_ABS))
             return item_variants(c, l, op, a, NULL, r);
         r->mixed = a->mixed && r->type != T_BOOL;
+        r->wmix = a->wmix && !r->weak && r->type == a->type;
         return r;
     }
     r = lw_vnew(V_ARRAY, l);
