@@ -464,6 +464,52 @@ static void tiled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *v
         fprintf(o, "        tyl_tile_free(tyl_t%d);\n", i + 1);
 }
 
+/* The kernel's read number of the schedule's prefetched read j (sched->prefetch). */
+static int pf_read_of(kctx *k, int j)
+{
+    ir_view *v = VEC_AT(*k->prefetch, j, ir_view *);
+    for (int i = 0; i < k->reads.len; i++)
+        if (emit_view_eq(VEC_AT(k->reads, i, ir_view *), v))
+            return i;
+    return -1;
+}
+
+/* How many rows ahead a rolled kernel prefetches (tyl_pf; the run time's tyl_mem_prefetch). */
+static void rolled_pf_decision(FILE *o, kctx *k)
+{
+    int f = k->prefetch && k->prefetch->len ? pf_read_of(k, 0) : -1;
+    if (f < 0)
+        return;
+    fprintf(o, "    const int64_t tyl_pf = tyl_mem_prefetch(");
+    for (int d = 0; d < k->B; d++)
+        fprintf(o, "%sn%d", d ? " * " : "", d);
+    fprintf(o, ", n%d * %d, %d);\n", k->B - 1, ir_type_bits(VEC_AT(k->reads, f, ir_view *)->arr->type) / 8,
+            k->point_bytes);
+}
+
+/* At the start of a row of loop `loop` of a rolled kernel (stage k's k + 1, the value's 0): the
+ * reads the schedule prefetches in it (sched->prefetch_loop), tyl_pf rows ahead along box
+ * dimension L-1 within the loop's rows (the tile grown by spread, when given). */
+static void rolled_prefetch(FILE *o, kctx *k, ir_sched *h, int loop, const int64_t *spread, int ind)
+{
+    int L = k->B - 1, R = L - 1;
+    if (!k->prefetch || !k->prefetch->len || pf_read_of(k, 0) < 0)
+        return;
+    for (int j = 0; j < k->prefetch->len; j++) {
+        int i = pf_read_of(k, j);
+        if (i < 0 || (int)(intptr_t)VEC_AT(h->prefetch_loop, j, void *) != loop)
+            continue;
+        ir_view *v = VEC_AT(k->reads, i, ir_view *);
+        fprintf(o, "%*sif (tyl_pf && i%d + tyl_pf < tyl_b%d + tyl_m%d", ind, "", R, R, R);
+        if (spread && spread[R])
+            fprintf(o, " + %" PRId64, spread[R]);
+        fprintf(o, ")\n%*styl_prefetch_row(r%dr + tyl_pf", ind + 4, "", i + 1);
+        if (emit_static_stride(v, R) == -1)
+            fprintf(o, " * r%d_s%d", i + 1, R);
+        fprintf(o, ", n%d * (int64_t)sizeof *r%dr);\n", L, i + 1);
+    }
+}
+
 /* Loops of the outer dimensions 1 .. L-1 of a column tile (grown by spread[] when given) at
  * indentation ind, opening a block (a bare one when L = 1); returns the body's indentation. */
 static int cross_loops(FILE *o, int L, const int64_t *spread, int ind)
@@ -542,6 +588,7 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
         for (int d = 1; d < L; d++)
             fprintf(o, "    const int64_t tyl_nb%d = (n%d + tyl_tb - 1) / tyl_tb;\n", d, d);
     }
+    rolled_pf_decision(o, k);
     strides_and_region(o, s, k); /* a window's rows are tiles of dimensions 1 .. L-1 */
     for (int i = 0; i < ns; i++) {
         ir_stage *st = VEC_AT(s->stages, i, ir_stage *);
@@ -580,6 +627,7 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
         fprintf(o, "%*sconst int64_t i0 = tyl_r + %" PRId64 ";\n", ri + 4, "", st->spread[0]);
         int bi = cross_loops(o, L, st->spread, ri + 4);
         rows(o, k, stxt[i].s, 0, bi, R);
+        rolled_prefetch(o, k, h, i + 1, st->spread, bi);
         stage_rows(o, s, stxt[i].s, i, L, bi, R, 1);
         fprintf(o, "%*s%s *%sconst tyl_t%dw = tyl_t%d", bi, "", ir_type_c(st->slot->type), R, i + 1, i + 1);
         if (st->spread[0])
@@ -597,6 +645,7 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
     fprintf(o, "%*sconst int64_t i0 = tyl_r;\n", ri, "");
     int bi = cross_loops(o, L, NULL, ri);
     rows(o, k, vt, 1, bi, R);
+    rolled_prefetch(o, k, h, 0, NULL, bi);
     stage_rows(o, s, vt, ns, L, bi, R, 1);
     value_row(o, s, k, vt, bi);
     fprintf(o, "%*s}\n", bi - 4, "");

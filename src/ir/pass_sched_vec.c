@@ -51,6 +51,13 @@
  *   rows, sized at run time from a core's L2 (tyl_mem_block_rows), and prefetches the leading
  *   rows one plane ahead. Legal for the same reason as simd: no point reads what another point
  *   of the sweep writes, so any order of the points computes the same values.
+ *   In a rolled kernel (sched->roll, box rank 3 or more; rolled_marks) sched->prefetch too, PF_ROWS,
+ *   with sched->prefetch_loop: the row loops are the stages' (stage k's row r + spread_k[0]
+ *   computed just before value row r) and the value's, and per array the one read whose rows
+ *   come first over all of them (its plane: its start plus its loop's lead) is prefetched a few
+ *   rows ahead in its loop, the others coming from the caches. hdiff 256x256x160 (in_field's
+ *   leading plane in lap's loop, coeff in the value's, 2 rows ahead): 1.08-1.13x (CPU time,
+ *   1 thread, bench/RESULTS.md h99). Only a hint: the values are the same.
  * Breaks: nothing.
  */
 #include "../util/sym.h"
@@ -348,6 +355,109 @@ static void prefetch_marks(ir_stmt *s)
         block_marks(s, &reads);
 }
 
+/* Is v a read of one of s's stages (a scratch tile, not memory)? */
+static int stage_slot(ir_stmt *s, ir_var *v)
+{
+    for (int k = 0; k < s->stages.len; k++)
+        if (VEC_AT(s->stages, k, ir_stage *)->slot == v)
+            return 1;
+    return 0;
+}
+
+/* Does read a (in a loop computing rows lead_a rows ahead of the value's) reach rows after those
+ * of read b (lead_b) of the same array: 1, before: -1, the same: 0; *ok = 0 when the
+ * difference is not a constant. */
+static int leads(ir_view *a, int64_t lead_a, ir_view *b, int64_t lead_b, int B, int *ok)
+{
+    for (int k = 0; k < B - 1; k++) {
+        ir_dim *x = NULL, *y = NULL;
+        for (int d = 0; d < a->rank; d++)
+            if (a->dim[d].kind == D_RANGE && a->dim[d].box == k && b->dim[d].kind == D_RANGE &&
+                b->dim[d].box == k) {
+                x = &a->dim[d];
+                y = &b->dim[d];
+            }
+        const sym *diff = x && x->slo && y->slo ? sym_sub(x->slo, y->slo) : NULL;
+        int64_t c;
+        if (!diff || !sym_is_const(diff, &c)) {
+            *ok = 0;
+            return 0;
+        }
+        if (k == 0)
+            c += lead_a - lead_b;
+        if (c)
+            return c > 0 ? 1 : -1;
+    }
+    return 0;
+}
+
+/* sched->prefetch, prefetch_loop and point_bytes of a rolled kernel (the header's last item). */
+static void rolled_marks(ir_stmt *s)
+{
+    ir_sched *h = s->sched;
+    int B = s->target->vrank, ns = s->stages.len;
+    h->prefetch = h->prefetch_loop = (vec){0};
+    h->prefetch_how = 0;
+    h->block_live = 0;
+    if (B < 3)
+        return;
+    vec reads = {0}, loop = {0}; /* ir_view*, (intptr_t) its loop */
+    for (int k = 0; k <= ns; k++) {
+        vec r = {0};
+        collect_reads(k < ns ? VEC_AT(s->stages, k, ir_stage *)->fc : s->staged, &r);
+        for (int i = 0; i < r.len; i++) {
+            ir_view *v = VEC_AT(r, i, ir_view *);
+            for (int d = 0; d < v->rank; d++)
+                if (v->dim[d].kind == D_RANGE && v->dim[d].wrap)
+                    return;
+            if (stage_slot(s, v->arr))
+                continue;
+            vec_push(&reads, v);
+            vec_push(&loop, (void *)(intptr_t)(k < ns ? k + 1 : 0));
+        }
+    }
+    vec seen = {0};
+    note_slot(&seen, s->target->arr);
+    for (int i = 0; i < reads.len; i++) {
+        ir_view *v = VEC_AT(reads, i, ir_view *);
+        int j = 0;
+        while (j < seen.len && VEC_AT(seen, j, ir_var *) != v->arr)
+            j++;
+        if (j < seen.len)
+            continue; /* the target's (never prefetched), or an array weighed already */
+        note_slot(&seen, v->arr);
+        int ok = 1, best = -1;
+        int64_t lb = 0;
+        for (int q = 0; q < reads.len && ok; q++) {
+            ir_view *u = VEC_AT(reads, q, ir_view *);
+            if (u->arr != v->arr)
+                continue;
+            int lq = (int)(intptr_t)VEC_AT(loop, q, void *);
+            int64_t lead = lq ? VEC_AT(s->stages, lq - 1, ir_stage *)->spread[0] : 0;
+            ok = row_stream(u, B);
+            if (ok && (best < 0 || leads(u, lead, VEC_AT(reads, best, ir_view *), lb, B, &ok) > 0)) {
+                best = q;
+                lb = lead;
+            }
+        }
+        if (!ok || best < 0)
+            continue;
+        int dup = 0; /* one prefetch a view and loop */
+        for (int q = 0; q < h->prefetch.len; q++)
+            dup |= VEC_AT(h->prefetch, q, ir_view *) == VEC_AT(reads, best, ir_view *);
+        if (dup)
+            continue;
+        vec_push(&h->prefetch, VEC_AT(reads, best, ir_view *));
+        vec_push(&h->prefetch_loop, VEC_AT(loop, best, void *));
+    }
+    for (int i = 0; i < seen.len; i++)
+        h->point_bytes += ir_type_bits(VEC_AT(seen, i, ir_var *)->type) / 8;
+    if (h->prefetch.len)
+        h->prefetch_how = PF_ROWS;
+    else
+        h->point_bytes = 0;
+}
+
 /* The bytes one point moves: the element sizes of the distinct arrays the kernel touches. */
 static void point_bytes(ir_stmt *s)
 {
@@ -369,6 +479,10 @@ static void marks(vec *body)
         ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
         if (s->kind == S_SWEEP || s->kind == S_FUSED) {
             s->sched->simd = 1;
+            if (s->sched->roll) {
+                rolled_marks(s);
+                continue;
+            }
             stream_marks(s);
             prefetch_marks(s);
             if (s->sched->stream || s->sched->prefetch.len)

@@ -108,8 +108,9 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
             CHECK(!h->roll || h->tiled, "stages rolled in a kernel that is not tiled");
             CHECK(!h->stream_vec || (h->stream == 1 && nt == 1),
                   "vector streamed stores without one streamed target");
-            CHECK(!h->prefetch.len || (h->simd && !h->tiled && h->point_bytes > 0 && (ir_sched_box_rank(s) >= 3 || (ir_sched_box_rank(s) == 2 && h->stream))),
-                  "prefetched rows in a kernel of rank under 3 without a streamed row, a tiled one, or without simd");
+            CHECK(!h->prefetch.len || (h->simd && (!h->tiled || (h->roll && h->prefetch_how == PF_ROWS)) && h->point_bytes > 0 && (ir_sched_box_rank(s) >= 3 || (ir_sched_box_rank(s) == 2 && h->stream))),
+                  "prefetched rows in a kernel of rank under 3 without a streamed row, a tiled one not rolled, or without simd");
+            CHECK(h->prefetch_loop.len == (h->roll ? h->prefetch.len : 0), "prefetched reads of a rolled kernel without their loops");
             CHECK(!h->prefetch.len == !h->prefetch_how, "prefetched reads without how, or how without reads");
             for (int j = 0; j < h->prefetch.len; j++)
                 CHECK(prefetch_rows(VEC_AT(h->prefetch, j, ir_view *), ir_sched_box_rank(s)),
@@ -260,8 +261,13 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
             }
             if (h->prefetch.len) {
                 fprintf(o, "; large: %s of", h->prefetch_how & PF_BLOCK ? "blocks of rows, prefetch planes" : "prefetch rows");
-                for (int j = 0; j < h->prefetch.len; j++)
+                for (int j = 0; j < h->prefetch.len; j++) {
                     fprintf(o, " %s", VEC_AT(h->prefetch, j, ir_view *)->arr->name);
+                    if (h->roll) { /* which row loop prefetches it */
+                        int l = (int)(intptr_t)VEC_AT(h->prefetch_loop, j, void *);
+                        fprintf(o, " (%s's rows)", l ? VEC_AT(s->stages, l - 1, ir_stage *)->slot->pyname : "the value");
+                    }
+                }
                 if (h->prefetch_how & PF_BLOCK)
                     fprintf(o, ", %d rows live", h->block_live);
             }

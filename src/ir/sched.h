@@ -103,6 +103,10 @@ typedef struct ir_sched {
                             block_live rows of each fit in a share of a core's L2 (the run time
                             sizes it, tyl_mem_block_rows; the whole plane when it fits), and
                             prefetches each read's leading row one plane ahead */
+    vec prefetch_loop;   /* pass_sched_vec, a rolled kernel (roll) only: parallel to prefetch,
+                            (intptr_t) which row loop prefetches the read: stage k's k + 1, the
+                            value's 0 (the read whose rows come first among all the loops, each
+                            stage's rows being computed spread[0] rows ahead of the value's) */
     int block_live;      /* pass_sched_vec (PF_BLOCK): the rows of a block's row index that stay
                             in the cache while it is swept: per array read, its planes (span of
                             its offsets along box dimension 0, plus one) and the one prefetched

@@ -15,7 +15,7 @@
 #      non-temporally, the unaligned ends too: a plain store among streamed ones costs a
 #      memory round trip (x86-64, with cc and clang where installed); their 32-byte (AVX)
 #      form copies every length at every offset (tests/unit/test_threads.c: the 16-byte one).
-#   4. many_reads_inplace, burgers2d, heat3d and poisson3d_f32_source against NumPy with
+#   4. many_reads_inplace, burgers2d, heat3d, poisson3d_f32_source, hdiff_limiter_stages vs NumPy with
 #      TYLES_STREAM=1 TYLES_PREFETCH=1 TYLES_BLOCK_ROWS=3 TYLES_PAD_ROWS=1 (every eligible store
 #      non-temporal, rows prefetched, 3-D sweeps in blocks of 3 rows, the rows of 3-D arrays
 #      with halos padded to whole cache lines) at 1 and 2 ranks: bitwise equal.
@@ -26,6 +26,10 @@
 #      blocks of rows (sched PF_BLOCK).
 #   6. --dump=sched: 3-D sweeps that read an array at several planes run in blocks of rows, with
 #      the rows live the run time sizes the blocks by; one that does not keeps rows prefetched.
+#   7. --dump=sched: a kernel whose stages roll (bench/hdiff.tyl, and with --stage-chains)
+#      prefetches per array the read whose rows come first over its row loops, in that loop:
+#      in_field's leading plane in lap's rows (computed two rows ahead), coeff in the value's;
+#      hdiff_limiter_stages runs with TYLES_PREFETCH=1 in 4.
 # Usage: tests/vec/run.sh [TYLESC]
 set -u
 TYLESC=${1:-bin/tylesc}
@@ -153,6 +157,11 @@ exp="1 large: blocks of rows, prefetch planes of u f, 6 rows live
 1 large: blocks of rows, prefetch planes of uc, 4 rows live
 1 large: prefetch rows of un u"
 [ "$got" = "$exp" ] && ok sched/row_blocks || bad sched/row_blocks "got: $got"
+for fl in "" --stage-chains; do
+    d=$($TYLESC $fl bench/hdiff.tyl --dump=sched) || { bad "sched/rolled_prefetch$fl" "tylesc failed"; d=; }
+    printf '%s\n' "$d" | grep -q "large: prefetch rows of in_field (lap's rows) coeff (the value's rows)$" &&
+        ok "sched/rolled_prefetch$fl" || bad "sched/rolled_prefetch$fl" "$(printf '%s\n' "$d" | grep 'vec' | head -5)"
+done
 if [ "$(uname -m)" = x86_64 ]; then
     for cc in cc clang; do
         command -v $cc >/dev/null 2>&1 || { echo "stream/registers_$cc: skipped ($cc not installed)"; continue; }
@@ -206,7 +215,7 @@ C
 fi
 
 if $PY tests/run_tests.py --tylesc "$TYLESC" --np 1,2 -j 2 -k many_reads_inplace -k programs/burgers2d \
-        -k programs/heat3d -k programs/poisson3d_f32_source \
+        -k programs/heat3d -k programs/poisson3d_f32_source -k programs/hdiff_limiter_stages \
         --variant "TYLES_STREAM=1 TYLES_PREFETCH=1 TYLES_BLOCK_ROWS=3 TYLES_PAD_ROWS=1" >"$T/log" 2>&1; then
     ok "stream/bitwise_numpy"
 else
