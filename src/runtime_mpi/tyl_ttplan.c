@@ -109,12 +109,14 @@ size_t tyl_tt_spill_budget_(void)
  *     320^3 0.88, 384^3 0.84 (the arrays 18.4, 25.9, 35.3, 46.6, 60.2, 141, 272,
  *     467 MB each, rows padded);
  *   2 threads (wall): 128^3 1.81, 160^3 1.13, 192^3 1.23, 256^3 1.20, 384^3 0.90;
- *   2 ranks of one thread (wall): 128^3 1.70, 160^3 2.13, 192^3 0.89, 256^3 1.00, 384^3 0.90.
+ *   2 ranks of one thread (wall): 128^3 1.70, 160^3 2.13, 192^3 0.90, 256^3 1.00, 384^3 0.90.
  * One core's plain sweep is bound by what one core streams (1.5-1.75 GSt/s), the tiles by its
  * arithmetic (1.6-1.7); two cores' tiles compute twice as fast while their plain sweeps share
  * the memory (2.2-2.7 GSt/s), so with two sharers the tiles stay ahead up to 256^3 and the plain
  * sweep leads by 10% only from 384^3 (where the tiles are 4 planes x 2 lines); 2 ranks, whose
- * plain sweeps ran faster than 2 threads' (256^3: 302 ms against 359), are level from 192^3.
+ * plain sweeps ran faster than 2 threads' (256^3: 302 ms against 359), led by 0-10% from
+ * 192^3, within the noise (a second run: 1.12 and 1.06 plain / tiled at 192^3 and 256^3), so
+ * they keep the tiles as threads do.
  * A group of float64 that runs plain sweeps has its rows padded (tyl_tt_pad_wide_, the same
  * test on each array), one that runs in tiles not: padded rows cost the tiles 7-11% with the
  * same tiles (192^3 and 320^3 at 1 thread, 192^3 at 2 threads and 2 ranks), so a planner that
