@@ -119,8 +119,9 @@ size_t tyl_tt_spill_budget_(void)
  * they keep the tiles as threads do.
  * A group of float64 that runs plain sweeps has its rows padded (tyl_tt_pad_wide_, the same
  * test on each array), one that runs in tiles not: padded rows cost the tiles 7-11% with the
- * same tiles (192^3 and 320^3 at 1 thread, 192^3 at 2 threads and 2 ranks), so a planner that
- * kept the tiles of unpadded rows (256^3: 6 x 3 padded, 8 x 4 not) would not make padding pay.
+ * same tiles (192^3 and 320^3 at 1 thread, 192^3 at 2 threads and 2 ranks; 256^3 at 1 thread
+ * in 8 x 4, TYLES_TT_ROWS=8 TYLES_TT_COLS=4, 1.11x the CPU time), so a planner that kept the
+ * tiles of unpadded rows (256^3: 6 x 3 padded, 8 x 4 not) would not make padding pay.
  * The choice depends only on the arrays' sizes and dtypes, the machine's caches, the threads
  * and ranks on the node and the environment, and both orders compute bitwise what step-by-step
  * order computes. */
