@@ -26,8 +26,9 @@
  * offsets it sees, and steps one step at a time under checkpoint or fault options that need
  * every step and for the remainder of steps (nt mod K); unless K was forced, arrays that fit in
  * the cache anyway run the group's stages one after another, and so do 3-D float32 arrays past
- * the last-level cache, whose plain sweeps (row blocks, non-temporal stores) run faster than
- * tiles (the run time's model, from the arrays' sizes and dtypes: tyl_ttplan.c
+ * the last-level cache (float64 ones on one core, each past it), whose plain sweeps (row
+ * blocks, non-temporal stores) run faster than tiles (the run time's model, from the arrays'
+ * sizes and dtypes: tyl_ttplan.c
  * tyl_tt_plain_planes_; TYLES_TIME_TILE=on tiles them anyway). The choice is the run time's,
  * not this pass's: the sizes are known only there, so --dump=sched still shows the loop tiled. On several ranks the group runs
  * on deep halos (exchanged once per group, edges computed redundantly: tyl_timetile.c), so the

@@ -371,13 +371,15 @@ static int owner_coord(const tyl_layout *L, int d, int64_t i, int64_t n, int P)
  * with rows of 258 elements (256 and a halo), most loads of 3-D Jacobi 256^3 span two lines.
  * On an AMD EPYC Zen 4 (bench/RESULTS.md 2026-12-06 h86, CPU time, 1 thread, row blocks) hand
  * C took 1.4x the time with rows of 258 float32 as with rows of 272, the generated code 1.53x
- * (bench/ab_cputime.py, two runs). Elements of 8 bytes (float64) too, unless the array is laid out
- * for a time-tiled loop (a deep layout) that time tiling is not turned off for (TYLES_TIME_TILE,
- * tyl_tt_env_off_): 3-D Jacobi f64 256^3 plain sweeps (bench/RESULTS.md 2026-12-06 h92, CPU
- * time, 1 thread, interleaved rounds) took 1.14-1.20x the time with rows of 258 as with rows of
- * 264, as the hand C did with rows of 258 against 256 or 264 (1.30-1.38x); the same program
+ * (bench/ab_cputime.py, two runs). Elements of 8 bytes (float64) too: 3-D Jacobi f64 256^3
+ * plain sweeps (bench/RESULTS.md 2026-12-06 h92, CPU time, 1 thread, interleaved rounds) took
+ * 1.14-1.20x the time with rows of 258 as with rows of 264, as the hand C did with rows of 258
+ * against 256 or 264 (1.30-1.38x). But an array of them laid out for a time-tiled loop (a deep
+ * layout) has padded rows only where its group would run plain sweeps, or time tiling is off
+ * (tyl_ttplan.c tyl_tt_pad_wide_, the model's own test on the array's bytes): the same program
  * time-tiled took 1.08x with padded rows and the same tiles, 1.21x with the tiles the planner
- * then picks (fewer rows fit its cache budget). The padding is never read or written: every
+ * then picks (fewer rows fit its cache budget), and 1.07-1.11x at 192^3 and 320^3, whose tiles
+ * padding does not change (bench/RESULTS.md h98). The padding is never read or written: every
  * access goes through the strides. Not for an application's arrays (library mode: it lays them
  * out as tyl_ctx_layout says, and may not go by strides), nor on a device. TYLES_PAD_ROWS=0:
  * never; =1: rows of any length and elements of any size (the tests: their grids are small). */
@@ -392,12 +394,18 @@ static int64_t padded_row(const tyl_array *a, int64_t ext)
     size_t el = tyl_dtype_size(a->dtype);
     int r = a->rank;
     if (!mode || line <= 0 || r < 3 || !(a->hl[r - 1] || a->hh[r - 1]) || !el || line % (int)el ||
-        (mode == 2 && ((uint64_t)ext * el < 512 || el > 8 ||
-                       (el > 4 && a->layout && a->layout->deep && !tyl_tt_env_off_()))) ||
-        ext > INT64_MAX / 2)
+        (mode == 2 && ((uint64_t)ext * el < 512 || el > 8)) || ext > INT64_MAX / 2)
         return ext;
     int64_t q = line / (int64_t)el;
-    return (ext + q - 1) / q * q;
+    int64_t padded = (ext + q - 1) / q * q;
+    if (mode == 2 && el > 4 && a->layout && a->layout->deep) {
+        double bytes = (double)padded * (double)el; /* its allocation, as tyl_dist_layout counts it */
+        for (int d = 0; d < r - 1; d++)
+            bytes *= (double)(a->n[d] + a->hl[d] + a->hh[d]);
+        if (bytes > (double)SIZE_MAX / 2 || !tyl_tt_pad_wide_((size_t)bytes, a->n[r - 1] * (int64_t)el))
+            return ext;
+    }
+    return padded;
 }
 
 /* Fill in the distribution fields of a new array (shape, rank, dtype set). Returns the number

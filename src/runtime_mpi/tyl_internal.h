@@ -174,8 +174,12 @@ tyl_halo *tyl_halo_begin_deep_(tyl_array **arrs, const uint64_t *masks, int word
  * of the arrays: its large contiguous pieces travel from the arrays themselves, unpacked
  * (direct_bytes), as the deep exchange's do. */
 tyl_halo *tyl_halo_begin_now_(tyl_array **arrs, const uint64_t *masks, int words, int narr);
-/* tyl_ttplan.c: TYLES_TIME_TILE turns time tiling off in this run (tyl_dist.c pads rows). */
+/* tyl_ttplan.c: TYLES_TIME_TILE turns time tiling off in this run. */
 int tyl_tt_env_off_(void);
+/* tyl_ttplan.c: whether the rows of a 3-D array of elements wider than 4 bytes laid out for a
+ * time-tiled loop are padded (tyl_dist.c): its group would run plain sweeps (bytes, its
+ * allocation; line_bytes, its owned line), or time tiling is off. */
+int tyl_tt_pad_wide_(size_t bytes, int64_t line_bytes);
 /* tyl_sweep.c: tyl_copy_outside restricted to the window [wlo, whi) (global indices). */
 void tyl_copy_outside_win_(tyl_array *dst, const tyl_array *src, const int64_t *lo, const int64_t *len,
                            const int64_t *wlo, const int64_t *whi);

@@ -33,8 +33,9 @@
  * offset (a transposed or strided row axis, a row broadcast, a periodic read), targets of a
  * fused group on different rows, a periodic halo (its images would need an exchange per step).
  * Unless forced (--time-tile=K), arrays that fit in the cache are not tiled either: tiling only
- * saves memory traffic; nor are 3-D float32 arrays past the last-level cache, whose plain
- * sweeps stream faster than tiles compute (the model: tyl_ttplan.c tyl_tt_plain_planes_). On
+ * saves memory traffic; nor are 3-D float32 arrays past the last-level cache (float64 on one
+ * core where each array is), whose plain sweeps stream faster than tiles compute (the model:
+ * tyl_ttplan.c tyl_tt_plain_planes_). On
  * several ranks the stages run over boxes grown into deep halos (tyl_ttdeep.c), tiled the
  * same way or one after another.
  *
@@ -220,14 +221,14 @@ static int64_t shrinks(const tt_read *rd, int nr)
 }
 
 /* Whether the group runs its stages one after another as plain sweeps, by the model of
- * tyl_ttplan.c tyl_tt_plain_planes_ (3-D float32 arrays past the last-level cache), unless K
- * was forced: in order on one rank (tyl_tt_plan_group_), step by step on several
- * (tyl_timetile.c run_group: halos one step deep, not the deep halos' grown boxes, which on 2
- * ranks took 1.45x the CPU time of step-by-step order for Jacobi 3-D float32 256^3, in order,
- * and 1.95x in tiles). */
+ * tyl_ttplan.c tyl_tt_plain_planes_ (3-D float32 arrays past the last-level cache, float64
+ * on one core where each array is), unless K was forced: in order on one rank
+ * (tyl_tt_plan_group_), step by step on several (tyl_timetile.c run_group: halos one step deep,
+ * not the deep halos' grown boxes, which on 2 ranks took 1.45x the CPU time of step-by-step
+ * order for Jacobi 3-D float32 256^3, in order, and 1.95x in tiles). */
 int tyl_tt_plain_sweeps_(void)
 {
-    size_t total = 0, widest = 0;
+    size_t total = 0, widest = 0, least = SIZE_MAX; /* least: the smallest 3-D array's bytes */
     int64_t line = INT64_MAX; /* the shortest line (last axis) of a 3-D array, in bytes */
     const tyl_array *seen[64];
     int nseen = 0;
@@ -247,9 +248,11 @@ int tyl_tt_plain_sweeps_(void)
             widest = el > widest ? el : widest;
             if (a->rank >= 3 && a->n[a->rank - 1] * (int64_t)el < line)
                 line = a->n[a->rank - 1] * (int64_t)el;
+            if (a->rank >= 3 && (size_t)a->lsize * el < least)
+                least = (size_t)a->lsize * el;
         }
     return line < INT64_MAX && total > 4 * tyl_tt_budget_() * (size_t)omp_get_max_threads() &&
-           tyl_tt_plain_planes_(total, widest, line);
+           tyl_tt_plain_planes_(total, least, widest, line);
 }
 
 /* 2-D groups take tiles of rows and columns (tyl_tt_plan_cols_) where every stage's sweep has

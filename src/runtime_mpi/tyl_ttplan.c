@@ -7,6 +7,7 @@
  * machine's L2, the threads and the ranks on the node, never on the values computed, so every
  * plan computes bitwise what step-by-step order computes (tyl_ttlags.c explains why).
  */
+#include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +31,7 @@ static int env_time_tile(void)
     return v;
 }
 
-/* Time tiling off in this run (tyl_timetile.c; tyl_dist.c pads the rows of arrays laid out for
- * it only then). */
+/* Time tiling off in this run (tyl_timetile.c; tyl_tt_pad_wide_). */
 int tyl_tt_env_off_(void) { return env_time_tile() == 1; }
 
 void tyl_tt_group_budget_(size_t b, int64_t hmax)
@@ -88,21 +88,65 @@ size_t tyl_tt_spill_budget_(void)
  *   in-cache rate of the kernel, 16 planes x 8 lines of 254 (hand C): float32 4.7 GSt/s,
  *   float64 2.6; in tiles of 16 x 8, 16 steps (bench/probe_jacobi3d_tt.c): float32 3.3;
  *   float32 256^3: plain 3.75 GSt/s, tiled 2.9 (quiet peers run: 3.83 against 3.06 at 1
- *   thread, 5.84 against 5.46 at 2); 384^3: plain 1.18x tiled;
- *   float64 256^3: tiled 1.09x plain (1.3x under more load; 1.28x at 2 threads in the quiet
- *   peers run: its plain sweep stays at 0.73 of the copy roofline, issue 14's gap), 240^3
- *   1.05x, 200^3 1.02x, 181^3 plain 1.11x tiled.
- * So: elements of 4 bytes or fewer (widest), arrays past the last-level cache (bytes, the
- * group's arrays together, and its shortest line, line_bytes: the test by which the plain
+ *   thread, 5.84 against 5.46 at 2); 384^3: plain 1.18x tiled.
+ * So float32 (elements of 4 bytes or fewer, widest): arrays past the last-level cache (bytes,
+ * the group's arrays together, and its shortest line, line_bytes: the test by which the plain
  * kernels stream their stores, tyl_mem_stream; they prefetch planes and block rows past the
  * cache too). Arrays within it keep their tiles: float32 128^3 (16 MiB) ran 1.5x faster tiled,
- * where the plain sweep neither streams nor prefetches. The choice depends only on the arrays'
- * sizes and dtypes, the machine's caches and the environment, and both orders compute bitwise
- * what step-by-step order computes. Where the float64 plain sweep reaches its roofline,
- * float64 at one thread may want the same choice: measure again. */
-int tyl_tt_plain_planes_(size_t bytes, size_t widest, int64_t line_bytes)
+ * where the plain sweep neither streams nor prefetches.
+ *
+ * float64 (wide_plain): plain sweeps only where one core streams the arrays, one thread and
+ * one rank on the node, and only where every 3-D array of the group (least, the smallest's
+ * allocated bytes) is past the last-level cache by itself, by tyl_mem_stream's test (the C
+ * library's L3, at most 48 MiB: 50.3 MB on this machine, whose KVM reports 320 MiB). Its plain
+ * sweep reached its roofline once its rows were padded to whole lines (tyl_dist.c padded_row,
+ * h92), and then: Jacobi 3-D float64, bench/jacobi3d.tyl, loop time from --stats under
+ * chrt -f 1, medians of 3-4 interleaved rounds, load 8-16 (bench/RESULTS.md 2026-12-06 h98,
+ * `python3 bench/tt_loop_wall.py --fifo --rounds 4 --steps S --args=--N=N ./j3 tt:R:T
+ * ttpad:R:T:TYLES_PAD_ROWS=1 plain:R:T:TYLES_TIME_TILE=off`), plain padded / tiled unpadded
+ * time (under 1: plain faster):
+ *   1 thread (CPU): 128^3 1.83, 144^3 2.20, 160^3 1.07, 176^3 1.12, 192^3 0.93, 256^3 0.90,
+ *     320^3 0.88, 384^3 0.84 (the arrays 18.4, 25.9, 35.3, 46.6, 60.2, 141, 272,
+ *     467 MB each, rows padded);
+ *   2 threads (wall): 128^3 1.81, 160^3 1.13, 192^3 1.23, 256^3 1.20, 384^3 0.90;
+ *   2 ranks of one thread (wall): 128^3 1.70, 160^3 2.13, 192^3 0.90, 256^3 1.00, 384^3 0.90.
+ * One core's plain sweep is bound by what one core streams (1.5-1.75 GSt/s), the tiles by its
+ * arithmetic (1.6-1.7); two cores' tiles compute twice as fast while their plain sweeps share
+ * the memory (2.2-2.7 GSt/s), so with two sharers the tiles stay ahead up to 256^3 and the plain
+ * sweep leads by 10% only from 384^3 (where the tiles are 4 planes x 2 lines); 2 ranks, whose
+ * plain sweeps ran faster than 2 threads' (256^3: 302 ms against 359), led by 0-10% from
+ * 192^3, within the noise (a second run: 1.12 and 1.06 plain / tiled at 192^3 and 256^3), so
+ * they keep the tiles as threads do.
+ * A group of float64 that runs plain sweeps has its rows padded (tyl_tt_pad_wide_, the same
+ * test on each array), one that runs in tiles not: padded rows cost the tiles 7-11% with the
+ * same tiles (192^3 and 320^3 at 1 thread, 192^3 at 2 threads and 2 ranks; 256^3 at 1 thread
+ * in 8 x 4, TYLES_TT_ROWS=8 TYLES_TT_COLS=4, 1.11x the CPU time), so a planner that kept the
+ * tiles of unpadded rows (256^3: 6 x 3 padded, 8 x 4 not) would not make padding pay.
+ * The choice depends only on the arrays' sizes and dtypes, the machine's caches, the threads
+ * and ranks on the node and the environment, and both orders compute bitwise what step-by-step
+ * order computes. */
+static int wide_plain(size_t least, int64_t line_bytes)
 {
-    return env_time_tile() != 2 && widest <= 4 && bytes <= (size_t)INT64_MAX && tyl_mem_stream((int64_t)bytes, line_bytes, 1);
+    const int sharers = omp_get_max_threads() * (tyl_mem_local_ranks_ > 1 ? tyl_mem_local_ranks_ : 1);
+    return env_time_tile() != 2 && sharers == 1 && least <= (size_t)INT64_MAX &&
+           tyl_mem_stream((int64_t)least, line_bytes, 1);
+}
+
+int tyl_tt_plain_planes_(size_t bytes, size_t least, size_t widest, int64_t line_bytes)
+{
+    if (env_time_tile() == 2 || bytes > (size_t)INT64_MAX)
+        return 0;
+    return widest <= 4 ? tyl_mem_stream((int64_t)bytes, line_bytes, 1) : widest <= 8 && wide_plain(least, line_bytes);
+}
+
+/* Whether the rows of a 3-D array of elements wider than 4 bytes laid out for a time-tiled
+ * loop are padded (tyl_dist.c padded_row): where time tiling is off, and where its group would
+ * run plain sweeps by wide_plain (bytes: its allocation, padded; line_bytes: its owned line),
+ * not where TYLES_TIME_TILE=on keeps the tiles. A group passes wide_plain only when each of its
+ * 3-D arrays does, so every array of a group of plain sweeps has padded rows. */
+int tyl_tt_pad_wide_(size_t bytes, int64_t line_bytes)
+{
+    return env_time_tile() == 1 || wide_plain(bytes, line_bytes);
 }
 
 /* The tiles of a group whose rows are planes (256^2 float64 is half a MiB a plane: a plane of

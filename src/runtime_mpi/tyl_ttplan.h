@@ -34,9 +34,10 @@ size_t tyl_tt_deep_budget_(void);
 size_t tyl_tt_spill_budget_(void);
 
 /* Whether a group whose rows are planes runs as plain sweeps one after another instead of in
- * tiles (the model in tyl_ttplan.c): bytes, the group's arrays together; widest, their largest
- * element; line_bytes, the shortest line (last axis) of its 3-D arrays. */
-int tyl_tt_plain_planes_(size_t bytes, size_t widest, int64_t line_bytes);
+ * tiles (the model in tyl_ttplan.c): bytes, the group's arrays together; least, the smallest
+ * of its 3-D arrays; widest, their largest element; line_bytes, the shortest line (last axis)
+ * of its 3-D arrays. */
+int tyl_tt_plain_planes_(size_t bytes, size_t least, size_t widest, int64_t line_bytes);
 
 /* The tiles of planes and lines of a 3-D group (the comment in tyl_ttplan.c); forced: K was
  * forced (--time-tile=K). */

@@ -174,6 +174,17 @@ mkdir j3f_plain j3f_on j3f_plain2
 (cd j3f_on && TYLES_TIME_TILE=on TYLES_STREAM=1 TYLES_TT_CACHE=512K TYLES_TT_L2=512K TYLES_TT_VERBOSE=1 timeout 60 ../j3f --N=128 --steps=16 >out.txt 2>err.txt)
 check "j3f_plain" "8 steps in order 2 times, equal; on: 16 steps in tiles of 14 rows x 7 columns, equal; 2 ranks: 0 groups of steps on deep halos, 2 stepped, equal" \
     "$(grep -o '[0-9]* steps in order' j3f_plain/err.txt | sort -u) $(grep -c 'steps in order' j3f_plain/err.txt) times, $(cmp -s j3f_plain/u.npy j3f_off/u.npy && echo equal || echo different); on: $(grep -o '[0-9]* steps in tiles of [0-9]* rows x [0-9]* columns' j3f_on/err.txt), $(cmp -s j3f_on/u.npy j3f_off/u.npy && echo equal || echo different); 2 ranks: $(grep -o '[0-9]* groups of steps on deep halos, [0-9]* stepped' j3f_plain2/err.txt), $(cmp -s j3f_plain2/u.npy j3f_off/u.npy && echo equal || echo different)"
+# float64 takes plain sweeps only on one core (one thread, one rank on the node) and only where
+# each 3-D array alone is past the cache (tyl_ttplan.c wide_plain; TYLES_STREAM=1 streams every
+# sweep): its rows are then padded to whole lines (tyl_dist.c padded_row); 2 threads and 2 ranks
+# of one thread keep the tiles. All byte for byte the run stepped.
+mkdir j3_plain j3_plain2t j3_plain2r j3_stepped
+(cd j3_plain && TYLES_STREAM=1 TYLES_TT_VERBOSE=1 timeout 60 ../j3 --N=128 --steps=16 >out.txt 2>err.txt)
+(cd j3_plain2t && OMP_NUM_THREADS=2 TYLES_STREAM=1 TYLES_TT_VERBOSE=1 timeout 60 ../j3 --N=128 --steps=16 >out.txt 2>err.txt)
+(cd j3_plain2r && TYLES_STREAM=1 TYLES_TT_VERBOSE=1 timeout 60 $MPIRUN -np 2 -x TYLES_STREAM -x TYLES_TT_L2 -x TYLES_TT_VERBOSE ../j3 --N=128 --steps=16 >out.txt 2>err.txt)
+(cd j3_stepped && TYLES_TIME_TILE=off timeout 60 ../j3 --N=128 --steps=16 >out.txt 2>err.txt)
+check "j3_plain" "8 steps in order 2 times, equal; 2 threads: 16 steps in tiles of 18 rows x 9 columns, equal; 2 ranks: 8 steps in tiles of 24 rows x 12 columns, equal" \
+    "$(grep -o '[0-9]* steps in [a-z]*' j3_plain/err.txt | sort -u) $(grep -c 'steps in' j3_plain/err.txt) times, $(cmp -s j3_plain/u.npy j3_stepped/u.npy && echo equal || echo different); 2 threads: $(grep -o '[0-9]* steps in tiles of [0-9]* rows x [0-9]* columns' j3_plain2t/err.txt | sort -u), $(cmp -s j3_plain2t/u.npy j3_stepped/u.npy && echo equal || echo different); 2 ranks: $(grep -o '[0-9]* steps in tiles of [0-9]* rows x [0-9]* columns' j3_plain2r/err.txt | sort -u), $(cmp -s j3_plain2r/u.npy j3_stepped/u.npy && echo equal || echo different)"
 (cd j3_3 && timeout 60 $MPIRUN -np 3 ../j3 --N=64 --steps=2 --stats >out.txt 2>err.txt)
 (cd j3_4 && timeout 60 $MPIRUN -np 4 ../j3 --N=64 --steps=2 --stats >out.txt 2>err.txt)
 (cd j3off_2 && timeout 60 $MPIRUN -np 2 ../j3off --N=64 --steps=2 --stats >out.txt 2>err.txt)
