@@ -533,6 +533,7 @@ void lw_rtdicts_rewrite(ast *module);
 value *lw_rtdict_call(lctx *c, ast *call);
 /* lower_listiter.c: all()/any() loops, print() of run-time lists, for over arrays and lists */
 value *lw_list_allany_loop(lctx *c, ast *call, int all);
+value *lw_list_index_count(lctx *c, ast *call, value *lst);
 value *lw_list_print(lctx *c, ast *call);
 int lw_for_arrays(lctx *c, ast *s);                   /* for x in a 1-D array (or zip of them) */
 

@@ -63,6 +63,50 @@ value *lw_list_allany_loop(lctx *c, ast *call, int all)
     return r;
 }
 
+/* ---- L.index(x) and L.count(x) of a run-time list of numbers --------------------------------
+ * population.index(max(population)): Python's loop over the items, written out over hidden names
+ * (x evaluated once, before the loop, as Python evaluates the argument):
+ *     index.L.C.x = x; index.L.C.r = -1
+ *     for index.L.C.i in range(len(L)):
+ *         if L[index.L.C.i] == index.L.C.x: index.L.C.r = index.L.C.i; break
+ *     if index.L.C.r < 0: raise ValueError(f"{index.L.C.x} is not in list")
+ * count: index.L.C.r = 0, incremented at each equal item. Items compare by ==, as Python's
+ * (which tries identity first: a NaN item is found only by identity, here never). NULL when the
+ * call is not one of these (start/stop arguments, a list of rows). */
+value *lw_list_index_count(lctx *c, ast *call, value *lst)
+{
+    ast *f = call->a;
+    int idx = strcmp(f->name, "index") == 0;
+    if ((!idx && strcmp(f->name, "count") != 0) || call->args.len != 1 || call->kwargs.len ||
+        lst->kind != V_LIST || lst->rank != 0 || lst->lrow)
+        return NULL;
+    loc l = call->l;
+    const char *base = arena_printf(&util_arena, "%s.%d.%d", f->name, l.line, l.col);
+#define H(s) ast_name(l, arena_printf(&util_arena, "%s.%s", base, s))
+    lw_stmt(c, ast_assign(l, ast_vec1(H("x")), VEC_AT(call->args, 0, ast *)));
+    lw_stmt(c, ast_assign(l, ast_vec1(H("r")), ast_int(l, idx ? -1 : 0)));
+    ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, f->a));
+    ast *item = ast_subscript(l, f->a, ast_vec1(H("i")), 0);
+    vec take = {0};
+    if (idx) {
+        vec_push(&take, ast_assign(l, ast_vec1(H("r")), H("i")));
+        vec_push(&take, ast_new(A_BREAK, l));
+    } else {
+        vec_push(&take, ast_augassign(l, '+', H("r"), ast_int(l, 1)));
+    }
+    vec body = ast_vec1(ast_if(l, ast_compare(l, item, OP_EQ, H("x")), take, (vec){0}));
+    lw_stmt(c, ast_for(l, H("i"), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, len)), body, (vec){0}));
+    if (idx) {
+        vec parts = {0};
+        vec_push(&parts, ast_formatted(l, H("x"), 0, NULL));
+        vec_push(&parts, ast_str(l, " is not in list"));
+        ast *exc = ast_raise(l, ast_call(l, ast_name(l, "ValueError"), ast_arglist(NULL, ast_fstring(l, parts))));
+        lw_stmt(c, ast_if(l, ast_compare(l, H("r"), OP_LT, ast_int(l, 0)), ast_vec1(exc), (vec){0}));
+    }
+    return lw_expr(c, H("r"));
+#undef H
+}
+
 /* ---- print() of a run-time list of scalars ---------------------------------------------------
  * print("t =", times) prints the list as Python does, "[0.0, 0.25]": the print is split at each
  * such list into prints with end="" and a loop over its items, ", " between them. Python floats

@@ -646,6 +646,9 @@ value *lw_list_call(lctx *c, ast *call)
         return r;
     }
     if (f->kind == A_ATTR && f->a && (b = lw_list_binding(c, f->a)) && b->val->kind == V_LIST) {
+        value *r = lw_list_index_count(c, call, b->val);
+        if (r)
+            return r;
         diag_error(f->l, "list.%s() is not supported for a list built at run time (append, pop(), len(), "
                          "indexing and NumPy functions of it are)", f->name);
         return &lw_ERRV;
