@@ -124,6 +124,38 @@ static ast *print_call(loc l, vec args, ast *end)
 }
 static ast *stmt(ast *e) { return ast_expr_stmt(e->l, e); }
 
+/* print(len(top), sorted(top)): the arguments before argument i, when one of them calls
+ * something and each is a number or a string, bound to hidden names first, in order, so that
+ * argument i, a run-time list bound to one next, is evaluated after them as Python does. 0 when
+ * one is something else (an array: the list stays refused, located). */
+static int hoist_before(lctx *c, ast **callp, int i)
+{
+    ast *call = *callp;
+    for (int j = 0; j < i; j++) {
+        lw_probe p;
+        lw_probe_begin(c, &p);
+        value *v = lw_expr(c, VEC_AT(call->args, j, ast *));
+        int ok = v->kind == V_SCALAR || v->kind == V_STR || v->kind == V_FSTR;
+        lw_probe_end(c, &p);
+        if (!ok)
+            return 0;
+    }
+    ast *copy = ast_new(A_CALL, call->l);
+    *copy = *call;
+    copy->args = (vec){0};
+    for (int j = 0; j < call->args.len; j++) {
+        ast *a = VEC_AT(call->args, j, ast *);
+        if (j < i) {
+            ast *h = ast_name(a->l, arena_printf(&util_arena, "print.%d.%d.arg%d", a->l.line, a->l.col, j));
+            lw_stmt(c, ast_assign(a->l, ast_vec1(h), a));
+            a = h;
+        }
+        vec_push(&copy->args, a);
+    }
+    *callp = copy;
+    return 1;
+}
+
 value *lw_list_print(lctx *c, ast *call)
 {
     ast *end = NULL;
@@ -139,9 +171,12 @@ value *lw_list_print(lctx *c, ast *call)
         int maybe = (a->kind == A_SUBSCRIPT && a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE) ||
                     (a->kind == A_COMP && a->ival) ||
                     (a->kind == A_CALL && a->a->kind == A_NAME && (!strcmp(a->a->name, "list") || !strcmp(a->a->name, "sorted")));
+        if (maybe && calls && hoist_before(c, &call, i))
+            calls = 0;
         if (maybe && !calls) {
             /* print(parent[:8]), print([2 * x for x in L]): a list built at run time written
-             * inline, bound to a hidden name first (no argument before it calls anything) */
+             * inline, bound to a hidden name first (no argument before it calls anything, or
+             * those before it bound first, hoist_before) */
             lw_probe p;
             lw_probe_begin(c, &p);
             value *v = lw_expr(c, a);
