@@ -124,6 +124,15 @@ static ast *print_call(loc l, vec args, ast *end)
 }
 static ast *stmt(ast *e) { return ast_expr_stmt(e->l, e); }
 
+/* L[a:b], sorted(L), list(L) with L a name bound to a run-time list (known without lowering
+ * anything, so that other print()s keep their temporaries) */
+static int rt_root(lctx *c, ast *a)
+{
+    ast *root = a->kind == A_SUBSCRIPT ? a->a : a->kind == A_CALL && a->args.len ? VEC_AT(a->args, 0, ast *) : NULL;
+    binding *b = root ? lw_list_binding(c, root) : NULL;
+    return b && b->val->kind == V_LIST;
+}
+
 /* print(len(top), sorted(top)): the arguments before argument i, when one of them calls
  * something and each is a number or a string, bound to hidden names first, in order, so that
  * argument i, a run-time list bound to one next, is evaluated after them as Python does. 0 when
@@ -171,7 +180,7 @@ value *lw_list_print(lctx *c, ast *call)
         int maybe = (a->kind == A_SUBSCRIPT && a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE) ||
                     (a->kind == A_COMP && a->ival) ||
                     (a->kind == A_CALL && a->a->kind == A_NAME && (!strcmp(a->a->name, "list") || !strcmp(a->a->name, "sorted")));
-        if (maybe && calls && hoist_before(c, &call, i))
+        if (maybe && calls && rt_root(c, a) && hoist_before(c, &call, i))
             calls = 0;
         if (maybe && !calls) {
             /* print(parent[:8]), print([2 * x for x in L]): a list built at run time written
