@@ -516,6 +516,15 @@ static value *append(lctx *c, ast *call, binding *b)
         return &lw_ERRV;
     }
     value *v = a.pos[0], *lst = b->val;
+    if (v->kind == V_LIST) { /* R = [[0.0] * n for _ in range(n)]: a table of rows of run-time length */
+        diag_error(call->l, "a list of lists built at run time (rows whose length is known only when running, "
+                            "as in [[0.0] * n for _ in range(n)]) is not supported; use a 2-D array "
+                            "(np.zeros((n, n)), R[i, m])");
+        binding *nb = lw_bind(c, nm->name); /* read as an error from now on: no second message */
+        nb->kind = B_VALUE;
+        nb->val = &lw_ERRV;
+        return &lw_ERRV;
+    }
     /* an object's attribute (lower_class.c) is a module name bound from any scope */
     int attr = nm->name[0] == '@';
     if (lst->kind == V_TUPLE && c->sc != c->module && b == lw_find_in(c->module, nm->name) &&
