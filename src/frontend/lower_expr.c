@@ -550,10 +550,10 @@ static int opaque_kind(value *v)
            v->kind == V_BUILTIN || v->kind == V_CLASS;
 }
 
-/* Items that runtime_item can choose from when running: numbers of one type (Python's or
+/* Items that runtime_item (and lw_dict_index) can choose from when running: numbers of one type (Python's or
  * NumPy's alike), strings, or tuples/lists of the same length whose items at each position are
  * such items again (moves = [(1, 0), (-1, 0), (0, 1), (0, -1)]). */
-static int choosable(value **items, int n, int depth)
+int lw_choosable(value **items, int n, int depth)
 {
     int strs = 1;
     for (int i = 0; i < n; i++)
@@ -571,7 +571,7 @@ static int choosable(value **items, int n, int depth)
         for (int p = 0; p < items[0]->n; p++) {
             for (int i = 0; i < n; i++)
                 col[i] = items[i]->items[p];
-            if (!choosable(col, n, depth + 1))
+            if (!lw_choosable(col, n, depth + 1))
                 return 0;
         }
         return 1;
@@ -584,9 +584,9 @@ static int choosable(value **items, int n, int depth)
     return 1;
 }
 
-/* The item at position pos (an int64 expression in [0, n)) of items choosable() accepts: a string
- * chosen at run time, a number read once into a temporary, or a new tuple of such. */
-static value *choose_item(lctx *c, loc l, ir_expr *pos, value **items, int n)
+/* The item at position pos (an int64 expression in [0, n)) of items lw_choosable() accepts: a
+ * string chosen at run time, a number read once into a temporary, or a new tuple of such. */
+value *lw_choose_item(lctx *c, loc l, ir_expr *pos, value **items, int n)
 {
     if (items[0]->kind == V_STR || items[0]->kind == V_FSTR) {
         value *r = items[n - 1];
@@ -604,7 +604,7 @@ static value *choose_item(lctx *c, loc l, ir_expr *pos, value **items, int n)
         for (int p = 0; p < t->n; p++) {
             for (int i = 0; i < n; i++)
                 col[i] = items[i]->items[p];
-            t->items[p] = choose_item(c, l, pos, col, n);
+            t->items[p] = lw_choose_item(c, l, pos, col, n);
         }
         return t;
     }
@@ -629,7 +629,7 @@ static value *choose_item(lctx *c, loc l, ir_expr *pos, value **items, int n)
  * each so). NULL when the items are not such. */
 static value *runtime_item(lctx *c, loc l, value *seq, value *iv)
 {
-    if (seq->n == 0 || seq->keys || !choosable(seq->items, seq->n, 0))
+    if (seq->n == 0 || seq->keys || !lw_choosable(seq->items, seq->n, 0))
         return NULL;
     ir_var *k = lw_temp_scalar(c, T_I64);
     ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
@@ -641,7 +641,7 @@ static value *runtime_item(lctx *c, loc l, value *seq, value *iv)
                                ir_bin(l, OP_CGE, T_BOOL, kv, n, 0), 0),
                   seq->is_list ? "IndexError: list index out of range" : "IndexError: tuple index out of range");
     ir_expr *pos = ir_select(l, T_I64, ir_bin(l, OP_CLT, T_BOOL, kv, lw_I64(l, 0), 0), lw_iadd(l, kv, n), kv);
-    return choose_item(c, l, pos, seq->items, seq->n);
+    return lw_choose_item(c, l, pos, seq->items, seq->n);
 }
 
 /* x == y known to be false from the kinds alone (None == 0, weights == 0 with a tuple, a

@@ -650,7 +650,8 @@ value *lw_list_call(lctx *c, ast *call)
     if (f->kind == A_NAME && strcmp(f->name, "len") == 0 && !lw_lookup(c, "len", &unbound) &&
         call->args.len == 1 && !call->kwargs.len && (b = lw_list_binding(c, VEC_AT(call->args, 0, ast *))) &&
         b->val->kind == V_LIST) {
-        value *r = lw_scalar(call->l, ir_varref(call->l, b->val->lcnt), 0);
+        /* a Python int (weak): [len(L)] prints [5], np.float32(2) * len(L) stays float32 */
+        value *r = lw_scalar(call->l, ir_varref(call->l, b->val->lcnt), 1);
         r->type = T_I64;
         return r;
     }
