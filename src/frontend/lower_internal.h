@@ -534,6 +534,7 @@ value *lw_rtdict_call(lctx *c, ast *call);
 /* lower_listiter.c: all()/any() loops, print() of run-time lists, for over arrays and lists */
 value *lw_list_allany_loop(lctx *c, ast *call, int all);
 value *lw_list_index_count(lctx *c, ast *call, value *lst);
+value *lw_list_mutate(lctx *c, ast *call, value *lst);
 /* lower_expr.c: items chosen by a position known only when running (numbers of one type,
  * strings, tuples of those of one length) */
 int lw_choosable(value **items, int n, int depth);

@@ -107,6 +107,76 @@ value *lw_list_index_count(lctx *c, ast *call, value *lst)
 #undef H
 }
 
+/* ---- L.extend(X), L.reverse(), L.insert(i, x), L.remove(x) ----------------------------------
+ * Written out, over hidden names, as the appends and item stores the compiler has: extend as
+ * `for v in X: L.append(v)` (any list; X evaluated once; X being L itself is the loop over a list
+ * that appends to it, refused there); on a run-time list of numbers, reverse as swaps of L[i]
+ * and L[n - 1 - i], insert as Python's clipped position, an append and a shift up, remove as the
+ * first equal item's position (Python's ValueError when none), a shift down and a pop(). NULL
+ * when the call is not one of these forms. */
+value *lw_list_mutate(lctx *c, ast *call, value *lst)
+{
+    ast *f = call->a, *L = f->a;
+    loc l = call->l;
+    const char *m = f->name;
+    int rt_nums = lst->kind == V_LIST && lst->rank == 0 && !lst->lrow;
+    int nargs = !strcmp(m, "extend") || !strcmp(m, "remove") ? 1 : !strcmp(m, "insert") ? 2
+                : !strcmp(m, "reverse") ? 0 : -1;
+    if (nargs < 0 || call->args.len != nargs || call->kwargs.len || (strcmp(m, "extend") && !rt_nums) ||
+        L->kind != A_NAME)
+        return NULL;
+    const char *base = arena_printf(&util_arena, "%s.%d.%d", m, l.line, l.col);
+#define H(s) ast_name(l, arena_printf(&util_arena, "%s.%s", base, s))
+#define ARG(i) VEC_AT(call->args, i, ast *)
+#define AT(e) ast_subscript(l, L, ast_vec1(e), 0)
+#define ADD(a, k) ast_binop(l, '+', a, ast_int(l, k))
+#define SET(t, e) ast_assign(l, ast_vec1(t), e)
+#define RANGE(a, b, st) ast_call(l, ast_name(l, "range"), ast_arglist(ast_arglist(ast_arglist(NULL, a), b), ast_int(l, st)))
+    ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, L));
+    if (!strcmp(m, "extend")) {
+        ast *app = ast_expr_stmt(l, ast_call(l, ast_attr(l, L, "append"), ast_arglist(NULL, H("v"))));
+        lw_stmt(c, ast_for(l, H("v"), ARG(0), ast_vec1(app), (vec){0}));
+    } else if (!strcmp(m, "reverse")) {
+        vec body = {0};
+        vec_push(&body, SET(H("j"), ast_binop(l, '-', ADD(len, -1), H("i"))));
+        vec_push(&body, SET(H("t"), AT(H("i"))));
+        vec_push(&body, SET(AT(H("i")), AT(H("j"))));
+        vec_push(&body, SET(AT(H("j")), H("t")));
+        ast *half = ast_binop(l, OP_FLOORDIV, len, ast_int(l, 2));
+        lw_stmt(c, ast_for(l, H("i"), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, half)), body, (vec){0}));
+    } else if (!strcmp(m, "insert")) {
+        lw_stmt(c, SET(H("i"), ARG(0)));
+        lw_stmt(c, SET(H("x"), ARG(1)));
+        lw_stmt(c, SET(H("n"), len));
+        lw_stmt(c, ast_if(l, ast_compare(l, H("i"), OP_LT, ast_int(l, 0)),
+                          ast_vec1(ast_augassign(l, '+', H("i"), H("n"))), (vec){0}));
+        ast *lo = ast_call(l, ast_name(l, "max"), ast_arglist(ast_arglist(NULL, H("i")), ast_int(l, 0)));
+        lw_stmt(c, SET(H("i"), ast_call(l, ast_name(l, "min"), ast_arglist(ast_arglist(NULL, lo), H("n")))));
+        lw_stmt(c, ast_expr_stmt(l, ast_call(l, ast_attr(l, L, "append"), ast_arglist(NULL, H("x")))));
+        lw_stmt(c, ast_for(l, H("j"), RANGE(H("n"), H("i"), -1), ast_vec1(SET(AT(H("j")), AT(ADD(H("j"), -1)))), (vec){0}));
+        lw_stmt(c, SET(AT(H("i")), H("x")));
+    } else { /* remove */
+        lw_stmt(c, SET(H("x"), ARG(0)));
+        lw_stmt(c, SET(H("k"), ast_int(l, -1)));
+        vec take = ast_vec1(SET(H("k"), H("j")));
+        vec_push(&take, ast_new(A_BREAK, l));
+        lw_stmt(c, ast_for(l, H("j"), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, len)),
+                           ast_vec1(ast_if(l, ast_compare(l, AT(H("j")), OP_EQ, H("x")), take, (vec){0})), (vec){0}));
+        ast *exc = ast_raise(l, ast_call(l, ast_name(l, "ValueError"),
+                                         ast_arglist(NULL, ast_str(l, "list.remove(x): x not in list"))));
+        lw_stmt(c, ast_if(l, ast_compare(l, H("k"), OP_LT, ast_int(l, 0)), ast_vec1(exc), (vec){0}));
+        lw_stmt(c, ast_for(l, H("j"), RANGE(H("k"), ADD(len, -1), 1), ast_vec1(SET(AT(H("j")), AT(ADD(H("j"), 1)))), (vec){0}));
+        lw_stmt(c, ast_expr_stmt(l, ast_call(l, ast_attr(l, L, "pop"), NULL)));
+    }
+    return lw_vnew(V_NONE, l);
+#undef H
+#undef ARG
+#undef AT
+#undef ADD
+#undef SET
+#undef RANGE
+}
+
 /* ---- print() of a run-time list of scalars ---------------------------------------------------
  * print("t =", times) prints the list as Python does, "[0.0, 0.25]": the print is split at each
  * such list into prints with end="" and a loop over its items, ", " between them. Python floats

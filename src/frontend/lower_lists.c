@@ -655,12 +655,19 @@ value *lw_list_call(lctx *c, ast *call)
         r->type = T_I64;
         return r;
     }
+    if (f->kind == A_ATTR && f->a && (b = lw_list_binding(c, f->a)) && !b->val->keys &&
+        (b->val->kind == V_LIST || b->val->is_list)) {
+        value *r = lw_list_mutate(c, call, b->val);
+        if (r)
+            return r;
+    }
     if (f->kind == A_ATTR && f->a && (b = lw_list_binding(c, f->a)) && b->val->kind == V_LIST) {
         value *r = lw_list_index_count(c, call, b->val);
         if (r)
             return r;
         diag_error(f->l, "list.%s() is not supported for a list built at run time (append, pop(), len(), "
-                         "indexing and NumPy functions of it are)", f->name);
+                         "indexing, extend() and NumPy functions of it are; index(), count(), reverse(), "
+                         "insert(i, x) and remove(x) of a list of numbers)", f->name);
         return &lw_ERRV;
     }
     return NULL;
