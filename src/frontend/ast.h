@@ -32,7 +32,8 @@ typedef enum ast_kind {
     A_UNOP,      /* op, a      (op: '-', '+', '~', OP_NOT) */
     A_BOOLOP,    /* op (OP_AND / OP_OR), a, b */
     A_COMP,      /* a comprehension: a = the element, args = clauses (A_FOR: b target, a iterable;
-                    A_IF: a test); ival = 1 for [...] (a list), 0 for a generator */
+                    A_IF: a test); ival = 1 for [...] (a list), 0 for a generator, 2 for
+                    {a: b for ...} (a dict: b the value; lower_dictcomp.c rewrites it) */
     A_COMPARE,   /* a = first operand; args = further operands; cmpops[i] between them
                     (op codes OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE, OP_IS, OP_ISNOT, OP_IN,
                     OP_NOTIN) */

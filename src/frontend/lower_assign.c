@@ -667,6 +667,15 @@ void lw_lower_assign(lctx *c, ast *s)
             ast *ti = VEC_AT(t->args, i, ast *);
             if (!items[i])
                 continue;
+            if (ti->kind == A_TUPLE && items[i]->kind == V_TUPLE && !items[i]->keys && !items[i]->cplx) {
+                /* (p, q), r = pairs[k]: the item's tuple bound to a hidden name, unpacked from it */
+                const char *h = arena_printf(&util_arena, "unpack.%d.%d", ti->l.line, ti->l.col);
+                binding *nb = lw_bind(c, h);
+                nb->kind = B_VALUE;
+                nb->val = items[i];
+                lw_stmt(c, ast_assign(ti->l, ast_vec1(ti), ast_name(ti->l, h)));
+                continue;
+            }
             if (ti->kind == A_TUPLE || ti->kind == A_STARRED) {
                 diag_error(ti->l, "nested or starred unpacking is not supported");
                 continue;

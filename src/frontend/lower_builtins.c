@@ -583,6 +583,97 @@ static value *bi_len(lctx *c, loc l, const char *f, value **v, args *a)
     return r;
 }
 /* min(a, b, ...), max(a, b, ...) of scalars */
+/* min()/max() of ints and floats (Python numbers, or NumPy ones, all of one kind): Python returns
+ * the first extreme argument itself, an int or a float depending on the values. Each argument is
+ * an (int, float, tag) triple, the result a new dynvar of temporaries (tag true: the float
+ * holds it), as a name of changing type keeps it. Python compares an int with a float exactly:
+ * (double)i differs from f only where i is not a double; where they are equal, f is an integer
+ * and i is compared with (int64)f (or f is 2**63, above every int64). */
+static ir_expr *int_lt_float(loc l, ir_expr *i, ir_expr *f, int gt)
+{
+    ir_expr *d = ir_cast(l, T_F64, i), *big = ir_const_f(l, T_F64, 9223372036854775808.0);
+    ir_expr *strict = ir_bin(l, gt ? OP_CGT : OP_CLT, T_BOOL, d, f, 0);
+    ir_expr *tie = ir_select(l, T_BOOL, ir_bin(l, OP_CGE, T_BOOL, f, big, 0), ir_const_i(l, T_BOOL, !gt),
+                             ir_bin(l, gt ? OP_CGT : OP_CLT, T_BOOL, i, ir_cast(l, T_I64, f), 0));
+    return ir_bin(l, OP_LOR, T_BOOL, strict,
+                  ir_bin(l, OP_LAND, T_BOOL, ir_bin(l, OP_CEQ, T_BOOL, d, f, 0), tie, 0), 0);
+}
+typedef struct mixnum { ir_expr *i, *f, *tag; } mixnum;
+/* x < y (gt: x > y) of two triples */
+static ir_expr *mix_less(loc l, mixnum x, mixnum y, int gt)
+{
+    ir_op op = gt ? OP_CGT : OP_CLT;
+    ir_expr *ff = ir_bin(l, op, T_BOOL, x.f, y.f, 0), *ii = ir_bin(l, op, T_BOOL, x.i, y.i, 0);
+    ir_expr *xf_yi = int_lt_float(l, y.i, x.f, !gt); /* x.f < y.i: y.i > x.f */
+    ir_expr *xi_yf = int_lt_float(l, x.i, y.f, gt);
+    return ir_select(l, T_BOOL, x.tag, ir_select(l, T_BOOL, y.tag, ff, xf_yi), ir_select(l, T_BOOL, y.tag, xi_yf, ii));
+}
+static value *minmax_mixed(lctx *c, loc l, const char *f, args *a)
+{
+    int weak = a->pos[0]->weak;
+    for (int i = 0; i < a->npos; i++) {
+        value *x = a->pos[i];
+        if (x->kind != V_SCALAR || x->weak != weak || x->mixed || (x->type != T_F64 && x->type != T_I64))
+            return NULL;
+    }
+    mixnum r = {0};
+    for (int i = 0; i < a->npos; i++) {
+        value *x = a->pos[i];
+        mixnum m;
+        if (x->dyn) {
+            m.i = ir_varref(l, x->dyn->i);
+            m.f = ir_varref(l, x->dyn->f);
+            m.tag = ir_varref(l, x->dyn->tag);
+        } else if (ir_type_is_float(x->type)) {
+            m.i = lw_I64(l, 0);
+            m.f = x->e;
+            m.tag = ir_const_i(l, T_BOOL, 1);
+        } else {
+            m.i = ir_cast(l, T_I64, x->e);
+            m.f = ir_const_f(l, T_F64, 0.0);
+            m.tag = ir_const_i(l, T_BOOL, 0);
+        }
+        dynvar *td = NEW(dynvar);
+        td->name = "<temporary>";
+        td->i = lw_temp_scalar(c, T_I64);
+        td->f = lw_temp_scalar(c, T_F64);
+        td->tag = lw_temp_scalar(c, T_BOOL);
+        ir_expr *take = i == 0 ? NULL : mix_less(l, m, r, f[1] == 'a');
+        ir_var *to[3] = {td->i, td->f, td->tag};
+        ir_expr *from[3] = {m.i, m.f, m.tag}, *keep[3] = {r.i, r.f, r.tag};
+        for (int k = 0; k < 3; k++) {
+            ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+            as->var = to[k];
+            as->e = take ? ir_select(l, to[k]->type, take, from[k], keep[k]) : from[k];
+            lw_emit(c, as);
+        }
+        r.i = ir_varref(l, td->i);
+        r.f = ir_varref(l, td->f);
+        r.tag = ir_varref(l, td->tag);
+        if (i == a->npos - 1) {
+            value *nv = lw_scalar(l, ir_select(l, T_F64, r.tag, r.f, ir_cast(l, T_F64, r.i)), weak);
+            nv->dyn = td;
+            return nv;
+        }
+    }
+    return NULL;
+}
+/* x < y of two int or float constants, exactly as Python compares an int with a float (False
+ * with a NaN) */
+static int const_less(ir_expr *x, ir_expr *y)
+{
+    int xf = ir_type_is_float(x->type), yf = ir_type_is_float(y->type);
+    if (xf && yf)
+        return x->c.f < y->c.f;
+    if (!xf && !yf)
+        return x->c.i < y->c.i;
+    int64_t i = xf ? y->c.i : x->c.i;
+    double f = xf ? x->c.f : y->c.f, d = (double)i;
+    int i_lt_f = d != f ? d < f : f >= 9223372036854775808.0 ? 1 : i < (int64_t)f;
+    int i_gt_f = d != f ? d > f : f >= 9223372036854775808.0 ? 0 : i > (int64_t)f;
+    return xf ? i_gt_f : i_lt_f;
+}
+
 static value *bi_minmax(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)c, (void)v;
@@ -626,9 +717,7 @@ static value *bi_minmax(lctx *c, loc l, const char *f, value **v, args *a)
         /* constants: Python's rule (the first of the extreme values) decides the type too */
         for (int i = 1; i < a->npos; i++) {
             ir_expr *x = r->e, *y = a->pos[i]->e;
-            double fx = ir_type_is_float(x->type) ? x->c.f : (double)x->c.i;
-            double fy = ir_type_is_float(y->type) ? y->c.f : (double)y->c.i;
-            if (f[1] == 'i' ? fy < fx : fy > fx)
+            if (f[1] == 'i' ? const_less(y, x) : const_less(x, y))
                 r = a->pos[i];
         }
         return lw_scalar(l, r->e, 1);
@@ -639,7 +728,20 @@ static value *bi_minmax(lctx *c, loc l, const char *f, value **v, args *a)
                        lw_vkind_desc(a->pos[i]), strcmp(f, "min") == 0 ? "minimum" : "maximum");
             return &lw_ERRV;
         }
-        if (ir_type_is_float(a->pos[i]->type) != ir_type_is_float(r->type)) {
+        if (ir_type_is_float(a->pos[i]->type) != ir_type_is_float(r->type) || a->pos[i]->dyn || r->dyn) {
+            value *m = minmax_mixed(c, l, f, a);
+            if (m)
+                return m;
+            int weak = 0, strong = 0;
+            for (int k = 0; k < a->npos; k++)
+                if (a->pos[k]->kind == V_SCALAR)
+                    weak |= a->pos[k]->weak, strong |= !a->pos[k]->weak;
+            if (weak && strong) {
+                diag_error(l, "%s() of Python and NumPy numbers, ints and floats, is not supported (whether it "
+                              "returns a Python int or a NumPy float depends on the values, and they differ "
+                              "with float32); convert with float()", f);
+                return &lw_ERRV;
+            }
             diag_error(l, "%s() of an int and a float is not supported (its result type would "
                           "depend on the values); convert with float()", f);
             return &lw_ERRV;

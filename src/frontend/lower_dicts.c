@@ -6,7 +6,8 @@
  * each a string or an int or bool constant. So a dict bound to a name pins its values as a
  * tuple's items are pinned (hidden names "d.0", ...), and branches and loops treat it as a
  * tuple of that form. d[k] = v with a new key appends the item; with a key it has, rebinds
- * that item, as Python's dicts do. A key known only when running is rejected.
+ * that item, as Python's dicts do. A key known only when running is rejected, except in d[k]
+ * of int keys and number (string, tuple) values, chosen when running (runtime_key).
  *
  * Requires: keys compare as Python's do for these kinds (1 == True; a string is never equal
  * to a number). */
@@ -87,6 +88,43 @@ value *lw_dict_literal(lctx *c, ast *a)
     return d;
 }
 
+/* d[k] with k a number known only when running (w[dE] of a table of acceptance probabilities,
+ * dE an int or a float): the keys ints or bools (|key| <= 2**53, so that a float k equals one
+ * exactly as Python's == says), the values what lw_choose_item chooses from. Python's KeyError
+ * when k equals no key, else the value at the key k equals. NULL when the dict or k is not of
+ * that form. */
+static value *runtime_key(lctx *c, loc l, value *d, value *k)
+{
+    if (k->kind != V_SCALAR || k->mixed || d->n == 0 || !lw_choosable(d->items, d->n, 0))
+        return NULL;
+    int64_t x;
+    for (int i = 0; i < d->n; i++)
+        if (d->keys[i]->kind != V_SCALAR || !ir_expr_const_int(d->keys[i]->e, &x) || x > (1LL << 53) ||
+            x < -(1LL << 53))
+            return NULL;
+    int fl = ir_type_is_float(k->type);
+    ir_type kt = fl ? T_F64 : T_I64;
+    ir_var *kv = lw_temp_scalar(c, kt);
+    ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+    as->var = kv;
+    as->e = ir_cast(l, kt, k->e);
+    lw_emit(c, as);
+    ir_expr *pos = lw_I64(l, -1);
+    for (int i = d->n - 1; i >= 0; i--) {
+        ir_expr_const_int(d->keys[i]->e, &x);
+        ir_expr *key = fl ? ir_const_f(l, T_F64, (double)x) : lw_I64(l, x);
+        pos = ir_select(l, T_I64, ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, kv), key, 0), lw_I64(l, i), pos);
+    }
+    ir_var *pv = lw_temp_scalar(c, T_I64);
+    as = ir_stmt_new(S_ASSIGN, l);
+    as->var = pv;
+    as->e = pos;
+    lw_emit(c, as);
+    lw_emit_raise(c, l, ir_bin(l, OP_CLT, T_BOOL, ir_varref(l, pv), lw_I64(l, 0), 0),
+                  "KeyError: a key that is not in the dict");
+    return lw_choose_item(c, l, ir_varref(l, pv), d->items, d->n);
+}
+
 value *lw_dict_index(lctx *c, ast *a, value *d)
 {
     if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
@@ -94,6 +132,16 @@ value *lw_dict_index(lctx *c, ast *a, value *d)
         return &lw_ERRV;
     }
     value *k = lw_expr(c, VEC_AT(a->args, 0, ast *));
+    if (!key_ok(k)) {
+        value *r = runtime_key(c, a->l, d, k);
+        if (r)
+            return r;
+        if (k->kind == V_SCALAR) {
+            diag_error(k->l, "a dict indexed by a key known only when running needs int keys and values "
+                             "of one kind (numbers of one type, strings, or tuples of those)");
+            return &lw_ERRV;
+        }
+    }
     int at = key_index(d, k);
     if (at == -1)
         diag_error(k->l, "KeyError: %s", key_text(k));

@@ -551,22 +551,87 @@ static int opaque_kind(value *v)
            v->kind == V_BUILTIN || v->kind == V_CLASS;
 }
 
+/* Items that runtime_item (and lw_dict_index) can choose from when running: numbers of one type (Python's or
+ * NumPy's alike), strings, or tuples/lists of the same length whose items at each position are
+ * such items again (moves = [(1, 0), (-1, 0), (0, 1), (0, -1)]). */
+int lw_choosable(value **items, int n, int depth)
+{
+    int strs = 1;
+    for (int i = 0; i < n; i++)
+        strs &= items[i]->kind == V_STR || items[i]->kind == V_FSTR;
+    if (strs)
+        return 1;
+    if (items[0]->kind == V_TUPLE) {
+        if (depth > 4 || items[0]->n == 0 || items[0]->n > 16)
+            return 0;
+        for (int i = 0; i < n; i++)
+            if (items[i]->kind != V_TUPLE || items[i]->keys || items[i]->cplx || items[i]->n != items[0]->n ||
+                !items[i]->is_list != !items[0]->is_list)
+                return 0;
+        value **col = NEWN(value *, n + 1);
+        for (int p = 0; p < items[0]->n; p++) {
+            for (int i = 0; i < n; i++)
+                col[i] = items[i]->items[p];
+            if (!lw_choosable(col, n, depth + 1))
+                return 0;
+        }
+        return 1;
+    }
+    for (int i = 0; i < n; i++) {
+        value *x = items[i];
+        if (x->kind != V_SCALAR || x->mixed || x->type != items[0]->type || !x->weak != !items[0]->weak)
+            return 0;
+    }
+    return 1;
+}
+
+/* The item at position pos (an int64 expression in [0, n)) of items lw_choosable() accepts: a
+ * string chosen at run time, a number read once into a temporary, or a new tuple of such. */
+value *lw_choose_item(lctx *c, loc l, ir_expr *pos, value **items, int n)
+{
+    if (items[0]->kind == V_STR || items[0]->kind == V_FSTR) {
+        value *r = items[n - 1];
+        for (int i = n - 2; i >= 0; i--)
+            r = lw_str_select(c, l, ir_bin(l, OP_CEQ, T_BOOL, pos, lw_I64(l, i), 0), items[i], r);
+        return r;
+    }
+    if (items[0]->kind == V_TUPLE) {
+        value *t = lw_vnew(V_TUPLE, l);
+        t->is_list = items[0]->is_list;
+        t->owner = c->sc;
+        t->n = items[0]->n;
+        t->items = NEWN(value *, t->n + 1);
+        value **col = NEWN(value *, n + 1);
+        for (int p = 0; p < t->n; p++) {
+            for (int i = 0; i < n; i++)
+                col[i] = items[i]->items[p];
+            t->items[p] = lw_choose_item(c, l, pos, col, n);
+        }
+        return t;
+    }
+    ir_type t = items[0]->type;
+    ir_expr *e = items[n - 1]->e;
+    for (int i = n - 2; i >= 0; i--)
+        e = ir_select(l, t, ir_bin(l, OP_CEQ, T_BOOL, pos, lw_I64(l, i), 0), items[i]->e, e);
+    ir_var *r = lw_temp_scalar(c, t);
+    ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+    as->var = r;
+    as->e = e;
+    lw_emit(c, as);
+    value *v = lw_scalar(l, ir_varref(l, r), items[0]->weak);
+    v->type = t;
+    return v;
+}
+
 /* seq[i] with i known only when running, seq a list or tuple of numbers of one type (Python's
- * or NumPy's alike): Python's IndexError out of range, then the item chosen by comparisons, read
- * once into a temporary; of strings (names[np.argmax(totals)]), a string chosen at run time.
- * NULL when the items are not such numbers or strings. */
+ * or NumPy's alike), of strings (names[np.argmax(totals)]), or of tuples of those of one length
+ * (di, dj = moves[rng.integers(4)]): Python's IndexError out of range, then the item chosen by
+ * comparisons (numbers read once into temporaries, strings chosen at run time, a tuple's items
+ * each so). NULL when the items are not such. */
 static value *runtime_item(lctx *c, loc l, value *seq, value *iv)
 {
-    if (seq->n == 0 || seq->keys)
+    if (seq->n == 0 || seq->keys || !lw_choosable(seq->items, seq->n, 0))
         return NULL;
-    int strs = 1;
-    for (int i = 0; i < seq->n; i++)
-        strs &= seq->items[i]->kind == V_STR || seq->items[i]->kind == V_FSTR;
-    for (int i = 0; i < seq->n && !strs; i++) {
-        value *x = seq->items[i];
-        if (x->kind != V_SCALAR || x->mixed || x->type != seq->items[0]->type || !x->weak != !seq->items[0]->weak)
-            return NULL;
-    }
     ir_var *k = lw_temp_scalar(c, T_I64);
     ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
     as->var = k;
@@ -576,25 +641,8 @@ static value *runtime_item(lctx *c, loc l, value *seq, value *iv)
     lw_emit_raise(c, l, ir_bin(l, OP_LOR, T_BOOL, ir_bin(l, OP_CLT, T_BOOL, kv, ir_un(l, OP_NEG, T_I64, n), 0),
                                ir_bin(l, OP_CGE, T_BOOL, kv, n, 0), 0),
                   seq->is_list ? "IndexError: list index out of range" : "IndexError: tuple index out of range");
-    ir_type t = seq->items[0]->type;
     ir_expr *pos = ir_select(l, T_I64, ir_bin(l, OP_CLT, T_BOOL, kv, lw_I64(l, 0), 0), lw_iadd(l, kv, n), kv);
-    if (strs) { /* names[k] of a list of strings: a string chosen at run time */
-        value *r = seq->items[seq->n - 1];
-        for (int i = seq->n - 2; i >= 0; i--)
-            r = lw_str_select(c, l, ir_bin(l, OP_CEQ, T_BOOL, pos, lw_I64(l, i), 0), seq->items[i], r);
-        return r;
-    }
-    ir_expr *e = seq->items[seq->n - 1]->e;
-    for (int i = seq->n - 2; i >= 0; i--)
-        e = ir_select(l, t, ir_bin(l, OP_CEQ, T_BOOL, pos, lw_I64(l, i), 0), seq->items[i]->e, e);
-    ir_var *r = lw_temp_scalar(c, t);
-    as = ir_stmt_new(S_ASSIGN, l);
-    as->var = r;
-    as->e = e;
-    lw_emit(c, as);
-    value *v = lw_scalar(l, ir_varref(l, r), seq->items[0]->weak);
-    v->type = t;
-    return v;
+    return lw_choose_item(c, l, pos, seq->items, seq->n);
 }
 
 /* x == y known to be false from the kinds alone (None == 0, weights == 0 with a tuple, a
@@ -858,6 +906,19 @@ static value *lw_expr_nested(lctx *c, ast *a)
                 value *r = runtime_item(c, a->l, base, iv);
                 if (r)
                     return r;
+            }
+            if (iv->kind == V_SCALAR && !ir_type_is_float(iv->type) && !ir_expr_const_int(iv->e, &k) && base->n &&
+                !base->keys) {
+                value *odd = base->items[0]; /* the first item that is not a number or string */
+                for (int i = 0; i < base->n && (odd->kind == V_SCALAR || odd->kind == V_STR); i++)
+                    odd = base->items[i];
+                diag_error(iv->l, "a list or tuple indexed by an integer known only when running must hold "
+                                  "numbers of one type, strings, or tuples of those of one length, not %s (a "
+                                  "loop over a constant range() that indexes the list is unrolled)",
+                           odd->kind == V_SCALAR || odd->kind == V_STR ? "numbers of different types"
+                           : odd->kind == V_TUPLE ? "tuples of different lengths or item types"
+                                                  : lw_vkind_desc(odd));
+                return &lw_ERRV;
             }
             if (iv->kind != V_SCALAR || !ir_expr_const_int(iv->e, &k)) {
                 diag_error(iv->l, "a list or tuple index must be an integer known when compiling (a "

@@ -543,6 +543,12 @@ void lw_rtdicts_rewrite(ast *module);
 value *lw_rtdict_call(lctx *c, ast *call);
 /* lower_listiter.c: all()/any() loops, print() of run-time lists, for over arrays and lists */
 value *lw_list_allany_loop(lctx *c, ast *call, int all);
+value *lw_list_index_count(lctx *c, ast *call, value *lst);
+value *lw_list_mutate(lctx *c, ast *call, value *lst);
+/* lower_expr.c: items chosen by a position known only when running (numbers of one type,
+ * strings, tuples of those of one length) */
+int lw_choosable(value **items, int n, int depth);
+value *lw_choose_item(lctx *c, loc l, ir_expr *pos, value **items, int n);
 value *lw_list_print(lctx *c, ast *call);
 int lw_for_arrays(lctx *c, ast *s);                   /* for x in a 1-D array (or zip of them) */
 
@@ -589,6 +595,7 @@ void lw_deque_rewrite(ast *module);
 enum { LW_DEQUE_POP = 'D' }; /* ival of a call q.pop(...) of a deque: the deque's IndexError */
 int lw_deque_import(lctx *c, ast *s); /* from collections import deque: 1 when bound */
 void lw_sets_rewrite(ast *module); /* lower_sets.c: set() rewritten into lists without repeats */
+void lw_dictcomp_rewrite(ast *module); /* lower_dictcomp.c: NAME = {k: v for ...} as its loop */
 void lw_outarg_rewrite(ast *module); /* lower_outarg.c: np.clip(a, 0, 1, a) is np.clip(a, 0, 1, out=a) */
 int lw_outarg_func(const char *name); /* a ufunc or clip, whose value is its out= array */
 void lw_pyrandom_reset(void);

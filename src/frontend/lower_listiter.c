@@ -63,6 +63,120 @@ value *lw_list_allany_loop(lctx *c, ast *call, int all)
     return r;
 }
 
+/* ---- L.index(x) and L.count(x) of a run-time list of numbers --------------------------------
+ * population.index(max(population)): Python's loop over the items, written out over hidden names
+ * (x evaluated once, before the loop, as Python evaluates the argument):
+ *     index.L.C.x = x; index.L.C.r = -1
+ *     for index.L.C.i in range(len(L)):
+ *         if L[index.L.C.i] == index.L.C.x: index.L.C.r = index.L.C.i; break
+ *     if index.L.C.r < 0: raise ValueError(f"{index.L.C.x} is not in list")
+ * count: index.L.C.r = 0, incremented at each equal item. Items compare by ==, as Python's
+ * (which tries identity first: a NaN item is found only by identity, here never). NULL when the
+ * call is not one of these (start/stop arguments, a list of rows). */
+value *lw_list_index_count(lctx *c, ast *call, value *lst)
+{
+    ast *f = call->a;
+    int idx = strcmp(f->name, "index") == 0;
+    if ((!idx && strcmp(f->name, "count") != 0) || call->args.len != 1 || call->kwargs.len ||
+        lst->kind != V_LIST || lst->rank != 0 || lst->lrow)
+        return NULL;
+    loc l = call->l;
+    const char *base = arena_printf(&util_arena, "%s.%d.%d", f->name, l.line, l.col);
+#define H(s) ast_name(l, arena_printf(&util_arena, "%s.%s", base, s))
+    lw_stmt(c, ast_assign(l, ast_vec1(H("x")), VEC_AT(call->args, 0, ast *)));
+    lw_stmt(c, ast_assign(l, ast_vec1(H("r")), ast_int(l, idx ? -1 : 0)));
+    ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, f->a));
+    ast *item = ast_subscript(l, f->a, ast_vec1(H("i")), 0);
+    vec take = {0};
+    if (idx) {
+        vec_push(&take, ast_assign(l, ast_vec1(H("r")), H("i")));
+        vec_push(&take, ast_new(A_BREAK, l));
+    } else {
+        vec_push(&take, ast_augassign(l, '+', H("r"), ast_int(l, 1)));
+    }
+    vec body = ast_vec1(ast_if(l, ast_compare(l, item, OP_EQ, H("x")), take, (vec){0}));
+    lw_stmt(c, ast_for(l, H("i"), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, len)), body, (vec){0}));
+    if (idx) {
+        vec parts = {0};
+        vec_push(&parts, ast_formatted(l, H("x"), 0, NULL));
+        vec_push(&parts, ast_str(l, " is not in list"));
+        ast *exc = ast_raise(l, ast_call(l, ast_name(l, "ValueError"), ast_arglist(NULL, ast_fstring(l, parts))));
+        lw_stmt(c, ast_if(l, ast_compare(l, H("r"), OP_LT, ast_int(l, 0)), ast_vec1(exc), (vec){0}));
+    }
+    return lw_expr(c, H("r"));
+#undef H
+}
+
+/* ---- L.extend(X), L.reverse(), L.insert(i, x), L.remove(x) ----------------------------------
+ * Written out, over hidden names, as the appends and item stores the compiler has: extend as
+ * `for v in X: L.append(v)` (any list; X evaluated once; X being L itself is the loop over a list
+ * that appends to it, refused there); on a run-time list of numbers, reverse as swaps of L[i]
+ * and L[n - 1 - i], insert as Python's clipped position, an append and a shift up, remove as the
+ * first equal item's position (Python's ValueError when none), a shift down and a pop(). NULL
+ * when the call is not one of these forms. */
+value *lw_list_mutate(lctx *c, ast *call, value *lst)
+{
+    ast *f = call->a, *L = f->a;
+    loc l = call->l;
+    const char *m = f->name;
+    int rt_nums = lst->kind == V_LIST && lst->rank == 0 && !lst->lrow;
+    int nargs = !strcmp(m, "extend") || !strcmp(m, "remove") ? 1 : !strcmp(m, "insert") ? 2
+                : !strcmp(m, "reverse") ? 0 : -1;
+    if (nargs < 0 || call->args.len != nargs || call->kwargs.len || (strcmp(m, "extend") && !rt_nums) ||
+        L->kind != A_NAME)
+        return NULL;
+    const char *base = arena_printf(&util_arena, "%s.%d.%d", m, l.line, l.col);
+#define H(s) ast_name(l, arena_printf(&util_arena, "%s.%s", base, s))
+#define ARG(i) VEC_AT(call->args, i, ast *)
+#define AT(e) ast_subscript(l, L, ast_vec1(e), 0)
+#define ADD(a, k) ast_binop(l, '+', a, ast_int(l, k))
+#define SET(t, e) ast_assign(l, ast_vec1(t), e)
+#define RANGE(a, b, st) ast_call(l, ast_name(l, "range"), ast_arglist(ast_arglist(ast_arglist(NULL, a), b), ast_int(l, st)))
+    ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, L));
+    if (!strcmp(m, "extend")) {
+        ast *app = ast_expr_stmt(l, ast_call(l, ast_attr(l, L, "append"), ast_arglist(NULL, H("v"))));
+        lw_stmt(c, ast_for(l, H("v"), ARG(0), ast_vec1(app), (vec){0}));
+    } else if (!strcmp(m, "reverse")) {
+        vec body = {0};
+        vec_push(&body, SET(H("j"), ast_binop(l, '-', ADD(len, -1), H("i"))));
+        vec_push(&body, SET(H("t"), AT(H("i"))));
+        vec_push(&body, SET(AT(H("i")), AT(H("j"))));
+        vec_push(&body, SET(AT(H("j")), H("t")));
+        ast *half = ast_binop(l, OP_FLOORDIV, len, ast_int(l, 2));
+        lw_stmt(c, ast_for(l, H("i"), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, half)), body, (vec){0}));
+    } else if (!strcmp(m, "insert")) {
+        lw_stmt(c, SET(H("i"), ARG(0)));
+        lw_stmt(c, SET(H("x"), ARG(1)));
+        lw_stmt(c, SET(H("n"), len));
+        lw_stmt(c, ast_if(l, ast_compare(l, H("i"), OP_LT, ast_int(l, 0)),
+                          ast_vec1(ast_augassign(l, '+', H("i"), H("n"))), (vec){0}));
+        ast *lo = ast_call(l, ast_name(l, "max"), ast_arglist(ast_arglist(NULL, H("i")), ast_int(l, 0)));
+        lw_stmt(c, SET(H("i"), ast_call(l, ast_name(l, "min"), ast_arglist(ast_arglist(NULL, lo), H("n")))));
+        lw_stmt(c, ast_expr_stmt(l, ast_call(l, ast_attr(l, L, "append"), ast_arglist(NULL, H("x")))));
+        lw_stmt(c, ast_for(l, H("j"), RANGE(H("n"), H("i"), -1), ast_vec1(SET(AT(H("j")), AT(ADD(H("j"), -1)))), (vec){0}));
+        lw_stmt(c, SET(AT(H("i")), H("x")));
+    } else { /* remove */
+        lw_stmt(c, SET(H("x"), ARG(0)));
+        lw_stmt(c, SET(H("k"), ast_int(l, -1)));
+        vec take = ast_vec1(SET(H("k"), H("j")));
+        vec_push(&take, ast_new(A_BREAK, l));
+        lw_stmt(c, ast_for(l, H("j"), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, len)),
+                           ast_vec1(ast_if(l, ast_compare(l, AT(H("j")), OP_EQ, H("x")), take, (vec){0})), (vec){0}));
+        ast *exc = ast_raise(l, ast_call(l, ast_name(l, "ValueError"),
+                                         ast_arglist(NULL, ast_str(l, "list.remove(x): x not in list"))));
+        lw_stmt(c, ast_if(l, ast_compare(l, H("k"), OP_LT, ast_int(l, 0)), ast_vec1(exc), (vec){0}));
+        lw_stmt(c, ast_for(l, H("j"), RANGE(H("k"), ADD(len, -1), 1), ast_vec1(SET(AT(H("j")), AT(ADD(H("j"), 1)))), (vec){0}));
+        lw_stmt(c, ast_expr_stmt(l, ast_call(l, ast_attr(l, L, "pop"), NULL)));
+    }
+    return lw_vnew(V_NONE, l);
+#undef H
+#undef ARG
+#undef AT
+#undef ADD
+#undef SET
+#undef RANGE
+}
+
 /* ---- print() of a run-time list of scalars ---------------------------------------------------
  * print("t =", times) prints the list as Python does, "[0.0, 0.25]": the print is split at each
  * such list into prints with end="" and a loop over its items, ", " between them. Python floats
@@ -80,6 +194,47 @@ static ast *print_call(loc l, vec args, ast *end)
 }
 static ast *stmt(ast *e) { return ast_expr_stmt(e->l, e); }
 
+/* L[a:b], sorted(L), list(L) with L a name bound to a run-time list (known without lowering
+ * anything, so that other print()s keep their temporaries) */
+static int rt_root(lctx *c, ast *a)
+{
+    ast *root = a->kind == A_SUBSCRIPT ? a->a : a->kind == A_CALL && a->args.len ? VEC_AT(a->args, 0, ast *) : NULL;
+    binding *b = root ? lw_list_binding(c, root) : NULL;
+    return b && b->val->kind == V_LIST;
+}
+
+/* print(len(top), sorted(top)): the arguments before argument i, when one of them calls
+ * something and each is a number or a string, bound to hidden names first, in order, so that
+ * argument i, a run-time list bound to one next, is evaluated after them as Python does. 0 when
+ * one is something else (an array: the list stays refused, located). */
+static int hoist_before(lctx *c, ast **callp, int i)
+{
+    ast *call = *callp;
+    for (int j = 0; j < i; j++) {
+        lw_probe p;
+        lw_probe_begin(c, &p);
+        value *v = lw_expr(c, VEC_AT(call->args, j, ast *));
+        int ok = v->kind == V_SCALAR || v->kind == V_STR || v->kind == V_FSTR;
+        lw_probe_end(c, &p);
+        if (!ok)
+            return 0;
+    }
+    ast *copy = ast_new(A_CALL, call->l);
+    *copy = *call;
+    copy->args = (vec){0};
+    for (int j = 0; j < call->args.len; j++) {
+        ast *a = VEC_AT(call->args, j, ast *);
+        if (j < i) {
+            ast *h = ast_name(a->l, arena_printf(&util_arena, "print.%d.%d.arg%d", a->l.line, a->l.col, j));
+            lw_stmt(c, ast_assign(a->l, ast_vec1(h), a));
+            a = h;
+        }
+        vec_push(&copy->args, a);
+    }
+    *callp = copy;
+    return 1;
+}
+
 value *lw_list_print(lctx *c, ast *call)
 {
     ast *end = NULL;
@@ -95,9 +250,12 @@ value *lw_list_print(lctx *c, ast *call)
         int maybe = (a->kind == A_SUBSCRIPT && a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE) ||
                     (a->kind == A_COMP && a->ival) ||
                     (a->kind == A_CALL && a->a->kind == A_NAME && (!strcmp(a->a->name, "list") || !strcmp(a->a->name, "sorted")));
+        if (maybe && calls && rt_root(c, a) && hoist_before(c, &call, i))
+            calls = 0;
         if (maybe && !calls) {
             /* print(parent[:8]), print([2 * x for x in L]): a list built at run time written
-             * inline, bound to a hidden name first (no argument before it calls anything) */
+             * inline, bound to a hidden name first (no argument before it calls anything, or
+             * those before it bound first, hoist_before) */
             lw_probe p;
             lw_probe_begin(c, &p);
             value *v = lw_expr(c, a);

@@ -529,6 +529,15 @@ static value *append(lctx *c, ast *call, binding *b)
         return &lw_ERRV;
     }
     value *v = a.pos[0], *lst = b->val;
+    if (v->kind == V_LIST) { /* R = [[0.0] * n for _ in range(n)]: a table of rows of run-time length */
+        diag_error(call->l, "a list of lists built at run time (rows whose length is known only when running, "
+                            "as in [[0.0] * n for _ in range(n)]) is not supported; use a 2-D array "
+                            "(np.zeros((n, n)), R[i, m])");
+        binding *nb = lw_bind(c, nm->name); /* read as an error from now on: no second message */
+        nb->kind = B_VALUE;
+        nb->val = &lw_ERRV;
+        return &lw_ERRV;
+    }
     /* an object's attribute (lower_class.c) is a module name bound from any scope */
     int attr = nm->name[0] == '@';
     if (lst->kind == V_TUPLE && c->sc != c->module && b == lw_find_in(c->module, nm->name) &&
@@ -654,13 +663,24 @@ value *lw_list_call(lctx *c, ast *call)
     if (f->kind == A_NAME && strcmp(f->name, "len") == 0 && !lw_lookup(c, "len", &unbound) &&
         call->args.len == 1 && !call->kwargs.len && (b = lw_list_binding(c, VEC_AT(call->args, 0, ast *))) &&
         b->val->kind == V_LIST) {
-        value *r = lw_scalar(call->l, ir_varref(call->l, b->val->lcnt), 0);
+        /* a Python int (weak): [len(L)] prints [5], np.float32(2) * len(L) stays float32 */
+        value *r = lw_scalar(call->l, ir_varref(call->l, b->val->lcnt), 1);
         r->type = T_I64;
         return r;
     }
+    if (f->kind == A_ATTR && f->a && (b = lw_list_binding(c, f->a)) && !b->val->keys &&
+        (b->val->kind == V_LIST || b->val->is_list)) {
+        value *r = lw_list_mutate(c, call, b->val);
+        if (r)
+            return r;
+    }
     if (f->kind == A_ATTR && f->a && (b = lw_list_binding(c, f->a)) && b->val->kind == V_LIST) {
+        value *r = lw_list_index_count(c, call, b->val);
+        if (r)
+            return r;
         diag_error(f->l, "list.%s() is not supported for a list built at run time (append, pop(), len(), "
-                         "indexing and NumPy functions of it are)", f->name);
+                         "indexing, extend() and NumPy functions of it are; index(), count(), reverse(), "
+                         "insert(i, x) and remove(x) of a list of numbers)", f->name);
         return &lw_ERRV;
     }
     return NULL;

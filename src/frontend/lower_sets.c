@@ -9,13 +9,22 @@
  *                            (literals: s = [the distinct ones])
  *   s.add(x)             ->  v = x; if v not in s: s.append(v)
  *   x in {a, b}          ->  x in [a, b]
+ *   A - B, A & B, A | B, A ^ B (A, B sets: names, set(...) or such operations), in a statement
+ *   that evaluates it once (an assignment, an expression, a return, an if's test, a for's
+ *   iterable; not a while's test, and not under and/or, if-else, a lambda or a comprehension),
+ *   and set(...) there too (len(set(x))), and s |= B (s = s | B: a new list, not s changed in
+ *   place)
+ *                        ->  h = []; for v in A: if v not in B: h.append(v)   (&: if v in B;
+ *                            |: every v of A, then those of B not in A; ^: both differences)
+ *                            before the statement, which reads the hidden name h
  * (each rewritten statement inside an `if True:`, v a hidden name). Membership is Python's ==
  * with each item (lw_list_contains), len, truth, sorted(s), min and max are the list's.
  *
  * What depends on a set's order, which follows the hashes of its items and its history in
  * CPython and which a list in insertion order does not reproduce, is refused where it happens:
  * iterating over a set, list(s), printing it, s.pop(); so are the operations this rewrite does
- * not give (discard, remove, union and the like, | & - ^). Names are compared by spelling (a
+ * not give (discard, remove, union and the like; | & - ^ where they would not be evaluated once,
+ * before the statement). Names are compared by spelling (a
  * name bound to a set anywhere is a set everywhere), as lower_deque.c does.
  *
  * Requires: the module's AST as parsed (a set literal is parsed as set([a, b])). Establishes:
@@ -45,11 +54,22 @@ static int is_set_call(ast *a)
 
 static int is_set_name(ast *a, sets *st) { return a && a->kind == A_NAME && in(&st->names, a->name); }
 
+static int is_setop(ast *a, sets *st);
+
+/* set(...), {a, b}, a name bound to a set, or an operation between two of these */
+static int is_set_expr(ast *a, sets *st) { return is_set_call(a) || is_set_name(a, st) || is_setop(a, st); }
+
+static int is_setop(ast *a, sets *st)
+{
+    return a && a->kind == A_BINOP && (a->op == '|' || a->op == '&' || a->op == '-' || a->op == '^') &&
+           is_set_expr(a->a, st) && is_set_expr(a->b, st);
+}
+
 static void find_names(ast *a, sets *st)
 {
     if (!a)
         return;
-    if (a->kind == A_ASSIGN && is_set_call(a->a))
+    if (a->kind == A_ASSIGN && (is_set_call(a->a) || is_setop(a->a, st)))
         for (int i = 0; i < a->targets.len; i++) {
             ast *t = VEC_AT(a->targets, i, ast *);
             if (t->kind == A_NAME && !in(&st->names, t->name))
@@ -229,8 +249,14 @@ static void check_expr(ast *a, sets *st)
         }
     if (a->kind == A_BINOP && (is_set_name(a->a, st) || is_set_name(a->b, st)) &&
         (a->op == '|' || a->op == '&' || a->op == '-' || a->op == '^')) {
-        refuse(a, "an operation between sets", 0);
-        neutral(a);
+        if (is_setop(a, st))
+            diag_error(a->l, "an operation between sets is supported where its statement evaluates it once, "
+                             "before anything else (an assignment, an expression, a return, an if's test, a "
+                             "for's iterable), not in a while's test or under and/or, if-else, a lambda or a "
+                             "comprehension: bind it to a name first");
+        else
+            refuse(a, "an operation between a set and what is not a set", 0);
+        *a = *ast_list(a->l, (vec){0}); /* an empty set, as a list: no second message */
         return;
     }
     if (a->kind == A_CALL && a->a->kind == A_NAME) {
@@ -249,8 +275,9 @@ static void check_expr(ast *a, sets *st)
                 neutral(VEC_AT(a->args, i, ast *));
             }
         if (is_set_call(a)) {
-            diag_error(a->l, "set() is supported bound to a name (s = set(), s = set(items), s = {a, b}) "
-                             "or as the right operand of 'in'");
+            diag_error(a->l, "set() is supported bound to a name (s = set(), s = set(items), s = {a, b}), "
+                             "as the right operand of 'in', or where its statement evaluates it once (not in "
+                             "a while's test or under and/or, if-else, a lambda or a comprehension)");
             a->kind = A_LIST;
             a->a = NULL;
             a->args = (vec){0};
@@ -273,6 +300,107 @@ static void check_expr(ast *a, sets *st)
 }
 
 static void rewrite_body(vec *body, sets *st);
+static void build_op(ast *x, const char *h, sets *st, vec *pre);
+
+/* A new hidden name bound to a set */
+static const char *set_temp(sets *st, loc l)
+{
+    const char *h = hidden(st, "setop", l);
+    vec_push(&st->names, (void *)h);
+    return h;
+}
+
+/* The items' loops of a rewritten s = set(items): checked as the program's own (iterating over
+ * a set is refused) */
+static void check_items(ast *r, sets *st)
+{
+    for (int k = 0; r && k < r->body.len; k++)
+        if (VEC_AT(r->body, k, ast *)->kind == A_FOR)
+            check_expr(VEC_AT(r->body, k, ast *)->a, st);
+}
+
+/* An operand of a set operation as the name of its list; what computes it pushed onto pre */
+static const char *operand(ast *x, sets *st, vec *pre)
+{
+    if (is_set_name(x, st))
+        return x->name;
+    const char *h = set_temp(st, x->l);
+    if (is_set_call(x)) {
+        ast *as = ast_assign(x->l, ast_vec1(ast_name(x->l, h)), x);
+        ast *r = rewrite_stmt(as, st);
+        check_items(r, st);
+        vec_push(pre, r ? r : as);
+    } else
+        build_op(x, h, st, pre);
+    return h;
+}
+
+/* for v in A: [if v (not) in B:] h.append(v) */
+static ast *append_from(loc l, const char *h, const char *a, int test, const char *b, sets *st)
+{
+    const char *v = hidden(st, h, l);
+    ast *app = ast_expr_stmt(l, ast_call(l, ast_attr(l, ast_name(l, h), "append"), ast_arglist(NULL, ast_name(l, v))));
+    if (test)
+        app = ast_if(l, ast_compare(l, ast_name(l, v), test, ast_name(l, b)), ast_vec1(app), (vec){0});
+    return ast_for(l, ast_name(l, v), ast_name(l, a), ast_vec1(app), (vec){0});
+}
+
+/* h = A op B as the lists of distinct items: A's items in A's order, then B's (Python's order
+ * of a set is not kept, and nothing that depends on it is accepted) */
+static void build_op(ast *x, const char *h, sets *st, vec *pre)
+{
+    loc l = x->l;
+    const char *a = operand(x->a, st, pre), *b = operand(x->b, st, pre);
+    vec_push(pre, ast_assign(l, ast_vec1(ast_name(l, h)), ast_list(l, (vec){0})));
+    vec_push(pre, append_from(l, h, a, x->op == '|' ? 0 : x->op == '&' ? OP_IN : OP_NOTIN, b, st));
+    if (x->op == '|' || x->op == '^')
+        vec_push(pre, append_from(l, h, b, OP_NOTIN, a, st));
+}
+
+/* Set operations and set(...) calls of an expression evaluated once, computed before it (into
+ * pre) and read there as hidden names. Not under and/or, if-else, lambdas and comprehensions
+ * (evaluated conditionally or repeatedly), nor the right operand of 'in' (a list already). */
+static void hoist(ast *a, sets *st, vec *pre)
+{
+    if (!a || a->kind == A_BOOLOP || a->kind == A_IFEXP || a->kind == A_LAMBDA || a->kind == A_COMP)
+        return;
+    if (is_setop(a, st) || (is_set_call(a) && a->args.len <= 1 && !a->kwargs.len)) {
+        ast *cp = ast_new(a->kind, a->l); /* the node itself becomes the name */
+        *cp = *a;
+        const char *h = operand(cp, st, pre);
+        *a = *ast_name(a->l, h);
+        return;
+    }
+    if (a->kind == A_COMPARE)
+        for (int i = 0; i < a->args.len; i++)
+            if ((a->cmpops[i] == OP_IN || a->cmpops[i] == OP_NOTIN) && is_set_call(VEC_AT(a->args, i, ast *)))
+                return;
+    hoist(a->a, st, pre);
+    hoist(a->b, st, pre);
+    hoist(a->c, st, pre);
+    vec *vs[] = {&a->args, &a->kwargs};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            hoist(VEC_AT(*vs[k], i, ast *), st, pre);
+}
+
+/* The statements that compute the set operations of s, which evaluates them once, before it */
+static vec hoist_stmt(ast *s, sets *st)
+{
+    vec pre = {0};
+    if (s->kind == A_AUGASSIGN && is_set_name(s->b, st) &&
+        (s->op == '|' || s->op == '&' || s->op == '-' || s->op == '^') && is_set_expr(s->a, st)) {
+        ast *op = ast_binop(s->l, s->op, ast_name(s->b->l, s->b->name), s->a); /* s |= B: s = s | B */
+        *s = *ast_assign(s->l, ast_vec1(s->b), op);
+    }
+    if (s->kind == A_ASSIGN && s->targets.len == 1 && is_set_name(VEC_AT(s->targets, 0, ast *), st) &&
+        is_set_call(s->a)) /* s = set(items): rewrite_stmt's */
+        return pre;
+    if (s->kind == A_EXPR_STMT || s->kind == A_ASSIGN || s->kind == A_AUGASSIGN || s->kind == A_RETURN ||
+        s->kind == A_IF || s->kind == A_FOR)
+        hoist(s->a, st, &pre);
+    return pre;
+}
 
 static void rewrite_in(ast *s, sets *st)
 {
@@ -298,22 +426,28 @@ static void rewrite_body(vec *body, sets *st)
 {
     for (int i = 0; i < body->len; i++) {
         ast *s = VEC_AT(*body, i, ast *);
+        vec pre = hoist_stmt(s, st);
         ast *r = rewrite_stmt(s, st);
         if (r) {
             body->items[i] = r;
             /* the items' loop and the test read only what the program wrote */
-            for (int k = 0; k < r->body.len; k++)
-                if (VEC_AT(r->body, k, ast *)->kind == A_FOR)
-                    check_expr(VEC_AT(r->body, k, ast *)->a, st);
-            continue;
+            check_items(r, st);
+        } else
+            rewrite_in(s, st);
+        if (pre.len) {
+            vec_push(&pre, body->items[i]);
+            body->items[i] = block(s->l, pre);
         }
-        rewrite_in(s, st);
     }
 }
 
 void lw_sets_rewrite(ast *module)
 {
     sets st = {0};
-    find_names(module, &st);
+    int n;
+    do { /* a = set(x) - {0}; b = a & c: until no name is added */
+        n = st.names.len;
+        find_names(module, &st);
+    } while (st.names.len != n);
     rewrite_body(&module->body, &st);
 }
