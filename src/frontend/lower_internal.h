@@ -484,6 +484,8 @@ value *lw_call_prelude(lctx *c, loc l, const char *name, int n, value **v); /* i
 /* lower_stats.c: np.histogram, written in the prelude (its source, appended to linalg's) */
 extern const char lw_stats_prelude_src[];
 extern const char lw_pyrandom_prelude_src[]; /* lower_pyrandom.c */
+extern const char lw_polyfit_prelude_src[];  /* lower_polyfit.c: np.polyfit */
+const lw_builtin *lw_polyfit_find(const char *name, int method);
 const lw_builtin *lw_stats_find(const char *name, int method);
 /* lower_einsum.c: np.einsum with subscripts known when compiling */
 const lw_builtin *lw_einsum_find(const char *name, int method);
