@@ -23,10 +23,10 @@ static int rnd_warned;        /* the clock-seed warning was given */
 static const char rnd_supported[] =
     "supported from numpy.random: seed, rand, randn, random, random_sample, standard_normal, "
     "normal, uniform, randint, choice (also with p=), shuffle, permutation, exponential, "
-    "standard_exponential, gamma, standard_gamma, default_rng, "
+    "standard_exponential, gamma, standard_gamma, binomial, default_rng, "
     "RandomState (with the same methods); of a Generator: "
     "random, uniform, integers, standard_normal, normal, choice, shuffle, permutation, "
-    "gamma and standard_gamma (shape 0 or > 1)";
+    "gamma and standard_gamma (shape 0 or > 1), binomial (n and p numbers)";
 
 /* np.random.NAME or GENERATOR.NAME: a built-in whose call random_call lowers. */
 value *lw_random_attr(value *obj, ast *a)
@@ -34,9 +34,10 @@ value *lw_random_attr(value *obj, ast *a)
     static const char *legacy[] = {"seed", "rand", "randn", "random", "random_sample",
                                    "standard_normal", "normal", "uniform", "randint", "choice",
                                    "shuffle", "permutation", "exponential", "standard_exponential",
-                                   "gamma", "standard_gamma", "default_rng", "RandomState", NULL};
+                                   "gamma", "standard_gamma", "binomial", "default_rng", "RandomState", NULL};
     static const char *methods[] = {"random", "uniform", "integers", "standard_normal", "normal",
-                                    "choice", "shuffle", "permutation", "gamma", "standard_gamma", NULL};
+                                    "choice", "shuffle", "permutation", "gamma", "standard_gamma", "binomial",
+                                    NULL};
     int gen = obj->kind == V_RNG;
     /* a RandomState object has the module's functions (less the constructors) as methods */
     for (const char **p = gen && obj->n > 0 ? methods : legacy; *p; p++)
@@ -103,7 +104,7 @@ static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr 
     } else {
         /* NumPy returns a Python float or int, even for dtype=np.float32 (a NumPy scalar for
          * integers of the narrow dtypes, a Python bool for bool) */
-        s->var = lw_temp_scalar(c, k == R_INT ? T_I64 : T_F64);
+        s->var = lw_temp_scalar(c, k == R_INT || k == R_BINOMIAL ? T_I64 : T_F64);
         r = lw_scalar(l, ir_varref(l, s->var), 1);
         if (s->nb || (k == R_INT && t == T_U32)) {
             r = lw_scalar(l, ir_cast(l, t, ir_varref(l, s->var)), t == T_BOOL);
@@ -449,6 +450,25 @@ value *lw_random_call(lctx *c, value *fn, ast *call)
             return &lw_ERRV;
         }
         return rnd_draw(c, l, gen, R_GAMMA, p0, p1, v[2], T_F64, fname);
+    }
+    if (strcmp(n, "binomial") == 0) {
+        /* n trials of probability p, numbers (NumPy's checks when running); an int64 array, or
+         * a Python int */
+        const char *pn[] = {"n", "p", "size"};
+        if (!lw_match_args(l, fname, &a, 3, pn, 2, v))
+            return &lw_ERRV;
+        for (int k = 0; k < 2; k++)
+            if (v[k]->kind != V_SCALAR || v[k]->cplx) {
+                diag_error(v[k]->l, "%s(): %s must be a number here, not %s (an array of %s is not "
+                                    "supported)", fname, pn[k], lw_vkind_desc(v[k]), k ? "probabilities" : "trials");
+                return &lw_ERRV;
+            }
+        if (ir_type_is_float(v[0]->type)) {
+            diag_error(v[0]->l, "%s(): n must be an int here, not a float", fname);
+            return &lw_ERRV;
+        }
+        return rnd_draw(c, l, gen, R_BINOMIAL, ir_cast(l, T_I64, v[0]->e), rnd_float(v[1], fname, "p"), v[2],
+                        T_I64, fname);
     }
     if (strcmp(n, "standard_normal") == 0 || strcmp(n, "normal") == 0 || strcmp(n, "uniform") == 0) {
         int unif = n[0] == 'u', std = n[0] == 's';
