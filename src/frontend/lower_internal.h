@@ -559,6 +559,7 @@ ir_stmt *lw_random_stmt(loc l, int gen, ir_rkind k, const char *fname);
 value *lw_random_shuffle(lctx *c, loc l, int gen, const char *n, const char *fname, args *a);
 value *lw_random_choice_norepl(lctx *c, loc l, int gen, ir_expr *pop, value *size, const char *fname);
 value *lw_shuffle_rows(lctx *c, loc l, int gen, ir_rkind k, value *x, const char *fname);
+value *lw_take_rows(lctx *c, loc l, value *x, value *idx); /* x[idx] along axis 0: a new array */
 /* lower_pyrandom.c: Python's random module */
 int lw_is_pyrandom_module(const char *name);
 /* lower_complex.c: complex128 values as pairs of float64 parts */

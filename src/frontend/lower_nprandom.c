@@ -247,8 +247,9 @@ static value *choice_p(lctx *c, loc l, int gen, value *pv, value *nv, value *siz
 /* choice(a, size, replace=True, p=None), as NumPy does it: with replacement the indices are
  * randint(0, len(a), size) from the same stream (Generator: integers, Lemire's draws), without
  * replacement lower_shuffle.c's sample; the result is a[idx]. a is a number (the
- * indices themselves) or a sequence of numbers known when compiling ([-1, 1] spins), whose item
- * k is selected where idx == k (its dtype as np.array(a) gives it). */
+ * indices themselves), a sequence of numbers known when compiling ([-1, 1] spins), whose item
+ * k is selected where idx == k (its dtype as np.array(a) gives it), or an array, whose items
+ * (rows) are gathered by lower_gather.c along axis 0. */
 static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
 {
     value *av = v[0];
@@ -271,7 +272,7 @@ static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
         diag_error(pv->l, "%s(): p= without replacement is not supported (with replacement it is)", fname);
         return &lw_ERRV;
     }
-    int seq = av->kind == V_TUPLE;
+    int seq = av->kind == V_TUPLE, arr = av->kind == V_ARRAY;
     if (seq) {
         if (av->n == 0) {
             diag_error(av->l, "'a' cannot be empty unless no samples are taken");
@@ -283,13 +284,29 @@ static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
                                             "here), not with %s", fname, lw_vkind_desc(av->items[i]));
                 return &lw_ERRV;
             }
+    } else if (arr) {
+        if (av->rank < 1) {
+            diag_error(av->l, "%s(): a must be 1-dimensional or an integer", fname);
+            return &lw_ERRV;
+        }
+        if (lw_is_complex(av)) {
+            diag_error(av->l, "%s() of a complex array is not supported", fname);
+            return &lw_ERRV;
+        }
     } else if (!lw_is_int_scalar(av)) {
-        diag_error(av->l, "%s(): a must be an int or a sequence of numbers known when compiling, "
-                          "not %s", fname, lw_vkind_desc(av));
+        diag_error(av->l, "%s(): a must be an int, an array or a sequence of numbers known when "
+                          "compiling, not %s", fname, lw_vkind_desc(av));
         return &lw_ERRV;
     }
     value *iv[4] = {lw_scalar(l, lw_I64(l, 0), 1),
-                    seq ? lw_scalar(l, lw_I64(l, av->n), 1) : av, v[1], NULL};
+                    seq ? lw_scalar(l, lw_I64(l, av->n), 1) : arr ? lw_scalar(l, av->len[0], 1) : av, v[1],
+                    NULL};
+    if (arr) { /* NumPy's check of an empty population, before any draw (any size: tylesc) */
+        ir_expr *pop = ir_cast(l, T_I64, av->len[0]);
+        lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, pop, lw_I64(l, 0), 0),
+                      gen > 0 ? "ValueError: a cannot be empty unless no samples are taken"
+                              : "ValueError: 'a' cannot be empty unless no samples are taken");
+    }
     value *idx;
     if (pv)
         idx = choice_p(c, l, gen, pv, iv[1], v[1], fname);
@@ -298,6 +315,26 @@ static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
     else {
         ir_expr *pop = lw_int_operand(iv[1], "a");
         idx = pop ? lw_random_choice_norepl(c, l, gen, pop, v[1], fname) : &lw_ERRV;
+    }
+    if (arr && idx->kind == V_ARRAY) /* a[idx]: the items (rows) drawn, a new array */
+        return lw_take_rows(c, l, av, idx);
+    if (arr && idx->kind == V_SCALAR) { /* one item of a 1-D array: a NumPy scalar, read now */
+        if (av->rank != 1) {
+            diag_error(l, "%s() of one row of a %d-D array (no size) is not supported (with size= it is)",
+                       fname, av->rank);
+            return &lw_ERRV;
+        }
+        ir_var *slot = lw_whole_slot(av);
+        if (!slot)
+            slot = lw_whole_slot(av = lw_materialize(c, av));
+        ir_expr **ix = NEWN(ir_expr *, 1);
+        ix[0] = ir_cast(l, T_I64, idx->e);
+        ir_var *tmp = lw_temp_scalar(c, av->type);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+        as->var = tmp;
+        as->e = ir_elem(l, slot, ix);
+        lw_emit(c, as);
+        return lw_scalar(l, ir_varref(l, tmp), 0);
     }
     if (!seq || idx->kind == V_ERR)
         return idx;
