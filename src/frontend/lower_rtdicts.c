@@ -11,6 +11,8 @@
  *                       if len(d.keys) == 0 or d.k > d.hi: d.keys.append(d.k); d.vals.append(v); d.hi = d.k
  *                       else: dict.put(d.keys, d.vals, d.k, v)   (the key's value replaced, or appended)
  *   d[k]            ->  d.vals[dict.find(d.keys, k)]   (Python's KeyError when it is not there)
+ *   d.get(k, v0)    ->  dict.get(d.keys, d.vals, k, v0)   (v0, of the values' kind, when k is not there)
+ *   print(..., d)   ->  print(..., dict.repr(d.keys, d.vals))   (Python's dict repr; values numbers or tuples)
  *   len(d), k in d, for k in d, sorted(d), min(d), max(d), sum(d), d.keys(), d.values(),
  *   d.items()       ->  the same of d.keys, d.vals, zip(d.keys, d.vals)
  *   for k in sorted(d): ...  ->  d.sorted.N = sorted(d.keys); for k in d.sorted.N: ...
@@ -135,22 +137,10 @@ static void refuse(ast *a)
                      "print(d), d.keys(), d.values() and d.items() are)", a->name);
 }
 
-/* print(d)'s text, as Python's dict repr: "{" + ", ".join([repr(k) + ": " + repr(v) for k, v in
- * zip(d.keys, d.vals)]) + "}" */
+/* print(d)'s text: dict.repr(d.keys, d.vals), lowered by lw_rtdict_call */
 static ast *dict_text(loc l, const char *d)
 {
-    ast *k = ast_name(l, "dict.repr.k"), *v = ast_name(l, "dict.repr.v");
-    ast *item = ast_binop(l, '+', ast_binop(l, '+', call1(l, "repr", k), ast_str(l, ": ")), call1(l, "repr", v));
-    ast *tgt = ast_new(A_TUPLE, l), *clause = ast_new(A_FOR, l), *comp = ast_new(A_COMP, l);
-    tgt->args = ast_vec1(k);
-    vec_push(&tgt->args, v);
-    clause->b = tgt;
-    clause->a = ast_call(l, ast_name(l, "zip"), ast_arglist(ast_arglist(NULL, H(l, d, "keys")), H(l, d, "vals")));
-    comp->a = item;
-    comp->args = ast_vec1(clause);
-    comp->ival = 1;
-    ast *join = ast_call(l, ast_attr(l, ast_str(l, ", "), "join"), ast_arglist(NULL, comp));
-    return ast_binop(l, '+', ast_binop(l, '+', ast_str(l, "{"), join), ast_str(l, "}"));
+    return ast_call(l, ast_name(l, "dict.repr"), ast_arglist(ast_arglist(NULL, H(l, d, "keys")), H(l, d, "vals")));
 }
 
 /* Expressions: reads of d rewritten in place. */
@@ -404,7 +394,8 @@ value *lw_rtdict_call(lctx *c, ast *call)
 {
     ast *f = call->a;
     if (f->kind != A_NAME ||
-        (strcmp(f->name, "dict.find") != 0 && strcmp(f->name, "dict.put") != 0 && strcmp(f->name, "dict.get") != 0))
+        (strcmp(f->name, "dict.find") != 0 && strcmp(f->name, "dict.put") != 0 && strcmp(f->name, "dict.get") != 0 &&
+         strcmp(f->name, "dict.repr") != 0))
         return NULL;
     loc l = call->l;
     value *keys = list_of(c, VEC_AT(call->args, 0, ast *));
@@ -424,6 +415,30 @@ value *lw_rtdict_call(lctx *c, ast *call)
         value *r = lw_scalar(l, ir_varref(l, at), 0);
         r->type = T_I64;
         return r;
+    }
+    if (f->name[5] == 'r') { /* dict.repr(K, V): Python's dict repr, "{" + ", ".join([repr(k) + ": " +
+                                repr(v) for k, v in zip(K, V)]) + "}" */
+        ast *V = VEC_AT(call->args, 1, ast *);
+        value *vals = lw_expr(c, V);
+        if (vals->kind == V_ERR)
+            return vals;
+        if (vals->kind != V_LIST || vals->rank) {
+            diag_error(l, "print() of a dict of arrays whose keys are known only when running is not "
+                          "supported (of numbers, and of tuples of numbers, it is)");
+            return &lw_ERRV;
+        }
+        ast *k = ast_name(l, "dict.repr.k"), *v = ast_name(l, "dict.repr.v");
+        ast *item = ast_binop(l, '+', ast_binop(l, '+', call1(l, "repr", k), ast_str(l, ": ")), call1(l, "repr", v));
+        ast *tgt = ast_new(A_TUPLE, l), *clause = ast_new(A_FOR, l), *comp = ast_new(A_COMP, l);
+        tgt->args = ast_vec1(ast_name(l, "dict.repr.k"));
+        vec_push(&tgt->args, ast_name(l, "dict.repr.v"));
+        clause->b = tgt;
+        clause->a = ast_call(l, ast_name(l, "zip"), ast_arglist(ast_arglist(NULL, VEC_AT(call->args, 0, ast *)), V));
+        comp->a = item;
+        comp->args = ast_vec1(clause);
+        comp->ival = 1; /* a list */
+        ast *join = ast_call(l, ast_attr(l, ast_str(l, ", "), "join"), ast_arglist(NULL, comp));
+        return lw_expr(c, ast_binop(l, '+', ast_binop(l, '+', ast_str(l, "{"), join), ast_str(l, "}")));
     }
     if (f->name[5] == 'g') /* dict.get(K, V, x, default) */
         return dict_get(c, l, keys, VEC_AT(call->args, 1, ast *), VEC_AT(call->args, 2, ast *),
