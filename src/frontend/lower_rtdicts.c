@@ -422,7 +422,7 @@ value *lw_rtdict_call(lctx *c, ast *call)
         value *vals = lw_expr(c, V);
         if (vals->kind == V_ERR)
             return vals;
-        if (vals->kind != V_LIST || vals->rank) {
+        if (vals->kind != V_LIST || (vals->rank && !vals->lrow)) {
             diag_error(l, "print() of a dict of arrays whose keys are known only when running is not "
                           "supported (of numbers, and of tuples of numbers, it is)");
             return &lw_ERRV;
