@@ -26,7 +26,7 @@ static const char rnd_supported[] =
     "standard_exponential, gamma, standard_gamma, binomial, default_rng, "
     "RandomState (with the same methods); of a Generator: "
     "random, uniform, integers, standard_normal, normal, choice, shuffle, permutation, "
-    "gamma and standard_gamma (shape 0 or > 1), binomial (n and p numbers)";
+    "gamma and standard_gamma (shape 0 or > 1), binomial";
 
 /* np.random.NAME or GENERATOR.NAME: a built-in whose call random_call lowers. */
 value *lw_random_attr(value *obj, ast *a)
@@ -358,6 +358,64 @@ static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
     return r;
 }
 
+/* x's item at the loop indices it[0..rr) of a result of rank rr, broadcast (a scalar: itself) */
+static ir_expr *bcast_item(loc l, value *x, ir_var *slot, int rr, ir_var **it, ir_type t)
+{
+    if (!slot)
+        return ir_cast(l, t, x->e);
+    ir_expr **ix = NEWN(ir_expr *, x->rank);
+    for (int d = 0; d < x->rank; d++) {
+        int rd = rr - x->rank + d;
+        ix[d] = lw_sym_is_one_ext(x->sh[d]) ? lw_I64(l, 0) : ir_varref(l, it[rd]);
+    }
+    return ir_cast(l, t, ir_elem(l, slot, ix));
+}
+
+/* binomial(n, p) with an array of trials or of probabilities (or both), broadcast: one draw per
+ * item in C order of the broadcast shape, as NumPy's loop draws them (each item checked as it
+ * is drawn: NumPy checks every p, then every n, before drawing, so only the message of a call
+ * with both kinds of bad item can differ). A loop of element draws: every rank draws every item
+ * and keeps the whole array. */
+static value *binomial_arrays(lctx *c, loc l, int gen, value *n, value *p, value *size, const char *fname)
+{
+    if (size && size->kind != V_NONE) {
+        diag_error(size->l, "%s(): size= with an array of n or p is not supported (the broadcast "
+                            "shape of n and p is)", fname);
+        return &lw_ERRV;
+    }
+    value *shape = lw_binop(c, l, OP_ADD, n, p); /* the broadcast shape, NumPy's message if none */
+    if (shape->kind == V_ERR)
+        return shape;
+    int rr = shape->rank;
+    value *r = lw_new_array(c, l, T_I64, rr, shape->len, shape->sh, 0, NULL);
+    if (r->kind == V_ERR)
+        return r;
+    ir_var *ns = NULL, *ps = NULL;
+    if (n->kind == V_ARRAY && !(ns = lw_whole_slot(n)))
+        ns = lw_whole_slot(n = lw_materialize(c, n));
+    if (p->kind == V_ARRAY && !(ps = lw_whole_slot(p)))
+        ps = lw_whole_slot(p = lw_materialize(c, p));
+    ir_var *it[IR_MAX_RANK];
+    vec *saved = c->out;
+    c->out = lw_loop_nest(c, l, c->out, rr, shape->len, "binom_it", it);
+    ir_stmt *st = lw_random_stmt(l, gen, R_BINOMIAL, fname);
+    st->e = bcast_item(l, n, ns, rr, it, T_I64);
+    st->e2 = bcast_item(l, p, ps, rr, it, T_F64);
+    st->var = lw_temp_scalar(c, T_I64);
+    lw_emit(c, st);
+    ir_expr **at = NEWN(ir_expr *, rr);
+    for (int d = 0; d < rr; d++)
+        at[d] = ir_varref(l, it[d]);
+    ir_stmt *set = ir_stmt_new(S_SETELEM, l);
+    set->var = r->fresh;
+    set->n = rr;
+    set->args = at;
+    set->e = ir_varref(l, st->var);
+    lw_emit(c, set);
+    c->out = saved;
+    return r;
+}
+
 value *lw_random_call(lctx *c, value *fn, ast *call)
 {
     loc l = call->l;
@@ -495,15 +553,17 @@ value *lw_random_call(lctx *c, value *fn, ast *call)
         if (!lw_match_args(l, fname, &a, 3, pn, 2, v))
             return &lw_ERRV;
         for (int k = 0; k < 2; k++)
-            if (v[k]->kind != V_SCALAR || v[k]->cplx) {
-                diag_error(v[k]->l, "%s(): %s must be a number here, not %s (an array of %s is not "
-                                    "supported)", fname, pn[k], lw_vkind_desc(v[k]), k ? "probabilities" : "trials");
+            if ((v[k]->kind != V_SCALAR && v[k]->kind != V_ARRAY) || v[k]->cplx) {
+                diag_error(v[k]->l, "%s(): %s must be a number or an array here, not %s", fname, pn[k],
+                           lw_vkind_desc(v[k]));
                 return &lw_ERRV;
             }
         if (ir_type_is_float(v[0]->type)) {
             diag_error(v[0]->l, "%s(): n must be an int here, not a float", fname);
             return &lw_ERRV;
         }
+        if (v[0]->kind == V_ARRAY || v[1]->kind == V_ARRAY)
+            return binomial_arrays(c, l, gen, v[0], v[1], v[2], fname);
         return rnd_draw(c, l, gen, R_BINOMIAL, ir_cast(l, T_I64, v[0]->e), rnd_float(v[1], fname, "p"), v[2],
                         T_I64, fname);
     }
