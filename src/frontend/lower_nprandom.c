@@ -26,7 +26,7 @@ static const char rnd_supported[] =
     "standard_exponential, gamma, standard_gamma, binomial, default_rng, "
     "RandomState (with the same methods); of a Generator: "
     "random, uniform, integers, standard_normal, normal, choice, shuffle, permutation, "
-    "gamma and standard_gamma (shape 0 or > 1), binomial";
+    "exponential, standard_exponential, gamma, standard_gamma, binomial";
 
 /* np.random.NAME or GENERATOR.NAME: a built-in whose call random_call lowers. */
 value *lw_random_attr(value *obj, ast *a)
@@ -37,7 +37,7 @@ value *lw_random_attr(value *obj, ast *a)
                                    "gamma", "standard_gamma", "binomial", "default_rng", "RandomState", NULL};
     static const char *methods[] = {"random", "uniform", "integers", "standard_normal", "normal",
                                     "choice", "shuffle", "permutation", "gamma", "standard_gamma", "binomial",
-                                    NULL};
+                                    "exponential", "standard_exponential", NULL};
     int gen = obj->kind == V_RNG;
     /* a RandomState object has the module's functions (less the constructors) as methods */
     for (const char **p = gen && obj->n > 0 ? methods : legacy; *p; p++)
@@ -466,8 +466,32 @@ value *lw_random_call(lctx *c, value *fn, ast *call)
         return rnd_draw(c, l, gen, n[4] ? R_GAUSS : R_SAMPLE, n[4] ? ir_const_f(l, T_F64, 0.0) : NULL,
                         n[4] ? ir_const_f(l, T_F64, 1.0) : NULL, size, T_F64, fname);
     }
+    if (pcg && (strcmp(n, "exponential") == 0 || strcmp(n, "standard_exponential") == 0)) {
+        /* a Generator's scale * its ziggurat exponential: NumPy's gamma(1, scale), the same
+         * draw and the same check of scale (scale 1.0 for the standard one: x * 1.0 is x) */
+        int std = n[0] == 's';
+        const char *pn[] = {"scale", "size"}, *ps[] = {"size", "dtype", "method"};
+        if (!lw_match_args(l, fname, &a, std ? 3 : 2, std ? ps : pn, 0, v))
+            return &lw_ERRV;
+        ir_type t = T_F64;
+        if (std && v[1] && !lw_dtype_of(v[1], &t))
+            return &lw_ERRV;
+        if (t != T_F64) {
+            diag_error(v[1]->l, "%s(): dtype= other than np.float64 is not supported", fname);
+            return &lw_ERRV;
+        }
+        if (std && v[2] && !(v[2]->kind == V_STR && v[2]->str && strcmp(v[2]->str, "zig") == 0)) {
+            diag_error(v[2]->l, "%s(): method= other than 'zig' is not supported", fname);
+            return &lw_ERRV;
+        }
+        value *scale = std ? NULL : v[0], *size = std ? v[0] : v[1];
+        ir_expr *sc = scale && scale->kind != V_NONE ? rnd_float(scale, fname, "scale") : ir_const_f(l, T_F64, 1.0);
+        if (!sc)
+            return &lw_ERRV;
+        return rnd_draw(c, l, gen, R_GAMMA, ir_const_f(l, T_F64, 1.0), sc, size, T_F64, fname);
+    }
     if (!pcg && (strcmp(n, "exponential") == 0 || strcmp(n, "standard_exponential") == 0)) {
-        /* the legacy stream's scale * -log(1.0 - u) (a Generator's ziggurat is not reproduced) */
+        /* the legacy stream's scale * -log(1.0 - u) */
         int std = n[0] == 's';
         const char *pn[] = {"scale", "size"}, *ps[] = {"size"};
         if (!lw_match_args(l, fname, &a, std ? 1 : 2, std ? ps : pn, 0, v))
@@ -521,9 +545,8 @@ value *lw_random_call(lctx *c, value *fn, ast *call)
                         v[0], t, fname);
     }
     if (strcmp(n, "gamma") == 0 || strcmp(n, "standard_gamma") == 0) {
-        /* scale * standard gamma(shape), drawn as NumPy draws it (tyl_random.c); a Generator's
-         * 0 < shape <= 1 needs NumPy's exponential ziggurat: refused here when shape is known,
-         * else when running */
+        /* scale * standard gamma(shape), drawn as NumPy draws it (tyl_random.c; a Generator's
+         * 0 < shape <= 1 from its exponential ziggurat) */
         int std = n[0] == 's';
         const char *pn[] = {"shape", "scale", "size"}, *ps[] = {"shape", "size"};
         if (!lw_match_args(l, fname, &a, std ? 2 : 3, std ? ps : pn, 1, v))
@@ -536,14 +559,6 @@ value *lw_random_call(lctx *c, value *fn, ast *call)
         ir_expr *p1 = v[1] && v[1]->kind != V_NONE ? rnd_float(v[1], fname, "scale") : ir_const_f(l, T_F64, 1.0);
         if (!p0 || !p1)
             return &lw_ERRV;
-        const ir_expr *ke = p0->kind == E_CAST ? p0->a : p0;
-        double k = ke->kind != E_CONST ? -1.0 : ir_type_is_float(ke->type) ? ke->c.f : (double)ke->c.i;
-        if (pcg && k > 0.0 && k <= 1.0) {
-            diag_error(v[0]->l, "%s() with 0 < shape <= 1 is not supported: NumPy draws it from its "
-                                "exponential ziggurat, which tylesc does not reproduce (shape > 1, shape 0 "
-                                "and np.random.gamma are)", fname);
-            return &lw_ERRV;
-        }
         return rnd_draw(c, l, gen, R_GAMMA, p0, p1, v[2], T_F64, fname);
     }
     if (strcmp(n, "binomial") == 0) {

@@ -13,7 +13,8 @@
  * TYL_PYRANDOM is Python's random module: MT19937 too, seeded by init_by_array from the seed's
  * 32-bit words, ints by _randbelow (the top bits of a draw, rejected until below n), normals by
  * Box-Muller (random.gauss). Binomials (both kinds of stream) follow NumPy's random_binomial: inversion
- * below 30 expected successes, else Kachitvichyanukul and Schmeiser's BTPE.
+ * below 30 expected successes, else Kachitvichyanukul and Schmeiser's BTPE. A Generator's exponentials
+ * (and its gammas of shape <= 1) come from NumPy's exponential ziggurat (tyl_zig_exp.h).
  * An array takes the stream's values in C order of the global array: every rank runs the
  * stream over the whole array and keeps its own block, so the state afterwards is the same on
  * every rank, as later draws need. Unseeded generators take a seed from rank 0's clock.
@@ -21,6 +22,7 @@
 #include "tyl_internal.h"
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
+#include "tyl_zig_exp.h" /* zige_k, zige_w, zige_f: the exponential ziggurat (tools/gen_zig_exp.py) */
 
 #include <math.h>
 #include <stdlib.h>
@@ -332,6 +334,27 @@ static float pcg_normal_f(pcg_state *s)
     }
 }
 
+/* NumPy's random_standard_exponential (a Generator): the ziggurat of exp(-x) in 256 layers
+ * (tyl_zig_exp.h), a 64-bit draw giving 3 unused bits, the level (8 bits) and a 53-bit
+ * abscissa; the base layer's tail beyond ZIGE_R is ZIGE_R - log1p(-U) (NumPy 2's form); a
+ * wedge rejected draws again from the start. */
+#define ZIGE_R 7.6971174701310497140446280481
+static double pcg_std_exp(pcg_state *s)
+{
+    for (;;) {
+        uint64_t ri = pcg_next64(s) >> 3;
+        int idx = (int)(ri & 0xff);
+        ri >>= 8;
+        double x = (double)ri * zige_w[idx];
+        if (ri < zige_k[idx])
+            return x;
+        if (idx == 0)
+            return ZIGE_R - log1p(-pcg_double(s));
+        if ((zige_f[idx - 1] - zige_f[idx]) * pcg_double(s) + zige_f[idx] < exp(-x))
+            return x;
+    }
+}
+
 /* For tests/unit/test_random.c: the tables, to compare entry by entry with NumPy's. */
 void tyl_random_zig_tables(const uint64_t **k, const double **w, const double **f,
                            const uint32_t **kf, const float **wf, const float **ff)
@@ -536,10 +559,6 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
             tyl_rt_error_all(where, "ValueError: scale < 0");
         if (isnan(a)) /* NumPy's rejection loop would never end */
             tyl_rt_error_all(where, "gamma() with a shape that is nan is not supported");
-        if (gen > 0 && a > 0.0 && a <= 1.0)
-            tyl_rt_error_all(where, "a Generator's gamma() with 0 < shape <= 1 (here %.17g) is not supported: "
-                             "NumPy draws it from its exponential ziggurat, which tylesc does not "
-                             "reproduce (shape > 1, shape 0 and np.random.gamma are)", a);
     }
     if (kind == TYL_RK_BINOMIAL) { /* NumPy checks p, then n (both streams, the same words) */
         if (!(a >= 0.0 && a <= 1.0))
@@ -665,19 +684,20 @@ static uint64_t draw_bounded(draw *d)
     return (uint64_t)(m >> 64);
 }
 
-/* NumPy's legacy_standard_gamma (the legacy stream) and random_standard_gamma (a Generator,
- * shape 0 or > 1): Marsaglia and Tsang's method for shape > 1 from normals and uniforms; for
- * 0 < shape < 1 (legacy) Johnk-like rejection with exponentials -log(1 - U); shape 1 (legacy) an
- * exponential. */
+/* NumPy's legacy_standard_gamma (the legacy stream) and random_standard_gamma (a Generator):
+ * Marsaglia and Tsang's method for shape > 1 from normals and uniforms; for 0 < shape < 1
+ * Johnk-like rejection with exponentials (legacy: -log(1 - U); a Generator: its ziggurat);
+ * shape 1 an exponential. */
 static double draw_std_gamma(draw *d, double shape)
 {
-    if (d->mt && shape == 1.0)
-        return -log(1.0 - mt_double(d->mt));
+    if (shape == 1.0)
+        return d->mt ? -log(1.0 - mt_double(d->mt)) : pcg_std_exp(d->pcg);
     if (shape == 0.0)
         return 0.0;
-    if (d->mt && shape < 1.0) {
+    if (shape < 1.0) {
         for (;;) {
-            double U = mt_double(d->mt), V = -log(1.0 - mt_double(d->mt));
+            double U = d->mt ? mt_double(d->mt) : pcg_double(d->pcg);
+            double V = d->mt ? -log(1.0 - mt_double(d->mt)) : pcg_std_exp(d->pcg);
             if (U <= 1.0 - shape) {
                 double X = pow(U, 1. / shape);
                 if (X <= V)

@@ -1326,8 +1326,8 @@ enum {
     TYL_RK_PYGAUSS,    /* Python's random.gauss(a, b): Box-Muller, the second value kept */
     TYL_RK_PYPERM,     /* tyl_random_fill only: Python's random.shuffle of arange(lo) */
     TYL_RK_GAMMA,      /* b * standard gamma(a): gamma(shape=a, scale=b), Marsaglia and Tsang's
-                          method (a Generator's shape <= 1 is refused: NumPy's exponential
-                          ziggurat is not reproduced) */
+                          method; shape < 1 by rejection from exponentials (a Generator's from its
+                          ziggurat: also its exponential(b) as gamma(1, b)) */
     TYL_RK_BINOMIAL,   /* binomial(n = lo, p = a): NumPy's inversion (n p <= 30) or BTPE, an int */
     TYL_RK_SEEDED = 0x100, /* or'ed in: the program seeds this stream before the draw, so a
                               fresh stream after a restart or rescale is an error, not a clock
