@@ -19,8 +19,10 @@
 
 #include "lower_internal.h"
 
-#include <string.h>
 
+/* Each loop has a variable of its own (i1, i2, ...): a loop over a range known when compiling
+ * is unrolled and binds its variable to Python ints, one known only when running to int64, and
+ * a name may not change its type inside a loop. */
 const char lw_polyfit_prelude_src[] =
     "def polyfit1(x, y, deg):\n"
     "    m = int(x.shape[0])\n"
