@@ -19,7 +19,6 @@
 
 #include "lower_internal.h"
 
-
 /* Each loop has a variable of its own (i1, i2, ...): a loop over a range known when compiling
  * is unrolled and binds its variable to Python ints, one known only when running to int64, and
  * a name may not change its type inside a loop. */
