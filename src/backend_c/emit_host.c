@@ -48,7 +48,7 @@ static void emit_random(ectx *c, int ind, ir_stmt *s)
     static const char *kind[] = {"TYL_RK_SAMPLE", "TYL_RK_SAMPLE_F32", "TYL_RK_GAUSS",
                                  "TYL_RK_UNIFORM", "TYL_RK_INT", "TYL_RK_GAUSS_F32",
                                  "TYL_RK_PERM", "TYL_RK_CHOICE", "TYL_RK_PYINT", "TYL_RK_PYGAUSS",
-                                 "TYL_RK_PYPERM", "TYL_RK_GAMMA"};
+                                 "TYL_RK_PYPERM", "TYL_RK_GAMMA", "TYL_RK_BINOMIAL"};
     emit_hline(c, ind, s->l);
     if (s->init == R_SEED) {
         emit_put(c, ind, "tyl_random_seed(%d, %s, %d, %s);\n", s->n, s->e ? emit_S(s->e) : "0", !s->e, emit_W(s->l));
@@ -60,7 +60,13 @@ static void emit_random(ectx *c, int ind, ir_stmt *s)
     const char *k = s->na ? arena_printf(&util_arena, "%s | TYL_RK_SEEDED", kind[s->init]) : kind[s->init];
     if (s->init == R_INT && s->nb) /* integers of a narrow dtype: NumPy's buffered draws */
         k = arena_printf(&util_arena, "%s | TYL_RK_N%d", k, s->nb);
-    if (s->var->is_array)
+    if (s->init == R_BINOMIAL && s->var->is_array) /* p, n */
+        emit_put(c, ind, "tyl_random_fill(%d, %s, %s, 0, %s, 0, %s, %s);\n", s->n, k, b, a, s->var->name,
+                 emit_W(s->l));
+    else if (s->init == R_BINOMIAL)
+        emit_put(c, ind, "%s = tyl_random_binomial(%d, %s, %s, %s, %s);\n", s->var->name, s->n, k, a, b,
+                 emit_W(s->l));
+    else if (s->var->is_array)
         emit_put(c, ind, "tyl_random_fill(%d, %s, %s, %s, %s, %s, %s, %s);\n", s->n, k,
             ints ? "0" : a, ints ? "0" : b, ints ? a : "0", ints ? b : "1", s->var->name, emit_W(s->l));
     else if (ints)

@@ -494,6 +494,8 @@ value *lw_call_prelude(lctx *c, loc l, const char *name, int n, value **v); /* i
 /* lower_stats.c: np.histogram, written in the prelude (its source, appended to linalg's) */
 extern const char lw_stats_prelude_src[];
 extern const char lw_pyrandom_prelude_src[]; /* lower_pyrandom.c */
+extern const char lw_polyfit_prelude_src[];  /* lower_polyfit.c: np.polyfit */
+const lw_builtin *lw_polyfit_find(const char *name, int method);
 const lw_builtin *lw_stats_find(const char *name, int method);
 /* lower_einsum.c: np.einsum with subscripts known when compiling */
 const lw_builtin *lw_einsum_find(const char *name, int method);
@@ -573,6 +575,7 @@ ir_stmt *lw_random_stmt(loc l, int gen, ir_rkind k, const char *fname);
 value *lw_random_shuffle(lctx *c, loc l, int gen, const char *n, const char *fname, args *a);
 value *lw_random_choice_norepl(lctx *c, loc l, int gen, ir_expr *pop, value *size, const char *fname);
 value *lw_shuffle_rows(lctx *c, loc l, int gen, ir_rkind k, value *x, const char *fname);
+value *lw_take_rows(lctx *c, loc l, value *x, value *idx); /* x[idx] along axis 0: a new array */
 /* lower_pyrandom.c: Python's random module */
 int lw_is_pyrandom_module(const char *name);
 /* lower_complex.c: complex128 values as pairs of float64 parts */

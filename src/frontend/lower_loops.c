@@ -1329,6 +1329,23 @@ void lw_lower_for(lctx *c, ast *s)
         return;
     if (!is_range && lw_for_runtime_list(c, s))
         return;
+    if (it->kind == A_CALL && it->a->kind == A_NAME && it->args.len == 1 && strcmp(it->a->name, "sorted") == 0 &&
+        !lw_lookup(c, it->a->name, &unbound)) {
+        /* for x in sorted(L) of a list built when running: the new list bound to a hidden name
+         * first, as Python evaluates it once before the loop, then a loop over that list */
+        const char *nm = arena_printf(&util_arena, "for.%d.%d.seq", s->l.line, s->l.col);
+        ast *seq = ast_name(it->l, nm);
+        lw_stmt(c, ast_assign(it->l, ast_vec1(seq), it));
+        binding *b = lw_list_binding(c, seq);
+        if (!b || b->val->kind != V_LIST) {
+            if (b && b->val->kind != V_ERR)
+                diag_error(it->l, "a loop over sorted() of this is not supported (of a list built when "
+                                  "running, an array or a sequence known when compiling it is)");
+            return;
+        }
+        lw_lower_for(c, ast_for(s->l, s->b, seq, s->body, s->orelse));
+        return;
+    }
     if (!is_range) {
         diag_error(it->l, "only 'for NAME in range(...)' loops and loops over sequences known when "
                           "compiling (lists, tuples, zip(), enumerate()) are supported");

@@ -919,6 +919,8 @@ const lw_builtin *lw_npfuncs_find(const char *name, int method)
     if (!b)
         b = lw_composed_find(name, method);
     if (!b)
+        b = lw_polyfit_find(name, method);
+    if (!b)
         b = lw_output_find(name, method);
     if (!b)
         b = lw_nonzero_find(name, method);

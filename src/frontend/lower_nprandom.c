@@ -23,10 +23,10 @@ static int rnd_warned;        /* the clock-seed warning was given */
 static const char rnd_supported[] =
     "supported from numpy.random: seed, rand, randn, random, random_sample, standard_normal, "
     "normal, uniform, randint, choice (also with p=), shuffle, permutation, exponential, "
-    "standard_exponential, gamma, standard_gamma, default_rng, "
+    "standard_exponential, gamma, standard_gamma, binomial, default_rng, "
     "RandomState (with the same methods); of a Generator: "
     "random, uniform, integers, standard_normal, normal, choice, shuffle, permutation, "
-    "gamma and standard_gamma (shape 0 or > 1)";
+    "exponential, standard_exponential, gamma, standard_gamma, binomial";
 
 /* np.random.NAME or GENERATOR.NAME: a built-in whose call random_call lowers. */
 value *lw_random_attr(value *obj, ast *a)
@@ -34,9 +34,10 @@ value *lw_random_attr(value *obj, ast *a)
     static const char *legacy[] = {"seed", "rand", "randn", "random", "random_sample",
                                    "standard_normal", "normal", "uniform", "randint", "choice",
                                    "shuffle", "permutation", "exponential", "standard_exponential",
-                                   "gamma", "standard_gamma", "default_rng", "RandomState", NULL};
+                                   "gamma", "standard_gamma", "binomial", "default_rng", "RandomState", NULL};
     static const char *methods[] = {"random", "uniform", "integers", "standard_normal", "normal",
-                                    "choice", "shuffle", "permutation", "gamma", "standard_gamma", NULL};
+                                    "choice", "shuffle", "permutation", "gamma", "standard_gamma", "binomial",
+                                    "exponential", "standard_exponential", NULL};
     int gen = obj->kind == V_RNG;
     /* a RandomState object has the module's functions (less the constructors) as methods */
     for (const char **p = gen && obj->n > 0 ? methods : legacy; *p; p++)
@@ -103,7 +104,7 @@ static value *rnd_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *e, ir_expr 
     } else {
         /* NumPy returns a Python float or int, even for dtype=np.float32 (a NumPy scalar for
          * integers of the narrow dtypes, a Python bool for bool) */
-        s->var = lw_temp_scalar(c, k == R_INT ? T_I64 : T_F64);
+        s->var = lw_temp_scalar(c, k == R_INT || k == R_BINOMIAL ? T_I64 : T_F64);
         r = lw_scalar(l, ir_varref(l, s->var), 1);
         if (s->nb || (k == R_INT && t == T_U32)) {
             r = lw_scalar(l, ir_cast(l, t, ir_varref(l, s->var)), t == T_BOOL);
@@ -246,8 +247,9 @@ static value *choice_p(lctx *c, loc l, int gen, value *pv, value *nv, value *siz
 /* choice(a, size, replace=True, p=None), as NumPy does it: with replacement the indices are
  * randint(0, len(a), size) from the same stream (Generator: integers, Lemire's draws), without
  * replacement lower_shuffle.c's sample; the result is a[idx]. a is a number (the
- * indices themselves) or a sequence of numbers known when compiling ([-1, 1] spins), whose item
- * k is selected where idx == k (its dtype as np.array(a) gives it). */
+ * indices themselves), a sequence of numbers known when compiling ([-1, 1] spins), whose item
+ * k is selected where idx == k (its dtype as np.array(a) gives it), or an array, whose items
+ * (rows) are gathered by lower_gather.c along axis 0. */
 static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
 {
     value *av = v[0];
@@ -270,7 +272,7 @@ static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
         diag_error(pv->l, "%s(): p= without replacement is not supported (with replacement it is)", fname);
         return &lw_ERRV;
     }
-    int seq = av->kind == V_TUPLE;
+    int seq = av->kind == V_TUPLE, arr = av->kind == V_ARRAY;
     if (seq) {
         if (av->n == 0) {
             diag_error(av->l, "'a' cannot be empty unless no samples are taken");
@@ -282,13 +284,29 @@ static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
                                             "here), not with %s", fname, lw_vkind_desc(av->items[i]));
                 return &lw_ERRV;
             }
+    } else if (arr) {
+        if (av->rank < 1) {
+            diag_error(av->l, "%s(): a must be 1-dimensional or an integer", fname);
+            return &lw_ERRV;
+        }
+        if (lw_is_complex(av)) {
+            diag_error(av->l, "%s() of a complex array is not supported", fname);
+            return &lw_ERRV;
+        }
     } else if (!lw_is_int_scalar(av)) {
-        diag_error(av->l, "%s(): a must be an int or a sequence of numbers known when compiling, "
-                          "not %s", fname, lw_vkind_desc(av));
+        diag_error(av->l, "%s(): a must be an int, an array or a sequence of numbers known when "
+                          "compiling, not %s", fname, lw_vkind_desc(av));
         return &lw_ERRV;
     }
     value *iv[4] = {lw_scalar(l, lw_I64(l, 0), 1),
-                    seq ? lw_scalar(l, lw_I64(l, av->n), 1) : av, v[1], NULL};
+                    seq ? lw_scalar(l, lw_I64(l, av->n), 1) : arr ? lw_scalar(l, av->len[0], 1) : av, v[1],
+                    NULL};
+    if (arr) { /* NumPy's check of an empty population, before any draw (any size: tylesc) */
+        ir_expr *pop = ir_cast(l, T_I64, av->len[0]);
+        lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, pop, lw_I64(l, 0), 0),
+                      gen > 0 ? "ValueError: a cannot be empty unless no samples are taken"
+                              : "ValueError: 'a' cannot be empty unless no samples are taken");
+    }
     value *idx;
     if (pv)
         idx = choice_p(c, l, gen, pv, iv[1], v[1], fname);
@@ -297,6 +315,26 @@ static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
     else {
         ir_expr *pop = lw_int_operand(iv[1], "a");
         idx = pop ? lw_random_choice_norepl(c, l, gen, pop, v[1], fname) : &lw_ERRV;
+    }
+    if (arr && idx->kind == V_ARRAY) /* a[idx]: the items (rows) drawn, a new array */
+        return lw_take_rows(c, l, av, idx);
+    if (arr && idx->kind == V_SCALAR) { /* one item of a 1-D array: a NumPy scalar, read now */
+        if (av->rank != 1) {
+            diag_error(l, "%s() of one row of a %d-D array (no size) is not supported (with size= it is)",
+                       fname, av->rank);
+            return &lw_ERRV;
+        }
+        ir_var *slot = lw_whole_slot(av);
+        if (!slot)
+            slot = lw_whole_slot(av = lw_materialize(c, av));
+        ir_expr **ix = NEWN(ir_expr *, 1);
+        ix[0] = ir_cast(l, T_I64, idx->e);
+        ir_var *tmp = lw_temp_scalar(c, av->type);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+        as->var = tmp;
+        as->e = ir_elem(l, slot, ix);
+        lw_emit(c, as);
+        return lw_scalar(l, ir_varref(l, tmp), 0);
     }
     if (!seq || idx->kind == V_ERR)
         return idx;
@@ -317,6 +355,64 @@ static value *rnd_choice(lctx *c, loc l, int gen, value **v, const char *fname)
     }
     if (r->kind == V_SCALAR) /* a[idx] of one draw: a NumPy scalar of a's dtype */
         r->weak = 0;
+    return r;
+}
+
+/* x's item at the loop indices it[0..rr) of a result of rank rr, broadcast (a scalar: itself) */
+static ir_expr *bcast_item(loc l, value *x, ir_var *slot, int rr, ir_var **it, ir_type t)
+{
+    if (!slot)
+        return ir_cast(l, t, x->e);
+    ir_expr **ix = NEWN(ir_expr *, x->rank);
+    for (int d = 0; d < x->rank; d++) {
+        int rd = rr - x->rank + d;
+        ix[d] = lw_sym_is_one_ext(x->sh[d]) ? lw_I64(l, 0) : ir_varref(l, it[rd]);
+    }
+    return ir_cast(l, t, ir_elem(l, slot, ix));
+}
+
+/* binomial(n, p) with an array of trials or of probabilities (or both), broadcast: one draw per
+ * item in C order of the broadcast shape, as NumPy's loop draws them (each item checked as it
+ * is drawn: NumPy checks every p, then every n, before drawing, so only the message of a call
+ * with both kinds of bad item can differ). A loop of element draws: every rank draws every item
+ * and keeps the whole array. */
+static value *binomial_arrays(lctx *c, loc l, int gen, value *n, value *p, value *size, const char *fname)
+{
+    if (size && size->kind != V_NONE) {
+        diag_error(size->l, "%s(): size= with an array of n or p is not supported (the broadcast "
+                            "shape of n and p is)", fname);
+        return &lw_ERRV;
+    }
+    value *shape = lw_binop(c, l, OP_ADD, n, p); /* the broadcast shape, NumPy's message if none */
+    if (shape->kind == V_ERR)
+        return shape;
+    int rr = shape->rank;
+    value *r = lw_new_array(c, l, T_I64, rr, shape->len, shape->sh, 0, NULL);
+    if (r->kind == V_ERR)
+        return r;
+    ir_var *ns = NULL, *ps = NULL;
+    if (n->kind == V_ARRAY && !(ns = lw_whole_slot(n)))
+        ns = lw_whole_slot(n = lw_materialize(c, n));
+    if (p->kind == V_ARRAY && !(ps = lw_whole_slot(p)))
+        ps = lw_whole_slot(p = lw_materialize(c, p));
+    ir_var *it[IR_MAX_RANK];
+    vec *saved = c->out;
+    c->out = lw_loop_nest(c, l, c->out, rr, shape->len, "binom_it", it);
+    ir_stmt *st = lw_random_stmt(l, gen, R_BINOMIAL, fname);
+    st->e = bcast_item(l, n, ns, rr, it, T_I64);
+    st->e2 = bcast_item(l, p, ps, rr, it, T_F64);
+    st->var = lw_temp_scalar(c, T_I64);
+    lw_emit(c, st);
+    ir_expr **at = NEWN(ir_expr *, rr);
+    for (int d = 0; d < rr; d++)
+        at[d] = ir_varref(l, it[d]);
+    ir_stmt *set = ir_stmt_new(S_SETELEM, l);
+    set->var = r->fresh;
+    set->n = rr;
+    set->args = at;
+    set->e = ir_varref(l, st->var);
+    lw_emit(c, set);
+    c->out = saved;
     return r;
 }
 
@@ -370,8 +466,32 @@ value *lw_random_call(lctx *c, value *fn, ast *call)
         return rnd_draw(c, l, gen, n[4] ? R_GAUSS : R_SAMPLE, n[4] ? ir_const_f(l, T_F64, 0.0) : NULL,
                         n[4] ? ir_const_f(l, T_F64, 1.0) : NULL, size, T_F64, fname);
     }
+    if (pcg && (strcmp(n, "exponential") == 0 || strcmp(n, "standard_exponential") == 0)) {
+        /* a Generator's scale * its ziggurat exponential: NumPy's gamma(1, scale), the same
+         * draw and the same check of scale (scale 1.0 for the standard one: x * 1.0 is x) */
+        int std = n[0] == 's';
+        const char *pn[] = {"scale", "size"}, *ps[] = {"size", "dtype", "method"};
+        if (!lw_match_args(l, fname, &a, std ? 3 : 2, std ? ps : pn, 0, v))
+            return &lw_ERRV;
+        ir_type t = T_F64;
+        if (std && v[1] && !lw_dtype_of(v[1], &t))
+            return &lw_ERRV;
+        if (t != T_F64) {
+            diag_error(v[1]->l, "%s(): dtype= other than np.float64 is not supported", fname);
+            return &lw_ERRV;
+        }
+        if (std && v[2] && !(v[2]->kind == V_STR && v[2]->str && strcmp(v[2]->str, "zig") == 0)) {
+            diag_error(v[2]->l, "%s(): method= other than 'zig' is not supported", fname);
+            return &lw_ERRV;
+        }
+        value *scale = std ? NULL : v[0], *size = std ? v[0] : v[1];
+        ir_expr *sc = scale && scale->kind != V_NONE ? rnd_float(scale, fname, "scale") : ir_const_f(l, T_F64, 1.0);
+        if (!sc)
+            return &lw_ERRV;
+        return rnd_draw(c, l, gen, R_GAMMA, ir_const_f(l, T_F64, 1.0), sc, size, T_F64, fname);
+    }
     if (!pcg && (strcmp(n, "exponential") == 0 || strcmp(n, "standard_exponential") == 0)) {
-        /* the legacy stream's scale * -log(1.0 - u) (a Generator's ziggurat is not reproduced) */
+        /* the legacy stream's scale * -log(1.0 - u) */
         int std = n[0] == 's';
         const char *pn[] = {"scale", "size"}, *ps[] = {"size"};
         if (!lw_match_args(l, fname, &a, std ? 1 : 2, std ? ps : pn, 0, v))
@@ -425,9 +545,8 @@ value *lw_random_call(lctx *c, value *fn, ast *call)
                         v[0], t, fname);
     }
     if (strcmp(n, "gamma") == 0 || strcmp(n, "standard_gamma") == 0) {
-        /* scale * standard gamma(shape), drawn as NumPy draws it (tyl_random.c); a Generator's
-         * 0 < shape <= 1 needs NumPy's exponential ziggurat: refused here when shape is known,
-         * else when running */
+        /* scale * standard gamma(shape), drawn as NumPy draws it (tyl_random.c; a Generator's
+         * 0 < shape <= 1 from its exponential ziggurat) */
         int std = n[0] == 's';
         const char *pn[] = {"shape", "scale", "size"}, *ps[] = {"shape", "size"};
         if (!lw_match_args(l, fname, &a, std ? 2 : 3, std ? ps : pn, 1, v))
@@ -440,15 +559,28 @@ value *lw_random_call(lctx *c, value *fn, ast *call)
         ir_expr *p1 = v[1] && v[1]->kind != V_NONE ? rnd_float(v[1], fname, "scale") : ir_const_f(l, T_F64, 1.0);
         if (!p0 || !p1)
             return &lw_ERRV;
-        const ir_expr *ke = p0->kind == E_CAST ? p0->a : p0;
-        double k = ke->kind != E_CONST ? -1.0 : ir_type_is_float(ke->type) ? ke->c.f : (double)ke->c.i;
-        if (pcg && k > 0.0 && k <= 1.0) {
-            diag_error(v[0]->l, "%s() with 0 < shape <= 1 is not supported: NumPy draws it from its "
-                                "exponential ziggurat, which tylesc does not reproduce (shape > 1, shape 0 "
-                                "and np.random.gamma are)", fname);
+        return rnd_draw(c, l, gen, R_GAMMA, p0, p1, v[2], T_F64, fname);
+    }
+    if (strcmp(n, "binomial") == 0) {
+        /* n trials of probability p, numbers (NumPy's checks when running); an int64 array, or
+         * a Python int */
+        const char *pn[] = {"n", "p", "size"};
+        if (!lw_match_args(l, fname, &a, 3, pn, 2, v))
+            return &lw_ERRV;
+        for (int k = 0; k < 2; k++)
+            if ((v[k]->kind != V_SCALAR && v[k]->kind != V_ARRAY) || v[k]->cplx) {
+                diag_error(v[k]->l, "%s(): %s must be a number or an array here, not %s", fname, pn[k],
+                           lw_vkind_desc(v[k]));
+                return &lw_ERRV;
+            }
+        if (ir_type_is_float(v[0]->type)) {
+            diag_error(v[0]->l, "%s(): n must be an int here, not a float", fname);
             return &lw_ERRV;
         }
-        return rnd_draw(c, l, gen, R_GAMMA, p0, p1, v[2], T_F64, fname);
+        if (v[0]->kind == V_ARRAY || v[1]->kind == V_ARRAY)
+            return binomial_arrays(c, l, gen, v[0], v[1], v[2], fname);
+        return rnd_draw(c, l, gen, R_BINOMIAL, ir_cast(l, T_I64, v[0]->e), rnd_float(v[1], fname, "p"), v[2],
+                        T_I64, fname);
     }
     if (strcmp(n, "standard_normal") == 0 || strcmp(n, "normal") == 0 || strcmp(n, "uniform") == 0) {
         int unif = n[0] == 'u', std = n[0] == 's';

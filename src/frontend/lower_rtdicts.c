@@ -11,6 +11,8 @@
  *                       if len(d.keys) == 0 or d.k > d.hi: d.keys.append(d.k); d.vals.append(v); d.hi = d.k
  *                       else: dict.put(d.keys, d.vals, d.k, v)   (the key's value replaced, or appended)
  *   d[k]            ->  d.vals[dict.find(d.keys, k)]   (Python's KeyError when it is not there)
+ *   d.get(k, v0)    ->  dict.get(d.keys, d.vals, k, v0)   (v0, of the values' kind, when k is not there)
+ *   print(..., d)   ->  print(..., dict.repr(d.keys, d.vals))   (Python's dict repr; values numbers or tuples)
  *   len(d), k in d, for k in d, sorted(d), min(d), max(d), sum(d), d.keys(), d.values(),
  *   d.items()       ->  the same of d.keys, d.vals, zip(d.keys, d.vals)
  *   for k in sorted(d): ...  ->  d.sorted.N = sorted(d.keys); for k in d.sorted.N: ...
@@ -131,8 +133,14 @@ static ast *append(loc l, ast *lst, ast *x)
 static void refuse(ast *a)
 {
     diag_error(a->l, "this use of dict '%s' is not supported: its keys are known only when running "
-                     "(d[k] = v, d[k], len, in, for k in d, sorted, min, max, sum, d.keys(), d.values() "
-                     "and d.items() are)", a->name);
+                     "(d[k] = v, d[k], d.get(k, default), len, in, for k in d, sorted, min, max, sum, "
+                     "print(d), d.keys(), d.values() and d.items() are)", a->name);
+}
+
+/* print(d)'s text: dict.repr(d.keys, d.vals), lowered by lw_rtdict_call */
+static ast *dict_text(loc l, const char *d)
+{
+    return ast_call(l, ast_name(l, "dict.repr"), ast_arglist(ast_arglist(NULL, H(l, d, "keys")), H(l, d, "vals")));
 }
 
 /* Expressions: reads of d rewritten in place. */
@@ -161,10 +169,28 @@ static void expr(ast *a, rtd *st)
             *a = *ast_call(l, ast_name(l, "zip"), ast_arglist(ast_arglist(NULL, H(l, d, "keys")), H(l, d, "vals")));
             return;
         }
-        refuse(a->a->a);
+        if (!strcmp(m, "get") && a->args.len == 2 && !a->kwargs.len) { /* dict.get(K, V, k, default) */
+            ast *k = VEC_AT(a->args, 0, ast *), *dflt = VEC_AT(a->args, 1, ast *);
+            expr(k, st);
+            expr(dflt, st);
+            *a = *ast_call(l, ast_name(l, "dict.get"),
+                           ast_arglist(ast_arglist(ast_arglist(ast_arglist(NULL, H(l, d, "keys")), H(l, d, "vals")), k),
+                                       dflt));
+            return;
+        }
+        if (!strcmp(m, "get") && a->args.len == 1 && !a->kwargs.len)
+            diag_error(a->l, "%s.get(k) without a default is not supported: its keys are known only when "
+                             "running, and a missing key's None has no type here (give a default: "
+                             "%s.get(k, 0.0))", d, d);
+        else
+            refuse(a->a->a);
         *a = *ast_int(l, 0);
         return;
     }
+    if (a->kind == A_CALL && a->a->kind == A_NAME && !strcmp(a->a->name, "print")) /* print(d): its text */
+        for (int i = 0; i < a->args.len; i++)
+            if (is_d(VEC_AT(a->args, i, ast *), st))
+                a->args.items[i] = dict_text(VEC_AT(a->args, i, ast *)->l, VEC_AT(a->args, i, ast *)->name);
     if (a->kind == A_CALL && a->a->kind == A_NAME && a->args.len == 1 && is_d(VEC_AT(a->args, 0, ast *), st) &&
         (!strcmp(a->a->name, "len") || !strcmp(a->a->name, "sorted") || !strcmp(a->a->name, "min") ||
          !strcmp(a->a->name, "max") || !strcmp(a->a->name, "sum"))) { /* of its keys */
@@ -321,12 +347,55 @@ static value *list_of(lctx *c, ast *a)
     return v;
 }
 
+/* d.get(x, default): V's item at x's position in K, or default when x is not there (a number
+ * of the values' kind: an int default of a dict of floats would print otherwise) */
+static value *dict_get(lctx *c, loc l, value *keys, ast *V, ast *X, ast *D)
+{
+    value *x = lw_expr(c, X), *vals = lw_expr(c, V), *dv = lw_expr(c, D);
+    if (x->kind == V_ERR || vals->kind == V_ERR || dv->kind == V_ERR)
+        return &lw_ERRV;
+    if (x->kind != V_SCALAR || ir_type_is_float(x->type)) {
+        diag_error(x->l, "a key of a dict whose keys are known only when running must be an int");
+        return &lw_ERRV;
+    }
+    if (vals->kind != V_LIST || vals->rank || vals->lrow) {
+        diag_error(l, "get() of a dict whose keys are known only when running is supported when its "
+                      "values are numbers");
+        return &lw_ERRV;
+    }
+    if (dv->kind != V_SCALAR || ir_type_is_float(dv->type) != ir_type_is_float(vals->type) ||
+        (dv->type == T_BOOL) != (vals->type == T_BOOL)) {
+        diag_error(dv->l, "get()'s default must be a number of the dict's values' kind (%s) here, not %s",
+                   ir_type_is_float(vals->type) ? "a float" : vals->type == T_BOOL ? "a bool" : "an int",
+                   dv->kind == V_SCALAR ? (ir_type_is_float(dv->type) ? "a float" : dv->type == T_BOOL ? "a bool" : "an int")
+                                        : lw_vkind_desc(dv));
+        return &lw_ERRV;
+    }
+    ir_var *at = position(c, l, keys, x), *r = lw_temp_scalar(c, vals->type);
+    ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
+    a->var = r;
+    a->e = ir_cast(l, vals->type, dv->e);
+    lw_emit(c, a);
+    ir_stmt *found = ir_stmt_new(S_IF, l);
+    found->e = ir_bin(l, OP_CGE, T_BOOL, ir_varref(l, at), lw_I64(l, 0), 0);
+    ir_expr **ik = NEWN(ir_expr *, 1);
+    ik[0] = ir_varref(l, at);
+    a = ir_stmt_new(S_ASSIGN, l);
+    a->var = r;
+    a->e = ir_elem(l, vals->lbuf, ik);
+    vec_push(&found->body, a);
+    lw_emit(c, found);
+    return lw_scalar(l, ir_varref(l, r), dv->weak);
+}
+
 /* dict.find(K, x): the position of x in K, KeyError when it is not there; dict.put(K, V, x, v):
  * v stored at x's position in V, or appended to both when x is not in K. NULL: not these. */
 value *lw_rtdict_call(lctx *c, ast *call)
 {
     ast *f = call->a;
-    if (f->kind != A_NAME || (strcmp(f->name, "dict.find") != 0 && strcmp(f->name, "dict.put") != 0))
+    if (f->kind != A_NAME ||
+        (strcmp(f->name, "dict.find") != 0 && strcmp(f->name, "dict.put") != 0 && strcmp(f->name, "dict.get") != 0 &&
+         strcmp(f->name, "dict.repr") != 0))
         return NULL;
     loc l = call->l;
     value *keys = list_of(c, VEC_AT(call->args, 0, ast *));
@@ -347,6 +416,33 @@ value *lw_rtdict_call(lctx *c, ast *call)
         r->type = T_I64;
         return r;
     }
+    if (f->name[5] == 'r') { /* dict.repr(K, V): Python's dict repr, "{" + ", ".join([repr(k) + ": " +
+                                repr(v) for k, v in zip(K, V)]) + "}" */
+        ast *V = VEC_AT(call->args, 1, ast *);
+        value *vals = lw_expr(c, V);
+        if (vals->kind == V_ERR)
+            return vals;
+        if (vals->kind != V_LIST || (vals->rank && !vals->lrow)) {
+            diag_error(l, "print() of a dict of arrays whose keys are known only when running is not "
+                          "supported (of numbers, and of tuples of numbers, it is)");
+            return &lw_ERRV;
+        }
+        ast *k = ast_name(l, "dict.repr.k"), *v = ast_name(l, "dict.repr.v");
+        ast *item = ast_binop(l, '+', ast_binop(l, '+', call1(l, "repr", k), ast_str(l, ": ")), call1(l, "repr", v));
+        ast *tgt = ast_new(A_TUPLE, l), *clause = ast_new(A_FOR, l), *comp = ast_new(A_COMP, l);
+        tgt->args = ast_vec1(ast_name(l, "dict.repr.k"));
+        vec_push(&tgt->args, ast_name(l, "dict.repr.v"));
+        clause->b = tgt;
+        clause->a = ast_call(l, ast_name(l, "zip"), ast_arglist(ast_arglist(NULL, VEC_AT(call->args, 0, ast *)), V));
+        comp->a = item;
+        comp->args = ast_vec1(clause);
+        comp->ival = 1; /* a list */
+        ast *join = ast_call(l, ast_attr(l, ast_str(l, ", "), "join"), ast_arglist(NULL, comp));
+        return lw_expr(c, ast_binop(l, '+', ast_binop(l, '+', ast_str(l, "{"), join), ast_str(l, "}")));
+    }
+    if (f->name[5] == 'g') /* dict.get(K, V, x, default) */
+        return dict_get(c, l, keys, VEC_AT(call->args, 1, ast *), VEC_AT(call->args, 2, ast *),
+                        VEC_AT(call->args, 3, ast *));
     /* dict.put: an existing key's value replaced, else both appended (keys not in order) */
     ast *V = VEC_AT(call->args, 1, ast *), *X = VEC_AT(call->args, 2, ast *), *v = VEC_AT(call->args, 3, ast *);
     value *x = lw_expr(c, X);

@@ -33,8 +33,8 @@ static value *index_draw(lctx *c, loc l, int gen, ir_rkind k, ir_expr *n, ir_exp
     return r;
 }
 
-/* x[perm] along axis 0: a new array (lower_gather.c's loops). */
-static value *rows_of(lctx *c, loc l, value *x, value *perm)
+/* x[perm] along axis 0: a new array (lower_gather.c's loops); perm an int64 array or int. */
+value *lw_take_rows(lctx *c, loc l, value *x, value *perm)
 {
     ast *sub = ast_new(A_SUBSCRIPT, l);
     value **ival = NEWN(value *, x->rank);
@@ -104,7 +104,7 @@ value *lw_shuffle_rows(lctx *c, loc l, int gen, ir_rkind k, value *x, const char
     value *perm = index_draw(c, l, gen, k, x->len[0], x->len[0], x->sh[0], fname);
     if (perm->kind == V_ERR)
         return perm;
-    value *r = rows_of(c, l, x, perm);
+    value *r = lw_take_rows(c, l, x, perm);
     if (r->kind == V_ERR)
         return r;
     lw_emit_sweep(c, l, x, r, 0);
@@ -135,7 +135,7 @@ value *lw_random_shuffle(lctx *c, loc l, int gen, const char *n, const char *fna
     value *perm = index_draw(c, l, gen, R_PERM, len, len, x->sh[0], fname);
     if (perm->kind == V_ERR)
         return perm;
-    value *r = rows_of(c, l, x, perm);
+    value *r = lw_take_rows(c, l, x, perm);
     if (r->kind == V_ERR)
         return r;
     if (!shuffle && swapped) { /* permutation(x, axis=k): back in x's order of axes */

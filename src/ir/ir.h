@@ -303,6 +303,7 @@ typedef enum ir_rkind {
     R_PYGAUSS,/* Python's random.gauss(e, e2) */
     R_PYPERM, /* var (1-D int64 of length e) = Python's random.shuffle of arange(e) */
     R_GAMMA,  /* e2 * standard gamma(e): NumPy's gamma(shape=e, scale=e2) */
+    R_BINOMIAL, /* an int64 binomial(n=e, p=e2) (e int64, e2 float64) */
     R_SEED
 } ir_rkind;
 

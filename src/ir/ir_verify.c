@@ -218,11 +218,14 @@ static void vstmt(ir_stmt *s, int loops)
         CHECK(s->init != R_SEED || !s->e || ir_type_is_int(s->e->type), "random seed not an int");
         CHECK((s->init != R_INT && s->init != R_PYINT) || (s->e && s->e2 && s->e->type == T_I64 && s->e2->type == T_I64),
               "random ints without int64 bounds");
+        CHECK(s->init != R_BINOMIAL || (s->e && s->e2 && s->e->type == T_I64 && s->e2->type == T_F64 &&
+                                        (s->var->is_array || s->var->type == T_I64)),
+              "random binomial without an int64 n and a float64 p, or into a non-int64 scalar");
         CHECK((s->init != R_PERM && s->init != R_CHOICE && s->init != R_PYPERM) ||
                   (s->e && s->e->type == T_I64 && s->var->is_array && s->var->rank == 1 && s->var->type == T_I64),
               "random permutation without an int64 population or into other than a 1-D int64 array");
         CHECK(s->init == R_SEED || s->init == R_INT || s->init == R_PERM || s->init == R_CHOICE ||
-              s->init == R_PYINT || s->init == R_PYPERM || !s->var || s->var->is_array ||
+              s->init == R_PYINT || s->init == R_PYPERM || s->init == R_BINOMIAL || !s->var || s->var->is_array ||
               ir_type_is_float(s->var->type), "random float draw into a non-float");
         if (s->e)
             vexpr(s->e, -1, l);

@@ -12,7 +12,9 @@
  * Generators -1, -2, ... are np.random.RandomState(seed) objects, legacy streams of their own;
  * TYL_PYRANDOM is Python's random module: MT19937 too, seeded by init_by_array from the seed's
  * 32-bit words, ints by _randbelow (the top bits of a draw, rejected until below n), normals by
- * Box-Muller (random.gauss).
+ * Box-Muller (random.gauss). Binomials (both kinds of stream) follow NumPy's random_binomial: inversion
+ * below 30 expected successes, else Kachitvichyanukul and Schmeiser's BTPE. A Generator's exponentials
+ * (and its gammas of shape <= 1) come from NumPy's exponential ziggurat (tyl_zig_exp.h).
  * An array takes the stream's values in C order of the global array: every rank runs the
  * stream over the whole array and keeps its own block, so the state afterwards is the same on
  * every rank, as later draws need. Unseeded generators take a seed from rank 0's clock.
@@ -20,6 +22,7 @@
 #include "tyl_internal.h"
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
+#include "tyl_zig_exp.h" /* zige_k, zige_w, zige_f: the exponential ziggurat (tools/gen_zig_exp.py) */
 
 #include <math.h>
 #include <stdlib.h>
@@ -331,6 +334,27 @@ static float pcg_normal_f(pcg_state *s)
     }
 }
 
+/* NumPy's random_standard_exponential (a Generator): the ziggurat of exp(-x) in 256 layers
+ * (tyl_zig_exp.h), a 64-bit draw giving 3 unused bits, the level (8 bits) and a 53-bit
+ * abscissa; the base layer's tail beyond ZIGE_R is ZIGE_R - log1p(-U) (NumPy 2's form); a
+ * wedge rejected draws again from the start. */
+#define ZIGE_R 7.6971174701310497140446280481
+static double pcg_std_exp(pcg_state *s)
+{
+    for (;;) {
+        uint64_t ri = pcg_next64(s) >> 3;
+        int idx = (int)(ri & 0xff);
+        ri >>= 8;
+        double x = (double)ri * zige_w[idx];
+        if (ri < zige_k[idx])
+            return x;
+        if (idx == 0)
+            return ZIGE_R - log1p(-pcg_double(s));
+        if ((zige_f[idx - 1] - zige_f[idx]) * pcg_double(s) + zige_f[idx] < exp(-x))
+            return x;
+    }
+}
+
 /* For tests/unit/test_random.c: the tables, to compare entry by entry with NumPy's. */
 void tyl_random_zig_tables(const uint64_t **k, const double **w, const double **f,
                            const uint32_t **kf, const float **wf, const float **ff)
@@ -494,7 +518,7 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
     kind &= ~(TYL_RK_SEEDED | TYL_RK_N8 | TYL_RK_N16 | TYL_RK_N1);
     /* the compiler emits float32 draws only for Generators */
     if (((kind == TYL_RK_SAMPLE_F32 || kind == TYL_RK_GAUSS_F32) && gen <= 0) ||
-        kind < TYL_RK_SAMPLE || kind > TYL_RK_GAMMA ||
+        kind < TYL_RK_SAMPLE || kind > TYL_RK_BINOMIAL ||
         ((kind >= TYL_RK_PYINT && kind <= TYL_RK_PYPERM) != (gen == TYL_PYRANDOM) && kind != TYL_RK_SAMPLE &&
          kind != TYL_RK_UNIFORM))
         tyl_rt_error(where, "internal error: random draw of kind %d from generator %d", kind, gen);
@@ -535,10 +559,13 @@ static void draw_init(draw *d, int gen, int kind, double a, double b, int64_t lo
             tyl_rt_error_all(where, "ValueError: scale < 0");
         if (isnan(a)) /* NumPy's rejection loop would never end */
             tyl_rt_error_all(where, "gamma() with a shape that is nan is not supported");
-        if (gen > 0 && a > 0.0 && a <= 1.0)
-            tyl_rt_error_all(where, "a Generator's gamma() with 0 < shape <= 1 (here %.17g) is not supported: "
-                             "NumPy draws it from its exponential ziggurat, which tylesc does not "
-                             "reproduce (shape > 1, shape 0 and np.random.gamma are)", a);
+    }
+    if (kind == TYL_RK_BINOMIAL) { /* NumPy checks p, then n (both streams, the same words) */
+        if (!(a >= 0.0 && a <= 1.0))
+            tyl_rt_error_all(where, "ValueError: p < 0, p > 1 or p is NaN");
+        if (lo < 0)
+            tyl_rt_error_all(where, "ValueError: n < 0");
+        d->off = (uint64_t)lo;
     }
     if (kind == TYL_RK_UNIFORM)
         d->b = b - a; /* NumPy draws low + (high - low) * u */
@@ -657,19 +684,20 @@ static uint64_t draw_bounded(draw *d)
     return (uint64_t)(m >> 64);
 }
 
-/* NumPy's legacy_standard_gamma (the legacy stream) and random_standard_gamma (a Generator,
- * shape 0 or > 1): Marsaglia and Tsang's method for shape > 1 from normals and uniforms; for
- * 0 < shape < 1 (legacy) Johnk-like rejection with exponentials -log(1 - U); shape 1 (legacy) an
- * exponential. */
+/* NumPy's legacy_standard_gamma (the legacy stream) and random_standard_gamma (a Generator):
+ * Marsaglia and Tsang's method for shape > 1 from normals and uniforms; for 0 < shape < 1
+ * Johnk-like rejection with exponentials (legacy: -log(1 - U); a Generator: its ziggurat);
+ * shape 1 an exponential. */
 static double draw_std_gamma(draw *d, double shape)
 {
-    if (d->mt && shape == 1.0)
-        return -log(1.0 - mt_double(d->mt));
+    if (shape == 1.0)
+        return d->mt ? -log(1.0 - mt_double(d->mt)) : pcg_std_exp(d->pcg);
     if (shape == 0.0)
         return 0.0;
-    if (d->mt && shape < 1.0) {
+    if (shape < 1.0) {
         for (;;) {
-            double U = mt_double(d->mt), V = -log(1.0 - mt_double(d->mt));
+            double U = d->mt ? mt_double(d->mt) : pcg_double(d->pcg);
+            double V = d->mt ? -log(1.0 - mt_double(d->mt)) : pcg_std_exp(d->pcg);
             if (U <= 1.0 - shape) {
                 double X = pow(U, 1. / shape);
                 if (X <= V)
@@ -698,6 +726,115 @@ static double draw_std_gamma(draw *d, double shape)
     }
 }
 
+static double draw_u(draw *d) { return d->mt ? mt_double(d->mt) : pcg_double(d->pcg); }
+
+/* NumPy's random_binomial_inversion: walk the probabilities from 0 until the uniform is used
+ * up, starting again (a new uniform) past the bound. p <= 1/2 here. */
+static int64_t binomial_inversion(draw *d, int64_t n, double p)
+{
+    double q = 1.0 - p, qn = exp((double)n * log(q)), np_ = (double)n * p;
+    double lim = np_ + 10.0 * sqrt(np_ * q + 1);
+    int64_t bound = (double)n < lim ? n : (int64_t)lim;
+    int64_t x = 0;
+    double px = qn, u = draw_u(d);
+    while (u > px) {
+        x++;
+        if (x > bound) {
+            x = 0;
+            px = qn;
+            u = draw_u(d);
+        } else {
+            u -= px;
+            px = ((double)(n - x + 1) * p * px) / ((double)x * q);
+        }
+    }
+    return x;
+}
+
+/* NumPy's random_binomial_btpe: Kachitvichyanukul and Schmeiser's BTPE (triangle,
+ * parallelogram and exponential tails, then the recursive or Stirling acceptance test), with
+ * NumPy's expressions in its order. p <= 1/2 here. */
+static int64_t binomial_btpe(draw *d, int64_t n, double p)
+{
+    double r = p < 1.0 - p ? p : 1.0 - p, q = 1.0 - r, fm = (double)n * r + r;
+    int64_t m = (int64_t)floor(fm);
+    double p1 = floor(2.195 * sqrt((double)n * r * q) - 4.6 * q) + 0.5;
+    double xm = (double)m + 0.5, xl = xm - p1, xr = xm + p1, c = 0.134 + 20.5 / (15.3 + (double)m);
+    double a = (fm - xl) / (fm - xl * r), laml = a * (1.0 + a / 2.0);
+    a = (xr - fm) / (xr * q);
+    double lamr = a * (1.0 + a / 2.0), p2 = p1 * (1.0 + 2.0 * c), p3 = p2 + c / laml, p4 = p3 + c / lamr;
+    double nrq = (double)n * r * q;
+    for (;;) {
+        double u = draw_u(d) * p4, v = draw_u(d);
+        int64_t y;
+        if (u <= p1) { /* the triangle: accepted at once */
+            y = (int64_t)floor(xm - p1 * v + u);
+            return y;
+        }
+        if (u <= p2) { /* the parallelograms */
+            double x = xl + (u - p1) / c;
+            v = v * c + 1.0 - fabs((double)m - x + 0.5) / p1;
+            if (v > 1.0)
+                continue;
+            y = (int64_t)floor(x);
+        } else if (u <= p3) { /* the left exponential tail */
+            y = (int64_t)floor(xl + log(v) / laml);
+            if (y < 0 || v == 0.0)
+                continue;
+            v = v * (u - p2) * laml;
+        } else { /* the right one */
+            y = (int64_t)floor(xr - log(v) / lamr);
+            if (y > n || v == 0.0)
+                continue;
+            v = v * (u - p3) * lamr;
+        }
+        int64_t k = y > m ? y - m : m - y;
+        if (!(k > 20 && (double)k < nrq / 2.0 - 1)) { /* f(y) / f(m) by the recursion */
+            double s = r / q, aa = s * (double)(n + 1), F = 1.0;
+            if (m < y)
+                for (int64_t i = m + 1; i <= y; i++)
+                    F *= (aa / (double)i - s);
+            else if (m > y)
+                for (int64_t i = y + 1; i <= m; i++)
+                    F /= (aa / (double)i - s);
+            if (v > F)
+                continue;
+            return y;
+        }
+        /* squeeze, then Stirling's formula for log(f(y) / f(m)) */
+        double kd = (double)k;
+        double rho = (kd / nrq) * ((kd * (kd / 3.0 + 0.625) + 0.16666666666666666) / nrq + 0.5);
+        double t = -kd * kd / (2 * nrq), A = log(v);
+        if (A < t - rho)
+            return y;
+        if (A > t + rho)
+            continue;
+        double x1 = (double)(y + 1), f1 = (double)(m + 1), z = (double)(n + 1 - m), w = (double)(n - y + 1);
+        double x2 = x1 * x1, f2 = f1 * f1, z2 = z * z, w2 = w * w;
+        if (A > (xm * log(f1 / x1) + ((double)(n - m) + 0.5) * log(z / w) + (double)(y - m) * log(w * r / (x1 * q)) +
+                 (13680. - (462. - (132. - (99. - 140. / f2) / f2) / f2) / f2) / f1 / 166320. +
+                 (13680. - (462. - (132. - (99. - 140. / z2) / z2) / z2) / z2) / z / 166320. +
+                 (13680. - (462. - (132. - (99. - 140. / x2) / x2) / x2) / x2) / x1 / 166320. +
+                 (13680. - (462. - (132. - (99. - 140. / w2) / w2) / w2) / w2) / w / 166320.))
+            continue;
+        return y;
+    }
+}
+
+/* NumPy's random_binomial (a Generator: n == 0 or p == 0 draws nothing) and the legacy
+ * stream's (which draws a uniform for them too): the smaller of p and 1 - p is drawn. */
+static int64_t draw_binomial(draw *d)
+{
+    int64_t n = (int64_t)d->off;
+    double p = d->a;
+    if (d->pcg && (n == 0 || p == 0.0))
+        return 0;
+    if (p <= 0.5)
+        return p * (double)n <= 30.0 ? binomial_inversion(d, n, p) : binomial_btpe(d, n, p);
+    double q = 1.0 - p;
+    return n - (q * (double)n <= 30.0 ? binomial_inversion(d, n, q) : binomial_btpe(d, n, q));
+}
+
 static double draw_f(draw *d)
 {
     switch (d->kind) {
@@ -715,6 +852,8 @@ static double draw_f(draw *d)
 
 static int64_t draw_i(draw *d)
 {
+    if (d->kind == TYL_RK_BINOMIAL)
+        return draw_binomial(d);
     if (d->kind == TYL_RK_PYINT)
         return (int64_t)(d->off + py_randbelow(d->mt, d->rng + 1u));
     return (int64_t)(d->off + draw_bounded(d));
@@ -725,6 +864,13 @@ double tyl_random_draw(int gen, int kind, double a, double b, const char *where)
     draw d;
     draw_init(&d, gen, kind, a, b, 0, 1, where);
     return draw_f(&d);
+}
+
+int64_t tyl_random_binomial(int gen, int kind, int64_t n, double p, const char *where)
+{
+    draw d;
+    draw_init(&d, gen, kind, p, 0, n, 0, where);
+    return draw_binomial(&d);
 }
 
 int64_t tyl_random_draw_int(int gen, int kind, int64_t lo, int64_t hi, const char *where)
@@ -883,7 +1029,7 @@ void tyl_random_fill(int gen, int kind, double a, double b, int64_t lo, int64_t 
             mine &= idx[k] >= arr->lo[k] && idx[k] < arr->lo[k] + arr->n[k];
         int64_t iv = 0;
         double fv = 0.0;
-        if (kind == TYL_RK_INT || kind == TYL_RK_PYINT)
+        if (kind == TYL_RK_INT || kind == TYL_RK_PYINT || kind == TYL_RK_BINOMIAL)
             iv = draw_i(&d);
         else
             fv = draw_f(&d);

@@ -1326,8 +1326,9 @@ enum {
     TYL_RK_PYGAUSS,    /* Python's random.gauss(a, b): Box-Muller, the second value kept */
     TYL_RK_PYPERM,     /* tyl_random_fill only: Python's random.shuffle of arange(lo) */
     TYL_RK_GAMMA,      /* b * standard gamma(a): gamma(shape=a, scale=b), Marsaglia and Tsang's
-                          method (a Generator's shape <= 1 is refused: NumPy's exponential
-                          ziggurat is not reproduced) */
+                          method; shape < 1 by rejection from exponentials (a Generator's from its
+                          ziggurat: also its exponential(b) as gamma(1, b)) */
+    TYL_RK_BINOMIAL,   /* binomial(n = lo, p = a): NumPy's inversion (n p <= 30) or BTPE, an int */
     TYL_RK_SEEDED = 0x100, /* or'ed in: the program seeds this stream before the draw, so a
                               fresh stream after a restart or rescale is an error, not a clock
                               seed (checkpoints do not hold the streams' state) */
@@ -1345,9 +1346,12 @@ void tyl_random_seed(int gen, int64_t seed, int clock, const char *where);
 double tyl_random_draw(int gen, int kind, double a, double b, const char *where);
 /* One int in [lo, hi) (lo >= hi: NumPy's "low >= high"); kind is TYL_RK_INT (| TYL_RK_SEEDED). */
 int64_t tyl_random_draw_int(int gen, int kind, int64_t lo, int64_t hi, const char *where);
+/* One binomial(n, p) draw (NumPy's checks of p, then n, first); kind is TYL_RK_BINOMIAL
+ * (| TYL_RK_SEEDED). */
+int64_t tyl_random_binomial(int gen, int kind, int64_t n, double p, const char *where);
 /* Fill arr from the stream in C order of the global array (each rank keeps its own block);
  * collective. a, b: TYL_RK_GAUSS/UNIFORM parameters; lo, hi: TYL_RK_INT's bounds; lo:
- * TYL_RK_PERM's and TYL_RK_CHOICE's population. */
+ * TYL_RK_PERM's and TYL_RK_CHOICE's population; lo, a: TYL_RK_BINOMIAL's n and p. */
 void tyl_random_fill(int gen, int kind, double a, double b, int64_t lo, int64_t hi, tyl_array *arr,
                      const char *where);
 

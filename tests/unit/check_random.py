@@ -14,6 +14,7 @@ import sys
 import numpy as np
 
 SAMPLE, SAMPLE_F32, GAUSS, UNIFORM, INT, GAUSS_F32 = range(6)
+GAMMA, BINOMIAL = 11, 12
 M = 1000000  # long normal streams: the ziggurat's wedges and tail come up often enough
 DT = {"f8": 4, "f4": 3, "i8": 2, "i4": 1}  # tyl_dtype numbers
 N = 4999  # odd: the legacy normal keeps a second value for the next call
@@ -38,6 +39,9 @@ def legacy(seed):
         ("randn_scalar", f"D 0 {GAUSS} 0 1", lambda: np.float64(rs.randn())),
         ("randint_scalar", "I 0 3 9", lambda: np.int64(rs.randint(3, 9))),
         ("uniform_f32_cast", f"A 0 {UNIFORM} 0 1 0 0 f4 100", lambda: rs.uniform(0, 1, 100).astype(np.float32)),
+        ("gamma_small", f"A 0 {GAMMA} 0.5 2 0 0 f8 {N}", lambda: rs.gamma(0.5, 2.0, N)),
+        ("binomial_inv", f"A 0 {BINOMIAL} 0.3 0 40 0 i8 {N}", lambda: rs.binomial(40, 0.3, N)),
+        ("binomial_btpe", f"A 0 {BINOMIAL} 0.7 0 5000 0 i8 {N}", lambda: rs.binomial(5000, 0.7, N)),
     ]
     return [(f"legacy_{seed}_{n}", l, f) for n, l, f in ops], f"S 0 {seed}"
 
@@ -66,6 +70,10 @@ def generator(seed, gen):
         ("standard_normal_f32_scalar", f"D {gen} {GAUSS_F32} 0 0",
          lambda: np.float64(g.standard_normal(dtype=np.float32))),
         ("random_after_normal", f"A {gen} {SAMPLE} 0 0 0 0 f8 5", lambda: g.random(5)),
+        ("standard_exponential", f"A {gen} {GAMMA} 1 1 0 0 f8 {N}", lambda: g.standard_exponential(N)),
+        ("gamma_small", f"A {gen} {GAMMA} 0.5 2 0 0 f8 {N}", lambda: g.gamma(0.5, 2.0, N)),
+        ("binomial_inv", f"A {gen} {BINOMIAL} 0.3 0 40 0 i8 {N}", lambda: g.binomial(40, 0.3, N)),
+        ("binomial_btpe", f"A {gen} {BINOMIAL} 0.7 0 5000 0 i8 {N}", lambda: g.binomial(5000, 0.7, N)),
     ]
     return [(f"gen_{seed}_{n}", l, f) for n, l, f in ops], f"S {gen} {seed}"
 
@@ -90,6 +98,8 @@ def normals():
         gen = 20 + k
         g = np.random.default_rng(seed)
         out.append((None, f"S {gen} {seed}", None))
+        out.append((f"exponentials_{seed}", f"A {gen} {GAMMA} 1 1 0 0 f8 {M}",
+                    lambda g=g: g.standard_exponential(M)))
         out.append((f"normals_{seed}_f8", f"A {gen} {GAUSS} -0 1 0 0 f8 {M}",
                     lambda g=g: g.standard_normal(M)))
         out.append((f"normals_{seed}_f4", f"A {gen} {GAUSS_F32} 0 0 0 0 f4 {M}",
