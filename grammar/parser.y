@@ -628,7 +628,7 @@ atom:
   | '{' '}'                                 { $$ = ast_dict(@$, NULL, NULL, NULL); }
   | '{' dict_items '}'                      { $$ = $2; $$->l = @$; }
   | '{' dict_items ',' '}'                  { $$ = $2; $$->l = @$; }
-  | '{' test ':' test comp_for '}'          { $$ = unsupported(@$, "dict comprehensions are"); }
+  | '{' test ':' test comp_for '}'          { $$ = ast_comp(@$, 2, ast_pair(loc_span(@2, @4), $2, $4), $5); }
   | '{' exprs '}'                           { $$ = set_literal(@$, $2); }
   | '{' exprs ',' '}'                       { $$ = set_literal(@$, $2); }
   | '{' test comp_for '}'                   { $$ = unsupported(@$, "set comprehensions are"); }

@@ -6,7 +6,9 @@
  * each a string or an int or bool constant. So a dict bound to a name pins its values as a
  * tuple's items are pinned (hidden names "d.0", ...), and branches and loops treat it as a
  * tuple of that form. d[k] = v with a new key appends the item; with a key it has, rebinds
- * that item, as Python's dicts do. A key known only when running is rejected.
+ * that item, as Python's dicts do. A key known only when running is rejected. dict(...) and
+ * {k: v for ...} over sequences known when compiling build such a dict from pairs; f(**d) passes
+ * a dict whose keys are strings as keyword arguments (lw_args, lower_calls.c).
  *
  * Requires: keys compare as Python's do for these kinds (1 == True; a string is never equal
  * to a number). */
@@ -87,6 +89,113 @@ value *lw_dict_literal(lctx *c, ast *a)
     return d;
 }
 
+/* ---- dicts built from pairs: dict(...), {k: v for ...} ---------------------------------- */
+
+static value *dict_new(loc l, int cap)
+{
+    value *d = lw_vnew(V_TUPLE, l);
+    d->items = NEWN(value *, cap + 1);
+    d->keys = NEWN(value *, cap + 1);
+    d->dict_shared = NEW(int);
+    return d;
+}
+
+/* d[k] = v into a dict d being built (room made by dict_new): a new key at the end, a key it has
+ * keeps its place and takes v, as Python's; 0 after a diagnostic. */
+static int dict_put(value *d, value *k, value *v)
+{
+    if (v->kind == V_ERR)
+        return 0;
+    int at = key_index(d, k);
+    if (at == -2)
+        return 0;
+    if (at < 0) {
+        at = d->n++;
+        d->keys[at] = k;
+    }
+    d->items[at] = v;
+    return 1;
+}
+
+/* The pairs of a sequence known when compiling (tuples or lists of two items) put into d; 0
+ * after a diagnostic. */
+static int dict_put_pairs(value *d, loc l, value *seq)
+{
+    for (int i = 0; i < seq->n; i++) {
+        value *p = seq->items[i];
+        if (p->kind == V_ERR)
+            return 0;
+        if (p->kind != V_TUPLE || lw_is_dict(p) || p->n != 2) {
+            diag_error(l, "dict() needs pairs (tuples of a key and a value); item %d is %s", i,
+                       p->kind == V_TUPLE && !lw_is_dict(p) ? arena_printf(&util_arena, "a sequence of %d items", p->n)
+                                                            : lw_vkind_desc(p));
+            return 0;
+        }
+        if (!dict_put(d, p->items[0], p->items[1]))
+            return 0;
+    }
+    return 1;
+}
+
+value *lw_dict_of_pairs(loc l, value *pairs)
+{
+    if (pairs->kind == V_ERR)
+        return pairs;
+    value *d = dict_new(l, pairs->n);
+    return dict_put_pairs(d, l, pairs) ? d : &lw_ERRV;
+}
+
+/* dict(), dict(d), dict(pairs), dict(k=v, ...), dict(d, k=v, **e): a new dict (a copy: changing
+ * it leaves d as it is) whose keys are known when compiling. */
+value *lw_dict_builtin(lctx *c, ast *call)
+{
+    args a = lw_args(c, call);
+    if (lw_any_err(&a))
+        return &lw_ERRV;
+    if (a.npos > 1) {
+        diag_error(call->l, "TypeError: dict expected at most 1 argument, got %d", a.npos);
+        return &lw_ERRV;
+    }
+    int cap = a.nkw;
+    value *x = a.npos ? a.pos[0] : NULL;
+    if (x && x->kind != V_TUPLE) {
+        diag_error(x->l, "dict() of %s is not supported (a dict, or pairs known when compiling, e.g. "
+                         "zip(names, values), are)", lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    value *d = dict_new(call->l, cap + (x ? x->n : 0));
+    if (x && lw_is_dict(x)) {
+        for (int i = 0; i < x->n; i++)
+            dict_put(d, x->keys[i], x->items[i]);
+    } else if (x && !dict_put_pairs(d, x->l, x))
+        return &lw_ERRV;
+    for (int i = 0; i < a.nkw; i++) {
+        value *k = lw_vnew(V_STR, a.kwast[i]->l);
+        k->str = a.kwname[i];
+        if (!dict_put(d, k, a.kw[i]))
+            return &lw_ERRV;
+    }
+    return d;
+}
+
+/* f(**d): d a dict whose keys are strings (its items become keyword arguments); 0 after a
+ * diagnostic. */
+int lw_dict_kwargs(loc l, value *d)
+{
+    if (!lw_is_dict(d)) {
+        diag_error(l, "'**' arguments are supported for dicts whose keys are known when compiling, "
+                      "not %s", lw_vkind_desc(d));
+        return 0;
+    }
+    for (int i = 0; i < d->n; i++)
+        if (d->keys[i]->kind != V_STR) {
+            diag_error(l, "TypeError: keywords must be strings (the dict passed by '**' has the key %s)",
+                       key_text(d->keys[i]));
+            return 0;
+        }
+    return 1;
+}
+
 value *lw_dict_index(lctx *c, ast *a, value *d)
 {
     if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
@@ -133,8 +242,7 @@ int lw_dict_store(lctx *c, ast *t, value *v)
         diag_error(t->l, d->dict_param ? "changing a dict passed to a function is not supported "
                                          "(the caller would not see the change); return the values"
                                        : "changing a dict that is bound to two names (e = d) is not "
-                                         "supported; use one name, or a copy (dict(d) is not supported: "
-                                         "write the literal again)");
+                                         "supported; use one name, or a copy (e = dict(d))");
         return 1;
     }
     value *r = lw_vnew(V_TUPLE, d->l);

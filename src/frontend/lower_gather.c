@@ -465,8 +465,33 @@ value *lw_argwhere_column(loc l, value *sel, int k)
     return r;
 }
 
+/* sel[k] of a selection of elements (x[m], np.nonzero(m)[0], np.where(c)[0]) by an integer k known
+ * only when running: the k-th selected element in C order (k < 0 from the end), NumPy's
+ * IndexError out of range. The prelude's masked_item: the selection counted, then looped over
+ * until the k-th element (as `for v in x[m]` loops), a zero of the element type before it. */
+static value *masked_item(lctx *c, loc l, value *sel, value *k)
+{
+    ir_type t = sel->self->type;
+    value *zero = lw_scalar(l, ir_type_is_float(t) ? ir_const_f(l, t, 0.0) : ir_const_i(l, t, 0), 0);
+    value *v[3] = {sel, k, zero};
+    return lw_call_prelude(c, l, "masked_item", 3, v);
+}
+
 value *lw_masked_index(lctx *c, ast *a, value *sel)
 {
+    ast *only = a->args.len == 1 && !a->tuple_index ? VEC_AT(a->args, 0, ast *) : NULL;
+    if (only && only->kind != A_SLICE && !sel->n && !sel->lead && !sel->argw && !sel->rows) {
+        value *kv = lw_expr(c, only); /* idx[-1] of idx = np.nonzero(m)[0], x[m][0] */
+        if (kv->kind == V_ERR)
+            return kv;
+        if (kv->kind == V_SCALAR && !ir_type_is_float(kv->type) && kv->type != T_BOOL)
+            return masked_item(c, a->l, sel, kv);
+        if (kv->kind == V_SCALAR && ir_type_is_float(kv->type)) {
+            diag_error(only->l, "IndexError: only integers, slices (`:`), ellipsis (`...`), numpy.newaxis "
+                                "(`None`) and integer or boolean arrays are valid indices");
+            return &lw_ERRV;
+        }
+    }
     if (sel->argw && a->args.len == 2 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE &&
         !VEC_AT(a->args, 0, ast *)->a && !VEC_AT(a->args, 0, ast *)->b && !VEC_AT(a->args, 0, ast *)->c) {
         /* np.argwhere(m)[:, k]: np.nonzero(m)[k] */

@@ -543,6 +543,9 @@ value *lw_dict_literal(lctx *c, ast *a);
 value *lw_dict_index(lctx *c, ast *a, value *d);
 int lw_dict_store(lctx *c, ast *t, value *v);
 value *lw_dict_call(lctx *c, ast *call);
+value *lw_dict_of_pairs(loc l, value *pairs);          /* {k: v for ...}: its (k, v) tuples */
+value *lw_dict_builtin(lctx *c, ast *call);            /* dict(...) */
+int lw_dict_kwargs(loc l, value *d);                   /* f(**d): 1 when d's keys are strings */
 value *lw_contains(lctx *c, loc l, value *x, value *seq);
 value *lw_tuple_equal(lctx *c, loc l, value *a, value *b, int ne);
 
