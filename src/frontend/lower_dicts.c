@@ -145,15 +145,14 @@ value *lw_dict_of_pairs(loc l, value *pairs)
     return dict_put_pairs(d, l, pairs) ? d : &lw_ERRV;
 }
 
-/* dict(), dict(d), dict(pairs), dict(k=v, ...), dict(d, k=v, **e): a new dict (a copy: changing
- * it leaves d as it is) whose keys are known when compiling. */
-value *lw_dict_builtin(lctx *c, ast *call)
+/* The dict of call's arguments as dict() takes them (f: "dict" or "update", for messages). */
+static value *dict_of_args(lctx *c, ast *call, const char *f)
 {
     args a = lw_args(c, call);
     if (lw_any_err(&a))
         return &lw_ERRV;
     if (a.npos > 1) {
-        diag_error(call->l, "TypeError: dict expected at most 1 argument, got %d", a.npos);
+        diag_error(call->l, "TypeError: %s expected at most 1 argument, got %d", f, a.npos);
         return &lw_ERRV;
     }
     int cap = a.nkw;
@@ -176,6 +175,31 @@ value *lw_dict_builtin(lctx *c, ast *call)
             return &lw_ERRV;
     }
     return d;
+}
+
+/* dict(), dict(d), dict(pairs), dict(k=v, ...), dict(d, k=v, **e): a new dict (a copy: changing
+ * it leaves d as it is) whose keys are known when compiling. */
+value *lw_dict_builtin(lctx *c, ast *call) { return dict_of_args(c, call, "dict"); }
+
+/* d.update(e, k=v, ...) of a dict bound to a name: d[k] = v for each item, in order (so where
+ * d[k] = v is refused, inside run-time loops, so is update). */
+static value *dict_update(lctx *c, ast *call)
+{
+    value *u = dict_of_args(c, call, "update");
+    if (u->kind == V_ERR)
+        return u;
+    ast *name = call->a->a;
+    int errs = diag_count();
+    for (int i = 0; i < u->n && diag_count() == errs; i++) {
+        value *k = u->keys[i];
+        int64_t iv = 0;
+        if (k->kind != V_STR)
+            ir_expr_const_int(k->e, &iv);
+        ast *ka = k->kind == V_STR ? ast_str(call->l, k->str)
+                  : k->type == T_BOOL ? ast_bool(call->l, (int)iv) : ast_int(call->l, iv);
+        lw_dict_store(c, ast_subscript(call->l, ast_name(name->l, name->name), ast_vec1(ka), 0), u->items[i]);
+    }
+    return diag_count() > errs ? &lw_ERRV : lw_vnew(V_NONE, call->l);
 }
 
 /* f(**d): d a dict whose keys are strings (its items become keyword arguments); 0 after a
@@ -281,8 +305,11 @@ value *lw_dict_call(lctx *c, ast *call)
     value *d = b->val;
     int keys = strcmp(f->name, "keys") == 0, values = strcmp(f->name, "values") == 0;
     int items = strcmp(f->name, "items") == 0, get = strcmp(f->name, "get") == 0;
+    if (strcmp(f->name, "update") == 0)
+        return dict_update(c, call);
     if (!keys && !values && !items && !get) {
-        diag_error(f->l, "dict.%s() is not supported (keys(), values(), items() and get() are)", f->name);
+        diag_error(f->l, "dict.%s() is not supported (keys(), values(), items(), get() and update() are)",
+                   f->name);
         return &lw_ERRV;
     }
     if (call->kwargs.len || (get ? call->args.len < 1 || call->args.len > 2 : call->args.len)) {
