@@ -437,6 +437,7 @@ value *lw_masked_bind_like(lctx *c, loc l, const char *name, value *v, const val
     ast *hs = ast_name(l, arena_printf(&util_arena, "%s.selected", name));
     lw_assign_name(c, hs, lw_copy_of(c, l, v->self));
     r->self = lw_read_name(c, hs);
+    r->igrid = v->igrid && v->igrid == v->self ? r->self : NULL;
     if (like)
         r->mask = like->mask;
     else {
@@ -743,6 +744,8 @@ static value *select_grid(lctx *c, loc l, value *m, ir_expr *e, const char *hold
     r->str = diag_text(m->l);
     r->snapshot = 1; /* m is lw_nonzero's copy, shared by the tuple's items */
     r->hold = hold;
+    if (m->rank == 1 && e->kind == E_INDEX && e->dim == 0)
+        r->igrid = g;
     return r;
 }
 
@@ -785,6 +788,20 @@ value *lw_nonzero(lctx *c, loc l, const char *f, value *x)
     for (int k = 0; k < m->rank; k++)
         tup->items[k] = select_grid(c, l, m, ir_index(l, T_I64, k), hold);
     return tup;
+}
+
+/* Is sel the indices of the true elements of a 1-D mask m (np.nonzero(m)[0], np.where(m)[0],
+ * np.flatnonzero(m)) and x's first extent m's? Then x[sel] is x[m]: the same rows in the same
+ * order (NumPy gathers x[i] for each index i of a true element). */
+int lw_index_selection_mask(const value *sel, const value *x)
+{
+    if (sel->kind != V_MASKED || !sel->igrid || sel->igrid != sel->self || sel->n || sel->lead || sel->argw ||
+        sel->rows || !sel->mask || sel->mask->kind != V_ARRAY || sel->mask->rank != 1 || x->kind != V_ARRAY ||
+        x->rank < 1)
+        return 0;
+    int64_t d;
+    const sym *diff = x->sh[0] && sel->mask->sh[0] ? sym_sub(x->sh[0], sel->mask->sh[0]) : NULL;
+    return diff && sym_is_const(diff, &d) && d == 0;
 }
 
 static value *np_nonzero(lctx *c, loc l, const char *f, value **v, args *a)
