@@ -233,6 +233,45 @@ value *lw_dict_index(lctx *c, ast *a, value *d)
     return at < 0 ? &lw_ERRV : d->items[at];
 }
 
+/* Whether every item of dict d is a number (what a loop carries as a tuple's items). */
+static int dict_of_numbers(const value *d)
+{
+    for (int i = 0; i < d->n; i++)
+        if (d->items[i]->kind != V_SCALAR || d->items[i]->items)
+            return 0;
+    return 1;
+}
+
+/* The dicts of numbers (names bound to one here) that stmts store into, d[k] = v, d[k] += v or d.update(...),
+ * also in nested blocks, added to out: a run-time loop around such a store carries d's numbers
+ * from one iteration to the next as a tuple's (lower_loops.c). */
+static void stored_dicts(lctx *c, vec *stmts, vec *out)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *), *t = NULL;
+        if (s->kind == A_ASSIGN && s->targets.len == 1)
+            t = VEC_AT(s->targets, 0, ast *);
+        else if (s->kind == A_AUGASSIGN)
+            t = s->b;
+        if (t && t->kind == A_SUBSCRIPT)
+            t = t->a;
+        else if (s->kind == A_EXPR_STMT && s->a && s->a->kind == A_CALL && s->a->a->kind == A_ATTR &&
+                 strcmp(s->a->a->name, "update") == 0)
+            t = s->a->a->a;
+        else
+            t = NULL;
+        int unbound;
+        binding *b = t && t->kind == A_NAME ? lw_lookup(c, t->name, &unbound) : NULL;
+        if (b && b->kind == B_VALUE && lw_is_dict(b->val) && dict_of_numbers(b->val) && !lw_name_in(out, t->name))
+            vec_push(out, (void *)t->name);
+        if (s->kind == A_FOR || s->kind == A_WHILE || s->kind == A_IF) {
+            stored_dicts(c, &s->body, out);
+            stored_dicts(c, &s->orelse, out);
+        }
+    }
+}
+void lw_loop_stored_dicts(lctx *c, vec *body, vec *names) { stored_dicts(c, body, names); }
+
 /* d[k] = v for a name d bound to a dict: 1 when handled (also after a diagnostic). */
 int lw_dict_store(lctx *c, ast *t, value *v)
 {
@@ -253,7 +292,19 @@ int lw_dict_store(lctx *c, ast *t, value *v)
     int at = key_index(d, k);
     if (at == -2 || v->kind == V_ERR)
         return 1;
-    if (c->loops > 0 || !lw_find_in(c->sc, t->a->name)) {
+    /* a number stored under a key the dict has, inside run-time loops that carry the dict (each
+     * loop around the store names d: lw_loop_stored_dicts), is carried as a tuple's item is */
+    int carried = c->loops > 0 && at >= 0 && lw_find_in(c->sc, t->a->name) && v->kind == V_SCALAR &&
+                  !v->items && dict_of_numbers(d);
+    if (carried && !v->weak != !d->items[at]->weak) {
+        /* the loop carries the item's kind of number: a NumPy number would be taken for the
+         * Python one (printed and promoted as that) */
+        diag_error(t->l, "a dict item that holds a %s number is given a %s one inside a loop that runs "
+                         "when the program runs; convert it (float(x), int(x)) so that its kind stays the same",
+                   d->items[at]->weak ? "Python" : "NumPy", v->weak ? "Python" : "NumPy");
+        return 1;
+    }
+    if ((c->loops > 0 && !carried) || !lw_find_in(c->sc, t->a->name)) {
         /* the item's hidden name is not among the names the loop or function assigns, so the
          * change would be lost after one iteration or after the call */
         diag_error(t->l, c->loops > 0 ? "changing a dict inside a loop that runs when the program runs "

@@ -546,6 +546,7 @@ int lw_is_dict(const value *v);
 value *lw_dict_literal(lctx *c, ast *a);
 value *lw_dict_index(lctx *c, ast *a, value *d);
 int lw_dict_store(lctx *c, ast *t, value *v);
+void lw_loop_stored_dicts(lctx *c, vec *body, vec *names); /* dicts a loop's body stores into */
 value *lw_dict_call(lctx *c, ast *call);
 value *lw_dict_of_pairs(loc l, value *pairs);          /* {k: v for ...}: its (k, v) tuples */
 value *lw_dict_builtin(lctx *c, ast *call);            /* dict(...) */
