@@ -307,8 +307,12 @@ int lw_dict_store(lctx *c, ast *t, value *v)
     if ((c->loops > 0 && !carried) || !lw_find_in(c->sc, t->a->name)) {
         /* the item's hidden name is not among the names the loop or function assigns, so the
          * change would be lost after one iteration or after the call */
-        diag_error(t->l, c->loops > 0 ? "changing a dict inside a loop that runs when the program runs "
-                                        "is not supported; keep the value in a variable (or an array)"
+        diag_error(t->l, c->loops > 0 && at < 0 && lw_find_in(c->sc, t->a->name)
+                             ? "adding a key to a dict inside a loop that runs when the program runs is not "
+                               "supported (the numbers of keys it has may change there); give it the key "
+                               "before the loop"
+                         : c->loops > 0 ? "changing a dict inside a loop that runs when the program runs "
+                                          "is not supported; keep the value in a variable (or an array)"
                                       : "changing a dict of the module inside a function is not "
                                         "supported; return the value and store it at module level");
         return 1;
