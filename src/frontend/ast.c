@@ -425,6 +425,14 @@ ast *ast_comp(loc l, int is_list, ast *elem, vec clauses)
     return n;
 }
 
+ast *ast_pair(loc l, ast *a, ast *b)
+{
+    ast *n = ast_new(A_TUPLE, l);
+    vec_push(&n->args, a);
+    vec_push(&n->args, b);
+    return n;
+}
+
 ast *ast_assert(loc l, ast *test, ast *msg)
 {
     ast *n = ast_new(A_ASSERT, l);

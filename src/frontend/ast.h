@@ -33,7 +33,9 @@ typedef enum ast_kind {
     A_BOOLOP,    /* op (OP_AND / OP_OR), a, b */
     A_COMP,      /* a comprehension: a = the element, args = clauses (A_FOR: b target, a iterable;
                     A_IF: a test); ival = 1 for [...] (a list), 0 for a generator, 2 for
-                    {a: b for ...} (a dict: b the value; lower_dictcomp.c rewrites it) */
+                    {a: b for ...} (a dict: b the value; bound to a name, lower_dictcomp.c
+                    rewrites it into a loop; elsewhere it makes a the pair (a, b), which
+                    lower_expr.c builds the dict from) */
     A_COMPARE,   /* a = first operand; args = further operands; cmpops[i] between them
                     (op codes OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE, OP_IS, OP_ISNOT, OP_IN,
                     OP_NOTIN) */
@@ -165,6 +167,7 @@ ast *ast_param(loc l, const char *name, ast *dflt, int star);
 ast *ast_global(loc l, vec names);
 ast *ast_assert(loc l, ast *test, ast *msg);
 ast *ast_comp(loc l, int is_list, ast *elem, vec clauses);
+ast *ast_pair(loc l, ast *a, ast *b); /* the tuple (a, b) */
 ast *ast_raise(loc l, ast *exc);
 ast *ast_other(loc l, const char *keyword, vec body);
 ast *ast_yield(loc l, ast *value);

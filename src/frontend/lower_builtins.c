@@ -933,6 +933,8 @@ value *lw_call_builtin(lctx *c, value *fn, ast *call)
         }
         return r;
     }
+    if (!fn->self && strcmp(fn->str, "dict") == 0)
+        return lw_dict_builtin(c, call); /* lower_dicts.c */
     if (!fn->self && call->kwargs.len && (strcmp(fn->str, "min") == 0 || strcmp(fn->str, "max") == 0))
         return lw_minmax_key(c, call, fn->str[1] == 'a'); /* min(d, key=d.get): lower_sorted.c */
     if (strncmp(fn->str, "np.random.", 10) == 0 || strncmp(fn->str, "rng.", 4) == 0)

@@ -65,6 +65,25 @@ static int *grow_marks(int *m, int *have, int n, int at)
     return r;
 }
 
+/* Room for cap keyword arguments in r (and their marks), those it has kept. */
+static int *grow_kwargs(args *r, int *kmark, int cap)
+{
+    value **kw = NEWN(value *, cap);
+    const char **names = NEWN(const char *, cap);
+    ast **asts = NEWN(ast *, cap);
+    int *marks = NEWN(int, cap);
+    for (int i = 0; i < r->nkw; i++) {
+        kw[i] = r->kw[i];
+        names[i] = r->kwname[i];
+        asts[i] = r->kwast[i];
+        marks[i] = kmark[i];
+    }
+    r->kw = kw;
+    r->kwname = names;
+    r->kwast = asts;
+    return marks;
+}
+
 /* The arguments in the order Python evaluates them (positional, then keywords), each pinned
  * against the later ones' statements (lower_order.c): f(k, g()) with g changing k passes k's
  * value before the call. */
@@ -131,9 +150,30 @@ args lw_args(lctx *c, ast *call)
     }
     for (int i = 0; i < call->kwargs.len; i++) {
         ast *k = VEC_AT(call->kwargs, i, ast *);
-        if (!k->name) {
-            diag_error(k->l, "'**' arguments are not supported (dictionaries are not); pass the "
-                             "keyword arguments by name");
+        if (!k->name) { /* f(**d): the items of a dict whose keys are known when compiling */
+            value *d = lw_expr(c, k->a);
+            kmark = grow_kwargs(&r, kmark, r.nkw + call->kwargs.len + (lw_is_dict(d) ? d->n : 0) + 1);
+            if (d->kind == V_ERR || !lw_dict_kwargs(k->l, d)) { /* the call is not made */
+                r.kwname[r.nkw] = "**";
+                r.kwast[r.nkw] = k;
+                r.kw[r.nkw++] = &lw_ERRV;
+                kmark[r.nkw - 1] = c->out->len;
+                continue;
+            }
+            for (int j = 0; j < d->n; j++) {
+                int twice = 0;
+                for (int q = 0; q < r.nkw; q++)
+                    twice |= strcmp(r.kwname[q], d->keys[j]->str) == 0;
+                if (twice) {
+                    diag_error(k->l, "TypeError: got multiple values for keyword argument '%s' (by name "
+                                     "and by '**')", d->keys[j]->str);
+                    continue;
+                }
+                r.kwname[r.nkw] = d->keys[j]->str;
+                r.kwast[r.nkw] = k;
+                r.kw[r.nkw++] = d->items[j];
+                kmark[r.nkw - 1] = c->out->len;
+            }
             continue;
         }
         r.kwname[r.nkw] = k->name;
@@ -686,8 +726,9 @@ static void comp_clause(lctx *c, ast *comp, int k, comp_st *st)
     value *items = lw_iter_items(c, cl->a);
     static_ranges = outer;
     if (!items) {
-        diag_error(cl->a->l, "a comprehension must iterate over a sequence known when compiling "
-                             "(range() of constants, a list or tuple, zip() or enumerate() of those)");
+        diag_error(cl->a->l, "a %scomprehension must iterate over a sequence known when compiling "
+                             "(range() of constants, a list or tuple, zip() or enumerate() of those)",
+                   comp->ival == 2 ? "dict " : "");
         return;
     }
     if (items->kind == V_ERR)
@@ -778,7 +819,7 @@ static value *runtime_comprehension(lctx *c, ast *a)
 
 static value *comprehension(lctx *c, ast *a, comp_st *st)
 {
-    if (!st->acc && a->args.len && VEC_AT(a->args, 0, ast *)->kind == A_FOR) {
+    if (!st->acc && a->ival != 2 && a->args.len && VEC_AT(a->args, 0, ast *)->kind == A_FOR) {
         if (!lw_comp_iter_known(c, VEC_AT(a->args, 0, ast *)->a)) {
             value *r = runtime_comprehension(c, a);
             if (r)

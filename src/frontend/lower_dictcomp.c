@@ -9,13 +9,15 @@
  *                 if c': w[dE'] = np.exp(-dE' / T)
  *
  * (the comprehension's variables renamed apart: they are its own in Python 3, and the name it
- * binds is not bound until it is done). A dict comprehension elsewhere, one whose key, value,
- * conditions or later iterables read the name it is bound to (w = {k: w[k] for k in w}: the
- * new dict would be read while it is filled), or one whose targets are not plain names, is
- * refused, located.
+ * binds is not bound until it is done). One whose key, value, conditions or later iterables read
+ * the name it is bound to (w = {k: w[k] for k in w}: the new dict would be read while it is
+ * filled), or one whose targets are not plain names, is refused, located. Only one whose keys
+ * are run-time ints is rewritten so (runtime_keys); the others, and a dict comprehension
+ * elsewhere, are built from their (key, value) pairs when compiling (lower_expr.c), the element
+ * made the pair (pair_rest).
  *
  * Requires: the module's AST as parsed (A_COMP with ival 2: a the key, b the value). Establishes:
- * no A_COMP with ival 2 is left in it. */
+ * every A_COMP with ival 2 left has the pair for its element (a) and no b. */
 
 #include "lower_internal.h"
 
@@ -78,22 +80,48 @@ static ast *rewrite(ast *s, ast *comp)
     return ast_if(s->l, ast_bool(s->l, 1), out, (vec){0});
 }
 
-static void refuse_rest(ast *a)
+/* A dict comprehension elsewhere (np.savez(f, **{k: v for ...})) is lowered as a comprehension
+ * over a sequence known when compiling whose items are its (key, value) pairs (lower_expr.c,
+ * lw_dict_of_pairs): its element becomes the pair. */
+static void pair_rest(ast *a)
 {
     if (!a)
         return;
-    if (a->kind == A_COMP && a->ival == 2) {
-        diag_error(a->l, "a dict comprehension is supported bound to a name (d = {k: v for k in ...})");
-        *a = *ast_dict(a->l, NULL, NULL, NULL);
-        return;
+    if (a->kind == A_COMP && a->ival == 2 && a->b) {
+        a->a = ast_pair(a->a->l, a->a, a->b);
+        a->b = NULL;
     }
-    refuse_rest(a->a);
-    refuse_rest(a->b);
-    refuse_rest(a->c);
+    pair_rest(a->a);
+    pair_rest(a->b);
+    pair_rest(a->c);
     vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params, &a->body, &a->orelse};
     for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
         for (int i = 0; i < vs[k]->len; i++)
-            refuse_rest(VEC_AT(*vs[k], i, ast *));
+            pair_rest(VEC_AT(*vs[k], i, ast *));
+}
+
+/* Whether the keys of comprehension comp are ints known only when running, as far as its text
+ * says: the key is a target of its first clause, which iterates range() of something other
+ * than int literals (range(n), range(m) of a parameter). Those take the loop (run-time int
+ * keys, lower_rtdicts.c); the others are built from their pairs when compiling (range(6),
+ * lists and tuples, enumerate(names), string and f-string keys). */
+static int runtime_keys(ast *comp)
+{
+    ast *first = VEC_AT(comp->args, 0, ast *), *it = first->a;
+    if (first->kind != A_FOR || comp->a->kind != A_NAME || it->kind != A_CALL || !it->a ||
+        it->a->kind != A_NAME || strcmp(it->a->name, "range") != 0)
+        return 0;
+    vec names = {0};
+    if (!lw_plain_target_names(first->b, &names) || !lw_name_in(&names, comp->a->name))
+        return 0;
+    for (int i = 0; i < it->args.len; i++) {
+        ast *x = VEC_AT(it->args, i, ast *);
+        if (x->kind == A_UNOP)
+            x = x->a;
+        if (x->kind != A_INT)
+            return 1;
+    }
+    return 0;
 }
 
 static void rewrite_body(vec *body)
@@ -102,6 +130,8 @@ static void rewrite_body(vec *body)
         ast *s = VEC_AT(*body, i, ast *);
         if (s->kind == A_ASSIGN && s->targets.len == 1 && VEC_AT(s->targets, 0, ast *)->kind == A_NAME &&
             s->a && s->a->kind == A_COMP && s->a->ival == 2) {
+            if (!runtime_keys(s->a))
+                continue; /* its pairs (pair_rest) */
             ast *r = rewrite(s, s->a);
             if (r)
                 body->items[i] = r;
@@ -117,5 +147,5 @@ static void rewrite_body(vec *body)
 void lw_dictcomp_rewrite(ast *module)
 {
     rewrite_body(&module->body);
-    refuse_rest(module);
+    pair_rest(module);
 }

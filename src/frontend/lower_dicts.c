@@ -7,7 +7,9 @@
  * tuple's items are pinned (hidden names "d.0", ...), and branches and loops treat it as a
  * tuple of that form. d[k] = v with a new key appends the item; with a key it has, rebinds
  * that item, as Python's dicts do. A key known only when running is rejected, except in d[k]
- * of int keys and number (string, tuple) values, chosen when running (runtime_key).
+ * of int keys and number (string, tuple) values, chosen when running (runtime_key). dict(...)
+ * and {k: v for ...} over sequences known when compiling build such a dict from pairs; f(**d)
+ * passes a dict whose keys are strings as keyword arguments (lw_args, lower_calls.c).
  *
  * Requires: keys compare as Python's do for these kinds (1 == True; a string is never equal
  * to a number). */
@@ -125,6 +127,137 @@ static value *runtime_key(lctx *c, loc l, value *d, value *k)
     return lw_choose_item(c, l, ir_varref(l, pv), d->items, d->n);
 }
 
+/* ---- dicts built from pairs: dict(...), {k: v for ...} ---------------------------------- */
+
+static value *dict_new(loc l, int cap)
+{
+    value *d = lw_vnew(V_TUPLE, l);
+    d->items = NEWN(value *, cap + 1);
+    d->keys = NEWN(value *, cap + 1);
+    d->dict_shared = NEW(int);
+    return d;
+}
+
+/* d[k] = v into a dict d being built (room made by dict_new): a new key at the end, a key it has
+ * keeps its place and takes v, as Python's; 0 after a diagnostic. */
+static int dict_put(value *d, value *k, value *v)
+{
+    if (v->kind == V_ERR)
+        return 0;
+    int at = key_index(d, k);
+    if (at == -2)
+        return 0;
+    if (at < 0) {
+        at = d->n++;
+        d->keys[at] = k;
+    }
+    d->items[at] = v;
+    return 1;
+}
+
+/* The pairs of a sequence known when compiling (tuples or lists of two items) put into d; 0
+ * after a diagnostic. */
+static int dict_put_pairs(value *d, loc l, value *seq)
+{
+    for (int i = 0; i < seq->n; i++) {
+        value *p = seq->items[i];
+        if (p->kind == V_ERR)
+            return 0;
+        if (p->kind != V_TUPLE || lw_is_dict(p) || p->n != 2) {
+            diag_error(l, "dict() needs pairs (tuples of a key and a value); item %d is %s", i,
+                       p->kind == V_TUPLE && !lw_is_dict(p) ? arena_printf(&util_arena, "a sequence of %d items", p->n)
+                                                            : lw_vkind_desc(p));
+            return 0;
+        }
+        if (!dict_put(d, p->items[0], p->items[1]))
+            return 0;
+    }
+    return 1;
+}
+
+value *lw_dict_of_pairs(loc l, value *pairs)
+{
+    if (pairs->kind == V_ERR)
+        return pairs;
+    value *d = dict_new(l, pairs->n);
+    return dict_put_pairs(d, l, pairs) ? d : &lw_ERRV;
+}
+
+/* The dict of call's arguments as dict() takes them (f: "dict" or "update", for messages). */
+static value *dict_of_args(lctx *c, ast *call, const char *f)
+{
+    args a = lw_args(c, call);
+    if (lw_any_err(&a))
+        return &lw_ERRV;
+    if (a.npos > 1) {
+        diag_error(call->l, "TypeError: %s expected at most 1 argument, got %d", f, a.npos);
+        return &lw_ERRV;
+    }
+    int cap = a.nkw;
+    value *x = a.npos ? a.pos[0] : NULL;
+    if (x && x->kind != V_TUPLE) {
+        diag_error(x->l, "dict() of %s is not supported (a dict, or pairs known when compiling, e.g. "
+                         "zip(names, values), are)", lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    value *d = dict_new(call->l, cap + (x ? x->n : 0));
+    if (x && lw_is_dict(x)) {
+        for (int i = 0; i < x->n; i++)
+            dict_put(d, x->keys[i], x->items[i]);
+    } else if (x && !dict_put_pairs(d, x->l, x))
+        return &lw_ERRV;
+    for (int i = 0; i < a.nkw; i++) {
+        value *k = lw_vnew(V_STR, a.kwast[i]->l);
+        k->str = a.kwname[i];
+        if (!dict_put(d, k, a.kw[i]))
+            return &lw_ERRV;
+    }
+    return d;
+}
+
+/* dict(), dict(d), dict(pairs), dict(k=v, ...), dict(d, k=v, **e): a new dict (a copy: changing
+ * it leaves d as it is) whose keys are known when compiling. */
+value *lw_dict_builtin(lctx *c, ast *call) { return dict_of_args(c, call, "dict"); }
+
+/* d.update(e, k=v, ...) of a dict bound to a name: d[k] = v for each item, in order (so where
+ * d[k] = v is refused, inside run-time loops, so is update). */
+static value *dict_update(lctx *c, ast *call)
+{
+    value *u = dict_of_args(c, call, "update");
+    if (u->kind == V_ERR)
+        return u;
+    ast *name = call->a->a;
+    int errs = diag_count();
+    for (int i = 0; i < u->n && diag_count() == errs; i++) {
+        value *k = u->keys[i];
+        int64_t iv = 0;
+        if (k->kind != V_STR)
+            ir_expr_const_int(k->e, &iv);
+        ast *ka = k->kind == V_STR ? ast_str(call->l, k->str)
+                  : k->type == T_BOOL ? ast_bool(call->l, (int)iv) : ast_int(call->l, iv);
+        lw_dict_store(c, ast_subscript(call->l, ast_name(name->l, name->name), ast_vec1(ka), 0), u->items[i]);
+    }
+    return diag_count() > errs ? &lw_ERRV : lw_vnew(V_NONE, call->l);
+}
+
+/* f(**d): d a dict whose keys are strings (its items become keyword arguments); 0 after a
+ * diagnostic. */
+int lw_dict_kwargs(loc l, value *d)
+{
+    if (!lw_is_dict(d)) {
+        diag_error(l, "'**' arguments are supported for dicts whose keys are known when compiling, "
+                      "not %s", lw_vkind_desc(d));
+        return 0;
+    }
+    for (int i = 0; i < d->n; i++)
+        if (d->keys[i]->kind != V_STR) {
+            diag_error(l, "TypeError: keywords must be strings (the dict passed by '**' has the key %s)",
+                       key_text(d->keys[i]));
+            return 0;
+        }
+    return 1;
+}
+
 value *lw_dict_index(lctx *c, ast *a, value *d)
 {
     if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
@@ -148,6 +281,45 @@ value *lw_dict_index(lctx *c, ast *a, value *d)
     return at < 0 ? &lw_ERRV : d->items[at];
 }
 
+/* Whether every item of dict d is a number (what a loop carries as a tuple's items). */
+static int dict_of_numbers(const value *d)
+{
+    for (int i = 0; i < d->n; i++)
+        if (d->items[i]->kind != V_SCALAR || d->items[i]->items)
+            return 0;
+    return 1;
+}
+
+/* The dicts of numbers (names bound to one here) that stmts store into, d[k] = v, d[k] += v or d.update(...),
+ * also in nested blocks, added to out: a run-time loop around such a store carries d's numbers
+ * from one iteration to the next as a tuple's (lower_loops.c). */
+static void stored_dicts(lctx *c, vec *stmts, vec *out)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *), *t = NULL;
+        if (s->kind == A_ASSIGN && s->targets.len == 1)
+            t = VEC_AT(s->targets, 0, ast *);
+        else if (s->kind == A_AUGASSIGN)
+            t = s->b;
+        if (t && t->kind == A_SUBSCRIPT)
+            t = t->a;
+        else if (s->kind == A_EXPR_STMT && s->a && s->a->kind == A_CALL && s->a->a->kind == A_ATTR &&
+                 strcmp(s->a->a->name, "update") == 0)
+            t = s->a->a->a;
+        else
+            t = NULL;
+        int unbound;
+        binding *b = t && t->kind == A_NAME ? lw_lookup(c, t->name, &unbound) : NULL;
+        if (b && b->kind == B_VALUE && lw_is_dict(b->val) && dict_of_numbers(b->val) && !lw_name_in(out, t->name))
+            vec_push(out, (void *)t->name);
+        if (s->kind == A_FOR || s->kind == A_WHILE || s->kind == A_IF) {
+            stored_dicts(c, &s->body, out);
+            stored_dicts(c, &s->orelse, out);
+        }
+    }
+}
+void lw_loop_stored_dicts(lctx *c, vec *body, vec *names) { stored_dicts(c, body, names); }
+
 /* d[k] = v for a name d bound to a dict: 1 when handled (also after a diagnostic). */
 int lw_dict_store(lctx *c, ast *t, value *v)
 {
@@ -168,11 +340,27 @@ int lw_dict_store(lctx *c, ast *t, value *v)
     int at = key_index(d, k);
     if (at == -2 || v->kind == V_ERR)
         return 1;
-    if (c->loops > 0 || !lw_find_in(c->sc, t->a->name)) {
+    /* a number stored under a key the dict has, inside run-time loops that carry the dict (each
+     * loop around the store names d: lw_loop_stored_dicts), is carried as a tuple's item is */
+    int carried = c->loops > 0 && at >= 0 && lw_find_in(c->sc, t->a->name) && v->kind == V_SCALAR &&
+                  !v->items && dict_of_numbers(d);
+    if (carried && !v->weak != !d->items[at]->weak) {
+        /* the loop carries the item's kind of number: a NumPy number would be taken for the
+         * Python one (printed and promoted as that) */
+        diag_error(t->l, "a dict item that holds a %s number is given a %s one inside a loop that runs "
+                         "when the program runs; convert it (float(x), int(x)) so that its kind stays the same",
+                   d->items[at]->weak ? "Python" : "NumPy", v->weak ? "Python" : "NumPy");
+        return 1;
+    }
+    if ((c->loops > 0 && !carried) || !lw_find_in(c->sc, t->a->name)) {
         /* the item's hidden name is not among the names the loop or function assigns, so the
          * change would be lost after one iteration or after the call */
-        diag_error(t->l, c->loops > 0 ? "changing a dict inside a loop that runs when the program runs "
-                                        "is not supported; keep the value in a variable (or an array)"
+        diag_error(t->l, c->loops > 0 && at < 0 && lw_find_in(c->sc, t->a->name)
+                             ? "adding a key to a dict inside a loop that runs when the program runs is not "
+                               "supported (the numbers of keys it has may change there); give it the key "
+                               "before the loop"
+                         : c->loops > 0 ? "changing a dict inside a loop that runs when the program runs "
+                                          "is not supported; keep the value in a variable (or an array)"
                                       : "changing a dict of the module inside a function is not "
                                         "supported; return the value and store it at module level");
         return 1;
@@ -181,8 +369,7 @@ int lw_dict_store(lctx *c, ast *t, value *v)
         diag_error(t->l, d->dict_param ? "changing a dict passed to a function is not supported "
                                          "(the caller would not see the change); return the values"
                                        : "changing a dict that is bound to two names (e = d) is not "
-                                         "supported; use one name, or a copy (dict(d) is not supported: "
-                                         "write the literal again)");
+                                         "supported; use one name, or a copy (e = dict(d))");
         return 1;
     }
     value *r = lw_vnew(V_TUPLE, d->l);
@@ -221,8 +408,11 @@ value *lw_dict_call(lctx *c, ast *call)
     value *d = b->val;
     int keys = strcmp(f->name, "keys") == 0, values = strcmp(f->name, "values") == 0;
     int items = strcmp(f->name, "items") == 0, get = strcmp(f->name, "get") == 0;
+    if (strcmp(f->name, "update") == 0)
+        return dict_update(c, call);
     if (!keys && !values && !items && !get) {
-        diag_error(f->l, "dict.%s() is not supported (keys(), values(), items() and get() are)", f->name);
+        diag_error(f->l, "dict.%s() is not supported (keys(), values(), items(), get() and update() are)",
+                   f->name);
         return &lw_ERRV;
     }
     if (call->kwargs.len || (get ? call->args.len < 1 || call->args.len > 2 : call->args.len)) {

@@ -224,7 +224,7 @@ value *lw_read_name(lctx *c, ast *a)
         static const char *builtins[] = {"range", "print", "int", "float", "abs", "min", "max",
                                          "len", "bool", "round", "slice", "list", "tuple", "sum",
                                          "zip", "enumerate", "all", "any", "pow", "divmod", "sorted",
-                                         "complex", NULL};
+                                         "complex", "dict", NULL};
         for (const char **p = builtins; *p; p++)
             if (strcmp(*p, a->name) == 0) {
                 value *v = lw_vnew(V_BUILTIN, a->l);
@@ -246,7 +246,7 @@ value *lw_read_name(lctx *c, ast *a)
         }
         /* Python built-ins that a stencil program cannot use yet: say so rather than calling
          * them undefined, which would send the user looking for a typo. */
-        static const char *unsupported[] = {"dict", "set", "map", "filter", "reversed",
+        static const char *unsupported[] = {"set", "map", "filter", "reversed",
                                             "any", "all", "isinstance", "open", "input",
                                             "iter", "next", "type", "getattr", "setattr", "super", "object",
                                             "hash", "id", "chr", "ord", "hex", "oct", "bin",
@@ -260,7 +260,7 @@ value *lw_read_name(lctx *c, ast *a)
                 diag_error(a->l, "the Python built-in '%s' is not supported in a stencil program",
                            a->name);
                 diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, pow, divmod, min, max, sorted, "
-                                    "len, bool, round, slice, list, tuple, sum, zip, enumerate, "
+                                    "len, bool, round, slice, list, tuple, dict, sum, zip, enumerate, "
                                     "str, repr, format");
                 return &lw_ERRV;
             }
@@ -1063,6 +1063,8 @@ static value *lw_expr_nested(lctx *c, ast *a)
     }
     case A_COMP: {
         value *r = lw_comprehension(c, a);
+        if (a->ival == 2) /* {k: v for ...}: its (k, v) tuples */
+            return lw_dict_of_pairs(a->l, r);
         if (a->ival && r->kind == V_TUPLE) {
             value *l = lw_vnew(V_TUPLE, r->l);
             *l = *r;

@@ -437,6 +437,7 @@ value *lw_masked_bind_like(lctx *c, loc l, const char *name, value *v, const val
     ast *hs = ast_name(l, arena_printf(&util_arena, "%s.selected", name));
     lw_assign_name(c, hs, lw_copy_of(c, l, v->self));
     r->self = lw_read_name(c, hs);
+    r->igrid = v->igrid && v->igrid == v->self ? r->self : NULL;
     if (like)
         r->mask = like->mask;
     else {
@@ -465,8 +466,33 @@ value *lw_argwhere_column(loc l, value *sel, int k)
     return r;
 }
 
+/* sel[k] of a selection of elements (x[m], np.nonzero(m)[0], np.where(c)[0]) by an integer k known
+ * only when running: the k-th selected element in C order (k < 0 from the end), NumPy's
+ * IndexError out of range. The prelude's masked_item: the selection counted, then looped over
+ * until the k-th element (as `for v in x[m]` loops), a zero of the element type before it. */
+static value *masked_item(lctx *c, loc l, value *sel, value *k)
+{
+    ir_type t = sel->self->type;
+    value *zero = lw_scalar(l, ir_type_is_float(t) ? ir_const_f(l, t, 0.0) : ir_const_i(l, t, 0), 0);
+    value *v[3] = {sel, k, zero};
+    return lw_call_prelude(c, l, "masked_item", 3, v);
+}
+
 value *lw_masked_index(lctx *c, ast *a, value *sel)
 {
+    ast *only = a->args.len == 1 && !a->tuple_index ? VEC_AT(a->args, 0, ast *) : NULL;
+    if (only && only->kind != A_SLICE && !sel->n && !sel->lead && !sel->argw && !sel->rows) {
+        value *kv = lw_expr(c, only); /* idx[-1] of idx = np.nonzero(m)[0], x[m][0] */
+        if (kv->kind == V_ERR)
+            return kv;
+        if (kv->kind == V_SCALAR && !ir_type_is_float(kv->type) && kv->type != T_BOOL)
+            return masked_item(c, a->l, sel, kv);
+        if (kv->kind == V_SCALAR && ir_type_is_float(kv->type)) {
+            diag_error(only->l, "IndexError: only integers, slices (`:`), ellipsis (`...`), numpy.newaxis "
+                                "(`None`) and integer or boolean arrays are valid indices");
+            return &lw_ERRV;
+        }
+    }
     if (sel->argw && a->args.len == 2 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE &&
         !VEC_AT(a->args, 0, ast *)->a && !VEC_AT(a->args, 0, ast *)->b && !VEC_AT(a->args, 0, ast *)->c) {
         /* np.argwhere(m)[:, k]: np.nonzero(m)[k] */
@@ -718,6 +744,8 @@ static value *select_grid(lctx *c, loc l, value *m, ir_expr *e, const char *hold
     r->str = diag_text(m->l);
     r->snapshot = 1; /* m is lw_nonzero's copy, shared by the tuple's items */
     r->hold = hold;
+    if (m->rank == 1 && e->kind == E_INDEX && e->dim == 0)
+        r->igrid = g;
     return r;
 }
 
@@ -760,6 +788,20 @@ value *lw_nonzero(lctx *c, loc l, const char *f, value *x)
     for (int k = 0; k < m->rank; k++)
         tup->items[k] = select_grid(c, l, m, ir_index(l, T_I64, k), hold);
     return tup;
+}
+
+/* Is sel the indices of the true elements of a 1-D mask m (np.nonzero(m)[0], np.where(m)[0],
+ * np.flatnonzero(m)) and x's first extent m's? Then x[sel] is x[m]: the same rows in the same
+ * order (NumPy gathers x[i] for each index i of a true element). */
+int lw_index_selection_mask(const value *sel, const value *x)
+{
+    if (sel->kind != V_MASKED || !sel->igrid || sel->igrid != sel->self || sel->n || sel->lead || sel->argw ||
+        sel->rows || !sel->mask || sel->mask->kind != V_ARRAY || sel->mask->rank != 1 || x->kind != V_ARRAY ||
+        x->rank < 1)
+        return 0;
+    int64_t d;
+    const sym *diff = x->sh[0] && sel->mask->sh[0] ? sym_sub(x->sh[0], sel->mask->sh[0]) : NULL;
+    return diff && sym_is_const(diff, &d) && d == 0;
 }
 
 static value *np_nonzero(lctx *c, loc l, const char *f, value **v, args *a)

@@ -113,6 +113,9 @@ struct value {
                           loops over it are refused */
     int argw;          /* V_MASKED: np.argwhere(mask) (argw = the mask's rank): its (count, argw) array
                           of indices is only counted (len, .shape, .size) or looped over */
+    value *igrid;      /* V_MASKED of np.nonzero(m)[0] (np.where, np.flatnonzero) of a 1-D m: the
+                          self that is the index grid (x[sel] is then x[m]); a value derived from
+                          it with another self is not (lw_index_selection_mask) */
     scope *owner;      /* V_TUPLE list: the scope whose code built it (append elsewhere would have
                           to change a binding of that scope: rejected, lower_lists.c) */
 };
@@ -383,7 +386,8 @@ value *lw_masked_bind(lctx *c, loc l, const char *name, value *v); /* b = a[m]: 
 value *lw_masked_bind_like(lctx *c, loc l, const char *name, value *v, const value *like);
 /* lower_assign.c: x, y = s of an array (its items along axis 0 as a tuple), NULL for a 0-d value */
 value *lw_unpack_array(lctx *c, loc l, value *v, int n);
-value *lw_masked_index(lctx *c, ast *a, value *sel);    /* b[:, items] of a selection b */
+value *lw_masked_index(lctx *c, ast *a, value *sel);
+int lw_index_selection_mask(const value *sel, const value *x); /* x[np.nonzero(m)[0]] is x[m] */    /* b[:, items] of a selection b */
 int lw_masked_operands(const char *what, value **ops, int n, value **sel); /* f(a[m], b[m]) */
 value *lw_masked_result(value *sel, value *whole);      /* f(a, b)[m] */
 ast *lw_tuple_index(lctx *c, ast *sub);                /* A[iu] with iu a tuple: A[iu[0], iu[1]] */
@@ -560,7 +564,11 @@ int lw_is_dict(const value *v);
 value *lw_dict_literal(lctx *c, ast *a);
 value *lw_dict_index(lctx *c, ast *a, value *d);
 int lw_dict_store(lctx *c, ast *t, value *v);
+void lw_loop_stored_dicts(lctx *c, vec *body, vec *names); /* dicts a loop's body stores into */
 value *lw_dict_call(lctx *c, ast *call);
+value *lw_dict_of_pairs(loc l, value *pairs);          /* {k: v for ...}: its (k, v) tuples */
+value *lw_dict_builtin(lctx *c, ast *call);            /* dict(...) */
+int lw_dict_kwargs(loc l, value *d);                   /* f(**d): 1 when d's keys are strings */
 value *lw_contains(lctx *c, loc l, value *x, value *seq);
 value *lw_tuple_equal(lctx *c, loc l, value *a, value *b, int ne);
 

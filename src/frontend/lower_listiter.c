@@ -248,7 +248,7 @@ value *lw_list_print(lctx *c, ast *call)
     for (int i = 0; i < call->args.len; i++) {
         ast *a = VEC_AT(call->args, i, ast *);
         int maybe = (a->kind == A_SUBSCRIPT && a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE) ||
-                    (a->kind == A_COMP && a->ival) ||
+                    (a->kind == A_COMP && a->ival == 1) ||
                     (a->kind == A_CALL && a->a->kind == A_NAME && (!strcmp(a->a->name, "list") || !strcmp(a->a->name, "sorted")));
         if (maybe && calls && rt_root(c, a) && hoist_before(c, &call, i))
             calls = 0;

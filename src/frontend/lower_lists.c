@@ -642,7 +642,7 @@ value *lw_list_call(lctx *c, ast *call)
         return dv;
     if (f->kind == A_NAME && (strcmp(f->name, "all") == 0 || strcmp(f->name, "any") == 0) &&
         call->args.len == 1 && !call->kwargs.len && VEC_AT(call->args, 0, ast *)->kind == A_COMP &&
-        !lw_lookup(c, f->name, &shadowed)) {
+        VEC_AT(call->args, 0, ast *)->ival != 2 && !lw_lookup(c, f->name, &shadowed)) {
         value *r = lw_list_allany_loop(c, call, f->name[1] == 'l');
         if (!r) /* any(check(x) for x in (1, 2)): check's calls stop where any() stops */
             r = lw_allany_generator(c, VEC_AT(call->args, 0, ast *), f->name[1] == 'l');

@@ -383,6 +383,7 @@ static value *step_written(value *v)
     return r;
 }
 int lw_same_form(value *a, value *b) { return same_form(a, b); }
+
 static value *form_assign(lctx *c, loc l, const char *name, value *v, vec *vars, vec *exprs)
 {
     if (v->kind == V_SCALAR) {
@@ -653,6 +654,10 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
             diag_error(loop->l, "'%s' is bound to %s before this loop and to %s inside it, which the "
                                 "next iteration reads: a string that changes from one iteration to the "
                                 "next is not supported", n, what, xwhat);
+        else if (e->kind == B_VALUE && x->kind == B_VALUE && lw_is_dict(e->val) && lw_is_dict(x->val))
+            diag_error(loop->l, "'%s' is a dict whose items change their type inside this loop (an int "
+                                "made a float), which the next iteration reads: keep each item's type "
+                                "(0.0 for an int item that becomes a float)", n);
         else if (strcmp(what, xwhat) == 0 && e->kind == B_VALUE && e->val->kind != V_ARRAY)
             diag_error(loop->l, "'%s' is bound to %s before this loop and to another %s inside it, "
                                 "which the next iteration reads: %s that changes from one iteration "
@@ -916,6 +921,7 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
     vec names = {0};
     lw_target_names(target, &names);
     lw_assigned_names(&loop->body, &names);
+    lw_loop_stored_dicts(c, &loop->body, &names);
     for (int i = 0; i < c->global_writes.len; i++) /* a call in the body may assign them */
         if (!lw_name_in(&names, VEC_AT(c->global_writes, i, const char *)))
             vec_push(&names, c->global_writes.items[i]);

@@ -228,6 +228,31 @@ value *lw_list_of_array(lctx *c, loc l, value *like, value *s, int weak, const c
     return r;
 }
 
+/* sorted() of strings known when compiling (a dict's keys, a list of names): a list of them in
+ * Python's order (code points: the bytes of UTF-8 compare alike; equal strings are the same);
+ * NULL when x holds anything else. */
+static value *sorted_strings(lctx *c, loc l, value *x, int rev)
+{
+    for (int i = 0; i < x->n; i++)
+        if (x->items[i]->kind != V_STR)
+            return NULL;
+    value *r = lw_vnew(V_TUPLE, l);
+    r->is_list = 1;
+    r->owner = c->sc;
+    r->n = x->n;
+    r->items = NEWN(value *, x->n + 1);
+    for (int i = 0; i < x->n; i++) { /* insertion: stable, as Python's sort */
+        value *s = x->items[i];
+        int j = i;
+        while (j > 0 && (rev ? -1 : 1) * strcmp(r->items[j - 1]->str, s->str) > 0) {
+            r->items[j] = r->items[j - 1];
+            j--;
+        }
+        r->items[j] = s;
+    }
+    return r;
+}
+
 value *lw_bi_sorted(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)f, (void)a;
@@ -240,6 +265,15 @@ value *lw_bi_sorted(lctx *c, loc l, const char *f, value **v, args *a)
                    lw_vkind_desc(key));
         return &lw_ERRV;
     }
+    if (lw_is_dict(x)) { /* sorted(d): its keys */
+        value *k = lw_vnew(V_TUPLE, x->l);
+        k->n = x->n;
+        k->items = x->keys;
+        x = k;
+    }
+    value *strs = x->kind == V_TUPLE && !key ? sorted_strings(c, l, x, rev) : NULL;
+    if (strs)
+        return strs;
     if (x->kind == V_TUPLE)
         return sorted_tuple(c, l, x, key, rev);
     if (lw_list_ints_refused(l, x, "sorted()"))

@@ -226,7 +226,7 @@ static ast *join_generator(ast *call, ast **target, ast **iter, ast **elem, vec 
         *elem = ast_call(g->l, VEC_AT(g->args, 0, ast *), ast_arglist(NULL, *target));
         return g;
     }
-    if (g->kind != A_COMP || !g->args.len || VEC_AT(g->args, 0, ast *)->kind != A_FOR)
+    if (g->kind != A_COMP || g->ival == 2 || !g->args.len || VEC_AT(g->args, 0, ast *)->kind != A_FOR)
         return NULL;
     for (int k = 1; k < g->args.len; k++) {
         if (VEC_AT(g->args, k, ast *)->kind != A_IF)
