@@ -406,6 +406,39 @@ static value *form_assign(lctx *c, loc l, const char *name, value *v, vec *vars,
 }
 /* Assign the numbers of v to the hidden variables of name (all read before any is written) and
  * bind name to them. */
+/* Value e (a name's at a loop's entry) with each number a Python one where it is one in both e
+ * and x (after one iteration), and wmix where it is in only one: best = (1e9, -1), then best =
+ * (np.abs(x[k]), k) in the loop, is a Python float before the first iteration's and a NumPy one
+ * after (lw_scalar_join). */
+static value *weak_joined(value *e, value *x)
+{
+    if (e->kind == V_SCALAR && x->kind == V_SCALAR) {
+        if (e->weak == x->weak && e->wmix == x->wmix)
+            return e;
+        value *r = lw_vnew(V_SCALAR, e->l);
+        *r = *e;
+        r->weak = e->weak && x->weak;
+        r->wmix = !r->weak;
+        return r;
+    }
+    if ((e->kind != V_TUPLE && e->kind != V_SLICE) || e->kind != x->kind || e->n != x->n)
+        return e;
+    value *r = NULL;
+    for (int i = 0; i < e->n; i++) {
+        value *j = weak_joined(e->items[i], x->items[i]);
+        if (j == e->items[i])
+            continue;
+        if (!r) {
+            r = lw_vnew(e->kind, e->l);
+            *r = *e;
+            r->items = NEWN(value *, e->n + 1);
+            memcpy(r->items, e->items, sizeof(value *) * (size_t)e->n);
+        }
+        r->items[i] = j;
+    }
+    return r ? r : e;
+}
+
 static void carry_assign(lctx *c, loc l, const char *name, value *v)
 {
     vec vars = {0}, exprs = {0};
@@ -635,7 +668,7 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
             same_form(e->val, x->val)) {
             int stepped = e->val->kind == V_SLICE && (e->val->items[2]->kind != V_NONE ||
                                                       x->val->items[2]->kind != V_NONE);
-            carry_assign(c, loop->l, n, stepped ? step_written(e->val) : e->val);
+            carry_assign(c, loop->l, n, weak_joined(stepped ? step_written(e->val) : e->val, x->val));
             vec_push(carried, (void *)n);
             continue;
         }
