@@ -179,12 +179,13 @@ static void stream_marks(ir_stmt *s)
         h->stream_vec = any_read(s->e) && vec_expr(s->e, s->target->arr->type, B);
 }
 
-/* Along the outer box dimensions 0 .. B - 2, how far the rows of view a lie past those of b
- * (same array): > 0, 0 (the same rows), < 0; *ok cleared when not known at compile time. */
-static int rows_after(ir_view *a, ir_view *b, int B, int *ok)
+/* Along the outer box dimensions 0 .. B - 2, whether the rows of view a (in a loop computing rows
+ * lead_a rows ahead of the value's; 0: the value's loop) lie past those of b (lead_b) of the same
+ * array: 1, before: -1, the same rows: 0; *ok cleared when not known at compile time. */
+static int leads(ir_view *a, int64_t lead_a, ir_view *b, int64_t lead_b, int B, int *ok)
 {
     for (int k = 0; k < B - 1; k++) {
-        ir_dim *x = NULL, *y = NULL; /* the same array dimension of both */
+        ir_dim *x = NULL, *y = NULL;
         for (int d = 0; d < a->rank; d++)
             if (a->dim[d].kind == D_RANGE && a->dim[d].box == k && b->dim[d].kind == D_RANGE &&
                 b->dim[d].box == k) {
@@ -197,6 +198,8 @@ static int rows_after(ir_view *a, ir_view *b, int B, int *ok)
             *ok = 0;
             return 0;
         }
+        if (k == 0)
+            c += lead_a - lead_b;
         if (c)
             return c > 0 ? 1 : -1;
     }
@@ -333,7 +336,7 @@ static void prefetch_marks(ir_stmt *s)
             ir_view *p = VEC_AT(h->prefetch, j, ir_view *);
             if (p->arr != v->arr)
                 continue;
-            if (rows_after(v, p, B, &ok) > 0 && ok)
+            if (leads(v, 0, p, 0, B, &ok) > 0 && ok)
                 h->prefetch.items[j] = v;
             break;
         }
@@ -361,33 +364,6 @@ static int stage_slot(ir_stmt *s, ir_var *v)
     for (int k = 0; k < s->stages.len; k++)
         if (VEC_AT(s->stages, k, ir_stage *)->slot == v)
             return 1;
-    return 0;
-}
-
-/* Does read a (in a loop computing rows lead_a rows ahead of the value's) reach rows after those
- * of read b (lead_b) of the same array: 1, before: -1, the same: 0; *ok = 0 when the
- * difference is not a constant. */
-static int leads(ir_view *a, int64_t lead_a, ir_view *b, int64_t lead_b, int B, int *ok)
-{
-    for (int k = 0; k < B - 1; k++) {
-        ir_dim *x = NULL, *y = NULL;
-        for (int d = 0; d < a->rank; d++)
-            if (a->dim[d].kind == D_RANGE && a->dim[d].box == k && b->dim[d].kind == D_RANGE &&
-                b->dim[d].box == k) {
-                x = &a->dim[d];
-                y = &b->dim[d];
-            }
-        const sym *diff = x && x->slo && y->slo ? sym_sub(x->slo, y->slo) : NULL;
-        int64_t c;
-        if (!diff || !sym_is_const(diff, &c)) {
-            *ok = 0;
-            return 0;
-        }
-        if (k == 0)
-            c += lead_a - lead_b;
-        if (c)
-            return c > 0 ? 1 : -1;
-    }
     return 0;
 }
 
