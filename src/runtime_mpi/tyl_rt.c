@@ -227,11 +227,12 @@ int64_t tyl_rt_check_shape_(tyl_dtype dt, int rank, const int64_t *shape, const 
     for (int i = 0; i < rank; i++)
         if (shape[i] < 0)
             tyl_rt_error(where, "negative dimensions are not allowed");
+    /* NumPy multiplies the extents other than 0 (np.zeros((0, 2**62)) is too big, as (1, 2**62)) */
+    bool empty = false;
     for (int i = 0; i < rank; i++) {
         if (shape[i] == 0) {
-            size = 0;
-            too_big = false;
-            break;
+            empty = true;
+            continue;
         }
         if (size > INT64_MAX / shape[i])
             too_big = true;
@@ -243,7 +244,7 @@ int64_t tyl_rt_check_shape_(tyl_dtype dt, int rank, const int64_t *shape, const 
         tyl_rt_error(where, "ValueError: array is too big; `arr.size * arr.dtype.itemsize` is larger than the "
                             "maximum possible size (an array with shape %s and data type %s)",
                      tyl_rt_shape_str(shs, rank, shape), tyl_dtype_name_(dt));
-    return size;
+    return empty ? 0 : size;
 }
 
 /* own: the layout is copied into the block (an application's array has no table in generated
