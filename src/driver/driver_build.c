@@ -253,3 +253,22 @@ int drv_build(const char *src, const char *out, const drv_opts *o)
     }
     return 0;
 }
+
+static struct stat input_st;
+static const char *input_path;
+
+void drv_set_input(const char *path)
+{
+    if (stat(path, &input_st) == 0)
+        input_path = path;
+}
+
+void drv_not_input(const char *path, const char *what)
+{
+    struct stat st;
+    if (!input_path || stat(path, &st) != 0 || st.st_dev != input_st.st_dev || st.st_ino != input_st.st_ino)
+        return;
+    fprintf(stderr, "tylesc: %s '%s' would overwrite the program '%s' itself: name another file\n", what,
+            path, input_path);
+    exit(2);
+}

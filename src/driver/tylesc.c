@@ -487,6 +487,20 @@ int main(int argc, char **argv)
         }
     }
 
+    /* no output may be the program itself (driver.h) */
+    if (!from_stdin)
+        drv_set_input(input);
+    if (!dump && deps && lib && !dep_file)
+        dep_file = arena_printf(&util_arena, "%.*s.d", (int)(strlen(output) - strlen(suffix_of(output))), output);
+    if (!dump && !to_stdout) {
+        drv_not_input(output, "the output");
+        if (keep_c && !lib && kind != OUT_SRC)
+            drv_not_input(arena_printf(&util_arena, "%.*s%s", (int)(strlen(output) - strlen(suffix_of(output))),
+                                       output, cuda ? ".cu" : ".c"), "the source kept by --keep-c");
+    }
+    if (!dump && deps)
+        drv_not_input(dep_file, "the dependency file");
+
     size_t len;
     char *text = util_read_file(from_stdin ? "/dev/stdin" : input, &len);
     if (!text)
@@ -546,9 +560,7 @@ int main(int argc, char **argv)
         sb_free(&cmd);
         int st = drv_lib(&lo);
         if (st == 0 && deps)
-            write_deps(dep_file ? dep_file : arena_printf(&util_arena, "%.*s.d",
-                       (int)(strlen(output) - strlen(suffix_of(output))), output),
-                       dep_target ? dep_target : output, input, dep_phony);
+            write_deps(dep_file, dep_target ? dep_target : output, input, dep_phony);
         return st;
     }
     ir_program *p = lower_module(mod, name);

@@ -31,6 +31,23 @@ mkdir -p folder.tyl
 out=$("$TYLESC" folder.tyl -o folder.c 2>&1); rc=$?
 same input_folder "$rc: $out" "2: tylesc: cannot open 'folder.tyl': Is a directory"
 
+# ---- no output may be the program itself (it was overwritten: the source lost); refused before
+# anything is written, by its name, another name or a link (-o, -MF, --keep-c, --lib's header)
+cp heat2d.tyl self.c && ln -s self.c self_link
+for t in "c|self.c -o self.c|the output 'self.c'" "link|self_link -o ./self.c|the output './self.c'" \
+        "mf|self.c -o self -MD -MF self.c|the dependency file 'self.c'" \
+        "keep_c|self.c -o self --keep-c|the source kept by --keep-c 'self.c'" \
+        "lib_keep_c|self.c --lib -o self.o --keep-c|the source kept by --keep-c 'self.c'"; do
+    IFS='|' read -r name args what <<<"$t"
+    out=$("$TYLESC" $args 2>&1); rc=$?
+    cmp -s self.c heat2d.tyl || out="$out (and self.c was overwritten)"; cp heat2d.tyl self.c
+    same "output_is_input_$name" "$rc: $out" "2: tylesc: $what would overwrite the program '${args%% *}' itself: name another file"
+done
+cp heat2d.tyl self.h
+out=$("$TYLESC" self.h --lib -o self.c 2>&1); rc=$?
+cmp -s self.h heat2d.tyl || out="$out (and self.h was overwritten)"
+same output_is_input_lib_header "$rc: $out" "2: tylesc: the header 'self.h' would overwrite the program 'self.h' itself: name another file"
+
 # ---- --dump: after any pass of the driver's table (src/driver/driver_passes.c), or refused
 out=$("$TYLESC" heat2d.tyl --dump=bogus 2>&1); rc=$?
 same dump_unknown "$rc: $out" \
