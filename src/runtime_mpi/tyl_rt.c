@@ -466,8 +466,8 @@ _Noreturn void tyl_rt_leave_(void)
 
 _Noreturn void tyl_rt_exit_(int status)
 {
-    tyl_rt_finalize();
-    exit(status);
+    int st = tyl_rt_finalize();
+    exit(status ? status : st);
 }
 
 /* After an in-place ULFM recovery, Open MPI 5's MPI_Finalize can wait forever in its PMIx fence
@@ -490,11 +490,28 @@ static void finalize_watchdog(const char *env)
     alarm((unsigned)grace);
 }
 
+/* What print() wrote and standard output did not take (a full disk, an I/O error) is lost: as
+ * Python's print raises OSError, the program says so and ends with status 1 instead of 0 (a
+ * standard output closed when it started is /dev/null: tyl_rt_init). Not the application's
+ * standard output in library mode. 0, or 1 after the message. */
+static int stdout_lost(void)
+{
+    errno = 0;
+    int failed = fflush(stdout) != 0;
+    int err = errno;
+    if (tyl_rt_.lib || (!failed && !ferror(stdout)))
+        return 0;
+    fprintf(stderr, "%s: error: cannot write standard output%s%s: the program's printed output is lost\n",
+            tyl_rt_.prog ? tyl_rt_.prog : "tyles", failed && err ? ": " : "", failed && err ? strerror(err) : "");
+    fflush(stderr);
+    return 1;
+}
+
 int tyl_rt_finalize(void)
 {
     tyl_mem_sync();
     double t = tyl_rt_mpi_active_() ? MPI_Wtime() - tyl_rt_.t0 : 0.0;
-    fflush(stdout);
+    int status = stdout_lost();
     if (tyl_rt_.time && tyl_rt_rank_ == 0) {
         fprintf(stderr, "tyles: time %.6f s\n", t);
         fflush(stderr);
@@ -517,7 +534,7 @@ int tyl_rt_finalize(void)
             finalize_watchdog("TYLES_ULFM_FINALIZE_GRACE");
         MPI_Finalize();
     }
-    return 0;
+    return status;
 }
 
 /* ---- Python scalar pow -------------------------------------------------------------------- */
