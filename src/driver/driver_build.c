@@ -94,10 +94,11 @@ static char *first_line(FILE *f)
     return arena_strdup(&util_arena, buf);
 }
 
+/* A variable set to blanks is unset (TYLES_CC='  ' ran the first flag, -std=c11, as the compiler). */
 static const char *env_or(const char *name, const char *dflt)
 {
     const char *v = getenv(name);
-    return v && *v ? v : dflt;
+    return v && v[strspn(v, " \t\n")] ? v : dflt;
 }
 
 /* MPI's compile or link flags from the MPI wrapper, for compilers that are not MPI wrappers. */
@@ -107,16 +108,21 @@ static void push_mpi_flags(vec *argv, int link)
     FILE *p = popen(arena_printf(&util_arena, "%s --showme:%s 2>/dev/null", mpicc, link ? "link" : "compile"),
                     "r");
     char *s = p ? first_line(p) : NULL;
-    if (p)
-        pclose(p);
+    int ran = p && pclose(p) == 0;
     if (!s || !*s) { /* MPICH and Intel MPI: the whole command line; the compiler's name goes */
         p = popen(arena_printf(&util_arena, "%s %s 2>/dev/null", mpicc, link ? "-link_info" : "-compile_info"), "r");
         s = p ? first_line(p) : NULL;
-        if (p)
-            pclose(p);
+        ran |= p && pclose(p) == 0;
         if (s)
             s += strcspn(s, " \t");
     }
+    /* a wrapper that did not run gave no flags: the build failed later on MPI's headers or
+     * symbols, with nothing saying why */
+    if (!ran)
+        util_syserr("cannot get MPI's %s flags from the MPI wrapper '%s' (neither '%s --showme:%s' nor '%s %s' "
+                    "ran): set MPICC to the MPI compiler wrapper, or TYLES_CC to it (e.g. TYLES_CC=mpicc)",
+                    link ? "link" : "compile", mpicc, mpicc, link ? "link" : "compile", mpicc,
+                    link ? "-link_info" : "-compile_info");
     vec words = {0};
     push_words(&words, s);
     for (int i = 0; i < words.len; i++) {

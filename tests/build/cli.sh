@@ -155,6 +155,13 @@ for cc in gcc clang; do
     else bad "cc_$cc" "CC=$cc tylesc heat2d.tyl -o h_$cc" "$out"; fi
 done
 
+# ---- a compiler variable of blanks is unset (TYLES_CC='  ' ran '-std=c11'); an MPI wrapper that
+# does not run is named (the build failed on MPI's symbols, nothing saying why)
+out=$(TYLES_CC='  ' "$TYLESC" -c heat2d.tyl -o blank_cc.o 2>&1); rc=$?
+same cc_blank "$rc: $out$([ -s blank_cc.o ] || echo ' (no blank_cc.o)')" "0: "
+out=$(TYLES_CC=cc MPICC=/nonexistent/mpicc "$TYLESC" -c heat2d.tyl -o bad_mpicc.o 2>&1); rc=$?
+same mpicc_missing "$rc: $out" "2: tylesc: cannot get MPI's compile flags from the MPI wrapper '/nonexistent/mpicc' (neither '/nonexistent/mpicc --showme:compile' nor '/nonexistent/mpicc -compile_info' ran): set MPICC to the MPI compiler wrapper, or TYLES_CC to it (e.g. TYLES_CC=mpicc)"
+
 # ---- nvcc's -O (the host code's level): -O3 unless NVCCFLAGS sets one, never both
 printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s/nvcc.args"\n' "$T" >fake_nvcc && chmod +x fake_nvcc
 if NVCC=$T/fake_nvcc "$TYLESC" --target=cuda -c heat2d.tyl -o h_cuda.o && opts=$(grep '^-O' nvcc.args) &&
