@@ -503,6 +503,9 @@ int main(int argc, char **argv)
 
     size_t len;
     char *text = util_read_file(from_stdin ? "/dev/stdin" : input, &len);
+    if (!text && errno == EFBIG)
+        util_syserr("cannot read '%s': it is longer than %zu MiB, more than a program can be", from_stdin ? "<stdin>"
+                    : input, UTIL_READ_MAX >> 20);
     if (!text)
         util_syserr("cannot open '%s': %s", from_stdin ? "<stdin>" : input, strerror(errno));
     len = util_universal_newlines(text, len);

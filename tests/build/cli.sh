@@ -48,6 +48,10 @@ out=$("$TYLESC" self.h --lib -o self.c 2>&1); rc=$?
 cmp -s self.h heat2d.tyl || out="$out (and self.h was overwritten)"
 same output_is_input_lib_header "$rc: $out" "2: tylesc: the header 'self.h' would overwrite the program 'self.h' itself: name another file"
 
+# ---- an endless input (a device) is refused past 256 MiB, where it was read until memory ran out
+out=$("$TYLESC" /dev/zero -o zero.c 2>&1); rc=$?
+same input_endless "$rc: $out" "2: tylesc: cannot read '/dev/zero': it is longer than 256 MiB, more than a program can be"
+
 # ---- --dump: after any pass of the driver's table (src/driver/driver_passes.c), or refused
 out=$("$TYLESC" heat2d.tyl --dump=bogus 2>&1); rc=$?
 same dump_unknown "$rc: $out" \
