@@ -185,11 +185,25 @@ static void sh_word(strbuf *b, const char *w)
     sb_putc(b, '\'');
 }
 
-/* A make rule's word: blanks, '#' and '$' escaped as make reads them. */
+/* A name that no make rule can hold (a newline ended the rule: 'missing separator', make
+ * stopped) is refused before anything is written: exit status 2. */
+static void mk_check(const char *w)
+{
+    if (w && strpbrk(w, "\n\r")) {
+        fprintf(stderr, "tylesc: -MD cannot write a make rule naming '");
+        for (; *w; w++)
+            fputs(*w == '\n' ? "\\n" : *w == '\r' ? "\\r" : (char[2]){*w, 0}, stderr);
+        fprintf(stderr, "': a newline cannot be part of a name in a Makefile\n");
+        exit(2);
+    }
+}
+
+/* A make rule's word: blanks, '#', ':' and '$' escaped as make reads them (a ':' in a
+ * prerequisite made the rule a static pattern rule). */
 static void mk_word(FILE *f, const char *w)
 {
     for (; *w; w++) {
-        if (*w == ' ' || *w == '\t' || *w == '#')
+        if (*w == ' ' || *w == '\t' || *w == '#' || *w == ':')
             fputc('\\', f);
         else if (*w == '$')
             fputc('$', f);
@@ -200,10 +214,12 @@ static void mk_word(FILE *f, const char *w)
 /* -MD: "TARGET: PROGRAM.tyl NPY...", and with -MP an empty rule per .npy. */
 static void write_deps(const char *path, const char *target, const char *input, int phony)
 {
+    const vec *npy = input_decl_opened_files();
+    for (int i = 0; i < npy->len; i++)
+        mk_check(VEC_AT(*npy, i, const char *));
     FILE *f = fopen(path, "w");
     if (!f)
         util_syserr("cannot write '%s': %s", path, strerror(errno));
-    const vec *npy = input_decl_opened_files();
     mk_word(f, target);
     fputc(':', f);
     if (strcmp(input, "-") != 0) {
@@ -498,8 +514,11 @@ int main(int argc, char **argv)
             drv_not_input(arena_printf(&util_arena, "%.*s%s", (int)(strlen(output) - strlen(suffix_of(output))),
                                        output, cuda ? ".cu" : ".c"), "the source kept by --keep-c");
     }
-    if (!dump && deps)
+    if (!dump && deps) {
         drv_not_input(dep_file, "the dependency file");
+        mk_check(dep_target ? dep_target : output);
+        mk_check(from_stdin ? NULL : input);
+    }
 
     size_t len;
     char *text = util_read_file(from_stdin ? "/dev/stdin" : input, &len);

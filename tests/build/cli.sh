@@ -48,6 +48,16 @@ out=$("$TYLESC" self.h --lib -o self.c 2>&1); rc=$?
 cmp -s self.h heat2d.tyl || out="$out (and self.h was overwritten)"
 same output_is_input_lib_header "$rc: $out" "2: tylesc: the header 'self.h' would overwrite the program 'self.h' itself: name another file"
 
+# ---- -MD of names make cannot read as they were written: a ':' (a static pattern rule: make
+# stopped) is escaped; a newline ('missing separator') is refused before anything is written
+cp heat2d.tyl 'c:olon.tyl'
+"$TYLESC" 'c:olon.tyl' -o colon.c -MD && printf 'all: colon.c\ncolon.c:\n\t@true\n-include colon.d\n' >colon.mk &&
+    out=$(make -s -f colon.mk 2>&1) && [ "$(cat colon.d)" = 'colon.c: c\:olon.tyl' ] && ok deps_colon ||
+    bad deps_colon "make on colon.d: $out" "$(cat colon.d)"
+out=$("$TYLESC" heat2d.tyl -o nl.c -MD -MT "t${nl}	touch PWNED" 2>&1); rc=$?
+same deps_newline "$rc: $out$([ -e nl.d ] && echo ' (nl.d written)')" \
+    "2: tylesc: -MD cannot write a make rule naming 't\n	touch PWNED': a newline cannot be part of a name in a Makefile"
+
 # ---- an endless input (a device) is refused past 256 MiB, where it was read until memory ran out
 out=$("$TYLESC" /dev/zero -o zero.c 2>&1); rc=$?
 same input_endless "$rc: $out" "2: tylesc: cannot read '/dev/zero': it is longer than 256 MiB, more than a program can be"
