@@ -340,6 +340,15 @@ static int lib_output(const char *input, int from_stdin, const char **output, in
     return 0;
 }
 
+/* --dump's end: 0, or 2 after a message when standard output did not take it (a full disk). */
+static int dump_done(void)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return 0;
+    fprintf(stderr, "tylesc: cannot write '<stdout>': %s\n", strerror(errno ? errno : EIO));
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
     const char *input = NULL, *output = NULL, *dump = NULL, *target = "c";
@@ -549,7 +558,7 @@ int main(int argc, char **argv)
     }
     if (dump && strcmp(dump, "ast") == 0) {
         ast_dump(mod, stdout);
-        return 0;
+        return dump_done();
     }
     input_decl_scan(text);
     if (diag_count()) {
@@ -596,11 +605,11 @@ int main(int argc, char **argv)
 #endif
     if (dump && strcmp(dump, "ir") == 0) {
         ir_print(p, stdout);
-        return 0;
+        return dump_done();
     }
     /* the passes (driver_passes.c), then the schedule level (sched.h): one decision per pass */
     if (drv_ir_passes(p, dump) || drv_sched_passes(p, cuda, time_tile, dump))
-        return 0;
+        return dump_done();
     if (dump) /* drv_dump_known admits only the names that stopped above */
         INTERNAL("--dump=%s stopped nowhere", dump);
 

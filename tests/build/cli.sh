@@ -72,6 +72,12 @@ same dump_rotate "$rc: $out" "0: # IR of heat2d.tyl"
 out=$("$TYLESC" heat2d.tyl --dump=sched_parts 2>&1 | grep '# sched kernel 5'); rc=$?
 same dump_sched_pass "$rc: $out" "0:   # sched kernel 5, exchange begin; interior; exchange end; edges"
 
+# a dump that standard output did not take (a full disk) was lost with exit status 0
+if [ -w /dev/full ]; then
+    out=$("$TYLESC" heat2d.tyl --dump=ir 2>&1 >/dev/full); rc=$?
+    same dump_full "$rc: $out" "2: tylesc: cannot write '<stdout>': No space left on device"
+fi
+
 # ---- an output's suffix decides what is written
 out=$("$TYLESC" heat2d.tyl -o solver.cpp 2>&1); rc=$?
 same suffix_unknown "$rc: $out$( [ -e solver.cpp ] && echo ' (and solver.cpp was written)')" \
