@@ -265,7 +265,7 @@ static const char *input_path;
 
 void drv_set_input(const char *path)
 {
-    if (stat(path, &input_st) == 0)
+    if (stat(path, &input_st) == 0 && S_ISREG(input_st.st_mode)) /* not a terminal, pipe or device */
         input_path = path;
 }
 
