@@ -16,6 +16,13 @@ typedef struct drv_opts {
  * message when the compiler failed; a missing run-time library is a system error. */
 int drv_build(const char *src, const char *out, const drv_opts *o);
 
+/* The program's file (not called for standard input): drv_not_input refuses an output that is it,
+ * by the same name, another name or a link (tylesc same.c -o same.c, -MF prog.tyl, --keep-c of a
+ * prog.c, --lib of a NAME.h), before anything is written: exit status 2 with a message naming
+ * `what` (as cc refuses an output that is its input; the source was lost to the output). */
+void drv_set_input(const char *path);
+void drv_not_input(const char *path, const char *what);
+
 /* Run argv (NULL-terminated), wait: its exit status, 127 when it could not start. */
 int drv_run(char **argv);
 

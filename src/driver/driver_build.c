@@ -94,10 +94,11 @@ static char *first_line(FILE *f)
     return arena_strdup(&util_arena, buf);
 }
 
+/* A variable set to blanks is unset (TYLES_CC='  ' ran the first flag, -std=c11, as the compiler). */
 static const char *env_or(const char *name, const char *dflt)
 {
     const char *v = getenv(name);
-    return v && *v ? v : dflt;
+    return v && v[strspn(v, " \t\n")] ? v : dflt;
 }
 
 /* MPI's compile or link flags from the MPI wrapper, for compilers that are not MPI wrappers. */
@@ -107,16 +108,21 @@ static void push_mpi_flags(vec *argv, int link)
     FILE *p = popen(arena_printf(&util_arena, "%s --showme:%s 2>/dev/null", mpicc, link ? "link" : "compile"),
                     "r");
     char *s = p ? first_line(p) : NULL;
-    if (p)
-        pclose(p);
+    int ran = p && pclose(p) == 0;
     if (!s || !*s) { /* MPICH and Intel MPI: the whole command line; the compiler's name goes */
         p = popen(arena_printf(&util_arena, "%s %s 2>/dev/null", mpicc, link ? "-link_info" : "-compile_info"), "r");
         s = p ? first_line(p) : NULL;
-        if (p)
-            pclose(p);
+        ran |= p && pclose(p) == 0;
         if (s)
             s += strcspn(s, " \t");
     }
+    /* a wrapper that did not run gave no flags: the build failed later on MPI's headers or
+     * symbols, with nothing saying why */
+    if (!ran)
+        util_syserr("cannot get MPI's %s flags from the MPI wrapper '%s' (neither '%s --showme:%s' nor '%s %s' "
+                    "ran): set MPICC to the MPI compiler wrapper, or TYLES_CC to it (e.g. TYLES_CC=mpicc)",
+                    link ? "link" : "compile", mpicc, mpicc, link ? "link" : "compile", mpicc,
+                    link ? "-link_info" : "-compile_info");
     vec words = {0};
     push_words(&words, s);
     for (int i = 0; i < words.len; i++) {
@@ -252,4 +258,23 @@ int drv_build(const char *src, const char *out, const drv_opts *o)
         return 2;
     }
     return 0;
+}
+
+static struct stat input_st;
+static const char *input_path;
+
+void drv_set_input(const char *path)
+{
+    if (stat(path, &input_st) == 0 && S_ISREG(input_st.st_mode)) /* not a terminal, pipe or device */
+        input_path = path;
+}
+
+void drv_not_input(const char *path, const char *what)
+{
+    struct stat st;
+    if (!input_path || stat(path, &st) != 0 || st.st_dev != input_st.st_dev || st.st_ino != input_st.st_ino)
+        return;
+    fprintf(stderr, "tylesc: %s '%s' would overwrite the program '%s' itself: name another file\n", what,
+            path, input_path);
+    exit(2);
 }

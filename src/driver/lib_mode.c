@@ -309,8 +309,14 @@ int drv_lib(const drv_lib_opts *o)
     diag_set_source(o->shown, o->text); /* the output names the program relative to itself */
     emit_command_line = o->command;
     const char *hpath = arena_printf(&util_arena, "%s%s.h", dir, stem);
+    const char *fpath = arena_printf(&util_arena, "%s%s_mod.f90", dir, stem);
+    drv_not_input(hpath, "the header");
+    drv_not_input(fpath, "the Fortran module");
+    if (o->keep_c && o->kind != DRV_LIB_SRC)
+        drv_not_input(arena_printf(&util_arena, "%s%s.%s", dir, stem, o->cuda ? "cu" : "c"),
+                      "the source kept by --keep-c");
     write_file(hpath, &m, emit_lib_h);
-    write_file(arena_printf(&util_arena, "%s%s_mod.f90", dir, stem), &m, emit_lib_f90);
+    write_file(fpath, &m, emit_lib_f90);
     if (o->kind == DRV_LIB_SRC) {
         emit_output_name = base;
         write_file(out, &m, emit_lib_c);

@@ -185,11 +185,25 @@ static void sh_word(strbuf *b, const char *w)
     sb_putc(b, '\'');
 }
 
-/* A make rule's word: blanks, '#' and '$' escaped as make reads them. */
+/* A name that no make rule can hold (a newline ended the rule: 'missing separator', make
+ * stopped) is refused before anything is written: exit status 2. */
+static void mk_check(const char *w)
+{
+    if (w && strpbrk(w, "\n\r")) {
+        fprintf(stderr, "tylesc: -MD cannot write a make rule naming '");
+        for (; *w; w++)
+            fputs(*w == '\n' ? "\\n" : *w == '\r' ? "\\r" : (char[2]){*w, 0}, stderr);
+        fprintf(stderr, "': a newline cannot be part of a name in a Makefile\n");
+        exit(2);
+    }
+}
+
+/* A make rule's word: blanks, '#', ':' and '$' escaped as make reads them (a ':' in a
+ * prerequisite made the rule a static pattern rule). */
 static void mk_word(FILE *f, const char *w)
 {
     for (; *w; w++) {
-        if (*w == ' ' || *w == '\t' || *w == '#')
+        if (*w == ' ' || *w == '\t' || *w == '#' || *w == ':')
             fputc('\\', f);
         else if (*w == '$')
             fputc('$', f);
@@ -200,10 +214,12 @@ static void mk_word(FILE *f, const char *w)
 /* -MD: "TARGET: PROGRAM.tyl NPY...", and with -MP an empty rule per .npy. */
 static void write_deps(const char *path, const char *target, const char *input, int phony)
 {
+    const vec *npy = input_decl_opened_files();
+    for (int i = 0; i < npy->len; i++)
+        mk_check(VEC_AT(*npy, i, const char *));
     FILE *f = fopen(path, "w");
     if (!f)
         util_syserr("cannot write '%s': %s", path, strerror(errno));
-    const vec *npy = input_decl_opened_files();
     mk_word(f, target);
     fputc(':', f);
     if (strcmp(input, "-") != 0) {
@@ -322,6 +338,15 @@ static int lib_output(const char *input, int from_stdin, const char **output, in
         return -1;
     }
     return 0;
+}
+
+/* --dump's end: 0, or 2 after a message when standard output did not take it (a full disk). */
+static int dump_done(void)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return 0;
+    fprintf(stderr, "tylesc: cannot write '<stdout>': %s\n", strerror(errno ? errno : EIO));
+    return 2;
 }
 
 int main(int argc, char **argv)
@@ -487,8 +512,28 @@ int main(int argc, char **argv)
         }
     }
 
+    /* no output may be the program itself (driver.h) */
+    if (!from_stdin)
+        drv_set_input(input);
+    if (!dump && deps && lib && !dep_file)
+        dep_file = arena_printf(&util_arena, "%.*s.d", (int)(strlen(output) - strlen(suffix_of(output))), output);
+    if (!dump && !to_stdout) {
+        drv_not_input(output, "the output");
+        if (keep_c && !lib && kind != OUT_SRC)
+            drv_not_input(arena_printf(&util_arena, "%.*s%s", (int)(strlen(output) - strlen(suffix_of(output))),
+                                       output, cuda ? ".cu" : ".c"), "the source kept by --keep-c");
+    }
+    if (!dump && deps) {
+        drv_not_input(dep_file, "the dependency file");
+        mk_check(dep_target ? dep_target : output);
+        mk_check(from_stdin ? NULL : input);
+    }
+
     size_t len;
     char *text = util_read_file(from_stdin ? "/dev/stdin" : input, &len);
+    if (!text && errno == EFBIG)
+        util_syserr("cannot read '%s': it is longer than %zu MiB, more than a program can be", from_stdin ? "<stdin>"
+                    : input, UTIL_READ_MAX >> 20);
     if (!text)
         util_syserr("cannot open '%s': %s", from_stdin ? "<stdin>" : input, strerror(errno));
     len = util_universal_newlines(text, len);
@@ -513,7 +558,7 @@ int main(int argc, char **argv)
     }
     if (dump && strcmp(dump, "ast") == 0) {
         ast_dump(mod, stdout);
-        return 0;
+        return dump_done();
     }
     input_decl_scan(text);
     if (diag_count()) {
@@ -546,9 +591,7 @@ int main(int argc, char **argv)
         sb_free(&cmd);
         int st = drv_lib(&lo);
         if (st == 0 && deps)
-            write_deps(dep_file ? dep_file : arena_printf(&util_arena, "%.*s.d",
-                       (int)(strlen(output) - strlen(suffix_of(output))), output),
-                       dep_target ? dep_target : output, input, dep_phony);
+            write_deps(dep_file, dep_target ? dep_target : output, input, dep_phony);
         return st;
     }
     ir_program *p = lower_module(mod, name);
@@ -562,11 +605,11 @@ int main(int argc, char **argv)
 #endif
     if (dump && strcmp(dump, "ir") == 0) {
         ir_print(p, stdout);
-        return 0;
+        return dump_done();
     }
     /* the passes (driver_passes.c), then the schedule level (sched.h): one decision per pass */
     if (drv_ir_passes(p, dump) || drv_sched_passes(p, cuda, time_tile, dump))
-        return 0;
+        return dump_done();
     if (dump) /* drv_dump_known admits only the names that stopped above */
         INTERNAL("--dump=%s stopped nowhere", dump);
 

@@ -110,6 +110,6 @@ _Noreturn void tyl_sys_exit(int64_t status, const char *msg)
         fprintf(stderr, "%s\n", msg);
         fflush(stderr);
     }
-    tyl_rt_finalize();
-    exit((int)(status & 0xff));
+    int st = tyl_rt_finalize(); /* 1 when printed output was lost */
+    exit((int)(status & 0xff) ? (int)(status & 0xff) : st);
 }

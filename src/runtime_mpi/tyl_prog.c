@@ -8,10 +8,13 @@
 #include "tyl_internal.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
@@ -354,6 +357,17 @@ static void setup_fail(const char *msg) { opt_error("%s", msg); }
 
 void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params, int nparams)
 {
+    /* A standard stream closed by whoever started the program (prog >&-) would be the number of
+     * the first file MPI opens, and print() would write into that: /dev/null takes its place
+     * (Python's print writes nothing then, exit status 0). */
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+            int n = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+            if (n >= 0 && n != fd) {
+                dup2(n, fd);
+                close(n);
+            }
+        }
     int init = 0;
     MPI_Initialized(&init);
     if (!init) {

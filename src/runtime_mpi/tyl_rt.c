@@ -227,11 +227,12 @@ int64_t tyl_rt_check_shape_(tyl_dtype dt, int rank, const int64_t *shape, const 
     for (int i = 0; i < rank; i++)
         if (shape[i] < 0)
             tyl_rt_error(where, "negative dimensions are not allowed");
+    /* NumPy multiplies the extents other than 0 (np.zeros((0, 2**62)) is too big, as (1, 2**62)) */
+    bool empty = false;
     for (int i = 0; i < rank; i++) {
         if (shape[i] == 0) {
-            size = 0;
-            too_big = false;
-            break;
+            empty = true;
+            continue;
         }
         if (size > INT64_MAX / shape[i])
             too_big = true;
@@ -243,7 +244,7 @@ int64_t tyl_rt_check_shape_(tyl_dtype dt, int rank, const int64_t *shape, const 
         tyl_rt_error(where, "ValueError: array is too big; `arr.size * arr.dtype.itemsize` is larger than the "
                             "maximum possible size (an array with shape %s and data type %s)",
                      tyl_rt_shape_str(shs, rank, shape), tyl_dtype_name_(dt));
-    return size;
+    return empty ? 0 : size;
 }
 
 /* own: the layout is copied into the block (an application's array has no table in generated
@@ -465,8 +466,8 @@ _Noreturn void tyl_rt_leave_(void)
 
 _Noreturn void tyl_rt_exit_(int status)
 {
-    tyl_rt_finalize();
-    exit(status);
+    int st = tyl_rt_finalize();
+    exit(status ? status : st);
 }
 
 /* After an in-place ULFM recovery, Open MPI 5's MPI_Finalize can wait forever in its PMIx fence
@@ -489,11 +490,28 @@ static void finalize_watchdog(const char *env)
     alarm((unsigned)grace);
 }
 
+/* What print() wrote and standard output did not take (a full disk, an I/O error) is lost: as
+ * Python's print raises OSError, the program says so and ends with status 1 instead of 0 (a
+ * standard output closed when it started is /dev/null: tyl_rt_init). Not the application's
+ * standard output in library mode. 0, or 1 after the message. */
+static int stdout_lost(void)
+{
+    errno = 0;
+    int failed = fflush(stdout) != 0;
+    int err = errno;
+    if (tyl_rt_.lib || (!failed && !ferror(stdout)))
+        return 0;
+    fprintf(stderr, "%s: error: cannot write standard output%s%s: the program's printed output is lost\n",
+            tyl_rt_.prog ? tyl_rt_.prog : "tyles", failed && err ? ": " : "", failed && err ? strerror(err) : "");
+    fflush(stderr);
+    return 1;
+}
+
 int tyl_rt_finalize(void)
 {
     tyl_mem_sync();
     double t = tyl_rt_mpi_active_() ? MPI_Wtime() - tyl_rt_.t0 : 0.0;
-    fflush(stdout);
+    int status = stdout_lost();
     if (tyl_rt_.time && tyl_rt_rank_ == 0) {
         fprintf(stderr, "tyles: time %.6f s\n", t);
         fflush(stderr);
@@ -516,7 +534,7 @@ int tyl_rt_finalize(void)
             finalize_watchdog("TYLES_ULFM_FINALIZE_GRACE");
         MPI_Finalize();
     }
-    return 0;
+    return status;
 }
 
 /* ---- Python scalar pow -------------------------------------------------------------------- */

@@ -133,7 +133,8 @@ typedef struct tyl_param {
  * `source` is the .tyl file name, used in messages. Until distribution exists, a run on more
  * than one MPI rank is refused with a clear message (exit 1). */
 void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params, int nparams);
-/* Release the pool, print --time, MPI_Finalize. Returns the process exit status (0). */
+/* Release the pool, print --time, MPI_Finalize. Returns the process exit status: 0, or 1 after a
+ * message when printed output could not be written to standard output (a full disk). */
 int tyl_rt_finalize(void);
 
 /* Run-time error: "PROG: WHERE: error: MESSAGE" on stderr (WHERE is "heat.tyl:12"),

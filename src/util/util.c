@@ -201,6 +201,12 @@ char *util_read_file(const char *path, size_t *len)
     size_t n;
     errno = 0;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > UTIL_READ_MAX) {
+            fclose(f);
+            sb_free(&b);
+            errno = EFBIG;
+            return NULL;
+        }
         sb_grow(&b, n);
         memcpy(b.s + b.len, chunk, n);
         b.len += n;

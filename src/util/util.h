@@ -70,7 +70,9 @@ _Noreturn void util_syserr(const char *fmt, ...) __attribute__((format(printf, 1
 void util_c_string(strbuf *b, const char *s);    /* a quoted C string literal of s's bytes */
 void util_c_comment(strbuf *b, const char *s);   /* s as text safe inside a block comment, one line */
 
-/* Read a whole file into an arena string (NUL-terminated); NULL and errno set on failure. */
+/* Read a whole file into an arena string (NUL-terminated); NULL and errno set on failure: EFBIG
+ * past UTIL_READ_MAX bytes (tylesc /dev/zero read until memory ran out). */
+#define UTIL_READ_MAX ((size_t)256 << 20)
 char *util_read_file(const char *path, size_t *len);
 /* Python reads source with universal newlines: \r\n and a lone \r become \n, in place
  * (NUL-terminated again); returns the new length. */

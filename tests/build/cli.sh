@@ -31,6 +31,37 @@ mkdir -p folder.tyl
 out=$("$TYLESC" folder.tyl -o folder.c 2>&1); rc=$?
 same input_folder "$rc: $out" "2: tylesc: cannot open 'folder.tyl': Is a directory"
 
+# ---- no output may be the program itself (it was overwritten: the source lost); refused before
+# anything is written, by its name, another name or a link (-o, -MF, --keep-c, --lib's header)
+cp heat2d.tyl self.c && ln -s self.c self_link
+for t in "c|self.c -o self.c|the output 'self.c'" "link|self_link -o ./self.c|the output './self.c'" \
+        "mf|self.c -o self -MD -MF self.c|the dependency file 'self.c'" \
+        "keep_c|self.c -o self --keep-c|the source kept by --keep-c 'self.c'" \
+        "lib_keep_c|self.c --lib -o self.o --keep-c|the source kept by --keep-c 'self.c'"; do
+    IFS='|' read -r name args what <<<"$t"
+    out=$("$TYLESC" $args 2>&1); rc=$?
+    cmp -s self.c heat2d.tyl || out="$out (and self.c was overwritten)"; cp heat2d.tyl self.c
+    same "output_is_input_$name" "$rc: $out" "2: tylesc: $what would overwrite the program '${args%% *}' itself: name another file"
+done
+cp heat2d.tyl self.h
+out=$("$TYLESC" self.h --lib -o self.c 2>&1); rc=$?
+cmp -s self.h heat2d.tyl || out="$out (and self.h was overwritten)"
+same output_is_input_lib_header "$rc: $out" "2: tylesc: the header 'self.h' would overwrite the program 'self.h' itself: name another file"
+
+# ---- -MD of names make cannot read as they were written: a ':' (a static pattern rule: make
+# stopped) is escaped; a newline ('missing separator') is refused before anything is written
+cp heat2d.tyl 'c:olon.tyl'
+"$TYLESC" 'c:olon.tyl' -o colon.c -MD && printf 'all: colon.c\ncolon.c:\n\t@true\n-include colon.d\n' >colon.mk &&
+    out=$(make -s -f colon.mk 2>&1) && [ "$(cat colon.d)" = 'colon.c: c\:olon.tyl' ] && ok deps_colon ||
+    bad deps_colon "make on colon.d: $out" "$(cat colon.d)"
+out=$("$TYLESC" heat2d.tyl -o nl.c -MD -MT "t${nl}	touch PWNED" 2>&1); rc=$?
+same deps_newline "$rc: $out$([ -e nl.d ] && echo ' (nl.d written)')" \
+    "2: tylesc: -MD cannot write a make rule naming 't\n	touch PWNED': a newline cannot be part of a name in a Makefile"
+
+# ---- an endless input (a device) is refused past 256 MiB, where it was read until memory ran out
+out=$("$TYLESC" /dev/zero -o zero.c 2>&1); rc=$?
+same input_endless "$rc: $out" "2: tylesc: cannot read '/dev/zero': it is longer than 256 MiB, more than a program can be"
+
 # ---- --dump: after any pass of the driver's table (src/driver/driver_passes.c), or refused
 out=$("$TYLESC" heat2d.tyl --dump=bogus 2>&1); rc=$?
 same dump_unknown "$rc: $out" \
@@ -40,6 +71,12 @@ same dump_rotate "$rc: $out" "0: # IR of heat2d.tyl"
 # after sched_parts a kernel has its parts but not yet what it leaves dirty (sched_dirty)
 out=$("$TYLESC" heat2d.tyl --dump=sched_parts 2>&1 | grep '# sched kernel 5'); rc=$?
 same dump_sched_pass "$rc: $out" "0:   # sched kernel 5, exchange begin; interior; exchange end; edges"
+
+# a dump that standard output did not take (a full disk) was lost with exit status 0
+if [ -w /dev/full ]; then
+    out=$("$TYLESC" heat2d.tyl --dump=ir 2>&1 >/dev/full); rc=$?
+    same dump_full "$rc: $out" "2: tylesc: cannot write '<stdout>': No space left on device"
+fi
 
 # ---- an output's suffix decides what is written
 out=$("$TYLESC" heat2d.tyl -o solver.cpp 2>&1); rc=$?
@@ -137,6 +174,13 @@ for cc in gcc clang; do
         ok "cc_$cc"
     else bad "cc_$cc" "CC=$cc tylesc heat2d.tyl -o h_$cc" "$out"; fi
 done
+
+# ---- a compiler variable of blanks is unset (TYLES_CC='  ' ran '-std=c11'); an MPI wrapper that
+# does not run is named (the build failed on MPI's symbols, nothing saying why)
+out=$(TYLES_CC='  ' "$TYLESC" -c heat2d.tyl -o blank_cc.o 2>&1); rc=$?
+same cc_blank "$rc: $out$([ -s blank_cc.o ] || echo ' (no blank_cc.o)')" "0: "
+out=$(TYLES_CC=cc MPICC=/nonexistent/mpicc "$TYLESC" -c heat2d.tyl -o bad_mpicc.o 2>&1); rc=$?
+same mpicc_missing "$rc: $out" "2: tylesc: cannot get MPI's compile flags from the MPI wrapper '/nonexistent/mpicc' (neither '/nonexistent/mpicc --showme:compile' nor '/nonexistent/mpicc -compile_info' ran): set MPICC to the MPI compiler wrapper, or TYLES_CC to it (e.g. TYLES_CC=mpicc)"
 
 # ---- nvcc's -O (the host code's level): -O3 unless NVCCFLAGS sets one, never both
 printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s/nvcc.args"\n' "$T" >fake_nvcc && chmod +x fake_nvcc

@@ -306,6 +306,19 @@ env_case env_kill_rank_empty TYLES_FAULT_KILL_RANK= "TYLES_FAULT_KILL_RANK='' is
 env_case env_rescale_pairs TYLES_FAULT_RESCALE=10:2,20 "TYLES_FAULT_RESCALE='10:2,20' is not pairs STEP:RANKS separated by commas (at most 8), such as 100:2,200:4"
 env_case env_empty_knob TYLES_TT_SYNC= ""
 par_wait
+# printed output that standard output did not take (a full disk) was lost with exit status 0: now
+# a message and status 1 (Python's print raises OSError); a standard output closed at the start is
+# /dev/null (exit 0, as Python), not the first file MPI opens
+if [ -w /dev/full ]; then
+    out=$(cd "$B/opt" && "$B/opt_prog" --N=3 2>&1 >/dev/full) && rc=0 || rc=$?
+    if [ $rc -eq 1 ] && [ "$out" = "opt_prog: error: cannot write standard output: the program's printed output is lost" ]; then
+        pass stdout_full
+    else
+        fail "stdout_full: rc=$rc $out"
+    fi
+fi
+out=$(cd "$B/opt" && "$B/opt_prog" --N=3 2>&1 >&-) && rc=0 || rc=$?
+if [ $rc -eq 0 ] && [ -z "$out" ]; then pass stdout_closed; else fail "stdout_closed: rc=$rc $out"; fi
 # a bad value on rank 1 only: that rank's message once (then mpirun's notice), every rank stops
 # (no hang, no MPI_Abort)
 out=$(timeout 120 "${MPIRUN[@]}" -np 1 "$B/opt_prog" --N=3 : -np 1 env TYLES_XCHG_DIRECT_MIN=64q "$B/opt_prog" --N=3 2>&1) &&
