@@ -260,6 +260,9 @@ int lw_nest_enter(lctx *c, loc l);
 void lw_check_global_order(ast *def);
 extern value lw_ERRV;
 value *lw_vnew(vkind k, loc l);
+/* Item i of tuple (or f-string) v replaced by it in *copy, a copy of v made at the first item
+ * that differs (NULL until then): v itself is never changed. */
+void lw_item_replace(value **copy, const value *v, int i, value *it);
 ir_expr *lw_I64(loc l, int64_t x);
 void lw_emit(lctx *c, ir_stmt *s);
 const char *lw_vkind_desc(value *v);

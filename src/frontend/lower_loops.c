@@ -424,18 +424,8 @@ static value *weak_joined(value *e, value *x)
     if ((e->kind != V_TUPLE && e->kind != V_SLICE) || e->kind != x->kind || e->n != x->n)
         return e;
     value *r = NULL;
-    for (int i = 0; i < e->n; i++) {
-        value *j = weak_joined(e->items[i], x->items[i]);
-        if (j == e->items[i])
-            continue;
-        if (!r) {
-            r = lw_vnew(e->kind, e->l);
-            *r = *e;
-            r->items = NEWN(value *, e->n + 1);
-            memcpy(r->items, e->items, sizeof(value *) * (size_t)e->n);
-        }
-        r->items[i] = j;
-    }
+    for (int i = 0; i < e->n; i++)
+        lw_item_replace(&r, e, i, weak_joined(e->items[i], x->items[i]));
     return r ? r : e;
 }
 

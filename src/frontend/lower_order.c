@@ -75,18 +75,8 @@ static value *pin(lctx *c, value *v, int at, vec *w)
 {
     if (v->kind == V_TUPLE || v->kind == V_FSTR) {
         value *r = NULL;
-        for (int i = 0; i < v->n; i++) {
-            value *it = pin(c, v->items[i], at, w);
-            if (it == v->items[i])
-                continue;
-            if (!r) {
-                r = lw_vnew(v->kind, v->l);
-                *r = *v;
-                r->items = NEWN(value *, v->n + 1);
-                memcpy(r->items, v->items, sizeof(value *) * (size_t)v->n);
-            }
-            r->items[i] = it;
-        }
+        for (int i = 0; i < v->n; i++)
+            lw_item_replace(&r, v, i, pin(c, v->items[i], at, w));
         return r ? r : v;
     }
     if (v->kind == V_ARRAY && !v->fresh && v->e->kind != E_READ && ir_expr_any(v->e, reads_written, w)) {

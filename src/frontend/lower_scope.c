@@ -114,6 +114,20 @@ value *lw_vnew(vkind k, loc l)
     v->l = l;
     return v;
 }
+
+void lw_item_replace(value **copy, const value *v, int i, value *it)
+{
+    if (!*copy && it == v->items[i])
+        return;
+    if (!*copy) {
+        value *r = lw_vnew(v->kind, v->l);
+        *r = *v;
+        r->items = NEWN(value *, v->n + 1);
+        memcpy(r->items, v->items, sizeof(value *) * (size_t)v->n);
+        *copy = r;
+    }
+    (*copy)->items[i] = it;
+}
 ir_expr *lw_I64(loc l, int64_t x) { return ir_const_i(l, T_I64, x); }
 void lw_emit(lctx *c, ir_stmt *s) { vec_push(c->out, s); }
 const char *lw_vkind_desc(value *v)
