@@ -322,9 +322,10 @@ check-ulfm: bin/tylesc
 	@bash tests/elastic/ulfm.sh --install=build/ompi-ulfm $(if $(SEED),--seed=$(SEED)) $(CURDIR)
 
 # Rank counts (--np-by-grid, whose reasons are in tests/run_tests.py's docstring): by the
-# dimension of the program's process grid: nothing distributed at 1 and 2 ranks; a 1-D grid at
-# 1-3 and, for one program in two, 4; other grids at 1, 3 (3x1) and 4 (2x2), and for one program
-# in four 2. `make check-programs NP_ALL=1`: every count.
+# dimension of the program's process grid: nothing distributed at 1 rank and, for one program in
+# two, 2; a 1-D grid at 1-3 and, for one program in four, 4; other grids at 1, 4 (2x2) and 3 (3x1),
+# or for one program in four 2 in place of 3. One rank runs without mpirun (`./prog`).
+# `make check-programs NP_ALL=1`: every count.
 # Then the shell scripts, two at a time (tests/par_scripts.sh, longest first): npy_inputs.sh's
 # 96 launches wait on MPI start-up (16 CPU-s in 145 s wall, one after another at load 13),
 # vec/run.sh's and hostile_names.sh's runs too (17 and 15 CPU-s in 138 and 64 s).
