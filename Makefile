@@ -148,6 +148,17 @@ lib/libtyles.a: $(RUNTIME_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
+# The run-time library under AddressSanitizer and UBSan (-Werror), built once for the unit tests
+# and the elastic runtime's ASan run: each compiled all of it itself before (14 CPU-s each).
+SAN_RT_OBJ = $(RUNTIME_SRC:%.c=build/rtsan/%.o)
+build/rtsan/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(RT_CC) $(CSTD) -Wall -Wextra -Werror -O1 -g -fopenmp $(SANFLAGS) -Isrc/runtime_mpi $(CPPFLAGS_ALL) -I. -c $< -o $@
+
+build/rtsan/libtyles_san.a: $(SAN_RT_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
 # The run-time library without MPI (tylesc --no-mpi), under its own name so that both install
 # side by side (pkg-config tyles / tyles-nompi).
 build/rtnompi/%.o: %.c | $(DEPS_STAMP)
@@ -220,7 +231,8 @@ $(CHECK_SUITES) check check-long: export PMIX_MCA_gds ?= hash
 # The build on all cores first: as a prerequisite of check it ran one file at a time unless make
 # itself had -j (46 s of a clean clone's make check on 2 cores, 2026-12-07).
 check:
-	@$(MAKE) --no-print-directory -j$(JOBS) all $$(command -v $(NVCC) >/dev/null 2>&1 && echo lib/libtyles_cuda.a)
+	@$(MAKE) --no-print-directory -j$(JOBS) all build/rtsan/libtyles_san.a \
+	    $$(command -v $(NVCC) >/dev/null 2>&1 && echo lib/libtyles_cuda.a)
 	@$(MAKE) --no-print-directory $(if $(CHECK_SERIAL),-j1,-j$(JOBS) --output-sync=target) $(CHECK_SUITES:%=%.timed)
 	@echo "make check: all test suites passed"
 
@@ -236,8 +248,9 @@ check:
 
 # Its scripts two at a time (tests/par_scripts.sh, longest first; each in a folder of its own):
 # one after another the MPI ones waited on start-up while a core idled.
-check-unit: lib/libtyles.a build/tools/npy2png
-	@bash tests/par_scripts.sh -j 2 "echo '== runtime unit tests' && bash tests/unit/run.sh" \
+check-unit: lib/libtyles.a build/tools/npy2png build/rtsan/libtyles_san.a
+	@TYL_SAN_LIB=$(CURDIR)/build/rtsan/libtyles_san.a bash tests/par_scripts.sh -j 2 \
+	    "echo '== runtime unit tests' && bash tests/unit/run.sh" \
 	    "echo '== np.save / np.load of distributed arrays (MPI-IO) at 1-4 ranks' && \
 	     bash tests/unit/npy_dist.sh lib/libtyles.a src/runtime_mpi" \
 	    "echo '== library mode (tyles_lib.h): an application that owns MPI, at 1-4 ranks' && \
@@ -298,9 +311,9 @@ check-dist: bin/tylesc lib/libtyles.a
 	    "bash tests/dist/gather_in_loop.sh $(CURDIR)" "bash tests/dist/edge_strips.sh $(CURDIR)" \
 	    "bash tests/dist/ghost_periodic.sh $(CURDIR)" "bash tests/dist/own_block_reads.sh $(CURDIR)"
 
-check-elastic: bin/tylesc bin/tylesrun lib/libtyles.a
+check-elastic: bin/tylesc bin/tylesrun lib/libtyles.a build/rtsan/libtyles_san.a
 	@echo "== elastic runtime: checkpoints, restart N->M, faults, in-process rescale, tylesrun"
-	@bash tests/par_scripts.sh -j 2 "bash tests/elastic/run.sh $(CURDIR)" \
+	@TYL_SAN_LIB=$(CURDIR)/build/rtsan/libtyles_san.a bash tests/par_scripts.sh -j 2 "bash tests/elastic/run.sh $(CURDIR)" \
 	    "bash tests/elastic/asan.sh $(CURDIR)" "bash tests/elastic/rescale_faults.sh $(CURDIR)" \
 	    "bash tests/elastic/timetile_ckpt.sh $(CURDIR)" "bash tests/elastic/grow_shrink.sh $(CURDIR)" \
 	    "sh tests/elastic/tylesrun_selftest.sh"

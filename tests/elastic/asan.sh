@@ -19,9 +19,11 @@ fail() { echo "FAIL elastic-asan: $*"; exit 1; }
 ok() { PASS=$((PASS + 1)); echo "ok elastic-asan $1"; }
 
 "$R/bin/tylesc" "$R/samples/heat2d.tyl" -o h.c || fail "tylesc"
+# TYL_SAN_LIB: the run-time library built with the sanitizers (make check-elastic: the
+# Makefile's build/rtsan/libtyles_san.a, shared with the unit tests); else its sources here
+if [ -n "${TYL_SAN_LIB:-}" ]; then RTSRC=("$TYL_SAN_LIB"); else RTSRC=("$R"/src/runtime_mpi/*.c "$R"/runtime/elastic/*.c); fi
 mpicc -std=c11 -O1 -g -fopenmp -fsanitize=address,undefined -fno-omit-frame-pointer \
-    -I"$R/src/runtime_mpi" -I"$R/src" -I"$R" h.c "$R"/src/runtime_mpi/*.c "$R"/runtime/elastic/*.c \
-    -lm -o h || fail "build"
+    -I"$R/src/runtime_mpi" -I"$R/src" -I"$R" h.c "${RTSRC[@]}" -lm -o h || fail "build"
 
 # sanitizer reports naming our code (frames in src/ or runtime/ or the generated h.c)
 ours() { grep -hE '(runtime_mpi|runtime/elastic|/h\.c:)' "$@" | grep -E '^ +#[0-9]' | head -5; }
