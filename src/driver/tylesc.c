@@ -340,7 +340,8 @@ static int lib_output(const char *input, int from_stdin, const char **output, in
     return 0;
 }
 
-/* --dump's end: 0, or 2 after a message when standard output did not take it (a full disk). */
+/* The end of what tylesc writes to standard output (--dump, --help, --version): 0, or 2 after a
+ * message when standard output did not take it (a full disk). */
 static int dump_done(void)
 {
     if (fflush(stdout) == 0 && !ferror(stdout))
@@ -449,10 +450,10 @@ int main(int argc, char **argv)
             keep_c = 1;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
-            return 0;
+            return dump_done();
         } else if (strcmp(a, "--version") == 0) {
             printf("tylesc %s\n", TYLES_VERSION);
-            return 0;
+            return dump_done();
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "tylesc: unknown option '%s'\n%s", a, usage);
             return 2;

@@ -76,6 +76,11 @@ same dump_sched_pass "$rc: $out" "0:   # sched kernel 5, exchange begin; interio
 if [ -w /dev/full ]; then
     out=$("$TYLESC" heat2d.tyl --dump=ir 2>&1 >/dev/full); rc=$?
     same dump_full "$rc: $out" "2: tylesc: cannot write '<stdout>': No space left on device"
+    # --help and --version too (both exited 0 until the twentieth session)
+    out=$("$TYLESC" --help 2>&1 >/dev/full); rc=$?
+    same help_full "$rc: $out" "2: tylesc: cannot write '<stdout>': No space left on device"
+    out=$("$TYLESC" --version 2>&1 >/dev/full); rc=$?
+    same version_full "$rc: $out" "2: tylesc: cannot write '<stdout>': No space left on device"
 fi
 
 # ---- an output's suffix decides what is written
