@@ -851,6 +851,51 @@ void ast_dump(ast *module, FILE *out)
     dump(module, NULL, 0, out);
 }
 
+/* ---- a node's children (ast.h) ---- */
+
+int ast_any_child(const ast *n, unsigned fields, int (*fn)(ast *child, void *ctx), void *ctx)
+{
+    int r;
+    ast *const *kids[3] = {&n->a, &n->b, &n->c}; /* read in turn: a visit may change them */
+    for (int k = 0; k < 3; k++)
+        if ((fields & (AST_A << k)) && *kids[k] && (r = fn(*kids[k], ctx)))
+            return r;
+    const vec *lists[6] = {&n->args, &n->kwargs, &n->targets, &n->params, &n->body, &n->orelse};
+    for (int k = 0; k < 6; k++)
+        if (fields & (AST_ARGS << k))
+            for (int i = 0; i < lists[k]->len; i++) {
+                ast *x = VEC_AT(*lists[k], i, ast *);
+                if (x && (r = fn(x, ctx)))
+                    return r;
+            }
+    return 0;
+}
+
+typedef struct each_visit {
+    void (*fn)(ast *child, void *ctx);
+    void *ctx;
+} each_visit;
+static int visit_one(ast *child, void *p)
+{
+    each_visit *e = p;
+    e->fn(child, e->ctx);
+    return 0;
+}
+void ast_each_child(const ast *n, unsigned fields, void (*fn)(ast *child, void *ctx), void *ctx)
+{
+    ast_any_child(n, fields, visit_one, &(each_visit){fn, ctx});
+}
+
+unsigned ast_lists_holding(const ast *n, const vec *v)
+{
+    unsigned r = 0;
+    const vec *lists[6] = {&n->args, &n->kwargs, &n->targets, &n->params, &n->body, &n->orelse};
+    for (int k = 0; k < 6; k++)
+        if (lists[k]->len && lists[k]->items == v->items)
+            r |= AST_ARGS << k;
+    return r;
+}
+
 /* ---- nesting depth ---- */
 
 /* Every pass after the parser walks the tree recursively (the lowering, the IR it makes, the

@@ -121,6 +121,31 @@ void ast_dump(ast *module, FILE *out);
  * errors is not lowered. Implemented by the Flex/Bison pair in grammar/. */
 ast *parse_file(const char *filename, const char *text);
 
+/* ---- A node's children ----
+ * The children of n are the nodes its fields a, b and c point at and the items of its lists
+ * args, kwargs, targets, params, body and orelse, visited in that order (NULL ones skipped).
+ * `fields` picks which of them (AST_ALL: every one). A field or list is read when its turn
+ * comes, so a visit may change the child it is given, and the fields after it. The walks of
+ * the lowering recurse through these: a walk that must not enter something (nested defs and
+ * lambdas, parameter defaults, the statements of a block) tests the node's kind before it
+ * asks for the children, or leaves those fields out. */
+enum {
+    AST_A = 1 << 0, AST_B = 1 << 1, AST_C = 1 << 2,
+    AST_ARGS = 1 << 3, AST_KWARGS = 1 << 4, AST_TARGETS = 1 << 5, AST_PARAMS = 1 << 6,
+    AST_BODY = 1 << 7, AST_ORELSE = 1 << 8,
+    AST_ABC = AST_A | AST_B | AST_C,
+    AST_OPERANDS = AST_ABC | AST_ARGS | AST_KWARGS, /* where an expression's operands are */
+    AST_STMTS = AST_BODY | AST_ORELSE,              /* the statements nested in a statement */
+    AST_ALL = (1 << 9) - 1,
+};
+/* Calls fn(child, ctx) on each child of n in fields. */
+void ast_each_child(const ast *n, unsigned fields, void (*fn)(ast *child, void *ctx), void *ctx);
+/* The same, stopping at the first child for which fn returns nonzero: that value, else 0. */
+int ast_any_child(const ast *n, unsigned fields, int (*fn)(ast *child, void *ctx), void *ctx);
+/* The lists of n (as AST_ARGS ... AST_ORELSE) that are not empty and hold the very items of
+ * v: a walk that leaves out the statements of a block v drops these from its fields. */
+unsigned ast_lists_holding(const ast *n, const vec *v);
+
 /* Deepest tree the passes after the parser accept (they recurse on it): CPython's compiler
  * stops near the same depth ("maximum recursion depth exceeded during compilation"). */
 enum { AST_MAX_DEPTH = 2500 };

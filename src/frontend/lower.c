@@ -773,21 +773,15 @@ static void lw_stmt_nested(lctx *c, ast *s)
     }
     c->pending = saved_pending;
 }
-/* Does a mention any of the names (as a name read or assigned, anywhere inside)? */
-static int mentions(ast *a, vec *names)
+/* Does a mention any of the names (as a name read or assigned, anywhere inside but parameter
+ * defaults)? */
+static int mentions(ast *a, void *names)
 {
     if (!a)
         return 0;
     if (a->kind == A_NAME && lw_name_in(names, a->name))
         return 1;
-    if (mentions(a->a, names) || mentions(a->b, names) || mentions(a->c, names))
-        return 1;
-    vec *vs[] = {&a->args, &a->body, &a->orelse, &a->targets, &a->kwargs};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            if (mentions(VEC_AT(*vs[k], i, ast *), names))
-                return 1;
-    return 0;
+    return ast_any_child(a, AST_ALL & ~AST_PARAMS, mentions, names);
 }
 static int leaves_block(vec *stmts)
 {

@@ -1034,7 +1034,7 @@ static int ufunc_nin(const char *f)
 /* np.multiply(a, b, c) -> np.multiply(a, b, out=c): a ufunc's output given by position, spelled
  * as the keyword the rest of the compiler reads (lw_out_argument, and the in-place tests of
  * lower_grow.c). Every call in the module, before lowering. */
-void lw_out_positional_rewrite(ast *a)
+static void out_positional(ast *a, void *unused)
 {
     if (!a)
         return;
@@ -1053,14 +1053,9 @@ void lw_out_positional_rewrite(ast *a)
             }
         }
     }
-    lw_out_positional_rewrite(a->a);
-    lw_out_positional_rewrite(a->b);
-    lw_out_positional_rewrite(a->c);
-    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params, &a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            lw_out_positional_rewrite(VEC_AT(*vs[k], i, ast *));
+    ast_each_child(a, AST_ALL, out_positional, unused);
 }
+void lw_out_positional_rewrite(ast *a) { out_positional(a, NULL); }
 
 /* The array a statement `np.f(..., out=X)` writes (X, or X of out=(X,)), and in *call the
  * call without out= (a new node: the statement is lowered again by loop passes and inlining);

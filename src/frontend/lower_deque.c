@@ -66,18 +66,17 @@ static int is_deque_call(ast *a, dq *d)
 }
 
 /* Calls every other function here visits: each expression and statement below a. */
-static void walk(ast *a, dq *d, void (*visit)(ast *, dq *))
+typedef struct walking {
+    dq *d;
+    void (*visit)(ast *, dq *);
+} walking;
+static void walk(ast *a, void *ctx)
 {
+    walking *w = ctx;
     if (!a)
         return;
-    visit(a, d);
-    walk(a->a, d, visit);
-    walk(a->b, d, visit);
-    walk(a->c, d, visit);
-    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params, &a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            walk(VEC_AT(*vs[k], i, ast *), d, visit);
+    w->visit(a, w->d);
+    ast_each_child(a, AST_ALL, walk, w);
 }
 
 /* q = deque(...) binds q to a deque */
@@ -168,8 +167,8 @@ void lw_deque_rewrite(ast *module)
     find_imports(module, &d);
     if (!d.callees.len && !d.modules.len)
         return;
-    walk(module, &d, find_names);
-    walk(module, &d, rewrite);
+    walk(module, &(walking){&d, find_names});
+    walk(module, &(walking){&d, rewrite});
 }
 
 /* The value an imported deque name is bound to: every call of it was rewritten, so any other

@@ -23,20 +23,14 @@
 
 #include <string.h>
 
-static int reads_name(ast *a, const char *name)
+/* Whether expression a reads name (its operands only: not a lambda's parameters) */
+static int reads_name(ast *a, void *name)
 {
     if (!a)
         return 0;
     if (a->kind == A_NAME && strcmp(a->name, name) == 0)
         return 1;
-    if (reads_name(a->a, name) || reads_name(a->b, name) || reads_name(a->c, name))
-        return 1;
-    vec *vs[] = {&a->args, &a->kwargs};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            if (reads_name(VEC_AT(*vs[k], i, ast *), name))
-                return 1;
-    return 0;
+    return ast_any_child(a, AST_OPERANDS, reads_name, name);
 }
 
 /* NAME = {K: V for ...}: the statements that build it, or NULL after a diagnostic */
@@ -52,10 +46,10 @@ static ast *rewrite(ast *s, ast *comp)
             return NULL;
         }
     }
-    int reads = reads_name(comp->a, name) || reads_name(comp->b, name);
+    int reads = reads_name(comp->a, (void *)name) || reads_name(comp->b, (void *)name);
     for (int i = 0; i < comp->args.len; i++) {
         ast *cl = VEC_AT(comp->args, i, ast *);
-        reads |= (i > 0 || cl->kind == A_IF) && reads_name(cl->a, name);
+        reads |= (i > 0 || cl->kind == A_IF) && reads_name(cl->a, (void *)name);
     }
     if (reads) {
         diag_error(l, "a dict comprehension that reads the name it is bound to ('%s') is not supported "
@@ -83,7 +77,7 @@ static ast *rewrite(ast *s, ast *comp)
 /* A dict comprehension elsewhere (np.savez(f, **{k: v for ...})) is lowered as a comprehension
  * over a sequence known when compiling whose items are its (key, value) pairs (lower_expr.c,
  * lw_dict_of_pairs): its element becomes the pair. */
-static void pair_rest(ast *a)
+static void pair_rest(ast *a, void *unused)
 {
     if (!a)
         return;
@@ -91,13 +85,7 @@ static void pair_rest(ast *a)
         a->a = ast_pair(a->a->l, a->a, a->b);
         a->b = NULL;
     }
-    pair_rest(a->a);
-    pair_rest(a->b);
-    pair_rest(a->c);
-    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params, &a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            pair_rest(VEC_AT(*vs[k], i, ast *));
+    ast_each_child(a, AST_ALL, pair_rest, unused);
 }
 
 /* Whether the keys of comprehension comp are ints known only when running, as far as its text
@@ -147,5 +135,5 @@ static void rewrite_body(vec *body)
 void lw_dictcomp_rewrite(ast *module)
 {
     rewrite_body(&module->body);
-    pair_rest(module);
+    pair_rest(module, NULL);
 }

@@ -79,20 +79,26 @@ static void find_appends(vec *stmts, vec *names)
 
 /* Does the tree mention the name x (any context)? With defs: does it hold a def, lambda or
  * class at all (*scoped)? */
+typedef struct mention {
+    const char *x;
+    int *scoped, found;
+} mention;
+static void mention_in(ast *a, void *ctx) /* every node, for *scoped: no stop at the first hit */
+{
+    mention *m = ctx;
+    if (a->kind == A_DEF || a->kind == A_LAMBDA || (a->kind == A_OTHER_STMT && a->str && strcmp(a->str, "class") == 0))
+        *m->scoped = 1;
+    if ((a->kind == A_NAME || a->kind == A_PARAM) && a->name && strcmp(a->name, m->x) == 0)
+        m->found = 1; /* not its default */
+    else
+        ast_each_child(a, AST_ALL, mention_in, m);
+}
 static int mentions(ast *a, const char *x, int *scoped)
 {
-    if (!a)
-        return 0;
-    if (a->kind == A_DEF || a->kind == A_LAMBDA || (a->kind == A_OTHER_STMT && a->str && strcmp(a->str, "class") == 0))
-        *scoped = 1;
-    if ((a->kind == A_NAME || a->kind == A_PARAM) && a->name && strcmp(a->name, x) == 0)
-        return 1;
-    int r = mentions(a->a, x, scoped) | mentions(a->b, x, scoped) | mentions(a->c, x, scoped);
-    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params, &a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            r |= mentions(VEC_AT(*vs[k], i, ast *), x, scoped);
-    return r;
+    mention m = {x, scoped, 0};
+    if (a)
+        mention_in(a, &m);
+    return m.found;
 }
 
 /* Does the statement list bind x (an assignment, augmented assignment or for target; not
@@ -178,6 +184,16 @@ static int aug_rebinds; /* p += v of the bare name rebinds it (p holds a number:
 /* The first node of a that changes the name p in place (p[...] = v, p += v, p.fill(v),
  * out=p), or NULL. A def or lambda of the module that changes one of its parameters so makes
  * a read of X passed to a function of the program not rewritten. */
+typedef struct change {
+    const char *p;
+    ast *hit;
+} change;
+static ast *changes_name(ast *a, const char *p);
+static int change_in(ast *a, void *ctx)
+{
+    change *ch = ctx;
+    return (ch->hit = changes_name(a, ch->p)) != NULL;
+}
 static ast *changes_name(ast *a, const char *p)
 {
     if (!a)
@@ -207,18 +223,11 @@ static ast *changes_name(ast *a, const char *p)
         strcmp(VEC_AT(a->args, 0, ast *)->name, p) == 0 &&
         ((a->a->kind == A_ATTR && is_mutator(a->a->name)) || (a->a->kind == A_NAME && is_mutator(a->a->name))))
         return a;
-    ast *r = changes_name(a->a, p);
-    if (!r)
-        r = changes_name(a->b, p);
-    if (!r)
-        r = changes_name(a->c, p);
-    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len && !r; i++)
-            r = changes_name(VEC_AT(*vs[k], i, ast *), p);
-    return r;
+    change ch = {p, NULL};
+    ast_any_child(a, AST_ALL & ~AST_PARAMS, change_in, &ch); /* not parameter defaults */
+    return ch.hit;
 }
-static int defs_change_params(ast *a)
+static int defs_change_params(ast *a, void *unused)
 {
     if (!a)
         return 0;
@@ -232,12 +241,7 @@ static int defs_change_params(ast *a)
             } else if (changes_name(a->a, p))
                 return 1;
         }
-    int r = defs_change_params(a->a) | defs_change_params(a->b) | defs_change_params(a->c);
-    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            r |= defs_change_params(VEC_AT(*vs[k], i, ast *));
-    return r;
+    return ast_any_child(a, AST_ALL & ~AST_PARAMS, defs_change_params, unused);
 }
 
 /* Is e a read of x (x itself, or x[...])? */
@@ -438,7 +442,7 @@ static int grow_one(lctx *c, ast *s, const char *x)
     const char *npn = np_alias(&s->body, x);
     int dc = 0;
     for (int i = 0; i < c->module_body.len; i++)
-        dc |= defs_change_params(VEC_AT(c->module_body, i, ast *));
+        dc |= defs_change_params(VEC_AT(c->module_body, i, ast *), NULL);
     grow gr = {.x = x, .np = npn, .defs_change = dc, .g = arena_printf(&util_arena, "%s.grow.%d.%d", x, l.line, l.col), .rank = arr->rank, .ok = 1};
     ast *loop = ast_new(s->kind, l);
     *loop = *s;
@@ -577,16 +581,13 @@ static void target_names(ast *t, vec *out)
 
 /* Add to set both sides of each binding of a (any depth) that joins a name of set; *grew when
  * one was added. */
-static void collect_defs(ast *a, vec *out)
+static void collect_defs(ast *a, void *out)
 {
     if (!a)
         return;
     if (a->kind == A_DEF)
         vec_push(out, a);
-    vec *vs[] = {&a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            collect_defs(VEC_AT(*vs[k], i, ast *), out);
+    ast_each_child(a, AST_STMTS, collect_defs, out);
 }
 
 /* Whether a def of the program given as an argument (rk4(rhs, t, y, dt)) joins the set: its
@@ -633,6 +634,13 @@ static int is_progdef(const char *name)
 }
 
 /* fn: the def whose body a is in (NULL at module level). */
+typedef struct closing {
+    ast *fn;
+    vec *set;
+    int *grew;
+} closing;
+static void alias_close(ast *a, ast *fn, vec *set, int *grew);
+static void close_in(ast *a, void *ctx) { closing *k = ctx; alias_close(a, k->fn, k->set, k->grew); }
 static void alias_close(ast *a, ast *fn, vec *set, int *grew)
 {
     if (!a)
@@ -685,28 +693,29 @@ static void alias_close(ast *a, ast *fn, vec *set, int *grew)
                 *grew = 1;
             }
     }
-    alias_close(a->a, fn, set, grew);
-    alias_close(a->b, fn, set, grew);
-    alias_close(a->c, fn, set, grew);
-    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            alias_close(VEC_AT(*vs[k], i, ast *), fn, set, grew);
+    ast_each_child(a, AST_ALL & ~AST_PARAMS, close_in, &(closing){fn, set, grew}); /* not parameter defaults */
 }
 
-static void def_names(ast *a, vec *out)
+static void def_names(ast *a, void *out)
 {
     if (!a)
         return;
     if (a->kind == A_DEF && !lw_name_in(out, a->name))
         vec_push(out, (void *)a->name);
-    vec *vs[] = {&a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            def_names(VEC_AT(*vs[k], i, ast *), out);
+    ast_each_child(a, AST_STMTS, def_names, out);
 }
 
 /* A call of a function of the program (defs) given one of set's names, or NULL. */
+typedef struct given {
+    vec *defs, *set;
+    ast *hit;
+} given;
+static ast *call_given(ast *a, vec *defs, vec *set);
+static int given_in(ast *a, void *ctx)
+{
+    given *g = ctx;
+    return (g->hit = call_given(a, g->defs, g->set)) != NULL;
+}
 static ast *call_given(ast *a, vec *defs, vec *set)
 {
     if (!a)
@@ -728,16 +737,9 @@ static ast *call_given(ast *a, vec *defs, vec *set)
             if (lw_name_in(set, VEC_AT(in, i, const char *)))
                 return a;
     }
-    ast *r = call_given(a->a, defs, set);
-    if (!r)
-        r = call_given(a->b, defs, set);
-    if (!r)
-        r = call_given(a->c, defs, set);
-    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len && !r; i++)
-            r = call_given(VEC_AT(*vs[k], i, ast *), defs, set);
-    return r;
+    given g = {defs, set, NULL};
+    ast_any_child(a, AST_ALL & ~AST_PARAMS, given_in, &g); /* not parameter defaults */
+    return g.hit;
 }
 
 /* lw_append_changed's test for a name bound to the reshape of x (lower_reshape.c), with defs
@@ -775,18 +777,13 @@ void lw_alias_names(lctx *c, const char *x, const char *name, vec *set)
     numbers_ctx = scalars_ctx = NULL;
 }
 
-static int calls_progdef(ast *a)
+static int calls_progdef(ast *a, void *unused)
 {
     if (!a)
         return 0;
     if (a->kind == A_CALL && a->a && a->a->kind == A_NAME && is_progdef(a->a->name))
         return 1;
-    int r = calls_progdef(a->a) || calls_progdef(a->b) || calls_progdef(a->c);
-    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs && !r; k++)
-        for (int i = 0; i < vs[k]->len && !r; i++)
-            r = calls_progdef(VEC_AT(*vs[k], i, ast *));
-    return r;
+    return ast_any_child(a, AST_ALL & ~AST_PARAMS, calls_progdef, unused); /* not parameter defaults */
 }
 
 int lw_changes_any(ast *s, vec *names, int calls)
@@ -794,7 +791,7 @@ int lw_changes_any(ast *s, vec *names, int calls)
     for (int i = 0; i < names->len; i++)
         if (changes_name(s, VEC_AT(*names, i, const char *)))
             return 1;
-    return calls && calls_progdef(s);
+    return calls && calls_progdef(s, NULL);
 }
 
 int lw_mentions_any(ast *a, vec *names)
@@ -837,7 +834,7 @@ ast *lw_append_changed(lctx *c, const char *x, const char *list, const char **wh
         }
     int dc = 0;
     for (int i = 0; i < c->module_body.len; i++)
-        dc |= defs_change_params(VEC_AT(c->module_body, i, ast *));
+        dc |= defs_change_params(VEC_AT(c->module_body, i, ast *), NULL);
     if (!dc)
         return NULL;
     vec defs = {0};

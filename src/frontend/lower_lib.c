@@ -242,22 +242,15 @@ static int annotated(ast *def)
 }
 
 /* Does e (nested statements and expressions included) mention name, other than by defining it? */
+static int mentions(ast *e, const char *name);
+static int mentions_in(ast *e, void *name) { return mentions(e, name); }
 static int mentions(ast *e, const char *name)
 {
     if (!e)
         return 0;
     if (e->kind == A_NAME && !strcmp(e->name, name))
         return 1;
-    ast *kids[3] = {e->a, e->b, e->c};
-    for (int i = 0; i < 3; i++)
-        if (mentions(kids[i], name))
-            return 1;
-    vec *lists[6] = {&e->args, &e->kwargs, &e->targets, &e->params, &e->body, &e->orelse};
-    for (int k = 0; k < 6; k++)
-        for (int i = 0; i < lists[k]->len; i++)
-            if (mentions(VEC_AT(*lists[k], i, ast *), name))
-                return 1;
-    return 0;
+    return ast_any_child(e, AST_ALL, mentions_in, (void *)name);
 }
 
 int lib_is_helper(const lib_export *x)

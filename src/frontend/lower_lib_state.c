@@ -50,7 +50,7 @@ static void vadd_all(vec *v, vec *from)
 }
 
 /* Every name that e (an expression or a statement, nested ones included) mentions. */
-static void names_in(ast *e, vec *out)
+static void names_in(ast *e, void *out)
 {
     if (!e)
         return;
@@ -58,13 +58,7 @@ static void names_in(ast *e, vec *out)
         add(out, e->name);
     if (e->kind == A_DEF)
         add(out, e->name);
-    ast *kids[3] = {e->a, e->b, e->c};
-    for (int i = 0; i < 3; i++)
-        names_in(kids[i], out);
-    vec *lists[6] = {&e->args, &e->kwargs, &e->targets, &e->params, &e->body, &e->orelse};
-    for (int k = 0; k < 6; k++)
-        for (int i = 0; i < lists[k]->len; i++)
-            names_in(VEC_AT(*lists[k], i, ast *), out);
+    ast_each_child(e, AST_ALL, names_in, out);
 }
 
 static void target_names(ast *t, vec *out)
@@ -82,6 +76,11 @@ static void target_names(ast *t, vec *out)
 
 /* The names a def binds itself (its locals, which hide module-level names), and the names it
  * declares global. */
+typedef struct locals {
+    vec *loc, *glob;
+} locals;
+static void locals_in(ast *s, vec *loc, vec *glob);
+static void locals_of(ast *s, void *ctx) { locals *l = ctx; locals_in(s, l->loc, l->glob); }
 static void locals_in(ast *s, vec *loc, vec *glob)
 {
     if (!s)
@@ -106,14 +105,9 @@ static void locals_in(ast *s, vec *loc, vec *glob)
         break;
     default: break;
     }
-    ast *kids[3] = {s->a, s->b, s->c};
-    for (int i = 0; i < 3; i++)
-        if (s->kind != A_AUGASSIGN || i != 1)
-            locals_in(kids[i], loc, glob);
-    vec *lists[5] = {&s->args, &s->kwargs, &s->params, &s->body, &s->orelse};
-    for (int k = 0; k < 5; k++)
-        for (int i = 0; i < lists[k]->len; i++)
-            locals_in(VEC_AT(*lists[k], i, ast *), loc, glob);
+    /* not the targets of an assignment nor that of an augmented one (taken above) */
+    unsigned fields = AST_ALL & ~AST_TARGETS & ~(s->kind == A_AUGASSIGN ? AST_B : 0u);
+    ast_each_child(s, fields, locals_of, &(locals){loc, glob});
 }
 
 /* The module-level names def d reads: the names it mentions less its locals. */

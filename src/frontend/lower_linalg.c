@@ -542,18 +542,12 @@ static scope *prelude_scope(lctx *c)
 }
 
 /* Every location in a at l (messages from the prelude point at the user's call). */
-static void stamp(ast *a, loc l)
+static void stamp(ast *a, void *l)
 {
     if (!a)
         return;
-    a->l = l;
-    stamp(a->a, l);
-    stamp(a->b, l);
-    stamp(a->c, l);
-    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params, &a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            stamp(VEC_AT(*vs[k], i, ast *), l);
+    a->l = *(loc *)l;
+    ast_each_child(a, AST_ALL, stamp, l);
 }
 
 /* The prelude's function name called with the values v[0..n) (inlined). */
@@ -564,7 +558,7 @@ value *lw_call_prelude(lctx *c, loc l, const char *name, int n, value **v)
             return &lw_ERRV;
     scope *ps = prelude_scope(c);
     binding *fb = lw_find_in(ps, name);
-    stamp(prelude, l); /* the helpers it calls too */
+    stamp(prelude, &l); /* the helpers it calls too */
     /* the arguments are names of a scope of their own ("%0", ...: no Python name clashes) */
     scope *as = NEW(scope);
     as->parent = c->sc;

@@ -990,6 +990,7 @@ static int appends_unbound(vec *stmts, vec *bound)
 
 /* The names whose .append(...) or .pop(...) is called in a (nested blocks included), added to
  * names; their count. */
+static void appends_in(ast *a, void *names) { lw_list_appends(a, names); }
 int lw_list_appends(ast *a, vec *names)
 {
     if (!a)
@@ -999,13 +1000,7 @@ int lw_list_appends(ast *a, vec *names)
         vec_push(names, (void *)a->a->a->name);
     if (a->kind == A_DEF || a->kind == A_LAMBDA)
         return names->len;
-    lw_list_appends(a->a, names);
-    lw_list_appends(a->b, names);
-    lw_list_appends(a->c, names);
-    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            lw_list_appends(VEC_AT(*vs[k], i, ast *), names);
+    ast_each_child(a, AST_ALL & ~AST_PARAMS, appends_in, names);
     return names->len;
 }
 

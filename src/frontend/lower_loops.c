@@ -795,7 +795,14 @@ static void subscript_targets(vec *stmts, vec *out)
 }
 
 /* The names passed to a function that assigns items of the parameter they bind (step(u,
- * stats) with stats[1] += 1 in step), in the calls of an expression or statement. */
+ * stats) with stats[1] += 1 in step), in the calls of an expression or statement (not in
+ * parameter defaults). */
+typedef struct changed_by {
+    lctx *c;
+    vec *out;
+} changed_by;
+static void lists_changed_by_calls(lctx *c, ast *a, vec *out);
+static void changed_in(ast *a, void *ctx) { changed_by *k = ctx; lists_changed_by_calls(k->c, a, k->out); }
 static void lists_changed_by_calls(lctx *c, ast *a, vec *out)
 {
     if (!a)
@@ -822,13 +829,7 @@ static void lists_changed_by_calls(lctx *c, ast *a, vec *out)
             }
         }
     }
-    lists_changed_by_calls(c, a->a, out);
-    lists_changed_by_calls(c, a->b, out);
-    lists_changed_by_calls(c, a->c, out);
-    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            lists_changed_by_calls(c, VEC_AT(*vs[k], i, ast *), out);
+    ast_each_child(a, AST_ALL & ~AST_PARAMS, changed_in, &(changed_by){c, out});
 }
 
 /* A list of this scope whose items a loop assigns (peak = [0.0] * 4; for ...: peak[k] += x):

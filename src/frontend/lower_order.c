@@ -249,20 +249,18 @@ void lw_skip_end(lctx *c, lw_skip *k)
  * the value's statements). Only where a call appears in the value or an index (nothing else
  * changes a name), so other statements lower as before. */
 
+static int has_call(ast *a, void *unused)
+{
+    (void)unused;
+    return lw_has_call(a);
+}
 int lw_has_call(const ast *a)
 {
     if (!a)
         return 0;
     if (a->kind == A_CALL)
         return 1;
-    if (lw_has_call(a->a) || lw_has_call(a->b) || lw_has_call(a->c))
-        return 1;
-    const vec *vs[] = {&a->args, &a->kwargs};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            if (lw_has_call(VEC_AT(*vs[k], i, const ast *)))
-                return 1;
-    return 0;
+    return ast_any_child(a, AST_OPERANDS, has_call, NULL);
 }
 
 static int literal(const ast *a)

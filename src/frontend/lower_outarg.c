@@ -41,7 +41,7 @@ int lw_outarg_func(const char *name)
     return 0;
 }
 
-static void rewrite(ast *a)
+static void rewrite(ast *a, void *unused)
 {
     if (!a)
         return;
@@ -61,13 +61,7 @@ static void rewrite(ast *a)
                 break;
             }
     }
-    rewrite(a->a);
-    rewrite(a->b);
-    rewrite(a->c);
-    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params, &a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            rewrite(VEC_AT(*vs[k], i, ast *));
+    ast_each_child(a, AST_ALL, rewrite, unused);
 }
 
-void lw_outarg_rewrite(ast *module) { rewrite(module); }
+void lw_outarg_rewrite(ast *module) { rewrite(module, NULL); }

@@ -62,6 +62,15 @@ static ast *calls_in(lctx *c, vec *v)
     }
     return NULL;
 }
+typedef struct inlined {
+    lctx *c;
+    ast *def;
+} inlined;
+static int inlined_in(ast *n, void *ctx)
+{
+    inlined *x = ctx;
+    return (x->def = calls_inlined(x->c, n)) != NULL;
+}
 static ast *calls_inlined(lctx *c, ast *n)
 {
     if (!n)
@@ -72,12 +81,9 @@ static ast *calls_inlined(lctx *c, ast *n)
             if (d->name && strcmp(d->name, n->a->name) == 0)
                 return d;
         }
-    ast *d;
-    if ((d = calls_inlined(c, n->a)) || (d = calls_inlined(c, n->b)) || (d = calls_inlined(c, n->c)) ||
-        (d = calls_in(c, &n->args)) || (d = calls_in(c, &n->kwargs)) || (d = calls_in(c, &n->targets)) ||
-        (d = calls_in(c, &n->body)) || (d = calls_in(c, &n->orelse)))
-        return d;
-    return NULL;
+    inlined x = {c, NULL};
+    ast_any_child(n, AST_ALL & ~AST_PARAMS, inlined_in, &x); /* not parameter defaults */
+    return x.def;
 }
 
 typedef struct guard_eval {

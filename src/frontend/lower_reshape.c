@@ -666,24 +666,19 @@ void lw_set_shape(lctx *c, ast *t, value *v)
         lw_assign_name(c, t->a, r);
 }
 
-/* Whether a mentions one of names outside the statements of blk. */
-static int mentions_outside(ast *a, const vec *blk, vec *names)
+/* Whether a mentions one of names outside the statements of blk (every child but blk's). */
+typedef struct outside {
+    const vec *blk;
+    vec *names;
+} outside;
+static int mentions_outside(ast *a, void *ctx)
 {
+    outside *o = ctx;
     if (!a)
         return 0;
-    if ((a->kind == A_NAME || a->kind == A_PARAM) && a->name && lw_name_in(names, a->name))
+    if ((a->kind == A_NAME || a->kind == A_PARAM) && a->name && lw_name_in(o->names, a->name))
         return 1;
-    if (mentions_outside(a->a, blk, names) || mentions_outside(a->b, blk, names) || mentions_outside(a->c, blk, names))
-        return 1;
-    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params, &a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++) {
-        if (vs[k]->len && vs[k]->items == blk->items)
-            continue;
-        for (int i = 0; i < vs[k]->len; i++)
-            if (mentions_outside(VEC_AT(*vs[k], i, ast *), blk, names))
-                return 1;
-    }
-    return 0;
+    return ast_any_child(a, AST_ALL & ~ast_lists_holding(a, o->blk), mentions_outside, o);
 }
 
 /* yv = np.reshape(y, s) in a block (a loop's body: a Stockham FFT's passes) where the view,
@@ -742,7 +737,7 @@ static int read_before_change(lctx *c, const char *name, const char *src)
         if (lw_mentions_any(VEC_AT(*blk, j, ast *), &S))
             return 0;
     for (int i = 0; i < c->module_body.len; i++)
-        if (mentions_outside(VEC_AT(c->module_body, i, ast *), blk, &S))
+        if (mentions_outside(VEC_AT(c->module_body, i, ast *), &(outside){blk, &S}))
             return 0;
     return 1;
 }

@@ -33,18 +33,13 @@ typedef struct rtd {
     int sites;    /* hidden names made so far */
 } rtd;
 
-static int names_any(ast *a, vec *names)
+static int names_any(ast *a, void *names) /* not in keyword arguments */
 {
     if (!a)
         return 0;
     if (a->kind == A_NAME)
         return lw_name_in(names, a->name);
-    if (names_any(a->a, names) || names_any(a->b, names) || names_any(a->c, names))
-        return 1;
-    for (int i = 0; i < a->args.len; i++)
-        if (names_any(VEC_AT(a->args, i, ast *), names))
-            return 1;
-    return 0;
+    return ast_any_child(a, AST_ABC | AST_ARGS, names_any, names);
 }
 
 /* The names a while loop's body assigns (n += 1, t = t + dt), added to out. */
@@ -107,7 +102,7 @@ static void find_names(vec *body, rtd *st)
 }
 
 /* Names bound to an empty dict literal anywhere (d = {}), added to out. */
-static void empty_dicts(ast *a, vec *out)
+static void empty_dicts(ast *a, void *out)
 {
     if (!a)
         return;
@@ -115,10 +110,7 @@ static void empty_dicts(ast *a, vec *out)
         for (int i = 0; i < a->targets.len; i++)
             if (VEC_AT(a->targets, i, ast *)->kind == A_NAME)
                 vec_push(out, (void *)VEC_AT(a->targets, i, ast *)->name);
-    vec *vs[] = {&a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            empty_dicts(VEC_AT(*vs[k], i, ast *), out);
+    ast_each_child(a, AST_STMTS, empty_dicts, out);
 }
 
 static int is_d(ast *a, rtd *st) { return a && a->kind == A_NAME && lw_name_in(&st->names, a->name); }
@@ -144,8 +136,9 @@ static ast *dict_text(loc l, const char *d)
 }
 
 /* Expressions: reads of d rewritten in place. */
-static void expr(ast *a, rtd *st)
+static void expr(ast *a, void *ctx)
 {
+    rtd *st = ctx;
     if (!a)
         return;
     if (a->kind == A_SUBSCRIPT && is_d(a->a, st) && a->args.len == 1) { /* d[k] */
@@ -210,13 +203,7 @@ static void expr(ast *a, rtd *st)
         *a = *ast_int(a->l, 0);
         return;
     }
-    expr(a->a, st);
-    expr(a->b, st);
-    expr(a->c, st);
-    vec *vs[] = {&a->args, &a->kwargs};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            expr(VEC_AT(*vs[k], i, ast *), st);
+    ast_each_child(a, AST_OPERANDS, expr, st);
 }
 
 static void body(vec *b, rtd *st);

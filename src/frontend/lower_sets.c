@@ -65,8 +65,9 @@ static int is_setop(ast *a, sets *st)
            is_set_expr(a->a, st) && is_set_expr(a->b, st);
 }
 
-static void find_names(ast *a, sets *st)
+static void find_names(ast *a, void *ctx)
 {
+    sets *st = ctx;
     if (!a)
         return;
     if (a->kind == A_ASSIGN && (is_set_call(a->a) || is_setop(a->a, st)))
@@ -75,13 +76,7 @@ static void find_names(ast *a, sets *st)
             if (t->kind == A_NAME && !in(&st->names, t->name))
                 vec_push(&st->names, (void *)t->name);
         }
-    find_names(a->a, st);
-    find_names(a->b, st);
-    find_names(a->c, st);
-    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params, &a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            find_names(VEC_AT(*vs[k], i, ast *), st);
+    ast_each_child(a, AST_ALL, find_names, st);
 }
 
 static ast *block(loc l, vec body) { return ast_if(l, ast_bool(l, 1), body, (vec){0}); }
@@ -223,9 +218,11 @@ static void neutral(ast *a)
     *a = *ast_int(l, 0);
 }
 
-/* Expressions: x in {a, b}, and what a list would do differently. */
-static void check_expr(ast *a, sets *st)
+/* Expressions: x in {a, b}, and what a list would do differently. Not the statements of a
+ * lambda's or def's body (rewrite_body takes those). */
+static void check_expr(ast *a, void *ctx)
 {
+    sets *st = ctx;
     if (!a)
         return;
     if (a->kind == A_COMPARE)
@@ -290,13 +287,7 @@ static void check_expr(ast *a, sets *st)
     }
     if (a->kind == A_CALL && a->a->kind == A_ATTR && is_set_name(a->a->a, st) && strcmp(a->a->name, "add") == 0)
         diag_error(a->l, "set.add() is supported as a statement");
-    check_expr(a->a, st);
-    check_expr(a->b, st);
-    check_expr(a->c, st);
-    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            check_expr(VEC_AT(*vs[k], i, ast *), st);
+    ast_each_child(a, AST_ALL & ~AST_STMTS, check_expr, st);
 }
 
 static void rewrite_body(vec *body, sets *st);
@@ -360,6 +351,12 @@ static void build_op(ast *x, const char *h, sets *st, vec *pre)
 /* Set operations and set(...) calls of an expression evaluated once, computed before it (into
  * pre) and read there as hidden names. Not under and/or, if-else, lambdas and comprehensions
  * (evaluated conditionally or repeatedly), nor the right operand of 'in' (a list already). */
+typedef struct hoisting {
+    sets *st;
+    vec *pre;
+} hoisting;
+static void hoist(ast *a, sets *st, vec *pre);
+static void hoist_in(ast *a, void *ctx) { hoisting *h = ctx; hoist(a, h->st, h->pre); }
 static void hoist(ast *a, sets *st, vec *pre)
 {
     if (!a || a->kind == A_BOOLOP || a->kind == A_IFEXP || a->kind == A_LAMBDA || a->kind == A_COMP)
@@ -375,13 +372,7 @@ static void hoist(ast *a, sets *st, vec *pre)
         for (int i = 0; i < a->args.len; i++)
             if ((a->cmpops[i] == OP_IN || a->cmpops[i] == OP_NOTIN) && is_set_call(VEC_AT(a->args, i, ast *)))
                 return;
-    hoist(a->a, st, pre);
-    hoist(a->b, st, pre);
-    hoist(a->c, st, pre);
-    vec *vs[] = {&a->args, &a->kwargs};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            hoist(VEC_AT(*vs[k], i, ast *), st, pre);
+    ast_each_child(a, AST_OPERANDS, hoist_in, &(hoisting){st, pre});
 }
 
 /* The statements that compute the set operations of s, which evaluates them once, before it */

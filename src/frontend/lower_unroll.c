@@ -76,7 +76,7 @@ static vec drop_continues(vec *body)
     return r;
 }
 
-static void names_in(ast *a, vec *out);
+static void names_in(ast *a, void *out);
 
 static void bound_names(vec *stmts, vec *out);
 /* The names a target binds (x, (a, b), [a, *rest]); subscripts and attributes bind none. */
@@ -127,6 +127,12 @@ static int list_subscript(lctx *c, ast *a)
  * (stats["updates"] += 1: the container is known when compiling)? Then a loop over a constant
  * range is unrolled, so that every F[i] names one array. Reading F[0], or F[k] with k fixed in
  * the loop, names one array in every iteration: the loop stays a loop. */
+typedef struct indexing {
+    lctx *c;
+    vec *varying;
+} indexing;
+static int indexes_list(lctx *c, ast *a, vec *varying);
+static int indexes_in(ast *a, void *ctx) { indexing *x = ctx; return indexes_list(x->c, a, x->varying); }
 static int indexes_list(lctx *c, ast *a, vec *varying)
 {
     if (!a)
@@ -144,14 +150,7 @@ static int indexes_list(lctx *c, ast *a, vec *varying)
             if (lw_name_in(varying, VEC_AT(used, i, const char *)))
                 return 1;
     }
-    if (indexes_list(c, a->a, varying) || indexes_list(c, a->b, varying) || indexes_list(c, a->c, varying))
-        return 1;
-    vec *vs[] = {&a->args, &a->body, &a->orelse, &a->targets, &a->kwargs};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            if (indexes_list(c, VEC_AT(*vs[k], i, ast *), varying))
-                return 1;
-    return 0;
+    return ast_any_child(a, AST_ALL & ~AST_PARAMS, indexes_in, &(indexing){c, varying}); /* not parameter defaults */
 }
 
 /* for t in ITEMS: body, unrolled when compiling. */
@@ -220,19 +219,13 @@ static ast *find_return(vec *stmts)
 }
 
 /* The names an expression or statement list reads or writes (A_NAME nodes). */
-static void names_in(ast *a, vec *out)
+static void names_in(ast *a, void *out)
 {
     if (!a)
         return;
     if (a->kind == A_NAME && !lw_name_in(out, a->name))
         vec_push(out, (void *)a->name);
-    names_in(a->a, out);
-    names_in(a->b, out);
-    names_in(a->c, out);
-    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
-    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
-        for (int i = 0; i < vs[k]->len; i++)
-            names_in(VEC_AT(*vs[k], i, ast *), out);
+    ast_each_child(a, AST_ALL & ~AST_PARAMS, names_in, out); /* not parameter defaults */
 }
 
 /* The generator's body with each `yield v` replaced by `target = v` and the for's body. */
