@@ -14,7 +14,9 @@ rounds of the first variant's wall / this one's (above 1: faster than the first)
         tyles2=tyles:./hdiff:1:2 tyles2r=tyles:./hdiff:2:1 ref1=ref:bench/build/ref_hdiff:1:1
 
 A variant is NAME=KIND:EXE:RANKS:THREADS[:ARG ...], KIND `ref` (run directly, with --time
---no-save) or `tyles` (run directly at 1 rank, else under mpirun --bind-to none; with --stats).
+--no-save) or `tyles` (run directly at 1 rank, else under mpirun --bind-to none; with --stats);
+an ARG VAR=VALUE goes to the environment (and through mpirun's -x), e.g.
+`tyles2_4k=tyles:./hdiff:1:2:TYLES_HUGEPAGES=0`.
 """
 import argparse
 import os
@@ -27,9 +29,12 @@ MPIRUN = ["mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none
 
 def once(kind, exe, ranks, threads, extra, steps, fifo):
     env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    envs = [x.split("=", 1) for x in extra if "=" in x and not x.startswith("-")]
+    env.update(envs)
+    extra = [x for x in extra if x.startswith("-") or "=" not in x]
     cmd = ["chrt", "-f", "1"] if fifo else []
     if ranks > 1:
-        cmd += MPIRUN + ["-np", str(ranks)]
+        cmd += MPIRUN + ["-np", str(ranks)] + [a for k, _ in envs for a in ("-x", k)]
     cmd += [os.path.abspath(exe), "--steps=%d" % steps]
     cmd += (["--stats"] if kind == "tyles" else ["--time", "--no-save"]) + extra
     p = subprocess.run(cmd, env=env, capture_output=True, text=True)
