@@ -32,8 +32,9 @@
  * does the copy: each thread takes one block of tile rows (schedule(static) gives one chunk a
  * thread) and copies the tile shifted back by wb_lag (from 0 in a dimension's first tile, to its
  * end in the last), which no later tile reads, row by row (along the outer dimension) inside the
- * value loop, each once the value rows that read it are done (wb_rows); the first wb_lag +
- * wb_ahead rows of its block, which the previous thread's tiles read, it copies after a barrier.
+ * value loop, each once the value rows that read it are done (wb_rows); the rows of its block
+ * next to another thread's (its first wb_ahead, which the previous block reads, and its last
+ * wb_lag, which the next block reads) it copies after a barrier.
  */
 #include "emit_internal.h"
 #include "../ir/sched.h"
@@ -361,21 +362,30 @@ static void value_row(FILE *o, ir_stmt *s, kctx *k, const char *vt, int ri)
         fprintf(o, "%*s}\n", ri - 4, "");
 }
 
-/* After the barrier that ends a thread's part: the rows from `start` (the first row of its
- * block, when `guard` holds) that the previous block's tiles read, copied back now; the
- * copy stops wb_lag rows short of the block's end `base` unless `at_end` (the last block). */
-static void wb_after_barrier(FILE *o, kctx *k, const ir_sched *h, int L, const char *guard, const char *start,
-                             const char *end, const char *at_end, const char *base)
+/* After the barrier that ends a thread's part: the rows of its own block [lo, hi) (when `guard`
+ * holds: it has rows; `at_end`: the last block, to n0) that its value loops left, copied back
+ * now that no thread reads them: its first wb_ahead rows, which the previous block read (none in
+ * the first block), and its last wb_lag rows, which the next block read (none in the last); the
+ * whole block where it is shorter than those. Each thread copies its own rows (the pages it
+ * touches), so the rows after the barrier are shared among the threads as the blocks are.
+ * (Before 2026-12-07 a thread copied the previous block's last wb_lag rows with its own first
+ * wb_ahead, the first thread none: at 2 threads one copied 4 planes of hdiff while the other
+ * waited.) */
+static void wb_after_barrier(FILE *o, kctx *k, const ir_sched *h, int L, const char *guard, const char *lo,
+                             const char *hi, const char *at_end)
 {
     fprintf(o, "        #pragma omp barrier\n");
-    fprintf(o, "        if (%s) {\n", guard);
-    fprintf(o, "            int64_t tyl_u0 = %s - %d, tyl_v0 = %s + %d;\n", start, h->wb_lag[0], start, h->wb_ahead);
-    fprintf(o, "            const int64_t %s = %s ? n0 : %s - %d;\n", end, at_end, base, h->wb_lag[0]);
-    fprintf(o, "            if (tyl_u0 < 0)\n                tyl_u0 = 0;\n");
-    fprintf(o, "            if (tyl_v0 > %s)\n                tyl_v0 = %s;\n", end, end);
+    fprintf(o, "        if (%s) { /* this block's rows its neighbours read (pass_sched_writeback) */\n", guard);
+    fprintf(o, "            const int64_t tyl_l0 = %s, tyl_h0 = %s ? n0 : %s;\n", lo, at_end, hi);
+    fprintf(o, "            const int64_t tyl_p0 = tyl_l0 == 0 ? 0 : tyl_l0 + %d, tyl_r0 = %s ? n0 : tyl_h0 - %d;\n",
+            h->wb_ahead, at_end, h->wb_lag[0]);
     for (int d = 1; d < L; d++)
         fprintf(o, "            const int64_t tyl_u%d = 0, tyl_v%d = n%d;\n", d, d, d);
-    wb_copy(o, k, 12, 0);
+    fprintf(o, "            for (int tyl_s = 0; tyl_s < 2; tyl_s++) { /* the first rows, then the last */\n");
+    fprintf(o, "                const int64_t tyl_u0 = tyl_s == 0 ? tyl_l0 : tyl_p0 < tyl_r0 ? tyl_r0 : tyl_h0;\n");
+    fprintf(o, "                const int64_t tyl_v0 = tyl_s == 1 || tyl_p0 >= tyl_r0 ? tyl_h0 : tyl_p0;\n");
+    wb_copy(o, k, 16, 0);
+    fprintf(o, "            }\n");
     fprintf(o, "        }\n");
 }
 
@@ -458,8 +468,8 @@ static void tiled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *v
     if (h->wb_store)
         wb_rest(o, k, L, ind);
     fprintf(o, "%*s}\n", ind - 4, "");
-    if (h->wb) /* the rows the previous thread's tiles read, now that every tile is done */
-        wb_after_barrier(o, k, h, L, "tyl_Q0 > 0", "tyl_Q0 * tyl_tb", "tyl_e0", "tyl_Q1 == tyl_nb0", "tyl_Q1 * tyl_tb");
+    if (h->wb) /* the rows of its block the neighbouring blocks read, now that every tile is done */
+        wb_after_barrier(o, k, h, L, "tyl_Q0 >= 0", "tyl_Q0 * tyl_tb", "tyl_Q1 * tyl_tb", "tyl_Q1 == tyl_nb0");
     for (int i = 0; i < ns; i++)
         fprintf(o, "        tyl_tile_free(tyl_t%d);\n", i + 1);
 }
@@ -659,8 +669,8 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
     if (h->wb_store)
         wb_rest(o, k, L, ind);
     fprintf(o, "%*s}\n", ind - 4, "");
-    if (h->wb) /* the first rows of this thread's block, which the previous block read */
-        wb_after_barrier(o, k, h, L, "tyl_b0 > 0 && tyl_m0 > 0", "tyl_b0", "tyl_x0", "tyl_e0 == n0", "tyl_e0");
+    if (h->wb) /* the rows of its block the neighbouring blocks read */
+        wb_after_barrier(o, k, h, L, "tyl_m0 > 0", "tyl_b0", "tyl_e0", "tyl_e0 == n0");
     for (int i = 0; i < ns; i++)
         fprintf(o, "        tyl_tile_free(tyl_t%d);\n", i + 1);
 }

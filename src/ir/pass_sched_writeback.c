@@ -27,8 +27,9 @@
  *     change what the edge strips read), the exchange ending before it.
  * The kernel (emit_stages.c) gives each thread one block of tile rows along the outer dimension;
  * after tile (q0, q1, ..) it writes the points of the tile shifted back by wb_lag (the first
- * tile of a dimension from 0, the last to the end), except the rows a previous thread still reads
- * (the first wb_lag + wb_ahead of its block), which it writes after a barrier. Every point of A
+ * tile of a dimension from 0, the last to the end), except the rows of its block that another
+ * thread still reads (its first wb_ahead rows, which the previous block reads, and its last
+ * wb_lag, which the next block reads), which it writes after a barrier. Every point of A
  * is written once, with the value C would have copied, after every read of the old value: the
  * bits are those of the two sweeps (tests/programs/writeback_*.tyl fail with the lag one short).
  * Otherwise T->sched->wb_rows = -(the lowest offset along the outer dimension at which T's value

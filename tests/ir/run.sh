@@ -29,7 +29,8 @@
 #   sched_timetile_3d.tyl: the same for 3-D grids (tiles of planes and lines).
 #   sched_writeback.tyl: pass_sched_writeback: the copy back into the field a tiled kernel reads
 #   at offsets is done by that kernel (lags, rows ahead, one part, the copy's kernel not run),
-#   and not for a copy that scales, a copy after another sweep, a time-tiled loop, CUDA.
+#   and not for a copy that scales, a copy after another sweep, a time-tiled loop, CUDA; its C
+#   copies after the barrier only the rows of each thread's own block that its neighbours read.
 #   sched_stages_roll.tyl: pass_sched_stages: stages rolled along dimension 0 (windows of rows)
 #   where a stage spreads along an outer dimension, per tile where none does, inlined on CUDA;
 #   the C of a rolled kernel takes a thread's rows (tyl_omp_rows) and a window per stage.
@@ -357,6 +358,17 @@ c=$($TYLESC tests/ir/sched_writeback.tyl -o -)
 check sched_writeback/c_calls "tyl_sweep_run calls in main() (10 kernels, the copies' not run)" 8 "$(printf '%s\n' "$c" | grep -c '^ *tyl_sweep_run(')"
 check sched_writeback/c_whole "descriptors run in one part" 2 "$(printf '%s\n' "$c" | grep -c '1, /\* the local box in one part')"
 check sched_writeback/c_store "value loops storing both targets (kernel 2's)" 1 "$(printf '%s\n' "$c" | grep -c 'const double tyl_v = ')"
+# emit_stages.c: after the barrier each thread copies back the rows of its own block that the
+# neighbouring blocks read (its first wb_ahead and last wb_lag rows), none of another block's: the
+# rows after the barrier are shared as the blocks are (h105; before, the second of 2 threads
+# copied 4 planes of hdiff there while the first waited). Rolled kernels (tyl_b0) and per tile
+# (tests/programs/writeback_2d.tyl: tyl_Q0).
+check sched_writeback/c_own_rows "copies after the barrier of the thread's own rows (kernels 2, 9)" 2 \
+    "$(printf '%s\n' "$c" | grep -c 'const int64_t tyl_l0 = tyl_b0, tyl_h0 = tyl_e0 == n0 ? n0 : tyl_e0;')"
+check sched_writeback/c_no_prev_rows "copies after the barrier reaching into the previous block" 0 \
+    "$(printf '%s\n' "$c" | grep -c 'tyl_u0 = tyl_b0 - ')"
+check sched_writeback/c_own_rows_tiles "writeback_2d.tyl per tile: the thread's own tile rows after the barrier" 1 \
+    "$($TYLESC tests/programs/writeback_2d.tyl -o - | grep -c 'const int64_t tyl_l0 = tyl_Q0 \* tyl_tb, tyl_h0 = tyl_Q1 == tyl_nb0 ? n0 : tyl_Q1 \* tyl_tb;')"
 T=$(mktemp -d "${TMPDIR:-/tmp}/tyl-ir-XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT
 $TYLESC tests/ir/sched_pointwise.tyl -o "$T/pw.c" || fail=$((fail + 1))
