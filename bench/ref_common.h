@@ -16,12 +16,18 @@
 #ifndef REF_COMMON_H
 #define REF_COMMON_H
 
+#ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
+#endif
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
+#endif
 #include <errno.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 typedef struct {
     long n, steps;
@@ -66,17 +72,38 @@ static inline ref_opts ref_parse_args(int argc, char **argv, const char *prog, l
     return o;
 }
 
-/* N x N doubles, every element set to `value`, rows first touched by the
-   thread that owns them in a static partition of rows 0..n-1. */
-static inline double *ref_alloc_grid(const char *prog, long n, double value)
+/* `bytes` for an array, allocated as Tyles allocates its arrays (tyl_mem_alloc): from 2 MiB up
+   2 MiB-aligned and advised for transparent huge pages (the kernel's THP default here is
+   "madvise": without the advice the pages stay 4 KiB, and a sweep over a large grid walks 512
+   times more pages), else 64-byte aligned. TYLES_HUGEPAGES=0 turns the advice off, for both.
+   Until 2026-12-07 the references had 4 KiB pages only, which moved their ratio to Tyles
+   more than any gap measured (bench/RESULTS.md h105). */
+static inline void *ref_alloc_bytes(const char *prog, size_t bytes)
 {
-    size_t bytes = (size_t)n * (size_t)n * sizeof(double);
-    bytes = (bytes + 63) / 64 * 64;
-    double *p = aligned_alloc(64, bytes);
+    const size_t huge = (size_t)2 << 20;
+    const char *e = getenv("TYLES_HUGEPAGES");
+    void *p;
+    if (bytes >= huge && !(e && e[0] == '0' && !e[1])) {
+        bytes = (bytes + huge - 1) & ~(huge - 1);
+        p = aligned_alloc(huge, bytes);
+        if (p)
+            (void)madvise(p, bytes, MADV_HUGEPAGE); /* advice only */
+    } else {
+        bytes = (bytes + 63) / 64 * 64;
+        p = aligned_alloc(64, bytes ? bytes : 64);
+    }
     if (!p) {
         fprintf(stderr, "%s: cannot allocate %zu bytes\n", prog, bytes);
         exit(1);
     }
+    return p;
+}
+
+/* N x N doubles, every element set to `value`, rows first touched by the
+   thread that owns them in a static partition of rows 0..n-1. */
+static inline double *ref_alloc_grid(const char *prog, long n, double value)
+{
+    double *p = ref_alloc_bytes(prog, (size_t)n * (size_t)n * sizeof(double));
 #pragma omp parallel for schedule(static)
     for (long i = 0; i < n; i++)
         for (long j = 0; j < n; j++) p[i * n + j] = value;

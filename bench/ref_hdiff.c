@@ -169,13 +169,7 @@ static void hd_put_back(const hd_grid *g, long i)
 
 static double *hd_alloc(long count)
 {
-    size_t bytes = ((size_t)count * sizeof(double) + 63) / 64 * 64;
-    double *p = aligned_alloc(64, bytes);
-    if (!p) {
-        fprintf(stderr, "%s: cannot allocate %zu bytes\n", PROG, bytes);
-        exit(1);
-    }
-    return p;
+    return ref_alloc_bytes(PROG, (size_t)count * sizeof(double));
 }
 
 int main(int argc, char **argv)

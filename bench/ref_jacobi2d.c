@@ -28,6 +28,7 @@
  *   --out=PATH            output file (default u.npy); --out= (empty) skips the save
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* madvise (ref_common.h) */
 #include <errno.h>
 #include <omp.h>
 #include <stdio.h>
@@ -62,12 +63,7 @@ static void sweep(long n, const real *restrict u, real *restrict un)
 static real *alloc_grid(long n)
 {
     size_t bytes = (size_t)n * (size_t)n * sizeof(real);
-    bytes = (bytes + 63) / 64 * 64;
-    real *p = aligned_alloc(64, bytes);
-    if (!p) {
-        fprintf(stderr, "ref_jacobi2d: cannot allocate %zu bytes\n", bytes);
-        exit(1);
-    }
+    real *p = ref_alloc_bytes("ref_jacobi2d", bytes);
     /* first touch with the same static row partition as the sweep */
 #pragma omp parallel for schedule(static)
     for (long i = 0; i < n; i++) memset(p + i * n, 0, (size_t)n * sizeof(real));

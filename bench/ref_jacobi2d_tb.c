@@ -95,12 +95,7 @@ static void tb_pass(long n, real *buf[2], long k, long rows)
 static real *alloc_grid(long n)
 {
     size_t bytes = (size_t)n * (size_t)n * sizeof(real);
-    bytes = (bytes + 63) / 64 * 64;
-    real *p = aligned_alloc(64, bytes);
-    if (!p) {
-        fprintf(stderr, "%s: cannot allocate %zu bytes\n", PROG, bytes);
-        exit(1);
-    }
+    real *p = ref_alloc_bytes(PROG, bytes);
     /* first touch by the thread whose slab holds the row */
 #pragma omp parallel for schedule(static)
     for (long i = 0; i < n; i++) memset(p + i * n, 0, (size_t)n * sizeof(real));

@@ -53,12 +53,7 @@ static real *alloc_grid(long n)
 {
     const long p = n * n;
     size_t bytes = (size_t)p * (size_t)n * sizeof(real);
-    bytes = (bytes + 63) / 64 * 64;
-    real *a = aligned_alloc(64, bytes);
-    if (!a) {
-        fprintf(stderr, "%s: cannot allocate %zu bytes\n", PROG, bytes);
-        exit(1);
-    }
+    real *a = ref_alloc_bytes(PROG, bytes);
 #pragma omp parallel for schedule(static)
     for (long i = 0; i < n; i++)
         for (long q = 0; q < p; q++)
