@@ -1,0 +1,302 @@
+/* lower_dictlists.c: lists held in a dict under keys known when compiling, as diagnostics of a
+ * time loop are kept (hist = {"t": [], "energy": []}; ... hist["energy"].append(E)).
+ *
+ * The compiler's dicts hold their items as values, and its run-time lists are names (the list a
+ * loop appends to is found by its name, lower_lists.c). So such a dict is rewritten, before
+ * lowering, into one hidden list per key, named after the dict and the key:
+ *
+ *     hist = {"t": [], "dt": 0.1, "E": []}   ->  hist.t = []
+ *                                                 hist.E = []
+ *                                                 hist = {"t": hist.t, "dt": 0.1, "E": hist.E}
+ *     hist["E"].append(e), hist["E"][-1],     ->  hist.E.append(e), hist.E[-1], hist.E = [...]
+ *     hist["E"] = [...]
+ *     (a statement of the block that changes hist.E)  then  hist = {"t": hist.t, "dt": hist["dt"], "E": hist.E}
+ *
+ * Only a dict literal bound once, by a statement of a module's or a function's body (not
+ * inside a loop or a branch), is taken, and only its keys whose value is a list literal or
+ * comprehension; every `d[K]` with K such a key (a string or int constant) after it names the
+ * list. Other reads of the dict (d.items(), **d, d[k] with k a variable, print(d), return d)
+ * see it rebuilt after each statement of that body that changes one of its lists (the last
+ * line above; written only when the dict is read so). The dict is left as it was (and
+ * lower_calls.c's message about changing a list held in a dict stands) when it is bound
+ * elsewhere too, read by a def or lambda (at module level, by any function of the module), or
+ * read whole by a statement that also changes one of its lists (inside the loop that appends,
+ * the rebuilt dict would lag).
+ *
+ * Requires: the module's AST as parsed (after lower_dictcomp.c). Establishes: the rewritten
+ * subscripts are names "D.K" (D.itemN for keys that are not identifiers). */
+
+#include "lower_internal.h"
+
+#include <ctype.h>
+#include <string.h>
+
+typedef struct cand {
+    const char *d;     /* the dict's name */
+    ast *dict;         /* its literal */
+    int nkeys;         /* keys of the literal */
+    const char **list; /* per key: the hidden list's name, NULL where the value is not a list */
+    int bare;          /* reads of d other than d[K] for a list key K */
+    int bad;           /* another binding of d, or a read by a def or lambda */
+} cand;
+
+static int is_list_value(ast *v) { return v->kind == A_LIST || (v->kind == A_COMP && v->ival == 1); }
+
+static int same_key(ast *a, ast *b)
+{
+    if (a->kind != b->kind)
+        return 0;
+    if (a->kind == A_STR)
+        return strcmp(a->str, b->str) == 0;
+    return a->kind == A_INT && a->ival == b->ival;
+}
+
+/* The list key index of the subscript d[K], or -1. */
+static int list_key(ast *e, cand *cd)
+{
+    if (!e || e->kind != A_SUBSCRIPT || e->a->kind != A_NAME || strcmp(e->a->name, cd->d) != 0 ||
+        e->args.len != 1 || e->tuple_index)
+        return -1;
+    ast *k = VEC_AT(e->args, 0, ast *);
+    for (int i = 0; i < cd->nkeys; i++)
+        if (cd->list[i] && same_key(k, VEC_AT(cd->dict->args, i, ast *)))
+            return i;
+    return -1;
+}
+
+static int mentions(ast *a, const char *name)
+{
+    if (!a)
+        return 0;
+    if (a->kind == A_NAME && strcmp(a->name, name) == 0)
+        return 1;
+    if ((a->kind == A_DEF || a->kind == A_ASSIGN || a->kind == A_FOR) && a->name && strcmp(a->name, name) == 0)
+        return 1;
+    if (mentions(a->a, name) || mentions(a->b, name) || mentions(a->c, name))
+        return 1;
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            if (mentions(VEC_AT(*vs[k], i, ast *), name))
+                return 1;
+    return 0;
+}
+
+/* Counts in a what the rewrite needs: reads of d not through a list key (bare), list-key
+ * subscripts in a changing place (changes), and marks the candidate bad for a binding of d or
+ * a def or lambda reading it. target: a is (part of) a target of an assignment. */
+typedef struct tally {
+    int bare, changes, keyed;
+} tally;
+
+static void scan(ast *a, cand *cd, tally *t, int target)
+{
+    if (!a)
+        return;
+    if ((a->kind == A_DEF || a->kind == A_LAMBDA) && mentions(a, cd->d)) {
+        cd->bad = 1;
+        return;
+    }
+    if (list_key(a, cd) >= 0) {
+        t->keyed++;
+        t->changes += target;
+        return;
+    }
+    if (a->kind == A_SUBSCRIPT && a->a->kind == A_NAME && strcmp(a->a->name, cd->d) == 0 && a->args.len == 1 &&
+        !a->tuple_index) {
+        ast *k = VEC_AT(a->args, 0, ast *);
+        int known = 0;
+        for (int i = 0; i < cd->nkeys && (k->kind == A_STR || k->kind == A_INT); i++)
+            known |= same_key(k, VEC_AT(cd->dict->args, i, ast *));
+        if (known) { /* d["dt"]: an item that is not a list, which the rebuilt dict keeps */
+            if (target)
+                t->changes++;
+            return;
+        }
+        if (k->kind == A_STR || k->kind == A_INT)
+            cd->bad = 1; /* a key the literal has not: a rebuilt dict would drop it */
+    }
+    if (a->kind == A_NAME && strcmp(a->name, cd->d) == 0) {
+        if (target)
+            cd->bad = 1; /* d rebound (d = ..., for d in ...) */
+        t->bare++;
+        return;
+    }
+    if (a->kind == A_GLOBAL && mentions(a, cd->d))
+        cd->bad = 1;
+    if (a->kind == A_CALL && a->a->kind == A_ATTR && list_key(a->a->a, cd) >= 0) {
+        t->keyed++; /* d[K].append(x): any method may change the list */
+        t->changes++;
+        for (int i = 0; i < a->args.len; i++)
+            scan(VEC_AT(a->args, i, ast *), cd, t, 0);
+        for (int i = 0; i < a->kwargs.len; i++)
+            scan(VEC_AT(a->kwargs, i, ast *), cd, t, 0);
+        return;
+    }
+    if (a->kind == A_SUBSCRIPT && target) { /* d[K][i] = v changes the list; i is read */
+        scan(a->a, cd, t, 1);
+        for (int i = 0; i < a->args.len; i++)
+            scan(VEC_AT(a->args, i, ast *), cd, t, 0);
+        return;
+    }
+    int tgt_b = a->kind == A_AUGASSIGN || a->kind == A_FOR;
+    scan(a->a, cd, t, target && a->kind == A_TUPLE);
+    scan(a->b, cd, t, tgt_b || (target && a->kind == A_STARRED));
+    scan(a->c, cd, t, 0);
+    for (int i = 0; i < a->args.len; i++)
+        scan(VEC_AT(a->args, i, ast *), cd, t, target && (a->kind == A_TUPLE || a->kind == A_LIST));
+    for (int i = 0; i < a->kwargs.len; i++)
+        scan(VEC_AT(a->kwargs, i, ast *), cd, t, 0);
+    for (int i = 0; i < a->targets.len; i++)
+        scan(VEC_AT(a->targets, i, ast *), cd, t, 1);
+    for (int i = 0; i < a->params.len; i++)
+        scan(VEC_AT(a->params, i, ast *), cd, t, 0);
+    for (int i = 0; i < a->body.len; i++)
+        scan(VEC_AT(a->body, i, ast *), cd, t, 0);
+    for (int i = 0; i < a->orelse.len; i++)
+        scan(VEC_AT(a->orelse, i, ast *), cd, t, 0);
+}
+
+/* Every list-key subscript below a made the list's name. */
+static void rename_keyed(ast *a, cand *cd)
+{
+    if (!a)
+        return;
+    int k = list_key(a, cd);
+    if (k >= 0) {
+        loc l = a->l;
+        memset(a, 0, sizeof *a);
+        a->kind = A_NAME;
+        a->l = l;
+        a->name = cd->list[k];
+        return;
+    }
+    rename_keyed(a->a, cd);
+    rename_keyed(a->b, cd);
+    rename_keyed(a->c, cd);
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params, &a->body, &a->orelse};
+    for (size_t j = 0; j < sizeof vs / sizeof *vs; j++)
+        for (int i = 0; i < vs[j]->len; i++)
+            rename_keyed(VEC_AT(*vs[j], i, ast *), cd);
+}
+
+/* d = {K: d.K or d[K], ...}: the dict rebuilt from its lists (first: from the literal's other
+ * values, as written). */
+static ast *rebuild(cand *cd, loc l, int first)
+{
+    ast *dict = ast_new(A_DICT, l);
+    for (int i = 0; i < cd->nkeys; i++) {
+        ast *k = VEC_AT(cd->dict->args, i, ast *);
+        vec_push(&dict->args, k);
+        ast *v;
+        if (cd->list[i])
+            v = ast_name(l, cd->list[i]);
+        else if (first)
+            v = VEC_AT(cd->dict->kwargs, i, ast *);
+        else {
+            v = ast_new(A_SUBSCRIPT, l);
+            v->a = ast_name(l, cd->d);
+            vec_push(&v->args, k);
+        }
+        vec_push(&dict->kwargs, v);
+    }
+    return ast_assign(l, ast_vec1(ast_name(l, cd->d)), dict);
+}
+
+static int identifier(const char *s)
+{
+    if (!*s || isdigit((unsigned char)*s))
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_')
+            return 0;
+    return 1;
+}
+
+/* The statement body[at] binds a dict literal of list values: rewrite the body after it. */
+static void try_dict(vec *body, int at)
+{
+    ast *s = VEC_AT(*body, at, ast *);
+    ast *t = VEC_AT(s->targets, 0, ast *);
+    cand cd = {t->name, s->a, s->a->args.len, NEWN(const char *, s->a->args.len + 1), 0, 0};
+    int any = 0;
+    for (int i = 0; i < cd.nkeys; i++) {
+        ast *k = VEC_AT(s->a->args, i, ast *), *v = VEC_AT(s->a->kwargs, i, ast *);
+        if (!v || !is_list_value(v) || (k->kind != A_STR && k->kind != A_INT))
+            continue;
+        int repeat = 0;
+        for (int j = 0; j < cd.nkeys; j++)
+            repeat |= j != i && same_key(k, VEC_AT(s->a->args, j, ast *));
+        if (repeat || mentions(v, cd.d))
+            continue;
+        cd.list[i] = k->kind == A_STR && identifier(k->str) ? arena_printf(&util_arena, "%s.%s", cd.d, k->str)
+                                                             : arena_printf(&util_arena, "%s.item%d", cd.d, i);
+        any = 1;
+    }
+    if (!any)
+        return;
+    int n = body->len;
+    int *changes = NEWN(int, n + 1), keyed = 0;
+    for (int i = 0; i < n && !cd.bad; i++) {
+        if (i == at)
+            continue;
+        tally tl = {0};
+        scan(VEC_AT(*body, i, ast *), &cd, &tl, 0);
+        if (i < at && (tl.keyed || tl.bare))
+            cd.bad = 1; /* d read or bound before this binding */
+        if (tl.changes && tl.bare)
+            cd.bad = 1;
+        changes[i] = tl.changes > 0;
+        cd.bare += tl.bare;
+        keyed += tl.keyed;
+    }
+    if (cd.bad || !keyed)
+        return;
+    vec out = {0};
+    for (int i = 0; i < n; i++) {
+        ast *b = VEC_AT(*body, i, ast *);
+        if (i == at) {
+            for (int k = 0; k < cd.nkeys; k++)
+                if (cd.list[k])
+                    vec_push(&out, ast_assign(s->l, ast_vec1(ast_name(t->l, cd.list[k])),
+                                              VEC_AT(s->a->kwargs, k, ast *)));
+            if (cd.bare)
+                vec_push(&out, rebuild(&cd, s->l, 1));
+            continue;
+        }
+        if (i > at)
+            rename_keyed(b, &cd);
+        vec_push(&out, b);
+        if (i > at && changes[i] && cd.bare)
+            vec_push(&out, rebuild(&cd, b->l, 0));
+    }
+    *body = out;
+}
+
+static void rewrite_body(vec *body, int module)
+{
+    for (int i = 0; i < body->len; i++) {
+        ast *s = VEC_AT(*body, i, ast *);
+        if (s->kind == A_DEF)
+            rewrite_body(&s->body, 0);
+    }
+    for (int i = 0; i < body->len; i++) {
+        ast *s = VEC_AT(*body, i, ast *);
+        if (s->kind != A_ASSIGN || s->targets.len != 1 || VEC_AT(s->targets, 0, ast *)->kind != A_NAME ||
+            s->a->kind != A_DICT)
+            continue;
+        const char *d = VEC_AT(s->targets, 0, ast *)->name;
+        int in_def = 0; /* a module's dict read by a function of the module */
+        for (int j = 0; module && j < body->len && !in_def; j++) {
+            ast *f = VEC_AT(*body, j, ast *);
+            in_def = f->kind == A_DEF && mentions(f, d);
+        }
+        if (!in_def) {
+            int before = body->len;
+            try_dict(body, i);
+            i += body->len - before; /* past the hidden lists' bindings */
+        }
+    }
+}
+
+void lw_dictlists_rewrite(ast *module) { rewrite_body(&module->body, 1); }
