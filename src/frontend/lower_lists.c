@@ -532,9 +532,10 @@ static value *append(lctx *c, ast *call, binding *b)
     }
     value *v = a.pos[0], *lst = b->val;
     if (v->kind == V_LIST) { /* R = [[0.0] * n for _ in range(n)]: a table of rows of run-time length */
-        diag_error(call->l, "a list of lists built at run time (rows whose length is known only when running, "
-                            "as in [[0.0] * n for _ in range(n)]) is not supported; use a 2-D array "
-                            "(np.zeros((n, n)), R[i, m])");
+        diag_error(call->l, "a list of lists built at run time (rows whose length is known only when running) "
+                            "is supported as a table R = [[0.0] * m for _ in range(n)] bound once in a "
+                            "module's or function's body and used only as R[i][j] and len(R); use a 2-D "
+                            "array for the rest (np.zeros((n, m)), R[i, j])");
         binding *nb = lw_bind(c, nm->name); /* read as an error from now on: no second message */
         nb->kind = B_VALUE;
         nb->val = &lw_ERRV;
@@ -904,8 +905,60 @@ static value *pop(lctx *c, ast *call, binding *b)
     return r;
 }
 
+/* R.tbl[i, j] of a table rewritten by lower_tables.c: the item i * cols + j, i checked against
+ * the rows and j against the columns as Python checks each list's index (negative from the
+ * end); i evaluated before j. NULL (no diagnostic) when a is not that form; an error value's
+ * NULL expression is reported through *err. */
+static ir_expr *table_index(lctx *c, ast *a, int *err)
+{
+    *err = 0;
+    size_t n = a->a->kind == A_NAME ? strlen(a->a->name) : 0;
+    if (a->args.len != 2 || n < 5 || strcmp(a->a->name + n - 4, ".tbl") != 0)
+        return NULL;
+    int unbound;
+    const char *rn = arena_printf(&util_arena, "%s.rows", a->a->name), *cn = arena_printf(&util_arena, "%s.cols", a->a->name);
+    if (!lw_lookup(c, rn, &unbound) || !lw_lookup(c, cn, &unbound))
+        return NULL;
+    value *rv = lw_expr(c, ast_name(a->l, rn)), *cv = lw_expr(c, ast_name(a->l, cn));
+    if (!lw_is_int_scalar(rv) || !lw_is_int_scalar(cv))
+        return NULL;
+    ir_expr *k[2];
+    for (int d = 0; d < 2; d++) {
+        value *iv = lw_expr(c, VEC_AT(a->args, d, ast *));
+        if (iv->kind == V_ERR || !(k[d] = lw_int_operand(iv, "a list index"))) {
+            *err = 1;
+            return NULL;
+        }
+        ir_var *t = lw_temp_scalar(c, T_I64);
+        emit_assign(c, a->l, t, k[d]);
+        k[d] = ir_varref(a->l, t);
+    }
+    ir_expr *at[2];
+    for (int d = 0; d < 2; d++) {
+        ir_expr **args = NEWN(ir_expr *, 3);
+        args[0] = (d ? cv : rv)->e;
+        args[1] = k[d];
+        args[2] = lw_I64(a->l, 0);
+        at[d] = ir_call(a->l, FN_INDEX, T_I64, 3, args);
+    }
+    ir_var *t = lw_temp_scalar(c, T_I64);
+    emit_assign(c, a->l, t, lw_iadd(a->l, lw_imul(a->l, at[0], cv->e), at[1]));
+    return ir_varref(a->l, t);
+}
+
 value *lw_list_index(lctx *c, ast *a, value *lst)
 {
+    int terr;
+    ir_expr *tix = lst->rank == 0 && !lst->lrow && !lst->lnint ? table_index(c, a, &terr) : NULL;
+    if (tix || (lst->rank == 0 && !lst->lrow && !lst->lnint && terr)) {
+        if (!tix)
+            return &lw_ERRV;
+        ir_expr **ix = NEWN(ir_expr *, 1);
+        ix[0] = tix;
+        ir_var *x = lw_temp_scalar(c, lst->type); /* read now: a later store may change the item */
+        emit_assign(c, a->l, x, ir_elem(a->l, lst->lbuf, ix));
+        return item_value(a->l, ir_varref(a->l, x), lst);
+    }
     if (a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE &&
         ((lst->rank == 0 && !lst->lrow) || (lst->rank == 1 && lst->lrow)) && !lst->lnint) {
         /* (rows of numbers too: history[:3] of a list of tuples, copied as Python copies the
@@ -1035,6 +1088,32 @@ int lw_list_store(lctx *c, ast *t, value *v)
         return 1;
     if (lst->rank && !lst->lrow && t->args.len == 1 && VEC_AT(t->args, 0, ast *)->kind != A_SLICE)
         return store_row(c, t, lst, v);
+    int terr = 0;
+    ir_expr *tix = NULL;
+    if (t->args.len == 2 && !lst->rank && !lst->lrow && !lst->lnint && v->kind == V_SCALAR &&
+        ir_type_is_float(v->type) == ir_type_is_float(lst->type) && (v->type == T_BOOL) == (lst->type == T_BOOL)) {
+        ir_var *x = lw_temp_scalar(c, lst->type); /* the value first, as Python evaluates it */
+        emit_assign(c, l, x, ir_cast(l, lst->type, v->e));
+        if ((tix = table_index(c, t, &terr))) {
+            if (!v->weak != !lst->weak || v->wmix) {
+                int seen = 0;
+                for (int k = 0; k < mixed_weak.len; k++)
+                    seen |= mixed_weak.items[k] == lst->lbuf;
+                if (!seen)
+                    vec_push(&mixed_weak, lst->lbuf);
+            }
+            ir_stmt *s = ir_stmt_new(S_SETELEM, l);
+            s->var = lst->lbuf;
+            s->n = 1;
+            s->args = NEWN(ir_expr *, 1);
+            s->args[0] = tix;
+            s->e = ir_varref(l, x);
+            lw_emit(c, s);
+            return 1;
+        }
+        if (terr)
+            return 1;
+    }
     if (t->args.len != 1 || VEC_AT(t->args, 0, ast *)->kind == A_SLICE || lst->rank || lst->lrow || lst->lnint) {
         diag_error(t->l, "a list built at run time can be assigned by one integer index when it holds "
                          "numbers of one type (np.array(%s) can be assigned by slices)", t->a->name);
