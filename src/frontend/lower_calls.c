@@ -953,9 +953,9 @@ value *lw_call(lctx *c, ast *call)
         binding *db = d->kind == A_NAME ? lw_lookup(c, d->name, &(int){0}) : NULL;
         if (db && db->kind == B_VALUE && lw_is_dict(db->val)) {
             diag_error(call->a->l, "changing a list held in a dict ('%s') is not supported here: only a "
-                                   "dict literal bound once in a module's or function's body (not an "
-                                   "attribute, not in a loop or branch, not read by a def, not read whole "
-                                   "where its lists change) keeps its lists; keep the list in its own name",
+                                   "dict literal bound once in a block that alone names it (not an "
+                                   "attribute, not read by a def, not read whole where its lists change) "
+                                   "keeps its lists; keep the list in its own name",
                        diag_text(call->a->l));
             return &lw_ERRV;
         }

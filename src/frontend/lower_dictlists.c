@@ -12,8 +12,8 @@
  *     hist["E"] = [...]
  *     (a statement of the block that changes hist.E)  then  hist = {"t": hist.t, "dt": hist["dt"], "E": hist.E}
  *
- * Only a dict literal bound once, by a statement of a module's or a function's body (not
- * inside a loop or a branch), is taken, and only its keys whose value is a list literal or
+ * Only a dict literal bound once, by a statement of a block (a module's or a function's body,
+ * or a loop's or branch's block that alone names it), is taken, and only its keys whose value is a list literal or
  * comprehension; every `d[K]` with K such a key (a string or int constant) after it names the
  * list. Other reads of the dict (d.items(), **d, d[k] with k a variable, print(d), return d)
  * see it rebuilt after each statement of that body that changes one of its lists (the last
@@ -273,12 +273,40 @@ static void try_dict(vec *body, int at)
     *body = out;
 }
 
-static void rewrite_body(vec *body, int module)
+static int count_mentions(ast *a, const char *name)
+{
+    if (!a)
+        return 0;
+    int n = a->kind == A_NAME && strcmp(a->name, name) == 0;
+    n += count_mentions(a->a, name) + count_mentions(a->b, name) + count_mentions(a->c, name);
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->params, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            n += count_mentions(VEC_AT(*vs[k], i, ast *), name);
+    return n;
+}
+
+static int block_mentions(vec *b, const char *name)
+{
+    int n = 0;
+    for (int i = 0; i < b->len; i++)
+        n += count_mentions(VEC_AT(*b, i, ast *), name);
+    return n;
+}
+
+/* The dicts bound by statements of body, a block of the function (or module) whose body is
+ * top: a dict bound in a loop's or a branch's block is taken when nothing outside that block
+ * names it (in a loop, a dict made afresh on each iteration: obs = {"E": []} per temperature). */
+static void rewrite_block(vec *body, vec *top, int module)
 {
     for (int i = 0; i < body->len; i++) {
         ast *s = VEC_AT(*body, i, ast *);
         if (s->kind == A_DEF)
-            rewrite_body(&s->body, 0);
+            rewrite_block(&s->body, &s->body, 0);
+        else if (s->kind == A_FOR || s->kind == A_WHILE || s->kind == A_IF) {
+            rewrite_block(&s->body, top, module);
+            rewrite_block(&s->orelse, top, module);
+        }
     }
     for (int i = 0; i < body->len; i++) {
         ast *s = VEC_AT(*body, i, ast *);
@@ -287,10 +315,12 @@ static void rewrite_body(vec *body, int module)
             continue;
         const char *d = VEC_AT(s->targets, 0, ast *)->name;
         int in_def = 0; /* a module's dict read by a function of the module */
-        for (int j = 0; module && j < body->len && !in_def; j++) {
-            ast *f = VEC_AT(*body, j, ast *);
+        for (int j = 0; module && j < top->len && !in_def; j++) {
+            ast *f = VEC_AT(*top, j, ast *);
             in_def = f->kind == A_DEF && mentions(f, d);
         }
+        if (!in_def && body != top && block_mentions(top, d) != block_mentions(body, d))
+            in_def = 1; /* named outside the block that binds it */
         if (!in_def) {
             int before = body->len;
             try_dict(body, i);
@@ -299,4 +329,4 @@ static void rewrite_body(vec *body, int module)
     }
 }
 
-void lw_dictlists_rewrite(ast *module) { rewrite_body(&module->body, 1); }
+void lw_dictlists_rewrite(ast *module) { rewrite_block(&module->body, &module->body, 1); }
