@@ -1114,6 +1114,15 @@ int lw_list_store(lctx *c, ast *t, value *v)
         if (terr)
             return 1;
     }
+    size_t tn = strlen(t->a->name);
+    if (t->args.len == 2 && tn > 4 && strcmp(t->a->name + tn - 4, ".tbl") == 0) {
+        diag_error(v->l, "table '%.*s' holds %ss; storing %s into it is not supported (a table built at "
+                         "run time holds numbers of one type)", (int)(tn - 4), t->a->name,
+                   ir_type_is_float(lst->type) ? "float" : lst->type == T_BOOL ? "bool" : "int",
+                   v->kind == V_SCALAR ? (ir_type_is_float(v->type) ? "a float" : v->type == T_BOOL ? "a bool" : "an int")
+                                       : lw_vkind_desc(v));
+        return 1;
+    }
     if (t->args.len != 1 || VEC_AT(t->args, 0, ast *)->kind == A_SLICE || lst->rank || lst->lrow || lst->lnint) {
         diag_error(t->l, "a list built at run time can be assigned by one integer index when it holds "
                          "numbers of one type (np.array(%s) can be assigned by slices)", t->a->name);
