@@ -31,6 +31,16 @@
 #include <ctype.h>
 #include <string.h>
 
+static vec made; /* const char*: the hidden lists' names of this module (lw_dictlist_name) */
+
+int lw_dictlist_name(const char *name)
+{
+    for (int i = 0; i < made.len; i++)
+        if (strcmp(VEC_AT(made, i, const char *), name) == 0)
+            return 1;
+    return 0;
+}
+
 typedef struct cand {
     const char *d;     /* the dict's name */
     ast *dict;         /* its literal */
@@ -258,6 +268,9 @@ static void try_dict(vec *body, int at)
         if (i == at) {
             for (int k = 0; k < cd.nkeys; k++)
                 if (cd.list[k])
+                    vec_push(&made, (void *)cd.list[k]);
+            for (int k = 0; k < cd.nkeys; k++)
+                if (cd.list[k])
                     vec_push(&out, ast_assign(s->l, ast_vec1(ast_name(t->l, cd.list[k])),
                                               VEC_AT(s->a->kwargs, k, ast *)));
             if (cd.bare)
@@ -329,4 +342,8 @@ static void rewrite_block(vec *body, vec *top, int module)
     }
 }
 
-void lw_dictlists_rewrite(ast *module) { rewrite_block(&module->body, &module->body, 1); }
+void lw_dictlists_rewrite(ast *module)
+{
+    made = (vec){0}; /* the arena is freed between programs (the fuzzer) */
+    rewrite_block(&module->body, &module->body, 1);
+}

@@ -612,6 +612,7 @@ int lw_deque_import(lctx *c, ast *s); /* from collections import deque: 1 when b
 void lw_sets_rewrite(ast *module); /* lower_sets.c: set() rewritten into lists without repeats */
 void lw_dictcomp_rewrite(ast *module); /* lower_dictcomp.c: NAME = {k: v for ...} as its loop */
 void lw_dictlists_rewrite(ast *module); /* lower_dictlists.c: lists held in a dict under constant keys */
+int lw_dictlist_name(const char *name); /* lower_dictlists.c: a dict's list hidden under that name */
 void lw_tables_rewrite(ast *module); /* lower_tables.c: R = [[0.0] * m for _ in range(n)] as one run-time list */
 void lw_outarg_rewrite(ast *module); /* lower_outarg.c: np.clip(a, 0, 1, a) is np.clip(a, 0, 1, out=a) */
 int lw_outarg_func(const char *name); /* a ufunc or clip, whose value is its out= array */
