@@ -223,6 +223,188 @@ static int identifier(const char *s)
     return 1;
 }
 
+/* ---- loops over a dict's keys whose body reaches the dict's lists by the key -----------------
+ * for name in gauges: gauges[name].append(eta[i[name]])  (also D.keys(), `for k, v in D.items()`,
+ * D the dict or another literal of constant keys never changed): unrolled, before the rewrite,
+ * into `if True:` holding for each key, in the literal's order, `name = "K"` (`v = D["K"]`) and
+ * a copy of the body with X[name] written X["K"] (the same value: name is not rebound in it). A
+ * body that leaves the loop (break, continue) or binds the loop's names stays a loop. */
+
+static int binds_name(ast *a, const char *n)
+{
+    if (!a || a->kind == A_DEF || a->kind == A_LAMBDA)
+        return a && mentions(a, n);
+    for (int i = 0; i < a->targets.len; i++)
+        if (mentions(VEC_AT(a->targets, i, ast *), n))
+            return 1;
+    if ((a->kind == A_AUGASSIGN || a->kind == A_FOR) && mentions(a->b, n))
+        return 1;
+    if (a->kind == A_GLOBAL && mentions(a, n))
+        return 1;
+    if (binds_name(a->a, n) || binds_name(a->b, n) || binds_name(a->c, n))
+        return 1;
+    vec *vs[] = {&a->args, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            if (binds_name(VEC_AT(*vs[k], i, ast *), n))
+                return 1;
+    return 0;
+}
+
+static int leaves(ast *a, int nested) /* break or continue of this loop, a yield */
+{
+    if (!a || a->kind == A_DEF || a->kind == A_LAMBDA)
+        return 0;
+    if ((!nested && (a->kind == A_BREAK || a->kind == A_CONTINUE)) || a->kind == A_YIELD)
+        return 1;
+    int inner = nested || a->kind == A_FOR || a->kind == A_WHILE;
+    for (int i = 0; i < a->body.len; i++)
+        if (leaves(VEC_AT(a->body, i, ast *), inner))
+            return 1;
+    for (int i = 0; i < a->orelse.len; i++)
+        if (leaves(VEC_AT(a->orelse, i, ast *), nested))
+            return 1;
+    return 0;
+}
+
+static int keyed_by(ast *a, const char *d, const char *k) /* d[k] below a */
+{
+    if (!a)
+        return 0;
+    if (a->kind == A_SUBSCRIPT && a->a->kind == A_NAME && strcmp(a->a->name, d) == 0 && a->args.len == 1 &&
+        VEC_AT(a->args, 0, ast *)->kind == A_NAME && strcmp(VEC_AT(a->args, 0, ast *)->name, k) == 0)
+        return 1;
+    if (keyed_by(a->a, d, k) || keyed_by(a->b, d, k) || keyed_by(a->c, d, k))
+        return 1;
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
+    for (size_t j = 0; j < sizeof vs / sizeof *vs; j++)
+        for (int i = 0; i < vs[j]->len; i++)
+            if (keyed_by(VEC_AT(*vs[j], i, ast *), d, k))
+                return 1;
+    return 0;
+}
+
+static void key_for_name(ast *a, const char *k, ast *key) /* X[k] -> X[key] below a */
+{
+    if (!a)
+        return;
+    if (a->kind == A_SUBSCRIPT && a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_NAME &&
+        strcmp(VEC_AT(a->args, 0, ast *)->name, k) == 0) {
+        a->args = (vec){0};
+        vec_push(&a->args, ast_clone_expr_renamed(key, &(vec){0}, &(vec){0}));
+    }
+    key_for_name(a->a, k, key);
+    key_for_name(a->b, k, key);
+    key_for_name(a->c, k, key);
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
+    for (size_t j = 0; j < sizeof vs / sizeof *vs; j++)
+        for (int i = 0; i < vs[j]->len; i++)
+            key_for_name(VEC_AT(*vs[j], i, ast *), k, key);
+}
+
+/* The literal bound to D by body[j] (j < at, the statement holding the loop; or D the dict), of unique constant keys,
+ * when nothing in body binds D again or changes it (an item stored, a method but keys, items,
+ * values, get called); else NULL. */
+static ast *fixed_keys(vec *body, int at, cand *cd, const char *D)
+{
+    ast *lit = NULL;
+    if (strcmp(D, cd->d) == 0)
+        lit = cd->dict;
+    for (int j = 0; j < at && !lit; j++) {
+        ast *b = VEC_AT(*body, j, ast *);
+        if (b->kind == A_ASSIGN && b->targets.len == 1 && VEC_AT(b->targets, 0, ast *)->kind == A_NAME &&
+            strcmp(VEC_AT(b->targets, 0, ast *)->name, D) == 0 && b->a->kind == A_DICT)
+            lit = b->a;
+    }
+    if (!lit)
+        return NULL;
+    for (int i = 0; i < lit->args.len; i++) {
+        ast *k = VEC_AT(lit->args, i, ast *);
+        if (k->kind != A_STR && k->kind != A_INT)
+            return NULL;
+        for (int j = 0; j < i; j++)
+            if (same_key(k, VEC_AT(lit->args, j, ast *)))
+                return NULL;
+    }
+    if (lit != cd->dict) {
+        int binds = 0;
+        for (int j = 0; j < body->len; j++) {
+            ast *b = VEC_AT(*body, j, ast *);
+            binds += binds_name(b, D);
+            cand other = {D, lit, 0, NULL, 0, 0}; /* any D[...] = or D.update(...) */
+            tally t = {0};
+            scan(b, &other, &t, 0);
+            if (other.bad && !(b->a == lit))
+                return NULL;
+        }
+        if (binds != 1)
+            return NULL;
+    }
+    return lit;
+}
+
+static void unroll_key_loops(vec *stmts, vec *body, int at, cand *cd)
+{
+    for (int i = 0; i < stmts->len; i++) {
+        ast *f = VEC_AT(*stmts, i, ast *);
+        if (f->kind == A_FOR || f->kind == A_WHILE || f->kind == A_IF) {
+            unroll_key_loops(&f->body, body, at, cd);
+            unroll_key_loops(&f->orelse, body, at, cd);
+        }
+        if (f->kind != A_FOR || f->orelse.len)
+            continue;
+        ast *it = f->a, *tg = f->b, *kn = tg, *vn = NULL;
+        const char *D = NULL;
+        int items = 0;
+        if (it->kind == A_NAME)
+            D = it->name;
+        else if (it->kind == A_CALL && !it->args.len && !it->kwargs.len && it->a->kind == A_ATTR &&
+                 it->a->a->kind == A_NAME && (!strcmp(it->a->name, "keys") || !strcmp(it->a->name, "items"))) {
+            D = it->a->a->name;
+            items = it->a->name[0] == 'i';
+        }
+        if (items) {
+            if (tg->kind != A_TUPLE || tg->args.len != 2)
+                continue;
+            kn = VEC_AT(tg->args, 0, ast *);
+            vn = VEC_AT(tg->args, 1, ast *);
+            if (vn->kind != A_NAME)
+                continue;
+        }
+        int exits = 0;
+        for (int j = 0; j < f->body.len; j++)
+            exits |= leaves(VEC_AT(f->body, j, ast *), 0);
+        if (!D || kn->kind != A_NAME || !keyed_by(f, cd->d, kn->name) || exits)
+            continue;
+        int rebinds = 0;
+        for (int j = 0; j < f->body.len; j++)
+            rebinds |= binds_name(VEC_AT(f->body, j, ast *), kn->name) ||
+                       (vn && binds_name(VEC_AT(f->body, j, ast *), vn->name));
+        ast *lit = rebinds ? NULL : fixed_keys(body, at, cd, D);
+        if (!lit)
+            continue;
+        vec seq = {0};
+        for (int k = 0; k < lit->args.len; k++) {
+            ast *key = VEC_AT(lit->args, k, ast *);
+            vec_push(&seq, ast_assign(f->l, ast_vec1(ast_name(kn->l, kn->name)), ast_clone_expr_renamed(key, &(vec){0}, &(vec){0})));
+            if (vn) {
+                ast *item = ast_new(A_SUBSCRIPT, vn->l);
+                item->a = ast_name(vn->l, D);
+                vec_push(&item->args, ast_clone_expr_renamed(key, &(vec){0}, &(vec){0}));
+                vec_push(&seq, ast_assign(f->l, ast_vec1(ast_name(vn->l, vn->name)), item));
+            }
+            vec copy = ast_clone_renamed(f->body, &(vec){0}, &(vec){0});
+            for (int j = 0; j < copy.len; j++) {
+                key_for_name(VEC_AT(copy, j, ast *), kn->name, key);
+                vec_push(&seq, VEC_AT(copy, j, ast *));
+            }
+        }
+        if (!seq.len)
+            vec_push(&seq, ast_new(A_PASS, f->l));
+        stmts->items[i] = ast_if(f->l, ast_bool(f->l, 1), seq, (vec){0});
+    }
+}
+
 /* The statement body[at] binds a dict literal of list values: rewrite the body after it. */
 static void try_dict(vec *body, int at)
 {
@@ -245,6 +427,11 @@ static void try_dict(vec *body, int at)
     }
     if (!any)
         return;
+    for (int i = at + 1; i < body->len; i++) { /* D bound before the statement holding the loop */
+        vec one = ast_vec1(VEC_AT(*body, i, ast *));
+        unroll_key_loops(&one, body, i, &cd);
+        body->items[i] = one.items[0];
+    }
     int n = body->len;
     int *changes = NEWN(int, n + 1), keyed = 0;
     for (int i = 0; i < n && !cd.bad; i++) {
@@ -334,11 +521,8 @@ static void rewrite_block(vec *body, vec *top, int module)
         }
         if (!in_def && body != top && block_mentions(top, d) != block_mentions(body, d))
             in_def = 1; /* named outside the block that binds it */
-        if (!in_def) {
-            int before = body->len;
-            try_dict(body, i);
-            i += body->len - before; /* past the hidden lists' bindings */
-        }
+        if (!in_def)
+            try_dict(body, i); /* the statements it adds bind no list values: passed over */
     }
 }
 
