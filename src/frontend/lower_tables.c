@@ -17,7 +17,8 @@
  *
  * so its items are Python numbers, NumPy scalars or both, as stored (the run-time list's own
  * tracking: a repr of a number that may be either is refused where it would differ). E is a
- * number literal; N and M do not depend on the loop's variables. Only a name bound so once, by a
+ * number literal; N and M do not depend on the loop's variables (both int literals: only when a
+ * cell is stored into; else the list known when compiling is kept). Only a name bound so once, by a
  * statement of a module's or a function's body, and used only in these forms afterwards (not
  * read by a def or lambda, not returned or passed whole, not iterated over, no row read alone) is
  * rewritten; any other table stays refused by lower_lists.c's message.
@@ -79,7 +80,7 @@ static ast *one_clause(ast *comp, ast **n, const char **v)
 /* R = [[E] * M for v in range(N)] or [[E for w in range(M)] for v in range(N)]: 1, with E, M, N */
 static int table_literal(ast *value, ast **e, ast **m, ast **n)
 {
-    const char *v, *w = NULL;
+    const char *v, *w;
     ast *row = one_clause(value, n, &v);
     if (!row)
         return 0;
@@ -91,7 +92,8 @@ static int table_literal(ast *value, ast **e, ast **m, ast **n)
         *m = k;
     } else if (!(*e = one_clause(row, m, &w)))
         return 0;
-    if (!number_literal(*e) || mentions(*m, v) || (w && (mentions(*m, w) || strcmp(v, w) == 0)) || mentions(*n, v))
+    /* range(M) of the inner comprehension is evaluated in the outer one's scope: M may not read v */
+    if (!number_literal(*e) || mentions(*m, v) || mentions(*n, v))
         return 0;
     return 1;
 }
@@ -159,12 +161,40 @@ static int uses_ok(ast *a, const char *r, int doing)
     return 1;
 }
 
+/* Whether a cell of r is stored into below a (R[i][j] = v, R[i][j] += v). */
+static int cell_stored(ast *a, const char *r)
+{
+    if (!a)
+        return 0;
+    for (int i = 0; a->kind == A_ASSIGN && i < a->targets.len; i++) {
+        ast *t = VEC_AT(a->targets, i, ast *);
+        if (cell(t, r))
+            return 1;
+        for (int k = 0; (t->kind == A_TUPLE || t->kind == A_LIST) && k < t->args.len; k++)
+            if (cell(VEC_AT(t->args, k, ast *), r))
+                return 1;
+    }
+    if (a->kind == A_AUGASSIGN && cell(a->b, r))
+        return 1;
+    vec *vs[] = {&a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            if (cell_stored(VEC_AT(*vs[k], i, ast *), r))
+                return 1;
+    return 0;
+}
+
 static void try_table(vec *body, int at, int module)
 {
     ast *s = VEC_AT(*body, at, ast *), *e, *m, *n;
     const char *r = VEC_AT(s->targets, 0, ast *)->name;
     if (!table_literal(s->a, &e, &m, &n))
         return;
+    int stored = 0;
+    for (int i = at + 1; i < body->len; i++)
+        stored |= cell_stored(VEC_AT(*body, i, ast *), r);
+    if (m->kind == A_INT && n->kind == A_INT && !stored)
+        return; /* a list of lists known when compiling, only read: it compiles as it is */
     for (int i = 0; i < body->len; i++) {
         ast *b = VEC_AT(*body, i, ast *);
         if (i == at)
