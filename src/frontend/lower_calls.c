@@ -954,8 +954,9 @@ value *lw_call(lctx *c, ast *call)
         if (db && db->kind == B_VALUE && lw_is_dict(db->val)) {
             diag_error(call->a->l, "changing a list held in a dict ('%s') is not supported here: only a "
                                    "dict literal bound once in a block that alone names it (not an "
-                                   "attribute, not read by a def, not read whole where its lists change) "
-                                   "keeps its lists; keep the list in its own name",
+                                   "attribute, not read by a def, not given to another name or a function, "
+                                   "not read whole where its lists change) keeps its lists; keep the list "
+                                   "in its own name",
                        diag_text(call->a->l));
             return &lw_ERRV;
         }

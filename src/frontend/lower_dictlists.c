@@ -15,8 +15,8 @@
  * Only a dict literal bound once, by a statement of a block (a module's or a function's body,
  * or a loop's or branch's block that alone names it), is taken, and only its keys whose value is a list literal or
  * comprehension; every `d[K]` with K such a key (a string or int constant) after it names the
- * list. Other reads of the dict (d.items(), **d, d[k] with k a variable, print(d), return d)
- * see it rebuilt after each statement of that body that changes one of its lists (the last
+ * list. Other reads of the dict (d.items(), **d, d[k] with k a variable, print(d), return d;
+ * whole_read's list: nothing that could keep it, as e = d or f(d) would) see it rebuilt after each statement of that body that changes one of its lists (the last
  * line above; written only when the dict is read so). The dict is left as it was (and
  * lower_calls.c's message about changing a list held in a dict stands) when it is bound
  * elsewhere too, read by a def or lambda (at module level, by any function of the module), or
@@ -99,6 +99,77 @@ typedef struct tally {
     int bare, changes, keyed;
 } tally;
 
+static void scan(ast *a, cand *cd, tally *t, int target);
+
+static int is_d(const ast *x, const cand *cd) { return x && x->kind == A_NAME && strcmp(x->name, cd->d) == 0; }
+
+/* A read of the whole dict that sees it as it is then and keeps no part of it: d.items(),
+ * d.keys(), d.values(), d.get(k), len/sorted/list/print/str/repr(d), for k in d, k in d, **d,
+ * d[k] read with k a variable, return d. 1 when a is one (counted, its other parts scanned).
+ * Anything else that names d (e = d, f(d), [d], d.copy(): a second holder of its lists) makes
+ * the rewrite wrong, and is refused by scan. */
+static int whole_read(ast *a, cand *cd, tally *t, int target)
+{
+    static const char *const meth[] = {"items", "keys", "values", "get", NULL};
+    static const char *const fns[] = {"len", "sorted", "list", "print", "str", "repr", NULL};
+    int hit = 0;
+    if (a->kind == A_CALL && a->a->kind == A_ATTR && is_d(a->a->a, cd))
+        for (int i = 0; meth[i]; i++)
+            hit |= strcmp(a->a->name, meth[i]) == 0;
+    if (hit || (a->kind == A_CALL && a->a->kind == A_NAME && !target)) {
+        int fn = 0;
+        for (int i = 0; fns[i] && !hit; i++)
+            fn |= strcmp(a->a->name, fns[i]) == 0;
+        if (!hit && !fn)
+            return 0;
+        for (int i = 0; i < a->args.len; i++) {
+            ast *x = VEC_AT(a->args, i, ast *);
+            if (!hit && is_d(x, cd))
+                t->bare++;
+            else
+                scan(x, cd, t, 0);
+        }
+        for (int i = 0; i < a->kwargs.len; i++)
+            scan(VEC_AT(a->kwargs, i, ast *), cd, t, 0);
+        t->bare += hit;
+        return 1;
+    }
+    if ((a->kind == A_KEYWORD && !a->name && is_d(a->a, cd)) || (a->kind == A_RETURN && is_d(a->a, cd))) {
+        t->bare++;
+        return 1;
+    }
+    if (a->kind == A_FOR && is_d(a->a, cd)) {
+        t->bare++;
+        scan(a->b, cd, t, 1);
+        for (int i = 0; i < a->body.len; i++)
+            scan(VEC_AT(a->body, i, ast *), cd, t, 0);
+        for (int i = 0; i < a->orelse.len; i++)
+            scan(VEC_AT(a->orelse, i, ast *), cd, t, 0);
+        return 1;
+    }
+    if (a->kind == A_COMPARE) {
+        int any = is_d(a->a, cd);
+        for (int i = 0; i < a->args.len; i++)
+            any |= is_d(VEC_AT(a->args, i, ast *), cd);
+        if (!any)
+            return 0;
+        if (!is_d(a->a, cd))
+            scan(a->a, cd, t, 0);
+        for (int i = 0; i < a->args.len; i++)
+            if (!is_d(VEC_AT(a->args, i, ast *), cd))
+                scan(VEC_AT(a->args, i, ast *), cd, t, 0);
+        t->bare++;
+        return 1;
+    }
+    if (a->kind == A_SUBSCRIPT && is_d(a->a, cd) && !target) { /* d[k]: the item now */
+        for (int i = 0; i < a->args.len; i++)
+            scan(VEC_AT(a->args, i, ast *), cd, t, 0);
+        t->bare++;
+        return 1;
+    }
+    return 0;
+}
+
 static void scan(ast *a, cand *cd, tally *t, int target)
 {
     if (!a)
@@ -126,10 +197,10 @@ static void scan(ast *a, cand *cd, tally *t, int target)
         if (k->kind == A_STR || k->kind == A_INT)
             cd->bad = 1; /* a key the literal has not: a rebuilt dict would drop it */
     }
+    if (whole_read(a, cd, t, target))
+        return;
     if (a->kind == A_NAME && strcmp(a->name, cd->d) == 0) {
-        if (target)
-            cd->bad = 1; /* d rebound (d = ..., for d in ...) */
-        t->bare++;
+        cd->bad = 1; /* d rebound (d = ..., for d in ...), or held elsewhere (e = d, f(d), [d]) */
         return;
     }
     if (a->kind == A_GLOBAL && mentions(a, cd->d))
