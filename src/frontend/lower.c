@@ -1011,6 +1011,8 @@ ir_program *lower_module(ast *module, const char *source)
     c.out = &c.prog->body;
     c.module_body = module->body;
     lw_dictcomp_rewrite(module);
+    lw_dictlists_rewrite(module);
+    lw_tables_rewrite(module);
     for (int i = 0; i < module->body.len; i++)
         if (VEC_AT(module->body, i, ast *)->kind == A_DEF)
             global_writes(VEC_AT(module->body, i, ast *), &c.global_writes);

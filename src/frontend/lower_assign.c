@@ -503,9 +503,110 @@ value *lw_unpack_array(lctx *c, loc l, value *v, int n)
     return t;
 }
 
+/* A statement below a that changes the list named name in place (a list method that does,
+ * an item or slice stored, += or *= of the name), or NULL. */
+static ast *list_changed(ast *a, const char *name)
+{
+    static const char *const m[] = {"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse", NULL};
+    if (!a)
+        return NULL;
+    if (a->kind == A_CALL && a->a->kind == A_ATTR && a->a->a && a->a->a->kind == A_NAME &&
+        strcmp(a->a->a->name, name) == 0)
+        for (int i = 0; m[i]; i++)
+            if (strcmp(a->a->name, m[i]) == 0)
+                return a;
+    if (a->kind == A_AUGASSIGN && a->b->kind == A_NAME && strcmp(a->b->name, name) == 0 && (a->op == '+' || a->op == '*'))
+        return a;
+    ast *r;
+    if ((r = list_changed(a->a, name)) || (r = list_changed(a->b, name)) || (r = list_changed(a->c, name)))
+        return r;
+    vec *vs[] = {&a->args, &a->kwargs, &a->targets, &a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            if ((r = list_changed(VEC_AT(*vs[k], i, ast *), name)))
+                return r;
+    return NULL;
+}
+
+static ast *target_store(ast *t, const char *name) /* x[i] = ... / x[i] += ... of the name */
+{
+    if (t->kind == A_SUBSCRIPT && t->a->kind == A_NAME && strcmp(t->a->name, name) == 0)
+        return t;
+    for (int i = 0; (t->kind == A_TUPLE || t->kind == A_LIST) && i < t->args.len; i++) {
+        ast *r = target_store(VEC_AT(t->args, i, ast *), name);
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+static ast *stores_into(ast *a, const char *name)
+{
+    if (!a)
+        return NULL;
+    ast *r;
+    for (int i = 0; a->kind == A_ASSIGN && i < a->targets.len; i++)
+        if ((r = target_store(VEC_AT(a->targets, i, ast *), name)))
+            return r;
+    if (a->kind == A_AUGASSIGN && (r = target_store(a->b, name)))
+        return r;
+    vec *vs[] = {&a->body, &a->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            if ((r = stores_into(VEC_AT(*vs[k], i, ast *), name)))
+                return r;
+    return NULL;
+}
+
+/* y = x or y = x = [...] with a list: Python's names then share one list, which the compiler's
+ * lists (values bound to each name) do not. Refused, located, when the program changes the list
+ * in place through any of the names (spelled alike anywhere: conservative); else the names
+ * cannot tell. 1 after a diagnostic. */
+static int list_second_name(lctx *c, ast *s, value *v)
+{
+    if (!((v->kind == V_TUPLE && v->is_list && !v->keys) || v->kind == V_LIST) ||
+        !(s->a->kind == A_NAME || s->targets.len > 1))
+        return 0;
+    vec names = {0};
+    if (s->a->kind == A_NAME)
+        vec_push(&names, (void *)s->a->name);
+    for (int k = 0; k < s->targets.len; k++)
+        if (VEC_AT(s->targets, k, ast *)->kind == A_NAME)
+            vec_push(&names, (void *)VEC_AT(s->targets, k, ast *)->name);
+    if (names.len < 2)
+        return 0;
+    for (int i = 0; i < names.len; i++) {
+        const char *n = VEC_AT(names, i, const char *);
+        if (strchr(n, '.') && !(i == 0 && s->a->kind == A_NAME && lw_dictlist_name(n)))
+            return 0; /* bound by the compiler's own rewrites (a dict's list d.k may be read) */
+    }
+    for (int i = 0; i < names.len; i++)
+        for (int j = 0; j < c->module_body.len; j++) {
+            const char *n = VEC_AT(names, i, const char *);
+            ast *b = VEC_AT(c->module_body, j, ast *), *w = list_changed(b, n);
+            if (!w)
+                w = stores_into(b, n);
+            if (w) {
+                diag_error(s->a->kind == A_NAME ? s->a->l : s->l,
+                           "a second name for one list is not supported where the list is changed in "
+                           "place (Python's names would share it); copy it (list(%s)) or keep one name",
+                           s->a->kind == A_NAME ? diag_text(s->a->l) : VEC_AT(names, 0, const char *));
+                diag_note(w->l, "'%s' is changed here", n);
+                return 1;
+            }
+        }
+    return 0;
+}
+
 void lw_lower_assign(lctx *c, ast *s)
 {
     value *v = lw_expr(c, s->a);
+    if (list_second_name(c, s, v)) {
+        for (int k = 0; k < s->targets.len; k++)
+            if (VEC_AT(s->targets, k, ast *)->kind == A_NAME)
+                store(c, VEC_AT(s->targets, k, ast *), &lw_ERRV);
+        return;
+    }
     if (lw_is_dict(v) && v->dict_shared && (s->a->kind == A_NAME || s->targets.len > 1))
         *v->dict_shared = 1; /* e = d: two names for one dict (lw_dict_store) */
     if (s->targets.len > 1 && v->kind == V_ARRAY && (v->fresh || v->e->kind != E_READ)) {

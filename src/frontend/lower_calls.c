@@ -952,9 +952,12 @@ value *lw_call(lctx *c, ast *call)
         ast *d = lw_attr_name(c, call->a->a->a);
         binding *db = d->kind == A_NAME ? lw_lookup(c, d->name, &(int){0}) : NULL;
         if (db && db->kind == B_VALUE && lw_is_dict(db->val)) {
-            diag_error(call->a->l, "changing a list held in a dict ('%s') is not supported: the dict "
-                                   "holds its items as values; keep the list in its own name (one list "
-                                   "per quantity)", diag_text(call->a->l));
+            diag_error(call->a->l, "changing a list held in a dict ('%s') is not supported here: only a "
+                                   "dict literal bound once in a block that alone names it (not an "
+                                   "attribute, not read by a def, not given to another name or a function, "
+                                   "not read whole where its lists change) keeps its lists; keep the list "
+                                   "in its own name",
+                       diag_text(call->a->l));
             return &lw_ERRV;
         }
     }

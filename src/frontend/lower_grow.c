@@ -542,7 +542,11 @@ static void ref_names(ast *e, vec *out)
         ref_names(e->a, out);
         ref_names(e->c, out);
     }
-    if (e->kind == A_TUPLE || e->kind == A_LIST || e->kind == A_CALL)
+    /* f(x) of a def of the program (list.append's question): what f can return reaches the
+     * result through f's name (its returns) and its parameters (alias_close links them to the
+     * arguments), so x itself is not the result; a NumPy function's (np.asarray(x)) may be */
+    int progcall = e->kind == A_CALL && defs_as_args && e->a->kind == A_NAME && is_progdef(e->a->name);
+    if (e->kind == A_TUPLE || e->kind == A_LIST || (e->kind == A_CALL && !progcall))
         for (int i = 0; i < e->args.len; i++) {
             ast *x = VEC_AT(e->args, i, ast *);
             if (!(e->kind == A_CALL && !defs_as_args && x->kind == A_NAME && is_progdef(x->name)))

@@ -546,6 +546,7 @@ value *lw_list_own(lctx *c, loc l, value *lst); /* a returned list, held by the 
 void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
 binding *lw_list_binding(lctx *c, ast *n);          /* a name bound to a list or tuple, or NULL */
 int lw_list_appends(ast *a, vec *names);             /* names appended to or popped from in a */
+int lw_lists_recording(void); /* lower_lists.c: a loop's probe records what lists it appends */
 int lw_list_mixed_weak(const value *lst);            /* it holds Python and NumPy scalars */
 /* lower_rtdicts.c: dicts keyed by run-time ints rewritten into lists; their two primitives */
 void lw_rtdicts_rewrite(ast *module);
@@ -610,6 +611,9 @@ enum { LW_DEQUE_POP = 'D' }; /* ival of a call q.pop(...) of a deque: the deque'
 int lw_deque_import(lctx *c, ast *s); /* from collections import deque: 1 when bound */
 void lw_sets_rewrite(ast *module); /* lower_sets.c: set() rewritten into lists without repeats */
 void lw_dictcomp_rewrite(ast *module); /* lower_dictcomp.c: NAME = {k: v for ...} as its loop */
+void lw_dictlists_rewrite(ast *module); /* lower_dictlists.c: lists held in a dict under constant keys */
+int lw_dictlist_name(const char *name); /* lower_dictlists.c: a dict's list hidden under that name */
+void lw_tables_rewrite(ast *module); /* lower_tables.c: R = [[0.0] * m for _ in range(n)] as one run-time list */
 void lw_outarg_rewrite(ast *module); /* lower_outarg.c: np.clip(a, 0, 1, a) is np.clip(a, 0, 1, out=a) */
 int lw_outarg_func(const char *name); /* a ufunc or clip, whose value is its out= array */
 void lw_pyrandom_reset(void);

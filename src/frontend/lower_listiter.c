@@ -114,15 +114,29 @@ value *lw_list_index_count(lctx *c, ast *call, value *lst)
  * and L[n - 1 - i], insert as Python's clipped position, an append and a shift up, remove as the
  * first equal item's position (Python's ValueError when none), a shift down and a pop(). NULL
  * when the call is not one of these forms. */
+static int is_number(lctx *c, ast *x)
+{
+    lw_probe p;
+    lw_probe_begin(c, &p);
+    int r = lw_expr(c, x)->kind == V_SCALAR;
+    lw_probe_end(c, &p);
+    return r;
+}
+
 value *lw_list_mutate(lctx *c, ast *call, value *lst)
 {
     ast *f = call->a, *L = f->a;
     loc l = call->l;
     const char *m = f->name;
     int rt_nums = lst->kind == V_LIST && lst->rank == 0 && !lst->lrow;
+    /* insert into a list of arrays built at run time, or into a list a run-time loop's probe
+     * finds it inserts into (the append below makes it a run-time list) */
+    int rt_arrays = lst->kind == V_LIST && lst->rank > 0 && !lst->lrow;
+    int probed = lst->kind == V_TUPLE && lst->is_list && c->loops > 0 && lw_lists_recording();
     int nargs = !strcmp(m, "extend") || !strcmp(m, "remove") ? 1 : !strcmp(m, "insert") ? 2
                 : !strcmp(m, "reverse") ? 0 : -1;
-    if (nargs < 0 || call->args.len != nargs || call->kwargs.len || (strcmp(m, "extend") && !rt_nums) ||
+    int ins = !strcmp(m, "insert") && (rt_arrays || probed);
+    if (nargs < 0 || call->args.len != nargs || call->kwargs.len || (strcmp(m, "extend") && !rt_nums && !ins) ||
         L->kind != A_NAME)
         return NULL;
     const char *base = arena_printf(&util_arena, "%s.%d.%d", m, l.line, l.col);
@@ -144,6 +158,19 @@ value *lw_list_mutate(lctx *c, ast *call, value *lst)
         vec_push(&body, SET(AT(H("j")), H("t")));
         ast *half = ast_binop(l, OP_FLOORDIV, len, ast_int(l, 2));
         lw_stmt(c, ast_for(l, H("i"), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, half)), body, (vec){0}));
+    } else if (!strcmp(m, "insert") && (rt_arrays || (probed && !is_number(c, ARG(1))))) {
+        /* the array appended (append's checks: a new array, or one nothing changes in place
+         * later), then rows i..n turned up by one, the last one (the new item) copied first */
+        lw_stmt(c, SET(H("i"), ARG(0)));
+        lw_stmt(c, ast_expr_stmt(l, ast_call(l, ast_attr(l, L, "append"), ast_arglist(NULL, ARG(1)))));
+        lw_stmt(c, SET(H("n"), ADD(len, -1)));
+        lw_stmt(c, ast_if(l, ast_compare(l, H("i"), OP_LT, ast_int(l, 0)),
+                          ast_vec1(ast_augassign(l, '+', H("i"), H("n"))), (vec){0}));
+        ast *lo = ast_call(l, ast_name(l, "max"), ast_arglist(ast_arglist(NULL, H("i")), ast_int(l, 0)));
+        lw_stmt(c, SET(H("i"), ast_call(l, ast_name(l, "min"), ast_arglist(ast_arglist(NULL, lo), H("n")))));
+        lw_stmt(c, SET(H("x"), ast_call(l, ast_attr(l, AT(H("n")), "copy"), NULL)));
+        lw_stmt(c, ast_for(l, H("j"), RANGE(H("n"), H("i"), -1), ast_vec1(SET(AT(H("j")), AT(ADD(H("j"), -1)))), (vec){0}));
+        lw_stmt(c, SET(AT(H("i")), H("x")));
     } else if (!strcmp(m, "insert")) {
         lw_stmt(c, SET(H("i"), ARG(0)));
         lw_stmt(c, SET(H("x"), ARG(1)));
@@ -249,11 +276,12 @@ value *lw_list_print(lctx *c, ast *call)
         ast *a = VEC_AT(call->args, i, ast *);
         int maybe = (a->kind == A_SUBSCRIPT && a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE) ||
                     (a->kind == A_COMP && a->ival == 1) ||
+                    (a->kind == A_SUBSCRIPT && a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_STR) ||
                     (a->kind == A_CALL && a->a->kind == A_NAME && (!strcmp(a->a->name, "list") || !strcmp(a->a->name, "sorted")));
         if (maybe && calls && rt_root(c, a) && hoist_before(c, &call, i))
             calls = 0;
         if (maybe && !calls) {
-            /* print(parent[:8]), print([2 * x for x in L]): a list built at run time written
+            /* print(parent[:8]), print([2 * x for x in L]), print(d["k"]): a list built at run time written
              * inline, bound to a hidden name first (no argument before it calls anything, or
              * those before it bound first, hoist_before) */
             lw_probe p;

@@ -59,6 +59,8 @@ static value *item_value(loc l, ir_expr *e, value *lst)
 static int global_appends = -1;
 
 /* Each module starts with none (the arena is freed between programs: the fuzzer). */
+int lw_lists_recording(void) { return recording != NULL; }
+
 void lw_lists_reset(void)
 {
     recording = NULL;
@@ -530,9 +532,10 @@ static value *append(lctx *c, ast *call, binding *b)
     }
     value *v = a.pos[0], *lst = b->val;
     if (v->kind == V_LIST) { /* R = [[0.0] * n for _ in range(n)]: a table of rows of run-time length */
-        diag_error(call->l, "a list of lists built at run time (rows whose length is known only when running, "
-                            "as in [[0.0] * n for _ in range(n)]) is not supported; use a 2-D array "
-                            "(np.zeros((n, n)), R[i, m])");
+        diag_error(call->l, "a list of lists built at run time (rows whose length is known only when running) "
+                            "is supported as a table R = [[0.0] * m for _ in range(n)] bound once in a "
+                            "module's or function's body and used only as R[i][j] and len(R); use a 2-D "
+                            "array for the rest (np.zeros((n, m)), R[i, j])");
         binding *nb = lw_bind(c, nm->name); /* read as an error from now on: no second message */
         nb->kind = B_VALUE;
         nb->val = &lw_ERRV;
@@ -632,6 +635,54 @@ static value *append(lctx *c, ast *call, binding *b)
 
 static value *pop(lctx *c, ast *call, binding *b);
 
+/* L.insert(i, x) of a list known when compiling, outside run-time loops, i an int known when
+ * compiling: x appended (append's rules), then moved to Python's clipped position i. NULL when
+ * the call is not that form (lower_listiter.c takes run-time lists). */
+static int const_int(ast *a, int64_t *k)
+{
+    if (a->kind == A_UNOP && a->op == '-' && a->a->kind == A_INT) {
+        *k = -a->a->ival;
+        return 1;
+    }
+    *k = a->ival;
+    return a->kind == A_INT;
+}
+
+static value *insert_known(lctx *c, ast *call, binding *b)
+{
+    value *lst = b->val;
+    int64_t i;
+    if (lst->kind != V_TUPLE || !lst->is_list || lst->keys || c->loops > 0 || call->args.len != 2 ||
+        call->kwargs.len || !const_int(VEC_AT(call->args, 0, ast *), &i))
+        return NULL;
+    ast *nm = call->a->a;
+    int n = lst->n;
+    ast *app = ast_new(A_CALL, call->l);
+    app->a = ast_attr(call->a->l, nm, "append");
+    vec_push(&app->args, VEC_AT(call->args, 1, ast *));
+    value *r = append(c, app, b);
+    if (r->kind == V_ERR)
+        return r;
+    binding *nb = lw_list_binding(c, nm);
+    if (!nb || nb->val->kind != V_TUPLE || nb->val->n != n + 1) {
+        diag_error(call->l, "list.insert() is not supported here (a list known when compiling, outside "
+                            "loops, or a list built at run time)");
+        return &lw_ERRV;
+    }
+    if (i < 0)
+        i += n;
+    i = i < 0 ? 0 : i > n ? n : i;
+    value *t = lw_vnew(V_TUPLE, nb->val->l);
+    *t = *nb->val;
+    t->items = NEWN(value *, n + 2);
+    for (int k = 0, from = 0; k <= n; k++)
+        t->items[k] = k == i ? nb->val->items[n] : nb->val->items[from++];
+    nb = lw_bind(c, nm->name);
+    nb->kind = B_VALUE;
+    nb->val = t;
+    return r;
+}
+
 value *lw_list_call(lctx *c, ast *call)
 {
     ast *f = call->a;
@@ -656,6 +707,9 @@ value *lw_list_call(lctx *c, ast *call)
     }
     if (f->kind == A_ATTR && f->a && strcmp(f->name, "append") == 0 && (b = lw_list_binding(c, f->a)))
         return append(c, call, b);
+    if (f->kind == A_ATTR && f->a && f->a->kind == A_NAME && strcmp(f->name, "insert") == 0 &&
+        (b = lw_list_binding(c, f->a)) && (dv = insert_known(c, call, b)))
+        return dv;
     if (f->kind == A_ATTR && f->a && strcmp(f->name, "pop") == 0 && (b = lw_list_binding(c, f->a)) &&
         !b->val->keys)
         return pop(c, call, b);
@@ -851,8 +905,60 @@ static value *pop(lctx *c, ast *call, binding *b)
     return r;
 }
 
+/* R.tbl[i, j] of a table rewritten by lower_tables.c: the item i * cols + j, i checked against
+ * the rows and j against the columns as Python checks each list's index (negative from the
+ * end); i evaluated before j. NULL (no diagnostic) when a is not that form; an error value's
+ * NULL expression is reported through *err. */
+static ir_expr *table_index(lctx *c, ast *a, int *err)
+{
+    *err = 0;
+    size_t n = a->a->kind == A_NAME ? strlen(a->a->name) : 0;
+    if (a->args.len != 2 || n < 5 || strcmp(a->a->name + n - 4, ".tbl") != 0)
+        return NULL;
+    int unbound;
+    const char *rn = arena_printf(&util_arena, "%s.rows", a->a->name), *cn = arena_printf(&util_arena, "%s.cols", a->a->name);
+    if (!lw_lookup(c, rn, &unbound) || !lw_lookup(c, cn, &unbound))
+        return NULL;
+    value *rv = lw_expr(c, ast_name(a->l, rn)), *cv = lw_expr(c, ast_name(a->l, cn));
+    if (!lw_is_int_scalar(rv) || !lw_is_int_scalar(cv))
+        return NULL;
+    ir_expr *k[2];
+    for (int d = 0; d < 2; d++) {
+        value *iv = lw_expr(c, VEC_AT(a->args, d, ast *));
+        if (iv->kind == V_ERR || !(k[d] = lw_int_operand(iv, "a list index"))) {
+            *err = 1;
+            return NULL;
+        }
+        ir_var *t = lw_temp_scalar(c, T_I64);
+        emit_assign(c, a->l, t, k[d]);
+        k[d] = ir_varref(a->l, t);
+    }
+    ir_expr *at[2];
+    for (int d = 0; d < 2; d++) {
+        ir_expr **args = NEWN(ir_expr *, 3);
+        args[0] = (d ? cv : rv)->e;
+        args[1] = k[d];
+        args[2] = lw_I64(a->l, 0);
+        at[d] = ir_call(a->l, FN_INDEX, T_I64, 3, args);
+    }
+    ir_var *t = lw_temp_scalar(c, T_I64);
+    emit_assign(c, a->l, t, lw_iadd(a->l, lw_imul(a->l, at[0], cv->e), at[1]));
+    return ir_varref(a->l, t);
+}
+
 value *lw_list_index(lctx *c, ast *a, value *lst)
 {
+    int terr;
+    ir_expr *tix = lst->rank == 0 && !lst->lrow && !lst->lnint ? table_index(c, a, &terr) : NULL;
+    if (tix || (lst->rank == 0 && !lst->lrow && !lst->lnint && terr)) {
+        if (!tix)
+            return &lw_ERRV;
+        ir_expr **ix = NEWN(ir_expr *, 1);
+        ix[0] = tix;
+        ir_var *x = lw_temp_scalar(c, lst->type); /* read now: a later store may change the item */
+        emit_assign(c, a->l, x, ir_elem(a->l, lst->lbuf, ix));
+        return item_value(a->l, ir_varref(a->l, x), lst);
+    }
     if (a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE &&
         ((lst->rank == 0 && !lst->lrow) || (lst->rank == 1 && lst->lrow)) && !lst->lnint) {
         /* (rows of numbers too: history[:3] of a list of tuples, copied as Python copies the
@@ -920,6 +1026,50 @@ value *lw_list_index(lctx *c, ast *a, value *lst)
     return lw_fix_axis(c, a->l, items_array(a->l, lst), 0, idx);
 }
 
+/* L[i] = a of a list built at run time holding arrays: a, a new array of the items' dtype and
+ * shape (an expression, x.copy()), copied into item i (Python's IndexError). The array a name
+ * holds is refused (Python's list would hold that very array, and see its later changes), except
+ * in the rows list.insert() moves (lower_listiter.c: an index named "insert.*"), where each
+ * item moves to a new place and none is shared. */
+static int store_row(lctx *c, ast *t, value *lst, value *v)
+{
+    loc l = t->l;
+    ast *ix = VEC_AT(t->args, 0, ast *);
+    int moved = ix->kind == A_NAME && strncmp(ix->name, "insert.", 7) == 0;
+    if (v->kind != V_ARRAY || v->rank != lst->rank || v->type != lst->type) {
+        diag_error(v->l, "list '%s' holds %s arrays of shape %s; storing %s into it is not supported",
+                   lw_display_name(t->a->name), ir_type_name(lst->type), lw_shape_str(lst->rank, lst->sh),
+                   v->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D %s array", v->rank, ir_type_name(v->type))
+                                      : lw_vkind_desc(v));
+        return 1;
+    }
+    for (int d = 0; d < v->rank; d++)
+        if (lw_sym_cmp(v->sh[d], lst->sh[d]) == 0) {
+            diag_error(v->l, "list '%s' holds arrays of shape %s; an array of shape %s cannot be stored "
+                             "into it", lw_display_name(t->a->name), lw_shape_str(lst->rank, lst->sh),
+                       lw_shape_str(v->rank, v->sh));
+            return 1;
+        }
+    if (v->e->kind == E_READ && !v->fresh && !moved) {
+        diag_error(v->l, "storing the array '%s' itself into a list built at run time is not supported: "
+                         "the list would see its later changes; store a copy (%s.copy())",
+                   diag_text(v->l), diag_text(v->l));
+        return 1;
+    }
+    value *iv = lw_expr(c, ix);
+    ir_expr *k = iv->kind == V_ERR ? NULL : lw_int_operand(iv, "a list index");
+    if (!k)
+        return 1;
+    ir_var *at = lw_temp_scalar(c, T_I64);
+    ir_expr **args = NEWN(ir_expr *, 3);
+    args[0] = ir_varref(l, lst->lcnt);
+    args[1] = k;
+    args[2] = lw_I64(l, 0);
+    emit_assign(c, l, at, ir_call(l, FN_INDEX, T_I64, 3, args));
+    lw_emit_sweep(c, l, lw_fix_axis(c, l, items_array(l, lst), 0, ir_varref(l, at)), v, 0);
+    return 1;
+}
+
 /* L[i] = v of a list built at run time holding numbers (parent[rb] = ra of a union-find over
  * parent = list(range(n))): item i (Python's negative indices; an index outside the list is an
  * error) set to v, a number of the list's type. 1 when t is such a store (done, or after a
@@ -936,6 +1086,43 @@ int lw_list_store(lctx *c, ast *t, value *v)
     loc l = t->l;
     if (v->kind == V_ERR)
         return 1;
+    if (lst->rank && !lst->lrow && t->args.len == 1 && VEC_AT(t->args, 0, ast *)->kind != A_SLICE)
+        return store_row(c, t, lst, v);
+    int terr = 0;
+    ir_expr *tix = NULL;
+    if (t->args.len == 2 && !lst->rank && !lst->lrow && !lst->lnint && v->kind == V_SCALAR &&
+        ir_type_is_float(v->type) == ir_type_is_float(lst->type) && (v->type == T_BOOL) == (lst->type == T_BOOL)) {
+        ir_var *x = lw_temp_scalar(c, lst->type); /* the value first, as Python evaluates it */
+        emit_assign(c, l, x, ir_cast(l, lst->type, v->e));
+        if ((tix = table_index(c, t, &terr))) {
+            if (!v->weak != !lst->weak || v->wmix) {
+                int seen = 0;
+                for (int k = 0; k < mixed_weak.len; k++)
+                    seen |= mixed_weak.items[k] == lst->lbuf;
+                if (!seen)
+                    vec_push(&mixed_weak, lst->lbuf);
+            }
+            ir_stmt *s = ir_stmt_new(S_SETELEM, l);
+            s->var = lst->lbuf;
+            s->n = 1;
+            s->args = NEWN(ir_expr *, 1);
+            s->args[0] = tix;
+            s->e = ir_varref(l, x);
+            lw_emit(c, s);
+            return 1;
+        }
+        if (terr)
+            return 1;
+    }
+    size_t tn = strlen(t->a->name);
+    if (t->args.len == 2 && tn > 4 && strcmp(t->a->name + tn - 4, ".tbl") == 0) {
+        diag_error(v->l, "table '%.*s' holds %ss; storing %s into it is not supported (a table built at "
+                         "run time holds numbers of one type)", (int)(tn - 4), t->a->name,
+                   ir_type_is_float(lst->type) ? "float" : lst->type == T_BOOL ? "bool" : "int",
+                   v->kind == V_SCALAR ? (ir_type_is_float(v->type) ? "a float" : v->type == T_BOOL ? "a bool" : "an int")
+                                       : lw_vkind_desc(v));
+        return 1;
+    }
     if (t->args.len != 1 || VEC_AT(t->args, 0, ast *)->kind == A_SLICE || lst->rank || lst->lrow || lst->lnint) {
         diag_error(t->l, "a list built at run time can be assigned by one integer index when it holds "
                          "numbers of one type (np.array(%s) can be assigned by slices)", t->a->name);
@@ -988,7 +1175,7 @@ static int appends_unbound(vec *stmts, vec *bound)
     return 0;
 }
 
-/* The names whose .append(...) or .pop(...) is called in a (nested blocks included), added to
+/* The names whose .append(...), .pop(...) or .insert(...) is called in a (nested blocks included), added to
  * names; their count. */
 static void appends_in(ast *a, void *names) { lw_list_appends(a, names); }
 int lw_list_appends(ast *a, vec *names)
@@ -996,7 +1183,8 @@ int lw_list_appends(ast *a, vec *names)
     if (!a)
         return 0;
     if (a->kind == A_CALL && a->a->kind == A_ATTR && a->a->a && a->a->a->kind == A_NAME &&
-        (strcmp(a->a->name, "append") == 0 || strcmp(a->a->name, "pop") == 0) && !lw_name_in(names, a->a->a->name))
+        (strcmp(a->a->name, "append") == 0 || strcmp(a->a->name, "pop") == 0 || strcmp(a->a->name, "insert") == 0) &&
+        !lw_name_in(names, a->a->a->name))
         vec_push(names, (void *)a->a->a->name);
     if (a->kind == A_DEF || a->kind == A_LAMBDA)
         return names->len;

@@ -324,6 +324,25 @@ const char lw_stats_prelude_src[] =
     "    return out\n"
     "\n"
     "\n"
+    "def bincount_len(x):\n"
+    "    m = 0\n"
+    "    for i in range(x.shape[0]):\n"
+    "        k = int(x[i])\n"
+    "        if k < 0:\n"
+    "            raise ValueError(\"'list' argument must have no negative elements\")\n"
+    "        if k >= m:\n"
+    "            m = k + 1\n"
+    "    return m\n"
+    "\n"
+    "\n"
+    "def bincount_auto(x):\n"
+    "    return bincount(x, bincount_len(x))\n"
+    "\n"
+    "\n"
+    "def bincount_w_auto(x, w):\n"
+    "    return bincount_w(x, w, bincount_len(x))\n"
+    "\n"
+    "\n"
     "def bincount_w(x, w, minlength):\n"
     "    if w.shape[0] != x.shape[0]:\n"
     "        raise ValueError(\"The weights and list don't have the same length.\")\n"
@@ -692,9 +711,11 @@ static value *np_histogram(lctx *c, loc l, const char *f, value **v, args *a)
 }
 
 /* np.bincount(x, weights=None, minlength=0): NumPy adds each weight in the order of x, as the
- * loop of the prelude does (bitwise). The result's length is max(x) + 1 when that passes
- * minlength, which only the data say: minlength is required, and a value at or past it stops
- * the program with a message. */
+ * loop of the prelude does (bitwise). Without minlength the result's length is max(x) + 1 (0
+ * for no data), counted by a first pass over x (bincount_len; a negative value is NumPy's
+ * ValueError there); with it the length is minlength, and a value at or past it stops the
+ * program with a message (its length max(minlength, max(x) + 1) would depend on the data where
+ * the program's shapes say minlength). */
 static value *np_bincount(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
@@ -702,15 +723,23 @@ static value *np_bincount(lctx *c, loc l, const char *f, value **v, args *a)
     for (int i = 0; i < 3; i++)
         if (v[i] && v[i]->kind == V_ERR)
             return &lw_ERRV;
+    if (x->kind == V_MASKED && !x->n && !x->argw && !x->hold && x->self && x->self->kind == V_ARRAY &&
+        x->mask && x->mask->kind == V_ARRAY && x->mask->rank == x->self->rank && ir_type_is_int(x->self->type)) {
+        /* np.bincount(labels[labels >= 0]): the selected items in C order (select_flat) */
+        value *sel[] = {x->self, x->mask};
+        if ((x = lw_call_prelude(c, l, "select_flat", 2, sel))->kind == V_ERR)
+            return &lw_ERRV;
+    }
     if (x->kind != V_ARRAY || x->rank != 1 || ir_type_is_float(x->type) || x->type == T_BOOL) {
         diag_error(x->l, "%s() takes a 1-D array of integers, not %s", f,
                    x->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D %s array", x->rank, ir_type_name(x->type))
                                       : lw_vkind_desc(x));
         return &lw_ERRV;
     }
-    if (!m || !lw_is_int_scalar(m)) {
-        diag_error(m ? m->l : l, "%s() needs minlength= (an int) in tylesc: without it the length of "
-                                 "the result, max(x) + 1, depends on the data", f);
+    if (m && m->kind == V_NONE)
+        m = NULL;
+    if (m && !lw_is_int_scalar(m)) {
+        diag_error(m->l, "%s(): minlength= must be an int, not %s", f, lw_vkind_desc(m));
         return &lw_ERRV;
     }
     if (w && w->kind != V_NONE) {
@@ -721,10 +750,10 @@ static value *np_bincount(lctx *c, loc l, const char *f, value **v, args *a)
             return &lw_ERRV;
         }
         value *args[] = {x, w, m};
-        return lw_call_prelude(c, l, "bincount_w", 3, args);
+        return lw_call_prelude(c, l, m ? "bincount_w" : "bincount_w_auto", m ? 3 : 2, args);
     }
     value *args[] = {x, m};
-    return lw_call_prelude(c, l, "bincount", 2, args);
+    return lw_call_prelude(c, l, m ? "bincount" : "bincount_auto", m ? 2 : 1, args);
 }
 
 /* The data of np.sort/median/percentile/unique as a 1-D array: a 1-D array, or any array
