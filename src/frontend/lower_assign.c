@@ -517,6 +517,10 @@ static ast *list_changed(ast *a, const char *name)
                 return a;
     if (a->kind == A_AUGASSIGN && a->b->kind == A_NAME && strcmp(a->b->name, name) == 0 && (a->op == '+' || a->op == '*'))
         return a;
+    if (a->kind == A_ASSIGN && a->targets.len == 1 && VEC_AT(a->targets, 0, ast *)->kind == A_NAME &&
+        strcmp(VEC_AT(a->targets, 0, ast *)->name, name) == 0 && a->a->kind == A_BINOP && a->a->op == '+' &&
+        a->a->a->kind == A_NAME && strcmp(a->a->a->name, name) == 0)
+        return a; /* name = name + items: lowered as name.extend(items) (concat_rebind) */
     ast *r;
     if ((r = list_changed(a->a, name)) || (r = list_changed(a->b, name)) || (r = list_changed(a->c, name)))
         return r;
@@ -598,8 +602,38 @@ static int list_second_name(lctx *c, ast *s, value *v)
     return 0;
 }
 
+/* items that L + items, L += items of a list L concatenates: a list or tuple (a literal, a
+ * comprehension, list(...), a name of one). Not a NumPy value: CPython tries NumPy's add before
+ * the list's concatenation, so L + np.array(...) is an array. */
+static int list_items(lctx *c, ast *e)
+{
+    if (e->kind == A_LIST || e->kind == A_TUPLE || (e->kind == A_COMP && e->ival != 2))
+        return 1;
+    if (e->kind == A_CALL && e->a->kind == A_NAME && strcmp(e->a->name, "list") == 0 && !lw_lookup(c, "list", &(int){0}))
+        return 1;
+    return e->kind == A_NAME && lw_list_binding(c, e);
+}
+
+/* N = N + items of a list N: Python makes a new list, which is N extended when no other name
+ * holds the old one (list_second_name refuses such a name: list_changed counts this statement
+ * as a change of N). 1 when s is that statement of a list, lowered as N.extend(items). */
+static int concat_rebind(lctx *c, ast *s)
+{
+    ast *t = s->targets.len == 1 ? VEC_AT(s->targets, 0, ast *) : NULL;
+    if (!t || t->kind != A_NAME || s->a->kind != A_BINOP || s->a->op != '+' || s->a->a->kind != A_NAME ||
+        strcmp(s->a->a->name, t->name) != 0)
+        return 0;
+    binding *lb = lw_list_binding(c, t);
+    if (!lb || !(lb->val->kind == V_LIST || lb->val->is_list) || !list_items(c, s->a->b))
+        return 0;
+    lw_stmt(c, ast_expr_stmt(s->l, ast_call(s->l, ast_attr(s->l, t, "extend"), ast_arglist(NULL, s->a->b))));
+    return 1;
+}
+
 void lw_lower_assign(lctx *c, ast *s)
 {
+    if (concat_rebind(c, s))
+        return;
     value *v = lw_expr(c, s->a);
     if (list_second_name(c, s, v)) {
         for (int k = 0; k < s->targets.len; k++)
@@ -801,6 +835,13 @@ const char *lw_ufunc_name(ir_op op)
 }
 void lw_lower_augassign(lctx *c, ast *s)
 {
+    /* L += items of a list is L.extend(items) in Python (any iterable, the list changed in
+     * place, every other name for it seeing the change): lowered as that call */
+    binding *lb = s->op == '+' && s->b->kind == A_NAME ? lw_list_binding(c, s->b) : NULL;
+    if (lb && (lb->val->kind == V_LIST || lb->val->is_list) && list_items(c, s->a)) {
+        lw_stmt(c, ast_expr_stmt(s->l, ast_call(s->l, ast_attr(s->l, s->b, "extend"), ast_arglist(NULL, s->a))));
+        return;
+    }
     ir_op op = lw_map_binop(s->op);
     if ((int)op < 0) {
         diag_error(s->l, "operator '%s=' is not supported", ast_op_name(s->op));

@@ -1175,17 +1175,26 @@ static int appends_unbound(vec *stmts, vec *bound)
     return 0;
 }
 
-/* The names whose .append(...), .pop(...) or .insert(...) is called in a (nested blocks included), added to
- * names; their count. */
+/* The names whose .append(...), .extend(...), .pop(...) or .insert(...) is called in a (nested blocks
+ * included), or that `NAME += ...` or `NAME = NAME + ...` changes (a list's extend: lw_lower_augassign,
+ * lw_lower_assign), added to names;
+ * their count. Callers keep the names bound to lists. */
 static void appends_in(ast *a, void *names) { lw_list_appends(a, names); }
 int lw_list_appends(ast *a, vec *names)
 {
     if (!a)
         return 0;
     if (a->kind == A_CALL && a->a->kind == A_ATTR && a->a->a && a->a->a->kind == A_NAME &&
-        (strcmp(a->a->name, "append") == 0 || strcmp(a->a->name, "pop") == 0 || strcmp(a->a->name, "insert") == 0) &&
+        (strcmp(a->a->name, "append") == 0 || strcmp(a->a->name, "extend") == 0 || strcmp(a->a->name, "pop") == 0 ||
+         strcmp(a->a->name, "insert") == 0) &&
         !lw_name_in(names, a->a->a->name))
         vec_push(names, (void *)a->a->a->name);
+    if (a->kind == A_AUGASSIGN && a->op == '+' && a->b->kind == A_NAME && !lw_name_in(names, a->b->name))
+        vec_push(names, (void *)a->b->name);
+    ast *t = a->kind == A_ASSIGN && a->targets.len == 1 ? VEC_AT(a->targets, 0, ast *) : NULL;
+    if (t && t->kind == A_NAME && a->a->kind == A_BINOP && a->a->op == '+' && a->a->a->kind == A_NAME &&
+        strcmp(a->a->a->name, t->name) == 0 && !lw_name_in(names, t->name))
+        vec_push(names, (void *)t->name); /* N = N + items (lw_lower_assign's concat_rebind) */
     if (a->kind == A_DEF || a->kind == A_LAMBDA)
         return names->len;
     ast_each_child(a, AST_ALL & ~AST_PARAMS, appends_in, names);
