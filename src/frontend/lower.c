@@ -535,15 +535,6 @@ static const char *dyn_name_in(lctx *c, ast *a)
     return n;
 }
 
-/* Is the value of e a scalar? (lowered as a probe: nothing emitted, no diagnostics) */
-static int probe_scalar(lctx *c, ast *e)
-{
-    lw_probe p;
-    lw_probe_begin(c, &p);
-    int r = lw_expr(c, e)->kind == V_SCALAR;
-    lw_probe_end(c, &p);
-    return r;
-}
 static int dyn_split(lctx *c, ast *s)
 {
     const char *n = NULL;
@@ -557,7 +548,7 @@ static int dyn_split(lctx *c, ast *s)
         if (t && t->kind == B_SCALAR)
             n = t->dyn ? s->b->name : dyn_name_in(c, s->a);
     }
-    if (!n || (s->kind != A_EXPR_STMT && !probe_scalar(c, s->a)))
+    if (!n || (s->kind != A_EXPR_STMT && !lw_probe_scalar(c, s->a)))
         return 0;
     scope *bs = lw_name_scope(c, n), *fsc = c->sc, *m = c->module;
     binding *b = lw_find_in(bs, n);

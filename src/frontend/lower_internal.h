@@ -297,6 +297,7 @@ void lw_snap_rewind(lctx *c, snapshot *s);
 void lw_probe_begin(lctx *c, lw_probe *p);
 void lw_probe_leave(lctx *c, lw_probe *p);
 void lw_probe_end(lctx *c, lw_probe *p);
+int lw_probe_scalar(lctx *c, ast *e); /* is e's value a scalar? (lowered as a probe) */
 void lw_target_names(ast *t, vec *out);
 int lw_plain_target_names(ast *t, vec *out); /* lower_calls.c: names and tuples of names only */
 void lw_bound_names(vec *stmts, vec *out); /* the names a statement list binds (lower_calls.c) */

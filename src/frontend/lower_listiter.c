@@ -114,14 +114,6 @@ value *lw_list_index_count(lctx *c, ast *call, value *lst)
  * and L[n - 1 - i], insert as Python's clipped position, an append and a shift up, remove as the
  * first equal item's position (Python's ValueError when none), a shift down and a pop(). NULL
  * when the call is not one of these forms. */
-static int is_number(lctx *c, ast *x)
-{
-    lw_probe p;
-    lw_probe_begin(c, &p);
-    int r = lw_expr(c, x)->kind == V_SCALAR;
-    lw_probe_end(c, &p);
-    return r;
-}
 
 value *lw_list_mutate(lctx *c, ast *call, value *lst)
 {
@@ -158,7 +150,7 @@ value *lw_list_mutate(lctx *c, ast *call, value *lst)
         vec_push(&body, SET(AT(H("j")), H("t")));
         ast *half = ast_binop(l, OP_FLOORDIV, len, ast_int(l, 2));
         lw_stmt(c, ast_for(l, H("i"), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, half)), body, (vec){0}));
-    } else if (!strcmp(m, "insert") && (rt_arrays || (probed && !is_number(c, ARG(1))))) {
+    } else if (!strcmp(m, "insert") && (rt_arrays || (probed && !lw_probe_scalar(c, ARG(1))))) {
         /* the array appended (append's checks: a new array, or one nothing changes in place
          * later), then rows i..n turned up by one, the last one (the new item) copied first */
         lw_stmt(c, SET(H("i"), ARG(0)));

@@ -548,6 +548,15 @@ void lw_probe_end(lctx *c, lw_probe *p)
     lw_snap_rewind(c, &p->before);
 }
 
+int lw_probe_scalar(lctx *c, ast *e)
+{
+    lw_probe p;
+    lw_probe_begin(c, &p);
+    int r = lw_expr(c, e)->kind == V_SCALAR;
+    lw_probe_end(c, &p);
+    return r;
+}
+
 snapshot lw_snap_take(lctx *c)
 {
     snapshot s = {0};
