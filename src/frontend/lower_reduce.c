@@ -173,7 +173,7 @@ static value *insert_axis(lctx *c, loc l, value *r, int axis)
  * are loops over the row (pw_rows: code that does not grow with the row, where a tree of 128
  * reads was one kernel of 128 operands that gcc -O3 took seconds to compile), longer ones a sum
  * per row (rows_exact). */
-enum { PW_MAX_TREE = 16, PW_MAX_ROWS = 256 };
+enum { PW_MAX_TREE = 32, PW_MAX_ROWS = 256 };
 static ir_expr *pw_tree(lctx *c, loc l, value *x, int axis, ir_type acc, int64_t lo, int64_t n)
 {
 #define PW_ITEM(k) ir_cast(l, acc, lw_fix_axis(c, l, x, axis, lw_I64(l, (k)))->e)
