@@ -228,7 +228,8 @@ static ir_expr *round8(loc l, ir_expr *n) /* n - n % 8 */
  * up to the last multiple of 8, combined ((a0+a1)+(a2+a3))+((a4+a5)+(a6+a7)), then the remaining
  * slices in order: here eight arrays and one sweep per slice, of the slices lo..lo+n, for rows
  * whose length n is known only at run time or is longer than PW_MAX_TREE (pw_tree is the same
- * sum as one sweep), so every row is NumPy's to the bit. r holds 0.0. */
+ * sum as one sweep), so every row is NumPy's to the bit; the rest is one sweep with the
+ * combination where n is known. r holds 0.0. */
 static void pairwise_rows(lctx *c, loc l, value *x, int axis, value *r, ir_expr *lo, ir_expr *n)
 {
     value *a[8];
@@ -254,6 +255,14 @@ static void pairwise_rows(lctx *c, loc l, value *x, int axis, value *r, ir_expr 
         h[j] = lw_binop(c, l, OP_ADD, a[2 * j], a[2 * j + 1]);
     value *sum = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_ADD, h[0], h[1]), lw_binop(c, l, OP_ADD, h[2], h[3]));
     value *u = lw_binop(c, l, OP_ADD, r, sum);
+    int64_t nc;
+    if (ir_expr_const_int(n, &nc)) { /* the rest (at most 7 slices) added in the same sweep */
+        for (int64_t i = nc - nc % 8; i < nc && u->kind != V_ERR; i++)
+            u = lw_binop(c, l, OP_ADD, u, lw_fix_axis(c, l, x, axis, lw_iadd(l, lo, lw_I64(l, i))));
+        if (u->kind != V_ERR)
+            lw_emit_sweep(c, l, r, u, 0);
+        return;
+    }
     if (u->kind != V_ERR)
         lw_emit_sweep(c, l, r, u, 0);
     st = lw_loop_over(c, l, round8(l, n), n, "axis_it", &k); /* the rest, in order */
