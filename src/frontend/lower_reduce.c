@@ -168,8 +168,12 @@ static value *insert_axis(lctx *c, loc l, value *r, int axis)
 
 
 /* NumPy's pairwise sum (pairwise_sum in numpy/_core/src/umath/loops_utils.h.src) of x's slices
- * lo..lo+n along axis, as an expression in acc. */
-enum { PW_MAX_UNROLLED = 256 }; /* longer rows: a sum per row (rows_exact), not one expression */
+ * lo..lo+n along axis, as an expression in acc: one kernel reading every point of a row, which
+ * pays for rows up to PW_MAX_TREE points; longer rows known when compiling up to PW_MAX_ROWS
+ * are loops over the row (pw_rows: code that does not grow with the row, where a tree of 128
+ * reads was one kernel of 128 operands that gcc -O3 took seconds to compile), longer ones a sum
+ * per row (rows_exact). */
+enum { PW_MAX_TREE = 32, PW_MAX_ROWS = 256 };
 static ir_expr *pw_tree(lctx *c, loc l, value *x, int axis, ir_type acc, int64_t lo, int64_t n)
 {
 #define PW_ITEM(k) ir_cast(l, acc, lw_fix_axis(c, l, x, axis, lw_I64(l, (k)))->e)
@@ -222,15 +226,16 @@ static ir_expr *round8(loc l, ir_expr *n) /* n - n % 8 */
 /* NumPy sums a float array's rows along the LAST axis with pairwise_sum (docs/PASSES.md
  * "Reductions"); for 8 <= n <= 128 points that is eight accumulators over the slices j, j + 8, ...
  * up to the last multiple of 8, combined ((a0+a1)+(a2+a3))+((a4+a5)+(a6+a7)), then the remaining
- * slices in order: here eight arrays and one sweep per slice, for rows whose length n is known
- * only at run time (pw_tree is the same sum as one sweep when it is known), so every row is
- * NumPy's to the bit. r holds 0.0. */
-static void pairwise_rows(lctx *c, loc l, value *x, int axis, value *r, ir_expr *n)
+ * slices in order: here eight arrays and one sweep per slice, of the slices lo..lo+n, for rows
+ * whose length n is known only at run time or is longer than PW_MAX_TREE (pw_tree is the same
+ * sum as one sweep), so every row is NumPy's to the bit; the rest is one sweep with the
+ * combination where n is known. r holds 0.0. */
+static void pairwise_rows(lctx *c, loc l, value *x, int axis, value *r, ir_expr *lo, ir_expr *n)
 {
     value *a[8];
     for (int j = 0; j < 8; j++) {
         a[j] = lw_new_array(c, l, r->type, r->rank, r->len, r->sh, 0, NULL);
-        lw_emit_sweep(c, l, a[j], lw_fix_axis(c, l, x, axis, lw_I64(l, j)), 1);
+        lw_emit_sweep(c, l, a[j], lw_fix_axis(c, l, x, axis, lw_iadd(l, lo, lw_I64(l, j))), 1);
     }
     ir_var *k;
     ir_stmt *st = lw_loop_over(c, l, lw_I64(l, 8), round8(l, n), "axis_it", &k);
@@ -238,7 +243,8 @@ static void pairwise_rows(lctx *c, loc l, value *x, int axis, value *r, ir_expr 
     vec *saved = c->out;
     c->out = &st->body;
     for (int j = 0; j < 8; j++) {
-        value *u = lw_binop(c, l, OP_ADD, a[j], lw_fix_axis(c, l, x, axis, lw_iadd(l, ir_varref(l, k), lw_I64(l, j))));
+        ir_expr *at = lw_iadd(l, lo, lw_iadd(l, ir_varref(l, k), lw_I64(l, j)));
+        value *u = lw_binop(c, l, OP_ADD, a[j], lw_fix_axis(c, l, x, axis, at));
         if (u->kind != V_ERR)
             lw_emit_sweep(c, l, a[j], u, 0);
     }
@@ -249,15 +255,46 @@ static void pairwise_rows(lctx *c, loc l, value *x, int axis, value *r, ir_expr 
         h[j] = lw_binop(c, l, OP_ADD, a[2 * j], a[2 * j + 1]);
     value *sum = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_ADD, h[0], h[1]), lw_binop(c, l, OP_ADD, h[2], h[3]));
     value *u = lw_binop(c, l, OP_ADD, r, sum);
+    int64_t nc;
+    if (ir_expr_const_int(n, &nc)) { /* the rest (at most 7 slices) added in the same sweep */
+        for (int64_t i = nc - nc % 8; i < nc && u->kind != V_ERR; i++)
+            u = lw_binop(c, l, OP_ADD, u, lw_fix_axis(c, l, x, axis, lw_iadd(l, lo, lw_I64(l, i))));
+        if (u->kind != V_ERR)
+            lw_emit_sweep(c, l, r, u, 0);
+        return;
+    }
     if (u->kind != V_ERR)
         lw_emit_sweep(c, l, r, u, 0);
     st = lw_loop_over(c, l, round8(l, n), n, "axis_it", &k); /* the rest, in order */
     c->out = &st->body;
-    u = lw_binop(c, l, OP_ADD, r, lw_fix_axis(c, l, x, axis, ir_varref(l, k)));
+    u = lw_binop(c, l, OP_ADD, r, lw_fix_axis(c, l, x, axis, lw_iadd(l, lo, ir_varref(l, k))));
     if (u->kind != V_ERR)
         lw_emit_sweep(c, l, r, u, 0);
     c->out = saved;
     lw_emit(c, st);
+}
+
+/* r += NumPy's pairwise sum of the slices lo..lo+n along axis, n known when compiling and
+ * PW_MAX_TREE < n: pairwise_rows to 128 points, above that NumPy's halves (the first n / 2
+ * rounded down to a multiple of 8), each summed into a zero array of its own and added. r holds
+ * 0.0; a half's 0.0 + sum differs from the sum only in the sign of a zero, which r's 0.0 + (h1 +
+ * h2) gives as NumPy's 0.0 + (h1 + h2) does. */
+static void pw_rows(lctx *c, loc l, value *x, int axis, value *r, int64_t lo, int64_t n)
+{
+    if (n <= 128) {
+        pairwise_rows(c, l, x, axis, r, lw_I64(l, lo), lw_I64(l, n));
+        return;
+    }
+    int64_t n2 = n / 2;
+    n2 -= n2 % 8;
+    value *h[2];
+    for (int j = 0; j < 2; j++) {
+        h[j] = lw_new_array(c, l, r->type, r->rank, r->len, r->sh, 2, ir_const_f(l, r->type, 0.0));
+        pw_rows(c, l, x, axis, h[j], j ? lo + n2 : lo, j ? n - n2 : n2);
+    }
+    value *u = lw_binop(c, l, OP_ADD, r, lw_binop(c, l, OP_ADD, h[0], h[1]));
+    if (u->kind != V_ERR)
+        lw_emit_sweep(c, l, r, u, 0);
 }
 
 /* Rows longer than the unrolled forms: NumPy adds each whole row pairwise however long it is
@@ -329,9 +366,10 @@ static void in_order(lctx *c, loc l, value *x, int axis, value *r, ir_expr *firs
 
 /* np.sum/mean/max/min/any/all(a, axis=k, keepdims=): the slices along the axis are combined in
  * order, one sweep per slice (as NumPy does for all but the last axis; along the last axis
- * NumPy sums each whole row pairwise: rows of 8 to 256 points known when compiling follow it
- * exactly in one sweep (pw_tree), rows of 8 to 128 known at run time in eight accumulator
- * arrays (pairwise_rows), shorter ones are this loop, longer ones a sum per row (rows_exact));
+ * NumPy sums each whole row pairwise: rows of 8 to PW_MAX_TREE points known when compiling
+ * follow it exactly in one sweep (pw_tree), longer ones to PW_MAX_ROWS and rows of 8 to 128
+ * known at run time in eight accumulator arrays (pw_rows, pairwise_rows), shorter ones are this
+ * loop, longer ones a sum per row (rows_exact));
  * max and min of an empty axis are NumPy's error. */
 static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims)
 {
@@ -384,10 +422,10 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
     int64_t nc;
     int known = ir_expr_const_int(n, &nc) || sym_is_const(x->sh[axis], &nc);
     int pairwise = (sum || mean) && ir_type_is_float(t) && acc == t && axis == inner_axis(x);
-    if (pairwise && known && nc >= 8 && nc <= PW_MAX_UNROLLED) {
-        /* NumPy's whole tree (eight accumulators, halves past 128 points) as one sweep, added to
-         * r's 0 as NumPy does: one kernel reading every point of a row, where pairwise_rows makes
-         * eight arrays and a sweep per slice (19 kernels for rows of 9) */
+    if (pairwise && known && nc >= 8 && nc <= PW_MAX_TREE) {
+        /* NumPy's whole tree (eight accumulators) as one sweep, added to r's 0 as NumPy does:
+         * one kernel reading every point of a row, where pairwise_rows makes eight arrays and a
+         * sweep per slice (19 kernels for rows of 9) */
         value *tv = lw_vnew(V_ARRAY, l);
         *tv = *r;
         tv->fresh = NULL;
@@ -397,10 +435,10 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
             lw_emit_sweep(c, l, r, u, 0);
     } else if (!pairwise || (known && nc < 8))
         in_order(c, l, x, axis, r, first, n, op, any || all); /* below 8 points, also NumPy's */
-    else if (known && nc > 128)
+    else if (known && nc > PW_MAX_ROWS)
         rows_exact(c, l, x, axis, r, acc);
     else if (known)
-        pairwise_rows(c, l, x, axis, r, n);
+        pw_rows(c, l, x, axis, r, 0, nc);
     else { /* n known at run time only: in order below 8, eight accumulators to 128, trees above */
         ir_stmt *st = ir_stmt_new(S_IF, l), *big = ir_stmt_new(S_IF, l);
         st->e = ir_bin(l, OP_CLT, T_BOOL, n, lw_I64(l, 8), 0);
@@ -411,7 +449,7 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
         c->out = &st->orelse;
         lw_emit(c, big);
         c->out = &big->body;
-        pairwise_rows(c, l, x, axis, r, n);
+        pairwise_rows(c, l, x, axis, r, lw_I64(l, 0), n);
         c->out = &big->orelse;
         rows_exact(c, l, x, axis, r, acc);
         c->out = saved;
