@@ -429,6 +429,11 @@ static int literal_shape(value *v, int depth, int *rank, int64_t *ext, const cha
                    lw_vkind_desc(v));
         return 0;
     }
+    if (*rank >= 0 && depth >= *rank) { /* [1, [2]]: NumPy's message names the scalars' depth */
+        diag_error(v->l, "setting an array element with a sequence. The requested array has an "
+                         "inhomogeneous shape after %d dimension%s", *rank, *rank == 1 ? "" : "s");
+        return 0;
+    }
     if (depth >= IR_MAX_RANK) {
         diag_error(v->l, "arrays of more than %d dimensions are not supported", IR_MAX_RANK);
         return 0;
@@ -562,6 +567,12 @@ value *lw_seq_operand(lctx *c, value *v, const char *what)
 {
     if (v->kind != V_TUPLE || lw_has_complex(v)) /* complex values are pairs (lower_complex.c) */
         return v;
+    for (int i = 1; v->n > 0 && v->items[0]->kind == V_ARRAY && i < v->n; i++)
+        if (v->items[i]->kind != V_ARRAY) { /* [a, 1.0]: np.stack would name the shapes */
+            diag_error(v->items[i]->l, "setting an array element with a sequence. The requested array "
+                                       "has an inhomogeneous shape after 1 dimension");
+            return &lw_ERRV;
+        }
     return array_of_seq(c, v->l, v, (ir_type)-1,
                         arena_printf(&util_arena, "%s of a list or tuple holding", what));
 }

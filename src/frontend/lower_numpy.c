@@ -69,6 +69,8 @@ static value *ufunc2(lctx *c, loc l, ir_fn fn, value *x, value *y)
 }
 static value *ufunc1(lctx *c, loc l, ir_fn fn, value *x)
 {
+    if (x->kind == V_ERR)
+        return x;
     if (x->kind == V_MASKED) { /* np.sqrt(a[m]): np.sqrt(a)[m] */
         value *sel;
         if (lw_masked_operands(arena_printf(&util_arena, "np.%s", ir_fn_name(fn)), &x, 1, &sel) < 0)
@@ -375,16 +377,18 @@ static value *np_ufunc1(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     for (size_t i = 0; i < sizeof ufuncs / sizeof *ufuncs; i++)
-        if (strcmp(f + 3, ufuncs[i].name) == 0)
-            return ufunc1(c, l, ufuncs[i].fn, v[0]);
+        if (strcmp(f + 3, ufuncs[i].name) == 0) /* of a list: np.asarray of it (np.sqrt([1.0, 2.0])) */
+            return ufunc1(c, l, ufuncs[i].fn, lw_seq_operand(c, v[0], arena_printf(&util_arena, "%s()", f)));
     return &lw_ERRV;
 }
 static value *np_ufunc2(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     for (size_t i = 0; i < sizeof ufuncs2 / sizeof *ufuncs2; i++)
-        if (strcmp(f + 3, ufuncs2[i].name) == 0)
-            return ufunc2(c, l, ufuncs2[i].fn, v[0], v[1]);
+        if (strcmp(f + 3, ufuncs2[i].name) == 0) {
+            const char *w = arena_printf(&util_arena, "%s()", f);
+            return ufunc2(c, l, ufuncs2[i].fn, lw_seq_operand(c, v[0], w), lw_seq_operand(c, v[1], w));
+        }
     return &lw_ERRV;
 }
 static value *np_abs(lctx *c, loc l, const char *f, value **v, args *a)

@@ -818,7 +818,13 @@ value *lw_binop(lctx *c, loc l, ir_op op, value *a, value *b)
     int ok_a = a->kind == V_SCALAR || a->kind == V_ARRAY, ok_b = b->kind == V_SCALAR || b->kind == V_ARRAY;
     if (!ok_a || !ok_b) {
         value *bad = ok_a ? b : a, *other = ok_a ? a : b;
-        if (bad->kind == V_TUPLE && (other->kind == V_SCALAR || other->kind == V_TUPLE))
+        if (bad->kind == V_TUPLE && lw_has_complex(bad))
+            diag_error(bad->l, "unsupported operand for '%s': a list or tuple holding complex numbers "
+                               "(only one of real numbers is made an array here)", ir_op_name(op));
+        else if (bad->kind == V_TUPLE && other->kind == V_SCALAR && !other->weak)
+            diag_error(bad->l, "unsupported operand for '%s': a list or tuple with a NumPy scalar (make "
+                               "the list an array with np.array())", ir_op_name(op));
+        else if (bad->kind == V_TUPLE && (other->kind == V_SCALAR || other->kind == V_TUPLE))
             diag_error(bad->l, "unsupported operand for '%s': %s is a Python %s, not an array (Python's "
                                "'%s' of it is not elementwise; np.array() of it is)", ir_op_name(op),
                        bad->is_list ? "this list" : "this tuple", bad->is_list ? "list" : "tuple",
