@@ -813,6 +813,10 @@ value *lw_binop(lctx *c, loc l, ir_op op, value *a, value *b)
         a = lw_seq_operand(c, a, arena_printf(&util_arena, "'%s'", ir_op_name(op)));
     if (b->kind == V_TUPLE && (a->kind == V_ARRAY || npfn))
         b = lw_seq_operand(c, b, arena_printf(&util_arena, "'%s'", ir_op_name(op)));
+    if (a->kind == V_LIST && b->kind == V_ARRAY) /* a list built at run time: its items array */
+        a = lw_list_as_numpy(c, a->l, a, 0);
+    if (b->kind == V_LIST && a->kind == V_ARRAY)
+        b = lw_list_as_numpy(c, b->l, b, 0);
     if (a->kind == V_ERR || b->kind == V_ERR)
         return &lw_ERRV;
     int ok_a = a->kind == V_SCALAR || a->kind == V_ARRAY, ok_b = b->kind == V_SCALAR || b->kind == V_ARRAY;
