@@ -829,10 +829,9 @@ value *lw_binop(lctx *c, loc l, ir_op op, value *a, value *b)
             diag_error(bad->l, "unsupported operand for '%s': a list or tuple with a NumPy scalar (make "
                                "the list an array with np.array())", ir_op_name(op));
         else if (bad->kind == V_TUPLE && (other->kind == V_SCALAR || other->kind == V_TUPLE))
-            diag_error(bad->l, "unsupported operand for '%s': %s is a Python %s, not an array (Python's "
-                               "'%s' of it is not elementwise; np.array() of it is)", ir_op_name(op),
-                       bad->is_list ? "this list" : "this tuple", bad->is_list ? "list" : "tuple",
-                       ir_op_name(op));
+            diag_error(bad->l, "unsupported operand for '%s': a Python %s, not an array (Python's '%s' "
+                               "of it is not elementwise; np.array() of it is)", ir_op_name(op),
+                       bad->is_list ? "list" : "tuple", ir_op_name(op));
         else
             diag_error(bad->l, "unsupported operand for '%s': %s", ir_op_name(op), lw_vkind_desc(bad));
         return &lw_ERRV;
