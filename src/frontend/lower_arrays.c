@@ -411,8 +411,8 @@ value *lw_meshgrid(lctx *c, loc l, args *a)
 enum { MAX_LITERAL_ELEMS = 4096 };
 
 /* The shape of a nested list/tuple of scalars; 0 (after a diagnostic) when it is ragged, too
- * deep or holds something other than scalars. */
-static int literal_shape(value *v, int depth, int *rank, int64_t *ext)
+ * deep or holds something other than scalars (what: who refuses it, "np.array() of"). */
+static int literal_shape(value *v, int depth, int *rank, int64_t *ext, const char *what)
 {
     if (v->kind == V_SCALAR) {
         if (*rank < 0)
@@ -425,8 +425,13 @@ static int literal_shape(value *v, int depth, int *rank, int64_t *ext)
         return 1;
     }
     if (v->kind != V_TUPLE) {
-        diag_error(v->l, "np.array() of %s is not supported (nested lists or tuples of scalars are)",
+        diag_error(v->l, "%s %s is not supported (nested lists or tuples of scalars are)", what,
                    lw_vkind_desc(v));
+        return 0;
+    }
+    if (*rank >= 0 && depth >= *rank) { /* [1, [2]]: NumPy's message names the scalars' depth */
+        diag_error(v->l, "setting an array element with a sequence. The requested array has an "
+                         "inhomogeneous shape after %d dimension%s", *rank, *rank == 1 ? "" : "s");
         return 0;
     }
     if (depth >= IR_MAX_RANK) {
@@ -442,7 +447,7 @@ static int literal_shape(value *v, int depth, int *rank, int64_t *ext)
     if (v->n == 0 && *rank < 0)
         *rank = depth + 1;
     for (int i = 0; i < v->n; i++)
-        if (!literal_shape(v->items[i], depth + 1, rank, ext))
+        if (!literal_shape(v->items[i], depth + 1, rank, ext, what))
             return 0;
     return 1;
 }
@@ -482,6 +487,53 @@ static void literal_fill(lctx *c, loc l, ir_var *slot, value *v, int depth, ir_e
     }
 }
 
+/* np.array(seq, dtype=t) of a list or tuple (t -1: NumPy's dtype from the items); what names
+ * the refuser in messages. */
+static value *array_of_seq(lctx *c, loc l, value *seq, ir_type t, const char *what)
+{
+    if (seq->kind == V_TUPLE && seq->n > 0 && seq->items[0]->kind == V_ARRAY) {
+        /* np.array([a, b, c]) of same-shape arrays: np.stack */
+        value *r = lw_stack_arrays(c, l, seq);
+        if ((int)t < 0 || r->kind == V_ERR || r->type == t)
+            return r;
+        value *q = lw_vnew(V_ARRAY, l);
+        *q = *r;
+        q->e = ir_cast(l, t, r->e);
+        q->type = t;
+        q->fresh = NULL;
+        return lw_materialize(c, q);
+    }
+    int rank = -1;
+    int64_t ext[IR_MAX_RANK];
+    if (!literal_shape(seq, 0, &rank, ext, what))
+        return &lw_ERRV;
+    if (rank == 0) {
+        diag_error(seq->l, "%s a scalar (a 0-dimensional array) is not supported", what);
+        return &lw_ERRV;
+    }
+    int64_t total = 1;
+    for (int d = 0; d < rank; d++)
+        total *= ext[d];
+    if (total > MAX_LITERAL_ELEMS) {
+        diag_error(seq->l, "an array literal of %lld elements is too long (at most %d)", (long long)total,
+                   MAX_LITERAL_ELEMS);
+        return &lw_ERRV;
+    }
+    if ((int)t < 0)
+        t = literal_type(seq, (ir_type)-1);
+    if ((int)t < 0)
+        t = T_F64; /* np.array([]) */
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    for (int d = 0; d < rank; d++) {
+        len[d] = lw_I64(l, ext[d]);
+        sh[d] = sym_const(ext[d]);
+    }
+    value *r = lw_new_array(c, l, t, rank, len, sh, 0, NULL);
+    ir_expr *idx[IR_MAX_RANK];
+    literal_fill(c, l, lw_whole_slot(r), seq, 0, idx);
+    return r;
+}
 /* np.array(object, dtype=) and np.asarray: an array (copied by np.array, as is by asarray) or
  * nested lists/tuples of scalars, element by element. */
 value *lw_array_literal(lctx *c, loc l, args *a, int copy)
@@ -505,48 +557,24 @@ value *lw_array_literal(lctx *c, loc l, args *a, int copy)
         }
         return copy ? lw_copy_of(c, l, r) : r;
     }
-    if (v[0]->kind == V_TUPLE && v[0]->n > 0 && v[0]->items[0]->kind == V_ARRAY) {
-        /* np.array([a, b, c]) of same-shape arrays: np.stack */
-        value *r = lw_stack_arrays(c, l, v[0]);
-        if ((int)t < 0 || r->kind == V_ERR || r->type == t)
-            return r;
-        value *q = lw_vnew(V_ARRAY, l);
-        *q = *r;
-        q->e = ir_cast(l, t, r->e);
-        q->type = t;
-        q->fresh = NULL;
-        return lw_materialize(c, q);
-    }
-    int rank = -1;
-    int64_t ext[IR_MAX_RANK];
-    if (!literal_shape(v[0], 0, &rank, ext))
-        return &lw_ERRV;
-    if (rank == 0) {
-        diag_error(v[0]->l, "np.array() of a scalar (a 0-dimensional array) is not supported");
-        return &lw_ERRV;
-    }
-    int64_t total = 1;
-    for (int d = 0; d < rank; d++)
-        total *= ext[d];
-    if (total > MAX_LITERAL_ELEMS) {
-        diag_error(v[0]->l, "an array literal of %lld elements is too long (at most %d)", (long long)total,
-                   MAX_LITERAL_ELEMS);
-        return &lw_ERRV;
-    }
-    if ((int)t < 0)
-        t = literal_type(v[0], (ir_type)-1);
-    if ((int)t < 0)
-        t = T_F64; /* np.array([]) */
-    ir_expr *len[IR_MAX_RANK];
-    const sym *sh[IR_MAX_RANK];
-    for (int d = 0; d < rank; d++) {
-        len[d] = lw_I64(l, ext[d]);
-        sh[d] = sym_const(ext[d]);
-    }
-    value *r = lw_new_array(c, l, t, rank, len, sh, 0, NULL);
-    ir_expr *idx[IR_MAX_RANK];
-    literal_fill(c, l, lw_whole_slot(r), v[0], 0, idx);
-    return r;
+    return array_of_seq(c, l, v[0], t, "np.array() of");
+}
+
+/* A NumPy operand that is a list or tuple (nested, of numbers or of same-shape arrays) as
+ * np.asarray makes it: a small array filled where it is evaluated (x + [1.0, 2.0]); other values
+ * as they are. what names the operation for a refusal ("'+'", "np.where()"). */
+value *lw_seq_operand(lctx *c, value *v, const char *what)
+{
+    if (v->kind != V_TUPLE || lw_has_complex(v)) /* complex values are pairs (lower_complex.c) */
+        return v;
+    for (int i = 1; v->n > 0 && v->items[0]->kind == V_ARRAY && i < v->n; i++)
+        if (v->items[i]->kind != V_ARRAY) { /* [a, 1.0]: np.stack would name the shapes */
+            diag_error(v->items[i]->l, "setting an array element with a sequence. The requested array "
+                                       "has an inhomogeneous shape after 1 dimension");
+            return &lw_ERRV;
+        }
+    return array_of_seq(c, v->l, v, (ir_type)-1,
+                        arena_printf(&util_arena, "%s of a list or tuple holding", what));
 }
 
 /* a's view narrowed to [lo, lo + n) along its axis-th own dimension. */

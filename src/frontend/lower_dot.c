@@ -68,6 +68,15 @@ value *lw_dot(lctx *c, loc l, const char *f, value *a, value *b)
     if (lw_is_complex(a) || lw_is_complex(b)) /* products of the parts (lower_complex.c) */
         return lw_complex_dot(c, l, f, a, b);
     int mm = strcmp(f, "@") == 0 || strcmp(f, "np.matmul") == 0, vdot = strcmp(f, "np.vdot") == 0;
+    /* a list or tuple is np.asarray of it: np.dot(R, [1.0, 0.0]), or R @ [1.0, 0.0] with an array */
+    const char *fw = mm ? "'@'" : arena_printf(&util_arena, "%s()", f);
+    int oper = strcmp(f, "@") == 0; /* the operator: a list @ a list is Python's TypeError */
+    if (a->kind == V_TUPLE && (!oper || b->kind == V_ARRAY))
+        a = lw_seq_operand(c, a, fw);
+    if (b->kind == V_TUPLE && (!oper || a->kind == V_ARRAY))
+        b = lw_seq_operand(c, b, fw);
+    if (a->kind == V_ERR || b->kind == V_ERR)
+        return &lw_ERRV;
     for (int k = 0; k < 2; k++) {
         value *v = k ? b : a;
         if (v->kind != V_ARRAY && v->kind != V_SCALAR) {

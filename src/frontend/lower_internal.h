@@ -725,6 +725,7 @@ value *lw_linspace(lctx *c, loc l, args *a);
 value *lw_arange(lctx *c, loc l, args *a);
 value *lw_meshgrid(lctx *c, loc l, args *a);
 value *lw_array_literal(lctx *c, loc l, args *a, int copy);
+value *lw_seq_operand(lctx *c, value *v, const char *what);
 value *lw_pad(lctx *c, loc l, args *a);
 value *lw_indices(lctx *c, loc l, args *a);
 value *lw_index_grid(lctx *c, const char *which, ast *sub);

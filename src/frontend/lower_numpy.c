@@ -69,6 +69,8 @@ static value *ufunc2(lctx *c, loc l, ir_fn fn, value *x, value *y)
 }
 static value *ufunc1(lctx *c, loc l, ir_fn fn, value *x)
 {
+    if (x->kind == V_ERR)
+        return x;
     if (x->kind == V_MASKED) { /* np.sqrt(a[m]): np.sqrt(a)[m] */
         value *sel;
         if (lw_masked_operands(arena_printf(&util_arena, "np.%s", ir_fn_name(fn)), &x, 1, &sel) < 0)
@@ -100,6 +102,9 @@ static value *ufunc1(lctx *c, loc l, ir_fn fn, value *x)
 /* np.where(c, a, b): three operands broadcast together. */
 value *lw_where3(lctx *c, loc l, value *cond, value *a, value *b)
 {
+    cond = lw_seq_operand(c, cond, "np.where()"); /* np.where(m, a, [1.0, 2.0]): np.asarray of it */
+    a = lw_seq_operand(c, a, "np.where()");
+    b = lw_seq_operand(c, b, "np.where()");
     if (cond->kind == V_ERR || a->kind == V_ERR || b->kind == V_ERR)
         return &lw_ERRV;
     for (value **v = (value *[]){cond, a, b}, **e = v + 3; v < e; v++)
@@ -372,16 +377,18 @@ static value *np_ufunc1(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     for (size_t i = 0; i < sizeof ufuncs / sizeof *ufuncs; i++)
-        if (strcmp(f + 3, ufuncs[i].name) == 0)
-            return ufunc1(c, l, ufuncs[i].fn, v[0]);
+        if (strcmp(f + 3, ufuncs[i].name) == 0) /* of a list: np.asarray of it (np.sqrt([1.0, 2.0])) */
+            return ufunc1(c, l, ufuncs[i].fn, lw_seq_operand(c, v[0], arena_printf(&util_arena, "%s()", f)));
     return &lw_ERRV;
 }
 static value *np_ufunc2(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     for (size_t i = 0; i < sizeof ufuncs2 / sizeof *ufuncs2; i++)
-        if (strcmp(f + 3, ufuncs2[i].name) == 0)
-            return ufunc2(c, l, ufuncs2[i].fn, v[0], v[1]);
+        if (strcmp(f + 3, ufuncs2[i].name) == 0) {
+            const char *w = arena_printf(&util_arena, "%s()", f);
+            return ufunc2(c, l, ufuncs2[i].fn, lw_seq_operand(c, v[0], w), lw_seq_operand(c, v[1], w));
+        }
     return &lw_ERRV;
 }
 static value *np_abs(lctx *c, loc l, const char *f, value **v, args *a)
@@ -488,8 +495,9 @@ value *lw_finfo_attr(loc l, value *info, const char *n)
 static value *np_binop(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
+    value *x = lw_seq_operand(c, v[0], f), *y = lw_seq_operand(c, v[1], f); /* np.power([1, 2], 2) */
     f += 3;
-    return lw_binop(c, l, f[0] == 'p' ? OP_POWER : f[1] == 'i' ? OP_NPMIN : OP_NPMAX, v[0], v[1]);
+    return lw_binop(c, l, f[0] == 'p' ? OP_POWER : f[1] == 'i' ? OP_NPMIN : OP_NPMAX, x, y);
 }
 /* np.add, np.subtract, ..., np.less, ...: the operators they are (a + b is np.add(a, b) in NumPy) */
 static value *np_arith(lctx *c, loc l, const char *f, value **v, args *a)
@@ -504,7 +512,11 @@ static value *np_arith(lctx *c, loc l, const char *f, value **v, args *a)
                {"np.less", OP_CLT},          {"np.less_equal", OP_CLE},   {"np.greater", OP_CGT},
                {"np.greater_equal", OP_CGE}, {"np.equal", OP_CEQ},        {"np.not_equal", OP_CNE}};
     /* of two Python numbers, NumPy's: np.true_divide(1, 0.0) is inf, an np.float64 */
-    value *w[2] = {v[0], v[1]};
+    value *w[2] = {v[0], v[1]}, *u[2];
+    for (int k = 0; k < 2; k++) /* a list or tuple is np.asarray of it: np.add(x, [1.0, 2.0]) */
+        u[k] = v[k] && v[k]->kind == V_TUPLE ? lw_seq_operand(c, v[k], f) : v[k];
+    v = u;
+    w[0] = v[0], w[1] = v[1];
     if (v[0] && v[0]->kind == V_SCALAR && v[0]->weak && (!v[1] || (v[1]->kind == V_SCALAR && v[1]->weak))) {
         w[0] = lw_scalar(v[0]->l, v[0]->e, 0);
         w[0]->type = v[0]->type;

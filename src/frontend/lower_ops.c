@@ -805,10 +805,35 @@ value *lw_binop(lctx *c, loc l, ir_op op, value *a, value *b)
         if (k > 0)
             return lw_masked_result(sel, lw_binop(c, l, op, ops[0], ops[1]));
     }
+    /* a list or tuple with an array: NumPy's operator makes it an array (pos + [0.1, 0.0]); with
+     * np.maximum/np.minimum whatever the other operand (Python's own list operations, + and *
+     * of lists, are lowered before) */
+    int npfn = op == OP_NPMIN || op == OP_NPMAX;
+    if (a->kind == V_TUPLE && (b->kind == V_ARRAY || npfn))
+        a = lw_seq_operand(c, a, arena_printf(&util_arena, "'%s'", ir_op_name(op)));
+    if (b->kind == V_TUPLE && (a->kind == V_ARRAY || npfn))
+        b = lw_seq_operand(c, b, arena_printf(&util_arena, "'%s'", ir_op_name(op)));
+    if (a->kind == V_LIST && b->kind == V_ARRAY) /* a list built at run time: its items array */
+        a = lw_list_as_numpy(c, a->l, a, 0);
+    if (b->kind == V_LIST && a->kind == V_ARRAY)
+        b = lw_list_as_numpy(c, b->l, b, 0);
+    if (a->kind == V_ERR || b->kind == V_ERR)
+        return &lw_ERRV;
     int ok_a = a->kind == V_SCALAR || a->kind == V_ARRAY, ok_b = b->kind == V_SCALAR || b->kind == V_ARRAY;
     if (!ok_a || !ok_b) {
-        value *bad = ok_a ? b : a;
-        diag_error(bad->l, "unsupported operand for '%s': %s", ir_op_name(op), lw_vkind_desc(bad));
+        value *bad = ok_a ? b : a, *other = ok_a ? a : b;
+        if (bad->kind == V_TUPLE && lw_has_complex(bad))
+            diag_error(bad->l, "unsupported operand for '%s': a list or tuple holding complex numbers "
+                               "(only one of real numbers is made an array here)", ir_op_name(op));
+        else if (bad->kind == V_TUPLE && other->kind == V_SCALAR && !other->weak)
+            diag_error(bad->l, "unsupported operand for '%s': a list or tuple with a NumPy scalar (make "
+                               "the list an array with np.array())", ir_op_name(op));
+        else if (bad->kind == V_TUPLE && (other->kind == V_SCALAR || other->kind == V_TUPLE))
+            diag_error(bad->l, "unsupported operand for '%s': a Python %s, not an array (Python's '%s' "
+                               "of it is not elementwise; np.array() of it is)", ir_op_name(op),
+                       bad->is_list ? "list" : "tuple", ir_op_name(op));
+        else
+            diag_error(bad->l, "unsupported operand for '%s': %s", ir_op_name(op), lw_vkind_desc(bad));
         return &lw_ERRV;
     }
     if (a->kind == V_SCALAR && b->kind == V_SCALAR) {
