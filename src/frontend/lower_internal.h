@@ -560,6 +560,7 @@ value *lw_list_mutate(lctx *c, ast *call, value *lst);
 int lw_choosable(value **items, int n, int depth);
 value *lw_choose_item(lctx *c, loc l, ir_expr *pos, value **items, int n);
 value *lw_list_print(lctx *c, ast *call);
+int lw_print_lists_last(lctx *c, ast **callp);
 int lw_for_arrays(lctx *c, ast *s);                   /* for x in a 1-D array (or zip of them) */
 
 /* ---- lower_dicts.c: dicts with keys known when compiling, `in`, tuple equality ------------- */
