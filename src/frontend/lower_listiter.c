@@ -262,15 +262,17 @@ static int hoist_before(lctx *c, ast **callp, int i)
     return 1;
 }
 
-/* Does a contain a call that may change a list: a def's (it may change a module list), a
- * method that changes a list or deque? Not len(), sorted(), np.*, .sum(), ... */
+/* Does a contain a call that may change a list or dict: a def's (it may change a module list),
+ * a method that changes a list, deque or dict? Not len(), sorted(), np.*, .sum(), ... */
 static int may_change_list(ast *a, void *ctx)
 {
     static const char *changes[] = {"append", "extend", "insert", "pop", "remove", "clear", "sort",
-                                    "reverse", "appendleft", "popleft", "extendleft", "rotate"};
+                                    "reverse", "appendleft", "popleft", "extendleft", "rotate", "update",
+                                    "setdefault"};
     static const char *pure[] = {"len", "sorted", "sum", "min", "max", "abs", "round", "int", "float",
                                  "str", "bool", "repr", "list", "tuple", "set", "range", "enumerate",
-                                 "zip", "any", "all", "divmod", "pow", "reversed", "format"};
+                                 "zip", "any", "all", "divmod", "pow", "reversed", "format",
+                                 "dict.find", "dict.get", "dict.repr"}; /* reads of a run-time dict (lower_rtdicts.c) */
     lctx *c = ctx;
     if (a->kind == A_CALL && a->a->kind == A_ATTR) {
         for (size_t i = 0; i < sizeof changes / sizeof *changes; i++)
@@ -289,8 +291,9 @@ static int may_change_list(ast *a, void *ctx)
 /* print(L, L.pop(), L), print(M, M.append(x)), print(K, popk()): Python evaluates every
  * argument before it formats any, so a list named before a later argument's call is printed as
  * that call left it ([1.0, 4.0] 5.0 [1.0, 4.0]); printed item by item in order, the first L was
- * printed before the pop. When an argument after a list's name calls something that may change
- * a list (a def, a method that changes a list or deque; not len(), sorted(), np.*), the other
+ * printed before the pop; print(d, d.update(...)) alike. When an argument after a list's or dict's
+ * name calls something that may change it (a def, a method that changes a list, deque or dict;
+ * not len(), sorted(), np.*), the other
  * arguments (numbers, strings, None) are bound to hidden names first, in order, and the lists
  * read after them (and arrays' names, the objects). 0: unchanged (no such call); -1 after a
  * diagnostic (another argument that is neither: an array computed inline). */
@@ -301,7 +304,7 @@ int lw_print_lists_last(lctx *c, ast **callp)
     for (int i = 0; i < call->args.len; i++) {
         ast *a = VEC_AT(call->args, i, ast *);
         binding *b = a->kind == A_NAME ? lw_list_binding(c, a) : NULL;
-        if (b && first < 0 && (b->val->kind == V_LIST || b->val->is_list))
+        if (b && first < 0 && (b->val->kind == V_LIST || b->val->is_list || b->val->keys))
             first = i;
         else if (first >= 0 && !b && may_change_list(a, c))
             later = 1;
