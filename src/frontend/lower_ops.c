@@ -7,6 +7,8 @@
 
 #include "lower_internal.h"
 
+double tyl_py_truediv_big_(int64_t a, int64_t b); /* src/runtime_mpi/tyl_pyint.c (Makefile) */
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -659,9 +661,15 @@ static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
         fx = ir_type_is_float(x->type) ? x->c.f : (double)x->c.i;
         fy = ir_type_is_float(y->type) ? y->c.f : (double)y->c.i;
     }
+    /* an int past 2**53 is not exact as a double: Python's int / int rounds the exact quotient
+     * once, as the run time's tyl_py_truediv_i ((2**53 + 1) / 3 folded to ...330.5, not ...331.0) */
+    int big = !ir_type_is_float(x->type) && x->kind == E_CONST && y->kind == E_CONST &&
+              (x->c.i < -(INT64_C(1) << 53) || x->c.i > (INT64_C(1) << 53) ||
+               y->c.i < -(INT64_C(1) << 53) || y->c.i > (INT64_C(1) << 53));
     if (ir_type_is_float(t) && x->kind == E_CONST && y->kind == E_CONST &&
         (op == OP_ADD || op == OP_SUB || op == OP_MUL || (op == OP_TRUEDIV && fy != 0.0))) {
-        double f = op == OP_ADD ? fx + fy : op == OP_SUB ? fx - fy : op == OP_MUL ? fx * fy : fx / fy;
+        double f = op == OP_ADD ? fx + fy : op == OP_SUB ? fx - fy : op == OP_MUL ? fx * fy
+                   : big ? tyl_py_truediv_big_(x->c.i, y->c.i) : fx / fy;
         if (t == T_F32)
             f = (float)f;
         return lw_scalar(l, ir_const_f(l, t, f), weak);
