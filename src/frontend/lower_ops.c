@@ -516,6 +516,40 @@ static value *item_variants(lctx *c, loc l, ir_op op, value *a, value *b, value 
     return r;
 }
 
+/* Python compares an int with a float exactly: n == 2.0**53 is False for n = 2**53 + 1, whose
+ * double is 2.0**53. The doubles compare right unless they are equal; then the int is compared
+ * with the float's integer value (the float 2**63 is above every int64). For a name or constant
+ * against a name or constant (each read more than once), where either may lie past 2**53; NULL
+ * otherwise: exact for smaller constants, left as doubles for other operands (top < 2.0**63,
+ * a power computed when running, still compares the doubles). */
+static int big_or_var(const ir_expr *e)
+{
+    if (e->kind == E_VAR)
+        return 1;
+    if (e->kind != E_CONST)
+        return 0;
+    if (!ir_type_is_float(e->type)) /* exact as a double up to 2**53 */
+        return e->c.i < -(INT64_C(1) << 53) || e->c.i > (INT64_C(1) << 53);
+    return (e->c.f <= -0x1p53 || e->c.f >= 0x1p53) && e->c.f == floor(e->c.f); /* 2.0**53 == 2**53 + 1 */
+}
+static ir_expr *int_float_compare(loc l, ir_op op, value *a, value *b)
+{
+    int int_left = a->type == T_I64 && b->type == T_F64;
+    if (!int_left && !(a->type == T_F64 && b->type == T_I64))
+        return NULL;
+    ir_expr *i = int_left ? a->e : b->e, *d = int_left ? b->e : a->e;
+    if (!big_or_var(i) || !big_or_var(d))
+        return NULL;
+    if (!int_left) /* d OP i as i OP' d */
+        op = op == OP_CLT ? OP_CGT : op == OP_CLE ? OP_CGE : op == OP_CGT ? OP_CLT : op == OP_CGE ? OP_CLE : op;
+    ir_expr *p = ir_cast(l, T_F64, i);
+    int below = op == OP_CLT || op == OP_CLE || op == OP_CNE; /* i OP d where i < d */
+    ir_expr *top = ir_bin(l, OP_CGE, T_BOOL, d, ir_const_f(l, T_F64, 0x1p63), 0);
+    ir_expr *ints = ir_bin(l, op, T_BOOL, i, ir_cast(l, T_I64, d), 0);
+    return ir_select(l, T_BOOL, ir_bin(l, OP_CNE, T_BOOL, p, d, 0), ir_bin(l, op, T_BOOL, p, d, 0),
+                     ir_select(l, T_BOOL, top, ir_const_i(l, T_BOOL, below), ints));
+}
+
 static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b);
 /* A Python number with a scalar of wmix is a Python number on some paths, a NumPy scalar on
  * others (float + np.float64 is np.float64): so is the result, unless it is a bool (a
@@ -556,6 +590,11 @@ static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
             int r = op == OP_CLT ? p < q : op == OP_CLE ? p <= q : op == OP_CGT ? p > q :
                     op == OP_CGE ? p >= q : op == OP_CEQ ? p == q : p != q;
             return lw_scalar(l, ir_const_i(l, T_BOOL, r), 1);
+        }
+        if (weak && ct == T_F64) {
+            ir_expr *exact = int_float_compare(l, op, a, b);
+            if (exact)
+                return lw_scalar(l, exact, 1);
         }
         return lw_scalar(l, ir_bin(l, op, T_BOOL, x, y, 1), 1);
     }
