@@ -518,16 +518,22 @@ static value *item_variants(lctx *c, loc l, ir_op op, value *a, value *b, value 
 
 /* Python compares an int with a float exactly: n == 2.0**53 is False for n = 2**53 + 1, whose
  * double is 2.0**53. The doubles compare right unless they are equal; then the int is compared
- * with the float's integer value (the float 2**63 is above every int64). For a name or constant
- * against a name or constant (each read more than once), where either may lie past 2**53; NULL
- * otherwise: exact for smaller constants, left as doubles for other operands (top < 2.0**63,
- * a power computed when running, still compares the doubles). */
+ * with the float's integer value (the float 2**63 is above every int64). For operands made of
+ * names, constants and operators (each read up to three times), where either may lie past 2**53;
+ * NULL otherwise: exact for smaller constants, left as doubles for other operands (a call:
+ * top < 2.0**63, a power computed when running, still compares the doubles). */
+static int plain(const ir_expr *e) /* names, constants and operators on them: read again alike */
+{
+    if (e->kind == E_VAR || e->kind == E_CONST)
+        return 1;
+    if (e->kind == E_BIN)
+        return plain(e->a) && plain(e->b);
+    return (e->kind == E_UN || e->kind == E_CAST) && plain(e->a);
+}
 static int big_or_var(const ir_expr *e)
 {
-    if (e->kind == E_VAR)
-        return 1;
     if (e->kind != E_CONST)
-        return 0;
+        return plain(e);
     if (!ir_type_is_float(e->type)) /* exact as a double up to 2**53 */
         return e->c.i < -(INT64_C(1) << 53) || e->c.i > (INT64_C(1) << 53);
     return (e->c.f <= -0x1p53 || e->c.f >= 0x1p53) && e->c.f == floor(e->c.f); /* 2.0**53 == 2**53 + 1 */
