@@ -460,6 +460,7 @@ void lw_skip_else(lctx *c, lw_skip *k);
 void lw_skip_end(lctx *c, lw_skip *k);
 /* Does a call appear in a? (only a call changes a name while an expression is evaluated) */
 int lw_has_call(const ast *a);
+int lw_body_writes(vec *body, const ir_var *v); /* does a statement of body (nested too) assign v? */
 /* t op= v with t a subscript: its index items that are not literals lowered now, before v, as
  * Python evaluates them, each bound to a hidden name the returned subscript reads (t itself
  * where neither v nor t has a call); lw_index_pin, right after v, pins them against v's
@@ -561,6 +562,7 @@ value *lw_list_mutate(lctx *c, ast *call, value *lst);
 int lw_choosable(value **items, int n, int depth);
 value *lw_choose_item(lctx *c, loc l, ir_expr *pos, value **items, int n);
 value *lw_list_print(lctx *c, ast *call);
+int lw_print_lists_last(lctx *c, ast **callp);
 int lw_for_arrays(lctx *c, ast *s);                   /* for x in a 1-D array (or zip of them) */
 
 /* ---- lower_dicts.c: dicts with keys known when compiling, `in`, tuple equality ------------- */

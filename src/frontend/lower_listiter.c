@@ -254,6 +254,90 @@ static int hoist_before(lctx *c, ast **callp, int i)
     return 1;
 }
 
+/* Does a contain a call that may change a list or dict: a def's (it may change a module list),
+ * a method that changes a list, deque or dict? Not len(), sorted(), np.*, .sum(), ... */
+static int may_change_list(ast *a, void *ctx)
+{
+    static const char *changes[] = {"append", "extend", "insert", "pop", "remove", "clear", "sort",
+                                    "reverse", "appendleft", "popleft", "extendleft", "rotate", "update",
+                                    "setdefault"};
+    static const char *pure[] = {"len", "sorted", "sum", "min", "max", "abs", "round", "int", "float",
+                                 "str", "bool", "repr", "list", "tuple", "set", "range", "enumerate",
+                                 "zip", "any", "all", "divmod", "pow", "reversed", "format",
+                                 "dict.find", "dict.get", "dict.repr"}; /* reads of a run-time dict (lower_rtdicts.c) */
+    lctx *c = ctx;
+    if (a->kind == A_CALL && a->a->kind == A_ATTR) {
+        for (size_t i = 0; i < sizeof changes / sizeof *changes; i++)
+            if (strcmp(a->a->name, changes[i]) == 0)
+                return 1;
+    } else if (a->kind == A_CALL && a->a->kind == A_NAME) { /* a def's call may change a module list */
+        int unbound, known = 0;
+        for (size_t i = 0; i < sizeof pure / sizeof *pure; i++)
+            known |= strcmp(a->a->name, pure[i]) == 0;
+        if (!known || lw_lookup(c, a->a->name, &unbound))
+            return 1;
+    }
+    return ast_any_child(a, AST_OPERANDS, may_change_list, ctx);
+}
+
+/* print(L, L.pop(), L), print(M, M.append(x)), print(K, popk()): Python evaluates every
+ * argument before it formats any, so a list named before a later argument's call is printed as
+ * that call left it ([1.0, 4.0] 5.0 [1.0, 4.0]); printed item by item in order, the first L was
+ * printed before the pop; print(d, d.update(...)) alike. When an argument after a list's or dict's
+ * name calls something that may change it (a def, a method that changes a list, deque or dict;
+ * not len(), sorted(), np.*), the other
+ * arguments (numbers, strings, None) are bound to hidden names first, in order, and the lists
+ * read after them (and arrays' names, the objects). 0: unchanged (no such call); -1 after a
+ * diagnostic (another argument that is neither: an array computed inline). */
+int lw_print_lists_last(lctx *c, ast **callp)
+{
+    ast *call = *callp;
+    int first = -1, later = 0;
+    for (int i = 0; i < call->args.len; i++) {
+        ast *a = VEC_AT(call->args, i, ast *);
+        binding *b = a->kind == A_NAME ? lw_list_binding(c, a) : NULL;
+        if (b && first < 0 && (b->val->kind == V_LIST || b->val->is_list || b->val->keys))
+            first = i;
+        else if (first >= 0 && !b && may_change_list(a, c))
+            later = 1;
+    }
+    if (!later)
+        return 0;
+    char *keep = arena_alloc(&util_arena, (size_t)call->args.len + 1);
+    for (int j = 0; j < call->args.len; j++) {
+        ast *a = VEC_AT(call->args, j, ast *);
+        keep[j] = a->kind == A_NAME && lw_list_binding(c, a);
+        if (keep[j])
+            continue;
+        lw_probe p;
+        lw_probe_begin(c, &p);
+        value *v = lw_expr(c, a);
+        int ok = v->kind == V_SCALAR || v->kind == V_STR || v->kind == V_FSTR || v->kind == V_NONE;
+        keep[j] = a->kind == A_NAME && v->kind == V_ARRAY; /* the object, read when printed */
+        lw_probe_end(c, &p);
+        if (!ok && !keep[j]) {
+            diag_error(a->l, "print() of a list before an argument that calls something is supported when "
+                             "the other arguments are numbers, strings or names (Python evaluates every "
+                             "argument before printing any); bind this one to a name first");
+            return -1;
+        }
+    }
+    ast *copy = ast_new(A_CALL, call->l);
+    *copy = *call;
+    copy->args = (vec){0};
+    for (int j = 0; j < call->args.len; j++) {
+        ast *a = VEC_AT(call->args, j, ast *);
+        if (!keep[j]) {
+            ast *h = ast_name(a->l, arena_printf(&util_arena, "print.%d.%d.val%d", a->l.line, a->l.col, j));
+            lw_stmt(c, ast_assign(a->l, ast_vec1(h), a));
+            a = h;
+        }
+        vec_push(&copy->args, a);
+    }
+    *callp = copy;
+    return 1;
+}
+
 value *lw_list_print(lctx *c, ast *call)
 {
     ast *end = NULL;

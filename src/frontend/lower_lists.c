@@ -701,6 +701,9 @@ value *lw_list_call(lctx *c, ast *call)
             return r;
     }
     if (f->kind == A_NAME && strcmp(f->name, "print") == 0 && !lw_lookup(c, "print", &shadowed)) {
+        int hoisted = lw_print_lists_last(c, &call);
+        if (hoisted)
+            return hoisted < 0 ? &lw_ERRV : lw_expr(c, call); /* bound to hidden names: no call left */
         value *r = lw_list_print(c, call);
         if (r)
             return r;

@@ -1425,6 +1425,20 @@ void lw_lower_for(lctx *c, ast *s)
     st->var = ir_var_new(c->prog, lw_cname(c, arena_printf(&util_arena, "%s_it", s->b->name)), s->b->name, T_I64, 0, 0);
     int mark = c->int_promos.len;
     lower_loop(c, s, s->b, st->var, NULL, st);
+    /* the start and step, read at each iteration (emit_host.c), of a name the body assigns
+     * (for i in range(i, n), for j in range(n, -1, s) with s = 1 inside): read once, before the
+     * loop, as Python does (the stop is read once where the loop starts) */
+    for (int i = 0; i < 2; i++) {
+        ir_expr **p = i == 0 ? &st->e : &st->e3;
+        if ((*p)->kind != E_VAR || !lw_body_writes(&st->body, (*p)->var))
+            continue;
+        ir_var *tv = lw_temp_scalar(c, T_I64);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, s->l);
+        as->var = tv;
+        as->e = *p;
+        lw_emit(c, as);
+        *p = ir_varref(s->l, tv);
+    }
     emit_loop(c, st, mark);
 }
 

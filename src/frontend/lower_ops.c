@@ -7,6 +7,8 @@
 
 #include "lower_internal.h"
 
+double tyl_py_truediv_big_(int64_t a, int64_t b); /* src/runtime_mpi/tyl_pyint.c (Makefile) */
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -514,6 +516,46 @@ static value *item_variants(lctx *c, loc l, ir_op op, value *a, value *b, value 
     return r;
 }
 
+/* Python compares an int with a float exactly: n == 2.0**53 is False for n = 2**53 + 1, whose
+ * double is 2.0**53. The doubles compare right unless they are equal; then the int is compared
+ * with the float's integer value (the float 2**63 is above every int64). For operands made of
+ * names, constants and operators (each read up to three times), where either may lie past 2**53;
+ * NULL otherwise: exact for smaller constants, left as doubles for other operands (a call:
+ * top < 2.0**63, a power computed when running, still compares the doubles). */
+static int plain(const ir_expr *e) /* names, constants and operators on them: read again alike */
+{
+    if (e->kind == E_VAR || e->kind == E_CONST)
+        return 1;
+    if (e->kind == E_BIN)
+        return plain(e->a) && plain(e->b);
+    return (e->kind == E_UN || e->kind == E_CAST) && plain(e->a);
+}
+static int big_or_var(const ir_expr *e)
+{
+    if (e->kind != E_CONST)
+        return plain(e);
+    if (!ir_type_is_float(e->type)) /* exact as a double up to 2**53 */
+        return e->c.i < -(INT64_C(1) << 53) || e->c.i > (INT64_C(1) << 53);
+    return (e->c.f <= -0x1p53 || e->c.f >= 0x1p53) && e->c.f == floor(e->c.f); /* 2.0**53 == 2**53 + 1 */
+}
+static ir_expr *int_float_compare(loc l, ir_op op, value *a, value *b)
+{
+    int int_left = a->type == T_I64 && b->type == T_F64;
+    if (!int_left && !(a->type == T_F64 && b->type == T_I64))
+        return NULL;
+    ir_expr *i = int_left ? a->e : b->e, *d = int_left ? b->e : a->e;
+    if (!big_or_var(i) || !big_or_var(d))
+        return NULL;
+    if (!int_left) /* d OP i as i OP' d */
+        op = op == OP_CLT ? OP_CGT : op == OP_CLE ? OP_CGE : op == OP_CGT ? OP_CLT : op == OP_CGE ? OP_CLE : op;
+    ir_expr *p = ir_cast(l, T_F64, i);
+    int below = op == OP_CLT || op == OP_CLE || op == OP_CNE; /* i OP d where i < d */
+    ir_expr *top = ir_bin(l, OP_CGE, T_BOOL, d, ir_const_f(l, T_F64, 0x1p63), 0);
+    ir_expr *ints = ir_bin(l, op, T_BOOL, i, ir_cast(l, T_I64, d), 0);
+    return ir_select(l, T_BOOL, ir_bin(l, OP_CNE, T_BOOL, p, d, 0), ir_bin(l, op, T_BOOL, p, d, 0),
+                     ir_select(l, T_BOOL, top, ir_const_i(l, T_BOOL, below), ints));
+}
+
 static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b);
 /* A Python number with a scalar of wmix is a Python number on some paths, a NumPy scalar on
  * others (float + np.float64 is np.float64): so is the result, unless it is a bool (a
@@ -554,6 +596,11 @@ static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
             int r = op == OP_CLT ? p < q : op == OP_CLE ? p <= q : op == OP_CGT ? p > q :
                     op == OP_CGE ? p >= q : op == OP_CEQ ? p == q : p != q;
             return lw_scalar(l, ir_const_i(l, T_BOOL, r), 1);
+        }
+        if (weak && ct == T_F64) {
+            ir_expr *exact = int_float_compare(l, op, a, b);
+            if (exact)
+                return lw_scalar(l, exact, 1);
         }
         return lw_scalar(l, ir_bin(l, op, T_BOOL, x, y, 1), 1);
     }
@@ -659,9 +706,15 @@ static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
         fx = ir_type_is_float(x->type) ? x->c.f : (double)x->c.i;
         fy = ir_type_is_float(y->type) ? y->c.f : (double)y->c.i;
     }
+    /* an int past 2**53 is not exact as a double: Python's int / int rounds the exact quotient
+     * once, as the run time's tyl_py_truediv_i ((2**53 + 1) / 3 folded to ...330.5, not ...331.0) */
+    int big = !ir_type_is_float(x->type) && x->kind == E_CONST && y->kind == E_CONST &&
+              (x->c.i < -(INT64_C(1) << 53) || x->c.i > (INT64_C(1) << 53) ||
+               y->c.i < -(INT64_C(1) << 53) || y->c.i > (INT64_C(1) << 53));
     if (ir_type_is_float(t) && x->kind == E_CONST && y->kind == E_CONST &&
         (op == OP_ADD || op == OP_SUB || op == OP_MUL || (op == OP_TRUEDIV && fy != 0.0))) {
-        double f = op == OP_ADD ? fx + fy : op == OP_SUB ? fx - fy : op == OP_MUL ? fx * fy : fx / fy;
+        double f = op == OP_ADD ? fx + fy : op == OP_SUB ? fx - fy : op == OP_MUL ? fx * fy
+                   : big ? tyl_py_truediv_big_(x->c.i, y->c.i) : fx / fy;
         if (t == T_F32)
             f = (float)f;
         return lw_scalar(l, ir_const_f(l, t, f), weak);

@@ -51,6 +51,16 @@ static void writes_of(vec *body, int from, int to, vec *w)
     }
 }
 
+int lw_body_writes(vec *body, const ir_var *v)
+{
+    vec w = {0};
+    writes_of(body, 0, body->len, &w);
+    for (int i = 0; i < w.len; i++)
+        if (VEC_AT(w, i, ir_var *) == v)
+            return 1;
+    return 0;
+}
+
 static int reads_written(const ir_expr *e, void *ctx)
 {
     const vec *w = ctx;

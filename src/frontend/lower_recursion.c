@@ -18,6 +18,8 @@
 
 #include "lower_internal.h"
 
+double tyl_py_truediv_big_(int64_t a, int64_t b); /* src/runtime_mpi/tyl_pyint.c (Makefile) */
+
 #include <math.h>
 #include <string.h>
 
@@ -308,7 +310,13 @@ static int eval_ir(guard_eval *g, const ir_expr *e, int depth, num *out)
             case OP_ADD: r = x + y; break;
             case OP_SUB: r = x - y; break;
             case OP_MUL: r = x * y; break;
-            case OP_TRUEDIV: if (y == 0) return 0; r = x / y; break;
+            case OP_TRUEDIV: /* ints past 2**53: Python rounds the exact quotient (tyl_pyint.c) */
+                if (y == 0)
+                    return 0;
+                r = !a.isf && !b.isf && (a.i < -(INT64_C(1) << 53) || a.i > (INT64_C(1) << 53) ||
+                                         b.i < -(INT64_C(1) << 53) || b.i > (INT64_C(1) << 53))
+                        ? tyl_py_truediv_big_(a.i, b.i) : x / y;
+                break;
             case OP_CLT: out->i = x < y; return !out->isf;
             case OP_CLE: out->i = x <= y; return !out->isf;
             case OP_CGT: out->i = x > y; return !out->isf;

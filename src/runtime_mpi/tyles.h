@@ -489,10 +489,16 @@ static inline int64_t tyl_py_mod_i(int64_t a, int64_t b, const char *where)
     const int64_t r = a % b; /* assigned once: -Wclobbered, as above */
     return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
 }
+double tyl_py_truediv_big_(int64_t a, int64_t b); /* tyl_pyint.c */
+/* Python's int / int: both exact as doubles, one division rounds once (CPython's fast path);
+ * past 2**53 the quotient rounded from the exact ints (tyl_pyint.c) */
 static inline double tyl_py_truediv_i(int64_t a, int64_t b, const char *where)
 {
     if (b == 0)
         tyl_rt_error(where, "ZeroDivisionError: division by zero");
+    const int64_t big = INT64_C(1) << 53;
+    if (a < -big || a > big || b < -big || b > big)
+        return tyl_py_truediv_big_(a, b);
     return (double)a / (double)b;
 }
 static inline double tyl_py_div_f(double a, double b, const char *where)
