@@ -511,9 +511,11 @@ static value *np_arith(lctx *c, loc l, const char *f, value **v, args *a)
                {"np.floor_divide", OP_FDIV}, {"np.mod", OP_MOD},          {"np.remainder", OP_MOD},
                {"np.less", OP_CLT},          {"np.less_equal", OP_CLE},   {"np.greater", OP_CGT},
                {"np.greater_equal", OP_CGE}, {"np.equal", OP_CEQ},        {"np.not_equal", OP_CNE}};
+    /* np.negative and np.positive take one operand: v[1] is not theirs to read */
+    int unary = strcmp(f, "np.negative") == 0 || strcmp(f, "np.positive") == 0;
     /* of two Python numbers, NumPy's: np.true_divide(1, 0.0) is inf, an np.float64 */
-    value *w[2] = {v[0], v[1]}, *u[2];
-    for (int k = 0; k < 2; k++) /* a list or tuple is np.asarray of it: np.add(x, [1.0, 2.0]) */
+    value *w[2] = {v[0], unary ? NULL : v[1]}, *u[2] = {NULL, NULL};
+    for (int k = 0; k < 2 - unary; k++) /* a list or tuple is np.asarray of it: np.add(x, [1.0, 2.0]) */
         u[k] = v[k] && v[k]->kind == V_TUPLE ? lw_seq_operand(c, v[k], f) : v[k];
     v = u;
     w[0] = v[0], w[1] = v[1];
