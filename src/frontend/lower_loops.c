@@ -1301,6 +1301,17 @@ static ast *reversed_range(lctx *c, ast *s, ast *r)
                     ast_arglist(ast_arglist(ast_arglist(NULL, first), stop), step));
 }
 
+/* A range() argument held in a temporary assigned before the loop (Python evaluates it once). */
+static void pin_range_arg(lctx *c, loc l, ir_expr **p)
+{
+    ir_var *tv = lw_temp_scalar(c, T_I64);
+    ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+    as->var = tv;
+    as->e = *p;
+    lw_emit(c, as);
+    *p = ir_varref(l, tv);
+}
+
 void lw_lower_for(lctx *c, ast *s)
 {
     if (loop_else(c, s) || lw_grow_loop(c, s))
@@ -1413,14 +1424,8 @@ void lw_lower_for(lctx *c, ast *s)
     /* range() arguments are evaluated once, before the loop */
     for (int i = 0; i < 3; i++) {
         ir_expr **p = i == 0 ? &st->e : i == 1 ? &st->e2 : &st->e3;
-        if ((*p)->kind == E_CONST || (*p)->kind == E_VAR)
-            continue;
-        ir_var *tv = lw_temp_scalar(c, T_I64);
-        ir_stmt *as = ir_stmt_new(S_ASSIGN, s->l);
-        as->var = tv;
-        as->e = *p;
-        lw_emit(c, as);
-        *p = ir_varref(s->l, tv);
+        if ((*p)->kind != E_CONST && (*p)->kind != E_VAR)
+            pin_range_arg(c, s->l, p);
     }
     st->var = ir_var_new(c->prog, lw_cname(c, arena_printf(&util_arena, "%s_it", s->b->name)), s->b->name, T_I64, 0, 0);
     int mark = c->int_promos.len;
@@ -1430,14 +1435,8 @@ void lw_lower_for(lctx *c, ast *s)
      * loop, as Python does (the stop is read once where the loop starts) */
     for (int i = 0; i < 2; i++) {
         ir_expr **p = i == 0 ? &st->e : &st->e3;
-        if ((*p)->kind != E_VAR || !lw_body_writes(&st->body, (*p)->var))
-            continue;
-        ir_var *tv = lw_temp_scalar(c, T_I64);
-        ir_stmt *as = ir_stmt_new(S_ASSIGN, s->l);
-        as->var = tv;
-        as->e = *p;
-        lw_emit(c, as);
-        *p = ir_varref(s->l, tv);
+        if ((*p)->kind == E_VAR && lw_body_writes(&st->body, (*p)->var))
+            pin_range_arg(c, s->l, p);
     }
     emit_loop(c, st, mark);
 }
