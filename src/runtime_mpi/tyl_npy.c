@@ -322,7 +322,15 @@ static void block_types(const tyl_array *a, MPI_Datatype *etype, MPI_Datatype *f
     }
     if (rows) {
         *skip = a->rank ? (MPI_Offset)a->lo[0] * row : 0;
-        *ftype = *etype;
+        /* A file type of one element made Open MPI's collective I/O (fcoll vulcan) list and
+         * sort one piece an element (ompi_fcoll_base_sort_iovec: 35% of a 3-rank test run's
+         * CPU saving 2 MB); a whole row of the first axis is one piece. */
+        MPI_Offset per = row / (MPI_Offset)tyl_dtype_size(a->dtype);
+        if (a->rank > 1 && per > 1 && per <= INT_MAX) {
+            MPI_Type_contiguous((int)per, *etype, ftype);
+            MPI_Type_commit(ftype);
+        } else
+            *ftype = *etype;
         return;
     }
     int sizes[TYL_MAX_RANK], sub[TYL_MAX_RANK], start[TYL_MAX_RANK], empty = 0;
