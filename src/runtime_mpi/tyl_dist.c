@@ -23,6 +23,10 @@
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 /* ---- the process grid ---------------------------------------------------------------------- */
 
 static int g_rank;                    /* G: dimensions of the grid (0: nothing distributed) */
@@ -34,6 +38,8 @@ static int g_first_checked;
 static MPI_Comm g_comm = MPI_COMM_NULL;
 #endif
 static int g_overlap = 1;
+static int g_threads_ranks; /* threads chosen for the node (tyl_prog.c): its ranks and CPUs */
+static long g_threads_cpus;
 tyl_dist_stats tyl_dist_stats_;
 
 /* Library mode's further grids (tyl_dist_add_grid): a context whose solvers distribute arrays of
@@ -323,6 +329,12 @@ void tyl_dist_set_errhandler_(MPI_Errhandler eh) { MPI_Comm_set_errhandler(g_com
 #endif
 
 void tyl_dist_set_overlap(int on) { g_overlap = on; }
+
+void tyl_dist_threads_note_(int ranks, long cpus)
+{
+    g_threads_ranks = ranks;
+    g_threads_cpus = cpus;
+}
 int tyl_dist_overlap(void) { return g_overlap; }
 
 /* Owned range of coordinate c of P along an extent n. */
@@ -642,6 +654,13 @@ void tyl_dist_report(double total, const char *transport)
     double comp = avg[0] - avg[1] - avg[2] - avg[3];
     fprintf(stderr, "tyles stats: %d rank%s, grid %s, overlap %s\n", g_size, g_size == 1 ? "" : "s", grid,
             g_overlap ? "on" : "off");
+#ifdef _OPENMP
+    if (g_threads_ranks)
+        fprintf(stderr, "  threads      %d a rank (OMP_NUM_THREADS unset: %d ranks share the node's %ld CPUs)\n",
+                omp_get_max_threads(), g_threads_ranks, g_threads_cpus);
+    else
+        fprintf(stderr, "  threads      %d a rank\n", omp_get_max_threads());
+#endif
     fprintf(stderr, "  total        %10.6f s (max over ranks)\n", mx[0]);
     fprintf(stderr, "  compute      %10.6f s (mean; the rest of the time)\n", comp > 0 ? comp : 0.0);
     fprintf(stderr, "  halo wait    %10.6f s mean, %10.6f s max (%.1f%% of total)\n", avg[1], mx[1],

@@ -88,6 +88,8 @@ extern int tyl_fault_thread_oom_;
 void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int overlap,
                     void (*fail)(const char *msg));
 void tyl_dist_finalize(void);
+/* --stats: the OpenMP threads were chosen for the node (ranks on it, its CPUs), tyl_prog.c */
+void tyl_dist_threads_note_(int ranks, long cpus);
 void tyl_dist_regrid(int size, int me);
 void tyl_dist_dims_for(int size, int *dims);
 void tyl_dist_owned_on(const tyl_layout *L, const int64_t *shape, const int *dims, int r, int64_t *lo, int64_t *n);

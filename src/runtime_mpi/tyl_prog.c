@@ -18,6 +18,10 @@
 
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include "tyl_xchg.h"
 #include "../../runtime/elastic/tyl_elastic.h"
 
@@ -355,6 +359,30 @@ static void parse_options(int ac, char **av, tyl_param *params, int nparams, boo
 
 static void setup_fail(const char *msg) { opt_error("%s", msg); }
 
+/* OpenMP threads a rank when the user did not choose (OMP_NUM_THREADS unset): libgomp starts
+ * one a CPU the process may run on, and ranks that mpirun leaves unbound (more than 2 a node)
+ * or binds to a socket each see all of those CPUs, so 4 ranks on 2 cores ran 8 threads, and 64
+ * ranks on a 64-core node would run 4,096. The node's CPUs are shared among its ranks instead
+ * (at least 1 each, at most the CPUs this rank may use); an explicit OMP_NUM_THREADS is kept.
+ * The ranks are counted once, at start: ranks a rescale adds to a node keep this count. */
+static void threads_for_node(void)
+{
+#ifdef _OPENMP
+    const char *e = getenv("OMP_NUM_THREADS");
+    if ((e && *e) || tyl_mem_local_ranks_ <= 1)
+        return;
+    long online = sysconf(_SC_NPROCESSORS_ONLN), t = online / tyl_mem_local_ranks_;
+    if (t > omp_get_num_procs())
+        t = omp_get_num_procs();
+    if (t < 1)
+        t = 1;
+    if (t < omp_get_max_threads()) {
+        omp_set_num_threads((int)t);
+        tyl_dist_threads_note_(tyl_mem_local_ranks_, online);
+    }
+#endif
+}
+
 void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params, int nparams)
 {
     /* A standard stream closed by whoever started the program (prog >&-) would be the number of
@@ -407,6 +435,7 @@ void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params,
     if (!tyl_rt_elastic_.spawned) /* ranks a grow spawns: their parents checked (same environment) */
         tyl_env_check_(tyl_rt_comm_, tyl_rt_.size, "libtyles");
     tyl_dist_setup(tyl_rt_.grid_rank, tyl_rt_.procs, tyl_rt_.size, tyl_rt_rank_, !tyl_rt_.no_overlap, setup_fail);
+    threads_for_node();
     tyl_xchg_setup(tyl_rt_.size, tyl_rt_rank_);
     tyl_rt_.t0 = MPI_Wtime();
 }

@@ -209,7 +209,16 @@ for tyl in tests/programs/dist_staggered_acoustic2d.tyl tests/programs/dist_roll
     same_as_ref "$name" np4_plain || continue
     for flags in --stats --no-overlap "--no-overlap --stats"; do
         dir=flags_$(echo "$flags" | tr -d ' -')
-        run "$name" "$tyl" "$dir" 4 $flags
+        # OpenMP threads: unset, the node's CPUs shared among its 4 ranks; OMP_NUM_THREADS kept
+        case $flags in
+        --stats) keep=${OMP_NUM_THREADS-unset}; unset OMP_NUM_THREADS
+                 run "$name" "$tyl" "$dir" 4 $flags
+                 [ "$keep" = unset ] || export OMP_NUM_THREADS="$keep"
+                 t=$(( $(getconf _NPROCESSORS_ONLN) / 4 )); [ "$t" -gt "$(nproc)" ] && t=$(nproc); [ "$t" -lt 1 ] && t=1
+                 threads="^  threads      $t a rank";;
+        *--stats) OMP_NUM_THREADS=3 run "$name" "$tyl" "$dir" 4 $flags; threads='^  threads      3 a rank$';;
+        *) run "$name" "$tyl" "$dir" 4 $flags;;
+        esac
         if [ "$rc" -ne 0 ]; then bad "flags/$name/$flags" "exit status $rc" "$T/$name/$dir/stderr"; continue; fi
         if ! cmp -s "$T/$name/np4_plain/stdout" "$T/$name/$dir/stdout"; then
             bad "flags/$name/$flags" "stdout differs from the plain run's" "$(diff "$T/$name/np4_plain/stdout" "$T/$name/$dir/stdout" | head)"; continue
@@ -220,6 +229,9 @@ for tyl in tests/programs/dist_staggered_acoustic2d.tyl tests/programs/dist_roll
             want="overlap on"; case $flags in *--no-overlap*) want="overlap off";; esac
             if ! grep -q "^tyles stats: 4 ranks, grid [0-9x]*, $want\$" "$T/$name/$dir/stderr"; then
                 bad "flags/$name/$flags" "no 'tyles stats: 4 ranks, grid ..., $want' line on stderr" "$T/$name/$dir/stderr"; continue
+            fi
+            if ! grep -q "$threads" "$T/$name/$dir/stderr"; then
+                bad "flags/$name/$flags" "no '$threads' line on stderr" "$T/$name/$dir/stderr"; continue
             fi
             # the time loop's own wall time (tyl_looptime.c), within the total
             if ! awk '/^  total /{t=$2} /^  loop 0 .*the last rank in to the last rank out/{l=$3} END{exit !(l != "" && l > 0 && l <= t)}' \
