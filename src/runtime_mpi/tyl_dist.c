@@ -628,14 +628,16 @@ void tyl_dist_report(double total, const char *transport)
     double mine[4] = {total, tyl_dist_stats_.t_wait, tyl_dist_stats_.t_pack, tyl_dist_stats_.t_reduce};
     double mx[4] = {0}, sum[4] = {0};
     int64_t bytes = tyl_dist_stats_.bytes_sent, msgs = tyl_dist_stats_.msgs_sent, tb = bytes, tm = msgs;
-    int64_t parts[2] = {tyl_dist_stats_.n_strips, tyl_dist_stats_.n_overlap}, tp[2] = {parts[0], parts[1]};
+    int64_t parts[4] = {tyl_dist_stats_.n_strips, tyl_dist_stats_.n_overlap, 0, 0}, tp[4];
+    tyl_mem_stream_counts_(&parts[2], &parts[3]);
+    memcpy(tp, parts, sizeof tp);
 #ifndef TYL_NO_MPI
     if (g_size > 1) {
         MPI_Allreduce(mine, mx, 4, MPI_DOUBLE, MPI_MAX, g_comm);
         MPI_Allreduce(mine, sum, 4, MPI_DOUBLE, MPI_SUM, g_comm);
         MPI_Allreduce(&bytes, &tb, 1, MPI_INT64_T, MPI_SUM, g_comm);
         MPI_Allreduce(&msgs, &tm, 1, MPI_INT64_T, MPI_SUM, g_comm);
-        MPI_Allreduce(parts, tp, 2, MPI_INT64_T, MPI_SUM, g_comm);
+        MPI_Allreduce(parts, tp, 4, MPI_INT64_T, MPI_SUM, g_comm);
     } else
 #endif
     {
@@ -678,6 +680,9 @@ void tyl_dist_report(double total, const char *transport)
                 (long long)tyl_dist_stats_.n_gathers, (long long)tyl_dist_stats_.n_gathered);
     fprintf(stderr, "  edge strips  %lld in %lld sweeps run while halos travel (all ranks)\n", (long long)tp[0],
             (long long)tp[1]);
+    if (tp[2])
+        fprintf(stderr, "  streamed     %lld of %lld kernel calls stored around the caches (all ranks and threads)\n",
+                (long long)tp[3], (long long)tp[2]);
     if (tyl_dist_stats_.n_tt_deep || tyl_dist_stats_.n_tt_declined)
         fprintf(stderr, "  time tiles   %lld groups of steps on deep halos, %lld stepped (edges too costly, or plain sweeps faster)\n",
                 (long long)tyl_dist_stats_.n_tt_deep, (long long)tyl_dist_stats_.n_tt_declined);

@@ -41,6 +41,7 @@ static const struct env_var {
     {"TYLES_TT_DOUBLE", WORDS, 0, 0, "0|1|split"},
     {"TYLES_STREAM", WORDS, 0, 0, "0|1"},
     {"TYLES_STREAM_BYTES", BYTES, 0, 1LL << 50, NULL},
+    {"TYLES_L3", BYTES, 1, 1LL << 50, NULL},
     {"TYLES_PREFETCH", WORDS, 0, 0, "0|1"},
     {"TYLES_BLOCK_ROWS", NUM, 0, 1LL << 31, NULL},
     {"TYLES_PAD_ROWS", WORDS, 0, 0, "0|1"},

@@ -21,6 +21,14 @@ void tyl_mem_init(int local_rank, int local_size);
  * host memory this process's arrays may hold, with what that is in words (tyl_membudget.c). */
 extern int tyl_mem_local_ranks_;
 size_t tyl_mem_budget_(char *why, size_t whylen);
+/* Whether bytes a rank moves, times the ranks on the node, exceed share times the node's
+ * last-level cache (tyl_mem_host.c; TYLES_L3, TYLES_STREAM and TYLES_STREAM_BYTES as for
+ * tyl_mem_stream, tyles.h). A device build: 0. */
+int tyl_mem_past_llc_(double bytes, double share);
+/* tyl_mem_stream's answer, not counted in --stats (the time-tiling planner asks it). */
+int tyl_mem_stream_test_(int64_t points, int64_t row_bytes, int point_bytes);
+/* The kernels' calls of tyl_mem_stream in this process and how many streamed (--stats). */
+void tyl_mem_stream_counts_(int64_t *calls, int64_t *streamed);
 /* Whether this rank shares its device with another rank of the job (set by tyl_mem_init). */
 extern int tyl_mem_shared_device_;
 void tyl_mem_finalize(void);

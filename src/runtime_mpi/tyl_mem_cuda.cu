@@ -259,6 +259,23 @@ extern "C" int tyl_mem_stream(int64_t points, int64_t row_bytes, int point_bytes
     return 0;
 }
 
+extern "C" int tyl_mem_stream_test_(int64_t points, int64_t row_bytes, int point_bytes)
+{
+    return tyl_mem_stream(points, row_bytes, point_bytes);
+}
+
+extern "C" void tyl_mem_stream_counts_(int64_t *calls, int64_t *streamed)
+{
+    *calls = *streamed = 0;
+}
+
+extern "C" int tyl_mem_past_llc_(double bytes, double share)
+{
+    (void)bytes;
+    (void)share;
+    return 0;
+}
+
 extern "C" int tyl_mem_lib_capturing(void)
 {
     cudaStreamCaptureStatus st = cudaStreamCaptureStatusNone;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <fcntl.h>
 #include <unistd.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -54,10 +55,12 @@ static int64_t alloc_rows(const tyl_array *a, int64_t *row_elems)
 }
 
 int tyl_mem_shared_device_;
+static long long cache_bytes(void);
 void tyl_mem_init(int local_rank, int local_size)
 {
     (void)local_rank;
     tyl_mem_local_ranks_ = local_size;
+    (void)cache_bytes(); /* read here, on the main thread before any array (read_small) */
 }
 void tyl_mem_release_scratch(void);
 void tyl_mem_finalize(void) { tyl_mem_release_scratch(); }
@@ -307,26 +310,93 @@ void tyl_mem_release_scratch(void)
 
 /* ---- non-temporal stores (tyles.h) ---------------------------------------------------------- */
 
-/* The bytes above which a sweep streams its stores: TYLES_STREAM=0 never (-1), =1 always (0),
- * TYLES_STREAM_BYTES=N, else the last-level cache as the C library reports it (a sweep larger
- * than it cannot find what it wrote still cached), but at most STREAM_CAP: the 96-504 MiB L3
- * of large server parts is shared with every other process (and virtual machine) on the socket,
- * and the share one gets is not reported. On such a machine (2 vCPUs, 480 MiB L3 reported),
- * streamed stores lost at a 32 MiB sweep (Burgers 1024^2, 0.6x) and gained from 64 MiB on
- * (Jacobi 2048^2 1.13x, Burgers 2048^2 1.5x, Jacobi 4096^2 1.11x; issue 14). */
+/* The last-level cache a sweep is measured against, and when it streams its stores.
+ *
+ * The node's L3: TYLES_L3=N bytes where set (to decide as on another machine: the tests), else
+ * what the kernel reports for cpu0 (sysfs cache/index3), else the C library's, but at most
+ * STREAM_CAP: the 96-504 MiB L3 of large server parts is shared with every other process (and
+ * virtual machine) on the socket, and the share one gets is not reported; this KVM's C library
+ * reports 320 MiB where sysfs (and lscpu) say 32 MiB. On a machine with 480 MiB reported (2
+ * vCPUs), streamed stores lost at a 32 MiB sweep (Burgers 1024^2, 0.6x) and gained from 64 MiB
+ * on (Jacobi 2048^2 1.13x, Burgers 2048^2 1.5x, Jacobi 4096^2 1.11x; issue 14).
+ *
+ * A sweep is past the cache when the bytes it moves times the ranks of the job on the node
+ * (which share the L3 and call the same kernel on their own blocks; a kernel's box is the
+ * rank's whole box, whatever its threads) exceed a share of it: three quarters for rows longer
+ * than PF_ROW_MAX (4 KiB), a quarter for shorter ones (3-D planes), whose leading rows the
+ * hardware prefetcher covers poorly: the plain sweep of Jacobi 3-D float64 1 thread (AMD EPYC
+ * Zen 4, 32 MiB L3, loaded 9-13 by other work, loop CPU time, bench/RESULTS.md h106) ran with
+ * its stores streamed and its planes prefetched in row blocks 0.73x the time of neither at 96^3
+ * (13 MB moved a step), 0.48x at 112^3, 0.45x at 128^3 (32 MB), alike at 80^3 (8 MB); float32
+ * 128^3 0.37x, 160^3 0.33-0.49x. 2-D rows of 8-12 KiB lost when streamed within the L3 (Jacobi
+ * 2-D float64 1022^2 interior, 17 MB moved, 1.79x the time; 1198^2, 23 MB, 1.22-1.36x) and won
+ * past it (1446^2, 33 MB, 0.89x; Burgers 1022^2, 33 MB, 0.87x). Before, the whole L3 (48 MiB
+ * here) for every sweep and every rank: Jacobi 3-D 128^3 and 144^3 neither streamed nor
+ * prefetched, nor did each of 2 ranks at 160^3.
+ * TYLES_STREAM=0 never streams (-1), =1 always (0), TYLES_STREAM_BYTES=N streams past N bytes
+ * moved on the node (the bytes times the ranks on the node, no share taken). */
 #define STREAM_CAP (48ll << 20)
-static atomic_llong stream_min = -2; /* -2: not read yet */
+#define PF_ROW_MAX 4096
+static atomic_llong stream_min = -2; /* -2: not read yet, -3: by the cache (cache_bytes) */
+static atomic_llong llc_bytes = -2;  /* -2: not read yet */
 
-/* The last-level cache as the C library reports it, at most STREAM_CAP. */
+/* The first bytes of a small file as a string, through read(2): no FILE, so no malloc. A
+ * thread's first malloc creates an arena of its own (glibc: 64 MiB of address space), and one
+ * created between two large arrays moves the second: Jacobi 3-D float64 256^3, 2 threads,
+ * time-tiled, ran 1.45x the time with its arrays exactly 256 MiB apart (bench/RESULTS.md h112). */
+static int read_small(const char *path, char *buf, size_t len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, len - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = 0;
+    return n > 0;
+}
+
+/* The L3 of the kernel's cpu0 as sysfs gives it ("32768K"), 0 if unknown. */
+static long long sysfs_l3(void)
+{
+    char b[32], *e;
+    if (!read_small("/sys/devices/system/cpu/cpu0/cache/index3/level", b, sizeof b) || strtol(b, NULL, 10) != 3 ||
+        !read_small("/sys/devices/system/cpu/cpu0/cache/index3/size", b, sizeof b))
+        return 0;
+    long long v = strtoll(b, &e, 10);
+    return v < 0 ? 0 : v * (*e == 'K' ? 1024 : *e == 'M' ? 1024 * 1024 : 1);
+}
+
+/* The node's last-level cache (above): TYLES_L3, else at most STREAM_CAP. */
 static long long cache_bytes(void)
 {
-    long llc = -1;
+    long long t = atomic_load_explicit(&llc_bytes, memory_order_relaxed);
+    if (t != -2)
+        return t;
+    long long llc = sysfs_l3();
 #ifdef _SC_LEVEL3_CACHE_SIZE
-    llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
+    if (llc <= 0)
+        llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
     if (llc <= 0)
         llc = sysconf(_SC_LEVEL2_CACHE_SIZE);
 #endif
-    return llc > 0 && llc < STREAM_CAP ? llc : STREAM_CAP;
+    t = llc > 0 && llc < STREAM_CAP ? llc : STREAM_CAP;
+    t = tyl_env_num_("TYLES_L3", t); /* as it says, uncapped */
+    atomic_store_explicit(&llc_bytes, t, memory_order_relaxed); /* the same value whoever stores it */
+    return t;
+}
+
+/* Whether what a rank moves, `bytes`, counted once for each rank on the node, exceeds `share`
+ * times the node's cache, or t bytes where t > 0 (TYLES_STREAM_BYTES). */
+static int past_share(double bytes, double share, long long t)
+{
+    bytes *= tyl_mem_local_ranks_ > 1 ? tyl_mem_local_ranks_ : 1;
+    return bytes > (t > 0 ? (double)t : share * (double)cache_bytes());
+}
+
+/* A sweep of rows of row_bytes: a quarter of the cache for short rows, three quarters else. */
+static int past_cache(double bytes, int64_t row_bytes, long long t)
+{
+    return past_share(bytes, row_bytes > PF_ROW_MAX ? 0.75 : 0.25, t);
 }
 
 static long long stream_threshold(void)
@@ -337,36 +407,67 @@ static long long stream_threshold(void)
     if (e && e[0] == '1' && !e[1])
         return 0;
     long long v = tyl_env_num_("TYLES_STREAM_BYTES", -1);
-    if (v >= 0)
-        return v;
-    return cache_bytes();
+    return v >= 0 ? v : -3;
 }
 
 /* Rows shorter than this are not streamed (unless TYLES_STREAM=1): the two partly written
  * lines at a row's ends (a partial write-combining flush each) are a larger share of a short
  * row. 3-D Jacobi 256^3 (CPU time, 1 thread, bench/ab_cputime.py, 32-byte stores): float32
- * rows of 1016 B streamed 1.10x faster than plain, float64 rows of 2032 B 1.18x. With 16-byte
- * stores (a build without AVX) the float32 rows were 0.94x; before every element of a chunk
- * was stored non-temporally (tyles.h), 2.5x slower. Shorter rows were not measured. */
-#define STREAM_ROW_MIN 1000
+ * rows of 1016 B streamed 1.10x faster than plain, float64 rows of 2032 B 1.18x; float32 128^3,
+ * rows of 504 B (padded to 512), planes prefetched in blocks: 0.58x the time of the same
+ * unstreamed (h106). With 16-byte stores (a build without AVX) the float32 rows of 1016 B were
+ * 0.94x; before every element of a chunk was stored non-temporally (tyles.h), 2.5x slower.
+ * Shorter rows were not measured. */
+#define STREAM_ROW_MIN 480
 
-int tyl_mem_stream(int64_t points, int64_t row_bytes, int point_bytes)
+int tyl_mem_stream_test_(int64_t points, int64_t row_bytes, int point_bytes)
 {
     long long t = atomic_load_explicit(&stream_min, memory_order_relaxed);
     if (t == -2) { /* the same value whichever thread gets here first */
         t = stream_threshold();
         atomic_store_explicit(&stream_min, t, memory_order_relaxed);
     }
-    if (t < 0 || points <= 0)
+    if (t == -1 || points <= 0)
         return 0;
-    if (t > 0 && row_bytes < STREAM_ROW_MIN)
+    if (t == 0)
+        return 1;
+    if (row_bytes < STREAM_ROW_MIN)
         return 0;
-    return (double)points * point_bytes > (double)t;
+    return past_cache((double)points * point_bytes, row_bytes, t > 0 ? t : 0);
+}
+
+/* The kernels' calls (one a thread a sweep) and those that streamed, for --stats. */
+static atomic_llong stream_calls, stream_yes;
+
+int tyl_mem_stream(int64_t points, int64_t row_bytes, int point_bytes)
+{
+    const int st = tyl_mem_stream_test_(points, row_bytes, point_bytes);
+    if (tyl_rt_stats_) {
+        atomic_fetch_add_explicit(&stream_calls, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&stream_yes, st, memory_order_relaxed);
+    }
+    return st;
+}
+
+void tyl_mem_stream_counts_(int64_t *calls, int64_t *streamed)
+{
+    *calls = atomic_load_explicit(&stream_calls, memory_order_relaxed);
+    *streamed = atomic_load_explicit(&stream_yes, memory_order_relaxed);
+}
+
+int tyl_mem_past_llc_(double bytes, double share)
+{
+    long long t = atomic_load_explicit(&stream_min, memory_order_relaxed);
+    if (t == -2) {
+        t = stream_threshold();
+        atomic_store_explicit(&stream_min, t, memory_order_relaxed);
+    }
+    return t == -1 ? 0 : t == 0 ? 1 : past_share(bytes, share, t > 0 ? t : 0);
 }
 
 /* A sweep prefetches its reads' leading rows (tyl_prefetch_row) about this many bytes ahead,
- * when its rows are at most PF_ROW_MAX long (measured on 1-2 KiB rows only) and it moves more
- * bytes than the cache holds (the size test of tyl_mem_stream, whatever TYLES_STREAM says).
+ * when its rows are at most PF_ROW_MAX long (measured on 1-2 KiB rows only) and it is past the
+ * cache (the size test of tyl_mem_stream, past_cache, whatever TYLES_STREAM says).
  * Longer rows are prefetched within the row instead, PF_IN_ROW bytes ahead of the chunk being
  * computed (tyl_prefetch_ahead, in the streamed rows' chunk loop): on 2-D grids the hardware
  * prefetcher alone left the sweep at about the sum of its arithmetic and its memory time
@@ -374,11 +475,10 @@ int tyl_mem_stream(int64_t points, int64_t row_bytes, int point_bytes)
  * h78; 1 KiB ahead was slower than none, 2-8 KiB alike).
  * TYLES_PREFETCH=0: never; =1: always (small arrays too: for the tests). */
 #define PF_AHEAD 2048
-#define PF_ROW_MAX 4096
 #define PF_IN_ROW 4096
 static atomic_llong prefetch_min = -2; /* -2: not read yet, -1: never */
 
-/* The bytes a sweep moves above which it prefetches: -1 never, 0 always (TYLES_PREFETCH). */
+/* -1 never, 0 always (TYLES_PREFETCH), 1: past the cache (past_cache). */
 static long long prefetch_threshold(void)
 {
     long long t = atomic_load_explicit(&prefetch_min, memory_order_relaxed);
@@ -389,7 +489,7 @@ static long long prefetch_threshold(void)
         else if (e && e[0] == '1' && !e[1])
             t = 0;
         else
-            t = cache_bytes();
+            t = 1;
         atomic_store_explicit(&prefetch_min, t, memory_order_relaxed);
     }
     return t;
@@ -399,7 +499,7 @@ int64_t tyl_mem_prefetch(int64_t points, int64_t row_bytes, int point_bytes)
 {
     long long t = prefetch_threshold();
     if (t < 0 || points <= 0 || row_bytes <= 0 || (t > 0 && row_bytes > PF_ROW_MAX) ||
-        (double)points * point_bytes <= (double)t)
+        (t > 0 && !past_cache((double)points * point_bytes, row_bytes, 0)))
         return 0;
     int64_t rows = (PF_AHEAD + row_bytes / 2) / row_bytes;
     return rows > 0 ? rows : 1;
@@ -409,7 +509,7 @@ int64_t tyl_mem_prefetch_ahead(int64_t points, int64_t row_bytes, int point_byte
 {
     long long t = prefetch_threshold();
     if (t < 0 || points <= 0 || row_bytes <= 0 || (t > 0 && row_bytes <= PF_ROW_MAX) ||
-        (double)points * point_bytes <= (double)t)
+        (t > 0 && !past_cache((double)points * point_bytes, row_bytes, 0)))
         return 0;
     return PF_IN_ROW;
 }
@@ -428,8 +528,8 @@ int64_t tyl_mem_prefetch_ahead(int64_t points, int64_t row_bytes, int point_byte
 int64_t tyl_mem_block_rows(int64_t points, int64_t row_bytes, int point_bytes, int64_t rows, int live)
 {
     long long t = prefetch_threshold();
-    if (t < 0 || points <= 0 || row_bytes <= 0 || rows <= 0 || (double)points * point_bytes <= (double)t ||
-        tyl_tt_running_)
+    if (t < 0 || points <= 0 || row_bytes <= 0 || rows <= 0 ||
+        (t > 0 && !past_cache((double)points * point_bytes, row_bytes, 0)) || tyl_tt_running_)
         return 0;
     static atomic_llong forced = -2; /* -2: not read yet, -1: not set */
     long long f = atomic_load_explicit(&forced, memory_order_relaxed);

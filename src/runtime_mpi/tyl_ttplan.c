@@ -97,8 +97,11 @@ size_t tyl_tt_spill_budget_(void)
  *
  * float64 (wide_plain): plain sweeps only where one core streams the arrays, one thread and
  * one rank on the node, and only where every 3-D array of the group (least, the smallest's
- * allocated bytes) is past the last-level cache by itself, by tyl_mem_stream's test (the C
- * library's L3, at most 48 MiB: 50.3 MB on this machine, whose KVM reports 320 MiB). Its plain
+ * allocated bytes) is 1.5 times the last-level cache by itself (tyl_mem_past_llc_: 48 MiB =
+ * 50.3 MB on this machine, 32 MiB of L3; until h106 the cache test of the plain kernels,
+ * tyl_mem_stream, which took the C library's 320 MiB at its cap of 48 MiB here; since, the
+ * plain kernels stream and prefetch from a quarter of the L3, yet at 144^3 the tiles still
+ * ran 1.13x faster than the plain sweep, 1 thread, and at 128^3 0.91x, load 7-8, h106). Its plain
  * sweep reached its roofline once its rows were padded to whole lines (tyl_dist.c padded_row,
  * h92), and then: Jacobi 3-D float64, bench/jacobi3d.tyl, loop time from --stats under
  * chrt -f 1, medians of 3-4 interleaved rounds, load 8-16 (bench/RESULTS.md 2026-12-06 h98,
@@ -125,18 +128,17 @@ size_t tyl_tt_spill_budget_(void)
  * The choice depends only on the arrays' sizes and dtypes, the machine's caches, the threads
  * and ranks on the node and the environment, and both orders compute bitwise what step-by-step
  * order computes. */
-static int wide_plain(size_t least, int64_t line_bytes)
+static int wide_plain(size_t least)
 {
     const int sharers = omp_get_max_threads() * (tyl_mem_local_ranks_ > 1 ? tyl_mem_local_ranks_ : 1);
-    return env_time_tile() != 2 && sharers == 1 && least <= (size_t)INT64_MAX &&
-           tyl_mem_stream((int64_t)least, line_bytes, 1);
+    return env_time_tile() != 2 && sharers == 1 && tyl_mem_past_llc_((double)least, 1.5);
 }
 
 int tyl_tt_plain_planes_(size_t bytes, size_t least, size_t widest, int64_t line_bytes)
 {
     if (env_time_tile() == 2 || bytes > (size_t)INT64_MAX)
         return 0;
-    return widest <= 4 ? tyl_mem_stream((int64_t)bytes, line_bytes, 1) : widest <= 8 && wide_plain(least, line_bytes);
+    return widest <= 4 ? tyl_mem_stream_test_((int64_t)bytes, line_bytes, 1) : widest <= 8 && wide_plain(least);
 }
 
 /* Whether the rows of a 3-D array of elements wider than 4 bytes laid out for a time-tiled
@@ -146,7 +148,8 @@ int tyl_tt_plain_planes_(size_t bytes, size_t least, size_t widest, int64_t line
  * 3-D arrays does, so every array of a group of plain sweeps has padded rows. */
 int tyl_tt_pad_wide_(size_t bytes, int64_t line_bytes)
 {
-    return env_time_tile() == 1 || wide_plain(bytes, line_bytes);
+    (void)line_bytes;
+    return env_time_tile() == 1 || wide_plain(bytes);
 }
 
 /* The tiles of a group whose rows are planes (256^2 float64 is half a MiB a plane: a plane of

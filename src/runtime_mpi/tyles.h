@@ -986,9 +986,11 @@ void tyl_box_copy(void *dst, const int64_t *dst_strides, const void *src,
 
 /* Non-temporal stores of C kernels (tyl_mem_host.c). A kernel whose schedule allows it asks
  * tyl_mem_stream once per call whether its stores should bypass the caches: yes when the bytes
- * it moves (points * point_bytes) exceed the last-level cache, at most 48 MiB, and the rows it
- * stores are at least 1000 B (row_bytes) (TYLES_STREAM=0
- * never, =1 always, TYLES_STREAM_BYTES=N another threshold), since what it writes is then evicted before it is
+ * it moves (points * point_bytes), times the ranks of the job on the node, exceed a share of
+ * the node's last-level cache (TYLES_L3, else sysfs, else the C library; at most 48 MiB): a
+ * quarter for rows of at most 4 KiB (3-D planes), three quarters for longer ones, and the rows
+ * it stores are at least 480 B (row_bytes) (TYLES_STREAM=0 never, =1 always,
+ * TYLES_STREAM_BYTES=N another threshold; tyl_mem_host.c), since what it writes is then evicted before it is
  * read again and the read for ownership of each line is wasted traffic. It then computes a row
  * in chunks of TYL_STREAM_CHUNK elements into a buffer and stores each chunk with
  * tyl_stream_f64/f32 (the same values: results stay bitwise equal), then tyl_stream_fence.
@@ -1107,13 +1109,13 @@ void tyl_stream_f64(double *dst, const double *src, int64_t n);
 void tyl_stream_f32(float *dst, const float *src, int64_t n);
 #endif
 /* Rows ahead that a sweep of box rank 3 or more prefetches of its reads' leading rows
- * (sched->prefetch), asked once per call: 0 (none) unless the sweep moves more bytes than the
- * cache holds (as tyl_mem_stream) and its rows are short (at most 4 KiB), else about 2 KiB
+ * (sched->prefetch), asked once per call: 0 (none) unless the sweep is past the cache (as
+ * tyl_mem_stream) and its rows are short (at most 4 KiB), else about 2 KiB
  * ahead. TYLES_PREFETCH=0 never prefetches (to measure), =1 always (to test). */
 int64_t tyl_mem_prefetch(int64_t points, int64_t row_bytes, int point_bytes);
 /* The rows of dimension 1 that a sweep of box rank 3 whose reads come back to a plane (sched
  * PF_BLOCK) sweeps as a block, every plane of its share before the next block, asked once per
- * call: 0 (whole planes, no prefetch) unless the sweep moves more bytes than the cache holds (as
+ * call: 0 (whole planes, no prefetch) unless the sweep is past the cache (as
  * tyl_mem_prefetch), else as many rows (at most rows) as leave `live` rows of each of row_bytes
  * in a quarter of a core's L2; the kernel then prefetches its reads' leading rows one plane
  * ahead. Blocks change the order in which points are computed, never a value (each point
@@ -1121,7 +1123,7 @@ int64_t tyl_mem_prefetch(int64_t points, int64_t row_bytes, int point_bytes);
 int64_t tyl_mem_block_rows(int64_t points, int64_t row_bytes, int point_bytes, int64_t rows, int live);
 /* Bytes ahead within a row that a streamed sweep (any box rank of 2 or more) prefetches its
  * reads' leading rows, chunk by chunk, where tyl_mem_prefetch does not (rows longer than 4 KiB):
- * 0 (none) unless the sweep moves more bytes than the cache holds. TYLES_PREFETCH as there. */
+ * 0 (none) unless the sweep is past the cache (as tyl_mem_stream). TYLES_PREFETCH as there. */
 int64_t tyl_mem_prefetch_ahead(int64_t points, int64_t row_bytes, int point_bytes);
 /* Ask for the lines of bytes from p into the caches (a hint: no fault, no effect on values).
  * Always inlined: gcc 12 at -O1/-O2 (ipa-modref) finds a call to a function that only

@@ -17,6 +17,9 @@ export OMP_NUM_THREADS=1
 # the tile shapes expected below were planned for a core's L2 of 2 MiB (the machine's own L2
 # would change them: an EPYC Zen 4 has 1 MiB)
 export TYLES_TT_L2=2M
+# and for a node whose plain 3-D sweeps stream past 48 MiB (a quarter of this L3: the machine's
+# own 32 MiB would run the float32 groups of 128^3 below as plain sweeps, tyl_mem_host.c)
+export TYLES_L3=192M
 MPIRUN="mpirun --allow-run-as-root --oversubscribe"
 pass=0 fail=0
 check() { if [ "$2" = "$3" ]; then pass=$((pass + 1)); echo "PASS dist/timetile_$1"; else fail=$((fail + 1)); echo "FAIL dist/timetile_$1: expected $2, got $3"; fi; }
@@ -185,6 +188,20 @@ mkdir j3_plain j3_plain2t j3_plain2r j3_stepped
 (cd j3_stepped && TYLES_TIME_TILE=off timeout 60 ../j3 --N=128 --steps=16 >out.txt 2>err.txt)
 check "j3_plain" "8 steps in order 2 times, equal; 2 threads: 16 steps in tiles of 18 rows x 9 columns, equal; 2 ranks: 8 steps in tiles of 24 rows x 12 columns, equal" \
     "$(grep -o '[0-9]* steps in [a-z]*' j3_plain/err.txt | sort -u) $(grep -c 'steps in' j3_plain/err.txt) times, $(cmp -s j3_plain/u.npy j3_stepped/u.npy && echo equal || echo different); 2 threads: $(grep -o '[0-9]* steps in tiles of [0-9]* rows x [0-9]* columns' j3_plain2t/err.txt | sort -u), $(cmp -s j3_plain2t/u.npy j3_stepped/u.npy && echo equal || echo different); 2 ranks: $(grep -o '[0-9]* steps in tiles of [0-9]* rows x [0-9]* columns' j3_plain2r/err.txt | sort -u), $(cmp -s j3_plain2r/u.npy j3_stepped/u.npy && echo equal || echo different)"
+# The plain kernels stream their stores (and prefetch) when what they move, times the ranks on
+# the node, is past a quarter of its L3 (3-D rows; tyl_mem_host.c past_cache): N = 128, 4 steps
+# of 16 MB (--stats counts the kernel calls that streamed: 4 sweeps, not the 2 fills of a face):
+# with an L3 of 32 MiB all 4, of 192 MiB none; on 2 ranks (8 MB each) with 96 MiB all 8 (before,
+# h106: none, each rank's 8 MB against the whole L3) and with 160 MiB none; 2 threads as 1.
+mkdir j3_st32 j3_st192 j3_st2r j3_st2r160 j3_st2t
+(cd j3_st32 && TYLES_L3=32M TYLES_TIME_TILE=off timeout 60 ../j3 --N=128 --steps=4 --stats >out.txt 2>err.txt)
+(cd j3_st192 && TYLES_TIME_TILE=off timeout 60 ../j3 --N=128 --steps=4 --stats >out.txt 2>err.txt)
+(cd j3_st2r && TYLES_L3=96M TYLES_TIME_TILE=off timeout 60 $MPIRUN -np 2 -x TYLES_L3 -x TYLES_TIME_TILE ../j3 --N=128 --steps=4 --stats >out.txt 2>err.txt)
+(cd j3_st2r160 && TYLES_L3=160M TYLES_TIME_TILE=off timeout 60 $MPIRUN -np 2 -x TYLES_L3 -x TYLES_TIME_TILE ../j3 --N=128 --steps=4 --stats >out.txt 2>err.txt)
+(cd j3_st2t && OMP_NUM_THREADS=2 TYLES_L3=32M TYLES_TIME_TILE=off timeout 60 ../j3 --N=128 --steps=4 --stats >out.txt 2>err.txt)
+stream_of() { sed -n 's/^  streamed *\([0-9]* of [0-9]*\) kernel calls.*/\1/p' "$1/err.txt"; }
+check "stream_share" "32 MiB 4 of 6, 192 MiB 0 of 6; 2 ranks 96 MiB 8 of 20, 160 MiB 0 of 20, equal; 2 threads 8 of 10, equal" \
+    "32 MiB $(stream_of j3_st32), 192 MiB $(stream_of j3_st192); 2 ranks 96 MiB $(stream_of j3_st2r), 160 MiB $(stream_of j3_st2r160), $(cmp -s j3_st2r/u.npy j3_st32/u.npy && cmp -s j3_st2r160/u.npy j3_st32/u.npy && cmp -s j3_st192/u.npy j3_st32/u.npy && echo equal || echo different); 2 threads $(stream_of j3_st2t), $(cmp -s j3_st2t/u.npy j3_st32/u.npy && echo equal || echo different)"
 (cd j3_3 && timeout 60 $MPIRUN -np 3 ../j3 --N=64 --steps=2 --stats >out.txt 2>err.txt)
 (cd j3_4 && timeout 60 $MPIRUN -np 4 ../j3 --N=64 --steps=2 --stats >out.txt 2>err.txt)
 (cd j3off_2 && timeout 60 $MPIRUN -np 2 ../j3off --N=64 --steps=2 --stats >out.txt 2>err.txt)

@@ -207,16 +207,24 @@ static void test_box(void)
     free(d2);
 }
 
-/* TYLES_STREAM_BYTES is read once, at the first call: set before it. */
+/* TYLES_STREAM_BYTES is read once, at the first call: set before it. A threshold in bytes moved
+ * on the node: a rank's bytes count once for each rank of the job on the node (they share the
+ * L3), tyl_mem_local_ranks_. Rows under 480 B are not streamed. */
 static void test_stream_rows(void)
 {
     setenv("TYLES_STREAM_BYTES", "1000", 1);
     int64_t big = 1 << 20;
     check(tyl_mem_stream(big, 2032, 16) == 1, "stream/f64_rows_of_254", "not streamed");
     check(tyl_mem_stream(big, 1016, 8) == 1, "stream/f32_rows_of_254", "not streamed");
-    check(tyl_mem_stream(big, 508, 8) == 0, "stream/f32_rows_of_127", "streamed");
+    check(tyl_mem_stream(big, 504, 8) == 1, "stream/f32_rows_of_126", "not streamed");
+    check(tyl_mem_stream(big, 252, 8) == 0, "stream/f32_rows_of_63", "streamed");
     check(tyl_mem_stream(big, 16376, 8) == 1, "stream/f32_rows_of_4094", "not streamed");
     check(tyl_mem_stream(100, 16376, 8) == 0, "stream/small_sweep", "streamed");
+    const int ranks = tyl_mem_local_ranks_;
+    tyl_mem_local_ranks_ = 2;
+    check(tyl_mem_stream(100, 16376, 8) == 1, "stream/small_sweep_of_2_ranks", "not streamed");
+    check(tyl_mem_stream(60, 16376, 8) == 0, "stream/smaller_sweep_of_2_ranks", "streamed");
+    tyl_mem_local_ranks_ = ranks;
 }
 
 /* Lengths 0..70 at every element offset in a 64-byte line; guard values around the target;
