@@ -622,9 +622,13 @@ static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
         t = T_F64;
     else if (op == OP_POWER) {
         int64_t k;
-        if (ir_expr_const_int(b->e, &k) && k < 0)
+        if (ir_expr_const_int(b->e, &k) && k < 0) {
+            if (!weak && a->type != T_BOOL && b->type != T_BOOL) { /* np.int64(6) ** -1 */
+                diag_error(b->l, "ValueError: Integers to negative integer powers are not allowed.");
+                return &lw_ERRV;
+            }
             t = T_F64;
-        else
+        } else
             t = T_I64;
     } else
         t = T_I64;
@@ -810,6 +814,10 @@ static value *ew_binop(lctx *c, loc l, ir_op op, value *a, value *b)
         diag_error(b->l, "ValueError: Integers to negative integer powers are not allowed.");
         return &lw_ERRV;
     }
+    if (op == OP_POWER && ir_type_is_int(ct) && b->kind == V_SCALAR && !ir_type_is_unsigned(b->type) &&
+        b->type != T_BOOL && !ir_expr_const_int(b->e, &negk)) /* NumPy raises; a kernel cannot */
+        lw_emit_raise(c, l, ir_bin(l, OP_CLT, T_BOOL, ir_cast(l, T_I64, b->e), lw_I64(l, 0), 0),
+                      "ValueError: Integers to negative integer powers are not allowed.");
     ir_expr *x = ew_leaf(a, ct, sa, ma), *y = ew_leaf(b, ct, sb, mb);
     r->type = rt;
     if (op == OP_POWER && b->kind == V_SCALAR && b->e->kind == E_CONST && a->kind == V_ARRAY) {

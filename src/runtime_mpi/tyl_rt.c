@@ -551,7 +551,9 @@ void tyl_int_overflow(const char *where, int64_t a, const char *op, int64_t b)
 int64_t tyl_py_pow_i(int64_t a, int64_t b, const char *where)
 {
     if (b < 0)
-        tyl_rt_error(where, "internal error: negative exponent in integer power");
+        tyl_rt_error(where, "%lld ** %lld: a negative exponent computed at run time (Python's int ** int is "
+                            "then a float; tylesc typed this power an int: write float(x) ** n)",
+                     (long long)a, (long long)b);
     /* square-and-multiply; the base is squared only while bits of the exponent remain */
     int64_t r = 1, x = a;
     for (int64_t e = b; e > 0; e >>= 1) {
