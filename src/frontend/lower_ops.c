@@ -520,8 +520,10 @@ static value *item_variants(lctx *c, loc l, ir_op op, value *a, value *b, value 
  * double is 2.0**53. The doubles compare right unless they are equal; then the int is compared
  * with the float's integer value (the float 2**63 is above every int64). For operands made of
  * names, constants and operators (each read up to three times), where either may lie past 2**53;
- * NULL otherwise: exact for smaller constants, left as doubles for other operands (a call:
- * top < 2.0**63, a power computed when running, still compares the doubles). */
+ * any other operand (a call: n == math.sqrt(x * x), k < math.exp2(63), a power computed when
+ * running) is read once into a temporary first, where the comparison is evaluated. NULL where
+ * the doubles compare exactly (an int constant up to 2**53, a float constant that is not a
+ * whole number past it). */
 static int plain(const ir_expr *e) /* names, constants and operators on them: read again alike */
 {
     if (e->kind == E_VAR || e->kind == E_CONST)
@@ -530,22 +532,36 @@ static int plain(const ir_expr *e) /* names, constants and operators on them: re
         return plain(e->a) && plain(e->b);
     return (e->kind == E_UN || e->kind == E_CAST) && plain(e->a);
 }
-static int big_or_var(const ir_expr *e)
+static int big_const(const ir_expr *e)
 {
-    if (e->kind != E_CONST)
-        return plain(e);
     if (!ir_type_is_float(e->type)) /* exact as a double up to 2**53 */
         return e->c.i < -(INT64_C(1) << 53) || e->c.i > (INT64_C(1) << 53);
     return (e->c.f <= -0x1p53 || e->c.f >= 0x1p53) && e->c.f == floor(e->c.f); /* 2.0**53 == 2**53 + 1 */
 }
-static ir_expr *int_float_compare(loc l, ir_op op, value *a, value *b)
+/* e as an operand read up to three times: itself when plain, else a temporary holding it */
+static ir_expr *read_again(lctx *c, loc l, ir_expr *e)
+{
+    if (plain(e))
+        return e;
+    ir_var *t = lw_temp_scalar(c, e->type);
+    ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+    s->var = t;
+    s->e = e;
+    lw_emit(c, s);
+    return ir_varref(l, t);
+}
+static ir_expr *int_float_compare(lctx *c, loc l, ir_op op, value *a, value *b)
 {
     int int_left = a->type == T_I64 && b->type == T_F64;
     if (!int_left && !(a->type == T_F64 && b->type == T_I64))
         return NULL;
     ir_expr *i = int_left ? a->e : b->e, *d = int_left ? b->e : a->e;
-    if (!big_or_var(i) || !big_or_var(d))
+    if ((i->kind == E_CONST && !big_const(i)) || (d->kind == E_CONST && !big_const(d)))
         return NULL;
+    if (!c || !c->out)
+        return NULL;
+    i = read_again(c, l, i);
+    d = read_again(c, l, d);
     if (!int_left) /* d OP i as i OP' d */
         op = op == OP_CLT ? OP_CGT : op == OP_CLE ? OP_CGE : op == OP_CGT ? OP_CLT : op == OP_CGE ? OP_CLE : op;
     ir_expr *p = ir_cast(l, T_F64, i);
@@ -574,7 +590,6 @@ value *lw_py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
 }
 static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
 {
-    (void)c;
     if (a->kind == V_ERR || b->kind == V_ERR) /* an operand's error was reported (an overflow) */
         return &lw_ERRV;
     int isf = ir_type_is_float(a->type) || ir_type_is_float(b->type);
@@ -598,7 +613,7 @@ static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
             return lw_scalar(l, ir_const_i(l, T_BOOL, r), 1);
         }
         if (weak && ct == T_F64) {
-            ir_expr *exact = int_float_compare(l, op, a, b);
+            ir_expr *exact = int_float_compare(c, l, op, a, b);
             if (exact)
                 return lw_scalar(l, exact, 1);
         }
