@@ -995,6 +995,7 @@ ir_program *lower_module(ast *module, const char *source)
     lw_class_reset();
     lw_linalg_reset();
     lw_loops_reset();
+    lw_zerotrip_reset(&c);
     c.prog = NEW(ir_program);
     c.prog->source = source;
     scope *m = NEW(scope);
@@ -1022,6 +1023,7 @@ ir_program *lower_module(ast *module, const char *source)
         c.work = 0;
         lw_stmt(&c, s);
     }
+    lw_zerotrip_finish(c.prog);
     /* Every slot still bound at the end is released by the run time's finalize. */
     return c.prog;
 }

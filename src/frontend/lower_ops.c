@@ -298,6 +298,8 @@ ir_type lw_promote_vals(value *a, value *b)
     ir_type t = promote_weak(wa, wb, a, b);
     for (int k = 0; k < 2; k++) {
         value *m = k ? b : a;
+        if (m->kind == V_SCALAR && !m->weak && !m->wmix && m->zt && promote_weak(k ? wa : 1, k ? 1 : wb, a, b) != t)
+            lw_zt_check(m->l, m, "NumPy gives this operation's result another type for it");
         if (m->kind != V_SCALAR || !m->wmix || promote_weak(k ? wa : 1, k ? 1 : wb, a, b) == t)
             continue;
         const char *py = lw_kind_of(m->type) == 2 ? "float" : lw_kind_of(m->type) == 1 ? "int" : "bool";
@@ -579,6 +581,15 @@ static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b);
 value *lw_py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
 {
     value *r = py_binop(c, l, op, a, b);
+    ztinfo *zt = a->kind == V_SCALAR && a->zt && b->kind == V_SCALAR && b->weak ? a->zt
+                       : b->kind == V_SCALAR && b->zt && a->kind == V_SCALAR && a->weak ? b->zt : NULL;
+    if (zt && r->kind == V_SCALAR && !r->weak && !r->wmix && r->type != T_BOOL) {
+        /* s * 2.0 is the Python float s * 2.0 when no iteration ran: checked where it matters */
+        value *m = lw_vnew(V_SCALAR, l);
+        *m = *r;
+        m->zt = zt;
+        r = m;
+    }
     if (r->kind == V_SCALAR && !r->weak && r->type != T_BOOL &&
         ((a->wmix && (b->weak || b->wmix)) || (b->wmix && (a->weak || a->wmix)))) {
         value *m = lw_vnew(V_SCALAR, l);
