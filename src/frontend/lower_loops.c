@@ -974,9 +974,6 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
             else
                 vec_push(&poisoned, NULL);
         }
-        snapshot pre = {0};
-        if (c->probing)
-            pre = lw_snap_take(c);
         /* each pass that changes something moves a name up the lattice (two steps at most) */
         for (int iter = 0; iter < 2 * names.len + 2; iter++)
             if (loop_pass(c, loop, target, loopvar, condast, &names, c->probing > 0, &promos, &err, &cands)) {
@@ -993,7 +990,6 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
                         x->val = poisoned.items[i];
                     }
                 }
-                lw_scalars_after_loop(c, loop, condast, st, &names, &pre);
                 if (!err) {
                     loop_memo *r = NEW(loop_memo);
                     r->loop = loop;
