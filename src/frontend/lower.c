@@ -1024,6 +1024,12 @@ ir_program *lower_module(ast *module, const char *source)
         lw_stmt(&c, s);
     }
     lw_zerotrip_finish(c.prog);
+    if (c.hoisted.len) { /* the constant arrays of list operands in loops, first */
+        vec body = c.hoisted;
+        for (int i = 0; i < c.prog->body.len; i++)
+            vec_push(&body, c.prog->body.items[i]);
+        c.prog->body = body;
+    }
     /* Every slot still bound at the end is released by the run time's finalize. */
     return c.prog;
 }
