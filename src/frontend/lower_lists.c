@@ -580,7 +580,7 @@ static value *append(lctx *c, ast *call, binding *b)
     if (v->kind == V_LIST) { /* R = [[0.0] * n for _ in range(n)]: a table of rows of run-time length */
         diag_error(call->l, "a list of lists built at run time (rows whose length is known only when running) "
                             "is supported as a table R = [[0.0] * m for _ in range(n)] bound once in a "
-                            "module's or function's body and used only as R[i][j] and len(R); use a 2-D "
+                            "module's or function's body and used only as R[i][j], len(R) and np.array(R); use a 2-D "
                             "array for the rest (np.zeros((n, m)), R[i, j])");
         binding *nb = lw_bind(c, nm->name); /* read as an error from now on: no second message */
         nb->kind = B_VALUE;
