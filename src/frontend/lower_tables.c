@@ -23,8 +23,8 @@
  * number literal; N and M do not depend on the loop's variables (both int literals: only when a
  * cell is stored into; else the list known when compiling is kept). Only a name bound so once, by a
  * statement of a module's or a function's body, and used only in these forms afterwards (not
- * read by a def or lambda, not returned, printed or passed whole, not iterated over, no row read alone) is
- * rewritten; any other table stays refused by lower_lists.c's message.
+ * read by a def or lambda, not returned, printed or passed whole, not iterated over, no row
+ * read alone) is rewritten; any other table stays refused by lower_lists.c's message.
  *
  * Requires: the module's AST as parsed. Establishes: the rewritten names are "R.tbl",
  * "R.tbl.rows", "R.tbl.cols", and R[i][j] of such a table is an A_SUBSCRIPT of R.tbl with two
