@@ -995,6 +995,7 @@ ir_program *lower_module(ast *module, const char *source)
     lw_class_reset();
     lw_linalg_reset();
     lw_loops_reset();
+    lw_zerotrip_reset(&c);
     c.prog = NEW(ir_program);
     c.prog->source = source;
     scope *m = NEW(scope);
@@ -1021,6 +1022,13 @@ ir_program *lower_module(ast *module, const char *source)
         c.top = s;
         c.work = 0;
         lw_stmt(&c, s);
+    }
+    lw_zerotrip_finish(c.prog);
+    if (c.hoisted.len) { /* the constant arrays of list operands in loops, first */
+        vec body = c.hoisted;
+        for (int i = 0; i < c.prog->body.len; i++)
+            vec_push(&body, c.prog->body.items[i]);
+        c.prog->body = body;
     }
     /* Every slot still bound at the end is released by the run time's finalize. */
     return c.prog;

@@ -560,11 +560,44 @@ value *lw_array_literal(lctx *c, loc l, args *a, int copy)
     return array_of_seq(c, l, v[0], t, "np.array() of");
 }
 
+/* Is v a list or tuple (nested) of constant numbers only? */
+static int constant_seq(value *v)
+{
+    if (v->kind == V_SCALAR)
+        return v->e->kind == E_CONST;
+    if (v->kind != V_TUPLE || v->keys)
+        return 0;
+    for (int i = 0; i < v->n; i++)
+        if (!constant_seq(v->items[i]))
+            return 0;
+    return 1;
+}
+
 /* A NumPy operand that is a list or tuple (nested, of numbers or of same-shape arrays) as
  * np.asarray makes it: a small array filled where it is evaluated (x + [1.0, 2.0]); other values
- * as they are. what names the operation for a refusal ("'+'", "np.where()"). */
+ * as they are. what names the operation for a refusal ("'+'", "np.where()"). In a loop run when
+ * running, a list of constants (v = v + [1.0, 2.0, 3.0] in a time loop) is made once, at the
+ * program's start, into a slot of its own that nothing else writes or releases, instead of at
+ * every pass. */
 value *lw_seq_operand(lctx *c, value *v, const char *what)
 {
+    if (v->kind == V_TUPLE && v->n > 0 && c->runloops > 0 && !c->probing && !lw_has_complex(v) &&
+        constant_seq(v)) {
+        vec *saved = c->out;
+        int npending = c->pending.len;
+        c->out = &c->hoisted;
+        value *r = array_of_seq(c, v->l, v, (ir_type)-1,
+                                arena_printf(&util_arena, "%s of a list or tuple holding", what));
+        c->out = saved;
+        c->pending.len = npending; /* not released after the statement */
+        if (r->kind == V_ARRAY) {
+            value *k = lw_vnew(V_ARRAY, r->l);
+            *k = *r;
+            k->fresh = NULL; /* never moved into a name */
+            r = k;
+        }
+        return r;
+    }
     if (v->kind != V_TUPLE || lw_has_complex(v)) /* complex values are pairs (lower_complex.c) */
         return v;
     for (int i = 1; v->n > 0 && v->items[0]->kind == V_ARRAY && i < v->n; i++)

@@ -135,6 +135,7 @@ void lw_assign_name(lctx *c, ast *target, value *v)
         b->s = v->s;
         b->weak = v->weak;
         b->wmix = v->wmix;
+        b->zt = v->zt;
         return;
     }
     if (v->kind == V_ARRAY) {

@@ -279,6 +279,7 @@ value *lw_read_name(lctx *c, ast *a)
         value *v = lw_scalar(a->l, ir_varref(a->l, b->var), b->weak);
         v->s = b->s;
         v->wmix = b->wmix;
+        v->zt = b->zt;
         return v;
     }
     case B_ARRAY: return lw_slot_value(a->l, b->var, b->sh);

@@ -360,6 +360,9 @@ static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk,
                       "np.True_, Python True); use str() or '!s'");
         return 0;
     }
+    if (conv == 'r' && v->zt && !v->weak && !v->wmix)
+        lw_zt_check(l, v, arena_printf(&util_arena, "repr() writes it without 'np.%s(...)'",
+                                       ir_type_name(v->type)));
     if (conv == 'r' && v->wmix) {
         /* min(dt, dx / umax) is whichever argument wins: its repr is 0.1 or np.float64(0.1) */
         const char *py = lw_kind_of(v->type) == 1 ? "int" : "float";

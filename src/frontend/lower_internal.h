@@ -60,6 +60,18 @@ typedef struct dynvar {
     int item;            /* an item of a list of ints then floats (lower_lists.c, lnint) */
 } dynvar;
 typedef struct scope scope;
+/* A scalar name that is a NumPy scalar after a loop that may run no iteration and a Python
+ * number before it (s = 0.0; for i in range(n): s = s + a[i]): flag is true at run time when no
+ * iteration ran, so that it still holds the Python number (lower_zerotrip.c): set before the
+ * loop (set), cleared at the end of its body (clear); both are taken out again at the end of the
+ * lowering when no check used them (used). */
+typedef struct ztinfo {
+    ir_var *flag;
+    ir_stmt *set, *clear;
+    int *used;
+    int line;
+    const char *name;
+} ztinfo;
 typedef struct value value;
 typedef struct loop_memo loop_memo;
 struct value {
@@ -69,6 +81,7 @@ struct value {
     ir_expr *e;
     const sym *s;
     int weak;
+    ztinfo *zt;  /* V_SCALAR, weak 0: a Python number instead when zt->flag is true */
     int wmix;          /* V_SCALAR, weak 0: a Python number on some paths and a NumPy scalar of the
                           same type on others (a branch, min(dt, dx / umax)): its repr and its
                           promotion with narrower types depend on the path (lw_scalar_join) */
@@ -128,6 +141,7 @@ typedef struct binding {
     const sym *s;                 /* B_SCALAR */
     int weak;                     /* B_SCALAR */
     int wmix;                     /* B_SCALAR: the value's wmix */
+    ztinfo *zt;             /* B_SCALAR: the value's zt */
     const sym *sh[IR_MAX_RANK];   /* B_ARRAY */
     value *val;                   /* B_VALUE */
 } binding;
@@ -203,6 +217,8 @@ typedef struct lctx {
                          * recursion guard's values are looked for there too */
     vec dyn_plain;      /* const char*: dynvar names a statement is lowered with as a plain int
                          * or float (lower.c's dyn_split): assigned there, they stay plain */
+    vec hoisted;        /* ir_stmt*: constant arrays of list operands in run-time loops, made
+                         * once at the program's start (lower_arrays.c lw_seq_operand) */
 } lctx;
 
 /* Snapshot of a scope's bindings (for branches and loop probes). */
@@ -775,6 +791,13 @@ void lw_strings_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *n
                            snapshot *entry, int strmark, vec *strs);
 void lw_values_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *names,
                           snapshot *entry, vec *carried, int errors);
+/* Scalars that are Python numbers at the entry and NumPy scalars after the body: either (wmix) */
+void lw_scalars_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *names, snapshot *entry);
+/* m (a scalar with zt) used where a Python number behaves otherwise (effect: how): a stop with a
+ * located message when no iteration ran. lw_zerotrip_reset: the lowering the checks go into. */
+void lw_zt_check(loc l, value *m, const char *effect);
+void lw_zerotrip_reset(lctx *c);
+void lw_zerotrip_finish(ir_program *p); /* the flags no check used taken out */
 /* A loop that leaves its body early (break, continue): a probe of the body records each name's
  * binding at its exits (lw_exit_record, from lw_loop_carries); the names whose values there
  * differ go to late (tuples, slice objects, views: carried as a name the next iteration reads

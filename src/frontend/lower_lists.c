@@ -296,8 +296,54 @@ value *lw_list_own(lctx *c, loc l, value *lst)
     return r;
 }
 
+/* Does a bind of stmts (at any depth) hand a slot of the set held[0..*n) to another slot?
+ * That one joins the set (*n grows, up to cap). */
+static int spread(vec *stmts, ir_var **held, int *n, int cap)
+{
+    int grew = 0;
+    for (int i = 0; i < stmts->len; i++) {
+        ir_stmt *s = VEC_AT(*stmts, i, ir_stmt *);
+        for (int k = 0; s->kind == S_BIND && k < s->n; k++) {
+            int from = 0, to = 0;
+            for (int j = 0; j < *n; j++) {
+                from |= held[j] == s->srcs[k];
+                to |= held[j] == s->dst[k];
+            }
+            if (from && !to && *n < cap) {
+                held[(*n)++] = s->dst[k];
+                grew = 1;
+            }
+        }
+        grew |= spread(&s->body, held, n, cap) | spread(&s->orelse, held, n, cap);
+    }
+    return grew;
+}
+
+/* Is v (an array read) a view of an array slot of a function's call that the current statement
+ * releases, bound to no other slot that outlives it (def step(u): out = np.empty_like(u); ...;
+ * return out; not `global G; G = out`)? Nothing can see that array after the statement, so a
+ * list's copy of it is the array itself. */
+static int callee_temp(lctx *c, value *v)
+{
+    enum { CAP = 64 };
+    ir_var *held[CAP] = {v->e->view->arr};
+    int n = 1;
+    while (spread(c->out, held, &n, CAP) && n < CAP)
+        ;
+    if (n == CAP)
+        return 0;
+    for (int j = 0; j < n; j++) {
+        int pending = 0;
+        for (int i = 0; i < c->pending.len; i++)
+            pending |= VEC_AT(c->pending, i, ir_var *) == held[j];
+        if (!pending)
+            return 0;
+    }
+    return 1;
+}
+
 /* Can v be an item of lst? (else a diagnostic at l) */
-static int item_fits(loc l, value *lst, value *v)
+static int item_fits(lctx *c, loc l, value *lst, value *v)
 {
     if (v->kind == V_ERR)
         return 0;
@@ -334,7 +380,7 @@ static int item_fits(loc l, value *lst, value *v)
         if (!seen)
             vec_push(&mixed_weak, lst->lbuf);
     }
-    if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh) {
+    if (v->kind == V_ARRAY && v->e->kind == E_READ && !v->fresh && !callee_temp(c, v)) {
         diag_error(l, "appending the array '%s' itself to a list built at run time is not supported: "
                       "the list would see its later changes; append a copy (%s.copy())",
                    diag_text(v->l), diag_text(v->l));
@@ -498,7 +544,7 @@ static value *to_runtime(lctx *c, loc l, const char *name, value *t, value *prot
             return &lw_ERRV;
         if (it->kind == V_ARRAY && it->e->kind == E_READ && !it->fresh)
             it = lw_copy_of(c, l, it); /* the compile-time item was held by its hidden name */
-        if (!item_fits(it->l, lst, it))
+        if (!item_fits(c, it->l, lst, it))
             return &lw_ERRV;
         push(c, l, lst, it);
     }
@@ -534,7 +580,7 @@ static value *append(lctx *c, ast *call, binding *b)
     if (v->kind == V_LIST) { /* R = [[0.0] * n for _ in range(n)]: a table of rows of run-time length */
         diag_error(call->l, "a list of lists built at run time (rows whose length is known only when running) "
                             "is supported as a table R = [[0.0] * m for _ in range(n)] bound once in a "
-                            "module's or function's body and used only as R[i][j] and len(R); use a 2-D "
+                            "module's or function's body and used only as R[i][j], len(R) and np.array(R); use a 2-D "
                             "array for the rest (np.zeros((n, m)), R[i, j])");
         binding *nb = lw_bind(c, nm->name); /* read as an error from now on: no second message */
         nb->kind = B_VALUE;
@@ -627,7 +673,7 @@ static value *append(lctx *c, ast *call, binding *b)
         }
         v = lw_copy_of(c, call->l, v);
     }
-    if (!same_items(call->l, lst, k, isl, wk) || !item_fits(call->l, lst, v))
+    if (!same_items(call->l, lst, k, isl, wk) || !item_fits(c, call->l, lst, v))
         return &lw_ERRV;
     push(c, call->l, lst, v);
     return lw_vnew(V_NONE, call->l);

@@ -1057,6 +1057,7 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
     lw_refuse_after_exits(c, loop, &refused);
     lw_refuse_after_exits(c, loop, &cc.failed);
     lw_values_after_loop(c, loop, condast, st, &names, &entry, &carried, errors);
+    lw_scalars_after_loop(c, loop, condast, st, &names, &entry);
     for (int i = 0; i < names.len; i++) {
         const char *n = VEC_AT(names, i, const char *);
         binding *x = lw_own(c, n), *e = lw_entry_of_in(c, &entry, n);

@@ -298,6 +298,8 @@ ir_type lw_promote_vals(value *a, value *b)
     ir_type t = promote_weak(wa, wb, a, b);
     for (int k = 0; k < 2; k++) {
         value *m = k ? b : a;
+        if (m->kind == V_SCALAR && !m->weak && !m->wmix && m->zt && promote_weak(k ? wa : 1, k ? 1 : wb, a, b) != t)
+            lw_zt_check(m->l, m, "NumPy gives this operation's result another type for it");
         if (m->kind != V_SCALAR || !m->wmix || promote_weak(k ? wa : 1, k ? 1 : wb, a, b) == t)
             continue;
         const char *py = lw_kind_of(m->type) == 2 ? "float" : lw_kind_of(m->type) == 1 ? "int" : "bool";
@@ -520,8 +522,10 @@ static value *item_variants(lctx *c, loc l, ir_op op, value *a, value *b, value 
  * double is 2.0**53. The doubles compare right unless they are equal; then the int is compared
  * with the float's integer value (the float 2**63 is above every int64). For operands made of
  * names, constants and operators (each read up to three times), where either may lie past 2**53;
- * NULL otherwise: exact for smaller constants, left as doubles for other operands (a call:
- * top < 2.0**63, a power computed when running, still compares the doubles). */
+ * any other operand (a call: n == math.sqrt(x * x), k < math.exp2(63), a power computed when
+ * running) is read once into a temporary first, where the comparison is evaluated. NULL where
+ * the doubles compare exactly (an int constant up to 2**53, a float constant that is not a
+ * whole number past it). */
 static int plain(const ir_expr *e) /* names, constants and operators on them: read again alike */
 {
     if (e->kind == E_VAR || e->kind == E_CONST)
@@ -530,22 +534,36 @@ static int plain(const ir_expr *e) /* names, constants and operators on them: re
         return plain(e->a) && plain(e->b);
     return (e->kind == E_UN || e->kind == E_CAST) && plain(e->a);
 }
-static int big_or_var(const ir_expr *e)
+static int big_const(const ir_expr *e)
 {
-    if (e->kind != E_CONST)
-        return plain(e);
     if (!ir_type_is_float(e->type)) /* exact as a double up to 2**53 */
         return e->c.i < -(INT64_C(1) << 53) || e->c.i > (INT64_C(1) << 53);
     return (e->c.f <= -0x1p53 || e->c.f >= 0x1p53) && e->c.f == floor(e->c.f); /* 2.0**53 == 2**53 + 1 */
 }
-static ir_expr *int_float_compare(loc l, ir_op op, value *a, value *b)
+/* e as an operand read up to three times: itself when plain, else a temporary holding it */
+static ir_expr *read_again(lctx *c, loc l, ir_expr *e)
+{
+    if (plain(e))
+        return e;
+    ir_var *t = lw_temp_scalar(c, e->type);
+    ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+    s->var = t;
+    s->e = e;
+    lw_emit(c, s);
+    return ir_varref(l, t);
+}
+static ir_expr *int_float_compare(lctx *c, loc l, ir_op op, value *a, value *b)
 {
     int int_left = a->type == T_I64 && b->type == T_F64;
     if (!int_left && !(a->type == T_F64 && b->type == T_I64))
         return NULL;
     ir_expr *i = int_left ? a->e : b->e, *d = int_left ? b->e : a->e;
-    if (!big_or_var(i) || !big_or_var(d))
+    if ((i->kind == E_CONST && !big_const(i)) || (d->kind == E_CONST && !big_const(d)))
         return NULL;
+    if (!c || !c->out)
+        return NULL;
+    i = read_again(c, l, i);
+    d = read_again(c, l, d);
     if (!int_left) /* d OP i as i OP' d */
         op = op == OP_CLT ? OP_CGT : op == OP_CLE ? OP_CGE : op == OP_CGT ? OP_CLT : op == OP_CGE ? OP_CLE : op;
     ir_expr *p = ir_cast(l, T_F64, i);
@@ -563,6 +581,15 @@ static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b);
 value *lw_py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
 {
     value *r = py_binop(c, l, op, a, b);
+    ztinfo *zt = a->kind == V_SCALAR && a->zt && b->kind == V_SCALAR && b->weak ? a->zt
+                       : b->kind == V_SCALAR && b->zt && a->kind == V_SCALAR && a->weak ? b->zt : NULL;
+    if (zt && r->kind == V_SCALAR && !r->weak && !r->wmix && r->type != T_BOOL) {
+        /* s * 2.0 is the Python float s * 2.0 when no iteration ran: checked where it matters */
+        value *m = lw_vnew(V_SCALAR, l);
+        *m = *r;
+        m->zt = zt;
+        r = m;
+    }
     if (r->kind == V_SCALAR && !r->weak && r->type != T_BOOL &&
         ((a->wmix && (b->weak || b->wmix)) || (b->wmix && (a->weak || a->wmix)))) {
         value *m = lw_vnew(V_SCALAR, l);
@@ -574,7 +601,6 @@ value *lw_py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
 }
 static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
 {
-    (void)c;
     if (a->kind == V_ERR || b->kind == V_ERR) /* an operand's error was reported (an overflow) */
         return &lw_ERRV;
     int isf = ir_type_is_float(a->type) || ir_type_is_float(b->type);
@@ -598,7 +624,7 @@ static value *py_binop(lctx *c, loc l, ir_op op, value *a, value *b)
             return lw_scalar(l, ir_const_i(l, T_BOOL, r), 1);
         }
         if (weak && ct == T_F64) {
-            ir_expr *exact = int_float_compare(l, op, a, b);
+            ir_expr *exact = int_float_compare(c, l, op, a, b);
             if (exact)
                 return lw_scalar(l, exact, 1);
         }

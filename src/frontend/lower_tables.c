@@ -14,14 +14,17 @@
  *                                               each index checked against its extent, negative
  *                                               ones from the end, as Python's)
  *     len(R)                                ->  R.tbl.rows
+ *     np.array(R), np.asarray(R)            ->  np.array(R.tbl).reshape(R.tbl.rows, R.tbl.cols)
+ *                                               (a table of no rows, 1-D in NumPy: a stop
+ *                                               before the statement)
  *
  * so its items are Python numbers, NumPy scalars or both, as stored (the run-time list's own
  * tracking: a repr of a number that may be either is refused where it would differ). E is a
  * number literal; N and M do not depend on the loop's variables (both int literals: only when a
  * cell is stored into; else the list known when compiling is kept). Only a name bound so once, by a
  * statement of a module's or a function's body, and used only in these forms afterwards (not
- * read by a def or lambda, not returned or passed whole, not iterated over, no row read alone) is
- * rewritten; any other table stays refused by lower_lists.c's message.
+ * read by a def or lambda, not returned, printed or passed whole, not iterated over, no row
+ * read alone) is rewritten; any other table stays refused by lower_lists.c's message.
  *
  * Requires: the module's AST as parsed. Establishes: the rewritten names are "R.tbl",
  * "R.tbl.rows", "R.tbl.cols", and R[i][j] of such a table is an A_SUBSCRIPT of R.tbl with two
@@ -116,7 +119,59 @@ static int is_len_of(ast *a, const char *r)
            is_name(VEC_AT(a->args, 0, ast *), r);
 }
 
-/* Whether every mention of r below a is a cell or len(r); rewrite them when doing. */
+/* np.array(R) or np.asarray(R), without a dtype */
+static int array_of(const ast *a, const char *r)
+{
+    return a && a->kind == A_CALL && a->a->kind == A_ATTR && a->a->a->kind == A_NAME &&
+           (strcmp(a->a->a->name, "np") == 0 || strcmp(a->a->a->name, "numpy") == 0) &&
+           (strcmp(a->a->name, "array") == 0 || strcmp(a->a->name, "asarray") == 0) && a->args.len == 1 &&
+           !a->kwargs.len && is_name(VEC_AT(a->args, 0, ast *), r);
+}
+
+/* Whether a statement's own expressions (not the statements of its body) hold np.array(r). */
+static int own_array_of(const ast *a, const char *r)
+{
+    if (!a)
+        return 0;
+    if (array_of(a, r))
+        return 1;
+    if (own_array_of(a->a, r) || own_array_of(a->b, r) || own_array_of(a->c, r))
+        return 1;
+    const vec *vs[] = {&a->args, &a->kwargs, &a->targets};
+    for (size_t k = 0; k < sizeof vs / sizeof *vs; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            if (own_array_of(VEC_AT(*vs[k], i, ast *), r))
+                return 1;
+    return 0;
+}
+
+/* Before each statement of stmts[from..] (at any depth) that makes np.array(r): a stop when the
+ * table has no rows, where NumPy's array is 1-D, of shape (0,), and the rewritten one would be
+ * (0, cols). */
+static void guard_arrays(vec *stmts, int from, const char *r)
+{
+    vec out = {0};
+    for (int i = 0; i < stmts->len; i++) {
+        ast *s = VEC_AT(*stmts, i, ast *);
+        if (i >= from) {
+            guard_arrays(&s->body, 0, r);
+            guard_arrays(&s->orelse, 0, r);
+        }
+        if (i >= from && own_array_of(s, r)) {
+            loc l = s->l;
+            const char *msg = arena_printf(&util_arena, "np.array() of the table '%s' with no rows is 1-D in NumPy, "
+                                           "of shape (0,); tylesc makes it (0, columns) and stops instead", r);
+            ast *stop = ast_raise(l, ast_call(l, ast_name(l, "ValueError"), ast_arglist(NULL, ast_str(l, msg))));
+            ast *none = ast_compare(l, ast_name(l, arena_printf(&util_arena, "%s.tbl.rows", r)), OP_EQ, ast_int(l, 0));
+            vec_push(&out, ast_if(l, none, ast_vec1(stop), (vec){0}));
+        }
+        vec_push(&out, s);
+    }
+    *stmts = out;
+}
+
+/* Whether every mention of r below a is a cell, len(r) or np.array(r); rewrite them when doing
+ * (np.array(r): np.array(R.tbl).reshape(R.tbl.rows, R.tbl.cols)). */
 static int uses_ok(ast *a, const char *r, int doing)
 {
     if (!a)
@@ -146,6 +201,17 @@ static int uses_ok(ast *a, const char *r, int doing)
             a->kind = A_NAME;
             a->l = l;
             a->name = arena_printf(&util_arena, "%s.tbl.rows", r);
+        }
+        return 1;
+    }
+    if (array_of(a, r)) {
+        if (doing) {
+            loc l = a->l;
+            ast *tbl = ast_name(l, arena_printf(&util_arena, "%s.tbl", r));
+            ast *flat = ast_call(l, a->a, ast_arglist(NULL, tbl));
+            ast *shape = ast_arglist(ast_arglist(NULL, ast_name(l, arena_printf(&util_arena, "%s.tbl.rows", r))),
+                                     ast_name(l, arena_printf(&util_arena, "%s.tbl.cols", r)));
+            *a = *ast_call(l, ast_attr(l, flat, "reshape"), shape);
         }
         return 1;
     }
@@ -204,6 +270,7 @@ static void try_table(vec *body, int at, int module)
         if (i > at && !uses_ok(b, r, 0))
             return;
     }
+    guard_arrays(body, at + 1, r);
     for (int i = at + 1; i < body->len; i++)
         uses_ok(VEC_AT(*body, i, ast *), r, 1);
     loc l = s->l;

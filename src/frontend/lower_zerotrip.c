@@ -54,6 +54,103 @@ int lw_loop_may_skip(ast *loop, ir_stmt *st, ast *condast)
     return !runs_once(st, condast) || leaves_here(&loop->body);
 }
 
+/* After a loop that may run no iteration: a scalar name that is a Python number at the entry
+ * and a NumPy scalar of the same type after the body (s = 0.0, then s = s + a[i]) is the Python
+ * number when range(n) is empty, the NumPy scalar otherwise. It stays the NumPy scalar (what
+ * the loop makes when it runs), with a flag set when no iteration ran (zt): where the two would
+ * behave differently (repr, a promotion: lw_zt_check), the program stops with a message then.
+ * Not for a loop that leaves early (break, continue), nor in a probe (types only). */
+static lctx *zt_ctx;
+static vec zt_all; /* ztinfo* made by this lowering */
+void lw_zerotrip_reset(lctx *c)
+{
+    zt_ctx = c;
+    zt_all = (vec){0};
+}
+
+void lw_scalars_after_loop(lctx *c, ast *loop, ast *condast, ir_stmt *st, vec *names, snapshot *entry)
+{
+    if (c->probing || runs_once(st, condast) || leaves_here(&loop->body))
+        return;
+    ztinfo *first = NULL;
+    for (int i = 0; i < names->len; i++) {
+        const char *n = VEC_AT(*names, i, const char *);
+        binding *x = lw_own(c, n), *e = lw_entry_of_in(c, entry, n);
+        if (!x || !e || x->kind != B_SCALAR || e->kind != B_SCALAR || x->dyn || e->dyn ||
+            x->var->type != e->var->type || x->weak || x->wmix || !(e->weak || e->wmix))
+            continue;
+        ztinfo *z = NEW(ztinfo);
+        if (first)
+            *z = *first;
+        else { /* one flag for the loop: true before it (st comes next), false after each iteration;
+                  a stand-in variable until a check uses it (no name or number taken before) */
+            static ir_program standin;
+            z->flag = ir_var_new(&standin, "tyl_zt_unused", NULL, T_BOOL, 0, 0);
+            z->used = NEW(int);
+            z->set = ir_stmt_new(S_ASSIGN, loop->l);
+            z->set->var = z->flag;
+            z->set->e = ir_const_i(loop->l, T_BOOL, 1);
+            lw_emit(c, z->set);
+            z->clear = ir_stmt_new(S_ASSIGN, loop->l);
+            z->clear->var = z->flag;
+            z->clear->e = ir_const_i(loop->l, T_BOOL, 0);
+            vec_push(&st->body, z->clear);
+            vec_push(&zt_all, z);
+            first = z;
+        }
+        z->line = loop->l.line;
+        z->name = n;
+        x->zt = z;
+    }
+}
+
+void lw_zt_check(loc l, value *m, const char *effect)
+{
+    ztinfo *z = m->zt;
+    if (!*z->used) {
+        *z->used = 1;
+        z->set->var = z->clear->var = lw_temp_scalar(zt_ctx, T_BOOL);
+    }
+    z->flag = z->set->var; /* shared by the loop's names */
+    const char *py = lw_kind_of(m->type) == 2 ? "float" : lw_kind_of(m->type) == 1 ? "int" : "bool";
+    const char *nm = z->name[0] == '@' ? "the attribute" : z->name;
+    lw_emit_raise(zt_ctx, l, ir_varref(l, z->flag),
+                  arena_printf(&util_arena, "the loop at line %d ran no iteration, so '%s' is still the "
+                               "Python %s it was before it, where the compiled program has the numpy.%s "
+                               "an iteration makes: %s; give it its type before the loop (%s = np.%s(...)) "
+                               "or convert it here with %s()", z->line, nm, py, ir_type_name(m->type),
+                               effect, nm, ir_type_name(m->type), py));
+}
+
+/* Take the statements of the flags no check used out of stmts (at any depth). */
+static void drop_unused(vec *stmts)
+{
+    int k = 0;
+    for (int i = 0; i < stmts->len; i++) {
+        ir_stmt *s = VEC_AT(*stmts, i, ir_stmt *);
+        int drop = 0;
+        for (int j = 0; j < zt_all.len && !drop; j++) {
+            ztinfo *z = VEC_AT(zt_all, j, ztinfo *);
+            drop = !*z->used && (s == z->set || s == z->clear);
+        }
+        if (drop)
+            continue;
+        drop_unused(&s->body);
+        drop_unused(&s->orelse);
+        stmts->items[k++] = s;
+    }
+    stmts->len = k;
+}
+
+void lw_zerotrip_finish(ir_program *p)
+{
+    int unused = 0;
+    for (int j = 0; j < zt_all.len; j++)
+        unused |= !*VEC_AT(zt_all, j, ztinfo *)->used;
+    if (unused)
+        drop_unused(&p->body);
+}
+
 /* After a loop's body (lowered into st, entry: the bindings at its entry; strmark: the run-time
  * strings there were before the body): a name bound to a string at the entry and to another
  * after one iteration (not read by the next: carry_values rejects that) keeps its entry string

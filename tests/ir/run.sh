@@ -45,6 +45,9 @@
 #   tmp_9 expanded to all planes (tmp_9_all, 'whole'), exchanged once for all of them.
 #   elems: element stores in loops at indices known when compiling are one-point sweeps
 #   (pass_elems), so a 1-D grid with element ghost copies and walls stays distributed.
+#   particles_list_operands (tests/programs): the list operands of constants in its time loop
+#   (the drag (0.999, 0.998), the walls [0.0, 0.0], the reflection [-1, -1]) are arrays made once
+#   before the program's statements, not allocated and filled at every step.
 #   TYLES_IR_UPDATE=1 rewrites the .expected files from the actual output, for review.
 set -u
 TYLESC=${1:-bin/tylesc}
@@ -72,6 +75,12 @@ check meshgrid_read_only/allocs "arrays allocated (u, v; not X, Y nor the linspa
 dump=$($TYLESC tests/ir/linspace_read_only.tyl --dump=inline) || { echo "FAIL linspace_read_only: tylesc failed"; exit 1; }
 check linspace_read_only/allocs "arrays allocated (not the grids x, xs, t, k)" "du g h odd q u0 w z" \
     "$(printf '%s\n' "$dump" | sed -n 's/^\([A-Za-z_0-9]*\) = alloc.*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
+
+# list operands of constants in a time loop are made once, before it: no array in the loop is
+# filled with constants only (a list with a run-time item, [0.0, -g * dt], still is)
+loop=$($TYLESC tests/programs/particles_list_operands.tyl --dump=copysem | sed -n '/^for step_it/,/^[^ ]/p' | sed '$d')
+check particles_list_operands/constant_lists "arrays filled with constants in the time loop" 0 \
+    "$(printf '%s\n' "$loop" | awk '/^ *tmp_[0-9]*\{[0-9, ]*\} = /{a=$1; sub(/\{.*/,"",a); v=$0; sub(/^[^=]*= /,"",v); n[a]++; if (v ~ /^-?[0-9.e+-]+$/) k[a]++} END{c=0; for (a in n) if (k[a]==n[a]) c++; print c}')"
 
 # pass_fuse marks a group whose targets share memory, and the kernel's pointers are then not
 # restrict (two restrict pointers to u would be undefined behaviour); other groups keep restrict
