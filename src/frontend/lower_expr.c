@@ -533,7 +533,8 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
             return v;
         }
     }
-    if (obj->kind == V_SCALAR && strcmp(a->name, "item") == 0) { /* u[i, j].item(), u.max().item() */
+    if (obj->kind == V_SCALAR && (strcmp(a->name, "item") == 0 || strcmp(a->name, "tolist") == 0)) {
+        /* u[i, j].item(), u.max().item(), u.sum().tolist() */
         value *v = lw_vnew(V_BUILTIN, a->l);
         v->str = a->name;
         v->self = obj;
