@@ -867,7 +867,8 @@ static value *m_copy(lctx *c, loc l, const char *f, value **v, args *a)
 static value *m_reduce(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)v;
-    if (a->self->kind == V_MASKED && !a->self->argw && (a->npos || a->nkw)) {
+    if (a->self->kind == V_MASKED && !a->self->argw && a->self->n != 1 && (a->npos || a->nkw)) {
+        /* F[m].mean(axis=0) of a mask of F's rows: lower_reduce.c */
         diag_error(l, "%s() of a boolean-mask selection takes no arguments", f);
         return &lw_ERRV;
     }
