@@ -406,7 +406,7 @@ with_items:
 
 with_item:
     test                                    { $$ = $1; }
-  | test AS expr                            { $$ = ast_other(@$, "with-as", no_stmts); $$->a = $1; }
+  | test AS expr                            { $$ = ast_other(@$, "with-as", no_stmts); $$->a = $1; $$->b = $3; }
   ;
 
 try_tail:

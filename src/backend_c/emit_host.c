@@ -323,8 +323,28 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
                  s->pspec[2], s->pspec[3], s->pspec[4]);
         return;
     case S_OS: {
+        if (s->init == IR_OS_PRINTTO && s->n >= 100) { /* print(..., file=f), f.write(s) */
+            emit_hline(c, ind, s->l);
+            emit_put(c, ind, "tyl_print_file(%d, %s);\n", s->n - 100, emit_W(s->l));
+            return;
+        }
         if (s->init == IR_OS_PRINTTO) {
             emit_put(c, ind, "tyl_print_stream(%d);\n", s->n);
+            return;
+        }
+        if (s->init == IR_OS_FCLOSE) {
+            emit_put(c, ind, "tyl_file_close(%d);\n", s->n);
+            return;
+        }
+        if (s->init >= IR_OS_FOPEN) { /* open(path, "w" or "a") */
+            strbuf b = {0};
+            if (s->sbuf)
+                sb_printf(&b, "tyl_str_get(%d)", s->sbuf);
+            else
+                emit_c_string(&b, s->str);
+            emit_hline(c, ind, s->l);
+            emit_put(c, ind, "tyl_file_open(%d, %s, %d, %s);\n", s->n, b.s, s->init == IR_OS_FAPPEND, emit_W(s->l));
+            sb_free(&b);
             return;
         }
         if (s->init >= IR_OS_ARGC) { /* sys.argv (tyl_argv.c) */

@@ -503,6 +503,20 @@ ast *ast_with(loc l, vec items, vec body)
                     it->a->a->kind == A_NAME &&
                     (strcmp(it->a->a->name, "np") == 0 || strcmp(it->a->a->name, "numpy") == 0);
     }
+    ast *it = items.len == 1 ? VEC_AT(items, 0, ast *) : NULL;
+    if (it && it->kind == A_OTHER_STMT && it->str && strcmp(it->str, "with-as") == 0 && it->a &&
+        it->a->kind == A_CALL && it->a->a->kind == A_NAME && strcmp(it->a->a->name, "open") == 0 && it->b &&
+        it->b->kind == A_NAME) {
+        /* with open(path, "w") as f: body  ->  f = open(path, "w"); body; f.close() (lower_sysos.c:
+         * the file is closed when the block ends normally; an exception ends the program) */
+        vec stmts = {0};
+        vec_push(&stmts, ast_assign(it->l, ast_vec1(it->b), it->a));
+        for (int i = 0; i < body.len; i++)
+            vec_push(&stmts, VEC_AT(body, i, ast *));
+        ast *f = ast_name(it->b->l, it->b->name);
+        vec_push(&stmts, ast_expr_stmt(l, ast_call(l, ast_attr(l, f, "close"), NULL)));
+        return ast_if(l, ast_bool(l, 1), stmts, (vec){0});
+    }
     if (!errstate)
         return ast_other(l, "with", body);
     return ast_if(l, ast_bool(l, 1), body, (vec){0});

@@ -751,7 +751,7 @@ static void lw_stmt_nested(lctx *c, ast *s)
         if (strcmp(s->str, "decorator") == 0 && lw_numba_decorator(c, s)) /* @njit: left out */
             break;
         diag_error(s->l, "'%s' statements are not supported in a stencil program%s", s->str,
-                   strcmp(s->str, "with") == 0 ? " (only 'with np.errstate(...)')" : "");
+                   strcmp(s->str, "with") == 0 ? " (only 'with np.errstate(...)' and 'with open(path, \"w\") as f')" : "");
         break;
     default: diag_error(s->l, "this statement is not supported in a stencil program"); break;
     }

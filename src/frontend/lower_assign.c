@@ -803,6 +803,15 @@ void lw_lower_assign(lctx *c, ast *s)
             ast *ti = VEC_AT(t->args, i, ast *);
             if (!items[i])
                 continue;
+            if (ti->kind == A_TUPLE && items[i]->kind == V_ARRAY) {
+                /* for (x, y), w in zip(points, weights): a row of an array unpacked, as a
+                 * for over the array's rows unpacks it (lw_bind_target) */
+                value *u = lw_unpack_array(c, ti->l, items[i], ti->args.len);
+                if (u && u->kind == V_ERR)
+                    continue;
+                if (u)
+                    items[i] = u;
+            }
             if (ti->kind == A_TUPLE && items[i]->kind == V_TUPLE && !items[i]->keys && !items[i]->cplx) {
                 /* (p, q), r = pairs[k]: the item's tuple bound to a hidden name, unpacked from it */
                 const char *h = arena_printf(&util_arena, "unpack.%d.%d", ti->l.line, ti->l.col);

@@ -245,7 +245,7 @@ static value *lower_print(lctx *c, ast *call)
             it->v = lw_pin_at(c, it->v, (int)(intptr_t)marks.items[i]);
     }
     const char *sep = " ", *end = "\n";
-    int to_stderr = 0;
+    int to_stderr = 0; /* or the stream of a file (100 + its number) */
     for (int k = 0; k < call->kwargs.len; k++) {
         ast *kw = VEC_AT(call->kwargs, k, ast *);
         if (!kw->name) {
@@ -267,9 +267,12 @@ static value *lower_print(lctx *c, ast *call)
         } else if (strcmp(kw->name, "file") == 0 && v->kind == V_MODULE &&
                    (strcmp(v->str, "sys.stderr") == 0 || strcmp(v->str, "sys.stdout") == 0)) {
             to_stderr = strcmp(v->str, "sys.stderr") == 0;
+        } else if (strcmp(kw->name, "file") == 0 && v->kind == V_MODULE && strcmp(v->str, "os.file") == 0) {
+            to_stderr = 100 + v->n; /* print(..., file=f), f = open(path, "w") */
         } else if (strcmp(kw->name, "flush") != 0) {
             diag_error(kw->l, "print() argument '%s' is not supported (sep= and end= take string "
-                              "literals, file= sys.stdout or sys.stderr)", kw->name);
+                              "literals, file= sys.stdout, sys.stderr or a file open() opened for "
+                              "writing)", kw->name);
             ok = 0;
         }
     }
@@ -321,7 +324,7 @@ static value *lower_print(lctx *c, ast *call)
         }
     }
     if (to_stderr)
-        lw_print_stream(c, l, 2);
+        lw_print_stream(c, l, to_stderr == 1 ? 2 : to_stderr);
     lw_emit(c, lw_print_variants(s, vals, 0));
     if (to_stderr)
         lw_print_stream(c, l, 1);
@@ -917,6 +920,37 @@ static const lw_builtin py_table[] = {
 #undef M1
 #undef M2
 
+/* f.write(s) of a file opened for writing (lower_sysos.c): print(s, end="") to the file's stream;
+ * s must be a string, as Python's write() takes only those */
+static value *file_write(lctx *c, value *fn, ast *call)
+{
+    loc l = call->l;
+    if (call->args.len != 1 || call->kwargs.len) {
+        diag_error(l, "write() takes exactly one argument (a string)");
+        return &lw_ERRV;
+    }
+    ast *arg = VEC_AT(call->args, 0, ast *);
+    lw_probe p;
+    lw_probe_begin(c, &p);
+    value *v = lw_expr(c, arg);
+    vkind k = v->kind;
+    const char *what = lw_vkind_desc(v);
+    lw_probe_end(c, &p);
+    if (k == V_ERR) {
+        lw_expr(c, arg); /* its diagnostics */
+        return &lw_ERRV;
+    }
+    if (k != V_STR && k != V_FSTR) {
+        diag_error(arg->l, "write() argument must be str, not %s", what);
+        return &lw_ERRV;
+    }
+    ast *pc = ast_call(l, ast_name(l, "print"), ast_arglist(ast_arglist(NULL, arg), ast_keyword(l, "end", ast_str(l, ""))));
+    lw_print_stream(c, l, 100 + fn->n);
+    value *r = lower_print(c, pc);
+    lw_print_stream(c, l, 1);
+    return r->kind == V_ERR ? r : lw_vnew(V_NONE, l);
+}
+
 value *lw_call_builtin(lctx *c, value *fn, ast *call)
 {
     if (!fn->self && (strcmp(fn->str, "list") == 0 || strcmp(fn->str, "tuple") == 0 ||
@@ -943,7 +977,10 @@ value *lw_call_builtin(lctx *c, value *fn, ast *call)
         return lw_numba_call(c, fn, call);
     if (strncmp(fn->str, "random.", 7) == 0)
         return lw_pyrandom_call(c, fn, call);
-    if (strncmp(fn->str, "sys.", 4) == 0 || strncmp(fn->str, "os.", 3) == 0)
+    if (!fn->self && strcmp(fn->str, "os.file.write") == 0)
+        return file_write(c, fn, call);
+    if ((!fn->self && strcmp(fn->str, "open") == 0) || strncmp(fn->str, "sys.", 4) == 0 ||
+        strncmp(fn->str, "os.", 3) == 0)
         return lw_sysos_call(c, fn, call);
     const char *f = fn->str;
     if (strncmp(f, "np.", 3) == 0 || fn->self)

@@ -775,8 +775,9 @@ int lw_plain_target_names(ast *t, vec *out)
  *     for comp.L.C.t in it:
  *         if cond: comp.L.C.append(elem)
  * (the target renamed: a comprehension's variables are its own). Only for one for clause,
- * then ifs, over range() of arguments that call nothing or a name (the iterable was looked at
- * once already); NULL when the comprehension is not of that form. */
+ * then ifs, over range() of arguments that call nothing, a name or another expression that calls
+ * nothing (a[:, 1]: the iterable was looked at once already); NULL when the comprehension is not
+ * of that form. */
 static value *runtime_comprehension(lctx *c, ast *a)
 {
     if (!a->args.len || VEC_AT(a->args, 0, ast *)->kind != A_FOR)
@@ -786,7 +787,7 @@ static value *runtime_comprehension(lctx *c, ast *a)
             return NULL;
     ast *cl = VEC_AT(a->args, 0, ast *), *it = cl->a;
     int unbound;
-    int pure = it->kind == A_NAME ||
+    int pure = it->kind == A_NAME || (it->kind != A_CALL && !lw_has_call(it)) ||
                (it->kind == A_CALL && it->a->kind == A_NAME && strcmp(it->a->name, "range") == 0 &&
                 !lw_lookup(c, "range", &unbound) && !it->kwargs.len);
     for (int i = 0; pure && it->kind == A_CALL && i < it->args.len; i++)

@@ -91,12 +91,32 @@ value *lw_dict_literal(lctx *c, ast *a)
 }
 
 /* d[k] with k a number known only when running (w[dE] of a table of acceptance probabilities,
- * dE an int or a float): the keys ints or bools (|key| <= 2**53, so that a float k equals one
+ * dE an int or a float), or a string built then (the keys strings): the keys ints or bools (|key| <= 2**53, so that a float k equals one
  * exactly as Python's == says), the values what lw_choose_item chooses from. Python's KeyError
  * when k equals no key, else the value at the key k equals. NULL when the dict or k is not of
  * that form. */
 static value *runtime_key(lctx *c, loc l, value *d, value *k)
 {
+    if (k->kind == V_FSTR && d->n > 0 && lw_choosable(d->items, d->n, 0)) {
+        /* results[best], best = min(results, key=results.get): a string built at run time, the
+         * keys strings, compared with it in turn (Python's KeyError when none is equal) */
+        for (int i = 0; i < d->n; i++)
+            if (d->keys[i]->kind != V_STR)
+                return NULL;
+        ir_expr *pos = lw_I64(l, -1);
+        for (int i = d->n - 1; i >= 0; i--) {
+            value *eq = lw_str_equal(c, l, k, d->keys[i]);
+            pos = ir_select(l, T_I64, eq->e, lw_I64(l, i), pos);
+        }
+        ir_var *pv = lw_temp_scalar(c, T_I64);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+        as->var = pv;
+        as->e = pos;
+        lw_emit(c, as);
+        lw_emit_raise(c, l, ir_bin(l, OP_CLT, T_BOOL, ir_varref(l, pv), lw_I64(l, 0), 0),
+                      "KeyError: a key that is not in the dict");
+        return lw_choose_item(c, l, ir_varref(l, pv), d->items, d->n);
+    }
     if (k->kind != V_SCALAR || k->mixed || d->n == 0 || !lw_choosable(d->items, d->n, 0))
         return NULL;
     int64_t x;

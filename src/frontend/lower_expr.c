@@ -224,7 +224,7 @@ value *lw_read_name(lctx *c, ast *a)
         static const char *builtins[] = {"range", "print", "int", "float", "abs", "min", "max",
                                          "len", "bool", "round", "slice", "list", "tuple", "sum",
                                          "zip", "enumerate", "all", "any", "pow", "divmod", "sorted",
-                                         "complex", "dict", NULL};
+                                         "complex", "dict", "open", NULL};
         for (const char **p = builtins; *p; p++)
             if (strcmp(*p, a->name) == 0) {
                 value *v = lw_vnew(V_BUILTIN, a->l);
@@ -247,7 +247,7 @@ value *lw_read_name(lctx *c, ast *a)
         /* Python built-ins that a stencil program cannot use yet: say so rather than calling
          * them undefined, which would send the user looking for a typo. */
         static const char *unsupported[] = {"set", "map", "filter", "reversed",
-                                            "any", "all", "isinstance", "open", "input",
+                                            "any", "all", "isinstance", "input",
                                             "iter", "next", "type", "getattr", "setattr", "super", "object",
                                             "hash", "id", "chr", "ord", "hex", "oct", "bin",
                                             "callable", "vars", "dir", "locals", "globals", "frozenset",
@@ -261,7 +261,7 @@ value *lw_read_name(lctx *c, ast *a)
                            a->name);
                 diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, pow, divmod, min, max, sorted, "
                                     "len, bool, round, slice, list, tuple, dict, sum, zip, enumerate, "
-                                    "str, repr, format");
+                                    "str, repr, format, open (for writing)");
                 return &lw_ERRV;
             }
         diag_error(a->l, "name '%s' is not defined", a->name);
@@ -534,7 +534,8 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
             return v;
         }
     }
-    if (obj->kind == V_SCALAR && strcmp(a->name, "item") == 0) { /* u[i, j].item(), u.max().item() */
+    if (obj->kind == V_SCALAR && (strcmp(a->name, "item") == 0 || strcmp(a->name, "tolist") == 0)) {
+        /* u[i, j].item(), u.max().item(), u.sum().tolist() */
         value *v = lw_vnew(V_BUILTIN, a->l);
         v->str = a->name;
         v->self = obj;

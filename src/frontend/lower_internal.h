@@ -500,6 +500,7 @@ const lw_builtin *lw_argmax_find(const char *name, int method);
  * reshape's copy of a named array is not bound to a name */
 const lw_builtin *lw_reshape_find(const char *name, int method);
 void lw_reshape_bind_check(lctx *c, const value *v, const char *name);
+value *lw_join_rows(lctx *c, loc l, const char *f, value *x, int merge);
 ast *lw_unravelled(lctx *c, ast *e);
 /* views with axes of extent 1 the array lacks (x.reshape(n, 1) of an (n,) array): indexing them
  * (NULL when base has none) and storing through them (0 when target has none) */

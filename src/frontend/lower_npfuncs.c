@@ -730,6 +730,35 @@ static value *np_join(lctx *c, loc l, const char *f, value **v, args *a)
         }
         return lw_copy_of(c, l, v[0]);
     }
+    if (v[0]->kind == V_ARRAY && strcmp(k, "column_stack") != 0) {
+        /* np.vstack(rows), np.concatenate(blocks), np.hstack(pieces) of a list appended in a
+         * loop or built by a comprehension over an array (passed as the array of its items), or
+         * of an array: the sub-arrays along axis 0 joined. vstack: rows of a 2-D array are that
+         * array, blocks of a 3-D one merge their first two axes, numbers make a column;
+         * concatenate (axis 0) and hstack: the first two axes merge (hstack of numbers: a copy) */
+        value *x = v[0];
+        int64_t ax = 0;
+        if (k[0] == 'c' && given(v[1]) && (!lw_const_int_arg(v[1], "axis", &ax) || ax != 0)) {
+            if (v[1]->kind != V_ERR)
+                diag_error(v[1]->l, "np.concatenate() of an array or of a list built at run time is "
+                                    "supported along axis 0");
+            return &lw_ERRV;
+        }
+        if (k[0] == 'c' && x->rank < 2) {
+            diag_error(x->l, "zero-dimensional arrays cannot be concatenated");
+            return &lw_ERRV;
+        }
+        if (k[0] == 'h' && x->rank > 2) {
+            diag_error(x->l, "np.hstack() of a %d-D array or of a list of %d-D arrays built at run time "
+                             "is not supported (only of 1-D arrays or of numbers)", x->rank, x->rank - 1);
+            return &lw_ERRV;
+        }
+        if (x->rank == 1)
+            return k[0] == 'v' ? lw_join_rows(c, l, f, x, 0) : lw_copy_of(c, l, x);
+        if (k[0] == 'v' && x->rank == 2)
+            return lw_copy_of(c, l, x);
+        return lw_join_rows(c, l, f, x, 1);
+    }
     if (!array_items(c, v[0], f, &items, &n))
         return &lw_ERRV;
     int64_t axis = k[0] == 'v' ? 0 : 0;

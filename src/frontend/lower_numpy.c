@@ -867,7 +867,8 @@ static value *m_copy(lctx *c, loc l, const char *f, value **v, args *a)
 static value *m_reduce(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)v;
-    if (a->self->kind == V_MASKED && !a->self->argw && (a->npos || a->nkw)) {
+    if (a->self->kind == V_MASKED && !a->self->argw && a->self->n != 1 && (a->npos || a->nkw)) {
+        /* F[m].mean(axis=0) of a mask of F's rows: lower_reduce.c */
         diag_error(l, "%s() of a boolean-mask selection takes no arguments", f);
         return &lw_ERRV;
     }
@@ -919,12 +920,58 @@ static value *m_item(lctx *c, loc l, const char *f, value **v, args *a)
     r->s = t == T_I64 ? x->s : NULL;
     return r;
 }
+/* x.tolist(): Python numbers (x.item() of each element) in nested lists, for arrays whose
+ * extents are known when compiling and small (printed: print(hist.tolist())); a NumPy scalar's
+ * is its Python number */
+static value *tolist(lctx *c, loc l, value *x)
+{
+    if (x->kind == V_SCALAR) {
+        ir_type t = x->type == T_BOOL ? T_BOOL : ir_type_is_float(x->type) ? T_F64 : T_I64;
+        value *r = lw_scalar(l, x->type == t ? x->e : ir_cast(l, t, x->e), 1);
+        r->s = t == T_I64 ? x->s : NULL;
+        return r;
+    }
+    int64_t k;
+    value *u = lw_unpack_array(c, l, x, sym_is_const(x->sh[0], &k) ? (int)k : 0);
+    if (!u || u->kind == V_ERR)
+        return &lw_ERRV;
+    for (int i = 0; i < u->n; i++) {
+        u->items[i] = tolist(c, l, u->items[i]);
+        if (u->items[i]->kind == V_ERR)
+            return &lw_ERRV;
+    }
+    u->is_list = 1;
+    return u;
+}
+static value *m_tolist(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)f, (void)v;
+    value *x = a->self;
+    int64_t size = 1, k;
+    int known = x->kind == V_SCALAR;
+    if (x->kind == V_ARRAY && x->rank >= 1) {
+        known = 1;
+        for (int d = 0; known && d < x->rank; d++)
+            known = x->sh[d] && sym_is_const(x->sh[d], &k) && (size *= k) <= 256;
+    }
+    if (a->npos || a->nkw) {
+        diag_error(l, "tolist() takes no arguments");
+        return &lw_ERRV;
+    }
+    if (!known || lw_is_complex(x)) {
+        diag_error(l, "tolist() is supported for a real number and for a real array of at most 256 "
+                      "elements whose shape is known when compiling (print the array itself, or "
+                      "index it, otherwise)");
+        return &lw_ERRV;
+    }
+    return tolist(c, l, x);
+}
 #define MRED(n) {n, {"axis", "dtype", "out", "keepdims", "where"}, 0, m_reduce}
 #define MREDC(n) {n, {"axis", "out", "keepdims", "where"}, 0, m_reduce}
 static const lw_builtin method_table[] = {
     {"copy", {NULL}, 0, m_copy}, MRED("sum"), MREDC("max"), MREDC("min"), MRED("mean"), MREDC("any"),
     MREDC("all"), MRED("prod"), {"cumsum", {"axis", "dtype"}, 0, m_cumsum}, {"cumprod", {"axis"}, 0, m_cumprod}, {"astype", {"dtype"}, 1, m_astype},
-    {"clip", {"min", "max"}, 0, m_clip}, {"item", {"*"}, 0, m_item},
+    {"clip", {"min", "max"}, 0, m_clip}, {"item", {"*"}, 0, m_item}, {"tolist", {"*"}, 0, m_tolist},
 };
 #undef MRED
 #undef MREDC

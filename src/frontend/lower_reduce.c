@@ -58,6 +58,68 @@ static value *reduce_masked(lctx *c, loc l, const char *kind, value *x)
 }
 static value *reduce(lctx *c, loc l, const char *kind, value *x) { return reduce_sel(c, l, kind, x, 0); }
 
+/* F[m].sum(axis=0) / mean / max / min, m a 1-D mask of F's rows (k-means centroids
+ * points[labels == j].mean(axis=0)): NumPy reduces the (count, ...) selection along its first
+ * axis, adding row after row into each column (not pairwise); here F's rows with the unselected
+ * ones replaced by the reduction's neutral element (-0.0 for a float sum: x + -0.0 is x, even for
+ * x = -0.0), reduced along axis 0 in order. No row: a sum is 0 (of NumPy's +0.0 identity), a mean
+ * 0 / 0 (nan), a max or min NumPy's ValueError. */
+static value *masked_rows_axis0(lctx *c, loc l, const char *kind, value *x)
+{
+    int mx = strcmp(kind, "max") == 0 || strcmp(kind, "amax") == 0;
+    int mn = strcmp(kind, "min") == 0 || strcmp(kind, "amin") == 0;
+    int mean = strcmp(kind, "mean") == 0;
+    value *src = x->self;
+    ir_type t = src->type;
+    if (mean && !ir_type_is_float(t)) { /* NumPy's mean of integers adds them as float64 */
+        value *f = lw_vnew(V_ARRAY, l);
+        *f = *src;
+        f->fresh = NULL;
+        f->e = ir_cast(l, T_F64, src->e);
+        f->type = t = T_F64;
+        src = f;
+    }
+    ir_expr *fill;
+    if (mx || mn) {
+        if (ir_type_is_float(t))
+            fill = ir_const_f(l, t, mx ? -INFINITY : INFINITY);
+        else if (t == T_BOOL)
+            fill = ir_const_i(l, t, mx ? 0 : 1);
+        else
+            fill = ir_const_i(l, t, t == T_I32 ? (mx ? INT32_MIN : INT32_MAX) : (mx ? INT64_MIN : INT64_MAX));
+    } else
+        fill = ir_type_is_float(t) ? ir_const_f(l, t, -0.0) : ir_const_i(l, t, 0);
+    /* x->mask is the row mask repeated along the other axes (F's shape) */
+    value *w = lw_where3(c, l, x->mask, src, lw_scalar(l, fill, 0));
+    if (w->kind == V_ERR)
+        return &lw_ERRV;
+    value *r = reduce_axis(c, l, mean ? "sum" : kind, w, 0, 0);
+    value *rows = x->mask; /* the rows selected: the mask's first column */
+    while (r->kind != V_ERR && rows->kind == V_ARRAY && rows->rank > 1)
+        rows = lw_fix_axis(c, l, rows, rows->rank - 1, lw_I64(l, 0));
+    value *count = r->kind == V_ERR || rows->kind == V_ERR ? &lw_ERRV : reduce(c, l, "sum", rows);
+    if (count->kind == V_ERR)
+        return &lw_ERRV;
+    ir_expr *none = ir_bin(l, OP_CEQ, T_BOOL, count->e, lw_I64(l, 0), 0);
+    if (mx || mn) {
+        lw_emit_raise(c, l, none, arena_printf(&util_arena, "ValueError: zero-size array to reduction operation "
+                                               "%s which has no identity", mx ? "maximum" : "minimum"));
+        return r;
+    }
+    value *o = lw_vnew(V_ARRAY, l);
+    *o = *r;
+    o->fresh = NULL;
+    if (mean) {
+        ir_type acc = t == T_F32 ? T_F32 : T_F64;
+        o->e = ir_bin(l, OP_TRUEDIV, acc, ir_cast(l, acc, r->e), ir_cast(l, acc, count->e), 0);
+        o->type = acc;
+    } else if (ir_type_is_float(t))
+        o->e = ir_select(l, t, none, ir_const_f(l, t, 0.0), r->e);
+    else
+        return r;
+    return lw_copy_of(c, l, o);
+}
+
 /* np.any / np.all of a whole array x: the true (any) or false (all) elements counted, so that
  * an empty array gives False and True as NumPy's do, where a max or min of bools (as they were)
  * is NumPy's error for no element. */
@@ -774,6 +836,10 @@ static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self
                 return &lw_ERRV;
         return lw_array_literal(c, l, &(args){.pos = &row, .npos = 1}, 0);
     }
+    if (x->kind == V_MASKED && !x->argw && x->n == 1 && x->self->rank >= 2 && !keepdims && v[1]->kind == V_SCALAR &&
+        !ir_type_is_float(v[1]->type) && ir_expr_const_int(v[1]->e, &ax0) && (ax0 == 0 || ax0 == -x->self->rank) &&
+        strcmp(kind, "prod") != 0 && strcmp(kind, "any") != 0 && strcmp(kind, "all") != 0)
+        return masked_rows_axis0(c, l, kind, x);
     if (x->kind != V_ARRAY) {
         diag_error(x->l, "%s() with axis= takes an array, not %s", fname, lw_vkind_desc(x));
         return &lw_ERRV;

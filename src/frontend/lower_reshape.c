@@ -507,6 +507,32 @@ static value *reshape(lctx *c, loc l, const char *f, value *x, value **items, in
     return r;
 }
 
+/* x (an array of rank >= 1) as a copy of shape (first * second, rest...) when merge, else with
+ * an axis of extent 1 after its last (as_column): the joins of an array taken as the sequence of
+ * its sub-arrays along axis 0 (np.vstack/np.concatenate/np.hstack of a list built at run time,
+ * lower_npfuncs.c). */
+value *lw_join_rows(lctx *c, loc l, const char *f, value *x, int merge)
+{
+    value *items[IR_MAX_RANK];
+    int n = 0;
+    if (merge) {
+        items[n] = lw_scalar(l, ir_bin(l, OP_MUL, T_I64, x->len[0], x->len[1], 0), 0);
+        items[n++]->s = x->sh[0] && x->sh[1] ? sym_prod(x->sh[0], x->sh[1]) : NULL;
+    } else {
+        items[n] = lw_scalar(l, x->len[0], 0);
+        items[n++]->s = x->sh[0];
+    }
+    for (int d = merge ? 2 : 1; d < x->rank; d++) {
+        items[n] = lw_scalar(l, x->len[d], 0);
+        items[n++]->s = x->sh[d];
+    }
+    if (!merge) {
+        items[n] = lw_scalar(l, lw_I64(l, 1), 0);
+        items[n++]->s = sym_const(1);
+    }
+    return reshape(c, l, f, x, items, n, 1);
+}
+
 static value *np_reshape(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;

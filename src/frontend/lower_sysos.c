@@ -14,7 +14,13 @@
  *                          IndexError and ValueError; the program then takes positional arguments;
  *   os.path.join(a, b, ...) a string (run-time parts too: f"u_{n:04d}.npy"), Python's rule: a
  *                          part starting with '/' restarts, a '/' is added unless the path so far
- *                          is empty or ends with one.
+ *                          is empty or ends with one;
+ *   open(path, "w" / "a")  a file for writing (a V_MODULE "os.file" whose n is its number k, from
+ *                          1): S_OS IR_OS_FOPEN on rank 0 (Python's OSError when it cannot be
+ *                          opened), f.write(s) and print(..., file=f) print to its stream 100 + k
+ *                          (lower_builtins.c), f.close() and the end of a `with open(...) as f:`
+ *                          block (ast.c) IR_OS_FCLOSE; files still open are closed at the end.
+ *                          Reading files is refused.
  *
  * typing and __future__ are imported for annotations, which are not run (annotations are left
  * out); their names in a computation are errors. Other names of these modules are located
@@ -27,10 +33,14 @@
 static const char *SUPPORTED = "supported from sys and os: sys.exit, sys.argv, sys.stdout.flush, os.makedirs, "
                                "os.mkdir, os.path.join, os.path.exists, os.path.isdir, os.path.isfile";
 
+enum { MAX_FILES = 4096 }; /* open() calls in a program (libtyles' table) */
+static int nfiles;
+
 int lw_is_sysos_module(const char *name)
 {
     return strcmp(name, "sys") == 0 || strcmp(name, "os") == 0 || strcmp(name, "os.path") == 0 ||
            strcmp(name, "sys.stdout") == 0 || strcmp(name, "sys.stderr") == 0 || strcmp(name, "typing") == 0 ||
+           strcmp(name, "os.file") == 0 ||
            strcmp(name, "__future__") == 0 || strncmp(name, "typing.", 7) == 0 || strncmp(name, "__future__.", 11) == 0;
 }
 
@@ -69,6 +79,15 @@ value *lw_sysos_attr(value *mod, ast *a)
     } else if (strcmp(m, "sys.stdout") == 0 || strcmp(m, "sys.stderr") == 0) {
         if (strcmp(n, "flush") == 0)
             return builtin(l, m, n);
+    } else if (strcmp(m, "os.file") == 0) { /* a file open() opened for writing */
+        if (strcmp(n, "write") == 0 || strcmp(n, "close") == 0 || strcmp(n, "flush") == 0) {
+            value *b = builtin(l, m, n);
+            b->n = mod->n;
+            return b;
+        }
+        diag_error(a->a ? loc_span(a->a->l, l) : l, "'%s' of a file is not supported (files are written: "
+                   "write(), close(), flush(), print(..., file=f))", n);
+        return &lw_ERRV;
     } else if (strcmp(m, "os") == 0) {
         if (strcmp(n, "path") == 0)
             return module(l, "os.path");
@@ -336,6 +355,46 @@ void lw_print_stream(lctx *c, loc l, int fd)
     lw_emit(c, s);
 }
 
+/* open(path, mode): a file for writing, its number k in a V_MODULE "os.file" */
+static value *file_open(lctx *c, loc l, args *a)
+{
+    value *path = a->npos > 0 ? a->pos[0] : NULL, *mode = a->npos > 1 ? a->pos[1] : NULL;
+    for (int k = 0; k < a->nkw; k++) {
+        if (strcmp(a->kwname[k], "mode") == 0 && !mode)
+            mode = a->kw[k];
+        else if (strcmp(a->kwname[k], "file") == 0 && !path)
+            path = a->kw[k];
+        else if (strcmp(a->kwname[k], "encoding") != 0 && strcmp(a->kwname[k], "newline") != 0) {
+            diag_error(a->kwast[k]->l, "open() takes the path, mode=, encoding= and newline= here, not %s=",
+                       a->kwname[k]);
+            return &lw_ERRV;
+        }
+    }
+    if (!path || a->npos > 2) {
+        diag_error(l, "open() takes the path and a mode");
+        return &lw_ERRV;
+    }
+    const char *m = mode ? (mode->kind == V_STR ? mode->str : NULL) : "r";
+    if (!m || (strcmp(m, "w") && strcmp(m, "a") && strcmp(m, "wt") && strcmp(m, "at"))) {
+        diag_error(mode ? mode->l : l, "open() is supported for writing text (mode 'w' or 'a'), not %s",
+                   m ? arena_printf(&util_arena, "mode '%s'", m) : "a mode known only when running");
+        return &lw_ERRV;
+    }
+    if (nfiles >= MAX_FILES) {
+        diag_error(l, "more than %d open() calls in a program are not supported", MAX_FILES);
+        return &lw_ERRV;
+    }
+    ir_stmt *s = ir_stmt_new(S_OS, l);
+    s->init = m[0] == 'a' ? IR_OS_FAPPEND : IR_OS_FOPEN;
+    s->n = ++nfiles;
+    if (!path_arg(c, s, "open", path))
+        return &lw_ERRV;
+    lw_emit(c, s);
+    value *f = module(l, "os.file");
+    f->n = s->n;
+    return f;
+}
+
 value *lw_sysos_call(lctx *c, value *fn, ast *call)
 {
     const char *f = fn->str;
@@ -343,6 +402,21 @@ value *lw_sysos_call(lctx *c, value *fn, ast *call)
     args a = lw_args(c, call);
     if (lw_any_err(&a))
         return &lw_ERRV;
+    if (strcmp(f, "open") == 0)
+        return file_open(c, l, &a);
+    if (strcmp(f, "os.file.close") == 0 || strcmp(f, "os.file.flush") == 0) {
+        if (a.npos || a.nkw) {
+            diag_error(l, "%s() takes no arguments", f + 8);
+            return &lw_ERRV;
+        }
+        if (f[8] == 'c') { /* flush: nothing (the file is written at every print) */
+            ir_stmt *s = ir_stmt_new(S_OS, l);
+            s->init = IR_OS_FCLOSE;
+            s->n = fn->n;
+            lw_emit(c, s);
+        }
+        return lw_vnew(V_NONE, l);
+    }
     if (strcmp(f, "sys.exit") == 0) {
         if (a.nkw || a.npos > 1) {
             diag_error(l, "sys.exit() takes at most one positional argument");

@@ -281,7 +281,10 @@ enum { IR_OS_MAKEDIRS, IR_OS_MKDIR, IR_OS_EXISTS, IR_OS_ISDIR, IR_OS_ISFILE,
        IR_OS_ARGV,    /* run-time string sbuf = sys.argv[e] (IndexError outside it) */
        IR_OS_STRINT,  /* var (int64) = int(run-time string sbuf), Python's ValueError */
        IR_OS_STRFLOAT,/* var (float64) = float(run-time string sbuf) */
-       IR_OS_STREQ    /* var (bool) = run-time string sbuf == str (NULL: run-time string n) */ };
+       IR_OS_STREQ,   /* var (bool) = run-time string sbuf == str (NULL: run-time string n) */
+       IR_OS_FOPEN,   /* open(path, "w") as file n (1..): print's stream 100 + n writes to it */
+       IR_OS_FAPPEND, /* open(path, "a") as file n */
+       IR_OS_FCLOSE   /* file n closed (no path) */ };
 
 /* S_PRINT item flags. */
 enum {

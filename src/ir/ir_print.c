@@ -213,7 +213,19 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
     case S_OS: {
         static const char *op[] = {"os.makedirs", "os.mkdir", "os.path.exists", "os.path.isdir", "os.path.isfile"};
         if (s->init == IR_OS_PRINTTO) {
-            fprintf(o, "print to %s", s->n == 2 ? "stderr" : "stdout");
+            if (s->n >= 100)
+                fprintf(o, "print to file%d", s->n - 100);
+            else
+                fprintf(o, "print to %s", s->n == 2 ? "stderr" : "stdout");
+            break;
+        }
+        if (s->init >= IR_OS_FOPEN) {
+            if (s->init == IR_OS_FCLOSE)
+                fprintf(o, "close file%d", s->n);
+            else if (s->str)
+                fprintf(o, "file%d = open(\"%s\", \"%s\")", s->n, s->str, s->init == IR_OS_FAPPEND ? "a" : "w");
+            else
+                fprintf(o, "file%d = open(str%d, \"%s\")", s->n, s->sbuf, s->init == IR_OS_FAPPEND ? "a" : "w");
             break;
         }
         if (s->init >= IR_OS_ARGC) {

@@ -159,7 +159,9 @@ static void vstmt(ir_stmt *s, int loops)
             vexpr(s->e2, -1, l);
         break;
     case S_OS:
-        CHECK(s->str || s->sbuf || s->init == IR_OS_PRINTTO || s->init == IR_OS_ARGC, "an os call without a path");
+        CHECK(s->str || s->sbuf || s->init == IR_OS_PRINTTO || s->init == IR_OS_ARGC || s->init == IR_OS_FCLOSE,
+              "an os call without a path");
+        CHECK(s->init < IR_OS_FOPEN || s->n > 0, "a file call without its file's number");
         CHECK(s->init < IR_OS_EXISTS || s->init >= IR_OS_PRINTTO || (s->var && s->var->type == T_BOOL), "a path test without its bool");
         CHECK((s->init != IR_OS_ARGC && s->init != IR_OS_STRINT) || (s->var && s->var->type == T_I64),
               "len(sys.argv) or int() of a string without its int64");

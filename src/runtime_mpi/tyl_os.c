@@ -1,6 +1,7 @@
 /* tyl_os.c: the few calls of Python's sys and os modules that simulation scripts make around
  * their computation: sys.exit, os.makedirs / os.mkdir for an output folder, os.path.exists /
- * isdir / isfile to test for one.
+ * isdir / isfile to test for one, and the text files open(path, "w") writes (print's stream
+ * 100 + k writes to file k, tyl_print.c).
  *
  * The file system is touched by rank 0 alone and its answer broadcast, so every rank takes the
  * same branch and stops together (a collective call, from the main thread). Errors are Python's
@@ -112,4 +113,53 @@ _Noreturn void tyl_sys_exit(int64_t status, const char *msg)
     }
     int st = tyl_rt_finalize(); /* 1 when printed output was lost */
     exit((int)(status & 0xff) ? (int)(status & 0xff) : st);
+}
+
+/* ---- files open() opened for writing: rank 0's FILE *, by the program's number for them ------ */
+
+enum { MAX_FILES = 4096 };
+static FILE *files[MAX_FILES + 1];
+static unsigned char is_open[MAX_FILES + 1]; /* on every rank: a write to a closed file stops all */
+
+void tyl_file_open(int k, const char *path, int append, const char *where)
+{
+    int e = 0;
+    if (k < 1 || k > MAX_FILES)
+        tyl_rt_error_all(where, "internal error: file number %d out of range", k);
+    if (tyl_rt_rank_ == 0) {
+        if (files[k]) /* opened again (a loop): Python closed the old one when its name was rebound */
+            fclose(files[k]);
+        files[k] = fopen(path, append ? "a" : "w");
+        e = files[k] ? 0 : errno;
+    }
+    e = from_rank0(e);
+    if (e)
+        tyl_rt_error_all(where, "%s: [Errno %d] %s: '%s'", os_error_name(e), e, strerror(e), path);
+    is_open[k] = 1;
+}
+
+void tyl_file_close(int k)
+{
+    if (k < 1 || k > MAX_FILES)
+        return;
+    is_open[k] = 0;
+    if (files[k]) {
+        fclose(files[k]);
+        files[k] = NULL;
+    }
+}
+
+void tyl_print_file(int k, const char *where)
+{
+    if (k < 1 || k > MAX_FILES || !is_open[k])
+        tyl_rt_error_all(where, "ValueError: I/O operation on closed file.");
+    tyl_print_stream(100 + k);
+}
+
+FILE *tyl_file_stream_(int k) { return k >= 1 && k <= MAX_FILES ? files[k] : NULL; }
+
+void tyl_files_close_(void)
+{
+    for (int k = 1; k <= MAX_FILES; k++)
+        tyl_file_close(k);
 }

@@ -228,7 +228,8 @@ void tyl_print_bool(bool v)
     tyl_print_str(v ? "True" : "False");
 }
 
-/* print(..., file=sys.stderr) writes its lines to stderr (fd 2) */
+/* print(..., file=sys.stderr) writes its lines to stderr (fd 2), print(..., file=f) and f.write()
+ * to the file open() opened as number k (100 + k, tyl_os.c) */
 static int print_fd = 1;
 void tyl_print_stream(int fd) { print_fd = fd; }
 
@@ -237,10 +238,16 @@ void tyl_print_end(const char *end)
     if (tyl_rt_rank_ != 0)
         return;
     line_append(end, strlen(end));
-    FILE *out = print_fd == 2 ? stderr : stdout;
+    FILE *out = print_fd == 2 ? stderr : print_fd >= 100 ? tyl_file_stream_(print_fd - 100) : stdout;
+    if (!out) {
+        fflush(stdout);
+        fprintf(stderr, "ValueError: I/O operation on closed file.\n");
+        exit(1);
+    }
     if (line_len)
         fwrite(line, 1, line_len, out);
-    fflush(out);
+    if (print_fd < 100)
+        fflush(out);
     line_len = 0;
 }
 

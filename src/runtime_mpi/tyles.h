@@ -154,6 +154,13 @@ TYL_NORETURN void tyl_sys_exit(int64_t status, const char *msg);
 void tyl_os_mkdir(const char *path, int parents, int exist_ok, const char *where);
 /* os.path.exists (kind 0), isdir (1), isfile (2), as rank 0 finds it. Collective. */
 int tyl_os_path_test(const char *path, int kind);
+/* open(path, "w") (append 0) or "a" (1) as file k (1..4096) on rank 0, Python's OSError stopping
+ * every rank (collective); print's stream 100 + k then writes to it; tyl_file_close(k) closes it
+ * (rank 0; nothing when it is not open). */
+void tyl_file_open(int k, const char *path, int append, const char *where);
+void tyl_file_close(int k);
+/* print's stream set to file k; Python's ValueError when it is closed (collective) */
+void tyl_print_file(int k, const char *where);
 
 /* A tiled kernel's per-thread scratch tile (tyl_group.c): 64-byte aligned; a MemoryError at
  * WHERE when it cannot be had. */
@@ -661,7 +668,8 @@ void tyl_print_bool(bool v);         /* True / False */
 void tyl_print_float32(float v);     /* str(np.float32): shortest digits that round-trip */
 char *tyl_repr_float32(char *buf, float v);
 void tyl_print_end(const char *end); /* appends end ("\n" by default) and flushes the line */
-void tyl_print_stream(int fd);      /* print's stream: 1 stdout, 2 stderr (print(..., file=sys.stderr)) */
+void tyl_print_stream(int fd);      /* print's stream: 1 stdout, 2 stderr (print(..., file=sys.stderr)),
+                                       100 + k file k (tyl_file_open) */
 /* print(a, b, ...) of scalars and strings, sep " ", end "\n": one kind a value, 's' a string,
  * 'i' an int64_t, 'u' a uint64_t, 'f' a double, 'g' a float32 (passed as double), 'b' a bool (passed as int). */
 void tyl_print_line(const char *kinds, ...);
