@@ -107,20 +107,102 @@ static int want_huge(void)
     return want;
 }
 
+/* Where a large array starts (h116, issue 14). AMD Zen's L1 data cache predicts a load's way
+ * from an 8-bit hash (the "utag") of linear-address bits 12-27; two lines of one set with the
+ * same utag do not stay in the L1 together (Lipp et al., "Take A Way", AsiaCCS 2020). Two
+ * 2 MiB-aligned arrays a multiple of 256 MiB apart have equal bits 0-27 at equal indices, so a
+ * sweep reading u[i] and writing un[i] evicts one with the other all along: the time-tiled
+ * Jacobi 3-D f64 256^3 at 2 threads took 1.45x the time that way (bench/RESULTS.md h112, h116),
+ * whatever the physical pages. So a large array's start keeps SEP_BYTES, modulo UTAG_PERIOD,
+ * from every other live large array's start (SEP covers the stencil's plane offsets); where the
+ * system's placement does not, the array is allocated again with SLACK_BYTES more and starts
+ * that many 2 MiB pages in (address space only: the pages before and after it are never
+ * touched). Most arrays never move. Addresses only: the values are the same. */
+#define UTAG_PERIOD ((uintptr_t)256 << 20)
+#define SEP_BYTES ((uintptr_t)16 << 20)
+#define SLACK_BYTES ((size_t)32 << 20)
+#define MAX_BIG 256
+
+static struct {
+    char *data;
+    void *mem; /* what aligned_alloc returned: data, or below it by a multiple of 2 MiB */
+} big[MAX_BIG];
+static int n_big;
+static atomic_flag big_lock = ATOMIC_FLAG_INIT;
+
+static void lock_big(void)
+{
+    while (atomic_flag_test_and_set_explicit(&big_lock, memory_order_acquire))
+        ;
+}
+static void unlock_big(void) { atomic_flag_clear_explicit(&big_lock, memory_order_release); }
+
+/* the least distance, modulo UTAG_PERIOD, from p to a live large array's start (caller locks) */
+static uintptr_t utag_gap(const char *p)
+{
+    uintptr_t least = UTAG_PERIOD / 2;
+    for (int i = 0; i < n_big; i++) {
+        uintptr_t d = ((uintptr_t)p - (uintptr_t)big[i].data) & (UTAG_PERIOD - 1);
+        if (d > UTAG_PERIOD / 2)
+            d = UTAG_PERIOD - d;
+        if (d < least)
+            least = d;
+    }
+    return least;
+}
+
+static void *alloc_huge(size_t n)
+{
+    void *p = aligned_alloc(HUGE_BYTES, n), *mem = p;
+    char *data = p;
+    lock_big();
+    if (p && n_big < MAX_BIG && utag_gap(data) < SEP_BYTES && n <= SIZE_MAX - SLACK_BYTES) {
+        void *q = aligned_alloc(HUGE_BYTES, n + SLACK_BYTES);
+        if (q) { /* the first 2 MiB step into q that keeps SEP_BYTES, else the farthest */
+            free(p);
+            mem = q;
+            data = q;
+            uintptr_t best = utag_gap(data);
+            for (size_t off = HUGE_BYTES; best < SEP_BYTES && off <= SLACK_BYTES; off += HUGE_BYTES) {
+                uintptr_t g = utag_gap((char *)q + off);
+                if (g > best)
+                    best = g, data = (char *)q + off;
+            }
+        }
+    }
+    if (p && n_big < MAX_BIG) {
+        big[n_big].data = data;
+        big[n_big++].mem = mem;
+    }
+    unlock_big();
+#ifdef MADV_HUGEPAGE
+    if (data)
+        (void)madvise(data, n, MADV_HUGEPAGE); /* advice only: failure leaves 4 KiB pages */
+#endif
+    return data;
+}
+
 void *tyl_mem_alloc(size_t bytes)
 {
-    if (bytes >= HUGE_BYTES && bytes <= SIZE_MAX - HUGE_BYTES && want_huge()) {
-        size_t n = (bytes + HUGE_BYTES - 1) & ~(HUGE_BYTES - 1);
-        void *p = aligned_alloc(HUGE_BYTES, n);
-#ifdef MADV_HUGEPAGE
-        if (p)
-            (void)madvise(p, n, MADV_HUGEPAGE); /* advice only: failure leaves 4 KiB pages */
-#endif
-        return p;
-    }
+    if (bytes >= HUGE_BYTES && bytes <= SIZE_MAX - HUGE_BYTES && want_huge())
+        return alloc_huge((bytes + HUGE_BYTES - 1) & ~(HUGE_BYTES - 1));
     return aligned_alloc(64, bytes ? (bytes + 63) & ~(size_t)63 : 64);
 }
-void tyl_mem_free(void *p) { free(p); }
+
+void tyl_mem_free(void *p)
+{
+    if (p && !((uintptr_t)p & (HUGE_BYTES - 1))) {
+        lock_big();
+        for (int i = 0; i < n_big; i++)
+            if (big[i].data == p) {
+                p = big[i].mem;
+                big[i] = big[--n_big];
+                break;
+            }
+        unlock_big();
+    }
+    free(p);
+}
 void tyl_mem_to_host(void *dst, const void *src, size_t bytes) { memcpy(dst, src, bytes); }
 void tyl_mem_from_host(void *dst, const void *src, size_t bytes) { memcpy(dst, src, bytes); }
 

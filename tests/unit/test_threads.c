@@ -11,10 +11,13 @@
  *    or more (short rows: the partly written lines at their ends cost more than streaming saves);
  *  - tyl_stream_f64/f32 (tyles.h: non-temporal stores, the unaligned ends one element at a
  *    time) copy every element bit for bit whatever the length and the destination's alignment,
- *    and write nothing outside [dst, dst + n).
+ *    and write nothing outside [dst, dst + n);
+ *  - tyl_mem_alloc does not start a large array a multiple of 256 MiB from another live one
+ *    (AMD Zen's L1 way predictor: tyl_mem_host.c), even where the system would place it so.
  * Prints "ok NAME" / "FAIL NAME ..." lines (tests/unit/run.sh counts them). */
 #define _DEFAULT_SOURCE
 #include <omp.h>
+#include <sys/mman.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,8 +269,61 @@ static void test_stream_copy(void)
     check(!bad32, "stream/copy_f32_every_offset", "an element differs or a guard was written");
 }
 
+/* Arrange that the system's next placement of an 8 MiB array lies exactly 256 MiB below a live
+ * one (a PROT_NONE spacer in between, found by probing with aligned_alloc as tyl_mem_alloc
+ * calls it), then check that tyl_mem_alloc starts it at least 16 MiB (modulo 256 MiB) away,
+ * that it and its neighbour hold what is written, and that both free. */
+static void test_large_apart(void)
+{
+    const size_t n = (size_t)8 << 20, hp = (size_t)2 << 20, period = (size_t)256 << 20;
+    char *a = tyl_mem_alloc(n), *b = NULL, detail[160] = "";
+    void *spacer[8];
+    size_t spacer_n[8];
+    int ns = 0, arranged = 0;
+    for (; a && ns < 8 && !arranged; ns++) {
+        void *probe = aligned_alloc(hp, n);
+        uintptr_t at = (uintptr_t)probe; /* where the next one of its size goes */
+        free(probe);
+        if (!at || at >= (uintptr_t)a)
+            break;
+        size_t d = ((uintptr_t)a - at) % period;
+        if (!d) {
+            arranged = 1;
+            break;
+        }
+        spacer_n[ns] = period - d;
+        spacer[ns] = mmap(NULL, spacer_n[ns], PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (spacer[ns] == MAP_FAILED)
+            break;
+    }
+    int ok = arranged;
+    if (!arranged)
+        snprintf(detail, sizeof detail, "could not place a probe 256 MiB below the first array");
+    else {
+        b = tyl_mem_alloc(n);
+        size_t d = b ? (size_t)(a - b) % period : 0;
+        if (d > period / 2)
+            d = period - d;
+        ok = b && d >= ((size_t)16 << 20) && !((uintptr_t)b & (hp - 1));
+        if (!ok)
+            snprintf(detail, sizeof detail, "second array at %p, %zu MiB (modulo 256) from the first at %p",
+                     (void *)b, d >> 20, (void *)a);
+        for (size_t i = 0; ok && i < n; i += 4096)
+            b[i] = (char)(i >> 12), a[i] = (char)~(i >> 12);
+        for (size_t i = 0; ok && i < n; i += 4096)
+            ok = b[i] == (char)(i >> 12) && a[i] == (char)~(i >> 12);
+    }
+    tyl_mem_free(b);
+    tyl_mem_free(a);
+    for (int i = 0; i < ns; i++)
+        if (spacer[i] != MAP_FAILED)
+            munmap(spacer[i], spacer_n[i]);
+    check(ok, "large_arrays_apart_modulo_256mib", detail);
+}
+
 int main(void)
 {
+    test_large_apart();
     test_stream_rows();
     test_stream_copy();
     test_rows();
