@@ -8,7 +8,9 @@
 #                   MPI_Init (seen in /proc: more than one thread): mpirun forwards it to them
 #                   too, before their handler exists (it killed the job with status 138, 2 runs
 #                   of 2). Then 4 -> 1; same result as the uninterrupted run.
-#   tylesrun-grow-shrink  2 -> 4 -> 1 asked through `tylesrun --rescale M --in-process`
+#   (a grow then a shrink asked through `tylesrun --rescale M --in-process`, in one launch, was
+#   checked here too, 2 -> 4 -> 1: it is the campaign's rescale/0, 2 -> 3 -> 1, which every make
+#   check runs: tests/campaign/run.sh)
 # Usage: tests/elastic/rescale_faults.sh [REPO_ROOT]; ROUNDS=N (default 3: the crash it guards
 # against came 2 runs in 3, so 3 rounds miss it 1 time in 27), KEEP=1 keeps the
 # scratch folder. Exit status 1 if a check fails.
@@ -100,29 +102,8 @@ for i in 1 2; do
     ok "$c (SIGUSR1 to mpirun $sent times while new ranks started, same result)"
 done
 
-# Through tylesrun: 2 -> 4 -> 1 with `tylesrun --rescale M --in-process` (which now writes the
-# request file and sends no signal); one launch, same result. (That a second request is refused
-# while the first is pending is checked against a fake job in tylesrun_selftest.sh, where the
-# timing is under control.)
-c=tylesrun-grow-shrink d=$T/$c
-rm -rf "$d"; mkdir -p "$d"
-(cd "$d" && exec timeout -k 5 "$LIMIT" "$ROOT/bin/tylesrun" --checkpoint-dir=ck --checkpoint-every=500 -np 2 \
-    "$P" "${ARGS[@]}") >"$d/out" 2>"$d/err" </dev/null &
-tpid=$!
-ln -s ck/events.log "$d/ev"
-client() { (cd "$d" && "$ROOT/bin/tylesrun" --rescale "$1" --in-process --checkpoint-dir=ck) >>"$d/client.out" 2>&1; }
-if ! wait_event "$c" ' ckpt-write '; then
-    wait "$tpid"; bad "$c" "ended before its first checkpoint" "$d/err"
-elif ! client 4 || ! wait_event "$c" ' rescale from=2 to=4 '; then
-    wait "$tpid"; bad "$c" "no grow to 4 ranks" "$d/client.out" "$d/err" "$d/ev"
-else
-    sleep 0.2
-    client 1
-    if finished "$c" ' rescale from=4 to=1 ' ' done ranks=1$' ' finished attempts=1 restarts=0$'; then
-        [ "$(grep -c ' launch ' "$d/ev")" -eq 1 ] && ok "$c (2 -> 4 -> 1 through tylesrun, same result)" ||
-            bad "$c" "expected one launch" "$d/ev"
-    fi
-fi
+# The same through `tylesrun --rescale M --in-process` (2 -> 3 -> 1, one launch, same result):
+# tests/campaign/run.sh's rescale/0, in every campaign (make check-campaign).
 
 echo "rescale faults: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -27,7 +27,8 @@
 #                     and the error message, nothing saved
 #   signal/*          SIGUSR2 to mpirun, SIGTERM to one rank process: exit 75 after a
 #                     checkpoint, --restart on another rank count finishes identically
-#   rescale/NtoM      RESCALE file + SIGUSR1 to mpirun mid-run: in-process shrink or grow,
+#   rescale/NtoM      RESCALE file + SIGUSR1 to mpirun mid-run: in-process shrink or grow (4to2,
+#                     3to1, 1to2; 2 -> 4: rescale_faults.sh),
 #                     "rescale from=N to=M" in the event log, same result
 #   links/*, full-disk/*, lock/*, shapes/forged, progress/restart   see section 6
 # Usage: [TYLESC_FLAGS=--target=cuda] tests/elastic/run.sh [REPO_ROOT]  (default: the current folder); needs bin/tylesc and
@@ -556,8 +557,10 @@ started() {
 # big_like CASE_DIR ROUTINE: .npy identical to big_base
 big_same() { same_npy "$1" "$T/$S/big_base" "$T/$S/$2"; }
 if has $S && [ "$BIGOK" = 1 ]; then
-    # SIGUSR2 to mpirun (forwarded to the ranks), 3 ranks, then --restart on 2
-    for sc in "usr2 3 2" "term 2 4"; do
+    # SIGUSR2 to mpirun (forwarded to the ranks), 3 ranks, then --restart on 2; SIGTERM to a rank
+    # of 2, then --restart on 1 (on 4 before: its 4500 steps polled on both cores; a restart
+    # 2 -> 4 is roundtrip/stencil2d_odd/2to4's)
+    for sc in "usr2 3 2" "term 2 1"; do
         set -- $sc
         c=sig_$1 d=$T/$S/sig_$1
         bg $S $c "$2" "${BIG[@]}" --checkpoint-every=500 --checkpoint-dir=ck
@@ -589,7 +592,11 @@ if has $S && [ "$BIGOK" = 1 ]; then
     # running ones): a step gets ~20x slower unless the job starts with mpi_yield_when_idle, as
     # tylesrun starts it.
     BGMCA="--mca mpi_yield_when_idle 1"
-    for sc in "4 2" "3 1" "1 2" "2 4"; do
+    # (2 -> 4, the rest of the run on 4 ranks, was here too: a grow to 4 by RESCALE and SIGUSR1
+    # on this program and size is tests/elastic/rescale_faults.sh's, five runs, and a run that
+    # finishes on 4 ranks after a grow is grow_shrink.sh's staggered_while 3 -> 1 -> 4; its
+    # 4500 steps on 4 ranks polled on both cores, 75 s beside make check's other suites)
+    for sc in "4 2" "3 1" "1 2"; do
         set -- $sc
         c=rescale_$1to$2 d=$T/$S/rescale_$1to$2
         bg $S $c "$1" "${BIG[@]}" --checkpoint-every=500 --checkpoint-dir=ck
