@@ -155,6 +155,15 @@ static void emit_str_build(ectx *c, int ind, ir_stmt *s)
     }
 }
 
+/* An S_OS statement's path: a string built at run time (its buffer) or the input's literal. */
+static void os_path(strbuf *b, const ir_stmt *s)
+{
+    if (s->sbuf)
+        sb_printf(b, "tyl_str_get(%d)", s->sbuf);
+    else
+        emit_c_string(b, s->str);
+}
+
 int (*emit_stmt_hook)(ectx *c, int ind, ir_stmt *s);
 
 void emit_stmt(ectx *c, int ind, ir_stmt *s)
@@ -338,10 +347,7 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         }
         if (s->init >= IR_OS_FOPEN) { /* open(path, "w" or "a") */
             strbuf b = {0};
-            if (s->sbuf)
-                sb_printf(&b, "tyl_str_get(%d)", s->sbuf);
-            else
-                emit_c_string(&b, s->str);
+            os_path(&b, s);
             emit_hline(c, ind, s->l);
             emit_put(c, ind, "tyl_file_open(%d, %s, %d, %s);\n", s->n, b.s, s->init == IR_OS_FAPPEND, emit_W(s->l));
             sb_free(&b);
@@ -366,10 +372,7 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
             return;
         }
         strbuf b = {0};
-        if (s->sbuf)
-            sb_printf(&b, "tyl_str_get(%d)", s->sbuf);
-        else
-            emit_c_string(&b, s->str);
+        os_path(&b, s);
         emit_hline(c, ind, s->l);
         if (s->init <= IR_OS_MKDIR)
             emit_put(c, ind, "tyl_os_mkdir(%s, %d, %d, %s);\n", b.s, s->init == IR_OS_MAKEDIRS, s->n, emit_W(s->l));

@@ -90,6 +90,19 @@ value *lw_dict_literal(lctx *c, ast *a)
     return d;
 }
 
+/* d's item at the position pos computes (-1: no key matched, Python's KeyError), pos read once. */
+static value *item_at(lctx *c, loc l, ir_expr *pos, value *d)
+{
+    ir_var *pv = lw_temp_scalar(c, T_I64);
+    ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+    as->var = pv;
+    as->e = pos;
+    lw_emit(c, as);
+    lw_emit_raise(c, l, ir_bin(l, OP_CLT, T_BOOL, ir_varref(l, pv), lw_I64(l, 0), 0),
+                  "KeyError: a key that is not in the dict");
+    return lw_choose_item(c, l, ir_varref(l, pv), d->items, d->n);
+}
+
 /* d[k] with k a number known only when running (w[dE] of a table of acceptance probabilities,
  * dE an int or a float), or a string built then (the keys strings): the keys ints or bools (|key| <= 2**53, so that a float k equals one
  * exactly as Python's == says), the values what lw_choose_item chooses from. Python's KeyError
@@ -108,14 +121,7 @@ static value *runtime_key(lctx *c, loc l, value *d, value *k)
             value *eq = lw_str_equal(c, l, k, d->keys[i]);
             pos = ir_select(l, T_I64, eq->e, lw_I64(l, i), pos);
         }
-        ir_var *pv = lw_temp_scalar(c, T_I64);
-        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
-        as->var = pv;
-        as->e = pos;
-        lw_emit(c, as);
-        lw_emit_raise(c, l, ir_bin(l, OP_CLT, T_BOOL, ir_varref(l, pv), lw_I64(l, 0), 0),
-                      "KeyError: a key that is not in the dict");
-        return lw_choose_item(c, l, ir_varref(l, pv), d->items, d->n);
+        return item_at(c, l, pos, d);
     }
     if (k->kind != V_SCALAR || k->mixed || d->n == 0 || !lw_choosable(d->items, d->n, 0))
         return NULL;
@@ -137,14 +143,7 @@ static value *runtime_key(lctx *c, loc l, value *d, value *k)
         ir_expr *key = fl ? ir_const_f(l, T_F64, (double)x) : lw_I64(l, x);
         pos = ir_select(l, T_I64, ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, kv), key, 0), lw_I64(l, i), pos);
     }
-    ir_var *pv = lw_temp_scalar(c, T_I64);
-    as = ir_stmt_new(S_ASSIGN, l);
-    as->var = pv;
-    as->e = pos;
-    lw_emit(c, as);
-    lw_emit_raise(c, l, ir_bin(l, OP_CLT, T_BOOL, ir_varref(l, pv), lw_I64(l, 0), 0),
-                  "KeyError: a key that is not in the dict");
-    return lw_choose_item(c, l, ir_varref(l, pv), d->items, d->n);
+    return item_at(c, l, pos, d);
 }
 
 /* ---- dicts built from pairs: dict(...), {k: v for ...} ---------------------------------- */

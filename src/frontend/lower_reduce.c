@@ -17,6 +17,19 @@ static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, 
 
 /* sum, max, min, mean, norm of a whole array: an S_REDUCE into a new scalar. */
 
+/* The element a reduction of kind max (mx), min (mn) or sum leaves unchanged, of type t; a float
+ * sum's is fzero (+0.0, or -0.0 where x + -0.0 must stay x for x = -0.0). */
+static ir_expr *neutral_fill(loc l, ir_type t, int mx, int mn, double fzero)
+{
+    if (!mx && !mn)
+        return ir_type_is_float(t) ? ir_const_f(l, t, fzero) : ir_const_i(l, t, 0);
+    if (ir_type_is_float(t))
+        return ir_const_f(l, t, mx ? -INFINITY : INFINITY);
+    if (t == T_BOOL)
+        return ir_const_i(l, t, mx ? 0 : 1);
+    return ir_const_i(l, t, t == T_I32 ? (mx ? INT32_MIN : INT32_MAX) : (mx ? INT64_MIN : INT64_MAX));
+}
+
 /* A reduction of a[m]: the unselected elements are the reduction's identity (0 for sums, -inf
  * or the type's least value for max, ...), and max/min of an empty selection is NumPy's error;
  * mean divides by the number selected (0/0 is nan, as NumPy's mean of an empty array). */
@@ -26,16 +39,7 @@ static value *reduce_masked(lctx *c, loc l, const char *kind, value *x)
     int mn = strcmp(kind, "min") == 0 || strcmp(kind, "amin") == 0;
     int mean = strcmp(kind, "mean") == 0;
     ir_type t = x->self->type;
-    ir_expr *fill;
-    if (mx || mn) {
-        if (ir_type_is_float(t))
-            fill = ir_const_f(l, t, mx ? -INFINITY : INFINITY);
-        else if (t == T_BOOL)
-            fill = ir_const_i(l, t, mx ? 0 : 1);
-        else
-            fill = ir_const_i(l, t, t == T_I32 ? (mx ? INT32_MIN : INT32_MAX) : (mx ? INT64_MIN : INT64_MAX));
-    } else
-        fill = ir_type_is_float(t) ? ir_const_f(l, t, 0.0) : ir_const_i(l, t, 0);
+    ir_expr *fill = neutral_fill(l, t, mx, mn, 0.0);
     value *w = lw_where3(c, l, x->mask, x->self, lw_scalar(l, fill, 0));
     if (w->kind == V_ERR)
         return &lw_ERRV;
@@ -79,16 +83,7 @@ static value *masked_rows_axis0(lctx *c, loc l, const char *kind, value *x)
         f->type = t = T_F64;
         src = f;
     }
-    ir_expr *fill;
-    if (mx || mn) {
-        if (ir_type_is_float(t))
-            fill = ir_const_f(l, t, mx ? -INFINITY : INFINITY);
-        else if (t == T_BOOL)
-            fill = ir_const_i(l, t, mx ? 0 : 1);
-        else
-            fill = ir_const_i(l, t, t == T_I32 ? (mx ? INT32_MIN : INT32_MAX) : (mx ? INT64_MIN : INT64_MAX));
-    } else
-        fill = ir_type_is_float(t) ? ir_const_f(l, t, -0.0) : ir_const_i(l, t, 0);
+    ir_expr *fill = neutral_fill(l, t, mx, mn, -0.0);
     /* x->mask is the row mask repeated along the other axes (F's shape) */
     value *w = lw_where3(c, l, x->mask, src, lw_scalar(l, fill, 0));
     if (w->kind == V_ERR)
