@@ -54,8 +54,10 @@ void tyl_argv_push_(const char *arg);
 
 /* Discard any partially assembled print line (tyl_print.c); used by tyl_rt_finalize. */
 void tyl_print_reset_(void);
-FILE *tyl_file_stream_(int k); /* tyl_os.c: file k open() opened (rank 0), NULL when closed */
-void tyl_files_close_(void);    /* tyl_os.c: the files still open, closed at the end */
+/* tyl_print.c: file k open() opened (tyl_file_open, tyl_os.c): rank 0's stream, NULL on the
+ * others; 1 when k is out of range */
+int tyl_print_file_opened_(int k, FILE *f);
+void tyl_files_close_(void);    /* tyl_print.c: the files still open, closed at the end */
 /* The text tyl_print_array prints (malloc'd) on rank 0, NULL elsewhere; collective. */
 char *tyl_print_array_text_(const tyl_array *a, int repr);
 

@@ -115,51 +115,20 @@ _Noreturn void tyl_sys_exit(int64_t status, const char *msg)
     exit((int)(status & 0xff) ? (int)(status & 0xff) : st);
 }
 
-/* ---- files open() opened for writing: rank 0's FILE *, by the program's number for them ------ */
-
-enum { MAX_FILES = 4096 };
-static FILE *files[MAX_FILES + 1];
-static unsigned char is_open[MAX_FILES + 1]; /* on every rank: a write to a closed file stops all */
+/* ---- files open() opened for writing (the table of their streams is print's, tyl_print.c) ---- */
 
 void tyl_file_open(int k, const char *path, int append, const char *where)
 {
     int e = 0;
-    if (k < 1 || k > MAX_FILES)
-        tyl_rt_error_all(where, "internal error: file number %d out of range", k);
+    FILE *f = NULL;
+    tyl_file_close(k); /* opened again (a loop): Python closed the old one when its name was rebound */
     if (tyl_rt_rank_ == 0) {
-        if (files[k]) /* opened again (a loop): Python closed the old one when its name was rebound */
-            fclose(files[k]);
-        files[k] = fopen(path, append ? "a" : "w");
-        e = files[k] ? 0 : errno;
+        f = fopen(path, append ? "a" : "w");
+        e = f ? 0 : errno;
     }
     e = from_rank0(e);
     if (e)
         tyl_rt_error_all(where, "%s: [Errno %d] %s: '%s'", os_error_name(e), e, strerror(e), path);
-    is_open[k] = 1;
-}
-
-void tyl_file_close(int k)
-{
-    if (k < 1 || k > MAX_FILES)
-        return;
-    is_open[k] = 0;
-    if (files[k]) {
-        fclose(files[k]);
-        files[k] = NULL;
-    }
-}
-
-void tyl_print_file(int k, const char *where)
-{
-    if (k < 1 || k > MAX_FILES || !is_open[k])
-        tyl_rt_error_all(where, "ValueError: I/O operation on closed file.");
-    tyl_print_stream(100 + k);
-}
-
-FILE *tyl_file_stream_(int k) { return k >= 1 && k <= MAX_FILES ? files[k] : NULL; }
-
-void tyl_files_close_(void)
-{
-    for (int k = 1; k <= MAX_FILES; k++)
-        tyl_file_close(k);
+    if (tyl_print_file_opened_(k, f))
+        tyl_rt_error_all(where, "internal error: file number %d out of range", k);
 }

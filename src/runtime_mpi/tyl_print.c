@@ -229,16 +229,53 @@ void tyl_print_bool(bool v)
 }
 
 /* print(..., file=sys.stderr) writes its lines to stderr (fd 2), print(..., file=f) and f.write()
- * to the file open() opened as number k (100 + k, tyl_os.c) */
+ * to the file open() opened as number k (100 + k; tyl_file_open, tyl_os.c, opens it) */
 static int print_fd = 1;
 void tyl_print_stream(int fd) { print_fd = fd; }
+
+enum { MAX_FILES = 4096 };
+static FILE *files[MAX_FILES + 1];           /* rank 0's streams */
+static unsigned char is_open[MAX_FILES + 1]; /* on every rank: a write to a closed file stops all */
+
+int tyl_print_file_opened_(int k, FILE *f)
+{
+    if (k < 1 || k > MAX_FILES)
+        return 1;
+    files[k] = f;
+    is_open[k] = 1;
+    return 0;
+}
+
+void tyl_file_close(int k)
+{
+    if (k < 1 || k > MAX_FILES)
+        return;
+    is_open[k] = 0;
+    if (files[k]) {
+        fclose(files[k]);
+        files[k] = NULL;
+    }
+}
+
+void tyl_print_file(int k, const char *where)
+{
+    if (k < 1 || k > MAX_FILES || !is_open[k])
+        tyl_rt_error_all(where, "ValueError: I/O operation on closed file.");
+    tyl_print_stream(100 + k);
+}
+
+void tyl_files_close_(void)
+{
+    for (int k = 1; k <= MAX_FILES; k++)
+        tyl_file_close(k);
+}
 
 void tyl_print_end(const char *end)
 {
     if (tyl_rt_rank_ != 0)
         return;
     line_append(end, strlen(end));
-    FILE *out = print_fd == 2 ? stderr : print_fd >= 100 ? tyl_file_stream_(print_fd - 100) : stdout;
+    FILE *out = print_fd == 2 ? stderr : print_fd >= 100 ? files[print_fd - 100] : stdout;
     if (!out) {
         fflush(stdout);
         fprintf(stderr, "ValueError: I/O operation on closed file.\n");
