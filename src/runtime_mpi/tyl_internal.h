@@ -201,7 +201,7 @@ typedef struct tyl_ck_opts {
     char **argv;               /* the command line, NULL-terminated */
 } tyl_ck_opts;
 extern tyl_ck_opts tyl_ck_opts_;
-/* NumPy's name of a dtype ("float64"). */
+/* NumPy's name of a dtype ("float64"); tyl_rt_error.c. */
 const char *tyl_dtype_name_(tyl_dtype t);
 /* The program's parameters as tyl_rt_init received them. */
 tyl_param *tyl_rt_params_(int *n);

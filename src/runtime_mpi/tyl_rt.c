@@ -147,24 +147,6 @@ static void check_budget(void *data, tyl_block *blk, size_t cap, size_t bytes, i
                  mem_amount(a2, (double)held + (double)cap), mem_amount(a3, (double)lim), why);
 }
 
-const char *tyl_dtype_name_(tyl_dtype t)
-{
-    switch (t) {
-    case TYL_BOOL: return "bool";
-    case TYL_INT32: return "int32";
-    case TYL_INT64: return "int64";
-    case TYL_FLOAT32: return "float32";
-    case TYL_FLOAT64: return "float64";
-    case TYL_INT8: return "int8";
-    case TYL_UINT8: return "uint8";
-    case TYL_INT16: return "int16";
-    case TYL_UINT16: return "uint16";
-    case TYL_UINT32: return "uint32";
-    case TYL_UINT64: return "uint64";
-    }
-    return "?";
-}
-
 tyl_array *tyl_alloc(tyl_dtype dt, int rank, const int64_t *shape, int init, const char *where)
 {
     return tyl_alloc_l(dt, rank, shape, init, NULL, where);

@@ -364,3 +364,23 @@ void tyl_rt_error_linger_(void)
     for (int i = 0; i < 10000; i++)
         nap();
 }
+
+/* The NumPy name of a dtype, for the messages of every layer (here at the bottom, so that
+ * printing and npy files do not call up into tyl_rt.c for it). */
+const char *tyl_dtype_name_(tyl_dtype t)
+{
+    switch (t) {
+    case TYL_BOOL: return "bool";
+    case TYL_INT32: return "int32";
+    case TYL_INT64: return "int64";
+    case TYL_FLOAT32: return "float32";
+    case TYL_FLOAT64: return "float64";
+    case TYL_INT8: return "int8";
+    case TYL_UINT8: return "uint8";
+    case TYL_INT16: return "int16";
+    case TYL_UINT16: return "uint16";
+    case TYL_UINT32: return "uint32";
+    case TYL_UINT64: return "uint64";
+    }
+    return "?";
+}
