@@ -30,6 +30,11 @@ Header comments recognised in a program's leading comment block:
   # argv: 48 0.25              positional arguments, given to both runs (sys.argv[1:])
   # tolerance: 1e-12           float arrays and floats in stdout compare with
                                this relative tolerance instead of bitwise
+  # tolerance: 1e-12 of the largest
+                               arrays compare within 1e-12 of the largest magnitude
+                               of each NumPy array (an FFT's rounding: an element
+                               that is 0 in exact arithmetic is a few 1e-16 of the
+                               largest, not of itself); stdout as above
   # tylesc-flags: --time-tile=4
                                compiler options for this program, after
                                --tylesc-flags (programs and error tests)
@@ -386,6 +391,22 @@ def load_npy(path_or_bytes, name, who):
         raise TestFailure("%s: %s output %s is not a valid .npy file: %s" % (name, who, name, e))
 
 
+class ScaledTolerance(float):
+    """A relative tolerance of the largest magnitude of each array ('# tolerance: T of the
+    largest'); in stdout, an ordinary relative tolerance."""
+
+
+def parse_tolerance(text):
+    m = re.match(r"^(\S+)(\s+of the largest)?$", text)
+    try:
+        t = float(m.group(1)) if m else None
+    except ValueError:
+        t = None
+    if t is None:
+        raise TestFailure("bad '# tolerance:' header %r" % text)
+    return ScaledTolerance(t) if m.group(2) else t
+
+
 def compare_arrays(name, ref, got, tol):
     """Return None if equal, else (reason, detail)."""
     if ref.dtype != got.dtype:
@@ -395,7 +416,11 @@ def compare_arrays(name, ref, got, tol):
     a = np.ascontiguousarray(ref)
     b = np.ascontiguousarray(got)
     if tol is not None and a.dtype.kind in "fc":
-        close = np.isclose(a, b, rtol=tol, atol=0.0, equal_nan=True)
+        atol = 0.0
+        if isinstance(tol, ScaledTolerance) and a.size:
+            finite = np.abs(a[np.isfinite(a)])
+            atol = tol * float(finite.max()) if finite.size else 0.0
+        close = np.isclose(a, b, rtol=tol, atol=atol, equal_nan=True)
         # treat bit-identical values (e.g. same-signed infinities) as close
         close |= (a == b)
         diff = ~close
@@ -420,7 +445,8 @@ def compare_arrays(name, ref, got, tol):
             detail += "  rel. diff %.3g" % abs((float(y) - float(x)) / float(x))
     else:
         detail = "  numpy: %r  compiled: %r" % (x, y)
-    how = "values differ (rtol %g)" % tol if tol is not None and a.dtype.kind in "fc" else "not bitwise identical"
+    how = ("values differ (within %g of the largest)" % tol if isinstance(tol, ScaledTolerance)
+           else "values differ (rtol %g)" % tol) if tol is not None and a.dtype.kind in "fc" else "not bitwise identical"
     return ("%s: %s at index %s: numpy %r, compiled %r (%d of %d elements differ)"
             % (name, how, fmt_index(idx) if idx else "()", x.item(), y.item(), ndiff, a.size), detail)
 
@@ -685,10 +711,7 @@ class Runner:
         header = read_header(tyl)
         tol = None
         if "tolerance" in header:
-            try:
-                tol = float(header["tolerance"])
-            except ValueError:
-                raise TestFailure("bad '# tolerance:' header %r" % header["tolerance"])
+            tol = parse_tolerance(header["tolerance"])
         if "gpu-tolerance" in header and "--target=cuda" in self.opts.tylesc_flags:
             # CUDA's pow and transcendental functions are not correctly rounded: programs that
             # use them declare the tolerance they need on the GPU

@@ -399,13 +399,18 @@ static void lower_raise(lctx *c, ast *s)
         lw_emit_raise(c, s->l, ir_const_i(s->l, T_BOOL, 1), msg);
 }
 
-/* from numpy|numpy.random|numpy.linalg|math|time import a, b as c: each name bound to the
+/* from numpy|numpy.random|numpy.linalg|numpy.fft|math|time import a, b as c: each name bound to the
  * module's attribute. */
 /* What to write instead of a module's names that programs of the judged kinds import. */
 static void import_hint(ast *s)
 {
     if (strcmp(s->name, "collections") == 0)
         diag_note((loc){0}, "of collections, deque is supported (as a list: append, pop, popleft, len)");
+}
+
+static int numpy_submodule(const char *name)
+{
+    return !strcmp(name, "numpy.random") || !strcmp(name, "numpy.linalg") || !strcmp(name, "numpy.fft");
 }
 
 static void lower_from_import(lctx *c, ast *s)
@@ -428,7 +433,7 @@ static void lower_from_import(lctx *c, ast *s)
     }
     if (strcmp(s->name, "collections") == 0 && lw_deque_import(c, s))
         return;
-    int sub = strcmp(s->name, "numpy.random") == 0 || strcmp(s->name, "numpy.linalg") == 0;
+    int sub = numpy_submodule(s->name);
     if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0 &&
         !sub) {
         diag_error(s->l, "only numpy, math, random, time, sys, os and typing can be imported in a stencil program ('%s' is "
@@ -703,15 +708,15 @@ static void lw_stmt_nested(lctx *c, ast *s)
         else if (lw_is_pyrandom_module(s->name))
             lw_pyrandom_import(c, s);
         else if (strcmp(s->name, "numpy") != 0 && strcmp(s->name, "math") != 0 && strcmp(s->name, "time") != 0 &&
-                 strcmp(s->name, "collections") != 0) { /* collections.deque: lower_deque.c */
+                 strcmp(s->name, "collections") != 0 && !numpy_submodule(s->name)) { /* deque: lower_deque.c */
             diag_error(s->l, "only numpy, math, random, time, sys, os and typing can be imported in a stencil program ('%s' is "
                              "not available)", s->name);
             import_hint(s);
-        } else {
-            binding *b = lw_bind(c, s->str ? s->str : s->name);
+        } else { /* import numpy.fft binds numpy; import numpy.fft as nf binds nf to numpy.fft */
+            binding *b = lw_bind(c, s->str ? s->str : numpy_submodule(s->name) ? "numpy" : s->name);
             b->kind = B_VALUE;
             b->val = lw_vnew(V_MODULE, s->l);
-            b->val->str = s->name;
+            b->val->str = s->str || !numpy_submodule(s->name) ? s->name : "numpy";
         }
         break;
     case A_FROM_IMPORT: lower_from_import(c, s); break;

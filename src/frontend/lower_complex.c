@@ -114,6 +114,7 @@ value *lw_complex_select(loc l, ir_expr *cond, value *x, value *y)
 
 /* 1j, 2.5j: a Python complex number */
 value *lw_complex_literal(loc l, double im) { return cx(l, f64(l, 0.0), f64(l, im), 1); }
+value *lw_complex_make(loc l, value *re, value *im) { return cx(l, re, im, 0); }
 
 /* v as float64 (ints and bools become floats, as NumPy's cast to complex128 does) */
 static value *as_f64(lctx *c, loc l, value *v)

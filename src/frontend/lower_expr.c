@@ -409,6 +409,11 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
     }
     if (strcmp(mod->str, "numpy.random") == 0)
         return lw_random_attr(mod, a);
+    if (strcmp(mod->str, "numpy.fft") == 0 && lw_fft_find(arena_printf(&util_arena, "np.fft.%s", n))) {
+        value *v = lw_vnew(V_BUILTIN, l);
+        v->str = arena_printf(&util_arena, "np.fft.%s", n);
+        return v;
+    }
     if (strcmp(mod->str, "numpy.linalg") == 0 &&
         (strcmp(n, "norm") == 0 || strcmp(n, "solve") == 0 || strcmp(n, "inv") == 0 ||
          strcmp(n, "cholesky") == 0)) {

@@ -521,6 +521,8 @@ value *lw_call_prelude(lctx *c, loc l, const char *name, int n, value **v); /* i
 extern const char lw_stats_prelude_src[];
 extern const char lw_pyrandom_prelude_src[]; /* lower_pyrandom.c */
 extern const char lw_polyfit_prelude_src[];  /* lower_polyfit.c: np.polyfit */
+extern const char lw_fft_prelude_src[];      /* lower_fft.c: numpy.fft */
+const lw_builtin *lw_fft_find(const char *name); /* lower_fft.c: np.fft.NAME */
 const lw_builtin *lw_polyfit_find(const char *name, int method);
 const lw_builtin *lw_stats_find(const char *name, int method);
 /* lower_einsum.c: np.einsum with subscripts known when compiling */
@@ -615,6 +617,7 @@ int lw_is_complex(const value *v);
 int lw_has_complex(const value *v);
 int lw_complex_refuse(loc l, const value *v, const char *what); /* 1 after a diagnostic */
 value *lw_complex_literal(loc l, double im);
+value *lw_complex_make(loc l, value *re, value *im); /* a NumPy complex value of these parts */
 value *lw_complex_select(loc l, ir_expr *cond, value *x, value *y); /* x if cond else y, or NULL */
 value *lw_complex_binop(lctx *c, loc l, ir_op op, value *x, value *y);
 value *lw_complex_unop(lctx *c, loc l, ir_op op, value *x);

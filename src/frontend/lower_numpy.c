@@ -1092,6 +1092,9 @@ value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self)
     if (lw_any_err(&a))
         return &lw_ERRV;
     a.self = self;
+    const lw_builtin *fb = self ? NULL : lw_fft_find(f); /* complex data or not */
+    if (fb)
+        return lw_builtin_call(c, fb, l, &a);
     if (lw_complex_call(f, &a)) /* np.abs(z), z.conj(), np.zeros(n, dtype=complex) */
         return lw_complex_numpy(c, f, l, &a);
     if (self) {
