@@ -3,22 +3,20 @@
  * fftfreq, rfftfreq, fftshift and ifftshift (a pseudo-spectral Burgers or Navier-Stokes step,
  * a Poisson solve by Fourier division, an energy spectrum).
  *
- * The transforms are written once in Python (the prelude below, parsed with lower_linalg.c's):
- * a mixed-radix Stockham FFT over one line at a time (radix-4 and radix-2 butterflies, then a
- * direct sum for each odd prime factor), twiddles from one table a call, each computed from an
- * angle reduced to the first octant (as pocketfft does: an angle near 2 pi loses digits). The lines are
- * element loops, which keep their arrays whole on every rank (pass_dist), so a rank computes
- * the same values at any rank count. NumPy's pocketfft factors and rounds differently, so the
- * values agree within rounding (a relative error of a few 1e-16 of the largest magnitude; tests
- * say `# tolerance:`), not bitwise; fftfreq, rfftfreq and the shifts are NumPy's exactly.
- * A transform along an axis other than the last reads a transposed view of its operand and
- * returns one of its result. The cost of a line of n points is n times the sum of its prime
- * factors: a length with a large prime factor is slow (no Bluestein step). Each call is inlined
- * as every prelude call is: about 1,000 lines of C a transform.
+ * A transform is one S_FFT statement, run by libtyles' tyl_fft (tyl_fft.c: a mixed-radix
+ * Stockham FFT, Bluestein's for large prime factors) over every line of a whole float64 array:
+ * complex data goes in as its parts side by side ((..., m, 2), np.stack), comes out the same
+ * way, and the result's parts are views of it; a transform along another axis than the last
+ * reads a transposed view of its operand, copied to C order, and returns a transposed view of
+ * its result. Both arrays are whole on every rank (pass_dist), so every rank computes the same
+ * values at any rank count. NumPy's pocketfft factors and rounds differently, so the values
+ * agree within rounding (a few 1e-16 of the largest magnitude; tests say `# tolerance: T of
+ * the largest`), not bitwise; fftfreq, rfftfreq and the shifts are NumPy's exactly.
  *
  * Requires: lower_linalg.c parses lw_fft_prelude_src with the other preludes; arguments lowered
  * and matched (lower_numpy.c calls lw_fft_find for np.fft.* before the complex dispatch).
- * Establishes: float64, integer and bool arrays of 1 to 3 dimensions and complex128 arrays give
+ * Establishes: float64, integer and bool arrays and complex128 arrays (up to IR_MAX_RANK - 1
+ * dimensions: the parts take one) give
  * NumPy's shapes and dtypes (complex128, or float64 for irfft); float32 data (NumPy 2 computes
  * it in complex64), more dimensions, out= and bad n, axis, s, axes or norm are located
  * diagnostics, with NumPy's messages where NumPy has one; n < 1 known only when running is
@@ -26,228 +24,19 @@
 
 #include "lower_internal.h"
 
+#include "../util/sym.h"
+
 #include <string.h>
 
-/* Each loop has a variable of its own, as in the other preludes. */
+/* The parts of complex data side by side, and back (views of the transform's result); NumPy's
+ * fftfreq and rfftfreq, as numpy/fft/_helper.py computes them. */
 const char lw_fft_prelude_src[] =
-    "def fft_tw(n, sign):\n"
-    "    wr = np.zeros(n)\n"
-    "    wi = np.zeros(n)\n"
-    "    ang = 0.7853981633974483 / n\n"
-    "    for t1 in range(n):\n"
-    "        x = 8 * t1\n"
-    "        c = 0.0\n"
-    "        s = 0.0\n"
-    "        if x < n:\n"
-    "            c = np.cos(x * ang)\n"
-    "            s = np.sin(x * ang)\n"
-    "        elif x < 2 * n:\n"
-    "            c = np.sin((2 * n - x) * ang)\n"
-    "            s = np.cos((2 * n - x) * ang)\n"
-    "        elif x < 3 * n:\n"
-    "            c = -np.sin((x - 2 * n) * ang)\n"
-    "            s = np.cos((x - 2 * n) * ang)\n"
-    "        elif x < 4 * n:\n"
-    "            c = -np.cos((4 * n - x) * ang)\n"
-    "            s = np.sin((4 * n - x) * ang)\n"
-    "        elif x < 5 * n:\n"
-    "            c = -np.cos((x - 4 * n) * ang)\n"
-    "            s = -np.sin((x - 4 * n) * ang)\n"
-    "        elif x < 6 * n:\n"
-    "            c = -np.sin((6 * n - x) * ang)\n"
-    "            s = -np.cos((6 * n - x) * ang)\n"
-    "        elif x < 7 * n:\n"
-    "            c = np.sin((x - 6 * n) * ang)\n"
-    "            s = -np.cos((x - 6 * n) * ang)\n"
-    "        else:\n"
-    "            c = np.cos((8 * n - x) * ang)\n"
-    "            s = -np.sin((8 * n - x) * ang)\n"
-    "        wr[t1] = c\n"
-    "        wi[t1] = sign * s\n"
-    "    return wr, wi\n"
+    "def fft_pack(xr, xi):\n"
+    "    return np.stack((xr, xi), axis=-1)\n"
     "\n"
     "\n"
-    "def fft_pass2(ar, ai, br, bi, wr, wi, n, ns):\n"
-    "    m = n // 2\n"
-    "    unit = n // (ns * 2)\n"
-    "    for j2 in range(m):\n"
-    "        k = j2 % ns\n"
-    "        base = (j2 // ns) * ns * 2 + k\n"
-    "        w = k * unit\n"
-    "        x0 = ar[j2]\n"
-    "        y0 = ai[j2]\n"
-    "        x1 = ar[j2 + m] * wr[w] - ai[j2 + m] * wi[w]\n"
-    "        y1 = ar[j2 + m] * wi[w] + ai[j2 + m] * wr[w]\n"
-    "        br[base] = x0 + x1\n"
-    "        bi[base] = y0 + y1\n"
-    "        br[base + ns] = x0 - x1\n"
-    "        bi[base + ns] = y0 - y1\n"
-    "\n"
-    "\n"
-    "def fft_pass4(ar, ai, br, bi, wr, wi, n, ns, sign):\n"
-    "    m = n // 4\n"
-    "    unit = n // (ns * 4)\n"
-    "    for j4 in range(m):\n"
-    "        k = j4 % ns\n"
-    "        base = (j4 // ns) * ns * 4 + k\n"
-    "        w1 = k * unit\n"
-    "        w2 = 2 * w1\n"
-    "        w3 = 3 * w1\n"
-    "        x0 = ar[j4]\n"
-    "        y0 = ai[j4]\n"
-    "        x1 = ar[j4 + m] * wr[w1] - ai[j4 + m] * wi[w1]\n"
-    "        y1 = ar[j4 + m] * wi[w1] + ai[j4 + m] * wr[w1]\n"
-    "        x2 = ar[j4 + 2 * m] * wr[w2] - ai[j4 + 2 * m] * wi[w2]\n"
-    "        y2 = ar[j4 + 2 * m] * wi[w2] + ai[j4 + 2 * m] * wr[w2]\n"
-    "        x3 = ar[j4 + 3 * m] * wr[w3] - ai[j4 + 3 * m] * wi[w3]\n"
-    "        y3 = ar[j4 + 3 * m] * wi[w3] + ai[j4 + 3 * m] * wr[w3]\n"
-    "        ax = x0 + x2\n"
-    "        ay = y0 + y2\n"
-    "        bx = x0 - x2\n"
-    "        by = y0 - y2\n"
-    "        cx = x1 + x3\n"
-    "        cy = y1 + y3\n"
-    "        dx = -sign * (y1 - y3)\n"
-    "        dy = sign * (x1 - x3)\n"
-    "        br[base] = ax + cx\n"
-    "        bi[base] = ay + cy\n"
-    "        br[base + ns] = bx + dx\n"
-    "        bi[base + ns] = by + dy\n"
-    "        br[base + 2 * ns] = ax - cx\n"
-    "        bi[base + 2 * ns] = ay - cy\n"
-    "        br[base + 3 * ns] = bx - dx\n"
-    "        bi[base + 3 * ns] = by - dy\n"
-    "\n"
-    "\n"
-    "def fft_passg(ar, ai, br, bi, wr, wi, n, ns, r):\n"
-    "    m = n // r\n"
-    "    unit = n // (ns * r)\n"
-    "    for j1 in range(m):\n"
-    "        k = j1 % ns\n"
-    "        base = (j1 // ns) * ns * r + k\n"
-    "        for q1 in range(r):\n"
-    "            e = k * unit + q1 * m\n"
-    "            sr = 0.0\n"
-    "            si = 0.0\n"
-    "            for t2 in range(r):\n"
-    "                x = ar[j1 + t2 * m]\n"
-    "                y = ai[j1 + t2 * m]\n"
-    "                w = (t2 * e) % n\n"
-    "                sr = sr + (x * wr[w] - y * wi[w])\n"
-    "                si = si + (x * wi[w] + y * wr[w])\n"
-    "            br[base + q1 * ns] = sr\n"
-    "            bi[base + q1 * ns] = si\n"
-    "\n"
-    "\n"
-    "def fft_core(ar, ai, br, bi, wr, wi, n, sign):\n"
-    "    ns = 1\n"
-    "    rem = n\n"
-    "    while rem > 1:\n"
-    "        r = rem\n"
-    "        if rem % 4 == 0:\n"
-    "            r = 4\n"
-    "        elif rem % 2 == 0:\n"
-    "            r = 2\n"
-    "        else:\n"
-    "            p = 3\n"
-    "            while p * p <= rem:\n"
-    "                if rem % p == 0:\n"
-    "                    r = p\n"
-    "                    break\n"
-    "                p = p + 2\n"
-    "        if r == 4:\n"
-    "            fft_pass4(ar, ai, br, bi, wr, wi, n, ns, sign)\n"
-    "        elif r == 2:\n"
-    "            fft_pass2(ar, ai, br, bi, wr, wi, n, ns)\n"
-    "        else:\n"
-    "            fft_passg(ar, ai, br, bi, wr, wi, n, ns, r)\n"
-    "        ar, br = br, ar\n"
-    "        ai, bi = bi, ai\n"
-    "        ns = ns * r\n"
-    "        rem = rem // r\n"
-    "    return ar, ai\n"
-    "\n"
-    "\n"
-    "def fft_fct(n, normk):\n"
-    "    f = 1.0\n"
-    "    if normk == 1:\n"
-    "        f = 1.0 / np.sqrt(n)\n"
-    "    elif normk == 2:\n"
-    "        f = 1.0 / n\n"
-    "    return f\n"
-    "\n"
-    "\n"
-    "def fft_line(xr, xi, cplx, herm, n, nout, sign, fct, orr, oi, ar, ai, br, bi, wr, wi):\n"
-    "    m = xr.shape[0]\n"
-    "    c = min(m, n)\n"
-    "    if herm:\n"
-    "        c = min(m, n // 2 + 1)\n"
-    "    ar[:] = 0.0\n"
-    "    ai[:] = 0.0\n"
-    "    ar[:c] = xr[:c]\n"
-    "    if cplx:\n"
-    "        ai[:c] = xi[:c]\n"
-    "    if herm:\n"
-    "        ai[0] = 0.0\n"
-    "        if n % 2 == 0:\n"
-    "            ai[n // 2] = 0.0\n"
-    "        for h1 in range(1, (n + 1) // 2):\n"
-    "            ar[n - h1] = ar[h1]\n"
-    "            ai[n - h1] = -ai[h1]\n"
-    "    rr, ri = fft_core(ar, ai, br, bi, wr, wi, n, sign)\n"
-    "    orr[:] = rr[:nout] * fct\n"
-    "    if not herm:\n"
-    "        oi[:] = ri[:nout] * fct\n"
-    "\n"
-    "\n"
-    "def fft_check(n):\n"
-    "    if n < 1:\n"
-    "        raise ValueError(f\"Invalid number of FFT data points ({n}) specified.\")\n"
-    "\n"
-    "\n"
-    "def fft_d1(xr, xi, cplx, herm, n, nout, sign, normk):\n"
-    "    fft_check(n)\n"
-    "    wr, wi = fft_tw(n, sign)\n"
-    "    ar = np.zeros(n)\n"
-    "    ai = np.zeros(n)\n"
-    "    br = np.zeros(n)\n"
-    "    bi = np.zeros(n)\n"
-    "    outr = np.zeros(nout)\n"
-    "    outi = np.zeros(nout)\n"
-    "    fft_line(xr, xi, cplx, herm, n, nout, sign, fft_fct(n, normk), outr, outi, ar, ai, br, bi, wr, wi)\n"
-    "    return outr, outi\n"
-    "\n"
-    "\n"
-    "def fft_d2(xr, xi, cplx, herm, n, nout, sign, normk):\n"
-    "    fft_check(n)\n"
-    "    wr, wi = fft_tw(n, sign)\n"
-    "    fct = fft_fct(n, normk)\n"
-    "    ar = np.zeros(n)\n"
-    "    ai = np.zeros(n)\n"
-    "    br = np.zeros(n)\n"
-    "    bi = np.zeros(n)\n"
-    "    outr = np.zeros((xr.shape[0], nout))\n"
-    "    outi = np.zeros((xr.shape[0], nout))\n"
-    "    for f1 in range(xr.shape[0]):\n"
-    "        fft_line(xr[f1], xi[f1], cplx, herm, n, nout, sign, fct, outr[f1], outi[f1], ar, ai, br, bi, wr, wi)\n"
-    "    return outr, outi\n"
-    "\n"
-    "\n"
-    "def fft_d3(xr, xi, cplx, herm, n, nout, sign, normk):\n"
-    "    fft_check(n)\n"
-    "    wr, wi = fft_tw(n, sign)\n"
-    "    fct = fft_fct(n, normk)\n"
-    "    ar = np.zeros(n)\n"
-    "    ai = np.zeros(n)\n"
-    "    br = np.zeros(n)\n"
-    "    bi = np.zeros(n)\n"
-    "    outr = np.zeros((xr.shape[0], xr.shape[1], nout))\n"
-    "    outi = np.zeros((xr.shape[0], xr.shape[1], nout))\n"
-    "    for f2 in range(xr.shape[0]):\n"
-    "        for f3 in range(xr.shape[1]):\n"
-    "            fft_line(xr[f2, f3], xi[f2, f3], cplx, herm, n, nout, sign, fct, outr[f2, f3], outi[f2, f3], ar, ai, br, bi,\n"
-    "                     wr, wi)\n"
-    "    return outr, outi\n"
+    "def fft_parts(q):\n"
+    "    return q[..., 0], q[..., 1]\n"
     "\n"
     "\n"
     "def fft_freq(n, d):\n"
@@ -322,7 +111,7 @@ static int fft_operand(lctx *c, loc l, const char *f, value *x, int kind, value 
         return 1;
     }
     if (x->kind != V_ARRAY) {
-        diag_error(x->l, "%s() takes an array here (1-D to 3-D), not %s", f, lw_vkind_desc(x));
+        diag_error(x->l, "%s() takes an array here, not %s", f, lw_vkind_desc(x));
         return 0;
     }
     if (x->type == T_F32) {
@@ -364,8 +153,8 @@ static value *transform(lctx *c, loc l, const char *f, value *x, value *nv, int 
     if (normk < 0 || !fft_operand(c, l, f, x, kind, &re, &im))
         return &lw_ERRV;
     int rank = re->rank;
-    if (rank < 1 || rank > 3) {
-        diag_error(x->l, "%s() of a %d-D array is not supported (1-D to 3-D arrays are)", f, rank);
+    if (rank < 1 || rank > IR_MAX_RANK - 1) {
+        diag_error(x->l, "%s() of a %d-D array is not supported (1-D to %d-D arrays are)", f, rank, IR_MAX_RANK - 1);
         return &lw_ERRV;
     }
     if (axis < -rank || axis >= rank) {
@@ -396,16 +185,35 @@ static value *transform(lctx *c, loc l, const char *f, value *x, value *nv, int 
         n = m;
     value *nout = kind == R2C ? lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_FDIV, n, int_value(l, 2)), int_value(l, 1))
                               : n;
-    value *args8[8] = {re, im ? im : re, int_value(l, im != NULL), int_value(l, kind == C2R), n, nout,
-                       int_value(l, kind == C2C_FORWARD || kind == R2C ? -1 : 1), int_value(l, normk)};
-    static const char *fn[] = {"fft_d1", "fft_d2", "fft_d3"};
-    value *r = lw_call_prelude(c, l, fn[rank - 1], 8, args8);
+    /* the data as one whole float64 slot in C order: the parts side by side, or the real values */
+    value *pv[2] = {re, im};
+    value *P = im ? lw_call_prelude(c, l, "fft_pack", 2, pv) : lw_cast_to(l, re, T_F64);
+    if (P->kind != V_ARRAY)
+        return &lw_ERRV;
+    P = lw_materialize(c, P);
+    int out_real = kind == C2R, qrank = rank + !out_real;
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    for (int d = 0; d < rank - 1; d++)
+        len[d] = re->len[d], sh[d] = re->sh[d];
+    len[rank - 1] = ir_cast(l, T_I64, nout->e), sh[rank - 1] = nout->s;
+    if (!out_real)
+        len[rank] = lw_I64(l, 2), sh[rank] = sym_const(2);
+    value *Q = lw_new_array(c, l, T_F64, qrank, len, sh, 0, NULL);
+    ir_stmt *st = ir_stmt_new(S_FFT, l);
+    st->var = Q->fresh;
+    st->src_slot = P->fresh;
+    st->e = ir_cast(l, T_I64, n->e);
+    st->e2 = ir_cast(l, T_I64, nout->e);
+    st->init = (kind == C2C_BACKWARD || kind == C2R ? IR_FFT_INVERSE : 0) | (im ? 0 : IR_FFT_REAL_IN) |
+               (out_real ? IR_FFT_REAL_OUT : 0) | normk << IR_FFT_NORM_SHIFT;
+    lw_emit(c, st);
+    if (out_real)
+        return move_axis(c, l, Q, axis, 1);
+    value *r = lw_call_prelude(c, l, "fft_parts", 1, &Q);
     if (r->kind != V_TUPLE || r->n != 2)
         return &lw_ERRV;
-    value *outr = move_axis(c, l, r->items[0], axis, 1);
-    if (kind == C2R)
-        return outr;
-    return lw_complex_make(l, outr, move_axis(c, l, r->items[1], axis, 1));
+    return lw_complex_make(l, move_axis(c, l, r->items[0], axis, 1), move_axis(c, l, r->items[1], axis, 1));
 }
 
 static int kind_of(const char *f)

@@ -272,7 +272,16 @@ typedef enum ir_skind {
     S_OS,      /* an os call on rank 0 (tyl_os.c) on the path str (sbuf k > 0: run-time string
                   k): init = IR_OS_*; makedirs: n = exist_ok; the path tests set var (bool);
                   IR_OS_PRINTTO: print's stream n (1 stdout, 2 stderr) */
+    S_FFT,     /* numpy.fft (lower_fft.c, the runtime's tyl_fft): var (a new float64 slot) = the
+                  transforms of e (int64) points of each line of src_slot (float64), the first
+                  e2 (int64) of each kept; init = TYL_FFT_* flags: src_slot is (..., m) real
+                  data (IR_FFT_REAL_IN) or (..., m, 2) real and imaginary parts; var is (..., n)
+                  real (IR_FFT_REAL_OUT: irfft) or (..., e2, 2). Both slots are whole on every
+                  rank (pass_dist) */
 } ir_skind;
+
+/* S_FFT's flags: the runtime's TYL_FFT_* (tyles.h). */
+enum { IR_FFT_INVERSE = 1, IR_FFT_REAL_IN = 2, IR_FFT_REAL_OUT = 4, IR_FFT_NORM_SHIFT = 3 };
 
 /* What S_OS does. */
 enum { IR_OS_MAKEDIRS, IR_OS_MKDIR, IR_OS_EXISTS, IR_OS_ISDIR, IR_OS_ISFILE,

@@ -313,6 +313,14 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         break;
     }
     case S_LOAD: fprintf(o, "%s = load %s[%d] \"%s\"", s->var->name, ir_type_name(s->var->type), s->var->rank, s->str); break;
+    case S_FFT:
+        fprintf(o, "%s = %s%s %s n=", s->var->name, s->init & IR_FFT_INVERSE ? "ifft" : "fft",
+                s->init & IR_FFT_REAL_OUT ? " to real" : s->init & IR_FFT_REAL_IN ? " of real" : "", s->src_slot->name);
+        ir_print_expr(s->e, o);
+        fputs(" keep ", o);
+        ir_print_expr(s->e2, o);
+        fprintf(o, " norm %d", (s->init >> IR_FFT_NORM_SHIFT) & 3);
+        break;
     case S_REDUCE:
         fprintf(o, "%s: %s = %s over (", s->var->name, ir_type_name(s->var->type),
                 s->op == OP_ADD ? "sum" : s->op == OP_NPMAX ? "max" : "min");

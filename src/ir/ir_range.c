@@ -149,6 +149,7 @@ static void walk(ir_ranges *r, vec *body)
         case S_LOAD:
         case S_RANDOM:
         case S_ROTATE:
+        case S_FFT:
             if (s->var)
                 join(r, key_of(r, s->var), 0, 0, 0);
             break;

@@ -212,6 +212,16 @@ static void vstmt(ir_stmt *s, int loops)
                           s->e->a->type == T_BOOL),
               "sum of a selection that is not a float sum of a select by a boolean");
         break;
+    case S_FFT:
+        CHECK(s->var && s->var->is_array && s->var->type == T_F64 && s->src_slot && s->src_slot->is_array &&
+                  s->src_slot->type == T_F64 && s->var != s->src_slot,
+              "FFT without two float64 slots");
+        CHECK(s->e && s->e2 && s->e->type == T_I64 && s->e2->type == T_I64, "FFT without int64 lengths");
+        CHECK(s->var->rank == s->src_slot->rank + !!(s->init & IR_FFT_REAL_IN) - !!(s->init & IR_FFT_REAL_OUT),
+              "FFT whose slots' ranks disagree with its flags");
+        vexpr(s->e, -1, l);
+        vexpr(s->e2, -1, l);
+        break;
     case S_RANDOM:
         CHECK(s->init >= R_SAMPLE && s->init <= R_SEED, "random of a bad kind");
         CHECK((s->init != R_SAMPLE_F32 && s->init != R_GAUSS_F32) || s->n > 0,

@@ -525,6 +525,7 @@ static void big_writes(dctx *c, vec *body)
         case S_LOAD:
         case S_RANDOM:
         case S_ROTATE:
+        case S_FFT:
             if (s->var && s->var->is_array)
                 c->bigw[lfind(c->cls, s->var->id)] = 1;
             break;
@@ -618,6 +619,10 @@ static void visit(dctx *c, vec *body, int depth)
         case S_LOAD:
             if (s->init) /* axes of extent 1 */
                 make_repl(c, s->var);
+            break;
+        case S_FFT: /* every rank transforms every line (tyl_fft) */
+            make_repl(c, s->var);
+            make_repl(c, s->src_slot);
             break;
         case S_ROTATE:
             if (!is_dist(c, s->var) || !is_dist(c, s->src_slot)) {

@@ -293,6 +293,7 @@ static void writes(ir_stmt *s, vec *slots, vec *vars)
     case S_ALLOC:
     case S_RELEASE:
     case S_SETELEM:
+    case S_FFT:
     case S_LOAD: vec_push(slots, s->var); break;
     case S_OS:
     case S_RANDOM:

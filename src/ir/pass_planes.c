@@ -103,6 +103,7 @@ static void count_writes(vec *body, writes *wr)
         case S_SETELEM:
         case S_LOAD:
         case S_RANDOM:
+        case S_FFT:
             wr->other += s->var == wr->slot;
             break;
         default:

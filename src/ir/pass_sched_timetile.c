@@ -135,6 +135,7 @@ static const char *check_body(ir_stmt *loop, int *radius)
         case S_PRINTOPT: return "a print in the body";
         case S_OS: return "a file system call in the body";
         case S_SAVE: return "a save in the body";
+        case S_FFT: return "an FFT in the body";
         case S_ALLOC: return "an allocation in the body";
         case S_RELEASE: return "an array released in the body";
         case S_SETELEM: return "an element assignment in the body";

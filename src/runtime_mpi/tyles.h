@@ -1372,6 +1372,19 @@ int64_t tyl_random_binomial(int gen, int kind, int64_t n, double p, const char *
 void tyl_random_fill(int gen, int kind, double a, double b, int64_t lo, int64_t hi, tyl_array *arr,
                      const char *where);
 
+/* ---- numpy.fft (tyl_fft.c) ------------------------------------------------------------------ */
+
+enum {
+    TYL_FFT_INVERSE = 1,  /* exp(+2 pi i jk / n) (ifft, irfft); else exp(-2 pi i jk / n) */
+    TYL_FFT_REAL_IN = 2,  /* in is (..., m) real data; else (..., m, 2): real, imaginary parts */
+    TYL_FFT_REAL_OUT = 4, /* out is (..., n) real (irfft's c2r); else (..., nout, 2) */
+    TYL_FFT_NORM_SHIFT = 3 /* bits 3-4: the factor, 0: 1, 1: 1 / sqrt(n), 2: 1 / n */
+};
+/* The transform of n points of each line of in (its last dimension before the parts; m points
+ * given: zero-padded or cut to n) into the first nout of each line of out. Both whole
+ * (replicated) float64 arrays in C order; the same on every rank. n < 1 is NumPy's ValueError. */
+void tyl_fft(tyl_array *out, const tyl_array *in, int64_t n, int64_t nout, int flags, const char *where);
+
 #ifdef __cplusplus
 }
 #endif
