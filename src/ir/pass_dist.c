@@ -1010,6 +1010,21 @@ static void ranged_block(const ir_ranges *rg, vec *body)
     }
 }
 
+/* The layout classes of S_FFT's slots: whole on every rank whatever else holds, so their rank
+ * (the parts' extra dimension of 2 of complex data) does not set the grid's. */
+static void fft_classes(vec *body, int *cls, char *fixed)
+{
+    for (int i = 0; i < body->len; i++) {
+        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if (s->kind == S_FFT) {
+            fixed[lfind(cls, s->var->id)] = 1;
+            fixed[lfind(cls, s->src_slot->id)] = 1;
+        }
+        fft_classes(&s->body, cls, fixed);
+        fft_classes(&s->orelse, cls, fixed);
+    }
+}
+
 void pass_dist(ir_program *p)
 {
     ir_alias_classes(p);
@@ -1027,8 +1042,10 @@ void pass_dist(ir_program *p)
             lunite(c.cls, byid[i], byid[byid[i]->alias_class] ? byid[byid[i]->alias_class] : byid[i]);
     layout_classes(&p->body, c.cls);
     big_writes(&c, &p->body);
+    char *fixed = NEWN(char, p->nvars + 1);
+    fft_classes(&p->body, c.cls, fixed);
     for (int i = 0; i < p->nvars; i++)
-        if (byid[i] && byid[i]->rank > c.G)
+        if (byid[i] && byid[i]->rank > c.G && !fixed[lfind(c.cls, i)])
             c.G = byid[i]->rank;
     unsigned *whole = NEWN(unsigned, p->nvars + 1);
     int *flat = NEWN(int, p->nvars + 1); /* layout class of each slot id */
@@ -1039,7 +1056,7 @@ void pass_dist(ir_program *p)
         c.G = S;
     for (int i = 0; i < p->nvars; i++)
         if (byid[i])
-            c.dist[lfind(c.cls, i)] = 1;
+            c.dist[lfind(c.cls, i)] = !fixed[lfind(c.cls, i)];
     for (int i = 0; i < p->nvars; i++) { /* a class with a member of another rank stays whole */
         int cl = byid[i] ? lfind(c.cls, i) : 0;
         if (byid[i] && byid[i]->rank != c.G && (byid[i]->rank < c.G || whole[cl] == ~0u || !whole[cl]))
