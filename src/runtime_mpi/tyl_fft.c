@@ -302,8 +302,10 @@ void tyl_fft(tyl_array *out, const tyl_array *in, int64_t n, int64_t nout, int f
 #pragma omp parallel if (lines > 1 && lines * n > 4096)
     {
         double *a = malloc(sizeof(double) * 2 * (size_t)n), *b = malloc(sizeof(double) * (size_t)scratch);
-        if (!a || !b)
+        if (!a || !b) {
+#pragma omp atomic write
             failed = 1;
+        }
 #pragma omp for schedule(static)
         for (int64_t l = 0; l < lines; l++) {
             if (!a || !b)
