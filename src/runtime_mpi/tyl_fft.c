@@ -154,58 +154,77 @@ static plan *plan_new(int64_t n, int sign)
     return p;
 }
 
-/* One pass of radix r: b from a, ns the length of the transforms already done. */
+/* The butterflies of radix 2 to 5 on x (r twiddled inputs, interleaved): outputs to b at
+ * base, base + ns, ... */
+static inline void bfly2(const double *x, double *b, int64_t base, int64_t ns)
+{
+    b[2 * base] = x[0] + x[2], b[2 * base + 1] = x[1] + x[3];
+    b[2 * (base + ns)] = x[0] - x[2], b[2 * (base + ns) + 1] = x[1] - x[3];
+}
+static inline void bfly4(const double *x, double *b, int64_t base, int64_t ns, int sign)
+{
+    double sx = x[0] + x[4], sy = x[1] + x[5], dx = x[0] - x[4], dy = x[1] - x[5];
+    double tx = x[2] + x[6], ty = x[3] + x[7];
+    double ux = -sign * (x[3] - x[7]), uy = sign * (x[2] - x[6]);
+    b[2 * base] = sx + tx, b[2 * base + 1] = sy + ty;
+    b[2 * (base + ns)] = dx + ux, b[2 * (base + ns) + 1] = dy + uy;
+    b[2 * (base + 2 * ns)] = sx - tx, b[2 * (base + 2 * ns) + 1] = sy - ty;
+    b[2 * (base + 3 * ns)] = dx - ux, b[2 * (base + 3 * ns) + 1] = dy - uy;
+}
+static inline void bfly3(const double *x, double *b, int64_t base, int64_t ns, int sign)
+{
+    const double h = sign * 0.86602540378443864676;
+    double sx = x[2] + x[4], sy = x[3] + x[5];
+    double cx = x[0] - 0.5 * sx, cy = x[1] - 0.5 * sy;
+    double dx = -h * (x[3] - x[5]), dy = h * (x[2] - x[4]);
+    b[2 * base] = x[0] + sx, b[2 * base + 1] = x[1] + sy;
+    b[2 * (base + ns)] = cx + dx, b[2 * (base + ns) + 1] = cy + dy;
+    b[2 * (base + 2 * ns)] = cx - dx, b[2 * (base + 2 * ns) + 1] = cy - dy;
+}
+static inline void bfly5(const double *x, double *b, int64_t base, int64_t ns, int sign)
+{
+    const double c1 = 0.30901699437494742410, c2 = -0.80901699437494742410;
+    const double s1 = sign * 0.95105651629515357212, s2 = sign * 0.58778525229247312917;
+    double px = x[2] + x[8], py = x[3] + x[9], mx = x[2] - x[8], my = x[3] - x[9];
+    double qx = x[4] + x[6], qy = x[5] + x[7], nx = x[4] - x[6], ny = x[5] - x[7];
+    b[2 * base] = x[0] + px + qx, b[2 * base + 1] = x[1] + py + qy;
+    double ax = x[0] + c1 * px + c2 * qx, ay = x[1] + c1 * py + c2 * qy;
+    double bx = -(s1 * my + s2 * ny), by = s1 * mx + s2 * nx;
+    b[2 * (base + ns)] = ax + bx, b[2 * (base + ns) + 1] = ay + by;
+    b[2 * (base + 4 * ns)] = ax - bx, b[2 * (base + 4 * ns) + 1] = ay - by;
+    ax = x[0] + c2 * px + c1 * qx, ay = x[1] + c2 * py + c1 * qy;
+    bx = -(s2 * my - s1 * ny), by = s2 * mx - s1 * nx;
+    b[2 * (base + 2 * ns)] = ax + bx, b[2 * (base + 2 * ns) + 1] = ay + by;
+    b[2 * (base + 3 * ns)] = ax - bx, b[2 * (base + 3 * ns) + 1] = ay - by;
+}
+
+/* One pass of radix r: b from a, ns the length of the transforms already done. Input j (of m =
+ * n / r) = jb ns + k takes the twiddles of k and goes to the outputs jb ns r + k + q ns; the
+ * loops over jb and k spare a division a butterfly. */
 static void pass(const plan *p, const double *a, double *b, int64_t r, int64_t ns, int sign)
 {
     const int64_t n = p->n, m = n / r, unit = n / (ns * r);
     const double *w = p->w;
-    for (int64_t j = 0; j < m; j++) {
-        int64_t k = j % ns, base = (j / ns) * ns * r + k, e = k * unit;
-        double x[10];
-        if (r <= 5) {
-            for (int64_t t = 0; t < r; t++) {
-                double ar = a[2 * (j + t * m)], ai = a[2 * (j + t * m) + 1];
-                double wr = w[2 * (t * e)], wi = w[2 * (t * e) + 1];
-                x[2 * t] = ar * wr - ai * wi;
-                x[2 * t + 1] = ar * wi + ai * wr;
-            }
-            if (r == 2) {
-                b[2 * base] = x[0] + x[2], b[2 * base + 1] = x[1] + x[3];
-                b[2 * (base + ns)] = x[0] - x[2], b[2 * (base + ns) + 1] = x[1] - x[3];
-            } else if (r == 4) {
-                double sx = x[0] + x[4], sy = x[1] + x[5], dx = x[0] - x[4], dy = x[1] - x[5];
-                double tx = x[2] + x[6], ty = x[3] + x[7];
-                double ux = -sign * (x[3] - x[7]), uy = sign * (x[2] - x[6]);
-                b[2 * base] = sx + tx, b[2 * base + 1] = sy + ty;
-                b[2 * (base + ns)] = dx + ux, b[2 * (base + ns) + 1] = dy + uy;
-                b[2 * (base + 2 * ns)] = sx - tx, b[2 * (base + 2 * ns) + 1] = sy - ty;
-                b[2 * (base + 3 * ns)] = dx - ux, b[2 * (base + 3 * ns) + 1] = dy - uy;
-            } else if (r == 3) {
-                const double h = sign * 0.86602540378443864676;
-                double sx = x[2] + x[4], sy = x[3] + x[5];
-                double cx = x[0] - 0.5 * sx, cy = x[1] - 0.5 * sy;
-                double dx = -h * (x[3] - x[5]), dy = h * (x[2] - x[4]);
-                b[2 * base] = x[0] + sx, b[2 * base + 1] = x[1] + sy;
-                b[2 * (base + ns)] = cx + dx, b[2 * (base + ns) + 1] = cy + dy;
-                b[2 * (base + 2 * ns)] = cx - dx, b[2 * (base + 2 * ns) + 1] = cy - dy;
-            } else { /* r == 5 */
-                const double c1 = 0.30901699437494742410, c2 = -0.80901699437494742410;
-                const double s1 = sign * 0.95105651629515357212, s2 = sign * 0.58778525229247312917;
-                double px = x[2] + x[8], py = x[3] + x[9], mx = x[2] - x[8], my = x[3] - x[9];
-                double qx = x[4] + x[6], qy = x[5] + x[7], nx = x[4] - x[6], ny = x[5] - x[7];
-                b[2 * base] = x[0] + px + qx, b[2 * base + 1] = x[1] + py + qy;
-                double ax = x[0] + c1 * px + c2 * qx, ay = x[1] + c1 * py + c2 * qy;
-                double bx = -(s1 * my + s2 * ny), by = s1 * mx + s2 * nx;
-                b[2 * (base + ns)] = ax + bx, b[2 * (base + ns) + 1] = ay + by;
-                b[2 * (base + 4 * ns)] = ax - bx, b[2 * (base + 4 * ns) + 1] = ay - by;
-                ax = x[0] + c2 * px + c1 * qx, ay = x[1] + c2 * py + c1 * qy;
-                bx = -(s2 * my - s1 * ny), by = s2 * mx - s1 * nx;
-                b[2 * (base + 2 * ns)] = ax + bx, b[2 * (base + 2 * ns) + 1] = ay + by;
-                b[2 * (base + 3 * ns)] = ax - bx, b[2 * (base + 3 * ns) + 1] = ay - by;
-            }
-            continue;
+    double x[10];
+#define TWIDDLED(j, e)                                                                             \
+    for (int64_t t = 0; t < r; t++) {                                                              \
+        double ar = a[2 * ((j) + t * m)], ai = a[2 * ((j) + t * m) + 1];                           \
+        double wr = w[2 * (t * (e))], wi = w[2 * (t * (e)) + 1];                                   \
+        x[2 * t] = ar * wr - ai * wi, x[2 * t + 1] = ar * wi + ai * wr;                            \
+    }
+#define EACH(...)                                                                                   \
+    for (int64_t jb = 0; jb < m / ns; jb++)                                                        \
+        for (int64_t k = 0; k < ns; k++) {                                                         \
+            int64_t j = jb * ns + k, base = jb * ns * r + k, e = k * unit;                         \
+            __VA_ARGS__;                                                                           \
         }
-        for (int64_t q = 0; q < r; q++) { /* a direct sum: a prime factor above 5 */
+    switch (r) {
+    case 2: EACH(TWIDDLED(j, e) bfly2(x, b, base, ns)) break;
+    case 3: EACH(TWIDDLED(j, e) bfly3(x, b, base, ns, sign)) break;
+    case 4: EACH(TWIDDLED(j, e) bfly4(x, b, base, ns, sign)) break;
+    case 5: EACH(TWIDDLED(j, e) bfly5(x, b, base, ns, sign)) break;
+    default: /* a direct sum: a prime factor above 5 */
+        EACH(for (int64_t q = 0; q < r; q++) {
             int64_t eq = e + q * m;
             double sr = 0.0, si = 0.0;
             for (int64_t t = 0; t < r; t++) {
@@ -215,8 +234,10 @@ static void pass(const plan *p, const double *a, double *b, int64_t r, int64_t n
                 si += ar * w[2 * i + 1] + ai * w[2 * i];
             }
             b[2 * (base + q * ns)] = sr, b[2 * (base + q * ns) + 1] = si;
-        }
+        })
     }
+#undef EACH
+#undef TWIDDLED
 }
 
 /* The transform of a (n complex values, interleaved) into a; b is scratch of the same size
