@@ -28,13 +28,9 @@
 
 #include <string.h>
 
-/* The parts of complex data side by side, and back (views of the transform's result); NumPy's
+/* The parts of a transform's result (views of it); NumPy's
  * fftfreq and rfftfreq, as numpy/fft/_helper.py computes them. */
 const char lw_fft_prelude_src[] =
-    "def fft_pack(xr, xi):\n"
-    "    return np.stack((xr, xi), axis=-1)\n"
-    "\n"
-    "\n"
     "def fft_parts(q):\n"
     "    return q[..., 0], q[..., 1]\n"
     "\n"
@@ -186,8 +182,7 @@ static value *transform(lctx *c, loc l, const char *f, value *x, value *nv, int 
     value *nout = kind == R2C ? lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_FDIV, n, int_value(l, 2)), int_value(l, 1))
                               : n;
     /* the data as one whole float64 slot in C order: the parts side by side, or the real values */
-    value *pv[2] = {re, im};
-    value *P = im ? lw_call_prelude(c, l, "fft_pack", 2, pv) : lw_cast_to(l, re, T_F64);
+    value *P = im ? lw_stack_last(c, l, re, im) : lw_cast_to(l, re, T_F64);
     if (P->kind != V_ARRAY)
         return &lw_ERRV;
     P = lw_materialize(c, P);
