@@ -4,7 +4,8 @@
  * A program with an (ny, nx, 9) LBM population beside (ny, nx) rho, ux, uy, or a (3, n) stack
  * of conserved variables beside 1-D fields, would otherwise keep every array of a lower rank than
  * the highest replicated, and with them, through their reads, the rest. An axis that the program
- * indexes by a point (f[:, :, i], q[0]) and otherwise takes whole (f[..., :], q[:, 1:-1]), never
+ * indexes by a point (f[:, :, i], q[0]; or a range of one point at a constant index, as np.stack
+ * and the parts of a saved complex array write theirs: k:k+1) and otherwise takes whole (f[..., :], q[:, 1:-1]), never
  * slices partly nor rolls, whose extent is not known to be large, and that no sweep lines up
  * with an axis of a lower-rank array where a point of another axis is picked (grid_axes: rho *
  * f[:, :, i] makes f's first two axes grid axes) is a COMPONENT axis; arrays combined with such
@@ -43,8 +44,10 @@ static void note_axes(axes_ctx *a, const ir_view *v)
         }
         if (sym_is_const(m->aext, &ext))
             a->small[c] |= 1u << d;
-        if (m->kind == D_FIXED)
-            a->fixed[c] |= 1u << d;
+        int64_t one;
+        if (m->kind == D_FIXED ||
+            (!m->wrap && m->slo && sym_is_const(m->slo, &lo) && m->slen && sym_is_const(m->slen, &one) && one == 1))
+            a->fixed[c] |= 1u << d; /* a point, or a range of one point at a constant index (np.stack's k:k+1) */
         else if (m->wrap || !m->slo || !sym_is_const(m->slo, &lo) || lo != 0 || !m->slen || !sym_equal(m->slen, m->aext))
             a->other[c] |= 1u << d;
     }
