@@ -62,10 +62,23 @@ void tyl_files_close_(void);    /* tyl_print.c: the files still open, closed at 
 char *tyl_print_array_text_(const tyl_array *a, int repr);
 
 /* tyl_reduce.c: r's float sum in NumPy's order (r->parts == TYL_PARTS_EXACT): q0 holds the
- * operands at the block's origin b (extents nb) of the box x; direct: the array of a direct
- * read's view (NULL: the sum of an expression); collective when r->anchor. */
+ * operands at the block's origin b (extents nb) of the box x; bx: every rank's origin and
+ * extents (tyl_sweep.c rank_boxes; NULL on one rank); direct: the array of a direct read's view
+ * (NULL: the sum of an expression); collective when r->anchor. */
 void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t *x, const int64_t *b,
-                       const int64_t *nb, const size_t *opsize, const tyl_array *direct, void *result);
+                       const int64_t *nb, const int64_t *bx, const size_t *opsize, const tyl_array *direct,
+                       void *result);
+/* tyl_reduce_share.c: the points of the pairwise leaves an exact sum's ranks share, each sent
+ * to the one rank that sums its leaf. A run of a leaf's points that rank peer holds, to be
+ * received at points [at, at + n) of the receiving rank's leaves' buffer. */
+typedef struct tyl_share_run {
+    int64_t at, n;
+    int peer;
+} tyl_share_run;
+/* Send value k of sv (el bytes each) to rank dest[k], in order, and receive the runs into lv
+ * (each peer's values arrive in the order of its runs); point to point, no collective. */
+void tyl_share_exchange_(const char *where, size_t el, const char *sv, const int *dest, int64_t ns,
+                         const tyl_share_run *runs, int64_t nruns, char *lv);
 /* tyl_ranks.c: every rank's `bytes` of data, concatenated in rank order (malloc'd, *total
  * bytes); collective. */
 void *tyl_reduce_gather_(const void *data, size_t bytes, size_t *total);

@@ -58,10 +58,18 @@ typedef struct red_item {
 } red_item;
 
 /* A local task: node [lo, lo + n), whose points are this rank's points at local positions
- * [at, at + n) (C order of the rank's block); n == 0: point lo, local position at. */
+ * [at, at + n) (C order of the rank's block); n == 0: point lo, local position at, of a leaf
+ * shared with other ranks, which rank own sums (-1: every rank, from the gathered points). */
 typedef struct red_task {
     int64_t lo, n, at;
+    int own;
 } red_task;
+
+/* A leaf [lo, lo + n) this rank sums from its points and those the others send it; its points
+ * at [at, at + n) of the leaves' buffer. */
+typedef struct red_leaf {
+    int64_t lo, n, at;
+} red_leaf;
 
 typedef struct rctx {
     const tyl_reduction *r;
@@ -79,6 +87,14 @@ typedef struct rctx {
     int64_t *rst, *rlp; /* per row: the compressed index of its first selected point, and the
                            block's selected points before it (rlp[nrow]: all of them) */
     char *vals;         /* the block's selected values, in C order */
+    /* shared leaves summed by their owner, the rank holding their first point (share_leaves) */
+    int share, me, nr, hint; /* hint: the rank owner_run found last */
+    const int64_t *bx;       /* every rank's block of the box (rank_boxes in tyl_sweep.c) */
+    int64_t ngr;             /* a selection: every rank's rows that select points, in order: */
+    int64_t *gst, *gcnt;     /* the compressed index of the first point, the count */
+    int *grank;              /* and the rank */
+    red_leaf *lf;
+    int64_t nlf, caplf;
 } rctx;
 
 static int64_t sel_owned_below(const rctx *c, int64_t p);
@@ -121,7 +137,7 @@ static int64_t global_of(const rctx *c, int64_t k)
     return p;
 }
 
-static void push_task(rctx *c, int64_t lo, int64_t n, int64_t at)
+static void push_task(rctx *c, int64_t lo, int64_t n, int64_t at, int own)
 {
     if (c->nt == c->capt) {
         c->capt = c->capt ? 2 * c->capt : 64;
@@ -129,7 +145,58 @@ static void push_task(rctx *c, int64_t lo, int64_t n, int64_t at)
         if (!c->t)
             tyl_rt_error(c->r->where, "out of memory");
     }
-    c->t[c->nt++] = (red_task){lo, n, at};
+    c->t[c->nt++] = (red_task){lo, n, at, own};
+}
+
+/* The rank that owns point p (a flat index, or a compressed one in a selection) and, in *len,
+ * how many points from p on it owns in a row (at least p's). */
+static int owner_run(rctx *c, int64_t p, int64_t *len)
+{
+    if (c->sel) { /* the last row starting at or below p holds it */
+        int64_t a = 0, z = c->ngr;
+        while (a < z) {
+            int64_t mid = a + (z - a) / 2;
+            if (c->gst[mid] <= p)
+                a = mid + 1;
+            else
+                z = mid;
+        }
+        if (a == 0 || p >= c->gst[a - 1] + c->gcnt[a - 1])
+            tyl_rt_error(c->r->where, "internal error: no rank holds point %lld of a sum", (long long)p);
+        *len = c->gst[a - 1] + c->gcnt[a - 1] - p;
+        return c->grank[a - 1];
+    }
+    const int B = c->B, L = B - 1;
+    int64_t idx[TYL_MAX_RANK];
+    for (int d = L; d >= 0; d--) {
+        idx[d] = p % c->x[d];
+        p /= c->x[d];
+    }
+    for (int i = 0; i < c->nr; i++) { /* the last rank found first: runs of one row come in order */
+        int q = (c->hint + i) % c->nr, in = 1;
+        const int64_t *qb = c->bx + 2 * B * q, *qn = qb + B;
+        for (int d = 0; d < B && in; d++)
+            in = idx[d] >= qb[d] && idx[d] < qb[d] + qn[d];
+        if (in) {
+            c->hint = q;
+            *len = qb[L] + qn[L] - idx[L];
+            return q;
+        }
+    }
+    tyl_rt_error(c->r->where, "internal error: no rank holds point %lld of a sum", (long long)p);
+    return -1;
+}
+
+static void push_leaf(rctx *c, int64_t lo, int64_t n)
+{
+    if (c->nlf == c->caplf) {
+        c->caplf = c->caplf ? 2 * c->caplf : 64;
+        c->lf = realloc(c->lf, sizeof(red_leaf) * (size_t)c->caplf);
+        if (!c->lf)
+            tyl_rt_error(c->r->where, "out of memory");
+    }
+    int64_t at = c->nlf ? c->lf[c->nlf - 1].at + c->lf[c->nlf - 1].n : 0;
+    c->lf[c->nlf++] = (red_leaf){lo, n, at};
 }
 
 static int64_t split_of(int64_t n)
@@ -142,7 +209,7 @@ static int64_t split_of(int64_t n)
 static void owned_node(rctx *c, int64_t lo, int64_t n, int64_t at)
 {
     if (n <= TASK_GRAIN) {
-        push_task(c, lo, n, at);
+        push_task(c, lo, n, at, -1);
         return;
     }
     int64_t n2 = split_of(n);
@@ -159,9 +226,15 @@ static void walk(rctx *c, int64_t lo, int64_t n)
         owned_node(c, lo, n, a);
         return;
     }
-    if (n <= LEAF) {
-        for (int64_t k = a; k < z; k++)
-            push_task(c, global_of(c, k), 0, k);
+    if (n <= LEAF) { /* shared: its points go to the rank holding the first (share_leaves) */
+        int64_t len;
+        int own = c->share ? owner_run(c, lo, &len) : -1;
+        for (int64_t k = a, g = 0; k < z; k++) { /* along a row of the block: the next flat index */
+            g = k > a && !c->sel && k % c->nb[c->B - 1] ? g + 1 : global_of(c, k);
+            push_task(c, g, 0, k, own);
+        }
+        if (own >= 0 && own == c->me)
+            push_leaf(c, lo, n);
         return;
     }
     int64_t n2 = split_of(n);
@@ -378,40 +451,35 @@ ACC8(float, f32)
         s->at += n;                                                                                \
         return v;                                                                                  \
     }                                                                                              \
-    /* Node [lo, lo + n) of the gathered items (sorted by lo). */                                  \
-    static T eval_##SUF(const tyl_reduction *r, const red_item *it, int64_t ni, int64_t lo, int64_t n) \
+    /* Node [lo, lo + n) of the gathered items (sorted by lo), *a the first item at or after lo: \
+     * the nodes are visited left to right, so the items are taken in order (no search). */      \
+    static T eval_##SUF(const tyl_reduction *r, const red_item *it, int64_t ni, int64_t *a, int64_t lo, \
+                        int64_t n)                                                                 \
     {                                                                                              \
-        int64_t a = 0, z = ni;                                                                     \
-        while (a < z) {                                                                            \
-            int64_t mid = a + (z - a) / 2;                                                         \
-            if (it[mid].lo < lo)                                                                   \
-                a = mid + 1;                                                                       \
-            else                                                                                   \
-                z = mid;                                                                           \
-        }                                                                                          \
-        if (a < ni && it[a].lo == lo && it[a].n == n)                                              \
-            return (T)it[a].v;                                                                     \
+        if (*a < ni && it[*a].lo == lo && it[*a].n == n)                                           \
+            return (T)it[(*a)++].v;                                                                \
         if (n <= LEAF) {                                                                           \
             T v[LEAF];                                                                             \
-            for (int64_t k = 0; k < n; k++) {                                                      \
-                if (a + k >= ni || it[a + k].lo != lo + k || it[a + k].n != 0)                     \
+            for (int64_t k = 0; k < n; k++, (*a)++) {                                              \
+                if (*a >= ni || it[*a].lo != lo + k || it[*a].n != 0)                              \
                     tyl_rt_error(r->where, "internal error: a sum's partial results do not cover " \
                                            "point %lld", (long long)(lo + k));                      \
-                v[k] = (T)it[a + k].v;                                                             \
+                v[k] = (T)it[*a].v;                                                                \
             }                                                                                      \
             return leaf_##SUF(v, n);                                                               \
         }                                                                                          \
         int64_t n2 = split_of(n);                                                                  \
-        T x = eval_##SUF(r, it, ni, lo, n2);                                                       \
-        return x + eval_##SUF(r, it, ni, lo + n2, n - n2);                                         \
+        T x = eval_##SUF(r, it, ni, a, lo, n2);                                                    \
+        return x + eval_##SUF(r, it, ni, a, lo + n2, n - n2);                                      \
     }                                                                                              \
     static T runs_##SUF(const tyl_reduction *r, const red_item *it, int64_t ni, int64_t N,         \
                         int64_t Q, int64_t C)                                                      \
     {                                                                                              \
         T acc = 0;                                                                                 \
+        int64_t a = 0;                                                                             \
         for (int64_t q0 = 0; q0 < N; q0 += Q)                                                      \
             for (int64_t k = 0; k < Q; k += C)                                                     \
-                acc += eval_##SUF(r, it, ni, q0 + k, Q - k < C ? Q - k : C);                       \
+                acc += eval_##SUF(r, it, ni, &a, q0 + k, Q - k < C ? Q - k : C);                   \
         return acc;                                                                                \
     }
 PAIRWISE(double, f64)
@@ -565,6 +633,7 @@ static int64_t compress_row(char *row, const unsigned char *m, int64_t n, int f3
 
 typedef struct sel_row {
     int64_t p0, cnt; /* a row's first point (flat index in the box) and its selected points */
+    int64_t rank;    /* the rank that holds it */
 } sel_row;
 
 static int row_cmp(const void *pa, const void *pb)
@@ -602,6 +671,7 @@ static int64_t select_points(rctx *c)
             fill(&s, i * len, len, row);
             mine[i].p0 = global_of(c, i * len);
             mine[i].cnt = compress_row(row, m, len, c->f32);
+            mine[i].rank = c->me;
         }
         free(m);
         stream_free(&s);
@@ -622,9 +692,21 @@ static int64_t select_points(rctx *c)
     int64_t na = (int64_t)(bytes / sizeof(sel_row));
     qsort(all, (size_t)na, sizeof(sel_row), row_cmp);
     K = 0;
+    if (c->share) { /* the rows that select points: which rank holds compressed index k */
+        c->gst = malloc(sizeof(int64_t) * (size_t)(na ? na : 1));
+        c->gcnt = malloc(sizeof(int64_t) * (size_t)(na ? na : 1));
+        c->grank = malloc(sizeof(int) * (size_t)(na ? na : 1));
+        if (!c->gst || !c->gcnt || !c->grank)
+            tyl_rt_error(c->r->where, "out of memory");
+    }
     for (int64_t i = 0, j = 0; i < na; i++) { /* rows in C order of their first points */
         if (j < c->nrow && all[i].p0 == mine[j].p0)
             c->rst[j++] = K;
+        if (c->share && all[i].cnt > 0) {
+            c->gst[c->ngr] = K;
+            c->gcnt[c->ngr] = all[i].cnt;
+            c->grank[c->ngr++] = (int)all[i].rank;
+        }
         K += all[i].cnt;
     }
     c->rst[c->nrow] = K;
@@ -702,6 +784,80 @@ static void stream_sum_tasks(rctx *c, red_item *mine, const tyl_array *direct)
         stream_free(&s);
     }
     free(unit);
+}
+
+/* ---- shared leaves, summed by one rank --------------------------------------------------------- */
+
+/* The leaves this rank shares with others, summed where their first point lies: the other
+ * ranks' points of the leaves it owns come point to point (tyl_share_exchange_), its points of
+ * the others' leaves go to their owners, and each leaf it owns becomes one item (lo, n, its
+ * value, leaf_* over its points in order, as NumPy's tree and eval_* would compute it). The
+ * items stay in order of lo: a leaf's item takes the place of its first point. Their new count. */
+static int64_t share_leaves(rctx *c, red_item *mine)
+{
+    const size_t el = c->f32 ? 4 : 8;
+    int64_t npts = c->nlf ? c->lf[c->nlf - 1].at + c->lf[c->nlf - 1].n : 0, ns = 0, nruns = 0, capr = 0;
+    char *lv = malloc((size_t)(npts ? npts : 1) * el);
+    tyl_share_run *runs = NULL;
+    if (!lv)
+        tyl_rt_error(c->r->where, "out of memory");
+    for (int64_t i = 0; i < c->nlf; i++) /* the points of its leaves that others hold */
+        for (int64_t p = c->lf[i].lo, end = p + c->lf[i].n, len; p < end; p += len) {
+            int q = owner_run(c, p, &len);
+            if (len > end - p)
+                len = end - p;
+            if (q == c->me)
+                continue;
+            if (nruns == capr) {
+                capr = capr ? 2 * capr : 64;
+                runs = realloc(runs, sizeof(tyl_share_run) * (size_t)capr);
+                if (!runs)
+                    tyl_rt_error(c->r->where, "out of memory");
+            }
+            runs[nruns++] = (tyl_share_run){c->lf[i].at + p - c->lf[i].lo, len, q};
+        }
+    for (int64_t i = 0; i < c->nt; i++)
+        ns += c->t[i].n == 0 && c->t[i].own != c->me;
+    char *sv = malloc((size_t)(ns ? ns : 1) * el);
+    int *dest = malloc(sizeof(int) * (size_t)(ns ? ns : 1));
+    if (!sv || !dest)
+        tyl_rt_error(c->r->where, "out of memory");
+    for (int64_t i = 0, k = 0, li = 0; i < c->nt; i++) {
+        const red_task *t = &c->t[i];
+        if (t->n)
+            continue;
+        float f = (float)mine[i].v;
+        const void *v = c->f32 ? (const void *)&f : (const void *)&mine[i].v;
+        if (t->own != c->me) {
+            memcpy(sv + (size_t)k * el, v, el);
+            dest[k++] = t->own;
+            continue;
+        }
+        while (c->lf[li].lo + c->lf[li].n <= t->lo)
+            li++;
+        memcpy(lv + (size_t)(c->lf[li].at + t->lo - c->lf[li].lo) * el, v, el);
+    }
+    tyl_share_exchange_(c->r->where, el, sv, dest, ns, runs, nruns, lv);
+    free(sv);
+    free(dest);
+    free(runs);
+    int64_t j = 0;
+    for (int64_t i = 0, li = 0; i < c->nt; i++) {
+        const red_task *t = &c->t[i];
+        if (t->n)
+            mine[j++] = mine[i];
+        else if (t->own == c->me && li < c->nlf && t->lo == c->lf[li].lo) {
+            const red_leaf *f = &c->lf[li++];
+            const char *v = lv + (size_t)f->at * el;
+            double x = c->f32 ? (double)leaf_f32((const float *)(const void *)v, f->n)
+                              : leaf_f64((const double *)(const void *)v, f->n);
+            mine[j++] = (red_item){f->lo, f->n, x};
+        }
+    }
+    tyl_dist_stats_.n_shared_leaves += c->nlf;
+    tyl_dist_stats_.n_shared_points += ns;
+    free(lv);
+    return j;
 }
 
 /* ---- the rows of a last-axis sum, gathered once (pass_sched_rows) ------------------------------ */
@@ -826,7 +982,8 @@ void tyl_rows_flush_(void)
 }
 
 void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t *x, const int64_t *b,
-                       const int64_t *nb, const size_t *opsize, const tyl_array *direct, void *result)
+                       const int64_t *nb, const int64_t *bx, const size_t *opsize, const tyl_array *direct,
+                       void *result)
 {
     rctx c;
     memset(&c, 0, sizeof c);
@@ -836,6 +993,12 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
     c.nop = r->nop;
     c.f32 = r->dtype == TYL_FLOAT32;
     c.opsize = opsize;
+    /* shared leaves to their owners, but for a row kept for tyl_rows_end: its items travel
+     * with the other rows' in one gather, points too */
+    c.share = bx && r->anchor && !rows_.on;
+    c.bx = bx;
+    c.me = tyl_dist_self_();
+    c.nr = tyl_rt_nranks();
     c.N = 1;
     c.nloc = 1;
     for (int d = 0; d < c.B; d++) {
@@ -868,15 +1031,20 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
         sel_sum_tasks(&c, mine);
     else
         stream_sum_tasks(&c, mine, direct);
+    int64_t nt = c.share ? share_leaves(&c, mine) : c.nt;
     free(c.t);
     free(c.vals);
     free(c.rlp);
     free(c.rst);
+    free(c.lf);
+    free(c.gst);
+    free(c.gcnt);
+    free(c.grank);
     /* everyone's items, on every rank */
-    int64_t ni = c.nt;
+    int64_t ni = nt;
     red_item *all = mine;
     if (r->anchor && rows_.on) { /* gathered with the other rows by tyl_rows_end */
-        row_keep(r, mine, c.nt, c.N, Q, C);
+        row_keep(r, mine, nt, c.N, Q, C);
         if (c.f32)
             *(float *)result = 0.0f;
         else
@@ -885,7 +1053,7 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
     }
     if (r->anchor) {
         size_t bytes = 0;
-        all = tyl_reduce_gather_(mine, sizeof(red_item) * (size_t)c.nt, &bytes);
+        all = tyl_reduce_gather_(mine, sizeof(red_item) * (size_t)nt, &bytes);
         free(mine);
         ni = (int64_t)(bytes / sizeof(red_item));
     }

@@ -1,0 +1,48 @@
+#!/bin/bash
+# Exact sums whose pairwise leaves straddle the ranks' blocks (tyl_reduce.c share_leaves,
+# tyl_reduce_share.c): tests/programs/sum_shared_leaves{1d,2d,3d}.tyl on grids that split the
+# last axis (1-D on 2-4 ranks; 2-D 1x2, 1x3, 1x4, 2x2; 3-D 1x1x4, 1x2x2, 2x1x2) and on some that
+# do not (4x1, 2x2x1: a leaf straddles only where one block row ends and the next begins). Each
+# run's stdout must be NumPy's byte for byte (sums, means, std and var of views, expressions and
+# selections, float64 and float32), and --stats must report the shared leaves summed by their
+# owners ("shared leaves N ... M points sent", N > 0 and M > 0): the leaves' points travel point
+# to point to one rank each, not to every rank. Before that path existed every run matched too
+# (every rank gathered the points) but no run printed the line.
+# Usage: tests/dist/shared_leaves.sh [REPO_ROOT]   (needs bin/tylesc, lib/libtyles.a, mpirun, NumPy 2)
+set -u
+ROOT=$(cd "${1:-.}" && pwd) || exit 2
+PY=${PYTHON:-python3}
+T=$(mktemp -d "${TMPDIR:-/tmp}/tyl-share-XXXXXX") || exit 2
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
+export OMP_NUM_THREADS=1 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+MPIRUN="mpirun --allow-run-as-root --oversubscribe"
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "PASS dist/shared_leaves/$1"; }
+bad() { fail=$((fail + 1)); echo "FAIL dist/shared_leaves/$1: $2"; [ -z "${3:-}" ] || sed -n '1,20s/^/    /p' "$3"; }
+cd "$T" || exit 2
+for k in 1d 2d 3d; do
+    tyl=$ROOT/tests/programs/sum_shared_leaves$k.tyl
+    if ! "$ROOT/bin/tylesc" "$tyl" -o "ssl$k" >"build$k.log" 2>&1; then bad "$k" "tylesc failed" "build$k.log"; continue; fi
+    if ! $PY "$tyl" >"ref$k.txt" 2>"ref$k.err"; then bad "$k" "python3 failed" "ref$k.err"; continue; fi
+done
+# k np grid: stdout NumPy's, and the shared leaves on --stats
+for run in 1d:1:1 1d:2:2 1d:3:3 1d:4:4 2d:2:1x2 2d:3:1x3 2d:4:1x4 2d:4:2x2 2d:4:4x1 \
+           3d:4:1x1x4 3d:4:1x2x2 3d:4:2x1x2 3d:4:2x2x1; do
+    IFS=: read -r k np grid <<<"$run"
+    [ -x "ssl$k" ] && [ -s "ref$k.txt" ] || continue
+    name=$k/$grid
+    timeout 120 $MPIRUN -np "$np" "./ssl$k" --procs="$grid" --stats >"out.txt" 2>"err.txt" </dev/null
+    rc=$?
+    if [ "$rc" -ne 0 ]; then bad "$name" "exit status $rc" err.txt; continue; fi
+    if ! cmp -s "ref$k.txt" out.txt; then diff "ref$k.txt" out.txt >diff.txt; bad "$name" "stdout differs from NumPy's" diff.txt; continue; fi
+    line=$(grep -o 'shared leaves [0-9]* .* [0-9]* points sent' err.txt)
+    leaves=$(echo "$line" | awk 'NF {print $3}') points=$(echo "$line" | awk 'NF {print $(NF-2)}')
+    if [ "$np" = 1 ]; then
+        if [ -n "$line" ]; then bad "$name" "one rank reported shared leaves" err.txt; continue; fi
+    elif [ -z "$line" ] || [ "${leaves:-0}" -le 0 ] || [ "${points:-0}" -le 0 ]; then
+        bad "$name" "--stats reports no shared leaf summed by its owner" err.txt; continue
+    fi
+    ok "$name${line:+ (${leaves} leaves, ${points} points sent)}"
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
