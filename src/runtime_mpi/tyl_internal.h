@@ -69,16 +69,17 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
                        const int64_t *nb, const int64_t *bx, const size_t *opsize, const tyl_array *direct,
                        void *result);
 /* tyl_reduce_share.c: the points of the pairwise leaves an exact sum's ranks share, each sent
- * to the one rank that sums its leaf. A run of a leaf's points that rank peer holds, to be
- * received at points [at, at + n) of the receiving rank's leaves' buffer. */
+ * to the one rank that sums its leaf. A run of n values (el bytes each) at [at, at + n) of a
+ * buffer, sent to or received from rank peer. */
 typedef struct tyl_share_run {
     int64_t at, n;
     int peer;
 } tyl_share_run;
-/* Send value k of sv (el bytes each) to rank dest[k], in order, and receive the runs into lv
- * (each peer's values arrive in the order of its runs); point to point, no collective. */
-void tyl_share_exchange_(const char *where, size_t el, const char *sv, const int *dest, int64_t ns,
-                         const tyl_share_run *runs, int64_t nruns, char *lv);
+/* Send the runs send[0, nsend) of sv and receive the runs recv[0, nrecv) into lv; a peer's
+ * runs travel in one message, in the order they are listed on both sides (ascending points);
+ * point to point, no collective. */
+void tyl_share_exchange_(const char *where, size_t el, const char *sv, const tyl_share_run *send, int64_t nsend,
+                         char *lv, const tyl_share_run *recv, int64_t nrecv);
 /* tyl_ranks.c: every rank's `bytes` of data, concatenated in rank order (malloc'd, *total
  * bytes); collective. */
 void *tyl_reduce_gather_(const void *data, size_t bytes, size_t *total);

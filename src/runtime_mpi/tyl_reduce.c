@@ -58,11 +58,12 @@ typedef struct red_item {
 } red_item;
 
 /* A local task: node [lo, lo + n), whose points are this rank's points at local positions
- * [at, at + n) (C order of the rank's block); n == 0: point lo, local position at, of a leaf
- * shared with other ranks, which rank own sums (-1: every rank, from the gathered points). */
+ * [at, at + n) (C order of the rank's block); pts: not a node but the points [lo, lo + n) (of
+ * one row of the block) of a leaf shared with other ranks, their values at [pv, pv + n) of
+ * the points' buffer, which rank own sums (-1: every rank, from the gathered points). */
 typedef struct red_task {
-    int64_t lo, n, at;
-    int own;
+    int64_t lo, n, at, pv;
+    int own, pts;
 } red_task;
 
 /* A leaf [lo, lo + n) this rank sums from its points and those the others send it; its points
@@ -81,6 +82,8 @@ typedef struct rctx {
     const size_t *opsize; /* element size of each operand's array */
     red_task *t;
     int64_t nt, capt;
+    int64_t npv; /* points in the tasks' points (pts) */
+    char *pv;    /* their values (elements of the sum's dtype) */
     /* a sum of a selection: flat indices are compressed ones */
     int sel;
     int64_t nrow;       /* rows of the block (points along its last dimension) */
@@ -137,7 +140,7 @@ static int64_t global_of(const rctx *c, int64_t k)
     return p;
 }
 
-static void push_task(rctx *c, int64_t lo, int64_t n, int64_t at, int own)
+static void push_task(rctx *c, int64_t lo, int64_t n, int64_t at, int own, int pts)
 {
     if (c->nt == c->capt) {
         c->capt = c->capt ? 2 * c->capt : 64;
@@ -145,7 +148,27 @@ static void push_task(rctx *c, int64_t lo, int64_t n, int64_t at, int own)
         if (!c->t)
             tyl_rt_error(c->r->where, "out of memory");
     }
-    c->t[c->nt++] = (red_task){lo, n, at, own};
+    c->t[c->nt++] = (red_task){lo, n, at, pts ? c->npv : 0, own, pts};
+    if (pts)
+        c->npv += n;
+}
+
+/* The end of the block row that local position k lies in (local positions). */
+static int64_t row_end(const rctx *c, int64_t k)
+{
+    if (!c->sel) {
+        int64_t len = c->nb[c->B - 1];
+        return k - k % len + len;
+    }
+    int64_t a = 0, z = c->nrow;
+    while (a < z) { /* the first row whose points all come after k */
+        int64_t mid = a + (z - a) / 2;
+        if (c->rlp[mid] <= k)
+            a = mid + 1;
+        else
+            z = mid;
+    }
+    return c->rlp[a];
 }
 
 /* The rank that owns point p (a flat index, or a compressed one in a selection) and, in *len,
@@ -209,7 +232,7 @@ static int64_t split_of(int64_t n)
 static void owned_node(rctx *c, int64_t lo, int64_t n, int64_t at)
 {
     if (n <= TASK_GRAIN) {
-        push_task(c, lo, n, at, -1);
+        push_task(c, lo, n, at, -1, 0);
         return;
     }
     int64_t n2 = split_of(n);
@@ -229,9 +252,10 @@ static void walk(rctx *c, int64_t lo, int64_t n)
     if (n <= LEAF) { /* shared: its points go to the rank holding the first (share_leaves) */
         int64_t len;
         int own = c->share ? owner_run(c, lo, &len) : -1;
-        for (int64_t k = a, g = 0; k < z; k++) { /* along a row of the block: the next flat index */
-            g = k > a && !c->sel && k % c->nb[c->B - 1] ? g + 1 : global_of(c, k);
-            push_task(c, g, 0, k, own);
+        for (int64_t k = a, e; k < z; k = e) { /* along a row of the block, consecutive points */
+            e = row_end(c, k);
+            e = e < z ? e : z;
+            push_task(c, global_of(c, k), e - k, k, own, 1);
         }
         if (own >= 0 && own == c->me)
             push_leaf(c, lo, n);
@@ -721,35 +745,42 @@ static void sel_sum_tasks(rctx *c, red_item *mine)
     const size_t el = c->f32 ? 4 : 8;
     int64_t nodes = 0;
     for (int64_t i = 0; i < c->nt; i++)
-        nodes += c->t[i].n > 0;
+        nodes += !c->t[i].pts;
 #pragma omp parallel for schedule(dynamic, 1) if (c->rlp[c->nrow] > 32768 && nodes > 1)
     for (int64_t i = 0; i < c->nt; i++) {
         const red_task *t = &c->t[i];
         const char *v = c->vals + (size_t)t->at * el;
+        if (t->pts) {
+            memcpy(c->pv + (size_t)t->pv * el, v, (size_t)t->n * el);
+            continue;
+        }
         mine[i].lo = t->lo;
         mine[i].n = t->n;
         if (c->f32)
-            mine[i].v = t->n ? (double)tree_f32((const float *)(const void *)v, t->n) : (double)*(const float *)(const void *)v;
+            mine[i].v = (double)tree_f32((const float *)(const void *)v, t->n);
         else
-            mine[i].v = t->n ? tree_f64((const double *)(const void *)v, t->n) : *(const double *)(const void *)v;
+            mine[i].v = tree_f64((const double *)(const void *)v, t->n);
     }
 }
 
 /* The tasks' values, in parallel; each thread streams the points through its own buffer. A
- * unit of work is a node, or up to BUF points at consecutive local positions filled by one call
- * (a 2x2 grid's rows shorter than two leaves share every leaf: a kernel call a point was most of
- * such a sum). */
+ * unit of work is a node, or the tasks' points at consecutive local positions, up to BUF,
+ * filled by one call (a 2x2 grid's rows shorter than two leaves share every leaf: a kernel call
+ * a point was most of such a sum). */
 static void stream_sum_tasks(rctx *c, red_item *mine, const tyl_array *direct)
 {
-    int64_t nodes = 0, nu = 0;
+    int64_t nodes = 0, nu = 0, inu = 0;
     int64_t *unit = malloc(sizeof(int64_t) * (size_t)(c->nt + 1));
     if (!unit)
         tyl_rt_error(c->r->where, "out of memory");
-    for (int64_t i = 0; i < c->nt; i++) {
-        nodes += c->t[i].n > 0;
-        if (c->t[i].n > 0 || i == 0 || c->t[i - 1].n > 0 || c->t[i].at != c->t[i - 1].at + 1 ||
-            i - unit[nu - 1] == BUF)
+    for (int64_t i = 0; i < c->nt; i++) { /* inu: points in the unit so far */
+        const red_task *t = &c->t[i], *u = i ? t - 1 : NULL;
+        nodes += !t->pts;
+        if (!t->pts || !u || !u->pts || t->at != u->at + u->n || inu + t->n > BUF) {
             unit[nu++] = i;
+            inu = 0;
+        }
+        inu += t->n;
     }
     unit[nu] = c->nt;
 #pragma omp parallel if (c->nloc > 32768 && nodes > 1)
@@ -762,14 +793,9 @@ static void stream_sum_tasks(rctx *c, red_item *mine, const tyl_array *direct)
         for (int64_t u = 0; u < nu; u++) {
             int64_t i = unit[u];
             const red_task *t = &c->t[i];
-            if (t->n == 0) { /* points */
-                int64_t np = unit[u + 1] - i;
-                fill(&s, t->at, np, s.buf);
-                for (int64_t k = 0; k < np; k++) {
-                    mine[i + k].lo = c->t[i + k].lo;
-                    mine[i + k].n = 0;
-                    mine[i + k].v = c->f32 ? (double)((float *)(void *)s.buf)[k] : ((double *)(void *)s.buf)[k];
-                }
+            if (t->pts) { /* points of consecutive tasks: consecutive in the points' buffer too */
+                const red_task *e = &c->t[unit[u + 1] - 1];
+                fill(&s, t->at, e->at + e->n - t->at, c->pv + (size_t)t->pv * (c->f32 ? 4 : 8));
                 continue;
             }
             mine[i].lo = t->lo;
@@ -788,76 +814,101 @@ static void stream_sum_tasks(rctx *c, red_item *mine, const tyl_array *direct)
 
 /* ---- shared leaves, summed by one rank --------------------------------------------------------- */
 
+/* The items of this rank: its nodes' values (mine[i] for task i) and, in order of lo, each
+ * shared leaf's points (lo, 0, value) for every rank to gather. */
+static red_item *point_items(rctx *c, const red_item *mine, int64_t *ni)
+{
+    red_item *out = malloc(sizeof(red_item) * (size_t)(c->nt + c->npv + 1));
+    if (!out)
+        tyl_rt_error(c->r->where, "out of memory");
+    int64_t j = 0;
+    for (int64_t i = 0; i < c->nt; i++) {
+        const red_task *t = &c->t[i];
+        if (!t->pts)
+            out[j++] = mine[i];
+        else
+            for (int64_t k = 0; k < t->n; k++) {
+                const char *v = c->pv + (size_t)(t->pv + k) * (c->f32 ? 4 : 8);
+                out[j++] = (red_item){t->lo + k, 0,
+                                      c->f32 ? (double)*(const float *)(const void *)v : *(const double *)(const void *)v};
+            }
+    }
+    *ni = j;
+    return out;
+}
+
+static void push_run(const char *where, tyl_share_run **r, int64_t *n, int64_t *cap, tyl_share_run u)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 64;
+        *r = realloc(*r, sizeof(tyl_share_run) * (size_t)*cap);
+        if (!*r)
+            tyl_rt_error(where, "out of memory");
+    }
+    (*r)[(*n)++] = u;
+}
+
 /* The leaves this rank shares with others, summed where their first point lies: the other
  * ranks' points of the leaves it owns come point to point (tyl_share_exchange_), its points of
  * the others' leaves go to their owners, and each leaf it owns becomes one item (lo, n, its
  * value, leaf_* over its points in order, as NumPy's tree and eval_* would compute it). The
- * items stay in order of lo: a leaf's item takes the place of its first point. Their new count. */
-static int64_t share_leaves(rctx *c, red_item *mine)
+ * items, in order of lo: a leaf's item takes the place of its first point. */
+static red_item *share_leaves(rctx *c, const red_item *mine, int64_t *ni)
 {
     const size_t el = c->f32 ? 4 : 8;
-    int64_t npts = c->nlf ? c->lf[c->nlf - 1].at + c->lf[c->nlf - 1].n : 0, ns = 0, nruns = 0, capr = 0;
+    const char *where = c->r->where;
+    int64_t npts = c->nlf ? c->lf[c->nlf - 1].at + c->lf[c->nlf - 1].n : 0, nrecv = 0, capr = 0, nsend = 0,
+            caps = 0, nodes = 0;
     char *lv = malloc((size_t)(npts ? npts : 1) * el);
-    tyl_share_run *runs = NULL;
+    tyl_share_run *recv = NULL, *send = NULL;
     if (!lv)
-        tyl_rt_error(c->r->where, "out of memory");
+        tyl_rt_error(where, "out of memory");
     for (int64_t i = 0; i < c->nlf; i++) /* the points of its leaves that others hold */
         for (int64_t p = c->lf[i].lo, end = p + c->lf[i].n, len; p < end; p += len) {
             int q = owner_run(c, p, &len);
             if (len > end - p)
                 len = end - p;
-            if (q == c->me)
-                continue;
-            if (nruns == capr) {
-                capr = capr ? 2 * capr : 64;
-                runs = realloc(runs, sizeof(tyl_share_run) * (size_t)capr);
-                if (!runs)
-                    tyl_rt_error(c->r->where, "out of memory");
-            }
-            runs[nruns++] = (tyl_share_run){c->lf[i].at + p - c->lf[i].lo, len, q};
+            if (q != c->me)
+                push_run(where, &recv, &nrecv, &capr, (tyl_share_run){c->lf[i].at + p - c->lf[i].lo, len, q});
         }
-    for (int64_t i = 0; i < c->nt; i++)
-        ns += c->t[i].n == 0 && c->t[i].own != c->me;
-    char *sv = malloc((size_t)(ns ? ns : 1) * el);
-    int *dest = malloc(sizeof(int) * (size_t)(ns ? ns : 1));
-    if (!sv || !dest)
-        tyl_rt_error(c->r->where, "out of memory");
-    for (int64_t i = 0, k = 0, li = 0; i < c->nt; i++) {
+    for (int64_t i = 0, li = 0; i < c->nt; i++) { /* its points: to the owner, or its own leaf */
         const red_task *t = &c->t[i];
-        if (t->n)
+        nodes += !t->pts;
+        if (!t->pts)
             continue;
-        float f = (float)mine[i].v;
-        const void *v = c->f32 ? (const void *)&f : (const void *)&mine[i].v;
         if (t->own != c->me) {
-            memcpy(sv + (size_t)k * el, v, el);
-            dest[k++] = t->own;
+            push_run(where, &send, &nsend, &caps, (tyl_share_run){t->pv, t->n, t->own});
+            tyl_dist_stats_.n_shared_points += t->n;
             continue;
         }
         while (c->lf[li].lo + c->lf[li].n <= t->lo)
             li++;
-        memcpy(lv + (size_t)(c->lf[li].at + t->lo - c->lf[li].lo) * el, v, el);
+        memcpy(lv + (size_t)(c->lf[li].at + t->lo - c->lf[li].lo) * el, c->pv + (size_t)t->pv * el,
+               (size_t)t->n * el);
     }
-    tyl_share_exchange_(c->r->where, el, sv, dest, ns, runs, nruns, lv);
-    free(sv);
-    free(dest);
-    free(runs);
+    tyl_share_exchange_(where, el, c->pv, send, nsend, lv, recv, nrecv);
+    free(send);
+    free(recv);
+    red_item *out = malloc(sizeof(red_item) * (size_t)(nodes + c->nlf + 1));
+    if (!out)
+        tyl_rt_error(where, "out of memory");
     int64_t j = 0;
     for (int64_t i = 0, li = 0; i < c->nt; i++) {
         const red_task *t = &c->t[i];
-        if (t->n)
-            mine[j++] = mine[i];
+        if (!t->pts)
+            out[j++] = mine[i];
         else if (t->own == c->me && li < c->nlf && t->lo == c->lf[li].lo) {
             const red_leaf *f = &c->lf[li++];
             const char *v = lv + (size_t)f->at * el;
             double x = c->f32 ? (double)leaf_f32((const float *)(const void *)v, f->n)
                               : leaf_f64((const double *)(const void *)v, f->n);
-            mine[j++] = (red_item){f->lo, f->n, x};
+            out[j++] = (red_item){f->lo, f->n, x};
         }
     }
     tyl_dist_stats_.n_shared_leaves += c->nlf;
-    tyl_dist_stats_.n_shared_points += ns;
     free(lv);
-    return j;
+    *ni = j;
+    return out;
 }
 
 /* ---- the rows of a last-axis sum, gathered once (pass_sched_rows) ------------------------------ */
@@ -1024,14 +1075,18 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
         for (int64_t q = 0; q < c.N; q += Q)
             for (int64_t k = 0; k < Q; k += C)
                 walk(&c, q + k, Q - k < C ? Q - k : C);
-    red_item *mine = malloc(sizeof(red_item) * (size_t)(c.nt ? c.nt : 1));
-    if (!mine)
+    red_item *nodes = malloc(sizeof(red_item) * (size_t)(c.nt ? c.nt : 1));
+    c.pv = malloc((size_t)(c.npv ? c.npv : 1) * (c.f32 ? 4 : 8));
+    if (!nodes || !c.pv)
         tyl_rt_error(r->where, "out of memory");
     if (c.sel)
-        sel_sum_tasks(&c, mine);
+        sel_sum_tasks(&c, nodes);
     else
-        stream_sum_tasks(&c, mine, direct);
-    int64_t nt = c.share ? share_leaves(&c, mine) : c.nt;
+        stream_sum_tasks(&c, nodes, direct);
+    int64_t nt;
+    red_item *mine = c.share ? share_leaves(&c, nodes, &nt) : point_items(&c, nodes, &nt);
+    free(nodes);
+    free(c.pv);
     free(c.t);
     free(c.vals);
     free(c.rlp);

@@ -15,43 +15,40 @@
 
 enum { TAG_SHARE = 30580 };
 
-void tyl_share_exchange_(const char *where, size_t el, const char *sv, const int *dest, int64_t ns,
-                         const tyl_share_run *runs, int64_t nruns, char *lv)
+void tyl_share_exchange_(const char *where, size_t el, const char *sv, const tyl_share_run *send, int64_t nsend,
+                         char *lv, const tyl_share_run *recv, int64_t nrecv)
 {
     int nr;
     MPI_Comm comm = tyl_dist_comm_(&nr);
     (void)comm;
-    if (ns == 0 && nruns == 0)
+    if (nsend == 0 && nrecv == 0)
         return;
 #ifdef TYL_NO_MPI
-    (void)where, (void)el, (void)sv, (void)dest, (void)runs, (void)lv;
+    (void)el, (void)sv, (void)send, (void)lv, (void)recv;
     tyl_rt_error(where, "internal error: a shared leaf without MPI");
 #else
-    /* per rank: values to send and to receive, then each one's offset (a cursor below) */
+    /* per rank: values to send and to receive, then where they start (a cursor below) */
     int64_t *sc = calloc(4 * (size_t)nr, sizeof(int64_t)), *rc = sc + nr, *so = rc + nr, *ro = so + nr;
-    char *sbuf = malloc((size_t)(ns ? ns : 1) * el), *rbuf;
-    if (!sc || !sbuf)
+    if (!sc)
         tyl_rt_error(where, "out of memory");
-    int64_t nrecv = 0;
-    for (int64_t k = 0; k < ns; k++)
-        sc[dest[k]]++;
-    for (int64_t k = 0; k < nruns; k++) {
-        rc[runs[k].peer] += runs[k].n;
-        nrecv += runs[k].n;
-    }
+    for (int64_t k = 0; k < nsend; k++)
+        sc[send[k].peer] += send[k].n;
+    for (int64_t k = 0; k < nrecv; k++)
+        rc[recv[k].peer] += recv[k].n;
+    int64_t ts = 0, tr = 0;
     int nreq = 0;
-    for (int q = 0, s = 0, r = 0; q < nr; q++) {
+    for (int q = 0; q < nr; q++) {
         if (sc[q] * (int64_t)el > INT_MAX || rc[q] * (int64_t)el > INT_MAX)
             tyl_rt_error(where, "MemoryError: a sum's shared points over %d ranks", nr);
-        so[q] = s;
-        ro[q] = r;
-        s += (int)sc[q];
-        r += (int)rc[q];
+        so[q] = ts;
+        ro[q] = tr;
+        ts += sc[q];
+        tr += rc[q];
         nreq += (sc[q] > 0) + (rc[q] > 0);
     }
-    rbuf = malloc((size_t)(nrecv ? nrecv : 1) * el);
+    char *sbuf = malloc((size_t)(ts ? ts : 1) * el), *rbuf = malloc((size_t)(tr ? tr : 1) * el);
     MPI_Request *req = malloc(sizeof(MPI_Request) * (size_t)(nreq ? nreq : 1));
-    if (!rbuf || !req)
+    if (!sbuf || !rbuf || !req)
         tyl_rt_error(where, "out of memory");
     double t0 = MPI_Wtime();
     nreq = 0;
@@ -59,16 +56,19 @@ void tyl_share_exchange_(const char *where, size_t el, const char *sv, const int
         if (rc[q])
             MPI_Irecv(rbuf + (size_t)ro[q] * el, (int)(rc[q] * (int64_t)el), MPI_BYTE, q, TAG_SHARE, comm,
                       &req[nreq++]);
-    for (int64_t k = 0; k < ns; k++) /* each rank's values in order, after those of the ranks before */
-        memcpy(sbuf + (size_t)so[dest[k]]++ * el, sv + (size_t)k * el, el);
+    for (int64_t k = 0; k < nsend; k++) { /* each peer's runs in order, after the lower peers' */
+        const tyl_share_run *u = &send[k];
+        memcpy(sbuf + (size_t)so[u->peer] * el, sv + (size_t)u->at * el, (size_t)u->n * el);
+        so[u->peer] += u->n;
+    }
     for (int q = 0; q < nr; q++)
         if (sc[q])
             MPI_Isend(sbuf + (size_t)(so[q] - sc[q]) * el, (int)(sc[q] * (int64_t)el), MPI_BYTE, q, TAG_SHARE,
                       comm, &req[nreq++]);
     MPI_Waitall(nreq, req, MPI_STATUSES_IGNORE);
     tyl_dist_stats_.t_reduce += MPI_Wtime() - t0;
-    for (int64_t k = 0; k < nruns; k++) {
-        const tyl_share_run *u = &runs[k];
+    for (int64_t k = 0; k < nrecv; k++) {
+        const tyl_share_run *u = &recv[k];
         memcpy(lv + (size_t)u->at * el, rbuf + (size_t)ro[u->peer] * el, (size_t)u->n * el);
         ro[u->peer] += u->n;
     }
