@@ -675,6 +675,9 @@ void tyl_dist_report(double total, const char *transport)
     if (tp[4])
         fprintf(stderr, "  shared leaves %lld of exact sums summed by the rank of their first point, %lld points sent to it (all ranks)\n",
                 (long long)tp[4], (long long)tp[5]);
+    if (tyl_dist_stats_.n_reduce_root) /* the same on every rank */
+        fprintf(stderr, "  sums on 0    %lld exact sums' partial sums gathered on rank 0 alone, their value broadcast\n",
+                (long long)tyl_dist_stats_.n_reduce_root);
     fprintf(stderr, "  exchanges    %lld, %lld messages, %.3f MB sent in all, through %s\n",
             (long long)tyl_dist_stats_.n_exchanges, (long long)tm, (double)tb / 1e6, transport);
     if (g_size > 1)

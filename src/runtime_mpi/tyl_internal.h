@@ -83,6 +83,11 @@ void tyl_share_exchange_(const char *where, size_t el, const char *sv, const tyl
 /* tyl_ranks.c: every rank's `bytes` of data, concatenated in rank order (malloc'd, *total
  * bytes); collective. */
 void *tyl_reduce_gather_(const void *data, size_t bytes, size_t *total);
+/* The same, or, where the ranks' bytes come to more than 64 KiB, on rank 0 only (*root_only
+ * set; NULL and *total 0 elsewhere), which broadcasts what it computes with tyl_reduce_bcast_;
+ * both collective. */
+void *tyl_reduce_gather_some_(const void *data, size_t bytes, size_t *total, int *root_only);
+void tyl_reduce_bcast_(void *v, size_t bytes);
 /* tyl_reduce.c: the row sums kept since tyl_rows_begin stored now, and the rows after kept
  * again: before a checkpoint or a rescale captures the arrays (collective, as those are). */
 void tyl_rows_flush_(void);

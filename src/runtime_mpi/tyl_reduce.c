@@ -1106,16 +1106,21 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
             *(double *)result = 0.0;
         return;
     }
+    int root_only = 0;
     if (r->anchor) {
         size_t bytes = 0;
-        all = tyl_reduce_gather_(mine, sizeof(red_item) * (size_t)nt, &bytes);
+        all = tyl_reduce_gather_some_(mine, sizeof(red_item) * (size_t)nt, &bytes, &root_only);
         free(mine);
         ni = (int64_t)(bytes / sizeof(red_item));
     }
-    order_items(r->where, all, ni);
-    if (c.f32)
-        *(float *)result = runs_f32(r, all, ni, c.N, Q, C);
-    else
-        *(double *)result = runs_f64(r, all, ni, c.N, Q, C);
-    free(all);
+    if (all) { /* every rank, or rank 0 alone where the items are many */
+        order_items(r->where, all, ni);
+        if (c.f32)
+            *(float *)result = runs_f32(r, all, ni, c.N, Q, C);
+        else
+            *(double *)result = runs_f64(r, all, ni, c.N, Q, C);
+        free(all);
+    }
+    if (root_only)
+        tyl_reduce_bcast_(result, c.f32 ? 4 : 8);
 }

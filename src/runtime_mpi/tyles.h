@@ -341,6 +341,7 @@ typedef struct tyl_dist_stats {
     int64_t n_tt_deep, n_tt_declined; /* time-tiled groups run on deep halos; stepped instead */
     int64_t n_shared_leaves, n_shared_points; /* exact sums' leaves summed from other ranks' points,
                                                  points sent to them (tyl_reduce.c share_leaves) */
+    int64_t n_reduce_root; /* exact sums whose items were gathered on rank 0 alone (tyl_ranks.c) */
 } tyl_dist_stats;
 extern tyl_dist_stats tyl_dist_stats_;
 
