@@ -673,7 +673,7 @@ void tyl_dist_report(double total, const char *transport)
     fprintf(stderr, "  reductions   %10.6f s mean, %10.6f s max (%lld)\n", avg[3], mx[3],
             (long long)tyl_dist_stats_.n_reduce);
     if (tp[4])
-        fprintf(stderr, "  shared leaves %lld of exact sums summed by the rank of their first point, %lld points sent to it (all ranks)\n",
+        fprintf(stderr, "  shared leaves %lld of exact sums, each summed by the rank holding most of it, %lld points sent to it (all ranks)\n",
                 (long long)tp[4], (long long)tp[5]);
     if (tyl_dist_stats_.n_reduce_root) /* the same on every rank */
         fprintf(stderr, "  sums on 0    %lld exact sums' partial sums gathered on rank 0 alone, their value broadcast\n",

@@ -90,7 +90,7 @@ typedef struct rctx {
     int64_t *rst, *rlp; /* per row: the compressed index of its first selected point, and the
                            block's selected points before it (rlp[nrow]: all of them) */
     char *vals;         /* the block's selected values, in C order */
-    /* shared leaves summed by their owner, the rank holding their first point (share_leaves) */
+    /* shared leaves summed by one owner, the rank holding most of their points (share_leaves) */
     int share, me, nr, hint; /* hint: the rank owner_run found last */
     const int64_t *bx;       /* every rank's block of the box (rank_boxes in tyl_sweep.c) */
     int64_t ngr;             /* a selection: every rank's rows that select points, in order: */
@@ -210,6 +210,30 @@ static int owner_run(rctx *c, int64_t p, int64_t *len)
     return -1;
 }
 
+/* The rank that sums shared leaf [lo, lo + n): the one holding most of its points, the first
+ * of them in the leaf's order on a tie (every rank finds the same from the block formula). */
+static int leaf_owner(rctx *c, int64_t lo, int64_t n)
+{
+    int rk[LEAF];
+    int64_t cnt[LEAF], nq = 0, len;
+    for (int64_t p = lo; p < lo + n; p += len) {
+        int q = owner_run(c, p, &len), i = 0;
+        len = len < lo + n - p ? len : lo + n - p;
+        while (i < nq && rk[i] != q)
+            i++;
+        if (i == nq) {
+            rk[nq] = q;
+            cnt[nq++] = 0;
+        }
+        cnt[i] += len;
+    }
+    int best = 0;
+    for (int i = 1; i < nq; i++)
+        if (cnt[i] > cnt[best])
+            best = i;
+    return rk[best];
+}
+
 static void push_leaf(rctx *c, int64_t lo, int64_t n)
 {
     if (c->nlf == c->caplf) {
@@ -249,9 +273,8 @@ static void walk(rctx *c, int64_t lo, int64_t n)
         owned_node(c, lo, n, a);
         return;
     }
-    if (n <= LEAF) { /* shared: its points go to the rank holding the first (share_leaves) */
-        int64_t len;
-        int own = c->share ? owner_run(c, lo, &len) : -1;
+    if (n <= LEAF) { /* shared: its points go to the rank holding most (share_leaves) */
+        int own = c->share ? leaf_owner(c, lo, n) : -1;
         for (int64_t k = a, e; k < z; k = e) { /* along a row of the block, consecutive points */
             e = row_end(c, k);
             e = e < z ? e : z;
@@ -848,11 +871,12 @@ static void push_run(const char *where, tyl_share_run **r, int64_t *n, int64_t *
     (*r)[(*n)++] = u;
 }
 
-/* The leaves this rank shares with others, summed where their first point lies: the other
- * ranks' points of the leaves it owns come point to point (tyl_share_exchange_), its points of
- * the others' leaves go to their owners, and each leaf it owns becomes one item (lo, n, its
- * value, leaf_* over its points in order, as NumPy's tree and eval_* would compute it). The
- * items, in order of lo: a leaf's item takes the place of its first point. */
+/* The leaves this rank shares with others, each summed by the rank holding most of its points
+ * (leaf_owner): the other ranks' points of the leaves it owns come point to point
+ * (tyl_share_exchange_), its points of the others' leaves go to their owners, and each leaf it
+ * owns becomes one item (lo, n, its value, leaf_* over its points in order, as NumPy's tree and
+ * eval_* would compute it). The items, in order of lo: a leaf's item takes the place of the
+ * first of its points here (whatever came before lies before the leaf). */
 static red_item *share_leaves(rctx *c, const red_item *mine, int64_t *ni)
 {
     const size_t el = c->f32 ? 4 : 8;
@@ -897,8 +921,8 @@ static red_item *share_leaves(rctx *c, const red_item *mine, int64_t *ni)
         const red_task *t = &c->t[i];
         if (!t->pts)
             out[j++] = mine[i];
-        else if (t->own == c->me && li < c->nlf && t->lo == c->lf[li].lo) {
-            const red_leaf *f = &c->lf[li++];
+        else if (t->own == c->me && li < c->nlf && t->lo >= c->lf[li].lo) {
+            const red_leaf *f = &c->lf[li++]; /* its first points here: the leaf's item */
             const char *v = lv + (size_t)f->at * el;
             double x = c->f32 ? (double)leaf_f32((const float *)(const void *)v, f->n)
                               : leaf_f64((const double *)(const void *)v, f->n);

@@ -1,6 +1,6 @@
 /* tyl_reduce_share.c: the messages of an exact sum's shared leaves (tyl_reduce.c share_leaves).
  * A leaf of NumPy's pairwise tree (at most 128 points) that straddles ranks' blocks is summed by
- * the rank holding its first point; the others send it their points of the leaf, like a halo
+ * the rank holding most of its points; the others send it their points of the leaf, like a halo
  * exchange: one message a pair of ranks that share leaves, both sides knowing its length from
  * the block formula, so nothing but the values travels and no rank waits on a collective here.
  * The leaves' values then join the gathered items (O(leaves) values instead of every shared

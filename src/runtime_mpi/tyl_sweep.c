@@ -218,8 +218,8 @@ static void local_box(int B, const tyl_operand *op, const tyl_array *t, const in
 
 /* Every rank's part of a distributed reduction's box as local_box finds its own (rank q's origin
  * at bx[2 * B * q], its extents B further), from the block formula, with no message: an exact
- * sum sends the points of a pairwise leaf that straddles blocks to the rank that owns the
- * leaf's first point (tyl_reduce.c). NULL where nothing is shared (one rank, no box). Checked
+ * sum sends the points of a pairwise leaf that straddles blocks to the rank that owns most
+ * of them (tyl_reduce.c leaf_owner). NULL where nothing is shared (one rank, no box). Checked
  * against this rank's own part (b, nb). */
 static int64_t *rank_boxes(const char *where, int B, const tyl_operand *op, const tyl_array *t, const int64_t *x,
                            const int64_t *b, const int64_t *nb)
