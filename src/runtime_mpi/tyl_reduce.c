@@ -18,12 +18,16 @@
  * Ranks. A rank owns a box block: in flat order, a set of row pieces. Walking a run's tree from
  * the root, a node whose points the rank owns entirely is computed here, whole (its value is
  * that of NumPy's subtree); a node it owns partly is split into its children; a LEAF (n <= 128)
- * it owns partly contributes its owned points themselves. The node values and the points
- * (lists of (first point, count, value), count 0 for a point) of all ranks are gathered on every
- * rank, which evaluates the runs' trees top down, taking a node's value where some rank sent it
- * and computing the leaves that several ranks share from their points. Traffic: one value per
- * maximal owned node (O(row pieces * log)) and at most 128 points per leaf that straddles a
- * block boundary, not O(N).
+ * it owns partly is SHARED: its points go, point to point, to the one rank that holds most of
+ * them (leaf_owner, from every rank's block: tyl_sweep.c rank_boxes, or a selection's rows),
+ * which sums the leaf as NumPy does (share_leaves, tyl_reduce_share.c). The items, lists of
+ * (first point, count, value), one per maximal owned node and per shared leaf summed here,
+ * are gathered on every rank (or, above 64 KiB, on rank 0, which broadcasts the value:
+ * tyl_reduce_gather_some_), which evaluates the runs' trees top down, taking a node's value
+ * where some rank sent it. Traffic: one value per maximal owned node and shared leaf
+ * (O(row pieces * log)) collectively, and fewer than 128 points per shared leaf to one rank.
+ * A row kept for tyl_rows_end (one gather for all rows of a last-axis sum) sends its shared
+ * leaves' points themselves with its items (count 0 for a point), and eval_* sums them. */
  *
  * Threads. Owned nodes above TASK_GRAIN points are split into their children (the tree's own
  * nodes: the split does not change any value) and the pieces computed in parallel.
