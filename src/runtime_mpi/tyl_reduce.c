@@ -20,14 +20,15 @@
  * that of NumPy's subtree); a node it owns partly is split into its children; a LEAF (n <= 128)
  * it owns partly is SHARED: its points go, point to point, to the one rank that holds most of
  * them (leaf_owner, from every rank's block: tyl_sweep.c rank_boxes, or a selection's rows),
- * which sums the leaf as NumPy does (share_leaves, tyl_reduce_share.c). The items, lists of
+ * which sums the leaf as NumPy does (share_plan and share_finish, tyl_reduce_share.c). The items, lists of
  * (first point, count, value), one per maximal owned node and per shared leaf summed here,
  * are gathered on every rank (or, above 64 KiB, on rank 0, which broadcasts the value:
  * tyl_reduce_gather_some_), which evaluates the runs' trees top down, taking a node's value
  * where some rank sent it. Traffic: one value per maximal owned node and shared leaf
  * (O(row pieces * log)) collectively, and fewer than 128 points per shared leaf to one rank.
- * A row kept for tyl_rows_end (one gather for all rows of a last-axis sum) sends its shared
- * leaves' points themselves with its items (count 0 for a point), and eval_* sums them. */
+ * The rows of a last-axis sum kept for tyl_rows_end exchange their shared leaves' points
+ * there, in one exchange, before their one gather. Without the block formula (no bx) a shared
+ * leaf's points themselves are items (count 0 for a point), and eval_* sums them.
  *
  * Threads. Owned nodes above TASK_GRAIN points are split into their children (the tree's own
  * nodes: the split does not change any value) and the pieces computed in parallel.
@@ -875,49 +876,86 @@ static void push_run(const char *where, tyl_share_run **r, int64_t *n, int64_t *
     (*r)[(*n)++] = u;
 }
 
+/* Shared leaves planned (share_plan) and not summed yet (share_finish): the values this rank
+ * sends and their runs, the points of the leaves it sums and the runs the others send, and the
+ * items that wait for a leaf's value. Values as doubles (a float's is exact). Between
+ * tyl_rows_begin and tyl_rows_end every row's leaves wait here: one exchange serves them all. */
+typedef struct leaf_wait {
+    red_item *it; /* the leaf's item (lo, n; v to come), in an items array that stays put */
+    int64_t at;   /* its points at [at, at + it->n) of lv */
+    int f32;
+} leaf_wait;
+
+static struct {
+    double *sv, *lv;
+    int64_t nsv, capsv, nlv, caplv;
+    tyl_share_run *send, *recv;
+    int64_t nsend, capsend, nrecv, caprecv;
+    leaf_wait *w;
+    int64_t nw, capw;
+} share_;
+
+static void *grow(const char *where, void *p, int64_t *cap, int64_t need, size_t el)
+{
+    if (need <= *cap)
+        return p;
+    while (*cap < need)
+        *cap = *cap ? 2 * *cap : 256;
+    if (!(p = realloc(p, (size_t)*cap * el)))
+        tyl_rt_error(where, "out of memory");
+    return p;
+}
+
+static double pv_at(const rctx *c, int64_t k)
+{
+    return c->f32 ? (double)((const float *)(const void *)c->pv)[k] : ((const double *)(const void *)c->pv)[k];
+}
+
 /* The leaves this rank shares with others, each summed by the rank holding most of its points
- * (leaf_owner): the other ranks' points of the leaves it owns come point to point
- * (tyl_share_exchange_), its points of the others' leaves go to their owners, and each leaf it
- * owns becomes one item (lo, n, its value, leaf_* over its points in order, as NumPy's tree and
+ * (leaf_owner): the other ranks' points of the leaves it owns will come point to point, its
+ * points of the others' leaves go to their owners (share_finish), and each leaf it owns
+ * becomes one item (lo, n, its value, leaf_* over its points in order, as NumPy's tree and
  * eval_* would compute it). The items, in order of lo: a leaf's item takes the place of the
  * first of its points here (whatever came before lies before the leaf). */
-static red_item *share_leaves(rctx *c, const red_item *mine, int64_t *ni)
+static red_item *share_plan(rctx *c, const red_item *mine, int64_t *ni)
 {
-    const size_t el = c->f32 ? 4 : 8;
     const char *where = c->r->where;
-    int64_t npts = c->nlf ? c->lf[c->nlf - 1].at + c->lf[c->nlf - 1].n : 0, nrecv = 0, capr = 0, nsend = 0,
-            caps = 0, nodes = 0;
-    char *lv = malloc((size_t)(npts ? npts : 1) * el);
-    tyl_share_run *recv = NULL, *send = NULL;
-    if (!lv)
-        tyl_rt_error(where, "out of memory");
+    int64_t npts = c->nlf ? c->lf[c->nlf - 1].at + c->lf[c->nlf - 1].n : 0, lv0 = share_.nlv, nodes = 0;
+    share_.lv = grow(where, share_.lv, &share_.caplv, lv0 + npts, sizeof(double));
+    share_.nlv += npts;
     for (int64_t i = 0; i < c->nlf; i++) /* the points of its leaves that others hold */
         for (int64_t p = c->lf[i].lo, end = p + c->lf[i].n, len; p < end; p += len) {
             int q = owner_run(c, p, &len);
             if (len > end - p)
                 len = end - p;
-            if (q != c->me)
-                push_run(where, &recv, &nrecv, &capr, (tyl_share_run){c->lf[i].at + p - c->lf[i].lo, len, q});
+            if (q == c->me)
+                continue;
+            share_.recv = grow(where, share_.recv, &share_.caprecv, share_.nrecv + 1, sizeof(tyl_share_run));
+            share_.recv[share_.nrecv++] = (tyl_share_run){lv0 + c->lf[i].at + p - c->lf[i].lo, len, q};
         }
     for (int64_t i = 0, li = 0; i < c->nt; i++) { /* its points: to the owner, or its own leaf */
         const red_task *t = &c->t[i];
         nodes += !t->pts;
         if (!t->pts)
             continue;
+        double *dst;
         if (t->own != c->me) {
-            push_run(where, &send, &nsend, &caps, (tyl_share_run){t->pv, t->n, t->own});
+            share_.sv = grow(where, share_.sv, &share_.capsv, share_.nsv + t->n, sizeof(double));
+            share_.send = grow(where, share_.send, &share_.capsend, share_.nsend + 1, sizeof(tyl_share_run));
+            share_.send[share_.nsend++] = (tyl_share_run){share_.nsv, t->n, t->own};
+            dst = share_.sv + share_.nsv;
+            share_.nsv += t->n;
             tyl_dist_stats_.n_shared_points += t->n;
-            continue;
+        } else {
+            while (c->lf[li].lo + c->lf[li].n <= t->lo)
+                li++;
+            dst = share_.lv + lv0 + c->lf[li].at + t->lo - c->lf[li].lo;
         }
-        while (c->lf[li].lo + c->lf[li].n <= t->lo)
-            li++;
-        memcpy(lv + (size_t)(c->lf[li].at + t->lo - c->lf[li].lo) * el, c->pv + (size_t)t->pv * el,
-               (size_t)t->n * el);
+        for (int64_t k = 0; k < t->n; k++)
+            dst[k] = pv_at(c, t->pv + k);
     }
-    tyl_share_exchange_(where, el, c->pv, send, nsend, lv, recv, nrecv);
-    free(send);
-    free(recv);
     red_item *out = malloc(sizeof(red_item) * (size_t)(nodes + c->nlf + 1));
+    share_.w = grow(where, share_.w, &share_.capw, share_.nw + c->nlf, sizeof(leaf_wait));
     if (!out)
         tyl_rt_error(where, "out of memory");
     int64_t j = 0;
@@ -927,16 +965,37 @@ static red_item *share_leaves(rctx *c, const red_item *mine, int64_t *ni)
             out[j++] = mine[i];
         else if (t->own == c->me && li < c->nlf && t->lo >= c->lf[li].lo) {
             const red_leaf *f = &c->lf[li++]; /* its first points here: the leaf's item */
-            const char *v = lv + (size_t)f->at * el;
-            double x = c->f32 ? (double)leaf_f32((const float *)(const void *)v, f->n)
-                              : leaf_f64((const double *)(const void *)v, f->n);
-            out[j++] = (red_item){f->lo, f->n, x};
+            out[j] = (red_item){f->lo, f->n, 0.0};
+            share_.w[share_.nw++] = (leaf_wait){&out[j++], lv0 + f->at, c->f32};
         }
     }
     tyl_dist_stats_.n_shared_leaves += c->nlf;
-    free(lv);
     *ni = j;
     return out;
+}
+
+/* The planned leaves' points exchanged (tyl_share_exchange_) and each waiting leaf summed. */
+static void share_finish(const char *where)
+{
+    tyl_share_exchange_(where, sizeof(double), (const char *)share_.sv, share_.send, share_.nsend,
+                        (char *)share_.lv, share_.recv, share_.nrecv);
+    for (int64_t i = 0; i < share_.nw; i++) {
+        const leaf_wait *w = &share_.w[i];
+        const double *v = share_.lv + w->at;
+        if (w->f32) {
+            float f[LEAF];
+            for (int64_t k = 0; k < w->it->n; k++)
+                f[k] = (float)v[k];
+            w->it->v = (double)leaf_f32(f, w->it->n);
+        } else
+            w->it->v = leaf_f64(v, w->it->n);
+    }
+    free(share_.sv);
+    free(share_.lv);
+    free(share_.send);
+    free(share_.recv);
+    free(share_.w);
+    memset(&share_, 0, sizeof share_);
 }
 
 /* ---- the rows of a last-axis sum, gathered once (pass_sched_rows) ------------------------------ */
@@ -1009,6 +1068,7 @@ void tyl_rows_store_f32(tyl_array *a, int64_t i0, int64_t i1, int64_t i2, int64_
 void tyl_rows_end(const char *where)
 {
     rows_.on = 0;
+    share_finish(where); /* every row's shared leaves, in one exchange */
     int64_t total = 0, base = 0;
     for (int64_t k = 0; k < rows_.n; k++)
         total += rows_.rs[k].ni;
@@ -1072,9 +1132,9 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
     c.nop = r->nop;
     c.f32 = r->dtype == TYL_FLOAT32;
     c.opsize = opsize;
-    /* shared leaves to their owners, but for a row kept for tyl_rows_end: its items travel
-     * with the other rows' in one gather, points too */
-    c.share = bx && r->anchor && !rows_.on;
+    /* shared leaves to their owners (a row kept for tyl_rows_end sends them then, with the
+     * other rows') */
+    c.share = bx && r->anchor;
     c.bx = bx;
     c.me = tyl_dist_self_();
     c.nr = tyl_rt_nranks();
@@ -1112,7 +1172,9 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
     else
         stream_sum_tasks(&c, nodes, direct);
     int64_t nt;
-    red_item *mine = c.share ? share_leaves(&c, nodes, &nt) : point_items(&c, nodes, &nt);
+    red_item *mine = c.share ? share_plan(&c, nodes, &nt) : point_items(&c, nodes, &nt);
+    if (c.share && !rows_.on) /* a row kept waits for tyl_rows_end */
+        share_finish(r->where);
     free(nodes);
     free(c.pv);
     free(c.t);
