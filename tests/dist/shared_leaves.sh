@@ -2,9 +2,11 @@
 # Exact sums whose pairwise leaves straddle the ranks' blocks (tyl_reduce.c share_leaves,
 # tyl_reduce_share.c): tests/programs/sum_shared_leaves{1d,2d,3d}.tyl on grids that split the
 # last axis (1-D on 2-4 ranks; 2-D 1x2, 1x3, 1x4, 2x2; 3-D 1x1x4, 1x2x2, 2x1x2) and on some that
-# do not (4x1, 2x2x1: a leaf straddles only where one block row ends and the next begins). Each
-# run's stdout must be NumPy's byte for byte (sums, means, std and var of views, expressions and
-# selections, float64 and float32), and --stats must report the shared leaves summed by their
+# do not (4x1, 2x2x1: a leaf straddles only where one block row ends and the next begins), and
+# tests/programs/row_sums_long_rows.tyl on 2 and 4 ranks (rows of 3000 points split over the
+# ranks, summed along the last axis: every row's shared leaves in one exchange at
+# tyl_rows_end). Each run's stdout and .npy files must be NumPy's byte for byte (sums, means,
+# std and var of views, expressions and selections, float64 and float32), and --stats must report the shared leaves summed by their
 # owners ("shared leaves N ... M points sent", N > 0 and M > 0): the leaves' points travel point
 # to point to one rank each, not to every rank. Before that path existed every run matched too
 # (every rank gathered the points) but no run printed the line. The 2-D program's larger sums on
@@ -23,21 +25,31 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "PASS dist/shared_leaves/$1"; }
 bad() { fail=$((fail + 1)); echo "FAIL dist/shared_leaves/$1: $2"; [ -z "${3:-}" ] || sed -n '1,20s/^/    /p' "$3"; }
 cd "$T" || exit 2
-for k in 1d 2d 3d; do
-    tyl=$ROOT/tests/programs/sum_shared_leaves$k.tyl
+prog() { case $1 in rows) echo "$ROOT/tests/programs/row_sums_long_rows.tyl";; *) echo "$ROOT/tests/programs/sum_shared_leaves$1.tyl";; esac; }
+for k in 1d 2d 3d rows; do
+    tyl=$(prog "$k")
     if ! "$ROOT/bin/tylesc" "$tyl" -o "ssl$k" >"build$k.log" 2>&1; then bad "$k" "tylesc failed" "build$k.log"; continue; fi
-    if ! $PY "$tyl" >"ref$k.txt" 2>"ref$k.err"; then bad "$k" "python3 failed" "ref$k.err"; continue; fi
+    mkdir "ref$k"
+    if ! (cd "ref$k" && $PY "$tyl" >stdout 2>stderr); then bad "$k" "python3 failed" "ref$k/stderr"; continue; fi
 done
 # k np grid [root]: stdout NumPy's, and the shared leaves on --stats (root: some sums on rank 0)
 for run in 1d:1:1 1d:2:2 1d:3:3 1d:4:4 2d:2:1x2 2d:3:1x3 2d:4:1x4:root 2d:4:2x2:root 2d:4:4x1 \
-           3d:4:1x1x4 3d:4:1x2x2 3d:4:2x1x2 3d:4:2x2x1; do
+           3d:4:1x1x4 3d:4:1x2x2 3d:4:2x1x2 3d:4:2x2x1 rows:2:2 rows:4:4; do
     IFS=: read -r k np grid root <<<"$run"
-    [ -x "ssl$k" ] && [ -s "ref$k.txt" ] || continue
+    [ -x "ssl$k" ] && [ -s "ref$k/stdout" ] || continue
     name=$k/$grid
-    timeout 120 $MPIRUN -np "$np" "./ssl$k" --procs="$grid" --stats >"out.txt" 2>"err.txt" </dev/null
+    rm -rf run && mkdir run
+    (cd run && timeout 120 $MPIRUN -np "$np" "../ssl$k" --procs="$grid" --stats >stdout 2>stderr </dev/null)
     rc=$?
-    if [ "$rc" -ne 0 ]; then bad "$name" "exit status $rc" err.txt; continue; fi
-    if ! cmp -s "ref$k.txt" out.txt; then diff "ref$k.txt" out.txt >diff.txt; bad "$name" "stdout differs from NumPy's" diff.txt; continue; fi
+    if [ "$rc" -ne 0 ]; then bad "$name" "exit status $rc" run/stderr; continue; fi
+    if ! cmp -s "ref$k/stdout" run/stdout; then diff "ref$k/stdout" run/stdout >diff.txt; bad "$name" "stdout differs from NumPy's" diff.txt; continue; fi
+    same=1
+    for f in "ref$k"/*.npy; do
+        [ -e "$f" ] || continue
+        if ! cmp -s "$f" "run/${f##*/}"; then bad "$name" "${f##*/} differs from NumPy's"; same=0; fi
+    done
+    [ "$same" = 1 ] || continue
+    cp run/stderr err.txt
     line=$(grep -o 'shared leaves [0-9]* .* [0-9]* points sent' err.txt)
     leaves=$(echo "$line" | awk 'NF {print $3}') points=$(echo "$line" | awk 'NF {print $(NF-2)}')
     if [ "$np" = 1 ]; then
