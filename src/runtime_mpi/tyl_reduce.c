@@ -865,17 +865,6 @@ static red_item *point_items(rctx *c, const red_item *mine, int64_t *ni)
     return out;
 }
 
-static void push_run(const char *where, tyl_share_run **r, int64_t *n, int64_t *cap, tyl_share_run u)
-{
-    if (*n == *cap) {
-        *cap = *cap ? 2 * *cap : 64;
-        *r = realloc(*r, sizeof(tyl_share_run) * (size_t)*cap);
-        if (!*r)
-            tyl_rt_error(where, "out of memory");
-    }
-    (*r)[(*n)++] = u;
-}
-
 /* Shared leaves planned (share_plan) and not summed yet (share_finish): the values this rank
  * sends and their runs, the points of the leaves it sums and the runs the others send, and the
  * items that wait for a leaf's value. Values as doubles (a float's is exact). Between
