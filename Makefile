@@ -315,7 +315,8 @@ check-dist: bin/tylesc lib/libtyles.a
 	@bash tests/par_scripts.sh -j 2 "bash tests/dist/run.sh $(CURDIR)" "bash tests/dist/timetile_sync.sh $(CURDIR)" \
 	    "bash tests/dist/timetile_msgs.sh $(CURDIR)" "$(PYTHON) tests/reduce_order/random_sums.py bin/tylesc" \
 	    "bash tests/dist/gather_in_loop.sh $(CURDIR)" "bash tests/dist/edge_strips.sh $(CURDIR)" \
-	    "bash tests/dist/ghost_periodic.sh $(CURDIR)" "bash tests/dist/own_block_reads.sh $(CURDIR)"
+	    "bash tests/dist/ghost_periodic.sh $(CURDIR)" "bash tests/dist/own_block_reads.sh $(CURDIR)" \
+	    "bash tests/dist/shared_leaves.sh $(CURDIR)"
 
 check-elastic: bin/tylesc bin/tylesrun lib/libtyles.a build/rtsan/libtyles_san.a
 	@echo "== elastic runtime: checkpoints, restart N->M, faults, in-process rescale, tylesrun"

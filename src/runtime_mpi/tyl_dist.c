@@ -628,7 +628,9 @@ void tyl_dist_report(double total, const char *transport)
     double mine[4] = {total, tyl_dist_stats_.t_wait, tyl_dist_stats_.t_pack, tyl_dist_stats_.t_reduce};
     double mx[4] = {0}, sum[4] = {0};
     int64_t bytes = tyl_dist_stats_.bytes_sent, msgs = tyl_dist_stats_.msgs_sent, tb = bytes, tm = msgs;
-    int64_t parts[4] = {tyl_dist_stats_.n_strips, tyl_dist_stats_.n_overlap, 0, 0}, tp[4];
+    int64_t parts[6] = {tyl_dist_stats_.n_strips, tyl_dist_stats_.n_overlap, 0, 0, tyl_dist_stats_.n_shared_leaves,
+                        tyl_dist_stats_.n_shared_points},
+            tp[6];
     tyl_mem_stream_counts_(&parts[2], &parts[3]);
     memcpy(tp, parts, sizeof tp);
 #ifndef TYL_NO_MPI
@@ -637,7 +639,7 @@ void tyl_dist_report(double total, const char *transport)
         MPI_Allreduce(mine, sum, 4, MPI_DOUBLE, MPI_SUM, g_comm);
         MPI_Allreduce(&bytes, &tb, 1, MPI_INT64_T, MPI_SUM, g_comm);
         MPI_Allreduce(&msgs, &tm, 1, MPI_INT64_T, MPI_SUM, g_comm);
-        MPI_Allreduce(parts, tp, 4, MPI_INT64_T, MPI_SUM, g_comm);
+        MPI_Allreduce(parts, tp, 6, MPI_INT64_T, MPI_SUM, g_comm);
     } else
 #endif
     {
@@ -670,6 +672,12 @@ void tyl_dist_report(double total, const char *transport)
     fprintf(stderr, "  halo pack    %10.6f s mean, %10.6f s max\n", avg[2], mx[2]);
     fprintf(stderr, "  reductions   %10.6f s mean, %10.6f s max (%lld)\n", avg[3], mx[3],
             (long long)tyl_dist_stats_.n_reduce);
+    if (tp[4])
+        fprintf(stderr, "  shared leaves %lld of exact sums, each summed by the rank holding most of it, %lld points sent to it (all ranks)\n",
+                (long long)tp[4], (long long)tp[5]);
+    if (tyl_dist_stats_.n_reduce_root) /* the same on every rank */
+        fprintf(stderr, "  sums on 0    %lld exact sums' partial sums gathered on rank 0 alone, their value broadcast\n",
+                (long long)tyl_dist_stats_.n_reduce_root);
     fprintf(stderr, "  exchanges    %lld, %lld messages, %.3f MB sent in all, through %s\n",
             (long long)tyl_dist_stats_.n_exchanges, (long long)tm, (double)tb / 1e6, transport);
     if (g_size > 1)

@@ -62,13 +62,32 @@ void tyl_files_close_(void);    /* tyl_print.c: the files still open, closed at 
 char *tyl_print_array_text_(const tyl_array *a, int repr);
 
 /* tyl_reduce.c: r's float sum in NumPy's order (r->parts == TYL_PARTS_EXACT): q0 holds the
- * operands at the block's origin b (extents nb) of the box x; direct: the array of a direct
- * read's view (NULL: the sum of an expression); collective when r->anchor. */
+ * operands at the block's origin b (extents nb) of the box x; bx: every rank's origin and
+ * extents (tyl_sweep.c rank_boxes; NULL on one rank); direct: the array of a direct read's view
+ * (NULL: the sum of an expression); collective when r->anchor. */
 void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t *x, const int64_t *b,
-                       const int64_t *nb, const size_t *opsize, const tyl_array *direct, void *result);
+                       const int64_t *nb, const int64_t *bx, const size_t *opsize, const tyl_array *direct,
+                       void *result);
+/* tyl_reduce_share.c: the points of the pairwise leaves an exact sum's ranks share, each sent
+ * to the one rank that sums its leaf. A run of n values (el bytes each) at [at, at + n) of a
+ * buffer, sent to or received from rank peer. */
+typedef struct tyl_share_run {
+    int64_t at, n;
+    int peer;
+} tyl_share_run;
+/* Send the runs send[0, nsend) of sv and receive the runs recv[0, nrecv) into lv; a peer's
+ * runs travel in one message, in the order they are listed on both sides (ascending points);
+ * point to point, no collective. */
+void tyl_share_exchange_(const char *where, size_t el, const char *sv, const tyl_share_run *send, int64_t nsend,
+                         char *lv, const tyl_share_run *recv, int64_t nrecv);
 /* tyl_ranks.c: every rank's `bytes` of data, concatenated in rank order (malloc'd, *total
  * bytes); collective. */
 void *tyl_reduce_gather_(const void *data, size_t bytes, size_t *total);
+/* The same, or, where the ranks' bytes come to more than 64 KiB, on rank 0 only (*root_only
+ * set; NULL and *total 0 elsewhere), which broadcasts what it computes with tyl_reduce_bcast_;
+ * both collective. */
+void *tyl_reduce_gather_some_(const void *data, size_t bytes, size_t *total, int *root_only);
+void tyl_reduce_bcast_(void *v, size_t bytes);
 /* tyl_reduce.c: the row sums kept since tyl_rows_begin stored now, and the rows after kept
  * again: before a checkpoint or a rescale captures the arrays (collective, as those are). */
 void tyl_rows_flush_(void);

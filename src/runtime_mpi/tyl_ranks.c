@@ -77,6 +77,73 @@ void *tyl_reduce_gather_(const void *data, size_t bytes, size_t *total)
 #endif
 }
 
+/* tyl_reduce_gather_, but where the ranks' data come to more than GATHER_ROOT_MIN bytes, to
+ * rank 0 only (*root_only set, NULL elsewhere), which then computes what all need and
+ * broadcasts it (tyl_reduce_bcast_): an exact sum of a 2048^2 field on 1x4 ranks gathers some
+ * 800 kB of partial sums, which every rank received and evaluated (bench/RESULTS.md, h117). The
+ * choice depends on the counts every rank has, so all ranks make it alike. */
+enum { GATHER_ROOT_MIN = 65536 };
+
+void *tyl_reduce_gather_some_(const void *data, size_t bytes, size_t *total, int *root_only)
+{
+    int nr;
+    MPI_Comm comm = tyl_dist_comm_(&nr);
+    *root_only = 0;
+    if (nr == 1)
+        return tyl_reduce_gather_(data, bytes, total);
+#ifdef TYL_NO_MPI
+    (void)comm;
+    *total = 0;
+    return NULL;
+#else
+    int *cnt = malloc(sizeof(int) * 2 * (size_t)nr), mine = (int)bytes, me;
+    if (!cnt || bytes > INT_MAX)
+        tyl_rt_error("libtyles", "MemoryError: reduction over %d ranks", nr);
+    MPI_Comm_rank(comm, &me);
+    double t0 = MPI_Wtime();
+    MPI_Allgather(&mine, 1, MPI_INT, cnt, 1, MPI_INT, comm);
+    int *disp = cnt + nr;
+    size_t sum = 0;
+    for (int i = 0; i < nr; i++) {
+        disp[i] = (int)sum;
+        sum += (size_t)cnt[i];
+    }
+    if (sum > INT_MAX)
+        tyl_rt_error("libtyles", "MemoryError: reduction over %d ranks", nr);
+    *root_only = sum > GATHER_ROOT_MIN;
+    tyl_dist_stats_.n_reduce_root += *root_only;
+    char *all = !*root_only || me == 0 ? malloc(sum ? sum : 1) : NULL;
+    if (!all && (!*root_only || me == 0))
+        tyl_rt_error("libtyles", "MemoryError: reduction over %d ranks", nr);
+    if (*root_only)
+        MPI_Gatherv(data, mine, MPI_BYTE, all, cnt, disp, MPI_BYTE, 0, comm);
+    else
+        MPI_Allgatherv(data, mine, MPI_BYTE, all, cnt, disp, MPI_BYTE, comm);
+    tyl_dist_stats_.t_reduce += MPI_Wtime() - t0;
+    tyl_dist_stats_.n_reduce++;
+    free(cnt);
+    *total = all ? sum : 0;
+    return all;
+#endif
+}
+
+/* Rank 0's bytes at v on every rank (after tyl_reduce_gather_some_ gathered to it). */
+void tyl_reduce_bcast_(void *v, size_t bytes)
+{
+    int nr;
+    MPI_Comm comm = tyl_dist_comm_(&nr);
+    (void)comm;
+    (void)v;
+    (void)bytes;
+#ifndef TYL_NO_MPI
+    if (nr > 1) {
+        double t0 = MPI_Wtime();
+        MPI_Bcast(v, (int)bytes, MPI_BYTE, 0, comm);
+        tyl_dist_stats_.t_reduce += MPI_Wtime() - t0;
+    }
+#endif
+}
+
 /* Combine each rank's partial result in rank order, the same way on every rank: a sum is a
  * pairwise sum over the ranks' partials (so it depends on the rank count, never on timing);
  * max/min propagate NaN. op: 0 sum, 1 max, 2 min. */

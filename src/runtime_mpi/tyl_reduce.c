@@ -18,12 +18,17 @@
  * Ranks. A rank owns a box block: in flat order, a set of row pieces. Walking a run's tree from
  * the root, a node whose points the rank owns entirely is computed here, whole (its value is
  * that of NumPy's subtree); a node it owns partly is split into its children; a LEAF (n <= 128)
- * it owns partly contributes its owned points themselves. The node values and the points
- * (lists of (first point, count, value), count 0 for a point) of all ranks are gathered on every
- * rank, which evaluates the runs' trees top down, taking a node's value where some rank sent it
- * and computing the leaves that several ranks share from their points. Traffic: one value per
- * maximal owned node (O(row pieces * log)) and at most 128 points per leaf that straddles a
- * block boundary, not O(N).
+ * it owns partly is SHARED: its points go, point to point, to the one rank that holds most of
+ * them (leaf_owner, from every rank's block: tyl_sweep.c rank_boxes, or a selection's rows),
+ * which sums the leaf as NumPy does (share_plan and share_finish, tyl_reduce_share.c). The items, lists of
+ * (first point, count, value), one per maximal owned node and per shared leaf summed here,
+ * are gathered on every rank (or, above 64 KiB, on rank 0, which broadcasts the value:
+ * tyl_reduce_gather_some_), which evaluates the runs' trees top down, taking a node's value
+ * where some rank sent it. Traffic: one value per maximal owned node and shared leaf
+ * (O(row pieces * log)) collectively, and fewer than 128 points per shared leaf to one rank.
+ * The rows of a last-axis sum kept for tyl_rows_end exchange their shared leaves' points
+ * there, in one exchange, before their one gather. Without the block formula (no bx) a shared
+ * leaf's points themselves are items (count 0 for a point), and eval_* sums them.
  *
  * Threads. Owned nodes above TASK_GRAIN points are split into their children (the tree's own
  * nodes: the split does not change any value) and the pieces computed in parallel.
@@ -58,10 +63,19 @@ typedef struct red_item {
 } red_item;
 
 /* A local task: node [lo, lo + n), whose points are this rank's points at local positions
- * [at, at + n) (C order of the rank's block); n == 0: point lo, local position at. */
+ * [at, at + n) (C order of the rank's block); pts: not a node but the points [lo, lo + n) (of
+ * one row of the block) of a leaf shared with other ranks, their values at [pv, pv + n) of
+ * the points' buffer, which rank own sums (-1: every rank, from the gathered points). */
 typedef struct red_task {
-    int64_t lo, n, at;
+    int64_t lo, n, at, pv;
+    int own, pts;
 } red_task;
+
+/* A leaf [lo, lo + n) this rank sums from its points and those the others send it; its points
+ * at [at, at + n) of the leaves' buffer. */
+typedef struct red_leaf {
+    int64_t lo, n, at;
+} red_leaf;
 
 typedef struct rctx {
     const tyl_reduction *r;
@@ -73,12 +87,22 @@ typedef struct rctx {
     const size_t *opsize; /* element size of each operand's array */
     red_task *t;
     int64_t nt, capt;
+    int64_t npv; /* points in the tasks' points (pts) */
+    char *pv;    /* their values (elements of the sum's dtype) */
     /* a sum of a selection: flat indices are compressed ones */
     int sel;
     int64_t nrow;       /* rows of the block (points along its last dimension) */
     int64_t *rst, *rlp; /* per row: the compressed index of its first selected point, and the
                            block's selected points before it (rlp[nrow]: all of them) */
     char *vals;         /* the block's selected values, in C order */
+    /* shared leaves summed by one owner, the rank holding most of their points (share_leaves) */
+    int share, me, nr, hint; /* hint: the rank owner_run found last */
+    const int64_t *bx;       /* every rank's block of the box (rank_boxes in tyl_sweep.c) */
+    int64_t ngr;             /* a selection: every rank's rows that select points, in order: */
+    int64_t *gst, *gcnt;     /* the compressed index of the first point, the count */
+    int *grank;              /* and the rank */
+    red_leaf *lf;
+    int64_t nlf, caplf;
 } rctx;
 
 static int64_t sel_owned_below(const rctx *c, int64_t p);
@@ -121,7 +145,7 @@ static int64_t global_of(const rctx *c, int64_t k)
     return p;
 }
 
-static void push_task(rctx *c, int64_t lo, int64_t n, int64_t at)
+static void push_task(rctx *c, int64_t lo, int64_t n, int64_t at, int own, int pts)
 {
     if (c->nt == c->capt) {
         c->capt = c->capt ? 2 * c->capt : 64;
@@ -129,7 +153,102 @@ static void push_task(rctx *c, int64_t lo, int64_t n, int64_t at)
         if (!c->t)
             tyl_rt_error(c->r->where, "out of memory");
     }
-    c->t[c->nt++] = (red_task){lo, n, at};
+    c->t[c->nt++] = (red_task){lo, n, at, pts ? c->npv : 0, own, pts};
+    if (pts)
+        c->npv += n;
+}
+
+/* The end of the block row that local position k lies in (local positions). */
+static int64_t row_end(const rctx *c, int64_t k)
+{
+    if (!c->sel) {
+        int64_t len = c->nb[c->B - 1];
+        return k - k % len + len;
+    }
+    int64_t a = 0, z = c->nrow;
+    while (a < z) { /* the first row whose points all come after k */
+        int64_t mid = a + (z - a) / 2;
+        if (c->rlp[mid] <= k)
+            a = mid + 1;
+        else
+            z = mid;
+    }
+    return c->rlp[a];
+}
+
+/* The rank that owns point p (a flat index, or a compressed one in a selection) and, in *len,
+ * how many points from p on it owns in a row (at least p's). */
+static int owner_run(rctx *c, int64_t p, int64_t *len)
+{
+    if (c->sel) { /* the last row starting at or below p holds it */
+        int64_t a = 0, z = c->ngr;
+        while (a < z) {
+            int64_t mid = a + (z - a) / 2;
+            if (c->gst[mid] <= p)
+                a = mid + 1;
+            else
+                z = mid;
+        }
+        if (a == 0 || p >= c->gst[a - 1] + c->gcnt[a - 1])
+            tyl_rt_error(c->r->where, "internal error: no rank holds point %lld of a sum", (long long)p);
+        *len = c->gst[a - 1] + c->gcnt[a - 1] - p;
+        return c->grank[a - 1];
+    }
+    const int B = c->B, L = B - 1;
+    int64_t idx[TYL_MAX_RANK];
+    for (int d = L; d >= 0; d--) {
+        idx[d] = p % c->x[d];
+        p /= c->x[d];
+    }
+    for (int i = 0; i < c->nr; i++) { /* the last rank found first: runs of one row come in order */
+        int q = (c->hint + i) % c->nr, in = 1;
+        const int64_t *qb = c->bx + 2 * B * q, *qn = qb + B;
+        for (int d = 0; d < B && in; d++)
+            in = idx[d] >= qb[d] && idx[d] < qb[d] + qn[d];
+        if (in) {
+            c->hint = q;
+            *len = qb[L] + qn[L] - idx[L];
+            return q;
+        }
+    }
+    tyl_rt_error(c->r->where, "internal error: no rank holds point %lld of a sum", (long long)p);
+    return -1;
+}
+
+/* The rank that sums shared leaf [lo, lo + n): the one holding most of its points, the first
+ * of them in the leaf's order on a tie (every rank finds the same from the block formula). */
+static int leaf_owner(rctx *c, int64_t lo, int64_t n)
+{
+    int rk[LEAF];
+    int64_t cnt[LEAF], nq = 0, len;
+    for (int64_t p = lo; p < lo + n; p += len) {
+        int q = owner_run(c, p, &len), i = 0;
+        len = len < lo + n - p ? len : lo + n - p;
+        while (i < nq && rk[i] != q)
+            i++;
+        if (i == nq) {
+            rk[nq] = q;
+            cnt[nq++] = 0;
+        }
+        cnt[i] += len;
+    }
+    int best = 0;
+    for (int i = 1; i < nq; i++)
+        if (cnt[i] > cnt[best])
+            best = i;
+    return rk[best];
+}
+
+static void push_leaf(rctx *c, int64_t lo, int64_t n)
+{
+    if (c->nlf == c->caplf) {
+        c->caplf = c->caplf ? 2 * c->caplf : 64;
+        c->lf = realloc(c->lf, sizeof(red_leaf) * (size_t)c->caplf);
+        if (!c->lf)
+            tyl_rt_error(c->r->where, "out of memory");
+    }
+    int64_t at = c->nlf ? c->lf[c->nlf - 1].at + c->lf[c->nlf - 1].n : 0;
+    c->lf[c->nlf++] = (red_leaf){lo, n, at};
 }
 
 static int64_t split_of(int64_t n)
@@ -142,7 +261,7 @@ static int64_t split_of(int64_t n)
 static void owned_node(rctx *c, int64_t lo, int64_t n, int64_t at)
 {
     if (n <= TASK_GRAIN) {
-        push_task(c, lo, n, at);
+        push_task(c, lo, n, at, -1, 0);
         return;
     }
     int64_t n2 = split_of(n);
@@ -159,9 +278,15 @@ static void walk(rctx *c, int64_t lo, int64_t n)
         owned_node(c, lo, n, a);
         return;
     }
-    if (n <= LEAF) {
-        for (int64_t k = a; k < z; k++)
-            push_task(c, global_of(c, k), 0, k);
+    if (n <= LEAF) { /* shared: its points go to the rank holding most (share_leaves) */
+        int own = c->share ? leaf_owner(c, lo, n) : -1;
+        for (int64_t k = a, e; k < z; k = e) { /* along a row of the block, consecutive points */
+            e = row_end(c, k);
+            e = e < z ? e : z;
+            push_task(c, global_of(c, k), e - k, k, own, 1);
+        }
+        if (own >= 0 && own == c->me)
+            push_leaf(c, lo, n);
         return;
     }
     int64_t n2 = split_of(n);
@@ -378,40 +503,35 @@ ACC8(float, f32)
         s->at += n;                                                                                \
         return v;                                                                                  \
     }                                                                                              \
-    /* Node [lo, lo + n) of the gathered items (sorted by lo). */                                  \
-    static T eval_##SUF(const tyl_reduction *r, const red_item *it, int64_t ni, int64_t lo, int64_t n) \
+    /* Node [lo, lo + n) of the gathered items (sorted by lo), *a the first item at or after lo: \
+     * the nodes are visited left to right, so the items are taken in order (no search). */      \
+    static T eval_##SUF(const tyl_reduction *r, const red_item *it, int64_t ni, int64_t *a, int64_t lo, \
+                        int64_t n)                                                                 \
     {                                                                                              \
-        int64_t a = 0, z = ni;                                                                     \
-        while (a < z) {                                                                            \
-            int64_t mid = a + (z - a) / 2;                                                         \
-            if (it[mid].lo < lo)                                                                   \
-                a = mid + 1;                                                                       \
-            else                                                                                   \
-                z = mid;                                                                           \
-        }                                                                                          \
-        if (a < ni && it[a].lo == lo && it[a].n == n)                                              \
-            return (T)it[a].v;                                                                     \
+        if (*a < ni && it[*a].lo == lo && it[*a].n == n)                                           \
+            return (T)it[(*a)++].v;                                                                \
         if (n <= LEAF) {                                                                           \
             T v[LEAF];                                                                             \
-            for (int64_t k = 0; k < n; k++) {                                                      \
-                if (a + k >= ni || it[a + k].lo != lo + k || it[a + k].n != 0)                     \
+            for (int64_t k = 0; k < n; k++, (*a)++) {                                              \
+                if (*a >= ni || it[*a].lo != lo + k || it[*a].n != 0)                              \
                     tyl_rt_error(r->where, "internal error: a sum's partial results do not cover " \
                                            "point %lld", (long long)(lo + k));                      \
-                v[k] = (T)it[a + k].v;                                                             \
+                v[k] = (T)it[*a].v;                                                                \
             }                                                                                      \
             return leaf_##SUF(v, n);                                                               \
         }                                                                                          \
         int64_t n2 = split_of(n);                                                                  \
-        T x = eval_##SUF(r, it, ni, lo, n2);                                                       \
-        return x + eval_##SUF(r, it, ni, lo + n2, n - n2);                                         \
+        T x = eval_##SUF(r, it, ni, a, lo, n2);                                                    \
+        return x + eval_##SUF(r, it, ni, a, lo + n2, n - n2);                                      \
     }                                                                                              \
     static T runs_##SUF(const tyl_reduction *r, const red_item *it, int64_t ni, int64_t N,         \
                         int64_t Q, int64_t C)                                                      \
     {                                                                                              \
         T acc = 0;                                                                                 \
+        int64_t a = 0;                                                                             \
         for (int64_t q0 = 0; q0 < N; q0 += Q)                                                      \
             for (int64_t k = 0; k < Q; k += C)                                                     \
-                acc += eval_##SUF(r, it, ni, q0 + k, Q - k < C ? Q - k : C);                       \
+                acc += eval_##SUF(r, it, ni, &a, q0 + k, Q - k < C ? Q - k : C);                   \
         return acc;                                                                                \
     }
 PAIRWISE(double, f64)
@@ -565,6 +685,7 @@ static int64_t compress_row(char *row, const unsigned char *m, int64_t n, int f3
 
 typedef struct sel_row {
     int64_t p0, cnt; /* a row's first point (flat index in the box) and its selected points */
+    int64_t rank;    /* the rank that holds it */
 } sel_row;
 
 static int row_cmp(const void *pa, const void *pb)
@@ -602,6 +723,7 @@ static int64_t select_points(rctx *c)
             fill(&s, i * len, len, row);
             mine[i].p0 = global_of(c, i * len);
             mine[i].cnt = compress_row(row, m, len, c->f32);
+            mine[i].rank = c->me;
         }
         free(m);
         stream_free(&s);
@@ -622,9 +744,21 @@ static int64_t select_points(rctx *c)
     int64_t na = (int64_t)(bytes / sizeof(sel_row));
     qsort(all, (size_t)na, sizeof(sel_row), row_cmp);
     K = 0;
+    if (c->share) { /* the rows that select points: which rank holds compressed index k */
+        c->gst = malloc(sizeof(int64_t) * (size_t)(na ? na : 1));
+        c->gcnt = malloc(sizeof(int64_t) * (size_t)(na ? na : 1));
+        c->grank = malloc(sizeof(int) * (size_t)(na ? na : 1));
+        if (!c->gst || !c->gcnt || !c->grank)
+            tyl_rt_error(c->r->where, "out of memory");
+    }
     for (int64_t i = 0, j = 0; i < na; i++) { /* rows in C order of their first points */
         if (j < c->nrow && all[i].p0 == mine[j].p0)
             c->rst[j++] = K;
+        if (c->share && all[i].cnt > 0) {
+            c->gst[c->ngr] = K;
+            c->gcnt[c->ngr] = all[i].cnt;
+            c->grank[c->ngr++] = (int)all[i].rank;
+        }
         K += all[i].cnt;
     }
     c->rst[c->nrow] = K;
@@ -639,35 +773,42 @@ static void sel_sum_tasks(rctx *c, red_item *mine)
     const size_t el = c->f32 ? 4 : 8;
     int64_t nodes = 0;
     for (int64_t i = 0; i < c->nt; i++)
-        nodes += c->t[i].n > 0;
+        nodes += !c->t[i].pts;
 #pragma omp parallel for schedule(dynamic, 1) if (c->rlp[c->nrow] > 32768 && nodes > 1)
     for (int64_t i = 0; i < c->nt; i++) {
         const red_task *t = &c->t[i];
         const char *v = c->vals + (size_t)t->at * el;
+        if (t->pts) {
+            memcpy(c->pv + (size_t)t->pv * el, v, (size_t)t->n * el);
+            continue;
+        }
         mine[i].lo = t->lo;
         mine[i].n = t->n;
         if (c->f32)
-            mine[i].v = t->n ? (double)tree_f32((const float *)(const void *)v, t->n) : (double)*(const float *)(const void *)v;
+            mine[i].v = (double)tree_f32((const float *)(const void *)v, t->n);
         else
-            mine[i].v = t->n ? tree_f64((const double *)(const void *)v, t->n) : *(const double *)(const void *)v;
+            mine[i].v = tree_f64((const double *)(const void *)v, t->n);
     }
 }
 
 /* The tasks' values, in parallel; each thread streams the points through its own buffer. A
- * unit of work is a node, or up to BUF points at consecutive local positions filled by one call
- * (a 2x2 grid's rows shorter than two leaves share every leaf: a kernel call a point was most of
- * such a sum). */
+ * unit of work is a node, or the tasks' points at consecutive local positions, up to BUF,
+ * filled by one call (a 2x2 grid's rows shorter than two leaves share every leaf: a kernel call
+ * a point was most of such a sum). */
 static void stream_sum_tasks(rctx *c, red_item *mine, const tyl_array *direct)
 {
-    int64_t nodes = 0, nu = 0;
+    int64_t nodes = 0, nu = 0, inu = 0;
     int64_t *unit = malloc(sizeof(int64_t) * (size_t)(c->nt + 1));
     if (!unit)
         tyl_rt_error(c->r->where, "out of memory");
-    for (int64_t i = 0; i < c->nt; i++) {
-        nodes += c->t[i].n > 0;
-        if (c->t[i].n > 0 || i == 0 || c->t[i - 1].n > 0 || c->t[i].at != c->t[i - 1].at + 1 ||
-            i - unit[nu - 1] == BUF)
+    for (int64_t i = 0; i < c->nt; i++) { /* inu: points in the unit so far */
+        const red_task *t = &c->t[i], *u = i ? t - 1 : NULL;
+        nodes += !t->pts;
+        if (!t->pts || !u || !u->pts || t->at != u->at + u->n || inu + t->n > BUF) {
             unit[nu++] = i;
+            inu = 0;
+        }
+        inu += t->n;
     }
     unit[nu] = c->nt;
 #pragma omp parallel if (c->nloc > 32768 && nodes > 1)
@@ -680,14 +821,9 @@ static void stream_sum_tasks(rctx *c, red_item *mine, const tyl_array *direct)
         for (int64_t u = 0; u < nu; u++) {
             int64_t i = unit[u];
             const red_task *t = &c->t[i];
-            if (t->n == 0) { /* points */
-                int64_t np = unit[u + 1] - i;
-                fill(&s, t->at, np, s.buf);
-                for (int64_t k = 0; k < np; k++) {
-                    mine[i + k].lo = c->t[i + k].lo;
-                    mine[i + k].n = 0;
-                    mine[i + k].v = c->f32 ? (double)((float *)(void *)s.buf)[k] : ((double *)(void *)s.buf)[k];
-                }
+            if (t->pts) { /* points of consecutive tasks: consecutive in the points' buffer too */
+                const red_task *e = &c->t[unit[u + 1] - 1];
+                fill(&s, t->at, e->at + e->n - t->at, c->pv + (size_t)t->pv * (c->f32 ? 4 : 8));
                 continue;
             }
             mine[i].lo = t->lo;
@@ -702,6 +838,153 @@ static void stream_sum_tasks(rctx *c, red_item *mine, const tyl_array *direct)
         stream_free(&s);
     }
     free(unit);
+}
+
+/* ---- shared leaves, summed by one rank --------------------------------------------------------- */
+
+/* The items of this rank: its nodes' values (mine[i] for task i) and, in order of lo, each
+ * shared leaf's points (lo, 0, value) for every rank to gather. */
+static red_item *point_items(rctx *c, const red_item *mine, int64_t *ni)
+{
+    red_item *out = malloc(sizeof(red_item) * (size_t)(c->nt + c->npv + 1));
+    if (!out)
+        tyl_rt_error(c->r->where, "out of memory");
+    int64_t j = 0;
+    for (int64_t i = 0; i < c->nt; i++) {
+        const red_task *t = &c->t[i];
+        if (!t->pts)
+            out[j++] = mine[i];
+        else
+            for (int64_t k = 0; k < t->n; k++) {
+                const char *v = c->pv + (size_t)(t->pv + k) * (c->f32 ? 4 : 8);
+                out[j++] = (red_item){t->lo + k, 0,
+                                      c->f32 ? (double)*(const float *)(const void *)v : *(const double *)(const void *)v};
+            }
+    }
+    *ni = j;
+    return out;
+}
+
+/* Shared leaves planned (share_plan) and not summed yet (share_finish): the values this rank
+ * sends and their runs, the points of the leaves it sums and the runs the others send, and the
+ * items that wait for a leaf's value. Values as doubles (a float's is exact). Between
+ * tyl_rows_begin and tyl_rows_end every row's leaves wait here: one exchange serves them all. */
+typedef struct leaf_wait {
+    red_item *it; /* the leaf's item (lo, n; v to come), in an items array that stays put */
+    int64_t at;   /* its points at [at, at + it->n) of lv */
+    int f32;
+} leaf_wait;
+
+static struct {
+    double *sv, *lv;
+    int64_t nsv, capsv, nlv, caplv;
+    tyl_share_run *send, *recv;
+    int64_t nsend, capsend, nrecv, caprecv;
+    leaf_wait *w;
+    int64_t nw, capw;
+} share_;
+
+static void *grow(const char *where, void *p, int64_t *cap, int64_t need, size_t el)
+{
+    if (need <= *cap)
+        return p;
+    while (*cap < need)
+        *cap = *cap ? 2 * *cap : 256;
+    if (!(p = realloc(p, (size_t)*cap * el)))
+        tyl_rt_error(where, "out of memory");
+    return p;
+}
+
+static double pv_at(const rctx *c, int64_t k)
+{
+    return c->f32 ? (double)((const float *)(const void *)c->pv)[k] : ((const double *)(const void *)c->pv)[k];
+}
+
+/* The leaves this rank shares with others, each summed by the rank holding most of its points
+ * (leaf_owner): the other ranks' points of the leaves it owns will come point to point, its
+ * points of the others' leaves go to their owners (share_finish), and each leaf it owns
+ * becomes one item (lo, n, its value, leaf_* over its points in order, as NumPy's tree and
+ * eval_* would compute it). The items, in order of lo: a leaf's item takes the place of the
+ * first of its points here (whatever came before lies before the leaf). */
+static red_item *share_plan(rctx *c, const red_item *mine, int64_t *ni)
+{
+    const char *where = c->r->where;
+    int64_t npts = c->nlf ? c->lf[c->nlf - 1].at + c->lf[c->nlf - 1].n : 0, lv0 = share_.nlv, nodes = 0;
+    share_.lv = grow(where, share_.lv, &share_.caplv, lv0 + npts, sizeof(double));
+    share_.nlv += npts;
+    for (int64_t i = 0; i < c->nlf; i++) /* the points of its leaves that others hold */
+        for (int64_t p = c->lf[i].lo, end = p + c->lf[i].n, len; p < end; p += len) {
+            int q = owner_run(c, p, &len);
+            if (len > end - p)
+                len = end - p;
+            if (q == c->me)
+                continue;
+            share_.recv = grow(where, share_.recv, &share_.caprecv, share_.nrecv + 1, sizeof(tyl_share_run));
+            share_.recv[share_.nrecv++] = (tyl_share_run){lv0 + c->lf[i].at + p - c->lf[i].lo, len, q};
+        }
+    for (int64_t i = 0, li = 0; i < c->nt; i++) { /* its points: to the owner, or its own leaf */
+        const red_task *t = &c->t[i];
+        nodes += !t->pts;
+        if (!t->pts)
+            continue;
+        double *dst;
+        if (t->own != c->me) {
+            share_.sv = grow(where, share_.sv, &share_.capsv, share_.nsv + t->n, sizeof(double));
+            share_.send = grow(where, share_.send, &share_.capsend, share_.nsend + 1, sizeof(tyl_share_run));
+            share_.send[share_.nsend++] = (tyl_share_run){share_.nsv, t->n, t->own};
+            dst = share_.sv + share_.nsv;
+            share_.nsv += t->n;
+            tyl_dist_stats_.n_shared_points += t->n;
+        } else {
+            while (c->lf[li].lo + c->lf[li].n <= t->lo)
+                li++;
+            dst = share_.lv + lv0 + c->lf[li].at + t->lo - c->lf[li].lo;
+        }
+        for (int64_t k = 0; k < t->n; k++)
+            dst[k] = pv_at(c, t->pv + k);
+    }
+    red_item *out = malloc(sizeof(red_item) * (size_t)(nodes + c->nlf + 1));
+    share_.w = grow(where, share_.w, &share_.capw, share_.nw + c->nlf, sizeof(leaf_wait));
+    if (!out)
+        tyl_rt_error(where, "out of memory");
+    int64_t j = 0;
+    for (int64_t i = 0, li = 0; i < c->nt; i++) {
+        const red_task *t = &c->t[i];
+        if (!t->pts)
+            out[j++] = mine[i];
+        else if (t->own == c->me && li < c->nlf && t->lo >= c->lf[li].lo) {
+            const red_leaf *f = &c->lf[li++]; /* its first points here: the leaf's item */
+            out[j] = (red_item){f->lo, f->n, 0.0};
+            share_.w[share_.nw++] = (leaf_wait){&out[j++], lv0 + f->at, c->f32};
+        }
+    }
+    tyl_dist_stats_.n_shared_leaves += c->nlf;
+    *ni = j;
+    return out;
+}
+
+/* The planned leaves' points exchanged (tyl_share_exchange_) and each waiting leaf summed. */
+static void share_finish(const char *where)
+{
+    tyl_share_exchange_(where, sizeof(double), (const char *)share_.sv, share_.send, share_.nsend,
+                        (char *)share_.lv, share_.recv, share_.nrecv);
+    for (int64_t i = 0; i < share_.nw; i++) {
+        const leaf_wait *w = &share_.w[i];
+        const double *v = share_.lv + w->at;
+        if (w->f32) {
+            float f[LEAF];
+            for (int64_t k = 0; k < w->it->n; k++)
+                f[k] = (float)v[k];
+            w->it->v = (double)leaf_f32(f, w->it->n);
+        } else
+            w->it->v = leaf_f64(v, w->it->n);
+    }
+    free(share_.sv);
+    free(share_.lv);
+    free(share_.send);
+    free(share_.recv);
+    free(share_.w);
+    memset(&share_, 0, sizeof share_);
 }
 
 /* ---- the rows of a last-axis sum, gathered once (pass_sched_rows) ------------------------------ */
@@ -774,6 +1057,7 @@ void tyl_rows_store_f32(tyl_array *a, int64_t i0, int64_t i1, int64_t i2, int64_
 void tyl_rows_end(const char *where)
 {
     rows_.on = 0;
+    share_finish(where); /* every row's shared leaves, in one exchange */
     int64_t total = 0, base = 0;
     for (int64_t k = 0; k < rows_.n; k++)
         total += rows_.rs[k].ni;
@@ -826,7 +1110,8 @@ void tyl_rows_flush_(void)
 }
 
 void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t *x, const int64_t *b,
-                       const int64_t *nb, const size_t *opsize, const tyl_array *direct, void *result)
+                       const int64_t *nb, const int64_t *bx, const size_t *opsize, const tyl_array *direct,
+                       void *result)
 {
     rctx c;
     memset(&c, 0, sizeof c);
@@ -836,6 +1121,12 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
     c.nop = r->nop;
     c.f32 = r->dtype == TYL_FLOAT32;
     c.opsize = opsize;
+    /* shared leaves to their owners (a row kept for tyl_rows_end sends them then, with the
+     * other rows') */
+    c.share = bx && r->anchor;
+    c.bx = bx;
+    c.me = tyl_dist_self_();
+    c.nr = tyl_rt_nranks();
     c.N = 1;
     c.nloc = 1;
     for (int d = 0; d < c.B; d++) {
@@ -861,38 +1152,54 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
         for (int64_t q = 0; q < c.N; q += Q)
             for (int64_t k = 0; k < Q; k += C)
                 walk(&c, q + k, Q - k < C ? Q - k : C);
-    red_item *mine = malloc(sizeof(red_item) * (size_t)(c.nt ? c.nt : 1));
-    if (!mine)
+    red_item *nodes = malloc(sizeof(red_item) * (size_t)(c.nt ? c.nt : 1));
+    c.pv = malloc((size_t)(c.npv ? c.npv : 1) * (c.f32 ? 4 : 8));
+    if (!nodes || !c.pv)
         tyl_rt_error(r->where, "out of memory");
     if (c.sel)
-        sel_sum_tasks(&c, mine);
+        sel_sum_tasks(&c, nodes);
     else
-        stream_sum_tasks(&c, mine, direct);
+        stream_sum_tasks(&c, nodes, direct);
+    int64_t nt;
+    red_item *mine = c.share ? share_plan(&c, nodes, &nt) : point_items(&c, nodes, &nt);
+    if (c.share && !rows_.on) /* a row kept waits for tyl_rows_end */
+        share_finish(r->where);
+    free(nodes);
+    free(c.pv);
     free(c.t);
     free(c.vals);
     free(c.rlp);
     free(c.rst);
+    free(c.lf);
+    free(c.gst);
+    free(c.gcnt);
+    free(c.grank);
     /* everyone's items, on every rank */
-    int64_t ni = c.nt;
+    int64_t ni = nt;
     red_item *all = mine;
     if (r->anchor && rows_.on) { /* gathered with the other rows by tyl_rows_end */
-        row_keep(r, mine, c.nt, c.N, Q, C);
+        row_keep(r, mine, nt, c.N, Q, C);
         if (c.f32)
             *(float *)result = 0.0f;
         else
             *(double *)result = 0.0;
         return;
     }
+    int root_only = 0;
     if (r->anchor) {
         size_t bytes = 0;
-        all = tyl_reduce_gather_(mine, sizeof(red_item) * (size_t)c.nt, &bytes);
+        all = tyl_reduce_gather_some_(mine, sizeof(red_item) * (size_t)nt, &bytes, &root_only);
         free(mine);
         ni = (int64_t)(bytes / sizeof(red_item));
     }
-    order_items(r->where, all, ni);
-    if (c.f32)
-        *(float *)result = runs_f32(r, all, ni, c.N, Q, C);
-    else
-        *(double *)result = runs_f64(r, all, ni, c.N, Q, C);
-    free(all);
+    if (all) { /* every rank, or rank 0 alone where the items are many */
+        order_items(r->where, all, ni);
+        if (c.f32)
+            *(float *)result = runs_f32(r, all, ni, c.N, Q, C);
+        else
+            *(double *)result = runs_f64(r, all, ni, c.N, Q, C);
+        free(all);
+    }
+    if (root_only)
+        tyl_reduce_bcast_(result, c.f32 ? 4 : 8);
 }

@@ -216,6 +216,54 @@ static void local_box(int B, const tyl_operand *op, const tyl_array *t, const in
             nb[0] = 0;
 }
 
+/* Every rank's part of a distributed reduction's box as local_box finds its own (rank q's origin
+ * at bx[2 * B * q], its extents B further), from the block formula, with no message: an exact
+ * sum sends the points of a pairwise leaf that straddles blocks to the rank that owns most
+ * of them (tyl_reduce.c leaf_owner). NULL where nothing is shared (one rank, no box). Checked
+ * against this rank's own part (b, nb). */
+static int64_t *rank_boxes(const char *where, int B, const tyl_operand *op, const tyl_array *t, const int64_t *x,
+                           const int64_t *b, const int64_t *nb)
+{
+    const int nr = tyl_rt_nranks();
+    if (nr <= 1 || B == 0 || !t || !t->layout)
+        return NULL;
+    int64_t *bx = malloc(sizeof(int64_t) * 2 * (size_t)B * (size_t)nr);
+    if (!bx)
+        tyl_rt_error(where, "out of memory");
+    for (int q = 0; q < nr; q++) {
+        int64_t lo[TYL_MAX_RANK], hi[TYL_MAX_RANK], *qb = bx + 2 * B * q, *qn = qb + B;
+        tyl_dist_block_of_rank(t, q, lo, hi);
+        for (int k = 0; k < B; k++) {
+            qb[k] = 0;
+            qn[k] = x[k];
+        }
+        for (int d = 0; d < t->rank; d++)
+            if (op->box[d] >= 0) {
+                int k = op->box[d];
+                tyl_lrange_in(lo[d], hi[d], op_val(op->x_lo, op->lo, d, x), op_val(op->x_step, op->step, d, x),
+                              x[k], &qb[k], &qn[k]);
+            }
+        int64_t i, empty = 0;
+        for (int d = 0; d < t->rank; d++)
+            if (op->box[d] == TYL_FIXED && ((i = op_val(op->x_lo, op->lo, d, x)) < lo[d] || i >= hi[d]))
+                qn[0] = 0;
+        for (int k = 0; k < B; k++)
+            empty |= qn[k] <= 0;
+        if (empty)
+            for (int k = 0; k < B; k++)
+                qn[k] = 0;
+    }
+    const int64_t *mb = bx + 2 * B * tyl_dist_self_(), *mn = mb + B;
+    int mine_empty = 0;
+    for (int k = 0; k < B; k++)
+        mine_empty |= nb[k] <= 0;
+    for (int k = 0; k < B; k++)
+        if (mine_empty ? mn[k] != 0 : mb[k] != b[k] || mn[k] != nb[k])
+            tyl_rt_error(where, "internal error: rank %d's part of a sum's box is not where the blocks say",
+                         tyl_dist_self_());
+    return bx;
+}
+
 /* Offset (elements) of operand op's element at box point o in array a (in the layout of a),
  * its strides along the box, and its periodic dimensions' arguments. */
 static int64_t operand_at(int B, const tyl_operand *op, const tyl_array *a, const int64_t *o, const int64_t *x,
@@ -810,7 +858,9 @@ void tyl_reduce_run(const tyl_reduction *r, tyl_array **const *arrs, const int64
         q.s = (const int64_t(*)[TYL_MAX_RANK])s;
         q.w = (const int64_t(*)[TYL_MAX_RANK][4])w;
         q.sc = sc;
-        tyl_reduce_exact_(r, &q, x, b, nb, z, r->direct ? *arrs[r->op[0].arr] : NULL, result);
+        int64_t *bx = r->anchor ? rank_boxes(r->where, B, r->anchor, *arrs[r->anchor->arr], x, b, nb) : NULL;
+        tyl_reduce_exact_(r, &q, x, b, nb, bx, z, r->direct ? *arrs[r->op[0].arr] : NULL, result);
+        free(bx);
         op_bufs_close(&ob);
         if (z != zv)
             free(z);

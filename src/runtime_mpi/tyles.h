@@ -219,17 +219,12 @@ tyl_array *tyl_alloc_like(const tyl_array *a, int init, const char *where);
 static inline TYL_HD int64_t tyl_fdiv(int64_t x, int64_t y) { return x >= 0 ? x / y : -((-x + y - 1) / y); }
 static inline TYL_HD int64_t tyl_cdiv(int64_t x, int64_t y) { return x >= 0 ? (x + y - 1) / y : -((-x) / y); }
 
-/* The part of a sweep's box this rank computes: the box indices i in [0, len) whose target
- * index lo + st * i along dimension d of a lies in a's owned block, as [*blo, *blo + *bn). */
-static inline void tyl_lrange(const tyl_array *a, int d, int64_t lo, int64_t st, int64_t len,
-                              int64_t *blo, int64_t *bn)
+/* The box indices i in [0, len) whose target index lo + st * i along a dimension lies in the
+ * block [L, H) there, as [*blo, *blo + *bn). */
+static inline void tyl_lrange_in(int64_t L, int64_t H, int64_t lo, int64_t st, int64_t len, int64_t *blo,
+                                 int64_t *bn)
 {
-    if (!a->layout) {
-        *blo = 0;
-        *bn = len;
-        return;
-    }
-    int64_t L = a->lo[d], H = a->lo[d] + a->n[d], b, e;
+    int64_t b, e;
     if (st > 0) {
         b = tyl_cdiv(L - lo, st);
         e = tyl_cdiv(H - lo, st);
@@ -241,6 +236,18 @@ static inline void tyl_lrange(const tyl_array *a, int d, int64_t lo, int64_t st,
     if (e > len) e = len;
     *blo = b;
     *bn = e > b ? e - b : 0;
+}
+/* The part of a sweep's box this rank computes: the box indices i in [0, len) whose target
+ * index lo + st * i along dimension d of a lies in a's owned block, as [*blo, *blo + *bn). */
+static inline void tyl_lrange(const tyl_array *a, int d, int64_t lo, int64_t st, int64_t len,
+                              int64_t *blo, int64_t *bn)
+{
+    if (!a->layout) {
+        *blo = 0;
+        *bn = len;
+        return;
+    }
+    tyl_lrange_in(a->lo[d], a->lo[d] + a->n[d], lo, st, len, blo, bn);
 }
 /* Does this rank own index i along dimension d of a (a fixed index of a sweep's target)? */
 static inline int tyl_owns(const tyl_array *a, int d, int64_t i)
@@ -332,6 +339,9 @@ typedef struct tyl_dist_stats {
     int64_t n_own_reads;         /* sweeps whose exchanges were left out: every rank read its own block */
     int64_t n_gathers, n_gathered; /* boxes of distributed arrays gathered onto every rank, their elements */
     int64_t n_tt_deep, n_tt_declined; /* time-tiled groups run on deep halos; stepped instead */
+    int64_t n_shared_leaves, n_shared_points; /* exact sums' leaves summed from other ranks' points,
+                                                 points sent to them (tyl_reduce.c share_leaves) */
+    int64_t n_reduce_root; /* exact sums whose items were gathered on rank 0 alone (tyl_ranks.c) */
 } tyl_dist_stats;
 extern tyl_dist_stats tyl_dist_stats_;
 
