@@ -113,14 +113,18 @@ bin/tylesc: $(COMPILER_OBJ)
 	@mkdir -p bin
 	$(CC) $(CFLAGS) $^ -lm -o $@
 
-# The same compiler built with AddressSanitizer and UBSan, for make check-asan.
+# The same compiler built with AddressSanitizer and UBSan, for make check-asan. -Og: the
+# instrumentation is the same as at -O1 (and no access optimised away that -O1 would drop), the
+# build a third cheaper (it was 60 of the suite's ~90 CPU-s), the runs as fast: build 60.2 ->
+# 42.8 CPU-s, fuzz_replay on every .tyl 18.9, 21.5 -> 20.2, 21.2 CPU-s (load 17-19, 2026-12-07).
+ASAN_OPT ?= -Og -g
 build/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SANFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
+	$(CC) $(CSTD) $(WARN) $(ASAN_OPT) $(SANFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
 
 build/asan/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -Wno-sign-compare -O1 -g $(SANFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
+	$(CC) $(CSTD) $(WARN) -Wno-sign-compare $(ASAN_OPT) $(SANFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
 
 build/asan/bin/tylesc: $(ASAN_OBJ)
 	@mkdir -p build/asan/bin
@@ -130,7 +134,7 @@ build/asan/bin/tylesc: $(ASAN_OBJ)
 # make check-asan: every .tyl of the repository through it, one after another in one process.
 build/asan/fuzz_replay: $(filter-out build/asan/src/driver/%,$(ASAN_OBJ)) build/asan/src/driver/driver_passes.o \
     tests/fuzz/fuzz_frontend.c
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SANFLAGS) $(CPPFLAGS_ALL) -DTYL_FUZZ_REPLAY $^ -lm -o $@
+	$(CC) $(CSTD) $(WARN) $(ASAN_OPT) $(SANFLAGS) $(CPPFLAGS_ALL) -DTYL_FUZZ_REPLAY $^ -lm -o $@
 
 # A staged installation, so the ASan compiler finds the run-time library like an installed one.
 build/stage/lib/libtyles.a: lib/libtyles.a src/runtime_mpi/tyles.h src/runtime_mpi/tyles_version.h
@@ -228,6 +232,13 @@ CHECK_SUITES = check-programs check-elastic check-cuda check-campaign check-unit
 # 0.05 CPU-s (0.8 -> 0.33 s).
 $(CHECK_SUITES) check check-long: export OMPI_MCA_pml ?= ob1
 $(CHECK_SUITES) check check-long: export HWLOC_COMPONENTS ?= -pci,-linuxio
+# hwloc loads its plugins whether or not the components above leave them anything to do: the GL
+# and OpenCL ones with libX11 and libOpenCL, the libxml2 one with ICU, the PCI one with
+# libpciaccess and libudev, in every MPI process and in mpirun (a singleton's 130 libraries, 95
+# without them; the topology is the same, its XML export hwloc's own). perf stat task-clock of
+# 10 launches, 3 interleaved rounds at load 15-20 (bench/RESULTS.md, h119): MPI hello singleton
+# 533-549 -> 393-462 ms, 4 ranks 1186-1503 -> 1104-1221 ms; a test program 5-25% less.
+$(CHECK_SUITES) check check-long: export HWLOC_PLUGINS_BLACKLIST ?= hwloc_gl,hwloc_opencl,hwloc_pci,hwloc_xml_libxml
 $(CHECK_SUITES) check check-long: export PMIX_MCA_gds ?= hash
 # The tests run 2-4 ranks of 2 OpenMP threads on 2 cores beside another test: libgomp's threads
 # spun at each region's end (its default wait) while the other ranks needed the core (56% of a

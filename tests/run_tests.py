@@ -146,14 +146,10 @@ def run_cmd(argv, cwd, timeout, env=None, executable=None, what="command"):
             return subprocess.run(argv, cwd=cwd, env=env, executable=executable,
                                   stdin=subprocess.DEVNULL, capture_output=True,
                                   timeout=timeout)
-        # the children's CPU is the process's, not the thread's: exact at -j 1 only
-        import resource
-        r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
-        r = subprocess.run(argv, cwd=cwd, env=env, executable=executable,
-                           stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
-        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        PHASES.append((getattr(_current, "name", "?"), re.sub(r" \(.*", "", what), time.monotonic() - t0,
-                       r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime))
+        t0 = time.monotonic()
+        r, cpu = run_rusage(argv, cwd, timeout, env, executable)
+        PHASES.append((getattr(_current, "name", "?"), re.sub(r" \((?!np=\d+\)).*", "", what),
+                       time.monotonic() - t0, cpu))
         return r
     except subprocess.TimeoutExpired:
         raise TestFailure("%s timed out after %gs" % (what, timeout),
@@ -161,6 +157,37 @@ def run_cmd(argv, cwd, timeout, env=None, executable=None, what="command"):
     except OSError as e:
         raise TestFailure("%s could not be started: %s" % (what, e),
                           "command: " + " ".join(shlex.quote(a) for a in argv))
+
+
+def run_rusage(argv, cwd, timeout, env, executable):
+    """subprocess.run's CompletedProcess (output captured) and the CPU seconds of the command
+    and the descendants it waited for: wait4 on its process, exact whatever else the runner's
+    threads run at the time (RUSAGE_CHILDREN would count every command ended meanwhile)."""
+    p = subprocess.Popen(argv, cwd=cwd, env=env, executable=executable, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    bufs = [b"", b""]
+
+    def drain(i, f):
+        bufs[i] = f.read()
+        f.close()
+    readers = [threading.Thread(target=drain, args=(i, f)) for i, f in enumerate((p.stdout, p.stderr))]
+    for t in readers:
+        t.start()
+    late = threading.Event()
+
+    def kill():
+        late.set()
+        p.kill()
+    timer = threading.Timer(timeout, kill)
+    timer.start()
+    _pid, status, ru = os.wait4(p.pid, 0)
+    timer.cancel()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    for t in readers:
+        t.join()
+    if late.is_set():
+        raise subprocess.TimeoutExpired(argv, timeout)
+    return subprocess.CompletedProcess(argv, p.returncode, bufs[0], bufs[1]), ru.ru_utime + ru.ru_stime
 
 
 def decode(b):
@@ -516,10 +543,11 @@ def compare_npz(fname, ref_bytes, got_bytes, tol):
 # the NumPy reference runs
 
 
-def reference_child(script, workdir, out_path, err_path, argv=()):
+def reference_child(script, workdir, out_path, err_path, argv=(), cpu_path=None):
     """`python3 SCRIPT` in workdir, stdout and stderr to the two files, in a process forked from
     the fork server, which has imported NumPy once for all the reference runs (importing it was
-    most of a small program's run). Exits with the status python3 would."""
+    most of a small program's run). Exits with the status python3 would; with cpu_path (--times),
+    writes there the CPU seconds it took (a forked process's count starts at zero)."""
     os.chdir(workdir)
     for fd, path in ((1, out_path), (2, err_path)):
         f = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -542,6 +570,10 @@ def reference_child(script, workdir, out_path, err_path, argv=()):
         status = 1
     sys.stdout.flush()
     sys.stderr.flush()
+    if cpu_path:
+        t = os.times()
+        with open(cpu_path, "w") as f:
+            f.write("%.3f" % (t.user + t.system + t.children_user + t.children_system))
     os._exit(status)
 
 
@@ -676,9 +708,16 @@ class Runner:
             out, err = os.path.join(io, "out"), os.path.join(io, "err")
             for path in (out, err):  # there, whatever becomes of the child
                 open(path, "wb").close()
-            p = forkserver().Process(target=reference_child, args=(os.path.basename(script), workdir, out, err, tuple(argv)))
+            cpu = os.path.join(io, "cpu") if PHASES is not None else None
+            t0 = time.monotonic()
+            p = forkserver().Process(target=reference_child,
+                                     args=(os.path.basename(script), workdir, out, err, tuple(argv), cpu))
             p.start()
             p.join(self.opts.timeout)
+            if cpu and os.path.exists(cpu):
+                with open(cpu) as f:
+                    PHASES.append((getattr(_current, "name", "?"), "python reference run",
+                                   time.monotonic() - t0, float(f.read())))
             if p.is_alive():
                 p.kill()
                 p.join()
@@ -1086,7 +1125,8 @@ def main(argv=None):
     ap.add_argument("-v", "--verbose", action="store_true", help="print details for passing tests too")
     ap.add_argument("--times", metavar="FILE",
                     help="write each command's wall and CPU seconds to FILE (test, what, wall, cpu; "
-                         "the CPU is exact at -j 1 only): where the suite's minutes go")
+                         "the CPU of each command's processes, and of each NumPy reference run): "
+                         "where the suite's minutes go")
     opts = ap.parse_args(argv)
     global PHASES
     if opts.times:
