@@ -193,6 +193,8 @@ typedef struct lctx {
     strmap name_at;     /* C name -> its index in names (stale when past names.len) */
     strmap next_suffix; /* base name -> the k to try first for base_k */
     int loops;
+    int red_cast;       /* > 0 while a sum or mean with dtype=float64 of float32 or integers is
+                           lowered: its float sums are S_REDUCE cast (NumPy's buffered runs) */
     int probing;        /* > 0 inside a type-inference pass or probe: output discarded, rewound */
     vec memo;           /* loop_memo*: loop types found by passes, for the real lowering (lower.c) */
     vec params;         /* const char*: names that are parameters */

@@ -322,6 +322,8 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
             pexpr(s->shape[d], o);
         }
         fputs(s->sel ? ") of the selected points of " : s->row ? ") of the row " : ") of ", o);
+        if (s->cast)
+            fputs("(cast in NumPy's buffer) ", o);
         pexpr(s->e, o);
         break;
     case S_CHECK:

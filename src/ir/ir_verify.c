@@ -211,6 +211,8 @@ static void vstmt(ir_stmt *s, int loops)
         CHECK(!s->sel || (s->op == OP_ADD && ir_type_is_float(s->var->type) && s->e->kind == E_SELECT &&
                           s->e->a->type == T_BOOL),
               "sum of a selection that is not a float sum of a select by a boolean");
+        CHECK(!s->cast || (s->op == OP_ADD && ir_type_is_float(s->var->type)),
+              "a sum cast in NumPy's buffer that is not a float sum");
         break;
     case S_RANDOM:
         CHECK(s->init >= R_SAMPLE && s->init <= R_SEED, "random of a bad kind");

@@ -894,6 +894,10 @@ typedef struct tyl_reduction {
     int sel;                           /* EXACT: the sum of a selection a[m] (the kernel also
                                           writes each point's m): NumPy's sum of the selected
                                           points, compressed in C order (one run) */
+    int cast;                          /* EXACT: the operand's elements are converted to dtype
+                                          (dtype=float64 of float32 or integers): NumPy casts
+                                          them in its 8192-element buffer, so a contiguous run
+                                          is cut every 8192 points too */
 } tyl_reduction;
 
 /* Run a reduction (arguments as tyl_sweep_run's) and store its value, of r->dtype, in *result. */
