@@ -597,9 +597,10 @@ void emit_reduce(ectx *c, int ind, ir_stmt *s)
                 c->t->cuda ? "TYL_PARTS_GRID" : emit_red_exact(s) ? "TYL_PARTS_EXACT" : "TYL_PARTS_ROWS");
         fprintf(kf, "    %d, %s, /* halo exchanges */\n", hl ? hl->n : 0,
                 hl ? arena_printf(&util_arena, "tyl_hx%d", s->id) : "NULL");
-        if (!c->t->cuda && s->cast && emit_red_exact(s)) /* printed only where set: other programs' C unchanged */
-            fprintf(kf, "    %d, %d, 1, /* the sum of a view itself, of a selection a[m], cast in NumPy's buffer */\n};\n\n",
-                    emit_red_direct(s), emit_red_sel(s, &k));
+        if (!c->t->cuda && s->cast && emit_red_exact(s))
+            fprintf(kf, "    %s, %d, /* %s, cast in NumPy's buffer; of a selection a[m] */\n};\n\n",
+                    emit_red_direct(s) ? "TYL_RED_DIRECT | TYL_RED_CAST" : "TYL_RED_CAST", emit_red_sel(s, &k),
+                    emit_red_direct(s) ? "the sum of a view itself" : "a sum");
         else
             fprintf(kf, "    %d, %d, /* the sum of a view itself, of a selection a[m] */\n};\n\n",
                     !c->t->cuda && emit_red_direct(s), emit_red_sel(s, &k));

@@ -422,7 +422,7 @@ PAIRWISE(float, f32)
  * extent (strides of the global array); with n[0..m) left, P the product of the trailing
  * extents n[j..m) that fit in NumPy's buffer (8192 elements), j smallest: one run if m <= 1 or
  * j == 0 (contiguous), one per row if j == m (not even a row fits), else periods of
- * P * n[j - 1] points cut into runs of (8192 / P) * P. A cast (r->cast) goes through the buffer
+ * P * n[j - 1] points cut into runs of (8192 / P) * P. A cast (TYL_RED_CAST) goes through the buffer
  * whatever the strides, so the one run of m <= 1 and each row of j == m are cut every 8192
  * points (checked against NumPy 2.4: tests/programs/reduce_dtype_float64_cast). */
 static void direct_runs(const tyl_reduction *r, const tyl_array *a, const int64_t *x, int64_t N, int64_t *Q,
@@ -463,7 +463,7 @@ static void direct_runs(const tyl_reduction *r, const tyl_array *a, const int64_
         return;
     }
     *Q = *C = m <= 1 || j == 0 ? N : n[m - 1];
-    if (r->cast && *C > NP_BUFSIZE)
+    if (r->direct & TYL_RED_CAST && *C > NP_BUFSIZE)
         *C = NP_BUFSIZE;
 }
 
@@ -676,7 +676,7 @@ static void stream_sum_tasks(rctx *c, red_item *mine, const tyl_array *direct)
     {
         stream s;
         stream_init(&s, c);
-        s.direct = direct && !c->r->cast && c->nop == 1 && c->B > 0 && c->q0->s[0][c->B - 1] == 1 &&
+        s.direct = direct && !(c->r->direct & TYL_RED_CAST) && c->nop == 1 && c->B > 0 && c->q0->s[0][c->B - 1] == 1 &&
                    (size_t)(c->f32 ? 4 : 8) == c->opsize[0];
 #pragma omp for schedule(dynamic, 1)
         for (int64_t u = 0; u < nu; u++) {
@@ -858,7 +858,7 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
         c.sel = 1;
     } else if (direct && c.N > 0)
         direct_runs(r, direct, x, c.N, &Q, &C);
-    if (r->cast && !direct && C > NP_BUFSIZE) /* a contiguous temporary or a[m], cast in the buffer */
+    if (r->direct & TYL_RED_CAST && !direct && C > NP_BUFSIZE) /* a contiguous temporary or a[m], cast in the buffer */
         C = NP_BUFSIZE;
     /* this rank's tasks */
     if (c.nloc > 0)

@@ -810,7 +810,7 @@ void tyl_reduce_run(const tyl_reduction *r, tyl_array **const *arrs, const int64
         q.s = (const int64_t(*)[TYL_MAX_RANK])s;
         q.w = (const int64_t(*)[TYL_MAX_RANK][4])w;
         q.sc = sc;
-        tyl_reduce_exact_(r, &q, x, b, nb, z, r->direct ? *arrs[r->op[0].arr] : NULL, result);
+        tyl_reduce_exact_(r, &q, x, b, nb, z, r->direct & TYL_RED_DIRECT ? *arrs[r->op[0].arr] : NULL, result);
         op_bufs_close(&ob);
         if (z != zv)
             free(z);

@@ -871,6 +871,7 @@ void tyl_tt_run(void);
  * writes partial results over the rank's local box, which tyl_reduce_run combines in a fixed
  * order (so the result does not depend on the number of threads), then over the ranks. */
 enum { TYL_RED_SUM = 0, TYL_RED_MAX = 1, TYL_RED_MIN = 2 };  /* tyl_reduction.kind */
+enum { TYL_RED_DIRECT = 1, TYL_RED_CAST = 2 };               /* bits of tyl_reduction.direct */
 /* How many partial results (tyl_reduction.parts): C kernels one per 4096 points in 1-D and one
  * per outer index otherwise; CUDA kernels one per block of 256 threads, at most 1024. EXACT: a
  * C float sum in NumPy's order (tyl_reduce.c), whose kernel writes the value of each point of
@@ -889,15 +890,15 @@ typedef struct tyl_reduction {
     int parts;                         /* TYL_PARTS_* */
     int nx;                            /* halo exchanges before the kernel (0: none) */
     const tyl_exchange *x;
-    int direct;                        /* EXACT: the sum of the view op[0] itself (NumPy's
-                                          buffered runs), not of an expression (one run) */
+    int direct;                        /* EXACT: TYL_RED_DIRECT: the sum of the view op[0]
+                                          itself (NumPy's buffered runs), not of an expression
+                                          (one run); TYL_RED_CAST: its elements are converted
+                                          to dtype (dtype=float64 of float32 or integers), which
+                                          NumPy does in its 8192-element buffer, so a
+                                          contiguous run is cut every 8192 points too */
     int sel;                           /* EXACT: the sum of a selection a[m] (the kernel also
                                           writes each point's m): NumPy's sum of the selected
                                           points, compressed in C order (one run) */
-    int cast;                          /* EXACT: the operand's elements are converted to dtype
-                                          (dtype=float64 of float32 or integers): NumPy casts
-                                          them in its 8192-element buffer, so a contiguous run
-                                          is cut every 8192 points too */
 } tyl_reduction;
 
 /* Run a reduction (arguments as tyl_sweep_run's) and store its value, of r->dtype, in *result. */
