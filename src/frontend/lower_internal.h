@@ -734,6 +734,8 @@ int lw_unsupported_dtype(loc l, const char *name);
 /* ---- lower_arrays.c: array creators, grids, literals, pad ----------------------------------- */
 
 int lw_dtype_of(value *v, ir_type *t);
+/* lower_loadtxt.c: np.loadtxt / np.genfromtxt (the lower_numpy.c table's handler) */
+value *lw_loadtxt(lctx *c, loc l, const char *f, value **unused, args *a);
 int lw_shape_arg(value *v, int *rank, ir_expr **len, const sym **sh);
 value *lw_new_array(lctx *c, loc l, ir_type t, int rank, ir_expr **len, const sym **sh, int init,
                     ir_expr *fill);

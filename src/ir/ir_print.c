@@ -312,7 +312,7 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         }
         break;
     }
-    case S_LOAD: fprintf(o, "%s = load %s[%d] \"%s\"", s->var->name, ir_type_name(s->var->type), s->var->rank, s->str); break;
+    case S_LOAD: fprintf(o, "%s = load%s %s[%d] \"%s\"", s->var->name, s->txt ? "txt" : "", ir_type_name(s->var->type), s->var->rank, s->str); break;
     case S_REDUCE:
         fprintf(o, "%s: %s = %s over (", s->var->name, ir_type_name(s->var->type),
                 s->op == OP_ADD ? "sum" : s->op == OP_NPMAX ? "max" : "min");

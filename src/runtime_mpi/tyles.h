@@ -1322,6 +1322,16 @@ tyl_array *tyl_load_npy(const char *filename, tyl_dtype dt, int rank, const char
 /* The same, laid out as L says (NULL: replicated); collective. */
 tyl_array *tyl_load_npy_l(const char *filename, tyl_dtype dt, int rank, const tyl_layout *L,
                           const char *where);
+/* np.loadtxt / np.genfromtxt of a small text file (tyl_txtparse.c reads it on rank 0): a
+ * `dt` array of the given rank (the compiler took it from the file it saw, or from the options),
+ * laid out as L says; delim NULL: whitespace; comments NULL: none; max_rows -1: all; use[nuse]:
+ * usecols; flags: TYL_TXT_* | ndmin << 4. A missing file, a field that is not a number, rows of
+ * different lengths or another number of dimensions is a run-time error naming the file, in
+ * NumPy's words. Collective. */
+enum { TYL_TXT_USE_INT = 1, TYL_TXT_UNPACK = 2, TYL_TXT_GEN = 4 };
+tyl_array *tyl_load_txt_l(const char *filename, tyl_dtype dt, int rank, const char *delim, const char *comments,
+                          int64_t skip, int64_t max_rows, int nuse, const int64_t *use, int flags,
+                          const tyl_layout *L, const char *where);
 /* The loaded array a still has extent 1 along the axes of bit mask `ones` (the compiler saw 1
  * there in the file and broadcasts those axes); otherwise a run-time error naming the file.
  * Every rank decides alike (the shape is known everywhere). */
