@@ -747,6 +747,9 @@ value *lw_list_call(lctx *c, ast *call)
             return r;
     }
     if (f->kind == A_NAME && strcmp(f->name, "print") == 0 && !lw_lookup(c, "print", &shadowed)) {
+        ast *joined = lw_print_string_comps(c, call);
+        if (joined != call)
+            return lw_expr(c, joined);
         int hoisted = lw_print_lists_last(c, &call);
         if (hoisted)
             return hoisted < 0 ? &lw_ERRV : lw_expr(c, call); /* bound to hidden names: no call left */
