@@ -581,6 +581,10 @@ value *lw_list_mutate(lctx *c, ast *call, value *lst);
 int lw_choosable(value **items, int n, int depth);
 value *lw_choose_item(lctx *c, loc l, ir_expr *pos, value **items, int n);
 value *lw_list_print(lctx *c, ast *call);
+/* lower_typeof.c: type(x), isinstance(x, T), type(x).__name__, type(x) is T (NULL: not one) */
+value *lw_typeof_call(lctx *c, ast *call);
+value *lw_typeof_name(lctx *c, ast *a);
+value *lw_typeof_compare(lctx *c, ast *a);
 ast *lw_print_string_comps(lctx *c, ast *call); /* print of [f"..." for x in L]: a join */
 int lw_print_lists_last(lctx *c, ast **callp);
 int lw_for_arrays(lctx *c, ast *s);                   /* for x in a 1-D array (or zip of them) */
