@@ -446,9 +446,9 @@ value *lw_list_print(lctx *c, ast *call)
         /* bools: a comparison's result is marked a Python bool whatever its operands (repr()
          * of a bool computed at run time is refused for that, lower_format.c): a list of
          * u[i] > 0.5 printed [True, False] where NumPy prints [np.True_, np.False_] */
-        if (lst->rank != 0 || lst->type == T_BOOL) {
+        if ((lst->rank != 0 && !lst->lrow) || lst->type == T_BOOL) {
             diag_error(a->l, "print() of a list built at run time is supported for lists of numbers "
-                             "(this one holds %s)", lst->lrow ? (lst->is_list ? "lists" : "tuples") : lst->rank ? "arrays"
+                             "and of rows of numbers (this one holds %s)", lst->rank ? "arrays"
                              : "bools, which print as np.True_ or True depending on how they were computed");
             return &lw_ERRV;
         }
@@ -457,7 +457,7 @@ value *lw_list_print(lctx *c, ast *call)
                              "NumPy scalars, which print differently", lst->str);
             return &lw_ERRV;
         }
-        np_scalar = !lst->weak;
+        np_scalar = !lst->lrow && !lst->weak; /* a row prints its numbers each as appended */
         if (pending.len) {
             vec_push(&out, stmt(print_call(l, pending, ast_str(l, " "))));
             pending = (vec){0};
