@@ -29,10 +29,12 @@ VERSION_MINOR := $(shell sed -n 's/^\#define TYLES_VERSION_MINOR //p' src/runtim
 
 COMPILER_SRC = $(wildcard src/util/*.c src/frontend/*.c src/ir/*.c src/backend_c/*.c \
                           src/backend_cuda/*.c src/driver/*.c) \
-               src/runtime_mpi/tyl_npyhdr.c src/runtime_mpi/tyl_format.c src/runtime_mpi/tyl_pyint.c
+               src/runtime_mpi/tyl_npyhdr.c src/runtime_mpi/tyl_format.c src/runtime_mpi/tyl_pyint.c \
+               src/runtime_mpi/tyl_txtparse.c
 # tyl_npyhdr.c: the .npy header parser np.load uses, for np.load's inputs; tyl_format.c: format
 # specs checked and constants formatted when compiling as the program would at run time;
-# tyl_pyint.c: int / int of constants past 2**53 folded as the program would compute it
+# tyl_pyint.c: int / int of constants past 2**53 folded as the program would compute it;
+# tyl_txtparse.c: np.loadtxt's reading of text, for the shape of a text file the compiler sees
 GEN_SRC      = build/gen/lexer.c build/gen/parser.c
 RUNTIME_SRC  = $(wildcard src/runtime_mpi/*.c runtime/elastic/*.c)
 # The CUDA run-time library shares everything but where array data lives and how halos move.

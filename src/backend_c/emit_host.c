@@ -10,12 +10,15 @@
 #include "emit_internal.h"
 #include "../ir/sched.h"
 #include "../runtime_mpi/tyles_version.h"
+#include "../runtime_mpi/tyl_txtparse.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+
+static void emit_loadtxt(ectx *c, int ind, ir_stmt *s, const char *fname);
 /* A condition: emit_S(e) without the parentheses around the whole, which `if (...)` already
  * gives (clang's -Wparentheses-equality reads "if ((a == b))" as a mistyped assignment). */
 static const char *COND(ir_expr *e)
@@ -548,6 +551,11 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         emit_hline(c, ind, s->l);
         strbuf b = {0};
         emit_c_string(&b, s->str);
+        if (s->txt) {
+            emit_loadtxt(c, ind, s, b.s);
+            sb_free(&b);
+            return;
+        }
         emit_put(c, ind, "tyl_set(&%s, tyl_load_npy_l(%s, %s, %d, %s, %s));\n", s->var->name, b.s, emit_tyname(s->var->type),
             s->var->rank, emit_layout_ref(s->var), emit_W(s->l));
         if (s->init) /* axes of extent 1 the compiler broadcasts */
@@ -571,6 +579,31 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         emit_put(c, ind, "}\n");
         return;
     }
+}
+
+/* np.loadtxt / np.genfromtxt: the options as the call wrote them, then the collective read. */
+static void emit_loadtxt(ectx *c, int ind, ir_stmt *s, const char *fname)
+{
+    const tyl_txt_opts *o = s->txt;
+    strbuf d = {0}, cm = {0}, use = {0};
+    if (o->delim)
+        emit_c_string(&d, o->delim);
+    if (o->comments)
+        emit_c_string(&cm, o->comments);
+    for (int k = 0; k < o->nuse; k++)
+        sb_printf(&use, "%s%lld", k ? ", " : "", (long long)o->use[k]);
+    emit_put(c, ind, "{\n");
+    emit_put(c, ind + 1, "static const int64_t tyl_use[] = {%s}; /* usecols */\n", o->nuse ? use.s : "0");
+    emit_put(c, ind + 1, "tyl_set(&%s, tyl_load_txt_l(%s, %s, %d, %s, %s, %lld, %lld, %d, tyl_use, %d, %s, %s));\n",
+              s->var->name, fname, emit_tyname(s->var->type), s->var->rank, o->delim ? d.s : "NULL",
+              o->comments ? cm.s : "NULL", (long long)o->skip, (long long)o->max_rows, o->nuse,
+              /* tyles.h's TYL_TXT_USE_INT, _UNPACK, _GEN */ (o->use_int ? 1 : 0) | (o->unpack ? 2 : 0) | (o->gen ? 4 : 0) |
+                  o->ndmin << 4,
+              emit_layout_ref(s->var), emit_W(s->l));
+    emit_put(c, ind, "}\n");
+    sb_free(&d);
+    sb_free(&cm);
+    sb_free(&use);
 }
 
 /* The layouts of the distributed arrays: halo layers below and above per dimension, periodic

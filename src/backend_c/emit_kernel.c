@@ -122,10 +122,13 @@ const char *emit_red_identity(ir_stmt *s) { return red_identity(s); }
 int emit_red_exact(ir_stmt *s) { return s->op == OP_ADD && ir_type_is_float(s->var->type); }
 int emit_red_sel(ir_stmt *s, kctx *k) { return !k->nt && !k->cuda && s->sel && emit_red_exact(s); }
 
-/* Such a sum of a view itself (NumPy sums it in buffered runs), not of an expression. */
+/* Such a sum of a view itself (NumPy sums it in buffered runs), not of an expression; a sum
+ * cast in NumPy's buffer (s->cast) of the view converted. */
 int emit_red_direct(ir_stmt *s)
 {
-    return emit_red_exact(s) && s->e->kind == E_READ && s->e->type == s->var->type && !emit_has_wrap(s->e->view);
+    ir_expr *e = s->cast && s->e->kind == E_CAST ? s->e->a : s->e;
+    return emit_red_exact(s) && e->kind == E_READ && (s->cast || e->type == s->var->type) &&
+           !emit_has_wrap(e->view);
 }
 
 /* "w[i] = value;" per target (row pointers when rowsuf is "r"), in the sweeps' order. The values

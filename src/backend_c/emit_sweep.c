@@ -597,8 +597,13 @@ void emit_reduce(ectx *c, int ind, ir_stmt *s)
                 c->t->cuda ? "TYL_PARTS_GRID" : emit_red_exact(s) ? "TYL_PARTS_EXACT" : "TYL_PARTS_ROWS");
         fprintf(kf, "    %d, %s, /* halo exchanges */\n", hl ? hl->n : 0,
                 hl ? arena_printf(&util_arena, "tyl_hx%d", s->id) : "NULL");
-        fprintf(kf, "    %d, %d, /* the sum of a view itself, of a selection a[m] */\n};\n\n",
-                !c->t->cuda && emit_red_direct(s), emit_red_sel(s, &k));
+        if (!c->t->cuda && s->cast && emit_red_exact(s))
+            fprintf(kf, "    %s, %d, /* %s, cast in NumPy's buffer; of a selection a[m] */\n};\n\n",
+                    emit_red_direct(s) ? "TYL_RED_DIRECT | TYL_RED_CAST" : "TYL_RED_CAST", emit_red_sel(s, &k),
+                    emit_red_direct(s) ? "the sum of a view itself" : "a sum");
+        else
+            fprintf(kf, "    %d, %d, /* the sum of a view itself, of a selection a[m] */\n};\n\n",
+                    !c->t->cuda && emit_red_direct(s), emit_red_sel(s, &k));
     }
     emit_run_call(c, ind, s, &pl, &k, arena_printf(&util_arena, "tyl_reduce_run(&tyl_red%d, %%s, %%s, %%s", s->id),
                   arena_printf(&util_arena, ", &%s);\n", s->var->name));

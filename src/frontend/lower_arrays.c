@@ -130,7 +130,7 @@ value *lw_copy_of(lctx *c, loc l, value *src)
 const char lw_supported_numpy[] =
     "supported from numpy: zeros, ones, empty, full and their _like forms, copy, fromfunction, "
     "linspace, arange, meshgrid, indices, mgrid, ogrid, array, asarray, ndarray, pad, "
-    "save, load, sqrt, exp, log, sin, cos, tan, tanh, arcsin, arccos, arctan, sinh, cosh, "
+    "save, load, loadtxt, genfromtxt (text files of numbers), sqrt, exp, log, sin, cos, tan, tanh, arcsin, arccos, arctan, sinh, cosh, "
     "arcsinh, arccosh, arctanh, log10, log2, exp2, expm1, log1p, cbrt, trunc, rint, arctan2, "
     "hypot, copysign, fmod, degrees, radians, square, abs, absolute, fabs, floor, ceil, sign, isnan, "
     "isinf, isfinite, minimum, "

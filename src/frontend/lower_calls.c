@@ -943,6 +943,9 @@ static ast *unravelled_method(lctx *c, ast *call)
 value *lw_call(lctx *c, ast *call)
 {
     call = lw_call_attr_base(c, call); /* self.items.append(x) */
+    value *tv = lw_typeof_call(c, call); /* type(x), isinstance(x, T) */
+    if (tv)
+        return tv;
     if (call->a->kind == A_NAME && strcmp(call->a->name, "super") == 0 && !lw_lookup(c, "super", &(int){0}))
         return lw_super(c, call); /* lower_class.c */
     static const char *list_changes[] = {"append", "extend", "insert", "pop", "remove", "clear", NULL};

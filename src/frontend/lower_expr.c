@@ -261,7 +261,7 @@ value *lw_read_name(lctx *c, ast *a)
                            a->name);
                 diag_note((loc){0}, "supported built-ins: range, print, int, float, abs, pow, divmod, min, max, sorted, "
                                     "len, bool, round, slice, list, tuple, dict, sum, zip, enumerate, "
-                                    "str, repr, format, open (for writing)");
+                                    "str, repr, format, open (for writing), type and isinstance (called)");
                 return &lw_ERRV;
             }
         diag_error(a->l, "name '%s' is not defined", a->name);
@@ -429,6 +429,9 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
 }
 static value *lower_attr(lctx *c, ast *a)
 {
+    value *tn = lw_typeof_name(c, a); /* type(x).__name__ */
+    if (tn)
+        return tn;
     return lw_attr_of(c, lw_expr(c, a->a), a);
 }
 /* Attribute a->name of the value obj (a->a's value). */
@@ -444,6 +447,12 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
         return lw_random_attr(obj, a);
     if (obj->kind == V_OBJECT || obj->kind == V_CLASS)
         return lw_object_attr(c, obj, a);
+    if (obj->kind == V_SCALAR && strcmp(a->name, "dtype") == 0 && !obj->weak && !obj->wmix && !obj->dyn &&
+        !obj->zt && obj->type != T_BOOL) { /* np.sum(u).dtype: a NumPy scalar's (lower_typeof.c's reasoning) */
+        value *v = lw_vnew(V_DTYPE, a->l);
+        v->type = obj->type;
+        return v;
+    }
     if (obj->kind == V_BUILTIN) {
         value *m = lw_ufunc_method_attr(obj, a);
         if (m)
@@ -671,6 +680,9 @@ static int unequal_kinds(value *x, value *y)
 
 static value *lower_compare(lctx *c, ast *a)
 {
+    value *tc = lw_typeof_compare(c, a); /* type(x) is float */
+    if (tc)
+        return tc;
     value *left = lw_expr(c, a->a);
     value *result = NULL;
     for (int i = 0; i < a->args.len; i++) {

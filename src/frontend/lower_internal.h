@@ -193,6 +193,8 @@ typedef struct lctx {
     strmap name_at;     /* C name -> its index in names (stale when past names.len) */
     strmap next_suffix; /* base name -> the k to try first for base_k */
     int loops;
+    int red_cast;       /* > 0 while a sum or mean with dtype=float64 of float32 or integers is
+                           lowered: its float sums are S_REDUCE cast (NumPy's buffered runs) */
     int probing;        /* > 0 inside a type-inference pass or probe: output discarded, rewound */
     vec memo;           /* loop_memo*: loop types found by passes, for the real lowering (lower.c) */
     vec params;         /* const char*: names that are parameters */
@@ -581,6 +583,11 @@ value *lw_list_mutate(lctx *c, ast *call, value *lst);
 int lw_choosable(value **items, int n, int depth);
 value *lw_choose_item(lctx *c, loc l, ir_expr *pos, value **items, int n);
 value *lw_list_print(lctx *c, ast *call);
+/* lower_typeof.c: type(x), isinstance(x, T), type(x).__name__, type(x) is T (NULL: not one) */
+value *lw_typeof_call(lctx *c, ast *call);
+value *lw_typeof_name(lctx *c, ast *a);
+value *lw_typeof_compare(lctx *c, ast *a);
+ast *lw_print_string_comps(lctx *c, ast *call); /* print of [f"..." for x in L]: a join */
 int lw_print_lists_last(lctx *c, ast **callp);
 int lw_for_arrays(lctx *c, ast *s);                   /* for x in a 1-D array (or zip of them) */
 
@@ -735,6 +742,8 @@ int lw_unsupported_dtype(loc l, const char *name);
 /* ---- lower_arrays.c: array creators, grids, literals, pad ----------------------------------- */
 
 int lw_dtype_of(value *v, ir_type *t);
+/* lower_loadtxt.c: np.loadtxt / np.genfromtxt (the lower_numpy.c table's handler) */
+value *lw_loadtxt(lctx *c, loc l, const char *f, value **unused, args *a);
 int lw_shape_arg(value *v, int *rank, ir_expr **len, const sym **sh);
 value *lw_new_array(lctx *c, loc l, ir_type t, int rank, ir_expr **len, const sym **sh, int init,
                     ir_expr *fill);

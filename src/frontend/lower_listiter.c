@@ -338,6 +338,56 @@ int lw_print_lists_last(lctx *c, ast **callp)
     return 1;
 }
 
+/* e makes a str whatever its operands: an f-string, "..." % x, "...".format(...), str(x),
+ * repr(x), format(x, spec) (the names not rebound). */
+static int makes_str(lctx *c, ast *e)
+{
+    int unbound;
+    if (e->kind == A_FSTRING || (e->kind == A_BINOP && e->op == '%' && e->a->kind == A_STR))
+        return 1;
+    if (e->kind != A_CALL)
+        return 0;
+    if (e->a->kind == A_ATTR && e->a->a && e->a->a->kind == A_STR && strcmp(e->a->name, "format") == 0)
+        return 1;
+    return e->a->kind == A_NAME &&
+           (!strcmp(e->a->name, "str") || !strcmp(e->a->name, "repr") || !strcmp(e->a->name, "format")) &&
+           !lw_lookup(c, e->a->name, &unbound);
+}
+
+/* print(..., [f"{x:.4f}" for x in L], ...) with L built at run time: a list of strings made
+ * at run time, which Python prints as the reprs of its items between brackets. The argument
+ * is rewritten "[" + ", ".join([repr(E) for x in L]) + "]", a string the print path builds at
+ * run time (joins of run-time lists, lower_strmethods.c). Comprehensions over what is known
+ * when compiling are left as they are (unrolled: a list of strings known then). Returns call or
+ * a copy with those arguments rewritten. */
+ast *lw_print_string_comps(lctx *c, ast *call)
+{
+    ast *copy = NULL;
+    for (int i = 0; i < call->args.len; i++) {
+        ast *a = VEC_AT(call->args, i, ast *);
+        if (a->kind != A_COMP || a->ival != 1 || !a->args.len || !makes_str(c, a->a))
+            continue;
+        ast *first = VEC_AT(a->args, 0, ast *);
+        if (first->kind != A_FOR || lw_comp_iter_known(c, first->a))
+            continue;
+        loc l = a->l;
+        ast *comp = ast_new(A_COMP, l);
+        *comp = *a;
+        comp->a = ast_call(l, ast_name(l, "repr"), ast_arglist(NULL, a->a));
+        ast *join = ast_call(l, ast_attr(l, ast_str(l, ", "), "join"), ast_arglist(NULL, comp));
+        ast *r = ast_binop(l, '+', ast_binop(l, '+', ast_str(l, "["), join), ast_str(l, "]"));
+        if (!copy) {
+            copy = ast_new(A_CALL, call->l);
+            *copy = *call;
+            copy->args = (vec){0};
+            for (int j = 0; j < call->args.len; j++)
+                vec_push(&copy->args, VEC_AT(call->args, j, ast *));
+        }
+        copy->args.items[i] = r;
+    }
+    return copy ? copy : call;
+}
+
 value *lw_list_print(lctx *c, ast *call)
 {
     ast *end = NULL;
@@ -396,9 +446,9 @@ value *lw_list_print(lctx *c, ast *call)
         /* bools: a comparison's result is marked a Python bool whatever its operands (repr()
          * of a bool computed at run time is refused for that, lower_format.c): a list of
          * u[i] > 0.5 printed [True, False] where NumPy prints [np.True_, np.False_] */
-        if (lst->rank != 0 || lst->type == T_BOOL) {
+        if ((lst->rank != 0 && !lst->lrow) || lst->type == T_BOOL) {
             diag_error(a->l, "print() of a list built at run time is supported for lists of numbers "
-                             "(this one holds %s)", lst->lrow ? (lst->is_list ? "lists" : "tuples") : lst->rank ? "arrays"
+                             "and of rows of numbers (this one holds %s)", lst->rank ? "arrays"
                              : "bools, which print as np.True_ or True depending on how they were computed");
             return &lw_ERRV;
         }
@@ -407,7 +457,7 @@ value *lw_list_print(lctx *c, ast *call)
                              "NumPy scalars, which print differently", lst->str);
             return &lw_ERRV;
         }
-        np_scalar = !lst->weak;
+        np_scalar = !lst->lrow && !lst->weak; /* a row prints its numbers each as appended */
         if (pending.len) {
             vec_push(&out, stmt(print_call(l, pending, ast_str(l, " "))));
             pending = (vec){0};

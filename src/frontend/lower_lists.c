@@ -403,27 +403,52 @@ static value *as_row(lctx *c, loc l, value *v, int *lrow, int *is_list, int prot
                    v->is_list ? "list" : "tuple");
         return NULL;
     }
+    /* ints beside float64 numbers (a day counter beside its diagnostics): the row is float64,
+     * as np.array(row) is, and the ints are kept in it exactly, below 2**53 (checked when
+     * appended), read back as the ints they were ('I' Python, 'J' NumPy in lweak) */
+    int ints_floats = 1, has_f64 = 0;
+    for (int i = 0; i < v->n; i++) {
+        value *x = v->items[i];
+        if (x->kind != V_SCALAR || x->mixed || x->wmix || x->type == T_BOOL || ir_type_is_unsigned(x->type) ||
+            (ir_type_is_float(x->type) && x->type != T_F64))
+            ints_floats = 0;
+        has_f64 |= x->kind == V_SCALAR && x->type == T_F64;
+    }
     for (int i = 0; i < v->n; i++) {
         value *x = v->items[i];
         if (x->kind == V_ERR)
             return NULL;
-        if (x->kind != V_SCALAR || x->mixed || x->type != v->items[0]->type) {
+        if (x->kind != V_SCALAR || x->mixed || (x->type != v->items[0]->type && !(ints_floats && has_f64))) {
             diag_error(l, "appending a %s to a list built at run time is supported when its items are "
-                          "numbers of one type (item %d is %s, item 0 %s); convert them with float()",
+                          "numbers of one type, or ints and float64 numbers (item %d is %s, item 0 %s); "
+                          "convert them with float()",
                        v->is_list ? "list" : "tuple", i, lw_vkind_desc(x), lw_vkind_desc(v->items[0]));
             return NULL;
         }
     }
+    int widened = ints_floats && has_f64;
+    for (int i = 0; widened && i < v->n; i++)
+        widened = v->items[i]->type == T_F64; /* all float64: nothing to widen */
+    widened = ints_floats && has_f64 && !widened;
     *lrow = v->n;
     *is_list = v->is_list;
     char *wk = arena_alloc(&util_arena, (size_t)v->n + 1);
     for (int i = 0; i < v->n; i++) /* '?': either, depending on the path (wmix) */
-        wk[i] = v->items[i]->wmix ? '?' : v->items[i]->weak ? '1' : '0';
+        wk[i] = widened && v->items[i]->type != T_F64 ? (v->items[i]->weak ? 'I' : 'J')
+                : v->items[i]->wmix ? '?' : v->items[i]->weak ? '1' : '0';
     wk[v->n] = '\0';
     *weak = wk;
+    for (int i = 0; widened && !proto && i < v->n; i++)
+        if (v->items[i]->type != T_F64) {
+            ir_expr *x = ir_cast(l, T_I64, v->items[i]->e), *lim = lw_I64(l, (int64_t)1 << 53);
+            ir_expr *big = ir_bin(l, OP_LOR, T_BOOL, ir_bin(l, OP_CGT, T_BOOL, x, lim, 0),
+                                  ir_bin(l, OP_CLT, T_BOOL, x, ir_un(l, OP_NEG, T_I64, lim), 0), 0);
+            lw_emit_raise(c, l, big, "an int past 2**53 beside floats in a row appended to a list built at "
+                                     "run time: tylesc keeps such rows as float64, which would round it");
+        }
     if (proto) {
         value *x = v->items[0], *r = lw_vnew(V_ARRAY, l);
-        r->type = x->type == T_BOOL ? T_BOOL : x->type; /* a Python float or int is a float64 or int64 */
+        r->type = widened ? T_F64 : x->type == T_BOOL ? T_BOOL : x->type; /* a Python float or int is a float64 or int64 */
         r->rank = 1;
         r->sh[0] = sym_const(v->n);
         r->len[0] = lw_I64(l, v->n);
@@ -747,6 +772,9 @@ value *lw_list_call(lctx *c, ast *call)
             return r;
     }
     if (f->kind == A_NAME && strcmp(f->name, "print") == 0 && !lw_lookup(c, "print", &shadowed)) {
+        ast *joined = lw_print_string_comps(c, call);
+        if (joined != call)
+            return lw_expr(c, joined);
         int hoisted = lw_print_lists_last(c, &call);
         if (hoisted)
             return hoisted < 0 ? &lw_ERRV : lw_expr(c, call); /* bound to hidden names: no call left */
@@ -806,8 +834,13 @@ static value *row_items(lctx *c, loc l, value *lst, ir_expr *idx)
         ix[1] = lw_I64(l, i);
         ir_var *x = lw_temp_scalar(c, lst->type);
         emit_assign(c, l, x, ir_elem(l, lst->lbuf, ix));
-        r->items[i] = lw_scalar(l, ir_varref(l, x), lst->lweak[i] == '1');
-        r->items[i]->wmix = lst->lweak[i] == '?';
+        char k = lst->lweak[i];
+        if (k == 'I' || k == 'J') { /* an int kept in a float64 row */
+            r->items[i] = lw_scalar(l, ir_cast(l, T_I64, ir_varref(l, x)), k == 'I');
+            continue;
+        }
+        r->items[i] = lw_scalar(l, ir_varref(l, x), k == '1');
+        r->items[i]->wmix = k == '?';
         r->items[i]->type = lst->type;
     }
     return r;

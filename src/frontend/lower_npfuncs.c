@@ -104,10 +104,23 @@ static value *stdvar(lctx *c, loc l, int isstd, const char *fname, value *x, val
         diag_error(axisv->l, "%s() of a boolean-mask selection takes no axis= (the selection is 1-D)", fname);
         return &lw_ERRV;
     }
-    if (given(dtype) || given(out)) {
-        diag_error(given(dtype) ? dtype->l : out->l, "%s(): dtype= and out= are not supported", fname);
+    if (given(out)) {
+        diag_error(out->l, "%s(): out= is not supported (assign the result instead)", fname);
         return &lw_ERRV;
     }
+    /* dtype=: the type NumPy computes in anyway (float64 for ints and bools), or float64 for
+     * float32 (the mean's sum converts the elements in NumPy's buffer: S_REDUCE cast; the
+     * deviations are then float64, their sum a float64 temporary's) */
+    ir_type own = sel ? x->self->type : x->type, want = own == T_F32 ? T_F32 : T_F64, dt = want;
+    if (given(dtype) && !lw_dtype_of(dtype, &dt))
+        return &lw_ERRV;
+    if (dt != want && !(dt == T_F64 && own == T_F32)) {
+        diag_error(dtype->l, "%s(): dtype=%s is not supported (only %s, the type NumPy computes in "
+                             "without it%s)", fname, ir_type_name(dt), ir_type_name(want),
+                   want == T_F32 ? ", or float64" : "");
+        return &lw_ERRV;
+    }
+    int cast = given(dtype) && (own == T_F32 ? dt == T_F64 : !ir_type_is_float(own));
     int ok = 1;
     int keepdims = lw_const_flag(keepv, 0, "keepdims", &ok);
     if (!ok)
@@ -124,7 +137,7 @@ static value *stdvar(lctx *c, loc l, int isstd, const char *fname, value *x, val
         diag_error(keepv->l, "%s(): keepdims=True without axis= is not supported", fname);
         return &lw_ERRV;
     }
-    ir_type ft = x->type == T_F32 ? T_F32 : T_F64;
+    ir_type ft = dt;
     value *cnt;
     if (sel) {
         x = lw_masked_result(x, lw_cast_to(l, x->self, ft));
@@ -143,7 +156,9 @@ static value *stdvar(lctx *c, loc l, int isstd, const char *fname, value *x, val
         }
         cnt = lw_scalar(l, n, 0);
     }
+    c->red_cast += cast;
     value *s = axis < 0 ? lw_reduce(c, l, "sum", x) : lw_reduce_axis(c, l, "sum", x, axis, 1);
+    c->red_cast -= cast;
     if (s->kind == V_ERR)
         return &lw_ERRV;
     value *mean = lw_cast_to(l, lw_binop(c, l, OP_TRUEDIV, s, cnt), ft);

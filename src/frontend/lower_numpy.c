@@ -835,6 +835,7 @@ static const lw_builtin np_table[] = {
     {"np.diff", {"a", "n", "axis"}, 1, np_diff},
     {"np.roll", {"a", "shift", "axis"}, 2, np_roll},
     {"np.load", {"file"}, 1, np_load},
+    {"np.loadtxt", {"*"}, 0, lw_loadtxt}, {"np.genfromtxt", {"*"}, 0, lw_loadtxt},
     {"np.linspace", {"start", "stop", "num", "endpoint", "retstep", "dtype", "axis"}, 2, np_arrays},
     {"np.arange", {"*"}, 0, np_arrays}, /* arange(stop) or arange(start, stop[, step]) */
     {"np.meshgrid", {"*"}, 0, np_arrays},

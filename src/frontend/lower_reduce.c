@@ -14,6 +14,7 @@
 static value *reduce(lctx *c, loc l, const char *kind, value *x);
 static value *reduce_sel(lctx *c, loc l, const char *kind, value *x, int sel);
 static value *reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int keepdims);
+static value *reduce_args(lctx *c, loc l, const char *kind, const char *fname, value **v);
 
 /* sum, max, min, mean, norm of a whole array: an S_REDUCE into a new scalar. */
 
@@ -174,6 +175,7 @@ static value *reduce_sel(lctx *c, loc l, const char *kind, value *x, int sel)
     s->op = (sum || mean || norm) ? OP_ADD : mx ? OP_NPMAX : OP_NPMIN;
     s->e = v;
     s->sel = sel && x->kind == V_ARRAY && v->kind == E_SELECT;
+    s->cast = c->red_cast > 0 && s->op == OP_ADD && ir_type_is_float(acc);
     s->n = x->rank;
     s->shape = NEWN(ir_expr *, x->rank);
     for (int d = 0; d < x->rank; d++)
@@ -734,9 +736,10 @@ static value *prod_whole(lctx *c, loc l, const char *fname, value *x)
 
 /* dtype= of a sum, mean or product: accepted where it names the type NumPy gives without it
  * (a float array's own, int64 for a sum of integers, float64 for a mean of them), which changes
- * nothing; another would
- * change the type the elements are added in, and NumPy then casts them in buffers of 8192,
- * cutting its pairwise tree there: not modelled. */
+ * nothing (1); float64 for a sum or mean of float32, integers or bools (2): the elements are
+ * converted, and NumPy does that in its buffer of 8192 elements, cutting its pairwise tree
+ * there (S_REDUCE cast, tyl_reduce.c). Another type would round the sum in a type other than
+ * the elements' and is refused (0). */
 static int same_dtype(const char *fname, const char *kind, value *x, value *dtype)
 {
     ir_type t;
@@ -745,18 +748,39 @@ static int same_dtype(const char *fname, const char *kind, value *x, value *dtyp
                    lw_vkind_desc(dtype));
         return 0;
     }
-    ir_type own = x->kind == V_ARRAY || x->kind == V_SCALAR ? x->type : T_F64;
+    value *el = x->kind == V_MASKED ? x->self : x;
+    ir_type own = el->kind == V_ARRAY || el->kind == V_SCALAR ? el->type : T_F64;
     ir_type want = strcmp(kind, "mean") == 0 ? (own == T_F32 ? T_F32 : T_F64)
                    : ir_type_is_float(own)   ? own
                    : ir_type_is_unsigned(own) ? T_U64
                                               : T_I64;
-    if (t != want) {
-        diag_error(dtype->l, "%s(): dtype=%s is not supported (only %s, the type NumPy gives "
-                             "without it; convert with .astype() first)",
-                   fname, ir_type_name(t), ir_type_name(want));
-        return 0;
-    }
-    return 1;
+    if (t == want)
+        return 1;
+    int adds = strcmp(kind, "sum") == 0 || strcmp(kind, "mean") == 0;
+    if (t == T_F64 && adds && (own == T_F32 || !ir_type_is_float(own)) &&
+        (el->kind == V_ARRAY || el->kind == V_SCALAR))
+        return 2;
+    diag_error(dtype->l, "%s(): dtype=%s is not supported (only %s, the type NumPy gives "
+                         "without it%s; convert with .astype() first)",
+               fname, ir_type_name(t), ir_type_name(want), adds && want != T_F64 ? ", or float64" : "");
+    return 0;
+}
+
+/* x (an array, a scalar or a selection of an array) with its elements converted to float64, as
+ * NumPy converts them for dtype=np.float64. */
+static value *as_f64(loc l, value *x)
+{
+    value *el = x->kind == V_MASKED ? x->self : x, *y = lw_vnew(el->kind, l);
+    *y = *el;
+    y->fresh = NULL;
+    y->e = ir_cast(l, T_F64, el->e);
+    y->type = T_F64;
+    if (x->kind != V_MASKED)
+        return y;
+    value *m = lw_vnew(V_MASKED, l);
+    *m = *x;
+    m->self = y;
+    return m;
 }
 
 static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self)
@@ -793,8 +817,22 @@ static value *reduce_call(lctx *c, loc l, const char *kind, args *a, value *self
         diag_error(out->l, "%s(): out= is not supported (assign the result instead)", fname);
         return &lw_ERRV;
     }
-    if (dtype && dtype->kind != V_NONE && !same_dtype(fname, kind, w[0], dtype))
+    int conv = dtype && dtype->kind != V_NONE ? same_dtype(fname, kind, w[0], dtype) : 1;
+    if (!conv)
         return &lw_ERRV;
+    if (conv == 2) { /* the sums below are cast in NumPy's buffer */
+        v[0] = as_f64(l, w[0]);
+        c->red_cast++;
+        value *r = reduce_args(c, l, kind, fname, v);
+        c->red_cast--;
+        return r;
+    }
+    return reduce_args(c, l, kind, fname, v);
+}
+
+/* The reduction of reduce_call once its arguments are matched: v = {x, axis, keepdims}. */
+static value *reduce_args(lctx *c, loc l, const char *kind, const char *fname, value **v)
+{
     int ok = 1;
     int keepdims = lw_const_flag(v[2], 0, "keepdims", &ok);
     if (!ok)

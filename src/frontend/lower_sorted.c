@@ -339,7 +339,8 @@ static ast *key_call(loc l, ast *key, ast *x)
  *     for mk.x in range(mk.lo + 1, mk.hi):
  *         mk.k = f(mk.x)
  *         if mk.k < mk.bk: mk.best = mk.x; mk.bk = mk.k
- * (for a sequence mk.a: its items mk.a[i] over range(1, len(mk.a))). NULL when it is none. */
+ * (for a sequence mk.a: its items mk.a[i] over range(1, len(mk.a)); for a run-time list of rows,
+ * the best row's index mk.bi, the row read once at the end). NULL when it is none. */
 static value *minmax_key_runtime(lctx *c, ast *call, ast *it, ast *key, int mx)
 {
     const char *f = mx ? "max" : "min";
@@ -348,7 +349,7 @@ static value *minmax_key_runtime(lctx *c, ast *call, ast *it, ast *key, int mx)
 #define H(s) ast_name(l, arena_printf(&util_arena, "%s.%s", base, s))
     ast *exc = ast_raise(l, ast_call(l, ast_name(l, "ValueError"),
                                      ast_arglist(NULL, ast_str(l, arena_printf(&util_arena, "%s() arg is an empty sequence", f)))));
-    int unbound;
+    int unbound, rows = 0;
     ast *lo, *hi, *item = NULL, *first;
     if (it->kind == A_CALL && it->a->kind == A_NAME && strcmp(it->a->name, "range") == 0 && !lw_lookup(c, "range", &unbound) &&
         !it->kwargs.len && (it->args.len == 1 || it->args.len == 2)) {
@@ -362,8 +363,9 @@ static value *minmax_key_runtime(lctx *c, ast *call, ast *it, ast *key, int mx)
         lw_probe_begin(c, &p);
         value *v = lw_expr(c, it);
         int seq = (v->kind == V_ARRAY && v->rank == 1) || (v->kind == V_LIST && v->rank == 0 && !v->lrow);
+        rows = v->kind == V_LIST && v->lrow; /* rows of numbers: the best one's index is kept */
         lw_probe_end(c, &p);
-        if (!seq)
+        if (!seq && !rows)
             return NULL;
         lw_stmt(c, ast_assign(l, ast_vec1(H("a")), it));
         lo = ast_int(l, 0);
@@ -372,6 +374,18 @@ static value *minmax_key_runtime(lctx *c, ast *call, ast *it, ast *key, int mx)
         item = ast_subscript(l, H("a"), ast_vec1(H("i")), 0);
     }
     lw_stmt(c, ast_if(l, ast_compare(l, hi, OP_LE, lo), ast_vec1(exc), (vec){0}));
+    if (rows) { /* table rows (a tuple of numbers each): the index of the best row, read at the end */
+        lw_stmt(c, ast_assign(l, ast_vec1(H("bi")), ast_int(l, 0)));
+        lw_stmt(c, ast_assign(l, ast_vec1(H("bk")), key_call(l, key, first)));
+        vec body = {0}, take = {0};
+        vec_push(&body, ast_assign(l, ast_vec1(H("k")), key_call(l, key, item)));
+        vec_push(&take, ast_assign(l, ast_vec1(H("bi")), H("i")));
+        vec_push(&take, ast_assign(l, ast_vec1(H("bk")), H("k")));
+        vec_push(&body, ast_if(l, ast_compare(l, H("k"), mx ? OP_GT : OP_LT, H("bk")), take, (vec){0}));
+        lw_stmt(c, ast_for(l, H("i"), ast_call(l, ast_name(l, "range"), ast_arglist(ast_arglist(NULL, ast_int(l, 1)), hi)),
+                           body, (vec){0}));
+        return lw_expr(c, ast_subscript(l, H("a"), ast_vec1(H("bi")), 0));
+    }
     lw_stmt(c, ast_assign(l, ast_vec1(H("best")), first));
     lw_stmt(c, ast_assign(l, ast_vec1(H("bk")), key_call(l, key, H("best"))));
     vec body = {0};

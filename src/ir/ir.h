@@ -366,6 +366,11 @@ struct ir_stmt {
     ir_check check;      /* S_CHECK */
     ir_op op;            /* S_REDUCE */
     int sel;             /* S_REDUCE: a float sum of a selection a[m] (see S_REDUCE) */
+    const struct tyl_txt_opts *txt; /* S_LOAD: np.loadtxt / np.genfromtxt of the text file str, read
+                            with these options (tyl_txtparse.h); NULL: a .npy file */
+    int cast;            /* S_REDUCE: a float sum of elements NumPy converts to var->type in its
+                            8192-element buffer (dtype=float64 of float32 or integers): a
+                            contiguous run is cut every 8192 points too (tyl_reduce.c) */
     int row;             /* S_REDUCE: one row of a sum along the last axis, at indices a loop
                             over the rows changes (lower_reduce.c rows_exact): its anchor reads
                             its own points, so pass_dist keeps the array distributed;

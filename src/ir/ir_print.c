@@ -312,7 +312,7 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         }
         break;
     }
-    case S_LOAD: fprintf(o, "%s = load %s[%d] \"%s\"", s->var->name, ir_type_name(s->var->type), s->var->rank, s->str); break;
+    case S_LOAD: fprintf(o, "%s = load%s %s[%d] \"%s\"", s->var->name, s->txt ? "txt" : "", ir_type_name(s->var->type), s->var->rank, s->str); break;
     case S_FFT:
         fprintf(o, "%s = %s%s %s n=", s->var->name, s->init & IR_FFT_INVERSE ? "ifft" : "fft",
                 s->init & IR_FFT_REAL_OUT ? " to real" : s->init & IR_FFT_REAL_IN ? " of real" : "", s->src_slot->name);
@@ -330,6 +330,8 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
             pexpr(s->shape[d], o);
         }
         fputs(s->sel ? ") of the selected points of " : s->row ? ") of the row " : ") of ", o);
+        if (s->cast)
+            fputs("(cast in NumPy's buffer) ", o);
         pexpr(s->e, o);
         break;
     case S_CHECK:

@@ -211,6 +211,8 @@ static void vstmt(ir_stmt *s, int loops)
         CHECK(!s->sel || (s->op == OP_ADD && ir_type_is_float(s->var->type) && s->e->kind == E_SELECT &&
                           s->e->a->type == T_BOOL),
               "sum of a selection that is not a float sum of a select by a boolean");
+        CHECK(!s->cast || (s->op == OP_ADD && ir_type_is_float(s->var->type)),
+              "a sum cast in NumPy's buffer that is not a float sum");
         break;
     case S_FFT:
         CHECK(s->var && s->var->is_array && s->var->type == T_F64 && s->src_slot && s->src_slot->is_array &&

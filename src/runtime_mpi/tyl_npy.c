@@ -20,6 +20,7 @@
 #include "tyl_mem.h"
 #include "tyl_mpi.h"
 #include "tyl_npyhdr.h"
+#include "tyl_txtparse.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -844,6 +845,96 @@ tyl_array *tyl_load_npy_l(const char *filename, tyl_dtype dt, int rank, const ty
         fclose(f);
     if (agree(err, msg))
         tyl_rt_error_all(where, "%s", msg);
+    tyl_dirty(a);
+    return a;
+}
+
+/* Rank 0 reads and parses the file into the array's C-order bytes (unpack: transposed), which
+ * reach every rank's replicated copy as a .npy's data does (load_stdio through a memory stream);
+ * a distributed array is then copied from it (a small file: the copy costs nothing to speak of). */
+tyl_array *tyl_load_txt_l(const char *filename, tyl_dtype dt, int rank, const char *delim, const char *comments,
+                          int64_t skip, int64_t max_rows, int nuse, const int64_t *use, int flags,
+                          const tyl_layout *L, const char *where)
+{
+    char msg[MSG_LEN] = "";
+    int64_t info[3] = {0, 1, 1}; /* failed, shape */
+    char *data = NULL;
+    size_t el = dt == TYL_FLOAT32 ? 4 : 8, bytes = 0;
+    tyl_txt_opts o = {delim, comments, skip, max_rows, nuse, {0}, flags & TYL_TXT_USE_INT, flags >> 4 & 3,
+                      !!(flags & TYL_TXT_UNPACK), !!(flags & TYL_TXT_GEN), dt == TYL_INT64,
+                      dt == TYL_FLOAT32 ? "float32" : dt == TYL_INT64 ? "int64" : "float64"};
+    for (int k = 0; k < nuse && k < TYL_TXT_MAX_USE; k++)
+        o.use[k] = use[k];
+    if (tyl_rt_rank_ == 0) {
+        char why[TYL_TXT_WHY_LEN];
+        size_t len = 0;
+        char *text = tyl_txt_slurp(filename, &len, why);
+        double *v = NULL;
+        int64_t *iv = NULL, rows = 0, cols = 0, sh[2];
+        if (!text || tyl_txt_parse(text, len, &o, &v, dt == TYL_INT64 ? &iv : NULL, &rows, &cols, why)) {
+            snprintf(msg, MSG_LEN, "%s", why);
+            info[0] = 1;
+        } else {
+            int nd = tyl_txt_shape(&o, rows, cols, sh);
+            if (nd != rank) {
+                snprintf(msg, MSG_LEN, "'%s' holds %lld row%s of %lld number%s, which %s gives as a %d-D array, "
+                         "but the program was compiled for %d dimensions (compile it with this file beside it, "
+                         "or give ndmin=)", filename, (long long)rows, rows == 1 ? "" : "s", (long long)cols,
+                         cols == 1 ? "" : "s", o.gen ? "np.genfromtxt" : "np.loadtxt", nd, rank);
+                info[0] = 1;
+            } else {
+                info[1] = sh[0];
+                info[2] = nd == 2 ? sh[1] : 1;
+                bytes = (size_t)(rows * cols) * el;
+                data = malloc(bytes ? bytes : 1);
+                if (!data) {
+                    snprintf(msg, MSG_LEN, "cannot read '%s': out of memory", filename);
+                    info[0] = 1;
+                }
+                for (int64_t i = 0; data && i < rows; i++)
+                    for (int64_t j = 0; j < cols; j++) {
+                        int64_t at = o.unpack ? j * rows + i : i * cols + j, from = i * cols + j;
+                        if (dt == TYL_FLOAT32)
+                            ((float *)(void *)data)[at] = (float)v[from];
+                        else if (dt == TYL_INT64)
+                            ((int64_t *)(void *)data)[at] = iv[from];
+                        else
+                            ((double *)(void *)data)[at] = v[from];
+                    }
+            }
+        }
+        free(v);
+        free(iv);
+        free(text);
+    }
+#ifndef TYL_NO_MPI
+    if (tyl_rt_nranks() > 1)
+        MPI_Bcast(info, 3, MPI_INT64_T, 0, tyl_rt_comm_);
+#endif
+    if (info[0]) {
+        free(data);
+        tyl_rt_error_all(where, "%s", msg);
+    }
+    /* read as a replicated array (load_stdio's walk is of the whole array), then laid out */
+    tyl_array *a = tyl_alloc_l(dt, rank, info + 1, TYL_INIT_NONE, NULL, where);
+    FILE *f = NULL;
+    int err = 0;
+    if (tyl_rt_rank_ == 0 && bytes > 0 && !(f = fmemopen(data, bytes, "rb"))) {
+        snprintf(msg, MSG_LEN, "cannot read '%s': out of memory", filename);
+        err = 1;
+    }
+    if (!agree(err, msg) && a->size > 0)
+        err = load_stdio(f, filename, a, 0, msg);
+    if (f)
+        fclose(f);
+    free(data);
+    if (agree(err, msg))
+        tyl_rt_error_all(where, "%s", msg);
+    if (L) {
+        tyl_array *b = tyl_copy_l(a, L, where);
+        tyl_release(a);
+        a = b;
+    }
     tyl_dirty(a);
     return a;
 }

@@ -542,7 +542,9 @@ PAIRWISE(float, f32)
  * extent (strides of the global array); with n[0..m) left, P the product of the trailing
  * extents n[j..m) that fit in NumPy's buffer (8192 elements), j smallest: one run if m <= 1 or
  * j == 0 (contiguous), one per row if j == m (not even a row fits), else periods of
- * P * n[j - 1] points cut into runs of (8192 / P) * P. */
+ * P * n[j - 1] points cut into runs of (8192 / P) * P. A cast (TYL_RED_CAST) goes through the buffer
+ * whatever the strides, so the one run of m <= 1 and each row of j == m are cut every 8192
+ * points (checked against NumPy 2.4: tests/programs/reduce_dtype_float64_cast). */
 static void direct_runs(const tyl_reduction *r, const tyl_array *a, const int64_t *x, int64_t N, int64_t *Q,
                         int64_t *C)
 {
@@ -575,14 +577,14 @@ static void direct_runs(const tyl_reduction *r, const tyl_array *a, const int64_
     int j = m;
     while (j > 0 && P * n[j - 1] <= NP_BUFSIZE)
         P *= n[--j];
-    if (m <= 1 || j == 0)
-        *Q = *C = N;
-    else if (j == m)
-        *Q = *C = n[m - 1];
-    else {
+    if (m > 1 && j > 0 && j < m) {
         *Q = P * n[j - 1];
         *C = NP_BUFSIZE / P * P;
+        return;
     }
+    *Q = *C = m <= 1 || j == 0 ? N : n[m - 1];
+    if (r->direct & TYL_RED_CAST && *C > NP_BUFSIZE)
+        *C = NP_BUFSIZE;
 }
 
 /* The gathered items ordered by lo. Each rank's items come in order (a tree walk left to right)
@@ -815,7 +817,7 @@ static void stream_sum_tasks(rctx *c, red_item *mine, const tyl_array *direct)
     {
         stream s;
         stream_init(&s, c);
-        s.direct = direct && c->nop == 1 && c->B > 0 && c->q0->s[0][c->B - 1] == 1 &&
+        s.direct = direct && !(c->r->direct & TYL_RED_CAST) && c->nop == 1 && c->B > 0 && c->q0->s[0][c->B - 1] == 1 &&
                    (size_t)(c->f32 ? 4 : 8) == c->opsize[0];
 #pragma omp for schedule(dynamic, 1)
         for (int64_t u = 0; u < nu; u++) {
@@ -1147,6 +1149,8 @@ void tyl_reduce_exact_(const tyl_reduction *r, const tyl_part *q0, const int64_t
         c.sel = 1;
     } else if (direct && c.N > 0)
         direct_runs(r, direct, x, c.N, &Q, &C);
+    if (r->direct & TYL_RED_CAST && !direct && C > NP_BUFSIZE) /* a contiguous temporary or a[m], cast in the buffer */
+        C = NP_BUFSIZE;
     /* this rank's tasks */
     if (c.nloc > 0)
         for (int64_t q = 0; q < c.N; q += Q)

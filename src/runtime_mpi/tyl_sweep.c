@@ -859,7 +859,7 @@ void tyl_reduce_run(const tyl_reduction *r, tyl_array **const *arrs, const int64
         q.w = (const int64_t(*)[TYL_MAX_RANK][4])w;
         q.sc = sc;
         int64_t *bx = r->anchor ? rank_boxes(r->where, B, r->anchor, *arrs[r->anchor->arr], x, b, nb) : NULL;
-        tyl_reduce_exact_(r, &q, x, b, nb, bx, z, r->direct ? *arrs[r->op[0].arr] : NULL, result);
+        tyl_reduce_exact_(r, &q, x, b, nb, bx, z, r->direct & TYL_RED_DIRECT ? *arrs[r->op[0].arr] : NULL, result);
         free(bx);
         op_bufs_close(&ob);
         if (z != zv)

@@ -881,6 +881,7 @@ void tyl_tt_run(void);
  * writes partial results over the rank's local box, which tyl_reduce_run combines in a fixed
  * order (so the result does not depend on the number of threads), then over the ranks. */
 enum { TYL_RED_SUM = 0, TYL_RED_MAX = 1, TYL_RED_MIN = 2 };  /* tyl_reduction.kind */
+enum { TYL_RED_DIRECT = 1, TYL_RED_CAST = 2 };               /* bits of tyl_reduction.direct */
 /* How many partial results (tyl_reduction.parts): C kernels one per 4096 points in 1-D and one
  * per outer index otherwise; CUDA kernels one per block of 256 threads, at most 1024. EXACT: a
  * C float sum in NumPy's order (tyl_reduce.c), whose kernel writes the value of each point of
@@ -899,8 +900,12 @@ typedef struct tyl_reduction {
     int parts;                         /* TYL_PARTS_* */
     int nx;                            /* halo exchanges before the kernel (0: none) */
     const tyl_exchange *x;
-    int direct;                        /* EXACT: the sum of the view op[0] itself (NumPy's
-                                          buffered runs), not of an expression (one run) */
+    int direct;                        /* EXACT: TYL_RED_DIRECT: the sum of the view op[0]
+                                          itself (NumPy's buffered runs), not of an expression
+                                          (one run); TYL_RED_CAST: its elements are converted
+                                          to dtype (dtype=float64 of float32 or integers), which
+                                          NumPy does in its 8192-element buffer, so a
+                                          contiguous run is cut every 8192 points too */
     int sel;                           /* EXACT: the sum of a selection a[m] (the kernel also
                                           writes each point's m): NumPy's sum of the selected
                                           points, compressed in C order (one run) */
@@ -1327,6 +1332,16 @@ tyl_array *tyl_load_npy(const char *filename, tyl_dtype dt, int rank, const char
 /* The same, laid out as L says (NULL: replicated); collective. */
 tyl_array *tyl_load_npy_l(const char *filename, tyl_dtype dt, int rank, const tyl_layout *L,
                           const char *where);
+/* np.loadtxt / np.genfromtxt of a small text file (tyl_txtparse.c reads it on rank 0): a
+ * `dt` array of the given rank (the compiler took it from the file it saw, or from the options),
+ * laid out as L says; delim NULL: whitespace; comments NULL: none; max_rows -1: all; use[nuse]:
+ * usecols; flags: TYL_TXT_* | ndmin << 4. A missing file, a field that is not a number, rows of
+ * different lengths or another number of dimensions is a run-time error naming the file, in
+ * NumPy's words. Collective. */
+enum { TYL_TXT_USE_INT = 1, TYL_TXT_UNPACK = 2, TYL_TXT_GEN = 4 };
+tyl_array *tyl_load_txt_l(const char *filename, tyl_dtype dt, int rank, const char *delim, const char *comments,
+                          int64_t skip, int64_t max_rows, int nuse, const int64_t *use, int flags,
+                          const tyl_layout *L, const char *where);
 /* The loaded array a still has extent 1 along the axes of bit mask `ones` (the compiler saw 1
  * there in the file and broadcasts those axes); otherwise a run-time error naming the file.
  * Every rank decides alike (the shape is known everywhere). */
