@@ -27,6 +27,7 @@
  * index the facts above prove within [0, n). IndexError of an index not proven stays exactly
  * as before (tests/runtime_errors).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,6 +50,10 @@ typedef struct bctx {
     const sym *(*shp)[IR_MAX_RANK]; /* by slot id: its extents as the allocation gave them */
     int nvars;
     int removed;
+    int *satom;        /* by slot id * IR_MAX_RANK + d: the atom of that extent + 1, or 0 */
+    vec atom_slot;     /* by atom id: the slot id + 1 whose extent it is, or NULL */
+    vec wval, wshp;    /* scalar ids, slot ids whose val / shp may mention an extent's atom: what
+                          kill_slot looks at (all of them: quadratic in large programs) */
 } bctx;
 
 /* The values reasoned about are int64 (a narrower NumPy int wraps where int64 does not) */
@@ -56,23 +61,36 @@ static int is_int(ir_type t) { return t == T_I64; }
 /* a cast to int64 that keeps the value */
 static int widens(ir_type from) { return from == T_I64 || from == T_I32 || from == T_I16 || from == T_I8 || from == T_BOOL; }
 
-static const sym *shape_atom(const ir_var *slot, int d)
+static const sym *shape_atom(bctx *c, const ir_var *slot, int d)
 {
+    int *at = slot->id < c->nvars ? &c->satom[slot->id * IR_MAX_RANK + d] : NULL;
+    if (at && *at)
+        return sym_var(*at - 1);
     char key[256];
     snprintf(key, sizeof key, "%%shape %s %d", slot->name, d);
-    return sym_var(sym_atom(arena_strdup(&util_arena, key), NULL));
+    int a = sym_atom(arena_strdup(&util_arena, key), NULL);
+    while (c->atom_slot.len <= a)
+        vec_push(&c->atom_slot, NULL);
+    c->atom_slot.items[a] = (void *)(intptr_t)(slot->id + 1);
+    if (at)
+        *at = a + 1;
+    return sym_var(a);
 }
 
-static int mentions_slot(const sym *s, const ir_var *slot)
+/* the slot id + 1 of an extent's atom s mentions (the first), or 0 */
+static int slot_in(const bctx *c, const sym *s)
 {
-    if (!s)
-        return 0;
-    for (int d = 0; d < slot->rank; d++) {
-        const sym *a = shape_atom(slot, d);
-        for (int k = 0; k < s->n; k++)
-            if (s->atom[k] == a->atom[0])
-                return 1;
-    }
+    for (int k = 0; s && k < s->n; k++)
+        if (s->atom[k] < c->atom_slot.len && c->atom_slot.items[s->atom[k]])
+            return (int)(intptr_t)c->atom_slot.items[s->atom[k]];
+    return 0;
+}
+
+static int mentions_slot(const bctx *c, const sym *s, const ir_var *slot)
+{
+    for (int k = 0; s && k < s->n; k++)
+        if (s->atom[k] < c->atom_slot.len && (intptr_t)c->atom_slot.items[s->atom[k]] == slot->id + 1)
+            return 1;
     return 0;
 }
 
@@ -100,7 +118,7 @@ static const sym *sym_of(bctx *c, const ir_expr *e)
     case E_SHAPE:
         if (e->var->id < c->nvars && c->shp[e->var->id][e->dim])
             return c->shp[e->var->id][e->dim];
-        return shape_atom(e->var, e->dim);
+        return shape_atom(c, e->var, e->dim);
     case E_CAST: return widens(e->a->type) && e->a->type != T_BOOL ? sym_of(c, e->a) : NULL;
     case E_BIN:
         if (e->op == OP_ADD)
@@ -355,16 +373,23 @@ static void kill_slot(bctx *c, ir_var *slot)
 {
     for (int k = 0; k < c->facts.len; k++) {
         fact *f = VEC_AT(c->facts, k, fact *);
-        if (mentions_slot(f->hi, slot))
+        if (mentions_slot(c, f->hi, slot))
             f->hi = NULL;
     }
-    for (int k = 0; k < c->nvars; k++) {
-        if (mentions_slot(c->val[k], slot))
+    for (int i = 0; i < c->wval.len; i++) {
+        int k = (int)(intptr_t)VEC_AT(c->wval, i, void *);
+        if (mentions_slot(c, c->val[k], slot))
             c->val[k] = NULL;
+    }
+    for (int i = 0; i < c->wshp.len; i++) {
+        int k = (int)(intptr_t)VEC_AT(c->wshp, i, void *);
         for (int d = 0; d < IR_MAX_RANK; d++)
-            if (k == slot->id || mentions_slot(c->shp[k][d], slot))
+            if (mentions_slot(c, c->shp[k][d], slot))
                 c->shp[k][d] = NULL;
     }
+    if (slot->id < c->nvars)
+        for (int d = 0; d < IR_MAX_RANK; d++)
+            c->shp[slot->id][d] = NULL;
 }
 
 /* The scalars a statement may assign and the slots it may rebind, nested ones included. */
@@ -436,8 +461,11 @@ static void block(bctx *c, vec *body)
                 fact *from = w && w != s->var ? fact_of(c, w) : NULL;
                 const sym *val = sym_of(c, s->e);
                 kill_var(c, s->var);
-                if (val && s->var->id < c->nvars)
+                if (val && s->var->id < c->nvars) {
                     c->val[s->var->id] = val;
+                    if (slot_in(c, val))
+                        vec_push(&c->wval, (void *)(intptr_t)s->var->id);
+                }
                 if (from) {
                     fact *f = NEW(fact);
                     f->v = s->var;
@@ -465,8 +493,11 @@ static void block(bctx *c, vec *body)
                                                      : s->shape ? sym_of(c, s->shape[d]) : NULL;
             kills(c, s);
             if (s->var->id < c->nvars)
-                for (int d = 0; d < s->var->rank; d++)
+                for (int d = 0; d < s->var->rank; d++) {
                     c->shp[s->var->id][d] = ext[d];
+                    if (slot_in(c, ext[d]))
+                        vec_push(&c->wshp, (void *)(intptr_t)s->var->id);
+                }
             break;
         }
         case S_IF: {
@@ -500,6 +531,7 @@ void pass_bounds(ir_program *p)
     c.nvars = p->nvars + 1;
     c.val = NEWN(const sym *, c.nvars);
     c.shp = (const sym *(*)[IR_MAX_RANK])NEWN(const sym *, (size_t)c.nvars * IR_MAX_RANK);
+    c.satom = NEWN(int, (size_t)c.nvars * IR_MAX_RANK);
     c.nn = NEWN(char, c.nvars);
     c.sites = NEWN(char, c.nvars);
     nn_solve(&c, p);
