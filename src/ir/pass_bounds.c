@@ -310,7 +310,11 @@ static ir_expr *index_of(bctx *c, ir_expr *a, const ir_view *v, const ir_var *sl
     if (a->kind != E_CALL || a->fn != FN_INDEX || a->nargs != 3)
         return a;
     const sym *ext = NULL;
-    if (v && v->arr == slot && v->rank == slot->rank && v->dim[d].kind == D_FIXED)
+    /* the array's compile-time extent bounds the array's own index (its n is the extent), not
+     * a view's (b = a[:3]; b[i]: n is the view's length, aext a's extent) */
+    const ir_expr *n = a->args[0];
+    if (v && v->arr == slot && v->rank == slot->rank && v->dim[d].kind == D_FIXED && n->kind == E_SHAPE &&
+        n->var == slot && n->dim == d)
         ext = v->dim[d].aext;
     if (in_range(c, a->args[1], a->args[0], ext)) {
         c->removed++;
