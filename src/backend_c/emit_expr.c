@@ -478,8 +478,8 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
             call_args(b, "tyl_py_round", e, k, sub);
             return;
         }
-        if (e->fn == FN_INDEX) {
-            sb_puts(b, "tyl_index(");
+        if (e->fn == FN_INDEX || e->fn == FN_INDEX_NN) {
+            sb_puts(b, e->fn == FN_INDEX ? "tyl_index(" : "tyl_index_nn(");
             sub(b, e->args[0], k);
             sb_puts(b, ", ");
             sub(b, e->args[1], k);

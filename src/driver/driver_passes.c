@@ -26,6 +26,7 @@ static const struct {
     {"dist", "dist", pass_dist},
     {"fuse", "fuse", pass_fuse},
     {"halo", "halo", pass_halo},
+    {"bounds", "bounds", pass_bounds},
 }, sched_passes[] = {
     {"sched_ids", "sched_ids", pass_sched_ids},
     {"sched_exchange", "sched_exchange", pass_sched_exchange},

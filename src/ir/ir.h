@@ -74,6 +74,7 @@ typedef enum ir_fn {
     FN_SLICE_LO,  /* args: extent, start, stop, step, flags(const): first index of a slice */
     FN_SLICE_LEN, /* same args: number of elements of a slice */
     FN_INDEX,     /* args: extent, index, axis(const): normalised integer index, checked */
+    FN_INDEX_NN,  /* FN_INDEX of an index known >= 0 (pass_bounds): only index < extent checked */
     FN_PYINT,     /* args: a float: Python's int() (errors for inf, nan and what int64 cannot hold) */
     FN_PYROUND,   /* args: a float64, ndigits (int64, 0 to 323): Python's round(x, ndigits), the
                      decimal correctly rounded (ties to even) read back; host code only */
@@ -499,6 +500,7 @@ void pass_fuse_stages(ir_program *p); /* pass_fuse_stages.c */
 void ir_verify_stages(ir_program *p, const char *after_pass); /* pass_fuse_stages.c */
 void pass_dist(ir_program *p);      /* pass_dist.c: which arrays are distributed */
 void pass_halo(ir_program *p);      /* pass_dist.c: halo widths, exchanges, anchors */
+void pass_bounds(ir_program *p);    /* pass_bounds.c: element indices proven in range unchecked */
 /* Is the slot's array distributed over the ranks (after pass_dist)? */
 static inline int ir_slot_dist(const ir_var *v) { return v->layout && v->layout->dist; }
 /* pass_dist.c: may the sweeps with targets a and b share one local box on every rank? */

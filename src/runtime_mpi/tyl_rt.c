@@ -522,6 +522,12 @@ int tyl_rt_finalize(void)
 
 /* ---- Python scalar pow -------------------------------------------------------------------- */
 
+/* tyl_index_nn (tyles.h) of an index past the end: tyl_index's IndexError */
+void tyl_index_error_(int64_t n, int64_t i, int axis, const char *where)
+{
+    tyl_rt_error(where, "index %lld is out of bounds for axis %d with size %lld", (long long)i, axis, (long long)n);
+}
+
 void tyl_int_overflow(const char *where, int64_t a, const char *op, int64_t b)
 {
     if (strcmp(op, "neg") == 0 || strcmp(op, "abs") == 0)

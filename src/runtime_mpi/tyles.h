@@ -426,6 +426,18 @@ static inline int64_t tyl_index(int64_t n, int64_t i, int axis, const char *wher
                      (long long)i, axis, (long long)n);
     return j;
 }
+/* tyl_index of an index the compiler knows is not negative (pass_bounds): the check inlined, a
+ * compare and a branch to the error's call (tyl_rt.c), which returns no value to merge. Where an
+ * index may be negative it stays tyl_index, whose wrap gcc leaves out of line in a large
+ * function: inlined there (with the wrap and the error's call), the vorticity program of
+ * bench/RESULTS.md took twice the CPU-s to compile. */
+TYL_NORETURN void tyl_index_error_(int64_t n, int64_t i, int axis, const char *where);
+static inline int64_t tyl_index_nn(int64_t n, int64_t i, int axis, const char *where)
+{
+    if (__builtin_expect((uint64_t)i >= (uint64_t)n, 0))
+        tyl_index_error_(n, i, axis, where);
+    return i;
+}
 
 /* ---- Python scalar arithmetic (CPython semantics; int is int64) ----
  * Python's int is unbounded: a result that leaves int64 stops the program with

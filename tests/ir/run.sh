@@ -48,6 +48,8 @@
 #   particles_list_operands (tests/programs): the list operands of constants in its time loop
 #   (the drag (0.999, 0.998), the walls [0.0, 0.0], the reflection [-1, -1]) are arrays made once
 #   before the program's statements, not allocated and filled at every step.
+#   bounds: pass_bounds drops the checks of element indices a loop's range proves in range
+#   (tests/programs/elem_loops_bounds.tyl), and only those.
 #   TYLES_IR_UPDATE=1 rewrites the .expected files from the actual output, for review.
 set -u
 TYLESC=${1:-bin/tylesc}
@@ -396,5 +398,15 @@ for depth in 10 14; do
     check nested_loops/depth$depth "200 lines, $depth nested loops, compiled within 5 s" ok "$r"
     rm -f "$src" "${src%.tyl}.c"
 done
+# pass_bounds: element indices a loop's range proves in [0, n) are printed without index(), and
+# their + and - of constants without Python's overflow check (-. +.); those it cannot prove
+# keep the check: a negative step that reaches -1, a constant index of an extent given as a
+# parameter, a name reassigned in the body, a pivot row p found by a search; those known >= 0
+# (every value the name is given is, p's included) are index_nn (no negative wrap)
+dump=$($TYLESC tests/programs/elem_loops_bounds.tyl --dump=bounds) || fail=$((fail + 1))
+check bounds/checked "indices left checked in elem_loops_bounds" 5 "$(printf '%s\n' "$dump" | grep -o 'index(' | wc -l | tr -d ' ')"
+check bounds/nonneg "indices >= 0 checked against the end only" 7 "$(printf '%s\n' "$dump" | grep -o 'index_nn(' | wc -l | tr -d ' ')"
+check bounds/offsets "the 5-point loop's line" 1 "$(printf '%s\n' "$dump" | grep -c '^    b{i, j} = (((a{(i -. 1), j} +. a{(i +. 1), j}) -. a{i, (j -. 1)}) +. a{i, (j +. 1)})$')"
+check bounds/back_substitution "x[i] = s / M[i, i]" 1 "$(printf '%s\n' "$dump" | grep -c '^  x{i} = (s /. M{i, i})$')"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
