@@ -217,6 +217,8 @@ typedef struct lctx {
                          * recursion guard's values are looked for there too */
     vec dyn_plain;      /* const char*: dynvar names a statement is lowered with as a plain int
                          * or float (lower.c's dyn_split): assigned there, they stay plain */
+    ast *stmt_expr;     /* the expression of the expression statement being lowered: its value
+                         * is dropped (f.write(s) as a statement, lower_builtins.c) */
     vec hoisted;        /* ir_stmt*: constant arrays of list operands in run-time loops, made
                          * once at the program's start (lower_arrays.c lw_seq_operand) */
 } lctx;
