@@ -561,6 +561,7 @@ int lw_list_store(lctx *c, ast *t, value *v);     /* L[i] = v of a V_LIST of num
 value *lw_list_as_array(lctx *c, loc l, value *lst);
 value *lw_list_of_array(lctx *c, loc l, value *like, value *s, int weak, const char *what); /* lower_sorted.c */
 value *lw_list_as_numpy(lctx *c, loc l, value *lst, int dtype_given); /* a NumPy function's argument */
+value *lw_list_as_joined(lctx *c, loc l, value *lst, const char *what); /* np.vstack(L)'s and the like */
 int lw_list_ints_refused(loc l, value *lst, const char *what);
 value *lw_list_minmax(lctx *c, loc l, int mx, value *lst); /* max(L), min(L): Python's order */
 value *lw_list_own(lctx *c, loc l, value *lst); /* a returned list, held by the caller */  /* np.array(x): its items as an array */

@@ -144,6 +144,25 @@ value *lw_list_as_array(lctx *c, loc l, value *lst)
  * rather than going on with another dtype or shape (found by differential.py: np.save of an
  * empty list of arrays wrote shape (0, 0), np.sum of an empty list of ints printed 0 for 0.0).
  * dtype_given: the call names a dtype, which is then the empty array's too (numbers only). */
+/* How a run-time list is named in messages: a comprehension's (comp.LINE.COL) as such. */
+static const char *list_name(const value *lst)
+{
+    return strncmp(lst->str, "comp.", 5) == 0 ? "the list of the comprehension"
+                                              : arena_printf(&util_arena, "the list '%s'", lst->str);
+}
+
+/* lst given to np.vstack/hstack/concatenate/stack and the like, which join its items: NumPy's
+ * ValueError when it is empty, whatever it holds (np.hstack of an empty list of numbers gave an
+ * empty array; of arrays the message named the comprehension's inner name 'comp.3.15').
+ * what: "concatenate" or "stack". */
+value *lw_list_as_joined(lctx *c, loc l, value *lst, const char *what)
+{
+    if (!lw_grow_array(lst->str)) /* an array's items: empty, NumPy's message about the array */
+        lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, lst->lcnt), lw_I64(l, 0), 0),
+                      arena_printf(&util_arena, "ValueError: need at least one array to %s", what));
+    return lw_list_as_array(c, l, lst);
+}
+
 value *lw_list_as_numpy(lctx *c, loc l, value *lst, int dtype_given)
 {
     if (lw_grow_array(lst->str)) /* an array's items: empty, it is that array, with its dtype */
@@ -155,10 +174,12 @@ value *lw_list_as_numpy(lctx *c, loc l, value *lst, int dtype_given)
                                                        lw_shape_str(lst->rank, lst->sh))
                                         : arena_printf(&util_arena, "%s numbers", ir_type_name(lst->type));
         lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, lst->lcnt), lw_I64(l, 0), 0),
-                      arena_printf(&util_arena, "the list '%s' is empty here, and NumPy makes an empty list a float64 "
+                      arena_printf(&util_arena, "%s is empty here, and NumPy makes an empty list a float64 "
                                                 "array of shape (0,), where tylesc compiled this call for the list's "
-                                                "items (%s); test len(%s) first",
-                                   lst->str, items, lst->str));
+                                                "items (%s); test %s first",
+                                   list_name(lst), items,
+                                   strncmp(lst->str, "comp.", 5) == 0 ? "its length"
+                                                                       : arena_printf(&util_arena, "len(%s)", lst->str)));
     }
     return lw_list_as_array(c, l, lst);
 }
