@@ -803,6 +803,24 @@ void lw_lower_assign(lctx *c, ast *s)
             ast *ti = VEC_AT(t->args, i, ast *);
             if (!items[i])
                 continue;
+            ast *starred = NULL;
+            for (int j = 0; ti->kind == A_TUPLE && items[i]->kind == V_ARRAY && j < ti->args.len; j++)
+                if (VEC_AT(ti->args, j, ast *)->kind == A_STARRED)
+                    starred = VEC_AT(ti->args, j, ast *);
+            if (starred) { /* (x, *rest), w of an array's row: was counted as a name ('too many values
+                            * to unpack'); of a tuple it is unpacked below */
+                diag_error(starred->l, "starred unpacking (*name) of an array's row is not supported");
+                for (int j = 0; j < ti->args.len; j++) { /* no 'name is not defined' after it */
+                    ast *n = VEC_AT(ti->args, j, ast *);
+                    n = n->kind == A_STARRED ? n->a : n;
+                    if (n && n->kind == A_NAME) {
+                        binding *b = lw_bind(c, n->name);
+                        b->kind = B_VALUE;
+                        b->val = &lw_ERRV;
+                    }
+                }
+                continue;
+            }
             if (ti->kind == A_TUPLE && items[i]->kind == V_ARRAY) {
                 /* for (x, y), w in zip(points, weights): a row of an array unpacked, as a
                  * for over the array's rows unpacks it (lw_bind_target) */

@@ -629,10 +629,33 @@ static value *iter_items(lctx *c, ast *it, value **evaluated)
     return v->kind == V_TUPLE ? v : NULL;
 }
 
+/* The names of target t bound to the error value, after a diagnostic about t: their uses say
+ * nothing more ('name is not defined' followed each such error). */
+static void bind_target_err(lctx *c, ast *t)
+{
+    if (t->kind == A_NAME) {
+        binding *b = lw_bind(c, t->name);
+        b->kind = B_VALUE;
+        b->val = &lw_ERRV;
+    } else if (t->kind == A_STARRED && t->a) {
+        bind_target_err(c, t->a);
+    } else if (t->kind == A_TUPLE || t->kind == A_LIST) {
+        for (int i = 0; i < t->args.len; i++)
+            bind_target_err(c, VEC_AT(t->args, i, ast *));
+    }
+}
+
 /* Bind a loop or comprehension target (a name or nested tuple of names) to one item. */
 void lw_bind_target(lctx *c, ast *t, value *v, int store_it)
 {
     if (t->kind == A_TUPLE || t->kind == A_LIST) {
+        for (int i = 0; i < t->args.len; i++)
+            if (VEC_AT(t->args, i, ast *)->kind == A_STARRED) { /* was 'cannot unpack a tuple into 2 names' */
+                diag_error(VEC_AT(t->args, i, ast *)->l, "a starred name (*name) in a loop's target is not supported "
+                                                          "(in an assignment it is: first, *rest = t)");
+                bind_target_err(c, t);
+                return;
+            }
         if (v->kind == V_ARRAY) { /* for x, y in positions: each row unpacked */
             value *u = lw_unpack_array(c, t->l, v, t->args.len);
             if (u && u->kind == V_ERR)
