@@ -597,6 +597,12 @@ static value *append(lctx *c, ast *call, binding *b)
         diag_error(call->l, "list.append() takes exactly one argument (%d given)", a.npos + a.nkw);
         return &lw_ERRV;
     }
+    /* the argument's lowering may have bound the list again (a comprehension in it lowered as a
+     * loop, whose probes rewind the bindings: L.append(np.sum([x for x in r])) was 'appending to
+     * the list of an enclosing scope'): the binding as it is now */
+    binding *now = lw_list_binding(c, nm);
+    if (now)
+        b = now;
     value *v = a.pos[0], *lst = b->val;
     if (v->kind == V_LIST) { /* R = [[0.0] * n for _ in range(n)]: a table of rows of run-time length */
         diag_error(call->l, "a list of lists built at run time (rows whose length is known only when running) "
