@@ -428,7 +428,14 @@ static value *as_row(lctx *c, loc l, value *v, int *lrow, int *is_list, int prot
         value *x = v->items[i];
         if (x->kind == V_ERR)
             return NULL;
-        if (x->kind != V_SCALAR || x->mixed || x->type != v->items[0]->type) {
+        if (x->kind != V_SCALAR) { /* said '(item 0 is an array, item 0 an array); convert them with float()' */
+            diag_error(l, "appending a %s to a list built at run time is supported when its items are "
+                          "numbers of one type (item %d is %s)%s",
+                       v->is_list ? "list" : "tuple", i, lw_vkind_desc(x),
+                       x->kind == V_ARRAY ? "; append the arrays one by one, or np.array of them" : "");
+            return NULL;
+        }
+        if (x->mixed || x->type != v->items[0]->type) {
             diag_error(l, "appending a %s to a list built at run time is supported when its items are "
                           "numbers of one type (item %d is %s, item 0 %s); convert them with float()",
                        v->is_list ? "list" : "tuple", i, lw_vkind_desc(x), lw_vkind_desc(v->items[0]));
