@@ -952,7 +952,8 @@ static value *m_tolist(lctx *c, loc l, const char *f, value **v, args *a)
     if (x->kind == V_ARRAY && x->rank >= 1) {
         known = 1;
         for (int d = 0; known && d < x->rank; d++)
-            known = x->sh[d] && sym_is_const(x->sh[d], &k) && (size *= k) <= 256;
+            known = x->sh[d] && sym_is_const(x->sh[d], &k) && k >= 0 && k <= 256 && (size *= k) <= 256; /* no
+                                                              * overflow: reshape(2, 2**63 - 1) */
     }
     if (a->npos || a->nkw) {
         diag_error(l, "tolist() takes no arguments");
