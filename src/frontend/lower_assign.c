@@ -468,7 +468,7 @@ value *lw_unpack_array(lctx *c, loc l, value *v, int n)
 {
     if (v->rank < 1)
         return NULL;
-    int64_t k;
+    int64_t k, kl;
     if (v->sh[0] && sym_is_const(v->sh[0], &k)) {
         if (k != n) {
             if (k > n)
@@ -477,7 +477,11 @@ value *lw_unpack_array(lctx *c, loc l, value *v, int n)
                 diag_error(l, "not enough values to unpack (expected %d, got %lld)", n, (long long)k);
             return &lw_ERRV;
         }
-    } else {
+    }
+    /* an extent known when compiling assumes that no slice is clipped by a parameter's value
+     * (lower_index.c sym_slice): a, b, c = z[:3] of a z of N = 2 read past its end (h120);
+     * the extent when running is checked too, unless it is a constant */
+    if (v->len[0] && (!(v->sh[0] && sym_is_const(v->sh[0], &k)) || !ir_expr_const_int(v->len[0], &kl))) {
         ir_expr *len = v->len[0];
         lw_emit_raise(c, l, ir_bin(l, OP_CGT, T_BOOL, len, lw_I64(l, n), 0),
                       arena_printf(&util_arena, "ValueError: too many values to unpack (expected %d)", n));
