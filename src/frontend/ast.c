@@ -530,22 +530,30 @@ ast *ast_with(loc l, vec items, vec body)
                     it->a->a->kind == A_NAME &&
                     (strcmp(it->a->a->name, "np") == 0 || strcmp(it->a->a->name, "numpy") == 0);
     }
-    ast *it = items.len == 1 ? VEC_AT(items, 0, ast *) : NULL;
-    if (it && it->kind == A_OTHER_STMT && it->str && strcmp(it->str, "with-as") == 0 && it->a &&
-        it->a->kind == A_CALL && it->a->a->kind == A_NAME && strcmp(it->a->a->name, "open") == 0 && it->b &&
-        it->b->kind == A_NAME) {
-        /* with open(path, "w") as f: body  ->  f = open(path, "w"); body; f.close() (lower_sysos.c:
-         * the file is closed when the block ends, also by return, break or continue
-         * (close_on_exit); an exception ends the program) */
+    int files = items.len > 0;
+    for (int i = 0; i < items.len; i++) {
+        ast *it = VEC_AT(items, i, ast *);
+        files &= it->kind == A_OTHER_STMT && it->str && strcmp(it->str, "with-as") == 0 && it->a &&
+                 it->a->kind == A_CALL && it->a->a->kind == A_NAME && strcmp(it->a->a->name, "open") == 0 && it->b &&
+                 it->b->kind == A_NAME;
+    }
+    /* with open(path, "w") as f: body  ->  f = open(path, "w"); body; f.close() (lower_sysos.c:
+     * the file is closed when the block ends, also by return, break or continue (close_on_exit);
+     * an exception ends the program). Several items are nested blocks, the first outermost, as
+     * Python runs them (was refused: 'with' statements are not supported). */
+    for (int i = items.len - 1; files && i >= 0; i--) {
+        ast *it = VEC_AT(items, i, ast *);
         vec stmts = {0};
         close_on_exit(&body, it->b->name, 0);
         vec_push(&stmts, ast_assign(it->l, ast_vec1(it->b), it->a));
-        for (int i = 0; i < body.len; i++)
-            vec_push(&stmts, VEC_AT(body, i, ast *));
+        for (int k = 0; k < body.len; k++)
+            vec_push(&stmts, VEC_AT(body, k, ast *));
         ast *f = ast_name(it->b->l, it->b->name);
         vec_push(&stmts, ast_expr_stmt(l, ast_call(l, ast_attr(l, f, "close"), NULL)));
-        return ast_if(l, ast_bool(l, 1), stmts, (vec){0});
+        body = ast_vec1(ast_if(l, ast_bool(l, 1), stmts, (vec){0}));
     }
+    if (files)
+        return VEC_AT(body, 0, ast *);
     if (!errstate)
         return ast_other(l, "with", body);
     return ast_if(l, ast_bool(l, 1), body, (vec){0});
