@@ -1007,7 +1007,16 @@ void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
         } else if (tyl_rt_rank_ == 0) {
             char p[4200];
             snprintf(p, sizeof p, "%s/RESCALE", ck_dir);
-            FILE *fp = fopen(p, "r");
+            /* a plain file only: a FIFO named RESCALE blocked rank 0 in fopen (the job hung) */
+            int fd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+            struct stat st;
+            if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, 0) != 0)) {
+                close(fd);
+                fd = -1;
+            }
+            FILE *fp = fd >= 0 ? fdopen(fd, "r") : NULL;
+            if (fd >= 0 && !fp)
+                close(fd);
             if (fp) {
                 if (fscanf(fp, "%d", &to) != 1 || to < 1)
                     to = 0;

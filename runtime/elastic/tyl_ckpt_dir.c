@@ -119,10 +119,18 @@ void tyl_ckd_free_list(char **v, int n)
     free(v);
 }
 
-/* Open a file of the checkpoint folder for reading, never through a symbolic link. */
+/* Open a file of the checkpoint folder for reading, never through a symbolic link, and only a
+ * plain file: a FIFO planted as MANIFEST or LATEST hung the restart for ever in open() (now
+ * opened without waiting, then refused; NULL with errno EINVAL), a folder is refused too. */
 FILE *tyl_ckd_open_read(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, 0) != 0)) {
+        close(fd);
+        fd = -1;
+        errno = EINVAL;
+    }
     FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
     if (fd >= 0 && !f)
         close(fd);

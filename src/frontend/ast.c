@@ -490,6 +490,33 @@ ast *ast_clone_expr_renamed(ast *e, vec *from, vec *to)
 }
 vec ast_clone_renamed(vec stmts, vec *from, vec *to) { return clone_vec(stmts, from, to); }
 
+/* The statements of a `with open(...) as f:` block's BODY with `f.close()` put before each
+ * statement that leaves the block early: a return anywhere in it (not in a nested def or class),
+ * a break or continue not inside a loop of the body (a loop's else: clause is outside that loop).
+ * Without it the file stayed open after the block (closed only when the program ended): text
+ * appended to it after a `return` inside the block was overwritten by what it held (h120).
+ * A return's value is computed after the close: a function it calls that writes to f stops
+ * with Python's ValueError (I/O operation on closed file), where Python writes first. */
+static void close_on_exit(vec *body, const char *f, int in_loop)
+{
+    for (int i = 0; i < body->len; i++) {
+        ast *s = VEC_AT(*body, i, ast *);
+        int leaves = s->kind == A_RETURN || (!in_loop && (s->kind == A_BREAK || s->kind == A_CONTINUE));
+        if (leaves) {
+            ast *close = ast_expr_stmt(s->l, ast_call(s->l, ast_attr(s->l, ast_name(s->l, f), "close"), NULL));
+            vec_push(body, NULL);
+            memmove(&body->items[i + 1], &body->items[i], (size_t)(body->len - i - 1) * sizeof(void *));
+            body->items[i] = close;
+            i++;
+            continue;
+        }
+        if (s->kind == A_DEF || (s->kind == A_OTHER_STMT && s->str && strcmp(s->str, "class") == 0))
+            continue;
+        close_on_exit(&s->body, f, in_loop || s->kind == A_FOR || s->kind == A_WHILE);
+        close_on_exit(&s->orelse, f, in_loop);
+    }
+}
+
 /* with ITEMS: BODY. Under `with np.errstate(...)` (the items all such calls) NumPy only
  * changes how floating-point errors are reported, which a compiled program does not do
  * (it computes inf and nan as NumPy does): the body runs as under `if True:`. Any other
@@ -503,20 +530,30 @@ ast *ast_with(loc l, vec items, vec body)
                     it->a->a->kind == A_NAME &&
                     (strcmp(it->a->a->name, "np") == 0 || strcmp(it->a->a->name, "numpy") == 0);
     }
-    ast *it = items.len == 1 ? VEC_AT(items, 0, ast *) : NULL;
-    if (it && it->kind == A_OTHER_STMT && it->str && strcmp(it->str, "with-as") == 0 && it->a &&
-        it->a->kind == A_CALL && it->a->a->kind == A_NAME && strcmp(it->a->a->name, "open") == 0 && it->b &&
-        it->b->kind == A_NAME) {
-        /* with open(path, "w") as f: body  ->  f = open(path, "w"); body; f.close() (lower_sysos.c:
-         * the file is closed when the block ends normally; an exception ends the program) */
+    int files = items.len > 0;
+    for (int i = 0; i < items.len; i++) {
+        ast *it = VEC_AT(items, i, ast *);
+        files &= it->kind == A_OTHER_STMT && it->str && strcmp(it->str, "with-as") == 0 && it->a &&
+                 it->a->kind == A_CALL && it->a->a->kind == A_NAME && strcmp(it->a->a->name, "open") == 0 && it->b &&
+                 it->b->kind == A_NAME;
+    }
+    /* with open(path, "w") as f: body  ->  f = open(path, "w"); body; f.close() (lower_sysos.c:
+     * the file is closed when the block ends, also by return, break or continue (close_on_exit);
+     * an exception ends the program). Several items are nested blocks, the first outermost, as
+     * Python runs them (was refused: 'with' statements are not supported). */
+    for (int i = items.len - 1; files && i >= 0; i--) {
+        ast *it = VEC_AT(items, i, ast *);
         vec stmts = {0};
+        close_on_exit(&body, it->b->name, 0);
         vec_push(&stmts, ast_assign(it->l, ast_vec1(it->b), it->a));
-        for (int i = 0; i < body.len; i++)
-            vec_push(&stmts, VEC_AT(body, i, ast *));
+        for (int k = 0; k < body.len; k++)
+            vec_push(&stmts, VEC_AT(body, k, ast *));
         ast *f = ast_name(it->b->l, it->b->name);
         vec_push(&stmts, ast_expr_stmt(l, ast_call(l, ast_attr(l, f, "close"), NULL)));
-        return ast_if(l, ast_bool(l, 1), stmts, (vec){0});
+        body = ast_vec1(ast_if(l, ast_bool(l, 1), stmts, (vec){0}));
     }
+    if (files)
+        return VEC_AT(body, 0, ast *);
     if (!errstate)
         return ast_other(l, "with", body);
     return ast_if(l, ast_bool(l, 1), body, (vec){0});

@@ -686,8 +686,11 @@ static void lw_stmt_nested(lctx *c, ast *s)
             lw_unbound_assigned(c, as);
             break;
         }
+        ast *outer = c->stmt_expr;
+        c->stmt_expr = s->a;
         value *v = lw_expr(c, s->a);
         (void)v;
+        c->stmt_expr = outer;
         break;
     }
     case A_ASSIGN:

@@ -468,7 +468,7 @@ value *lw_unpack_array(lctx *c, loc l, value *v, int n)
 {
     if (v->rank < 1)
         return NULL;
-    int64_t k;
+    int64_t k, kl;
     if (v->sh[0] && sym_is_const(v->sh[0], &k)) {
         if (k != n) {
             if (k > n)
@@ -477,7 +477,11 @@ value *lw_unpack_array(lctx *c, loc l, value *v, int n)
                 diag_error(l, "not enough values to unpack (expected %d, got %lld)", n, (long long)k);
             return &lw_ERRV;
         }
-    } else {
+    }
+    /* an extent known when compiling assumes that no slice is clipped by a parameter's value
+     * (lower_index.c sym_slice): a, b, c = z[:3] of a z of N = 2 read past its end (h120);
+     * the extent when running is checked too, unless it is a constant */
+    if (v->len[0] && (!(v->sh[0] && sym_is_const(v->sh[0], &k)) || !ir_expr_const_int(v->len[0], &kl))) {
         ir_expr *len = v->len[0];
         lw_emit_raise(c, l, ir_bin(l, OP_CGT, T_BOOL, len, lw_I64(l, n), 0),
                       arena_printf(&util_arena, "ValueError: too many values to unpack (expected %d)", n));
@@ -803,6 +807,24 @@ void lw_lower_assign(lctx *c, ast *s)
             ast *ti = VEC_AT(t->args, i, ast *);
             if (!items[i])
                 continue;
+            ast *starred = NULL;
+            for (int j = 0; ti->kind == A_TUPLE && items[i]->kind == V_ARRAY && j < ti->args.len; j++)
+                if (VEC_AT(ti->args, j, ast *)->kind == A_STARRED)
+                    starred = VEC_AT(ti->args, j, ast *);
+            if (starred) { /* (x, *rest), w of an array's row: was counted as a name ('too many values
+                            * to unpack'); of a tuple it is unpacked below */
+                diag_error(starred->l, "starred unpacking (*name) of an array's row is not supported");
+                for (int j = 0; j < ti->args.len; j++) { /* no 'name is not defined' after it */
+                    ast *n = VEC_AT(ti->args, j, ast *);
+                    n = n->kind == A_STARRED ? n->a : n;
+                    if (n && n->kind == A_NAME) {
+                        binding *b = lw_bind(c, n->name);
+                        b->kind = B_VALUE;
+                        b->val = &lw_ERRV;
+                    }
+                }
+                continue;
+            }
             if (ti->kind == A_TUPLE && items[i]->kind == V_ARRAY) {
                 /* for (x, y), w in zip(points, weights): a row of an array unpacked, as a
                  * for over the array's rows unpacks it (lw_bind_target) */

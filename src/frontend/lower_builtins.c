@@ -944,11 +944,24 @@ static value *file_write(lctx *c, value *fn, ast *call)
         diag_error(arg->l, "write() argument must be str, not %s", what);
         return &lw_ERRV;
     }
+    /* write() returns the number of characters written: known for a string constant; of a
+     * string formatted when running it is not (was None: print(f.write(s)) printed None) */
+    int used = c->stmt_expr != call;
+    if (used && k != V_STR) {
+        diag_error(l, "the number of characters write() returns is only known for a string constant here, "
+                   "not for a string formatted at run time (call f.write(s) as a statement)");
+        return &lw_ERRV;
+    }
     ast *pc = ast_call(l, ast_name(l, "print"), ast_arglist(ast_arglist(NULL, arg), ast_keyword(l, "end", ast_str(l, ""))));
     lw_print_stream(c, l, 100 + fn->n);
     value *r = lower_print(c, pc);
     lw_print_stream(c, l, 1);
-    return r->kind == V_ERR ? r : lw_vnew(V_NONE, l);
+    if (r->kind == V_ERR || !used)
+        return r->kind == V_ERR ? r : lw_vnew(V_NONE, l);
+    long long chars = 0;
+    for (const unsigned char *p = (const unsigned char *)v->str; *p; p++)
+        chars += (*p & 0xC0) != 0x80; /* UTF-8: a character is a byte that does not continue one */
+    return lw_expr(c, ast_int(l, chars));
 }
 
 value *lw_call_builtin(lctx *c, value *fn, ast *call)

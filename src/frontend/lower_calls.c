@@ -25,8 +25,13 @@ static int list_args_as_arrays;
 /* Set with it for a call whose result NumPy gives alike for any empty array (np.any(L),
  * np.mean(L), np.max(L)'s error): an empty list needs no check there (lw_list_as_numpy). */
 static int list_empty_alike;
-static value *list_arg(lctx *c, value *v, int conv, int alike, int dtype_given)
+/* Set with it for np.vstack/hstack/concatenate/... ("concatenate") and np.stack ("stack"):
+ * an empty list is NumPy's ValueError there (lw_list_as_joined). */
+static const char *list_joined;
+static value *list_arg(lctx *c, value *v, int conv, int alike, int dtype_given, const char *joined)
 {
+    if (conv && v->kind == V_LIST && joined)
+        return lw_list_as_joined(c, v->l, v, joined);
     if (conv && v->kind == V_LIST && alike)
         return lw_list_as_array(c, v->l, v);
     return conv && v->kind == V_LIST ? lw_list_as_numpy(c, v->l, v, dtype_given) : v;
@@ -115,7 +120,9 @@ static value *iter_items(lctx *c, ast *it, value **evaluated);
 args lw_args(lctx *c, ast *call)
 {
     int conv = list_args_as_arrays, alike = conv && list_empty_alike;
+    const char *joined = conv ? list_joined : NULL;
     list_args_as_arrays = list_empty_alike = 0;
+    list_joined = NULL;
     args r = {0};
     int npm = 0, *pmark = NULL, *kmark = NEWN(int, call->kwargs.len + 1);
     r.pos = NEWN(value *, call->args.len + 1);
@@ -189,9 +196,9 @@ args lw_args(lctx *c, ast *call)
     for (int i = 0; i < r.nkw; i++)
         dtype_given |= strcmp(r.kwname[i], "dtype") == 0;
     for (int i = 0; i < r.npos; i++)
-        r.pos[i] = list_arg(c, r.pos[i], conv, alike, dtype_given);
+        r.pos[i] = list_arg(c, r.pos[i], conv, alike, dtype_given, i == 0 ? joined : NULL);
     for (int i = 0; i < r.nkw; i++)
-        r.kw[i] = list_arg(c, r.kw[i], conv, alike, dtype_given);
+        r.kw[i] = list_arg(c, r.kw[i], conv, alike, dtype_given, NULL);
     return r;
 }
 int lw_any_err(args *a)
@@ -622,10 +629,33 @@ static value *iter_items(lctx *c, ast *it, value **evaluated)
     return v->kind == V_TUPLE ? v : NULL;
 }
 
+/* The names of target t bound to the error value, after a diagnostic about t: their uses say
+ * nothing more ('name is not defined' followed each such error). */
+static void bind_target_err(lctx *c, ast *t)
+{
+    if (t->kind == A_NAME) {
+        binding *b = lw_bind(c, t->name);
+        b->kind = B_VALUE;
+        b->val = &lw_ERRV;
+    } else if (t->kind == A_STARRED && t->a) {
+        bind_target_err(c, t->a);
+    } else if (t->kind == A_TUPLE || t->kind == A_LIST) {
+        for (int i = 0; i < t->args.len; i++)
+            bind_target_err(c, VEC_AT(t->args, i, ast *));
+    }
+}
+
 /* Bind a loop or comprehension target (a name or nested tuple of names) to one item. */
 void lw_bind_target(lctx *c, ast *t, value *v, int store_it)
 {
     if (t->kind == A_TUPLE || t->kind == A_LIST) {
+        for (int i = 0; i < t->args.len; i++)
+            if (VEC_AT(t->args, i, ast *)->kind == A_STARRED) { /* was 'cannot unpack a tuple into 2 names' */
+                diag_error(VEC_AT(t->args, i, ast *)->l, "a starred name (*name) in a loop's target is not supported "
+                                                          "(in an assignment it is: first, *rest = t)");
+                bind_target_err(c, t);
+                return;
+            }
         if (v->kind == V_ARRAY) { /* for x, y in positions: each row unpacked */
             value *u = lw_unpack_array(c, t->l, v, t->args.len);
             if (u && u->kind == V_ERR)
@@ -988,6 +1018,21 @@ value *lw_call(lctx *c, ast *call)
                            (!strcmp(fn->str, "np.any") || !strcmp(fn->str, "np.all") || !strcmp(fn->str, "np.mean") ||
                             !strcmp(fn->str, "np.max") || !strcmp(fn->str, "np.min") || !strcmp(fn->str, "np.amax") ||
                             !strcmp(fn->str, "np.amin") || !strcmp(fn->str, "np.size"));
+        list_joined = !list_args_as_arrays ? NULL
+                      : !strcmp(fn->str, "np.stack") ? "stack"
+                      : !strcmp(fn->str, "np.vstack") || !strcmp(fn->str, "np.hstack") || !strcmp(fn->str, "np.dstack") ||
+                                !strcmp(fn->str, "np.concatenate") || !strcmp(fn->str, "np.column_stack") ||
+                                !strcmp(fn->str, "np.row_stack")
+                            ? "concatenate"
+                            : NULL;
+        if (list_joined && call->args.len && VEC_AT(call->args, 0, ast *)->kind == A_COMP &&
+            VEC_AT(call->args, 0, ast *)->ival == 0) { /* NumPy's TypeError (it was joined) */
+            list_args_as_arrays = list_empty_alike = 0;
+            list_joined = NULL;
+            diag_error(VEC_AT(call->args, 0, ast *)->l, "%s() takes a sequence such as a list or tuple, not a "
+                       "generator (NumPy raises TypeError): write [... for ...]", fn->str);
+            return &lw_ERRV;
+        }
         return lw_call_builtin(c, fn, call);
     case V_DTYPE: {
         args a = lw_args(c, call);

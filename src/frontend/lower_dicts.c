@@ -357,6 +357,13 @@ int lw_dict_store(lctx *c, ast *t, value *v)
      * (e = d) or in the caller (a parameter) would be lost */
     value *k = lw_expr(c, VEC_AT(t->args, 0, ast *));
     int at = key_index(d, k);
+    if (at == -2 && k->kind != V_ERR) { /* read as an error from now on: its later uses said more
+                                          * ('max() arg is an empty sequence' of a dict the store
+                                          * left empty) */
+        binding *nb = lw_bind(c, t->a->name);
+        nb->kind = B_VALUE;
+        nb->val = &lw_ERRV;
+    }
     if (at == -2 || v->kind == V_ERR)
         return 1;
     /* a number stored under a key the dict has, inside run-time loops that carry the dict (each

@@ -219,6 +219,8 @@ typedef struct lctx {
                          * recursion guard's values are looked for there too */
     vec dyn_plain;      /* const char*: dynvar names a statement is lowered with as a plain int
                          * or float (lower.c's dyn_split): assigned there, they stay plain */
+    ast *stmt_expr;     /* the expression of the expression statement being lowered: its value
+                         * is dropped (f.write(s) as a statement, lower_builtins.c) */
     vec hoisted;        /* ir_stmt*: constant arrays of list operands in run-time loops, made
                          * once at the program's start (lower_arrays.c lw_seq_operand) */
 } lctx;
@@ -563,6 +565,7 @@ int lw_list_store(lctx *c, ast *t, value *v);     /* L[i] = v of a V_LIST of num
 value *lw_list_as_array(lctx *c, loc l, value *lst);
 value *lw_list_of_array(lctx *c, loc l, value *like, value *s, int weak, const char *what); /* lower_sorted.c */
 value *lw_list_as_numpy(lctx *c, loc l, value *lst, int dtype_given); /* a NumPy function's argument */
+value *lw_list_as_joined(lctx *c, loc l, value *lst, const char *what); /* np.vstack(L)'s and the like */
 int lw_list_ints_refused(loc l, value *lst, const char *what);
 value *lw_list_minmax(lctx *c, loc l, int mx, value *lst); /* max(L), min(L): Python's order */
 value *lw_list_own(lctx *c, loc l, value *lst); /* a returned list, held by the caller */  /* np.array(x): its items as an array */

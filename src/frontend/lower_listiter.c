@@ -264,7 +264,7 @@ static int may_change_list(ast *a, void *ctx)
     static const char *pure[] = {"len", "sorted", "sum", "min", "max", "abs", "round", "int", "float",
                                  "str", "bool", "repr", "list", "tuple", "set", "range", "enumerate",
                                  "zip", "any", "all", "divmod", "pow", "reversed", "format",
-                                 "dict.find", "dict.get", "dict.repr"}; /* reads of a run-time dict (lower_rtdicts.c) */
+                                 "dict.find", "dict.get", "dict.repr", "dict.key"}; /* reads of a run-time dict (lower_rtdicts.c) */
     lctx *c = ctx;
     if (a->kind == A_CALL && a->a->kind == A_ATTR) {
         for (size_t i = 0; i < sizeof changes / sizeof *changes; i++)

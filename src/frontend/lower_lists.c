@@ -144,6 +144,25 @@ value *lw_list_as_array(lctx *c, loc l, value *lst)
  * rather than going on with another dtype or shape (found by differential.py: np.save of an
  * empty list of arrays wrote shape (0, 0), np.sum of an empty list of ints printed 0 for 0.0).
  * dtype_given: the call names a dtype, which is then the empty array's too (numbers only). */
+/* How a run-time list is named in messages: a comprehension's (comp.LINE.COL) as such. */
+static const char *list_name(const value *lst)
+{
+    return strncmp(lst->str, "comp.", 5) == 0 ? "the list of the comprehension"
+                                              : arena_printf(&util_arena, "the list '%s'", lst->str);
+}
+
+/* lst given to np.vstack/hstack/concatenate/stack and the like, which join its items: NumPy's
+ * ValueError when it is empty, whatever it holds (np.hstack of an empty list of numbers gave an
+ * empty array; of arrays the message named the comprehension's inner name 'comp.3.15').
+ * what: "concatenate" or "stack". */
+value *lw_list_as_joined(lctx *c, loc l, value *lst, const char *what)
+{
+    if (!lw_grow_array(lst->str)) /* an array's items: empty, NumPy's message about the array */
+        lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, lst->lcnt), lw_I64(l, 0), 0),
+                      arena_printf(&util_arena, "ValueError: need at least one array to %s", what));
+    return lw_list_as_array(c, l, lst);
+}
+
 value *lw_list_as_numpy(lctx *c, loc l, value *lst, int dtype_given)
 {
     if (lw_grow_array(lst->str)) /* an array's items: empty, it is that array, with its dtype */
@@ -155,10 +174,12 @@ value *lw_list_as_numpy(lctx *c, loc l, value *lst, int dtype_given)
                                                        lw_shape_str(lst->rank, lst->sh))
                                         : arena_printf(&util_arena, "%s numbers", ir_type_name(lst->type));
         lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, lst->lcnt), lw_I64(l, 0), 0),
-                      arena_printf(&util_arena, "the list '%s' is empty here, and NumPy makes an empty list a float64 "
+                      arena_printf(&util_arena, "%s is empty here, and NumPy makes an empty list a float64 "
                                                 "array of shape (0,), where tylesc compiled this call for the list's "
-                                                "items (%s); test len(%s) first",
-                                   lst->str, items, lst->str));
+                                                "items (%s); test %s first",
+                                   list_name(lst), items,
+                                   strncmp(lst->str, "comp.", 5) == 0 ? "its length"
+                                                                       : arena_printf(&util_arena, "len(%s)", lst->str)));
     }
     return lw_list_as_array(c, l, lst);
 }
@@ -418,7 +439,14 @@ static value *as_row(lctx *c, loc l, value *v, int *lrow, int *is_list, int prot
         value *x = v->items[i];
         if (x->kind == V_ERR)
             return NULL;
-        if (x->kind != V_SCALAR || x->mixed || (x->type != v->items[0]->type && !(ints_floats && has_f64))) {
+        if (x->kind != V_SCALAR) { /* said '(item 0 is an array, item 0 an array); convert them with float()' */
+            diag_error(l, "appending a %s to a list built at run time is supported when its items are "
+                          "numbers of one type, or ints and float64 numbers (item %d is %s)%s",
+                       v->is_list ? "list" : "tuple", i, lw_vkind_desc(x),
+                       x->kind == V_ARRAY ? "; append the arrays one by one, or np.array of them" : "");
+            return NULL;
+        }
+        if (x->mixed || (x->type != v->items[0]->type && !(ints_floats && has_f64))) {
             diag_error(l, "appending a %s to a list built at run time is supported when its items are "
                           "numbers of one type, or ints and float64 numbers (item %d is %s, item 0 %s); "
                           "convert them with float()",
@@ -601,6 +629,12 @@ static value *append(lctx *c, ast *call, binding *b)
         diag_error(call->l, "list.append() takes exactly one argument (%d given)", a.npos + a.nkw);
         return &lw_ERRV;
     }
+    /* the argument's lowering may have bound the list again (a comprehension in it lowered as a
+     * loop, whose probes rewind the bindings: L.append(np.sum([x for x in r])) was 'appending to
+     * the list of an enclosing scope'): the binding as it is now */
+    binding *now = lw_list_binding(c, nm);
+    if (now)
+        b = now;
     value *v = a.pos[0], *lst = b->val;
     if (v->kind == V_LIST) { /* R = [[0.0] * n for _ in range(n)]: a table of rows of run-time length */
         diag_error(call->l, "a list of lists built at run time (rows whose length is known only when running) "

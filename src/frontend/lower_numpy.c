@@ -953,7 +953,8 @@ static value *m_tolist(lctx *c, loc l, const char *f, value **v, args *a)
     if (x->kind == V_ARRAY && x->rank >= 1) {
         known = 1;
         for (int d = 0; known && d < x->rank; d++)
-            known = x->sh[d] && sym_is_const(x->sh[d], &k) && (size *= k) <= 256;
+            known = x->sh[d] && sym_is_const(x->sh[d], &k) && k >= 0 && k <= 256 && (size *= k) <= 256; /* no
+                                                              * overflow: reshape(2, 2**63 - 1) */
     }
     if (a->npos || a->nkw) {
         diag_error(l, "tolist() takes no arguments");
@@ -964,6 +965,18 @@ static value *m_tolist(lctx *c, loc l, const char *f, value **v, args *a)
                       "elements whose shape is known when compiling (print the array itself, or "
                       "index it, otherwise)");
         return &lw_ERRV;
+    }
+    /* the extents known when compiling assume no slice clipped by a parameter's value
+     * (lower_index.c sym_slice): z[:3, :3].tolist() of a 2 x 2 z gave a 3 x 3 list of what lay
+     * past its end (found by h120's differential.py seed 2205); checked when running */
+    for (int d = 0; x->kind == V_ARRAY && d < x->rank; d++) {
+        int64_t kl;
+        if (x->len[d] && !ir_expr_const_int(x->len[d], &kl) && sym_is_const(x->sh[d], &k))
+            lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, x->len[d], lw_I64(l, k), 0),
+                          arena_printf(&util_arena, "tolist() is compiled for extent %lld of axis %d (the extent "
+                                                    "when no slice is clipped), but it is another when running "
+                                                    "(a slice past the end of a smaller array)",
+                                       (long long)k, d));
     }
     return tolist(c, l, x);
 }

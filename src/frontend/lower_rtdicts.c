@@ -7,7 +7,7 @@
  * run time (lower_lists.c): its keys "d.keys" (ints) and its values "d.vals", in insertion
  * order as Python keeps them, and the largest key so far "d.hi":
  *   d = {}          ->  d.keys = []; d.vals = []; d.hi = 0
- *   d[k] = v        ->  d.k = k
+ *   d[k] = v        ->  d.k = dict.key(k, d.keys)   (an int key, else refused there)
  *                       if len(d.keys) == 0 or d.k > d.hi: d.keys.append(d.k); d.vals.append(v); d.hi = d.k
  *                       else: dict.put(d.keys, d.vals, d.k, v)   (the key's value replaced, or appended)
  *   d[k]            ->  d.vals[dict.find(d.keys, k)]   (Python's KeyError when it is not there)
@@ -71,6 +71,21 @@ static int is_key_literal(ast *k)
            (k->kind == A_UNOP && k->op == '-' && k->a->kind == A_INT);
 }
 
+/* k is a string made when running (an f-string, str(n), a sum or % with a string): no int key,
+ * so d stays a dict of the other kinds, which says so once (rewritten, the string key was
+ * refused, then each later use of d again) */
+static int is_string_key(ast *k)
+{
+    if (k->kind == A_FSTRING || k->kind == A_STR)
+        return 1;
+    if (k->kind == A_CALL && k->a->kind == A_NAME && (!strcmp(k->a->name, "str") || !strcmp(k->a->name, "repr") ||
+                                                      !strcmp(k->a->name, "format")))
+        return 1;
+    if (k->kind == A_CALL && k->a->kind == A_ATTR && k->a->a && k->a->a->kind == A_STR)
+        return 1; /* "{}".format(n), "_".join(...) */
+    return k->kind == A_BINOP && (k->op == '+' || k->op == '%') && (is_string_key(k->a) || is_string_key(k->b));
+}
+
 /* d[k] = v with d a name and k not a literal, in a loop whose variables k names */
 static void find_names(vec *body, rtd *st)
 {
@@ -79,7 +94,8 @@ static void find_names(vec *body, rtd *st)
         if (s->kind == A_ASSIGN && s->targets.len == 1 && st->loopvars.len) {
             ast *t = VEC_AT(s->targets, 0, ast *);
             if (t->kind == A_SUBSCRIPT && t->a->kind == A_NAME && t->args.len == 1 &&
-                !is_key_literal(VEC_AT(t->args, 0, ast *)) && names_any(VEC_AT(t->args, 0, ast *), &st->loopvars) &&
+                !is_key_literal(VEC_AT(t->args, 0, ast *)) && !is_string_key(VEC_AT(t->args, 0, ast *)) &&
+                names_any(VEC_AT(t->args, 0, ast *), &st->loopvars) &&
                 !lw_name_in(&st->names, t->a->name))
                 vec_push(&st->names, (void *)t->a->name);
         }
@@ -228,7 +244,8 @@ static ast *stmt(ast *s, rtd *st)
         expr(k, st);
         expr(s->a, st);
         ast *key = H(l, d, "k");
-        vec b = ast_vec1(ast_assign(l, ast_vec1(key), k));
+        vec b = ast_vec1(ast_assign(
+            l, ast_vec1(key), ast_call(l, ast_name(l, "dict.key"), ast_arglist(ast_arglist(NULL, k), H(l, d, "keys")))));
         ast *fast = ast_boolop(l, OP_OR, ast_compare(l, call1(l, "len", H(l, d, "keys")), OP_EQ, ast_int(l, 0)),
                                ast_compare(l, key, OP_GT, H(l, d, "hi")));
         vec app = ast_vec1(append(l, H(l, d, "keys"), key));
@@ -382,9 +399,24 @@ value *lw_rtdict_call(lctx *c, ast *call)
     ast *f = call->a;
     if (f->kind != A_NAME ||
         (strcmp(f->name, "dict.find") != 0 && strcmp(f->name, "dict.put") != 0 && strcmp(f->name, "dict.get") != 0 &&
-         strcmp(f->name, "dict.repr") != 0))
+         strcmp(f->name, "dict.repr") != 0 && strcmp(f->name, "dict.key") != 0))
         return NULL;
     loc l = call->l;
+    if (f->name[5] == 'k') { /* dict.key(k): the key stored, an int; any other kind is refused here,
+                              * where it stood (a string key said "unsupported operand for '>'" of
+                              * the rewrite's d.k > d.hi, then more about the dict's other uses) */
+        ast *K = VEC_AT(call->args, 0, ast *), *keys = VEC_AT(call->args, 1, ast *);
+        value *x = lw_expr(c, K);
+        if (x->kind != V_ERR && (x->kind != V_SCALAR || ir_type_is_float(x->type) || x->type == T_BOOL))
+            diag_error(K->l, "a dict stored into in a loop with keys known only when running is supported "
+                             "with int keys, not %s", lw_vkind_desc(x));
+        else if (x->kind != V_ERR)
+            return x;
+        binding *nb = lw_bind(c, keys->name); /* d.keys read as an error from now on: no message */
+        nb->kind = B_VALUE;                   /* at each later use of d */
+        nb->val = &lw_ERRV;
+        return &lw_ERRV;
+    }
     value *keys = list_of(c, VEC_AT(call->args, 0, ast *));
     if (!keys)
         return &lw_ERRV;

@@ -500,7 +500,11 @@ value *lw_minmax_key(lctx *c, ast *call, int mx)
                 return &lw_ERRV;
     }
     if (n == 0) {
-        diag_error(l, "%s() arg is an empty sequence", f);
+        if (!diag_count() || call->args.len != 1 || VEC_AT(call->args, 0, ast *)->kind != A_NAME)
+            diag_error(l, "%s() arg is an empty sequence", f); /* not of a name after an error: the
+                                                                * code that filled it may be what
+                                                                * was refused (max(d, key=d.get)
+                                                                * after a loop over zip() of too many rows) */
         return &lw_ERRV;
     }
     value *best = items[0], *bk = NULL;

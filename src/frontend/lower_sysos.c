@@ -409,11 +409,16 @@ value *lw_sysos_call(lctx *c, value *fn, ast *call)
             diag_error(l, "%s() takes no arguments", f + 8);
             return &lw_ERRV;
         }
-        if (f[8] == 'c') { /* flush: nothing (the file is written at every print) */
+        if (f[8] == 'c') {
             ir_stmt *s = ir_stmt_new(S_OS, l);
             s->init = IR_OS_FCLOSE;
             s->n = fn->n;
             lw_emit(c, s);
+        } else { /* flush: the file chosen as print's stream and stdout again, which writes
+                  * nothing (print writes the file at every line already) and stops with Python's
+                  * ValueError when it is closed (flush() of a closed file went on) */
+            lw_print_stream(c, l, 100 + fn->n);
+            lw_print_stream(c, l, 1);
         }
         return lw_vnew(V_NONE, l);
     }

@@ -34,6 +34,7 @@ static const struct env_var {
     {"TYLES_TIME_TILE", WORDS, 0, 0, "off|0|1|on|auto"},
     {"TYLES_TT_CACHE", BYTES, 1, 1LL << 40, NULL},
     {"TYLES_TT_L2", BYTES, 1, 1LL << 40, NULL},
+    {"TYLES_TT_L1", BYTES, 1, 1LL << 40, NULL}, /* was read unchecked: 48K or 'big' left it unset */
     {"TYLES_TT_ROWS", NUM, 0, 1LL << 31, NULL},
     {"TYLES_TT_COLS", NUM, 0, 1LL << 31, NULL},
     {"TYLES_TT_SYNC", WORDS, 0, 0, "slabs|pipeline|wavefront"},

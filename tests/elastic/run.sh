@@ -21,6 +21,7 @@
 #   damaged/*         flipped bit, truncated file (TYLES_FAULT_CORRUPT), bytes appended to one,
 #                     edited MANIFEST, all
 #                     checkpoints damaged, LATEST missing / naming a deleted folder / stale,
+#                     a FIFO as MANIFEST or LATEST,
 #                     empty folder: the fall-back, its message and the result; a missing
 #                     --restart=DIR: exit 1 naming it
 #   refused/*         a checkpoint of another program or taken with other parameters: exit 1
@@ -417,6 +418,23 @@ PYEOF
             restarted $S $c 3 $CK20 && ok "damaged/latest-missing (resumed from the newest checkpoint)"
         }
         par fx_latest_missing
+
+        # a FIFO planted as a checkpoint's MANIFEST or as LATEST: the restart waited in open()
+        # for ever (h120); now it is not a plain file, so not read
+        fx_fifo_manifest() {
+            c=fifo_manifest; case_from_fixture $c
+            rm "$T/$S/$c/$S.ckpt/$CK20/MANIFEST" && mkfifo "$T/$S/$c/$S.ckpt/$CK20/MANIFEST"
+            restarted $S $c 1 $CK10 &&
+                expect_stderr "damaged/fifo-manifest" "$T/$S/$c/err" "^$S: checkpoint $S\.ckpt/$CK20 is unusable: cannot read MANIFEST; trying the previous one\$" &&
+                ok "damaged/fifo-manifest (a FIFO as MANIFEST: rejected, resumed from the previous checkpoint)"
+        }
+        par fx_fifo_manifest
+        fx_fifo_latest() {
+            c=fifo_latest; case_from_fixture $c
+            rm "$T/$S/$c/$S.ckpt/LATEST" && mkfifo "$T/$S/$c/$S.ckpt/LATEST"
+            restarted $S $c 1 $CK20 && ok "damaged/fifo-latest (a FIFO as LATEST: ignored, resumed from the newest checkpoint)"
+        }
+        par fx_fifo_latest
 
         fx_latest_deleted() {
             c=latest_deleted; case_from_fixture $c
