@@ -102,11 +102,13 @@ ir_expr *ir_varref(loc l, ir_var *v)
 ir_expr *ir_bin(loc l, ir_op op, ir_type t, ir_expr *a, ir_expr *b, int py)
 {
     UTIL_ASSERT(a && b && op <= OP_NPMAX);
-    /* An integer variable compared with itself (`n > 0 and next_id() > n`, once the def is
-     * inlined and its result pinned) is decided: folded, because C compilers warn about the
+    /* An integer variable or extent compared with itself (`n > 0 and next_id() > n`, once the
+     * def is inlined and its result pinned; np.interp's check that fp and xp have one length, of
+     * two rows of one array) is decided: folded, because C compilers warn about the
      * self-comparison and generated code compiles without warnings. Not floats: NaN. */
-    if (op >= OP_CLT && op <= OP_CNE && a->kind == E_VAR && b->kind == E_VAR && a->var == b->var &&
-        !ir_type_is_float(a->type))
+    int same = (a->kind == E_VAR && b->kind == E_VAR && a->var == b->var) ||
+               (a->kind == E_SHAPE && b->kind == E_SHAPE && a->var == b->var && a->dim == b->dim);
+    if (op >= OP_CLT && op <= OP_CNE && same && !ir_type_is_float(a->type))
         return ir_const_i(l, t, op == OP_CLE || op == OP_CGE || op == OP_CEQ);
     ir_expr *e = enew(E_BIN, l, t);
     e->op = op;
