@@ -16,11 +16,10 @@
  * Requires: lower_linalg.c parses lw_fft_prelude_src with the other preludes; arguments lowered
  * and matched (lower_numpy.c calls lw_fft_find for np.fft.* before the complex dispatch).
  * Establishes: float64, integer and bool arrays and complex128 arrays (up to IR_MAX_RANK - 1
- * dimensions: the parts take one) give
- * NumPy's shapes and dtypes (complex128, or float64 for irfft); float32 data (NumPy 2 computes
- * it in complex64), more dimensions, out= and bad n, axis, s, axes or norm are located
- * diagnostics, with NumPy's messages where NumPy has one; n < 1 known only when running is
- * NumPy's ValueError then. */
+ * dimensions: the parts take one) give NumPy's shapes and dtypes (complex128, or float64 for
+ * irfft); float32 data (NumPy 2 computes it in complex64), more dimensions, out= and bad n,
+ * axis, s, axes or norm are located diagnostics, with NumPy's messages where NumPy has one;
+ * n < 1 known only when running is NumPy's ValueError then (tyl_fft). */
 
 #include "lower_internal.h"
 
@@ -28,8 +27,8 @@
 
 #include <string.h>
 
-/* The parts of a transform's result (views of it); NumPy's
- * fftfreq and rfftfreq, as numpy/fft/_helper.py computes them. */
+/* The parts of a transform's result (views of it); NumPy's fftfreq and rfftfreq, as
+ * numpy/fft/_helper.py computes them. */
 const char lw_fft_prelude_src[] =
     "def fft_parts(q):\n"
     "    return q[..., 0], q[..., 1]\n"
@@ -53,7 +52,7 @@ enum { C2C_FORWARD, C2C_BACKWARD, R2C, C2R };
 static int given(value *v) { return v && v->kind != V_NONE; }
 static value *int_value(loc l, int64_t k) { return lw_scalar(l, lw_I64(l, k), 1); }
 
-/* norm=: 0 (a factor 1), 1 (1 / sqrt(n)) or 2 (1 / n) for the prelude, or -1 after a
+/* norm=: 0 (a factor 1), 1 (1 / sqrt(n)) or 2 (1 / n) for S_FFT, or -1 after a
  * diagnostic. NumPy's inverse transforms swap "backward" and "forward". */
 static int norm_code(value *v, int forward)
 {
