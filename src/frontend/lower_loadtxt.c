@@ -17,19 +17,13 @@
 #include "../runtime_mpi/tyl_txtparse.h"
 #include "../util/diag.h"
 #include "input_decl.h"
+#include "npy_input.h"
 
 /* The file as the program will find it, if the compiler can see it now: its text, else NULL. */
 static char *peek(const char *name, size_t *len)
 {
-    const char *src = diag_filename();
-    const char *slash = strrchr(src, '/');
-    const char *dir = slash ? arena_strndup(&util_arena, src, (size_t)(slash - src)) : ".";
-    const char *stem = slash ? slash + 1 : src;
-    size_t sl = strlen(stem);
-    if (sl > 4 && strcmp(stem + sl - 4, ".tyl") == 0)
-        stem = arena_strndup(&util_arena, stem, sl - 4);
-    const char *cands[3] = {name, arena_printf(&util_arena, "%s/%s", dir, name),
-                            arena_printf(&util_arena, "%s/%s.data/%s", dir, stem, name)};
+    const char *cands[3];
+    npy_input_candidates(name, cands);
     for (int i = 0; i < 3; i++) {
         char why[TYL_TXT_WHY_LEN];
         char *text = tyl_txt_slurp(cands[i], len, why);

@@ -13,8 +13,9 @@
 #include "../util/diag.h"
 #include "input_decl.h"
 
-/* Looked for in the working directory, next to the program, and in PROGRAM.data/ beside it. */
-int npy_input_peek(const char *name, ir_type *t, int *rank, int64_t shape[IR_MAX_RANK], const char **msg)
+/* Where an input file is looked for: the working directory, next to the program, and
+ * PROGRAM.data/ beside it (np.load's .npy files here, lower_loadtxt.c's text files). */
+void npy_input_candidates(const char *name, const char *cands[3])
 {
     const char *src = diag_filename();
     const char *slash = strrchr(src, '/');
@@ -23,8 +24,15 @@ int npy_input_peek(const char *name, ir_type *t, int *rank, int64_t shape[IR_MAX
     size_t sl = strlen(stem);
     if (sl > 4 && strcmp(stem + sl - 4, ".tyl") == 0)
         stem = arena_strndup(&util_arena, stem, sl - 4);
-    const char *cands[3] = {name, arena_printf(&util_arena, "%s/%s", dir, name),
-                            arena_printf(&util_arena, "%s/%s.data/%s", dir, stem, name)};
+    cands[0] = name;
+    cands[1] = arena_printf(&util_arena, "%s/%s", dir, name);
+    cands[2] = arena_printf(&util_arena, "%s/%s.data/%s", dir, stem, name);
+}
+
+int npy_input_peek(const char *name, ir_type *t, int *rank, int64_t shape[IR_MAX_RANK], const char **msg)
+{
+    const char *cands[3];
+    npy_input_candidates(name, cands);
     for (int i = 0; i < 3; i++) {
         /* only a regular file, as the program reads it (a FIFO hung tylesc) */
         int err;

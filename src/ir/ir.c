@@ -346,6 +346,34 @@ void ir_rename_slot(ir_expr *e, ir_var *from, ir_var *to)
     ir_rename_slot(e->cc, from, to);
 }
 
+/* e with its operands a, b, cc and its argument k replaced by x (x == e->args[k]: none): e
+ * itself while nothing changes, else a copy (the passes that rewrite expressions share e's
+ * unchanged parts). *args is the argument array being built, e->args until the first change. */
+ir_expr **ir_args_cow(const ir_expr *e, ir_expr **args, int k, ir_expr *x)
+{
+    if (x == e->args[k])
+        return args;
+    if (args == e->args) {
+        args = NEWN(ir_expr *, e->nargs);
+        for (int j = 0; j < e->nargs; j++)
+            args[j] = e->args[j];
+    }
+    args[k] = x;
+    return args;
+}
+ir_expr *ir_expr_rebuilt(ir_expr *e, ir_expr *a, ir_expr *b, ir_expr *cc, ir_expr **args)
+{
+    if (a == e->a && b == e->b && cc == e->cc && args == e->args)
+        return e;
+    ir_expr *n = NEW(ir_expr);
+    *n = *e;
+    n->a = a;
+    n->b = b;
+    n->cc = cc;
+    n->args = args;
+    return n;
+}
+
 int ir_expr_any(const ir_expr *e, int (*pred)(const ir_expr *, void *), void *ctx)
 {
     if (!e)

@@ -446,6 +446,10 @@ ir_stmt *ir_stmt_new(ir_skind k, loc l);
 
 /* Does any node of e (view extents and offsets included) satisfy pred? And the common queries:
  * an element read (host access), a sweep index, a scalar variable, a read of a slot. */
+/* Copy-on-write rewriting: the arguments with argument k set to x, and e with new operands
+ * (e itself when they are its own). */
+ir_expr **ir_args_cow(const ir_expr *e, ir_expr **args, int k, ir_expr *x);
+ir_expr *ir_expr_rebuilt(ir_expr *e, ir_expr *a, ir_expr *b, ir_expr *cc, ir_expr **args);
 int ir_expr_any(const ir_expr *e, int (*pred)(const ir_expr *, void *), void *ctx);
 /* The views an expression reads, in walk order, every one (pass_dist, pass_dist_axes: a missed
  * read would be a missed constraint or exchange); appended to r, which starts {0}. */

@@ -342,24 +342,9 @@ static ir_expr *rewrite(bctx *c, ir_expr *e)
         ir_expr *x = rewrite(c, e->args[k]);
         if (e->kind == E_ELEM)
             x = index_of(c, x, e->view, e->var, k);
-        if (x != e->args[k]) {
-            if (args == e->args) {
-                args = NEWN(ir_expr *, e->nargs);
-                for (int j = 0; j < e->nargs; j++)
-                    args[j] = e->args[j];
-            }
-            args[k] = x;
-        }
+        args = ir_args_cow(e, args, k, x);
     }
-    if (a == e->a && b == e->b && cc == e->cc && args == e->args)
-        return e;
-    ir_expr *n = NEW(ir_expr);
-    *n = *e;
-    n->a = a;
-    n->b = b;
-    n->cc = cc;
-    n->args = args;
-    return n;
+    return ir_expr_rebuilt(e, a, b, cc, args);
 }
 
 static void kill_var(bctx *c, ir_var *v)

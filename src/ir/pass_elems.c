@@ -104,24 +104,9 @@ static ir_expr *as_reads(ectx *c, ir_view *t, ir_expr *e)
     ir_expr **args = e->args;
     for (int k = 0; k < e->nargs; k++) {
         ir_expr *x = as_reads(c, t, e->args[k]);
-        if (x != e->args[k]) {
-            if (args == e->args) {
-                args = NEWN(ir_expr *, e->nargs);
-                for (int j = 0; j < e->nargs; j++)
-                    args[j] = e->args[j];
-            }
-            args[k] = x;
-        }
+        args = ir_args_cow(e, args, k, x);
     }
-    if (a == e->a && b == e->b && cc == e->cc && args == e->args)
-        return e;
-    ir_expr *n = NEW(ir_expr);
-    *n = *e;
-    n->a = a;
-    n->b = b;
-    n->cc = cc;
-    n->args = args;
-    return n;
+    return ir_expr_rebuilt(e, a, b, cc, args);
 }
 
 static void block(ectx *c, vec *body)
