@@ -37,6 +37,26 @@ float tyl_pairwise_sum_f32(const float *p, int64_t n)
     return tyl_pairwise_sum_f32(p, h) + tyl_pairwise_sum_f32(p + h, n - h);
 }
 
+#ifndef TYL_NO_MPI
+/* Every rank's byte count (cnt) and offset in the gathered buffer (disp, in the same
+ * allocation: free cnt); their sum. */
+static size_t gather_counts(MPI_Comm comm, int nr, size_t bytes, int **cnt, int **disp)
+{
+    int mine = (int)bytes;
+    *cnt = malloc(sizeof(int) * 2 * (size_t)nr);
+    if (!*cnt || bytes > INT_MAX)
+        tyl_rt_error("libtyles", "MemoryError: reduction over %d ranks", nr);
+    MPI_Allgather(&mine, 1, MPI_INT, *cnt, 1, MPI_INT, comm);
+    *disp = *cnt + nr;
+    size_t sum = 0;
+    for (int i = 0; i < nr; i++) {
+        (*disp)[i] = (int)sum;
+        sum += (size_t)(*cnt)[i];
+    }
+    return sum;
+}
+#endif
+
 void *tyl_reduce_gather_(const void *data, size_t bytes, size_t *total)
 {
     int nr;
@@ -54,21 +74,13 @@ void *tyl_reduce_gather_(const void *data, size_t bytes, size_t *total)
     *total = 0;
     return NULL;
 #else
-    int *cnt = malloc(sizeof(int) * 2 * (size_t)nr), mine = (int)bytes;
-    if (!cnt || bytes > INT_MAX)
-        tyl_rt_error("libtyles", "MemoryError: reduction over %d ranks", nr);
     double t0 = MPI_Wtime();
-    MPI_Allgather(&mine, 1, MPI_INT, cnt, 1, MPI_INT, comm);
-    int *disp = cnt + nr;
-    size_t sum = 0;
-    for (int i = 0; i < nr; i++) {
-        disp[i] = (int)sum;
-        sum += (size_t)cnt[i];
-    }
+    int *cnt, *disp;
+    size_t sum = gather_counts(comm, nr, bytes, &cnt, &disp);
     char *all = malloc(sum ? sum : 1);
     if (!all || sum > INT_MAX)
         tyl_rt_error("libtyles", "MemoryError: reduction over %d ranks", nr);
-    MPI_Allgatherv(data, mine, MPI_BYTE, all, cnt, disp, MPI_BYTE, comm);
+    MPI_Allgatherv(data, (int)bytes, MPI_BYTE, all, cnt, disp, MPI_BYTE, comm);
     tyl_dist_stats_.t_reduce += MPI_Wtime() - t0;
     tyl_dist_stats_.n_reduce++;
     free(cnt);
@@ -96,18 +108,11 @@ void *tyl_reduce_gather_some_(const void *data, size_t bytes, size_t *total, int
     *total = 0;
     return NULL;
 #else
-    int *cnt = malloc(sizeof(int) * 2 * (size_t)nr), mine = (int)bytes, me;
-    if (!cnt || bytes > INT_MAX)
-        tyl_rt_error("libtyles", "MemoryError: reduction over %d ranks", nr);
+    int me;
     MPI_Comm_rank(comm, &me);
     double t0 = MPI_Wtime();
-    MPI_Allgather(&mine, 1, MPI_INT, cnt, 1, MPI_INT, comm);
-    int *disp = cnt + nr;
-    size_t sum = 0;
-    for (int i = 0; i < nr; i++) {
-        disp[i] = (int)sum;
-        sum += (size_t)cnt[i];
-    }
+    int *cnt, *disp;
+    size_t sum = gather_counts(comm, nr, bytes, &cnt, &disp);
     if (sum > INT_MAX)
         tyl_rt_error("libtyles", "MemoryError: reduction over %d ranks", nr);
     *root_only = sum > GATHER_ROOT_MIN;
@@ -116,9 +121,9 @@ void *tyl_reduce_gather_some_(const void *data, size_t bytes, size_t *total, int
     if (!all && (!*root_only || me == 0))
         tyl_rt_error("libtyles", "MemoryError: reduction over %d ranks", nr);
     if (*root_only)
-        MPI_Gatherv(data, mine, MPI_BYTE, all, cnt, disp, MPI_BYTE, 0, comm);
+        MPI_Gatherv(data, (int)bytes, MPI_BYTE, all, cnt, disp, MPI_BYTE, 0, comm);
     else
-        MPI_Allgatherv(data, mine, MPI_BYTE, all, cnt, disp, MPI_BYTE, comm);
+        MPI_Allgatherv(data, (int)bytes, MPI_BYTE, all, cnt, disp, MPI_BYTE, comm);
     tyl_dist_stats_.t_reduce += MPI_Wtime() - t0;
     tyl_dist_stats_.n_reduce++;
     free(cnt);

@@ -158,6 +158,21 @@ static void push_task(rctx *c, int64_t lo, int64_t n, int64_t at, int own, int p
         c->npv += n;
 }
 
+/* The first selected row whose points all come after local position k (a binary search of
+ * the rows' local starts). */
+static int64_t row_after(const rctx *c, int64_t k)
+{
+    int64_t a = 0, z = c->nrow;
+    while (a < z) {
+        int64_t mid = a + (z - a) / 2;
+        if (c->rlp[mid] <= k)
+            a = mid + 1;
+        else
+            z = mid;
+    }
+    return a;
+}
+
 /* The end of the block row that local position k lies in (local positions). */
 static int64_t row_end(const rctx *c, int64_t k)
 {
@@ -165,15 +180,7 @@ static int64_t row_end(const rctx *c, int64_t k)
         int64_t len = c->nb[c->B - 1];
         return k - k % len + len;
     }
-    int64_t a = 0, z = c->nrow;
-    while (a < z) { /* the first row whose points all come after k */
-        int64_t mid = a + (z - a) / 2;
-        if (c->rlp[mid] <= k)
-            a = mid + 1;
-        else
-            z = mid;
-    }
-    return c->rlp[a];
+    return c->rlp[row_after(c, k)];
 }
 
 /* The rank that owns point p (a flat index, or a compressed one in a selection) and, in *len,
@@ -656,14 +663,7 @@ static int64_t sel_owned_below(const rctx *c, int64_t p)
 /* Compressed index of the block's selected point k. */
 static int64_t sel_global_of(const rctx *c, int64_t k)
 {
-    int64_t a = 0, z = c->nrow;
-    while (a < z) { /* the first row whose points all come after k */
-        int64_t mid = a + (z - a) / 2;
-        if (c->rlp[mid] <= k)
-            a = mid + 1;
-        else
-            z = mid;
-    }
+    int64_t a = row_after(c, k);
     return c->rst[a - 1] + k - c->rlp[a - 1];
 }
 
