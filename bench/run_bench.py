@@ -99,6 +99,20 @@ def machine_info():
     except OSError:
         l3 = "?"
     info = {"model": model, "cores": os.cpu_count(), "l3": l3}
+    # "AMD EPYC" names Zen 3 and Zen 4 alike: the family/model and the widest vector ISA tell
+    # them apart (the hot loops' width and the tuned decisions differ between them)
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = f.read().split("\n\n")[0]
+        fam = re.search(r"^cpu family\s*:\s*(\d+)", cpu, re.M)
+        mod = re.search(r"^model\s*:\s*(\d+)", cpu, re.M)
+        fl = re.search(r"^flags\s*:(.*)$", cpu, re.M)
+        flags = set(fl.group(1).split()) if fl else set()
+        isa = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "AVX" if "avx" in flags else "SSE"
+        if fam and mod:
+            info["model"] += " (family %s model %s, %s)" % (fam.group(1), mod.group(1), isa)
+    except OSError:
+        pass
     try:  # the huge pages tyl_mem_alloc asks for need "always" or "madvise"
         with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
             m = re.search(r"\[(\w+)\]", f.read())
