@@ -122,9 +122,14 @@ static int fft_operand(lctx *c, loc l, const char *f, value *x, int kind, value 
     return 1;
 }
 
-/* One transform of kind along axis (normalised) of x, n points (NULL: NumPy's default). */
-static value *transform(lctx *c, loc l, const char *f, value *x, value *nv, int axis, int kind, int normk)
+/* One transform of kind along axis (normalised) of x, n points (NULL: NumPy's default). *q:
+ * NULL, or the slot of the transform before in a chain (fft2, fftn) whose parts x is: that slot
+ * is this transform's operand as it is, not a stacked copy of its parts; on return, this
+ * transform's slot (complex results). */
+static value *transform(lctx *c, loc l, const char *f, value *x, value *nv, int axis, int kind, int normk, value **q)
 {
+    value *prev = *q;
+    *q = NULL;
     value *re, *im;
     if (normk < 0 || !fft_operand(c, l, f, x, kind, &re, &im))
         return &lw_ERRV;
@@ -162,7 +167,7 @@ static value *transform(lctx *c, loc l, const char *f, value *x, value *nv, int 
     /* the data as one float64 slot: the parts side by side, or the real values; the transform
      * runs along axis as it lies (no transposed copy, which would keep the slot whole on
      * every rank: pass_dist distributes both slots like the fields, tyl_fft_dist.c) */
-    value *P = im ? lw_stack_last(c, l, re, im) : lw_cast_to(l, re, T_F64);
+    value *P = im && prev ? prev : im ? lw_stack_last(c, l, re, im) : lw_cast_to(l, re, T_F64);
     if (P->kind != V_ARRAY)
         return &lw_ERRV;
     P = lw_materialize(c, P);
@@ -188,6 +193,7 @@ static value *transform(lctx *c, loc l, const char *f, value *x, value *nv, int 
     value *r = lw_call_prelude(c, l, "fft_parts", 1, &Q);
     if (r->kind != V_TUPLE || r->n != 2)
         return &lw_ERRV;
+    *q = Q;
     return lw_complex_make(l, r->items[0], r->items[1]);
 }
 
@@ -208,7 +214,8 @@ static value *np_fft1(lctx *c, loc l, const char *f, value **v, args *a)
     if (given(v[2]) && !lw_const_int_arg(v[2], "axis", &axis))
         return &lw_ERRV;
     int kind = kind_of(f);
-    return transform(c, l, f, v[0], v[1], (int)axis, kind, norm_code(v[3], kind == C2C_FORWARD || kind == R2C));
+    value *q = NULL;
+    return transform(c, l, f, v[0], v[1], (int)axis, kind, norm_code(v[3], kind == C2C_FORWARD || kind == R2C), &q);
 }
 
 /* The items of s or axes (a tuple or list of ints), at most IR_MAX_RANK; -1 after a
@@ -282,19 +289,20 @@ static value *np_fftn(lctx *c, loc l, const char *f, value **v, args *a)
     int normk = norm_code(v[3], !inv);
     if (normk < 0)
         return &lw_ERRV;
+    value *q = NULL; /* each transform after the first reads the slot of the one before */
     if (real && !inv) {
-        x = transform(c, l, f, x, s[nax - 1], axes[nax - 1], R2C, normk);
+        x = transform(c, l, f, x, s[nax - 1], axes[nax - 1], R2C, normk, &q);
         for (int i = nax - 2; i >= 0 && x->kind != V_ERR; i--)
-            x = transform(c, l, f, x, s[i], axes[i], C2C_FORWARD, normk);
+            x = transform(c, l, f, x, s[i], axes[i], C2C_FORWARD, normk, &q);
         return x;
     }
     if (real) {
         for (int i = 0; i < nax - 1 && x->kind != V_ERR; i++)
-            x = transform(c, l, f, x, s[i], axes[i], C2C_BACKWARD, normk);
-        return x->kind == V_ERR ? x : transform(c, l, f, x, s[nax - 1], axes[nax - 1], C2R, normk);
+            x = transform(c, l, f, x, s[i], axes[i], C2C_BACKWARD, normk, &q);
+        return x->kind == V_ERR ? x : transform(c, l, f, x, s[nax - 1], axes[nax - 1], C2R, normk, &q);
     }
     for (int i = nax - 1; i >= 0 && x->kind != V_ERR; i--)
-        x = transform(c, l, f, x, s[i], axes[i], inv ? C2C_BACKWARD : C2C_FORWARD, normk);
+        x = transform(c, l, f, x, s[i], axes[i], inv ? C2C_BACKWARD : C2C_FORWARD, normk, &q);
     return x;
 }
 
