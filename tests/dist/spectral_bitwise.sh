@@ -4,7 +4,9 @@
 #   spectral_ns2d_vorticity (rfft2 / irfft2 in an RK2 time loop, 48 x 48) at -np 2, 3, 4
 #   (default grids; 4 is 2x2: both axes split) and -np 4 with --procs=4x1 and 1x4;
 #   spectral_heat3d_fftn (fftn, rfftn, ifftn, a transform along axis 0; 12 x 10 x 16) at -np 2,
-#   3, 4 and 8 (2x2x2) and -np 4 with --procs=1x2x2 and 4x1x1.
+#   3, 4 and 8 (2x2x2) and -np 4 with --procs=1x2x2 and 4x1x1;
+#   spectral_ks1d (a 1-D field: each transform gathers its line) and spectral_dist_axes (n=
+#   padding and cutting along split and whole axes, irfft along axis 0, ortho) at -np 2, 3, 4.
 # stdout and every .npy are compared (cmp) with the 1-rank run's; --stats must count the
 # transforms of distributed arrays (its 'fft' line) and no gather (a replicated slot gathered its
 # operand: the field was not distributed through the transform).
@@ -33,7 +35,7 @@ run() { # prog dir np [flags...]
     check "${dir}_fft" yes "$(grep -q '^  fft  *[1-9][0-9]* transforms of distributed arrays' "$dir/err.txt" && echo yes || echo no)"
     check "${dir}_gathers" "gathers 0" "$(grep -o 'gathers *[0-9]*' "$dir/err.txt" | tr -s ' ')"
 }
-for p in ns2d_vorticity:ns heat3d_fftn:h3; do
+for p in ns2d_vorticity:ns heat3d_fftn:h3 ks1d:ks dist_axes:ax; do
     "$ROOT/bin/tylesc" "$ROOT/tests/programs/spectral_${p%%:*}.tyl" -o "${p#*:}" || { echo "FAIL dist/spectral_compile ${p%%:*}"; exit 1; }
     mkdir "${p#*:}1"
     (cd "${p#*:}1" && timeout 120 "../${p#*:}" >out.txt)
@@ -46,5 +48,6 @@ for np in 2 3 4 8; do run h3 h3_$np $np; done
 run h3 h3_1x2x2 4 --procs=1x2x2
 run h3 h3_4x1x1 4 --procs=4x1x1
 check h3_grid "grid 2x2x2" "$(grep -o 'grid [0-9x]*' h3_8/err.txt)"
+for np in 2 3 4; do run ks ks$np $np; run ax ax$np $np; done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
