@@ -475,10 +475,13 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
     case S_FFT: {
         static const char *norm[] = {"", " | 1 << TYL_FFT_NORM_SHIFT", " | 2 << TYL_FFT_NORM_SHIFT"};
         emit_hline(c, ind, s->l);
-        emit_put(c, ind, "tyl_fft(%s, %s, %s, %s, %s%s%s%s, %s);\n", s->var->name, s->src_slot->name, emit_S(s->e),
+        char axis[48] = "";
+        if (s->init >> IR_FFT_AXIS_SHIFT)
+            snprintf(axis, sizeof axis, " | %d << TYL_FFT_AXIS_SHIFT", s->init >> IR_FFT_AXIS_SHIFT);
+        emit_put(c, ind, "tyl_fft(%s, %s, %s, %s, %s%s%s%s%s, %s);\n", s->var->name, s->src_slot->name, emit_S(s->e),
                  emit_S(s->e2), s->init & IR_FFT_INVERSE ? "TYL_FFT_INVERSE" : "0",
                  s->init & IR_FFT_REAL_IN ? " | TYL_FFT_REAL_IN" : "", s->init & IR_FFT_REAL_OUT ? " | TYL_FFT_REAL_OUT" : "",
-                 norm[(s->init >> IR_FFT_NORM_SHIFT) & 3], emit_W(s->l));
+                 norm[(s->init >> IR_FFT_NORM_SHIFT) & 3], axis, emit_W(s->l));
         return;
     }
     case S_SAVE: {

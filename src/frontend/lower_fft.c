@@ -7,9 +7,9 @@
  * Stockham FFT, Bluestein's for large prime factors) over every line of a whole float64 array:
  * complex data goes in as its parts side by side ((..., m, 2), np.stack), comes out the same
  * way, and the result's parts are views of it; a transform along another axis than the last
- * reads a transposed view of its operand, copied to C order, and returns a transposed view of
- * its result. Both arrays are whole on every rank (pass_dist), so every rank computes the same
- * values at any rank count. NumPy's pocketfft factors and rounds differently, so the values
+ * runs along that axis as the data lies (S_FFT's axis). Both slots are laid out like the fields
+ * (pass_dist: distributed, the parts' axis kept whole) or both whole on every rank; each line's
+ * transform is the same code wherever it runs, so the values are the same at any rank count. NumPy's pocketfft factors and rounds differently, so the values
  * agree within rounding (a few 1e-16 of the largest magnitude; tests say `# tolerance: T of
  * the largest`), not bitwise; fftfreq, rfftfreq and the shifts are NumPy's exactly.
  *
@@ -122,28 +122,14 @@ static int fft_operand(lctx *c, loc l, const char *f, value *x, int kind, value 
     return 1;
 }
 
-/* x with its dimension axis moved last (back = 0) or its last dimension moved to axis. */
-static value *move_axis(lctx *c, loc l, value *x, int axis, int back)
+/* One transform of kind along axis (normalised) of x, n points (NULL: NumPy's default). *q:
+ * NULL, or the slot of the transform before in a chain (fft2, fftn) whose parts x is: that slot
+ * is this transform's operand as it is, not a stacked copy of its parts; on return, this
+ * transform's slot (complex results). */
+static value *transform(lctx *c, loc l, const char *f, value *x, value *nv, int axis, int kind, int normk, value **q)
 {
-    if (!x || axis == x->rank - 1)
-        return x;
-    int perm[IR_MAX_RANK], k = 0;
-    for (int d = 0; d < x->rank; d++)
-        if (d != axis)
-            perm[k++] = d;
-    perm[k] = axis;
-    if (back) {
-        int inv[IR_MAX_RANK];
-        for (int d = 0; d < x->rank; d++)
-            inv[perm[d]] = d;
-        memcpy(perm, inv, sizeof inv);
-    }
-    return lw_transpose_perm(c, l, x, perm);
-}
-
-/* One transform of kind along axis (normalised) of x, n points (NULL: NumPy's default). */
-static value *transform(lctx *c, loc l, const char *f, value *x, value *nv, int axis, int kind, int normk)
-{
+    value *prev = *q;
+    *q = NULL;
     value *re, *im;
     if (normk < 0 || !fft_operand(c, l, f, x, kind, &re, &im))
         return &lw_ERRV;
@@ -157,10 +143,8 @@ static value *transform(lctx *c, loc l, const char *f, value *x, value *nv, int 
         return &lw_ERRV;
     }
     axis = axis < 0 ? axis + rank : axis;
-    re = move_axis(c, l, re, axis, 0);
-    im = move_axis(c, l, im, axis, 0);
-    value *m = lw_scalar(l, re->len[rank - 1], 1);
-    m->s = re->sh[rank - 1];
+    value *m = lw_scalar(l, re->len[axis], 1);
+    m->s = re->sh[axis];
     value *n;
     if (given(nv)) {
         int64_t k;
@@ -180,17 +164,19 @@ static value *transform(lctx *c, loc l, const char *f, value *x, value *nv, int 
         n = m;
     value *nout = kind == R2C ? lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_FDIV, n, int_value(l, 2)), int_value(l, 1))
                               : n;
-    /* the data as one whole float64 slot in C order: the parts side by side, or the real values */
-    value *P = im ? lw_stack_last(c, l, re, im) : lw_cast_to(l, re, T_F64);
+    /* the data as one float64 slot: the parts side by side, or the real values; the transform
+     * runs along axis as it lies (no transposed copy, which would keep the slot whole on
+     * every rank: pass_dist distributes both slots like the fields, tyl_fft_dist.c) */
+    value *P = im && prev ? prev : im ? lw_stack_last(c, l, re, im) : lw_cast_to(l, re, T_F64);
     if (P->kind != V_ARRAY)
         return &lw_ERRV;
     P = lw_materialize(c, P);
     int out_real = kind == C2R, qrank = rank + !out_real;
     ir_expr *len[IR_MAX_RANK];
     const sym *sh[IR_MAX_RANK];
-    for (int d = 0; d < rank - 1; d++)
+    for (int d = 0; d < rank; d++)
         len[d] = re->len[d], sh[d] = re->sh[d];
-    len[rank - 1] = ir_cast(l, T_I64, nout->e), sh[rank - 1] = nout->s;
+    len[axis] = ir_cast(l, T_I64, nout->e), sh[axis] = nout->s;
     if (!out_real)
         len[rank] = lw_I64(l, 2), sh[rank] = sym_const(2);
     value *Q = lw_new_array(c, l, T_F64, qrank, len, sh, 0, NULL);
@@ -200,14 +186,15 @@ static value *transform(lctx *c, loc l, const char *f, value *x, value *nv, int 
     st->e = ir_cast(l, T_I64, n->e);
     st->e2 = ir_cast(l, T_I64, nout->e);
     st->init = (kind == C2C_BACKWARD || kind == C2R ? IR_FFT_INVERSE : 0) | (im ? 0 : IR_FFT_REAL_IN) |
-               (out_real ? IR_FFT_REAL_OUT : 0) | normk << IR_FFT_NORM_SHIFT;
+               (out_real ? IR_FFT_REAL_OUT : 0) | normk << IR_FFT_NORM_SHIFT | axis << IR_FFT_AXIS_SHIFT;
     lw_emit(c, st);
     if (out_real)
-        return move_axis(c, l, Q, axis, 1);
+        return Q;
     value *r = lw_call_prelude(c, l, "fft_parts", 1, &Q);
     if (r->kind != V_TUPLE || r->n != 2)
         return &lw_ERRV;
-    return lw_complex_make(l, move_axis(c, l, r->items[0], axis, 1), move_axis(c, l, r->items[1], axis, 1));
+    *q = Q;
+    return lw_complex_make(l, r->items[0], r->items[1]);
 }
 
 static int kind_of(const char *f)
@@ -227,7 +214,8 @@ static value *np_fft1(lctx *c, loc l, const char *f, value **v, args *a)
     if (given(v[2]) && !lw_const_int_arg(v[2], "axis", &axis))
         return &lw_ERRV;
     int kind = kind_of(f);
-    return transform(c, l, f, v[0], v[1], (int)axis, kind, norm_code(v[3], kind == C2C_FORWARD || kind == R2C));
+    value *q = NULL;
+    return transform(c, l, f, v[0], v[1], (int)axis, kind, norm_code(v[3], kind == C2C_FORWARD || kind == R2C), &q);
 }
 
 /* The items of s or axes (a tuple or list of ints), at most IR_MAX_RANK; -1 after a
@@ -301,19 +289,20 @@ static value *np_fftn(lctx *c, loc l, const char *f, value **v, args *a)
     int normk = norm_code(v[3], !inv);
     if (normk < 0)
         return &lw_ERRV;
+    value *q = NULL; /* each transform after the first reads the slot of the one before */
     if (real && !inv) {
-        x = transform(c, l, f, x, s[nax - 1], axes[nax - 1], R2C, normk);
+        x = transform(c, l, f, x, s[nax - 1], axes[nax - 1], R2C, normk, &q);
         for (int i = nax - 2; i >= 0 && x->kind != V_ERR; i--)
-            x = transform(c, l, f, x, s[i], axes[i], C2C_FORWARD, normk);
+            x = transform(c, l, f, x, s[i], axes[i], C2C_FORWARD, normk, &q);
         return x;
     }
     if (real) {
         for (int i = 0; i < nax - 1 && x->kind != V_ERR; i++)
-            x = transform(c, l, f, x, s[i], axes[i], C2C_BACKWARD, normk);
-        return x->kind == V_ERR ? x : transform(c, l, f, x, s[nax - 1], axes[nax - 1], C2R, normk);
+            x = transform(c, l, f, x, s[i], axes[i], C2C_BACKWARD, normk, &q);
+        return x->kind == V_ERR ? x : transform(c, l, f, x, s[nax - 1], axes[nax - 1], C2R, normk, &q);
     }
     for (int i = nax - 1; i >= 0 && x->kind != V_ERR; i--)
-        x = transform(c, l, f, x, s[i], axes[i], inv ? C2C_BACKWARD : C2C_FORWARD, normk);
+        x = transform(c, l, f, x, s[i], axes[i], inv ? C2C_BACKWARD : C2C_FORWARD, normk, &q);
     return x;
 }
 

@@ -277,12 +277,14 @@ typedef enum ir_skind {
                   transforms of e (int64) points of each line of src_slot (float64), the first
                   e2 (int64) of each kept; init = TYL_FFT_* flags: src_slot is (..., m) real
                   data (IR_FFT_REAL_IN) or (..., m, 2) real and imaginary parts; var is (..., n)
-                  real (IR_FFT_REAL_OUT: irfft) or (..., e2, 2). Both slots are whole on every
-                  rank (pass_dist) */
+                  real (IR_FFT_REAL_OUT: irfft) or (..., e2, 2), the "..." and the transformed
+                  axis (bits IR_FFT_AXIS_SHIFT up of init) in the data's order (no transposed
+                  copies). Both slots are distributed like the fields (the parts' axis a
+                  component axis) or both whole on every rank (pass_dist) */
 } ir_skind;
 
 /* S_FFT's flags: the runtime's TYL_FFT_* (tyles.h). */
-enum { IR_FFT_INVERSE = 1, IR_FFT_REAL_IN = 2, IR_FFT_REAL_OUT = 4, IR_FFT_NORM_SHIFT = 3 };
+enum { IR_FFT_INVERSE = 1, IR_FFT_REAL_IN = 2, IR_FFT_REAL_OUT = 4, IR_FFT_NORM_SHIFT = 3, IR_FFT_AXIS_SHIFT = 5 };
 
 /* What S_OS does. */
 enum { IR_OS_MAKEDIRS, IR_OS_MKDIR, IR_OS_EXISTS, IR_OS_ISDIR, IR_OS_ISFILE,

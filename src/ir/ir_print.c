@@ -319,7 +319,8 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         ir_print_expr(s->e, o);
         fputs(" keep ", o);
         ir_print_expr(s->e2, o);
-        fprintf(o, " norm %d", (s->init >> IR_FFT_NORM_SHIFT) & 3);
+        fprintf(o, " norm %d axis %d%s", (s->init >> IR_FFT_NORM_SHIFT) & 3, s->init >> IR_FFT_AXIS_SHIFT,
+                s->var->layout && s->var->layout->dist ? " distributed" : "");
         break;
     case S_REDUCE:
         fprintf(o, "%s: %s = %s over (", s->var->name, ir_type_name(s->var->type),

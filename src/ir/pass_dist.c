@@ -620,9 +620,11 @@ static void visit(dctx *c, vec *body, int depth)
             if (s->init) /* axes of extent 1 */
                 make_repl(c, s->var);
             break;
-        case S_FFT: /* every rank transforms every line (tyl_fft) */
-            make_repl(c, s->var);
-            make_repl(c, s->src_slot);
+        case S_FFT: /* both slots distributed alike (tyl_fft_dist.c), or both whole */
+            if (!is_dist(c, s->var) || !is_dist(c, s->src_slot)) {
+                make_repl(c, s->var);
+                make_repl(c, s->src_slot);
+            }
             break;
         case S_ROTATE:
             if (!is_dist(c, s->var) || !is_dist(c, s->src_slot)) {
@@ -1010,8 +1012,10 @@ static void ranged_block(const ir_ranges *rg, vec *body)
     }
 }
 
-/* The layout classes of S_FFT's slots: whole on every rank whatever else holds, so their rank
- * (the parts' extra dimension of 2 of complex data) does not set the grid's. */
+/* The layout classes of S_FFT's slots. They are laid out like the fields when their parts'
+ * extra dimension of 2 (complex data) is a component axis over the fields' grid; otherwise
+ * (library mode, or other arrays of their rank) they are whole on every rank, and their rank
+ * does not set the grid's. */
 static void fft_classes(vec *body, int *cls, char *fixed)
 {
     for (int i = 0; i < body->len; i++) {
@@ -1044,14 +1048,28 @@ void pass_dist(ir_program *p)
     big_writes(&c, &p->body);
     char *fixed = NEWN(char, p->nvars + 1);
     fft_classes(&p->body, c.cls, fixed);
-    for (int i = 0; i < p->nvars; i++)
+    int Gall = 0;
+    for (int i = 0; i < p->nvars; i++) {
         if (byid[i] && byid[i]->rank > c.G && !fixed[lfind(c.cls, i)])
             c.G = byid[i]->rank;
+        if (byid[i] && byid[i]->rank > Gall)
+            Gall = byid[i]->rank;
+    }
     unsigned *whole = NEWN(unsigned, p->nvars + 1);
     int *flat = NEWN(int, p->nvars + 1); /* layout class of each slot id */
     for (int i = 0; i <= p->nvars; i++)
         flat[i] = lfind(c.cls, i);
-    int S = p->dist_plain ? 0 : ir_component_axes(p, byid, flat, c.G, whole);
+    int S = -1;
+    if (!p->dist_plain && c.G > 0 && Gall == c.G + 1) { /* the slots' parts' axis a component axis */
+        unsigned *w = NEWN(unsigned, p->nvars + 1);
+        if (ir_component_axes(p, byid, flat, Gall, w) == c.G) {
+            memset(fixed, 0, (size_t)(p->nvars + 1));
+            memcpy(whole, w, sizeof *whole * (size_t)(p->nvars + 1));
+            S = c.G;
+        }
+    }
+    if (S < 0)
+        S = p->dist_plain ? 0 : ir_component_axes(p, byid, flat, c.G, whole);
     if (S)
         c.G = S;
     for (int i = 0; i < p->nvars; i++)

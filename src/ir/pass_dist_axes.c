@@ -6,7 +6,8 @@
  * the highest replicated, and with them, through their reads, the rest. An axis that the program
  * indexes by a point (f[:, :, i], q[0]; or a range of one point at a constant index, as np.stack
  * and the parts of a saved complex array write theirs: k:k+1) and otherwise takes whole (f[..., :], q[:, 1:-1]), never
- * slices partly nor rolls, whose extent is not known to be large, and that no sweep lines up
+ * slices partly nor rolls, whose extent is not known to be large (or the parts' axis of a
+ * transform's complex slot, S_FFT), and that no sweep lines up
  * with an axis of a lower-rank array where a point of another axis is picked (grid_axes: rho *
  * f[:, :, i] makes f's first two axes grid axes) is a COMPONENT axis; arrays combined with such
  * an array axis to axis share them (share_axes). pass_dist keeps component axes whole on every
@@ -87,10 +88,23 @@ static void grid_axes(axes_ctx *a, ir_view *t, ir_expr *e)
     }
 }
 
+/* The last axis of a transform's complex slot (S_FFT): its real and imaginary parts, a
+ * component axis of 2 (a slot of a chain, fft2's, may have no view that picks them). */
+static void fft_parts(axes_ctx *a, const ir_var *v)
+{
+    int c = a->cls[v->id];
+    a->fixed[c] |= 1u << (v->rank - 1);
+    a->small[c] |= 1u << (v->rank - 1);
+}
+
 static void axes_block(axes_ctx *a, vec *body)
 {
     for (int i = 0; i < body->len; i++) {
         ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
+        if (s->kind == S_FFT && !(s->init & IR_FFT_REAL_OUT))
+            fft_parts(a, s->var);
+        if (s->kind == S_FFT && !(s->init & IR_FFT_REAL_IN))
+            fft_parts(a, s->src_slot);
         if (s->target)
             note_axes(a, s->target);
         if (s->kind == S_SWEEP)

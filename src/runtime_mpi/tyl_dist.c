@@ -686,6 +686,12 @@ void tyl_dist_report(double total, const char *transport)
     if (g_size > 1)
         fprintf(stderr, "  gathers      %lld boxes of distributed arrays, %lld elements\n",
                 (long long)tyl_dist_stats_.n_gathers, (long long)tyl_dist_stats_.n_gathered);
+    if (tyl_dist_stats_.n_fft_local || tyl_dist_stats_.n_fft_split) /* counts: the same on every rank */
+        fprintf(stderr, "  fft          %lld transforms of distributed arrays: %lld of lines whole on each rank, %lld "
+                        "redistributed (rank 0 sent %.3f MB, waited %.6f s)\n",
+                (long long)(tyl_dist_stats_.n_fft_local + tyl_dist_stats_.n_fft_split),
+                (long long)tyl_dist_stats_.n_fft_local, (long long)tyl_dist_stats_.n_fft_split,
+                (double)tyl_dist_stats_.fft_bytes / 1e6, tyl_dist_stats_.t_fft);
     fprintf(stderr, "  edge strips  %lld in %lld sweeps run while halos travel (all ranks)\n", (long long)tp[0],
             (long long)tp[1]);
     if (tp[2])

@@ -14,9 +14,11 @@
  * output (irfft) from the Hermitian extension of the first n // 2 + 1 values (the imaginary
  * parts of the first, and for even n the middle, value ignored, as pocketfft's c2r does).
  *
- * The arrays are whole on every rank (pass_dist makes S_FFT's slots replicated), so every rank
- * computes every line; the lines are shared among the threads. On the CUDA back end the data
- * moves through the host (tyl_mem_to_host / tyl_mem_from_host). */
+ * The lines run along any axis of the data, at its strides (no transposed copies). Replicated
+ * arrays: every rank computes every line; distributed ones: tyl_fft_dist.c gives each rank
+ * whole lines of its own (redistributing when the axis is split) and calls tyl_fft_lines_ on
+ * them. The lines are shared among the threads. On the CUDA back end the data moves through
+ * the host (tyl_mem_to_host / tyl_mem_from_host). */
 #include "tyl_internal.h"
 #include "tyl_mem.h"
 
@@ -292,32 +294,21 @@ static int whole(const tyl_array *x)
     return 1;
 }
 
-void tyl_fft(tyl_array *out, const tyl_array *in, int64_t n, int64_t nout, int flags, const char *where)
+void tyl_fft_lines_(const tyl_fft_box_ *bx, int64_t n, int64_t nout, int flags, const char *where)
 {
-    if (!whole(in) || !whole(out) || in->dtype != TYL_FLOAT64 || out->dtype != TYL_FLOAT64)
-        tyl_rt_error(where, "internal error: tyl_fft of an array that is not a whole float64 one");
-    if (n < 1)
-        tyl_rt_error(where, "ValueError: Invalid number of FFT data points (%lld) specified.", (long long)n);
     const int sign = flags & TYL_FFT_INVERSE ? 1 : -1;
     const int real_in = !!(flags & TYL_FFT_REAL_IN), real_out = !!(flags & TYL_FFT_REAL_OUT);
-    const int normk = (flags >> TYL_FFT_NORM_SHIFT) & 3;
-    /* the lines: every dimension but the transformed one (and the parts' dimension of 2) */
-    const int lrank = in->rank - 1 - !real_in;
+    const int normk = (flags >> TYL_FFT_NORM_SHIFT) & 3, ax = bx->axis;
     int64_t lines = 1;
-    for (int d = 0; d < lrank; d++)
-        lines *= in->shape[d];
-    const int64_t m = in->shape[lrank], cin = real_in ? 1 : 2, cout = real_out ? 1 : 2;
+    for (int d = 0; d < bx->D; d++)
+        if (d != ax)
+            lines *= bx->ext[d];
+    const int64_t m = bx->m, cin = real_in ? 1 : 2, cout = real_out ? 1 : 2;
+    const int64_t si = bx->sin[ax], so = bx->sout[ax];
     const double fct = normk == 1 ? 1.0 / sqrt((double)n) : normk == 2 ? 1.0 / (double)n : 1.0;
     plan *p = plan_new(n, sign);
-    size_t inb = (size_t)(lines * m * cin) * sizeof(double), outb = (size_t)(lines * nout * cout) * sizeof(double);
-    /* on the CUDA back end the lines go through host copies; on the host they are the arrays */
-    const int dev = tyl_mem_on_device();
-    const double *hin = dev ? malloc(inb ? inb : 1) : in->data;
-    double *hout = dev ? malloc(outb ? outb : 1) : out->data;
-    if (!p || !hin || !hout)
+    if (!p)
         tyl_rt_error(where, "MemoryError: cannot allocate the work space of an FFT of %lld points", (long long)n);
-    if (dev)
-        tyl_mem_to_host((void *)hin, in->data, inb);
     const int64_t scratch = p->bs ? 2 * (2 * p->bs->n + n) : 2 * n;
     int failed = 0;
 #pragma omp parallel if (lines > 1 && lines * n > 4096)
@@ -331,12 +322,19 @@ void tyl_fft(tyl_array *out, const tyl_array *in, int64_t n, int64_t nout, int f
         for (int64_t l = 0; l < lines; l++) {
             if (!a || !b)
                 continue;
-            const double *x = hin + l * m * cin;
+            int64_t oi = 0, oo = 0, r = l; /* the line's start: l in C order of the other axes */
+            for (int d = bx->D - 1; d >= 0; d--)
+                if (d != ax) {
+                    int64_t q = r % bx->ext[d];
+                    r /= bx->ext[d];
+                    oi += q * bx->sin[d], oo += q * bx->sout[d];
+                }
+            const double *x = bx->in + oi;
             memset(a, 0, sizeof(double) * 2 * (size_t)n);
             if (real_out) { /* the Hermitian extension of the first n // 2 + 1 values */
                 int64_t h = n / 2 + 1, c = m < h ? m : h;
                 for (int64_t k = 0; k < c; k++)
-                    a[2 * k] = x[cin * k], a[2 * k + 1] = cin == 2 ? x[2 * k + 1] : 0.0;
+                    a[2 * k] = x[si * k], a[2 * k + 1] = cin == 2 ? x[si * k + 1] : 0.0;
                 a[1] = 0.0;
                 if (n % 2 == 0)
                     a[n + 1] = 0.0;
@@ -345,25 +343,56 @@ void tyl_fft(tyl_array *out, const tyl_array *in, int64_t n, int64_t nout, int f
             } else {
                 int64_t c = m < n ? m : n;
                 for (int64_t k = 0; k < c; k++)
-                    a[2 * k] = x[cin * k], a[2 * k + 1] = cin == 2 ? x[2 * k + 1] : 0.0;
+                    a[2 * k] = x[si * k], a[2 * k + 1] = cin == 2 ? x[si * k + 1] : 0.0;
             }
             run(p, a, b, sign);
-            double *y = hout + l * nout * cout;
+            double *y = bx->out + oo;
             for (int64_t k = 0; k < nout; k++) {
-                y[cout * k] = a[2 * k] * fct;
+                y[so * k] = a[2 * k] * fct;
                 if (cout == 2)
-                    y[2 * k + 1] = a[2 * k + 1] * fct;
+                    y[so * k + 1] = a[2 * k + 1] * fct;
             }
         }
         free(a);
         free(b);
     }
+    plan_free(p);
     if (failed)
         tyl_rt_error(where, "MemoryError: cannot allocate the work space of an FFT of %lld points", (long long)n);
+}
+
+void tyl_fft(tyl_array *out, const tyl_array *in, int64_t n, int64_t nout, int flags, const char *where)
+{
+    if (in->dtype != TYL_FLOAT64 || out->dtype != TYL_FLOAT64)
+        tyl_rt_error(where, "internal error: tyl_fft of an array that is not a float64 one");
+    if (n < 1)
+        tyl_rt_error(where, "ValueError: Invalid number of FFT data points (%lld) specified.", (long long)n);
+    if ((in->layout && in->layout->dist) || (out->layout && out->layout->dist)) {
+        tyl_fft_dist_(out, in, n, nout, flags, where);
+        tyl_dirty(out);
+        return;
+    }
+    if (!whole(in) || !whole(out))
+        tyl_rt_error(where, "internal error: tyl_fft of a replicated array that is not whole in C order");
+    const int real_in = !!(flags & TYL_FFT_REAL_IN);
+    tyl_fft_box_ bx = {.D = in->rank - !real_in, .axis = flags >> TYL_FFT_AXIS_SHIFT};
+    for (int d = 0; d < bx.D; d++)
+        bx.ext[d] = in->shape[d], bx.sin[d] = in->stride[d], bx.sout[d] = out->stride[d];
+    bx.m = in->shape[bx.axis];
+    size_t inb = (size_t)in->size * sizeof(double), outb = (size_t)out->size * sizeof(double);
+    /* on the CUDA back end the lines go through host copies; on the host they are the arrays */
+    const int dev = tyl_mem_on_device();
+    const double *hin = dev ? malloc(inb ? inb : 1) : in->data;
+    double *hout = dev ? malloc(outb ? outb : 1) : out->data;
+    if (!hin || !hout)
+        tyl_rt_error(where, "MemoryError: cannot allocate the work space of an FFT of %lld points", (long long)n);
+    if (dev)
+        tyl_mem_to_host((void *)hin, in->data, inb);
+    bx.in = hin, bx.out = hout;
+    tyl_fft_lines_(&bx, n, nout, flags, where);
     if (dev) {
         tyl_mem_from_host(out->data, hout, outb);
         free((void *)hin);
         free(hout);
     }
-    plan_free(p);
 }

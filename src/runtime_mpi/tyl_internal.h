@@ -148,6 +148,20 @@ static inline int64_t tyl_loc_off_(const tyl_array *a, const int64_t *g)
     return o;
 }
 
+/* tyl_fft.c, tyl_fft_dist.c: the transforms (tyl_fft's n, nout, flags) of the lines along
+ * `axis` of a box of D data dimensions (ext; ext[axis] unused) held at in and out, at strides
+ * sin and sout (doubles; the parts of complex data side by side, the imaginary one at +1), m
+ * points given a line; and a distributed array's transforms (collective). */
+typedef struct tyl_fft_box_ {
+    int D, axis;
+    int64_t ext[TYL_MAX_RANK], m;
+    const double *in;
+    double *out;
+    int64_t sin[TYL_MAX_RANK], sout[TYL_MAX_RANK];
+} tyl_fft_box_;
+void tyl_fft_lines_(const tyl_fft_box_ *bx, int64_t n, int64_t nout, int flags, const char *where);
+void tyl_fft_dist_(tyl_array *out, const tyl_array *in, int64_t n, int64_t nout, int flags, const char *where);
+
 /* tyl_halo.c: drops the exchange in flight (a ULFM recovery longjmps out of one), the cached
  * exchange plans, which belong to the grid about to be released (tyl_dist_finalize), and the
  * transport (tyl_xchg_finalize). tyl_halo_regrid_: all of that, the grid rebuilt for `size`

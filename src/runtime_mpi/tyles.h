@@ -342,6 +342,10 @@ typedef struct tyl_dist_stats {
     int64_t n_shared_leaves, n_shared_points; /* exact sums' leaves summed from other ranks' points,
                                                  points sent to them (tyl_reduce.c share_leaves) */
     int64_t n_reduce_root; /* exact sums whose items were gathered on rank 0 alone (tyl_ranks.c) */
+    int64_t n_fft_local, n_fft_split; /* transforms of distributed arrays: lines whole on each rank;
+                                         lines split, redistributed (tyl_fft_dist.c) */
+    int64_t fft_bytes;     /* bytes this rank sent for them */
+    double t_fft;          /* seconds this rank waited on their messages */
 } tyl_dist_stats;
 extern tyl_dist_stats tyl_dist_stats_;
 
@@ -1415,11 +1419,15 @@ enum {
     TYL_FFT_INVERSE = 1,  /* exp(+2 pi i jk / n) (ifft, irfft); else exp(-2 pi i jk / n) */
     TYL_FFT_REAL_IN = 2,  /* in is (..., m) real data; else (..., m, 2): real, imaginary parts */
     TYL_FFT_REAL_OUT = 4, /* out is (..., n) real (irfft's c2r); else (..., nout, 2) */
-    TYL_FFT_NORM_SHIFT = 3 /* bits 3-4: the factor, 0: 1, 1: 1 / sqrt(n), 2: 1 / n */
+    TYL_FFT_NORM_SHIFT = 3, /* bits 3-4: the factor, 0: 1, 1: 1 / sqrt(n), 2: 1 / n */
+    TYL_FFT_AXIS_SHIFT = 5  /* bits 5 up: the transformed axis (of the data's, the parts' not
+                               counted) */
 };
-/* The transform of n points of each line of in (its last dimension before the parts; m points
- * given: zero-padded or cut to n) into the first nout of each line of out. Both whole
- * (replicated) float64 arrays in C order; the same on every rank. n < 1 is NumPy's ValueError. */
+/* The transform of n points of each line of in along the axis flags name (m points given:
+ * zero-padded or cut to n) into the first nout of each line of out. Float64 arrays, both
+ * replicated or both distributed over the grid (the parts' axis kept whole); a line split over
+ * ranks is redistributed first (tyl_fft_dist.c). Each line's values are the same at any rank
+ * count. Collective when distributed. n < 1 is NumPy's ValueError. */
 void tyl_fft(tyl_array *out, const tyl_array *in, int64_t n, int64_t nout, int flags, const char *where);
 
 #ifdef __cplusplus

@@ -840,6 +840,9 @@ else bad "print-arrays/restart" "tests/elastic/print_restart.sh failed" "$out"; 
 # run-time strings are in checkpoints: one set in an earlier step, one before the loop
 if out=$(bash "$HERE/string_restart.sh" "$ROOT" 2>&1); then ok "run-time-strings/restart"
 else bad "run-time-strings/restart" "tests/elastic/string_restart.sh failed" "$out"; fi
+# a pseudo-spectral loop on distributed fields: killed on 3 ranks, restarted on 2, bitwise
+if out=$(bash "$HERE/spectral_restart.sh" "$ROOT" 2>&1); then ok "spectral/restart-3-to-2"
+else bad "spectral/restart-3-to-2" "tests/elastic/spectral_restart.sh failed" "$out"; fi
 
 echo "elastic tests: $pass passed, $fail failed ($(($(date +%s) - t_start)) s)"
 [ "$fail" -eq 0 ]

@@ -10,7 +10,8 @@
 #   (also compared with NumPy by tests/run_tests.py: linked there).
 #   halo_*.tyl: pass_dist / pass_halo on small programs; the distribution-relevant part of
 #   --dump=halo (layout lines, per-sweep '# halo ARRAY: ZONES', '# interior margins', reduction
-#   splits, and each statement cut to its kind and target) must equal halo_*.expected exactly.
+#   splits, each statement cut to its kind and target, transforms to their kind, target, axis
+#   and whether distributed) must equal halo_*.expected exactly.
 #   sched_*.tyl: the schedule level (pass_sched_*): the '# sched' lines of --dump=sched (kernel
 #   numbers, exchange begin/end or none, interior and edges, dirty marks, time loops' step
 #   boundaries and live variables, CUDA graphs), with the loop headers for context, for the C
@@ -145,6 +146,9 @@ halo_view() {
         /^ *sweep\[/ {
             n = match($0, /[^ ]/); s = $0; sub(/^ *sweep\[[^]]*\] /, "", s); sub(/\[.*$/, "", s)
             print substr($0, 1, n - 1) "sweep " s; next }
+        / = i?fft / && /^ *[A-Za-z_][A-Za-z_0-9]* = / {
+            n = match($0, /[^ ]/); split(substr($0, n), w, " ")
+            print substr($0, 1, n - 1) w[3] " " w[1] " axis " $(NF - ($NF == "distributed")) ($NF == "distributed" ? " distributed" : ""); next }
         /^ *[A-Za-z_][A-Za-z_0-9]*: [a-z0-9]+ = [a-z_]+ over / {
             n = match($0, /[^ ]/); split(substr($0, n), w, " ")
             r = substr($0, index($0, " of ") + 4); sub(/\[.*$/, "", r); gsub(/[()]/, "", r)
