@@ -25,18 +25,22 @@ static int const_bound(value *b, int64_t *k)
 }
 
 /* Symbolic first index and length of start:stop:step on an extent n (only used for
- * compile-time reasoning). With n and the bounds known, they are exact (Python's clipping).
- * Otherwise clipping that is certain (a stop at n+10) is applied, and clipping that depends on
- * the parameters' values is assumed not to happen: need[0] (the start) and need[1] (the stop)
- * are set to what the length then assumes, each "n >= need[i]" (z[-3:]: n >= 3; z[:3]:
- * n >= 3; z[3::-1]: n >= 4), NULL where it is proven (check_unclipped checks the others).
- * Clipping of an empty slice changes nothing (u[1:-1] of N = 1 has length max(0, N - 2) either
- * way, which the run-time length is): only a non-empty slice assumes. */
+ * compile-time reasoning), as NumPy computes them (PySlice_AdjustIndices):
+ * - n and the bounds known: exact numbers;
+ * - a constant bound: a negative one counts from the end; clipping to [0, n] (step > 0) or
+ *   [-1, n - 1] (step < 0) is applied when certain, dropped when proven not to happen
+ *   (u[1:-1], u[2:], u[::-1]: an empty slice stays empty, its run-time length max(0, N - 2)),
+ *   and kept otherwise as an opaque min or max: z[:3] of N items has length (3 min N), so
+ *   w[2] is checked, w + np.ones(3) is a run-time broadcast check, as in NumPy;
+ * - a run-time bound (b0 = N // 2, a parameter, -(w // 2)) is an opaque (b0 wrap n): Python
+ *   counts a negative one from the end; except a stop n - 2 .. n of a step > 0, since a negative
+ *   one leaves the slice empty either way (u[1:N-1]);
+ * - with n unknown (np.arange(8.0)'s), a clip or wrap that may happen gives no facts: the
+ *   slice's lengths are the run-time ones. */
 static void sym_slice(const sym *n, value *start, value *stop, int64_t step, const sym **lo,
-                      const sym **len, const sym **need)
+                      const sym **len)
 {
     *lo = *len = NULL;
-    need[0] = need[1] = NULL;
     if (step == 0)
         return;
     uint64_t st = step > 0 ? (uint64_t)step : 0 - (uint64_t)step;
@@ -64,40 +68,50 @@ static void sym_slice(const sym *n, value *start, value *stop, int64_t step, con
         *len = sym_const(l);
         return;
     }
-    const sym *s = NULL, *e = NULL;
-    const sym *upper = step > 0 ? n : sym_sub(n, sym_const(1));
-    if (step > 0) {
-        s = !start ? sym_const(0) : (sym_is_const(start->s, &k) && k < 0) ? sym_add(n, start->s) : start->s;
-        e = !stop ? n : (sym_is_const(stop->s, &k) && k < 0) ? sym_add(n, stop->s) : stop->s;
-    } else {
-        s = !start ? upper : (sym_is_const(start->s, &k) && k < 0) ? sym_add(n, start->s) : start->s;
-        e = !stop ? sym_const(-1) : (sym_is_const(stop->s, &k) && k < 0) ? sym_add(n, stop->s) : stop->s;
+    value *b[2] = {start, stop};
+    const sym *v[2] = {NULL, NULL};
+    for (int i = 0; i < 2; i++) {
+        if (!b[i])
+            continue;
+        v[i] = b[i]->s;
+        if (sym_is_const(v[i], &k)) {
+            if (k < 0)
+                v[i] = sym_add(n, v[i]);
+        } else if (!(i == 1 && step > 0 && sym_is_const(sym_sub(v[i], n), &k) && k >= -2 && k <= 0))
+            v[i] = sym_opaque("wrap", v[i], n);
+        if (!v[i])
+            return;
     }
+    const sym *lower = sym_const(step > 0 ? 0 : -1);
+    const sym *upper = step > 0 ? n : sym_sub(n, sym_const(1));
+    const sym *s = !start ? (step > 0 ? lower : upper) : v[0];
+    const sym *e = !stop ? (step > 0 ? upper : lower) : v[1];
     if (!s || !e)
         return;
-    /* bounds certainly past the end are clipped to it */
-    if (sym_is_const(sym_sub(s, upper), &k) && k > 0)
-        s = upper;
-    if (sym_is_const(sym_sub(e, upper), &k) && k > 0)
-        e = upper;
-    /* Python clips s and e to [0, n] (step > 0) or [-1, n - 1] (step < 0), which changes the
-     * length of a non-empty slice unless n >= n - s and n >= e, or n >= s + 1 and n >= n - e - 1
-     * (with n unknown, as np.arange(8.0)'s, when s >= 0, or e >= -1, is certain) */
+    /* Python clips to [lower, upper]; only a start below lower or a stop above upper (step > 0;
+     * the other way round for step < 0) changes the length of a non-empty slice: that clip is
+     * certain, proven not to happen, or an opaque max/min (unknown n: no facts). */
+    const sym *x[2] = {s, e};
+    for (int i = 0; i < 2; i++) {
+        int at_lower = (i == 0) == (step > 0);
+        const sym *edge = at_lower ? lower : upper;
+        const sym *dist = at_lower ? sym_sub(x[i], lower) : sym_sub(upper, x[i]);
+        if (sym_is_const(x[i], &k) && at_lower && k >= (step > 0 ? 0 : -1))
+            continue;
+        if (sym_is_const(dist, &k) && k >= 0)
+            continue;
+        if (sym_is_const(dist, &k) && k < 0)
+            x[i] = edge;
+        else
+            x[i] = sym_opaque(at_lower ? "max" : "min", x[i], edge);
+        if (!x[i])
+            return;
+    }
+    s = x[0];
+    e = x[1];
     const sym *d = step > 0 ? sym_sub(e, s) : sym_sub(s, e);
     if (!d)
         return;
-    const sym *req[2] = {step > 0 ? sym_sub(n, s) : sym_add(s, sym_const(1)),
-                         step > 0 ? e : sym_sub(n, sym_add(e, sym_const(1)))};
-    const sym *sure[2] = {step > 0 ? s : NULL, step > 0 ? NULL : sym_add(e, sym_const(1))};
-    for (int i = 0; i < 2 && !(sym_is_const(d, &k) && k <= 0); i++) {
-        if ((sym_is_const(req[i], &k) && k <= 0) || (sym_is_const(sym_sub(n, req[i]), &k) && k >= 0) ||
-            (sym_is_const(sure[i], &k) && k >= 0))
-            continue; /* extents are never negative */
-        if (!req[i])
-            return; /* not to be told: no compile-time facts */
-        need[i] = req[i];
-    }
-    *lo = s;
     *lo = s;
     if (st == 1) {
         *len = d;
@@ -109,62 +123,6 @@ static void sym_slice(const sym *n, value *start, value *stop, int64_t step, con
         *len = sym_opaque(arena_printf(&util_arena, "ceil/%llu", (unsigned long long)st), d,
                           sym_const((int64_t)st));
     }
-}
-
-/* The run-time check of what sym_slice assumed of the slice start:stop:step (step a constant)
- * of extent n on axis ax (need[i]: see there): the program stops where the slice is taken,
- * naming it and the extent, when NumPy would clip a non-empty slice (z[:3] of N = 2 items),
- * since the slice's extent was compiled as 3 (w[2] unchecked, w + np.ones(3) accepted). The
- * extents are global, so every rank stops. Once per slice text and need in a block. */
-static void check_unclipped(lctx *c, ast *sub, int ax, ir_expr *n, const sym *sn, value *start,
-                            value *stop, ir_expr *es, ir_expr *ee, int64_t step, const sym **need)
-{
-    if (!need[0] && !need[1])
-        return;
-    loc l = sub->l;
-    int64_t k;
-    ir_expr *s, *e, *fail = NULL;
-    if (step > 0) {
-        s = !start ? lw_I64(l, 0) : (sym_is_const(start->s, &k) && k < 0) ? lw_iadd(l, n, es) : es;
-        e = !stop ? n : (sym_is_const(stop->s, &k) && k < 0) ? lw_iadd(l, n, ee) : ee;
-    } else {
-        s = !start ? lw_iadd(l, n, lw_I64(l, -1)) : (sym_is_const(start->s, &k) && k < 0) ? lw_iadd(l, n, es) : es;
-        e = !stop ? lw_I64(l, -1) : (sym_is_const(stop->s, &k) && k < 0) ? lw_iadd(l, n, ee) : ee;
-    }
-    for (int i = 0; i < 2; i++) {
-        if (!need[i])
-            continue;
-        ir_expr *f = i == 0 ? (step > 0 ? ir_bin(l, OP_CLT, T_BOOL, s, lw_I64(l, 0), 0)
-                                        : ir_bin(l, OP_CGE, T_BOOL, s, n, 0))
-                            : (step > 0 ? ir_bin(l, OP_CGT, T_BOOL, e, n, 0)
-                                        : ir_bin(l, OP_CLT, T_BOOL, e, lw_I64(l, -1), 0));
-        fail = fail ? ir_bin(l, OP_LOR, T_BOOL, fail, f, 0) : f;
-    }
-    int64_t ks, ke;
-    int known = ir_expr_const_int(s, &ks) && ir_expr_const_int(e, &ke);
-    if (!known || (step > 0 ? ke <= ks : ks <= ke)) /* only a non-empty slice is clipped */
-        fail = ir_bin(l, OP_LAND, T_BOOL, step > 0 ? ir_bin(l, OP_CGT, T_BOOL, e, s, 0)
-                                                   : ir_bin(l, OP_CGT, T_BOOL, s, e, 0), fail, 0);
-    const char *at_least = need[0] && need[1] && !sym_equal(need[0], need[1])
-                               ? arena_printf(&util_arena, "%s and %s", sym_str(need[0]), sym_str(need[1]))
-                               : sym_str(need[0] ? need[0] : need[1]);
-    const char *msg = arena_printf(&util_arena, "the slice %s needs axis %d of extent at least %s (tylesc does not "
-                                   "clip a slice to a shorter axis as NumPy does); the extent %s%sis ",
-                                   diag_text(l), ax, at_least, sn ? sym_str(sn) : "", sn ? " " : "");
-    for (int i = c->out->len - 1; i >= 0; i--) { /* taken before in this block */
-        ir_stmt *p = VEC_AT(*c->out, i, ir_stmt *);
-        if (p->kind == S_CHECK && p->check == CK_SLICE && strcmp(p->str, msg) == 0)
-            return;
-    }
-    /* a check, not a raise: it reads scalars only, so fusion and time tiling pass over it */
-    ir_stmt *ck = ir_stmt_new(S_CHECK, l);
-    ck->check = CK_SLICE;
-    ck->na = 2;
-    ck->args = NEWN(ir_expr *, 2);
-    ck->args[0] = fail;
-    ck->args[1] = n;
-    ck->str = msg;
-    lw_emit(c, ck);
 }
 
 /* The position of the one literal list of a subscript (`a[[0, 2, 5], :]`), or -1. */
@@ -588,11 +546,9 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
                 lo = ir_call(it->l, FN_SLICE_LO, T_I64, 5, args);
                 len = ir_call(it->l, FN_SLICE_LEN, T_I64, 5, args);
             }
-            const sym *slo = NULL, *slen = NULL, *need[2] = {NULL, NULL};
-            if (kconst && flags >= 0) {
-                sym_slice(m->slen, st, sp, kstep, &slo, &slen, need);
-                check_unclipped(c, sub, k - 1, n, m->slen, st, sp, es, ee, kstep, need);
-            }
+            const sym *slo = NULL, *slen = NULL;
+            if (kconst && flags >= 0)
+                sym_slice(m->slen, st, sp, kstep, &slo, &slen);
             ir_dim nd = *m;
             nd.lo = lw_iadd(it->l, m->lo, lw_imul(it->l, m->step, lo));
             nd.step = lw_imul(it->l, m->step, ek);
