@@ -24,27 +24,45 @@ static int const_bound(value *b, int64_t *k)
     return !b || sym_is_const(b->s, k);
 }
 
+/* The default value of the parameter named key (a sym atom), for sym_eval. */
+static int param_default(void *ctx, const char *key, int64_t *out)
+{
+    lctx *c = ctx;
+    for (int i = 0; i < c->prog->params.len; i++) {
+        ir_var *v = VEC_AT(c->prog->params, i, ir_var *);
+        if (strcmp(v->pyname, key) == 0 && !ir_type_is_float(v->type) && ir_expr_const_int(v->init, out))
+            return 1;
+    }
+    return 0;
+}
+
 /* Symbolic first index and length of start:stop:step on an extent n (only used for
  * compile-time reasoning), as NumPy computes them (PySlice_AdjustIndices):
  * - n and the bounds known: exact numbers;
  * - a constant bound: a negative one counts from the end; clipping to [0, n] (step > 0) or
  *   [-1, n - 1] (step < 0) is applied when certain, dropped when proven not to happen
  *   (u[1:-1], u[2:], u[::-1]: an empty slice stays empty, its run-time length max(0, N - 2)),
- *   and kept otherwise as an opaque min or max: z[:3] of N items has length (3 min N), so
- *   w[2] is checked, w + np.ones(3) is a run-time broadcast check, as in NumPy;
+ *   and otherwise: when it happens with the parameters' values in the source (img[5:15] of
+ *   H = 12), it is kept as an opaque min or max, NumPy's length: (15 min H) - 5, so that an
+ *   index into the slice or a broadcast with it is checked when running, as in NumPy; else
+ *   (u[1:2] of N = 64: the ghost cells of a periodic domain, whose offsets the halo analysis
+ *   needs; an extent read from a file) it is assumed not to happen: need[0] (the start) or
+ *   need[1] (the stop) is set, why[i] to the assumption as the user reads it, for
+ *   check_unclipped, which stops the program when it runs with values that clip;
  * - a run-time bound (b0 = N // 2, a parameter, -(w // 2)) is an opaque (b0 wrap n): Python
  *   counts a negative one from the end; except a stop n - 2 .. n of a step > 0, since a negative
  *   one leaves the slice empty either way (u[1:N-1]);
- * - with n unknown (np.arange(8.0)'s), a clip or wrap that may happen gives no facts: the
+ * - with n unknown (np.arange(8.0)'s), a wrap or a clip at a negative bound gives no facts: the
  *   slice's lengths are the run-time ones. */
-static void sym_slice(const sym *n, value *start, value *stop, int64_t step, const sym **lo,
-                      const sym **len)
+static void sym_slice(lctx *c, const sym *n, value *start, value *stop, int64_t step, const sym **lo,
+                      const sym **len, const sym **need, const char **why)
 {
     *lo = *len = NULL;
+    need[0] = need[1] = NULL;
     if (step == 0)
         return;
     uint64_t st = step > 0 ? (uint64_t)step : 0 - (uint64_t)step;
-    int64_t nc, ks = 0, ke = 0, k;
+    int64_t nc, ks = 0, ke = 0, k, kb;
     if (sym_is_const(n, &nc) && nc >= 0 && const_bound(start, &ks) && const_bound(stop, &ke)) {
         /* PySlice_AdjustIndices */
         int64_t lower = step > 0 ? 0 : -1, upper = step > 0 ? nc : nc - 1;
@@ -92,6 +110,7 @@ static void sym_slice(const sym *n, value *start, value *stop, int64_t step, con
      * the other way round for step < 0) changes the length of a non-empty slice: that clip is
      * certain, proven not to happen, or an opaque max/min (unknown n: no facts). */
     const sym *x[2] = {s, e};
+    const sym *d0 = step > 0 ? sym_sub(e, s) : sym_sub(s, e);
     for (int i = 0; i < 2; i++) {
         int at_lower = (i == 0) == (step > 0);
         const sym *edge = at_lower ? lower : upper;
@@ -102,7 +121,12 @@ static void sym_slice(const sym *n, value *start, value *stop, int64_t step, con
             continue;
         if (sym_is_const(dist, &k) && k < 0)
             x[i] = edge;
-        else
+        else if (b[i] && sym_is_const(b[i]->s, &kb) && !(sym_eval(dist, param_default, c, &k) && k < 0)) {
+            need[i] = d0 ? d0 : sym_const(0); /* the length assumed (0: not known; non-NULL) */
+            /* the least extent: a negative bound's -kb, else kb (+1 for a start) */
+            int64_t least = kb < 0 ? -kb - (step < 0) : kb + (step < 0);
+            why[i] = arena_printf(&util_arena, "%s >= %lld", n ? sym_str(n) : "an extent", (long long)least);
+        } else
             x[i] = sym_opaque(at_lower ? "max" : "min", x[i], edge);
         if (!x[i])
             return;
@@ -123,6 +147,61 @@ static void sym_slice(const sym *n, value *start, value *stop, int64_t step, con
         *len = sym_opaque(arena_printf(&util_arena, "ceil/%llu", (unsigned long long)st), d,
                           sym_const((int64_t)st));
     }
+}
+
+/* The run-time check of what sym_slice assumed of the slice start:stop:step (step a constant)
+ * of extent n on axis ax (need: the length assumed, why: see sym_slice): the program stops where the slice is taken,
+ * naming it and the extent, when NumPy would clip it (u[1:2] of N = 1) and it is not empty
+ * either way. The extents are global, so every rank stops. Once per slice text and
+ * assumption in a block; a check, not a raise: it reads scalars only, so fusion and time tiling
+ * pass over it. */
+static void check_unclipped(lctx *c, ast *sub, int ax, ir_expr *n, value *start, value *stop,
+                            ir_expr *es, ir_expr *ee, int64_t step, const sym **need, const char **why)
+{
+    if (!need[0] && !need[1])
+        return;
+    loc l = sub->l;
+    int64_t k, ks, ke;
+    ir_expr *s, *e, *fail = NULL;
+    if (step > 0) {
+        s = !start ? lw_I64(l, 0) : (sym_is_const(start->s, &k) && k < 0) ? lw_iadd(l, n, es) : es;
+        e = !stop ? n : (sym_is_const(stop->s, &k) && k < 0) ? lw_iadd(l, n, ee) : ee;
+    } else {
+        s = !start ? lw_iadd(l, n, lw_I64(l, -1)) : (sym_is_const(start->s, &k) && k < 0) ? lw_iadd(l, n, es) : es;
+        e = !stop ? lw_I64(l, -1) : (sym_is_const(stop->s, &k) && k < 0) ? lw_iadd(l, n, ee) : ee;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (!need[i])
+            continue;
+        ir_expr *f = i == 0 ? (step > 0 ? ir_bin(l, OP_CLT, T_BOOL, s, lw_I64(l, 0), 0)
+                                        : ir_bin(l, OP_CGE, T_BOOL, s, n, 0))
+                            : (step > 0 ? ir_bin(l, OP_CGT, T_BOOL, e, n, 0)
+                                        : ir_bin(l, OP_CLT, T_BOOL, e, lw_I64(l, -1), 0));
+        fail = fail ? ir_bin(l, OP_LOR, T_BOOL, fail, f, 0) : f;
+    }
+    const sym *d = need[0] ? need[0] : need[1];
+    if (!(sym_is_const(d, &k) && k > 0) &&
+        !(ir_expr_const_int(s, &ks) && ir_expr_const_int(e, &ke) && (step > 0 ? ke > ks : ks > ke)))
+        fail = ir_bin(l, OP_LAND, T_BOOL, step > 0 ? ir_bin(l, OP_CGT, T_BOOL, e, s, 0)
+                                                   : ir_bin(l, OP_CGT, T_BOOL, s, e, 0), fail, 0);
+    const char *cond = need[0] && need[1] ? arena_printf(&util_arena, "%s and %s", why[0], why[1])
+                                          : why[need[0] ? 0 : 1];
+    const char *msg = arena_printf(&util_arena, "the slice %s is compiled for %s on axis %d, as with the "
+                                   "parameters' values in the source (NumPy clips it to a shorter axis: not "
+                                   "supported); the extent is ", diag_text(l), cond, ax);
+    for (int i = c->out->len - 1; i >= 0; i--) { /* taken before in this block */
+        ir_stmt *p = VEC_AT(*c->out, i, ir_stmt *);
+        if (p->kind == S_CHECK && p->check == CK_SLICE && strcmp(p->str, msg) == 0)
+            return;
+    }
+    ir_stmt *ck = ir_stmt_new(S_CHECK, l);
+    ck->check = CK_SLICE;
+    ck->na = 2;
+    ck->args = NEWN(ir_expr *, 2);
+    ck->args[0] = fail;
+    ck->args[1] = n;
+    ck->str = msg;
+    lw_emit(c, ck);
 }
 
 /* The position of the one literal list of a subscript (`a[[0, 2, 5], :]`), or -1. */
@@ -546,9 +625,12 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
                 lo = ir_call(it->l, FN_SLICE_LO, T_I64, 5, args);
                 len = ir_call(it->l, FN_SLICE_LEN, T_I64, 5, args);
             }
-            const sym *slo = NULL, *slen = NULL;
-            if (kconst && flags >= 0)
-                sym_slice(m->slen, st, sp, kstep, &slo, &slen);
+            const sym *slo = NULL, *slen = NULL, *need[2] = {NULL, NULL};
+            const char *why[2] = {NULL, NULL};
+            if (kconst && flags >= 0) {
+                sym_slice(c, m->slen, st, sp, kstep, &slo, &slen, need, why);
+                check_unclipped(c, sub, k - 1, n, st, sp, es, ee, kstep, need, why);
+            }
             ir_dim nd = *m;
             nd.lo = lw_iadd(it->l, m->lo, lw_imul(it->l, m->step, lo));
             nd.step = lw_imul(it->l, m->step, ek);
