@@ -49,16 +49,18 @@ static int param_default(void *ctx, const char *key, int64_t *out)
  *   needs; an extent read from a file) it is assumed not to happen: need[0] (the start) or
  *   need[1] (the stop) is set, why[i] to the assumption as the user reads it, for
  *   check_unclipped, which stops the program when it runs with values that clip;
- * - a run-time bound (b0 = N // 2, a parameter, -(w // 2)) is an opaque (b0 wrap n): Python
- *   counts a negative one from the end; except a stop n - 2 .. n of a step > 0, since a negative
- *   one leaves the slice empty either way (u[1:N-1]);
+ * - a run-time bound (b0 = N // 2, a parameter, -(w // 2)): Python counts a negative one from
+ *   the end. One that is not negative with the source's values is assumed not negative, which
+ *   sign[0] (the start) or sign[1] (the stop) asks check_unclipped to check; another (negative
+ *   then, or a loop's variable) is an opaque (b0 wrap n); a stop n - 2 .. n of a step > 0 is
+ *   neither, since a negative one leaves the slice empty either way (u[1:N-1]);
  * - with n unknown (np.arange(8.0)'s), a wrap or a clip at a negative bound gives no facts: the
  *   slice's lengths are the run-time ones. */
 static void sym_slice(lctx *c, const sym *n, value *start, value *stop, int64_t step, const sym **lo,
-                      const sym **len, const sym **need, const char **why)
+                      const sym **len, const sym **need, const char **why, const sym **sign)
 {
     *lo = *len = NULL;
-    need[0] = need[1] = NULL;
+    need[0] = need[1] = sign[0] = sign[1] = NULL;
     if (step == 0)
         return;
     uint64_t st = step > 0 ? (uint64_t)step : 0 - (uint64_t)step;
@@ -95,17 +97,25 @@ static void sym_slice(lctx *c, const sym *n, value *start, value *stop, int64_t 
         if (sym_is_const(v[i], &k)) {
             if (k < 0)
                 v[i] = sym_add(n, v[i]);
-        } else if (!(i == 1 && step > 0 && sym_is_const(sym_sub(v[i], n), &k) && k >= -2 && k <= 0))
+        } else if (i == 1 && step > 0 && sym_is_const(sym_sub(v[i], n), &k) && k >= -2 && k <= 0)
+            ; /* u[1:N-1] of an axis of N: a negative stop leaves the slice empty either way */
+        else if (sym_eval(v[i], param_default, c, &k) && k >= 0) {
+            sign[i] = v[i]; /* not negative with the source's values: assumed, checked */
+        } else
             v[i] = sym_opaque("wrap", v[i], n);
-        if (!v[i])
+        if (!v[i]) {
+            sign[0] = sign[1] = NULL;
             return;
+        }
     }
     const sym *lower = sym_const(step > 0 ? 0 : -1);
     const sym *upper = step > 0 ? n : sym_sub(n, sym_const(1));
     const sym *s = !start ? (step > 0 ? lower : upper) : v[0];
     const sym *e = !stop ? (step > 0 ? upper : lower) : v[1];
-    if (!s || !e)
+    if (!s || !e) {
+        sign[0] = sign[1] = NULL;
         return;
+    }
     /* Python clips to [lower, upper]; only a start below lower or a stop above upper (step > 0;
      * the other way round for step < 0) changes the length of a non-empty slice: that clip is
      * certain, proven not to happen, or an opaque max/min (unknown n: no facts). */
@@ -115,27 +125,33 @@ static void sym_slice(lctx *c, const sym *n, value *start, value *stop, int64_t 
         int at_lower = (i == 0) == (step > 0);
         const sym *edge = at_lower ? lower : upper;
         const sym *dist = at_lower ? sym_sub(x[i], lower) : sym_sub(upper, x[i]);
-        if (sym_is_const(x[i], &k) && at_lower && k >= (step > 0 ? 0 : -1))
+        if ((sym_is_const(x[i], &k) && at_lower && k >= (step > 0 ? 0 : -1)) || (sign[i] && at_lower))
             continue;
         if (sym_is_const(dist, &k) && k >= 0)
             continue;
         if (sym_is_const(dist, &k) && k < 0)
             x[i] = edge;
-        else if (b[i] && sym_is_const(b[i]->s, &kb) && !(sym_eval(dist, param_default, c, &k) && k < 0)) {
+        else if (b[i] && (sym_is_const(b[i]->s, &kb) || sign[i]) && !(sym_eval(dist, param_default, c, &k) && k < 0)) {
             need[i] = d0 ? d0 : sym_const(0); /* the length assumed (0: not known; non-NULL) */
             /* the least extent: a negative bound's -kb, else kb (+1 for a start) */
             int64_t least = kb < 0 ? -kb - (step < 0) : kb + (step < 0);
-            why[i] = arena_printf(&util_arena, "%s >= %lld", n ? sym_str(n) : "an extent", (long long)least);
+            const char *ext = n ? sym_str(n) : "an extent";
+            why[i] = sign[i] ? arena_printf(&util_arena, "%s %s %s", ext, step > 0 ? ">=" : ">", sym_str(x[i]))
+                             : arena_printf(&util_arena, "%s >= %lld", ext, (long long)least);
         } else
             x[i] = sym_opaque(at_lower ? "max" : "min", x[i], edge);
-        if (!x[i])
+        if (!x[i]) {
+            sign[0] = sign[1] = need[0] = need[1] = NULL;
             return;
+        }
     }
     s = x[0];
     e = x[1];
     const sym *d = step > 0 ? sym_sub(e, s) : sym_sub(s, e);
-    if (!d)
+    if (!d) {
+        sign[0] = sign[1] = need[0] = need[1] = NULL;
         return;
+    }
     *lo = s;
     if (st == 1) {
         *len = d;
@@ -149,16 +165,35 @@ static void sym_slice(lctx *c, const sym *n, value *start, value *stop, int64_t 
     }
 }
 
+/* if (fail) stop with msg and the value of x, once per message in a block: a check, not a
+ * raise: it reads scalars only, so fusion and time tiling pass over it. */
+static void emit_slice_check(lctx *c, loc l, ir_expr *fail, ir_expr *x, const char *msg)
+{
+    for (int i = c->out->len - 1; i >= 0; i--) { /* taken before in this block */
+        ir_stmt *p = VEC_AT(*c->out, i, ir_stmt *);
+        if (p->kind == S_CHECK && p->check == CK_SLICE && strcmp(p->str, msg) == 0)
+            return;
+    }
+    ir_stmt *ck = ir_stmt_new(S_CHECK, l);
+    ck->check = CK_SLICE;
+    ck->na = 2;
+    ck->args = NEWN(ir_expr *, 2);
+    ck->args[0] = fail;
+    ck->args[1] = x;
+    ck->str = msg;
+    lw_emit(c, ck);
+}
+
 /* The run-time check of what sym_slice assumed of the slice start:stop:step (step a constant)
  * of extent n on axis ax (need: the length assumed, why: see sym_slice): the program stops where the slice is taken,
  * naming it and the extent, when NumPy would clip it (u[1:2] of N = 1) and it is not empty
- * either way. The extents are global, so every rank stops. Once per slice text and
- * assumption in a block; a check, not a raise: it reads scalars only, so fusion and time tiling
- * pass over it. */
-static void check_unclipped(lctx *c, ast *sub, int ax, ir_expr *n, value *start, value *stop,
-                            ir_expr *es, ir_expr *ee, int64_t step, const sym **need, const char **why)
+ * either way, or a run-time bound (sign[i]) is negative. The extents and bounds are the same on
+ * every rank, so every rank stops. */
+static void check_unclipped(lctx *c, ast *sub, int ax, ir_expr *n, ir_expr *len, value *start, value *stop,
+                            ir_expr *es, ir_expr *ee, int64_t step, const sym **need, const char **why,
+                            const sym **sign)
 {
-    if (!need[0] && !need[1])
+    if (!need[0] && !need[1] && !sign[0] && !sign[1])
         return;
     loc l = sub->l;
     int64_t k, ks, ke;
@@ -170,6 +205,22 @@ static void check_unclipped(lctx *c, ast *sub, int ax, ir_expr *n, value *start,
         s = !start ? lw_iadd(l, n, lw_I64(l, -1)) : (sym_is_const(start->s, &k) && k < 0) ? lw_iadd(l, n, es) : es;
         e = !stop ? lw_I64(l, -1) : (sym_is_const(stop->s, &k) && k < 0) ? lw_iadd(l, n, ee) : ee;
     }
+    for (int i = 0; i < 2; i++) { /* a run-time bound assumed not negative */
+        if (!sign[i])
+            continue;
+        ir_expr *bound = i == 0 ? es : ee;
+        /* not empty in NumPy or in what the compiler assumed */
+        ir_expr *used = ir_bin(l, OP_LOR, T_BOOL, ir_bin(l, OP_CGT, T_BOOL, len, lw_I64(l, 0), 0),
+                               ir_bin(l, OP_CGT, T_BOOL, step > 0 ? e : s, step > 0 ? s : e, 0), 0);
+        ir_expr *fail = ir_bin(l, OP_LAND, T_BOOL, ir_bin(l, OP_CLT, T_BOOL, bound, lw_I64(l, 0), 0), used, 0);
+        const char *msg = arena_printf(&util_arena, "the slice %s is compiled for a %s %s >= 0 on axis %d, as "
+                                       "with the parameters' values in the source (a negative one, which NumPy "
+                                       "counts from the end, is not supported); it is ",
+                                       diag_text(l), i == 0 ? "start" : "stop", sym_str(sign[i]), ax);
+        emit_slice_check(c, l, fail, bound, msg);
+    }
+    if (!need[0] && !need[1])
+        return;
     for (int i = 0; i < 2; i++) {
         if (!need[i])
             continue;
@@ -189,19 +240,7 @@ static void check_unclipped(lctx *c, ast *sub, int ax, ir_expr *n, value *start,
     const char *msg = arena_printf(&util_arena, "the slice %s is compiled for %s on axis %d, as with the "
                                    "parameters' values in the source (NumPy clips it to a shorter axis: not "
                                    "supported); the extent is ", diag_text(l), cond, ax);
-    for (int i = c->out->len - 1; i >= 0; i--) { /* taken before in this block */
-        ir_stmt *p = VEC_AT(*c->out, i, ir_stmt *);
-        if (p->kind == S_CHECK && p->check == CK_SLICE && strcmp(p->str, msg) == 0)
-            return;
-    }
-    ir_stmt *ck = ir_stmt_new(S_CHECK, l);
-    ck->check = CK_SLICE;
-    ck->na = 2;
-    ck->args = NEWN(ir_expr *, 2);
-    ck->args[0] = fail;
-    ck->args[1] = n;
-    ck->str = msg;
-    lw_emit(c, ck);
+    emit_slice_check(c, l, fail, n, msg);
 }
 
 /* The position of the one literal list of a subscript (`a[[0, 2, 5], :]`), or -1. */
@@ -627,9 +666,10 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
             }
             const sym *slo = NULL, *slen = NULL, *need[2] = {NULL, NULL};
             const char *why[2] = {NULL, NULL};
+            const sym *sign[2] = {NULL, NULL};
             if (kconst && flags >= 0) {
-                sym_slice(c, m->slen, st, sp, kstep, &slo, &slen, need, why);
-                check_unclipped(c, sub, k - 1, n, st, sp, es, ee, kstep, need, why);
+                sym_slice(c, m->slen, st, sp, kstep, &slo, &slen, need, why, sign);
+                check_unclipped(c, sub, k - 1, n, len, st, sp, es, ee, kstep, need, why, sign);
             }
             ir_dim nd = *m;
             nd.lo = lw_iadd(it->l, m->lo, lw_imul(it->l, m->step, lo));
