@@ -64,7 +64,7 @@ static void sym_slice(lctx *c, const sym *n, value *start, value *stop, int64_t 
     if (step == 0)
         return;
     uint64_t st = step > 0 ? (uint64_t)step : 0 - (uint64_t)step;
-    int64_t nc, ks = 0, ke = 0, k, kb;
+    int64_t nc, ks = 0, ke = 0, k, kb = 0;
     if (sym_is_const(n, &nc) && nc >= 0 && const_bound(start, &ks) && const_bound(stop, &ke)) {
         /* PySlice_AdjustIndices */
         int64_t lower = step > 0 ? 0 : -1, upper = step > 0 ? nc : nc - 1;
@@ -131,7 +131,7 @@ static void sym_slice(lctx *c, const sym *n, value *start, value *stop, int64_t 
             continue;
         if (sym_is_const(dist, &k) && k < 0)
             x[i] = edge;
-        else if (b[i] && (sym_is_const(b[i]->s, &kb) || sign[i]) && !(sym_eval(dist, param_default, c, &k) && k < 0)) {
+        else if (n && b[i] && (sym_is_const(b[i]->s, &kb) || sign[i]) && !(sym_eval(dist, param_default, c, &k) && k < 0)) {
             need[i] = d0 ? d0 : sym_const(0); /* the length assumed (0: not known; non-NULL) */
             /* the least extent: a negative bound's -kb, else kb (+1 for a start) */
             int64_t least = kb < 0 ? -kb - (step < 0) : kb + (step < 0);
