@@ -54,8 +54,8 @@ static int param_default(void *ctx, const char *key, int64_t *out)
  *   sign[0] (the start) or sign[1] (the stop) asks check_unclipped to check; another (negative
  *   then, or a loop's variable) is an opaque (b0 wrap n); a stop n - 2 .. n of a step > 0 is
  *   neither, since a negative one leaves the slice empty either way (u[1:N-1]);
- * - with n unknown (np.arange(8.0)'s), a wrap or a clip at a negative bound gives no facts: the
- *   slice's lengths are the run-time ones. */
+ * - with n unknown (np.arange(8.0)'s), a clip or wrap that may happen gives no facts: the
+ *   slice's lengths are the run-time ones, NumPy's. */
 static void sym_slice(lctx *c, const sym *n, value *start, value *stop, int64_t step, const sym **lo,
                       const sym **len, const sym **need, const char **why, const sym **sign)
 {
