@@ -569,6 +569,16 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
     case S_CHECK:
         emit_hline(c, ind, s->l);
         emit_put(c, ind, "{\n");
+        if (s->check == CK_SLICE) { /* extents and scalars are the same on every rank */
+            strbuf m = {0};
+            emit_c_string(&m, s->str);
+            emit_put(c, ind + 1, "if (%s)\n", COND(s->args[0]));
+            emit_put(c, ind + 2, "tyl_rt_error_all(%s, \"%%s%%lld\", %s, (long long)%s);\n", emit_W(s->l), m.s,
+                     emit_S(s->args[1]));
+            emit_put(c, ind, "}\n");
+            sb_free(&m);
+            return;
+        }
         if (s->check == CK_ALLOC) {
             shape_decl(c, ind + 1, "tyl_a", s->na, s->args);
             emit_put(c, ind + 1, "tyl_check_alloc(%s, %s, %d, tyl_a);\n", emit_W(s->l), emit_tyname(s->e->type), s->na);

@@ -24,18 +24,47 @@ static int const_bound(value *b, int64_t *k)
     return !b || sym_is_const(b->s, k);
 }
 
+/* The default value of the parameter named key (a sym atom), for sym_eval. */
+static int param_default(void *ctx, const char *key, int64_t *out)
+{
+    lctx *c = ctx;
+    for (int i = 0; i < c->prog->params.len; i++) {
+        ir_var *v = VEC_AT(c->prog->params, i, ir_var *);
+        if (strcmp(v->pyname, key) == 0 && !ir_type_is_float(v->type) && ir_expr_const_int(v->init, out))
+            return 1;
+    }
+    return 0;
+}
+
 /* Symbolic first index and length of start:stop:step on an extent n (only used for
- * compile-time reasoning). With n and the bounds known, they are exact (Python's clipping).
- * Otherwise clipping that is certain (a stop at n+10) is applied, and clipping that depends on
- * the parameters' values (u[1:-1] when N < 2) is assumed not to happen. */
-static void sym_slice(const sym *n, value *start, value *stop, int64_t step, const sym **lo,
-                      const sym **len)
+ * compile-time reasoning), as NumPy computes them (PySlice_AdjustIndices):
+ * - n and the bounds known: exact numbers;
+ * - a constant bound: a negative one counts from the end; clipping to [0, n] (step > 0) or
+ *   [-1, n - 1] (step < 0) is applied when certain, dropped when proven not to happen
+ *   (u[1:-1], u[2:], u[::-1]: an empty slice stays empty, its run-time length max(0, N - 2)),
+ *   and otherwise: when it happens with the parameters' values in the source (img[5:15] of
+ *   H = 12), it is kept as an opaque min or max, NumPy's length: (15 min H) - 5, so that an
+ *   index into the slice or a broadcast with it is checked when running, as in NumPy; else
+ *   (u[1:2] of N = 64: the ghost cells of a periodic domain, whose offsets the halo analysis
+ *   needs; an extent read from a file) it is assumed not to happen: need[0] (the start) or
+ *   need[1] (the stop) is set, why[i] to the assumption as the user reads it, for
+ *   check_unclipped, which stops the program when it runs with values that clip;
+ * - a run-time bound (b0 = N // 2, a parameter, -(w // 2)): Python counts a negative one from
+ *   the end. One that is not negative with the source's values is assumed not negative, which
+ *   sign[0] (the start) or sign[1] (the stop) asks check_unclipped to check; another (negative
+ *   then, or a loop's variable) is an opaque (b0 wrap n); a stop n - 2 .. n of a step > 0 is
+ *   neither, since a negative one leaves the slice empty either way (u[1:N-1]);
+ * - with n unknown (np.arange(8.0)'s), a clip or wrap that may happen gives no facts: the
+ *   slice's lengths are the run-time ones, NumPy's. */
+static void sym_slice(lctx *c, const sym *n, value *start, value *stop, int64_t step, const sym **lo,
+                      const sym **len, const sym **need, const char **why, const sym **sign)
 {
     *lo = *len = NULL;
+    need[0] = need[1] = sign[0] = sign[1] = NULL;
     if (step == 0)
         return;
     uint64_t st = step > 0 ? (uint64_t)step : 0 - (uint64_t)step;
-    int64_t nc, ks = 0, ke = 0, k;
+    int64_t nc, ks = 0, ke = 0, k, kb = 0;
     if (sym_is_const(n, &nc) && nc >= 0 && const_bound(start, &ks) && const_bound(stop, &ke)) {
         /* PySlice_AdjustIndices */
         int64_t lower = step > 0 ? 0 : -1, upper = step > 0 ? nc : nc - 1;
@@ -59,26 +88,71 @@ static void sym_slice(const sym *n, value *start, value *stop, int64_t step, con
         *len = sym_const(l);
         return;
     }
-    const sym *s = NULL, *e = NULL;
-    const sym *upper = step > 0 ? n : sym_sub(n, sym_const(1));
-    if (step > 0) {
-        s = !start ? sym_const(0) : (sym_is_const(start->s, &k) && k < 0) ? sym_add(n, start->s) : start->s;
-        e = !stop ? n : (sym_is_const(stop->s, &k) && k < 0) ? sym_add(n, stop->s) : stop->s;
-    } else {
-        s = !start ? upper : (sym_is_const(start->s, &k) && k < 0) ? sym_add(n, start->s) : start->s;
-        e = !stop ? sym_const(-1) : (sym_is_const(stop->s, &k) && k < 0) ? sym_add(n, stop->s) : stop->s;
+    value *b[2] = {start, stop};
+    const sym *v[2] = {NULL, NULL};
+    for (int i = 0; i < 2; i++) {
+        if (!b[i])
+            continue;
+        v[i] = b[i]->s;
+        if (sym_is_const(v[i], &k)) {
+            if (k < 0)
+                v[i] = sym_add(n, v[i]);
+        } else if (i == 1 && step > 0 && sym_is_const(sym_sub(v[i], n), &k) && k >= -2 && k <= 0)
+            ; /* u[1:N-1] of an axis of N: a negative stop leaves the slice empty either way */
+        else if (sym_eval(v[i], param_default, c, &k) && k >= 0) {
+            sign[i] = v[i]; /* not negative with the source's values: assumed, checked */
+        } else
+            v[i] = sym_opaque("wrap", v[i], n);
+        if (!v[i]) {
+            sign[0] = sign[1] = NULL;
+            return;
+        }
     }
-    if (!s || !e)
+    const sym *lower = sym_const(step > 0 ? 0 : -1);
+    const sym *upper = step > 0 ? n : sym_sub(n, sym_const(1));
+    const sym *s = !start ? (step > 0 ? lower : upper) : v[0];
+    const sym *e = !stop ? (step > 0 ? upper : lower) : v[1];
+    if (!s || !e) {
+        sign[0] = sign[1] = NULL;
         return;
-    /* bounds certainly past the end are clipped to it */
-    if (sym_is_const(sym_sub(s, upper), &k) && k > 0)
-        s = upper;
-    if (sym_is_const(sym_sub(e, upper), &k) && k > 0)
-        e = upper;
-    *lo = s;
+    }
+    /* Python clips to [lower, upper]; only a start below lower or a stop above upper (step > 0;
+     * the other way round for step < 0) changes the length of a non-empty slice: that clip is
+     * certain, proven not to happen, or an opaque max/min (unknown n: no facts). */
+    const sym *x[2] = {s, e};
+    const sym *d0 = step > 0 ? sym_sub(e, s) : sym_sub(s, e);
+    for (int i = 0; i < 2; i++) {
+        int at_lower = (i == 0) == (step > 0);
+        const sym *edge = at_lower ? lower : upper;
+        const sym *dist = at_lower ? sym_sub(x[i], lower) : sym_sub(upper, x[i]);
+        if ((sym_is_const(x[i], &k) && at_lower && k >= (step > 0 ? 0 : -1)) || (sign[i] && at_lower))
+            continue;
+        if (sym_is_const(dist, &k) && k >= 0)
+            continue;
+        if (sym_is_const(dist, &k) && k < 0)
+            x[i] = edge;
+        else if (n && b[i] && (sym_is_const(b[i]->s, &kb) || sign[i]) && !(sym_eval(dist, param_default, c, &k) && k < 0)) {
+            need[i] = d0 ? d0 : sym_const(0); /* the length assumed (0: not known; non-NULL) */
+            /* the least extent: a negative bound's -kb, else kb (+1 for a start) */
+            int64_t least = kb < 0 ? -kb - (step < 0) : kb + (step < 0);
+            const char *ext = n ? sym_str(n) : "an extent";
+            why[i] = sign[i] ? arena_printf(&util_arena, "%s %s %s", ext, step > 0 ? ">=" : ">", sym_str(x[i]))
+                             : arena_printf(&util_arena, "%s >= %lld", ext, (long long)least);
+        } else
+            x[i] = sym_opaque(at_lower ? "max" : "min", x[i], edge);
+        if (!x[i]) {
+            sign[0] = sign[1] = need[0] = need[1] = NULL;
+            return;
+        }
+    }
+    s = x[0];
+    e = x[1];
     const sym *d = step > 0 ? sym_sub(e, s) : sym_sub(s, e);
-    if (!d)
+    if (!d) {
+        sign[0] = sign[1] = need[0] = need[1] = NULL;
         return;
+    }
+    *lo = s;
     if (st == 1) {
         *len = d;
         if (sym_is_const(d, &k) && k < 0)
@@ -89,6 +163,84 @@ static void sym_slice(const sym *n, value *start, value *stop, int64_t step, con
         *len = sym_opaque(arena_printf(&util_arena, "ceil/%llu", (unsigned long long)st), d,
                           sym_const((int64_t)st));
     }
+}
+
+/* if (fail) stop with msg and the value of x, once per message in a block: a check, not a
+ * raise: it reads scalars only, so fusion and time tiling pass over it. */
+static void emit_slice_check(lctx *c, loc l, ir_expr *fail, ir_expr *x, const char *msg)
+{
+    for (int i = c->out->len - 1; i >= 0; i--) { /* taken before in this block */
+        ir_stmt *p = VEC_AT(*c->out, i, ir_stmt *);
+        if (p->kind == S_CHECK && p->check == CK_SLICE && strcmp(p->str, msg) == 0)
+            return;
+    }
+    ir_stmt *ck = ir_stmt_new(S_CHECK, l);
+    ck->check = CK_SLICE;
+    ck->na = 2;
+    ck->args = NEWN(ir_expr *, 2);
+    ck->args[0] = fail;
+    ck->args[1] = x;
+    ck->str = msg;
+    lw_emit(c, ck);
+}
+
+/* The run-time check of what sym_slice assumed of the slice start:stop:step (step a constant)
+ * of extent n on axis ax (need: the length assumed, why: see sym_slice): the program stops where the slice is taken,
+ * naming it and the extent, when NumPy would clip it (u[1:2] of N = 1) and it is not empty
+ * either way, or a run-time bound (sign[i]) is negative. The extents and bounds are the same on
+ * every rank, so every rank stops. */
+static void check_unclipped(lctx *c, ast *sub, int ax, ir_expr *n, ir_expr *len, value *start, value *stop,
+                            ir_expr *es, ir_expr *ee, int64_t step, const sym **need, const char **why,
+                            const sym **sign)
+{
+    if (!need[0] && !need[1] && !sign[0] && !sign[1])
+        return;
+    loc l = sub->l;
+    int64_t k, ks, ke;
+    ir_expr *s, *e, *fail = NULL;
+    if (step > 0) {
+        s = !start ? lw_I64(l, 0) : (sym_is_const(start->s, &k) && k < 0) ? lw_iadd(l, n, es) : es;
+        e = !stop ? n : (sym_is_const(stop->s, &k) && k < 0) ? lw_iadd(l, n, ee) : ee;
+    } else {
+        s = !start ? lw_iadd(l, n, lw_I64(l, -1)) : (sym_is_const(start->s, &k) && k < 0) ? lw_iadd(l, n, es) : es;
+        e = !stop ? lw_I64(l, -1) : (sym_is_const(stop->s, &k) && k < 0) ? lw_iadd(l, n, ee) : ee;
+    }
+    for (int i = 0; i < 2; i++) { /* a run-time bound assumed not negative */
+        if (!sign[i])
+            continue;
+        ir_expr *bound = i == 0 ? es : ee;
+        /* not empty in NumPy or in what the compiler assumed */
+        ir_expr *used = ir_bin(l, OP_LOR, T_BOOL, ir_bin(l, OP_CGT, T_BOOL, len, lw_I64(l, 0), 0),
+                               ir_bin(l, OP_CGT, T_BOOL, step > 0 ? e : s, step > 0 ? s : e, 0), 0);
+        ir_expr *fail = ir_bin(l, OP_LAND, T_BOOL, ir_bin(l, OP_CLT, T_BOOL, bound, lw_I64(l, 0), 0), used, 0);
+        const char *msg = arena_printf(&util_arena, "the slice %s is compiled for a %s %s >= 0 on axis %d, as "
+                                       "with the parameters' values in the source (a negative one, which NumPy "
+                                       "counts from the end, is not supported); it is ",
+                                       diag_text(l), i == 0 ? "start" : "stop", sym_str(sign[i]), ax);
+        emit_slice_check(c, l, fail, bound, msg);
+    }
+    if (!need[0] && !need[1])
+        return;
+    for (int i = 0; i < 2; i++) {
+        if (!need[i])
+            continue;
+        ir_expr *f = i == 0 ? (step > 0 ? ir_bin(l, OP_CLT, T_BOOL, s, lw_I64(l, 0), 0)
+                                        : ir_bin(l, OP_CGE, T_BOOL, s, n, 0))
+                            : (step > 0 ? ir_bin(l, OP_CGT, T_BOOL, e, n, 0)
+                                        : ir_bin(l, OP_CLT, T_BOOL, e, lw_I64(l, -1), 0));
+        fail = fail ? ir_bin(l, OP_LOR, T_BOOL, fail, f, 0) : f;
+    }
+    const sym *d = need[0] ? need[0] : need[1];
+    if (!(sym_is_const(d, &k) && k > 0) &&
+        !(ir_expr_const_int(s, &ks) && ir_expr_const_int(e, &ke) && (step > 0 ? ke > ks : ks > ke)))
+        fail = ir_bin(l, OP_LAND, T_BOOL, step > 0 ? ir_bin(l, OP_CGT, T_BOOL, e, s, 0)
+                                                   : ir_bin(l, OP_CGT, T_BOOL, s, e, 0), fail, 0);
+    const char *cond = need[0] && need[1] ? arena_printf(&util_arena, "%s and %s", why[0], why[1])
+                                          : why[need[0] ? 0 : 1];
+    const char *msg = arena_printf(&util_arena, "the slice %s is compiled for %s on axis %d, as with the "
+                                   "parameters' values in the source (NumPy clips it to a shorter axis: not "
+                                   "supported); the extent is ", diag_text(l), cond, ax);
+    emit_slice_check(c, l, fail, n, msg);
 }
 
 /* The position of the one literal list of a subscript (`a[[0, 2, 5], :]`), or -1. */
@@ -512,9 +664,13 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
                 lo = ir_call(it->l, FN_SLICE_LO, T_I64, 5, args);
                 len = ir_call(it->l, FN_SLICE_LEN, T_I64, 5, args);
             }
-            const sym *slo = NULL, *slen = NULL;
-            if (kconst && flags >= 0)
-                sym_slice(m->slen, st, sp, kstep, &slo, &slen);
+            const sym *slo = NULL, *slen = NULL, *need[2] = {NULL, NULL};
+            const char *why[2] = {NULL, NULL};
+            const sym *sign[2] = {NULL, NULL};
+            if (kconst && flags >= 0) {
+                sym_slice(c, m->slen, st, sp, kstep, &slo, &slen, need, why, sign);
+                check_unclipped(c, sub, k - 1, n, len, st, sp, es, ee, kstep, need, why, sign);
+            }
             ir_dim nd = *m;
             nd.lo = lw_iadd(it->l, m->lo, lw_imul(it->l, m->step, lo));
             nd.step = lw_imul(it->l, m->step, ek);

@@ -953,7 +953,8 @@ static value *m_tolist(lctx *c, loc l, const char *f, value **v, args *a)
     if (x->kind == V_ARRAY && x->rank >= 1) {
         known = 1;
         for (int d = 0; known && d < x->rank; d++)
-            known = x->sh[d] && sym_is_const(x->sh[d], &k) && k >= 0 && k <= 256 && (size *= k) <= 256; /* no
+            known = x->sh[d] && (sym_is_const(x->sh[d], &k) || sym_min_const(x->sh[d], &k)) && k >= 0 &&
+                    k <= 256 && (size *= k) <= 256; /* no
                                                               * overflow: reshape(2, 2**63 - 1) */
     }
     if (a->npos || a->nkw) {
@@ -966,17 +967,29 @@ static value *m_tolist(lctx *c, loc l, const char *f, value **v, args *a)
                       "index it, otherwise)");
         return &lw_ERRV;
     }
-    /* the extents known when compiling assume no slice clipped by a parameter's value
-     * (lower_index.c sym_slice): z[:3, :3].tolist() of a 2 x 2 z gave a 3 x 3 list of what lay
-     * past its end (found by h120's differential.py seed 2205); checked when running */
+    /* an extent of at most k when compiling (a slice that a parameter's value may clip,
+     * lower_index.c sym_slice: z[:3, :3] of a 2 x 2 z, found by h120's differential.py seed
+     * 2205) is checked when running: tolist() is compiled for k */
     for (int d = 0; x->kind == V_ARRAY && d < x->rank; d++) {
         int64_t kl;
-        if (x->len[d] && !ir_expr_const_int(x->len[d], &kl) && sym_is_const(x->sh[d], &k))
+        if (x->len[d] && !ir_expr_const_int(x->len[d], &kl) && (sym_is_const(x->sh[d], &k) || sym_min_const(x->sh[d], &k)))
             lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, x->len[d], lw_I64(l, k), 0),
                           arena_printf(&util_arena, "tolist() is compiled for extent %lld of axis %d (the extent "
                                                     "when no slice is clipped), but it is another when running "
                                                     "(a slice past the end of a smaller array)",
                                        (long long)k, d));
+    }
+    if (x->kind == V_ARRAY) { /* the checked extents, as constants: a copy of that shape */
+        int clipped = 0;
+        value *y = lw_vnew(V_ARRAY, l);
+        *y = *x;
+        for (int d = 0; d < x->rank; d++)
+            if (!sym_is_const(x->sh[d], &k) && sym_min_const(x->sh[d], &k)) {
+                y->sh[d] = sym_const(k);
+                clipped = 1;
+            }
+        if (clipped)
+            x = lw_materialize(c, y);
     }
     return tolist(c, l, x);
 }

@@ -128,16 +128,20 @@ static ir_expr *remap_dims(ir_expr *e, const int *map) { return lw_remap_dims(e,
 /* A reshape that only adds or drops axes of extent 1 (x.reshape(n, 1) of an (n,) array,
  * ri[:, 0].reshape((M, 1)), a.reshape(1, -1)) keeps every other axis, in order, with its extent:
  * NumPy's view is then x read through renamed axes, which tylesc can bind to a name as it binds a
- * slice. The extents must be provably equal when compiling (else NULL: the copy). An extent that
- * may be 1 only when running is matched as any other (the shapes are equal either way). */
+ * slice. The extents must be provably equal when compiling (else NULL: the copy), or x have one
+ * axis not of extent 1 whose extent is unknown then (P[2:6] of P = np.arange(8.0)): the size
+ * checked when running makes it the one asked for. An extent that may be 1 only when running is
+ * matched as any other (the shapes are equal either way). */
 static value *unit_axes_view(lctx *c, loc l, value *x, int q, ir_expr **len, const sym **sh, int unknown)
 {
     int map[IR_MAX_RANK], xn = 0, tn = 0;
+    int xnull = 0;
     for (int d = 0; d < x->rank; d++) {
-        if (!x->sh[d])
-            return NULL;
-        xn += !lw_is_one(x->sh[d]);
+        xnull += !x->sh[d];
+        xn += !x->sh[d] || !lw_is_one(x->sh[d]);
     }
+    if (xnull && (xnull > 1 || xn > 1))
+        return NULL;
     for (int d = 0; d < q; d++)
         if (d != unknown) {
             if (!sh[d])
@@ -162,11 +166,11 @@ static value *unit_axes_view(lctx *c, loc l, value *x, int q, ir_expr **len, con
             r->len[d] = lw_I64(l, 1);
             continue;
         }
-        while (lw_is_one(x->sh[p]))
+        while (x->sh[p] && lw_is_one(x->sh[p]))
             map[p++] = -1;
-        if (d != unknown && !sym_equal(sh[d], x->sh[p]))
+        if (d != unknown && x->sh[p] && !sym_equal(sh[d], x->sh[p]))
             return NULL;
-        r->sh[d] = x->sh[p];
+        r->sh[d] = x->sh[p] ? x->sh[p] : d != unknown ? sh[d] : NULL;
         r->len[d] = d == unknown ? x->len[p] : len[d];
         map[p++] = d;
     }

@@ -216,6 +216,8 @@ typedef enum ir_check {
     CK_MASK,   /* a boolean index's extents a equal the indexed array's leading extents b */
     CK_ALLOC,  /* an array of extents a and element type e->type (e: a constant) that NumPy
                   allocates and the program does not (pass_inline_temps) could be allocated */
+    CK_SLICE,  /* a slice compiled unclipped (lower_index.c check_unclipped) is: when a[0] (bool)
+                  is true, the program stops with message str and the extent a[1] */
 } ir_check;
 
 typedef enum ir_skind {

@@ -336,7 +336,7 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         pexpr(s->e, o);
         break;
     case S_CHECK:
-        fprintf(o, "check %s (", s->check == CK_BCAST ? "bcast" : s->check == CK_ASSIGN ? "assign" : s->check == CK_MASK ? "mask" : s->check == CK_ALLOC ? "alloc" : "nonneg");
+        fprintf(o, "check %s (", s->check == CK_BCAST ? "bcast" : s->check == CK_ASSIGN ? "assign" : s->check == CK_MASK ? "mask" : s->check == CK_ALLOC ? "alloc" : s->check == CK_SLICE ? "slice" : "nonneg");
         for (int i = 0; i < s->na + s->nb; i++) {
             if (i == s->na)
                 fputs(") (", o);

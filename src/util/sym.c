@@ -157,6 +157,17 @@ const sym *sym_opaque(const char *op, const sym *a, const sym *b)
     return sym_var(at);
 }
 
+int sym_min_const(const sym *a, int64_t *c)
+{
+    if (!a || a->n != 1 || a->c || a->k[0] != 1)
+        return 0;
+    const char *op = VEC_AT(atom_op, a->atom[0], const char *);
+    if (!op || strcmp(op, "min") != 0)
+        return 0;
+    return sym_is_const(VEC_AT(atom_a, a->atom[0], const sym *), c) ||
+           sym_is_const(VEC_AT(atom_b, a->atom[0], const sym *), c);
+}
+
 /* Python's floor division and modulo of int64 (b != 0, no overflow: checked by the caller). */
 static int64_t floordiv(int64_t a, int64_t b)
 {
@@ -195,6 +206,10 @@ static int eval_opaque(int at, sym_atom_value val, void *ctx, int depth, int64_t
     if (strcmp(op, "min") == 0 || strcmp(op, "max") == 0) {
         *out = (op[1] == 'i') == (a < b) ? a : b;
         return 1;
+    }
+    if (strcmp(op, "wrap") == 0) { /* a slice bound: Python counts a negative one from the end */
+        *out = a;
+        return a >= 0 || !__builtin_add_overflow(a, b, out);
     }
     if (b == 0 || (b == -1 && a == INT64_MIN))
         return 0;

@@ -31,6 +31,9 @@ const sym *sym_mul(const sym *a, const sym *b);   /* NULL unless one side is con
 const sym *sym_neg(const sym *a);
 int sym_equal(const sym *a, const sym *b);        /* both known and identical */
 int sym_is_const(const sym *a, int64_t *c);
+/* a is an opaque (x min y) with x or y a constant, set in *c (a clipped slice's length,
+ * z[:3] of an axis of N: at most 3). */
+int sym_min_const(const sym *a, int64_t *c);
 /* Canonical text, e.g. "n-2", "2*N+1", "7" ("?" for NULL). */
 const char *sym_str(const sym *a);
 /* An opaque atom standing for op(a, b) (e.g. floor division), keyed canonically so the same
@@ -39,7 +42,7 @@ const sym *sym_opaque(const char *op, const sym *a, const sym *b);
 
 /* The value of a under the values val gives its plain atoms (by key; val returns 0 for an
  * atom without one, such as a length read from a file); opaque atoms are evaluated from their
- * derivation (+ - * // % min max and a slice's ceil/k). 0 if some atom has no value, a
+ * derivation (+ - * // % min max, a slice's ceil/k and a slice bound's wrap: a < 0 ? a + b : a). 0 if some atom has no value, a
  * division is by zero or a result overflows. */
 typedef int (*sym_atom_value)(void *ctx, const char *key, int64_t *out);
 int sym_eval(const sym *a, sym_atom_value val, void *ctx, int64_t *out);
