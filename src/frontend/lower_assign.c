@@ -684,6 +684,8 @@ void lw_lower_assign(lctx *c, ast *s)
             if (u)
                 v = u;
         }
+        if (lw_is_split(v) && !starred) /* key, val = line.split("=") */
+            v = lw_text_unpack(c, s->a->l, v, n);
         if (v->kind == V_ARRAY && starred) {
             diag_error(s->a->l, "unpacking an array into a starred name is not supported (name "
                                 "each item, or slice the array)");

@@ -804,6 +804,8 @@ value *lw_truth(lctx *c, value *v, const char *what)
         known = v->n > 0;
     if (lw_is_argv(v) && v->n > 0) /* sys.argv[1:]: its length */
         return lw_scalar(v->l, ir_bin(v->l, OP_CGT, T_BOOL, lw_argv_len(c, v->l, v)->e, lw_I64(v->l, 0), 0), 1);
+    if (lw_is_split(v) || v->kind == V_FSTR) /* lines or a string read when running */
+        return lw_text_truth(c, v->l, v);
     if (v->kind == V_LIST) /* a list built at run time: its length */
 
         return lw_scalar(v->l, ir_bin(v->l, OP_CGT, T_BOOL, ir_varref(v->l, v->lcnt), lw_I64(v->l, 0), 0), 1);
@@ -906,6 +908,8 @@ static value *lw_expr_nested(lctx *c, ast *a)
             return lw_masked_index(c, a, base);
         if (lw_is_argv(base))
             return lw_argv_item(c, a, base);
+        if (lw_is_split(base))
+            return lw_text_index(c, a, base);
         if (lw_is_complex(base))
             return lw_complex_index(c, base, a);
         if (base->kind == V_ARRAY)

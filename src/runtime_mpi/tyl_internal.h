@@ -58,6 +58,10 @@ void tyl_print_reset_(void);
  * others; 1 when k is out of range */
 int tyl_print_file_opened_(int k, FILE *f);
 void tyl_files_close_(void);    /* tyl_print.c: the files still open, closed at the end */
+/* tyl_os.c: Python's OSError subclass for errno e ("FileNotFoundError") */
+const char *tyl_os_error_name_(int e);
+/* tyl_textread.c: the text files and splits still held, freed at the end */
+void tyl_text_free_(void);
 /* The text tyl_print_array prints (malloc'd) on rank 0, NULL elsewhere; collective. */
 char *tyl_print_array_text_(const tyl_array *a, int repr);
 
