@@ -219,6 +219,8 @@ static void emit_text_op(ectx *c, int ind, const ir_stmt *s)
     case IR_TX_ENDS: emit_put(c, ind, "%s = tyl_str_starts(%d, %s, %d);\n", v, s->n, str.s, t == IR_TX_ENDS); break;
     case IR_TX_CONTAINS: emit_put(c, ind, "%s = tyl_str_contains(%d, %s);\n", v, s->n, str.s); break;
     case IR_TX_LEN: emit_put(c, ind, "%s = tyl_str_len(%d);\n", v, s->n); break;
+    case IR_TX_REPR: emit_put(c, ind, "tyl_str_repr(%d, %d, %s);\n", s->sbuf, s->n, w); break;
+    case IR_TX_FORMAT: emit_put(c, ind, "tyl_str_format(%d, %d, %s, %s);\n", s->sbuf, s->n, str.s, w); break;
     }
     sb_free(&str);
 }

@@ -188,7 +188,7 @@ static int const_int(value *v, int64_t *k)
 
 static const char *methods[] = {"upper", "lower", "capitalize", "title", "swapcase", "strip", "lstrip",
                                 "rstrip", "center", "replace", "startswith", "endswith", "split",
-                                "join", "count", "find", NULL};
+                                "join", "count", "find", "splitlines", "partition", NULL};
 
 int lw_str_method_known(const char *name)
 {
@@ -320,6 +320,14 @@ value *lw_str_method(lctx *c, ast *call, value *s)
         diag_error(l, "str.%s() of a string computed at run time is supported when what is computed "
                       "is ints in decimal (str(n), f\"{n:03d}\"), not floats or bools", m);
         return &lw_ERRV;
+    }
+    if (s->kind == V_STR && (!strcmp(m, "splitlines") || !strcmp(m, "partition"))) {
+        /* of a literal too: its pieces are made when running, as a line's (lower_textread.c) */
+        value *w = lw_vnew(V_FSTR, s->l);
+        w->n = 1;
+        w->items = NEWN(value *, 1);
+        w->items[0] = s;
+        s = w;
     }
     if (s->kind == V_FSTR && strcmp(m, "join") != 0) {
         value *r = lw_text_str_method(c, l, s, m, &a); /* strip, split, ...: lower_textread.c */

@@ -170,6 +170,11 @@ value *lw_text_str_method(lctx *c, loc l, value *s, const char *m, args *a)
         st->n = src;
         if (a0 && a0->kind != V_NONE && !(st->str = lit_arg(a0, m, "the characters as a string")))
             return &lw_ERRV;
+        for (const char *p = st->str; p && *p; p++)
+            if ((unsigned char)*p >= 0x80) { /* tyl_str_strip compares bytes */
+                diag_error(a0->l, "%s() of a string read when running takes ASCII characters to strip", m);
+                return &lw_ERRV;
+            }
         return str_result(c, st);
     }
     if (which <= 4) {

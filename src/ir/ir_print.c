@@ -222,7 +222,7 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         if (s->init == IR_OS_TEXT) {
             static const char *tx[] = {"open", "close", "read", "readline", "readlines", "split", "splitlines",
                                        "splitlines(keepends)", "partition", "len", "item", "unpack", "strip",
-                                       "lstrip", "rstrip", "lower", "upper", "startswith", "endswith", "in", "len"};
+                                       "lstrip", "rstrip", "lower", "upper", "startswith", "endswith", "in", "len", "repr", "format"};
             if (s->var)
                 fprintf(o, "%s = ", s->var->name);
             else if (s->sbuf && s->na != IR_TX_OPEN)

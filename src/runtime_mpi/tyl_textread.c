@@ -4,7 +4,8 @@
  * A file is read whole by rank 0 when it is opened and broadcast, so every rank holds the same
  * text and takes the same branches; a file that cannot be opened stops every rank together
  * with Python's message ("FileNotFoundError: [Errno 2] No such file or directory: 'p'"). The
- * file's position then moves through that text as Python's does: readline() takes the next
+ * file's position then moves through that text as Python's does (its "\r\n" and "\r" read as
+ * "\n", as text mode's universal newlines): readline() takes the next
  * line, read() and readlines() (and a for loop over the file) the rest.
  *
  * Strings are the compiler's run-time strings (tyl_str_*, numbered k >= 1). A split is kept
@@ -12,6 +13,7 @@
  * its items reads each in constant time. Everything is computed on every rank from replicated
  * text: no communication after the open. */
 
+#include "tyl_format.h"
 #include "tyl_internal.h"
 #include "tyl_mpi.h"
 
@@ -124,8 +126,18 @@ void tyl_text_open(int f, const char *path, const char *where)
         free(buf);
         tyl_rt_error_all(where, "ValueError: '%s' holds a NUL character, which tylesc's strings do not", path);
     }
+    /* text mode's universal newlines: "\r\n" and "\r" read as "\n" */
+    size_t m = 0;
+    for (size_t i = 0; i < (size_t)n; i++)
+        if (buf[i] != '\r')
+            buf[m++] = buf[i];
+        else {
+            buf[m++] = '\n';
+            i += buf[i + 1] == '\n';
+        }
+    buf[m] = '\0';
     t->text = buf;
-    t->len = (size_t)n;
+    t->len = m;
     t->pos = 0;
 }
 
@@ -187,13 +199,39 @@ static void push(split_table *t, size_t off, const char *where)
     t->off[t->n++] = off;
 }
 
-static int is_space(unsigned char ch) { return ch == ' ' || (ch >= '\t' && ch <= '\r') || (ch >= 0x1c && ch <= 0x1f); }
-/* the line boundaries of str.splitlines() in ASCII text */
-static int is_eol(unsigned char ch) { return ch == '\n' || ch == '\r' || ch == '\v' || ch == '\f' || (ch >= 0x1c && ch <= 0x1e); }
+/* The bytes of the character at s (UTF-8) when it is whitespace to Python's str.isspace()
+ * (eol: a line boundary of str.splitlines(), "\r\n" one), else 0. */
+static int space_len(const char *s, int eol)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] == '\r' && u[1] == '\n' && eol)
+        return 2;
+    if (u[0] == '\n' || u[0] == '\r' || u[0] == '\v' || u[0] == '\f' || (u[0] >= 0x1c && u[0] <= 0x1e))
+        return 1;
+    if (!eol && (u[0] == ' ' || u[0] == '\t' || u[0] == 0x1f))
+        return 1;
+    if (u[0] == 0xc2 && (u[1] == 0x85 || (!eol && u[1] == 0xa0)))
+        return 2;
+    if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9))
+        return 3;
+    if (!eol && ((u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80) || (u[0] == 0xe2 && u[1] == 0x80 && (u[2] <= 0x8a || u[2] == 0xaf)) ||
+                 (u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f) || (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)))
+        return 3;
+    return 0;
+}
+/* the bytes of the whitespace character ending at e (after start), else 0 */
+static int space_before(const char *start, const char *e)
+{
+    for (int k = 1; k <= 3 && e - k >= start; k++)
+        if (((unsigned char)e[-k] & 0xc0) != 0x80) /* the character's first byte */
+            return space_len(e - k, 0) == k ? k : 0;
+    return 0;
+}
 
 /* table s = the pieces of string src (copied): mode TYL_SPLIT_SEP by sep (NULL: runs of
  * whitespace) at most maxsplit times (< 0: all), TYL_SPLIT_LINES / TYL_SPLIT_KEEPENDS its
- * lines (without or with their ends), TYL_SPLIT_PARTITION str.partition(sep)'s three. */
+ * lines (without or with their ends), TYL_SPLIT_NEWLINE the lines of a file read in text mode
+ * (ends kept; only "\n" ends one), TYL_SPLIT_PARTITION str.partition(sep)'s three. */
 static void split_text(int s, const char *src, const char *sep, int64_t maxsplit, int mode, const char *where)
 {
     split_table *t = table(s, where);
@@ -225,7 +263,7 @@ static void split_text(int s, const char *src, const char *sep, int64_t maxsplit
         return;
     }
     memcpy(c, src, n + 1);
-    if (mode == TYL_SPLIT_LINES || mode == TYL_SPLIT_KEEPENDS) {
+    if (mode == TYL_SPLIT_LINES || mode == TYL_SPLIT_KEEPENDS || mode == TYL_SPLIT_NEWLINE) {
         /* piece k is [off[k], its end): the line without its end, or with it (keepends),
          * copied with a NUL after each */
         char *d = malloc(2 * n + 1) /* a NUL after each of at most n lines */;
@@ -234,12 +272,12 @@ static void split_text(int s, const char *src, const char *sep, int64_t maxsplit
         size_t i = 0, at = 0;
         while (i < n) {
             size_t a = i;
-            while (i < n && !is_eol((unsigned char)c[i]))
+            int k = 0;
+            while (i < n && !(k = mode == TYL_SPLIT_NEWLINE ? c[i] == '\n' : space_len(c + i, 1)))
                 i++;
             size_t e = i;
-            if (i < n)
-                i += c[i] == '\r' && c[i + 1] == '\n' ? 2 : 1;
-            size_t b = mode == TYL_SPLIT_KEEPENDS ? i : e;
+            i += (size_t)k;
+            size_t b = mode == TYL_SPLIT_LINES ? e : i;
             push(t, at, where);
             memcpy(d + at, c + a, b - a);
             at += b - a;
@@ -263,23 +301,21 @@ static void split_text(int s, const char *src, const char *sep, int64_t maxsplit
         return;
     }
     size_t i = 0;
+    int k;
     for (int64_t done = 0;; done++) {
-        while (i < n && is_space((unsigned char)c[i]))
-            i++;
+        while (i < n && (k = space_len(c + i, 0)))
+            i += (size_t)k;
         if (i >= n)
             break;
         push(t, i, where);
-        if (maxsplit >= 0 && done >= maxsplit) { /* the rest, less its trailing whitespace */
-            size_t e = n;
-            while (e > i && is_space((unsigned char)c[e - 1]))
-                e--;
-            c[e] = '\0';
+        if (maxsplit >= 0 && done >= maxsplit) /* the rest, its trailing whitespace kept */
             break;
-        }
-        while (i < n && !is_space((unsigned char)c[i]))
+        while (i < n && !(k = space_len(c + i, 0)))
             i++;
-        if (i < n)
-            c[i++] = '\0';
+        if (i < n) {
+            c[i] = '\0';
+            i += (size_t)k;
+        }
     }
 }
 
@@ -292,7 +328,7 @@ void tyl_str_split(int s, int src, const char *sep, int64_t maxsplit, int mode, 
 void tyl_text_lines(int s, int f, const char *where)
 {
     text_file *t = open_file(f, where);
-    split_text(s, t->text + t->pos, NULL, -1, TYL_SPLIT_KEEPENDS, where);
+    split_text(s, t->text + t->pos, NULL, -1, TYL_SPLIT_NEWLINE, where);
     t->pos = t->len;
 }
 
@@ -329,16 +365,47 @@ void tyl_str_strip(int k, int src, int side, const char *chars, const char *wher
 {
     const char *s = tyl_str_get(src);
     size_t a = 0, b = strlen(s);
-#define IN_SET(ch) (chars ? ((ch) && strchr(chars, (ch)) != NULL) : is_space((unsigned char)(ch)))
-    while (side != 2 && a < b && IN_SET(s[a]))
-        a++;
-    while (side != 1 && b > a && IN_SET(s[b - 1]))
-        b--;
-#undef IN_SET
+    int w;
+    if (chars) { /* ASCII characters (the compiler checked) */
+        while (side != 2 && a < b && s[a] && strchr(chars, s[a]))
+            a++;
+        while (side != 1 && b > a && strchr(chars, s[b - 1]))
+            b--;
+    } else {
+        while (side != 2 && a < b && (w = space_len(s + a, 0)))
+            a += (size_t)w;
+        while (side != 1 && b > a && (w = space_before(s + a, s + b)))
+            b -= (size_t)w;
+    }
     set_n(k, s + a, b - a, where);
 }
 
-/* string k = string src in lower (upper 0) or upper case (ASCII letters; others are kept) */
+/* Is the UTF-8 character at s (its first byte >= 0x80) one without case, which upper() and
+ * lower() keep: Latin-1's signs but the micro sign, x and division signs, general punctuation,
+ * super- and subscripts, currency, arrows, mathematical operators, CJK punctuation. *i moves
+ * to its last byte. */
+static int caseless(const char *s, size_t *i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned cp;
+    int n;
+    if ((u[0] & 0xe0) == 0xc0 && (u[1] & 0xc0) == 0x80) {
+        cp = (unsigned)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
+        n = 2;
+    } else if ((u[0] & 0xf0) == 0xe0 && (u[1] & 0xc0) == 0x80 && (u[2] & 0xc0) == 0x80) {
+        cp = (unsigned)(u[0] & 0x0f) << 12 | (unsigned)(u[1] & 0x3f) << 6 | (u[2] & 0x3f);
+        n = 3;
+    } else
+        return 0;
+    int ok = (cp >= 0x80 && cp <= 0xbf && cp != 0xb5) || cp == 0xd7 || cp == 0xf7 || (cp >= 0x2000 && cp <= 0x20ff) ||
+             (cp >= 0x2190 && cp <= 0x23ff) || (cp >= 0x3000 && cp <= 0x303f);
+    if (ok)
+        *i += (size_t)n - 1;
+    return ok;
+}
+
+/* string k = string src in lower (upper 0) or upper case: ASCII letters mapped, characters
+ * without case kept, others refused */
 void tyl_str_case(int k, int src, int upper, const char *where)
 {
     const char *s = tyl_str_get(src);
@@ -348,6 +415,16 @@ void tyl_str_case(int k, int src, int upper, const char *where)
         tyl_rt_error(where, "MemoryError: out of memory for a string");
     for (size_t i = 0; i <= n; i++) {
         char ch = s[i];
+        size_t at = i;
+        if ((unsigned char)ch >= 0x80) {
+            if (!caseless(s + i, &i)) {
+                free(c);
+                tyl_rt_error_all(where, "str.%s() of a string with letters outside ASCII is not supported (tylesc "
+                                 "maps the ASCII letters only)", upper ? "upper" : "lower");
+            }
+            memcpy(c + at, s + at, i - at + 1);
+            continue;
+        }
         c[i] = upper ? (ch >= 'a' && ch <= 'z' ? (char)(ch - 32) : ch) : (ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch);
     }
     tyl_str_reset(k);
@@ -373,6 +450,99 @@ int64_t tyl_str_len(int k)
     for (const char *s = tyl_str_get(k); *s; s++)
         n += ((unsigned char)*s & 0xC0) != 0x80;
     return n;
+}
+
+/* string k = repr(string src), Python's quotes and escapes: the characters str.isprintable()
+ * calls not printable (controls, separators other than ' ', format characters) escaped as
+ * \xNN or \uNNNN; others, UTF-8 text too, kept */
+void tyl_str_repr(int k, int src, const char *where)
+{
+    const char *s = tyl_str_get(src);
+    size_t n = strlen(s);
+    char *r = malloc(6 * n + 3), *p = r; /* \uNNNN at most for a 3-byte character, 4 per byte */
+    if (!r)
+        tyl_rt_error(where, "MemoryError: out of memory for a string");
+    char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
+    *p++ = q;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        unsigned cp = ch;
+        int len = 1;
+        if ((ch & 0xe0) == 0xc0 && i + 1 < n) {
+            cp = (unsigned)(ch & 0x1f) << 6 | ((unsigned char)s[i + 1] & 0x3f);
+            len = 2;
+        } else if ((ch & 0xf0) == 0xe0 && i + 2 < n) {
+            cp = (unsigned)(ch & 0x0f) << 12 | (unsigned)((unsigned char)s[i + 1] & 0x3f) << 6 |
+                 ((unsigned char)s[i + 2] & 0x3f);
+            len = 3;
+        } else if (ch >= 0x80) { /* a 4-byte character (printable in what files hold) */
+            len = (ch & 0xf8) == 0xf0 && i + 3 < n ? 4 : 1;
+            memcpy(p, s + i, (size_t)len);
+            p += len;
+            i += (size_t)len - 1;
+            continue;
+        }
+        const char *esc = cp == '\\' ? "\\\\" : cp == '\n' ? "\\n" : cp == '\r' ? "\\r" : cp == '\t' ? "\\t" : NULL;
+        int hidden = cp < 0x20 || (cp >= 0x7f && cp <= 0xa0) || cp == 0xad || cp == 0x1680 ||
+                     (cp >= 0x2000 && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202f) ||
+                     (cp >= 0x205f && cp <= 0x206f) || cp == 0x3000 || cp == 0xfeff || (cp >= 0xd800 && cp <= 0xdfff);
+        if (esc)
+            p += sprintf(p, "%s", esc);
+        else if (cp == (unsigned char)q)
+            p += sprintf(p, "\\%c", q);
+        else if (hidden)
+            p += sprintf(p, cp < 0x100 ? "\\x%02x" : "\\u%04x", cp);
+        else {
+            memcpy(p, s + i, (size_t)len);
+            p += len;
+        }
+        i += (size_t)len - 1;
+    }
+    *p++ = q;
+    *p = '\0';
+    tyl_str_reset(k);
+    tyl_str_add(k, r);
+    free(r);
+}
+
+/* string k = format(string src, spec): fill, alignment, width and precision as Python's
+ * (the compiler checked the spec) */
+void tyl_str_format(int k, int src, const char *spec, const char *where)
+{
+    tyl_fspec f;
+    char err[200];
+    if (tyl_fspec_parse(spec, 's', &f, err, sizeof err))
+        tyl_rt_error_all(where, "ValueError: %s", err);
+    const char *s = tyl_str_get(src), *end = s + strlen(s);
+    long n = (long)tyl_str_len(src);
+    if (f.prec >= 0 && n > f.prec) { /* keep prec characters */
+        long m = 0;
+        for (end = s; *end; end++)
+            if (((unsigned char)*end & 0xc0) != 0x80 && m++ == f.prec)
+                break;
+        n = f.prec;
+    }
+    long pad = f.width > n ? f.width - n : 0, lp = f.align == '>' ? pad : f.align == '^' ? pad / 2 : 0;
+    size_t nf = strlen(f.fill), len = (size_t)(end - s);
+    char *r = malloc(len + (size_t)pad * nf + 1), *p = r;
+    if (!r)
+        tyl_rt_error(where, "MemoryError: out of memory for a string");
+    for (long i = 0; i < pad; i++) {
+        if (i == lp) {
+            memcpy(p, s, len);
+            p += len;
+        }
+        memcpy(p, f.fill, nf);
+        p += nf;
+    }
+    if (lp == pad) {
+        memcpy(p, s, len);
+        p += len;
+    }
+    *p = '\0';
+    tyl_str_reset(k);
+    tyl_str_add(k, r);
+    free(r);
 }
 
 /* the end of the program: what is still open */

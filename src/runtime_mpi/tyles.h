@@ -750,7 +750,7 @@ bool tyl_str_eq(int k, const char *s, int k2);
  * f.readlines() (a loop over f) into split table s; closed. Split tables s (the compiler numbers
  * them): string src split (mode TYL_SPLIT_*), their length, piece i into string k, and the
  * check of `a, b = ...` (Python's ValueError). str methods of string src into string k. */
-enum { TYL_SPLIT_SEP, TYL_SPLIT_LINES, TYL_SPLIT_KEEPENDS, TYL_SPLIT_PARTITION };
+enum { TYL_SPLIT_SEP, TYL_SPLIT_LINES, TYL_SPLIT_KEEPENDS, TYL_SPLIT_PARTITION, TYL_SPLIT_NEWLINE };
 void tyl_text_open(int f, const char *path, const char *where);
 void tyl_text_close(int f);
 void tyl_text_read(int f, int k, const char *where);
@@ -765,6 +765,8 @@ void tyl_str_case(int k, int src, int upper, const char *where);
 bool tyl_str_starts(int k, const char *p, int ends);
 bool tyl_str_contains(int k, const char *p);
 int64_t tyl_str_len(int k);
+void tyl_str_repr(int k, int src, const char *where);
+void tyl_str_format(int k, int src, const char *spec, const char *where);
 
 /* ---- .npy files ---- */
 
