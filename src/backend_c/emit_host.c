@@ -221,6 +221,21 @@ static void emit_text_op(ectx *c, int ind, const ir_stmt *s)
     case IR_TX_LEN: emit_put(c, ind, "%s = tyl_str_len(%d);\n", v, s->n); break;
     case IR_TX_REPR: emit_put(c, ind, "tyl_str_repr(%d, %d, %s);\n", s->sbuf, s->n, w); break;
     case IR_TX_FORMAT: emit_put(c, ind, "tyl_str_format(%d, %d, %s, %s);\n", s->sbuf, s->n, str.s, w); break;
+    case IR_TX_DNEW: emit_put(c, ind, "tyl_sdict_clear(%d);\n", s->n); break;
+    case IR_TX_DSET:
+    case IR_TX_DGET:
+    case IR_TX_DHAS: {
+        const char *key = s->sbuf ? arena_printf(&util_arena, "tyl_str_get(%d)", s->sbuf) : str.s;
+        const char *ty = (t == IR_TX_DSET ? s->e->type : s->var->type) == T_F64 ? "f64" : "i64";
+        if (t == IR_TX_DSET)
+            emit_put(c, ind, "tyl_sdict_set_%s(%d, %s, %s, %s);\n", ty, s->n, key, emit_S(s->e), w);
+        else if (t == IR_TX_DGET)
+            emit_put(c, ind, "%s = tyl_sdict_get_%s(%d, %s, %s);\n", v, ty, s->n, key, w);
+        else
+            emit_put(c, ind, "%s = tyl_sdict_has(%d, %s);\n", v, s->n, key);
+        break;
+    }
+    case IR_TX_DLEN: emit_put(c, ind, "%s = tyl_sdict_len(%d);\n", v, s->n); break;
     }
     sb_free(&str);
 }

@@ -349,7 +349,7 @@ static void store(lctx *c, ast *t, value *v)
     }
     if (t->kind == A_SUBSCRIPT && lw_complex_store(c, t, v, store)) /* z[m] = ... (lower_complex.c) */
         return;
-    if (lw_dict_store(c, t, v))
+    if (lw_dict_store(c, t, v) || lw_sdict_store_target(c, t, v))
         return;
     if (lw_list_store(c, t, v)) /* L[i] = v of a run-time list (lower_lists.c) */
         return;

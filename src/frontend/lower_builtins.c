@@ -554,6 +554,8 @@ static value *bi_len(lctx *c, loc l, const char *f, value **v, args *a)
         return lw_argv_len(c, l, v[0]);
     if (lw_is_split(v[0]) || v[0]->kind == V_FSTR)
         return lw_text_len(c, l, v[0]);
+    if (lw_is_sdict(v[0]))
+        return lw_sdict_len(c, l, v[0]);
     if (v[0]->kind != V_ARRAY) {
         if (v[0]->kind == V_TUPLE)
             return lw_scalar(l, lw_I64(l, v[0]->n), 1);

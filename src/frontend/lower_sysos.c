@@ -41,7 +41,7 @@ int lw_is_sysos_module(const char *name)
 {
     return strcmp(name, "sys") == 0 || strcmp(name, "os") == 0 || strcmp(name, "os.path") == 0 ||
            strcmp(name, "sys.stdout") == 0 || strcmp(name, "sys.stderr") == 0 || strcmp(name, "typing") == 0 ||
-           strcmp(name, "os.file") == 0 || strcmp(name, "os.rfile") == 0 ||
+           strcmp(name, "os.file") == 0 || strcmp(name, "os.rfile") == 0 || strcmp(name, "os.sdict") == 0 ||
            strcmp(name, "__future__") == 0 || strncmp(name, "typing.", 7) == 0 || strncmp(name, "__future__.", 11) == 0;
 }
 
@@ -80,6 +80,15 @@ value *lw_sysos_attr(value *mod, ast *a)
     } else if (strcmp(m, "sys.stdout") == 0 || strcmp(m, "sys.stderr") == 0) {
         if (strcmp(n, "flush") == 0)
             return builtin(l, m, n);
+    } else if (strcmp(m, "os.sdict") == 0) { /* a dict of lower_sdicts.c */
+        if (strcmp(n, "get") == 0) {
+            value *b = builtin(l, m, n);
+            b->n = mod->n;
+            return b;
+        }
+        diag_error(a->a ? loc_span(a->a->l, l) : l, "'%s' of a dict filled with keys read when running is not "
+                   "supported (d[key], d.get(key, default), key in d and len(d) are)", n);
+        return &lw_ERRV;
     } else if (strcmp(m, "os.rfile") == 0) { /* a file open() opened for reading */
         if (strcmp(n, "read") == 0 || strcmp(n, "readline") == 0 || strcmp(n, "readlines") == 0 ||
             strcmp(n, "close") == 0) {
@@ -420,6 +429,11 @@ value *lw_sysos_call(lctx *c, value *fn, ast *call)
         return file_open(c, l, &a);
     if (strncmp(f, "os.rfile.", 9) == 0)
         return lw_text_file_call(c, l, f + 9, fn->n, &a);
+    if (strcmp(f, "os.sdict.get") == 0) {
+        value *d = module(l, "os.sdict");
+        d->n = fn->n;
+        return lw_sdict_get_default(c, l, d, &a);
+    }
     if (strcmp(f, "os.file.close") == 0 || strcmp(f, "os.file.flush") == 0) {
         if (a.npos || a.nkw) {
             diag_error(l, "%s() takes no arguments", f + 8);

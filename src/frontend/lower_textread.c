@@ -376,6 +376,11 @@ int lw_text_for(lctx *c, ast *s)
     if (it->kind != A_NAME)
         return 0;
     binding *b = lw_lookup(c, it->name, &unbound);
+    if (b && b->kind == B_VALUE && lw_is_sdict(b->val)) {
+        diag_error(it->l, "a loop over a dict filled with keys read when running is not supported (its keys "
+                          "are known only then; read them by name: d[\"dx\"])");
+        return 1;
+    }
     if (!b || b->kind != B_VALUE || (!lw_is_text_file(b->val) && !lw_is_split(b->val)))
         return 0;
     loc l = it->l;

@@ -308,7 +308,14 @@ enum { IR_TX_OPEN, IR_TX_CLOSE, IR_TX_READ, IR_TX_READLINE, IR_TX_LINES, IR_TX_S
        IR_TX_KEEPENDS, IR_TX_PARTITION, IR_TX_COUNT, IR_TX_ITEM, IR_TX_UNPACK, IR_TX_STRIP, IR_TX_LSTRIP,
        IR_TX_RSTRIP, IR_TX_LOWER, IR_TX_UPPER, IR_TX_STARTS, IR_TX_ENDS, IR_TX_CONTAINS, IR_TX_LEN,
        IR_TX_REPR,  /* sbuf = repr(string n) */
-       IR_TX_FORMAT /* sbuf = format(string n, str), a spec the compiler checked */ };
+       IR_TX_FORMAT, /* sbuf = format(string n, str), a spec the compiler checked */
+       /* dicts of numbers keyed by run-time strings (tyl_sdict.c): n the dict, the key str or
+        * run-time string sbuf */
+       IR_TX_DNEW,  /* dict n = {} */
+       IR_TX_DSET,  /* dict n[key] = e (float64 or int64) */
+       IR_TX_DGET,  /* var (float64 or int64) = dict n[key], Python's KeyError */
+       IR_TX_DHAS,  /* var (bool) = key in dict n */
+       IR_TX_DLEN   /* var (int64) = len(dict n) */ };
 
 /* S_PRINT item flags. */
 enum {

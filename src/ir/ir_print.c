@@ -222,13 +222,16 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         if (s->init == IR_OS_TEXT) {
             static const char *tx[] = {"open", "close", "read", "readline", "readlines", "split", "splitlines",
                                        "splitlines(keepends)", "partition", "len", "item", "unpack", "strip",
-                                       "lstrip", "rstrip", "lower", "upper", "startswith", "endswith", "in", "len", "repr", "format"};
+                                       "lstrip", "rstrip", "lower", "upper", "startswith", "endswith", "in", "len", "repr", "format",
+                                       "dict.new", "dict.set", "dict.get", "dict.has", "dict.len"};
             if (s->var)
                 fprintf(o, "%s = ", s->var->name);
-            else if (s->sbuf && s->na != IR_TX_OPEN)
+            else if (s->sbuf && s->na != IR_TX_OPEN && s->na < IR_TX_DNEW)
                 fprintf(o, "str%d = ", s->sbuf);
             fprintf(o, "text.%s(", tx[s->na]);
-            if (s->na <= IR_TX_LINES)
+            if (s->na >= IR_TX_DNEW)
+                fprintf(o, "dict%d", s->n);
+            else if (s->na <= IR_TX_LINES)
                 fprintf(o, "file%d", s->n);
             else if (s->na < IR_TX_COUNT || s->na >= IR_TX_STRIP)
                 fprintf(o, "str%d", s->n);
@@ -236,7 +239,7 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
                 fprintf(o, "%stable%d", s->na < IR_TX_COUNT ? " -> " : "", s->nb);
             if (s->str)
                 fprintf(o, ", \"%s\"", s->str);
-            if (s->na == IR_TX_OPEN && s->sbuf)
+            if ((s->na == IR_TX_OPEN || s->na >= IR_TX_DNEW) && s->sbuf)
                 fprintf(o, ", str%d", s->sbuf);
             if (s->e) {
                 fprintf(o, ", ");

@@ -64,6 +64,7 @@ const char *tyl_os_error_name_(int e);
 const char *tyl_py_repr_(const char *s, char *buf, size_t n);
 /* tyl_textread.c: the text files and splits still held, freed at the end */
 void tyl_text_free_(void);
+void tyl_sdict_free_(void); /* tyl_sdict.c: the dicts, freed at the end */
 /* The text tyl_print_array prints (malloc'd) on rank 0, NULL elsewhere; collective. */
 char *tyl_print_array_text_(const tyl_array *a, int repr);
 

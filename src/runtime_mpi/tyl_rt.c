@@ -438,6 +438,7 @@ _Noreturn void tyl_rt_leave_(void)
     tyl_print_reset_();
     tyl_files_close_();
     tyl_text_free_();
+    tyl_sdict_free_();
     tyl_halo_finalize_();
     tyl_dist_finalize();
     tyl_mem_finalize();

@@ -767,6 +767,15 @@ bool tyl_str_contains(int k, const char *p);
 int64_t tyl_str_len(int k);
 void tyl_str_repr(int k, int src, const char *where);
 void tyl_str_format(int k, int src, const char *spec, const char *where);
+/* Dicts of numbers keyed by run-time strings (tyl_sdict.c): d = {}, d[key] = x, d[key]
+ * (Python's KeyError), key in d, len(d). */
+void tyl_sdict_clear(int d);
+void tyl_sdict_set_f64(int d, const char *key, double x, const char *where);
+void tyl_sdict_set_i64(int d, const char *key, int64_t x, const char *where);
+double tyl_sdict_get_f64(int d, const char *key, const char *where);
+int64_t tyl_sdict_get_i64(int d, const char *key, const char *where);
+bool tyl_sdict_has(int d, const char *key);
+int64_t tyl_sdict_len(int d);
 
 /* ---- .npy files ---- */
 
