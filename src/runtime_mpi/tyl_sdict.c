@@ -83,8 +83,16 @@ static int64_t slot(int d, const char *key, const char *where)
     return t->n++;
 }
 
-void tyl_sdict_set_f64(int d, const char *key, double x, const char *where) { int64_t k = slot(d, key, where); dicts_[d].f[k] = x; }
-void tyl_sdict_set_i64(int d, const char *key, int64_t x, const char *where) { int64_t k = slot(d, key, where); dicts_[d].i[k] = x; }
+void tyl_sdict_set_f64(int d, const char *key, double x, const char *where)
+{
+    int64_t k = slot(d, key, where);
+    dicts_[d].f[k] = x;
+}
+void tyl_sdict_set_i64(int d, const char *key, int64_t x, const char *where)
+{
+    int64_t k = slot(d, key, where);
+    dicts_[d].i[k] = x;
+}
 
 /* d[key]: Python's KeyError (the key's repr) when it is not there */
 static int64_t must_find(int d, const char *key, const char *where)
