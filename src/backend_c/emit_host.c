@@ -167,6 +167,79 @@ static void os_path(strbuf *b, const ir_stmt *s)
         emit_c_string(b, s->str);
 }
 
+/* IR_OS_TEXT: a call of tyl_textread.c (ir.h's IR_TX_*) */
+static void emit_text_op(ectx *c, int ind, const ir_stmt *s)
+{
+    strbuf str = {0};
+    if (s->str)
+        emit_c_string(&str, s->str);
+    else
+        sb_printf(&str, "NULL");
+    const char *w = emit_W(s->l), *v = s->var ? s->var->name : NULL;
+    int t = s->na;
+    emit_hline(c, ind, s->l);
+    switch (t) {
+    case IR_TX_OPEN: {
+        strbuf b = {0};
+        os_path(&b, s);
+        emit_put(c, ind, "tyl_text_open(%d, %s, %s);\n", s->n, b.s, w);
+        sb_free(&b);
+        break;
+    }
+    case IR_TX_CLOSE: emit_put(c, ind, "tyl_text_close(%d);\n", s->n); break;
+    case IR_TX_READ:
+    case IR_TX_READLINE:
+        emit_put(c, ind, "tyl_text_read%s(%d, %d, %s);\n", t == IR_TX_READ ? "" : "line", s->n, s->sbuf, w);
+        break;
+    case IR_TX_LINES: emit_put(c, ind, "tyl_text_lines(%d, %d, %s);\n", s->nb, s->n, w); break;
+    case IR_TX_SPLIT:
+    case IR_TX_SPLITLINES:
+    case IR_TX_KEEPENDS:
+    case IR_TX_PARTITION:
+        emit_put(c, ind, "tyl_str_split(%d, %d, %s, %s, %s, %s);\n", s->nb, s->n, str.s, s->e ? emit_S(s->e) : "-1",
+                 t == IR_TX_SPLIT       ? "TYL_SPLIT_SEP"
+                 : t == IR_TX_SPLITLINES ? "TYL_SPLIT_LINES"
+                 : t == IR_TX_KEEPENDS   ? "TYL_SPLIT_KEEPENDS"
+                                         : "TYL_SPLIT_PARTITION",
+                 w);
+        break;
+    case IR_TX_COUNT: emit_put(c, ind, "%s = tyl_split_len(%d);\n", v, s->nb); break;
+    case IR_TX_ITEM: emit_put(c, ind, "tyl_split_item(%d, %d, %s, %s);\n", s->sbuf, s->nb, emit_S(s->e), w); break;
+    case IR_TX_UNPACK: emit_put(c, ind, "tyl_split_unpack(%d, %s, %s);\n", s->nb, emit_S(s->e), w); break;
+    case IR_TX_STRIP:
+    case IR_TX_LSTRIP:
+    case IR_TX_RSTRIP:
+        emit_put(c, ind, "tyl_str_strip(%d, %d, %d, %s, %s);\n", s->sbuf, s->n, t - IR_TX_STRIP, str.s, w);
+        break;
+    case IR_TX_LOWER:
+    case IR_TX_UPPER:
+        emit_put(c, ind, "tyl_str_case(%d, %d, %d, %s);\n", s->sbuf, s->n, t == IR_TX_UPPER, w);
+        break;
+    case IR_TX_STARTS:
+    case IR_TX_ENDS: emit_put(c, ind, "%s = tyl_str_starts(%d, %s, %d);\n", v, s->n, str.s, t == IR_TX_ENDS); break;
+    case IR_TX_CONTAINS: emit_put(c, ind, "%s = tyl_str_contains(%d, %s);\n", v, s->n, str.s); break;
+    case IR_TX_LEN: emit_put(c, ind, "%s = tyl_str_len(%d);\n", v, s->n); break;
+    case IR_TX_REPR: emit_put(c, ind, "tyl_str_repr(%d, %d, %s);\n", s->sbuf, s->n, w); break;
+    case IR_TX_FORMAT: emit_put(c, ind, "tyl_str_format(%d, %d, %s, %s);\n", s->sbuf, s->n, str.s, w); break;
+    case IR_TX_DNEW: emit_put(c, ind, "tyl_sdict_clear(%d);\n", s->n); break;
+    case IR_TX_DSET:
+    case IR_TX_DGET:
+    case IR_TX_DHAS: {
+        const char *key = s->sbuf ? arena_printf(&util_arena, "tyl_str_get(%d)", s->sbuf) : str.s;
+        const char *ty = (t == IR_TX_DSET ? s->e->type : s->var->type) == T_F64 ? "f64" : "i64";
+        if (t == IR_TX_DSET)
+            emit_put(c, ind, "tyl_sdict_set_%s(%d, %s, %s, %s);\n", ty, s->n, key, emit_S(s->e), w);
+        else if (t == IR_TX_DGET)
+            emit_put(c, ind, "%s = tyl_sdict_get_%s(%d, %s, %s);\n", v, ty, s->n, key, w);
+        else
+            emit_put(c, ind, "%s = tyl_sdict_has(%d, %s);\n", v, s->n, key);
+        break;
+    }
+    case IR_TX_DLEN: emit_put(c, ind, "%s = tyl_sdict_len(%d);\n", v, s->n); break;
+    }
+    sb_free(&str);
+}
+
 int (*emit_stmt_hook)(ectx *c, int ind, ir_stmt *s);
 
 void emit_stmt(ectx *c, int ind, ir_stmt *s)
@@ -346,6 +419,10 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         }
         if (s->init == IR_OS_FCLOSE) {
             emit_put(c, ind, "tyl_file_close(%d);\n", s->n);
+            return;
+        }
+        if (s->init == IR_OS_TEXT) {
+            emit_text_op(c, ind, s);
             return;
         }
         if (s->init >= IR_OS_FOPEN) { /* open(path, "w" or "a") */

@@ -1020,6 +1020,7 @@ ir_program *lower_module(ast *module, const char *source)
     lw_out_positional_rewrite(module);
     lw_deque_rewrite(module);
     lw_sets_rewrite(module);
+    lw_sdicts_rewrite(module); /* before rtdicts: string keys read when running */
     lw_rtdicts_rewrite(module);
     lw_outarg_rewrite(module);
     lw_unbound_begin(&c, module->l, &module->body, 0, NULL);

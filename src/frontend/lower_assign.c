@@ -349,7 +349,7 @@ static void store(lctx *c, ast *t, value *v)
     }
     if (t->kind == A_SUBSCRIPT && lw_complex_store(c, t, v, store)) /* z[m] = ... (lower_complex.c) */
         return;
-    if (lw_dict_store(c, t, v))
+    if (lw_dict_store(c, t, v) || lw_sdict_store_target(c, t, v))
         return;
     if (lw_list_store(c, t, v)) /* L[i] = v of a run-time list (lower_lists.c) */
         return;
@@ -684,6 +684,8 @@ void lw_lower_assign(lctx *c, ast *s)
             if (u)
                 v = u;
         }
+        if (lw_is_split(v) && !starred) /* key, val = line.split("=") */
+            v = lw_text_unpack(c, s->a->l, v, n);
         if (v->kind == V_ARRAY && starred) {
             diag_error(s->a->l, "unpacking an array into a starred name is not supported (name "
                                 "each item, or slice the array)");

@@ -552,6 +552,10 @@ static value *bi_len(lctx *c, loc l, const char *f, value **v, args *a)
     (void)f, (void)a;
     if (lw_is_argv(v[0]))
         return lw_argv_len(c, l, v[0]);
+    if (lw_is_split(v[0]) || v[0]->kind == V_FSTR)
+        return lw_text_len(c, l, v[0]);
+    if (lw_is_sdict(v[0]))
+        return lw_sdict_len(c, l, v[0]);
     if (v[0]->kind != V_ARRAY) {
         if (v[0]->kind == V_TUPLE)
             return lw_scalar(l, lw_I64(l, v[0]->n), 1);
@@ -572,11 +576,6 @@ static value *bi_len(lctx *c, loc l, const char *f, value **v, args *a)
                                                                    * (rows of a[m, :]) m selects */
             value *k = lw_reduce(c, l, "sum", v[0]->n ? v[0]->rows : v[0]->mask);
             return k->kind == V_ERR ? k : lw_scalar(l, ir_cast(l, T_I64, k->e), 1);
-        }
-        if (v[0]->kind == V_FSTR) { /* its length is known only once its pieces are formatted */
-            diag_error(l, "len() of a string computed at run time (formatted, or chosen in a branch "
-                          "or a conditional expression) is not supported");
-            return &lw_ERRV;
         }
         diag_error(l, "len() takes one array");
         return &lw_ERRV;

@@ -484,6 +484,10 @@ value *lw_contains(lctx *c, loc l, value *x, value *seq)
     }
     if (seq->kind == V_LIST) /* x in L, L a list built at run time */
         return lw_list_contains(c, l, x, seq);
+    if (seq->kind == V_FSTR) /* "=" in line */
+        return lw_text_contains(c, l, x, seq);
+    if (lw_is_sdict(seq)) /* "dx" in params */
+        return lw_sdict_has(c, l, seq, x);
     if (seq->kind != V_TUPLE) {
         diag_error(l, "'in' is supported over dicts, lists and tuples (this is %s)",
                    lw_vkind_desc(seq));

@@ -804,6 +804,10 @@ value *lw_truth(lctx *c, value *v, const char *what)
         known = v->n > 0;
     if (lw_is_argv(v) && v->n > 0) /* sys.argv[1:]: its length */
         return lw_scalar(v->l, ir_bin(v->l, OP_CGT, T_BOOL, lw_argv_len(c, v->l, v)->e, lw_I64(v->l, 0), 0), 1);
+    if (lw_is_split(v) || v->kind == V_FSTR) /* lines or a string read when running */
+        return lw_text_truth(c, v->l, v);
+    if (lw_is_sdict(v))
+        return lw_scalar(v->l, ir_bin(v->l, OP_CGT, T_BOOL, lw_sdict_len(c, v->l, v)->e, lw_I64(v->l, 0), 0), 1);
     if (v->kind == V_LIST) /* a list built at run time: its length */
 
         return lw_scalar(v->l, ir_bin(v->l, OP_CGT, T_BOOL, ir_varref(v->l, v->lcnt), lw_I64(v->l, 0), 0), 1);
@@ -879,6 +883,8 @@ static value *lw_expr_nested(lctx *c, ast *a)
     }
     case A_ATTR: return lower_attr(c, a);
     case A_CALL: {
+        if (a->a->kind == A_NAME && strcmp(a->a->name, "sdict.new") == 0) /* lower_sdicts.c's d = {} */
+            return lw_sdict_new(c, a->l);
         ast *plain = NULL, *into = lw_out_argument(a, &plain);
         if (into && lw_outarg_func(a->a->name)) {
             /* b = np.clip(a, 0, 1, out=a): a is written, and the call's value is a itself (a
@@ -906,6 +912,16 @@ static value *lw_expr_nested(lctx *c, ast *a)
             return lw_masked_index(c, a, base);
         if (lw_is_argv(base))
             return lw_argv_item(c, a, base);
+        if (lw_is_split(base))
+            return lw_text_index(c, a, base);
+        if (lw_is_sdict(base)) {
+            if (a->args.len != 1 || VEC_AT(a->args, 0, ast *)->kind == A_SLICE) {
+                diag_error(a->l, "a dict is indexed by one key");
+                return &lw_ERRV;
+            }
+            value *k = lw_expr(c, VEC_AT(a->args, 0, ast *));
+            return k->kind == V_ERR ? k : lw_sdict_get(c, a->l, base, k);
+        }
         if (lw_is_complex(base))
             return lw_complex_index(c, base, a);
         if (base->kind == V_ARRAY)

@@ -272,8 +272,21 @@ static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk,
         return 1;
     }
     case V_FSTR: {
+        if (spec[0] && conv != 'r') { /* checked here, applied when running (tyl_textread.c) */
+            if (!format_str(l, "", spec))
+                return 0;
+            ir_stmt *st = ir_stmt_new(S_OS, l);
+            st->init = IR_OS_TEXT;
+            st->na = IR_TX_FORMAT;
+            st->n = lw_str_build(c, l, v);
+            st->str = spec;
+            value *r = lw_str_runtime(l, &st->sbuf);
+            lw_emit(c, st);
+            put_piece(ps, r->items[0]);
+            return 1;
+        }
         if (spec[0]) {
-            diag_error(l, "a format specification of a string computed at run time is not supported");
+            diag_error(l, "a format specification of the repr of a string computed at run time is not supported");
             return 0;
         }
         /* repr: quoted and escaped as Python does; the numbers in it hold neither quotes nor
@@ -283,9 +296,15 @@ static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk,
             int s1 = 0, s2 = 0;
             for (int i = 0; i < v->n; i++)
                 if (v->items[i]->kind == V_STR && v->items[i]->n) {
-                    diag_error(l, "repr() of a string chosen at run time (by a conditional "
-                                  "expression) is not supported");
-                    return 0;
+                    /* a string read or chosen when running: its repr made then (tyl_textread.c) */
+                    ir_stmt *st = ir_stmt_new(S_OS, l);
+                    st->init = IR_OS_TEXT;
+                    st->na = IR_TX_REPR;
+                    st->n = lw_str_build(c, l, v);
+                    value *r = lw_str_runtime(l, &st->sbuf);
+                    lw_emit(c, st);
+                    put_piece(ps, r->items[0]);
+                    return 1;
                 } else if (v->items[i]->kind == V_STR) {
                     s1 |= strchr(v->items[i]->str, '\'') != NULL;
                     s2 |= strchr(v->items[i]->str, '"') != NULL;

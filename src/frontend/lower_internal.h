@@ -577,6 +577,30 @@ int lw_list_mixed_weak(const value *lst);            /* it holds Python and NumP
 /* lower_rtdicts.c: dicts keyed by run-time ints rewritten into lists; their two primitives */
 void lw_rtdicts_rewrite(ast *module);
 value *lw_rtdict_call(lctx *c, ast *call);
+
+/* lower_textread.c: text files open() reads, and str methods of run-time strings */
+int lw_is_text_file(const value *v);
+int lw_is_split(const value *v);
+value *lw_text_open(lctx *c, loc l, value *path);
+value *lw_text_file_call(lctx *c, loc l, const char *m, int f, args *a);
+value *lw_text_str_method(lctx *c, loc l, value *s, const char *m, args *a);
+value *lw_text_contains(lctx *c, loc l, value *p, value *s);
+value *lw_text_len(lctx *c, loc l, value *v);
+value *lw_text_truth(lctx *c, loc l, value *v);
+value *lw_text_index(lctx *c, ast *sub, value *v);
+value *lw_text_unpack(lctx *c, loc l, value *v, int n);
+int lw_text_for(lctx *c, ast *s);
+
+/* lower_sdicts.c: dicts of numbers filled with string keys read when running */
+void lw_sdicts_rewrite(ast *module);
+int lw_is_sdict(const value *v);
+value *lw_sdict_new(lctx *c, loc l);
+void lw_sdict_store(lctx *c, loc l, value *d, value *k, value *x);
+int lw_sdict_store_target(lctx *c, ast *t, value *v);
+value *lw_sdict_get(lctx *c, loc l, value *d, value *k);
+value *lw_sdict_has(lctx *c, loc l, value *d, value *k);
+value *lw_sdict_len(lctx *c, loc l, value *d);
+value *lw_sdict_get_default(lctx *c, loc l, value *d, args *a);
 /* lower_listiter.c: all()/any() loops, print() of run-time lists, for over arrays and lists */
 value *lw_list_allany_loop(lctx *c, ast *call, int all);
 value *lw_list_index_count(lctx *c, ast *call, value *lst);

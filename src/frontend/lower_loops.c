@@ -1322,7 +1322,7 @@ void lw_lower_for(lctx *c, ast *s)
         lw_lower_for(c, ast_for(s->l, s->b, pr, s->body, s->orelse));
         return;
     }
-    if (for_selection(c, s) || for_complex(c, s))
+    if (for_selection(c, s) || for_complex(c, s) || lw_text_for(c, s))
         return;
     if (array_expr(it)) {
         const char *nm = arena_printf(&util_arena, "for.%d.%d.seq", s->l.line, s->l.col);

@@ -8,7 +8,8 @@
  *
  * Requires: strings are UTF-8 (the lexer checks). Establishes: a method of a string computed
  * at run time, a case method of a string with non-ASCII letters, and arguments of other kinds
- * are located diagnostics, never a wrong string. */
+ * are located diagnostics, never a wrong string. The methods lines read from files need of a
+ * string computed at run time (strip, split, startswith, ...) are lower_textread.c's. */
 
 #include "lower_internal.h"
 
@@ -187,7 +188,7 @@ static int const_int(value *v, int64_t *k)
 
 static const char *methods[] = {"upper", "lower", "capitalize", "title", "swapcase", "strip", "lstrip",
                                 "rstrip", "center", "replace", "startswith", "endswith", "split",
-                                "join", "count", "find", NULL};
+                                "join", "count", "find", "splitlines", "partition", NULL};
 
 int lw_str_method_known(const char *name)
 {
@@ -312,13 +313,26 @@ value *lw_str_method(lctx *c, ast *call, value *s)
                 !strcmp(m, "swapcase");
     if (s->kind == V_FSTR && casem && a.npos == 0) {
         value *r = case_map_fstr(l, s, m);
+        if (!r)
+            r = lw_text_str_method(c, l, s, m, &a); /* lower and upper when running */
         if (r)
             return r;
         diag_error(l, "str.%s() of a string computed at run time is supported when what is computed "
                       "is ints in decimal (str(n), f\"{n:03d}\"), not floats or bools", m);
         return &lw_ERRV;
     }
+    if (s->kind == V_STR && (!strcmp(m, "splitlines") || !strcmp(m, "partition"))) {
+        /* of a literal too: its pieces are made when running, as a line's (lower_textread.c) */
+        value *w = lw_vnew(V_FSTR, s->l);
+        w->n = 1;
+        w->items = NEWN(value *, 1);
+        w->items[0] = s;
+        s = w;
+    }
     if (s->kind == V_FSTR && strcmp(m, "join") != 0) {
+        value *r = lw_text_str_method(c, l, s, m, &a); /* strip, split, ...: lower_textread.c */
+        if (r)
+            return r;
         diag_error(l, "str.%s() of a string computed at run time is not supported (of strings known "
                       "when compiling it is)", m);
         return &lw_ERRV;

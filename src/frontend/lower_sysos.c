@@ -19,8 +19,9 @@
  *                          1): S_OS IR_OS_FOPEN on rank 0 (Python's OSError when it cannot be
  *                          opened), f.write(s) and print(..., file=f) print to its stream 100 + k
  *                          (lower_builtins.c), f.close() and the end of a `with open(...) as f:`
- *                          block (ast.c) IR_OS_FCLOSE; files still open are closed at the end.
- *                          Reading files is refused.
+ *                          block (ast.c) IR_OS_FCLOSE; files still open are closed at the end;
+ *   open(path), open(path, "r")
+ *                          a file for reading: lower_textread.c.
  *
  * typing and __future__ are imported for annotations, which are not run (annotations are left
  * out); their names in a computation are errors. Other names of these modules are located
@@ -40,7 +41,7 @@ int lw_is_sysos_module(const char *name)
 {
     return strcmp(name, "sys") == 0 || strcmp(name, "os") == 0 || strcmp(name, "os.path") == 0 ||
            strcmp(name, "sys.stdout") == 0 || strcmp(name, "sys.stderr") == 0 || strcmp(name, "typing") == 0 ||
-           strcmp(name, "os.file") == 0 ||
+           strcmp(name, "os.file") == 0 || strcmp(name, "os.rfile") == 0 || strcmp(name, "os.sdict") == 0 ||
            strcmp(name, "__future__") == 0 || strncmp(name, "typing.", 7) == 0 || strncmp(name, "__future__.", 11) == 0;
 }
 
@@ -79,6 +80,25 @@ value *lw_sysos_attr(value *mod, ast *a)
     } else if (strcmp(m, "sys.stdout") == 0 || strcmp(m, "sys.stderr") == 0) {
         if (strcmp(n, "flush") == 0)
             return builtin(l, m, n);
+    } else if (strcmp(m, "os.sdict") == 0) { /* a dict of lower_sdicts.c */
+        if (strcmp(n, "get") == 0) {
+            value *b = builtin(l, m, n);
+            b->n = mod->n;
+            return b;
+        }
+        diag_error(a->a ? loc_span(a->a->l, l) : l, "'%s' of a dict filled with keys read when running is not "
+                   "supported (d[key], d.get(key, default), key in d and len(d) are)", n);
+        return &lw_ERRV;
+    } else if (strcmp(m, "os.rfile") == 0) { /* a file open() opened for reading */
+        if (strcmp(n, "read") == 0 || strcmp(n, "readline") == 0 || strcmp(n, "readlines") == 0 ||
+            strcmp(n, "close") == 0) {
+            value *b = builtin(l, m, n);
+            b->n = mod->n;
+            return b;
+        }
+        diag_error(a->a ? loc_span(a->a->l, l) : l, "'%s' of a file opened for reading is not supported "
+                   "(read(), readline(), readlines(), close(), and a for loop over it)", n);
+        return &lw_ERRV;
     } else if (strcmp(m, "os.file") == 0) { /* a file open() opened for writing */
         if (strcmp(n, "write") == 0 || strcmp(n, "close") == 0 || strcmp(n, "flush") == 0) {
             value *b = builtin(l, m, n);
@@ -375,8 +395,11 @@ static value *file_open(lctx *c, loc l, args *a)
         return &lw_ERRV;
     }
     const char *m = mode ? (mode->kind == V_STR ? mode->str : NULL) : "r";
+    if (m && (!strcmp(m, "r") || !strcmp(m, "rt")))
+        return lw_text_open(c, l, path); /* lower_textread.c */
     if (!m || (strcmp(m, "w") && strcmp(m, "a") && strcmp(m, "wt") && strcmp(m, "at"))) {
-        diag_error(mode ? mode->l : l, "open() is supported for writing text (mode 'w' or 'a'), not %s",
+        diag_error(mode ? mode->l : l, "open() is supported for text: reading (mode 'r') and writing (mode 'w' "
+                   "or 'a'), not %s",
                    m ? arena_printf(&util_arena, "mode '%s'", m) : "a mode known only when running");
         return &lw_ERRV;
     }
@@ -404,6 +427,13 @@ value *lw_sysos_call(lctx *c, value *fn, ast *call)
         return &lw_ERRV;
     if (strcmp(f, "open") == 0)
         return file_open(c, l, &a);
+    if (strncmp(f, "os.rfile.", 9) == 0)
+        return lw_text_file_call(c, l, f + 9, fn->n, &a);
+    if (strcmp(f, "os.sdict.get") == 0) {
+        value *d = module(l, "os.sdict");
+        d->n = fn->n;
+        return lw_sdict_get_default(c, l, d, &a);
+    }
     if (strcmp(f, "os.file.close") == 0 || strcmp(f, "os.file.flush") == 0) {
         if (a.npos || a.nkw) {
             diag_error(l, "%s() takes no arguments", f + 8);

@@ -298,7 +298,28 @@ enum { IR_OS_MAKEDIRS, IR_OS_MKDIR, IR_OS_EXISTS, IR_OS_ISDIR, IR_OS_ISFILE,
        IR_OS_STREQ,   /* var (bool) = run-time string sbuf == str (NULL: run-time string n) */
        IR_OS_FOPEN,   /* open(path, "w") as file n (1..): print's stream 100 + n writes to it */
        IR_OS_FAPPEND, /* open(path, "a") as file n */
-       IR_OS_FCLOSE   /* file n closed (no path) */ };
+       IR_OS_FCLOSE,  /* file n closed (no path) */
+       IR_OS_TEXT     /* text read from a file and str methods of run-time strings: na = IR_TX_* */ };
+
+/* IR_OS_TEXT's operations (the runtime's tyl_textread.c). Fields: n the file (OPEN .. LINES) or
+ * the run-time string read (SPLIT .. LEN); nb the split table (LINES .. UNPACK); sbuf the string
+ * set (READ, READLINE, ITEM, STRIP .. UPPER, REPR, FORMAT) or OPEN's path when built at run time; str OPEN's
+ * path, the separator (SPLIT, PARTITION; NULL: whitespace), the characters stripped (NULL:
+ * whitespace) or the text looked for (STARTS, ENDS, CONTAINS); e maxsplit (SPLIT), the index
+ * (ITEM) or the count (UNPACK), int64; var the result (COUNT, LEN: int64; STARTS .. CONTAINS:
+ * bool). */
+enum { IR_TX_OPEN, IR_TX_CLOSE, IR_TX_READ, IR_TX_READLINE, IR_TX_LINES, IR_TX_SPLIT, IR_TX_SPLITLINES,
+       IR_TX_KEEPENDS, IR_TX_PARTITION, IR_TX_COUNT, IR_TX_ITEM, IR_TX_UNPACK, IR_TX_STRIP, IR_TX_LSTRIP,
+       IR_TX_RSTRIP, IR_TX_LOWER, IR_TX_UPPER, IR_TX_STARTS, IR_TX_ENDS, IR_TX_CONTAINS, IR_TX_LEN,
+       IR_TX_REPR,  /* sbuf = repr(string n) */
+       IR_TX_FORMAT, /* sbuf = format(string n, str), a spec the compiler checked */
+       /* dicts of numbers keyed by run-time strings (tyl_sdict.c): n the dict, the key str or
+        * run-time string sbuf */
+       IR_TX_DNEW,  /* dict n = {} */
+       IR_TX_DSET,  /* dict n[key] = e (float64 or int64) */
+       IR_TX_DGET,  /* var (float64 or int64) = dict n[key], Python's KeyError */
+       IR_TX_DHAS,  /* var (bool) = key in dict n */
+       IR_TX_DLEN   /* var (int64) = len(dict n) */ };
 
 /* S_PRINT item flags. */
 enum {

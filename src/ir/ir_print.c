@@ -219,6 +219,35 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
                 fprintf(o, "print to %s", s->n == 2 ? "stderr" : "stdout");
             break;
         }
+        if (s->init == IR_OS_TEXT) {
+            static const char *tx[] = {"open", "close", "read", "readline", "readlines", "split", "splitlines",
+                                       "splitlines(keepends)", "partition", "len", "item", "unpack", "strip",
+                                       "lstrip", "rstrip", "lower", "upper", "startswith", "endswith", "in", "len", "repr", "format",
+                                       "dict.new", "dict.set", "dict.get", "dict.has", "dict.len"};
+            if (s->var)
+                fprintf(o, "%s = ", s->var->name);
+            else if (s->sbuf && s->na != IR_TX_OPEN && s->na < IR_TX_DNEW)
+                fprintf(o, "str%d = ", s->sbuf);
+            fprintf(o, "text.%s(", tx[s->na]);
+            if (s->na >= IR_TX_DNEW)
+                fprintf(o, "dict%d", s->n);
+            else if (s->na <= IR_TX_LINES)
+                fprintf(o, "file%d", s->n);
+            else if (s->na < IR_TX_COUNT || s->na >= IR_TX_STRIP)
+                fprintf(o, "str%d", s->n);
+            if (s->nb)
+                fprintf(o, "%stable%d", s->na < IR_TX_COUNT ? " -> " : "", s->nb);
+            if (s->str)
+                fprintf(o, ", \"%s\"", s->str);
+            if ((s->na == IR_TX_OPEN || s->na >= IR_TX_DNEW) && s->sbuf)
+                fprintf(o, ", str%d", s->sbuf);
+            if (s->e) {
+                fprintf(o, ", ");
+                ir_print_expr(s->e, o);
+            }
+            fprintf(o, ")");
+            break;
+        }
         if (s->init >= IR_OS_FOPEN) {
             if (s->init == IR_OS_FCLOSE)
                 fprintf(o, "close file%d", s->n);

@@ -159,9 +159,21 @@ static void vstmt(ir_stmt *s, int loops)
             vexpr(s->e2, -1, l);
         break;
     case S_OS:
-        CHECK(s->str || s->sbuf || s->init == IR_OS_PRINTTO || s->init == IR_OS_ARGC || s->init == IR_OS_FCLOSE,
+        CHECK(s->init != IR_OS_TEXT || (s->n > 0) == (s->na < IR_TX_COUNT || s->na > IR_TX_UNPACK),
+              "a text operation without its file or string");
+        CHECK(s->init != IR_OS_TEXT || (s->na >= IR_TX_LINES && s->na <= IR_TX_UNPACK) == (s->nb > 0),
+              "a text operation without its split table");
+        CHECK(s->init != IR_OS_TEXT || !s->var ||
+                  ((s->na >= IR_TX_STARTS && s->na <= IR_TX_CONTAINS) || s->na == IR_TX_DHAS ? s->var->type == T_BOOL
+                   : s->na == IR_TX_DGET ? s->var->type == T_F64 || s->var->type == T_I64
+                                         : s->var->type == T_I64),
+              "a text operation's result of the wrong type");
+        CHECK(s->init != IR_OS_TEXT || s->na != IR_TX_DSET || (s->e && (s->e->type == T_F64 || s->e->type == T_I64)),
+              "a dict store without its float64 or int64");
+        CHECK(s->str || s->sbuf || s->init == IR_OS_PRINTTO || s->init == IR_OS_ARGC || s->init == IR_OS_FCLOSE ||
+              s->init == IR_OS_TEXT,
               "an os call without a path");
-        CHECK(s->init < IR_OS_FOPEN || s->n > 0, "a file call without its file's number");
+        CHECK(s->init < IR_OS_FOPEN || s->init == IR_OS_TEXT || s->n > 0, "a file call without its file's number");
         CHECK(s->init < IR_OS_EXISTS || s->init >= IR_OS_PRINTTO || (s->var && s->var->type == T_BOOL), "a path test without its bool");
         CHECK((s->init != IR_OS_ARGC && s->init != IR_OS_STRINT) || (s->var && s->var->type == T_I64),
               "len(sys.argv) or int() of a string without its int64");

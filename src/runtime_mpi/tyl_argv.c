@@ -63,7 +63,7 @@ static void strip(const char *s, const char **b, const char **e)
  * double quotes when s holds a single quote and no double one, else in single quotes; a
  * backslash, the quote, \n, \r, \t and other control characters escaped (a newline in an
  * argument broke the message over two lines; 'a'b' was no repr). UTF-8 text is kept. */
-static const char *py_repr(const char *s, char *buf, size_t n)
+const char *tyl_py_repr_(const char *s, char *buf, size_t n)
 {
     char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
     size_t m = 0;
@@ -112,9 +112,9 @@ int64_t tyl_str_int(int k, const char *where)
     }
     char r[1024];
     if (!ok)
-        tyl_rt_error_all(where, "ValueError: invalid literal for int() with base 10: %s", py_repr(s, r, sizeof r));
+        tyl_rt_error_all(where, "ValueError: invalid literal for int() with base 10: %s", tyl_py_repr_(s, r, sizeof r));
     if (big)
-        tyl_rt_error_all(where, "OverflowError: int(%s) does not fit in 64 bits", py_repr(s, r, sizeof r));
+        tyl_rt_error_all(where, "OverflowError: int(%s) does not fit in 64 bits", tyl_py_repr_(s, r, sizeof r));
     return neg ? (int64_t)(0u - v) : (int64_t)v;
 }
 
@@ -146,6 +146,6 @@ double tyl_str_float(int k, const char *where)
     free(t);
     char r[1024];
     if (!ok)
-        tyl_rt_error_all(where, "ValueError: could not convert string to float: %s", py_repr(s, r, sizeof r));
+        tyl_rt_error_all(where, "ValueError: could not convert string to float: %s", tyl_py_repr_(s, r, sizeof r));
     return v;
 }

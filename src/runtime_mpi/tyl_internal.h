@@ -58,6 +58,13 @@ void tyl_print_reset_(void);
  * others; 1 when k is out of range */
 int tyl_print_file_opened_(int k, FILE *f);
 void tyl_files_close_(void);    /* tyl_print.c: the files still open, closed at the end */
+/* tyl_os.c: Python's OSError subclass for errno e ("FileNotFoundError") */
+const char *tyl_os_error_name_(int e);
+/* tyl_argv.c: Python's repr(s) into buf[n] (cut short where it does not fit) */
+const char *tyl_py_repr_(const char *s, char *buf, size_t n);
+/* tyl_textread.c: the text files and splits still held, freed at the end */
+void tyl_text_free_(void);
+void tyl_sdict_free_(void); /* tyl_sdict.c: the dicts, freed at the end */
 /* The text tyl_print_array prints (malloc'd) on rank 0, NULL elsewhere; collective. */
 char *tyl_print_array_text_(const tyl_array *a, int repr);
 

@@ -29,7 +29,7 @@ static int from_rank0(int v)
 }
 
 /* Python's OSError subclass for errno e, as an uncaught exception prints it. */
-static const char *os_error_name(int e)
+const char *tyl_os_error_name_(int e)
 {
     switch (e) {
     case EEXIST: return "FileExistsError";
@@ -83,7 +83,7 @@ void tyl_os_mkdir(const char *path, int parents, int exist_ok, const char *where
         e = parents ? makedirs(path, exist_ok) : (mkdir(path, 0777) == 0 ? 0 : errno);
     e = from_rank0(e);
     if (e)
-        tyl_rt_error_all(where, "%s: [Errno %d] %s: '%s'", os_error_name(e), e, strerror(e), path);
+        tyl_rt_error_all(where, "%s: [Errno %d] %s: '%s'", tyl_os_error_name_(e), e, strerror(e), path);
 }
 
 int tyl_os_path_test(const char *path, int kind)
@@ -128,7 +128,7 @@ void tyl_file_open(int k, const char *path, int append, const char *where)
     }
     e = from_rank0(e);
     if (e)
-        tyl_rt_error_all(where, "%s: [Errno %d] %s: '%s'", os_error_name(e), e, strerror(e), path);
+        tyl_rt_error_all(where, "%s: [Errno %d] %s: '%s'", tyl_os_error_name_(e), e, strerror(e), path);
     if (tyl_print_file_opened_(k, f))
         tyl_rt_error_all(where, "internal error: file number %d out of range", k);
 }

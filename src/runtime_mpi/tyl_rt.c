@@ -437,6 +437,8 @@ _Noreturn void tyl_rt_leave_(void)
     free_blocks();
     tyl_print_reset_();
     tyl_files_close_();
+    tyl_text_free_();
+    tyl_sdict_free_();
     tyl_halo_finalize_();
     tyl_dist_finalize();
     tyl_mem_finalize();

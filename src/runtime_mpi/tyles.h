@@ -749,6 +749,37 @@ int64_t tyl_str_int(int k, const char *where);
 double tyl_str_float(int k, const char *where);
 /* string k == s (s NULL: string k2), as Python's == of strings */
 bool tyl_str_eq(int k, const char *s, int k2);
+/* Text files open() opens for reading (tyl_textread.c): file f read whole by rank 0 and
+ * broadcast (Python's OSError on every rank); f.read() and f.readline() into string k;
+ * f.readlines() (a loop over f) into split table s; closed. Split tables s (the compiler numbers
+ * them): string src split (mode TYL_SPLIT_*), their length, piece i into string k, and the
+ * check of `a, b = ...` (Python's ValueError). str methods of string src into string k. */
+enum { TYL_SPLIT_SEP, TYL_SPLIT_LINES, TYL_SPLIT_KEEPENDS, TYL_SPLIT_PARTITION, TYL_SPLIT_NEWLINE };
+void tyl_text_open(int f, const char *path, const char *where);
+void tyl_text_close(int f);
+void tyl_text_read(int f, int k, const char *where);
+void tyl_text_readline(int f, int k, const char *where);
+void tyl_text_lines(int s, int f, const char *where);
+void tyl_str_split(int s, int src, const char *sep, int64_t maxsplit, int mode, const char *where);
+int64_t tyl_split_len(int s);
+void tyl_split_item(int k, int s, int64_t i, const char *where);
+void tyl_split_unpack(int s, int64_t n, const char *where);
+void tyl_str_strip(int k, int src, int side, const char *chars, const char *where);
+void tyl_str_case(int k, int src, int upper, const char *where);
+bool tyl_str_starts(int k, const char *p, int ends);
+bool tyl_str_contains(int k, const char *p);
+int64_t tyl_str_len(int k);
+void tyl_str_repr(int k, int src, const char *where);
+void tyl_str_format(int k, int src, const char *spec, const char *where);
+/* Dicts of numbers keyed by run-time strings (tyl_sdict.c): d = {}, d[key] = x, d[key]
+ * (Python's KeyError), key in d, len(d). */
+void tyl_sdict_clear(int d);
+void tyl_sdict_set_f64(int d, const char *key, double x, const char *where);
+void tyl_sdict_set_i64(int d, const char *key, int64_t x, const char *where);
+double tyl_sdict_get_f64(int d, const char *key, const char *where);
+int64_t tyl_sdict_get_i64(int d, const char *key, const char *where);
+bool tyl_sdict_has(int d, const char *key);
+int64_t tyl_sdict_len(int d);
 
 /* ---- .npy files ---- */
 
