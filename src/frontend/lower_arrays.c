@@ -489,8 +489,35 @@ static void literal_fill(lctx *c, loc l, ir_var *slot, value *v, int depth, ir_e
 
 /* np.array(seq, dtype=t) of a list or tuple (t -1: NumPy's dtype from the items); what names
  * the refuser in messages. */
+static int holds_array(value *v)
+{
+    if (v->kind == V_ARRAY)
+        return 1;
+    for (int i = 0; v->kind == V_TUPLE && i < v->n; i++)
+        if (holds_array(v->items[i]))
+            return 1;
+    return 0;
+}
 static value *array_of_seq(lctx *c, loc l, value *seq, ir_type t, const char *what)
 {
+    if (seq->kind == V_TUPLE && seq->n > 0 && seq->items[0]->kind == V_TUPLE && !seq->keys && holds_array(seq)) {
+        /* np.array([[x, y]]): each inner list an array first, then the stack of them */
+        value *s = lw_vnew(V_TUPLE, seq->l);
+        *s = *seq;
+        s->items = NEWN(value *, seq->n + 1);
+        for (int i = 0; i < seq->n; i++) {
+            value *it = seq->items[i];
+            s->items[i] = it->kind == V_TUPLE ? array_of_seq(c, l, it, (ir_type)-1, what) : it;
+            if (s->items[i]->kind == V_ERR)
+                return s->items[i];
+            if (s->items[i]->kind != V_ARRAY) {
+                diag_error(it->l, "setting an array element with a sequence. The requested array "
+                                  "has an inhomogeneous shape after 1 dimension");
+                return &lw_ERRV;
+            }
+        }
+        seq = s;
+    }
     if (seq->kind == V_TUPLE && seq->n > 0 && seq->items[0]->kind == V_ARRAY) {
         /* np.array([a, b, c]) of same-shape arrays: np.stack */
         value *r = lw_stack_arrays(c, l, seq);
