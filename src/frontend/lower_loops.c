@@ -941,8 +941,8 @@ static void emit_loop(lctx *c, ir_stmt *st, int mark)
 }
 
 /* Do e and x, a name's values at a loop's entry and after its body, hold arrays of provably
- * different shapes in the same place (the parts of a complex array, items of a tuple)? The
- * first such pair in *ea, *xa. */
+ * different shapes in the same place (the parts of a complex array)? The first such pair in
+ * *ea, *xa. */
 static int value_shape_changed(const value *e, const value *x, const value **ea, const value **xa)
 {
     if (e->kind == V_ARRAY && x->kind == V_ARRAY) {
@@ -1097,17 +1097,15 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
                 }
         }
         const value *ea, *xa;
-        if (e && x && e->kind == B_VALUE && x->kind == B_VALUE && !c->probing &&
-            value_shape_changed(e->val, x->val, &ea, &xa)) {
-            /* a complex array's parts, an array in a tuple: the check above, on each of them
-             * (a join of a complex array with a row, h = np.vstack([h, psi]), ran with the
-             * entry's extents and wrote past its buffers) */
-            diag_error(loop->l, "array %s'%s' changes shape inside this loop (%s before, %s after one iteration)",
-                       lw_is_complex(e->val) ? "" : "in ", n, lw_shape_str(ea->rank, ea->sh),
-                       lw_shape_str(xa->rank, xa->sh));
-            if (lw_is_complex(e->val))
-                diag_note(loop->l, "make it once with its final shape (np.zeros((n, ...), dtype=complex)) and "
-                                   "store into it by index");
+        if (e && x && e->kind == B_VALUE && x->kind == B_VALUE && !c->probing && lw_is_complex(e->val) &&
+            lw_is_complex(x->val) && value_shape_changed(e->val, x->val, &ea, &xa)) {
+            /* a complex array's parts: the check above, on each of them (a join of a complex
+             * array with a row, h = np.vstack([h, psi]), ran with the entry's extents and wrote
+             * past its buffers). A real view bound to a name (r = a[2:]) carries its bounds. */
+            diag_error(loop->l, "array '%s' changes shape inside this loop (%s before, %s after one iteration)",
+                       n, lw_shape_str(ea->rank, ea->sh), lw_shape_str(xa->rank, xa->sh));
+            diag_note(loop->l, "make it once with its final shape (np.zeros((n, ...), dtype=complex)) and store "
+                               "into it by index");
         }
         if (e && x && e->kind == B_ARRAY && x->kind == B_ARRAY && e->var != x->var) {
             diag_error(loop->l, "array '%s' changes dtype inside this loop", n);
