@@ -136,7 +136,7 @@ const char lw_supported_numpy[] =
     "isinf, isfinite, minimum, "
     "maximum, add, subtract, multiply, divide, true_divide, floor_divide, mod, remainder, "
     "negative, positive, less, less_equal, greater, greater_equal, equal, not_equal (also with out=), their outer/reduce/accumulate methods, outer, flip, flipud, fliplr, rot90, tile, repeat, expand_dims, squeeze, swapaxes, moveaxis, where, clip, power, roll, sum, max, min, mean, amax, amin, any, all (also with axis=), "
-    "cumsum, cumprod, prod, diff, std, var, nansum, nanmean, nanmax, nanmin, nanstd, nanvar, average, nan_to_num, sinc, polyval, polyfit, logspace, select, divmod, modf, cross, isin, linalg.norm, linalg.solve, linalg.inv, linalg.cholesky, fft.fft, fft.ifft, fft.rfft, fft.irfft (and their 2 and n forms), fft.fftfreq, fft.rfftfreq, fft.fftshift, fft.ifftshift, cov, corrcoef, eye, identity, diag, fill_diagonal, trace, tril, triu, tril_indices, triu_indices (and _from), kron, convolve, correlate, argmax, argmin, unravel_index, reshape, ravel, dot, vdot, inner, matmul, einsum, histogram, sort, argsort, unique, median, percentile, quantile, count_nonzero, isclose, allclose, array_equal, "
+    "cumsum, cumprod, prod, diff, std, var, nansum, nanmean, nanmax, nanmin, nanstd, nanvar, average, nan_to_num, sinc, polyval, polyfit, logspace, select, divmod, modf, cross, isin, linalg.norm, linalg.solve, linalg.inv, linalg.cholesky, fft.fft, fft.ifft, fft.rfft, fft.irfft (and their 2 and n forms), fft.fftfreq, fft.rfftfreq, fft.fftshift, fft.ifftshift, cov, corrcoef, eye, identity, diag, fill_diagonal, trace, tril, triu, tril_indices, triu_indices, diag_indices (and _from), kron, convolve, correlate, argmax, argmin, unravel_index, reshape, ravel, dot, vdot, inner, matmul, einsum, histogram, sort, argsort, unique, median, percentile, quantile, count_nonzero, isclose, allclose, array_equal, "
     "logical_and, logical_or, logical_xor, logical_not, heaviside, round, around, transpose, "
     "copyto, concatenate, stack, hstack, vstack, column_stack, append, gradient, trapezoid, interp, "
     "ptp, prod (whole arrays), size, bincount (with minlength=), nonzero, flatnonzero, argwhere (counted, reduced, indexing, looped over), savez, savez_compressed, savetxt, set_printoptions, "
@@ -489,8 +489,35 @@ static void literal_fill(lctx *c, loc l, ir_var *slot, value *v, int depth, ir_e
 
 /* np.array(seq, dtype=t) of a list or tuple (t -1: NumPy's dtype from the items); what names
  * the refuser in messages. */
+static int holds_array(value *v)
+{
+    if (v->kind == V_ARRAY)
+        return 1;
+    for (int i = 0; v->kind == V_TUPLE && i < v->n; i++)
+        if (holds_array(v->items[i]))
+            return 1;
+    return 0;
+}
 static value *array_of_seq(lctx *c, loc l, value *seq, ir_type t, const char *what)
 {
+    if (seq->kind == V_TUPLE && seq->n > 0 && seq->items[0]->kind == V_TUPLE && !seq->keys && holds_array(seq)) {
+        /* np.array([[x, y]]): each inner list an array first, then the stack of them */
+        value *s = lw_vnew(V_TUPLE, seq->l);
+        *s = *seq;
+        s->items = NEWN(value *, seq->n + 1);
+        for (int i = 0; i < seq->n; i++) {
+            value *it = seq->items[i];
+            s->items[i] = it->kind == V_TUPLE ? array_of_seq(c, l, it, (ir_type)-1, what) : it;
+            if (s->items[i]->kind == V_ERR)
+                return s->items[i];
+            if (s->items[i]->kind != V_ARRAY) {
+                diag_error(it->l, "setting an array element with a sequence. The requested array "
+                                  "has an inhomogeneous shape after 1 dimension");
+                return &lw_ERRV;
+            }
+        }
+        seq = s;
+    }
     if (seq->kind == V_TUPLE && seq->n > 0 && seq->items[0]->kind == V_ARRAY) {
         /* np.array([a, b, c]) of same-shape arrays: np.stack */
         value *r = lw_stack_arrays(c, l, seq);

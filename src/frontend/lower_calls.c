@@ -824,10 +824,11 @@ static value *runtime_comprehension(lctx *c, ast *a)
         pure = !lw_has_call(VEC_AT(it->args, i, ast *));
     if (it->kind == A_CALL && it->a->kind == A_NAME && !it->kwargs.len && !lw_lookup(c, it->a->name, &unbound) &&
         (strcmp(it->a->name, "zip") == 0 || strcmp(it->a->name, "enumerate") == 0)) {
-        /* enumerate(L), zip(L, M) of names (run-time lists, arrays): as a loop over them */
+        /* enumerate(L), zip(L, M), zip(F[:-1], F[1:]) of names or call-free expressions (run-time
+         * lists, their slices, arrays): as a loop over them */
         pure = it->args.len > 0;
         for (int i = 0; pure && i < it->args.len; i++)
-            pure = VEC_AT(it->args, i, ast *)->kind == A_NAME;
+            pure = !lw_has_call(VEC_AT(it->args, i, ast *));
     }
     vec from = {0}, to = {0};
     if (!pure || !lw_plain_target_names(cl->b, &from))

@@ -539,6 +539,92 @@ static value *part_call(lctx *c, loc l, const args *a, value *z, int k, const ch
         pos[0] = z->items[k];
     return lw_numpy_table_call(c, f, l, &b);
 }
+/* Joins of complex values: a list or tuple (nested) holding complex arrays or numbers, with real
+ * ones among them made complex (imaginary part 0.0, of the item's shape), split into two lists
+ * of the same layout, one of the real parts and one of the imaginary parts; other values into
+ * their two parts. 0 after a diagnostic. */
+static int split_seq(lctx *c, loc l, value *v, value **re, value **im)
+{
+    if (v->kind == V_TUPLE && !lw_is_complex(v) && !v->keys) {
+        value *r = lw_vnew(V_TUPLE, v->l), *i = lw_vnew(V_TUPLE, v->l);
+        *r = *v;
+        *i = *v;
+        r->items = NEWN(value *, v->n + 1);
+        i->items = NEWN(value *, v->n + 1);
+        for (int k = 0; k < v->n; k++)
+            if (!split_seq(c, l, v->items[k], &r->items[k], &i->items[k]))
+                return 0;
+        *re = r;
+        *im = i;
+        return 1;
+    }
+    if (!parts(c, l, v, re, im))
+        return 0;
+    if ((*re)->kind == V_ARRAY || (*im)->kind == V_ARRAY) {
+        value *z = even(c, l, *re, *im, 0);
+        if (z->kind == V_ERR)
+            return 0;
+        *re = z->items[0];
+        *im = z->items[1];
+    }
+    return 1;
+}
+
+/* Does v, a list or tuple, hold an array (a complex one's part, or a real one)? */
+static int seq_holds_array(const value *v)
+{
+    if (v->kind == V_ARRAY)
+        return 1;
+    if (v->kind != V_TUPLE || v->keys)
+        return 0;
+    if (lw_is_complex(v))
+        return v->items[0]->kind == V_ARRAY || v->items[1]->kind == V_ARRAY;
+    for (int i = 0; i < v->n; i++)
+        if (seq_holds_array(v->items[i]))
+            return 1;
+    return 0;
+}
+
+/* f (np.stack, np.concatenate, np.append, np.array, ...) of a list of complex values, its first
+ * npart positional arguments split into parts: the real function of the real parts and of the
+ * imaginary parts, which move elements without computing them. dtype=complex is dropped (the
+ * parts are float64). NULL when a keyword other than axis= or a complex dtype is given. */
+static value *join_parts(lctx *c, loc l, const char *f, const args *a, int npart)
+{
+    args b[2] = {*a, *a};
+    for (int k = 0; k < 2; k++) {
+        b[k].pos = NEWN(value *, a->npos + 1);
+        for (int i = 0; i < a->npos; i++)
+            b[k].pos[i] = a->pos[i];
+        b[k].kw = NEWN(value *, a->nkw + 1);
+        b[k].kwname = NEWN(const char *, a->nkw + 1);
+        b[k].nkw = 0;
+        for (int i = 0; i < a->nkw; i++) {
+            if (!strcmp(a->kwname[i], "dtype") && is_complex_dtype(a->kw[i]))
+                continue;
+            if (strcmp(a->kwname[i], "axis") != 0)
+                return NULL;
+            b[k].kwname[b[k].nkw] = a->kwname[i];
+            b[k].kw[b[k].nkw++] = a->kw[i];
+        }
+    }
+    for (int i = 0; i < npart && i < a->npos; i++)
+        if (!split_seq(c, l, a->pos[i], &b[0].pos[i], &b[1].pos[i]))
+            return &lw_ERRV;
+    for (int i = npart; i < a->npos; i++)
+        if (lw_has_complex(a->pos[i]) || is_complex_dtype(a->pos[i]))
+            return NULL;
+    value *r[2];
+    for (int k = 0; k < 2; k++) {
+        r[k] = lw_numpy_table_call(c, f, l, &b[k]);
+        if (r[k]->kind == V_ERR)
+            return r[k];
+    }
+    if (r[0]->kind != V_ARRAY || r[1]->kind != V_ARRAY)
+        UNREACHABLE();
+    return cx(l, r[0], r[1], 0);
+}
+
 value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
 {
     value *z = a->self ? a->self : a->npos ? a->pos[0] : NULL;
@@ -698,11 +784,42 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
                       "np.mean() of an empty complex array is not supported (NumPy warns and gives nan+nanj)");
         return lw_complex_binop(c, l, OP_TRUEDIV, sum, lw_scalar(l, cnt, 1));
     }
+    /* joins of complex arrays (snapshots np.array([psi, ...]), a spectrum zero-padded by
+     * np.concatenate, np.append of a row): each part joined as a real array's */
+    static const char *joins[] = {"np.array", "np.asarray", "np.stack", "np.vstack", "np.hstack", "np.dstack",
+                                  "np.row_stack", "np.concatenate", "np.column_stack", "np.append", NULL};
+    for (const char **p = joins; *p && !a->self && a->npos >= 1; p++)
+        if (!strcmp(f, *p) && (seq_holds_array(a->pos[0]) || !strcmp(f, "np.append"))) {
+            value *r = join_parts(c, l, f, a, !strcmp(f, "np.append") ? 2 : 1);
+            if (r)
+                return r;
+        }
     /* functions that move elements, not compute them (np.roll of a periodic field, flips,
      * transposes, copies, reshapes): each part as the real array's */
     static const char *moves[] = {"roll", "flip", "flipud", "fliplr", "transpose", "swapaxes", "moveaxis",
                                   "rot90", "expand_dims", "squeeze", "copy", "ravel", "flatten", "reshape",
                                   "repeat", "tile", NULL};
+    if (!a->self && a->npos >= 1 && a->pos[0]->kind == V_TUPLE && !lw_is_complex(a->pos[0]) &&
+        lw_has_complex(a->pos[0]) && seq_holds_array(a->pos[0])) {
+        /* np.repeat([r], N, axis=0): NumPy's np.asarray of the list, a complex array */
+        args b = {0};
+        b.npos = 1;
+        b.pos = NEWN(value *, 1);
+        b.pos[0] = a->pos[0];
+        value *arr = join_parts(c, l, "np.asarray", &b, 1);
+        if (arr && arr->kind == V_ERR)
+            return arr;
+        if (arr) {
+            args *a2 = NEW(args);
+            *a2 = *a;
+            a2->pos = NEWN(value *, a->npos + 1);
+            for (int i = 0; i < a->npos; i++)
+                a2->pos[i] = a->pos[i];
+            a2->pos[0] = arr;
+            a = a2;
+            z = arr;
+        }
+    }
     int move = 0;
     for (const char **p = moves; *p && z && lw_is_complex(z); p++)
         move |= !strcmp(m, *p);

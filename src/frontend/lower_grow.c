@@ -1,5 +1,7 @@
 /* lower_grow.c: arrays grown by np.append in a loop, as ODE integrators and time-series codes
- * write them (X = np.append(X, [X[-1] + dt * k], axis=0); t = np.append(t, t[-1] + dt)); and,
+ * write them (X = np.append(X, [X[-1] + dt * k], axis=0); t = np.append(t, t[-1] + dt)), or by
+ * a join of X and one operand (tt = np.hstack((tt, t)), X = np.vstack((X, row)),
+ * X = np.concatenate((X, V))), rewritten alike with the join in place of np.append; and,
  * at the end, whether an array given to list.append may be changed in place later (the same
  * question about the names that may hold one array).
  * NumPy makes a new, longer array at each append; tylesc's arrays keep one shape through a
@@ -32,35 +34,54 @@
 
 #include <string.h>
 
-/* Is e `np.append(X, V[, axis=0])` of the name x (numpy imported as np or numpy)? axis: set
- * to 1 when axis=0 is given (positional or keyword), -1 when another axis. */
-static int is_append(ast *e, const char *x, int *axis)
+/* Is e `np.append(X, V[, axis=0])` of the name x (numpy imported as np or numpy), or a join of
+ * X and one more operand that appends it (np.concatenate((X, V)[, axis=0]) or of a list,
+ * np.hstack((X, V)), np.vstack((X, V)))? axis: set to 1 when the join is along axis 0 (np.append
+ * given axis=0, np.concatenate, np.vstack), -1 when along another, 0 when it flattens
+ * (np.append without axis=, np.hstack). *join: 0 for np.append, 1 for the others. */
+static int is_append(ast *e, const char *x, int *axis, int *join)
 {
-    if (!e || e->kind != A_CALL || e->a->kind != A_ATTR || strcmp(e->a->name, "append") != 0 ||
-        e->a->a->kind != A_NAME || (strcmp(e->a->a->name, "np") != 0 && strcmp(e->a->a->name, "numpy") != 0))
+    if (!e || e->kind != A_CALL || e->a->kind != A_ATTR || e->a->a->kind != A_NAME ||
+        (strcmp(e->a->a->name, "np") != 0 && strcmp(e->a->a->name, "numpy") != 0))
         return 0;
-    if (e->args.len < 2 || e->args.len > 3 || VEC_AT(e->args, 0, ast *)->kind != A_NAME ||
-        strcmp(VEC_AT(e->args, 0, ast *)->name, x) != 0)
+    const char *f = e->a->name;
+    *join = strcmp(f, "concatenate") == 0 || strcmp(f, "hstack") == 0 || strcmp(f, "vstack") == 0;
+    if (*join) {
+        ast *seq = e->args.len ? VEC_AT(e->args, 0, ast *) : NULL;
+        if (!seq || (seq->kind != A_TUPLE && seq->kind != A_LIST) || seq->args.len != 2 ||
+            VEC_AT(seq->args, 0, ast *)->kind != A_NAME || strcmp(VEC_AT(seq->args, 0, ast *)->name, x) != 0)
+            return 0;
+        if (f[0] != 'c') { /* hstack, vstack: no axis */
+            if (e->args.len != 1 || e->kwargs.len)
+                return 0;
+            *axis = f[0] == 'v';
+            return 1;
+        }
+        if (e->args.len > 2)
+            return 0;
+    } else if (strcmp(f, "append") != 0 || e->args.len < 2 || e->args.len > 3 ||
+               VEC_AT(e->args, 0, ast *)->kind != A_NAME || strcmp(VEC_AT(e->args, 0, ast *)->name, x) != 0)
         return 0;
-    ast *ax = e->args.len == 3 ? VEC_AT(e->args, 2, ast *) : NULL;
+    int at = *join ? 1 : 2;
+    ast *ax = e->args.len == at + 1 ? VEC_AT(e->args, at, ast *) : NULL;
     for (int i = 0; i < e->kwargs.len; i++) {
         ast *k = VEC_AT(e->kwargs, i, ast *);
         if (!k->name || strcmp(k->name, "axis") != 0)
             return 0;
         ax = k->a;
     }
-    *axis = !ax ? 0 : ax->kind == A_INT && ax->ival == 0 ? 1 : -1;
+    *axis = !ax ? *join : ax->kind == A_INT && ax->ival == 0 ? 1 : -1;
     return 1;
 }
 
 /* The name of a statement `X = np.append(X, ...)`, or NULL. */
 static const char *append_stmt(ast *s)
 {
-    int axis;
+    int axis, join;
     if (s->kind != A_ASSIGN || s->targets.len != 1 || VEC_AT(s->targets, 0, ast *)->kind != A_NAME)
         return NULL;
     const char *x = VEC_AT(s->targets, 0, ast *)->name;
-    return is_append(s->a, x, &axis) ? x : NULL;
+    return is_append(s->a, x, &axis, &join) ? x : NULL;
 }
 
 static void find_appends(vec *stmts, vec *names)
@@ -339,18 +360,38 @@ static ast *rw_stmts_one(grow *gr, ast *s, vec *out)
     loc l = s->l;
     const char *x = append_stmt(s);
     if (x && strcmp(x, gr->x) == 0) {
-        int axis = 0;
-        is_append(s->a, x, &axis);
-        if ((gr->rank == 2) != (axis == 1))
-            gr->ok = 0; /* 2-D grows by rows (axis=0); 1-D without axis= */
-        vec args = {0};
-        vec_push(&args, ast_name(l, arena_printf(&util_arena, "%s.z", gr->g)));
-        vec_push(&args, rw(gr, VEC_AT(s->a->args, 1, ast *)));
-        if (gr->rank == 2)
-            vec_push(&args, ast_int(l, 0));
+        int axis = 0, join = 0;
+        is_append(s->a, x, &axis, &join);
+        ast *z = ast_name(l, arena_printf(&util_arena, "%s.z", gr->g));
         ast *call = ast_new(A_CALL, l);
         call->a = s->a->a;
-        call->args = args;
+        if (join) {
+            /* the join itself, of X's empty start and the operand: its checks of the operand's
+             * dimensions stay NumPy's; 2-D grows by rows, 1-D along its axis */
+            if (axis != 1 && !(axis == 0 && gr->rank == 1))
+                gr->ok = 0;
+            if (axis == 1 && gr->rank == 1 && strcmp(s->a->a->name, "vstack") == 0)
+                gr->ok = 0;
+            ast *seq0 = VEC_AT(s->a->args, 0, ast *), *seq = ast_new(seq0->kind, seq0->l);
+            *seq = *seq0;
+            seq->args = (vec){0};
+            vec_push(&seq->args, z);
+            vec_push(&seq->args, rw(gr, VEC_AT(seq0->args, 1, ast *)));
+            *call = *s->a;
+            call->args = (vec){0};
+            vec_push(&call->args, seq);
+            for (int i = 1; i < s->a->args.len; i++)
+                vec_push(&call->args, VEC_AT(s->a->args, i, ast *));
+        } else {
+            if ((gr->rank == 2) != (axis == 1))
+                gr->ok = 0; /* 2-D grows by rows (axis=0); 1-D without axis= */
+            vec args = {0};
+            vec_push(&args, z);
+            vec_push(&args, rw(gr, VEC_AT(s->a->args, 1, ast *)));
+            if (gr->rank == 2)
+                vec_push(&args, ast_int(l, 0));
+            call->args = args;
+        }
         ast *y = ast_name(l, arena_printf(&util_arena, "%s.y", gr->g));
         ast *item = gr->rank == 2 ? ast_call(l, ast_attr(l, y, "copy"), NULL) : y;
         ast *app = ast_expr_stmt(l, ast_call(l, ast_attr(l, ast_name(l, gr->g), "append"), ast_arglist(NULL, item)));
@@ -492,10 +533,11 @@ void lw_grow_note(ast *loop, const char *name)
     find_appends(&loop->body, &names);
     if (!lw_name_in(&names, name))
         return;
-    diag_note(loop->l, "growing '%s' by np.append in a loop is supported when the loop binds it only "
+    diag_note(loop->l, "growing '%s' by np.append (or np.concatenate((%s, v)), np.hstack of a 1-D array, "
+                       "np.vstack of a 2-D one) in a loop is supported when the loop binds it only "
                        "by such appends (2-D arrays by rows, axis=0), changes no read of it in place "
                        "(nor passes it to a function of the program that changes a parameter in place), "
-                       "holds no def or lambda, and no function reads it as a global", name);
+                       "holds no def or lambda, and no function reads it as a global", name, name);
 }
 
 /* ---- an array appended to a run-time list (lower_lists.c) ---------------------------------

@@ -989,6 +989,57 @@ static value *np_tri_indices(lctx *c, loc l, const char *f, value **v, args *a)
     return lw_call_prelude(c, l, "tri_indices", 4, args);
 }
 
+/* np.diag_indices(n, ndim=2) and np.diag_indices_from(arr): ndim copies of np.arange(n), the
+ * indices of the main diagonal (M[np.diag_indices(n)] = 1.0 - M.sum(axis=1) sets it as
+ * np.fill_diagonal does, but to an array of values); _from takes n from arr, whose extents
+ * must all be equal (NumPy's ValueError, when running where they are not known). */
+static value *np_diag_indices(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *n = v[0];
+    int64_t nd = 2;
+    if (n->kind == V_ERR || (v[1] && v[1]->kind == V_ERR))
+        return &lw_ERRV;
+    if (strstr(f, "_from")) {
+        value *x = v[0];
+        if (x->kind != V_ARRAY || x->rank < 2) {
+            diag_error(x->l, "%s(): input array must be at least 2-d", f);
+            return &lw_ERRV;
+        }
+        for (int d = 1; d < x->rank; d++) {
+            ir_expr *ne = ir_bin(l, OP_CNE, T_BOOL, x->len[d], x->len[0], 0);
+            int64_t k;
+            if (ir_expr_const_int(ne, &k) && k) {
+                diag_error(x->l, "%s(): All dimensions of input must be of equal length", f);
+                return &lw_ERRV;
+            }
+            lw_emit_raise(c, l, ne, "ValueError: All dimensions of input must be of equal length");
+        }
+        n = lw_scalar(l, x->len[0], 1);
+        n->s = x->sh[0];
+        nd = x->rank;
+    } else if (!lw_is_int_scalar(n)) {
+        diag_error(n->l, "%s(): n must be an int, not %s", f, lw_vkind_desc(n));
+        return &lw_ERRV;
+    } else if (v[1] && (v[1]->kind != V_SCALAR || !ir_expr_const_int(v[1]->e, &nd) || nd < 1 || nd > IR_MAX_RANK)) {
+        diag_error(v[1]->l, "%s(): ndim must be an int from 1 to %d known when compiling", f, IR_MAX_RANK);
+        return &lw_ERRV;
+    }
+    args ra = {0};
+    ra.npos = 1;
+    ra.pos = NEWN(value *, 1);
+    ra.pos[0] = n;
+    value *idx = lw_arange(c, l, &ra);
+    if (idx->kind == V_ERR)
+        return idx;
+    value *t = lw_vnew(V_TUPLE, l);
+    t->n = (int)nd;
+    t->items = NEWN(value *, nd + 1);
+    for (int i = 0; i < nd; i++) /* a copy each: a name bound to the tuple takes its items over */
+        t->items[i] = lw_copy_of(c, l, idx);
+    return t;
+}
+
 /* np.convolve(a, v, mode='full'|'same'|'valid') of 1-D arrays: each output a sum in order
  * (NumPy's dot products may add in another order: within rounding). np.correlate(a, v,
  * mode='valid') is convolve(a, v[::-1]), but for 'same' with a shorter than v, where NumPy's
@@ -1031,6 +1082,8 @@ static const lw_builtin np_table[] = {
     {"np.tril_indices", {"n", "k", "m"}, 1, np_tri_indices},
     {"np.triu_indices_from", {"arr", "k"}, 1, np_tri_indices},
     {"np.tril_indices_from", {"arr", "k"}, 1, np_tri_indices},
+    {"np.diag_indices", {"n", "ndim"}, 1, np_diag_indices},
+    {"np.diag_indices_from", {"arr"}, 1, np_diag_indices},
     {"np.eye", {"N", "M", "k", "dtype"}, 1, np_eye},
     {"np.identity", {"n", "dtype"}, 1, np_identity},
     {"np.diag", {"v", "k"}, 1, np_diag},

@@ -1,6 +1,7 @@
 /* lower_listiter.c: reading run-time sequences item by item: all()/any() of a generator over a
- * range known only at run time (a loop that stops early, as Python's), print() of a list built
- * at run time (Python's [a, b, c] form), and for loops over 1-D arrays, run-time lists, and
+ * range known only at run time or over run-time lists (a loop that stops early, as Python's),
+ * print() of a list built at run time (Python's [a, b, c] form), and for loops over 1-D arrays,
+ * run-time lists, and
  * zip()/enumerate() mixing them with range() and lists known when compiling.
  * Requires: the lists' V_LIST values (lower_lists.c: lw_list_binding, lw_list_appends).
  * Establishes: each loop is a range() loop over the positions, its target bound to the items
@@ -10,27 +11,57 @@
 
 #include <string.h>
 
-/* ---- all() / any() of a generator over a range known only at run time ------------------------
- * all(E[i + 1] <= E[i] for i in range(len(E) - 1)) with E a run-time list: lowered as Python
- * runs it, a loop that stops at the first false (true) item:
- *     all.L.C = True; for all.L.C.i in range(...): [if conds:] if not item: all.L.C = False; break
- * The generator's variable is renamed apart (it is local to the generator in Python 3). */
+/* ---- all() / any() of a generator over a sequence known only at run time ---------------------
+ * all(E[i + 1] <= E[i] for i in range(len(E) - 1)) with E a run-time list, or over the list's
+ * items (all(a >= b for a, b in zip(F, F[1:])), any(x < 0 for x in F)): lowered as Python runs
+ * it, a loop that stops at the first false (true) item:
+ *     all.L.C = True; for all.L.C.i in ...: [if conds:] if not item: all.L.C = False; break
+ * The generator's variables are renamed apart (they are local to the generator in Python 3). */
+
+/* Does the iterable it read a list built at run time: the list, a slice of it, zip() or
+ * enumerate() or reversed() of such? (A for loop walks those: lower_listiter.c below.) */
+static int runtime_list_iterable(lctx *c, ast *it)
+{
+    if (it->kind == A_SUBSCRIPT)
+        it = it->a;
+    if (it->kind == A_NAME) {
+        binding *b = lw_list_binding(c, it);
+        return b && b->val->kind == V_LIST;
+    }
+    if (it->kind != A_CALL || it->a->kind != A_NAME || it->kwargs.len > 1)
+        return 0;
+    const char *f = it->a->name;
+    if (strcmp(f, "zip") != 0 && strcmp(f, "enumerate") != 0 && strcmp(f, "reversed") != 0)
+        return 0;
+    int unbound;
+    if (lw_lookup(c, f, &unbound))
+        return 0;
+    for (int i = 0; i < it->args.len; i++)
+        if (runtime_list_iterable(c, VEC_AT(it->args, i, ast *)))
+            return 1;
+    return 0;
+}
+
 value *lw_list_allany_loop(lctx *c, ast *call, int all)
 {
     ast *g = VEC_AT(call->args, 0, ast *);
     ast *fc = VEC_AT(g->args, 0, ast *);
     if (g->ival && lw_has_call(g->a)) /* a list's elements are all computed: no early stop */
         return NULL;
-    if (fc->kind != A_FOR || fc->b->kind != A_NAME || fc->a->kind != A_CALL || fc->a->a->kind != A_NAME ||
-        strcmp(fc->a->a->name, "range") != 0)
+    if (fc->kind != A_FOR)
+        return NULL;
+    int unbound;
+    int over_range = fc->b->kind == A_NAME && fc->a->kind == A_CALL && fc->a->a->kind == A_NAME &&
+                     strcmp(fc->a->a->name, "range") == 0 && !lw_lookup(c, "range", &unbound);
+    if (!over_range && !runtime_list_iterable(c, fc->a))
+        return NULL;
+    vec from = {0}, to = {0};
+    if (!lw_plain_target_names(fc->b, &from))
         return NULL;
     for (int i = 1; i < g->args.len; i++)
         if (VEC_AT(g->args, i, ast *)->kind != A_IF)
             return NULL;
-    int unbound;
-    if (lw_lookup(c, "range", &unbound))
-        return NULL;
-    {   /* a range of constants is unrolled by the comprehension (lower_calls.c) */
+    if (over_range) { /* a range of constants is unrolled by the comprehension (lower_calls.c) */
         lw_probe p;
         lw_probe_begin(c, &p);
         value *items = lw_iter_items(c, fc->a);
@@ -40,9 +71,8 @@ value *lw_list_allany_loop(lctx *c, ast *call, int all)
     }
     loc l = call->l;
     const char *acc = arena_printf(&util_arena, "%s.%d.%d", all ? "all" : "any", l.line, l.col);
-    vec from = {0}, to = {0};
-    vec_push(&from, (void *)fc->b->name);
-    vec_push(&to, (void *)arena_printf(&util_arena, "%s.%s", acc, fc->b->name));
+    for (int i = 0; i < from.len; i++)
+        vec_push(&to, (void *)arena_printf(&util_arena, "%s.%s", acc, VEC_AT(from, i, const char *)));
     ast *item = ast_clone_expr_renamed(g->a, &from, &to);
     if (all)
         item = ast_unop(item->l, OP_NOT, item);
@@ -55,7 +85,7 @@ value *lw_list_allany_loop(lctx *c, ast *call, int all)
         body = ast_vec1(ast_if(cond->l, ast_clone_expr_renamed(cond->a, &from, &to), body, (vec){0}));
     }
     lw_stmt(c, ast_assign(l, ast_vec1(ast_name(l, acc)), ast_bool(l, all)));
-    lw_stmt(c, ast_for(l, ast_name(fc->b->l, VEC_AT(to, 0, const char *)), fc->a, body, (vec){0}));
+    lw_stmt(c, ast_for(l, ast_clone_expr_renamed(fc->b, &from, &to), fc->a, body, (vec){0}));
     ast rn = {.kind = A_NAME, .l = l, .name = acc};
     value *r = lw_read_name(c, &rn);
     if (r->kind == V_SCALAR)

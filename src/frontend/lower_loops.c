@@ -939,6 +939,29 @@ static void emit_loop(lctx *c, ir_stmt *st, int mark)
     }
     c->int_promos.len = mark;
 }
+
+/* Do e and x, a name's values at a loop's entry and after its body, hold arrays of provably
+ * different shapes in the same place (the parts of a complex array)? The first such pair in
+ * *ea, *xa. */
+static int value_shape_changed(const value *e, const value *x, const value **ea, const value **xa)
+{
+    if (e->kind == V_ARRAY && x->kind == V_ARRAY) {
+        for (int d = 0; d < e->rank; d++)
+            if (e->rank != x->rank || lw_sym_cmp(e->sh[d], x->sh[d]) == 0) {
+                *ea = e;
+                *xa = x;
+                return 1;
+            }
+        return 0;
+    }
+    if (e->kind != V_TUPLE || x->kind != V_TUPLE || e->n != x->n)
+        return 0;
+    for (int i = 0; i < e->n; i++)
+        if (value_shape_changed(e->items[i], x->items[i], ea, xa))
+            return 1;
+    return 0;
+}
+
 static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st)
 {
     lw_lists_before_loop(c, loop, target, loopvar, condast);
@@ -1072,6 +1095,17 @@ static void lower_loop_in(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast 
                     lw_grow_note(loop, n);
                     break;
                 }
+        }
+        const value *ea, *xa;
+        if (e && x && e->kind == B_VALUE && x->kind == B_VALUE && !c->probing && lw_is_complex(e->val) &&
+            lw_is_complex(x->val) && value_shape_changed(e->val, x->val, &ea, &xa)) {
+            /* a complex array's parts: the check above, on each of them (a join of a complex
+             * array with a row, h = np.vstack([h, psi]), ran with the entry's extents and wrote
+             * past its buffers). A real view bound to a name (r = a[2:]) carries its bounds. */
+            diag_error(loop->l, "array '%s' changes shape inside this loop (%s before, %s after one iteration)",
+                       n, lw_shape_str(ea->rank, ea->sh), lw_shape_str(xa->rank, xa->sh));
+            diag_note(loop->l, "make it once with its final shape (np.zeros((n, ...), dtype=complex)) and store "
+                               "into it by index");
         }
         if (e && x && e->kind == B_ARRAY && x->kind == B_ARRAY && e->var != x->var) {
             diag_error(loop->l, "array '%s' changes dtype inside this loop", n);
