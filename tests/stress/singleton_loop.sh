@@ -79,6 +79,9 @@ stream() {
             >stdout 2>stderr </dev/null
         local st=$?
         n=$((n + 1))
+        # a singleton whose MPI_Finalize hung, ended by libtyles' watchdog (tyl_rt.c)
+        grep -q 'MPI_Finalize did not return' stderr &&
+            echo "watchdog: $name $vars (stream $s, run $n, $(date -u +%T), status $st)" >>"$out/watchdog.log"
         if [ "$st" != 0 ]; then
             local tag=$out/fail/s${s}_${n}_$name
             {
@@ -107,5 +110,6 @@ stop_busy
 total=0
 for ((s = 0; s < streams; s++)); do total=$((total + $(cat "$out/s$s/count" 2>/dev/null || echo 0))); done
 nfail=$(find "$out/fail" -name '*.txt' | wc -l)
-echo "singleton_loop: $total runs, $nfail failed, in $secs s ($streams streams, $busy busy loops; load $(cut -d' ' -f1-3 /proc/loadavg)); $out"
+nwd=$(cat "$out/watchdog.log" 2>/dev/null | wc -l)
+echo "singleton_loop: $total runs, $nfail failed, $nwd ended by the finalize watchdog, in $secs s ($streams streams, $busy busy loops; load $(cut -d' ' -f1-3 /proc/loadavg)); $out"
 [ "$nfail" = 0 ]
