@@ -90,6 +90,7 @@ test failed.
 
 import argparse
 import ast
+import atexit
 import concurrent.futures
 import fnmatch
 import os
@@ -618,12 +619,30 @@ class Runner:
         env.setdefault("OMPI_MCA_rmaps_base_oversubscribe", "1")
         if opts.omp_threads:
             env["OMP_NUM_THREADS"] = str(opts.omp_threads)
-        self.env = env
+        self.base_env = env
         self.py_env = dict(os.environ)
         self.py_env.setdefault("OMP_NUM_THREADS", "1")
         self.py_env["PYTHONDONTWRITEBYTECODE"] = "1"
         self.py_env["PYTHONPATH"] = os.pathsep.join([STUBS] + [p for p in [os.environ.get("PYTHONPATH")] if p])
         self.local = threading.local()
+
+    @property
+    def env(self):
+        """The environment of this worker thread's commands: Open MPI's session folders (one a
+        job, under ompi.HOST.UID of the base) in a base of the thread's own. Jobs sharing one
+        base race: one job's clean-up removes the emptied ompi.HOST.UID while another creates its
+        folder in it, and that MPI_Init fails ("A call to mkdir was unable to create the desired
+        directory: /tmp/ompi.vm.0/pid.20571", seen at 1 rank among the test runs of several
+        sessions). A value in the environment wins."""
+        env = getattr(self.local, "env", None)
+        if env is None:
+            env = dict(self.base_env)
+            if "OMPI_MCA_orte_tmpdir_base" not in env:
+                base = tempfile.mkdtemp(prefix="tylo-")  # short: PMIx's socket paths live there
+                atexit.register(shutil.rmtree, base, True)
+                env["OMPI_MCA_orte_tmpdir_base"] = base
+            self.local.env = env
+        return env
 
     # -- common steps ------------------------------------------------------
 

@@ -19,7 +19,8 @@
  * dimensions: the parts take one) give NumPy's shapes and dtypes (complex128, or float64 for
  * irfft); float32 data (NumPy 2 computes it in complex64), more dimensions, out= and bad n,
  * axis, s, axes or norm are located diagnostics, with NumPy's messages where NumPy has one;
- * n < 1 known only when running is NumPy's ValueError then (tyl_fft). */
+ * n < 1 known only when running is NumPy's ValueError then, before the result's array is made;
+ * lists holding complex numbers are complex data (fft_data). */
 
 #include "lower_internal.h"
 
@@ -73,12 +74,23 @@ static int norm_code(value *v, int forward)
     return k;
 }
 
+/* A list or tuple operand as np.asarray makes it: one holding complex numbers through the
+ * complex np.asarray (lower_complex.c: an array of the real parts and one of the imaginary),
+ * since np.asarray of real items would take each complex number's two parts for a
+ * dimension of 2 (fft([1j, 2j]) transformed [[0, 1], [0, 2]]); other values as they are. */
+static value *fft_data(lctx *c, value *x)
+{
+    if (x->kind != V_TUPLE || x->cplx)
+        return x;
+    args a = {.pos = &x, .npos = 1};
+    return lw_has_complex(x) ? lw_complex_numpy(c, "np.asarray", x->l, &a) : lw_array_literal(c, x->l, &a, 0);
+}
+
 /* The real and imaginary parts of x as arrays (im NULL for real data), or 0 after a
  * diagnostic. */
 static int fft_operand(lctx *c, loc l, const char *f, value *x, int kind, value **re, value **im)
 {
-    if (x->kind == V_TUPLE && !x->cplx)
-        x = lw_array_literal(c, x->l, &(args){.pos = &x, .npos = 1}, 0);
+    x = fft_data(c, x);
     if (x->kind == V_ERR)
         return 0;
     *im = NULL;
@@ -122,6 +134,26 @@ static int fft_operand(lctx *c, loc l, const char *f, value *x, int kind, value 
     return 1;
 }
 
+static value *text(loc l, const char *s)
+{
+    value *v = lw_vnew(V_STR, l);
+    v->str = s;
+    return v;
+}
+
+/* NumPy's ValueError when running if n, the number of points, is below 1: an n known only when
+ * running, or irfft's default of an extent below 2. */
+static void points_check(lctx *c, loc l, value *n)
+{
+    value *rt = lw_vnew(V_FSTR, l);
+    rt->n = 3;
+    rt->items = NEWN(value *, 3);
+    rt->items[0] = text(l, "Invalid number of FFT data points (");
+    rt->items[1] = n;
+    rt->items[2] = text(l, ") specified.");
+    lw_emit_raise_str(c, l, ir_bin(l, OP_CLT, T_BOOL, ir_cast(l, T_I64, n->e), lw_I64(l, 1), 0), "ValueError: ", rt);
+}
+
 /* One transform of kind along axis (normalised) of x, n points (NULL: NumPy's default). *q:
  * NULL, or the slot of the transform before in a chain (fft2, fftn) whose parts x is: that slot
  * is this transform's operand as it is, not a stacked copy of its parts; on return, this
@@ -162,6 +194,11 @@ static value *transform(lctx *c, loc l, const char *f, value *x, value *nv, int 
         n = lw_binop(c, l, OP_MUL, int_value(l, 2), lw_binop(c, l, OP_SUB, m, int_value(l, 1)));
     else
         n = m;
+    /* before the result's array, whose length n gives: n given, or irfft's 2 (m - 1) (an
+     * extent m of 0 made it -2); fft's and rfft's m of 0 is left to tyl_fft */
+    int64_t nk;
+    if ((given(nv) || kind == C2R) && (!lw_known_int(n, &nk) || nk < 1))
+        points_check(c, l, n);
     value *nout = kind == R2C ? lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_FDIV, n, int_value(l, 2)), int_value(l, 1))
                               : n;
     /* the data as one float64 slot: the parts side by side, or the real values; the transform
@@ -248,9 +285,7 @@ static value *np_fftn(lctx *c, loc l, const char *f, value **v, args *a)
         diag_error(v[4]->l, "%s() with out= is not supported (the result is a new array)", f);
         return &lw_ERRV;
     }
-    value *x = v[0];
-    if (x->kind == V_TUPLE && !x->cplx)
-        x = lw_array_literal(c, x->l, &(args){.pos = &x, .npos = 1}, 0);
+    value *x = fft_data(c, v[0]);
     if (x->kind == V_ERR)
         return x;
     int rank = lw_is_complex(x) ? x->items[x->items[0]->kind == V_ARRAY ? 0 : 1]->rank
@@ -330,9 +365,7 @@ static value *np_fftfreq(lctx *c, loc l, const char *f, value **v, args *a)
 static value *np_fftshift(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    value *x = v[0];
-    if (x->kind == V_TUPLE && !x->cplx)
-        x = lw_array_literal(c, x->l, &(args){.pos = &x, .npos = 1}, 0);
+    value *x = fft_data(c, v[0]);
     if (x->kind == V_ERR)
         return x;
     value *arr = lw_is_complex(x) ? x->items[x->items[0]->kind == V_ARRAY ? 0 : 1] : x;

@@ -17,6 +17,7 @@ typedef struct tyl_rt_state {
     bool time;                 /* --time */
     double t0;                 /* MPI_Wtime at the start of the program body */
     bool we_initialized_mpi;   /* finalize MPI ourselves (program mode only) */
+    bool singleton;            /* Open MPI started us without a launcher (./prog): tyl_rt_finalize */
     int grid_rank;             /* set by the generated code before tyl_rt_init */
     bool grid_tiled;           /* tyl_rt_set_grid_tiled: the default grid (tyl_dist.c dims_default) */
     const char *procs;         /* --procs=PxQ[xR] */
@@ -29,6 +30,9 @@ typedef struct tyl_rt_state {
 } tyl_rt_state;
 extern tyl_rt_state tyl_rt_;
 bool tyl_rt_mpi_active_(void);
+/* tyl_mpipin.c: one more reference to every Open MPI component loaded (mca_*.so), so that
+ * MPI_Finalize leaves their code mapped; the number pinned (0 without them). */
+int tyl_mpi_pin_components_(void);
 /* tyl_rt_error.c: which of the ranks raising a run-time error prints it, and how the job ends.
  * tyl_rt_error_agree_ returns TYL_ERR_SAY (print it) and/or TYL_ERR_ALL (every rank raised one:
  * finish MPI and exit, no abort); collective over the ranks that raise one. Then the rank that

@@ -403,8 +403,13 @@ void tyl_rt_init(int *argc, char ***argv, const char *source, tyl_param *params,
         /* SERIALIZED, not FUNNELED, only so that a run-time error raised by a worker thread in a
          * parallel region, where no other thread calls MPI, may agree with the other ranks
          * which one prints it (tyl_rt_error.c); Open MPI and MPICH lock for neither. */
+        /* no launcher's variables: started as ./prog, an MPI singleton (tyl_rt_finalize) */
+        bool launched = getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") || getenv("PMI_RANK") ||
+                        getenv("PMI_SIZE");
         MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided);
         tyl_rt_.we_initialized_mpi = true;
+        tyl_rt_.singleton = !launched;
+        tyl_mpi_pin_components_(); /* our MPI_Finalize must not unmap code its threads run */
     }
     tyl_rt_elastic_ = (tyl_rt_elastic){.end_checkpoints = tyl_ck_finalize_,
                                        .before_mpi_finalize = tyl_rs_before_finalize_,

@@ -459,18 +459,34 @@ _Noreturn void tyl_rt_exit_(int status)
  * for the rank that died (open-mpi/ompi#11404). By then every output is written and flushed:
  * if the finalize has not returned after TYLES_ULFM_FINALIZE_GRACE seconds (default 10; 0
  * skips it), the process ends with status 0 instead of hanging. */
+/* Open MPI 4.1's singleton MPI_Finalize can likewise wait forever: it joins its progress thread
+ * after closing the pmix component whose event callback that thread may be running, which then
+ * waits on a lock of the state the component released (tests/stress/README.md; tyl_mpipin.c
+ * keeps the code mapped, so that it no longer faults instead). A singleton whose MPI_Finalize
+ * has not returned after TYLES_SINGLETON_FINALIZE_GRACE seconds (default 10; 0 skips it) ends
+ * with its own status: no other process waits for it, and its orted leaves when it does. */
+static volatile sig_atomic_t finalize_status, finalize_note;
+
 static void finalize_timeout(int sig)
 {
     (void)sig;
-    _exit(0);
+    static const char note[] = "tyles: note: MPI_Finalize did not return within TYLES_SINGLETON_FINALIZE_GRACE "
+                               "seconds (Open MPI's singleton finalize); the run ends here, its outputs complete\n";
+    if (finalize_note) {
+        ssize_t w = write(2, note, sizeof note - 1); /* async-signal-safe; a lost note is lost */
+        (void)w;
+    }
+    _exit(finalize_status);
 }
 
-static void finalize_watchdog(const char *env)
+static void finalize_watchdog(const char *env, int status)
 {
     int grace = (int)tyl_env_num_(env, 10);
     fflush(NULL);
     if (grace <= 0)
-        _exit(0);
+        _exit(status);
+    finalize_status = status;
+    finalize_note = strcmp(env, "TYLES_SINGLETON_FINALIZE_GRACE") == 0;
     signal(SIGALRM, finalize_timeout);
     alarm((unsigned)grace);
 }
@@ -516,8 +532,11 @@ int tyl_rt_finalize(void)
         tyl_rt_elastic_.before_mpi_finalize();
     if (tyl_rt_mpi_active_() && tyl_rt_.we_initialized_mpi) {
         if (tyl_rt_elastic_.recovered_in_place && tyl_rt_elastic_.recovered_in_place())
-            finalize_watchdog("TYLES_ULFM_FINALIZE_GRACE");
+            finalize_watchdog("TYLES_ULFM_FINALIZE_GRACE", 0);
+        else if (tyl_rt_.singleton && tyl_rt_.size == 1) /* not after a grow: its ranks finalize with us */
+            finalize_watchdog("TYLES_SINGLETON_FINALIZE_GRACE", status);
         MPI_Finalize();
+        alarm(0);
     }
     return status;
 }

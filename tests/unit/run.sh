@@ -89,7 +89,7 @@ collect
 for src in "${ULFM[@]}"; do
     [ -f "$B/ulfm_$(basename "${src%.c}").o" ] && pass "build ULFM $(basename "$src")"
 done
-for t in test_values test_errors test_arrays test_print_array test_npy test_npyhdr test_crc32c test_random test_threads test_looptime opt_prog noparam_prog; do
+for t in test_values test_errors test_arrays test_print_array test_npy test_npyhdr test_crc32c test_random test_threads test_looptime opt_prog noparam_prog mpi_pin_prog; do
     bg "build $t" $CC $CFLAGS "$UNIT/$t.c" "${LIBOBJ[@]}" -o "$B/$t" -lm
 done
 collect
@@ -121,6 +121,10 @@ echo "== threads (first-touch partition = the sweeps' schedule(static), box copi
 # no quarantine: large_arrays_apart_modulo_256mib frees a probe to learn where the next array goes
 out=$(ASAN_OPTIONS=$ASAN_OPTIONS:quarantine_size_mb=0 OMP_NUM_THREADS=4 "$B/test_threads" 2>&1)
 count_output "$out" $? test_threads
+
+echo "== Open MPI's components stay mapped through MPI_Finalize (tyl_mpipin.c; singleton)"
+out=$("$B/mpi_pin_prog" 2>&1)
+count_output "$out" $? mpi_pin_prog
 
 echo "== print arrays"
 out=$("${MPIRUN[@]}" -np 1 "$B/test_print_array" 2>&1)
@@ -285,6 +289,21 @@ if [ $rc -eq 2 ] && [ "$out" = "noparam_prog: error: unknown option '--N' (this 
     pass opt_noparam_unknown
 else
     fail "opt_noparam_unknown: rc=$rc output=$out"
+fi
+
+# a singleton's MPI_Finalize bounded by TYLES_SINGLETON_FINALIZE_GRACE (tyl_rt.c; 0: skipped,
+# the process ends with its status once everything is flushed): the output is all there
+out=$(TYLES_SINGLETON_FINALIZE_GRACE=0 "$B/noparam_prog" 2>&1) && rc=0 || rc=$?
+if [ $rc -eq 0 ] && [ "$out" = "hello" ]; then
+    pass singleton_finalize_grace_0
+else
+    fail "singleton_finalize_grace_0: rc=$rc output=$out"
+fi
+out=$(TYLES_SINGLETON_FINALIZE_GRACE=soon "$B/noparam_prog" 2>&1) && rc=0 || rc=$?
+if [ $rc -eq 1 ] && [ "$out" = "noparam_prog: libtyles: error: TYLES_SINGLETON_FINALIZE_GRACE='soon' is not an integer from 0 to 86400" ]; then
+    pass singleton_finalize_grace_checked
+else
+    fail "singleton_finalize_grace_checked: rc=$rc output=$out"
 fi
 
 # TYLES_* variables with values they do not take (tyl_env.c): one located message, exit 1,
