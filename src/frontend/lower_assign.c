@@ -87,6 +87,10 @@ void lw_assign_name(lctx *c, ast *target, value *v)
         b->val = &lw_ERRV;
         return;
     }
+    if (v->kind == V_OPT) { /* None or a number: a copy in the name's own variables */
+        lw_carry_assign(c, l, name, v);
+        return;
+    }
     lw_still_int_clear(c, l, name);
     dynvar *d = lw_dyn_of(c, name);
     if (v->kind == V_SCALAR && v->dyn) { /* a copy keeps the type the value has at run time */
