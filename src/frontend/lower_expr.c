@@ -739,7 +739,8 @@ static value *lower_compare(lctx *c, ast *a)
             }
             if (op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE)
                 lw_opt_compare_operands(c, a->l, ast_op_name(op), &left, &right);
-        }
+        } else if (c->probing && (op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE))
+            lw_opt_compare_operands(c, a->l, ast_op_name(op), &left, &right); /* None in a probe */
         if ((op == OP_IS || op == OP_ISNOT) && (left->kind == V_NONE || right->kind == V_NONE)) {
             /* x is None: known when compiling (a defaulted parameter, an optional argument) */
             if (left->kind == V_ERR || right->kind == V_ERR)

@@ -256,9 +256,24 @@ static void checked_pair(lctx *c, loc l, const char *fmt, value **x, value **y)
         *y = b->items[1];
 }
 
+/* Inside a probe (a loop's passes), None meeting a number stands for the number the name
+ * holds on the iterations after the first (best = None; ... if v[i] > best: best = v[i]): the
+ * probe goes on to find the name's values, and the real lowering, with the name an optional,
+ * checks when running (a None there is refused as before). */
+static void probe_none(lctx *c, loc l, value **x, value **y)
+{
+    if (!c->probing)
+        return;
+    if ((*x)->kind == V_NONE && number_of(*y))
+        *x = zero_like(l, number_of(*y));
+    else if ((*y)->kind == V_NONE && number_of(*x))
+        *y = zero_like(l, number_of(*x));
+}
+
 /* x op y, an arithmetic operator (op its Python spelling, "+", "**") with an optional operand. */
 void lw_opt_binop_operands(lctx *c, loc l, const char *op, value **x, value **y)
 {
+    probe_none(c, l, x, y);
     if (!lw_is_opt(*x) && !lw_is_opt(*y))
         return;
     const char *fmt = strcmp(op, "**") == 0
@@ -271,6 +286,7 @@ void lw_opt_binop_operands(lctx *c, loc l, const char *op, value **x, value **y)
  * None is on the left of a NumPy number: the reflected operator, the NumPy number first. */
 void lw_opt_compare_operands(lctx *c, loc l, const char *op, value **x, value **y)
 {
+    probe_none(c, l, x, y);
     if (!lw_is_opt(*x) && !lw_is_opt(*y))
         return;
     const value *yn = number_of(*y);
@@ -393,9 +409,10 @@ int lw_opt_refuse(loc l, const char *name, const value *a, const value *b, const
     if (other->kind != V_ARRAY && other->kind != V_TUPLE && other->kind != V_LIST)
         return 0;
     diag_error(l, "'%s' is None %s and %s on another: None or %s chosen at run time is not supported "
-                  "(None or a number is); give it its value before (%s = %s) and keep a flag "
-                  "(have_%s = False)", name, where, lw_vkind_desc((value *)other), lw_vkind_desc((value *)other),
-               name, other->kind == V_ARRAY ? "np.zeros_like(u)" : "(0.0, 0.0)", name);
+                  "(None or a number is); give it %s from the start (%s = %s) and keep a flag saying "
+                  "whether it is set yet (have_%s = False)", name, where, lw_vkind_desc((value *)other),
+               lw_vkind_desc((value *)other), lw_vkind_desc((value *)other), name,
+               other->kind == V_ARRAY ? "np.zeros(...)" : "(0.0, 0.0)", name);
     return 1;
 }
 
