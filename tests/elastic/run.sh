@@ -840,6 +840,8 @@ else bad "print-arrays/restart" "tests/elastic/print_restart.sh failed" "$out"; 
 # run-time strings are in checkpoints: one set in an earlier step, one before the loop
 if out=$(bash "$HERE/string_restart.sh" "$ROOT" 2>&1); then ok "run-time-strings/restart"
 else bad "run-time-strings/restart" "tests/elastic/string_restart.sh failed" "$out"; fi
+if out=$(bash "$HERE/optional_restart.sh" "$ROOT" 2>&1); then ok "optional-numbers/restart"
+else bad "optional-numbers/restart" "tests/elastic/optional_restart.sh failed" "$out"; fi
 
 echo "elastic tests: $pass passed, $fail failed ($(($(date +%s) - t_start)) s)"
 [ "$fail" -eq 0 ]
