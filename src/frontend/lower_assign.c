@@ -678,6 +678,7 @@ void lw_lower_assign(lctx *c, ast *s)
                     store(c, VEC_AT(t->args, i, ast *), &lw_ERRV);
             continue;
         }
+        v = lw_opt_item_base(c, s->a->l, v, 1); /* i, x = best, best None or a tuple: checked */
         int starred = 0;
         for (int i = 0; i < n; i++)
             starred |= VEC_AT(t->args, i, ast *)->kind == A_STARRED;

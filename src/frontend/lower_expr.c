@@ -911,7 +911,7 @@ static value *lw_expr_nested(lctx *c, ast *a)
         return sv ? sv : lw_call(c, a);
     }
     case A_SUBSCRIPT: {
-        value *base = lw_expr(c, a->a);
+        value *base = lw_opt_item_base(c, a->l, lw_expr(c, a->a), 0); /* None or a tuple: checked */
         if (base->kind == V_ERR)
             return &lw_ERRV;
         if (base->kind == V_BUILTIN && (strcmp(base->str, "np.mgrid") == 0 || strcmp(base->str, "np.ogrid") == 0))

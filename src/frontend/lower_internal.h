@@ -289,6 +289,7 @@ void lw_opt_compare_operands(lctx *c, loc l, const char *op, value **x, value **
 value *lw_opt_equal(lctx *c, loc l, int ne, value *x, value *y);
 value *lw_opt_unop_operand(lctx *c, loc l, const char *op, value *x);
 value *lw_opt_truth(lctx *c, value *v, const char *what);
+value *lw_opt_item_base(lctx *c, loc l, value *x, int unpack);
 value *lw_opt_or_number(value *x);
 void lw_opt_narrow_name(lctx *c, loc l, const char *name);
 const char *lw_opt_narrow(lctx *c, loc l, ast *cond, int when_true);

@@ -32,9 +32,18 @@ static value *opt_new(loc l, value *flag, value *num)
     return r;
 }
 
-/* A number of v's kind that is zero: the number of None lifted to an optional like v. */
+/* A number (or tuple of numbers) of v's form that is zero: the number of None lifted to an
+ * optional like v. */
 static value *zero_like(loc l, const value *v)
 {
+    if (v->kind == V_TUPLE) {
+        value *r = lw_vnew(V_TUPLE, l);
+        *r = *v;
+        r->items = NEWN(value *, v->n + 1);
+        for (int i = 0; i < v->n; i++)
+            r->items[i] = zero_like(l, v->items[i]);
+        return r;
+    }
     ir_expr *z = ir_type_is_float(v->type) ? ir_const_f(l, v->type, 0.0) : ir_const_i(l, v->type, 0);
     value *r = lw_scalar_as(l, z, v);
     r->type = v->type;
@@ -43,15 +52,42 @@ static value *zero_like(loc l, const value *v)
     return r;
 }
 
-/* A plain scalar (not an int-or-float dynvar) that an optional can hold. */
+/* A plain scalar (not an int-or-float dynvar) that an optional can hold, or a tuple (not a
+ * list, a dict or a complex number) of such (best = (i, v[i])). */
 static int opt_number(const value *v)
 {
+    if (v->kind == V_TUPLE) {
+        if (v->is_list || v->keys || v->cplx || v->n == 0 || v->n > 16)
+            return 0;
+        for (int i = 0; i < v->n; i++)
+            if (v->items[i]->kind != V_SCALAR || !opt_number(v->items[i]))
+                return 0;
+        return 1;
+    }
     return v->kind == V_SCALAR && !v->dyn && !v->mixed && !v->zt &&
            (ir_type_is_float(v->type) || ir_type_is_int(v->type) || v->type == T_BOOL);
 }
 static const value *number_of(const value *v)
 {
-    return v->kind == V_OPT ? v->items[1] : v->kind == V_SCALAR ? v : NULL;
+    return v->kind == V_OPT ? v->items[1] : opt_number(v) ? v : NULL;
+}
+/* Do two numbers (or tuples) have one form: the same types in the same places? */
+static int same_number_form(const value *a, const value *b)
+{
+    if (a->kind != b->kind)
+        return 0;
+    if (a->kind == V_SCALAR)
+        return a->type == b->type;
+    if (a->n != b->n)
+        return 0;
+    for (int i = 0; i < a->n; i++)
+        if (!same_number_form(a->items[i], b->items[i]))
+            return 0;
+    return 1;
+}
+static const char *number_desc(const value *v)
+{
+    return v->kind == V_TUPLE ? lw_tuple_form((value *)v) : lw_scalar_desc((value *)v);
 }
 
 /* The value a binding gives its name (a scalar binding's, as lw_read_name makes it), or NULL. */
@@ -80,14 +116,13 @@ static int joinable(const value *a, const value *b, const char **why)
         return 0;
     int an = a->kind == V_NONE, bn = b->kind == V_NONE;
     int aok = an || a->kind == V_OPT || opt_number(a), bok = bn || b->kind == V_OPT || opt_number(b);
-    if (!aok || !bok || (an && bn) || (a->kind == V_SCALAR && b->kind == V_SCALAR))
+    if (!aok || !bok || (an && bn) || (a->kind != V_OPT && b->kind != V_OPT && !an && !bn))
         return 0;
     if (a->kind != V_OPT && b->kind != V_OPT && !an && !bn)
         return 0;
     const value *x = number_of(a), *y = number_of(b);
-    if (x && y && x->type != y->type) {
-        *why = arena_printf(&util_arena, "%s on one path and %s on another", lw_scalar_desc((value *)x),
-                            lw_scalar_desc((value *)y));
+    if (x && y && !same_number_form(x, y)) {
+        *why = arena_printf(&util_arena, "%s on one path and %s on another", number_desc(x), number_desc(y));
         return -1;
     }
     return 1;
@@ -113,8 +148,8 @@ static void lift_both(loc l, value **a, value **b)
 
 static void refuse_types(loc l, const char *name, const char *why)
 {
-    diag_error(l, "'%s' is None on some paths and a number on others, and that number is %s: an "
-                  "optional number must keep one type (write 0.0 where it may be a float)", name, why);
+    diag_error(l, "'%s' is None on some paths and a number (or tuple of numbers) on others, and "
+                  "that is %s: it must keep one type (write 0.0 where it may be a float)", name, why);
 }
 
 /* merge_branches (lower.c): t and e, the bindings of name after an if's branches, meet as an
@@ -142,15 +177,14 @@ int lw_opt_merge(lctx *c, ir_stmt *st, binding *t, binding *e)
     return 1;
 }
 
-/* Is v already in the hidden variables of name (as carry_assign left it)? */
-static int in_own_vars(lctx *c, const char *name, value *v)
+/* Is v already in the hidden variables of name (as carry_assign left it: "name.0", "name.1.0")? */
+static int in_own_vars(lctx *c, const char *name, const value *v)
 {
-    for (int i = 0; i < 2; i++) {
-        value *it = v->items[i];
-        if (it->e->kind != E_VAR ||
-            it->e->var != lw_scope_var(c, arena_printf(&util_arena, "%s.%d", name, i), it->type, 0, 0))
+    if (v->kind == V_SCALAR)
+        return v->e->kind == E_VAR && v->e->var == lw_scope_var(c, name, v->type, 0, 0);
+    for (int i = 0; i < v->n; i++)
+        if (!in_own_vars(c, arena_printf(&util_arena, "%s.%d", name, i), v->items[i]))
             return 0;
-    }
     return 1;
 }
 
@@ -197,9 +231,9 @@ int lw_opt_carry_next(lctx *c, loc l, const char *name, binding *e, binding *x)
     if (!lw_is_opt(ev) || !xv || (xv->kind != V_NONE && xv->kind != V_OPT && !opt_number(xv)))
         return 0;
     const value *xn = number_of(xv);
-    if (xn && xn->type != ev->items[1]->type) {
+    if (xn && !same_number_form(xn, ev->items[1])) {
         refuse_types(l, name, arena_printf(&util_arena, "%s on one path and %s on another",
-                                           lw_scalar_desc(ev->items[1]), lw_scalar_desc((value *)xn)));
+                                           number_desc(ev->items[1]), number_desc(xn)));
         return 1;
     }
     value *lx = lift(l, xv, ev->items[1]);
@@ -218,6 +252,8 @@ static const char *py_type(const value *v)
     const value *n = number_of(v);
     if (!n)
         return lw_vkind_desc((value *)v);
+    if (n->kind == V_TUPLE)
+        return "tuple";
     return n->type == T_BOOL ? "bool" : ir_type_is_float(n->type) ? "float" : "int";
 }
 static ir_expr *absent(loc l, const value *v)
@@ -325,6 +361,17 @@ value *lw_opt_unop_operand(lctx *c, loc l, const char *op, value *x)
     return x->items[1];
 }
 
+/* x[k] and `a, b = x` of an optional tuple: its tuple, after a check when running
+ * (Python's TypeError for None). */
+value *lw_opt_item_base(lctx *c, loc l, value *x, int unpack)
+{
+    if (!lw_is_opt(x))
+        return x;
+    lw_emit_raise(c, l, absent(l, x), unpack ? "TypeError: cannot unpack non-iterable NoneType object"
+                                             : "TypeError: 'NoneType' object is not subscriptable");
+    return x->items[1];
+}
+
 /* Python's truth of an optional: None is false, a number by its value. */
 value *lw_opt_truth(lctx *c, value *v, const char *what)
 {
@@ -406,13 +453,13 @@ int lw_opt_refuse(loc l, const char *name, const value *a, const value *b, const
     if (!a || !b || (a->kind == V_NONE) == (b->kind == V_NONE))
         return 0;
     const value *other = a->kind == V_NONE ? b : a;
-    if (other->kind != V_ARRAY && other->kind != V_TUPLE && other->kind != V_LIST)
+    if ((other->kind != V_ARRAY && other->kind != V_TUPLE && other->kind != V_LIST) || opt_number(other))
         return 0;
     diag_error(l, "'%s' is None %s and %s on another: None or %s chosen at run time is not supported "
                   "(None or a number is); give it %s from the start (%s = %s) and keep a flag saying "
                   "whether it is set yet (have_%s = False)", name, where, lw_vkind_desc((value *)other),
                lw_vkind_desc((value *)other), lw_vkind_desc((value *)other), name,
-               other->kind == V_ARRAY ? "np.zeros(...)" : "(0.0, 0.0)", name);
+               other->kind == V_ARRAY ? "np.zeros(...)" : "[]", name);
     return 1;
 }
 
