@@ -485,3 +485,44 @@ void lw_opt_narrow_end(lctx *c, const char *name, binding *saved)
     b->val = saved->val;
     b->dyn = NULL;
 }
+
+/* float(x), int(x), abs(x), round(x), math.f(x) with x a name bound to an optional: Python's
+ * TypeError when running where x is None, then the built-in of x's number (x narrowed for the
+ * call; lw_opt_builtin_end puts the optional back). Other built-ins and NumPy's functions refuse
+ * an optional (test it first). */
+void lw_opt_builtin_args(lctx *c, value *fn, ast *call, vec *saved)
+{
+    const char *f = fn->str, *msg = NULL;
+    if (fn->self)
+        return;
+    if (strcmp(f, "float") == 0)
+        msg = "TypeError: float() argument must be a string or a real number, not 'NoneType'";
+    else if (strcmp(f, "int") == 0)
+        msg = "TypeError: int() argument must be a string, a bytes-like object or a real number, not 'NoneType'";
+    else if (strcmp(f, "abs") == 0)
+        msg = "TypeError: bad operand type for abs(): 'NoneType'";
+    else if (strcmp(f, "round") == 0)
+        msg = "TypeError: type NoneType doesn't define __round__ method";
+    else if (strncmp(f, "math.", 5) == 0)
+        msg = "TypeError: must be real number, not NoneType";
+    if (!msg)
+        return;
+    for (int i = 0; i < call->args.len; i++) {
+        ast *a = VEC_AT(call->args, i, ast *);
+        int unbound;
+        binding *b = a->kind == A_NAME ? lw_lookup(c, a->name, &unbound) : NULL;
+        if (!b || b->kind != B_VALUE || !lw_is_opt(b->val) || lw_name_in(saved, a->name))
+            continue;
+        lw_emit_raise(c, a->l, absent(a->l, b->val), msg);
+        binding *keep = NEW(binding);
+        *keep = *b;
+        vec_push(saved, (void *)a->name);
+        vec_push(saved, keep);
+        lw_opt_narrow_name(c, a->l, a->name);
+    }
+}
+void lw_opt_builtin_end(lctx *c, vec *saved)
+{
+    for (int i = 0; i + 1 < saved->len; i += 2)
+        lw_opt_narrow_end(c, VEC_AT(*saved, i, const char *), VEC_AT(*saved, i + 1, binding *));
+}
