@@ -933,6 +933,8 @@ void lw_lower_augassign(lctx *c, ast *s)
     if (t->kind == A_NAME) {
         /* xs[0] += 1.0: the item's value (a constant of a list literal has no hidden name) */
         value *cur = list ? list->items[li] : lw_read_name(c, t);
+        /* x += v, x None or a number: checked (lower_optional.c) */
+        lw_opt_binop_operands(c, s->l, arena_printf(&util_arena, "%s=", ast_op_name(s->op)), &cur, &rhs);
         if (cur->kind == V_SCALAR)
             cur = lw_pin_span(c, cur, mark, rend);
         if (cur->kind == V_ARRAY) {

@@ -312,7 +312,7 @@ void lw_opt_binop_operands(lctx *c, loc l, const char *op, value **x, value **y)
     probe_none(c, l, x, y);
     if (!lw_is_opt(*x) && !lw_is_opt(*y))
         return;
-    const char *fmt = strcmp(op, "**") == 0
+    const char *fmt = strcmp(op, "**") == 0 /* x **= 2: no "or pow()" */
                           ? "TypeError: unsupported operand type(s) for ** or pow(): '%s' and '%s'"
                           : arena_printf(&util_arena, "TypeError: unsupported operand type(s) for %s: '%%s' and '%%s'", op);
     checked_pair(c, l, fmt, x, y);
