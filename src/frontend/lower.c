@@ -64,7 +64,7 @@ static value *merge_value(lctx *c, ir_stmt *st, const char *name, value *t, valu
           (top && !c->runloops && t->kind == V_STR && e->kind == V_STR)) &&
         !ir_leaves(&st->body, 1) && !ir_leaves(&st->orelse, 1))
         return lw_str_merge(c, st, t, e); /* a run-time string (two constants: status = "still") */
-    if ((t->kind != V_TUPLE && t->kind != V_SLICE) || t->kind != e->kind || t->n != e->n)
+    if ((t->kind != V_TUPLE && t->kind != V_SLICE && t->kind != V_OPT) || t->kind != e->kind || t->n != e->n)
         return NULL;
     value *r = lw_vnew(t->kind, t->l);
     *r = *t;
@@ -132,6 +132,8 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
             lw_dyn_bind(c, d, t->weak && e->weak);
             continue;
         }
+        if (lw_opt_merge(c, st, t, e)) /* None on one branch, a number on the other */
+            continue;
         if ((t->kind == B_VALUE || e->kind == B_VALUE) && lw_bound_array(t) && lw_bound_array(e) &&
             (t->kind != B_VALUE || t->val->kind == V_ARRAY) && (e->kind != B_VALUE || e->val->kind == V_ARRAY) &&
             !lw_value_equal(lw_bound_array(t), lw_bound_array(e)) && !kept_either(c, st, t, e) &&
@@ -273,6 +275,7 @@ static void lower_if(lctx *c, ast *s)
     vec *saved = c->out;
     c->out = &st->body;
     c->branches++; /* an object's attribute first set here may be missing after (lower_class.c) */
+    lw_opt_narrow(c, s->l, s->a, 1); /* if x is not None: x is a number here (lower_optional.c) */
     lw_block(c, &s->body);
     vec then_binds = c->sc->binds;
     lw_snap_restore_binds(c, &entry);
@@ -282,6 +285,7 @@ static void lower_if(lctx *c, ast *s)
         lw_module_restore(c, &mptrs, &mentry);
     }
     c->out = &st->orelse;
+    lw_opt_narrow(c, s->l, s->a, 0);
     lw_block(c, &s->orelse);
     c->branches--;
     c->out = saved;
@@ -348,6 +352,7 @@ static void lower_assert(lctx *c, ast *s)
         lw_emit_raise_str(c, s->l, ir_un(s->l, OP_LNOT, T_BOOL, t->e), msg, rt);
     else
         lw_emit_raise(c, s->l, ir_un(s->l, OP_LNOT, T_BOOL, t->e), msg);
+    lw_opt_narrow(c, s->l, s->a, 1); /* assert x is not None: a number from here (lower_optional.c) */
 }
 
 /* raise ValueError("msg") (or another built-in exception, with one string literal or none). */

@@ -87,6 +87,10 @@ void lw_assign_name(lctx *c, ast *target, value *v)
         b->val = &lw_ERRV;
         return;
     }
+    if (v->kind == V_OPT) { /* None or a number: a copy in the name's own variables */
+        lw_carry_assign(c, l, name, v);
+        return;
+    }
     lw_still_int_clear(c, l, name);
     dynvar *d = lw_dyn_of(c, name);
     if (v->kind == V_SCALAR && v->dyn) { /* a copy keeps the type the value has at run time */
@@ -674,6 +678,7 @@ void lw_lower_assign(lctx *c, ast *s)
                     store(c, VEC_AT(t->args, i, ast *), &lw_ERRV);
             continue;
         }
+        v = lw_opt_item_base(c, s->a->l, v, 1); /* i, x = best, best None or a tuple: checked */
         int starred = 0;
         for (int i = 0; i < n; i++)
             starred |= VEC_AT(t->args, i, ast *)->kind == A_STARRED;
@@ -930,6 +935,8 @@ void lw_lower_augassign(lctx *c, ast *s)
     if (t->kind == A_NAME) {
         /* xs[0] += 1.0: the item's value (a constant of a list literal has no hidden name) */
         value *cur = list ? list->items[li] : lw_read_name(c, t);
+        /* x += v, x None or a number: checked (lower_optional.c) */
+        lw_opt_binop_operands(c, s->l, arena_printf(&util_arena, "%s=", ast_op_name(s->op)), &cur, &rhs);
         if (cur->kind == V_SCALAR)
             cur = lw_pin_span(c, cur, mark, rend);
         if (cur->kind == V_ARRAY) {

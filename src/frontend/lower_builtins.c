@@ -212,7 +212,7 @@ static int print_items(lctx *c, ast *a, vec *out, vec *marks)
         return 0;
     it->v = lw_expr(c, inner ? inner : a);
     vkind k = it->v->kind;
-    if (k == V_FSTR || k == V_TUPLE || k == V_DTYPE ||
+    if (k == V_FSTR || k == V_TUPLE || k == V_DTYPE || k == V_OPT ||
         (it->conv == 'r' && (k == V_SCALAR || k == V_STR))) {
         vec ps = {0};
         if (!lw_str_pieces(c, it->v->l, it->v, it->conv == 'r' ? 'r' : 0, "", 0, &ps))

@@ -1034,7 +1034,11 @@ value *lw_call(lctx *c, ast *call)
                        "generator (NumPy raises TypeError): write [... for ...]", fn->str);
             return &lw_ERRV;
         }
-        return lw_call_builtin(c, fn, call);
+        vec narrowed = {0}; /* float(x), x None or a number: checked (lower_optional.c) */
+        lw_opt_builtin_args(c, fn, call, &narrowed);
+        value *r = lw_call_builtin(c, fn, call);
+        lw_opt_builtin_end(c, &narrowed);
+        return r;
     case V_DTYPE: {
         args a = lw_args(c, call);
         if (lw_any_err(&a))

@@ -725,6 +725,22 @@ static value *lower_compare(lctx *c, ast *a)
             left = right;
             continue;
         }
+        if (lw_is_opt(left) || lw_is_opt(right)) { /* None or a number (lower_optional.c) */
+            value *r = op == OP_IS || op == OP_ISNOT || op == OP_EQ || op == OP_NE
+                           ? lw_opt_is_none(a->l, op == OP_IS || op == OP_EQ, left, right) : NULL;
+            if (!r && (op == OP_EQ || op == OP_NE))
+                r = lw_opt_equal(c, a->l, op == OP_NE, left, right);
+            if (r) {
+                if (r->kind != V_SCALAR)
+                    return &lw_ERRV;
+                result = result ? lw_scalar(a->l, ir_bin(a->l, OP_LAND, T_BOOL, result->e, r->e, 1), 1) : r;
+                left = right;
+                continue;
+            }
+            if (op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE)
+                lw_opt_compare_operands(c, a->l, ast_op_name(op), &left, &right);
+        } else if (c->probing && (op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE))
+            lw_opt_compare_operands(c, a->l, ast_op_name(op), &left, &right); /* None in a probe */
         if ((op == OP_IS || op == OP_ISNOT) && (left->kind == V_NONE || right->kind == V_NONE)) {
             /* x is None: known when compiling (a defaulted parameter, an optional argument) */
             if (left->kind == V_ERR || right->kind == V_ERR)
@@ -783,6 +799,8 @@ value *lw_truth(lctx *c, value *v, const char *what)
 {
     if (v->kind == V_ERR)
         return v;
+    if (v->kind == V_OPT) /* None or a number (lower_optional.c) */
+        return lw_opt_truth(c, v, what);
     if (lw_complex_refuse(v->l, v, "the truth value of a complex value")) /* a tuple's: its length */
         return &lw_ERRV;
     if (v->kind == V_ARRAY) {
@@ -899,7 +917,7 @@ static value *lw_expr_nested(lctx *c, ast *a)
         return sv ? sv : lw_call(c, a);
     }
     case A_SUBSCRIPT: {
-        value *base = lw_expr(c, a->a);
+        value *base = lw_opt_item_base(c, a->l, lw_expr(c, a->a), 0); /* None or a tuple: checked */
         if (base->kind == V_ERR)
             return &lw_ERRV;
         if (base->kind == V_BUILTIN && (strcmp(base->str, "np.mgrid") == 0 || strcmp(base->str, "np.ogrid") == 0))
@@ -991,6 +1009,7 @@ static value *lw_expr_nested(lctx *c, ast *a)
         xy[1] = lw_expr(c, a->b);
         lw_pin_operands(c, xy, &mark, 2);
         value *x = xy[0], *y = xy[1];
+        lw_opt_binop_operands(c, a->l, ast_op_name(a->op), &x, &y); /* None or a number: checked */
         if ((lw_is_complex(x) || lw_is_complex(y)) && x->kind != V_STR && x->kind != V_FSTR)
             return lw_complex_binop(c, a->l, op, x, y);
         value *sv = lw_str_binop(c, a->l, a->op, x, y);
@@ -1007,6 +1026,8 @@ static value *lw_expr_nested(lctx *c, ast *a)
             return lw_complex_unop(c, a->l, op, x);
         if (op == OP_LNOT)
             x = lw_truth(c, x, "'not'");
+        else
+            x = lw_opt_unop_operand(c, a->l, ast_op_name(a->op), x); /* None or a number: checked */
         return lw_unop(c, a->l, op, x);
     }
     case A_BOOLOP: {
@@ -1023,7 +1044,10 @@ static value *lw_expr_nested(lctx *c, ast *a)
             lw_skip k;
             lw_skip_begin(c, &k, a->l, a->op == OP_AND ? x->e : ir_un(a->l, OP_LNOT, T_BOOL, x->e),
                           a->op == OP_AND ? "'and'" : "'or'");
+            binding saved; /* x is None or v > x: x is a number in v > x (lower_optional.c) */
+            const char *nn = lw_opt_narrow_begin(c, a->l, a->a, a->op == OP_AND, &saved);
             y0 = lw_expr(c, a->b);
+            lw_opt_narrow_end(c, nn, &saved);
             lw_skip_end(c, &k);
         } else
             y0 = lw_expr(c, a->b);
@@ -1033,6 +1057,8 @@ static value *lw_expr_nested(lctx *c, ast *a)
         if (x->kind == V_ERR || y->kind == V_ERR)
             return &lw_ERRV;
         int and = a->op == OP_AND;
+        if (!and) /* x or default, x None or a number: x's number when it is true */
+            x0 = lw_opt_or_number(x0);
         int64_t kx;
         if (ir_expr_const_int(x->e, &kx))
             return and == (kx != 0) ? y0 : x0;
@@ -1059,9 +1085,14 @@ static value *lw_expr_nested(lctx *c, ast *a)
         int mark = c->out->len;
         lw_skip sk; /* each branch's calls run only when it is taken (lower_order.c) */
         lw_skip_begin(c, &sk, a->l, t->e, "conditional expression");
+        binding saved; /* x if x is not None else 0.0: x is a number in x (lower_optional.c) */
+        const char *nn = lw_opt_narrow_begin(c, a->l, a->b, 1, &saved);
         value *x = lw_expr(c, a->a);
+        lw_opt_narrow_end(c, nn, &saved);
         lw_skip_else(c, &sk);
+        nn = lw_opt_narrow_begin(c, a->l, a->b, 0, &saved);
         value *y = lw_expr(c, a->c);
+        lw_opt_narrow_end(c, nn, &saved);
         lw_skip_end(c, &sk);
         t = lw_pin_at(c, t, mark); /* f() if k > 0 else 0 with f changing k: k before f() */
         if (x->kind == V_ERR || y->kind == V_ERR)

@@ -262,6 +262,21 @@ static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk,
     }
     if (lw_complex_refuse(l, v, "printing or formatting a complex value"))
         return 0;
+    if (v->kind == V_OPT) { /* None or a number (lower_optional.c): "None" or the number's text */
+        ir_expr *none = ir_un(l, OP_LNOT, T_BOOL, v->items[0]->e);
+        if (spec[0] || rtk)
+            lw_emit_raise(c, l, none, "TypeError: unsupported format string passed to NoneType.__format__");
+        vec np = {0};
+        if (!pieces(c, l, v->items[1], conv, spec, rtk, snap, &np))
+            return 0;
+        if (spec[0] || rtk) {
+            for (int i = 0; i < np.len; i++)
+                put_piece(ps, VEC_AT(np, i, value *));
+            return 1;
+        }
+        return pieces(c, l, lw_str_select(c, l, v->items[0]->e, pieces_value(l, &np), lit(l, "None")), 0, "", 0,
+                      snap, ps);
+    }
     switch (v->kind) {
     case V_ERR: return 0;
     case V_STR: {

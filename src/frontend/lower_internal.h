@@ -48,6 +48,8 @@ typedef enum vkind {
                   its length and capacity (int64 variables) */
     V_PLOT,    /* a matplotlib module or object (lower_plot.c): statements that only use it are left
                   out of the compiled program; anywhere else it is an error */
+    V_OPT,     /* None on some paths, a number on others (lower_optional.c): items[0] the presence
+                  flag (a bool scalar), items[1] the number (n = 2) */
 } vkind;
 
 /* A scalar name that holds an int on some paths and a float on others keeps Python's dynamic
@@ -272,6 +274,33 @@ typedef struct lw_builtin {
     int nreq;
     lw_lower_fn fn;
 } lw_builtin;
+
+/* ---- lower_optional.c: a name that is None on some paths and a number on others ---------- */
+
+int lw_is_opt(const value *v);
+value *lw_opt_binding_value(binding *b);
+int lw_opt_merge(lctx *c, ir_stmt *st, binding *t, binding *e);
+int lw_opt_carry(lctx *c, loc l, const char *name, binding *e, binding *x);
+int lw_opt_carriable(binding *e, binding *x);
+int lw_opt_carry_next(lctx *c, loc l, const char *name, binding *e, binding *x);
+value *lw_opt_is_none(loc l, int is, value *left, value *right);
+void lw_opt_binop_operands(lctx *c, loc l, const char *op, value **x, value **y);
+void lw_opt_compare_operands(lctx *c, loc l, const char *op, value **x, value **y);
+value *lw_opt_equal(lctx *c, loc l, int ne, value *x, value *y);
+value *lw_opt_unop_operand(lctx *c, loc l, const char *op, value *x);
+value *lw_opt_truth(lctx *c, value *v, const char *what);
+value *lw_opt_item_base(lctx *c, loc l, value *x, int unpack);
+value *lw_opt_or_number(value *x);
+void lw_opt_narrow_name(lctx *c, loc l, const char *name);
+const char *lw_opt_narrow(lctx *c, loc l, ast *cond, int when_true);
+const char *lw_opt_narrow_begin(lctx *c, loc l, ast *cond, int when_true, binding *saved);
+void lw_opt_narrow_end(lctx *c, const char *name, binding *saved);
+void lw_opt_builtin_args(lctx *c, value *fn, ast *call, vec *saved);
+void lw_opt_builtin_end(lctx *c, vec *saved);
+int lw_opt_refuse(loc l, const char *name, const value *a, const value *b, const char *where);
+/* lower_loops.c: bind name to v's numbers in its hidden variables ("name.0"), assigned now */
+void lw_carry_assign(lctx *c, loc l, const char *name, value *v);
+value *lw_weak_joined(value *e, value *x);
 
 /* ---- lower_scope.c: names, scopes, bindings, C names, snapshots, dynvars -------------------- */
 

@@ -358,7 +358,7 @@ static int same_form(value *a, value *b)
         return a->type == b->type && !a->dyn && !b->dyn;
     if (a->kind == V_NONE && b->kind == V_NONE)
         return 1;
-    if ((a->kind != V_TUPLE && a->kind != V_SLICE) || a->kind != b->kind || a->n != b->n)
+    if ((a->kind != V_TUPLE && a->kind != V_SLICE && a->kind != V_OPT) || a->kind != b->kind || a->n != b->n)
         return 0;
     for (int i = 0; i < a->n; i++)
         if (!same_form(a->items[i], b->items[i]) &&
@@ -394,7 +394,7 @@ static value *form_assign(lctx *c, loc l, const char *name, value *v, vec *vars,
         r->type = v->type;
         return r;
     }
-    if (v->kind != V_TUPLE && v->kind != V_SLICE)
+    if (v->kind != V_TUPLE && v->kind != V_SLICE && v->kind != V_OPT)
         return v;
     value *r = lw_vnew(v->kind, v->l);
     *r = *v;
@@ -410,7 +410,7 @@ static value *form_assign(lctx *c, loc l, const char *name, value *v, vec *vars,
  * and x (after one iteration), and wmix where it is in only one: best = (1e9, -1), then best =
  * (np.abs(x[k]), k) in the loop, is a Python float before the first iteration's and a NumPy one
  * after (lw_scalar_join). */
-static value *weak_joined(value *e, value *x)
+value *lw_weak_joined(value *e, value *x)
 {
     if (e->kind == V_SCALAR && x->kind == V_SCALAR) {
         if (e->weak == x->weak && e->wmix == x->wmix)
@@ -421,15 +421,15 @@ static value *weak_joined(value *e, value *x)
         r->wmix = !r->weak;
         return r;
     }
-    if ((e->kind != V_TUPLE && e->kind != V_SLICE) || e->kind != x->kind || e->n != x->n)
+    if ((e->kind != V_TUPLE && e->kind != V_SLICE && e->kind != V_OPT) || e->kind != x->kind || e->n != x->n)
         return e;
     value *r = NULL;
     for (int i = 0; i < e->n; i++)
-        lw_item_replace(&r, e, i, weak_joined(e->items[i], x->items[i]));
+        lw_item_replace(&r, e, i, lw_weak_joined(e->items[i], x->items[i]));
     return r ? r : e;
 }
 
-static void carry_assign(lctx *c, loc l, const char *name, value *v)
+void lw_carry_assign(lctx *c, loc l, const char *name, value *v)
 {
     vec vars = {0}, exprs = {0};
     value *r = form_assign(c, l, name, v, &vars, &exprs);
@@ -626,6 +626,10 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
                 keep_items(c, loop->l, n, e->val);
             continue;
         }
+        if (lw_opt_carry(c, loop->l, n, e, x)) { /* None before, a number after (or the reverse) */
+            vec_push(carried, (void *)n);
+            continue;
+        }
         if (!lw_name_in(&reads, n) && !lw_name_in(&flows, n) && !lw_name_in(late, n))
             continue;
         if (!lw_name_in(&reads, n) && e->kind == B_VALUE && (e->val->kind == V_STR || e->val->kind == V_FSTR)) {
@@ -658,7 +662,7 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
             same_form(e->val, x->val)) {
             int stepped = e->val->kind == V_SLICE && (e->val->items[2]->kind != V_NONE ||
                                                       x->val->items[2]->kind != V_NONE);
-            carry_assign(c, loop->l, n, weak_joined(stepped ? step_written(e->val) : e->val, x->val));
+            lw_carry_assign(c, loop->l, n, lw_weak_joined(stepped ? step_written(e->val) : e->val, x->val));
             vec_push(carried, (void *)n);
             continue;
         }
@@ -668,6 +672,10 @@ static void carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *
             continue;
         }
         const char *what = lw_value_what(e), *xwhat = lw_value_what(x);
+        value *ev = e->kind == B_ARRAY ? lw_bound_array(e) : lw_opt_binding_value(e),
+              *xv = x->kind == B_ARRAY ? lw_bound_array(x) : lw_opt_binding_value(x);
+        if (lw_opt_refuse(loop->l, n, ev, xv, "on one path into this loop's iterations"))
+            continue; /* prev = None, then an array: lower_optional.c says what works */
         if (x->kind == B_VALUE && lw_is_ambiguous(x->val))
             diag_error(loop->l, "'%s' is bound to %s before this loop and, inside it, to different "
                                 "values on the two branches of an 'if', which the next iteration "
@@ -719,6 +727,8 @@ static void emit_carries(lctx *c, struct carry_ctx *cc)
     for (int i = 0; i < cc->carried->len; i++) { /* the next iteration's values (carry_values) */
         const char *n = VEC_AT(*cc->carried, i, const char *);
         binding *x = lw_own(c, n), *e = lw_entry_of_in(c, cc->entry, n);
+        if (x && e && lw_opt_carry_next(c, cc->loop->l, n, e, x))
+            continue;
         if (x && e && lw_name_in(cc->late, n) &&
             !(x->kind == B_VALUE && x->val->kind == V_ERR) &&
             !(e->kind == B_VALUE && e->val->kind == V_ARRAY ? lw_carriable_view(e, x)
@@ -737,7 +747,7 @@ static void emit_carries(lctx *c, struct carry_ctx *cc)
                                     "one iteration to the next must keep its shape and every "
                                     "dimension in order", n, lw_value_what(x));
         } else if (x && e && x->kind == B_VALUE && same_form(e->val, x->val))
-            carry_assign(c, cc->loop->l, n, x->val->kind == V_SLICE && e->val->kind == V_SLICE &&
+            lw_carry_assign(c, cc->loop->l, n, x->val->kind == V_SLICE && e->val->kind == V_SLICE &&
                                             e->val->items[2]->kind != V_NONE ? step_written(x->val)
                                                                              : x->val);
         else if (x && !(x->kind == B_VALUE && x->val->kind == V_ERR))

@@ -152,6 +152,7 @@ const char *lw_vkind_desc(value *v)
     case V_OBJECT: return lw_object_desc(v);
     case V_PLOT: return "a matplotlib object (plotting is left out of the compiled program)";
     case V_ERR: return "an error";
+    case V_OPT: return "None or a number";
     }
     return "?";
 }
@@ -1012,6 +1013,7 @@ int lw_value_equal(value *a, value *b)
         return !a->fresh && !b->fresh && a->type == b->type && a->rank == b->rank && ir_expr_equal(a->e, b->e);
     case V_TUPLE:
     case V_SLICE:
+    case V_OPT:
         if (a->n != b->n || !a->keys != !b->keys)
             return 0;
         for (int i = 0; a->keys && i < a->n; i++)

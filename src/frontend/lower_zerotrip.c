@@ -555,9 +555,12 @@ void lw_exits_probe(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *conda
         }
         if (!e || e->kind == B_SCALAR || errish(e))
             continue;
-        if (e->kind == B_VALUE && ((e->val->kind != V_STR && e->val->kind != V_FSTR && e->val->kind != V_TUPLE &&
-                                    e->val->kind != V_SLICE && e->val->kind != V_ARRAY) ||
-                                   (e->val->kind == V_TUPLE && e->val->is_list)))
+        /* None (or None or a number) before the loop, a number at an exit: an optional */
+        int optc = e->kind == B_VALUE && (e->val->kind == V_NONE || lw_is_opt(e->val));
+        if (e->kind == B_VALUE && !optc &&
+            ((e->val->kind != V_STR && e->val->kind != V_FSTR && e->val->kind != V_TUPLE &&
+              e->val->kind != V_SLICE && e->val->kind != V_ARRAY) ||
+             (e->val->kind == V_TUPLE && e->val->is_list)))
             carry = 0;
         binding *a = first ? first : once ? VEC_AT(rec.vals, i, binding *) : e, *b = NULL;
         int bad = 0, ok = 1;
@@ -568,10 +571,17 @@ void lw_exits_probe(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *conda
             bad |= errish(x);
             if (!b && !same_binding(a, x))
                 b = x;
-            ok &= carry && carriable(e, x);
+            ok &= carry && (optc ? lw_opt_carriable(e, x) : carriable(e, x));
         }
         if (!b || bad)
             continue;
+        if (optc && ok && !first) { /* from the entry on in its hidden variables (lower_optional.c) */
+            for (int k = 0; k < rec.nexits; k++)
+                if (lw_opt_carry(c, loop->l, n, e, VEC_AT(rec.vals, k * nn + i, binding *)))
+                    break;
+            vec_push(late, (void *)n);
+            continue;
+        }
         if (first && (ok || is_str(e->val))) { /* what the name holds before the loop */
             binding *nb = lw_bind(c, n);
             nb->kind = B_VALUE;
@@ -598,7 +608,7 @@ void lw_exits_probe(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *conda
                 }
             }
             vec_push(refused, (void *)n);
-            vec_push(refused, (void *)(carry ? lw_exit_refusal(loop, a, b, !once && !first) : not_carried(loop, a, b, !once && !first)));
+            vec_push(refused, (void *)(carry && !optc ? lw_exit_refusal(loop, a, b, !once && !first) : not_carried(loop, a, b, !once && !first)));
         }
     }
 }

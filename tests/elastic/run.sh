@@ -843,6 +843,9 @@ else bad "run-time-strings/restart" "tests/elastic/string_restart.sh failed" "$o
 # a pseudo-spectral loop on distributed fields: killed on 3 ranks, restarted on 2, bitwise
 if out=$(bash "$HERE/spectral_restart.sh" "$ROOT" 2>&1); then ok "spectral/restart-3-to-2"
 else bad "spectral/restart-3-to-2" "tests/elastic/spectral_restart.sh failed" "$out"; fi
+# a None-or-number name carried by a checkpointed loop
+if out=$(bash "$HERE/optional_restart.sh" "$ROOT" 2>&1); then ok "optional-numbers/restart"
+else bad "optional-numbers/restart" "tests/elastic/optional_restart.sh failed" "$out"; fi
 
 echo "elastic tests: $pass passed, $fail failed ($(($(date +%s) - t_start)) s)"
 [ "$fail" -eq 0 ]
