@@ -768,3 +768,16 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
     r->e = ir_read(sub->l, v);
     return r;
 }
+
+value *lw_list_index_int(lctx *c, ast *ix)
+{
+    value *iv = lw_expr(c, ix);
+    if (iv->kind == V_ERR)
+        return iv;
+    if (!lw_is_int_scalar(iv)) {
+        diag_error(iv->l, "TypeError: list indices must be integers or slices, not %s",
+                   iv->kind == V_SCALAR ? "float" : lw_vkind_desc(iv));
+        return &lw_ERRV;
+    }
+    return iv;
+}

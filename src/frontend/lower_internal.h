@@ -429,6 +429,9 @@ ast *lw_const_list_names(lctx *c, ast *sub); /* f[opp] of a list of int constant
 int lw_sym_is_one_ext(const sym *s);
 ast *lw_subscript_with(ast *sub, int k, ast *item);
 value *lw_index_array(lctx *c, value *base, ast *sub, int target);
+/* The int index ix of a list held at run time (sys.argv, a string's lines or pieces): its value,
+ * or &lw_ERRV after Python's TypeError for any other index. */
+value *lw_list_index_int(lctx *c, ast *ix);
 
 /* ---- lower_gather.c: reads by integer index arrays (q[x0, y0]) ------------------------------ */
 

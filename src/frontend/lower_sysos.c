@@ -305,14 +305,9 @@ value *lw_argv_item(lctx *c, ast *sub, const value *argv)
                            "int (sys.argv[1:]) and in len()");
         return &lw_ERRV;
     }
-    value *iv = lw_expr(c, ix);
+    value *iv = lw_list_index_int(c, ix);
     if (iv->kind == V_ERR)
         return iv;
-    if (!lw_is_int_scalar(iv)) {
-        diag_error(iv->l, "TypeError: list indices must be integers or slices, not %s",
-                   iv->kind == V_SCALAR ? "float" : lw_vkind_desc(iv));
-        return &lw_ERRV;
-    }
     c->prog->uses_argv = 1;
     loc l = sub->l;
     ir_expr *i = ir_cast(l, T_I64, iv->e);

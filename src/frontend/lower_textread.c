@@ -317,14 +317,9 @@ value *lw_text_index(lctx *c, ast *sub, value *v)
                            "(parts[0]), sliced from an int known when compiling (lines[1:]), in len() and in loops");
         return &lw_ERRV;
     }
-    value *iv = lw_expr(c, ix);
+    value *iv = lw_list_index_int(c, ix);
     if (iv->kind == V_ERR)
         return iv;
-    if (!lw_is_int_scalar(iv)) {
-        diag_error(iv->l, "TypeError: list indices must be integers or slices, not %s",
-                   iv->kind == V_SCALAR ? "float" : lw_vkind_desc(iv));
-        return &lw_ERRV;
-    }
     return item(c, sub->l, v, ir_cast(sub->l, T_I64, iv->e));
 }
 
