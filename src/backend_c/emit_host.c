@@ -647,11 +647,28 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         emit_hline(c, ind, s->l);
         emit_put(c, ind, "{\n");
         if (s->check == CK_SLICE) { /* extents and scalars are the same on every rank */
+            static const char *const fl[] = {"TYL_HAS_START", "TYL_HAS_STOP", "TYL_SF_START_NONNEG",
+                                             "TYL_SF_STOP_NONNEG", "TYL_SF_START_IN", "TYL_SF_STOP_IN",
+                                             "TYL_SF_NONEMPTY", "TYL_SF_START_END", "TYL_SF_STOP_END"};
             strbuf m = {0};
             emit_c_string(&m, s->str);
-            emit_put(c, ind + 1, "if (%s)\n", COND(s->args[0]));
-            emit_put(c, ind + 2, "tyl_rt_error_all(%s, \"%%s%%lld\", %s, (long long)%s);\n", emit_W(s->l), m.s,
-                     emit_S(s->args[1]));
+            for (int k = 0; k < 3; k++) {
+                sb_puts(&m, ", ");
+                if (k == 0)
+                    sb_printf(&m, "%d, ", s->n);
+                emit_c_string(&m, s->strs[k]);
+            }
+            emit_put(c, ind + 1, "static const tyl_slice_text tyl_t = {%s};\n", m.s);
+            emit_put(c, ind + 1, "const int64_t tyl_start = %s;\n", emit_S(s->args[1]));
+            emit_put(c, ind + 1, "const int64_t tyl_stop = %s;\n", emit_S(s->args[2]));
+            emit_put(c, ind + 1, "tyl_slice_fits(%s, %s, tyl_start, tyl_stop, %s,\n", emit_W(s->l), emit_S(s->args[0]),
+                     emit_S(s->args[3]));
+            strbuf f = {0};
+            for (int k = 0; k < 9; k++)
+                if (s->init & (1 << k))
+                    sb_printf(&f, "%s%s", f.len ? " | " : "", fl[k]);
+            emit_put(c, ind + 5, "%s, &tyl_t);\n", f.len ? f.s : "0");
+            sb_free(&f);
             emit_put(c, ind, "}\n");
             sb_free(&m);
             return;

@@ -1044,6 +1044,7 @@ ir_program *lower_module(ast *module, const char *source)
             vec_push(&body, c.prog->body.items[i]);
         c.prog->body = body;
     }
+    lw_dedup_slice_checks(c.prog);
     /* Every slot still bound at the end is released by the run time's finalize. */
     return c.prog;
 }

@@ -165,82 +165,106 @@ static void sym_slice(lctx *c, const sym *n, value *start, value *stop, int64_t 
     }
 }
 
-/* if (fail) stop with msg and the value of x, once per message in a block: a check, not a
- * raise: it reads scalars only, so fusion and time tiling pass over it. */
-static void emit_slice_check(lctx *c, loc l, ir_expr *fail, ir_expr *x, const char *msg)
+/* A slice bound as the source writes it ("N // 2 - r"), else the compiler's form of it. */
+static const char *bound_text(ast *b, const sym *s)
 {
-    for (int i = c->out->len - 1; i >= 0; i--) { /* taken before in this block */
-        ir_stmt *p = VEC_AT(*c->out, i, ir_stmt *);
-        if (p->kind == S_CHECK && p->check == CK_SLICE && strcmp(p->str, msg) == 0)
-            return;
-    }
-    ir_stmt *ck = ir_stmt_new(S_CHECK, l);
-    ck->check = CK_SLICE;
-    ck->na = 2;
-    ck->args = NEWN(ir_expr *, 2);
-    ck->args[0] = fail;
-    ck->args[1] = x;
-    ck->str = msg;
-    lw_emit(c, ck);
+    const char *t = b ? diag_text(b->l) : "";
+    return *t ? t : sym_str(s);
 }
 
 /* The run-time check of what sym_slice assumed of the slice start:stop:step (step a constant)
- * of extent n on axis ax (need: the length assumed, why: see sym_slice): the program stops where the slice is taken,
- * naming it and the extent, when NumPy would clip it (u[1:2] of N = 1) and it is not empty
- * either way, or a run-time bound (sign[i]) is negative. The extents and bounds are the same on
- * every rank, so every rank stops. */
-static void check_unclipped(lctx *c, ast *sub, int ax, ir_expr *n, ir_expr *len, value *start, value *stop,
-                            ir_expr *es, ir_expr *ee, int64_t step, const sym **need, const char **why,
-                            const sym **sign)
+ * of extent n on axis ax (need: the length assumed, why: see sym_slice, sign: a run-time bound
+ * assumed not negative): one S_CHECK CK_SLICE, a call of the runtime's tyl_slice_fits, which
+ * stops the program where the slice is taken, naming it and the extent, when NumPy would clip
+ * it (u[1:2] of N = 1) and it is not empty either way, or a run-time bound is negative. The
+ * extents and bounds are the same on every rank, so every rank stops. Its key names the
+ * assumption by the compiler's symbolic values (extent, bounds, step, what is assumed), so
+ * lw_dedup_slice_checks keeps one check of each where one dominates the others (U's and V's
+ * slices of an (N, N) extent, both axes of a square slice). */
+static void check_unclipped(lctx *c, ast *sub, ast *it, int ax, ir_expr *n, const sym *sn, value *start,
+                            value *stop, ir_expr *es, ir_expr *ee, int64_t step, const sym **need,
+                            const char **why, const sym **sign)
 {
     if (!need[0] && !need[1] && !sign[0] && !sign[1])
         return;
     loc l = sub->l;
     int64_t k, ks, ke;
-    ir_expr *s, *e, *fail = NULL;
-    if (step > 0) {
-        s = !start ? lw_I64(l, 0) : (sym_is_const(start->s, &k) && k < 0) ? lw_iadd(l, n, es) : es;
-        e = !stop ? n : (sym_is_const(stop->s, &k) && k < 0) ? lw_iadd(l, n, ee) : ee;
-    } else {
-        s = !start ? lw_iadd(l, n, lw_I64(l, -1)) : (sym_is_const(start->s, &k) && k < 0) ? lw_iadd(l, n, es) : es;
-        e = !stop ? lw_I64(l, -1) : (sym_is_const(stop->s, &k) && k < 0) ? lw_iadd(l, n, ee) : ee;
-    }
-    for (int i = 0; i < 2; i++) { /* a run-time bound assumed not negative */
-        if (!sign[i])
-            continue;
-        ir_expr *bound = i == 0 ? es : ee;
-        /* not empty in NumPy or in what the compiler assumed */
-        ir_expr *used = ir_bin(l, OP_LOR, T_BOOL, ir_bin(l, OP_CGT, T_BOOL, len, lw_I64(l, 0), 0),
-                               ir_bin(l, OP_CGT, T_BOOL, step > 0 ? e : s, step > 0 ? s : e, 0), 0);
-        ir_expr *fail = ir_bin(l, OP_LAND, T_BOOL, ir_bin(l, OP_CLT, T_BOOL, bound, lw_I64(l, 0), 0), used, 0);
-        const char *msg = arena_printf(&util_arena, "the slice %s is compiled for a %s %s >= 0 on axis %d, as "
-                                       "with the parameters' values in the source (a negative one, which NumPy "
-                                       "counts from the end, is not supported); it is ",
-                                       diag_text(l), i == 0 ? "start" : "stop", sym_str(sign[i]), ax);
-        emit_slice_check(c, l, fail, bound, msg);
-    }
-    if (!need[0] && !need[1])
-        return;
-    for (int i = 0; i < 2; i++) {
-        if (!need[i])
-            continue;
-        ir_expr *f = i == 0 ? (step > 0 ? ir_bin(l, OP_CLT, T_BOOL, s, lw_I64(l, 0), 0)
-                                        : ir_bin(l, OP_CGE, T_BOOL, s, n, 0))
-                            : (step > 0 ? ir_bin(l, OP_CGT, T_BOOL, e, n, 0)
-                                        : ir_bin(l, OP_CLT, T_BOOL, e, lw_I64(l, -1), 0));
-        fail = fail ? ir_bin(l, OP_LOR, T_BOOL, fail, f, 0) : f;
-    }
+    ast *bs = it->kind == A_SLICE ? it->a : NULL, *be = it->kind == A_SLICE ? it->b : NULL;
+    int flags = (start ? 1 : 0) | (stop ? 2 : 0); /* TYL_HAS_START, TYL_HAS_STOP */
+    if (start && sym_is_const(start->s, &k) && k < 0)
+        flags |= 128; /* TYL_SF_START_END */
+    if (stop && sym_is_const(stop->s, &k) && k < 0)
+        flags |= 256; /* TYL_SF_STOP_END */
+    flags |= (sign[0] ? 4 : 0) | (sign[1] ? 8 : 0) | (need[0] ? 16 : 0) | (need[1] ? 32 : 0);
     const sym *d = need[0] ? need[0] : need[1];
-    if (!(sym_is_const(d, &k) && k > 0) &&
-        !(ir_expr_const_int(s, &ks) && ir_expr_const_int(e, &ke) && (step > 0 ? ke > ks : ks > ke)))
-        fail = ir_bin(l, OP_LAND, T_BOOL, step > 0 ? ir_bin(l, OP_CGT, T_BOOL, e, s, 0)
-                                                   : ir_bin(l, OP_CGT, T_BOOL, s, e, 0), fail, 0);
-    const char *cond = need[0] && need[1] ? arena_printf(&util_arena, "%s and %s", why[0], why[1])
-                                          : why[need[0] ? 0 : 1];
-    const char *msg = arena_printf(&util_arena, "the slice %s is compiled for %s on axis %d, as with the "
-                                   "parameters' values in the source (NumPy clips it to a shorter axis: not "
-                                   "supported); the extent is ", diag_text(l), cond, ax);
-    emit_slice_check(c, l, fail, n, msg);
+    if (d && ((sym_is_const(d, &k) && k > 0) ||
+              (ir_expr_const_int(es, &ks) && ir_expr_const_int(ee, &ke) && start && stop &&
+               (flags & 384) == 0 && (step > 0 ? ke > ks : ks > ke))))
+        flags |= 64; /* TYL_SF_NONEMPTY */
+    const char *ts = start ? bound_text(bs, start->s) : "", *te = stop ? bound_text(be, stop->s) : "";
+    const char *ext = sn ? sym_str(sn) : "an extent";
+    const char *w[2];
+    for (int i = 0; i < 2; i++) /* a run-time bound: as written; a constant's least extent as before */
+        w[i] = !need[i] ? NULL : sign[i] ? arena_printf(&util_arena, "%s %s %s", ext, step > 0 ? ">=" : ">", i ? te : ts)
+                                         : why[i];
+    const char *cond = w[0] && w[1] ? arena_printf(&util_arena, "%s and %s", w[0], w[1]) : w[0] ? w[0] : w[1] ? w[1] : "";
+    ir_stmt *ck = ir_stmt_new(S_CHECK, l);
+    ck->check = CK_SLICE;
+    ck->na = 4;
+    ck->args = NEWN(ir_expr *, 4);
+    ck->args[0] = n;
+    ck->args[1] = es;
+    ck->args[2] = ee;
+    ck->args[3] = lw_I64(l, step);
+    ck->init = flags;
+    ck->n = ax;
+    ck->str = diag_text(l);
+    ck->strs = NEWN(const char *, 4);
+    ck->strs[0] = ts;
+    ck->strs[1] = te;
+    ck->strs[2] = cond;
+    /* the same values: every sym known (a bound's too: its sym, not its text) */
+    if (sn && (!start || start->s) && (!stop || stop->s))
+        ck->strs[3] = arena_printf(&util_arena, "%s|%s|%s|%lld|%d", sym_str(sn), start ? sym_str(start->s) : "",
+                                   stop ? sym_str(stop->s) : "", (long long)step, flags);
+    lw_emit(c, ck);
+}
+
+/* Drops a CK_SLICE check whose assumption (strs[3]) a check before it in the same block or in
+ * an enclosing one already checked: that one ran whenever this one runs (a check in a branch or
+ * a loop body covers only what follows it there). A restart from a checkpoint enters a time
+ * loop of the top level without running what comes before it, so nothing before such a loop
+ * covers what follows it. */
+static void dedup_block(vec *b, vec *seen, int top)
+{
+    int keep = 0;
+    for (int i = 0; i < b->len; i++) {
+        ir_stmt *s = VEC_AT(*b, i, ir_stmt *);
+        if (s->kind == S_CHECK && s->check == CK_SLICE && s->strs[3]) {
+            int dup = 0;
+            for (int j = 0; j < seen->len && !dup; j++)
+                dup = strcmp(VEC_AT(*seen, j, const char *), s->strs[3]) == 0;
+            if (dup)
+                continue;
+            vec_push(seen, (void *)s->strs[3]);
+        }
+        if (s->body.len || s->orelse.len) {
+            int mark = seen->len;
+            dedup_block(&s->body, seen, 0);
+            seen->len = mark;
+            dedup_block(&s->orelse, seen, 0);
+            seen->len = mark;
+        }
+        if (top && (s->kind == S_FOR || s->kind == S_WHILE))
+            seen->len = 0;
+        b->items[keep++] = s;
+    }
+    b->len = keep;
+}
+void lw_dedup_slice_checks(ir_program *p)
+{
+    vec seen = {0};
+    dedup_block(&p->body, &seen, 1);
 }
 
 /* The position of the one literal list of a subscript (`a[[0, 2, 5], :]`), or -1. */
@@ -669,7 +693,7 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
             const sym *sign[2] = {NULL, NULL};
             if (kconst && flags >= 0) {
                 sym_slice(c, m->slen, st, sp, kstep, &slo, &slen, need, why, sign);
-                check_unclipped(c, sub, k - 1, n, len, st, sp, es, ee, kstep, need, why, sign);
+                check_unclipped(c, sub, it, k - 1, n, m->slen, st, sp, es, ee, kstep, need, why, sign);
             }
             ir_dim nd = *m;
             nd.lo = lw_iadd(it->l, m->lo, lw_imul(it->l, m->step, lo));

@@ -425,6 +425,8 @@ void lw_emit_sweep(lctx *c, loc l, value *target, value *rv, int fresh);
 /* ---- lower_index.c: indexing: slices, Ellipsis/newaxis, masks, list indices ----------------- */
 
 int lw_list_item(ast *sub);
+/* lower_index.c: one CK_SLICE check of each assumption where one dominates the others */
+void lw_dedup_slice_checks(ir_program *p);
 ast *lw_const_list_names(lctx *c, ast *sub); /* f[opp] of a list of int constants: f[[0, 3, ...]] */
 int lw_sym_is_one_ext(const sym *s);
 ast *lw_subscript_with(ast *sub, int k, ast *item);

@@ -216,8 +216,11 @@ typedef enum ir_check {
     CK_MASK,   /* a boolean index's extents a equal the indexed array's leading extents b */
     CK_ALLOC,  /* an array of extents a and element type e->type (e: a constant) that NumPy
                   allocates and the program does not (pass_inline_temps) could be allocated */
-    CK_SLICE,  /* a slice compiled unclipped (lower_index.c check_unclipped) is: when a[0] (bool)
-                  is true, the program stops with message str and the extent a[1] */
+    CK_SLICE,  /* a slice compiled unclipped (lower_index.c check_unclipped) is: the runtime's
+                  tyl_slice_fits(extent a[0], start a[1], stop a[2], step a[3] (a constant),
+                  flags init (TYL_HAS_*, TYL_SF_*)) stops naming the slice str, axis n, its bounds
+                  as written strs[0], strs[1] and the extent assumed strs[2]; strs[3]: the
+                  assumption's key (NULL: not known), one check of each kept */
 } ir_check;
 
 typedef enum ir_skind {

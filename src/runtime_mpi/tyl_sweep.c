@@ -18,6 +18,31 @@ static const char *np_shape(char *buf, size_t size, int rank, const int64_t *sh)
     return buf;
 }
 
+void tyl_slice_fits(const char *where, int64_t n, int64_t start, int64_t stop, int64_t step, int flags,
+                    const tyl_slice_text *t)
+{
+    int64_t lo, len; /* NumPy's */
+    tyl_slice(n, start, stop, step, flags & (TYL_HAS_START | TYL_HAS_STOP), &lo, &len, where);
+    /* the bounds the compiler assumed: unclipped, a negative constant counted from the end */
+    int64_t s = !(flags & TYL_HAS_START) ? (step > 0 ? 0 : n - 1) : (flags & TYL_SF_START_END) ? start + n : start;
+    int64_t e = !(flags & TYL_HAS_STOP) ? (step > 0 ? n : -1) : (flags & TYL_SF_STOP_END) ? stop + n : stop;
+    int open = step > 0 ? e > s : s > e; /* not empty as the compiler took it */
+    for (int i = 0; i < 2; i++) {
+        int64_t b = i ? stop : start;
+        if ((flags & (i ? TYL_SF_STOP_NONNEG : TYL_SF_START_NONNEG)) && b < 0 && (len > 0 || open))
+            tyl_rt_error_all(where, "the slice %s is compiled for a %s %s >= 0 on axis %d, as with the parameters' "
+                                    "values in the source (a negative one, which NumPy counts from the end, is not "
+                                    "supported); it is %lld",
+                             t->slice, i ? "stop" : "start", i ? t->stop : t->start, t->axis, (long long)b);
+    }
+    int clipped = ((flags & TYL_SF_START_IN) && (step > 0 ? s < 0 : s >= n)) ||
+                  ((flags & TYL_SF_STOP_IN) && (step > 0 ? e > n : e < -1));
+    if (clipped && (open || (flags & TYL_SF_NONEMPTY)))
+        tyl_rt_error_all(where, "the slice %s is compiled for %s on axis %d, as with the parameters' values in the "
+                                "source (NumPy clips it to a shorter axis: not supported); the extent is %lld",
+                         t->slice, t->need, t->axis, (long long)n);
+}
+
 void tyl_check_shapes(const char *where, int kind, int na, const int64_t *a, int nb, const int64_t *b)
 {
     if (kind == TYL_CK_MASK) {

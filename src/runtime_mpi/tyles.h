@@ -1038,6 +1038,28 @@ enum { TYL_CK_BCAST = 0, TYL_CK_ASSIGN = 1, TYL_CK_MASK = 2 };
  * 1 that the compiler broadcasts (it matches any, and is shown as 1). Reports NumPy's message,
  * or says that broadcasting an extent that is 1 only at run time is not supported, and exits. */
 void tyl_check_shapes(const char *where, int kind, int na, const int64_t *a, int nb, const int64_t *b);
+/* What the compiler assumed of a slice a[start:stop:step] whose bounds depend on run-time
+ * parameters (lower_index.c check_unclipped); flags also holds TYL_HAS_START / TYL_HAS_STOP. */
+enum {
+    TYL_SF_START_NONNEG = 4, /* a run-time start is not negative (NumPy would count from the end) */
+    TYL_SF_STOP_NONNEG = 8,
+    TYL_SF_START_IN = 16,    /* NumPy does not clip the start to the axis */
+    TYL_SF_STOP_IN = 32,
+    TYL_SF_NONEMPTY = 64,    /* the slice is known not empty: a clip matters even when start >= stop */
+    TYL_SF_START_END = 128,  /* a negative constant start, counted from the end */
+    TYL_SF_STOP_END = 256,
+};
+/* The slice's source text for the message: the subscript, the axis, its bounds as written and
+ * the extent the compiler assumed ("N >= N // 2 + r"). */
+typedef struct tyl_slice_text {
+    const char *slice;
+    int axis;
+    const char *start, *stop, *need;
+} tyl_slice_text;
+/* Stops every rank, naming the slice, when the slice of an axis of extent n is not as assumed
+ * (flags) and not empty either way. The values are the same on every rank. */
+void tyl_slice_fits(const char *where, int64_t n, int64_t start, int64_t stop, int64_t step, int flags,
+                    const tyl_slice_text *t);
 /* An array of that shape and dtype that NumPy would allocate and the compiled program does not
  * (its values are computed where they are read): NumPy's ValueError when the shape is past its
  * size limit, its MemoryError when the array would not fit in this process's memory budget

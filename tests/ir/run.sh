@@ -18,6 +18,7 @@
 #   target and then the CUDA target, must equal sched_*.expected exactly.
 #   The C printed for sched_pointwise.tyl, sched_heat.tyl and samples/heat2d.tyl: exchanges only
 #   where the schedule has them, one tyl_sweep_run call per sweep, heat2d's main() short.
+#   slice_checks.tyl: a slice clipped by run-time values is checked once per assumption (below).
 #   gen_nested.sh: programs of 200 lines with 10 and 14 nested loops compile within 5 s (each loop
 #   body's types are a fixed point, not a probe per level: 2^depth before, a work-limit error).
 #   stages_*.tyl: pass_fuse_stages (temporaries computed per tile of their consumer), below.
@@ -393,6 +394,12 @@ check sched_heat/c_exchanges "exchange tables in the C" 1 "$(grep -c '^static co
 $TYLESC samples/heat2d.tyl -o "$T/heat2d.c" || fail=$((fail + 1))
 check heat2d/sweep_calls "tyl_sweep_run calls in main()" 6 "$(grep -c '^ *tyl_sweep_run(' "$T/heat2d.c")"
 check heat2d/main_short "main() at most 200 lines besides #line" yes "$(awk '/^int main/{f=1} f && !/^#line/{n++} END{print (n <= 200 ? "yes" : "no: " n)}' "$T/heat2d.c")"
+# slice checks (lower_index.c check_unclipped): one tyl_slice_fits call per assumption where one
+# dominates the others: the seed's four axes one; U[:N + 1] in the if and in the loop, and after
+# both (U's and V's) one more; the bounds named as the source writes them
+$TYLESC tests/ir/slice_checks.tyl -o "$T/sc.c" || fail=$((fail + 1))
+check slice_checks/calls "tyl_slice_fits calls" 4 "$(grep -c '^ *tyl_slice_fits(' "$T/sc.c")"
+check slice_checks/text "the seed's bounds as written" 1 "$(grep -c '"N // 2 - r", "N // 2 + r", "M >= N // 2 + r"}' "$T/sc.c")"
 # type inference of nested loops: the compile time must not grow as 2^depth (issue 12 asks for
 # under a second; 5 s leaves room for a loaded machine, the exponential version took minutes)
 for depth in 10 14; do
