@@ -251,6 +251,14 @@ static const char *math_fn(ir_fn fn, ir_type t)
 /* Shared operator printing; sub() prints operands in the right context. */
 typedef void (*subfn)(strbuf *, ir_expr *, kctx *);
 
+/* Does e call a function (clang assumes a call may have side effects)? */
+static int calls_fn(const ir_expr *e, void *ctx)
+{
+    (void)ctx;
+    return e->kind == E_CALL || e->kind == E_ELEM ||
+           (e->kind == E_BIN && (e->py || e->op == OP_POWER || e->op == OP_FDIV || e->op == OP_MOD));
+}
+
 static void binop(strbuf *b, ir_expr *e, kctx *k, subfn sub)
 {
     ir_type t = e->type, ot = e->a->type;
@@ -332,7 +340,12 @@ static void binop(strbuf *b, ir_expr *e, kctx *k, subfn sub)
         sb_putc(b, ')');
         return;
     }
-    sb_puts(b, wrap ? "(int64_t)((uint64_t)" : "(");
+    /* & | ^ of two bools whose right operand calls a function: clang's
+     * -Wbitwise-instead-of-logical takes it for a mistaken && (both operands are evaluated, as
+     * NumPy's elementwise operators evaluate both), which an int operand tells it is not */
+    int asint = (e->op == OP_BAND || e->op == OP_BOR || e->op == OP_BXOR) && e->a->type == T_BOOL &&
+                e->b->type == T_BOOL && ir_expr_any(e->b, calls_fn, NULL);
+    sb_puts(b, wrap ? "(int64_t)((uint64_t)" : asint ? "((int)" : "(");
     sub(b, e->a, k);
     sb_printf(b, wrap ? " %s (uint64_t)" : " %s ", ops[e->op]);
     sub(b, e->b, k);
