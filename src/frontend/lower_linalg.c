@@ -998,9 +998,10 @@ static value *np_diag_indices(lctx *c, loc l, const char *f, value **v, args *a)
     (void)a;
     value *n = v[0];
     int64_t nd = 2;
-    if (n->kind == V_ERR || (v[1] && v[1]->kind == V_ERR))
+    const int from = strstr(f, "_from") != NULL; /* its table row has one parameter: no v[1] */
+    if (n->kind == V_ERR || (!from && v[1] && v[1]->kind == V_ERR))
         return &lw_ERRV;
-    if (strstr(f, "_from")) {
+    if (from) {
         value *x = v[0];
         if (x->kind != V_ARRAY || x->rank < 2) {
             diag_error(x->l, "%s(): input array must be at least 2-d", f);
