@@ -700,6 +700,11 @@ void tyl_dist_report(double total, const char *transport)
     if (tyl_dist_stats_.n_tt_deep || tyl_dist_stats_.n_tt_declined)
         fprintf(stderr, "  time tiles   %lld groups of steps on deep halos, %lld stepped (edges too costly, or plain sweeps faster)\n",
                 (long long)tyl_dist_stats_.n_tt_deep, (long long)tyl_dist_stats_.n_tt_declined);
+    int64_t timed, plain, against;
+    tyl_tt_choice_counts_(&timed, &plain, &against); /* the same on every rank */
+    if (timed)
+        fprintf(stderr, "  time tiles   %lld kinds of group timed both ways: %lld run as plain sweeps, %lld tiled; %lld against the model\n",
+                (long long)timed, (long long)plain, (long long)(timed - plain), (long long)against);
     fprintf(stderr, "  imbalance    %.3f (max / mean of the time outside halo waits)\n",
             (avg[0] - avg[1]) > 0 ? (mx[0] - avg[1]) / (avg[0] - avg[1]) : 1.0);
     fflush(stderr);

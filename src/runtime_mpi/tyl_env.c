@@ -40,6 +40,7 @@ static const struct env_var {
     {"TYLES_TT_SYNC", WORDS, 0, 0, "slabs|pipeline|wavefront"},
     {"TYLES_TT_VERBOSE", NUM, 0, 3, NULL},
     {"TYLES_TT_DOUBLE", WORDS, 0, 0, "0|1|split"},
+    {"TYLES_TT_CHOICE", WORDS, 0, 0, "model"},
     {"TYLES_STREAM", WORDS, 0, 0, "0|1"},
     {"TYLES_STREAM_BYTES", BYTES, 0, 1LL << 50, NULL},
     {"TYLES_L3", BYTES, 1, 1LL << 50, NULL},

@@ -224,8 +224,13 @@ tyl_halo *tyl_halo_begin_deep_(tyl_array **arrs, const uint64_t *masks, int word
  * of the arrays: its large contiguous pieces travel from the arrays themselves, unpacked
  * (direct_bytes), as the deep exchange's do. */
 tyl_halo *tyl_halo_begin_now_(tyl_array **arrs, const uint64_t *masks, int words, int narr);
-/* tyl_ttplan.c: TYLES_TIME_TILE turns time tiling off in this run. */
+/* tyl_ttplan.c: TYLES_TIME_TILE turns time tiling off in this run, or on (no plain sweeps). */
 int tyl_tt_env_off_(void);
+int tyl_tt_env_on_(void);
+/* tyl_ttchoice.c: forget the measured choices (where the communicator changes); the kinds of
+ * group measured, how many chose plain sweeps, how many against the model (--stats). */
+void tyl_tt_choice_reset_(void);
+void tyl_tt_choice_counts_(int64_t *measured, int64_t *plain, int64_t *against_model);
 /* tyl_ttplan.c: whether the rows of a 3-D array of elements wider than 4 bytes laid out for a
  * time-tiled loop are padded (tyl_dist.c): its group would run plain sweeps (bytes, its
  * allocation; line_bytes, its owned line), or time tiling is off. */

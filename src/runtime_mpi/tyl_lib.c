@@ -166,8 +166,7 @@ static int ctx_create(tyl_comm comm, int grid_rank, const int *procs, int cuda, 
     tyl_env_check_(0, size, fn);
     tyl_mem_lib_attach(cuda, device, stream, fn);
 #endif
-    tyl_rt_rank_ = me;
-    tyl_rt_.size = size;
+    tyl_rt_set_size_(me, size); /* a context's communicator: no measured choices of another */
     tyl_rt_.we_initialized_mpi = false;
     tyl_rt_.prog = "libtyles";
     tyl_rt_.grid_rank = grid_rank;

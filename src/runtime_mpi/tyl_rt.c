@@ -418,10 +418,13 @@ tyl_param *tyl_rt_params_(int *n)
     return tyl_rt_.params;
 }
 
+/* The job's communicator changed (a rescale, a recovery): the processes that joined know
+ * nothing of what the others measured, so none keeps it. */
 void tyl_rt_set_size_(int rank, int size)
 {
     tyl_rt_rank_ = rank;
     tyl_rt_.size = size;
+    tyl_tt_choice_reset_();
 }
 
 /* A rank leaving a shrinking job has handed its data over (the rescale's barrier came after

@@ -13,7 +13,8 @@
  * run_halves where the 2K group cannot run on deep halos or its edges would not pay).
  *
  * Environment: TYLES_TIME_TILE=off steps every loop one step at a time (to compare), =on tiles
- * the 3-D groups that the model would run as plain sweeps (tyl_tt_plain_planes_); the tile's
+ * the 3-D groups that could run as plain sweeps (which the run otherwise times both ways,
+ * tyl_ttchoice.c; TYLES_TT_CHOICE=model takes tyl_tt_plain_planes_'s answer instead); the tile's
  * cache budget is TYLES_TT_CACHE bytes (default 1 MiB), a core's L2 TYLES_TT_L2 bytes where
  * set, else what the C library reports (tyl_ttplan.c), and its L1 TYLES_TT_L1 bytes (the width
  * of 2-D tiles); TYLES_TT_ROWS and TYLES_TT_COLS set the
@@ -196,7 +197,9 @@ void tyl_tt_run(void)
 {
     tyl_sweep_recorder_ = NULL;
     tyl_tt_running_ = 1; /* the kernels run on tiles: no row blocks (tyl_mem_block_rows) */
+    tyl_tt_choice_begin_();
     run_group();
+    tyl_tt_choice_end_();
     tyl_tt_running_ = 0;
     /* The recorded arrays hold no reference of their own: within a group no buffer is freed
      * (renamings permute names, tyl_rotate gives Y the buffer X let go of, or releases one

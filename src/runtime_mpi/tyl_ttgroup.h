@@ -42,6 +42,8 @@ typedef struct tyl_tt_group {
     int K, forced;
     int base;               /* the compiled K; K = 2 base when tyl_tt_go doubled the group */
     int deep;               /* several ranks: stages over their grown boxes (tyl_tt_deep_boxes_) */
+    int way;                /* this run of the group (tyl_ttchoice.c): 0 the model's way, 1 tiles,
+                               2 plain sweeps */
     tt_stage *st;
     int ns, cap, used;      /* stages recorded, slots allocated, slots with a block */
 } tyl_tt_group;
@@ -84,9 +86,17 @@ static inline int64_t reach(const tt_stage *g, int i, int k)
 int tyl_tt_env_double_(void);
 
 /* tyl_ttlags.c: the lags of the recorded stages and the tiles (H = 0: the stages in order);
- * whether the group runs as plain sweeps by the model (tyl_tt_plain_planes_). */
+ * whether the group could run as plain sweeps, and the model's answer (tyl_tt_plain_planes_);
+ * whether it does (the model's answer unless tyl_ttg_.way says). */
 tt_plan tyl_tt_plan_group_(void);
+int tyl_tt_plain_question_(int *model);
 int tyl_tt_plain_sweeps_(void);
+
+/* tyl_ttchoice.c: tiles or plain sweeps, measured: around each run of a group (tyl_tt_run). */
+void tyl_tt_choice_begin_(void);
+void tyl_tt_choice_end_(void);
+/* Whether the last group run was the first of a trial, so that the next runs the other way. */
+int tyl_tt_choice_trial_(void);
 
 /* tyl_ttdeep.c: several ranks. The grown boxes (0: this rank cannot run the group on its deep
  * halos); whether they pay; the exchange before the group; the stages in order over them. */

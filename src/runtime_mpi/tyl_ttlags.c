@@ -220,18 +220,20 @@ static int64_t shrinks(const tt_read *rd, int nr)
     return prev;
 }
 
-/* Whether the group runs its stages one after another as plain sweeps, by the model of
- * tyl_ttplan.c tyl_tt_plain_planes_ (3-D float32 arrays past the last-level cache, float64
- * on one core where each array is), unless K was forced: in order on one rank
+/* Whether the group could run its stages one after another as plain sweeps (its rows are
+ * planes, its arrays past the tiles' budgets, K not forced), and, in *model, whether the model of
+ * tyl_ttplan.c tyl_tt_plain_planes_ says it should (3-D float32 arrays past the last-level
+ * cache, float64 on one core where each array is). Plain sweeps run in order on one rank
  * (tyl_tt_plan_group_), step by step on several (tyl_timetile.c run_group: halos one step deep,
  * not the deep halos' grown boxes, which on 2 ranks took 1.45x the CPU time of step-by-step
  * order for Jacobi 3-D float32 256^3, in order, and 1.95x in tiles). */
-int tyl_tt_plain_sweeps_(void)
+int tyl_tt_plain_question_(int *model)
 {
     size_t total = 0, widest = 0, least = SIZE_MAX; /* least: the smallest 3-D array's bytes */
     int64_t line = INT64_MAX; /* the shortest line (last axis) of a 3-D array, in bytes */
     const tyl_array *seen[64];
     int nseen = 0;
+    *model = 0;
     if (tyl_ttg_.forced)
         return 0;
     for (int n = 0; n < tyl_ttg_.ns; n++)
@@ -251,8 +253,20 @@ int tyl_tt_plain_sweeps_(void)
             if (a->rank >= 3 && (size_t)a->lsize * el < least)
                 least = (size_t)a->lsize * el;
         }
-    return line < INT64_MAX && total > 4 * tyl_tt_budget_() * (size_t)omp_get_max_threads() &&
-           tyl_tt_plain_planes_(total, least, widest, line);
+    if (line == INT64_MAX || total <= 4 * tyl_tt_budget_() * (size_t)omp_get_max_threads() || tyl_tt_env_on_())
+        return 0;
+    *model = tyl_tt_plain_planes_(total, least, widest, line);
+    return 1;
+}
+
+/* Whether the group runs as plain sweeps: where it could, the way tyl_ttchoice.c measured or is
+ * measuring, else the model's. */
+int tyl_tt_plain_sweeps_(void)
+{
+    int model;
+    if (!tyl_tt_plain_question_(&model))
+        return 0;
+    return tyl_ttg_.way ? tyl_ttg_.way == 2 : model;
 }
 
 /* 2-D groups take tiles of rows and columns (tyl_tt_plan_cols_) where every stage's sweep has

@@ -34,6 +34,9 @@ static int env_time_tile(void)
 /* Time tiling off in this run (tyl_timetile.c; tyl_tt_pad_wide_). */
 int tyl_tt_env_off_(void) { return env_time_tile() == 1; }
 
+/* TYLES_TIME_TILE=on: tiles, never plain sweeps instead (tyl_tt_plain_question_). */
+int tyl_tt_env_on_(void) { return env_time_tile() == 2; }
+
 void tyl_tt_group_budget_(size_t b, int64_t hmax)
 {
     budget_of_group = b;
@@ -127,7 +130,9 @@ size_t tyl_tt_spill_budget_(void)
  * tiles of unpadded rows (256^3: 6 x 3 padded, 8 x 4 not) would not make padding pay.
  * The choice depends only on the arrays' sizes and dtypes, the machine's caches, the threads
  * and ranks on the node and the environment, and both orders compute bitwise what step-by-step
- * order computes. */
+ * order computes. It was measured on one machine (a Zen 4): where it answers plain sweeps the
+ * run times a group each way and keeps the faster (tyl_ttchoice.c), as on a Zen 3 the tiles were
+ * faster in each of those cases (Jacobi 3-D 256^3 1.26-1.42x). */
 static int wide_plain(size_t least)
 {
     const int sharers = omp_get_max_threads() * (tyl_mem_local_ranks_ > 1 ? tyl_mem_local_ranks_ : 1);

@@ -73,6 +73,9 @@ int tyl_tt_go(int K, int forced, int deep, int ck, int64_t k, int64_t nk)
     if (D == 2 * K && !forced && dbl == -1 && tyl_rt_nranks() == 1 && nk - k >= 4 * (int64_t)K &&
         (!ck || ck_clear(k, 4 * (int64_t)K)))
         D = 4 * K;
+    /* the other way of a trial (tyl_ttchoice.c): K steps, what the model's way cost the most */
+    if (D > K && tyl_tt_choice_trial_())
+        D = K;
     tyl_ttg_.K = D;
     tyl_ttg_.base = K;
     tyl_ttg_.forced = forced;
