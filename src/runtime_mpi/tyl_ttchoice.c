@@ -38,15 +38,15 @@
 
 enum { KINDS = 32 };
 
-/* A kind's trial: runs[0] for the model's way, runs[1] the other; its least times a step. */
+/* A kind of group and its trial: [0] the model's way, [1] the other. */
 typedef struct kind {
     const tyl_sweep *sw;
     int per_step;   /* stages a step */
-    int asked;      /* several ranks: the question combined over them (-1: not yet) */
+    int asked;      /* the question asked (on several ranks, combined over them) */
     int question;   /* both ways possible and the model says plain sweeps (on some rank) */
     int model;      /* the model's answer: 1 plain sweeps, 0 tiles */
-    int runs[2];
-    double step[2]; /* seconds a step */
+    int runs[2];    /* timed that way */
+    double step[2]; /* its seconds a step */
     int decided;    /* -1: still measuring; else 1 plain, 0 tiles */
 } kind;
 
@@ -76,7 +76,7 @@ static kind *find(void)
     if (nkinds == KINDS)
         return NULL; /* a program with more kinds than this takes the model's answer past them */
     kind *k = &kinds[nkinds++];
-    *k = (kind){.sw = sw, .per_step = per_step, .asked = -1, .decided = -1};
+    *k = (kind){.sw = sw, .per_step = per_step, .decided = -1};
     return k;
 }
 
@@ -97,7 +97,7 @@ void tyl_tt_choice_begin_(void)
     kind *k = find();
     if (!k)
         return;
-    if (k->asked < 0) {
+    if (!k->asked) {
         int model = 0;
         int64_t q[2] = {tyl_tt_plain_question_(&model), model};
         if (tyl_rt_nranks() > 1) { /* whether any rank asks; the model's answer of any rank that does */
