@@ -221,17 +221,6 @@ value *lw_linspace(lctx *c, loc l, args *a)
         diag_error(v[2]->l, "Number of samples, %lld, must be non-negative.", (long long)k);
         return &lw_ERRV;
     }
-    if (!ir_expr_const_int(num, &k)) { /* NumPy's message when running, not np.empty's */
-        value *rt = lw_vnew(V_FSTR, l), *pre = lw_vnew(V_STR, l), *post = lw_vnew(V_STR, l);
-        pre->str = "Number of samples, ";
-        post->str = ", must be non-negative.";
-        rt->n = 3;
-        rt->items = NEWN(value *, 3);
-        rt->items[0] = pre;
-        rt->items[1] = lw_scalar(l, num, 0);
-        rt->items[2] = post;
-        lw_emit_raise_str(c, l, ir_bin(l, OP_CLT, T_BOOL, num, lw_I64(l, 0), 0), "ValueError: ", rt);
-    }
     const sym *snum = v[2] ? v[2]->s : sym_const(50);
     ir_expr *start = ir_cast(l, T_F64, v[0]->e), *stop = ir_cast(l, T_F64, v[1]->e);
     ir_expr *div = endpoint ? ir_bin(l, OP_SUB, T_I64, num, lw_I64(l, 1), 0) : num;
