@@ -268,7 +268,11 @@ static int space_len(const char *s, int eol)
         return 3;
     return 0;
 }
+int tyl_py_space_(const char *s) { return space_len(s, 0); }
+
 /* the bytes of the whitespace character ending at e (after start), else 0 */
+static int space_before(const char *start, const char *e);
+int tyl_py_space_before_(const char *start, const char *e) { return space_before(start, e); }
 static int space_before(const char *start, const char *e)
 {
     for (int k = 1; k <= 3 && e - k >= start; k++)
