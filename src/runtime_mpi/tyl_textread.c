@@ -69,8 +69,9 @@ static text_file *open_file(int f, const char *where)
  * and Python's UTF-8 mode) and raises UnicodeDecodeError at the first byte that does not
  * decode, with CPython's reasons and byte ranges. Latin-1 or Windows-1252 text read on
  * unchecked would go on as bytes where Python stops. The position is the byte's in the file;
- * Python's is in the 8 KiB block it was decoding (the same for files up to 8 KiB). */
-static void utf8_check(const char *text, size_t n, const char *where)
+ * Python's is in the 8 KiB block it was decoding (the same for files up to 8 KiB). Frees text
+ * before it stops. */
+static void utf8_check(char *text, size_t n, const char *where)
 {
     const unsigned char *s = (const unsigned char *)text;
     for (size_t i = 0; i < n;) {
@@ -100,6 +101,7 @@ static void utf8_check(const char *text, size_t n, const char *where)
             i += k;
             continue;
         }
+        free(text); /* the library's caller goes on after the error (lib_return) */
         if (k == 1)
             tyl_rt_error_all(where, "UnicodeDecodeError: 'utf-8' codec can't decode byte 0x%02x in position %zu: %s", c, i,
                              why);
