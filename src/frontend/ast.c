@@ -490,13 +490,34 @@ ast *ast_clone_expr_renamed(ast *e, vec *from, vec *to)
 }
 vec ast_clone_renamed(vec stmts, vec *from, vec *to) { return clone_vec(stmts, from, to); }
 
+/* Does the expression e read the name f anywhere (a comprehension, a call's argument) */
+static int mentions(ast *e, const char *f)
+{
+    if (!e)
+        return 0;
+    if (e->kind == A_NAME && strcmp(e->name, f) == 0)
+        return 1;
+    if (mentions(e->a, f) || mentions(e->b, f) || mentions(e->c, f))
+        return 1;
+    vec *vs[] = {&e->args, &e->kwargs, &e->targets, &e->body, &e->orelse};
+    for (size_t k = 0; k < sizeof vs / sizeof vs[0]; k++)
+        for (int i = 0; i < vs[k]->len; i++)
+            if (mentions(VEC_AT(*vs[k], i, ast *), f))
+                return 1;
+    return 0;
+}
+
 /* The statements of a `with open(...) as f:` block's BODY with `f.close()` put before each
  * statement that leaves the block early: a return anywhere in it (not in a nested def or class),
  * a break or continue not inside a loop of the body (a loop's else: clause is outside that loop).
  * Without it the file stayed open after the block (closed only when the program ended): text
  * appended to it after a `return` inside the block was overwritten by what it held (h120).
- * A return's value is computed after the close: a function it calls that writes to f stops
- * with Python's ValueError (I/O operation on closed file), where Python writes first. */
+ * Python computes a return's value before it closes the file: a value that reads f (`return
+ * f.read()`, `return [float(x) for x in f]`, a call given f) is bound to a name of its own
+ * (`with.LINE.COL`) first, then f closed and that name returned; closed first, the read
+ * stopped with 'I/O operation on closed file' (h133). A value that does not name f is computed
+ * after the close: a function it calls that writes to f through another name stops with
+ * Python's ValueError, where Python writes first. */
 static void close_on_exit(vec *body, const char *f, int in_loop)
 {
     for (int i = 0; i < body->len; i++) {
@@ -504,6 +525,16 @@ static void close_on_exit(vec *body, const char *f, int in_loop)
         int leaves = s->kind == A_RETURN || (!in_loop && (s->kind == A_BREAK || s->kind == A_CONTINUE));
         if (leaves) {
             ast *close = ast_expr_stmt(s->l, ast_call(s->l, ast_attr(s->l, ast_name(s->l, f), "close"), NULL));
+            int keep = s->kind == A_RETURN && mentions(s->a, f);
+            if (keep) { /* t = value; f.close(); return t */
+                const char *t = arena_printf(&util_arena, "with.%d.%d", s->l.line, s->l.col);
+                ast *set = ast_assign(s->l, ast_vec1(ast_name(s->l, t)), s->a);
+                s->a = ast_name(s->a->l, t);
+                vec_push(body, NULL);
+                memmove(&body->items[i + 1], &body->items[i], (size_t)(body->len - i - 1) * sizeof(void *));
+                body->items[i] = set;
+                i++;
+            }
             vec_push(body, NULL);
             memmove(&body->items[i + 1], &body->items[i], (size_t)(body->len - i - 1) * sizeof(void *));
             body->items[i] = close;

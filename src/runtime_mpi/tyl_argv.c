@@ -47,14 +47,17 @@ void tyl_argv_item(int k, int64_t i, const char *where)
 
 bool tyl_str_eq(int k, const char *s, int k2) { return strcmp(tyl_str_get(k), s ? s : tyl_str_get(k2)) == 0; }
 
-/* Python's str.strip() of whitespace: [*b, *e) */
+/* Python's str.strip() of whitespace, as int() and float() strip it: [*b, *e). Unicode's
+ * whitespace too: a number a spreadsheet wrote with a no-break space (U+00A0) around it reads
+ * in Python and stopped here with 'could not convert' (h133). */
 static void strip(const char *s, const char **b, const char **e)
 {
-    while (*s && isspace((unsigned char)*s))
-        s++;
+    int w;
+    while ((w = tyl_py_space_(s)))
+        s += w;
     const char *t = s + strlen(s);
-    while (t > s && isspace((unsigned char)t[-1]))
-        t--;
+    while (t > s && (w = tyl_py_space_before_(s, t)))
+        t -= w;
     *b = s;
     *e = t;
 }

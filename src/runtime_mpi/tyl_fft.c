@@ -208,9 +208,16 @@ static void pass(const plan *p, const double *a, double *b, int64_t r, int64_t n
     const int64_t n = p->n, m = n / r, unit = n / (ns * r);
     const double *w = p->w;
     double x[10];
+    /* a twiddle of 1 (t or e 0) is no product, as in pocketfft: inf * 1 - y * 0 is inf, but
+     * inf * 0 + y * 1 is NaN, and np.fft.fft([inf, 3, 4j, -1.5]) is inf + a finite imaginary
+     * part in NumPy (h133) */
 #define TWIDDLED(j, e)                                                                             \
     for (int64_t t = 0; t < r; t++) {                                                              \
         double ar = a[2 * ((j) + t * m)], ai = a[2 * ((j) + t * m) + 1];                           \
+        if (t * (e) == 0) {                                                                        \
+            x[2 * t] = ar, x[2 * t + 1] = ai;                                                      \
+            continue;                                                                              \
+        }                                                                                          \
         double wr = w[2 * (t * (e))], wi = w[2 * (t * (e)) + 1];                                   \
         x[2 * t] = ar * wr - ai * wi, x[2 * t + 1] = ar * wi + ai * wr;                            \
     }

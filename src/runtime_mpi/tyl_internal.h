@@ -66,6 +66,10 @@ void tyl_files_close_(void);    /* tyl_print.c: the files still open, closed at 
 const char *tyl_os_error_name_(int e);
 /* tyl_argv.c: Python's repr(s) into buf[n] (cut short where it does not fit) */
 const char *tyl_py_repr_(const char *s, char *buf, size_t n);
+/* tyl_textread.c: the bytes of the Python whitespace character (str.isspace(), Unicode's too:
+ * U+00A0, U+2003, ...) at s, or ending at e after start; 0 where there is none */
+int tyl_py_space_(const char *s);
+int tyl_py_space_before_(const char *start, const char *e);
 /* tyl_textread.c: the text files and splits still held, freed at the end */
 void tyl_text_free_(void);
 void tyl_sdict_free_(void); /* tyl_sdict.c: the dicts, freed at the end */

@@ -37,6 +37,7 @@ const char *tyl_os_error_name_(int e)
     case EACCES:
     case EPERM: return "PermissionError";
     case ENOTDIR: return "NotADirectoryError";
+    case EISDIR: return "IsADirectoryError";
     default: return "OSError";
     }
 }

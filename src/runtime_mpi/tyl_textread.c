@@ -65,6 +65,51 @@ static text_file *open_file(int f, const char *where)
     return t;
 }
 
+/* Python's text mode decodes the file as UTF-8 (the locale's encoding, UTF-8 under C.UTF-8
+ * and Python's UTF-8 mode) and raises UnicodeDecodeError at the first byte that does not
+ * decode, with CPython's reasons and byte ranges. Latin-1 or Windows-1252 text read on
+ * unchecked would go on as bytes where Python stops. The position is the byte's in the file;
+ * Python's is in the 8 KiB block it was decoding (the same for files up to 8 KiB). Frees text
+ * before it stops. */
+static void utf8_check(char *text, size_t n, const char *where)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        const char *why = NULL;
+        size_t k = 1;
+        if (c < 0xC2 || c > 0xF4)
+            why = "invalid start byte";
+        else {
+            size_t need = c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+            unsigned lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+            unsigned hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+            for (; k <= need && !why; k++) {
+                if (i + k >= n)
+                    why = "unexpected end of data";
+                else if (s[i + k] < (k == 1 ? lo : 0x80) || s[i + k] > (k == 1 ? hi : 0xBF))
+                    why = "invalid continuation byte";
+            }
+            if (why)
+                k--; /* the bytes before the one that failed */
+        }
+        if (!why) {
+            i += k;
+            continue;
+        }
+        free(text); /* the library's caller goes on after the error (lib_return) */
+        if (k == 1)
+            tyl_rt_error_all(where, "UnicodeDecodeError: 'utf-8' codec can't decode byte 0x%02x in position %zu: %s", c, i,
+                             why);
+        tyl_rt_error_all(where, "UnicodeDecodeError: 'utf-8' codec can't decode bytes in position %zu-%zu: %s", i,
+                         i + k - 1, why);
+    }
+}
+
 /* rank 0 reads path whole; every rank gets its text or errno */
 void tyl_text_open(int f, const char *path, const char *where)
 {
@@ -80,8 +125,11 @@ void tyl_text_open(int f, const char *path, const char *where)
             e = errno;
         else {
             size_t cap = 4096, m = 0, got;
+            int read_errno = 0;
             buf = malloc(cap);
-            while (buf && (got = fread(buf + m, 1, cap - m - 1, fp)) > 0) {
+            /* errno of a read that fails: a folder opens, then reads EISDIR (Python's
+             * IsADirectoryError), which ferror() alone would not tell from EIO */
+            while (buf && (errno = 0, got = fread(buf + m, 1, cap - m - 1, fp)) > 0) {
                 m += got;
                 if (cap - m - 1 == 0) {
                     char *q = realloc(buf, cap * 2);
@@ -93,8 +141,10 @@ void tyl_text_open(int f, const char *path, const char *where)
                     cap *= 2;
                 }
             }
-            if (!buf || ferror(fp))
-                e = buf ? EIO : ENOMEM;
+            if (buf && ferror(fp))
+                read_errno = errno ? errno : EIO;
+            if (!buf || read_errno)
+                e = buf ? read_errno : ENOMEM;
             fclose(fp);
             n = (long long)m;
         }
@@ -122,6 +172,7 @@ void tyl_text_open(int f, const char *path, const char *where)
     }
 #endif
     buf[n] = '\0';
+    utf8_check(buf, (size_t)n, where);
     if (strlen(buf) != (size_t)n) {
         free(buf);
         tyl_rt_error_all(where, "ValueError: '%s' holds a NUL character, which tylesc's strings do not", path);
@@ -219,7 +270,11 @@ static int space_len(const char *s, int eol)
         return 3;
     return 0;
 }
+int tyl_py_space_(const char *s) { return space_len(s, 0); }
+
 /* the bytes of the whitespace character ending at e (after start), else 0 */
+static int space_before(const char *start, const char *e);
+int tyl_py_space_before_(const char *start, const char *e) { return space_before(start, e); }
 static int space_before(const char *start, const char *e)
 {
     for (int k = 1; k <= 3 && e - k >= start; k++)
@@ -382,8 +437,9 @@ void tyl_str_strip(int k, int src, int side, const char *chars, const char *wher
 
 /* Is the UTF-8 character at s (its first byte >= 0x80) one without case, which upper() and
  * lower() keep: Latin-1's signs but the micro sign, x and division signs, general punctuation,
- * super- and subscripts, currency, arrows, mathematical operators, CJK punctuation. *i moves
- * to its last byte. */
+ * super- and subscripts, currency, arrows, mathematical operators, CJK punctuation, and the
+ * byte order mark that Windows editors put first in a file (Python reads it as U+FEFF). *i
+ * moves to its last byte. */
 static int caseless(const char *s, size_t *i)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -398,7 +454,7 @@ static int caseless(const char *s, size_t *i)
     } else
         return 0;
     int ok = (cp >= 0x80 && cp <= 0xbf && cp != 0xb5) || cp == 0xd7 || cp == 0xf7 || (cp >= 0x2000 && cp <= 0x20ff) ||
-             (cp >= 0x2190 && cp <= 0x23ff) || (cp >= 0x3000 && cp <= 0x303f);
+             (cp >= 0x2190 && cp <= 0x23ff) || (cp >= 0x3000 && cp <= 0x303f) || cp == 0xfeff;
     if (ok)
         *i += (size_t)n - 1;
     return ok;
