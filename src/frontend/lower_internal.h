@@ -584,6 +584,8 @@ int lw_changes_any(ast *s, vec *names, int calls);
 int lw_mentions_any(ast *a, vec *names);
 value *lw_complex_dot(lctx *c, loc l, const char *f, value *a, value *b);
 value *lw_stack_last(lctx *c, loc l, value *a, value *b);
+/* np.concatenate(items[0..n), axis) of arrays (NumPy's checks and messages, promotion) */
+value *lw_concat(lctx *c, loc l, const char *f, value **items, int n, int axis);
 void lw_bind_class(ir_var *slot, vec *out);
 void lw_lists_reset(void);
 void lw_loops_reset(void);
@@ -740,7 +742,7 @@ value *lw_reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int 
 value *lw_reduce_call(lctx *c, loc l, const char *kind, args *a, value *self);
 value *lw_cumsum(lctx *c, loc l, value *x, value *axisv);
 value *lw_accumulate(lctx *c, loc l, const char *fname, ir_op op, value *x, value *axisv);
-value *lw_diff(lctx *c, loc l, value *x, value *nv, value *axisv);
+value *lw_diff(lctx *c, loc l, value *x, value *nv, value *axisv, value *prepend, value *append);
 
 /* ---- lower_npfuncs.c: std/var, logic, rounding, transposes, joins, gradient ----------------- */
 
