@@ -869,6 +869,70 @@ value *lw_indices(lctx *c, loc l, args *a)
     return ok ? grid_arrays(c, l, rank, len, sh, t, NULL, NULL, sparse) : &lw_ERRV;
 }
 
+/* np.r_[a, b, ...]: NumPy's AxisConcatenator along axis 0 with ndmin=1. Numbers become 1-D
+ * arrays of one element; lists the arrays NumPy makes of them; arrays as they are. The dtype is
+ * NumPy's result_type of the arrays' dtypes and the numbers, Python numbers weak (NEP 50):
+ * np.r_[0.0, q32] stays float32, np.r_[np.float64 scalar, q32] is float64. Slices (ranges) and
+ * string directives ('-1', 'r', 'c') are refused, located. */
+value *lw_index_concat(lctx *c, ast *sub)
+{
+    loc l = sub->l;
+    int n = sub->args.len;
+    value **it = NEWN(value *, n > 0 ? n : 1);
+    ir_type strong = T_BOOL, weak = T_BOOL;
+    int nstrong = 0, nweak = 0;
+    for (int k = 0; k < n; k++) {
+        ast *a = VEC_AT(sub->args, k, ast *);
+        if (a->kind == A_SLICE || a->kind == A_STR) {
+            diag_error(a->l, "np.r_[...] of %s is not supported (numbers, lists and arrays are); "
+                             "use np.arange or np.linspace, then np.concatenate",
+                       a->kind == A_SLICE ? "a slice" : "a string directive");
+            return &lw_ERRV;
+        }
+        value *v = lw_expr(c, a);
+        if (v->kind == V_ERR)
+            return v;
+        if (v->kind == V_TUPLE && !v->keys && !lw_is_complex(v)) {
+            args la = {0};
+            la.pos = &v;
+            la.npos = 1;
+            v = lw_array_literal(c, v->l, &la, 0);
+            if (v->kind == V_ERR)
+                return v;
+        }
+        if (v->kind != V_ARRAY && v->kind != V_SCALAR) {
+            diag_error(v->l, "np.r_[...] of %s is not supported (numbers, lists and arrays are)",
+                       lw_vkind_desc(v));
+            return &lw_ERRV;
+        }
+        if (v->kind == V_SCALAR && v->weak) {
+            weak = nweak++ ? lw_promote2(weak, v->type) : v->type;
+        } else {
+            strong = nstrong++ ? lw_promote2(strong, v->type) : v->type;
+        }
+        it[k] = v;
+    }
+    if (n == 0) {
+        diag_error(l, "np.r_[] of nothing is not supported");
+        return &lw_ERRV;
+    }
+    ir_type t;
+    if (!nstrong)
+        t = ir_type_is_float(weak) ? T_F64 : weak == T_BOOL ? T_BOOL : T_I64;
+    else if (nweak && ir_type_is_float(weak) && !ir_type_is_float(strong))
+        t = T_F64;
+    else if (nweak && weak != T_BOOL && strong == T_BOOL)
+        t = T_I64;
+    else
+        t = strong;
+    ir_expr *one[1] = {lw_I64(l, 1)};
+    const sym *sone[1] = {sym_const(1)};
+    for (int k = 0; k < n; k++)
+        if (it[k]->kind == V_SCALAR)
+            it[k] = lw_new_array(c, it[k]->l, t, 1, one, sone, 2, it[k]->e);
+    return lw_concat(c, l, "np.r_", it, n, 0);
+}
+
 /* np.mgrid[s0, s1, ...] / np.ogrid[...] with NumPy's nd_grid rules: a slice a:b:c gives
  * ceil((b - a) / c) points a + i * c; an imaginary step a:b:Nj gives N points from a to b
  * inclusive, a + i * (b - a) / (N - 1); the element type is that of all bounds and steps. One

@@ -385,7 +385,7 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
                                     "maximum", "where", "clip", "sum", "max", "min", "mean",
                                     "amax", "amin", "roll", "power", "linspace", "arange", "meshgrid", "any", "all",
                                     "cumsum", "diff", "array", "asarray", "ndarray", "pad", "indices",
-                                    "mgrid", "ogrid", "isnan", "isinf", "isfinite", "arcsin", "arccos",
+                                    "mgrid", "ogrid", "r_", "isnan", "isinf", "isfinite", "arcsin", "arccos",
                                     "arctan", "sinh", "cosh", "arcsinh", "arccosh", "arctanh",
                                     "log10", "log2", "exp2", "expm1", "log1p", "cbrt", "trunc",
                                     "rint", "arctan2", "hypot", "copysign", "fmod", "degrees",
@@ -922,6 +922,8 @@ static value *lw_expr_nested(lctx *c, ast *a)
             return &lw_ERRV;
         if (base->kind == V_BUILTIN && (strcmp(base->str, "np.mgrid") == 0 || strcmp(base->str, "np.ogrid") == 0))
             return lw_index_grid(c, base->str, a);
+        if (base->kind == V_BUILTIN && strcmp(base->str, "np.r_") == 0)
+            return lw_index_concat(c, a);
         if (base->kind == V_LIST)
             return lw_list_index(c, a, base);
         if (lw_is_dict(base))

@@ -823,6 +823,8 @@ value *lw_seq_operand(lctx *c, value *v, const char *what);
 value *lw_pad(lctx *c, loc l, args *a);
 value *lw_indices(lctx *c, loc l, args *a);
 value *lw_index_grid(lctx *c, const char *which, ast *sub);
+/* np.r_[a, b, ...] of numbers, lists and arrays (lower_arrays.c) */
+value *lw_index_concat(lctx *c, ast *sub);
 
 /* ---- lower_loops.c: for and while loops, the type inference of loop bodies ------------------ */
 
