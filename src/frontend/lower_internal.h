@@ -922,7 +922,9 @@ void lw_unbound_target(lctx *c, ast *target);
 int lw_plain_view(value *v);
 void lw_list_set_item(lctx *c, const char *name, value *list, int li, value *v); /* lower_lists.c */
 void lw_list_item_store(lctx *c, ast *h, const char *lname, value *list, int li, value *v);
-ast *lw_out_argument(ast *e, ast **call); /* np.f(..., out=X): X (lower_calls.c) */
+ast *lw_out_argument(ast *e, ast **call, ast **where); /* np.f(..., out=X): X (lower_calls.c) */
+/* X[...] = np.f(...) (only where W holds, with where=W); the AST naming X (lower_calls.c) */
+ast *lw_out_store(lctx *c, loc l, ast *call, ast *into, ast *plain, ast *where, int want_value);
 value *lw_attr_of(lctx *c, value *obj, ast *a);          /* obj.NAME, a the A_ATTR (lower_expr.c) */
 value *lw_finfo_attr(loc l, value *info, const char *n); /* np.finfo(t).eps ... (lower_numpy.c) */ /* a view keeping every dimension in order (lower_loops.c) */
 void lw_stmt(lctx *c, ast *s);
