@@ -706,12 +706,49 @@ static int pad_widths(value *pw, int rank, value **before, value **after)
     return 1;
 }
 
+/* constant_values= as NumPy's _as_pairs reads it: a number, (v,), (before, after), ((before,
+ * after),) or one (before, after) per axis; numbers only (NumPy casts them to the array's
+ * dtype, as the stores here do). */
+static int pad_values(value *cv, int rank, value **before, value **after)
+{
+    for (int d = 0; d < rank; d++) {
+        value *p = cv;
+        if (lw_is_complex(p))
+            p = NULL;
+        else if (p->kind == V_TUPLE && !p->keys && p->n == rank && rank > 1 && p->items[0]->kind == V_TUPLE)
+            p = p->items[d];
+        else if (p->kind == V_TUPLE && !p->keys && p->n == 1 && p->items[0]->kind == V_TUPLE)
+            p = p->items[0];
+        if (!p || lw_is_complex(p)) {
+            diag_error(cv->l, "np.pad(): complex constant_values are not supported");
+            return 0;
+        }
+        if (p->kind == V_TUPLE && !p->keys && p->n == 1)
+            p = p->items[0];
+        if (p->kind == V_SCALAR)
+            before[d] = after[d] = p;
+        else if (p->kind == V_TUPLE && !p->keys && !lw_is_complex(p) && p->n == 2 && p->items[0]->kind == V_SCALAR &&
+                 p->items[1]->kind == V_SCALAR) {
+            before[d] = p->items[0];
+            after[d] = p->items[1];
+        } else {
+            diag_error(cv->l, "np.pad(): constant_values must be a number, (before, after) or one "
+                              "(before, after) per axis, of numbers");
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* np.pad(a, pad_width, mode='constant'|'edge'|'wrap'|'reflect'|'symmetric', constant_values=):
  * the array is copied into the middle of a larger one and each axis padded in turn (so corners
  * come out as NumPy's): constant by the fill, edge by broadcasting the first and last slices,
  * wrap by copying the opposite end (widths at most the extent), reflect and symmetric by
  * copying the ends mirrored, without and with the edge value repeated (widths below the
- * extent, and at most the extent: NumPy reflects again beyond, which is refused when running). */
+ * extent, and at most the extent: NumPy reflects again beyond, which is refused when running).
+ * Constant values that differ by side or axis are stored axis by axis after the copy, each
+ * side's slab across the whole of the other axes, so later axes own the corners, as NumPy's
+ * _set_pad_area does. */
 value *lw_pad(lctx *c, loc l, args *a)
 {
     const char *pn[] = {"array", "pad_width", "mode", "constant_values"};
@@ -732,12 +769,16 @@ value *lw_pad(lctx *c, loc l, args *a)
         }
         mode = v[2]->str;
     }
-    if (v[3] && (strcmp(mode, "constant") || v[3]->kind != V_SCALAR)) {
-        diag_error(v[3]->l, "np.pad(): constant_values must be one scalar, with mode 'constant'");
+    if (v[3] && strcmp(mode, "constant")) {
+        diag_error(v[3]->l, "unsupported keyword arguments for mode '%s': {'constant_values'}", mode);
         return &lw_ERRV;
     }
     value *before[IR_MAX_RANK], *after[IR_MAX_RANK];
     if (!pad_widths(v[1], x->rank, before, after))
+        return &lw_ERRV;
+    value *cb[IR_MAX_RANK], *ca[IR_MAX_RANK];
+    int sides = v[3] && v[3]->kind != V_SCALAR; /* values by side: stored after the copy */
+    if (sides && !pad_values(v[3], x->rank, cb, ca))
         return &lw_ERRV;
     ir_expr *len[IR_MAX_RANK];
     const sym *sh[IR_MAX_RANK];
@@ -755,12 +796,18 @@ value *lw_pad(lctx *c, loc l, args *a)
                     ? sym_add(sym_add(before[d]->s, x->sh[d]), after[d]->s) : NULL;
     }
     int constant = strcmp(mode, "constant") == 0;
-    ir_expr *fill = constant ? (v[3] ? v[3]->e : ir_const_i(l, T_I64, 0)) : NULL;
-    value *r = lw_new_array(c, l, x->type, x->rank, len, sh, constant ? 2 : 0, fill);
+    ir_expr *fill = constant && !sides ? (v[3] ? v[3]->e : ir_const_i(l, T_I64, 0)) : NULL;
+    value *r = lw_new_array(c, l, x->type, x->rank, len, sh, constant && !sides ? 2 : 0, fill);
     value *mid = r;
     for (int d = 0; d < x->rank; d++)
         mid = slice_axis(mid, l, d, b[d], x->len[d], x->sh[d]);
     lw_emit_sweep(c, l, mid, x, 0);
+    if (sides)
+        for (int d = 0; d < x->rank; d++) {
+            lw_emit_sweep(c, l, slice_axis(r, l, d, lw_I64(l, 0), b[d], before[d]->s), cb[d], 0);
+            lw_emit_sweep(c, l, slice_axis(r, l, d, lw_iadd(l, b[d], x->len[d]), e[d], after[d]->s),
+                          ca[d], 0);
+        }
     if (constant)
         return r;
     int wrap = strcmp(mode, "wrap") == 0, reflect = strcmp(mode, "reflect") == 0;
