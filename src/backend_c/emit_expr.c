@@ -243,9 +243,21 @@ static const char *math_fn(ir_fn fn, ir_type t)
                                  [FN_POW] = "pow"};
     if (fn == FN_SIGN && !ir_type_is_float(t))
         return "tyl_np_sign_i64";
-    if (fn >= FN_ASIN && fn <= FN_POW)
-        return t == T_F32 ? arena_printf(&util_arena, "%sf", libm[fn]) : libm[fn];
-    return t == T_F32 ? f[fn] : d[fn];
+    const char *name = fn >= FN_ASIN && fn <= FN_POW
+                           ? (t == T_F32 ? arena_printf(&util_arena, "%sf", libm[fn]) : libm[fn])
+                           : t == T_F32 ? f[fn] : d[fn];
+    /* transcendental functions through tyles.h's tyl_libm_ names: the C compiler must not fold
+     * a call of constants with its own rounding (libm's, as NumPy's, when running) */
+    static const char *const exact[] = {"sqrt", "floor", "ceil", "trunc", "rint", "copysign", "fmod", "fma"};
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof exact / sizeof *exact; i++) {
+        size_t m = strlen(exact[i]);
+        if (strncmp(name, exact[i], m) == 0 && (n == m || (n == m + 1 && name[m] == 'f')))
+            return name;
+    }
+    if (strncmp(name, "tyl_", 4) == 0)
+        return name;
+    return arena_printf(&util_arena, "tyl_libm_%s", name);
 }
 
 /* Shared operator printing; sub() prints operands in the right context. */
@@ -286,7 +298,8 @@ static void binop(strbuf *b, ir_expr *e, kctx *k, subfn sub)
                    : (isf ? "tyl_np_mod_f64" : u64 ? "tyl_np_mod_u64" : "tyl_np_mod_i64");
         break;
     case OP_POWER:
-        fn = e->py ? (isf ? "tyl_py_pow_f" : "tyl_py_pow_i") : (isf ? (t == T_F32 ? "powf" : "pow") : "tyl_np_pow_i64");
+        fn = e->py ? (isf ? "tyl_py_pow_f" : "tyl_py_pow_i")
+                   : (isf ? (t == T_F32 ? "tyl_libm_powf" : "tyl_libm_pow") : "tyl_np_pow_i64");
         break;
     case OP_NPMIN:
         fn = t == T_F32 ? "tyl_np_minimum_f32" : isf ? "tyl_np_minimum_f64" : u64 ? "tyl_min_u64" : "tyl_min_i";

@@ -683,12 +683,9 @@ static void lw_stmt_nested(lctx *c, ast *s)
     case A_EXPR_STMT: {
         if (s->a->kind == A_STR || s->a->kind == A_FSTRING) /* docstring */
             break;
-        ast *call = NULL, *into = lw_out_argument(s->a, &call);
+        ast *call = NULL, *where = NULL, *into = lw_out_argument(s->a, &call, &where);
         if (into) { /* np.multiply(a, b, out=c): c[...] = np.multiply(a, b) */
-            ast *at = ast_subscript(s->l, into, ast_vec1(ast_name(into->l, "Ellipsis")), 0);
-            ast *as = ast_assign(s->l, ast_vec1(at), call);
-            lw_lower_assign(c, as);
-            lw_unbound_assigned(c, as);
+            lw_out_store(c, s->l, s->a, into, call, where, 0);
             break;
         }
         ast *outer = c->stmt_expr;

@@ -706,12 +706,49 @@ static int pad_widths(value *pw, int rank, value **before, value **after)
     return 1;
 }
 
+/* constant_values= as NumPy's _as_pairs reads it: a number, (v,), (before, after), ((before,
+ * after),) or one (before, after) per axis; numbers only (NumPy casts them to the array's
+ * dtype, as the stores here do). */
+static int pad_values(value *cv, int rank, value **before, value **after)
+{
+    for (int d = 0; d < rank; d++) {
+        value *p = cv;
+        if (lw_is_complex(p))
+            p = NULL;
+        else if (p->kind == V_TUPLE && !p->keys && p->n == rank && rank > 1 && p->items[0]->kind == V_TUPLE)
+            p = p->items[d];
+        else if (p->kind == V_TUPLE && !p->keys && p->n == 1 && p->items[0]->kind == V_TUPLE)
+            p = p->items[0];
+        if (!p || lw_is_complex(p)) {
+            diag_error(cv->l, "np.pad(): complex constant_values are not supported");
+            return 0;
+        }
+        if (p->kind == V_TUPLE && !p->keys && p->n == 1)
+            p = p->items[0];
+        if (p->kind == V_SCALAR)
+            before[d] = after[d] = p;
+        else if (p->kind == V_TUPLE && !p->keys && !lw_is_complex(p) && p->n == 2 && p->items[0]->kind == V_SCALAR &&
+                 p->items[1]->kind == V_SCALAR) {
+            before[d] = p->items[0];
+            after[d] = p->items[1];
+        } else {
+            diag_error(cv->l, "np.pad(): constant_values must be a number, (before, after) or one "
+                              "(before, after) per axis, of numbers");
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* np.pad(a, pad_width, mode='constant'|'edge'|'wrap'|'reflect'|'symmetric', constant_values=):
  * the array is copied into the middle of a larger one and each axis padded in turn (so corners
  * come out as NumPy's): constant by the fill, edge by broadcasting the first and last slices,
  * wrap by copying the opposite end (widths at most the extent), reflect and symmetric by
  * copying the ends mirrored, without and with the edge value repeated (widths below the
- * extent, and at most the extent: NumPy reflects again beyond, which is refused when running). */
+ * extent, and at most the extent: NumPy reflects again beyond, which is refused when running).
+ * Constant values that differ by side or axis are stored axis by axis after the copy, each
+ * side's slab across the whole of the other axes, so later axes own the corners, as NumPy's
+ * _set_pad_area does. */
 value *lw_pad(lctx *c, loc l, args *a)
 {
     const char *pn[] = {"array", "pad_width", "mode", "constant_values"};
@@ -732,12 +769,16 @@ value *lw_pad(lctx *c, loc l, args *a)
         }
         mode = v[2]->str;
     }
-    if (v[3] && (strcmp(mode, "constant") || v[3]->kind != V_SCALAR)) {
-        diag_error(v[3]->l, "np.pad(): constant_values must be one scalar, with mode 'constant'");
+    if (v[3] && strcmp(mode, "constant")) {
+        diag_error(v[3]->l, "unsupported keyword arguments for mode '%s': {'constant_values'}", mode);
         return &lw_ERRV;
     }
     value *before[IR_MAX_RANK], *after[IR_MAX_RANK];
     if (!pad_widths(v[1], x->rank, before, after))
+        return &lw_ERRV;
+    value *cb[IR_MAX_RANK], *ca[IR_MAX_RANK];
+    int sides = v[3] && v[3]->kind != V_SCALAR; /* values by side: stored after the copy */
+    if (sides && !pad_values(v[3], x->rank, cb, ca))
         return &lw_ERRV;
     ir_expr *len[IR_MAX_RANK];
     const sym *sh[IR_MAX_RANK];
@@ -755,12 +796,18 @@ value *lw_pad(lctx *c, loc l, args *a)
                     ? sym_add(sym_add(before[d]->s, x->sh[d]), after[d]->s) : NULL;
     }
     int constant = strcmp(mode, "constant") == 0;
-    ir_expr *fill = constant ? (v[3] ? v[3]->e : ir_const_i(l, T_I64, 0)) : NULL;
-    value *r = lw_new_array(c, l, x->type, x->rank, len, sh, constant ? 2 : 0, fill);
+    ir_expr *fill = constant && !sides ? (v[3] ? v[3]->e : ir_const_i(l, T_I64, 0)) : NULL;
+    value *r = lw_new_array(c, l, x->type, x->rank, len, sh, constant && !sides ? 2 : 0, fill);
     value *mid = r;
     for (int d = 0; d < x->rank; d++)
         mid = slice_axis(mid, l, d, b[d], x->len[d], x->sh[d]);
     lw_emit_sweep(c, l, mid, x, 0);
+    if (sides)
+        for (int d = 0; d < x->rank; d++) {
+            lw_emit_sweep(c, l, slice_axis(r, l, d, lw_I64(l, 0), b[d], before[d]->s), cb[d], 0);
+            lw_emit_sweep(c, l, slice_axis(r, l, d, lw_iadd(l, b[d], x->len[d]), e[d], after[d]->s),
+                          ca[d], 0);
+        }
     if (constant)
         return r;
     int wrap = strcmp(mode, "wrap") == 0, reflect = strcmp(mode, "reflect") == 0;
@@ -867,6 +914,70 @@ value *lw_indices(lctx *c, loc l, args *a)
         return &lw_ERRV;
     int sparse = lw_const_flag(v[2], 0, "sparse", &ok);
     return ok ? grid_arrays(c, l, rank, len, sh, t, NULL, NULL, sparse) : &lw_ERRV;
+}
+
+/* np.r_[a, b, ...]: NumPy's AxisConcatenator along axis 0 with ndmin=1. Numbers become 1-D
+ * arrays of one element; lists the arrays NumPy makes of them; arrays as they are. The dtype is
+ * NumPy's result_type of the arrays' dtypes and the numbers, Python numbers weak (NEP 50):
+ * np.r_[0.0, q32] stays float32, np.r_[np.float64 scalar, q32] is float64. Slices (ranges) and
+ * string directives ('-1', 'r', 'c') are refused, located. */
+value *lw_index_concat(lctx *c, ast *sub)
+{
+    loc l = sub->l;
+    int n = sub->args.len;
+    value **it = NEWN(value *, n > 0 ? n : 1);
+    ir_type strong = T_BOOL, weak = T_BOOL;
+    int nstrong = 0, nweak = 0;
+    for (int k = 0; k < n; k++) {
+        ast *a = VEC_AT(sub->args, k, ast *);
+        if (a->kind == A_SLICE || a->kind == A_STR) {
+            diag_error(a->l, "np.r_[...] of %s is not supported (numbers, lists and arrays are); "
+                             "use np.arange or np.linspace, then np.concatenate",
+                       a->kind == A_SLICE ? "a slice" : "a string directive");
+            return &lw_ERRV;
+        }
+        value *v = lw_expr(c, a);
+        if (v->kind == V_ERR)
+            return v;
+        if (v->kind == V_TUPLE && !v->keys && !lw_is_complex(v)) {
+            args la = {0};
+            la.pos = &v;
+            la.npos = 1;
+            v = lw_array_literal(c, v->l, &la, 0);
+            if (v->kind == V_ERR)
+                return v;
+        }
+        if (v->kind != V_ARRAY && v->kind != V_SCALAR) {
+            diag_error(v->l, "np.r_[...] of %s is not supported (numbers, lists and arrays are)",
+                       lw_vkind_desc(v));
+            return &lw_ERRV;
+        }
+        if (v->kind == V_SCALAR && v->weak) {
+            weak = nweak++ ? lw_promote2(weak, v->type) : v->type;
+        } else {
+            strong = nstrong++ ? lw_promote2(strong, v->type) : v->type;
+        }
+        it[k] = v;
+    }
+    if (n == 0) {
+        diag_error(l, "np.r_[] of nothing is not supported");
+        return &lw_ERRV;
+    }
+    ir_type t;
+    if (!nstrong)
+        t = ir_type_is_float(weak) ? T_F64 : weak == T_BOOL ? T_BOOL : T_I64;
+    else if (nweak && ir_type_is_float(weak) && !ir_type_is_float(strong))
+        t = T_F64;
+    else if (nweak && weak != T_BOOL && strong == T_BOOL)
+        t = T_I64;
+    else
+        t = strong;
+    ir_expr *one[1] = {lw_I64(l, 1)};
+    const sym *sone[1] = {sym_const(1)};
+    for (int k = 0; k < n; k++)
+        if (it[k]->kind == V_SCALAR)
+            it[k] = lw_new_array(c, it[k]->l, t, 1, one, sone, 2, it[k]->e);
+    return lw_concat(c, l, "np.r_", it, n, 0);
 }
 
 /* np.mgrid[s0, s1, ...] / np.ogrid[...] with NumPy's nd_grid rules: a slice a:b:c gives

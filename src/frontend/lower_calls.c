@@ -1117,9 +1117,13 @@ void lw_out_positional_rewrite(ast *a) { out_positional(a, NULL); }
 /* The array a statement `np.f(..., out=X)` writes (X, or X of out=(X,)), and in *call the
  * call without out= (a new node: the statement is lowered again by loop passes and inlining);
  * NULL for any other statement. NumPy computes the result and stores it into X, which is what
- * X[...] = np.f(...) does. */
-ast *lw_out_argument(ast *e, ast **call)
+ * X[...] = np.f(...) does. For a ufunc or np.clip (lw_outarg_func), where=W is taken out of
+ * the call too and given in *where (NULL without one): NumPy stores only the items where W
+ * holds (lw_out_store). */
+ast *lw_out_argument(ast *e, ast **call, ast **where)
 {
+    if (where)
+        *where = NULL;
     if (e->kind != A_CALL || !e->a || e->a->kind != A_ATTR || !e->a->a || e->a->a->kind != A_NAME ||
         (strcmp(e->a->a->name, "np") != 0 && strcmp(e->a->a->name, "numpy") != 0))
         return NULL;
@@ -1135,13 +1139,50 @@ ast *lw_out_argument(ast *e, ast **call)
         ast *r = ast_new(A_CALL, e->l);
         *r = *e;
         r->kwargs = (vec){0};
-        for (int j = 0; j < e->kwargs.len; j++)
-            if (j != i)
-                vec_push(&r->kwargs, e->kwargs.items[j]);
+        int ufunc = lw_outarg_func(e->a->name);
+        for (int j = 0; j < e->kwargs.len; j++) {
+            ast *kj = VEC_AT(e->kwargs, j, ast *);
+            if (j == i)
+                continue;
+            if (where && ufunc && kj->name && strcmp(kj->name, "where") == 0 && kj->a->kind != A_BOOL)
+                *where = kj->a; /* where=True is every item: kept, the call refuses or ignores it */
+            else
+                vec_push(&r->kwargs, kj);
+        }
         *call = r;
         return x;
     }
     return NULL;
+}
+
+/* np.f(args, out=X[, where=W]) lowered: NumPy evaluates the arguments in order (args, then X,
+ * then W), computes f where W holds (everywhere without W) and stores it into X, whose items
+ * elsewhere keep their values; the call's value is X itself. X is bound to a hidden name when
+ * its value is wanted and it is not a name, attribute or subscript (out=np.zeros_like(a) was
+ * evaluated a second time for the value: a new array of zeros). Returns the AST naming X. */
+ast *lw_out_store(lctx *c, loc l, ast *call, ast *into, ast *plain, ast *where, int want_value)
+{
+    const char *base = arena_printf(&util_arena, "out.%d.%d", l.line, l.col);
+#define H(s) ast_name(l, arena_printf(&util_arena, "%s%s", base, s))
+    if (where) {
+        lw_stmt(c, ast_assign(l, ast_vec1(H(".f")), plain));
+        plain = H(".f");
+    }
+    if (want_value && into->kind != A_NAME && into->kind != A_ATTR && into->kind != A_SUBSCRIPT) {
+        lw_stmt(c, ast_assign(l, ast_vec1(H(".o")), into));
+        into = H(".o");
+    }
+    if (where) {
+        lw_stmt(c, ast_assign(l, ast_vec1(H(".w")), where));
+        ast *args = ast_arglist(ast_arglist(ast_arglist(NULL, H(".w")), plain), into);
+        plain = ast_call(l, ast_attr(l, ast_name(l, call->a->a->name), "where"), args);
+    }
+#undef H
+    ast *at = ast_subscript(l, into, ast_vec1(ast_name(into->l, "Ellipsis")), 0);
+    ast *as = ast_assign(l, ast_vec1(at), plain);
+    lw_lower_assign(c, as);
+    lw_unbound_assigned(c, as);
+    return into;
 }
 
 value *lw_call_value(lctx *c, value *fn, ast *call) { return inline_call(c, fn, call); }

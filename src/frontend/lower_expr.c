@@ -385,7 +385,7 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
                                     "maximum", "where", "clip", "sum", "max", "min", "mean",
                                     "amax", "amin", "roll", "power", "linspace", "arange", "meshgrid", "any", "all",
                                     "cumsum", "diff", "array", "asarray", "ndarray", "pad", "indices",
-                                    "mgrid", "ogrid", "isnan", "isinf", "isfinite", "arcsin", "arccos",
+                                    "mgrid", "ogrid", "r_", "isnan", "isinf", "isfinite", "arcsin", "arccos",
                                     "arctan", "sinh", "cosh", "arcsinh", "arccosh", "arctanh",
                                     "log10", "log2", "exp2", "expm1", "log1p", "cbrt", "trunc",
                                     "rint", "arctan2", "hypot", "copysign", "fmod", "degrees",
@@ -903,16 +903,24 @@ static value *lw_expr_nested(lctx *c, ast *a)
     case A_CALL: {
         if (a->a->kind == A_NAME && strcmp(a->a->name, "sdict.new") == 0) /* lower_sdicts.c's d = {} */
             return lw_sdict_new(c, a->l);
-        ast *plain = NULL, *into = lw_out_argument(a, &plain);
+        ast *plain = NULL, *where = NULL, *into = lw_out_argument(a, &plain, &where);
         if (into && lw_outarg_func(a->a->name)) {
             /* b = np.clip(a, 0, 1, out=a): a is written, and the call's value is a itself (a
              * reduction's out= stays refused in an expression) */
-            ast *at = ast_subscript(a->l, into, ast_vec1(ast_name(into->l, "Ellipsis")), 0);
-            ast *as = ast_assign(a->l, ast_vec1(at), plain);
-            lw_lower_assign(c, as);
-            lw_unbound_assigned(c, as);
-            return lw_expr(c, into);
+            return lw_expr(c, lw_out_store(c, a->l, a, into, plain, where, 1));
         }
+        if (!into && a->a->kind == A_ATTR && a->a->a && a->a->a->kind == A_NAME &&
+            (strcmp(a->a->a->name, "np") == 0 || strcmp(a->a->a->name, "numpy") == 0) &&
+            lw_outarg_func(a->a->name))
+            for (int i = 0; i < a->kwargs.len; i++) {
+                ast *k = VEC_AT(a->kwargs, i, ast *);
+                if (k->name && strcmp(k->name, "where") == 0 && k->a->kind != A_BOOL) {
+                    diag_error(k->l, "np.%s(..., where=...) without out= leaves the items where the "
+                                     "condition is false uninitialised in NumPy; give out= an array "
+                                     "holding the values wanted there (out=np.zeros_like(x))", a->a->name);
+                    return &lw_ERRV;
+                }
+            }
         value *sv = lw_str_call(c, a);
         return sv ? sv : lw_call(c, a);
     }
@@ -922,6 +930,8 @@ static value *lw_expr_nested(lctx *c, ast *a)
             return &lw_ERRV;
         if (base->kind == V_BUILTIN && (strcmp(base->str, "np.mgrid") == 0 || strcmp(base->str, "np.ogrid") == 0))
             return lw_index_grid(c, base->str, a);
+        if (base->kind == V_BUILTIN && strcmp(base->str, "np.r_") == 0)
+            return lw_index_concat(c, a);
         if (base->kind == V_LIST)
             return lw_list_index(c, a, base);
         if (lw_is_dict(base))

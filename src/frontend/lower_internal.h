@@ -584,6 +584,8 @@ int lw_changes_any(ast *s, vec *names, int calls);
 int lw_mentions_any(ast *a, vec *names);
 value *lw_complex_dot(lctx *c, loc l, const char *f, value *a, value *b);
 value *lw_stack_last(lctx *c, loc l, value *a, value *b);
+/* np.concatenate(items[0..n), axis) of arrays (NumPy's checks and messages, promotion) */
+value *lw_concat(lctx *c, loc l, const char *f, value **items, int n, int axis);
 void lw_bind_class(ir_var *slot, vec *out);
 void lw_lists_reset(void);
 void lw_loops_reset(void);
@@ -740,7 +742,7 @@ value *lw_reduce_axis(lctx *c, loc l, const char *kind, value *x, int axis, int 
 value *lw_reduce_call(lctx *c, loc l, const char *kind, args *a, value *self);
 value *lw_cumsum(lctx *c, loc l, value *x, value *axisv);
 value *lw_accumulate(lctx *c, loc l, const char *fname, ir_op op, value *x, value *axisv);
-value *lw_diff(lctx *c, loc l, value *x, value *nv, value *axisv);
+value *lw_diff(lctx *c, loc l, value *x, value *nv, value *axisv, value *prepend, value *append);
 
 /* ---- lower_npfuncs.c: std/var, logic, rounding, transposes, joins, gradient ----------------- */
 
@@ -821,6 +823,8 @@ value *lw_seq_operand(lctx *c, value *v, const char *what);
 value *lw_pad(lctx *c, loc l, args *a);
 value *lw_indices(lctx *c, loc l, args *a);
 value *lw_index_grid(lctx *c, const char *which, ast *sub);
+/* np.r_[a, b, ...] of numbers, lists and arrays (lower_arrays.c) */
+value *lw_index_concat(lctx *c, ast *sub);
 
 /* ---- lower_loops.c: for and while loops, the type inference of loop bodies ------------------ */
 
@@ -918,7 +922,9 @@ void lw_unbound_target(lctx *c, ast *target);
 int lw_plain_view(value *v);
 void lw_list_set_item(lctx *c, const char *name, value *list, int li, value *v); /* lower_lists.c */
 void lw_list_item_store(lctx *c, ast *h, const char *lname, value *list, int li, value *v);
-ast *lw_out_argument(ast *e, ast **call); /* np.f(..., out=X): X (lower_calls.c) */
+ast *lw_out_argument(ast *e, ast **call, ast **where); /* np.f(..., out=X): X (lower_calls.c) */
+/* X[...] = np.f(...) (only where W holds, with where=W); the AST naming X (lower_calls.c) */
+ast *lw_out_store(lctx *c, loc l, ast *call, ast *into, ast *plain, ast *where, int want_value);
 value *lw_attr_of(lctx *c, value *obj, ast *a);          /* obj.NAME, a the A_ATTR (lower_expr.c) */
 value *lw_finfo_attr(loc l, value *info, const char *n); /* np.finfo(t).eps ... (lower_numpy.c) */ /* a view keeping every dimension in order (lower_loops.c) */
 void lw_stmt(lctx *c, ast *s);

@@ -692,6 +692,10 @@ static value *join(lctx *c, loc l, const char *f, value **items, int n, int axis
     }
     return r;
 }
+value *lw_concat(lctx *c, loc l, const char *f, value **items, int n, int axis)
+{
+    return join(c, l, f, items, n, axis);
+}
 /* x with an extent-1 dimension inserted at axis (a view, for np.stack). */
 static value *expand(lctx *c, loc l, value *x, int axis)
 {

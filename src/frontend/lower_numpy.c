@@ -631,7 +631,7 @@ static value *np_cumprod(lctx *c, loc l, const char *f, value **v, args *a)
 static value *np_diff(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)f, (void)a;
-    return lw_diff(c, l, v[0], v[1], v[2]);
+    return lw_diff(c, l, v[0], v[1], v[2], v[3], v[4]);
 }
 static value *np_roll(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -832,7 +832,7 @@ static const lw_builtin np_table[] = {
     RED("sum"), REDC("max"), REDC("min"), RED("mean"), REDC("amax"), REDC("amin"), REDC("any"),
     REDC("all"), RED("prod"),
     {"np.cumsum", {"a", "axis", "dtype"}, 1, np_cumsum}, {"np.cumprod", {"a", "axis"}, 1, np_cumprod},
-    {"np.diff", {"a", "n", "axis"}, 1, np_diff},
+    {"np.diff", {"a", "n", "axis", "prepend", "append"}, 1, np_diff},
     {"np.roll", {"a", "shift", "axis"}, 2, np_roll},
     {"np.load", {"file"}, 1, np_load},
     {"np.loadtxt", {"*"}, 0, lw_loadtxt}, {"np.genfromtxt", {"*"}, 0, lw_loadtxt},

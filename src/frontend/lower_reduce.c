@@ -577,8 +577,40 @@ static value *scan(lctx *c, loc l, value *x, value *axisv, ir_op op, const char 
     return r;
 }
 
-/* np.diff(a, n=1, axis=-1): a[..., 1:] - a[..., :-1], n times. */
-static value *diff(lctx *c, loc l, value *x, value *nv, value *axisv)
+/* np.diff's prepend= or append= value v as the array NumPy joins to a along axis: a list
+ * or tuple the array NumPy makes of it; a number broadcast to a's shape with extent 1 along
+ * axis (a Python number the default dtype NumPy's asanyarray gives it, so float32 data with
+ * prepend=0.0 gives float64 differences, as NumPy's); an array as it is (np.concatenate
+ * checks its rank and extents with NumPy's messages). */
+static value *diff_end(lctx *c, loc l, value *v, value *x, int axis)
+{
+    if (v->kind == V_TUPLE && !v->keys && !lw_is_complex(v)) {
+        args la = {0};
+        la.pos = &v;
+        la.npos = 1;
+        v = lw_array_literal(c, v->l, &la, 0);
+    }
+    if (v->kind == V_ARRAY || v->kind == V_ERR)
+        return v;
+    if (v->kind != V_SCALAR) {
+        diag_error(v->l, "np.diff(): prepend= and append= are supported as numbers, lists or arrays, "
+                         "not %s", lw_vkind_desc(v));
+        return &lw_ERRV;
+    }
+    ir_expr *len[IR_MAX_RANK];
+    const sym *sh[IR_MAX_RANK];
+    for (int d = 0; d < x->rank; d++) {
+        len[d] = d == axis ? lw_I64(l, 1) : x->len[d];
+        sh[d] = d == axis ? sym_const(1) : x->sh[d];
+    }
+    ir_type t = !v->weak ? v->type : ir_type_is_float(v->type) ? T_F64 : v->type == T_BOOL ? T_BOOL : T_I64;
+    return lw_new_array(c, l, t, x->rank, len, sh, 2, v->e);
+}
+
+/* np.diff(a, n=1, axis=-1, prepend, append): a[..., 1:] - a[..., :-1], n times, of a joined
+ * along axis with prepend and append first (NumPy's order: with n=0, a itself, the ends not
+ * looked at). */
+static value *diff(lctx *c, loc l, value *x, value *nv, value *axisv, value *prepend, value *append)
 {
     int axis = x->kind == V_ARRAY ? x->rank - 1 : 0;
     int64_t n = 1;
@@ -596,6 +628,23 @@ static value *diff(lctx *c, loc l, value *x, value *nv, value *axisv)
     }
     if (axisv && axisv->kind != V_NONE && !lw_axis_arg(axisv, x->rank, "np.diff", &axis))
         return &lw_ERRV;
+    prepend = prepend && prepend->kind != V_NONE ? prepend : NULL;
+    append = append && append->kind != V_NONE ? append : NULL;
+    if (n > 0 && (prepend || append)) {
+        value *items[3];
+        int k = 0;
+        if (prepend)
+            items[k++] = diff_end(c, l, prepend, x, axis);
+        items[k++] = x;
+        if (append)
+            items[k++] = diff_end(c, l, append, x, axis);
+        for (int i = 0; i < k; i++)
+            if (items[i]->kind == V_ERR)
+                return &lw_ERRV;
+        x = lw_concat(c, l, "np.diff", items, k, axis);
+        if (x->kind == V_ERR)
+            return x;
+    }
     for (int64_t i = 0; i < n; i++) {
         if (x->e->kind != E_READ || lw_view_has_wrap(x->e->view))
             x = lw_materialize(c, x);
@@ -903,4 +952,7 @@ value *lw_accumulate(lctx *c, loc l, const char *fname, ir_op op, value *x, valu
 {
     return scan(c, l, x, axisv, op, fname);
 }
-value *lw_diff(lctx *c, loc l, value *x, value *nv, value *axisv) { return diff(c, l, x, nv, axisv); }
+value *lw_diff(lctx *c, loc l, value *x, value *nv, value *axisv, value *prepend, value *append)
+{
+    return diff(c, l, x, nv, axisv, prepend, append);
+}
