@@ -208,7 +208,7 @@ typedef struct lctx {
     int blk_i;          /* index of its statement being lowered (lower_reshape.c's views) */
     const char *assigning; /* the name lw_assign_name is binding (its old views need no keeping) */
     vec split;          /* const char*: names the last if's merge left ambiguous (lw_block) */
-    void *carrying;     /* the names the innermost loop being lowered carries (lower_loops.c) */
+    void *carrying;     /* the names the innermost loop being lowered carries (lw_carry_ctx) */
     void *exits;        /* a probe recording the bindings at a loop's exits (lower_zerotrip.c) */
     int runloops;       /* run-time loops being lowered, inlined calls included (c->loops is not) */
     int branches;       /* branches of ifs decided at run time being lowered (lower.c) */
@@ -298,7 +298,7 @@ void lw_opt_narrow_end(lctx *c, const char *name, binding *saved);
 void lw_opt_builtin_args(lctx *c, value *fn, ast *call, vec *saved);
 void lw_opt_builtin_end(lctx *c, vec *saved);
 int lw_opt_refuse(loc l, const char *name, const value *a, const value *b, const char *where);
-/* lower_loops.c: bind name to v's numbers in its hidden variables ("name.0"), assigned now */
+/* lower_carry.c: bind name to v's numbers in its hidden variables ("name.0"), assigned now */
 void lw_carry_assign(lctx *c, loc l, const char *name, value *v);
 value *lw_weak_joined(value *e, value *x);
 
@@ -822,9 +822,11 @@ value *lw_pad(lctx *c, loc l, args *a);
 value *lw_indices(lctx *c, loc l, args *a);
 value *lw_index_grid(lctx *c, const char *which, ast *sub);
 
-/* ---- lower_loops.c: for and while loops, the type inference of loop bodies ------------------ */
+/* ---- lower_for.c: the forms of for and while statements --------------------------------- */
 
 void lw_lower_for(lctx *c, ast *s);
+void lw_lower_while(lctx *c, ast *s);
+void lw_for_reset(void);
 /* lower_grow.c: a loop growing an array by np.append, lowered over a run-time list (1), or 0 */
 int lw_grow_loop(lctx *c, ast *s);
 void lw_grow_note(ast *loop, const char *name); /* why a loop appending to name was not */
@@ -837,23 +839,45 @@ const char *lw_grow_array(const char *list);
 ast *lw_append_changed(lctx *c, const char *x, const char *list, const char **who);
 value *lw_list_contains(lctx *c, loc l, value *x, value *lst); /* x in L, L built at run time */
 ast *lw_reshape_changed(lctx *c, const char *x, const char *name, const char **who);
-void lw_lower_while(lctx *c, ast *s);
-value *lw_bound_array(binding *b);
-int lw_carriable_view(binding *e, binding *x);
-void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const *sh);
-void lw_loop_carries(lctx *c);
-void lw_loop_body_once(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
+
+/* ---- lower_loops.c: the type inference of loop bodies, then their lowering ----------------- */
+
+/* Infer the types of the names the body of loop assigns, then lower it into st (a S_FOR or
+ * S_WHILE: target and loopvar a for's, condast a while's condition); lw_emit_loop then emits st
+ * and the checks of the ints its entry made floats (mark: c->int_promos' length before). */
+void lw_lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st);
+void lw_emit_loop(lctx *c, ir_stmt *st, int mark);
 /* Does v hold a scalar item of a list at the entry of a loop being lowered that assigns the
  * list's items (a store of another type cannot rebind the item: lw_list_item_store)? */
 int lw_loop_entry_item(ir_var *v);
 
-/* lower_loops.c, for lower_zerotrip.c: a name's binding where its bindings live (the current
- * scope's, or the module's for `global` names), its binding in a snapshot, and what it is in
- * words ("a view of an array") */
+
+/* ---- lower_carry.c: values carried from one iteration to the next ------------------------- */
+
+/* What lower_loops.c hands the carrying of a loop being lowered (c->carrying). */
+typedef struct lw_carry_ctx lw_carry_ctx;
+struct lw_carry_ctx {
+    vec *carried;
+    snapshot *entry;
+    ast *loop;
+    vec strs;   /* name, run-time string k (as intptr_t): strings_carried */
+    vec *late;  /* carried names the body does not read */
+    vec failed; /* name, message: late names refused after the loop (lw_refuse_after_exits) */
+};
+void lw_carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, vec *names,
+                     vec *cands, vec *carried, vec *late, vec *refused, vec *strflows);
+void lw_emit_carries(lctx *c, lw_carry_ctx *cc);
+void lw_loop_carries(lctx *c);
+void lw_loop_body_once(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
+value *lw_bound_array(binding *b);
+int lw_carriable_view(binding *e, binding *x);
+void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const *sh);
+const char *lw_value_what(binding *b); /* what b is in words ("a view of an array") */
+int lw_same_form(value *a, value *b); /* tuples, slices of numbers a loop can carry as variables */
+/* lower_scope.c: a name's binding where its bindings live (the current scope's, or the module's
+ * for `global` names), and its binding in a snapshot */
 binding *lw_own(lctx *c, const char *name);
 binding *lw_entry_of_in(lctx *c, snapshot *s, const char *name);
-const char *lw_value_what(binding *b);
-int lw_same_form(value *a, value *b); /* tuples, slices of numbers a loop can carry as variables */
 
 /* ---- lower_zerotrip.c: what a loop that may run no iteration leaves bound ------------------ */
 /* Before the body: the run-time strings a loop sets at each break/continue and the end of its

@@ -581,6 +581,24 @@ snapshot lw_snap_take(lctx *c)
     }
     return s;
 }
+/* The binding of a name where its bindings live: the current scope's, or the module's for a
+ * function's `global` names and objects' attributes (lw_bind's rule). */
+binding *lw_own(lctx *c, const char *name) { return lw_find_in(lw_name_scope(c, name), name); }
+/* A name's binding in a snapshot, the module's part included when the name is the module's
+ * (a function's own t is not the module's t: a loop of the function that binds t first would
+ * otherwise compare its t with the module's, and find no entry binding of its own). */
+binding *lw_entry_of_in(lctx *c, snapshot *s, const char *name)
+{
+    for (int k = 0; k < s->binds.len; k++)
+        if (strcmp(VEC_AT(s->binds, k, binding *)->name, name) == 0)
+            return VEC_AT(s->binds, k, binding *);
+    if (c && lw_name_scope(c, name) != c->module)
+        return NULL;
+    for (int k = 0; k < s->mbinds.len; k++)
+        if (strcmp(VEC_AT(s->mbinds, k, binding *)->name, name) == 0)
+            return VEC_AT(s->mbinds, k, binding *);
+    return NULL;
+}
 void lw_snap_restore_binds(lctx *c, snapshot *s)
 {
     vec nb = {0};
