@@ -1005,6 +1005,7 @@ ir_program *lower_module(ast *module, const char *source)
     lw_returns_reset();
     lw_scope_reset();
     lw_lists_reset();
+    lw_append_reset();
     lw_pyrandom_reset();
     lw_class_reset();
     lw_linalg_reset();

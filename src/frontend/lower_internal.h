@@ -132,7 +132,7 @@ struct value {
                           self that is the index grid (x[sel] is then x[m]); a value derived from
                           it with another self is not (lw_index_selection_mask) */
     scope *owner;      /* V_TUPLE list: the scope whose code built it (append elsewhere would have
-                          to change a binding of that scope: rejected, lower_lists.c) */
+                          to change a binding of that scope: rejected, lower_append.c) */
 };
 typedef enum bkind { B_SCALAR, B_ARRAY, B_VALUE } bkind;
 typedef struct binding {
@@ -314,6 +314,7 @@ value *lw_vnew(vkind k, loc l);
 void lw_item_replace(value **copy, const value *v, int i, value *it);
 ir_expr *lw_I64(loc l, int64_t x);
 void lw_emit(lctx *c, ir_stmt *s);
+void lw_emit_assign(lctx *c, loc l, ir_var *v, ir_expr *e); /* v = e */
 const char *lw_vkind_desc(value *v);
 const char *lw_scalar_desc(value *v); /* "an int", "a float", "a numpy.float32" */
 const char *lw_tuple_form(value *v); /* "(int, float)" (a tuple of numbers, str, None), or NULL */
@@ -591,9 +592,21 @@ vec lw_returns_body(ast *def, const char **retname);  /* the body; the result is
 const char *lw_return_owner(const char *name);        /* "f" for f's hidden result name, else NULL */
 int lw_return_mismatch(loc l, binding *t, binding *e); /* reports a result that differs by path */
 
-/* ---- lower_lists.c: list.append, lists built at run time ----------------------------------- */
+/* ---- lower_append.c: list.append, insert, pop; the calls of list methods ------------------- */
 
 value *lw_list_call(lctx *c, ast *call);              /* x.append(v), len(x) of a list, else NULL */
+void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
+int lw_list_appends(ast *a, vec *names);             /* names appended to or popped from in a */
+int lw_lists_recording(void); /* a loop's probe records what lists it appends */
+void lw_append_reset(void);
+
+/* ---- lower_lists.c: lists built at run time, items of compile-time lists stored into ------- */
+
+const char *lw_list_desc(const value *lst); /* "list 'L'" (or the array np.append grows) */
+value *lw_list_item_value(loc l, ir_expr *e, value *lst); /* a number e of lst, typed as lst's */
+value *lw_list_items_array(loc l, value *lst); /* the whole items array (dimension 0: capacity) */
+value *lw_list_row_items(lctx *c, loc l, value *lst, ir_expr *idx); /* row idx's numbers (lrow) */
+void lw_list_mark_mixed(ir_var *lbuf); /* the list of items lbuf holds Python and NumPy scalars */
 value *lw_list_index(lctx *c, ast *a, value *lst);
 int lw_list_store(lctx *c, ast *t, value *v);     /* L[i] = v of a V_LIST of numbers */    /* x[i] of a V_LIST */
 value *lw_list_as_array(lctx *c, loc l, value *lst);
@@ -603,10 +616,7 @@ value *lw_list_as_joined(lctx *c, loc l, value *lst, const char *what); /* np.vs
 int lw_list_ints_refused(loc l, value *lst, const char *what);
 value *lw_list_minmax(lctx *c, loc l, int mx, value *lst); /* max(L), min(L): Python's order */
 value *lw_list_own(lctx *c, loc l, value *lst); /* a returned list, held by the caller */  /* np.array(x): its items as an array */
-void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
 binding *lw_list_binding(lctx *c, ast *n);          /* a name bound to a list or tuple, or NULL */
-int lw_list_appends(ast *a, vec *names);             /* names appended to or popped from in a */
-int lw_lists_recording(void); /* lower_lists.c: a loop's probe records what lists it appends */
 int lw_list_mixed_weak(const value *lst);            /* it holds Python and NumPy scalars */
 /* lower_rtdicts.c: dicts keyed by run-time ints rewritten into lists; their two primitives */
 void lw_rtdicts_rewrite(ast *module);

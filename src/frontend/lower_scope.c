@@ -130,6 +130,13 @@ void lw_item_replace(value **copy, const value *v, int i, value *it)
 }
 ir_expr *lw_I64(loc l, int64_t x) { return ir_const_i(l, T_I64, x); }
 void lw_emit(lctx *c, ir_stmt *s) { vec_push(c->out, s); }
+void lw_emit_assign(lctx *c, loc l, ir_var *v, ir_expr *e)
+{
+    ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
+    s->var = v;
+    s->e = e;
+    lw_emit(c, s);
+}
 const char *lw_vkind_desc(value *v)
 {
     switch (v->kind) {
