@@ -780,7 +780,7 @@ value *lw_str_equal(lctx *c, loc l, value *a, value *b);        /* a == b, one a
 value *lw_sys_exit(lctx *c, loc l, value *arg);
 int lw_is_exit_stmt(const ast *s);
 void lw_print_stream(lctx *c, loc l, int fd);
-int lw_for_runtime_list(lctx *c, ast *s); /* lower_lists.c: for x in a list built at run time */
+int lw_for_runtime_list(lctx *c, ast *s); /* lower_listiter.c: for x in a list built at run time */
 /* lower_numba.c: numba's njit, jit and prange accepted and left out */
 void lw_numba_import(lctx *c, ast *s);
 value *lw_numba_attr(value *mod, ast *a);

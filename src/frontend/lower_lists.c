@@ -534,34 +534,6 @@ int lw_list_store(lctx *c, ast *t, value *v)
     return 1;
 }
 
-/* for x in L, L a list built at run time that the body does not append to: for k in
- * range(len(L)): x = L[k]; body (k a hidden name). 0 when it is not such a loop. */
-int lw_for_runtime_list(lctx *c, ast *s)
-{
-    ast *it = s->a;
-    binding *b = it->kind == A_NAME ? lw_list_binding(c, it) : NULL;
-    if (!b || b->val->kind != V_LIST)
-        return 0;
-    vec names = {0};
-    for (int i = 0; i < s->body.len; i++)
-        lw_list_appends(VEC_AT(s->body, i, ast *), &names);
-    if (lw_name_in(&names, it->name)) {
-        diag_error(it->l, "a loop over the list '%s' that appends to it is not supported (it would "
-                          "run over the items appended too)", it->name);
-        return 1;
-    }
-    loc l = it->l;
-    const char *k = arena_printf(&util_arena, "for.%d.%d.k", s->l.line, s->l.col);
-    vec body = {0};
-    vec_push(&body, ast_assign(l, ast_vec1(s->b), ast_subscript(l, it, ast_vec1(ast_name(l, k)), 0)));
-    for (int i = 0; i < s->body.len; i++)
-        vec_push(&body, VEC_AT(s->body, i, void *));
-    ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, it));
-    lw_lower_for(c, ast_for(s->l, ast_name(l, k), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, len)),
-                            body, s->orelse));
-    return 1;
-}
-
 /* ---- items of lists known when compiling, stored into ------------------------------------- */
 
 /* Item li of the list bound to name becomes v. In place, as Python's lists change (every name
