@@ -366,6 +366,18 @@ static value *to_runtime(lctx *c, loc l, const char *name, value *t, value *prot
     return lst;
 }
 
+/* Is the list lst, bound to name by b, the module's: an object's attribute (lower_class.c), a
+ * module name bound from any scope, or a list of the module that a function appends to or pops
+ * from (made the function's global here)? */
+static int module_list(lctx *c, const char *name, value *lst, binding *b)
+{
+    if (lst->kind == V_TUPLE && c->sc != c->module && b == lw_find_in(c->module, name) && !lw_find_in(c->sc, name)) {
+        lw_implicit_global(c, name);
+        return 1;
+    }
+    return name[0] == '@';
+}
+
 static value *append(lctx *c, ast *call, binding *b)
 {
     ast *nm = call->a->a;
@@ -395,13 +407,7 @@ static value *append(lctx *c, ast *call, binding *b)
         nb->val = &lw_ERRV;
         return &lw_ERRV;
     }
-    /* an object's attribute (lower_class.c) is a module name bound from any scope */
-    int attr = nm->name[0] == '@';
-    if (lst->kind == V_TUPLE && c->sc != c->module && b == lw_find_in(c->module, nm->name) &&
-        !lw_find_in(c->sc, nm->name)) { /* a function appending to a list of the module */
-        lw_implicit_global(c, nm->name);
-        attr = 1;
-    }
+    int attr = module_list(c, nm->name, lst, b);
     if (lst->kind == V_TUPLE && lst->owner && lst->owner != c->sc && !attr) {
         diag_error(call->l, "appending to the list '%s', made outside this function, is not supported "
                             "(the caller's list would not change); return the value and append it "
@@ -635,12 +641,7 @@ static value *pop(lctx *c, ast *call, binding *b)
         diag_error(l, "list.pop(k) of a list known when compiling needs an index known when compiling");
         return &lw_ERRV;
     }
-    int attr = nm->name[0] == '@';
-    if (lst->kind == V_TUPLE && c->sc != c->module && b == lw_find_in(c->module, nm->name) &&
-        !lw_find_in(c->sc, nm->name)) { /* a function popping from a list of the module */
-        lw_implicit_global(c, nm->name);
-        attr = 1;
-    }
+    int attr = module_list(c, nm->name, lst, b);
     if (lst->kind == V_TUPLE && ((lst->owner && lst->owner != c->sc && !attr) ||
                                  (lw_find_in(c->sc, nm->name) != b && !attr))) {
         diag_error(l, "popping from the list '%s', made outside this function, is not supported (the "

@@ -170,14 +170,8 @@ void lw_carry_assign(lctx *c, loc l, const char *name, value *v)
     value *r = form_assign(c, l, name, v, &vars, &exprs);
     for (int i = 0; i < exprs.len; i++) {
         ir_expr *e = VEC_AT(exprs, i, ir_expr *);
-        if (e->kind == E_CONST)
-            continue;
-        ir_var *tv = lw_temp_scalar(c, e->type);
-        ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
-        a->var = tv;
-        a->e = e;
-        lw_emit(c, a);
-        exprs.items[i] = ir_varref(l, tv);
+        if (e->kind != E_CONST)
+            exprs.items[i] = lw_in_temp(c, l, e);
     }
     for (int i = 0; i < vars.len; i++) {
         ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
@@ -255,15 +249,7 @@ void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const 
             ir_expr *e = k == 0 ? w->dim[d].lo : k == 1 ? w->dim[d].step : w->dim[d].len;
             vars[3 * d + k] = lw_scope_var(c, arena_printf(&util_arena, "%s.%s.%d", name, part[k], d), T_I64, 0, 0);
             e = ir_cast(l, T_I64, e);
-            if (e->kind != E_CONST) {
-                ir_var *tv = lw_temp_scalar(c, T_I64);
-                ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
-                a->var = tv;
-                a->e = e;
-                lw_emit(c, a);
-                e = ir_varref(l, tv);
-            }
-            vals[3 * d + k] = e;
+            vals[3 * d + k] = e->kind != E_CONST ? lw_in_temp(c, l, e) : e;
         }
     if (w->arr != slot)
         lw_rebind_slot(c, l, slot, w->arr, name);

@@ -146,16 +146,25 @@ static int for_complex(lctx *c, ast *s)
     if (!cplx)
         return 0;
     loc l = it->l;
-    const char *pre = arena_printf(&util_arena, "for.%d.%d", s->l.line, s->l.col);
-    ast *seq = ast_name(l, arena_printf(&util_arena, "%s.cseq", pre)), *k = ast_name(l, arena_printf(&util_arena, "%s.k", pre));
+    ast *seq = ast_name(l, arena_printf(&util_arena, "for.%d.%d.cseq", s->l.line, s->l.col));
     lw_stmt(c, ast_assign(l, ast_vec1(seq), it));
+    lw_for_by_index(c, s, seq, l);
+    return 1;
+}
+
+/* for s->b in seq (a name, bound before the loop: Python evaluates the iterable once) as a loop
+ * over its indices: for k in range(len(seq)): s->b = seq[k]; body, with the hidden name
+ * "for.LINE.COL.k" (l: where the items are read). */
+void lw_for_by_index(lctx *c, ast *s, ast *seq, loc l)
+{
+    const char *k = arena_printf(&util_arena, "for.%d.%d.k", s->l.line, s->l.col);
     vec body = {0};
-    vec_push(&body, ast_assign(l, ast_vec1(s->b), ast_subscript(l, seq, ast_vec1(k), 0)));
+    vec_push(&body, ast_assign(l, ast_vec1(s->b), ast_subscript(l, seq, ast_vec1(ast_name(l, k)), 0)));
     for (int i = 0; i < s->body.len; i++)
         vec_push(&body, VEC_AT(s->body, i, ast *));
-    ast *n = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, seq));
-    lw_lower_for(c, ast_for(s->l, k, ast_call(l, ast_name(l, "range"), ast_arglist(NULL, n)), body, (vec){0}));
-    return 1;
+    ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, seq));
+    lw_lower_for(c, ast_for(s->l, ast_name(l, k), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, len)), body,
+                            s->orelse));
 }
 
 /* for/while ... else E: `broke = False`, the loop with `broke = True` before its breaks, then
@@ -224,15 +233,7 @@ static ast *reversed_range(lctx *c, ast *s, ast *r)
 }
 
 /* A range() argument held in a temporary assigned before the loop (Python evaluates it once). */
-static void pin_range_arg(lctx *c, loc l, ir_expr **p)
-{
-    ir_var *tv = lw_temp_scalar(c, T_I64);
-    ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
-    as->var = tv;
-    as->e = *p;
-    lw_emit(c, as);
-    *p = ir_varref(l, tv);
-}
+static void pin_range_arg(lctx *c, loc l, ir_expr **p) { *p = lw_in_temp(c, l, *p); }
 
 void lw_lower_for(lctx *c, ast *s)
 {

@@ -315,6 +315,7 @@ void lw_item_replace(value **copy, const value *v, int i, value *it);
 ir_expr *lw_I64(loc l, int64_t x);
 void lw_emit(lctx *c, ir_stmt *s);
 void lw_emit_assign(lctx *c, loc l, ir_var *v, ir_expr *e); /* v = e */
+ir_expr *lw_in_temp(lctx *c, loc l, ir_expr *e); /* e in a new temporary, read: evaluated once, here */
 const char *lw_vkind_desc(value *v);
 const char *lw_scalar_desc(value *v); /* "an int", "a float", "a numpy.float32" */
 const char *lw_tuple_form(value *v); /* "(int, float)" (a tuple of numbers, str, None), or NULL */
@@ -837,6 +838,7 @@ value *lw_index_grid(lctx *c, const char *which, ast *sub);
 void lw_lower_for(lctx *c, ast *s);
 void lw_lower_while(lctx *c, ast *s);
 void lw_for_reset(void);
+void lw_for_by_index(lctx *c, ast *s, ast *seq, loc l); /* for x in seq as for k in range(len(seq)) */
 /* lower_grow.c: a loop growing an array by np.append, lowered over a run-time list (1), or 0 */
 int lw_grow_loop(lctx *c, ast *s);
 void lw_grow_note(ast *loop, const char *name); /* why a loop appending to name was not */

@@ -137,6 +137,12 @@ void lw_emit_assign(lctx *c, loc l, ir_var *v, ir_expr *e)
     s->e = e;
     lw_emit(c, s);
 }
+ir_expr *lw_in_temp(lctx *c, loc l, ir_expr *e)
+{
+    ir_var *tv = lw_temp_scalar(c, e->type);
+    lw_emit_assign(c, l, tv, e);
+    return ir_varref(l, tv);
+}
 const char *lw_vkind_desc(value *v)
 {
     switch (v->kind) {
