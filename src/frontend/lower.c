@@ -1004,6 +1004,7 @@ ir_program *lower_module(ast *module, const char *source)
     lctx c = {0};
     lw_returns_reset();
     lw_scope_reset();
+    lw_slots_reset();
     lw_lists_reset();
     lw_append_reset();
     lw_pyrandom_reset();

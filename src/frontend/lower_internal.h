@@ -578,6 +578,9 @@ void lw_recursion_reset(void); /* a new module: what was learnt of the last one'
 int lw_returns_early(ast *def);                        /* a return other than the last statement */
 void lw_returns_reset(void);
 void lw_scope_reset(void);
+void lw_slots_reset(void); /* lower_slots.c */
+/* lower_scope.c: the slot of scope sc for a hidden name (made there: it lives as long as sc) */
+ir_var *lw_hidden_slot(lctx *c, scope *sc, const char *name, ir_type t, int rank);
 void lw_note_bind(ir_var *dst, ir_var *src);
 void lw_out_positional_rewrite(ast *a);
 void lw_set_shape(lctx *c, ast *t, value *v);
