@@ -302,7 +302,7 @@ int lw_opt_refuse(loc l, const char *name, const value *a, const value *b, const
 void lw_carry_assign(lctx *c, loc l, const char *name, value *v);
 value *lw_weak_joined(value *e, value *x);
 
-/* ---- lower_scope.c: names, scopes, bindings, C names, snapshots, dynvars -------------------- */
+/* ---- lower_scope.c: names, scopes, bindings, C names, snapshots, dynvars, poisons ----------- */
 
 int lw_step(lctx *c);
 int lw_nest_enter(lctx *c, loc l);
@@ -361,8 +361,6 @@ scope *lw_name_scope(lctx *c, const char *name);
 void lw_module_save(lctx *c, vec *ptrs, vec *copies);
 void lw_module_restore(lctx *c, vec *ptrs, vec *copies);
 void lw_assigned_names(vec *stmts, vec *out);
-void lw_move_fresh(lctx *c, loc l, ir_var *slot, ir_var *tmp);
-int lw_is_ephemeral(lctx *c, ir_var *slot);
 dynvar *lw_dyn_of(lctx *c, const char *name);
 dynvar *lw_dyn_get(lctx *c, const char *name);
 void lw_dyn_set_tag(lctx *c, vec *out, loc l, dynvar *d, int isfloat);
@@ -375,15 +373,20 @@ value *lw_poison_new(const char *name);
 int lw_is_poison(const value *v);
 void lw_poison_reset(void);
 int lw_poison_was_read(const char *name);
+value *lw_ambiguous_new(loc l, const char *msg, const char *what); /* what: "'if'", "'and'", ... */
+int lw_is_ambiguous(const value *v);
+void lw_ambiguous_read(ast *a, value *v);
+
+/* ---- lower_slots.c: array slots and the names that share their arrays ----------------------- */
+
+void lw_move_fresh(lctx *c, loc l, ir_var *slot, ir_var *tmp);
+int lw_is_ephemeral(lctx *c, ir_var *slot);
 int lw_value_equal(value *a, value *b);
+value *lw_value_retarget(value *v, ir_var *from, ir_var *to, int *changed);
 int lw_keep_views(lctx *c, loc l, ir_var *slot, const char *except);
 ir_stmt *lw_bind1(loc l, ir_var *dst, ir_var *src);
 void lw_rebind_slot(lctx *c, loc l, ir_var *slot, ir_var *src, const char *except);
 void lw_bind_array(lctx *c, const char *name, ir_var *slot, const value *v);
-value *lw_value_retarget(value *v, ir_var *from, ir_var *to, int *changed);
-value *lw_ambiguous_new(loc l, const char *msg, const char *what); /* what: "'if'", "'and'", ... */
-int lw_is_ambiguous(const value *v);
-void lw_ambiguous_read(ast *a, value *v);
 
 /* ---- lower_ops.c: scalars, promotion, broadcasting, operators, sweeps ----------------------- */
 
