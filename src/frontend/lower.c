@@ -11,8 +11,9 @@
  * an int on one path and a float on another keep Python's type through a tag: dynvar).
  *
  * This file: the driver (lower_module), parameters, statements (if and the merge of its branches,
- * assert, raise, imports). Assignments and stores are in lower_assign.c; loops and their type
- * inference are in lower_loops.c. The rest is split by responsibility (lower_internal.h lists the files and what they
+ * assert, raise, imports). Assignments and stores are in lower_assign.c; the forms of for and
+ * while statements in lower_for.c, the type inference of loop bodies in lower_loops.c, the values
+ * loops carry in lower_carry.c. The rest is split by responsibility (lower_internal.h lists the files and what they
  * share). */
 
 #include "lower_internal.h"
@@ -1000,11 +1001,14 @@ ir_program *lower_module(ast *module, const char *source)
     lctx c = {0};
     lw_returns_reset();
     lw_scope_reset();
+    lw_slots_reset();
     lw_lists_reset();
+    lw_append_reset();
     lw_pyrandom_reset();
     lw_class_reset();
     lw_linalg_reset();
     lw_loops_reset();
+    lw_for_reset();
     lw_zerotrip_reset(&c);
     c.prog = NEW(ir_program);
     c.prog->source = source;

@@ -182,14 +182,8 @@ static value *np_unravel(lctx *c, loc l, const char *f, value **v, args *a)
     if (!i || !lw_shape_arg(v[1], &rank, len, sh))
         return &lw_ERRV;
     i = ir_cast(l, T_I64, i);
-    if (i->kind != E_CONST && i->kind != E_VAR) { /* evaluated once: the check and each digit */
-        ir_var *tv = lw_temp_scalar(c, T_I64);
-        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
-        as->var = tv;
-        as->e = i;
-        lw_emit(c, as);
-        i = ir_varref(l, tv);
-    }
+    if (i->kind != E_CONST && i->kind != E_VAR) /* evaluated once: the check and each digit */
+        i = lw_in_temp(c, l, i);
     ir_expr *size = len[0];
     for (int d = 1; d < rank; d++)
         size = ir_bin(l, OP_MUL, T_I64, size, len[d], 0);

@@ -517,7 +517,7 @@ value *lw_object_call(lctx *c, value *obj, ast *call)
 }
 
 /* Whether a loop's body may append to an object's list attribute through a method (then
- * lower_lists.c probes it for the lists to make run-time lists before the loop). */
+ * lower_append.c probes it for the lists to make run-time lists before the loop). */
 int lw_attr_appends(lctx *c) { return c->attrs_known && attr_appends; }
 
 const char *lw_object_desc(value *v) { return class_desc(v); }

@@ -2,7 +2,7 @@
  * time loop are kept (hist = {"t": [], "energy": []}; ... hist["energy"].append(E)).
  *
  * The compiler's dicts hold their items as values, and its run-time lists are names (the list a
- * loop appends to is found by its name, lower_lists.c). So such a dict is rewritten, before
+ * loop appends to is found by its name, lower_append.c). So such a dict is rewritten, before
  * lowering, into one hidden list per key, named after the dict and the key:
  *
  *     hist = {"t": [], "dt": 0.1, "E": []}   ->  hist.t = []

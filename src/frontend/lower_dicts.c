@@ -311,7 +311,7 @@ static int dict_of_numbers(const value *d)
 
 /* The dicts of numbers (names bound to one here) that stmts store into, d[k] = v, d[k] += v or d.update(...),
  * also in nested blocks, added to out: a run-time loop around such a store carries d's numbers
- * from one iteration to the next as a tuple's (lower_loops.c). */
+ * from one iteration to the next as a tuple's (lower_carry.c). */
 static void stored_dicts(lctx *c, vec *stmts, vec *out)
 {
     for (int i = 0; i < stmts->len; i++) {

@@ -132,7 +132,7 @@ struct value {
                           self that is the index grid (x[sel] is then x[m]); a value derived from
                           it with another self is not (lw_index_selection_mask) */
     scope *owner;      /* V_TUPLE list: the scope whose code built it (append elsewhere would have
-                          to change a binding of that scope: rejected, lower_lists.c) */
+                          to change a binding of that scope: rejected, lower_append.c) */
 };
 typedef enum bkind { B_SCALAR, B_ARRAY, B_VALUE } bkind;
 typedef struct binding {
@@ -208,7 +208,7 @@ typedef struct lctx {
     int blk_i;          /* index of its statement being lowered (lower_reshape.c's views) */
     const char *assigning; /* the name lw_assign_name is binding (its old views need no keeping) */
     vec split;          /* const char*: names the last if's merge left ambiguous (lw_block) */
-    void *carrying;     /* the names the innermost loop being lowered carries (lower_loops.c) */
+    void *carrying;     /* the names the innermost loop being lowered carries (lw_carry_ctx) */
     void *exits;        /* a probe recording the bindings at a loop's exits (lower_zerotrip.c) */
     int runloops;       /* run-time loops being lowered, inlined calls included (c->loops is not) */
     int branches;       /* branches of ifs decided at run time being lowered (lower.c) */
@@ -298,11 +298,11 @@ void lw_opt_narrow_end(lctx *c, const char *name, binding *saved);
 void lw_opt_builtin_args(lctx *c, value *fn, ast *call, vec *saved);
 void lw_opt_builtin_end(lctx *c, vec *saved);
 int lw_opt_refuse(loc l, const char *name, const value *a, const value *b, const char *where);
-/* lower_loops.c: bind name to v's numbers in its hidden variables ("name.0"), assigned now */
+/* lower_carry.c: bind name to v's numbers in its hidden variables ("name.0"), assigned now */
 void lw_carry_assign(lctx *c, loc l, const char *name, value *v);
 value *lw_weak_joined(value *e, value *x);
 
-/* ---- lower_scope.c: names, scopes, bindings, C names, snapshots, dynvars -------------------- */
+/* ---- lower_scope.c: names, scopes, bindings, C names, snapshots, dynvars, poisons ----------- */
 
 int lw_step(lctx *c);
 int lw_nest_enter(lctx *c, loc l);
@@ -314,6 +314,8 @@ value *lw_vnew(vkind k, loc l);
 void lw_item_replace(value **copy, const value *v, int i, value *it);
 ir_expr *lw_I64(loc l, int64_t x);
 void lw_emit(lctx *c, ir_stmt *s);
+void lw_emit_assign(lctx *c, loc l, ir_var *v, ir_expr *e); /* v = e */
+ir_expr *lw_in_temp(lctx *c, loc l, ir_expr *e); /* e in a new temporary, read: evaluated once, here */
 const char *lw_vkind_desc(value *v);
 const char *lw_scalar_desc(value *v); /* "an int", "a float", "a numpy.float32" */
 const char *lw_tuple_form(value *v); /* "(int, float)" (a tuple of numbers, str, None), or NULL */
@@ -359,8 +361,6 @@ scope *lw_name_scope(lctx *c, const char *name);
 void lw_module_save(lctx *c, vec *ptrs, vec *copies);
 void lw_module_restore(lctx *c, vec *ptrs, vec *copies);
 void lw_assigned_names(vec *stmts, vec *out);
-void lw_move_fresh(lctx *c, loc l, ir_var *slot, ir_var *tmp);
-int lw_is_ephemeral(lctx *c, ir_var *slot);
 dynvar *lw_dyn_of(lctx *c, const char *name);
 dynvar *lw_dyn_get(lctx *c, const char *name);
 void lw_dyn_set_tag(lctx *c, vec *out, loc l, dynvar *d, int isfloat);
@@ -373,15 +373,20 @@ value *lw_poison_new(const char *name);
 int lw_is_poison(const value *v);
 void lw_poison_reset(void);
 int lw_poison_was_read(const char *name);
+value *lw_ambiguous_new(loc l, const char *msg, const char *what); /* what: "'if'", "'and'", ... */
+int lw_is_ambiguous(const value *v);
+void lw_ambiguous_read(ast *a, value *v);
+
+/* ---- lower_slots.c: array slots and the names that share their arrays ----------------------- */
+
+void lw_move_fresh(lctx *c, loc l, ir_var *slot, ir_var *tmp);
+int lw_is_ephemeral(lctx *c, ir_var *slot);
 int lw_value_equal(value *a, value *b);
+value *lw_value_retarget(value *v, ir_var *from, ir_var *to, int *changed);
 int lw_keep_views(lctx *c, loc l, ir_var *slot, const char *except);
 ir_stmt *lw_bind1(loc l, ir_var *dst, ir_var *src);
 void lw_rebind_slot(lctx *c, loc l, ir_var *slot, ir_var *src, const char *except);
 void lw_bind_array(lctx *c, const char *name, ir_var *slot, const value *v);
-value *lw_value_retarget(value *v, ir_var *from, ir_var *to, int *changed);
-value *lw_ambiguous_new(loc l, const char *msg, const char *what); /* what: "'if'", "'and'", ... */
-int lw_is_ambiguous(const value *v);
-void lw_ambiguous_read(ast *a, value *v);
 
 /* ---- lower_ops.c: scalars, promotion, broadcasting, operators, sweeps ----------------------- */
 
@@ -576,6 +581,9 @@ void lw_recursion_reset(void); /* a new module: what was learnt of the last one'
 int lw_returns_early(ast *def);                        /* a return other than the last statement */
 void lw_returns_reset(void);
 void lw_scope_reset(void);
+void lw_slots_reset(void); /* lower_slots.c */
+/* lower_scope.c: the slot of scope sc for a hidden name (made there: it lives as long as sc) */
+ir_var *lw_hidden_slot(lctx *c, scope *sc, const char *name, ir_type t, int rank);
 void lw_note_bind(ir_var *dst, ir_var *src);
 void lw_out_positional_rewrite(ast *a);
 void lw_set_shape(lctx *c, ast *t, value *v);
@@ -593,9 +601,21 @@ vec lw_returns_body(ast *def, const char **retname);  /* the body; the result is
 const char *lw_return_owner(const char *name);        /* "f" for f's hidden result name, else NULL */
 int lw_return_mismatch(loc l, binding *t, binding *e); /* reports a result that differs by path */
 
-/* ---- lower_lists.c: list.append, lists built at run time ----------------------------------- */
+/* ---- lower_append.c: list.append, insert, pop; the calls of list methods ------------------- */
 
 value *lw_list_call(lctx *c, ast *call);              /* x.append(v), len(x) of a list, else NULL */
+void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
+int lw_list_appends(ast *a, vec *names);             /* names appended to or popped from in a */
+int lw_lists_recording(void); /* a loop's probe records what lists it appends */
+void lw_append_reset(void);
+
+/* ---- lower_lists.c: lists built at run time, items of compile-time lists stored into ------- */
+
+const char *lw_list_desc(const value *lst); /* "list 'L'" (or the array np.append grows) */
+value *lw_list_item_value(loc l, ir_expr *e, value *lst); /* a number e of lst, typed as lst's */
+value *lw_list_items_array(loc l, value *lst); /* the whole items array (dimension 0: capacity) */
+value *lw_list_row_items(lctx *c, loc l, value *lst, ir_expr *idx); /* row idx's numbers (lrow) */
+void lw_list_mark_mixed(ir_var *lbuf); /* the list of items lbuf holds Python and NumPy scalars */
 value *lw_list_index(lctx *c, ast *a, value *lst);
 int lw_list_store(lctx *c, ast *t, value *v);     /* L[i] = v of a V_LIST of numbers */    /* x[i] of a V_LIST */
 value *lw_list_as_array(lctx *c, loc l, value *lst);
@@ -605,10 +625,7 @@ value *lw_list_as_joined(lctx *c, loc l, value *lst, const char *what); /* np.vs
 int lw_list_ints_refused(loc l, value *lst, const char *what);
 value *lw_list_minmax(lctx *c, loc l, int mx, value *lst); /* max(L), min(L): Python's order */
 value *lw_list_own(lctx *c, loc l, value *lst); /* a returned list, held by the caller */  /* np.array(x): its items as an array */
-void lw_lists_before_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
 binding *lw_list_binding(lctx *c, ast *n);          /* a name bound to a list or tuple, or NULL */
-int lw_list_appends(ast *a, vec *names);             /* names appended to or popped from in a */
-int lw_lists_recording(void); /* lower_lists.c: a loop's probe records what lists it appends */
 int lw_list_mixed_weak(const value *lst);            /* it holds Python and NumPy scalars */
 /* lower_rtdicts.c: dicts keyed by run-time ints rewritten into lists; their two primitives */
 void lw_rtdicts_rewrite(ast *module);
@@ -772,7 +789,7 @@ value *lw_str_equal(lctx *c, loc l, value *a, value *b);        /* a == b, one a
 value *lw_sys_exit(lctx *c, loc l, value *arg);
 int lw_is_exit_stmt(const ast *s);
 void lw_print_stream(lctx *c, loc l, int fd);
-int lw_for_runtime_list(lctx *c, ast *s); /* lower_lists.c: for x in a list built at run time */
+int lw_for_runtime_list(lctx *c, ast *s); /* lower_listiter.c: for x in a list built at run time */
 /* lower_numba.c: numba's njit, jit and prange accepted and left out */
 void lw_numba_import(lctx *c, ast *s);
 value *lw_numba_attr(value *mod, ast *a);
@@ -826,9 +843,12 @@ value *lw_index_grid(lctx *c, const char *which, ast *sub);
 /* np.r_[a, b, ...] of numbers, lists and arrays (lower_arrays.c) */
 value *lw_index_concat(lctx *c, ast *sub);
 
-/* ---- lower_loops.c: for and while loops, the type inference of loop bodies ------------------ */
+/* ---- lower_for.c: the forms of for and while statements --------------------------------- */
 
 void lw_lower_for(lctx *c, ast *s);
+void lw_lower_while(lctx *c, ast *s);
+void lw_for_reset(void);
+void lw_for_by_index(lctx *c, ast *s, ast *seq, loc l); /* for x in seq as for k in range(len(seq)) */
 /* lower_grow.c: a loop growing an array by np.append, lowered over a run-time list (1), or 0 */
 int lw_grow_loop(lctx *c, ast *s);
 void lw_grow_note(ast *loop, const char *name); /* why a loop appending to name was not */
@@ -841,23 +861,45 @@ const char *lw_grow_array(const char *list);
 ast *lw_append_changed(lctx *c, const char *x, const char *list, const char **who);
 value *lw_list_contains(lctx *c, loc l, value *x, value *lst); /* x in L, L built at run time */
 ast *lw_reshape_changed(lctx *c, const char *x, const char *name, const char **who);
-void lw_lower_while(lctx *c, ast *s);
-value *lw_bound_array(binding *b);
-int lw_carriable_view(binding *e, binding *x);
-void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const *sh);
-void lw_loop_carries(lctx *c);
-void lw_loop_body_once(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
+
+/* ---- lower_loops.c: the type inference of loop bodies, then their lowering ----------------- */
+
+/* Infer the types of the names the body of loop assigns, then lower it into st (a S_FOR or
+ * S_WHILE: target and loopvar a for's, condast a while's condition); lw_emit_loop then emits st
+ * and the checks of the ints its entry made floats (mark: c->int_promos' length before). */
+void lw_lower_loop(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, ir_stmt *st);
+void lw_emit_loop(lctx *c, ir_stmt *st, int mark);
 /* Does v hold a scalar item of a list at the entry of a loop being lowered that assigns the
  * list's items (a store of another type cannot rebind the item: lw_list_item_store)? */
 int lw_loop_entry_item(ir_var *v);
 
-/* lower_loops.c, for lower_zerotrip.c: a name's binding where its bindings live (the current
- * scope's, or the module's for `global` names), its binding in a snapshot, and what it is in
- * words ("a view of an array") */
+
+/* ---- lower_carry.c: values carried from one iteration to the next ------------------------- */
+
+/* What lower_loops.c hands the carrying of a loop being lowered (c->carrying). */
+typedef struct lw_carry_ctx lw_carry_ctx;
+struct lw_carry_ctx {
+    vec *carried;
+    snapshot *entry;
+    ast *loop;
+    vec strs;   /* name, run-time string k (as intptr_t): strings_carried */
+    vec *late;  /* carried names the body does not read */
+    vec failed; /* name, message: late names refused after the loop (lw_refuse_after_exits) */
+};
+void lw_carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast, vec *names,
+                     vec *cands, vec *carried, vec *late, vec *refused, vec *strflows);
+void lw_emit_carries(lctx *c, lw_carry_ctx *cc);
+void lw_loop_carries(lctx *c);
+void lw_loop_body_once(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *condast);
+value *lw_bound_array(binding *b);
+int lw_carriable_view(binding *e, binding *x);
+void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const *sh);
+const char *lw_value_what(binding *b); /* what b is in words ("a view of an array") */
+int lw_same_form(value *a, value *b); /* tuples, slices of numbers a loop can carry as variables */
+/* lower_scope.c: a name's binding where its bindings live (the current scope's, or the module's
+ * for `global` names), and its binding in a snapshot */
 binding *lw_own(lctx *c, const char *name);
 binding *lw_entry_of_in(lctx *c, snapshot *s, const char *name);
-const char *lw_value_what(binding *b);
-int lw_same_form(value *a, value *b); /* tuples, slices of numbers a loop can carry as variables */
 
 /* ---- lower_zerotrip.c: what a loop that may run no iteration leaves bound ------------------ */
 /* Before the body: the run-time strings a loop sets at each break/continue and the end of its

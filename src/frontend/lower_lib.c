@@ -275,7 +275,7 @@ int lib_exports(ast *module, lib_export **out)
         lib_export *x = &xs[n++];
         x->def = def;
         x->nret = -1;
-        if (lw_has_yield(&def->body)) { /* its calls are loops over it (lower_loops.c), not recorded */
+        if (lw_has_yield(&def->body)) { /* its calls are loops over it (lower_for.c), not recorded */
             const char *why = "it is a generator (yield), and a C function returns once";
             if (annotated(def))
                 diag_error(def->l, "'%s' cannot be exported (tylesc --lib): %s", def->name, why);

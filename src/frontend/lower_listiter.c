@@ -3,7 +3,8 @@
  * print() of a list built at run time (Python's [a, b, c] form), and for loops over 1-D arrays,
  * run-time lists, and
  * zip()/enumerate() mixing them with range() and lists known when compiling.
- * Requires: the lists' V_LIST values (lower_lists.c: lw_list_binding, lw_list_appends).
+ * Requires: the lists' V_LIST values (lower_lists.c: lw_list_binding; lower_append.c:
+ * lw_list_appends).
  * Establishes: each loop is a range() loop over the positions, its target bound to the items
  * read at each iteration; a loop that appends to the list it walks is reported. */
 
@@ -671,5 +672,25 @@ int lw_for_arrays(lctx *c, ast *s)
     ast *loop = ast_for(l, ast_name(l, k), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, n)), body,
                         (vec){0});
     lw_lower_for(c, loop);
+    return 1;
+}
+
+/* for x in L, L a list built at run time that the body does not append to: for k in
+ * range(len(L)): x = L[k]; body (k a hidden name). 0 when it is not such a loop. */
+int lw_for_runtime_list(lctx *c, ast *s)
+{
+    ast *it = s->a;
+    binding *b = it->kind == A_NAME ? lw_list_binding(c, it) : NULL;
+    if (!b || b->val->kind != V_LIST)
+        return 0;
+    vec names = {0};
+    for (int i = 0; i < s->body.len; i++)
+        lw_list_appends(VEC_AT(s->body, i, ast *), &names);
+    if (lw_name_in(&names, it->name)) {
+        diag_error(it->l, "a loop over the list '%s' that appends to it is not supported (it would "
+                          "run over the items appended too)", it->name);
+        return 1;
+    }
+    lw_for_by_index(c, s, it, it->l);
     return 1;
 }

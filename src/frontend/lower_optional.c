@@ -7,7 +7,7 @@
  * path and a float on another, which is refused). Establishes: where the branches of an if (or
  * of and/or, a conditional expression) or a loop's iterations meet, the name is a V_OPT whose
  * flag and number are variables of hidden names ("t_cross.0", "t_cross.1"), assigned on each
- * path as a tuple's numbers are (lower.c merge_value, lower_loops.c carry_assign); a path where
+ * path as a tuple's numbers are (lower.c merge_value, lower_carry.c lw_carry_assign); a path where
  * it is None sets the flag false and the number 0, so that no variable is read unset.
  *
  * Reading it: `x is None`, `x is not None`, `x == None` are its flag; `if x:` is the flag and
@@ -188,7 +188,7 @@ static int in_own_vars(lctx *c, const char *name, const value *v)
     return 1;
 }
 
-/* carry_values (lower_loops.c): name is e at a loop's entry and x after one iteration, and they
+/* lw_carry_values (lower_carry.c): name is e at a loop's entry and x after one iteration, and they
  * meet as an optional: from the entry on it lives in its hidden variables, set at the end of
  * the body and before each break and continue (lw_opt_carry_next). 1 when it handled it. */
 int lw_opt_carry(lctx *c, loc l, const char *name, binding *e, binding *x)
@@ -223,7 +223,7 @@ int lw_opt_carriable(binding *e, binding *x)
                         joinable(ev, xv, &why) == 1);
 }
 
-/* emit_carries (lower_loops.c): the next iteration's value of a name carried as an optional (e,
+/* lw_emit_carries (lower_carry.c): the next iteration's value of a name carried as an optional (e,
  * its binding at the entry, is one) when x, its binding here, is None, a number or an optional. */
 int lw_opt_carry_next(lctx *c, loc l, const char *name, binding *e, binding *x)
 {

@@ -31,18 +31,51 @@
 
 #include <string.h>
 
-static const char *SUPPORTED = "supported from sys and os: sys.exit, sys.argv, sys.stdout.flush, os.makedirs, "
-                               "os.mkdir, os.path.join, os.path.exists, os.path.isdir, os.path.isfile";
-
 enum { MAX_FILES = 4096 }; /* open() calls in a program (libtyles' table) */
 static int nfiles;
 
+/* The names of these modules a program may use, and what each is allowed as: a module (sys.argv,
+ * os.path), a function of its module, or a method of an object of the program that carries the
+ * object's number (n: a file open() opened, for writing "os.file" or reading "os.rfile", or a
+ * dict of lower_sdicts.c "os.sdict"). listed: named in the note under an unsupported name. */
+typedef enum { SYSOS_MODULE, SYSOS_FUNCTION, SYSOS_METHOD } sysos_as;
+static const struct sysos_name {
+    const char *mod, *name;
+    sysos_as as;
+    int listed;
+} SYSOS_NAMES[] = {
+    {"sys", "exit", SYSOS_FUNCTION, 1},         {"sys", "argv", SYSOS_MODULE, 1},
+    {"sys", "stdout", SYSOS_MODULE, 0},         {"sys", "stderr", SYSOS_MODULE, 0},
+    {"sys.stdout", "flush", SYSOS_FUNCTION, 1}, {"sys.stderr", "flush", SYSOS_FUNCTION, 0},
+    {"os", "makedirs", SYSOS_FUNCTION, 1},      {"os", "mkdir", SYSOS_FUNCTION, 1},
+    {"os", "path", SYSOS_MODULE, 0},            {"os.path", "join", SYSOS_FUNCTION, 1},
+    {"os.path", "exists", SYSOS_FUNCTION, 1},   {"os.path", "isdir", SYSOS_FUNCTION, 1},
+    {"os.path", "isfile", SYSOS_FUNCTION, 1},   {"os.sdict", "get", SYSOS_METHOD, 0},
+    {"os.rfile", "read", SYSOS_METHOD, 0},      {"os.rfile", "readline", SYSOS_METHOD, 0},
+    {"os.rfile", "readlines", SYSOS_METHOD, 0}, {"os.rfile", "close", SYSOS_METHOD, 0},
+    {"os.file", "write", SYSOS_METHOD, 0},      {"os.file", "close", SYSOS_METHOD, 0},
+    {"os.file", "flush", SYSOS_METHOD, 0},
+};
+/* The objects whose methods those are: what a name that is none of them is refused as. */
+static const struct {
+    const char *mod, *what, *supported;
+} SYSOS_OBJECTS[] = {
+    {"os.sdict", "a dict filled with keys read when running", "d[key], d.get(key, default), key in d and len(d) are"},
+    {"os.rfile", "a file opened for reading", "read(), readline(), readlines(), close(), and a for loop over it"},
+    {"os.file", "a file", "files are written: write(), close(), flush(), print(..., file=f)"},
+};
+enum { NSYSOS = sizeof SYSOS_NAMES / sizeof SYSOS_NAMES[0], NOBJECTS = sizeof SYSOS_OBJECTS / sizeof SYSOS_OBJECTS[0] };
+
+/* typing and __future__ (for annotations) and the modules of SYSOS_NAMES */
 int lw_is_sysos_module(const char *name)
 {
-    return strcmp(name, "sys") == 0 || strcmp(name, "os") == 0 || strcmp(name, "os.path") == 0 ||
-           strcmp(name, "sys.stdout") == 0 || strcmp(name, "sys.stderr") == 0 || strcmp(name, "typing") == 0 ||
-           strcmp(name, "os.file") == 0 || strcmp(name, "os.rfile") == 0 || strcmp(name, "os.sdict") == 0 ||
-           strcmp(name, "__future__") == 0 || strncmp(name, "typing.", 7) == 0 || strncmp(name, "__future__.", 11) == 0;
+    if (strcmp(name, "typing") == 0 || strcmp(name, "__future__") == 0 || strncmp(name, "typing.", 7) == 0 ||
+        strncmp(name, "__future__.", 11) == 0)
+        return 1;
+    for (int i = 0; i < NSYSOS; i++)
+        if (strcmp(name, SYSOS_NAMES[i].mod) == 0)
+            return 1;
+    return 0;
 }
 
 static value *module(loc l, const char *name)
@@ -70,55 +103,31 @@ value *lw_sysos_attr(value *mod, ast *a)
         diag_error(a->a ? loc_span(a->a->l, l) : l, "'%s' is for type annotations, which tylesc does not run", m);
         return &lw_ERRV;
     }
-    if (strcmp(m, "sys") == 0) {
-        if (strcmp(n, "exit") == 0)
-            return builtin(l, m, n);
-        if (strcmp(n, "argv") == 0)
-            return module(l, "sys.argv");
-        if (strcmp(n, "stdout") == 0 || strcmp(n, "stderr") == 0)
-            return module(l, arena_printf(&util_arena, "sys.%s", n));
-    } else if (strcmp(m, "sys.stdout") == 0 || strcmp(m, "sys.stderr") == 0) {
-        if (strcmp(n, "flush") == 0)
-            return builtin(l, m, n);
-    } else if (strcmp(m, "os.sdict") == 0) { /* a dict of lower_sdicts.c */
-        if (strcmp(n, "get") == 0) {
-            value *b = builtin(l, m, n);
+    for (int i = 0; i < NSYSOS; i++) {
+        const struct sysos_name *r = &SYSOS_NAMES[i];
+        if (strcmp(m, r->mod) != 0 || strcmp(n, r->name) != 0)
+            continue;
+        if (r->as == SYSOS_MODULE)
+            return module(l, arena_printf(&util_arena, "%s.%s", m, n));
+        value *b = builtin(l, m, n);
+        if (r->as == SYSOS_METHOD)
             b->n = mod->n;
-            return b;
-        }
-        diag_error(a->a ? loc_span(a->a->l, l) : l, "'%s' of a dict filled with keys read when running is not "
-                   "supported (d[key], d.get(key, default), key in d and len(d) are)", n);
-        return &lw_ERRV;
-    } else if (strcmp(m, "os.rfile") == 0) { /* a file open() opened for reading */
-        if (strcmp(n, "read") == 0 || strcmp(n, "readline") == 0 || strcmp(n, "readlines") == 0 ||
-            strcmp(n, "close") == 0) {
-            value *b = builtin(l, m, n);
-            b->n = mod->n;
-            return b;
-        }
-        diag_error(a->a ? loc_span(a->a->l, l) : l, "'%s' of a file opened for reading is not supported "
-                   "(read(), readline(), readlines(), close(), and a for loop over it)", n);
-        return &lw_ERRV;
-    } else if (strcmp(m, "os.file") == 0) { /* a file open() opened for writing */
-        if (strcmp(n, "write") == 0 || strcmp(n, "close") == 0 || strcmp(n, "flush") == 0) {
-            value *b = builtin(l, m, n);
-            b->n = mod->n;
-            return b;
-        }
-        diag_error(a->a ? loc_span(a->a->l, l) : l, "'%s' of a file is not supported (files are written: "
-                   "write(), close(), flush(), print(..., file=f))", n);
-        return &lw_ERRV;
-    } else if (strcmp(m, "os") == 0) {
-        if (strcmp(n, "path") == 0)
-            return module(l, "os.path");
-        if (strcmp(n, "makedirs") == 0 || strcmp(n, "mkdir") == 0)
-            return builtin(l, m, n);
-    } else if (strcmp(n, "join") == 0 || strcmp(n, "exists") == 0 || strcmp(n, "isdir") == 0 ||
-               strcmp(n, "isfile") == 0)
-        return builtin(l, m, n);
+        return b;
+    }
     loc whole = a->a ? loc_span(a->a->l, l) : l;
+    for (int i = 0; i < NOBJECTS; i++)
+        if (strcmp(m, SYSOS_OBJECTS[i].mod) == 0) {
+            diag_error(whole, "'%s' of %s is not supported (%s)", n, SYSOS_OBJECTS[i].what, SYSOS_OBJECTS[i].supported);
+            return &lw_ERRV;
+        }
     diag_error(whole, "'%s.%s' is not supported in a stencil program", m, n);
-    diag_note((loc){0}, "%s", SUPPORTED);
+    const char *listed = "supported from sys and os: ", *sep = "";
+    for (int i = 0; i < NSYSOS; i++)
+        if (SYSOS_NAMES[i].listed) {
+            listed = arena_printf(&util_arena, "%s%s%s.%s", listed, sep, SYSOS_NAMES[i].mod, SYSOS_NAMES[i].name);
+            sep = ", ";
+        }
+    diag_note((loc){0}, "%s", listed);
     return &lw_ERRV;
 }
 

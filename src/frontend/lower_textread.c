@@ -387,13 +387,6 @@ int lw_text_for(lctx *c, ast *s)
         lb->val = lw_text_file_call(c, l, "readlines", b->val->n, &(args){0});
         seq = ast_name(l, nm);
     }
-    const char *k = arena_printf(&util_arena, "for.%d.%d.k", s->l.line, s->l.col);
-    vec body = {0};
-    vec_push(&body, ast_assign(l, ast_vec1(s->b), ast_subscript(l, seq, ast_vec1(ast_name(l, k)), 0)));
-    for (int i = 0; i < s->body.len; i++)
-        vec_push(&body, VEC_AT(s->body, i, void *));
-    ast *len = ast_call(l, ast_name(l, "len"), ast_arglist(NULL, seq));
-    lw_lower_for(c, ast_for(s->l, ast_name(l, k), ast_call(l, ast_name(l, "range"), ast_arglist(NULL, len)), body,
-                            s->orelse));
+    lw_for_by_index(c, s, seq, l);
     return 1;
 }

@@ -531,10 +531,23 @@ void pass_fuse(ir_program *p);      /* pass_fuse.c */
 void pass_fuse_stages(ir_program *p); /* pass_fuse_stages.c */
 void ir_verify_stages(ir_program *p, const char *after_pass); /* pass_fuse_stages.c */
 void pass_dist(ir_program *p);      /* pass_dist.c: which arrays are distributed */
-void pass_halo(ir_program *p);      /* pass_dist.c: halo widths, exchanges, anchors */
+void pass_halo(ir_program *p);      /* pass_halo.c: halo widths, exchanges, anchors */
 void pass_bounds(ir_program *p);    /* pass_bounds.c: element indices proven in range unchecked */
 /* Is the slot's array distributed over the ranks (after pass_dist)? */
 static inline int ir_slot_dist(const ir_var *v) { return v->layout && v->layout->dist; }
+/* pass_dist.c, for pass_halo.c: how read r of a sweep over target t relates to it (the
+ * offsets off and steps k of r's index from t's, per dimension of r; pw: the ghost-cell periodic
+ * dimensions; sp: how far beyond off a ranged roll reaches), 0 when it does not; the halo widths
+ * it needs with the layouts as decided; the dimension of t paired with each of r; where a
+ * dimension's start lies (1 from the start, -1 from the end, *c) and its offset as a sym; a
+ * reduction's anchor read. */
+int ir_dist_relate(ir_view *t, ir_view *r, int64_t *off, int64_t *k, unsigned *pw, int64_t *sp);
+void ir_dist_read_widths(ir_view *t, ir_view *r, const int64_t *off, const int64_t *k, const int64_t *sp,
+                         int64_t *hl, int64_t *hh);
+int ir_dist_pair_dims(const ir_view *t, const ir_view *r, int *pt);
+int ir_dist_start_end(const ir_dim *m, int64_t *c);
+const struct sym *ir_dist_dim_start(const ir_dim *m);
+ir_view *ir_dist_anchor(ir_stmt *s);
 /* pass_dist.c: may the sweeps with targets a and b share one local box on every rank? */
 int ir_dist_aligned(ir_view *a, ir_view *b);
 /* ir.c: do the sweeps' targets span equal extents (pass_fuse, pass_sched_writeback)? */

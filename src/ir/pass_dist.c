@@ -1,5 +1,5 @@
-/* pass_dist.c: which arrays are distributed over the MPI ranks (pass_dist), and what each
- * sweep must exchange before it runs (pass_halo).
+/* pass_dist.c: which arrays are distributed over the MPI ranks (pass_dist), and how a read
+ * relates to the target of its sweep (ir_dist_relate), which pass_halo.c sizes the halos by.
  *
  * The model (docs/DISTRIBUTION.md): every rank runs the scalar code; a DISTRIBUTED array is
  * split in blocks over one Cartesian process grid, each rank computing the points of a sweep
@@ -35,15 +35,7 @@
  * ir_program.dist_plain), which pass_halo's widths and ir_dist_aligned take into account and the
  * run time's blocks follow (tyl_dist.c, tyl_dist_block_l_).
  *
- * pass_halo requires: pass_dist, pass_fuse.
- * Establishes: per layout the halo widths (the largest any read needs, per dimension and side)
- * and periodic dimensions; periodic reads of distributed arrays lose their `wrap` (the halo
- * holds the wrapped-around neighbours) and ghost-cell periodic reads are rebased into the halo
- * (u[-2, :] read for row 0 becomes row -2, ghost_rebase); per sweep, fused group and reduction
- * an ir_halo naming the zones of each array it reads outside the owned block (so corners travel
- * only when a stencil reads them) and how far from the block's edges points need halo data (the interior
- * computed while the messages travel); per reduction the anchor read that splits its box.
- * Exchanges happen at run time only when the array was written since its last exchange.
+ * pass_halo (pass_halo.c) then sets the halo widths and the exchanges from the layouts.
  */
 #include <string.h>
 
@@ -106,7 +98,7 @@ static void make_repl(dctx *c, ir_var *v)
 
 /* The offset of the read's start along a dimension, as a sym: np.roll views keep their shift
  * in `lo` (relative to the whole array), so a constant lo is their offset. */
-static const sym *dim_start(const ir_dim *m)
+const sym *ir_dist_dim_start(const ir_dim *m)
 {
     int64_t k;
     if (m->wrap)
@@ -117,7 +109,7 @@ static const sym *dim_start(const ir_dim *m)
 /* Where a dimension's start lies: 1 when it is the constant *c >= 0 from the array's start, -1
  * when it is the extent plus a constant *c < 0 (counted from the end: u[-2], u[nx + 1] of an
  * array of extent nx + 2), 0 when neither is known. */
-static int start_end(const ir_dim *m, int64_t *c)
+int ir_dist_start_end(const ir_dim *m, int64_t *c)
 {
     if (!m->slo || !m->aext)
         return 0;
@@ -138,7 +130,7 @@ static int start_end(const ir_dim *m, int64_t *c)
 static int ghost_wrap(const ir_dim *td, const ir_dim *rd, int64_t *off)
 {
     int64_t ct, cr;
-    int et = start_end(td, &ct), er = start_end(rd, &cr);
+    int et = ir_dist_start_end(td, &ct), er = ir_dist_start_end(rd, &cr);
     if (!et || !er || et == er || rd->wrap)
         return 0;
     *off = cr - ct;
@@ -152,7 +144,7 @@ static unsigned whole_of(const ir_var *v) { return v && v->layout ? v->layout->w
  * whole, which no grid axis splits): the same dimension when neither keeps an axis whole,
  * otherwise the k-th split axis of r to the k-th split axis of t (both lie on the grid's axes in
  * order). 0 when they do not correspond (split axes in different numbers). */
-static int pair_dims(const ir_view *t, const ir_view *r, int *pt)
+int ir_dist_pair_dims(const ir_view *t, const ir_view *r, int *pt)
 {
     unsigned wt = whole_of(t->arr), wr = whole_of(r->arr);
     if (!wt && !wr) {
@@ -186,14 +178,14 @@ static int pair_dims(const ir_view *t, const ir_view *r, int *pt)
  * (a roll by a shift from a table, ir_dim.ranged: off .. off + sp[d]; without sp such reads do
  * not relate). An axis of r kept whole (component axes) is read where the rank holds all
  * of it: off and k 0, whatever the index; the other axes correspond to t's by pair_dims. */
-static int relate(ir_view *t, ir_view *r, int64_t *off, int64_t *k, unsigned *pw, int64_t *sp)
+int ir_dist_relate(ir_view *t, ir_view *r, int64_t *off, int64_t *k, unsigned *pw, int64_t *sp)
 {
     int pt[IR_MAX_RANK];
     if (pw)
         *pw = 0;
     for (int d = 0; sp && d < r->rank; d++)
         sp[d] = 0;
-    if (!pair_dims(t, r, pt))
+    if (!ir_dist_pair_dims(t, r, pt))
         return 0;
     for (int d = 0; d < r->rank; d++) {
         if (pt[d] < 0) {
@@ -209,12 +201,12 @@ static int relate(ir_view *t, ir_view *r, int64_t *off, int64_t *k, unsigned *pw
             if (td->box != rd->box || rd->box < 0 || td->step_c == 0 || td->step_c != rd->step_c)
                 return 0;
         }
-        const sym *diff = sym_sub(dim_start(rd), dim_start(td));
+        const sym *diff = sym_sub(ir_dist_dim_start(rd), ir_dist_dim_start(td));
         if (rd->ranged) { /* a roll by a shift from a table: offsets off .. off + sp (also once
                              pass_halo took its wrap: a view may be read by several sweeps) */
             if (!sp)
                 return 0;
-            diff = sym_sub(sym_const(rd->rlo), dim_start(td));
+            diff = sym_sub(sym_const(rd->rlo), ir_dist_dim_start(td));
             sp[d] = rd->rhi - rd->rlo;
         }
         int ghost = 0;
@@ -262,8 +254,8 @@ static void aligned_widths(int rank, const ir_layout *Lt, const ir_layout *Lr, c
 }
 
 /* The widths a related read needs with the layouts as decided. */
-static void read_widths(ir_view *t, ir_view *r, const int64_t *off, const int64_t *k, const int64_t *sp,
-                        int64_t *hl, int64_t *hh)
+void ir_dist_read_widths(ir_view *t, ir_view *r, const int64_t *off, const int64_t *k, const int64_t *sp,
+                         int64_t *hl, int64_t *hh)
 {
     const ir_layout *Lt = t->arr->layout, *Lr = r->arr->layout;
     if (Lt && Lr && Lt->align && Lr->align) /* never with sp (ranged reads keep plain blocks) */
@@ -275,7 +267,7 @@ static void read_widths(ir_view *t, ir_view *r, const int64_t *off, const int64_
 static int halo_ok(ir_view *t, ir_view *r)
 {
     int64_t off[IR_MAX_RANK], k[IR_MAX_RANK], hl[IR_MAX_RANK], hh[IR_MAX_RANK], sp[IR_MAX_RANK];
-    if (!relate(t, r, off, k, NULL, sp))
+    if (!ir_dist_relate(t, r, off, k, NULL, sp))
         return 0;
     need_widths(r->rank, off, k, sp, hl, hh);
     for (int d = 0; d < r->rank; d++)
@@ -730,6 +722,8 @@ static int layout_dist(void *ctx, ir_var *v)
     (void)ctx;
     return dist_slot(v);
 }
+/* A reduction's anchor with the layouts as decided (pass_halo, align_groups). */
+ir_view *ir_dist_anchor(ir_stmt *s) { return anchor_of(s, layout_dist, NULL); }
 
 typedef struct aedge {
     ir_layout *t, *r;
@@ -798,7 +792,7 @@ static void edge_of(actx *a, ir_view *t, ir_view *r)
     aedge *e = NEW(aedge);
     unsigned pw;
     int64_t sp[IR_MAX_RANK];
-    if (!relate(t, r, e->off, e->k, &pw, sp))
+    if (!ir_dist_relate(t, r, e->off, e->k, &pw, sp))
         return; /* pass_dist made it replicated: cannot happen */
     for (int d = t->rank; d < IR_MAX_RANK; d++)
         e->off[d] = e->k[d] = 0;
@@ -839,7 +833,7 @@ static void edges_block(actx *a, vec *body)
                 edges_sweep(a, w->target, w->e);
             }
             break;
-        case S_REDUCE: edges_sweep(a, anchor_of(s, layout_dist, NULL), s->e); break;
+        case S_REDUCE: edges_sweep(a, ir_dist_anchor(s), s->e); break;
         case S_ALLOC:
             if (s->init == 3 && dist_slot(s->var) && dist_slot(s->src_slot)) {
                 /* a copy (tyl_copy_l) keeps the block: a pointwise read of an array as big */
@@ -1128,8 +1122,7 @@ void pass_dist(ir_program *p)
         align_groups(p);
 }
 
-/* ---- pass_halo ------------------------------------------------------------------------------ */
-
+/* ---- queries of the passes after: gathers, shared local boxes -------------------------------- */
 
 static int gathers_one(ir_stmt *w)
 {
@@ -1163,7 +1156,7 @@ int ir_dist_aligned(ir_view *a, ir_view *b)
     if (!a->arr->layout->dist)
         return 1;
     int64_t off[IR_MAX_RANK], k[IR_MAX_RANK];
-    if (!relate(a, b, off, k, NULL, NULL))
+    if (!ir_dist_relate(a, b, off, k, NULL, NULL))
         return 0;
     const ir_layout *La = a->arr->layout, *Lb = b->arr->layout;
     for (int d = 0; d < b->rank; d++) { /* off and k by b's dimensions (relate) */
@@ -1175,151 +1168,3 @@ int ir_dist_aligned(ir_view *a, ir_view *b)
     }
     return 1;
 }
-
-/* A ghost-cell periodic read (ghost_wrap) becomes a read of the periodic halo: its start cr,
- * counted from one end, is counted from the other (u[-2, :] read for row 0 reads row -2, whose
- * halo copy is row N - 2; u[1, :] read for row N - 1 reads row N + 1, a copy of row 1). */
-static void ghost_rebase(ir_view *r, int d)
-{
-    ir_dim *m = &r->dim[d];
-    int64_t c;
-    int e = start_end(m, &c);
-    loc l = m->lo ? m->lo->l : r->l;
-    if (e > 0) {
-        m->lo = ir_bin(l, OP_ADD, T_I64, ir_shape(l, r->arr, d), ir_const_i(l, T_I64, c), 0);
-        m->slo = sym_add(m->aext, sym_const(c));
-    } else {
-        m->lo = ir_const_i(l, T_I64, c);
-        m->slo = sym_const(c);
-    }
-}
-
-/* Zones touched by reads needing hl / hh layers (see tyl_halo.c: zone = sum (s_d + 1) * 3^d). */
-static void zones_of(int rank, const int64_t *hl, const int64_t *hh, uint64_t *z)
-{
-    int Z = 1;
-    for (int d = 0; d < rank; d++)
-        Z *= 3;
-    for (int zi = 0; zi < Z; zi++) {
-        int q = zi, ok = 1, center = 1;
-        for (int d = 0; d < rank; d++) {
-            int s = q % 3 - 1;
-            q /= 3;
-            if ((s < 0 && !hl[d]) || (s > 0 && !hh[d]))
-                ok = 0;
-            center &= s == 0;
-        }
-        if (ok && !center)
-            z[zi / 64] |= (uint64_t)1 << (zi % 64);
-    }
-}
-
-static void add_need(ir_stmt *s, ir_view *t, ir_view *r)
-{
-    int64_t off[IR_MAX_RANK], k[IR_MAX_RANK], hl[IR_MAX_RANK], hh[IR_MAX_RANK], sp[IR_MAX_RANK];
-    unsigned pw;
-    if (!relate(t, r, off, k, &pw, sp))
-        INTERNAL("pass_halo: a read of a distributed array is not a halo read");
-    read_widths(t, r, off, k, sp, hl, hh);
-    ir_layout *L = r->arr->layout;
-    for (int d = 0; d < r->rank; d++) {
-        if (hl[d] > L->hl[d]) L->hl[d] = (int)hl[d];
-        if (hh[d] > L->hh[d]) L->hh[d] = (int)hh[d];
-        if (r->dim[d].kind == D_RANGE && r->dim[d].wrap) {
-            L->periodic |= 1u << d;
-            r->dim[d].slo = dim_start(&r->dim[d]);
-            r->dim[d].wrap = NULL; /* the halo holds the wrapped-around neighbours */
-        }
-        if (pw >> d & 1) {
-            L->periodic |= 1u << d;
-            ghost_rebase(r, d);
-        }
-    }
-    uint64_t z[IR_ZONE_WORDS] = {0}, some = 0;
-    zones_of(r->rank, hl, hh, z);
-    for (int w = 0; w < IR_ZONE_WORDS; w++)
-        some |= z[w];
-    if (!some)
-        return;
-    if (!s->halo)
-        s->halo = NEW(ir_halo);
-    ir_halo *h = s->halo;
-    int at = -1;
-    for (int i = 0; i < h->n; i++)
-        if (h->slot[i] == r->arr)
-            at = i;
-    if (at < 0) {
-        ir_var **ns = NEWN(ir_var *, h->n + 1);
-        uint64_t(*nz)[IR_ZONE_WORDS] = (uint64_t(*)[IR_ZONE_WORDS])NEWN(uint64_t, IR_ZONE_WORDS * (h->n + 1));
-        for (int i = 0; i < h->n; i++) {
-            ns[i] = h->slot[i];
-            memcpy(nz[i], h->zones[i], sizeof nz[i]);
-        }
-        h->slot = ns;
-        h->zones = nz;
-        at = h->n++;
-        h->slot[at] = r->arr;
-        memset(h->zones[at], 0, sizeof h->zones[at]);
-    }
-    for (int w = 0; w < IR_ZONE_WORDS; w++)
-        h->zones[at][w] |= z[w];
-    /* points within these distances of the block's edges (in box steps) read the halo */
-    int pt[IR_MAX_RANK];
-    pair_dims(t, r, pt);
-    for (int d = 0; d < r->rank; d++) {
-        if (!hl[d] && !hh[d])
-            continue;
-        const ir_dim *td = &t->dim[pt[d]]; /* an axis kept whole has no halo */
-        if (td->kind == D_FIXED) { /* every point reads the neighbour's plane */
-            for (int b = 0; b < IR_MAX_RANK; b++)
-                h->shl[b] = 1 << 30;
-            continue;
-        }
-        int64_t st = td->step_c > 0 ? td->step_c : -td->step_c;
-        int64_t lo = (hl[d] + st - 1) / st, hi = (hh[d] + st - 1) / st;
-        if (td->step_c < 0) {
-            int64_t x = lo;
-            lo = hi;
-            hi = x;
-        }
-        if (lo > h->shl[td->box]) h->shl[td->box] = (int)lo;
-        if (hi > h->shh[td->box]) h->shh[td->box] = (int)hi;
-    }
-}
-
-static void halo_sweep(ir_stmt *s, ir_view *t, ir_expr *e)
-{
-    if (!t || !dist_slot(t->arr))
-        return;
-    ir_reads r = {0};
-    ir_reads_of(e, &r);
-    for (int i = 0; i < r.n; i++)
-        if (dist_slot(r.v[i]->arr) && !(s->kind == S_REDUCE && s->row && r.v[i] == t))
-            add_need(s, t, r.v[i]); /* a row's anchor reads its own points (S_REDUCE.row) */
-}
-
-static void halo_block(vec *body)
-{
-    for (int i = 0; i < body->len; i++) {
-        ir_stmt *s = VEC_AT(*body, i, ir_stmt *);
-        switch (s->kind) {
-        case S_SWEEP: halo_sweep(s, s->target, s->e); break;
-        case S_FUSED:
-            for (int j = 0; j < s->body.len; j++) {
-                ir_stmt *w = VEC_AT(s->body, j, ir_stmt *);
-                halo_sweep(s, w->target, w->e);
-            }
-            break;
-        case S_REDUCE: {
-            s->anchor = anchor_of(s, layout_dist, NULL);
-            halo_sweep(s, s->anchor, s->e);
-            break;
-        }
-        default: break;
-        }
-        halo_block(&s->body);
-        halo_block(&s->orelse);
-    }
-}
-
-void pass_halo(ir_program *p) { halo_block(&p->body); }

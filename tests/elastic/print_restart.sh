@@ -7,25 +7,15 @@
 # usage: tests/elastic/print_restart.sh REPO_ROOT; exit status 1 on failure.
 set -u
 ROOT=$(cd "${1:-.}" && pwd) || exit 2
-MPIRUN="mpirun --allow-run-as-root --oversubscribe --mca odls_base_sigkill_timeout 0"
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1
-T=$(mktemp -d "${TMPDIR:-/tmp}/tyl-print-XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 2
+. "$ROOT/tests/elastic/restart_lib.sh" print
 SRC="$ROOT/tests/programs/print_heat2d_field.tyl"
-"$ROOT/bin/tylesc" "$SRC" -o prog >build.log 2>&1 || { cat build.log; exit 1; }
-python3 "$SRC" >numpy.out || exit 1
-TYLES_FAULT_KILL_RANK=0 TYLES_FAULT_KILL_STEP=9 timeout -k 5 60 $MPIRUN -np 2 ./prog --checkpoint-every=6 \
-    >killed.out 2>killed.err </dev/null
-[ -d prog.ckpt ] || { echo "no checkpoint written"; cat killed.err; exit 1; }
-if [ ! -s killed.out ] || [ "$(head -c "$(wc -c <killed.out)" numpy.out)" != "$(cat killed.out)" ]; then
-    echo "the killed run's output is not a prefix of NumPy's:"; cat killed.out; exit 1
+rl_build "$SRC"
+rl_numpy numpy "$SRC"
+rl_kill 0 9 2 6
+if [ ! -s killed.out ] || [ "$(head -c "$(wc -c <killed.out)" numpy/out)" != "$(cat killed.out)" ]; then
+    rl_fail "the killed run's output is not a prefix of NumPy's:" killed.out
 fi
-timeout -k 5 60 $MPIRUN -np 3 ./prog --restart >restart.out 2>restart.err </dev/null ||
-    { echo "restart failed:"; cat restart.err; exit 1; }
-sed -n '/^step 8$/,$p' numpy.out >want.out
-if [ ! -s want.out ] || ! cmp -s want.out restart.out; then
-    echo "the restarted run's output differs from NumPy's after step 6:"
-    diff want.out restart.out | head -20
-    exit 1
-fi
+rl_restart 3 || rl_fail "restart failed:" restart.err
+sed -n '/^step 8$/,$p' numpy/out >want.out
+[ -s want.out ] || rl_fail "NumPy's output has no step 8:" numpy/out
+rl_same "the restarted run's output differs from NumPy's after step 6:" want.out restart.out
