@@ -697,6 +697,8 @@ typedef struct comp_st {
     int *marks;  /* c->out->len after each element */
     ir_var *acc; /* any/all: the truth so far; NULL for a plain comprehension */
     int all;
+    int probe_if; /* looking (in a probe) for an 'if' known only when running: */
+    int rt_if;    /* set when one is found, instead of the error */
 } comp_st;
 
 static void comp_element(lctx *c, ast *comp, comp_st *st)
@@ -742,6 +744,10 @@ static void comp_clause(lctx *c, ast *comp, int k, comp_st *st)
         int64_t kv;
         if (t->kind == V_ERR)
             return;
+        if (!ir_expr_const_int(t->e, &kv) && st->probe_if) {
+            st->rt_if = 1;
+            return;
+        }
         if (!ir_expr_const_int(t->e, &kv)) {
             diag_error(cl->a->l, "a comprehension's 'if' must be known when compiling (its length "
                                  "must be)");
@@ -849,10 +855,39 @@ static value *runtime_comprehension(lctx *c, ast *a)
     return diag_count() > errs ? &lw_ERRV : lw_read_name(c, L);
 }
 
+/* Whether a comprehension over items known when compiling has an 'if' known only when running
+ * ([j for j in range(9) if (c[j] == -c[i]).all()] of an array c): looked at in a probe. */
+static int comp_if_at_runtime(lctx *c, ast *a)
+{
+    int ifs = 0;
+    for (int k = 1; k < a->args.len; k++)
+        ifs |= VEC_AT(a->args, k, ast *)->kind == A_IF;
+    if (!ifs)
+        return 0;
+    comp_st st = {.probe_if = 1};
+    lw_probe p;
+    lw_probe_begin(c, &p);
+    scope *s = NEW(scope);
+    s->parent = c->sc;
+    s->prefix = c->sc->prefix;
+    s->unbound = c->sc->unbound;
+    scope *outer = c->sc;
+    c->sc = s;
+    st.out = lw_vnew(V_TUPLE, a->l);
+    st.out->items = NEWN(value *, MAX_UNROLL + 1);
+    st.marks = NEWN(int, MAX_UNROLL + 1);
+    comp_clause(c, a, 0, &st);
+    c->sc = outer;
+    lw_probe_end(c, &p);
+    return st.rt_if;
+}
+
 static value *comprehension(lctx *c, ast *a, comp_st *st)
 {
     if (!st->acc && a->ival != 2 && a->args.len && VEC_AT(a->args, 0, ast *)->kind == A_FOR) {
-        if (!lw_comp_iter_known(c, VEC_AT(a->args, 0, ast *)->a)) {
+        /* an iterable known only when running, or an 'if' known only then (the list's length
+         * is the data's): a list built at run time */
+        if (!lw_comp_iter_known(c, VEC_AT(a->args, 0, ast *)->a) || comp_if_at_runtime(c, a)) {
             value *r = runtime_comprehension(c, a);
             if (r)
                 return r;
