@@ -697,6 +697,9 @@ typedef struct comp_st {
     int *marks;  /* c->out->len after each element */
     ir_var *acc; /* any/all: the truth so far; NULL for a plain comprehension */
     int all;
+    int probe_if; /* an 'if' known only when running ends the unrolling: */
+    int rt_if;    /* set when one is found, instead of the error, */
+    loc rt_if_at; /* at its condition */
 } comp_st;
 
 static void comp_element(lctx *c, ast *comp, comp_st *st)
@@ -728,6 +731,8 @@ static void comp_element(lctx *c, ast *comp, comp_st *st)
 static void comp_clause(lctx *c, ast *comp, int k, comp_st *st)
 {
     value *out = st->out;
+    if (st->rt_if)
+        return;
     if (k == comp->args.len) {
         if (out->n >= MAX_UNROLL) {
             diag_error(comp->l, "a comprehension of more than %d items is not supported", MAX_UNROLL);
@@ -742,6 +747,25 @@ static void comp_clause(lctx *c, ast *comp, int k, comp_st *st)
         int64_t kv;
         if (t->kind == V_ERR)
             return;
+        if (!ir_expr_const_int(t->e, &kv) && st->probe_if) {
+            /* the run-time list holds numbers only: an element of another kind keeps the error */
+            lw_probe p;
+            lw_probe_begin(c, &p);
+            value *e = lw_expr(c, comp->a);
+            const char *what = e->kind == V_ERR ? NULL : lw_vkind_desc(e);
+            int number = e->kind == V_SCALAR;
+            lw_probe_end(c, &p);
+            if (number) {
+                st->rt_if = 1;
+                st->rt_if_at = cl->a->l;
+                return;
+            }
+            if (what) {
+                diag_error(cl->a->l, "a comprehension whose 'if' is known only when running makes its list "
+                                     "when running, of numbers; its items here are %s", what);
+                return;
+            }
+        }
         if (!ir_expr_const_int(t->e, &kv)) {
             diag_error(cl->a->l, "a comprehension's 'if' must be known when compiling (its length "
                                  "must be)");
@@ -858,6 +882,16 @@ static value *comprehension(lctx *c, ast *a, comp_st *st)
                 return r;
         }
     }
+    /* An 'if' known only when running (the list's length is the data's: [j for j in range(9)
+     * if (c[j] == -c[i]).all()]) stops the unrolling; what it lowered is dropped and the list
+     * is built at run time instead. Comprehensions whose ifs are known unroll as before. */
+    st->probe_if = !st->acc && a->ival != 2 && a->args.len >= 2 && VEC_AT(a->args, 0, ast *)->kind == A_FOR;
+    for (int k = 1; st->probe_if && k < a->args.len; k++) /* runtime_comprehension's form */
+        st->probe_if = VEC_AT(a->args, k, ast *)->kind == A_IF;
+    snapshot before = {0};
+    int outlen = c->out->len;
+    if (st->probe_if)
+        before = lw_snap_take(c);
     scope *s = NEW(scope);
     s->parent = c->sc;
     s->prefix = c->sc->prefix;
@@ -871,6 +905,16 @@ static value *comprehension(lctx *c, ast *a, comp_st *st)
     int errors = diag_count();
     comp_clause(c, a, 0, st);
     c->sc = outer;
+    if (st->rt_if) {
+        c->out->len = outlen;
+        lw_snap_rewind(c, &before);
+        value *r = runtime_comprehension(c, a);
+        if (r)
+            return r;
+        diag_error(st->rt_if_at, "a comprehension's 'if' must be known when compiling (its length "
+                                 "must be)");
+        return &lw_ERRV;
+    }
     if (diag_count() > errors)
         return &lw_ERRV;
     if (!st->acc)

@@ -2,7 +2,8 @@
  * reductions, lowered step for step as its source composes them, so that they add, round and
  * promote as NumPy's do: the NaN-ignoring reductions (np.nansum, np.nanmean, np.nanmax,
  * np.nanmin, np.nanstd, np.nanvar), np.average (weights=, returned=), np.nan_to_num, np.sinc,
- * np.polyval, np.logspace, np.select, np.divmod, np.modf, np.cross and np.isin.
+ * np.polyval, np.logspace, np.select, np.divmod, np.modf, np.cross, np.isin and the windows
+ * np.hamming, np.hanning, np.blackman and np.bartlett.
  *
  * From numpy/lib/_nanfunctions_impl.py and _function_base_impl.py:
  *   nansum(a)  = sum(a with NaN replaced by 0)             (a copy: one run, pairwise)
@@ -14,6 +15,10 @@
  *   polyval(p, x): y = zeros_like(x); y = y * x + p[i] for each coefficient (Horner)
  *   logspace(start, stop, num, endpoint, base) = power(base, linspace(start, stop, num, endpoint))
  *   select(conds, choices, default): the first true condition's choice, default where none is
+ *   hamming(M) = 0.54 + 0.46 * cos(pi * n / (M - 1)), n = arange(1 - M, M, 2), M a float64;
+ *                ones(1) for M == 1, empty for M < 1 (hanning 0.5 + 0.5 * ..., blackman
+ *                0.42 + 0.5 * cos(...) + 0.08 * cos(2.0 * pi * n / (M - 1)), bartlett
+ *                where(n <= 0, 1 + n / (M - 1), 1 - n / (M - 1)))
  * Integer and boolean arrays hold no NaN: their nan-functions are the plain ones, as NumPy's.
  *
  * Requires: arguments lowered and matched (lw_npfuncs_find finds this table).
@@ -536,6 +541,80 @@ static value *np_isin(lctx *c, loc l, const char *f, value **v, args *a)
     return m->kind == V_ARRAY ? lw_materialize(c, m) : m;
 }
 
+/* np.hamming, np.hanning, np.blackman, np.bartlett (M): NumPy's formulas of n = arange(1 - M, M,
+ * 2) in float64. An int M takes n as 1 - M + 2.0 * arange(M), the same integers exactly, so the
+ * window keeps M as its symbolic extent (h * np.hamming(numtaps) checks when compiling); a float M
+ * takes NumPy's float arange. M == 1 is NumPy's ones(1): the formulas' 0 / 0 replaced. */
+static value *np_window(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *m = v[0];
+    if (m->kind != V_SCALAR) {
+        if (m->kind != V_ERR)
+            diag_error(m->l, "%s(): M must be a number (the window's length), not %s", f, lw_vkind_desc(m));
+        return &lw_ERRV;
+    }
+    value *mf = lw_scalar(l, ir_cast(l, T_F64, m->e), 0); /* np.array([0.0, M])[1]: a NumPy float */
+    value *one = lw_scalar(l, ir_const_f(l, T_F64, 1.0), 1);
+    value *two = lw_scalar(l, ir_const_f(l, T_F64, 2.0), 1);
+    value *n;
+    args ra = {0};
+    ra.pos = NEWN(value *, 3);
+    if (lw_is_int_scalar(m)) {
+        ra.pos[ra.npos++] = m;
+        value *i = lw_arange(c, l, &ra);
+        if (i->kind == V_ERR)
+            return i;
+        n = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_SUB, one, mf), lw_binop(c, l, OP_MUL, two, i));
+    } else {
+        value *step = lw_scalar(l, lw_I64(l, 2), 1);
+        step->s = sym_const(2);
+        ra.pos[ra.npos++] = lw_binop(c, l, OP_SUB, one, mf);
+        ra.pos[ra.npos++] = mf;
+        ra.pos[ra.npos++] = step;
+        n = lw_arange(c, l, &ra);
+    }
+    if (n->kind == V_ERR)
+        return n;
+    n = lw_materialize(c, n);
+    value *pi = lw_scalar(l, ir_const_f(l, T_F64, 3.141592653589793), 1);
+    value *m1 = lw_binop(c, l, OP_SUB, mf, lw_scalar(l, lw_I64(l, 1), 1));
+    value *arg = lw_binop(c, l, OP_TRUEDIV, lw_binop(c, l, OP_MUL, pi, n), m1);
+    value *w;
+    if (!strcmp(f, "np.bartlett")) {
+        value *q = lw_binop(c, l, OP_TRUEDIV, n, m1);
+        w = lw_where3(c, l, lw_binop(c, l, OP_CLE, n, lw_scalar(l, lw_I64(l, 0), 1)),
+                      lw_binop(c, l, OP_ADD, one, q), lw_binop(c, l, OP_SUB, one, q));
+    } else if (!strcmp(f, "np.blackman")) {
+        value *arg2 = lw_binop(c, l, OP_TRUEDIV, lw_binop(c, l, OP_MUL, lw_binop(c, l, OP_MUL, two, pi), n), m1);
+        w = lw_binop(c, l, OP_ADD,
+                     lw_binop(c, l, OP_ADD, lw_scalar(l, ir_const_f(l, T_F64, 0.42), 1),
+                              lw_binop(c, l, OP_MUL, lw_scalar(l, ir_const_f(l, T_F64, 0.5), 1),
+                                       lw_ufunc1(c, l, FN_COS, arg))),
+                     lw_binop(c, l, OP_MUL, lw_scalar(l, ir_const_f(l, T_F64, 0.08), 1),
+                              lw_ufunc1(c, l, FN_COS, arg2)));
+    } else {
+        int ham = !strcmp(f, "np.hamming");
+        w = lw_binop(c, l, OP_ADD, lw_scalar(l, ir_const_f(l, T_F64, ham ? 0.54 : 0.5), 1),
+                     lw_binop(c, l, OP_MUL, lw_scalar(l, ir_const_f(l, T_F64, ham ? 0.46 : 0.5), 1),
+                              lw_ufunc1(c, l, FN_COS, arg)));
+    }
+    if (w->kind == V_ERR)
+        return w;
+    w = lw_where3(c, l, lw_binop(c, l, OP_CEQ, mf, one), one, w);
+    return w->kind == V_ARRAY ? lw_materialize(c, w) : w;
+}
+
+/* np.kaiser needs the modified Bessel function np.i0, which NumPy evaluates by its own Chebyshev
+ * series: refused by name rather than with the general list. */
+static value *np_kaiser(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)c, (void)v, (void)a;
+    diag_error(l, "%s() is not supported (it needs the Bessel function np.i0); np.hamming, np.hanning, "
+                  "np.blackman and np.bartlett are", f);
+    return &lw_ERRV;
+}
+
 static const lw_builtin np_table[] = {
     {"np.nansum", {"a", "axis", "dtype", "out", "keepdims"}, 1, np_nanred},
     {"np.nanmean", {"a", "axis", "dtype", "out", "keepdims"}, 1, np_nanred},
@@ -553,6 +632,12 @@ static const lw_builtin np_table[] = {
     {"np.divmod", {"x1", "x2"}, 2, np_divmod},
     {"np.modf", {"x"}, 1, np_modf},
     {"np.isin", {"element", "test_elements", "assume_unique", "invert", "kind"}, 2, np_isin},
+    {"np.hamming", {"M"}, 1, np_window},
+    {"np.hanning", {"M"}, 1, np_window},
+    {"np.blackman", {"M"}, 1, np_window},
+    {"np.bartlett", {"M"}, 1, np_window},
+    {"np.kaiser", {"M", "beta"}, 2, np_kaiser},
+    {"np.i0", {"x"}, 1, np_kaiser},
 };
 
 const lw_builtin *lw_composed_find(const char *name, int method)

@@ -377,8 +377,21 @@ static value *np_set_printoptions(lctx *c, loc l, const char *f, value **v0, arg
     return lw_vnew(V_NONE, l);
 }
 
+/* np.array2string, np.array_str, np.array_repr: an array's text is made only as print writes
+ * it (tyl_print.c), with the options np.set_printoptions set; refused with that way out. */
+static value *np_array_text(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)c, (void)v, (void)a;
+    diag_error(l, "%s() is not supported: print the array itself (print(a), f\"{a}\", str(a) or repr(a) in print), "
+                  "after np.set_printoptions(precision=...) for its digits", f);
+    return &lw_ERRV;
+}
+
 static const lw_builtin np_table[] = {
     {"np.set_printoptions", {"*"}, 0, np_set_printoptions}, /* twelve parameters: matched there */
+    {"np.array2string", {"*"}, 0, np_array_text},
+    {"np.array_str", {"*"}, 0, np_array_text},
+    {"np.array_repr", {"*"}, 0, np_array_text},
     {"np.savez", {"*"}, 0, np_savez},
     {"np.savez_compressed", {"*"}, 0, np_savez},
     {"np.savetxt", {"*"}, 0, np_savetxt}, /* nine parameters: matched by np_savetxt */

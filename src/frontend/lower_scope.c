@@ -1003,6 +1003,9 @@ void lw_ambiguous_read(ast *a, value *v)
     for (int i = 0; i < ambiguous.len; i++)
         if (ambiguous.items[i] == v)
             what = VEC_AT(ambiguous_what, i, const char *);
-    diag_error(a->l, "'%s' %s", a->name, v->str);
+    if (!strncmp(a->name, "comp.", 5)) /* runtime_comprehension's hidden list (lower_calls.c) */
+        diag_error(a->l, "the list this comprehension builds when running %s", v->str);
+    else
+        diag_error(a->l, "'%s' %s", a->name, v->str);
     diag_note(v->l, "the %s is here", what);
 }

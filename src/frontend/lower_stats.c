@@ -633,7 +633,49 @@ const char lw_stats_prelude_src[] =
     "            first[j] = p[i]\n"
     "        inv[p[i]] = j\n"
     "        counts[j] += 1\n"
-    "    return vals, first, inv, counts\n";
+    "    return vals, first, inv, counts\n"
+    "\n"
+    "\n"
+    "def intersect1(a, b):\n"
+    "    aux = sort1(np.concatenate((a, b)))\n"
+    "    n = aux.shape[0]\n"
+    "    k = 0\n"
+    "    for i in range(n - 1):\n"
+    "        if aux[i + 1] == aux[i]:\n"
+    "            k += 1\n"
+    "    r = np.empty(k, dtype=aux.dtype)\n"
+    "    j = 0\n"
+    "    for i in range(n - 1):\n"
+    "        if aux[i + 1] == aux[i]:\n"
+    "            r[j] = aux[i]\n"
+    "            j += 1\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def setdiff1(a, b):\n"
+    "    na = a.shape[0]\n"
+    "    nb = b.shape[0]\n"
+    "    k = 0\n"
+    "    j = 0\n"
+    "    for i in range(na):\n"
+    "        while j < nb and b[j] < a[i]:\n"
+    "            j += 1\n"
+    "        if not (j < nb and b[j] == a[i]):\n"
+    "            k += 1\n"
+    "    r = np.empty(k, dtype=a.dtype)\n"
+    "    k = 0\n"
+    "    j = 0\n"
+    "    for i in range(na):\n"
+    "        while j < nb and b[j] < a[i]:\n"
+    "            j += 1\n"
+    "        if not (j < nb and b[j] == a[i]):\n"
+    "            r[k] = a[i]\n"
+    "            k += 1\n"
+    "    return r\n"
+    "\n"
+    "\n"
+    "def union1(a, b):\n"
+    "    return unique1(np.concatenate((a, b)))\n";
 
 static value *flag_value(loc l, int k) { return lw_scalar(l, ir_const_i(l, T_BOOL, k), 1); }
 
@@ -1040,7 +1082,51 @@ static value *np_unique(lctx *c, loc l, const char *f, value **v, args *a)
     return r;
 }
 
+/* np.intersect1d(ar1, ar2), np.setdiff1d(ar1, ar2), np.union1d(ar1, ar2): NumPy's
+ * arraysetops on the flattened arrays (or a[mask] selections), lengths the data give.
+ *   intersect1d: aux = sort(concatenate((unique(a), unique(b)))); aux[:-1][aux[1:] == aux[:-1]]
+ *   setdiff1d:   unique(a)[~isin(unique(a), unique(b))], isin by a merge of the sorted values
+ *                (== as NumPy's, so a NaN is never found and stays)
+ *   union1d:     unique(concatenate((a, b)))
+ * assume_unique=True skips the unique of the inputs as NumPy's does (its result for inputs
+ * that are not unique follows from the same steps); return_indices=True is refused. */
+static value *np_setop(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    int ok = 1, assume = 0;
+    if (strcmp(f, "np.union1d") != 0)
+        assume = lw_const_flag(v[2], 0, "assume_unique", &ok);
+    if (!ok)
+        return &lw_ERRV;
+    if (!strcmp(f, "np.intersect1d") && v[3] && v[3]->kind != V_NONE) {
+        int ri = lw_const_flag(v[3], 0, "return_indices", &ok);
+        if (!ok)
+            return &lw_ERRV;
+        if (ri) {
+            diag_error(v[3]->l, "%s(): return_indices=True is not supported (the common values are)", f);
+            return &lw_ERRV;
+        }
+    }
+    value *x[2];
+    for (int i = 0; i < 2; i++)
+        if (!(x[i] = data_1d(c, l, f, v[i], NULL, 1)))
+            return &lw_ERRV;
+    if (!strcmp(f, "np.union1d"))
+        return lw_call_prelude(c, l, "union1", 2, x);
+    if (assume && !strcmp(f, "np.setdiff1d")) {
+        diag_error(v[2]->l, "%s(): assume_unique=True is not supported (NumPy then keeps ar1's order)", f);
+        return &lw_ERRV;
+    }
+    for (int i = 0; i < 2 && !assume; i++)
+        if ((x[i] = lw_call_prelude(c, l, "unique1", 1, &x[i]))->kind == V_ERR)
+            return x[i];
+    return lw_call_prelude(c, l, !strcmp(f, "np.intersect1d") ? "intersect1" : "setdiff1", 2, x);
+}
+
 static const lw_builtin np_table[] = {
+    {"np.intersect1d", {"ar1", "ar2", "assume_unique", "return_indices"}, 2, np_setop},
+    {"np.setdiff1d", {"ar1", "ar2", "assume_unique"}, 2, np_setop},
+    {"np.union1d", {"ar1", "ar2"}, 2, np_setop},
     {"np.histogram", {"a", "bins", "range", "density", "weights"}, 1, np_histogram},
     {"np.bincount", {"x", "weights", "minlength"}, 1, np_bincount},
     {"np.sort", {"a", "axis", "kind"}, 1, np_sort},
