@@ -17,8 +17,9 @@
  *
  * Invariant in a loop: the check's expressions hold only constants, parameters, scalars the
  * loop (its body, nested statements, its own variable) never writes, extents of slots the loop
- * never rebinds to an array of another shape (allocated, bound, loaded, released, transformed
- * into), and deterministic operators and functions (no clock, no element read).
+ * never rebinds (allocated, bound, loaded, released, transformed into) other than to a new
+ * array of their own extents (tmp = alloc(u.shape[0]); u <- move tmp), and deterministic
+ * operators and functions (no clock, no element read).
  *
  * Requires: the statement lists are final (runs after pass_bounds; the schedule passes keep
  * loops and the checks in them). Establishes: S_CHECK CK_SLICE's `once` (k > 0: flag k) and the
@@ -49,6 +50,35 @@ static void push_once(vec *v, ir_var *x)
     vec_push(v, x);
 }
 
+/* Does S_BIND body[i] give its destination x an array of x's own shape: the source allocated
+ * earlier in the same block with extents x.shape[0..] and not rebound since (tmp = alloc
+ * (u.shape[0]); u <- move tmp: a new array every step, of the same length)? */
+static int same_shape_bind(vec *body, int i, ir_var *x, ir_var *y)
+{
+    if (x->rank != y->rank)
+        return 0;
+    for (int j = i - 1; j >= 0; j--) {
+        ir_stmt *s = VEC_AT(*body, j, ir_stmt *);
+        int binds_y = 0;
+        for (int k = 0; s->kind == S_BIND && k < s->n; k++)
+            binds_y |= s->dst[k] == y || s->dst[k] == x;
+        if (binds_y || s->body.len || s->orelse.len)
+            return 0;
+        if (s->var == x && s->kind != S_SETELEM && s->kind != S_SWEEP && s->kind != S_PRINT &&
+            s->kind != S_SAVE && s->kind != S_CHECK)
+            return 0;
+        if (s->var != y)
+            continue;
+        if (s->kind != S_ALLOC || s->init == 3)
+            return 0;
+        for (int d = 0; d < x->rank; d++)
+            if (s->shape[d]->kind != E_SHAPE || s->shape[d]->var != x || s->shape[d]->dim != d)
+                return 0;
+        return 1;
+    }
+    return 0;
+}
+
 /* What the statements of body write (see above). */
 static void writes(vec *body, loopw *w)
 {
@@ -67,7 +97,8 @@ static void writes(vec *body, loopw *w)
         }
         if (s->kind == S_BIND)
             for (int k = 0; k < s->n; k++)
-                push_once(&w->slots, s->dst[k]);
+                if (!same_shape_bind(body, i, s->dst[k], s->srcs[k]))
+                    push_once(&w->slots, s->dst[k]);
         writes(&s->body, w);
         writes(&s->orelse, w);
     }
