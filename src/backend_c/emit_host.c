@@ -242,6 +242,22 @@ static void emit_text_op(ectx *c, int ind, const ir_stmt *s)
 
 int (*emit_stmt_hook)(ectx *c, int ind, ir_stmt *s);
 
+/* A loop whose slice checks run once per entry (pass_checks_once) sits in a block declaring
+ * their flags, "not checked yet"; a time loop's block begins after its restart label. */
+static void once_open(ectx *c, int ind, const ir_stmt *s)
+{
+    if (!s->onces.len)
+        return;
+    emit_put(c, ind, "{\n");
+    for (int i = 0; i < s->onces.len; i++)
+        emit_put(c, ind + 1, "int tyl_once%d = 0;\n", (int)(intptr_t)VEC_AT(s->onces, i, intptr_t));
+}
+static void once_close(ectx *c, int ind, const ir_stmt *s)
+{
+    if (s->onces.len)
+        emit_put(c, ind, "}\n");
+}
+
 void emit_stmt(ectx *c, int ind, ir_stmt *s)
 {
     if (emit_stmt_hook && emit_stmt_hook(c, ind, s))
@@ -317,7 +333,9 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
             c->rows = 1;
         }
         if (s->sched->graph_period) { /* a CUDA graph (pass_sched_graph) */
-            c->t->graph_loop(c, ind, s);
+            once_open(c, ind, s);
+            c->t->graph_loop(c, ind + (s->onces.len > 0), s);
+            once_close(c, ind, s);
             return;
         }
         if (!ir_expr_const_int(s->e3, &k)) {
@@ -332,11 +350,16 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
             emit_put(c, ind - 1, "tyl_ck_L%d:\n", L);
             emit_ck_expect(c, ind, s);
             emit_put(c, ind, "tyl_ck_k0 = tyl_ck_enter(%d, tyl_ck_live%d, &tyl_ck_nk);\n", L, L);
+            once_open(c, ind, s); /* after the label: a restart checks again */
+            ind += s->onces.len > 0;
             emit_put(c, ind, "for (int64_t tyl_k = tyl_ck_k0, tyl_nk = tyl_ck_nk >= 0 ? tyl_ck_nk : "
                 "tyl_range_len(%s, %s, %s); tyl_k < tyl_nk; tyl_k++) {\n", emit_S(s->e), emit_S(s->e2), emit_S(s->e3));
-        } else
+        } else {
+            once_open(c, ind, s);
+            ind += s->onces.len > 0;
             emit_put(c, ind, "for (int64_t tyl_k = 0, tyl_nk = tyl_range_len(%s, %s, %s); tyl_k < tyl_nk; tyl_k++) {\n",
                 emit_S(s->e), emit_S(s->e2), emit_S(s->e3));
+        }
         emit_put(c, ind + 1, "%s = (int64_t)((uint64_t)%s + (uint64_t)tyl_k * (uint64_t)%s);\n", v, emit_S(s->e), emit_S(s->e3));
         if (s->sched->progress)
             emit_put(c, ind + 1, "tyl_progress(tyl_k, tyl_nk);\n");
@@ -363,6 +386,8 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         } else
             emit_block(c, ind + 1, &s->body);
         emit_put(c, ind, "}\n");
+        ind -= s->onces.len > 0;
+        once_close(c, ind, s);
         if (L >= 0)
             emit_put(c, ind, "tyl_ck_leave(%d);\n", L);
         if (rows_open) {
@@ -379,6 +404,8 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
             emit_ck_expect(c, ind, s);
             emit_put(c, ind, "tyl_ck_k0 = tyl_ck_enter(%d, tyl_ck_live%d, &tyl_ck_nk);\n", L, L);
         }
+        once_open(c, ind, s); /* after the label: a restart checks again */
+        ind += s->onces.len > 0;
         if (s->sched->progress) {
             emit_put(c, ind, "for (int64_t tyl_w = %s; %s; tyl_w++) {\n", L >= 0 ? "tyl_ck_k0" : "0", COND(s->e));
             emit_put(c, ind + 1, "tyl_progress(tyl_w, -1);\n");
@@ -388,6 +415,8 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
             emit_put(c, ind, "while (%s) {\n", COND(s->e));
         emit_block(c, ind + 1, &s->body);
         emit_put(c, ind, "}\n");
+        ind -= s->onces.len > 0;
+        once_close(c, ind, s);
         if (L >= 0)
             emit_put(c, ind, "tyl_ck_leave(%d);\n", L);
         return;
@@ -645,6 +674,10 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
     }
     case S_CHECK:
         emit_hline(c, ind, s->l);
+        if (s->once) { /* its operands do not change in the loop: once per entry (pass_checks_once) */
+            emit_put(c, ind, "if (!tyl_once%d) {\n", s->once);
+            ind++;
+        }
         emit_put(c, ind, "{\n");
         if (s->check == CK_SLICE) { /* extents and scalars are the same on every rank */
             static const char *const fl[] = {"TYL_HAS_START", "TYL_HAS_STOP", "TYL_SF_START_NONNEG",
@@ -670,6 +703,10 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
             emit_put(c, ind + 5, "%s, &tyl_t);\n", f.len ? f.s : "0");
             sb_free(&f);
             emit_put(c, ind, "}\n");
+            if (s->once) {
+                emit_put(c, ind, "tyl_once%d = 1;\n", s->once);
+                emit_put(c, ind - 1, "}\n");
+            }
             sb_free(&m);
             return;
         }

@@ -27,6 +27,7 @@ static const struct {
     {"fuse", "fuse", pass_fuse},
     {"halo", "halo", pass_halo},
     {"bounds", "bounds", pass_bounds},
+    {"checks_once", "checks_once", pass_checks_once},
 }, sched_passes[] = {
     {"sched_ids", "sched_ids", pass_sched_ids},
     {"sched_exchange", "sched_exchange", pass_sched_exchange},

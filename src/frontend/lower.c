@@ -156,6 +156,9 @@ static void merge_branches(lctx *c, ir_stmt *st, vec then_binds)
         if (t->kind != e->kind || (t->kind != B_VALUE && t->var != e->var)) {
             if (lw_return_mismatch(l, t, e))
                 ;
+            else if (lw_opt_refuse(l, t->name, lw_bound_array(t), lw_bound_array(e),
+                                   arena_printf(&util_arena, "after one branch of this %s", w), "after the other"))
+                ; /* ref = None; if ...: ref = u.copy(): lower_optional.c says what works */
             else if (t->kind == B_SCALAR && e->kind == B_SCALAR)
                 diag_error(l, "variable '%s' is %s after one branch of this %s and %s after the "
                               "other; give it one type", t->name, ir_type_name(t->var->type), w,

@@ -395,7 +395,7 @@ void lw_carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
         const char *what = lw_value_what(e), *xwhat = lw_value_what(x);
         value *ev = e->kind == B_ARRAY ? lw_bound_array(e) : lw_opt_binding_value(e),
               *xv = x->kind == B_ARRAY ? lw_bound_array(x) : lw_opt_binding_value(x);
-        if (lw_opt_refuse(loop->l, n, ev, xv, "on one path into this loop's iterations"))
+        if (lw_opt_refuse(loop->l, n, ev, xv, "on one path into this loop's iterations", "on another"))
             continue; /* prev = None, then an array: lower_optional.c says what works */
         if (x->kind == B_VALUE && lw_is_ambiguous(x->val))
             diag_error(loop->l, "'%s' is bound to %s before this loop and, inside it, to different "

@@ -297,7 +297,8 @@ const char *lw_opt_narrow_begin(lctx *c, loc l, ast *cond, int when_true, bindin
 void lw_opt_narrow_end(lctx *c, const char *name, binding *saved);
 void lw_opt_builtin_args(lctx *c, value *fn, ast *call, vec *saved);
 void lw_opt_builtin_end(lctx *c, vec *saved);
-int lw_opt_refuse(loc l, const char *name, const value *a, const value *b, const char *where);
+int lw_opt_refuse(loc l, const char *name, const value *a, const value *b, const char *where,
+                  const char *other);
 /* lower_carry.c: bind name to v's numbers in its hidden variables ("name.0"), assigned now */
 void lw_carry_assign(lctx *c, loc l, const char *name, value *v);
 value *lw_weak_joined(value *e, value *x);

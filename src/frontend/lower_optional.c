@@ -448,18 +448,19 @@ const char *lw_opt_narrow(lctx *c, loc l, ast *cond, int when_true)
 
 /* A name bound to None on one path and to an array or tuple on another (prev = None; ...;
  * prev = u.copy()): says what works. 1 when it reported. */
-int lw_opt_refuse(loc l, const char *name, const value *a, const value *b, const char *where)
+int lw_opt_refuse(loc l, const char *name, const value *a, const value *b, const char *where,
+                  const char *other)
 {
     if (!a || !b || (a->kind == V_NONE) == (b->kind == V_NONE))
         return 0;
-    const value *other = a->kind == V_NONE ? b : a;
-    if ((other->kind != V_ARRAY && other->kind != V_TUPLE && other->kind != V_LIST) || opt_number(other))
+    const value *o = a->kind == V_NONE ? b : a;
+    if ((o->kind != V_ARRAY && o->kind != V_TUPLE && o->kind != V_LIST) || opt_number(o))
         return 0;
-    diag_error(l, "'%s' is None %s and %s on another: None or %s chosen at run time is not supported "
+    diag_error(l, "'%s' is None %s and %s %s: None or %s chosen at run time is not supported "
                   "(None or a number is); give it %s from the start (%s = %s) and keep a flag saying "
-                  "whether it is set yet (have_%s = False)", name, where, lw_vkind_desc((value *)other),
-               lw_vkind_desc((value *)other), lw_vkind_desc((value *)other), name,
-               other->kind == V_ARRAY ? "np.zeros(...)" : "[]", name);
+                  "whether it is set yet (have_%s = False)", name, where, lw_vkind_desc((value *)o),
+               other, lw_vkind_desc((value *)o), lw_vkind_desc((value *)o), name,
+               o->kind == V_ARRAY ? "np.zeros(...)" : "[]", name);
     return 1;
 }
 

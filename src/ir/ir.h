@@ -393,6 +393,10 @@ struct ir_stmt {
                             S_RAISE: k > 0: the message is str followed by string k;
                             S_OS: k > 0: the path is string k */
     ir_check check;      /* S_CHECK */
+    int once;            /* S_CHECK CK_SLICE: k > 0: run only the first time it is reached after
+                            its loop's entry, when flag k says not yet (pass_checks_once) */
+    vec onces;           /* S_FOR, S_WHILE: the flags (k as intptr_t) of the checks in the body
+                            it sets to "not checked yet" on entry (pass_checks_once) */
     ir_op op;            /* S_REDUCE */
     int sel;             /* S_REDUCE: a float sum of a selection a[m] (see S_REDUCE) */
     const struct tyl_txt_opts *txt; /* S_LOAD: np.loadtxt / np.genfromtxt of the text file str, read
@@ -533,6 +537,7 @@ void ir_verify_stages(ir_program *p, const char *after_pass); /* pass_fuse_stage
 void pass_dist(ir_program *p);      /* pass_dist.c: which arrays are distributed */
 void pass_halo(ir_program *p);      /* pass_halo.c: halo widths, exchanges, anchors */
 void pass_bounds(ir_program *p);    /* pass_bounds.c: element indices proven in range unchecked */
+void pass_checks_once(ir_program *p); /* pass_checks_once.c: invariant slice checks once a loop */
 /* Is the slot's array distributed over the ranks (after pass_dist)? */
 static inline int ir_slot_dist(const ir_var *v) { return v->layout && v->layout->dist; }
 /* pass_dist.c, for pass_halo.c: how read r of a sweep over target t relates to it (the

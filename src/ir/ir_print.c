@@ -120,6 +120,13 @@ static const char *mode_name(ir_mode m)
 
 static void pblock(vec *b, int ind, FILE *o);
 
+/* The flags of the checks a loop resets on entry (pass_checks_once). */
+static void ponces(const ir_stmt *s, FILE *o)
+{
+    for (int i = 0; i < s->onces.len; i++)
+        fprintf(o, "%s#%d", i ? ", " : "  # checks once: ", (int)(intptr_t)VEC_AT(s->onces, i, intptr_t));
+}
+
 static void pstmt(ir_stmt *s, int ind, FILE *o)
 {
     fprintf(o, "%*s", ind * 2, "");
@@ -175,13 +182,17 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         pexpr(s->e2, o);
         fputs(", ", o);
         pexpr(s->e3, o);
-        fputs("):\n", o);
+        fputs("):", o);
+        ponces(s, o);
+        fputc('\n', o);
         pblock(&s->body, ind + 1, o);
         return;
     case S_WHILE:
         fputs("while ", o);
         pexpr(s->e, o);
-        fputs(":\n", o);
+        fputc(':', o);
+        ponces(s, o);
+        fputc('\n', o);
         pblock(&s->body, ind + 1, o);
         return;
     case S_IF:
@@ -365,7 +376,10 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         pexpr(s->e, o);
         break;
     case S_CHECK:
-        fprintf(o, "check %s (", s->check == CK_BCAST ? "bcast" : s->check == CK_ASSIGN ? "assign" : s->check == CK_MASK ? "mask" : s->check == CK_ALLOC ? "alloc" : s->check == CK_SLICE ? "slice" : "nonneg");
+        fprintf(o, "check %s ", s->check == CK_BCAST ? "bcast" : s->check == CK_ASSIGN ? "assign" : s->check == CK_MASK ? "mask" : s->check == CK_ALLOC ? "alloc" : s->check == CK_SLICE ? "slice" : "nonneg");
+        if (s->once) /* pass_checks_once: flag k, reset by its loop */
+            fprintf(o, "once #%d ", s->once);
+        fputc('(', o);
         for (int i = 0; i < s->na + s->nb; i++) {
             if (i == s->na)
                 fputs(") (", o);

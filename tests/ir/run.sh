@@ -19,6 +19,9 @@
 #   The C printed for sched_pointwise.tyl, sched_heat.tyl and samples/heat2d.tyl: exchanges only
 #   where the schedule has them, one tyl_sweep_run call per sweep, heat2d's main() short.
 #   slice_checks.tyl: a slice clipped by run-time values is checked once per assumption (below).
+#   slice_checks_loop.tyl: pass_checks_once: a check whose operands a loop does not change runs
+#   once per entry of the outermost such loop (its flag reset there, after a time loop's restart
+#   label), a check of a bound the loop assigns or of an array it reallocates every time.
 #   gen_nested.sh: programs of 200 lines with 10 and 14 nested loops compile within 5 s (each loop
 #   body's types are a fixed point, not a probe per level: 2^depth before, a work-limit error).
 #   stages_*.tyl: pass_fuse_stages (temporaries computed per tile of their consumer), below.
@@ -400,6 +403,21 @@ check heat2d/main_short "main() at most 200 lines besides #line" yes "$(awk '/^i
 $TYLESC tests/ir/slice_checks.tyl -o "$T/sc.c" || fail=$((fail + 1))
 check slice_checks/calls "tyl_slice_fits calls" 4 "$(grep -c '^ *tyl_slice_fits(' "$T/sc.c")"
 check slice_checks/text "the seed's bounds as written" 1 "$(grep -c '"N // 2 - r", "N // 2 + r", "M >= N // 2 + r"}' "$T/sc.c")"
+dump=$($TYLESC tests/ir/slice_checks_loop.tyl --dump=checks_once) || fail=$((fail + 1))
+check slice_checks_loop/dump "loops and their slice checks" \
+"for k_it in range(0, steps, 1):  # checks once: #1, #2
+  check slice once #1 (u.shape[0], ((N // 2) - r), ((N // 2) + r), 1)
+  check slice (u.shape[0], h, (h + r), 1)
+  check slice (g.shape[0], 0, (N + 1), 1)
+  for j_it in range(0, 2, 1):
+    check slice once #2 (u.shape[0], 0, (N + 2), 1)
+while True:  # checks once: #3
+  check slice once #3 (u.shape[0], (N // 2), N, 1)" "$(printf '%s\n' "$dump" | grep -E '^ *(for|while) |check slice')"
+$TYLESC tests/ir/slice_checks_loop.tyl -o "$T/scl.c" || fail=$((fail + 1))
+check slice_checks_loop/calls "tyl_slice_fits calls, 3 of them once per loop entry" "5 3" \
+    "$(grep -c '^ *tyl_slice_fits(' "$T/scl.c") $(grep -c '^ *if (!tyl_once[0-9]*) {$' "$T/scl.c")"
+check slice_checks_loop/reset "the time loop's flags reset after its restart label" 1 \
+    "$(grep -A2 '^ *tyl_ck_k0 = tyl_ck_enter(0,' "$T/scl.c" | tr -d ' \n' | grep -c '^tyl_ck_k0=tyl_ck_enter(0,tyl_ck_live0,&tyl_ck_nk);{inttyl_once1=0;$')"
 # type inference of nested loops: the compile time must not grow as 2^depth (issue 12 asks for
 # under a second; 5 s leaves room for a loaded machine, the exponential version took minutes)
 for depth in 10 14; do
