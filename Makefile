@@ -362,7 +362,8 @@ check-ulfm: bin/tylesc
 # `make check-programs NP_ALL=1`: every count.
 # --times: each command's CPU seconds in build/check-programs.times and, at the end, their sum by
 # kind (tylesc with the C compiler it waits for, the NumPy reference, the runs) and the 30 tests
-# of most CPU: where the suite's CPU goes. A clean clone at load 35-60 (2026-12-07, h129): ...
+# of most CPU: where the suite's CPU goes. Every twelfth program (2026-12-07, h129, load ~50):
+# tylesc with gcc at -O3 59%, the runs at 2-4 ranks 32% (mostly MPI start-up), NumPy 7%.
 # Then the shell scripts, two at a time (tests/par_scripts.sh, longest first): npy_inputs.sh's
 # 96 launches wait on MPI start-up (16 CPU-s in 145 s wall, one after another at load 13),
 # vec/run.sh's and hostile_names.sh's runs too (17 and 15 CPU-s in 138 and 64 s).
