@@ -323,7 +323,7 @@ check-lib: bin/tylesc lib/libtyles.a
 # against 206 s, 117 CPU-s one after another (2026-12-06; the CPU within the load's noise).
 check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"
-	@echo "   time-tiled groups shared by threads in pipelines and wavefronts (slabs: the 2-D default)"
+	@echo "   time-tiled groups of 2K and 4K steps (the ways threads share them: check-programs)"
 	@echo "   float sums in NumPy's order: random shapes and views on grids splitting every axis, 1-4 ranks"
 	@echo "   numpy.fft on distributed fields: bitwise the 1-rank results on 2-D and 3-D grids"
 	@echo "   time-tiled 3-D groups timed in tiles and in plain sweeps: one decision on every rank, bitwise"
@@ -362,13 +362,24 @@ check-ulfm: bin/tylesc
 # two, 2; a 1-D grid at 1-3 and, for one program in four, 4; other grids at 1, 4 (2x2) and 3 (3x1),
 # or for one program in four 2 in place of 3. One rank runs without mpirun (`./prog`).
 # `make check-programs NP_ALL=1`: every count.
+# --times: each command's CPU seconds in build/check-programs.times and, at the end, their sum by
+# kind (tylesc with the C compiler it waits for, the NumPy reference, the runs) and the 30 tests
+# of most CPU: where the suite's CPU goes. Every twelfth program (2026-12-07, h129, load ~50):
+# tylesc with gcc at -O3 59%, the runs at 2-4 ranks 32% (mostly MPI start-up), NumPy 7%.
 # Then the shell scripts, two at a time (tests/par_scripts.sh, longest first): npy_inputs.sh's
 # 96 launches wait on MPI start-up (16 CPU-s in 145 s wall, one after another at load 13),
 # vec/run.sh's and hostile_names.sh's runs too (17 and 15 CPU-s in 138 and 64 s).
+# The time-tiled programs (timetile_*) also run at 1 rank under the other ways threads share a
+# group (tests/dist/timetile_sync.sh says what each shows), on the build and NumPy reference of
+# their plain runs: check-dist compiled and ran them under NumPy a second time (23 programs).
+TT_VARIANTS = --variant "np=1 k=timetile_ TYLES_TT_SYNC=pipeline TYLES_TT_DOUBLE=1" \
+              --variant "np=1 k=timetile_ TYLES_TT_SYNC=wavefront TYLES_TT_DOUBLE=split" \
+              --variant "np=1 k=timetile_ TYLES_TT_COLS=8 TYLES_TT_DOUBLE=1"
 check-programs: bin/tylesc lib/libtyles.a
 	@echo "== compiler tests (NumPy vs compiled, error messages; generated C under -Wall -Wextra -Werror)"
 	@CFLAGS="-O3 -march=native -Wall -Wextra -Werror" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc \
-	    --np 1,2,3,4 $(if $(NP_ALL),,--np-by-grid) --error-opt=-O1 -j $(PROGRAM_JOBS)
+	    --np 1,2,3,4 $(if $(NP_ALL),,--np-by-grid) --error-opt=-O1 -j $(PROGRAM_JOBS) \
+	    $(TT_VARIANTS) --times build/check-programs.times
 	@bash tests/par_scripts.sh -j 2 "echo '== run-time np.load errors' && sh tests/runtime_errors/npy_inputs.sh bin/tylesc" \
 	    "echo '== vectorised kernels: hot loops packed at 256 bits (gcc, clang), simd/stream schedule, streamed stores' && \
 	     sh tests/vec/run.sh bin/tylesc" \

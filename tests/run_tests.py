@@ -63,7 +63,9 @@ Run-time variants (--variant 'VAR=VALUE ...', repeatable): each compiled program
 per variant with those variables set; with --variants-only, under the variants alone (its plain
 runs being another suite's), so that a script checking run-time settings compiles each program
 and runs its NumPy reference once for all of them (tests/dist/timetile_sync.sh: 24 against 37
-CPU-s, 2026-12-06).
+CPU-s, 2026-12-06). A variant's k=PATTERN limits it to the programs whose names match (as -k):
+make check-programs runs the time-tiled programs' thread-sharing variants beside their plain
+runs, on the same build and NumPy reference, where check-dist compiled and ran them again.
 
 CUDA programs compiled in batches (--compile-only --batch=N, what `make check-cuda` uses): nvcc
 spends most of a small program's time on the CUDA headers, the same for every program. Each
@@ -189,6 +191,40 @@ def run_rusage(argv, cwd, timeout, env, executable):
     if late.is_set():
         raise subprocess.TimeoutExpired(argv, timeout)
     return subprocess.CompletedProcess(argv, p.returncode, bufs[0], bufs[1]), ru.ru_utime + ru.ru_stime
+
+
+def phase_kind(what):
+    """The column of the --times summary a command's `what` counts in."""
+    if what == "tylesc":
+        return "tylesc+cc"  # the C compiler's time is most of it: tylesc waits for it
+    if what.startswith("python"):
+        return "numpy"
+    if what.startswith("compiled run"):
+        if what == "compiled run":  # a run-time error test's, at 1 rank or under mpirun
+            return "other"
+        return "run np=1" if what == "compiled run (np=1)" else "runs np>1"
+    return "other"
+
+
+def times_summary(phases, top=30):
+    """--times: the CPU seconds by kind of command, then the `top` tests by CPU, each split the
+    same way: where a suite's CPU goes, so that cuts are chosen by measurement."""
+    kinds = ["tylesc+cc", "numpy", "run np=1", "runs np>1", "other"]
+    total = dict.fromkeys(kinds, 0.0)
+    count = dict.fromkeys(kinds, 0)
+    per = {}
+    for test, what, _wall, cpu in phases:
+        k = phase_kind(what)
+        total[k] += cpu
+        count[k] += 1
+        per.setdefault(test, dict.fromkeys(kinds, 0.0))[k] += cpu
+    lines = ["CPU seconds by command (--times): %.0f in all; %s" % (
+        sum(total.values()), ", ".join("%s %.0f (%d)" % (k, total[k], count[k]) for k in kinds if count[k]))]
+    worst = sorted(per.items(), key=lambda kv: -sum(kv[1].values()))[:top]
+    lines.append("the %d tests of most CPU (s): total = %s" % (len(worst), " + ".join(kinds[:4])))
+    for test, cpu in worst:
+        lines.append("  %6.2f = %s  %s" % (sum(cpu.values()), " + ".join("%5.2f" % cpu[k] for k in kinds[:4]), test))
+    return "\n".join(lines)
 
 
 def decode(b):
@@ -807,8 +843,9 @@ class Runner:
                 self.compile(tyl, exe)
 
             runs = [] if self.opts.variants_only else [(n, None, {}) for n in nps]
-            for only, env, label in self.opts.variant:
-                runs += [(n, label, env) for n in self.opts.np if only is None or n == only]
+            for only, pat, env, label in self.opts.variant:
+                if pat is None or name_matches(name, pat):
+                    runs += [(n, label, env) for n in self.opts.np if only is None or n == only]
             results = []
             for i, (nprocs, label, env) in enumerate(runs):
                 rundir = os.path.join(tmp, "run%d" % i)
@@ -1053,8 +1090,7 @@ def discover(opts):
     if opts.k:
         pats = opts.k
         def match(n):
-            return any((fnmatch.fnmatch(n, pat) if any(c in pat for c in "*?[") else pat in n)
-                       for pat in pats)
+            return any(name_matches(n, pat) for pat in pats)
         tests = [t for t in tests if match(t[0])]
     return tests
 
@@ -1069,21 +1105,30 @@ def parse_np(text):
     return vals
 
 
+def name_matches(name, pat):
+    """-k's test: a glob if the pattern has one of *?[, otherwise a part of the name."""
+    return fnmatch.fnmatch(name, pat) if any(c in pat for c in "*?[") else pat in name
+
+
 def parse_variant(spec):
-    """'[np=K] VAR=VALUE ...': the compiled programs run once more with these variables set
-    (at rank count K only, if given)."""
-    only, env = None, {}
+    """'[np=K] [k=PATTERN] VAR=VALUE ...': the compiled programs run once more with these
+    variables set (at rank count K only, if given; only the programs whose names match PATTERN
+    as -k matches, if given: a suite's variant runs then share its compilations and NumPy
+    references instead of making their own)."""
+    only, pat, env = None, None, {}
     for word in spec.split():
         k, eq, v = word.partition("=")
         if not eq or not k:
             raise argparse.ArgumentTypeError("expected VAR=VALUE words, got %r" % word)
         if k == "np":
             only = parse_np(v)[0]
+        elif k == "k":
+            pat = v
         else:
             env[k] = v
     if not env:
         raise argparse.ArgumentTypeError("a variant sets at least one variable")
-    return only, env, " ".join("%s=%s" % kv for kv in env.items())
+    return only, pat, env, " ".join("%s=%s" % kv for kv in env.items())
 
 
 def main(argv=None):
@@ -1134,13 +1179,13 @@ def main(argv=None):
                     help="run each program at the counts of --np that its process grid needs "
                          "(see the module's docstring)")
     ap.add_argument("--variant", type=parse_variant, action="append", default=[],
-                    metavar="'[np=K] VAR=VALUE ...'",
+                    metavar="'[np=K] [k=PATTERN] VAR=VALUE ...'",
                     help="also run every compiled program with these environment variables "
-                         "(at every --np count, or at K only); repeatable")
+                         "(at every --np count, or at K only; every program, or those matching "
+                         "PATTERN as -k matches); repeatable")
     ap.add_argument("--variants-only", action="store_true",
                     help="run the compiled programs under the --variant settings only, not also "
-                         "as they are (tests/dist/timetile_sync.sh: the plain runs are "
-                         "check-programs')")
+                         "as they are (where another suite runs them as they are)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print details for passing tests too")
     ap.add_argument("--times", metavar="FILE",
                     help="write each command's wall and CPU seconds to FILE (test, what, wall, cpu; "
@@ -1253,6 +1298,7 @@ def main(argv=None):
     if opts.times:
         with open(opts.times, "w", encoding="utf-8") as f:
             f.writelines("%s\t%s\t%.3f\t%.3f\n" % p for p in PHASES)
+        print(times_summary(PHASES), flush=True)
     slow = sorted(took, reverse=True)[:8]
     if len(took) > 20:
         print("slowest: " + ", ".join("%s %.0f s" % (n, t) for t, n in slow), flush=True)

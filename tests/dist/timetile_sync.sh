@@ -1,13 +1,16 @@
 #!/bin/bash
 # The ways threads share a time-tiled group (tyl_timetile.c): slabs of rows (the 2-D default),
 # bands of tile columns each waiting for its left neighbour (the 3-D default) and wavefronts of
-# tiles with a barrier each. The defaults run at 1-4 ranks in check-programs; here the other
-# two are forced in turn (TYLES_TT_SYNC: pipelines on 2-D grids too) on the time-tiled
-# programs, which the runner gives 2 OpenMP threads, and compared with NumPy at 1 rank.
-# The same runs force the groups of 2K steps that tyl_tt_go records on one rank: with the
+# tiles with a barrier each. The defaults run at 1-4 ranks in check-programs, and so do the
+# other two, forced in turn (TYLES_TT_SYNC: pipelines on 2-D grids too) on the time-tiled
+# programs, which the runner gives 2 OpenMP threads, and compared with NumPy at 1 rank: the
+# Makefile's TT_VARIANTS (run_tests.py --variant 'np=1 k=timetile_ ...', on the build and
+# NumPy reference of the programs' plain runs; this script compiled and ran them again until
+# 2026-12-07).
+# Those runs force the groups of 2K steps that tyl_tt_go records on one rank: with the
 # pipelines each takes its tiles (TYLES_TT_DOUBLE=1, 2-D groups and forced K too), with the
-# wavefronts each runs as two groups of K (=split). And the automatic choice: Jacobi 3-D with
-# K = 2 (timetile_jacobi3d_threads) runs its groups of 4 steps in tiles of 4.
+# wavefronts each runs as two groups of K (=split). And the automatic choice, here: Jacobi 3-D
+# with K = 2 (timetile_jacobi3d_threads) runs its groups of 4 steps in tiles of 4.
 # TYLES_TT_COLS=8 TYLES_TT_DOUBLE=1 takes tiles 8 columns wide where the tests' grids are too
 # narrow for a tile of an L1's width (tyl_tt_plan_cols_): 2-D groups of light stencils in tiles
 # of rows and columns, on one thread or in each thread's slab (run_slabs), groups of 2K steps.
@@ -15,14 +18,6 @@
 set -u
 cd "${1:-.}" || exit 2
 fail=0
-# Each program compiled and run under NumPy once, its compiled run done once each way
-# (run_tests.py --variant; the default way's runs are check-programs'): one tylesc and C
-# compilation a program where there were two, the same runs compared.
-out=$(${PYTHON:-python3} tests/run_tests.py --tylesc bin/tylesc --np 1 -j "${JOBS:-2}" -k timetile_ \
-    --variants-only --variant "TYLES_TT_SYNC=pipeline TYLES_TT_DOUBLE=1" \
-    --variant "TYLES_TT_SYNC=wavefront TYLES_TT_DOUBLE=split" --variant "TYLES_TT_COLS=8 TYLES_TT_DOUBLE=1" 2>&1)
-echo "TYLES_TT_SYNC=pipeline TYLES_TT_DOUBLE=1, TYLES_TT_SYNC=wavefront TYLES_TT_DOUBLE=split and TYLES_TT_COLS=8 TYLES_TT_DOUBLE=1: $(printf '%s\n' "$out" | tail -1)"
-printf '%s\n' "$out" | grep -A3 '^FAIL' && fail=1
 tmp=$(mktemp -d)
 if bin/tylesc tests/programs/timetile_jacobi3d_threads.tyl -o "$tmp/j3" >"$tmp/log" 2>&1 &&
     (cd "$tmp" && OMP_NUM_THREADS=2 TYLES_TT_VERBOSE=1 ./j3 2>&1 >/dev/null) >"$tmp/v"; then
