@@ -41,27 +41,17 @@ run np2 2 1 "X=1" 1
 run np3 3 1 "X=1" 1
 run model 1 1 "TYLES_TT_CHOICE=model" 0
 run tiles 2 1 "TYLES_TIME_TILE=on" 0
-# An in-process rescale from 2 to 3 ranks after the first checkpoint (RESCALE + SIGUSR1): the
-# process that joins has timed nothing, so every process forgets its decisions and the kinds
-# are timed again over the 3 ranks (tyl_rt_set_size_); before, the joined rank would have run
-# the trial's collectives alone. The run ends equal to one rank's.
+# An in-process rescale from 2 to 3 ranks at step 100 of loop 0 (TYLES_FAULT_RESCALE, as
+# tests/elastic/restart_lib.sh grows a run), after both ranks decided: the process that joins has
+# timed nothing, so every process forgets its decisions and the kinds are timed again over the 3
+# ranks (tyl_rt_set_size_); without that the joined rank ran the trial's collectives alone and
+# the run hung. It ends equal to one rank's.
 mkdir big1 rescale
 (cd big1 && OMP_NUM_THREADS=1 timeout 120 ../prog --steps=300 >out.txt 2>err.txt)
-cd rescale
-(exec env OMP_NUM_THREADS=1 TYLES_EVENT_LOG="$T/rescale/ev" timeout -k 5 120 $MPIRUN -x OMP_NUM_THREADS --mca mpi_yield_when_idle 1 -np 2 ../prog --steps=300 --checkpoint-every=40 --checkpoint-dir=ck) >out.txt 2>err.txt </dev/null &
-tpid=$!
-for i in $(seq 1 6000); do
-    grep -q " ckpt-write " ev 2>/dev/null && break
-    kill -0 "$tpid" 2>/dev/null || break
-    sleep 0.01
-done
-mpid=$(ps -o pid= --ppid "$tpid" | tr -d ' ' | head -n 1)
-if [ -n "$mpid" ] && grep -q " ckpt-write " ev 2>/dev/null; then
-    echo 3 >ck/RESCALE
-    kill -USR1 "$mpid"
-fi
-wait "$tpid"
+(cd rescale && OMP_NUM_THREADS=1 TYLES_EVENT_LOG="$T/rescale/ev" TYLES_FAULT_RESCALE=100:3 timeout -k 5 120 \
+    $MPIRUN -x OMP_NUM_THREADS --mca mpi_yield_when_idle 1 -np 2 ../prog --steps=300 >out.txt 2>err.txt </dev/null)
 check rescale_exit 0 $?
+cd rescale
 check rescale_2to3 "rescaled, equal" "$(grep -q ' rescale from=2 to=3' ev && echo rescaled || echo 'not rescaled'), $(cmp -s ../big1/a.npy a.npy && cmp -s ../big1/u.npy u.npy && echo equal || echo different)"
 check rescale_decisions "2 or more" "$([ "$(grep -c '^tyles: groups of 1 stages a step: ' err.txt)" -ge 2 ] && echo '2 or more' || grep -c '^tyles: groups of 1 stages a step: ' err.txt)"
 cd "$T"
