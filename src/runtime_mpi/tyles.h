@@ -54,11 +54,17 @@
     float tyl_libm_##n##f(float, float) TYL_LIBM_LABEL(n##f) __attribute__((const));
 TYL_LIBM_FUNCS(TYL_LIBM_F1, TYL_LIBM_F2)
 #else
-#define TYL_LIBM_F1(n) static inline double tyl_libm_##n(double x) { return n(x); } \
-    static inline float tyl_libm_##n##f(float x) { return n##f(x); }
-#define TYL_LIBM_F2(n) static inline double tyl_libm_##n(double x, double y) { return n(x, y); } \
-    static inline float tyl_libm_##n##f(float x, float y) { return n##f(x, y); }
+#ifdef __CUDACC__ /* kernels call them too: CUDA's own functions on the device */
+#define TYL_LIBM_HD __host__ __device__
+#else
+#define TYL_LIBM_HD
+#endif
+#define TYL_LIBM_F1(n) static inline TYL_LIBM_HD double tyl_libm_##n(double x) { return n(x); } \
+    static inline TYL_LIBM_HD float tyl_libm_##n##f(float x) { return n##f(x); }
+#define TYL_LIBM_F2(n) static inline TYL_LIBM_HD double tyl_libm_##n(double x, double y) { return n(x, y); } \
+    static inline TYL_LIBM_HD float tyl_libm_##n##f(float x, float y) { return n##f(x, y); }
 TYL_LIBM_FUNCS(TYL_LIBM_F1, TYL_LIBM_F2)
+#undef TYL_LIBM_HD
 #endif
 #undef TYL_LIBM_F1
 #undef TYL_LIBM_F2
