@@ -116,6 +116,23 @@ fi
 case $action in
 run | hang)
     [ "$action" = run ] || trap '' USR2
+    # first-step is what the self-test waits for before it signals the job, so rank 0 logs it
+    # only once every rank has its traps set: a rank still starting died of SIGUSR2 (status
+    # 140 where 143 was expected, under load in CI)
+    : >"$dir/.fake_ready.$attempt.$rank"
+    if [ "$rank" = 0 ]; then
+        w=0
+        while [ "$w" -lt 200 ]; do
+            r=0 all=1
+            while [ "$r" -lt "$size" ]; do
+                [ -e "$dir/.fake_ready.$attempt.$r" ] || all=0
+                r=$((r + 1))
+            done
+            [ "$all" = 0 ] || break
+            nap
+            w=$((w + 1))
+        done
+    fi
     ev first-step
     n=0
     while [ "$n" -lt $((${FAKE_RUN_SECS:-20} * 10)) ]; do
