@@ -139,9 +139,9 @@ build/asan/fuzz_replay: $(filter-out build/asan/src/driver/%,$(ASAN_OBJ)) build/
 	$(CC) $(CSTD) $(WARN) $(ASAN_OPT) $(SANFLAGS) $(CPPFLAGS_ALL) -DTYL_FUZZ_REPLAY $^ -lm -o $@
 
 # A staged installation, so the ASan compiler finds the run-time library like an installed one.
-build/stage/lib/libtyles.a: lib/libtyles.a src/runtime_mpi/tyles.h src/runtime_mpi/tyles_version.h
+build/stage/lib/libtyles.a: lib/libtyles.a src/runtime_mpi/tyles.h src/runtime_mpi/tyles_version.h src/runtime_mpi/tyles_libm.h
 	@mkdir -p build/stage/lib build/stage/include/tyles
-	cp src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyles_version.h \
+	cp src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyles_version.h src/runtime_mpi/tyles_libm.h \
 	    src/runtime_mpi/tyles_lib.h src/runtime_mpi/tyles_lib.f90 build/stage/include/tyles/
 	cp lib/libtyles.a $@
 
@@ -189,7 +189,7 @@ build/rtcuda/nccl.flags: | $(DEPS_STAMP)
 	    echo "libtyles_cuda: with NCCL"; \
 	else : >$@; : >build/rtcuda/nccl.ld; echo "libtyles_cuda: without NCCL (nccl.h or libnccl not found)"; fi
 
-build/rtcuda/%.o: %.cu src/runtime_mpi/tyles.h src/runtime_mpi/tyles_version.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyl_mem.h \
+build/rtcuda/%.o: %.cu src/runtime_mpi/tyles.h src/runtime_mpi/tyles_version.h src/runtime_mpi/tyles_libm.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyl_mem.h \
                   src/runtime_mpi/tyl_xchg.h build/rtcuda/nccl.flags
 	@mkdir -p $(dir $@)
 	$(NVCC) $(NVCCFLAGS) -std=c++17 --fmad=false $(RT_DEFS) $(MPI_INC) $$(cat build/rtcuda/nccl.flags) \
@@ -489,7 +489,7 @@ install: all
 	install -m 755 bin/tylesc $(D)/bin/tylesc
 	install -m 755 bin/tylesrun $(D)/bin/tylesrun
 	install -m 644 lib/libtyles.a lib/libtyles-nompi.a $(D)/lib/
-	install -m 644 src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyles_version.h \
+	install -m 644 src/runtime_mpi/tyles.h src/runtime_mpi/tyles_cuda.h src/runtime_mpi/tyles_version.h src/runtime_mpi/tyles_libm.h \
 	    src/runtime_mpi/tyles_lib.h src/runtime_mpi/tyles_lib.f90 $(D)/include/tyles/
 	$(INSTALL_SUBST) tools/install/tyles.pc.in >$(D)/lib/pkgconfig/tyles.pc
 	$(INSTALL_SUBST) tools/install/tyles-nompi.pc.in >$(D)/lib/pkgconfig/tyles-nompi.pc

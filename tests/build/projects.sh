@@ -26,7 +26,7 @@ export PATH="$P/bin:$PATH" PKG_CONFIG_PATH="$P/lib/pkgconfig"
 unset TYLES_HOME CC CFLAGS TYLES_CC MAKEFLAGS MAKELEVEL MFLAGS # the projects are built as from a shell
 missing=
 for f in bin/tylesc bin/tylesrun lib/libtyles.a lib/libtyles-nompi.a include/tyles/tyles.h \
-         include/tyles/tyles_version.h lib/pkgconfig/tyles.pc lib/pkgconfig/tyles-nompi.pc \
+         include/tyles/tyles_version.h include/tyles/tyles_libm.h lib/pkgconfig/tyles.pc lib/pkgconfig/tyles-nompi.pc \
          share/tyles/tyles.mk lib/cmake/Tyles/TylesConfig.cmake lib/cmake/Tyles/TylesConfigVersion.cmake \
          share/man/man1/tylesc.1 share/man/man1/tylesrun.1 share/doc/tyles/LICENSE; do
     [ -f "$P/$f" ] || missing="$missing $f"
