@@ -345,8 +345,31 @@ value *lw_scalar_for_store(lctx *c, value *v, ir_type t)
     return v;
 }
 
+/* np.f(..., out=X) stored into X (lw_out_store): NumPy's ufuncs cast their result to X's dtype
+ * only within its kind (no floats into ints, no numbers into bools), and np.dot takes only
+ * an output of the result's own dtype. 0 when the store is refused. */
+static int out_cast_ok(lctx *c, value *tv, value *v)
+{
+    const char *f = c->out_ufunc;
+    ir_type vt = v->type;
+    if (v->kind == V_SCALAR && v->weak) /* np.add(k, 1.5, out=k): the Python float's kind */
+        vt = ir_type_is_float(v->type) ? T_F64 : v->type == T_BOOL ? T_BOOL : T_I64;
+    if (strcmp(f, "dot") == 0) {
+        if (vt != tv->type)
+            diag_error(v->l, "output array is not acceptable (must have the right datatype, number "
+                             "of dimensions, and be a C-Array)");
+        return vt == tv->type;
+    }
+    if (lw_kind_of(vt) <= lw_kind_of(tv->type))
+        return 1;
+    diag_error(v->l, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with casting rule "
+                     "'same_kind'", f, ir_type_name(vt), ir_type_name(tv->type));
+    return 0;
+}
+
 static void store(lctx *c, ast *t, value *v)
 {
+    ast *out_at = c->out_at == t ? t : NULL; /* this store is a ufunc's out=, not one in its operands */
     if (t->kind == A_NAME) {
         lw_assign_name(c, t, v);
         return;
@@ -425,6 +448,9 @@ static void store(lctx *c, ast *t, value *v)
     if (t->kind == A_SUBSCRIPT) {
         value *tv = target_view(c, t);
         if (tv->kind == V_ERR || v->kind == V_ERR)
+            return;
+        if (out_at && (tv->kind == V_SCALAR || tv->kind == V_ARRAY) &&
+            (v->kind == V_SCALAR || v->kind == V_ARRAY) && !out_cast_ok(c, tv, v))
             return;
         if (tv->kind == V_SCALAR || tv->kind == V_ARRAY || tv->kind == V_MASKED) {
             v = lw_scalar_for_store(c, v, tv->type);

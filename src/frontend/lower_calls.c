@@ -1224,7 +1224,17 @@ ast *lw_out_store(lctx *c, loc l, ast *call, ast *into, ast *plain, ast *where, 
 #undef H
     ast *at = ast_subscript(l, into, ast_vec1(ast_name(into->l, "Ellipsis")), 0);
     ast *as = ast_assign(l, ast_vec1(at), plain);
+    /* X[...] = v casts anything (unsafe); a ufunc's out= only within its kind (same_kind) */
+    ast *saved_at = c->out_at;
+    const char *saved_f = c->out_ufunc;
+    const char *f = call->a->name;
+    if (ufunc_nin(f) || strcmp(f, "clip") == 0 || strcmp(f, "dot") == 0) {
+        c->out_at = at;
+        c->out_ufunc = f;
+    }
     lw_lower_assign(c, as);
+    c->out_at = saved_at;
+    c->out_ufunc = saved_f;
     lw_unbound_assigned(c, as);
     return into;
 }
