@@ -781,6 +781,7 @@ void lw_plot_import(lctx *c, ast *s);
 int lw_plot_stmt(lctx *c, ast *s);
 /* lower_sysos.c: sys.exit, os.makedirs/mkdir, os.path.join/exists/isdir/isfile */
 int lw_is_sysos_module(const char *name);
+const char *lw_sysos_desc(const char *form); /* sys.argv, a file opened for reading, ...: as messages name it */
 void lw_sysos_import(lctx *c, ast *s);
 value *lw_sysos_attr(value *mod, ast *a);
 value *lw_sysos_call(lctx *c, value *fn, ast *call);

@@ -131,26 +131,6 @@ void lw_item_replace(value **copy, const value *v, int i, value *it)
 }
 ir_expr *lw_I64(loc l, int64_t x) { return ir_const_i(l, T_I64, x); }
 void lw_emit(lctx *c, ir_stmt *s) { vec_push(c->out, s); }
-/* The V_MODULE forms that are values of the program (files, run-time string lists and dicts:
- * lower_sysos.c, lower_textread.c, lower_sdicts.c) as Python names them; 'a module' was wrong
- * for them ("print() of a module" for a line's split(), h133). */
-static const char *module_desc(const value *v)
-{
-    static const char *const forms[][2] = {
-        {"sys.argv", "sys.argv (index it: sys.argv[1])"},
-        {"os.rfile", "a file opened for reading"},
-        {"os.file", "a file opened for writing"},
-        {"os.split", "a list of strings read when running (split(), splitlines() or readlines())"},
-        {"os.sdict", "a dict filled with keys read when running"},
-        {"sys.stdout", "sys.stdout"},
-        {"sys.stderr", "sys.stderr"},
-    };
-    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
-        if (strcmp(v->str, forms[i][0]) == 0)
-            return forms[i][1];
-    return "a module";
-}
-
 void lw_emit_assign(lctx *c, loc l, ir_var *v, ir_expr *e)
 {
     ir_stmt *s = ir_stmt_new(S_ASSIGN, l);
@@ -174,7 +154,7 @@ const char *lw_vkind_desc(value *v)
     case V_FSTR: return "a string computed at run time";
     case V_FUNC: return "a function";
     case V_LAMBDA: return "a lambda";
-    case V_MODULE: return module_desc(v);
+    case V_MODULE: return lw_sysos_desc(v->str);
     case V_RNG: return "a random Generator";
     case V_DTYPE: return "a dtype";
     case V_BUILTIN: return "a built-in function";

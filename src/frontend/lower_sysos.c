@@ -56,15 +56,31 @@ static const struct sysos_name {
     {"os.file", "write", SYSOS_METHOD, 0},      {"os.file", "close", SYSOS_METHOD, 0},
     {"os.file", "flush", SYSOS_METHOD, 0},
 };
-/* The objects whose methods those are: what a name that is none of them is refused as. */
+/* The values of these forms a program holds (sys.argv, files, run-time string lists and dicts:
+ * lower_sysos.c, lower_textread.c, lower_sdicts.c), as messages name them, and for the objects
+ * with methods above what is supported when a method is not. */
 static const struct {
     const char *mod, *what, *supported;
 } SYSOS_OBJECTS[] = {
     {"os.sdict", "a dict filled with keys read when running", "d[key], d.get(key, default), key in d and len(d) are"},
     {"os.rfile", "a file opened for reading", "read(), readline(), readlines(), close(), and a for loop over it"},
-    {"os.file", "a file", "files are written: write(), close(), flush(), print(..., file=f)"},
+    {"os.file", "a file opened for writing", "files are written: write(), close(), flush(), print(..., file=f)"},
+    {"os.split", "a list of strings read when running (split(), splitlines() or readlines())", NULL},
+    {"sys.argv", "sys.argv (index it: sys.argv[1])", NULL},
+    {"sys.stdout", "sys.stdout", NULL},
+    {"sys.stderr", "sys.stderr", NULL},
 };
 enum { NSYSOS = sizeof SYSOS_NAMES / sizeof SYSOS_NAMES[0], NOBJECTS = sizeof SYSOS_OBJECTS / sizeof SYSOS_OBJECTS[0] };
+
+/* What a V_MODULE value of the program is, as Python would name it; 'a module' for the modules
+ * themselves ('a module' was wrong for the others: "print() of a module" for a line's split()). */
+const char *lw_sysos_desc(const char *form)
+{
+    for (int i = 0; i < NOBJECTS; i++)
+        if (strcmp(form, SYSOS_OBJECTS[i].mod) == 0)
+            return SYSOS_OBJECTS[i].what;
+    return "a module";
+}
 
 /* typing and __future__ (for annotations) and the modules of SYSOS_NAMES */
 int lw_is_sysos_module(const char *name)
@@ -116,7 +132,7 @@ value *lw_sysos_attr(value *mod, ast *a)
     }
     loc whole = a->a ? loc_span(a->a->l, l) : l;
     for (int i = 0; i < NOBJECTS; i++)
-        if (strcmp(m, SYSOS_OBJECTS[i].mod) == 0) {
+        if (SYSOS_OBJECTS[i].supported && strcmp(m, SYSOS_OBJECTS[i].mod) == 0) {
             diag_error(whole, "'%s' of %s is not supported (%s)", n, SYSOS_OBJECTS[i].what, SYSOS_OBJECTS[i].supported);
             return &lw_ERRV;
         }
