@@ -1,4 +1,5 @@
-/* tyl_fft.c: numpy.fft's transforms of the lines of an array (tyl_fft, for lower_fft.c's S_FFT).
+/* tyl_fft.c: numpy.fft's transforms of the lines of an array (tyl_fft_lines_; the entry tyl_fft,
+ * for lower_fft.c's S_FFT, is in tyl_fft_dist.c, which gives it the lines of every rank).
  *
  * A mixed-radix Stockham FFT: the length is factored into 4s, then a 2, then odd factors in
  * increasing order; each pass reads one buffer and writes the other (no bit reversal), with
@@ -17,10 +18,8 @@
  * The lines run along any axis of the data, at its strides (no transposed copies). Replicated
  * arrays: every rank computes every line; distributed ones: tyl_fft_dist.c gives each rank
  * whole lines of its own (redistributing when the axis is split) and calls tyl_fft_lines_ on
- * them. The lines are shared among the threads. On the CUDA back end the data moves through
- * the host (tyl_mem_to_host / tyl_mem_from_host). */
+ * them. The lines are shared among the threads. */
 #include "tyl_internal.h"
-#include "tyl_mem.h"
 
 #include <math.h>
 #include <omp.h>
@@ -289,18 +288,6 @@ static void run(const plan *p, double *a, double *b, int sign)
         memcpy(a, src, sizeof(double) * 2 * (size_t)p->n);
 }
 
-/* Is x whole here and in C order (a replicated array)? */
-static int whole(const tyl_array *x)
-{
-    int64_t st = 1;
-    for (int d = x->rank - 1; d >= 0; d--) {
-        if (x->n[d] != x->shape[d] || x->stride[d] != st)
-            return 0;
-        st *= x->shape[d];
-    }
-    return 1;
-}
-
 void tyl_fft_lines_(const tyl_fft_box_ *bx, int64_t n, int64_t nout, int flags, const char *where)
 {
     const int sign = flags & TYL_FFT_INVERSE ? 1 : -1;
@@ -366,40 +353,4 @@ void tyl_fft_lines_(const tyl_fft_box_ *bx, int64_t n, int64_t nout, int flags, 
     plan_free(p);
     if (failed)
         tyl_rt_error(where, "MemoryError: cannot allocate the work space of an FFT of %lld points", (long long)n);
-}
-
-void tyl_fft(tyl_array *out, const tyl_array *in, int64_t n, int64_t nout, int flags, const char *where)
-{
-    if (in->dtype != TYL_FLOAT64 || out->dtype != TYL_FLOAT64)
-        tyl_rt_error(where, "internal error: tyl_fft of an array that is not a float64 one");
-    if (n < 1)
-        tyl_rt_error(where, "ValueError: Invalid number of FFT data points (%lld) specified.", (long long)n);
-    if ((in->layout && in->layout->dist) || (out->layout && out->layout->dist)) {
-        tyl_fft_dist_(out, in, n, nout, flags, where);
-        tyl_dirty(out);
-        return;
-    }
-    if (!whole(in) || !whole(out))
-        tyl_rt_error(where, "internal error: tyl_fft of a replicated array that is not whole in C order");
-    const int real_in = !!(flags & TYL_FFT_REAL_IN);
-    tyl_fft_box_ bx = {.D = in->rank - !real_in, .axis = flags >> TYL_FFT_AXIS_SHIFT};
-    for (int d = 0; d < bx.D; d++)
-        bx.ext[d] = in->shape[d], bx.sin[d] = in->stride[d], bx.sout[d] = out->stride[d];
-    bx.m = in->shape[bx.axis];
-    size_t inb = (size_t)in->size * sizeof(double), outb = (size_t)out->size * sizeof(double);
-    /* on the CUDA back end the lines go through host copies; on the host they are the arrays */
-    const int dev = tyl_mem_on_device();
-    const double *hin = dev ? malloc(inb ? inb : 1) : in->data;
-    double *hout = dev ? malloc(outb ? outb : 1) : out->data;
-    if (!hin || !hout)
-        tyl_rt_error(where, "MemoryError: cannot allocate the work space of an FFT of %lld points", (long long)n);
-    if (dev)
-        tyl_mem_to_host((void *)hin, in->data, inb);
-    bx.in = hin, bx.out = hout;
-    tyl_fft_lines_(&bx, n, nout, flags, where);
-    if (dev) {
-        tyl_mem_from_host(out->data, hout, outb);
-        free((void *)hin);
-        free(hout);
-    }
 }

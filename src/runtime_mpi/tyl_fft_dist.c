@@ -1,4 +1,7 @@
-/* tyl_fft_dist.c: numpy.fft's transforms of distributed arrays (tyl_fft_dist_, for tyl_fft).
+/* tyl_fft_dist.c: numpy.fft's transforms of whole arrays (tyl_fft, for lower_fft.c's S_FFT): the
+ * lines each rank transforms with tyl_fft_lines_ (tyl_fft.c). A replicated array's are all its
+ * lines, on every rank; on the CUDA back end they go through host copies (tyl_mem_to_host /
+ * tyl_mem_from_host). Distributed arrays:
  *
  * Both slots of a transform are block-distributed over the process grid like the fields, the
  * parts' axis (..., 2) of complex data kept whole (pass_dist). Along the transformed axis a:
@@ -273,7 +276,7 @@ static void pencils(tyl_array *out, const tyl_array *in, const double *hin, doub
 }
 #endif
 
-void tyl_fft_dist_(tyl_array *out, const tyl_array *in, int64_t n, int64_t nout, int flags, const char *where)
+static void fft_dist(tyl_array *out, const tyl_array *in, int64_t n, int64_t nout, int flags, const char *where)
 {
     const int D = in->rank - !(flags & TYL_FFT_REAL_IN), a = flags >> TYL_FFT_AXIS_SHIFT;
     if (!in->layout || !in->layout->dist || !out->layout || !out->layout->dist || a >= D ||
@@ -310,5 +313,53 @@ void tyl_fft_dist_(tyl_array *out, const tyl_array *in, int64_t n, int64_t nout,
         tyl_mem_from_host(out->base, bout, (size_t)out->lsize * sizeof(double));
         free(bin);
         free(bout);
+    }
+}
+
+/* Is x whole here and in C order (a replicated array)? */
+static int whole(const tyl_array *x)
+{
+    int64_t st = 1;
+    for (int d = x->rank - 1; d >= 0; d--) {
+        if (x->n[d] != x->shape[d] || x->stride[d] != st)
+            return 0;
+        st *= x->shape[d];
+    }
+    return 1;
+}
+
+void tyl_fft(tyl_array *out, const tyl_array *in, int64_t n, int64_t nout, int flags, const char *where)
+{
+    if (in->dtype != TYL_FLOAT64 || out->dtype != TYL_FLOAT64)
+        tyl_rt_error(where, "internal error: tyl_fft of an array that is not a float64 one");
+    if (n < 1)
+        tyl_rt_error(where, "ValueError: Invalid number of FFT data points (%lld) specified.", (long long)n);
+    if ((in->layout && in->layout->dist) || (out->layout && out->layout->dist)) {
+        fft_dist(out, in, n, nout, flags, where);
+        tyl_dirty(out);
+        return;
+    }
+    if (!whole(in) || !whole(out))
+        tyl_rt_error(where, "internal error: tyl_fft of a replicated array that is not whole in C order");
+    const int real_in = !!(flags & TYL_FFT_REAL_IN);
+    tyl_fft_box_ bx = {.D = in->rank - !real_in, .axis = flags >> TYL_FFT_AXIS_SHIFT};
+    for (int d = 0; d < bx.D; d++)
+        bx.ext[d] = in->shape[d], bx.sin[d] = in->stride[d], bx.sout[d] = out->stride[d];
+    bx.m = in->shape[bx.axis];
+    size_t inb = (size_t)in->size * sizeof(double), outb = (size_t)out->size * sizeof(double);
+    /* on the CUDA back end the lines go through host copies; on the host they are the arrays */
+    const int dev = tyl_mem_on_device();
+    const double *hin = dev ? malloc(inb ? inb : 1) : in->data;
+    double *hout = dev ? malloc(outb ? outb : 1) : out->data;
+    if (!hin || !hout)
+        tyl_rt_error(where, "MemoryError: cannot allocate the work space of an FFT of %lld points", (long long)n);
+    if (dev)
+        tyl_mem_to_host((void *)hin, in->data, inb);
+    bx.in = hin, bx.out = hout;
+    tyl_fft_lines_(&bx, n, nout, flags, where);
+    if (dev) {
+        tyl_mem_from_host(out->data, hout, outb);
+        free((void *)hin);
+        free(hout);
     }
 }

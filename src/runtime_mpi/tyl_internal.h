@@ -175,7 +175,6 @@ typedef struct tyl_fft_box_ {
     int64_t sin[TYL_MAX_RANK], sout[TYL_MAX_RANK];
 } tyl_fft_box_;
 void tyl_fft_lines_(const tyl_fft_box_ *bx, int64_t n, int64_t nout, int flags, const char *where);
-void tyl_fft_dist_(tyl_array *out, const tyl_array *in, int64_t n, int64_t nout, int flags, const char *where);
 
 /* tyl_halo.c: drops the exchange in flight (a ULFM recovery longjmps out of one), the cached
  * exchange plans, which belong to the grid about to be released (tyl_dist_finalize), and the
