@@ -256,7 +256,7 @@ PROGRAM=$1
 shift
 case $PROGRAM in
 */*) { [ -f "$PROGRAM" ] && [ -x "$PROGRAM" ]; } || die_usage "PROGRAM '$PROGRAM' is not an executable file" ;;
-*) [ -x "$PROGRAM" ] || command -v -- "$PROGRAM" >/dev/null 2>&1 ||
+*) { [ -f "$PROGRAM" ] && [ -x "$PROGRAM" ]; } || command -v -- "$PROGRAM" >/dev/null 2>&1 ||
        die_usage "PROGRAM '$PROGRAM' is not an executable file, nor on PATH" ;;
 esac
 case $PROGRAM in

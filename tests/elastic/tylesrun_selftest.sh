@@ -330,6 +330,15 @@ check "its DIR" has "./-fake prog.ckpt/events.log" ' finished'
 "$T" -np 2 -- "-no such prog" >out 2>&1
 check "a missing one: status 2" eq "$?" 2
 check "a missing one: message" has out "^tylesrun: error: PROGRAM '-no such prog' is not an executable file, nor on PATH$"
+# a folder is searchable (-x) but no program: it was launched, failed (mpirun: status 134),
+# and was relaunched on fewer ranks until --max-restarts, leaving a checkpoint folder behind
+mkdir -p "a dir"
+"$T" -np 2 "a dir" >out 2>&1
+check "a folder: status 2" eq "$?" 2
+check "a folder: message" has out "^tylesrun: error: PROGRAM 'a dir' is not an executable file, nor on PATH$"
+check "a folder: nothing launched" test ! -e "a dir.ckpt"
+"$T" -np 2 "./a dir" >out 2>&1
+check "a folder by path: status 2" eq "$?" 2
 
 # ---- usage errors
 begin usage
