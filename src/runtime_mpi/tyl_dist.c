@@ -246,7 +246,7 @@ void tyl_dist_add_grid(int G, const int *procs, void (*fail)(const char *msg))
                 fail(msg);
             }
             dims[d] = procs[d];
-            prod *= procs[d];
+            prod = prod > INT_MAX ? prod : prod * procs[d]; /* no wrap past 2^63 (to g_size) */
         }
         if (prod != g_size) {
             snprintf(msg, sizeof msg, "a %d-D grid of %ld ranks, but the communicator has %d", G, prod, g_size);
