@@ -57,7 +57,7 @@ rescale (asks the supervisor running in DIR to move the job to M ranks):
 
 Environment variables named TYLES_FAULT_* reach the first launch only.
 If tylesrun dies (even of SIGKILL), a watcher stops its job: SIGUSR2 (checkpoint and stop),
-then SIGTERM after TYLESRUN_STOP_GRACE seconds (default 30).
+then SIGTERM after TYLESRUN_STOP_GRACE seconds (0 to 86400, default 30).
 Exit status: the program's (0 finished, 1 run-time error, 2 usage error); 75 when stopped by
 SIGTERM, SIGINT or SIGHUP to tylesrun (the job checkpoints first); 128+signal when a second
 signal terminated the job without a checkpoint; the last failure status when it gives up; 2 for
@@ -251,12 +251,18 @@ esac
 [ -z "$CKPT_EVERY" ] || is_count "$CKPT_EVERY" ||
     die_usage "--checkpoint-every needs a positive step count, not '$CKPT_EVERY'"
 [ "$NP" -ge "$MIN_RANKS" ] || die_usage "-np $NP is below --min-ranks=$MIN_RANKS"
+# read by the watcher only once this supervisor is gone, too late to say it is wrong
+case ${TYLESRUN_STOP_GRACE-} in
+'') ;;
+*) { is_uint "$TYLESRUN_STOP_GRACE" && [ "$TYLESRUN_STOP_GRACE" -le 86400 ]; } ||
+       die_usage "TYLESRUN_STOP_GRACE='$TYLESRUN_STOP_GRACE' is not a number of seconds from 0 to 86400" ;;
+esac
 [ $# -gt 0 ] || die_usage "missing PROGRAM"
 PROGRAM=$1
 shift
 case $PROGRAM in
 */*) { [ -f "$PROGRAM" ] && [ -x "$PROGRAM" ]; } || die_usage "PROGRAM '$PROGRAM' is not an executable file" ;;
-*) [ -x "$PROGRAM" ] || command -v -- "$PROGRAM" >/dev/null 2>&1 ||
+*) { [ -f "$PROGRAM" ] && [ -x "$PROGRAM" ]; } || command -v -- "$PROGRAM" >/dev/null 2>&1 ||
        die_usage "PROGRAM '$PROGRAM' is not an executable file, nor on PATH" ;;
 esac
 case $PROGRAM in
@@ -546,8 +552,7 @@ watch_job() {
             event supervisor-lost pid="$1" mpirun="$2"
             echo "$me: the supervisor (pid $1) is gone: stopping its job (mpirun pid $2)" >&2
             kill -USR2 "$2" 2>/dev/null
-            _g=${TYLESRUN_STOP_GRACE:-30}
-            is_uint "$_g" || _g=30
+            _g=${TYLESRUN_STOP_GRACE:-30}   # checked when the supervisor started
             _i=$((_g * 10))
             while [ "$_i" -gt 0 ] && alive "$2"; do nap; _i=$((_i - 1)); done
             if alive "$2"; then

@@ -16,6 +16,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tyl_internal.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -163,9 +164,10 @@ void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int over
         int dims[TYL_MAX_RANK + 1], nd = 0;
         const char *p = procs;
         while (*p) {
-            char *end;
-            long v = strtol(p, &end, 10);
-            if (end == p || v <= 0 || v > 1000000 || nd == TYL_MAX_RANK + 1 ||
+            char *end = (char *)p;
+            /* digits only: strtol would also take blanks and a sign ('--procs= +2') */
+            long v = *p >= '0' && *p <= '9' ? strtol(p, &end, 10) : 0;
+            if (v <= 0 || v > 1000000 || nd == TYL_MAX_RANK + 1 ||
                 (*end && *end != 'x' && *end != 'X') || (*end && !end[1])) {
                 snprintf(msg, sizeof msg, "invalid value '%s' for --procs: expected ranks per "
                          "dimension such as 4, 2x2 or 2x2x1", procs);
@@ -174,9 +176,17 @@ void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int over
             dims[nd++] = (int)v;
             p = *end ? end + 1 : end;
         }
+        /* 4 or more factors up to 10^6 can pass 2^63: 111620x8681x49477x384773 wrapped to 4 */
         long prod = 1;
-        for (int i = 0; i < nd; i++)
-            prod *= dims[i];
+        int over = 0;
+        for (int i = 0; i < nd; i++) {
+            over |= prod > LONG_MAX / dims[i];
+            prod = over ? LONG_MAX : prod * dims[i];
+        }
+        if (over) {
+            snprintf(msg, sizeof msg, "--procs=%s is a grid of more than %ld ranks", procs, LONG_MAX);
+            fail(msg);
+        }
         if (prod != size) {
             snprintf(msg, sizeof msg, "--procs=%s is a grid of %ld ranks, but the job has %d", procs,
                      prod, size);
@@ -236,7 +246,7 @@ void tyl_dist_add_grid(int G, const int *procs, void (*fail)(const char *msg))
                 fail(msg);
             }
             dims[d] = procs[d];
-            prod *= procs[d];
+            prod = prod > INT_MAX ? prod : prod * procs[d]; /* no wrap past 2^63 (to g_size) */
         }
         if (prod != g_size) {
             snprintf(msg, sizeof msg, "a %d-D grid of %ld ranks, but the communicator has %d", G, prod, g_size);

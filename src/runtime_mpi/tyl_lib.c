@@ -242,6 +242,7 @@ int tyl_ctx_add_grid(tyl_ctx *ctx, int grid_rank, const int *procs)
             tyl_rt_error_all("tyl_ctx_add_grid", "the context has a %d-D process grid already", grid_rank);
         return LIB_LEAVE();
     }
+    check_procs("tyl_ctx_add_grid", grid_rank, procs, tyl_rt_.size);
     tyl_dist_add_grid(grid_rank, procs, add_grid_fail);
     return LIB_LEAVE();
 }

@@ -330,6 +330,15 @@ check "its DIR" has "./-fake prog.ckpt/events.log" ' finished'
 "$T" -np 2 -- "-no such prog" >out 2>&1
 check "a missing one: status 2" eq "$?" 2
 check "a missing one: message" has out "^tylesrun: error: PROGRAM '-no such prog' is not an executable file, nor on PATH$"
+# a folder is searchable (-x) but no program: it was launched, failed (mpirun: status 134),
+# and was relaunched on fewer ranks until --max-restarts, leaving a checkpoint folder behind
+mkdir -p "a dir"
+"$T" -np 2 "a dir" >out 2>&1
+check "a folder: status 2" eq "$?" 2
+check "a folder: message" has out "^tylesrun: error: PROGRAM 'a dir' is not an executable file, nor on PATH$"
+check "a folder: nothing launched" test ! -e "a dir.ckpt"
+"$T" -np 2 "./a dir" >out 2>&1
+check "a folder by path: status 2" eq "$?" 2
 
 # ---- usage errors
 begin usage
@@ -347,6 +356,14 @@ for bad in "$FAKE" "-np 0 $FAKE" "-np x $FAKE" "-np 2" "--on-failure=grow -np 2 
     if [ "$r" = 2 ] && has out '^tylesrun: error: '; then pass; else fail "'tylesrun $bad': status $r"; fi
 done
 
+# TYLESRUN_STOP_GRACE, read only once the supervisor is gone: 'abc' silently became 30, and
+# 18 digits overflowed the watcher's tenths of a second, so it sent SIGTERM at once
+for g in abc -1 " 5" 999999999999999999 86401; do
+    TYLESRUN_STOP_GRACE=$g "$T" -np 1 "$FAKE" >out 2>&1
+    r=$?
+    if [ "$r" = 2 ] && [ "$(head -n 1 out)" = "tylesrun: error: TYLESRUN_STOP_GRACE='$g' is not a number of seconds from 0 to 86400" ]; then pass
+    else fail "TYLESRUN_STOP_GRACE='$g': status $r, $(head -n 1 out)"; fi
+done
 # a count past the shell's arithmetic used to go on to "[: Illegal number" and a wrong message
 "$T" -np 99999999999999999999 "$FAKE" >out 2>&1
 check "a huge -np: the shell's own message" eq "$(count out 'Illegal number')" 0

@@ -78,6 +78,15 @@ int main(int argc, char **argv)
     st = tyl_ctx_add_grid(ctx, 1, zero);
     check(st == TYL_ERROR && !strcmp(tyl_ctx_error(ctx), "tyl_ctx_add_grid: error: 0 ranks along axis 0 of the 1-D grid"),
           "0 ranks refused", tyl_ctx_error(ctx));
+    /* a 4-D grid whose product is 2^65 + size: taken in a long, it wrapped to the communicator's
+     * size and was accepted, a grid of ranks that do not exist owning most of every 4-D array */
+    int wrap1[4] = {4323, 1119412321, 7623851, 1}, wrap3[4] = {35, 11239, 88801, 1056175639};
+    if (size == 1 || size == 3) {
+        st = tyl_ctx_add_grid(ctx, 4, size == 1 ? wrap1 : wrap3);
+        snprintf(msg, sizeof msg, "tyl_ctx_add_grid: error: a 4-D grid of more than 2147483648 ranks, but the "
+                 "communicator has %d", size);
+        check(st == TYL_ERROR && !strcmp(tyl_ctx_error(ctx), msg), "a grid past 2^64 ranks refused", tyl_ctx_error(ctx));
+    }
     st = tyl_ctx_add_grid(ctx, 7, NULL);
     check(st == TYL_ERROR && !strcmp(tyl_ctx_error(ctx), "tyl_ctx_add_grid: error: grid rank 7 is out of range (1 to 6)"),
           "grid rank 7 refused", tyl_ctx_error(ctx));

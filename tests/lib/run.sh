@@ -198,7 +198,7 @@ fi
 
 # a 1-D and a 2-D solver in one library: a process grid each
 if lib_app grids "$ROOT/tests/lib/grids.tyl" "$ROOT/tests/lib/grids.c" prog; then
-    for np in 1 3; do app_oks grids grids $np 13/0; done
+    for np in 1 3; do app_oks grids grids $np 14/0; done
 fi
 
 # a time loop in one call, time-tiled as in the program: bitwise, and on several ranks one
