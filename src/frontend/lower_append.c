@@ -706,6 +706,7 @@ static value *pop(lctx *c, ast *call, binding *b)
             r = lw_list_item_value(l, ir_varref(l, x), lst);
         }
         ir_stmt *fs = ir_stmt_new(S_FOR, l);
+        fs->made = 1;
         fs->var = ir_var_new(c->prog, lw_cname(c, "pop_j"), "<temporary>", T_I64, 0, 0);
         fs->e = ir_varref(l, at);
         fs->e2 = last;

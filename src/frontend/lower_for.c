@@ -336,6 +336,7 @@ void lw_lower_for(lctx *c, ast *s)
         e[i] = ir_cast(a.pos[i]->l, T_I64, a.pos[i]->e);
     }
     ir_stmt *st = ir_stmt_new(S_FOR, s->l);
+    st->made = c->prelude > 0; /* a loop of np.histogram's or np.interp's definition */
     st->e = a.npos == 1 ? lw_I64(it->l, 0) : e[0];
     st->e2 = a.npos == 1 ? e[0] : e[1];
     st->e3 = a.npos == 3 ? e[2] : lw_I64(it->l, 1);
@@ -369,6 +370,7 @@ void lw_lower_while(lctx *c, ast *s)
     if (loop_else(c, s) || lw_grow_loop(c, s))
         return;
     ir_stmt *st = ir_stmt_new(S_WHILE, s->l);
+    st->made = c->prelude > 0;
     st->e = ir_const_i(s->l, T_BOOL, 1);
     int mark = c->int_promos.len;
     lw_lower_loop(c, s, NULL, NULL, s->a, st);

@@ -24,6 +24,7 @@ vec *lw_loop_nest(lctx *c, loc l, vec *out, int q, ir_expr **len, const char *na
 {
     for (int d = 0; d < q; d++) {
         ir_stmt *st = ir_stmt_new(S_FOR, l);
+        st->made = 1;
         st->e = lw_I64(l, 0);
         ir_var *n = lw_temp_scalar(c, T_I64);
         ir_stmt *as = ir_stmt_new(S_ASSIGN, l);

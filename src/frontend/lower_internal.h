@@ -225,6 +225,8 @@ typedef struct lctx {
                          * is dropped (f.write(s) as a statement, lower_builtins.c) */
     vec hoisted;        /* ir_stmt*: constant arrays of list operands in run-time loops, made
                          * once at the program's start (lower_arrays.c lw_seq_operand) */
+    int prelude;        /* > 0 while a prelude definition (np.histogram, ...) is inlined: its
+                           loops are made loops (ir_stmt.made), not the program's */
     ast *out_at;        /* X[...] of the store lw_out_store lowers for np.f(..., out=X), and */
     const char *out_ufunc; /* f: the store checks NumPy's casting of a ufunc's output (store) */
 } lctx;

@@ -574,7 +574,9 @@ value *lw_call_prelude(lctx *c, loc l, const char *name, int n, value **v)
     }
     scope *saved = c->sc;
     c->sc = as;
+    c->prelude++;
     value *r = lw_call_value(c, fb->val, call);
+    c->prelude--;
     c->sc = saved;
     return r;
 }

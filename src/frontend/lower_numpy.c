@@ -354,6 +354,7 @@ int lw_axis_arg(value *v, int rank, const char *fname, int *axis)
 ir_stmt *lw_loop_over(lctx *c, loc l, ir_expr *lo, ir_expr *n, const char *name, ir_var **k)
 {
     ir_stmt *st = ir_stmt_new(S_FOR, l);
+    st->made = 1;
     st->e = lo;
     st->e2 = n;
     st->e3 = lw_I64(l, 1);

@@ -422,6 +422,10 @@ struct ir_stmt {
      * not follow from them). A restart refuses a checkpoint whose arrays disagree. */
     int ck_n;
     ir_var **ck_slot;
+    int made;            /* S_FOR, S_WHILE: a loop the lowering made to compute a NumPy
+                            operation (np.histogram's or np.interp's prelude definition, a
+                            reduction along an axis, a list's search): not a loop of the
+                            program, so never a time loop (pass_sched_steps) */
     ir_expr **ck_shape;
     struct ir_sched *sched; /* the schedule level (sched.h): kernels and loops, pass_sched_* */
     /* S_SWEEP (pass_fuse_stages): temporaries computed per tile (ir_stage*); `staged` is the

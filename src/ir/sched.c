@@ -123,9 +123,9 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
             CHECK(!h->simd && !h->stream, "simd or stream marks on a loop");
             CHECK(h->graph_period >= 0 && (!h->graph_period || (p->sched->cuda && s->kind == S_FOR)),
                   "a CUDA graph on a plain loop");
-            CHECK(h->ck == -1 || (top && !h->graph_period), "a checkpointed loop that is not a time loop");
+            CHECK(h->ck == -1 || (top && !h->graph_period && !s->made), "a checkpointed loop that is not a time loop");
             if (done & SCHED_STEPS)
-                CHECK(h->ck >= 0 || !top || h->graph_period, "a time loop without step boundaries");
+                CHECK(h->ck >= 0 || !top || h->graph_period || s->made, "a time loop without step boundaries");
             CHECK(h->ck < p->sched->ck_loops.len && (h->ck < 0 || VEC_AT(p->sched->ck_loops, h->ck, ir_stmt *) == s),
                   "checkpointed loop number");
             CHECK(!h->progress || !h->graph_period, "a CUDA graph reporting progress");
