@@ -30,6 +30,12 @@
 #      prefetches per array the read whose rows come first over its row loops, in that loop:
 #      in_field's leading plane in lap's rows (computed two rows ahead), coeff in the value's;
 #      hdiff_limiter_stages runs with TYLES_PREFETCH=1 in 4.
+#   8. One element read through views written differently is one read of the kernel (one
+#      pointer, one load: emit_view_eq's compile-time facts): hdiff's value kernel, whose
+#      inlined fluxes read in_field's centre five times over (in_field[2:I + 2, 2:J + 2] and
+#      the composed slices of flx and fly), takes 9 read pointers (5 of them its Laplacian's),
+#      not 15; samples/gray_scott.tyl's update, which reads V's centre in the Laplacian and the reaction
+#      terms, 6, not 8. Their results are checked against NumPy in tests/programs.
 # Usage: tests/vec/run.sh [TYLESC]
 set -u
 TYLESC=${1:-bin/tylesc}
@@ -213,6 +219,17 @@ C
         bad "teams/small_parts_no_region" "did not build or run: $(head -5 "$T/cc.log" "$T/gp.log" 2>/dev/null)"
     fi
 fi
+
+# 8: the read pointers of the kernel that computes the value (the one with most of them)
+most_reads() { "$TYLESC" "$1" -o - 2>/dev/null | awk '/^static TYL_KERNEL void tyl_k/ { n = 0; on = 1 }
+    on { n += gsub(/const double \*(restrict )?r[0-9]+,/, "") } on && /^\{/ { on = 0; if (n > m) m = n }
+    END { print m + 0 }'; }
+for pr in "bench/hdiff.tyl 9" "samples/gray_scott.tyl 6"; do
+    set -- $pr
+    n=$(most_reads "$1")
+    [ "$n" = "$2" ] && ok "reads/one_pointer_an_element $1" ||
+        bad "reads/one_pointer_an_element $1" "the kernel with most reads takes $n read pointers, not $2"
+done
 
 if $PY tests/run_tests.py --tylesc "$TYLESC" --np 1,2 -j 2 -k many_reads_inplace -k programs/burgers2d \
         -k programs/heat3d -k programs/poisson3d_f32_source -k programs/hdiff_limiter_stages \
