@@ -207,10 +207,10 @@ static value *np_hvdsplit(lctx *c, loc l, const char *f, value **v, args *a)
 static value *np_broadcast_to(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    if (given(v[2])) {
-        diag_error(v[2]->l, "%s(): subok= is not supported", f);
+    int ok = 1;
+    lw_const_flag(v[2], 0, "subok", &ok); /* no subclasses here: either value gives an ndarray */
+    if (!ok)
         return &lw_ERRV;
-    }
     value *x = v[0];
     if (x->kind == V_TUPLE && !x->keys && !x->cplx)
         x = lw_seq_operand(c, x, arena_printf(&util_arena, "%s()", f));
@@ -229,6 +229,12 @@ static value *np_broadcast_to(lctx *c, loc l, const char *f, value **v, args *a)
                          "(shape %s to %s)", f, lw_shape_str(x->rank, x->sh), lw_shape_str(rank, sh));
         return &lw_ERRV;
     }
+    for (int j = 0; x->kind == V_ARRAY && j < x->rank; j++)
+        if (lw_sym_cmp(x->sh[j], sh[rank - x->rank + j]) == 0 && !lw_is_one(x->sh[j])) {
+            diag_error(x->l, "%s(): operands could not be broadcast together with remapped shapes: %s and "
+                             "requested shape %s", f, lw_shape_str(x->rank, x->sh), lw_shape_str(rank, sh));
+            return &lw_ERRV;
+        } /* extents known only when running: the sweep's check, as an assignment's */
     value *r = lw_new_array(c, l, x->type, rank, len, sh, 0, NULL);
     lw_emit_sweep(c, l, r, x, 1);
     return r;
