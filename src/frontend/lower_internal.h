@@ -547,6 +547,8 @@ const lw_builtin *lw_search_find(const char *name, int method);
 extern const char lw_search_prelude_src[];
 /* lower_insdel.c: np.delete, np.insert, or NULL */
 const lw_builtin *lw_insdel_find(const char *name, int method);
+/* lower_npextra.c: np.fmax/fmin/signbit/reciprocal/nancumsum/digitize/take/atleast_nd/isscalar */
+const lw_builtin *lw_npextra_find(const char *name, int method);
 /* lower_reshape.c: reshape/ravel/flatten (method: a.reshape()), or NULL; the check that a
  * reshape's copy of a named array is not bound to a name */
 const lw_builtin *lw_reshape_find(const char *name, int method);
