@@ -61,8 +61,8 @@ static void constant(strbuf *b, ir_expr *e)
     if (ir_type_is_float(e->type)) {
         double v = e->c.f;
         const char *suf = e->type == T_F32 ? "f" : "";
-        if (isnan(v))
-            sb_printf(b, e->type == T_F32 ? "NAN" : "(double)NAN");
+        if (isnan(v)) /* -np.nan keeps its sign bit (np.signbit, np.copysign see it) */
+            sb_printf(b, "%s%s", signbit(v) ? "-" : "", e->type == T_F32 ? "NAN" : "(double)NAN");
         else if (isinf(v))
             sb_printf(b, "%s%s", v < 0 ? "-" : "", e->type == T_F32 ? "INFINITY" : "(double)INFINITY");
         else {

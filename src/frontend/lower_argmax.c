@@ -16,6 +16,7 @@
 
 #include "lower_internal.h"
 
+#include <math.h>
 #include <string.h>
 
 static int given(value *v) { return v && v->kind != V_NONE; }
@@ -157,6 +158,49 @@ static value *np_arg(lctx *c, loc l, const char *f, value **v, args *a)
     (void)a;
     return argreduce(c, l, f, v[0], v[1], v[2], v[3]);
 }
+
+/* np.nanargmax / np.nanargmin as numpy/lib/_nanfunctions_impl.py writes them: NaN replaced by
+ * -inf (+inf for nanargmin), NumPy's ValueError when a slice (the whole array without axis=) is
+ * all NaN (not checked for an empty array: argmax's own error), then np.argmax of the copy. An
+ * integer or boolean array holds no NaN: plain argmax. */
+static value *np_nanarg(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    const char *plain = strcmp(f, "np.nanargmax") == 0 ? "np.argmax" : "np.argmin";
+    value *x = v[0];
+    if (x->kind == V_TUPLE || x->kind == V_LIST) {
+        args one = {.pos = &x, .npos = 1};
+        x = lw_array_literal(c, x->l, &one, 0);
+    }
+    if (x->kind != V_ARRAY || !ir_type_is_float(x->type))
+        return argreduce(c, l, plain, x, v[1], v[2], v[3]);
+    if (given(v[2]))
+        return argreduce(c, l, f, x, v[1], v[2], v[3]); /* its out= message */
+    int axis = -1;
+    if (given(v[1]) && !lw_axis_arg(v[1], x->rank, f, &axis))
+        return &lw_ERRV;
+    value *notnan = lw_binop(c, l, OP_CEQ, x, x);
+    /* sums, which never raise on an empty array as max and min do: the non-NaN items, or the
+     * slices along the axis without one */
+    value *bad = lw_reduce(c, l, "sum", notnan);
+    if (axis >= 0 && x->rank > 1)
+        bad = lw_reduce(c, l, "sum", lw_binop(c, l, OP_CEQ, lw_reduce_axis(c, l, "sum", notnan, axis, 0),
+                                              lw_scalar(l, lw_I64(l, 0), 1)));
+    if (bad->kind == V_ERR)
+        return &lw_ERRV;
+    ir_expr *all_nan = ir_bin(l, axis >= 0 && x->rank > 1 ? OP_CNE : OP_CEQ, T_BOOL, ir_cast(l, T_I64, bad->e),
+                              lw_I64(l, 0), 0);
+    ir_expr *size = x->len[0];
+    for (int d = 1; d < x->rank; d++)
+        size = ir_bin(l, OP_MUL, T_I64, size, x->len[d], 0);
+    lw_emit_raise(c, l,
+                  ir_bin(l, OP_LAND, T_BOOL, ir_bin(l, OP_CNE, T_BOOL, size, lw_I64(l, 0), 0),
+                         all_nan, 0),
+                  "ValueError: All-NaN slice encountered");
+    double fill = strcmp(plain, "np.argmax") == 0 ? -INFINITY : INFINITY;
+    value *r = lw_where3(c, l, notnan, x, lw_scalar(l, ir_const_f(l, x->type, fill), 0));
+    return argreduce(c, l, plain, lw_materialize(c, r), v[1], v[2], v[3]);
+}
 static value *m_arg(lctx *c, loc l, const char *f, value **v, args *a)
 {
     return argreduce(c, l, f, a->self, v[0], v[1], v[2]);
@@ -215,6 +259,8 @@ static value *np_unravel(lctx *c, loc l, const char *f, value **v, args *a)
 static const lw_builtin np_table[] = {
     {"np.argmax", {"a", "axis", "out", "keepdims"}, 1, np_arg},
     {"np.argmin", {"a", "axis", "out", "keepdims"}, 1, np_arg},
+    {"np.nanargmax", {"a", "axis", "out", "keepdims"}, 1, np_nanarg},
+    {"np.nanargmin", {"a", "axis", "out", "keepdims"}, 1, np_nanarg},
     {"np.unravel_index", {"indices", "shape", "order"}, 2, np_unravel},
 };
 static const lw_builtin method_table[] = {

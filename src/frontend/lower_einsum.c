@@ -9,6 +9,8 @@
  * the checks of extents are the broadcast's; a result without contraction is exact, sums add
  * in tylesc's order (NumPy's einsum in its own: within rounding), integers stay in their type.
  *
+ * np.tensordot(a, b, axes) is lowered as the einsum of its axes.
+ *
  * Requires: operands are arrays or scalars of numbers. Establishes: the result is an array (a
  * scalar for '->'); every other form is a located diagnostic. */
 
@@ -213,8 +215,90 @@ static value *np_einsum(lctx *c, loc l, const char *f, value **v, args *a)
     return prod;
 }
 
+/* the axes of one operand in tensordot's axes= (an int or a list of ints), normalised; count in *n */
+static int td_axes(value *v, int rank, const char *f, int *ax, int *n)
+{
+    int k = v->kind == V_TUPLE ? v->n : 1;
+    if (k > IR_MAX_RANK || (v->kind == V_TUPLE && v->keys)) {
+        diag_error(v->l, "%s(): axes must be ints or lists of ints known when compiling", f);
+        return 0;
+    }
+    for (int i = 0; i < k; i++)
+        if (!lw_axis_arg(v->kind == V_TUPLE ? v->items[i] : v, rank, f, &ax[i]))
+            return 0;
+    *n = k;
+    return 1;
+}
+
+/* np.tensordot(a, b, axes=2): the sum over the last `axes` axes of a and the first of b (or
+ * the pairs of axes given), as the einsum of those indices (a's other axes, then b's); NumPy
+ * computes it by np.dot (BLAS for floats): within rounding, as einsum is. */
+static value *np_tensordot(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = v[0], *y = v[1];
+    for (int i = 0; i < 2; i++)
+        if (v[i]->kind != V_ARRAY) {
+            if (v[i]->kind != V_ERR)
+                diag_error(v[i]->l, "%s() of %s is not supported (arrays are)", f, lw_vkind_desc(v[i]));
+            return &lw_ERRV;
+        }
+    int ax[IR_MAX_RANK], bx[IR_MAX_RANK], na = 0, nb = 0;
+    int64_t N = 2;
+    if (v[2] && v[2]->kind == V_TUPLE && !v[2]->keys && v[2]->n == 2) {
+        if (!td_axes(v[2]->items[0], x->rank, f, ax, &na) || !td_axes(v[2]->items[1], y->rank, f, bx, &nb))
+            return &lw_ERRV;
+        if (na != nb) {
+            diag_error(v[2]->l, "%s(): shape-mismatch for sum (%d axes of a, %d of b)", f, na, nb);
+            return &lw_ERRV;
+        }
+    } else {
+        if (v[2] && v[2]->kind != V_NONE && (!lw_known_int(v[2], &N) || v[2]->type == T_BOOL)) {
+            diag_error(v[2]->l, "%s(): axes must be an int or a pair of lists of axes known when compiling", f);
+            return &lw_ERRV;
+        }
+        if (N < 0 || N > x->rank || N > y->rank) {
+            diag_error(v[2] ? v[2]->l : l, "%s(): axes=%lld is more than the dimensions of a (%d) or b (%d)", f,
+                       (long long)N, x->rank, y->rank);
+            return &lw_ERRV;
+        }
+        na = nb = (int)N;
+        for (int i = 0; i < na; i++) {
+            ax[i] = x->rank - na + i;
+            bx[i] = i;
+        }
+    }
+    if (x->rank + y->rank - 2 * na > IR_MAX_RANK) {
+        diag_error(l, "%s(): a result of %d dimensions is not supported (at most %d)", f,
+                   x->rank + y->rank - 2 * na, IR_MAX_RANK);
+        return &lw_ERRV;
+    }
+    char ta[IR_MAX_RANK + 1] = {0}, tb[IR_MAX_RANK + 1] = {0}, out[2 * IR_MAX_RANK + 1] = {0};
+    char next = 'a';
+    for (int i = 0; i < na; i++) {
+        if (ta[ax[i]] || tb[bx[i]]) {
+            diag_error(v[2]->l, "%s(): repeated axis in axes", f);
+            return &lw_ERRV;
+        }
+        ta[ax[i]] = tb[bx[i]] = next++;
+    }
+    int no = 0;
+    for (int d = 0; d < x->rank; d++)
+        if (!ta[d])
+            out[no++] = ta[d] = next++;
+    for (int d = 0; d < y->rank; d++)
+        if (!tb[d])
+            out[no++] = tb[d] = next++;
+    value *spec = lw_vnew(V_STR, l);
+    spec->str = arena_printf(&util_arena, "%s,%s->%s", ta, tb, out);
+    value *ops[3] = {spec, x, y};
+    args e = {.pos = ops, .npos = 3};
+    return np_einsum(c, l, "np.tensordot", NULL, &e);
+}
+
 static const lw_builtin np_table[] = {
     {"np.einsum", {"*"}, 0, np_einsum},
+    {"np.tensordot", {"a", "b", "axes"}, 2, np_tensordot},
 };
 const lw_builtin *lw_einsum_find(const char *name, int method)
 {

@@ -439,6 +439,8 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
 {
     if (obj->kind == V_ERR)
         return &lw_ERRV;
+    if (obj->kind == V_DTYPE && !obj->str && !obj->cplx && strcmp(a->name, "itemsize") == 0) /* u.dtype.itemsize */
+        return lw_scalar(a->l, lw_I64(a->l, obj->type == T_BOOL ? 1 : ir_type_bits(obj->type) / 8), 1);
     if (obj->kind == V_DTYPE && obj->str) /* np.finfo(float).eps */
         return lw_finfo_attr(a->l, obj, a->name);
     if (obj->kind == V_MODULE)
@@ -500,6 +502,10 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
             return p;
         if (!strcmp(a->name, "shape") || !strcmp(a->name, "ndim") || !strcmp(a->name, "size"))
             return lw_attr_of(c, obj->items[0], a);
+        if (!strcmp(a->name, "nbytes") || !strcmp(a->name, "itemsize")) { /* two parts of one type */
+            value *p = lw_attr_of(c, obj->items[0], a);
+            return p->kind == V_SCALAR ? lw_scalar(a->l, ir_bin(a->l, OP_MUL, T_I64, p->e, lw_I64(a->l, 2), 0), 1) : p;
+        }
         value *v = lw_vnew(V_BUILTIN, a->l); /* z.conj(), z.copy(): lw_complex_numpy */
         v->str = a->name;
         v->self = obj;
@@ -536,16 +542,29 @@ value *lw_attr_of(lctx *c, value *obj, ast *a)
         }
         if (strcmp(a->name, "T") == 0)
             return lw_transpose(c, a->l, obj);
-        if (strcmp(a->name, "size") == 0) {
+        if (strcmp(a->name, "size") == 0 || strcmp(a->name, "nbytes") == 0 || strcmp(a->name, "itemsize") == 0) {
+            /* a.nbytes is a.size * a.itemsize (the bytes of the elements a view shows, as NumPy's) */
+            int64_t item = obj->type == T_BOOL ? 1 : ir_type_bits(obj->type) / 8;
+            if (a->name[0] == 'i')
+                return lw_scalar(a->l, lw_I64(a->l, item), 1);
             ir_expr *n = obj->len[0];
             const sym *sn = obj->sh[0];
             for (int d = 1; d < obj->rank; d++) {
                 n = ir_bin(a->l, OP_MUL, T_I64, n, obj->len[d], 0);
                 sn = sym_mul(sn, obj->sh[d]);
             }
+            if (a->name[0] == 'n') {
+                n = ir_bin(a->l, OP_MUL, T_I64, n, lw_I64(a->l, item), 0);
+                sn = sym_mul(sn, sym_const(item));
+            }
             value *v = lw_scalar(a->l, n, 1);
             v->s = sn;
             return v;
+        }
+        if (strcmp(a->name, "strides") == 0) {
+            diag_error(a->l, "'.strides' is not supported (tylesc lays arrays out itself; a.itemsize, "
+                             "a.nbytes and a.shape are)");
+            return &lw_ERRV;
         }
     }
     if (obj->kind == V_SCALAR && (strcmp(a->name, "item") == 0 || strcmp(a->name, "tolist") == 0)) {

@@ -544,6 +544,15 @@ void lw_merge_branches(lctx *c, ir_stmt *st, vec then_binds);
 const lw_builtin *lw_calculus_find(const char *name, int method);
 /* lower_argmax.c: np.argmax/argmin/unravel_index (method: a.argmax()), or NULL */
 const lw_builtin *lw_argmax_find(const char *name, int method);
+/* lower_split.c: np.split/array_split/hsplit/vsplit/dsplit, np.broadcast_to, or NULL */
+const lw_builtin *lw_split_find(const char *name, int method);
+/* lower_search.c: np.searchsorted, a.searchsorted (prelude lw_search_prelude_src), or NULL */
+const lw_builtin *lw_search_find(const char *name, int method);
+extern const char lw_search_prelude_src[];
+/* lower_insdel.c: np.delete, np.insert, or NULL */
+const lw_builtin *lw_insdel_find(const char *name, int method);
+/* lower_npextra.c: np.fmax/fmin/signbit/reciprocal/nancumsum/digitize/take/atleast_nd/isscalar */
+const lw_builtin *lw_npextra_find(const char *name, int method);
 /* lower_reshape.c: reshape/ravel/flatten (method: a.reshape()), or NULL; the check that a
  * reshape's copy of a named array is not bound to a name */
 const lw_builtin *lw_reshape_find(const char *name, int method);

@@ -959,6 +959,14 @@ const lw_builtin *lw_npfuncs_find(const char *name, int method)
     if (!b)
         b = lw_argmax_find(name, method);
     if (!b)
+        b = lw_split_find(name, method);
+    if (!b)
+        b = lw_search_find(name, method);
+    if (!b)
+        b = lw_insdel_find(name, method);
+    if (!b)
+        b = lw_npextra_find(name, method);
+    if (!b)
         b = lw_reshape_find(name, method);
     if (!b)
         b = lw_ufunc_method_find(name, method);

@@ -127,6 +127,8 @@ static value *m_reduce(lctx *c, loc l, const char *f, value **v, args *a)
     args ra = {0};
     ra.pos = NEWN(value *, 5);
     ra.pos[0] = v[0];
+    if (v[0]->kind == V_TUPLE && !v[0]->keys && !v[0]->cplx) /* np.logical_and.reduce([m1, m2, m3]): its array */
+        ra.pos[0] = lw_seq_operand(c, v[0], f);
     ra.pos[1] = v[1] ? v[1] : lw_scalar(l, lw_I64(l, 0), 1); /* ufunc.reduce's axis=0 */
     ra.npos = 2;
     if (v[4]) { /* keepdims, in np.sum's (a, axis, dtype, out, keepdims), np.max's (a, axis, out, keepdims) */
