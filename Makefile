@@ -2,7 +2,7 @@
 #
 #   make            bin/tylesc and lib/libtyles.a
 #   make check      every test (runtime unit tests, compiler tests, the same under ASan/UBSan)
-#                   within 15 minutes on 2 cores: rank counts and -O levels sampled per program
+#                   rank counts and -O levels sampled per program, for 15 minutes on 2 cores
 #   make check-full the same with every program at every rank count and -O3 -march=native
 #   make check-long the full reliability campaign (tests/campaign/run.sh --long)
 #   make demo       compile a sample, run it, show its picture and the speedup over NumPy
