@@ -2,6 +2,8 @@
 #
 #   make            bin/tylesc and lib/libtyles.a
 #   make check      every test (runtime unit tests, compiler tests, the same under ASan/UBSan)
+#                   rank counts and -O levels sampled per program, for 15 minutes on 2 cores
+#   make check-full the same with every program at every rank count and -O3 -march=native
 #   make check-long the full reliability campaign (tests/campaign/run.sh --long)
 #   make demo       compile a sample, run it, show its picture and the speedup over NumPy
 #   make bench      the benchmark (not a test); `make bench RECORD=1` appends to bench/RESULTS.md
@@ -70,7 +72,7 @@ RUNTIME_OBJ  = $(RUNTIME_SRC:%.c=build/rt/%.o)
 CUDA_RT_OBJ  = $(patsubst %.cu,build/rtcuda/%.o,$(CUDA_RT_SRC:%.c=build/rt/%.o))
 SANFLAGS     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: fuzz-long $(CHECK_SUITES:%=%.timed) check-build check-lib check-warnings check-dist check-elastic check-campaign check-ulfm check-long bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
+.PHONY: fuzz-long check-full $(CHECK_SUITES:%=%.timed) check-build check-lib check-warnings check-dist check-elastic check-campaign check-ulfm check-long bench-elastic all deps cuda check check-unit check-programs check-asan check-cuda check-gpu demo bench \
         bench-gpu install uninstall clean
 .DELETE_ON_ERROR:
 
@@ -255,6 +257,11 @@ check:
 	@$(MAKE) --no-print-directory $(if $(CHECK_SERIAL),-j1,-j$(JOBS) --output-sync=target) $(CHECK_SUITES:%=%.timed)
 	@echo "make check: all test suites passed"
 
+# make check with nothing left out by its 15-minute budget: every program at every rank count of
+# 1-4 and at the product's -O3 -march=native (longer than make check's 15 minutes).
+check-full:
+	@$(MAKE) --no-print-directory check NP_ALL=1 OPT_ALL=1
+
 # A suite with its wall time, so a log shows where make check's minutes go (the suites share the
 # cores, so the times add up to about JOBS times the whole).
 # The CPU seconds (user + system of everything the suite ran, from the shell's `times`) beside
@@ -357,11 +364,22 @@ check-ulfm: bin/tylesc
 	@echo "== ULFM: ranks killed, recovered in place (Open MPI 5 wheel in build/ompi-ulfm)"
 	@bash tests/elastic/ulfm.sh --install=build/ompi-ulfm $(if $(SEED),--seed=$(SEED)) $(CURDIR)
 
-# Rank counts (--np-by-grid, whose reasons are in tests/run_tests.py's docstring): by the
-# dimension of the program's process grid: nothing distributed at 1 rank and, for one program in
-# two, 2; a 1-D grid at 1-3 and, for one program in four, 4; other grids at 1, 4 (2x2) and 3 (3x1),
-# or for one program in four 2 in place of 3. One rank runs without mpirun (`./prog`).
-# `make check-programs NP_ALL=1`: every count.
+# make check must end within 15 minutes on 2 cores (the brief; a clean clone took 23 min 49 s,
+# about 2,600 CPU-s, check-programs 1,289 of them, 2026-12-07). The suite's CPU grows with every
+# program: gcc at -O3 on each (~60%) and MPI start-up of the runs at 2-4 ranks (~30%). So, a
+# coverage decision (reasons in tests/run_tests.py's docstring; `make check-full`, or
+# `make check-programs NP_ALL=1 OPT_ALL=1`, runs every program at every count and -O3):
+# Rank counts (--np-by-grid): by the dimension of the program's process grid: nothing distributed
+# at 1 rank and, for one program in two, 2; any other grid at 1 and one count above it, a fixed
+# choice by the name's CRC-32 (a 1-D grid: 3 for one program in two, 2 or 4 for one in four each;
+# other grids: 4 = 2x2 for one in two, 3 = 3x1 or 2 = 2x1 for one in four each). One rank runs
+# without mpirun (`./prog`). NP_ALL=1: every count.
+# C optimisation (--fast-opt=-O0): the samples and one program in four (by the name's CRC-32)
+# compiled at the product's -O3 -march=native, the others at -O0 (the same -Wall -Wextra
+# -Werror; -ffp-contract=off, so the same bits); the run-time error tests' programs at -O0 (their
+# messages do not depend on it). tylesc+gcc of 43 programs: -O3 35 CPU-s, -O1 27, -O0 14; their
+# runs 18 -> 21 (load 23, 2026-12-07). gcc's -O3-only warnings are seen on a quarter of the
+# programs, clang's front end on all of them (check-warnings). OPT_ALL=1: all at CFLAGS' -O3.
 # --times: each command's CPU seconds in build/check-programs.times and, at the end, their sum by
 # kind (tylesc with the C compiler it waits for, the NumPy reference, the runs) and the 30 tests
 # of most CPU: where the suite's CPU goes. Every twelfth program (2026-12-07, h129, load ~50):
@@ -378,13 +396,15 @@ TT_VARIANTS = --variant "np=1 k=timetile_ TYLES_TT_SYNC=pipeline TYLES_TT_DOUBLE
 check-programs: bin/tylesc lib/libtyles.a
 	@echo "== compiler tests (NumPy vs compiled, error messages; generated C under -Wall -Wextra -Werror)"
 	@CFLAGS="-O3 -march=native -Wall -Wextra -Werror" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc \
-	    --np 1,2,3,4 $(if $(NP_ALL),,--np-by-grid) --error-opt=-O1 -j $(PROGRAM_JOBS) \
+	    --np 1,2,3,4 $(if $(NP_ALL),,--np-by-grid) $(if $(OPT_ALL),,--fast-opt=-O0 --error-opt=-O0) -j $(PROGRAM_JOBS) \
 	    $(TT_VARIANTS) --times build/check-programs.times
 	@bash tests/par_scripts.sh -j 2 "echo '== run-time np.load errors' && sh tests/runtime_errors/npy_inputs.sh bin/tylesc" \
 	    "echo '== vectorised kernels: hot loops packed at 256 bits (gcc, clang), simd/stream schedule, streamed stores' && \
 	     sh tests/vec/run.sh bin/tylesc" \
 	    "echo '== hostile file names and strings (escaping into the generated source)' && bash tests/hostile_names.sh $(CURDIR)" \
-	    "echo '== IR tests (what the passes establish)' && sh tests/ir/run.sh bin/tylesc"
+	    "echo '== IR tests (what the passes establish)' && sh tests/ir/run.sh bin/tylesc" \
+	    "echo '== the sampling above: 1 rank and one count above, every count reached, a quarter at -O3' && \
+	     $(PYTHON) tests/sampling/check_choice.py"
 
 # The compiler itself under AddressSanitizer + UBSan: the fuzz target runs the whole pipeline
 # (passes, ir_verify after each, the C emitter) on every .tyl in one process; then tylesc itself

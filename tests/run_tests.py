@@ -39,25 +39,36 @@ Header comments recognised in a program's leading comment block:
                                compiler options for this program, after
                                --tylesc-flags (programs and error tests)
 
-Rank counts by process grid (--np-by-grid, what `make check-programs` uses): each count of --np
-is run where it can show something the others do not, by the dimension G of the program's
-process grid (the compiler's tyl_rt_set_grid(G) call in the generated C):
+Rank counts by process grid (--np-by-grid, what `make check-programs` uses): make check must
+end within 15 minutes on 2 cores and the runs at 2-4 ranks were a third of its longest suite (MPI
+start-up, in proportion to the number of programs), so every program runs at 1 rank and at one
+count above it, chosen by the dimension G of the program's process grid (the compiler's
+tyl_rt_set_grid(G) call in the generated C) and, among the counts that show something the others
+do not, by the name's CRC-32 (a fixed choice: the same program at the same count every time; the
+programs together cover each count):
   G = 0   nothing is distributed: every rank runs the same replicated code and rank 0 alone
           prints and writes, so 1 rank and one count above 1 (2, the cheapest) show all of it;
-          the count above 1 runs for one program in two (by the name's CRC-32; all of them until
-          the twentieth session)
-  G = 1   1, 2 and 3: 2 is the only one with two ranks along the axis, where a rank's two
-          neighbours are the same rank (periodic halos); 3 has an interior rank and uneven
-          blocks; 4 (the smallest blocks, interior ranks as at 3) for one program in four (a
-          fixed choice, by the name's CRC-32: make check's CPU time is its limit; one in two
-          until the nineteenth session, when make check reached 15 minutes)
-  G >= 2  1, 3 and 4: 4 is a 2x2(x1...) grid, two ranks along each of two axes (each rank its
-          own neighbour's neighbour, periodic halos to the same rank, corner halos), 3 is 3x1
-          (an interior rank, uneven blocks, the other axes whole); for one program in four (a
-          fixed choice, by the name's CRC-32) 2 (2x1, those cases along one axis) runs in
-          place of 3 (beside it until the twentieth session)
+          the count above 1 runs for one program in two
+  G = 1   3 for one program in two: an interior rank and uneven blocks; 2 for one in four, the
+          only count with two ranks along the axis, where a rank's two neighbours are the same
+          rank (periodic halos); 4 for one in four (the smallest blocks)
+  G >= 2  4 for one program in two: a 2x2(x1...) grid, two ranks along each of two axes (each
+          rank its own neighbour's neighbour, periodic halos to the same rank, corner halos); 3
+          (3x1: an interior rank, uneven blocks, the other axes whole) and 2 (2x1, those cases
+          along one axis) for one in four each
+Until 2026-12-07 (h135) a distributed program ran at two or three counts above 1 (1-3, or 1, 3
+and 4); `make check-full` (NP_ALL=1) still runs every program at every count of --np.
 One rank runs as `./prog` does, without mpirun (an MPI singleton); the other counts under mpirun.
 A grid the C does not show runs at every count of --np.
+
+C optimisation (--fast-opt=-O0, what `make check-programs` uses): gcc -O3 -march=native was
+three fifths of the suite's CPU. The samples and one program in four (--full-opt-every, by the
+name's CRC-32, independent of the rank counts' choice) are compiled with CFLAGS as they are (the
+product's -O3 -march=native), the other programs at the given level: tylesc always compiles with
+-ffp-contract=off, so the results must be the same bits at any level, and the generated C gets
+the same -Wall -Wextra -Werror (the warnings only gcc's optimisers see are checked on the -O3
+quarter; clang's front end sees every program in make check-warnings). `make check-full`
+(OPT_ALL=1) compiles every program with CFLAGS.
 
 Run-time variants (--variant 'VAR=VALUE ...', repeatable): each compiled program runs once more
 per variant with those variables set; with --variants-only, under the variants alone (its plain
@@ -266,21 +277,32 @@ def counts_for_grid(name, grid, nps):
     (--np-by-grid; the reasons are in the module's docstring)."""
     if grid is None:
         return list(nps)
-    if grid == 1:
-        if 3 not in nps:  # 4 stands in for it
-            return list(nps)
-        return [n for n in nps if n != 4 or (zlib.crc32(name.encode()) >> 2) % 4 == 0]
     crc = zlib.crc32(name.encode())
+    if grid == 1:
+        if not {2, 3, 4} <= set(nps):
+            return list(nps)
+        # 1 and one count above: 3 for one program in two, 2 and 4 for one in four each
+        return [n for n in nps if n == 1 or n == (4, 2, 3, 3)[(crc >> 2) % 4]]
     if grid == 0:
         keep = [n for n in nps if n <= 1]
         more = [n for n in nps if n > 1]
         if keep and (crc >> 4) % 2:  # one in two: the replicated code is the same at any count
             return keep
         return keep + more[:1]
-    if 3 not in nps or 4 not in nps:  # 2 stands in for them
+    if not {2, 3, 4} <= set(nps):
         return list(nps)
-    # 1, 4 and, one in four, 2 in place of 3
-    return [n for n in nps if n not in (2, 3) or (n == 2) == (crc % 4 == 0)]
+    # 1 and one count above: 4 (2x2) for one program in two, 3 (3x1) and 2 (2x1) for one in four each
+    return [n for n in nps if n == 1 or n == (2, 3, 4, 4)[crc % 4]]
+
+
+def program_opt_level(name, fast_opt, every):
+    """--fast-opt: the -O level a program's C is compiled at, None for CFLAGS' own (the
+    product's -O3 -march=native). The samples and one program in `every` keep CFLAGS' level (a
+    fixed choice by the name's CRC-32, bits 8 up: independent of the rank counts' bits); the
+    rest are compiled at fast_opt (the reasons are in the module's docstring)."""
+    if not fast_opt or name.startswith("samples/"):
+        return None
+    return None if (zlib.crc32(name.encode()) >> 8) % every == 0 else fast_opt
 
 
 def program_grid(c_file):
@@ -836,11 +858,12 @@ class Runner:
 
             exe = os.path.join(tmp, "prog")
             nps = self.opts.np
+            opt = program_opt_level(name, self.opts.fast_opt, self.opts.full_opt_every)
             if self.opts.np_by_grid:
-                self.compile(tyl, exe, extra=["--keep-c"])
+                self.compile(tyl, exe, extra=["--keep-c"], opt_level=opt)
                 nps = counts_for_grid(name, program_grid(exe + ".c"), nps)
             else:
-                self.compile(tyl, exe)
+                self.compile(tyl, exe, opt_level=opt)
 
             runs = [] if self.opts.variants_only else [(n, None, {}) for n in nps]
             for only, pat, env, label in self.opts.variant:
@@ -1161,6 +1184,13 @@ def main(argv=None):
     ap.add_argument("--error-opt", metavar="-On",
                     help="the C optimisation level of the run-time error tests' programs (their "
                          "messages do not depend on it; -O1 compiles in half the time of -O3)")
+    ap.add_argument("--fast-opt", metavar="-On",
+                    help="compile the test programs' C at this level, except the samples and one "
+                         "program in --full-opt-every, which keep CFLAGS' (see the module's "
+                         "docstring; the results must not depend on it: -ffp-contract=off)")
+    ap.add_argument("--full-opt-every", type=int, default=4, metavar="N",
+                    help="with --fast-opt: one program in N (by the name's CRC-32) keeps CFLAGS' "
+                         "-O level (default %(default)s)")
     ap.add_argument("--flagged-programs-only", action="store_true",
                     help="of the programs and samples, only those with a '# tylesc-flags:' header "
                          "(make check-asan: the fuzz target has run the whole pipeline on every "
@@ -1195,6 +1225,8 @@ def main(argv=None):
     global PHASES
     if opts.times:
         PHASES = []
+    if opts.full_opt_every < 1:
+        ap.error("--full-opt-every needs a count of at least 1")
     if opts.variants_only and not opts.variant:
         ap.error("--variants-only needs at least one --variant")
     if opts.batch and not (opts.compile_only and "--target=cuda" in opts.tylesc_flags):
