@@ -2,8 +2,10 @@
 #
 #   make            bin/tylesc and lib/libtyles.a
 #   make check      every test (runtime unit tests, compiler tests, the same under ASan/UBSan)
-#                   rank counts and -O levels sampled per program, for 15 minutes on 2 cores
-#   make check-full the same with every program at every rank count and -O3 -march=native
+#                   rank counts, -O levels and nvcc's programs sampled per program, for 15 minutes
+#                   on 2 cores
+#   make check-full the same with every program at every rank count and -O3 -march=native, and
+#                   every program's CUDA compiled
 #   make check-long the full reliability campaign (tests/campaign/run.sh --long)
 #   make demo       compile a sample, run it, show its picture and the speedup over NumPy
 #   make bench      the benchmark (not a test); `make bench RECORD=1` appends to bench/RESULTS.md
@@ -258,7 +260,8 @@ check:
 	@echo "make check: all test suites passed"
 
 # make check with nothing left out by its 15-minute budget: every program at every rank count of
-# 1-4 and at the product's -O3 -march=native (longer than make check's 15 minutes).
+# 1-4 and at the product's -O3 -march=native, every program's CUDA compiled (longer than make
+# check's 15 minutes).
 check-full:
 	@$(MAKE) --no-print-directory check NP_ALL=1 OPT_ALL=1
 
@@ -453,12 +456,16 @@ fuzz-long: all build/asan/bin/tylesc
 # every kernel; make check-gpu builds at -O3 and runs them). nvcc --time on a batch of 48 programs
 # (tests/programs, the first 48 by name): cicc 40-50% of its time, the host g++ at -O0 35-45%,
 # cudafe++ 10%; 8.2-9.3 -> 6.5-7.3 CPU-s a batch (two interleaved rounds, load 15; 2026-12-07).
+# make check's 15 minutes (see check-programs): the samples and one program in two (by the name's
+# CRC-32, bits 12 up, independent of check-programs' choices), 280 CPU-s for all at load 20-50
+# (h135, 2026-12-07); the CUDA emitter prints the same kernel and driver forms for both halves.
+# OPT_ALL=1 (make check-full): every program.
 check-cuda: bin/tylesc
 	@if command -v $(NVCC) >/dev/null 2>&1; then \
 	    echo "== CUDA: every program compiled and linked by nvcc (48 to a translation unit)" && \
 	    $(MAKE) --no-print-directory lib/libtyles_cuda.a >/dev/null && \
 	    CUDA_ARCH=compute_$(CUDA_NUM) NVCCFLAGS="-O0 -Xcicc -O0 $$NVCCFLAGS" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc --tylesc-flags=--target=cuda \
-	        --compile-only --batch 48 -j $(JOBS); \
+	        --compile-only --batch 48 $(if $(OPT_ALL),,--sample-every 2) -j $(JOBS); \
 	else echo "== CUDA: skipped, $(NVCC) not found"; fi
 
 # On a machine with a GPU: every program run on the GPU and compared with NumPy, at 1 rank and

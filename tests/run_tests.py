@@ -1106,6 +1106,9 @@ def discover(opts):
         opts.compile_only = True
     if opts.compile_only:
         tests = [t for t in tests if t[1] == "program"]
+    if opts.sample_every > 1:  # the samples and one program in N, fixed by the name (bits 12 up)
+        tests = [t for t in tests if t[1] != "program" or t[0].startswith("samples/") or
+                 (zlib.crc32(t[0].encode()) >> 12) % opts.sample_every == 0]
     if opts.expect_single_rank and not opts.compile_only:
         pick = [p for p in samples if stem(p) == "heat2d"] or samples[:1]
         for p in pick:
@@ -1191,6 +1194,10 @@ def main(argv=None):
     ap.add_argument("--full-opt-every", type=int, default=4, metavar="N",
                     help="with --fast-opt: one program in N (by the name's CRC-32) keeps CFLAGS' "
                          "-O level (default %(default)s)")
+    ap.add_argument("--sample-every", type=int, default=1, metavar="N",
+                    help="of the test programs, only one in N (by the name's CRC-32, bits 12 up: "
+                         "independent of --np-by-grid's and --full-opt-every's choices) and the "
+                         "samples (make check-cuda: 2; make check-full: every program)")
     ap.add_argument("--flagged-programs-only", action="store_true",
                     help="of the programs and samples, only those with a '# tylesc-flags:' header "
                          "(make check-asan: the fuzz target has run the whole pipeline on every "

@@ -3,8 +3,8 @@
 the contract asks, for every tests/programs name under every process-grid dimension it could
 have: 1 rank and, where something is distributed, exactly one count above it; each count of 2-4
 reached by at least a tenth of the names for each grid dimension; about a quarter of the
-programs, and every sample, at CFLAGS' level (the product's -O3 -march=native); and without the
-sampling (make check-full: NP_ALL=1 OPT_ALL=1) every count and CFLAGS' level for every program.
+programs, and every sample, at CFLAGS' level (the product's -O3 -march=native); about half
+compiled by nvcc in make check-cuda (--sample-every 2); and without the sampling (make check-full: NP_ALL=1 OPT_ALL=1) every count and CFLAGS' level for every program.
 Prints FAIL lines and exits 1 if not.
 """
 import collections
@@ -46,6 +46,10 @@ def main():
     full = sum(rt.program_opt_level(n, "-O0", 4) is None for n in names)
     if not 0.15 <= full / len(names) <= 0.35:
         errors.append("%d of %d programs at CFLAGS' -O3 (a quarter wanted)" % (full, len(names)))
+    # make check-cuda's nvcc sample (--sample-every 2): about half the programs
+    cuda = sum((rt.zlib.crc32(n.encode()) >> 12) % 2 == 0 for n in names)
+    if not 0.4 <= cuda / len(names) <= 0.6:
+        errors.append("%d of %d programs compiled by nvcc (a half wanted)" % (cuda, len(names)))
     if rt.program_opt_level("samples/heat2d", "-O0", 4) is not None:
         errors.append("samples/heat2d: not compiled with CFLAGS' -O3")
     for e in errors[:40]:
