@@ -810,6 +810,10 @@ static value *bi_scalar(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     value *x = v[0];
+    if (f[0] == 'i' && v[1]) { /* int("1011", 2): Python's digits in another base */
+        diag_error(v[1]->l, "int() with a base is not supported (int(s) of a string of decimal digits is)");
+        return &lw_ERRV;
+    }
     if (!x) /* float() is 0.0, int() 0, bool() False */
         return lw_scalar(l, f[0] == 'f' ? ir_const_f(l, T_F64, 0.0)
                                         : ir_const_i(l, f[0] == 'b' ? T_BOOL : T_I64, 0), 1);
@@ -900,7 +904,7 @@ static value *bi_time(lctx *c, loc l, const char *f, value **v, args *a)
 static const lw_builtin py_table[] = {
     {"slice", {"*"}, 0, bi_slice}, {"range", {"*"}, 0, bi_range},
     {"len", {"obj"}, 1, bi_len}, {"min", {"*"}, 0, bi_minmax}, {"max", {"*"}, 0, bi_minmax},
-    {"float", {"x"}, 0, bi_scalar}, {"int", {"x"}, 0, bi_scalar}, {"bool", {"x"}, 0, bi_scalar},
+    {"float", {"x"}, 0, bi_scalar}, {"int", {"x", "base"}, 0, bi_scalar}, {"bool", {"x"}, 0, bi_scalar},
     {"abs", {"x"}, 1, bi_scalar}, {"pow", {"base", "exp", "mod"}, 2, bi_pow},
     {"divmod", {"a", "b"}, 2, bi_divmod},
     {"sorted", {"iterable", "key", "reverse"}, 1, lw_bi_sorted},
