@@ -785,15 +785,30 @@ static value *bi_pow(lctx *c, loc l, const char *f, value **v, args *a)
     return lw_binop(c, l, OP_POWER, v[0], v[1]);
 }
 /* divmod(a, b) of numbers: (a // b, a % b), Python's floor division and modulo (for floats
- * too: float // and % are Python's divmod's two halves); ZeroDivisionError as they give it */
+ * too: float // and % are Python's divmod's two halves); ZeroDivisionError as they give it. Of
+ * an array: NumPy's (a // b, a % b), two new arrays. */
 static value *bi_divmod(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
+    if ((v[0]->kind == V_ARRAY || v[1]->kind == V_ARRAY) && (v[0]->kind == V_ARRAY || v[0]->kind == V_SCALAR) &&
+        (v[1]->kind == V_ARRAY || v[1]->kind == V_SCALAR)) {
+        /* divmod(order, nx) of an array: ndarray.__divmod__, np.divmod's (a // b, a % b) */
+        value *t = lw_vnew(V_TUPLE, l);
+        t->n = 2;
+        t->items = NEWN(value *, 2);
+        for (int i = 0; i < 2; i++) {
+            t->items[i] = lw_binop(c, l, i ? OP_MOD : OP_FDIV, v[0], v[1]);
+            if (t->items[i]->kind == V_ERR)
+                return &lw_ERRV;
+            t->items[i] = lw_materialize(c, t->items[i]);
+        }
+        return t;
+    }
     for (int i = 0; i < 2; i++)
         if (v[i]->kind != V_SCALAR) {
             if (v[i]->kind != V_ERR)
-                diag_error(v[i]->l, "%s() of %s is not supported (numbers are; np.divmod is not)", f,
-                           lw_vkind_desc(v[i]));
+                diag_error(v[i]->l, "%s() of %s is not supported (numbers and arrays are)", f,
+                           v[i]->kind == V_TUPLE && v[i]->is_list ? "a list" : lw_vkind_desc(v[i]));
             return &lw_ERRV;
         }
     value *t = lw_vnew(V_TUPLE, l);
