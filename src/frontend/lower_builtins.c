@@ -825,7 +825,8 @@ static value *bi_scalar(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     value *x = v[0];
-    if (f[0] == 'i' && v[1]) { /* int("1011", 2): Python's digits in another base */
+    if (f[0] == 'i' && a && v[1]) { /* int("1011", 2): Python's digits in another base (a is NULL,
+                                      * v one value, when lw_py_int calls) */
         diag_error(v[1]->l, "int() with a base is not supported (int(s) of a string of decimal digits is)");
         return &lw_ERRV;
     }
