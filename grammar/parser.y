@@ -105,7 +105,7 @@ static vec no_stmts; /* an empty statement list */
 static const char *dotted(const char *a, const char *b);
 static ast *unsupported(loc l, const char *what);
 static ast *set_literal(loc l, vec items);
-static ast *annotated(loc l, ast *target, ast *value);
+static ast *annotated(loc l, ast *target, ast *annot, ast *value);
 static void module_add(tyl_pstate *ps, vec stmts);
 static void recovered(tyl_pstate *ps);
 static void unexpected_indent(tyl_pstate *ps, loc l, int recovering);
@@ -227,8 +227,8 @@ expr_stmt:
   | testlist_star AUGASSIGN testlist_star   { $$ = ast_augassign(@$, $2, $1, $3); }
   | assign_targets targets_rhs              { $$ = ast_assign(@$, $1, $2); }
     /* x: T = v is x = v (the annotation has no effect on the value); x: T binds nothing */
-  | testlist_star ':' test                  { $$ = annotated(@$, $1, NULL); }
-  | testlist_star ':' test '=' targets_rhs  { $$ = annotated(@$, $1, $5); }
+  | testlist_star ':' test                  { $$ = annotated(@$, $1, $3, NULL); }
+  | testlist_star ':' test '=' targets_rhs  { $$ = annotated(@$, $1, $3, $5); }
   ;
 
 assign_targets:
@@ -675,7 +675,16 @@ static ast *unsupported(loc l, const char *what)
     return ast_new(A_NONE, l);
 }
 
-static ast *annotated(loc l, ast *target, ast *value)
+/* The name an annotation is headed by (float, np.ndarray: "ndarray", ClassVar[int]: "ClassVar"),
+ * "" for another expression: a dataclass's fields are its annotated names (lower_dataclass.c) */
+static const char *annotation_head(ast *t)
+{
+    if (t->kind == A_SUBSCRIPT)
+        t = t->a;
+    return t->kind == A_NAME || t->kind == A_ATTR ? t->name : "";
+}
+
+static ast *annotated(loc l, ast *target, ast *annot, ast *value)
 {
     if (target->kind == A_TUPLE || target->kind == A_LIST) {
         diag_error(target->l, "only single target (not %s) can be annotated",
@@ -686,10 +695,10 @@ static ast *annotated(loc l, ast *target, ast *value)
         diag_error(target->l, "illegal target for annotation");
         return ast_expr_stmt(l, ast_new(A_NONE, l));
     }
-    if (value)
-        return ast_assign(l, ast_vec1(target), value);
-    ast *n = ast_new(A_PASS, l);
-    n->name = target->kind == A_NAME ? target->name : NULL; /* a class's field, or nothing */
+    ast *n = value ? ast_assign(l, ast_vec1(target), value) : ast_new(A_PASS, l);
+    if (!value)
+        n->name = target->kind == A_NAME ? target->name : NULL; /* a class's field, or nothing */
+    n->str = annotation_head(annot);
     return n;
 }
 

@@ -52,7 +52,9 @@ typedef enum ast_kind {
     /* ---- statements ---- */
     A_MODULE,    /* body */
     A_EXPR_STMT, /* a */
-    A_ASSIGN,    /* targets = vec of target expressions (a = b = c has two), a = value */
+    A_ASSIGN,    /* targets = vec of target expressions (a = b = c has two), a = value; str =
+                    the head of the annotation of `x: T = v` ("" for one that is not a name),
+                    NULL when there is none */
     A_AUGASSIGN, /* op (as in A_BINOP), b = target, a = value */
     A_IMPORT,    /* name = module (dotted), str = alias or NULL */
     A_FROM_IMPORT, /* name = module, args = the imported A_NAMEs (str = alias; "*" for all) */
@@ -61,7 +63,7 @@ typedef enum ast_kind {
     A_WHILE,     /* a = test, body, orelse */
     A_BREAK,
     A_CONTINUE,
-    A_PASS,
+    A_PASS,      /* also `x: T` (binds nothing): name = x when a name, str = T's head as A_ASSIGN's */
     A_RETURN,    /* a = value or NULL */
     A_DEF,       /* name, params = vec of A_PARAM, body */
     A_PARAM,     /* name, a = default or NULL, b = annotation or NULL; ival = 1 for *args, 2 for

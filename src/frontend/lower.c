@@ -432,6 +432,10 @@ static void lower_from_import(lctx *c, ast *s)
         lw_numba_import(c, s);
         return;
     }
+    if (lw_is_dataclass_module(s->name)) {
+        lw_dataclass_import(c, s);
+        return;
+    }
     if (lw_is_sysos_module(s->name)) {
         lw_sysos_import(c, s);
         return;
@@ -680,6 +684,8 @@ static void lw_stmt_nested(lctx *c, ast *s)
         lw_unbound_assigned(c, s);
         return;
     }
+    if (!(s->kind == A_OTHER_STMT && strcmp(s->str, "class") == 0 && s->name))
+        lw_dataclass_unfollowed(c); /* @dataclass then something other than a class */
     vec saved_pending = c->pending;
     c->pending = (vec){0};
     int errors = diag_count();
@@ -712,6 +718,8 @@ static void lw_stmt_nested(lctx *c, ast *s)
             lw_plot_import(c, s);
         else if (strcmp(s->name, "numba") == 0 || strncmp(s->name, "numba.", 6) == 0)
             lw_numba_import(c, s);
+        else if (lw_is_dataclass_module(s->name))
+            lw_dataclass_import(c, s);
         else if (lw_is_sysos_module(s->name))
             lw_sysos_import(c, s);
         else if (lw_is_pyrandom_module(s->name))
@@ -759,10 +767,14 @@ static void lw_stmt_nested(lctx *c, ast *s)
     case A_YIELD: diag_error(s->l, "'yield' outside function"); break;
     case A_OTHER_STMT:
         if (strcmp(s->str, "class") == 0 && s->name) {
-            lw_class_def(c, s);
+            ast *cls = c->dataclass_deco ? lw_dataclass_class(c, s) : s;
+            if (cls)
+                lw_class_def(c, cls);
             break;
         }
         if (strcmp(s->str, "decorator") == 0 && lw_numba_decorator(c, s)) /* @njit: left out */
+            break;
+        if (strcmp(s->str, "decorator") == 0 && lw_dataclass_decorator(c, s)) /* for the class next */
             break;
         diag_error(s->l, "'%s' statements are not supported in a stencil program%s", s->str,
                    strcmp(s->str, "with") == 0 ? " (only 'with np.errstate(...)' and 'with open(path, \"w\") as f')" : "");

@@ -785,15 +785,30 @@ static value *bi_pow(lctx *c, loc l, const char *f, value **v, args *a)
     return lw_binop(c, l, OP_POWER, v[0], v[1]);
 }
 /* divmod(a, b) of numbers: (a // b, a % b), Python's floor division and modulo (for floats
- * too: float // and % are Python's divmod's two halves); ZeroDivisionError as they give it */
+ * too: float // and % are Python's divmod's two halves); ZeroDivisionError as they give it. Of
+ * an array: NumPy's (a // b, a % b), two new arrays. */
 static value *bi_divmod(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
+    if ((v[0]->kind == V_ARRAY || v[1]->kind == V_ARRAY) && (v[0]->kind == V_ARRAY || v[0]->kind == V_SCALAR) &&
+        (v[1]->kind == V_ARRAY || v[1]->kind == V_SCALAR)) {
+        /* divmod(order, nx) of an array: ndarray.__divmod__, np.divmod's (a // b, a % b) */
+        value *t = lw_vnew(V_TUPLE, l);
+        t->n = 2;
+        t->items = NEWN(value *, 2);
+        for (int i = 0; i < 2; i++) {
+            t->items[i] = lw_binop(c, l, i ? OP_MOD : OP_FDIV, v[0], v[1]);
+            if (t->items[i]->kind == V_ERR)
+                return &lw_ERRV;
+            t->items[i] = lw_materialize(c, t->items[i]);
+        }
+        return t;
+    }
     for (int i = 0; i < 2; i++)
         if (v[i]->kind != V_SCALAR) {
             if (v[i]->kind != V_ERR)
-                diag_error(v[i]->l, "%s() of %s is not supported (numbers are; np.divmod is not)", f,
-                           lw_vkind_desc(v[i]));
+                diag_error(v[i]->l, "%s() of %s is not supported (numbers and arrays are)", f,
+                           v[i]->kind == V_TUPLE && v[i]->is_list ? "a list" : lw_vkind_desc(v[i]));
             return &lw_ERRV;
         }
     value *t = lw_vnew(V_TUPLE, l);
@@ -810,6 +825,11 @@ static value *bi_scalar(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     value *x = v[0];
+    if (f[0] == 'i' && a && v[1]) { /* int("1011", 2): Python's digits in another base (a is NULL,
+                                      * v one value, when lw_py_int calls) */
+        diag_error(v[1]->l, "int() with a base is not supported (int(s) of a string of decimal digits is)");
+        return &lw_ERRV;
+    }
     if (!x) /* float() is 0.0, int() 0, bool() False */
         return lw_scalar(l, f[0] == 'f' ? ir_const_f(l, T_F64, 0.0)
                                         : ir_const_i(l, f[0] == 'b' ? T_BOOL : T_I64, 0), 1);
@@ -900,7 +920,7 @@ static value *bi_time(lctx *c, loc l, const char *f, value **v, args *a)
 static const lw_builtin py_table[] = {
     {"slice", {"*"}, 0, bi_slice}, {"range", {"*"}, 0, bi_range},
     {"len", {"obj"}, 1, bi_len}, {"min", {"*"}, 0, bi_minmax}, {"max", {"*"}, 0, bi_minmax},
-    {"float", {"x"}, 0, bi_scalar}, {"int", {"x"}, 0, bi_scalar}, {"bool", {"x"}, 0, bi_scalar},
+    {"float", {"x"}, 0, bi_scalar}, {"int", {"x", "base"}, 0, bi_scalar}, {"bool", {"x"}, 0, bi_scalar},
     {"abs", {"x"}, 1, bi_scalar}, {"pow", {"base", "exp", "mod"}, 2, bi_pow},
     {"divmod", {"a", "b"}, 2, bi_divmod},
     {"sorted", {"iterable", "key", "reverse"}, 1, lw_bi_sorted},

@@ -222,7 +222,8 @@ static value *abs_of(lctx *c, loc l, value *x) { return lw_unop(c, l, OP_ABS, x)
 /* np.linalg.norm(x, ord=None, axis=None, keepdims=False) as NumPy computes it: ord None (and 2
  * of a vector, 'fro' of a matrix) is sqrt(sum(x * x)); of a vector ord 1 is sum(|x|), inf
  * max(|x|), -inf min(|x|); of a matrix ord 1 is the largest column sum of |x|, inf the largest
- * row sum. Integers are converted to float64 first. */
+ * row sum. Integers are converted to float64 first. keepdims=True (with axis=) keeps the reduced
+ * axis with extent 1, as the reductions' keepdims= does: m / norm(m, axis=1, keepdims=True). */
 static value *np_norm(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
@@ -233,8 +234,8 @@ static value *np_norm(lctx *c, loc l, const char *f, value **v, args *a)
     int keepdims = lw_const_flag(v[3], 0, "keepdims", &ok);
     if (!ok)
         return &lw_ERRV;
-    if (keepdims) {
-        diag_error(v[3]->l, "%s(): keepdims=True is not supported", f);
+    if (keepdims && !given(v[2])) {
+        diag_error(v[3]->l, "%s(): keepdims=True is supported with axis= (an int)", f);
         return &lw_ERRV;
     }
     if (!ir_type_is_float(x->type)) {
@@ -285,7 +286,7 @@ static value *np_norm(lctx *c, loc l, const char *f, value **v, args *a)
     if (!kind || kind == 'f' || (vec && ord == 2)) {
         if (axis < 0)
             return lw_reduce(c, l, "norm", x);
-        value *s = lw_reduce_axis(c, l, "sum", lw_binop(c, l, OP_MUL, x, x), axis, 0);
+        value *s = lw_reduce_axis(c, l, "sum", lw_binop(c, l, OP_MUL, x, x), axis, keepdims);
         if (s->kind == V_ERR)
             return s;
         value *r = lw_vnew(s->kind, l);
@@ -305,7 +306,7 @@ static value *np_norm(lctx *c, loc l, const char *f, value **v, args *a)
     value *ax = abs_of(c, l, x);
     if (vec) {
         const char *k = ord == 1 ? "sum" : ord > 0 ? "max" : "min";
-        return axis < 0 ? lw_reduce(c, l, k, ax) : lw_reduce_axis(c, l, k, ax, axis, 0);
+        return axis < 0 ? lw_reduce(c, l, k, ax) : lw_reduce_axis(c, l, k, ax, axis, keepdims);
     }
     /* a matrix: the largest column sum (ord 1) or row sum (inf) */
     value *sums = lw_reduce_axis(c, l, "sum", ax, ord == 1 ? 0 : 1, 0);

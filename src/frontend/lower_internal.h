@@ -215,6 +215,7 @@ typedef struct lctx {
     vec module_body;    /* ast*: the module's statements (lower_class.c scans them) */
     vec changed_attrs;  /* const char*: attribute names assigned outside __init__ (lower_class.c) */
     int attrs_known;    /* changed_attrs was computed */
+    ast *dataclass_deco; /* the @dataclass statement the next class follows (lower_dataclass.c) */
     int plot_warned;    /* the warning that plotting is left out was given (lower_plot.c) */
     const char *merging; /* the construct lw_merge_branches names ("'and'"), NULL: "'if'" */
     vec skip_outs;      /* vec*: the statement lists lw_skip_begin left (innermost last): a
@@ -805,6 +806,12 @@ value *lw_sys_exit(lctx *c, loc l, value *arg);
 int lw_is_exit_stmt(const ast *s);
 void lw_print_stream(lctx *c, loc l, int fd);
 int lw_for_runtime_list(lctx *c, ast *s); /* lower_listiter.c: for x in a list built at run time */
+/* lower_dataclass.c: @dataclass classes, their __init__ written out */
+int lw_is_dataclass_module(const char *name);
+void lw_dataclass_import(lctx *c, ast *s);
+int lw_dataclass_decorator(lctx *c, ast *s);
+ast *lw_dataclass_class(lctx *c, ast *s);
+void lw_dataclass_unfollowed(lctx *c);
 /* lower_numba.c: numba's njit, jit and prange accepted and left out */
 void lw_numba_import(lctx *c, ast *s);
 value *lw_numba_attr(value *mod, ast *a);

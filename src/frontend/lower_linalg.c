@@ -642,6 +642,8 @@ static value *np_diag(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     value *k = v[1] ? int_arg(v[1], f, "k") : int_value(l, 0);
+    if (v[0]->kind == V_TUPLE) /* np.diag([R[0, 0], R[1, 1], 100.0]): NumPy's array of the list */
+        v[0] = lw_seq_operand(c, v[0], arena_printf(&util_arena, "%s()", f));
     if (!k || v[0]->kind == V_ERR)
         return &lw_ERRV;
     if (v[0]->kind != V_ARRAY || v[0]->rank > 2) {

@@ -244,10 +244,20 @@ static ast *print_call(loc l, vec args, ast *end)
 }
 static ast *stmt(ast *e) { return ast_expr_stmt(e->l, e); }
 
+/* x.tolist() (a run-time list when x is 1-D with an extent known only when running) */
+static int is_tolist(ast *a)
+{
+    return a->kind == A_CALL && a->a->kind == A_ATTR && strcmp(a->a->name, "tolist") == 0 && !a->args.len &&
+           !a->kwargs.len;
+}
+
 /* L[a:b], sorted(L), list(L) with L a name bound to a run-time list (known without lowering
- * anything, so that other print()s keep their temporaries) */
+ * anything, so that other print()s keep their temporaries); x.tolist() */
+
 static int rt_root(lctx *c, ast *a)
 {
+    if (is_tolist(a))
+        return 1;
     ast *root = a->kind == A_SUBSCRIPT ? a->a : a->kind == A_CALL && a->args.len ? VEC_AT(a->args, 0, ast *) : NULL;
     binding *b = root ? lw_list_binding(c, root) : NULL;
     return b && b->val->kind == V_LIST;
@@ -434,11 +444,12 @@ value *lw_list_print(lctx *c, ast *call)
         int maybe = (a->kind == A_SUBSCRIPT && a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_SLICE) ||
                     (a->kind == A_COMP && a->ival == 1) ||
                     (a->kind == A_SUBSCRIPT && a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind == A_STR) ||
-                    (a->kind == A_CALL && a->a->kind == A_NAME && (!strcmp(a->a->name, "list") || !strcmp(a->a->name, "sorted")));
+                    (a->kind == A_CALL && a->a->kind == A_NAME && (!strcmp(a->a->name, "list") || !strcmp(a->a->name, "sorted"))) ||
+                    is_tolist(a);
         if (maybe && calls && rt_root(c, a) && hoist_before(c, &call, i))
             calls = 0;
         if (maybe && !calls) {
-            /* print(parent[:8]), print([2 * x for x in L]), print(d["k"]): a list built at run time written
+            /* print(parent[:8]), print([2 * x for x in L]), print(d["k"]), print(u.tolist()): a list built at run time written
              * inline, bound to a hidden name first (no argument before it calls anything, or
              * those before it bound first, hoist_before) */
             lw_probe p;

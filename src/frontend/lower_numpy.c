@@ -945,6 +945,22 @@ static value *tolist(lctx *c, loc l, value *x)
     u->is_list = 1;
     return u;
 }
+/* x.tolist() of a 1-D array whose extent is known only when running (a grid parameter's, a
+ * selection's): the run-time list [v.item() for v in x'] of a copy x' made here (tolist() reads
+ * the array when it is called), lowered as that comprehension is (lower_calls.c). */
+static value *tolist_runtime(lctx *c, loc l, value *x)
+{
+    static int serial;
+    const char *an = arena_printf(&util_arena, "%%tolist%d", serial);
+    const char *vn = arena_printf(&util_arena, "%%tolist%d_v", serial++);
+    binding *b = lw_bind(c, an);
+    b->kind = B_VALUE;
+    b->val = lw_materialize(c, x);
+    vec clauses = {0};
+    vec_push(&clauses, ast_for(l, ast_name(l, vn), ast_name(l, an), (vec){0}, (vec){0}));
+    ast *item = ast_call(l, ast_attr(l, ast_name(l, vn), "item"), NULL);
+    return lw_expr(c, ast_comp(l, 1, item, clauses));
+}
 static value *m_tolist(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)f, (void)v;
@@ -962,10 +978,12 @@ static value *m_tolist(lctx *c, loc l, const char *f, value **v, args *a)
         diag_error(l, "tolist() takes no arguments");
         return &lw_ERRV;
     }
+    if (!known && x->kind == V_ARRAY && x->rank == 1 && !lw_is_complex(x))
+        return tolist_runtime(c, l, x);
     if (!known || lw_is_complex(x)) {
-        diag_error(l, "tolist() is supported for a real number and for a real array of at most 256 "
-                      "elements whose shape is known when compiling (print the array itself, or "
-                      "index it, otherwise)");
+        diag_error(l, "tolist() is supported for a real number, a real 1-D array, and a real array "
+                      "of at most 256 elements whose shape is known when compiling (print the array "
+                      "itself, or index it, otherwise)");
         return &lw_ERRV;
     }
     /* an extent of at most k when compiling (a slice that a parameter's value may clip,

@@ -6,6 +6,7 @@
  * Requires: c->sc is the innermost scope. Establishes: a C name is never handed out twice in one
  * program (names a rewound probe took are free again). */
 
+#include <ctype.h>
 #include "lower_internal.h"
 
 #include <math.h>
@@ -242,10 +243,14 @@ static const char *reserved[] = {
 const char *lw_cname(lctx *c, const char *base)
 {
     strbuf b = {0};
-    if (base[0] == '@') /* an object's attribute (lower_class.c) */
+    /* '@': an object's attribute (lower_class.c); '%': a statement's hidden item (lower_order.c,
+     * lower_gather.c), which gets a C variable of its own when it holds a view whose array is
+     * rebound (lw_keep_views: "%index0.base") */
+    if (base[0] == '@' || base[0] == '%')
         base++;
-    for (const char *p = base; *p; p++)
-        sb_putc(&b, (char)((*p == '.' || *p == ' ') ? '_' : *p));
+    /* an ASCII character C does not take in a name becomes '_' (UTF-8 letters stay: C takes them) */
+    for (const unsigned char *p = (const unsigned char *)base; *p; p++)
+        sb_putc(&b, (char)(*p < 0x80 && !isalnum(*p) && *p != '_' ? '_' : *p));
     const char *s = arena_strdup(&util_arena, b.s);
     sb_free(&b);
     int bad = s[0] == '_' || strncmp(s, "tyl", 3) == 0 || strncmp(s, "TYL", 3) == 0 ||

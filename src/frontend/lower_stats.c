@@ -1028,9 +1028,9 @@ static value *np_argsort(lctx *c, loc l, const char *f, value **v, args *a)
     value *r = sorted_2d(c, l, f, self, axis, stable);
     if (r)
         return r;
-    if (self->kind == V_ARRAY && self->rank != 1) {
-        diag_error(axis ? axis->l : l, "%s() of a %d-D array is not supported (1-D and 2-D arrays "
-                                       "are)", f, self->rank);
+    if (self->kind == V_ARRAY && self->rank != 1 && !(axis && axis->kind == V_NONE)) { /* None: flattened */
+        diag_error(axis ? axis->l : l, "%s() of a %d-D array is supported along axis=None (the flattened "
+                                       "array), and of 1-D and 2-D arrays along an axis", f, self->rank);
         return &lw_ERRV;
     }
     value *x = data_1d(c, l, f, self, axis, 0);

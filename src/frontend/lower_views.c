@@ -382,6 +382,51 @@ static value *np_expand_dims(lctx *c, loc l, const char *f, value **v, args *a)
     return index_with(c, l, x, items);
 }
 
+/* np.ix_(a, b, ...): the open mesh of 1-D index sequences, as NumPy builds it: the k-th of n
+ * arguments reshaped to extent 1 on every axis but k (views, a[None, :, None]), returned as a
+ * tuple; K[np.ix_(dofs, dofs)] += ke then indexes with the broadcast pair (a FEM assembly).
+ * NumPy turns a boolean argument into its nonzero() positions, whose number is known only when
+ * running: refused, located. */
+static value *np_ix(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)v;
+    int n = a->npos;
+    if (a->nkw) {
+        diag_error(a->kw[0]->l, "%s() got an unexpected keyword argument '%s'", f, a->kwname[0]);
+        return &lw_ERRV;
+    }
+    if (n > IR_MAX_RANK) {
+        diag_error(l, "%s(): more than %d index arrays", f, IR_MAX_RANK);
+        return &lw_ERRV;
+    }
+    value *t = lw_vnew(V_TUPLE, l);
+    t->n = n;
+    t->items = NEWN(value *, n ? n : 1);
+    for (int k = 0; k < n; k++) {
+        value *x = seq_arg(c, a->pos[k], f);
+        if (!lw_is_array_arg(x, f))
+            return &lw_ERRV;
+        if (x->rank != 1) {
+            diag_error(x->l, "Cross index must be 1 dimensional");
+            return &lw_ERRV;
+        }
+        if (x->type == T_BOOL) {
+            diag_error(x->l, "%s() of a boolean mask is not supported (NumPy takes its nonzero() "
+                             "positions, whose number is known only when running); give the positions as an "
+                             "index array",
+                       f);
+            return &lw_ERRV;
+        }
+        vec items = {0};
+        for (int d = 0; d < n; d++)
+            vec_push(&items, d == k ? ast_slice(l, NULL, NULL, NULL) : ast_new(A_NONE, l));
+        t->items[k] = index_with(c, l, x, items);
+        if (t->items[k]->kind == V_ERR)
+            return &lw_ERRV;
+    }
+    return t;
+}
+
 /* np.squeeze(a, axis=None), a.squeeze(): the axes of extent 1 dropped (a view). Without axis=
  * NumPy decides from the shape when running; the result's rank is fixed when compiling, so the
  * axes of known extent 1 are dropped and an extent known only when running (a grid parameter)
@@ -483,6 +528,7 @@ static const lw_builtin np_table[] = {
     {"np.flipud", {"m"}, 1, np_flip}, {"np.fliplr", {"m"}, 1, np_flip},
     {"np.rot90", {"m", "k", "axes"}, 1, np_rot90},
     {"np.expand_dims", {"a", "axis"}, 2, np_expand_dims}, {"np.squeeze", {"a", "axis"}, 1, np_squeeze},
+    {"np.ix_", {"*"}, 0, np_ix},
     {"np.tile", {"A", "reps"}, 2, np_tile}, {"np.repeat", {"a", "repeats", "axis"}, 2, np_repeat},
 };
 static const lw_builtin method_table[] = {
