@@ -278,6 +278,7 @@ typedef struct lw_builtin {
 /* ---- lower_optional.c: a name that is None on some paths and a number on others ---------- */
 
 int lw_is_opt(const value *v);
+const char *lw_opt_array_hint(const value *v);
 value *lw_opt_binding_value(binding *b);
 int lw_opt_merge(lctx *c, ir_stmt *st, binding *t, binding *e);
 int lw_opt_carry(lctx *c, loc l, const char *name, binding *e, binding *x);

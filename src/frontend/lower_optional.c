@@ -22,6 +22,16 @@
 
 int lw_is_opt(const value *v) { return v && v->kind == V_OPT; }
 
+/* What a message refusing an optional array as a NumPy function's argument adds: NumPy takes
+ * None there as an object (np.sum(None) is None), which a compiled array cannot be. */
+const char *lw_opt_array_hint(const value *v)
+{
+    return v && v->kind == V_OPT && v->items[1]->kind == V_ARRAY
+               ? " (it may be None here: NumPy would take None as an object); test it first "
+                 "(if ... is not None:)"
+               : "";
+}
+
 static value *opt_new(loc l, value *flag, value *num)
 {
     value *r = lw_vnew(V_OPT, l);
@@ -611,6 +621,12 @@ int lw_opt_refuse(loc l, const char *name, const value *a, const value *b, const
     const value *o = a->kind == V_NONE ? b : a;
     if ((o->kind != V_ARRAY && o->kind != V_TUPLE && o->kind != V_LIST) || opt_number(o))
         return 0;
+    if (o->kind == V_ARRAY) { /* not opt_array: a view, which writes through to its base */
+        diag_error(l, "'%s' is None %s and a view of an array %s: None or a view chosen at run time "
+                      "is not supported (None or a whole array is); bind a copy of the view "
+                      "(%s = ....copy())", name, where, other, name);
+        return 1;
+    }
     diag_error(l, "'%s' is None %s and %s %s: None or %s chosen at run time is not supported "
                   "(None or a number is); give it %s from the start (%s = %s) and keep a flag saying "
                   "whether it is set yet (have_%s = False)", name, where, lw_vkind_desc((value *)o),
