@@ -282,7 +282,8 @@ static value *pin_items(lctx *c, const char *name, loc l, value *v)
 
 static value *target_view(lctx *c, ast *t)
 {
-    value *base = lw_expr(c, t->a);
+    value *base = lw_opt_array_use(c, t->a->l, lw_expr(c, t->a), /* None or an array: checked */
+                                   "TypeError: 'NoneType' object does not support item assignment");
     if (base->kind == V_ERR)
         return &lw_ERRV;
     if (base->kind != V_ARRAY || base->e->kind != E_READ) {

@@ -437,6 +437,9 @@ static value *lower_attr(lctx *c, ast *a)
 /* Attribute a->name of the value obj (a->a's value). */
 value *lw_attr_of(lctx *c, value *obj, ast *a)
 {
+    obj = lw_opt_array_use(c, a->l, obj, /* None or an array: checked */
+                           arena_printf(&util_arena, "AttributeError: 'NoneType' object has no attribute '%s'",
+                                        a->name));
     if (obj->kind == V_ERR)
         return &lw_ERRV;
     if (obj->kind == V_DTYPE && obj->str) /* np.finfo(float).eps */

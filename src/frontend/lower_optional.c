@@ -526,6 +526,16 @@ value *lw_opt_unop_operand(lctx *c, loc l, const char *op, value *x)
     return x->items[1];
 }
 
+/* An optional array used where None is Python's error msg (a[i] = v, a.sum(), a.shape): its
+ * array, after a check when running. Anything else is returned as it is. */
+value *lw_opt_array_use(lctx *c, loc l, value *v, const char *msg)
+{
+    if (!is_opt_array(v))
+        return v;
+    lw_emit_raise(c, l, absent(l, v), msg);
+    return v->items[1];
+}
+
 /* x[k] and `a, b = x` of an optional tuple: its tuple, after a check when running
  * (Python's TypeError for None). */
 value *lw_opt_item_base(lctx *c, loc l, value *x, int unpack)
@@ -677,6 +687,8 @@ void lw_opt_builtin_args(lctx *c, value *fn, ast *call, vec *saved)
         msg = "TypeError: type NoneType doesn't define __round__ method";
     else if (strncmp(f, "math.", 5) == 0)
         msg = "TypeError: must be real number, not NoneType";
+    else if (strcmp(f, "len") == 0)
+        msg = "TypeError: object of type 'NoneType' has no len()";
     if (!msg)
         return;
     for (int i = 0; i < call->args.len; i++) {
