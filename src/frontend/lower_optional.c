@@ -16,7 +16,9 @@
  * operand of `x is None or v > x`, after `assert x is not None`) the name is narrowed to its
  * number (lw_opt_narrow). Anywhere else an arithmetic or ordering operation checks the flag
  * when running and stops with Python's TypeError at the statement, the same on every rank
- * (scalars are replicated). An optional array or tuple is refused (lw_opt_refuse). */
+ * (scalars are replicated). An optional array (None or a whole array: prev = None; ...; prev
+ * = u.copy()) is the flag and the name's own array slot ("None or an array" below); None or a
+ * view, a list or a tuple of other things is refused (lw_opt_refuse). */
 #include "lower_internal.h"
 #include <string.h>
 
