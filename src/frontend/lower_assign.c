@@ -88,7 +88,7 @@ void lw_assign_name(lctx *c, ast *target, value *v)
         return;
     }
     if (v->kind == V_OPT) { /* None or a number: a copy in the name's own variables */
-        lw_carry_assign(c, l, name, v);
+        lw_carry_assign(c, l, name, lw_opt_own_array(c, l, name, v));
         return;
     }
     lw_still_int_clear(c, l, name);

@@ -273,6 +273,18 @@ static value *whole_of(lctx *c, loc l, const char *name, const value *a, const v
     return lw_slot_value(l, own_slot(c, name, x ? x : y), sh);
 }
 
+/* y = x with x an optional (lw_assign_name): an optional array's array in y's own slot (the
+ * same array, as Python's y names x's; x's slot may be a callee's, released after the call),
+ * v itself otherwise. */
+value *lw_opt_own_array(lctx *c, loc l, const char *name, value *v)
+{
+    if (!is_opt_array(v))
+        return v;
+    value *a = v->items[1];
+    array_in_slot(c, l, name, a);
+    return opt_new(l, v->items[0], lw_slot_value(l, own_slot(c, name, a), (const sym *const *)a->sh));
+}
+
 /* lw_opt_merge for arrays: each branch puts its array in the slot and sets the flag. */
 static int merge_arrays(lctx *c, ir_stmt *st, binding *t, binding *e, value *tv, value *ev)
 {
