@@ -96,7 +96,7 @@ static int same_number_form(const value *a, const value *b)
         return 0;
     if (a->kind == V_SCALAR)
         return a->type == b->type;
-    if (a->kind == V_ARRAY) /* one slot holds it: one dtype and rank (shapes: opt_array_sh) */
+    if (a->kind == V_ARRAY) /* one slot holds it: one dtype and rank (shapes: join_shape) */
         return a->type == b->type && a->rank == b->rank;
     if (a->n != b->n)
         return 0;
@@ -370,7 +370,8 @@ int lw_opt_carry(lctx *c, loc l, const char *name, binding *e, binding *x)
         if (!whole)
             return 1;
         if (is_opt_array(ev) && lw_whole_slot(ev->items[1]) == lw_whole_slot(whole) &&
-            lw_value_equal(ev->items[1], whole) && in_own_vars(c, arena_printf(&util_arena, "%s.0", name), ev->items[0]))
+            lw_value_equal(ev->items[1], whole) &&
+            in_own_vars(c, arena_printf(&util_arena, "%s.0", name), ev->items[0]))
             return 1;
         lw_carry_assign(c, l, name, lift_array(c, l, name, ev, xv, whole));
         return 1;
@@ -398,7 +399,8 @@ int lw_opt_carriable(binding *e, binding *x)
 int lw_opt_carry_next(lctx *c, loc l, const char *name, binding *e, binding *x)
 {
     value *ev = lw_opt_binding_value(e), *xv = lw_opt_binding_value(x);
-    if (!lw_is_opt(ev) || !xv || (xv->kind != V_NONE && xv->kind != V_OPT && !opt_number(xv) && !opt_array(xv)))
+    if (!lw_is_opt(ev) || !xv ||
+        (xv->kind != V_NONE && xv->kind != V_OPT && !opt_number(xv) && !opt_array(xv)))
         return 0;
     const value *xn = number_of(xv);
     if (is_opt_array(ev) && (!xn || same_number_form(xn, ev->items[1]))) {
@@ -523,6 +525,11 @@ value *lw_opt_equal(lctx *c, loc l, int ne, value *x, value *y)
     value *o = lw_is_opt(x) ? x : y, *other = o == x ? y : x;
     if (!lw_is_opt(o) || lw_is_opt(other) || other->kind != V_SCALAR)
         return NULL;
+    if (is_opt_array(o)) { /* None == 2.0 is False, an array's == is an array */
+        diag_error(l, "'%s' of None or an array is not supported: test it with 'is None' first",
+                   ne ? "!=" : "==");
+        return &lw_ERRV;
+    }
     value *eq = lw_binop(c, l, ne ? OP_CNE : OP_CEQ, o == x ? o->items[1] : other, o == x ? other : o->items[1]);
     if (eq->kind != V_SCALAR)
         return eq;
