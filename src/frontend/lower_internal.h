@@ -278,6 +278,7 @@ typedef struct lw_builtin {
 /* ---- lower_optional.c: a name that is None on some paths and a number on others ---------- */
 
 int lw_is_opt(const value *v);
+int lw_is_opt_array(const value *v); /* None or an array */
 const char *lw_opt_array_hint(const value *v);
 value *lw_opt_array_use(lctx *c, loc l, value *v, const char *msg);
 value *lw_opt_own_array(lctx *c, loc l, const char *name, value *v);

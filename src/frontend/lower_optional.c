@@ -193,6 +193,7 @@ static void refuse_types(loc l, const char *name, const char *why)
  * (checked when running) where they may differ, and an error where they are known to differ. */
 
 static int is_opt_array(const value *v) { return v && v->kind == V_OPT && v->items[1]->kind == V_ARRAY; }
+int lw_is_opt_array(const value *v) { return is_opt_array(v); }
 
 /* The slot of name's optional array of a's dtype and rank. */
 static ir_var *own_slot(lctx *c, const char *name, const value *a)
@@ -523,13 +524,13 @@ void lw_opt_compare_operands(lctx *c, loc l, const char *op, value **x, value **
 value *lw_opt_equal(lctx *c, loc l, int ne, value *x, value *y)
 {
     value *o = lw_is_opt(x) ? x : y, *other = o == x ? y : x;
-    if (!lw_is_opt(o) || lw_is_opt(other) || other->kind != V_SCALAR)
-        return NULL;
-    if (is_opt_array(o)) { /* None == 2.0 is False, an array's == is an array */
+    if (is_opt_array(x) || is_opt_array(y)) { /* None == 0.0 is False, an array's == an array */
         diag_error(l, "'%s' of None or an array is not supported: test it with 'is None' first",
                    ne ? "!=" : "==");
         return &lw_ERRV;
     }
+    if (!lw_is_opt(o) || lw_is_opt(other) || other->kind != V_SCALAR)
+        return NULL;
     value *eq = lw_binop(c, l, ne ? OP_CNE : OP_CEQ, o == x ? o->items[1] : other, o == x ? other : o->items[1]);
     if (eq->kind != V_SCALAR)
         return eq;
