@@ -489,10 +489,11 @@ void tyl_rs_rescale(int loop, int64_t k, int64_t nk, const int *live, int to)
     collect(live, &ls);
     buf_meta *meta = calloc((size_t)ls.nbuf + 1, sizeof *meta);
     meta_of(&ls, meta);
-    /* every distributed array must have a row per rank along each axis of the new grid */
+    /* every distributed array must have a row per rank along each axis of the new grid (an
+     * empty one has none on any grid: an optional array that is still None holds one) */
     for (int b = 0; b < ls.nbuf; b++)
         for (int d = 0; meta[b].dist && d < G; d++)
-            if (ndims[d] > meta[b].shape[d]) {
+            if (ndims[d] > meta[b].shape[d] && meta[b].shape[d] > 0) {
                 if (me == 0)
                     fprintf(stderr, "%s: rescale to %d ranks refused: %d ranks along axis %d, more than the %lld "
                             "elements there; going on with %d ranks\n", tyl_ck_opts_.prog, to, ndims[d], d,

@@ -103,7 +103,7 @@ value *lw_array_arg(lctx *c, value *v, const char *fname)
     if (v->kind == V_ARRAY)
         return v;
     if (v->kind != V_ERR)
-        diag_error(v->l, "%s() expects an array here, not %s", fname, lw_vkind_desc(v));
+        diag_error(v->l, "%s() expects an array here, not %s%s", fname, lw_vkind_desc(v), lw_opt_array_hint(v));
     return NULL;
 }
 value *lw_copy_of(lctx *c, loc l, value *src)

@@ -88,7 +88,7 @@ void lw_assign_name(lctx *c, ast *target, value *v)
         return;
     }
     if (v->kind == V_OPT) { /* None or a number: a copy in the name's own variables */
-        lw_carry_assign(c, l, name, v);
+        lw_carry_assign(c, l, name, lw_opt_own_array(c, l, name, v));
         return;
     }
     lw_still_int_clear(c, l, name);
@@ -282,7 +282,8 @@ static value *pin_items(lctx *c, const char *name, loc l, value *v)
 
 static value *target_view(lctx *c, ast *t)
 {
-    value *base = lw_expr(c, t->a);
+    value *base = lw_opt_array_use(c, t->a->l, lw_expr(c, t->a), /* None or an array: checked */
+                                   "TypeError: 'NoneType' object does not support item assignment");
     if (base->kind == V_ERR)
         return &lw_ERRV;
     if (base->kind != V_ARRAY || base->e->kind != E_READ) {

@@ -437,6 +437,9 @@ static value *lower_attr(lctx *c, ast *a)
 /* Attribute a->name of the value obj (a->a's value). */
 value *lw_attr_of(lctx *c, value *obj, ast *a)
 {
+    obj = lw_opt_array_use(c, a->l, obj, /* None or an array: checked */
+                           arena_printf(&util_arena, "AttributeError: 'NoneType' object has no attribute '%s'",
+                                        a->name));
     if (obj->kind == V_ERR)
         return &lw_ERRV;
     if (obj->kind == V_DTYPE && !obj->str && !obj->cplx && strcmp(a->name, "itemsize") == 0) /* u.dtype.itemsize */
@@ -745,7 +748,9 @@ static value *lower_compare(lctx *c, ast *a)
             continue;
         }
         if (lw_is_opt(left) || lw_is_opt(right)) { /* None or a number (lower_optional.c) */
-            value *r = op == OP_IS || op == OP_ISNOT || op == OP_EQ || op == OP_NE
+            /* == None of None or an array would be elementwise on the array: lw_opt_equal refuses it */
+            int eq_arr = (op == OP_EQ || op == OP_NE) && (lw_is_opt_array(left) || lw_is_opt_array(right));
+            value *r = (op == OP_IS || op == OP_ISNOT || op == OP_EQ || op == OP_NE) && !eq_arr
                            ? lw_opt_is_none(a->l, op == OP_IS || op == OP_EQ, left, right) : NULL;
             if (!r && (op == OP_EQ || op == OP_NE))
                 r = lw_opt_equal(c, a->l, op == OP_NE, left, right);

@@ -283,6 +283,10 @@ typedef struct lw_builtin {
 /* ---- lower_optional.c: a name that is None on some paths and a number on others ---------- */
 
 int lw_is_opt(const value *v);
+int lw_is_opt_array(const value *v); /* None or an array */
+const char *lw_opt_array_hint(const value *v);
+value *lw_opt_array_use(lctx *c, loc l, value *v, const char *msg);
+value *lw_opt_own_array(lctx *c, loc l, const char *name, value *v);
 value *lw_opt_binding_value(binding *b);
 int lw_opt_merge(lctx *c, ir_stmt *st, binding *t, binding *e);
 int lw_opt_carry(lctx *c, loc l, const char *name, binding *e, binding *x);

@@ -773,6 +773,10 @@ static value *np_save(lctx *c, loc l, const char *f, value **v, args *a)
         if (arr->kind == V_ERR)
             return arr;
     }
+    /* None or an array not tested: NumPy would save None as a 0-d object array, which a
+     * compiled program cannot write; it stops there instead, saying so */
+    arr = lw_opt_array_use(c, v[1]->l, arr, "np.save() of None (NumPy writes it as a 0-d object "
+                                            "array, pickled) is not supported: test it first");
     arr = lw_array_arg(c, arr, f);
     if (!arr)
         return &lw_ERRV;

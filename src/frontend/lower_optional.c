@@ -16,11 +16,23 @@
  * operand of `x is None or v > x`, after `assert x is not None`) the name is narrowed to its
  * number (lw_opt_narrow). Anywhere else an arithmetic or ordering operation checks the flag
  * when running and stops with Python's TypeError at the statement, the same on every rank
- * (scalars are replicated). An optional array or tuple is refused (lw_opt_refuse). */
+ * (scalars are replicated). An optional array (None or a whole array: prev = None; ...; prev
+ * = u.copy()) is the flag and the name's own array slot ("None or an array" below); None or a
+ * view, a list or a tuple of other things is refused (lw_opt_refuse). */
 #include "lower_internal.h"
 #include <string.h>
 
 int lw_is_opt(const value *v) { return v && v->kind == V_OPT; }
+
+/* What a message refusing an optional array as a NumPy function's argument adds: NumPy takes
+ * None there as an object (np.sum(None) is None), which a compiled array cannot be. */
+const char *lw_opt_array_hint(const value *v)
+{
+    return v && v->kind == V_OPT && v->items[1]->kind == V_ARRAY
+               ? " (it may be None here: NumPy would take None as an object); test it first "
+                 "(if ... is not None:)"
+               : "";
+}
 
 static value *opt_new(loc l, value *flag, value *num)
 {
@@ -67,9 +79,15 @@ static int opt_number(const value *v)
     return v->kind == V_SCALAR && !v->dyn && !v->mixed && !v->zt &&
            (ir_type_is_float(v->type) || ir_type_is_int(v->type) || v->type == T_BOOL);
 }
+/* An array an optional can hold: a whole array (a name's, a copy, a new one), not a view (a
+ * view would have to keep writing through to its base) nor a reshape's copy. */
+static int opt_array(const value *v)
+{
+    return v->kind == V_ARRAY && !v->reshaped && (v->fresh || lw_whole_slot((value *)v));
+}
 static const value *number_of(const value *v)
 {
-    return v->kind == V_OPT ? v->items[1] : opt_number(v) ? v : NULL;
+    return v->kind == V_OPT ? v->items[1] : opt_number(v) || opt_array(v) ? v : NULL;
 }
 /* Do two numbers (or tuples) have one form: the same types in the same places? */
 static int same_number_form(const value *a, const value *b)
@@ -78,6 +96,8 @@ static int same_number_form(const value *a, const value *b)
         return 0;
     if (a->kind == V_SCALAR)
         return a->type == b->type;
+    if (a->kind == V_ARRAY) /* one slot holds it: one dtype and rank (shapes: join_shape) */
+        return a->type == b->type && a->rank == b->rank;
     if (a->n != b->n)
         return 0;
     for (int i = 0; i < a->n; i++)
@@ -87,6 +107,8 @@ static int same_number_form(const value *a, const value *b)
 }
 static const char *number_desc(const value *v)
 {
+    if (v->kind == V_ARRAY)
+        return arena_printf(&util_arena, "a %d-D %s array", v->rank, ir_type_name(v->type));
     return v->kind == V_TUPLE ? lw_tuple_form((value *)v) : lw_scalar_desc((value *)v);
 }
 
@@ -97,6 +119,8 @@ value *lw_opt_binding_value(binding *b)
         return NULL;
     if (b->kind == B_VALUE)
         return b->val;
+    if (b->kind == B_ARRAY)
+        return lw_bound_array(b);
     if (b->kind != B_SCALAR || b->dyn)
         return NULL;
     value *v = lw_scalar((loc){0}, ir_varref((loc){0}, b->var), b->weak);
@@ -115,7 +139,8 @@ static int joinable(const value *a, const value *b, const char **why)
     if (!a || !b)
         return 0;
     int an = a->kind == V_NONE, bn = b->kind == V_NONE;
-    int aok = an || a->kind == V_OPT || opt_number(a), bok = bn || b->kind == V_OPT || opt_number(b);
+    int aok = an || a->kind == V_OPT || opt_number(a) || opt_array(a),
+        bok = bn || b->kind == V_OPT || opt_number(b) || opt_array(b);
     if (!aok || !bok || (an && bn) || (a->kind != V_OPT && b->kind != V_OPT && !an && !bn))
         return 0;
     if (a->kind != V_OPT && b->kind != V_OPT && !an && !bn)
@@ -148,8 +173,141 @@ static void lift_both(loc l, value **a, value **b)
 
 static void refuse_types(loc l, const char *name, const char *why)
 {
-    diag_error(l, "'%s' is None on some paths and a number (or tuple of numbers) on others, and "
+    if (strstr(why, " array"))
+        diag_error(l, "'%s' is None on some paths and an array on others, and that is %s: it must keep "
+                      "one dtype and number of dimensions", name, why);
+    else
+        diag_error(l, "'%s' is None on some paths and a number (or tuple of numbers) on others, and "
                   "that is %s: it must keep one type (write 0.0 where it may be a float)", name, why);
+}
+
+/* ---- None or an array ------------------------------------------------------------------
+ * An optional array (prev = None; ...; prev = u.copy()) is its flag and the name's own array
+ * slot (the one `prev = u.copy()` fills): items[1] reads that whole slot. Where it becomes an
+ * optional from None, the slot is given an empty array of its dtype and rank (no storage, and
+ * every run-time structure that walks slots, checkpoints included, finds an array); nothing
+ * reads it while the flag is false (a read proves the flag or checks it). A path where the name
+ * is an array puts that array in the slot (a reference, as `prev = u` aliases; a new array is
+ * moved there); a path where it is None again only clears the flag (the slot's old array is
+ * released when the slot is next bound). Its shape is the arrays' where they agree, unknown
+ * (checked when running) where they may differ, and an error where they are known to differ. */
+
+static int is_opt_array(const value *v) { return v && v->kind == V_OPT && v->items[1]->kind == V_ARRAY; }
+int lw_is_opt_array(const value *v) { return is_opt_array(v); }
+
+/* The slot of name's optional array of a's dtype and rank. */
+static ir_var *own_slot(lctx *c, const char *name, const value *a)
+{
+    return lw_scope_var(c, name, a->type, a->rank, 1);
+}
+
+/* The shape the arrays a and b (either NULL) give the optional: 0 after an error (known to
+ * differ). */
+static int join_shape(loc l, const char *name, const value *a, const value *b, const sym **sh)
+{
+    const value *f = a ? a : b;
+    for (int d = 0; d < f->rank; d++)
+        sh[d] = f->sh[d];
+    if (!a || !b)
+        return 1;
+    for (int d = 0; d < f->rank; d++) {
+        int k = lw_sym_cmp(a->sh[d], b->sh[d]);
+        if (k == 0) {
+            diag_error(l, "'%s' is None on some paths and an array on others, and the array has shape "
+                          "%s on one path and %s on another: it must keep one shape", name,
+                       lw_shape_str(a->rank, a->sh), lw_shape_str(b->rank, b->sh));
+            return 0;
+        }
+        if (k != 1)
+            sh[d] = NULL;
+    }
+    return 1;
+}
+
+/* Array a (an opt_array) in name's own slot, emitted in c->out. */
+static void array_in_slot(lctx *c, loc l, const char *name, const value *a)
+{
+    ir_var *slot = own_slot(c, name, a), *src = lw_whole_slot((value *)a);
+    if (a->fresh)
+        lw_move_fresh(c, l, slot, a->fresh);
+    else if (src != slot)
+        lw_emit(c, lw_bind1(l, slot, src));
+}
+
+/* An empty array of like's dtype and rank in name's own slot (None becoming an optional). */
+static void empty_in_slot(lctx *c, loc l, const char *name, const value *like)
+{
+    ir_expr *len[IR_MAX_RANK];
+    const sym *zs[IR_MAX_RANK];
+    for (int d = 0; d < like->rank; d++) {
+        len[d] = lw_I64(l, 0);
+        zs[d] = sym_const(0);
+    }
+    value *z = lw_new_array(c, l, like->type, like->rank, len, zs, 1, NULL);
+    lw_move_fresh(c, l, own_slot(c, name, like), z->fresh);
+}
+
+/* v (None, an array or an optional array) as an optional array whose array is `whole` (the
+ * slot's whole value), the statements that put it there emitted in c->out; `other` is the
+ * value on the other path (None: an empty array unless it is already in the slot). */
+static value *lift_array(lctx *c, loc l, const char *name, value *v, const value *other, value *whole)
+{
+    ir_var *slot = lw_whole_slot(whole);
+    if (v->kind == V_NONE) {
+        if (!(is_opt_array(other) && lw_whole_slot(other->items[1]) == slot))
+            empty_in_slot(c, l, name, whole);
+        return opt_new(l, lw_scalar(l, ir_const_i(l, T_BOOL, 0), 1), whole);
+    }
+    value *flag = v->kind == V_OPT ? v->items[0] : lw_scalar(l, ir_const_i(l, T_BOOL, 1), 1);
+    array_in_slot(c, l, name, v->kind == V_OPT ? v->items[1] : v);
+    return opt_new(l, flag, whole);
+}
+
+/* The slot's whole value for the optional array a and b (None, arrays or optional arrays)
+ * make, or NULL after an error. */
+static value *whole_of(lctx *c, loc l, const char *name, const value *a, const value *b)
+{
+    const value *x = number_of(a), *y = number_of(b);
+    const sym *sh[IR_MAX_RANK];
+    if (!join_shape(l, name, x, y, sh))
+        return NULL;
+    return lw_slot_value(l, own_slot(c, name, x ? x : y), sh);
+}
+
+/* y = x with x an optional (lw_assign_name): an optional array's array in y's own slot (the
+ * same array, as Python's y names x's; x's slot may be a callee's, released after the call),
+ * v itself otherwise. */
+value *lw_opt_own_array(lctx *c, loc l, const char *name, value *v)
+{
+    if (!is_opt_array(v))
+        return v;
+    value *a = v->items[1];
+    array_in_slot(c, l, name, a);
+    return opt_new(l, v->items[0], lw_slot_value(l, own_slot(c, name, a), (const sym *const *)a->sh));
+}
+
+/* lw_opt_merge for arrays: each branch puts its array in the slot and sets the flag. */
+static int merge_arrays(lctx *c, ir_stmt *st, binding *t, binding *e, value *tv, value *ev)
+{
+    value *whole = whole_of(c, st->l, t->name, tv, ev);
+    if (!whole) {
+        e->kind = B_VALUE;
+        e->val = &lw_ERRV;
+        return 1;
+    }
+    vec *saved = c->out;
+    c->out = &st->body;
+    value *a = lift_array(c, st->l, t->name, tv, ev, whole);
+    c->out = &st->orelse;
+    value *b = lift_array(c, st->l, t->name, ev, tv, whole);
+    c->out = saved;
+    value *m = lw_merge_value(c, st, t->name, a, b);
+    if (!m)
+        return 0;
+    e->kind = B_VALUE;
+    e->val = m;
+    e->dyn = NULL;
+    return 1;
 }
 
 /* merge_branches (lower.c): t and e, the bindings of name after an if's branches, meet as an
@@ -167,6 +325,8 @@ int lw_opt_merge(lctx *c, ir_stmt *st, binding *t, binding *e)
         e->val = &lw_ERRV;
         return 1;
     }
+    if (number_of(tv) ? number_of(tv)->kind == V_ARRAY : number_of(ev)->kind == V_ARRAY)
+        return merge_arrays(c, st, t, e, tv, ev);
     lift_both(st->l, &tv, &ev);
     value *m = lw_merge_value(c, st, t->name, tv, ev);
     if (!m)
@@ -205,6 +365,18 @@ int lw_opt_carry(lctx *c, loc l, const char *name, binding *e, binding *x)
         b->val = &lw_ERRV;
         return 1;
     }
+    if (number_of(ev) ? number_of(ev)->kind == V_ARRAY : number_of(xv)->kind == V_ARRAY) {
+        /* from the entry on in the slot: the entry's array there now, the shape both give */
+        value *whole = whole_of(c, l, name, ev, xv);
+        if (!whole)
+            return 1;
+        if (is_opt_array(ev) && lw_whole_slot(ev->items[1]) == lw_whole_slot(whole) &&
+            lw_value_equal(ev->items[1], whole) &&
+            in_own_vars(c, arena_printf(&util_arena, "%s.0", name), ev->items[0]))
+            return 1;
+        lw_carry_assign(c, l, name, lift_array(c, l, name, ev, xv, whole));
+        return 1;
+    }
     lift_both(l, &ev, &xv);
     value *w = lw_weak_joined(ev, xv);
     if (w == ev && in_own_vars(c, name, ev))
@@ -228,9 +400,19 @@ int lw_opt_carriable(binding *e, binding *x)
 int lw_opt_carry_next(lctx *c, loc l, const char *name, binding *e, binding *x)
 {
     value *ev = lw_opt_binding_value(e), *xv = lw_opt_binding_value(x);
-    if (!lw_is_opt(ev) || !xv || (xv->kind != V_NONE && xv->kind != V_OPT && !opt_number(xv)))
+    if (!lw_is_opt(ev) || !xv ||
+        (xv->kind != V_NONE && xv->kind != V_OPT && !opt_number(xv) && !opt_array(xv)))
         return 0;
     const value *xn = number_of(xv);
+    if (is_opt_array(ev) && (!xn || same_number_form(xn, ev->items[1]))) {
+        const sym *sh[IR_MAX_RANK];
+        if (xn && !join_shape(l, name, ev->items[1], xn, sh))
+            return 1;
+        value *lx = lift_array(c, l, name, xv, ev, ev->items[1]);
+        if (!lw_value_equal(lx, ev))
+            lw_carry_assign(c, l, name, lx);
+        return 1;
+    }
     if (xn && !same_number_form(xn, ev->items[1])) {
         refuse_types(l, name, arena_printf(&util_arena, "%s on one path and %s on another",
                                            number_desc(ev->items[1]), number_desc(xn)));
@@ -342,6 +524,11 @@ void lw_opt_compare_operands(lctx *c, loc l, const char *op, value **x, value **
 value *lw_opt_equal(lctx *c, loc l, int ne, value *x, value *y)
 {
     value *o = lw_is_opt(x) ? x : y, *other = o == x ? y : x;
+    if (is_opt_array(x) || is_opt_array(y)) { /* None == 0.0 is False, an array's == an array */
+        diag_error(l, "'%s' of None or an array is not supported: test it with 'is None' first",
+                   ne ? "!=" : "==");
+        return &lw_ERRV;
+    }
     if (!lw_is_opt(o) || lw_is_opt(other) || other->kind != V_SCALAR)
         return NULL;
     value *eq = lw_binop(c, l, ne ? OP_CNE : OP_CEQ, o == x ? o->items[1] : other, o == x ? other : o->items[1]);
@@ -359,6 +546,16 @@ value *lw_opt_unop_operand(lctx *c, loc l, const char *op, value *x)
     lw_emit_raise(c, l, absent(l, x), arena_printf(&util_arena, "TypeError: bad operand type for unary %s: "
                                                                "'NoneType'", op));
     return x->items[1];
+}
+
+/* An optional array used where None is Python's error msg (a[i] = v, a.sum(), a.shape): its
+ * array, after a check when running. Anything else is returned as it is. */
+value *lw_opt_array_use(lctx *c, loc l, value *v, const char *msg)
+{
+    if (!is_opt_array(v))
+        return v;
+    lw_emit_raise(c, l, absent(l, v), msg);
+    return v->items[1];
 }
 
 /* x[k] and `a, b = x` of an optional tuple: its tuple, after a check when running
@@ -456,6 +653,12 @@ int lw_opt_refuse(loc l, const char *name, const value *a, const value *b, const
     const value *o = a->kind == V_NONE ? b : a;
     if ((o->kind != V_ARRAY && o->kind != V_TUPLE && o->kind != V_LIST) || opt_number(o))
         return 0;
+    if (o->kind == V_ARRAY) { /* not opt_array: a view, which writes through to its base */
+        diag_error(l, "'%s' is None %s and a view of an array %s: None or a view chosen at run time "
+                      "is not supported (None or a whole array is); bind a copy of the view "
+                      "(%s = ....copy())", name, where, other, name);
+        return 1;
+    }
     diag_error(l, "'%s' is None %s and %s %s: None or %s chosen at run time is not supported "
                   "(None or a number is); give it %s from the start (%s = %s) and keep a flag saying "
                   "whether it is set yet (have_%s = False)", name, where, lw_vkind_desc((value *)o),
@@ -506,6 +709,8 @@ void lw_opt_builtin_args(lctx *c, value *fn, ast *call, vec *saved)
         msg = "TypeError: type NoneType doesn't define __round__ method";
     else if (strncmp(f, "math.", 5) == 0)
         msg = "TypeError: must be real number, not NoneType";
+    else if (strcmp(f, "len") == 0)
+        msg = "TypeError: object of type 'NoneType' has no len()";
     if (!msg)
         return;
     for (int i = 0; i < call->args.len; i++) {

@@ -146,7 +146,7 @@ static value *reduce_sel(lctx *c, loc l, const char *kind, value *x, int sel)
     if (x->kind == V_MASKED && strcmp(kind, "norm") != 0)
         return reduce_masked(c, l, kind, x);
     if (x->kind != V_SCALAR && x->kind != V_ARRAY) {
-        diag_error(x->l, "%s() of %s is not supported", kind, lw_vkind_desc(x));
+        diag_error(x->l, "%s() of %s is not supported%s", kind, lw_vkind_desc(x), lw_opt_array_hint(x));
         return &lw_ERRV;
     }
     int sum = strcmp(kind, "sum") == 0, mean = strcmp(kind, "mean") == 0, norm = strcmp(kind, "norm") == 0;
@@ -769,7 +769,7 @@ static value *prod_whole(lctx *c, loc l, const char *fname, value *x)
     }
     if (x->kind != V_ARRAY) {
         if (x->kind != V_ERR)
-            diag_error(x->l, "%s() of %s is not supported", fname, lw_vkind_desc(x));
+            diag_error(x->l, "%s() of %s is not supported%s", fname, lw_vkind_desc(x), lw_opt_array_hint(x));
         return &lw_ERRV;
     }
     if (x->rank != 1) { /* NumPy multiplies the elements in C order: those of the ravel */

@@ -167,7 +167,7 @@ const char *lw_vkind_desc(value *v)
     case V_OBJECT: return lw_object_desc(v);
     case V_PLOT: return "a matplotlib object (plotting is left out of the compiled program)";
     case V_ERR: return "an error";
-    case V_OPT: return "None or a number";
+    case V_OPT: return v->items[1]->kind == V_ARRAY ? "None or an array" : "None or a number";
     }
     return "?";
 }

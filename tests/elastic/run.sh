@@ -846,6 +846,8 @@ else bad "spectral/restart-3-to-2" "tests/elastic/spectral_restart.sh failed" "$
 # a None-or-number name carried by a checkpointed loop
 if out=$(bash "$HERE/optional_restart.sh" "$ROOT" 2>&1); then ok "optional-numbers/restart"
 else bad "optional-numbers/restart" "tests/elastic/optional_restart.sh failed" "$out"; fi
+if out=$(bash "$HERE/optional_array_restart.sh" "$ROOT" 2>&1); then ok "optional-arrays/restart"
+else bad "optional-arrays/restart" "tests/elastic/optional_array_restart.sh failed" "$out"; fi
 
 echo "elastic tests: $pass passed, $fail failed ($(($(date +%s) - t_start)) s)"
 [ "$fail" -eq 0 ]
