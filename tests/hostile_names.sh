@@ -94,7 +94,7 @@ else
 fi
 # the run-time library found through a TYLES_HOME beginning with '-' (a relative path)
 mkdir -p "$T/dash/-home/include/tyles" "$T/dash/-home/lib"
-cp "$ROOT/src/runtime_mpi/tyles.h" "$ROOT/src/runtime_mpi/tyles_version.h" "$T/dash/-home/include/tyles/" && cp "$ROOT/lib/libtyles.a" "$T/dash/-home/lib/"
+cp "$ROOT/src/runtime_mpi/tyles.h" "$ROOT/src/runtime_mpi/tyles_version.h" "$ROOT/src/runtime_mpi/tyles_libm.h" "$T/dash/-home/include/tyles/" && cp "$ROOT/lib/libtyles.a" "$T/dash/-home/lib/"
 if out=$(cd "$T/dash" && TYLES_HOME=-home "$TYLESC" -o home_prog ../prog.tyl 2>&1) &&
         (cd "$T/dash" && ./home_prog >stdout2 2>&1) && cmp -s "$T/ref/stdout" "$T/dash/stdout2"; then
     ok dash_tyles_home
