@@ -286,6 +286,19 @@ value *lw_opt_own_array(lctx *c, loc l, const char *name, value *v)
     return opt_new(l, v->items[0], lw_slot_value(l, own_slot(c, name, a), (const sym *const *)a->sh));
 }
 
+/* The value of name after an if whose branches left a and b: bound in e (the binding after
+ * the if); 0 when lw_merge_value cannot join them. */
+static int bind_merged(lctx *c, ir_stmt *st, const char *name, binding *e, value *a, value *b)
+{
+    value *m = lw_merge_value(c, st, name, a, b);
+    if (!m)
+        return 0;
+    e->kind = B_VALUE;
+    e->val = m;
+    e->dyn = NULL;
+    return 1;
+}
+
 /* lw_opt_merge for arrays: each branch puts its array in the slot and sets the flag. */
 static int merge_arrays(lctx *c, ir_stmt *st, binding *t, binding *e, value *tv, value *ev)
 {
@@ -301,13 +314,7 @@ static int merge_arrays(lctx *c, ir_stmt *st, binding *t, binding *e, value *tv,
     c->out = &st->orelse;
     value *b = lift_array(c, st->l, t->name, ev, tv, whole);
     c->out = saved;
-    value *m = lw_merge_value(c, st, t->name, a, b);
-    if (!m)
-        return 0;
-    e->kind = B_VALUE;
-    e->val = m;
-    e->dyn = NULL;
-    return 1;
+    return bind_merged(c, st, t->name, e, a, b);
 }
 
 /* merge_branches (lower.c): t and e, the bindings of name after an if's branches, meet as an
@@ -328,13 +335,7 @@ int lw_opt_merge(lctx *c, ir_stmt *st, binding *t, binding *e)
     if (number_of(tv) ? number_of(tv)->kind == V_ARRAY : number_of(ev)->kind == V_ARRAY)
         return merge_arrays(c, st, t, e, tv, ev);
     lift_both(st->l, &tv, &ev);
-    value *m = lw_merge_value(c, st, t->name, tv, ev);
-    if (!m)
-        return 0;
-    e->kind = B_VALUE;
-    e->val = m;
-    e->dyn = NULL;
-    return 1;
+    return bind_merged(c, st, t->name, e, tv, ev);
 }
 
 /* Is v already in the hidden variables of name (as carry_assign left it: "name.0", "name.1.0")? */
