@@ -150,9 +150,13 @@ build/stage/lib/libtyles.a: lib/libtyles.a src/runtime_mpi/tyles.h src/runtime_m
 	cp lib/libtyles.a $@
 
 # ---- the run-time library ---------------------------------------------------------------------
+# Every warning on (not even unused functions left out), and what the compiler printed kept beside
+# the object (PATH.warn): make check-unit requires these files empty, where it compiled the whole
+# library a second time at -O2 with -Werror to see the same (tests/unit/run.sh, TYL_PROD_WARN).
 build/rt/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(RT_CC) $(CSTD) $(WARN) $(RT_DEFS) -O2 -g -fopenmp -ffp-contract=off -fwrapv $(CPPFLAGS_ALL) -c $< -o $@
+	$(RT_CC) $(CSTD) -Wall -Wextra $(RT_DEFS) -O2 -g -fopenmp -ffp-contract=off -fwrapv $(CPPFLAGS_ALL) -c $< -o $@ \
+	    2>$(@:.o=.warn); s=$$?; cat $(@:.o=.warn) >&2; exit $$s
 
 lib/libtyles.a: $(RUNTIME_OBJ)
 	@mkdir -p lib
@@ -278,7 +282,7 @@ check-full:
 # Its scripts two at a time (tests/par_scripts.sh, longest first; each in a folder of its own):
 # one after another the MPI ones waited on start-up while a core idled.
 check-unit: lib/libtyles.a build/tools/npy2png build/rtsan/libtyles_san.a
-	@TYL_SAN_LIB=$(CURDIR)/build/rtsan/libtyles_san.a bash tests/par_scripts.sh -j 2 \
+	@TYL_SAN_LIB=$(CURDIR)/build/rtsan/libtyles_san.a TYL_PROD_WARN=$(CURDIR)/build/rt bash tests/par_scripts.sh -j 2 \
 	    "echo '== runtime unit tests' && bash tests/unit/run.sh" \
 	    "echo '== np.save / np.load of distributed arrays (MPI-IO) at 1-4 ranks' && \
 	     bash tests/unit/npy_dist.sh lib/libtyles.a src/runtime_mpi" \
@@ -296,11 +300,15 @@ check-unit: lib/libtyles.a build/tools/npy2png build/rtsan/libtyles_san.a
 # gcc's warnings are checked by check-programs, which compiles every program with them anyway.
 # clang's come from its front end (semantic analysis) whatever the -O level, so -fsyntax-only
 # shows the same ones without generating code: 0.08 CPU-s a program against 0.18 at -O0 linked.
+# Most of that was tyles.h and the system headers it includes, the same in every program: clang
+# reads them from a precompiled header made once per set of flags (tests/pch_cc.sh says why the
+# warnings are the same).
 check-warnings: bin/tylesc lib/libtyles.a
 	@if command -v clang >/dev/null 2>&1; then \
 	    echo "== generated C compiles without warnings (-Wall -Wextra -Werror, clang -fsyntax-only)" && \
-	    TYLES_CC=clang CFLAGS="-Wall -Wextra -Werror" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc \
-	        --syntax-only -j $(JOBS); \
+	    rm -rf build/warn-pch && \
+	    TYLES_CC="bash $(CURDIR)/tests/pch_cc.sh clang" TYL_PCH_DIR=$(CURDIR)/build/warn-pch CFLAGS="-Wall -Wextra -Werror" \
+	        $(PYTHON) tests/run_tests.py --tylesc bin/tylesc --syntax-only -j $(JOBS); \
 	else echo "== generated C with clang: skipped, clang not found"; fi
 
 # Build integration (tests/build): tylesc's command line as make and CMake use it.
