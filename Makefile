@@ -150,9 +150,13 @@ build/stage/lib/libtyles.a: lib/libtyles.a src/runtime_mpi/tyles.h src/runtime_m
 	cp lib/libtyles.a $@
 
 # ---- the run-time library ---------------------------------------------------------------------
+# Every warning on (not even unused functions left out), and what the compiler printed kept beside
+# the object (PATH.warn): make check-unit requires these files empty, where it compiled the whole
+# library a second time at -O2 with -Werror to see the same (tests/unit/run.sh, TYL_PROD_WARN).
 build/rt/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(RT_CC) $(CSTD) $(WARN) $(RT_DEFS) -O2 -g -fopenmp -ffp-contract=off -fwrapv $(CPPFLAGS_ALL) -c $< -o $@
+	$(RT_CC) $(CSTD) -Wall -Wextra $(RT_DEFS) -O2 -g -fopenmp -ffp-contract=off -fwrapv $(CPPFLAGS_ALL) -c $< -o $@ \
+	    2>$(@:.o=.warn); s=$$?; cat $(@:.o=.warn) >&2; exit $$s
 
 lib/libtyles.a: $(RUNTIME_OBJ)
 	@mkdir -p lib
@@ -225,8 +229,12 @@ COMMA := ,
 # but the shell suites (unit, dist, lib, build, elastic, campaign, ulfm) one: one after another,
 # they left a core idle for half of make check. CHECK_SERIAL=1: one after another, output live.
 # The CUDA library is built first: make install (check-build, check-lib) copies it if present.
-CHECK_SUITES = check-programs check-elastic check-cuda check-campaign check-unit check-ulfm check-dist \
-               check-warnings check-lib check-asan check-build
+# The suites of one process at a time (build: 52 s wall, 48 CPU-s; campaign and ulfm wait on
+# MPI: 83 / 40 and 70 / 41) go beside check-programs, and those that keep both cores busy by
+# themselves (asan, warnings: run_tests.py -j JOBS) last: the last suite runs alone, and
+# check-build there left a core idle for its 52 s (the clean clone of 2026-12-07 17:24).
+CHECK_SUITES = check-programs check-elastic check-cuda check-build check-campaign check-ulfm check-unit \
+               check-dist check-lib check-asan check-warnings
 # Every MPI start-up of the tests (thousands in make check: mpirun, or a program's singleton
 # MPI_Init) made cheaper; values in the environment win. Open MPI's ob1 layer is what it picks
 # here anyway (Debian's openmpi-mca-params.conf rules UCX out), but naming it spares each process
@@ -278,7 +286,7 @@ check-full:
 # Its scripts two at a time (tests/par_scripts.sh, longest first; each in a folder of its own):
 # one after another the MPI ones waited on start-up while a core idled.
 check-unit: lib/libtyles.a build/tools/npy2png build/rtsan/libtyles_san.a
-	@TYL_SAN_LIB=$(CURDIR)/build/rtsan/libtyles_san.a bash tests/par_scripts.sh -j 2 \
+	@TYL_SAN_LIB=$(CURDIR)/build/rtsan/libtyles_san.a TYL_PROD_WARN=$(CURDIR)/build/rt bash tests/par_scripts.sh -j 2 \
 	    "echo '== runtime unit tests' && bash tests/unit/run.sh" \
 	    "echo '== np.save / np.load of distributed arrays (MPI-IO) at 1-4 ranks' && \
 	     bash tests/unit/npy_dist.sh lib/libtyles.a src/runtime_mpi" \
@@ -296,11 +304,15 @@ check-unit: lib/libtyles.a build/tools/npy2png build/rtsan/libtyles_san.a
 # gcc's warnings are checked by check-programs, which compiles every program with them anyway.
 # clang's come from its front end (semantic analysis) whatever the -O level, so -fsyntax-only
 # shows the same ones without generating code: 0.08 CPU-s a program against 0.18 at -O0 linked.
+# Most of that was tyles.h and the system headers it includes, the same in every program: clang
+# reads them from a precompiled header made once per set of flags (tests/pch_cc.sh says why the
+# warnings are the same).
 check-warnings: bin/tylesc lib/libtyles.a
 	@if command -v clang >/dev/null 2>&1; then \
 	    echo "== generated C compiles without warnings (-Wall -Wextra -Werror, clang -fsyntax-only)" && \
-	    TYLES_CC=clang CFLAGS="-Wall -Wextra -Werror" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc \
-	        --syntax-only -j $(JOBS); \
+	    rm -rf build/warn-pch && \
+	    TYLES_CC="bash $(CURDIR)/tests/pch_cc.sh clang" TYL_PCH_DIR=$(CURDIR)/build/warn-pch CFLAGS="-Wall -Wextra -Werror" \
+	        $(PYTHON) tests/run_tests.py --tylesc bin/tylesc --syntax-only -j $(JOBS); \
 	else echo "== generated C with clang: skipped, clang not found"; fi
 
 # Build integration (tests/build): tylesc's command line as make and CMake use it.
@@ -331,13 +343,19 @@ check-lib: bin/tylesc lib/libtyles.a
 # one after another they waited on mpirun and MPI_Init for a third of their wall time (144 s
 # wall, 95 CPU-s in a clean clone's make check). Alone at load 6-9: 176 s wall, 131 CPU-s
 # against 206 s, 117 CPU-s one after another (2026-12-06; the CPU within the load's noise).
+# Its programs compiled at -O0 (tylesc's -ffp-contract=off: the same bits as at -O3): what it
+# checks is distribution (grids, halos, message counts, one decision on every rank, results
+# bitwise across rank counts), not gcc's optimiser, which check-programs covers (the samples and
+# a quarter of the programs at -O3 -march=native). Its 25 tylesc+gcc compiles: 24.7 CPU-s at -O3,
+# 8.7 at -O0; its 86-90 mpirun launches 35.4 and 34.4 CPU-s (load 22-50, 2026-12-07, h141).
+# OPT_ALL=1 (make check-full): CFLAGS as they are (tylesc's default -O3 -march=native).
 check-dist: bin/tylesc lib/libtyles.a
 	@echo "== distributed execution: 3-D grids, --procs grids and errors, --stats/--no-overlap"
 	@echo "   time-tiled groups of 2K and 4K steps (the ways threads share them: check-programs)"
 	@echo "   float sums in NumPy's order: random shapes and views on grids splitting every axis, 1-4 ranks"
 	@echo "   numpy.fft on distributed fields: bitwise the 1-rank results on 2-D and 3-D grids"
 	@echo "   time-tiled 3-D groups timed in tiles and in plain sweeps: one decision on every rank, bitwise"
-	@bash tests/par_scripts.sh -j 2 "bash tests/dist/run.sh $(CURDIR)" "bash tests/dist/timetile_sync.sh $(CURDIR)" \
+	@$(if $(OPT_ALL),,CFLAGS=-O0) bash tests/par_scripts.sh -j 2 "bash tests/dist/run.sh $(CURDIR)" "bash tests/dist/timetile_sync.sh $(CURDIR)" \
 	    "bash tests/dist/timetile_msgs.sh $(CURDIR)" "$(PYTHON) tests/reduce_order/random_sums.py bin/tylesc" \
 	    "bash tests/dist/gather_in_loop.sh $(CURDIR)" "bash tests/dist/edge_strips.sh $(CURDIR)" \
 	    "bash tests/dist/ghost_periodic.sh $(CURDIR)" "bash tests/dist/own_block_reads.sh $(CURDIR)" \
