@@ -208,8 +208,7 @@ static value *np_insert(lctx *c, loc l, const char *f, value **v, args *a)
     }
     x = lw_as_view(c, x);
     value *val = v[2];
-    if (val->kind == V_TUPLE && !val->keys && !val->cplx)
-        val = lw_seq_operand(c, val, arena_printf(&util_arena, "%s()", f));
+    val = lw_seq_arg(c, val, f);
     if (val->kind != V_SCALAR && val->kind != V_ARRAY) {
         if (val->kind != V_ERR)
             diag_error(val->l, "%s(): values must be a number or an array, not %s", f, lw_vkind_desc(val));
