@@ -251,11 +251,11 @@ static const char *math_fn(ir_fn fn, ir_type t)
     static const char *d[] = {[FN_SQRT] = "sqrt", [FN_EXP] = "exp", [FN_LOG] = "log",
                               [FN_SIN] = "sin", [FN_COS] = "cos", [FN_TAN] = "tan",
                               [FN_TANH] = "tanh", [FN_FLOOR] = "floor", [FN_CEIL] = "ceil",
-                              [FN_SIGN] = "tyl_np_sign_f64"};
+                              [FN_SIGN] = "tyl_np_sign_f64", [FN_I0] = "tyl_np_i0_f64"};
     static const char *f[] = {[FN_SQRT] = "sqrtf", [FN_EXP] = "expf", [FN_LOG] = "logf",
                               [FN_SIN] = "sinf", [FN_COS] = "cosf", [FN_TAN] = "tanf",
                               [FN_TANH] = "tanhf", [FN_FLOOR] = "floorf", [FN_CEIL] = "ceilf",
-                              [FN_SIGN] = "tyl_np_sign_f32"};
+                              [FN_SIGN] = "tyl_np_sign_f32", [FN_I0] = "tyl_np_i0_f32"};
     /* the rest are libm's own names: double, and float with an f */
     static const char *libm[] = {[FN_ASIN] = "asin", [FN_ACOS] = "acos", [FN_ATAN] = "atan",
                                  [FN_SINH] = "sinh", [FN_COSH] = "cosh", [FN_ASINH] = "asinh",

@@ -127,23 +127,6 @@ value *lw_copy_of(lctx *c, loc l, value *src)
     v->fresh = tmp;
     return v;
 }
-const char lw_supported_numpy[] =
-    "supported from numpy: zeros, ones, empty, full and their _like forms, copy, fromfunction, "
-    "linspace, arange, meshgrid, indices, mgrid, ogrid, array, asarray, ndarray, pad, "
-    "save, load, loadtxt, genfromtxt (text files of numbers), sqrt, exp, log, sin, cos, tan, tanh, arcsin, arccos, arctan, sinh, cosh, "
-    "arcsinh, arccosh, arctanh, log10, log2, exp2, expm1, log1p, cbrt, trunc, rint, arctan2, "
-    "hypot, copysign, fmod, degrees, radians, square, abs, absolute, fabs, floor, ceil, sign, isnan, "
-    "isinf, isfinite, minimum, "
-    "maximum, add, subtract, multiply, divide, true_divide, floor_divide, mod, remainder, "
-    "negative, positive, less, less_equal, greater, greater_equal, equal, not_equal (also with out=), their outer/reduce/accumulate methods, outer, flip, flipud, fliplr, rot90, tile, repeat, expand_dims, squeeze, swapaxes, moveaxis, where, clip, power, roll, sum, max, min, mean, amax, amin, any, all (also with axis=), "
-    "cumsum, cumprod, prod, diff, std, var, nansum, nanmean, nanmax, nanmin, nanstd, nanvar, average, nan_to_num, sinc, polyval, polyfit, logspace, select, divmod, modf, cross, isin, hamming, hanning, blackman, bartlett, linalg.norm, linalg.solve, linalg.inv, linalg.cholesky, fft.fft, fft.ifft, fft.rfft, fft.irfft (and their 2 and n forms), fft.fftfreq, fft.rfftfreq, fft.fftshift, fft.ifftshift, cov, corrcoef, eye, identity, diag, fill_diagonal, trace, tril, triu, tril_indices, triu_indices, diag_indices (and _from), kron, convolve, correlate, argmax, argmin, unravel_index, reshape, ravel, dot, vdot, inner, matmul, einsum, histogram, sort, argsort, unique, intersect1d, setdiff1d, union1d, median, percentile, quantile, count_nonzero, isclose, allclose, array_equal, "
-    "logical_and, logical_or, logical_xor, logical_not, heaviside, round, around, transpose, "
-    "copyto, concatenate, stack, hstack, vstack, column_stack, append, gradient, trapezoid, interp, "
-    "ptp, prod (whole arrays), size, bincount (with minlength=), nonzero, flatnonzero, argwhere (counted, reduced, indexing, looped over), savez, savez_compressed, savetxt, set_printoptions, "
-    "shape, ndim, finfo, iinfo, seterr and errstate (no-ops: nothing is reported), real, imag, "
-    "angle, conj (complex128 arrays), the dtypes float64, float32, int64, int32, bool_, complex128, "
-    "and pi, e, inf, nan";
-
 /* ---- grid constructors: np.linspace, np.arange ---------------------------------------------- */
 
 /* A scalar argument that must be a compile-time bool (endpoint=, retstep=); dflt if absent. */
@@ -635,6 +618,11 @@ value *lw_seq_operand(lctx *c, value *v, const char *what)
         }
     return array_of_seq(c, v->l, v, (ir_type)-1,
                         arena_printf(&util_arena, "%s of a list or tuple holding", what));
+}
+
+value *lw_seq_arg(lctx *c, value *x, const char *f)
+{
+    return x->kind == V_TUPLE && !x->keys && !x->cplx ? lw_seq_operand(c, x, arena_printf(&util_arena, "%s()", f)) : x;
 }
 
 /* a's view narrowed to [lo, lo + n) along its axis-th own dimension. */

@@ -47,6 +47,37 @@ ir_stmt *lw_print_variants(ir_stmt *s, value **vals, int from)
 }
 /* ---- print ----------------------------------------------------------------------------------- */
 
+/* A print of names that are None or an array (present[i]: the flag of item i's array): one print
+ * per combination of their flags, each writing the array (str or repr as NumPy's) where it is
+ * set and None where it is not, as Python prints either; then lw_print_variants. */
+static ir_stmt *print_optionals(ir_stmt *s, value **vals, ir_expr **present, int from)
+{
+    for (int i = from; i < s->n; i++) {
+        if (!present[i])
+            continue;
+        ir_stmt *st = ir_stmt_new(S_IF, s->l);
+        st->e = present[i];
+        ir_stmt *none = ir_stmt_new(S_PRINT, s->l);
+        *none = *s;
+        none->strs = NEWN(const char *, s->n + 1);
+        none->pslots = NEWN(ir_var *, s->n + 1);
+        none->pviews = NEWN(ir_view *, s->n + 1);
+        none->pflags = NEWN(unsigned char, s->n + 1);
+        memcpy(none->pflags, s->pflags, (size_t)s->n);
+        none->pflags[i] &= (unsigned char)~IR_PR_REPR; /* repr(None) is None */
+        memcpy(none->strs, s->strs, sizeof(const char *) * (size_t)s->n);
+        memcpy(none->pslots, s->pslots, sizeof(ir_var *) * (size_t)s->n);
+        memcpy(none->pviews, s->pviews, sizeof(ir_view *) * (size_t)s->n);
+        none->strs[i] = "None";
+        none->pslots[i] = NULL;
+        none->pviews[i] = NULL;
+        vec_push(&st->body, print_optionals(s, vals, present, i + 1));
+        vec_push(&st->orelse, print_optionals(none, vals, present, i + 1));
+        return st;
+    }
+    return lw_print_variants(s, vals, 0);
+}
+
 /* One printed item: a lowered value with the conversion applied to it ('s' str, 'r' repr) and
  * whether it follows the previous item without sep (a piece of an f-string). */
 typedef struct pitem {
@@ -56,6 +87,8 @@ typedef struct pitem {
     ir_view *view; /* and the view of it (NULL: all of it) */
     const char *spec; /* a scalar: Python's format spec for it (NULL: str()) */
     int rtspec;       /* or k > 0: the spec is run-time string k */
+    ir_expr *present; /* a name that is None or an array (lower_optional.c): its flag; the
+                         array is printed where it holds, "None" elsewhere */
 } pitem;
 
 static ast print_conv_err; /* print_conversion: reported */
@@ -171,6 +204,10 @@ static int print_items(lctx *c, ast *a, vec *out, vec *marks)
                 }
                 it->conv = p->ival == 'r' ? 'r' : 's';
                 it->v = lw_expr(c, p->a);
+                if (lw_is_opt_array(it->v)) { /* {prev}: the array or None */
+                    it->present = it->v->items[0]->e;
+                    it->v = it->v->items[1];
+                }
                 int rtk;
                 const char *spec = lw_fspec_text(c, p, &rtk);
                 if (!spec)
@@ -211,6 +248,10 @@ static int print_items(lctx *c, ast *a, vec *out, vec *marks)
     if (inner == &print_conv_err)
         return 0;
     it->v = lw_expr(c, inner ? inner : a);
+    if (lw_is_opt_array(it->v)) { /* print(prev): the array or None */
+        it->present = it->v->items[0]->e;
+        it->v = it->v->items[1];
+    }
     vkind k = it->v->kind;
     if (k == V_FSTR || k == V_TUPLE || k == V_DTYPE || k == V_OPT ||
         (it->conv == 'r' && (k == V_SCALAR || k == V_STR))) {
@@ -291,12 +332,14 @@ static value *lower_print(lctx *c, ast *call)
     s->str = sep;
     s->end = end;
     value **vals = NEWN(value *, n + 1);
+    ir_expr **present = NEWN(ir_expr *, n + 1);
     for (int i = 0; i < n; i++) {
         pitem *it = VEC_AT(items, i, pitem *);
         value *v = vals[i] = it->v;
         if (v->kind == V_ERR)
             return &lw_ERRV;
         s->pflags[i] = (unsigned char)(it->glue ? IR_PR_GLUE : 0);
+        present[i] = it->present;
         if (v->kind == V_ARRAY) {
             s->pslots[i] = it->slot;
             s->pviews[i] = it->view;
@@ -325,7 +368,7 @@ static value *lower_print(lctx *c, ast *call)
     }
     if (to_stderr)
         lw_print_stream(c, l, to_stderr == 1 ? 2 : to_stderr);
-    lw_emit(c, lw_print_variants(s, vals, 0));
+    lw_emit(c, print_optionals(s, vals, present, 0));
     if (to_stderr)
         lw_print_stream(c, l, 1);
     return lw_vnew(V_NONE, l);

@@ -546,7 +546,7 @@ static const lw_builtin calculus[] = {
     {"np.gradient", {"*"}, 0, np_gradient},
     {"np.linalg.norm", {"x", "ord", "axis", "keepdims"}, 1, np_norm},
     {"np.trapezoid", {"y", "x", "dx", "axis"}, 1, np_trapezoid},
-    {"np.trapz", {"y", "x", "dx", "axis"}, 1, np_trapezoid},
+    {"np.trapz", {"y", "x", "dx", "axis"}, LW_REFUSED, np_trapezoid},
     {"np.interp", {"x", "xp", "fp", "left", "right", "period"}, 3, np_interp},
 };
 const lw_builtin *lw_calculus_find(const char *name, int method)

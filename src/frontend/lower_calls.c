@@ -263,8 +263,15 @@ int lw_match_args(loc l, const char *fname, args *a, int nparam, const char **pn
     return 1;
 }
 
+vec *lw_builtin_listing;
 const lw_builtin *lw_builtin_find(const lw_builtin *table, size_t n, const char *name)
 {
+    if (!name) {
+        for (size_t i = 0; lw_builtin_listing && i < n; i++)
+            if (table[i].nreq != LW_REFUSED)
+                vec_push(lw_builtin_listing, (void *)table[i].name);
+        return NULL;
+    }
     for (size_t i = 0; i < n; i++)
         if (strcmp(table[i].name, name) == 0)
             return &table[i];

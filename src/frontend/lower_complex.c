@@ -496,6 +496,8 @@ static int is_complex_dtype(value *v)
 }
 
 /* Is this call one lw_complex_numpy lowers? (a complex argument, or dtype=complex) */
+const char *const lw_complex_fn_names[] = {"np.real", "np.imag", "np.angle", "np.conj", "np.conjugate",
+                                           "np.complex128", "complex", NULL};
 int lw_complex_call(const char *f, args *a)
 {
     if (a->self && lw_has_complex(a->self))
@@ -506,9 +508,7 @@ int lw_complex_call(const char *f, args *a)
     for (int i = 0; i < a->nkw; i++)
         if (lw_has_complex(a->kw[i]) || is_complex_dtype(a->kw[i]))
             return 1;
-    static const char *names[] = {"np.real", "np.imag", "np.angle", "np.conj", "np.conjugate",
-                                  "np.complex128", "complex", NULL};
-    for (const char **p = names; *p; p++)
+    for (const char *const *p = lw_complex_fn_names; *p; p++)
         if (strcmp(f, *p) == 0)
             return 1;
     return 0;

@@ -2,8 +2,8 @@
  * reductions, lowered step for step as its source composes them, so that they add, round and
  * promote as NumPy's do: the NaN-ignoring reductions (np.nansum, np.nanmean, np.nanmax,
  * np.nanmin, np.nanstd, np.nanvar), np.average (weights=, returned=), np.nan_to_num, np.sinc,
- * np.polyval, np.logspace, np.select, np.divmod, np.modf, np.cross, np.isin and the windows
- * np.hamming, np.hanning, np.blackman and np.bartlett.
+ * np.polyval, np.logspace, np.select, np.divmod, np.modf, np.cross, np.isin, the windows
+ * np.hamming, np.hanning, np.blackman, np.bartlett and np.kaiser, and np.i0.
  *
  * From numpy/lib/_nanfunctions_impl.py and _function_base_impl.py:
  *   nansum(a)  = sum(a with NaN replaced by 0)             (a copy: one run, pairwise)
@@ -19,6 +19,8 @@
  *                ones(1) for M == 1, empty for M < 1 (hanning 0.5 + 0.5 * ..., blackman
  *                0.42 + 0.5 * cos(...) + 0.08 * cos(2.0 * pi * n / (M - 1)), bartlett
  *                where(n <= 0, 1 + n / (M - 1), 1 - n / (M - 1)))
+ *   kaiser(M, beta) = i0(beta * sqrt(1 - ((n - alpha) / alpha)**2.0)) / i0(beta), n = arange(0, M),
+ *                alpha = (M - 1) / 2.0; i0 Cephes' Chebyshev series as NumPy writes it
  * Integer and boolean arrays hold no NaN: their nan-functions are the plain ones, as NumPy's.
  *
  * Requires: arguments lowered and matched (lw_npfuncs_find finds this table).
@@ -605,14 +607,63 @@ static value *np_window(lctx *c, loc l, const char *f, value **v, args *a)
     return w->kind == V_ARRAY ? lw_materialize(c, w) : w;
 }
 
-/* np.kaiser needs the modified Bessel function np.i0, which NumPy evaluates by its own Chebyshev
- * series: refused by name rather than with the general list. */
+/* np.i0(x): NumPy's Chebyshev series of |x| (FN_I0, tyles_libm.h), float32 kept, other types
+ * as float64; a list as np.asarray of it. A number gives a NumPy float (NumPy's is a 0-d array:
+ * print shows the same). */
+static value *np_i0(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *x = lw_seq_arg(c, v[0], f);
+    if (x->kind != V_ERR && x->kind != V_SCALAR && x->kind != V_ARRAY && x->kind != V_MASKED) {
+        diag_error(x->l, "%s() takes an array or a number, not %s", f, lw_vkind_desc(x));
+        return &lw_ERRV;
+    }
+    value *r = lw_ufunc1(c, l, FN_I0, x);
+    return r->kind == V_ARRAY ? lw_materialize(c, r) : r;
+}
+
+/* np.kaiser(M, beta), NumPy's formula: M and beta as float64 (np.array([0.0, M, beta])), n =
+ * arange(0, M), alpha = (M - 1) / 2.0, i0(beta * sqrt(1 - ((n - alpha) / alpha)**2.0)) /
+ * i0(beta) (the square as NumPy's power computes it for 2.0: a product), ones(1) for M == 1. An
+ * int M keeps its symbolic extent, as the other windows. */
 static value *np_kaiser(lctx *c, loc l, const char *f, value **v, args *a)
 {
-    (void)c, (void)v, (void)a;
-    diag_error(l, "%s() is not supported (it needs the Bessel function np.i0); np.hamming, np.hanning, "
-                  "np.blackman and np.bartlett are", f);
-    return &lw_ERRV;
+    (void)a;
+    value *m = v[0], *beta = v[1];
+    for (int k = 0; k < 2; k++) {
+        value *x = k ? beta : m;
+        if (x->kind != V_SCALAR || lw_is_complex(x)) {
+            if (x->kind != V_ERR)
+                diag_error(x->l, "%s(): %s must be a real number, not %s", f,
+                           k ? "beta" : "M (the window's length)", lw_vkind_desc(x));
+            return &lw_ERRV;
+        }
+    }
+    value *mf = lw_scalar(l, ir_cast(l, T_F64, m->e), 0);
+    value *bf = lw_scalar(l, ir_cast(l, T_F64, beta->e), 0);
+    value *one = lw_scalar(l, lw_I64(l, 1), 1);
+    args ra = {0};
+    ra.pos = NEWN(value *, 2);
+    if (lw_is_int_scalar(m))
+        ra.pos[ra.npos++] = m; /* arange(M): the same numbers as arange(0, M) as floats */
+    else {
+        ra.pos[ra.npos++] = lw_scalar(l, lw_I64(l, 0), 1);
+        ra.pos[ra.npos++] = mf;
+    }
+    value *n = lw_arange(c, l, &ra);
+    if (n->kind == V_ERR)
+        return n;
+    value *alpha = lw_binop(c, l, OP_TRUEDIV, lw_binop(c, l, OP_SUB, mf, one),
+                            lw_scalar(l, ir_const_f(l, T_F64, 2.0), 1));
+    value *q = lw_binop(c, l, OP_TRUEDIV, lw_binop(c, l, OP_SUB, n, alpha), alpha);
+    value *arg = lw_binop(c, l, OP_MUL, bf,
+                          lw_ufunc1(c, l, FN_SQRT, lw_binop(c, l, OP_SUB, one, lw_binop(c, l, OP_MUL, q, q))));
+    value *w = lw_binop(c, l, OP_TRUEDIV, lw_ufunc1(c, l, FN_I0, arg), lw_ufunc1(c, l, FN_I0, bf));
+    if (w->kind == V_ERR)
+        return w;
+    w = lw_where3(c, l, lw_binop(c, l, OP_CEQ, mf, lw_scalar(l, ir_const_f(l, T_F64, 1.0), 1)),
+                  lw_scalar(l, ir_const_f(l, T_F64, 1.0), 1), w);
+    return w->kind == V_ARRAY ? lw_materialize(c, w) : w;
 }
 
 static const lw_builtin np_table[] = {
@@ -637,7 +688,7 @@ static const lw_builtin np_table[] = {
     {"np.blackman", {"M"}, 1, np_window},
     {"np.bartlett", {"M"}, 1, np_window},
     {"np.kaiser", {"M", "beta"}, 2, np_kaiser},
-    {"np.i0", {"x"}, 1, np_kaiser},
+    {"np.i0", {"x"}, 1, np_i0},
 };
 
 const lw_builtin *lw_composed_find(const char *name, int method)

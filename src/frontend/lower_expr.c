@@ -424,7 +424,7 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
     loc whole = a->a ? loc_span(a->a->l, l) : l;
     diag_error(whole, "'%s' is not supported in a stencil program",
                a->a ? diag_text(whole) : arena_printf(&util_arena, "%s.%s", mod->str, n));
-    diag_note((loc){0}, "%s", lw_supported_numpy);
+    diag_note((loc){0}, "%s", lw_supported_numpy_note());
     return &lw_ERRV;
 }
 static value *lower_attr(lctx *c, ast *a)

@@ -262,6 +262,12 @@ static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk,
     }
     if (lw_complex_refuse(l, v, "printing or formatting a complex value"))
         return 0;
+    if (v->kind == V_OPT && v->items[1]->kind == V_ARRAY) { /* print() writes it (lower_builtins.c) */
+        diag_error(l, "formatting a name that is None or an array as a string is not supported "
+                      "(print() and f-strings in print() write it; strings, numbers, tuples and dtypes "
+                      "are formatted anywhere)");
+        return 0;
+    }
     if (v->kind == V_OPT) { /* None or a number (lower_optional.c): "None" or the number's text */
         ir_expr *none = ir_un(l, OP_LNOT, T_BOOL, v->items[0]->e);
         if (spec[0] || rtk)

@@ -12,7 +12,7 @@
  *                                 (NumPy's moveaxis), so a number fills one slot, a row is one
  *                                 row and, with axis=1, a 1-D array is one column; as many
  *                                 slots as values has along axis.
- * Without axis= NumPy works on arr.ravel(): taken for 1-D arrays, refused for others.
+ * Without axis= NumPy works on arr.ravel() (axis 0 of it), and so does this file.
  * Boolean masks and slices as obj, and lists of indices for insert, are refused by name.
  *
  * Requires: arguments lowered and matched (lw_npfuncs_find finds this table).
@@ -32,16 +32,19 @@ static value *lit(loc l, const char *s)
     return v;
 }
 
-/* the axis argument (None: 1-D arrays only, as NumPy's ravel would be needed) */
-static int axis_arg(value *x, value *axisv, const char *f, int *axis)
+/* the axis argument; None: axis 0 of arr.ravel() where arr is not 1-D (*x replaced), as NumPy's
+ * delete and insert do */
+static int axis_arg(lctx *c, loc l, value **x, value *axisv, const char *f, int *axis)
 {
     *axis = 0;
     if (given(axisv))
-        return lw_axis_arg(axisv, x->rank, f, axis);
-    if (x->rank != 1) {
-        diag_error(x->l, "%s() without axis= of a %d-D array works on its ravel(); give axis= (or "
-                         "pass a.ravel())", f, x->rank);
-        return 0;
+        return lw_axis_arg(axisv, (*x)->rank, f, axis);
+    if ((*x)->rank != 1) {
+        args ra = {0};
+        ra.pos = x;
+        ra.npos = 1;
+        *x = lw_numpy_table_call(c, "np.ravel", l, &ra);
+        return (*x)->kind == V_ARRAY;
     }
     return 1;
 }
@@ -116,7 +119,7 @@ static value *np_delete(lctx *c, loc l, const char *f, value **v, args *a)
     if (!lw_is_array_arg(x, f))
         return &lw_ERRV;
     int axis;
-    if (!axis_arg(x, v[2], f, &axis))
+    if (!axis_arg(c, l, &x, v[2], f, &axis))
         return &lw_ERRV;
     x = lw_as_view(c, x);
     value *obj = v[1];
@@ -196,7 +199,7 @@ static value *np_insert(lctx *c, loc l, const char *f, value **v, args *a)
     if (!lw_is_array_arg(x, f))
         return &lw_ERRV;
     int axis;
-    if (!axis_arg(x, v[3], f, &axis))
+    if (!axis_arg(c, l, &x, v[3], f, &axis))
         return &lw_ERRV;
     value *obj = v[1];
     if (obj->kind != V_SCALAR || !ir_type_is_int(obj->type)) {
@@ -208,8 +211,7 @@ static value *np_insert(lctx *c, loc l, const char *f, value **v, args *a)
     }
     x = lw_as_view(c, x);
     value *val = v[2];
-    if (val->kind == V_TUPLE && !val->keys && !val->cplx)
-        val = lw_seq_operand(c, val, arena_printf(&util_arena, "%s()", f));
+    val = lw_seq_arg(c, val, f);
     if (val->kind != V_SCALAR && val->kind != V_ARRAY) {
         if (val->kind != V_ERR)
             diag_error(val->l, "%s(): values must be a number or an array, not %s", f, lw_vkind_desc(val));

@@ -276,9 +276,10 @@ typedef value *(*lw_lower_fn)(lctx *c, loc l, const char *name, value **v, args 
 typedef struct lw_builtin {
     const char *name;
     const char *params[8];
-    int nreq;
+    int nreq; /* LW_REFUSED: refused by name, fn says why (not listed as supported) */
     lw_lower_fn fn;
 } lw_builtin;
+#define LW_REFUSED (-1)
 
 /* ---- lower_optional.c: a name that is None on some paths and a number on others ---------- */
 
@@ -495,7 +496,11 @@ int lw_has_yield(vec *stmts);
 int lw_for_generator(lctx *c, ast *s);
 ast *lw_list_elem(lctx *c, ast *t, value **list, int *index);
 value *lw_call(lctx *c, ast *call);
+/* name NULL: no look-up (NULL); while lw_builtin_listing is set, the table's names are added to
+ * it, so that walking a chain of look-ups with NULL lists every name the chain finds
+ * (lw_supported_numpy_note). */
 const lw_builtin *lw_builtin_find(const lw_builtin *table, size_t n, const char *name);
+extern vec *lw_builtin_listing;
 value *lw_builtin_call(lctx *c, const lw_builtin *b, loc l, args *a);
 
 /* ---- lower_order.c: operands evaluated left to right ---------------------------------------- */
@@ -728,6 +733,7 @@ value *lw_complex_select(loc l, ir_expr *cond, value *x, value *y); /* x if cond
 value *lw_complex_binop(lctx *c, loc l, ir_op op, value *x, value *y);
 value *lw_complex_unop(lctx *c, loc l, ir_op op, value *x);
 int lw_complex_call(const char *f, args *a); /* does lw_complex_numpy lower this call? */
+extern const char *const lw_complex_fn_names[]; /* the calls it lowers whatever their arguments */
 value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a);
 value *lw_numpy_table_call(lctx *c, const char *f, loc l, args *a); /* lower_numpy.c */
 value *lw_complex_attr(lctx *c, value *z, const char *name);
@@ -766,7 +772,9 @@ vec *lw_loop_nest(lctx *c, loc l, vec *out, int q, ir_expr **len, const char *na
 value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self);
 int lw_axis_arg(value *v, int rank, const char *fname, int *axis);
 int lw_known_int(value *v, int64_t *k);
-int lw_numpy_known(const char *name);        /* np.NAME is a function of the tables */
+int lw_numpy_known(const char *name);
+/* "supported from numpy: ..." listing every np.* function the look-ups of lw_call_numpy find */
+const char *lw_supported_numpy_note(void);        /* np.NAME is a function of the tables */
 int lw_array_method_known(const char *name); /* a.NAME(...) is a method of the tables */
 
 /* ---- lower_reduce.c: reductions (whole, masked, along axes), cumsum, diff -------------------- */
@@ -855,7 +863,6 @@ value *lw_new_array(lctx *c, loc l, ir_type t, int rank, ir_expr **len, const sy
                     ir_expr *fill);
 value *lw_array_arg(lctx *c, value *v, const char *fname);
 value *lw_copy_of(lctx *c, loc l, value *src);
-extern const char lw_supported_numpy[];
 int lw_const_flag(value *v, int dflt, const char *what, int *ok);
 ir_expr *lw_call1(loc l, ir_fn fn, ir_type t, ir_expr *x);
 value *lw_linspace(lctx *c, loc l, args *a);
@@ -863,6 +870,10 @@ value *lw_arange(lctx *c, loc l, args *a);
 value *lw_meshgrid(lctx *c, loc l, args *a);
 value *lw_array_literal(lctx *c, loc l, args *a, int copy);
 value *lw_seq_operand(lctx *c, value *v, const char *what);
+/* The array argument of the NumPy function f ("np.take"): a list or tuple as np.asarray makes
+ * it (lw_seq_operand, refusals naming "f()"); a dict, a complex pair or any other value as it
+ * is, for f's own checks. */
+value *lw_seq_arg(lctx *c, value *x, const char *f);
 value *lw_pad(lctx *c, loc l, args *a);
 value *lw_indices(lctx *c, loc l, args *a);
 value *lw_index_grid(lctx *c, const char *which, ast *sub);

@@ -42,16 +42,11 @@ static int numeric(value *x, const char *f)
     return 0;
 }
 
-static value *seq(lctx *c, value *x, const char *f)
-{
-    return x->kind == V_TUPLE && !x->keys && !x->cplx ? lw_seq_operand(c, x, arena_printf(&util_arena, "%s()", f)) : x;
-}
-
 /* np.fmax, np.fmin (x1, x2) */
 static value *np_fmaxmin(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    value *x = seq(c, v[0], f), *y = seq(c, v[1], f);
+    value *x = lw_seq_arg(c, v[0], f), *y = lw_seq_arg(c, v[1], f);
     if (!numeric(x, f) || !numeric(y, f))
         return &lw_ERRV;
     value *wins = lw_binop(c, l, strcmp(f, "np.fmax") == 0 ? OP_CGT : OP_CLT, x, y);
@@ -64,7 +59,7 @@ static value *np_fmaxmin(lctx *c, loc l, const char *f, value **v, args *a)
 static value *np_signbit(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    value *x = seq(c, v[0], f);
+    value *x = lw_seq_arg(c, v[0], f);
     if (!numeric(x, f))
         return &lw_ERRV;
     if (!ir_type_is_float(x->type) || x->kind == V_SCALAR) {
@@ -87,7 +82,7 @@ static value *np_signbit(lctx *c, loc l, const char *f, value **v, args *a)
 static value *np_reciprocal(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    value *x = seq(c, v[0], f);
+    value *x = lw_seq_arg(c, v[0], f);
     if (!numeric(x, f))
         return &lw_ERRV;
     if (!ir_type_is_float(x->type)) {
@@ -102,7 +97,7 @@ static value *np_reciprocal(lctx *c, loc l, const char *f, value **v, args *a)
 static value *np_nancumsum(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    value *x = seq(c, v[0], f);
+    value *x = lw_seq_arg(c, v[0], f);
     if (!lw_is_array_arg(x, f))
         return &lw_ERRV;
     if (ir_type_is_float(x->type))
@@ -115,7 +110,7 @@ static value *np_nancumsum(lctx *c, loc l, const char *f, value **v, args *a)
 static value *np_digitize(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    value *x = seq(c, v[0], f), *bins = seq(c, v[1], f);
+    value *x = lw_seq_arg(c, v[0], f), *bins = lw_seq_arg(c, v[1], f);
     int ok = 1, right = lw_const_flag(v[2], 0, "right", &ok);
     if (!ok || !numeric(x, f))
         return &lw_ERRV;
@@ -159,7 +154,7 @@ static value *np_digitize(lctx *c, loc l, const char *f, value **v, args *a)
 static value *np_take(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    value *x = seq(c, v[0], f);
+    value *x = lw_seq_arg(c, v[0], f);
     if (!lw_is_array_arg(x, f))
         return &lw_ERRV;
     for (int i = 3; i < 5; i++)
@@ -182,7 +177,7 @@ static value *np_take(lctx *c, loc l, const char *f, value **v, args *a)
     binding *b = NEW(binding);
     b->name = "%take";
     b->kind = B_VALUE;
-    b->val = seq(c, v[1], f); /* a list of indices as the int array NumPy makes of it */
+    b->val = lw_seq_arg(c, v[1], f); /* a list of indices as the int array NumPy makes of it */
     vec_push(&as->binds, b);
     vec items = {0};
     for (int d = 0; d < axis; d++)
@@ -203,7 +198,7 @@ static value *np_atleast(lctx *c, loc l, const char *f, value **v, args *a)
         diag_error(l, "%s() of one array is supported (call it once per array)", f);
         return &lw_ERRV;
     }
-    value *x = seq(c, a->pos[0], f);
+    value *x = lw_seq_arg(c, a->pos[0], f);
     if (!numeric(x, f))
         return &lw_ERRV;
     int want = f[11] - '0';

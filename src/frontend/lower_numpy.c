@@ -1162,7 +1162,7 @@ value *lw_call_numpy(lctx *c, const char *f, ast *call, value *self)
     if (b)
         return lw_builtin_call(c, b, l, &a);
     diag_error(l, "'%s' is not supported in a stencil program", f);
-    diag_note((loc){0}, "%s", lw_supported_numpy);
+    diag_note((loc){0}, "%s", lw_supported_numpy_note());
     return &lw_ERRV;
 }
 
@@ -1191,4 +1191,61 @@ int lw_array_method_known(const char *name)
 {
     return lw_builtin_find(method_table, sizeof method_table / sizeof *method_table, name) ||
            lw_npfuncs_find(name, 1);
+}
+
+static int by_name(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+/* The note after "'np.f' is not supported": the names of the tables lw_call_numpy looks np.f up
+ * in (walked as lw_call_numpy walks them, by the same look-ups given no name), so that a
+ * function added to any table is listed; the special forms lowered before the tables, and the
+ * dtypes and constants (attributes, not calls), by hand. */
+const char *lw_supported_numpy_note(void)
+{
+    static const char *note;
+    if (note)
+        return note;
+    vec names = {0};
+    lw_builtin_listing = &names;
+    lw_builtin_find(np_table, sizeof np_table / sizeof *np_table, NULL);
+    lw_npfuncs_find(NULL, 0);
+    lw_fft_find(NULL);
+    lw_builtin_listing = NULL;
+    for (const char *const *p = lw_complex_fn_names; *p; p++)
+        vec_push(&names, (void *)*p);
+    /* lowered before the tables look: np.fromfunction (its lambda), the subscripted grids and
+     * np.r_ (lower_expr.c), np.errstate (a with statement) */
+    static const char *const special[] = {"np.fromfunction", "np.mgrid", "np.ogrid", "np.r_", "np.errstate"};
+    for (size_t i = 0; i < sizeof special / sizeof *special; i++)
+        vec_push(&names, (void *)special[i]);
+    qsort(names.items, (size_t)names.len, sizeof *names.items, by_name);
+    strbuf b = {0}, m = {0};
+    sb_puts(&b, "supported from numpy:");
+    const char *prev = NULL, *methods[8];
+    int nm = 0;
+    for (int i = 0; i < names.len; i++) {
+        const char *n = names.items[i], *dot = strchr(n + 3, '.');
+        if (strncmp(n, "np.", 3) != 0 || (prev && strcmp(n, prev) == 0) || strcmp(n, "np.complex128") == 0)
+            continue; /* builtins (complex), duplicates, dtypes (below) */
+        prev = n;
+        if (dot && strncmp(n, "np.fft.", 7) != 0 && strncmp(n, "np.linalg.", 10) != 0) {
+            int k = 0; /* np.add.reduce: a ufunc's method, named once below */
+            while (k < nm && strcmp(methods[k], dot + 1) != 0)
+                k++;
+            if (k == nm && nm < (int)(sizeof methods / sizeof *methods))
+                methods[nm++] = dot + 1;
+            continue;
+        }
+        sb_printf(&b, "%s %s", b.len > sizeof "supported from numpy:" - 1 ? "," : "", n + 3);
+    }
+    for (int k = 0; k < nm; k++)
+        sb_printf(&m, "%s%s", k ? (k == nm - 1 ? " and " : ", ") : "", methods[k]);
+    if (nm)
+        sb_printf(&b, "; the ufuncs' %s methods", m.s);
+    sb_puts(&b, "; the dtypes float64, float32, int64, int32, bool_, complex128; pi, e, inf, nan and newaxis");
+    sb_free(&m);
+    note = arena_printf(&util_arena, "%s", b.s);
+    sb_free(&b);
+    return note;
 }

@@ -389,9 +389,9 @@ static value *np_array_text(lctx *c, loc l, const char *f, value **v, args *a)
 
 static const lw_builtin np_table[] = {
     {"np.set_printoptions", {"*"}, 0, np_set_printoptions}, /* twelve parameters: matched there */
-    {"np.array2string", {"*"}, 0, np_array_text},
-    {"np.array_str", {"*"}, 0, np_array_text},
-    {"np.array_repr", {"*"}, 0, np_array_text},
+    {"np.array2string", {"*"}, LW_REFUSED, np_array_text},
+    {"np.array_str", {"*"}, LW_REFUSED, np_array_text},
+    {"np.array_repr", {"*"}, LW_REFUSED, np_array_text},
     {"np.savez", {"*"}, 0, np_savez},
     {"np.savez_compressed", {"*"}, 0, np_savez},
     {"np.savetxt", {"*"}, 0, np_savetxt}, /* nine parameters: matched by np_savetxt */

@@ -1,13 +1,16 @@
-/* lower_rtdicts.c: dicts keyed by ints known only when running (snapshots = {}; for n in
+/* lower_rtdicts.c: dicts keyed by ints or floats known only when running (snapshots = {}; for n in
  * range(nt): ... if n % 100 == 0: snapshots[n] = u.copy(); history[n] = err).
  *
  * A dict (a name bound to {} somewhere) is stored into with a run-time key when d[k] = v
  * stands in the body of a `for T in range(...)` loop whose target T is named in k, or of a
  * while loop that assigns a name of k. Such a dict is rewritten, before lowering, into two lists the compiler builds at
- * run time (lower_lists.c): its keys "d.keys" (ints) and its values "d.vals", in insertion
+ * run time (lower_lists.c): its keys "d.keys" (ints or float64s: i * dt, Python's or NumPy's,
+ * kept apart for repr; found by Python's ==, so 2 finds 2.0, and a NaN key never, where Python
+ * finds the same NaN object; ints and floats stored into one dict are refused by the list of
+ * keys) and its values "d.vals", in insertion
  * order as Python keeps them, and the largest key so far "d.hi":
  *   d = {}          ->  d.keys = []; d.vals = []; d.hi = 0
- *   d[k] = v        ->  d.k = dict.key(k, d.keys)   (an int key, else refused there)
+ *   d[k] = v        ->  d.k = dict.key(k, d.keys)   (an int or float64 key, else refused there)
  *                       if len(d.keys) == 0 or d.k > d.hi: d.keys.append(d.k); d.vals.append(v); d.hi = d.k
  *                       else: dict.put(d.keys, d.vals, d.k, v)   (the key's value replaced, or appended)
  *   d[k]            ->  d.vals[dict.find(d.keys, k)]   (Python's KeyError when it is not there)
@@ -311,13 +314,15 @@ void lw_rtdicts_rewrite(ast *module)
 
 /* ---- the two primitives of the rewrite ----------------------------------------------------- */
 
-/* The position of key x in the run-time list of int keys K (-1 when it is not there). */
+/* The position of key x in the run-time list of int or float64 keys K (-1 when it is not there). */
 static ir_var *position(lctx *c, loc l, value *keys, value *x)
 {
-    ir_var *xv = lw_temp_scalar(c, T_I64), *at = lw_temp_scalar(c, T_I64);
+    /* Python's ==: 2 and 2.0 are one key (exact below 2**53), np.float32(0.5) finds 0.5 */
+    ir_type kt = ir_type_is_float(keys->type) || ir_type_is_float(x->type) ? T_F64 : T_I64;
+    ir_var *xv = lw_temp_scalar(c, kt), *at = lw_temp_scalar(c, T_I64);
     ir_stmt *a = ir_stmt_new(S_ASSIGN, l);
     a->var = xv;
-    a->e = ir_cast(l, T_I64, x->e);
+    a->e = ir_cast(l, kt, x->e);
     lw_emit(c, a);
     a = ir_stmt_new(S_ASSIGN, l);
     a->var = at;
@@ -328,7 +333,7 @@ static ir_var *position(lctx *c, loc l, value *keys, value *x)
     ir_expr **ik = NEWN(ir_expr *, 1);
     ik[0] = ir_varref(l, k);
     ir_stmt *take = ir_stmt_new(S_IF, l);
-    take->e = ir_bin(l, OP_CEQ, T_BOOL, ir_cast(l, T_I64, ir_elem(l, keys->lbuf, ik)), ir_varref(l, xv), 0);
+    take->e = ir_bin(l, OP_CEQ, T_BOOL, ir_cast(l, kt, ir_elem(l, keys->lbuf, ik)), ir_varref(l, xv), 0);
     ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
     as->var = at;
     as->e = ir_varref(l, k);
@@ -343,8 +348,8 @@ static value *list_of(lctx *c, ast *a)
     value *v = lw_expr(c, a);
     if (v->kind == V_ERR)
         return NULL;
-    if (v->kind != V_LIST || v->rank || v->lrow || ir_type_is_float(v->type) || v->type == T_BOOL) {
-        diag_error(a->l, "a dict whose keys are known only when running is supported with int keys, "
+    if (v->kind != V_LIST || v->rank || v->lrow || v->type == T_F32 || v->type == T_BOOL) {
+        diag_error(a->l, "a dict whose keys are known only when running is supported with int or float64 keys, "
                          "stored in a loop before it is read");
         return NULL;
     }
@@ -358,8 +363,8 @@ static value *dict_get(lctx *c, loc l, value *keys, ast *V, ast *X, ast *D)
     value *x = lw_expr(c, X), *vals = lw_expr(c, V), *dv = lw_expr(c, D);
     if (x->kind == V_ERR || vals->kind == V_ERR || dv->kind == V_ERR)
         return &lw_ERRV;
-    if (x->kind != V_SCALAR || ir_type_is_float(x->type)) {
-        diag_error(x->l, "a key of a dict whose keys are known only when running must be an int");
+    if (x->kind != V_SCALAR) {
+        diag_error(x->l, "a key of a dict whose keys are known only when running must be a number");
         return &lw_ERRV;
     }
     if (vals->kind != V_LIST || vals->rank || vals->lrow) {
@@ -402,14 +407,16 @@ value *lw_rtdict_call(lctx *c, ast *call)
          strcmp(f->name, "dict.repr") != 0 && strcmp(f->name, "dict.key") != 0))
         return NULL;
     loc l = call->l;
-    if (f->name[5] == 'k') { /* dict.key(k): the key stored, an int; any other kind is refused here,
+    if (f->name[5] == 'k') { /* dict.key(k): the key stored, an int or a float64 (Python's or NumPy's:
+                              * the list of keys keeps which, for repr); any other kind is refused here,
                               * where it stood (a string key said "unsupported operand for '>'" of
                               * the rewrite's d.k > d.hi, then more about the dict's other uses) */
         ast *K = VEC_AT(call->args, 0, ast *), *keys = VEC_AT(call->args, 1, ast *);
         value *x = lw_expr(c, K);
-        if (x->kind != V_ERR && (x->kind != V_SCALAR || ir_type_is_float(x->type) || x->type == T_BOOL))
+        if (x->kind != V_ERR && (x->kind != V_SCALAR || x->type == T_F32 || x->type == T_BOOL))
             diag_error(K->l, "a dict stored into in a loop with keys known only when running is supported "
-                             "with int keys, not %s", lw_vkind_desc(x));
+                             "with int and float64 keys, not %s",
+                       x->kind == V_SCALAR && x->type == T_F32 ? "a float32" : lw_vkind_desc(x));
         else if (x->kind != V_ERR)
             return x;
         binding *nb = lw_bind(c, keys->name); /* d.keys read as an error from now on: no message */
@@ -424,8 +431,8 @@ value *lw_rtdict_call(lctx *c, ast *call)
         value *x = lw_expr(c, VEC_AT(call->args, 1, ast *));
         if (x->kind == V_ERR)
             return x;
-        if (x->kind != V_SCALAR || ir_type_is_float(x->type)) {
-            diag_error(x->l, "a key of a dict whose keys are known only when running must be an int");
+        if (x->kind != V_SCALAR) {
+            diag_error(x->l, "a key of a dict whose keys are known only when running must be a number");
             return &lw_ERRV;
         }
         ir_var *at = position(c, l, keys, x);

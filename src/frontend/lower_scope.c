@@ -150,7 +150,7 @@ const char *lw_vkind_desc(value *v)
     switch (v->kind) {
     case V_SCALAR: return v->type == T_BOOL ? "a bool" : ir_type_is_float(v->type) ? "a float" : "an int";
     case V_ARRAY: return "an array";
-    case V_TUPLE: return "a tuple";
+    case V_TUPLE: return v->keys ? "a dict" : "a tuple";
     case V_STR: return "a string";
     case V_FSTR: return "a string computed at run time";
     case V_FUNC: return "a function";

@@ -87,10 +87,8 @@ static value *searchsorted(lctx *c, loc l, const char *f, value *a, value *v, va
         }
         right = side->str[0] == 'r';
     }
-    if (a->kind == V_TUPLE && !a->keys && !a->cplx)
-        a = lw_seq_operand(c, a, arena_printf(&util_arena, "%s()", f));
-    if (v->kind == V_TUPLE && !v->keys && !v->cplx)
-        v = lw_seq_operand(c, v, arena_printf(&util_arena, "%s()", f));
+    a = lw_seq_arg(c, a, f);
+    v = lw_seq_arg(c, v, f);
     if (a->kind != V_ARRAY || a->rank != 1) {
         if (a->kind == V_ARRAY)
             diag_error(a->l, "%s(): the sorted array must be 1-D, not %d-D", f, a->rank);

@@ -163,8 +163,7 @@ static value *split(lctx *c, loc l, const char *f, value *x, value *ios, int axi
 /* the array argument: an array (a list or tuple taken as np.asarray of it), else reported */
 static value *array_operand(lctx *c, value *x, const char *f)
 {
-    if (x->kind == V_TUPLE && !x->keys && !x->cplx)
-        x = lw_seq_operand(c, x, arena_printf(&util_arena, "%s()", f));
+    x = lw_seq_arg(c, x, f);
     if (x->kind == V_ARRAY)
         return x;
     if (x->kind != V_ERR)
@@ -212,8 +211,7 @@ static value *np_broadcast_to(lctx *c, loc l, const char *f, value **v, args *a)
     if (!ok)
         return &lw_ERRV;
     value *x = v[0];
-    if (x->kind == V_TUPLE && !x->keys && !x->cplx)
-        x = lw_seq_operand(c, x, arena_printf(&util_arena, "%s()", f));
+    x = lw_seq_arg(c, x, f);
     if (x->kind != V_ARRAY && x->kind != V_SCALAR) {
         if (x->kind != V_ERR)
             diag_error(x->l, "%s() takes an array or a number, not %s", f, lw_vkind_desc(x));

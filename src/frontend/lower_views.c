@@ -49,17 +49,12 @@ value *lw_transpose(lctx *c, loc l, value *x)
 }
 /* NumPy's functions here take np.asarray of a list or tuple given for the array
  * (np.transpose([x, y]) for a table of columns, np.repeat([L], M, axis=0) to copy a row): the
- * array made where the call is evaluated (lower_arrays.c's lw_seq_operand); other values as
- * they are. */
-static value *seq_arg(lctx *c, value *x, const char *f)
-{
-    return x->kind == V_TUPLE ? lw_seq_operand(c, x, arena_printf(&util_arena, "%s()", f)) : x;
-}
+ * array made where the call is evaluated (lw_seq_arg). */
 
 static value *np_transpose(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    value *x = seq_arg(c, v[0], f);
+    value *x = lw_seq_arg(c, v[0], f);
     if (!lw_is_array_arg(x, f))
         return &lw_ERRV;
     if (!given(v[1]))
@@ -97,7 +92,7 @@ static value *swapaxes(lctx *c, loc l, const char *f, value *x, value *a1, value
 static value *np_swapaxes(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    return swapaxes(c, l, f, seq_arg(c, v[0], f), v[1], v[2]);
+    return swapaxes(c, l, f, lw_seq_arg(c, v[0], f), v[1], v[2]);
 }
 static value *m_swapaxes(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -128,7 +123,7 @@ static int axis_list(value *v, int rank, const char *f, int *ax)
 static value *np_moveaxis(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    value *x = seq_arg(c, v[0], f);
+    value *x = lw_seq_arg(c, v[0], f);
     if (!lw_is_array_arg(x, f))
         return &lw_ERRV;
     int src[IR_MAX_RANK], dst[IR_MAX_RANK], perm[IR_MAX_RANK], used[IR_MAX_RANK] = {0};
@@ -160,7 +155,7 @@ static value *np_moveaxis(lctx *c, loc l, const char *f, value **v, args *a)
 static value *np_flip(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    value *x = seq_arg(c, v[0], f);
+    value *x = lw_seq_arg(c, v[0], f);
     if (!lw_is_array_arg(x, f))
         return &lw_ERRV;
     int flip[IR_MAX_RANK] = {0};
@@ -209,7 +204,7 @@ static value *flipped(lctx *c, loc l, value *x, const int *flip)
 static value *np_tile(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    value *x = seq_arg(c, v[0], f), *reps = v[1];
+    value *x = lw_seq_arg(c, v[0], f), *reps = v[1];
     if (!lw_is_array_arg(x, f))
         return &lw_ERRV;
     int nr = reps->kind == V_TUPLE ? reps->n : 1;
@@ -278,7 +273,7 @@ static value *np_tile(lctx *c, loc l, const char *f, value **v, args *a)
 static value *np_repeat(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    value *x = seq_arg(c, v[0], f);
+    value *x = lw_seq_arg(c, v[0], f);
     if (!lw_is_array_arg(x, f))
         return &lw_ERRV;
     int axis = 0;
@@ -364,7 +359,7 @@ static value *index_with(lctx *c, loc l, value *x, vec items)
 static value *np_expand_dims(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    value *x = seq_arg(c, v[0], f);
+    value *x = lw_seq_arg(c, v[0], f);
     if (!lw_is_array_arg(x, f))
         return &lw_ERRV;
     int n = v[1]->kind == V_TUPLE ? v[1]->n : 1, out = x->rank + n, ax[IR_MAX_RANK], isnew[IR_MAX_RANK] = {0};
@@ -403,7 +398,7 @@ static value *np_ix(lctx *c, loc l, const char *f, value **v, args *a)
     t->n = n;
     t->items = NEWN(value *, n ? n : 1);
     for (int k = 0; k < n; k++) {
-        value *x = seq_arg(c, a->pos[k], f);
+        value *x = lw_seq_arg(c, a->pos[k], f);
         if (!lw_is_array_arg(x, f))
             return &lw_ERRV;
         if (x->rank != 1) {
@@ -472,7 +467,7 @@ static value *squeeze(lctx *c, loc l, const char *f, value *x, value *axv)
 static value *np_squeeze(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    return squeeze(c, l, f, seq_arg(c, v[0], f), v[1]);
+    return squeeze(c, l, f, lw_seq_arg(c, v[0], f), v[1]);
 }
 static value *m_squeeze(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -483,7 +478,7 @@ static value *m_squeeze(lctx *c, loc l, const char *f, value **v, args *a)
 static value *np_rot90(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
-    value *x = seq_arg(c, v[0], f);
+    value *x = lw_seq_arg(c, v[0], f);
     if (!lw_is_array_arg(x, f))
         return &lw_ERRV;
     int64_t k = 1;

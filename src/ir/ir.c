@@ -37,7 +37,7 @@ const char *ir_fn_name(ir_fn fn)
     static const char *names[] = {
         [FN_SQRT] = "sqrt", [FN_EXP] = "exp", [FN_LOG] = "log", [FN_SIN] = "sin",
         [FN_COS] = "cos", [FN_TAN] = "tan", [FN_TANH] = "tanh", [FN_FLOOR] = "floor",
-        [FN_CEIL] = "ceil", [FN_SIGN] = "sign", [FN_SLICE_LO] = "slice_lo", [FN_SLICE_LEN] = "slice_len",
+        [FN_CEIL] = "ceil", [FN_SIGN] = "sign", [FN_I0] = "i0", [FN_SLICE_LO] = "slice_lo", [FN_SLICE_LEN] = "slice_len",
         [FN_INDEX] = "index", [FN_INDEX_NN] = "index_nn", [FN_PYINT] = "int", [FN_PYROUND] = "round", [FN_NONEMPTY] = "nonempty",
         [FN_ASIN] = "arcsin", [FN_ACOS] = "arccos", [FN_ATAN] = "arctan", [FN_SINH] = "sinh",
         [FN_COSH] = "cosh", [FN_ASINH] = "arcsinh", [FN_ACOSH] = "arccosh", [FN_ATANH] = "arctanh",

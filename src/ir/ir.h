@@ -71,6 +71,7 @@ typedef enum ir_fn {
     FN_WALLTIME,  /* args: kind(const) 0 time.time, 1 time.perf_counter: rank 0's clock, the
                      same on every rank (a condition on it must not split the ranks) */
     FN_SIGN,      /* np.sign: -1, 0 or 1 (NaN stays NaN, -0.0 gives 0.0) */
+    FN_I0,        /* np.i0 of a float64 or float32: NumPy's own Chebyshev series (tyles_libm.h) */
     FN_SLICE_LO,  /* args: extent, start, stop, step, flags(const): first index of a slice */
     FN_SLICE_LEN, /* same args: number of elements of a slice */
     FN_INDEX,     /* args: extent, index, axis(const): normalised integer index, checked */

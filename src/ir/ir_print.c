@@ -127,6 +127,14 @@ static void ponces(const ir_stmt *s, FILE *o)
         fprintf(o, "%s#%d", i ? ", " : "  # checks once: ", (int)(intptr_t)VEC_AT(s->onces, i, intptr_t));
 }
 
+/* A loop the lowering made for a NumPy operation (ir_stmt.made): never a time loop, so the dump
+ * says so where a reader would otherwise take it for one of the program's. */
+static void pmade(const ir_stmt *s, FILE *o)
+{
+    if (s->made)
+        fputs("  # made by the compiler", o);
+}
+
 static void pstmt(ir_stmt *s, int ind, FILE *o)
 {
     fprintf(o, "%*s", ind * 2, "");
@@ -183,6 +191,7 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         fputs(", ", o);
         pexpr(s->e3, o);
         fputs("):", o);
+        pmade(s, o);
         ponces(s, o);
         fputc('\n', o);
         pblock(&s->body, ind + 1, o);
@@ -191,6 +200,7 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
         fputs("while ", o);
         pexpr(s->e, o);
         fputc(':', o);
+        pmade(s, o);
         ponces(s, o);
         fputc('\n', o);
         pblock(&s->body, ind + 1, o);
