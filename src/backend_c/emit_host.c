@@ -638,7 +638,8 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
     }
     case S_REDUCE: emit_reduce(c, ind, s); return;
     case S_ROTATE: {
-        /* X = Y.copy() where Y's view `target` is overwritten next: X takes Y's buffer */
+        /* X = Y.copy() where Y's view `target` is overwritten next: X takes Y's buffer (and
+         * where the statements after rewrite the rest too, nothing is copied) */
         ir_var *x = s->var, *y = s->src_slot;
         ir_view *v = s->target;
         emit_hline(c, ind, s->l);
@@ -651,7 +652,8 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         for (int d = 0; d < v->rank; d++)
             fprintf(c->o, "%s%s", d ? ", " : "", v->dim[d].kind == D_FIXED ? "1" : emit_S(v->dim[d].len));
         fprintf(c->o, "};\n");
-        emit_put(c, ind + 1, "tyl_rotate(&%s, &%s, tyl_lo, tyl_len, %s);\n", x->name, y->name, emit_W(s->l));
+        emit_put(c, ind + 1, "tyl_rotate%s(&%s, &%s, tyl_lo, tyl_len, %s);\n", s->ring_rewritten ? "_rewritten" : "",
+                 x->name, y->name, emit_W(s->l));
         emit_put(c, ind, "}\n");
         return;
     }

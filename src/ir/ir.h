@@ -263,7 +263,9 @@ typedef enum ir_skind {
     S_LOAD,    /* var (slot) = np.load(str) of var->type and var->rank; bit d of init: the
                   compiler took extent 1 along axis d from the file it saw (it broadcasts) */
     S_ROTATE,  /* var (X) takes src_slot's (Y's) buffer, Y gets a new one, and Y's elements
-                  outside the view `target` (step 1) are copied from X (pass_rotate) */
+                  outside the view `target` (step 1) are copied from X (pass_rotate), unless
+                  ring_rewritten: the statements after the update write them all before any
+                  read of Y (the copy is then made only inside a recorded time-tiled group) */
     S_FUSED,   /* body: 2 to IR_FUSE_MAX S_SWEEPs over one box, computed point by point in
                   one loop nest (pass_fuse) */
     S_RANDOM,  /* NumPy random stream n (0: the legacy global RandomState; k >= 1: the k-th
@@ -372,6 +374,8 @@ struct ir_stmt {
     ir_view *target;     /* S_SWEEP */
     ir_mode mode;        /* S_SWEEP */
     int fresh;           /* S_SWEEP */
+    int ring_rewritten;  /* S_ROTATE: Y's elements outside target are written again before
+                            they are read (pass_rotate): no copy of them in a plain step */
     int replace;         /* S_SWEEP, M_BUFFERED: the target is a whole array no other slot may
                             hold, so the new values go to a new buffer that replaces it */
     int id;              /* S_SWEEP, S_FUSED, S_REDUCE: number of the kernel (pass_sched_ids) */

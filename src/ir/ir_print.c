@@ -343,7 +343,7 @@ static void pstmt(ir_stmt *s, int ind, FILE *o)
     case S_ROTATE:
         fprintf(o, "%s <- buffer of %s; %s = new, outside ", s->var->name, s->src_slot->name, s->src_slot->name);
         pview(s->target, o);
-        fprintf(o, " copied from %s", s->var->name);
+        fprintf(o, s->ring_rewritten ? " rewritten next (not copied from %s)" : " copied from %s", s->var->name);
         break;
     case S_FUSED:
         fputs(s->aliased ? "fused: # targets share memory (no restrict)\n" : "fused:\n", o);

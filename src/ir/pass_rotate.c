@@ -201,6 +201,100 @@ static int stmt_mentions(ir_stmt *s, ir_var *v, int reads)
     return 0;
 }
 
+/* ---- a ring rewritten before it is read -----------------------------------------------------
+ *
+ * The rotation copies Y's elements outside V (the ring around an interior update) from X. When
+ * the statements after V's sweep, in the same block, write the whole ring again before anything
+ * reads Y (Burgers' and most solvers' boundary conditions: u[0, :] = 1, u[-1, :] = 1, u[:, 0] =
+ * 1, u[:, -1] = 1 after u[1:-1, 1:-1] = ...), that copy is dead: S_ROTATE's ring_rewritten
+ * lets the run time skip it (tyl_rotate_rewritten). Along each dimension d, V leaves a ring of
+ * constant widths (clo indices from the start, chi from the end), and the complement of V lies
+ * in the union over d of the slabs {x_d in the ring}; a write covers a slab when it is whole
+ * along every other dimension (0 to the extent, step 1) and its index or range along d is a
+ * constant from the start or from the end. Clamping at run time (a grid smaller than its ring)
+ * drops only indices that do not exist, on both sides, so the test holds at every size. Only
+ * plain statements count in between (no loop, branch, break or renaming), and none may read or
+ * write Y except the covering sweeps, which must not read Y either. */
+enum { RING_MAX = 16 };
+
+/* Is dimension m of a write the whole extent (0 to aext, step 1)? */
+static int whole_dim(const ir_dim *m)
+{
+    int64_t c;
+    return m->kind == D_RANGE && m->step_c == 1 && !m->wrap && m->slo && m->slen && m->aext &&
+           sym_is_const(m->slo, &c) && c == 0 && sym_equal(m->slen, m->aext);
+}
+
+/* The indices along a dimension that dimension m of a write covers: bit k of *lo index k, of
+ * *hi index aext - 1 - k. */
+static void slab_bits(const ir_dim *m, unsigned *lo, unsigned *hi)
+{
+    int64_t a, n;
+    if (!m->slo || !m->aext)
+        return;
+    if (m->kind == D_FIXED)
+        n = 1;
+    else if (!(m->kind == D_RANGE && m->step_c == 1 && !m->wrap && m->slen && sym_is_const(m->slen, &n)))
+        return;
+    if (sym_is_const(m->slo, &a)) {
+        for (int64_t k = a; k < a + n; k++)
+            if (k >= 0 && k < RING_MAX)
+                *lo |= 1u << k;
+    } else if (sym_is_const(sym_sub(m->aext, m->slo), &a)) {
+        for (int64_t k = a - n; k < a; k++)
+            if (k >= 0 && k < RING_MAX)
+                *hi |= 1u << k;
+    }
+}
+
+/* Do the statements after body[j], the sweep writing v (of Y), write all of Y outside v before
+ * anything reads Y? */
+static int ring_rewritten(vec *body, int j, const ir_view *v)
+{
+    ir_var *y = v->arr;
+    unsigned need_lo[IR_MAX_RANK], need_hi[IR_MAX_RANK], lo[IR_MAX_RANK] = {0}, hi[IR_MAX_RANK] = {0};
+    for (int d = 0; d < v->rank; d++) {
+        const ir_dim *m = &v->dim[d];
+        int64_t clo, chi;
+        if (m->kind != D_RANGE || m->step_c != 1 || m->wrap || !m->slo || !m->slen || !m->aext ||
+            !sym_is_const(m->slo, &clo) || !sym_is_const(sym_sub(m->aext, sym_add(m->slo, m->slen)), &chi) ||
+            clo < 0 || chi < 0 || clo >= RING_MAX || chi >= RING_MAX)
+            return 0;
+        need_lo[d] = (1u << clo) - 1;
+        need_hi[d] = (1u << chi) - 1;
+    }
+    for (int k = j + 1; k < body->len; k++) {
+        int done = 1;
+        for (int d = 0; d < v->rank; d++)
+            done &= (lo[d] & need_lo[d]) == need_lo[d] && (hi[d] & need_hi[d]) == need_hi[d];
+        if (done)
+            return 1;
+        ir_stmt *n = VEC_AT(*body, k, ir_stmt *);
+        if (!(n->kind == S_SWEEP || n->kind == S_ASSIGN || n->kind == S_CHECK || n->kind == S_SETELEM ||
+              n->kind == S_ALLOC || n->kind == S_ROTATE || n->kind == S_REDUCE) ||
+            n->body.len || n->orelse.len)
+            return 0;
+        if (n->kind == S_CHECK || !stmt_mentions(n, y, 1))
+            continue;
+        if (n->kind != S_SWEEP || n->target->arr != y || ir_expr_reads_slot(n->e, y) || n->target->rank != v->rank)
+            return 0;
+        int slab = -1, whole = 0;
+        for (int d = 0; d < v->rank; d++)
+            if (whole_dim(&n->target->dim[d]))
+                whole++;
+            else
+                slab = d;
+        if (whole == v->rank)
+            return 1;
+        if (whole == v->rank - 1)
+            slab_bits(&n->target->dim[slab], &lo[slab], &hi[slab]);
+    }
+    int done = 1;
+    for (int d = 0; d < v->rank; d++)
+        done &= (lo[d] & need_lo[d]) == need_lo[d] && (hi[d] & need_hi[d]) == need_hi[d];
+    return done;
+}
+
 static void block(ir_program *p, counts *cn, vec *body)
 {
     for (int i = 0; i < body->len; i++) {
@@ -238,6 +332,7 @@ static void block(ir_program *p, counts *cn, vec *body)
         redirect(w->e, y, x);
         s->kind = S_ROTATE;
         s->target = w->target;
+        s->ring_rewritten = ring_rewritten(body, j, w->target);
         count_stmt(cn, s, 1);
         count_stmt(cn, w, 1);
     }

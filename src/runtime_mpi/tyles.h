@@ -1395,6 +1395,9 @@ void tyl_copy_outside(tyl_array *dst, const tyl_array *src, const int64_t *lo, c
 /* X = Y.copy() where Y's view [lo, lo + len) (per dimension; 1 for a fixed index) is overwritten
  * next: X takes Y's buffer, Y gets a new one whose elements outside the view come from X. */
 void tyl_rotate(tyl_array **x, tyl_array **y, const int64_t *lo, const int64_t *len, const char *where);
+/* The same where the program writes Y outside [lo, lo + len) again before reading it: no copy
+ * outside a recorded time-tiled group (tyl_sweep.c). */
+void tyl_rotate_rewritten(tyl_array **x, tyl_array **y, const int64_t *lo, const int64_t *len, const char *where);
 
 /* np.load: the global array in a .npy file (format 1.0 to 3.0, little-endian, C order), which
  * must hold `dt` data of the given rank (the compiler took both from the file it saw at compile

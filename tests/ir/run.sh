@@ -437,5 +437,17 @@ check bounds/checked "indices left checked in elem_loops_bounds" 5 "$(printf '%s
 check bounds/nonneg "indices >= 0 checked against the end only" 7 "$(printf '%s\n' "$dump" | grep -o 'index_nn(' | wc -l | tr -d ' ')"
 check bounds/offsets "the 5-point loop's line" 1 "$(printf '%s\n' "$dump" | grep -c '^    b{i, j} = (((a{(i -. 1), j} +. a{(i +. 1), j}) -. a{i, (j -. 1)}) +. a{i, (j +. 1)})$')"
 check bounds/back_substitution "x[i] = s / M[i, i]" 1 "$(printf '%s\n' "$dump" | grep -c '^  x{i} = (s /. M{i, i})$')"
+# pass_rotate's ring_rewritten (tests/programs/rotate_ring_rewritten.tyl, compared with NumPy
+# there): a hand-over whose ring the statements after the update write again before reading
+# the array copies nothing (Dirichlet edges of u and v, a ring of 2, six faces in 3-D, a grid
+# smaller than its ring), one whose ring they leave partly unwritten (a), read (b) or write
+# under a condition (c) keeps the copy; the C calls tyl_rotate_rewritten for the former
+dump=$($TYLESC tests/programs/rotate_ring_rewritten.tyl --dump=rotate) || fail=$((fail + 1))
+check rotate/rewritten "hand-overs whose ring is rewritten" "sn tn un vn wn" \
+    "$(printf '%s\n' "$dump" | sed -n 's/^ *\([a-z]*\) <- buffer of .* rewritten next (not copied from .*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
+check rotate/copied "hand-overs that copy the ring" "an bn cn" \
+    "$(printf '%s\n' "$dump" | sed -n 's/^ *\([a-z]*\) <- buffer of .*\] copied from .*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
+check rotate/c_calls "tyl_rotate_rewritten calls in the C" 5 \
+    "$($TYLESC tests/programs/rotate_ring_rewritten.tyl -o - | grep -c 'tyl_rotate_rewritten(')"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
