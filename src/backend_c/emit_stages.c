@@ -124,65 +124,11 @@ static int uses_row(const char *text, const char *nm)
     return 0;
 }
 
-/* Do reads a and b walk their array alike: the same slot (one buffer in a call: the run time
- * points every read operand into its array, tyl_sweep.c), each box dimension iterating the same
- * array dimension with the same compile-time step, nothing periodic? Then their element strides
- * along the box are the same and only their first elements differ. */
-static int walk_alike(ir_view *a, ir_view *b)
-{
-    if (a->arr != b->arr || a->rank != b->rank)
-        return 0;
-    for (int d = 0; d < a->rank; d++) {
-        const ir_dim *x = &a->dim[d], *y = &b->dim[d];
-        if (x->kind != y->kind)
-            return 0;
-        if (x->kind == D_RANGE && (x->box != y->box || !x->step_c || x->step_c != y->step_c || x->wrap || y->wrap))
-            return 0;
-    }
-    return 1;
-}
-
-/* The first read that walks its array as read i does (i itself when none before it does). */
-static int walk_leader(kctx *k, int i)
-{
-    for (int j = 0; j < i; j++)
-        if (walk_alike(VEC_AT(k->reads, j, ir_view *), VEC_AT(k->reads, i, ir_view *)))
-            return j;
-    return i;
-}
-
-/* The offset of row (i0, .., i(L-1)) in read i's strides; "" when it has none (a broadcast). */
-static const char *row_offset(kctx *k, int i)
-{
-    strbuf b = {0};
-    ir_view *v = i < 0 ? k->sw[0]->target : VEC_AT(k->reads, i, ir_view *);
-    strbuf nm = {0};
-    emit_operand_name(&nm, k, i < 0 ? -1 : i);
-    for (int j = 0; j < k->B - 1; j++) {
-        int st = emit_static_stride(v, j);
-        if (st == 1)
-            sb_printf(&b, "%si%d", b.s ? " + " : "", j);
-        else if (st == -1)
-            sb_printf(&b, "%si%d * %s_s%d", b.s ? " + " : "", j, nm.s, j);
-        else
-            UTIL_ASSERT(st == 0); /* periodic reads are never staged */
-    }
-    const char *r = arena_strdup(&util_arena, b.s ? b.s : "");
-    sb_free(&b);
-    sb_free(&nm);
-    return r;
-}
-
 /* Row pointers of the reads `text` uses (and of the target when `target`), inside the loops of
- * the outer dimensions 0 .. B-2. Reads that walk one array alike (walk_alike: hdiff's lap reads
- * in_field at five offsets) share one row offset, tyl_atG (G: the first of them): each row
- * pointer is then its base plus that offset, where computing each from its own strides took
- * two multiplications and the spilled strides reloaded a row, and the C compiler cannot see
- * that the strides are equal (hdiff in the cache: 1.1x the kernel's speed, bench/RESULTS.md
- * 2026-12-07 h142). */
+ * the outer dimensions 0 .. B-2. */
 static void rows(FILE *o, kctx *k, const char *text, int target, int ind, const char *R)
 {
-    char *shared = arena_alloc(&util_arena, (size_t)k->reads.len + 1); /* tyl_atG printed (zeroed) */
+    int L = k->B - 1;
     for (int i = target ? -1 : 0; i < k->reads.len; i++) {
         ir_view *v = i < 0 ? k->sw[0]->target : VEC_AT(k->reads, i, ir_view *);
         strbuf nm = {0};
@@ -191,45 +137,18 @@ static void rows(FILE *o, kctx *k, const char *text, int target, int ind, const 
             sb_free(&nm);
             continue;
         }
-        const char *off = row_offset(k, i);
-        if (i >= 0 && *off) { /* another read of the text walks the array alike: the shared offset */
-            int g = walk_leader(k, i), users = 0;
-            for (int j = g; j < k->reads.len; j++) {
-                strbuf mj = {0};
-                emit_operand_name(&mj, k, j);
-                users += walk_leader(k, j) == g && uses_row(text, mj.s);
-                sb_free(&mj);
-            }
-            if (users > 1) {
-                if (!shared[g])
-                    fprintf(o, "%*sconst int64_t tyl_at%d = %s;\n", ind, "", g + 1, row_offset(k, g));
-                shared[g] = 1;
-                off = arena_printf(&util_arena, "tyl_at%d", g + 1);
-            }
+        fprintf(o, "%*s%s%s *%s%sr = %s", ind, "", i < 0 ? "" : "const ", ir_type_c(v->arr->type), R, nm.s, nm.s);
+        for (int j = 0; j < L; j++) {
+            int st = emit_static_stride(v, j);
+            if (st == 1)
+                fprintf(o, " + i%d", j);
+            else if (st == -1)
+                fprintf(o, " + i%d * %s_s%d", j, nm.s, j);
+            else
+                UTIL_ASSERT(st == 0); /* periodic reads are never staged */
         }
-        fprintf(o, "%*s%s%s *%s%sr = %s%s%s;\n", ind, "", i < 0 ? "" : "const ", ir_type_c(v->arr->type), R, nm.s,
-                nm.s, *off ? " + " : "", off);
+        fprintf(o, ";\n");
         sb_free(&nm);
-    }
-}
-
-/* At the kernel's top: the outer strides of the reads that a shared row offset (rows) may leave
- * unused, as unused parameters would warn. */
-static void void_shared_strides(FILE *o, kctx *k)
-{
-    for (int i = 0; i < k->reads.len; i++) {
-        ir_view *v = VEC_AT(k->reads, i, ir_view *);
-        if (walk_leader(k, i) == i)
-            continue;
-        const char *sep = "    ";
-        for (int d = 0; d < k->B - 1; d++)
-            if (emit_static_stride(v, d) == -1) {
-                fprintf(o, "%s(void)r%d_s%d", sep, i + 1, d);
-                sep = ", ";
-            }
-        if (sep[0] == ',')
-            fprintf(o, "; /* r%d walks its array as r%d does (tyl_at%d) */\n", i + 1, walk_leader(k, i) + 1,
-                    walk_leader(k, i) + 1);
     }
 }
 
@@ -791,7 +710,6 @@ void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)
     fprintf(o, "\n{\n");
     for (int d = 0; k->uses_index && d < B; d++)
         fprintf(o, "    (void)o%d;\n", d);
-    void_shared_strides(o, k);
     if (s->sched->roll)
         rolled_body(o, s, k, stxt, val.s, R);
     else

@@ -36,11 +36,6 @@
 #      the composed slices of flx and fly), takes 9 read pointers (5 of them its Laplacian's),
 #      not 15; samples/gray_scott.tyl's update, which reads V's centre in the Laplacian and the reaction
 #      terms, 6, not 8. Their results are checked against NumPy in tests/programs.
-#   9. A tiled kernel's reads that walk one array alike (the same slot, steps and box
-#      dimensions: hdiff's in_field at five offsets in its Laplacian, four more in the fluxes)
-#      compute each row's offset once (tyl_atG, emit_stages.c): in bench/hdiff.tyl's kernel,
-#      only coeff's row pointer multiplies its own strides (11 did before; with --stage-chains
-#      coeff's and the value's one in_field read).
 # Usage: tests/vec/run.sh [TYLESC]
 set -u
 TYLESC=${1:-bin/tylesc}
@@ -234,17 +229,6 @@ for pr in "bench/hdiff.tyl 9" "samples/gray_scott.tyl 6"; do
     n=$(most_reads "$1")
     [ "$n" = "$2" ] && ok "reads/one_pointer_an_element $1" ||
         bad "reads/one_pointer_an_element $1" "the kernel with most reads takes $n read pointers, not $2"
-done
-
-# 9: row pointers computed from their own strides ("r3r = r3 + i0 * r3_s0 ..."), and the shared offsets
-own_rows() { "$TYLESC" $2 "$1" -o - 2>/dev/null | grep -cE 'r([0-9]+)r = r[0-9]+ \+ i0 \* r[0-9]+_s0'; }
-for oe in "- 1 2" "--stage-chains 2 3"; do
-    set -- $oe
-    opt=$1; [ "$opt" = - ] && opt=
-    n=$(own_rows bench/hdiff.tyl "$opt")
-    a=$("$TYLESC" $opt bench/hdiff.tyl -o - 2>/dev/null | grep -c 'const int64_t tyl_at[0-9]* = i0 \* ')
-    [ "$n" = "$2" ] && [ "$a" = "$3" ] && ok "rows/shared_offset hdiff $opt" ||
-        bad "rows/shared_offset hdiff $opt" "$n row pointers from their own strides, $a shared offsets (want $2, $3)"
 done
 
 if $PY tests/run_tests.py --tylesc "$TYLESC" --np 1,2 -j 2 -k many_reads_inplace -k programs/burgers2d \
