@@ -5,7 +5,9 @@ On a shared machine the wall time of a run moves by tens of percent with the oth
 the CPU time (user + system) of a one-thread run moves far less, since time spent waiting for a
 core is not counted. Each variant runs at S steps and at 2 steps, as a fresh process, in
 interleaved rounds (the order rotating); the figure is the time loop's CPU time per step:
-(min over rounds at S - min at 2) / (S - 2), so start-up, initialisation and np.save cancel.
+(min over rounds at S - min at 2) / (S - 2), so start-up, initialisation and np.save cancel;
+also the median over the rounds of each round's (S - 2) difference, and the median of the
+per-round ratios to the baseline (a drift of the machine's load within a round cancels).
 1 thread only (with more, threads spinning at barriers count too). --wall takes the wall time
 instead (elapsed from fork to exit, least over the rounds), for several threads (--threads=T);
 use it only on a quiet machine, and say the load.
@@ -18,6 +20,7 @@ Each variant is NAME=EXE [VAR=VALUE ...]; the first is the baseline of the ratio
 import argparse
 import os
 import shlex
+import statistics
 import time
 
 
@@ -68,11 +71,16 @@ def main():
         ap.error("--threads needs --wall (spinning threads count in CPU time)")
     vs = variants(a.variants, a.args, OMP_NUM_THREADS=str(a.threads))
     best = {}
+    rounds = []  # per round: name -> (S - 2)-step difference per step
     for r in range(a.reps):
+        this = {}
         for name, argv, env in vs[r % len(vs):] + vs[:r % len(vs)]:
+            t = {}
             for steps in (a.steps, 2):
-                t = cpu_time(argv + ["--steps=%d" % steps], env, a.cwd, a.wall)
-                best[(name, steps)] = min(best.get((name, steps), float("inf")), t)
+                t[steps] = cpu_time(argv + ["--steps=%d" % steps], env, a.cwd, a.wall)
+                best[(name, steps)] = min(best.get((name, steps), float("inf")), t[steps])
+            this[name] = (t[a.steps] - t[2]) / (a.steps - 2)
+        rounds.append(this)
     per = {n: (best[(n, a.steps)] - best[(n, 2)]) / (a.steps - 2) for n, _, _ in vs}
     base = vs[0][0]
     print("%s ms/step of the time loop, %d thread(s), min of %d rounds: "
@@ -82,6 +90,13 @@ def main():
         print("  GStencil/s: " + ", ".join("%s %.3f" % (n, a.points / per[n] / 1e9) for n, _, _ in vs))
     for n, _, _ in vs[1:]:
         print("  %s is %.2fx the speed of %s" % (n, per[base] / per[n], base))
+    med = {n: statistics.median(r[n] for r in rounds) for n, _, _ in vs}
+    print("  median of the rounds: " + ", ".join("%s %.2f" % (n, 1e3 * med[n]) for n, _, _ in vs))
+    for n, _, _ in vs[1:]:
+        q = sorted(r[base] / r[n] for r in rounds if r[n] > 0)
+        if q:
+            print("  %s / %s speed, per round: median %.2f [%.2f, %.2f]"
+                  % (n, base, statistics.median(q), q[0], q[-1]))
 
 
 if __name__ == "__main__":
