@@ -486,22 +486,20 @@ static void find_carries(ir_stmt *s, int L)
             continue;
         for (int j = 0; j < all.len && cy.n < MAX_CARRY; j++) {
             ir_expr *y = VEC_AT(all, j, ir_expr *);
-            if (y == x)
+            int d = 0;
+            while (y != x && d < L && !shifted(x, y, d)) /* first: it rejects most pairs at once */
+                d++;
+            if (y == x || d == L || inside(y, x) || inside(x, y))
                 continue;
             int t2 = 0;
             for (int c = 0; c < cy.n; c++)
                 t2 |= inside(y, cy.hi[c]) || inside(y, cy.lo[c]) || inside(cy.hi[c], y) || inside(cy.lo[c], y);
-            if (t2 || inside(y, x) || inside(x, y))
+            if (t2)
                 continue;
-            for (int d = 0; d < L; d++)
-                if (shifted(x, y, d)) {
-                    cy.hi[cy.n] = x;
-                    cy.lo[cy.n] = y;
-                    cy.dim[cy.n++] = d;
-                    break;
-                }
-            if (cy.n && cy.hi[cy.n - 1] == x)
-                break;
+            cy.hi[cy.n] = x;
+            cy.lo[cy.n] = y;
+            cy.dim[cy.n++] = d;
+            break;
         }
     }
 }
