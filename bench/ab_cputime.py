@@ -6,8 +6,8 @@ the CPU time (user + system) of a one-thread run moves far less, since time spen
 core is not counted. Each variant runs at S steps and at 2 steps, as a fresh process, in
 interleaved rounds (the order rotating); the figure is the time loop's CPU time per step:
 (min over rounds at S - min at 2) / (S - 2), so start-up, initialisation and np.save cancel;
-also the median over the rounds of each round's own (S - 2)-step difference (on a loaded
-machine the min picks the luckiest round, the median the typical one: give both).
+also the median over the rounds of each round's (S - 2) difference, and the median of the
+per-round ratios to the baseline (a drift of the machine's load within a round cancels).
 1 thread only (with more, threads spinning at barriers count too). --wall takes the wall time
 instead (elapsed from fork to exit, least over the rounds), for several threads (--threads=T);
 use it only on a quiet machine, and say the load.
@@ -71,25 +71,32 @@ def main():
         ap.error("--threads needs --wall (spinning threads count in CPU time)")
     vs = variants(a.variants, a.args, OMP_NUM_THREADS=str(a.threads))
     best = {}
-    rounds = {n: [] for n, _, _ in vs}
+    rounds = []  # per round: name -> (S - 2)-step difference per step
     for r in range(a.reps):
+        this = {}
         for name, argv, env in vs[r % len(vs):] + vs[:r % len(vs)]:
-            ts = {}
+            t = {}
             for steps in (a.steps, 2):
-                ts[steps] = t = cpu_time(argv + ["--steps=%d" % steps], env, a.cwd, a.wall)
-                best[(name, steps)] = min(best.get((name, steps), float("inf")), t)
-            rounds[name].append((ts[a.steps] - ts[2]) / (a.steps - 2))
+                t[steps] = cpu_time(argv + ["--steps=%d" % steps], env, a.cwd, a.wall)
+                best[(name, steps)] = min(best.get((name, steps), float("inf")), t[steps])
+            this[name] = (t[a.steps] - t[2]) / (a.steps - 2)
+        rounds.append(this)
     per = {n: (best[(n, a.steps)] - best[(n, 2)]) / (a.steps - 2) for n, _, _ in vs}
-    med = {n: statistics.median(rounds[n]) for n, _, _ in vs}
     base = vs[0][0]
-    for label, fig in (("min of %d rounds" % a.reps, per), ("median of %d rounds" % a.reps, med)):
-        print("%s ms/step of the time loop, %d thread(s), %s: "
-              % ("wall" if a.wall else "CPU", a.threads, label) +
-              ", ".join("%s %.2f" % (n, 1e3 * fig[n]) for n, _, _ in vs))
-        if a.points:
-            print("  GStencil/s: " + ", ".join("%s %.3f" % (n, a.points / fig[n] / 1e9) for n, _, _ in vs))
-        for n, _, _ in vs[1:]:
-            print("  %s is %.2fx the speed of %s" % (n, fig[base] / fig[n], base))
+    print("%s ms/step of the time loop, %d thread(s), min of %d rounds: "
+          % ("wall" if a.wall else "CPU", a.threads, a.reps) +
+          ", ".join("%s %.2f" % (n, 1e3 * per[n]) for n, _, _ in vs))
+    if a.points:
+        print("  GStencil/s: " + ", ".join("%s %.3f" % (n, a.points / per[n] / 1e9) for n, _, _ in vs))
+    for n, _, _ in vs[1:]:
+        print("  %s is %.2fx the speed of %s" % (n, per[base] / per[n], base))
+    med = {n: statistics.median(r[n] for r in rounds) for n, _, _ in vs}
+    print("  median of the rounds: " + ", ".join("%s %.2f" % (n, 1e3 * med[n]) for n, _, _ in vs))
+    for n, _, _ in vs[1:]:
+        q = sorted(r[base] / r[n] for r in rounds if r[n] > 0)
+        if q:
+            print("  %s / %s speed, per round: median %.2f [%.2f, %.2f]"
+                  % (n, base, statistics.median(q), q[0], q[-1]))
 
 
 if __name__ == "__main__":

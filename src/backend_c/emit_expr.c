@@ -596,6 +596,8 @@ static int read_index(kctx *k, ir_view *v)
 
 void emit_kexpr(strbuf *b, ir_expr *e, kctx *k)
 {
+    if (k->subst && k->subst(b, e, k))
+        return;
     if (e->kind != E_CONST && ir_expr_is_scalar(e)) {
         sb_printf(b, "s%d", scalar_index(k, e) + 1);
         return;

@@ -42,6 +42,8 @@ typedef struct kctx {
     vec *prefetch;      /* C: ir_view*, reads whose rows are prefetched ahead (sched), or NULL */
     /* a tiled kernel (emit_stages.c): prints a read of a stage's temporary, else returns 0 */
     int (*stage_read)(strbuf *b, ir_expr *e, struct kctx *k);
+    /* a tiled kernel's carried subexpressions (emit_stages.c): prints one, else returns 0 */
+    int (*subst)(strbuf *b, ir_expr *e, struct kctx *k);
     /* a tiled kernel: per read, box points past a part's box it reads too (a stage's grown
        tile); NULL: none (the descriptor's reach, for tyl_timetile.c) */
     int (*reach)[IR_MAX_RANK];

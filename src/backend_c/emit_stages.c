@@ -38,6 +38,7 @@
  */
 #include "emit_internal.h"
 #include "../ir/sched.h"
+#include "../util/sym.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -335,6 +336,237 @@ static void strides_and_region(FILE *o, ir_stmt *s, kctx *k)
     fprintf(o, " > TYL_PAR_MIN)\n    {\n");
 }
 
+/* ---- fluxes carried along the rows (rolled kernels) ---------------------------------------------
+ * hdiff's value reads flx[1:] - flx[:-1] with flx inlined: the same limiter twice, once at the
+ * point and once a row lower, so each flux is computed twice. Along a rolled kernel's dimension 0
+ * (a thread walks its block's rows in order) and dimension 1 of a 3-D box (a tile's columns in
+ * order), the lower one is the higher one of the point before: it is kept in a carry buffer (a
+ * plane of the tile's columns along dimension 0, a row along dimension 1) and read back, as
+ * bench/ref_hdiff.c keeps flx and fly. The first row of a thread's block and the first column
+ * of a tile compute both (a second loop: with one loop gcc computes both everywhere). The same
+ * operations on the same inputs give the same bits; the inputs do not change between the two
+ * points: the value's own target is never read (excluded below) and the write back copies only
+ * rows no later value row reads. (bench/probe_hdiff_carried.c, bench/RESULTS.md 2026-12-07
+ * h142: 0.87x the instructions, 1.05-1.12x the CPU speed in the cache.) */
+enum { MAX_CARRY = 4 };
+
+typedef struct carry {
+    int n;
+    ir_expr *hi[MAX_CARRY], *lo[MAX_CARRY]; /* lo: hi one box point lower along dim[] */
+    int dim[MAX_CARRY];
+    int loads;                              /* printing: lo reads its buffer */
+} carry;
+
+static carry cy;
+
+/* Is lo the expression hi read one box point lower along box dimension d (every read shifted,
+ * nothing else different)? */
+static int shifted(const ir_expr *hi, const ir_expr *lo, int d);
+
+static int read_shifted(const ir_expr *hi, const ir_expr *lo, int d)
+{
+    ir_view *a = hi->view, *b = lo->view;
+    int si = stage_index(a->arr);
+    if (si >= 0 || stage_index(b->arr) >= 0) {
+        if (si != stage_index(b->arr))
+            return 0;
+        ir_stage *st = VEC_AT(cur->stages, si, ir_stage *);
+        int ra = -1, rb = -1;
+        for (int r = 0; r < st->nreads; r++) {
+            if (st->reads[r] == a)
+                ra = r;
+            if (st->reads[r] == b)
+                rb = r;
+        }
+        if (ra < 0 || rb < 0)
+            return 0;
+        for (int e = 0; e < IR_MAX_RANK && e < st->slot->rank; e++)
+            if (st->off[ra][e] - st->off[rb][e] != (e == d))
+                return 0;
+        return 1;
+    }
+    if (a->arr->alias_class == cur->target->arr->alias_class || a->arr != b->arr || a->rank != b->rank)
+        return 0;
+    for (int e = 0; e < a->rank; e++) {
+        const ir_dim *x = &a->dim[e], *y = &b->dim[e];
+        if (x->kind != y->kind)
+            return 0;
+        if (x->kind == D_FIXED) {
+            if (!ir_expr_equal(x->lo, y->lo))
+                return 0;
+            continue;
+        }
+        if (x->box != y->box || !x->step_c || x->step_c != y->step_c || x->wrap || y->wrap || !x->slo || !y->slo)
+            return 0;
+        int64_t c;
+        if (!sym_is_const(sym_sub(x->slo, y->slo), &c) || c != (x->box == d ? x->step_c : 0))
+            return 0;
+    }
+    return 1;
+}
+
+static int shifted(const ir_expr *hi, const ir_expr *lo, int d)
+{
+    if (!hi || !lo)
+        return hi == lo;
+    if (hi->kind != lo->kind || hi->type != lo->type)
+        return 0;
+    if (hi->kind == E_BIN && !ir_type_is_float(hi->type) && !ir_type_is_float(hi->a->type))
+        return 0; /* integer arithmetic (a division by zero would trap where it was not evaluated) */
+    switch (hi->kind) {
+    case E_READ: return read_shifted(hi, lo, d);
+    case E_INDEX: return 0;
+    case E_BIN: return hi->op == lo->op && hi->py == lo->py && shifted(hi->a, lo->a, d) && shifted(hi->b, lo->b, d);
+    case E_UN: return hi->op == lo->op && shifted(hi->a, lo->a, d);
+    case E_CAST: return shifted(hi->a, lo->a, d);
+    case E_SELECT: return shifted(hi->a, lo->a, d) && shifted(hi->b, lo->b, d) && shifted(hi->cc, lo->cc, d);
+    case E_CALL:
+        if (hi->fn != lo->fn || hi->nargs != lo->nargs)
+            return 0;
+        for (int i = 0; i < hi->nargs; i++)
+            if (!shifted(hi->args[i], lo->args[i], d))
+                return 0;
+        return 1;
+    default: return ir_expr_equal(hi, lo); /* scalars: the same at every point */
+    }
+}
+
+/* Reads under e (worth carrying: a computation over two reads or more). */
+static int reads_under(const ir_expr *e, void *ctx)
+{
+    if (e->kind == E_READ)
+        ++*(int *)ctx;
+    return 0;
+}
+
+static void subexprs(ir_expr *e, vec *out)
+{
+    if (!e || ir_expr_is_scalar(e))
+        return;
+    vec_push(out, e);
+    subexprs(e->a, out);
+    subexprs(e->b, out);
+    subexprs(e->cc, out);
+    for (int i = 0; i < e->nargs; i++)
+        subexprs(e->args[i], out);
+}
+
+static int inside(ir_expr *e, ir_expr *root)
+{
+    if (!root)
+        return 0;
+    if (e == root)
+        return 1;
+    if (inside(e, root->a) || inside(e, root->b) || inside(e, root->cc))
+        return 1;
+    for (int i = 0; i < root->nargs; i++)
+        if (inside(e, root->args[i]))
+            return 1;
+    return 0;
+}
+
+/* The pairs of the value that a rolled kernel of L outer dimensions carries, largest first. */
+static void find_carries(ir_stmt *s, int L)
+{
+    cy.n = 0;
+    if (L < 1 || L > 2)
+        return;
+    vec all = {0};
+    subexprs(s->staged, &all);
+    for (int i = 0; i < all.len && cy.n < MAX_CARRY; i++) {
+        ir_expr *x = VEC_AT(all, i, ir_expr *);
+        int nr = 0;
+        ir_expr_any(x, reads_under, &nr);
+        if (nr < 2 || !ir_type_is_float(x->type) || x->kind == E_READ)
+            continue;
+        int taken = 0;
+        for (int c = 0; c < cy.n; c++)
+            taken |= inside(x, cy.hi[c]) || inside(x, cy.lo[c]);
+        if (taken)
+            continue;
+        for (int j = 0; j < all.len && cy.n < MAX_CARRY; j++) {
+            ir_expr *y = VEC_AT(all, j, ir_expr *);
+            int d = 0;
+            while (y != x && d < L && !shifted(x, y, d)) /* first: it rejects most pairs at once */
+                d++;
+            if (y == x || d == L || inside(y, x) || inside(x, y))
+                continue;
+            int t2 = 0;
+            for (int c = 0; c < cy.n; c++)
+                t2 |= inside(y, cy.hi[c]) || inside(y, cy.lo[c]) || inside(cy.hi[c], y) || inside(cy.lo[c], y);
+            if (t2)
+                continue;
+            cy.hi[cy.n] = x;
+            cy.lo[cy.n] = y;
+            cy.dim[cy.n++] = d;
+            break;
+        }
+    }
+}
+
+/* The carried pairs in the value's text: hi as its local, lo (while loads) as the buffer's. */
+static int carry_subst(strbuf *b, ir_expr *e, kctx *k)
+{
+    (void)k;
+    for (int c = 0; c < cy.n; c++) {
+        if (e == cy.hi[c]) {
+            sb_printf(b, "tyl_cn%d", c + 1);
+            return 1;
+        }
+        if (e == cy.lo[c] && cy.loads) {
+            sb_printf(b, "tyl_co%d", c + 1);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The value row of a rolled kernel that carries: the loop that reads the carried fluxes where the
+ * point before computed them, else the loop that computes both; each stores the higher ones. */
+static void carried_value_row(FILE *o, ir_stmt *s, kctx *k, int ri)
+{
+    int L = k->B - 1;
+    strbuf hi[MAX_CARRY] = {{0}}, both = {0}, carried = {0};
+    k->stage_read = stage_read;
+    k->subst = NULL;
+    for (int c = 0; c < cy.n; c++)
+        emit_kexpr(&hi[c], cy.hi[c], k);
+    k->subst = carry_subst;
+    cy.loads = 0;
+    emit_kexpr(&both, s->staged, k);
+    cy.loads = 1;
+    emit_kexpr(&carried, s->staged, k);
+    k->subst = NULL;
+    k->stage_read = NULL;
+    for (int c = 0; c < cy.n; c++)
+        fprintf(o, "%*s%s *const tyl_c%dr = tyl_c%d%s;\n", ri, "", ir_type_c(cy.hi[c]->type), c + 1, c + 1,
+                cy.dim[c] == 0 && L == 2 ? " + (i1 - tyl_b1) * n2" : "");
+    fprintf(o, "%*sif (", ri, "");
+    for (int c = 0; c < cy.n; c++)
+        fprintf(o, "%si%d > tyl_b%d", c ? " && " : "", cy.dim[c], cy.dim[c]);
+    fprintf(o, ") { /* the lower fluxes: the higher ones of the points before */\n");
+    for (int pass = 0; pass < 2; pass++) {
+        fprintf(o, "%*s#pragma omp simd\n", ri + 4, "");
+        fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++) {\n", ri + 4, "", L, L, L, L);
+        for (int c = 0; c < cy.n; c++) {
+            const char *T = ir_type_c(cy.hi[c]->type);
+            fprintf(o, "%*sconst %s tyl_cn%d = %s;\n", ri + 8, "", T, c + 1, hi[c].s);
+            if (pass == 0)
+                fprintf(o, "%*sconst %s tyl_co%d = tyl_c%dr[i%d];\n", ri + 8, "", T, c + 1, c + 1, L);
+            fprintf(o, "%*styl_c%dr[i%d] = tyl_cn%d;\n", ri + 8, "", c + 1, L, c + 1);
+        }
+        store(o, k, 0, ri + 8, pass == 0 ? carried.s : both.s);
+        fprintf(o, "%*s}\n", ri + 4, "");
+        if (pass == 0)
+            fprintf(o, "%*s} else {\n", ri, "");
+    }
+    fprintf(o, "%*s}\n", ri, "");
+    for (int c = 0; c < cy.n; c++)
+        sb_free(&hi[c]);
+    sb_free(&both);
+    sb_free(&carried);
+}
+
 /* The value row's loop at indentation ri: the value stored into target 0 and, with the write back
  * stored by the value loop (sched->wb_store), into target 1 too where the row and the columns are
  * among the rows no later tile reads ([tyl_ww, tyl_wv), wb_bounds or roll_wb_bounds). */
@@ -575,7 +807,9 @@ static void roll_wb_bounds(FILE *o, ir_sched *h, int L, int ind, const char *u, 
  * too), with the bits it has per tile. The windows take up to ROLL_ELEMS a stage (4x a
  * tile's TILE_ELEMS), which makes the tiles of dimensions 1 .. L-1 wider. With a write back the
  * rows of a thread's block are copied as the value leaves them (wb_rows counts the stage rows
- * still to come), the first lag + ahead after the barrier, as per tile. */
+ * still to come), the first lag + ahead after the barrier, as per tile. A subexpression of the
+ * value that it also reads one row lower along dimension 0 or 1 (hdiff's inlined fluxes) is
+ * carried from the point before (find_carries, carried_value_row). */
 static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *vt, const char *R)
 {
     int B = k->B, L = B - 1, ns = s->stages.len;
@@ -606,6 +840,14 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
         fprintf(o, "        %s *const tyl_t%d = tyl_tile_alloc(sizeof(%s) * (size_t)(tyl_t%d_s0 * %" PRId64 "), %s); /* %s: a window of %" PRId64 " row%s */\n",
                 T, i + 1, T, i + 1, st->spread[0] + 1, emit_W(s->l), st->slot->pyname, st->spread[0] + 1,
                 st->spread[0] ? "s" : "");
+    }
+    if (!h->wb_store && !k->stream)
+        find_carries(s, L);
+    for (int c = 0; c < cy.n; c++) {
+        const char *T = ir_type_c(cy.hi[c]->type);
+        fprintf(o, "        %s *const tyl_c%d = tyl_tile_alloc(sizeof(%s) * (size_t)(n%d%s), %s); /* carried along dimension %d: a %s */\n",
+                T, c + 1, T, L, cy.dim[c] == 0 && L == 2 ? " * tyl_tb" : "", emit_W(s->l), cy.dim[c],
+                cy.dim[c] == 0 && L == 2 ? "plane of the tile's columns" : "row");
     }
     fprintf(o, "        int64_t tyl_b0, tyl_e0; /* this thread's rows */\n");
     fprintf(o, "        tyl_omp_rows(n0, &tyl_b0, &tyl_e0);\n");
@@ -657,7 +899,10 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
     rows(o, k, vt, 1, bi, R);
     rolled_prefetch(o, k, h, 0, NULL, bi);
     stage_rows(o, s, vt, ns, L, bi, R, 1);
-    value_row(o, s, k, vt, bi);
+    if (cy.n)
+        carried_value_row(o, s, k, bi);
+    else
+        value_row(o, s, k, vt, bi);
     fprintf(o, "%*s}\n", bi - 4, "");
     if (wb_in_loop)
         wb_rows_done(o, k, h, ri);
@@ -673,6 +918,9 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
         wb_after_barrier(o, k, h, L, "tyl_m0 > 0", "tyl_b0", "tyl_e0", "tyl_e0 == n0");
     for (int i = 0; i < ns; i++)
         fprintf(o, "        tyl_tile_free(tyl_t%d);\n", i + 1);
+    for (int c = 0; c < cy.n; c++)
+        fprintf(o, "        tyl_tile_free(tyl_c%d);\n", c + 1);
+    cy.n = 0;
 }
 
 void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)

@@ -36,6 +36,11 @@
 #      the composed slices of flx and fly), takes 9 read pointers (5 of them its Laplacian's),
 #      not 15; samples/gray_scott.tyl's update, which reads V's centre in the Laplacian and the reaction
 #      terms, 6, not 8. Their results are checked against NumPy in tests/programs.
+#   9. A rolled kernel carries the fluxes its value reads at two neighbouring rows (emit_stages.c):
+#      bench/hdiff.tyl's flx (along dimension 0: a plane) and fly (along 1: a row), each
+#      computed once a point in the loop that reads the lower one from its buffer, and the
+#      loop that computes both for a block's first row and a tile's first column. Results:
+#      tests/programs (hdiff_limiter_stages, dist_aligned_hdiff, ... bitwise at 1-4 ranks).
 # Usage: tests/vec/run.sh [TYLESC]
 set -u
 TYLESC=${1:-bin/tylesc}
@@ -230,6 +235,13 @@ for pr in "bench/hdiff.tyl 9" "samples/gray_scott.tyl 6"; do
     [ "$n" = "$2" ] && ok "reads/one_pointer_an_element $1" ||
         bad "reads/one_pointer_an_element $1" "the kernel with most reads takes $n read pointers, not $2"
 done
+
+# 9: two carry buffers, the loop that reads them and the one that does not
+c=$("$TYLESC" bench/hdiff.tyl -o - 2>/dev/null)
+nb=$(printf '%s\n' "$c" | grep -c 'carried along dimension')
+nl=$(printf '%s\n' "$c" | grep -c 'const double tyl_co[0-9]* = tyl_c[0-9]*r\[i2\];')
+[ "$nb" = 2 ] && [ "$nl" = 2 ] && ok "carry/hdiff_fluxes" ||
+    bad "carry/hdiff_fluxes" "$nb carry buffers, $nl carried reads (want 2, 2)"
 
 if $PY tests/run_tests.py --tylesc "$TYLESC" --np 1,2 -j 2 -k many_reads_inplace -k programs/burgers2d \
         -k programs/heat3d -k programs/poisson3d_f32_source -k programs/hdiff_limiter_stages \
