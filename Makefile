@@ -367,7 +367,7 @@ check-elastic: bin/tylesc bin/tylesrun lib/libtyles.a build/rtsan/libtyles_san.a
 	@TYL_SAN_LIB=$(CURDIR)/build/rtsan/libtyles_san.a bash tests/par_scripts.sh -j 2 "bash tests/elastic/run.sh $(CURDIR)" \
 	    "bash tests/elastic/asan.sh $(CURDIR)" "bash tests/elastic/rescale_faults.sh $(CURDIR)" \
 	    "bash tests/elastic/timetile_ckpt.sh $(CURDIR)" "bash tests/elastic/grow_shrink.sh $(CURDIR)" \
-	    "sh tests/elastic/tylesrun_selftest.sh"
+	    "bash tests/elastic/agree_every.sh $(CURDIR)" "sh tests/elastic/tylesrun_selftest.sh"
 
 # The reliability campaign (tests/campaign/run.sh): seeded random kills, rescales, damaged and
 # forged checkpoints, a full file system, hostile names. SEED=S replays a campaign.

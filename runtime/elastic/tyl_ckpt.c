@@ -28,9 +28,11 @@
  * resuming it could only give wrong results.
  *
  * Step boundaries: tyl_ck_step runs at the top of every iteration of a time loop. Signals set
- * flags there; the ranks agree on them with a non-blocking MPI_Iallreduce started at one step
- * boundary and completed at the next, so the agreement costs no waiting and every rank acts
- * at the same step. Fault injection (TYLES_FAULT_* variables, for tests) also happens here.
+ * flags there; the ranks agree on them at one step boundary in G (tyl_agree.c: a non-blocking
+ * MPI_Iallreduce started at one agreement and completed at the next, G chosen as the loop runs
+ * and carried by the agreement itself), so every rank acts at the same step. Checkpoints every
+ * K steps need no agreement. Fault injection (TYLES_FAULT_* variables, for tests) also happens
+ * here.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "tyl_ckpt.h"
@@ -53,11 +55,6 @@ static int ck_nloops;
 static char ck_dir[3800]; /* leaves room for "/ckpt-.../MANIFEST" in 4200-byte paths */
 
 /* ---- MPI wrappers (a single process without MPI) ----------------------------------------- */
-
-#ifndef TYL_NO_MPI
-static MPI_Request agree_rq = MPI_REQUEST_NULL;
-static int agree_held; /* an ULFM job's blocking agreement left its result in recvv */
-#endif
 
 static int nranks(void) { return tyl_rt_nranks(); }
 static int ck_find(void);
@@ -461,8 +458,8 @@ static void write_checkpoint(int loop, int64_t k, int64_t nk, const int *live)
         tyl_rt_error_all("checkpoint", "cannot %s '%s': %s", what, where, strerror(err));
     tyl_ckm_free(&m);
     double dt = tyl_wall_() - t0;
-    tyl_event(0, "ckpt-write", "step=%lld bytes=%lld seconds=%.6f ranks=%d dir=%s", (long long)k,
-              (long long)bytes, dt, nranks(), fin);
+    tyl_event(0, "ckpt-write", "step=%lld bytes=%lld seconds=%.6f ranks=%d agree-every=%d dir=%s", (long long)k,
+              (long long)bytes, dt, nranks(), tyl_ag_every_(), fin);
     if (tyl_rt_rank_ == 0 && flt.corrupt_mode && flt.corrupt_n == n_written)
         corrupt(fin);
 }
@@ -830,6 +827,7 @@ static void check_arrays(const int *live)
 int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk)
 {
     in_loop = 1;
+    tyl_ag_enter_(); /* the first step boundary agrees, then one in G */
     *nk = -1;
     if (loop != resume_loop) {
         tyl_loop_mark_(loop, 0);
@@ -908,64 +906,15 @@ static void ck_drop_arrays(void)
             tyl_set((tyl_array **)tyl_ck_state_.vars[i].ptr, NULL);
     in_loop = 0;
     first_step_pending = 0;
-#ifndef TYL_NO_MPI
-    agree_rq = MPI_REQUEST_NULL; /* its communicator was revoked and is gone */
-    agree_held = 0;
-#endif
+    tyl_ag_drop_();
 }
 
-
-/* The flags of all ranks, OR'ed: the ones raised before the previous step boundary.
- * An ULFM job agrees with a blocking MPI_Allreduce instead (its result still used one step
- * later, so both act at the same steps): a rank lost while an MPI_Iallreduce is pending makes
- * Open MPI 5's libnbc abort the schedule and free its pending sends, and one of those that then
- * fails aborts the survivor ("Send error after request freed ... MPI_ERR_REQUEST", about one
- * run in 20 of tests/elastic/ulfm.sh under load), whatever error handler the job set. */
-static int agree_flags(int mine)
-{
-#ifndef TYL_NO_MPI
-    MPI_Request *rq = &agree_rq;
-    static int sendv, recvv;
-    if (nranks() > 1) {
-        int got = 0;
-        if (*rq != MPI_REQUEST_NULL) {
-            MPI_Wait(rq, MPI_STATUS_IGNORE);
-            got = recvv;
-        } else if (agree_held) {
-            agree_held = 0;
-            got = recvv;
-        }
-        if (mine < 0) /* the loop ends: nothing more to start */
-            return got;
-        sendv = mine;
-        if (tyl_ulfm_enabled_()) {
-            MPI_Allreduce(&sendv, &recvv, 1, MPI_INT, MPI_BOR, tyl_ck_comm_);
-            agree_held = 1;
-        } else
-            MPI_Iallreduce(&sendv, &recvv, 1, MPI_INT, MPI_BOR, tyl_ck_comm_, rq);
-        return got;
-    }
-#endif
-    return mine < 0 ? 0 : mine;
-}
 
 enum { F_CKPT = 1, F_STOP = 2 };
 
-void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
+/* This rank's flags at an agreement step k: signals, and on rank 0 the requests it finds. */
+static int step_flags(int64_t k)
 {
-    if (first_step_pending && k > resumed_k) {
-        first_step_pending = 0;
-        tyl_event(0, "first-step", "step=%lld ranks=%d", (long long)k, nranks());
-    }
-    if (flt.armed) {
-        if (flt.kill_step < 0) /* a random step of this loop */
-            flt.kill_step = 1 + (int64_t)(splitmix(&flt.seed) % (uint64_t)(nk > 2 ? nk - 1 : 100));
-        if (k == flt.kill_step) {
-            flt.armed = 0;
-            if (tyl_rt_rank_ == flt.kill_rank)
-                die_now("step", k);
-        }
-    }
     int mine = 0, c = sig_ck;
     if (c != seen_ck) {
         seen_ck = c;
@@ -986,7 +935,7 @@ void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
         }
         /* the next pair once the last one's rescale is done (its flag is agreed on a step
          * later: taken at the next step, 9:3,10:2 dropped the 3 and asked for the 2 ranks it
-         * had), at its step or the first one after it */
+         * had), at its step or the first agreement after it (tyl_agree.c makes one fall on it) */
         if (!flt.rs_pending && flt.rs_next < flt.rs_n && k >= flt.rs_step[flt.rs_next]) {
             flt.rs_pending = flt.rs_to[flt.rs_next++];
             mine |= F_CKPT;
@@ -994,7 +943,34 @@ void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
     }
     if (sig_stop)
         mine |= F_STOP;
-    int f = agree_flags(mine);
+    return mine;
+}
+
+/* The step of the next TYLES_FAULT_RESCALE pair, which an agreement must fall on (rank 0;
+ * -1: none). */
+static int64_t fixed_step(void)
+{
+    return tyl_rt_rank_ == 0 && flt.rs_next < flt.rs_n ? flt.rs_step[flt.rs_next] : -1;
+}
+
+void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
+{
+    if (first_step_pending && k > resumed_k) {
+        first_step_pending = 0;
+        tyl_event(0, "first-step", "step=%lld ranks=%d", (long long)k, nranks());
+    }
+    if (flt.armed) {
+        if (flt.kill_step < 0) /* a random step of this loop */
+            flt.kill_step = 1 + (int64_t)(splitmix(&flt.seed) % (uint64_t)(nk > 2 ? nk - 1 : 100));
+        if (k == flt.kill_step) {
+            flt.armed = 0;
+            if (tyl_rt_rank_ == flt.kill_rank)
+                die_now("step", k);
+        }
+    }
+    /* the ranks agree at one step boundary in G (tyl_agree.c); the others only checkpoint
+     * every K steps, which every rank knows without agreeing */
+    int f = tyl_ag_boundary_(k) ? tyl_ag_step_(k, step_flags(k), fixed_step()) : 0;
     int want = (tyl_ck_opts_.every > 0 && k > 0 && k % tyl_ck_opts_.every == 0) || (f & (F_CKPT | F_STOP));
     if (want) /* a loop of row sums (pass_sched_rows) stores the rows summed so far first */
         tyl_rows_flush_();
@@ -1026,9 +1002,10 @@ void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
         }
         tyl_ck_bcast_(&to, sizeof to);
         if (to > 0) {
-            agree_flags(-1);
+            tyl_ag_finish_();
             tyl_rs_rescale(loop, k, nk, live, to);
-            agree_flags(0); /* in step with new ranks, which start their agreement at this step */
+            tyl_ag_reset_(); /* in step with new ranks, which start their agreement at this step */
+            tyl_ag_step_(k, 0, fixed_step());
             first_step_pending = 1; /* the first step on the new ranks is logged */
             resumed_k = k;
             want = (f & F_STOP) != 0;
@@ -1038,7 +1015,7 @@ void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
         write_checkpoint(loop, k, nk, live);
     if (f & F_STOP) {
         tyl_stop_grace_done_();
-        agree_flags(-1);
+        tyl_ag_finish_();
         tyl_event(0, "stop", "step=%lld status=75", (long long)k);
         note("stopped at step %lld after a checkpoint in %s; resume with --restart", (long long)k, ck_dir);
         tyl_rt_exit_(75);
@@ -1047,14 +1024,17 @@ void tyl_ck_step(int loop, int64_t k, int64_t nk, const int *live)
 
 void tyl_ck_leave(int loop)
 {
-    agree_flags(-1);
+    tyl_ag_finish_();
+    int64_t boundaries, agreements;
+    tyl_ag_counts_(&boundaries, &agreements);
+    tyl_loop_steps_(loop, boundaries, agreements);
     tyl_loop_mark_(loop, 1); /* after the last step's agreement, which the loop waits for */
     in_loop = 0;
 }
 
 void tyl_ck_finalize_(void)
 {
-    agree_flags(-1);
+    tyl_ag_finish_();
     tyl_ck_drop_comm_();
     tyl_ckm_free(&resume);
     free(ck_expect);

@@ -2,6 +2,7 @@
  *
  * tyl_ckpt.c   checkpoints (write, verify, read), --restart, signals, fault injection; with
  *               tyl_ckpt_man.c (the MANIFEST) and tyl_ckpt_dir.c (the folder), tyl_ckpt.h
+ * tyl_agree.c   the ranks' agreement on signals and requests, at one step boundary in G
  * tyl_ck_comm.c the state table, the layer's communicator, broadcast (the bottom of the layer)
  * tyl_ulfm.c    recovery in place from a lost rank (ULFM)
  * tyl_rescale.c in-process shrink and grow: redistribution of the live arrays onto a new
@@ -69,6 +70,24 @@ void tyl_ck_drop_comm_(void);
  * parents (the other half of tyl_rs_rescale); returns the loop id. */
 int tyl_rs_join(int64_t *k, int64_t *nk);
 void tyl_rs_receive(const int *live);
+
+/* tyl_agree.c: the agreement of the step boundaries of a time loop, at one in G (G the same on
+ * every rank, chosen as the loop runs so that an interval takes about 10 ms). tyl_ag_enter_: a
+ * loop is entered (counts start again); tyl_ag_reset_: the ranks changed (a rescale), the next
+ * boundary agrees. tyl_ag_boundary_: the step boundary of step k; 1 if the ranks agree at it.
+ * tyl_ag_step_ (collective, at such a boundary): the flags (bits) the ranks OR'ed at the
+ * previous agreement, after this rank's own `mine` are sent for the next one; `fixed`: a step
+ * (-1: none) an agreement must fall on. tyl_ag_finish_: completes the agreement in flight (the
+ * loop ends, the job stops or rescales) and returns its flags. tyl_ag_drop_: forget it (ULFM:
+ * its communicator is gone). tyl_ag_every_: G now. tyl_ag_counts_: since the loop was entered. */
+void tyl_ag_enter_(void);
+void tyl_ag_reset_(void);
+int tyl_ag_boundary_(int64_t k);
+int tyl_ag_step_(int64_t k, int mine, int64_t fixed);
+int tyl_ag_finish_(void);
+void tyl_ag_drop_(void);
+int tyl_ag_every_(void);
+void tyl_ag_counts_(int64_t *boundaries, int64_t *agreements);
 
 /* tyl_ulfm.c: ULFM recovery (compiled in with TYL_HAVE_ULFM, on with TYLES_ULFM=1). The
  * checkpoint layer hands it what a recovery does to its state once the survivors have a

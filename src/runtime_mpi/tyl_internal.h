@@ -186,6 +186,8 @@ void tyl_halo_regrid_(int size, int me);
  * marked by runtime/elastic's tyl_ck_enter and tyl_ck_leave; --stats' lines for them (collective). */
 void tyl_loop_mark_(int loop, int leaving);
 void tyl_loop_report_(void);
+/* ... and, as it ends, its step boundaries and the ones the ranks agreed at (tyl_agree.c). */
+void tyl_loop_steps_(int loop, int64_t boundaries, int64_t agreements);
 extern bool tyl_rt_stats_, tyl_rt_progress_;
 
 /* tyl_npy.c: np.load into an array laid out as L says (NULL: replicated); collective.

@@ -16,6 +16,9 @@
  *   cpu       the CPU time of every rank's process (all its threads) over the loop, summed, and
  *             the busiest rank's: core-seconds, which a loaded machine inflates far less than
  *             wall time.
+ *   steps     its step boundaries (tyl_ck_step's calls: one a step, one a group of a time-tiled
+ *             loop) and, on several ranks, those the ranks agreed at (runtime/elastic/tyl_agree.c:
+ *             one in G), rank 0's count (a rank spawned by a grow has fewer).
  *
  * A loop entered again (a restart in place: a ULFM recovery jumps back into the loop it failed
  * in) adds its times, the abandoned entry's up to the new entry included; the span across ranks
@@ -41,6 +44,7 @@ static struct loop_clock {
     double in, out;         /* CLOCK_MONOTONIC at the last entry and the last exit */
     double own, cpu;        /* summed over the entries: wall and process CPU seconds */
     double in_cpu;
+    int64_t boundaries, agreements; /* summed over the entries (tyl_loop_steps_) */
 } *loops;
 static int nloops;
 
@@ -94,6 +98,15 @@ void tyl_loop_mark_(int loop, int leaving)
     c->cpu += cpu - c->in_cpu;
 }
 
+void tyl_loop_steps_(int loop, int64_t boundaries, int64_t agreements)
+{
+    struct loop_clock *c = loop >= 0 ? clock_of(loop) : NULL;
+    if (!c)
+        return;
+    c->boundaries += boundaries;
+    c->agreements += agreements;
+}
+
 /* Do all the ranks of comm run on one node (so that their CLOCK_MONOTONIC is one clock)? */
 static int one_node(MPI_Comm comm, int size)
 {
@@ -135,14 +148,16 @@ void tyl_loop_report_(void)
     static const struct loop_clock none; /* a loop this rank never entered */
     for (int l = 0; l <= top; l++) {
         const struct loop_clock *c = l < nloops ? &loops[l] : &none;
-        /* maxima of: entry, exit, own time, CPU time, entries, -own time, open; and the CPU sum */
-        double mine[7] = {c->in, c->out, c->own, c->cpu, (double)c->entries, -c->own, (double)c->open}, mx[7],
-               sum = c->cpu;
-        for (int i = 0; i < 7; i++)
+        /* maxima of: entry, exit, own time, CPU time, entries, -own time, open, step boundaries,
+         * agreements; and the CPU sum */
+        double mine[9] = {c->in, c->out, c->own, c->cpu, (double)c->entries, -c->own, (double)c->open,
+                          (double)c->boundaries, (double)c->agreements},
+               mx[9], sum = c->cpu;
+        for (int i = 0; i < 9; i++)
             mx[i] = mine[i];
 #ifndef TYL_NO_MPI
         if (size > 1) {
-            MPI_Allreduce(mine, mx, 7, MPI_DOUBLE, MPI_MAX, comm);
+            MPI_Allreduce(mine, mx, 9, MPI_DOUBLE, MPI_MAX, comm);
             MPI_Allreduce(&c->cpu, &sum, 1, MPI_DOUBLE, MPI_SUM, comm);
         }
 #endif
@@ -150,12 +165,13 @@ void tyl_loop_report_(void)
             continue;
         int span = same && mx[4] == 1 && size > 1;
         if (size == 1)
-            fprintf(stderr, "  loop %-2d     %10.6f s (the time loop's wall time); cpu %.6f s\n", l, mx[2], sum);
+            fprintf(stderr, "  loop %-2d     %10.6f s (the time loop's wall time); cpu %.6f s; %.0f step boundaries\n", l,
+                    mx[2], sum, mx[7]);
         else
             fprintf(stderr, "  loop %-2d     %10.6f s (%s); each rank's own %.6f-%.6f s; cpu %.6f s all ranks, "
-                    "%.6f s the busiest\n", l, span ? mx[1] - mx[0] : mx[2],
-                    span ? "the last rank in to the last rank out" : "the longest rank's own",
-                    -mx[5], mx[2], sum, mx[3]);
+                    "%.6f s the busiest; %.0f step boundaries, %.0f agreed by the ranks\n", l,
+                    span ? mx[1] - mx[0] : mx[2], span ? "the last rank in to the last rank out" : "the longest rank's own",
+                    -mx[5], mx[2], sum, mx[3], mx[7], mx[8]);
     }
     if (tyl_rt_rank_ == 0)
         fflush(stderr);
