@@ -9,7 +9,8 @@
  *   np.nancumsum(a, axis): np.cumsum of a with NaN replaced by 0, as _nanfunctions_impl.py;
  *   np.digitize(x, bins, right=False): np.searchsorted(bins, x, side='right') for increasing
  *       bins ('left' with right=True), len(bins) - the search of bins[::-1] for decreasing ones,
- *       NumPy's ValueError for bins neither (checked when running);
+ *       NumPy's ValueError for bins neither (checked when running, as NumPy's
+ *       check_array_monotonic decides: lower_search.c's digitize_mono);
  *   np.take(a, indices, axis): a[indices] along axis (a 1-D a without axis=), through the
  *       indexing of the program's own subscripts (negative indices, NumPy's IndexError);
  *   np.atleast_1d / np.atleast_2d / np.atleast_3d of one array: views with axes of extent 1
@@ -126,19 +127,18 @@ static value *np_digitize(lctx *c, loc l, const char *f, value **v, args *a)
     }
     bins = lw_as_view(c, bins);
     ir_expr *n = bins->len[0];
-    const sym *sn1 = bins->sh[0] ? sym_sub(bins->sh[0], sym_const(1)) : NULL;
-    ir_expr *n1 = ir_bin(l, OP_SUB, T_I64, n, lw_I64(l, 1), 0);
-    value *lo = lw_along(l, bins, 0, lw_I64(l, 0), sym_const(0), n1, sn1);
-    value *hi = lw_along(l, bins, 0, lw_I64(l, 1), sym_const(1), n1, sn1);
-    /* NumPy's _monotonicity: increasing (non-strictly) first, then decreasing */
-    value *inc = lw_reduce(c, l, "all", lw_binop(c, l, OP_CLE, lo, hi));
-    value *dec = lw_reduce(c, l, "all", lw_binop(c, l, OP_CGE, lo, hi));
-    if (inc->kind == V_ERR || dec->kind == V_ERR)
-        return &lw_ERRV;
-    lw_emit_raise(c, l,
-                  ir_bin(l, OP_LAND, T_BOOL, ir_un(l, OP_LNOT, T_BOOL, ir_cast(l, T_BOOL, inc->e)),
-                         ir_un(l, OP_LNOT, T_BOOL, ir_cast(l, T_BOOL, dec->e)), 0),
-                  "ValueError: bins must be monotonically increasing or decreasing");
+    /* NumPy's _monotonicity (lower_search.c's digitize_mono): 1 increasing, -1 decreasing */
+    int64_t nb;
+    ir_expr *m = lw_I64(l, 1); /* no bins: increasing (its b[0] is not read) */
+    if (!(sym_is_const(bins->sh[0], &nb) && nb == 0)) {
+        value *b = bins->e->kind == E_READ ? bins : lw_materialize(c, bins);
+        value *mono = lw_call_prelude(c, l, "digitize_mono", 1, &b);
+        if (mono->kind == V_ERR)
+            return &lw_ERRV;
+        m = lw_in_temp(c, l, ir_cast(l, T_I64, mono->e));
+        lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, m, lw_I64(l, 0), 0),
+                      "ValueError: bins must be monotonically increasing or decreasing");
+    }
     ast *sub = ast_slice(l, NULL, NULL, ast_int(l, -1));
     vec items = {0};
     vec_push(&items, sub);
@@ -152,7 +152,7 @@ static value *np_digitize(lctx *c, loc l, const char *f, value **v, args *a)
     if (up->kind == V_ERR || down->kind == V_ERR)
         return &lw_ERRV;
     down = lw_binop(c, l, OP_SUB, lw_scalar(l, n, 0), down);
-    return lw_where3(c, l, lw_scalar(l, ir_cast(l, T_BOOL, inc->e), 0), up, down);
+    return lw_where3(c, l, lw_scalar(l, ir_bin(l, OP_CEQ, T_BOOL, m, lw_I64(l, 1), 0), 0), up, down);
 }
 
 /* np.take(a, indices, axis=None): a[indices] along axis, lowered as the subscript is */
