@@ -121,7 +121,17 @@ ast *lw_dataclass_class(lctx *c, ast *s)
     }
     vec params = {0}, body = {0};
     int has_init = 0, has_post = 0, errors = 0;
-    vec_push(&params, ast_param(s->l, "self", NULL, 0));
+    /* the instance's parameter: Python's dataclass names it __dataclass_self__ when a field is
+     * called self */
+    const char *me = "self";
+    for (int i = 0; i < s->body.len; i++) {
+        ast *st = VEC_AT(s->body, i, ast *);
+        ast *t = st->kind == A_ASSIGN && st->str ? VEC_AT(st->targets, 0, ast *) : NULL;
+        if ((t && t->kind == A_NAME && strcmp(t->name, "self") == 0) ||
+            (st->kind == A_PASS && st->str && st->name && strcmp(st->name, "self") == 0))
+            me = "__dataclass_self__";
+    }
+    vec_push(&params, ast_param(s->l, me, NULL, 0));
     for (int i = 0; i < s->body.len; i++) {
         ast *st = VEC_AT(s->body, i, ast *);
         if (st->kind == A_DEF) {
@@ -158,8 +168,20 @@ ast *lw_dataclass_class(lctx *c, ast *s)
         /* the parameter's default reads the class attribute the body binds (Python evaluates
          * it once, when the class is made): Cls.name, bound before __init__ is ever called */
         ast *pd = dflt ? ast_attr(dflt->l, ast_name(dflt->l, s->name), name) : NULL;
+        /* a field annotated again is one field (the class's __annotations__ is a dict): it
+         * keeps its first place, and has a default if any of its lines gave one (the class
+         * attribute) */
+        ast *seen = NULL;
+        for (int p = 1; p < params.len && !seen; p++)
+            if (strcmp(VEC_AT(params, p, ast *)->name, name) == 0)
+                seen = VEC_AT(params, p, ast *);
+        if (seen) {
+            if (pd && !seen->a)
+                seen->a = pd;
+            continue;
+        }
         vec_push(&params, ast_param(st->l, name, pd, 0));
-        vec_push(&body, ast_assign(st->l, ast_vec1(ast_attr(st->l, ast_name(st->l, "self"), name)),
+        vec_push(&body, ast_assign(st->l, ast_vec1(ast_attr(st->l, ast_name(st->l, me), name)),
                                    ast_name(st->l, name)));
     }
     if (errors)
@@ -167,7 +189,7 @@ ast *lw_dataclass_class(lctx *c, ast *s)
     if (has_init)
         return s;
     if (has_post)
-        vec_push(&body, ast_expr_stmt(s->l, ast_call(s->l, ast_attr(s->l, ast_name(s->l, "self"), "__post_init__"),
+        vec_push(&body, ast_expr_stmt(s->l, ast_call(s->l, ast_attr(s->l, ast_name(s->l, me), "__post_init__"),
                                                      NULL)));
     if (!body.len)
         vec_push(&body, ast_new(A_PASS, s->l));

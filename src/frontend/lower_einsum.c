@@ -257,7 +257,9 @@ static value *np_tensordot(lctx *c, loc l, const char *f, value **v, args *a)
             diag_error(v[2]->l, "%s(): axes must be an int or a pair of lists of axes known when compiling", f);
             return &lw_ERRV;
         }
-        if (N < 0 || N > x->rank || N > y->rank) {
+        if (N < 0) /* NumPy's range(-axes, 0) and range(0, axes) are both empty: the outer product */
+            N = 0;
+        if (N > x->rank || N > y->rank) {
             diag_error(v[2] ? v[2]->l : l, "%s(): axes=%lld is more than the dimensions of a (%d) or b (%d)", f,
                        (long long)N, x->rank, y->rank);
             return &lw_ERRV;

@@ -269,6 +269,11 @@ static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk,
         return 0;
     }
     if (v->kind == V_OPT) { /* None or a number (lower_optional.c): "None" or the number's text */
+        if (v->items[1]->kind == V_ARRAY) { /* an array's text is print()'s own (not a piece) */
+            diag_error(v->l, "printing or formatting a name that is None or an array is not supported (it "
+                             "may be None here); test it first (if x is not None: print(x))");
+            return 0;
+        }
         ir_expr *none = ir_un(l, OP_LNOT, T_BOOL, v->items[0]->e);
         if (spec[0] || rtk)
             lw_emit_raise(c, l, none, "TypeError: unsupported format string passed to NoneType.__format__");

@@ -7,7 +7,9 @@
  *   np.delete(arr, [i, j], axis): ints known when compiling, each removed once (duplicates
  *                                 too), the others kept in order;
  *   np.insert(arr, i, values, axis): i an int in [-n, n] (negative + n), values cast to arr's
- *                                 dtype as np.array(values, dtype=arr.dtype) does, padded with
+ *                                 dtype as np.array(values, dtype=arr.dtype) does (a Python
+ *                                 float into an integer dtype as int() converts it: NaN is
+ *                                 NumPy's ValueError), padded with
  *                                 leading axes to arr's rank and its first axis moved to axis
  *                                 (NumPy's moveaxis), so a number fills one slot, a row is one
  *                                 row and, with axis=1, a 1-D array is one column; as many
@@ -191,6 +193,24 @@ static value *np_delete(lctx *c, loc l, const char *f, value **v, args *a)
     return r;
 }
 
+/* values as np.array(values, dtype=arr.dtype) converts them into an integer dtype t: a Python
+ * number (also in a list) through Python's int() (NaN and infinity are NumPy's errors) and
+ * NumPy's range check; NumPy's own scalars and arrays are cast (NumPy's unsafe cast) */
+static value *values_for_store(lctx *c, value *v, ir_type t)
+{
+    if (v->kind == V_SCALAR)
+        return v->weak ? lw_scalar_for_store(c, v, t) : v;
+    if (v->kind != V_TUPLE || v->keys || v->cplx)
+        return v;
+    value *r = lw_vnew(V_TUPLE, v->l);
+    *r = *v;
+    r->items = NEWN(value *, v->n + 1);
+    for (int i = 0; i < v->n; i++)
+        if ((r->items[i] = values_for_store(c, v->items[i], t))->kind == V_ERR)
+            return &lw_ERRV;
+    return r;
+}
+
 /* np.insert(arr, obj, values, axis=None) */
 static value *np_insert(lctx *c, loc l, const char *f, value **v, args *a)
 {
@@ -210,7 +230,7 @@ static value *np_insert(lctx *c, loc l, const char *f, value **v, args *a)
         return &lw_ERRV;
     }
     x = lw_as_view(c, x);
-    value *val = v[2];
+    value *val = ir_type_is_int(x->type) ? values_for_store(c, v[2], x->type) : v[2];
     val = lw_seq_arg(c, val, f);
     if (val->kind != V_SCALAR && val->kind != V_ARRAY) {
         if (val->kind != V_ERR)

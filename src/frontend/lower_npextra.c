@@ -9,9 +9,12 @@
  *   np.nancumsum(a, axis): np.cumsum of a with NaN replaced by 0, as _nanfunctions_impl.py;
  *   np.digitize(x, bins, right=False): np.searchsorted(bins, x, side='right') for increasing
  *       bins ('left' with right=True), len(bins) - the search of bins[::-1] for decreasing ones,
- *       NumPy's ValueError for bins neither (checked when running);
+ *       NumPy's ValueError for bins neither (checked when running, as NumPy's
+ *       check_array_monotonic decides: lower_search.c's digitize_mono);
  *   np.take(a, indices, axis): a[indices] along axis (a 1-D a without axis=), through the
- *       indexing of the program's own subscripts (negative indices, NumPy's IndexError);
+ *       indexing of the program's own subscripts (negative indices, NumPy's IndexError); an
+ *       index array along a later axis is taken from the view with that axis first, its axes
+ *       then moved back to the axis's place;
  *   np.atleast_1d / np.atleast_2d / np.atleast_3d of one array: views with axes of extent 1
  *       added where NumPy adds them ((n,) -> (1, n) -> (1, n, 1); (m, n) -> (m, n, 1));
  *   np.isscalar(x): known when compiling (numbers and strings are scalars, arrays are not).
@@ -121,19 +124,18 @@ static value *np_digitize(lctx *c, loc l, const char *f, value **v, args *a)
     }
     bins = lw_as_view(c, bins);
     ir_expr *n = bins->len[0];
-    const sym *sn1 = bins->sh[0] ? sym_sub(bins->sh[0], sym_const(1)) : NULL;
-    ir_expr *n1 = ir_bin(l, OP_SUB, T_I64, n, lw_I64(l, 1), 0);
-    value *lo = lw_along(l, bins, 0, lw_I64(l, 0), sym_const(0), n1, sn1);
-    value *hi = lw_along(l, bins, 0, lw_I64(l, 1), sym_const(1), n1, sn1);
-    /* NumPy's _monotonicity: increasing (non-strictly) first, then decreasing */
-    value *inc = lw_reduce(c, l, "all", lw_binop(c, l, OP_CLE, lo, hi));
-    value *dec = lw_reduce(c, l, "all", lw_binop(c, l, OP_CGE, lo, hi));
-    if (inc->kind == V_ERR || dec->kind == V_ERR)
-        return &lw_ERRV;
-    lw_emit_raise(c, l,
-                  ir_bin(l, OP_LAND, T_BOOL, ir_un(l, OP_LNOT, T_BOOL, ir_cast(l, T_BOOL, inc->e)),
-                         ir_un(l, OP_LNOT, T_BOOL, ir_cast(l, T_BOOL, dec->e)), 0),
-                  "ValueError: bins must be monotonically increasing or decreasing");
+    /* NumPy's _monotonicity (lower_search.c's digitize_mono): 1 increasing, -1 decreasing */
+    int64_t nb;
+    ir_expr *m = lw_I64(l, 1); /* no bins: increasing (its b[0] is not read) */
+    if (!(sym_is_const(bins->sh[0], &nb) && nb == 0)) {
+        value *b = bins->e->kind == E_READ ? bins : lw_materialize(c, bins);
+        value *mono = lw_call_prelude(c, l, "digitize_mono", 1, &b);
+        if (mono->kind == V_ERR)
+            return &lw_ERRV;
+        m = lw_in_temp(c, l, ir_cast(l, T_I64, mono->e));
+        lw_emit_raise(c, l, ir_bin(l, OP_CEQ, T_BOOL, m, lw_I64(l, 0), 0),
+                      "ValueError: bins must be monotonically increasing or decreasing");
+    }
     ast *sub = ast_slice(l, NULL, NULL, ast_int(l, -1));
     vec items = {0};
     vec_push(&items, sub);
@@ -147,7 +149,7 @@ static value *np_digitize(lctx *c, loc l, const char *f, value **v, args *a)
     if (up->kind == V_ERR || down->kind == V_ERR)
         return &lw_ERRV;
     down = lw_binop(c, l, OP_SUB, lw_scalar(l, n, 0), down);
-    return lw_where3(c, l, lw_scalar(l, ir_cast(l, T_BOOL, inc->e), 0), up, down);
+    return lw_where3(c, l, lw_scalar(l, ir_bin(l, OP_CEQ, T_BOOL, m, lw_I64(l, 1), 0), 0), up, down);
 }
 
 /* np.take(a, indices, axis=None): a[indices] along axis, lowered as the subscript is */
@@ -178,15 +180,43 @@ static value *np_take(lctx *c, loc l, const char *f, value **v, args *a)
     b->name = "%take";
     b->kind = B_VALUE;
     b->val = lw_seq_arg(c, v[1], f); /* a list of indices as the int array NumPy makes of it */
+    if (v[1]->kind == V_TUPLE && v[1]->n == 0 && b->val->kind == V_ARRAY && b->val->type != T_I64)
+        b->val = lw_materialize(c, lw_cast_to(l, b->val, T_I64)); /* np.take(a, []): intp */
     vec_push(&as->binds, b);
+    x = lw_as_view(c, x);
+    /* an index array along a later axis: taken along the first axis of a transposed view, the
+     * index's axes then moved to where the axis was (a[:, idx] is an index array after a ':') */
+    int m = b->val->kind == V_ARRAY ? b->val->rank : 0, perm[IR_MAX_RANK];
+    if (m && axis > 0) {
+        if (x->rank - 1 + m > IR_MAX_RANK) {
+            diag_error(v[1]->l, "%s(): the result would have %d dimensions (at most %d)", f, x->rank - 1 + m,
+                       IR_MAX_RANK);
+            return &lw_ERRV;
+        }
+        if (m == 1) { /* NumPy's message names the axis, not the transposed view's 0 */
+            value *ix = b->val->e->kind == E_READ ? b->val : lw_materialize(c, b->val);
+            value *ca[3] = {ix, lw_scalar(l, x->len[axis], 0), lw_scalar(l, lw_I64(l, axis), 0)};
+            if (lw_call_prelude(c, l, "take_check", 3, ca)->kind == V_ERR)
+                return &lw_ERRV;
+            b->val = ix;
+        }
+        for (int d = 0; d < x->rank; d++)
+            perm[d] = d == 0 ? axis : d <= axis ? d - 1 : d;
+        x = lw_transpose_perm(c, l, x, perm);
+    }
     vec items = {0};
-    for (int d = 0; d < axis; d++)
+    for (int d = 0; d < (m ? 0 : axis); d++)
         vec_push(&items, ast_slice(l, NULL, NULL, NULL));
     vec_push(&items, ast_name(v[1]->l, b->name));
     scope *saved = c->sc;
     c->sc = as;
-    value *r = lw_index_array(c, lw_as_view(c, x), ast_subscript(l, NULL, items, 0), 0);
+    value *r = lw_index_array(c, x, ast_subscript(l, NULL, items, 0), 0);
     c->sc = saved;
+    if (m && axis > 0 && r->kind == V_ARRAY) {
+        for (int d = 0; d < r->rank; d++) /* result axis d reads the taken array's */
+            perm[d] = d < axis ? m + d : d < axis + m ? d - axis : d;
+        r = lw_transpose_perm(c, l, lw_as_view(c, r), perm);
+    }
     return r;
 }
 

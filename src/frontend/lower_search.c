@@ -11,6 +11,15 @@
  * (np.asarray of v first, so a Python float is a float64 even against float32 data; mixed kinds
  * float64, two integer types other than uint64 int64).
  *
+ * digitize_mono(b) is NumPy's check_array_monotonic (compiled_base.c) for np.digitize: the
+ * leading run of equal edges skipped, the first pair that is not equal decides (increasing when
+ * it is `<`, decreasing otherwise: a NaN there makes the bins decreasing), then no later pair
+ * may go the other way; 1, -1 or 0 (NumPy's ValueError). Edges that hold NaN are so monotonic
+ * in NumPy's sense ([0, nan, 2] is decreasing), where a test of every pair would refuse them.
+ *
+ * take_check(idx, n, axis) is NumPy's bounds check of np.take's 1-D indices along a later axis
+ * (lower_npextra.c takes them from a transposed view, whose own check would name axis 0).
+ *
  * Requires: lower_linalg.c parses lw_search_prelude_src with the other preludes; arguments
  * lowered and matched (lw_npfuncs_find finds these tables).
  * Establishes: an int64 number for a number v, a new 1-D int64 array for a 1-D v, or a located
@@ -61,7 +70,30 @@ const char lw_search_prelude_src[] =
     "            lo = ss_bisect(a, key, lo, hi, right)\n"
     "            hi = lo\n"
     "            r[k] = lo\n"
-    "    return r\n";
+    "    return r\n"
+    "\n"
+    "\n"
+    "def digitize_mono(b):\n"
+    "    n = int(b.shape[0])\n"
+    "    i = 1\n"
+    "    while i < n and b[i] == b[0]:\n"
+    "        i += 1\n"
+    "    mono = 1\n"
+    "    if i < n:\n"
+    "        up = b[0] < b[i]\n"
+    "        if not up:\n"
+    "            mono = -1\n"
+    "        for k in range(i + 1, n):\n"
+    "            if (b[k - 1] > b[k]) if up else (b[k - 1] < b[k]):\n"
+    "                mono = 0\n"
+    "    return mono\n"
+    "\n"
+    "\n"
+    "def take_check(idx, n, axis):\n"
+    "    for k in range(idx.shape[0]):\n"
+    "        if idx[k] < -n or idx[k] >= n:\n"
+    "            raise IndexError(f\"index {idx[k]} is out of bounds for axis {axis} with size {n}\")\n"
+    "    return 0\n";
 
 /* NumPy's common type of a and v for the search (see the head comment) */
 static ir_type common_type(value *a, value *v)

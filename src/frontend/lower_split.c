@@ -37,10 +37,12 @@ static value *slice_piece(lctx *c, loc l, value *x, int axis, ast *lo, ast *hi)
     return lw_index_array(c, x, sub, 0);
 }
 
-/* a split index as a slice bound: its int when known, else a name bound to it in scope sc */
-static ast *bound_of(loc l, scope *sc, value *ix, int i)
+/* a split index as a slice bound: its int when known, else a name bound to it in scope sc; at
+ * the index's own place (a run-time check of the slice names the bound by its source text) */
+static ast *bound_of(scope *sc, value *ix, int i)
 {
     int64_t k;
+    loc l = ix->l;
     if (lw_known_int(ix, &k))
         return ast_int(l, k);
     binding *b = NEW(binding);
@@ -149,7 +151,7 @@ static value *split(lctx *c, loc l, const char *f, value *x, value *ios, int axi
             t->e = lw_in_temp(c, ix->l, ix->e);
             ix = t;
         }
-        bd[i] = bound_of(l, as, ix, i);
+        bd[i] = bound_of(as, ix, i);
     }
     value **items = NEWN(value *, ios->n + 1);
     scope *saved = c->sc;

@@ -401,6 +401,8 @@ static value *np_ix(lctx *c, loc l, const char *f, value **v, args *a)
         value *x = lw_seq_arg(c, a->pos[k], f);
         if (!lw_is_array_arg(x, f))
             return &lw_ERRV;
+        if (a->pos[k]->kind == V_TUPLE && a->pos[k]->n == 0 && x->type != T_I64) /* NumPy: an empty list is intp */
+            x = lw_materialize(c, lw_cast_to(l, x, T_I64));
         if (x->rank != 1) {
             diag_error(x->l, "Cross index must be 1 dimensional");
             return &lw_ERRV;

@@ -11,7 +11,7 @@ Programs with inputs (NAME.data/) or '# args:' are left out.
 
     tests/fuzz/differential.py [--seed=S] [--count=N] [--tylesc=bin/tylesc] [--out=build/fuzz/mutants]
                                [--programs=GLOB[,GLOB...]] [--maxsize=BYTES] [--hostile=1]
-                           [--ranks=3] [--rank-sample=P] [--flags='--split-main=1 ...'] [--threads=T]
+                           [--ranks=3] [--rank-sample=P] [--flags='--split-main=1 ...'] [--threads=T] [--constructs=1] [--seconds=S]
 
 --programs: the programs mutated, globs relative to the repository (default tests/programs/*.tyl);
 --maxsize: larger programs are left out (default 3000).
@@ -20,17 +20,24 @@ Programs with inputs (NAME.data/) or '# args:' are left out.
   default 0.5) also run under mpirun --oversubscribe -np N, as tests/run_tests.py does; their
   stdout, exit status and .npy files compared with NumPy's (decomposition bugs: halos,
   reductions, gathers, prints). A mutant NumPy raises on must not exit 0 at N ranks either.
+--constructs=1: each mutant also gets one of constructs.py's mutations (a statement of the
+  newest constructs inserted, or the module's constants moved into a @dataclass) before its
+  numbers are replaced.
+--seconds=S: stop after S seconds (the summary says how many mutants ran).
 --flags: more tylesc options (e.g. --split-main=1); the environment goes to the compiled runs
   (e.g. TYLES_BLOCK_ROWS=3 TYLES_PAD_ROWS=1). --threads: OMP_NUM_THREADS of the runs (default 1).
 """
-import glob, math, os, random, re, shutil, subprocess, sys
+import glob, math, os, random, re, shutil, subprocess, sys, time
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import constructs
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 opt = {'seed': '1', 'count': '200', 'tylesc': 'bin/tylesc', 'out': 'build/fuzz/mutants',
        'programs': 'tests/programs/*.tyl', 'maxsize': '3000', 'hostile': None, 'ranks': None,
-       'rank-sample': '0.5', 'flags': '', 'threads': '1'}
+       'rank-sample': '0.5', 'flags': '', 'threads': '1', 'constructs': None, 'seconds': None}
 for a in sys.argv[1:]:
     k, _, v = a.lstrip('-').partition('=')
     if k not in opt:
@@ -130,8 +137,14 @@ def run_ranks(argv):
                 OMPI_MCA_rmaps_base_oversubscribe='1')
     return subprocess.run(mpirun + ['./m'] + argv, cwd=d, capture_output=True, timeout=120, env=menv), d
 found = ran = ran_n = 0
+t0 = time.monotonic()
 for it in range(count):
+    if opt['seconds'] and time.monotonic() - t0 > float(opt['seconds']):
+        count = it
+        break
     src = open(rnd.choice(files)).read()
+    if opt['constructs']:
+        src = (constructs.dataclassify if rnd.random() < .3 else constructs.insert_construct)(src, rnd)
     for _ in range(rnd.randrange(1, 3)):
         src = mutate(src)
     shutil.rmtree(work, ignore_errors=True)

@@ -8,18 +8,25 @@ A finding: an exit status other than 0 or 1, a signal, 'internal error', a sanit
 more than 20 s. Each is written to OUTDIR/find_SEED_N.tyl and listed on stdout.
 
     tests/fuzz/mutate.py [--seed=S] [--count=N] [--tylesc=bin/tylesc] [--out=build/fuzz/mutants]
-                         [--programs=GLOB[,GLOB...]] [-- TYLESC-OPTIONS...]  (e.g. -- --lib)
+                         [--programs=GLOB[,GLOB...]] [--near=REGEX] [--constructs=1] [--seconds=S] [-- TYLESC-OPTIONS...]
 
 --programs: the programs mutated, globs relative to the repository (default: every program of
 tests/programs, tests/lib and samples); lines spliced in still come from all of those.
 --near=REGEX: mutate around a construct: the line a mutation changes (and, for token
 replacements, the token) is one that matches REGEX, where a program has such lines (e.g.
 --near='np\.append|\.at\(|isin|zip|enumerate|\bsum\(|\bmax\(|\.append\(').
+--seconds=S: stop after S seconds (the summary says how many mutants ran).
+--constructs=1: two more mutations (constructs.py): a statement of the newest constructs
+inserted (np.split, searchsorted, insert/delete, tensordot, np.ix_, divmod, out=, None-or-array
+names ...) reading the program's names, and the module's constants moved into a @dataclass.
 """
-import glob, os, random, re, subprocess, sys
+import glob, os, random, re, subprocess, sys, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import constructs
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-opt = {'seed': '1', 'count': '2000', 'tylesc': 'bin/tylesc', 'out': 'build/fuzz/mutants', 'programs': '', 'near': ''}
+opt = {'seed': '1', 'count': '2000', 'tylesc': 'bin/tylesc', 'out': 'build/fuzz/mutants', 'programs': '', 'near': '', 'constructs': '', 'seconds': ''}
 argv = sys.argv[1:]
 extra = argv[argv.index('--') + 1:] if '--' in argv else []
 for a in argv[:argv.index('--')] if '--' in argv else argv:
@@ -73,7 +80,7 @@ def replace(src, pattern, choices):
 
 def mutate(src):
     lines = src.split('\n')
-    i, j, k = rnd.randrange(len(lines)), rnd.randrange(len(lines)), rnd.randrange(9)
+    i, j, k = rnd.randrange(len(lines)), rnd.randrange(len(lines)), rnd.randrange(12 if opt['constructs'] else 9)
     hits = [n for n, line in enumerate(lines) if near and near.search(line)]
     if hits:
         i = rnd.choice(hits)
@@ -93,6 +100,10 @@ def mutate(src):
         return replace(src, r'\[[^\[\]\n]*\]', SUBS)
     elif k == 7:
         lines[i] = '    ' + lines[i] if rnd.random() < .5 else lines[i].lstrip()
+    elif k in (9, 10):
+        return constructs.insert_construct(src, rnd)
+    elif k == 11:
+        return constructs.dataclassify(src, rnd)
     else:
         lines.insert(i, rnd.choice(srcs[rnd.choice(files)].split('\n')))
     return '\n'.join(lines)
@@ -102,7 +113,11 @@ work = os.path.join(out, 'work%d' % seed)
 os.makedirs(work, exist_ok=True)
 output = 'm.cu' if '--target=cuda' in extra else 'm.c'
 found = 0
+t0 = time.monotonic()
 for it in range(count):
+    if opt['seconds'] and time.monotonic() - t0 > float(opt['seconds']):
+        count = it
+        break
     f = rnd.choice(seeds)
     src = srcs[f]
     for _ in range(rnd.randrange(1, 4)):
