@@ -474,6 +474,8 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
                    "extents are %s and %s", sym_str(base->sh[0]), sym_str(ival[0]->mask->sh[0]));
         return &lw_ERRV;
     }
+    if (!lw_compact_indexes(c, sub, ival, nitems)) /* N_[Xi[I], Yi[I]]: index arrays */
+        return &lw_ERRV;
     if (nitems == 1 && kind[0] == IX_INDEX && ival[0]->kind == V_ARRAY && ival[0]->type == T_BOOL &&
         ival[0]->rank < base->rank) { /* x[m] with m of the leading dimensions: x[m, :] */
         ast *full = ast_new(A_SUBSCRIPT, sub->l);
