@@ -532,8 +532,10 @@ again:
         else if (strstr(xwhat, "mask selection") && !strstr(what, "mask selection"))
             diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, which the "
                                 "next iteration reads: an array whose size changes from one iteration "
-                                "to the next is not supported; keep the whole array and select with a "
-                                "mask every iteration (z[m] = z[m] ** 2 + c[m])", n, what, xwhat);
+                                "to the next is supported when it is a selection of elements (x[m], m "
+                                "of x's shape) or of the rows of a 2-D array (x[m], m 1-D), not this "
+                                "one; keep the whole array and select with a mask every iteration "
+                                "(z[m] = z[m] ** 2 + c[m])", n, what, xwhat);
         else if (strstr(what, "array") || strstr(xwhat, "array"))
             diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, which the "
                                 "next iteration reads: a view carried from one iteration to the next "
