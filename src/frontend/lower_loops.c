@@ -167,15 +167,15 @@ static void promote(lctx *c, loc l, promo *p)
 }
 
 /* An array in the same slot after the body whose extents are not known to be the entry's
- * (x = x[alive] taken as a new array, an array a function returns): the slot must be carried
- * with its extents known only when running (lower_carry.c), not read with the entry's. (Extents
- * known to differ are refused after the loop, or the loop grows the array: lower_grow.c.) */
-static int extent_unknown(binding *e, binding *x)
+ * (x = x[alive] taken as a new array, x = np.delete(x, k), an array a function returns): the
+ * slot must be carried with its extents known only when running (lower_carry.c), not read with
+ * the entry's. (A loop that only appends to it grows a list instead: lower_grow.c.) */
+static int extent_changes(binding *e, binding *x)
 {
     if (e->var != x->var)
         return 0;
     for (int d = 0; d < e->var->rank; d++)
-        if (lw_sym_cmp(e->sh[d], x->sh[d]) == -1)
+        if (lw_sym_cmp(e->sh[d], x->sh[d]) != 1)
             return 1;
     return 0;
 }
@@ -192,7 +192,7 @@ static void rebound_values(lctx *c, snapshot *before, vec *cands)
                   (e->kind == B_VALUE && e->val->kind == V_ERR)))
             continue;
         if (!x || (e->kind == B_SCALAR && x->kind == B_SCALAR) ||
-            (e->kind == B_ARRAY && x->kind == B_ARRAY && !extent_unknown(e, x)) ||
+            (e->kind == B_ARRAY && x->kind == B_ARRAY && !extent_changes(e, x)) ||
             (e->kind == B_VALUE && x->kind == B_VALUE &&
              (lw_value_equal(e->val, x->val) || e->val->kind == V_ERR ||
               (x->val->kind == V_ERR && !lw_is_ambiguous(x->val)))))
