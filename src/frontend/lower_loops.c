@@ -166,16 +166,17 @@ static void promote(lctx *c, loc l, promo *p)
     b->weak = weak;
 }
 
-/* An array in the same slot after the body whose extents are not known to be the entry's
- * (x = x[alive] taken as a new array, x = np.delete(x, k), an array a function returns): the
- * slot must be carried with its extents known only when running (lower_carry.c), not read with
- * the entry's. (A loop that only appends to it grows a list instead: lower_grow.c.) */
+/* An array in the same slot after the body whose extents are not known to be the static ones
+ * the body was lowered with (x = x[alive] taken as a new array, x = np.delete(x, k), an array
+ * a function returns): the slot must be carried with its extents known only when running
+ * (lower_carry.c), not read with the entry's. (Extents not known at the entry are read when
+ * running already; a loop that only appends to an array grows a list instead: lower_grow.c.) */
 static int extent_changes(binding *e, binding *x)
 {
     if (e->var != x->var)
         return 0;
     for (int d = 0; d < e->var->rank; d++)
-        if (lw_sym_cmp(e->sh[d], x->sh[d]) != 1)
+        if (e->sh[d] && lw_sym_cmp(e->sh[d], x->sh[d]) != 1)
             return 1;
     return 0;
 }
