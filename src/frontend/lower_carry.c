@@ -1,7 +1,8 @@
 /* lower_carry.c: the values a loop carries from one iteration to the next, other than the
  * scalars whose types lower_loops.c makes a fixed point: a name bound to a view, an array passed
- * by name, a tuple or slice of numbers, an optional or a run-time string, that the body reads
- * and then rebinds, is given variables (or an array slot) assigned at the loop's entry and at
+ * by name, an array whose length changes (x = x[alive], x = np.delete(x, k)), a tuple or slice
+ * of numbers, an optional or a run-time string, that the body reads and then rebinds, is given
+ * variables (or an array slot) assigned at the loop's entry and at
  * the end of its body and at each break or continue (lw_loop_carries); one that cannot be
  * carried is refused, located. Also the probe pass over a loop's body that both this file and
  * the type inference run (lw_loop_body_once).
