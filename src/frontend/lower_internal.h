@@ -234,6 +234,9 @@ typedef struct lctx {
                            a mask selection of an array (x = x[alive]): bound to one, they take
                            the selected items as a new array of the data's length
                            (lw_masked_compact, lower_carry.c) */
+    vec selected;       /* const char*: names bound in a loop to a mask selection while they held
+                           an array: a slot of theirs whose extent the body does not know is
+                           carried with a run-time one (lower_loops.c extent_changes) */
 } lctx;
 
 /* Snapshot of a scope's bindings (for branches and loop probes). */
