@@ -267,6 +267,10 @@ static int indexes_by_array(lctx *c, ast *t)
             continue;
         value *v = lw_expr(c, it);
         r = (v->kind == V_ARRAY && v->type != T_BOOL) || int_selection(v);
+        if (r && v->kind == V_MASKED && t->args.len == 1) { /* H[np.nonzero(m)[0]] = v is H[m] = v */
+            value *base = lw_expr(c, t->a);
+            r = !(base->kind == V_ARRAY && lw_index_selection_mask(v, base));
+        }
     }
     lw_probe_end(c, &p);
     return r;
