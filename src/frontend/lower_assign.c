@@ -64,6 +64,17 @@ void lw_assign_name(lctx *c, ast *target, value *v)
 {
     const char *name = target->name;
     loc l = target->l;
+    if (v->kind == V_MASKED && c->loops && !lw_name_in(&c->selected, name)) {
+        binding *old = lw_own(c, name);
+        if (old && (old->kind == B_ARRAY || (old->kind == B_VALUE && old->val->kind == V_ARRAY)))
+            vec_push(&c->selected, (void *)name);
+    }
+    if ((v->kind == V_MASKED || lw_is_complex(v)) && c->compact.len && lw_compact_name(c, name)) {
+        /* x = x[alive] read by a loop's next iteration: a new array (lower_carry.c) */
+        value *k = lw_masked_compact(c, l, v);
+        if (k)
+            v = k;
+    }
     if (v->kind == V_MASKED && v->self->kind == V_ARRAY) { /* b = F[mask]: a snapshot */
         v = lw_masked_bind(c, l, name, v);
         binding *b = lw_bind(c, name);

@@ -1,7 +1,8 @@
 /* lower_carry.c: the values a loop carries from one iteration to the next, other than the
  * scalars whose types lower_loops.c makes a fixed point: a name bound to a view, an array passed
- * by name, a tuple or slice of numbers, an optional or a run-time string, that the body reads
- * and then rebinds, is given variables (or an array slot) assigned at the loop's entry and at
+ * by name, an array whose length changes (x = x[alive], x = np.delete(x, k)), a tuple or slice
+ * of numbers, an optional or a run-time string, that the body reads and then rebinds, is given
+ * variables (or an array slot) assigned at the loop's entry and at
  * the end of its body and at each break or continue (lw_loop_carries); one that cannot be
  * carried is refused, located. Also the probe pass over a loop's body that both this file and
  * the type inference run (lw_loop_body_once).
@@ -300,6 +301,101 @@ static void keep_items(lctx *c, loc l, const char *name, value *v)
             keep_items(c, l, name, v->items[i]);
 }
 
+/* ---- arrays whose size changes from one iteration to the next ------------------------------
+ * x = x[alive] in a time loop (particles leaving the domain, NPBench's mandelbrot2: Z = Z[I]): a
+ * name that is an array at the loop's entry and a mask selection after one iteration, which the
+ * next iteration reads. A selection bound to a name is otherwise a snapshot of the whole array
+ * and its mask (lw_masked_bind), which the next iteration cannot read as an array; such a name
+ * is put in c->compact instead, and binding a selection to it takes the selected items as a new
+ * array of the data's length (lw_masked_compact), in the name's slot. The loop then carries the
+ * slot with its extent known only when running (lw_carry_view with no static extent), as it
+ * carries an array a function returns. The selection is counted and copied by the prelude's
+ * select_flat (a mask of the array's shape: the items in C order, 1-D) or select_rows (a 1-D
+ * mask of a 2-D array's rows), so every rank holds the whole result, as for np.unique. */
+
+int lw_compact_name(lctx *c, const char *name)
+{
+    size_t n = strlen(name);
+    /* a complex array's parts are bound to hidden names "z.0" and "z.1" (lower_assign.c) */
+    if (n > 2 && name[n - 2] == '.' && (name[n - 1] == '0' || name[n - 1] == '1'))
+        n -= 2;
+    for (int i = 0; i < c->compact.len; i++) {
+        const char *k = VEC_AT(c->compact, i, const char *);
+        if (strlen(k) == n && strncmp(k, name, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* v (a selection x[m], or a complex one) as a new array holding the selected items; NULL when
+ * v is not a selection of elements by a mask of x's shape or of the rows of a 2-D x. */
+value *lw_masked_compact(lctx *c, loc l, value *v)
+{
+    if (lw_is_complex(v) && v->items[0]->kind == V_MASKED && v->items[1]->kind == V_MASKED) {
+        value *re = lw_masked_compact(c, l, v->items[0]);
+        value *im = re && re->kind != V_ERR ? lw_masked_compact(c, l, v->items[1]) : NULL;
+        return re && im ? lw_complex_make(l, re, im) : re && re->kind == V_ERR ? re : NULL;
+    }
+    if (v->kind != V_MASKED || !v->self || v->self->kind != V_ARRAY || !v->mask || v->mask->kind != V_ARRAY ||
+        v->argw || v->lead)
+        return NULL;
+    if (!v->n && v->mask->rank == v->self->rank) {
+        value *args[] = {v->self, v->mask};
+        return lw_call_prelude(c, l, "select_flat", 2, args);
+    }
+    if (v->n == 1 && v->rows && v->rows->kind == V_ARRAY && v->rows->rank == 1 && v->self->rank == 2) {
+        value *args[] = {v->self, v->rows};
+        return lw_call_prelude(c, l, "select_rows", 2, args);
+    }
+    return NULL;
+}
+
+/* Does the binding x (after one iteration) hold a selection that lw_masked_compact takes? */
+static int compactable(binding *x)
+{
+    if (x->kind != B_VALUE)
+        return 0;
+    value *v = x->val;
+    if (lw_is_complex(v))
+        v = v->items[0];
+    return v->kind == V_MASKED && v->self && v->self->kind == V_ARRAY && v->mask && v->mask->kind == V_ARRAY &&
+           !v->argw && !v->lead &&
+           ((!v->n && v->mask->rank == v->self->rank) ||
+            (v->n == 1 && v->rows && v->rows->rank == 1 && v->self->rank == 2));
+}
+
+/* A complex array whose length changes (Z = Z[I] of a name in c->compact) is carried as its
+ * two parts, each a view carried in the slot of its hidden name ("Z.0", "Z.1"): v's parts,
+ * with the static extents of e's where they are x's. */
+static int carriable_complex(lctx *c, const char *name, binding *e, binding *x)
+{
+    if (!lw_compact_name(c, name) || e->kind != B_VALUE || x->kind != B_VALUE || !lw_is_complex(e->val) ||
+        !lw_is_complex(x->val))
+        return 0;
+    for (int k = 0; k < 2; k++) {
+        binding pe = {.kind = B_VALUE, .val = e->val->items[k]}, px = {.kind = B_VALUE, .val = x->val->items[k]};
+        if (!lw_carriable_view(&pe, &px))
+            return 0;
+    }
+    return 1;
+}
+static void carry_complex(lctx *c, loc l, const char *name, binding *v, binding *e, binding *x)
+{
+    value *part[2];
+    for (int k = 0; k < 2; k++) {
+        value *ev = e->val->items[k], *xv = x->val->items[k];
+        const sym *sh[IR_MAX_RANK];
+        for (int d = 0; d < xv->rank; d++)
+            sh[d] = lw_sym_cmp(ev->sh[d], xv->sh[d]) == 1 ? ev->sh[d] : NULL;
+        const char *h = arena_printf(&util_arena, "%s.%d", name, k);
+        lw_carry_view(c, l, h, v->val->items[k], sh);
+        part[k] = lw_own(c, h)->val;
+    }
+    binding *b = lw_bind(c, name);
+    b->kind = B_VALUE;
+    b->val = lw_complex_make(l, part[0], part[1]);
+}
+
 /* Make the names of cands that the body rebinds after reading them loop-carried, or reject
  * them (see above). Runs at the loop's entry, before its real lowering; the names carried as
  * numbers are added to carried (lower_loop assigns them at the end of the body). */
@@ -308,7 +404,9 @@ void lw_carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
 {
     /* the values after one iteration, to know what each name becomes */
     snapshot entry = lw_snap_take(c);
-    vec after = {0};
+    vec after = {0}, reads = {0}, flows = {0};
+again:
+    after.len = reads.len = flows.len = 0;
     {
         int old = diag_suppress(1);
         vec scratch = {0};
@@ -328,8 +426,20 @@ void lw_carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
         diag_suppress(old);
         lw_snap_rewind(c, &entry);
     }
-    vec reads = {0}, flows = {0};
     read_entry_values(c, loop, target, loopvar, condast, cands, &reads, &flows);
+    int more = 0; /* arrays the body makes mask selections of, read by the next iteration */
+    for (int i = 0; i < cands->len; i++) {
+        const char *n = VEC_AT(*cands, i, const char *);
+        binding *e = lw_own(c, n), *x = VEC_AT(after, i, binding *);
+        const char *what = lw_value_what(e);
+        if (lw_name_in(names, n) && lw_name_in(&reads, n) && !lw_compact_name(c, n) && compactable(x) &&
+            strstr(what, "array") && !strstr(what, "mask selection")) {
+            vec_push(&c->compact, (void *)n);
+            more = 1;
+        }
+    }
+    if (more) /* the body again, binding those names to new arrays */
+        goto again;
     for (int i = 0; i < cands->len; i++) {
         const char *n = VEC_AT(*cands, i, const char *);
         binding *e = lw_own(c, n), *x = VEC_AT(after, i, binding *);
@@ -356,6 +466,21 @@ void lw_carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
         if (!lw_name_in(&reads, n) && e->kind == B_VALUE && (e->val->kind == V_STR || e->val->kind == V_FSTR)) {
             if (lw_name_in(&flows, n) && !lw_name_in(strflows, n)) /* a run-time string (lw_strings_carried) */
                 vec_push(strflows, (void *)n);
+            continue;
+        }
+        if (carriable_complex(c, n, e, x)) {
+            carry_complex(c, loop->l, n, e, e, x);
+            vec_push(carried, (void *)n);
+            continue;
+        }
+        if (e->kind == B_ARRAY && x->kind == B_ARRAY && e->var == x->var && !lw_carriable_view(e, x)) {
+            /* x = np.delete(x, k), x = x[idx]: its slot, with the extents that change run-time ones */
+            value *ev = lw_bound_array(e), *xv = lw_bound_array(x);
+            const sym *sh[IR_MAX_RANK];
+            for (int d = 0; d < ev->rank; d++)
+                sh[d] = lw_sym_cmp(ev->sh[d], xv->sh[d]) == 1 ? ev->sh[d] : NULL;
+            lw_carry_view(c, loop->l, n, ev, sh);
+            vec_push(carried, (void *)n);
             continue;
         }
         if (!(e->kind == B_VALUE && lw_whole_slot(e->val) && x->kind == B_ARRAY) &&
@@ -418,8 +543,10 @@ void lw_carry_values(lctx *c, ast *loop, ast *target, ir_var *loopvar, ast *cond
         else if (strstr(xwhat, "mask selection") && !strstr(what, "mask selection"))
             diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, which the "
                                 "next iteration reads: an array whose size changes from one iteration "
-                                "to the next is not supported; keep the whole array and select with a "
-                                "mask every iteration (z[m] = z[m] ** 2 + c[m])", n, what, xwhat);
+                                "to the next is supported when it is a selection of elements (x[m], m "
+                                "of x's shape) or of the rows of a 2-D array (x[m], m 1-D), not this "
+                                "one; keep the whole array and select with a mask every iteration "
+                                "(z[m] = z[m] ** 2 + c[m])", n, what, xwhat);
         else if (strstr(what, "array") || strstr(xwhat, "array"))
             diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, which the "
                                 "next iteration reads: a view carried from one iteration to the next "
@@ -448,6 +575,10 @@ void lw_emit_carries(lctx *c, lw_carry_ctx *cc)
                                                             : x->kind == B_VALUE && same_form(e->val, x->val))) {
             vec_push(&cc->failed, (void *)n);
             vec_push(&cc->failed, (void *)lw_exit_refusal(cc->loop, e, x, 1));
+            continue;
+        }
+        if (x && e && carriable_complex(c, n, e, x)) {
+            carry_complex(c, cc->loop->l, n, x, e, x);
             continue;
         }
         if (x && e && e->kind == B_VALUE && e->val->kind == V_ARRAY) {

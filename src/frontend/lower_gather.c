@@ -233,6 +233,28 @@ value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival)
     return r;
 }
 
+/* A selection of integers by a mask (Xi[I], np.nonzero(m)[0] with other indices): an index
+ * array of the data's length once taken (lw_masked_compact), as NumPy's N_[Xi[I], Yi[I]]. */
+static int int_selection(value *v)
+{
+    return v->kind == V_MASKED && v->self && v->self->kind == V_ARRAY && ir_type_is_int(v->self->type) &&
+           !v->argw && !v->lead;
+}
+/* The index arrays of t among ival (NULL: a slice), each selection of integers taken as an
+ * array; 0 after a diagnostic. */
+int lw_compact_indexes(lctx *c, ast *sub, value **ival, int n)
+{
+    for (int k = 0; k < n; k++)
+        if (ival[k] && int_selection(ival[k])) {
+            value *a = lw_masked_compact(c, VEC_AT(sub->args, k, ast *)->l, ival[k]);
+            if (a && a->kind == V_ERR)
+                return 0;
+            if (a)
+                ival[k] = a;
+        }
+    return 1;
+}
+
 /* Does the subscript t index by an integer array? (a probe: nothing emitted, no diagnostics) */
 static int indexes_by_array(lctx *c, ast *t)
 {
@@ -244,7 +266,11 @@ static int indexes_by_array(lctx *c, ast *t)
         if (it->kind == A_SLICE)
             continue;
         value *v = lw_expr(c, it);
-        r = v->kind == V_ARRAY && v->type != T_BOOL;
+        r = (v->kind == V_ARRAY && v->type != T_BOOL) || int_selection(v);
+        if (r && v->kind == V_MASKED && t->args.len == 1) { /* H[np.nonzero(m)[0]] = v is H[m] = v */
+            value *base = lw_expr(c, t->a);
+            r = !(base->kind == V_ARRAY && lw_index_selection_mask(v, base));
+        }
     }
     lw_probe_end(c, &p);
     return r;
@@ -268,6 +294,13 @@ int lw_scatter(lctx *c, ast *t, value *v)
                    base->kind == V_ARRAY ? "a view or an expression" : lw_vkind_desc(base));
         return 1;
     }
+    if (v->kind == V_MASKED) { /* Z_[Xi[I], Yi[I]] = Z[I]: the selected items in C order */
+        value *a = lw_masked_compact(c, v->l, v);
+        if (a && a->kind == V_ERR)
+            return 1;
+        if (a)
+            v = a;
+    }
     if (v->kind == V_ARRAY)
         v = whole(c, v);
     else if (v->kind == V_SCALAR) { /* evaluated once, before the stores */
@@ -289,6 +322,8 @@ int lw_scatter(lctx *c, ast *t, value *v)
         if (ival[k] && ival[k]->kind == V_ERR)
             return 1;
     }
+    if (!lw_compact_indexes(c, t, ival, t->args.len))
+        return 1;
     /* the gather of the same indices gives the shape and the index checks; its loop nest is
      * then turned into the stores */
     size_t mark = (size_t)c->out->len;

@@ -467,13 +467,9 @@ value *lw_index_array(lctx *c, value *base, ast *sub, int target)
             ival[k] = lw_pin_at(c, ival[k], marks[k]);
     if (nitems == 1 && kind[0] == IX_INDEX && lw_index_selection_mask(ival[0], base))
         ival[0] = ival[0]->mask; /* x[np.nonzero(m)[0]] of a 1-D m as long as x: x[m] */
-    else if (nitems == 1 && kind[0] == IX_INDEX && ival[0]->kind == V_MASKED && ival[0]->igrid == ival[0]->self &&
-             ival[0]->igrid) {
-        diag_error(VEC_AT(sub->args, 0, ast *)->l, "indices of the true elements of a 1-D mask index an "
-                   "array whose first extent is the mask's (x[np.nonzero(m)[0]] is then x[m]); here the "
-                   "extents are %s and %s", sym_str(base->sh[0]), sym_str(ival[0]->mask->sh[0]));
+    /* N_[Xi[I], Yi[I]], z[np.nonzero(m)[0]] of another extent: the selections as index arrays */
+    if (!lw_compact_indexes(c, sub, ival, nitems))
         return &lw_ERRV;
-    }
     if (nitems == 1 && kind[0] == IX_INDEX && ival[0]->kind == V_ARRAY && ival[0]->type == T_BOOL &&
         ival[0]->rank < base->rank) { /* x[m] with m of the leading dimensions: x[m, :] */
         ast *full = ast_new(A_SUBSCRIPT, sub->l);

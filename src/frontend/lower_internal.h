@@ -230,6 +230,13 @@ typedef struct lctx {
                            loops are made loops (ir_stmt.made), not the program's */
     ast *out_at;        /* X[...] of the store lw_out_store lowers for np.f(..., out=X), and */
     const char *out_ufunc; /* f: the store checks NumPy's casting of a ufunc's output (store) */
+    vec compact;        /* const char*: names a loop carries from one iteration to the next as
+                           a mask selection of an array (x = x[alive]): bound to one, they take
+                           the selected items as a new array of the data's length
+                           (lw_masked_compact, lower_carry.c) */
+    vec selected;       /* const char*: names bound in a loop to a mask selection while they held
+                           an array: a slot of theirs whose extent the body does not know is
+                           carried with a run-time one (lower_loops.c extent_changes) */
 } lctx;
 
 /* Snapshot of a scope's bindings (for branches and loop probes). */
@@ -457,6 +464,8 @@ value *lw_gather(lctx *c, value *base, ast *sub, int target, value **ival);
 value *lw_mask_repeat(lctx *c, loc l, value *m, value *base); /* m along base's trailing dims */
 value *lw_mask_repeat_lead(lctx *c, loc l, value *m, value *base, int lead); /* m along base's first lead dims */
 value *lw_masked_bind(lctx *c, loc l, const char *name, value *v); /* b = a[m]: a snapshot */
+value *lw_masked_compact(lctx *c, loc l, value *v); /* a[m] as a new array; NULL: not one */
+int lw_compact_name(lctx *c, const char *name); /* name is in c->compact (or a complex part of one) */
 value *lw_masked_bind_like(lctx *c, loc l, const char *name, value *v, const value *like);
 /* lower_assign.c: x, y = s of an array (its items along axis 0 as a tuple), NULL for a 0-d value */
 value *lw_unpack_array(lctx *c, loc l, value *v, int n);
@@ -466,6 +475,7 @@ int lw_masked_operands(const char *what, value **ops, int n, value **sel); /* f(
 value *lw_masked_result(value *sel, value *whole);      /* f(a, b)[m] */
 ast *lw_tuple_index(lctx *c, ast *sub);                /* A[iu] with iu a tuple: A[iu[0], iu[1]] */
 int lw_scatter(lctx *c, ast *t, value *v); /* t = v through integer arrays; 0: t is not such */
+int lw_compact_indexes(lctx *c, ast *sub, value **ival, int n); /* Xi[I] as an index array */
 int lw_augscatter(lctx *c, loc l, ir_op op, ast *t, value *v); /* t op= v, likewise */
 
 /* ---- lower_expr.c: expressions, names, attributes ------------------------------------------- */

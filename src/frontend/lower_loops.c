@@ -166,6 +166,24 @@ static void promote(lctx *c, loc l, promo *p)
     b->weak = weak;
 }
 
+/* An array in the same slot after the body whose extents are known to differ from the static
+ * ones the body was lowered with (V = V[1:], x = np.delete(x, k)), or are not known and the name
+ * was bound to a mask selection in a loop (x = x[alive] then a join of it): the slot must be
+ * carried with its extents known only when running (lower_carry.c), not read with the entry's.
+ * (Extents not known at the entry are read when running already; a loop that only appends to
+ * an array grows a list instead: lower_grow.c.) */
+static int extent_changes(lctx *c, binding *e, binding *x)
+{
+    if (e->var != x->var)
+        return 0;
+    for (int d = 0; d < e->var->rank; d++) {
+        int cmp = e->sh[d] ? lw_sym_cmp(e->sh[d], x->sh[d]) : 1;
+        if (cmp == 0 || (cmp == -1 && lw_name_in(&c->selected, e->name)))
+            return 1;
+    }
+    return 0;
+}
+
 /* The names whose binding after the body (the current one) differs from the one at entry
  * (before) in something other than a scalar's type. */
 static void rebound_values(lctx *c, snapshot *before, vec *cands)
@@ -178,7 +196,7 @@ static void rebound_values(lctx *c, snapshot *before, vec *cands)
                   (e->kind == B_VALUE && e->val->kind == V_ERR)))
             continue;
         if (!x || (e->kind == B_SCALAR && x->kind == B_SCALAR) ||
-            (e->kind == B_ARRAY && x->kind == B_ARRAY) ||
+            (e->kind == B_ARRAY && x->kind == B_ARRAY && !extent_changes(c, e, x)) ||
             (e->kind == B_VALUE && x->kind == B_VALUE &&
              (lw_value_equal(e->val, x->val) || e->val->kind == V_ERR ||
               (x->val->kind == V_ERR && !lw_is_ambiguous(x->val)))))

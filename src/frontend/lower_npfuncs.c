@@ -607,6 +607,11 @@ static int array_items(lctx *c, value *seq, const char *f, value ***items, int *
             it[i] = lw_array_literal(c, it[i]->l, &la, 0);
             if (it[i]->kind == V_ERR)
                 return 0;
+        } else if (it[i]->kind == V_MASKED) { /* x[alive]: the selected items, a new array */
+            value *k = lw_masked_compact(c, it[i]->l, it[i]);
+            if (k && k->kind == V_ERR)
+                return 0;
+            it[i] = k ? k : it[i];
         }
     }
     for (int i = 0; i < seq->n; i++)

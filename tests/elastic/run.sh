@@ -848,6 +848,9 @@ if out=$(bash "$HERE/optional_restart.sh" "$ROOT" 2>&1); then ok "optional-numbe
 else bad "optional-numbers/restart" "tests/elastic/optional_restart.sh failed" "$out"; fi
 if out=$(bash "$HERE/optional_array_restart.sh" "$ROOT" 2>&1); then ok "optional-arrays/restart"
 else bad "optional-arrays/restart" "tests/elastic/optional_array_restart.sh failed" "$out"; fi
+# arrays whose length changes every step (x = x[inside], np.concatenate) through a restart
+if out=$(bash "$HERE/shrinking_restart.sh" "$ROOT" 2>&1); then ok "shrinking-arrays/restart"
+else bad "shrinking-arrays/restart" "tests/elastic/shrinking_restart.sh failed" "$out"; fi
 
 echo "elastic tests: $pass passed, $fail failed ($(($(date +%s) - t_start)) s)"
 [ "$fail" -eq 0 ]
