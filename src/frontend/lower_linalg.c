@@ -509,10 +509,10 @@ static scope *prelude_scope(lctx *c)
     if (pscope)
         return pscope;
     if (!prelude)
-        prelude = parse_file("<tyles prelude>", arena_printf(&util_arena, "%s\n\n%s\n\n%s\n\n%s\n\n%s\n\n%s", prelude_src,
+        prelude = parse_file("<tyles prelude>", arena_printf(&util_arena, "%s\n\n%s\n\n%s\n\n%s\n\n%s\n\n%s\n\n%s", prelude_src,
                                                              lw_stats_prelude_src, lw_pyrandom_prelude_src,
                                                              lw_polyfit_prelude_src, lw_fft_prelude_src,
-                                                             lw_search_prelude_src));
+                                                             lw_search_prelude_src, lw_choice_prelude_src));
     pscope = NEW(scope);
     pscope->parent = c->module;
     binding *b = NEW(binding);
@@ -1055,6 +1055,8 @@ static value *np_convolve(lctx *c, loc l, const char *f, value **v, args *a)
     (void)a;
     int corr = strcmp(f, "np.correlate") == 0;
     for (int i = 0; i < 2; i++) {
+        if (v[i]->kind == V_TUPLE && !v[i]->keys && !v[i]->cplx) /* a kernel [0.25, 0.5, 0.25]: np.asarray */
+            v[i] = lw_seq_operand(c, v[i], arena_printf(&util_arena, "%s()", f));
         if (v[i]->kind == V_ERR)
             return &lw_ERRV;
         if (v[i]->kind != V_ARRAY || v[i]->rank != 1 || v[i]->type == T_BOOL) {
