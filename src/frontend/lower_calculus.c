@@ -420,6 +420,8 @@ static value *np_interp(lctx *c, loc l, const char *f, value **v, args *a)
 {
     (void)a;
     value *x = v[0], *xp = v[1], *fp = v[2];
+    if (x->kind == V_TUPLE && !x->keys && !x->cplx) /* np.interp([-1.0, 2.5], xp, fp): np.asarray of it */
+        x = v[0] = lw_seq_operand(c, x, arena_printf(&util_arena, "%s()", f));
     if (x->kind != V_SCALAR && x->kind != V_ARRAY) {
         if (x->kind != V_ERR)
             diag_error(x->l, "%s() of %s is not supported", f, lw_vkind_desc(x));

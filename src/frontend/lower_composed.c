@@ -208,21 +208,50 @@ static value *np_average(lctx *c, loc l, const char *f, value **v, args *a)
         if (avg->kind == V_ARRAY && returned) /* broadcast to avg's shape, as NumPy's */
             scl = lw_new_array(c, l, avg->type, avg->rank, avg->len, avg->sh, 2, scl->e);
     } else {
-        if (w->kind != V_ARRAY || x->kind != V_ARRAY || w->rank != x->rank) {
-            diag_error(w->l, "%s(): weights= must be an array of a's shape (1-D weights along an axis "
-                             "of a larger array are not supported)", f);
+        if (w->kind == V_TUPLE && !w->keys && !w->cplx) /* weights=[1, 2, 1]: np.asarray of it */
+            w = lw_seq_operand(c, w, arena_printf(&util_arena, "%s(): weights=", f));
+        if (w->kind == V_ERR)
+            return &lw_ERRV;
+        if (w->kind != V_ARRAY || x->kind != V_ARRAY || lw_is_complex(w) || lw_is_complex(x)) {
+            diag_error(w->l, "%s(): weights= must be a real array (of a's shape, or 1-D along axis=) of a real "
+                             "array", f);
             return &lw_ERRV;
         }
-        ir_expr *differ = ir_const_i(l, T_BOOL, 0);
-        for (int d = 0; d < x->rank; d++)
-            differ = ir_bin(l, OP_LOR, T_BOOL, differ, ir_bin(l, OP_CNE, T_BOOL, x->len[d], w->len[d], 0), 0);
-        lw_emit_raise(c, l, differ, axis < 0 || x->rank == 1
-                                        ? "TypeError: Axis must be specified when shapes of a and weights differ."
-                                        : "TypeError: 1D weights expected when shapes of a and weights differ.");
-        ir_type rt = T_F64; /* np.result_type(a.dtype, weights.dtype, 'f8') */
-        scl = red(c, l, "sum", lw_cast_to(l, w, rt), axis, keepdims);
+        int along = w->rank != x->rank;
+        if (along) { /* NumPy's _weights_are_valid: 1-D weights of a.shape[axis] */
+            if (axis < 0) {
+                diag_error(w->l, "TypeError: Axis must be specified when shapes of a and weights differ.");
+                return &lw_ERRV;
+            }
+            int64_t wn, xn;
+            if (w->rank != 1 || (sym_is_const(w->sh[0], &wn) && sym_is_const(x->sh[axis], &xn) && wn != xn)) {
+                diag_error(w->l, "ValueError: Shape of weights must be consistent with shape of a along specified "
+                                 "axis.");
+                return &lw_ERRV;
+            }
+            lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, w->len[0], x->len[axis], 0),
+                          "ValueError: Shape of weights must be consistent with shape of a along specified axis.");
+        } else {
+            ir_expr *differ = ir_const_i(l, T_BOOL, 0);
+            for (int d = 0; d < x->rank; d++)
+                differ = ir_bin(l, OP_LOR, T_BOOL, differ, ir_bin(l, OP_CNE, T_BOOL, x->len[d], w->len[d], 0), 0);
+            lw_emit_raise(c, l, differ, axis < 0
+                                            ? "TypeError: Axis must be specified when shapes of a and weights differ."
+                                            : "ValueError: Shape of weights must be consistent with shape of a along "
+                                              "specified axis.");
+        }
+        /* np.result_type(a.dtype, weights.dtype), with 'f8' for integer or bool a */
+        ir_type rt = lw_promote2(x->type, w->type);
+        if (!ir_type_is_float(x->type))
+            rt = lw_promote2(rt, T_F64);
+        /* along: the sum of the 1-D weights (NumPy sums its (1, .., n, .., 1) view along axis: the
+         * same pairwise sum), broadcast to avg's shape below where returned=True */
+        scl = red(c, l, "sum", lw_cast_to(l, w, rt), along ? -1 : axis, along ? 0 : keepdims);
         if (scl->kind == V_ERR)
             return &lw_ERRV;
+        for (int d = axis + 1; along && d < x->rank; d++) /* (n,) to (n, 1, ..., 1): broadcast along axis */
+            if ((w = lw_expand(c, l, w, w->rank))->kind == V_ERR)
+                return &lw_ERRV;
         value *zero = lw_binop(c, l, OP_CEQ, scl, f_const(l, rt, 0.0));
         value *anyz = zero->kind == V_ARRAY ? red(c, l, "max", zero, -1, 0) : zero;
         if (anyz->kind == V_ERR)
@@ -232,6 +261,8 @@ static value *np_average(lctx *c, loc l, const char *f, value **v, args *a)
         avg = lw_binop(c, l, OP_TRUEDIV, num, scl);
         if (avg->kind == V_ARRAY)
             avg = lw_materialize(c, avg);
+        if (along && returned && avg->kind == V_ARRAY) /* np.broadcast_to(scl, avg.shape).copy() */
+            scl = lw_new_array(c, l, rt, avg->rank, avg->len, avg->sh, 2, scl->e);
     }
     if (!returned)
         return avg;

@@ -416,7 +416,7 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
     }
     if (strcmp(mod->str, "numpy.linalg") == 0 &&
         (strcmp(n, "norm") == 0 || strcmp(n, "solve") == 0 || strcmp(n, "inv") == 0 ||
-         strcmp(n, "cholesky") == 0)) {
+         strcmp(n, "cholesky") == 0 || strcmp(n, "det") == 0 || strcmp(n, "matrix_power") == 0)) {
         value *v = lw_vnew(V_BUILTIN, l);
         v->str = arena_printf(&util_arena, "np.linalg.%s", n);
         return v;

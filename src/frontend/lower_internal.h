@@ -569,6 +569,8 @@ const lw_builtin *lw_split_find(const char *name, int method);
 /* lower_search.c: np.searchsorted, a.searchsorted (prelude lw_search_prelude_src), or NULL */
 const lw_builtin *lw_search_find(const char *name, int method);
 extern const char lw_search_prelude_src[];
+/* lower_nprandom.c: choice(p=) of a long or run-time p (searchsorted_s/_1 of the above) */
+extern const char lw_choice_prelude_src[];
 /* lower_insdel.c: np.delete, np.insert, or NULL */
 const lw_builtin *lw_insdel_find(const char *name, int method);
 /* lower_npextra.c: np.fmax/fmin/signbit/reciprocal/nancumsum/digitize/take/atleast_nd/isscalar */

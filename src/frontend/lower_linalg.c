@@ -1,6 +1,7 @@
 /* lower_linalg.c: small dense matrices as implicit schemes build them: np.eye, np.identity,
  * np.diag (both ways), matrix products (`A @ x`, `A @ B`, np.dot, np.matmul, A.dot(x) with a
- * 2-D operand, stacks of matrices), np.linalg.solve, np.linalg.inv and np.linalg.cholesky.
+ * 2-D operand, stacks of matrices), np.linalg.solve, np.linalg.inv, np.linalg.cholesky,
+ * np.linalg.det and np.linalg.matrix_power.
  *
  * Each is written once in Python (the prelude below, with lower_stats.c's, parsed when first
  * needed; other files call its functions with lw_call_prelude) in the subset
@@ -385,6 +386,41 @@ static const char prelude_src[] =
     "    return L\n"
     "\n"
     "\n"
+    "def det(A):\n"
+    "    n = A.shape[0]\n"
+    "    if A.shape[1] != n:\n"
+    "        raise LinAlgError(\"Last 2 dimensions of the array must be square\")\n"
+    "    M = np.zeros((n, n))\n"
+    "    M[:, :] = A\n"
+    "    sign = 1.0\n"
+    "    logdet = 0.0\n"
+    "    for k in range(n):\n"
+    "        p = k\n"
+    "        big = abs(M[k, k])\n"
+    "        for i in range(k + 1, n):\n"
+    "            if abs(M[i, k]) > big:\n"
+    "                big = abs(M[i, k])\n"
+    "                p = i\n"
+    "        if big == 0.0:  # getrf goes on past a zero column; NumPy's sign is then 0\n"
+    "            sign = 0.0\n"
+    "            logdet = -np.inf\n"
+    "        elif sign != 0.0:\n"
+    "            if p != k:\n"
+    "                sign = -sign\n"
+    "                for j in range(n):\n"
+    "                    t = M[k, j]\n"
+    "                    M[k, j] = M[p, j]\n"
+    "                    M[p, j] = t\n"
+    "            if M[k, k] < 0.0:\n"
+    "                sign = -sign\n"
+    "            logdet += np.log(abs(M[k, k]))\n"
+    "            for i in range(k + 1, n):\n"
+    "                f = M[i, k] / M[k, k]\n"
+    "                for j in range(k + 1, n):\n"
+    "                    M[i, j] -= f * M[k, j]\n"
+    "    return sign * np.exp(logdet)\n"
+    "\n"
+    "\n"
     "def solve1(A, b):\n"
     "    check_square(A, b, \"(m,m),(m)->(m)\")\n"
     "    n = A.shape[0]\n"
@@ -509,10 +545,10 @@ static scope *prelude_scope(lctx *c)
     if (pscope)
         return pscope;
     if (!prelude)
-        prelude = parse_file("<tyles prelude>", arena_printf(&util_arena, "%s\n\n%s\n\n%s\n\n%s\n\n%s\n\n%s", prelude_src,
+        prelude = parse_file("<tyles prelude>", arena_printf(&util_arena, "%s\n\n%s\n\n%s\n\n%s\n\n%s\n\n%s\n\n%s", prelude_src,
                                                              lw_stats_prelude_src, lw_pyrandom_prelude_src,
                                                              lw_polyfit_prelude_src, lw_fft_prelude_src,
-                                                             lw_search_prelude_src));
+                                                             lw_search_prelude_src, lw_choice_prelude_src));
     pscope = NEW(scope);
     pscope->parent = c->module;
     binding *b = NEW(binding);
@@ -874,6 +910,87 @@ static value *np_inv(lctx *c, loc l, const char *f, value **v, args *a)
     return lw_call_prelude(c, l, "solve2", 2, sa);
 }
 
+/* np.linalg.det(a) as NumPy computes it: LU with partial pivoting (getrf's first largest
+ * pivot), then sign * exp(sum of log |u_kk|) (umath_linalg's det from slogdet); a zero pivot
+ * column gives 0.0. Within rounding of LAPACK's LU (tests say `# tolerance:`). */
+static value *np_det(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    (void)f;
+    int64_t m0, m1;
+    if (!f64_matrix_arg(v[0], "np.linalg.det"))
+        return &lw_ERRV;
+    if (sym_is_const(v[0]->sh[0], &m0) && sym_is_const(v[0]->sh[1], &m1) && m0 != m1) {
+        diag_error(v[0]->l, "numpy.linalg.LinAlgError: Last 2 dimensions of the array must be square");
+        return &lw_ERRV;
+    }
+    return lw_call_prelude(c, l, "det", 1, v);
+}
+
+/* np.linalg.matrix_power(a, n) for an n known when compiling, NumPy's products: n = 0 the
+ * identity of a's dtype, n < 0 of inv(a), 1 a itself (NumPy returns the same array), 2 and 3
+ * a @ a (@ a), else its binary decomposition (z squared, result @ z for each set bit). */
+static value *np_matrix_power(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    value *m = v[0];
+    int64_t n;
+    if (m->kind == V_ERR || v[1]->kind == V_ERR)
+        return &lw_ERRV;
+    if (m->kind != V_ARRAY || m->rank != 2 || lw_is_complex(m) || m->type == T_BOOL) {
+        diag_error(m->l, "%s() of %s is not supported (a 2-D real matrix is)", f,
+                   m->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D %s array", m->rank, ir_type_name(m->type))
+                                      : lw_vkind_desc(m));
+        return &lw_ERRV;
+    }
+    if (v[1]->kind != V_SCALAR || ir_type_is_float(v[1]->type) || !ir_expr_const_int(v[1]->e, &n)) {
+        if (v[1]->kind == V_SCALAR && ir_type_is_float(v[1]->type))
+            diag_error(v[1]->l, "TypeError: exponent must be an integer");
+        else
+            diag_error(v[1]->l, "%s(): the exponent must be an int known when compiling here", f);
+        return &lw_ERRV;
+    }
+    int64_t m0, m1;
+    if (sym_is_const(m->sh[0], &m0) && sym_is_const(m->sh[1], &m1) && m0 != m1) {
+        diag_error(m->l, "numpy.linalg.LinAlgError: Last 2 dimensions of the array must be square");
+        return &lw_ERRV;
+    }
+    lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, m->len[0], m->len[1], 0),
+                  "numpy.linalg.LinAlgError: Last 2 dimensions of the array must be square");
+    if (n == 0) {
+        value *k = lw_scalar(l, m->len[0], 1);
+        k->s = m->sh[0];
+        value *ea[] = {k, k, int_value(l, 0), dtype_value(l, m->type)};
+        return lw_call_prelude(c, l, "eye", 4, ea);
+    }
+    if (n < 0) {
+        if (!f64_matrix_arg(m, "np.linalg.matrix_power() of a negative power: np.linalg.inv"))
+            return &lw_ERRV;
+        m = np_inv(c, l, "np.linalg.inv", &m, NULL);
+        if (m->kind == V_ERR)
+            return m;
+        n = -n;
+    }
+    if (n == 1)
+        return m;
+    if (n <= 3) {
+        value *r = lw_matmul(c, l, "np.matmul", m, m);
+        return n == 2 || r->kind == V_ERR ? r : lw_matmul(c, l, "np.matmul", r, m);
+    }
+    value *z = NULL, *result = NULL;
+    while (n > 0) {
+        z = z ? lw_matmul(c, l, "np.matmul", z, z) : m;
+        if (z->kind == V_ERR)
+            return z;
+        if (n % 2)
+            result = result ? lw_matmul(c, l, "np.matmul", result, z) : z;
+        if (result && result->kind == V_ERR)
+            return result;
+        n /= 2;
+    }
+    return result;
+}
+
 static int matrix_arg(value *v, const char *f)
 {
     if (v->kind == V_ERR)
@@ -1055,6 +1172,8 @@ static value *np_convolve(lctx *c, loc l, const char *f, value **v, args *a)
     (void)a;
     int corr = strcmp(f, "np.correlate") == 0;
     for (int i = 0; i < 2; i++) {
+        if (v[i]->kind == V_TUPLE && !v[i]->keys && !v[i]->cplx) /* a kernel [0.25, 0.5, 0.25]: np.asarray */
+            v[i] = lw_seq_operand(c, v[i], arena_printf(&util_arena, "%s()", f));
         if (v[i]->kind == V_ERR)
             return &lw_ERRV;
         if (v[i]->kind != V_ARRAY || v[i]->rank != 1 || v[i]->type == T_BOOL) {
@@ -1095,6 +1214,8 @@ static const lw_builtin np_table[] = {
     {"np.diag", {"v", "k"}, 1, np_diag},
     {"np.linalg.solve", {"a", "b"}, 2, np_solve},
     {"np.linalg.inv", {"a"}, 1, np_inv},
+    {"np.linalg.det", {"a"}, 1, np_det},
+    {"np.linalg.matrix_power", {"a", "n"}, 2, np_matrix_power},
     {"np.linalg.cholesky", {"a", "upper"}, 1, np_cholesky},
     {"np.cov", {"m", "y", "rowvar", "bias", "ddof"}, 1, np_cov},
     {"np.corrcoef", {"x", "y", "rowvar"}, 1, np_cov},

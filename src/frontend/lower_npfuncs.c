@@ -432,6 +432,8 @@ static value *np_array_equal(lctx *c, loc l, const char *f, value **v, args *a)
 static value *np_round_of(lctx *c, loc l, const char *f, value *x, value *dv)
 {
     int64_t d = 0;
+    if (x->kind == V_TUPLE && !x->keys && !x->cplx) /* np.round([a, b], 3): an array, as np.asarray */
+        x = lw_seq_operand(c, x, arena_printf(&util_arena, "%s()", f));
     if (x->kind != V_ARRAY && x->kind != V_SCALAR) {
         if (x->kind != V_ERR)
             diag_error(x->l, "%s() of %s is not supported", f, lw_vkind_desc(x));

@@ -146,12 +146,42 @@ static value *rnd_ints(lctx *c, loc l, int gen, value **v, const char *fname, in
     }
     return rnd_draw(c, l, gen, R_INT, lo, hi, v[2], t, fname);
 }
+/* The run-time form of choice_p below, for a 1-D p of more than 64 items or of an extent known
+ * only when running: p's Kahan sum and its negative items by a loop each, cdf = p.cumsum() /
+ * cdf[-1] (np.cumsum: in order), and NumPy's own cdf.searchsorted(u, side='right') of the
+ * uniform draws (lower_search.c's prelude), exactly NumPy's steps. */
+const char lw_choice_prelude_src[] =
+    "def choice_kahan(p):\n"
+    "    s = p[0]\n"
+    "    comp = 0.0\n"
+    "    for i in range(1, int(p.shape[0])):\n"
+    "        y = p[i] - comp\n"
+    "        t = s + y\n"
+    "        comp = (t - s) - y\n"
+    "        s = t\n"
+    "    return s\n"
+    "\n"
+    "\n"
+    "def choice_negative(p):\n"
+    "    neg = False\n"
+    "    for i in range(int(p.shape[0])):\n"
+    "        if p[i] < 0.0:\n"
+    "            neg = True\n"
+    "    return neg\n"
+    "\n"
+    "\n"
+    "def choice_cdf(p):\n"
+    "    cdf = np.cumsum(p)\n"
+    "    cdf /= cdf[-1]\n"
+    "    return cdf\n";
+
 /* The indices choice(a, size, p=p) draws, as NumPy's: p checked (its size against the n items
  * of a, NaN, negative items, its Kahan sum within sqrt(eps) of 1, with the messages of the
  * Generator or of the legacy stream), cdf = p.cumsum() / its last item, u uniform draws of
  * the shape of size, and idx = cdf.searchsorted(u, side='right'): the number of cdf items at
  * or below u (cdf rises), written out item by item, so u may have any shape and stays where it
- * is drawn. p is a list, tuple or 1-D array of at most 64 numbers known when compiling. */
+ * is drawn. p is a list, tuple or 1-D array; past 64 items, or of an extent known only when
+ * running, by lw_choice_prelude_src's loops instead of items written out one by one. */
 static value *choice_p(lctx *c, loc l, int gen, value *pv, value *nv, value *size, const char *fname)
 {
     if (pv->kind == V_TUPLE && !pv->cplx)
@@ -159,22 +189,77 @@ static value *choice_p(lctx *c, loc l, int gen, value *pv, value *nv, value *siz
     int64_t n, na;
     if (pv->kind == V_ERR)
         return &lw_ERRV;
-    if (pv->kind != V_ARRAY || pv->rank != 1 || !pv->sh[0] || !sym_is_const(pv->sh[0], &n) || n > 64 || n < 1) {
-        diag_error(pv->l, "%s(): p must be a list, tuple or 1-D array of at most 64 numbers known when "
-                          "compiling here", fname);
+    if (lw_is_complex(pv)) {
+        diag_error(pv->l, "%s(): p of complex numbers is not supported (NumPy casts them to float, dropping "
+                          "the imaginary part)", fname);
         return &lw_ERRV;
     }
+    if (pv->kind != V_ARRAY || pv->rank != 1) {
+        if (pv->kind == V_ARRAY)
+            diag_error(pv->l, "ValueError: p must be 1-dimensional (p here is %d-D)", pv->rank);
+        else
+            diag_error(pv->l, "%s(): p must be a list, tuple or 1-D array of numbers, not %s", fname,
+                       lw_vkind_desc(pv));
+        return &lw_ERRV;
+    }
+    int known = pv->sh[0] && sym_is_const(pv->sh[0], &n);
     ir_expr *na_e = lw_int_operand(nv, "a");
     if (!na_e)
         return &lw_ERRV;
     const char *size_msg = gen > 0 ? "ValueError: a and p must have same size" : "ValueError: 'a' and 'p' must have same size";
-    if (ir_expr_const_int(na_e, &na)) {
+    if (known && ir_expr_const_int(na_e, &na)) {
         if (na != n) {
             diag_error(pv->l, "%s", size_msg + 12);
             return &lw_ERRV;
         }
     } else
-        lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, na_e, lw_I64(l, n), 0), size_msg);
+        lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, na_e, known ? lw_I64(l, n) : ir_cast(l, T_I64, pv->len[0]), 0),
+                      size_msg);
+    /* NumPy's tolerance: sqrt(eps) of float64, of float32 for a float32 array (max of the two) */
+    double atol = pv->type == T_F32 ? 0.0003452669770922512 : 1.4901161193847656e-08;
+    const char *nan_msg = gen > 0 ? "ValueError: Probabilities contain NaN" : "ValueError: probabilities contain NaN";
+    const char *neg_msg = gen > 0 ? "ValueError: Probabilities are not non-negative"
+                                  : "ValueError: probabilities are not non-negative";
+    const char *sum_msg = gen > 0 ? "ValueError: Probabilities do not sum to 1. See Notes section of docstring "
+                                    "for more information."
+                                  : "ValueError: probabilities do not sum to 1";
+    if (!known || n > 64 || n < 1) {
+        /* a is not empty (checked before): p is not either, once the sizes agree */
+        value *p64 = lw_materialize(c, lw_cast_to(l, pv, T_F64));
+        value *sum = lw_call_prelude(c, l, "choice_kahan", 1, &p64);
+        value *neg = lw_call_prelude(c, l, "choice_negative", 1, &p64);
+        if (sum->kind != V_SCALAR || neg->kind != V_SCALAR)
+            return &lw_ERRV;
+        ir_var *sv = lw_temp_scalar(c, T_F64);
+        ir_stmt *as = ir_stmt_new(S_ASSIGN, l);
+        as->var = sv;
+        as->e = ir_cast(l, T_F64, sum->e);
+        lw_emit(c, as);
+        ir_expr *s = ir_varref(l, sv);
+        lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, s, s, 0), nan_msg);
+        lw_emit_raise(c, l, ir_cast(l, T_BOOL, neg->e), neg_msg);
+        lw_emit_raise(c, l, ir_bin(l, OP_CGT, T_BOOL, ir_un(l, OP_ABS, T_F64, ir_bin(l, OP_SUB, T_F64, s,
+                                                                                   ir_const_f(l, T_F64, 1.0), 0)),
+                                   ir_const_f(l, T_F64, atol), 0), sum_msg);
+        value *cdf = lw_call_prelude(c, l, "choice_cdf", 1, &p64);
+        if (cdf->kind != V_ARRAY)
+            return &lw_ERRV;
+        value *u = rnd_draw(c, l, gen, R_UNIFORM, ir_const_f(l, T_F64, 0.0), ir_const_f(l, T_F64, 1.0), size, T_F64, fname);
+        if (u->kind == V_ERR)
+            return u;
+        if (u->kind == V_ARRAY && u->rank != 1) {
+            diag_error(size->l, "%s(): a size of %d dimensions with p of more than 64 items (or of an extent known "
+                                "only when running) is not supported (a number or a 1-D size is)", fname, u->rank);
+            return &lw_ERRV;
+        }
+        if (u->kind == V_ARRAY && u->e->kind != E_READ)
+            u = lw_materialize(c, u);
+        value *sargs[] = {cdf, u, lw_scalar(l, ir_const_i(l, T_BOOL, 1), 1)};
+        value *idx = lw_call_prelude(c, l, u->kind == V_SCALAR ? "searchsorted_s" : "searchsorted_1", 3, sargs);
+        if (idx->kind == V_SCALAR)
+            idx = lw_scalar(l, ir_cast(l, T_I64, idx->e), 0);
+        return idx;
+    }
     value *arr = pv;
     ir_var *slot = lw_whole_slot(arr);
     if (!slot)
@@ -208,17 +293,11 @@ static value *choice_p(lctx *c, loc l, int gen, value *pv, value *nv, value *siz
     }
     for (int64_t k = 0; k < n; k++)
         neg = ir_bin(l, OP_LOR, T_BOOL, neg, ir_bin(l, OP_CLT, T_BOOL, P[k], ir_const_f(l, T_F64, 0.0), 0), 0);
-    int g = gen > 0;
-    lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, sum, sum, 0),
-                  g ? "ValueError: Probabilities contain NaN" : "ValueError: probabilities contain NaN");
-    lw_emit_raise(c, l, neg, g ? "ValueError: Probabilities are not non-negative"
-                               : "ValueError: probabilities are not non-negative");
+    lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, sum, sum, 0), nan_msg);
+    lw_emit_raise(c, l, neg, neg_msg);
     lw_emit_raise(c, l, ir_bin(l, OP_CGT, T_BOOL, ir_un(l, OP_ABS, T_F64, ir_bin(l, OP_SUB, T_F64, sum,
                                                                                ir_const_f(l, T_F64, 1.0), 0)),
-                               ir_const_f(l, T_F64, 1.4901161193847656e-08), 0),
-                  g ? "ValueError: Probabilities do not sum to 1. See Notes section of docstring for more "
-                      "information."
-                    : "ValueError: probabilities do not sum to 1");
+                               ir_const_f(l, T_F64, atol), 0), sum_msg);
     ir_expr *C[64];
     for (int64_t k = 0; k < n; k++) { /* the running sum, in order */
         ir_var *t = lw_temp_scalar(c, T_F64);

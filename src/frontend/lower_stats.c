@@ -136,6 +136,40 @@ const char lw_stats_prelude_src[] =
     "    return hist / np.diff(edges).astype(np.float64) / hist.sum(), edges\n"
     "\n"
     "\n"
+    "def hist2d_edges(a, n, axis):\n"
+    "    if n < 1:\n"
+    "        raise ValueError(f\"`bins[{axis}]` must be positive, when an integer\")\n"
+    "    lo = 0.0\n"
+    "    hi = 1.0\n"
+    "    if a.shape[0] > 0:\n"
+    "        lo = float(np.min(a))\n"
+    "        hi = float(np.max(a))\n"
+    "        if not (np.isfinite(lo) and np.isfinite(hi)):\n"
+    "            raise ValueError(f\"autodetected range of [{lo}, {hi}] is not finite\")\n"
+    "    if lo == hi:\n"
+    "        lo = lo - 0.5\n"
+    "        hi = hi + 0.5\n"
+    "    return np.linspace(lo, hi, n + 1)\n"
+    "\n"
+    "\n"
+    "def histogram2d(x, y, nx, ny):\n"
+    "    if x.shape[0] != y.shape[0]:\n"
+    "        raise ValueError(\"x and y must have the same length.\")\n"
+    "    ex = hist2d_edges(x, nx, 0)\n"
+    "    ey = hist2d_edges(y, ny, 1)\n"
+    "    H = np.zeros((nx, ny))\n"
+    "    for k in range(x.shape[0]):\n"
+    "        i = searchsorted_s(ex, x[k], True)\n"
+    "        if x[k] == ex[nx]:\n"
+    "            i -= 1\n"
+    "        j = searchsorted_s(ey, y[k], True)\n"
+    "        if y[k] == ey[ny]:\n"
+    "            j -= 1\n"
+    "        if i >= 1 and i <= nx and j >= 1 and j <= ny:\n"
+    "            H[i - 1, j - 1] += 1.0\n"
+    "    return H, ex, ey\n"
+    "\n"
+    "\n"
     "def histogram_density(a, bins, lo, hi, auto):\n"
     "    hist, edges = histogram(a, bins, lo, hi, auto)\n"
     "    return hist / np.diff(edges) / hist.sum(), edges\n"
@@ -1137,7 +1171,59 @@ static value *np_setop(lctx *c, loc l, const char *f, value **v, args *a)
     return lw_call_prelude(c, l, !strcmp(f, "np.intersect1d") ? "intersect1" : "setdiff1", 2, x);
 }
 
+/* np.histogram2d(x, y, bins) as NumPy's histogramdd counts (x and y of one length, its
+ * ValueError): per axis edges =
+ * linspace(min, max, bins + 1) (0 to 1 for no data, +-0.5 for one value, NumPy's ValueError
+ * for a range that is not finite), each point's bin searchsorted(edges, v, side='right') with
+ * a value on the last edge moved into the last bin, points outside dropped; float64 counts.
+ * bins an int or a pair of ints; range=, density=, weights= and edges as bins are refused. */
+static value *np_histogram2d(lctx *c, loc l, const char *f, value **v, args *a)
+{
+    (void)a;
+    for (int i = 0; i < 6; i++)
+        if (v[i] && v[i]->kind == V_ERR)
+            return &lw_ERRV;
+    for (int i = 3; i < 6; i++)
+        if (v[i] && v[i]->kind != V_NONE) {
+            diag_error(v[i]->l, "%s(): %s= is not supported (counts in equal bins over the data's range are)", f,
+                       i == 3 ? "range" : i == 4 ? "density" : "weights");
+            return &lw_ERRV;
+        }
+    value *xy[2];
+    for (int i = 0; i < 2; i++) {
+        value *x = v[i];
+        if (x->kind == V_TUPLE && !x->keys && !x->cplx)
+            x = lw_seq_operand(c, x, arena_printf(&util_arena, "%s()", f));
+        if (x->kind != V_ARRAY || x->rank != 1 || x->type == T_BOOL || lw_is_complex(x)) {
+            if (x->kind != V_ERR)
+                diag_error(x->l, "%s() of %s is not supported (1-D real arrays are; a.ravel() for others)", f,
+                           x->kind == V_ARRAY ? arena_printf(&util_arena, "a %d-D %s array", x->rank, ir_type_name(x->type))
+                                              : lw_vkind_desc(x));
+            return &lw_ERRV;
+        }
+        xy[i] = lw_materialize(c, lw_cast_to(l, x, T_F64));
+    }
+    value *nb[2];
+    value *bins = v[2];
+    if (!bins)
+        nb[0] = nb[1] = lw_scalar(l, lw_I64(l, 10), 1);
+    else if (lw_is_int_scalar(bins))
+        nb[0] = nb[1] = bins;
+    else if (bins->kind == V_TUPLE && !bins->keys && bins->n == 2 && lw_is_int_scalar(bins->items[0]) &&
+             lw_is_int_scalar(bins->items[1])) {
+        nb[0] = bins->items[0];
+        nb[1] = bins->items[1];
+    } else {
+        diag_error(bins->l, "%s(): bins must be an int or a pair of ints here (edges are not supported), not %s",
+                   f, lw_vkind_desc(bins));
+        return &lw_ERRV;
+    }
+    value *args[] = {xy[0], xy[1], nb[0], nb[1]};
+    return lw_call_prelude(c, l, "histogram2d", 4, args);
+}
+
 static const lw_builtin np_table[] = {
+    {"np.histogram2d", {"x", "y", "bins", "range", "density", "weights"}, 2, np_histogram2d},
     {"np.intersect1d", {"ar1", "ar2", "assume_unique", "return_indices"}, 2, np_setop},
     {"np.setdiff1d", {"ar1", "ar2", "assume_unique"}, 2, np_setop},
     {"np.union1d", {"ar1", "ar2"}, 2, np_setop},
