@@ -473,18 +473,10 @@ again:
             vec_push(carried, (void *)n);
             continue;
         }
-        if (e->kind == B_ARRAY && x->kind == B_ARRAY && e->var == x->var && !lw_carriable_view(e, x)) {
-            /* x = np.delete(x, k), x = x[idx]: its slot, with the extents that change run-time ones */
-            value *ev = lw_bound_array(e), *xv = lw_bound_array(x);
-            const sym *sh[IR_MAX_RANK];
-            for (int d = 0; d < ev->rank; d++)
-                sh[d] = lw_sym_cmp(ev->sh[d], xv->sh[d]) == 1 ? ev->sh[d] : NULL;
-            lw_carry_view(c, loop->l, n, ev, sh);
-            vec_push(carried, (void *)n);
-            continue;
-        }
-        if (!(e->kind == B_VALUE && lw_whole_slot(e->val) && x->kind == B_ARRAY) &&
-            lw_carriable_view(e, x)) {
+        /* x = np.delete(x, k), x = x[idx] (its slot), or a view carried as it is: the slot, with
+         * the extents that change run-time ones */
+        if ((e->kind == B_ARRAY && x->kind == B_ARRAY && e->var == x->var && !lw_carriable_view(e, x)) ||
+            (!(e->kind == B_VALUE && lw_whole_slot(e->val) && x->kind == B_ARRAY) && lw_carriable_view(e, x))) {
             value *ev = lw_bound_array(e), *xv = lw_bound_array(x);
             const sym *sh[IR_MAX_RANK];
             for (int d = 0; d < ev->rank; d++)
