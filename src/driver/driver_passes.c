@@ -18,6 +18,7 @@ static const struct {
     void (*run)(ir_program *);
 } ir_passes[] = {
     {"inline", "inline_temps", pass_inline_temps},
+    {"fold", "fold", pass_fold},
     {"rotate", "rotate", pass_rotate},
     {"stages", "fuse_stages", pass_fuse_stages},
     {"planes", "planes", pass_planes},

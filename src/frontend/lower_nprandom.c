@@ -212,12 +212,9 @@ static value *choice_p(lctx *c, loc l, int gen, value *pv, value *nv, value *siz
             diag_error(pv->l, "%s", size_msg + 12);
             return &lw_ERRV;
         }
-    } else {
-        ir_expr *np_e = known ? lw_I64(l, n) : ir_cast(l, T_I64, pv->len[0]);
-        /* rng.choice(n, p=x / x.sum()) of an x of n items: no check (nor C's self-comparison) */
-        if (!ir_expr_equal(na_e, np_e) && !(nv->s && pv->sh[0] && lw_sym_cmp(nv->s, pv->sh[0]) == 1))
-            lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, na_e, np_e, 0), size_msg);
-    }
+    } else /* n != n when p's extent is n is folded by pass_fold */
+        lw_emit_raise(c, l, ir_bin(l, OP_CNE, T_BOOL, na_e, known ? lw_I64(l, n) : ir_cast(l, T_I64, pv->len[0]), 0),
+                      size_msg);
     /* NumPy's tolerance: sqrt(eps) of float64, of float32 for a float32 array (max of the two) */
     double atol = pv->type == T_F32 ? 0.0003452669770922512 : 1.4901161193847656e-08;
     const char *nan_msg = gen > 0 ? "ValueError: Probabilities contain NaN" : "ValueError: probabilities contain NaN";

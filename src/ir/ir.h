@@ -464,6 +464,8 @@ typedef struct ir_program {
     int split_main;      /* set before the schedule passes (--split-main): the weight (about lines
                             of C) pass_sched_split aims each part of main() at; 0: its default,
                             -1: main() whole */
+    int folded;          /* pass_fold has run: ir_verify checks that no comparison of an
+                            extent with itself is left */
 } ir_program;
 
 /* ---- constructors (assert invariants) ---- */
@@ -547,6 +549,10 @@ void pass_dist(ir_program *p);      /* pass_dist.c: which arrays are distributed
 void pass_halo(ir_program *p);      /* pass_halo.c: halo widths, exchanges, anchors */
 void pass_bounds(ir_program *p);    /* pass_bounds.c: element indices proven in range unchecked */
 void pass_checks_once(ir_program *p); /* pass_checks_once.c: invariant slice checks once a loop */
+void pass_fold(ir_program *p);      /* pass_fold.c: comparisons of an extent with itself folded */
+/* pass_fold.c: is e a comparison pass_fold folds (of a side-effect-free integer operand with
+ * itself)? Its value in *v. */
+int ir_fold_selfcmp(const ir_expr *e, int *v);
 /* Is the slot's array distributed over the ranks (after pass_dist)? */
 static inline int ir_slot_dist(const ir_var *v) { return v->layout && v->layout->dist; }
 /* pass_dist.c, for pass_halo.c: how read r of a sweep over target t relates to it (the

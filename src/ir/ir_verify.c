@@ -7,12 +7,14 @@
  *  - a sweep's target has box dimensions 0..vrank-1 in order and no broadcast dimension;
  *  - E_READ / E_INDEX appear only inside sweep values; scalar statements hold scalar expressions;
  *  - break/continue only inside loops; every slot's views have rank = slot rank;
- *  - types: comparison results are bool, index expressions are int64.
+ *  - types: comparison results are bool, index expressions are int64;
+ *  - after pass_fold: no comparison of a side-effect-free integer operand with itself.
  */
 #include "ir.h"
 #include "sched.h"
 
 static const char *pass_name;
+static int folded; /* pass_fold has run */
 
 #define CHECK(c, what)                                                                      \
     do {                                                                                    \
@@ -55,8 +57,11 @@ static void vexpr(ir_expr *e, int box, loc l)
     case E_CONST: break;
     case E_VAR: CHECK(e->var && !e->var->is_array, "E_VAR of a slot"); break;
     case E_BIN:
-        if (e->op >= OP_CLT && e->op <= OP_CNE)
+        if (e->op >= OP_CLT && e->op <= OP_CNE) {
+            int v;
             CHECK(e->type == T_BOOL, "comparison not bool");
+            CHECK(!folded || !ir_fold_selfcmp(e, &v), "comparison of an extent with itself after pass_fold");
+        }
         vexpr(e->a, box, l);
         vexpr(e->b, box, l);
         break;
@@ -290,6 +295,7 @@ static void vblock(vec *b, int loops)
 void ir_verify(ir_program *p, const char *after_pass)
 {
     pass_name = after_pass;
+    folded = p->folded;
     for (int i = 0; i < p->params.len; i++) {
         ir_var *v = VEC_AT(p->params, i, ir_var *);
         loc l = {0};

@@ -449,5 +449,16 @@ check rotate/copied "hand-overs that copy the ring" "an bn cn" \
     "$(printf '%s\n' "$dump" | sed -n 's/^ *\([a-z]*\) <- buffer of .*\] copied from .*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
 check rotate/c_calls "tyl_rotate_rewritten calls in the C" 5 \
     "$($TYLESC tests/programs/rotate_ring_rewritten.tyl -o - | grep -c 'tyl_rotate_rewritten(')"
+# pass_fold (tests/ir/fold_selfcmp.tyl): choice's size check became `n != n` when
+# pass_inline_temps gave p = x / x.sum() the extent x was allocated with; after pass_fold it is
+# gone (gcc -Werror=tautological-compare rejected the C), NumPy's float NaN test y != y stays,
+# and the C compiles under -Wall -Wextra -Werror
+dump=$($TYLESC tests/ir/fold_selfcmp.tyl --dump=inline) || fail=$((fail + 1))
+check fold/before "self-comparisons the passes made" 2 "$(printf '%s\n' "$dump" | grep -c 'raise if (n !=. n)')"
+dump=$($TYLESC tests/ir/fold_selfcmp.tyl --dump=fold) || fail=$((fail + 1))
+check fold/after "self-comparisons after pass_fold" 0 "$(printf '%s\n' "$dump" | grep -c 'same size')"
+check fold/nan_test "the float NaN test kept" 1 "$(printf '%s\n' "$dump" | grep -c '^if (y != y):$')"
+if CFLAGS="-O0 -Wall -Wextra -Werror" $TYLESC tests/ir/fold_selfcmp.tyl -o "$T/fold" >/dev/null 2>&1; then r=ok; else r=failed; fi
+check fold/werror "the C under -Wall -Wextra -Werror" ok "$r"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
