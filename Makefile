@@ -276,11 +276,13 @@ check-full:
 # A suite with its wall time, so a log shows where make check's minutes go (the suites share the
 # cores, so the times add up to about JOBS times the whole).
 # The CPU seconds (user + system of everything the suite ran, from the shell's `times`) beside
-# the wall time show which suites wait (MPI start-up, sleeps) rather than compute.
+# the wall time show which suites wait (MPI start-up, sleeps) rather than compute. Written to
+# build/SUITE.cpu: build/check-programs.times is run_tests.py's per-command table (--times), which
+# this overwrote until 2026-12-07.
 %.timed:
 	@s=$$(date +%s); $(MAKE) --no-print-directory $*; rc=$$?; \
-	mkdir -p build; times >build/$*.times; \
-	cpu=$$(awk 'NR == 2 { split($$1, u, /[ms]/); split($$2, k, /[ms]/); printf "%.0f", u[1] * 60 + u[2] + k[1] * 60 + k[2] }' build/$*.times); \
+	mkdir -p build; times >build/$*.cpu; \
+	cpu=$$(awk 'NR == 2 { split($$1, u, /[ms]/); split($$2, k, /[ms]/); printf "%.0f", u[1] * 60 + u[2] + k[1] * 60 + k[2] }' build/$*.cpu); \
 	echo "== $*: $$(( $$(date +%s) - s )) s, $$cpu s CPU$$([ $$rc = 0 ] || echo ', FAILED')"; exit $$rc
 
 # Its scripts two at a time (tests/par_scripts.sh, longest first; each in a folder of its own):
