@@ -1,8 +1,8 @@
 #!/bin/bash
 # make check-programs compiles its -O0 programs through tests/mpicc_pch.sh (gcc reading tyles.h
-# from a precompiled header, tests/pch_cc.sh). That the header is read and a stale one refused:
-#   used     a program compiled through it: gcc -H names the .gch as used ("! PATH.gch") and
-#            the executable runs
+# from a precompiled header and linking with gold, tests/pch_cc.sh). That the header is read and a stale one refused:
+#   used     a program compiled through it: gcc -H names the .gch as used ("! PATH.gch"), the
+#            executable was linked by gold (where ld.gold is installed) and runs
 #   stale    the .gch replaced by one made with other flags (-O2: __OPTIMIZE__): the compile
 #            fails and says why (-Winvalid-pch), never compiles on without it
 # Usage: tests/pch_check.sh REPO_ROOT
@@ -20,6 +20,8 @@ if ! TYLES_CC="$ROOT/tests/mpicc_pch.sh -H" "$ROOT/bin/tylesc" "$prog" -o "$T/us
     bad used "tylesc failed" "$T/used.log"
 elif ! grep -q "^! $TYL_PCH_DIR/.*/tyles.h.gch\$" "$T/used.log"; then
     bad used "gcc -H does not name the precompiled header as used" "$T/used.log"
+elif command -v ld.gold >/dev/null && ! readelf -W -S "$T/used" | grep -q gold-version; then
+    bad used "not linked by gold (ld.gold is installed)" "$T/used.log"
 elif ! (cd "$T" && ./used --steps=2 >/dev/null 2>"$T/run.log"); then
     bad used "the program did not run" "$T/run.log"
 else
