@@ -224,7 +224,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PROGRAM_JOBS ?= $(shell echo $$(( $(JOBS) + 1 )))
 COMMA := ,
 
-# The suites run JOBS at a time, longest first, each one's output printed in one piece when it
+# The suites run CHECK_JOBS at a time, longest first, each one's output printed in one piece when it
 # ends (GNU make's --output-sync). The run_tests.py suites keep JOBS processes busy by themselves
 # but the shell suites (unit, dist, lib, build, elastic, campaign, ulfm) one: one after another,
 # they left a core idle for half of make check. CHECK_SERIAL=1: one after another, output live.
@@ -235,6 +235,13 @@ COMMA := ,
 # check-build there left a core idle for its 52 s (the clean clone of 2026-12-07 17:24).
 CHECK_SUITES = check-programs check-elastic check-cuda check-build check-campaign check-ulfm check-unit \
                check-dist check-lib check-asan check-warnings
+# Suites at once: one more than cores. At JOBS the suites beside check-programs used under a core
+# each (a clean clone of 2026-12-07 ~21:00, the lead's, wall / CPU-s: elastic 260 / 231, cuda
+# 238 / 191, build 133 / 65, campaign 98 / 49, ulfm 80 / 49; check-programs itself 905 / 978, a
+# core and a tenth); the 20:39 one took 1,173 s for ~2,060 CPU-s: 1.76 of 2 cores. A third suite fills
+# what they leave; check-programs, the longest, starts first and keeps PROGRAM_JOBS tests going
+# alone at the end. (h149; not measured on a whole make check, which is the lead's.)
+CHECK_JOBS ?= $(shell echo $$(( $(JOBS) + 1 )))
 # Every MPI start-up of the tests (thousands in make check: mpirun, or a program's singleton
 # MPI_Init) made cheaper; values in the environment win. Open MPI's ob1 layer is what it picks
 # here anyway (Debian's openmpi-mca-params.conf rules UCX out), but naming it spares each process
@@ -264,7 +271,7 @@ $(CHECK_SUITES) check check-long: export OMP_WAIT_POLICY ?= passive
 check:
 	@$(MAKE) --no-print-directory -j$(JOBS) all build/rtsan/libtyles_san.a \
 	    $$(command -v $(NVCC) >/dev/null 2>&1 && echo lib/libtyles_cuda.a)
-	@$(MAKE) --no-print-directory $(if $(CHECK_SERIAL),-j1,-j$(JOBS) --output-sync=target) $(CHECK_SUITES:%=%.timed)
+	@$(MAKE) --no-print-directory $(if $(CHECK_SERIAL),-j1,-j$(CHECK_JOBS) --output-sync=target) $(CHECK_SUITES:%=%.timed)
 	@echo "make check: all test suites passed"
 
 # make check with nothing left out by its 15-minute budget: every program at every rank count of
@@ -497,7 +504,7 @@ fuzz-long: all build/asan/bin/tylesc
 # OPT_ALL=1 (make check-full): every program.
 check-cuda: bin/tylesc
 	@if command -v $(NVCC) >/dev/null 2>&1; then \
-	    echo "== CUDA: every program compiled and linked by nvcc (48 to a translation unit)" && \
+	    echo "== CUDA: $(if $(OPT_ALL),every program,one program in four and the samples) compiled and linked by nvcc (48 to a translation unit)" && \
 	    $(MAKE) --no-print-directory lib/libtyles_cuda.a >/dev/null && \
 	    CUDA_ARCH=compute_$(CUDA_NUM) NVCCFLAGS="-O0 -Xcicc -O0 $$NVCCFLAGS" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc --tylesc-flags=--target=cuda \
 	        --compile-only --batch 48 $(if $(OPT_ALL),,--sample-every 4) -j $(JOBS); \
