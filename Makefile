@@ -414,11 +414,13 @@ check-ulfm: bin/tylesc
 # -O3-only warnings are seen on an eighth of the programs and the samples, clang's front end on
 # all of them (check-warnings).
 # OPT_ALL=1: all at CFLAGS' -O3.
-# The -O0 compiles read tyles.h from gcc's precompiled header (--fast-cc, tests/pch_cc.sh: made
-# once per set of flags in build/prog-pch, anew each run; -Winvalid-pch and no tyles.h beside the
-# .gch, so one gcc cannot use fails the compile): the header and what it includes (MPI, OpenMP,
-# libc) were a quarter of gcc's -O0 compile of a program (12 programs, -c: 2.83 -> 2.04 CPU-s).
-# The -O3 ones keep the product's command (mpicc, no wrapper).
+# The -O0 compiles read tyles.h from gcc's precompiled header and link with gold (--fast-cc,
+# tests/mpicc_pch.sh -> pch_cc.sh: the .gch made once per set of flags in build/prog-pch, anew
+# each run; -Winvalid-pch and no tyles.h beside the .gch, so one gcc cannot use fails the
+# compile; tests/pch_check.sh below): the header and what it includes (MPI, OpenMP, libc) were a
+# quarter of gcc's -O0 compile of a program (12 programs, -c: 2.83 -> 2.04 CPU-s), GNU ld's link
+# against libtyles.a 0.136 CPU-s, gold's 0.054; 16 programs' -O0 builds 9.85 -> 7.94 CPU-s
+# (load 28, 2026-12-07, h149). The -O3 ones keep the product's command (mpicc, GNU ld).
 # --times: each command's CPU seconds in build/check-programs.times and, at the end, their sum by
 # kind (tylesc with the C compiler it waits for, the NumPy reference, the runs) and the 30 tests
 # of most CPU: where the suite's CPU goes. Every twelfth program (2026-12-07, h129, load ~50):
