@@ -224,7 +224,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PROGRAM_JOBS ?= $(shell echo $$(( $(JOBS) + 1 )))
 COMMA := ,
 
-# The suites run JOBS at a time, longest first, each one's output printed in one piece when it
+# The suites run CHECK_JOBS at a time, longest first, each one's output printed in one piece when it
 # ends (GNU make's --output-sync). The run_tests.py suites keep JOBS processes busy by themselves
 # but the shell suites (unit, dist, lib, build, elastic, campaign, ulfm) one: one after another,
 # they left a core idle for half of make check. CHECK_SERIAL=1: one after another, output live.
@@ -235,6 +235,13 @@ COMMA := ,
 # check-build there left a core idle for its 52 s (the clean clone of 2026-12-07 17:24).
 CHECK_SUITES = check-programs check-elastic check-cuda check-build check-campaign check-ulfm check-unit \
                check-dist check-lib check-asan check-warnings
+# Suites at once: one more than cores. At JOBS the suites beside check-programs used under a core
+# each (a clean clone of 2026-12-07 ~21:00, the lead's, wall / CPU-s: elastic 260 / 231, cuda
+# 238 / 191, build 133 / 65, campaign 98 / 49, ulfm 80 / 49; check-programs itself 905 / 978, a
+# core and a tenth); the 20:39 one took 1,173 s for ~2,060 CPU-s: 1.76 of 2 cores. A third suite fills
+# what they leave; check-programs, the longest, starts first and keeps PROGRAM_JOBS tests going
+# alone at the end. (h149; not measured on a whole make check, which is the lead's.)
+CHECK_JOBS ?= $(shell echo $$(( $(JOBS) + 1 )))
 # Every MPI start-up of the tests (thousands in make check: mpirun, or a program's singleton
 # MPI_Init) made cheaper; values in the environment win. Open MPI's ob1 layer is what it picks
 # here anyway (Debian's openmpi-mca-params.conf rules UCX out), but naming it spares each process
@@ -264,7 +271,7 @@ $(CHECK_SUITES) check check-long: export OMP_WAIT_POLICY ?= passive
 check:
 	@$(MAKE) --no-print-directory -j$(JOBS) all build/rtsan/libtyles_san.a \
 	    $$(command -v $(NVCC) >/dev/null 2>&1 && echo lib/libtyles_cuda.a)
-	@$(MAKE) --no-print-directory $(if $(CHECK_SERIAL),-j1,-j$(JOBS) --output-sync=target) $(CHECK_SUITES:%=%.timed)
+	@$(MAKE) --no-print-directory $(if $(CHECK_SERIAL),-j1,-j$(CHECK_JOBS) --output-sync=target) $(CHECK_SUITES:%=%.timed)
 	@echo "make check: all test suites passed"
 
 # make check with nothing left out by its 15-minute budget: every program at every rank count of
@@ -276,11 +283,13 @@ check-full:
 # A suite with its wall time, so a log shows where make check's minutes go (the suites share the
 # cores, so the times add up to about JOBS times the whole).
 # The CPU seconds (user + system of everything the suite ran, from the shell's `times`) beside
-# the wall time show which suites wait (MPI start-up, sleeps) rather than compute.
+# the wall time show which suites wait (MPI start-up, sleeps) rather than compute. Written to
+# build/SUITE.cpu: build/check-programs.times is run_tests.py's per-command table (--times), which
+# this overwrote until 2026-12-07.
 %.timed:
 	@s=$$(date +%s); $(MAKE) --no-print-directory $*; rc=$$?; \
-	mkdir -p build; times >build/$*.times; \
-	cpu=$$(awk 'NR == 2 { split($$1, u, /[ms]/); split($$2, k, /[ms]/); printf "%.0f", u[1] * 60 + u[2] + k[1] * 60 + k[2] }' build/$*.times); \
+	mkdir -p build; times >build/$*.cpu; \
+	cpu=$$(awk 'NR == 2 { split($$1, u, /[ms]/); split($$2, k, /[ms]/); printf "%.0f", u[1] * 60 + u[2] + k[1] * 60 + k[2] }' build/$*.cpu); \
 	echo "== $*: $$(( $$(date +%s) - s )) s, $$cpu s CPU$$([ $$rc = 0 ] || echo ', FAILED')"; exit $$rc
 
 # Its scripts two at a time (tests/par_scripts.sh, longest first; each in a folder of its own):
@@ -395,12 +404,23 @@ check-ulfm: bin/tylesc
 # choice by the name's CRC-32 (a 1-D grid: 3 for one program in two, 2 or 4 for one in four each;
 # other grids: 4 = 2x2 for one in two, 3 = 3x1 or 2 = 2x1 for one in four each). One rank runs
 # without mpirun (`./prog`). NP_ALL=1: every count.
-# C optimisation (--fast-opt=-O0): the samples and one program in four (by the name's CRC-32)
+# C optimisation (--fast-opt=-O0): the samples and one program in eight (by the name's CRC-32)
 # compiled at the product's -O3 -march=native, the others at -O0 (the same -Wall -Wextra
 # -Werror; -ffp-contract=off, so the same bits); the run-time error tests' programs at -O0 (their
 # messages do not depend on it). tylesc+gcc of 43 programs: -O3 35 CPU-s, -O1 27, -O0 14; their
-# runs 18 -> 21 (load 23, 2026-12-07). gcc's -O3-only warnings are seen on a quarter of the
-# programs, clang's front end on all of them (check-warnings). OPT_ALL=1: all at CFLAGS' -O3.
+# runs 18 -> 21 (load 23, 2026-12-07). One in four until h149 (2026-12-07): the -O3 programs
+# were 60% of the suite's compile CPU (536 CPU-s of tylesc+gcc in a clean clone, 152 programs at
+# -O3); one in eight is a subset of the quarter (bits 8-10 of the CRC against 8-9). gcc's
+# -O3-only warnings are seen on an eighth of the programs and the samples, clang's front end on
+# all of them (check-warnings).
+# OPT_ALL=1: all at CFLAGS' -O3.
+# The -O0 compiles read tyles.h from gcc's precompiled header and link with gold (--fast-cc,
+# tests/mpicc_pch.sh -> pch_cc.sh: the .gch made once per set of flags in build/prog-pch, anew
+# each run; -Winvalid-pch and no tyles.h beside the .gch, so one gcc cannot use fails the
+# compile; tests/pch_check.sh below): the header and what it includes (MPI, OpenMP, libc) were a
+# quarter of gcc's -O0 compile of a program (12 programs, -c: 2.83 -> 2.04 CPU-s), GNU ld's link
+# against libtyles.a 0.136 CPU-s, gold's 0.054; 16 programs' -O0 builds 9.85 -> 7.94 CPU-s
+# (load 28, 2026-12-07, h149). The -O3 ones keep the product's command (mpicc, GNU ld).
 # --times: each command's CPU seconds in build/check-programs.times and, at the end, their sum by
 # kind (tylesc with the C compiler it waits for, the NumPy reference, the runs) and the 30 tests
 # of most CPU: where the suite's CPU goes. Every twelfth program (2026-12-07, h129, load ~50):
@@ -416,15 +436,19 @@ TT_VARIANTS = --variant "np=1 k=timetile_ TYLES_TT_SYNC=pipeline TYLES_TT_DOUBLE
               --variant "np=1 k=timetile_ TYLES_TT_COLS=8 TYLES_TT_DOUBLE=1"
 check-programs: bin/tylesc lib/libtyles.a
 	@echo "== compiler tests (NumPy vs compiled, error messages; generated C under -Wall -Wextra -Werror)"
-	@CFLAGS="-O3 -march=native -Wall -Wextra -Werror" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc \
-	    --np 1,2,3,4 $(if $(NP_ALL),,--np-by-grid) $(if $(OPT_ALL),,--fast-opt=-O0 --error-opt=-O0) -j $(PROGRAM_JOBS) \
-	    $(TT_VARIANTS) --times build/check-programs.times
+	@rm -rf build/prog-pch
+	@CFLAGS="-O3 -march=native -Wall -Wextra -Werror" TYL_PCH_DIR=$(CURDIR)/build/prog-pch $(PYTHON) tests/run_tests.py \
+	    --tylesc bin/tylesc --np 1,2,3,4 $(if $(NP_ALL),,--np-by-grid) \
+	    $(if $(OPT_ALL),,--fast-opt=-O0 --error-opt=-O0 --fast-cc=$(CURDIR)/tests/mpicc_pch.sh) \
+	    -j $(PROGRAM_JOBS) $(TT_VARIANTS) --times build/check-programs.times
 	@bash tests/par_scripts.sh -j 2 "echo '== run-time np.load errors' && sh tests/runtime_errors/npy_inputs.sh bin/tylesc" \
 	    "echo '== vectorised kernels: hot loops packed at 256 bits (gcc, clang), simd/stream schedule, streamed stores' && \
 	     sh tests/vec/run.sh bin/tylesc" \
 	    "echo '== hostile file names and strings (escaping into the generated source)' && bash tests/hostile_names.sh $(CURDIR)" \
 	    "echo '== IR tests (what the passes establish)' && sh tests/ir/run.sh bin/tylesc" \
-	    "echo '== the sampling above: 1 rank and one count above, every count reached, a quarter at -O3' && \
+	    "echo '== the -O0 compiles above read tyles.h from its precompiled header; a stale one is refused' && \
+	     bash tests/pch_check.sh $(CURDIR)" \
+	    "echo '== the sampling above: 1 rank and one count above, every count reached, an eighth at -O3' && \
 	     $(PYTHON) tests/sampling/check_choice.py"
 
 # The compiler itself under AddressSanitizer + UBSan: the fuzz target runs the whole pipeline
@@ -474,16 +498,18 @@ fuzz-long: all build/asan/bin/tylesc
 # every kernel; make check-gpu builds at -O3 and runs them). nvcc --time on a batch of 48 programs
 # (tests/programs, the first 48 by name): cicc 40-50% of its time, the host g++ at -O0 35-45%,
 # cudafe++ 10%; 8.2-9.3 -> 6.5-7.3 CPU-s a batch (two interleaved rounds, load 15; 2026-12-07).
-# make check's 15 minutes (see check-programs): the samples and one program in two (by the name's
+# make check's 15 minutes (see check-programs): the samples and one program in four (by the name's
 # CRC-32, bits 12 up, independent of check-programs' choices), 280 CPU-s for all at load 20-50
-# (h135, 2026-12-07); the CUDA emitter prints the same kernel and driver forms for both halves.
+# (h135, 2026-12-07), 191 for one in two in a clean clone (2026-12-07 20:39); the CUDA emitter
+# prints the same kernel and driver forms for every program, and the quarter is a subset of the
+# half of before (h149). make check-gpu builds every program with nvcc and runs it.
 # OPT_ALL=1 (make check-full): every program.
 check-cuda: bin/tylesc
 	@if command -v $(NVCC) >/dev/null 2>&1; then \
-	    echo "== CUDA: every program compiled and linked by nvcc (48 to a translation unit)" && \
+	    echo "== CUDA: $(if $(OPT_ALL),every program,one program in four and the samples) compiled and linked by nvcc (48 to a translation unit)" && \
 	    $(MAKE) --no-print-directory lib/libtyles_cuda.a >/dev/null && \
 	    CUDA_ARCH=compute_$(CUDA_NUM) NVCCFLAGS="-O0 -Xcicc -O0 $$NVCCFLAGS" $(PYTHON) tests/run_tests.py --tylesc bin/tylesc --tylesc-flags=--target=cuda \
-	        --compile-only --batch 48 $(if $(OPT_ALL),,--sample-every 2) -j $(JOBS); \
+	        --compile-only --batch 48 $(if $(OPT_ALL),,--sample-every 4) -j $(JOBS); \
 	else echo "== CUDA: skipped, $(NVCC) not found"; fi
 
 # On a machine with a GPU: every program run on the GPU and compared with NumPy, at 1 rank and

@@ -62,13 +62,17 @@ One rank runs as `./prog` does, without mpirun (an MPI singleton); the other cou
 A grid the C does not show runs at every count of --np.
 
 C optimisation (--fast-opt=-O0, what `make check-programs` uses): gcc -O3 -march=native was
-three fifths of the suite's CPU. The samples and one program in four (--full-opt-every, by the
+three fifths of the suite's CPU. The samples and one program in eight (--full-opt-every, by the
 name's CRC-32, independent of the rank counts' choice) are compiled with CFLAGS as they are (the
 product's -O3 -march=native), the other programs at the given level: tylesc always compiles with
 -ffp-contract=off, so the results must be the same bits at any level, and the generated C gets
 the same -Wall -Wextra -Werror (the warnings only gcc's optimisers see are checked on the -O3
-quarter; clang's front end sees every program in make check-warnings). `make check-full`
-(OPT_ALL=1) compiles every program with CFLAGS.
+eighth and the samples; clang's front end sees every program in make check-warnings). One in
+four until 2026-12-07 (h149): the -O3 programs were still three fifths of the compile CPU; the
+eighth is a subset of the quarter (the CRC's bits 8-10 against 8-9). --fast-cc names the C
+compiler of the compiles at --fast-opt's and --error-opt's level (make check-programs: gcc
+reading tyles.h from a precompiled header, tests/pch_cc.sh); the -O3 ones keep the product's
+command. `make check-full` (OPT_ALL=1) compiles every program with CFLAGS.
 
 Run-time variants (--variant 'VAR=VALUE ...', repeatable): each compiled program runs once more
 per variant with those variables set; with --variants-only, under the variants alone (its plain
@@ -293,6 +297,17 @@ def counts_for_grid(name, grid, nps):
         return list(nps)
     # 1 and one count above: 4 (2x2) for one program in two, 3 (3x1) and 2 (2x1) for one in four each
     return [n for n in nps if n == 1 or n == (2, 3, 4, 4)[crc % 4]]
+
+
+def program_sampled(name, every):
+    """--sample-every: whether a test program is among the one in `every` kept (by the name's
+    CRC-32, bits 12 up: independent of the rank counts' and --fast-opt's bits; with `every` a
+    power of 2, the one in 4 is a subset of the one in 2)."""
+    return (zlib.crc32(name.encode()) >> 12) % every == 0
+
+
+# --fast-opt's share at CFLAGS' level: one program in 8 (one in 4 until 2026-12-07, h149)
+FULL_OPT_EVERY = 8
 
 
 def program_opt_level(name, fast_opt, every):
@@ -727,6 +742,8 @@ class Runner:
         if opt_level:  # the -O options of CFLAGS (tylesc's default -O3) replaced by opt_level
             flags = [f for f in shlex.split(env.get("CFLAGS", "-O3 -march=native")) if not f.startswith("-O")]
             env = dict(env, CFLAGS=" ".join(flags + [opt_level]))
+            if self.opts.fast_cc:  # the compiles at CFLAGS' level keep the product's command
+                env["TYLES_CC"] = self.opts.fast_cc
         if syntax_only:
             env = dict(env, TYLES_CC=env.get("TYLES_CC") or env.get("CC") or "mpicc")
             env["TYLES_CC"] += " -fsyntax-only"
@@ -1108,7 +1125,7 @@ def discover(opts):
         tests = [t for t in tests if t[1] == "program"]
     if opts.sample_every > 1:  # the samples and one program in N, fixed by the name (bits 12 up)
         tests = [t for t in tests if t[1] != "program" or t[0].startswith("samples/") or
-                 (zlib.crc32(t[0].encode()) >> 12) % opts.sample_every == 0]
+                 program_sampled(t[0], opts.sample_every)]
     if opts.expect_single_rank and not opts.compile_only:
         pick = [p for p in samples if stem(p) == "heat2d"] or samples[:1]
         for p in pick:
@@ -1191,7 +1208,11 @@ def main(argv=None):
                     help="compile the test programs' C at this level, except the samples and one "
                          "program in --full-opt-every, which keep CFLAGS' (see the module's "
                          "docstring; the results must not depend on it: -ffp-contract=off)")
-    ap.add_argument("--full-opt-every", type=int, default=4, metavar="N",
+    ap.add_argument("--fast-cc", metavar="CMD",
+                    help="TYLES_CC for the compiles at --fast-opt's and --error-opt's level "
+                         "(make check-programs: tests/pch_cc.sh, tyles.h from gcc's precompiled "
+                         "header); the others keep the product's command")
+    ap.add_argument("--full-opt-every", type=int, default=FULL_OPT_EVERY, metavar="N",
                     help="with --fast-opt: one program in N (by the name's CRC-32) keeps CFLAGS' "
                          "-O level (default %(default)s)")
     ap.add_argument("--sample-every", type=int, default=1, metavar="N",

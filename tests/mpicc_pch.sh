@@ -1,0 +1,1 @@
+pch_cc.sh
