@@ -253,7 +253,7 @@ static int print_items(lctx *c, ast *a, vec *out, vec *marks)
         it->v = it->v->items[1];
     }
     vkind k = it->v->kind;
-    if (k == V_FSTR || k == V_TUPLE || k == V_DTYPE || k == V_OPT ||
+    if (k == V_FSTR || k == V_TUPLE || k == V_DTYPE || k == V_OPT || k == V_OBJECT ||
         (it->conv == 'r' && (k == V_SCALAR || k == V_STR))) {
         vec ps = {0};
         if (!lw_str_pieces(c, it->v->l, it->v, it->conv == 'r' ? 'r' : 0, "", 0, &ps))

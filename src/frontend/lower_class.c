@@ -46,6 +46,7 @@ static ast *base_of(ast *cls)
 
 void lw_class_reset(void)
 {
+    lw_dataclass_reset();
     nobjects = 0;
     attr_appends = 0;
     statics = (vec){0};
@@ -514,6 +515,40 @@ value *lw_object_call(lctx *c, value *obj, ast *call)
         return &lw_ERRV;
     }
     return lw_call_value(c, bound_method(obj, m, call->l), call);
+}
+
+/* str(obj) (conv 's') or repr(obj) (conv 'r'): the string its class's __str__ or __repr__
+ * returns (a @dataclass has the __repr__ lower_dataclass.c writes), called as Python does:
+ * str() takes __str__, else __repr__. An object of neither has only object.__repr__, whose text
+ * is the object's address, which no compiled program can reproduce: a diagnostic, NULL. */
+value *lw_object_text(lctx *c, loc l, value *obj, int conv)
+{
+    ast *m = conv != 'r' ? method_of(obj->def, "__str__") : NULL;
+    if (!m)
+        m = method_of(obj->def, "__repr__");
+    if (!m) {
+        diag_error(l, "%s() of an object of class '%s' is not supported: the class defines neither __repr__ "
+                      "nor __str__, so Python writes the object's address (<__main__.%s object at 0x...>)",
+                   conv == 'r' ? "repr" : "str", obj->def->name, obj->def->name);
+        return NULL;
+    }
+    const char *af = lw_dataclass_array_field(c, m, obj);
+    if (af) {
+        diag_error(l, "%s() of dataclass '%s' is not supported: its field '%s' is an array, whose text only "
+                      "print() writes (print the field: print(obj.%s))",
+                   conv == 'r' ? "repr" : "str", obj->def->name, af, af);
+        return NULL;
+    }
+    ast *call = ast_new(A_CALL, l);
+    call->a = ast_name(l, m->name);
+    value *r = lw_call_value(c, bound_method(obj, m, l), call);
+    if (r->kind == V_ERR)
+        return NULL;
+    if (r->kind != V_STR && r->kind != V_FSTR) {
+        diag_error(l, "TypeError: %s returned non-string (%s)", m->name, lw_vkind_desc(r));
+        return NULL;
+    }
+    return r;
 }
 
 /* Whether a loop's body may append to an object's list attribute through a method (then

@@ -110,17 +110,83 @@ static const char *mutable_default(ast *d)
     return NULL;
 }
 
-/* The class s (decorated by the dataclass noted) with its generated __init__: a copy, so that a
- * class lowered again (in a function inlined twice) is written out again. NULL after an error. */
+static vec made_reprs; /* ast*: the __repr__ defs written for dataclasses */
+
+void lw_dataclass_reset(void) { made_reprs = (vec){0}; }
+
+/* Did the decorator say repr=False (the class then has object's __repr__: the address)? */
+static int repr_off(ast *deco)
+{
+    ast *call = deco && deco->a && deco->a->kind == A_CALL ? deco->a : NULL;
+    for (int i = 0; call && i < call->kwargs.len; i++) {
+        ast *k = VEC_AT(call->kwargs, i, ast *);
+        if (k->name && strcmp(k->name, "repr") == 0)
+            return !(k->a->kind == A_BOOL && k->a->ival);
+    }
+    return 0;
+}
+
+/* def __repr__(me): return f"Q(f1={me.f1!r}, ...)", dataclass's own text: Q the class's
+ * __qualname__ (its name, or "f.<locals>.Name" in a function f), the fields in order. A
+ * class in a function inlined from another function may be nested in it or not, which decides
+ * its __qualname__: no __repr__ is written (printing its objects is refused). */
+static ast *repr_def(lctx *c, ast *s, const char *me, vec *fields)
+{
+    if (c->inlining.len > 1)
+        return NULL;
+    const char *q = c->inlining.len ? arena_printf(&util_arena, "%s.<locals>.%s",
+                                                   VEC_AT(c->inlining, 0, ast *)->name, s->name)
+                                    : s->name;
+    ast *f = ast_new(A_FSTRING, s->l);
+    const char *lead = arena_printf(&util_arena, "%s(", q);
+    for (int i = 0; i < fields->len; i++) {
+        const char *name = VEC_AT(*fields, i, ast *)->name;
+        vec_push(&f->args, ast_str(s->l, arena_printf(&util_arena, "%s%s=", lead, name)));
+        ast *v = ast_new(A_FORMATTED, s->l);
+        v->a = ast_attr(s->l, ast_name(s->l, me), name);
+        v->ival = 'r';
+        vec_push(&f->args, v);
+        lead = ", ";
+    }
+    vec_push(&f->args, ast_str(s->l, fields->len ? ")" : lead));
+    if (!fields->len)
+        VEC_AT(f->args, 0, ast *)->str = arena_printf(&util_arena, "%s)", q);
+    ast *d = ast_def(s->l, "__repr__", ast_vec1(ast_param(s->l, me, NULL, 0)), ast_vec1(ast_return(s->l, f)));
+    vec_push(&made_reprs, d);
+    return d;
+}
+
+/* The field of a dataclass's written __repr__ m that is an array in obj, or NULL (also when m is
+ * the class's own): an array's text is print()'s own, not a string piece. */
+const char *lw_dataclass_array_field(lctx *c, ast *m, value *obj)
+{
+    int mine = 0;
+    for (int i = 0; i < made_reprs.len && !mine; i++)
+        mine = made_reprs.items[i] == m;
+    if (!mine)
+        return NULL;
+    ast *f = VEC_AT(m->body, 0, ast *)->a;
+    for (int i = 0; i < f->args.len; i++) {
+        ast *p = VEC_AT(f->args, i, ast *);
+        if (p->kind == A_FORMATTED && lw_object_attr(c, obj, p->a)->kind == V_ARRAY)
+            return p->a->name;
+    }
+    return NULL;
+}
+
+/* The class s (decorated by the dataclass noted) with its generated __init__ and __repr__: a
+ * copy, so that a class lowered again (in a function inlined twice) is written out again. NULL
+ * after an error. */
 ast *lw_dataclass_class(lctx *c, ast *s)
 {
+    int want_repr = !repr_off(c->dataclass_deco);
     c->dataclass_deco = NULL;
     if (s->a) {
         diag_error(s->l, "dataclass '%s': a base class is not supported for a dataclass", s->name);
         return NULL;
     }
     vec params = {0}, body = {0};
-    int has_init = 0, has_post = 0, errors = 0;
+    int has_init = 0, has_post = 0, has_repr = 0, errors = 0;
     /* the instance's parameter: Python's dataclass names it __dataclass_self__ when a field is
      * called self */
     const char *me = "self";
@@ -137,6 +203,7 @@ ast *lw_dataclass_class(lctx *c, ast *s)
         if (st->kind == A_DEF) {
             has_init |= strcmp(st->name, "__init__") == 0;
             has_post |= strcmp(st->name, "__post_init__") == 0;
+            has_repr |= strcmp(st->name, "__repr__") == 0;
             continue;
         }
         const char *head = st->kind == A_ASSIGN || st->kind == A_PASS ? st->str : NULL;
@@ -186,8 +253,21 @@ ast *lw_dataclass_class(lctx *c, ast *s)
     }
     if (errors)
         return NULL;
-    if (has_init)
-        return s;
+    vec fields = {0};
+    for (int i = 1; i < params.len; i++)
+        vec_push(&fields, VEC_AT(params, i, ast *));
+    ast *rd = want_repr && !has_repr ? repr_def(c, s, me, &fields) : NULL;
+    if (has_init) {
+        if (!rd)
+            return s;
+        ast *r = NEW(ast);
+        *r = *s;
+        r->body = (vec){0};
+        for (int i = 0; i < s->body.len; i++)
+            vec_push(&r->body, VEC_AT(s->body, i, ast *));
+        vec_push(&r->body, rd);
+        return r;
+    }
     if (has_post)
         vec_push(&body, ast_expr_stmt(s->l, ast_call(s->l, ast_attr(s->l, ast_name(s->l, me), "__post_init__"),
                                                      NULL)));
@@ -199,6 +279,8 @@ ast *lw_dataclass_class(lctx *c, ast *s)
     for (int i = 0; i < s->body.len; i++)
         vec_push(&r->body, VEC_AT(s->body, i, ast *));
     vec_push(&r->body, ast_def(s->l, "__init__", params, body));
+    if (rd)
+        vec_push(&r->body, rd);
     return r;
 }
 

@@ -388,6 +388,15 @@ static int pieces(lctx *c, loc l, value *v, int conv, const char *spec, int rtk,
         put_piece(ps, lit(v->l, v->is_list ? "]" : v->n == 1 ? ",)" : ")"));
         return 1;
     }
+    case V_OBJECT: {
+        if (spec[0]) {
+            diag_error(l, "a format specification of %s: Python raises TypeError: unsupported format "
+                          "string passed to %s.__format__", lw_vkind_desc(v), v->def->name);
+            return 0;
+        }
+        value *t = lw_object_text(c, l, v, conv == 'r' ? 'r' : 's');
+        return t && pieces(c, l, t, 0, "", 0, snap, ps);
+    }
     case V_SCALAR: break;
     default:
         diag_error(l, "formatting %s as a string is not supported (strings, numbers, tuples, "

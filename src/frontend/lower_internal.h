@@ -990,6 +990,13 @@ ast *lw_attr_name(lctx *c, ast *a);
 ast *lw_call_attr_base(lctx *c, ast *call);
 value *lw_super(lctx *c, ast *call);
 value *lw_object_call(lctx *c, value *obj, ast *call);
+/* str(obj) ('s') or repr(obj) ('r'): what __str__ / __repr__ returns (V_STR or V_FSTR); NULL
+ * after a diagnostic */
+value *lw_object_text(lctx *c, loc l, value *obj, int conv);
+/* lower_dataclass.c: forget the __repr__ methods written (a new module) */
+void lw_dataclass_reset(void);
+/* the name of a field of obj that is an array when m is a __repr__ written for a dataclass */
+const char *lw_dataclass_array_field(lctx *c, ast *m, value *obj);
 int lw_attr_appends(lctx *c);
 const char *lw_display_name(const char *name); /* "@Solver2.h" as "Solver.h" */
 const char *lw_object_desc(value *v);
