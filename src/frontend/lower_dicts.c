@@ -16,26 +16,63 @@
 
 #include "lower_internal.h"
 
+#include <math.h>
 #include <string.h>
 
+#include "../runtime_mpi/tyl_format.h"
+
+/* A number key known when compiling: *f its value, *isf whether it is a float (else *i). */
+static int key_num(value *k, int64_t *i, double *f, int *isf)
+{
+    if (k->kind != V_SCALAR)
+        return 0;
+    *isf = ir_type_is_float(k->type);
+    if (*isf)
+        return k->e->kind == E_CONST && !isnan(*f = k->e->c.f);
+    return ir_expr_const_int(k->e, i);
+}
 static int key_ok(value *k)
 {
     int64_t i;
-    return k->kind == V_STR || (k->kind == V_SCALAR && !ir_type_is_float(k->type) && ir_expr_const_int(k->e, &i));
+    double f;
+    int isf;
+    return k->kind == V_STR || key_num(k, &i, &f, &isf);
+}
+/* Python's == of an int and a float: the float integral and the same number (not the int
+ * rounded to a double: 2**53 + 1 != 2.0**53). */
+static int int_eq_float(int64_t i, double f)
+{
+    return f == floor(f) && f >= -0x1p63 && f < 0x1p63 && (int64_t)f == i;
 }
 static int key_eq(value *a, value *b)
 {
     if (a->kind == V_STR || b->kind == V_STR)
         return a->kind == b->kind && strcmp(a->str, b->str) == 0;
-    int64_t x, y;
-    return ir_expr_const_int(a->e, &x) && ir_expr_const_int(b->e, &y) && x == y;
+    int64_t x = 0, y = 0;
+    double f = 0, g = 0;
+    int af, bf;
+    if (!key_num(a, &x, &f, &af) || !key_num(b, &y, &g, &bf))
+        return 0;
+    if (af && bf)
+        return f == g; /* 0.0 and -0.0 are one key, as in Python */
+    if (af || bf)
+        return af ? int_eq_float(y, f) : int_eq_float(x, g);
+    return x == y;
 }
 static const char *key_text(value *k)
 {
     int64_t i = 0;
+    double f;
+    int isf;
     if (k->kind == V_STR)
         return arena_printf(&util_arena, "'%s'", k->str);
-    ir_expr_const_int(k->e, &i);
+    if (key_num(k, &i, &f, &isf) && isf) {
+        tyl_sbuf b = {0};
+        tyl_format_repr(&b, f);
+        const char *t = arena_strndup(&util_arena, b.s ? b.s : "", b.len);
+        tyl_sbuf_free(&b);
+        return t;
+    }
     if (k->type == T_BOOL)
         return i ? "True" : "False";
     return arena_printf(&util_arena, "%lld", (long long)i);
@@ -49,8 +86,8 @@ static int key_index(value *d, value *k)
     if (k->kind == V_ERR)
         return -2;
     if (!key_ok(k)) {
-        diag_error(k->l, "a dict key must be known when compiling (a string, or an int or bool "
-                         "constant), not %s", lw_vkind_desc(k));
+        diag_error(k->l, "a dict key must be known when compiling (a string, or an int, bool or float "
+                         "constant other than NaN), not %s", lw_vkind_desc(k));
         return -2;
     }
     for (int i = 0; i < d->n; i++)
@@ -125,10 +162,11 @@ static value *runtime_key(lctx *c, loc l, value *d, value *k)
     }
     if (k->kind != V_SCALAR || k->mixed || d->n == 0 || !lw_choosable(d->items, d->n, 0))
         return NULL;
-    int64_t x;
+    int64_t x = 0;
+    double f = 0;
+    int isf = 0;
     for (int i = 0; i < d->n; i++)
-        if (d->keys[i]->kind != V_SCALAR || !ir_expr_const_int(d->keys[i]->e, &x) || x > (1LL << 53) ||
-            x < -(1LL << 53))
+        if (!key_num(d->keys[i], &x, &f, &isf) || (!isf && (x > (1LL << 53) || x < -(1LL << 53))))
             return NULL;
     int fl = ir_type_is_float(k->type);
     ir_type kt = fl ? T_F64 : T_I64;
@@ -139,8 +177,16 @@ static value *runtime_key(lctx *c, loc l, value *d, value *k)
     lw_emit(c, as);
     ir_expr *pos = lw_I64(l, -1);
     for (int i = d->n - 1; i >= 0; i--) {
-        ir_expr_const_int(d->keys[i]->e, &x);
-        ir_expr *key = fl ? ir_const_f(l, T_F64, (double)x) : lw_I64(l, x);
+        key_num(d->keys[i], &x, &f, &isf);
+        ir_expr *key;
+        if (fl) /* a float k: as a double, which every int key (|key| <= 2**53) is exactly */
+            key = ir_const_f(l, T_F64, isf ? f : (double)x);
+        else if (!isf)
+            key = lw_I64(l, x);
+        else if (int_eq_float((int64_t)(f >= -0x1p63 && f < 0x1p63 ? f : 0), f))
+            key = lw_I64(l, (int64_t)f); /* an int k equals an integral float key exactly */
+        else
+            continue; /* no int equals 2.5 */
         pos = ir_select(l, T_I64, ir_bin(l, OP_CEQ, T_BOOL, ir_varref(l, kv), key, 0), lw_I64(l, i), pos);
     }
     return item_at(c, l, pos, d);
