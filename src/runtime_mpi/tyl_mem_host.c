@@ -577,11 +577,23 @@ static long long prefetch_threshold(void)
     return t;
 }
 
+int tyl_mem_pf_auto_(void) { return prefetch_threshold() > 0; }
+
+/* A sweep the size test would have prefetch, in the run's choice (tyl_pfchoice.c): noted for
+ * it (the kernel asked), and 0 where the sweep in progress is to run without. */
+static int chosen_off(long long t)
+{
+    if (t <= 0)
+        return 0; /* forced by TYLES_PREFETCH=1 */
+    atomic_store_explicit(&tyl_pf_asked_, 1, memory_order_relaxed);
+    return tyl_pf_off_;
+}
+
 int64_t tyl_mem_prefetch(int64_t points, int64_t row_bytes, int point_bytes)
 {
     long long t = prefetch_threshold();
     if (t < 0 || points <= 0 || row_bytes <= 0 || (t > 0 && row_bytes > PF_ROW_MAX) ||
-        (t > 0 && !past_cache((double)points * point_bytes, row_bytes, 0)))
+        (t > 0 && !past_cache((double)points * point_bytes, row_bytes, 0)) || chosen_off(t))
         return 0;
     int64_t rows = (PF_AHEAD + row_bytes / 2) / row_bytes;
     return rows > 0 ? rows : 1;
@@ -591,7 +603,7 @@ int64_t tyl_mem_prefetch_ahead(int64_t points, int64_t row_bytes, int point_byte
 {
     long long t = prefetch_threshold();
     if (t < 0 || points <= 0 || row_bytes <= 0 || (t > 0 && row_bytes <= PF_ROW_MAX) ||
-        (t > 0 && !past_cache((double)points * point_bytes, row_bytes, 0)))
+        (t > 0 && !past_cache((double)points * point_bytes, row_bytes, 0)) || chosen_off(t))
         return 0;
     return PF_IN_ROW;
 }
@@ -611,7 +623,7 @@ int64_t tyl_mem_block_rows(int64_t points, int64_t row_bytes, int point_bytes, i
 {
     long long t = prefetch_threshold();
     if (t < 0 || points <= 0 || row_bytes <= 0 || rows <= 0 ||
-        (t > 0 && !past_cache((double)points * point_bytes, row_bytes, 0)) || tyl_tt_running_)
+        (t > 0 && !past_cache((double)points * point_bytes, row_bytes, 0)) || tyl_tt_running_ || chosen_off(t))
         return 0;
     static atomic_llong forced = -2; /* -2: not read yet, -1: not set */
     long long f = atomic_load_explicit(&forced, memory_order_relaxed);
