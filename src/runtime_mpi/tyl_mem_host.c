@@ -555,7 +555,9 @@ int tyl_mem_past_llc_(double bytes, double share)
  * prefetcher alone left the sweep at about the sum of its arithmetic and its memory time
  * (Burgers 2048^2 f64 1.2-1.3x faster with it, Jacobi 2-D f32 4096^2 more: bench/RESULTS.md,
  * h78; 1 KiB ahead was slower than none, 2-8 KiB alike).
- * TYLES_PREFETCH=0: never; =1: always (small arrays too: for the tests). */
+ * TYLES_PREFETCH=0: never; =1: always (small arrays too: for the tests); unset: as the size test
+ * says where the run's timing (tyl_pfchoice.c) keeps the prefetch of the sweep in progress.
+ * TYLES_PREFETCH_AHEAD=B: B bytes ahead within the row instead of PF_IN_ROW (to measure). */
 #define PF_AHEAD 2048
 #define PF_IN_ROW 4096
 static atomic_llong prefetch_min = -2; /* -2: not read yet, -1: never */
@@ -605,7 +607,13 @@ int64_t tyl_mem_prefetch_ahead(int64_t points, int64_t row_bytes, int point_byte
     if (t < 0 || points <= 0 || row_bytes <= 0 || (t > 0 && row_bytes <= PF_ROW_MAX) ||
         (t > 0 && !past_cache((double)points * point_bytes, row_bytes, 0)) || chosen_off(t))
         return 0;
-    return PF_IN_ROW;
+    static atomic_llong ahead = -2; /* -2: not read yet */
+    long long a = atomic_load_explicit(&ahead, memory_order_relaxed);
+    if (a == -2) {
+        a = tyl_env_num_("TYLES_PREFETCH_AHEAD", PF_IN_ROW);
+        atomic_store_explicit(&ahead, a > 0 ? a : PF_IN_ROW, memory_order_relaxed);
+    }
+    return a > 0 ? a : PF_IN_ROW;
 }
 
 /* The rows of a block of a 3-D sweep (PF_BLOCK, tyles.h): live rows of each fit in a quarter of
