@@ -4,10 +4,11 @@
  * ahead within rows longer than 4 KiB; tyl_mem_prefetch: rows ahead for short rows of 3-D
  * boxes; tyl_mem_block_rows: blocks of rows whose next plane is prefetched, tyl_mem_host.c).
  * Whether that beats the hardware prefetcher alone depends on the kernel, the machine and the
- * threads: on a Zen 3 (AVX2, 2 cores, load 11-14, bench/RESULTS.md 2026-12-07 h152) the
- * prefetch made Jacobi 2-D f64 4096^2 and Jacobi 3-D 256^3 faster at one thread and slower at
- * two, and Burgers 2048^2 (two prefetched reads, two streamed targets) slower at both; on a
- * Zen 4 it made Burgers 1.03-1.36x faster (h78). No rule by kernel or machine fitted all four,
+ * threads: on a Zen 3 (AVX2, 2 cores, loaded, bench/RESULTS.md 2026-12-07 h152) the prefetch
+ * made Jacobi 2-D 4096^2 faster at one thread, and at two faster or slower from one run to the
+ * next (without it 0.85-1.35x the speed), Jacobi 3-D 256^3 no different (within 3%), and
+ * Burgers 2048^2 (two prefetched reads, two streamed targets) slower at both; on a Zen 4 it
+ * made Burgers 1.03-1.36x faster (h78). No rule by kernel or machine fitted all of them,
  * and the prefetch changes no value (a hint; blocks of rows only reorder points that read what
  * the sweep does not write), so the run times both, as tyl_ttchoice.c does for time tiles:
  * the first call of a sweep (its call site) runs as the size test says and is not timed (it
