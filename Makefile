@@ -364,12 +364,13 @@ check-dist: bin/tylesc lib/libtyles.a
 	@echo "   float sums in NumPy's order: random shapes and views on grids splitting every axis, 1-4 ranks"
 	@echo "   numpy.fft on distributed fields: bitwise the 1-rank results on 2-D and 3-D grids"
 	@echo "   time-tiled 3-D groups timed in tiles and in plain sweeps: one decision on every rank, bitwise"
+	@echo "   plain sweeps timed with and without software prefetch: one decision on every rank, bitwise"
 	@$(if $(OPT_ALL),,CFLAGS=-O0) bash tests/par_scripts.sh -j 2 "bash tests/dist/run.sh $(CURDIR)" "bash tests/dist/timetile_sync.sh $(CURDIR)" \
 	    "bash tests/dist/timetile_msgs.sh $(CURDIR)" "$(PYTHON) tests/reduce_order/random_sums.py bin/tylesc" \
 	    "bash tests/dist/gather_in_loop.sh $(CURDIR)" "bash tests/dist/edge_strips.sh $(CURDIR)" \
 	    "bash tests/dist/ghost_periodic.sh $(CURDIR)" "bash tests/dist/own_block_reads.sh $(CURDIR)" \
 	    "bash tests/dist/shared_leaves.sh $(CURDIR)" "bash tests/dist/spectral_bitwise.sh $(CURDIR)" \
-	    "bash tests/dist/tt_choice.sh $(CURDIR)"
+	    "bash tests/dist/tt_choice.sh $(CURDIR)" "bash tests/dist/pf_choice.sh $(CURDIR)"
 
 check-elastic: bin/tylesc bin/tylesrun lib/libtyles.a build/rtsan/libtyles_san.a
 	@echo "== elastic runtime: checkpoints, restart N->M, faults, in-process rescale, tylesrun"

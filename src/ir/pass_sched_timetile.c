@@ -465,6 +465,18 @@ static int deep_steps(int K, int R, int64_t nmin)
     return R > 0 && nmin != INT64_MAX && (int64_t)TT_HALO_SHARE * 2 * K * R > nmin ? K : 2 * K;
 }
 
+/* The same for a loop over rows (not planes) whose sizes are known: 4K (tyl_tt_go records 4K
+ * steps where that many are left, and run_quad takes them together in tiles of rows and
+ * columns) where a deep halo of 4K R stays within a sixteenth of the smallest distributed
+ * extent. With halos for 2K only, 2 ranks ran Jacobi 2-D float32 4096^2 in groups of 16 steps
+ * where 1 rank of 2 threads took 32: 0.82-0.85 of the threads' speed, as the threads in groups
+ * of 16 (bench/RESULTS.md 2026-12-07 h152). */
+static int deep_steps_rows(int K, int R, int64_t nmin)
+{
+    const int d = deep_steps(K, R, nmin);
+    return d == 2 * K && R > 0 && nmin != INT64_MAX && (int64_t)TT_HALO_SHARE * 4 * K * R <= nmin ? 4 * K : d;
+}
+
 /* K for an automatic time tile of `loop` (radius R), or 0 with *why; *model: the figures;
  * *deep: the steps its deep halos are sized for (deep_steps). */
 static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const char **model, int *deep)
@@ -597,7 +609,7 @@ static int auto_k(ir_program *p, ir_stmt *loop, int R, const char **why, const c
     else
         *model = arena_printf(&util_arena, "%lld steps, %lld KiB a step over the %d KiB cache", (long long)T, kib,
                               TT_CACHE_KIB);
-    *deep = deep_steps(K, R, nmin);
+    *deep = lines != INT64_MAX && lines > 1 ? deep_steps(K, R, nmin) : deep_steps_rows(K, R, nmin);
     return K;
 }
 

@@ -140,8 +140,10 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
                                         !h->graph_period && !h->tt_note),
                   "a time tile on a loop that is not a time loop of the C target");
             CHECK(!h->tt_forced || h->time_tile >= 2, "a forced time tile of no steps");
-            CHECK(h->time_tile ? h->tt_deep == h->time_tile || h->tt_deep == 2 * h->time_tile : h->tt_deep == 0,
-                  "time tile deep halos neither K nor 2K steps");
+            CHECK(h->time_tile ? h->tt_deep == h->time_tile || h->tt_deep == 2 * h->time_tile ||
+                                     h->tt_deep == 4 * h->time_tile
+                               : h->tt_deep == 0,
+                  "time tile deep halos neither K, 2K nor 4K steps");
             CHECK(h->tt_radius >= -1, "time tile radius");
             if ((done & SCHED_TIMETILE) && h->time_tile) /* what the pass requires of the body */
                 for (int j = 0; j < s->body.len; j++) {

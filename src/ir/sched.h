@@ -127,7 +127,8 @@ typedef struct ir_sched {
     int tt_forced;       /* pass_sched_timetile: K came from --time-tile=K (tile even small grids) */
     int tt_deep;         /* pass_sched_timetile (time_tile): the steps of a group the deep halos
                             are sized for on several ranks: 2K where the run time may record 2K
-                            steps (the automatic choice), else K (forced, or 2K R too wide) */
+                            steps (the automatic choice), 4K for rows (not planes) of known sizes
+                            where 4K R is narrow enough, else K (forced, or 2K R too wide) */
     int tt_radius;       /* pass_sched_timetile: rows a step reads beyond the rows it writes
                             (from the halo margins along the outer axis; -1: known at run time) */
     const char *tt_note; /* pass_sched_timetile: why a time loop is stepped one step at a time

@@ -715,6 +715,11 @@ void tyl_dist_report(double total, const char *transport)
     if (timed)
         fprintf(stderr, "  time tiles   %lld kinds of group timed both ways: %lld run as plain sweeps, %lld tiled; %lld against the model\n",
                 (long long)timed, (long long)plain, (long long)(timed - plain), (long long)against);
+    int64_t pf_timed, pf_off;
+    tyl_pf_choice_counts_(&pf_timed, &pf_off); /* the same on every rank */
+    if (pf_timed)
+        fprintf(stderr, "  prefetch     %lld sweeps timed with and without software prefetch: %lld run without\n",
+                (long long)pf_timed, (long long)pf_off);
     fprintf(stderr, "  imbalance    %.3f (max / mean of the time outside halo waits)\n",
             (avg[0] - avg[1]) > 0 ? (mx[0] - avg[1]) / (avg[0] - avg[1]) : 1.0);
     fflush(stderr);

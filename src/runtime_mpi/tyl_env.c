@@ -45,6 +45,8 @@ static const struct env_var {
     {"TYLES_STREAM_BYTES", BYTES, 0, 1LL << 50, NULL},
     {"TYLES_L3", BYTES, 1, 1LL << 50, NULL},
     {"TYLES_PREFETCH", WORDS, 0, 0, "0|1"},
+    {"TYLES_PREFETCH_AHEAD", BYTES, 1, 1LL << 30, NULL},
+    {"TYLES_PREFETCH_VERBOSE", NUM, 0, 1, NULL},
     {"TYLES_BLOCK_ROWS", NUM, 0, 1LL << 31, NULL},
     {"TYLES_PAD_ROWS", WORDS, 0, 0, "0|1"},
     {"TYLES_HUGEPAGES", WORDS, 0, 0, "0|1"},

@@ -236,6 +236,22 @@ int tyl_tt_env_on_(void);
  * group measured, how many chose plain sweeps, how many against the model (--stats). */
 void tyl_tt_choice_reset_(void);
 void tyl_tt_choice_counts_(int64_t *measured, int64_t *plain, int64_t *against_model);
+/* tyl_pfchoice.c: software prefetch or none for a plain sweep (sweep_run), timed by the run.
+ * begin before the sweep's kernel calls (box_points: its global box; elem_bytes: its first
+ * target's element), end after them with their seconds by tyl_pf_clock_. tyl_pf_off_: the sweep in progress
+ * prefetches nothing (read by tyl_mem_host.c's prefetch answers); tyl_pf_asked_: one of them
+ * would have prefetched. reset where the communicator changes; counts for --stats. */
+typedef struct tyl_pf_trial {
+    struct tyl_pf_kind *k; /* NULL: nothing timed */
+    int way;               /* -1 untimed, 0 with, 1 without */
+} tyl_pf_trial;
+extern int tyl_pf_off_;
+extern _Atomic int tyl_pf_asked_;
+tyl_pf_trial tyl_pf_choice_begin_(const tyl_sweep *sw, int64_t box_points, int elem_bytes);
+void tyl_pf_choice_end_(tyl_pf_trial *tr, double seconds);
+double tyl_pf_clock_(void); /* the calling thread's CPU seconds */
+void tyl_pf_choice_reset_(void);
+void tyl_pf_choice_counts_(int64_t *timed, int64_t *off);
 /* tyl_ttplan.c: whether the rows of a 3-D array of elements wider than 4 bytes laid out for a
  * time-tiled loop are padded (tyl_dist.c): its group would run plain sweeps (bytes, its
  * allocation; line_bytes, its owned line), or time tiling is off. */

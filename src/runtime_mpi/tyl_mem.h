@@ -27,6 +27,9 @@ size_t tyl_mem_budget_(char *why, size_t whylen);
 int tyl_mem_past_llc_(double bytes, double share);
 /* tyl_mem_stream's answer, not counted in --stats (the time-tiling planner asks it). */
 int tyl_mem_stream_test_(int64_t points, int64_t row_bytes, int point_bytes);
+/* Whether the run chooses the sweeps' software prefetch (tyl_pfchoice.c): TYLES_PREFETCH unset,
+ * host memory. A device build: 0. */
+int tyl_mem_pf_auto_(void);
 /* The kernels' calls of tyl_mem_stream in this process and how many streamed (--stats). */
 void tyl_mem_stream_counts_(int64_t *calls, int64_t *streamed);
 /* Whether this rank shares its device with another rank of the job (set by tyl_mem_init). */

@@ -269,6 +269,8 @@ extern "C" void tyl_mem_stream_counts_(int64_t *calls, int64_t *streamed)
     *calls = *streamed = 0;
 }
 
+extern "C" int tyl_mem_pf_auto_(void) { return 0; } /* device kernels: no host prefetch */
+
 extern "C" int tyl_mem_past_llc_(double bytes, double share)
 {
     (void)bytes;

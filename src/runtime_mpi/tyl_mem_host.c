@@ -555,7 +555,9 @@ int tyl_mem_past_llc_(double bytes, double share)
  * prefetcher alone left the sweep at about the sum of its arithmetic and its memory time
  * (Burgers 2048^2 f64 1.2-1.3x faster with it, Jacobi 2-D f32 4096^2 more: bench/RESULTS.md,
  * h78; 1 KiB ahead was slower than none, 2-8 KiB alike).
- * TYLES_PREFETCH=0: never; =1: always (small arrays too: for the tests). */
+ * TYLES_PREFETCH=0: never; =1: always (small arrays too: for the tests); unset: as the size test
+ * says where the run's timing (tyl_pfchoice.c) keeps the prefetch of the sweep in progress.
+ * TYLES_PREFETCH_AHEAD=B: B bytes ahead within the row instead of PF_IN_ROW (to measure). */
 #define PF_AHEAD 2048
 #define PF_IN_ROW 4096
 static atomic_llong prefetch_min = -2; /* -2: not read yet, -1: never */
@@ -577,11 +579,23 @@ static long long prefetch_threshold(void)
     return t;
 }
 
+int tyl_mem_pf_auto_(void) { return prefetch_threshold() > 0; }
+
+/* A sweep the size test would have prefetch, in the run's choice (tyl_pfchoice.c): noted for
+ * it (the kernel asked), and 0 where the sweep in progress is to run without. */
+static int chosen_off(long long t)
+{
+    if (t <= 0)
+        return 0; /* forced by TYLES_PREFETCH=1 */
+    atomic_store_explicit(&tyl_pf_asked_, 1, memory_order_relaxed);
+    return tyl_pf_off_;
+}
+
 int64_t tyl_mem_prefetch(int64_t points, int64_t row_bytes, int point_bytes)
 {
     long long t = prefetch_threshold();
     if (t < 0 || points <= 0 || row_bytes <= 0 || (t > 0 && row_bytes > PF_ROW_MAX) ||
-        (t > 0 && !past_cache((double)points * point_bytes, row_bytes, 0)))
+        (t > 0 && !past_cache((double)points * point_bytes, row_bytes, 0)) || chosen_off(t))
         return 0;
     int64_t rows = (PF_AHEAD + row_bytes / 2) / row_bytes;
     return rows > 0 ? rows : 1;
@@ -591,9 +605,15 @@ int64_t tyl_mem_prefetch_ahead(int64_t points, int64_t row_bytes, int point_byte
 {
     long long t = prefetch_threshold();
     if (t < 0 || points <= 0 || row_bytes <= 0 || (t > 0 && row_bytes <= PF_ROW_MAX) ||
-        (t > 0 && !past_cache((double)points * point_bytes, row_bytes, 0)))
+        (t > 0 && !past_cache((double)points * point_bytes, row_bytes, 0)) || chosen_off(t))
         return 0;
-    return PF_IN_ROW;
+    static atomic_llong ahead = -2; /* -2: not read yet */
+    long long a = atomic_load_explicit(&ahead, memory_order_relaxed);
+    if (a == -2) {
+        a = tyl_env_num_("TYLES_PREFETCH_AHEAD", PF_IN_ROW);
+        atomic_store_explicit(&ahead, a > 0 ? a : PF_IN_ROW, memory_order_relaxed);
+    }
+    return a > 0 ? a : PF_IN_ROW;
 }
 
 /* The rows of a block of a 3-D sweep (PF_BLOCK, tyles.h): live rows of each fit in a quarter of
@@ -611,7 +631,7 @@ int64_t tyl_mem_block_rows(int64_t points, int64_t row_bytes, int point_bytes, i
 {
     long long t = prefetch_threshold();
     if (t < 0 || points <= 0 || row_bytes <= 0 || rows <= 0 ||
-        (t > 0 && !past_cache((double)points * point_bytes, row_bytes, 0)) || tyl_tt_running_)
+        (t > 0 && !past_cache((double)points * point_bytes, row_bytes, 0)) || tyl_tt_running_ || chosen_off(t))
         return 0;
     static atomic_llong forced = -2; /* -2: not read yet, -1: not set */
     long long f = atomic_load_explicit(&forced, memory_order_relaxed);

@@ -425,6 +425,7 @@ void tyl_rt_set_size_(int rank, int size)
     tyl_rt_rank_ = rank;
     tyl_rt_.size = size;
     tyl_tt_choice_reset_();
+    tyl_pf_choice_reset_();
 }
 
 /* A rank leaving a shrinking job has handed its data over (the rescale's barrier came after

@@ -708,6 +708,11 @@ static void sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_
     q.s = (const int64_t(*)[TYL_MAX_RANK])s;
     q.w = (const int64_t(*)[TYL_MAX_RANK][4])w;
     q.sc = sc;
+    int64_t box_points = 1; /* the global box: the same on every rank */
+    for (int k = 0; k < B; k++)
+        box_points *= x[k];
+    tyl_pf_trial pf = tyl_pf_choice_begin_(sw, box_points, (int)tyl_dtype_size(t->dtype));
+    double kernel_s = 0;
     for (int qi = 0; qi < nparts; qi++) {
         if (qi == 1 && hx) {
             tyl_halo_end(hx);
@@ -738,8 +743,12 @@ static void sweep_run(const tyl_sweep *sw, tyl_array **const *arrs, const int64_
             int64_t off = operand_at(B, op, a, q.o, x, s[i], w[i]);
             p[i] = (char *)a->data + off * (int64_t)tyl_dtype_size(a->dtype);
         }
+        const double t0 = pf.k ? tyl_pf_clock_() : 0;
         sw->kernel(&q);
+        if (pf.k)
+            kernel_s += tyl_pf_clock_() - t0;
     }
+    tyl_pf_choice_end_(&pf, kernel_s);
     tyl_halo_end(hx);
     if (scr && sw->scratch == TYL_SCR_BOX) {
         int64_t dst_s[TYL_MAX_RANK], w0[TYL_MAX_RANK][4];

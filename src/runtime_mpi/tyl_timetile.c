@@ -100,8 +100,9 @@ static int run_doubled(void)
     return tiled;
 }
 
-/* A group of 4K steps (tyl_tt_go, one rank): together where it takes 2-D tiles of rows and
- * columns (tyl_tt_plan_cols_: a window K rows and columns deeper than 2K's, H still at least
+/* A group of 4K steps (tyl_tt_go; on several ranks, on deep halos 4K steps deep): together
+ * where it takes 2-D tiles of rows and columns (tyl_tt_plan_cols_: a window K rows and
+ * columns deeper than 2K's, H still at least
  * H2_MIN), else as two groups of 2K, each as run_doubled decides (every 3-D group and every 2-D
  * group in whole rows: as before the groups of 4K). Jacobi 2-D float64 4096^2, a plain-C model
  * of these tiles (1 thread, chrt -f 1, load 13-16, bench/RESULTS.md h93): 2K = 16 in 43 x 512
@@ -128,14 +129,14 @@ static int run_quad(void)
 
 static void run_group(void);
 
-/* A group of 2K steps on several ranks that cannot run on deep halos 2K steps deep (the halos
+/* A group of 2K (4K) steps on several ranks that cannot run on deep halos that deep (the halos
  * were sized for K: TYLES_TT_DOUBLE=1 with K forced) or whose edges would not pay: two groups
- * of K, each deciding for itself (deep halos K steps deep, or step by step), the second half's
- * stages moved to the front as in run_doubled. */
+ * of K (2K), each deciding for itself (deep halos K steps deep, or step by step; a half of 2K
+ * halves again), the second half's stages moved to the front as in run_doubled. */
 static void run_halves(void)
 {
     const int ns = tyl_ttg_.ns, h = ns / 2, K = tyl_ttg_.K;
-    tyl_ttg_.K = tyl_ttg_.base;
+    tyl_ttg_.K = K / 2;
     tyl_ttg_.ns = h;
     run_group();
     second_half_first(h);
@@ -149,13 +150,14 @@ static void run_group(void)
 {
     tyl_ttg_.deep = 0;
     const int doubled = tyl_ttg_.K == 2 * tyl_ttg_.base && tyl_ttg_.ns % 2 == 0;
+    const int quad = tyl_ttg_.K == 4 * tyl_ttg_.base && tyl_ttg_.ns % 4 == 0;
     if (tyl_rt_nranks() > 1) {
         for (int n = 0; n < tyl_ttg_.ns; n++)
             tyl_ttg_.st[n].empty = 0;
         int64_t ok = tyl_tt_deep_boxes_();
         ok = ok ? 1 + (tyl_tt_deep_pays_() && !tyl_tt_plain_sweeps_()) : 0; /* 2: deep; 1: legal but not worth it; 0: not legal */
         tyl_reduce_ranks(&ok, TYL_INT64, 2); /* all ranks deep, or all step by step */
-        if (ok != 2 && doubled) {
+        if (ok != 2 && (doubled || quad)) {
             run_halves();
             return;
         }
@@ -171,7 +173,7 @@ static void run_group(void)
     }
     tyl_tt_prof_start_();
     int tiled;
-    if (tyl_ttg_.K == 4 * tyl_ttg_.base && tyl_ttg_.ns % 4 == 0 && tyl_rt_nranks() == 1)
+    if (quad && (tyl_ttg_.deep || tyl_rt_nranks() == 1))
         tiled = run_quad();
     else if (doubled && (tyl_ttg_.deep || tyl_rt_nranks() == 1))
         tiled = run_doubled();

@@ -68,10 +68,11 @@ int tyl_tt_go(int K, int forced, int deep, int ck, int64_t k, int64_t nk)
     if ((!forced || dbl > 0) && dbl != 0 && room && nk - k >= 2 * (int64_t)K &&
         (!ck || ck_clear(k, 2 * (int64_t)K)))
         D = 2 * K;
-    /* On one rank, K not forced, 4K where that many are left: a 2-D group of light stencils
-     * takes them together (run_quad), any other as two groups of 2K, each as above. */
-    if (D == 2 * K && !forced && dbl == -1 && tyl_rt_nranks() == 1 && nk - k >= 4 * (int64_t)K &&
-        (!ck || ck_clear(k, 4 * (int64_t)K)))
+    /* K not forced, 4K where that many are left, on one rank or on several where the deep
+     * halos were sized for 4K (pass_sched_timetile: rows of known sizes): a 2-D group of light
+     * stencils takes them together (run_quad), any other as two groups of 2K, each as above. */
+    if (D == 2 * K && !forced && dbl == -1 && (tyl_rt_nranks() == 1 || deep >= 4 * K) &&
+        nk - k >= 4 * (int64_t)K && (!ck || ck_clear(k, 4 * (int64_t)K)))
         D = 4 * K;
     /* the other way of a trial (tyl_ttchoice.c): K steps, what the model's way cost the most */
     if (D > K && tyl_tt_choice_trial_())

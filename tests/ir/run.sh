@@ -307,7 +307,7 @@ done
 at=$($TYLESC tests/ir/sched_timetile_auto.tyl --dump=sched | grep -o -E '(time tile [0-9]+ steps|step by step: automatic: [a-z0-9 ]*)' | tr '\n' '|')
 check sched_timetile_auto/decisions "the automatic choice per loop" \
     "step by step: automatic: the arrays a step touches |time tile 8 steps|time tile 2 steps|step by step: automatic: 3 steps|step by step: automatic: a deep halo of 2 x 2 points is more than 1|step by step: automatic: a tile of 8 rows |step by step: automatic: the arrays a step touches |time tile 8 steps|time tile 8 steps|step by step: automatic: 30|time tile 8 steps|" "$at"
-# deep halos sized for groups of 2K steps (Jacobi's b: 2 x 8 steps x 1; Burgers' u and v: 2 x 8 x
+# deep halos sized for groups of 4K steps where 4K R is within a sixteenth of the extent (Jacobi's b: 4 x 8 steps x 1), else 2K (Jacobi's b: 2 x 8 steps x 1 before h152; Burgers' u and v: 2 x 8 x
 # 1, 2 x 2 x 1 while the copies handed over counted as stages that add to the lags), except the (40000, 200) strip's (8 x 1: 16 x 16 points would be more than 200 / 16)
 # pass_sched_split: main() cut into parts (the default: 3 for this program, in its .expected),
 # one a top-level statement with --split-main=1, none with off nor for the CUDA target
@@ -316,7 +316,7 @@ check sched_split/one "a part per top-level statement" 35 \
 check sched_split/off "main() whole" 0 "$($TYLESC tests/ir/sched_timetile_auto.tyl --split-main=off --dump=sched | grep -c '^# sched part')"
 check sched_split/cuda "main() whole (C++ host code)" 0 \
     "$($TYLESC tests/ir/sched_timetile_auto.tyl --target=cuda --split-main=1 --dump=sched | grep -c '^# sched part')"
-check sched_timetile_auto/no_widening "layouts widened only for the large grids" "halo 1/1 1/1 halo 16/16 16/16 halo 2/2 2/2 halo 1/1 1/1 halo 1/1 1/1 halo 16/16 16/16 halo 16/16 16/16 halo 2/2 2/2 halo 8/8 8/8" \
+check sched_timetile_auto/no_widening "layouts widened only for the large grids" "halo 1/1 1/1 halo 32/32 32/32 halo 2/2 2/2 halo 1/1 1/1 halo 1/1 1/1 halo 32/32 32/32 halo 32/32 32/32 halo 2/2 2/2 halo 8/8 8/8" \
     "$($TYLESC tests/ir/sched_timetile_auto.tyl --dump=sched | sed -n 's/^layout [0-9]*: distributed over a 2-D grid, \(halo [0-9/ ]*\)$/\1/p' | tr '\n' ' ' | sed 's/ $//')"
 # the loops scientists write, tiled (tests/programs, compared with NumPy at 1-4 ranks there): a
 # loop nested in a for that prints (timetile_nested_cfd) or a while that saves
