@@ -375,6 +375,10 @@ void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops);
  * table entry var have there, as the program computes it from its parameters; a restart refuses
  * a checkpoint whose array has another. */
 void tyl_ck_expect(int var, const int64_t *shape);
+/* ... and that along dimension dim of array slot `var` a view the loop carries starts at the
+ * scalar var lo, steps by var st and has var len points (st, len -1: a fixed index): a
+ * checkpoint whose values fall outside the array it holds is refused. */
+void tyl_ck_expect_view(int var, int dim, int lo, int st, int len);
 /* The time loop a restart resumes in (-1: run from the beginning). */
 int tyl_ck_resume_loop(void);
 /* At the head of time loop `loop`: when resuming there, restore the variables listed in live
