@@ -163,7 +163,7 @@ enum { HELD_MIN_READS = 8, HELD_READS_PER_GATHER = 4096 };
 
 void tyl_held_begin(tyl_held *h, const tyl_array *a)
 {
-    h->a = a && a->layout ? a : NULL;
+    h->a = a && a->layout && tyl_rt_nranks() > 1 ? a : NULL; /* one rank reads its own block */
     h->whole = NULL;
     h->reads = 0;
 }
