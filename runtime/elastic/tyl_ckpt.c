@@ -834,7 +834,7 @@ static void check_views(void)
             continue;
         const int64_t l = (int64_t)lo->bits, s = v->st >= 0 ? (int64_t)st->bits : 1,
                       n = v->st >= 0 ? (int64_t)len->bits : 1;
-        int bad = n < 0 || (n > 0 && (s == 0 || l < 0 || l >= ext));
+        int bad = n < 0 || (n > 0 && (l < 0 || l >= ext)); /* step 0: a broadcast, every point at lo */
         if (!bad && n > 1) { /* the last point, lo + (n - 1) * s, in [0, ext) without overflow */
             __int128 last = (__int128)l + (__int128)(n - 1) * s;
             bad = last < 0 || last >= ext;
