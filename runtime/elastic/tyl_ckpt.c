@@ -777,6 +777,76 @@ void tyl_ck_expect(int var, const int64_t *shape)
     ck_expected[var] = 1;
 }
 
+/* The carried views' bounds to check (tyl_ck_expect_view): var indices. */
+typedef struct ck_view {
+    int var, dim, lo, st, len;
+} ck_view;
+static ck_view *ck_views;
+static int ck_nviews, ck_capviews;
+
+void tyl_ck_expect_view(int var, int dim, int lo, int st, int len)
+{
+    for (int i = 0; i < ck_nviews; i++) /* a loop entered again registers them again */
+        if (ck_views[i].var == var && ck_views[i].dim == dim)
+            return;
+    if (ck_nviews == ck_capviews) {
+        int cap = ck_capviews ? 2 * ck_capviews : 8;
+        ck_view *n = realloc(ck_views, (size_t)cap * sizeof *n);
+        if (!n)
+            return; /* a check left out, as tyl_ck_expect's */
+        ck_views = n;
+        ck_capviews = cap;
+    }
+    ck_views[ck_nviews++] = (ck_view){var, dim, lo, st, len};
+}
+
+/* The checkpoint's entry of state table entry var (not a parameter), or NULL. */
+static const ck_ent *resume_ent(int var)
+{
+    if (var < 0 || var >= tyl_ck_state_.nvars)
+        return NULL;
+    const char *name = tyl_ck_state_.vars[var].name;
+    for (int j = 0; j < resume.nent; j++)
+        if (resume.ent[j].kind != ENT_PARAM && !strcmp(resume.ent[j].name, name))
+            return &resume.ent[j];
+    return NULL;
+}
+
+/* A carried view whose bounds the checkpoint holds must lie in the array it holds: a forged
+ * or hand-edited bound would have the loop read and write outside the array (a crash, a hang,
+ * or another result). Refused as check_arrays refuses a shape. */
+static void check_views(void)
+{
+    for (int i = 0; i < ck_nviews; i++) {
+        const ck_view *v = &ck_views[i];
+        const ck_ent *a = resume_ent(v->var), *lo = resume_ent(v->lo), *st = resume_ent(v->st),
+                     *len = resume_ent(v->len);
+        if (!a || !lo || lo->kind != ENT_SCALAR || (v->st >= 0 && (!st || !len || st->kind != ENT_SCALAR ||
+                                                                   len->kind != ENT_SCALAR)))
+            continue;
+        int64_t ext = 0;
+        if (a->kind == ENT_ARRAY) {
+            const ck_buf *f = &resume.buf[a->buf];
+            if (v->dim >= f->rank)
+                continue; /* check_arrays refuses the rank */
+            ext = f->shape[v->dim];
+        } else if (a->kind != ENT_EMPTY)
+            continue;
+        const int64_t l = (int64_t)lo->bits, s = v->st >= 0 ? (int64_t)st->bits : 1,
+                      n = v->st >= 0 ? (int64_t)len->bits : 1;
+        int bad = n < 0 || (n > 0 && (l < 0 || l >= ext)); /* step 0: a broadcast, every point at lo */
+        if (!bad && n > 1) { /* the last point, lo + (n - 1) * s, in [0, ext) without overflow */
+            __int128 last = (__int128)l + (__int128)(n - 1) * s;
+            bad = last < 0 || last >= ext;
+        }
+        if (bad)
+            tyl_rt_error_all(resume_path, "checkpoint bounds of '%s' along axis %d (start %lld, step %lld, %lld "
+                             "points) fall outside its array of extent %lld; refusing the checkpoint (no older "
+                             "one is tried)", tyl_ck_state_.vars[v->var].name, v->dim, (long long)l, (long long)s,
+                             (long long)n, (long long)ext);
+    }
+}
+
 static void shape_text(char *buf, size_t n, int rank, const int64_t *shape)
 {
     size_t at = (size_t)snprintf(buf, n, "(");
@@ -844,6 +914,7 @@ int64_t tyl_ck_enter(int loop, const int *live, int64_t *nk)
         return resume.k;
     }
     check_arrays(live);
+    check_views();
     double t0 = tyl_wall_();
     tyl_ck_var *vars = tyl_ck_state_.vars;
     tyl_array **loaded = calloc((size_t)resume.nbuf + 1, sizeof *loaded);

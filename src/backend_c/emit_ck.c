@@ -11,6 +11,17 @@
 
 /* At a checkpointed loop's label: the shapes its arrays have, from the parameters (lower.c), for
  * a restart to check the checkpoint's against (-1: an extent that does not follow from them). */
+/* v's index in the checkpoint's table when the time loop s has it live, else -1. */
+static int live_at(ir_program *p, ir_stmt *s, ir_var *v)
+{
+    for (int j = 0; j < s->sched->live.len; j++) {
+        int at = (int)(intptr_t)s->sched->live.items[j];
+        if (VEC_AT(p->sched->vars, at, ir_var *) == v)
+            return at;
+    }
+    return -1;
+}
+
 void emit_ck_expect(ectx *c, int ind, ir_stmt *s)
 {
     for (int j = 0; j < s->ck_n; j++) {
@@ -30,6 +41,15 @@ void emit_ck_expect(ectx *c, int ind, ir_stmt *s)
         fprintf(c->o, "};\n");
         emit_put(c, ind + 1, "tyl_ck_expect(%d, tyl_e);\n", at);
         emit_put(c, ind, "}\n");
+    }
+    /* the views the loop carries, whose bounds a checkpoint holds beside their array (a forged
+     * or mis-edited bound would read outside it): checked when all of them are live here */
+    for (int i = 0; i < c->p->carried.len; i++) {
+        ir_carried_view *cv = VEC_AT(c->p->carried, i, ir_carried_view *);
+        int a = live_at(c->p, s, cv->slot), lo = live_at(c->p, s, cv->lo);
+        int st = cv->st ? live_at(c->p, s, cv->st) : -1, len = cv->len ? live_at(c->p, s, cv->len) : -1;
+        if (a >= 0 && lo >= 0 && (!cv->st || (st >= 0 && len >= 0)))
+            emit_put(c, ind, "tyl_ck_expect_view(%d, %d, %d, %d, %d);\n", a, cv->dim, lo, st, len);
     }
 }
 

@@ -6,6 +6,7 @@
  * and the small text helpers (string literals, #line comments, type and layout names).
  */
 #include "emit_internal.h"
+#include "../ir/sched.h"
 #include "../util/sym.h"
 
 #include <inttypes.h>
@@ -16,6 +17,25 @@
 
 /* Host code touching one array element: direct in C, a copy from or to the device in CUDA. */
 const emit_target *emit_cur_target;
+
+/* The holds of the loops being printed (pass_sched_held): host reads of their slots' elements
+ * go through them. Nested marked loops hold other slots, so a slot is in one at most. */
+static vec held_open;
+void emit_held_push(const ir_stmt *loop)
+{
+    vec_push(&held_open, (void *)loop);
+}
+void emit_held_pop(void) { held_open.len--; }
+static int held_id(const ir_var *v)
+{
+    for (int i = 0; i < held_open.len; i++) {
+        const ir_sched *h = VEC_AT(held_open, i, const ir_stmt *)->sched;
+        for (int j = 0; j < h->held.len; j++)
+            if (VEC_AT(h->held, j, const ir_var *) == v)
+                return h->held_id + j;
+    }
+    return 0;
+}
 
 const char *emit_tyname(ir_type t)
 {
@@ -553,6 +573,18 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
         return;
     case E_SHAPE: sb_printf(b, "%s->shape[%d]", e->var->name, e->dim); return;
     case E_ELEM:
+        if (!k && held_id(e->var)) { /* read through the loop's hold (pass_sched_held) */
+            sb_printf(b, "tyl_hget_%s(&tyl_held%d, %s", emit_elem_suffix(e->var->type), held_id(e->var), e->var->name);
+            for (int d = 0; d < IR_MAX_RANK; d++) {
+                sb_puts(b, ", ");
+                if (d < e->nargs)
+                    sub(b, e->args[d], k);
+                else
+                    sb_puts(b, "0");
+            }
+            sb_putc(b, ')');
+            return;
+        }
         if ((emit_cur_target && emit_cur_target->cuda) || ir_slot_dist(e->var)) {
             /* through the run time: device memory, or the owner's broadcast */
             sb_printf(b, "tyl_eget_%s(%s", emit_elem_suffix(e->var->type), e->var->name);

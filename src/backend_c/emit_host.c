@@ -258,6 +258,31 @@ static void once_close(ectx *c, int ind, const ir_stmt *s)
         emit_put(c, ind, "}\n");
 }
 
+/* A loop holding slots (pass_sched_held) sits in a block declaring a hold per slot: opened
+ * before the loop, closed (the gathered copy released) after it. Returns 1 when it printed s so. */
+static int held_loop(ectx *c, int ind, ir_stmt *s)
+{
+    static const ir_stmt *printing; /* the held loop whose block is open */
+    if (!s->sched || !s->sched->held.len || s == printing)
+        return 0;
+    const ir_stmt *outer = printing;
+    ir_sched *h = s->sched;
+    emit_put(c, ind, "{\n");
+    for (int j = 0; j < h->held.len; j++)
+        emit_put(c, ind + 1, "tyl_held tyl_held%d;\n", h->held_id + j);
+    for (int j = 0; j < h->held.len; j++)
+        emit_put(c, ind + 1, "tyl_held_begin(&tyl_held%d, %s);\n", h->held_id + j, VEC_AT(h->held, j, ir_var *)->name);
+    printing = s;
+    emit_held_push(s);
+    emit_stmt(c, ind + 1, s);
+    emit_held_pop();
+    printing = outer;
+    for (int j = 0; j < h->held.len; j++)
+        emit_put(c, ind + 1, "tyl_held_end(&tyl_held%d);\n", h->held_id + j);
+    emit_put(c, ind, "}\n");
+    return 1;
+}
+
 void emit_stmt(ectx *c, int ind, ir_stmt *s)
 {
     if (emit_stmt_hook && emit_stmt_hook(c, ind, s))
@@ -324,6 +349,8 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         return;
     }
     case S_FOR: {
+        if (held_loop(c, ind, s))
+            return;
         emit_hline(c, ind, s->l);
         int64_t k;
         const char *v = s->var->name;
@@ -397,6 +424,8 @@ void emit_stmt(ectx *c, int ind, ir_stmt *s)
         return;
     }
     case S_WHILE: {
+        if (held_loop(c, ind, s))
+            return;
         emit_hline(c, ind, s->l);
         int L = s->sched->ck;
         if (L >= 0) {

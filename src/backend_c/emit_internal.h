@@ -110,6 +110,10 @@ const char *emit_elem_suffix(ir_type t);      /* "f64", ... (tyl_eget_f64) */
 int emit_view_eq(ir_view *a, ir_view *b);
 int emit_dim_of_box(ir_view *v, int k);       /* array dimension iterated by box dimension k */
 void emit_elem_stride(strbuf *b, ir_var *slot, int d);
+/* Host element reads of the slots a loop holds (pass_sched_held) go through its hold while it is
+ * printed: push before its body, pop after. */
+void emit_held_push(const ir_stmt *loop);
+void emit_held_pop(void);
 
 /* ---- the host program (emit_host.c, emit_sweep.c, emit_ck.c) ---- */
 

@@ -42,6 +42,7 @@ static const struct {
     {"sched_timetile", "sched_timetile", pass_sched_timetile},
     {"sched_xmerge", "sched_xmerge", pass_sched_xmerge},
     {"sched_rows", "sched_rows", pass_sched_rows},
+    {"sched_held", "sched_held", pass_sched_held},
     {"sched_writeback", "sched_writeback", pass_sched_writeback},
     {"sched_split", "sched_split", pass_sched_split},
 };

@@ -252,6 +252,18 @@ void lw_carry_view(lctx *c, loc l, const char *name, value *v, const sym *const 
             e = ir_cast(l, T_I64, e);
             vals[3 * d + k] = e->kind != E_CONST ? lw_in_temp(c, l, e) : e;
         }
+    for (int d = 0; d < w->rank; d++) { /* for a restart's check (emit_ck.c); a roll's lo is a shift */
+        int seen = w->dim[d].wrap != NULL;
+        for (int i = 0; i < c->prog->carried.len; i++) {
+            ir_carried_view *o = VEC_AT(c->prog->carried, i, ir_carried_view *);
+            seen |= o->slot == slot && o->dim == d;
+        }
+        if (seen)
+            continue;
+        ir_carried_view *cv = NEW(ir_carried_view);
+        *cv = (ir_carried_view){slot, d, vars[3 * d], vars[3 * d + 1], vars[3 * d + 2]};
+        vec_push(&c->prog->carried, cv);
+    }
     if (w->arr != slot)
         lw_rebind_slot(c, l, slot, w->arr, name);
     for (int i = 0; i < 3 * w->rank; i++) {

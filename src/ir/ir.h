@@ -446,6 +446,15 @@ static inline ir_var *ir_print_slot(const ir_stmt *s, int k) { return s->pslots 
 static inline ir_view *ir_print_view(const ir_stmt *s, int k) { return s->pviews ? s->pviews[k] : 0; }
 #define IR_PRINT_EXPR(s, k) ((s)->strs[k] || ir_print_slot((s), (k)) ? (ir_expr *)0 : (s)->args[k])
 
+/* A view a loop carries in its slot with its bounds in scalars (lower_carry.c lw_carry_view):
+ * along the slot's dimension dim it starts at lo, steps by st and has len points (st, len NULL
+ * for a fixed index). A restart checks a checkpoint's values against the array it restores. */
+typedef struct ir_carried_view {
+    ir_var *slot;
+    int dim;
+    ir_var *lo, *st, *len;
+} ir_carried_view;
+
 typedef struct ir_program {
     const char *source;  /* .tyl file name */
     vec params;          /* ir_var* parameters, in source order */
@@ -455,6 +464,7 @@ typedef struct ir_program {
     int dist_plain;      /* set before pass_dist: no aligned blocks (library mode: the
                             application's arrays come with plain blocks) */
     vec layouts;         /* ir_layout*: pass_dist */
+    vec carried;         /* ir_carried_view*: lower_carry.c, each slot dimension once */
     uint64_t hash;       /* identity of the program (its source text and the compiler version):
                             a checkpoint written by another program is refused */
     struct ir_psched *sched; /* the schedule level (sched.h), NULL before ir_sched_begin */

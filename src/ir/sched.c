@@ -129,6 +129,9 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
             CHECK(h->ck < p->sched->ck_loops.len && (h->ck < 0 || VEC_AT(p->sched->ck_loops, h->ck, ir_stmt *) == s),
                   "checkpointed loop number");
             CHECK(!h->progress || !h->graph_period, "a CUDA graph reporting progress");
+            CHECK(!h->held.len || (h->ck < 0 && !p->sched->cuda && h->held_id > 0), "a hold on a time loop or a CUDA loop");
+            for (int j = 0; j < h->held.len; j++)
+                CHECK(ir_slot_dist(VEC_AT(h->held, j, ir_var *)), "a hold of a replicated slot");
             int prev = -1;
             for (int j = 0; j < h->live.len; j++) {
                 int v = (int)(intptr_t)h->live.items[j];
@@ -282,6 +285,12 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
             fprintf(o, ", progress");
         if (h->rows_once)
             fprintf(o, ", row sums gathered once");
+        if (h->held.len) {
+            fprintf(o, ", elements of");
+            for (int j = 0; j < h->held.len; j++)
+                fprintf(o, " %s", VEC_AT(h->held, j, ir_var *)->name);
+            fprintf(o, " gathered once (holds from %d)", h->held_id);
+        }
         if (h->ck >= 0) {
             fprintf(o, ", time loop %d: step boundaries, live", h->ck);
             for (int j = 0; j < h->live.len; j++)

@@ -139,6 +139,11 @@ typedef struct ir_sched {
                             and the S_SETELEM of its value) gathers every row's partial trees in
                             one collective after its last row, which stores the values then
                             (tyl_rows_begin / tyl_rows_end) */
+    vec held;            /* pass_sched_held (S_FOR, S_WHILE, C, not a time loop): ir_var*, the
+                            distributed slots whose elements the loop reads and never writes:
+                            read from one gathered copy (tyl_held_*) */
+    int held_id;         /* pass_sched_held: > 0 when held is not empty: held[j]'s hold is number
+                            held_id + j (tyl_held<number>) */
 } ir_sched;
 
 /* The schedule passes that have run (ir_sched_verify checks what they established). */
@@ -194,6 +199,7 @@ void pass_sched_stages(ir_program *p);   /* pass_sched_stages.c */
 void pass_sched_timetile(ir_program *p); /* pass_sched_timetile.c */
 void pass_sched_xmerge(ir_program *p); /* pass_sched_xmerge.c: exchanges due together merged */
 void pass_sched_rows(ir_program *p);     /* pass_sched_rows.c: row sums gathered once */
+void pass_sched_held(ir_program *p);     /* pass_sched_held.c: element reads gathered once */
 void pass_sched_writeback(ir_program *p); /* pass_sched_writeback.c */
 void pass_sched_split(ir_program *p);    /* pass_sched_split.c: main() cut into functions */
 /* The '# sched part ...' line before top-level statement i when a part of main() begins there. */

@@ -152,3 +152,44 @@ tyl_array *tyl_dist_whole(const tyl_array *a, const char *where)
     const int64_t zero[TYL_MAX_RANK] = {0};
     return tyl_dist_box(a, zero, a->shape, where);
 }
+
+/* ---- element reads held (pass_sched_held) ---------------------------------------------------- */
+
+/* A broadcast of one element costs a message's latency, a gather the array's bytes: on shared
+ * memory and common networks one gather of n elements costs about as much as n / 4096
+ * broadcasts. The hold gathers at the read where the broadcasts so far have cost that much
+ * (a few reads of a probe never gather a big field), and at the 8th read at the soonest. */
+enum { HELD_MIN_READS = 8, HELD_READS_PER_GATHER = 4096 };
+
+void tyl_held_begin(tyl_held *h, const tyl_array *a)
+{
+    h->a = a && a->layout && tyl_rt_nranks() > 1 ? a : NULL; /* one rank reads its own block */
+    h->whole = NULL;
+    h->reads = 0;
+}
+
+void tyl_held_get(tyl_held *h, const tyl_array *a, const int64_t *idx, void *out)
+{
+    if (!h->a || a != h->a) {
+        tyl_elem_get(a, idx, out);
+        return;
+    }
+    if (!h->whole) {
+        int64_t n = 1;
+        for (int d = 0; d < a->rank; d++)
+            n *= a->shape[d];
+        if (++h->reads < HELD_MIN_READS || h->reads * HELD_READS_PER_GATHER < n) {
+            tyl_elem_get(a, idx, out);
+            return;
+        }
+        h->whole = tyl_dist_whole(a, "element reads");
+    }
+    tyl_elem_get(h->whole, idx, out); /* replicated: checks the index, reads the copy */
+}
+
+void tyl_held_end(tyl_held *h)
+{
+    tyl_release(h->whole);
+    h->whole = NULL;
+    h->a = NULL;
+}

@@ -325,6 +325,41 @@ TYL_ELEM_ACCESSORS(uint16_t, u16)
 TYL_ELEM_ACCESSORS(uint32_t, u32)
 TYL_ELEM_ACCESSORS(uint64_t, u64)
 
+/* Element reads of a distributed array `a` by a loop that never writes it (pass_sched_held):
+ * the loop runs between tyl_held_begin and tyl_held_end, and after a few reads (as many as
+ * about one gather of the array costs in broadcasts; the same count on every rank) the hold
+ * gathers `a` whole onto every rank once (tyl_dist_whole) and reads that copy. Reads of
+ * another array, or with no hold open (a NULL or replicated `a`), are tyl_elem_get's. Every
+ * rank makes the same calls, as for tyl_elem_get. */
+typedef struct tyl_held {
+    const tyl_array *a; /* the array held, NULL: none */
+    tyl_array *whole;   /* its gathered copy, once made */
+    int64_t reads;      /* element reads so far, before the gather */
+} tyl_held;
+void tyl_held_begin(tyl_held *h, const tyl_array *a);
+void tyl_held_get(tyl_held *h, const tyl_array *a, const int64_t *idx, void *out);
+void tyl_held_end(tyl_held *h);
+#define TYL_HELD_ACCESSOR(T, S)                                                                    \
+    static inline T tyl_hget_##S(tyl_held *h, const tyl_array *a, int64_t i0, int64_t i1, int64_t i2, \
+                                 int64_t i3, int64_t i4, int64_t i5)                               \
+    {                                                                                              \
+        const int64_t ix[TYL_MAX_RANK] = {i0, i1, i2, i3, i4, i5};                                 \
+        T v;                                                                                       \
+        tyl_held_get(h, a, ix, &v);                                                                \
+        return v;                                                                                  \
+    }
+TYL_HELD_ACCESSOR(bool, bool)
+TYL_HELD_ACCESSOR(int32_t, i32)
+TYL_HELD_ACCESSOR(int64_t, i64)
+TYL_HELD_ACCESSOR(float, f32)
+TYL_HELD_ACCESSOR(double, f64)
+TYL_HELD_ACCESSOR(int8_t, i8)
+TYL_HELD_ACCESSOR(uint8_t, u8)
+TYL_HELD_ACCESSOR(int16_t, i16)
+TYL_HELD_ACCESSOR(uint16_t, u16)
+TYL_HELD_ACCESSOR(uint32_t, u32)
+TYL_HELD_ACCESSOR(uint64_t, u64)
+
 /* A reduction's partial result on this rank, combined over the ranks in rank order (sum:
  * pairwise over the partials, so it depends on the rank count only; op 1 max, 2 min). */
 void tyl_reduce_ranks(void *val, tyl_dtype t, int op);
@@ -375,6 +410,10 @@ void tyl_ck_setup(uint64_t hash, tyl_ck_var *vars, int nvars, int nloops);
  * table entry var have there, as the program computes it from its parameters; a restart refuses
  * a checkpoint whose array has another. */
 void tyl_ck_expect(int var, const int64_t *shape);
+/* ... and that along dimension dim of array slot `var` a view the loop carries starts at the
+ * scalar var lo, steps by var st and has var len points (st, len -1: a fixed index): a
+ * checkpoint whose values fall outside the array it holds is refused. */
+void tyl_ck_expect_view(int var, int dim, int lo, int st, int len);
 /* The time loop a restart resumes in (-1: run from the beginning). */
 int tyl_ck_resume_loop(void);
 /* At the head of time loop `loop`: when resuming there, restore the variables listed in live

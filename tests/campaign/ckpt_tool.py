@@ -3,6 +3,8 @@
 
     ckpt_tool.py flip CKPT SEED        flip one random bit of a random file (buffer or MANIFEST)
     ckpt_tool.py truncate CKPT SEED    cut a random file at a random length
+    ckpt_tool.py scalar CKPT NAME=V    set the saved scalar NAME (int64) to V and recompute the
+                                       MANIFEST's end CRC (a run-time extent forged: x_lo_0=300)
     ckpt_tool.py forge CKPT KIND       rewrite shapes or types, then recompute every checksum
                                        (npy header CRC, record CRCs, the MANIFEST's end CRC), so
                                        only the runtime's own checks of what it restores stand
@@ -128,9 +130,31 @@ def forge(ck, kind):
     print("forged buf0.npy (%s): %s %s, checksums recomputed" % (kind, dtype, "x".join(map(str, dims))))
 
 
+def scalar(ck, assign):
+    name, val = assign.split("=", 1)
+    val = int(val)
+    mp = os.path.join(ck, "MANIFEST")
+    out, found = [], False
+    for l in open(mp).read().splitlines():
+        p = l.split()
+        if l.startswith("end "):
+            break
+        if len(p) == 5 and p[0] == "scalar" and p[1] == name and p[2] == "int64":
+            l = "scalar %s int64 %016x %d" % (name, val & (2**64 - 1), val)
+            found = True
+        out.append(l)
+    if not found:
+        sys.exit("ckpt_tool: no int64 scalar %r in %s" % (name, mp))
+    text = "\n".join(out) + "\n"
+    text += "end %08x\n" % crc32c(text.encode())
+    open(mp, "w").write(text)
+    print("forged scalar %s = %d, end checksum recomputed" % (name, val))
+
+
 if __name__ == "__main__":
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     {"flip": lambda: flip(sys.argv[2], int(sys.argv[3])),
      "truncate": lambda: truncate(sys.argv[2], int(sys.argv[3])),
-     "forge": lambda: forge(sys.argv[2], sys.argv[3])}[sys.argv[1]]()
+     "forge": lambda: forge(sys.argv[2], sys.argv[3]),
+     "scalar": lambda: scalar(sys.argv[2], sys.argv[3])}[sys.argv[1]]()
