@@ -7,8 +7,8 @@
 extern int tyl_rt_rank_;          /* MPI rank of this process (0 before tyl_rt_init) */
 
 /* The process's run-time state: set up by tyl_rt_init (tyl_prog.c, program mode) or
- * tyl_ctx_create (tyl_lib.c, library mode), used by errors (tyl_rt_error.c), arrays and
- * finalisation (tyl_rt.c). */
+ * tyl_ctx_create (tyl_lib.c, library mode), used by errors (tyl_rt_error.c), arrays (tyl_rt.c)
+ * and the end of the run (tyl_rt_end.c). */
 typedef struct tyl_rt_state {
     tyl_param *params;         /* program mode: the --NAME=VALUE parameters */
     int nparams;
@@ -251,7 +251,7 @@ int tyl_tt_pad_wide_(size_t bytes, int64_t line_bytes);
 void tyl_copy_outside_win_(tyl_array *dst, const tyl_array *src, const int64_t *lo, const int64_t *len,
                            const int64_t *wlo, const int64_t *whi);
 
-/* Run-time options of the elastic layer (parsed by tyl_rt.c, used by runtime/elastic). */
+/* Run-time options of the elastic layer (parsed by tyl_prog.c, used by runtime/elastic). */
 typedef struct tyl_ck_opts {
     int64_t every;             /* --checkpoint-every=K (0: only on signals) */
     const char *dir;           /* --checkpoint-dir=DIR (NULL: PROG.ckpt) */
