@@ -4,14 +4,14 @@
  * job's communicator changed).
  *
  * The top of the core's layers (tools/rt_layers.py prints them): these call down into each
- * module that holds something to release, here and in one order, and no module of the core
- * calls them; the program (tyl_prog.c, the generated main), library mode (tyl_lib.c) and the
- * elastic runtime (runtime/elastic) above it do. The elastic runtime's own part of the end is
- * reached through the hooks of tyl_rt_elastic_ (tyl_internal.h), which those above both plug
- * in. The order: printed output flushed, every array freed, the checkpoints ended
- * (end_checkpoints: the last checkpoint written and its communicator freed), the --stats
- * summary (collective), the halo exchange, the process grid and the memory released, then
- * MPI_Finalize last. */
+ * module that holds something to release, all in one place and one order, and no module of the
+ * core calls them; the generated main, library mode (tyl_lib.c) and the elastic runtime
+ * (runtime/elastic), above the core, do. The elastic runtime's own part of the end is reached
+ * through the hooks of tyl_rt_elastic_ (tyl_internal.h), which those above both plug in. The
+ * order: printed output flushed, every array freed, the checkpoints ended (end_checkpoints:
+ * the last agreement finished, the elastic layer's communicator freed, its "done" event), the
+ * --stats summary (collective), the halo exchange, the process grid and the memory released,
+ * then MPI_Finalize last. */
 #define _POSIX_C_SOURCE 200809L
 #define _XOPEN_SOURCE 700
 #include "tyl_internal.h"
