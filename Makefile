@@ -303,6 +303,8 @@ check-unit: lib/libtyles.a build/tools/npy2png build/rtsan/libtyles_san.a
 	     bash tests/unit/lib_ctx.sh lib/libtyles.a src/runtime_mpi" \
 	    "echo '== print(u) of distributed arrays at 1-3 ranks' && bash tests/unit/print_dist.sh lib/libtyles.a src/runtime_mpi" \
 	    "echo '== npy2png' && bash tools/test_npy2png.sh build/tools/npy2png" \
+	    "echo '== the run-time library is layered (tools/rt_layers.py: no circle of calls)' && \
+	     bash tests/unit/layers.sh $(RUNTIME_OBJ)" \
 	    "echo '== NumPy'\''s float sum order (the model tyl_reduce.c follows) against np.sum' && \
 	     mkdir -p build/tools && $(CC) -std=c11 -O2 -ffp-contract=off -o build/tools/np_order_model \
 	     tests/reduce_order/np_order_model.c && \

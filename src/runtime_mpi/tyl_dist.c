@@ -30,18 +30,15 @@
 
 /* ---- the process grid ---------------------------------------------------------------------- */
 
+/* The grid's number of ranks, this rank's number on it and its communicator are the job's
+ * (tyl_job_size_, tyl_job_self_, tyl_job_comm_: tyl_job.c), which every module asks. */
 static int g_rank;                    /* G: dimensions of the grid (0: nothing distributed) */
 static int g_P[TYL_MAX_RANK];         /* ranks along each axis (1 past G; set up below) */
 static int g_me[TYL_MAX_RANK];        /* this rank's coordinates */
-static int g_size = 1, g_self;
 static int g_first_checked;
-#ifndef TYL_NO_MPI
-static MPI_Comm g_comm = MPI_COMM_NULL;
-#endif
 static int g_overlap = 1;
 static int g_threads_ranks; /* threads chosen for the node (tyl_prog.c): its ranks and CPUs */
 static long g_threads_cpus;
-tyl_dist_stats tyl_dist_stats_;
 
 /* Library mode's further grids (tyl_dist_add_grid): a context whose solvers distribute arrays of
  * several ranks has a grid per rank, each over all of its ranks. A distributed array is laid out
@@ -49,10 +46,8 @@ tyl_dist_stats tyl_dist_stats_;
 static int x_P[TYL_MAX_RANK + 1][TYL_MAX_RANK], x_me[TYL_MAX_RANK + 1][TYL_MAX_RANK];
 static unsigned x_grids, x_checked; /* bit G: a further grid of G dimensions; its first check done */
 
-int tyl_rt_nranks(void) { return g_size; }
 int tyl_rt_grid_rank(void) { return g_rank; }
 const int *tyl_rt_grid_dims(void) { return g_P; }
-int tyl_dist_self_(void) { return g_self; }
 int tyl_dist_has_grid(int G) { return G > 0 && (G == g_rank || (G <= TYL_MAX_RANK && (x_grids >> G & 1))); }
 static const int *P_of(int G) { return G == g_rank ? g_P : x_P[G]; }
 static const int *me_of(int G) { return G == g_rank ? g_me : x_me[G]; }
@@ -150,8 +145,8 @@ void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int over
                     void (*fail)(const char *msg))
 {
     g_rank = grid_rank < 0 ? 0 : grid_rank > TYL_MAX_RANK ? TYL_MAX_RANK : grid_rank;
-    g_size = size;
-    g_self = me;
+    tyl_job_size_ = size;
+    tyl_job_self_ = me;
     g_overlap = overlap;
     if (fail) {
         g_first_checked = 0; /* a new job or library context, not a regrid */
@@ -227,7 +222,7 @@ void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int over
     MPI_Comm_rank(node, &local_rank);
     MPI_Comm_size(node, &local_size);
     MPI_Comm_free(&node);
-    MPI_Comm_dup(tyl_rt_comm_, &g_comm);
+    MPI_Comm_dup(tyl_rt_comm_, &tyl_job_comm_);
 #endif
     tyl_mem_init(local_rank, local_size);
 }
@@ -246,15 +241,16 @@ void tyl_dist_add_grid(int G, const int *procs, void (*fail)(const char *msg))
                 fail(msg);
             }
             dims[d] = procs[d];
-            prod = prod > INT_MAX ? prod : prod * procs[d]; /* no wrap past 2^63 (to g_size) */
+            prod = prod > INT_MAX ? prod : prod * procs[d]; /* no wrap past 2^63 (to tyl_job_size_) */
         }
-        if (prod != g_size) {
-            snprintf(msg, sizeof msg, "a %d-D grid of %ld ranks, but the communicator has %d", G, prod, g_size);
+        if (prod != tyl_job_size_) {
+            snprintf(msg, sizeof msg, "a %d-D grid of %ld ranks, but the communicator has %d", G, prod,
+                     tyl_job_size_);
             fail(msg);
         }
     } else {
 #ifndef TYL_NO_MPI
-        MPI_Dims_create(g_size, G, dims);
+        MPI_Dims_create(tyl_job_size_, G, dims);
 #else
         for (int d = 0; d < G; d++)
             dims[d] = 1;
@@ -263,14 +259,14 @@ void tyl_dist_add_grid(int G, const int *procs, void (*fail)(const char *msg))
     for (int d = 0; d < TYL_MAX_RANK; d++)
         x_P[G][d] = d < G ? dims[d] : 1;
     x_grids |= 1u << G;
-    coords_on(G, g_self, x_me[G]);
+    coords_on(G, tyl_job_self_, x_me[G]);
 }
 
 void tyl_dist_finalize(void)
 {
 #ifndef TYL_NO_MPI
-    if (g_comm != MPI_COMM_NULL)
-        MPI_Comm_free(&g_comm);
+    if (tyl_job_comm_ != MPI_COMM_NULL)
+        MPI_Comm_free(&tyl_job_comm_);
 #endif
 }
 
@@ -335,7 +331,7 @@ int tyl_dist_block_at(const tyl_array *a, int d, int c, int64_t *lo, int64_t *hi
 }
 
 #ifdef TYL_HAVE_ULFM
-void tyl_dist_set_errhandler_(MPI_Errhandler eh) { MPI_Comm_set_errhandler(g_comm, eh); }
+void tyl_dist_set_errhandler_(MPI_Errhandler eh) { MPI_Comm_set_errhandler(tyl_job_comm_, eh); }
 #endif
 
 void tyl_dist_set_overlap(int on) { g_overlap = on; }
@@ -531,11 +527,11 @@ void tyl_elem_get(const tyl_array *a, const int64_t *idx, void *out)
         return;
     }
     int own = elem_owner(a, idx);
-    if (own == g_self)
+    if (own == tyl_job_self_)
         tyl_mem_to_host(out, (const char *)a->data + (size_t)tyl_loc_off_(a, idx) * el, el);
 #ifndef TYL_NO_MPI
-    if (g_size > 1)
-        MPI_Bcast(out, (int)el, MPI_BYTE, own, g_comm);
+    if (tyl_job_size_ > 1)
+        MPI_Bcast(out, (int)el, MPI_BYTE, own, tyl_job_comm_);
 #endif
 }
 
@@ -545,8 +541,8 @@ double tyl_wall_time(int kind)
     clock_gettime(kind ? CLOCK_MONOTONIC : CLOCK_REALTIME, &ts);
     double t = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 #ifndef TYL_NO_MPI
-    if (g_size > 1)
-        MPI_Bcast(&t, 1, MPI_DOUBLE, 0, g_comm);
+    if (tyl_job_size_ > 1)
+        MPI_Bcast(&t, 1, MPI_DOUBLE, 0, tyl_job_comm_);
 #endif
     return t;
 }
@@ -559,23 +555,10 @@ void tyl_elem_set(tyl_array *a, const int64_t *idx, const void *val)
     for (int d = 0; d < TYL_MAX_RANK; d++)
         one[d] = 1;
     tyl_dirty_box(a, idx, one); /* the zones holding an image of the element */
-    if (a->layout && elem_owner(a, idx) != g_self)
+    if (a->layout && elem_owner(a, idx) != tyl_job_self_)
         return;
     tyl_mem_from_host((char *)a->data + (size_t)tyl_loc_off_(a, idx) * el, val, el);
 }
-
-/* The process grid's communicator (a duplicate of the run time's) and its size, for the
- * collectives of tyl_ranks.c and the messages of tyl_halo.c. */
-MPI_Comm tyl_dist_comm_(int *size)
-{
-    *size = g_size;
-#ifdef TYL_NO_MPI
-    return 0;
-#else
-    return g_comm;
-#endif
-}
-
 
 /* ---- sub-boxes for overlap ----------------------------------------------------------------- */
 
@@ -631,7 +614,7 @@ int tyl_split_box(int B, const int64_t *blo, const int64_t *bn, const int *shl, 
 
 /* ---- --stats ---------------------------------------------------------------------------------- */
 
-void tyl_dist_report(double total, const char *transport)
+void tyl_dist_report(double total, const char *transport, const int64_t tt_counts[3])
 {
     if (!tyl_rt_stats_)
         return;
@@ -644,30 +627,30 @@ void tyl_dist_report(double total, const char *transport)
     tyl_mem_stream_counts_(&parts[2], &parts[3]);
     memcpy(tp, parts, sizeof tp);
 #ifndef TYL_NO_MPI
-    if (g_size > 1) {
-        MPI_Allreduce(mine, mx, 4, MPI_DOUBLE, MPI_MAX, g_comm);
-        MPI_Allreduce(mine, sum, 4, MPI_DOUBLE, MPI_SUM, g_comm);
-        MPI_Allreduce(&bytes, &tb, 1, MPI_INT64_T, MPI_SUM, g_comm);
-        MPI_Allreduce(&msgs, &tm, 1, MPI_INT64_T, MPI_SUM, g_comm);
-        MPI_Allreduce(parts, tp, 6, MPI_INT64_T, MPI_SUM, g_comm);
+    if (tyl_job_size_ > 1) {
+        MPI_Allreduce(mine, mx, 4, MPI_DOUBLE, MPI_MAX, tyl_job_comm_);
+        MPI_Allreduce(mine, sum, 4, MPI_DOUBLE, MPI_SUM, tyl_job_comm_);
+        MPI_Allreduce(&bytes, &tb, 1, MPI_INT64_T, MPI_SUM, tyl_job_comm_);
+        MPI_Allreduce(&msgs, &tm, 1, MPI_INT64_T, MPI_SUM, tyl_job_comm_);
+        MPI_Allreduce(parts, tp, 6, MPI_INT64_T, MPI_SUM, tyl_job_comm_);
     } else
 #endif
     {
         for (int i = 0; i < 4; i++)
             mx[i] = sum[i] = mine[i];
     }
-    if (g_self != 0)
+    if (tyl_job_self_ != 0)
         return;
     double avg[4];
     for (int i = 0; i < 4; i++)
-        avg[i] = sum[i] / g_size;
+        avg[i] = sum[i] / tyl_job_size_;
     char grid[64] = "1";
     int k = 0;
     for (int d = 0; d < (g_rank ? g_rank : 1); d++)
         k += snprintf(grid + k, sizeof grid - (size_t)k, "%s%d", d ? "x" : "", g_P[d]);
     double comp = avg[0] - avg[1] - avg[2] - avg[3];
-    fprintf(stderr, "tyles stats: %d rank%s, grid %s, overlap %s\n", g_size, g_size == 1 ? "" : "s", grid,
-            g_overlap ? "on" : "off");
+    fprintf(stderr, "tyles stats: %d rank%s, grid %s, overlap %s\n", tyl_job_size_,
+            tyl_job_size_ == 1 ? "" : "s", grid, g_overlap ? "on" : "off");
 #ifdef _OPENMP
     if (g_threads_ranks)
         fprintf(stderr, "  threads      %d a rank (OMP_NUM_THREADS unset: %d ranks share the node's %ld CPUs)\n",
@@ -690,10 +673,10 @@ void tyl_dist_report(double total, const char *transport)
                 (long long)tyl_dist_stats_.n_reduce_root);
     fprintf(stderr, "  exchanges    %lld, %lld messages, %.3f MB sent in all, through %s\n",
             (long long)tyl_dist_stats_.n_exchanges, (long long)tm, (double)tb / 1e6, transport);
-    if (g_size > 1)
+    if (tyl_job_size_ > 1)
         fprintf(stderr, "  own blocks   %lld sweeps read only each rank's own block: no exchange\n",
                 (long long)tyl_dist_stats_.n_own_reads);
-    if (g_size > 1)
+    if (tyl_job_size_ > 1)
         fprintf(stderr, "  gathers      %lld boxes of distributed arrays, %lld elements\n",
                 (long long)tyl_dist_stats_.n_gathers, (long long)tyl_dist_stats_.n_gathered);
     if (tyl_dist_stats_.n_fft_local || tyl_dist_stats_.n_fft_split) /* counts: the same on every rank */
@@ -710,8 +693,7 @@ void tyl_dist_report(double total, const char *transport)
     if (tyl_dist_stats_.n_tt_deep || tyl_dist_stats_.n_tt_declined)
         fprintf(stderr, "  time tiles   %lld groups of steps on deep halos, %lld stepped (edges too costly, or plain sweeps faster)\n",
                 (long long)tyl_dist_stats_.n_tt_deep, (long long)tyl_dist_stats_.n_tt_declined);
-    int64_t timed, plain, against;
-    tyl_tt_choice_counts_(&timed, &plain, &against); /* the same on every rank */
+    int64_t timed = tt_counts[0], plain = tt_counts[1], against = tt_counts[2]; /* the same on every rank */
     if (timed)
         fprintf(stderr, "  time tiles   %lld kinds of group timed both ways: %lld run as plain sweeps, %lld tiled; %lld against the model\n",
                 (long long)timed, (long long)plain, (long long)(timed - plain), (long long)against);
@@ -795,7 +777,7 @@ void tyl_progress(int64_t k, int64_t n)
      * the checkpoint's step, and a second time loop starts again at 0. */
     static double t0, last;
     static int64_t k0 = -1, prev = -1;
-    if (!tyl_rt_progress_ || g_self != 0)
+    if (!tyl_rt_progress_ || tyl_job_self_ != 0)
         return;
     double t = MPI_Wtime();
     if (k0 < 0 || k <= prev) {

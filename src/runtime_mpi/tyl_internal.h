@@ -7,8 +7,8 @@
 extern int tyl_rt_rank_;          /* MPI rank of this process (0 before tyl_rt_init) */
 
 /* The process's run-time state: set up by tyl_rt_init (tyl_prog.c, program mode) or
- * tyl_ctx_create (tyl_lib.c, library mode), used by errors (tyl_rt_error.c), arrays and
- * finalisation (tyl_rt.c). */
+ * tyl_ctx_create (tyl_lib.c, library mode), used by errors (tyl_rt_error.c), arrays (tyl_rt.c)
+ * and the end of the run (tyl_rt_end.c). */
 typedef struct tyl_rt_state {
     tyl_param *params;         /* program mode: the --NAME=VALUE parameters */
     int nparams;
@@ -107,8 +107,8 @@ void tyl_reduce_bcast_(void *v, size_t bytes);
  * again: before a checkpoint or a rescale captures the arrays (collective, as those are). */
 void tyl_rows_flush_(void);
 
-/* tyl_timetile.c: 1 while a time-tiled group runs (its kernels run on tiles, in the order its
- * tiles were planned for: tyl_mem_block_rows leaves them unblocked). */
+/* tyl_ttstate.c: 1 while a time-tiled group runs (tyl_timetile.c's tyl_tt_run: its kernels run
+ * on tiles, in the order its tiles were planned for: tyl_mem_block_rows leaves them unblocked). */
 extern int tyl_tt_running_;
 /* tyl_env.c: a core's L2 in bytes (TYLES_TT_L2 where set), 0 when unknown; its L1 data cache
  * (TYLES_TT_L1 where set, 32 KiB when unknown). */
@@ -121,6 +121,10 @@ int64_t tyl_env_num_(const char *name, int64_t dflt);
 /* TYLES_FAULT_THREAD_OOM=1 (tests): OpenMP thread 1 of every parallel sweep (tyl_omp_rows)
  * stops as out of memory would, a run-time error raised inside a parallel region. */
 extern int tyl_fault_thread_oom_;
+
+/* tyl_job.c: the grid's number of ranks and this rank's number on it, set by tyl_dist.c's
+ * tyl_dist_setup and tyl_dist_regrid (tyl_rt_nranks and tyl_dist_self_ read them). */
+extern int tyl_job_size_, tyl_job_self_;
 
 /* tyl_dist.c */
 void tyl_dist_setup(int grid_rank, const char *procs, int size, int me, int overlap,
@@ -145,14 +149,17 @@ tyl_array *tyl_dist_whole(const tyl_array *a, const char *where);
  * a's lo + i). Collective. */
 tyl_array *tyl_dist_box(const tyl_array *a, const int64_t *lo, const int64_t *n, const char *where);
 const int *tyl_rt_grid_dims(void);
-/* --stats: the summary on rank 0 (collective: every rank calls it). */
-void tyl_dist_report(double total_seconds, const char *transport);
+/* --stats: the summary on rank 0 (collective: every rank calls it); tt_counts: the kinds of
+ * time-tiled group timed both ways, run as plain sweeps, against the model (tyl_ttchoice.c's
+ * tyl_tt_choice_counts_, which tyl_rt_end.c asks: this file stands below time tiling). */
+void tyl_dist_report(double total_seconds, const char *transport, const int64_t tt_counts[3]);
 /* The grid as tyl_halo.c plans exchanges on it: the grid an array of rank r laid out as L lies
  * on (P ranks per axis, this rank at me), the coordinates c of rank r in a grid P of G axes, the
  * owned range [lo, hi) of coordinate c of P along axis d of extent n, and this rank's number. */
 void tyl_dist_grid_of_(const tyl_layout *L, int r, int *P, int *me);
 void tyl_dist_coords_in_(const int *P, int G, int r, int *c);
 void tyl_dist_block_l_(const tyl_layout *L, int d, int64_t n, int c, int P, int64_t *lo, int64_t *hi);
+/* tyl_job.c: this rank's number on the process grid (tyl_job_self_). */
 int tyl_dist_self_(void);
 /* Offset (elements) of global index g inside a's local allocation, from data. */
 static inline int64_t tyl_loc_off_(const tyl_array *a, const int64_t *g)
@@ -238,9 +245,10 @@ void tyl_tt_choice_reset_(void);
 void tyl_tt_choice_counts_(int64_t *measured, int64_t *plain, int64_t *against_model);
 /* tyl_pfchoice.c: software prefetch or none for a plain sweep (sweep_run), timed by the run.
  * begin before the sweep's kernel calls (box_points: its global box; elem_bytes: its first
- * target's element), end after them with their seconds by tyl_pf_clock_. tyl_pf_off_: the sweep in progress
- * prefetches nothing (read by tyl_mem_host.c's prefetch answers); tyl_pf_asked_: one of them
- * would have prefetched. reset where the communicator changes; counts for --stats. */
+ * target's element), end after them with their seconds by tyl_pf_clock_. tyl_pf_off_ (defined
+ * in tyl_mem_host.c, which reads it: the run-time library has no circle of calls,
+ * tests/unit/layers.sh): the sweep in progress prefetches nothing; tyl_pf_asked_: one of
+ * tyl_mem_host.c's prefetch answers would have prefetched. reset where the communicator changes; counts for --stats. */
 typedef struct tyl_pf_trial {
     struct tyl_pf_kind *k; /* NULL: nothing timed */
     int way;               /* -1 untimed, 0 with, 1 without */
@@ -260,7 +268,7 @@ int tyl_tt_pad_wide_(size_t bytes, int64_t line_bytes);
 void tyl_copy_outside_win_(tyl_array *dst, const tyl_array *src, const int64_t *lo, const int64_t *len,
                            const int64_t *wlo, const int64_t *whi);
 
-/* Run-time options of the elastic layer (parsed by tyl_rt.c, used by runtime/elastic). */
+/* Run-time options of the elastic layer (parsed by tyl_prog.c, used by runtime/elastic). */
 typedef struct tyl_ck_opts {
     int64_t every;             /* --checkpoint-every=K (0: only on signals) */
     const char *dir;           /* --checkpoint-dir=DIR (NULL: PROG.ckpt) */
@@ -275,12 +283,14 @@ extern tyl_ck_opts tyl_ck_opts_;
 const char *tyl_dtype_name_(tyl_dtype t);
 /* The program's parameters as tyl_rt_init received them. */
 tyl_param *tyl_rt_params_(int *n);
-/* tyl_rt.c: this process's rank and the job's size changed (in-process rescale). */
+/* tyl_rt_end.c: this process's rank and the job's size changed (in-process rescale). */
 void tyl_rt_set_size_(int rank, int size);
-/* tyl_rt.c: a rank that leaves a shrinking job: release everything, finish MPI, exit 0. */
+/* tyl_rt_end.c: a rank that leaves a shrinking job: release everything, finish MPI, exit 0. */
 TYL_NORETURN void tyl_rt_leave_(void);
-/* tyl_rt.c: release everything, finish MPI and exit with status (every rank of the job). */
+/* tyl_rt_end.c: release everything, finish MPI and exit with status (every rank of the job). */
 TYL_NORETURN void tyl_rt_exit_(int status);
+/* tyl_rt.c: free every array, referenced or pooled (the end: tyl_rt_end.c). */
+void tyl_rt_free_blocks_(void);
 /* The elastic layer (runtime/elastic) stands above the core and calls into it; the core calls
  * nothing of it. What it needs done at the end of a run is plugged in here by those above both,
  * tyl_rt_init (tyl_prog.c) for a program and tyl_ctx_create (tyl_lib.c) for a library, and what

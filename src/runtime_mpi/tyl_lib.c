@@ -2,7 +2,7 @@
  * communicator, arrays it creates or wraps, and errors returned as a status.
  *
  * Errors: every entry point below sets tyl_rt_.lib_catch to a jmp_buf of its own frame;
- * tyl_rt_error and tyl_rt_error_all (tyl_rt.c) then store the message and longjmp back here
+ * tyl_rt_error and tyl_rt_error_all (tyl_rt_error.c) then store the message and longjmp back here
  * instead of exiting, so the whole runtime reports errors the one way it always has. Entries
  * nest (a solver entry calls tyl_array_create): the innermost catch wins and restores its
  * outer one. Nothing here calls tyl_rt_init, so tyl_prog.c (argv, signals, exit) is never

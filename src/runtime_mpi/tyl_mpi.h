@@ -41,9 +41,13 @@ static inline double MPI_Wtime(void)
 /* The communicator of the job (MPI_COMM_WORLD, or after an in-process rescale the ranks that
  * stay; tyl_rt_init starts with runtime/elastic's tyl_rs_world_). */
 extern MPI_Comm tyl_rt_comm_;
-/* tyl_dist.c: the process grid's communicator (a duplicate of tyl_rt_comm_) and its number of
- * ranks (*size), for the collectives of tyl_ranks.c and the messages of tyl_halo.c. */
+/* tyl_job.c: the process grid's communicator (a duplicate of tyl_rt_comm_, set by tyl_dist.c)
+ * and its number of ranks (*size), for the collectives of tyl_ranks.c and the messages of
+ * tyl_halo.c. */
 MPI_Comm tyl_dist_comm_(int *size);
+#ifndef TYL_NO_MPI
+extern MPI_Comm tyl_job_comm_;
+#endif
 /* tyl_env.c: the TYLES_* variables' values checked over comm's nranks ranks (a bad one stops
  * every rank with its message, or returns TYL_ERROR in library mode); collective. */
 void tyl_env_check_(MPI_Comm comm, int nranks, const char *where);

@@ -1,7 +1,7 @@
 /* tyl_os.c: the few calls of Python's sys and os modules that simulation scripts make around
- * their computation: sys.exit, os.makedirs / os.mkdir for an output folder, os.path.exists /
- * isdir / isfile to test for one, and the text files open(path, "w") writes (print's stream
- * 100 + k writes to file k, tyl_print.c).
+ * their computation: os.makedirs / os.mkdir for an output folder, os.path.exists / isdir /
+ * isfile to test for one, and the text files open(path, "w") writes (print's stream 100 + k
+ * writes to file k, tyl_print.c). sys.exit ends the run: tyl_rt_end.c.
  *
  * The file system is touched by rank 0 alone and its answer broadcast, so every rank takes the
  * same branch and stops together (a collective call, from the main thread). Errors are Python's
@@ -96,24 +96,6 @@ int tyl_os_path_test(const char *path, int kind)
             r = kind == 0 || (kind == 1 && S_ISDIR(st.st_mode)) || (kind == 2 && S_ISREG(st.st_mode));
     }
     return from_rank0(r);
-}
-
-_Noreturn void tyl_sys_exit(int64_t status, const char *msg)
-{
-    /* A solver of an application (tylesc --lib) never ends the process (docs/LIBRARY.md): its
-     * call returns TYL_ERROR with Python's SystemExit, which every rank reached together. */
-    if (tyl_rt_.lib) {
-        if (msg)
-            tyl_rt_error_all(NULL, "SystemExit: %s", msg);
-        tyl_rt_error_all(NULL, "SystemExit: %lld", (long long)status);
-    }
-    fflush(stdout);
-    if (msg && tyl_rt_rank_ == 0) {
-        fprintf(stderr, "%s\n", msg);
-        fflush(stderr);
-    }
-    int st = tyl_rt_finalize(); /* 1 when printed output was lost */
-    exit((int)(status & 0xff) ? (int)(status & 0xff) : st);
 }
 
 /* ---- files open() opened for writing (the table of their streams is print's, tyl_print.c) ---- */

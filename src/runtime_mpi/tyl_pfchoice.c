@@ -53,8 +53,6 @@ typedef struct tyl_pf_kind {
 
 static kind kinds[SLOTS];
 static int nkinds;
-int tyl_pf_off_;
-atomic_int tyl_pf_asked_;
 static int64_t n_timed, n_off;
 
 static kind *find(const tyl_sweep *sw)

@@ -193,8 +193,6 @@ static void run_group(void)
         }
 }
 
-int tyl_tt_running_;
-
 void tyl_tt_run(void)
 {
     tyl_sweep_recorder_ = NULL;

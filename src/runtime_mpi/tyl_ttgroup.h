@@ -37,7 +37,8 @@ typedef struct tt_stage {
     } ax[2];
 } tt_stage;
 
-/* The group: recorded by tyl_tt_go and the recorder (tyl_ttrecord.c), run by tyl_tt_run. */
+/* The group: recorded by tyl_tt_go and the recorder (tyl_ttrecord.c), run by tyl_tt_run; the
+ * one there is lives in tyl_ttstate.c, which every file of time tiling reads. */
 typedef struct tyl_tt_group {
     int K, forced;
     int base;               /* the compiled K; K = 2 base when tyl_tt_go doubled the group */

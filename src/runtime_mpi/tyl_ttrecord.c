@@ -15,8 +15,6 @@
 
 #include "tyl_ttgroup.h"
 
-tyl_tt_group tyl_ttg_;
-
 static int faults_armed(void)
 {
     static int armed = -1;

@@ -148,7 +148,7 @@ TYL_NORETURN void tyl_rt_error(const char *where, const char *fmt, ...)
 TYL_NORETURN void tyl_rt_error_all(const char *where, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* sys.exit (tyl_os.c): rank 0 prints msg (if not NULL) on stderr, as Python does, then every
+/* sys.exit (tyl_rt_end.c): rank 0 prints msg (if not NULL) on stderr, as Python does, then every
  * rank finishes as at the program's end and exits with status & 0xff. Collective. */
 TYL_NORETURN void tyl_sys_exit(int64_t status, const char *msg);
 /* os.makedirs (parents 1) / os.mkdir (tyl_os.c), by rank 0: Python's FileExistsError,
