@@ -602,6 +602,13 @@ static int fresh_numpy_call(ast *e, vec *out)
     return 0;
 }
 
+/* Is e np.histogram(...) (numpy.histogram)? */
+static int is_histogram(ast *e)
+{
+    return e && e->kind == A_CALL && e->a->kind == A_ATTR && e->a->a->kind == A_NAME &&
+           lw_name_in(&modules, e->a->a->name) && strcmp(e->a->name, "histogram") == 0;
+}
+
 /* The names whose arrays e may be or share memory with (e itself, its base, a call's inputs). */
 static void ref_names(ast *e, vec *out)
 {
@@ -747,7 +754,12 @@ static void alias_close(ast *a, ast *fn, vec *set, int *grew)
         }
     if (a->kind == A_DEF)
         fn = a;
-    if (a->kind == A_ASSIGN) {
+    ast *t0 = a->kind == A_ASSIGN && a->targets.len == 1 ? VEC_AT(a->targets, 0, ast *) : NULL;
+    if (t0 && (t0->kind == A_TUPLE || t0->kind == A_LIST) && t0->args.len == 2 && is_histogram(a->a)) {
+        /* hist, edges = np.histogram(x, bins): the counts are new, the edges may be the bins */
+        target_names(VEC_AT(t0->args, 1, ast *), &lhs);
+        ref_names(a->a, &rhs);
+    } else if (a->kind == A_ASSIGN) {
         for (int i = 0; i < a->targets.len; i++)
             target_names(VEC_AT(a->targets, i, ast *), &lhs);
         ref_names(a->a, &rhs);

@@ -958,6 +958,7 @@ value *lw_binop(lctx *c, loc l, ir_op op, value *a, value *b)
 }
 value *lw_unop(lctx *c, loc l, ir_op op, value *a)
 {
+    a = lw_ndarr(c, a); /* -np.indices(s) */
     if (a->kind == V_ERR)
         return &lw_ERRV;
     if (a->kind == V_MASKED && op != OP_LNOT) { /* -a[m]: (-a)[m] */
