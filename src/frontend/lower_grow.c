@@ -581,7 +581,7 @@ static void ref_names(ast *e, vec *out);
 static int fresh_numpy_call(ast *e, vec *out)
 {
     static const char *fresh[] = {"bincount", "zeros_like", "ones_like", "empty_like", "full_like", "copy",
-                                  "sort", "argsort", "diff", "concatenate", "stack", "vstack", "hstack",
+                                  "sort", "argsort", "concatenate", "stack", "vstack", "hstack",
                                   "column_stack", "roll", "histogram", NULL};
     if (e->a->kind != A_ATTR || e->a->a->kind != A_NAME || !lw_name_in(&modules, e->a->a->name))
         return 0;
