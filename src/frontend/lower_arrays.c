@@ -901,7 +901,22 @@ value *lw_indices(lctx *c, loc l, args *a)
     if (!lw_shape_arg(v[0], &rank, len, sh) || (v[1] && v[1]->kind != V_NONE && !lw_dtype_of(v[1], &t)))
         return &lw_ERRV;
     int sparse = lw_const_flag(v[2], 0, "sparse", &ok);
-    return ok ? grid_arrays(c, l, rank, len, sh, t, NULL, NULL, sparse) : &lw_ERRV;
+    value *r = ok ? grid_arrays(c, l, rank, len, sh, t, NULL, NULL, sparse) : &lw_ERRV;
+    if (r->kind == V_TUPLE && !sparse) /* NumPy's (rank, ...) array; sparse=True gives a tuple */
+        r->ndarr = 1;
+    return r;
+}
+
+/* v itself, or the array NumPy has for a tuple that stands for one (ndarr: np.indices(s).sum(axis=0),
+ * np.indices(s) % 2): np.stack of its items. */
+value *lw_ndarr(lctx *c, value *v)
+{
+    if (v->kind != V_TUPLE || !v->ndarr)
+        return v;
+    args la = {0};
+    la.pos = &v;
+    la.npos = 1;
+    return lw_array_literal(c, v->l, &la, 0);
 }
 
 /* np.r_[a, b, ...]: NumPy's AxisConcatenator along axis 0 with ndmin=1. Numbers become 1-D

@@ -152,7 +152,7 @@ args lw_args(lctx *c, ast *call)
             continue;
         }
         value *rv = range_arg(c, a, conv);
-        r.pos[r.npos++] = rv ? rv : lw_expr(c, a);
+        r.pos[r.npos++] = rv ? rv : lw_ndarr(c, lw_expr(c, a)); /* np.sum(np.indices(s), axis=0) */
         pmark = grow_marks(pmark, &npm, r.npos, c->out->len);
     }
     for (int i = 0; i < call->kwargs.len; i++) {

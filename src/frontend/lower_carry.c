@@ -551,6 +551,13 @@ again:
                                 "of x's shape) or of the rows of a 2-D array (x[m], m 1-D), not this "
                                 "one; keep the whole array and select with a mask every iteration "
                                 "(z[m] = z[m] ** 2 + c[m])", n, what, xwhat);
+        else if (ev && xv && ev->kind == V_ARRAY && lw_is_complex(xv) && !lw_is_complex(ev))
+            /* psi = np.sqrt(rho), then psi = np.exp(-1j * dt * V) * psi in the loop: the first
+             * iteration reads a real array, the others a complex one */
+            diag_error(loop->l, "'%s' is a real array before this loop and a complex array after one "
+                                "iteration, which the next iteration reads: an array whose dtype changes "
+                                "from one iteration to the next is not supported; make it complex before "
+                                "the loop (%s = %s.astype(complex))", n, n, n);
         else if (strstr(what, "array") || strstr(xwhat, "array"))
             diag_error(loop->l, "'%s' is %s before this loop and %s after one iteration, which the "
                                 "next iteration reads: a view carried from one iteration to the next "

@@ -437,6 +437,7 @@ static value *lower_attr(lctx *c, ast *a)
 /* Attribute a->name of the value obj (a->a's value). */
 value *lw_attr_of(lctx *c, value *obj, ast *a)
 {
+    obj = lw_ndarr(c, obj); /* np.indices(s).sum(axis=0) */
     obj = lw_opt_array_use(c, a->l, obj, /* None or an array: checked */
                            arena_printf(&util_arena, "AttributeError: 'NoneType' object has no attribute '%s'",
                                         a->name));
@@ -976,6 +977,11 @@ static value *lw_expr_nested(lctx *c, ast *a)
         }
         if (lw_is_complex(base))
             return lw_complex_index(c, base, a);
+        if (base->ndarr && !(a->args.len == 1 && VEC_AT(a->args, 0, ast *)->kind != A_SLICE)) {
+            base = lw_ndarr(c, base); /* np.indices(s)[:, 1:] (np.indices(s)[0] is an item) */
+            if (base->kind == V_ERR)
+                return base;
+        }
         if (base->kind == V_ARRAY)
             a = lw_tuple_index(c, a);
         if (base->kind == V_TUPLE) {

@@ -571,6 +571,44 @@ static int defs_as_args;
 static int is_progdef(const char *name);
 static int module_number(const char *name);
 
+static void ref_names(ast *e, vec *out);
+
+/* e = np.f(...) of a NumPy function whose result never shares memory with its arguments (a
+ * new array, or new arrays), or np.histogram, whose edges are np.asarray(bins) (bins itself
+ * when it is a float array) and whose counts are new: the names e may share memory with go to
+ * out (only the bins); 0 for any other call (its arguments may be its result: np.asarray(x),
+ * np.clip(a, 0, 1, a)). A function with an out= argument (np.cumsum(a, out=b)) returns it. */
+static int fresh_numpy_call(ast *e, vec *out)
+{
+    static const char *fresh[] = {"bincount", "zeros_like", "ones_like", "empty_like", "full_like", "copy",
+                                  "sort", "argsort", "concatenate", "stack", "vstack", "hstack",
+                                  "column_stack", "roll", "histogram", NULL};
+    if (e->a->kind != A_ATTR || e->a->a->kind != A_NAME || !lw_name_in(&modules, e->a->a->name))
+        return 0;
+    for (int i = 0; i < e->kwargs.len; i++)
+        if (strcmp(VEC_AT(e->kwargs, i, ast *)->name, "out") == 0)
+            return 0;
+    for (const char **f = fresh; *f; f++)
+        if (strcmp(e->a->name, *f) == 0) {
+            if (strcmp(*f, "histogram") == 0) {
+                if (e->args.len >= 2)
+                    ref_names(VEC_AT(e->args, 1, ast *), out);
+                for (int i = 0; i < e->kwargs.len; i++)
+                    if (strcmp(VEC_AT(e->kwargs, i, ast *)->name, "bins") == 0)
+                        ref_names(VEC_AT(e->kwargs, i, ast *), out);
+            }
+            return 1;
+        }
+    return 0;
+}
+
+/* Is e np.histogram(...) (numpy.histogram)? */
+static int is_histogram(ast *e)
+{
+    return e && e->kind == A_CALL && e->a->kind == A_ATTR && e->a->a->kind == A_NAME &&
+           lw_name_in(&modules, e->a->a->name) && strcmp(e->a->name, "histogram") == 0;
+}
+
 /* The names whose arrays e may be or share memory with (e itself, its base, a call's inputs). */
 static void ref_names(ast *e, vec *out)
 {
@@ -588,6 +626,8 @@ static void ref_names(ast *e, vec *out)
      * result through f's name (its returns) and its parameters (alias_close links them to the
      * arguments), so x itself is not the result; a NumPy function's (np.asarray(x)) may be */
     int progcall = e->kind == A_CALL && defs_as_args && e->a->kind == A_NAME && is_progdef(e->a->name);
+    if (e->kind == A_CALL && fresh_numpy_call(e, out))
+        return;
     if (e->kind == A_TUPLE || e->kind == A_LIST || (e->kind == A_CALL && !progcall))
         for (int i = 0; i < e->args.len; i++) {
             ast *x = VEC_AT(e->args, i, ast *);
@@ -714,7 +754,12 @@ static void alias_close(ast *a, ast *fn, vec *set, int *grew)
         }
     if (a->kind == A_DEF)
         fn = a;
-    if (a->kind == A_ASSIGN) {
+    ast *t0 = a->kind == A_ASSIGN && a->targets.len == 1 ? VEC_AT(a->targets, 0, ast *) : NULL;
+    if (t0 && (t0->kind == A_TUPLE || t0->kind == A_LIST) && t0->args.len == 2 && is_histogram(a->a)) {
+        /* hist, edges = np.histogram(x, bins): the counts are new, the edges may be the bins */
+        target_names(VEC_AT(t0->args, 1, ast *), &lhs);
+        ref_names(a->a, &rhs);
+    } else if (a->kind == A_ASSIGN) {
         for (int i = 0; i < a->targets.len; i++)
             target_names(VEC_AT(a->targets, i, ast *), &lhs);
         ref_names(a->a, &rhs);

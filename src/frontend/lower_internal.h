@@ -111,6 +111,9 @@ struct value {
     int *dict_shared;  /* a dict: set once a second name is bound to it (e = d), shared by copies */
     int dict_param;    /* a dict bound to a function's parameter (a change would not reach the caller) */
     int is_list;       /* V_TUPLE: a Python list (printed [a, b]), not a tuple */
+    int ndarr;         /* V_TUPLE of same-shape arrays that NumPy has as one ndarray stacking them
+                          (np.indices): unpacked, iterated and indexed by one integer as the tuple;
+                          an attribute, operator, call argument or other index stacks it (lw_ndarr) */
     int cplx;          /* V_TUPLE of 2: a complex number or array, items the real and imaginary
                           parts (float64; lower_complex.c) */
     ir_var *reshaped;  /* V_ARRAY: the slot of a reshape's copy of a named array, which NumPy makes a
@@ -888,6 +891,7 @@ value *lw_seq_operand(lctx *c, value *v, const char *what);
 value *lw_seq_arg(lctx *c, value *x, const char *f);
 value *lw_pad(lctx *c, loc l, args *a);
 value *lw_indices(lctx *c, loc l, args *a);
+value *lw_ndarr(lctx *c, value *v);
 value *lw_index_grid(lctx *c, const char *which, ast *sub);
 /* np.r_[a, b, ...] of numbers, lists and arrays (lower_arrays.c) */
 value *lw_index_concat(lctx *c, ast *sub);

@@ -875,6 +875,10 @@ value *lw_binop(lctx *c, loc l, ir_op op, value *a, value *b)
 {
     if (a->kind == V_ERR || b->kind == V_ERR)
         return &lw_ERRV;
+    a = lw_ndarr(c, a); /* np.indices(s) % 2 */
+    b = lw_ndarr(c, b);
+    if (a->kind == V_ERR || b->kind == V_ERR)
+        return &lw_ERRV;
     if (a->kind == V_STR && b->kind == V_STR && (op == OP_CEQ || op == OP_CNE)) {
         int eq = strcmp(a->str, b->str) == 0;
         return lw_scalar(l, ir_const_i(l, T_BOOL, op == OP_CEQ ? eq : !eq), 1);
@@ -954,6 +958,7 @@ value *lw_binop(lctx *c, loc l, ir_op op, value *a, value *b)
 }
 value *lw_unop(lctx *c, loc l, ir_op op, value *a)
 {
+    a = lw_ndarr(c, a); /* -np.indices(s) */
     if (a->kind == V_ERR)
         return &lw_ERRV;
     if (a->kind == V_MASKED && op != OP_LNOT) { /* -a[m]: (-a)[m] */
