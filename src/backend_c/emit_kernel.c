@@ -221,9 +221,12 @@ void emit_c_stream_decision(FILE *o, kctx *k)
     if (f >= 0 && (k->prefetch_how & PF_ROWS))
         pf_decision(o, k, f, "tyl_pf", "");
     if (k->prefetch_how & PF_BLOCK) { /* rows of a block (0: whole planes, nothing prefetched) */
+        /* blocks or whole planes timed by the run, one choice a thread (tyl_mem_block_end closes
+         * the call: emit_c_fence) */
         ir_view *v = VEC_AT(*k->prefetch, 0, ir_view *);
-        fprintf(o, "    const int64_t tyl_jb = tyl_mem_block_rows(n0 * n1 * n2, n2 * %d, %d, n1, %d);\n",
-                ir_type_bits(v->arr->type) / 8, k->point_bytes, k->block_live);
+        fprintf(o, "    static _Thread_local tyl_blocks tyl_bc;\n");
+        fprintf(o, "    const int64_t tyl_jb = tyl_mem_block_rows_at(&tyl_bc, %d, n0 * n1 * n2, n2 * %d, %d, n1, %d);\n",
+                k->sw[0]->l.line, ir_type_bits(v->arr->type) / 8, k->point_bytes, k->block_live);
     }
     if (f >= 0 && (k->prefetch_how & PF_IN_ROW))
         pf_decision(o, k, f, "tyl_pa", "_ahead");
@@ -415,6 +418,8 @@ void emit_c_inner_loop(FILE *o, int ind, kctx *k, const char *body)
 
 void emit_c_fence(FILE *o, kctx *k)
 {
+    if (k->prefetch_how & PF_BLOCK)
+        fprintf(o, "    tyl_mem_block_end(&tyl_bc);\n");
     if (k->stream)
         fprintf(o, "    if (tyl_st)\n        tyl_stream_fence();\n");
 }

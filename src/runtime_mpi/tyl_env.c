@@ -48,6 +48,7 @@ static const struct env_var {
     {"TYLES_PREFETCH_AHEAD", BYTES, 1, 1LL << 30, NULL},
     {"TYLES_PREFETCH_VERBOSE", NUM, 0, 1, NULL},
     {"TYLES_BLOCK_ROWS", NUM, 0, 1LL << 31, NULL},
+    {"TYLES_BLOCK_CHOICE", WORDS, 0, 0, "model|time|show"},
     {"TYLES_PAD_ROWS", WORDS, 0, 0, "0|1"},
     {"TYLES_HUGEPAGES", WORDS, 0, 0, "0|1"},
     {"TYLES_XCHG_DIRECT_MIN", BYTES, 1, 1LL << 50, NULL},

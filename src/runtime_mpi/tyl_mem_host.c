@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <fcntl.h>
 #include <unistd.h>
 #if defined(__SSE2__)
@@ -653,6 +654,79 @@ int64_t tyl_mem_block_rows(int64_t points, int64_t row_bytes, int point_bytes, i
             b = BLOCK_MIN;
     }
     return b < rows ? b : rows;
+}
+
+/* Blocks or whole planes, timed by the run (tyles.h tyl_blocks). The model above was measured on
+ * a Zen 4 (1 MiB L2 a core); on the Zen 3 of 2026-12-07 (512 KiB L2, 32 MiB L3) the same blocks
+ * (16 rows of float64, 32 of float32) took Jacobi 3-D float64 256^3 on one thread 1.07x the time
+ * of whole planes (5 of 5 interleaved rounds), and were 1.05-1.25x faster than whole planes
+ * unprefetched for float32; float64 on two threads alike (bench/RESULTS.md h151). Both compute
+ * every point from the same reads, so the run times them, as tyl_ttchoice.c does tiles: a
+ * thread's first TRIAL_CALLS calls of a kernel alternate blocks and whole planes (ABBAAB, so a
+ * drift of the machine's load falls on both), and the least time of a call each way decides its
+ * later calls, blocks unless whole planes are at least 2% faster. Per thread and per rank, with
+ * no communication: the threads of a team make the same calls in the same order, so they try
+ * the same way at the same time, and a thread that decides otherwise changes no value. Only the
+ * size of the first call is timed (a kernel called on other boxes takes the model's rows there).
+ * Inside a time-tiled group tyl_mem_block_rows says no blocks, so nothing is timed. */
+enum { TRIAL_CALLS = 6 };
+static const unsigned char trial_way[TRIAL_CALLS] = {0, 1, 1, 0, 0, 1};
+
+/* The calling thread's CPU time: a call's wall time on a loaded machine holds the time other
+ * processes had its core (a 2-thread run of Jacobi 3-D 256^3 at load 20: calls of 70-81 ms wall
+ * for 30 ms of CPU each), which would decide at random. */
+static double block_clock(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int block_choice_mode(void) /* 0: model, 1: timed, 2: timed, decisions shown */
+{
+    static atomic_int mode = -1;
+    int m = atomic_load_explicit(&mode, memory_order_relaxed);
+    if (m < 0) {
+        const char *e = getenv("TYLES_BLOCK_CHOICE");
+        m = e && !strcmp(e, "model") ? 0 : e && !strcmp(e, "show") ? 2 : 1;
+        if (getenv("TYLES_BLOCK_ROWS")) /* forced rows: nothing to choose */
+            m = 0;
+        atomic_store_explicit(&mode, m, memory_order_relaxed);
+    }
+    return m;
+}
+
+int64_t tyl_mem_block_rows_at(tyl_blocks *c, int line, int64_t points, int64_t row_bytes, int point_bytes,
+                              int64_t rows, int live)
+{
+    c->t0 = 0;
+    c->line = line;
+    const int64_t b = tyl_mem_block_rows(points, row_bytes, point_bytes, rows, live);
+    if (!b || b >= rows || !block_choice_mode() || (c->points && c->points != points))
+        return b;
+    if (c->pick)
+        return c->pick == 1 ? b : rows;
+    c->points = points;
+    c->cur = trial_way[c->calls];
+    c->t0 = block_clock();
+    return c->cur ? rows : b;
+}
+
+void tyl_mem_block_end(tyl_blocks *c)
+{
+    if (c->t0 == 0)
+        return;
+    const double dt = block_clock() - c->t0;
+    c->t0 = 0;
+    if (c->calls < 2 || dt < c->best[c->cur]) /* calls 0 and 1 set best[0] and best[1] */
+        c->best[c->cur] = dt;
+    if (++c->calls < TRIAL_CALLS)
+        return;
+    c->pick = c->best[1] < 0.98 * c->best[0] ? 2 : 1;
+    if (block_choice_mode() == 2)
+        fprintf(stderr, "tyles: rank %d thread %d: the sweep of line %d: row blocks %.3f ms, whole planes %.3f ms of CPU "
+                "a call: %s\n", tyl_rt_rank_, omp_get_thread_num(), c->line, 1e3 * c->best[0], 1e3 * c->best[1],
+                c->pick == 1 ? "blocks" : "whole planes");
 }
 
 /* Where tyles.h has no inline non-temporal stores (not x86-64): plain stores. */

@@ -1254,6 +1254,23 @@ int64_t tyl_mem_prefetch(int64_t points, int64_t row_bytes, int point_bytes);
  * ahead. Blocks change the order in which points are computed, never a value (each point
  * reads only what the sweep does not write). TYLES_BLOCK_ROWS=N: N rows (0: whole planes). */
 int64_t tyl_mem_block_rows(int64_t points, int64_t row_bytes, int point_bytes, int64_t rows, int live);
+/* The same, timed by the run (tyl_mem_host.c): where tyl_mem_block_rows says blocks, a kernel's
+ * first calls on a thread alternate its blocks and whole planes (prefetched alike), and the
+ * faster decides that thread's later calls of the kernel. c is the kernel's, one a thread
+ * (static _Thread_local, zero at start); tyl_mem_block_end closes the call. TYLES_BLOCK_CHOICE=
+ * model: the model's rows, untimed; =show: timed, each decision printed on stderr. */
+typedef struct tyl_blocks {
+    int64_t points; /* the sweep's size at the first trial: other sizes take the model's rows */
+    double t0;      /* the clock at the start of a timed call, 0 when the call is not timed */
+    double best[2]; /* the least seconds of a call: [0] blocks, [1] whole planes */
+    int calls;      /* timed calls so far */
+    int cur;        /* the way of the call being timed */
+    int pick;       /* 0: still timing (or not asked yet); 1 blocks; 2 whole planes */
+    int line;       /* the sweep's line in the program (TYLES_BLOCK_CHOICE=show) */
+} tyl_blocks;
+int64_t tyl_mem_block_rows_at(tyl_blocks *c, int line, int64_t points, int64_t row_bytes, int point_bytes,
+                              int64_t rows, int live);
+void tyl_mem_block_end(tyl_blocks *c);
 /* Bytes ahead within a row that a streamed sweep (any box rank of 2 or more) prefetches its
  * reads' leading rows, chunk by chunk, where tyl_mem_prefetch does not (rows longer than 4 KiB):
  * 0 (none) unless the sweep is past the cache (as tyl_mem_stream). TYLES_PREFETCH as there. */

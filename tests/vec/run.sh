@@ -41,6 +41,13 @@
 #      computed once a point in the loop that reads the lower one from its buffer, and the
 #      loop that computes both for a block's first row and a tile's first column. Results:
 #      tests/programs (hdiff_limiter_stages, dist_aligned_hdiff, ... bitwise at 1-4 ranks).
+#  10. Row blocks or whole planes, timed by the run (tyl_mem_block_rows_at, tyl_mem_host.c): a
+#      blocked 3-D sweep (bench/jacobi3d.tyl's) keeps a choice a thread and closes each call;
+#      with blocks forced small (TYLES_PREFETCH=1 TYLES_TT_L2=4096: blocks of 8 rows of 21)
+#      tests/programs/poisson3d_f32_source decides its loop's blocked sweep after 6 calls (the
+#      coarse grid's, called once, does not: TYLES_BLOCK_CHOICE=show), and with TYLES_BLOCK_CHOICE=model or TYLES_BLOCK_ROWS set
+#      times nothing; it and heat3d, whose first calls run both ways, equal NumPy bitwise at 1
+#      and 2 ranks, 2 threads.
 # Usage: tests/vec/run.sh [TYLESC]
 set -u
 TYLESC=${1:-bin/tylesc}
@@ -242,6 +249,34 @@ nb=$(printf '%s\n' "$c" | grep -c 'carried along dimension')
 nl=$(printf '%s\n' "$c" | grep -c 'const double tyl_co[0-9]* = tyl_c[0-9]*r\[i2\];')
 [ "$nb" = 2 ] && [ "$nl" = 2 ] && ok "carry/hdiff_fluxes" ||
     bad "carry/hdiff_fluxes" "$nb carry buffers, $nl carried reads (want 2, 2)"
+
+# 10: the timed choice of row blocks
+c=$("$TYLESC" bench/jacobi3d.tyl -o - 2>/dev/null)
+nd=$(printf '%s\n' "$c" | grep -c '^    static _Thread_local tyl_blocks tyl_bc;$')
+nc=$(printf '%s\n' "$c" | grep -c 'tyl_jb = tyl_mem_block_rows_at(&tyl_bc, 15, n0 \* n1 \* n2, n2 \* 8, 16, n1, 4);$')
+ne=$(printf '%s\n' "$c" | grep -c '^    tyl_mem_block_end(&tyl_bc);$')
+[ "$nd$nc$ne" = 111 ] && ok "blocks/timed_choice_emitted" ||
+    bad "blocks/timed_choice_emitted" "$nd states, $nc choices, $ne ends (want 1, 1, 1)"
+if $TYLESC tests/programs/poisson3d_f32_source.tyl -o "$T/p3" 2>"$T/p3.log"; then
+    (cd "$T" && OMP_NUM_THREADS=2 TYLES_PREFETCH=1 TYLES_TT_L2=4096 TYLES_BLOCK_CHOICE=show ./p3 >/dev/null 2>show.log;
+        OMP_NUM_THREADS=2 TYLES_PREFETCH=1 TYLES_TT_L2=4096 TYLES_BLOCK_CHOICE=model ./p3 >/dev/null 2>model.log;
+        OMP_NUM_THREADS=2 TYLES_PREFETCH=1 TYLES_TT_L2=4096 TYLES_BLOCK_ROWS=5 TYLES_BLOCK_CHOICE=show ./p3 \
+            >/dev/null 2>forced.log)
+    pat='^tyles: rank 0 thread [01]: the sweep of line [0-9]*: row blocks [0-9.]* ms, whole planes [0-9.]* ms of CPU a call: \(blocks\|whole planes\)$'
+    n=$(grep -c "$pat" "$T/show.log")
+    lines=$(sed -n 's/.*the sweep of line \([0-9]*\):.*/\1/p' "$T/show.log" | sort -u | tr '\n' ' ')
+    [ "$n" = 1 ] && [ "$lines" = "23 " ] && ! grep -q 'row blocks' "$T/model.log" "$T/forced.log" &&
+        ok "blocks/timed_choice_decides" ||
+        bad "blocks/timed_choice_decides" "$n decisions (want 1: the loop's update, one thread at 19^3 points) of lines '$lines': $(head -5 "$T/show.log" "$T/model.log" "$T/forced.log")"
+else
+    bad "blocks/timed_choice_decides" "tylesc failed: $(cat "$T/p3.log")"
+fi
+if OMP_NUM_THREADS=2 $PY tests/run_tests.py --tylesc "$TYLESC" --np 1,2 -j 2 -k programs/poisson3d_f32_source \
+        -k programs/heat3d --variant "TYLES_PREFETCH=1 TYLES_TT_L2=4096 TYLES_BLOCK_CHOICE=show" >"$T/log" 2>&1; then
+    ok "blocks/timed_choice_bitwise_numpy"
+else
+    bad "blocks/timed_choice_bitwise_numpy" "$(cat "$T/log")"
+fi
 
 if $PY tests/run_tests.py --tylesc "$TYLESC" --np 1,2 -j 2 -k many_reads_inplace -k programs/burgers2d \
         -k programs/heat3d -k programs/poisson3d_f32_source -k programs/hdiff_limiter_stages \
