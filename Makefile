@@ -293,7 +293,8 @@ check-full:
 	echo "== $*: $$(( $$(date +%s) - s )) s, $$cpu s CPU$$([ $$rc = 0 ] || echo ', FAILED')"; exit $$rc
 
 # Its scripts two at a time (tests/par_scripts.sh, longest first; each in a folder of its own):
-# one after another the MPI ones waited on start-up while a core idled.
+# one after another the MPI ones waited on start-up while a core idled. (tests/par.sh waits for a
+# free slot with `wait -n`: its 20 ms poll cost 0.03-0.07 CPU-s a second blocked, h157.)
 check-unit: lib/libtyles.a build/tools/npy2png build/rtsan/libtyles_san.a
 	@TYL_SAN_LIB=$(CURDIR)/build/rtsan/libtyles_san.a TYL_PROD_WARN=$(CURDIR)/build/rt bash tests/par_scripts.sh -j 2 \
 	    "echo '== runtime unit tests' && bash tests/unit/run.sh" \

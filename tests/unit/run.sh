@@ -47,7 +47,7 @@ count_output() {
 # CMD... runs CMD in the background; a failure is written to $B/failed and reported by collect.
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 bg() {
-    while [ "$(jobs -pr | wc -l)" -ge "$JOBS" ]; do sleep 0.05; done
+    while [ "$(jobs -pr | wc -l)" -ge "$JOBS" ]; do wait -n; done # (a wait, not a poll: tests/par.sh)
     local name=$1
     shift
     { "$@" || echo "$name" >>"$B/failed"; } &
