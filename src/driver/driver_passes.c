@@ -42,6 +42,7 @@ static const struct {
     {"sched_xmerge", "sched_xmerge", pass_sched_xmerge},
     {"sched_rows", "sched_rows", pass_sched_rows},
     {"sched_writeback", "sched_writeback", pass_sched_writeback},
+    {"sched_carry", "sched_carry", pass_sched_carry},
     {"sched_split", "sched_split", pass_sched_split},
 };
 
