@@ -714,7 +714,7 @@ static void roll_wb_bounds(FILE *o, ir_sched *h, int L, int ind, const char *u, 
  * rows of a thread's block are copied as the value leaves them (wb_rows counts the stage rows
  * still to come), the first lag + ahead after the barrier, as per tile. A subexpression of the
  * value that it also reads one row lower along dimension 0 or 1 (hdiff's inlined fluxes) is
- * carried from the point before (find_carries, carried_value_row). */
+ * carried from the point before (pass_sched_carry; carried_value_row), and with sched->wb_carry the loop that reads them stores the write back too. */
 static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *vt, const char *R)
 {
     int B = k->B, L = B - 1, ns = s->stages.len;
