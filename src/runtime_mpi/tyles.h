@@ -1235,7 +1235,7 @@ static TYL_PF_INLINE void tyl_prefetch_row(const void *p, int64_t bytes)
        rolled, 4-5 instructions a line, and hdiff's rolled kernel prefetches two rows a point
        (a row of 160 float64: 20 lines): 9% of its instructions at 48 x 48 x 160, 0.4 M a step
        (bench/RESULTS.md 2026-12-07 h153) */
-    const char *q = p;
+    const char *q = (const char *)p;
     int64_t b = 0;
     for (; b + 192 < bytes; b += 256) {
         __builtin_prefetch(q + b, 0, 2);
