@@ -185,16 +185,21 @@ static void target_row(FILE *o, kctx *k, int j, const char *R)
 
 /* The copy of target 0 into target 1 (the write back, sched->wb) over the rows [tyl_u_d, tyl_v_d)
  * of the outer dimensions from `from` on (those before it are set by the caller: i0 of one row),
- * whole along the inner one. */
-static void wb_copy(FILE *o, kctx *k, int ind, int from)
+ * whole along the inner one; along dimension 1 below hi1 instead of tyl_v1 when given, and only
+ * where `guard` holds when given. */
+static void wb_copy(FILE *o, kctx *k, int ind, int from, const char *hi1, const char *guard)
 {
     int L = k->B - 1;
     for (int d = from; d < L; d++)
-        fprintf(o, "%*sfor (int64_t i%d = tyl_u%d; i%d < tyl_v%d; i%d++)%s\n", ind + 4 * (d - from), "", d, d, d, d,
-                d, d == L - 1 ? " {" : "");
+        fprintf(o, "%*sfor (int64_t i%d = tyl_u%d; i%d < %s; i%d++)%s\n", ind + 4 * (d - from), "", d, d, d,
+                d == 1 && hi1 ? hi1 : arena_printf(&util_arena, "tyl_v%d", d), d, d == L - 1 ? " {" : "");
     if (from == L)
         fprintf(o, "%*s{\n", ind, "");
     int ri = ind + 4 * (from == L ? 1 : L - from);
+    if (guard) {
+        fprintf(o, "%*sif (%s) {\n", ri, "", guard);
+        ri += 4;
+    }
     fprintf(o, "%*s", ri, "");
     target_row(o, k, 1, "");
     fprintf(o, "%*sconst ", ri, "");
@@ -207,9 +212,30 @@ static void wb_copy(FILE *o, kctx *k, int ind, int from)
     fprintf(o, "%*s%sr[i%d%s] = %sr[i%d%s];\n", ri + 4, "", a.s, L,
             emit_static_stride(k->sw[1]->target, L) == 1 ? "" : arena_printf(&util_arena, " * %s_s%d", a.s, L), b.s, L,
             emit_static_stride(k->sw[0]->target, L) == 1 ? "" : arena_printf(&util_arena, " * %s_s%d", b.s, L));
+    if (guard) {
+        ri -= 4;
+        fprintf(o, "%*s}\n", ri, "");
+    }
     fprintf(o, "%*s}\n", ri - 4, "");
     sb_free(&a);
     sb_free(&b);
+}
+
+/* The copy of the write back behind a rolled value loop (wb_copy from `from` on): with
+ * sched->wb_carry only the points the carried loop did not store, a row's columns [tyl_u1,
+ * tyl_x1) (the tile before's and, carried along dimension 1, the tile's first), the whole row
+ * where it is the block's first and carried along dimension 0. */
+static void wb_copy_left(FILE *o, kctx *k, const ir_sched *h, int ind, int from)
+{
+    int L = k->B - 1, along0 = 0;
+    for (int c = 0; c < h->ncarry; c++)
+        along0 |= h->carry_dim[c] == 0;
+    if (!h->wb_carry)
+        wb_copy(o, k, ind, from, NULL, NULL);
+    else if (L == 1) /* pass_sched_carry: carried along dimension 0 only */
+        wb_copy(o, k, ind, from, NULL, "i0 == tyl_b0");
+    else
+        wb_copy(o, k, ind, from, along0 ? "(i0 == tyl_b0 ? tyl_v1 : tyl_x1)" : "tyl_x1", NULL);
 }
 
 /* Before the value of tile (tyl_q0, ..): the rows [tyl_u_d, tyl_v_d) of the write back, the tile
@@ -237,7 +263,7 @@ static void wb_rows_done(FILE *o, kctx *k, ir_sched *h, int ind)
     fprintf(o, "%*sfor (; tyl_u0 < tyl_v0 && tyl_u0 + %d <= i0; tyl_u0++) { /* rows the value reads no more */\n",
             ind, "", h->wb_rows);
     fprintf(o, "%*sconst int64_t i0 = tyl_u0;\n", ind + 4, "");
-    wb_copy(o, k, ind + 4, 1);
+    wb_copy_left(o, k, h, ind + 4, 1);
     fprintf(o, "%*s}\n", ind, "");
 }
 
@@ -309,7 +335,7 @@ static void wb_rest(FILE *o, kctx *k, int L, int ind)
         for (int e = 0; e < L; e++)
             fprintf(o, "%*sconst int64_t tyl_u%d = tyl_w%c%d, tyl_v%d = tyl_w%c%d;\n", ind + 4, "", e,
                     e < d ? 'w' : 'u', e, e, e == d ? 'w' : 'v', e);
-        wb_copy(o, k, ind + 4, 0);
+        wb_copy(o, k, ind + 4, 0, NULL, NULL);
         fprintf(o, "%*s}\n", ind, "");
     }
 }
@@ -337,183 +363,31 @@ static void strides_and_region(FILE *o, ir_stmt *s, kctx *k)
 }
 
 /* ---- fluxes carried along the rows (rolled kernels) ---------------------------------------------
- * hdiff's value reads flx[1:] - flx[:-1] with flx inlined: the same limiter twice, once at the
- * point and once a row lower, so each flux is computed twice. Along a rolled kernel's dimension 0
- * (a thread walks its block's rows in order) and dimension 1 of a 3-D box (a tile's columns in
- * order), the lower one is the higher one of the point before: it is kept in a carry buffer (a
- * plane of the tile's columns along dimension 0, a row along dimension 1) and read back, as
- * bench/ref_hdiff.c keeps flx and fly. The first row of a thread's block and the first column
- * of a tile compute both (a second loop: with one loop gcc computes both everywhere). The same
- * operations on the same inputs give the same bits; the inputs do not change between the two
- * points: the value's own target is never read (excluded below) and the write back copies only
- * rows no later value row reads. (bench/probe_hdiff_carried.c, bench/RESULTS.md 2026-12-07
- * h142: 0.87x the instructions, 1.05-1.12x the CPU speed in the cache.) */
-enum { MAX_CARRY = 4 };
-
+ * The pairs of subexpressions pass_sched_carry found (sched->ncarry: hdiff's fluxes, each the
+ * other one box point lower along a dimension): the higher one computed at the point, the lower
+ * one read from the carry buffer where the point before computed it (a plane of the tile's
+ * columns along dimension 0, a row along dimension 1); the first row of a thread's block and the
+ * first column of a tile compute both (a second loop: with a `cond ? carried : computed` in one
+ * loop gcc computes both everywhere). With sched->wb_carry the loop that reads the buffers also
+ * stores the write back at the point, where the point is the write back's (the rows
+ * [tyl_wu0, tyl_v0), the columns below tyl_v1: the rest is copied behind the value loop). */
 typedef struct carry {
-    int n;
-    ir_expr *hi[MAX_CARRY], *lo[MAX_CARRY]; /* lo: hi one box point lower along dim[] */
-    int dim[MAX_CARRY];
-    int loads;                              /* printing: lo reads its buffer */
+    const ir_sched *h;
+    int loads; /* printing: lo reads its buffer */
 } carry;
 
 static carry cy;
-
-/* Is lo the expression hi read one box point lower along box dimension d (every read shifted,
- * nothing else different)? */
-static int shifted(const ir_expr *hi, const ir_expr *lo, int d);
-
-static int read_shifted(const ir_expr *hi, const ir_expr *lo, int d)
-{
-    ir_view *a = hi->view, *b = lo->view;
-    int si = stage_index(a->arr);
-    if (si >= 0 || stage_index(b->arr) >= 0) {
-        if (si != stage_index(b->arr))
-            return 0;
-        ir_stage *st = VEC_AT(cur->stages, si, ir_stage *);
-        int ra = -1, rb = -1;
-        for (int r = 0; r < st->nreads; r++) {
-            if (st->reads[r] == a)
-                ra = r;
-            if (st->reads[r] == b)
-                rb = r;
-        }
-        if (ra < 0 || rb < 0)
-            return 0;
-        for (int e = 0; e < IR_MAX_RANK && e < st->slot->rank; e++)
-            if (st->off[ra][e] - st->off[rb][e] != (e == d))
-                return 0;
-        return 1;
-    }
-    if (a->arr->alias_class == cur->target->arr->alias_class || a->arr != b->arr || a->rank != b->rank)
-        return 0;
-    for (int e = 0; e < a->rank; e++) {
-        const ir_dim *x = &a->dim[e], *y = &b->dim[e];
-        if (x->kind != y->kind)
-            return 0;
-        if (x->kind == D_FIXED) {
-            if (!ir_expr_equal(x->lo, y->lo))
-                return 0;
-            continue;
-        }
-        if (x->box != y->box || !x->step_c || x->step_c != y->step_c || x->wrap || y->wrap || !x->slo || !y->slo)
-            return 0;
-        int64_t c;
-        if (!sym_is_const(sym_sub(x->slo, y->slo), &c) || c != (x->box == d ? x->step_c : 0))
-            return 0;
-    }
-    return 1;
-}
-
-static int shifted(const ir_expr *hi, const ir_expr *lo, int d)
-{
-    if (!hi || !lo)
-        return hi == lo;
-    if (hi->kind != lo->kind || hi->type != lo->type)
-        return 0;
-    if (hi->kind == E_BIN && !ir_type_is_float(hi->type) && !ir_type_is_float(hi->a->type))
-        return 0; /* integer arithmetic (a division by zero would trap where it was not evaluated) */
-    switch (hi->kind) {
-    case E_READ: return read_shifted(hi, lo, d);
-    case E_INDEX: return 0;
-    case E_BIN: return hi->op == lo->op && hi->py == lo->py && shifted(hi->a, lo->a, d) && shifted(hi->b, lo->b, d);
-    case E_UN: return hi->op == lo->op && shifted(hi->a, lo->a, d);
-    case E_CAST: return shifted(hi->a, lo->a, d);
-    case E_SELECT: return shifted(hi->a, lo->a, d) && shifted(hi->b, lo->b, d) && shifted(hi->cc, lo->cc, d);
-    case E_CALL:
-        if (hi->fn != lo->fn || hi->nargs != lo->nargs)
-            return 0;
-        for (int i = 0; i < hi->nargs; i++)
-            if (!shifted(hi->args[i], lo->args[i], d))
-                return 0;
-        return 1;
-    default: return ir_expr_equal(hi, lo); /* scalars: the same at every point */
-    }
-}
-
-/* Reads under e (worth carrying: a computation over two reads or more). */
-static int reads_under(const ir_expr *e, void *ctx)
-{
-    if (e->kind == E_READ)
-        ++*(int *)ctx;
-    return 0;
-}
-
-static void subexprs(ir_expr *e, vec *out)
-{
-    if (!e || ir_expr_is_scalar(e))
-        return;
-    vec_push(out, e);
-    subexprs(e->a, out);
-    subexprs(e->b, out);
-    subexprs(e->cc, out);
-    for (int i = 0; i < e->nargs; i++)
-        subexprs(e->args[i], out);
-}
-
-static int inside(ir_expr *e, ir_expr *root)
-{
-    if (!root)
-        return 0;
-    if (e == root)
-        return 1;
-    if (inside(e, root->a) || inside(e, root->b) || inside(e, root->cc))
-        return 1;
-    for (int i = 0; i < root->nargs; i++)
-        if (inside(e, root->args[i]))
-            return 1;
-    return 0;
-}
-
-/* The pairs of the value that a rolled kernel of L outer dimensions carries, largest first. */
-static void find_carries(ir_stmt *s, int L)
-{
-    cy.n = 0;
-    if (L < 1 || L > 2)
-        return;
-    vec all = {0};
-    subexprs(s->staged, &all);
-    for (int i = 0; i < all.len && cy.n < MAX_CARRY; i++) {
-        ir_expr *x = VEC_AT(all, i, ir_expr *);
-        int nr = 0;
-        ir_expr_any(x, reads_under, &nr);
-        if (nr < 2 || !ir_type_is_float(x->type) || x->kind == E_READ)
-            continue;
-        int taken = 0;
-        for (int c = 0; c < cy.n; c++)
-            taken |= inside(x, cy.hi[c]) || inside(x, cy.lo[c]);
-        if (taken)
-            continue;
-        for (int j = 0; j < all.len && cy.n < MAX_CARRY; j++) {
-            ir_expr *y = VEC_AT(all, j, ir_expr *);
-            int d = 0;
-            while (y != x && d < L && !shifted(x, y, d)) /* first: it rejects most pairs at once */
-                d++;
-            if (y == x || d == L || inside(y, x) || inside(x, y))
-                continue;
-            int t2 = 0;
-            for (int c = 0; c < cy.n; c++)
-                t2 |= inside(y, cy.hi[c]) || inside(y, cy.lo[c]) || inside(cy.hi[c], y) || inside(cy.lo[c], y);
-            if (t2)
-                continue;
-            cy.hi[cy.n] = x;
-            cy.lo[cy.n] = y;
-            cy.dim[cy.n++] = d;
-            break;
-        }
-    }
-}
 
 /* The carried pairs in the value's text: hi as its local, lo (while loads) as the buffer's. */
 static int carry_subst(strbuf *b, ir_expr *e, kctx *k)
 {
     (void)k;
-    for (int c = 0; c < cy.n; c++) {
-        if (e == cy.hi[c]) {
+    for (int c = 0; c < cy.h->ncarry; c++) {
+        if (e == cy.h->carry_hi[c]) {
             sb_printf(b, "tyl_cn%d", c + 1);
             return 1;
         }
-        if (e == cy.lo[c] && cy.loads) {
+        if (e == cy.h->carry_lo[c] && cy.loads) {
             sb_printf(b, "tyl_co%d", c + 1);
             return 1;
         }
@@ -521,16 +395,51 @@ static int carry_subst(strbuf *b, ir_expr *e, kctx *k)
     return 0;
 }
 
+/* One value row's loop of a rolled kernel that carries at indentation ind: each higher value
+ * computed and kept in its buffer, the lower ones read from it (`loads`) or computed, the value
+ * stored into target 0 and, with `wb`, into target 1 (the write back, sched->wb_carry). */
+static void carried_loop(FILE *o, kctx *k, int ind, char **hi, const char *value, int loads, int wb)
+{
+    int L = k->B - 1;
+    const ir_sched *h = cy.h;
+    if (wb) {
+        fprintf(o, "%*s", ind, "");
+        target_row(o, k, 1, "");
+    }
+    fprintf(o, "%*s#pragma omp simd\n", ind, "");
+    fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++) {\n", ind, "", L, L, L, L);
+    for (int c = 0; c < h->ncarry; c++) {
+        const char *T = ir_type_c(h->carry_hi[c]->type);
+        fprintf(o, "%*sconst %s tyl_cn%d = %s;\n", ind + 4, "", T, c + 1, hi[c]);
+        if (loads)
+            fprintf(o, "%*sconst %s tyl_co%d = tyl_c%dr[i%d];\n", ind + 4, "", T, c + 1, c + 1, L);
+        fprintf(o, "%*styl_c%dr[i%d] = tyl_cn%d;\n", ind + 4, "", c + 1, L, c + 1);
+    }
+    if (wb) {
+        fprintf(o, "%*sconst %s tyl_v = %s;\n", ind + 4, "", ir_type_c(k->sw[0]->target->arr->type), value);
+        store(o, k, 0, ind + 4, "tyl_v");
+        store(o, k, 1, ind + 4, "tyl_v");
+    } else
+        store(o, k, 0, ind + 4, value);
+    fprintf(o, "%*s}\n", ind, "");
+}
+
 /* The value row of a rolled kernel that carries: the loop that reads the carried fluxes where the
- * point before computed them, else the loop that computes both; each stores the higher ones. */
+ * point before computed them (with sched->wb_carry a second one that also stores the write back,
+ * for the rows and columns of the write back this thread writes: [tyl_wu0, tyl_v0), below
+ * tyl_v1), else the loop that computes both; each stores the higher ones. */
 static void carried_value_row(FILE *o, ir_stmt *s, kctx *k, int ri)
 {
     int L = k->B - 1;
-    strbuf hi[MAX_CARRY] = {{0}}, both = {0}, carried = {0};
+    const ir_sched *h = s->sched;
+    strbuf hi[SCHED_MAX_CARRY] = {{0}}, both = {0}, carried = {0};
+    char *his[SCHED_MAX_CARRY];
     k->stage_read = stage_read;
     k->subst = NULL;
-    for (int c = 0; c < cy.n; c++)
-        emit_kexpr(&hi[c], cy.hi[c], k);
+    for (int c = 0; c < h->ncarry; c++) {
+        emit_kexpr(&hi[c], h->carry_hi[c], k);
+        his[c] = hi[c].s;
+    }
     k->subst = carry_subst;
     cy.loads = 0;
     emit_kexpr(&both, s->staged, k);
@@ -538,30 +447,26 @@ static void carried_value_row(FILE *o, ir_stmt *s, kctx *k, int ri)
     emit_kexpr(&carried, s->staged, k);
     k->subst = NULL;
     k->stage_read = NULL;
-    for (int c = 0; c < cy.n; c++)
-        fprintf(o, "%*s%s *const tyl_c%dr = tyl_c%d%s;\n", ri, "", ir_type_c(cy.hi[c]->type), c + 1, c + 1,
-                cy.dim[c] == 0 && L == 2 ? " + (i1 - tyl_b1) * n2" : "");
+    for (int c = 0; c < h->ncarry; c++)
+        fprintf(o, "%*s%s *const tyl_c%dr = tyl_c%d%s;\n", ri, "", ir_type_c(h->carry_hi[c]->type), c + 1, c + 1,
+                h->carry_dim[c] == 0 && L == 2 ? " + (i1 - tyl_b1) * n2" : "");
     fprintf(o, "%*sif (", ri, "");
-    for (int c = 0; c < cy.n; c++)
-        fprintf(o, "%si%d > tyl_b%d", c ? " && " : "", cy.dim[c], cy.dim[c]);
+    for (int c = 0; c < h->ncarry; c++)
+        fprintf(o, "%si%d > tyl_b%d", c ? " && " : "", h->carry_dim[c], h->carry_dim[c]);
     fprintf(o, ") { /* the lower fluxes: the higher ones of the points before */\n");
-    for (int pass = 0; pass < 2; pass++) {
-        fprintf(o, "%*s#pragma omp simd\n", ri + 4, "");
-        fprintf(o, "%*sfor (int64_t i%d = 0; i%d < n%d; i%d++) {\n", ri + 4, "", L, L, L, L);
-        for (int c = 0; c < cy.n; c++) {
-            const char *T = ir_type_c(cy.hi[c]->type);
-            fprintf(o, "%*sconst %s tyl_cn%d = %s;\n", ri + 8, "", T, c + 1, hi[c].s);
-            if (pass == 0)
-                fprintf(o, "%*sconst %s tyl_co%d = tyl_c%dr[i%d];\n", ri + 8, "", T, c + 1, c + 1, L);
-            fprintf(o, "%*styl_c%dr[i%d] = tyl_cn%d;\n", ri + 8, "", c + 1, L, c + 1);
-        }
-        store(o, k, 0, ri + 8, pass == 0 ? carried.s : both.s);
+    if (h->wb_carry) {
+        fprintf(o, "%*sif (i0 >= tyl_wu0 && i0 < tyl_v0%s) { /* and the write back from registers */\n", ri + 4,
+                "", L == 2 ? " && i1 < tyl_v1" : "");
+        carried_loop(o, k, ri + 8, his, carried.s, 1, 1);
+        fprintf(o, "%*s} else {\n", ri + 4, "");
+        carried_loop(o, k, ri + 8, his, carried.s, 1, 0);
         fprintf(o, "%*s}\n", ri + 4, "");
-        if (pass == 0)
-            fprintf(o, "%*s} else {\n", ri, "");
-    }
+    } else
+        carried_loop(o, k, ri + 4, his, carried.s, 1, 0);
+    fprintf(o, "%*s} else {\n", ri, "");
+    carried_loop(o, k, ri + 4, his, both.s, 0, 0);
     fprintf(o, "%*s}\n", ri, "");
-    for (int c = 0; c < cy.n; c++)
+    for (int c = 0; c < h->ncarry; c++)
         sb_free(&hi[c]);
     sb_free(&both);
     sb_free(&carried);
@@ -616,7 +521,7 @@ static void wb_after_barrier(FILE *o, kctx *k, const ir_sched *h, int L, const c
     fprintf(o, "            for (int tyl_s = 0; tyl_s < 2; tyl_s++) { /* the first rows, then the last */\n");
     fprintf(o, "                const int64_t tyl_u0 = tyl_s == 0 ? tyl_l0 : tyl_p0 < tyl_r0 ? tyl_r0 : tyl_h0;\n");
     fprintf(o, "                const int64_t tyl_v0 = tyl_s == 1 || tyl_p0 >= tyl_r0 ? tyl_h0 : tyl_p0;\n");
-    wb_copy(o, k, 16, 0);
+    wb_copy(o, k, 16, 0, NULL, NULL);
     fprintf(o, "            }\n");
     fprintf(o, "        }\n");
 }
@@ -694,7 +599,7 @@ static void tiled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *v
         wb_rows_done(o, k, h, 16);
         fprintf(o, "%*s}\n", 12, "");
         fprintf(o, "%*s/* the rows the last value rows leave */\n", ind, "");
-        wb_copy(o, k, ind, 0);
+        wb_copy(o, k, ind, 0, NULL, NULL);
     } else
         fprintf(o, "%*s}\n", 12 + 4 * (L - 1), "");
     if (h->wb_store)
@@ -809,7 +714,7 @@ static void roll_wb_bounds(FILE *o, ir_sched *h, int L, int ind, const char *u, 
  * rows of a thread's block are copied as the value leaves them (wb_rows counts the stage rows
  * still to come), the first lag + ahead after the barrier, as per tile. A subexpression of the
  * value that it also reads one row lower along dimension 0 or 1 (hdiff's inlined fluxes) is
- * carried from the point before (find_carries, carried_value_row). */
+ * carried from the point before (pass_sched_carry; carried_value_row), and with sched->wb_carry the loop that reads them stores the write back too. */
 static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *vt, const char *R)
 {
     int B = k->B, L = B - 1, ns = s->stages.len;
@@ -841,13 +746,12 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
                 T, i + 1, T, i + 1, st->spread[0] + 1, emit_W(s->l), st->slot->pyname, st->spread[0] + 1,
                 st->spread[0] ? "s" : "");
     }
-    if (!h->wb_store && !k->stream)
-        find_carries(s, L);
-    for (int c = 0; c < cy.n; c++) {
-        const char *T = ir_type_c(cy.hi[c]->type);
+    cy.h = h;
+    for (int c = 0; c < h->ncarry; c++) {
+        const char *T = ir_type_c(h->carry_hi[c]->type);
         fprintf(o, "        %s *const tyl_c%d = tyl_tile_alloc(sizeof(%s) * (size_t)(n%d%s), %s); /* carried along dimension %d: a %s */\n",
-                T, c + 1, T, L, cy.dim[c] == 0 && L == 2 ? " * tyl_tb" : "", emit_W(s->l), cy.dim[c],
-                cy.dim[c] == 0 && L == 2 ? "plane of the tile's columns" : "row");
+                T, c + 1, T, L, h->carry_dim[c] == 0 && L == 2 ? " * tyl_tb" : "", emit_W(s->l), h->carry_dim[c],
+                h->carry_dim[c] == 0 && L == 2 ? "plane of the tile's columns" : "row");
     }
     fprintf(o, "        int64_t tyl_b0, tyl_e0; /* this thread's rows */\n");
     fprintf(o, "        tyl_omp_rows(n0, &tyl_b0, &tyl_e0);\n");
@@ -867,6 +771,15 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
     else if (wb_in_loop) {
         fprintf(o, "%*s/* the write back of what no later tile reads (pass_sched_writeback) */\n", ind, "");
         roll_wb_bounds(o, h, L, ind, "u", "v");
+        if (h->wb_carry) {
+            int along1 = 0;
+            for (int c = 0; c < h->ncarry; c++)
+                along1 |= h->carry_dim[c] == 1;
+            fprintf(o, "%*sconst int64_t tyl_wu0 = tyl_u0; /* the first row the carried loop stores */\n", ind, "");
+            if (L == 2)
+                fprintf(o, "%*sconst int64_t tyl_x1 = tyl_b1 + %d < tyl_v1 ? tyl_b1 + %d : tyl_v1; /* the columns it does not */\n",
+                        ind, "", along1, along1);
+        }
     }
     fprintf(o, "%*sfor (int64_t tyl_r = tyl_b0 - %" PRId64 "; tyl_r < tyl_e0; tyl_r++) {\n", ind, "", S);
     int ri = ind + 4;
@@ -899,7 +812,7 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
     rows(o, k, vt, 1, bi, R);
     rolled_prefetch(o, k, h, 0, NULL, bi);
     stage_rows(o, s, vt, ns, L, bi, R, 1);
-    if (cy.n)
+    if (h->ncarry)
         carried_value_row(o, s, k, bi);
     else
         value_row(o, s, k, vt, bi);
@@ -909,7 +822,7 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
     fprintf(o, "%*s}\n", ind, "");
     if (wb_in_loop) {
         fprintf(o, "%*s/* the rows the last value rows leave */\n", ind, "");
-        wb_copy(o, k, ind, 0);
+        wb_copy_left(o, k, h, ind, 0);
     }
     if (h->wb_store)
         wb_rest(o, k, L, ind);
@@ -918,9 +831,9 @@ static void rolled_body(FILE *o, ir_stmt *s, kctx *k, strbuf *stxt, const char *
         wb_after_barrier(o, k, h, L, "tyl_m0 > 0", "tyl_b0", "tyl_e0", "tyl_e0 == n0");
     for (int i = 0; i < ns; i++)
         fprintf(o, "        tyl_tile_free(tyl_t%d);\n", i + 1);
-    for (int c = 0; c < cy.n; c++)
+    for (int c = 0; c < h->ncarry; c++)
         fprintf(o, "        tyl_tile_free(tyl_c%d);\n", c + 1);
-    cy.n = 0;
+    cy.h = NULL;
 }
 
 void emit_c_tiled_kernel(FILE *o, ir_stmt *s, kctx *k)

@@ -44,6 +44,7 @@ static const struct {
     {"sched_rows", "sched_rows", pass_sched_rows},
     {"sched_held", "sched_held", pass_sched_held},
     {"sched_writeback", "sched_writeback", pass_sched_writeback},
+    {"sched_carry", "sched_carry", pass_sched_carry},
     {"sched_split", "sched_split", pass_sched_split},
 };
 

@@ -64,6 +64,20 @@ typedef struct wctx {
     int64_t lo[IR_MAX_RANK], hi[IR_MAX_RANK];
 } wctx;
 
+int sched_wb_offset(const ir_view *v, const ir_view *t, int64_t *off)
+{
+    if (v->arr != t->arr || v->rank != t->rank)
+        return 0;
+    for (int d = 0; d < v->rank; d++) {
+        const ir_dim *r = &v->dim[d], *w = &t->dim[d];
+        if (r->kind != D_RANGE || w->kind != D_RANGE || r->box != w->box || r->box < 0 || r->step_c != 1 ||
+            w->step_c != 1 || r->wrap || w->wrap || !r->slo || !w->slo ||
+            !sym_is_const(sym_sub(r->slo, w->slo), &off[r->box]))
+            return 0;
+    }
+    return 1;
+}
+
 static int scan(const ir_expr *e, void *ctx)
 {
     wctx *c = ctx;
@@ -73,23 +87,17 @@ static int scan(const ir_expr *e, void *ctx)
     if (e->kind != E_READ || e->view->arr->alias_class != a->alias_class)
         return 0;
     ir_view *v = e->view;
-    if (v->arr != a || v->rank != c->t->rank) {
+    int64_t off[IR_MAX_RANK];
+    if (!sched_wb_offset(v, c->t, off)) {
         c->ok = 0;
         return 0;
     }
     for (int d = 0; d < v->rank; d++) {
-        const ir_dim *r = &v->dim[d], *w = &c->t->dim[d];
-        int64_t o;
-        if (r->kind != D_RANGE || w->kind != D_RANGE || r->box != w->box || r->box < 0 || r->step_c != 1 ||
-            w->step_c != 1 || r->wrap || w->wrap || !r->slo || !w->slo || !sym_is_const(sym_sub(r->slo, w->slo), &o)) {
-            c->ok = 0;
-            return 0;
-        }
-        int b = r->box;
-        if (!c->any || o < c->lo[b])
-            c->lo[b] = o;
-        if (!c->any || o > c->hi[b])
-            c->hi[b] = o;
+        int b = v->dim[d].box;
+        if (!c->any || off[b] < c->lo[b])
+            c->lo[b] = off[b];
+        if (!c->any || off[b] > c->hi[b])
+            c->hi[b] = off[b];
     }
     c->any = 1;
     return 0;

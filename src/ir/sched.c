@@ -86,6 +86,9 @@ static void vblock(ir_program *p, vec *body, int top, int *kernels, char *seen)
             CHECK(s->kind != S_REDUCE || (h->scratch == SCR_NONE && !h->dirty && !h->split), "reduction with a target");
             int nt = s->kind == S_FUSED ? s->body.len : h->wb ? 2 : 1;
             CHECK(!h->wb_store || h->wb, "a value loop storing a write back without one");
+            CHECK(h->ncarry >= 0 && h->ncarry <= SCHED_MAX_CARRY && (!h->ncarry || (h->roll && !h->wb_store)),
+                  "values carried by a kernel that does not roll, or whose value loop stores its write back");
+            CHECK(!h->wb_carry || (h->wb && h->ncarry), "a carried loop storing a write back without one");
             CHECK(!h->wb || (h->tiled && h->wb->kind == S_SWEEP && h->wb->sched->wb_into == h->kernel),
                   "a write back by a kernel that is not tiled, or of a sweep that does not name it");
             CHECK(!h->wb_into || (s->kind == S_SWEEP && !h->dirty && i > 0 && VEC_AT(*body, i - 1, ir_stmt *)->sched &&
@@ -244,7 +247,8 @@ void ir_sched_print(ir_program *p, ir_stmt *s, int ind, FILE *o)
             if (h->wb_store)
                 fprintf(o, ", stored by the value loop");
             else
-                fprintf(o, ", copied %d row%s behind the value loop", h->wb_rows, h->wb_rows == 1 ? "" : "s");
+                fprintf(o, ", copied %d row%s behind the value loop%s", h->wb_rows, h->wb_rows == 1 ? "" : "s",
+                        h->wb_carry ? ", the carried loop stores it" : "");
         }
         if (h->wb_into)
             fprintf(o, ", copy done by kernel %d", h->wb_into);

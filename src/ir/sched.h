@@ -25,6 +25,7 @@ typedef enum ir_scratch {
 } ir_scratch;
 
 enum { PF_ROWS = 1, PF_IN_ROW = 2, PF_BLOCK = 4 }; /* ir_sched.prefetch_how */
+enum { SCHED_MAX_CARRY = 4 };                       /* ir_sched.ncarry */
 
 typedef struct ir_sched {
     /* S_SWEEP, S_FUSED, S_REDUCE */
@@ -82,6 +83,20 @@ typedef struct ir_sched {
                             behind a point (minus its lowest offset there, at least 0): the kernel
                             copies row r of what no later tile reads once value row r + wb_rows is
                             done, inside the value loop, while the row is still in the caches */
+    int ncarry;          /* pass_sched_carry (C, roll, no stream, !wb_store): how many pairs of
+                            subexpressions of the value (staged) the kernel carries from the
+                            point before: carry_lo[c] is carry_hi[c] read one box point lower
+                            along box dimension carry_dim[c] (0, or 1 of a 3-D box), so the value
+                            loop computes carry_hi[c] and reads carry_lo[c] from a buffer where
+                            the point before along that dimension computed it (hdiff's fluxes) */
+    ir_expr *carry_hi[SCHED_MAX_CARRY], *carry_lo[SCHED_MAX_CARRY];
+    int carry_dim[SCHED_MAX_CARRY];
+    int wb_carry;        /* pass_sched_carry (wb, !wb_store, ncarry): the loop that reads the
+                            carried values stores the write back at the point it computes (the
+                            value in registers, as bench/ref_hdiff.c does), for the points of
+                            the shifted box it computes; the rows copied behind the value loop
+                            (wb_rows) then move only the points it did not: a block's first row,
+                            a tile's first column, the columns of the tile before */
     int wb_into;         /* pass_sched_writeback (S_SWEEP): this copy is done by kernel wb_into
                             (its own kernel does not run); 0: none */
     vec prefetch;        /* pass_sched_vec: ir_view*, in a box of rank 3 or more (2 with a
@@ -149,7 +164,7 @@ typedef struct ir_sched {
 /* The schedule passes that have run (ir_sched_verify checks what they established). */
 enum { SCHED_IDS = 1, SCHED_EXCHANGE = 2, SCHED_PARTS = 4, SCHED_DIRTY = 8, SCHED_GRAPH = 16,
        SCHED_STEPS = 32, SCHED_CKPT = 64, SCHED_VEC = 128, SCHED_TIMETILE = 256, SCHED_WRITEBACK = 512,
-       SCHED_SPLIT = 1024, SCHED_ALL = 2047 };
+       SCHED_SPLIT = 1024, SCHED_CARRY = 2048, SCHED_ALL = 4095 };
 
 /* --time-tile (the driver sets program->sched->time_tile_opt after ir_sched_begin). */
 enum { SCHED_TT_AUTO = -1, SCHED_TT_OFF = 1, SCHED_TT_DEFAULT_K = 8 };
@@ -201,7 +216,11 @@ void pass_sched_xmerge(ir_program *p); /* pass_sched_xmerge.c: exchanges due tog
 void pass_sched_rows(ir_program *p);     /* pass_sched_rows.c: row sums gathered once */
 void pass_sched_held(ir_program *p);     /* pass_sched_held.c: element reads gathered once */
 void pass_sched_writeback(ir_program *p); /* pass_sched_writeback.c */
+void pass_sched_carry(ir_program *p);    /* pass_sched_carry.c: values carried from the point before */
 void pass_sched_split(ir_program *p);    /* pass_sched_split.c: main() cut into functions */
+/* pass_sched_writeback.c: is read view r of the array of view t (C's target) at compile-time
+   constant offsets from t along each box dimension (off[box dimension]), as a write back needs? */
+int sched_wb_offset(const ir_view *r, const ir_view *t, int64_t *off);
 /* The '# sched part ...' line before top-level statement i when a part of main() begins there. */
 void ir_sched_print_part(ir_program *p, int i, FILE *o);
 

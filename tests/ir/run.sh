@@ -36,6 +36,11 @@
 #   at offsets is done by that kernel (lags, rows ahead, one part, the copy's kernel not run),
 #   and not for a copy that scales, a copy after another sweep, a time-tiled loop, CUDA; its C
 #   copies after the barrier only the rows of each thread's own block that its neighbours read.
+#   sched_writeback_carried.tyl: pass_sched_carry: the loop that carries a rolled kernel's fluxes
+#   stores the write back at the point (hdiff in 3-D, fluxes along axis 0 in 2-D), not where a
+#   later point reads the old value (a limiter one column over, an upwind read a row back, 2-D
+#   hdiff's flux along the rows); bench/hdiff.tyl's C stores in_field from that loop and copies
+#   behind the value loop only a block's first row, a tile's first column and the tile before's.
 #   sched_stages_roll.tyl: pass_sched_stages: stages rolled along dimension 0 (windows of rows)
 #   where a stage spreads along an outer dimension, per tile where none does, inlined on CUDA;
 #   the C of a rolled kernel takes a thread's rows (tyl_omp_rows) and a window per stage.
@@ -373,6 +378,19 @@ check sched_writeback/hdiff_rows "bench/hdiff.tyl: the value's limiters read in_
     "$($TYLESC --time-tile=off bench/hdiff.tyl --dump=sched | grep -c 'copied 1 row behind the value loop')"
 check sched_writeback/hdiff_store "bench/hdiff.tyl --stage-chains: out (flx, fly staged) reads in_field at its point" 1 \
     "$($TYLESC --time-tile=off --stage-chains bench/hdiff.tyl --dump=sched | grep -c 'stored by the value loop')"
+# pass_sched_carry: the write back stored by the carried loop (kernels 3 and 12 of
+# sched_writeback_carried.tyl), and in bench/hdiff.tyl's C: one loop storing out_field and in_field
+# from one value, the copies behind the value loop (in it and after it) over the columns it left
+d=$($TYLESC tests/ir/sched_writeback_carried.tyl --dump=sched)
+check sched_writeback_carried/stores "kernels whose carried loop stores the write back" "3 12" \
+    "$(printf '%s\n' "$d" | grep 'the carried loop stores it' | sed 's/.*# sched kernel \([0-9]*\),.*/\1/' | tr '\n' ' ' | sed 's/ $//')"
+check sched_writeback_carried/hdiff "bench/hdiff.tyl step by step" 1 \
+    "$($TYLESC --time-tile=off bench/hdiff.tyl --dump=sched | grep -c 'copied 1 row behind the value loop, the carried loop stores it')"
+c=$($TYLESC --time-tile=off bench/hdiff.tyl -o -)
+check sched_writeback_carried/c_store "bench/hdiff.tyl: the carried loop storing in_field (w2) from registers" "1 1" \
+    "$(printf '%s\n' "$c" | grep -c 'and the write back from registers') $(printf '%s\n' "$c" | grep -c '^ *w2r\[i2\] = tyl_v;')"
+check sched_writeback_carried/c_left "bench/hdiff.tyl: copies behind the value loop of the columns it left" 2 \
+    "$(printf '%s\n' "$c" | grep -c 'i1 < (i0 == tyl_b0 ? tyl_v1 : tyl_x1)')"
 c=$($TYLESC tests/ir/sched_writeback.tyl -o -)
 check sched_writeback/c_calls "tyl_sweep_run calls in main() (10 kernels, the copies' not run)" 8 "$(printf '%s\n' "$c" | grep -c '^ *tyl_sweep_run(')"
 check sched_writeback/c_whole "descriptors run in one part" 2 "$(printf '%s\n' "$c" | grep -c '1, /\* the local box in one part')"

@@ -101,7 +101,7 @@ collect
 for src in "${ULFM[@]}"; do
     [ -f "$B/ulfm_$(basename "${src%.c}").o" ] && pass "build ULFM $(basename "$src")"
 done
-for t in test_values test_errors test_arrays test_print_array test_npy test_npyhdr test_crc32c test_random test_threads test_looptime opt_prog noparam_prog mpi_pin_prog; do
+for t in test_values test_errors test_arrays test_print_array test_npy test_npyhdr test_crc32c test_random test_threads test_prefetch test_looptime opt_prog noparam_prog mpi_pin_prog; do
     bg "build $t" $CC $CFLAGS "$UNIT/$t.c" "${LIBOBJ[@]}" -o "$B/$t" -lm
 done
 collect
@@ -128,6 +128,10 @@ count_output "$out" $? test_arrays
 echo "== --stats' loop line (a loop entered again before it was left adds both entries' time)"
 out=$("${MPIRUN[@]}" -np 1 "$B/test_looptime" 2>&1)
 count_output "$out" $? test_looptime
+
+echo "== tyl_prefetch_row asks for each line of a row once"
+out=$("$B/test_prefetch" 2>&1)
+count_output "$out" $? test_prefetch
 
 echo "== threads (first-touch partition = the sweeps' schedule(static), box copies, large arrays' starts)"
 # no quarantine: large_arrays_apart_modulo_256mib frees a probe to learn where the next array goes

@@ -36,7 +36,7 @@
 #      the composed slices of flx and fly), takes 9 read pointers (5 of them its Laplacian's),
 #      not 15; samples/gray_scott.tyl's update, which reads V's centre in the Laplacian and the reaction
 #      terms, 6, not 8. Their results are checked against NumPy in tests/programs.
-#   9. A rolled kernel carries the fluxes its value reads at two neighbouring rows (emit_stages.c):
+#   9. A rolled kernel carries the fluxes its value reads at two neighbouring rows (pass_sched_carry, emit_stages.c):
 #      bench/hdiff.tyl's flx (along dimension 0: a plane) and fly (along 1: a row), each
 #      computed once a point in the loop that reads the lower one from its buffer, and the
 #      loop that computes both for a block's first row and a tile's first column. Results:
@@ -48,6 +48,9 @@
 #      coarse grid's, called once, does not: TYLES_BLOCK_CHOICE=show), and with TYLES_BLOCK_CHOICE=model or TYLES_BLOCK_ROWS set
 #      times nothing; it and heat3d, whose first calls run both ways, equal NumPy bitwise at 1
 #      and 2 ranks, 2 threads.
+#  11. The loop that reads hdiff's carried fluxes also stores in_field at the point from the value
+#      it stores into out_field (pass_sched_carry's wb_carry: no separate write-back pass over
+#      the rows); tests/programs/writeback_carried*.tyl bitwise at 1-4 ranks.
 # Usage: tests/vec/run.sh [TYLESC]
 set -u
 TYLESC=${1:-bin/tylesc}
@@ -243,12 +246,18 @@ for pr in "bench/hdiff.tyl 9" "samples/gray_scott.tyl 6"; do
         bad "reads/one_pointer_an_element $1" "the kernel with most reads takes $n read pointers, not $2"
 done
 
-# 9: two carry buffers, the loop that reads them and the one that does not
+# 9: two carry buffers, the loops that read them (two: one also stores in_field, 11) and the one
+# that does not
 c=$("$TYLESC" bench/hdiff.tyl -o - 2>/dev/null)
 nb=$(printf '%s\n' "$c" | grep -c 'carried along dimension')
 nl=$(printf '%s\n' "$c" | grep -c 'const double tyl_co[0-9]* = tyl_c[0-9]*r\[i2\];')
-[ "$nb" = 2 ] && [ "$nl" = 2 ] && ok "carry/hdiff_fluxes" ||
-    bad "carry/hdiff_fluxes" "$nb carry buffers, $nl carried reads (want 2, 2)"
+[ "$nb" = 2 ] && [ "$nl" = 4 ] && ok "carry/hdiff_fluxes" ||
+    bad "carry/hdiff_fluxes" "$nb carry buffers, $nl carried reads (want 2, 4)"
+# 11: the write back from registers: one loop stores the value into out_field (w1) and in_field
+# (w2) from one local, and it is the loop that reads the carried fluxes
+nw=$(printf '%s\n' "$c" | grep -A 14 'and the write back from registers' | grep -c '^ *w[12]r\[i2\] = tyl_v;\|tyl_co[12] = ')
+[ "$nw" = 4 ] && ok "carry/hdiff_writeback_registers" ||
+    bad "carry/hdiff_writeback_registers" "$nw stores of tyl_v and carried reads in the storing loop (want 4)"
 
 # 10: the timed choice of row blocks
 c=$("$TYLESC" bench/jacobi3d.tyl -o - 2>/dev/null)
