@@ -177,6 +177,17 @@ static value *as_part(lctx *c, loc l, value *v, ir_type t)
 }
 static value *as_f64(lctx *c, loc l, value *v) { return as_part(c, l, v, T_F64); }
 
+/* v, a complex value or a real float array or number, with its parts (or itself) of type t
+ * (np.fft's single precision, lower_fft.c); other values as they are. */
+value *lw_complex_as(lctx *c, loc l, value *v, ir_type t)
+{
+    if (lw_is_complex(v))
+        return cx(l, as_part(c, l, v->items[0], t), as_part(c, l, v->items[1], t), v->weak);
+    if ((v->kind == V_ARRAY || v->kind == V_SCALAR) && (ir_type_is_float(v->type) || t == T_F64))
+        return as_part(c, l, v, t);
+    return v;
+}
+
 /* The parts of an operand as part type t: a complex value's, or a real number's or array's
  * with 0.0 for the imaginary part. 0 after a diagnostic. */
 static int parts(lctx *c, loc l, value *v, value **re, value **im, ir_type t)

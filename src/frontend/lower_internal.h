@@ -743,6 +743,7 @@ int lw_complex_refuse(loc l, const value *v, const char *what); /* 1 after a dia
 value *lw_complex_literal(loc l, double im);
 value *lw_complex_make(loc l, value *re, value *im); /* a NumPy complex value of these parts */
 const char *lw_complex_dtype_name(const value *z); /* "complex64" or "complex128" */
+value *lw_complex_as(lctx *c, loc l, value *v, ir_type t); /* parts (or a real float) cast to t */
 value *lw_complex_select(loc l, ir_expr *cond, value *x, value *y); /* x if cond else y, or NULL */
 value *lw_complex_binop(lctx *c, loc l, ir_op op, value *x, value *y);
 value *lw_complex_unop(lctx *c, loc l, ir_op op, value *x);
