@@ -1162,10 +1162,12 @@ int lw_complex_augassign(lctx *c, ast *s, ast *t, ir_op op, value *rhs, void (*s
     if (!lw_is_complex(base) && !lw_has_complex(rhs))
         return 0;
     if (!lw_is_complex(base)) {
+        value *cur = base && (base->kind == V_ARRAY || base->kind == V_SCALAR) ? base : lw_expr(c, t);
+        int known = cur->kind == V_ARRAY || cur->kind == V_SCALAR;
         diag_error(s->l, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with "
                          "casting rule 'same_kind'", lw_ufunc_name(op),
-                   lw_is_complex(rhs) && base ? (promote(rhs, base) == T_F32 ? "complex64" : "complex128") : "complex128",
-                   base && (base->kind == V_ARRAY || base->kind == V_SCALAR) ? ir_type_name(base->type) : "float64");
+                   known && promote(rhs, cur) == T_F32 ? "complex64" : "complex128",
+                   known ? ir_type_name(cur->type) : "float64");
         return 1;
     }
     value *cur = lw_expr(c, t);
