@@ -424,11 +424,12 @@ static value *single(lctx *c, loc l, const char *f, value **v, args *a,
         return x;
     ir_type t = lw_is_complex(x) ? (x->items[0]->type == T_F32 && x->items[1]->type == T_F32 ? T_F32 : T_F64)
                 : x->kind == V_ARRAY ? x->type : T_F64;
-    if (t != T_F32)
-        return fn(c, l, f, v, a);
-    value *w[5];
+    value *w[5]; /* x in v[0]'s place: a list made an array once */
     for (int i = 0; i < 5; i++)
         w[i] = v[i];
+    w[0] = x;
+    if (t != T_F32)
+        return fn(c, l, f, w, a);
     w[0] = lw_complex_as(c, l, x, T_F64);
     value *r = fn(c, l, f, w, a);
     return r->kind == V_ERR ? r : lw_complex_as(c, l, r, T_F32);
