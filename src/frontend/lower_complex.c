@@ -111,7 +111,10 @@ static ir_type ptype(const value *z)
 const char *lw_complex_dtype_name(const value *z) { return ptype(z) == T_F32 ? "complex64" : "complex128"; }
 
 /* What an operand says about the precision of a complex result under NumPy 2's promotion: -1
- * nothing (a Python number or complex is weak; a bool fits either), else its part type. */
+ * nothing (a Python number or complex is weak; a bool fits either), SMALL an int8/16 or
+ * uint8/16 (complex64 with a complex64 or float32, complex128 with a Python complex), else its
+ * part type. */
+enum { SMALL = 100 };
 static int prec(const value *v)
 {
     if (lw_is_complex(v))
@@ -119,7 +122,8 @@ static int prec(const value *v)
     if ((v->kind != V_SCALAR && v->kind != V_ARRAY && v->kind != V_MASKED) || v->weak || v->type == T_BOOL)
         return -1;
     switch (v->type) {
-    case T_F32: case T_I8: case T_U8: case T_I16: case T_U16: return T_F32;
+    case T_F32: return T_F32;
+    case T_I8: case T_U8: case T_I16: case T_U16: return SMALL;
     default: return T_F64;
     }
 }
