@@ -532,8 +532,8 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
             sb_putc(b, ')');
             return;
         }
-        if (e->fn == FN_CMATH) { /* tyl_cmath(re, im, code) or tyl_cpow(re, im, bre, bim, code) */
-            call_args(b, e->nargs == 5 ? "tyl_cpow" : "tyl_cmath", e, k, sub);
+        if (e->fn == FN_CMATH) { /* tyl_cmath(re, im, code), tyl_cmathf of complex64, or tyl_cpow(re, im, bre, bim, code) */
+            call_args(b, e->nargs == 5 ? "tyl_cpow" : e->type == T_F32 ? "tyl_cmathf" : "tyl_cmath", e, k, sub);
             return;
         }
         if (e->fn == FN_PYINT) {

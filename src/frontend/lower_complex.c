@@ -1,5 +1,7 @@
-/* lower_complex.c: complex128 numbers and arrays (a Mandelbrot or Julia set, a wave packet, a
- * Schrodinger step), held as two float64 values: the real and the imaginary part.
+/* lower_complex.c: complex128 and complex64 numbers and arrays (a Mandelbrot or Julia set, a
+ * wave packet, a Schrodinger step), held as two real values, the real and the imaginary part:
+ * float64 parts for complex128, float32 parts for complex64 (the part type: every operation
+ * below is written once, for either).
  *
  * A complex value is a V_TUPLE of two items (cplx = 1): items[0] the real part, items[1] the
  * imaginary part, each a float64 scalar or array (the parts of a complex array may be one
@@ -24,11 +26,17 @@
  *   number: hypot, as CPython and NumPy's scalar math;
  * - np.sqrt, np.log, np.exp: the C library's csqrt, clog, cexp, which NumPy calls (FN_CMATH);
  * - np.angle: arctan2(im, re); .real, .imag, np.conj.
- * Not supported, located: complex64 (float32 with complex), ** other than 2, comparisons of
- * complex values, printing them, np.fft, other NumPy functions of complex values.
+ * complex64 follows NumPy 2's promotion (promote: float32, int8/16, uint8/16 and complex64
+ * with Python numbers, bools and each other stay single; float64, wider integers, np.float64
+ * and np.complex128 numbers make complex128) and NumPy's float32 loops, which are the same
+ * algorithms in float arithmetic (fmaf in products of arrays, cexpf, csqrtf, clogf).
+ * Not supported, located: ** other than 2 of Python complex numbers (and other than 2, -1 and
+ * 0.5 of complex64: npy_cpowf), comparisons of complex values, printing arrays, other NumPy
+ * functions of complex values, complex64 matrices in np.linalg.
  *
- * Requires: the operands' real values are float64, integer or bool. Establishes: every value
- * this file returns is a complex value whose parts are float64, or a real float64 value. */
+ * Requires: the operands' real values are float, integer or bool. Establishes: every value
+ * this file returns is a complex value whose parts are both float64 or both float32, or a real
+ * value. */
 
 #include "lower_internal.h"
 
@@ -95,6 +103,37 @@ static value *cx(loc l, value *re, value *im, int weak)
 
 static value *f64(loc l, double x) { return lw_scalar(l, ir_const_f(l, T_F64, x), 1); }
 
+/* The part type of a complex value: float32 (complex64) or float64 (complex128, Python's). */
+static ir_type ptype(const value *z)
+{
+    return z->items[0]->type == T_F32 && z->items[1]->type == T_F32 ? T_F32 : T_F64;
+}
+const char *lw_complex_dtype_name(const value *z) { return ptype(z) == T_F32 ? "complex64" : "complex128"; }
+
+/* What an operand says about the precision of a complex result under NumPy 2's promotion: -1
+ * nothing (a Python number or complex is weak; a bool fits either), SMALL an int8/16 or
+ * uint8/16 (complex64 with a complex64 or float32, complex128 with a Python complex), else its
+ * part type. */
+enum { SMALL = 100 };
+static int prec(const value *v)
+{
+    if (lw_is_complex(v))
+        return v->weak ? -1 : (int)ptype(v);
+    if ((v->kind != V_SCALAR && v->kind != V_ARRAY && v->kind != V_MASKED) || v->weak || v->type == T_BOOL)
+        return -1;
+    switch (v->type) {
+    case T_F32: return T_F32;
+    case T_I8: case T_U8: case T_I16: case T_U16: return SMALL;
+    default: return T_F64;
+    }
+}
+/* The part type of x op y (y may be NULL) */
+static ir_type promote(const value *x, const value *y)
+{
+    int a = prec(x), b = y ? prec(y) : -1;
+    return a == T_F64 || b == T_F64 ? T_F64 : a == T_F32 || b == T_F32 ? T_F32 : T_F64;
+}
+
 /* x if cond else y of two complex numbers of one kind (both Python complex, or both NumPy
  * complex128, whose arithmetic differs): part by part; NULL for anything else */
 value *lw_complex_select(loc l, ir_expr *cond, value *x, value *y)
@@ -106,8 +145,9 @@ value *lw_complex_select(loc l, ir_expr *cond, value *x, value *y)
         value *a = x->items[k], *b = y->items[k];
         if (a->kind != V_SCALAR || b->kind != V_SCALAR)
             return NULL;
-        p[k] = lw_scalar(l, ir_select(l, T_F64, cond, a->e, b->e), 0);
-        p[k]->type = T_F64;
+        ir_type t = a->type == b->type ? a->type : T_F64;
+        p[k] = lw_scalar(l, ir_select(l, t, cond, ir_cast(l, t, a->e), ir_cast(l, t, b->e)), 0);
+        p[k]->type = t;
     }
     return cx(l, p[0], p[1], x->weak);
 }
@@ -116,46 +156,59 @@ value *lw_complex_select(loc l, ir_expr *cond, value *x, value *y)
 value *lw_complex_literal(loc l, double im) { return cx(l, f64(l, 0.0), f64(l, im), 1); }
 value *lw_complex_make(loc l, value *re, value *im) { return cx(l, re, im, 0); }
 
-/* v as float64 (ints and bools become floats, as NumPy's cast to complex128 does) */
-static value *as_f64(lctx *c, loc l, value *v)
+/* v as the part type t (ints and bools become floats, as NumPy's cast to complex does) */
+static value *as_part(lctx *c, loc l, value *v, ir_type t)
 {
-    if (v->type == T_F64)
+    if (v->type == t)
         return v;
     if (v->kind == V_SCALAR) {
-        value *r = lw_scalar(v->l, ir_cast(l, T_F64, v->e), v->weak);
+        value *r = lw_scalar(v->l, ir_cast(l, t, v->e), v->weak);
         return r;
+    }
+    if (v->kind == V_MASKED) { /* z[m] of a complex64 z in a complex128 operation: z's part cast, then [m] */
+        value *sel = NULL;
+        if (lw_masked_operands("a complex operation", &v, 1, &sel) < 0)
+            return &lw_ERRV;
+        return lw_masked_result(sel, as_part(c, l, v, t));
     }
     value *r = lw_vnew(V_ARRAY, v->l);
     *r = *v;
     r->fresh = NULL;
-    r->type = T_F64;
-    r->e = ir_cast(l, T_F64, v->e);
+    r->type = t;
+    r->e = ir_cast(l, t, v->e);
     (void)c;
     return r;
 }
+static value *as_f64(lctx *c, loc l, value *v) { return as_part(c, l, v, T_F64); }
 
-/* The parts of an operand: a complex value's, or a real number's or array's with 0.0 for the
- * imaginary part. 0 after a diagnostic. */
-static int parts(lctx *c, loc l, value *v, value **re, value **im)
+/* v, a complex value or a real float array or number, with its parts (or itself) of type t
+ * (np.fft's single precision, lower_fft.c); other values as they are. */
+value *lw_complex_as(lctx *c, loc l, value *v, ir_type t)
+{
+    if (lw_is_complex(v))
+        return cx(l, as_part(c, l, v->items[0], t), as_part(c, l, v->items[1], t), v->weak);
+    if ((v->kind == V_ARRAY || v->kind == V_SCALAR) && (ir_type_is_float(v->type) || t == T_F64))
+        return as_part(c, l, v, t);
+    return v;
+}
+
+/* The parts of an operand as part type t: a complex value's, or a real number's or array's
+ * with 0.0 for the imaginary part. 0 after a diagnostic. */
+static int parts(lctx *c, loc l, value *v, value **re, value **im, ir_type t)
 {
     if (v->kind == V_ERR)
         return 0;
     if (lw_is_complex(v)) {
-        *re = strong(v->items[0]);
-        *im = strong(v->items[1]);
-        return 1;
+        *re = strong(as_part(c, l, v->items[0], t));
+        *im = strong(as_part(c, l, v->items[1], t));
+        return (*re)->kind != V_ERR && (*im)->kind != V_ERR;
     }
     if ((v->kind != V_SCALAR && v->kind != V_ARRAY) || lw_has_complex(v)) {
         diag_error(v->l, "unsupported operand with a complex value: %s", lw_vkind_desc(v));
         return 0;
     }
-    if (v->type == T_F32) {
-        diag_error(v->l, "float32 with complex numbers (complex64) is not supported; make the "
-                         "operand float64");
-        return 0;
-    }
-    *re = strong(as_f64(c, l, v));
-    *im = strong(f64(l, 0.0));
+    *re = strong(as_part(c, l, v, t));
+    *im = t == T_F64 ? strong(f64(l, 0.0)) : lw_scalar(l, ir_const_f(l, t, 0.0), 0);
     return 1;
 }
 
@@ -164,8 +217,9 @@ static int is_arr(value *a) { return a->kind == V_ARRAY || a->kind == V_MASKED; 
 static int any_array(value *a, value *b) { return is_arr(a) || is_arr(b); }
 
 /* fma(a, b, d) elementwise, broadcast as a + b + d would be (ufunc2's way: the operands'
- * expressions taken from the broadcast sum), a number when all are numbers. */
-static value *fma3(lctx *c, loc l, value *a, value *b, value *d)
+ * expressions taken from the broadcast sum), a number of part type t when all are numbers
+ * (fmaf of float32 parts). */
+static value *fma3(lctx *c, loc l, value *a, value *b, value *d, ir_type t)
 {
     if (a->kind == V_ERR || b->kind == V_ERR || d->kind == V_ERR)
         return &lw_ERRV;
@@ -175,28 +229,28 @@ static value *fma3(lctx *c, loc l, value *a, value *b, value *d)
         if (k < 0)
             return &lw_ERRV;
         if (k > 0)
-            return lw_masked_result(sel, fma3(c, l, ops[0], ops[1], ops[2]));
+            return lw_masked_result(sel, fma3(c, l, ops[0], ops[1], ops[2], t));
     }
     ir_expr **args = NEWN(ir_expr *, 3);
     if (a->kind == V_SCALAR && b->kind == V_SCALAR && d->kind == V_SCALAR) {
-        args[0] = a->e;
-        args[1] = b->e;
-        args[2] = d->e;
-        return lw_scalar(l, ir_call(l, FN_FMA, T_F64, 3, args), 0);
+        args[0] = ir_cast(l, t, a->e);
+        args[1] = ir_cast(l, t, b->e);
+        args[2] = ir_cast(l, t, d->e);
+        return lw_scalar(l, ir_call(l, FN_FMA, t, 3, args), 0);
     }
     /* the inner sum must hold an array (two numbers would be folded into one) */
     int swap = a->kind == V_SCALAR && b->kind == V_SCALAR;
     value *p = swap ? d : b, *q = swap ? b : d;
-    value *t = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_ADD, a, p), q);
-    if (t->kind == V_ERR)
-        return t;
-    if (t->kind != V_ARRAY || t->e->kind != E_BIN || t->e->a->kind != E_BIN)
+    value *r = lw_binop(c, l, OP_ADD, lw_binop(c, l, OP_ADD, a, p), q);
+    if (r->kind == V_ERR)
+        return r;
+    if (r->kind != V_ARRAY || r->e->kind != E_BIN || r->e->a->kind != E_BIN || r->type != t)
         UNREACHABLE();
-    args[0] = t->e->a->a;
-    args[1 + swap] = t->e->a->b;
-    args[2 - swap] = t->e->b;
-    t->e = ir_call(l, FN_FMA, T_F64, 3, args);
-    return t;
+    args[0] = r->e->a->a;
+    args[1 + swap] = r->e->a->b;
+    args[2 - swap] = r->e->b;
+    r->e = ir_call(l, FN_FMA, t, 3, args);
+    return r;
 }
 
 static value *bin(lctx *c, loc l, ir_op op, value *a, value *b) { return lw_binop(c, l, op, a, b); }
@@ -234,22 +288,26 @@ static value *even(lctx *c, loc l, value *re, value *im, int weak)
     return cx(l, re, im, weak);
 }
 
-/* (ar + ai j) * (br + bi j) */
-static value *mul(lctx *c, loc l, value *ar, value *ai, value *br, value *bi, int weak)
+/* (ar + ai j) * (br + bi j), parts of type t */
+static value *mul(lctx *c, loc l, value *ar, value *ai, value *br, value *bi, int weak, ir_type t)
 {
     if (!any_array(ar, ai) && !any_array(br, bi))
         return even(c, l, bin(c, l, OP_SUB, bin(c, l, OP_MUL, ar, br), bin(c, l, OP_MUL, ai, bi)),
                     bin(c, l, OP_ADD, bin(c, l, OP_MUL, ar, bi), bin(c, l, OP_MUL, ai, br)), weak);
-    return even(c, l, fma3(c, l, ar, br, neg(c, l, bin(c, l, OP_MUL, ai, bi))),
-                fma3(c, l, ar, bi, bin(c, l, OP_MUL, ai, br)), 0);
+    return even(c, l, fma3(c, l, ar, br, neg(c, l, bin(c, l, OP_MUL, ai, bi)), t),
+                fma3(c, l, ar, bi, bin(c, l, OP_MUL, ai, br), t), 0);
 }
 
 static value *where(lctx *c, loc l, value *m, value *x, value *y)
 {
     if (m->kind == V_ERR || x->kind == V_ERR || y->kind == V_ERR)
         return &lw_ERRV;
-    if (m->kind == V_SCALAR && x->kind == V_SCALAR && y->kind == V_SCALAR)
-        return lw_scalar(l, ir_select(l, T_F64, ir_cast(l, T_BOOL, m->e), x->e, y->e), x->weak && y->weak);
+    if (m->kind == V_SCALAR && x->kind == V_SCALAR && y->kind == V_SCALAR) {
+        /* a Python float (0.0, inf) takes the other's type (float32 parts) */
+        ir_type t = x->type == y->type ? x->type : x->weak && !y->weak ? y->type : !x->weak && y->weak ? x->type : T_F64;
+        return lw_scalar(l, ir_select(l, t, ir_cast(l, T_BOOL, m->e), ir_cast(l, t, x->e), ir_cast(l, t, y->e)),
+                         x->weak && y->weak);
+    }
     return lw_where3(c, l, m, x, y);
 }
 
@@ -351,7 +409,8 @@ static value *cpow_part(lctx *c, loc l, value *ar, value *ai, value *br, value *
 static value *c_power(lctx *c, loc l, value *x, value *y, int op)
 {
     value *ar, *ai, *br, *bi;
-    if (!parts(c, l, x, &ar, &ai) || !parts(c, l, y, &br, &bi))
+    ir_type t = promote(x, y);
+    if (!parts(c, l, x, &ar, &ai, t) || !parts(c, l, y, &br, &bi, t))
         return &lw_ERRV;
     int py_int = y->kind == V_SCALAR && y->weak && !ir_type_is_float(y->type) && y->type != T_BOOL;
     int py_float = y->kind == V_SCALAR && y->weak && ir_type_is_float(y->type);
@@ -364,10 +423,10 @@ static value *c_power(lctx *c, loc l, value *x, value *y, int op)
                           "numbers and arrays, any power)");
             return &lw_ERRV;
         }
-        value *p = mul(c, l, ar, ai, ar, ai, 1); /* CPython's c_powu: 1 * (x * x) */
+        value *p = mul(c, l, ar, ai, ar, ai, 1, t); /* CPython's c_powu: 1 * (x * x) */
         if (p->kind == V_ERR)
             return p;
-        return mul(c, l, f64(l, 1.0), f64(l, 0.0), p->items[0], p->items[1], 1);
+        return mul(c, l, f64(l, 1.0), f64(l, 0.0), p->items[0], p->items[1], 1, t);
     }
     if (lw_is_complex(y) && y->weak && !any_array(ar, ai) && x->weak) {
         diag_error(l, "'**' of a Python number by a Python complex number is not supported");
@@ -375,7 +434,7 @@ static value *c_power(lctx *c, loc l, value *x, value *y, int op)
     }
     if (op && any_array(ar, ai) && lw_is_complex(x)) { /* fast_scalar_power */
         if (kint && k == 2)
-            return mul(c, l, ar, ai, ar, ai, 0); /* np.square */
+            return mul(c, l, ar, ai, ar, ai, 0, t); /* np.square */
         if (kint && k == -1) { /* np.reciprocal's loop */
             value *one = f64(l, 1.0);
             value *m = bin(c, l, OP_CLE, lw_unop(c, l, OP_ABS, ai), lw_unop(c, l, OP_ABS, ar));
@@ -387,6 +446,11 @@ static value *c_power(lctx *c, loc l, value *x, value *y, int op)
         }
         if (py_float && y->e->kind == E_CONST && f == 0.5)
             return c_libm(c, l, cx(l, ar, ai, 0), 0); /* np.sqrt */
+    }
+    if (t == T_F32) {
+        diag_error(l, "a power of a complex64 value is supported for ** 2, ** -1 and ** 0.5 of arrays "
+                      "(NumPy's npy_cpowf otherwise): make it complex128 with .astype(np.complex128)");
+        return &lw_ERRV;
     }
     return even(c, l, cpow_part(c, l, ar, ai, br, bi, 0), cpow_part(c, l, ar, ai, br, bi, 1), 0);
 }
@@ -407,12 +471,13 @@ value *lw_complex_binop(lctx *c, loc l, ir_op op, value *x, value *y)
     int weak = (pyc_x && (pyc_y || pyr_y || f64_y)) || (pyr_x && pyc_y);
     if (op == OP_POWER)
         return c_power(c, l, x, y, 1);
-    if (!parts(c, l, x, &ar, &ai) || !parts(c, l, y, &br, &bi))
+    ir_type t = promote(x, y);
+    if (!parts(c, l, x, &ar, &ai, t) || !parts(c, l, y, &br, &bi, t))
         return &lw_ERRV;
     switch (op) {
     case OP_ADD: return even(c, l, bin(c, l, OP_ADD, ar, br), bin(c, l, OP_ADD, ai, bi), weak);
     case OP_SUB: return even(c, l, bin(c, l, OP_SUB, ar, br), bin(c, l, OP_SUB, ai, bi), weak);
-    case OP_MUL: return mul(c, l, ar, ai, br, bi, weak);
+    case OP_MUL: return mul(c, l, ar, ai, br, bi, weak, t);
     case OP_TRUEDIV: return divide(c, l, ar, ai, br, bi, weak);
     default:
         diag_error(l, "'%s' of complex numbers is not supported (+, -, *, / and ** 2 are)", ir_op_name(op));
@@ -443,7 +508,7 @@ static value *c_abs(lctx *c, loc l, value *z, int python)
     value *large = where(c, l, gt, re, im), *small = where(c, l, gt, im, re);
     value *nodiv = bin(c, l, OP_BOR, bin(c, l, OP_CEQ, large, zero), bin(c, l, OP_CEQ, small, inf));
     value *ratio = where(c, l, nodiv, zero, bin(c, l, OP_TRUEDIV, small, large));
-    value *sq = fma3(c, l, ratio, ratio, f64(l, 1.0));
+    value *sq = fma3(c, l, ratio, ratio, f64(l, 1.0), ptype(z));
     if (sq->kind == V_ERR)
         return sq;
     value *h = bin(c, l, OP_MUL, lw_ufunc1(c, l, FN_SQRT, sq), large);
@@ -468,7 +533,7 @@ static value *cmath_part(lctx *c, loc l, value *re, value *im, int f, int k)
     value *p = lw_vnew(r->kind, r->l);
     *p = *r;
     p->fresh = NULL;
-    p->e = ir_call(l, FN_CMATH, T_F64, 3, args);
+    p->e = ir_call(l, FN_CMATH, r->e->type, 3, args); /* tyl_cmathf of float32 parts */
     return p;
 }
 
@@ -481,23 +546,30 @@ static value *c_libm(lctx *c, loc l, value *z, int f)
                 0);
 }
 
-/* zeros of a shape: complex arrays of np.zeros(shape, dtype=complex) and np.zeros_like(z) */
-static value *zeros(lctx *c, loc l, int rank, ir_expr **len, const sym **sh, double fill)
+/* zeros of a shape: complex arrays of np.zeros(shape, dtype=complex) and np.zeros_like(z),
+ * parts of type t */
+static value *zeros(lctx *c, loc l, int rank, ir_expr **len, const sym **sh, double fill, ir_type t)
 {
-    value *re = fill == 0.0 ? lw_new_array(c, l, T_F64, rank, len, sh, 1, NULL)
-                            : lw_new_array(c, l, T_F64, rank, len, sh, 2, ir_const_f(l, T_F64, fill));
-    value *im = lw_new_array(c, l, T_F64, rank, len, sh, 1, NULL);
+    value *re = fill == 0.0 ? lw_new_array(c, l, t, rank, len, sh, 1, NULL)
+                            : lw_new_array(c, l, t, rank, len, sh, 2, ir_const_f(l, t, fill));
+    value *im = lw_new_array(c, l, t, rank, len, sh, 1, NULL);
     return cx(l, re, im, 0);
 }
 
-static int is_complex_dtype(value *v)
+/* A complex dtype's part type (complex, np.complex128: float64; np.complex64: float32), or 0. */
+static ir_type complex_dtype(value *v)
 {
-    return v && v->kind == V_BUILTIN && (strcmp(v->str, "complex") == 0 || strcmp(v->str, "np.complex128") == 0);
+    if (!v || v->kind != V_BUILTIN)
+        return 0;
+    if (strcmp(v->str, "complex") == 0 || strcmp(v->str, "np.complex128") == 0)
+        return T_F64;
+    return strcmp(v->str, "np.complex64") == 0 ? T_F32 : 0;
 }
+static int is_complex_dtype(value *v) { return complex_dtype(v) != 0; }
 
 /* Is this call one lw_complex_numpy lowers? (a complex argument, or dtype=complex) */
 const char *const lw_complex_fn_names[] = {"np.real", "np.imag", "np.angle", "np.conj", "np.conjugate",
-                                           "np.complex128", "complex", NULL};
+                                           "np.complex128", "np.complex64", "complex", NULL};
 int lw_complex_call(const char *f, args *a)
 {
     if (a->self && lw_has_complex(a->self))
@@ -558,7 +630,7 @@ static int split_seq(lctx *c, loc l, value *v, value **re, value **im)
         *im = i;
         return 1;
     }
-    if (!parts(c, l, v, re, im))
+    if (!parts(c, l, v, re, im, promote(v, NULL)))
         return 0;
     if ((*re)->kind == V_ARRAY || (*im)->kind == V_ARRAY) {
         value *z = even(c, l, *re, *im, 0);
@@ -587,11 +659,12 @@ static int seq_holds_array(const value *v)
 
 /* f (np.stack, np.concatenate, np.append, np.array, ...) of a list of complex values, its first
  * npart positional arguments split into parts: the real function of the real parts and of the
- * imaginary parts, which move elements without computing them. dtype=complex is dropped (the
- * parts are float64). NULL when a keyword other than axis= or a complex dtype is given. */
+ * imaginary parts, which move elements without computing them. A complex dtype= is applied to
+ * the joined parts. NULL when a keyword other than axis= or a complex dtype is given. */
 static value *join_parts(lctx *c, loc l, const char *f, const args *a, int npart)
 {
     args b[2] = {*a, *a};
+    ir_type dt = 0;
     for (int k = 0; k < 2; k++) {
         b[k].pos = NEWN(value *, a->npos + 1);
         for (int i = 0; i < a->npos; i++)
@@ -600,8 +673,10 @@ static value *join_parts(lctx *c, loc l, const char *f, const args *a, int npart
         b[k].kwname = NEWN(const char *, a->nkw + 1);
         b[k].nkw = 0;
         for (int i = 0; i < a->nkw; i++) {
-            if (!strcmp(a->kwname[i], "dtype") && is_complex_dtype(a->kw[i]))
+            if (!strcmp(a->kwname[i], "dtype") && is_complex_dtype(a->kw[i])) {
+                dt = complex_dtype(a->kw[i]);
                 continue;
+            }
             if (strcmp(a->kwname[i], "axis") != 0)
                 return NULL;
             b[k].kwname[b[k].nkw] = a->kwname[i];
@@ -622,6 +697,8 @@ static value *join_parts(lctx *c, loc l, const char *f, const args *a, int npart
     }
     if (r[0]->kind != V_ARRAY || r[1]->kind != V_ARRAY)
         UNREACHABLE();
+    for (int k = 0; k < 2 && dt && r[k]->type != dt; k++) /* np.array([...], dtype=np.complex64) */
+        r[k] = lw_copy_of(c, l, as_part(c, l, r[k], dt));
     return cx(l, r[0], r[1], 0);
 }
 
@@ -630,15 +707,17 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
     value *z = a->self ? a->self : a->npos ? a->pos[0] : NULL;
     const char *m = a->self ? f : strncmp(f, "np.", 3) == 0 ? f + 3 : f;
     int nargs = a->npos + a->nkw;
-    if ((!strcmp(f, "complex") || !strcmp(f, "np.complex128")) && a->npos >= 1 && a->npos <= 2 && !a->nkw) {
+    if ((!strcmp(f, "complex") || !strcmp(f, "np.complex128") || !strcmp(f, "np.complex64")) && a->npos >= 1 &&
+        a->npos <= 2 && !a->nkw) {
+        ir_type t = !strcmp(f, "np.complex64") ? T_F32 : T_F64;
         value *re = a->pos[0], *im = a->npos == 2 ? a->pos[1] : f64(l, 0.0);
         if (lw_is_complex(re) && a->npos == 1) /* np.complex128(1 + 2j): a NumPy number now */
-            return cx(l, re->items[0], re->items[1], f[0] == 'c' && re->weak);
+            return cx(l, as_part(c, l, re->items[0], t), as_part(c, l, re->items[1], t), f[0] == 'c' && re->weak);
         if (re->kind != V_SCALAR || im->kind != V_SCALAR || re->type == T_BOOL) {
             diag_error(l, "%s() here takes one or two real numbers", f);
             return &lw_ERRV;
         }
-        return cx(l, as_f64(c, l, re), as_f64(c, l, im), f[0] == 'c');
+        return cx(l, as_part(c, l, re, t), as_part(c, l, im, t), f[0] == 'c');
     }
     value *dt = kwarg(a, "dtype");
     if (!dt && !a->self && a->npos == 2 && is_complex_dtype(a->pos[1]) && (!strcmp(m, "zeros") || !strcmp(m, "ones") ||
@@ -653,7 +732,7 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
         const sym *sh[IR_MAX_RANK];
         if (!lw_shape_arg(a->pos[0], &rank, len, sh))
             return &lw_ERRV;
-        return zeros(c, l, rank, len, sh, m[0] == 'o' ? 1.0 : 0.0);
+        return zeros(c, l, rank, len, sh, m[0] == 'o' ? 1.0 : 0.0, complex_dtype(dt));
     }
     if (!strcmp(m, "full") && !a->self && a->npos >= 1 && a->npos + a->nkw <= 3 &&
         (a->npos == 2 || kwarg(a, "fill_value")) && (!dt || is_complex_dtype(dt))) {
@@ -662,30 +741,44 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
         int rank;
         ir_expr *len[IR_MAX_RANK];
         const sym *sh[IR_MAX_RANK];
-        if (fill->kind == V_ERR || !parts(c, l, fill, &fr, &fi) || !lw_shape_arg(a->pos[0], &rank, len, sh))
+        ir_type t = dt ? complex_dtype(dt) : promote(fill, NULL);
+        if (fill->kind == V_ERR || !parts(c, l, fill, &fr, &fi, t) || !lw_shape_arg(a->pos[0], &rank, len, sh))
             return &lw_ERRV;
         if (fr->kind != V_SCALAR || fi->kind != V_SCALAR) {
             diag_error(fill->l, "np.full() of a complex dtype takes one number here");
             return &lw_ERRV;
         }
-        return cx(l, lw_new_array(c, l, T_F64, rank, len, sh, 2, fr->e), lw_new_array(c, l, T_F64, rank, len, sh, 2, fi->e),
-                  0);
+        return cx(l, lw_new_array(c, l, t, rank, len, sh, 2, fr->e), lw_new_array(c, l, t, rank, len, sh, 2, fi->e), 0);
     }
     value *zp = z && lw_is_complex(z) ? z->items[0] : z;
     if (zp && zp->kind == V_ARRAY && ((nargs == 1 && lw_is_complex(z)) || (nargs == 2 && is_complex_dtype(dt))) &&
         (!strcmp(m, "zeros_like") || !strcmp(m, "ones_like") || !strcmp(m, "empty_like"))) {
         value *p = zp;
-        return zeros(c, l, p->rank, p->len, p->sh, m[0] == 'o' ? 1.0 : 0.0);
+        return zeros(c, l, p->rank, p->len, p->sh, m[0] == 'o' ? 1.0 : 0.0, nargs == 2 ? complex_dtype(dt) : ptype(z));
     }
-    int real = z && !lw_has_complex(z) && (z->kind == V_ARRAY || z->kind == V_SCALAR) && z->type != T_F32;
+    int real = z && !lw_has_complex(z) && (z->kind == V_ARRAY || z->kind == V_SCALAR);
     if (real && nargs == 1 && (!strcmp(m, "real") || !strcmp(m, "conj") || !strcmp(m, "conjugate")))
         return z; /* of a real array: itself, as NumPy's view */
     if (real && nargs == 1 && !strcmp(m, "angle")) /* NumPy's arctan2(0, x) */
         return lw_ufunc2(c, l, FN_ATAN2, f64(l, 0.0), z);
     if (real && nargs == 1 && !strcmp(m, "imag"))
         return z->kind == V_SCALAR ? f64(l, 0.0) : lw_new_array(c, l, z->type, z->rank, z->len, z->sh, 1, NULL);
-    if (real && a->self && !strcmp(m, "astype") && a->npos == 1 && !a->nkw && is_complex_dtype(a->pos[0]))
-        return even(c, l, z->kind == V_ARRAY ? lw_copy_of(c, l, as_f64(c, l, z)) : as_f64(c, l, z), f64(l, 0.0), 0);
+    if (real && a->self && !strcmp(m, "astype") && a->npos == 1 && !a->nkw && is_complex_dtype(a->pos[0])) {
+        ir_type t = complex_dtype(a->pos[0]);
+        value *im = t == T_F64 ? f64(l, 0.0) : lw_scalar(l, ir_const_f(l, t, 0.0), 0);
+        return even(c, l, z->kind == V_ARRAY ? lw_copy_of(c, l, as_part(c, l, z, t)) : as_part(c, l, z, t), im, 0);
+    }
+    if (z && lw_is_complex(z) && a->self && !strcmp(m, "astype") && a->npos == 1 && !a->nkw && is_complex_dtype(a->pos[0])) {
+        /* complex64 <-> complex128: each part cast (a copy, as astype makes) */
+        ir_type t = complex_dtype(a->pos[0]);
+        value *p[2];
+        for (int k = 0; k < 2; k++) {
+            p[k] = as_part(c, l, z->items[k], t);
+            if (p[k]->kind == V_ARRAY)
+                p[k] = lw_copy_of(c, l, p[k]);
+        }
+        return even(c, l, p[0], p[1], 0);
+    }
     if (z && lw_is_complex(z) && nargs == (a->self ? 0 : 1) &&
         (z->items[0]->kind == V_MASKED || z->items[1]->kind == V_MASKED) &&
         (!strcmp(m, "abs") || !strcmp(m, "absolute") || !strcmp(m, "angle") || !strcmp(m, "exp") ||
@@ -740,7 +833,7 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
             ir_expr_const_int(ax->e, &k0) && (k0 == 1 || k0 == -1)) {
             /* along the rows of a matrix: NumPy's pairwise sum of complex numbers, row by row */
             value *args2[] = {z->items[0], z->items[1]};
-            value *s = lw_call_prelude(c, l, "csum_rows", 2, args2);
+            value *s = lw_call_prelude(c, l, ptype(z) == T_F32 ? "csum32_rows" : "csum_rows", 2, args2);
             if (s->kind != V_TUPLE || s->n != 2)
                 return s->kind == V_ERR ? s : (UNREACHABLE(), &lw_ERRV);
             r[0] = s->items[0];
@@ -762,7 +855,8 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
         for (int d = 0; q->kind == V_ARRAY && d < q->rank; d++)
             kept = ir_bin(l, OP_MUL, T_I64, kept, q->len[d], 0);
         cnt = ir_bin(l, OP_FDIV, T_I64, cnt, kept, 0);
-        return lw_complex_binop(c, l, OP_TRUEDIV, sum, lw_scalar(l, ir_cast(l, T_F64, cnt), 0));
+        /* NumPy's true_divide(sum, count): a Python int, cast to complex64 for a complex64 sum */
+        return lw_complex_binop(c, l, OP_TRUEDIV, sum, lw_scalar(l, ir_cast(l, T_F64, cnt), ptype(z) == T_F32));
     }
     if ((!strcmp(m, "sum") || !strcmp(m, "mean")) && nargs == (a->self ? 0 : 1) && z && lw_is_complex(z) &&
         z->items[0]->kind == V_ARRAY && z->items[1]->kind == V_ARRAY) {
@@ -770,10 +864,12 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
          * numbers: the prelude's csum over the flattened parts); the mean divides it by the
          * count as a complex division, as NumPy's does */
         value *args2[] = {z->items[0], z->items[1]};
-        value *s = lw_call_prelude(c, l, "csum", 2, args2);
+        ir_type t = ptype(z);
+        value *s = lw_call_prelude(c, l, t == T_F32 ? "csum32" : "csum", 2, args2);
         if (s->kind != V_TUPLE || s->n != 2)
             return s->kind == V_ERR ? s : (UNREACHABLE(), &lw_ERRV);
-        value *sum = cx(l, s->items[0], s->items[1], 0);
+        /* csum32's float32 sums come back as Python floats (exactly): the np.complex64 they are */
+        value *sum = cx(l, as_part(c, l, s->items[0], t), as_part(c, l, s->items[1], t), 0);
         if (m[0] == 's')
             return sum;
         value *p = z->items[0];
@@ -849,7 +945,8 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
             diag_error(cond->l, "np.where() of a complex condition is not supported");
             return &lw_ERRV;
         }
-        if (!parts(c, l, a->pos[1], &ar, &ai) || !parts(c, l, a->pos[2], &br, &bi))
+        ir_type t = promote(a->pos[1], a->pos[2]);
+        if (!parts(c, l, a->pos[1], &ar, &ai, t) || !parts(c, l, a->pos[2], &br, &bi, t))
             return &lw_ERRV;
         return even(c, l, lw_where3(c, l, cond, ar, br), lw_where3(c, l, cond, ai, bi), 0);
     }
@@ -863,7 +960,8 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
         pi->items = NEWN(value *, list->n + 1);
         for (int i = 0; i < list->n; i++) {
             value *it = list->items[i];
-            if ((it->kind != V_SCALAR && !lw_is_complex(it)) || !parts(c, l, it, &pr->items[i], &pi->items[i]) ||
+            if ((it->kind != V_SCALAR && !lw_is_complex(it)) ||
+                !parts(c, l, it, &pr->items[i], &pi->items[i], dt ? complex_dtype(dt) : promote(it, NULL)) ||
                 pr->items[i]->kind != V_SCALAR || pi->items[i]->kind != V_SCALAR) {
                 if (it->kind != V_ERR)
                     diag_error(it->l, "%s() of complex values is supported for a list of numbers", f);
@@ -888,6 +986,11 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
          * its sums run in another order than LAPACK's (a test says # tolerance) */
         for (int i = 0; i < a->npos; i++) {
             value *p = lw_is_complex(a->pos[i]) ? a->pos[i]->items[0] : a->pos[i];
+            if (lw_is_complex(a->pos[i]) && ptype(a->pos[i]) == T_F32) {
+                diag_error(a->pos[i]->l, "%s() of complex64 matrices is not supported (LAPACK's single precision): "
+                                         "make them complex128 with .astype(np.complex128)", f);
+                return &lw_ERRV;
+            }
             int rank = p->kind == V_ARRAY ? p->rank : 0;
             if (a->nkw || rank < 1 || rank > 2 || (i == 0 && rank != 2) || (p->kind == V_ARRAY && p->type != T_F64 && !lw_is_complex(a->pos[i]))) {
                 diag_error(a->pos[i]->l, "%s() of complex values takes %s", f,
@@ -943,7 +1046,8 @@ value *lw_complex_numpy(lctx *c, const char *f, loc l, args *a)
 value *lw_complex_dot(lctx *c, loc l, const char *f, value *a, value *b)
 {
     value *ar, *ai, *br, *bi;
-    if (!parts(c, l, a, &ar, &ai) || !parts(c, l, b, &br, &bi))
+    ir_type t = promote(a, b);
+    if (!parts(c, l, a, &ar, &ai, t) || !parts(c, l, b, &br, &bi, t))
         return &lw_ERRV;
     int ca = lw_is_complex(a), cb = lw_is_complex(b);
     if (ca && !strcmp(f, "np.vdot"))
@@ -962,7 +1066,7 @@ value *lw_complex_attr(lctx *c, value *z, const char *name)
 {
     if (!strcmp(name, "dtype")) { /* np.zeros(shape, dtype=D.dtype) */
         value *d = lw_vnew(V_BUILTIN, z->l);
-        d->str = "np.complex128";
+        d->str = ptype(z) == T_F32 ? "np.complex64" : "np.complex128";
         return d;
     }
     if (!strcmp(name, "T") && z->items[0]->kind == V_ARRAY && z->items[1]->kind == V_ARRAY)
@@ -1027,7 +1131,7 @@ int lw_complex_store(lctx *c, ast *t, value *v, void (*store)(lctx *, ast *, val
         return 0;
     }
     value *vr, *vi;
-    if (v->kind == V_ERR || !parts(c, t->l, v, &vr, &vi))
+    if (v->kind == V_ERR || !parts(c, t->l, v, &vr, &vi, promote(v, NULL)))
         return 1;
     if (base->items[0]->kind != V_ARRAY || base->items[1]->kind != V_ARRAY) {
         diag_error(t->l, "a complex number cannot be assigned by index");
@@ -1062,9 +1166,12 @@ int lw_complex_augassign(lctx *c, ast *s, ast *t, ir_op op, value *rhs, void (*s
     if (!lw_is_complex(base) && !lw_has_complex(rhs))
         return 0;
     if (!lw_is_complex(base)) {
-        diag_error(s->l, "Cannot cast ufunc '%s' output from dtype('complex128') to dtype('%s') with "
+        value *cur = base && (base->kind == V_ARRAY || base->kind == V_SCALAR) ? base : lw_expr(c, t);
+        int known = cur->kind == V_ARRAY || cur->kind == V_SCALAR;
+        diag_error(s->l, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with "
                          "casting rule 'same_kind'", lw_ufunc_name(op),
-                   base && (base->kind == V_ARRAY || base->kind == V_SCALAR) ? ir_type_name(base->type) : "float64");
+                   known && promote(rhs, cur) == T_F32 ? "complex64" : "complex128",
+                   known ? ir_type_name(cur->type) : "float64");
         return 1;
     }
     value *cur = lw_expr(c, t);

@@ -390,7 +390,7 @@ value *lw_numpy_attr(lctx *c, value *mod, ast *a)
                                     "log10", "log2", "exp2", "expm1", "log1p", "cbrt", "trunc",
                                     "rint", "arctan2", "hypot", "copysign", "fmod", "degrees",
                                     "radians", "rad2deg", "deg2rad", "square", "real", "imag", "angle",
-                                    "conj", "conjugate", "complex128", NULL};
+                                    "conj", "conjugate", "complex128", "complex64", NULL};
         int known = lw_numpy_known(n);
         for (const char **p = fns; *p && !known; p++)
             known = strcmp(*p, n) == 0;

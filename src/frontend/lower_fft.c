@@ -17,8 +17,8 @@
  * and matched (lower_numpy.c calls lw_fft_find for np.fft.* before the complex dispatch).
  * Establishes: float64, integer and bool arrays and complex128 arrays (up to IR_MAX_RANK - 1
  * dimensions: the parts take one) give NumPy's shapes and dtypes (complex128, or float64 for
- * irfft); float32 data (NumPy 2 computes it in complex64), more dimensions, out= and bad n,
- * axis, s, axes or norm are located diagnostics, with NumPy's messages where NumPy has one;
+ * irfft), float32 and complex64 ones NumPy 2's single-precision dtypes (complex64, float32);
+ * more dimensions, out= and bad n, axis, s, axes or norm are located diagnostics, with NumPy's messages where NumPy has one;
  * n < 1 known only when running is NumPy's ValueError then, before the result's array is made;
  * lists holding complex numbers are complex data (fft_data). */
 
@@ -119,11 +119,6 @@ static int fft_operand(lctx *c, loc l, const char *f, value *x, int kind, value 
     }
     if (x->kind != V_ARRAY) {
         diag_error(x->l, "%s() takes an array here, not %s", f, lw_vkind_desc(x));
-        return 0;
-    }
-    if (x->type == T_F32) {
-        diag_error(x->l, "%s() of float32 data is not supported (NumPy 2 computes it in complex64, which "
-                         "tylesc does not have): convert it with .astype(np.float64)", f);
         return 0;
     }
     if (x->type != T_F64 && !ir_type_is_int(x->type) && x->type != T_BOOL) {
@@ -418,19 +413,43 @@ static value *np_fftshift(lctx *c, loc l, const char *f, value **v, args *a)
     return x;
 }
 
+/* Transforms of float32 and complex64 data: NumPy 2 computes them in single precision (complex64
+ * results, float32 of irfft); here in double precision on the data widened, the result rounded
+ * to single (closer to the exact transform than NumPy's: equal within float32 rounding). */
+static value *single(lctx *c, loc l, const char *f, value **v, args *a,
+                     value *(*fn)(lctx *, loc, const char *, value **, args *))
+{
+    value *x = fft_data(c, v[0]);
+    if (x->kind == V_ERR)
+        return x;
+    ir_type t = lw_is_complex(x) ? (x->items[0]->type == T_F32 && x->items[1]->type == T_F32 ? T_F32 : T_F64)
+                : x->kind == V_ARRAY ? x->type : T_F64;
+    value *w[5]; /* x in v[0]'s place: a list made an array once */
+    for (int i = 0; i < 5; i++)
+        w[i] = v[i];
+    w[0] = x;
+    if (t != T_F32)
+        return fn(c, l, f, w, a);
+    w[0] = lw_complex_as(c, l, x, T_F64);
+    value *r = fn(c, l, f, w, a);
+    return r->kind == V_ERR ? r : lw_complex_as(c, l, r, T_F32);
+}
+static value *np_fft1s(lctx *c, loc l, const char *f, value **v, args *a) { return single(c, l, f, v, a, np_fft1); }
+static value *np_fftns(lctx *c, loc l, const char *f, value **v, args *a) { return single(c, l, f, v, a, np_fftn); }
+
 static const lw_builtin fft_table[] = {
-    {"np.fft.fft", {"a", "n", "axis", "norm", "out"}, 1, np_fft1},
-    {"np.fft.ifft", {"a", "n", "axis", "norm", "out"}, 1, np_fft1},
-    {"np.fft.rfft", {"a", "n", "axis", "norm", "out"}, 1, np_fft1},
-    {"np.fft.irfft", {"a", "n", "axis", "norm", "out"}, 1, np_fft1},
-    {"np.fft.fft2", {"a", "s", "axes", "norm", "out"}, 1, np_fftn},
-    {"np.fft.ifft2", {"a", "s", "axes", "norm", "out"}, 1, np_fftn},
-    {"np.fft.rfft2", {"a", "s", "axes", "norm", "out"}, 1, np_fftn},
-    {"np.fft.irfft2", {"a", "s", "axes", "norm", "out"}, 1, np_fftn},
-    {"np.fft.fftn", {"a", "s", "axes", "norm", "out"}, 1, np_fftn},
-    {"np.fft.ifftn", {"a", "s", "axes", "norm", "out"}, 1, np_fftn},
-    {"np.fft.rfftn", {"a", "s", "axes", "norm", "out"}, 1, np_fftn},
-    {"np.fft.irfftn", {"a", "s", "axes", "norm", "out"}, 1, np_fftn},
+    {"np.fft.fft", {"a", "n", "axis", "norm", "out"}, 1, np_fft1s},
+    {"np.fft.ifft", {"a", "n", "axis", "norm", "out"}, 1, np_fft1s},
+    {"np.fft.rfft", {"a", "n", "axis", "norm", "out"}, 1, np_fft1s},
+    {"np.fft.irfft", {"a", "n", "axis", "norm", "out"}, 1, np_fft1s},
+    {"np.fft.fft2", {"a", "s", "axes", "norm", "out"}, 1, np_fftns},
+    {"np.fft.ifft2", {"a", "s", "axes", "norm", "out"}, 1, np_fftns},
+    {"np.fft.rfft2", {"a", "s", "axes", "norm", "out"}, 1, np_fftns},
+    {"np.fft.irfft2", {"a", "s", "axes", "norm", "out"}, 1, np_fftns},
+    {"np.fft.fftn", {"a", "s", "axes", "norm", "out"}, 1, np_fftns},
+    {"np.fft.ifftn", {"a", "s", "axes", "norm", "out"}, 1, np_fftns},
+    {"np.fft.rfftn", {"a", "s", "axes", "norm", "out"}, 1, np_fftns},
+    {"np.fft.irfftn", {"a", "s", "axes", "norm", "out"}, 1, np_fftns},
     {"np.fft.fftfreq", {"n", "d", "device"}, 1, np_fftfreq},
     {"np.fft.rfftfreq", {"n", "d", "device"}, 1, np_fftfreq},
     {"np.fft.fftshift", {"x", "axes"}, 1, np_fftshift},

@@ -201,6 +201,10 @@ static int complex_pieces(lctx *c, loc l, value *v, int conv, const char *spec, 
                       "print its .real and .imag)");
         return 0;
     }
+    if (re->type == T_F32) {
+        diag_error(l, "printing or formatting a complex64 number is not supported (print its .real and .imag)");
+        return 0;
+    }
     int np_repr = conv == 'r' && !v->weak; /* np.complex128(1+2j): no parentheses of its own */
     const char *open = np_repr ? "" : "(", *close = np_repr ? "j" : "j)";
     if (np_repr)

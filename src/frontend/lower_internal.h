@@ -601,6 +601,7 @@ value *lw_matmul_stacked(lctx *c, loc l, const char *f, value *a, value *b);
 value *lw_call_prelude(lctx *c, loc l, const char *name, int n, value **v); /* inlined prelude def */
 /* lower_stats.c: np.histogram, written in the prelude (its source, appended to linalg's) */
 extern const char lw_stats_prelude_src[];
+const char *lw_csum32_prelude_src(void); /* csum32, csum32_rows: complex64 sums (lower_stats.c) */
 extern const char lw_pyrandom_prelude_src[]; /* lower_pyrandom.c */
 extern const char lw_polyfit_prelude_src[];  /* lower_polyfit.c: np.polyfit */
 extern const char lw_fft_prelude_src[];      /* lower_fft.c: numpy.fft */
@@ -744,6 +745,8 @@ int lw_has_complex(const value *v);
 int lw_complex_refuse(loc l, const value *v, const char *what); /* 1 after a diagnostic */
 value *lw_complex_literal(loc l, double im);
 value *lw_complex_make(loc l, value *re, value *im); /* a NumPy complex value of these parts */
+const char *lw_complex_dtype_name(const value *z); /* "complex64" or "complex128" */
+value *lw_complex_as(lctx *c, loc l, value *v, ir_type t); /* parts (or a real float) cast to t */
 value *lw_complex_select(loc l, ir_expr *cond, value *x, value *y); /* x if cond else y, or NULL */
 value *lw_complex_binop(lctx *c, loc l, ir_op op, value *x, value *y);
 value *lw_complex_unop(lctx *c, loc l, ir_op op, value *x);

@@ -545,8 +545,8 @@ static scope *prelude_scope(lctx *c)
     if (pscope)
         return pscope;
     if (!prelude)
-        prelude = parse_file("<tyles prelude>", arena_printf(&util_arena, "%s\n\n%s\n\n%s\n\n%s\n\n%s\n\n%s\n\n%s", prelude_src,
-                                                             lw_stats_prelude_src, lw_pyrandom_prelude_src,
+        prelude = parse_file("<tyles prelude>", arena_printf(&util_arena, "%s\n\n%s\n\n%s\n\n%s\n\n%s\n\n%s\n\n%s\n\n%s", prelude_src,
+                                                             lw_stats_prelude_src, lw_csum32_prelude_src(), lw_pyrandom_prelude_src,
                                                              lw_polyfit_prelude_src, lw_fft_prelude_src,
                                                              lw_search_prelude_src, lw_choice_prelude_src));
     pscope = NEW(scope);

@@ -917,7 +917,7 @@ value *lw_stack_arrays(lctx *c, loc l, value *seq)
 /* np.int8 and the other NumPy dtypes tylesc has no type for: one message naming those it has. */
 int lw_unsupported_dtype(loc l, const char *name)
 {
-    static const char *dt[] = {"float16", "half", "longdouble", "complex64", "complex128", "complex_",
+    static const char *dt[] = {"float16", "half", "longdouble", "complex128", "complex_",
                                "longlong", "ulonglong", "csingle", "cdouble", "clongdouble",
                                "float128", NULL};
     for (const char **p = dt; *p; p++)

@@ -1226,7 +1226,8 @@ const char *lw_supported_numpy_note(void)
     int nm = 0;
     for (int i = 0; i < names.len; i++) {
         const char *n = names.items[i], *dot = strchr(n + 3, '.');
-        if (strncmp(n, "np.", 3) != 0 || (prev && strcmp(n, prev) == 0) || strcmp(n, "np.complex128") == 0)
+        if (strncmp(n, "np.", 3) != 0 || (prev && strcmp(n, prev) == 0) || strcmp(n, "np.complex128") == 0 ||
+            strcmp(n, "np.complex64") == 0)
             continue; /* builtins (complex), duplicates, dtypes (below) */
         prev = n;
         if (dot && strncmp(n, "np.fft.", 7) != 0 && strncmp(n, "np.linalg.", 10) != 0) {
@@ -1243,7 +1244,7 @@ const char *lw_supported_numpy_note(void)
         sb_printf(&m, "%s%s", k ? (k == nm - 1 ? " and " : ", ") : "", methods[k]);
     if (nm)
         sb_printf(&b, "; the ufuncs' %s methods", m.s);
-    sb_puts(&b, "; the dtypes float64, float32, int64, int32, bool_, complex128; pi, e, inf, nan and newaxis");
+    sb_puts(&b, "; the dtypes float64, float32, int64, int32, bool_, complex128, complex64; pi, e, inf, nan and newaxis");
     sb_free(&m);
     note = b.s; /* kept for the process: a driver that frees util_arena between inputs (the fuzz
                  * target) must not find the cached note gone */

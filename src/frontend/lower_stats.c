@@ -725,6 +725,33 @@ const char lw_stats_prelude_src[] =
     "def union1(a, b):\n"
     "    return unique1(np.concatenate((a, b)))\n";
 
+/* The float32 twins of csum_leaf, csum and csum_rows (csum32_leaf, csum32, csum32_rows: the
+ * pairwise sum of complex64 numbers, which NumPy runs in float32 with the same four running
+ * sums per part): their text with float32 accumulators, made once from the float64 one. */
+const char *lw_csum32_prelude_src(void)
+{
+    static const char *const from[] = {"csum", "-0.0", "np.zeros(64)", "np.zeros(m)", NULL};
+    static const char *const to[] = {"csum32", "np.float32(-0.0)", "np.zeros(64, dtype=np.float32)",
+                                     "np.zeros(m, dtype=np.float32)"};
+    const char *s = strstr(lw_stats_prelude_src, "def csum_leaf("), *e = strstr(lw_stats_prelude_src, "def median1(");
+    if (!s || !e || e < s)
+        UNREACHABLE();
+    strbuf b = {0};
+    while (s < e) {
+        int k = 0;
+        while (from[k] && strncmp(s, from[k], strlen(from[k])) != 0)
+            k++;
+        if (from[k]) {
+            sb_puts(&b, to[k]);
+            s += strlen(from[k]);
+        } else
+            sb_putc(&b, *s++);
+    }
+    char *r = arena_strdup(&util_arena, b.s);
+    sb_free(&b);
+    return r;
+}
+
 static value *flag_value(loc l, int k) { return lw_scalar(l, ir_const_i(l, T_BOOL, k), 1); }
 
 static value *np_histogram(lctx *c, loc l, const char *f, value **v, args *a)

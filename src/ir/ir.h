@@ -67,7 +67,8 @@ typedef enum ir_fn {
     FN_CMATH,     /* args: re, im (float64), code(const): part code & 1 (0 real, 1 imaginary) of
                      libm's csqrt (code >> 1 == 0), clog (1) or cexp (2) of re + im j, or of
                      NumPy's npy_cpow (3: args re, im, then the exponent's re, im before code):
-                     NumPy's complex sqrt, log, exp and power (lower_complex.c) */
+                     NumPy's complex sqrt, log, exp and power (lower_complex.c); of type
+                     float32 (complex64: re, im float32, codes 0-5): csqrtf, clogf, cexpf */
     FN_WALLTIME,  /* args: kind(const) 0 time.time, 1 time.perf_counter: rank 0's clock, the
                      same on every rank (a condition on it must not split the ranks) */
     FN_SIGN,      /* np.sign: -1, 0 or 1 (NaN stays NaN, -0.0 gives 0.0) */

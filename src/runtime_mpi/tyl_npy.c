@@ -58,7 +58,8 @@ static const char *npy_descr(tyl_dtype t)
 
 /* Header (magic, version, length, dict, padding, '\n') exactly as numpy.lib.format writes it.
  * Returns its length; hdr must hold 512 bytes. */
-/* 1 while tyl_save_npy_c16 writes: the array's last axis (2) holds a complex number's parts */
+/* 1 while tyl_save_npy_c16 writes: the array's last axis (2) holds a complex number's parts
+ * (float64: complex128, '<c16'; float32: complex64, '<c8') */
 static int header_c16;
 
 size_t tyl_npy_header_(char *hdr, const tyl_array *a)
@@ -67,7 +68,7 @@ size_t tyl_npy_header_(char *hdr, const tyl_array *a)
     int rank = header_c16 ? a->rank - 1 : a->rank;
     tyl_rt_shape_str(shape, rank, a->shape);
     int n = snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': %s, }",
-                     header_c16 ? "<c16" : npy_descr(a->dtype), shape);
+                     header_c16 ? (a->dtype == TYL_FLOAT32 ? "<c8" : "<c16") : npy_descr(a->dtype), shape);
     if (rank > 0) { /* spare space so the first axis can grow in place */
         char first[32];
         int fl = snprintf(first, sizeof first, "%lld", (long long)a->shape[0]);
@@ -604,8 +605,8 @@ void tyl_save_npy(const char *filename, const tyl_array *ca, const char *where)
 
 void tyl_save_npy_c16(const char *filename, const tyl_array *ca, const char *where)
 {
-    if (ca->rank < 1 || ca->shape[ca->rank - 1] != 2 || ca->dtype != TYL_FLOAT64)
-        tyl_rt_error(where, "internal error: a complex array saved from a float64 (..., 2) array");
+    if (ca->rank < 1 || ca->shape[ca->rank - 1] != 2 || (ca->dtype != TYL_FLOAT64 && ca->dtype != TYL_FLOAT32))
+        tyl_rt_error(where, "internal error: a complex array saved from a float64 or float32 (..., 2) array");
     header_c16 = 1;
     save_npy(filename, ca, where, 1);
     header_c16 = 0;

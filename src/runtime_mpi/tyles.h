@@ -828,7 +828,8 @@ int64_t tyl_sdict_len(int d);
  * written atomically (temporary name, then rename). */
 void tyl_save_npy(const char *filename, const tyl_array *a, const char *where);
 /* The same for a complex128 array held as float64 (..., 2), its parts side by side (the bytes
- * of complex128 (...)): written with NumPy's complex128 header. */
+ * of complex128 (...)): written with NumPy's complex128 header; a complex64 array held as
+ * float32 (..., 2) with complex64's. */
 void tyl_save_npy_c16(const char *filename, const tyl_array *a, const char *where);
 /* np.savez(file, ...): member k of nmembers, saved as member + ".npy" in the zip `file` (".npz"
  * appended unless it ends so); the last member writes the file (tyl_savetext.c). Collective. */
@@ -1380,6 +1381,40 @@ static inline TYL_HD double tyl_cmath_(double re, double im, double bre, double 
 #endif
 }
 static inline TYL_HD double tyl_cmath(double re, double im, int64_t code) { return tyl_cmath_(re, im, 0.0, 0.0, (int)code); }
+/* The same of complex64 (NumPy's npy_csqrtf, npy_clogf, npy_cexpf: csqrtf, clogf, cexpf). */
+float tyl_cmathf_libm_(float re, float im, int code);
+static inline TYL_HD float tyl_cmathf(float re, float im, int64_t code)
+{
+#if defined(__CUDA_ARCH__)
+    float r, s;
+    switch (code >> 1) {
+    case 0:
+        if (im == 0) {
+            r = re < 0 ? 0.0f : sqrtf(re);
+            s = copysignf(re < 0 ? sqrtf(-re) : 0.0f, im);
+        } else if (re == 0) {
+            r = sqrtf(0.5f * fabsf(im));
+            s = copysignf(r, im);
+        } else {
+            float d = hypotf(re, im);
+            if (re > 0) {
+                r = sqrtf(0.5f * (d + re));
+                s = 0.5f * (im / r);
+            } else {
+                s = sqrtf(0.5f * (d - re));
+                r = fabsf(0.5f * (im / s));
+            }
+            s = copysignf(s, im);
+        }
+        break;
+    case 1: r = logf(hypotf(re, im)), s = atan2f(im, re); break;
+    default: r = expf(re) * cosf(im), s = expf(re) * sinf(im); break;
+    }
+    return code & 1 ? s : r;
+#else
+    return tyl_cmathf_libm_(re, im, (int)code);
+#endif
+}
 
 /* NumPy's npy_cpow, part `code & 1` of (ar + ai j) ** (br + bi j): 1 for a zero exponent, 0
  * or NaN for a zero base, repeated products (without fma: npymath's own) for an integral real
