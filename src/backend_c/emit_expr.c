@@ -409,6 +409,20 @@ static void binop(strbuf *b, ir_expr *e, kctx *k, subfn sub)
     sb_putc(b, ')');
 }
 
+/* ", i0, i1, ..., 0)": an element's indices as the run time's element calls take them (every
+ * dimension up to IR_MAX_RANK, 0 past the array's), closing the call. */
+static void elem_call_args(strbuf *b, const ir_expr *e, kctx *k, subfn sub)
+{
+    for (int d = 0; d < IR_MAX_RANK; d++) {
+        sb_puts(b, ", ");
+        if (d < e->nargs)
+            sub(b, e->args[d], k);
+        else
+            sb_puts(b, "0");
+    }
+    sb_putc(b, ')');
+}
+
 /* Row-major offset of an element from its normalised indices. */
 static void elem_offset(strbuf *b, ir_var *slot, ir_expr **idx, int n, kctx *k, subfn sub)
 {
@@ -575,27 +589,13 @@ static void expr_common(strbuf *b, ir_expr *e, kctx *k, subfn sub)
     case E_ELEM:
         if (!k && held_id(e->var)) { /* read through the loop's hold (pass_sched_held) */
             sb_printf(b, "tyl_hget_%s(&tyl_held%d, %s", emit_elem_suffix(e->var->type), held_id(e->var), e->var->name);
-            for (int d = 0; d < IR_MAX_RANK; d++) {
-                sb_puts(b, ", ");
-                if (d < e->nargs)
-                    sub(b, e->args[d], k);
-                else
-                    sb_puts(b, "0");
-            }
-            sb_putc(b, ')');
+            elem_call_args(b, e, k, sub);
             return;
         }
         if ((emit_cur_target && emit_cur_target->cuda) || ir_slot_dist(e->var)) {
             /* through the run time: device memory, or the owner's broadcast */
             sb_printf(b, "tyl_eget_%s(%s", emit_elem_suffix(e->var->type), e->var->name);
-            for (int d = 0; d < IR_MAX_RANK; d++) {
-                sb_puts(b, ", ");
-                if (d < e->nargs)
-                    sub(b, e->args[d], k);
-                else
-                    sb_puts(b, "0");
-            }
-            sb_putc(b, ')');
+            elem_call_args(b, e, k, sub);
             return;
         }
         sb_printf(b, "((%s *)%s->data)[", ir_type_c(e->type), e->var->name);
