@@ -65,7 +65,7 @@ same input_endless "$rc: $out" "2: tylesc: cannot read '/dev/zero': it is longer
 # ---- --dump: after any pass of the driver's table (src/driver/driver_passes.c), or refused
 out=$("$TYLESC" heat2d.tyl --dump=bogus 2>&1); rc=$?
 same dump_unknown "$rc: $out" \
-    "2: tylesc: unknown dump stage 'bogus' (ast, ir, inline, rotate, stages, planes, copysem, elems, dist, fuse, halo, bounds, checks_once, sched_ids, sched_exchange, sched_parts, sched_dirty, sched_graph, sched_steps, sched_ckpt, sched_stages, sched_vec, sched_timetile, sched_xmerge, sched_rows, sched_writeback, sched_split, sched)"
+    "2: tylesc: unknown dump stage 'bogus' (ast, ir, inline, fold, rotate, stages, planes, copysem, elems, dist, fuse, halo, bounds, checks_once, sched_ids, sched_exchange, sched_parts, sched_dirty, sched_graph, sched_steps, sched_ckpt, sched_stages, sched_vec, sched_timetile, sched_xmerge, sched_rows, sched_held, sched_writeback, sched_carry, sched_split, sched)"
 out=$("$TYLESC" heat2d.tyl --dump=rotate 2>&1 | head -1); rc=$?
 same dump_rotate "$rc: $out" "0: # IR of heat2d.tyl"
 # after sched_parts a kernel has its parts but not yet what it leaves dirty (sched_dirty)
