@@ -246,8 +246,7 @@ void tyl_tt_choice_counts_(int64_t *measured, int64_t *plain, int64_t *against_m
 /* tyl_pfchoice.c: software prefetch or none for a plain sweep (sweep_run), timed by the run.
  * begin before the sweep's kernel calls (box_points: its global box; elem_bytes: its first
  * target's element), end after them with their seconds by tyl_pf_clock_. tyl_pf_off_ (defined
- * in tyl_mem_host.c, which reads it: the run-time library has no circle of calls,
- * tests/unit/layers.sh): the sweep in progress prefetches nothing; tyl_pf_asked_: one of
+ * in tyl_pfstate.c: the run-time library has no circle of calls, tests/unit/layers.sh): the sweep in progress prefetches nothing; tyl_pf_asked_: one of
  * tyl_mem_host.c's prefetch answers would have prefetched. reset where the communicator changes; counts for --stats. */
 typedef struct tyl_pf_trial {
     struct tyl_pf_kind *k; /* NULL: nothing timed */

@@ -582,10 +582,6 @@ static long long prefetch_threshold(void)
 
 int tyl_mem_pf_auto_(void) { return prefetch_threshold() > 0; }
 
-/* Set by tyl_pfchoice.c (above this file: it decides, these answers only read the decision). */
-int tyl_pf_off_;
-atomic_int tyl_pf_asked_;
-
 /* A sweep the size test would have prefetch, in the run's choice (tyl_pfchoice.c): noted for
  * it (the kernel asked), and 0 where the sweep in progress is to run without. */
 static int chosen_off(long long t)
