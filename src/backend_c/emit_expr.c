@@ -25,7 +25,13 @@ void emit_held_push(const ir_stmt *loop)
 {
     vec_push(&held_open, (void *)loop);
 }
-void emit_held_pop(void) { held_open.len--; }
+/* Emptied with its storage: it lives in util_arena, which the fuzz target frees between programs
+ * (check-asan's replay found the next program pushing into the freed one). */
+void emit_held_pop(void)
+{
+    if (--held_open.len == 0)
+        held_open = (vec){0};
+}
 static int held_id(const ir_var *v)
 {
     for (int i = 0; i < held_open.len; i++) {
